@@ -1,0 +1,83 @@
+/**
+ * @module engine/models/model
+ * The contract every model family implements. A family is a static descriptor (ModelSpec): its search
+ * space as data, defaults, a memory estimate, a fit function that returns a fitted model, and a loader
+ * that rebuilds a fitted model from its artifact. Fitted models predict over a dense Matrix and return
+ * a flat Float32Array of raw outputs (see outputWidth in core/task).
+ */
+import type { Matrix } from '../core/matrix';
+import type { Rng } from '../core/rng';
+import type { Task } from '../core/task';
+import type { Params, SearchSpace } from '../search/space';
+
+/** Names of the model families (the `models` list of a job). */
+export type ModelFamily = 'gbdt' | 'linear' | 'mlp';
+
+/** Training rows with labels. Classification labels are class indices 0..K-1 stored as floats. */
+export interface TrainSet {
+  readonly X: Matrix;
+  readonly y: Float32Array;
+  /** Optional per-row weights (class balancing); absent means all 1. */
+  readonly weights?: Float32Array;
+}
+
+/** How the pipeline shapes features for a family before the model sees them. */
+export type FeatureStyle =
+  /** Numbers as-is with NaN for missing, categoricals as integer codes: for tree learners. */
+  | 'trees'
+  /** Imputed, one-hot encoded, clipped and standardised: for linear models and neural networks. */
+  | 'dense';
+
+export interface FitContext {
+  readonly task: Task;
+  /** Number of classes (2 for binary, K for multiclass, 0 for regression). */
+  readonly nClasses: number;
+  readonly rng: Rng;
+  /** Optional held-out rows for early stopping; never used to fit parameters. */
+  readonly valid?: TrainSet;
+  /** Per-column kind of the matrix; categorical columns hold integer codes 0..levels-1 (NaN = missing). */
+  readonly columnKinds?: readonly ('numeric' | 'categorical')[];
+  /** Fixed number of boosting rounds / epochs to use instead of early stopping (for refits). */
+  readonly fixedIterations?: number;
+}
+
+export interface FittedModel {
+  readonly family: ModelFamily;
+  /** Raw outputs, rows * outputWidth(task, nClasses) values. */
+  predict(X: Matrix): Float32Array;
+  /** A JSON-serialisable description; typed arrays are encoded by serialize/codec. */
+  toArtifact(): ModelArtifact;
+  /** Facts learned while fitting (for example the best boosting iteration), reported with the trial. */
+  readonly fitInfo: Readonly<Record<string, number>>;
+  /** Frees native resources (tfjs tensors); a no-op for pure TypeScript models. */
+  dispose(): void;
+}
+
+/** Serialised model: a family tag, a format version and family-specific state. */
+export interface ModelArtifact {
+  readonly family: ModelFamily;
+  readonly version: number;
+  readonly [key: string]: unknown;
+}
+
+export interface DataShape {
+  readonly rows: number;
+  readonly cols: number;
+  readonly task: Task;
+  readonly nClasses: number;
+}
+
+export interface ModelSpec {
+  readonly family: ModelFamily;
+  readonly featureStyle: FeatureStyle;
+  readonly tasks: readonly Task[];
+  /** Tunable parameters; bounds may depend on the data's shape. */
+  space(shape: DataShape): SearchSpace;
+  /** A strong default configuration, tried first (zero-shot start). */
+  defaults(shape: DataShape): Params;
+  /** Bytes the fit is expected to need at peak (data copies, histograms, weights). */
+  estimateMemoryBytes(params: Params, shape: DataShape): number;
+  fit(train: TrainSet, params: Params, ctx: FitContext): Promise<FittedModel>;
+  /** Rebuilds a fitted model; throws EngineError('bad_artifact') on an unknown version. */
+  load(artifact: ModelArtifact): FittedModel | Promise<FittedModel>;
+}
