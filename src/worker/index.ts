@@ -1,9 +1,21 @@
-/** Temporary entry while the foundation is being built; replaced by the real app. */
-import { DurableObject } from 'cloudflare:workers';
-export class SearchCoordinator extends DurableObject {}
-export class Registry extends DurableObject {}
+/**
+ * @module worker
+ * The Worker's entry: HTTP (Hono app), the trial queue consumer, the cron handler, and the Durable Object
+ * classes the runtime instantiates.
+ */
+import type { TrialMessage } from '../durable/protocol';
+import { createApp } from './app';
+import { handleTrialBatch } from './queue/trial-consumer';
+
+export { Registry } from '../durable/registry';
+export { SearchCoordinator } from '../durable/search-coordinator';
+
+const app = createApp();
+
 export default {
-  async fetch() {
-    return new Response('ok');
-  },
-} satisfies ExportedHandler;
+  fetch: app.fetch,
+  queue: (batch, env) => handleTrialBatch(batch, env),
+  // Cron ticks are the entry point for scheduled retraining; searches themselves are driven by their
+  // coordinators' alarms, so there is nothing to sweep here yet.
+  scheduled: async () => undefined,
+} satisfies ExportedHandler<Env, TrialMessage>;

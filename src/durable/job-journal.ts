@@ -1,0 +1,110 @@
+/**
+ * @module durable/job-journal
+ * A job's state as a fold over its journal of operations. The coordinator appends one op per mutation
+ * to SQLite and applies it to this in-memory state; after an eviction or restart, replaying the journal
+ * rebuilds exactly the same state. Pure: no storage, no clock, no I/O.
+ */
+import type { ModelFamily, Params } from '../engine';
+import type { JobConfig, JobStatusName, TrialReport } from './protocol';
+
+export type JournalOp =
+  | { readonly op: 'created'; readonly config: JobConfig }
+  | { readonly op: 'trial_started'; readonly trial_id: string; readonly number: number; readonly family: ModelFamily; readonly params: Params; readonly at: number; readonly lease_until: number }
+  | { readonly op: 'lease_renewed'; readonly trial_id: string; readonly lease_until: number }
+  | { readonly op: 'trial_finished'; readonly trial_id: string; readonly report: TrialReport; readonly at: number }
+  | { readonly op: 'trial_cancelled'; readonly trial_id: string; readonly reason: string; readonly at: number }
+  | { readonly op: 'cancel_requested'; readonly at: number }
+  | { readonly op: 'publishing'; readonly trial_id: string; readonly at: number }
+  | { readonly op: 'finished'; readonly status: Exclude<JobStatusName, 'queued' | 'running'>; readonly model?: { name: string; version: number }; readonly error?: { code: string; message: string }; readonly at: number };
+
+export interface TrialEntry {
+  readonly trial_id: string;
+  readonly number: number;
+  readonly family: ModelFamily;
+  readonly params: Params;
+  state: 'running' | 'complete' | 'failed' | 'cancelled';
+  started_at: number;
+  lease_until: number;
+  finished_at?: number;
+  report?: TrialReport;
+  cancel_reason?: string;
+}
+
+export interface JobState {
+  config?: JobConfig;
+  trials: Map<string, TrialEntry>;
+  order: TrialEntry[];
+  cancel_requested_at?: number;
+  publishing?: { trial_id: string; at: number };
+  finished?: Extract<JournalOp, { op: 'finished' }>;
+}
+
+export function emptyState(): JobState {
+  return { trials: new Map(), order: [] };
+}
+
+/** Applies one op to the state (mutating it) and returns it. */
+export function applyOp(state: JobState, op: JournalOp): JobState {
+  switch (op.op) {
+    case 'created':
+      state.config = op.config;
+      break;
+    case 'trial_started': {
+      const entry: TrialEntry = { trial_id: op.trial_id, number: op.number, family: op.family, params: op.params, state: 'running', started_at: op.at, lease_until: op.lease_until };
+      state.trials.set(op.trial_id, entry);
+      state.order.push(entry);
+      break;
+    }
+    case 'lease_renewed': {
+      const t = state.trials.get(op.trial_id);
+      if (t && t.state === 'running') t.lease_until = op.lease_until;
+      break;
+    }
+    case 'trial_finished': {
+      const t = state.trials.get(op.trial_id);
+      if (t && t.state === 'running') {
+        t.state = op.report.status;
+        t.report = op.report;
+        t.finished_at = op.at;
+      }
+      break;
+    }
+    case 'trial_cancelled': {
+      const t = state.trials.get(op.trial_id);
+      if (t && t.state === 'running') {
+        t.state = 'cancelled';
+        t.cancel_reason = op.reason;
+        t.finished_at = op.at;
+      }
+      break;
+    }
+    case 'cancel_requested':
+      state.cancel_requested_at ??= op.at;
+      break;
+    case 'publishing':
+      state.publishing = { trial_id: op.trial_id, at: op.at };
+      break;
+    case 'finished':
+      state.finished ??= op;
+      break;
+  }
+  return state;
+}
+
+export function replay(ops: Iterable<JournalOp>): JobState {
+  const state = emptyState();
+  for (const op of ops) applyOp(state, op);
+  return state;
+}
+
+export const runningTrials = (s: JobState): TrialEntry[] => s.order.filter((t) => t.state === 'running');
+
+/** The complete trial with the lowest loss (ties: the earlier trial), if any. */
+export function bestTrial(s: JobState): TrialEntry | undefined {
+  let best: TrialEntry | undefined;
+  for (const t of s.order) {
+    if (t.state !== 'complete' || t.report?.status !== 'complete') continue;
+    if (!best || t.report.loss < (best.report as { loss: number }).loss) best = t;
+  }
+  return best;
+}

@@ -1,0 +1,78 @@
+/**
+ * @module durable/job-view
+ * Shapes a job's journal state into the API's view: progress counts, the leaderboard (best first), the
+ * best score over time, and each trial's full record. Scores are shown in the metric's own direction.
+ */
+import { fromLoss } from '../engine';
+import { bestTrial, type JobState, type TrialEntry } from './job-journal';
+import type { JobView, LeaderboardEntry, TrialRecord } from './protocol';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function trialRecord(t: TrialEntry): TrialRecord {
+  const r = t.report;
+  return {
+    trial_id: t.trial_id,
+    number: t.number,
+    family: t.family,
+    params: t.params,
+    status: t.state,
+    score: r?.status === 'complete' ? r.score : null,
+    ...(r?.status === 'complete' ? { fold_scores: r.fold_scores, fit_info: r.fit_info } : {}),
+    fit_ms: t.finished_at !== undefined && t.state !== 'cancelled' ? t.finished_at - t.started_at : null,
+    started_at: iso(t.started_at),
+    finished_at: t.finished_at !== undefined ? iso(t.finished_at) : null,
+    ...(r?.status === 'failed' ? { error: { code: r.code, message: r.reason } } : {}),
+    ...(t.state === 'cancelled' ? { error: { code: 'cancelled', message: t.cancel_reason ?? 'cancelled' } } : {}),
+  };
+}
+
+export function jobView(s: JobState, now: number): JobView {
+  const c = s.config;
+  if (!c) throw new Error('jobView needs a created job');
+  const complete = s.order.filter((t) => t.state === 'complete');
+  const leaderboard: LeaderboardEntry[] = complete
+    .map((t) => ({ t, loss: (t.report as { loss: number }).loss }))
+    .sort((a, b) => a.loss - b.loss || a.t.number - b.t.number)
+    .map(({ t }) => ({ trial_id: t.trial_id, family: t.family, params: t.params, score: (t.report as { score: number }).score, fit_ms: t.finished_at! - t.started_at, status: 'complete' as const }));
+  const best = bestTrial(s);
+  const end = s.finished?.at ?? now;
+  const status = s.finished ? s.finished.status : s.order.length > 0 ? 'running' : 'queued';
+
+  // Best score over time: each complete trial (in finish order) that improved on the best so far.
+  const bestOverTime: { elapsed_ms: number; score: number; trial_id: string }[] = [];
+  let bestLoss = Number.POSITIVE_INFINITY;
+  for (const t of [...complete].sort((a, b) => (a.finished_at ?? 0) - (b.finished_at ?? 0))) {
+    const loss = (t.report as { loss: number }).loss;
+    if (loss < bestLoss) {
+      bestLoss = loss;
+      bestOverTime.push({ elapsed_ms: (t.finished_at ?? c.created_at) - c.created_at, score: fromLoss(c.metric, loss), trial_id: t.trial_id });
+    }
+  }
+
+  return {
+    id: c.id,
+    status,
+    dataset: { name: c.dataset.name, version: c.dataset.version },
+    target: c.target,
+    task: c.task,
+    metric: c.metric,
+    greater_is_better: c.greater_is_better,
+    strategy: c.strategy,
+    seed: c.seed,
+    progress: {
+      trials_done: complete.length,
+      trials_running: s.order.filter((t) => t.state === 'running').length,
+      trials_failed: s.order.filter((t) => t.state === 'failed').length,
+      elapsed_ms: Math.max(0, end - c.created_at),
+      budget: c.budget,
+    },
+    best: best ? { trial_id: best.trial_id, family: best.family, score: (best.report as { score: number }).score } : null,
+    leaderboard,
+    best_over_time: bestOverTime,
+    ...(s.finished?.model ? { model: s.finished.model } : {}),
+    ...(s.finished?.error ? { error: s.finished.error } : {}),
+    created_at: iso(c.created_at),
+    finished_at: s.finished ? iso(s.finished.at) : null,
+  };
+}

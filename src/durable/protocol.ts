@@ -1,0 +1,130 @@
+/**
+ * @module durable/protocol
+ * Data shapes crossing the RPC boundary between the Worker, the queue consumer and the Durable Objects.
+ * Plain JSON-compatible objects only; the Worker imports these as types.
+ */
+import type { ColumnOverride, MetricName, ModelFamily, Params, Task } from '../engine';
+
+export interface JobBudget {
+  readonly seconds: number;
+  readonly trials?: number;
+}
+
+/** Everything a job needs, fixed at creation and journaled first. */
+export interface JobConfig {
+  readonly id: string;
+  readonly tenant: string;
+  readonly dataset: { readonly name: string; readonly version: number; readonly key: string; readonly rows: number; readonly cols: number };
+  readonly target: string;
+  readonly task: Task;
+  readonly classes: readonly string[];
+  readonly metric: MetricName;
+  readonly greater_is_better: boolean;
+  readonly budget: JobBudget;
+  readonly strategy: 'auto' | 'random';
+  readonly families: readonly ModelFamily[];
+  /** The user's per-column overrides (type or "ignore"). */
+  readonly columns: Readonly<Record<string, ColumnOverride>>;
+  readonly seed: number;
+  readonly model_name: string;
+  readonly parallelism: number;
+  readonly folds: number;
+  readonly lease_ms: number;
+  readonly created_at: number;
+}
+
+/** What the queue consumer needs to run one trial (returned by claim). */
+export interface TrialWork {
+  readonly job_id: string;
+  readonly tenant: string;
+  readonly trial_id: string;
+  readonly family: ModelFamily;
+  readonly params: Params;
+  readonly seed: number;
+  readonly dataset_key: string;
+  readonly target: string;
+  readonly task: Task;
+  readonly metric: MetricName;
+  readonly folds: number;
+  readonly columns: Readonly<Record<string, ColumnOverride>>;
+  readonly artifact_key: string;
+}
+
+export type TrialReport =
+  | { readonly status: 'complete'; readonly score: number; readonly loss: number; readonly fold_scores: readonly number[]; readonly fit_info: Readonly<Record<string, number>>; readonly artifact_key: string }
+  | { readonly status: 'failed'; readonly code: string; readonly reason: string };
+
+/** The queue message: ids only. */
+export interface TrialMessage {
+  readonly tenant: string;
+  readonly job_id: string;
+  readonly trial_id: string;
+}
+
+export type JobStatusName = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface TrialRecord {
+  readonly trial_id: string;
+  readonly number: number;
+  readonly family: ModelFamily;
+  readonly params: Params;
+  readonly status: 'running' | 'complete' | 'failed' | 'cancelled';
+  readonly score: number | null;
+  readonly fold_scores?: readonly number[];
+  readonly fit_ms: number | null;
+  readonly started_at: string;
+  readonly finished_at: string | null;
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly fit_info?: Readonly<Record<string, number>>;
+}
+
+export interface LeaderboardEntry {
+  readonly trial_id: string;
+  readonly family: ModelFamily;
+  readonly params: Params;
+  readonly score: number;
+  readonly fit_ms: number | null;
+  readonly status: 'complete';
+}
+
+/** GET /v1/jobs/{id}, as in the API contract. */
+export interface JobView {
+  readonly id: string;
+  readonly status: JobStatusName;
+  readonly dataset: { readonly name: string; readonly version: number };
+  readonly target: string;
+  readonly task: Task;
+  readonly metric: MetricName;
+  readonly greater_is_better: boolean;
+  readonly strategy: string;
+  readonly seed: number;
+  readonly progress: {
+    readonly trials_done: number;
+    readonly trials_running: number;
+    readonly trials_failed: number;
+    readonly elapsed_ms: number;
+    readonly budget: JobBudget;
+  };
+  readonly best: { readonly trial_id: string; readonly family: ModelFamily; readonly score: number } | null;
+  readonly leaderboard: readonly LeaderboardEntry[];
+  readonly best_over_time: readonly { readonly elapsed_ms: number; readonly score: number; readonly trial_id: string }[];
+  readonly model?: { readonly name: string; readonly version: number };
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly created_at: string;
+  readonly finished_at: string | null;
+}
+
+/** What the registry records for a published model version. */
+export interface PublishRequest {
+  readonly job_id: string;
+  readonly trial_id: string;
+  readonly family: ModelFamily;
+  readonly artifact_key: string;
+  readonly task: Task;
+  readonly target: string;
+  readonly classes: readonly string[];
+  readonly metric: MetricName;
+  readonly greater_is_better: boolean;
+  readonly score: number;
+  readonly dataset: { readonly name: string; readonly version: number };
+}

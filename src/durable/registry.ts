@@ -1,0 +1,280 @@
+/**
+ * @module durable/registry
+ * One Registry per tenant: the catalogue of what the tenant owns. Responsibilities:
+ * - dataset versions (immutable; a version becomes visible only once its files are in R2);
+ * - jobs (id, dataset, status summary) for listing;
+ * - models: published versions with their metrics and the job that made each, and the champion pointer,
+ *   which changes in one SQLite transaction so predictions never see a half-published model.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import type { ColumnProfile } from '../engine';
+import type { JobStatusName, PublishRequest } from './protocol';
+
+export interface DatasetVersion {
+  readonly name: string;
+  readonly version: number;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly columns: readonly ColumnProfile[];
+  readonly raw_key: string;
+  readonly data_key: string;
+  readonly created_at: string;
+}
+
+export interface ModelVersionInfo {
+  readonly version: number;
+  readonly job_id: string;
+  readonly trial_id: string;
+  readonly family: string;
+  readonly metric: string;
+  readonly greater_is_better: boolean;
+  readonly score: number;
+  readonly artifact_key: string;
+  readonly dataset: { name: string; version: number };
+  readonly created_at: string;
+}
+
+export interface ModelInfo {
+  readonly name: string;
+  readonly task: string;
+  readonly target: string;
+  readonly classes: readonly string[];
+  readonly metric: string;
+  readonly greater_is_better: boolean;
+  readonly champion_version: number;
+  readonly updated_at: string;
+  readonly versions: readonly ModelVersionInfo[];
+}
+
+export interface JobSummary {
+  readonly id: string;
+  readonly dataset: string;
+  readonly target: string;
+  readonly status: JobStatusName;
+  readonly model_name: string;
+  readonly created_at: string;
+}
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS datasets (name TEXT NOT NULL, version INTEGER NOT NULL, rows INTEGER NOT NULL, bytes INTEGER NOT NULL,
+     columns TEXT NOT NULL, raw_key TEXT NOT NULL, data_key TEXT NOT NULL, created_at TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (name, version))`,
+  `CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, dataset TEXT NOT NULL, target TEXT NOT NULL, status TEXT NOT NULL,
+     model_name TEXT NOT NULL, created_at TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS models (name TEXT PRIMARY KEY, task TEXT NOT NULL, target TEXT NOT NULL, classes TEXT NOT NULL,
+     metric TEXT NOT NULL, greater_is_better INTEGER NOT NULL, champion_version INTEGER NOT NULL, updated_at TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS model_versions (name TEXT NOT NULL, version INTEGER NOT NULL, job_id TEXT NOT NULL, trial_id TEXT NOT NULL,
+     family TEXT NOT NULL, metric TEXT NOT NULL, greater_is_better INTEGER NOT NULL, score REAL NOT NULL, artifact_key TEXT NOT NULL,
+     dataset TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (name, version), UNIQUE (name, job_id))`,
+];
+
+type Row = Record<string, SqlStorageValue>;
+
+export class Registry extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    for (const ddl of SCHEMA) this.sql.exec(ddl);
+  }
+
+  // ---- datasets -------------------------------------------------------------------------------
+
+  /** Registers a new immutable version (files already written); returns it with its number. */
+  addDatasetVersion(name: string, v: Omit<DatasetVersion, 'name' | 'version'>): DatasetVersion {
+    const last = this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM datasets WHERE name = ?', name).one().v ?? 0;
+    const version = last + 1;
+    this.sql.exec(
+      'INSERT INTO datasets (name, version, rows, bytes, columns, raw_key, data_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      name,
+      version,
+      v.rows,
+      v.bytes,
+      JSON.stringify(v.columns),
+      v.raw_key,
+      v.data_key,
+      v.created_at,
+    );
+    return { name, version, ...v };
+  }
+
+  getDataset(name: string, version?: number): DatasetVersion | null {
+    const rows =
+      version === undefined
+        ? this.sql.exec<Row>('SELECT * FROM datasets WHERE name = ? AND deleted = 0 ORDER BY version DESC LIMIT 1', name).toArray()
+        : this.sql.exec<Row>('SELECT * FROM datasets WHERE name = ? AND version = ? AND deleted = 0', name, version).toArray();
+    return rows.length > 0 ? toDataset(rows[0]) : null;
+  }
+
+  listDatasets(): { name: string; latest_version: number; rows: number; created_at: string }[] {
+    return this.sql
+      .exec<Row>(
+        `SELECT d.name, d.version, d.rows, d.created_at FROM datasets d
+         JOIN (SELECT name, MAX(version) AS v FROM datasets WHERE deleted = 0 GROUP BY name) m ON d.name = m.name AND d.version = m.v
+         ORDER BY d.name`,
+      )
+      .toArray()
+      .map((r) => ({ name: String(r.name), latest_version: Number(r.version), rows: Number(r.rows), created_at: String(r.created_at) }));
+  }
+
+  /** Hides every version of a dataset; returns the object keys the caller should delete. */
+  deleteDataset(name: string): string[] | null {
+    const rows = this.sql.exec<Row>('SELECT raw_key, data_key FROM datasets WHERE name = ? AND deleted = 0', name).toArray();
+    if (rows.length === 0) return null;
+    this.sql.exec('UPDATE datasets SET deleted = 1 WHERE name = ?', name);
+    return rows.flatMap((r) => [String(r.raw_key), String(r.data_key)]);
+  }
+
+  // ---- jobs -----------------------------------------------------------------------------------
+
+  recordJob(job: JobSummary): void {
+    this.sql.exec(
+      'INSERT OR IGNORE INTO jobs (id, dataset, target, status, model_name, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      job.id,
+      job.dataset,
+      job.target,
+      job.status,
+      job.model_name,
+      job.created_at,
+    );
+  }
+
+  jobFinished(id: string, status: JobStatusName): void {
+    this.sql.exec('UPDATE jobs SET status = ? WHERE id = ?', status, id);
+  }
+
+  hasJob(id: string): boolean {
+    return this.sql.exec('SELECT 1 FROM jobs WHERE id = ?', id).toArray().length > 0;
+  }
+
+  listJobs(): JobSummary[] {
+    return this.sql
+      .exec<Row>('SELECT * FROM jobs ORDER BY created_at DESC, id DESC')
+      .toArray()
+      .map((r) => ({
+        id: String(r.id),
+        dataset: String(r.dataset),
+        target: String(r.target),
+        status: String(r.status) as JobStatusName,
+        model_name: String(r.model_name),
+        created_at: String(r.created_at),
+      }));
+  }
+
+  // ---- models ---------------------------------------------------------------------------------
+
+  /**
+   * Adds a model version from a finished job and makes it the champion. Idempotent per job: publishing
+   * the same job again returns the version it already made.
+   */
+  publish(name: string, req: PublishRequest): { version: number } {
+    const existing = this.sql.exec<{ version: number }>('SELECT version FROM model_versions WHERE name = ? AND job_id = ?', name, req.job_id).toArray();
+    if (existing.length > 0) return { version: existing[0].version };
+    const now = new Date().toISOString();
+    const last = this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM model_versions WHERE name = ?', name).one().v ?? 0;
+    const version = last + 1;
+    // Both writes happen with no await between them, so they commit atomically.
+    this.sql.exec(
+      `INSERT INTO model_versions (name, version, job_id, trial_id, family, metric, greater_is_better, score, artifact_key, dataset, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      name,
+      version,
+      req.job_id,
+      req.trial_id,
+      req.family,
+      req.metric,
+      req.greater_is_better ? 1 : 0,
+      req.score,
+      req.artifact_key,
+      JSON.stringify(req.dataset),
+      now,
+    );
+    this.sql.exec(
+      `INSERT INTO models (name, task, target, classes, metric, greater_is_better, champion_version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET task = excluded.task, target = excluded.target, classes = excluded.classes, metric = excluded.metric,
+         greater_is_better = excluded.greater_is_better, champion_version = excluded.champion_version, updated_at = excluded.updated_at`,
+      name,
+      req.task,
+      req.target,
+      JSON.stringify(req.classes),
+      req.metric,
+      req.greater_is_better ? 1 : 0,
+      version,
+      now,
+    );
+    return { version };
+  }
+
+  getModel(name: string): ModelInfo | null {
+    const rows = this.sql.exec<Row>('SELECT * FROM models WHERE name = ?', name).toArray();
+    if (rows.length === 0) return null;
+    const m = rows[0];
+    const versions = this.sql.exec<Row>('SELECT * FROM model_versions WHERE name = ? ORDER BY version', name).toArray().map(toVersion);
+    return {
+      name,
+      task: String(m.task),
+      target: String(m.target),
+      classes: JSON.parse(String(m.classes)) as string[],
+      metric: String(m.metric),
+      greater_is_better: Number(m.greater_is_better) === 1,
+      champion_version: Number(m.champion_version),
+      updated_at: String(m.updated_at),
+      versions,
+    };
+  }
+
+  listModels(): { name: string; champion_version: number; task: string; metric: string; score: number; updated_at: string }[] {
+    return this.sql
+      .exec<Row>(
+        `SELECT m.name, m.champion_version, m.task, m.metric, m.updated_at, v.score FROM models m
+         JOIN model_versions v ON v.name = m.name AND v.version = m.champion_version ORDER BY m.name`,
+      )
+      .toArray()
+      .map((r) => ({
+        name: String(r.name),
+        champion_version: Number(r.champion_version),
+        task: String(r.task),
+        metric: String(r.metric),
+        score: Number(r.score),
+        updated_at: String(r.updated_at),
+      }));
+  }
+
+  /** The version to serve: the pinned one when asked, else the champion. */
+  resolveModel(name: string, version?: number): ModelVersionInfo | null {
+    const rows =
+      version === undefined
+        ? this.sql.exec<Row>('SELECT v.* FROM models m JOIN model_versions v ON v.name = m.name AND v.version = m.champion_version WHERE m.name = ?', name).toArray()
+        : this.sql.exec<Row>('SELECT * FROM model_versions WHERE name = ? AND version = ?', name, version).toArray();
+    return rows.length > 0 ? toVersion(rows[0]) : null;
+  }
+}
+
+function toDataset(r: Row): DatasetVersion {
+  return {
+    name: String(r.name),
+    version: Number(r.version),
+    rows: Number(r.rows),
+    bytes: Number(r.bytes),
+    columns: JSON.parse(String(r.columns)) as ColumnProfile[],
+    raw_key: String(r.raw_key),
+    data_key: String(r.data_key),
+    created_at: String(r.created_at),
+  };
+}
+
+function toVersion(r: Row): ModelVersionInfo {
+  return {
+    version: Number(r.version),
+    job_id: String(r.job_id),
+    trial_id: String(r.trial_id),
+    family: String(r.family),
+    metric: String(r.metric),
+    greater_is_better: Number(r.greater_is_better) === 1,
+    score: Number(r.score),
+    artifact_key: String(r.artifact_key),
+    dataset: JSON.parse(String(r.dataset)) as { name: string; version: number },
+    created_at: String(r.created_at),
+  };
+}

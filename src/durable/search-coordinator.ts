@@ -1,0 +1,246 @@
+/**
+ * @module durable/search-coordinator
+ * One SearchCoordinator per job. Responsibilities:
+ * - keep the job's state as a journal in SQLite (replayed on start, so an evicted object resumes exactly);
+ * - ask: propose trial configurations and send one queue message per trial (ids only);
+ * - claim/tell: hand a trial's work to its consumer and record its result idempotently by trial id;
+ * - leases + alarm: a trial that never reports is marked failed when its lease runs out;
+ * - budget: trials and seconds, whichever ends first; then publish the best model through the Registry.
+ * No training happens here: every method answers in milliseconds.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import { fromLoss, randomSampler, seedFrom, withPortfolio, type FrozenTrial, type Sampler } from '../engine';
+import { applyOp, bestTrial, type JobState, type JournalOp, replay, runningTrials, type TrialEntry } from './job-journal';
+import type { JobConfig, JobView, TrialMessage, TrialRecord, TrialReport, TrialWork } from './protocol';
+import { jobView, trialRecord } from './job-view';
+
+/** After the time budget ends, running trials get this long to report before they are cancelled. */
+const GRACE_MS = 15_000;
+/** Delay before retrying a failed publication. */
+const RETRY_MS = 5_000;
+
+export class SearchCoordinator extends DurableObject<Env> {
+  private state: JobState;
+  private finalizing = false;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL)');
+    this.state = replay(this.readJournal());
+  }
+
+  private *readJournal(): Generator<JournalOp> {
+    for (const row of this.ctx.storage.sql.exec<{ op: string }>('SELECT op FROM journal ORDER BY seq')) yield JSON.parse(row.op) as JournalOp;
+  }
+
+  /** Appends an op durably and applies it; synchronous, so ops written without an await commit together. */
+  private append(op: JournalOp): void {
+    this.ctx.storage.sql.exec('INSERT INTO journal (op) VALUES (?)', JSON.stringify(op));
+    applyOp(this.state, op);
+  }
+
+  /** Creates the job (idempotent: a second call with the same id returns the existing job). */
+  async start(config: JobConfig): Promise<JobView> {
+    if (!this.state.config) this.append({ op: 'created', config });
+    await this.pump();
+    return this.view() as JobView;
+  }
+
+  /** The job as the API shows it, or null when this object holds no job. */
+  view(): JobView | null {
+    return this.state.config ? jobView(this.state, Date.now()) : null;
+  }
+
+  trials(): TrialRecord[] | null {
+    return this.state.config ? this.state.order.map(trialRecord) : null;
+  }
+
+  /** Called by the consumer before training: the trial's work, or null when it no longer needs running. */
+  async claim(trialId: string): Promise<TrialWork | null> {
+    const config = this.state.config;
+    const trial = this.state.trials.get(trialId);
+    if (!config || !trial || trial.state !== 'running' || this.state.finished) return null;
+    this.append({ op: 'lease_renewed', trial_id: trialId, lease_until: Date.now() + config.lease_ms });
+    return {
+      job_id: config.id,
+      tenant: config.tenant,
+      trial_id: trialId,
+      family: trial.family,
+      params: trial.params,
+      seed: seedFrom(config.seed, trialId),
+      dataset_key: config.dataset.key,
+      target: config.target,
+      task: config.task,
+      metric: config.metric,
+      folds: config.folds,
+      columns: config.columns,
+      artifact_key: `models/${config.tenant}/${config.id}/${trialId}.json`,
+    };
+  }
+
+  /** Records a trial's result. Duplicate or late reports change nothing and answer accepted: false. */
+  async report(trialId: string, report: TrialReport): Promise<{ accepted: boolean }> {
+    const trial = this.state.trials.get(trialId);
+    if (!trial || trial.state !== 'running') return { accepted: false };
+    const safe: TrialReport = report.status === 'complete' && !Number.isFinite(report.loss) ? { status: 'failed', code: 'non_finite_score', reason: 'the trial reported a non-finite score' } : report;
+    this.append({ op: 'trial_finished', trial_id: trialId, report: safe, at: Date.now() });
+    await this.pump();
+    return { accepted: true };
+  }
+
+  /** Cancels the job, keeping finished trials and publishing the best model so far. */
+  async cancel(): Promise<JobView | null> {
+    if (!this.state.config) return null;
+    if (!this.state.finished) {
+      const now = Date.now();
+      this.append({ op: 'cancel_requested', at: now });
+      for (const t of runningTrials(this.state)) this.append({ op: 'trial_cancelled', trial_id: t.trial_id, reason: 'job cancelled', at: now });
+      await this.finalize('cancelled');
+    }
+    return this.view();
+  }
+
+  override async alarm(): Promise<void> {
+    const config = this.state.config;
+    if (!config || this.state.finished) return;
+    const now = Date.now();
+    for (const t of runningTrials(this.state)) {
+      if (t.lease_until <= now) {
+        this.append({
+          op: 'trial_finished',
+          trial_id: t.trial_id,
+          report: { status: 'failed', code: 'lease_expired', reason: `no result within ${Math.round(config.lease_ms / 1000)} s; the trial's invocation probably died` },
+          at: now,
+        });
+      }
+    }
+    await this.pump();
+  }
+
+  /**
+   * Moves the job forward: launch trials while the budget allows, end the job when it is spent, and
+   * arm the alarm for the next lease expiry or budget deadline.
+   */
+  private async pump(): Promise<void> {
+    const config = this.state.config;
+    if (!config || this.state.finished) return;
+    if (this.state.publishing || this.state.cancel_requested_at !== undefined) {
+      await this.finalize(this.state.cancel_requested_at !== undefined ? 'cancelled' : 'succeeded');
+      return;
+    }
+    const now = Date.now();
+    const deadline = config.created_at + config.budget.seconds * 1000;
+    const maxTrials = config.budget.trials ?? Number.POSITIVE_INFINITY;
+    const outOfTime = now >= deadline;
+    const messages: TrialMessage[] = [];
+
+    if (!outOfTime) {
+      const sampler = this.sampler(config);
+      while (runningTrials(this.state).length < config.parallelism && this.state.order.length < maxTrials) {
+        const number = this.state.order.length;
+        const next = sampler.suggest(this.history(), { families: config.families, shape: this.shape(config), seed: config.seed });
+        const trialId = `t${String(number).padStart(4, '0')}`;
+        this.append({ op: 'trial_started', trial_id: trialId, number, family: next.family, params: next.params, at: now, lease_until: now + config.lease_ms });
+        messages.push({ tenant: config.tenant, job_id: config.id, trial_id: trialId });
+      }
+    }
+
+    const running = runningTrials(this.state);
+    const exhausted = outOfTime || this.state.order.length >= maxTrials;
+    if (exhausted && running.length === 0) {
+      await this.finalize('succeeded');
+      return;
+    }
+    if (outOfTime && now >= deadline + GRACE_MS) {
+      for (const t of running) this.append({ op: 'trial_cancelled', trial_id: t.trial_id, reason: 'time budget ended before the trial reported', at: now });
+      await this.finalize('succeeded');
+      return;
+    }
+    if (messages.length > 0) await this.env.TRIALS.sendBatch(messages.map((body) => ({ body })));
+    await this.armAlarm(deadline);
+  }
+
+  private async armAlarm(deadline: number): Promise<void> {
+    const running = runningTrials(this.state);
+    const leaseEnd = running.reduce((m, t) => Math.min(m, t.lease_until), Number.POSITIVE_INFINITY);
+    const budgetEnd = Date.now() >= deadline ? deadline + GRACE_MS : deadline;
+    await this.ctx.storage.setAlarm(Math.min(leaseEnd, budgetEnd));
+  }
+
+  /** Publishes the best trial (if any) and records the end of the job. Safe to call more than once. */
+  private async finalize(status: 'succeeded' | 'cancelled'): Promise<void> {
+    const config = this.state.config;
+    if (!config || this.state.finished || this.finalizing) return;
+    const best = bestTrial(this.state);
+    if (!best) {
+      const failures = this.state.order.filter((t) => t.state === 'failed');
+      const reason = failures[0]?.report?.status === 'failed' ? failures[0].report.reason : undefined;
+      this.append({
+        op: 'finished',
+        status: status === 'cancelled' ? 'cancelled' : 'failed',
+        ...(status === 'cancelled' && failures.length === 0
+          ? {}
+          : { error: { code: 'no_successful_trial', message: `no trial finished successfully (${failures.length} failed${reason ? `; first failure: ${reason}` : ''})` } }),
+        at: Date.now(),
+      });
+      await this.notifyRegistry(config);
+      return;
+    }
+    this.finalizing = true;
+    try {
+      if (!this.state.publishing) this.append({ op: 'publishing', trial_id: best.trial_id, at: Date.now() });
+      const report = best.report as Extract<TrialReport, { status: 'complete' }>;
+      const registry = this.env.REGISTRY.getByName(config.tenant);
+      const published = await registry.publish(config.model_name, {
+        job_id: config.id,
+        trial_id: best.trial_id,
+        family: best.family,
+        artifact_key: report.artifact_key,
+        task: config.task,
+        target: config.target,
+        classes: config.classes,
+        metric: config.metric,
+        greater_is_better: config.greater_is_better,
+        score: fromLoss(config.metric, report.loss),
+        dataset: { name: config.dataset.name, version: config.dataset.version },
+      });
+      this.append({ op: 'finished', status, model: { name: config.model_name, version: published.version }, at: Date.now() });
+      await this.notifyRegistry(config);
+      await this.ctx.storage.deleteAlarm();
+    } catch (err) {
+      // The registry could not be reached: keep the job in "publishing" and let the alarm try again.
+      console.error('publish failed, will retry', err);
+      await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
+    } finally {
+      this.finalizing = false;
+    }
+  }
+
+  private async notifyRegistry(config: JobConfig): Promise<void> {
+    const f = this.state.finished;
+    if (!f) return;
+    try {
+      await this.env.REGISTRY.getByName(config.tenant).jobFinished(config.id, f.status);
+    } catch (err) {
+      console.error('could not record the job end in the registry', err);
+    }
+  }
+
+  private sampler(config: JobConfig): Sampler {
+    return config.strategy === 'random' ? randomSampler : withPortfolio(randomSampler);
+  }
+
+  private shape(config: JobConfig) {
+    return { rows: config.dataset.rows, cols: config.dataset.cols, task: config.task, nClasses: config.classes.length };
+  }
+
+  private history(): FrozenTrial[] {
+    return this.state.order.map((t: TrialEntry) => ({
+      number: t.number,
+      family: t.family,
+      params: t.params,
+      state: t.state,
+      ...(t.report?.status === 'complete' ? { loss: t.report.loss } : {}),
+    }));
+  }
+}

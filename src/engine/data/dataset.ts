@@ -1,0 +1,48 @@
+/**
+ * @module engine/data/dataset
+ * The typed columnar form of a table: numbers (and dates, as epoch milliseconds) in Float64Arrays with NaN
+ * for missing, everything else as Int32 codes into a list of levels with -1 for missing. A trial reads this
+ * form straight from object storage instead of re-parsing text.
+ */
+import type { ColumnType } from './column-types';
+
+/** Code of a missing value in a coded column. */
+export const MISSING_CODE = -1;
+/** Code of a category never seen in training (predict time only). */
+export const UNSEEN_CODE = -2;
+
+export interface NumericColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly storage: 'f64';
+  readonly values: Float64Array;
+}
+
+export interface CodedColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly storage: 'codes';
+  readonly codes: Int32Array;
+  readonly levels: readonly string[];
+}
+
+export type Column = NumericColumn | CodedColumn;
+
+export interface Dataset {
+  readonly rows: number;
+  readonly columns: readonly Column[];
+}
+
+export function findColumn(ds: Dataset, name: string): Column | undefined {
+  return ds.columns.find((c) => c.name === name);
+}
+
+/** The cell of a column as a display value (number, string or null), for profiles and messages. */
+export function cellValue(col: Column, row: number): number | string | null {
+  if (col.storage === 'f64') {
+    const v = col.values[row];
+    return Number.isNaN(v) ? null : v;
+  }
+  const code = col.codes[row];
+  return code < 0 ? null : col.levels[code];
+}

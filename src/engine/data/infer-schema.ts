@@ -1,0 +1,147 @@
+/**
+ * @module engine/data/infer-schema
+ * Decides each column's type from its text cells and builds the typed columnar Dataset in the same pass
+ * over the data. Type rules, in order: all missing or one distinct value → constant; two boolean spellings
+ * → boolean; all numbers → numeric (or id when named like an identifier and unique); all ISO dates →
+ * datetime; strings unique on every row → id; long multi-word strings → text; otherwise categorical.
+ */
+import type { CsvTable } from './csv';
+import { type ColumnType, isMissingCell, parseBooleanCell, parseDateCell, parseNumberCell } from './column-types';
+import { type Column, type Dataset, MISSING_CODE } from './dataset';
+
+export interface ColumnProfile {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly missing: number;
+  readonly unique: number;
+  /** Why the column will not be used as a feature, when it will not. */
+  readonly dropped?: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly mean?: number;
+  readonly std?: number;
+  /** The most frequent levels with their counts (coded columns). */
+  readonly top?: readonly { readonly value: string; readonly count: number }[];
+}
+
+const ID_NAME_RE = /(^|[_\s-])(id|uuid|guid|key)$/i;
+
+/** Per-column type overrides given by the user (`columns` in a job or upload). */
+export type TypeOverrides = Readonly<Record<string, ColumnType>>;
+
+export function inferDataset(table: CsvTable, overrides: TypeOverrides = {}): { dataset: Dataset; profile: ColumnProfile[] } {
+  const columns: Column[] = [];
+  const profile: ColumnProfile[] = [];
+  for (let j = 0; j < table.header.length; j++) {
+    const name = table.header[j];
+    const cells = table.rows.map((r) => r[j]);
+    const column = buildColumn(name, cells, overrides[name]);
+    columns.push(column);
+    profile.push(profileColumn(column));
+  }
+  return { dataset: { rows: table.rows.length, columns }, profile };
+}
+
+function buildColumn(name: string, cells: string[], forced?: ColumnType): Column {
+  const n = cells.length;
+  const present: string[] = [];
+  for (const c of cells) if (!isMissingCell(c)) present.push(c.trim());
+  const distinct = new Set(present);
+  const type = forced ?? guessType(name, present, distinct, n);
+
+  if (type === 'numeric' || type === 'datetime') {
+    const parse = type === 'numeric' ? parseNumberCell : parseDateCell;
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) values[i] = isMissingCell(cells[i]) ? NaN : parse(cells[i]);
+    return { name, type, storage: 'f64', values };
+  }
+  if (type === 'constant' && distinct.size === 1 && present.every((c) => !Number.isNaN(parseNumberCell(c)))) {
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) values[i] = isMissingCell(cells[i]) ? NaN : parseNumberCell(cells[i]);
+    return { name, type, storage: 'f64', values };
+  }
+  return codeColumn(name, type, cells);
+}
+
+function guessType(name: string, present: string[], distinct: Set<string>, n: number): ColumnType {
+  if (distinct.size <= 1) return 'constant';
+  if (distinct.size === 2 && [...distinct].every((v) => parseBooleanCell(v) !== undefined)) {
+    const [a, b] = [...distinct].map((v) => parseBooleanCell(v));
+    if (a !== b) return 'boolean';
+  }
+  const allNumeric = present.every((c) => !Number.isNaN(parseNumberCell(c)));
+  const allUnique = distinct.size === present.length && present.length === n;
+  if (allNumeric) {
+    const integers = present.every((c) => Number.isInteger(parseNumberCell(c)));
+    return allUnique && integers && ID_NAME_RE.test(name) && n > 10 ? 'id' : 'numeric';
+  }
+  if (present.every((c) => !Number.isNaN(parseDateCell(c)))) return 'datetime';
+  if (allUnique && n > 10) {
+    return averageWords(present) >= 3 ? 'text' : 'id';
+  }
+  if (distinct.size > Math.max(50, present.length / 2) && averageWords(present) >= 3) return 'text';
+  return 'categorical';
+}
+
+function averageWords(values: string[]): number {
+  let words = 0;
+  const sample = Math.min(values.length, 200);
+  for (let i = 0; i < sample; i++) words += values[i].split(/\s+/).filter(Boolean).length;
+  return sample === 0 ? 0 : words / sample;
+}
+
+/** Codes a column's cells against its sorted distinct values (sorted so codes never depend on row order). */
+function codeColumn(name: string, type: ColumnType, cells: string[]): Column {
+  const levelsSet = new Set<string>();
+  for (const c of cells) if (!isMissingCell(c)) levelsSet.add(c.trim());
+  const levels = [...levelsSet].sort();
+  const index = new Map(levels.map((l, i) => [l, i]));
+  const codes = new Int32Array(cells.length);
+  for (let i = 0; i < cells.length; i++) codes[i] = isMissingCell(cells[i]) ? MISSING_CODE : (index.get(cells[i].trim()) as number);
+  return { name, type, storage: 'codes', codes, levels };
+}
+
+export function profileColumn(col: Column): ColumnProfile {
+  const dropped = col.type === 'id' ? 'identifier: unique on every row, carries no pattern' : col.type === 'constant' ? 'constant: fewer than two distinct values' : undefined;
+  if (col.storage === 'f64') {
+    let missing = 0;
+    let sum = 0;
+    let sumSq = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    const distinct = new Set<number>();
+    for (const v of col.values) {
+      if (Number.isNaN(v)) {
+        missing++;
+        continue;
+      }
+      sum += v;
+      sumSq += v * v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (distinct.size <= 100_000) distinct.add(v);
+    }
+    const count = col.values.length - missing;
+    const mean = count > 0 ? sum / count : NaN;
+    const std = count > 1 ? Math.sqrt(Math.max(0, sumSq / count - mean * mean)) : 0;
+    return {
+      name: col.name,
+      type: col.type,
+      missing,
+      unique: distinct.size,
+      ...(dropped ? { dropped } : {}),
+      ...(count > 0 ? { min, max, mean, std } : {}),
+    };
+  }
+  const counts = new Array<number>(col.levels.length).fill(0);
+  let missing = 0;
+  for (const c of col.codes) {
+    if (c < 0) missing++;
+    else counts[c]++;
+  }
+  const top = counts
+    .map((count, i) => ({ value: col.levels[i], count }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1))
+    .slice(0, 10);
+  return { name: col.name, type: col.type, missing, unique: col.levels.length, ...(dropped ? { dropped } : {}), top };
+}

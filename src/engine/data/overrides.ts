@@ -1,0 +1,48 @@
+/**
+ * @module engine/data/overrides
+ * Applies a user's per-column decisions to a Dataset: "ignore" leaves a column out, a type forces how it
+ * is read (a numeric code column read as categories, categories that are really numbers read as numbers,
+ * an inferred id kept as a category). Refuses overrides that cannot hold, naming the column.
+ */
+import { EngineError } from '../core/errors';
+import { type ColumnType, parseNumberCell } from './column-types';
+import { type Column, type Dataset, MISSING_CODE } from './dataset';
+
+export type ColumnOverride = ColumnType | 'ignore';
+
+export function applyOverrides(ds: Dataset, overrides: Readonly<Record<string, ColumnOverride>>): { dataset: Dataset; ignore: string[] } {
+  const ignore: string[] = [];
+  for (const name of Object.keys(overrides)) {
+    if (!ds.columns.some((c) => c.name === name)) {
+      throw new EngineError('invalid_params', `columns: "${name}" is not a column of the dataset`, { field: 'columns', column: name });
+    }
+  }
+  const columns = ds.columns.map((col): Column => {
+    const want = overrides[col.name];
+    if (want === undefined || want === col.type) return col;
+    if (want === 'ignore') {
+      ignore.push(col.name);
+      return col;
+    }
+    return retype(col, want);
+  });
+  return { dataset: { rows: ds.rows, columns }, ignore };
+}
+
+function retype(col: Column, type: ColumnType): Column {
+  if (type === 'numeric' || type === 'datetime') {
+    if (col.storage === 'f64') return { ...col, type };
+    if (type === 'datetime') throw new EngineError('invalid_params', `columns: "${col.name}" cannot be read as datetime`, { field: 'columns', column: col.name });
+    const asNumbers = col.levels.map(parseNumberCell);
+    const bad = col.levels.find((_, k) => Number.isNaN(asNumbers[k]));
+    if (bad !== undefined) throw new EngineError('invalid_params', `columns: "${col.name}" cannot be numeric: it holds "${bad}"`, { field: 'columns', column: col.name, value: bad });
+    const values = Float64Array.from(col.codes, (c) => (c < 0 ? NaN : asNumbers[c]));
+    return { name: col.name, type, storage: 'f64', values };
+  }
+  if (col.storage === 'codes') return { ...col, type };
+  // A number column read as categories: each distinct number becomes a level, sorted numerically.
+  const distinct = [...new Set(Array.from(col.values).filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b);
+  const index = new Map(distinct.map((v, k) => [v, k]));
+  const codes = Int32Array.from(col.values, (v) => (Number.isNaN(v) ? MISSING_CODE : (index.get(v) as number)));
+  return { name: col.name, type, storage: 'codes', codes, levels: distinct.map(String) };
+}

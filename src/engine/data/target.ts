@@ -1,0 +1,85 @@
+/**
+ * @module engine/data/target
+ * Turns the target column into what learners consume: a Float32 vector (class indices or values), the
+ * class labels exactly as they appear in the data, and the task. Rows whose target is missing are left
+ * out of training. Infers the task when the user does not name one, and refuses targets no model can learn.
+ */
+import { EngineError } from '../core/errors';
+import type { Task } from '../core/task';
+import { type Dataset, findColumn } from './dataset';
+
+export interface PreparedTarget {
+  readonly task: Task;
+  /** Class labels (index = class code) for classification; empty for regression. */
+  readonly classes: readonly string[];
+  /** Dataset row indices that have a target value. */
+  readonly rows: Int32Array;
+  /** Target per entry of `rows`: class index or value. */
+  readonly y: Float32Array;
+}
+
+/** Integer targets with at most this many distinct values are read as classes when no task is given. */
+const MAX_INFERRED_CLASSES = 10;
+
+export function prepareTarget(ds: Dataset, target: string, requested?: Task): PreparedTarget {
+  const col = findColumn(ds, target);
+  if (!col) {
+    throw new EngineError('invalid_target', `target column "${target}" is not in the dataset`, {
+      field: 'target',
+      column: target,
+      columns: ds.columns.map((c) => c.name),
+    });
+  }
+  if (col.type === 'datetime') throw new EngineError('invalid_target', `target column "${target}" holds dates; pick a numeric or categorical column`, { field: 'target', column: target });
+
+  if (col.storage === 'f64') {
+    const rows: number[] = [];
+    for (let i = 0; i < ds.rows; i++) if (!Number.isNaN(col.values[i])) rows.push(i);
+    const present = rows.map((i) => col.values[i]);
+    const distinct = [...new Set(present)].sort((a, b) => a - b);
+    if (distinct.length < 2) throw oneValue(target, distinct.length);
+    const integers = distinct.every((v) => Number.isInteger(v));
+    const task: Task =
+      requested ?? (distinct.length === 2 ? 'binary' : integers && distinct.length <= MAX_INFERRED_CLASSES && present.length >= 50 ? 'multiclass' : 'regression');
+    if (task === 'regression') return { task, classes: [], rows: Int32Array.from(rows), y: Float32Array.from(present) };
+    const index = new Map(distinct.map((v, k) => [v, k]));
+    return classification(task, target, distinct.map(String), Int32Array.from(rows), Float32Array.from(present, (v) => index.get(v) as number));
+  }
+
+  const rows: number[] = [];
+  const codes: number[] = [];
+  const used = new Set<number>();
+  for (let i = 0; i < ds.rows; i++) {
+    const c = col.codes[i];
+    if (c < 0) continue;
+    rows.push(i);
+    codes.push(c);
+    used.add(c);
+  }
+  if (used.size < 2) throw oneValue(target, used.size);
+  if (requested === 'regression') {
+    throw new EngineError('invalid_target', `target column "${target}" is not numeric, so the task cannot be regression`, { field: 'task', column: target });
+  }
+  // Re-index to the levels actually present so that class indices are dense.
+  const present = [...used].sort((a, b) => a - b);
+  const remap = new Map(present.map((c, k) => [c, k]));
+  const task: Task = requested ?? (present.length === 2 ? 'binary' : 'multiclass');
+  return classification(task, target, present.map((c) => col.levels[c]), Int32Array.from(rows), Float32Array.from(codes, (c) => remap.get(c) as number));
+}
+
+function classification(task: Task, target: string, classes: string[], rows: Int32Array, y: Float32Array): PreparedTarget {
+  if (task === 'binary' && classes.length !== 2) {
+    throw new EngineError('invalid_target', `task "binary" needs exactly two classes but target "${target}" has ${classes.length}`, { field: 'task', column: target, classes: classes.length });
+  }
+  if (task === 'multiclass' && classes.length > 200) {
+    throw new EngineError('invalid_target', `target "${target}" has ${classes.length} classes; at most 200 are supported (is it a regression target?)`, { field: 'target', column: target });
+  }
+  return { task, classes, rows, y };
+}
+
+function oneValue(target: string, n: number): EngineError {
+  return new EngineError('invalid_target', `target column "${target}" has ${n === 0 ? 'no values' : 'only one distinct value'}; a model needs at least two`, {
+    field: 'target',
+    column: target,
+  });
+}

@@ -1,0 +1,26 @@
+/**
+ * @module engine
+ * The engine's public surface: the only way the Durable Objects and the Worker reach into the engine.
+ */
+export { EngineError, type EngineErrorCode } from './core/errors';
+export { Rng, seedFrom } from './core/rng';
+export type { Task } from './core/task';
+export { COLUMN_TYPES, DROPPED_TYPES, type ColumnType } from './data/column-types';
+export { decodeDataset, encodeDataset } from './data/columnar-codec';
+export { parseCsv } from './data/csv';
+export type { Dataset } from './data/dataset';
+export { type ColumnProfile, inferDataset, type TypeOverrides } from './data/infer-schema';
+export { prepareTarget } from './data/target';
+export { METRICS, type MetricName, defaultMetric, fromLoss, toLoss } from './eval/metrics';
+export type { DataShape, ModelFamily } from './models/model';
+export { MODEL_FAMILIES, getModelSpec } from './models/registry';
+export { Predictor, type PredictionResult } from './predictor';
+export { runTrial, type TrialOutcome, type TrialSpec } from './run-trial';
+export type { Sampler, SamplerContext } from './search/sampler';
+export { withPortfolio } from './search/samplers/portfolio';
+export { randomSampler } from './search/samplers/random';
+export type { Params } from './search/space';
+export type { FrozenTrial, TrialConfig, TrialState } from './search/trial';
+export { parseEnvelope, type ModelEnvelope } from './serialize/envelope';
+export { applyOverrides, type ColumnOverride } from './data/overrides';
+export { utf8DecodeStrict } from './core/utf8';

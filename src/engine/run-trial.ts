@@ -1,0 +1,156 @@
+/**
+ * @module engine/run-trial
+ * The one trial harness: check the memory estimate, cross-validate the configuration (pipeline fitted on
+ * each training fold only), score the out-of-fold predictions with the job's metric, then refit on every
+ * row and return the artifact. Expected failures come back as a `failed` outcome with a reason rather
+ * than an exception, so the coordinator can record them and go on.
+ */
+import { EngineError } from './core/errors';
+import { takeValues } from './core/matrix';
+import { Rng } from './core/rng';
+import { outputWidth, type Task } from './core/task';
+import { assignFolds, foldSplit } from './data/folds';
+import type { Dataset } from './data/dataset';
+import { prepareTarget } from './data/target';
+import { METRICS, type MetricName, toLoss } from './eval/metrics';
+import { fitPipeline } from './features/pipeline';
+import type { ModelFamily } from './models/model';
+import { getModelSpec } from './models/registry';
+import type { Params } from './search/space';
+import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type ModelEnvelope } from './serialize/envelope';
+
+export interface TrialSpec {
+  readonly family: ModelFamily;
+  readonly params: Params;
+  readonly target: string;
+  readonly task?: Task;
+  readonly metric: MetricName;
+  readonly seed: number;
+  /** Cross-validation folds; 1 means a single stratified 80/20 holdout. */
+  readonly folds: number;
+  /** Columns the user asked to leave out. */
+  readonly ignore?: readonly string[];
+  /** Refuse the trial when the family's estimate exceeds this many bytes. */
+  readonly memoryLimitBytes?: number;
+}
+
+export type TrialOutcome =
+  | {
+      readonly status: 'complete';
+      /** The job metric on out-of-fold predictions, in the metric's own direction. */
+      readonly score: number;
+      /** The same score as a loss (lower is better), for samplers. */
+      readonly loss: number;
+      readonly foldScores: readonly number[];
+      readonly fitInfo: Readonly<Record<string, number>>;
+      readonly envelope: ModelEnvelope;
+      /** Out-of-fold outputs (rows * outputWidth) in target-row order, for ensembling (holdout: only the held-out rows are filled). */
+      readonly oof: Float32Array;
+    }
+  | { readonly status: 'failed'; readonly code: string; readonly reason: string };
+
+const DEFAULT_MEMORY_LIMIT = 96 * 1024 * 1024;
+
+export async function runTrial(ds: Dataset, spec: TrialSpec): Promise<TrialOutcome> {
+  try {
+    return await runTrialUnsafe(ds, spec);
+  } catch (err) {
+    if (err instanceof EngineError) return { status: 'failed', code: err.code, reason: err.message };
+    return { status: 'failed', code: 'trial_error', reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcome> {
+  const model = getModelSpec(spec.family);
+  const target = prepareTarget(ds, spec.target, spec.task);
+  const { task, classes, rows, y } = target;
+  const nClasses = classes.length;
+  const metric = METRICS[spec.metric];
+  if (!metric.tasks.includes(task)) throw new EngineError('invalid_params', `metric "${spec.metric}" does not apply to a ${task} task`);
+
+  const exclude = new Set([spec.target, ...(spec.ignore ?? [])]);
+  const shape = { rows: rows.length, cols: ds.columns.length - exclude.size, task, nClasses };
+  const need = model.estimateMemoryBytes(spec.params, shape);
+  const limit = spec.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT;
+  if (need > limit) {
+    return {
+      status: 'failed',
+      code: 'insufficient_budget',
+      reason: `estimated peak memory ${(need / 2 ** 20).toFixed(1)} MiB exceeds the ${(limit / 2 ** 20).toFixed(0)} MiB trial limit`,
+    };
+  }
+
+  const rng = new Rng(spec.seed);
+  const k = Math.max(2, spec.folds === 1 ? 5 : spec.folds);
+  const fold = assignFolds(y, task, k, rng.fork(1));
+  const width = outputWidth(task, nClasses);
+  const oof = new Float32Array(rows.length * width);
+  const foldScores: number[] = [];
+  const iterations: number[] = [];
+  const foldsToRun = spec.folds === 1 ? 1 : k;
+
+  for (let f = 0; f < foldsToRun; f++) {
+    const { train, valid } = foldSplit(fold, f);
+    const trainRows = takeIndex(rows, train);
+    const validRows = takeIndex(rows, valid);
+    const pipe = fitPipeline(ds, trainRows, model.featureStyle, exclude);
+    const yTrain = takeValues(y, train);
+    const yValid = takeValues(y, valid);
+    const validSet = { X: pipe.transform(ds, validRows), y: yValid };
+    const fitted = await model.fit({ X: pipe.transform(ds, trainRows), y: yTrain }, spec.params, {
+      task,
+      nClasses,
+      rng: rng.fork(10 + f),
+      valid: validSet,
+      columnKinds: pipe.kinds,
+    });
+    const out = fitted.predict(validSet.X);
+    fitted.dispose();
+    for (let i = 0; i < valid.length; i++) {
+      for (let c = 0; c < width; c++) oof[valid[i] * width + c] = out[i * width + c];
+    }
+    foldScores.push(metric.score(yValid, out, nClasses));
+    const it = fitted.fitInfo.best_iteration;
+    if (it !== undefined) iterations.push(it);
+  }
+
+  const score = foldsToRun === k ? metric.score(y, oof, nClasses) : foldScores[0];
+  if (!Number.isFinite(score)) return { status: 'failed', code: 'non_finite_score', reason: `the ${spec.metric} score is not a finite number` };
+
+  // Refit on every row; iterative learners reuse the average best iteration found under early stopping,
+  // scaled up a little because the refit sees more data than each fold did.
+  const allRows = rows;
+  const pipe = fitPipeline(ds, allRows, model.featureStyle, exclude);
+  const fixedIterations = iterations.length > 0 ? Math.max(1, Math.round((mean(iterations) * (foldsToRun === 1 ? 1.2 : (k + 1) / k)))) : undefined;
+  const final = await model.fit({ X: pipe.transform(ds, allRows), y }, spec.params, {
+    task,
+    nClasses,
+    rng: rng.fork(99),
+    columnKinds: pipe.kinds,
+    fixedIterations,
+  });
+  const envelope: ModelEnvelope = {
+    format: ENVELOPE_FORMAT,
+    version: ENVELOPE_VERSION,
+    task,
+    target: spec.target,
+    classes,
+    metric: spec.metric,
+    columns: ds.columns.map((c) => c.name),
+    pipeline: pipe.state,
+    model: final.toArtifact(),
+  };
+  const fitInfo = { ...final.fitInfo, ...(fixedIterations !== undefined ? { refit_iterations: fixedIterations } : {}) };
+  final.dispose();
+  return { status: 'complete', score, loss: toLoss(spec.metric, score), foldScores, fitInfo, envelope, oof };
+}
+
+function takeIndex(rows: Int32Array, positions: Int32Array): Int32Array {
+  const out = new Int32Array(positions.length);
+  for (let i = 0; i < positions.length; i++) out[i] = rows[positions[i]];
+  return out;
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}

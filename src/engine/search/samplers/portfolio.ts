@@ -1,0 +1,22 @@
+/**
+ * @module engine/search/samplers/portfolio
+ * Zero-shot start: before any search, try each allowed family's strong default configuration in priority
+ * order (as FLAML and auto-sklearn 2.0 do), so the first minutes already produce a good model. After the
+ * portfolio is exhausted, the wrapped sampler takes over.
+ */
+import { getModelSpec } from '../../models/registry';
+import type { Sampler } from '../sampler';
+
+export function withPortfolio(next: Sampler): Sampler {
+  return {
+    name: `portfolio+${next.name}`,
+    suggest(history, ctx) {
+      const n = history.length;
+      if (n < ctx.families.length) {
+        const family = ctx.families[n];
+        return { family, params: getModelSpec(family).defaults(ctx.shape) };
+      }
+      return next.suggest(history, ctx);
+    },
+  };
+}

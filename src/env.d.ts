@@ -1,0 +1,14 @@
+/** The bindings of the Worker (see wrangler.toml), visible to the Worker and the Durable Objects. */
+declare namespace Cloudflare {
+  interface Env {
+    STORE: R2Bucket;
+    SEARCH: DurableObjectNamespace<import('./durable/search-coordinator').SearchCoordinator>;
+    REGISTRY: DurableObjectNamespace<import('./durable/registry').Registry>;
+    TRIALS: Queue<import('./durable/protocol').TrialMessage>;
+    ADMIN_API_KEY: string;
+    TRIAL_LEASE_SECONDS: string;
+    TRIAL_PARALLELISM: string;
+    MAX_UPLOAD_BYTES: string;
+  }
+}
+interface Env extends Cloudflare.Env {}

@@ -1,0 +1,51 @@
+/**
+ * @module worker/errors
+ * The single error mapper. Routes throw ApiError (or let an EngineError escape); onError turns either
+ * into the contract's body {"error": {code, message, details}} with the right status. Unknown errors are
+ * logged and answered with a generic 500, never a stack trace.
+ */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { EngineError, type EngineErrorCode } from '../engine';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const ENGINE_STATUS: Record<EngineErrorCode, ContentfulStatusCode> = {
+  invalid_csv: 400,
+  invalid_dataset: 400,
+  invalid_target: 400,
+  invalid_params: 400,
+  invalid_input: 400,
+  unsupported_task: 400,
+  insufficient_budget: 400,
+  not_fitted: 500,
+  bad_artifact: 500,
+  trial_finished: 409,
+};
+
+export function errorBody(code: string, message: string, details: Record<string, unknown> = {}) {
+  return { error: { code, message, details } };
+}
+
+export function handleError(err: Error, c: Context): Response {
+  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+  if (err instanceof EngineError) {
+    const status = ENGINE_STATUS[err.code];
+    if (status >= 500) console.error('engine error', err.code, err.message);
+    return c.json(errorBody(err.code, status >= 500 ? 'the stored model could not be used; retrain or contact the operator' : err.message, status >= 500 ? {} : err.details), status);
+  }
+  console.error('unhandled error', err);
+  return c.json(errorBody('internal_error', 'something went wrong on our side; the request changed nothing and can be retried'), 500);
+}
+
+export const notFound = (what: string, name: string, code = `${what}_not_found`) => new ApiError(404, code, `${what} "${name}" does not exist`, { [what]: name });

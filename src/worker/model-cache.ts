@@ -1,0 +1,36 @@
+/**
+ * @module worker/model-cache
+ * Loaded models, kept warm per isolate. Keyed by artifact key (immutable: a new version is a new key), so
+ * a cached entry can never go stale; a small LRU bound keeps memory inside the isolate's 128 MB. Loading
+ * is shared: concurrent first requests for one model wait on the same load.
+ */
+import { Predictor } from '../engine';
+import { readObjectBytes } from './storage';
+import { ensureTfjsWasm } from './tfjs-wasm';
+
+const MAX_MODELS = 16;
+const cache = new Map<string, Promise<Predictor>>();
+
+export function loadPredictor(env: Env, artifactKey: string, family: string): Promise<Predictor> {
+  const hit = cache.get(artifactKey);
+  if (hit) {
+    // Refresh recency: Map iteration order is insertion order.
+    cache.delete(artifactKey);
+    cache.set(artifactKey, hit);
+    return hit;
+  }
+  const loading = (async () => {
+    if (family === 'mlp') await ensureTfjsWasm();
+    const bytes = await readObjectBytes(env.STORE, artifactKey, 'model artifact');
+    return Predictor.load(JSON.parse(new TextDecoder().decode(bytes)));
+  })();
+  cache.set(artifactKey, loading);
+  loading.catch(() => cache.delete(artifactKey));
+  while (cache.size > MAX_MODELS) {
+    const oldest = cache.keys().next().value as string;
+    const evicted = cache.get(oldest);
+    cache.delete(oldest);
+    evicted?.then((p) => p.dispose()).catch(() => undefined);
+  }
+  return loading;
+}

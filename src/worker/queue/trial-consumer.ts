@@ -1,0 +1,69 @@
+/**
+ * @module worker/queue/trial-consumer
+ * One invocation per trial (max_batch_size = 1). Claims the trial from its coordinator (a duplicate or
+ * late delivery gets nothing to do), loads the typed dataset from R2, runs the engine's runTrial, writes
+ * the fitted artifact to R2 and reports the result. Messages from the dead-letter queue are trials whose
+ * invocations kept dying: they are reported as failed at once.
+ */
+import { applyOverrides, decodeDataset, type Dataset, runTrial } from '../../engine';
+import type { TrialMessage, TrialReport, TrialWork } from '../../durable/protocol';
+import { coordinatorFor } from '../coordinator';
+import { readObjectBytes } from '../storage';
+import { ensureTfjsWasm } from '../tfjs-wasm';
+
+const DLQ_SUFFIX = '-dlq';
+
+/** The last dataset read by this isolate: consecutive trials of a job reuse it instead of re-reading R2. */
+let lastDataset: { key: string; dataset: Dataset } | undefined;
+
+export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: Env): Promise<void> {
+  const deadLetters = batch.queue.endsWith(DLQ_SUFFIX);
+  for (const msg of batch.messages) {
+    const { tenant, job_id, trial_id } = msg.body;
+    const coordinator = coordinatorFor(env, tenant, job_id);
+    try {
+      if (deadLetters) {
+        await coordinator.report(trial_id, { status: 'failed', code: 'invocation_died', reason: 'the trial invocation failed repeatedly (CPU or memory limit, or a crash)' });
+      } else {
+        const work = await coordinator.claim(trial_id);
+        if (work) await coordinator.report(trial_id, await executeTrial(work, env));
+      }
+      msg.ack();
+    } catch (err) {
+      // Reporting failed (coordinator unreachable): let the queue deliver again; claim makes it safe.
+      console.error(`trial ${job_id}/${trial_id} attempt ${msg.attempts} failed`, err);
+      msg.retry({ delaySeconds: Math.min(30, 2 ** msg.attempts) });
+    }
+  }
+}
+
+/** Runs one trial; every expected failure becomes a failed report rather than an exception. */
+export async function executeTrial(work: TrialWork, env: Env): Promise<TrialReport> {
+  try {
+    const stored = await loadDataset(env, work.dataset_key);
+    const { dataset, ignore } = applyOverrides(stored, work.columns);
+    if (work.family === 'mlp') await ensureTfjsWasm();
+    const outcome = await runTrial(dataset, {
+      family: work.family,
+      params: work.params,
+      target: work.target,
+      task: work.task,
+      metric: work.metric,
+      seed: work.seed,
+      folds: work.folds,
+      ignore,
+    });
+    if (outcome.status === 'failed') return { status: 'failed', code: outcome.code, reason: outcome.reason };
+    await env.STORE.put(work.artifact_key, JSON.stringify(outcome.envelope), { httpMetadata: { contentType: 'application/json' } });
+    return { status: 'complete', score: outcome.score, loss: outcome.loss, fold_scores: outcome.foldScores, fit_info: outcome.fitInfo, artifact_key: work.artifact_key };
+  } catch (err) {
+    return { status: 'failed', code: 'trial_error', reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+async function loadDataset(env: Env, key: string): Promise<Dataset> {
+  if (lastDataset?.key === key) return lastDataset.dataset;
+  const dataset = decodeDataset(await readObjectBytes(env.STORE, key, 'dataset'));
+  lastDataset = { key, dataset };
+  return dataset;
+}

@@ -1,0 +1,69 @@
+/**
+ * @module worker/schemas
+ * Request body schemas (zod) and the one helper that reads and validates a JSON body, answering the
+ * contract's 400s: invalid_json for a body that is not JSON, invalid_request naming the offending field.
+ */
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { MODEL_FAMILIES } from '../engine';
+import { ApiError } from './errors';
+
+/** A column's forced type, or "ignore" (the engine's ColumnOverride). */
+const COLUMN_OVERRIDES = ['numeric', 'categorical', 'boolean', 'datetime', 'text', 'id', 'constant', 'ignore'] as const;
+
+const METRIC_NAMES = ['roc_auc', 'log_loss', 'accuracy', 'balanced_accuracy', 'f1', 'rmse', 'mae', 'r2', 'mape'] as const;
+
+/** Largest JSON body accepted (predict batches included). */
+export const MAX_JSON_BYTES = 8 * 1024 * 1024;
+
+export const createJobSchema = z.strictObject({
+  dataset: z.string().min(1),
+  dataset_version: z.int().positive().optional(),
+  target: z.string().min(1),
+  task: z.enum(['binary', 'multiclass', 'regression', 'image', 'forecast']).optional(),
+  metric: z.enum(METRIC_NAMES).optional(),
+  budget: z
+    .strictObject({
+      seconds: z.number().min(5, 'budget.seconds must be at least 5').max(86_400, 'budget.seconds must be at most 86400 (one day)').optional(),
+      trials: z.int().min(1, 'budget.trials must be at least 1').max(10_000, 'budget.trials must be at most 10000').optional(),
+    })
+    .optional(),
+  strategy: z.enum(['auto', 'random', 'grid', 'bayes', 'asha']).optional(),
+  models: z.array(z.string()).min(1).optional(),
+  columns: z.record(z.string(), z.enum(COLUMN_OVERRIDES)).optional(),
+  seed: z.int().min(0).max(2 ** 31 - 1).optional(),
+  model: z.string().min(1).optional(),
+  parallelism: z.int().min(1).max(32).optional(),
+});
+export type CreateJobBody = z.infer<typeof createJobSchema>;
+
+export const predictSchema = z.strictObject({
+  rows: z.array(z.unknown()).min(1, 'rows must hold at least one row').max(10_000, 'at most 10000 rows per request'),
+  version: z.int().positive().optional(),
+  explain: z.boolean().optional(),
+});
+export type PredictBody = z.infer<typeof predictSchema>;
+
+export const KNOWN_FAMILIES: readonly string[] = MODEL_FAMILIES;
+
+/** Reads the request body as JSON and validates it; throws the contract's 400/413 errors. */
+export async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  const length = Number(c.req.header('content-length') ?? '0');
+  if (length > MAX_JSON_BYTES) throw new ApiError(413, 'payload_too_large', `JSON bodies are limited to ${MAX_JSON_BYTES} bytes`, { limit: MAX_JSON_BYTES });
+  const text = await c.req.text();
+  if (text.length > MAX_JSON_BYTES) throw new ApiError(413, 'payload_too_large', `JSON bodies are limited to ${MAX_JSON_BYTES} bytes`, { limit: MAX_JSON_BYTES });
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    throw new ApiError(400, 'invalid_json', `the body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue.path.join('.') || '(body)';
+    const message = issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+    throw new ApiError(400, 'invalid_request', `${field}: ${message}`, { field: issue.code === 'unrecognized_keys' ? issue.keys[0] : field });
+  }
+  return result.data;
+}
