@@ -1,0 +1,113 @@
+/**
+ * `npm run bench:automl -- --data DIR [--datasets a,b] [--budget-s 60] [--trials N] [--json OUT]`
+ * Runs the full system through local `wrangler dev` and the public API on each dataset in DIR (the shared
+ * format: NAME.train.csv, NAME.test.csv, NAME.json, index.json): uploads the train split, runs a job, predicts
+ * the test split through the prediction route and scores it with the dataset's primary metric.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { MetricName } from '../src/engine/eval/metrics';
+import { ApiClient, isTerminal } from './lib/api-client';
+import { csvRows, formatTable, heldOutScore } from './lib/tables';
+import { startDevServer } from './lib/wrangler-dev';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', default: resolve(import.meta.dirname, '../../shared/data') },
+    datasets: { type: 'string' },
+    'budget-s': { type: 'string', default: '60' },
+    trials: { type: 'string' },
+    seed: { type: 'string', default: '42' },
+    json: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+
+interface DatasetMeta {
+  name: string;
+  task: string;
+  target: string;
+  classes?: string[];
+  metrics: { primary: string };
+}
+
+interface Row {
+  dataset: string;
+  metric: string;
+  score: number;
+  cv_score: number | null;
+  best_family: string;
+  trials: number;
+  failed: number;
+  elapsed_ms: number;
+}
+
+async function main() {
+  const dir = resolve(values.data);
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { datasets: { name: string; task: string }[] };
+  const wanted = values.datasets?.split(',');
+  const names = index.datasets.map((d) => d.name).filter((n) => !wanted || wanted.includes(n));
+  const state = mkdtempSync(join(tmpdir(), 'edge-automl-bench-'));
+  const server = await startDevServer({ persistTo: state, port: 8797, verbose: values.verbose });
+  const results: Row[] = [];
+  try {
+    const api = new ApiClient(server.url, server.adminKey);
+    for (const name of names) {
+      const meta = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as DatasetMeta;
+      if (!['binary', 'multiclass', 'regression'].includes(meta.task)) {
+        console.log(`- ${name}: task ${meta.task} not supported yet, skipped`);
+        continue;
+      }
+      const started = Date.now();
+      const dsName = name.replace(/_/g, '-');
+      await api.uploadCsv(dsName, readFileSync(join(dir, `${name}.train.csv`), 'utf8'));
+      const metric = meta.metrics.primary as MetricName;
+      const budget = { seconds: Number(values['budget-s']), ...(values.trials ? { trials: Number(values.trials) } : {}) };
+      const { id } = await api.createJob({ dataset: dsName, target: meta.target, task: meta.task, metric, budget, seed: Number(values.seed) });
+      let job = await api.job(id);
+      while (!isTerminal(job.status)) {
+        await new Promise((r) => setTimeout(r, 1_000));
+        job = await api.job(id);
+      }
+      if (!job.model) {
+        console.log(`- ${name}: job ${job.status} ${job.error?.message ?? ''}`);
+        continue;
+      }
+      const testRows = csvRows(join(dir, `${name}.test.csv`));
+      const truth = testRows.map((r) => r[meta.target]);
+      const features = testRows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== meta.target)));
+      const result = await api.predict(job.model.name, features);
+      const classes = meta.classes ?? [];
+      const score = heldOutScore(metric, truth, result, classes);
+      const row: Row = {
+        dataset: name,
+        metric,
+        score,
+        cv_score: job.best?.score ?? null,
+        best_family: job.best?.family ?? '-',
+        trials: job.progress.trials_done,
+        failed: job.progress.trials_failed,
+        elapsed_ms: Date.now() - started,
+      };
+      results.push(row);
+      console.log(`- ${name}: test ${metric} ${score.toFixed(4)} (cv ${row.cv_score?.toFixed(4)}, ${row.best_family}, ${row.trials} trials, ${(row.elapsed_ms / 1000).toFixed(0)} s)`);
+    }
+  } finally {
+    await server.stop();
+    rmSync(state, { recursive: true, force: true });
+  }
+  console.log(
+    `\n${formatTable(
+      ['dataset', 'metric', 'test score', 'cv score', 'best family', 'trials', 'failed', 'elapsed s'],
+      results.map((r) => [r.dataset, r.metric, r.score, r.cv_score ?? NaN, r.best_family, r.trials, r.failed, (r.elapsed_ms / 1000).toFixed(0)]),
+    )}`,
+  );
+  if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

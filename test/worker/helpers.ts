@@ -1,0 +1,42 @@
+/**
+ * Helpers for tests inside workerd: authenticated requests to the Worker's fetch handler and polling a
+ * job until it ends.
+ */
+import { exports } from 'cloudflare:workers';
+
+export const ADMIN_KEY = 'test-admin-key';
+const BASE = 'http://edge-automl.test';
+
+export async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  const isText = typeof body === 'string';
+  return exports.default.fetch(`${BASE}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${ADMIN_KEY}`,
+      ...(body === undefined ? {} : { 'content-type': isText ? 'text/csv' : 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : isText ? body : JSON.stringify(body),
+  });
+}
+
+export async function json<T = Record<string, any>>(res: Response): Promise<T> {
+  return (await res.json()) as T;
+}
+
+export async function waitForJob(id: string, timeoutMs = 150_000, headers: Record<string, string> = {}): Promise<Record<string, any>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await json(await call('GET', `/v1/jobs/${id}`, undefined, headers));
+    if (['succeeded', 'failed', 'cancelled'].includes(job.status)) return job;
+    if (Date.now() > until) throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms: ${JSON.stringify(job.progress)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Parses a CSV with a header into objects (test data has no quoted commas). */
+export function csvObjects(text: string): Record<string, string>[] {
+  const [head, ...lines] = text.trim().split(/\r?\n/);
+  const names = head.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, j) => [names[j], v])));
+}
