@@ -8,7 +8,7 @@ export const ADMIN_KEY = 'test-admin-key';
 const BASE = 'http://edge-automl.test';
 
 export async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  const isText = typeof body === 'string';
+  const isText = typeof body === 'string' || body instanceof Uint8Array;
   return exports.default.fetch(`${BASE}${path}`, {
     method,
     headers: {
@@ -16,7 +16,7 @@ export async function call(method: string, path: string, body?: unknown, headers
       ...(body === undefined ? {} : { 'content-type': isText ? 'text/csv' : 'application/json' }),
       ...headers,
     },
-    body: body === undefined ? undefined : isText ? body : JSON.stringify(body),
+    body: body === undefined ? undefined : isText ? (body as string | Uint8Array) : JSON.stringify(body),
   });
 }
 

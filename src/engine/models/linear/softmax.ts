@@ -1,0 +1,59 @@
+/**
+ * @module engine/models/linear/softmax
+ * Multinomial logistic (softmax) loss over K outputs, each with its own coefficients and intercept, as
+ * scikit-learn's multi_class='multinomial': the penalty sums over all K coefficient vectors. The K
+ * intercepts are unpenalised and defined up to a common shift, which the solver tolerates (the gradient
+ * along that direction is always zero).
+ */
+import { addRidge, addScaledRow, rowDot, type Problem, type SmoothObjective } from './objective';
+
+/** The softmax objective over parameters [β₀ … β_{K−1} (p each), b₀ … b_{K−1}]. */
+export function softmaxObjective(problem: Problem, classes: number): SmoothObjective {
+  const { X, y, weights, l2 } = problem;
+  const { rows: n, cols: p, data } = X;
+  const K = classes;
+  const penalized = K * p;
+  // Per-row scratch, allocated once per fit.
+  const z = new Float64Array(K);
+  return {
+    dim: penalized + K,
+    penalized,
+    evaluate(x, grad) {
+      grad.fill(0);
+      let loss = 0;
+      for (let i = 0, off = 0; i < n; i++, off += p) {
+        const v = weights[i];
+        if (v === 0) continue;
+        let max = -Infinity;
+        for (let k = 0; k < K; k++) {
+          z[k] = x[penalized + k] + rowDot(data, off, x, k * p, p);
+          if (z[k] > max) max = z[k];
+        }
+        const label = y[i];
+        const zLabel = z[label];
+        let sum = 0;
+        for (let k = 0; k < K; k++) {
+          z[k] = Math.exp(z[k] - max);
+          sum += z[k];
+        }
+        loss += v * (max + Math.log(sum) - zLabel);
+        for (let k = 0; k < K; k++) {
+          const r = v * (z[k] / sum - (k === label ? 1 : 0));
+          grad[penalized + k] += r;
+          addScaledRow(data, off, r, grad, k * p, p);
+        }
+      }
+      return loss + addRidge(x, grad, penalized, l2);
+    },
+  };
+}
+
+/** Starting intercepts: log of the weighted class shares (floored so an absent class stays finite). */
+export function softmaxStart(problem: Problem, classes: number): Float64Array {
+  const p = problem.X.cols;
+  const shares = new Float64Array(classes);
+  for (let i = 0; i < problem.y.length; i++) shares[problem.y[i]] += problem.weights[i];
+  const x0 = new Float64Array(classes * p + classes);
+  for (let k = 0; k < classes; k++) x0[classes * p + k] = Math.log(Math.max(shares[k], 1e-6));
+  return x0;
+}

@@ -1,0 +1,113 @@
+/**
+ * The HTTP contract's edges inside workerd: auth, names, uploads refused whole with the line at fault,
+ * job requests refused before anything is created, and predict input validation.
+ */
+import { exports } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, json, waitForJob } from './helpers';
+
+const csv = ['a,b,label', ...Array.from({ length: 60 }, (_, i) => `${i},${i % 3 === 0 ? 'x' : 'y'},${i % 2 ? 'yes' : 'no'}`)].join('\n');
+
+async function expectError(res: Response, status: number, code: string): Promise<Record<string, any>> {
+  const body = await json(res);
+  expect({ status: res.status, code: body.error?.code }).toEqual({ status, code });
+  expect(typeof body.error.message).toBe('string');
+  return body.error;
+}
+
+describe('health and auth', () => {
+  it('answers health without a key', async () => {
+    const res = await exports.default.fetch('http://x/health');
+    expect(await res.json()).toEqual({ status: 'ok', version: '0.1.0' });
+  });
+
+  it('refuses a missing or wrong key', async () => {
+    await expectError(await exports.default.fetch('http://x/v1/datasets'), 401, 'unauthorized');
+    await expectError(await exports.default.fetch('http://x/v1/datasets', { headers: { authorization: 'Bearer nope' } }), 401, 'unauthorized');
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    await expectError(await call('GET', '/v1/nothing'), 404, 'not_found');
+  });
+});
+
+describe('datasets', () => {
+  it('stores a version and profiles it', async () => {
+    const res = await call('PUT', '/v1/datasets/small', csv);
+    expect(res.status).toBe(201);
+    const body = await json(res);
+    expect(body.columns.map((c: { type: string }) => c.type)).toEqual(['numeric', 'categorical', 'boolean']);
+    const again = await json(await call('PUT', '/v1/datasets/small', csv));
+    expect(again.version).toBe(2);
+    const profile = await json(await call('GET', '/v1/datasets/small?version=1'));
+    expect(profile.columns[0]).toMatchObject({ name: 'a', min: 0, max: 59 });
+    const list = await json(await call('GET', '/v1/datasets'));
+    expect(list.datasets).toContainEqual(expect.objectContaining({ name: 'small', latest_version: 2, rows: 60 }));
+  });
+
+  it('refuses a broken file whole, naming the line, and leaves no version behind', async () => {
+    const error = await expectError(await call('PUT', '/v1/datasets/broken', 'a,b\n1,2\n3\n'), 400, 'invalid_csv');
+    expect(error.details.line).toBe(3);
+    await expectError(await call('GET', '/v1/datasets/broken'), 404, 'dataset_not_found');
+    const objects = await (await import('cloudflare:workers')).env.STORE.list({ prefix: 'datasets/default/broken/' });
+    expect(objects.objects).toHaveLength(0);
+  });
+
+  it('refuses bad names, wrong content types, non-UTF-8 and oversized bodies', async () => {
+    await expectError(await call('PUT', '/v1/datasets/..%2Fescape', csv), 400, 'invalid_name');
+    await expectError(await call('PUT', '/v1/datasets/x', csv, { 'content-type': 'image/png' }), 415, 'unsupported_media_type');
+    await expectError(await call('PUT', '/v1/datasets/x', new Uint8Array([0x61, 0x0a, 0xff, 0xfe]), { 'content-type': 'text/csv' }), 400, 'invalid_encoding');
+    await expectError(await call('PUT', '/v1/datasets/x', csv, { 'content-length': String(10 ** 9) }), 413, 'payload_too_large');
+  });
+
+  it('deletes a dataset', async () => {
+    await call('PUT', '/v1/datasets/gone', csv);
+    expect((await call('DELETE', '/v1/datasets/gone')).status).toBe(204);
+    await expectError(await call('GET', '/v1/datasets/gone'), 404, 'dataset_not_found');
+    await expectError(await call('DELETE', '/v1/datasets/gone'), 404, 'dataset_not_found');
+  });
+});
+
+describe('jobs and predictions', () => {
+  beforeAll(async () => {
+    await call('PUT', '/v1/datasets/jobdata', csv);
+  });
+
+  it('refuses bad job requests and creates nothing', async () => {
+    const before = (await json(await call('GET', '/v1/jobs'))).jobs.length;
+    expect((await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'nope' }), 400, 'invalid_target')).details.column).toBe('nope');
+    await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', metric: 'rmse' }), 400, 'invalid_metric');
+    expect((await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', budget: { seconds: 1 } }), 400, 'invalid_request')).details.field).toBe('budget.seconds');
+    expect((await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', colour: 'red' }), 400, 'invalid_request')).details.field).toBe('colour');
+    await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', models: ['svm'] }), 400, 'invalid_request');
+    await expectError(await call('POST', '/v1/jobs', { dataset: 'missing', target: 'label' }), 404, 'dataset_not_found');
+    await expectError(await call('POST', '/v1/jobs', '{"dataset":', { 'content-type': 'application/json' }), 400, 'invalid_json');
+    expect((await json(await call('GET', '/v1/jobs'))).jobs.length).toBe(before);
+  });
+
+  it('trains, then validates predict rows naming row and column', async () => {
+    const { id } = await json(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', models: ['linear'], budget: { trials: 1 }, model: 'tiny' }));
+    const job = await waitForJob(id);
+    expect(job.status).toBe('succeeded');
+
+    const ok = await json(await call('POST', '/v1/models/tiny/predict', { rows: [{ a: 3, b: 'x' }, { a: '7' }, { b: 'never-seen' }, { label: 'yes' }] }));
+    expect(ok.predictions).toHaveLength(4);
+    for (const p of ok.predictions) expect(['no', 'yes']).toContain(p);
+
+    const wrongType = await expectError(await call('POST', '/v1/models/tiny/predict', { rows: [{ a: 1 }, { a: 'many' }] }), 400, 'invalid_input');
+    expect(wrongType.details).toEqual({ row: 1, column: 'a' });
+    expect((await expectError(await call('POST', '/v1/models/tiny/predict', { rows: [{ c: 1 }] }), 400, 'invalid_input')).details).toEqual({ row: 0, column: 'c' });
+    await expectError(await call('POST', '/v1/models/tiny/predict', { rows: [] }), 400, 'invalid_request');
+    await expectError(await call('POST', '/v1/models/unknown/predict', { rows: [{ a: 1 }] }), 404, 'model_not_found');
+    await expectError(await call('POST', '/v1/models/tiny/predict', { rows: [{ a: 1 }], version: 9 }), 404, 'model_version_not_found');
+  });
+
+  it('hides jobs and models of other tenants', async () => {
+    const other = { 'x-tenant': 'someone-else' };
+    const { id } = await json(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', models: ['linear'], budget: { trials: 1 } }));
+    await expectError(await call('GET', `/v1/jobs/${id}`, undefined, other), 404, 'job_not_found');
+    await expectError(await call('POST', '/v1/models/tiny/predict', { rows: [{ a: 1 }] }, other), 404, 'model_not_found');
+    await expectError(await call('GET', '/v1/datasets/jobdata', undefined, other), 404, 'dataset_not_found');
+    await waitForJob(id);
+  });
+});

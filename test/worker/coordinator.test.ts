@@ -1,0 +1,113 @@
+/**
+ * SearchCoordinator durability inside workerd with real SQLite storage and alarms: duplicate results,
+ * lease expiry of a trial that never reports, restart (replay of the journal), cancel keeping the best
+ * model, and the budget ending a job. Jobs here belong to a tenant whose queue messages reach a different
+ * (empty) coordinator, so no consumer ever reports for them: the test alone decides what each trial does.
+ */
+import { env } from 'cloudflare:workers';
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import type { JobConfig } from '../../src/durable/protocol';
+import type { SearchCoordinator } from '../../src/durable/search-coordinator';
+
+function config(id: string, overrides: Partial<JobConfig> = {}): JobConfig {
+  return {
+    id,
+    tenant: 'detached',
+    dataset: { name: 'd', version: 1, key: 'datasets/none', rows: 100, cols: 4 },
+    target: 'y',
+    task: 'binary',
+    classes: ['a', 'b'],
+    metric: 'roc_auc',
+    greater_is_better: true,
+    budget: { seconds: 600, trials: 3 },
+    strategy: 'auto',
+    families: ['gbdt', 'linear'],
+    columns: {},
+    seed: 1,
+    model_name: `model-${id}`,
+    parallelism: 2,
+    folds: 5,
+    lease_ms: 60_000,
+    created_at: Date.now(),
+    ...overrides,
+  };
+}
+
+const complete = (score: number, key = 'models/x.json') => ({ status: 'complete' as const, score, loss: -score, fold_scores: [score], fit_info: {}, artifact_key: key });
+
+// Named differently from `${tenant}/${id}`, so consumers of this job's messages find nothing to claim.
+const stubFor = (id: string) => env.SEARCH.getByName(`test-only/${id}`);
+
+describe('SearchCoordinator', () => {
+  it('launches up to the parallelism, records a result once, and ignores a duplicate delivery', async () => {
+    const stub = stubFor('dup');
+    const view = await stub.start(config('dup'));
+    expect(view.progress.trials_running).toBe(2);
+    expect(await stub.report('t0000', complete(0.8))).toEqual({ accepted: true });
+    expect(await stub.report('t0000', complete(0.99))).toEqual({ accepted: false });
+    const after = await stub.view();
+    expect(after?.progress.trials_done).toBe(1);
+    expect(after?.best).toMatchObject({ trial_id: 't0000', score: 0.8 });
+    // The freed slot was refilled: three trials in total were launched (the trial budget).
+    expect(after?.progress.trials_running).toBe(2);
+    expect(await stub.start(config('dup'))).toMatchObject({ id: 'dup' });
+    expect((await stub.trials())?.length).toBe(3);
+    await runInDurableObject(stub, (_: SearchCoordinator, state) => state.storage.deleteAlarm());
+  });
+
+  it('fails a trial whose lease runs out, and finishes when the budget is spent', async () => {
+    const stub = stubFor('lease');
+    await stub.start(config('lease', { lease_ms: 1, budget: { seconds: 600, trials: 2 } }));
+    await new Promise((r) => setTimeout(r, 20));
+    // The alarm may already have fired on its own; running it again must be harmless (alarms are at-least-once).
+    await runDurableObjectAlarm(stub);
+    await runDurableObjectAlarm(stub);
+    const view = await stub.view();
+    expect(view?.progress.trials_failed).toBe(2);
+    const trials = await stub.trials();
+    expect(trials?.every((t) => t.error?.code === 'lease_expired')).toBe(true);
+    // No trial succeeded and the trial budget is spent: the job ends failed, saying why.
+    expect(view?.status).toBe('failed');
+    expect(view?.error?.code).toBe('no_successful_trial');
+    // A late result from an expired trial changes nothing.
+    expect(await stub.report('t0000', complete(0.9))).toEqual({ accepted: false });
+  });
+
+  it('resumes from its journal after a restart', async () => {
+    const stub = stubFor('restart');
+    await stub.start(config('restart'));
+    await stub.report('t0000', complete(0.7));
+    const before = await stub.view();
+    // Build a fresh object over the same storage, as the runtime does after an eviction.
+    const replayed = await runInDurableObject(stub, (instance: SearchCoordinator, state) => {
+      const Coordinator = instance.constructor as new (s: DurableObjectState, e: Env) => SearchCoordinator;
+      return new Coordinator(state, env).view();
+    });
+    expect(replayed).toEqual({ ...before, progress: { ...before!.progress, elapsed_ms: replayed!.progress.elapsed_ms } });
+    await runInDurableObject(stub, (_: SearchCoordinator, state) => state.storage.deleteAlarm());
+  });
+
+  it('cancels cleanly, publishing the best model so far', async () => {
+    const stub = stubFor('cancel');
+    await stub.start(config('cancel'));
+    await stub.report('t0001', complete(0.75, 'models/detached/cancel/t0001.json'));
+    const view = await stub.cancel();
+    expect(view?.status).toBe('cancelled');
+    expect(view?.model).toEqual({ name: 'model-cancel', version: 1 });
+    expect(view?.progress.trials_running).toBe(0);
+    const resolved = await env.REGISTRY.getByName('detached').resolveModel('model-cancel');
+    expect(resolved).toMatchObject({ version: 1, trial_id: 't0001', artifact_key: 'models/detached/cancel/t0001.json', score: 0.75 });
+    // Cancelling again changes nothing.
+    expect((await stub.cancel())?.model).toEqual({ name: 'model-cancel', version: 1 });
+  });
+
+  it('launches nothing once the time budget has passed and ends the job', async () => {
+    const stub = stubFor('deadline');
+    await stub.start(config('deadline', { created_at: Date.now() - 10 * 60_000, budget: { seconds: 5 } }));
+    const view = await stub.view();
+    // Created long ago with a 5-second budget: nothing is launched and the job ends without a model.
+    expect(view?.status).toBe('failed');
+    expect(view?.progress.trials_running).toBe(0);
+  });
+});
