@@ -1,0 +1,95 @@
+/**
+ * @module engine/models/tree/gbdt
+ * The 'gbdt' model family: LightGBM-style histogram gradient boosting in pure TypeScript over typed arrays
+ * (quantile bins with a missing bin, leaf-wise trees, learned missing directions, native categorical
+ * splits). This file is the ModelSpec the registry sees: it validates inputs, states the search space,
+ * defaults and memory estimate, and delegates fitting to the boosting loop and loading to the model.
+ */
+import { EngineError } from '../../core/errors';
+import { TASKS } from '../../core/task';
+import type { Params } from '../../search/space';
+import type { DataShape, FitContext, FittedModel, ModelArtifact, ModelSpec, TrainSet } from '../model';
+import { boost } from './boost';
+import { gbdtDefaults, gbdtSpace, resolveGbdtOptions } from './gbdt-params';
+import { GbdtModel } from './gbdt-model';
+import { HistogramPool, HIST_STRIDE } from './histogram';
+import { objectiveFor } from './objectives';
+
+/** Gradient-boosted decision trees on histograms (LightGBM-style). */
+export const gbdtSpec: ModelSpec = {
+  family: 'gbdt',
+  featureStyle: 'trees',
+  tasks: TASKS,
+  space: gbdtSpace,
+  defaults: gbdtDefaults,
+  estimateMemoryBytes,
+
+  async fit(train: TrainSet, params: Params, ctx: FitContext): Promise<FittedModel> {
+    if (!TASKS.includes(ctx.task)) throw new EngineError('unsupported_task', `gbdt cannot learn task "${ctx.task}"`, { task: ctx.task });
+    const opts = resolveGbdtOptions(params);
+    checkTrainSet(train, ctx, 'training');
+    if (ctx.valid) checkTrainSet(ctx.valid, ctx, 'validation');
+    if (ctx.valid && ctx.valid.X.cols !== train.X.cols) {
+      throw new EngineError('invalid_dataset', `validation rows have ${ctx.valid.X.cols} columns, training rows ${train.X.cols}`);
+    }
+    if (ctx.columnKinds && ctx.columnKinds.length !== train.X.cols) {
+      throw new EngineError('invalid_dataset', `columnKinds lists ${ctx.columnKinds.length} columns, the matrix has ${train.X.cols}`);
+    }
+    if (ctx.fixedIterations !== undefined && !(Number.isInteger(ctx.fixedIterations) && ctx.fixedIterations >= 1)) {
+      throw new EngineError('invalid_params', `fixedIterations must be a positive integer, got ${ctx.fixedIterations}`);
+    }
+    const objective = objectiveFor(ctx.task, ctx.nClasses);
+    const result = boost(train, opts, ctx, objective);
+    return new GbdtModel(ctx.task, ctx.nClasses, train.X.cols, result.initScores, result.forest, result.fitInfo);
+  },
+
+  load(artifact: ModelArtifact): FittedModel {
+    return GbdtModel.fromArtifact(artifact);
+  },
+};
+
+/**
+ * Peak bytes of a fit: the byte-binned matrix, per-row gradients, scores and index buffers, live leaf
+ * histograms (capped by the pool), the growing forest (arrays double, so up to twice the final size)
+ * and the raw copy the binning step sorts. The input matrix itself is not counted.
+ */
+function estimateMemoryBytes(params: Params, shape: DataShape): number {
+  const opts = resolveGbdtOptions(params);
+  const rows = Math.max(1, shape.rows);
+  const cols = Math.max(1, shape.cols);
+  const k = shape.task === 'multiclass' ? Math.max(2, shape.nClasses) : 1;
+  const binsPerFeature = Math.min(opts.maxBin, rows + 1);
+  const binned = rows * cols;
+  // g, h, gathered g, h (float32); indices, scratch, bag (uint32); bag mask; scores (+ softmax probs).
+  const perRow = rows * (4 * 4 + 3 * 4 + 1 + 8 * k * (k > 1 ? 2 : 1));
+  const histValues = cols * binsPerFeature * HIST_STRIDE;
+  const histograms = HistogramPool.capacityFor(histValues, opts.numLeaves) * histValues * 8;
+  const leaves = Math.min(opts.numLeaves, rows);
+  // Per node: feature, threshold, flags, catRef, left, right (4 bytes each); per leaf: value.
+  const forest = 2 * opts.nEstimators * k * ((leaves - 1) * 24 + leaves * 4 + 16);
+  const binning = Math.min(rows, 200_000) * 4 + cols * binsPerFeature * 8;
+  return Math.ceil(binned + perRow + histograms + forest + binning + 64 * 1024);
+}
+
+function checkTrainSet(set: TrainSet, ctx: FitContext, what: string): void {
+  const { X, y, weights } = set;
+  if (X.rows < 1 || X.cols < 1) throw new EngineError('invalid_dataset', `the ${what} set is empty (${X.rows} rows, ${X.cols} columns)`);
+  if (X.data.length !== X.rows * X.cols) throw new EngineError('invalid_dataset', `the ${what} matrix has ${X.data.length} values for ${X.rows} x ${X.cols}`);
+  if (y.length !== X.rows) throw new EngineError('invalid_target', `the ${what} set has ${X.rows} rows but ${y.length} labels`);
+  if (weights && weights.length !== X.rows) throw new EngineError('invalid_dataset', `the ${what} set has ${X.rows} rows but ${weights.length} weights`);
+  const classes = ctx.task === 'regression' ? 0 : ctx.task === 'binary' ? 2 : ctx.nClasses;
+  if (ctx.task === 'multiclass' && !(Number.isInteger(classes) && classes >= 2)) {
+    throw new EngineError('invalid_target', `multiclass needs nClasses >= 2, got ${ctx.nClasses}`);
+  }
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    const ok = classes === 0 ? Number.isFinite(v) : Number.isInteger(v) && v >= 0 && v < classes;
+    if (!ok) {
+      const want = classes === 0 ? 'a finite number' : `a class index in 0..${classes - 1}`;
+      throw new EngineError('invalid_target', `${what} label at row ${i} is ${v}, expected ${want}`, { row: i });
+    }
+    if (weights && !(weights[i] >= 0 && Number.isFinite(weights[i]))) {
+      throw new EngineError('invalid_dataset', `${what} weight at row ${i} is ${weights[i]}, expected a finite number >= 0`, { row: i });
+    }
+  }
+}
