@@ -1,0 +1,223 @@
+/**
+ * @module engine/models/nn/mlp-train
+ * The MLP training loop: Adam on mini-batches shuffled by the engine's Rng, dropout masks drawn from the
+ * same Rng, L2 on kernels, early stopping on the validation rows with the best weights restored, and an
+ * epoch cap from the work budget. A custom loop (not tfjs-layers' fit) because it gives sample weights,
+ * seeded dropout and exact tensor ownership: every tensor and the optimizer are disposed before return.
+ * Rows stay in JS and each batch is assembled there and uploaded: cheaper than the wasm GatherV2 kernel,
+ * and the wasm heap (which never shrinks) holds only a batch, not a second copy of the data.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core registers no gradients by itself; tfjs-layers registers them all as an import side effect
+// (its Node bundle inlines them, its ESM entry imports tfjs-core/dist/register_all_gradients). Importing
+// that ESM file directly would load a second tfjs-core copy in Node, whose main entry is CommonJS.
+import '@tensorflow/tfjs-layers';
+import type { Matrix } from '../../core/matrix';
+import type { Rng } from '../../core/rng';
+import { hostLabels, labelBatch, normalisedWeights, perRowLoss, weightedMean, type HostLabels } from './mlp-loss';
+import { forwardLogits, initLayers, PREDICT_CHUNK_ROWS, type DenseLayer, type MlpShape } from './mlp-net';
+import type { MlpOptions } from './mlp-options';
+
+/** Rows, labels in loss form and normalised sample weights, all on the JS side. */
+interface HostSet {
+  readonly rows: number;
+  readonly cols: number;
+  readonly X: Float32Array;
+  readonly labels: HostLabels;
+  readonly weights: Float32Array | null;
+}
+
+/** Reused per-batch staging buffers (tensor creation copies them into the backend). */
+interface BatchBuffers {
+  readonly x: Float32Array;
+  readonly y: HostLabels;
+  readonly w: Float32Array;
+  readonly mask: Float32Array | null;
+}
+
+/** What the loop needs besides the training rows. */
+export interface TrainRequest {
+  readonly shape: MlpShape;
+  readonly opts: MlpOptions;
+  readonly rng: Rng;
+  /** Epochs to run (already capped by the budget). */
+  readonly epochs: number;
+  /** False for refits with a fixed epoch count: run every epoch, keep the last weights. */
+  readonly earlyStopping: boolean;
+}
+
+/** Trained layers plus the facts reported as fitInfo (see mlpSpec). */
+export interface TrainResult {
+  /** Trained weights (variables); the caller owns and disposes them. */
+  readonly layers: DenseLayer[];
+  readonly info: Record<string, number>;
+}
+
+/** Relative improvement of the validation loss that counts as progress for early stopping. */
+const MIN_REL_IMPROVEMENT = 1e-4;
+
+/**
+ * Trains an MLP. `valid`, when given, drives early stopping (and is reported); it never updates weights.
+ */
+export function trainMlp(
+  train: { X: Matrix; y: Float32Array; weights?: Float32Array },
+  valid: { X: Matrix; y: Float32Array; weights?: Float32Array } | undefined,
+  req: TrainRequest,
+): TrainResult {
+  const { shape, opts, rng } = req;
+  const trainSet = toHost(shape, train);
+  const validSet = valid !== undefined && valid.X.rows > 0 ? toHost(shape, valid) : null;
+  const layers = initLayers(shape.sizes, rng);
+  const vars = layers.flatMap((l) => [l.kernel, l.bias]) as tf.Variable[];
+  const optimizer = tf.train.adam(opts.learningRate);
+  const batch = Math.max(1, Math.min(opts.batchSize, trainSet.rows));
+  const order = new Int32Array(trainSet.rows);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  const hidden = shape.sizes.slice(1, -1);
+  const buffers: BatchBuffers = {
+    x: new Float32Array(batch * trainSet.cols),
+    y: shape.head === 'softmax' ? new Int32Array(batch) : new Float32Array(batch),
+    w: new Float32Array(batch),
+    mask: opts.dropout > 0 ? new Float32Array(batch * Math.max(0, ...hidden)) : null,
+  };
+
+  let best: tf.Tensor[] | null = null;
+  let bestLoss = Infinity;
+  let bestEpoch = 0;
+  let lastTrainLoss = NaN;
+  let firstTrainLoss = NaN;
+  let epochsRun = 0;
+  let diverged = 0;
+  try {
+    for (let epoch = 1; epoch <= req.epochs; epoch++) {
+      rng.shuffle(order);
+      const trainLoss = runEpoch(trainSet, order, batch, layers, vars, optimizer, req, buffers);
+      epochsRun = epoch;
+      if (!Number.isFinite(trainLoss)) {
+        diverged = 1;
+        break;
+      }
+      lastTrainLoss = trainLoss;
+      if (epoch === 1) firstTrainLoss = trainLoss;
+      if (!req.earlyStopping) continue;
+      // Without validation rows, the latest finite epoch is the best one (guards against divergence).
+      const monitor = validSet !== null ? datasetLoss(validSet, layers, shape) : -epoch;
+      if (!Number.isFinite(monitor)) {
+        diverged = 1;
+        break;
+      }
+      if (monitor < bestLoss - MIN_REL_IMPROVEMENT * Math.abs(bestLoss) || best === null) {
+        bestLoss = monitor;
+        bestEpoch = epoch;
+        disposeAll(best);
+        best = vars.map((v) => v.clone());
+      } else if (epoch - bestEpoch >= opts.patience) {
+        break;
+      }
+    }
+    if (best !== null) vars.forEach((v, i) => v.assign(best![i]));
+    else bestEpoch = diverged ? epochsRun - 1 : epochsRun;
+    const info: Record<string, number> = {
+      epochs_run: epochsRun,
+      best_iteration: Math.max(1, bestEpoch),
+      train_loss: lastTrainLoss,
+      first_train_loss: firstTrainLoss,
+      diverged,
+    };
+    if (validSet !== null) info.valid_loss = best !== null ? bestLoss : datasetLoss(validSet, layers, shape);
+    return { layers, info };
+  } catch (err) {
+    disposeAll(vars);
+    throw err;
+  } finally {
+    disposeAll(best);
+    optimizer.dispose();
+  }
+}
+
+/** One pass over the shuffled rows; returns the mean training loss (weighted, with the L2 term). */
+function runEpoch(
+  set: HostSet,
+  order: Int32Array,
+  batch: number,
+  layers: DenseLayer[],
+  vars: tf.Variable[],
+  optimizer: tf.Optimizer,
+  req: TrainRequest,
+  buf: BatchBuffers,
+): number {
+  const { shape, opts, rng } = req;
+  const cols = set.cols;
+  let total = tf.scalar(0);
+  for (let start = 0; start < set.rows; start += batch) {
+    const n = Math.min(batch, set.rows - start);
+    for (let i = 0; i < n; i++) {
+      const r = order[start + i];
+      buf.x.set(set.X.subarray(r * cols, (r + 1) * cols), i * cols);
+      buf.y[i] = set.labels[r];
+      if (set.weights !== null) buf.w[i] = set.weights[r];
+    }
+    const xb = tf.tensor2d(buf.x.subarray(0, n * cols), [n, cols]);
+    const yb = labelBatch(shape.head, buf.y.subarray(0, n));
+    const wb = set.weights !== null ? tf.tensor1d(buf.w.subarray(0, n)) : null;
+    const masks = buf.mask !== null ? dropoutMasks(shape.sizes, n, opts.dropout, rng, buf.mask) : undefined;
+    const cost = optimizer.minimize(
+      () => {
+        const loss = weightedMean(perRowLoss(shape.head, forwardLogits(layers, xb, masks), yb, shape.nClasses), wb);
+        return opts.l2 > 0 ? (tf.add(loss, tf.mul(opts.l2, tf.addN(layers.map((l) => tf.sum(tf.square(l.kernel)))))) as tf.Scalar) : loss;
+      },
+      true,
+      vars,
+    );
+    const next = tf.tidy(() => tf.add(total, tf.mul(cost!, n)) as tf.Scalar);
+    disposeAll([total, cost!, xb, yb, ...(wb ? [wb] : []), ...(masks ?? [])]);
+    total = next;
+  }
+  const value = total.dataSync()[0] / set.rows;
+  total.dispose();
+  return value;
+}
+
+/** Inverted-dropout masks for each hidden layer of a batch of `n` rows, drawn from `rng`. */
+function dropoutMasks(sizes: readonly number[], n: number, rate: number, rng: Rng, buf: Float32Array): tf.Tensor2D[] {
+  const keep = 1 / (1 - rate);
+  const masks: tf.Tensor2D[] = [];
+  for (let l = 1; l < sizes.length - 1; l++) {
+    const len = n * sizes[l];
+    for (let i = 0; i < len; i++) buf[i] = rng.next() < rate ? 0 : keep;
+    // tensor2d copies the values into the backend, so the buffer is reused for the next mask.
+    masks.push(tf.tensor2d(buf.subarray(0, len), [n, sizes[l]]));
+  }
+  return masks;
+}
+
+/** Weighted mean loss over a whole set without dropout or L2 (the early-stopping monitor). */
+function datasetLoss(set: HostSet, layers: readonly DenseLayer[], shape: MlpShape): number {
+  let sum = 0;
+  for (let start = 0; start < set.rows; start += PREDICT_CHUNK_ROWS) {
+    const n = Math.min(PREDICT_CHUNK_ROWS, set.rows - start);
+    // Contiguous rows: subarray views, no JS copy.
+    const part = tf.tidy(() => {
+      const x = tf.tensor2d(set.X.subarray(start * set.cols, (start + n) * set.cols), [n, set.cols]);
+      const l = perRowLoss(shape.head, forwardLogits(layers, x), labelBatch(shape.head, set.labels.subarray(start, start + n)), shape.nClasses);
+      return set.weights !== null ? tf.sum(tf.mul(l, tf.tensor1d(set.weights.subarray(start, start + n)))) : tf.sum(l);
+    });
+    sum += part.dataSync()[0];
+    part.dispose();
+  }
+  return sum / set.rows;
+}
+
+function toHost(shape: MlpShape, set: { X: Matrix; y: Float32Array; weights?: Float32Array }): HostSet {
+  return {
+    rows: set.X.rows,
+    cols: set.X.cols,
+    X: set.X.data,
+    labels: hostLabels(shape.head, set.y, shape.yMean, shape.yStd),
+    weights: normalisedWeights(set.weights),
+  };
+}
+
+function disposeAll(ts: readonly tf.Tensor[] | null): void {
+  if (ts !== null) for (const t of ts) t.dispose();
+}
