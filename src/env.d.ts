@@ -10,5 +10,10 @@ declare namespace Cloudflare {
     TRIAL_PARALLELISM: string;
     MAX_UPLOAD_BYTES: string;
   }
+  /** Types `exports` from cloudflare:workers (the loopback bindings tests call). */
+  interface GlobalProps {
+    mainModule: typeof import('./worker/index');
+    durableNamespaces: 'SearchCoordinator' | 'Registry';
+  }
 }
 interface Env extends Cloudflare.Env {}
