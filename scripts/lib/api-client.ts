@@ -1,7 +1,30 @@
 /**
  * A small client for the HTTP API used by the demo and the end-to-end scripts: JSON in and out, errors
  * raised with the contract's error code and message.
+ *
+ * Each request opens its own connection (no keep-alive). Under local `wrangler dev`, a request arriving on
+ * a kept-alive connection while a long CPU-bound trial runs can sit unread until some other connection
+ * wakes the runtime; fresh connections never stall that way.
  */
+import { request as httpRequest } from 'node:http';
+
+const REQUEST_TIMEOUT_MS = 120_000;
+
+function send(url: string, method: string, headers: Record<string, string>, body?: string | Uint8Array): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers, agent: false, timeout: REQUEST_TIMEOUT_MS }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)));
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
 export class ApiClient {
   constructor(
     readonly baseUrl: string,
@@ -9,14 +32,11 @@ export class ApiClient {
   ) {}
 
   async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
-    const res = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.key}`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
-      body: body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
+    const payload = body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+    const res = await send(`${this.baseUrl}${path}`, method, { authorization: `Bearer ${this.key}`, ...(payload !== undefined ? { 'content-type': contentType } : {}) }, payload);
+    const text = res.text;
     const json = text ? JSON.parse(text) : undefined;
-    if (!res.ok) {
+    if (res.status >= 400) {
       const e = json?.error;
       throw new Error(`${method} ${path} → ${res.status} ${e?.code ?? ''}: ${e?.message ?? text}`);
     }

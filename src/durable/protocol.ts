@@ -3,7 +3,7 @@
  * Data shapes crossing the RPC boundary between the Worker, the queue consumer and the Durable Objects.
  * Plain JSON-compatible objects only; the Worker imports these as types.
  */
-import type { ColumnOverride, MetricName, ModelFamily, Params, Task } from '../engine';
+import type { ColumnOverride, MetricName, ModelFamily, Params, SamplerStrategy, Task } from '../engine';
 
 export interface JobBudget {
   readonly seconds: number;
@@ -21,7 +21,7 @@ export interface JobConfig {
   readonly metric: MetricName;
   readonly greater_is_better: boolean;
   readonly budget: JobBudget;
-  readonly strategy: 'auto' | 'random';
+  readonly strategy: SamplerStrategy;
   readonly families: readonly ModelFamily[];
   /** The user's per-column overrides (type or "ignore"). */
   readonly columns: Readonly<Record<string, ColumnOverride>>;

@@ -9,7 +9,7 @@
  * No training happens here: every method answers in milliseconds.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { fromLoss, randomSampler, seedFrom, withPortfolio, type FrozenTrial, type Sampler } from '../engine';
+import { fromLoss, samplerFor, seedFrom, type FrozenTrial, type Sampler } from '../engine';
 import { applyOp, bestTrial, type JobState, type JournalOp, replay, runningTrials, type TrialEntry } from './job-journal';
 import type { JobConfig, JobView, TrialMessage, TrialRecord, TrialReport, TrialWork } from './protocol';
 import { jobView, trialRecord } from './job-view';
@@ -22,6 +22,7 @@ const RETRY_MS = 5_000;
 export class SearchCoordinator extends DurableObject<Env> {
   private state: JobState;
   private finalizing = false;
+  private cachedSampler?: Sampler;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -227,7 +228,8 @@ export class SearchCoordinator extends DurableObject<Env> {
   }
 
   private sampler(config: JobConfig): Sampler {
-    return config.strategy === 'random' ? randomSampler : withPortfolio(randomSampler);
+    this.cachedSampler ??= samplerFor(config.strategy);
+    return this.cachedSampler;
   }
 
   private shape(config: JobConfig) {

@@ -1,51 +1,105 @@
 /**
  * @module engine/predictor
- * Serving: a loaded model envelope that turns JSON rows into labels, probabilities or values. Loading does
- * all the work that can be done once (pipeline rebuild, model load), so each request only encodes its rows
- * and runs the model.
+ * Serving: a loaded artifact (one model, or an ensemble of models) that turns JSON rows into labels,
+ * probabilities or values. Loading does all the work that can be done once (pipeline rebuild, model
+ * load), so each request only encodes its rows and runs the models. An ensemble predicts the weighted
+ * average of its members' raw outputs (probabilities or values), then labels them exactly like one model.
  */
 import { EngineError } from './core/errors';
 import { outputWidth, type Task } from './core/task';
-import { type FeaturePipeline, loadPipeline } from './features/pipeline';
+import { type FeaturePipeline, type InputColumn, loadPipeline } from './features/pipeline';
 import { rowsToDataset } from './features/rows-to-dataset';
 import type { FittedModel } from './models/model';
 import { getModelSpec } from './models/registry';
-import { type ModelEnvelope, parseEnvelope } from './serialize/envelope';
+import { type AnyEnvelope, ENSEMBLE_FORMAT, type EnsembleEnvelope, type ModelEnvelope, parseAnyEnvelope } from './serialize/envelope';
 
 export interface PredictionResult {
   readonly predictions: (string | number)[];
   readonly probabilities?: Record<string, number>[];
 }
 
+/** A loaded member: its normalised weight, pipeline and model, and which decoded input set it reads. */
+interface LoadedMember {
+  readonly weight: number;
+  readonly pipeline: FeaturePipeline;
+  readonly model: FittedModel;
+  /** Index into the predictor's input sets: members with identical input schemas share one decoded dataset per request. */
+  readonly inputSet: number;
+}
+
 export class Predictor {
   private constructor(
+    /**
+     * The model envelope. For an ensemble this is a view for describing the model, not for predicting:
+     * the primary (first, heaviest) member's envelope with the ensemble's metric and columns, and
+     * `importances` averaged over the members that report them, weighted by member weight. Its
+     * `pipeline` therefore lists the primary member's input columns and `model` is that member's.
+     * The full artifact is in `artifact`.
+     */
     readonly envelope: ModelEnvelope,
-    private readonly pipeline: FeaturePipeline,
-    private readonly model: FittedModel,
+    /** The artifact as loaded: a model envelope or an ensemble envelope. */
+    readonly artifact: AnyEnvelope,
+    private readonly members: readonly LoadedMember[],
+    private readonly inputSets: readonly (readonly InputColumn[])[],
     private readonly known: ReadonlySet<string>,
   ) {}
 
+  /** Loads a model or ensemble artifact (parsed JSON); throws EngineError('bad_artifact') on unknown formats or versions. */
   static async load(json: unknown): Promise<Predictor> {
-    const envelope = parseEnvelope(json);
-    const pipeline = loadPipeline(envelope.pipeline);
-    const model = await getModelSpec(envelope.model.family).load(envelope.model);
-    return new Predictor(envelope, pipeline, model, new Set(envelope.columns));
+    const artifact = parseAnyEnvelope(json);
+    const parts = artifact.format === ENSEMBLE_FORMAT ? artifact.members : [{ weight: 1, envelope: artifact }];
+    // Renormalise so predictions stay an average even if stored weights drift from summing to exactly 1.
+    const total = parts.reduce((sum, m) => sum + m.weight, 0);
+    const inputSets: (readonly InputColumn[])[] = [];
+    const inputKeys: string[] = [];
+    const members: LoadedMember[] = [];
+    try {
+      for (const part of parts) {
+        const key = JSON.stringify(part.envelope.pipeline.inputs);
+        let inputSet = inputKeys.indexOf(key);
+        if (inputSet < 0) {
+          inputSet = inputKeys.push(key) - 1;
+          inputSets.push(part.envelope.pipeline.inputs);
+        }
+        const pipeline = loadPipeline(part.envelope.pipeline);
+        const model = await getModelSpec(part.envelope.model.family).load(part.envelope.model);
+        members.push({ weight: part.weight / total, pipeline, model, inputSet });
+      }
+    } catch (err) {
+      // Free what was loaded (tfjs tensors) before giving up on a broken ensemble.
+      for (const m of members) m.model.dispose();
+      throw err;
+    }
+    const envelope = artifact.format === ENSEMBLE_FORMAT ? ensembleView(artifact) : artifact;
+    return new Predictor(envelope, artifact, members, inputSets, new Set(artifact.columns));
   }
 
   get task(): Task {
-    return this.envelope.task;
+    return this.artifact.task;
   }
 
-  /** Raw model outputs for already-validated rows (rows * outputWidth). */
+  /** Raw outputs (rows * outputWidth) for rows: one model's, or the ensemble's weighted average. */
   predictRaw(rows: readonly unknown[]): Float32Array {
-    const ds = rowsToDataset(this.envelope.pipeline.inputs, this.known, rows);
-    return this.model.predict(this.pipeline.transform(ds));
+    const datasets = this.inputSets.map((inputs) => rowsToDataset(inputs, this.known, rows));
+    if (this.members.length === 1) {
+      // One model: its output as-is, bit for bit (no averaging arithmetic).
+      const m = this.members[0];
+      return m.model.predict(m.pipeline.transform(datasets[m.inputSet]));
+    }
+    let sum: Float64Array | undefined;
+    for (const m of this.members) {
+      const out = m.model.predict(m.pipeline.transform(datasets[m.inputSet]));
+      sum ??= new Float64Array(out.length);
+      if (out.length !== sum.length) throw new EngineError('bad_artifact', 'ensemble members disagree on the output width');
+      for (let i = 0; i < out.length; i++) sum[i] += m.weight * out[i];
+    }
+    return Float32Array.from(sum as Float64Array);
   }
 
   predictRows(rows: readonly unknown[]): PredictionResult {
     if (rows.length === 0) throw new EngineError('invalid_input', 'rows must hold at least one row', { field: 'rows' });
     const out = this.predictRaw(rows);
-    const { task, classes } = this.envelope;
+    const { task, classes } = this.artifact;
     if (task === 'regression') return { predictions: Array.from(out, (v) => v) };
     const k = outputWidth(task, classes.length);
     const predictions: string[] = [];
@@ -70,6 +124,26 @@ export class Predictor {
   }
 
   dispose(): void {
-    this.model.dispose();
+    for (const m of this.members) m.model.dispose();
   }
+}
+
+/** The describing view of an ensemble (see Predictor.envelope). */
+function ensembleView(ensemble: EnsembleEnvelope): ModelEnvelope {
+  const primary = ensemble.members[0].envelope;
+  const importances = blendImportances(ensemble);
+  const { importances: _unused, ...rest } = primary;
+  return { ...rest, metric: ensemble.metric, columns: ensemble.columns, ...(importances ? { importances } : {}) };
+}
+
+/** Member importances averaged by member weight, over the members that report any (undefined when none do). */
+function blendImportances(ensemble: EnsembleEnvelope): Record<string, number> | undefined {
+  const reporting = ensemble.members.filter((m) => m.envelope.importances);
+  const total = reporting.reduce((sum, m) => sum + m.weight, 0);
+  if (reporting.length === 0 || total <= 0) return undefined;
+  const out: Record<string, number> = {};
+  for (const m of reporting) {
+    for (const [name, value] of Object.entries(m.envelope.importances ?? {})) out[name] = (out[name] ?? 0) + (m.weight / total) * value;
+  }
+  return out;
 }

@@ -32,6 +32,8 @@ export interface TrialSpec {
   readonly ignore?: readonly string[];
   /** Refuse the trial when the family's estimate exceeds this many bytes. */
   readonly memoryLimitBytes?: number;
+  /** Called between folds and epochs so the host can serve other events (see FitContext.yieldControl). */
+  readonly yieldControl?: () => Promise<void>;
 }
 
 export type TrialOutcome =
@@ -90,6 +92,7 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
   const foldsToRun = spec.folds === 1 ? 1 : k;
 
   for (let f = 0; f < foldsToRun; f++) {
+    await spec.yieldControl?.();
     const { train, valid } = foldSplit(fold, f);
     const trainRows = takeIndex(rows, train);
     const validRows = takeIndex(rows, valid);
@@ -103,6 +106,7 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
       rng: rng.fork(10 + f),
       valid: validSet,
       columnKinds: pipe.kinds,
+      yieldControl: spec.yieldControl,
     });
     const out = fitted.predict(validSet.X);
     fitted.dispose();
@@ -120,6 +124,7 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
   // Refit on every row; iterative learners reuse the average best iteration found under early stopping,
   // scaled up a little because the refit sees more data than each fold did.
   const allRows = rows;
+  await spec.yieldControl?.();
   const pipe = fitPipeline(ds, allRows, model.featureStyle, exclude);
   const fixedIterations = iterations.length > 0 ? Math.max(1, Math.round((mean(iterations) * (foldsToRun === 1 ? 1.2 : (k + 1) / k)))) : undefined;
   const final = await model.fit({ X: pipe.transform(ds, allRows), y }, spec.params, {
@@ -128,6 +133,7 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
     rng: rng.fork(99),
     columnKinds: pipe.kinds,
     fixedIterations,
+    yieldControl: spec.yieldControl,
   });
   const envelope: ModelEnvelope = {
     format: ENVELOPE_FORMAT,

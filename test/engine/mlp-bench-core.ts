@@ -22,24 +22,24 @@ export interface BenchResult {
  * Best of `repeats` timings of `epochs` epochs (after a 2-epoch warm-up); best-of because shared
  * machines add noise only upwards. `now` is injected (performance.now in Node, Date.now in workerd).
  */
-export function benchMlp(batch: number, epochs: number, repeats: number, now: () => number): BenchResult {
+export async function benchMlp(batch: number, epochs: number, repeats: number, now: () => number): Promise<BenchResult> {
   const rng = new Rng(7);
   const X = { rows: ROWS, cols: 64, data: Float32Array.from({ length: ROWS * 64 }, () => rng.normal()) };
   const y = Float32Array.from({ length: ROWS }, () => rng.int(10));
   const shape: MlpShape = { task: 'multiclass', nClasses: 10, sizes: SIZES, head: 'softmax', yMean: 0, yStd: 1 };
   const opts = resolveMlpOptions({ batch_size: batch, dropout: 0, l2: 0 });
-  const run = (n: number) => {
-    const res = trainMlp({ X, y }, undefined, { shape, opts, rng: new Rng(1), epochs: n, earlyStopping: false });
+  const run = async (n: number) => {
+    const res = await trainMlp({ X, y }, undefined, { shape, opts, rng: new Rng(1), epochs: n, earlyStopping: false });
     for (const l of res.layers) {
       l.kernel.dispose();
       l.bias.dispose();
     }
   };
-  run(2);
+  await run(2);
   let best = Infinity;
   for (let r = 0; r < repeats; r++) {
     const start = now();
-    run(epochs);
+    await run(epochs);
     best = Math.min(best, (now() - start) / epochs);
   }
   return { batch, msPerEpoch: best, gflops: (6 * WEIGHTS * ROWS) / (best * 1e6) };

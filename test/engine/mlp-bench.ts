@@ -29,7 +29,7 @@ if (mode === 'cpu') {
   console.log(`init ${(performance.now() - t0).toFixed(1)} ms`);
 }
 for (const batch of [128, 512]) {
-  const r = benchMlp(batch, mode === 'cpu' ? 3 : 10, 3, () => performance.now());
+  const r = await benchMlp(batch, mode === 'cpu' ? 3 : 10, 3, () => performance.now());
   console.log(`${mode} (${tf.getBackend()}) batch ${batch}: ${r.msPerEpoch.toFixed(1)} ms/epoch, ${r.gflops.toFixed(2)} GFLOP/s`);
 }
 console.log('tensors left', tf.memory().numTensors);

@@ -11,7 +11,7 @@ import type { Task } from '../core/task';
 import type { Params, SearchSpace } from '../search/space';
 
 /** Names of the model families (the `models` list of a job). */
-export type ModelFamily = 'gbdt' | 'linear' | 'mlp';
+export type ModelFamily = 'gbdt' | 'linear' | 'mlp' | 'random_forest' | 'extra_trees' | 'cart' | 'knn';
 
 /** Training rows with labels. Classification labels are class indices 0..K-1 stored as floats. */
 export interface TrainSet {
@@ -39,6 +39,11 @@ export interface FitContext {
   readonly columnKinds?: readonly ('numeric' | 'categorical')[];
   /** Fixed number of boosting rounds / epochs to use instead of early stopping (for refits). */
   readonly fixedIterations?: number;
+  /**
+   * Lets the host runtime serve other events during a long fit (iterative learners call it between
+   * epochs). Injected because the engine knows no runtime: workerd passes a zero-delay timer.
+   */
+  readonly yieldControl?: () => Promise<void>;
 }
 
 export interface FittedModel {

@@ -4,12 +4,16 @@
  * order. Registration is not an import side effect, so bundles and tests stay predictable.
  */
 import { EngineError } from '../core/errors';
+import { cartSpec, extraTreesSpec, randomForestSpec } from './forest/forest';
+import { knnSpec } from './knn/knn';
 import { linearSpec } from './linear/linear';
 import type { ModelFamily, ModelSpec } from './model';
 import { mlpSpec } from './nn/mlp';
 import { gbdtSpec } from './tree/gbdt';
 
-export const MODEL_SPECS: readonly ModelSpec[] = [gbdtSpec, linearSpec, mlpSpec];
+// Strong, cheap families first: the zero-shot portfolio tries each default in this order, so a short
+// budget still sees boosted trees, a forest and a linear model before the slower neural network.
+export const MODEL_SPECS: readonly ModelSpec[] = [gbdtSpec, randomForestSpec, linearSpec, extraTreesSpec, mlpSpec, knnSpec, cartSpec];
 
 const byFamily = new Map<ModelFamily, ModelSpec>();
 for (const spec of MODEL_SPECS) {

@@ -9,7 +9,7 @@ import { EngineError } from '../core/errors';
 import type { Task } from '../core/task';
 import type { MetricName } from '../eval/metrics';
 import type { PipelineState } from '../features/pipeline';
-import type { ModelArtifact } from '../models/model';
+import type { ModelArtifact, ModelFamily } from '../models/model';
 
 export const ENVELOPE_FORMAT = 'edge-automl/model';
 export const ENVELOPE_VERSION = 1;
@@ -36,4 +36,87 @@ export function parseEnvelope(json: unknown): ModelEnvelope {
   if (e.version !== ENVELOPE_VERSION) throw new EngineError('bad_artifact', `unsupported model artifact version ${String(e.version)}`);
   if (!e.pipeline || !e.model || !Array.isArray(e.columns) || !Array.isArray(e.classes)) throw new EngineError('bad_artifact', 'model artifact is incomplete');
   return e as ModelEnvelope;
+}
+
+/*
+ * Ensemble artifacts. An ensemble is a weighted average of member models' raw outputs; the members'
+ * model envelopes are embedded (not referenced by key) so a published ensemble is one self-contained
+ * file: serving needs one read, and deleting a trial's artifact can never break a published model.
+ */
+
+export const ENSEMBLE_FORMAT = 'edge-automl/ensemble';
+export const ENSEMBLE_VERSION = 1;
+
+/** One member of an ensemble: its share of the average and its full model envelope. */
+export interface EnsembleMember {
+  /** Share of the weighted average, > 0; the loader renormalises the members' weights to sum to 1. */
+  readonly weight: number;
+  /** Where the member came from (a trial id), for reports; not used to predict. */
+  readonly id?: string;
+  readonly envelope: ModelEnvelope;
+}
+
+/**
+ * A weighted average of models trained for the same target. Every member predicts the same task, target
+ * and classes (in the same order), so their raw outputs are averaged position by position: probabilities
+ * for classification, values for regression.
+ */
+export interface EnsembleEnvelope {
+  readonly format: typeof ENSEMBLE_FORMAT;
+  readonly version: typeof ENSEMBLE_VERSION;
+  readonly task: Task;
+  readonly target: string;
+  readonly classes: readonly string[];
+  readonly metric: MetricName;
+  /** Every column of the training data (so predict accepts rows shaped like the upload). */
+  readonly columns: readonly string[];
+  /** Members, heaviest first by convention (the builder sorts them), so members[0] is the primary model. */
+  readonly members: readonly EnsembleMember[];
+}
+
+/** Any artifact a Predictor can load. */
+export type AnyEnvelope = ModelEnvelope | EnsembleEnvelope;
+
+/** Checks an ensemble artifact: format, version, at least one member, and members that agree with it. */
+export function parseEnsembleEnvelope(json: unknown): EnsembleEnvelope {
+  const e = json as Partial<EnsembleEnvelope> | null;
+  if (!e || typeof e !== 'object' || e.format !== ENSEMBLE_FORMAT) throw new EngineError('bad_artifact', 'not an edge-automl ensemble artifact (format tag missing)');
+  if (e.version !== ENSEMBLE_VERSION) throw new EngineError('bad_artifact', `unsupported ensemble artifact version ${String(e.version)}`);
+  if (typeof e.task !== 'string' || typeof e.target !== 'string' || !Array.isArray(e.columns) || !Array.isArray(e.classes) || !Array.isArray(e.members) || e.members.length === 0) {
+    throw new EngineError('bad_artifact', 'ensemble artifact is incomplete');
+  }
+  e.members.forEach((m, i) => {
+    if (!m || typeof m !== 'object' || typeof m.weight !== 'number' || !Number.isFinite(m.weight) || m.weight <= 0) {
+      throw new EngineError('bad_artifact', `ensemble member ${i} needs a positive finite weight`, { member: i });
+    }
+    // A member must be a plain model: nested ensembles are refused here rather than recursed into.
+    const inner = parseEnvelope(m.envelope);
+    // Averaging position by position is only meaningful when every member's outputs mean the same thing.
+    const agrees = inner.task === e.task && inner.target === e.target && sameList(inner.classes, e.classes as readonly string[]);
+    if (!agrees) throw new EngineError('bad_artifact', `ensemble member ${i} predicts a different task, target or class order than the ensemble`, { member: i });
+  });
+  return e as EnsembleEnvelope;
+}
+
+/** Loads either artifact kind; an exhaustive switch over format tags that refuses anything unknown. */
+export function parseAnyEnvelope(json: unknown): AnyEnvelope {
+  const format = json && typeof json === 'object' ? (json as { format?: unknown }).format : undefined;
+  switch (format) {
+    case ENVELOPE_FORMAT:
+      return parseEnvelope(json);
+    case ENSEMBLE_FORMAT:
+      return parseEnsembleEnvelope(json);
+    default:
+      throw new EngineError('bad_artifact', `not an edge-automl artifact (unknown format ${JSON.stringify(format ?? null)})`);
+  }
+}
+
+/** The model families an artifact needs loaded (e.g. to boot the tfjs backend before loading an MLP). */
+export function envelopeFamilies(envelope: AnyEnvelope): ModelFamily[] {
+  const families = envelope.format === ENSEMBLE_FORMAT ? envelope.members.map((m) => m.envelope.model.family) : [envelope.model.family];
+  return [...new Set(families)];
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

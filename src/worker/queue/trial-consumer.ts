@@ -13,6 +13,12 @@ import { ensureTfjsWasm } from '../tfjs-wasm';
 
 const DLQ_SUFFIX = '-dlq';
 
+/**
+ * Gives the runtime a turn between folds and epochs. Without it a CPU-bound trial holds the isolate for
+ * seconds, and under local `wrangler dev` HTTP requests queued behind it can stall until another arrives.
+ */
+const yieldControl = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /** The last dataset read by this isolate: consecutive trials of a job reuse it instead of re-reading R2. */
 let lastDataset: { key: string; dataset: Dataset } | undefined;
 
@@ -52,6 +58,7 @@ export async function executeTrial(work: TrialWork, env: Env): Promise<TrialRepo
       seed: work.seed,
       folds: work.folds,
       ignore,
+      yieldControl,
     });
     if (outcome.status === 'failed') return { status: 'failed', code: outcome.code, reason: outcome.reason };
     await env.STORE.put(work.artifact_key, JSON.stringify(outcome.envelope), { httpMetadata: { contentType: 'application/json' } });

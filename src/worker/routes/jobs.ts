@@ -18,9 +18,9 @@ type App = { Bindings: Env; Variables: AuthVars };
 
 export const jobs = new Hono<App>();
 
-/** Families named by the contract that are not available yet (they arrive with the tabular-engine work). */
-const PLANNED_FAMILIES = new Set(['random_forest', 'extra_trees', 'knn', 'cnn', 'rnn']);
-const AVAILABLE_STRATEGIES = new Set(['auto', 'random']);
+/** Families named by the contract that are not available yet (they arrive with the unstructured-data work). */
+const PLANNED_FAMILIES = new Set(['cnn', 'rnn']);
+const AVAILABLE_STRATEGIES = new Set(['auto', 'random', 'grid', 'bayes']);
 
 jobs.post('/', async (c) => {
   const body = await readJson(c, createJobSchema);
@@ -33,7 +33,7 @@ jobs.post('/', async (c) => {
   }
   const strategy = body.strategy ?? 'auto';
   if (!AVAILABLE_STRATEGIES.has(strategy)) {
-    throw new ApiError(400, 'invalid_request', `strategy "${strategy}" is not available yet; use "auto" or "random"`, { field: 'strategy' });
+    throw new ApiError(400, 'invalid_request', `strategy "${strategy}" is not available yet; use "auto", "bayes", "grid" or "random"`, { field: 'strategy' });
   }
   const families = resolveFamilies(body.models);
 
@@ -68,7 +68,7 @@ jobs.post('/', async (c) => {
     metric,
     greater_is_better: METRICS[metric].greaterIsBetter,
     budget: { seconds, ...(body.budget?.trials !== undefined ? { trials: body.budget.trials } : {}) },
-    strategy: strategy as 'auto' | 'random',
+    strategy: strategy as JobConfig['strategy'],
     families,
     columns: body.columns ?? {},
     seed: body.seed ?? 42,

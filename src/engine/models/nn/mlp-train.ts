@@ -44,6 +44,8 @@ export interface TrainRequest {
   readonly epochs: number;
   /** False for refits with a fixed epoch count: run every epoch, keep the last weights. */
   readonly earlyStopping: boolean;
+  /** Called between epochs so the host runtime can serve other events during a long fit. */
+  readonly yieldControl?: () => Promise<void>;
 }
 
 /** Trained layers plus the facts reported as fitInfo (see mlpSpec). */
@@ -59,11 +61,11 @@ const MIN_REL_IMPROVEMENT = 1e-4;
 /**
  * Trains an MLP. `valid`, when given, drives early stopping (and is reported); it never updates weights.
  */
-export function trainMlp(
+export async function trainMlp(
   train: { X: Matrix; y: Float32Array; weights?: Float32Array },
   valid: { X: Matrix; y: Float32Array; weights?: Float32Array } | undefined,
   req: TrainRequest,
-): TrainResult {
+): Promise<TrainResult> {
   const { shape, opts, rng } = req;
   const trainSet = toHost(shape, train);
   const validSet = valid !== undefined && valid.X.rows > 0 ? toHost(shape, valid) : null;
@@ -90,6 +92,7 @@ export function trainMlp(
   let diverged = 0;
   try {
     for (let epoch = 1; epoch <= req.epochs; epoch++) {
+      if (req.yieldControl) await req.yieldControl();
       rng.shuffle(order);
       const trainLoss = runEpoch(trainSet, order, batch, layers, vars, optimizer, req, buffers);
       epochsRun = epoch;

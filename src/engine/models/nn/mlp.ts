@@ -83,7 +83,8 @@ async function fitMlp(train: TrainSet, params: Params, ctx: FitContext): Promise
   // The work budget applies to refits too: a refit sees more rows than each fold did.
   const epochs = budgetedEpochs({ ...opts, epochs: wanted }, rows, sizes);
 
-  const { layers, info } = trainMlp(train, ctx.valid, {
+  const { layers, info } = await trainMlp(train, ctx.valid, {
+    yieldControl: ctx.yieldControl,
     shape,
     opts,
     rng: ctx.rng.fork(0x6d6c70),

@@ -103,6 +103,15 @@ export class FlatForest {
     return this.leafValue[~this.walk(this.treeRoot[t], x, base)];
   }
 
+  /**
+   * Global index of the leaf that the row starting at `x[base]` reaches in tree `t`. Leaves are numbered
+   * consecutively in the order trees were added, so a caller can keep its own per-leaf table (for example
+   * one probability per class) alongside the forest.
+   */
+  leafIndex(t: number, x: Float32Array, base: number): number {
+    return ~this.walk(this.treeRoot[t], x, base);
+  }
+
   /** Stored (float32) value of local leaf `l` of tree `t`; valid while training, before any truncation. */
   predictLeaf(t: number, l: number): number {
     return this.leafValue[this.treeLeafStart[t] + l];

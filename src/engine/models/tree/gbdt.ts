@@ -71,7 +71,11 @@ function estimateMemoryBytes(params: Params, shape: DataShape): number {
   return Math.ceil(binned + perRow + histograms + forest + binning + 64 * 1024);
 }
 
-function checkTrainSet(set: TrainSet, ctx: FitContext, what: string): void {
+/**
+ * Validates a training (or validation) set against the task: matching lengths, labels that are class
+ * indices (or finite numbers for regression) and finite non-negative weights. Shared by the tree families.
+ */
+export function checkTrainSet(set: TrainSet, ctx: FitContext, what: string): void {
   const { X, y, weights } = set;
   if (X.rows < 1 || X.cols < 1) throw new EngineError('invalid_dataset', `the ${what} set is empty (${X.rows} rows, ${X.cols} columns)`);
   if (X.data.length !== X.rows * X.cols) throw new EngineError('invalid_dataset', `the ${what} matrix has ${X.data.length} values for ${X.rows} x ${X.cols}`);

@@ -5,7 +5,7 @@
  * Rows of each leaf are a contiguous range of one index array, partitioned in place on every split, so the
  * caller can read leaf membership without any per-row objects. One grower is reused for all trees of a fit.
  */
-import type { BinMapper } from './binning';
+import type { BinMapper, FeatureBins } from './binning';
 import { FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, type TreeNodes } from './flat-tree';
 import { buildHistogram, HIST_STRIDE, HistogramPool, subtractHistogram } from './histogram';
 import { type SplitConfig, SplitFinder, SplitInfo } from './split-finder';
@@ -253,11 +253,7 @@ export class TreeGrower {
     t.right[node] = ~rightLeaf;
     const defaultLeft = s.leftTable[fb.nBins - 1] === 1;
     if (s.categorical) {
-      // Bitset over raw codes; codes that share the missing bin inherit its side so training and prediction agree.
-      const codes = fb.codeToBin.length;
-      const bits = new Int32Array(Math.max(1, Math.ceil(codes / 32)));
-      for (let c = 0; c < codes; c++) if (s.leftTable[fb.codeToBin[c]] === 1) bits[c >>> 5] |= 1 << (c & 31);
-      t.catBits[node] = bits;
+      t.catBits[node] = categoryBitset(fb, s.leftTable);
       t.threshold[node] = 0;
       t.flags[node] = FLAG_CATEGORICAL | (defaultLeft ? FLAG_DEFAULT_LEFT : 0);
     } else {
@@ -266,4 +262,17 @@ export class TreeGrower {
       t.flags[node] = defaultLeft ? FLAG_DEFAULT_LEFT : 0;
     }
   }
+}
+
+/**
+ * The left set of a categorical split as a bitset over raw codes (bit c set = code c goes left), from a
+ * bin-to-side table. Codes that share the missing bin inherit its side, so training and prediction agree.
+ * `reuse`, when it has the right length, is cleared and filled instead of allocating a new array.
+ */
+export function categoryBitset(fb: FeatureBins, leftTable: Uint8Array, reuse?: Int32Array | null): Int32Array {
+  const codes = fb.codeToBin.length;
+  const words = Math.max(1, Math.ceil(codes / 32));
+  const bits = reuse && reuse.length === words ? reuse.fill(0) : new Int32Array(words);
+  for (let c = 0; c < codes; c++) if (leftTable[fb.codeToBin[c]] === 1) bits[c >>> 5] |= 1 << (c & 31);
+  return bits;
 }

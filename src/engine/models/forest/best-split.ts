@@ -1,0 +1,256 @@
+/**
+ * @module engine/models/forest/best-split
+ * The exhaustive split search of random forests and CART, on histograms of the node's rows over the
+ * features drawn for that node. Large nodes use the gradient-boosting histogram builder (or the class
+ * histogram for multiclass) over every bin; small nodes, the vast majority in trees grown to purity, touch
+ * only the bins their rows occupy, so a node's cost follows its rows rather than the bin count.
+ *
+ * Numeric features scan the occupied bins in order twice, missing values on the right and then on the
+ * left (plus "missing alone on the left"), which learns where missing values go; the chosen boundary sits
+ * in the middle of the empty bins after it, as scikit-learn puts thresholds half-way between values.
+ * Categorical features either scan their codes in order like a numeric feature ('ordinal'), or ('set') sort
+ * the categories present by mean target (each class's share for multiclass) and scan the prefixes, which is
+ * Breiman's exact optimum for two classes and regression. Missing counts as one more category there.
+ */
+import type { Rng } from '../../core/rng';
+import { buildHistogram } from '../tree/histogram';
+import { buildClassHistogram } from './class-histogram';
+import type { CategoricalSplit } from './forest-params';
+import type { SplitCriterion } from './split-criterion';
+import type { SplitChoice, Splitter, TreeData } from './splitter';
+
+/** Best-threshold search on per-node histograms; one instance per fit, nothing allocated per node. */
+export class HistogramSplitter implements Splitter {
+  private readonly hist: Float64Array;
+  private readonly criterion: SplitCriterion;
+  private readonly stride: number;
+  /** Node rows' targets gathered in index order (what the histogram builders read). */
+  private readonly gBuf: Float32Array;
+  private readonly wBuf: Float32Array;
+  private readonly clsBuf: Int32Array;
+  private readonly left: Float64Array;
+  private readonly right: Float64Array;
+  /** Occupied bins of the feature being scanned, ascending (the missing bin, when occupied, is last). */
+  private readonly bins: Int32Array;
+  private readonly order: Int32Array;
+  private readonly key: Float64Array;
+  private readonly dense: Int32Array;
+  private indices: Uint32Array = new Uint32Array(0);
+  private start = 0;
+  private count = 0;
+
+  constructor(
+    private readonly data: TreeData,
+    private readonly categoricalSplit: CategoricalSplit,
+  ) {
+    this.criterion = data.criterion;
+    this.stride = data.criterion.stride;
+    this.hist = new Float64Array(data.mapper.totalBins * this.stride);
+    const n = data.nRows;
+    const sum = data.criterion.layout === 'sum';
+    this.gBuf = new Float32Array(sum ? n : 0);
+    this.wBuf = new Float32Array(n);
+    this.clsBuf = new Int32Array(sum ? 0 : n);
+    this.left = new Float64Array(this.stride);
+    this.right = new Float64Array(this.stride);
+    const maxBins = data.mapper.maxFeatureBins;
+    this.bins = new Int32Array(maxBins);
+    this.order = new Int32Array(maxBins);
+    this.key = new Float64Array(maxBins);
+    this.dense = new Int32Array(data.mapper.features.length);
+  }
+
+  begin(indices: Uint32Array, start: number, count: number): void {
+    this.indices = indices;
+    this.start = start;
+    this.count = count;
+    const { g, w, cls } = this.data;
+    if (this.criterion.layout === 'sum') {
+      for (let i = 0; i < count; i++) {
+        const r = indices[start + i];
+        this.gBuf[i] = g[r];
+        this.wBuf[i] = w[r];
+      }
+    } else {
+      for (let i = 0; i < count; i++) {
+        const r = indices[start + i];
+        this.clsBuf[i] = cls[r];
+        this.wBuf[i] = w[r];
+      }
+    }
+  }
+
+  evaluate(features: Int32Array, n: number, total: Float64Array, minLeaf: number, _rng: Rng, best: SplitChoice, constant: Uint8Array, constantAt: number): number {
+    const mapper = this.data.mapper;
+    const S = this.stride;
+    let nDense = 0;
+    for (let i = 0; i < n; i++) {
+      const f = features[i];
+      // Sparse building sorts the occupied bins (quadratic in rows); dense building pays for every bin.
+      if (this.count * this.count > 4 * mapper.features[f].nBins * S) this.dense[nDense++] = f;
+    }
+    if (nDense > 0) this.buildDense(nDense);
+    let nonConstant = 0;
+    let d = 0;
+    for (let i = 0; i < n; i++) {
+      const f = features[i];
+      const nBins = mapper.features[f].nBins;
+      const off = mapper.offsets[f] * S;
+      let m: number;
+      if (d < nDense && this.dense[d] === f) {
+        d++;
+        m = 0;
+        for (let b = 0; b < nBins; b++) if (this.hist[off + b * S + S - 1] > 0) this.bins[m++] = b;
+      } else m = this.buildSparse(f, off);
+      if (m < 2) {
+        constant[constantAt + f] = 1;
+        continue;
+      }
+      nonConstant++;
+      if (mapper.features[f].categorical && this.categoricalSplit === 'set') this.sortedSet(f, off, nBins, m, total, minLeaf, best);
+      else this.ordered(f, off, nBins, m, total, minLeaf, best);
+    }
+    return nonConstant;
+  }
+
+  private buildDense(nDense: number): void {
+    const { binned, nRows, mapper } = this.data;
+    if (this.criterion.layout === 'sum') {
+      buildHistogram(this.hist, binned, nRows, mapper.offsets, this.dense, nDense, this.indices, this.start, this.count, this.gBuf, this.wBuf);
+    } else {
+      buildClassHistogram(this.hist, binned, nRows, mapper.offsets, this.dense, nDense, this.indices, this.start, this.count, this.clsBuf, this.wBuf, this.stride - 1);
+    }
+  }
+
+  /** Histogram of feature `f` over the bins the node occupies only; lists them in `bins` and returns how many. */
+  private buildSparse(f: number, off: number): number {
+    const { binned, nRows } = this.data;
+    const { hist, indices, bins } = this;
+    const S = this.stride;
+    const cnt = S - 1;
+    const base = f * nRows;
+    const end = this.start + this.count;
+    for (let i = this.start; i < end; i++) {
+      const o = off + binned[base + indices[i]] * S;
+      for (let c = 0; c < S; c++) hist[o + c] = 0;
+    }
+    let m = 0;
+    const sum = this.criterion.layout === 'sum';
+    for (let i = 0; i < this.count; i++) {
+      const b = binned[base + indices[this.start + i]];
+      const o = off + b * S;
+      if (hist[o + cnt] === 0) {
+        // Insert keeping `bins` sorted: nodes built sparsely hold few distinct bins.
+        let j = m++;
+        while (j > 0 && bins[j - 1] > b) {
+          bins[j] = bins[j - 1];
+          j--;
+        }
+        bins[j] = b;
+      }
+      if (sum) {
+        hist[o] += this.gBuf[i];
+        hist[o + 1] += this.wBuf[i];
+      } else hist[o + this.clsBuf[i]] += this.wBuf[i];
+      hist[o + cnt] += 1;
+    }
+    return m;
+  }
+
+  /** Scans the boundaries between occupied bins in bin order (numeric features, or categorical codes in order). */
+  private ordered(f: number, off: number, nBins: number, m: number, total: Float64Array, minLeaf: number, best: SplitChoice): void {
+    const S = this.stride;
+    const cnt = S - 1;
+    const { hist, bins, left, right, criterion } = this;
+    const missingBin = nBins - 1;
+    const hasMissing = bins[m - 1] === missingBin;
+    const mv = hasMissing ? m - 1 : m;
+    const mOff = off + missingBin * S;
+    const N = this.count;
+    const before = best.score;
+    // Pass 0 sends missing values right, pass 1 left; pass 1 also tries "missing alone on the left" (i = -1).
+    for (let pass = 0; pass < (hasMissing ? 2 : 1); pass++) {
+      for (let c = 0; c < S; c++) left[c] = pass ? hist[mOff + c] : 0;
+      for (let i = pass ? -1 : 0; i < mv; i++) {
+        if (i >= 0) {
+          const o = off + bins[i] * S;
+          for (let c = 0; c < S; c++) left[c] += hist[o + c];
+        }
+        const cl = left[cnt];
+        if (cl < minLeaf) continue;
+        const cr = N - cl;
+        if (cr < minLeaf) break;
+        for (let c = 0; c < cnt; c++) right[c] = total[c] - left[c];
+        const score = criterion.score(left, 0) + criterion.score(right, 0);
+        if (score > best.score) {
+          best.score = score;
+          best.feature = f;
+          best.categorical = false;
+          // Values up to the middle of the empty bins after bins[i] go left; with none after, all values do.
+          best.bin = i < 0 ? -1 : i + 1 < mv ? (bins[i] + bins[i + 1] - 1) >> 1 : nBins - 2;
+          // Without missing rows here, unseen missing values follow the bigger child (as scikit-learn does).
+          best.defaultLeft = pass === 1 || (!hasMissing && cl >= cr);
+          best.leftCount = cl;
+        }
+      }
+    }
+    if (best.score > before && this.data.mapper.features[f].categorical) {
+      // A code-order split of a categorical feature is stored as the set of codes up to the boundary.
+      best.fillNumericTable(nBins);
+      best.categorical = true;
+    }
+  }
+
+  /** Sorted-prefix search over the categories of feature `f` present in the node. */
+  private sortedSet(f: number, off: number, nBins: number, m: number, total: Float64Array, minLeaf: number, best: SplitChoice): void {
+    const S = this.stride;
+    const cnt = S - 1;
+    const { hist, bins, left, right, criterion, order, key } = this;
+    const N = this.count;
+    const missingSeen = bins[m - 1] === nBins - 1;
+    for (let which = 0; which < criterion.orderings; which++) {
+      for (let i = 0; i < m; i++) {
+        order[i] = bins[i];
+        key[bins[i]] = criterion.orderKey(hist, off + bins[i] * S, which);
+      }
+      sortByKey(order, m, key);
+      left.fill(0);
+      for (let i = 0; i + 1 < m; i++) {
+        const o = off + order[i] * S;
+        for (let c = 0; c < S; c++) left[c] += hist[o + c];
+        const cl = left[cnt];
+        if (cl < minLeaf) continue;
+        const cr = N - cl;
+        if (cr < minLeaf) break;
+        for (let c = 0; c < cnt; c++) right[c] = total[c] - left[c];
+        const score = criterion.score(left, 0) + criterion.score(right, 0);
+        if (score > best.score) {
+          best.score = score;
+          best.feature = f;
+          best.categorical = true;
+          best.leftCount = cl;
+          const table = best.leftTable;
+          table.fill(0, 0, nBins);
+          for (let j = 0; j <= i; j++) table[order[j]] = 1;
+          // A missing bin with no rows in this node sends missing values to the bigger child.
+          if (!missingSeen) table[nBins - 1] = cl >= cr ? 1 : 0;
+          best.defaultLeft = table[nBins - 1] === 1;
+        }
+      }
+    }
+  }
+}
+
+/** Insertion sort of `order[0, n)` by `key[order[i]]`, ties by bin: at most 256 items, deterministic, allocation-free. */
+function sortByKey(order: Int32Array, n: number, key: Float64Array): void {
+  for (let i = 1; i < n; i++) {
+    const b = order[i];
+    const kb = key[b];
+    let j = i - 1;
+    while (j >= 0 && (key[order[j]] > kb || (key[order[j]] === kb && order[j] > b))) {
+      order[j + 1] = order[j];
+      j--;
+    }
+    order[j + 1] = b;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * @module engine/models/forest/train-forest
+ * The forest training loop: bin the data once with the gradient-boosting binner, choose the criterion
+ * for the task, then for every tree draw its rows (bootstrap or all) from a tree-specific rng stream,
+ * grow it to purity and append it to a flat forest. Multiclass leaves keep their class probabilities in a
+ * separate table indexed by the forest's global leaf numbers.
+ */
+import type { Task } from '../../core/task';
+import type { FitContext, TrainSet } from '../model';
+import { binMatrix, fitBinMapper } from '../tree/binning';
+import { FlatForest } from '../tree/flat-tree';
+import { HistogramSplitter } from './best-split';
+import { featuresPerSplit, type ForestOptions } from './forest-params';
+import { RandomSplitter } from './random-split';
+import { baseWeights, drawTreeRows } from './row-sample';
+import { binaryCriterion, multiclassCriterion, type SplitCriterion, varianceCriterion } from './split-criterion';
+import type { TreeData } from './splitter';
+import { ForestTreeBuilder } from './tree-builder';
+
+/** A trained forest: flat trees plus, for multiclass, K probabilities per leaf. */
+export interface ForestResult {
+  readonly forest: FlatForest;
+  /** Multiclass only: leaf l's class probabilities at [l·K, (l+1)·K); null otherwise (leaf values are in the forest). */
+  readonly leafTable: Float32Array | null;
+  readonly fitInfo: Record<string, number>;
+}
+
+/** Trains a forest on validated inputs. */
+export function trainForest(train: TrainSet, opts: ForestOptions, ctx: FitContext): ForestResult {
+  const { X, y } = train;
+  const n = X.rows;
+  const rng = ctx.rng;
+  const mapper = fitBinMapper(X, opts.maxBin, ctx.columnKinds, rng);
+  const binned = binMatrix(X, mapper);
+  const base = baseWeights(y, train.weights, opts.classWeight, ctx.task === 'regression' ? 0 : ctx.nClasses);
+  const criterion = criterionFor(ctx.task, ctx.nClasses, opts, y, base);
+  // Regression fits the centred target (t = y - mean) so category ordering and sums stay well scaled.
+  const target = new Float32Array(n);
+  if (ctx.task === 'regression') {
+    const mean = weightedMean(y, base);
+    for (let i = 0; i < n; i++) target[i] = y[i] - mean;
+  } else target.set(y);
+  const data: TreeData = {
+    binned,
+    nRows: n,
+    mapper,
+    criterion,
+    w: new Float32Array(n),
+    g: new Float32Array(criterion.layout === 'sum' ? n : 0),
+    cls: criterion.layout === 'class' ? Int32Array.from(y) : new Int32Array(0),
+  };
+  const splitter = opts.randomSplits ? new RandomSplitter(data, opts.categoricalSplit) : new HistogramSplitter(data, opts.categoricalSplit);
+  const builder = new ForestTreeBuilder(data, splitter, y, {
+    maxDepth: opts.maxDepth,
+    minSamplesLeaf: opts.minSamplesLeaf,
+    featuresPerSplit: featuresPerSplit(opts.maxFeatures, X.cols),
+  });
+
+  const forest = new FlatForest();
+  const width = criterion.leafWidth;
+  let leafTable: Float32Array | null = width > 1 ? new Float32Array(1024 * width) : null;
+  const zeros = new Float64Array(width > 1 ? n : 0);
+  const counts = new Int32Array(n);
+  const rows = new Uint32Array(n);
+  let maxDepth = 0;
+  for (let t = 0; t < opts.nEstimators; t++) {
+    const treeRng = rng.fork(t);
+    const size = drawTreeRows(base, opts.bootstrap, treeRng, counts, data.w, rows);
+    if (criterion.layout === 'sum') for (let r = 0; r < n; r++) data.g[r] = data.w[r] * target[r];
+    const nLeaves = builder.grow(rows, size, treeRng);
+    maxDepth = Math.max(maxDepth, builder.depth);
+    const leafBase = forest.leafCount;
+    if (leafTable === null) {
+      forest.addTree(builder.tree, builder.leafValues, nLeaves);
+    } else {
+      // The forest's own leaf value is unused for multiclass; the class probabilities go to the table.
+      forest.addTree(builder.tree, zeros, nLeaves);
+      if ((leafBase + nLeaves) * width > leafTable.length) {
+        const grown = new Float32Array(Math.max(leafTable.length * 2, (leafBase + nLeaves) * width));
+        grown.set(leafTable);
+        leafTable = grown;
+      }
+      for (let i = 0; i < nLeaves * width; i++) leafTable[leafBase * width + i] = builder.leafValues[i];
+    }
+  }
+  return {
+    forest,
+    leafTable: leafTable === null ? null : leafTable.slice(0, forest.leafCount * width),
+    fitInfo: { n_trees: forest.nTrees, n_leaves: forest.leafCount, max_depth: maxDepth },
+  };
+}
+
+function criterionFor(task: Task, nClasses: number, opts: ForestOptions, y: Float32Array, w: Float32Array): SplitCriterion {
+  if (task === 'regression') return varianceCriterion(weightedMean(y, w));
+  if (task === 'binary') return binaryCriterion(opts.criterion);
+  return multiclassCriterion(opts.criterion, nClasses);
+}
+
+function weightedMean(y: Float32Array, w: Float32Array): number {
+  let s = 0;
+  let sw = 0;
+  for (let i = 0; i < y.length; i++) {
+    s += w[i] * y[i];
+    sw += w[i];
+  }
+  return sw > 0 ? s / sw : 0;
+}

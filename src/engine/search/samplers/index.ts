@@ -1,0 +1,45 @@
+/**
+ * @module engine/search/samplers
+ * Every sampler, and the one place a job's `strategy` becomes a sampler.
+ */
+import { assertNever } from '../../core/errors';
+import type { Sampler } from '../sampler';
+import { type GridOptions, gridSampler } from './grid';
+import { withPortfolio } from './portfolio';
+import { randomSampler } from './random';
+import { type TpeOptions, tpeSampler } from './tpe';
+
+export { GRID_DEFAULTS, gridSampler, gridValues, resolveGridOptions, type GridOptions } from './grid';
+export { withPortfolio } from './portfolio';
+export { randomSampler } from './random';
+export { resolveTpeOptions, TPE_DEFAULTS, tpeSampler, type TpeOptions } from './tpe';
+
+/** Search strategies a job may ask for. */
+export type SamplerStrategy = 'auto' | 'random' | 'grid' | 'bayes';
+
+/** Per-sampler options, used by the strategies that build that sampler. */
+export interface SamplerForOptions {
+  readonly tpe?: TpeOptions;
+  readonly grid?: GridOptions;
+}
+
+/**
+ * The sampler for a strategy: `auto` tries each family's default first (portfolio) and then TPE,
+ * `bayes` is TPE alone, `grid` grid search and `random` random search.
+ * @example
+ * const sampler = samplerFor(config.strategy);
+ */
+export function samplerFor(strategy: SamplerStrategy, options: SamplerForOptions = {}): Sampler {
+  switch (strategy) {
+    case 'auto':
+      return withPortfolio(tpeSampler(options.tpe));
+    case 'bayes':
+      return tpeSampler(options.tpe);
+    case 'grid':
+      return gridSampler(options.grid);
+    case 'random':
+      return randomSampler;
+    default:
+      return assertNever(strategy, 'search strategy');
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * @module engine/search/space-provider
+ * Where samplers get each family's search space from, and the one uniform random draw over the joint
+ * (family, then that family's parameters) space that the grid and TPE samplers fall back on. Production
+ * reads the model registry; tests inject synthetic spaces through the same seam.
+ */
+import { EngineError } from '../core/errors';
+import type { Rng } from '../core/rng';
+import type { DataShape, ModelFamily } from '../models/model';
+import { getModelSpec } from '../models/registry';
+import { sampleSpace } from './sample-distribution';
+import type { SamplerContext } from './sampler';
+import type { SearchSpace } from './space';
+import type { TrialConfig } from './trial';
+
+/** Maps a family (and the data's shape, since bounds may depend on it) to its declared search space. */
+export type SpaceProvider = (family: ModelFamily, shape: DataShape) => SearchSpace;
+
+/** The production provider: each family's `space(shape)` from the model registry. */
+export const registrySpace: SpaceProvider = (family, shape) => getModelSpec(family).space(shape);
+
+/** Throws a clear error instead of letting a sampler index an empty family list. */
+export function requireFamilies(ctx: SamplerContext): void {
+  if (ctx.families.length === 0) throw new EngineError('invalid_params', 'the job allows no model families; list at least one in `models`');
+}
+
+/**
+ * A uniform draw: a family uniformly among the allowed ones, then each parameter from its distribution.
+ * The draw order matches `randomSampler`, so with the registry provider and the same Rng seed both give
+ * the same configuration (TPE's startup phase is then exactly random search).
+ */
+export function randomConfig(ctx: SamplerContext, spaceOf: SpaceProvider, rng: Rng): TrialConfig {
+  requireFamilies(ctx);
+  const family = ctx.families[rng.int(ctx.families.length)];
+  return { family, params: sampleSpace(spaceOf(family, ctx.shape), rng) };
+}
