@@ -5,7 +5,7 @@
  * rebuilds exactly the same state. Pure: no storage, no clock, no I/O.
  */
 import type { ModelFamily, Params } from '../engine';
-import type { JobConfig, JobStatusName, TrialReport } from './protocol';
+import type { EnsembleReport, JobConfig, JobStatusName, TrialReport } from './protocol';
 
 export type JournalOp =
   | { readonly op: 'created'; readonly config: JobConfig }
@@ -14,6 +14,8 @@ export type JournalOp =
   | { readonly op: 'trial_finished'; readonly trial_id: string; readonly report: TrialReport; readonly at: number }
   | { readonly op: 'trial_cancelled'; readonly trial_id: string; readonly reason: string; readonly at: number }
   | { readonly op: 'cancel_requested'; readonly at: number }
+  | { readonly op: 'ensemble_started'; readonly at: number; readonly lease_until: number }
+  | { readonly op: 'ensemble_finished'; readonly report: EnsembleReport; readonly at: number }
   | { readonly op: 'publishing'; readonly trial_id: string; readonly at: number }
   | { readonly op: 'finished'; readonly status: Exclude<JobStatusName, 'queued' | 'running'>; readonly model?: { name: string; version: number }; readonly error?: { code: string; message: string }; readonly at: number };
 
@@ -36,6 +38,7 @@ export interface JobState {
   order: TrialEntry[];
   cancel_requested_at?: number;
   publishing?: { trial_id: string; at: number };
+  ensemble?: { state: 'running' | 'complete' | 'skipped' | 'failed'; lease_until: number; report?: EnsembleReport };
   finished?: Extract<JournalOp, { op: 'finished' }>;
 }
 
@@ -80,6 +83,15 @@ export function applyOp(state: JobState, op: JournalOp): JobState {
     }
     case 'cancel_requested':
       state.cancel_requested_at ??= op.at;
+      break;
+    case 'ensemble_started':
+      state.ensemble ??= { state: 'running', lease_until: op.lease_until };
+      break;
+    case 'ensemble_finished':
+      if (state.ensemble?.state === 'running') {
+        state.ensemble.state = op.report.status;
+        state.ensemble.report = op.report;
+      }
       break;
     case 'publishing':
       state.publishing = { trial_id: op.trial_id, at: op.at };

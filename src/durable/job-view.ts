@@ -3,7 +3,7 @@
  * Shapes a job's journal state into the API's view: progress counts, the leaderboard (best first), the
  * best score over time, and each trial's full record. Scores are shown in the metric's own direction.
  */
-import { fromLoss } from '../engine';
+import { fromLoss, toLoss as toLossOf } from '../engine';
 import { bestTrial, type JobState, type TrialEntry } from './job-journal';
 import type { JobView, LeaderboardEntry, TrialRecord } from './protocol';
 
@@ -35,7 +35,21 @@ export function jobView(s: JobState, now: number): JobView {
     .map((t) => ({ t, loss: (t.report as { loss: number }).loss }))
     .sort((a, b) => a.loss - b.loss || a.t.number - b.t.number)
     .map(({ t }) => ({ trial_id: t.trial_id, family: t.family, params: t.params, score: (t.report as { score: number }).score, fit_ms: t.finished_at! - t.started_at, status: 'complete' as const }));
-  const best = bestTrial(s);
+  const bestSingle = bestTrial(s);
+  const ens = s.ensemble;
+  const ensembleWins = ens?.report?.status === 'complete' && bestSingle !== undefined && ens.report.loss < (bestSingle.report as { loss: number }).loss;
+  if (ens?.report?.status === 'complete') {
+    // The blend joins the leaderboard like any trial, ranked by its out-of-fold score.
+    const blend = ens.report;
+    const entry = { trial_id: 'ensemble', family: 'ensemble' as const, params: { members: blend.members.map((m) => `${m.trial_id}×${m.weight.toFixed(3)}`).join(' ') }, score: blend.score, fit_ms: null, status: 'complete' as const };
+    const at = leaderboard.findIndex((e) => toLossOf(c.metric, e.score) > blend.loss);
+    leaderboard.splice(at < 0 ? leaderboard.length : at, 0, entry);
+  }
+  const best = ensembleWins
+    ? { trial_id: 'ensemble', family: 'ensemble' as const, score: (ens!.report as { score: number }).score }
+    : bestSingle
+      ? { trial_id: bestSingle.trial_id, family: bestSingle.family, score: (bestSingle.report as { score: number }).score }
+      : null;
   const end = s.finished?.at ?? now;
   const status = s.finished ? s.finished.status : s.order.length > 0 ? 'running' : 'queued';
 
@@ -67,8 +81,17 @@ export function jobView(s: JobState, now: number): JobView {
       elapsed_ms: Math.max(0, end - c.created_at),
       budget: c.budget,
     },
-    best: best ? { trial_id: best.trial_id, family: best.family, score: (best.report as { score: number }).score } : null,
+    best,
     leaderboard,
+    ...(ens
+      ? {
+          ensemble: {
+            status: ens.state,
+            ...(ens.report?.status === 'complete' ? { score: ens.report.score, members: ens.report.members } : {}),
+            ...(ens.report && ens.report.status !== 'complete' ? { reason: ens.report.reason } : {}),
+          },
+        }
+      : {}),
     best_over_time: bestOverTime,
     ...(s.finished?.model ? { model: s.finished.model } : {}),
     ...(s.finished?.error ? { error: s.finished.error } : {}),

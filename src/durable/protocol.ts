@@ -48,18 +48,52 @@ export interface TrialWork {
   readonly folds: number;
   readonly columns: Readonly<Record<string, ColumnOverride>>;
   readonly artifact_key: string;
+  readonly oof_key: string;
 }
 
 export type TrialReport =
-  | { readonly status: 'complete'; readonly score: number; readonly loss: number; readonly fold_scores: readonly number[]; readonly fit_info: Readonly<Record<string, number>>; readonly artifact_key: string }
+  | {
+      readonly status: 'complete';
+      readonly score: number;
+      readonly loss: number;
+      readonly fold_scores: readonly number[];
+      readonly fit_info: Readonly<Record<string, number>>;
+      readonly artifact_key: string;
+      /** Out-of-fold predictions (Float32, little-endian) for the end-of-search ensemble; absent for holdout trials. */
+      readonly oof_key?: string;
+    }
   | { readonly status: 'failed'; readonly code: string; readonly reason: string };
 
-/** The queue message: ids only. */
+/** The queue message: ids only. `kind` defaults to a trial; "ensemble" builds the job's final blend. */
 export interface TrialMessage {
   readonly tenant: string;
   readonly job_id: string;
   readonly trial_id: string;
+  readonly kind?: 'trial' | 'ensemble';
 }
+
+/** What the consumer needs to build the end-of-search ensemble. */
+export interface EnsembleWork {
+  readonly job_id: string;
+  readonly dataset_key: string;
+  readonly target: string;
+  readonly task: Task;
+  readonly metric: MetricName;
+  readonly columns: Readonly<Record<string, ColumnOverride>>;
+  /** Complete trials with out-of-fold predictions, best first. */
+  readonly candidates: readonly { readonly trial_id: string; readonly oof_key: string; readonly artifact_key: string }[];
+  readonly artifact_key: string;
+}
+
+export type EnsembleReport =
+  | {
+      readonly status: 'complete';
+      readonly score: number;
+      readonly loss: number;
+      readonly artifact_key: string;
+      readonly members: readonly { readonly trial_id: string; readonly weight: number }[];
+    }
+  | { readonly status: 'skipped' | 'failed'; readonly reason: string };
 
 export type JobStatusName = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -80,7 +114,7 @@ export interface TrialRecord {
 
 export interface LeaderboardEntry {
   readonly trial_id: string;
-  readonly family: ModelFamily;
+  readonly family: ModelFamily | 'ensemble';
   readonly params: Params;
   readonly score: number;
   readonly fit_ms: number | null;
@@ -105,7 +139,14 @@ export interface JobView {
     readonly elapsed_ms: number;
     readonly budget: JobBudget;
   };
-  readonly best: { readonly trial_id: string; readonly family: ModelFamily; readonly score: number } | null;
+  readonly best: { readonly trial_id: string; readonly family: ModelFamily | 'ensemble'; readonly score: number } | null;
+  /** The end-of-search ensemble: its state, and its members and out-of-fold score once built. */
+  readonly ensemble?: {
+    readonly status: 'running' | 'complete' | 'skipped' | 'failed';
+    readonly score?: number;
+    readonly members?: readonly { readonly trial_id: string; readonly weight: number }[];
+    readonly reason?: string;
+  };
   readonly leaderboard: readonly LeaderboardEntry[];
   readonly best_over_time: readonly { readonly elapsed_ms: number; readonly score: number; readonly trial_id: string }[];
   readonly model?: { readonly name: string; readonly version: number };
@@ -118,7 +159,7 @@ export interface JobView {
 export interface PublishRequest {
   readonly job_id: string;
   readonly trial_id: string;
-  readonly family: ModelFamily;
+  readonly family: ModelFamily | 'ensemble';
   readonly artifact_key: string;
   readonly task: Task;
   readonly target: string;

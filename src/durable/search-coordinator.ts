@@ -11,13 +11,17 @@
 import { DurableObject } from 'cloudflare:workers';
 import { fromLoss, samplerFor, seedFrom, type FrozenTrial, type Sampler } from '../engine';
 import { applyOp, bestTrial, type JobState, type JournalOp, replay, runningTrials, type TrialEntry } from './job-journal';
-import type { JobConfig, JobView, TrialMessage, TrialRecord, TrialReport, TrialWork } from './protocol';
+import type { EnsembleReport, EnsembleWork, JobConfig, JobView, TrialMessage, TrialRecord, TrialReport, TrialWork } from './protocol';
 import { jobView, trialRecord } from './job-view';
 
 /** After the time budget ends, running trials get this long to report before they are cancelled. */
 const GRACE_MS = 15_000;
 /** Delay before retrying a failed publication. */
 const RETRY_MS = 5_000;
+/** The best this many trials are offered to the ensemble (bounds its reads and its time). */
+const MAX_ENSEMBLE_CANDIDATES = 20;
+/** How long the ensemble build may take before the job publishes the best single trial instead. */
+const ENSEMBLE_LEASE_MS = 120_000;
 
 export class SearchCoordinator extends DurableObject<Env> {
   private state: JobState;
@@ -76,7 +80,40 @@ export class SearchCoordinator extends DurableObject<Env> {
       folds: config.folds,
       columns: config.columns,
       artifact_key: `models/${config.tenant}/${config.id}/${trialId}.json`,
+      oof_key: `models/${config.tenant}/${config.id}/${trialId}.oof`,
     };
+  }
+
+  /** Called by the consumer of the ensemble message: the candidates to blend, or null when not needed any more. */
+  async claimEnsemble(): Promise<EnsembleWork | null> {
+    const config = this.state.config;
+    if (!config || this.state.finished || this.state.ensemble?.state !== 'running') return null;
+    const candidates = this.state.order
+      .filter((t) => t.report?.status === 'complete' && t.report.oof_key !== undefined)
+      .sort((a, b) => (a.report as { loss: number }).loss - (b.report as { loss: number }).loss)
+      .slice(0, MAX_ENSEMBLE_CANDIDATES)
+      .map((t) => {
+        const r = t.report as Extract<TrialReport, { status: 'complete' }>;
+        return { trial_id: t.trial_id, oof_key: r.oof_key as string, artifact_key: r.artifact_key };
+      });
+    return {
+      job_id: config.id,
+      dataset_key: config.dataset.key,
+      target: config.target,
+      task: config.task,
+      metric: config.metric,
+      columns: config.columns,
+      candidates,
+      artifact_key: `models/${config.tenant}/${config.id}/ensemble.json`,
+    };
+  }
+
+  /** Records the ensemble's outcome once, then publishes the job's result. */
+  async reportEnsemble(report: EnsembleReport): Promise<{ accepted: boolean }> {
+    if (this.state.ensemble?.state !== 'running' || this.state.finished) return { accepted: false };
+    this.append({ op: 'ensemble_finished', report, at: Date.now() });
+    await this.pump();
+    return { accepted: true };
   }
 
   /** Records a trial's result. Duplicate or late reports change nothing and answer accepted: false. */
@@ -125,7 +162,7 @@ export class SearchCoordinator extends DurableObject<Env> {
   private async pump(): Promise<void> {
     const config = this.state.config;
     if (!config || this.state.finished) return;
-    if (this.state.publishing || this.state.cancel_requested_at !== undefined) {
+    if (this.state.publishing || this.state.ensemble || this.state.cancel_requested_at !== undefined) {
       await this.finalize(this.state.cancel_requested_at !== undefined ? 'cancelled' : 'succeeded');
       return;
     }
@@ -187,22 +224,25 @@ export class SearchCoordinator extends DurableObject<Env> {
       await this.notifyRegistry(config);
       return;
     }
+    if (status === 'succeeded' && !this.state.publishing && !(await this.ensembleSettled(config))) return;
     this.finalizing = true;
     try {
-      if (!this.state.publishing) this.append({ op: 'publishing', trial_id: best.trial_id, at: Date.now() });
+      const ens = this.state.ensemble?.report;
       const report = best.report as Extract<TrialReport, { status: 'complete' }>;
+      const useEnsemble = status === 'succeeded' && ens?.status === 'complete' && ens.loss < report.loss;
+      if (!this.state.publishing) this.append({ op: 'publishing', trial_id: useEnsemble ? 'ensemble' : best.trial_id, at: Date.now() });
       const registry = this.env.REGISTRY.getByName(config.tenant);
       const published = await registry.publish(config.model_name, {
         job_id: config.id,
-        trial_id: best.trial_id,
-        family: best.family,
-        artifact_key: report.artifact_key,
+        trial_id: useEnsemble ? 'ensemble' : best.trial_id,
+        family: useEnsemble ? 'ensemble' : best.family,
+        artifact_key: useEnsemble ? ens.artifact_key : report.artifact_key,
         task: config.task,
         target: config.target,
         classes: config.classes,
         metric: config.metric,
         greater_is_better: config.greater_is_better,
-        score: fromLoss(config.metric, report.loss),
+        score: useEnsemble ? ens.score : fromLoss(config.metric, report.loss),
         dataset: { name: config.dataset.name, version: config.dataset.version },
       });
       this.append({ op: 'finished', status, model: { name: config.model_name, version: published.version }, at: Date.now() });
@@ -215,6 +255,27 @@ export class SearchCoordinator extends DurableObject<Env> {
     } finally {
       this.finalizing = false;
     }
+  }
+
+  /**
+   * Whether the end-of-search ensemble is settled (built, skipped, failed, or not worth trying). Starts it
+   * on first call by sending one queue message; a build that outlives its lease counts as failed, so the
+   * best single trial is published instead.
+   */
+  private async ensembleSettled(config: JobConfig): Promise<boolean> {
+    const now = Date.now();
+    const withOof = this.state.order.filter((t) => t.report?.status === 'complete' && t.report.oof_key !== undefined).length;
+    if (!this.state.ensemble) {
+      if (withOof < 2) return true;
+      this.append({ op: 'ensemble_started', at: now, lease_until: now + ENSEMBLE_LEASE_MS });
+      await this.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'ensemble', kind: 'ensemble' });
+      await this.ctx.storage.setAlarm(now + ENSEMBLE_LEASE_MS);
+      return false;
+    }
+    if (this.state.ensemble.state !== 'running') return true;
+    if (this.state.ensemble.lease_until > now) return false;
+    this.append({ op: 'ensemble_finished', report: { status: 'failed', reason: 'the ensemble build did not report in time' }, at: now });
+    return true;
   }
 
   private async notifyRegistry(config: JobConfig): Promise<void> {

@@ -4,14 +4,14 @@
  * a cached entry can never go stale; a small LRU bound keeps memory inside the isolate's 128 MB. Loading
  * is shared: concurrent first requests for one model wait on the same load.
  */
-import { Predictor } from '../engine';
+import { envelopeFamilies, parseAnyEnvelope, Predictor } from '../engine';
 import { readObjectBytes } from './storage';
 import { ensureTfjsWasm } from './tfjs-wasm';
 
 const MAX_MODELS = 16;
 const cache = new Map<string, Promise<Predictor>>();
 
-export function loadPredictor(env: Env, artifactKey: string, family: string): Promise<Predictor> {
+export function loadPredictor(env: Env, artifactKey: string): Promise<Predictor> {
   const hit = cache.get(artifactKey);
   if (hit) {
     // Refresh recency: Map iteration order is insertion order.
@@ -20,9 +20,11 @@ export function loadPredictor(env: Env, artifactKey: string, family: string): Pr
     return hit;
   }
   const loading = (async () => {
-    if (family === 'mlp') await ensureTfjsWasm();
     const bytes = await readObjectBytes(env.STORE, artifactKey, 'model artifact');
-    return Predictor.load(JSON.parse(new TextDecoder().decode(bytes)));
+    const artifact = parseAnyEnvelope(JSON.parse(new TextDecoder().decode(bytes)));
+    // Neural members need the tfjs wasm backend booted before their weights are loaded.
+    if (envelopeFamilies(artifact).includes('mlp')) await ensureTfjsWasm();
+    return Predictor.load(artifact);
   })();
   cache.set(artifactKey, loading);
   loading.catch(() => cache.delete(artifactKey));

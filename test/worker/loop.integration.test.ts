@@ -29,7 +29,14 @@ describe('upload → search → publish → predict', () => {
     expect(job.progress.trials_done + job.progress.trials_failed).toBe(5);
     expect(job.progress.trials_done).toBe(5);
     // The portfolio's first five families each produced a result, and the leaderboard is sorted best first.
-    expect(new Set(job.leaderboard.map((t: { family: string }) => t.family))).toEqual(new Set(['gbdt', 'random_forest', 'linear', 'extra_trees', 'mlp']));
+    const trialsOnly = job.leaderboard.filter((t: { trial_id: string }) => t.trial_id !== 'ensemble');
+    expect(new Set(trialsOnly.map((t: { family: string }) => t.family))).toEqual(new Set(['gbdt', 'random_forest', 'linear', 'extra_trees', 'mlp']));
+    // The end-of-search ensemble ran over the trials' out-of-fold predictions and either won or stood aside.
+    expect(['complete', 'skipped']).toContain(job.ensemble.status);
+    if (job.ensemble.status === 'complete') {
+      expect(job.ensemble.members.length).toBeGreaterThan(1);
+      expect(job.best.family).toBe('ensemble');
+    }
     const scores = job.leaderboard.map((t: { score: number }) => t.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(job.model).toEqual({ name: 'credit-risk', version: 1 });

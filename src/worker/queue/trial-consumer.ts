@@ -10,6 +10,7 @@ import type { TrialMessage, TrialReport, TrialWork } from '../../durable/protoco
 import { coordinatorFor } from '../coordinator';
 import { readObjectBytes } from '../storage';
 import { ensureTfjsWasm } from '../tfjs-wasm';
+import { buildJobEnsemble } from './ensemble-task';
 
 const DLQ_SUFFIX = '-dlq';
 
@@ -28,7 +29,10 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
     const { tenant, job_id, trial_id } = msg.body;
     const coordinator = coordinatorFor(env, tenant, job_id);
     try {
-      if (deadLetters) {
+      if (msg.body.kind === 'ensemble') {
+        const work = deadLetters ? null : await coordinator.claimEnsemble();
+        await coordinator.reportEnsemble(work ? await buildJobEnsemble(work, env, (key) => loadDataset(env, key)) : { status: 'failed', reason: 'the ensemble invocation failed repeatedly' });
+      } else if (deadLetters) {
         await coordinator.report(trial_id, { status: 'failed', code: 'invocation_died', reason: 'the trial invocation failed repeatedly (CPU or memory limit, or a crash)' });
       } else {
         const work = await coordinator.claim(trial_id);
@@ -62,7 +66,18 @@ export async function executeTrial(work: TrialWork, env: Env): Promise<TrialRepo
     });
     if (outcome.status === 'failed') return { status: 'failed', code: outcome.code, reason: outcome.reason };
     await env.STORE.put(work.artifact_key, JSON.stringify(outcome.envelope), { httpMetadata: { contentType: 'application/json' } });
-    return { status: 'complete', score: outcome.score, loss: outcome.loss, fold_scores: outcome.foldScores, fit_info: outcome.fitInfo, artifact_key: work.artifact_key };
+    // Out-of-fold predictions feed the end-of-search ensemble; a holdout trial's cover only some rows.
+    const fullOof = work.folds > 1;
+    if (fullOof) await env.STORE.put(work.oof_key, new Uint8Array(outcome.oof.buffer, outcome.oof.byteOffset, outcome.oof.byteLength));
+    return {
+      status: 'complete',
+      score: outcome.score,
+      loss: outcome.loss,
+      fold_scores: outcome.foldScores,
+      fit_info: outcome.fitInfo,
+      artifact_key: work.artifact_key,
+      ...(fullOof ? { oof_key: work.oof_key } : {}),
+    };
   } catch (err) {
     return { status: 'failed', code: 'trial_error', reason: err instanceof Error ? err.message : String(err) };
   }

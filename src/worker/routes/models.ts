@@ -7,6 +7,7 @@
 import { Hono } from 'hono';
 import type { AuthVars } from '../auth';
 import { ApiError, notFound } from '../errors';
+import { enforceRateLimit } from '../limits';
 import { loadPredictor } from '../model-cache';
 import { validName } from '../names';
 import { predictSchema, readJson } from '../schemas';
@@ -24,7 +25,7 @@ models.get('/:model', async (c) => {
   const info = await c.env.REGISTRY.getByName(c.get('tenant')).getModel(name);
   if (!info) throw notFound('model', name);
   const champion = info.versions.find((v) => v.version === info.champion_version);
-  const predictor = champion ? await loadPredictor(c.env, champion.artifact_key, champion.family) : undefined;
+  const predictor = champion ? await loadPredictor(c.env, champion.artifact_key) : undefined;
   const env = predictor?.envelope;
   return c.json({
     name: info.name,
@@ -52,6 +53,7 @@ models.get('/:model', async (c) => {
 
 models.post('/:model/predict', async (c) => {
   const name = validName(c.req.param('model'), 'model');
+  await enforceRateLimit(c, c.env.PREDICT_LIMITER, 'predict');
   const body = await readJson(c, predictSchema);
   const resolved = await c.env.REGISTRY.getByName(c.get('tenant')).resolveModel(name, body.version);
   if (!resolved) {
@@ -59,7 +61,7 @@ models.post('/:model/predict', async (c) => {
     throw notFound('model', name);
   }
   if (body.explain) throw new ApiError(400, 'invalid_request', 'explain is not available yet', { field: 'explain' });
-  const predictor = await loadPredictor(c.env, resolved.artifact_key, resolved.family);
+  const predictor = await loadPredictor(c.env, resolved.artifact_key);
   const result = predictor.predictRows(body.rows);
   return c.json({ model: { name, version: resolved.version }, ...result });
 });

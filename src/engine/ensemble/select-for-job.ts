@@ -1,0 +1,39 @@
+/**
+ * @module engine/ensemble/select-for-job
+ * The end-of-search ensemble for one job: rebuilds the target exactly as every trial saw it (same column
+ * overrides, same target preparation, so out-of-fold rows line up), runs greedy selection over the trials'
+ * out-of-fold predictions, and says whether the blend beats the best single trial.
+ */
+import type { Task } from '../core/task';
+import type { Dataset } from '../data/dataset';
+import { prepareTarget } from '../data/target';
+import { type MetricName, toLoss } from '../eval/metrics';
+import { type EnsembleCandidate, type EnsembleSelection, greedyEnsembleSelection } from './greedy-selection';
+
+export interface JobEnsembleSpec {
+  readonly target: string;
+  readonly task: Task;
+  readonly metric: MetricName;
+  /** Most distinct members: each adds its prediction cost to every request. */
+  readonly maxMembers?: number;
+}
+
+export interface JobEnsembleResult {
+  readonly selection: EnsembleSelection;
+  /** True when the blend has more than one member and a strictly lower out-of-fold loss than the best trial. */
+  readonly improves: boolean;
+}
+
+/** Default cap on distinct members, keeping single-row latency within a few times one model's. */
+export const DEFAULT_MAX_MEMBERS = 6;
+
+export function selectJobEnsemble(ds: Dataset, spec: JobEnsembleSpec, candidates: readonly EnsembleCandidate[]): JobEnsembleResult {
+  const target = prepareTarget(ds, spec.target, spec.task);
+  const selection = greedyEnsembleSelection({ y: target.y, task: target.task, nClasses: target.classes.length }, spec.metric, candidates, {
+    rounds: 25,
+    maxMembers: spec.maxMembers ?? DEFAULT_MAX_MEMBERS,
+  });
+  // Scores are in the metric's own direction; compare as losses so both directions work.
+  const improves = selection.members.length > 1 && selection.loss < toLoss(spec.metric, selection.bestSingle.score);
+  return { selection, improves };
+}

@@ -1,0 +1,40 @@
+/**
+ * @module worker/queue/ensemble-task
+ * The end-of-search ensemble, built in a consumer invocation (never in the coordinator): reads the best
+ * trials' out-of-fold predictions from R2, runs greedy ensemble selection, and when the blend beats the
+ * best single trial writes one self-contained ensemble artifact (member models embedded) next to them.
+ */
+import { applyOverrides, buildEnsembleEnvelope, type Dataset, type ModelEnvelope, parseEnvelope, selectJobEnsemble } from '../../engine';
+import type { EnsembleReport, EnsembleWork } from '../../durable/protocol';
+import { readObjectBytes } from '../storage';
+
+export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset: (key: string) => Promise<Dataset>): Promise<EnsembleReport> {
+  try {
+    const { dataset } = applyOverrides(await loadDataset(work.dataset_key), work.columns);
+    const candidates = await Promise.all(
+      work.candidates.map(async (c) => {
+        const bytes = await readObjectBytes(env.STORE, c.oof_key, 'out-of-fold predictions');
+        return { id: c.trial_id, oof: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) };
+      }),
+    );
+    const { selection, improves } = selectJobEnsemble(dataset, { target: work.target, task: work.task, metric: work.metric }, candidates);
+    if (!improves) return { status: 'skipped', reason: `no blend beat the best single trial (${selection.bestSingle.id}) out of fold` };
+    const envelopes = new Map<string, ModelEnvelope>();
+    for (const m of selection.members) {
+      const key = work.candidates.find((c) => c.trial_id === m.id)?.artifact_key;
+      if (!key) continue;
+      envelopes.set(m.id, parseEnvelope(JSON.parse(new TextDecoder().decode(await readObjectBytes(env.STORE, key, 'model artifact')))));
+    }
+    const envelope = buildEnsembleEnvelope(selection, (id) => envelopes.get(id), work.metric);
+    await env.STORE.put(work.artifact_key, JSON.stringify(envelope), { httpMetadata: { contentType: 'application/json' } });
+    return {
+      status: 'complete',
+      score: selection.score,
+      loss: selection.loss,
+      artifact_key: work.artifact_key,
+      members: selection.members.map((m) => ({ trial_id: m.id, weight: m.weight })),
+    };
+  } catch (err) {
+    return { status: 'failed', reason: err instanceof Error ? err.message : String(err) };
+  }
+}
