@@ -56,6 +56,19 @@ describe('SearchCoordinator', () => {
     await runInDurableObject(stub, (_: SearchCoordinator, state) => state.storage.deleteAlarm());
   });
 
+  it('records a failed trial with its reason and keeps searching', async () => {
+    const stub = stubFor('throws');
+    await stub.start(config('throws', { budget: { seconds: 600, trials: 3 } }));
+    expect(await stub.report('t0000', { status: 'failed', code: 'trial_error', reason: 'boom at fold 2' })).toEqual({ accepted: true });
+    await stub.report('t0001', complete(0.7));
+    await stub.report('t0002', complete(0.72, 'models/detached/throws/t0002.json'));
+    const view = await stub.view();
+    expect(view?.status).toBe('succeeded');
+    expect(view?.progress).toMatchObject({ trials_done: 2, trials_failed: 1, trials_running: 0 });
+    expect((await stub.trials())?.[0].error).toEqual({ code: 'trial_error', message: 'boom at fold 2' });
+    expect(view?.model).toEqual({ name: 'model-throws', version: 1 });
+  });
+
   it('fails a trial whose lease runs out, and finishes when the budget is spent', async () => {
     const stub = stubFor('lease');
     await stub.start(config('lease', { lease_ms: 1, budget: { seconds: 600, trials: 2 } }));
