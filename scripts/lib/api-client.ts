@@ -2,23 +2,37 @@
  * A small client for the HTTP API used by the demo and the end-to-end scripts: JSON in and out, errors
  * raised with the contract's error code and message.
  *
- * Each request opens its own connection (no keep-alive). Under local `wrangler dev`, a request arriving on
- * a kept-alive connection while a long CPU-bound trial runs can sit unread until some other connection
- * wakes the runtime; fresh connections never stall that way.
+ * Each request opens its own connection (no keep-alive), and reads (GET) give up after a while and try
+ * again: under local `wrangler dev`, where trials, coordinators and routes share one isolate, a request
+ * that arrives while a long CPU-bound trial runs can sit unanswered until another connection wakes the
+ * runtime. A fresh attempt does exactly that.
  */
 import { request as httpRequest } from 'node:http';
 
 const REQUEST_TIMEOUT_MS = 120_000;
+const READ_TIMEOUT_MS = 15_000;
+const READ_ATTEMPTS = 8;
 
-function send(url: string, method: string, headers: Record<string, string>, body?: string | Uint8Array): Promise<{ status: number; text: string }> {
+async function send(url: string, method: string, headers: Record<string, string>, body?: string | Uint8Array): Promise<{ status: number; text: string }> {
+  if (method !== 'GET') return sendOnce(url, method, headers, body, REQUEST_TIMEOUT_MS);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sendOnce(url, method, headers, body, READ_TIMEOUT_MS);
+    } catch (err) {
+      if (attempt >= READ_ATTEMPTS) throw err;
+    }
+  }
+}
+
+function sendOnce(url: string, method: string, headers: Record<string, string>, body: string | Uint8Array | undefined, timeoutMs: number): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method, headers, agent: false, timeout: REQUEST_TIMEOUT_MS }, (res) => {
+    const req = httpRequest(url, { method, headers, agent: false, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)));
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs / 1000} s`)));
     req.on('error', reject);
     if (body !== undefined) req.write(body);
     req.end();
