@@ -1,26 +1,32 @@
 /**
  * @module engine/run-trial
- * The one trial harness: check the memory estimate, cross-validate the configuration (pipeline fitted on
- * each training fold only), score the out-of-fold predictions with the job's metric, then refit on every
- * row and return the artifact. Expected failures come back as a `failed` outcome with a reason rather
+ * The one trial harness: split the suggested point into model and pipeline parameters, check the memory
+ * estimate, cross-validate the configuration (feature pipeline, augmentation and class weights fitted on
+ * each training fold only, never on its validation rows), score the out-of-fold predictions with the
+ * job's metric, then refit on every row and return the artifact. Expected failures come back as a `failed` outcome with a reason rather
  * than an exception, so the coordinator can record them and go on.
  */
 import { EngineError } from './core/errors';
 import { takeValues } from './core/matrix';
-import { Rng } from './core/rng';
+import type { Matrix } from './core/matrix';
+import { Rng, seedFrom } from './core/rng';
 import { outputWidth, type Task } from './core/task';
 import { assignFolds, foldSplit } from './data/folds';
 import type { Dataset } from './data/dataset';
 import { prepareTarget } from './data/target';
 import { METRICS, type MetricName, toLoss } from './eval/metrics';
-import { fitPipeline } from './features/pipeline';
-import type { ModelFamily } from './models/model';
+import { balancedWeights, gaussianNoise, smote } from './features/augment';
+import { fitFeatures } from './features/pipeline';
+import { type PipelineOptions, splitTrialParams } from './features/pipeline-space';
+import { TEXT_BUCKETS } from './features/text-hash';
+import type { FeatureStyle, ModelFamily, TrainSet } from './models/model';
 import { getModelSpec } from './models/registry';
 import type { Params } from './search/space';
 import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type ModelEnvelope } from './serialize/envelope';
 
 export interface TrialSpec {
   readonly family: ModelFamily;
+  /** Model parameters plus pipeline parameters (see features/pipeline-space); absent pipeline keys mean off. */
   readonly params: Params;
   readonly target: string;
   readonly task?: Task;
@@ -71,8 +77,14 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
   if (!metric.tasks.includes(task)) throw new EngineError('invalid_params', `metric "${spec.metric}" does not apply to a ${task} task`);
 
   const exclude = new Set([spec.target, ...(spec.ignore ?? [])]);
-  const shape = { rows: rows.length, cols: ds.columns.length - exclude.size, task, nClasses };
-  const need = model.estimateMemoryBytes(spec.params, shape);
+  // Text columns widen into hashed buckets, which is what the model's memory estimate must see.
+  const textCols = ds.columns.filter((c) => c.type === 'text' && !exclude.has(c.name)).length;
+  const shape = { rows: rows.length, cols: ds.columns.length - exclude.size + textCols * TEXT_BUCKETS, task, nClasses };
+  const { model: params, pipeline: prep } = splitTrialParams(spec.family, spec.params, shape);
+  if (model.featureStyle === 'trees' && (prep.augment !== 'none' || prep.construct !== 'none')) {
+    throw new EngineError('invalid_params', `augment and fe_construct apply to dense models only, not to ${spec.family}`);
+  }
+  const need = model.estimateMemoryBytes(params, shape);
   const limit = spec.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT;
   if (need > limit) {
     return {
@@ -96,11 +108,13 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
     const { train, valid } = foldSplit(fold, f);
     const trainRows = takeIndex(rows, train);
     const validRows = takeIndex(rows, valid);
-    const pipe = fitPipeline(ds, trainRows, model.featureStyle, exclude);
     const yTrain = takeValues(y, train);
     const yValid = takeValues(y, valid);
+    const features = await fitFeatures(ds, trainRows, model.featureStyle, exclude, featureFit(spec, prep, yTrain, task, nClasses, `fold-${f}`));
+    const pipe = features.pipeline;
     const validSet = { X: pipe.transform(ds, validRows), y: yValid };
-    const fitted = await model.fit({ X: pipe.transform(ds, trainRows), y: yTrain }, spec.params, {
+    const trainSet = prepareTrainSet(features.X, yTrain, prep, model.featureStyle, task, nClasses, new Rng(seedFrom(spec.seed, `augment-fold-${f}`)));
+    const fitted = await model.fit(trainSet, params, {
       task,
       nClasses,
       rng: rng.fork(10 + f),
@@ -125,9 +139,11 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
   // scaled up a little because the refit sees more data than each fold did.
   const allRows = rows;
   await spec.yieldControl?.();
-  const pipe = fitPipeline(ds, allRows, model.featureStyle, exclude);
+  const features = await fitFeatures(ds, allRows, model.featureStyle, exclude, featureFit(spec, prep, y, task, nClasses, 'refit'));
+  const pipe = features.pipeline;
   const fixedIterations = iterations.length > 0 ? Math.max(1, Math.round((mean(iterations) * (foldsToRun === 1 ? 1.2 : (k + 1) / k)))) : undefined;
-  const final = await model.fit({ X: pipe.transform(ds, allRows), y }, spec.params, {
+  const trainSet = prepareTrainSet(features.X, y, prep, model.featureStyle, task, nClasses, new Rng(seedFrom(spec.seed, 'augment-refit')));
+  const final = await model.fit(trainSet, params, {
     task,
     nClasses,
     rng: rng.fork(99),
@@ -146,9 +162,37 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
     pipeline: pipe.state,
     model: final.toArtifact(),
   };
-  const fitInfo = { ...final.fitInfo, ...(fixedIterations !== undefined ? { refit_iterations: fixedIterations } : {}) };
+  const fitInfo = { ...final.fitInfo, features: pipe.width, ...(fixedIterations !== undefined ? { refit_iterations: fixedIterations } : {}) };
   final.dispose();
   return { status: 'complete', score, loss: toLoss(spec.metric, score), foldScores, fitInfo, envelope, oof };
+}
+
+/**
+ * The target-aware pipeline settings of one fit. Its randomness is derived from the trial seed by name,
+ * not forked from the trial's Rng, so turning pipeline options on leaves the model's own draws unchanged.
+ */
+function featureFit(spec: TrialSpec, prep: PipelineOptions, y: Float32Array, task: Task, nClasses: number, key: string) {
+  return {
+    y,
+    task,
+    nClasses,
+    rng: new Rng(seedFrom(spec.seed, `pipeline-${key}`)),
+    select: prep.select,
+    selectKeep: prep.selectKeep,
+    construct: prep.construct,
+    // Squares help a linear model bend; networks and neighbours get the pairwise terms only.
+    squares: spec.family === 'linear',
+  };
+}
+
+/** The training rows as the model sees them: augmented (training fold only) and class-weighted. */
+function prepareTrainSet(X: Matrix, y: Float32Array, prep: PipelineOptions, style: FeatureStyle, task: Task, nClasses: number, rng: Rng): TrainSet {
+  let set = { X, y };
+  if (style === 'dense' && prep.augment === 'smote' && task !== 'regression') set = smote(set, nClasses, rng);
+  else if (style === 'dense' && prep.augment === 'noise' && task === 'regression') set = gaussianNoise(set, rng);
+  // Weights are computed after augmentation, so oversampled classes are not weighted up a second time.
+  const weights = prep.classWeight === 'balanced' && task !== 'regression' ? balancedWeights(set.y, nClasses) : undefined;
+  return weights ? { ...set, weights } : set;
 }
 
 function takeIndex(rows: Int32Array, positions: Int32Array): Int32Array {

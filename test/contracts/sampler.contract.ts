@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { DataShape, ModelFamily } from '../../src/engine/models/model';
 import { getModelSpec, MODEL_FAMILIES } from '../../src/engine/models/registry';
 import type { Sampler, SamplerContext } from '../../src/engine/search/sampler';
+import { trialSpace } from '../../src/engine/search/space-provider';
 import type { Distribution, Params } from '../../src/engine/search/space';
 import type { FrozenTrial, TrialConfig, TrialState } from '../../src/engine/search/trial';
 
@@ -21,7 +22,8 @@ const CONTEXTS: readonly SamplerContext[] = [
 /** Fails with a message naming the parameter when a configuration leaves the declared space. */
 export function expectInSpace(config: TrialConfig, ctx: SamplerContext): void {
   expect(ctx.families, `family ${config.family} is not allowed`).toContain(config.family);
-  const space = getModelSpec(config.family).space(ctx.shape);
+  // The searched space: the family's model parameters plus the pipeline options it may use.
+  const space = trialSpace(config.family, ctx.shape);
   expect(Object.keys(config.params).sort(), `parameters of ${config.family}`).toEqual(Object.keys(space).sort());
   for (const [name, d] of Object.entries(space)) expectInDistribution(d, config.params[name], `${config.family}.${name}`);
 }
@@ -40,7 +42,7 @@ function expectInDistribution(d: Distribution, v: Params[string], where: string)
 
 /** A deterministic synthetic loss over any configuration (lower for mid-range values, family offsets). */
 function syntheticLoss(config: TrialConfig, shape: DataShape): number {
-  const space = getModelSpec(config.family).space(shape);
+  const space = trialSpace(config.family, shape);
   let loss = config.family.length / 100;
   for (const [name, d] of Object.entries(space)) {
     const v = config.params[name];

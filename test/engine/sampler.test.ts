@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gridSampler, randomSampler, samplerFor, tpeSampler, withPortfolio } from '../../src/engine/search/samplers';
+import { registrySpace } from '../../src/engine/search/space-provider';
 import { describeSamplerContract } from '../contracts/sampler.contract';
 
 describeSamplerContract('random', () => randomSampler);
@@ -23,8 +24,9 @@ describe('samplerFor', () => {
 
   it('passes sampler options through', () => {
     const ctx = { families: ['linear'] as const, shape: { rows: 100, cols: 3, task: 'regression' as const, nClasses: 0 }, seed: 1 };
-    // With one point per dimension the linear grid has a single point: the second suggestion must fall back.
-    const grid = samplerFor('grid', { grid: { pointsPerDim: 1 } });
+    // With one point per dimension the linear grid (model parameters only) has a single point: the second
+    // suggestion must fall back.
+    const grid = samplerFor('grid', { grid: { pointsPerDim: 1, spaceOf: registrySpace } });
     const first = grid.suggest([], ctx);
     expect(first.params).toEqual({ C: 0.1, l1_ratio: 0.5 });
     const second = grid.suggest([{ ...first, number: 0, state: 'running' }], ctx);

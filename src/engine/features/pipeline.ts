@@ -1,12 +1,15 @@
 /**
  * @module engine/features/pipeline
  * The feature pipeline: chooses an encoder for every usable input column according to the model family's
- * feature style, fits them on training rows only, and writes the feature matrix in one pass per column.
- * Its state (input schema + fitted encoders) is saved inside the model artifact so that serving encodes
- * rows exactly as training did.
+ * feature style, fits them on training rows only, and writes the feature matrix in one pass per column;
+ * then replays the matrix steps fitted on the encoded training rows (pruning, construction, selection).
+ * Its state (input schema + fitted encoders + steps) is saved inside the model artifact so that serving
+ * encodes rows exactly as training did.
  */
 import { assertNever, EngineError } from '../core/errors';
 import { type Matrix, matrix } from '../core/matrix';
+import type { Rng } from '../core/rng';
+import type { Task } from '../core/task';
 import type { ColumnType } from '../data/column-types';
 import type { Column, Dataset } from '../data/dataset';
 import type { FeatureStyle } from '../models/model';
@@ -15,6 +18,12 @@ import { type DatetimeState, datetimeEncoder, fitDatetime } from './datetime';
 import type { EncoderState, FeatureKind, FittedEncoder } from './encoder';
 import { fitNumeric, type NumericState, numericEncoder } from './numeric';
 import { fitOneHot, type OneHotState, oneHotEncoder } from './one-hot';
+import { fitConstruct } from './construct';
+import type { ConstructOption, SelectOption } from './pipeline-space';
+import { fitPrune, fitSelect } from './select';
+import { applyStep, type FeatureMeta, type StepState, stepMeta } from './steps';
+import { fitTargetEncoder, presentLevels, TARGET_ENCODE_MIN_LEVELS, type TargetEncodeState, targetEncoder } from './target-encode';
+import { fitTextHash, type TextHashState, textHashEncoder } from './text-hash';
 
 /** A raw input column as the pipeline expects it at predict time. */
 export interface InputColumn {
@@ -25,26 +34,42 @@ export interface InputColumn {
   readonly levels?: readonly string[];
 }
 
+/** Version written by this code; version 1 states (no steps, no text or target encoders) still load. */
+export const PIPELINE_VERSION = 2;
+
 export interface PipelineState {
-  readonly version: 1;
+  readonly version: 1 | typeof PIPELINE_VERSION;
   readonly style: FeatureStyle;
   readonly inputs: readonly InputColumn[];
   readonly encoders: readonly EncoderState[];
+  /** Matrix steps applied after encoding, in order (absent in version 1). */
+  readonly steps?: readonly StepState[];
 }
 
-/** Column types that become features (text joins when the text encoder lands). */
-const FEATURE_TYPES: ReadonlySet<ColumnType> = new Set(['numeric', 'categorical', 'boolean', 'datetime']);
+/** Column types that become features. */
+const FEATURE_TYPES: ReadonlySet<ColumnType> = new Set(['numeric', 'categorical', 'boolean', 'datetime', 'text']);
 
 export class FeaturePipeline {
   readonly names: readonly string[];
   readonly kinds: readonly FeatureKind[];
+  private readonly sources: readonly string[];
+  /** Width of the encoders' output, before the steps. */
+  private readonly encodedWidth: number;
 
   constructor(
     readonly state: PipelineState,
     private readonly encoders: readonly FittedEncoder[],
   ) {
-    this.names = encoders.flatMap((e) => e.names);
-    this.kinds = encoders.flatMap((e) => e.kinds);
+    let meta: FeatureMeta = {
+      names: encoders.flatMap((e) => e.names),
+      kinds: encoders.flatMap((e) => e.kinds),
+      sources: encoders.flatMap((e, k) => e.names.map(() => state.inputs[k].name)),
+    };
+    this.encodedWidth = meta.names.length;
+    for (const step of state.steps ?? []) meta = stepMeta(step, meta);
+    this.names = meta.names;
+    this.kinds = meta.kinds;
+    this.sources = meta.sources;
   }
 
   get width(): number {
@@ -53,13 +78,20 @@ export class FeaturePipeline {
 
   /** Encodes the given dataset rows (all rows when null) into a row-major feature matrix. */
   transform(ds: Dataset, rows: ArrayLike<number> | null = null): Matrix {
+    let out = this.encode(ds, rows);
+    for (const step of this.state.steps ?? []) out = applyStep(step, out);
+    return out;
+  }
+
+  /** The encoders' output alone (no steps): what the steps are fitted on. */
+  encode(ds: Dataset, rows: ArrayLike<number> | null = null): Matrix {
     const n = rows === null ? ds.rows : rows.length;
-    const out = matrix(n, this.width);
+    const out = matrix(n, this.encodedWidth);
     let offset = 0;
     this.state.inputs.forEach((input, k) => {
       const col = ds.columns.find((c) => c.name === input.name);
       if (!col) throw new EngineError('invalid_input', `column "${input.name}" is missing`, { column: input.name });
-      this.encoders[k].write(col, rows, out.data, this.width, offset);
+      this.encoders[k].write(col, rows, out.data, this.encodedWidth, offset);
       offset += this.encoders[k].names.length;
     });
     return out;
@@ -67,41 +99,131 @@ export class FeaturePipeline {
 
   /** Which input column produced each feature (for importances reported per input column). */
   featureSources(): string[] {
-    return this.encoders.flatMap((e, k) => e.names.map(() => this.state.inputs[k].name));
+    return [...this.sources];
   }
 }
 
-/** Fits a pipeline on the training rows of a dataset, leaving out `exclude` (the target, ignored columns). */
+/**
+ * Fits a pipeline on the training rows of a dataset, leaving out `exclude` (the target, ignored columns).
+ * Encoders only, no target-dependent steps: see fitFeatures for the full training-time pipeline.
+ */
 export function fitPipeline(ds: Dataset, rows: ArrayLike<number>, style: FeatureStyle, exclude: ReadonlySet<string>): FeaturePipeline {
+  const { inputs, encoders } = fitEncoders(ds, rows, style, exclude);
+  return new FeaturePipeline(stateOf(style, inputs, encoders, []), encoders);
+}
+
+/** Target-aware fitting options (all computed from the training rows only). */
+export interface FeatureFit {
+  /** Target of each training row, aligned with `rows`. */
+  readonly y: Float32Array;
+  readonly task: Task;
+  readonly nClasses: number;
+  /** Seeds the inner folds of target encoding and the quick model of importance selection. */
+  readonly rng: Rng;
+  readonly select?: SelectOption;
+  /** Fraction of features kept by `select`. */
+  readonly selectKeep?: number;
+  readonly construct?: ConstructOption;
+  /** Add squares of the constructed base features (polynomial terms for linear models). */
+  readonly squares?: boolean;
+}
+
+/** A fitted pipeline and the training rows' feature matrix (out-of-fold where the encoding uses the target). */
+export interface FittedFeatures {
+  readonly pipeline: FeaturePipeline;
+  readonly X: Matrix;
+}
+
+/**
+ * Fits the full training-time pipeline: encoders (target encoding of high-cardinality categoricals for
+ * dense models), then pruning of constant and duplicate features, optional construction (dense only) and
+ * optional selection, each fitted on the training rows only. The training matrix returned carries the
+ * out-of-fold target encodings, so no training row's feature was computed from its own target.
+ */
+export async function fitFeatures(ds: Dataset, rows: ArrayLike<number>, style: FeatureStyle, exclude: ReadonlySet<string>, fit: FeatureFit): Promise<FittedFeatures> {
+  const { inputs, encoders, oof } = fitEncoders(ds, rows, style, exclude, fit);
+  const base = new FeaturePipeline(stateOf(style, inputs, encoders, []), encoders);
+  let X = base.encode(ds, rows);
+  let offset = 0;
+  encoders.forEach((e, k) => {
+    const values = oof.get(k);
+    const w = e.names.length;
+    if (values) for (let i = 0; i < X.rows; i++) X.data.set(values.subarray(i * w, (i + 1) * w), i * X.cols + offset);
+    offset += w;
+  });
+  let kinds = base.kinds;
+  const steps: StepState[] = [];
+  const add = (step: StepState | undefined) => {
+    if (!step) return;
+    steps.push(step);
+    X = applyStep(step, X);
+    kinds = stepMeta(step, { names: kinds.map(String), kinds, sources: kinds.map(String) }).kinds;
+  };
+  add(fitPrune(X));
+  if (style === 'dense' && fit.construct === 'pairs') add(fitConstruct(X, fit.y, fit.task, fit.nClasses, kinds, fit.squares ?? false));
+  if (fit.select && fit.select !== 'none') {
+    add(await fitSelect(X, fit.select, fit.selectKeep ?? 1, { y: fit.y, task: fit.task, nClasses: fit.nClasses, kinds, rng: fit.rng.fork(2) }));
+  }
+  return { pipeline: new FeaturePipeline(stateOf(style, inputs, encoders, steps), encoders), X };
+}
+
+function stateOf(style: FeatureStyle, inputs: InputColumn[], encoders: FittedEncoder[], steps: StepState[]): PipelineState {
+  return { version: PIPELINE_VERSION, style, inputs, encoders: encoders.map((e) => e.toJSON()), steps };
+}
+
+interface FittedEncoders {
+  readonly inputs: InputColumn[];
+  readonly encoders: FittedEncoder[];
+  /** Out-of-fold training values by encoder index (target encoders only). */
+  readonly oof: Map<number, Float32Array>;
+}
+
+function fitEncoders(ds: Dataset, rows: ArrayLike<number>, style: FeatureStyle, exclude: ReadonlySet<string>, fit?: FeatureFit): FittedEncoders {
   const inputs: InputColumn[] = [];
   const encoders: FittedEncoder[] = [];
+  const oof = new Map<number, Float32Array>();
   for (const col of ds.columns) {
     if (exclude.has(col.name) || !FEATURE_TYPES.has(col.type)) continue;
     inputs.push(inputOf(col));
-    encoders.push(fitEncoder(col, rows, style));
+    // High-cardinality categoricals would one-hot into dozens of sparse columns; a dense model gets
+    // their target statistics instead (trees keep native codes, which handle many levels well).
+    if (fit && style === 'dense' && col.type === 'categorical' && presentLevels(col, rows) > TARGET_ENCODE_MIN_LEVELS) {
+      const te = fitTargetEncoder(col, rows, fit.y, fit.task, fit.nClasses, fit.rng.fork(1 + encoders.length));
+      oof.set(encoders.length, te.oof);
+      encoders.push(te.encoder);
+    } else encoders.push(fitEncoder(col, rows, style));
   }
   if (inputs.length === 0) {
     throw new EngineError('invalid_dataset', 'no usable feature columns: every column is the target, ignored, an identifier or constant', {
       columns: ds.columns.map((c) => `${c.name} (${c.type})`),
     });
   }
-  return new FeaturePipeline({ version: 1, style, inputs, encoders: encoders.map((e) => e.toJSON()) }, encoders);
+  return { inputs, encoders, oof };
 }
 
 function inputOf(col: Column): InputColumn {
+  // Text levels are every distinct training text: useless at serving time (text is hashed), so not stored.
+  if (col.type === 'text') return { name: col.name, type: col.type, storage: 'codes' };
   return col.storage === 'codes' ? { name: col.name, type: col.type, storage: 'codes', levels: col.levels } : { name: col.name, type: col.type, storage: 'f64' };
 }
 
 function fitEncoder(col: Column, rows: ArrayLike<number>, style: FeatureStyle): FittedEncoder {
   const dense = style === 'dense';
   if (col.type === 'datetime') return fitDatetime(col, rows, dense);
+  if (col.type === 'text') return fitTextHash(col, rows, dense);
   if (col.storage === 'f64') return fitNumeric(col, rows, dense);
   return dense ? fitOneHot(col, rows) : fitCodes(col.name, col.levels.length);
 }
 
 /** Rebuilds a fitted pipeline from its saved state. */
 export function loadPipeline(state: PipelineState): FeaturePipeline {
-  if (state.version !== 1) throw new EngineError('bad_artifact', `unknown pipeline version ${String(state.version)}`);
+  if (state.version !== 1 && state.version !== PIPELINE_VERSION) throw new EngineError('bad_artifact', `unknown pipeline version ${String(state.version)}`);
+  if (state.version === 1 && state.steps !== undefined) throw new EngineError('bad_artifact', 'a version 1 pipeline has no steps');
+  const isList = (v: unknown): boolean => Array.isArray(v);
+  if (state.steps !== undefined && !isList(state.steps)) throw new EngineError('bad_artifact', 'pipeline steps must be a list');
+  if (!isList(state.inputs) || !isList(state.encoders) || state.inputs.length !== state.encoders.length) {
+    throw new EngineError('bad_artifact', 'pipeline inputs and encoders do not match');
+  }
   const encoders = state.encoders.map((e): FittedEncoder => {
     switch (e.kind) {
       case 'numeric':
@@ -112,6 +234,10 @@ export function loadPipeline(state: PipelineState): FeaturePipeline {
         return oneHotEncoder(e as OneHotState);
       case 'datetime':
         return datetimeEncoder(e as DatetimeState);
+      case 'target':
+        return targetEncoder(e as TargetEncodeState);
+      case 'text_hash':
+        return textHashEncoder(e as TextHashState);
       default:
         return assertNever(e.kind, 'encoder kind');
     }

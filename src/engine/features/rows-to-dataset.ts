@@ -35,6 +35,7 @@ export function rowsToDataset(inputs: readonly InputColumn[], known: ReadonlySet
       for (let i = 0; i < n; i++) values[i] = readNumber(cell(i), input, i);
       return { name: input.name, type: input.type, storage: 'f64', values };
     }
+    if (input.type === 'text') return textColumn(input, n, cell);
     const levels = input.levels ?? [];
     const index = new Map(levels.map((l, k) => [l, k]));
     const codes = new Int32Array(n);
@@ -73,4 +74,27 @@ function readCode(v: unknown, input: InputColumn, index: Map<string, number>, ro
   if (typeof v !== 'string' && typeof v !== 'number') throw bad(row, input.name, `expected a category (string or number), got ${JSON.stringify(v)}`);
   const key = String(v).trim();
   return index.get(key) ?? UNSEEN_CODE;
+}
+
+/**
+ * Free text is coded against the request's own distinct strings, not training levels: the text encoder
+ * hashes the string itself, so a text never seen in training is as usable as a known one.
+ */
+function textColumn(input: InputColumn, n: number, cell: (i: number) => unknown): Column {
+  const levels: string[] = [];
+  const index = new Map<string, number>();
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = cell(i);
+    if (isMissing(v)) {
+      codes[i] = MISSING_CODE;
+      continue;
+    }
+    if (typeof v !== 'string' && typeof v !== 'number') throw bad(i, input.name, `expected text, got ${JSON.stringify(v)}`);
+    const key = String(v).trim();
+    let code = index.get(key);
+    if (code === undefined) index.set(key, (code = levels.push(key) - 1));
+    codes[i] = code;
+  }
+  return { name: input.name, type: input.type, storage: 'codes', codes, levels };
 }

@@ -2,11 +2,14 @@
  * @module engine/search/space-provider
  * Where samplers get each family's search space from, and the one uniform random draw over the joint
  * (family, then that family's parameters) space that the grid and TPE samplers fall back on. Production
- * reads the model registry; tests inject synthetic spaces through the same seam.
+ * searches `trialSpace`: the family's registry space merged with the pipeline options that family may use
+ * (features/pipeline-space), which run-trial splits apart again. Tests inject synthetic spaces through the
+ * same seam.
  */
 import { EngineError } from '../core/errors';
 import type { Rng } from '../core/rng';
 import type { DataShape, ModelFamily } from '../models/model';
+import { pipelineSpace } from '../features/pipeline-space';
 import { getModelSpec } from '../models/registry';
 import { sampleSpace } from './sample-distribution';
 import type { SamplerContext } from './sampler';
@@ -16,8 +19,15 @@ import type { TrialConfig } from './trial';
 /** Maps a family (and the data's shape, since bounds may depend on it) to its declared search space. */
 export type SpaceProvider = (family: ModelFamily, shape: DataShape) => SearchSpace;
 
-/** The production provider: each family's `space(shape)` from the model registry. */
+/** Each family's own `space(shape)` from the model registry (model parameters only). */
 export const registrySpace: SpaceProvider = (family, shape) => getModelSpec(family).space(shape);
+
+/**
+ * The production provider: a family's model parameters plus its pipeline parameters (class weights,
+ * feature selection, construction, augmentation). Pipeline keys never collide with a family's own: a
+ * family that declares `class_weight` itself is offered no pipeline `class_weight`.
+ */
+export const trialSpace: SpaceProvider = (family, shape) => ({ ...pipelineSpace(family, shape), ...registrySpace(family, shape) });
 
 /** Throws a clear error instead of letting a sampler index an empty family list. */
 export function requireFamilies(ctx: SamplerContext): void {

@@ -13,19 +13,19 @@ import { Rng, seedFrom } from '../../core/rng';
 import type { ModelFamily } from '../../models/model';
 import type { Sampler } from '../sampler';
 import type { Distribution, Params } from '../space';
-import { randomConfig, registrySpace, requireFamilies, type SpaceProvider } from '../space-provider';
+import { randomConfig, requireFamilies, type SpaceProvider, trialSpace } from '../space-provider';
 import { permuteIndex } from './index-permutation';
 
 /** Grid settings; every field is optional and defaults to GRID_DEFAULTS. */
 export interface GridOptions {
   /** Points per float/int dimension (fewer for integer ranges that hold fewer values). */
   readonly pointsPerDim?: number;
-  /** Where family spaces come from; the model registry unless a test injects synthetic ones. */
+  /** Where family spaces come from; model plus pipeline parameters unless a test injects synthetic ones. */
   readonly spaceOf?: SpaceProvider;
 }
 
-/** Defaults: three points per numeric dimension, family spaces from the model registry. */
-export const GRID_DEFAULTS: Readonly<Required<GridOptions>> = Object.freeze({ pointsPerDim: 3, spaceOf: registrySpace });
+/** Defaults: three points per numeric dimension, model plus pipeline spaces (trialSpace). */
+export const GRID_DEFAULTS: Readonly<Required<GridOptions>> = Object.freeze({ pointsPerDim: 3, spaceOf: trialSpace });
 
 /** Merges options over GRID_DEFAULTS and checks them. */
 export function resolveGridOptions(options: GridOptions = {}): Required<GridOptions> {

@@ -2,8 +2,10 @@
  * @module engine/search/samplers/portfolio
  * Zero-shot start: before any search, try each allowed family's strong default configuration in priority
  * order (as FLAML and auto-sklearn 2.0 do), so the first minutes already produce a good model. After the
- * portfolio is exhausted, the wrapped sampler takes over.
+ * portfolio is exhausted, the wrapped sampler takes over. Pipeline options ride along at their defaults
+ * (every step off), so each point lies in the searched space and the first trials train as before.
  */
+import { pipelineDefaults } from '../../features/pipeline-space';
 import { getModelSpec } from '../../models/registry';
 import type { Sampler } from '../sampler';
 
@@ -14,7 +16,7 @@ export function withPortfolio(next: Sampler): Sampler {
       const n = history.length;
       if (n < ctx.families.length) {
         const family = ctx.families[n];
-        return { family, params: getModelSpec(family).defaults(ctx.shape) };
+        return { family, params: { ...pipelineDefaults(family, ctx.shape), ...getModelSpec(family).defaults(ctx.shape) } };
       }
       return next.suggest(history, ctx);
     },

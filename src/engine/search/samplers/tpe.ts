@@ -15,7 +15,7 @@ import type { ModelFamily } from '../../models/model';
 import { type Observations, ParzenEstimator } from '../parzen-estimator';
 import type { Sampler, SamplerContext } from '../sampler';
 import { decodeNumeric, decodePoint, type EncodedSpace, encodeCategorical, encodeNumeric, encodeSpace } from '../space-encoding';
-import { randomConfig, registrySpace, requireFamilies, type SpaceProvider } from '../space-provider';
+import { randomConfig, requireFamilies, type SpaceProvider, trialSpace } from '../space-provider';
 import type { FrozenTrial, TrialConfig } from '../trial';
 
 /** TPE settings; every field is optional and defaults to TPE_DEFAULTS. */
@@ -32,7 +32,7 @@ export interface TpeOptions {
   readonly priorWeight?: number;
   /** Count running trials as bad observations at the worst loss, so parallel suggestions spread out. */
   readonly constantLiar?: boolean;
-  /** Where family spaces come from; the model registry unless a test injects synthetic ones. */
+  /** Where family spaces come from; model plus pipeline parameters unless a test injects synthetic ones. */
   readonly spaceOf?: SpaceProvider;
 }
 
@@ -44,7 +44,7 @@ export const TPE_DEFAULTS: Readonly<Required<TpeOptions>> = Object.freeze({
   maxGood: 25,
   priorWeight: 1,
   constantLiar: true,
-  spaceOf: registrySpace,
+  spaceOf: trialSpace,
 });
 
 /** Merges options over TPE_DEFAULTS and checks them, naming the bad value. */
