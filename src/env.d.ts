@@ -4,16 +4,25 @@ declare namespace Cloudflare {
     STORE: R2Bucket;
     SEARCH: DurableObjectNamespace<import('./durable/search-coordinator').SearchCoordinator>;
     REGISTRY: DurableObjectNamespace<import('./durable/registry').Registry>;
+    /** One global instance ("global"): tenant API keys (hashes only). */
+    KEYS: DurableObjectNamespace<import('./durable/key-store').KeyStore>;
     TRIALS: Queue<import('./durable/protocol').TrialMessage>;
     ADMIN_API_KEY: string;
     TRIAL_LEASE_SECONDS: string;
     TRIAL_PARALLELISM: string;
     MAX_UPLOAD_BYTES: string;
+    MAX_ROWS: string;
+    MAX_COLUMNS: string;
+    MAX_FIELD_BYTES: string;
+    MAX_CONCURRENT_JOBS: string;
+    /** Per-key rate limits ([[ratelimits]]); absent on plain workerd, where there is no rate limit. */
+    PREDICT_LIMITER?: RateLimit;
+    JOB_LIMITER?: RateLimit;
   }
   /** Types `exports` from cloudflare:workers (the loopback bindings tests call). */
   interface GlobalProps {
     mainModule: typeof import('./worker/index');
-    durableNamespaces: 'SearchCoordinator' | 'Registry';
+    durableNamespaces: 'SearchCoordinator' | 'Registry' | 'KeyStore';
   }
 }
 interface Env extends Cloudflare.Env {}

@@ -189,7 +189,9 @@ export class SearchCoordinator extends DurableObject<Env> {
       await this.finalize('succeeded');
       return;
     }
-    if (outOfTime && now >= deadline + GRACE_MS) {
+    // Past the grace period, stragglers are cancelled, unless nothing has finished yet: then the running
+    // trials are the job's only chance of a model, and they may go on until their leases run out.
+    if (outOfTime && now >= deadline + GRACE_MS && bestTrial(this.state)) {
       for (const t of running) this.append({ op: 'trial_cancelled', trial_id: t.trial_id, reason: 'time budget ended before the trial reported', at: now });
       await this.finalize('succeeded');
       return;
@@ -201,8 +203,11 @@ export class SearchCoordinator extends DurableObject<Env> {
   private async armAlarm(deadline: number): Promise<void> {
     const running = runningTrials(this.state);
     const leaseEnd = running.reduce((m, t) => Math.min(m, t.lease_until), Number.POSITIVE_INFINITY);
-    const budgetEnd = Date.now() >= deadline ? deadline + GRACE_MS : deadline;
-    await this.ctx.storage.setAlarm(Math.min(leaseEnd, budgetEnd));
+    const now = Date.now();
+    // Before the deadline wake at it; during the grace period at its end; after it only leases matter.
+    const budgetEnd = now < deadline ? deadline : now < deadline + GRACE_MS ? deadline + GRACE_MS : Number.POSITIVE_INFINITY;
+    const at = Math.min(leaseEnd, budgetEnd);
+    if (Number.isFinite(at)) await this.ctx.storage.setAlarm(at);
   }
 
   /** Publishes the best trial (if any) and records the end of the job. Safe to call more than once. */

@@ -1,7 +1,7 @@
 /**
  * @module worker/app
- * The HTTP application: health, then every /v1 route behind the API-key check, one error mapper, and a
- * JSON 404 for unknown routes.
+ * The HTTP application: health, then every /v1 route behind the API-key check (tenant keys and the admin
+ * key; /v1/keys is admin only), one error mapper, and a JSON 404 for unknown routes.
  */
 import { Hono } from 'hono';
 import pkg from '../../package.json';
@@ -9,6 +9,7 @@ import { type AuthVars, requireKey } from './auth';
 import { errorBody, handleError } from './errors';
 import { datasets } from './routes/datasets';
 import { jobs } from './routes/jobs';
+import { keys } from './routes/keys';
 import { models } from './routes/models';
 
 type App = { Bindings: Env; Variables: AuthVars };
@@ -20,6 +21,7 @@ export function createApp() {
   app.route('/v1/datasets', datasets);
   app.route('/v1/jobs', jobs);
   app.route('/v1/models', models);
+  app.route('/v1/keys', keys);
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
   app.onError(handleError);
   return app;

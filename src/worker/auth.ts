@@ -1,19 +1,29 @@
 /**
  * @module worker/auth
- * Bearer-key authentication. The admin key (the ADMIN_API_KEY secret) is compared in constant time on
- * SHA-256 digests, so neither timing nor length leaks. Admin requests act on tenant "default" unless they
- * name another with X-Tenant.
+ * Bearer-key authentication and tenant scoping.
+ * - The admin key (the ADMIN_API_KEY secret) may act on any tenant: tenant "default" unless the request
+ *   sends X-Tenant. It alone may manage keys (requireAdmin).
+ * - A tenant key (`eak_<16 hex id>_<64 hex secret>`, made by POST /v1/keys) acts on its own tenant only.
+ *   An X-Tenant header naming its own tenant is allowed; naming another is refused with 403 `forbidden`
+ *   rather than silently ignored, so a misconfigured client learns at once that it is not where it thinks.
+ * Keys are compared in constant time on SHA-256 digests (crypto.subtle.timingSafeEqual), so neither
+ * timing nor length leaks. Tenant keys carry 256 random bits, so a plain SHA-256 (no salt, no slow KDF)
+ * is enough: there is nothing to brute-force.
  */
 import { createMiddleware } from 'hono/factory';
+import type { KeyRecord } from '../durable/key-store';
 import { ApiError } from './errors';
 import { validName } from './names';
 
 export interface AuthVars {
   tenant: string;
   isAdmin: boolean;
+  /** Who is calling, for per-key rate limits: a tenant key's id, or "admin". */
+  keyId: string;
 }
 
 const encoder = new TextEncoder();
+const KEY_RE = /^eak_([0-9a-f]{16})_([0-9a-f]{64})$/;
 
 async function digest(text: string): Promise<ArrayBuffer> {
   return crypto.subtle.digest('SHA-256', encoder.encode(text));
@@ -24,14 +34,86 @@ export async function sameSecret(a: string, b: string): Promise<boolean> {
   return crypto.subtle.timingSafeEqual(da, db);
 }
 
+const toHex = (buf: ArrayBuffer | Uint8Array) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+function fromHex(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** Makes a new tenant key: the key to show once, and its id and hash to store. */
+export async function mintKey(): Promise<{ key: string; id: string; hash: string }> {
+  const id = toHex(crypto.getRandomValues(new Uint8Array(8)));
+  const key = `eak_${id}_${toHex(crypto.getRandomValues(new Uint8Array(32)))}`;
+  return { key, id, hash: toHex(await digest(key)) };
+}
+
+export const keyStore = (env: Env) => env.KEYS.getByName('global');
+
+// ---- per-isolate cache of key lookups -------------------------------------------------------------
+// Every request would otherwise reach the one global KeyStore (about 1,000 requests/s per object). A
+// short TTL bounds how long a key revoked from another isolate keeps working; revoking through this
+// isolate evicts at once.
+const CACHE_TTL_MS = 30_000;
+const CACHE_MAX = 1_000;
+const cache = new Map<string, { record: KeyRecord | null; until: number }>();
+
+async function lookupKey(env: Env, id: string): Promise<KeyRecord | null> {
+  const hit = cache.get(id);
+  if (hit && hit.until > Date.now()) return hit.record;
+  const record = await keyStore(env).lookup(id);
+  cache.delete(id);
+  cache.set(id, { record, until: Date.now() + CACHE_TTL_MS });
+  while (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  return record;
+}
+
+/** Drops a key from this isolate's cache (after revocation, or creation reusing a cached miss). */
+export function forgetKey(id: string): void {
+  cache.delete(id);
+}
+
+// A digest no key hashes to, compared against when the id is unknown so both paths do the same work.
+const NO_HASH = new Uint8Array(32);
+
+async function verifyTenantKey(env: Env, presented: string): Promise<KeyRecord | null> {
+  const match = KEY_RE.exec(presented);
+  if (!match) return null;
+  const record = await lookupKey(env, match[1]);
+  const expected = record ? fromHex(record.hash) : NO_HASH;
+  const ok = crypto.subtle.timingSafeEqual(await digest(presented), expected);
+  return ok && record ? record : null;
+}
+
 export const requireKey = createMiddleware<{ Bindings: Env; Variables: AuthVars }>(async (c, next) => {
   const header = c.req.header('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new ApiError(401, 'unauthorized', 'send your API key as "Authorization: Bearer <key>"');
+  const presented = match[1];
+  const asked = c.req.header('x-tenant');
+
+  const record = await verifyTenantKey(c.env, presented);
+  if (record) {
+    if (asked !== undefined && asked !== record.tenant) {
+      throw new ApiError(403, 'forbidden', 'a tenant key acts on its own tenant only; drop the X-Tenant header', { field: 'X-Tenant' });
+    }
+    c.set('tenant', record.tenant);
+    c.set('isAdmin', false);
+    c.set('keyId', record.id);
+    return next();
+  }
+
   const adminKey = c.env.ADMIN_API_KEY;
-  if (!adminKey || !(await sameSecret(match[1], adminKey))) throw new ApiError(401, 'unauthorized', 'the API key is not valid');
-  const tenant = c.req.header('x-tenant');
-  c.set('tenant', tenant ? validName(tenant, 'X-Tenant') : 'default');
+  if (!adminKey || !(await sameSecret(presented, adminKey))) throw new ApiError(401, 'unauthorized', 'the API key is not valid');
+  c.set('tenant', asked ? validName(asked, 'X-Tenant') : 'default');
   c.set('isAdmin', true);
+  c.set('keyId', 'admin');
+  await next();
+});
+
+/** Admin-only routes (key management): any other valid key gets 403 `forbidden`. */
+export const requireAdmin = createMiddleware<{ Bindings: Env; Variables: AuthVars }>(async (c, next) => {
+  if (!c.get('isAdmin')) throw new ApiError(403, 'forbidden', 'this route needs the admin key');
   await next();
 });

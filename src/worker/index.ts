@@ -7,6 +7,7 @@ import type { TrialMessage } from '../durable/protocol';
 import { createApp } from './app';
 import { handleTrialBatch } from './queue/trial-consumer';
 
+export { KeyStore } from '../durable/key-store';
 export { Registry } from '../durable/registry';
 export { SearchCoordinator } from '../durable/search-coordinator';
 

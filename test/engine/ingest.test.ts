@@ -119,6 +119,14 @@ describe('prepareTarget and overrides', () => {
     expect(() => prepareTarget(dataset, 'class', 'regression')).toThrow(/not numeric/);
   });
 
+  it('reads columns named like Object.prototype members as ordinary columns', () => {
+    const { dataset: odd } = inferDataset(parseCsv('constructor,toString,y\n1,a,p\n2,b,q\n3,a,p\n'), {});
+    expect(odd.columns.map((c) => c.type)).toEqual(['numeric', 'categorical', 'categorical']);
+    const { dataset: same, ignore } = applyOverrides(odd, {});
+    expect(ignore).toEqual([]);
+    expect(same.columns[0]).toBe(odd.columns[0]);
+  });
+
   it('applies ignore and type overrides, and refuses impossible ones', () => {
     const { dataset: ds, ignore } = applyOverrides(dataset, { age: 'categorical', job: 'ignore' });
     expect(ignore).toEqual(['job']);

@@ -35,7 +35,8 @@ export function inferDataset(table: CsvTable, overrides: TypeOverrides = {}): { 
   for (let j = 0; j < table.header.length; j++) {
     const name = table.header[j];
     const cells = table.rows.map((r) => r[j]);
-    const column = buildColumn(name, cells, overrides[name]);
+    // Own properties only: a column named "constructor" must not pick up Object.prototype members.
+    const column = buildColumn(name, cells, Object.hasOwn(overrides, name) ? overrides[name] : undefined);
     columns.push(column);
     profile.push(profileColumn(column));
   }

@@ -18,7 +18,8 @@ export function applyOverrides(ds: Dataset, overrides: Readonly<Record<string, C
     }
   }
   const columns = ds.columns.map((col): Column => {
-    const want = overrides[col.name];
+    // Own properties only: a column named "constructor" must not pick up Object.prototype members.
+    const want = Object.hasOwn(overrides, col.name) ? overrides[col.name] : undefined;
     if (want === undefined || want === col.type) return col;
     if (want === 'ignore') {
       ignore.push(col.name);

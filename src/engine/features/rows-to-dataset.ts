@@ -29,7 +29,10 @@ export function rowsToDataset(inputs: readonly InputColumn[], known: ReadonlySet
     for (const key of Object.keys(r)) if (!known.has(key)) throw bad(i, key, 'unknown column; the model was trained without it');
   });
   const columns: Column[] = inputs.map((input) => {
-    const cell = (i: number) => (rows[i] as Record<string, unknown>)[input.name];
+    const cell = (i: number) => {
+      const row = rows[i] as Record<string, unknown>;
+      return Object.hasOwn(row, input.name) ? row[input.name] : undefined;
+    };
     if (input.storage === 'f64') {
       const values = new Float64Array(n);
       for (let i = 0; i < n; i++) values[i] = readNumber(cell(i), input, i);

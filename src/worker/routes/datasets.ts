@@ -9,6 +9,7 @@ import { encodeDataset, inferDataset, parseCsv, utf8DecodeStrict } from '../../e
 
 import type { AuthVars } from '../auth';
 import { ApiError, notFound } from '../errors';
+import { enforceFieldSize, readLimits } from '../limits';
 import { validName } from '../names';
 import { datasetPrefix, readBodyLimited } from '../storage';
 
@@ -27,11 +28,15 @@ datasets.put('/:dataset', async (c) => {
   if (!CSV_TYPES.has(mediaType)) {
     throw new ApiError(415, 'unsupported_media_type', `Content-Type "${mediaType || '(none)'}" is not accepted; send CSV with Content-Type: text/csv`, { field: 'content-type' });
   }
-  const limit = Number(c.env.MAX_UPLOAD_BYTES || 52_428_800);
-  const bytes = await readBodyLimited(c.req.raw, limit);
+  const limits = readLimits(c.env);
+  const bytes = await readBodyLimited(c.req.raw, limits.maxUploadBytes);
   const text = utf8DecodeStrict(bytes);
   if (text === undefined) throw new ApiError(400, 'invalid_encoding', 'the file is not valid UTF-8; re-save it as UTF-8 CSV');
-  const { dataset, profile } = inferDataset(parseCsv(text));
+  const table = parseCsv(unifyLineEndings(text), { maxRows: limits.maxRows, maxColumns: limits.maxColumns });
+  enforceFieldSize(table, limits.maxFieldBytes);
+  // No type overrides, as a prototype-less object: a column named "constructor" or "__proto__" must not
+  // find Object.prototype's members where the engine looks up an override by column name.
+  const { dataset, profile } = inferDataset(table, Object.create(null));
 
   const prefix = datasetPrefix(tenant, name, crypto.randomUUID());
   const rawKey = `${prefix}/raw.csv`;
@@ -77,6 +82,17 @@ datasets.delete('/:dataset', async (c) => {
   await c.env.STORE.delete(keys);
   return c.body(null, 204);
 });
+
+/**
+ * Files that mix CRLF and LF (a CSV edited on two systems) become all-LF. The CSV reader picks one line
+ * ending from the first line, so a CRLF-first file would otherwise merge its LF lines into one row.
+ * Only mixed files pay for the copy; a quoted CRLF inside a field of such a file becomes LF.
+ */
+function unifyLineEndings(text: string): string {
+  const crlf = text.indexOf('\r\n');
+  if (crlf < 0 || !/(^|[^\r])\n/.test(text)) return text;
+  return text.replace(/\r\n/g, '\n');
+}
 
 /** The contract's dataset shape; per-column summary statistics only on GET. */
 function publicDataset(

@@ -10,6 +10,7 @@ import type { JobConfig } from '../../durable/protocol';
 import type { AuthVars } from '../auth';
 import { coordinatorFor, isJobId } from '../coordinator';
 import { ApiError, notFound } from '../errors';
+import { enforceConcurrentJobs, enforceRateLimit, readLimits } from '../limits';
 import { validName } from '../names';
 import { createJobSchema, readJson } from '../schemas';
 import { readObjectBytes } from '../storage';
@@ -23,6 +24,8 @@ const PLANNED_FAMILIES = new Set(['cnn', 'rnn']);
 const AVAILABLE_STRATEGIES = new Set(['auto', 'random', 'grid', 'bayes']);
 
 jobs.post('/', async (c) => {
+  // Attempts count, refused ones included: the limit protects the dataset reads validation does.
+  await enforceRateLimit(c, c.env.JOB_LIMITER, 'job creation');
   const body = await readJson(c, createJobSchema);
   const tenant = c.get('tenant');
   const datasetName = validName(body.dataset, 'dataset');
@@ -74,10 +77,14 @@ jobs.post('/', async (c) => {
     seed: body.seed ?? 42,
     model_name: modelName,
     parallelism: body.parallelism ?? Math.max(1, Number(c.env.TRIAL_PARALLELISM || 2)),
-    folds: target.rows.length <= 2_000 ? 5 : target.rows.length <= 20_000 ? 3 : 1,
+    // Five folds where data is scarce and estimates are noisy; fewer as rows (and each fit's cost) grow.
+    folds: target.rows.length <= 1_000 ? 5 : target.rows.length <= 20_000 ? 3 : 1,
     lease_ms: Math.max(5, Number(c.env.TRIAL_LEASE_SECONDS || 300)) * 1000,
     created_at: now,
   };
+  // Checked last, right before the job is recorded, so a bad request is told what is wrong with it first
+  // and the window between the count and the insert stays short.
+  enforceConcurrentJobs(await registry.listJobs(), readLimits(c.env).maxConcurrentJobs);
   await registry.recordJob({ id, dataset: datasetName, target: body.target, status: 'queued', model_name: modelName, created_at: new Date(now).toISOString() });
   await coordinatorFor(c.env, tenant, id).start(config);
   return c.json({ id, status: 'queued' }, 202);

@@ -7,6 +7,7 @@
 import { Hono } from 'hono';
 import type { AuthVars } from '../auth';
 import { ApiError, notFound } from '../errors';
+import { enforceRateLimit } from '../limits';
 import { loadPredictor } from '../model-cache';
 import { validName } from '../names';
 import { predictSchema, readJson } from '../schemas';
@@ -52,6 +53,7 @@ models.get('/:model', async (c) => {
 
 models.post('/:model/predict', async (c) => {
   const name = validName(c.req.param('model'), 'model');
+  await enforceRateLimit(c, c.env.PREDICT_LIMITER, 'predict');
   const body = await readJson(c, predictSchema);
   const resolved = await c.env.REGISTRY.getByName(c.get('tenant')).resolveModel(name, body.version);
   if (!resolved) {

@@ -1,0 +1,110 @@
+/**
+ * @module worker/limits
+ * The Worker's resource limits in one place: reading them from [vars] (with defaults, so a missing or
+ * garbled var never disables a limit), the per-key rate limits on predict and job creation (Workers
+ * `ratelimits` bindings), the per-tenant cap on unfinished jobs, and the per-cell size cap on uploads.
+ * Every refusal is an ApiError in the contract's shape, naming the limit so a client can adapt.
+ */
+import type { Context } from 'hono';
+import type { JobSummary } from '../durable/registry';
+import type { AuthVars } from './auth';
+import { ApiError } from './errors';
+
+/** Limits read from [vars]; see wrangler.toml for what each one protects. */
+export interface Limits {
+  readonly maxUploadBytes: number;
+  readonly maxRows: number;
+  readonly maxColumns: number;
+  readonly maxFieldBytes: number;
+  readonly maxConcurrentJobs: number;
+}
+
+export const DEFAULT_LIMITS: Limits = Object.freeze({
+  maxUploadBytes: 52_428_800,
+  maxRows: 1_000_000,
+  maxColumns: 1_000,
+  maxFieldBytes: 65_536,
+  maxConcurrentJobs: 4,
+});
+
+/** A positive integer var, or the default when absent or not a positive integer (never "no limit"). */
+function positiveInt(raw: string | undefined, fallback: number): number {
+  const n = Number(raw);
+  return raw !== undefined && raw !== '' && Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+export function readLimits(env: Env): Limits {
+  return {
+    maxUploadBytes: positiveInt(env.MAX_UPLOAD_BYTES, DEFAULT_LIMITS.maxUploadBytes),
+    maxRows: positiveInt(env.MAX_ROWS, DEFAULT_LIMITS.maxRows),
+    maxColumns: positiveInt(env.MAX_COLUMNS, DEFAULT_LIMITS.maxColumns),
+    maxFieldBytes: positiveInt(env.MAX_FIELD_BYTES, DEFAULT_LIMITS.maxFieldBytes),
+    maxConcurrentJobs: positiveInt(env.MAX_CONCURRENT_JOBS, DEFAULT_LIMITS.maxConcurrentJobs),
+  };
+}
+
+/**
+ * The window of both `ratelimits` bindings in wrangler.toml. The binding does not say when its window
+ * resets, so Retry-After advertises the whole period: a client that waits that long is always let in.
+ */
+export const RATE_LIMIT_PERIOD_SECONDS = 60;
+
+type Ctx = Context<{ Bindings: Env; Variables: AuthVars }>;
+
+/**
+ * Counts one request against `limiter` for the calling key; 429 `rate_limited` with Retry-After when
+ * over. Keyed by key id (or "admin"), so one noisy key never starves another. Without the binding
+ * (plain workerd self-hosting) there is no rate limit: the other limits still hold.
+ */
+export async function enforceRateLimit(c: Ctx, limiter: RateLimit | undefined, what: 'predict' | 'job creation'): Promise<void> {
+  if (!limiter) return;
+  const { success } = await limiter.limit({ key: c.get('keyId') });
+  if (success) return;
+  c.header('Retry-After', String(RATE_LIMIT_PERIOD_SECONDS));
+  throw new ApiError(429, 'rate_limited', `too many ${what} requests for this API key; retry after ${RATE_LIMIT_PERIOD_SECONDS} seconds`, {
+    retry_after_seconds: RATE_LIMIT_PERIOD_SECONDS,
+  });
+}
+
+/**
+ * Refuses a new job while the tenant already has `max` unfinished ones. The registry keeps a job
+ * "queued" until its coordinator reports the end (jobFinished), so queued counts as unfinished.
+ * Best effort under races: two simultaneous creations may both pass; the cap bounds spend, it is not
+ * a billing guarantee.
+ */
+export function enforceConcurrentJobs(jobs: readonly JobSummary[], max: number): void {
+  const active = jobs.filter((j) => j.status === 'queued' || j.status === 'running').length;
+  if (active < max) return;
+  throw new ApiError(429, 'too_many_jobs', `this tenant already has ${active} unfinished jobs (at most ${max}); wait for one to end or cancel one with DELETE /v1/jobs/{id}`, {
+    active,
+    limit: max,
+  });
+}
+
+/**
+ * Refuses a table with a cell longer than `maxBytes` UTF-8 bytes, naming its line and column. One huge
+ * cell carries no signal a model can use, and its text would be copied into the dataset profile (the
+ * most frequent levels), whose row in the registry's SQLite is limited to 2 MB.
+ */
+export function enforceFieldSize(table: { header: readonly string[]; rows: readonly (readonly string[])[] }, maxBytes: number): void {
+  // A UTF-8 character takes at most 3 bytes per UTF-16 unit, so shorter strings need no encoding.
+  const quick = Math.floor(maxBytes / 3);
+  const encoder = new TextEncoder();
+  const check = (cell: string, line: number, column: string) => {
+    if (cell.length <= quick) return;
+    // Past maxBytes UTF-16 units it is over for sure: skip encoding a huge string just to measure it.
+    if (cell.length > maxBytes || encoder.encode(cell).byteLength > maxBytes) {
+      throw new ApiError(400, 'field_too_long', `line ${line}, column "${column.slice(0, 128)}": a field is longer than ${maxBytes} bytes, the most one field may hold`, {
+        line,
+        column: column.slice(0, 128),
+        limit: maxBytes,
+      });
+    }
+  };
+  table.header.forEach((name, j) => check(name, 1, name));
+  for (let i = 0; i < table.rows.length; i++) {
+    const row = table.rows[i];
+    // Line numbers are approximate when quoted fields span lines; the column is exact.
+    for (let j = 0; j < row.length; j++) check(row[j], i + 2, table.header[j]);
+  }
+}

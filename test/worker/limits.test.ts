@@ -1,0 +1,146 @@
+/**
+ * The Worker's limits, each a clear 4xx in the contract's shape: per-key rate limits on predict and job
+ * creation (429 rate_limited with Retry-After), unfinished jobs per tenant (429 too_many_jobs), rows,
+ * columns and field size per dataset, upload and JSON body size, predict batch size; and the reading of
+ * limits from [vars] with defaults.
+ */
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, readLimits } from '../../src/worker/limits';
+import { SMALL_CSV, expectError, jsonOf, send, tenantKey, waitJob } from './tenant';
+
+/** Sends `make()` until a 429 or `max` requests; returns how many were let through and the 429. */
+async function until429(make: () => Promise<Response>, max: number): Promise<{ passed: number; refused: Response | undefined }> {
+  let passed = 0;
+  // Batches keep the suite quick; the limiter counts each request either way.
+  while (passed < max) {
+    const batch = await Promise.all(Array.from({ length: 25 }, make));
+    const refused = batch.find((r) => r.status === 429);
+    for (const r of batch) if (r !== refused) await r.body?.cancel();
+    passed += batch.filter((r) => r.status !== 429).length;
+    if (refused) return { passed, refused };
+  }
+  return { passed, refused: undefined };
+}
+
+describe('limits from [vars]', () => {
+  it('reads wrangler.toml values and falls back to defaults, never to "no limit"', () => {
+    expect(readLimits(env)).toEqual({ maxUploadBytes: 52_428_800, maxRows: 1_000_000, maxColumns: 1_000, maxFieldBytes: 65_536, maxConcurrentJobs: 4 });
+    const garbled = { ...env, MAX_ROWS: '', MAX_COLUMNS: 'lots', MAX_FIELD_BYTES: '-1', MAX_CONCURRENT_JOBS: '2.5', MAX_UPLOAD_BYTES: undefined } as unknown as Env;
+    expect(readLimits(garbled)).toEqual(DEFAULT_LIMITS);
+    expect(readLimits({ ...env, MAX_CONCURRENT_JOBS: '10' } as Env).maxConcurrentJobs).toBe(10);
+  });
+});
+
+describe('rate limits per key', () => {
+  it('limits predictions to 600 a minute per key, with Retry-After', async () => {
+    const [noisy, quiet] = [await tenantKey('rate-a', 'k'), await tenantKey('rate-b', 'k')];
+    const predict = (key: string) => send({ method: 'POST', path: '/v1/models/none/predict', key, body: { rows: [{ a: 1 }] } });
+    // Requests before the limit get their normal answer (404 here: the limit is counted before the lookup).
+    // A minute boundary may reset the window once, so allow up to two windows' worth.
+    const { passed, refused } = await until429(() => predict(noisy), 1_250);
+    expect(refused).toBeDefined();
+    expect(passed).toBeGreaterThanOrEqual(600);
+    expect(refused!.headers.get('retry-after')).toBe('60');
+    const error = await expectError(refused!, 429, 'rate_limited');
+    expect(error.details.retry_after_seconds).toBe(60);
+    // Another key, even another tenant's, is not affected.
+    await expectError(await predict(quiet), 404, 'model_not_found');
+  });
+
+  it('limits job creation to 30 a minute per key, refused attempts included', async () => {
+    const key = await tenantKey('rate-jobs', 'k');
+    const { passed, refused } = await until429(() => send({ method: 'POST', path: '/v1/jobs', key, body: { dataset: 'none', target: 'y' } }), 100);
+    expect(refused).toBeDefined();
+    expect(passed).toBeGreaterThanOrEqual(30);
+    expect(refused!.headers.get('retry-after')).toBe('60');
+    await expectError(refused!, 429, 'rate_limited');
+    expect((await jsonOf(await send({ method: 'GET', path: '/v1/jobs', key }))).jobs).toEqual([]);
+  });
+});
+
+describe('unfinished jobs per tenant', () => {
+  it('refuses a fifth unfinished job with 429 too_many_jobs, and lets one in after a cancel', async () => {
+    const key = await tenantKey('busy', 'k');
+    expect((await send({ method: 'PUT', path: '/v1/datasets/d', key, body: SMALL_CSV, contentType: 'text/csv' })).status).toBe(201);
+    // Long budgets so that none ends by itself during the test; linear trials keep the consumers cheap.
+    const body = { dataset: 'd', target: 'label', models: ['linear'], budget: { seconds: 3600, trials: 10_000 }, parallelism: 1 };
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await send({ method: 'POST', path: '/v1/jobs', key, body });
+      expect(res.status).toBe(202);
+      ids.push((await jsonOf(res)).id);
+    }
+    const error = await expectError(await send({ method: 'POST', path: '/v1/jobs', key, body }), 429, 'too_many_jobs');
+    expect(error.details).toEqual({ active: 4, limit: 4 });
+    expect((await jsonOf(await send({ method: 'GET', path: '/v1/jobs', key }))).jobs).toHaveLength(4);
+    // A bad request is still told what is wrong with it first.
+    await expectError(await send({ method: 'POST', path: '/v1/jobs', key, body: { ...body, target: 'nope' } }), 400, 'invalid_target');
+    // Another tenant is not affected.
+    const other = await tenantKey('calm', 'k');
+    await expectError(await send({ method: 'POST', path: '/v1/jobs', key: other, body }), 404, 'dataset_not_found');
+
+    expect((await send({ method: 'DELETE', path: `/v1/jobs/${ids[0]}`, key })).status).toBe(200);
+    expect((await waitJob(ids[0], key)).status).toMatch(/cancelled|succeeded|failed/);
+    const fifth = await send({ method: 'POST', path: '/v1/jobs', key, body });
+    expect(fifth.status).toBe(202);
+    ids.push((await jsonOf(fifth)).id);
+    for (const id of ids.slice(1)) expect((await send({ method: 'DELETE', path: `/v1/jobs/${id}`, key })).status).toBe(200);
+    for (const id of ids) await waitJob(id, key);
+  });
+});
+
+describe('dataset size limits', () => {
+  it('refuses more than MAX_COLUMNS columns and accepts exactly MAX_COLUMNS', async () => {
+    const table = (n: number) => `${Array.from({ length: n }, (_, j) => `c${j}`).join(',')}\n${Array(n).fill('1').join(',')}\n${Array(n).fill('2').join(',')}\n`;
+    const error = await expectError(await send({ method: 'PUT', path: '/v1/datasets/wide', body: table(1_001), contentType: 'text/csv' }), 400, 'invalid_csv');
+    expect(error.details).toMatchObject({ line: 1, columns: 1_001 });
+    expect(error.message).toContain('1000');
+    const ok = await send({ method: 'PUT', path: '/v1/datasets/wide', body: table(1_000), contentType: 'text/csv' });
+    expect(ok.status).toBe(201);
+    expect((await jsonOf(ok)).columns).toHaveLength(1_000);
+  });
+
+  it('refuses more than MAX_ROWS data rows, naming the line', async () => {
+    const body = `a\n${'1\n'.repeat(1_000_001)}`;
+    const error = await expectError(await send({ method: 'PUT', path: '/v1/datasets/long', body, contentType: 'text/csv' }), 400, 'invalid_csv');
+    expect(error.details).toMatchObject({ line: 1_000_002, max_rows: 1_000_000 });
+    await expectError(await send({ method: 'GET', path: '/v1/datasets/long' }), 404, 'dataset_not_found');
+  });
+
+  it('refuses a field over MAX_FIELD_BYTES (counted in UTF-8 bytes) and accepts one at the limit', async () => {
+    const at = 'x'.repeat(65_536);
+    expect((await send({ method: 'PUT', path: '/v1/datasets/fat', body: `a,b\n1,${at}\n2,y\n`, contentType: 'text/csv' })).status).toBe(201);
+    const error = await expectError(await send({ method: 'PUT', path: '/v1/datasets/fat2', body: `a,b\n1,y\n2,${at}x\n`, contentType: 'text/csv' }), 400, 'field_too_long');
+    expect(error.details).toEqual({ line: 3, column: 'b', limit: 65_536 });
+    // 21,846 three-byte characters: under the limit in UTF-16 units, over it in bytes.
+    const wide = '€'.repeat(21_846);
+    await expectError(await send({ method: 'PUT', path: '/v1/datasets/fat2', body: `a,b\n1,${wide}\n2,y\n`, contentType: 'text/csv' }), 400, 'field_too_long');
+    await expectError(await send({ method: 'GET', path: '/v1/datasets/fat2' }), 404, 'dataset_not_found');
+  });
+
+  it('refuses an upload over MAX_UPLOAD_BYTES while streaming, without a declared length', async () => {
+    const chunk = new Uint8Array(1 << 20).fill(0x31);
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(new TextEncoder().encode('a\n'));
+        controller.enqueue(chunk);
+        if (++sent > 60) controller.close();
+      },
+    });
+    const res = await send({ method: 'PUT', path: '/v1/datasets/huge', body: stream, contentType: 'text/csv' });
+    const error = await expectError(res, 413, 'payload_too_large');
+    expect(error.details.limit).toBe(52_428_800);
+    expect((await env.STORE.list({ prefix: 'datasets/default/huge/' })).objects).toHaveLength(0);
+  });
+});
+
+describe('request size limits', () => {
+  it('refuses JSON bodies over 8 MiB and predict batches over 10,000 rows', async () => {
+    const big = JSON.stringify({ rows: [{ a: 'x'.repeat(8 * 1024 * 1024) }] });
+    await expectError(await send({ method: 'POST', path: '/v1/models/m/predict', body: big, contentType: 'application/json' }), 413, 'payload_too_large');
+    const many = await expectError(await send({ method: 'POST', path: '/v1/models/m/predict', body: { rows: Array(10_001).fill({}) } }), 400, 'invalid_request');
+    expect(many.message).toContain('10000');
+  });
+});
