@@ -116,6 +116,20 @@ export class SearchCoordinator extends DurableObject<Env> {
     return { accepted: true };
   }
 
+  /**
+   * Called by a running trial between folds and epochs: renews its lease and says whether it should go
+   * on. False once the trial was cancelled, expired or the job ended, so abandoned work stops early.
+   */
+  async heartbeat(trialId: string): Promise<boolean> {
+    const config = this.state.config;
+    const trial = this.state.trials.get(trialId);
+    if (!config || !trial || trial.state !== 'running' || this.state.finished) return false;
+    const leaseUntil = Date.now() + config.lease_ms;
+    // Journal a renewal only when it moves the lease noticeably, so chatty trials do not bloat the journal.
+    if (leaseUntil - trial.lease_until > config.lease_ms / 10) this.append({ op: 'lease_renewed', trial_id: trialId, lease_until: leaseUntil });
+    return true;
+  }
+
   /** Records a trial's result. Duplicate or late reports change nothing and answer accepted: false. */
   async report(trialId: string, report: TrialReport): Promise<{ accepted: boolean }> {
     const trial = this.state.trials.get(trialId);

@@ -105,7 +105,10 @@ describe('SearchCoordinator', () => {
     const stub = stubFor('cancel');
     await stub.start(config('cancel'));
     await stub.report('t0001', complete(0.75, 'models/detached/cancel/t0001.json'));
+    expect(await stub.heartbeat('t0000')).toBe(true);
     const view = await stub.cancel();
+    // A trial still computing learns at its next heartbeat that it should stop.
+    expect(await stub.heartbeat('t0000')).toBe(false);
     expect(view?.status).toBe('cancelled');
     expect(view?.model).toEqual({ name: 'model-cancel', version: 1 });
     expect(view?.progress.trials_running).toBe(0);

@@ -14,11 +14,24 @@ import { buildJobEnsemble } from './ensemble-task';
 
 const DLQ_SUFFIX = '-dlq';
 
+/** Seconds between a running trial's heartbeats to its coordinator. */
+const HEARTBEAT_MS = 2_000;
+
 /**
- * Gives the runtime a turn between folds and epochs. Without it a CPU-bound trial holds the isolate for
- * seconds, and under local `wrangler dev` HTTP requests queued behind it can stall until another arrives.
+ * Called by the engine between folds and epochs. It gives the runtime a turn (a CPU-bound trial would
+ * otherwise hold the isolate for seconds, and under local `wrangler dev` HTTP requests queued behind it can
+ * stall), and every few seconds it renews the trial's lease with its coordinator, stopping the trial by
+ * throwing when the coordinator no longer wants it (cancelled job, budget over, lease expired).
  */
-const yieldControl = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+function trialYield(coordinator: ReturnType<typeof coordinatorFor>, trialId: string): () => Promise<void> {
+  let lastBeat = Date.now();
+  return async () => {
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    if (Date.now() - lastBeat < HEARTBEAT_MS) return;
+    lastBeat = Date.now();
+    if (!(await coordinator.heartbeat(trialId))) throw new Error('stopped: the coordinator no longer wants this trial (cancelled, expired or the job ended)');
+  };
+}
 
 /** The last dataset read by this isolate: consecutive trials of a job reuse it instead of re-reading R2. */
 let lastDataset: { key: string; dataset: Dataset } | undefined;
@@ -36,7 +49,7 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
         await coordinator.report(trial_id, { status: 'failed', code: 'invocation_died', reason: 'the trial invocation failed repeatedly (CPU or memory limit, or a crash)' });
       } else {
         const work = await coordinator.claim(trial_id);
-        if (work) await coordinator.report(trial_id, await executeTrial(work, env));
+        if (work) await coordinator.report(trial_id, await executeTrial(work, env, trialYield(coordinator, trial_id)));
       }
       msg.ack();
     } catch (err) {
@@ -48,7 +61,7 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
 }
 
 /** Runs one trial; every expected failure becomes a failed report rather than an exception. */
-export async function executeTrial(work: TrialWork, env: Env): Promise<TrialReport> {
+export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () => Promise<void>): Promise<TrialReport> {
   try {
     const stored = await loadDataset(env, work.dataset_key);
     const { dataset, ignore } = applyOverrides(stored, work.columns);
