@@ -37,7 +37,7 @@ async function main() {
     console.log(
       formatTable(
         ['rank', 'trial', 'family', job.metric, 'fit s'],
-        job.leaderboard.slice(0, 10).map((t, i) => [i + 1, t.trial_id, t.family, t.score, ((t.fit_ms ?? 0) / 1000).toFixed(1)]),
+        job.leaderboard.slice(0, 10).map((t, i) => [i + 1, t.trial_id, t.family, t.score, t.fit_ms === null ? '-' : (t.fit_ms / 1000).toFixed(1)]),
       ),
     );
 
