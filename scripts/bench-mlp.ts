@@ -1,13 +1,13 @@
 /**
  * `npm run bench:mlp [-- wasm|nofix|cpu]`: ms/epoch and GFLOP/s of the MLP 64-128-64-10 (Adam, 2000 rows)
- * at batch 128 and 512, the same measurement as test/engine/mlp-bench.ts (shared core in
- * test/engine/mlp-bench-core.ts), kept as an npm script so the number is one command away.
+ * at batch 128 and 512, measured by the shared core in scripts/lib/mlp-bench-core.ts,
+ * kept as an npm script so the number is one command away.
  *   wasm  (default) wasm-SIMD through the engine's initWasmBackend, with the transposed-matmul fix
  *   nofix wasm-SIMD without the fix
  *   cpu   the cpu backend (imported only in this mode: one backend per process keeps timings comparable)
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { benchMlp } from '../test/engine/mlp-bench-core';
+import { benchMlp } from './lib/mlp-bench-core';
 import { initWasmInNode } from './lib/tfjs-wasm-node';
 
 const mode = process.argv[2] ?? 'wasm';
