@@ -23,6 +23,6 @@ export type { FrozenTrial, TrialConfig, TrialState } from './search/trial';
 export { parseEnvelope, type ModelEnvelope } from './serialize/envelope';
 export { applyOverrides, type ColumnOverride } from './data/overrides';
 export { utf8DecodeStrict } from './core/utf8';
-export { DEFAULT_MAX_MEMBERS, selectJobEnsemble } from './ensemble/select-for-job';
+export { selectJobEnsemble } from './ensemble/select-for-job';
 export { buildEnsembleEnvelope } from './ensemble/build-envelope';
 export { envelopeFamilies, parseAnyEnvelope, type AnyEnvelope } from './serialize/envelope';

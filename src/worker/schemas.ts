@@ -5,13 +5,14 @@
  */
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { MODEL_FAMILIES } from '../engine';
+import { METRICS, type MetricName } from '../engine';
 import { ApiError } from './errors';
 
 /** A column's forced type, or "ignore" (the engine's ColumnOverride). */
 const COLUMN_OVERRIDES = ['numeric', 'categorical', 'boolean', 'datetime', 'text', 'id', 'constant', 'ignore'] as const;
 
-const METRIC_NAMES = ['roc_auc', 'log_loss', 'accuracy', 'balanced_accuracy', 'f1', 'rmse', 'mae', 'r2', 'mape'] as const;
+/** Metric names come from the engine's registry, so the API can never accept one the engine lacks. */
+const METRIC_NAMES = Object.keys(METRICS) as [MetricName, ...MetricName[]];
 
 /** Largest JSON body accepted (predict batches included). */
 export const MAX_JSON_BYTES = 8 * 1024 * 1024;
@@ -43,8 +44,6 @@ export const predictSchema = z.strictObject({
   explain: z.boolean().optional(),
 });
 export type PredictBody = z.infer<typeof predictSchema>;
-
-export const KNOWN_FAMILIES: readonly string[] = MODEL_FAMILIES;
 
 /** Reads the request body as JSON and validates it; throws the contract's 400/413 errors. */
 export async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> {

@@ -36,13 +36,3 @@ export interface Dataset {
 export function findColumn(ds: Dataset, name: string): Column | undefined {
   return ds.columns.find((c) => c.name === name);
 }
-
-/** The cell of a column as a display value (number, string or null), for profiles and messages. */
-export function cellValue(col: Column, row: number): number | string | null {
-  if (col.storage === 'f64') {
-    const v = col.values[row];
-    return Number.isNaN(v) ? null : v;
-  }
-  const code = col.codes[row];
-  return code < 0 ? null : col.levels[code];
-}

@@ -8,8 +8,6 @@ import type { Params } from './space';
 
 export type TrialState = 'running' | 'complete' | 'failed' | 'cancelled';
 
-export const isFinished = (s: TrialState): boolean => s !== 'running';
-
 /** What a sampler proposes: a model family and its parameters. */
 export interface TrialConfig {
   readonly family: ModelFamily;
