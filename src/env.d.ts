@@ -18,6 +18,7 @@ declare namespace Cloudflare {
     /** Per-key rate limits ([[ratelimits]]); absent on plain workerd, where there is no rate limit. */
     PREDICT_LIMITER?: RateLimit;
     JOB_LIMITER?: RateLimit;
+    AUTH_FAIL_LIMITER?: RateLimit;
   }
   /** Types `exports` from cloudflare:workers (the loopback bindings tests call). */
   interface GlobalProps {

@@ -86,10 +86,41 @@ async function verifyTenantKey(env: Env, presented: string): Promise<KeyRecord |
   return ok && record ? record : null;
 }
 
+// ---- failed-authentication limit per client address ------------------------------------------------
+// Failures are counted by the AUTH_FAIL_LIMITER binding; an address over the limit is remembered in this
+// isolate until its window ends and refused before any digest or KeyStore lookup, so a flood of made-up
+// keys costs almost nothing. Behind Cloudflare, CF-Connecting-IP is set by the edge and cannot be forged.
+const AUTH_BLOCK_SECONDS = 60;
+const BLOCKED_MAX = 10_000;
+const blocked = new Map<string, number>();
+
+const clientAddress = (c: { req: { header(name: string): string | undefined } }) => c.req.header('cf-connecting-ip') ?? 'unknown';
+
+const tooManyFailures = () =>
+  new ApiError(429, 'too_many_failed_auth', `too many requests with a missing or wrong API key from this address; retry after ${AUTH_BLOCK_SECONDS} seconds`, {
+    retry_after_seconds: AUTH_BLOCK_SECONDS,
+  });
+
+/** Counts a failed authentication; the error to answer with (401, or 429 once the address is over). */
+async function authFailure(env: Env, address: string, error: ApiError): Promise<ApiError> {
+  const limiter = env.AUTH_FAIL_LIMITER;
+  if (!limiter || (await limiter.limit({ key: address })).success) return error;
+  blocked.delete(address);
+  blocked.set(address, Date.now() + AUTH_BLOCK_SECONDS * 1000);
+  while (blocked.size > BLOCKED_MAX) blocked.delete(blocked.keys().next().value as string);
+  return tooManyFailures();
+}
+
 export const requireKey = createMiddleware<{ Bindings: Env; Variables: AuthVars }>(async (c, next) => {
+  const address = clientAddress(c);
+  const until = blocked.get(address);
+  if (until !== undefined) {
+    if (until > Date.now()) throw tooManyFailures();
+    blocked.delete(address);
+  }
   const header = c.req.header('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw new ApiError(401, 'unauthorized', 'send your API key as "Authorization: Bearer <key>"');
+  if (!match) throw await authFailure(c.env, address, new ApiError(401, 'unauthorized', 'send your API key as "Authorization: Bearer <key>"'));
   const presented = match[1];
   const asked = c.req.header('x-tenant');
 
@@ -105,7 +136,7 @@ export const requireKey = createMiddleware<{ Bindings: Env; Variables: AuthVars 
   }
 
   const adminKey = c.env.ADMIN_API_KEY;
-  if (!adminKey || !(await sameSecret(presented, adminKey))) throw new ApiError(401, 'unauthorized', 'the API key is not valid');
+  if (!adminKey || !(await sameSecret(presented, adminKey))) throw await authFailure(c.env, address, new ApiError(401, 'unauthorized', 'the API key is not valid'));
   c.set('tenant', asked ? validName(asked, 'X-Tenant') : 'default');
   c.set('isAdmin', true);
   c.set('keyId', 'admin');

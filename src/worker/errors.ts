@@ -38,7 +38,12 @@ export function errorBody(code: string, message: string, details: Record<string,
 }
 
 export function handleError(err: Error, c: Context): Response {
-  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+  if (err instanceof ApiError) {
+    // Every refusal that asks the client to come back later says when, in the header too.
+    const retryAfter = err.details.retry_after_seconds;
+    if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
+    return c.json(errorBody(err.code, err.message, err.details), err.status);
+  }
   if (err instanceof EngineError) {
     const status = ENGINE_STATUS[err.code];
     if (status >= 500) console.error('engine error', err.code, err.message);

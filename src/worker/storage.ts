@@ -11,10 +11,41 @@ import { ApiError } from './errors';
 
 export const datasetPrefix = (tenant: string, dataset: string, uploadId: string) => `datasets/${tenant}/${dataset}/${uploadId}`;
 
+/**
+ * Object storage itself failed (a read or write threw, as opposed to an object being absent). Transient
+ * by nature: routes answer 503 with Retry-After, and the queue consumer lets the message be delivered
+ * again instead of failing the trial.
+ */
+export function storageUnavailable(what: string, err: unknown): ApiError {
+  // The store's own message stays in the log: it may name internal keys or hosts.
+  console.error(`object storage failed on the ${what}`, err);
+  return new ApiError(503, 'storage_unavailable', `object storage could not be reached while handling the ${what}; retry shortly`, { retry_after_seconds: STORAGE_RETRY_AFTER_S });
+}
+
+/** Seconds a client is asked to wait after storage_unavailable (Retry-After). */
+export const STORAGE_RETRY_AFTER_S = 5;
+
+export const isStorageUnavailable = (err: unknown): err is ApiError => err instanceof ApiError && err.code === 'storage_unavailable';
+
 export async function readObjectBytes(bucket: R2Bucket, key: string, what: string): Promise<Uint8Array> {
-  const obj = await bucket.get(key);
-  if (!obj) throw new ApiError(500, 'storage_missing', `the stored ${what} is missing from object storage`, { key });
-  return new Uint8Array(await obj.arrayBuffer());
+  let bytes: ArrayBuffer | undefined;
+  try {
+    const obj = await bucket.get(key);
+    bytes = obj ? await obj.arrayBuffer() : undefined;
+  } catch (err) {
+    throw storageUnavailable(what, err);
+  }
+  if (!bytes) throw new ApiError(500, 'storage_missing', `the stored ${what} is missing from object storage`, { key });
+  return new Uint8Array(bytes);
+}
+
+/** Writes an object; a failure of the store itself becomes storage_unavailable (see above). */
+export async function writeObject(bucket: R2Bucket, key: string, value: string | ArrayBuffer | ArrayBufferView, what: string, contentType?: string): Promise<void> {
+  try {
+    await bucket.put(key, value, contentType ? { httpMetadata: { contentType } } : undefined);
+  } catch (err) {
+    throw storageUnavailable(what, err);
+  }
 }
 
 /** Reads a request body up to `limit` bytes; answers 413 as soon as it is over, without buffering the rest. */

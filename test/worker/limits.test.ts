@@ -59,6 +59,25 @@ describe('rate limits per key', () => {
   });
 });
 
+describe('failed authentications per client address', () => {
+  it('refuses an address after 100 bad keys a minute, before looking at any key, and leaves other addresses alone', async () => {
+    const valid = await tenantKey('auth-flood', 'k');
+    const from = (ip: string, key: string | null) => send({ method: 'GET', path: '/v1/datasets', key, headers: { 'cf-connecting-ip': ip } });
+    const madeUp = (i: number) => `eak_${i.toString(16).padStart(16, '0')}_${'0'.repeat(64)}`;
+    let i = 0;
+    const { passed, refused } = await until429(() => from('203.0.113.7', madeUp(i++)), 250);
+    expect(refused).toBeDefined();
+    expect(passed).toBeGreaterThanOrEqual(100);
+    expect(refused!.headers.get('retry-after')).toBe('60');
+    await expectError(refused!, 429, 'too_many_failed_auth');
+    // The block is decided before the key is checked: even a good key from that address waits it out.
+    await expectError(await from('203.0.113.7', valid), 429, 'too_many_failed_auth');
+    // Another address, with or without a good key, is unaffected.
+    await expectError(await from('198.51.100.2', madeUp(1)), 401, 'unauthorized');
+    expect((await from('198.51.100.2', valid)).status).toBe(200);
+  });
+});
+
 describe('unfinished jobs per tenant', () => {
   it('refuses a fifth unfinished job with 429 too_many_jobs, and lets one in after a cancel', async () => {
     const key = await tenantKey('busy', 'k');

@@ -28,7 +28,8 @@ export interface Send {
   headers?: Record<string, string>;
 }
 
-export async function send(req: Send): Promise<Response> {
+/** Sends one request; `bindings` replaces the test's env, for fault injection (a failing R2, say). */
+export async function send(req: Send, bindings: Env = env): Promise<Response> {
   const raw = typeof req.body === 'string' || req.body instanceof Uint8Array || req.body instanceof ReadableStream;
   const headers: Record<string, string> = { ...req.headers };
   if (req.key !== null) headers.authorization = `Bearer ${req.key ?? ADMIN_KEY}`;
@@ -36,7 +37,7 @@ export async function send(req: Send): Promise<Response> {
   if (contentType !== undefined && contentType !== null) headers['content-type'] = contentType;
   const body = req.body === undefined ? undefined : raw ? (req.body as BodyInit) : JSON.stringify(req.body);
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`${BASE}${req.path}`, { method: req.method, headers, body }), env, ctx);
+  const res = await worker.fetch(new Request(`${BASE}${req.path}`, { method: req.method, headers, body }), bindings, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }

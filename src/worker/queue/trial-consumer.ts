@@ -8,7 +8,7 @@
 import { applyOverrides, decodeDataset, type Dataset, runTrial } from '../../engine';
 import type { TrialMessage, TrialReport, TrialWork } from '../../durable/protocol';
 import { coordinatorFor } from '../coordinator';
-import { readObjectBytes } from '../storage';
+import { isStorageUnavailable, readObjectBytes, writeObject } from '../storage';
 import { ensureTfjsWasm } from '../tfjs-wasm';
 import { buildJobEnsemble } from './ensemble-task';
 
@@ -78,10 +78,10 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
       yieldControl,
     });
     if (outcome.status === 'failed') return { status: 'failed', code: outcome.code, reason: outcome.reason };
-    await env.STORE.put(work.artifact_key, JSON.stringify(outcome.envelope), { httpMetadata: { contentType: 'application/json' } });
+    await writeObject(env.STORE, work.artifact_key, JSON.stringify(outcome.envelope), 'model artifact', 'application/json');
     // Out-of-fold predictions feed the end-of-search ensemble; a holdout trial's cover only some rows.
     const fullOof = work.folds > 1;
-    if (fullOof) await env.STORE.put(work.oof_key, new Uint8Array(outcome.oof.buffer, outcome.oof.byteOffset, outcome.oof.byteLength));
+    if (fullOof) await writeObject(env.STORE, work.oof_key, new Uint8Array(outcome.oof.buffer, outcome.oof.byteOffset, outcome.oof.byteLength), 'out-of-fold predictions');
     return {
       status: 'complete',
       score: outcome.score,
@@ -92,6 +92,9 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
       ...(fullOof ? { oof_key: work.oof_key } : {}),
     };
   } catch (err) {
+    // Storage that is down says nothing about the configuration: let the queue deliver the trial again
+    // (claim is idempotent and renews the lease) rather than record a failure the trial did not earn.
+    if (isStorageUnavailable(err)) throw err;
     return { status: 'failed', code: 'trial_error', reason: err instanceof Error ? err.message : String(err) };
   }
 }

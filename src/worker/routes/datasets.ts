@@ -11,7 +11,7 @@ import type { AuthVars } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { enforceFieldSize, readLimits } from '../limits';
 import { validName } from '../names';
-import { datasetPrefix, readBodyLimited } from '../storage';
+import { datasetPrefix, readBodyLimited, writeObject } from '../storage';
 
 type App = { Bindings: Env; Variables: AuthVars };
 
@@ -42,8 +42,8 @@ datasets.put('/:dataset', async (c) => {
   const rawKey = `${prefix}/raw.csv`;
   const dataKey = `${prefix}/data.eac`;
   try {
-    await c.env.STORE.put(rawKey, bytes, { httpMetadata: { contentType: 'text/csv' } });
-    await c.env.STORE.put(dataKey, encodeDataset(dataset));
+    await writeObject(c.env.STORE, rawKey, bytes, 'upload', 'text/csv');
+    await writeObject(c.env.STORE, dataKey, encodeDataset(dataset), 'upload');
     const registry = c.env.REGISTRY.getByName(tenant);
     const version = await registry.addDatasetVersion(name, {
       rows: dataset.rows,

@@ -8,6 +8,8 @@ import { Hono } from 'hono';
 import type { AuthVars } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { enforceRateLimit } from '../limits';
+import { EngineError, type Predictor } from '../../engine';
+import type { ModelVersionInfo } from '../../durable/registry';
 import { loadPredictor } from '../model-cache';
 import { validName } from '../names';
 import { predictSchema, readJson } from '../schemas';
@@ -25,7 +27,17 @@ models.get('/:model', async (c) => {
   const info = await c.env.REGISTRY.getByName(c.get('tenant')).getModel(name);
   if (!info) throw notFound('model', name);
   const champion = info.versions.find((v) => v.version === info.champion_version);
-  const predictor = champion ? await loadPredictor(c.env, champion.artifact_key) : undefined;
+  // Describing a model must work even when its artifact cannot be read: that is when people look.
+  let predictor: Predictor | undefined;
+  let artifactError: { code: string; message: string } | undefined;
+  if (champion) {
+    try {
+      predictor = await loadVersion(c.env, name, champion);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status < 500) throw err;
+      artifactError = { code: err.code, message: err.message };
+    }
+  }
   const env = predictor?.envelope;
   return c.json({
     name: info.name,
@@ -48,6 +60,7 @@ models.get('/:model', async (c) => {
       created_at: v.created_at,
     })),
     updated_at: info.updated_at,
+    ...(artifactError ? { artifact_error: artifactError } : {}),
   });
 });
 
@@ -61,7 +74,21 @@ models.post('/:model/predict', async (c) => {
     throw notFound('model', name);
   }
   if (body.explain) throw new ApiError(400, 'invalid_request', 'explain is not available yet', { field: 'explain' });
-  const predictor = await loadPredictor(c.env, resolved.artifact_key);
+  const predictor = await loadVersion(c.env, name, resolved);
   const result = predictor.predictRows(body.rows);
   return c.json({ model: { name, version: resolved.version }, ...result });
 });
+
+/** The warm predictor of one model version; an unusable artifact is named by model and version. */
+async function loadVersion(env: Env, name: string, v: ModelVersionInfo): Promise<Predictor> {
+  try {
+    return await loadPredictor(env, v.artifact_key);
+  } catch (err) {
+    if (!(err instanceof EngineError && err.code === 'bad_artifact')) throw err;
+    console.error(`model ${name} v${v.version}: ${err.message}`);
+    throw new ApiError(500, 'model_artifact_corrupt', `the stored artifact of model "${name}" version ${v.version} cannot be loaded; predict with another version or retrain`, {
+      model: name,
+      version: v.version,
+    });
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Fault injection on the storage side, with the real Worker, Durable Objects, R2 and queue handler:
+ * an object store whose reads and writes throw (wrapped around the real bucket), and a model artifact
+ * corrupted in R2 after it was published. In every case the answer is truthful (503 for storage that is
+ * down, 500 naming the broken model version), nothing is counted twice, and nothing bad is cached: the
+ * next request after the fault is fixed succeeds.
+ */
+import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { JobConfig, TrialMessage } from '../../src/durable/protocol';
+import type { SearchCoordinator } from '../../src/durable/search-coordinator';
+import { handleTrialBatch } from '../../src/worker/queue/trial-consumer';
+import { expectError, jsonOf, send, SMALL_CSV, tenantKey, waitJob } from './tenant';
+
+/** The real bucket, except that reads and writes throw, as when R2 is unreachable. */
+function brokenStore(): R2Bucket {
+  const real = env.STORE;
+  return new Proxy(real, {
+    get(target, prop) {
+      if (prop === 'get' || prop === 'put') {
+        return async () => {
+          throw new Error('injected fault: R2 is unreachable');
+        };
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+const withBrokenStore = (): Env => ({ ...env, STORE: brokenStore() });
+
+const TENANT = 'faults';
+let key = '';
+
+describe('a published model under storage faults', () => {
+  let artifactKey = '';
+  const model = 'faulty-model';
+  const row = { a: 7, b: 'x' };
+
+  beforeAll(async () => {
+    key = await tenantKey(TENANT, 'faults-test');
+    expect((await send({ method: 'PUT', path: '/v1/datasets/faulty', body: SMALL_CSV, contentType: 'text/csv', key })).status).toBe(201);
+    const created = await jsonOf(
+      await send({ method: 'POST', path: '/v1/jobs', body: { dataset: 'faulty', target: 'label', model, models: ['linear'], budget: { trials: 2 } }, key }),
+    );
+    expect(created.id, JSON.stringify(created)).toBeTypeOf('string');
+    const job = await waitJob(created.id, key, 100_000);
+    expect(job.status).toBe('succeeded');
+    const resolved = await env.REGISTRY.getByName(TENANT).resolveModel(model);
+    artifactKey = resolved?.artifact_key ?? '';
+    expect(artifactKey).not.toBe('');
+  }, 120_000);
+
+  const predict = (bindings: Env = env) => send({ method: 'POST', path: `/v1/models/${model}/predict`, body: { rows: [row] }, key }, bindings);
+
+  it('answers 503 storage_unavailable with Retry-After when R2 cannot be read, and serves once it can', async () => {
+    const res = await predict(withBrokenStore());
+    expect(res.headers.get('retry-after')).toBe('5');
+    const err = await expectError(res, 503, 'storage_unavailable');
+    // The store's own error text is logged, never shown to the client.
+    expect(JSON.stringify(err)).not.toContain('injected fault');
+    // The failure was not cached: the same isolate serves the model as soon as storage answers.
+    const ok = await jsonOf(await predict());
+    expect(ok.predictions).toHaveLength(1);
+    expect(['yes', 'no']).toContain(ok.predictions[0]);
+  });
+
+  it('names the model version whose artifact is corrupt, keeps describing the model, and recovers when the artifact is restored', async () => {
+    const good = await env.STORE.get(artifactKey);
+    const goodBytes = await good!.arrayBuffer();
+    const text = new TextDecoder().decode(goodBytes);
+    // The isolate caches loaded models by artifact key, and this model is warm from the test above: point
+    // the version at a fresh key holding the damaged bytes, as if R2 had returned them.
+    const corruptKey = `${artifactKey}.corrupt-test`;
+    const cases: [string, string | Uint8Array][] = [
+      ['truncated JSON', text.slice(0, Math.floor(text.length / 2))],
+      ['not an artifact', JSON.stringify({ hello: 'world' })],
+      ['binary garbage', new Uint8Array([0xff, 0x00, 0xfe, 0x12, 0x80])],
+      ['unsupported artifact version', text.replace(/"version":\s*(\d+)/, '"version": 999')],
+    ];
+    await runInDurableObject(env.REGISTRY.getByName(TENANT), (_, state) => {
+      state.storage.sql.exec('UPDATE model_versions SET artifact_key = ? WHERE name = ?', corruptKey, model);
+    });
+    try {
+      for (const [what, bytes] of cases) {
+        await env.STORE.put(corruptKey, bytes);
+        const err = await expectError(await predict(), 500, 'model_artifact_corrupt');
+        expect(err.details, what).toMatchObject({ model, version: 1 });
+        const described = await jsonOf(await send({ method: 'GET', path: `/v1/models/${model}`, key }));
+        expect(described.artifact_error?.code, what).toBe('model_artifact_corrupt');
+        expect(described.champion_version).toBe(1);
+      }
+      // Restored: the very next request loads it (a failed load is never cached).
+      await env.STORE.put(corruptKey, goodBytes);
+      const ok = await jsonOf(await predict());
+      expect(ok.model).toEqual({ name: model, version: 1 });
+    } finally {
+      await runInDurableObject(env.REGISTRY.getByName(TENANT), (_, state) => {
+        state.storage.sql.exec('UPDATE model_versions SET artifact_key = ? WHERE name = ?', artifactKey, model);
+      });
+      await env.STORE.delete(corruptKey);
+    }
+  });
+});
+
+describe('a trial whose storage fails', () => {
+  function config(id: string, datasetKey: string): JobConfig {
+    return {
+      id,
+      // Messages the coordinator sends itself reach `detached/<id>`, an empty coordinator: only the batches
+      // this test hands to the consumer do any work.
+      tenant: 'detached',
+      dataset: { name: 'faulty', version: 1, key: datasetKey, rows: 60, cols: 3 },
+      target: 'label',
+      task: 'binary',
+      classes: ['no', 'yes'],
+      metric: 'roc_auc',
+      greater_is_better: true,
+      budget: { seconds: 600, trials: 1 },
+      strategy: 'auto',
+      families: ['linear'],
+      columns: {},
+      seed: 3,
+      model_name: `model-${id}`,
+      parallelism: 1,
+      folds: 3,
+      lease_ms: 60_000,
+      created_at: Date.now(),
+    };
+  }
+
+  const batchOf = (id: string, attempts: number): MessageBatch<TrialMessage> =>
+    createMessageBatch<TrialMessage>('edge-automl-trials', [{ id, timestamp: new Date(), attempts, body: { tenant: 'test-only', job_id: 'r2-trial', trial_id: 't0000' } }]);
+
+  it('is delivered again instead of failing, then completes exactly once', async () => {
+    // A fresh upload gives a dataset key no isolate has cached, so the consumer must read R2.
+    expect((await send({ method: 'PUT', path: '/v1/datasets/faulty-trial', body: SMALL_CSV, contentType: 'text/csv', key })).status).toBe(201);
+    const dataset = await env.REGISTRY.getByName(TENANT).getDataset('faulty-trial');
+    const stub = env.SEARCH.getByName('test-only/r2-trial');
+    await stub.start(config('r2-trial', dataset!.data_key));
+
+    // R2 down: the message is retried, and the coordinator counts nothing.
+    const first = batchOf('m1', 1);
+    const ctx1 = createExecutionContext();
+    await handleTrialBatch(first, withBrokenStore());
+    const r1 = await getQueueResult(first, ctx1);
+    expect(r1.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(['m1']);
+    expect(r1.explicitAcks).toEqual([]);
+    const during = await stub.view();
+    expect(during?.progress).toMatchObject({ trials_done: 0, trials_failed: 0, trials_running: 1 });
+
+    // R2 back: the redelivery trains and reports once.
+    const second = batchOf('m2', 2);
+    const ctx2 = createExecutionContext();
+    await handleTrialBatch(second, env);
+    expect((await getQueueResult(second, ctx2)).explicitAcks).toEqual(['m2']);
+    const after = await stub.view();
+    expect(after?.progress).toMatchObject({ trials_done: 1, trials_failed: 0, trials_running: 0 });
+
+    // A third, duplicate delivery changes nothing.
+    const third = batchOf('m3', 1);
+    const ctx3 = createExecutionContext();
+    await handleTrialBatch(third, env);
+    expect((await getQueueResult(third, ctx3)).explicitAcks).toEqual(['m3']);
+    expect((await stub.trials())?.filter((t) => t.status === 'complete')).toHaveLength(1);
+    await runInDurableObject(stub, (_: SearchCoordinator, state) => state.storage.deleteAlarm());
+  }, 60_000);
+});
