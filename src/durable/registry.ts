@@ -8,6 +8,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { ColumnProfile } from '../engine';
+import { listEvents, MODEL_EVENTS_DDL, type ModelEvent, recordEvent, rollbackTarget } from './model-history';
 import type { JobStatusName, PublishRequest } from './protocol';
 
 export interface DatasetVersion {
@@ -44,7 +45,13 @@ export interface ModelInfo {
   readonly champion_version: number;
   readonly updated_at: string;
   readonly versions: readonly ModelVersionInfo[];
+  readonly history: readonly ModelEvent[];
 }
+
+/** Outcome of moving the champion pointer by hand. */
+export type PointerChange =
+  | { readonly ok: true; readonly champion_version: number; readonly previous_version: number }
+  | { readonly ok: false; readonly code: 'model_not_found' | 'model_version_not_found' | 'nothing_to_roll_back' };
 
 export interface JobSummary {
   readonly id: string;
@@ -66,6 +73,7 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS model_versions (name TEXT NOT NULL, version INTEGER NOT NULL, job_id TEXT NOT NULL, trial_id TEXT NOT NULL,
      family TEXT NOT NULL, metric TEXT NOT NULL, greater_is_better INTEGER NOT NULL, score REAL NOT NULL, artifact_key TEXT NOT NULL,
      dataset TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (name, version), UNIQUE (name, job_id))`,
+  MODEL_EVENTS_DDL,
 ];
 
 type Row = Record<string, SqlStorageValue>;
@@ -174,7 +182,8 @@ export class Registry extends DurableObject<Env> {
     const now = new Date().toISOString();
     const last = this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM model_versions WHERE name = ?', name).one().v ?? 0;
     const version = last + 1;
-    // Both writes happen with no await between them, so they commit atomically.
+    const previous = this.championOf(name);
+    // All writes happen with no await between them, so they commit atomically.
     this.sql.exec(
       `INSERT INTO model_versions (name, version, job_id, trial_id, family, metric, greater_is_better, score, artifact_key, dataset, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -203,7 +212,38 @@ export class Registry extends DurableObject<Env> {
       version,
       now,
     );
+    recordEvent(this.sql, name, { at: now, kind: 'published', version, previous_version: previous, job_id: req.job_id, reason: `job ${req.job_id} published ${req.family} (${req.metric} ${req.score.toFixed(4)})` });
     return { version };
+  }
+
+  private championOf(name: string): number | null {
+    const rows = this.sql.exec<{ v: number }>('SELECT champion_version AS v FROM models WHERE name = ?', name).toArray();
+    return rows.length > 0 ? Number(rows[0].v) : null;
+  }
+
+  /** Makes `version` the champion (atomically, with its history row). */
+  promote(name: string, version: number, reason = 'promoted by request'): PointerChange {
+    const previous = this.championOf(name);
+    if (previous === null) return { ok: false, code: 'model_not_found' };
+    if (this.sql.exec('SELECT 1 FROM model_versions WHERE name = ? AND version = ?', name, version).toArray().length === 0) return { ok: false, code: 'model_version_not_found' };
+    this.movePointer(name, version, previous, 'promoted', reason);
+    return { ok: true, champion_version: version, previous_version: previous };
+  }
+
+  /** Restores the champion that preceded the current one (see rollbackTarget). */
+  rollback(name: string, reason = 'rolled back by request'): PointerChange {
+    const current = this.championOf(name);
+    if (current === null) return { ok: false, code: 'model_not_found' };
+    const target = rollbackTarget(listEvents(this.sql, name), current);
+    if (target === null) return { ok: false, code: 'nothing_to_roll_back' };
+    this.movePointer(name, target, current, 'rolled_back', reason);
+    return { ok: true, champion_version: target, previous_version: current };
+  }
+
+  private movePointer(name: string, version: number, previous: number, kind: 'promoted' | 'rolled_back', reason: string): void {
+    const now = new Date().toISOString();
+    this.sql.exec('UPDATE models SET champion_version = ?, updated_at = ? WHERE name = ?', version, now, name);
+    recordEvent(this.sql, name, { at: now, kind, version, previous_version: previous, job_id: null, reason });
   }
 
   getModel(name: string): ModelInfo | null {
@@ -221,6 +261,7 @@ export class Registry extends DurableObject<Env> {
       champion_version: Number(m.champion_version),
       updated_at: String(m.updated_at),
       versions,
+      history: listEvents(this.sql, name),
     };
   }
 

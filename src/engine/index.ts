@@ -7,7 +7,7 @@ export { Rng, seedFrom } from './core/rng';
 export type { Task } from './core/task';
 export { COLUMN_TYPES, DROPPED_TYPES, type ColumnType } from './data/column-types';
 export { decodeDataset, encodeDataset } from './data/columnar-codec';
-export { parseCsv } from './data/csv';
+export { type CsvTable, parseCsv } from './data/csv';
 export type { Dataset } from './data/dataset';
 export { type ColumnProfile, inferDataset, type TypeOverrides } from './data/infer-schema';
 export { prepareTarget } from './data/target';

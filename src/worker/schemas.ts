@@ -38,8 +38,11 @@ export const createJobSchema = z.strictObject({
 });
 export type CreateJobBody = z.infer<typeof createJobSchema>;
 
+/** Most rows one predict request may carry (JSON or CSV). */
+export const MAX_PREDICT_ROWS = 10_000;
+
 export const predictSchema = z.strictObject({
-  rows: z.array(z.unknown()).min(1, 'rows must hold at least one row').max(10_000, 'at most 10000 rows per request'),
+  rows: z.array(z.unknown()).min(1, 'rows must hold at least one row').max(MAX_PREDICT_ROWS, `at most ${MAX_PREDICT_ROWS} rows per request`),
   version: z.int().positive().optional(),
   explain: z.boolean().optional(),
 });

@@ -5,34 +5,31 @@
  * leaves a visible version (its orphan files are deleted on the way out).
  */
 import { Hono } from 'hono';
-import { encodeDataset, inferDataset, parseCsv, utf8DecodeStrict } from '../../engine';
+import { encodeDataset, inferDataset } from '../../engine';
+import { CSV_TYPES, mediaTypeOf, readCsvBody } from '../csv-body';
 
 import type { AuthVars } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { enforceFieldSize, readLimits } from '../limits';
 import { validName } from '../names';
-import { datasetPrefix, readBodyLimited, writeObject } from '../storage';
+import { datasetPrefix, writeObject } from '../storage';
 
 type App = { Bindings: Env; Variables: AuthVars };
 
 export const datasets = new Hono<App>();
 
-const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/octet-stream']);
 const PARQUET_TYPES = new Set(['application/vnd.apache.parquet', 'application/x-parquet']);
 
 datasets.put('/:dataset', async (c) => {
   const name = validName(c.req.param('dataset'), 'dataset');
   const tenant = c.get('tenant');
-  const mediaType = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  const mediaType = mediaTypeOf(c.req.header('content-type'));
   if (PARQUET_TYPES.has(mediaType)) throw new ApiError(415, 'unsupported_media_type', 'Parquet uploads are not supported yet; send the table as CSV (Content-Type: text/csv)');
   if (!CSV_TYPES.has(mediaType)) {
     throw new ApiError(415, 'unsupported_media_type', `Content-Type "${mediaType || '(none)'}" is not accepted; send CSV with Content-Type: text/csv`, { field: 'content-type' });
   }
   const limits = readLimits(c.env);
-  const bytes = await readBodyLimited(c.req.raw, limits.maxUploadBytes);
-  const text = utf8DecodeStrict(bytes);
-  if (text === undefined) throw new ApiError(400, 'invalid_encoding', 'the file is not valid UTF-8; re-save it as UTF-8 CSV');
-  const table = parseCsv(unifyLineEndings(text), { maxRows: limits.maxRows, maxColumns: limits.maxColumns });
+  const { bytes, table } = await readCsvBody(c.req.raw, { maxBytes: limits.maxUploadBytes, maxRows: limits.maxRows, maxColumns: limits.maxColumns });
   enforceFieldSize(table, limits.maxFieldBytes);
   // No type overrides, as a prototype-less object: a column named "constructor" or "__proto__" must not
   // find Object.prototype's members where the engine looks up an override by column name.
@@ -82,17 +79,6 @@ datasets.delete('/:dataset', async (c) => {
   await c.env.STORE.delete(keys);
   return c.body(null, 204);
 });
-
-/**
- * Files that mix CRLF and LF (a CSV edited on two systems) become all-LF. The CSV reader picks one line
- * ending from the first line, so a CRLF-first file would otherwise merge its LF lines into one row.
- * Only mixed files pay for the copy; a quoted CRLF inside a field of such a file becomes LF.
- */
-function unifyLineEndings(text: string): string {
-  const crlf = text.indexOf('\r\n');
-  if (crlf < 0 || !/(^|[^\r])\n/.test(text)) return text;
-  return text.replace(/\r\n/g, '\n');
-}
 
 /** The contract's dataset shape; per-column summary statistics only on GET. */
 function publicDataset(

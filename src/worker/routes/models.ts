@@ -1,18 +1,22 @@
 /**
  * @module worker/routes/models
- * Model routes: list, describe (versions, champion, features) and predict. Predict resolves the champion
- * (or a pinned version) in the tenant's registry, takes the warm model from the isolate cache and answers
- * labels with probabilities, or values for regression.
+ * Model routes: list, describe (versions, champion, features, history), predict, move the champion
+ * (promote, rollback) and export a version's artifact. Predict resolves the champion (or a pinned
+ * version) in the tenant's registry, takes the warm model from the isolate cache and answers labels with
+ * probabilities, or values for regression. Rows come as JSON, or as a CSV body for batches.
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { AuthVars } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { enforceRateLimit } from '../limits';
 import { EngineError, type Predictor } from '../../engine';
-import type { ModelVersionInfo } from '../../durable/registry';
+import type { ModelVersionInfo, PointerChange } from '../../durable/registry';
 import { loadPredictor } from '../model-cache';
 import { validName } from '../names';
-import { predictSchema, readJson } from '../schemas';
+import { CSV_TYPES, mediaTypeOf, readCsvBody } from '../csv-body';
+import { MAX_JSON_BYTES, MAX_PREDICT_ROWS, predictSchema, readJson } from '../schemas';
+import { readObjectBytes } from '../storage';
+import { z } from 'zod';
 
 type App = { Bindings: Env; Variables: AuthVars };
 
@@ -59,6 +63,7 @@ models.get('/:model', async (c) => {
       dataset: v.dataset,
       created_at: v.created_at,
     })),
+    history: info.history,
     updated_at: info.updated_at,
     ...(artifactError ? { artifact_error: artifactError } : {}),
   });
@@ -67,7 +72,7 @@ models.get('/:model', async (c) => {
 models.post('/:model/predict', async (c) => {
   const name = validName(c.req.param('model'), 'model');
   await enforceRateLimit(c, c.env.PREDICT_LIMITER, 'predict');
-  const body = await readJson(c, predictSchema);
+  const body = await readPredictBody(c);
   const resolved = await c.env.REGISTRY.getByName(c.get('tenant')).resolveModel(name, body.version);
   if (!resolved) {
     if (body.version !== undefined) throw new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${body.version}`, { model: name, version: body.version });
@@ -77,6 +82,71 @@ models.post('/:model/predict', async (c) => {
   const predictor = await loadVersion(c.env, name, resolved);
   const result = predictor.predictRows(body.rows);
   return c.json({ model: { name, version: resolved.version }, ...result });
+});
+
+/**
+ * A predict request as JSON (`{"rows", "version", "explain"}`) or as a CSV body (a header of column
+ * names, one row per line; `?version=N` pins a version). CSV cells arrive as text, which the model's
+ * feature schema reads as it reads JSON strings; an empty cell is a missing value.
+ */
+async function readPredictBody(c: Context<App>) {
+  if (!CSV_TYPES.has(mediaTypeOf(c.req.header('content-type')))) return readJson(c, predictSchema);
+  const versionParam = c.req.query('version');
+  const version = versionParam === undefined ? undefined : Number(versionParam);
+  if (version !== undefined && !(Number.isInteger(version) && version > 0)) throw new ApiError(400, 'invalid_request', `version: expected a positive integer, got "${versionParam}"`, { field: 'version' });
+  const { table } = await readCsvBody(c.req.raw, { maxBytes: MAX_JSON_BYTES, maxRows: MAX_PREDICT_ROWS, maxColumns: 10_000 });
+  const rows = table.rows.map((cells) => {
+    const row: Record<string, string | null> = Object.create(null);
+    table.header.forEach((column, j) => (row[column] = cells[j] === '' ? null : cells[j]));
+    return row;
+  });
+  return { rows, version, explain: false };
+}
+
+const pointerSchema = z.strictObject({ version: z.int().positive() });
+const rollbackSchema = z.strictObject({ reason: z.string().max(500).optional() });
+
+/** `POST /v1/models/{model}/promote {"version": N}`: makes version N the champion. */
+models.post('/:model/promote', async (c) => {
+  const name = validName(c.req.param('model'), 'model');
+  const { version } = await readJson(c, pointerSchema);
+  return answerPointerChange(c, name, await c.env.REGISTRY.getByName(c.get('tenant')).promote(name, version, `promoted to version ${version} by request`), version);
+});
+
+/** `POST /v1/models/{model}/rollback`: restores the champion that preceded the current one. */
+models.post('/:model/rollback', async (c) => {
+  const name = validName(c.req.param('model'), 'model');
+  // The body is optional; Hono caches it, so readJson reads the same text again.
+  const { reason } = (await c.req.text()).trim() === '' ? {} : await readJson(c, rollbackSchema);
+  return answerPointerChange(c, name, await c.env.REGISTRY.getByName(c.get('tenant')).rollback(name, reason ?? 'rolled back by request'));
+});
+
+function answerPointerChange(c: Context<App>, name: string, change: PointerChange, version?: number) {
+  if (change.ok) return c.json({ name, champion_version: change.champion_version, previous_version: change.previous_version });
+  if (change.code === 'model_not_found') throw notFound('model', name);
+  if (change.code === 'model_version_not_found') throw new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${version}`, { model: name, version });
+  throw new ApiError(409, 'nothing_to_roll_back', `model "${name}" has no earlier champion to roll back to`, { model: name });
+}
+
+/**
+ * `GET /v1/models/{model}/versions/{v}/artifact`: the version's artifact exactly as stored, for running
+ * the model elsewhere with the portable loader (see the README).
+ */
+models.get('/:model/versions/:version/artifact', async (c) => {
+  const name = validName(c.req.param('model'), 'model');
+  const version = Number(c.req.param('version'));
+  if (!(Number.isInteger(version) && version > 0)) throw new ApiError(400, 'invalid_request', `version: expected a positive integer, got "${c.req.param('version')}"`, { field: 'version' });
+  const resolved = await c.env.REGISTRY.getByName(c.get('tenant')).resolveModel(name, version);
+  if (!resolved) {
+    if (!(await c.env.REGISTRY.getByName(c.get('tenant')).getModel(name))) throw notFound('model', name);
+    throw new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${version}`, { model: name, version });
+  }
+  const bytes = await readObjectBytes(c.env.STORE, resolved.artifact_key, 'model artifact');
+  return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+    'content-type': 'application/json',
+    'content-disposition': `attachment; filename="${name}-v${version}.json"`,
+    'cache-control': 'private, max-age=31536000, immutable',
+  });
 });
 
 /** The warm predictor of one model version; an unusable artifact is named by model and version. */

@@ -1,0 +1,76 @@
+/**
+ * @module durable/model-history
+ * A model's history inside its tenant's Registry: every change of the champion pointer (a job publishing
+ * a version, a promotion, a rollback) and every lifecycle decision that changed nothing (a challenger
+ * kept out, a scheduled retraining skipped) is one row, in order. Rollback reads it to find the champion
+ * before the current one; GET /v1/models/{model} shows it.
+ */
+
+export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'retrain_started' | 'retrain_skipped';
+
+export interface ModelEvent {
+  readonly at: string;
+  readonly kind: ModelEventKind;
+  /** The version the event is about (the new champion for pointer changes, the challenger when kept out). */
+  readonly version: number | null;
+  /** The champion before the event, for pointer changes. */
+  readonly previous_version: number | null;
+  readonly job_id: string | null;
+  /** Why, in words (scores compared, rows added, who asked). */
+  readonly reason: string;
+}
+
+export const MODEL_EVENTS_DDL = `CREATE TABLE IF NOT EXISTS model_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, at TEXT NOT NULL,
+  kind TEXT NOT NULL, version INTEGER, previous_version INTEGER, job_id TEXT, reason TEXT NOT NULL)`;
+
+export function recordEvent(sql: SqlStorage, name: string, e: Omit<ModelEvent, 'at'> & { at?: string }): void {
+  sql.exec(
+    'INSERT INTO model_events (name, at, kind, version, previous_version, job_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    name,
+    e.at ?? new Date().toISOString(),
+    e.kind,
+    e.version,
+    e.previous_version,
+    e.job_id,
+    e.reason,
+  );
+}
+
+export function listEvents(sql: SqlStorage, name: string): ModelEvent[] {
+  return sql
+    .exec<Record<string, SqlStorageValue>>('SELECT * FROM model_events WHERE name = ? ORDER BY seq', name)
+    .toArray()
+    .map((r) => ({
+      at: String(r.at),
+      kind: String(r.kind) as ModelEventKind,
+      version: r.version === null ? null : Number(r.version),
+      previous_version: r.previous_version === null ? null : Number(r.previous_version),
+      job_id: r.job_id === null ? null : String(r.job_id),
+      reason: String(r.reason),
+    }));
+}
+
+const POINTER_KINDS: readonly ModelEventKind[] = ['published', 'promoted', 'rolled_back'];
+
+/**
+ * The version to roll back to: walking the pointer changes back from the newest, the champion that
+ * preceded the current one. A rollback itself moves the pointer, so rolling back twice walks further
+ * back rather than flipping between two versions: each step undoes the change that installed the
+ * current champion, skipping changes that were themselves undone.
+ */
+export function rollbackTarget(events: readonly ModelEvent[], champion: number): number | null {
+  const changes = events.filter((e) => POINTER_KINDS.includes(e.kind) && e.version !== null);
+  // Replay as a stack: a change pushes the version it installed, a rollback pops back to its target.
+  const stack: number[] = [];
+  for (const e of changes) {
+    if (e.kind === 'rolled_back') {
+      while (stack.length > 0 && stack[stack.length - 1] !== e.version) stack.pop();
+      if (stack.length === 0) stack.push(e.version as number);
+    } else {
+      stack.push(e.version as number);
+    }
+  }
+  if (stack[stack.length - 1] !== champion) return null;
+  for (let i = stack.length - 2; i >= 0; i--) if (stack[i] !== champion) return stack[i];
+  return null;
+}

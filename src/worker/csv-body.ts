@@ -1,0 +1,39 @@
+/**
+ * @module worker/csv-body
+ * Reading a CSV request body, shared by uploads and batch predictions: a size cap while streaming,
+ * strict UTF-8, line endings unified, then the engine's CSV parser with row and column caps. Every
+ * failure is the contract's 4xx naming what is wrong (and the line, from the parser).
+ */
+import { type CsvTable, parseCsv, utf8DecodeStrict } from '../engine';
+import { ApiError } from './errors';
+import { readBodyLimited } from './storage';
+
+/** Media types read as CSV (spreadsheet exports and curl defaults included). */
+export const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/octet-stream']);
+
+export const mediaTypeOf = (header: string | undefined) => (header ?? '').split(';')[0].trim().toLowerCase();
+
+export interface CsvBodyLimits {
+  readonly maxBytes: number;
+  readonly maxRows: number;
+  readonly maxColumns: number;
+}
+
+/** The body's bytes (for storing as uploaded) and its parsed table. */
+export async function readCsvBody(req: Request, limits: CsvBodyLimits): Promise<{ bytes: Uint8Array; table: CsvTable }> {
+  const bytes = await readBodyLimited(req, limits.maxBytes);
+  const text = utf8DecodeStrict(bytes);
+  if (text === undefined) throw new ApiError(400, 'invalid_encoding', 'the file is not valid UTF-8; re-save it as UTF-8 CSV');
+  return { bytes, table: parseCsv(unifyLineEndings(text), { maxRows: limits.maxRows, maxColumns: limits.maxColumns }) };
+}
+
+/**
+ * Files that mix CRLF and LF (a CSV edited on two systems) become all-LF. The CSV reader picks one line
+ * ending from the first line, so a CRLF-first file would otherwise merge its LF lines into one row.
+ * Only mixed files pay for the copy; a quoted CRLF inside a field of such a file becomes LF.
+ */
+function unifyLineEndings(text: string): string {
+  const crlf = text.indexOf('\r\n');
+  if (crlf < 0 || !/(^|[^\r])\n/.test(text)) return text;
+  return text.replace(/\r\n/g, '\n');
+}

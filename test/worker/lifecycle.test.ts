@@ -1,0 +1,105 @@
+/**
+ * The model lifecycle through the API, on the real Registry: every champion change recorded in the
+ * model's history, rollback walking back through earlier champions, promotion of any version, pinning a
+ * version in predict, batch prediction from a CSV body, and exporting a version's artifact that a plain
+ * engine Predictor (no Worker) loads with identical predictions.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseAnyEnvelope, Predictor } from '../../src/engine';
+import { expectError, jsonOf, send, SMALL_CSV, tenantKey, waitJob } from './tenant';
+
+const MODEL = 'lifecycle';
+let key = '';
+
+async function train(seed: number): Promise<void> {
+  const res = await send({ method: 'POST', path: '/v1/jobs', key, body: { dataset: 'life', target: 'label', model: MODEL, models: ['linear', 'gbdt'], budget: { trials: 2 }, seed } });
+  expect(res.status).toBe(202);
+  const job = await waitJob((await jsonOf(res)).id, key, 100_000);
+  expect(job.status).toBe('succeeded');
+}
+
+const describeModel = async () => jsonOf(await send({ method: 'GET', path: `/v1/models/${MODEL}`, key }));
+const predictJson = async (rows: unknown[], version?: number) =>
+  jsonOf(await send({ method: 'POST', path: `/v1/models/${MODEL}/predict`, key, body: { rows, ...(version ? { version } : {}) } }));
+
+describe('model lifecycle', () => {
+  beforeAll(async () => {
+    key = await tenantKey('lifecycle', 'k');
+    expect((await send({ method: 'PUT', path: '/v1/datasets/life', key, body: SMALL_CSV, contentType: 'text/csv' })).status).toBe(201);
+    await train(1);
+    await train(2);
+  }, 200_000);
+
+  it('records each publication, and rolls back through earlier champions until there is none', async () => {
+    const before = await describeModel();
+    expect(before.champion_version).toBe(2);
+    expect(before.history.map((e: { kind: string; version: number }) => [e.kind, e.version])).toEqual([
+      ['published', 1],
+      ['published', 2],
+    ]);
+    expect(before.history[1].previous_version).toBe(1);
+
+    const back = await jsonOf(await send({ method: 'POST', path: `/v1/models/${MODEL}/rollback`, key, body: { reason: 'bad release' } }));
+    expect(back).toEqual({ name: MODEL, champion_version: 1, previous_version: 2 });
+    expect((await predictJson([{ a: 3, b: 'x' }])).model).toEqual({ name: MODEL, version: 1 });
+    const after = await describeModel();
+    expect(after.history.at(-1)).toMatchObject({ kind: 'rolled_back', version: 1, previous_version: 2, reason: 'bad release' });
+
+    // Version 1 was the first champion: nothing earlier to go back to.
+    await expectError(await send({ method: 'POST', path: `/v1/models/${MODEL}/rollback`, key }), 409, 'nothing_to_roll_back');
+    expect((await describeModel()).champion_version).toBe(1);
+  });
+
+  it('promotes any existing version and refuses unknown ones', async () => {
+    expect(await jsonOf(await send({ method: 'POST', path: `/v1/models/${MODEL}/promote`, key, body: { version: 2 } }))).toEqual({ name: MODEL, champion_version: 2, previous_version: 1 });
+    expect((await predictJson([{ a: 3, b: 'x' }])).model.version).toBe(2);
+    await expectError(await send({ method: 'POST', path: `/v1/models/${MODEL}/promote`, key, body: { version: 9 } }), 404, 'model_version_not_found');
+    await expectError(await send({ method: 'POST', path: '/v1/models/no-such-model/promote', key, body: { version: 1 } }), 404, 'model_not_found');
+    const bad = await expectError(await send({ method: 'POST', path: `/v1/models/${MODEL}/promote`, key, body: { version: 'two' } }), 400, 'invalid_request');
+    expect(bad.details.field).toBe('version');
+    // After a promotion, rollback undoes exactly that promotion.
+    expect((await jsonOf(await send({ method: 'POST', path: `/v1/models/${MODEL}/rollback`, key }))).champion_version).toBe(1);
+    await send({ method: 'POST', path: `/v1/models/${MODEL}/promote`, key, body: { version: 2 } });
+  });
+
+  it('answers a pinned version whatever the champion', async () => {
+    const rows = [{ a: 5, b: 'y' }];
+    const pinned = await predictJson(rows, 1);
+    expect(pinned.model).toEqual({ name: MODEL, version: 1 });
+    expect((await predictJson(rows)).model.version).toBe(2);
+  });
+
+  it('predicts a CSV batch exactly as the same rows sent as JSON, empty cells as missing', async () => {
+    const csv = 'a,b\n7,x\n8,\n40,y\n';
+    const fromCsv = await jsonOf(await send({ method: 'POST', path: `/v1/models/${MODEL}/predict`, key, body: csv, contentType: 'text/csv' }));
+    const fromJson = await predictJson([
+      { a: 7, b: 'x' },
+      { a: 8, b: null },
+      { a: 40, b: 'y' },
+    ]);
+    expect(fromCsv).toEqual(fromJson);
+    const pinned = await jsonOf(await send({ method: 'POST', path: `/v1/models/${MODEL}/predict?version=1`, key, body: csv, contentType: 'text/csv' }));
+    expect(pinned.model.version).toBe(1);
+    const ragged = await expectError(await send({ method: 'POST', path: `/v1/models/${MODEL}/predict`, key, body: 'a,b\n1,x\n2\n', contentType: 'text/csv' }), 400, 'invalid_csv');
+    expect(ragged.details.line).toBe(3);
+    await expectError(await send({ method: 'POST', path: `/v1/models/${MODEL}/predict?version=zero`, key, body: csv, contentType: 'text/csv' }), 400, 'invalid_request');
+  });
+
+  it('exports a version artifact that a plain engine Predictor serves with identical predictions', async () => {
+    const res = await send({ method: 'GET', path: `/v1/models/${MODEL}/versions/2/artifact`, key });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${MODEL}-v2.json"`);
+    const predictor = await Predictor.load(parseAnyEnvelope(await res.json()));
+    const rows = [
+      { a: 1, b: 'x' },
+      { a: 33, b: 'y' },
+      { a: 59, b: null },
+    ];
+    const served = await predictJson(rows, 2);
+    const local = predictor.predictRows(rows);
+    expect(local.predictions).toEqual(served.predictions);
+    expect(local.probabilities).toEqual(served.probabilities);
+    await expectError(await send({ method: 'GET', path: `/v1/models/${MODEL}/versions/7/artifact`, key }), 404, 'model_version_not_found');
+    await expectError(await send({ method: 'GET', path: '/v1/models/none/versions/1/artifact', key }), 404, 'model_not_found');
+  });
+});
