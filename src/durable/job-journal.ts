@@ -9,7 +9,7 @@ import type { EnsembleReport, JobConfig, JobStatusName, TrialReport } from './pr
 
 export type JournalOp =
   | { readonly op: 'created'; readonly config: JobConfig }
-  | { readonly op: 'trial_started'; readonly trial_id: string; readonly number: number; readonly family: ModelFamily; readonly params: Params; readonly at: number; readonly lease_until: number }
+  | ({ readonly op: 'trial_started'; readonly trial_id: string; readonly number: number; readonly family: ModelFamily; readonly params: Params; readonly at: number; readonly lease_until: number } & Partial<FidelityFields>)
   | { readonly op: 'lease_renewed'; readonly trial_id: string; readonly lease_until: number }
   | { readonly op: 'trial_finished'; readonly trial_id: string; readonly report: TrialReport; readonly at: number }
   | { readonly op: 'trial_cancelled'; readonly trial_id: string; readonly reason: string; readonly at: number }
@@ -19,7 +19,20 @@ export type JournalOp =
   | { readonly op: 'publishing'; readonly trial_id: string; readonly at: number }
   | { readonly op: 'finished'; readonly status: Exclude<JobStatusName, 'queued' | 'running'>; readonly model?: { name: string; version: number }; readonly error?: { code: string; message: string }; readonly at: number };
 
-export interface TrialEntry {
+/**
+ * Where a trial sits on a multi-fidelity ladder. Journaled only by multi-fidelity jobs: a trial without
+ * them is a full trial at rung 0, so journals written before fidelities existed replay unchanged.
+ */
+export interface FidelityFields {
+  readonly rung: number;
+  /** Fraction of the training rows, in (0, 1]. */
+  readonly fidelity: number;
+  /** The trial (same configuration, lower rung) this one was promoted from. */
+  readonly promoted_from: string;
+  readonly bracket: number;
+}
+
+export interface TrialEntry extends Partial<FidelityFields> {
   readonly trial_id: string;
   readonly number: number;
   readonly family: ModelFamily;
@@ -53,7 +66,8 @@ export function applyOp(state: JobState, op: JournalOp): JobState {
       state.config = op.config;
       break;
     case 'trial_started': {
-      const entry: TrialEntry = { trial_id: op.trial_id, number: op.number, family: op.family, params: op.params, state: 'running', started_at: op.at, lease_until: op.lease_until };
+      const { op: _op, at, ...fields } = op;
+      const entry: TrialEntry = { ...fields, state: 'running', started_at: at };
       state.trials.set(op.trial_id, entry);
       state.order.push(entry);
       break;
@@ -111,12 +125,26 @@ export function replay(ops: Iterable<JournalOp>): JobState {
 
 export const runningTrials = (s: JobState): TrialEntry[] => s.order.filter((t) => t.state === 'running');
 
-/** The complete trial with the lowest loss (ties: the earlier trial), if any. */
-export function bestTrial(s: JobState): TrialEntry | undefined {
+export const fidelityOf = (t: TrialEntry): number => t.fidelity ?? 1;
+export const isFullFidelity = (t: TrialEntry): boolean => fidelityOf(t) === 1;
+
+/**
+ * The trial the job would publish now: the complete trial with the highest fidelity, then the lowest
+ * loss (ties: the earlier trial). Normally a full-fidelity trial; a lower one only when the budget ended
+ * before any full-fidelity trial completed, so the user still gets a model (trained on that fraction).
+ */
+export function publishableTrial(s: JobState): TrialEntry | undefined {
   let best: TrialEntry | undefined;
   for (const t of s.order) {
     if (t.state !== 'complete' || t.report?.status !== 'complete') continue;
-    if (!best || t.report.loss < (best.report as { loss: number }).loss) best = t;
+    const gain = best ? fidelityOf(t) - fidelityOf(best) : 1;
+    if (gain > 0 || (gain === 0 && t.report.loss < (best!.report as { loss: number }).loss)) best = t;
   }
   return best;
+}
+
+/** The best full-fidelity trial (lowest loss, ties: the earlier), if any: only these count as "best". */
+export function bestTrial(s: JobState): TrialEntry | undefined {
+  const t = publishableTrial(s);
+  return t && isFullFidelity(t) ? t : undefined;
 }

@@ -2,9 +2,13 @@
  * @module durable/job-view
  * Shapes a job's journal state into the API's view: progress counts, the leaderboard (best first), the
  * best score over time, and each trial's full record. Scores are shown in the metric's own direction.
+ * Every trial shows its rung and fidelity; in a multi-fidelity job only full-fidelity trials are "best"
+ * and enter the best score over time, and the leaderboard ranks higher fidelities first, since a score on
+ * a fraction of the rows does not compare with a full one.
  */
 import { fromLoss, toLoss as toLossOf } from '../engine';
-import { bestTrial, type JobState, type TrialEntry } from './job-journal';
+import { schedulerOf, topRungOf } from './fidelity-plan';
+import { bestTrial, fidelityOf, isFullFidelity, type JobState, publishableTrial, type TrialEntry } from './job-journal';
 import type { JobView, LeaderboardEntry, TrialRecord } from './protocol';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -24,6 +28,10 @@ export function trialRecord(t: TrialEntry): TrialRecord {
     finished_at: t.finished_at !== undefined ? iso(t.finished_at) : null,
     ...(r?.status === 'failed' ? { error: { code: r.code, message: r.reason } } : {}),
     ...(t.state === 'cancelled' ? { error: { code: 'cancelled', message: t.cancel_reason ?? 'cancelled' } } : {}),
+    rung: t.rung ?? 0,
+    fidelity: fidelityOf(t),
+    ...(t.promoted_from !== undefined ? { promoted_from: t.promoted_from } : {}),
+    ...(t.bracket !== undefined ? { bracket: t.bracket } : {}),
   };
 }
 
@@ -33,16 +41,35 @@ export function jobView(s: JobState, now: number): JobView {
   const complete = s.order.filter((t) => t.state === 'complete');
   const leaderboard: LeaderboardEntry[] = complete
     .map((t) => ({ t, loss: (t.report as { loss: number }).loss }))
-    .sort((a, b) => a.loss - b.loss || a.t.number - b.t.number)
-    .map(({ t }) => ({ trial_id: t.trial_id, family: t.family, params: t.params, score: (t.report as { score: number }).score, fit_ms: t.finished_at! - t.started_at, status: 'complete' as const }));
-  const bestSingle = bestTrial(s);
+    .sort((a, b) => fidelityOf(b.t) - fidelityOf(a.t) || a.loss - b.loss || a.t.number - b.t.number)
+    .map(({ t }) => ({
+      trial_id: t.trial_id,
+      family: t.family,
+      params: t.params,
+      score: (t.report as { score: number }).score,
+      fit_ms: t.finished_at! - t.started_at,
+      status: 'complete' as const,
+      rung: t.rung ?? 0,
+      fidelity: fidelityOf(t),
+    }));
+  // Once the job publishes, its best is what it published: a lower-fidelity trial only when no full one completed.
+  const bestSingle = bestTrial(s) ?? (s.publishing || s.finished ? publishableTrial(s) : undefined);
   const ens = s.ensemble;
   const ensembleWins = ens?.report?.status === 'complete' && bestSingle !== undefined && ens.report.loss < (bestSingle.report as { loss: number }).loss;
   if (ens?.report?.status === 'complete') {
     // The blend joins the leaderboard like any trial, ranked by its out-of-fold score.
     const blend = ens.report;
-    const entry = { trial_id: 'ensemble', family: 'ensemble' as const, params: { members: blend.members.map((m) => `${m.trial_id}×${m.weight.toFixed(3)}`).join(' ') }, score: blend.score, fit_ms: null, status: 'complete' as const };
-    const at = leaderboard.findIndex((e) => toLossOf(c.metric, e.score) > blend.loss);
+    const entry = {
+      trial_id: 'ensemble',
+      family: 'ensemble' as const,
+      params: { members: blend.members.map((m) => `${m.trial_id}×${m.weight.toFixed(3)}`).join(' ') },
+      score: blend.score,
+      fit_ms: null,
+      status: 'complete' as const,
+      rung: topRungOf(c),
+      fidelity: 1,
+    };
+    const at = leaderboard.findIndex((e) => e.fidelity < 1 || toLossOf(c.metric, e.score) > blend.loss);
     leaderboard.splice(at < 0 ? leaderboard.length : at, 0, entry);
   }
   const best = ensembleWins
@@ -51,12 +78,13 @@ export function jobView(s: JobState, now: number): JobView {
       ? { trial_id: bestSingle.trial_id, family: bestSingle.family, score: (bestSingle.report as { score: number }).score }
       : null;
   const end = s.finished?.at ?? now;
+  const scheduler = schedulerOf(c);
   const status = s.finished ? s.finished.status : s.order.length > 0 ? 'running' : 'queued';
 
-  // Best score over time: each complete trial (in finish order) that improved on the best so far.
+  // Best score over time: each complete full-fidelity trial (in finish order) that improved on the best so far.
   const bestOverTime: { elapsed_ms: number; score: number; trial_id: string }[] = [];
   let bestLoss = Number.POSITIVE_INFINITY;
-  for (const t of [...complete].sort((a, b) => (a.finished_at ?? 0) - (b.finished_at ?? 0))) {
+  for (const t of complete.filter(isFullFidelity).sort((a, b) => (a.finished_at ?? 0) - (b.finished_at ?? 0))) {
     const loss = (t.report as { loss: number }).loss;
     if (loss < bestLoss) {
       bestLoss = loss;
@@ -73,6 +101,7 @@ export function jobView(s: JobState, now: number): JobView {
     metric: c.metric,
     greater_is_better: c.greater_is_better,
     strategy: c.strategy,
+    ...(scheduler ? { scheduler } : {}),
     seed: c.seed,
     progress: {
       trials_done: complete.length,

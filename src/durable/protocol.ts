@@ -5,6 +5,12 @@
  */
 import type { ColumnOverride, MetricName, ModelFamily, Params, SamplerStrategy, Task } from '../engine';
 
+/**
+ * How a job searches: a sampler alone (every trial at full fidelity), or a multi-fidelity scheduler
+ * (`asha`, `hyperband`) that tries configurations on a fraction of the rows first and promotes the best.
+ */
+export type JobStrategy = SamplerStrategy | 'asha' | 'hyperband';
+
 export interface JobBudget {
   readonly seconds: number;
   readonly trials?: number;
@@ -21,7 +27,7 @@ export interface JobConfig {
   readonly metric: MetricName;
   readonly greater_is_better: boolean;
   readonly budget: JobBudget;
-  readonly strategy: SamplerStrategy;
+  readonly strategy: JobStrategy;
   readonly families: readonly ModelFamily[];
   /** The user's per-column overrides (type or "ignore"). */
   readonly columns: Readonly<Record<string, ColumnOverride>>;
@@ -49,6 +55,8 @@ export interface TrialWork {
   readonly columns: Readonly<Record<string, ColumnOverride>>;
   readonly artifact_key: string;
   readonly oof_key: string;
+  /** Fraction of the training rows to train on, in (0, 1]; 1 is a full trial. */
+  readonly fidelity: number;
 }
 
 export type TrialReport =
@@ -110,6 +118,14 @@ export interface TrialRecord {
   readonly finished_at: string | null;
   readonly error?: { readonly code: string; readonly message: string };
   readonly fit_info?: Readonly<Record<string, number>>;
+  /** Rung on the job's fidelity ladder (0 = lowest); always 0 for a job without multi-fidelity scheduling. */
+  readonly rung: number;
+  /** Fraction of the training rows the trial trained on; 1 = full fidelity. */
+  readonly fidelity: number;
+  /** The trial whose configuration this one re-runs at a higher fidelity. */
+  readonly promoted_from?: string;
+  /** Hyperband bracket of the configuration. */
+  readonly bracket?: number;
 }
 
 export interface LeaderboardEntry {
@@ -119,6 +135,8 @@ export interface LeaderboardEntry {
   readonly score: number;
   readonly fit_ms: number | null;
   readonly status: 'complete';
+  readonly rung: number;
+  readonly fidelity: number;
 }
 
 /** GET /v1/jobs/{id}, as in the API contract. */
@@ -131,6 +149,8 @@ export interface JobView {
   readonly metric: MetricName;
   readonly greater_is_better: boolean;
   readonly strategy: string;
+  /** The multi-fidelity scheduler the job runs under (`strategy: "auto"` picks ASHA for large data). */
+  readonly scheduler?: 'asha' | 'hyperband';
   readonly seed: number;
   readonly progress: {
     readonly trials_done: number;

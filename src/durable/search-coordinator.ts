@@ -5,12 +5,16 @@
  * - ask: propose trial configurations and send one queue message per trial (ids only);
  * - claim/tell: hand a trial's work to its consumer and record its result idempotently by trial id;
  * - leases + alarm: a trial that never reports is marked failed when its lease runs out;
- * - budget: trials and seconds, whichever ends first; then publish the best model through the Registry.
+ * - multi-fidelity jobs (ASHA, Hyperband): each freed slot goes to a promotion or a new configuration at
+ *   the lowest fidelity, as fidelity-plan decides from the journal; only full-fidelity trials are "best";
+ * - budget: trials and seconds, whichever ends first, every trial counting whatever its fidelity; then
+ *   publish the best model through the Registry.
  * No training happens here: every method answers in milliseconds.
  */
 import { DurableObject } from 'cloudflare:workers';
 import { fromLoss, samplerFor, seedFrom, type FrozenTrial, type Sampler } from '../engine';
-import { applyOp, bestTrial, type JobState, type JournalOp, replay, runningTrials, type TrialEntry } from './job-journal';
+import { planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
+import { applyOp, bestTrial, fidelityOf, isFullFidelity, type JobState, type JournalOp, publishableTrial, replay, runningTrials, type TrialEntry } from './job-journal';
 import type { EnsembleReport, EnsembleWork, JobConfig, JobView, TrialMessage, TrialRecord, TrialReport, TrialWork } from './protocol';
 import { jobView, trialRecord } from './job-view';
 
@@ -81,6 +85,7 @@ export class SearchCoordinator extends DurableObject<Env> {
       columns: config.columns,
       artifact_key: `models/${config.tenant}/${config.id}/${trialId}.json`,
       oof_key: `models/${config.tenant}/${config.id}/${trialId}.oof`,
+      fidelity: fidelityOf(trial),
     };
   }
 
@@ -89,7 +94,7 @@ export class SearchCoordinator extends DurableObject<Env> {
     const config = this.state.config;
     if (!config || this.state.finished || this.state.ensemble?.state !== 'running') return null;
     const candidates = this.state.order
-      .filter((t) => t.report?.status === 'complete' && t.report.oof_key !== undefined)
+      .filter((t) => isFullFidelity(t) && t.report?.status === 'complete' && t.report.oof_key !== undefined)
       .sort((a, b) => (a.report as { loss: number }).loss - (b.report as { loss: number }).loss)
       .slice(0, MAX_ENSEMBLE_CANDIDATES)
       .map((t) => {
@@ -188,11 +193,14 @@ export class SearchCoordinator extends DurableObject<Env> {
 
     if (!outOfTime) {
       const sampler = this.sampler(config);
+      const scheduler = schedulerOf(config);
+      const ctx = { families: config.families, shape: this.shape(config), seed: config.seed };
       while (runningTrials(this.state).length < config.parallelism && this.state.order.length < maxTrials) {
         const number = this.state.order.length;
-        const next = sampler.suggest(this.history(), { families: config.families, shape: this.shape(config), seed: config.seed });
+        const planned = scheduler ? planTrial(this.state, scheduler, sampler, ctx, number === maxTrials - 1) : { config: sampler.suggest(this.history(), ctx), fidelity: {} };
+        const next = planned.config;
         const trialId = `t${String(number).padStart(4, '0')}`;
-        this.append({ op: 'trial_started', trial_id: trialId, number, family: next.family, params: next.params, at: now, lease_until: now + config.lease_ms });
+        this.append({ op: 'trial_started', trial_id: trialId, number, family: next.family, params: next.params, ...planned.fidelity, at: now, lease_until: now + config.lease_ms });
         messages.push({ tenant: config.tenant, job_id: config.id, trial_id: trialId });
       }
     }
@@ -204,8 +212,10 @@ export class SearchCoordinator extends DurableObject<Env> {
       return;
     }
     // Past the grace period, stragglers are cancelled, unless nothing has finished yet: then the running
-    // trials are the job's only chance of a model, and they may go on until their leases run out.
-    if (outOfTime && now >= deadline + GRACE_MS && bestTrial(this.state)) {
+    // trials are the job's only chance of a model, and they may go on until their leases run out. Likewise
+    // a running full-fidelity trial may finish when only lower-fidelity results exist.
+    const canStop = bestTrial(this.state) !== undefined || (publishableTrial(this.state) !== undefined && !running.some(isFullFidelity));
+    if (outOfTime && now >= deadline + GRACE_MS && canStop) {
       for (const t of running) this.append({ op: 'trial_cancelled', trial_id: t.trial_id, reason: 'time budget ended before the trial reported', at: now });
       await this.finalize('succeeded');
       return;
@@ -224,11 +234,15 @@ export class SearchCoordinator extends DurableObject<Env> {
     if (Number.isFinite(at)) await this.ctx.storage.setAlarm(at);
   }
 
-  /** Publishes the best trial (if any) and records the end of the job. Safe to call more than once. */
+  /**
+   * Publishes the best trial (if any) and records the end of the job. Safe to call more than once. When
+   * the budget ended before any full-fidelity trial completed, the best trial of the highest fidelity
+   * reached is published (its model trained on that fraction of the rows): a weaker model, never none.
+   */
   private async finalize(status: 'succeeded' | 'cancelled'): Promise<void> {
     const config = this.state.config;
     if (!config || this.state.finished || this.finalizing) return;
-    const best = bestTrial(this.state);
+    const best = publishableTrial(this.state);
     if (!best) {
       const failures = this.state.order.filter((t) => t.state === 'failed');
       const reason = failures[0]?.report?.status === 'failed' ? failures[0].report.reason : undefined;
@@ -283,7 +297,7 @@ export class SearchCoordinator extends DurableObject<Env> {
    */
   private async ensembleSettled(config: JobConfig): Promise<boolean> {
     const now = Date.now();
-    const withOof = this.state.order.filter((t) => t.report?.status === 'complete' && t.report.oof_key !== undefined).length;
+    const withOof = this.state.order.filter((t) => isFullFidelity(t) && t.report?.status === 'complete' && t.report.oof_key !== undefined).length;
     if (!this.state.ensemble) {
       if (withOof < 2) return true;
       this.append({ op: 'ensemble_started', at: now, lease_until: now + ENSEMBLE_LEASE_MS });
@@ -308,7 +322,7 @@ export class SearchCoordinator extends DurableObject<Env> {
   }
 
   private sampler(config: JobConfig): Sampler {
-    this.cachedSampler ??= samplerFor(config.strategy);
+    this.cachedSampler ??= samplerFor(samplerStrategyOf(config.strategy));
     return this.cachedSampler;
   }
 

@@ -13,16 +13,18 @@ import { Rng, seedFrom } from './core/rng';
 import { outputWidth, type Task } from './core/task';
 import { assignFolds, foldSplit } from './data/folds';
 import type { Dataset } from './data/dataset';
-import { prepareTarget } from './data/target';
+import { subsamplePositions } from './data/subsample';
+import { type PreparedTarget, prepareTarget } from './data/target';
 import { METRICS, type MetricName, toLoss } from './eval/metrics';
 import { balancedWeights, gaussianNoise, smote } from './features/augment';
 import { fitFeatures } from './features/pipeline';
 import { type PipelineOptions, splitTrialParams } from './features/pipeline-space';
 import { TEXT_BUCKETS } from './features/text-hash';
-import type { FeatureStyle, ModelFamily, TrainSet } from './models/model';
+import type { DataShape, FeatureStyle, ModelFamily, ModelSpec, TrainSet } from './models/model';
 import { getModelSpec } from './models/registry';
 import type { Params } from './search/space';
 import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type ModelEnvelope } from './serialize/envelope';
+import { type TrialMemory, trialMemoryBytes } from './trial-memory';
 
 export interface TrialSpec {
   readonly family: ModelFamily;
@@ -36,7 +38,13 @@ export interface TrialSpec {
   readonly folds: number;
   /** Columns the user asked to leave out. */
   readonly ignore?: readonly string[];
-  /** Refuse the trial when the family's estimate exceeds this many bytes. */
+  /**
+   * Fidelity of a multi-fidelity search: each fold's model (and the refit) trains on this fraction of its
+   * training rows, a seeded subsample stratified by class; validation always uses every validation row,
+   * so scores at different fractions are comparable. Absent or 1: every row, exactly as without it.
+   */
+  readonly trainFraction?: number;
+  /** Refuse the trial when its estimated peak (dataset, features and model) exceeds this many bytes. */
   readonly memoryLimitBytes?: number;
   /** Called between folds and epochs so the host can serve other events (see FitContext.yieldControl). */
   readonly yieldControl?: () => Promise<void>;
@@ -57,7 +65,12 @@ export type TrialOutcome =
     }
   | { readonly status: 'failed'; readonly code: string; readonly reason: string };
 
-const DEFAULT_MEMORY_LIMIT = 96 * 1024 * 1024;
+/**
+ * Default ceiling on a trial's estimated peak (dataset, feature matrices and model fit together): half
+ * the isolate's 128 MB, leaving the rest to the runtime, the tfjs wasm heap's fixed 16 MiB, the stored
+ * dataset bytes being decoded and the artifact text being written.
+ */
+export const TRIAL_MEMORY_LIMIT = 64 * 1024 * 1024;
 
 export async function runTrial(ds: Dataset, spec: TrialSpec): Promise<TrialOutcome> {
   try {
@@ -68,29 +81,54 @@ export async function runTrial(ds: Dataset, spec: TrialSpec): Promise<TrialOutco
   }
 }
 
-async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcome> {
+/** What a trial works with once its spec is read: the target, the data's shape and the split parameters. */
+interface TrialSetup {
+  readonly model: ModelSpec;
+  readonly target: PreparedTarget;
+  readonly exclude: ReadonlySet<string>;
+  readonly shape: DataShape;
+  readonly params: Params;
+  readonly prep: PipelineOptions;
+}
+
+function setUp(ds: Dataset, spec: TrialSpec): TrialSetup {
   const model = getModelSpec(spec.family);
   const target = prepareTarget(ds, spec.target, spec.task);
-  const { task, classes, rows, y } = target;
-  const nClasses = classes.length;
+  const { task, classes, rows } = target;
   const metric = METRICS[spec.metric];
   if (!metric.tasks.includes(task)) throw new EngineError('invalid_params', `metric "${spec.metric}" does not apply to a ${task} task`);
-
   const exclude = new Set([spec.target, ...(spec.ignore ?? [])]);
   // Text columns widen into hashed buckets, which is what the model's memory estimate must see.
   const textCols = ds.columns.filter((c) => c.type === 'text' && !exclude.has(c.name)).length;
-  const shape = { rows: rows.length, cols: ds.columns.length - exclude.size + textCols * TEXT_BUCKETS, task, nClasses };
+  const shape = { rows: rows.length, cols: ds.columns.length - exclude.size + textCols * TEXT_BUCKETS, task, nClasses: classes.length };
   const { model: params, pipeline: prep } = splitTrialParams(spec.family, spec.params, shape);
+  return { model, target, exclude, shape, params, prep };
+}
+
+/**
+ * The estimated peak of a trial, by part, as run-trial checks it against the limit (for benchmarks and
+ * tools; throws EngineError on a spec the trial would refuse as invalid).
+ */
+export function planTrialMemory(ds: Dataset, spec: TrialSpec): TrialMemory {
+  const { model, params, shape, exclude } = setUp(ds, spec);
+  return trialMemoryBytes(ds, model, params, shape, exclude);
+}
+
+async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcome> {
+  const { model, target, exclude, shape, params, prep } = setUp(ds, spec);
+  const { task, classes, rows, y } = target;
+  const nClasses = classes.length;
+  const metric = METRICS[spec.metric];
   if (model.featureStyle === 'trees' && (prep.augment !== 'none' || prep.construct !== 'none')) {
     throw new EngineError('invalid_params', `augment and fe_construct apply to dense models only, not to ${spec.family}`);
   }
-  const need = model.estimateMemoryBytes(params, shape);
-  const limit = spec.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT;
+  const need = trialMemoryBytes(ds, model, params, shape, exclude).total;
+  const limit = spec.memoryLimitBytes ?? TRIAL_MEMORY_LIMIT;
   if (need > limit) {
     return {
       status: 'failed',
       code: 'insufficient_budget',
-      reason: `estimated peak memory ${(need / 2 ** 20).toFixed(1)} MiB exceeds the ${(limit / 2 ** 20).toFixed(0)} MiB trial limit`,
+      reason: `estimated peak memory ${(need / 2 ** 20).toFixed(1)} MiB (data, features and model) exceeds the ${(limit / 2 ** 20).toFixed(0)} MiB trial limit`,
     };
   }
 
@@ -105,7 +143,8 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
 
   for (let f = 0; f < foldsToRun; f++) {
     await spec.yieldControl?.();
-    const { train, valid } = foldSplit(fold, f);
+    const { train: foldTrain, valid } = foldSplit(fold, f);
+    const train = fidelitySubsample(foldTrain, y, task, spec, `fold-${f}`);
     const trainRows = takeIndex(rows, train);
     const validRows = takeIndex(rows, valid);
     const yTrain = takeValues(y, train);
@@ -135,14 +174,15 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
   const score = foldsToRun === k ? metric.score(y, oof, nClasses) : foldScores[0];
   if (!Number.isFinite(score)) return { status: 'failed', code: 'non_finite_score', reason: `the ${spec.metric} score is not a finite number` };
 
-  // Refit on every row; iterative learners reuse the average best iteration found under early stopping,
-  // scaled up a little because the refit sees more data than each fold did.
-  const allRows = rows;
+  // Refit on every row (a low-fidelity trial: on the same fraction of them); iterative learners reuse the
+  // average best iteration found under early stopping, scaled up a little because the refit sees more data
+  // than each fold did.
+  const { rows: allRows, y: yRefit } = refitSet(rows, y, task, spec);
   await spec.yieldControl?.();
-  const features = await fitFeatures(ds, allRows, model.featureStyle, exclude, featureFit(spec, prep, y, task, nClasses, 'refit'));
+  const features = await fitFeatures(ds, allRows, model.featureStyle, exclude, featureFit(spec, prep, yRefit, task, nClasses, 'refit'));
   const pipe = features.pipeline;
   const fixedIterations = iterations.length > 0 ? Math.max(1, Math.round((mean(iterations) * (foldsToRun === 1 ? 1.2 : (k + 1) / k)))) : undefined;
-  const trainSet = prepareTrainSet(features.X, y, prep, model.featureStyle, task, nClasses, new Rng(seedFrom(spec.seed, 'augment-refit')));
+  const trainSet = prepareTrainSet(features.X, yRefit, prep, model.featureStyle, task, nClasses, new Rng(seedFrom(spec.seed, 'augment-refit')));
   const final = await model.fit(trainSet, params, {
     task,
     nClasses,
@@ -193,6 +233,23 @@ function prepareTrainSet(X: Matrix, y: Float32Array, prep: PipelineOptions, styl
   // Weights are computed after augmentation, so oversampled classes are not weighted up a second time.
   const weights = prep.classWeight === 'balanced' && task !== 'regression' ? balancedWeights(set.y, nClasses) : undefined;
   return weights ? { ...set, weights } : set;
+}
+
+/**
+ * The training positions a low-fidelity fit uses (all of them at fraction 1). Its randomness is derived
+ * from the trial seed by name, so a full-fidelity trial draws exactly what it drew before fidelities existed.
+ */
+function fidelitySubsample(positions: Int32Array, y: Float32Array, task: Task, spec: TrialSpec, key: string): Int32Array {
+  const fraction = spec.trainFraction ?? 1;
+  if (fraction === 1) return positions;
+  return subsamplePositions(positions, task === 'regression' ? undefined : y, fraction, new Rng(seedFrom(spec.seed, `fidelity-${key}`)));
+}
+
+/** The refit's rows and targets: all of them, or the trial's fraction of them. */
+function refitSet(rows: Int32Array, y: Float32Array, task: Task, spec: TrialSpec): { rows: Int32Array; y: Float32Array } {
+  if ((spec.trainFraction ?? 1) === 1) return { rows, y };
+  const at = fidelitySubsample(Int32Array.from({ length: rows.length }, (_, i) => i), y, task, spec, 'refit');
+  return { rows: takeIndex(rows, at), y: takeValues(y, at) };
 }
 
 function takeIndex(rows: Int32Array, positions: Int32Array): Int32Array {

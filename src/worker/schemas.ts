@@ -29,7 +29,7 @@ export const createJobSchema = z.strictObject({
       trials: z.int().min(1, 'budget.trials must be at least 1').max(10_000, 'budget.trials must be at most 10000').optional(),
     })
     .optional(),
-  strategy: z.enum(['auto', 'random', 'grid', 'bayes', 'asha']).optional(),
+  strategy: z.enum(['auto', 'random', 'grid', 'bayes', 'asha', 'hyperband']).optional(),
   models: z.array(z.string()).min(1).optional(),
   columns: z.record(z.string(), z.enum(COLUMN_OVERRIDES)).optional(),
   seed: z.int().min(0).max(2 ** 31 - 1).optional(),

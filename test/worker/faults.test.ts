@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { JobConfig, TrialMessage } from '../../src/durable/protocol';
 import type { SearchCoordinator } from '../../src/durable/search-coordinator';
 import { handleTrialBatch } from '../../src/worker/queue/trial-consumer';
+import { forgetModel } from '../../src/worker/version-cache';
 import { expectError, jsonOf, send, SMALL_CSV, tenantKey, waitJob } from './tenant';
 
 /** The real bucket, except that reads and writes throw, as when R2 is unreachable. */
@@ -83,6 +84,8 @@ describe('a published model under storage faults', () => {
     await runInDurableObject(env.REGISTRY.getByName(TENANT), (_, state) => {
       state.storage.sql.exec('UPDATE model_versions SET artifact_key = ? WHERE name = ?', corruptKey, model);
     });
+    // Edited behind the API's back: drop what this isolate remembers about the model's versions.
+    forgetModel(TENANT, model);
     try {
       for (const [what, bytes] of cases) {
         await env.STORE.put(corruptKey, bytes);
@@ -100,6 +103,7 @@ describe('a published model under storage faults', () => {
       await runInDurableObject(env.REGISTRY.getByName(TENANT), (_, state) => {
         state.storage.sql.exec('UPDATE model_versions SET artifact_key = ? WHERE name = ?', artifactKey, model);
       });
+      forgetModel(TENANT, model);
       await env.STORE.delete(corruptKey);
     }
   });

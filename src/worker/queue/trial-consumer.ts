@@ -74,13 +74,16 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
       metric: work.metric,
       seed: work.seed,
       folds: work.folds,
+      // Absent in work claimed from a coordinator deployed before fidelities existed: a full trial.
+      trainFraction: work.fidelity ?? 1,
       ignore,
       yieldControl,
     });
     if (outcome.status === 'failed') return { status: 'failed', code: outcome.code, reason: outcome.reason };
     await writeObject(env.STORE, work.artifact_key, JSON.stringify(outcome.envelope), 'model artifact', 'application/json');
-    // Out-of-fold predictions feed the end-of-search ensemble; a holdout trial's cover only some rows.
-    const fullOof = work.folds > 1;
+    // Out-of-fold predictions feed the end-of-search ensemble; a holdout trial's cover only some rows, and
+    // low-fidelity trials never enter the ensemble, so neither is written.
+    const fullOof = work.folds > 1 && (work.fidelity ?? 1) === 1;
     if (fullOof) await writeObject(env.STORE, work.oof_key, new Uint8Array(outcome.oof.buffer, outcome.oof.byteOffset, outcome.oof.byteLength), 'out-of-fold predictions');
     return {
       status: 'complete',

@@ -12,6 +12,7 @@ import { enforceRateLimit } from '../limits';
 import { EngineError, type Predictor } from '../../engine';
 import type { ModelVersionInfo, PointerChange } from '../../durable/registry';
 import { loadPredictor } from '../model-cache';
+import { forgetModel, resolveVersion } from '../version-cache';
 import { validName } from '../names';
 import { CSV_TYPES, mediaTypeOf, readCsvBody } from '../csv-body';
 import { MAX_JSON_BYTES, MAX_PREDICT_ROWS, predictSchema, readJson } from '../schemas';
@@ -73,7 +74,8 @@ models.post('/:model/predict', async (c) => {
   const name = validName(c.req.param('model'), 'model');
   await enforceRateLimit(c, c.env.PREDICT_LIMITER, 'predict');
   const body = await readPredictBody(c);
-  const resolved = await c.env.REGISTRY.getByName(c.get('tenant')).resolveModel(name, body.version);
+  const tenant = c.get('tenant');
+  const resolved = await resolveVersion(tenant, name, body.version, () => c.env.REGISTRY.getByName(tenant).resolveModel(name, body.version));
   if (!resolved) {
     if (body.version !== undefined) throw new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${body.version}`, { model: name, version: body.version });
     throw notFound('model', name);
@@ -122,6 +124,7 @@ models.post('/:model/rollback', async (c) => {
 });
 
 function answerPointerChange(c: Context<App>, name: string, change: PointerChange, version?: number) {
+  forgetModel(c.get('tenant'), name);
   if (change.ok) return c.json({ name, champion_version: change.champion_version, previous_version: change.previous_version });
   if (change.code === 'model_not_found') throw notFound('model', name);
   if (change.code === 'model_version_not_found') throw new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${version}`, { model: name, version });
