@@ -25,4 +25,5 @@ export { applyOverrides, type ColumnOverride } from './data/overrides';
 export { utf8DecodeStrict } from './core/utf8';
 export { selectJobEnsemble } from './ensemble/select-for-job';
 export { buildEnsembleEnvelope } from './ensemble/build-envelope';
+export { servingCostMicros } from './serialize/serving-cost';
 export { envelopeFamilies, parseAnyEnvelope, type AnyEnvelope } from './serialize/envelope';

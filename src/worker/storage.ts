@@ -40,9 +40,16 @@ export async function readObjectBytes(bucket: R2Bucket, key: string, what: strin
 }
 
 /** Writes an object; a failure of the store itself becomes storage_unavailable (see above). */
-export async function writeObject(bucket: R2Bucket, key: string, value: string | ArrayBuffer | ArrayBufferView, what: string, contentType?: string): Promise<void> {
+export async function writeObject(
+  bucket: R2Bucket,
+  key: string,
+  value: string | ArrayBuffer | ArrayBufferView,
+  what: string,
+  contentType?: string,
+  customMetadata?: Record<string, string>,
+): Promise<void> {
   try {
-    await bucket.put(key, value, contentType ? { httpMetadata: { contentType } } : undefined);
+    await bucket.put(key, value, { ...(contentType ? { httpMetadata: { contentType } } : {}), ...(customMetadata ? { customMetadata } : {}) });
   } catch (err) {
     throw storageUnavailable(what, err);
   }

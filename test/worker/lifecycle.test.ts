@@ -38,6 +38,9 @@ describe('model lifecycle', () => {
       ['published', 2],
     ]);
     expect(before.history[1].previous_version).toBe(1);
+    // The champion's estimated serving time is reported, and is the micro-second kind.
+    expect(before.serving.estimated_us_per_row).toBeGreaterThan(0);
+    expect(before.serving.estimated_us_per_row).toBeLessThan(1_000);
 
     const back = await jsonOf(await send({ method: 'POST', path: `/v1/models/${MODEL}/rollback`, key, body: { reason: 'bad release' } }));
     expect(back).toEqual({ name: MODEL, champion_version: 1, previous_version: 2 });

@@ -16,6 +16,8 @@ export interface JobEnsembleSpec {
   readonly metric: MetricName;
   /** Most distinct members: each adds its prediction cost to every request. */
   readonly maxMembers?: number;
+  /** Cap on the summed serving cost of the members (candidates' `cost`, µs per row; see serving-cost). */
+  readonly maxCostMicros?: number;
 }
 
 export interface JobEnsembleResult {
@@ -27,11 +29,18 @@ export interface JobEnsembleResult {
 /** Default cap on distinct members, keeping single-row latency within a few times one model's. */
 export const DEFAULT_MAX_MEMBERS = 6;
 
+/**
+ * Default cap on an ensemble's estimated single-row prediction time, µs (engine/serialize/serving-cost).
+ * A few forests or a dozen boosted models fit; the answer stays well under a millisecond of CPU.
+ */
+export const DEFAULT_MAX_SERVING_MICROS = 400;
+
 export function selectJobEnsemble(ds: Dataset, spec: JobEnsembleSpec, candidates: readonly EnsembleCandidate[]): JobEnsembleResult {
   const target = prepareTarget(ds, spec.target, spec.task);
   const selection = greedyEnsembleSelection({ y: target.y, task: target.task, nClasses: target.classes.length }, spec.metric, candidates, {
     rounds: 25,
     maxMembers: spec.maxMembers ?? DEFAULT_MAX_MEMBERS,
+    maxCost: spec.maxCostMicros ?? DEFAULT_MAX_SERVING_MICROS,
   });
   // Scores are in the metric's own direction; compare as losses so both directions work.
   const improves = selection.members.length > 1 && selection.loss < toLoss(spec.metric, selection.bestSingle.score);

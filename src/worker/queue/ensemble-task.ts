@@ -3,18 +3,30 @@
  * The end-of-search ensemble, built in a consumer invocation (never in the coordinator): reads the best
  * trials' out-of-fold predictions from R2, runs greedy ensemble selection, and when the blend beats the
  * best single trial writes one self-contained ensemble artifact (member models embedded) next to them.
+ * The blend's latency is capped: each candidate's estimated serving cost (engine/serialize/serving-cost,
+ * stored as metadata on its artifact) counts against the selection's cost budget.
  */
 import { applyOverrides, buildEnsembleEnvelope, type Dataset, type ModelEnvelope, parseEnvelope, selectJobEnsemble } from '../../engine';
 import type { EnsembleReport, EnsembleWork } from '../../durable/protocol';
 import { readObjectBytes } from '../storage';
+
+/** R2 custom-metadata key of a trial artifact's estimated single-row serving time, µs. */
+export const SERVING_COST_METADATA = 'serving-us';
+
+/** A candidate's serving cost from its artifact's metadata; 0 (no constraint) for artifacts written before it existed. */
+async function servingCostOf(env: Env, artifactKey: string): Promise<number> {
+  const head = await env.STORE.head(artifactKey);
+  const cost = Number(head?.customMetadata?.[SERVING_COST_METADATA]);
+  return Number.isFinite(cost) && cost >= 0 ? cost : 0;
+}
 
 export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset: (key: string) => Promise<Dataset>): Promise<EnsembleReport> {
   try {
     const { dataset } = applyOverrides(await loadDataset(work.dataset_key), work.columns);
     const candidates = await Promise.all(
       work.candidates.map(async (c) => {
-        const bytes = await readObjectBytes(env.STORE, c.oof_key, 'out-of-fold predictions');
-        return { id: c.trial_id, oof: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) };
+        const [bytes, cost] = await Promise.all([readObjectBytes(env.STORE, c.oof_key, 'out-of-fold predictions'), servingCostOf(env, c.artifact_key)]);
+        return { id: c.trial_id, oof: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), cost };
       }),
     );
     const { selection, improves } = selectJobEnsemble(dataset, { target: work.target, task: work.task, metric: work.metric }, candidates);

@@ -5,12 +5,12 @@
  * the fitted artifact to R2 and reports the result. Messages from the dead-letter queue are trials whose
  * invocations kept dying: they are reported as failed at once.
  */
-import { applyOverrides, decodeDataset, type Dataset, runTrial } from '../../engine';
+import { applyOverrides, decodeDataset, type Dataset, runTrial, servingCostMicros } from '../../engine';
 import type { TrialMessage, TrialReport, TrialWork } from '../../durable/protocol';
 import { coordinatorFor } from '../coordinator';
 import { isStorageUnavailable, readObjectBytes, writeObject } from '../storage';
 import { ensureTfjsWasm } from '../tfjs-wasm';
-import { buildJobEnsemble } from './ensemble-task';
+import { buildJobEnsemble, SERVING_COST_METADATA } from './ensemble-task';
 
 const DLQ_SUFFIX = '-dlq';
 
@@ -80,7 +80,11 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
       yieldControl,
     });
     if (outcome.status === 'failed') return { status: 'failed', code: outcome.code, reason: outcome.reason };
-    await writeObject(env.STORE, work.artifact_key, JSON.stringify(outcome.envelope), 'model artifact', 'application/json');
+    // The serving-cost estimate rides along as object metadata: the ensemble builder reads it with a HEAD
+    // instead of downloading every candidate's artifact.
+    await writeObject(env.STORE, work.artifact_key, JSON.stringify(outcome.envelope), 'model artifact', 'application/json', {
+      [SERVING_COST_METADATA]: servingCostMicros(outcome.envelope).toFixed(2),
+    });
     // Out-of-fold predictions feed the end-of-search ensemble; a holdout trial's cover only some rows, and
     // low-fidelity trials never enter the ensemble, so neither is written.
     const fullOof = work.folds > 1 && (work.fidelity ?? 1) === 1;

@@ -9,7 +9,7 @@ import { type Context, Hono } from 'hono';
 import type { AuthVars } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { enforceRateLimit } from '../limits';
-import { EngineError, type Predictor } from '../../engine';
+import { EngineError, type Predictor, servingCostMicros } from '../../engine';
 import type { ModelVersionInfo, PointerChange } from '../../durable/registry';
 import { loadPredictor } from '../model-cache';
 import { forgetModel, resolveVersion } from '../version-cache';
@@ -65,6 +65,8 @@ models.get('/:model', async (c) => {
       created_at: v.created_at,
     })),
     history: info.history,
+    // The champion's estimated single-row prediction time (see engine/serialize/serving-cost).
+    ...(predictor ? { serving: { estimated_us_per_row: Math.round(servingCostMicros(predictor.artifact) * 10) / 10 } } : {}),
     updated_at: info.updated_at,
     ...(artifactError ? { artifact_error: artifactError } : {}),
   });
