@@ -6,6 +6,10 @@ declare namespace Cloudflare {
     REGISTRY: DurableObjectNamespace<import('./durable/registry').Registry>;
     /** One global instance ("global"): tenant API keys (hashes only). */
     KEYS: DurableObjectNamespace<import('./durable/key-store').KeyStore>;
+    /** One per tenant and model (driftMonitorName): live drift counts per version and hour. */
+    DRIFT: DurableObjectNamespace<import('./durable/drift-monitor').DriftMonitor>;
+    /** One global instance ("global"): the due times of every tenant's retraining schedules. */
+    SCHEDULES: DurableObjectNamespace<import('./durable/schedule-board').ScheduleBoard>;
     TRIALS: Queue<import('./durable/protocol').TrialMessage>;
     ADMIN_API_KEY: string;
     TRIAL_LEASE_SECONDS: string;
@@ -23,7 +27,7 @@ declare namespace Cloudflare {
   /** Types `exports` from cloudflare:workers (the loopback bindings tests call). */
   interface GlobalProps {
     mainModule: typeof import('./worker/index');
-    durableNamespaces: 'SearchCoordinator' | 'Registry' | 'KeyStore';
+    durableNamespaces: 'SearchCoordinator' | 'Registry' | 'KeyStore' | 'DriftMonitor' | 'ScheduleBoard';
   }
 }
 interface Env extends Cloudflare.Env {}

@@ -5,7 +5,7 @@
  * rebuilds exactly the same state. Pure: no storage, no clock, no I/O.
  */
 import type { ModelFamily, Params } from '../engine';
-import type { EnsembleReport, JobConfig, JobStatusName, TrialReport } from './protocol';
+import type { ChallengeReport, EnsembleReport, JobConfig, JobStatusName, TrialReport } from './protocol';
 
 export type JournalOp =
   | { readonly op: 'created'; readonly config: JobConfig }
@@ -16,8 +16,27 @@ export type JournalOp =
   | { readonly op: 'cancel_requested'; readonly at: number }
   | { readonly op: 'ensemble_started'; readonly at: number; readonly lease_until: number }
   | { readonly op: 'ensemble_finished'; readonly report: EnsembleReport; readonly at: number }
+  | { readonly op: 'challenge_started'; readonly challenger: ChallengerRef; readonly at: number; readonly lease_until: number }
+  | { readonly op: 'challenge_finished'; readonly report: ChallengeReport; readonly at: number }
   | { readonly op: 'publishing'; readonly trial_id: string; readonly at: number }
-  | { readonly op: 'finished'; readonly status: Exclude<JobStatusName, 'queued' | 'running'>; readonly model?: { name: string; version: number }; readonly error?: { code: string; message: string }; readonly at: number };
+  | {
+      readonly op: 'finished';
+      readonly status: Exclude<JobStatusName, 'queued' | 'running'>;
+      readonly model?: { name: string; version: number };
+      /** A retraining job's outcome against the champion: whether its version became the champion, and why. */
+      readonly decision?: { promoted: boolean; reason?: string };
+      readonly error?: { code: string; message: string };
+      readonly at: number;
+    };
+
+/** The result a retraining job offers as challenger: a trial, or "ensemble". */
+export interface ChallengerRef {
+  readonly trial_id: string;
+  readonly family: ModelFamily | 'ensemble';
+  readonly artifact_key: string;
+  /** Its out-of-fold score (metric direction), as published. */
+  readonly score: number;
+}
 
 /**
  * Where a trial sits on a multi-fidelity ladder. Journaled only by multi-fidelity jobs: a trial without
@@ -52,6 +71,7 @@ export interface JobState {
   cancel_requested_at?: number;
   publishing?: { trial_id: string; at: number };
   ensemble?: { state: 'running' | 'complete' | 'skipped' | 'failed'; lease_until: number; report?: EnsembleReport };
+  challenge?: { state: 'running' | 'complete' | 'failed'; challenger: ChallengerRef; lease_until: number; report?: ChallengeReport };
   finished?: Extract<JournalOp, { op: 'finished' }>;
 }
 
@@ -105,6 +125,15 @@ export function applyOp(state: JobState, op: JournalOp): JobState {
       if (state.ensemble?.state === 'running') {
         state.ensemble.state = op.report.status;
         state.ensemble.report = op.report;
+      }
+      break;
+    case 'challenge_started':
+      state.challenge ??= { state: 'running', challenger: op.challenger, lease_until: op.lease_until };
+      break;
+    case 'challenge_finished':
+      if (state.challenge?.state === 'running') {
+        state.challenge.state = op.report.status;
+        state.challenge.report = op.report;
       }
       break;
     case 'publishing':

@@ -4,12 +4,13 @@
  * best score over time, and each trial's full record. Scores are shown in the metric's own direction.
  * Every trial shows its rung and fidelity; in a multi-fidelity job only full-fidelity trials are "best"
  * and enter the best score over time, and the leaderboard ranks higher fidelities first, since a score on
- * a fraction of the rows does not compare with a full one.
+ * a fraction of the rows does not compare with a full one. A retraining job also shows the
+ * configurations it started from and its comparison with the champion.
  */
 import { fromLoss, toLoss as toLossOf } from '../engine';
 import { schedulerOf, topRungOf } from './fidelity-plan';
 import { bestTrial, fidelityOf, isFullFidelity, type JobState, publishableTrial, type TrialEntry } from './job-journal';
-import type { JobView, LeaderboardEntry, TrialRecord } from './protocol';
+import type { JobConfig, JobView, LeaderboardEntry, TrialRecord } from './protocol';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -121,10 +122,33 @@ export function jobView(s: JobState, now: number): JobView {
           },
         }
       : {}),
+    ...(c.warm_start ? { warm_start: c.warm_start } : {}),
+    ...challengeView(s, c),
     best_over_time: bestOverTime,
     ...(s.finished?.model ? { model: s.finished.model } : {}),
     ...(s.finished?.error ? { error: s.finished.error } : {}),
     created_at: iso(c.created_at),
     finished_at: s.finished ? iso(s.finished.at) : null,
+  };
+}
+
+/** A retraining job's comparison with the champion: its state, both scores, and the decision once published. */
+function challengeView(s: JobState, c: JobConfig): Pick<JobView, 'challenge'> {
+  const ch = s.challenge;
+  const decision = s.finished?.decision;
+  // A job cancelled before its comparison has a decision (the champion stayed) but no comparison.
+  if (!c.challenge || (!ch && !decision)) return {};
+  const r = ch?.report;
+  return {
+    challenge: {
+      status: ch?.state ?? 'failed',
+      challenger: ch?.challenger.trial_id ?? s.publishing?.trial_id ?? '',
+      margin: c.challenge.margin,
+      ...(r?.status === 'complete'
+        ? { challenger_score: r.challenger_score, champion_score: r.champion_score, champion_version: r.champion_version, holdout_rows: r.holdout_rows }
+        : {}),
+      ...(r?.status === 'failed' ? { reason: r.reason } : {}),
+      ...(decision ? { promoted: decision.promoted, ...(decision.reason ? { decision: decision.reason } : {}) } : {}),
+    },
   };
 }

@@ -3,7 +3,8 @@
  * A model's history inside its tenant's Registry: every change of the champion pointer (a job publishing
  * a version, a promotion, a rollback) and every lifecycle decision that changed nothing (a challenger
  * kept out, a scheduled retraining skipped) is one row, in order. Rollback reads it to find the champion
- * before the current one; GET /v1/models/{model} shows it.
+ * before the current one; GET /v1/models/{model} shows it. A champion/challenger decision also carries
+ * both holdout scores as data (`comparison`), so clients need not parse the reason.
  */
 
 export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'retrain_started' | 'retrain_skipped';
@@ -18,14 +19,36 @@ export interface ModelEvent {
   readonly job_id: string | null;
   /** Why, in words (scores compared, rows added, who asked). */
   readonly reason: string;
+  /** The champion/challenger comparison behind the event, when there was one. */
+  readonly comparison?: ChallengeComparison;
+}
+
+/** Both models scored on the retraining job's held-out rows, with the rule that decided. */
+export interface ChallengeComparison {
+  readonly metric: string;
+  readonly greater_is_better: boolean;
+  /** Null when the comparison failed before a score was computed. */
+  readonly challenger_score: number | null;
+  readonly champion_score: number | null;
+  readonly champion_version: number | null;
+  readonly holdout_rows: number | null;
+  readonly margin: number;
+  readonly margin_kind: 'absolute' | 'relative';
+  readonly promoted: boolean;
 }
 
 export const MODEL_EVENTS_DDL = `CREATE TABLE IF NOT EXISTS model_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, at TEXT NOT NULL,
-  kind TEXT NOT NULL, version INTEGER, previous_version INTEGER, job_id TEXT, reason TEXT NOT NULL)`;
+  kind TEXT NOT NULL, version INTEGER, previous_version INTEGER, job_id TEXT, reason TEXT NOT NULL, comparison TEXT)`;
+
+/** Adds the columns later versions introduced to a table created before them (SQLite has no ADD COLUMN IF NOT EXISTS). */
+export function upgradeModelEvents(sql: SqlStorage): void {
+  const columns = sql.exec<{ name: string }>('PRAGMA table_info(model_events)').toArray().map((c) => c.name);
+  if (!columns.includes('comparison')) sql.exec('ALTER TABLE model_events ADD COLUMN comparison TEXT');
+}
 
 export function recordEvent(sql: SqlStorage, name: string, e: Omit<ModelEvent, 'at'> & { at?: string }): void {
   sql.exec(
-    'INSERT INTO model_events (name, at, kind, version, previous_version, job_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO model_events (name, at, kind, version, previous_version, job_id, reason, comparison) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     name,
     e.at ?? new Date().toISOString(),
     e.kind,
@@ -33,6 +56,7 @@ export function recordEvent(sql: SqlStorage, name: string, e: Omit<ModelEvent, '
     e.previous_version,
     e.job_id,
     e.reason,
+    e.comparison ? JSON.stringify(e.comparison) : null,
   );
 }
 
@@ -47,6 +71,7 @@ export function listEvents(sql: SqlStorage, name: string): ModelEvent[] {
       previous_version: r.previous_version === null ? null : Number(r.previous_version),
       job_id: r.job_id === null ? null : String(r.job_id),
       reason: String(r.reason),
+      ...(typeof r.comparison === 'string' ? { comparison: JSON.parse(r.comparison) as ChallengeComparison } : {}),
     }));
 }
 

@@ -3,7 +3,10 @@
  * Data shapes crossing the RPC boundary between the Worker, the queue consumer and the Durable Objects.
  * Plain JSON-compatible objects only; the Worker imports these as types.
  */
-import type { ColumnOverride, MetricName, ModelFamily, Params, SamplerStrategy, Task } from '../engine';
+import type { ColumnOverride, MetricName, ModelFamily, Params, SamplerStrategy, Task, TrialConfig } from '../engine';
+import type { HoldoutSpec } from '../engine/data/holdout';
+
+export type { HoldoutSpec } from '../engine/data/holdout';
 
 /**
  * How a job searches: a sampler alone (every trial at full fidelity), or a multi-fidelity scheduler
@@ -37,6 +40,18 @@ export interface JobConfig {
   readonly folds: number;
   readonly lease_ms: number;
   readonly created_at: number;
+  /**
+   * Configurations tried before the sampler's own (a retraining job's champion: its trial, or its
+   * ensemble's members). Journaled with the config, so a replayed job suggests the same trials.
+   */
+  readonly warm_start?: readonly TrialConfig[];
+  /** Rows no trial trains or validates on, kept for the champion/challenger comparison. */
+  readonly holdout?: HoldoutSpec;
+  /**
+   * Set on a retraining job: its result is compared with the champion on the holdout and becomes the
+   * champion only when better by `margin` (see durable/retrain-rules); otherwise it is kept as a version.
+   */
+  readonly challenge?: { readonly margin: number };
 }
 
 /** What the queue consumer needs to run one trial (returned by claim). */
@@ -57,6 +72,8 @@ export interface TrialWork {
   readonly oof_key: string;
   /** Fraction of the training rows to train on, in (0, 1]; 1 is a full trial. */
   readonly fidelity: number;
+  /** The job's held-out rows, removed from the dataset before the trial sees it. */
+  readonly holdout?: HoldoutSpec;
 }
 
 export type TrialReport =
@@ -72,12 +89,15 @@ export type TrialReport =
     }
   | { readonly status: 'failed'; readonly code: string; readonly reason: string };
 
-/** The queue message: ids only. `kind` defaults to a trial; "ensemble" builds the job's final blend. */
+/**
+ * The queue message: ids only. `kind` defaults to a trial; "ensemble" builds the job's final blend;
+ * "challenge" scores a retraining job's result and the champion on the job's held-out rows.
+ */
 export interface TrialMessage {
   readonly tenant: string;
   readonly job_id: string;
   readonly trial_id: string;
-  readonly kind?: 'trial' | 'ensemble';
+  readonly kind?: 'trial' | 'ensemble' | 'challenge';
 }
 
 /** What the consumer needs to build the end-of-search ensemble. */
@@ -91,6 +111,8 @@ export interface EnsembleWork {
   /** Complete trials with out-of-fold predictions, best first. */
   readonly candidates: readonly { readonly trial_id: string; readonly oof_key: string; readonly artifact_key: string }[];
   readonly artifact_key: string;
+  /** The job's held-out rows: the out-of-fold predictions cover the other rows only. */
+  readonly holdout?: HoldoutSpec;
 }
 
 export type EnsembleReport =
@@ -102,6 +124,32 @@ export type EnsembleReport =
       readonly members: readonly { readonly trial_id: string; readonly weight: number }[];
     }
   | { readonly status: 'skipped' | 'failed'; readonly reason: string };
+
+/** What the consumer needs to compare a retraining job's result (the challenger) with the champion. */
+export interface ChallengeWork {
+  readonly job_id: string;
+  readonly tenant: string;
+  readonly model_name: string;
+  readonly dataset_key: string;
+  readonly target: string;
+  readonly task: Task;
+  readonly metric: MetricName;
+  readonly columns: Readonly<Record<string, ColumnOverride>>;
+  readonly holdout: HoldoutSpec;
+  readonly challenger: { readonly trial_id: string; readonly artifact_key: string };
+}
+
+/** Both models' holdout scores (metric direction), or why they could not be computed. */
+export type ChallengeReport =
+  | {
+      readonly status: 'complete';
+      readonly challenger_score: number;
+      readonly champion_score: number;
+      /** The champion that was scored; the registry keeps it if the pointer moved since. */
+      readonly champion_version: number;
+      readonly holdout_rows: number;
+    }
+  | { readonly status: 'failed'; readonly reason: string; readonly champion_version?: number };
 
 export type JobStatusName = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -168,6 +216,22 @@ export interface JobView {
     readonly reason?: string;
   };
   readonly leaderboard: readonly LeaderboardEntry[];
+  /** A retraining job's comparison with the champion on its held-out rows, and the decision. */
+  readonly challenge?: {
+    readonly status: 'running' | 'complete' | 'failed';
+    readonly challenger: string;
+    readonly margin: number;
+    readonly challenger_score?: number;
+    readonly champion_score?: number;
+    readonly champion_version?: number;
+    readonly holdout_rows?: number;
+    readonly reason?: string;
+    /** Whether the published version became the champion (once the job has published). */
+    readonly promoted?: boolean;
+    readonly decision?: string;
+  };
+  /** A retraining job starts from these configurations (the champion's) before searching. */
+  readonly warm_start?: readonly TrialConfig[];
   readonly best_over_time: readonly { readonly elapsed_ms: number; readonly score: number; readonly trial_id: string }[];
   readonly model?: { readonly name: string; readonly version: number };
   readonly error?: { readonly code: string; readonly message: string };
@@ -188,4 +252,17 @@ export interface PublishRequest {
   readonly greater_is_better: boolean;
   readonly score: number;
   readonly dataset: { readonly name: string; readonly version: number };
+}
+
+/** What publish did: the version made, whether it is now the champion, and why (for a challenger). */
+export interface PublishResult {
+  readonly version: number;
+  readonly promoted: boolean;
+  readonly reason?: string;
+}
+
+/** A retraining job's comparison, handed to publish with its margin. */
+export interface ChallengeOutcome {
+  readonly margin: number;
+  readonly report: ChallengeReport;
 }

@@ -4,12 +4,16 @@
  * - dataset versions (immutable; a version becomes visible only once its files are in R2);
  * - jobs (id, dataset, status summary) for listing;
  * - models: published versions with their metrics and the job that made each, and the champion pointer,
- *   which changes in one SQLite transaction so predictions never see a half-published model.
+ *   which changes in one SQLite transaction so predictions never see a half-published model;
+ * - retraining schedules (model-schedule): claiming due runs, and the champion/challenger decision when
+ *   a retraining job publishes (retrain-rules).
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { ColumnProfile } from '../engine';
-import { listEvents, MODEL_EVENTS_DDL, type ModelEvent, recordEvent, rollbackTarget } from './model-history';
-import type { JobStatusName, PublishRequest } from './protocol';
+import { listEvents, MODEL_EVENTS_DDL, type ModelEvent, recordEvent, rollbackTarget, upgradeModelEvents } from './model-history';
+import { claimDueRun, dropSchedule, finishRun, listRuns, readSchedule, SCHEDULE_DDL, type Schedule, type ScheduleClaim, type ScheduleRun, type ScheduleSpec, writeSchedule } from './model-schedule';
+import type { ChallengeOutcome, JobStatusName, PublishRequest, PublishResult } from './protocol';
+import { decideChallenge } from './retrain-rules';
 
 export interface DatasetVersion {
   readonly name: string;
@@ -74,9 +78,13 @@ const SCHEMA = [
      family TEXT NOT NULL, metric TEXT NOT NULL, greater_is_better INTEGER NOT NULL, score REAL NOT NULL, artifact_key TEXT NOT NULL,
      dataset TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (name, version), UNIQUE (name, job_id))`,
   MODEL_EVENTS_DDL,
+  ...SCHEDULE_DDL,
 ];
 
 type Row = Record<string, SqlStorageValue>;
+
+/** Longest job budget (one day, see worker/schemas) plus an hour: an unfinished job older than this is stuck. */
+const STUCK_JOB_MS = 25 * 3_600_000;
 
 export class Registry extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -85,6 +93,7 @@ export class Registry extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     for (const ddl of SCHEMA) this.sql.exec(ddl);
+    upgradeModelEvents(this.sql);
   }
 
   // ---- datasets -------------------------------------------------------------------------------
@@ -174,15 +183,19 @@ export class Registry extends DurableObject<Env> {
 
   /**
    * Adds a model version from a finished job and makes it the champion. Idempotent per job: publishing
-   * the same job again returns the version it already made.
+   * the same job again returns the version it already made. A retraining job passes its comparison with
+   * the champion (`challenge`): the version is always recorded, but the champion pointer moves only when
+   * the challenger won by the margin; otherwise a `challenger_kept` event records both scores.
    */
-  publish(name: string, req: PublishRequest): { version: number } {
+  publish(name: string, req: PublishRequest, challenge?: ChallengeOutcome): PublishResult {
     const existing = this.sql.exec<{ version: number }>('SELECT version FROM model_versions WHERE name = ? AND job_id = ?', name, req.job_id).toArray();
-    if (existing.length > 0) return { version: existing[0].version };
+    if (existing.length > 0) return { version: existing[0].version, promoted: this.championOf(name) === existing[0].version };
     const now = new Date().toISOString();
     const last = this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM model_versions WHERE name = ?', name).one().v ?? 0;
     const version = last + 1;
     const previous = this.championOf(name);
+    // A model without a champion has nothing to defend: its first version is the champion whatever the job.
+    const decision = challenge && previous !== null ? decideChallenge(req.metric, version, previous, challenge) : undefined;
     // All writes happen with no await between them, so they commit atomically.
     this.sql.exec(
       `INSERT INTO model_versions (name, version, job_id, trial_id, family, metric, greater_is_better, score, artifact_key, dataset, created_at)
@@ -199,6 +212,10 @@ export class Registry extends DurableObject<Env> {
       JSON.stringify(req.dataset),
       now,
     );
+    if (decision && !decision.promote) {
+      recordEvent(this.sql, name, { at: now, kind: 'challenger_kept', version, previous_version: previous, job_id: req.job_id, reason: decision.reason, comparison: decision.comparison });
+      return { version, promoted: false, reason: decision.reason };
+    }
     this.sql.exec(
       `INSERT INTO models (name, task, target, classes, metric, greater_is_better, champion_version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET task = excluded.task, target = excluded.target, classes = excluded.classes, metric = excluded.metric,
@@ -212,8 +229,17 @@ export class Registry extends DurableObject<Env> {
       version,
       now,
     );
-    recordEvent(this.sql, name, { at: now, kind: 'published', version, previous_version: previous, job_id: req.job_id, reason: `job ${req.job_id} published ${req.family} (${req.metric} ${req.score.toFixed(4)})` });
-    return { version };
+    const reason = `job ${req.job_id} published ${req.family} (${req.metric} ${req.score.toFixed(4)})`;
+    recordEvent(this.sql, name, {
+      at: now,
+      kind: 'published',
+      version,
+      previous_version: previous,
+      job_id: req.job_id,
+      reason: decision ? `${reason}; ${decision.reason}` : reason,
+      ...(decision ? { comparison: decision.comparison } : {}),
+    });
+    return { version, promoted: true, ...(decision ? { reason: decision.reason } : {}) };
   }
 
   private championOf(name: string): number | null {
@@ -280,6 +306,41 @@ export class Registry extends DurableObject<Env> {
         score: Number(r.score),
         updated_at: String(r.updated_at),
       }));
+  }
+
+  // ---- retraining schedules ------------------------------------------------------------------
+
+  /** Creates or replaces the model's schedule (the route has validated it); due first as cadence says. */
+  putSchedule(name: string, spec: ScheduleSpec): Schedule {
+    return writeSchedule(this.sql, name, spec, Date.now());
+  }
+
+  getSchedule(name: string): { schedule: Schedule; runs: ScheduleRun[] } | null {
+    const schedule = readSchedule(this.sql, name);
+    return schedule ? { schedule, runs: listRuns(this.sql, name) } : null;
+  }
+
+  /** Removes the schedule and its runs; the removal's revision (for the ScheduleBoard), or null when none. */
+  deleteSchedule(name: string): { revision: number } | null {
+    const revision = dropSchedule(this.sql, name);
+    return revision === null ? null : { revision };
+  }
+
+  /** Claims the model's run due at `now`, once (see model-schedule). */
+  claimScheduledRun(name: string, now: number): ScheduleClaim {
+    return claimDueRun(this.sql, name, now, {
+      newestDataset: (dataset) => this.getDataset(dataset),
+      datasetRows: (dataset, version) => this.sql.exec<{ rows: number }>('SELECT rows FROM datasets WHERE name = ? AND version = ?', dataset, version).toArray()[0]?.rows ?? null,
+      champion: (model) => this.resolveModel(model),
+      // A job older than the longest budget plus an hour is stuck, not running: it must not block the schedule forever.
+      jobUnfinished: (jobId) =>
+        this.sql.exec("SELECT 1 FROM jobs WHERE id = ? AND status IN ('queued', 'running') AND created_at > ?", jobId, new Date(now - STUCK_JOB_MS).toISOString()).toArray().length > 0,
+    });
+  }
+
+  /** Records how a claimed run ended: its retraining job started, or it could not start (skipped). */
+  settleScheduledRun(name: string, run: number, outcome: { status: 'started' | 'skipped'; job_id: string | null; reason: string }): boolean {
+    return finishRun(this.sql, name, run, outcome, Date.now());
   }
 
   /** The version to serve: the pinned one when asked, else the champion. */

@@ -8,14 +8,17 @@
  * - multi-fidelity jobs (ASHA, Hyperband): each freed slot goes to a promotion or a new configuration at
  *   the lowest fidelity, as fidelity-plan decides from the journal; only full-fidelity trials are "best";
  * - budget: trials and seconds, whichever ends first, every trial counting whatever its fidelity; then
- *   publish the best model through the Registry.
+ *   publish the best model through the Registry;
+ * - retraining jobs (config.challenge): trials start from the champion's configurations (warm start) and
+ *   never see the held-out rows; before publishing, one consumer invocation scores the result and the
+ *   champion on those rows, and the Registry makes the result champion only if it wins by the margin.
  * No training happens here: every method answers in milliseconds.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { fromLoss, samplerFor, seedFrom, type FrozenTrial, type Sampler } from '../engine';
+import { fromLoss, samplerFor, seedFrom, type FrozenTrial, type Sampler, type TrialConfig } from '../engine';
 import { planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
-import { applyOp, bestTrial, fidelityOf, isFullFidelity, type JobState, type JournalOp, publishableTrial, replay, runningTrials, type TrialEntry } from './job-journal';
-import type { EnsembleReport, EnsembleWork, JobConfig, JobView, TrialMessage, TrialRecord, TrialReport, TrialWork } from './protocol';
+import { applyOp, bestTrial, type ChallengerRef, fidelityOf, isFullFidelity, type JobState, type JournalOp, publishableTrial, replay, runningTrials, type TrialEntry } from './job-journal';
+import type { ChallengeReport, ChallengeWork, EnsembleReport, EnsembleWork, JobConfig, JobView, TrialMessage, TrialRecord, TrialReport, TrialWork } from './protocol';
 import { jobView, trialRecord } from './job-view';
 
 /** After the time budget ends, running trials get this long to report before they are cancelled. */
@@ -26,6 +29,10 @@ const RETRY_MS = 5_000;
 const MAX_ENSEMBLE_CANDIDATES = 20;
 /** How long the ensemble build may take before the job publishes the best single trial instead. */
 const ENSEMBLE_LEASE_MS = 120_000;
+/** How long the champion/challenger comparison may take before it counts as failed (the champion stays). */
+const CHALLENGE_LEASE_MS = 120_000;
+/** At most this many of a champion's configurations start a retraining job (an ensemble's heaviest members). */
+const MAX_WARM_START = 5;
 
 export class SearchCoordinator extends DurableObject<Env> {
   private state: JobState;
@@ -86,6 +93,7 @@ export class SearchCoordinator extends DurableObject<Env> {
       artifact_key: `models/${config.tenant}/${config.id}/${trialId}.json`,
       oof_key: `models/${config.tenant}/${config.id}/${trialId}.oof`,
       fidelity: fidelityOf(trial),
+      ...(config.holdout ? { holdout: config.holdout } : {}),
     };
   }
 
@@ -110,6 +118,7 @@ export class SearchCoordinator extends DurableObject<Env> {
       columns: config.columns,
       candidates,
       artifact_key: `models/${config.tenant}/${config.id}/ensemble.json`,
+      ...(config.holdout ? { holdout: config.holdout } : {}),
     };
   }
 
@@ -119,6 +128,57 @@ export class SearchCoordinator extends DurableObject<Env> {
     this.append({ op: 'ensemble_finished', report, at: Date.now() });
     await this.pump();
     return { accepted: true };
+  }
+
+  /** Called by the consumer of the challenge message: what to compare, or null when not needed any more. */
+  async claimChallenge(): Promise<ChallengeWork | null> {
+    const config = this.state.config;
+    const challenge = this.state.challenge;
+    if (!config || !config.holdout || this.state.finished || challenge?.state !== 'running') return null;
+    return {
+      job_id: config.id,
+      tenant: config.tenant,
+      model_name: config.model_name,
+      dataset_key: config.dataset.key,
+      target: config.target,
+      task: config.task,
+      metric: config.metric,
+      columns: config.columns,
+      holdout: config.holdout,
+      challenger: { trial_id: challenge.challenger.trial_id, artifact_key: challenge.challenger.artifact_key },
+    };
+  }
+
+  /** Records the comparison's outcome once, then publishes the job's result (see finalize). */
+  async reportChallenge(report: ChallengeReport): Promise<{ accepted: boolean }> {
+    if (this.state.challenge?.state !== 'running' || this.state.finished) return { accepted: false };
+    this.append({ op: 'challenge_finished', report, at: Date.now() });
+    await this.pump();
+    return { accepted: true };
+  }
+
+  /**
+   * What a retraining job of this job's model reuses: this job's config, and the configurations behind
+   * the published result `trialId` (that trial, or for "ensemble" its members, heaviest first).
+   */
+  retrainBasis(trialId: string): { config: JobConfig; configs: TrialConfig[] } | null {
+    const config = this.state.config;
+    if (!config) return null;
+    const ens = this.state.ensemble?.report;
+    const ids =
+      trialId === 'ensemble' && ens?.status === 'complete' ? [...ens.members].sort((a, b) => b.weight - a.weight).map((m) => m.trial_id) : [trialId];
+    const seen = new Set<string>();
+    const configs: TrialConfig[] = [];
+    for (const id of ids) {
+      const t = this.state.trials.get(id);
+      if (!t) continue;
+      // Two members can share a configuration (a sampler may propose one twice): try it once.
+      const key = JSON.stringify([t.family, t.params]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      configs.push({ family: t.family, params: t.params });
+    }
+    return { config, configs: configs.slice(0, MAX_WARM_START) };
   }
 
   /**
@@ -181,7 +241,7 @@ export class SearchCoordinator extends DurableObject<Env> {
   private async pump(): Promise<void> {
     const config = this.state.config;
     if (!config || this.state.finished) return;
-    if (this.state.publishing || this.state.ensemble || this.state.cancel_requested_at !== undefined) {
+    if (this.state.publishing || this.state.ensemble || this.state.challenge || this.state.cancel_requested_at !== undefined) {
       await this.finalize(this.state.cancel_requested_at !== undefined ? 'cancelled' : 'succeeded');
       return;
     }
@@ -258,27 +318,31 @@ export class SearchCoordinator extends DurableObject<Env> {
       return;
     }
     if (status === 'succeeded' && !this.state.publishing && !(await this.ensembleSettled(config))) return;
+    const result = this.resultOf(best, status);
+    if (config.challenge && status === 'succeeded' && !this.state.publishing && !(await this.challengeSettled(config, result))) return;
     this.finalizing = true;
     try {
-      const ens = this.state.ensemble?.report;
-      const report = best.report as Extract<TrialReport, { status: 'complete' }>;
-      const useEnsemble = status === 'succeeded' && ens?.status === 'complete' && ens.loss < report.loss;
-      if (!this.state.publishing) this.append({ op: 'publishing', trial_id: useEnsemble ? 'ensemble' : best.trial_id, at: Date.now() });
+      if (!this.state.publishing) this.append({ op: 'publishing', trial_id: result.trial_id, at: Date.now() });
       const registry = this.env.REGISTRY.getByName(config.tenant);
-      const published = await registry.publish(config.model_name, {
-        job_id: config.id,
-        trial_id: useEnsemble ? 'ensemble' : best.trial_id,
-        family: useEnsemble ? 'ensemble' : best.family,
-        artifact_key: useEnsemble ? ens.artifact_key : report.artifact_key,
-        task: config.task,
-        target: config.target,
-        classes: config.classes,
-        metric: config.metric,
-        greater_is_better: config.greater_is_better,
-        score: useEnsemble ? ens.score : fromLoss(config.metric, report.loss),
-        dataset: { name: config.dataset.name, version: config.dataset.version },
-      });
-      this.append({ op: 'finished', status, model: { name: config.model_name, version: published.version }, at: Date.now() });
+      const published = await registry.publish(
+        config.model_name,
+        {
+          job_id: config.id,
+          trial_id: result.trial_id,
+          family: result.family,
+          artifact_key: result.artifact_key,
+          task: config.task,
+          target: config.target,
+          classes: config.classes,
+          metric: config.metric,
+          greater_is_better: config.greater_is_better,
+          score: result.score,
+          dataset: { name: config.dataset.name, version: config.dataset.version },
+        },
+        config.challenge ? { margin: config.challenge.margin, report: this.challengeReport(status) } : undefined,
+      );
+      const decision = config.challenge ? { decision: { promoted: published.promoted, ...(published.reason ? { reason: published.reason } : {}) } } : {};
+      this.append({ op: 'finished', status, model: { name: config.model_name, version: published.version }, ...decision, at: Date.now() });
       await this.notifyRegistry(config);
       await this.ctx.storage.deleteAlarm();
     } catch (err) {
@@ -311,6 +375,45 @@ export class SearchCoordinator extends DurableObject<Env> {
     return true;
   }
 
+  /**
+   * The result the job publishes: the ensemble when it was built and beats the best trial (never for a
+   * cancelled job), else the best trial. A retraining job fixes it when its comparison starts, so the
+   * version published is the one that was compared.
+   */
+  private resultOf(best: TrialEntry, status: 'succeeded' | 'cancelled'): ChallengerRef {
+    if (this.state.challenge) return this.state.challenge.challenger;
+    const config = this.state.config as JobConfig;
+    const ens = this.state.ensemble?.report;
+    const report = best.report as Extract<TrialReport, { status: 'complete' }>;
+    if (status === 'succeeded' && ens?.status === 'complete' && ens.loss < report.loss) return { trial_id: 'ensemble', family: 'ensemble', artifact_key: ens.artifact_key, score: ens.score };
+    return { trial_id: best.trial_id, family: best.family, artifact_key: report.artifact_key, score: fromLoss(config.metric, report.loss) };
+  }
+
+  /**
+   * Whether a retraining job's comparison with the champion is settled. Starts it on first call (one
+   * queue message); a comparison that outlives its lease counts as failed, which keeps the champion.
+   */
+  private async challengeSettled(config: JobConfig, challenger: ChallengerRef): Promise<boolean> {
+    const now = Date.now();
+    if (!this.state.challenge) {
+      this.append({ op: 'challenge_started', challenger, at: now, lease_until: now + CHALLENGE_LEASE_MS });
+      await this.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'challenge', kind: 'challenge' });
+      await this.ctx.storage.setAlarm(now + CHALLENGE_LEASE_MS);
+      return false;
+    }
+    if (this.state.challenge.state !== 'running') return true;
+    if (this.state.challenge.lease_until > now) return false;
+    this.append({ op: 'challenge_finished', report: { status: 'failed', reason: 'the comparison did not report in time' }, at: now });
+    return true;
+  }
+
+  /** The comparison handed to the Registry; a job cancelled before it finished never compared. */
+  private challengeReport(status: 'succeeded' | 'cancelled'): ChallengeReport {
+    const report = this.state.challenge?.report;
+    if (report) return report;
+    return { status: 'failed', reason: status === 'cancelled' ? 'the job was cancelled before the comparison' : 'no comparison was made' };
+  }
+
   private async notifyRegistry(config: JobConfig): Promise<void> {
     const f = this.state.finished;
     if (!f) return;
@@ -322,7 +425,7 @@ export class SearchCoordinator extends DurableObject<Env> {
   }
 
   private sampler(config: JobConfig): Sampler {
-    this.cachedSampler ??= samplerFor(samplerStrategyOf(config.strategy));
+    this.cachedSampler ??= samplerFor(samplerStrategyOf(config.strategy), config.warm_start ? { warmStart: config.warm_start } : {});
     return this.cachedSampler;
   }
 

@@ -15,6 +15,7 @@ export { METRICS, type MetricName, defaultMetric, fromLoss, toLoss } from './eva
 export type { DataShape, ModelFamily } from './models/model';
 export { MODEL_FAMILIES, getModelSpec } from './models/registry';
 export { Predictor, type PredictionResult } from './predictor';
+export type { ExplainResult, ExplanationSpace, RowExplanation } from './explain/explanation';
 export { runTrial, type TrialOutcome, type TrialSpec } from './run-trial';
 export type { Sampler, SamplerContext } from './search/sampler';
 export { randomSampler, samplerFor, type SamplerStrategy, withPortfolio } from './search/samplers';
@@ -27,3 +28,4 @@ export { selectJobEnsemble } from './ensemble/select-for-job';
 export { buildEnsembleEnvelope } from './ensemble/build-envelope';
 export { servingCostMicros } from './serialize/serving-cost';
 export { envelopeFamilies, parseAnyEnvelope, type AnyEnvelope } from './serialize/envelope';
+export { artifactInputs, buildDriftReference, compareWithReference, type DriftReference, DriftSketch, emptyCounts, type FeatureDrift, mergeCounts, parseDriftReference, parseSketchCounts, type SketchCounts } from './drift';

@@ -4,9 +4,14 @@
  * probabilities or values. Loading does all the work that can be done once (pipeline rebuild, model
  * load), so each request only encodes its rows and runs the models. An ensemble predicts the weighted
  * average of its members' raw outputs (probabilities or values), then labels them exactly like one model.
+ * It also explains rows (per-column contributions, see explain/explanation), building its explainer on
+ * the first request so that serving predictions never pays for it.
  */
 import { EngineError } from './core/errors';
 import { outputWidth, type Task } from './core/task';
+import type { Dataset } from './data/dataset';
+import { RowExplainer } from './explain/explain-rows';
+import type { ExplainResult } from './explain/explanation';
 import { type FeaturePipeline, type InputColumn, loadPipeline } from './features/pipeline';
 import { rowsToDataset } from './features/rows-to-dataset';
 import type { FittedModel } from './models/model';
@@ -28,6 +33,9 @@ interface LoadedMember {
 }
 
 export class Predictor {
+  /** Built on the first explainRows call; most predictors never explain. */
+  private rowExplainer: RowExplainer | undefined;
+
   private constructor(
     /**
      * The model envelope. For an ensemble this is a view for describing the model, not for predicting:
@@ -80,7 +88,7 @@ export class Predictor {
 
   /** Raw outputs (rows * outputWidth) for rows: one model's, or the ensemble's weighted average. */
   predictRaw(rows: readonly unknown[]): Float32Array {
-    const datasets = this.inputSets.map((inputs) => rowsToDataset(inputs, this.known, rows));
+    const datasets = this.decode(rows);
     if (this.members.length === 1) {
       // One model: its output as-is, bit for bit (no averaging arithmetic).
       const m = this.members[0];
@@ -123,8 +131,26 @@ export class Predictor {
     return { predictions, probabilities };
   }
 
+  /**
+   * Explains each row: the model's output in the explanation's space split into a base plus one
+   * contribution per input column (shapes and spaces in explain/explanation). Throws
+   * EngineError('unsupported_task') with details.reason 'explain_unavailable' when the model (or an
+   * ensemble member) cannot be explained: an MLP or kNN, an artifact stored before explanations existed,
+   * or an ensemble mixing spaces.
+   */
+  explainRows(rows: readonly unknown[]): ExplainResult {
+    if (rows.length === 0) throw new EngineError('invalid_input', 'rows must hold at least one row', { field: 'rows' });
+    this.rowExplainer ??= RowExplainer.build(this.members, this.task, this.artifact.classes);
+    return this.rowExplainer.explain(this.decode(rows));
+  }
+
   dispose(): void {
     for (const m of this.members) m.model.dispose();
+  }
+
+  /** The request rows decoded once per distinct input schema (members sharing a schema share a dataset). */
+  private decode(rows: readonly unknown[]): Dataset[] {
+    return this.inputSets.map((inputs) => rowsToDataset(inputs, this.known, rows));
   }
 }
 

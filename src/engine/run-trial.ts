@@ -24,7 +24,9 @@ import type { DataShape, FeatureStyle, ModelFamily, ModelSpec, TrainSet } from '
 import { getModelSpec } from './models/registry';
 import type { Params } from './search/space';
 import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type ModelEnvelope } from './serialize/envelope';
-import { type TrialMemory, trialMemoryBytes } from './trial-memory';
+import { TRIAL_MEMORY_LIMIT, type TrialMemory, trialMemoryBytes, type TrialRows } from './trial-memory';
+
+export { TRIAL_MEMORY_LIMIT } from './trial-memory';
 
 export interface TrialSpec {
   readonly family: ModelFamily;
@@ -65,13 +67,6 @@ export type TrialOutcome =
     }
   | { readonly status: 'failed'; readonly code: string; readonly reason: string };
 
-/**
- * Default ceiling on a trial's estimated peak (dataset, feature matrices and model fit together): half
- * the isolate's 128 MB, leaving the rest to the runtime, the tfjs wasm heap's fixed 16 MiB, the stored
- * dataset bytes being decoded and the artifact text being written.
- */
-export const TRIAL_MEMORY_LIMIT = 64 * 1024 * 1024;
-
 export async function runTrial(ds: Dataset, spec: TrialSpec): Promise<TrialOutcome> {
   try {
     return await runTrialUnsafe(ds, spec);
@@ -105,13 +100,17 @@ function setUp(ds: Dataset, spec: TrialSpec): TrialSetup {
   return { model, target, exclude, shape, params, prep };
 }
 
+function trialRows(spec: TrialSpec): TrialRows {
+  return { folds: spec.folds, trainFraction: spec.trainFraction ?? 1 };
+}
+
 /**
  * The estimated peak of a trial, by part, as run-trial checks it against the limit (for benchmarks and
  * tools; throws EngineError on a spec the trial would refuse as invalid).
  */
 export function planTrialMemory(ds: Dataset, spec: TrialSpec): TrialMemory {
   const { model, params, shape, exclude } = setUp(ds, spec);
-  return trialMemoryBytes(ds, model, params, shape, exclude);
+  return trialMemoryBytes(ds, model, params, shape, exclude, trialRows(spec));
 }
 
 async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcome> {
@@ -122,7 +121,7 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
   if (model.featureStyle === 'trees' && (prep.augment !== 'none' || prep.construct !== 'none')) {
     throw new EngineError('invalid_params', `augment and fe_construct apply to dense models only, not to ${spec.family}`);
   }
-  const need = trialMemoryBytes(ds, model, params, shape, exclude).total;
+  const need = trialMemoryBytes(ds, model, params, shape, exclude, trialRows(spec)).total;
   const limit = spec.memoryLimitBytes ?? TRIAL_MEMORY_LIMIT;
   if (need > limit) {
     return {

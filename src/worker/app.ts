@@ -8,9 +8,11 @@ import pkg from '../../package.json';
 import { type AuthVars, requireKey } from './auth';
 import { errorBody, handleError } from './errors';
 import { datasets } from './routes/datasets';
+import { drift } from './routes/drift';
 import { jobs } from './routes/jobs';
 import { keys } from './routes/keys';
 import { models } from './routes/models';
+import { schedules } from './routes/schedules';
 
 type App = { Bindings: Env; Variables: AuthVars };
 
@@ -21,6 +23,8 @@ export function createApp() {
   app.route('/v1/datasets', datasets);
   app.route('/v1/jobs', jobs);
   app.route('/v1/models', models);
+  app.route('/v1/models', schedules);
+  app.route('/v1/models', drift);
   app.route('/v1/keys', keys);
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
   app.onError(handleError);

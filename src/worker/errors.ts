@@ -30,6 +30,8 @@ const ENGINE_STATUS: Record<EngineErrorCode, ContentfulStatusCode> = {
   insufficient_budget: 400,
   not_fitted: 500,
   bad_artifact: 500,
+  // The model exists and predicts; this family (or artifact) cannot produce exact explanations.
+  explain_unavailable: 422,
   trial_finished: 409,
 };
 

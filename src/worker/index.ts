@@ -6,9 +6,12 @@
 import type { TrialMessage } from '../durable/protocol';
 import { createApp } from './app';
 import { handleTrialBatch } from './queue/trial-consumer';
+import { runDueSchedules } from './scheduled';
 
+export { DriftMonitor } from '../durable/drift-monitor';
 export { KeyStore } from '../durable/key-store';
 export { Registry } from '../durable/registry';
+export { ScheduleBoard } from '../durable/schedule-board';
 export { SearchCoordinator } from '../durable/search-coordinator';
 
 const app = createApp();
@@ -16,7 +19,9 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   queue: (batch, env) => handleTrialBatch(batch, env),
-  // Cron ticks are the entry point for scheduled retraining; searches themselves are driven by their
-  // coordinators' alarms, so there is nothing to sweep here yet.
-  scheduled: async () => undefined,
+  // Cron ticks start due retraining runs; "now" is the tick's scheduled time, so a retried tick claims
+  // exactly what the first attempt would have. Searches are driven by their coordinators' alarms.
+  scheduled: async (controller, env) => {
+    await runDueSchedules(env, controller.scheduledTime);
+  },
 } satisfies ExportedHandler<Env, TrialMessage>;

@@ -88,6 +88,26 @@ describe('model lifecycle', () => {
     await expectError(await send({ method: 'POST', path: `/v1/models/${MODEL}/predict?version=zero`, key, body: csv, contentType: 'text/csv' }), 400, 'invalid_request');
   });
 
+  it('explains predictions on request: base plus contributions give the output, which gives the probability', async () => {
+    const rows = [
+      { a: 2, b: 'x' },
+      { a: 51, b: 'y' },
+    ];
+    const res = await jsonOf(await send({ method: 'POST', path: `/v1/models/${MODEL}/predict`, key, body: { rows, explain: true } }));
+    expect(res.explanations).toHaveLength(2);
+    expect(['margin', 'probability']).toContain(res.explanation_space);
+    expect(res.explained_class).toBe('yes');
+    res.explanations.forEach((e: { base: number; output: number; contributions: Record<string, number> }, i: number) => {
+      expect(Object.keys(e.contributions).sort()).toEqual(['a', 'b']);
+      const total = e.base + e.contributions.a + e.contributions.b;
+      expect(total).toBeCloseTo(e.output, 5);
+      const p = res.explanation_space === 'margin' ? 1 / (1 + Math.exp(-e.output)) : e.output;
+      expect(p).toBeCloseTo(res.probabilities[i].yes, 4);
+    });
+    // Without the flag the answer carries no explanation.
+    expect((await predictJson(rows)).explanations).toBeUndefined();
+  });
+
   it('exports a version artifact that a plain engine Predictor serves with identical predictions', async () => {
     const res = await send({ method: 'GET', path: `/v1/models/${MODEL}/versions/2/artifact`, key });
     expect(res.status).toBe(200);

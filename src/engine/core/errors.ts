@@ -16,6 +16,7 @@ export type EngineErrorCode =
   | 'insufficient_budget'
   | 'not_fitted'
   | 'bad_artifact'
+  | 'explain_unavailable'
   | 'trial_finished';
 
 export class EngineError extends Error {

@@ -20,6 +20,7 @@ import { fitNumeric, type NumericState, numericEncoder } from './numeric';
 import { fitOneHot, type OneHotState, oneHotEncoder } from './one-hot';
 import { fitConstruct } from './construct';
 import type { ConstructOption, SelectOption } from './pipeline-space';
+import { type FeatureProvenance, featureProvenance } from './provenance';
 import { fitPrune, fitSelect } from './select';
 import { applyStep, type FeatureMeta, type StepState, stepMeta } from './steps';
 import { fitTargetEncoder, presentLevels, TARGET_ENCODE_MIN_LEVELS, type TargetEncodeState, targetEncoder } from './target-encode';
@@ -100,6 +101,15 @@ export class FeaturePipeline {
   /** Which input column produced each feature (for importances reported per input column). */
   featureSources(): string[] {
     return [...this.sources];
+  }
+
+  /** Every input column each feature came from, with shares (constructed terms have two; see features/provenance). */
+  provenance(): FeatureProvenance {
+    return featureProvenance(
+      this.state.inputs.map((i) => i.name),
+      this.encoders.map((e) => e.names.length),
+      this.state.steps ?? [],
+    );
   }
 }
 

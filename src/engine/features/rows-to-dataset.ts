@@ -24,28 +24,47 @@ function isMissing(v: unknown): boolean {
  */
 export function rowsToDataset(inputs: readonly InputColumn[], known: ReadonlySet<string>, rows: readonly unknown[]): Dataset {
   const n = rows.length;
-  rows.forEach((r, i) => {
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
     if (r === null || typeof r !== 'object' || Array.isArray(r)) throw new EngineError('invalid_input', `row ${i} must be a JSON object of column to value`, { row: i });
-    for (const key of Object.keys(r)) if (!known.has(key)) throw bad(i, key, 'unknown column; the model was trained without it');
-  });
-  const columns: Column[] = inputs.map((input) => {
-    const cell = (i: number) => {
-      const row = rows[i] as Record<string, unknown>;
-      return Object.hasOwn(row, input.name) ? row[input.name] : undefined;
-    };
+    for (const key in r) if (Object.hasOwn(r, key) && !known.has(key)) throw bad(i, key, 'unknown column; the model was trained without it');
+  }
+  // Plain loops and no closures: this runs for every prediction request, and bundlers that keep function
+  // names wrap each closure created here in a defineProperty call, which cost more than the decoding.
+  const columns: Column[] = [];
+  for (const input of inputs) {
     if (input.storage === 'f64') {
       const values = new Float64Array(n);
-      for (let i = 0; i < n; i++) values[i] = readNumber(cell(i), input, i);
-      return { name: input.name, type: input.type, storage: 'f64', values };
+      for (let i = 0; i < n; i++) values[i] = readNumber(cellOf(rows, i, input.name), input, i);
+      columns.push({ name: input.name, type: input.type, storage: 'f64', values });
+    } else if (input.type === 'text') {
+      columns.push(textColumn(input, rows));
+    } else {
+      const index = levelIndexOf(input);
+      const codes = new Int32Array(n);
+      for (let i = 0; i < n; i++) codes[i] = readCode(cellOf(rows, i, input.name), input, index, i);
+      columns.push({ name: input.name, type: input.type, storage: 'codes', codes, levels: input.levels ?? [] });
     }
-    if (input.type === 'text') return textColumn(input, n, cell);
-    const levels = input.levels ?? [];
-    const index = new Map(levels.map((l, k) => [l, k]));
-    const codes = new Int32Array(n);
-    for (let i = 0; i < n; i++) codes[i] = readCode(cell(i), input, index, i);
-    return { name: input.name, type: input.type, storage: 'codes', codes, levels };
-  });
+  }
   return { rows: n, columns };
+}
+
+/** The value of `column` in row i; undefined when the row does not have it as its own property. */
+function cellOf(rows: readonly unknown[], i: number, column: string): unknown {
+  const row = rows[i] as Record<string, unknown>;
+  return Object.hasOwn(row, column) ? row[column] : undefined;
+}
+
+/**
+ * Level → code maps, built once per loaded model's input column rather than on every request: for a
+ * single-row prediction, building them was most of the cost of decoding the row.
+ */
+const levelIndexes = new WeakMap<InputColumn, Map<string, number>>();
+
+function levelIndexOf(input: InputColumn): Map<string, number> {
+  let index = levelIndexes.get(input);
+  if (!index) levelIndexes.set(input, (index = new Map((input.levels ?? []).map((l, k) => [l, k]))));
+  return index;
 }
 
 function readNumber(v: unknown, input: InputColumn, row: number): number {
@@ -83,12 +102,13 @@ function readCode(v: unknown, input: InputColumn, index: Map<string, number>, ro
  * Free text is coded against the request's own distinct strings, not training levels: the text encoder
  * hashes the string itself, so a text never seen in training is as usable as a known one.
  */
-function textColumn(input: InputColumn, n: number, cell: (i: number) => unknown): Column {
+function textColumn(input: InputColumn, rows: readonly unknown[]): Column {
+  const n = rows.length;
   const levels: string[] = [];
   const index = new Map<string, number>();
   const codes = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const v = cell(i);
+    const v = cellOf(rows, i, input.name);
     if (isMissing(v)) {
       codes[i] = MISSING_CODE;
       continue;

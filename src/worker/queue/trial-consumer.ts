@@ -2,14 +2,18 @@
  * @module worker/queue/trial-consumer
  * One invocation per trial (max_batch_size = 1). Claims the trial from its coordinator (a duplicate or
  * late delivery gets nothing to do), loads the typed dataset from R2, runs the engine's runTrial, writes
- * the fitted artifact to R2 and reports the result. Messages from the dead-letter queue are trials whose
- * invocations kept dying: they are reported as failed at once.
+ * the fitted artifact to R2 and reports the result. A retraining job's held-out rows are removed before
+ * the trial sees the data. The same queue carries a job's ensemble build and its champion/challenger
+ * comparison. Messages from the dead-letter queue are work whose invocations kept dying: they are
+ * reported as failed at once.
  */
 import { applyOverrides, decodeDataset, type Dataset, runTrial, servingCostMicros } from '../../engine';
+import { trainingPart } from '../../engine/data/holdout';
 import type { TrialMessage, TrialReport, TrialWork } from '../../durable/protocol';
 import { coordinatorFor } from '../coordinator';
 import { isStorageUnavailable, readObjectBytes, writeObject } from '../storage';
 import { ensureTfjsWasm } from '../tfjs-wasm';
+import { compareWithChampion } from './challenge-task';
 import { buildJobEnsemble, SERVING_COST_METADATA } from './ensemble-task';
 
 const DLQ_SUFFIX = '-dlq';
@@ -45,6 +49,11 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
       if (msg.body.kind === 'ensemble') {
         const work = deadLetters ? null : await coordinator.claimEnsemble();
         await coordinator.reportEnsemble(work ? await buildJobEnsemble(work, env, (key) => loadDataset(env, key)) : { status: 'failed', reason: 'the ensemble invocation failed repeatedly' });
+      } else if (msg.body.kind === 'challenge') {
+        const work = deadLetters ? null : await coordinator.claimChallenge();
+        if (work || deadLetters) {
+          await coordinator.reportChallenge(work ? await compareWithChampion(work, env, (key) => loadDataset(env, key)) : { status: 'failed', reason: 'the comparison invocation failed repeatedly' });
+        }
       } else if (deadLetters) {
         await coordinator.report(trial_id, { status: 'failed', code: 'invocation_died', reason: 'the trial invocation failed repeatedly (CPU or memory limit, or a crash)' });
       } else {
@@ -66,7 +75,9 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
     const stored = await loadDataset(env, work.dataset_key);
     const { dataset, ignore } = applyOverrides(stored, work.columns);
     if (work.family === 'mlp') await ensureTfjsWasm();
-    const outcome = await runTrial(dataset, {
+    // A retraining job's held-out rows are for the champion/challenger comparison only.
+    const rows = work.holdout ? trainingPart(dataset, work.target, work.task, work.holdout) : dataset;
+    const outcome = await runTrial(rows, {
       family: work.family,
       params: work.params,
       target: work.target,

@@ -9,8 +9,9 @@ import { type Context, Hono } from 'hono';
 import type { AuthVars } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { enforceRateLimit } from '../limits';
-import { EngineError, type Predictor, servingCostMicros } from '../../engine';
+import { EngineError, type ExplainResult, type Predictor, servingCostMicros } from '../../engine';
 import type { ModelVersionInfo, PointerChange } from '../../durable/registry';
+import { recordForDrift } from '../drift-sampler';
 import { loadPredictor } from '../model-cache';
 import { forgetModel, resolveVersion } from '../version-cache';
 import { validName } from '../names';
@@ -82,10 +83,12 @@ models.post('/:model/predict', async (c) => {
     if (body.version !== undefined) throw new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${body.version}`, { model: name, version: body.version });
     throw notFound('model', name);
   }
-  if (body.explain) throw new ApiError(400, 'invalid_request', 'explain is not available yet', { field: 'explain' });
   const predictor = await loadVersion(c.env, name, resolved);
   const result = predictor.predictRows(body.rows);
-  return c.json({ model: { name, version: resolved.version }, ...result });
+  // Explanations are computed only on request: exact TreeSHAP costs far more than the prediction.
+  const explained = body.explain ? explanationFields(predictor.explainRows(body.rows)) : {};
+  recordForDrift(c, tenant, name, resolved, body.rows);
+  return c.json({ model: { name, version: resolved.version }, ...result, ...explained });
 });
 
 /**
@@ -153,6 +156,19 @@ models.get('/:model/versions/:version/artifact', async (c) => {
     'cache-control': 'private, max-age=31536000, immutable',
   });
 });
+
+/**
+ * Explanations in the response: one per row, `base + Σ contributions = output` in `explanation_space`
+ * ("margin": log-odds / class scores; "probability"; "value"), `explained_class` naming the class a
+ * binary model's single output speaks for.
+ */
+function explanationFields(result: ExplainResult) {
+  return {
+    explanation_space: result.space,
+    ...(result.positiveClass !== undefined ? { explained_class: result.positiveClass } : {}),
+    explanations: result.explanations,
+  };
+}
 
 /** The warm predictor of one model version; an unusable artifact is named by model and version. */
 async function loadVersion(env: Env, name: string, v: ModelVersionInfo): Promise<Predictor> {

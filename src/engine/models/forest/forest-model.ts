@@ -38,8 +38,10 @@ export class ForestModel implements FittedModel {
     readonly task: Task,
     readonly nClasses: number,
     readonly nFeatures: number,
-    private readonly forest: FlatForest,
-    private readonly leafTable: Float32Array | null,
+    /** The trees (read by explanations; never written after fitting). */
+    readonly forest: FlatForest,
+    /** Multiclass leaf probabilities, nClasses per global leaf; null when leaf values live in the forest. */
+    readonly leafTable: Float32Array | null,
     readonly fitInfo: Readonly<Record<string, number>>,
   ) {
     this.width = outputWidth(task, nClasses);

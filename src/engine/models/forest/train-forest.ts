@@ -71,10 +71,10 @@ export function trainForest(train: TrainSet, opts: ForestOptions, ctx: FitContex
     maxDepth = Math.max(maxDepth, builder.depth);
     const leafBase = forest.leafCount;
     if (leafTable === null) {
-      forest.addTree(builder.tree, builder.leafValues, nLeaves);
+      forest.addTree(builder.tree, builder.leafValues, nLeaves, builder.leafCovers);
     } else {
       // The forest's own leaf value is unused for multiclass; the class probabilities go to the table.
-      forest.addTree(builder.tree, zeros, nLeaves);
+      forest.addTree(builder.tree, zeros, nLeaves, builder.leafCovers);
       if ((leafBase + nLeaves) * width > leafTable.length) {
         const grown = new Float32Array(Math.max(leafTable.length * 2, (leafBase + nLeaves) * width));
         grown.set(leafTable);

@@ -28,6 +28,8 @@ export class ForestTreeBuilder {
   readonly tree: TreeNodes & { nNodes: number };
   /** Leaf outputs of the last tree: `leafWidth` values per leaf. */
   readonly leafValues: Float64Array;
+  /** Training weight (bootstrap counts times row weights) that reached each leaf of the last tree: its cover. */
+  readonly leafCovers: Float64Array;
   /** Depth of the deepest leaf of the last tree. */
   depth = 0;
   /** Features drawn so far for the current node. */
@@ -65,6 +67,7 @@ export class ForestTreeBuilder {
     this.total = new Float64Array(data.criterion.stride);
     this.best = new SplitChoice(data.mapper.maxFeatureBins);
     this.leafValues = new Float64Array(n * data.criterion.leafWidth);
+    this.leafCovers = new Float64Array(n);
     this.tree = {
       nNodes: 0,
       feature: new Int32Array(n),
@@ -111,6 +114,7 @@ export class ForestTreeBuilder {
       } else {
         const leaf = nLeaves++;
         this.data.criterion.leafValue(this.total, 0, this.leafValues, leaf * this.data.criterion.leafWidth);
+        this.leafCovers[leaf] = this.data.criterion.weight(this.total, 0);
         if (depth > this.depth) this.depth = depth;
         child = ~leaf;
       }

@@ -56,13 +56,29 @@ export function fitLinear(train: TrainSet, params: Params, ctx: FitContext): Lin
   let nonzero = 0;
   for (let j = 0; j < coef.length; j++) if (coef[j] !== 0) nonzero++;
 
-  return new LinearModel(task, p, coef, intercepts, {
-    iterations: result.iterations,
-    evaluations: result.evaluations,
-    converged: result.converged ? 1 : 0,
-    objective: result.value,
-    nonzeroCoefficients: nonzero,
-  });
+  return new LinearModel(
+    task,
+    p,
+    coef,
+    intercepts,
+    {
+      iterations: result.iterations,
+      evaluations: result.evaluations,
+      converged: result.converged ? 1 : 0,
+      objective: result.value,
+      nonzeroCoefficients: nonzero,
+    },
+    columnMeans(train.X.data, train.X.rows, p),
+  );
+}
+
+/** Unweighted mean of every column over the training rows: the average row explanations start from. */
+function columnMeans(data: Float32Array, rows: number, cols: number): Float32Array {
+  const sums = new Float64Array(cols);
+  for (let i = 0, off = 0; i < rows; i++, off += cols) for (let j = 0; j < cols; j++) sums[j] += data[off + j];
+  const means = new Float32Array(cols);
+  for (let j = 0; j < cols; j++) means[j] = sums[j] / rows;
+  return means;
 }
 
 /** Rejects shapes that do not line up, non-finite features (the dense pipeline imputes) and bad labels. */

@@ -3,7 +3,9 @@
  * A fitted linear model and its artifact. Coefficients are held as Float32 (exactly what the artifact
  * stores) and intercepts as doubles (exact through JSON), so a model loaded from its artifact predicts
  * bit-for-bit what the freshly fitted one did. Outputs follow core/task: σ for binary, softmax for
- * multiclass, the value for regression.
+ * multiclass, the value for regression. The training mean of every feature is kept too (when the model was
+ * fitted after it was recorded), so an explanation can say how far each feature moved the score from the
+ * average training row.
  */
 import { EngineError } from '../../core/errors';
 import type { Matrix } from '../../core/matrix';
@@ -26,6 +28,8 @@ export interface LinearArtifact extends ModelArtifact {
   readonly coef: string;
   /** One intercept per output. */
   readonly intercepts: number[];
+  /** Base64 Float32 training mean of each feature; absent in artifacts written before it was recorded. */
+  readonly featureMeans?: string;
   readonly fitInfo: Record<string, number>;
 }
 
@@ -40,6 +44,8 @@ export class LinearModel implements FittedModel {
     readonly coef: Float32Array,
     readonly intercepts: Float64Array,
     readonly fitInfo: Readonly<Record<string, number>>,
+    /** Training mean of each feature (the reference point of explanations), or null when unknown. */
+    readonly featureMeans: Float32Array | null = null,
   ) {}
 
   get nOutputs(): number {
@@ -90,6 +96,7 @@ export class LinearModel implements FittedModel {
       nOutputs: this.nOutputs,
       coef: encodeF32(this.coef),
       intercepts: Array.from(this.intercepts),
+      ...(this.featureMeans ? { featureMeans: encodeF32(this.featureMeans) } : {}),
       fitInfo: { ...this.fitInfo },
     };
   }
@@ -121,8 +128,21 @@ export function loadLinearModel(artifact: ModelArtifact): LinearModel {
   if (!Array.isArray(intercepts) || intercepts.length !== nOutputs || !intercepts.every((v) => typeof v === 'number' && Number.isFinite(v))) {
     bad('intercepts must be one finite number per output');
   }
+  const featureMeans = a.featureMeans === undefined ? null : decodeMeans(a.featureMeans, nFeatures as number);
   const fitInfo = a.fitInfo && typeof a.fitInfo === 'object' ? a.fitInfo : {};
-  return new LinearModel(task, nFeatures as number, coef, Float64Array.from(intercepts as number[]), fitInfo);
+  return new LinearModel(task, nFeatures as number, coef, Float64Array.from(intercepts as number[]), fitInfo, featureMeans);
+}
+
+function decodeMeans(text: unknown, nFeatures: number): Float32Array {
+  if (typeof text !== 'string') bad('featureMeans must be a base64 string');
+  let means: Float32Array;
+  try {
+    means = decodeF32(text as string);
+  } catch (cause) {
+    throw new EngineError('bad_artifact', 'featureMeans is not a valid base64 Float32 array', {}, { cause });
+  }
+  if (means.length !== nFeatures || !means.every(Number.isFinite)) bad(`featureMeans must hold ${nFeatures} finite values`);
+  return means;
 }
 
 function bad(message: string): never {

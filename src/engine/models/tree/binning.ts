@@ -14,6 +14,17 @@ export const MAX_BIN_LIMIT = 256;
 /** Rows used to place numeric bin edges; larger data is subsampled (LightGBM's bin_construct_sample_cnt). */
 const BIN_SAMPLE_ROWS = 200_000;
 
+/**
+ * Bytes binning holds besides the binned matrix: the row sample and the mapper's edges, plus the garbage
+ * of fitting the edges column by column (a sorted copy of the sample, then its distinct values and their
+ * counts as growing JS arrays, up to 28 bytes a sampled row). The arrays are large enough to live outside
+ * the young generation, so several columns' worth wait for a major collection; four are allowed for.
+ */
+export function binningBytes(rows: number, cols: number, maxBin: number): number {
+  const sample = Math.min(rows, BIN_SAMPLE_ROWS);
+  return sample * 4 + 4 * sample * 28 + cols * Math.min(maxBin, rows + 1) * 8;
+}
+
 /** Categorical codes at or above this are treated as missing; keeps split bitsets small. */
 const MAX_CATEGORY_CODE = 1 << 16;
 

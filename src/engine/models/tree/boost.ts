@@ -58,6 +58,8 @@ export function boost(train: TrainSet, opts: GbdtOptions, ctx: FitContext, objec
   const inBag = new Uint8Array(n);
   const features = new Int32Array(X.cols);
   const leafValues = new Float64Array(opts.numLeaves);
+  // In-bag rows per leaf: the node covers TreeSHAP weighs unknown features by.
+  const leafCovers = new Float64Array(opts.numLeaves);
   // Round 0 (the prior alone) is a candidate too: if the very first trees hurt validation, none are kept.
   let bestRound = 0;
   let bestLoss = valid && validScores ? objective.loss(validScores, valid.y, valid.weights, valid.X.rows) : Infinity;
@@ -75,8 +77,9 @@ export function boost(train: TrainSet, opts: GbdtOptions, ctx: FitContext, objec
       if (nLeaves > 1) anySplit = true;
       for (let l = 0; l < nLeaves; l++) {
         leafValues[l] = (-opts.learningRate * grower.leafG[l]) / (grower.leafH[l] + opts.lambdaL2);
+        leafCovers[l] = grower.leafCount[l];
       }
-      const t = forest.addTree(grower.tree, leafValues, nLeaves);
+      const t = forest.addTree(grower.tree, leafValues, nLeaves, leafCovers);
       updateScores(forest, t, grower, nLeaves, c, k, scores, X.data, X.cols, bagSize, inBag);
     }
     // Without sampling, a round in which no tree could split would repeat forever: stop (as LightGBM does).

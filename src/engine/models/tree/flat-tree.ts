@@ -5,6 +5,8 @@
  * a tight loop over numbers with no objects, and serialisation is a few base64 strings. A child index
  * >= 0 is an internal node; a negative child c is the leaf ~c. Children always have larger indices than
  * their parent, which loaders check so a corrupt artifact cannot make prediction loop forever.
+ * Each leaf may also carry its cover (the training rows or weight that reached it), which explanations
+ * (TreeSHAP) need and prediction never reads; artifacts written before covers existed simply lack them.
  */
 import { decodeF32, decodeI32, encodeF32, encodeI32 } from '../../serialize/codec';
 
@@ -38,6 +40,20 @@ export interface EncodedForest {
   readonly left: string;
   readonly right: string;
   readonly leafValue: string;
+  /** Training cover of each leaf (float32); absent in artifacts written before covers were recorded. */
+  readonly leafCover?: string;
+}
+
+/** Read-only views of a forest's arrays, for algorithms that traverse whole trees (explanations). */
+export interface FlatTreeArrays {
+  readonly nTrees: number;
+  readonly treeRoot: Int32Array;
+  readonly feature: Int32Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly leafValue: Float32Array;
+  /** Cover of each leaf, or null when the forest was built or stored without covers. */
+  readonly leafCover: Float32Array | null;
 }
 
 /** A growable forest of flat trees with allocation-free prediction. */
@@ -63,9 +79,16 @@ export class FlatForest {
   private left: Int32Array = new Int32Array(64);
   private right: Int32Array = new Int32Array(64);
   private leafValue: Float32Array = new Float32Array(64);
+  private leafCover: Float32Array = new Float32Array(64);
+  /** False as soon as one tree was added without covers: covers are all or nothing. */
+  private coversKnown = true;
 
-  /** Appends a tree; `leafValues[l]` is the output of local leaf l (stored as float32). */
-  addTree(tree: TreeNodes, leafValues: Float64Array, nLeaves: number): number {
+  /**
+   * Appends a tree; `leafValues[l]` is the output of local leaf l (stored as float32). `leafCovers[l]`, when
+   * given, is the training rows (or weight) that reached local leaf l; a forest keeps covers only if every
+   * tree brought them.
+   */
+  addTree(tree: TreeNodes, leafValues: Float64Array, nLeaves: number, leafCovers?: Float64Array): number {
     this.reserve(tree, nLeaves);
     const t = this.trees++;
     const nodeBase = this.nNodes;
@@ -93,6 +116,8 @@ export class FlatForest {
       }
     }
     for (let l = 0; l < nLeaves; l++) this.leafValue[leafBase + l] = leafValues[l];
+    if (leafCovers) for (let l = 0; l < nLeaves; l++) this.leafCover[leafBase + l] = leafCovers[l];
+    else this.coversKnown = false;
     this.nNodes += tree.nNodes;
     this.nLeaves += nLeaves;
     return t;
@@ -148,6 +173,31 @@ export class FlatForest {
       out[cls] += values[~this.walk(roots[t], x, base)];
       if (++cls === k) cls = 0;
     }
+  }
+
+  /**
+   * Whether the row starting at `x[base]` takes the left branch of internal node `n`: the very test the
+   * prediction walk applies (kept beside it so the two cannot drift), for traversals that visit both sides.
+   */
+  goesLeft(n: number, x: Float32Array, base: number): boolean {
+    const v = x[base + this.feature[n]];
+    const fl = this.flags[n];
+    if (fl === 0) return v <= this.threshold[n];
+    if (fl === FLAG_DEFAULT_LEFT) return !(v > this.threshold[n]);
+    return this.inLeftSet(n, v, fl);
+  }
+
+  /** Views of the used part of the arrays (no copies); callers must not write to them. */
+  arrays(): FlatTreeArrays {
+    return {
+      nTrees: this.trees,
+      treeRoot: this.treeRoot.subarray(0, this.trees),
+      feature: this.feature.subarray(0, this.nNodes),
+      left: this.left.subarray(0, this.nNodes),
+      right: this.right.subarray(0, this.nNodes),
+      leafValue: this.leafValue.subarray(0, this.nLeaves),
+      leafCover: this.coversKnown ? this.leafCover.subarray(0, this.nLeaves) : null,
+    };
   }
 
   /** Follows splits from `node` to a leaf and returns the leaf as a negative child index. */
@@ -213,6 +263,7 @@ export class FlatForest {
       left: encodeI32(this.left.slice(0, this.nNodes)),
       right: encodeI32(this.right.slice(0, this.nNodes)),
       leafValue: encodeF32(this.leafValue.slice(0, this.nLeaves)),
+      ...(this.coversKnown ? { leafCover: encodeF32(this.leafCover.slice(0, this.nLeaves)) } : {}),
     };
   }
 
@@ -232,6 +283,8 @@ export class FlatForest {
     f.left = decodeI32(e.left);
     f.right = decodeI32(e.right);
     f.leafValue = decodeF32(e.leafValue);
+    f.coversKnown = typeof e.leafCover === 'string';
+    f.leafCover = f.coversKnown ? decodeF32(e.leafCover as string) : new Float32Array(0);
     f.trees = e.nTrees;
     f.nNodes = f.feature.length;
     f.nLeaves = f.leafValue.length;
@@ -254,6 +307,10 @@ export class FlatForest {
       if (cat && (this.catRef[i] < 0 || this.catRef[i] >= this.nCat)) return `node ${i} has an invalid category set`;
     }
     for (let t = 0; t < this.trees; t++) if (!child(this.treeRoot[t], -1)) return `tree ${t} has an invalid root`;
+    if (this.coversKnown) {
+      if (this.leafCover.length !== this.nLeaves) return 'leaf covers do not match the leaves';
+      for (let l = 0; l < this.nLeaves; l++) if (!(this.leafCover[l] >= 0 && Number.isFinite(this.leafCover[l]))) return `leaf ${l} has an invalid cover`;
+    }
     return null;
   }
 
@@ -276,7 +333,10 @@ export class FlatForest {
       this.left = grow(this.left, size);
       this.right = grow(this.right, size);
     }
-    if (this.nLeaves + nLeaves > this.leafValue.length) this.leafValue = grow(this.leafValue, (this.nLeaves + nLeaves) * 2);
+    if (this.nLeaves + nLeaves > this.leafValue.length) {
+      this.leafValue = grow(this.leafValue, (this.nLeaves + nLeaves) * 2);
+      this.leafCover = grow(this.leafCover, (this.nLeaves + nLeaves) * 2);
+    }
     let words = 0;
     let cats = 0;
     for (let i = 0; i < tree.nNodes; i++) {

@@ -38,8 +38,10 @@ export class GbdtModel implements FittedModel {
     readonly task: Task,
     readonly nClasses: number,
     readonly nFeatures: number,
-    private readonly initScores: Float64Array,
-    private readonly forest: FlatForest,
+    /** Raw score offsets per class (read by explanations, which start from them). */
+    readonly initScores: Float64Array,
+    /** The trees, tree t adding to class t % k (read by explanations; never written after fitting). */
+    readonly forest: FlatForest,
     readonly fitInfo: Readonly<Record<string, number>>,
   ) {
     this.objective = objectiveFor(task, nClasses);

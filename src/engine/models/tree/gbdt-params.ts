@@ -99,12 +99,17 @@ export function maxNumLeaves(rows: number): number {
   return Math.max(8, Math.min(128, Math.floor(rows / 4)));
 }
 
+/** Largest min_data_in_leaf the search offers for a data size: a quarter of the rows, between 4 and 100. */
+function maxMinDataInLeaf(rows: number): number {
+  return Math.max(4, Math.min(100, Math.floor(rows / 4)));
+}
+
 /** Search space: learning rate, tree size and regularisation on log scales; leaves and leaf size follow rows. */
 export function gbdtSpace(shape: DataShape): SearchSpace {
   return {
     learning_rate: float(0.01, 0.3, true),
     num_leaves: int(4, maxNumLeaves(shape.rows), true),
-    min_data_in_leaf: int(2, Math.max(4, Math.min(100, Math.floor(shape.rows / 4))), true),
+    min_data_in_leaf: int(2, maxMinDataInLeaf(shape.rows), true),
     lambda_l2: float(1e-3, 10, true),
     feature_fraction: float(0.4, 1),
     bagging_fraction: float(0.5, 1),
@@ -118,7 +123,8 @@ export function gbdtDefaults(shape: DataShape): Params {
     n_estimators: GBDT_DEFAULTS.n_estimators,
     learning_rate: GBDT_DEFAULTS.learning_rate,
     num_leaves: Math.min(GBDT_DEFAULTS.num_leaves, maxNumLeaves(shape.rows)),
-    min_data_in_leaf: GBDT_DEFAULTS.min_data_in_leaf,
+    // Within the searched bound on tiny data; the fit clamps it further (effectiveMinDataInLeaf) either way.
+    min_data_in_leaf: Math.min(GBDT_DEFAULTS.min_data_in_leaf, maxMinDataInLeaf(shape.rows)),
     lambda_l2: GBDT_DEFAULTS.lambda_l2,
     feature_fraction: GBDT_DEFAULTS.feature_fraction,
     bagging_fraction: GBDT_DEFAULTS.bagging_fraction,

@@ -12,6 +12,7 @@ import type { DataShape, FitContext, FittedModel, ModelArtifact, ModelSpec, Trai
 import { boost } from './boost';
 import { gbdtDefaults, gbdtSpace, resolveGbdtOptions } from './gbdt-params';
 import { GbdtModel } from './gbdt-model';
+import { binningBytes } from './binning';
 import { HistogramPool, HIST_STRIDE } from './histogram';
 import { objectiveFor } from './objectives';
 
@@ -51,7 +52,8 @@ export const gbdtSpec: ModelSpec = {
 /**
  * Peak bytes of a fit: the byte-binned matrix, per-row gradients, scores and index buffers, live leaf
  * histograms (capped by the pool), the growing forest (arrays double, so up to twice the final size)
- * and the raw copy the binning step sorts. The input matrix itself is not counted.
+ * and the binning step's sample and scratch (see binningBytes). The input matrix itself is not counted.
+ * Measured on a 20,000 x 20 binary table with the defaults: 6.0 to 6.7 MiB outside the young generation.
  */
 function estimateMemoryBytes(params: Params, shape: DataShape): number {
   const opts = resolveGbdtOptions(params);
@@ -67,8 +69,7 @@ function estimateMemoryBytes(params: Params, shape: DataShape): number {
   const leaves = Math.min(opts.numLeaves, rows);
   // Per node: feature, threshold, flags, catRef, left, right (4 bytes each); per leaf: value.
   const forest = 2 * opts.nEstimators * k * ((leaves - 1) * 24 + leaves * 4 + 16);
-  const binning = Math.min(rows, 200_000) * 4 + cols * binsPerFeature * 8;
-  return Math.ceil(binned + perRow + histograms + forest + binning + 64 * 1024);
+  return Math.ceil(binned + perRow + histograms + forest + binningBytes(rows, cols, opts.maxBin) + 64 * 1024);
 }
 
 /**

@@ -4,15 +4,18 @@
  */
 import { assertNever } from '../../core/errors';
 import type { Sampler } from '../sampler';
+import type { TrialConfig } from '../trial';
 import { type GridOptions, gridSampler } from './grid';
 import { withPortfolio } from './portfolio';
 import { randomSampler } from './random';
 import { type TpeOptions, tpeSampler } from './tpe';
+import { withWarmStart } from './warm-start';
 
 export { GRID_DEFAULTS, gridSampler, gridValues, resolveGridOptions, type GridOptions } from './grid';
 export { withPortfolio } from './portfolio';
 export { randomSampler } from './random';
 export { resolveTpeOptions, TPE_DEFAULTS, tpeSampler, type TpeOptions } from './tpe';
+export { fitToSpace, withWarmStart } from './warm-start';
 
 /** Search strategies a job may ask for. */
 export type SamplerStrategy = 'auto' | 'random' | 'grid' | 'bayes';
@@ -21,15 +24,26 @@ export type SamplerStrategy = 'auto' | 'random' | 'grid' | 'bayes';
 export interface SamplerForOptions {
   readonly tpe?: TpeOptions;
   readonly grid?: GridOptions;
+  /**
+   * Configurations to try first (a retraining job's champion): they take the place of the portfolio
+   * under `auto`, and come before the strategy's own suggestions otherwise.
+   */
+  readonly warmStart?: readonly TrialConfig[];
 }
 
 /**
  * The sampler for a strategy: `auto` tries each family's default first (portfolio) and then TPE,
- * `bayes` is TPE alone, `grid` grid search and `random` random search.
+ * `bayes` is TPE alone, `grid` grid search and `random` random search. With `options.warmStart`, those
+ * configurations come first (see warm-start).
  * @example
  * const sampler = samplerFor(config.strategy);
  */
 export function samplerFor(strategy: SamplerStrategy, options: SamplerForOptions = {}): Sampler {
+  if (options.warmStart && options.warmStart.length > 0) {
+    // The champion's configurations are a better start than the cold portfolio, so auto drops it.
+    const rest = strategy === 'auto' ? tpeSampler(options.tpe) : samplerFor(strategy, { ...options, warmStart: undefined });
+    return withWarmStart(options.warmStart, rest);
+  }
   switch (strategy) {
     case 'auto':
       return withPortfolio(tpeSampler(options.tpe));

@@ -1,0 +1,106 @@
+/**
+ * @module durable/retrain-rules
+ * The two decisions of scheduled retraining, as pure functions the Registry applies:
+ * - whether enough rows arrived since the champion's training data to retrain at all (`min_new_rows`);
+ * - whether a challenger beats the champion on the held-out rows by the schedule's margin. Scores of
+ *   metrics that live in [0, 1] or close to it (roc_auc, accuracy, balanced_accuracy, f1, r2: greater is
+ *   better) compare by an absolute margin, 0.002 by default; losses with no fixed scale (log_loss, rmse,
+ *   mae, mape) compare by a relative margin, 1% by default. Anything that is not a clear win (ties,
+ *   missing or non-finite scores) keeps the champion: a model is never replaced blindly.
+ */
+import { METRICS, type MetricName } from '../engine';
+import type { ChallengeComparison } from './model-history';
+import type { ChallengeOutcome } from './protocol';
+
+export type MarginKind = 'absolute' | 'relative';
+
+/** How `margin` is read for a metric (see the module comment). */
+export const marginKindOf = (metric: MetricName): MarginKind => (METRICS[metric].greaterIsBetter ? 'absolute' : 'relative');
+
+/** The margin used when a schedule names none. */
+export const defaultMargin = (metric: MetricName): number => (marginKindOf(metric) === 'absolute' ? 0.002 : 0.01);
+
+/** Why a margin cannot be used for a metric, or null when it can. */
+export function marginProblem(metric: MetricName, margin: number): string | null {
+  if (!Number.isFinite(margin) || margin < 0) return 'the margin must be a number of at least 0';
+  if (marginKindOf(metric) === 'relative' && margin >= 1) return `for ${metric} the margin is relative (0.01 = 1% lower loss) and must be under 1`;
+  if (marginKindOf(metric) === 'absolute' && margin > 1) return `for ${metric} the margin is an absolute score difference and must be at most 1`;
+  return null;
+}
+
+export interface RowsCheck {
+  readonly retrain: boolean;
+  /** Rows added since the champion's data (negative when the newest version is smaller). */
+  readonly new_rows: number;
+}
+
+/** Retrain when at least `minNewRows` rows were added since the champion's data. */
+export function checkNewRows(minNewRows: number, championRows: number, newestRows: number): RowsCheck {
+  const newRows = newestRows - championRows;
+  return { retrain: newRows >= minNewRows, new_rows: newRows };
+}
+
+export interface Judgement {
+  readonly promote: boolean;
+  readonly reason: string;
+}
+
+/**
+ * Whether the challenger's holdout score beats the champion's by more than the margin: for an absolute
+ * margin, challenger − champion > margin (greater is better); for a relative one, challenger loss <
+ * champion loss × (1 − margin).
+ */
+export function judgeChallenger(metric: MetricName, challenger: number, champion: number, margin: number): Judgement {
+  const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));
+  if (!Number.isFinite(challenger) || !Number.isFinite(champion)) {
+    return { promote: false, reason: `a score is not a finite number (challenger ${fmt(challenger)}, champion ${fmt(champion)}); the champion stays` };
+  }
+  if (marginKindOf(metric) === 'absolute') {
+    const gain = challenger - champion;
+    const promote = gain > margin;
+    return { promote, reason: `${metric} challenger ${fmt(challenger)} vs champion ${fmt(champion)}: ${gain >= 0 ? 'better' : 'worse'} by ${fmt(Math.abs(gain))}, ${promote ? 'more than' : 'not more than'} the margin ${margin}` };
+  }
+  const bar = champion * (1 - margin);
+  const promote = challenger < bar;
+  const change = champion === 0 ? 0 : (champion - challenger) / champion;
+  return {
+    promote,
+    reason: `${metric} challenger ${fmt(challenger)} vs champion ${fmt(champion)}: ${change >= 0 ? 'lower' : 'higher'} by ${(Math.abs(change) * 100).toFixed(2)}%, ${promote ? 'more than' : 'not more than'} the margin ${(margin * 100).toFixed(2)}%`,
+  };
+}
+
+export interface ChallengeDecision extends Judgement {
+  readonly comparison: ChallengeComparison;
+}
+
+/**
+ * The decision on a challenger (published as `version`) against the champion now in place. A failed
+ * comparison, or one made against a champion that has been replaced since, keeps the champion.
+ */
+export function decideChallenge(metric: MetricName, version: number, champion: number, outcome: ChallengeOutcome): ChallengeDecision {
+  const { report, margin } = outcome;
+  const base = {
+    metric,
+    greater_is_better: METRICS[metric].greaterIsBetter,
+    margin,
+    margin_kind: marginKindOf(metric),
+  };
+  if (report.status === 'failed') {
+    const comparison = { ...base, challenger_score: null, champion_score: null, champion_version: report.champion_version ?? champion, holdout_rows: null, promoted: false };
+    return { promote: false, reason: `challenger v${version} was not compared with champion v${champion} (${report.reason}); the champion stays`, comparison };
+  }
+  const scores = { challenger_score: report.challenger_score, champion_score: report.champion_score, champion_version: report.champion_version, holdout_rows: report.holdout_rows };
+  if (report.champion_version !== champion) {
+    return {
+      promote: false,
+      reason: `challenger v${version} was compared with v${report.champion_version}, but the champion became v${champion} meanwhile; the champion stays`,
+      comparison: { ...base, ...scores, promoted: false },
+    };
+  }
+  const j = judgeChallenger(metric, report.challenger_score, report.champion_score, margin);
+  return {
+    promote: j.promote,
+    reason: `challenger v${version} vs champion v${champion} on ${report.holdout_rows} held-out rows: ${j.reason}; ${j.promote ? 'promoted' : 'the champion stays'}`,
+    comparison: { ...base, ...scores, promoted: j.promote },
+  };
+}

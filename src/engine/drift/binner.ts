@@ -1,0 +1,62 @@
+/**
+ * @module engine/drift/binner
+ * Which bin a value falls in, for one feature profile. Reference building and live sketches share these
+ * functions, so a training row sent back as a prediction lands in exactly the bin it was counted in
+ * (which is why identical data gives a PSI of exactly 0).
+ */
+import { isMissingValue, levelMeans, liveCategory, liveNumber, liveTextLength } from './live-values';
+import type { FeatureReference } from './reference';
+
+/** Bin of a number among right-closed decile bins; NaN goes to the missing bin (the last). */
+export function numericBin(edges: readonly number[], x: number): number {
+  if (Number.isNaN(x)) return edges.length + 1;
+  // Binary search for the first edge >= x: at most 9 edges, but this stays cheap for any count.
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (edges[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A function from one live cell to its bin index, built once per feature and reused for every row. */
+export type CellBinner = (v: unknown) => number;
+
+export function binnerFor(f: FeatureReference): CellBinner {
+  switch (f.kind) {
+    case 'numeric':
+      return (v) => numericBin(f.edges, liveNumber(v));
+    case 'text_length':
+      return (v) => numericBin(f.edges, liveTextLength(v));
+    case 'categorical':
+      return categoricalBinner(f.categories);
+  }
+}
+
+function categoricalBinner(categories: readonly string[]): CellBinner {
+  const other = categories.length;
+  const missing = other + 1;
+  const index = new Map(categories.map((c, k) => [c, k]));
+  // A JSON boolean matches whichever kept spelling means the same truth value, as the model reads it.
+  const boolBin = (b: boolean) => {
+    const k = categories.findIndex((c) => levelMeans(c, b));
+    return k < 0 ? other : k;
+  };
+  const trueBin = boolBin(true);
+  const falseBin = boolBin(false);
+  return (v) => {
+    // Fast path: a value spelled exactly like a kept category (the usual case). Missing spellings are
+    // never categories (ingest reads them as missing), so this cannot misfile a missing value.
+    if (typeof v === 'string') {
+      const hit = index.get(v);
+      if (hit !== undefined) return hit;
+    }
+    if (isMissingValue(v)) return missing;
+    if (typeof v === 'boolean') return v ? trueBin : falseBin;
+    const key = liveCategory(v);
+    if (key === undefined) return missing;
+    return index.get(key) ?? other;
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * @module worker/drift-reference
+ * The drift reference of a model version: read from object storage next to the version's artifact
+ * (`<artifact_key>.drift-ref.json`), or, the first time it is needed, computed from the version's
+ * training dataset (decoded from its columnar form) and stored there. A version's training data never
+ * changes, so the reference is computed once per version; isolates share it through storage and keep it
+ * in memory (a small LRU, like the model cache). Concurrent first requests in an isolate share one load,
+ * and a failed load (storage down) is not remembered: the next caller tries again.
+ */
+import { artifactInputs, buildDriftReference, decodeDataset, type DriftReference, parseDriftReference } from '../engine';
+import type { ModelVersionInfo } from '../durable/registry';
+import { loadPredictor } from './model-cache';
+import { readObjectBytes, storageUnavailable, writeObject } from './storage';
+
+export const driftReferenceKey = (artifactKey: string) => `${artifactKey}.drift-ref.json`;
+
+/** A reference, or why there can be none (the training dataset version was deleted). */
+export type ReferenceLookup = { readonly ok: true; readonly reference: DriftReference } | { readonly ok: false; readonly reason: string };
+
+const MAX_REFERENCES = 64;
+const cache = new Map<string, Promise<ReferenceLookup>>();
+
+/** The reference of `version` of a tenant's model, loading or building it when this isolate lacks it. */
+export function loadDriftReference(env: Env, tenant: string, version: ModelVersionInfo): Promise<ReferenceLookup> {
+  const key = driftReferenceKey(version.artifact_key);
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const loading = readOrBuild(env, tenant, version, key);
+  cache.set(key, loading);
+  loading.catch(() => {
+    if (cache.get(key) === loading) cache.delete(key);
+  });
+  while (cache.size > MAX_REFERENCES) cache.delete(cache.keys().next().value as string);
+  return loading;
+}
+
+async function readOrBuild(env: Env, tenant: string, version: ModelVersionInfo, key: string): Promise<ReferenceLookup> {
+  let stored: string | undefined;
+  try {
+    stored = await (await env.STORE.get(key))?.text();
+  } catch (err) {
+    throw storageUnavailable('drift reference', err);
+  }
+  if (stored !== undefined) {
+    try {
+      return { ok: true, reference: parseDriftReference(JSON.parse(stored)) };
+    } catch (err) {
+      // A damaged reference is derived data: rebuild it from the training data rather than fail.
+      console.error(`drift reference ${key} is unreadable; rebuilding it`, err);
+    }
+  }
+  const { name, version: datasetVersion } = version.dataset;
+  const dataset = await env.REGISTRY.getByName(tenant).getDataset(name, datasetVersion);
+  if (!dataset) return { ok: false, reason: `the training dataset "${name}" version ${datasetVersion} no longer exists, so there is nothing to compare live traffic with` };
+  const [bytes, predictor] = await Promise.all([readObjectBytes(env.STORE, dataset.data_key, 'training dataset'), loadPredictor(env, version.artifact_key)]);
+  const reference = buildDriftReference(decodeDataset(bytes), artifactInputs(predictor.artifact));
+  try {
+    await writeObject(env.STORE, key, JSON.stringify(reference), 'drift reference', 'application/json');
+  } catch (err) {
+    // Another isolate may be writing the same (deterministic) reference; this one is valid either way.
+    console.error(`drift reference ${key} could not be stored; it will be rebuilt elsewhere`, err);
+  }
+  return { ok: true, reference };
+}

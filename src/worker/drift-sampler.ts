@@ -1,0 +1,170 @@
+/**
+ * @module worker/drift-sampler
+ * Drift sampling from the predict route, off its hot path. recordForDrift is the one call predict makes,
+ * after its answer is computed; it never throws and never makes the answer wait:
+ * - sampling: at most `maxRowsPerRequest` rows of a request, spread evenly over it, and a per-isolate
+ *   token bucket per model version (`rowsPerSecond`, bursts of `burstRows`), so heavy traffic costs a
+ *   bounded, small amount of work;
+ * - queueing: the request itself only appends those row references to a short per-version queue, so
+ *   the answer pays for a handful of pointer copies, nothing more;
+ * - counting and flushing: the first request after `flushIntervalMs` since the last flush starts a short
+ *   `waitUntil` task (one per model version at a time) that loads the version's drift reference when
+ *   needed, bins the queued rows into a fixed-size sketch and adds it to the model's DriftMonitor
+ *   Durable Object. No task sleeps or outlives its I/O. A failed flush keeps its counts for the next one.
+ *   Rows queued after the last flush wait for the next request; if the isolate is evicted first they
+ *   are lost: drift is a statistical view, and a few seconds of samples do not change it.
+ * Any failure is logged and dropped: drift monitoring must never affect a prediction.
+ */
+import { DriftSketch } from '../engine';
+import { driftMonitorName } from '../durable/drift-monitor';
+import type { ModelVersionInfo } from '../durable/registry';
+import { loadDriftReference } from './drift-reference';
+
+export interface DriftSamplingOptions {
+  /** Most rows sampled from one predict request. */
+  readonly maxRowsPerRequest: number;
+  /** Sustained rows sampled per second, per model version and isolate. */
+  readonly rowsPerSecond: number;
+  /** Largest burst of sampled rows (the token bucket's size). */
+  readonly burstRows: number;
+  /** Most sampled rows queued between two flushes (the default covers a burst plus an interval at full rate). */
+  readonly maxPendingRows: number;
+  /** Least time between two flushes of one model version from one isolate. */
+  readonly flushIntervalMs: number;
+  /** Wait after a failed reference load before this isolate tries again. */
+  readonly retryAfterMs: number;
+}
+
+export const DRIFT_SAMPLING_DEFAULTS: Readonly<DriftSamplingOptions> = Object.freeze({
+  maxRowsPerRequest: 16,
+  rowsPerSecond: 20,
+  burstRows: 200,
+  maxPendingRows: 512,
+  flushIntervalMs: 10_000,
+  retryAfterMs: 30_000,
+});
+
+let options: DriftSamplingOptions = DRIFT_SAMPLING_DEFAULTS;
+
+/** Changes this isolate's sampling options (tests: sample every row, flush at once); returns the previous ones. */
+export function configureDriftSampling(changes: Partial<DriftSamplingOptions>): DriftSamplingOptions {
+  const previous = options;
+  options = Object.freeze({ ...options, ...changes });
+  return previous;
+}
+
+/** What recordForDrift needs of a request's Hono context. */
+export interface DriftContext {
+  readonly env: Env;
+  readonly executionCtx: { waitUntil(promise: Promise<unknown>): void };
+}
+
+/** One model version's sampling state in this isolate. */
+interface Monitor {
+  readonly tenant: string;
+  readonly model: string;
+  readonly version: ModelVersionInfo;
+  /** Set once the reference is loaded; null when the version can have none (its dataset is gone). */
+  sketch: DriftSketch | null | undefined;
+  /** Sampled rows not binned yet (references to the request's parsed rows). */
+  pending: unknown[];
+  tokens: number;
+  refilledAt: number;
+  /**
+   * Until when a load or flush task is considered under way (one waitUntil task per version at a time).
+   * A deadline rather than a flag: a task the runtime cancels (waitUntil is cut off after 30 s) never
+   * reaches its `finally`, and must not stop this version's sampling for good.
+   */
+  busyUntil: number;
+  lastFlushAt: number;
+  retryAt: number;
+}
+
+const MAX_MONITORS = 64;
+/** Longer than any waitUntil task may live (30 s after the response). */
+const BUSY_DEADLINE_MS = 60_000;
+const monitors = new Map<string, Monitor>();
+
+/**
+ * Samples predict rows of one model version for drift monitoring. Synchronous and cheap (it queues at
+ * most maxRowsPerRequest row references); binning and I/O run in `waitUntil`. Never throws.
+ */
+export function recordForDrift(c: DriftContext, tenant: string, model: string, version: ModelVersionInfo, rows: readonly unknown[]): void {
+  try {
+    const now = Date.now();
+    const m = monitorFor(tenant, model, version, now);
+    if (m.sketch === null) return;
+    for (const row of pickRows(m, rows, now)) if (m.pending.length < options.maxPendingRows) m.pending.push(row);
+    if (now < m.busyUntil || now < m.retryAt || (m.pending.length === 0 && !m.sketch?.rows)) return;
+    // Until the reference is loaded there is nothing to wait for; after that, one flush per interval.
+    if (m.sketch && now < m.lastFlushAt + options.flushIntervalMs) return;
+    // The task starts only once waitUntil has accepted it: never left running outside a request's life.
+    let start!: () => void;
+    const accepted = new Promise<void>((resolve) => (start = resolve));
+    c.executionCtx.waitUntil(accepted.then(() => pump(c.env, m)));
+    m.busyUntil = now + BUSY_DEADLINE_MS;
+    start();
+  } catch (err) {
+    console.error('drift sampling failed (the prediction is unaffected)', err);
+  }
+}
+
+function monitorFor(tenant: string, model: string, version: ModelVersionInfo, now: number): Monitor {
+  const key = `${tenant}\u0000${model}\u0000${version.artifact_key}`;
+  let m = monitors.get(key);
+  if (m) monitors.delete(key);
+  else m = { tenant, model, version, sketch: undefined, pending: [], tokens: options.burstRows, refilledAt: now, busyUntil: 0, lastFlushAt: 0, retryAt: 0 };
+  // Re-inserted last: Map order is recency, and the least recent monitor is dropped past the bound.
+  monitors.set(key, m);
+  while (monitors.size > MAX_MONITORS) monitors.delete(monitors.keys().next().value as string);
+  return m;
+}
+
+/** The rows to sample: as many as the request cap and the token bucket allow, evenly spread. */
+function pickRows(m: Monitor, rows: readonly unknown[], now: number): unknown[] {
+  m.tokens = Math.min(options.burstRows, m.tokens + ((now - m.refilledAt) / 1000) * options.rowsPerSecond);
+  m.refilledAt = now;
+  const take = Math.min(rows.length, options.maxRowsPerRequest, Math.floor(m.tokens));
+  if (take <= 0) return [];
+  m.tokens -= take;
+  if (take === rows.length) return rows as unknown[];
+  // A random start within the first stride, so no position in a batch is favoured across requests.
+  const stride = rows.length / take;
+  const start = Math.random() * stride;
+  const out = new Array<unknown>(take);
+  for (let k = 0; k < take; k++) out[k] = rows[Math.floor(start + k * stride)];
+  return out;
+}
+
+/** Loads the reference if needed, bins the queued rows and flushes them. Runs inside waitUntil. */
+async function pump(env: Env, m: Monitor): Promise<void> {
+  try {
+    if (m.sketch === undefined) {
+      const lookup = await loadDriftReference(env, m.tenant, m.version);
+      m.sketch = lookup.ok ? new DriftSketch(lookup.reference) : null;
+    }
+    const sketch = m.sketch;
+    if (!sketch) {
+      m.pending = [];
+      return;
+    }
+    // Rows queued while the reference loaded are binned too; later ones wait for the next task.
+    const queued = m.pending;
+    m.pending = [];
+    sketch.addRows(queued);
+    const counts = sketch.take();
+    m.lastFlushAt = Date.now();
+    if (counts.rows === 0) return;
+    try {
+      await env.DRIFT.getByName(driftMonitorName(m.tenant, m.model)).record(m.version.version, counts);
+    } catch (err) {
+      sketch.absorb(counts);
+      throw err;
+    }
+  } catch (err) {
+    m.retryAt = Date.now() + options.retryAfterMs;
+    console.error(`drift monitoring of model ${m.model} v${m.version.version} failed (predictions are unaffected)`, err);
+  } finally {
+    m.busyUntil = 0;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * @module worker/queue/challenge-task
+ * The champion/challenger comparison of a retraining job, run in a consumer invocation (never in the
+ * coordinator): draws the job's held-out rows from its dataset exactly as the trials left them out,
+ * loads the challenger (the job's result) and the current champion as served, predicts both on those
+ * rows through the engine Predictor and scores them with the job's metric. Anything that stops a fair
+ * comparison (an unreadable artifact, different class lists, a label the champion never saw) becomes a
+ * failed report, which keeps the champion; only storage being down is thrown, so the queue retries.
+ */
+import { applyOverrides, type Dataset, METRICS, type Predictor } from '../../engine';
+import { outputWidth } from '../../engine/core/task';
+import { datasetRows, truthFor } from '../../engine/data/dataset-rows';
+import { holdoutPart } from '../../engine/data/holdout';
+import type { ChallengeReport, ChallengeWork } from '../../durable/protocol';
+import { loadPredictor } from '../model-cache';
+import { isStorageUnavailable } from '../storage';
+
+/** Rows per Predictor call: bounds how many request-shaped row objects are alive at once. */
+const WINDOW_ROWS = 1_000;
+
+export async function compareWithChampion(work: ChallengeWork, env: Env, loadDataset: (key: string) => Promise<Dataset>): Promise<ChallengeReport> {
+  let championVersion: number | undefined;
+  try {
+    const champion = await env.REGISTRY.getByName(work.tenant).resolveModel(work.model_name);
+    if (!champion) return { status: 'failed', reason: `model "${work.model_name}" has no champion to compare with` };
+    championVersion = champion.version;
+    const { dataset } = applyOverrides(await loadDataset(work.dataset_key), work.columns);
+    const held = holdoutPart(dataset, work.target, work.task, work.holdout);
+    if (held.rows === 0) return { status: 'failed', reason: 'the holdout has no rows', champion_version: champion.version };
+    const challenger = await loadPredictor(env, work.challenger.artifact_key);
+    const incumbent = await loadPredictor(env, champion.artifact_key);
+    const mismatch = classMismatch(challenger, incumbent, work.task);
+    if (mismatch) return { status: 'failed', reason: mismatch, champion_version: champion.version };
+    return {
+      status: 'complete',
+      challenger_score: scoreOn(challenger, held, work),
+      champion_score: scoreOn(incumbent, held, work),
+      champion_version: champion.version,
+      holdout_rows: held.rows,
+    };
+  } catch (err) {
+    if (isStorageUnavailable(err)) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    return { status: 'failed', reason, ...(championVersion !== undefined ? { champion_version: championVersion } : {}) };
+  }
+}
+
+/** Why the two models' scores would not compare, or null when they do. */
+function classMismatch(challenger: Predictor, champion: Predictor, task: ChallengeWork['task']): string | null {
+  if (champion.task !== task) return `the champion is a ${champion.task} model and the job a ${task} job`;
+  const a = challenger.artifact.classes.join('\u0000');
+  const b = champion.artifact.classes.join('\u0000');
+  if (a !== b) return `the champion knows classes [${champion.artifact.classes.join(', ')}] and the challenger [${challenger.artifact.classes.join(', ')}]`;
+  return null;
+}
+
+/** The model's score (metric direction) on every row of `held`, predicted a window of rows at a time. */
+function scoreOn(predictor: Predictor, held: Dataset, work: ChallengeWork): number {
+  const { classes, columns } = predictor.artifact;
+  const truth = truthFor(held, work.target, work.task, classes);
+  const width = outputWidth(work.task, classes.length);
+  const known = new Set(columns);
+  const out = new Float32Array(held.rows * width);
+  for (let from = 0; from < held.rows; from += WINDOW_ROWS) out.set(predictor.predictRaw(datasetRows(held, from, from + WINDOW_ROWS, known)), from * width);
+  return METRICS[work.metric].score(truth, out, classes.length);
+}

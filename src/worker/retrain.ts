@@ -1,0 +1,88 @@
+/**
+ * @module worker/retrain
+ * One scheduled retraining run for one tenant's model. The tenant's Registry claims the due run in one
+ * transaction (so racing or retried ticks never start two jobs for one due time) and settles the
+ * `min_new_rows` rule there; a run that should train starts a retraining job through the same creation
+ * path as POST /v1/jobs, with the champion job's settings, the champion's configurations to start from,
+ * a holdout and the schedule's margin. The job id is derived from the due time, so even a start repeated
+ * after a crash finds the same job instead of making a second one.
+ */
+import type { ScheduleClaim } from '../durable/model-schedule';
+import { BOARD_NAME } from '../durable/schedule-board';
+import { coordinatorFor, isJobId } from './coordinator';
+import type { CreateJobBody } from './schemas';
+import { startJob, type StartJobOptions } from './start-job';
+
+/** What one due schedule came to, for logs and tests. */
+export interface RetrainOutcome {
+  readonly tenant: string;
+  readonly model: string;
+  readonly outcome: 'not_due' | 'skipped' | 'started' | 'error';
+  readonly job_id?: string;
+  readonly reason?: string;
+}
+
+type StartClaim = Extract<ScheduleClaim, { outcome: 'start' }>;
+
+/** Claims and runs the model's due retraining at `now` (the tick's scheduled time). */
+export async function runScheduledRetrain(env: Env, tenant: string, model: string, now: number): Promise<RetrainOutcome> {
+  const registry = env.REGISTRY.getByName(tenant);
+  const claim = await registry.claimScheduledRun(model, now);
+  // Keep the board in step with the Registry whether or not a run was claimed. A failure here must not
+  // lose the claimed run: the stale entry heals at the next tick, when the Registry answers the real time.
+  await env.SCHEDULES.getByName(BOARD_NAME)
+    .set(tenant, model, claim.next_due_at, claim.revision)
+    .catch((err: unknown) => console.error(`schedule board update for ${tenant}/${model} failed`, err));
+  if (!claim.claimed) return { tenant, model, outcome: 'not_due' };
+  if (claim.outcome === 'skipped') return { tenant, model, outcome: 'skipped', reason: claim.reason };
+  let id: string;
+  try {
+    const { body, options } = await retrainRequest(env, tenant, model, claim);
+    id = (await startJob(env, tenant, body, options)).id;
+  } catch (err) {
+    // A job that cannot start (a column gone from the new data, too many jobs running...) skips this run.
+    const reason = `the retraining job could not start: ${err instanceof Error ? err.message : String(err)}`;
+    await registry.settleScheduledRun(model, claim.run, { status: 'skipped', job_id: null, reason });
+    return { tenant, model, outcome: 'skipped', reason };
+  }
+  await registry.settleScheduledRun(model, claim.run, { status: 'started', job_id: id, reason: `retraining job started; ${claim.reason}` });
+  return { tenant, model, outcome: 'started', job_id: id };
+}
+
+/**
+ * The job request of a retraining run: the champion job's target, task, metric, families, columns,
+ * strategy and seed on the schedule's dataset (the version claimed) and budget, starting from the
+ * champion's configurations. Without the champion's job (its coordinator holds nothing), the model's own
+ * target, task and metric with default settings and a cold start.
+ */
+async function retrainRequest(env: Env, tenant: string, model: string, claim: StartClaim): Promise<{ body: CreateJobBody; options: StartJobOptions }> {
+  const { champion, schedule } = claim;
+  const basis = isJobId(champion.job_id) ? await coordinatorFor(env, tenant, champion.job_id).retrainBasis(champion.trial_id) : null;
+  const base = basis?.config;
+  const info = base ? null : await env.REGISTRY.getByName(tenant).getModel(model);
+  const body: CreateJobBody = {
+    dataset: claim.dataset.name,
+    dataset_version: claim.dataset.version,
+    target: base?.target ?? (info?.target as string),
+    task: (base?.task ?? info?.task) as CreateJobBody['task'],
+    metric: (base?.metric ?? info?.metric) as CreateJobBody['metric'],
+    budget: schedule.budget,
+    model,
+    ...(base ? { strategy: base.strategy, models: [...base.families], columns: base.columns, seed: base.seed, parallelism: base.parallelism } : {}),
+  };
+  const options: StartJobOptions = {
+    id: await retrainJobId(tenant, model, claim.due_at),
+    retrain: { warm_start: basis?.configs ?? [], margin: schedule.margin },
+  };
+  return { body, options };
+}
+
+/** A UUID (version 8, RFC 9562) derived from the tenant, model and due time: one job per due run. */
+export async function retrainJobId(tenant: string, model: string, dueAt: number): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`retrain\u0000${tenant}\u0000${model}\u0000${dueAt}`)));
+  const b = digest.slice(0, 16);
+  b[6] = (b[6] & 0x0f) | 0x80;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,77 @@
+/**
+ * @module worker/routes/drift
+ * `GET /v1/models/{model}/drift?version=N&hours=24`: how far live prediction inputs have moved from the
+ * training data, per feature, as a PSI (engine/drift/psi) with its reading. The version defaults to the
+ * champion; the window is the last `hours` whole hours (1 to 168, default 24) of sampled predictions
+ * (worker/drift-sampler). The first request for a version may compute its reference from the training
+ * data; after that it is one read. No sampled rows yet: 200 with a note and no PSI. No reference possible
+ * (the training dataset was deleted): 409 drift_reference_unavailable.
+ */
+import { Hono } from 'hono';
+import { compareWithReference, emptyCounts } from '../../engine';
+import { driftMonitorName, RETENTION_HOURS } from '../../durable/drift-monitor';
+import type { AuthVars } from '../auth';
+import { loadDriftReference } from '../drift-reference';
+import { ApiError, notFound } from '../errors';
+import { validName } from '../names';
+
+type App = { Bindings: Env; Variables: AuthVars };
+
+export const drift = new Hono<App>();
+
+const DEFAULT_HOURS = 24;
+
+function positiveIntParam(raw: string | undefined, field: string, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!(Number.isInteger(value) && value > 0 && value <= max)) {
+    throw new ApiError(400, 'invalid_request', `${field}: expected an integer from 1 to ${max}, got "${raw.slice(0, 40)}"`, { field });
+  }
+  return value;
+}
+
+const round = (x: number) => Math.round(x * 1e4) / 1e4;
+
+drift.get('/:model/drift', async (c) => {
+  const name = validName(c.req.param('model'), 'model');
+  const version = positiveIntParam(c.req.query('version'), 'version', Number.MAX_SAFE_INTEGER);
+  const hours = positiveIntParam(c.req.query('hours'), 'hours', RETENTION_HOURS) ?? DEFAULT_HOURS;
+  const tenant = c.get('tenant');
+  const registry = c.env.REGISTRY.getByName(tenant);
+  const resolved = await registry.resolveModel(name, version);
+  if (!resolved) {
+    if (version !== undefined && (await registry.getModel(name))) throw new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${version}`, { model: name, version });
+    throw notFound('model', name);
+  }
+  const lookup = await loadDriftReference(c.env, tenant, resolved);
+  if (!lookup.ok) {
+    throw new ApiError(409, 'drift_reference_unavailable', `model "${name}" version ${resolved.version} has no drift reference: ${lookup.reason}`, {
+      model: name,
+      version: resolved.version,
+      dataset: resolved.dataset,
+    });
+  }
+  const { reference } = lookup;
+  const window = await c.env.DRIFT.getByName(driftMonitorName(tenant, name)).window(resolved.version, reference.layout, hours);
+  const live = window.counts ?? emptyCounts(reference);
+  const features = compareWithReference(reference, live).map((f) => ({
+    name: f.name,
+    type: f.type,
+    psi: f.psi === null ? null : round(f.psi),
+    status: f.status,
+    bins: f.bins,
+    reference: f.reference.map(round),
+    live: f.live.map(round),
+    ...(f.kind === 'text_length' ? { measure: 'length in characters' } : {}),
+  }));
+  return c.json({
+    model: name,
+    version: resolved.version,
+    rows_sampled: live.rows,
+    window: { from: window.from, to: window.to, hours },
+    reference: { dataset: resolved.dataset, rows: reference.rows },
+    features,
+    skipped: reference.skipped,
+    ...(live.rows === 0 ? { note: `no predictions of version ${resolved.version} were sampled in the last ${hours} h yet; PSI needs live rows (a few hundred for a reliable reading)` } : {}),
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * @module worker/routes/schedules
+ * Scheduled retraining of a model: PUT sets (or replaces) the schedule, GET shows it with its run
+ * history, DELETE removes it. A schedule names a cadence (`every`: "30m", "6h", "1d" or a 5-field cron
+ * expression, UTC), the dataset to retrain on (its newest version at each run), the job budget, the
+ * fewest new rows worth a retraining and the margin a challenger must win by. The tenant's Registry
+ * holds the schedule; the global ScheduleBoard is told its next due time so the cron handler finds it.
+ */
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import type { MetricName } from '../../engine';
+import { CadenceError, parseCadence } from '../../durable/cadence';
+import type { Schedule } from '../../durable/model-schedule';
+import { defaultMargin, marginKindOf, marginProblem } from '../../durable/retrain-rules';
+import { BOARD_NAME } from '../../durable/schedule-board';
+import type { AuthVars } from '../auth';
+import { ApiError, notFound } from '../errors';
+import { validName } from '../names';
+import { createJobSchema, readJson } from '../schemas';
+
+type App = { Bindings: Env; Variables: AuthVars };
+
+export const schedules = new Hono<App>();
+
+/** A job budget exactly as POST /v1/jobs takes it, but one of its limits must be given. */
+const budgetSchema = createJobSchema.shape.budget
+  .unwrap()
+  .refine((b) => b.seconds !== undefined || b.trials !== undefined, 'give budget.seconds, budget.trials or both: a scheduled job must end');
+
+const scheduleSchema = z.strictObject({
+  every: z.string().superRefine((value, ctx) => {
+    try {
+      parseCadence(value);
+    } catch (err) {
+      if (!(err instanceof CadenceError)) throw err;
+      ctx.addIssue({ code: 'custom', message: err.message });
+    }
+  }),
+  dataset: z.string().min(1, 'dataset must name a dataset'),
+  budget: budgetSchema,
+  min_new_rows: z.int().min(0, 'min_new_rows must be at least 0').max(1_000_000_000).optional(),
+  margin: z.number().min(0, 'margin must be at least 0').optional(),
+});
+
+schedules.put('/:model/schedule', async (c) => {
+  const name = validName(c.req.param('model'), 'model');
+  const body = await readJson(c, scheduleSchema);
+  const dataset = validName(body.dataset, 'dataset');
+  const registry = c.env.REGISTRY.getByName(c.get('tenant'));
+  const model = await registry.getModel(name);
+  if (!model) throw notFound('model', name);
+  const newest = await registry.getDataset(dataset);
+  if (!newest) throw notFound('dataset', dataset);
+  if (!newest.columns.some((col) => col.name === model.target)) {
+    throw new ApiError(400, 'invalid_target', `dataset "${dataset}" has no column "${model.target}", the target of model "${name}"`, { field: 'dataset', column: model.target });
+  }
+  const metric = model.metric as MetricName;
+  const margin = body.margin ?? defaultMargin(metric);
+  const problem = marginProblem(metric, margin);
+  if (problem) throw new ApiError(400, 'invalid_request', `margin: ${problem}`, { field: 'margin' });
+  const schedule = await registry.putSchedule(name, { every: body.every.trim(), dataset, budget: body.budget, min_new_rows: body.min_new_rows ?? 0, margin });
+  await c.env.SCHEDULES.getByName(BOARD_NAME).set(c.get('tenant'), name, schedule.next_due_at, schedule.revision);
+  return c.json(scheduleView(schedule, metric));
+});
+
+schedules.get('/:model/schedule', async (c) => {
+  const name = validName(c.req.param('model'), 'model');
+  const registry = c.env.REGISTRY.getByName(c.get('tenant'));
+  const [found, model] = await Promise.all([registry.getSchedule(name), registry.getModel(name)]);
+  if (!model) throw notFound('model', name);
+  if (!found) throw noSchedule(name);
+  return c.json({ ...scheduleView(found.schedule, model.metric as MetricName), runs: found.runs });
+});
+
+schedules.delete('/:model/schedule', async (c) => {
+  const name = validName(c.req.param('model'), 'model');
+  const removed = await c.env.REGISTRY.getByName(c.get('tenant')).deleteSchedule(name);
+  if (!removed) return missing(c, name);
+  await c.env.SCHEDULES.getByName(BOARD_NAME).set(c.get('tenant'), name, null, removed.revision);
+  return c.body(null, 204);
+});
+
+const noSchedule = (name: string) => new ApiError(404, 'schedule_not_found', `model "${name}" has no retraining schedule`, { model: name });
+
+async function missing(c: Context<App>, name: string): Promise<never> {
+  if (!(await c.env.REGISTRY.getByName(c.get('tenant')).getModel(name))) throw notFound('model', name);
+  throw noSchedule(name);
+}
+
+/** The schedule as the API shows it: times as ISO strings, the margin with how it is read. */
+function scheduleView(s: Schedule, metric: MetricName) {
+  return {
+    model: s.model,
+    every: s.every,
+    dataset: s.dataset,
+    budget: s.budget,
+    min_new_rows: s.min_new_rows,
+    margin: s.margin,
+    margin_kind: marginKindOf(metric),
+    metric,
+    next_due_at: new Date(s.next_due_at).toISOString(),
+    created_at: s.created_at,
+    updated_at: s.updated_at,
+  };
+}

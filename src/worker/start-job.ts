@@ -1,0 +1,139 @@
+/**
+ * @module worker/start-job
+ * Creating a job, shared by POST /v1/jobs and scheduled retraining. Everything that can be checked
+ * before any work starts is checked first (dataset, target, task, metric, families, budget, column
+ * overrides), so a bad request creates nothing; then the job is recorded in the tenant's Registry and
+ * handed to its own SearchCoordinator. A retraining job also gets the champion's configurations to start
+ * from, a held-out fifth of the rows for the champion/challenger comparison, and the promotion margin.
+ */
+import { applyOverrides, decodeDataset, defaultMetric, METRICS, MODEL_FAMILIES, type MetricName, type ModelFamily, prepareTarget, seedFrom, type Task, type TrialConfig } from '../engine';
+import { splitHoldout } from '../engine/data/holdout';
+import type { JobConfig } from '../durable/protocol';
+import { coordinatorFor } from './coordinator';
+import { ApiError, notFound } from './errors';
+import { enforceConcurrentJobs, readLimits } from './limits';
+import { validName } from './names';
+import type { CreateJobBody } from './schemas';
+import { readObjectBytes } from './storage';
+
+/** Families named by the contract that are not available yet (they arrive with the unstructured-data work). */
+const PLANNED_FAMILIES = new Set(['cnn', 'rnn']);
+/** Every strategy the schema accepts is available; the set stays as the one place to retire or stage one. */
+const AVAILABLE_STRATEGIES = new Set(['auto', 'random', 'grid', 'bayes', 'asha', 'hyperband']);
+
+/** Share of a retraining job's rows held out for the champion/challenger comparison. */
+export const RETRAIN_HOLDOUT_FRACTION = 0.2;
+/** Fewest held-out rows a comparison may rest on; a smaller dataset cannot be retrained on a schedule. */
+export const MIN_HOLDOUT_ROWS = 10;
+
+export interface StartJobOptions {
+  /**
+   * A fixed job id. Scheduled retraining derives it from the due time, so starting the same run twice
+   * finds the job already recorded and starts nothing new.
+   */
+  readonly id?: string;
+  /** Makes the job a retraining job of the named model (see the module comment). */
+  readonly retrain?: { readonly warm_start: readonly TrialConfig[]; readonly margin: number };
+}
+
+/**
+ * Validates and starts a job for `tenant`; throws ApiError (or EngineError) naming what is wrong.
+ * @example
+ * const { id } = await startJob(env, tenant, { dataset: 'credit', target: 'class' });
+ */
+export async function startJob(env: Env, tenant: string, body: CreateJobBody, options: StartJobOptions = {}): Promise<{ id: string; status: 'queued' }> {
+  const datasetName = validName(body.dataset, 'dataset');
+  const modelName = validName(body.model ?? datasetName, 'model');
+
+  if (body.task === 'image' || body.task === 'forecast') {
+    throw new ApiError(400, 'unsupported_task', `task "${body.task}" is not available yet; use binary, multiclass or regression`, { field: 'task' });
+  }
+  const strategy = body.strategy ?? 'auto';
+  if (!AVAILABLE_STRATEGIES.has(strategy)) {
+    throw new ApiError(400, 'invalid_request', `strategy "${strategy}" is not available yet; use one of ${[...AVAILABLE_STRATEGIES].map((s) => `"${s}"`).join(', ')}`, { field: 'strategy' });
+  }
+  const families = resolveFamilies(body.models);
+
+  const registry = env.REGISTRY.getByName(tenant);
+  if (options.id !== undefined && (await registry.hasJob(options.id))) return { id: options.id, status: 'queued' };
+  const dataset = await registry.getDataset(datasetName, body.dataset_version);
+  if (!dataset) throw notFound('dataset', datasetName);
+
+  // Read the typed data once to validate the target the way a trial will see it.
+  const stored = decodeDataset(await readObjectBytes(env.STORE, dataset.data_key, 'dataset'));
+  const { dataset: ds, ignore } = applyOverrides(stored, body.columns ?? {});
+  if (ignore.includes(body.target)) throw new ApiError(400, 'invalid_target', `the target "${body.target}" cannot also be ignored`, { field: 'columns', column: body.target });
+  const target = prepareTarget(ds, body.target, body.task as Task | undefined);
+
+  const metric: MetricName = body.metric ?? defaultMetric(target.task);
+  if (!METRICS[metric].tasks.includes(target.task)) {
+    throw new ApiError(400, 'invalid_metric', `metric "${metric}" does not apply to a ${target.task} task; use one of ${applicableMetrics(target.task).join(', ')}`, {
+      field: 'metric',
+    });
+  }
+
+  const seconds = body.budget?.seconds ?? (body.budget?.trials !== undefined ? 3600 : 60);
+  const id = options.id ?? crypto.randomUUID();
+  const seed = body.seed ?? 42;
+  const now = Date.now();
+  const featureCols = ds.columns.length - 1 - ignore.length;
+  const holdout = options.retrain ? { fraction: RETRAIN_HOLDOUT_FRACTION, seed: seedFrom(seed, `holdout-${id}`) } : undefined;
+  // The search sees the rows outside the holdout only, so its shape and folds are counted on those.
+  const rows = holdout ? searchRows(ds, body.target, target.task, holdout) : target.rows.length;
+  const config: JobConfig = {
+    id,
+    tenant,
+    dataset: { name: datasetName, version: dataset.version, key: dataset.data_key, rows, cols: Math.max(1, featureCols) },
+    target: body.target,
+    task: target.task,
+    classes: target.classes,
+    metric,
+    greater_is_better: METRICS[metric].greaterIsBetter,
+    budget: { seconds, ...(body.budget?.trials !== undefined ? { trials: body.budget.trials } : {}) },
+    strategy: strategy as JobConfig['strategy'],
+    families,
+    columns: body.columns ?? {},
+    seed,
+    model_name: modelName,
+    parallelism: body.parallelism ?? Math.max(1, Number(env.TRIAL_PARALLELISM || 2)),
+    // Five folds where data is scarce and estimates are noisy; fewer as rows (and each fit's cost) grow.
+    folds: rows <= 1_000 ? 5 : rows <= 20_000 ? 3 : 1,
+    lease_ms: Math.max(5, Number(env.TRIAL_LEASE_SECONDS || 300)) * 1000,
+    created_at: now,
+    ...(options.retrain ? { warm_start: options.retrain.warm_start, holdout, challenge: { margin: options.retrain.margin } } : {}),
+  };
+  // Checked last, right before the job is recorded, so a bad request is told what is wrong with it first
+  // and the window between the count and the insert stays short.
+  enforceConcurrentJobs(await registry.listJobs(), readLimits(env).maxConcurrentJobs);
+  await registry.recordJob({ id, dataset: datasetName, target: body.target, status: 'queued', model_name: modelName, created_at: new Date(now).toISOString() });
+  await coordinatorFor(env, tenant, id).start(config);
+  return { id, status: 'queued' };
+}
+
+/** Rows left to the search once the holdout is drawn; refuses data too small to hold out from. */
+function searchRows(ds: Parameters<typeof splitHoldout>[0], target: string, task: Task, holdout: { fraction: number; seed: number }): number {
+  const split = splitHoldout(ds, target, task, holdout);
+  if (split.holdout.length < MIN_HOLDOUT_ROWS) {
+    throw new ApiError(400, 'invalid_dataset', `a retraining job holds out ${Math.round(RETRAIN_HOLDOUT_FRACTION * 100)}% of the rows to compare with the champion, and this dataset gives only ${split.holdout.length} (at least ${MIN_HOLDOUT_ROWS} are needed)`, {
+      field: 'dataset',
+    });
+  }
+  return split.train.length;
+}
+
+function resolveFamilies(requested: readonly string[] | undefined): ModelFamily[] {
+  if (!requested) return [...MODEL_FAMILIES];
+  const unique = [...new Set(requested)];
+  for (const f of unique) {
+    if (PLANNED_FAMILIES.has(f)) throw new ApiError(400, 'invalid_request', `model family "${f}" is not available yet; available: ${MODEL_FAMILIES.join(', ')}`, { field: 'models' });
+    if (!MODEL_FAMILIES.includes(f as ModelFamily)) throw new ApiError(400, 'invalid_request', `unknown model family "${f}"; available: ${MODEL_FAMILIES.join(', ')}`, { field: 'models' });
+  }
+  // Keep the registry's priority order so the portfolio tries the strongest family first.
+  return MODEL_FAMILIES.filter((f) => unique.includes(f));
+}
+
+function applicableMetrics(task: Task): string[] {
+  return Object.values(METRICS)
+    .filter((m) => m.tasks.includes(task))
+    .map((m) => m.name);
+}

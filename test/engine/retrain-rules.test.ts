@@ -1,0 +1,96 @@
+/**
+ * The decisions of scheduled retraining (src/durable/retrain-rules.ts, pure, so tested in plain Node):
+ * how a margin is read per metric, when enough rows arrived, and when a challenger replaces the champion
+ * (only a clear win by the margin; ties, failures and a champion replaced meanwhile keep it).
+ */
+import { describe, expect, it } from 'vitest';
+import { checkNewRows, decideChallenge, defaultMargin, judgeChallenger, marginKindOf, marginProblem } from '../../src/durable/retrain-rules';
+
+describe('margins', () => {
+  it('are absolute for bounded scores and relative for losses', () => {
+    for (const m of ['roc_auc', 'accuracy', 'balanced_accuracy', 'f1', 'r2'] as const) {
+      expect(marginKindOf(m)).toBe('absolute');
+      expect(defaultMargin(m)).toBe(0.002);
+    }
+    for (const m of ['log_loss', 'rmse', 'mae', 'mape'] as const) {
+      expect(marginKindOf(m)).toBe('relative');
+      expect(defaultMargin(m)).toBe(0.01);
+    }
+  });
+
+  it('refuse values that cannot be met or make no sense', () => {
+    expect(marginProblem('roc_auc', 0)).toBeNull();
+    expect(marginProblem('roc_auc', 1)).toBeNull();
+    expect(marginProblem('roc_auc', 1.5)).toMatch(/at most 1/);
+    expect(marginProblem('rmse', 1)).toMatch(/relative .* under 1/);
+    expect(marginProblem('rmse', -0.1)).toMatch(/at least 0/);
+    expect(marginProblem('rmse', Number.NaN)).toMatch(/at least 0/);
+  });
+});
+
+describe('checkNewRows', () => {
+  it('retrains when at least min_new_rows rows were added', () => {
+    expect(checkNewRows(0, 100, 100)).toEqual({ retrain: true, new_rows: 0 });
+    expect(checkNewRows(50, 100, 149)).toEqual({ retrain: false, new_rows: 49 });
+    expect(checkNewRows(50, 100, 150)).toEqual({ retrain: true, new_rows: 50 });
+    expect(checkNewRows(1, 100, 80)).toEqual({ retrain: false, new_rows: -20 });
+  });
+});
+
+describe('judgeChallenger', () => {
+  it('promotes on a greater-is-better score only when better by more than the margin', () => {
+    expect(judgeChallenger('roc_auc', 0.9, 0.85, 0.002).promote).toBe(true);
+    expect(judgeChallenger('roc_auc', 0.851, 0.85, 0.002).promote).toBe(false);
+    expect(judgeChallenger('roc_auc', 0.85, 0.85, 0).promote).toBe(false);
+    expect(judgeChallenger('r2', 0.5, -0.2, 0.5).promote).toBe(true);
+    expect(judgeChallenger('accuracy', 1, 0.5, 1).promote).toBe(false);
+  });
+
+  it('promotes on a loss only when lower by more than the relative margin', () => {
+    expect(judgeChallenger('rmse', 0.98, 1, 0.01).promote).toBe(true);
+    expect(judgeChallenger('rmse', 0.995, 1, 0.01).promote).toBe(false);
+    expect(judgeChallenger('log_loss', 0.3, 0.2, 0.01).promote).toBe(false);
+    expect(judgeChallenger('mae', 0, 0, 0).promote).toBe(false);
+  });
+
+  it('keeps the champion when a score is not a finite number', () => {
+    const j = judgeChallenger('roc_auc', Number.NaN, 0.5, 0.002);
+    expect(j.promote).toBe(false);
+    expect(j.reason).toMatch(/not a finite number/);
+    expect(judgeChallenger('rmse', 1, Number.POSITIVE_INFINITY, 0.01).promote).toBe(false);
+  });
+});
+
+describe('decideChallenge', () => {
+  const complete = { status: 'complete' as const, challenger_score: 0.95, champion_score: 0.7, champion_version: 2, holdout_rows: 40 };
+
+  it('records both scores and the rule with the decision', () => {
+    const d = decideChallenge('roc_auc', 3, 2, { margin: 0.002, report: complete });
+    expect(d.promote).toBe(true);
+    expect(d.comparison).toEqual({
+      metric: 'roc_auc',
+      greater_is_better: true,
+      challenger_score: 0.95,
+      champion_score: 0.7,
+      champion_version: 2,
+      holdout_rows: 40,
+      margin: 0.002,
+      margin_kind: 'absolute',
+      promoted: true,
+    });
+    expect(d.reason).toMatch(/challenger v3 vs champion v2 on 40 held-out rows: .*promoted/);
+  });
+
+  it('keeps the champion when the comparison failed', () => {
+    const d = decideChallenge('rmse', 3, 2, { margin: 0.01, report: { status: 'failed', reason: 'artifact unreadable' } });
+    expect(d.promote).toBe(false);
+    expect(d.reason).toMatch(/not compared .*artifact unreadable.*the champion stays/);
+    expect(d.comparison).toMatchObject({ challenger_score: null, champion_score: null, champion_version: 2, promoted: false, margin_kind: 'relative' });
+  });
+
+  it('keeps the champion when it was replaced during the comparison', () => {
+    const d = decideChallenge('roc_auc', 4, 3, { margin: 0.002, report: complete });
+    expect(d.promote).toBe(false);
+    expect(d.reason).toMatch(/compared with v2, but the champion became v3/);
+  });
+});

@@ -1,0 +1,329 @@
+/**
+ * Scheduled retraining end to end inside workerd: setting a schedule (and every refusal naming its
+ * field), cron ticks before and after the due time, racing and retried ticks claiming a due time once,
+ * a retraining job on appended data whose challenger beats the champion on held-out rows and is
+ * promoted, a challenger kept out by the margin, a comparison that fails and keeps the champion, a run
+ * skipped for too few new rows, and the warm start from the champion's configurations. Ticks go straight
+ * to the Worker's scheduled handler with a chosen scheduled time, so due times are decided by the test.
+ */
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/engine';
+import worker from '../../src/worker/index';
+import { expectError, jsonOf, send, tenantKey, waitJob } from './tenant';
+
+const TENANT = 'sched';
+let key = '';
+const MIN = 60_000;
+
+/** A binary table: the label follows x1 + x2/2 (or a coin flip when noisy); c is noise. */
+function table(rows: number, seed: number, noisy = false): string {
+  const rng = new Rng(seed);
+  const lines = ['x1,x2,c,label'];
+  for (let i = 0; i < rows; i++) {
+    const x1 = rng.normal();
+    const x2 = rng.normal();
+    const label = noisy ? rng.next() < 0.5 : x1 + 0.5 * x2 > 0;
+    lines.push(`${x1.toFixed(4)},${x2.toFixed(4)},${'pqr'[rng.int(3)]},${label ? 'yes' : 'no'}`);
+  }
+  return lines.join('\n');
+}
+
+const upload = async (name: string, csv: string) => expect((await send({ method: 'PUT', path: `/v1/datasets/${name}`, key, body: csv, contentType: 'text/csv' })).status).toBe(201);
+
+async function train(dataset: string, model: string): Promise<Record<string, any>> {
+  const res = await send({ method: 'POST', path: '/v1/jobs', key, body: { dataset, target: 'label', model, models: ['linear'], budget: { trials: 2 }, seed: 3 } });
+  expect(res.status).toBe(202);
+  const job = await waitJob((await jsonOf(res)).id, key);
+  expect(job.status).toBe('succeeded');
+  return job;
+}
+
+const putSchedule = (model: string, body: unknown) => send({ method: 'PUT', path: `/v1/models/${model}/schedule`, key, body });
+const getSchedule = async (model: string) => jsonOf(await send({ method: 'GET', path: `/v1/models/${model}/schedule`, key }));
+const describeModel = async (model: string) => jsonOf(await send({ method: 'GET', path: `/v1/models/${model}`, key }));
+const job = async (id: string) => jsonOf(await send({ method: 'GET', path: `/v1/jobs/${id}`, key }));
+const trialsOf = async (id: string) => (await jsonOf(await send({ method: 'GET', path: `/v1/jobs/${id}/trials`, key }))).trials as Record<string, any>[];
+const dropSchedule = async (model: string) => expect((await send({ method: 'DELETE', path: `/v1/models/${model}/schedule`, key })).status).toBe(204);
+
+/** One cron tick with the given scheduled time, through the Worker's own scheduled handler. */
+async function tick(at: number): Promise<void> {
+  const ctx = createExecutionContext();
+  const handler: ExportedHandlerScheduledHandler<Env> = worker.scheduled;
+  await handler(createScheduledController({ scheduledTime: at, cron: '*/5 * * * *' }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+/** Sets a schedule due now, ticks just after it, and returns the retraining job the run started. */
+async function retrainNow(model: string, body: Record<string, unknown>): Promise<Record<string, any>> {
+  const res = await putSchedule(model, body);
+  expect(res.status).toBe(200);
+  await tick(Date.parse((await jsonOf(res)).next_due_at) + MIN);
+  const runs = (await getSchedule(model)).runs;
+  expect(runs[0], JSON.stringify(runs)).toMatchObject({ status: 'started' });
+  await dropSchedule(model);
+  return waitJob(runs[0].job_id, key);
+}
+
+describe('scheduled retraining', () => {
+  beforeAll(async () => {
+    key = await tenantKey(TENANT, 'k');
+    await upload('base', table(60, 1));
+    await upload('nolabel', 'x1,x2\n1,2\n3,4\n');
+    await train('base', 'base');
+  }, 120_000);
+
+  it('sets, shows and removes a schedule, refusing each bad field by name', async () => {
+    await expectError(await putSchedule('nope', { every: '6h', dataset: 'base', budget: { trials: 2 } }), 404, 'model_not_found');
+    await expectError(await putSchedule('base', { every: '6h', dataset: 'missing', budget: { trials: 2 } }), 404, 'dataset_not_found');
+    const refusals: [unknown, string, RegExp?][] = [
+      [{ every: '2m', dataset: 'base', budget: { trials: 2 } }, 'every', /under 5 minutes/],
+      [{ every: '*/2 * * * *', dataset: 'base', budget: { trials: 2 } }, 'every', /2 minutes apart/],
+      [{ every: '61 * * * *', dataset: 'base', budget: { trials: 2 } }, 'every', /minute field/],
+      [{ every: 'soon', dataset: 'base', budget: { trials: 2 } }, 'every'],
+      [{ dataset: 'base', budget: { trials: 2 } }, 'every'],
+      [{ every: '6h', dataset: 'base' }, 'budget'],
+      [{ every: '6h', dataset: 'base', budget: {} }, 'budget', /budget.seconds, budget.trials or both/],
+      [{ every: '6h', dataset: 'base', budget: { seconds: 1 } }, 'budget.seconds'],
+      [{ every: '6h', dataset: 'base', budget: { trials: 2 }, min_new_rows: -1 }, 'min_new_rows'],
+      [{ every: '6h', dataset: 'base', budget: { trials: 2 }, min_new_rows: 1.5 }, 'min_new_rows'],
+      [{ every: '6h', dataset: 'base', budget: { trials: 2 }, margin: -0.1 }, 'margin'],
+      [{ every: '6h', dataset: 'base', budget: { trials: 2 }, margin: 2 }, 'margin', /at most 1/],
+      [{ every: '6h', dataset: 'base', budget: { trials: 2 }, when: 'now' }, 'when'],
+    ];
+    for (const [body, field, message] of refusals) {
+      const err = await expectError(await putSchedule('base', body), 400, 'invalid_request');
+      expect(err.details.field, JSON.stringify(body)).toBe(field);
+      if (message) expect(err.message).toMatch(message);
+    }
+    expect((await expectError(await putSchedule('base', { every: '6h', dataset: '../x', budget: { trials: 2 } }), 400, 'invalid_name')).details.field).toBe('dataset');
+    expect((await expectError(await putSchedule('base', { every: '6h', dataset: 'nolabel', budget: { trials: 2 } }), 400, 'invalid_target')).details.column).toBe('label');
+
+    const before = Date.now();
+    const res = await putSchedule('base', { every: '6h', dataset: 'base', budget: { trials: 2 } });
+    expect(res.status).toBe(200);
+    const set = await jsonOf(res);
+    expect(set).toMatchObject({ model: 'base', every: '6h', dataset: 'base', budget: { trials: 2 }, min_new_rows: 0, margin: 0.002, margin_kind: 'absolute', metric: 'roc_auc' });
+    // An interval schedule is due at once: the first tick after it is set runs it.
+    expect(Date.parse(set.next_due_at)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(set.next_due_at)).toBeLessThanOrEqual(Date.now());
+    expect(await getSchedule('base')).toEqual({ ...set, runs: [] });
+
+    // A cron schedule is due at its next matching time (UTC).
+    const cron = await jsonOf(await putSchedule('base', { every: '0 3 * * *', dataset: 'base', budget: { seconds: 60 }, margin: 0.05 }));
+    const now = new Date();
+    let expected = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 3);
+    if (expected <= now.getTime()) expected += 24 * 60 * MIN;
+    expect(Date.parse(cron.next_due_at)).toBe(expected);
+    expect(cron.margin).toBe(0.05);
+
+    await dropSchedule('base');
+    await expectError(await send({ method: 'GET', path: '/v1/models/base/schedule', key }), 404, 'schedule_not_found');
+    await expectError(await send({ method: 'DELETE', path: '/v1/models/base/schedule', key }), 404, 'schedule_not_found');
+    await expectError(await send({ method: 'DELETE', path: '/v1/models/nope/schedule', key }), 404, 'model_not_found');
+    // Another tenant sees none of it.
+    const other = await tenantKey('sched-other', 'k');
+    await expectError(await send({ method: 'GET', path: '/v1/models/base/schedule', key: other }), 404, 'model_not_found');
+  });
+
+  it('runs nothing before the due time, and one job per due time however many ticks race or retry', async () => {
+    const set = await jsonOf(await putSchedule('base', { every: '1h', dataset: 'base', budget: { trials: 1 } }));
+    const due = Date.parse(set.next_due_at);
+    await tick(due - MIN);
+    expect((await getSchedule('base')).runs).toEqual([]);
+    expect((await getSchedule('base')).next_due_at).toBe(set.next_due_at);
+
+    const jobsBefore = (await jsonOf(await send({ method: 'GET', path: '/v1/jobs', key }))).jobs.length;
+    await Promise.all([tick(due + MIN), tick(due + MIN), tick(due + 2 * MIN)]);
+    await tick(due + MIN); // a retried tick
+    let s = await getSchedule('base');
+    expect(s.runs).toHaveLength(1);
+    expect(s.runs[0]).toMatchObject({ status: 'started', due_at: set.next_due_at });
+    expect(s.next_due_at).toBe(new Date(due + 60 * MIN).toISOString());
+    expect((await jsonOf(await send({ method: 'GET', path: '/v1/jobs', key }))).jobs.length).toBe(jobsBefore + 1);
+    expect((await env.SCHEDULES.getByName('global').entry(TENANT, 'base'))?.next_due_at).toBe(due + 60 * MIN);
+
+    // Not due again until an interval after the first due time; then exactly once more (once the
+    // first job has finished: a run never starts while the previous one's job is unfinished).
+    await tick(due + 59 * MIN);
+    expect((await getSchedule('base')).runs).toHaveLength(1);
+    expect((await waitJob(s.runs[0].job_id, key)).status).toBe('succeeded');
+    await tick(due + 61 * MIN);
+    s = await getSchedule('base');
+    expect(s.runs).toHaveLength(2);
+    expect(s.runs[0].job_id).not.toBe(s.runs[1].job_id);
+    const kinds = (await describeModel('base')).history.map((e: { kind: string }) => e.kind);
+    expect(kinds.filter((k: string) => k === 'retrain_started')).toHaveLength(2);
+    await dropSchedule('base');
+    for (const run of s.runs) expect((await waitJob(run.job_id, key)).status).toBe('succeeded');
+  }, 120_000);
+
+  it('claims each due time once in the Registry, skipping while the previous run\'s job is unfinished', async () => {
+    const reg = env.REGISTRY.getByName('sched-unit');
+    const iso = new Date().toISOString();
+    await reg.addDatasetVersion('d', { rows: 100, bytes: 1, columns: [], raw_key: 'raw', data_key: 'data', created_at: iso });
+    await reg.publish('m', { job_id: 'j0', trial_id: 't0003', family: 'linear', artifact_key: 'a', task: 'binary', target: 'label', classes: ['a', 'b'], metric: 'roc_auc', greater_is_better: true, score: 0.8, dataset: { name: 'd', version: 1 } });
+    const s = await reg.putSchedule('m', { every: '1h', dataset: 'd', budget: { trials: 1 }, min_new_rows: 0, margin: 0.002 });
+    const HOUR = 60 * MIN;
+    expect(await reg.claimScheduledRun('m', s.next_due_at - 1)).toEqual({ claimed: false, next_due_at: s.next_due_at, revision: s.revision });
+    const c1 = await reg.claimScheduledRun('m', s.next_due_at);
+    expect(c1).toMatchObject({ claimed: true, outcome: 'start', due_at: s.next_due_at, next_due_at: s.next_due_at + HOUR, dataset: { name: 'd', version: 1 }, champion: { version: 1, job_id: 'j0', trial_id: 't0003' } });
+    expect(await reg.claimScheduledRun('m', s.next_due_at)).toMatchObject({ claimed: false, next_due_at: s.next_due_at + HOUR });
+    if (!c1.claimed) throw new Error('unreachable');
+    await reg.recordJob({ id: 'j1', dataset: 'd', target: 'label', status: 'running', model_name: 'm', created_at: iso });
+    expect(await reg.settleScheduledRun('m', c1.run, { status: 'started', job_id: 'j1', reason: 'started' })).toBe(true);
+    expect(await reg.settleScheduledRun('m', c1.run, { status: 'skipped', job_id: null, reason: 'late' })).toBe(false);
+
+    const c2 = await reg.claimScheduledRun('m', s.next_due_at + HOUR);
+    expect(c2).toMatchObject({ claimed: true, outcome: 'skipped', next_due_at: s.next_due_at + 2 * HOUR });
+    expect(c2.claimed && c2.reason).toMatch(/previous retraining job j1 has not finished/);
+    await reg.jobFinished('j1', 'succeeded');
+    const c3 = await reg.claimScheduledRun('m', s.next_due_at + 2 * HOUR);
+    expect(c3).toMatchObject({ claimed: true, outcome: 'start' });
+    expect([c1.revision, c2.revision, c3.revision]).toEqual([...new Set([c1.revision, c2.revision, c3.revision])].sort((a, b) => a - b));
+    expect(c1.revision).toBeGreaterThan(s.revision);
+
+    await reg.deleteDataset('d');
+    const c4 = await reg.claimScheduledRun('m', s.next_due_at + 3 * HOUR);
+    expect(c4.claimed && c4.reason).toMatch(/dataset "d" no longer exists/);
+    const runs = (await reg.getSchedule('m'))!.runs.map((r) => r.status);
+    expect(runs).toEqual(['skipped', 'claimed', 'skipped', 'started']);
+  });
+
+  it('ignores stale board updates, so a slow writer cannot bring back an old due time', async () => {
+    const board = env.SCHEDULES.getByName('global');
+    expect(await board.set('t', 'm', 1_000, 5)).toBe(true);
+    expect(await board.set('t', 'm', 500, 4)).toBe(false);
+    expect((await board.entry('t', 'm'))?.next_due_at).toBe(1_000);
+    expect(await board.set('t', 'm', null, 6)).toBe(true);
+    expect(await board.set('t', 'm', 2_000, 5)).toBe(false);
+    expect(await board.entry('t', 'm')).toBeNull();
+    expect((await board.due(Number.MAX_SAFE_INTEGER, 100)).some((e) => e.tenant === 't')).toBe(false);
+  });
+
+  it('retrains on appended data and promotes a challenger that wins on held-out rows', async () => {
+    await upload('grow', table(50, 2, true));
+    const first = await train('grow', 'grow');
+    expect((await describeModel('grow')).champion_version).toBe(1);
+    await upload('grow', table(300, 4));
+
+    const retrain = await retrainNow('grow', { every: '1d', dataset: 'grow', budget: { trials: 3 } });
+    expect(retrain.status).toBe('succeeded');
+    expect(retrain.dataset).toEqual({ name: 'grow', version: 2 });
+    expect(retrain.challenge).toMatchObject({ status: 'complete', promoted: true, holdout_rows: 60, champion_version: 1, margin: 0.002 });
+    expect(retrain.challenge.challenger_score).toBeGreaterThan(0.9);
+    expect(retrain.challenge.champion_score).toBeLessThan(0.8);
+    // The search never saw the held-out fifth of the rows: trials cross-validated 240 rows (one Float32
+    // out-of-fold prediction each), and the ensemble read those predictions against the same 240.
+    const basis = await env.SEARCH.getByName(`${TENANT}/${retrain.id}`).retrainBasis('t0000');
+    expect(basis?.config.dataset.rows).toBe(240);
+    expect(basis?.config.holdout?.fraction).toBe(0.2);
+    expect((await env.STORE.head(`models/${TENANT}/${retrain.id}/t0000.oof`))?.size).toBe(240 * 4);
+    expect(['complete', 'skipped']).toContain(retrain.ensemble?.status);
+
+    const model = await describeModel('grow');
+    expect(model.champion_version).toBe(2);
+    const events = model.history.map((e: Record<string, any>) => [e.kind, e.version, e.job_id]);
+    expect(events).toEqual([
+      ['published', 1, first.id],
+      ['retrain_started', null, retrain.id],
+      ['published', 2, retrain.id],
+    ]);
+    const promoted = model.history[2];
+    expect(promoted.previous_version).toBe(1);
+    expect(promoted.comparison).toMatchObject({ metric: 'roc_auc', promoted: true, champion_version: 1, holdout_rows: 60 });
+    expect(promoted.comparison.challenger_score).toBe(retrain.challenge.challenger_score);
+    expect(promoted.reason).toMatch(/promoted/);
+    const predicted = await jsonOf(await send({ method: 'POST', path: '/v1/models/grow/predict', key, body: { rows: [{ x1: 2, x2: 1, c: 'p' }, { x1: -2, x2: -1, c: 'q' }] } }));
+    expect(predicted.model.version).toBe(2);
+    expect(predicted.predictions).toEqual(['yes', 'no']);
+  }, 150_000);
+
+  let keptJob: Record<string, any> = {};
+
+  it('keeps the champion when the challenger does not win by the margin, recording both scores', async () => {
+    await upload('same', table(200, 5));
+    await train('same', 'same');
+    // An absolute margin of 1 on roc_auc cannot be beaten.
+    keptJob = await retrainNow('same', { every: '1d', dataset: 'same', budget: { trials: 3 }, margin: 1 });
+    expect(keptJob.status).toBe('succeeded');
+    expect(keptJob.model).toEqual({ name: 'same', version: 2 });
+    expect(keptJob.challenge).toMatchObject({ status: 'complete', promoted: false, margin: 1, champion_version: 1 });
+    const model = await describeModel('same');
+    expect(model.champion_version).toBe(1);
+    expect(model.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    const kept = model.history.at(-1);
+    expect(kept).toMatchObject({ kind: 'challenger_kept', version: 2, previous_version: 1, job_id: keptJob.id });
+    expect(kept.comparison).toMatchObject({ promoted: false, margin: 1, margin_kind: 'absolute', champion_version: 1 });
+    expect(kept.comparison.challenger_score).toBe(keptJob.challenge.challenger_score);
+    expect(kept.comparison.champion_score).toBe(keptJob.challenge.champion_score);
+    expect(Number.isFinite(kept.comparison.champion_score)).toBe(true);
+    expect(kept.reason).toMatch(/the champion stays/);
+    expect((await jsonOf(await send({ method: 'POST', path: '/v1/models/same/predict', key, body: { rows: [{ x1: 1, x2: 1, c: 'p' }] } }))).model.version).toBe(1);
+  }, 150_000);
+
+  it("starts the retraining job from the champion's configurations", async () => {
+    const model = await describeModel('same');
+    const champion = model.versions[0];
+    const first = await job(champion.job_id);
+    const championTrials = await trialsOf(champion.job_id);
+    const ids: string[] = champion.trial_id === 'ensemble' ? [...first.ensemble.members].sort((a, b) => b.weight - a.weight).map((m: { trial_id: string }) => m.trial_id) : [champion.trial_id];
+    const expected = ids.map((id) => championTrials.find((t) => t.trial_id === id)).map((t) => ({ family: t!.family, params: t!.params }));
+    expect(expected.length).toBeGreaterThan(0);
+    const retrainTrials = (await trialsOf(keptJob.id)).sort((a, b) => a.number - b.number);
+    expect(retrainTrials.slice(0, expected.length).map((t) => ({ family: t.family, params: t.params }))).toEqual(expected);
+    expect(keptJob.warm_start).toEqual(expected);
+  });
+
+  it('keeps the champion and says why when the comparison fails', async () => {
+    await upload('fragile', table(100, 6));
+    await train('fragile', 'fragile');
+    const champion = await env.REGISTRY.getByName(TENANT).resolveModel('fragile');
+    await env.STORE.put(champion!.artifact_key, '{"format": "not a model"');
+    const retrain = await retrainNow('fragile', { every: '1d', dataset: 'fragile', budget: { trials: 2 } });
+    expect(retrain.challenge).toMatchObject({ status: 'failed', promoted: false });
+    const model = await describeModel('fragile');
+    expect(model.champion_version).toBe(1);
+    const kept = model.history.at(-1);
+    expect(kept).toMatchObject({ kind: 'challenger_kept', version: 2, previous_version: 1 });
+    expect(kept.reason).toMatch(/was not compared .* the champion stays/);
+    expect(kept.comparison).toMatchObject({ challenger_score: null, champion_score: null, promoted: false });
+  }, 150_000);
+
+  it('skips a run with too few new rows, recording the counts, and moves the due time on', async () => {
+    const set = await jsonOf(await putSchedule('same', { every: '1d', dataset: 'same', budget: { trials: 2 }, min_new_rows: 10 }));
+    const jobsBefore = (await jsonOf(await send({ method: 'GET', path: '/v1/jobs', key }))).jobs.length;
+    await tick(Date.parse(set.next_due_at) + MIN);
+    const s = await getSchedule('same');
+    expect(s.runs).toHaveLength(1);
+    expect(s.runs[0]).toMatchObject({ status: 'skipped', job_id: null });
+    expect(s.runs[0].reason).toMatch(/0 new rows since the champion's data \(same v1: 200 rows; same v1: 200 rows\); min_new_rows is 10/);
+    expect(s.next_due_at).toBe(new Date(Date.parse(set.next_due_at) + 24 * 60 * MIN).toISOString());
+    expect((await jsonOf(await send({ method: 'GET', path: '/v1/jobs', key }))).jobs.length).toBe(jobsBefore);
+    const skipped = (await describeModel('same')).history.at(-1);
+    expect(skipped).toMatchObject({ kind: 'retrain_skipped', job_id: null });
+    expect(skipped.reason).toMatch(/min_new_rows is 10/);
+
+    // Ten rows more: the next run trains.
+    await upload('same', table(210, 5));
+    await tick(Date.parse(s.next_due_at) + MIN);
+    const after = await getSchedule('same');
+    expect(after.runs[0]).toMatchObject({ status: 'started' });
+    expect(after.runs[0].reason).toMatch(/10 new rows/);
+    await dropSchedule('same');
+    expect((await waitJob(after.runs[0].job_id, key)).status).toBe('succeeded');
+  }, 150_000);
+
+  it('skips a run whose job cannot start, saying why', async () => {
+    const set = await jsonOf(await putSchedule('base', { every: '1d', dataset: 'base', budget: { trials: 1 } }));
+    // The newest version lost the target column after the schedule was set.
+    await upload('base', table(80, 7).replace(/,(yes|no)$/gm, '').replace('x1,x2,c,label', 'x1,x2,c'));
+    await tick(Date.parse(set.next_due_at) + MIN);
+    const run = (await getSchedule('base')).runs[0];
+    expect(run).toMatchObject({ status: 'skipped', job_id: null });
+    expect(run.reason).toMatch(/the retraining job could not start: target column "label" is not in the dataset/);
+    expect((await describeModel('base')).history.at(-1)).toMatchObject({ kind: 'retrain_skipped' });
+    await dropSchedule('base');
+  });
+});
