@@ -19,6 +19,8 @@ export type JournalOp =
   | { readonly op: 'challenge_started'; readonly challenger: ChallengerRef; readonly at: number; readonly lease_until: number }
   | { readonly op: 'challenge_finished'; readonly report: ChallengeReport; readonly at: number }
   | { readonly op: 'publishing'; readonly trial_id: string; readonly at: number }
+  /** A finished trial's (or the ensemble's) artifact failed its pre-publication check: it is set aside. */
+  | { readonly op: 'artifact_rejected'; readonly trial_id: string; readonly reason: string; readonly at: number }
   | {
       readonly op: 'finished';
       readonly status: Exclude<JobStatusName, 'queued' | 'running'>;
@@ -120,6 +122,20 @@ export function applyOp(state: JobState, op: JournalOp): JobState {
       break;
     case 'ensemble_started':
       state.ensemble ??= { state: 'running', lease_until: op.lease_until };
+      break;
+    case 'artifact_rejected':
+      if (op.trial_id === 'ensemble') {
+        if (state.ensemble) {
+          state.ensemble.state = 'failed';
+          state.ensemble.report = { status: 'failed', reason: op.reason };
+        }
+      } else {
+        const t = state.trials.get(op.trial_id);
+        if (t && t.state === 'complete') {
+          t.state = 'failed';
+          t.report = { status: 'failed', code: 'artifact_corrupt', reason: op.reason };
+        }
+      }
       break;
     case 'ensemble_finished':
       if (state.ensemble?.state === 'running') {

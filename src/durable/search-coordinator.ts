@@ -15,7 +15,7 @@
  * No training happens here: every method answers in milliseconds.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { fromLoss, samplerFor, seedFrom, type FrozenTrial, type Sampler, type TrialConfig } from '../engine';
+import { fromLoss, parseAnyEnvelope, samplerFor, seedFrom, type FrozenTrial, type Sampler, type TrialConfig } from '../engine';
 import { planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
 import { applyOp, bestTrial, type ChallengerRef, fidelityOf, isFullFidelity, type JobState, type JournalOp, publishableTrial, replay, runningTrials, type TrialEntry } from './job-journal';
 import type { ChallengeReport, ChallengeWork, EnsembleReport, EnsembleWork, JobConfig, JobView, TrialMessage, TrialRecord, TrialReport, TrialWork } from './protocol';
@@ -319,6 +319,19 @@ export class SearchCoordinator extends DurableObject<Env> {
     }
     if (status === 'succeeded' && !this.state.publishing && !(await this.ensembleSettled(config))) return;
     const result = this.resultOf(best, status);
+    // Before anything can become a model version, its artifact must at least parse: a corrupt one is set
+    // aside (its trial, or the ensemble, counts as failed) and the next best is published instead.
+    if (!this.state.publishing && !this.state.challenge) {
+      const problem = await this.artifactProblem(result.artifact_key);
+      if (problem === 'storage_unavailable') {
+        await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
+        return;
+      }
+      if (problem) {
+        this.append({ op: 'artifact_rejected', trial_id: result.trial_id, reason: problem, at: Date.now() });
+        return this.finalize(status);
+      }
+    }
     if (config.challenge && status === 'succeeded' && !this.state.publishing && !(await this.challengeSettled(config, result))) return;
     this.finalizing = true;
     try {
@@ -351,6 +364,27 @@ export class SearchCoordinator extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
     } finally {
       this.finalizing = false;
+    }
+  }
+
+  /**
+   * Why an artifact cannot be published (missing, not JSON, not an artifact), undefined when it parses,
+   * or 'storage_unavailable' when R2 itself failed (then nothing is concluded and the alarm retries).
+   */
+  private async artifactProblem(key: string): Promise<string | undefined> {
+    let text: string | undefined;
+    try {
+      text = await (await this.env.STORE.get(key))?.text();
+    } catch (err) {
+      console.error(`could not read ${key} before publishing`, err);
+      return 'storage_unavailable';
+    }
+    if (text === undefined) return `the artifact ${key} is missing from object storage`;
+    try {
+      parseAnyEnvelope(JSON.parse(text));
+      return undefined;
+    } catch (err) {
+      return `the artifact ${key} is corrupt: ${err instanceof Error ? err.message : String(err)}`;
     }
   }
 

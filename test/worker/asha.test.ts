@@ -14,6 +14,7 @@ import type { JobConfig, TrialRecord } from '../../src/durable/protocol';
 import type { SearchCoordinator } from '../../src/durable/search-coordinator';
 import { bracketOfTrial } from '../../src/engine/search/schedulers';
 import { call, csvObjects, json, waitForJob } from './helpers';
+import { withArtifact } from './helpers';
 
 const ETA = 3;
 const TOP = 2;
@@ -80,7 +81,7 @@ async function drive(stub: ReturnType<typeof stubFor>, maxReports: number, steps
     const running = before.filter((t) => t.status === 'running');
     if (running.length === 0) break;
     const pick = running[(i * 7) % running.length];
-    expect(await stub.report(pick.trial_id, complete(pick))).toEqual({ accepted: true });
+    expect(await stub.report(pick.trial_id, await withArtifact(complete(pick)))).toEqual({ accepted: true });
     steps.push({ before, after: (await stub.trials())! });
   }
   return steps;
@@ -177,7 +178,7 @@ describe('ASHA in the coordinator', () => {
     // A repeated delivery of a finished trial's result is refused and changes nothing.
     const last = steps.at(-1)!.after;
     const reported = last.find((t) => t.status === 'complete')!;
-    expect(await stub.report(reported.trial_id, { ...complete(reported), score: 99, loss: -99 })).toEqual({ accepted: false });
+    expect(await stub.report(reported.trial_id, { ...await withArtifact(complete(reported)), score: 99, loss: -99 })).toEqual({ accepted: false });
     expect(await stub.trials()).toEqual(last);
 
     // Mark the live instance, restart every object (storage kept), and check a new instance answers.

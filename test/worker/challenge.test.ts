@@ -11,6 +11,7 @@ import { abortAllDurableObjects, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { JobConfig, PublishRequest } from '../../src/durable/protocol';
 import type { SearchCoordinator } from '../../src/durable/search-coordinator';
+import { withArtifact } from './helpers';
 
 const TENANT = 'detached';
 
@@ -58,8 +59,8 @@ async function seedVersion(model: string, job: string): Promise<number> {
 async function searchDone(id: string): Promise<ReturnType<typeof stubFor>> {
   const stub = stubFor(id);
   await stub.start(config(id));
-  await stub.report('t0000', complete(0.9));
-  await stub.report('t0001', complete(0.95));
+  await stub.report('t0000', await withArtifact(complete(0.9)));
+  await stub.report('t0001', await withArtifact(complete(0.95)));
   return stub;
 }
 
@@ -69,7 +70,7 @@ describe('retraining jobs in the SearchCoordinator', () => {
     await stub.start(config('warm', { warm_start: [A, B], budget: { seconds: 600, trials: 3 }, challenge: undefined, holdout: undefined }));
     const first = (await stub.trials())!.map((t) => ({ family: t.family, params: t.params }));
     expect(first).toEqual([A, B]);
-    await stub.report('t0000', complete(0.7));
+    await stub.report('t0000', await withArtifact(complete(0.7)));
     const third = (await stub.trials())![2];
     expect({ family: third.family, params: third.params }).not.toEqual(A);
     expect({ family: third.family, params: third.params }).not.toEqual(B);

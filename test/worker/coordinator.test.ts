@@ -9,6 +9,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { JobConfig } from '../../src/durable/protocol';
 import type { SearchCoordinator } from '../../src/durable/search-coordinator';
+import { withArtifact } from './helpers';
 
 function config(id: string, overrides: Partial<JobConfig> = {}): JobConfig {
   return {
@@ -44,8 +45,8 @@ describe('SearchCoordinator', () => {
     const stub = stubFor('dup');
     const view = await stub.start(config('dup'));
     expect(view.progress.trials_running).toBe(2);
-    expect(await stub.report('t0000', complete(0.8))).toEqual({ accepted: true });
-    expect(await stub.report('t0000', complete(0.99))).toEqual({ accepted: false });
+    expect(await stub.report('t0000', await withArtifact(complete(0.8)))).toEqual({ accepted: true });
+    expect(await stub.report('t0000', await withArtifact(complete(0.99)))).toEqual({ accepted: false });
     const after = await stub.view();
     expect(after?.progress.trials_done).toBe(1);
     expect(after?.best).toMatchObject({ trial_id: 't0000', score: 0.8 });
@@ -60,8 +61,8 @@ describe('SearchCoordinator', () => {
     const stub = stubFor('throws');
     await stub.start(config('throws', { budget: { seconds: 600, trials: 3 } }));
     expect(await stub.report('t0000', { status: 'failed', code: 'trial_error', reason: 'boom at fold 2' })).toEqual({ accepted: true });
-    await stub.report('t0001', complete(0.7));
-    await stub.report('t0002', complete(0.72, 'models/detached/throws/t0002.json'));
+    await stub.report('t0001', await withArtifact(complete(0.7)));
+    await stub.report('t0002', await withArtifact(complete(0.72, 'models/detached/throws/t0002.json')));
     const view = await stub.view();
     expect(view?.status).toBe('succeeded');
     expect(view?.progress).toMatchObject({ trials_done: 2, trials_failed: 1, trials_running: 0 });
@@ -84,13 +85,13 @@ describe('SearchCoordinator', () => {
     expect(view?.status).toBe('failed');
     expect(view?.error?.code).toBe('no_successful_trial');
     // A late result from an expired trial changes nothing.
-    expect(await stub.report('t0000', complete(0.9))).toEqual({ accepted: false });
+    expect(await stub.report('t0000', await withArtifact(complete(0.9)))).toEqual({ accepted: false });
   });
 
   it('resumes from its journal after a restart', async () => {
     const stub = stubFor('restart');
     await stub.start(config('restart'));
-    await stub.report('t0000', complete(0.7));
+    await stub.report('t0000', await withArtifact(complete(0.7)));
     const before = await stub.view();
     // Build a fresh object over the same storage, as the runtime does after an eviction.
     const replayed = await runInDurableObject(stub, (instance: SearchCoordinator, state) => {
@@ -104,7 +105,7 @@ describe('SearchCoordinator', () => {
   it('cancels cleanly, publishing the best model so far', async () => {
     const stub = stubFor('cancel');
     await stub.start(config('cancel'));
-    await stub.report('t0001', complete(0.75, 'models/detached/cancel/t0001.json'));
+    await stub.report('t0001', await withArtifact(complete(0.75, 'models/detached/cancel/t0001.json')));
     expect(await stub.heartbeat('t0000')).toBe(true);
     const view = await stub.cancel();
     // A trial still computing learns at its next heartbeat that it should stop.

@@ -32,6 +32,31 @@ function brokenStore(): R2Bucket {
 
 const withBrokenStore = (): Env => ({ ...env, STORE: brokenStore() });
 
+function config(id: string, datasetKey: string): JobConfig {
+  return {
+    id,
+    // Messages the coordinator sends itself reach `detached/<id>`, an empty coordinator: only the batches
+    // this test hands to the consumer do any work.
+    tenant: 'detached',
+    dataset: { name: 'faulty', version: 1, key: datasetKey, rows: 60, cols: 3 },
+    target: 'label',
+    task: 'binary',
+    classes: ['no', 'yes'],
+    metric: 'roc_auc',
+    greater_is_better: true,
+    budget: { seconds: 600, trials: 1 },
+    strategy: 'auto',
+    families: ['linear'],
+    columns: {},
+    seed: 3,
+    model_name: `model-${id}`,
+    parallelism: 1,
+    folds: 3,
+    lease_ms: 60_000,
+    created_at: Date.now(),
+  };
+}
+
 const TENANT = 'faults';
 let key = '';
 
@@ -66,6 +91,24 @@ describe('a published model under storage faults', () => {
     const ok = await jsonOf(await predict());
     expect(ok.predictions).toHaveLength(1);
     expect(['yes', 'no']).toContain(ok.predictions[0]);
+  });
+
+  it('never publishes a corrupt artifact: the best trial is set aside for the next best, whose model loads', async () => {
+    const stub = env.SEARCH.getByName('test-only/corrupt-best');
+    const corrupt = 'models/detached/corrupt-best/t0000.json';
+    await env.STORE.put(corrupt, '{"format": "edge-automl/model", "version": 1, "pipel');
+    await stub.start({ ...config('corrupt-best', 'datasets/none'), budget: { seconds: 600, trials: 2 }, parallelism: 2, folds: 1 });
+    const done = (score: number, key: string) => ({ status: 'complete' as const, score, loss: -score, fold_scores: [score], fit_info: {}, artifact_key: key });
+    await stub.report('t0000', done(0.95, corrupt));
+    await stub.report('t0001', done(0.8, artifactKey));
+    const view = await stub.view();
+    expect(view?.status).toBe('succeeded');
+    expect(view?.best?.trial_id).toBe('t0001');
+    const trials = await stub.trials();
+    expect(trials?.find((t) => t.trial_id === 't0000')).toMatchObject({ status: 'failed', error: { code: 'artifact_corrupt' } });
+    const published = await env.REGISTRY.getByName('detached').resolveModel(view!.model!.name);
+    expect(published?.artifact_key).toBe(artifactKey);
+    expect(published?.trial_id).toBe('t0001');
   });
 
   it('names the model version whose artifact is corrupt, keeps describing the model, and recovers when the artifact is restored', async () => {
@@ -110,31 +153,6 @@ describe('a published model under storage faults', () => {
 });
 
 describe('a trial whose storage fails', () => {
-  function config(id: string, datasetKey: string): JobConfig {
-    return {
-      id,
-      // Messages the coordinator sends itself reach `detached/<id>`, an empty coordinator: only the batches
-      // this test hands to the consumer do any work.
-      tenant: 'detached',
-      dataset: { name: 'faulty', version: 1, key: datasetKey, rows: 60, cols: 3 },
-      target: 'label',
-      task: 'binary',
-      classes: ['no', 'yes'],
-      metric: 'roc_auc',
-      greater_is_better: true,
-      budget: { seconds: 600, trials: 1 },
-      strategy: 'auto',
-      families: ['linear'],
-      columns: {},
-      seed: 3,
-      model_name: `model-${id}`,
-      parallelism: 1,
-      folds: 3,
-      lease_ms: 60_000,
-      created_at: Date.now(),
-    };
-  }
-
   const batchOf = (id: string, attempts: number): MessageBatch<TrialMessage> =>
     createMessageBatch<TrialMessage>('edge-automl-trials', [{ id, timestamp: new Date(), attempts, body: { tenant: 'test-only', job_id: 'r2-trial', trial_id: 't0000' } }]);
 
