@@ -16,7 +16,9 @@ const WINDOW = 100;
 /** Just enough of SqlStorage for the coordinator: appends are dropped, the journal reads back empty. */
 const fakeSql = { exec: () => ({ toArray: () => [], one: () => ({}), [Symbol.iterator]: function* () {} }) };
 const fakeCtx = { storage: { sql: fakeSql, setAlarm: async () => undefined, deleteAlarm: async () => undefined } };
-const fakeEnv = { TRIALS: { send: async () => undefined, sendBatch: async () => undefined }, REGISTRY: { getByName: () => ({ publish: async () => ({ version: 1 }), jobFinished: async () => undefined }) } };
+/** An artifact that passes the pre-publication check, so the job's end is quiet. */
+const parseable = JSON.stringify({ format: 'edge-automl/model', version: 1, task: 'binary', target: 'y', classes: ['a', 'b'], metric: 'roc_auc', columns: ['x', 'y'], pipeline: {}, model: {} });
+const fakeEnv = { STORE: { get: async () => ({ text: async () => parseable }) }, TRIALS: { send: async () => undefined, sendBatch: async () => undefined }, REGISTRY: { getByName: () => ({ publish: async () => ({ version: 1 }), jobFinished: async () => undefined }) } };
 
 function config(strategy: SamplerStrategy): JobConfig {
   return {
