@@ -7,11 +7,13 @@
  * never pile up when they take longer than the interval) and applies the `min_new_rows` rule, recording
  * a skipped run in the model's history at once; a run that should train comes back to the caller, which
  * starts the job and reports it.
+ * A schedule with `on_drift` may also be claimed before its due time, when the cron handler has found
+ * live drift (claimDriftRun): the same rules apply, and a run that trains restarts the cadence from then.
  * Every change bumps a revision number, which the global ScheduleBoard uses to ignore stale updates.
  */
 import { firstDueAt, nextDueAt, parseCadence } from './cadence';
 import { recordEvent } from './model-history';
-import { checkNewRows } from './retrain-rules';
+import { checkNewRows, type DriftTrigger } from './retrain-rules';
 
 /** What a client sets with PUT /v1/models/{model}/schedule (margin resolved to the metric's default). */
 export interface ScheduleSpec {
@@ -20,6 +22,8 @@ export interface ScheduleSpec {
   readonly budget: { readonly seconds?: number; readonly trials?: number };
   readonly min_new_rows: number;
   readonly margin: number;
+  /** Retrain early on live drift; absent or null: on the cadence only. */
+  readonly on_drift?: DriftTrigger | null;
 }
 
 export interface Schedule extends ScheduleSpec {
@@ -165,18 +169,65 @@ export function claimDueRun(sql: SqlStorage, model: string, now: number, lookups
   const schedule = readSchedule(sql, model);
   if (!schedule) return { claimed: false, next_due_at: null, revision: currentRevision(sql) };
   if (schedule.next_due_at > now) return { claimed: false, next_due_at: schedule.next_due_at, revision: schedule.revision };
+  return claimRun(sql, schedule, schedule.next_due_at, now, lookups, null);
+}
 
-  const dueAt = schedule.next_due_at;
-  const next = nextDueAt(parseCadence(schedule.every), dueAt, now);
+/**
+ * Claims a run due at `now` because live drift crossed the schedule's threshold (`trigger` says how).
+ * Nothing is claimed when the schedule changed since the drift was measured (`revision`: replaced,
+ * removed, or claimed by a racing tick), no longer watches drift, is due anyway (the regular claim runs
+ * it), or already has a run claimed at or after `now` (a retried tick). Synchronous, like claimDueRun.
+ */
+export function claimDriftRun(sql: SqlStorage, model: string, now: number, revision: number, trigger: string, lookups: ClaimLookups): ScheduleClaim {
+  const schedule = readSchedule(sql, model);
+  if (!schedule) return { claimed: false, next_due_at: null, revision: currentRevision(sql) };
+  const notDue = { claimed: false as const, next_due_at: schedule.next_due_at, revision: schedule.revision };
+  if (schedule.revision !== revision || !schedule.on_drift || schedule.next_due_at <= now) return notDue;
+  const last = lastRunAt(sql, model);
+  if (last !== null && last >= now) return notDue;
+  return claimRun(sql, schedule, now, now, lookups, trigger);
+}
+
+/** When the schedule's newest run was claimed, or null before its first run. */
+export function lastRunAt(sql: SqlStorage, model: string): number | null {
+  const r = sql.exec<{ claimed_at: number }>('SELECT claimed_at FROM schedule_runs WHERE name = ? ORDER BY seq DESC LIMIT 1', model).toArray()[0];
+  return r ? Number(r.claimed_at) : null;
+}
+
+/**
+ * Records the run due at `dueAt`, claimed at `now`, and settles the rules that need no job. A regular
+ * run (`trigger` null) always moves the schedule to its next due time; a drift run moves it only when
+ * it trains, so a skipped drift run leaves the regular rhythm as it was.
+ */
+function claimRun(sql: SqlStorage, schedule: Schedule, dueAt: number, now: number, lookups: ClaimLookups, trigger: string | null): ScheduleClaim {
+  const model = schedule.model;
+  const decision = decideRun(sql, schedule, lookups);
+  const because = (reason: string) => (trigger ? `${trigger}; ${reason}` : reason);
+  const next = trigger !== null && !decision.start ? schedule.next_due_at : nextDueAt(parseCadence(schedule.every), dueAt, now);
   const revision = bumpRevision(sql);
   sql.exec('UPDATE model_schedules SET next_due_at = ?, revision = ? WHERE name = ?', next, revision, model);
   const run = sql.exec<{ seq: number }>('INSERT INTO schedule_runs (name, due_at, claimed_at, status) VALUES (?, ?, ?, ?) RETURNING seq', model, dueAt, now, 'claimed').one().seq;
-  const claimed = { claimed: true as const, run, due_at: dueAt, next_due_at: next, revision };
+  const claimed = { claimed: true as const, run, due_at: dueAt, next_due_at: next, revision, reason: because(decision.reason) };
+  if (!decision.start) {
+    finishRun(sql, model, run, { status: 'skipped', job_id: null, reason: claimed.reason }, now);
+    return { ...claimed, outcome: 'skipped' };
+  }
+  return { ...claimed, outcome: 'start', schedule, dataset: decision.dataset, champion: decision.champion };
+}
 
-  const skip = (reason: string) => {
-    finishRun(sql, model, run, { status: 'skipped', job_id: null, reason }, now);
-    return { ...claimed, outcome: 'skipped' as const, reason };
-  };
+type RunDecision =
+  | { readonly start: false; readonly reason: string }
+  | {
+      readonly start: true;
+      readonly reason: string;
+      readonly dataset: { readonly name: string; readonly version: number };
+      readonly champion: { readonly version: number; readonly job_id: string; readonly trial_id: string };
+    };
+
+/** The rules a claimed run must pass before it trains: previous job finished, data and champion present, enough new rows. */
+function decideRun(sql: SqlStorage, schedule: Schedule, lookups: ClaimLookups): RunDecision {
+  const model = schedule.model;
+  const skip = (reason: string) => ({ start: false as const, reason });
   const previous = sql.exec<{ job_id: string }>("SELECT job_id FROM schedule_runs WHERE name = ? AND status = 'started' ORDER BY seq DESC LIMIT 1", model).toArray()[0];
   if (previous && lookups.jobUnfinished(previous.job_id)) return skip(`the previous retraining job ${previous.job_id} has not finished`);
   const newest = lookups.newestDataset(schedule.dataset);
@@ -189,12 +240,10 @@ export function claimDueRun(sql: SqlStorage, model: string, now: number, lookups
   const rows = `${check.new_rows} new rows since the champion's data (${cName} v${cVersion}: ${championRows} rows; ${schedule.dataset} v${newest.version}: ${newest.rows} rows)`;
   if (!check.retrain) return skip(`${rows}; min_new_rows is ${schedule.min_new_rows}`);
   return {
-    ...claimed,
-    outcome: 'start',
-    schedule,
+    start: true,
+    reason: rows,
     dataset: { name: schedule.dataset, version: newest.version },
     champion: { version: champion.version, job_id: champion.job_id, trial_id: champion.trial_id },
-    reason: rows,
   };
 }
 

@@ -5,13 +5,13 @@
  * - jobs (id, dataset, status summary) for listing;
  * - models: published versions with their metrics and the job that made each, and the champion pointer,
  *   which changes in one SQLite transaction so predictions never see a half-published model;
- * - retraining schedules (model-schedule): claiming due runs, and the champion/challenger decision when
- *   a retraining job publishes (retrain-rules).
+ * - retraining schedules (model-schedule): claiming due runs (on time, or early on drift), and the
+ *   champion/challenger decision when a retraining job publishes (retrain-rules).
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { ColumnProfile } from '../engine';
 import { listEvents, MODEL_EVENTS_DDL, type ModelEvent, recordEvent, rollbackTarget, upgradeModelEvents } from './model-history';
-import { claimDueRun, dropSchedule, finishRun, listRuns, readSchedule, SCHEDULE_DDL, type Schedule, type ScheduleClaim, type ScheduleRun, type ScheduleSpec, writeSchedule } from './model-schedule';
+import { type ClaimLookups, claimDriftRun, claimDueRun, dropSchedule, finishRun, lastRunAt, listRuns, readSchedule, SCHEDULE_DDL, type Schedule, type ScheduleClaim, type ScheduleRun, type ScheduleSpec, writeSchedule } from './model-schedule';
 import type { ChallengeOutcome, JobStatusName, PublishRequest, PublishResult } from './protocol';
 import { decideChallenge } from './retrain-rules';
 
@@ -328,14 +328,34 @@ export class Registry extends DurableObject<Env> {
 
   /** Claims the model's run due at `now`, once (see model-schedule). */
   claimScheduledRun(name: string, now: number): ScheduleClaim {
-    return claimDueRun(this.sql, name, now, {
+    return claimDueRun(this.sql, name, now, this.claimLookups(now));
+  }
+
+  /**
+   * What a drift check of the model's schedule reads: the schedule (with its revision, for the claim),
+   * the champion whose live rows count, and when the previous run was claimed. Null when the schedule
+   * does not watch drift or the model has no champion.
+   */
+  scheduleDriftBasis(name: string): { schedule: Schedule; champion: ModelVersionInfo; last_run_at: number | null } | null {
+    const schedule = readSchedule(this.sql, name);
+    const champion = schedule?.on_drift ? this.resolveModel(name) : null;
+    return schedule && champion ? { schedule, champion, last_run_at: lastRunAt(this.sql, name) } : null;
+  }
+
+  /** Claims a run due now on drift, once, if the schedule is still at `revision` (see model-schedule). */
+  claimDriftRun(name: string, now: number, revision: number, trigger: string): ScheduleClaim {
+    return claimDriftRun(this.sql, name, now, revision, trigger, this.claimLookups(now));
+  }
+
+  private claimLookups(now: number): ClaimLookups {
+    return {
       newestDataset: (dataset) => this.getDataset(dataset),
       datasetRows: (dataset, version) => this.sql.exec<{ rows: number }>('SELECT rows FROM datasets WHERE name = ? AND version = ?', dataset, version).toArray()[0]?.rows ?? null,
       champion: (model) => this.resolveModel(model),
       // A job older than the longest budget plus an hour is stuck, not running: it must not block the schedule forever.
       jobUnfinished: (jobId) =>
         this.sql.exec("SELECT 1 FROM jobs WHERE id = ? AND status IN ('queued', 'running') AND created_at > ?", jobId, new Date(now - STUCK_JOB_MS).toISOString()).toArray().length > 0,
-    });
+    };
   }
 
   /** Records how a claimed run ended: its retraining job started, or it could not start (skipped). */

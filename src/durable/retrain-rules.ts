@@ -1,6 +1,8 @@
 /**
  * @module durable/retrain-rules
- * The two decisions of scheduled retraining, as pure functions the Registry applies:
+ * The decisions of scheduled retraining, as pure functions the Registry and the cron handler apply:
+ * - whether live drift makes a schedule's run due before its regular time (`on_drift`), and over which
+ *   window of hours it is measured;
  * - whether enough rows arrived since the champion's training data to retrain at all (`min_new_rows`);
  * - whether a challenger beats the champion on the held-out rows by the schedule's margin. Scores of
  *   metrics that live in [0, 1] or close to it (roc_auc, accuracy, balanced_accuracy, f1, r2: greater is
@@ -8,7 +10,7 @@
  *   mae, mape) compare by a relative margin, 1% by default. Anything that is not a clear win (ties,
  *   missing or non-finite scores) keeps the champion: a model is never replaced blindly.
  */
-import { METRICS, type MetricName } from '../engine';
+import { type FeatureDrift, METRICS, type MetricName } from '../engine';
 import type { ChallengeComparison } from './model-history';
 import type { ChallengeOutcome } from './protocol';
 
@@ -38,6 +40,45 @@ export interface RowsCheck {
 export function checkNewRows(minNewRows: number, championRows: number, newestRows: number): RowsCheck {
   const newRows = newestRows - championRows;
   return { retrain: newRows >= minNewRows, new_rows: newRows };
+}
+
+/** A schedule's drift trigger, as PUT /v1/models/{model}/schedule sets it (defaults resolved). */
+export interface DriftTrigger {
+  /** A feature whose PSI is at least this makes the run due. */
+  readonly psi: number;
+  /** The window of live rows, in whole hours (the DriftMonitor's buckets). */
+  readonly hours: number;
+  /** Fewest live rows in the window before a PSI counts (sampling noise alone gives about (bins - 1) / rows). */
+  readonly min_rows: number;
+}
+
+export const DRIFT_TRIGGER_DEFAULTS = Object.freeze({ hours: 24, min_rows: 200 });
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The whole hours of live rows a drift check reads at `now`: the trigger's window, but never reaching
+ * back before the schedule's previous run (the first whole hour after it). Drift that a run has already
+ * answered (or tried to) does not count twice: a challenger kept out by the margin leaves the champion
+ * and its drift in place, and the next drift run needs fresh evidence, not the same rows. 0: nothing to
+ * read yet.
+ */
+export function driftWindowHours(trigger: DriftTrigger, lastRunAt: number | null, now: number): number {
+  if (lastRunAt === null) return trigger.hours;
+  const sinceRun = Math.floor(now / HOUR_MS) - Math.ceil(lastRunAt / HOUR_MS) + 1;
+  return Math.max(0, Math.min(trigger.hours, sinceRun));
+}
+
+export type DriftVerdict = { readonly due: true; readonly reason: string } | { readonly due: false; readonly why: string };
+
+/** Whether live drift makes the run due: enough live rows, and one feature's PSI at or over the threshold. */
+export function checkDrift(trigger: DriftTrigger, liveRows: number, features: readonly FeatureDrift[]): DriftVerdict {
+  if (liveRows < trigger.min_rows) return { due: false, why: `${liveRows} live rows sampled, fewer than min_rows ${trigger.min_rows}` };
+  const over = features.filter((f) => f.psi !== null && f.psi >= trigger.psi).sort((a, b) => (b.psi as number) - (a.psi as number));
+  if (over.length === 0) return { due: false, why: `no feature has a PSI of ${trigger.psi} or more` };
+  const worst = over[0];
+  const more = over.length > 1 ? ` (and ${over.length - 1} more feature${over.length > 2 ? 's' : ''})` : '';
+  return { due: true, reason: `drift: ${worst.name} PSI ${(worst.psi as number).toFixed(2)} ≥ ${trigger.psi}${more} over ${liveRows} live rows` };
 }
 
 export interface Judgement {

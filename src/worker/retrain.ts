@@ -5,7 +5,8 @@
  * `min_new_rows` rule there; a run that should train starts a retraining job through the same creation
  * path as POST /v1/jobs, with the champion job's settings, the champion's configurations to start from,
  * a holdout and the schedule's margin. The job id is derived from the due time, so even a start repeated
- * after a crash finds the same job instead of making a second one.
+ * after a crash finds the same job instead of making a second one. A run claimed early on drift
+ * (worker/drift-retrain) is due at its tick's time and starts the same way.
  */
 import type { ScheduleClaim } from '../durable/model-schedule';
 import { BOARD_NAME } from '../durable/schedule-board';
@@ -26,8 +27,15 @@ type StartClaim = Extract<ScheduleClaim, { outcome: 'start' }>;
 
 /** Claims and runs the model's due retraining at `now` (the tick's scheduled time). */
 export async function runScheduledRetrain(env: Env, tenant: string, model: string, now: number): Promise<RetrainOutcome> {
+  return startClaimedRun(env, tenant, model, await env.REGISTRY.getByName(tenant).claimScheduledRun(model, now));
+}
+
+/**
+ * Carries out a claim, due on time or early on drift: keeps the board in step, then starts the claimed
+ * run's job and settles the run (started, or skipped when the job cannot start).
+ */
+export async function startClaimedRun(env: Env, tenant: string, model: string, claim: ScheduleClaim): Promise<RetrainOutcome> {
   const registry = env.REGISTRY.getByName(tenant);
-  const claim = await registry.claimScheduledRun(model, now);
   // Keep the board in step with the Registry whether or not a run was claimed. A failure here must not
   // lose the claimed run: the stale entry heals at the next tick, when the Registry answers the real time.
   await env.SCHEDULES.getByName(BOARD_NAME)
@@ -46,7 +54,7 @@ export async function runScheduledRetrain(env: Env, tenant: string, model: strin
     return { tenant, model, outcome: 'skipped', reason };
   }
   await registry.settleScheduledRun(model, claim.run, { status: 'started', job_id: id, reason: `retraining job started; ${claim.reason}` });
-  return { tenant, model, outcome: 'started', job_id: id };
+  return { tenant, model, outcome: 'started', job_id: id, reason: claim.reason };
 }
 
 /**

@@ -1,10 +1,13 @@
 /**
  * The decisions of scheduled retraining (src/durable/retrain-rules.ts, pure, so tested in plain Node):
  * how a margin is read per metric, when enough rows arrived, and when a challenger replaces the champion
- * (only a clear win by the margin; ties, failures and a champion replaced meanwhile keep it).
+ * (only a clear win by the margin; ties, failures and a champion replaced meanwhile keep it), and when
+ * live drift makes a run due early (enough rows, a PSI at or over the threshold, a window that never
+ * reaches back before the previous run).
  */
 import { describe, expect, it } from 'vitest';
-import { checkNewRows, decideChallenge, defaultMargin, judgeChallenger, marginKindOf, marginProblem } from '../../src/durable/retrain-rules';
+import type { FeatureDrift } from '../../src/engine';
+import { checkDrift, checkNewRows, decideChallenge, defaultMargin, driftWindowHours, judgeChallenger, marginKindOf, marginProblem } from '../../src/durable/retrain-rules';
 
 describe('margins', () => {
   it('are absolute for bounded scores and relative for losses', () => {
@@ -92,5 +95,36 @@ describe('decideChallenge', () => {
     const d = decideChallenge('roc_auc', 4, 3, { margin: 0.002, report: complete });
     expect(d.promote).toBe(false);
     expect(d.reason).toMatch(/compared with v2, but the champion became v3/);
+  });
+});
+
+describe('drift triggers', () => {
+  const feature = (name: string, psi: number | null): FeatureDrift => ({ name, type: 'numeric', kind: 'numeric', psi, status: null, bins: [], reference: [], live: [] });
+  const trigger = { psi: 0.25, hours: 24, min_rows: 200 };
+
+  it('need min_rows live rows before any PSI counts', () => {
+    const v = checkDrift(trigger, 199, [feature('amount', 3)]);
+    expect(v.due).toBe(false);
+    expect(!v.due && v.why).toMatch(/199 live rows sampled, fewer than min_rows 200/);
+    expect(checkDrift(trigger, 200, [feature('amount', 3)]).due).toBe(true);
+  });
+
+  it('fire at a PSI equal to the threshold, name the most drifted feature and count the others', () => {
+    expect(checkDrift(trigger, 500, [feature('a', 0.2499), feature('b', null)]).due).toBe(false);
+    const v = checkDrift(trigger, 500, [feature('region', 0.25), feature('b', null), feature('amount', 0.4123), feature('c', 0.1)]);
+    expect(v).toEqual({ due: true, reason: 'drift: amount PSI 0.41 ≥ 0.25 (and 1 more feature) over 500 live rows' });
+  });
+
+  it('read the whole window before any run, and only whole hours after the previous run', () => {
+    const H = 3_600_000;
+    const at = (h: number, m = 0) => Date.UTC(2026, 0, 5, h, m);
+    expect(driftWindowHours(trigger, null, at(12, 5))).toBe(24);
+    // Run at 10:20: the 11:00 and 12:00 hours are after it, the 10:00 hour is not.
+    expect(driftWindowHours(trigger, at(10, 20), at(12, 5))).toBe(2);
+    expect(driftWindowHours({ ...trigger, hours: 1 }, at(10, 20), at(12, 5))).toBe(1);
+    expect(driftWindowHours(trigger, at(12, 1), at(12, 5))).toBe(0);
+    // A run exactly on the hour: that hour's rows all came after it.
+    expect(driftWindowHours(trigger, at(12), at(12, 5))).toBe(1);
+    expect(driftWindowHours(trigger, at(12) - 30 * 24 * H, at(12, 5))).toBe(24);
   });
 });

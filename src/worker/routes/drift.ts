@@ -1,18 +1,17 @@
 /**
  * @module worker/routes/drift
  * `GET /v1/models/{model}/drift?version=N&hours=24`: how far live prediction inputs have moved from the
- * training data, per feature, as a PSI (engine/drift/psi) with its reading. The version defaults to the
+ * training data, per feature, as a PSI (engine/drift/psi, measured by worker/live-drift) with its reading. The version defaults to the
  * champion; the window is the last `hours` whole hours (1 to 168, default 24) of sampled predictions
  * (worker/drift-sampler). The first request for a version may compute its reference from the training
  * data; after that it is one read. No sampled rows yet: 200 with a note and no PSI. No reference possible
  * (the training dataset was deleted): 409 drift_reference_unavailable.
  */
 import { Hono } from 'hono';
-import { compareWithReference, emptyCounts } from '../../engine';
-import { driftMonitorName, RETENTION_HOURS } from '../../durable/drift-monitor';
+import { RETENTION_HOURS } from '../../durable/drift-monitor';
 import type { AuthVars } from '../auth';
-import { loadDriftReference } from '../drift-reference';
 import { ApiError, notFound } from '../errors';
+import { measureLiveDrift } from '../live-drift';
 import { validName } from '../names';
 
 type App = { Bindings: Env; Variables: AuthVars };
@@ -43,18 +42,16 @@ drift.get('/:model/drift', async (c) => {
     if (version !== undefined && (await registry.getModel(name))) throw new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${version}`, { model: name, version });
     throw notFound('model', name);
   }
-  const lookup = await loadDriftReference(c.env, tenant, resolved);
-  if (!lookup.ok) {
-    throw new ApiError(409, 'drift_reference_unavailable', `model "${name}" version ${resolved.version} has no drift reference: ${lookup.reason}`, {
+  const measured = await measureLiveDrift(c.env, tenant, name, resolved, hours);
+  if (!measured.ok) {
+    throw new ApiError(409, 'drift_reference_unavailable', `model "${name}" version ${resolved.version} has no drift reference: ${measured.reason}`, {
       model: name,
       version: resolved.version,
       dataset: resolved.dataset,
     });
   }
-  const { reference } = lookup;
-  const window = await c.env.DRIFT.getByName(driftMonitorName(tenant, name)).window(resolved.version, reference.layout, hours);
-  const live = window.counts ?? emptyCounts(reference);
-  const features = compareWithReference(reference, live).map((f) => ({
+  const { reference, window, live } = measured;
+  const features = measured.features.map((f) => ({
     name: f.name,
     type: f.type,
     psi: f.psi === null ? null : round(f.psi),

@@ -3,15 +3,17 @@
  * Scheduled retraining of a model: PUT sets (or replaces) the schedule, GET shows it with its run
  * history, DELETE removes it. A schedule names a cadence (`every`: "30m", "6h", "1d" or a 5-field cron
  * expression, UTC), the dataset to retrain on (its newest version at each run), the job budget, the
- * fewest new rows worth a retraining and the margin a challenger must win by. The tenant's Registry
- * holds the schedule; the global ScheduleBoard is told its next due time so the cron handler finds it.
+ * fewest new rows worth a retraining, the margin a challenger must win by and, optionally, a drift
+ * trigger (`on_drift`: a run is due early when live inputs drift, see worker/drift-retrain). The
+ * tenant's Registry holds the schedule; the global ScheduleBoard is told its next due time so the cron handler finds it.
  */
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { MetricName } from '../../engine';
 import { CadenceError, parseCadence } from '../../durable/cadence';
 import type { Schedule } from '../../durable/model-schedule';
-import { defaultMargin, marginKindOf, marginProblem } from '../../durable/retrain-rules';
+import { RETENTION_HOURS } from '../../durable/drift-monitor';
+import { defaultMargin, DRIFT_TRIGGER_DEFAULTS, marginKindOf, marginProblem } from '../../durable/retrain-rules';
 import { BOARD_NAME } from '../../durable/schedule-board';
 import type { AuthVars } from '../auth';
 import { ApiError, notFound } from '../errors';
@@ -27,6 +29,17 @@ const budgetSchema = createJobSchema.shape.budget
   .unwrap()
   .refine((b) => b.seconds !== undefined || b.trials !== undefined, 'give budget.seconds, budget.trials or both: a scheduled job must end');
 
+/** A drift trigger: PSI threshold, window in whole hours (the drift route's range), rows needed first. */
+const onDriftSchema = z.strictObject({
+  psi: z.number('psi must be a number (e.g. 0.25: a significant shift)').positive('psi must be greater than 0 (0.25 reads as a significant shift)').max(100, 'psi must be at most 100'),
+  hours: z
+    .int('hours must be a whole number of hours')
+    .min(1, `hours must be from 1 to ${RETENTION_HOURS}`)
+    .max(RETENTION_HOURS, `hours must be from 1 to ${RETENTION_HOURS} (live counts are kept 7 days)`)
+    .default(DRIFT_TRIGGER_DEFAULTS.hours),
+  min_rows: z.int('min_rows must be a whole number of rows').min(1, 'min_rows must be at least 1').max(1_000_000_000).default(DRIFT_TRIGGER_DEFAULTS.min_rows),
+});
+
 const scheduleSchema = z.strictObject({
   every: z.string().superRefine((value, ctx) => {
     try {
@@ -40,6 +53,7 @@ const scheduleSchema = z.strictObject({
   budget: budgetSchema,
   min_new_rows: z.int().min(0, 'min_new_rows must be at least 0').max(1_000_000_000).optional(),
   margin: z.number().min(0, 'margin must be at least 0').optional(),
+  on_drift: onDriftSchema.nullable().optional(),
 });
 
 schedules.put('/:model/schedule', async (c) => {
@@ -58,8 +72,9 @@ schedules.put('/:model/schedule', async (c) => {
   const margin = body.margin ?? defaultMargin(metric);
   const problem = marginProblem(metric, margin);
   if (problem) throw new ApiError(400, 'invalid_request', `margin: ${problem}`, { field: 'margin' });
-  const schedule = await registry.putSchedule(name, { every: body.every.trim(), dataset, budget: body.budget, min_new_rows: body.min_new_rows ?? 0, margin });
-  await c.env.SCHEDULES.getByName(BOARD_NAME).set(c.get('tenant'), name, schedule.next_due_at, schedule.revision);
+  const onDrift = body.on_drift ?? null;
+  const schedule = await registry.putSchedule(name, { every: body.every.trim(), dataset, budget: body.budget, min_new_rows: body.min_new_rows ?? 0, margin, on_drift: onDrift });
+  await c.env.SCHEDULES.getByName(BOARD_NAME).set(c.get('tenant'), name, schedule.next_due_at, schedule.revision, onDrift !== null);
   return c.json(scheduleView(schedule, metric));
 });
 
@@ -76,7 +91,7 @@ schedules.delete('/:model/schedule', async (c) => {
   const name = validName(c.req.param('model'), 'model');
   const removed = await c.env.REGISTRY.getByName(c.get('tenant')).deleteSchedule(name);
   if (!removed) return missing(c, name);
-  await c.env.SCHEDULES.getByName(BOARD_NAME).set(c.get('tenant'), name, null, removed.revision);
+  await c.env.SCHEDULES.getByName(BOARD_NAME).set(c.get('tenant'), name, null, removed.revision, false);
   return c.body(null, 204);
 });
 
@@ -98,6 +113,7 @@ function scheduleView(s: Schedule, metric: MetricName) {
     margin: s.margin,
     margin_kind: marginKindOf(metric),
     metric,
+    on_drift: s.on_drift ?? null,
     next_due_at: new Date(s.next_due_at).toISOString(),
     created_at: s.created_at,
     updated_at: s.updated_at,
