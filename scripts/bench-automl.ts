@@ -49,17 +49,20 @@ async function main() {
   const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { datasets: { name: string; task: string }[] };
   const wanted = values.datasets?.split(',');
   const names = index.datasets.map((d) => d.name).filter((n) => !wanted || wanted.includes(n));
-  const state = mkdtempSync(join(tmpdir(), 'edge-automl-bench-'));
-  const server = await startDevServer({ persistTo: state, port: 8797, verbose: values.verbose });
   const results: Row[] = [];
-  try {
-    const api = new ApiClient(server.url, server.adminKey);
-    for (const name of names) {
-      const meta = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as DatasetMeta;
-      if (!['binary', 'multiclass', 'regression'].includes(meta.task)) {
-        console.log(`- ${name}: task ${meta.task} not supported yet, skipped`);
-        continue;
-      }
+  for (const name of names) {
+    const meta = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as DatasetMeta;
+    if (!['binary', 'multiclass', 'regression'].includes(meta.task)) {
+      console.log(`- ${name}: task ${meta.task} not supported yet, skipped`);
+      continue;
+    }
+    // A fresh runtime per dataset, as separate deployments would see it: a long local session lets the
+    // embedded queue stop delivering after a few hundred messages, which would charge one dataset's
+    // budget with the previous ones' history.
+    const state = mkdtempSync(join(tmpdir(), 'edge-automl-bench-'));
+    const server = await startDevServer({ persistTo: state, port: 8797, verbose: values.verbose });
+    try {
+      const api = new ApiClient(server.url, server.adminKey);
       const started = Date.now();
       const dsName = name.replace(/_/g, '-');
       await api.uploadCsv(dsName, readFileSync(join(dir, `${name}.train.csv`), 'utf8'));
@@ -93,10 +96,10 @@ async function main() {
       };
       results.push(row);
       console.log(`- ${name}: test ${metric} ${score.toFixed(4)} (cv ${row.cv_score?.toFixed(4)}, ${row.best_family}, ${row.trials} trials, ${(row.elapsed_ms / 1000).toFixed(0)} s)`);
+    } finally {
+      await server.stop();
+      rmSync(state, { recursive: true, force: true });
     }
-  } finally {
-    await server.stop();
-    rmSync(state, { recursive: true, force: true });
   }
   console.log(
     `\n${formatTable(

@@ -1,16 +1,27 @@
 /**
  * @module worker/model-cache
  * Loaded models, kept warm per isolate. Keyed by artifact key (immutable: a new version is a new key), so
- * a cached entry can never go stale; a small LRU bound keeps memory inside the isolate's 128 MB. Loading
- * is shared: concurrent first requests for one model wait on the same load. A failed load (storage down,
- * corrupt artifact) is never cached: the next request tries again.
+ * a cached entry can never go stale. An LRU bound on both the number of models and the bytes of their
+ * artifacts keeps memory inside the isolate's 128 MB (a few large forests would otherwise fill it, next to
+ * the trials a consumer isolate runs). Loading is shared: concurrent first requests for one model wait on
+ * the same load. A failed load (storage down, corrupt artifact) is never cached: the next request tries
+ * again.
  */
 import { EngineError, envelopeFamilies, parseAnyEnvelope, Predictor } from '../engine';
 import { readObjectBytes } from './storage';
 import { ensureTfjsWasm } from './tfjs-wasm';
 
 const MAX_MODELS = 16;
-const cache = new Map<string, Promise<Predictor>>();
+/** Artifact bytes kept warm; decoded typed arrays take less than their base64 JSON, so this bounds them. */
+const MAX_ARTIFACT_BYTES = 32 * 1024 * 1024;
+
+interface Entry {
+  readonly loading: Promise<Predictor>;
+  /** Size of the stored artifact, filled in once it is read (0 until then). */
+  readonly size: { bytes: number };
+}
+
+const cache = new Map<string, Entry>();
 
 export function loadPredictor(env: Env, artifactKey: string): Promise<Predictor> {
   const hit = cache.get(artifactKey);
@@ -18,10 +29,12 @@ export function loadPredictor(env: Env, artifactKey: string): Promise<Predictor>
     // Refresh recency: Map iteration order is insertion order.
     cache.delete(artifactKey);
     cache.set(artifactKey, hit);
-    return hit;
+    return hit.loading;
   }
+  const size = { bytes: 0 };
   const loading = (async () => {
     const bytes = await readObjectBytes(env.STORE, artifactKey, 'model artifact');
+    size.bytes = bytes.byteLength;
     try {
       const artifact = parseAnyEnvelope(JSON.parse(new TextDecoder().decode(bytes)));
       // Neural members need the tfjs wasm backend booted before their weights are loaded.
@@ -34,15 +47,27 @@ export function loadPredictor(env: Env, artifactKey: string): Promise<Predictor>
       throw new EngineError('bad_artifact', `the artifact at ${artifactKey} could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
     }
   })();
-  cache.set(artifactKey, loading);
-  loading.catch(() => {
-    if (cache.get(artifactKey) === loading) cache.delete(artifactKey);
-  });
-  while (cache.size > MAX_MODELS) {
-    const oldest = cache.keys().next().value as string;
-    const evicted = cache.get(oldest);
-    cache.delete(oldest);
-    evicted?.then((p) => p.dispose()).catch(() => undefined);
-  }
+  const entry: Entry = { loading, size };
+  cache.set(artifactKey, entry);
+  loading.then(
+    () => evictBeyondBounds(artifactKey),
+    () => {
+      if (cache.get(artifactKey) === entry) cache.delete(artifactKey);
+    },
+  );
+  evictBeyondBounds(artifactKey);
   return loading;
+}
+
+/** Drops least recently used models until both bounds hold; the model just asked for always stays. */
+function evictBeyondBounds(keep: string): void {
+  let total = 0;
+  for (const e of cache.values()) total += e.size.bytes;
+  for (const [key, e] of cache) {
+    if (cache.size <= MAX_MODELS && total <= MAX_ARTIFACT_BYTES) break;
+    if (key === keep) continue;
+    cache.delete(key);
+    total -= e.size.bytes;
+    e.loading.then((p) => p.dispose()).catch(() => undefined);
+  }
 }
