@@ -9,6 +9,7 @@ import { expect, it } from 'vitest';
 import type { JobConfig } from '../src/durable/protocol';
 import { SearchCoordinator } from '../src/durable/search-coordinator';
 import type { SamplerStrategy } from '../src/engine';
+import { detachedJobConfig } from '../test/fixtures/job-config';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 1_000);
 const WINDOW = 100;
@@ -20,28 +21,8 @@ const fakeCtx = { storage: { sql: fakeSql, setAlarm: async () => undefined, dele
 const parseable = JSON.stringify({ format: 'edge-automl/model', version: 1, task: 'binary', target: 'y', classes: ['a', 'b'], metric: 'roc_auc', columns: ['x', 'y'], pipeline: {}, model: {} });
 const fakeEnv = { STORE: { get: async () => ({ text: async () => parseable }) }, TRIALS: { send: async () => undefined, sendBatch: async () => undefined }, REGISTRY: { getByName: () => ({ publish: async () => ({ version: 1 }), jobFinished: async () => undefined }) } };
 
-function config(strategy: SamplerStrategy): JobConfig {
-  return {
-    id: `cpu-${strategy}`,
-    tenant: 'bench',
-    dataset: { name: 'd', version: 1, key: 'datasets/none', rows: 5_000, cols: 20 },
-    target: 'y',
-    task: 'binary',
-    classes: ['a', 'b'],
-    metric: 'roc_auc',
-    greater_is_better: true,
-    budget: { seconds: 86_400, trials: TRIALS },
-    strategy,
-    families: ['gbdt', 'linear', 'random_forest'],
-    columns: {},
-    seed: 7,
-    model_name: 'bench',
-    parallelism: 1,
-    folds: 3,
-    lease_ms: 600_000,
-    created_at: Date.now(),
-  };
-}
+const config = (strategy: SamplerStrategy): JobConfig =>
+  detachedJobConfig(`cpu-${strategy}`, { tenant: 'bench', dataset: { name: 'd', version: 1, key: 'datasets/none', rows: 5_000, cols: 20 }, budget: { seconds: 86_400, trials: TRIALS }, strategy, families: ['gbdt', 'linear', 'random_forest'], seed: 7, model_name: 'bench', parallelism: 1, folds: 3, lease_ms: 600_000 });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

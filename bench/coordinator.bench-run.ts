@@ -13,33 +13,14 @@ import type { JobConfig, TrialWork } from '../src/durable/protocol';
 import type { SearchCoordinator } from '../src/durable/search-coordinator';
 import type { SamplerStrategy } from '../src/engine';
 import { withArtifact } from '../test/worker/helpers';
+import { detachedJobConfig } from '../test/fixtures/job-config';
 
 const TRIALS = Number((env as unknown as { BENCH_TRIALS?: string }).BENCH_TRIALS ?? 1_000);
 const WINDOW = 100;
 
-function config(id: string, strategy: SamplerStrategy): JobConfig {
-  return {
-    id,
-    // Messages go to `detached/<id>`, an empty coordinator: consumers find nothing to run.
-    tenant: 'detached',
-    dataset: { name: 'd', version: 1, key: 'datasets/none', rows: 5_000, cols: 20 },
-    target: 'y',
-    task: 'binary',
-    classes: ['a', 'b'],
-    metric: 'roc_auc',
-    greater_is_better: true,
-    budget: { seconds: 86_400, trials: TRIALS },
-    strategy,
-    families: ['gbdt', 'linear', 'random_forest'],
-    columns: {},
-    seed: 7,
-    model_name: `bench-${id}`,
-    parallelism: 1,
-    folds: 3,
-    lease_ms: 600_000,
-    created_at: Date.now(),
-  };
-}
+/** Messages go to `detached/<id>`, an empty coordinator: consumers find nothing to run. */
+const config = (id: string, strategy: SamplerStrategy): JobConfig =>
+  detachedJobConfig(id, { dataset: { name: 'd', version: 1, key: 'datasets/none', rows: 5_000, cols: 20 }, budget: { seconds: 86_400, trials: TRIALS }, strategy, families: ['gbdt', 'linear', 'random_forest'], seed: 7, model_name: `bench-${id}`, parallelism: 1, folds: 3, lease_ms: 600_000 });
 
 /** A smooth synthetic score from the numeric parameters, so the sampler has something to learn. */
 function scoreOf(work: TrialWork): number {

@@ -13,36 +13,14 @@ import trainCsv from '../../examples/credit-g/train.csv?raw';
 import type { JobConfig, TrialRecord } from '../../src/durable/protocol';
 import type { SearchCoordinator } from '../../src/durable/search-coordinator';
 import { bracketOfTrial } from '../../src/engine/search/schedulers';
-import { call, csvObjects, json, waitForJob } from './helpers';
-import { withArtifact } from './helpers';
+import { call, csvObjects, detachedJobConfig, json, waitForJob, withArtifact } from './helpers';
 
 const ETA = 3;
 const TOP = 2;
 const LADDER = { eta: ETA, minFidelity: 1 / 9, maxFidelity: 1 };
 
-function config(id: string, overrides: Partial<JobConfig> = {}): JobConfig {
-  return {
-    id,
-    tenant: 'detached',
-    dataset: { name: 'd', version: 1, key: 'datasets/none', rows: 100, cols: 4 },
-    target: 'y',
-    task: 'binary',
-    classes: ['a', 'b'],
-    metric: 'roc_auc',
-    greater_is_better: true,
-    budget: { seconds: 600, trials: 30 },
-    strategy: 'asha',
-    families: ['gbdt', 'linear', 'random_forest'],
-    columns: {},
-    seed: 7,
-    model_name: `model-${id}`,
-    parallelism: 3,
-    folds: 5,
-    lease_ms: 60_000,
-    created_at: Date.now(),
-    ...overrides,
-  };
-}
+const config = (id: string, overrides: Partial<JobConfig> = {}): JobConfig =>
+  detachedJobConfig(id, { budget: { seconds: 600, trials: 30 }, strategy: 'asha', families: ['gbdt', 'linear', 'random_forest'], seed: 7, parallelism: 3, ...overrides });
 
 // Named differently from `${tenant}/${id}`, so consumers of this job's messages find nothing to claim.
 const stubFor = (id: string) => env.SEARCH.getByName(`test-only/${id}`);

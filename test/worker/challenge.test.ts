@@ -11,35 +11,19 @@ import { abortAllDurableObjects, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { JobConfig, PublishRequest } from '../../src/durable/protocol';
 import type { SearchCoordinator } from '../../src/durable/search-coordinator';
-import { withArtifact } from './helpers';
+import { withArtifact, detachedJobConfig } from './helpers';
 
 const TENANT = 'detached';
 
-function config(id: string, overrides: Partial<JobConfig> = {}): JobConfig {
-  return {
-    id,
+const config = (id: string, overrides: Partial<JobConfig> = {}): JobConfig =>
+  detachedJobConfig(id, {
     tenant: TENANT,
     dataset: { name: 'd', version: 2, key: 'datasets/none', rows: 160, cols: 4 },
-    target: 'y',
-    task: 'binary',
-    classes: ['a', 'b'],
-    metric: 'roc_auc',
-    greater_is_better: true,
     budget: { seconds: 600, trials: 2 },
-    strategy: 'auto',
-    families: ['gbdt', 'linear'],
-    columns: {},
-    seed: 1,
-    model_name: `model-${id}`,
-    parallelism: 2,
-    folds: 5,
-    lease_ms: 60_000,
-    created_at: Date.now(),
     holdout: { fraction: 0.2, seed: 9 },
     challenge: { margin: 0.01 },
     ...overrides,
-  };
-}
+  });
 
 const pipelineOff = { fe_select: 'none', fe_select_keep: 1, fe_construct: 'none', augment: 'none' };
 const A = { family: 'linear' as const, params: { C: 0.37, l1_ratio: 0.25, class_weight: 'balanced', ...pipelineOff } };

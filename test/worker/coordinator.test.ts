@@ -9,31 +9,9 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { JobConfig } from '../../src/durable/protocol';
 import type { SearchCoordinator } from '../../src/durable/search-coordinator';
-import { withArtifact } from './helpers';
+import { withArtifact, detachedJobConfig } from './helpers';
 
-function config(id: string, overrides: Partial<JobConfig> = {}): JobConfig {
-  return {
-    id,
-    tenant: 'detached',
-    dataset: { name: 'd', version: 1, key: 'datasets/none', rows: 100, cols: 4 },
-    target: 'y',
-    task: 'binary',
-    classes: ['a', 'b'],
-    metric: 'roc_auc',
-    greater_is_better: true,
-    budget: { seconds: 600, trials: 3 },
-    strategy: 'auto',
-    families: ['gbdt', 'linear'],
-    columns: {},
-    seed: 1,
-    model_name: `model-${id}`,
-    parallelism: 2,
-    folds: 5,
-    lease_ms: 60_000,
-    created_at: Date.now(),
-    ...overrides,
-  };
-}
+const config = (id: string, overrides: Partial<JobConfig> = {}): JobConfig => detachedJobConfig(id, overrides);
 
 const complete = (score: number, key = 'models/x.json') => ({ status: 'complete' as const, score, loss: -score, fold_scores: [score], fit_info: {}, artifact_key: key });
 

@@ -13,6 +13,7 @@ import type { SearchCoordinator } from '../../src/durable/search-coordinator';
 import { handleTrialBatch } from '../../src/worker/queue/trial-consumer';
 import { forgetModel } from '../../src/worker/version-cache';
 import { expectError, jsonOf, send, SMALL_CSV, tenantKey, waitJob } from './tenant';
+import { detachedJobConfig } from '../fixtures/job-config';
 
 /** The real bucket, except that reads and writes throw, as when R2 is unreachable. */
 function brokenStore(): R2Bucket {
@@ -32,30 +33,9 @@ function brokenStore(): R2Bucket {
 
 const withBrokenStore = (): Env => ({ ...env, STORE: brokenStore() });
 
-function config(id: string, datasetKey: string): JobConfig {
-  return {
-    id,
-    // Messages the coordinator sends itself reach `detached/<id>`, an empty coordinator: only the batches
-    // this test hands to the consumer do any work.
-    tenant: 'detached',
-    dataset: { name: 'faulty', version: 1, key: datasetKey, rows: 60, cols: 3 },
-    target: 'label',
-    task: 'binary',
-    classes: ['no', 'yes'],
-    metric: 'roc_auc',
-    greater_is_better: true,
-    budget: { seconds: 600, trials: 1 },
-    strategy: 'auto',
-    families: ['linear'],
-    columns: {},
-    seed: 3,
-    model_name: `model-${id}`,
-    parallelism: 1,
-    folds: 3,
-    lease_ms: 60_000,
-    created_at: Date.now(),
-  };
-}
+/** Messages the coordinator sends itself reach `detached/<id>`, an empty coordinator: only the batches this test hands to the consumer do any work. */
+const config = (id: string, datasetKey: string): JobConfig =>
+  detachedJobConfig(id, { dataset: { name: 'faulty', version: 1, key: datasetKey, rows: 60, cols: 3 }, target: 'label', classes: ['no', 'yes'], budget: { seconds: 600, trials: 1 }, families: ['linear'], seed: 3, parallelism: 1, folds: 3 });
 
 const TENANT = 'faults';
 let key = '';

@@ -52,3 +52,5 @@ export async function withArtifact<R extends { status: string; artifact_key?: st
   }
   return report;
 }
+
+export { detachedJobConfig } from '../fixtures/job-config';
