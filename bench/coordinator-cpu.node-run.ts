@@ -9,7 +9,7 @@ import { expect, it } from 'vitest';
 import type { JobConfig } from '../src/durable/protocol';
 import { SearchCoordinator } from '../src/durable/search-coordinator';
 import type { SamplerStrategy } from '../src/engine';
-import { detachedJobConfig } from '../test/fixtures/job-config';
+import { detachedJobConfig, PARSEABLE_ARTIFACT_JSON } from '../test/fixtures/job-config';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 1_000);
 const WINDOW = 100;
@@ -17,9 +17,7 @@ const WINDOW = 100;
 /** Just enough of SqlStorage for the coordinator: appends are dropped, the journal reads back empty. */
 const fakeSql = { exec: () => ({ toArray: () => [], one: () => ({}), [Symbol.iterator]: function* () {} }) };
 const fakeCtx = { storage: { sql: fakeSql, setAlarm: async () => undefined, deleteAlarm: async () => undefined } };
-/** An artifact that passes the pre-publication check, so the job's end is quiet. */
-const parseable = JSON.stringify({ format: 'edge-automl/model', version: 1, task: 'binary', target: 'y', classes: ['a', 'b'], metric: 'roc_auc', columns: ['x', 'y'], pipeline: {}, model: {} });
-const fakeEnv = { STORE: { get: async () => ({ text: async () => parseable }) }, TRIALS: { send: async () => undefined, sendBatch: async () => undefined }, REGISTRY: { getByName: () => ({ publish: async () => ({ version: 1 }), jobFinished: async () => undefined }) } };
+const fakeEnv = { STORE: { get: async () => ({ text: async () => PARSEABLE_ARTIFACT_JSON }) }, TRIALS: { send: async () => undefined, sendBatch: async () => undefined }, REGISTRY: { getByName: () => ({ publish: async () => ({ version: 1 }), jobFinished: async () => undefined }) } };
 
 const config = (strategy: SamplerStrategy): JobConfig =>
   detachedJobConfig(`cpu-${strategy}`, { tenant: 'bench', dataset: { name: 'd', version: 1, key: 'datasets/none', rows: 5_000, cols: 20 }, budget: { seconds: 86_400, trials: TRIALS }, strategy, families: ['gbdt', 'linear', 'random_forest'], seed: 7, model_name: 'bench', parallelism: 1, folds: 3, lease_ms: 600_000 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MetricName } from '../src/engine/eval/metrics';
-import { ApiClient, isTerminal } from './lib/api-client';
+import { ApiClient } from './lib/api-client';
 import { csvRows, formatTable, heldOutScore } from './lib/tables';
 import { startDevServer } from './lib/wrangler-dev';
 
@@ -69,11 +69,8 @@ async function main() {
       const metric = meta.metrics.primary as MetricName;
       const budget = { seconds: Number(values['budget-s']), ...(values.trials ? { trials: Number(values.trials) } : {}) };
       const { id } = await api.createJob({ dataset: dsName, target: meta.target, task: meta.task, metric, budget, seed: Number(values.seed) });
-      let job = await api.job(id);
-      while (!isTerminal(job.status)) {
-        await new Promise((r) => setTimeout(r, 1_000));
-        job = await api.job(id);
-      }
+      // The budget, plus time for leases of trials that never report (300 s) and the ensemble.
+      const job = await api.waitForJob(id, (budget.seconds + 600) * 1000);
       if (!job.model) {
         console.log(`- ${name}: job ${job.status} ${job.error?.message ?? ''}`);
         continue;

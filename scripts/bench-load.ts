@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ApiClient, isTerminal, type JobView } from './lib/api-client';
+import { ApiClient, type JobView } from './lib/api-client';
 import { quantile, runLoad, serverFailures } from './lib/load-generator';
 import { csvRows, formatTable } from './lib/tables';
 import { startDevServer } from './lib/wrangler-dev';
@@ -53,12 +53,11 @@ async function main() {
     const admin = new ApiClient(server.url, server.adminKey);
     await admin.uploadCsv('credit', readFileSync(join(ROOT, 'examples/credit-g/train.csv'), 'utf8'));
     console.log('training the model to serve (8 trials)...');
-    const first = await waitJob(admin, (await admin.createJob({ dataset: 'credit', target: 'class', model: MODEL, models: ['gbdt', 'linear'], budget: { trials: 8, seconds: 60 }, seed: 1 })).id);
+    const first = await admin.waitForJob((await admin.createJob({ dataset: 'credit', target: 'class', model: MODEL, models: ['gbdt', 'linear'], budget: { trials: 8, seconds: 60 }, seed: 1 })).id);
     if (!first.model) throw new Error(`the serving model was not trained: ${first.status} ${first.error?.message ?? ''}`);
 
     // The per-key limit stays on, so spread the load over enough keys for the expected rate.
-    const keys: string[] = [];
-    for (let i = 0; i < Number(values.keys); i++) keys.push((await admin.request<{ key: string }>('POST', '/v1/keys', { tenant: 'default', name: `load-${i}` })).key);
+    const keys = await admin.mintKeys(Number(values.keys), 'load');
     const rows = csvRows(join(ROOT, 'examples/credit-g/test.csv')).map(({ class: _target, ...features }) => features);
 
     console.log(`starting two training jobs (${values['job-budget-s']} s each), then ${seconds} s of predictions at concurrency ${concurrency}...`);
@@ -80,7 +79,7 @@ async function main() {
       }),
     });
 
-    const trained = await Promise.all(jobs.map((id) => waitJob(admin, id)));
+    const trained = await Promise.all(jobs.map((id) => admin.waitForJob(id)));
     const audits = await Promise.all(trained.map((job) => auditTrials(admin, job)));
 
     const lat = load.latenciesMs;
@@ -126,16 +125,6 @@ async function main() {
     rmSync(state, { recursive: true, force: true });
   }
   if (failed) process.exitCode = 1;
-}
-
-async function waitJob(api: ApiClient, id: string): Promise<JobView> {
-  const until = Date.now() + 300_000;
-  for (;;) {
-    const job = await api.job(id);
-    if (isTerminal(job.status)) return job;
-    if (Date.now() > until) throw new Error(`job ${id} still ${job.status} after 300 s`);
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
 }
 
 /** Every trial exactly once: unique ids and numbers 0..n-1, none left running, counts that agree. */

@@ -4,6 +4,7 @@
  *    trained with its defaults on the demo data (credit-g), microseconds per row for single-row calls and
  *    for a batch, plus a 100-tree GBDT (no early stopping), the issue's reference point.
  * 2. End to end on local `wrangler dev`: trains a model through the API, then drives the prediction route
+ *    (beside a route that does nothing, the local runtime's own floor)
  *    with the closed-loop load generator (keep-alive, loopback only, bounded): single-row requests at
  *    concurrency 1 (latency) and at higher concurrency (throughput), and 10,000-row CSV batches.
  * Prints p50/p99 latency, throughput and errors, with the targets beside them; medians everywhere.
@@ -18,8 +19,8 @@ import { type AnyEnvelope, buildEnsembleEnvelope, inferDataset, type ModelEnvelo
 import { servingCostMicros } from '../src/engine/serialize/serving-cost';
 import type { ModelFamily } from '../src/engine/models/model';
 import { getModelSpec, MODEL_FAMILIES } from '../src/engine/models/registry';
-import { ApiClient, isTerminal } from './lib/api-client';
-import { quantile, runLoad, serverFailures } from './lib/load-generator';
+import { ApiClient } from './lib/api-client';
+import { type LoadRequest, quantile, runLoad, serverFailures } from './lib/load-generator';
 import { csvRows, formatTable } from './lib/tables';
 import { initWasmInNode } from './lib/tfjs-wasm-node';
 import { startDevServer } from './lib/wrangler-dev';
@@ -117,26 +118,24 @@ async function overHttp(seconds: number, concurrency: number): Promise<{ phases:
     const admin = new ApiClient(server.url, server.adminKey);
     await admin.uploadCsv('credit', readFileSync(TRAIN, 'utf8'));
     const { id } = await admin.createJob({ dataset: 'credit', target: TARGET, model: 'credit-serve', models: ['gbdt'], budget: { trials: 4, seconds: 60 }, seed: 1 });
-    let job = await admin.job(id);
-    while (!isTerminal(job.status)) {
-      await new Promise((r) => setTimeout(r, 500));
-      job = await admin.job(id);
-    }
+    const job = await admin.waitForJob(id, 300_000, 500);
     if (!job.model) throw new Error(`training failed: ${job.status} ${job.error?.message ?? ''}`);
     // The per-key predict limit stays on: spread the requests over enough tenant keys.
-    const keys: string[] = [];
-    for (let i = 0; i < Number(values.keys); i++) keys.push((await admin.request<{ key: string }>('POST', '/v1/keys', { tenant: 'default', name: `serve-${i}` })).key);
+    const keys = await admin.mintKeys(Number(values.keys), 'serve');
     const rows = featureRows(1_000);
     const budgetRequests = Math.floor((keys.length * PER_KEY_PER_MINUTE * Math.min(60, seconds * 3)) / 60);
     let keyCursor = 0;
-    const phase = async (name: string, c: number, durationMs: number): Promise<HttpResult> => {
+    const predictRequest = (i: number): LoadRequest => ({ path: '/v1/models/credit-serve/predict', headers: { authorization: `Bearer ${keys[keyCursor++ % keys.length]}` }, body: JSON.stringify({ rows: [rows[i % rows.length]] }) });
+    // The floor of the local runtime itself: a route that does nothing (Hono's 404, no key check).
+    const emptyRequest = (): LoadRequest => ({ path: '/no-such-route', headers: {}, body: '' });
+    const phase = async (name: string, c: number, durationMs: number, next: (i: number) => LoadRequest = predictRequest): Promise<HttpResult> => {
       const r = await runLoad({
         baseUrl: server.url,
         concurrency: c,
         durationMs,
         maxRequests: budgetRequests,
         timeoutMs: 10_000,
-        next: (i) => ({ path: '/v1/models/credit-serve/predict', headers: { authorization: `Bearer ${keys[keyCursor++ % keys.length]}` }, body: JSON.stringify({ rows: [rows[i % rows.length]] }) }),
+        next,
       });
       return {
         phase: name,
@@ -144,12 +143,18 @@ async function overHttp(seconds: number, concurrency: number): Promise<{ phases:
         requests_per_s: r.requests / (r.elapsedMs / 1000),
         p50_ms: quantile(r.latenciesMs, 0.5),
         p99_ms: quantile(r.latenciesMs, 0.99),
-        errors: serverFailures(r) + Object.entries(r.byStatus).filter(([s]) => s.startsWith('4')).reduce((n, [, k]) => n + k, 0),
+        // The empty route answers 404 by design; anything else that is not 2xx counts.
+        errors: serverFailures(r) + Object.entries(r.byStatus).filter(([s]) => s.startsWith('4') && !(next === emptyRequest && s === '404')).reduce((n, [, k]) => n + k, 0),
         statuses: { ...r.byStatus },
       };
     };
     await phase('warm-up', 2, 2_000);
-    const phases = [await phase('single row, concurrency 1', 1, seconds * 1000), await phase(`single row, concurrency ${concurrency}`, concurrency, seconds * 1000)];
+    const phases = [
+      await phase('empty route, concurrency 1', 1, seconds * 1000, emptyRequest),
+      await phase('single row, concurrency 1', 1, seconds * 1000),
+      await phase(`empty route, concurrency ${concurrency}`, concurrency, seconds * 1000, emptyRequest),
+      await phase(`single row, concurrency ${concurrency}`, concurrency, seconds * 1000),
+    ];
     // 10,000-row batches as CSV, one at a time.
     const header = Object.keys(rows[0]);
     const csv = [header.join(','), ...featureRows(BATCH_ROWS).map((r) => header.map((h) => r[h]).join(','))].join('\n');

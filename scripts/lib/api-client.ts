@@ -69,6 +69,24 @@ export class ApiClient {
     return this.request<JobView>('GET', `/v1/jobs/${id}`);
   }
 
+  /** Polls a job until it ends; throws when it is still running after `timeoutMs`. */
+  async waitForJob(id: string, timeoutMs = 300_000, pollMs = 1_000): Promise<JobView> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const job = await this.job(id);
+      if (isTerminal(job.status)) return job;
+      if (Date.now() > until) throw new Error(`job ${id} still ${job.status} after ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  /** Mints `count` tenant keys (admin key required), named `${prefix}-0`, `${prefix}-1`, …; returns the keys. */
+  async mintKeys(count: number, prefix: string, tenant = 'default'): Promise<string[]> {
+    const keys: string[] = [];
+    for (let i = 0; i < count; i++) keys.push((await this.request<{ key: string }>('POST', '/v1/keys', { tenant, name: `${prefix}-${i}` })).key);
+    return keys;
+  }
+
   predict(model: string, rows: Record<string, unknown>[]) {
     return this.request<{ model: { name: string; version: number }; predictions: (string | number)[]; probabilities?: Record<string, number>[] }>(
       'POST',

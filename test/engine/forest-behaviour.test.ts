@@ -4,13 +4,13 @@
  * round trips, determinism, and how sample and class weights enter the fit.
  */
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../../src/engine/core/errors';
 import { type Matrix, matrix } from '../../src/engine/core/matrix';
 import { Rng } from '../../src/engine/core/rng';
 import type { Task } from '../../src/engine/core/task';
 import { cartSpec, extraTreesSpec, randomForestSpec } from '../../src/engine/models/forest/forest';
 import type { FitContext, ModelArtifact, ModelSpec, TrainSet } from '../../src/engine/models/model';
 import type { Params } from '../../src/engine/search/space';
+import { expectEngineError, sameBits } from './helpers/assertions';
 
 const SPECS = [randomForestSpec, extraTreesSpec, cartSpec] as const;
 
@@ -20,21 +20,6 @@ function ctxFor(task: Task, nClasses: number, seed = 7, extra: Partial<FitContex
 
 function rowsOf(cols: number, values: number[][]): Matrix {
   return matrix(values.length, cols, Float32Array.from(values.flat()));
-}
-
-async function expectEngineError(p: Promise<unknown> | (() => unknown), code: string): Promise<void> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    expect(e).toBeInstanceOf(EngineError);
-    expect((e as EngineError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected EngineError ${code}`);
-}
-
-function sameBits(a: Float32Array, b: Float32Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
 /** A mixed table: numeric with missing values, a categorical column (codes 0..7) with missing codes, noise; 3 classes. */

@@ -3,7 +3,6 @@
  * directions, native categorical splits, artifact round trips, determinism, early stopping and validation.
  */
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../../src/engine/core/errors';
 import { type Matrix, matrix } from '../../src/engine/core/matrix';
 import { Rng } from '../../src/engine/core/rng';
 import type { Task } from '../../src/engine/core/task';
@@ -11,6 +10,7 @@ import type { FitContext, ModelArtifact, TrainSet } from '../../src/engine/model
 import { gbdtSpec } from '../../src/engine/models/tree/gbdt';
 import type { Params } from '../../src/engine/search/space';
 import { loadSharedDataset } from './helpers/load-shared-csv';
+import { expectEngineError } from './helpers/assertions';
 
 // ---- tiny metric helpers (computed here so the test does not depend on the metrics module) ----
 
@@ -84,17 +84,6 @@ function mixedMulticlass(n: number, seed: number): TrainSet {
     y[i] = (code % 3 === 0 ? 2 : a > 0.5 ? 1 : 0) as number;
   }
   return { X, y };
-}
-
-async function expectEngineError(p: Promise<unknown> | (() => unknown), code: string): Promise<void> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    expect(e).toBeInstanceOf(EngineError);
-    expect((e as EngineError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected EngineError ${code}`);
 }
 
 // ---- tests ----

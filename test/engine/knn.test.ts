@@ -4,7 +4,6 @@
  * sample weights, the memory estimate and size limit, artifact round trips and determinism.
  */
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../../src/engine/core/errors';
 import { type Matrix, matrix } from '../../src/engine/core/matrix';
 import { Rng } from '../../src/engine/core/rng';
 import type { Task } from '../../src/engine/core/task';
@@ -12,24 +11,10 @@ import { METRICS } from '../../src/engine/eval/metrics';
 import { KNN_MAX_TRAIN_CELLS, knnSpec } from '../../src/engine/models/knn/knn';
 import type { FitContext, ModelArtifact, TrainSet } from '../../src/engine/models/model';
 import { loadSharedDataset, type SharedDataset } from './helpers/load-shared-csv';
+import { expectEngineError, sameBits } from './helpers/assertions';
 
 function ctxFor(task: Task, nClasses: number, seed = 1): FitContext {
   return { task, nClasses, rng: new Rng(seed) };
-}
-
-async function expectEngineError(p: Promise<unknown> | (() => unknown), code: string): Promise<void> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    expect(e).toBeInstanceOf(EngineError);
-    expect((e as EngineError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected EngineError ${code}`);
-}
-
-function sameBits(a: Float32Array, b: Float32Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
 /**

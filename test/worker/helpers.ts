@@ -3,6 +3,7 @@
  * job until it ends.
  */
 import { env, exports } from 'cloudflare:workers';
+import { PARSEABLE_ARTIFACT_JSON } from '../fixtures/job-config';
 
 export const ADMIN_KEY = 'test-admin-key';
 const BASE = 'http://edge-automl.test';
@@ -47,8 +48,7 @@ export function csvObjects(text: string): Record<string, string>[] {
  */
 export async function withArtifact<R extends { status: string; artifact_key?: string }>(report: R): Promise<R> {
   if (report.status === 'complete' && report.artifact_key) {
-    const stub = { format: 'edge-automl/model', version: 1, task: 'binary', target: 'y', classes: ['a', 'b'], metric: 'roc_auc', columns: ['x', 'y'], pipeline: {}, model: {} };
-    await env.STORE.put(report.artifact_key, JSON.stringify(stub));
+    await env.STORE.put(report.artifact_key, PARSEABLE_ARTIFACT_JSON);
   }
   return report;
 }
