@@ -1,6 +1,8 @@
 /**
- * Two test projects: the pure engine in plain Node (fast), and the Worker, Durable Objects, R2 and
- * Queues inside workerd through @cloudflare/vitest-pool-workers.
+ * Three test projects: the pure engine in plain Node (fast); the Worker, Durable Objects, R2 and Queues
+ * inside workerd through @cloudflare/vitest-pool-workers; and end-to-end checks in Node (the CLI, the
+ * dashboard in headless Chromium) against a real local `wrangler dev`, one file at a time because each
+ * starts its own runtime.
  */
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
@@ -29,6 +31,16 @@ export default defineConfig({
           include: ['test/worker/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
     ],

@@ -2,7 +2,9 @@
  * `npm run bench:automl -- --data DIR [--datasets a,b] [--budget-s 60] [--trials N] [--json OUT]`
  * Runs the full system through local `wrangler dev` and the public API on each dataset in DIR (the shared
  * format: NAME.train.csv, NAME.test.csv, NAME.json, index.json): uploads the train split, runs a job, predicts
- * the test split through the prediction route and scores it with the dataset's primary metric.
+ * the test split through the prediction route and scores it with the dataset's primary metric. Image datasets
+ * (an `image_shape` in NAME.json) run as image jobs and also report test accuracy; time series run as forecast
+ * jobs over the test split's length and are scored on the forecast route's answer.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,12 +33,19 @@ interface DatasetMeta {
   target: string;
   classes?: string[];
   metrics: { primary: string };
+  /** Set on image datasets: [height, width]. */
+  image_shape?: number[];
+  /** Set on time series. */
+  time_column?: string;
+  forecast_horizon?: number;
 }
 
 interface Row {
   dataset: string;
   metric: string;
   score: number;
+  /** Test accuracy of classification jobs (the image target is stated in accuracy). */
+  accuracy: number | null;
   cv_score: number | null;
   best_family: string;
   trials: number;
@@ -52,10 +61,11 @@ async function main() {
   const results: Row[] = [];
   for (const name of names) {
     const meta = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as DatasetMeta;
-    if (!['binary', 'multiclass', 'regression'].includes(meta.task)) {
+    if (!['binary', 'multiclass', 'regression', 'timeseries'].includes(meta.task)) {
       console.log(`- ${name}: task ${meta.task} not supported yet, skipped`);
       continue;
     }
+    const kind = meta.task === 'timeseries' ? 'forecast' : meta.image_shape ? 'image' : 'table';
     // A fresh runtime per dataset, as separate deployments would see it: a long local session lets the
     // embedded queue stop delivering after a few hundred messages, which would charge one dataset's
     // budget with the previous ones' history.
@@ -68,23 +78,34 @@ async function main() {
       await api.uploadCsv(dsName, readFileSync(join(dir, `${name}.train.csv`), 'utf8'));
       const metric = meta.metrics.primary as MetricName;
       const budget = { seconds: Number(values['budget-s']), ...(values.trials ? { trials: Number(values.trials) } : {}) };
-      const { id } = await api.createJob({ dataset: dsName, target: meta.target, task: meta.task, metric, budget, seed: Number(values.seed) });
+      const testRows = csvRows(join(dir, `${name}.test.csv`));
+      const task = kind === 'table' ? meta.task : kind;
+      const forecast = kind === 'forecast' ? { forecast: { horizon: testRows.length, ...(meta.time_column ? { time_column: meta.time_column } : {}) } } : {};
+      const { id } = await api.createJob({ dataset: dsName, target: meta.target, task, metric, budget, seed: Number(values.seed), ...forecast });
       // The budget, plus time for leases of trials that never report (300 s) and the ensemble.
       const job = await api.waitForJob(id, (budget.seconds + 600) * 1000);
       if (!job.model) {
         console.log(`- ${name}: job ${job.status} ${job.error?.message ?? ''}`);
         continue;
       }
-      const testRows = csvRows(join(dir, `${name}.test.csv`));
       const truth = testRows.map((r) => r[meta.target]);
-      const features = testRows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== meta.target)));
-      const result = await api.predict(job.model.name, features);
       const classes = meta.classes ?? [];
-      const score = heldOutScore(metric, truth, result, classes);
+      let score: number;
+      let accuracy: number | null = null;
+      if (kind === 'forecast') {
+        const answer = await api.request<{ forecasts: { value: number }[] }>('POST', `/v1/models/${job.model.name}/forecast`, { horizon: testRows.length });
+        score = heldOutScore(metric, truth, { predictions: answer.forecasts.map((p) => p.value) }, []);
+      } else {
+        const features = testRows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== meta.target)));
+        const result = await api.predict(job.model.name, features);
+        score = heldOutScore(metric, truth, result, classes);
+        if (classes.length > 0) accuracy = result.predictions.filter((p, i) => String(p) === truth[i]).length / truth.length;
+      }
       const row: Row = {
         dataset: name,
         metric,
         score,
+        accuracy,
         cv_score: job.best?.score ?? null,
         best_family: job.best?.family ?? '-',
         trials: job.progress.trials_done,
@@ -92,7 +113,7 @@ async function main() {
         elapsed_ms: Date.now() - started,
       };
       results.push(row);
-      console.log(`- ${name}: test ${metric} ${score.toFixed(4)} (cv ${row.cv_score?.toFixed(4)}, ${row.best_family}, ${row.trials} trials, ${(row.elapsed_ms / 1000).toFixed(0)} s)`);
+      console.log(`- ${name}: test ${metric} ${score.toFixed(4)}${accuracy === null ? '' : `, accuracy ${accuracy.toFixed(4)}`} (cv ${row.cv_score?.toFixed(4)}, ${row.best_family}, ${row.trials} trials, ${(row.elapsed_ms / 1000).toFixed(0)} s)`);
     } finally {
       await server.stop();
       rmSync(state, { recursive: true, force: true });
@@ -100,8 +121,8 @@ async function main() {
   }
   console.log(
     `\n${formatTable(
-      ['dataset', 'metric', 'test score', 'cv score', 'best family', 'trials', 'failed', 'elapsed s'],
-      results.map((r) => [r.dataset, r.metric, r.score, r.cv_score ?? NaN, r.best_family, r.trials, r.failed, (r.elapsed_ms / 1000).toFixed(0)]),
+      ['dataset', 'metric', 'test score', 'test accuracy', 'cv score', 'best family', 'trials', 'failed', 'elapsed s'],
+      results.map((r) => [r.dataset, r.metric, r.score, r.accuracy ?? '-', r.cv_score ?? NaN, r.best_family, r.trials, r.failed, (r.elapsed_ms / 1000).toFixed(0)]),
     )}`,
   );
   if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));

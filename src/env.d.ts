@@ -23,6 +23,8 @@ declare namespace Cloudflare {
     PREDICT_LIMITER?: RateLimit;
     JOB_LIMITER?: RateLimit;
     AUTH_FAIL_LIMITER?: RateLimit;
+    /** Static assets (public/: the dashboard and the API docs page); absent where none are deployed. */
+    ASSETS?: Fetcher;
   }
   /** Types `exports` from cloudflare:workers (the loopback bindings tests call). */
   interface GlobalProps {

@@ -36,6 +36,8 @@ export type Scheduler = 'asha' | 'hyperband';
 /** The job's multi-fidelity scheduler, or undefined when every trial runs at full fidelity. */
 export function schedulerOf(config: JobConfig): Scheduler | undefined {
   if (config.strategy === 'asha' || config.strategy === 'hyperband') return config.strategy;
+  // A time series cannot be cut into a fraction of its rows: forecast trials always run in full.
+  if (config.forecast) return undefined;
   return config.strategy === 'auto' && config.dataset.rows >= AUTO_ASHA_MIN_ROWS ? 'asha' : undefined;
 }
 

@@ -4,12 +4,13 @@
  * to SQLite and applies it to this in-memory state; after an eviction or restart, replaying the journal
  * rebuilds exactly the same state. Pure: no storage, no clock, no I/O.
  */
-import type { ModelFamily, Params } from '../engine';
+import type { Params } from '../engine';
+import type { SearchFamily } from '../engine/search/trial';
 import type { ChallengeReport, EnsembleReport, JobConfig, JobStatusName, TrialReport } from './protocol';
 
 export type JournalOp =
   | { readonly op: 'created'; readonly config: JobConfig }
-  | ({ readonly op: 'trial_started'; readonly trial_id: string; readonly number: number; readonly family: ModelFamily; readonly params: Params; readonly at: number; readonly lease_until: number } & Partial<FidelityFields>)
+  | ({ readonly op: 'trial_started'; readonly trial_id: string; readonly number: number; readonly family: SearchFamily; readonly params: Params; readonly at: number; readonly lease_until: number } & Partial<FidelityFields>)
   | { readonly op: 'lease_renewed'; readonly trial_id: string; readonly lease_until: number }
   | { readonly op: 'trial_finished'; readonly trial_id: string; readonly report: TrialReport; readonly at: number }
   | { readonly op: 'trial_cancelled'; readonly trial_id: string; readonly reason: string; readonly at: number }
@@ -34,7 +35,7 @@ export type JournalOp =
 /** The result a retraining job offers as challenger: a trial, or "ensemble". */
 export interface ChallengerRef {
   readonly trial_id: string;
-  readonly family: ModelFamily | 'ensemble';
+  readonly family: SearchFamily | 'ensemble';
   readonly artifact_key: string;
   /** Its out-of-fold score (metric direction), as published. */
   readonly score: number;
@@ -56,7 +57,7 @@ export interface FidelityFields {
 export interface TrialEntry extends Partial<FidelityFields> {
   readonly trial_id: string;
   readonly number: number;
-  readonly family: ModelFamily;
+  readonly family: SearchFamily;
   readonly params: Params;
   state: 'running' | 'complete' | 'failed' | 'cancelled';
   started_at: number;

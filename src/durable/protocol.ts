@@ -3,8 +3,10 @@
  * Data shapes crossing the RPC boundary between the Worker, the queue consumer and the Durable Objects.
  * Plain JSON-compatible objects only; the Worker imports these as types.
  */
-import type { ColumnOverride, MetricName, ModelFamily, Params, SamplerStrategy, Task, TrialConfig } from '../engine';
+import type { ColumnOverride, MetricName, Params, SamplerStrategy, Task, TrialConfig } from '../engine';
+import type { SearchFamily } from '../engine/search/trial';
 import type { HoldoutSpec } from '../engine/data/holdout';
+import type { ImageShape } from '../engine/core/image-shape';
 
 export type { HoldoutSpec } from '../engine/data/holdout';
 
@@ -13,6 +15,19 @@ export type { HoldoutSpec } from '../engine/data/holdout';
  * (`asha`, `hyperband`) that tries configurations on a fraction of the rows first and promotes the best.
  */
 export type JobStrategy = SamplerStrategy | 'asha' | 'hyperband';
+
+/** A forecast job's series, fixed at creation (see engine/forecast describeSeries). */
+export interface ForecastJobSpec {
+  readonly time_column: string;
+  readonly group_column?: string;
+  /** Points the model is validated and asked to forecast ahead. */
+  readonly horizon: number;
+  /** Seasonal period implied by the series' frequency (1 when none). */
+  readonly season: number;
+  /** Length of the shortest series (per group). */
+  readonly length: number;
+  readonly groups: number;
+}
 
 export interface JobBudget {
   readonly seconds: number;
@@ -31,7 +46,7 @@ export interface JobConfig {
   readonly greater_is_better: boolean;
   readonly budget: JobBudget;
   readonly strategy: JobStrategy;
-  readonly families: readonly ModelFamily[];
+  readonly families: readonly SearchFamily[];
   /** The user's per-column overrides (type or "ignore"). */
   readonly columns: Readonly<Record<string, ColumnOverride>>;
   readonly seed: number;
@@ -52,6 +67,10 @@ export interface JobConfig {
    * champion only when better by `margin` (see durable/retrain-rules); otherwise it is kept as a version.
    */
   readonly challenge?: { readonly margin: number };
+  /** Set on an image job: the pixel columns' shape. */
+  readonly image?: ImageShape;
+  /** Set on a forecast job (its task is then "regression" and its metric rmse). */
+  readonly forecast?: ForecastJobSpec;
 }
 
 /** What the queue consumer needs to run one trial (returned by claim). */
@@ -59,7 +78,7 @@ export interface TrialWork {
   readonly job_id: string;
   readonly tenant: string;
   readonly trial_id: string;
-  readonly family: ModelFamily;
+  readonly family: SearchFamily;
   readonly params: Params;
   readonly seed: number;
   readonly dataset_key: string;
@@ -74,6 +93,8 @@ export interface TrialWork {
   readonly fidelity: number;
   /** The job's held-out rows, removed from the dataset before the trial sees it. */
   readonly holdout?: HoldoutSpec;
+  readonly image?: ImageShape;
+  readonly forecast?: ForecastJobSpec;
 }
 
 export type TrialReport =
@@ -156,7 +177,7 @@ export type JobStatusName = 'queued' | 'running' | 'succeeded' | 'failed' | 'can
 export interface TrialRecord {
   readonly trial_id: string;
   readonly number: number;
-  readonly family: ModelFamily;
+  readonly family: SearchFamily;
   readonly params: Params;
   readonly status: 'running' | 'complete' | 'failed' | 'cancelled';
   readonly score: number | null;
@@ -178,7 +199,7 @@ export interface TrialRecord {
 
 export interface LeaderboardEntry {
   readonly trial_id: string;
-  readonly family: ModelFamily | 'ensemble';
+  readonly family: SearchFamily | 'ensemble';
   readonly params: Params;
   readonly score: number;
   readonly fit_ms: number | null;
@@ -207,7 +228,7 @@ export interface JobView {
     readonly elapsed_ms: number;
     readonly budget: JobBudget;
   };
-  readonly best: { readonly trial_id: string; readonly family: ModelFamily | 'ensemble'; readonly score: number } | null;
+  readonly best: { readonly trial_id: string; readonly family: SearchFamily | 'ensemble'; readonly score: number } | null;
   /** The end-of-search ensemble: its state, and its members and out-of-fold score once built. */
   readonly ensemble?: {
     readonly status: 'running' | 'complete' | 'skipped' | 'failed';
@@ -243,9 +264,10 @@ export interface JobView {
 export interface PublishRequest {
   readonly job_id: string;
   readonly trial_id: string;
-  readonly family: ModelFamily | 'ensemble';
+  readonly family: SearchFamily | 'ensemble';
   readonly artifact_key: string;
-  readonly task: Task;
+  /** The job's task; "forecast" for a forecast job (its models answer the forecast route, not predict). */
+  readonly task: Task | 'forecast';
   readonly target: string;
   readonly classes: readonly string[];
   readonly metric: MetricName;

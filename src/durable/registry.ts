@@ -37,6 +37,8 @@ export interface ModelVersionInfo {
   readonly artifact_key: string;
   readonly dataset: { name: string; version: number };
   readonly created_at: string;
+  /** The model's task ("forecast" for forecast models), where the lookup joined it (resolveModel). */
+  readonly task?: string;
 }
 
 export interface ModelInfo {
@@ -367,8 +369,8 @@ export class Registry extends DurableObject<Env> {
   resolveModel(name: string, version?: number): ModelVersionInfo | null {
     const rows =
       version === undefined
-        ? this.sql.exec<Row>('SELECT v.* FROM models m JOIN model_versions v ON v.name = m.name AND v.version = m.champion_version WHERE m.name = ?', name).toArray()
-        : this.sql.exec<Row>('SELECT * FROM model_versions WHERE name = ? AND version = ?', name, version).toArray();
+        ? this.sql.exec<Row>('SELECT v.*, m.task AS model_task FROM models m JOIN model_versions v ON v.name = m.name AND v.version = m.champion_version WHERE m.name = ?', name).toArray()
+        : this.sql.exec<Row>('SELECT v.*, m.task AS model_task FROM model_versions v JOIN models m ON m.name = v.name WHERE v.name = ? AND v.version = ?', name, version).toArray();
     return rows.length > 0 ? toVersion(rows[0]) : null;
   }
 }
@@ -398,5 +400,6 @@ function toVersion(r: Row): ModelVersionInfo {
     artifact_key: String(r.artifact_key),
     dataset: JSON.parse(String(r.dataset)) as { name: string; version: number },
     created_at: String(r.created_at),
+    ...(r.model_task !== undefined && r.model_task !== null ? { task: String(r.model_task) } : {}),
   };
 }

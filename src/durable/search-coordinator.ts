@@ -16,6 +16,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import { fromLoss, parseAnyEnvelope, samplerFor, seedFrom, type FrozenTrial, type Sampler, type TrialConfig } from '../engine';
+import { parseForecastEnvelope } from '../engine/forecast';
 import { planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
 import { applyOp, bestTrial, type ChallengerRef, fidelityOf, isFullFidelity, type JobState, type JournalOp, publishableTrial, replay, runningTrials, type TrialEntry } from './job-journal';
 import type { ChallengeReport, ChallengeWork, EnsembleReport, EnsembleWork, JobConfig, JobView, TrialMessage, TrialRecord, TrialReport, TrialWork } from './protocol';
@@ -94,6 +95,8 @@ export class SearchCoordinator extends DurableObject<Env> {
       oof_key: `models/${config.tenant}/${config.id}/${trialId}.oof`,
       fidelity: fidelityOf(trial),
       ...(config.holdout ? { holdout: config.holdout } : {}),
+      ...(config.image ? { image: config.image } : {}),
+      ...(config.forecast ? { forecast: config.forecast } : {}),
     };
   }
 
@@ -344,7 +347,8 @@ export class SearchCoordinator extends DurableObject<Env> {
           trial_id: result.trial_id,
           family: result.family,
           artifact_key: result.artifact_key,
-          task: config.task,
+          // The registry tells forecast models apart by their task: they answer the forecast route.
+          task: config.forecast ? 'forecast' : config.task,
           target: config.target,
           classes: config.classes,
           metric: config.metric,
@@ -381,7 +385,9 @@ export class SearchCoordinator extends DurableObject<Env> {
     }
     if (text === undefined) return `the artifact ${key} is missing from object storage`;
     try {
-      parseAnyEnvelope(JSON.parse(text));
+      const json: unknown = JSON.parse(text);
+      if (this.state.config?.forecast) parseForecastEnvelope(json);
+      else parseAnyEnvelope(json);
       return undefined;
     } catch (err) {
       return `the artifact ${key} is corrupt: ${err instanceof Error ? err.message : String(err)}`;
@@ -464,7 +470,15 @@ export class SearchCoordinator extends DurableObject<Env> {
   }
 
   private shape(config: JobConfig) {
-    return { rows: config.dataset.rows, cols: config.dataset.cols, task: config.task, nClasses: config.classes.length };
+    const { forecast, image } = config;
+    return {
+      rows: config.dataset.rows,
+      cols: config.dataset.cols,
+      task: config.task,
+      nClasses: config.classes.length,
+      ...(image ? { image } : {}),
+      ...(forecast ? { forecast: { length: forecast.length, season: forecast.season, groups: forecast.groups, horizon: forecast.horizon } } : {}),
+    };
   }
 
   private history(): FrozenTrial[] {

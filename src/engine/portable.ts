@@ -6,7 +6,7 @@
  * imports, so Node, Deno, Bun or a browser predict exactly what the Worker does: tree, forest, linear and
  * kNN models are pure TypeScript over float32 typed arrays and give bit-identical outputs everywhere.
  *
- * Neural networks (family 'mlp') run on TensorFlow.js, which stays an external dependency
+ * Neural networks (families 'mlp' and 'cnn') run on TensorFlow.js, which stays an external dependency
  * (`@tensorflow/tfjs-core`, `-layers`, `-backend-wasm` must be importable, as `npm i` provides; a browser
  * needs an import map). Before an MLP is loaded a tfjs backend must be active: pass `backend` (the name
  * of one you registered, e.g. 'wasm' or 'webgl'), or `initBackend` for full control (workerd uses
@@ -27,6 +27,9 @@ import { ENSEMBLE_FORMAT, envelopeFamilies, parseAnyEnvelope } from './serialize
 export type { ExplainResult, ExplanationSpace, RowExplanation } from './explain/explanation';
 export type { PredictionResult } from './predictor';
 export { EngineError } from './core/errors';
+
+/** Families whose models run on TensorFlow.js and so need a backend before loading. */
+const TFJS_FAMILIES: ReadonlySet<ModelFamily> = new Set(['mlp', 'cnn']);
 
 /** Options of {@link loadModel}; every field is optional. */
 export interface LoadModelOptions {
@@ -77,7 +80,7 @@ export async function loadModel(artifact: string | object, options: LoadModelOpt
   }
   const parsed = parseAnyEnvelope(json);
   const families = envelopeFamilies(parsed);
-  if (families.includes('mlp')) await ensureBackend(options);
+  if (families.some((f) => TFJS_FAMILIES.has(f))) await ensureBackend(options);
   const predictor = await Predictor.load(parsed);
   const members = parsed.format === ENSEMBLE_FORMAT ? parsed.members.map((m) => m.envelope) : [parsed];
   const inputs = new Map<string, string>();

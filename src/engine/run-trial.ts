@@ -7,6 +7,7 @@
  * than an exception, so the coordinator can record them and go on.
  */
 import { EngineError } from './core/errors';
+import type { ImageShape } from './core/image-shape';
 import { takeValues } from './core/matrix';
 import type { Matrix } from './core/matrix';
 import { Rng, seedFrom } from './core/rng';
@@ -50,6 +51,8 @@ export interface TrialSpec {
   readonly memoryLimitBytes?: number;
   /** Called between folds and epochs so the host can serve other events (see FitContext.yieldControl). */
   readonly yieldControl?: () => Promise<void>;
+  /** The image layout of the pixel columns (image datasets): passed to the model and saved in the envelope. */
+  readonly image?: ImageShape;
 }
 
 export type TrialOutcome =
@@ -95,13 +98,37 @@ function setUp(ds: Dataset, spec: TrialSpec): TrialSetup {
   const exclude = new Set([spec.target, ...(spec.ignore ?? [])]);
   // Text columns widen into hashed buckets, which is what the model's memory estimate must see.
   const textCols = ds.columns.filter((c) => c.type === 'text' && !exclude.has(c.name)).length;
-  const shape = { rows: rows.length, cols: ds.columns.length - exclude.size + textCols * TEXT_BUCKETS, task, nClasses: classes.length };
-  const { model: params, pipeline: prep } = splitTrialParams(spec.family, spec.params, shape);
-  return { model, target, exclude, shape, params, prep };
+  const shape: DataShape = {
+    rows: rows.length,
+    cols: ds.columns.length - exclude.size + textCols * TEXT_BUCKETS,
+    task,
+    nClasses: classes.length,
+    ...(spec.image ? { image: spec.image } : {}),
+  };
+  const split = splitTrialParams(spec.family, spec.params, shape);
+  const params = epochFidelity(model, split.model, shape, spec.trainFraction);
+  return { model, target, exclude, shape, params, prep: split.pipeline };
+}
+
+/**
+ * Epoch fidelity: for a family whose fidelity is 'epochs', the training fraction scales its `epochs`
+ * parameter (round(epochs × fraction), at least 1) and every row is kept (see rowFraction).
+ */
+function epochFidelity(model: ModelSpec, params: Params, shape: DataShape, fraction: number | undefined): Params {
+  if (model.fidelity !== 'epochs' || fraction === undefined || fraction === 1) return params;
+  const epochs = Number(params.epochs ?? model.defaults(shape).epochs);
+  if (!Number.isFinite(epochs)) throw new EngineError('invalid_params', `the ${model.family} family has epoch fidelity but no numeric "epochs" parameter`, { param: 'epochs' });
+  return { ...params, epochs: Math.max(1, Math.round(epochs * fraction)) };
+}
+
+/** The fraction of training rows a fit uses: the trial's, except under epoch fidelity (every row). */
+function rowFraction(spec: TrialSpec): number {
+  const fraction = spec.trainFraction ?? 1;
+  return getModelSpec(spec.family).fidelity === 'epochs' ? 1 : fraction;
 }
 
 function trialRows(spec: TrialSpec): TrialRows {
-  return { folds: spec.folds, trainFraction: spec.trainFraction ?? 1 };
+  return { folds: spec.folds, trainFraction: rowFraction(spec) };
 }
 
 /**
@@ -118,7 +145,7 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
   const { task, classes, rows, y } = target;
   const nClasses = classes.length;
   const metric = METRICS[spec.metric];
-  if (model.featureStyle === 'trees' && (prep.augment !== 'none' || prep.construct !== 'none')) {
+  if (model.featureStyle !== 'dense' && (prep.augment !== 'none' || prep.construct !== 'none')) {
     throw new EngineError('invalid_params', `augment and fe_construct apply to dense models only, not to ${spec.family}`);
   }
   const need = trialMemoryBytes(ds, model, params, shape, exclude, trialRows(spec)).total;
@@ -159,6 +186,7 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
       valid: validSet,
       columnKinds: pipe.kinds,
       yieldControl: spec.yieldControl,
+      ...(spec.image ? { image: spec.image } : {}),
     });
     const out = fitted.predict(validSet.X);
     fitted.dispose();
@@ -189,6 +217,7 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
     columnKinds: pipe.kinds,
     fixedIterations,
     yieldControl: spec.yieldControl,
+    ...(spec.image ? { image: spec.image } : {}),
   });
   const envelope: ModelEnvelope = {
     format: ENVELOPE_FORMAT,
@@ -200,6 +229,7 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
     columns: ds.columns.map((c) => c.name),
     pipeline: pipe.state,
     model: final.toArtifact(),
+    ...(spec.image ? { image: spec.image } : {}),
   };
   const fitInfo = { ...final.fitInfo, features: pipe.width, ...(fixedIterations !== undefined ? { refit_iterations: fixedIterations } : {}) };
   final.dispose();
@@ -239,14 +269,14 @@ function prepareTrainSet(X: Matrix, y: Float32Array, prep: PipelineOptions, styl
  * from the trial seed by name, so a full-fidelity trial draws exactly what it drew before fidelities existed.
  */
 function fidelitySubsample(positions: Int32Array, y: Float32Array, task: Task, spec: TrialSpec, key: string): Int32Array {
-  const fraction = spec.trainFraction ?? 1;
+  const fraction = rowFraction(spec);
   if (fraction === 1) return positions;
   return subsamplePositions(positions, task === 'regression' ? undefined : y, fraction, new Rng(seedFrom(spec.seed, `fidelity-${key}`)));
 }
 
 /** The refit's rows and targets: all of them, or the trial's fraction of them. */
 function refitSet(rows: Int32Array, y: Float32Array, task: Task, spec: TrialSpec): { rows: Int32Array; y: Float32Array } {
-  if ((spec.trainFraction ?? 1) === 1) return { rows, y };
+  if (rowFraction(spec) === 1) return { rows, y };
   const at = fidelitySubsample(Int32Array.from({ length: rows.length }, (_, i) => i), y, task, spec, 'refit');
   return { rows: takeIndex(rows, at), y: takeValues(y, at) };
 }

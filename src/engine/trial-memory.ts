@@ -10,6 +10,7 @@
 import type { Dataset } from './data/dataset';
 import type { DataShape, FeatureStyle, ModelSpec } from './models/model';
 import type { Params } from './search/space';
+import { PIXEL_COLUMN } from './features/pixels';
 
 /** Encoder limits mirrored from features/ (one-hot keeps at most 32 levels; more become a target encoding). */
 const ONE_HOT_MAX_LEVELS = 32;
@@ -50,6 +51,8 @@ export function datasetBytes(ds: Dataset): number {
  * categorical column, and the calendar and hashed-text expansions.
  */
 export function encodedWidth(ds: Dataset, exclude: ReadonlySet<string>, style: FeatureStyle, nClasses: number): number {
+  // The pixels style writes exactly one feature per pixel column and nothing else.
+  if (style === 'pixels') return Math.max(1, ds.columns.filter((c) => !exclude.has(c.name) && PIXEL_COLUMN.test(c.name)).length);
   const dense = style === 'dense';
   let width = 0;
   for (const col of ds.columns) {

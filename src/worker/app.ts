@@ -1,14 +1,20 @@
 /**
  * @module worker/app
  * The HTTP application: health, then every /v1 route behind the API-key check (tenant keys and the admin
- * key; /v1/keys is admin only), one error mapper, and a JSON 404 for unknown routes.
+ * key; /v1/keys is admin only), one error mapper, and a JSON 404 for unknown routes. Paths outside /v1
+ * that no route answers are looked up in the static assets (the dashboard), which the platform normally
+ * serves before the Worker runs; the fallback keeps them reachable where a request reaches the Worker
+ * first (the Workers test pool, a self-hosted workerd).
  */
 import { Hono } from 'hono';
 import pkg from '../../package.json';
 import { type AuthVars, requireKey } from './auth';
 import { errorBody, handleError } from './errors';
+import { serveOpenApi } from './openapi/document';
 import { datasets } from './routes/datasets';
 import { drift } from './routes/drift';
+import { forecast } from './routes/forecast';
+import { evaluation } from './routes/evaluation';
 import { jobs } from './routes/jobs';
 import { keys } from './routes/keys';
 import { models } from './routes/models';
@@ -19,14 +25,24 @@ type App = { Bindings: Env; Variables: AuthVars };
 export function createApp() {
   const app = new Hono<App>();
   app.get('/health', (c) => c.json({ status: 'ok', version: pkg.version }));
+  app.get('/openapi.json', serveOpenApi);
   app.use('/v1/*', requireKey);
   app.route('/v1/datasets', datasets);
   app.route('/v1/jobs', jobs);
   app.route('/v1/models', models);
   app.route('/v1/models', schedules);
   app.route('/v1/models', drift);
+  app.route('/v1/models', forecast);
+  app.route('/v1/models', evaluation);
   app.route('/v1/keys', keys);
-  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+  app.notFound(async (c) => {
+    const path = new URL(c.req.url).pathname;
+    if (c.env.ASSETS && !path.startsWith('/v1/') && (c.req.method === 'GET' || c.req.method === 'HEAD')) {
+      const asset = await c.env.ASSETS.fetch(c.req.raw);
+      if (asset.status !== 404) return asset;
+    }
+    return c.json(errorBody('not_found', `no route for ${c.req.method} ${path}`), 404);
+  });
   app.onError(handleError);
   return app;
 }

@@ -1,13 +1,14 @@
 /**
  * @module worker/model-cache
- * Loaded models, kept warm per isolate. Keyed by artifact key (immutable: a new version is a new key), so
- * a cached entry can never go stale. An LRU bound on both the number of models and the bytes of their
- * artifacts keeps memory inside the isolate's 128 MB (a few large forests would otherwise fill it, next to
- * the trials a consumer isolate runs). Loading is shared: concurrent first requests for one model wait on
- * the same load. A failed load (storage down, corrupt artifact) is never cached: the next request tries
- * again.
+ * Loaded models, kept warm per isolate: predictors (table and image models, ensembles) and forecasters.
+ * Keyed by artifact key (immutable: a new version is a new key), so a cached entry can never go stale. An
+ * LRU bound on both the number of models and the bytes of their artifacts keeps memory inside the
+ * isolate's 128 MB (a few large forests would otherwise fill it, next to the trials a consumer isolate
+ * runs). Loading is shared: concurrent first requests for one model wait on the same load. A failed load
+ * (storage down, corrupt artifact) is never cached: the next request tries again.
  */
 import { EngineError, envelopeFamilies, parseAnyEnvelope, Predictor } from '../engine';
+import { type Forecaster, loadForecaster as buildForecaster, parseForecastEnvelope } from '../engine/forecast';
 import { readObjectBytes } from './storage';
 import { ensureTfjsWasm } from './tfjs-wasm';
 
@@ -15,31 +16,51 @@ const MAX_MODELS = 16;
 /** Artifact bytes kept warm; decoded typed arrays take less than their base64 JSON, so this bounds them. */
 const MAX_ARTIFACT_BYTES = 32 * 1024 * 1024;
 
+interface Disposable {
+  dispose(): void;
+}
+
 interface Entry {
-  readonly loading: Promise<Predictor>;
+  readonly loading: Promise<Disposable>;
   /** Size of the stored artifact, filled in once it is read (0 until then). */
   readonly size: { bytes: number };
 }
 
 const cache = new Map<string, Entry>();
 
+/** The warm predictor of a table/image model or ensemble artifact. */
 export function loadPredictor(env: Env, artifactKey: string): Promise<Predictor> {
+  return loadCached(env, artifactKey, async (json) => {
+    const artifact = parseAnyEnvelope(json);
+    // Neural members need the tfjs wasm backend booted before their weights are loaded.
+    if (envelopeFamilies(artifact).some((f) => f === 'mlp' || f === 'cnn')) await ensureTfjsWasm();
+    return Predictor.load(artifact);
+  });
+}
+
+/** The warm forecaster of a forecast model artifact. */
+export function loadForecaster(env: Env, artifactKey: string): Promise<Forecaster> {
+  return loadCached(env, artifactKey, async (json) => {
+    const envelope = parseForecastEnvelope(json);
+    if (envelope.model.family === 'rnn') await ensureTfjsWasm();
+    return buildForecaster(envelope);
+  });
+}
+
+function loadCached<T extends Disposable>(env: Env, artifactKey: string, build: (json: unknown) => Promise<T>): Promise<T> {
   const hit = cache.get(artifactKey);
   if (hit) {
     // Refresh recency: Map iteration order is insertion order.
     cache.delete(artifactKey);
     cache.set(artifactKey, hit);
-    return hit.loading;
+    return hit.loading as Promise<T>;
   }
   const size = { bytes: 0 };
   const loading = (async () => {
     const bytes = await readObjectBytes(env.STORE, artifactKey, 'model artifact');
     size.bytes = bytes.byteLength;
     try {
-      const artifact = parseAnyEnvelope(JSON.parse(new TextDecoder().decode(bytes)));
-      // Neural members need the tfjs wasm backend booted before their weights are loaded.
-      if (envelopeFamilies(artifact).includes('mlp')) await ensureTfjsWasm();
-      return await Predictor.load(artifact);
+      return await build(JSON.parse(new TextDecoder().decode(bytes)));
     } catch (err) {
       // Whatever broke inside the bytes (truncated JSON, a bad tag, arrays of the wrong length), the
       // caller needs one answer: this artifact is unusable.

@@ -29,12 +29,33 @@ export const createJobSchema = z.strictObject({
       trials: z.int().min(1, 'budget.trials must be at least 1').max(10_000, 'budget.trials must be at most 10000').optional(),
     })
     .optional(),
-  strategy: z.enum(['auto', 'random', 'grid', 'bayes', 'asha', 'hyperband']).optional(),
+  strategy: z.enum(['auto', 'random', 'grid', 'bayes', 'evolution', 'asha', 'hyperband']).optional(),
   models: z.array(z.string()).min(1).optional(),
   columns: z.record(z.string(), z.enum(COLUMN_OVERRIDES)).optional(),
   seed: z.int().min(0).max(2 ** 31 - 1).optional(),
   model: z.string().min(1).optional(),
   parallelism: z.int().min(1).max(32).optional(),
+  /**
+   * An image job's input shape. Optional: it is read from the pixel columns' names (`px_r{row}_c{col}`
+   * or `px_r{row}_c{col}_{channel}`); given, it must agree with them. `flip_invariant` allows flips as
+   * augmentation (photos of objects, not digits or text).
+   */
+  image: z
+    .strictObject({
+      height: z.int().min(1).max(512).optional(),
+      width: z.int().min(1).max(512).optional(),
+      channels: z.int().min(1).max(4).optional(),
+      flip_invariant: z.boolean().optional(),
+    })
+    .optional(),
+  /** A forecast job's series: the time column (default: the only datetime column), groups, and horizon. */
+  forecast: z
+    .strictObject({
+      time_column: z.string().min(1).optional(),
+      group_column: z.string().min(1).optional(),
+      horizon: z.int().min(1, 'forecast.horizon must be at least 1').max(1000, 'forecast.horizon must be at most 1000').optional(),
+    })
+    .optional(),
 });
 export type CreateJobBody = z.infer<typeof createJobSchema>;
 
@@ -47,6 +68,17 @@ export const predictSchema = z.strictObject({
   explain: z.boolean().optional(),
 });
 export type PredictBody = z.infer<typeof predictSchema>;
+
+/** `POST /v1/models/{model}/forecast`: the next `horizon` points of a series, with intervals at `level`. */
+export const forecastSchema = z.strictObject({
+  horizon: z.int().min(1, 'horizon must be at least 1').max(10_000, 'horizon must be at most 10000'),
+  version: z.int().positive().optional(),
+  /** Which series, for a model trained with a group column. */
+  group: z.string().optional(),
+  /** Prediction interval level (default 0.8). */
+  level: z.union([z.literal(0.5), z.literal(0.8), z.literal(0.9), z.literal(0.95), z.literal(0.99)]).optional(),
+});
+export type ForecastBody = z.infer<typeof forecastSchema>;
 
 /** Reads the request body as JSON and validates it; throws the contract's 400/413 errors. */
 export async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> {

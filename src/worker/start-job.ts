@@ -6,20 +6,21 @@
  * handed to its own SearchCoordinator. A retraining job also gets the champion's configurations to start
  * from, a held-out fifth of the rows for the champion/challenger comparison, and the promotion margin.
  */
-import { applyOverrides, decodeDataset, defaultMetric, METRICS, MODEL_FAMILIES, type MetricName, type ModelFamily, prepareTarget, seedFrom, type Task, type TrialConfig } from '../engine';
+import { applyOverrides, decodeDataset, defaultMetric, METRICS, type MetricName, prepareTarget, seedFrom, type Task, type TrialConfig } from '../engine';
 import { splitHoldout } from '../engine/data/holdout';
-import type { JobConfig } from '../durable/protocol';
+import type { ForecastJobSpec, JobConfig } from '../durable/protocol';
 import { coordinatorFor } from './coordinator';
 import { ApiError, notFound } from './errors';
+import { resolveForecast, resolveImageShape, resolveJobFamilies } from './job-inputs';
 import { enforceConcurrentJobs, readLimits } from './limits';
 import { validName } from './names';
 import type { CreateJobBody } from './schemas';
 import { readObjectBytes } from './storage';
 
-/** Families named by the contract that are not available yet (they arrive with the unstructured-data work). */
-const PLANNED_FAMILIES = new Set(['cnn', 'rnn']);
 /** Every strategy the schema accepts is available; the set stays as the one place to retire or stage one. */
-const AVAILABLE_STRATEGIES = new Set(['auto', 'random', 'grid', 'bayes', 'asha', 'hyperband']);
+const AVAILABLE_STRATEGIES = new Set(['auto', 'random', 'grid', 'bayes', 'evolution', 'asha', 'hyperband']);
+/** Rolling origins a forecast trial validates on (the forecast job's "folds"). */
+const FORECAST_ORIGINS = 3;
 
 /** Share of a retraining job's rows held out for the champion/challenger comparison. */
 export const RETRAIN_HOLDOUT_FRACTION = 0.2;
@@ -45,14 +46,20 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const datasetName = validName(body.dataset, 'dataset');
   const modelName = validName(body.model ?? datasetName, 'model');
 
-  if (body.task === 'image' || body.task === 'forecast') {
-    throw new ApiError(400, 'unsupported_task', `task "${body.task}" is not available yet; use binary, multiclass or regression`, { field: 'task' });
-  }
+  const kind = body.task === 'image' ? 'image' : body.task === 'forecast' ? 'forecast' : 'table';
+  if (body.image && kind !== 'image') throw new ApiError(400, 'invalid_request', 'image: only an image job ("task": "image") takes an image shape', { field: 'image' });
+  if (body.forecast && kind !== 'forecast') throw new ApiError(400, 'invalid_request', 'forecast: only a forecast job ("task": "forecast") takes series options', { field: 'forecast' });
   const strategy = body.strategy ?? 'auto';
   if (!AVAILABLE_STRATEGIES.has(strategy)) {
     throw new ApiError(400, 'invalid_request', `strategy "${strategy}" is not available yet; use one of ${[...AVAILABLE_STRATEGIES].map((s) => `"${s}"`).join(', ')}`, { field: 'strategy' });
   }
-  const families = resolveFamilies(body.models);
+  if (kind === 'forecast' && (strategy === 'asha' || strategy === 'hyperband')) {
+    throw new ApiError(400, 'invalid_request', `strategy "${strategy}" trains on fractions of the rows, which a time series cannot give; use auto, bayes, random, grid or evolution`, { field: 'strategy' });
+  }
+  if (kind === 'forecast' && options.retrain) {
+    throw new ApiError(400, 'unsupported_task', 'scheduled retraining of forecast models is not available yet (its champion/challenger holdout would need the latest points, not a random fifth)', { field: 'task' });
+  }
+  const families = resolveJobFamilies(kind, body.models);
 
   const registry = env.REGISTRY.getByName(tenant);
   if (options.id !== undefined && (await registry.hasJob(options.id))) return { id: options.id, status: 'queued' };
@@ -63,7 +70,12 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const stored = decodeDataset(await readObjectBytes(env.STORE, dataset.data_key, 'dataset'));
   const { dataset: ds, ignore } = applyOverrides(stored, body.columns ?? {});
   if (ignore.includes(body.target)) throw new ApiError(400, 'invalid_target', `the target "${body.target}" cannot also be ignored`, { field: 'columns', column: body.target });
-  const target = prepareTarget(ds, body.target, body.task as Task | undefined);
+  const target = targetOf(ds, body.target, body.task);
+  const image = kind === 'image' ? resolveImageShape(ds, body.target, ignore, body.image) : undefined;
+  const forecast: ForecastJobSpec | undefined = kind === 'forecast' ? resolveForecast(ds, body.target, body.forecast) : undefined;
+  if (forecast && body.metric !== undefined && body.metric !== 'rmse') {
+    throw new ApiError(400, 'invalid_metric', `a forecast job is scored by rmse over its validation horizons, not "${body.metric}"`, { field: 'metric' });
+  }
 
   const metric: MetricName = body.metric ?? defaultMetric(target.task);
   if (!METRICS[metric].tasks.includes(target.task)) {
@@ -79,11 +91,11 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const featureCols = ds.columns.length - 1 - ignore.length;
   const holdout = options.retrain ? { fraction: RETRAIN_HOLDOUT_FRACTION, seed: seedFrom(seed, `holdout-${id}`) } : undefined;
   // The search sees the rows outside the holdout only, so its shape and folds are counted on those.
-  const rows = holdout ? searchRows(ds, body.target, target.task, holdout) : target.rows.length;
+  const rows = holdout ? searchRows(ds, body.target, target.task, holdout) : forecast ? forecast.length : target.rows.length;
   const config: JobConfig = {
     id,
     tenant,
-    dataset: { name: datasetName, version: dataset.version, key: dataset.data_key, rows, cols: Math.max(1, featureCols) },
+    dataset: { name: datasetName, version: dataset.version, key: dataset.data_key, rows, cols: forecast ? 1 : Math.max(1, featureCols) },
     target: body.target,
     task: target.task,
     classes: target.classes,
@@ -97,10 +109,13 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     model_name: modelName,
     parallelism: body.parallelism ?? Math.max(1, Number(env.TRIAL_PARALLELISM || 2)),
     // Five folds where data is scarce and estimates are noisy; fewer as rows (and each fit's cost) grow.
-    folds: rows <= 1_000 ? 5 : rows <= 20_000 ? 3 : 1,
+    // A forecast job validates on rolling origins instead.
+    folds: forecast ? FORECAST_ORIGINS : rows <= 1_000 ? 5 : rows <= 20_000 ? 3 : 1,
     lease_ms: Math.max(5, Number(env.TRIAL_LEASE_SECONDS || 300)) * 1000,
     created_at: now,
     ...(options.retrain ? { warm_start: options.retrain.warm_start, holdout, challenge: { margin: options.retrain.margin } } : {}),
+    ...(image ? { image } : {}),
+    ...(forecast ? { forecast } : {}),
   };
   // Checked last, right before the job is recorded, so a bad request is told what is wrong with it first
   // and the window between the count and the insert stays short.
@@ -121,15 +136,15 @@ function searchRows(ds: Parameters<typeof splitHoldout>[0], target: string, task
   return split.train.length;
 }
 
-function resolveFamilies(requested: readonly string[] | undefined): ModelFamily[] {
-  if (!requested) return [...MODEL_FAMILIES];
-  const unique = [...new Set(requested)];
-  for (const f of unique) {
-    if (PLANNED_FAMILIES.has(f)) throw new ApiError(400, 'invalid_request', `model family "${f}" is not available yet; available: ${MODEL_FAMILIES.join(', ')}`, { field: 'models' });
-    if (!MODEL_FAMILIES.includes(f as ModelFamily)) throw new ApiError(400, 'invalid_request', `unknown model family "${f}"; available: ${MODEL_FAMILIES.join(', ')}`, { field: 'models' });
-  }
-  // Keep the registry's priority order so the portfolio tries the strongest family first.
-  return MODEL_FAMILIES.filter((f) => unique.includes(f));
+/**
+ * The target as trials will read it. An image job classifies, even when its labels are numbers (digits);
+ * a forecast job's target is a numeric series.
+ */
+function targetOf(ds: Parameters<typeof prepareTarget>[0], target: string, task: CreateJobBody['task']) {
+  if (task === 'forecast') return prepareTarget(ds, target, 'regression');
+  if (task !== 'image') return prepareTarget(ds, target, task);
+  const inferred = prepareTarget(ds, target);
+  return inferred.task === 'regression' ? prepareTarget(ds, target, 'multiclass') : inferred;
 }
 
 function applicableMetrics(task: Task): string[] {

@@ -5,7 +5,8 @@
  * (a family's parameters exist only under that family) and shape-dependent bounds.
  */
 import { describe, expect, it } from 'vitest';
-import type { DataShape, ModelFamily } from '../../src/engine/models/model';
+import type { DataShape } from '../../src/engine/models/model';
+import type { SearchFamily } from '../../src/engine/search/trial';
 import { getModelSpec, MODEL_FAMILIES } from '../../src/engine/models/registry';
 import type { Sampler, SamplerContext } from '../../src/engine/search/sampler';
 import { trialSpace } from '../../src/engine/search/space-provider';
@@ -96,7 +97,7 @@ function messyHistory(ctx: SamplerContext): FrozenTrial[] {
     trials.push({ family, params, number: i, state, ...(state === 'complete' ? { loss: i % 8 === 0 ? Number.NaN : 1 / (i + 1) } : {}) });
   }
   // A family the job does not allow (or, when all are allowed, an allowed one with unknown parameters).
-  const outsider: ModelFamily = MODEL_FAMILIES.find((f) => !ctx.families.includes(f)) ?? ctx.families[0];
+  const outsider: SearchFamily = MODEL_FAMILIES.find((f) => !ctx.families.includes(f)) ?? ctx.families[0];
   trials.push({ family: outsider, params: { surprise: 'yes' }, number: 24, state: 'complete', loss: 0 });
   return trials;
 }

@@ -3,7 +3,7 @@
  * exhaustion of small grids with no repeats, skipping points already tried, and the random fallback.
  */
 import { describe, expect, it } from 'vitest';
-import type { ModelFamily } from '../../src/engine/models/model';
+import type { SearchFamily } from '../../src/engine/search/trial';
 import type { SamplerContext } from '../../src/engine/search/sampler';
 import { gridSampler, gridValues } from '../../src/engine/search/samplers/grid';
 import { permuteIndex } from '../../src/engine/search/samplers/index-permutation';
@@ -54,7 +54,7 @@ const SPACES: Record<string, SearchSpace> = {
   linear: { c: float(0, 3) },
 };
 const ctx: SamplerContext = { families: ['gbdt', 'linear'], shape: { rows: 100, cols: 2, task: 'regression', nClasses: 0 }, seed: 5 };
-const sampler = gridSampler({ spaceOf: (f: ModelFamily) => SPACES[f] });
+const sampler = gridSampler({ spaceOf: (f: SearchFamily) => SPACES[f] });
 
 function run(n: number, seed = ctx.seed): FrozenTrial[] {
   const history: FrozenTrial[] = [];

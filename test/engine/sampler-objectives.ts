@@ -4,7 +4,8 @@
  * gbdt) and (b) small classic functions (Branin, a mixed int/categorical bowl) through an injected space
  * provider. Plus a driver that runs a sampler sequentially or with parallel (running) trials.
  */
-import type { DataShape, ModelFamily } from '../../src/engine/models/model';
+import type { DataShape } from '../../src/engine/models/model';
+import type { SearchFamily } from '../../src/engine/search/trial';
 import type { Sampler, SamplerContext } from '../../src/engine/search/sampler';
 import { categorical, float, int, type Distribution, type Params, type SearchSpace } from '../../src/engine/search/space';
 import type { SpaceProvider } from '../../src/engine/search/space-provider';
@@ -12,7 +13,7 @@ import { registrySpace } from '../../src/engine/search/space-provider';
 import type { FrozenTrial } from '../../src/engine/search/trial';
 
 export const SHAPE: DataShape = { rows: 5000, cols: 20, task: 'binary', nClasses: 2 };
-export const FAMILIES: readonly ModelFamily[] = ['gbdt', 'linear', 'mlp'];
+export const FAMILIES: readonly SearchFamily[] = ['gbdt', 'linear', 'mlp'];
 
 /** Position of a value in [0, 1] on its distribution's own (log) scale. */
 export function unit(d: Distribution, v: unknown): number {
@@ -23,9 +24,9 @@ export function unit(d: Distribution, v: unknown): number {
 
 export interface Objective {
   readonly name: string;
-  readonly families: readonly ModelFamily[];
+  readonly families: readonly SearchFamily[];
   readonly spaceOf: SpaceProvider;
-  readonly loss: (family: ModelFamily, params: Params) => number;
+  readonly loss: (family: SearchFamily, params: Params) => number;
   /** The best loss attainable (for reporting regret). */
   readonly optimum: number;
 }

@@ -3,9 +3,10 @@
  * maps to the intended sampler.
  */
 import { describe, expect, it } from 'vitest';
-import { gridSampler, randomSampler, samplerFor, tpeSampler, withPortfolio } from '../../src/engine/search/samplers';
+import { evolutionSampler, gridSampler, randomSampler, samplerFor, tpeSampler, withPortfolio } from '../../src/engine/search/samplers';
 import { registrySpace } from '../../src/engine/search/space-provider';
 import { describeSamplerContract } from '../contracts/sampler.contract';
+import { bestLoss, mixedObjective, type Objective, registryObjective, runSearch } from './sampler-objectives';
 
 describeSamplerContract('random', () => randomSampler);
 describeSamplerContract('grid', () => gridSampler());
@@ -13,6 +14,53 @@ describeSamplerContract('tpe', () => tpeSampler());
 // A short startup so the contract's 25-45 trial searches spend most suggestions in the model-based phase.
 describeSamplerContract('tpe (nStartup 4)', () => tpeSampler({ nStartup: 4 }));
 describeSamplerContract('portfolio+tpe', () => withPortfolio(tpeSampler()));
+describeSamplerContract('evolution', () => evolutionSampler());
+// A small population so the contract's short searches reach the tournament-and-mutation phase.
+describeSamplerContract('evolution (population 4)', () => evolutionSampler({ populationSize: 4, sampleSize: 2 }));
+
+describe('evolution sampler', () => {
+  const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const TRIALS = 80;
+  const regret = (objective: Objective, sampler: 'random' | 'evolution', parallel: number) =>
+    SEEDS.map((seed) => {
+      const s = sampler === 'random' ? evolutionSampler({ spaceOf: objective.spaceOf, populationSize: 10_000 }) : evolutionSampler({ spaceOf: objective.spaceOf });
+      return bestLoss(runSearch(s, objective, seed, TRIALS, parallel)) - objective.optimum;
+    });
+
+  for (const objective of [registryObjective, mixedObjective]) {
+    for (const parallel of [1, 4]) {
+      it(`beats random search in ${TRIALS} trials on ${objective.name} with ${parallel} worker(s), over ${SEEDS.length} seeds`, () => {
+        // The same sampler with a population it never fills is random search with the same draws.
+        const random = regret(objective, 'random', parallel);
+        const evo = regret(objective, 'evolution', parallel);
+        const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+        const wins = evo.filter((e, i) => e < random[i]).length;
+        console.log(`${objective.name}, ${parallel} worker(s): mean regret random ${mean(random).toFixed(4)}, evolution ${mean(evo).toFixed(4)}, evolution wins ${wins}/${SEEDS.length}`);
+        expect(mean(evo)).toBeLessThan(mean(random));
+        expect(wins).toBeGreaterThanOrEqual(5);
+      });
+    }
+  }
+
+  it('never proposes a running or finished configuration again when a new one exists', () => {
+    const objective = mixedObjective;
+    const history = runSearch(evolutionSampler({ spaceOf: objective.spaceOf, populationSize: 4, sampleSize: 2 }), objective, 3, 60, 3);
+    const keys = history.map((t) => JSON.stringify([t.family, Object.entries(t.params).sort()]));
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('mutates exactly one parameter of a tournament winner once the population is full', () => {
+    const objective = mixedObjective;
+    const ctx = { families: objective.families, shape: { rows: 100, cols: 3, task: 'binary' as const, nClasses: 2 }, seed: 9 };
+    const sampler = evolutionSampler({ spaceOf: objective.spaceOf, populationSize: 3, sampleSize: 3, familyMutationRate: 0 });
+    const history = runSearch(sampler, objective, 9, 3);
+    const child = sampler.suggest(history, ctx);
+    // With S = P the tournament always picks the population's best.
+    const best = history.reduce((a, b) => (a.loss! <= b.loss! ? a : b));
+    const changed = Object.keys(child.params).filter((k) => child.params[k] !== best.params[k]);
+    expect(changed.length).toBe(1);
+  });
+});
 
 describe('samplerFor', () => {
   it('maps each strategy to its sampler', () => {
@@ -20,6 +68,7 @@ describe('samplerFor', () => {
     expect(samplerFor('bayes').name).toBe('tpe');
     expect(samplerFor('grid').name).toBe('grid');
     expect(samplerFor('random').name).toBe('random');
+    expect(samplerFor('evolution').name).toBe('evolution');
   });
 
   it('passes sampler options through', () => {

@@ -27,6 +27,7 @@ export function explainerFor(model: FittedModel): ModelExplainer {
     case 'linear':
       return linearExplainer(expectInstance(model, LinearModel));
     case 'mlp':
+    case 'cnn':
     case 'knn':
       throw explainUnavailable(
         `${family} models cannot be explained: per-feature contributions are computed exactly for gbdt, random_forest, extra_trees, cart and linear models only`,

@@ -23,7 +23,7 @@ export interface FittedEncoder {
 
 /** Serialised encoder: a kind tag plus its fitted statistics. */
 export interface EncoderState {
-  readonly kind: 'numeric' | 'codes' | 'one_hot' | 'datetime' | 'target' | 'text_hash';
+  readonly kind: 'numeric' | 'codes' | 'one_hot' | 'datetime' | 'target' | 'text_hash' | 'pixels';
   readonly column: string;
   readonly [key: string]: unknown;
 }

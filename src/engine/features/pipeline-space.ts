@@ -47,7 +47,7 @@ export const PIPELINE_KEYS: ReadonlySet<string> = new Set(['class_weight', 'fe_s
  * Families that read TrainSet.weights but have no class_weight parameter of their own. Linear and the
  * forests balance classes themselves, so offering the pipeline option there too would weigh twice.
  */
-const WEIGHT_READERS: ReadonlySet<ModelFamily> = new Set(['gbdt', 'mlp', 'knn']);
+const WEIGHT_READERS: ReadonlySet<ModelFamily> = new Set(['gbdt', 'mlp', 'knn', 'cnn']);
 
 /**
  * The pipeline options a family may search for data of this shape.
@@ -60,6 +60,8 @@ export function pipelineSpace(family: ModelFamily, shape: DataShape): SearchSpac
   const classification = shape.task !== 'regression';
   const space: Record<string, Distribution> = {};
   if (classification && WEIGHT_READERS.has(family) && !('class_weight' in own)) space.class_weight = categorical('none', 'balanced');
+  // Image models see every pixel in place: no selection, construction or row augmentation of the table.
+  if (spec.featureStyle === 'pixels') return space;
   space.fe_select = categorical('none', 'mutual_info', 'importance');
   space.fe_select_keep = float(0.3, 1);
   if (spec.featureStyle === 'dense') {

@@ -18,6 +18,7 @@ import { type DatetimeState, datetimeEncoder, fitDatetime } from './datetime';
 import type { EncoderState, FeatureKind, FittedEncoder } from './encoder';
 import { fitNumeric, type NumericState, numericEncoder } from './numeric';
 import { fitOneHot, type OneHotState, oneHotEncoder } from './one-hot';
+import { fitPixelScale, pixelColumns, pixelsEncoder, type PixelsState } from './pixels';
 import { fitConstruct } from './construct';
 import type { ConstructOption, SelectOption } from './pipeline-space';
 import { type FeatureProvenance, featureProvenance } from './provenance';
@@ -161,6 +162,9 @@ export async function fitFeatures(ds: Dataset, rows: ArrayLike<number>, style: F
     if (values) for (let i = 0; i < X.rows; i++) X.data.set(values.subarray(i * w, (i + 1) * w), i * X.cols + offset);
     offset += w;
   });
+  // Pixels stay exactly as the image lays them out: no pruning (an always-blank border pixel is still a
+  // position of the image), no construction, no selection.
+  if (style === 'pixels') return { pipeline: base, X };
   let kinds = base.kinds;
   const steps: StepState[] = [];
   const add = (step: StepState | undefined) => {
@@ -189,6 +193,7 @@ interface FittedEncoders {
 }
 
 function fitEncoders(ds: Dataset, rows: ArrayLike<number>, style: FeatureStyle, exclude: ReadonlySet<string>, fit?: FeatureFit): FittedEncoders {
+  if (style === 'pixels') return fitPixelEncoders(ds, rows, exclude);
   const inputs: InputColumn[] = [];
   const encoders: FittedEncoder[] = [];
   const oof = new Map<number, Float32Array>();
@@ -209,6 +214,20 @@ function fitEncoders(ds: Dataset, rows: ArrayLike<number>, style: FeatureStyle, 
     });
   }
   return { inputs, encoders, oof };
+}
+
+/**
+ * The 'pixels' style: every pixel column (whatever type schema inference gave it: an always-0 border pixel
+ * reads as 'constant'), one shared scale. Inputs are declared numeric so serving parses any pixel value.
+ */
+function fitPixelEncoders(ds: Dataset, rows: ArrayLike<number>, exclude: ReadonlySet<string>): FittedEncoders {
+  const cols = pixelColumns(ds, exclude);
+  const scale = fitPixelScale(cols, rows);
+  return {
+    inputs: cols.map((c): InputColumn => ({ name: c.name, type: 'numeric', storage: 'f64' })),
+    encoders: cols.map((c) => pixelsEncoder({ kind: 'pixels', column: c.name, scale })),
+    oof: new Map(),
+  };
 }
 
 function inputOf(col: Column): InputColumn {
@@ -248,6 +267,8 @@ export function loadPipeline(state: PipelineState): FeaturePipeline {
         return targetEncoder(e as TargetEncodeState);
       case 'text_hash':
         return textHashEncoder(e as TextHashState);
+      case 'pixels':
+        return pixelsEncoder(e as PixelsState);
       default:
         return assertNever(e.kind, 'encoder kind');
     }

@@ -5,13 +5,14 @@
  * that rebuilds a fitted model from its artifact. Fitted models predict over a dense Matrix and return
  * a flat Float32Array of raw outputs (see outputWidth in core/task).
  */
+import type { ImageShape } from '../core/image-shape';
 import type { Matrix } from '../core/matrix';
 import type { Rng } from '../core/rng';
 import type { Task } from '../core/task';
 import type { Params, SearchSpace } from '../search/space';
 
 /** Names of the model families (the `models` list of a job). */
-export type ModelFamily = 'gbdt' | 'linear' | 'mlp' | 'random_forest' | 'extra_trees' | 'cart' | 'knn';
+export type ModelFamily = 'gbdt' | 'linear' | 'mlp' | 'random_forest' | 'extra_trees' | 'cart' | 'knn' | 'cnn';
 
 /** Training rows with labels. Classification labels are class indices 0..K-1 stored as floats. */
 export interface TrainSet {
@@ -26,7 +27,12 @@ export type FeatureStyle =
   /** Numbers as-is with NaN for missing, categoricals as integer codes: for tree learners. */
   | 'trees'
   /** Imputed, one-hot encoded, clipped and standardised: for linear models and neural networks. */
-  | 'dense';
+  | 'dense'
+  /**
+   * Every pixel column (see core/image-shape) in dataset order, scaled by one factor fitted on the
+   * training rows (1 / max |value|), missing → 0; nothing dropped or reordered: for convolutional networks.
+   */
+  | 'pixels';
 
 export interface FitContext {
   readonly task: Task;
@@ -44,6 +50,8 @@ export interface FitContext {
    * epochs). Injected because the engine knows no runtime: workerd passes a zero-delay timer.
    */
   readonly yieldControl?: () => Promise<void>;
+  /** The image layout of the feature columns (image datasets; required by families that see images). */
+  readonly image?: ImageShape;
 }
 
 export interface FittedModel {
@@ -70,12 +78,25 @@ export interface DataShape {
   readonly cols: number;
   readonly task: Task;
   readonly nClasses: number;
+  /** The image layout of the feature columns, for image datasets. */
+  readonly image?: ImageShape;
+  /**
+   * Set for a forecast job: the series' shape. Its searches use the forecast families' spaces
+   * (engine/forecast) instead of the table families' (see search/space-provider).
+   */
+  readonly forecast?: import('../forecast/types').ForecastShape;
 }
 
 export interface ModelSpec {
   readonly family: ModelFamily;
   readonly featureStyle: FeatureStyle;
   readonly tasks: readonly Task[];
+  /**
+   * What a multi-fidelity search's training fraction scales: 'rows' (default) subsamples the training
+   * rows; 'epochs' keeps every row and trains that fraction of the epochs (networks that need all the
+   * data to learn anything, e.g. the CNN).
+   */
+  readonly fidelity?: 'rows' | 'epochs';
   /** Tunable parameters; bounds may depend on the data's shape. */
   space(shape: DataShape): SearchSpace;
   /** A strong default configuration, tried first (zero-shot start). */

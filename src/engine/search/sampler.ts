@@ -4,12 +4,12 @@
  * configuration. Samplers are pure functions of (history, context): all their randomness is derived from
  * the job seed and the trial number, so a replayed journal proposes exactly the same trials.
  */
-import type { DataShape, ModelFamily } from '../models/model';
-import type { FrozenTrial, TrialConfig } from './trial';
+import type { DataShape } from '../models/model';
+import type { FrozenTrial, SearchFamily, TrialConfig } from './trial';
 
 export interface SamplerContext {
   /** Families the job may use, in priority order. */
-  readonly families: readonly ModelFamily[];
+  readonly families: readonly SearchFamily[];
   readonly shape: DataShape;
   readonly seed: number;
 }

@@ -3,21 +3,24 @@
  * Where samplers get each family's search space from, and the one uniform random draw over the joint
  * (family, then that family's parameters) space that the grid and TPE samplers fall back on. Production
  * searches `trialSpace`: the family's registry space merged with the pipeline options that family may use
- * (features/pipeline-space), which run-trial splits apart again. Tests inject synthetic spaces through the
- * same seam.
+ * (features/pipeline-space), which run-trial splits apart again; for a forecast job (the shape carries
+ * `forecast`) it is the forecast family's space (engine/forecast). Tests inject synthetic spaces through
+ * the same seam.
  */
 import { EngineError } from '../core/errors';
 import type { Rng } from '../core/rng';
 import type { DataShape, ModelFamily } from '../models/model';
-import { pipelineSpace } from '../features/pipeline-space';
+import { pipelineDefaults, pipelineSpace } from '../features/pipeline-space';
+import { forecastDefaults, forecastSpace } from '../forecast/space';
+import type { ForecastFamily } from '../forecast/types';
 import { getModelSpec } from '../models/registry';
 import { sampleSpace } from './sample-distribution';
 import type { SamplerContext } from './sampler';
-import type { SearchSpace } from './space';
-import type { TrialConfig } from './trial';
+import type { Params, SearchSpace } from './space';
+import type { SearchFamily, TrialConfig } from './trial';
 
 /** Maps a family (and the data's shape, since bounds may depend on it) to its declared search space. */
-export type SpaceProvider = (family: ModelFamily, shape: DataShape) => SearchSpace;
+export type SpaceProvider = (family: SearchFamily, shape: DataShape) => SearchSpace;
 
 /** Each family's own `space(shape)` from the model registry (model parameters only). */
 export const registrySpace: SpaceProvider = (family, shape) => getModelSpec(family).space(shape);
@@ -27,7 +30,14 @@ export const registrySpace: SpaceProvider = (family, shape) => getModelSpec(fami
  * feature selection, construction, augmentation). Pipeline keys never collide with a family's own: a
  * family that declares `class_weight` itself is offered no pipeline `class_weight`.
  */
-export const trialSpace: SpaceProvider = (family, shape) => ({ ...pipelineSpace(family, shape), ...registrySpace(family, shape) });
+export const trialSpace: SpaceProvider = (family, shape) =>
+  shape.forecast ? forecastSpace(family as ForecastFamily, shape.forecast) : { ...pipelineSpace(family as ModelFamily, shape), ...registrySpace(family, shape) };
+
+/** A family's strong default configuration in the same space (the zero-shot start and warm-start fill-in). */
+export function familyDefaults(family: SearchFamily, shape: DataShape): Params {
+  if (shape.forecast) return forecastDefaults(family as ForecastFamily, shape.forecast);
+  return { ...pipelineDefaults(family as ModelFamily, shape), ...getModelSpec(family).defaults(shape) };
+}
 
 /** Throws a clear error instead of letting a sampler index an empty family list. */
 export function requireFamilies(ctx: SamplerContext): void {

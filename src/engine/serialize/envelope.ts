@@ -6,6 +6,7 @@
  * nonsense.
  */
 import { EngineError } from '../core/errors';
+import type { ImageShape } from '../core/image-shape';
 import type { Task } from '../core/task';
 import type { MetricName } from '../eval/metrics';
 import type { PipelineState } from '../features/pipeline';
@@ -28,6 +29,8 @@ export interface ModelEnvelope {
   readonly model: ModelArtifact;
   /** Per input column importance (share of the model's total), when the family can tell. */
   readonly importances?: Readonly<Record<string, number>>;
+  /** The image layout of the pixel columns, for models trained on images (turns an uploaded image into a row). */
+  readonly image?: ImageShape;
 }
 
 export function parseEnvelope(json: unknown): ModelEnvelope {

@@ -51,9 +51,31 @@ function modelCost(model: ModelArtifact): number {
       const layers = (model.layers as { inputs: number; units: number }[] | undefined) ?? [];
       return TFJS_CALL_US + layers.reduce((n, l) => n + l.inputs * l.units, 0) * MADD_US;
     }
+    case 'cnn':
+      return TFJS_CALL_US + cnnMacs(model) * MADD_US;
     default:
       return 0;
   }
+}
+
+/** Multiply-adds of one CNN forward pass, from the artifact's image shape and blocks (0 if malformed). */
+function cnnMacs(model: ModelArtifact): number {
+  const image = model.image as { height?: number; width?: number; channels?: number } | undefined;
+  const blocks = (model.blocks as { filters: number; kernelSize: number; pool: string | null }[] | undefined) ?? [];
+  let h = Number(image?.height) || 0;
+  let w = Number(image?.width) || 0;
+  let c = Number(image?.channels) || 0;
+  let macs = 0;
+  for (const b of blocks) {
+    macs += h * w * b.kernelSize * b.kernelSize * c * b.filters;
+    if (b.pool) {
+      h = Math.ceil(h / 2);
+      w = Math.ceil(w / 2);
+    }
+    c = b.filters;
+  }
+  const dense = Number(model.denseUnits) || 0;
+  return macs + h * w * c * dense + dense * 10;
 }
 
 function memberCost(e: ModelEnvelope): number {

@@ -5,9 +5,11 @@
  * the fitted artifact to R2 and reports the result. A retraining job's held-out rows are removed before
  * the trial sees the data. The same queue carries a job's ensemble build and its champion/challenger
  * comparison. Messages from the dead-letter queue are work whose invocations kept dying: they are
- * reported as failed at once.
+ * reported as failed at once. A forecast job's trials run the forecasting harness (rolling origins, no
+ * out-of-fold rows to ensemble); an image job's trials pass the pixel layout to the model.
  */
-import { applyOverrides, decodeDataset, type Dataset, runTrial, servingCostMicros } from '../../engine';
+import { applyOverrides, decodeDataset, type Dataset, type ModelFamily, runTrial, servingCostMicros } from '../../engine';
+import { type ForecastFamily, runForecastTrial } from '../../engine/forecast';
 import { trainingPart } from '../../engine/data/holdout';
 import type { TrialMessage, TrialReport, TrialWork } from '../../durable/protocol';
 import { coordinatorFor } from '../coordinator';
@@ -17,6 +19,9 @@ import { compareWithChampion } from './challenge-task';
 import { buildJobEnsemble, SERVING_COST_METADATA } from './ensemble-task';
 
 const DLQ_SUFFIX = '-dlq';
+
+/** Families that train with tfjs and need its wasm backend booted first. */
+const TFJS_FAMILIES: ReadonlySet<string> = new Set(['mlp', 'cnn', 'rnn']);
 
 /** Seconds between a running trial's heartbeats to its coordinator. */
 const HEARTBEAT_MS = 2_000;
@@ -74,11 +79,13 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
   try {
     const stored = await loadDataset(env, work.dataset_key);
     const { dataset, ignore } = applyOverrides(stored, work.columns);
-    if (work.family === 'mlp') await ensureTfjsWasm();
+    if (TFJS_FAMILIES.has(work.family)) await ensureTfjsWasm();
+    if (work.forecast) return await executeForecastTrial(work, env, dataset, yieldControl);
     // A retraining job's held-out rows are for the champion/challenger comparison only.
     const rows = work.holdout ? trainingPart(dataset, work.target, work.task, work.holdout) : dataset;
     const outcome = await runTrial(rows, {
-      family: work.family,
+      family: work.family as ModelFamily,
+      ...(work.image ? { image: work.image } : {}),
       params: work.params,
       target: work.target,
       task: work.task,
@@ -115,6 +122,25 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
     if (isStorageUnavailable(err)) throw err;
     return { status: 'failed', code: 'trial_error', reason: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** A forecast trial: rolling-origin validation, then the refit's envelope; nothing to ensemble. */
+async function executeForecastTrial(work: TrialWork, env: Env, dataset: Dataset, yieldControl?: () => Promise<void>): Promise<TrialReport> {
+  const forecast = work.forecast as NonNullable<TrialWork['forecast']>;
+  const outcome = await runForecastTrial(dataset, {
+    family: work.family as ForecastFamily,
+    params: work.params,
+    target: work.target,
+    timeColumn: forecast.time_column,
+    ...(forecast.group_column ? { groupColumn: forecast.group_column } : {}),
+    horizon: forecast.horizon,
+    seed: work.seed,
+    origins: work.folds,
+    yieldControl,
+  });
+  if (outcome.status === 'failed') return { status: 'failed', code: outcome.code, reason: outcome.reason };
+  await writeObject(env.STORE, work.artifact_key, JSON.stringify(outcome.envelope), 'model artifact', 'application/json');
+  return { status: 'complete', score: outcome.score, loss: outcome.loss, fold_scores: outcome.foldScores, fit_info: outcome.fitInfo, artifact_key: work.artifact_key };
 }
 
 async function loadDataset(env: Env, key: string): Promise<Dataset> {

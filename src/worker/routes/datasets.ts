@@ -1,7 +1,8 @@
 /**
  * @module worker/routes/datasets
- * Dataset routes. An upload is parsed once (CSV), typed, profiled and written to R2 in raw and columnar
- * form under a fresh upload id; only then is the version registered, so a failed or aborted upload never
+ * Dataset routes. An upload is parsed once (a CSV table, or a zip of class folders of images that
+ * image-upload turns into a pixel table), typed, profiled and written to R2 in raw and columnar form
+ * under a fresh upload id; only then is the version registered, so a failed or aborted upload never
  * leaves a visible version (its orphan files are deleted on the way out).
  */
 import { Hono } from 'hono';
@@ -11,6 +12,7 @@ import { CSV_TYPES, mediaTypeOf, readCsvBody } from '../csv-body';
 import type { AuthVars } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { enforceFieldSize, readLimits } from '../limits';
+import { PIXEL_SUMMARY_NAME, readImageUpload, ZIP_TYPES } from '../image-upload';
 import { validName } from '../names';
 import { datasetPrefix, writeObject } from '../storage';
 
@@ -25,27 +27,25 @@ datasets.put('/:dataset', async (c) => {
   const tenant = c.get('tenant');
   const mediaType = mediaTypeOf(c.req.header('content-type'));
   if (PARQUET_TYPES.has(mediaType)) throw new ApiError(415, 'unsupported_media_type', 'Parquet uploads are not supported yet; send the table as CSV (Content-Type: text/csv)');
-  if (!CSV_TYPES.has(mediaType)) {
-    throw new ApiError(415, 'unsupported_media_type', `Content-Type "${mediaType || '(none)'}" is not accepted; send CSV with Content-Type: text/csv`, { field: 'content-type' });
+  if (!CSV_TYPES.has(mediaType) && !ZIP_TYPES.has(mediaType)) {
+    throw new ApiError(415, 'unsupported_media_type', `Content-Type "${mediaType || '(none)'}" is not accepted; send CSV with Content-Type: text/csv, or a zip of class folders of images with Content-Type: application/zip`, { field: 'content-type' });
   }
   const limits = readLimits(c.env);
-  const { bytes, table } = await readCsvBody(c.req.raw, { maxBytes: limits.maxUploadBytes, maxRows: limits.maxRows, maxColumns: limits.maxColumns });
-  enforceFieldSize(table, limits.maxFieldBytes);
-  // No type overrides, as a prototype-less object: a column named "constructor" or "__proto__" must not
-  // find Object.prototype's members where the engine looks up an override by column name.
-  const { dataset, profile } = inferDataset(table, Object.create(null));
+  const upload = ZIP_TYPES.has(mediaType) ? await readImageUpload(c.req.raw, { size: c.req.query('size'), channels: c.req.query('channels') }, limits.maxUploadBytes) : await readTableUpload(c.req.raw, limits);
+  const { bytes, dataset } = upload;
+  const isImage = 'image' in upload;
 
   const prefix = datasetPrefix(tenant, name, crypto.randomUUID());
-  const rawKey = `${prefix}/raw.csv`;
+  const rawKey = isImage ? `${prefix}/raw.zip` : `${prefix}/raw.csv`;
   const dataKey = `${prefix}/data.eac`;
   try {
-    await writeObject(c.env.STORE, rawKey, bytes, 'upload', 'text/csv');
+    await writeObject(c.env.STORE, rawKey, bytes, 'upload', isImage ? 'application/zip' : 'text/csv');
     await writeObject(c.env.STORE, dataKey, encodeDataset(dataset), 'upload');
     const registry = c.env.REGISTRY.getByName(tenant);
     const version = await registry.addDatasetVersion(name, {
       rows: dataset.rows,
       bytes: bytes.byteLength,
-      columns: profile,
+      columns: upload.columns,
       raw_key: rawKey,
       data_key: dataKey,
       created_at: new Date().toISOString(),
@@ -56,6 +56,16 @@ datasets.put('/:dataset', async (c) => {
     throw err;
   }
 });
+
+/** A CSV upload parsed and typed (the profile has one entry per column). */
+async function readTableUpload(req: Request, limits: ReturnType<typeof readLimits>) {
+  const { bytes, table } = await readCsvBody(req, { maxBytes: limits.maxUploadBytes, maxRows: limits.maxRows, maxColumns: limits.maxColumns });
+  enforceFieldSize(table, limits.maxFieldBytes);
+  // No type overrides, as a prototype-less object: a column named "constructor" or "__proto__" must not
+  // find Object.prototype's members where the engine looks up an override by column name.
+  const { dataset, profile } = inferDataset(table, Object.create(null));
+  return { bytes, dataset, columns: profile };
+}
 
 datasets.get('/', async (c) => {
   const list = await c.env.REGISTRY.getByName(c.get('tenant')).listDatasets();
@@ -80,18 +90,24 @@ datasets.delete('/:dataset', async (c) => {
   return c.body(null, 204);
 });
 
-/** The contract's dataset shape; per-column summary statistics only on GET. */
+/**
+ * The contract's dataset shape; per-column summary statistics only on GET. An image dataset's pixel
+ * summary entry carries the image shape and class counts, shown as a top-level `image` field.
+ */
 function publicDataset(
   v: { name: string; version: number; rows: number; bytes: number; created_at: string; columns: readonly ({ name: string; type: string; missing: number; unique: number } & Record<string, unknown>)[] },
   withStats: boolean,
 ) {
+  const image = v.columns.find((col) => col.name === PIXEL_SUMMARY_NAME && col.image)?.image;
   return {
     name: v.name,
     version: v.version,
     rows: v.rows,
     bytes: v.bytes,
-    columns: v.columns.map((col) => (withStats ? col : { name: col.name, type: col.type, missing: col.missing, unique: col.unique, ...(col.dropped ? { dropped: col.dropped } : {}) })),
+    ...(image ? { image } : {}),
+    columns: v.columns.map(({ image: _shownAbove, ...col }) =>
+      withStats ? col : { name: col.name, type: col.type, missing: col.missing, unique: col.unique, ...(col.dropped ? { dropped: col.dropped } : {}), ...(col.pixel_columns ? { pixel_columns: col.pixel_columns } : {}) },
+    ),
     created_at: v.created_at,
   };
 }
-

@@ -22,7 +22,7 @@ export const keys = new Hono<App>();
 
 keys.use('*', requireAdmin);
 
-const createKeySchema = z.strictObject({
+export const createKeySchema = z.strictObject({
   tenant: z.string().min(1).optional(),
   name: z.string().min(1),
 });

@@ -12,6 +12,7 @@ import { enforceRateLimit } from '../limits';
 import { EngineError, type ExplainResult, type Predictor, servingCostMicros } from '../../engine';
 import type { ModelVersionInfo, PointerChange } from '../../durable/registry';
 import { recordForDrift } from '../drift-sampler';
+import { imageRowsToColumns, imageShapeOf } from '../image-rows';
 import { loadPredictor } from '../model-cache';
 import { forgetModel, resolveVersion } from '../version-cache';
 import { validName } from '../names';
@@ -36,7 +37,8 @@ models.get('/:model', async (c) => {
   // Describing a model must work even when its artifact cannot be read: that is when people look.
   let predictor: Predictor | undefined;
   let artifactError: { code: string; message: string } | undefined;
-  if (champion) {
+  // A forecaster has no feature schema to describe: its series options live in its artifact.
+  if (champion && info.task !== 'forecast') {
     try {
       predictor = await loadVersion(c.env, name, champion);
     } catch (err) {
@@ -84,10 +86,13 @@ models.post('/:model/predict', async (c) => {
     throw notFound('model', name);
   }
   const predictor = await loadVersion(c.env, name, resolved);
-  const result = predictor.predictRows(body.rows);
+  // Image models also take rows as {"image": base64} or {"pixels": [...]}; they become pixel columns here.
+  const shape = imageShapeOf(predictor.envelope);
+  const rows = shape ? imageRowsToColumns(shape, predictor.envelope.columns, body.rows) : body.rows;
+  const result = predictor.predictRows(rows);
   // Explanations are computed only on request: exact TreeSHAP costs far more than the prediction.
-  const explained = body.explain ? explanationFields(predictor.explainRows(body.rows)) : {};
-  recordForDrift(c, tenant, name, resolved, body.rows);
+  const explained = body.explain ? explanationFields(predictor.explainRows(rows)) : {};
+  recordForDrift(c, tenant, name, resolved, rows);
   return c.json({ model: { name, version: resolved.version }, ...result, ...explained });
 });
 
@@ -110,8 +115,8 @@ async function readPredictBody(c: Context<App>) {
   return { rows, version, explain: false };
 }
 
-const pointerSchema = z.strictObject({ version: z.int().positive() });
-const rollbackSchema = z.strictObject({ reason: z.string().max(500).optional() });
+export const pointerSchema = z.strictObject({ version: z.int().positive() });
+export const rollbackSchema = z.strictObject({ reason: z.string().max(500).optional() });
 
 /** `POST /v1/models/{model}/promote {"version": N}`: makes version N the champion. */
 models.post('/:model/promote', async (c) => {
@@ -172,6 +177,9 @@ function explanationFields(result: ExplainResult) {
 
 /** The warm predictor of one model version; an unusable artifact is named by model and version. */
 async function loadVersion(env: Env, name: string, v: ModelVersionInfo): Promise<Predictor> {
+  if (v.task === 'forecast') {
+    throw new ApiError(400, 'forecast_model', `model "${name}" forecasts a series and takes no rows; ask it with POST /v1/models/${name}/forecast {"horizon": N}`, { model: name });
+  }
   try {
     return await loadPredictor(env, v.artifact_key);
   } catch (err) {

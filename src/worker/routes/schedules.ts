@@ -40,7 +40,7 @@ const onDriftSchema = z.strictObject({
   min_rows: z.int('min_rows must be a whole number of rows').min(1, 'min_rows must be at least 1').max(1_000_000_000).default(DRIFT_TRIGGER_DEFAULTS.min_rows),
 });
 
-const scheduleSchema = z.strictObject({
+export const scheduleSchema = z.strictObject({
   every: z.string().superRefine((value, ctx) => {
     try {
       parseCadence(value);

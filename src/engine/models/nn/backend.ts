@@ -4,11 +4,13 @@
  * the Emscripten glue factory, so the engine never imports Workers code: workerd hands over a compiled
  * module through wrangler's CompiledWasm rule (src/worker/tfjs-wasm.ts), Node compiles the bytes itself
  * (tests, benchmarks, CLI). The stock loader cannot be used in workerd because it compiles wasm from
- * bytes, which Workers forbid. Also installs the transposed-matmul fix (see ./matmul-fix).
+ * bytes, which Workers forbid. Also installs the transposed-matmul fix (see ./matmul-fix) and the
+ * gradient kernels the wasm package lacks (see ./wasm-kernels: conv nets cannot train on wasm without them).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { installBatchMatMulFix } from './matmul-fix';
+import { registerWasmTrainingKernels } from './wasm-kernels';
 
 /** The Emscripten glue's default export: builds the module and resolves once it is instantiated. */
 export type WasmGlueFactory = (options: Record<string, unknown>) => Promise<unknown>;
@@ -52,7 +54,11 @@ let initPromise: Promise<void> | null = null;
  */
 export function initWasmBackend(loader: WasmBackendLoader, options: WasmBackendOptions = {}): Promise<void> {
   if (initPromise === null) {
-    if (tf.getBackend() === 'wasm' && isBuiltHere(tf.findBackend('wasm'))) return Promise.resolve();
+    if (tf.getBackend() === 'wasm' && isBuiltHere(tf.findBackend('wasm'))) {
+      // Another copy of this module built the backend; the kernel registry is global, so top it up.
+      registerWasmTrainingKernels();
+      return Promise.resolve();
+    }
     initPromise = doInit(loader, options).catch((err: unknown) => {
       initPromise = null;
       throw err;
@@ -87,6 +93,7 @@ async function doInit(loader: WasmBackendLoader, options: WasmBackendOptions): P
   tf.registerBackend('wasm', () => createBackend(loader), WASM_PRIORITY);
   // Before setBackend so the wrapper's setupFunc (which runs the original setup) is called at backend init.
   if (options.transposedMatMulFix !== false) installBatchMatMulFix();
+  registerWasmTrainingKernels();
   const ok = await tf.setBackend('wasm');
   if (!ok || tf.getBackend() !== 'wasm') {
     throw new Error(`tfjs wasm backend failed to initialise (active backend: ${String(tf.getBackend())})`);

@@ -10,7 +10,7 @@
  */
 import { EngineError } from '../../core/errors';
 import { Rng, seedFrom } from '../../core/rng';
-import type { ModelFamily } from '../../models/model';
+import type { SearchFamily } from '../trial';
 import type { Sampler } from '../sampler';
 import type { Distribution, Params } from '../space';
 import { randomConfig, requireFamilies, type SpaceProvider, trialSpace } from '../space-provider';
@@ -59,7 +59,7 @@ export function gridValues(d: Distribution, pointsPerDim: number): readonly (str
 
 /** One family's grid: its axes (sorted parameter names) and the number of points. */
 interface FamilyGrid {
-  readonly family: ModelFamily;
+  readonly family: SearchFamily;
   readonly names: readonly string[];
   readonly axes: readonly (readonly (string | number | boolean)[])[];
   readonly size: number;
@@ -99,7 +99,7 @@ export function gridSampler(options: GridOptions = {}): Sampler {
         const size = Math.min(axes.reduce((p, a) => p * a.length, 1), 2 ** 32);
         return { family, names, axes, size, key: seedFrom(ctx.seed, `grid-${family}`) };
       });
-      const seen = new Map<ModelFamily, Set<string | undefined>>(grids.map((g) => [g.family, new Set()]));
+      const seen = new Map<SearchFamily, Set<string | undefined>>(grids.map((g) => [g.family, new Set()]));
       for (const t of history) {
         const g = grids.find((x) => x.family === t.family);
         if (g) seen.get(g.family)!.add(pointKey(g, t.params));

@@ -5,12 +5,14 @@
 import { assertNever } from '../../core/errors';
 import type { Sampler } from '../sampler';
 import type { TrialConfig } from '../trial';
+import { type EvolutionOptions, evolutionSampler } from './evolution';
 import { type GridOptions, gridSampler } from './grid';
 import { withPortfolio } from './portfolio';
 import { randomSampler } from './random';
 import { type TpeOptions, tpeSampler } from './tpe';
 import { withWarmStart } from './warm-start';
 
+export { EVOLUTION_DEFAULTS, evolutionSampler, type EvolutionOptions } from './evolution';
 export { GRID_DEFAULTS, gridSampler, gridValues, resolveGridOptions, type GridOptions } from './grid';
 export { withPortfolio } from './portfolio';
 export { randomSampler } from './random';
@@ -18,12 +20,13 @@ export { resolveTpeOptions, TPE_DEFAULTS, tpeSampler, type TpeOptions } from './
 export { fitToSpace, withWarmStart } from './warm-start';
 
 /** Search strategies a job may ask for. */
-export type SamplerStrategy = 'auto' | 'random' | 'grid' | 'bayes';
+export type SamplerStrategy = 'auto' | 'random' | 'grid' | 'bayes' | 'evolution';
 
 /** Per-sampler options, used by the strategies that build that sampler. */
 export interface SamplerForOptions {
   readonly tpe?: TpeOptions;
   readonly grid?: GridOptions;
+  readonly evolution?: EvolutionOptions;
   /**
    * Configurations to try first (a retraining job's champion): they take the place of the portfolio
    * under `auto`, and come before the strategy's own suggestions otherwise.
@@ -33,7 +36,7 @@ export interface SamplerForOptions {
 
 /**
  * The sampler for a strategy: `auto` tries each family's default first (portfolio) and then TPE,
- * `bayes` is TPE alone, `grid` grid search and `random` random search. With `options.warmStart`, those
+ * `bayes` is TPE alone, `grid` grid search, `random` random search and `evolution` regularised evolution. With `options.warmStart`, those
  * configurations come first (see warm-start).
  * @example
  * const sampler = samplerFor(config.strategy);
@@ -53,6 +56,8 @@ export function samplerFor(strategy: SamplerStrategy, options: SamplerForOptions
       return gridSampler(options.grid);
     case 'random':
       return randomSampler;
+    case 'evolution':
+      return evolutionSampler(options.evolution);
     default:
       return assertNever(strategy, 'search strategy');
   }

@@ -5,9 +5,8 @@
  * portfolio is exhausted, the wrapped sampler takes over. Pipeline options ride along at their defaults
  * (every step off), so each point lies in the searched space and the first trials train as before.
  */
-import { pipelineDefaults } from '../../features/pipeline-space';
-import { getModelSpec } from '../../models/registry';
 import type { Sampler } from '../sampler';
+import { familyDefaults } from '../space-provider';
 
 export function withPortfolio(next: Sampler): Sampler {
   return {
@@ -16,7 +15,7 @@ export function withPortfolio(next: Sampler): Sampler {
       const n = history.length;
       if (n < ctx.families.length) {
         const family = ctx.families[n];
-        return { family, params: { ...pipelineDefaults(family, ctx.shape), ...getModelSpec(family).defaults(ctx.shape) } };
+        return { family, params: familyDefaults(family, ctx.shape) };
       }
       return next.suggest(history, ctx);
     },

@@ -11,7 +11,7 @@
  */
 import { EngineError } from '../../core/errors';
 import { Rng, seedFrom } from '../../core/rng';
-import type { ModelFamily } from '../../models/model';
+import type { SearchFamily } from '../trial';
 import { type Observations, ParzenEstimator } from '../parzen-estimator';
 import type { Sampler, SamplerContext } from '../sampler';
 import { decodeNumeric, decodePoint, type EncodedSpace, encodeCategorical, encodeNumeric, encodeSpace } from '../space-encoding';
@@ -95,7 +95,7 @@ interface Groups {
  * The good/bad split, or undefined while still in the random startup phase. Trials of families the job
  * no longer allows are ignored. Linear passes plus one native numeric sort: this runs on every suggest.
  */
-function splitTrials(history: readonly FrozenTrial[], allowed: ReadonlySet<ModelFamily>, o: Required<TpeOptions>): Groups | undefined {
+function splitTrials(history: readonly FrozenTrial[], allowed: ReadonlySet<SearchFamily>, o: Required<TpeOptions>): Groups | undefined {
   const ordered = isByNumber(history) ? history : [...history].sort((a, b) => a.number - b.number);
   const losses: number[] = [];
   let nFailed = 0;
@@ -156,8 +156,8 @@ function propose(groups: Groups, ctx: SamplerContext, o: Required<TpeOptions>, r
   const familyBad = ParzenEstimator.fit(familySpace, observeFamilies(families, groups.bad), parzen);
 
   // Fitted lazily: a family no candidate lands on costs nothing.
-  const models = new Map<ModelFamily, FamilyModel>();
-  const modelOf = (family: ModelFamily): FamilyModel => {
+  const models = new Map<SearchFamily, FamilyModel>();
+  const modelOf = (family: SearchFamily): FamilyModel => {
     let m = models.get(family);
     if (!m) {
       const space = encodeSpace(o.spaceOf(family, ctx.shape));
@@ -191,7 +191,7 @@ function propose(groups: Groups, ctx: SamplerContext, o: Required<TpeOptions>, r
 }
 
 /** Vector form of one family's trials in a group; values outside the space's domain become "missing". */
-function observe(space: EncodedSpace, group: Group, family: ModelFamily): Observations {
+function observe(space: EncodedSpace, group: Group, family: SearchFamily): Observations {
   const dn = space.numeric.length;
   const dc = space.categorical.length;
   let n = 0;
@@ -211,7 +211,7 @@ function observe(space: EncodedSpace, group: Group, family: ModelFamily): Observ
 }
 
 /** A group as observations of the single categorical "family" dimension. */
-function observeFamilies(families: readonly ModelFamily[], group: Group): Observations {
+function observeFamilies(families: readonly SearchFamily[], group: Group): Observations {
   const cat = Int32Array.from(group.trials, (t) => families.indexOf(t.family));
   return { n: cat.length, num: new Float64Array(0), cat, weights: group.weights };
 }

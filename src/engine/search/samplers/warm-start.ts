@@ -7,12 +7,10 @@
  * outside a bound (bounds may depend on the row count) is clamped, and a parameter missing or unknown to
  * the space takes the family's default. Every suggestion therefore lies in the searched space.
  */
-import { pipelineDefaults } from '../../features/pipeline-space';
 import type { DataShape } from '../../models/model';
-import { getModelSpec } from '../../models/registry';
 import type { Sampler } from '../sampler';
 import type { Distribution, Params } from '../space';
-import { trialSpace } from '../space-provider';
+import { familyDefaults, trialSpace } from '../space-provider';
 import type { TrialConfig } from '../trial';
 
 /**
@@ -35,7 +33,7 @@ export function withWarmStart(configs: readonly TrialConfig[], next: Sampler): S
 /** The configuration moved into the family's space for this data shape (see the module comment). */
 export function fitToSpace(config: TrialConfig, shape: DataShape): TrialConfig {
   const space = trialSpace(config.family, shape);
-  const defaults: Params = { ...pipelineDefaults(config.family, shape), ...getModelSpec(config.family).defaults(shape) };
+  const defaults: Params = familyDefaults(config.family, shape);
   const params: Params = {};
   for (const [name, d] of Object.entries(space)) {
     const fitted = Object.hasOwn(config.params, name) ? fitValue(d, config.params[name]) : undefined;

@@ -1,0 +1,91 @@
+/**
+ * @module dashboard/pages/datasets
+ * The datasets list, and one dataset's profile: each column's type, missing values, distinct values and
+ * distribution (range and mean ± std for numbers, the most frequent levels for categories), and why a
+ * column will not be used when it will not.
+ */
+import { api, seg } from '../api.js';
+import { el, link, num, when } from '../dom.js';
+import { bars, errorBox, facts, loading, table } from '../widgets.js';
+
+export async function datasetsPage(root, _params, signal) {
+  root.append(el('h1', { text: 'Datasets' }));
+  const slot = root.appendChild(loading('datasets'));
+  try {
+    const { datasets } = await api('/v1/datasets', { signal });
+    slot.replaceWith(
+      table(
+        [
+          ['Name', (d) => el('a', { href: link('datasets', d.name), text: d.name })],
+          ['Latest version', (d) => d.latest_version, 'num'],
+          ['Rows', (d) => num(d.rows), 'num'],
+          ['Uploaded', (d) => when(d.created_at)],
+        ],
+        datasets,
+        { empty: 'No datasets yet. Upload a CSV with PUT /v1/datasets/{name} (see the README).' },
+      ),
+    );
+  } catch (err) {
+    if (!signal.aborted) slot.replaceWith(errorBox(err, 'the datasets'));
+  }
+}
+
+export async function datasetPage(root, { name }, signal) {
+  root.append(el('p', { class: 'crumbs' }, el('a', { href: '#/datasets', text: 'Datasets' }), ' / ', name));
+  const slot = root.appendChild(loading(`dataset "${name}"`));
+  try {
+    const d = await api(`/v1/datasets/${seg(name)}`, { signal });
+    slot.replaceWith(
+      el('h1', { text: d.name }),
+      facts([
+        ['Version', d.version],
+        ['Rows', num(d.rows)],
+        ['Columns', d.columns.length],
+        ['Size', `${num(d.bytes / 1024, 3)} KiB`],
+        ['Uploaded', when(d.created_at)],
+      ]),
+      el('h2', { text: 'Columns' }),
+      table(
+        [
+          ['Column', (c) => el('span', {}, c.name, c.dropped ? el('span', { class: 'muted small', text: ` (not used: ${c.dropped})` }) : null)],
+          ['Type', (c) => el('code', { text: c.type })],
+          ['Missing', (c) => missingCell(c, d.rows), 'num'],
+          ['Distinct', (c) => num(c.unique), 'num'],
+          ['Distribution', (c) => distribution(c)],
+        ],
+        d.columns,
+      ),
+    );
+  } catch (err) {
+    if (!signal.aborted) slot.replaceWith(errorBox(err, `dataset "${name}"`));
+  }
+}
+
+function missingCell(c, rows) {
+  const share = rows > 0 ? c.missing / rows : 0;
+  return el('span', { class: share > 0.2 ? 'warn' : '' }, `${num(c.missing)} `, el('span', { class: 'muted small', text: `(${(100 * share).toFixed(1)}%)` }));
+}
+
+/** Numbers: where mean ± std sits within [min, max]; categories: the most frequent levels as bars. */
+function distribution(c) {
+  if (Array.isArray(c.top) && c.top.length > 0) return bars(c.top.slice(0, 6).map((t) => [t.value, t.count]));
+  if (typeof c.min === 'number' && typeof c.max === 'number') {
+    const span = c.max - c.min || 1;
+    const pos = (x) => `${(100 * Math.min(1, Math.max(0, (x - c.min) / span))).toFixed(1)}%`;
+    const lo = (c.mean ?? c.min) - (c.std ?? 0);
+    const hi = (c.mean ?? c.min) + (c.std ?? 0);
+    return el(
+      'div',
+      { class: 'range' },
+      el('span', { class: 'range-label', text: num(c.min) }),
+      el(
+        'span',
+        { class: 'range-track', title: `mean ${num(c.mean)}, std ${num(c.std)}` },
+        el('span', { class: 'range-std', style: { left: pos(lo), width: `calc(${pos(hi)} - ${pos(lo)})` } }),
+        el('span', { class: 'range-mean', style: { left: pos(c.mean ?? c.min) } }),
+      ),
+      el('span', { class: 'range-label', text: num(c.max) }),
+    );
+  }
+  return el('span', { class: 'muted', text: '–' });
+}

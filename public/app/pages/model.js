@@ -1,0 +1,173 @@
+/**
+ * @module dashboard/pages/model
+ * One model: its facts, the evaluation of a version on out-of-fold rows (metrics, ROC curve or residual
+ * plot, confusion matrix, feature importances; GET /v1/models/{m}/evaluation), its versions and history
+ * of champion/challenger decisions, the drift of live inputs per feature, and a form to try a prediction.
+ */
+import { api, seg } from '../api.js';
+import { el, link, num, replace, when } from '../dom.js';
+import { liveChart } from '../charts.js';
+import { badge, bars, errorBox, facts, heatmap, loading, table } from '../widgets.js';
+import { predictForm } from './predict-form.js';
+
+export async function modelPage(root, { name }, signal) {
+  root.append(el('p', { class: 'crumbs' }, el('a', { href: '#/models', text: 'Models' }), ' / ', name));
+  const slot = root.appendChild(loading(`model "${name}"`));
+  let model;
+  try {
+    model = await api(`/v1/models/${seg(name)}`, { signal });
+  } catch (err) {
+    if (!signal.aborted) slot.replaceWith(errorBox(err, `model "${name}"`));
+    return;
+  }
+  const champion = model.versions.find((v) => v.version === model.champion_version);
+  const evaluation = el('section', { id: 'evaluation' });
+  const versionSelect = el(
+    'select',
+    { id: 'evaluation-version', 'aria-label': 'version to evaluate', onchange: (e) => showEvaluation(evaluation, model, Number(e.target.value), signal) },
+    [...model.versions].reverse().map((v) => el('option', { value: v.version, selected: v.version === model.champion_version, text: `v${v.version}${v.version === model.champion_version ? ' (champion)' : ''}` })),
+  );
+  const drift = el('section', { id: 'drift' }, loading('drift'));
+  const predict = el('section', { id: 'predict' }, loading('the feature list'));
+  // replaceWith would print a null as text: drop the absent parts first.
+  const parts = [
+    el('h1', { text: model.name }),
+    facts([
+      ['Task', `${model.task} on "${model.target}"`],
+      ['Classes', model.classes?.length ? model.classes.join(', ') : null],
+      ['Metric', `${model.metric} (${model.greater_is_better ? 'higher' : 'lower'} is better)`],
+      ['Champion', champion ? `v${champion.version}: ${champion.family}, ${model.metric} ${num(champion.score)}` : `v${model.champion_version}`],
+      ['Serving', model.serving ? `≈ ${num(model.serving.estimated_us_per_row, 3)} µs per row` : null],
+      ['Updated', when(model.updated_at)],
+    ]),
+    model.artifact_error ? el('div', { class: 'error', role: 'alert' }, el('strong', { text: model.artifact_error.code }), el('p', { text: model.artifact_error.message })) : null,
+    el('h2', {}, 'Evaluation ', versionSelect),
+    evaluation,
+    el('h2', { text: 'Try a prediction' }),
+    predict,
+    el('h2', { text: 'Versions' }),
+    versionsTable(model),
+    el('h2', { text: 'History' }),
+    historyTable(model),
+    el('h2', { text: 'Drift of live inputs (last 24 h)' }),
+    drift,
+  ];
+  slot.replaceWith(...parts.filter(Boolean));
+  showEvaluation(evaluation, model, model.champion_version, signal);
+  showDrift(drift, model, signal);
+  const dataset = champion?.dataset;
+  const profile = dataset ? await api(`/v1/datasets/${seg(dataset.name)}?version=${dataset.version}`, { signal }).catch(() => null) : null;
+  if (!signal.aborted) replace(predict, predictForm(model, profile));
+}
+
+async function showEvaluation(section, model, version, signal) {
+  replace(section, loading(`the evaluation of v${version}`));
+  let e;
+  try {
+    e = await api(`/v1/models/${seg(model.name)}/evaluation?version=${version}`, { signal });
+  } catch (err) {
+    if (!signal.aborted) replace(section, errorBox(err, `the evaluation of v${version}`));
+    return;
+  }
+  const importances = e.importances ?? model.features.filter((f) => f.importance !== null).map((f) => ({ feature: f.name, importance: f.importance }));
+  const importanceBlock = importances.length
+    ? el('div', { id: 'importances' }, el('h3', { text: 'Feature importances' }), bars(importances.slice(0, 20).map((i) => [i.feature, i.importance])))
+    : el('p', { class: 'muted', text: `v${version} (${e.family}) reports no feature importances.` });
+  if (!e.available) {
+    replace(section, el('p', { class: 'notice', text: `No out-of-fold evaluation for v${version}: ${e.reason}` }), importanceBlock);
+    return;
+  }
+  const metrics = Object.entries(e.metrics);
+  const plots = el('div', { class: 'chart-row' });
+  replace(
+    section,
+    el('p', { class: 'muted', text: `${num(e.rows)} rows of ${e.dataset.name} v${e.dataset.version}, each predicted by a model that did not train on it (${e.folds}-fold cross-validation${e.members ? `, blend of ${e.members.length} trials` : `, trial ${e.trial_id}`}).` }),
+    table(
+      [
+        ['Metric', ([k]) => el('span', { class: k === model.metric ? 'strong' : '' }, k)],
+        ['Value', ([, v]) => num(v), 'num'],
+      ],
+      metrics,
+    ),
+    plots,
+    e.confusion ? el('div', { id: 'confusion' }, el('h3', { text: 'Confusion matrix' }), heatmap(e.confusion.labels, e.confusion.matrix)) : null,
+    importanceBlock,
+  );
+  if (e.roc) {
+    const chart = liveChart(plots.appendChild(el('div', { id: 'chart-roc', class: 'chart-box' })), { title: `ROC curve (positive: ${e.roc.positive_class}), AUC ${num(e.roc.auc)}`, xLabel: 'false-positive rate', yLabel: 'true-positive rate', yRange: [0, 1] });
+    chart.update([e.roc.fpr, e.roc.tpr, e.roc.fpr], [{ label: 'ROC', showPoints: false }, { label: 'chance', stroke: '#9ca3af', dash: [4, 4], width: 1, showPoints: false }]);
+  }
+  if (e.residuals) {
+    const r = e.residuals;
+    const order = r.predicted.map((_, i) => i).sort((a, b) => r.predicted[a] - r.predicted[b]);
+    const chart = liveChart(plots.appendChild(el('div', { id: 'chart-residuals', class: 'chart-box' })), { title: `Residuals (truth − prediction), ${r.predicted.length} of ${r.rows} rows`, xLabel: 'predicted', yLabel: 'residual', scatter: true });
+    chart.update([order.map((i) => r.predicted[i]), order.map((i) => r.residual[i]), order.map(() => 0)], [{ label: 'residual' }, { label: 'zero', points: false, stroke: '#9ca3af', width: 1, showPoints: false }]);
+  }
+}
+
+function versionsTable(model) {
+  return table(
+    [
+      ['Version', (v) => el('span', {}, `v${v.version} `, v.version === model.champion_version ? badge('champion') : null)],
+      ['Family', (v) => v.family],
+      [model.metric, (v) => num(v.score), 'num'],
+      ['Dataset', (v) => el('a', { href: link('datasets', v.dataset.name), text: `${v.dataset.name} v${v.dataset.version}` })],
+      ['Job', (v) => el('a', { href: link('jobs', v.job_id), class: 'mono', text: v.job_id.slice(0, 8) })],
+      ['Created', (v) => when(v.created_at)],
+    ],
+    [...model.versions].reverse(),
+  );
+}
+
+const KIND_TEXT = {
+  published: 'published',
+  promoted: 'promoted',
+  rolled_back: 'rolled back',
+  challenger_kept: 'challenger kept out',
+  retrain_started: 'retraining started',
+  retrain_skipped: 'retraining skipped',
+};
+
+function historyTable(model) {
+  return table(
+    [
+      ['When', (h) => when(h.at)],
+      ['Event', (h) => KIND_TEXT[h.kind] ?? h.kind],
+      ['Version', (h) => (h.version === null ? '–' : `v${h.version}${h.previous_version ? ` (was v${h.previous_version})` : ''}`)],
+      ['Challenger vs champion', (h) => comparisonText(h.comparison)],
+      ['Why', (h) => h.reason],
+    ],
+    [...model.history].reverse(),
+    { empty: 'No events yet.' },
+  );
+}
+
+function comparisonText(c) {
+  if (!c) return '–';
+  const scores = c.challenger_score === null ? 'not scored' : `${num(c.challenger_score)} vs ${num(c.champion_score)} on ${num(c.holdout_rows)} held-out rows`;
+  return `${scores}; ${c.promoted ? 'promoted' : 'kept out'} (margin ${num(c.margin)}${c.margin_kind === 'relative' ? ' relative' : ''})`;
+}
+
+async function showDrift(section, model, signal) {
+  try {
+    const d = await api(`/v1/models/${seg(model.name)}/drift`, { signal });
+    replace(
+      section,
+      el('p', { class: 'muted', text: `${num(d.rows_sampled)} prediction rows sampled for v${d.version}, against ${num(d.reference.rows)} training rows of ${d.reference.dataset.name} v${d.reference.dataset.version}.` }),
+      d.note ? el('p', { class: 'notice', text: d.note }) : null,
+      d.rows_sampled === 0 ? null : table(
+        [
+          ['Feature', (f) => f.name],
+          ['Type', (f) => f.type],
+          ['PSI', (f) => num(f.psi, 3), 'num'],
+          ['Reading', (f) => (f.status ? badge(f.status) : '–')],
+        ],
+        d.features,
+        { empty: 'No features to measure.' },
+      ),
+    );
+  } catch (err) {
+    if (signal.aborted) return;
+    replace(section, err.code === 'drift_reference_unavailable' ? el('p', { class: 'notice', text: err.message }) : errorBox(err, 'the drift'));
+  }
+}

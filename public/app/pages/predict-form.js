@@ -1,0 +1,61 @@
+/**
+ * @module dashboard/pages/predict-form
+ * "Try a prediction": a form with one input per model feature, pre-filled with a typical value from the
+ * training data's profile (the mean of a number, the most frequent level of a category) so one click
+ * predicts, and the answer shown as the label with its class probabilities, or the value.
+ */
+import { api, seg } from '../api.js';
+import { el, num, replace } from '../dom.js';
+import { bars, errorBox } from '../widgets.js';
+
+/**
+ * @param model    GET /v1/models/{name}
+ * @param profile  the training dataset's GET answer (for defaults and suggestions), or null
+ */
+export function predictForm(model, profile) {
+  const columns = new Map((profile?.columns ?? []).map((c) => [c.name, c]));
+  const result = el('div', { id: 'predict-result', role: 'status' });
+  const fields = model.features.map((f, i) => fieldFor(f, columns.get(f.name), i));
+  const button = el('button', { type: 'submit', text: 'Predict' });
+  const form = el('form', { id: 'predict-form', class: 'predict', onsubmit: submit }, el('div', { class: 'fields' }, fields.map((x) => x.node)), button, result);
+  if (model.features.length === 0) return el('p', { class: 'muted', text: 'The champion artifact lists no features (it could not be read).' });
+  return form;
+
+  async function submit(event) {
+    event.preventDefault();
+    const row = Object.fromEntries(fields.map((x) => [x.name, x.read()]));
+    button.disabled = true;
+    replace(result, el('p', { class: 'muted', text: 'Predicting…' }));
+    try {
+      const answer = await api(`/v1/models/${seg(model.name)}/predict`, { method: 'POST', body: { rows: [row] } });
+      const prediction = answer.predictions[0];
+      const probabilities = answer.probabilities?.[0];
+      replace(
+        result,
+        el('p', { class: 'prediction' }, `Model v${answer.model.version} predicts `, el('strong', { id: 'prediction-value', text: typeof prediction === 'number' ? num(prediction, 5) : prediction })),
+        probabilities ? bars(Object.entries(probabilities).sort((a, b) => b[1] - a[1]), { format: (p) => `${(100 * p).toFixed(1)}%` }) : null,
+      );
+    } catch (err) {
+      replace(result, errorBox(err, 'a prediction'));
+    } finally {
+      button.disabled = false;
+    }
+  }
+}
+
+function fieldFor(feature, column, index) {
+  const id = `feature-${index}`;
+  const numeric = feature.type === 'numeric';
+  const top = column?.top ?? [];
+  const typical = numeric ? (typeof column?.mean === 'number' ? Number(column.mean.toPrecision(4)) : '') : (top[0]?.value ?? '');
+  const list = !numeric && top.length > 0 ? el('datalist', { id: `${id}-values` }, top.map((t) => el('option', { value: t.value }))) : null;
+  const input = el('input', { id, name: feature.name, type: numeric ? 'number' : 'text', step: numeric ? 'any' : null, list: list ? `${id}-values` : null, placeholder: 'missing' });
+  input.value = String(typical);
+  const node = el('div', { class: 'field' }, el('label', { for: id }, feature.name, el('span', { class: 'muted small', text: ` ${feature.type}` })), input, list);
+  return {
+    name: feature.name,
+    node,
+    // An empty box is a missing value, which every model accepts.
+    read: () => (input.value === '' ? null : numeric ? Number(input.value) : input.value),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * @module cli/commands/models
+ * `edge-automl models` (every model with its champion and score) and `edge-automl model MODEL`
+ * (one model: champion, versions, most important features, history of champion changes and
+ * retraining decisions).
+ */
+import type { Command } from 'commander';
+import type { Model } from '../../client';
+import { action } from '../command-kit';
+import { formatNumber, formatScore, formatTime, renderTable } from '../format';
+import { emit } from '../output';
+
+export function registerModels(program: Command): void {
+  program
+    .command('models')
+    .description('list models with their champion version and score')
+    .action(
+      action(async (ctx) => {
+        const list = await ctx.api.models.list();
+        emit(ctx, list, () =>
+          list.models.length === 0
+            ? 'no models yet: train one with `edge-automl train --dataset NAME --target COLUMN`'
+            : renderTable(['model', 'champion', 'task', 'score', 'updated'], list.models.map((m) => [m.name, `v${m.champion_version}`, m.task, formatScore(m.metric, m.score), formatTime(m.updated_at)])),
+        );
+      }),
+    );
+
+  program
+    .command('model')
+    .description("one model's champion, versions, features and history")
+    .argument('<model>', 'model name')
+    .action(
+      action(async (ctx, [name]) => {
+        const model = await ctx.api.models.get(name);
+        emit(ctx, model, () => describeModel(model));
+      }),
+    );
+}
+
+function describeModel(m: Model): string {
+  const champion = m.versions.find((v) => v.version === m.champion_version);
+  const lines = [
+    `model ${m.name}: ${m.task}, target "${m.target}"${m.classes.length > 0 ? `, classes ${m.classes.join(', ')}` : ''}`,
+    `  champion v${m.champion_version}${champion ? `: ${champion.family}, ${formatScore(m.metric, champion.score, m.greater_is_better)}, from job ${champion.job_id}` : ''}`,
+  ];
+  if (m.serving) lines.push(`  serving  about ${m.serving.estimated_us_per_row} µs per row`);
+  if (m.artifact_error) lines.push(`  artifact ${m.artifact_error.code}: ${m.artifact_error.message}`);
+  lines.push(
+    '',
+    'versions',
+    renderTable(
+      ['version', 'family', m.metric, 'dataset', 'job', 'created'],
+      m.versions.map((v) => [`v${v.version}${v.version === m.champion_version ? ' (champion)' : ''}`, v.family, formatNumber(v.score), `${v.dataset.name} v${v.dataset.version}`, v.job_id, formatTime(v.created_at)]),
+    ),
+  );
+  // Importances exist only for some families; without them the input order is kept and not called a ranking.
+  const ranked = m.features.some((f) => f.importance !== null);
+  const features = (ranked ? [...m.features].sort((a, b) => (b.importance ?? -Infinity) - (a.importance ?? -Infinity)) : m.features).slice(0, 10);
+  if (features.length > 0) {
+    const title = `features (${m.features.length}${ranked ? '; most important first' : ''}${m.features.length > features.length ? `; first ${features.length} shown` : ''})`;
+    lines.push('', title, renderTable(['feature', 'type', ...(ranked ? ['importance'] : [])], features.map((f) => [f.name, f.type, ...(ranked ? [formatNumber(f.importance)] : [])])));
+  }
+  if (m.history.length > 0) {
+    lines.push('', 'history', renderTable(['at', 'event', 'version', 'reason'], m.history.map((e) => [formatTime(e.at), e.kind, e.version === null ? '-' : `v${e.version}`, e.reason])));
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,83 @@
+/**
+ * @module cli/commands/schedule
+ * `edge-automl schedule MODEL --every 1d --dataset N [--budget 5m] [--min-new-rows 500] [--margin x]`
+ * sets (or replaces) a model's retraining schedule; `--show` prints it with its recent runs and
+ * `--delete` removes it.
+ */
+import type { Command } from 'commander';
+import type { Schedule, ScheduleBody, ScheduleWithRuns } from '../../client';
+import { describeBudget, parseBudget } from '../budget';
+import { action, nonNegativeNumber } from '../command-kit';
+import { UsageError } from '../errors';
+import { formatTime, renderTable } from '../format';
+import { emit } from '../output';
+
+/** A scheduled job must end; without --budget it gets the same one minute a job gets by default. */
+const DEFAULT_BUDGET = '60s';
+
+interface ScheduleOptions {
+  every?: string;
+  dataset?: string;
+  budget?: string;
+  minNewRows?: number;
+  margin?: number;
+  show?: boolean;
+  delete?: boolean;
+}
+
+export function registerSchedule(program: Command): void {
+  program
+    .command('schedule')
+    .description("set, show or delete a model's retraining schedule")
+    .argument('<model>', 'model name')
+    .option('--every <cadence>', 'interval (30m, 6h, 1d) or a 5-field cron expression in UTC')
+    .option('-d, --dataset <name>', 'dataset to retrain on (its newest version at each run)')
+    .option('-b, --budget <budget>', `budget of each retraining job: 60s, 5m, 20trials, 5m,20trials (default ${DEFAULT_BUDGET})`)
+    .option('--min-new-rows <n>', 'skip a run unless this many rows were added', nonNegativeNumber('--min-new-rows'))
+    .option('--margin <x>', 'how much a challenger must beat the champion by', nonNegativeNumber('--margin'))
+    .option('--show', 'print the schedule and its recent runs')
+    .option('--delete', 'remove the schedule')
+    .action(
+      action<ScheduleOptions>(async (ctx, [model], opts) => {
+        if (opts.show && opts.delete) throw new UsageError('choose one of --show and --delete', '--show');
+        if (opts.show) {
+          const found = await ctx.api.schedules.get(model);
+          emit(ctx, found, () => describeSchedule(found));
+          return;
+        }
+        if (opts.delete) {
+          await ctx.api.schedules.delete(model);
+          emit(ctx, { deleted: true, model }, () => `schedule of ${model} deleted`);
+          return;
+        }
+        if (!opts.every) throw new UsageError('give --every (e.g. 1d), or --show / --delete', '--every');
+        if (!opts.dataset) throw new UsageError('give --dataset: the dataset each run retrains on', '--dataset');
+        const body: ScheduleBody = {
+          every: opts.every,
+          dataset: opts.dataset,
+          budget: parseBudget(opts.budget ?? DEFAULT_BUDGET),
+          ...(opts.minNewRows !== undefined ? { min_new_rows: opts.minNewRows } : {}),
+          ...(opts.margin !== undefined ? { margin: opts.margin } : {}),
+        };
+        const saved = await ctx.api.schedules.put(model, body);
+        emit(ctx, saved, () => describeSchedule(saved));
+      }),
+    );
+}
+
+function describeSchedule(s: Schedule | ScheduleWithRuns): string {
+  const lines = [
+    `schedule of ${s.model}: every ${s.every} on dataset ${s.dataset}, budget ${describeBudget(s.budget)}`,
+    `  next run   ${formatTime(s.next_due_at)} UTC`,
+    `  rules      at least ${s.min_new_rows} new rows; challenger must beat the champion's ${s.metric} by ${s.margin} (${s.margin_kind})`,
+  ];
+  if (s.on_drift) lines.push(`  on drift   PSI ≥ ${s.on_drift.psi} over ${s.on_drift.hours} h with at least ${s.on_drift.min_rows} rows`);
+  if ('runs' in s) {
+    lines.push(
+      s.runs.length === 0
+        ? '  no runs yet'
+        : renderTable(['run', 'due', 'status', 'job', 'reason'], s.runs.map((r) => [r.run, formatTime(r.due_at), r.status, r.job_id, r.reason])),
+    );
+  }
+  return lines.join('\n');
+}

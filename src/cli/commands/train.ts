@@ -1,0 +1,64 @@
+/**
+ * @module cli/commands/train
+ * `edge-automl train --dataset N --target COL [--budget 60s|5m|100trials] …`: starts an AutoML job and,
+ * by default, follows it to the end with a live bar (trials done against the budget, best score), then
+ * prints the result and the leaderboard. `--no-wait` prints the job id and returns at once. A job
+ * that fails or is cancelled exits 1, so scripts can rely on the exit code.
+ */
+import type { Command } from 'commander';
+import type { CreateJobBody } from '../../client';
+import { parseBudget } from '../budget';
+import { action, commaList, positiveInt } from '../command-kit';
+import { followJob } from '../follow-job';
+
+interface TrainOptions {
+  dataset: string;
+  target: string;
+  budget?: string;
+  metric?: string;
+  models?: string[];
+  task?: CreateJobBody['task'];
+  strategy?: CreateJobBody['strategy'];
+  model?: string;
+  seed?: number;
+  wait: boolean;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('start an AutoML search and follow it to the end')
+    .requiredOption('-d, --dataset <name>', 'dataset to train on (its newest version)')
+    .requiredOption('-t, --target <column>', 'column to predict')
+    .option('-b, --budget <budget>', 'time and/or trials: 60s, 5m, 100trials, 5m,100trials (server default: 60s)')
+    .option('--metric <metric>', 'roc_auc, log_loss, accuracy, balanced_accuracy, f1, rmse, mae, r2, mape')
+    .option('--models <families>', 'comma-separated families, e.g. gbdt,random_forest,linear', commaList)
+    .option('--task <task>', 'binary, multiclass or regression (default: inferred from the target)')
+    .option('--strategy <strategy>', 'auto, bayes, random, grid, asha, hyperband')
+    .option('-m, --model <name>', 'name to publish the model under (default: the dataset name)')
+    .option('--seed <n>', 'random seed, for reproducible searches', positiveInt('--seed'))
+    .option('--no-wait', 'print the job id and return without waiting')
+    .action(
+      action<TrainOptions>(async (ctx, _args, opts) => {
+        const body: CreateJobBody = {
+          dataset: opts.dataset,
+          target: opts.target,
+          ...(opts.budget !== undefined ? { budget: parseBudget(opts.budget) } : {}),
+          ...(opts.metric !== undefined ? { metric: opts.metric as CreateJobBody['metric'] } : {}),
+          ...(opts.models !== undefined ? { models: opts.models } : {}),
+          ...(opts.task !== undefined ? { task: opts.task } : {}),
+          ...(opts.strategy !== undefined ? { strategy: opts.strategy } : {}),
+          ...(opts.model !== undefined ? { model: opts.model } : {}),
+          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        };
+        const created = await ctx.api.jobs.create(body);
+        if (!opts.wait) {
+          if (ctx.json) process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
+          else process.stdout.write(`job ${created.id} ${created.status}; follow it with: edge-automl status ${created.id} --watch\n`);
+          return;
+        }
+        if (!ctx.json) process.stderr.write(`job ${created.id} started\n`);
+        await followJob(ctx, created.id);
+      }),
+    );
+}

@@ -1,0 +1,106 @@
+/**
+ * @module cli/commands/upload
+ * `edge-automl upload FILE [--name N]`: streams a CSV (or a zip of images; Parquet is sent and the
+ * server says whether it accepts it) as a new dataset version, with a bar over the bytes sent, then
+ * shows the column profile the server inferred.
+ */
+import { stat } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import type { Command } from 'commander';
+import type { DatasetVersion } from '../../client';
+import { action } from '../command-kit';
+import { UsageError } from '../errors';
+import { countingFileStream } from '../file-stream';
+import { formatBytes, renderTable } from '../format';
+import { emit } from '../output';
+import { uploadProgress } from '../progress';
+
+const KINDS = {
+  csv: 'text/csv',
+  parquet: 'application/vnd.apache.parquet',
+  zip: 'application/zip',
+} as const;
+type Kind = keyof typeof KINDS;
+
+const KIND_BY_EXTENSION: Record<string, Kind> = { '.csv': 'csv', '.txt': 'csv', '.parquet': 'parquet', '.pq': 'parquet', '.zip': 'zip' };
+
+interface UploadOptions {
+  name?: string;
+  type?: string;
+  size?: string;
+  channels?: string;
+}
+
+export function registerUpload(program: Command): void {
+  program
+    .command('upload')
+    .description('upload a CSV file (or a zip of images) as a new dataset version')
+    .argument('<file>', 'the file to upload (.csv, .parquet, .zip)')
+    .option('-n, --name <name>', 'dataset name (default: the file name without extension)')
+    .option('--type <type>', 'csv, parquet or zip (default: from the file extension)')
+    .option('--size <WxH>', 'zip of images: resize every image to this many pixels, e.g. 32x32')
+    .option('--channels <n>', 'zip of images: 1 (grayscale) or 3 (RGB)')
+    .action(
+      action<UploadOptions>(async (ctx, [file], opts) => {
+        const kind = kindOf(file, opts.type);
+        if (kind !== 'zip' && (opts.size !== undefined || opts.channels !== undefined)) throw new UsageError('only for a zip of images', opts.size !== undefined ? '--size' : '--channels');
+        const channels = opts.channels === undefined ? undefined : channelsOf(opts.channels);
+        const name = opts.name ?? datasetNameFrom(file);
+        const size = await fileSize(file);
+        const bar = uploadProgress(`upload ${basename(file)}`, size, ctx.json);
+        let dataset: DatasetVersion;
+        try {
+          const body = await countingFileStream(file, (sent) => bar.update(sent));
+          dataset = kind === 'zip' ? await ctx.api.datasets.uploadZip(name, body, { size: opts.size, channels }) : await ctx.api.datasets.upload(name, body, { contentType: KINDS[kind] });
+        } finally {
+          bar.stop();
+        }
+        emit(ctx, dataset, () => describeUpload(dataset));
+      }),
+    );
+}
+
+function kindOf(file: string, type: string | undefined): Kind {
+  if (type !== undefined) {
+    if (!(type in KINDS)) throw new UsageError(`"${type}" is not a file type; use csv, parquet or zip`, '--type');
+    return type as Kind;
+  }
+  const kind = KIND_BY_EXTENSION[extname(file).toLowerCase()];
+  if (!kind) throw new UsageError(`cannot tell the file type from "${extname(file) || '(no extension)'}"; name it .csv, .parquet or .zip, or pass --type csv`, file);
+  return kind;
+}
+
+function channelsOf(value: string): 1 | 3 {
+  if (value === '1' || value === '3') return Number(value) as 1 | 3;
+  throw new UsageError(`expected 1 (grayscale) or 3 (RGB), got "${value}"`, '--channels');
+}
+
+/** "data/credit g.train.csv" → "credit_g.train": names must match ^[A-Za-z0-9][A-Za-z0-9_.-]*$. */
+function datasetNameFrom(file: string): string {
+  const name = basename(file, extname(file)).replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '');
+  if (!name) throw new UsageError(`cannot make a dataset name from the file name; pass --name`, file);
+  return name.slice(0, 128);
+}
+
+async function fileSize(file: string): Promise<number> {
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) throw new UsageError('not a file', file);
+    return s.size;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const code = (err as { code?: string }).code;
+    throw new UsageError(code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((err as Error).message), file);
+  }
+}
+
+function describeUpload(d: DatasetVersion): string {
+  const head = d.image
+    ? `dataset ${d.name} v${d.version}: ${d.rows} images of ${d.image.width}x${d.image.height}x${d.image.channels} in ${Object.keys(d.image.classes).length} classes, ${formatBytes(d.bytes)}`
+    : `dataset ${d.name} v${d.version}: ${d.rows} rows, ${d.columns.length} columns, ${formatBytes(d.bytes)}`;
+  const table = renderTable(
+    ['column', 'type', 'missing', 'unique', 'note'],
+    d.columns.map((c) => [c.name, c.type, c.missing, c.unique, c.dropped ?? '']),
+  );
+  return `${head}\n${table}`;
+}

@@ -1,0 +1,43 @@
+/**
+ * @module cli/context
+ * The global options every command shares, resolved once: the server URL (--url, else
+ * $EDGE_AUTOML_URL, else local dev), the key (--key, else $EDGE_AUTOML_KEY, else the local dev admin key,
+ * but only for a local URL: a deployed Worker never gets a guessed key), the tenant the admin key acts
+ * on, and --json. The client is built on the patient fetch.
+ */
+import { createClient, type EdgeAutoMLClient } from '../client';
+import { UsageError } from './errors';
+import { patientFetch } from './patient-fetch';
+
+export const LOCAL_URL = 'http://127.0.0.1:8787';
+export const LOCAL_DEV_KEY = 'local-dev-key';
+
+export interface GlobalOptions {
+  url?: string;
+  key?: string;
+  tenant?: string;
+  json?: boolean;
+}
+
+export interface Context {
+  readonly api: EdgeAutoMLClient;
+  readonly url: string;
+  /** Machine output: the API's JSON on stdout, no bars, errors as JSON on stderr. */
+  readonly json: boolean;
+}
+
+export function resolveContext(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Context {
+  const url = (opts.url ?? env.EDGE_AUTOML_URL ?? LOCAL_URL).trim();
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`"${url}" is not a URL (expected e.g. ${LOCAL_URL} or https://your-worker.workers.dev)`, '--url');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`"${url}" must start with http:// or https://`, '--url');
+  const key = opts.key ?? env.EDGE_AUTOML_KEY ?? (isLocal(parsed) ? LOCAL_DEV_KEY : undefined);
+  if (!key) throw new UsageError(`no API key for ${parsed.origin}: pass --key or set EDGE_AUTOML_KEY`, '--key');
+  return { api: createClient({ url, key, tenant: opts.tenant, fetch: patientFetch() }), url, json: Boolean(opts.json) };
+}
+
+const isLocal = (u: URL) => u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]';

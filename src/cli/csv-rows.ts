@@ -1,0 +1,25 @@
+/**
+ * @module cli/csv-rows
+ * A CSV file read into JSON rows for requests that need them (predictions with explanations): the
+ * header names the columns, an empty cell is a missing value (null), as the server reads CSV bodies.
+ * A malformed file is refused naming the file and line.
+ */
+import Papa from 'papaparse';
+import type { Row } from '../client';
+import { UsageError } from './errors';
+
+export function csvToRows(text: string, file: string): Row[] {
+  const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
+  const problem = parsed.errors[0];
+  // Delimiter guessing is noise for one-column files; anything else is a broken file.
+  if (problem && problem.code !== 'UndetectableDelimiter') {
+    const line = problem.row !== undefined ? `:${problem.row + 2}` : '';
+    throw new UsageError(`not a valid CSV file: ${problem.message}`, `${file}${line}`);
+  }
+  if (parsed.meta.fields === undefined || parsed.meta.fields.length === 0) throw new UsageError('the file has no header row', file);
+  return parsed.data.map((record) => {
+    const row: Row = {};
+    for (const [column, cell] of Object.entries(record)) row[column] = cell === '' ? null : cell;
+    return row;
+  });
+}

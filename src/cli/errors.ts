@@ -1,0 +1,83 @@
+/**
+ * @module cli/errors
+ * What can go wrong in a CLI run and the exit code each gets: 0 ok; 1 the API refused (its code and
+ * message are shown) or the command line/input file is wrong; 2 the server could not be reached at all.
+ * Expected failures are printed as one readable line (or JSON with --json), never a stack trace.
+ */
+import { ApiClientError } from '../client';
+
+export const EXIT = Object.freeze({ ok: 0, failed: 1, unreachable: 2 });
+
+/** A mistake in the command line or in an input file; `where` names the option, file or line. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly where?: string,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Nothing answered at the URL: refused, unknown host, or no answer within the timeout. */
+export class ConnectionError extends Error {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
+    super(`cannot reach ${url}: ${reason}`);
+    this.name = 'ConnectionError';
+  }
+}
+
+/** A job that ended without succeeding: the command's answer, but a failure for scripts. */
+export class JobEndedError extends Error {
+  constructor(
+    readonly jobId: string,
+    readonly status: string,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'JobEndedError';
+  }
+}
+
+/** The error body printed for --json (stderr), shaped like the API's own. */
+export function errorJson(err: unknown): { error: { code: string; message: string; details: Record<string, unknown> }; status?: number } {
+  if (err instanceof ApiClientError) return { error: { code: err.code, message: err.message, details: err.details }, status: err.status };
+  if (err instanceof ConnectionError) return { error: { code: 'connection_failed', message: err.message, details: { url: err.url } } };
+  if (err instanceof UsageError) return { error: { code: 'usage', message: err.message, details: err.where ? { where: err.where } : {} } };
+  if (err instanceof JobEndedError) return { error: { code: err.code, message: err.message, details: { job: err.jobId, status: err.status } } };
+  return { error: { code: 'internal', message: err instanceof Error ? err.message : String(err), details: {} } };
+}
+
+/** The one-line text for a person, with a hint where there is an obvious next step. */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiClientError) {
+    const where = describeDetails(err.details);
+    return `error: ${err.code} (HTTP ${err.status}): ${err.message}${where ? ` [${where}]` : ''}`;
+  }
+  if (err instanceof ConnectionError) {
+    const local = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(err.url);
+    const hint = local ? 'start the local server with `npm run dev`, or point --url at a deployed Worker' : 'check --url (or EDGE_AUTOML_URL) and your network';
+    return `error: ${err.message}\nhint: ${hint}`;
+  }
+  if (err instanceof UsageError) return `error: ${err.where ? `${err.where}: ` : ''}${err.message}`;
+  if (err instanceof JobEndedError) return `error: job ${err.jobId} ${err.status}: ${err.code}: ${err.message}`;
+  return `error: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+export function exitCodeOf(err: unknown): number {
+  return err instanceof ConnectionError ? EXIT.unreachable : EXIT.failed;
+}
+
+function describeDetails(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .filter(([, v]) => v !== null && (typeof v !== 'object' || Array.isArray(v)))
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? listExcerpt(v) : String(v)}`)
+    .join(', ');
+}
+
+/** Long lists (every column of a table) are cut: the message should stay one readable line. */
+const listExcerpt = (items: unknown[], shown = 8) => items.slice(0, shown).join(', ') + (items.length > shown ? `, … (${items.length} in all)` : '');

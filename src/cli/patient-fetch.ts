@@ -1,0 +1,60 @@
+/**
+ * @module cli/patient-fetch
+ * The `fetch` the CLI gives the client. Reads (GET) give up after a while and are tried again: under
+ * local `wrangler dev` routes share one thread with CPU-bound trials, and a request can sit unanswered
+ * until another connection wakes the runtime. Writes are never repeated (a job
+ * created twice is two jobs); they only get a generous timeout. When nothing answers at all, the
+ * runtime's bare "fetch failed" becomes a ConnectionError naming the URL and the cause.
+ */
+import type { FetchFn } from '../client';
+import { ConnectionError } from './errors';
+
+export const FETCH_DEFAULTS = Object.freeze({ readTimeoutMs: 15_000, readAttempts: 6, writeTimeoutMs: 300_000 });
+
+export function patientFetch(options: Partial<typeof FETCH_DEFAULTS> = {}): FetchFn {
+  const o = { ...FETCH_DEFAULTS, ...options };
+  return async (input, init = {}) => {
+    const method = (init.method ?? 'GET').toUpperCase();
+    const reads = method === 'GET';
+    const attempts = reads ? o.readAttempts : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // Uploads of big files may take long; streams cannot be re-sent anyway, so no timeout for them.
+        const streamed = typeof init.body === 'object' && init.body !== null && 'getReader' in init.body;
+        const signal = streamed ? undefined : AbortSignal.timeout(reads ? o.readTimeoutMs : o.writeTimeoutMs);
+        return await fetch(input, { ...init, signal });
+      } catch (err) {
+        const refused = isRefused(err);
+        // A refused connection will not be accepted a moment later: say so at once.
+        if (refused || attempt >= attempts) throw new ConnectionError(origin(input), describe(err));
+      }
+    }
+  };
+}
+
+function isRefused(err: unknown): boolean {
+  const code = causeCode(err);
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH';
+}
+
+function causeCode(err: unknown): string | undefined {
+  const cause = (err as { cause?: { code?: unknown } } | undefined)?.cause;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof DOMException && err.name === 'TimeoutError') return 'no answer in time';
+  const code = causeCode(err);
+  const names: Record<string, string> = { ECONNREFUSED: 'connection refused', ENOTFOUND: 'unknown host', EAI_AGAIN: 'host name lookup failed', EHOSTUNREACH: 'host unreachable', ECONNRESET: 'connection reset' };
+  if (code) return names[code] ?? code;
+  const cause = (err as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err);
+}
+
+function origin(input: string): string {
+  try {
+    return new URL(input).origin;
+  } catch {
+    return input;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * @module cli/prediction-report
+ * Predictions as a table or as CSV: one line per input row, in order, with the predicted label (or
+ * value), each class's probability, and with explanations the three largest contributions towards
+ * the row's output.
+ */
+import type { Prediction, RowExplanation } from '../client';
+import { csvLine, formatNumber, renderTable } from './format';
+
+export function predictionTable(p: Prediction): string {
+  const classes = classesOf(p);
+  const head = ['row', 'prediction', ...classes.map((c) => `P(${c})`), ...(p.explanations ? [p.explained_class ? `top contributions (towards ${p.explained_class})` : 'top contributions'] : [])];
+  const rows = p.predictions.map((prediction, i) => [
+    i + 1,
+    typeof prediction === 'number' ? formatNumber(prediction) : prediction,
+    ...classes.map((c) => formatNumber(p.probabilities?.[i]?.[c])),
+    ...(p.explanations ? [topContributions(p.explanations[i], prediction)] : []),
+  ]);
+  return `model ${p.model.name} v${p.model.version}, ${p.predictions.length} rows\n${renderTable(head, rows)}`;
+}
+
+export function predictionCsv(p: Prediction): string {
+  const classes = classesOf(p);
+  const lines = [csvLine(['prediction', ...classes.map((c) => `p_${c}`), ...(p.explanations ? ['top_contributions'] : [])])];
+  p.predictions.forEach((prediction, i) => {
+    lines.push(csvLine([prediction, ...classes.map((c) => p.probabilities?.[i]?.[c]), ...(p.explanations ? [topContributions(p.explanations[i], prediction)] : [])]));
+  });
+  return lines.join('\n');
+}
+
+const classesOf = (p: Prediction) => (p.probabilities && p.probabilities.length > 0 ? Object.keys(p.probabilities[0]) : []);
+
+/**
+ * "duration +0.412, checking_status -0.301, age +0.05". Multiclass explanations hold one map per class:
+ * the predicted class's is shown, since that is the output a person asks about.
+ */
+export function topContributions(e: RowExplanation | undefined, prediction: string | number, count = 3): string {
+  if (!e) return '';
+  const values = Object.values(e.contributions);
+  const perClass = values.length > 0 && typeof values[0] === 'object';
+  const contributions = (perClass ? (e.contributions as Record<string, Record<string, number>>)[String(prediction)] ?? {} : e.contributions) as Record<string, number>;
+  return Object.entries(contributions)
+    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+    .slice(0, count)
+    .map(([name, v]) => `${name} ${v >= 0 ? '+' : ''}${v.toFixed(3)}`)
+    .join(', ');
+}

@@ -1,0 +1,122 @@
+/**
+ * @module client/client
+ * `createClient({url, key})`: one typed method per route of the HTTP API (see the README's route table
+ * and API.md), grouped by resource, plus `waitForJob`. Methods return the parsed answer and throw
+ * ApiClientError for any 4xx/5xx, carrying the server's code, message and details.
+ */
+import { type ClientOptions, createTransport, type RawBody, segment } from './transport';
+import type {
+  ChampionChange,
+  CreatedJob,
+  CreatedKey,
+  CreateJobBody,
+  DatasetList,
+  DatasetVersion,
+  DriftReport,
+  Forecast,
+  ForecastBody,
+  Health,
+  Job,
+  JobList,
+  KeyList,
+  Model,
+  ModelList,
+  Prediction,
+  Row,
+  Schedule,
+  ScheduleBody,
+  ScheduleWithRuns,
+  TrialRecord,
+} from './types';
+import { waitForJob, type WaitOptions } from './wait-for-job';
+
+export interface UploadOptions {
+  /** Defaults to `text/csv`; Parquet (`application/vnd.apache.parquet`) is refused by the server for now. */
+  contentType?: string;
+}
+
+export function createClient(options: ClientOptions) {
+  const http = createTransport(options);
+  const model = (name: string) => `/v1/models/${segment(name)}`;
+
+  const jobs = {
+    /** Starts an AutoML search (`202`); only `dataset` and `target` are required. */
+    create: (body: CreateJobBody) => http.json<CreatedJob>({ method: 'POST', path: '/v1/jobs', json: body }),
+    get: (id: string) => http.json<Job>({ method: 'GET', path: `/v1/jobs/${segment(id)}` }),
+    /** Newest first. */
+    list: () => http.json<JobList>({ method: 'GET', path: '/v1/jobs' }),
+    /** Every trial's full record. */
+    trials: async (id: string) => (await http.json<{ trials: TrialRecord[] }>({ method: 'GET', path: `/v1/jobs/${segment(id)}/trials` })).trials,
+    /** Cancels a running job, keeping finished trials and the best model so far. */
+    cancel: (id: string) => http.json<Job>({ method: 'DELETE', path: `/v1/jobs/${segment(id)}` }),
+  };
+
+  return {
+    /** `GET /health` (needs no key, but sends it anyway). */
+    health: () => http.json<Health>({ method: 'GET', path: '/health' }),
+
+    /** Tenant API keys; admin key only. */
+    keys: {
+      /** Mints a key for `tenant` (default: the tenant the admin acts on); the key is in the answer once. */
+      create: (body: { name: string; tenant?: string }) => http.json<CreatedKey>({ method: 'POST', path: '/v1/keys', json: body }),
+      list: () => http.json<KeyList>({ method: 'GET', path: '/v1/keys' }),
+      revoke: (name: string, opts: { tenant?: string } = {}) => http.json<void>({ method: 'DELETE', path: `/v1/keys/${segment(name)}`, query: { tenant: opts.tenant } }),
+    },
+
+    datasets: {
+      /** Uploads a file as a new version of the dataset: CSV text, bytes, or a stream (not buffered). */
+      upload: (name: string, body: RawBody, opts: UploadOptions = {}) =>
+        http.json<DatasetVersion>({ method: 'PUT', path: `/v1/datasets/${segment(name)}`, body, contentType: opts.contentType ?? 'text/csv' }),
+      /** A zip of images, one folder per class; `size` ("32x32") and `channels` (1 or 3) resize them. */
+      uploadZip: (name: string, body: RawBody, opts: { size?: string; channels?: 1 | 3 } = {}) =>
+        http.json<DatasetVersion>({ method: 'PUT', path: `/v1/datasets/${segment(name)}`, query: { size: opts.size, channels: opts.channels }, body, contentType: 'application/zip' }),
+      list: () => http.json<DatasetList>({ method: 'GET', path: '/v1/datasets' }),
+      /** The latest version's profile with per-column statistics, or `version`'s. */
+      get: (name: string, opts: { version?: number } = {}) => http.json<DatasetVersion>({ method: 'GET', path: `/v1/datasets/${segment(name)}`, query: { version: opts.version } }),
+      delete: (name: string) => http.json<void>({ method: 'DELETE', path: `/v1/datasets/${segment(name)}` }),
+    },
+
+    jobs,
+
+    models: {
+      list: () => http.json<ModelList>({ method: 'GET', path: '/v1/models' }),
+      /** Champion, versions, features, history and serving cost. */
+      get: (name: string) => http.json<Model>({ method: 'GET', path: model(name) }),
+      /** Predicts JSON rows (up to 10,000) with the champion, or `version`. */
+      predict: (name: string, rows: Row[], opts: { version?: number; explain?: boolean } = {}) =>
+        http.json<Prediction>({ method: 'POST', path: `${model(name)}/predict`, json: { rows, ...opts } }),
+      /** Predicts a CSV batch (a header row, then up to 10,000 rows; empty cells are missing values). */
+      predictCsv: (name: string, csv: RawBody, opts: { version?: number } = {}) =>
+        http.json<Prediction>({ method: 'POST', path: `${model(name)}/predict`, query: { version: opts.version }, body: csv, contentType: 'text/csv' }),
+      /** Predicts with per-row contributions (`422 explain_unavailable` for kNN and MLP models). */
+      explain: (name: string, rows: Row[], opts: { version?: number } = {}) =>
+        http.json<Required<Pick<Prediction, 'explanations' | 'explanation_space'>> & Prediction>({ method: 'POST', path: `${model(name)}/predict`, json: { rows, ...opts, explain: true } }),
+      /** The next points of a forecast model's series with prediction intervals. */
+      forecast: (name: string, body: ForecastBody) => http.json<Forecast>({ method: 'POST', path: `${model(name)}/forecast`, json: body }),
+      promote: (name: string, version: number) => http.json<ChampionChange>({ method: 'POST', path: `${model(name)}/promote`, json: { version } }),
+      /** Restores the champion before the current one (`409 nothing_to_roll_back` at the first). */
+      rollback: (name: string, opts: { reason?: string } = {}) =>
+        http.json<ChampionChange>({ method: 'POST', path: `${model(name)}/rollback`, json: opts.reason === undefined ? {} : { reason: opts.reason } }),
+      /** The version's artifact exactly as stored (JSON text), for the portable loader. */
+      artifact: (name: string, version: number) => http.text({ method: 'GET', path: `${model(name)}/versions/${segment(version)}/artifact` }),
+      /** Live input drift against the training data (PSI per feature). */
+      drift: (name: string, opts: { version?: number; hours?: number } = {}) =>
+        http.json<DriftReport>({ method: 'GET', path: `${model(name)}/drift`, query: { version: opts.version, hours: opts.hours } }),
+    },
+
+    /** Scheduled retraining of a model. */
+    schedules: {
+      /** Sets or replaces the schedule. */
+      put: (modelName: string, body: ScheduleBody) => http.json<Schedule>({ method: 'PUT', path: `${model(modelName)}/schedule`, json: body }),
+      /** The schedule with its last 50 runs (`404 schedule_not_found` when none). */
+      get: (modelName: string) => http.json<ScheduleWithRuns>({ method: 'GET', path: `${model(modelName)}/schedule` }),
+      delete: (modelName: string) => http.json<void>({ method: 'DELETE', path: `${model(modelName)}/schedule` }),
+    },
+
+    /** Polls the job until it ends (see client/wait-for-job). */
+    waitForJob: (id: string, opts?: WaitOptions) => waitForJob(jobs.get, id, opts),
+  };
+}
+
+/** The client `createClient` returns. */
+export type EdgeAutoMLClient = ReturnType<typeof createClient>;

@@ -1,0 +1,319 @@
+/**
+ * @module client/types
+ * The shapes the HTTP API answers with, written from the route code (src/worker/routes/*) and the
+ * Durable Objects' views (durable/job-view, durable/registry), not imported from them: the client must
+ * type-check in any runtime without the Worker's code. Request bodies are the Worker's own zod-inferred
+ * types, imported as types only. Families, metrics and column types are open strings where the server
+ * may grow new ones, so an older client keeps reading a newer server.
+ */
+import type { CreateJobBody, ForecastBody, PredictBody } from '../worker/schemas';
+
+export type { CreateJobBody, ForecastBody, PredictBody };
+
+export type Task = 'binary' | 'multiclass' | 'regression' | 'image' | 'forecast';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type ColumnType = 'numeric' | 'categorical' | 'boolean' | 'datetime' | 'text' | 'id' | 'constant' | (string & {});
+/** One row for prediction: column name to value (missing columns and null are missing values). */
+export type Row = Record<string, string | number | boolean | null | undefined>;
+
+/** `GET /health`. */
+export interface Health {
+  status: 'ok';
+  version: string;
+}
+
+/** `POST /v1/keys` (the key is shown this once). */
+export interface CreatedKey {
+  key: string;
+  tenant: string;
+  name: string;
+  id: string;
+  created_at: string;
+}
+
+/** `GET /v1/keys`. */
+export interface KeyList {
+  keys: { name: string; id: string; created_at: string }[];
+}
+
+export interface ColumnProfile {
+  name: string;
+  type: ColumnType;
+  missing: number;
+  unique: number;
+  /** Why the column is not used as a feature (identifiers, constants). */
+  dropped?: string;
+  /** Summary statistics: on `GET /v1/datasets/{name}` only. */
+  min?: number;
+  max?: number;
+  mean?: number;
+  std?: number;
+  top?: { value: string; count: number }[];
+  /** Image datasets: the one summary entry standing for every pixel column. */
+  pixel_columns?: number;
+}
+
+/** `PUT /v1/datasets/{name}` and `GET /v1/datasets/{name}`. */
+export interface DatasetVersion {
+  name: string;
+  version: number;
+  rows: number;
+  bytes: number;
+  /** Image datasets (a zip of class folders): the image shape and the images per class. */
+  image?: { height: number; width: number; channels: number; classes: Record<string, number> };
+  columns: ColumnProfile[];
+  created_at: string;
+}
+
+/** `GET /v1/datasets`. */
+export interface DatasetList {
+  datasets: { name: string; latest_version: number; rows: number; created_at: string }[];
+}
+
+/** `POST /v1/jobs`. */
+export interface CreatedJob {
+  id: string;
+  status: JobStatus;
+}
+
+export interface JobBudget {
+  seconds: number;
+  trials?: number;
+}
+
+export interface LeaderboardEntry {
+  trial_id: string;
+  /** A model family, or "ensemble" for the end-of-search blend. */
+  family: string;
+  params: Record<string, unknown>;
+  score: number;
+  fit_ms: number | null;
+  status: 'complete';
+  rung: number;
+  fidelity: number;
+}
+
+/** `GET /v1/jobs/{id}` and `DELETE /v1/jobs/{id}`. */
+export interface Job {
+  id: string;
+  status: JobStatus;
+  dataset: { name: string; version: number };
+  target: string;
+  task: Task;
+  metric: string;
+  greater_is_better: boolean;
+  strategy: string;
+  scheduler?: 'asha' | 'hyperband';
+  seed: number;
+  progress: { trials_done: number; trials_running: number; trials_failed: number; elapsed_ms: number; budget: JobBudget };
+  best: { trial_id: string; family: string; score: number } | null;
+  ensemble?: { status: 'running' | 'complete' | 'skipped' | 'failed'; score?: number; members?: { trial_id: string; weight: number }[]; reason?: string };
+  leaderboard: LeaderboardEntry[];
+  challenge?: {
+    status: 'running' | 'complete' | 'failed';
+    challenger: string;
+    margin: number;
+    challenger_score?: number;
+    champion_score?: number;
+    champion_version?: number;
+    holdout_rows?: number;
+    reason?: string;
+    promoted?: boolean;
+    decision?: string;
+  };
+  warm_start?: { family: string; params: Record<string, unknown> }[];
+  best_over_time: { elapsed_ms: number; score: number; trial_id: string }[];
+  model?: { name: string; version: number };
+  error?: { code: string; message: string };
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** `GET /v1/jobs`. */
+export interface JobList {
+  jobs: { id: string; dataset: string; target: string; status: JobStatus; model_name: string; created_at: string }[];
+}
+
+/** One trial's full record, in `GET /v1/jobs/{id}/trials`. */
+export interface TrialRecord {
+  trial_id: string;
+  number: number;
+  family: string;
+  params: Record<string, unknown>;
+  status: 'running' | 'complete' | 'failed' | 'cancelled';
+  score: number | null;
+  fold_scores?: number[];
+  fit_ms: number | null;
+  started_at: string;
+  finished_at: string | null;
+  error?: { code: string; message: string };
+  fit_info?: Record<string, number>;
+  rung: number;
+  fidelity: number;
+  promoted_from?: string;
+  bracket?: number;
+}
+
+/** `GET /v1/models`. */
+export interface ModelList {
+  models: { name: string; champion_version: number; task: string; metric: string; score: number; updated_at: string }[];
+}
+
+export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'retrain_started' | 'retrain_skipped';
+
+export interface ModelEvent {
+  at: string;
+  kind: ModelEventKind;
+  version: number | null;
+  previous_version: number | null;
+  job_id: string | null;
+  reason: string;
+  comparison?: {
+    metric: string;
+    greater_is_better: boolean;
+    challenger_score: number | null;
+    champion_score: number | null;
+    champion_version: number | null;
+    holdout_rows: number | null;
+    margin: number;
+    margin_kind: 'absolute' | 'relative';
+    promoted: boolean;
+  };
+}
+
+/** `GET /v1/models/{name}`. */
+export interface Model {
+  name: string;
+  task: string;
+  target: string;
+  metric: string;
+  greater_is_better: boolean;
+  champion_version: number;
+  classes: string[];
+  /** The champion's family (absent when the champion version is missing). */
+  family?: string;
+  features: { name: string; type: ColumnType; importance: number | null }[];
+  versions: {
+    version: number;
+    job_id: string;
+    trial_id: string;
+    family: string;
+    metric: string;
+    score: number;
+    dataset: { name: string; version: number };
+    created_at: string;
+  }[];
+  history: ModelEvent[];
+  serving?: { estimated_us_per_row: number };
+  updated_at: string;
+  /** Present when the champion's artifact could not be loaded. */
+  artifact_error?: { code: string; message: string };
+}
+
+export interface RowExplanation {
+  output: number | Record<string, number>;
+  base: number | Record<string, number>;
+  contributions: Record<string, number> | Record<string, Record<string, number>>;
+}
+
+/** `POST /v1/models/{name}/predict`. */
+export interface Prediction {
+  model: { name: string; version: number };
+  /** Class labels (classification) or values (regression), one per row. */
+  predictions: (string | number)[];
+  /** Classification only: one object of class → probability per row. */
+  probabilities?: Record<string, number>[];
+  /** With `explain: true`. */
+  explanation_space?: 'margin' | 'probability' | 'value';
+  explained_class?: string;
+  explanations?: RowExplanation[];
+}
+
+/** `POST /v1/models/{name}/forecast`: the next `horizon` points with prediction intervals. */
+export interface Forecast {
+  model: { name: string; version: number };
+  group?: string;
+  horizon: number;
+  level: number;
+  forecasts: { time: string | number; value: number; lower: number; upper: number }[];
+}
+
+/** `POST /v1/models/{name}/promote` and `/rollback`. */
+export interface ChampionChange {
+  name: string;
+  champion_version: number;
+  previous_version: number;
+}
+
+export interface ScheduleBudget {
+  seconds?: number;
+  trials?: number;
+}
+
+export interface DriftTrigger {
+  psi: number;
+  hours: number;
+  min_rows: number;
+}
+
+/** `PUT /v1/models/{name}/schedule` body. */
+export interface ScheduleBody {
+  every: string;
+  dataset: string;
+  budget: ScheduleBudget;
+  min_new_rows?: number;
+  margin?: number;
+  on_drift?: { psi: number; hours?: number; min_rows?: number } | null;
+}
+
+/** `PUT /v1/models/{name}/schedule`. */
+export interface Schedule {
+  model: string;
+  every: string;
+  dataset: string;
+  budget: ScheduleBudget;
+  min_new_rows: number;
+  margin: number;
+  margin_kind: 'absolute' | 'relative';
+  metric: string;
+  on_drift: DriftTrigger | null;
+  next_due_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ScheduleRun {
+  run: number;
+  due_at: string;
+  claimed_at: string;
+  status: 'claimed' | 'started' | 'skipped';
+  job_id: string | null;
+  reason: string | null;
+  finished_at: string | null;
+}
+
+/** `GET /v1/models/{name}/schedule`: the schedule and its last runs. */
+export interface ScheduleWithRuns extends Schedule {
+  runs: ScheduleRun[];
+}
+
+/** `GET /v1/models/{name}/drift`. */
+export interface DriftReport {
+  model: string;
+  version: number;
+  rows_sampled: number;
+  window: { from: string; to: string; hours: number };
+  reference: { dataset: { name: string; version: number }; rows: number };
+  features: {
+    name: string;
+    type: ColumnType;
+    psi: number | null;
+    status: 'stable' | 'moderate' | 'significant' | null;
+    bins: string[];
+    reference: number[];
+    live: number[];
+    measure?: string;
+  }[];
+  skipped: { name: string; type: ColumnType; reason: string }[];
+  note?: string;
+}

@@ -1,0 +1,59 @@
+/**
+ * @module client/wait-for-job
+ * Following a job to its end by polling `GET /v1/jobs/{id}`: each answer goes to `onProgress` (for a
+ * progress bar), and the first terminal one (succeeded, failed, cancelled) is returned. A job that fails
+ * is returned, not thrown: it is an answer about the job, and it carries its own `error`. Only running
+ * past `timeoutMs` or an aborted `signal` throws.
+ */
+import type { Job, JobStatus } from './types';
+
+export interface WaitOptions {
+  /** Called with every polled view, the terminal one included. */
+  onProgress?: (job: Job) => void;
+  /** Give up (JobWaitTimeoutError) after this long; default 15 minutes. */
+  timeoutMs?: number;
+  /** Pause between polls; default 1 s. */
+  pollMs?: number;
+  signal?: AbortSignal;
+}
+
+export const WAIT_DEFAULTS = Object.freeze({ timeoutMs: 15 * 60_000, pollMs: 1_000 });
+
+export const isTerminalStatus = (status: JobStatus | string): boolean => status === 'succeeded' || status === 'failed' || status === 'cancelled';
+
+/** The job was still unfinished when the wait ended; `job` is the last view seen. */
+export class JobWaitTimeoutError extends Error {
+  constructor(readonly job: Job, timeoutMs: number) {
+    super(`job ${job.id} is still ${job.status} after ${Math.round(timeoutMs / 1000)} s (${job.progress.trials_done} trials done); it keeps running on the server`);
+    this.name = 'JobWaitTimeoutError';
+  }
+}
+
+export async function waitForJob(getJob: (id: string) => Promise<Job>, id: string, options: WaitOptions = {}): Promise<Job> {
+  const timeoutMs = options.timeoutMs ?? WAIT_DEFAULTS.timeoutMs;
+  const pollMs = options.pollMs ?? WAIT_DEFAULTS.pollMs;
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const job = await getJob(id);
+    options.onProgress?.(job);
+    if (isTerminalStatus(job.status)) return job;
+    if (Date.now() >= until) throw new JobWaitTimeoutError(job, timeoutMs);
+    await sleep(Math.min(pollMs, Math.max(0, until - Date.now())), options.signal);
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      signal?.removeEventListener('abort', aborted);
+      resolve();
+    }
+    function aborted() {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    }
+    signal?.addEventListener('abort', aborted, { once: true });
+  });
+}

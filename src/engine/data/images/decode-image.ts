@@ -1,0 +1,160 @@
+/**
+ * @module engine/data/images/decode-image
+ * Bytes of a PNG or JPEG file to 8-bit pixels, told apart by their magic bytes (never by a file name or
+ * a media type a client may get wrong). PNG goes through fast-png (every bit depth, palette, gray, alpha,
+ * interlacing), JPEG through jpeg-js with typed arrays (no Buffer: this runs in workerd without
+ * nodejs_compat). The header is read first, so an image too large to decode in an isolate is refused
+ * before a single pixel is allocated. Every failure is an EngineError naming the file (the `label`).
+ */
+import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
+import jpeg from 'jpeg-js';
+import { EngineError } from '../../core/errors';
+
+/** Decoded pixels: row-major, `channels` interleaved 8-bit values per pixel. */
+export interface DecodedImage {
+  readonly width: number;
+  readonly height: number;
+  /** 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA. */
+  readonly channels: 1 | 2 | 3 | 4;
+  readonly data: Uint8Array;
+}
+
+/** What the first bytes of a file say, read without decoding the pixels. */
+export interface ImageHeader {
+  readonly format: 'png' | 'jpeg';
+  readonly width: number;
+  readonly height: number;
+  /** Stored as grayscale: PNG colour type 0 or 4, or a one-component JPEG. */
+  readonly gray: boolean;
+}
+
+/**
+ * Most pixels one source image may have (8 Mpx, e.g. 4096x2048). Decoding takes 3-8 bytes per pixel at
+ * once (decoder buffers and the result), so this keeps one image well inside the isolate's 128 MB.
+ */
+export const MAX_SOURCE_PIXELS = 8 * 1024 * 1024;
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function invalid(label: string, problem: string, extra: Record<string, unknown> = {}): EngineError {
+  return new EngineError('invalid_input', `${label}: ${problem}`, { file: label, ...extra });
+}
+
+/** Reads the format, size and colour model from the header; throws naming `label` when it is neither format or is cut short. */
+export function readImageHeader(bytes: Uint8Array, label: string): ImageHeader {
+  if (bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return readPngHeader(bytes, label);
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return readJpegHeader(bytes, label);
+  throw invalid(label, 'not a PNG or JPEG image');
+}
+
+function readPngHeader(bytes: Uint8Array, label: string): ImageHeader {
+  // The IHDR chunk must come first: length (4), "IHDR", width (4), height (4), depth, colour type.
+  if (bytes.length < 26 || String.fromCharCode(bytes[12], bytes[13], bytes[14], bytes[15]) !== 'IHDR') throw invalid(label, 'a corrupt PNG (no image header)');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const colourType = bytes[25];
+  return { format: 'png', width: view.getUint32(16), height: view.getUint32(20), gray: colourType === 0 || colourType === 4 };
+}
+
+/** Start-of-frame markers (C0-CF except DHT C4, JPG C8 and DAC CC) carry the size and component count. */
+const isStartOfFrame = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+
+function readJpegHeader(bytes: Uint8Array, label: string): ImageHeader {
+  let i = 2;
+  while (i + 4 <= bytes.length) {
+    if (bytes[i] !== 0xff) throw invalid(label, 'a corrupt JPEG (bad segment marker)');
+    const marker = bytes[i + 1];
+    // Fill bytes and markers without a length segment.
+    if (marker === 0xff) {
+      i++;
+      continue;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
+      i += 2;
+      continue;
+    }
+    const length = (bytes[i + 2] << 8) | bytes[i + 3];
+    if (isStartOfFrame(marker)) {
+      if (i + 10 > bytes.length) break;
+      const height = (bytes[i + 5] << 8) | bytes[i + 6];
+      const width = (bytes[i + 7] << 8) | bytes[i + 8];
+      return { format: 'jpeg', width, height, gray: bytes[i + 9] === 1 };
+    }
+    // Start of scan or end of image before any frame header: no size to read.
+    if (marker === 0xda || marker === 0xd9 || length < 2) break;
+    i += 2 + length;
+  }
+  throw invalid(label, 'a corrupt JPEG (no frame header)');
+}
+
+/**
+ * Decodes a PNG or JPEG to 8-bit pixels. 16-bit samples are rounded to 8 bits, palettes expanded to RGB
+ * (RGBA when the palette has transparency), 1/2/4-bit gray scaled to 0..255, and a gray JPEG kept as one
+ * channel. PNG colour-key transparency (tRNS on gray or RGB images) is ignored.
+ * @param label what to call the file in errors (its path in a zip, or `rows[3].image`)
+ */
+export function decodeImage(bytes: Uint8Array, label: string, maxPixels = MAX_SOURCE_PIXELS): DecodedImage {
+  const header = readImageHeader(bytes, label);
+  if (header.width < 1 || header.height < 1) throw invalid(label, `a ${header.format.toUpperCase()} with no pixels (${header.width}x${header.height})`);
+  if (header.width * header.height > maxPixels) {
+    throw invalid(label, `the image is ${header.width}x${header.height}, more than the ${maxPixels} pixels an image may have; scale it down first`, { limit: maxPixels });
+  }
+  return header.format === 'png' ? decodePngPixels(bytes, label) : decodeJpegPixels(bytes, label, header.gray, maxPixels);
+}
+
+function decodePngPixels(bytes: Uint8Array, label: string): DecodedImage {
+  let png: ReturnType<typeof decodePng>;
+  let data: Uint8Array;
+  try {
+    png = decodePng(bytes);
+    data = png.palette ? convertIndexedToRgb(png) : to8Bit(png.data, png.depth, png.width, png.height, png.channels);
+  } catch (err) {
+    throw invalid(label, `a corrupt PNG (${(err as Error).message})`);
+  }
+  const channels = data.length / (png.width * png.height);
+  if (channels !== 1 && channels !== 2 && channels !== 3 && channels !== 4) throw invalid(label, 'a corrupt PNG (pixel data does not match its size)');
+  return { width: png.width, height: png.height, channels, data };
+}
+
+/** Samples of any PNG bit depth as one byte each, full scale 0..255. */
+function to8Bit(src: Uint8Array | Uint8ClampedArray | Uint16Array, depth: number, width: number, height: number, channels: number): Uint8Array {
+  if (depth === 8) return src instanceof Uint8Array ? src : new Uint8Array(src.buffer, src.byteOffset, src.length);
+  const out = new Uint8Array(width * height * channels);
+  if (depth === 16) {
+    for (let i = 0; i < out.length; i++) out[i] = Math.round(src[i] / 257);
+    return out;
+  }
+  // 1, 2 or 4 bits per sample (gray only), packed most significant bits first, each row byte-aligned.
+  const perRow = width * channels;
+  const rowBytes = Math.ceil((perRow * depth) / 8);
+  const max = (1 << depth) - 1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < perRow; x++) {
+      const bit = x * depth;
+      const byte = src[y * rowBytes + (bit >> 3)];
+      const value = (byte >> (8 - depth - (bit & 7))) & max;
+      out[y * perRow + x] = Math.round((value * 255) / max);
+    }
+  }
+  return out;
+}
+
+function decodeJpegPixels(bytes: Uint8Array, label: string, gray: boolean, maxPixels: number): DecodedImage {
+  let image: { width: number; height: number; data: Uint8Array };
+  try {
+    image = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: false,
+      maxResolutionInMP: maxPixels / 1_000_000,
+      // The decoder's own guard against hostile headers; ours (maxPixels) is already tighter.
+      maxMemoryUsageInMB: 100,
+    });
+  } catch (err) {
+    throw invalid(label, `a corrupt JPEG (${(err as Error).message})`);
+  }
+  if (!gray) return { width: image.width, height: image.height, channels: 3, data: image.data };
+  // jpeg-js replicates a gray component into R, G and B: keep one.
+  const n = image.width * image.height;
+  const data = new Uint8Array(n);
+  for (let i = 0; i < n; i++) data[i] = image.data[i * 3];
+  return { width: image.width, height: image.height, channels: 1, data };
+}

@@ -1,0 +1,191 @@
+/**
+ * @module engine/data/images/image-table
+ * A zip of class folders of PNG/JPEG files becomes a Dataset: one numeric column per pixel value (named
+ * by pixel-columns, values 0..255) and a categorical `label` column holding each image's folder name.
+ * Every image is resampled to one target shape: the caller's, else the most common size among the
+ * images, with 1 channel when every image is stored as grayscale and 3 otherwise. Caps keep an upload
+ * inside one isolate and the resulting table inside a trial's memory; each is documented where defined
+ * and named in its error.
+ */
+import type { ImageShape } from '../../core/image-shape';
+import { EngineError } from '../../core/errors';
+import type { Column, Dataset } from '../dataset';
+import { classImages } from './class-folders';
+import { decodeImage, MAX_SOURCE_PIXELS, readImageHeader } from './decode-image';
+import { pixelColumnNames } from './pixel-columns';
+import { type AlphaBackground, type ResizeTarget, resizeImage } from './resize';
+import { forEachInflated, listZipEntries } from './zip-entries';
+
+/** Name of the column holding each image's class. */
+export const IMAGE_LABEL_COLUMN = 'label';
+
+export interface ImageTableOptions {
+  /** Target size; default: the most common size among the images. */
+  readonly size?: { readonly height: number; readonly width: number };
+  /** Target channels; default: 1 when every image is stored as grayscale, else 3. */
+  readonly channels?: 1 | 3;
+  /** What transparent pixels are composited over (see resize). */
+  readonly background: AlphaBackground;
+  /** Most values (height x width x channels) per image: 64x64x3, a size small models learn from in seconds. */
+  readonly maxValuesPerImage: number;
+  /**
+   * Most values in the whole table. Stored as Float64 that is 16 MiB, a quarter of a trial's 64 MiB
+   * (trial-memory), leaving room for the Float32 feature matrices of a fit and its validation rows.
+   */
+  readonly maxTableValues: number;
+  readonly maxImages: number;
+  readonly maxClasses: number;
+  /** Zip entries of any kind (ignored files included): bounds the listing work. */
+  readonly maxEntries: number;
+  /** Decompressed bytes of one image file. */
+  readonly maxFileBytes: number;
+  /** Decompressed bytes of all image files together (what a zip bomb inflates). */
+  readonly maxUncompressedBytes: number;
+  /** Most pixels of one source image before resampling (decode-image). */
+  readonly maxSourcePixels: number;
+}
+
+export const IMAGE_TABLE_DEFAULTS: Readonly<ImageTableOptions> = Object.freeze({
+  background: 'white',
+  maxValuesPerImage: 64 * 64 * 3,
+  maxTableValues: 2 * 1024 * 1024,
+  maxImages: 20_000,
+  maxClasses: 1_000,
+  maxEntries: 50_000,
+  maxFileBytes: 32 * 1024 * 1024,
+  maxUncompressedBytes: 256 * 1024 * 1024,
+  maxSourcePixels: MAX_SOURCE_PIXELS,
+});
+
+export function resolveImageTableOptions(partial: Partial<ImageTableOptions> = {}): ImageTableOptions {
+  return { ...IMAGE_TABLE_DEFAULTS, ...partial };
+}
+
+export interface ImageTable {
+  readonly dataset: Dataset;
+  readonly shape: ImageShape;
+  /** Images per class, by class name. */
+  readonly classCounts: Readonly<Record<string, number>>;
+}
+
+/** Bytes inflated at a time: enough to amortise walking the zip's directory, small beside the isolate. */
+const CHUNK_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Builds the pixel table of a zip of class folders; throws EngineError naming the file, folder or cap
+ * at fault (details.reason 'too_large' when decompressed sizes are over the caps).
+ * @example const { dataset, shape } = imageTableFromZip(zipBytes, { size: { height: 32, width: 32 } });
+ */
+export function imageTableFromZip(zip: Uint8Array, options: Partial<ImageTableOptions> = {}): ImageTable {
+  const opts = resolveImageTableOptions(options);
+  const images = classImages(listZipEntries(zip, opts.maxEntries));
+  checkSizes(images.map((i) => i.entry), opts);
+  const classCount = new Set(images.map((i) => i.label)).size;
+  if (classCount > opts.maxClasses) {
+    throw new EngineError('invalid_dataset', `the zip has ${classCount} class folders, more than the ${opts.maxClasses} a dataset may have`, { limit: opts.maxClasses, reason: 'too_many_classes' });
+  }
+
+  const shape = targetShape(zip, images, opts);
+  const perImage = shape.height * shape.width * shape.channels;
+  if (perImage * images.length > opts.maxTableValues) {
+    throw new EngineError(
+      'invalid_dataset',
+      `${images.length} images of ${shape.width}x${shape.height}x${shape.channels} make ${perImage * images.length} pixel values, more than the ${opts.maxTableValues} a dataset may hold; use a smaller size or fewer images`,
+      { limit: opts.maxTableValues, reason: 'too_many_values' },
+    );
+  }
+
+  const names = pixelColumnNames(shape);
+  const values = names.map(() => new Float64Array(images.length));
+  const rowOf = new Map(images.map((img, row) => [img.entry.index, row]));
+  forEachInflated(
+    zip,
+    images.map((i) => i.entry),
+    CHUNK_BYTES,
+    (entry, bytes) => {
+      const pixels = resizeImage(inTable(() => decodeImage(bytes, entry.name, opts.maxSourcePixels)), shape, opts.background);
+      const row = rowOf.get(entry.index) as number;
+      for (let v = 0; v < perImage; v++) values[v][row] = pixels[v];
+    },
+  );
+
+  const classes = [...new Set(images.map((i) => i.label))].sort();
+  const codeOf = new Map(classes.map((c, code) => [c, code]));
+  const codes = Int32Array.from(images, (img) => codeOf.get(img.label) as number);
+  const counts = new Map<string, number>();
+  for (const img of images) counts.set(img.label, (counts.get(img.label) ?? 0) + 1);
+  // A plain object (structured-clonable, for the registry's RPC); fromEntries defines even "__proto__" as data.
+  const classCounts: Record<string, number> = Object.fromEntries(counts);
+  const columns: Column[] = names.map((name, v) => ({ name, type: 'numeric', storage: 'f64', values: values[v] }));
+  columns.push({ name: IMAGE_LABEL_COLUMN, type: 'categorical', storage: 'codes', codes, levels: classes });
+  return { dataset: { rows: images.length, columns }, shape, classCounts };
+}
+
+/** Count and declared-size caps, checked on the directory before anything is inflated. */
+function checkSizes(entries: readonly { name: string; size: number; compression: number }[], opts: ImageTableOptions): void {
+  if (entries.length > opts.maxImages) {
+    throw new EngineError('invalid_dataset', `the zip holds ${entries.length} images, more than the ${opts.maxImages} a dataset may have`, { limit: opts.maxImages, reason: 'too_many_images' });
+  }
+  let total = 0;
+  const names = new Set<string>();
+  for (const e of entries) {
+    if (names.has(e.name)) throw new EngineError('invalid_dataset', `${e.name}: the zip holds this path twice`, { file: e.name });
+    names.add(e.name);
+    if (e.compression !== 0 && e.compression !== 8) {
+      throw new EngineError('invalid_dataset', `${e.name}: compressed with zip method ${e.compression}; only stored and deflated entries are read, re-create the zip with a standard tool`, { file: e.name });
+    }
+    if (e.size > opts.maxFileBytes) {
+      throw new EngineError('invalid_dataset', `${e.name}: ${e.size} bytes decompressed, more than the ${opts.maxFileBytes} one image file may have`, { file: e.name, limit: opts.maxFileBytes, reason: 'too_large' });
+    }
+    total += e.size;
+  }
+  if (total > opts.maxUncompressedBytes) {
+    throw new EngineError('invalid_dataset', `the images decompress to ${total} bytes, more than the ${opts.maxUncompressedBytes} an upload may expand to`, { limit: opts.maxUncompressedBytes, reason: 'too_large' });
+  }
+}
+
+/** The caller's size and channels, or those read from the images' headers (which costs one extra inflate pass). */
+function targetShape(zip: Uint8Array, images: ReturnType<typeof classImages>, opts: ImageTableOptions): ResizeTarget {
+  let size = opts.size;
+  let channels = opts.channels;
+  if (!size || !channels) {
+    const sizes = new Map<string, { height: number; width: number; count: number }>();
+    let allGray = true;
+    forEachInflated(
+      zip,
+      images.map((i) => i.entry),
+      CHUNK_BYTES,
+      (entry, bytes) => {
+        const header = inTable(() => readImageHeader(bytes, entry.name));
+        allGray &&= header.gray;
+        const key = `${header.width}x${header.height}`;
+        const seen = sizes.get(key) ?? { height: header.height, width: header.width, count: 0 };
+        seen.count++;
+        sizes.set(key, seen);
+      },
+    );
+    // Most common size; ties go to the smaller image (cheaper, and never over a cap the other passes).
+    const common = [...sizes.values()].sort((a, b) => b.count - a.count || a.height * a.width - b.height * b.width || a.width - b.width)[0];
+    size ??= { height: common.height, width: common.width };
+    channels ??= allGray ? 1 : 3;
+  }
+  const perImage = size.height * size.width * channels;
+  if (perImage > opts.maxValuesPerImage) {
+    throw new EngineError(
+      'invalid_dataset',
+      `images would be ${size.width}x${size.height}x${channels} = ${perImage} values each, more than the ${opts.maxValuesPerImage} allowed (e.g. 64x64x3); give a smaller target size`,
+      { limit: opts.maxValuesPerImage, reason: 'image_too_large' },
+    );
+  }
+  return { height: size.height, width: size.width, channels };
+}
+
+/** Runs a decoder step on one file of the zip: a bad file makes the dataset invalid (the message already names it). */
+function inTable<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (err instanceof EngineError) throw new EngineError('invalid_dataset', err.message, err.details);
+    throw err;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * @module engine/data/images/pixel-columns
+ * The naming scheme that makes a table an image dataset: one numeric column per pixel value, named
+ * `px_r{row}_c{col}` when there is one channel and `px_r{row}_c{col}_{channel}` when there are several,
+ * in row-major order with the channel varying fastest (height x width x channels). Both directions live
+ * here: the names for a shape, and the shape read back from a table's header.
+ */
+import type { ImageShape } from '../../core/image-shape';
+
+/** Names of the pixel columns of `shape`, in row-major order (row, then column, then channel). */
+export function pixelColumnNames(shape: ImageShape): string[] {
+  const names: string[] = [];
+  for (let r = 0; r < shape.height; r++) {
+    for (let c = 0; c < shape.width; c++) {
+      if (shape.channels === 1) names.push(`px_r${r}_c${c}`);
+      else for (let k = 0; k < shape.channels; k++) names.push(`px_r${r}_c${c}_${k}`);
+    }
+  }
+  return names;
+}
+
+/** Indices written without leading zeros, so a recognised name is exactly the one pixelColumnNames writes. */
+const PIXEL_RE = /^px_r(0|[1-9]\d*)_c(0|[1-9]\d*)(?:_(0|[1-9]\d*))?$/;
+
+/** Largest side or channel count believed; a header naming px_r99999_c0 is not an image. */
+const MAX_INDEX = 4096;
+
+/**
+ * The image shape a table's header describes, or undefined when it does not describe exactly one.
+ * Columns that do not look like pixels (the label, ids) are ignored. The pixel columns must all use the
+ * same form (with or without a channel suffix) and cover every (row, col[, channel]) of the grid their
+ * largest indices span exactly once: a header with a gap or a duplicate is not read as an image, since
+ * reshaping it would put values in the wrong place.
+ * @example inferImageShape(['px_r0_c0', 'px_r0_c1', 'px_r1_c0', 'px_r1_c1', 'digit']) // {height: 2, width: 2, channels: 1}
+ */
+export function inferImageShape(columnNames: readonly string[]): ImageShape | undefined {
+  let count = 0;
+  let withChannel = 0;
+  let height = 0;
+  let width = 0;
+  let channels = 0;
+  const seen = new Set<string>();
+  for (const name of columnNames) {
+    const m = PIXEL_RE.exec(name);
+    if (!m) continue;
+    if (seen.has(name)) return undefined;
+    seen.add(name);
+    count++;
+    const r = Number(m[1]);
+    const c = Number(m[2]);
+    const k = m[3] === undefined ? 0 : Number(m[3]);
+    if (m[3] !== undefined) withChannel++;
+    if (r >= MAX_INDEX || c >= MAX_INDEX || k >= MAX_INDEX) return undefined;
+    height = Math.max(height, r + 1);
+    width = Math.max(width, c + 1);
+    channels = Math.max(channels, k + 1);
+  }
+  if (count === 0) return undefined;
+  if (withChannel !== 0 && withChannel !== count) return undefined;
+  // Distinct names inside the grid: complete exactly when their number is the grid's size.
+  if (count !== height * width * channels) return undefined;
+  // One channel written with a suffix (px_r0_c0_0) is not what pixelColumnNames writes: not recognised.
+  if (withChannel > 0 && channels === 1) return undefined;
+  return { height, width, channels };
+}

@@ -1,0 +1,71 @@
+/**
+ * @module engine/features/pixels
+ * The 'pixels' feature style for models that see images (the CNN): every pixel column, in dataset order,
+ * multiplied by one scale shared by all of them (1 / the largest absolute value on the training rows),
+ * missing → 0. Nothing is dropped, reordered or standardised per column: a convolution needs each pixel at
+ * its place and one common intensity scale (a pixel that is always 0 in training is still a pixel).
+ */
+import { EngineError } from '../core/errors';
+import type { Column, Dataset } from '../data/dataset';
+import { type EncoderState, type FittedEncoder, rowAt, rowCount } from './encoder';
+import { numericValue } from './numeric';
+
+/** Names of pixel columns: `px_r{row}_c{col}` or `px_r{row}_c{col}_{channel}` (see core/image-shape). */
+export const PIXEL_COLUMN = /^px_r\d+_c\d+(_\d+)?$/;
+
+export interface PixelsState extends EncoderState {
+  readonly kind: 'pixels';
+  /** Multiplier applied to every value (shared by all pixel columns of the image). */
+  readonly scale: number;
+}
+
+/** The pixel columns of a dataset, in dataset order, leaving out `exclude`. */
+export function pixelColumns(ds: Dataset, exclude: ReadonlySet<string>): Column[] {
+  const cols = ds.columns.filter((c) => !exclude.has(c.name) && PIXEL_COLUMN.test(c.name));
+  if (cols.length === 0) {
+    throw new EngineError('invalid_dataset', 'an image model needs pixel columns named px_r{row}_c{col} (or px_r{row}_c{col}_{channel}); this dataset has none', {
+      columns: ds.columns.slice(0, 8).map((c) => c.name),
+    });
+  }
+  return cols;
+}
+
+/**
+ * The shared scale: 1 / max |value| over the training rows of every pixel column (1 when all are 0 or
+ * missing), so 8-bit images land in [0, 1] and the digits' 0..16 too.
+ */
+export function fitPixelScale(cols: readonly Column[], rows: ArrayLike<number>): number {
+  let max = 0;
+  for (const col of cols) {
+    for (let i = 0; i < rows.length; i++) {
+      const v = Math.abs(numericValue(col, rows[i]));
+      if (v > max) max = v; // NaN compares false: missing values are skipped
+    }
+  }
+  return max > 0 && Number.isFinite(max) ? 1 / max : 1;
+}
+
+export function pixelsEncoder(s: PixelsState): FittedEncoder {
+  if (!(Number.isFinite(s.scale) && s.scale > 0)) throw new EngineError('bad_artifact', `pixel encoder for "${s.column}" has an invalid scale ${String(s.scale)}`);
+  return {
+    names: [s.column],
+    kinds: ['numeric'],
+    write(col, rows, out, stride, offset) {
+      const n = rowCount(col, rows);
+      const scale = s.scale;
+      if (col.storage === 'f64' && rows === null) {
+        const values = col.values;
+        for (let i = 0; i < n; i++) {
+          const v = values[i];
+          out[i * stride + offset] = v === v ? v * scale : 0;
+        }
+        return;
+      }
+      for (let i = 0; i < n; i++) {
+        const v = numericValue(col, rowAt(rows, i));
+        out[i * stride + offset] = v === v ? v * scale : 0;
+      }
+    },
+    toJSON: () => s,
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * @module engine/forecast/envelope
+ * The forecast artifact: one tagged, versioned JSON envelope holding what serving needs and nothing of
+ * the training data beyond each series' recent tail: the columns, the frequency and season, the fitted
+ * model's artifact, the per-group state a forecast starts from, and the per-step error spread measured
+ * in rolling-origin validation (for intervals). parseForecastEnvelope refuses anything else.
+ */
+import { EngineError } from '../core/errors';
+import type { ForecastModelArtifact } from './forecast-model';
+import { FORECAST_FAMILIES } from './space';
+import type { ForecastFamily, SeriesFrequency } from './types';
+
+export const FORECAST_ENVELOPE_FORMAT = 'edge-automl/forecast';
+export const FORECAST_ENVELOPE_VERSION = 1;
+
+/** Where one series' forecast starts. */
+export interface ForecastGroupState {
+  readonly group: string;
+  /** Time of the last observed point (epoch ms for datetime series). */
+  readonly lastTime: number;
+  /** The series' scale (mean absolute value), which the spread is measured in. */
+  readonly scale: number;
+  /** First value and length of the series (the drift baseline's slope). */
+  readonly first: number;
+  readonly count: number;
+  /** The most recent raw values, oldest first. */
+  readonly tail: readonly number[];
+}
+
+export interface ForecastEnvelope {
+  readonly format: typeof FORECAST_ENVELOPE_FORMAT;
+  readonly version: typeof FORECAST_ENVELOPE_VERSION;
+  readonly family: ForecastFamily;
+  readonly target: string;
+  readonly timeColumn: string;
+  readonly timeKind: 'datetime' | 'numeric';
+  readonly groupColumn?: string;
+  readonly frequency: SeriesFrequency;
+  readonly season: number;
+  /** Reference time of index-based seasonal phases (the first training timestamp). */
+  readonly anchor: number;
+  /** The horizon the job asked for, and the largest one a forecast may request (see ./forecaster). */
+  readonly horizon: number;
+  readonly maxHorizon: number;
+  /** Rolling-origin RMSE of this configuration (the trial's score). */
+  readonly score: number;
+  /** Per step ahead (index 0 = one step), the validation error spread in units of a series' scale. */
+  readonly stepSpread: readonly number[];
+  readonly groups: readonly ForecastGroupState[];
+  readonly model: ForecastModelArtifact;
+}
+
+function fail(what: string): never {
+  throw new EngineError('bad_artifact', `not a usable forecast artifact: ${what}`);
+}
+
+function finite(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/**
+ * Parses and checks an envelope (a JSON string or an already parsed value); throws
+ * EngineError('bad_artifact') naming the first thing that is foreign, missing or corrupt.
+ */
+export function parseForecastEnvelope(json: unknown): ForecastEnvelope {
+  let value = json;
+  if (typeof json === 'string') {
+    try {
+      value = JSON.parse(json);
+    } catch {
+      fail('the text is not JSON');
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('expected a JSON object');
+  const e = value as Record<string, unknown>;
+  if (e.format !== FORECAST_ENVELOPE_FORMAT) fail(`format is ${JSON.stringify(e.format)}, expected "${FORECAST_ENVELOPE_FORMAT}"`);
+  if (e.version !== FORECAST_ENVELOPE_VERSION) fail(`version ${JSON.stringify(e.version)} is not supported (expected ${FORECAST_ENVELOPE_VERSION})`);
+  if (!FORECAST_FAMILIES.includes(e.family as ForecastFamily)) fail(`unknown family ${JSON.stringify(e.family)}`);
+  if (typeof e.target !== 'string' || typeof e.timeColumn !== 'string') fail('target or timeColumn is missing');
+  if (e.timeKind !== 'datetime' && e.timeKind !== 'numeric') fail('timeKind must be "datetime" or "numeric"');
+  if (e.groupColumn !== undefined && typeof e.groupColumn !== 'string') fail('groupColumn must be a string');
+  checkFrequency(e.frequency);
+  if (!(Number.isInteger(e.season) && (e.season as number) >= 1)) fail('season must be an integer >= 1');
+  if (!finite(e.anchor)) fail('anchor must be a number');
+  if (!(Number.isInteger(e.horizon) && (e.horizon as number) >= 1)) fail('horizon must be an integer >= 1');
+  if (!(Number.isInteger(e.maxHorizon) && (e.maxHorizon as number) >= (e.horizon as number))) fail('maxHorizon must be an integer >= horizon');
+  if (!finite(e.score)) fail('score must be a number');
+  if (!Array.isArray(e.stepSpread) || e.stepSpread.length === 0 || !e.stepSpread.every((s) => finite(s) && s >= 0)) fail('stepSpread must be a non-empty list of numbers >= 0');
+  if (!Array.isArray(e.groups) || e.groups.length === 0) fail('groups must be a non-empty list');
+  e.groups.forEach(checkGroup);
+  if (typeof e.model !== 'object' || e.model === null || typeof (e.model as Record<string, unknown>).family !== 'string') fail('model is missing');
+  if ((e.model as ForecastModelArtifact).family !== e.family) fail(`model family ${JSON.stringify((e.model as ForecastModelArtifact).family)} does not match ${JSON.stringify(e.family)}`);
+  return value as ForecastEnvelope;
+}
+
+function checkFrequency(f: unknown): void {
+  const freq = f as Record<string, unknown> | null;
+  if (typeof freq !== 'object' || freq === null) fail('frequency is missing');
+  const ok =
+    (freq.kind === 'fixed' && finite(freq.stepMs) && freq.stepMs > 0) ||
+    (freq.kind === 'months' && Number.isInteger(freq.months) && (freq.months as number) >= 1 && typeof freq.monthEnd === 'boolean') ||
+    (freq.kind === 'index' && finite(freq.step) && freq.step > 0);
+  if (!ok) fail(`frequency ${JSON.stringify(freq)} is not valid`);
+}
+
+function checkGroup(g: unknown, i: number): void {
+  const s = g as Record<string, unknown> | null;
+  if (typeof s !== 'object' || s === null) fail(`groups[${i}] is not an object`);
+  if (typeof s.group !== 'string') fail(`groups[${i}].group must be a string`);
+  if (!finite(s.lastTime) || !finite(s.first) || !(finite(s.scale) && s.scale > 0) || !(Number.isInteger(s.count) && (s.count as number) >= 1)) {
+    fail(`groups[${i}] has a bad lastTime, scale, first or count`);
+  }
+  if (!Array.isArray(s.tail) || s.tail.length === 0 || !s.tail.every(finite)) fail(`groups[${i}].tail must be a non-empty list of numbers`);
+}

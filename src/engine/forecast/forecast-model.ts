@@ -1,0 +1,56 @@
+/**
+ * @module engine/forecast/forecast-model
+ * The contract every forecast family implements: fit on one or more series (each with its own scale),
+ * then forecast the next steps of a series from its recent history (its tail), on the original scale.
+ * Fitted models serialise to a tagged, versioned artifact that ./families loads back.
+ */
+import type { Rng } from '../core/rng';
+import type { Calendar } from './calendar';
+import type { ForecastFamily } from './types';
+
+/** One series to fit on: raw values in time order, their times, and the series' scale (see target-transform). */
+export interface FitSeries {
+  readonly values: Float64Array;
+  readonly times: Float64Array;
+  readonly scale: number;
+}
+
+/** Where a forecast starts: the last observed values of one series and what the families need besides. */
+export interface SeriesState {
+  /** The most recent raw values (at least the model's tailLength), oldest first. */
+  readonly tail: Float64Array;
+  /** Time of the last value in `tail`. */
+  readonly lastTime: number;
+  readonly scale: number;
+  /** First value and length of the whole series (the drift baseline's slope). */
+  readonly first: number;
+  readonly count: number;
+}
+
+export interface ForecastFitContext {
+  readonly calendar: Calendar;
+  readonly rng: Rng;
+  /** The target column's name, for messages. */
+  readonly target: string;
+  /** Lets the host serve other events during a long fit (see FitContext.yieldControl in models/model). */
+  readonly yieldControl?: () => Promise<void>;
+}
+
+/** Serialised forecast model: family tag, format version and family-specific state. */
+export interface ForecastModelArtifact {
+  readonly family: ForecastFamily;
+  readonly version: number;
+  readonly [key: string]: unknown;
+}
+
+export interface FittedForecastModel {
+  readonly family: ForecastFamily;
+  /** Raw values of history a forecast needs. */
+  readonly tailLength: number;
+  /** The next `steps` values after the tail, on the original scale. */
+  forecast(state: SeriesState, steps: number): Float64Array;
+  toArtifact(): ForecastModelArtifact;
+  readonly fitInfo: Readonly<Record<string, number>>;
+  /** Frees native resources (tfjs tensors); a no-op for pure TypeScript models. */
+  dispose(): void;
+}

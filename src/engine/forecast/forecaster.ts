@@ -1,0 +1,71 @@
+/**
+ * @module engine/forecast/forecaster
+ * Serving: a loaded forecast envelope answers "the next N points" of a series with prediction intervals.
+ * Horizons up to the envelope's maxHorizon (4 times the validated horizon, at least the job's) are
+ * allowed: forecasts are recursive, but errors compound and the measured spread is extrapolated, so a
+ * request above the cap is refused rather than answered with intervals nobody measured.
+ */
+import { EngineError } from '../core/errors';
+import type { Calendar } from './calendar';
+import { timeAfter } from './calendar';
+import type { ForecastEnvelope } from './envelope';
+import { parseForecastEnvelope } from './envelope';
+import { loadForecastModel } from './families';
+import { formatTime } from './frequency';
+import { DEFAULT_LEVEL, spreadAt, zForLevel } from './intervals';
+
+/** One forecast point: its time (ISO string for datetime series), the point forecast and its interval. */
+export interface ForecastPoint {
+  readonly time: string | number;
+  readonly value: number;
+  readonly lower: number;
+  readonly upper: number;
+}
+
+export interface ForecastOptions {
+  /** Which series (required when the model was trained with a group column). */
+  readonly group?: string;
+  /** Interval level: 0.8 (default), or 0.5, 0.9, 0.95, 0.99. */
+  readonly level?: number;
+}
+
+export interface Forecaster {
+  /** Group keys the model can forecast ('' for an ungrouped series). */
+  readonly groups: readonly string[];
+  forecast(horizon: number, options?: ForecastOptions): ForecastPoint[];
+  dispose(): void;
+}
+
+/** Loads an envelope (parsed or as JSON) into a forecaster; throws EngineError('bad_artifact') on a bad one. */
+export async function loadForecaster(input: ForecastEnvelope | unknown): Promise<Forecaster> {
+  const env = parseForecastEnvelope(input);
+  const calendar: Calendar = { frequency: env.frequency, season: env.season, anchor: env.anchor };
+  const model = await loadForecastModel(env.model, calendar);
+  const spread = Float64Array.from(env.stepSpread);
+  const byGroup = new Map(env.groups.map((g) => [g.group, g]));
+  const datetime = env.timeKind === 'datetime';
+  return {
+    groups: env.groups.map((g) => g.group),
+    forecast(horizon, options = {}) {
+      if (!(Number.isInteger(horizon) && horizon >= 1 && horizon <= env.maxHorizon)) {
+        throw new EngineError('invalid_input', `horizon must be an integer from 1 to ${env.maxHorizon} (4 times the validated horizon); got ${horizon}`, { field: 'horizon', max: env.maxHorizon });
+      }
+      const z = zForLevel(options.level ?? DEFAULT_LEVEL);
+      const key = options.group ?? (env.groupColumn === undefined ? '' : undefined);
+      if (key === undefined) throw new EngineError('invalid_input', `the model forecasts one series per "${env.groupColumn}": name the group (one of ${env.groups.slice(0, 10).map((g) => JSON.stringify(g.group)).join(', ')})`, { field: 'group' });
+      const g = byGroup.get(key);
+      if (!g) throw new EngineError('invalid_input', `unknown group ${JSON.stringify(key)}${env.groupColumn ? ` of "${env.groupColumn}"` : ''}`, { field: 'group', group: key });
+      if (g.tail.length < model.tailLength) throw new EngineError('bad_artifact', `group ${JSON.stringify(key)} keeps ${g.tail.length} past values, the model needs ${model.tailLength}`);
+      const values = model.forecast({ tail: Float64Array.from(g.tail), lastTime: g.lastTime, scale: g.scale, first: g.first, count: g.count }, horizon);
+      const out: ForecastPoint[] = [];
+      for (let h = 1; h <= horizon; h++) {
+        const half = z * spreadAt(spread, h) * g.scale;
+        const v = values[h - 1];
+        const t = timeAfter(calendar, g.lastTime, h);
+        out.push({ time: datetime ? formatTime(t, true) : t, value: v, lower: v - half, upper: v + half });
+      }
+      return out;
+    },
+    dispose: () => model.dispose(),
+  };
+}

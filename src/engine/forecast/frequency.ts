@@ -1,0 +1,145 @@
+/**
+ * @module engine/forecast/frequency
+ * Sampling frequency of a series: detected from sorted timestamps (calendar months first, since their
+ * length in milliseconds varies, then a fixed step), the seasonal period it implies, the calendar phase
+ * of a timestamp (month of year, day of week, hour of day) and the timestamp k steps after another.
+ * Everything is computed in UTC so results never depend on the machine's time zone.
+ */
+import { EngineError } from '../core/errors';
+import type { SeriesFrequency } from './types';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Months since year 0 of a UTC timestamp, and what is left within the month. */
+function monthParts(t: number): { month: number; day: number; timeOfDay: number; monthEnd: boolean } {
+  const d = new Date(t);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  const day = d.getUTCDate();
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return { month: y * 12 + m, day, timeOfDay: t - Date.UTC(y, m, day), monthEnd: day === lastDay };
+}
+
+function describeStep(freq: SeriesFrequency): string {
+  if (freq.kind === 'months') return freq.months === 1 ? '1 month' : `${freq.months} months`;
+  if (freq.kind === 'index') return `${freq.step}`;
+  return freq.stepMs % DAY === 0 ? `${freq.stepMs / DAY} day(s)` : `${freq.stepMs / HOUR} hour(s)`;
+}
+
+/** How a time value is shown in messages and forecasts. */
+export function formatTime(t: number, datetime: boolean): string {
+  return datetime ? new Date(t).toISOString() : String(t);
+}
+
+/** Calendar-month frequency of sorted datetimes, or null when the points are not whole months apart. */
+function detectMonths(times: Float64Array): SeriesFrequency | null {
+  const first = monthParts(times[0]);
+  let minStep = Infinity;
+  let allMonthEnd = first.monthEnd;
+  let sameDay = true;
+  for (let i = 1; i < times.length; i++) {
+    const p = monthParts(times[i]);
+    if (p.timeOfDay !== first.timeOfDay) return null;
+    if (p.day !== first.day) sameDay = false;
+    allMonthEnd &&= p.monthEnd;
+    minStep = Math.min(minStep, p.month - monthParts(times[i - 1]).month);
+  }
+  // A day past the 28th that is not a month end cannot be kept in every month.
+  if (!(sameDay && first.day <= 28) && !allMonthEnd) return null;
+  if (!(minStep >= 1)) return null;
+  const name = minStep === 1 ? 'monthly' : minStep === 3 ? 'quarterly' : minStep === 12 ? 'yearly' : 'months';
+  return { kind: 'months', name, months: minStep, monthEnd: !(sameDay && first.day <= 28) };
+}
+
+function fixedName(stepMs: number): 'minutely' | 'hourly' | 'daily' | 'weekly' | 'fixed' {
+  if (stepMs === 60_000) return 'minutely';
+  if (stepMs === HOUR) return 'hourly';
+  if (stepMs === DAY) return 'daily';
+  if (stepMs === 7 * DAY) return 'weekly';
+  return 'fixed';
+}
+
+/**
+ * Detects the frequency of one group's strictly increasing times (at least 2 points). The step is the
+ * smallest one seen, so a gap shows up as a larger step, which checkRegular then names.
+ */
+export function detectFrequency(times: Float64Array, datetime: boolean): SeriesFrequency {
+  if (datetime) {
+    const months = detectMonths(times);
+    if (months !== null) return months;
+  }
+  let minStep = Infinity;
+  for (let i = 1; i < times.length; i++) minStep = Math.min(minStep, times[i] - times[i - 1]);
+  return datetime ? { kind: 'fixed', name: fixedName(minStep), stepMs: minStep } : { kind: 'index', name: 'index', step: minStep };
+}
+
+/** The time `k` steps after `t` (k may be negative). */
+export function stepTime(freq: SeriesFrequency, t: number, k: number): number {
+  switch (freq.kind) {
+    case 'fixed':
+      return t + k * freq.stepMs;
+    case 'index':
+      return t + k * freq.step;
+    case 'months': {
+      const p = monthParts(t);
+      const target = p.month + k * freq.months;
+      const y = Math.floor(target / 12);
+      const m = target - 12 * y;
+      const day = freq.monthEnd ? new Date(Date.UTC(y, m + 1, 0)).getUTCDate() : p.day;
+      return Date.UTC(y, m, day) + p.timeOfDay;
+    }
+  }
+}
+
+/**
+ * Throws EngineError('invalid_dataset') naming the column, group and rows where consecutive times are not
+ * exactly one step apart (a gap or an irregular spacing). `rowOf` maps a position to its 1-based data row.
+ */
+export function checkRegular(freq: SeriesFrequency, times: Float64Array, column: string, group: string, rowOf: (i: number) => number, datetime: boolean): void {
+  for (let i = 1; i < times.length; i++) {
+    const expected = stepTime(freq, times[i - 1], 1);
+    if (times[i] === expected) continue;
+    const where = group === '' ? '' : ` in group "${group}"`;
+    throw new EngineError(
+      'invalid_dataset',
+      `time column "${column}" is irregular${where}: row ${rowOf(i)} (${formatTime(times[i], datetime)}) follows row ${rowOf(i - 1)} (${formatTime(times[i - 1], datetime)}), ` +
+        `but the series steps by ${describeStep(freq)}; add the missing timestamps with an empty target (they are interpolated) or resample the series`,
+      { column, group, row: rowOf(i) },
+    );
+  }
+}
+
+/**
+ * The seasonal period a frequency implies: monthly 12, quarterly 4, whole-month steps dividing a year
+ * 12/k, hourly 24, daily 7. Weekly data would need 52 and at least three years of points to learn from,
+ * so it gets 52 only when the shortest series holds 156 points; everything else has no season (1).
+ */
+export function seasonFor(freq: SeriesFrequency, shortestLength: number): number {
+  switch (freq.kind) {
+    case 'months':
+      return freq.months < 12 && 12 % freq.months === 0 ? 12 / freq.months : 1;
+    case 'fixed':
+      if (freq.name === 'hourly') return 24;
+      if (freq.name === 'daily') return 7;
+      if (freq.name === 'weekly') return shortestLength >= 156 ? 52 : 1;
+      return 1;
+    case 'index':
+      return 1;
+  }
+}
+
+/**
+ * The seasonal phase (0..season-1) of a timestamp, from the calendar where the frequency has one (month
+ * of year, quarter, day of week, hour of day) so that phases agree across groups that start at different
+ * times; otherwise from the number of steps since `anchor`.
+ */
+export function phaseOf(freq: SeriesFrequency, season: number, t: number, anchor: number): number {
+  if (season <= 1) return 0;
+  if (freq.kind === 'months') return Math.floor((monthParts(t).month % 12) / freq.months) % season;
+  if (freq.kind === 'fixed' && freq.name === 'hourly') return new Date(t).getUTCHours() % season;
+  if (freq.kind === 'fixed' && freq.name === 'daily') return new Date(t).getUTCDay() % season;
+  const step = freq.kind === 'fixed' ? freq.stepMs : freq.step;
+  const k = Math.round((t - anchor) / step);
+  return ((k % season) + season) % season;
+}

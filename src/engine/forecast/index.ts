@@ -1,0 +1,20 @@
+/**
+ * @module engine/forecast
+ * Time-series forecasting (task "forecast"): series extraction and frequency detection, lag and window
+ * features, baselines, tabular and recurrent families, rolling-origin validation, the trial harness, the
+ * envelope and the serving-side forecaster with prediction intervals. The public surface for the worker.
+ */
+export type { ForecastFamily, ForecastShape, SeriesColumns, SeriesData, SeriesFrequency, SeriesInfo } from './types';
+export { describeSeries, extractSeries, type ExtractedSeries } from './series';
+export { FORECAST_FAMILIES, forecastDefaults, forecastSpace } from './space';
+export { DEFAULT_ORIGINS, validationPlan, type ValidationPlan } from './validation-plan';
+export { forecastShapeOf, HORIZON_CAP_FACTOR, runForecastTrial, type ForecastTrialOutcome, type ForecastTrialSpec } from './run-forecast-trial';
+export {
+  FORECAST_ENVELOPE_FORMAT,
+  FORECAST_ENVELOPE_VERSION,
+  parseForecastEnvelope,
+  type ForecastEnvelope,
+  type ForecastGroupState,
+} from './envelope';
+export { loadForecaster, type ForecastOptions, type Forecaster, type ForecastPoint } from './forecaster';
+export { DEFAULT_LEVEL } from './intervals';

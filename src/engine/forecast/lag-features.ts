@@ -1,0 +1,60 @@
+/**
+ * @module engine/forecast/lag-features
+ * The feature row of one time step t for the tabular families, computed from the (transformed,
+ * differenced) series d before t: lags d_{t-1..t-p}, seasonal lags d_{t-ks} beyond p, the mean and
+ * standard deviation of the last w values, and a one-hot seasonal phase of t (month of year, day of
+ * week, hour of day, as the frequency allows), and optionally a linear trend (the step's position in its
+ * series), which lets an undifferenced model extrapolate a level change. Rows are written into flat
+ * Float32Arrays, no objects.
+ */
+import { EngineError } from '../core/errors';
+
+/** Which features a tabular forecaster uses. */
+export interface LagLayout {
+  readonly lags: number;
+  /** Seasonal lag distances (multiples of the season larger than `lags`). */
+  readonly seasonalLags: readonly number[];
+  /** Rolling window length; 0 or 1 means no rolling features. */
+  readonly rollingWindow: number;
+  /** Columns of the one-hot phase (the season), 0 without calendar features. */
+  readonly phaseColumns: number;
+  /** Whether the last column is the step's position in its series. */
+  readonly trend: boolean;
+}
+
+export function lagLayout(lags: number, seasonalMultiples: number, rollingWindow: number, calendar: boolean, season: number, trend: boolean): LagLayout {
+  if (!(Number.isInteger(lags) && lags >= 1)) throw new EngineError('invalid_params', `lags must be an integer >= 1, got ${lags}`, { param: 'lags' });
+  if (!(Number.isInteger(rollingWindow) && rollingWindow >= 0)) throw new EngineError('invalid_params', `rolling_window must be an integer >= 0, got ${rollingWindow}`, { param: 'rolling_window' });
+  const seasonalLags: number[] = [];
+  if (season > 1) for (let k = 1; k <= seasonalMultiples; k++) if (k * season > lags) seasonalLags.push(k * season);
+  return { lags, seasonalLags, rollingWindow: rollingWindow >= 2 ? rollingWindow : 0, phaseColumns: calendar && season > 1 ? season : 0, trend };
+}
+
+export function featureCount(l: LagLayout): number {
+  return l.lags + l.seasonalLags.length + (l.rollingWindow > 0 ? 2 : 0) + l.phaseColumns + (l.trend ? 1 : 0);
+}
+
+/** Past values a feature row reaches back to. */
+export function lagWarmup(l: LagLayout): number {
+  return Math.max(l.lags, l.seasonalLags.length > 0 ? l.seasonalLags[l.seasonalLags.length - 1] : 0, l.rollingWindow);
+}
+
+/** Writes the features of step t (needs d[t - lagWarmup .. t-1] defined) at out[off ..]. */
+export function writeLagFeatures(l: LagLayout, d: Float64Array, t: number, phase: number, position: number, out: Float32Array, off: number): void {
+  let o = off;
+  for (let k = 1; k <= l.lags; k++) out[o++] = d[t - k];
+  for (const k of l.seasonalLags) out[o++] = d[t - k];
+  if (l.rollingWindow > 0) {
+    let sum = 0;
+    let sumSq = 0;
+    for (let k = 1; k <= l.rollingWindow; k++) {
+      sum += d[t - k];
+      sumSq += d[t - k] * d[t - k];
+    }
+    const mean = sum / l.rollingWindow;
+    out[o++] = mean;
+    out[o++] = Math.sqrt(Math.max(0, sumSq / l.rollingWindow - mean * mean));
+  }
+  for (let p = 0; p < l.phaseColumns; p++) out[o++] = p === phase ? 1 : 0;
+  if (l.trend) out[o] = position;
+}

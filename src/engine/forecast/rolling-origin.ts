@@ -1,0 +1,88 @@
+/**
+ * @module engine/forecast/rolling-origin
+ * Rolling-origin validation of one configuration: for each origin of the plan (./validation-plan), fit on
+ * every series' points before the origin, forecast the next `plan.horizon` points recursively and compare
+ * with what happened. The score is the RMSE over every validation point of every fold and series; the
+ * squared errors per step ahead, in units of each series' scale, feed the prediction intervals.
+ */
+import { Rng, seedFrom } from '../core/rng';
+import type { Params } from '../search/space';
+import type { Calendar } from './calendar';
+import { fitForecastModel } from './families';
+import type { FitSeries, SeriesState } from './forecast-model';
+import { seriesScale } from './target-transform';
+import type { ForecastFamily, SeriesData } from './types';
+import { originIndex, type ValidationPlan } from './validation-plan';
+
+export interface RollingOriginResult {
+  /** RMSE over all validation points (original units). */
+  readonly score: number;
+  /** RMSE of each fold, latest origin first. */
+  readonly foldScores: readonly number[];
+  /** Sum of squared scaled errors per step ahead, and how many errors each sum holds. */
+  readonly stepSumSq: Float64Array;
+  readonly stepCount: Float64Array;
+}
+
+export interface RollingOriginRequest {
+  readonly family: ForecastFamily;
+  readonly params: Params;
+  readonly series: readonly SeriesData[];
+  readonly calendar: Calendar;
+  readonly plan: ValidationPlan;
+  readonly seed: number;
+  readonly target: string;
+  readonly yieldControl?: () => Promise<void>;
+}
+
+/** A series' state at position `end` (exclusive): the tail a forecast from there starts from. */
+export function stateAt(values: Float64Array, times: Float64Array, end: number, tailLength: number, scale: number): SeriesState {
+  const from = Math.max(0, end - Math.max(1, tailLength));
+  return { tail: values.slice(from, end), lastTime: times[end - 1], scale, first: values[0], count: end };
+}
+
+export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingOriginResult> {
+  const { plan, series } = req;
+  const stepSumSq = new Float64Array(plan.horizon);
+  const stepCount = new Float64Array(plan.horizon);
+  const foldScores: number[] = [];
+  let totalSq = 0;
+  let total = 0;
+  for (let k = 0; k < plan.origins; k++) {
+    await req.yieldControl?.();
+    const fit: FitSeries[] = series.map((s) => {
+      const end = originIndex(plan, s.values.length, k);
+      const values = s.values.subarray(0, end);
+      return { values, times: s.times.subarray(0, end), scale: seriesScale(values) };
+    });
+    const model = await fitForecastModel(req.family, req.params, fit, {
+      calendar: req.calendar,
+      rng: new Rng(seedFrom(req.seed, `fold-${k}`)),
+      target: req.target,
+      yieldControl: req.yieldControl,
+    });
+    let foldSq = 0;
+    let foldN = 0;
+    try {
+      for (let g = 0; g < series.length; g++) {
+        const s = series[g];
+        const end = fit[g].values.length;
+        const predicted = model.forecast(stateAt(s.values, s.times, end, model.tailLength, fit[g].scale), plan.horizon);
+        for (let h = 0; h < plan.horizon; h++) {
+          const err = s.values[end + h] - predicted[h];
+          foldSq += err * err;
+          foldN++;
+          const scaled = err / fit[g].scale;
+          stepSumSq[h] += scaled * scaled;
+          stepCount[h]++;
+        }
+      }
+    } finally {
+      model.dispose();
+    }
+    foldScores.push(Math.sqrt(foldSq / foldN));
+    totalSq += foldSq;
+    total += foldN;
+  }
+  return { score: Math.sqrt(totalSq / total), foldScores, stepSumSq, stepCount };
+}

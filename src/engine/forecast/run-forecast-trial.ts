@@ -1,0 +1,113 @@
+/**
+ * @module engine/forecast/run-forecast-trial
+ * The forecast trial harness (the forecasting counterpart of run-trial): read the series, score the
+ * configuration by rolling-origin validation (never a random split), refit on every point, and return
+ * the envelope with the per-step error spread for intervals. Expected failures (bad data, bad params, a
+ * non-finite score) are returned as a `failed` outcome, not thrown. Deterministic given the seed.
+ */
+import { EngineError } from '../core/errors';
+import { Rng, seedFrom } from '../core/rng';
+import type { Dataset } from '../data/dataset';
+import type { Params } from '../search/space';
+import type { Calendar } from './calendar';
+import { FORECAST_ENVELOPE_FORMAT, FORECAST_ENVELOPE_VERSION, type ForecastEnvelope } from './envelope';
+import { fitForecastModel } from './families';
+import { stepSpread } from './intervals';
+import { rollingOrigin, stateAt } from './rolling-origin';
+import { FORECAST_FAMILIES } from './space';
+import { extractSeries } from './series';
+import { seriesScale } from './target-transform';
+import type { ForecastFamily, ForecastShape } from './types';
+import { DEFAULT_ORIGINS, validationPlan } from './validation-plan';
+
+export interface ForecastTrialSpec {
+  readonly family: ForecastFamily;
+  readonly params: Params;
+  readonly target: string;
+  /** The time column; absent means the dataset's only datetime column. */
+  readonly timeColumn?: string;
+  readonly groupColumn?: string;
+  /** Steps ahead the job forecasts. */
+  readonly horizon: number;
+  readonly seed: number;
+  /** Rolling origins (default 3). */
+  readonly origins?: number;
+  readonly yieldControl?: () => Promise<void>;
+}
+
+export type ForecastTrialOutcome =
+  | {
+      readonly status: 'complete';
+      /** Rolling-origin RMSE (the job metric `rmse`; lower is better). */
+      readonly score: number;
+      /** The same as a loss, for samplers (RMSE already is one). */
+      readonly loss: number;
+      /** RMSE per origin, latest first. */
+      readonly foldScores: readonly number[];
+      readonly fitInfo: Readonly<Record<string, number>>;
+      readonly envelope: ForecastEnvelope;
+    }
+  | { readonly status: 'failed'; readonly code: string; readonly reason: string };
+
+/** How far past the job's horizon a forecast may reach: 4 times the validated horizon (at least the job's). */
+export const HORIZON_CAP_FACTOR = 4;
+
+/** The data shape a forecast space depends on, from the dataset (for samplers; throws on bad data). */
+export function forecastShapeOf(ds: Dataset, spec: Pick<ForecastTrialSpec, 'target' | 'timeColumn' | 'groupColumn' | 'horizon'>): ForecastShape {
+  const { info, series } = extractSeries(ds, spec);
+  return { length: Math.min(...series.map((s) => s.values.length)), season: info.season, groups: series.length, horizon: spec.horizon };
+}
+
+export async function runForecastTrial(ds: Dataset, spec: ForecastTrialSpec): Promise<ForecastTrialOutcome> {
+  try {
+    return await runUnsafe(ds, spec);
+  } catch (err) {
+    if (err instanceof EngineError) return { status: 'failed', code: err.code, reason: err.message };
+    return { status: 'failed', code: 'trial_error', reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<ForecastTrialOutcome> {
+  if (!FORECAST_FAMILIES.includes(spec.family)) {
+    throw new EngineError('invalid_params', `unknown forecast family "${spec.family}"; known: ${FORECAST_FAMILIES.join(', ')}`, { family: spec.family });
+  }
+  const { info, series } = extractSeries(ds, spec);
+  const shape: ForecastShape = { length: Math.min(...series.map((s) => s.values.length)), season: info.season, groups: series.length, horizon: spec.horizon };
+  const plan = validationPlan(shape, spec.origins ?? DEFAULT_ORIGINS);
+  const calendar: Calendar = { frequency: info.frequency, season: info.season, anchor: Math.min(...series.map((s) => s.times[0])) };
+
+  const validation = await rollingOrigin({ family: spec.family, params: spec.params, series, calendar, plan, seed: spec.seed, target: spec.target, yieldControl: spec.yieldControl });
+  if (!Number.isFinite(validation.score)) return { status: 'failed', code: 'non_finite_score', reason: 'the rolling-origin rmse is not a finite number (the model diverged)' };
+
+  await spec.yieldControl?.();
+  const fit = series.map((s) => ({ values: s.values, times: s.times, scale: seriesScale(s.values) }));
+  const model = await fitForecastModel(spec.family, spec.params, fit, { calendar, rng: new Rng(seedFrom(spec.seed, 'refit')), target: spec.target, yieldControl: spec.yieldControl });
+  try {
+    const envelope: ForecastEnvelope = {
+      format: FORECAST_ENVELOPE_FORMAT,
+      version: FORECAST_ENVELOPE_VERSION,
+      family: spec.family,
+      target: info.target,
+      timeColumn: info.timeColumn,
+      timeKind: info.timeKind,
+      ...(info.groupColumn !== undefined ? { groupColumn: info.groupColumn } : {}),
+      frequency: info.frequency,
+      season: info.season,
+      anchor: calendar.anchor,
+      horizon: spec.horizon,
+      maxHorizon: Math.max(spec.horizon, HORIZON_CAP_FACTOR * plan.horizon),
+      score: validation.score,
+      stepSpread: Array.from(stepSpread(validation.stepSumSq, validation.stepCount)),
+      groups: series.map((s, g) => {
+        const st = stateAt(s.values, s.times, s.values.length, model.tailLength, fit[g].scale);
+        return { group: s.group, lastTime: st.lastTime, scale: st.scale, first: st.first, count: st.count, tail: Array.from(st.tail) };
+      }),
+      model: model.toArtifact(),
+    };
+    const interpolated = series.reduce((a, s) => a + s.interpolated, 0);
+    const fitInfo = { ...model.fitInfo, validation_horizon: plan.horizon, origins: plan.origins, origin_step: plan.step, season: info.season, interpolated };
+    return { status: 'complete', score: validation.score, loss: validation.score, foldScores: validation.foldScores, fitInfo, envelope };
+  } finally {
+    model.dispose();
+  }
+}

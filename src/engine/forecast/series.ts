@@ -1,0 +1,138 @@
+/**
+ * @module engine/forecast/series
+ * Reads the time series out of a Dataset: resolves the target, time and optional group columns, splits
+ * the rows into one series per group sorted by time, checks the steps are regular and the timestamps
+ * unique, detects the frequency and its seasonal period, and fills missing target values (./fill-missing).
+ * Every refusal names the column (and the group and data row where it applies).
+ */
+import { EngineError } from '../core/errors';
+import { type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
+import { fillMissing } from './fill-missing';
+import { checkRegular, detectFrequency, formatTime, seasonFor } from './frequency';
+import type { SeriesColumns, SeriesData, SeriesInfo } from './types';
+
+/** The series of a dataset and what was learned about them. */
+export interface ExtractedSeries {
+  readonly info: SeriesInfo;
+  /** One series per group, groups sorted by key. */
+  readonly series: readonly SeriesData[];
+}
+
+/** Describes the dataset's series (see ExtractedSeries.info); throws EngineError on unusable data. */
+export function describeSeries(ds: Dataset, columns: SeriesColumns): SeriesInfo {
+  return extractSeries(ds, columns).info;
+}
+
+function names(ds: Dataset): string {
+  return ds.columns.map((c) => `"${c.name}"`).join(', ');
+}
+
+function resolveTarget(ds: Dataset, target: string): Float64Array {
+  const col = findColumn(ds, target);
+  if (!col) throw new EngineError('invalid_target', `target column "${target}" is not in the dataset (columns: ${names(ds)})`, { field: 'target', column: target });
+  if (col.storage !== 'f64' || col.type === 'datetime') {
+    throw new EngineError('invalid_target', `target column "${target}" is ${col.type}; forecasting needs a numeric target`, { field: 'target', column: target });
+  }
+  return col.values;
+}
+
+function resolveTime(ds: Dataset, given: string | undefined, target: string): { column: Column & { storage: 'f64' }; datetime: boolean } {
+  let col: Column | undefined;
+  if (given !== undefined) {
+    col = findColumn(ds, given);
+    if (!col) throw new EngineError('invalid_dataset', `time column "${given}" is not in the dataset (columns: ${names(ds)})`, { field: 'timeColumn', column: given });
+  } else {
+    const dates = ds.columns.filter((c) => c.type === 'datetime');
+    if (dates.length !== 1) {
+      const why = dates.length === 0 ? 'the dataset has no datetime column' : `the dataset has ${dates.length} datetime columns (${dates.map((c) => `"${c.name}"`).join(', ')})`;
+      throw new EngineError('invalid_dataset', `${why}: name the time column with timeColumn`, { field: 'timeColumn' });
+    }
+    col = dates[0];
+  }
+  if (col.name === target) throw new EngineError('invalid_dataset', `time column "${col.name}" is also the target`, { field: 'timeColumn', column: col.name });
+  if (col.storage !== 'f64' || !(col.type === 'datetime' || col.type === 'numeric' || col.type === 'id')) {
+    throw new EngineError('invalid_dataset', `time column "${col.name}" is ${col.type}; it must hold ISO 8601 dates or numbers`, { field: 'timeColumn', column: col.name });
+  }
+  return { column: col, datetime: col.type === 'datetime' };
+}
+
+/** Group key of every row ('' without a group column). */
+function groupKeys(ds: Dataset, groupColumn: string | undefined, taken: readonly string[]): string[] {
+  if (groupColumn === undefined) return new Array<string>(ds.rows).fill('');
+  const col = findColumn(ds, groupColumn);
+  if (!col) throw new EngineError('invalid_dataset', `group column "${groupColumn}" is not in the dataset (columns: ${names(ds)})`, { field: 'groupColumn', column: groupColumn });
+  if (taken.includes(groupColumn)) throw new EngineError('invalid_dataset', `group column "${groupColumn}" is also the target or the time column`, { field: 'groupColumn', column: groupColumn });
+  const keys = new Array<string>(ds.rows);
+  for (let i = 0; i < ds.rows; i++) {
+    const missing = col.storage === 'f64' ? Number.isNaN(col.values[i]) : col.codes[i] === MISSING_CODE;
+    if (missing) throw new EngineError('invalid_dataset', `group column "${groupColumn}" is empty at data row ${i + 1}`, { column: groupColumn, row: i + 1 });
+    keys[i] = col.storage === 'f64' ? String(col.values[i]) : col.levels[col.codes[i]];
+  }
+  return keys;
+}
+
+/** Reads, sorts, checks and fills the series; throws EngineError naming what is wrong and where. */
+export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSeries {
+  const y = resolveTarget(ds, columns.target);
+  const { column: timeCol, datetime } = resolveTime(ds, columns.timeColumn, columns.target);
+  const t = timeCol.values;
+  const keys = groupKeys(ds, columns.groupColumn, [columns.target, timeCol.name]);
+  const rowsByGroup = new Map<string, number[]>();
+  for (let i = 0; i < ds.rows; i++) {
+    if (Number.isNaN(t[i])) throw new EngineError('invalid_dataset', `time column "${timeCol.name}" is empty or not a ${datetime ? 'date' : 'number'} at data row ${i + 1}`, { column: timeCol.name, row: i + 1 });
+    const list = rowsByGroup.get(keys[i]);
+    if (list) list.push(i);
+    else rowsByGroup.set(keys[i], [i]);
+  }
+  if (rowsByGroup.size === 0) throw new EngineError('invalid_dataset', 'the dataset has no rows');
+
+  const groups = [...rowsByGroup.keys()].sort();
+  const sorted = groups.map((g) => rowsByGroup.get(g)!.sort((a, b) => t[a] - t[b]));
+  for (let gi = 0; gi < groups.length; gi++) checkPoints(sorted[gi], t, timeCol.name, groups[gi], datetime);
+
+  // The longest series shows the step most reliably; every group must then follow it.
+  let longest = 0;
+  for (let gi = 1; gi < groups.length; gi++) if (sorted[gi].length > sorted[longest].length) longest = gi;
+  const frequency = detectFrequency(Float64Array.from(sorted[longest], (r) => t[r]), datetime);
+  const series: SeriesData[] = [];
+  const lengths: Record<string, number> = {};
+  const interpolated: Record<string, number> = {};
+  for (let gi = 0; gi < groups.length; gi++) {
+    const rows = sorted[gi];
+    const times = Float64Array.from(rows, (r) => t[r]);
+    checkRegular(frequency, times, timeCol.name, groups[gi], (i) => rows[i] + 1, datetime);
+    const values = Float64Array.from(rows, (r) => y[r]);
+    const filled = fillMissing(values);
+    if (filled < 0) throw new EngineError('invalid_target', `target column "${columns.target}" has no values${groups[gi] === '' ? '' : ` in group "${groups[gi]}"`}`, { column: columns.target, group: groups[gi] });
+    series.push({ group: groups[gi], times, values, interpolated: filled });
+    lengths[groups[gi]] = rows.length;
+    interpolated[groups[gi]] = filled;
+  }
+  const shortest = Math.min(...series.map((s) => s.values.length));
+  const info: SeriesInfo = {
+    target: columns.target,
+    timeColumn: timeCol.name,
+    timeKind: datetime ? 'datetime' : 'numeric',
+    ...(columns.groupColumn !== undefined ? { groupColumn: columns.groupColumn } : {}),
+    frequency,
+    season: seasonFor(frequency, shortest),
+    lengths,
+    interpolated,
+  };
+  return { info, series };
+}
+
+/** At least two points per group and no repeated timestamp within it. */
+function checkPoints(rows: number[], t: Float64Array, column: string, group: string, datetime: boolean): void {
+  const where = group === '' ? '' : ` in group "${group}"`;
+  if (rows.length < 2) throw new EngineError('invalid_dataset', `the series${where} has ${rows.length} point; forecasting needs a longer series`, { column, group });
+  for (let i = 1; i < rows.length; i++) {
+    if (t[rows[i]] === t[rows[i - 1]]) {
+      throw new EngineError(
+        'invalid_dataset',
+        `time column "${column}" repeats ${formatTime(t[rows[i]], datetime)}${where} at data rows ${Math.min(rows[i - 1], rows[i]) + 1} and ${Math.max(rows[i - 1], rows[i]) + 1}; each timestamp must appear once per series (add a group column for several series)`,
+        { column, group, rows: [rows[i - 1] + 1, rows[i] + 1] },
+      );
+    }
+  }
+}

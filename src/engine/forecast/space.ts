@@ -1,0 +1,97 @@
+/**
+ * @module engine/forecast/space
+ * The forecast families in priority order and their search spaces and defaults, declared with the
+ * search/space types so the existing samplers (TPE, random, grid) search them unchanged. Bounds follow the
+ * data: how far lags and windows may reach back is capped so that the earliest rolling-origin fold still
+ * keeps rows to learn from (./validation-plan maxReach). Tabular model parameters are the model registry's
+ * own spaces, nested under the `m_` prefix (./forecast-params).
+ */
+import type { DataShape } from '../models/model';
+import { getModelSpec } from '../models/registry';
+import { categorical, type Distribution, float, int, type Params, type SearchSpace } from '../search/space';
+import { prefixParams } from './forecast-params';
+import type { ForecastFamily, ForecastShape } from './types';
+import { maxReach, validationPlan } from './validation-plan';
+
+/**
+ * Priority order: the parameter-free baselines first so every leaderboard shows them, then the cheap and
+ * (on short seasonal series) strongest linear model, the tree ensembles, and the slowest, the recurrent net.
+ */
+export const FORECAST_FAMILIES: readonly ForecastFamily[] = ['seasonal_naive', 'drift', 'linear', 'gbdt', 'random_forest', 'rnn'];
+
+/** Values a lag or window may take: the reach left after the largest differencing the space offers. */
+function lagBound(shape: ForecastShape): number {
+  const reach = maxReach(validationPlan(shape));
+  const diff = shape.season > 1 ? shape.season : 1;
+  return Math.max(1, Math.min(reach - diff, Math.max(2 * shape.season, 12)));
+}
+
+/** The tabular model's view of the lag-feature matrix, for the bounds of its own space. */
+function tabularShape(shape: ForecastShape): DataShape {
+  const lags = lagBound(shape);
+  return { rows: Math.max(1, (shape.length - lags) * shape.groups), cols: lags + 2 + shape.season, task: 'regression', nClasses: 0 };
+}
+
+function seriesSpace(shape: ForecastShape): Record<string, Distribution> {
+  return {
+    transform: categorical('none', 'log', 'boxcox'),
+    differencing: shape.season > 1 ? categorical('none', 'first', 'seasonal') : categorical('none', 'first'),
+  };
+}
+
+/** The search space of a family; empty for the baselines. */
+export function forecastSpace(family: ForecastFamily, shape: ForecastShape): SearchSpace {
+  if (family === 'seasonal_naive' || family === 'drift') return {};
+  const bound = lagBound(shape);
+  if (family === 'rnn') {
+    return {
+      ...seriesSpace(shape),
+      cell: categorical('gru', 'lstm'),
+      units: int(4, 48, true),
+      input_window: int(Math.min(2, bound), bound),
+      layers: int(1, 2),
+      dropout: float(0, 0.3),
+      learning_rate: float(1e-3, 3e-2, true),
+      epochs: int(20, 200, true),
+    };
+  }
+  const space: Record<string, Distribution> = { ...seriesSpace(shape), lags: int(1, bound), trend: categorical(false, true) };
+  if (shape.season > 1) {
+    const multiples = Math.min(2, Math.floor(bound / shape.season));
+    if (multiples >= 1) space.seasonal_lags = int(0, multiples);
+    space.calendar = categorical(true, false);
+  }
+  const windows = [0, 3, 6, shape.season].filter((w, i, all) => w <= bound && (w === 0 || w >= 2) && all.indexOf(w) === i);
+  if (windows.length > 1) space.rolling_window = categorical(...windows);
+  return { ...space, ...prefixParams(getModelSpec(family).space(tabularShape(shape))) };
+}
+
+/**
+ * A strong default per family (the zero-shot start). Learned families default to a log transform (level-
+ * proportional noise is the common case for positive series); the linear model sees a full season of
+ * lags of the first differences plus the calendar phase, trees learn seasonal differences, which they
+ * cannot get wrong by extrapolating a level they never saw.
+ */
+export function forecastDefaults(family: ForecastFamily, shape: ForecastShape): Params {
+  if (family === 'seasonal_naive' || family === 'drift') return {};
+  const bound = lagBound(shape);
+  const seasonal = shape.season > 1;
+  const lags = Math.min(bound, seasonal ? shape.season : 4);
+  if (family === 'rnn') {
+    return {
+      transform: 'log',
+      differencing: seasonal ? 'seasonal' : 'first',
+      cell: 'gru',
+      units: 16,
+      input_window: lags,
+      layers: 1,
+      dropout: 0,
+      learning_rate: 0.01,
+      epochs: 50,
+    };
+  }
+  const base: Params = { transform: 'log', lags, ...(seasonal ? { calendar: true, seasonal_lags: 0 } : {}), rolling_window: 0 };
+  const model = prefixParams(getModelSpec(family).defaults(tabularShape(shape)));
+  if (family === 'linear') return { ...base, differencing: 'first', ...model };
+  return { ...base, differencing: seasonal ? 'seasonal' : 'first', ...model };
+}

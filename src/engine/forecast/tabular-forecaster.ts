@@ -1,0 +1,162 @@
+/**
+ * @module engine/forecast/tabular-forecaster
+ * The `linear`, `gbdt` and `random_forest` forecast families: the tabular model specs of models/registry,
+ * fitted as regressors on lag-feature rows (./lag-features) pooled over every series, predicting the next
+ * transformed and differenced value; forecasts are recursive (./recursive). Features are standardised
+ * with the training rows' means and deviations, which the ridge penalty of `linear` needs and trees ignore.
+ */
+import { EngineError } from '../core/errors';
+import { matrix } from '../core/matrix';
+import { decodeF32, encodeF32 } from '../serialize/codec';
+import type { FittedModel, ModelArtifact } from '../models/model';
+import { getModelSpec } from '../models/registry';
+import type { Params } from '../search/space';
+import type { Calendar } from './calendar';
+import { phaseAt } from './calendar';
+import { differenceLag } from './differencing';
+import type { FitSeries, FittedForecastModel, ForecastFitContext, ForecastModelArtifact, SeriesState } from './forecast-model';
+import { nestedModelParams, resolveLagLayout, resolveSeriesOptions } from './forecast-params';
+import { featureCount, lagWarmup, type LagLayout, writeLagFeatures } from './lag-features';
+import { recursiveForecast, transformedSeries } from './recursive';
+import { fitTransform, type TargetTransform } from './target-transform';
+
+export type TabularForecastFamily = 'linear' | 'gbdt' | 'random_forest';
+
+export const TABULAR_ARTIFACT_VERSION = 1;
+
+/** Fewest training rows a tabular forecaster accepts. */
+const MIN_ROWS = 8;
+
+interface TabularState {
+  readonly family: TabularForecastFamily;
+  readonly transform: TargetTransform;
+  readonly lag: number;
+  readonly layout: LagLayout;
+  readonly colMean: Float32Array;
+  readonly colStd: Float32Array;
+  readonly calendar: Calendar;
+}
+
+class TabularForecaster implements FittedForecastModel {
+  readonly tailLength: number;
+  private readonly row: Float32Array;
+
+  constructor(
+    private readonly state: TabularState,
+    private readonly model: FittedModel,
+    readonly fitInfo: Readonly<Record<string, number>>,
+  ) {
+    this.tailLength = state.lag + lagWarmup(state.layout);
+    this.row = new Float32Array(state.colMean.length);
+  }
+
+  get family(): TabularForecastFamily {
+    return this.state.family;
+  }
+
+  forecast(series: SeriesState, steps: number): Float64Array {
+    const { layout, colMean, colStd, transform, lag, calendar } = this.state;
+    const row = this.row;
+    const X = matrix(1, row.length, row);
+    return recursiveForecast(series, steps, transform, lag, this.tailLength, calendar, (d, t, phase, position) => {
+      writeLagFeatures(layout, d, t, phase, position, row, 0);
+      for (let j = 0; j < row.length; j++) row[j] = (row[j] - colMean[j]) / colStd[j];
+      return this.model.predict(X)[0];
+    });
+  }
+
+  toArtifact(): ForecastModelArtifact {
+    const s = this.state;
+    return {
+      family: s.family,
+      version: TABULAR_ARTIFACT_VERSION,
+      transform: s.transform,
+      lag: s.lag,
+      layout: s.layout,
+      colMean: encodeF32(s.colMean),
+      colStd: encodeF32(s.colStd),
+      model: this.model.toArtifact(),
+    };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+/** Fits a tabular forecaster on every series' lag-feature rows. */
+export async function fitTabularForecaster(family: TabularForecastFamily, params: Params, series: readonly FitSeries[], ctx: ForecastFitContext): Promise<FittedForecastModel> {
+  const { season } = ctx.calendar;
+  const opts = resolveSeriesOptions(params);
+  const layout = resolveLagLayout(params, season);
+  const lag = differenceLag(opts.differencing, season);
+  const transform = fitTransform(opts.transform, series.map((s) => s.values.map((v) => v / s.scale)), ctx.target);
+  const start = lag + lagWarmup(layout);
+  const cols = featureCount(layout);
+  let rows = 0;
+  for (const s of series) rows += Math.max(0, s.values.length - start);
+  if (rows < MIN_ROWS) {
+    throw new EngineError('invalid_params', `the lag features reach back ${start} steps, leaving ${rows} training rows (at least ${MIN_ROWS} needed); use fewer lags, a shorter window or less differencing`, { rows, reach: start });
+  }
+  const X = new Float32Array(rows * cols);
+  const y = new Float32Array(rows);
+  let r = 0;
+  for (const s of series) {
+    const { d } = transformedSeries(s.values, s.scale, transform, lag);
+    for (let t = start; t < s.values.length; t++, r++) {
+      writeLagFeatures(layout, d, t, phaseAt(ctx.calendar, s.times[t]), t, X, r * cols);
+      y[r] = d[t];
+    }
+  }
+  const { mean, std } = standardiseColumns(X, rows, cols);
+  const spec = getModelSpec(family);
+  const model = await spec.fit({ X: matrix(rows, cols, X), y }, nestedModelParams(params), {
+    task: 'regression',
+    nClasses: 0,
+    rng: ctx.rng,
+    yieldControl: ctx.yieldControl,
+  });
+  const state: TabularState = { family, transform, lag, layout, colMean: mean, colStd: std, calendar: ctx.calendar };
+  return new TabularForecaster(state, model, { ...model.fitInfo, training_rows: rows, features: cols, boxcox_lambda: transform.lambda });
+}
+
+/** Standardises the columns in place; returns the means and deviations used (deviation 1 for constants). */
+function standardiseColumns(X: Float32Array, rows: number, cols: number): { mean: Float32Array; std: Float32Array } {
+  const sum = new Float64Array(cols);
+  const sumSq = new Float64Array(cols);
+  for (let i = 0, o = 0; i < rows; i++) for (let j = 0; j < cols; j++, o++) {
+    sum[j] += X[o];
+    sumSq[j] += X[o] * X[o];
+  }
+  const mean = new Float32Array(cols);
+  const std = new Float32Array(cols);
+  for (let j = 0; j < cols; j++) {
+    mean[j] = sum[j] / rows;
+    const sd = Math.sqrt(Math.max(0, sumSq[j] / rows - (sum[j] / rows) ** 2));
+    std[j] = sd > 1e-9 ? sd : 1;
+  }
+  for (let i = 0, o = 0; i < rows; i++) for (let j = 0; j < cols; j++, o++) X[o] = (X[o] - mean[j]) / std[j];
+  return { mean, std };
+}
+
+/** Rebuilds a tabular forecaster; throws EngineError('bad_artifact') on an unknown version or a corrupt shape. */
+export async function loadTabularForecaster(artifact: ForecastModelArtifact, calendar: Calendar): Promise<FittedForecastModel> {
+  const family = artifact.family as TabularForecastFamily;
+  if (artifact.version !== TABULAR_ARTIFACT_VERSION) throw new EngineError('bad_artifact', `unknown ${family} forecast artifact version ${String(artifact.version)}`);
+  const { transform, lag, layout, colMean, colStd, model } = artifact as Record<string, unknown>;
+  const tr = transform as TargetTransform;
+  const l = layout as LagLayout;
+  if (
+    typeof colMean !== 'string' || typeof colStd !== 'string' || typeof lag !== 'number' || typeof model !== 'object' || model === null ||
+    typeof tr?.lambda !== 'number' || typeof l?.lags !== 'number' || !Array.isArray(l.seasonalLags)
+  ) {
+    throw new EngineError('bad_artifact', `${family} forecast artifact is missing its transform, layout or model`);
+  }
+  const mean = decodeF32(colMean);
+  const std = decodeF32(colStd);
+  if (mean.length !== featureCount(l) || std.length !== mean.length) throw new EngineError('bad_artifact', `${family} forecast artifact has ${mean.length} feature scales for ${featureCount(l)} features`);
+  const inner = model as ModelArtifact;
+  if (inner.family !== family) throw new EngineError('bad_artifact', `${family} forecast artifact holds a ${String(inner.family)} model`);
+  const fitted = await getModelSpec(family).load(inner);
+  return new TabularForecaster({ family, transform: tr, lag, layout: l, colMean: mean, colStd: std, calendar }, fitted, {});
+}

@@ -1,0 +1,70 @@
+/**
+ * @module engine/forecast/types
+ * Shared vocabulary of the forecasting engine (task "forecast"): the model families, the data shape a
+ * search space depends on, the detected sampling frequency, and one extracted series per group. Kept
+ * apart from the implementations so every forecast file, the trial and the envelope agree on one shape.
+ */
+
+/** Forecast model families, in priority order (see FORECAST_FAMILIES in ./space). */
+export type ForecastFamily = 'seasonal_naive' | 'drift' | 'linear' | 'gbdt' | 'random_forest' | 'rnn';
+
+/** What a forecast search space may depend on. */
+export interface ForecastShape {
+  /** Points in the shortest series (per group). */
+  readonly length: number;
+  /** Seasonal period in steps (1 when the frequency implies none). */
+  readonly season: number;
+  /** Number of series (groups); 1 when there is no group column. */
+  readonly groups: number;
+  /** Steps ahead the job forecasts. */
+  readonly horizon: number;
+}
+
+/**
+ * How consecutive timestamps are spaced. Calendar months vary in milliseconds, so month-based steps are
+ * their own kind: the next timestamp is computed on the calendar, not by adding a fixed duration.
+ */
+export type SeriesFrequency =
+  /** A datetime column with a constant step in milliseconds (hourly, daily, weekly, or any fixed step). */
+  | { readonly kind: 'fixed'; readonly name: 'minutely' | 'hourly' | 'daily' | 'weekly' | 'fixed'; readonly stepMs: number }
+  /** A datetime column stepping by whole calendar months, on the same day of the month or on month ends. */
+  | { readonly kind: 'months'; readonly name: 'monthly' | 'quarterly' | 'yearly' | 'months'; readonly months: number; readonly monthEnd: boolean }
+  /** A numeric time index with a constant step. */
+  | { readonly kind: 'index'; readonly name: 'index'; readonly step: number };
+
+/** One series, sorted by time, its target missing values already filled (see ./series). */
+export interface SeriesData {
+  /** Group key ('' when the dataset has no group column). */
+  readonly group: string;
+  /** Time of each point: epoch milliseconds for datetime columns, the index value for numeric ones. */
+  readonly times: Float64Array;
+  /** Target values in time order. */
+  readonly values: Float64Array;
+  /** How many target values were missing and filled by linear interpolation (or the nearest value at the ends). */
+  readonly interpolated: number;
+}
+
+/** What describeSeries reports about a dataset's time series. */
+export interface SeriesInfo {
+  readonly target: string;
+  readonly timeColumn: string;
+  /** 'datetime' series answer forecasts with ISO timestamps, 'numeric' ones with numbers. */
+  readonly timeKind: 'datetime' | 'numeric';
+  readonly groupColumn?: string;
+  readonly frequency: SeriesFrequency;
+  /** Seasonal period implied by the frequency: monthly 12, quarterly 4, daily 7, hourly 24; 1 if none. */
+  readonly season: number;
+  /** Points per group, in the order of `series`. */
+  readonly lengths: Readonly<Record<string, number>>;
+  /** Missing target values filled per group (0 when none). */
+  readonly interpolated: Readonly<Record<string, number>>;
+}
+
+/** Options naming the columns of a forecasting dataset. */
+export interface SeriesColumns {
+  readonly target: string;
+  /** The time column; when absent, the dataset's only datetime column. */
+  readonly timeColumn?: string;
+  /** Optional column splitting the rows into independent series. */
+  readonly groupColumn?: string;
+}

@@ -1,0 +1,157 @@
+/**
+ * @module engine/models/nn/cnn/cnn
+ * The CNN model family (`cnnSpec`): a small convolutional network on tfjs (wasm-SIMD backend, with the
+ * gradient kernels of ../wasm-kernels) for image classification (binary, multiclass; regression too) over
+ * 'pixels' features. Its search space is an architecture space (NAS, see ./cnn-options); its fidelity is
+ * epochs, not rows (a CNN needs every image). This file owns the ModelSpec surface: input checks, the
+ * memory estimate, and wiring options, training (./cnn-train) and the fitted model (./cnn-model).
+ */
+import { EngineError } from '../../../core/errors';
+import { type ImageShape, pixelCount } from '../../../core/image-shape';
+import { outputWidth, type Task } from '../../../core/task';
+import type { Params } from '../../../search/space';
+import type { DataShape, FitContext, FittedModel, ModelArtifact, ModelSpec, TrainSet } from '../../model';
+import { requireActiveBackend } from '../backend';
+import { headFor } from '../mlp-net';
+import { CnnModel, loadCnn } from './cnn-model';
+import { CNN_CHUNK_ROWS, type CnnShape } from './cnn-net';
+import { budgetedEpochs, cnnDefaults, cnnParameterCount, cnnSpace, planCnn, resolveCnnOptions } from './cnn-options';
+import { trainCnn } from './cnn-train';
+
+const TASKS_SUPPORTED: readonly Task[] = ['binary', 'multiclass', 'regression'];
+
+/**
+ * The image layout of `cols` feature columns: the given shape (checked against the column count), or,
+ * when none is given, a square one-channel image if `cols` is a perfect square, else a one-pixel-high
+ * strip of `cols` pixels (so the family still works, as a 1-D convolution, on any numeric table).
+ */
+export function imageShapeFor(image: ImageShape | undefined, cols: number): ImageShape {
+  if (image !== undefined) {
+    const ok = [image.height, image.width, image.channels].every((v) => Number.isInteger(v) && v > 0);
+    if (!ok) throw new EngineError('invalid_input', `image shape must have positive integer height, width and channels, got ${JSON.stringify(image)}`, { field: 'image' });
+    if (pixelCount(image) !== cols) {
+      throw new EngineError('invalid_input', `the image shape ${image.height}x${image.width}x${image.channels} needs ${pixelCount(image)} pixel columns, the features have ${cols}`, { field: 'image' });
+    }
+    return image;
+  }
+  if (cols < 1) throw new EngineError('invalid_input', 'the cnn needs at least one pixel column', { field: 'image' });
+  const side = Math.round(Math.sqrt(cols));
+  return side * side === cols ? { height: side, width: side, channels: 1 } : { height: 1, width: cols, channels: 1 };
+}
+
+/**
+ * Peak bytes of one CNN fit. `shape.rows` counts every row the fit sees (training plus validation).
+ * - JS heap: the pixel matrix, labels, weights and shuffle order; the batch and dropout-mask buffers.
+ * - wasm heap: per parameter the weights, two optimizer moments, gradients and the best-weights snapshot
+ *   (5 x 4 bytes); plus the larger of a training step (per block about 8 maps of the block's size: conv
+ *   output, batch-norm output, ReLU, pool, and their gradients) and a forward chunk; times 1.25 for
+ *   allocator slack, since the wasm heap never shrinks.
+ */
+export function estimateCnnMemoryBytes(params: Params, shape: DataShape): number {
+  const opts = resolveCnnOptions(params);
+  const rows = Math.max(1, shape.rows);
+  const image = shape.image ?? imageShapeFor(undefined, Math.max(1, shape.cols));
+  const plan = planCnn(image, opts, outputWidth(shape.task, shape.nClasses));
+  const pixels = pixelCount(image);
+  const batch = Math.min(opts.batchSize, rows);
+  let mapValues = 0;
+  for (const b of plan.blocks) mapValues += b.inHeight * b.inWidth * (b.inChannels + b.filters);
+  const host = 4 * rows * (pixels + 3) + 4 * batch * (pixels + 2 + Math.max(plan.flat, plan.denseUnits));
+  const state = 5 * 4 * cnnParameterCount(plan);
+  const step = 4 * batch * (8 * mapValues + 4 * (plan.flat + plan.denseUnits));
+  const forward = 4 * Math.min(CNN_CHUNK_ROWS, rows) * (2 * mapValues + plan.flat + plan.denseUnits);
+  return Math.ceil(host + 1.25 * (state + Math.max(step, forward)));
+}
+
+/**
+ * The CNN family descriptor. fitInfo keys: `best_iteration`, `epochs_run`, `epochs_requested` (the epochs
+ * parameter, after run-trial's epoch fidelity), `epoch_cap` (after the work budget), `budget_limited`,
+ * `train_loss`/`first_train_loss`, `valid_loss` (best, with validation rows), `diverged`, `n_params`,
+ * `conv_blocks_pooled` (blocks whose pool applied).
+ */
+export const cnnSpec: ModelSpec = {
+  family: 'cnn',
+  featureStyle: 'pixels',
+  fidelity: 'epochs',
+  tasks: TASKS_SUPPORTED,
+  space: cnnSpace,
+  defaults: cnnDefaults,
+  estimateMemoryBytes: estimateCnnMemoryBytes,
+  fit: fitCnn,
+  load: (artifact: ModelArtifact) => loadCnn(artifact),
+};
+
+async function fitCnn(train: TrainSet, params: Params, ctx: FitContext): Promise<FittedModel> {
+  requireActiveBackend();
+  const resolved = resolveCnnOptions(params);
+  // Without a declared image shape the columns are a table read as a strip, not a picture: translating
+  // it would move values between unrelated columns, so augmentation is off.
+  const opts = ctx.image === undefined ? { ...resolved, augmentation: 'none' as const } : resolved;
+  if (!TASKS_SUPPORTED.includes(ctx.task)) throw new EngineError('unsupported_task', `the cnn does not handle ${ctx.task} tasks`);
+  if (opts.augmentation === 'shift_flip' && ctx.image?.flipInvariant !== true) {
+    throw new EngineError('invalid_params', 'cnn parameter "augmentation" = "shift_flip" needs an image shape marked flipInvariant (a mirrored digit or letter changes its label)', { param: 'augmentation' });
+  }
+  const image = imageShapeFor(ctx.image, train.X.cols);
+  checkSet(train, ctx, 'training', train.X.cols);
+  if (ctx.valid !== undefined) checkSet(ctx.valid, ctx, 'validation', train.X.cols);
+
+  const plan = planCnn(image, opts, outputWidth(ctx.task, ctx.nClasses));
+  const { mean, std } = ctx.task === 'regression' ? targetStats(train.y) : { mean: 0, std: 1 };
+  const shape: CnnShape = { plan, task: ctx.task, nClasses: ctx.nClasses, head: headFor(ctx.task), yMean: mean, yStd: std };
+  const fixed = ctx.fixedIterations;
+  const wanted = fixed !== undefined ? Math.max(1, Math.round(fixed)) : opts.epochs;
+  // The work budget applies to refits too: a refit sees more rows than each fold did.
+  const epochs = budgetedEpochs(plan, opts, wanted, train.X.rows);
+  const { weights, info } = await trainCnn(train, ctx.valid, {
+    shape,
+    opts,
+    rng: ctx.rng.fork(0x636e6e),
+    epochs,
+    earlyStopping: fixed === undefined,
+    yieldControl: ctx.yieldControl,
+  });
+  return new CnnModel(shape, weights, {
+    ...info,
+    epochs_requested: opts.epochs,
+    epoch_cap: epochs,
+    budget_limited: epochs < wanted ? 1 : 0,
+    n_params: cnnParameterCount(plan),
+    conv_blocks_pooled: plan.blocks.filter((b) => b.pool !== null).length,
+  });
+}
+
+function checkSet(set: TrainSet, ctx: FitContext, what: string, cols: number): void {
+  const { X, y, weights } = set;
+  if (X.rows === 0 && what === 'training') throw new EngineError('invalid_input', 'the cnn needs at least one training row');
+  if (X.cols !== cols) throw new EngineError('invalid_input', `${what} rows have ${X.cols} pixel columns, expected ${cols}`);
+  if (y.length !== X.rows) throw new EngineError('invalid_input', `${what} labels: ${y.length} values for ${X.rows} rows`);
+  if (weights !== undefined && weights.length !== X.rows) throw new EngineError('invalid_input', `${what} weights: ${weights.length} values for ${X.rows} rows`);
+  const K = ctx.task === 'multiclass' ? ctx.nClasses : ctx.task === 'binary' ? 2 : 0;
+  if (ctx.task === 'multiclass' && K < 2) throw new EngineError('invalid_input', `multiclass needs nClasses >= 2, got ${K}`);
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    if (K > 0 ? !(Number.isInteger(v) && v >= 0 && v < K) : !Number.isFinite(v)) {
+      throw new EngineError('invalid_input', `${what} label at row ${i} is ${v}; expected ${K > 0 ? `a class index 0..${K - 1}` : 'a finite number'}`, { row: i });
+    }
+  }
+  const d = X.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i])) throw new EngineError('invalid_input', `${what} pixel value at row ${Math.floor(i / cols)} is not finite; the cnn needs 'pixels' features`, { row: Math.floor(i / cols) });
+  }
+  if (weights !== undefined) {
+    for (let i = 0; i < weights.length; i++) {
+      if (!(weights[i] >= 0) || !Number.isFinite(weights[i])) throw new EngineError('invalid_input', `${what} weight at row ${i} must be finite and >= 0`, { row: i });
+    }
+  }
+}
+
+/** Mean and standard deviation of the target (std 1 for a constant target, so outputs stay finite). */
+function targetStats(y: Float32Array): { mean: number; std: number } {
+  let mean = 0;
+  for (let i = 0; i < y.length; i++) mean += y[i];
+  mean /= y.length;
+  let ss = 0;
+  for (let i = 0; i < y.length; i++) ss += (y[i] - mean) ** 2;
+  const std = Math.sqrt(ss / y.length);
+  return { mean, std: std > 1e-12 ? std : 1 };
+}

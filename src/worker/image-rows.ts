@@ -1,0 +1,109 @@
+/**
+ * @module worker/image-rows
+ * Predict rows for models that see images. Besides the usual object keyed by pixel column names, a row
+ * may be `{"image": "<base64 PNG or JPEG>"}` (a data: URL too), decoded and resampled to the model's
+ * shape exactly as uploads are (engine/data/images), or `{"pixels": [...]}`: height*width*channels
+ * numbers flat in row-major order, or nested [h][w] (one channel) or [h][w][c]. Both become rows keyed by
+ * the pixel columns, so the predictor validates and encodes them like any other row. Errors are 400s
+ * naming the row and the field.
+ */
+import { EngineError, type ModelEnvelope } from '../engine';
+import type { ImageShape } from '../engine/core/image-shape';
+import { decodeImage } from '../engine/data/images/decode-image';
+import { inferImageShape, pixelColumnNames } from '../engine/data/images/pixel-columns';
+import { resizeImage } from '../engine/data/images/resize';
+import { ApiError } from './errors';
+
+/** Shapes found per loaded envelope: reading thousands of column names once per model, not per request. */
+const shapes = new WeakMap<object, ImageShape | null>();
+
+/**
+ * The image shape a model takes: the envelope's `image` when the model family records it (the CNN),
+ * else the shape its pixel-named training columns describe (a tabular model trained on pixel columns).
+ */
+export function imageShapeOf(envelope: ModelEnvelope): ImageShape | undefined {
+  let shape = shapes.get(envelope);
+  if (shape === undefined) {
+    shape = (envelope as { image?: ImageShape }).image ?? inferImageShape(envelope.columns) ?? null;
+    shapes.set(envelope, shape);
+  }
+  return shape ?? undefined;
+}
+
+const badRow = (row: number, field: string, problem: string) => new ApiError(400, 'invalid_request', `rows[${row}].${field}: ${problem}`, { row, field });
+
+/**
+ * Rows with `image` or `pixels` turned into rows keyed by `shape`'s pixel columns; other rows, and other
+ * fields of these rows, pass through unchanged. A model whose own columns are named `image` or `pixels`
+ * keeps those fields as plain values.
+ */
+export function imageRowsToColumns(shape: ImageShape, columns: readonly string[], rows: readonly unknown[]): unknown[] {
+  const names = pixelColumnNames(shape);
+  const readsImage = !columns.includes('image');
+  const readsPixels = !columns.includes('pixels');
+  return rows.map((row, i) => {
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) return row;
+    const fields = row as Record<string, unknown>;
+    const image = readsImage && Object.hasOwn(fields, 'image');
+    const pixels = readsPixels && Object.hasOwn(fields, 'pixels');
+    if (!image && !pixels) return row;
+    if (image && pixels) throw badRow(i, 'image', 'give either image or pixels, not both');
+    const values = image ? imagePixels(shape, fields.image, i) : flattenPixels(shape, fields.pixels, i);
+    // Prototype-less, as parsed JSON rows are looked up by column name.
+    const out: Record<string, unknown> = Object.create(null);
+    for (const [key, value] of Object.entries(fields)) if (!(image && key === 'image') && !(pixels && key === 'pixels')) out[key] = value;
+    for (let v = 0; v < names.length; v++) out[names[v]] = values[v];
+    return out;
+  });
+}
+
+const DATA_URL_RE = /^data:[^,]*;base64,/i;
+
+function imagePixels(shape: ImageShape, value: unknown, row: number): ArrayLike<number> {
+  if (typeof value !== 'string') throw badRow(row, 'image', 'expected a base64 string of a PNG or JPEG file');
+  if (shape.channels !== 1 && shape.channels !== 3) throw badRow(row, 'image', `this model takes ${shape.channels}-channel pixels; send them as pixels`);
+  let bytes: Uint8Array;
+  try {
+    const binary = atob(value.replace(DATA_URL_RE, '').replace(/\s+/g, ''));
+    bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  } catch {
+    throw badRow(row, 'image', 'not valid base64');
+  }
+  try {
+    return resizeImage(decodeImage(bytes, `rows[${row}].image`), { height: shape.height, width: shape.width, channels: shape.channels });
+  } catch (err) {
+    // The engine's message already starts with the label it was given (rows[i].image).
+    if (err instanceof EngineError) throw new ApiError(400, 'invalid_request', err.message, { row, field: 'image' });
+    throw err;
+  }
+}
+
+/** A flat or nested pixel array as height*width*channels numbers in row-major order. */
+function flattenPixels(shape: ImageShape, value: unknown, row: number): Float64Array {
+  const { height, width, channels } = shape;
+  const expected = `${height * width * channels} numbers (${height}x${width}x${channels}) as a flat array or nested [${height}][${width}]${channels > 1 ? `[${channels}]` : ''}`;
+  if (!Array.isArray(value)) throw badRow(row, 'pixels', `expected ${expected}`);
+  const out = new Float64Array(height * width * channels);
+  const put = (at: number, v: unknown, where: string) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw badRow(row, `pixels${where}`, `expected a number, got ${JSON.stringify(v) ?? typeof v}`);
+    out[at] = v;
+  };
+  if (value.length === out.length && !Array.isArray(value[0])) {
+    for (let k = 0; k < out.length; k++) put(k, value[k], `[${k}]`);
+    return out;
+  }
+  if (value.length !== height) throw badRow(row, 'pixels', `expected ${expected}, got an array of ${value.length}`);
+  for (let y = 0; y < height; y++) {
+    const line = value[y];
+    if (!Array.isArray(line) || line.length !== width) throw badRow(row, `pixels[${y}]`, `expected ${width} pixels`);
+    for (let x = 0; x < width; x++) {
+      const cell = line[x];
+      const at = (y * width + x) * channels;
+      if (channels === 1 && !Array.isArray(cell)) put(at, cell, `[${y}][${x}]`);
+      else if (Array.isArray(cell) && cell.length === channels) for (let c = 0; c < channels; c++) put(at + c, cell[c], `[${y}][${x}][${c}]`);
+      else throw badRow(row, `pixels[${y}][${x}]`, `expected ${channels === 1 ? 'a number' : `${channels} channel values`}`);
+    }
+  }
+  return out;
+}

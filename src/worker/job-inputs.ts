@@ -1,0 +1,93 @@
+/**
+ * @module worker/job-inputs
+ * What an image or a forecast job needs beyond a table job, checked before anything is recorded: the
+ * image shape read from the pixel columns' names (and the optional `image` field agreeing with it), or
+ * the time series (time column, groups, frequency, horizon) read from the data, plus the families each
+ * kind of job may use. Every refusal names the field or column at fault.
+ */
+import type { ImageShape } from '../engine/core/image-shape';
+import { inferImageShape } from '../engine/data/images/pixel-columns';
+import type { Dataset } from '../engine/data/dataset';
+import { describeSeries, FORECAST_FAMILIES, type ForecastFamily, validationPlan } from '../engine/forecast';
+import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
+import type { ModelFamily } from '../engine/models/model';
+import type { SearchFamily } from '../engine/search/trial';
+import type { ForecastJobSpec } from '../durable/protocol';
+import { ApiError } from './errors';
+import type { CreateJobBody } from './schemas';
+
+/** Families only an image job can use (they need the pixel layout). */
+const IMAGE_ONLY_FAMILIES: ReadonlySet<string> = new Set(['cnn']);
+
+/**
+ * The image shape of an image job's data: every feature column must be a pixel column (`px_r{r}_c{c}`
+ * or `px_r{r}_c{c}_{channel}`), together forming one complete grid.
+ */
+export function resolveImageShape(ds: Dataset, target: string, ignore: readonly string[], requested: CreateJobBody['image']): ImageShape {
+  const left = new Set([target, ...ignore]);
+  const features = ds.columns.filter((c) => !left.has(c.name));
+  const shape = inferImageShape(features.map((c) => c.name));
+  if (!shape) {
+    throw new ApiError(400, 'invalid_dataset', 'an image job needs pixel columns named px_r{row}_c{col} (or px_r{row}_c{col}_{channel}) covering a complete grid; upload a zip of class folders or a CSV of pixel columns', {
+      field: 'task',
+    });
+  }
+  const pixelCount = shape.height * shape.width * shape.channels;
+  if (features.length !== pixelCount) {
+    const stray = features.find((c) => !/^px_r\d+_c\d+(_\d+)?$/.test(c.name));
+    throw new ApiError(400, 'invalid_dataset', `column "${stray?.name}" is not a pixel column; leave it out with "columns": {"${stray?.name}": "ignore"}`, { field: 'columns', column: stray?.name });
+  }
+  const notNumeric = features.find((c) => c.storage !== 'f64');
+  if (notNumeric) throw new ApiError(400, 'invalid_dataset', `pixel column "${notNumeric.name}" is not numeric`, { field: 'columns', column: notNumeric.name });
+  for (const side of ['height', 'width', 'channels'] as const) {
+    const given = requested?.[side];
+    if (given !== undefined && given !== shape[side]) {
+      throw new ApiError(400, 'invalid_request', `image.${side}: the pixel columns give ${side} ${shape[side]}, not ${given}`, { field: `image.${side}` });
+    }
+  }
+  return requested?.flip_invariant ? { ...shape, flipInvariant: true } : shape;
+}
+
+/** The families a job searches: the requested ones (checked), else the defaults of its kind, in priority order. */
+export function resolveJobFamilies(kind: 'table' | 'image' | 'forecast', requested: readonly string[] | undefined): SearchFamily[] {
+  const allowed: readonly SearchFamily[] = kind === 'forecast' ? FORECAST_FAMILIES : ALL_FAMILIES;
+  const defaults: readonly SearchFamily[] = kind === 'forecast' ? FORECAST_FAMILIES : kind === 'image' ? IMAGE_FAMILIES : MODEL_FAMILIES;
+  if (!requested) return [...defaults];
+  const unique = [...new Set(requested)];
+  for (const f of unique) {
+    if (!allowed.includes(f as SearchFamily)) {
+      const what = kind === 'forecast' ? 'a forecast job' : 'this job';
+      throw new ApiError(400, 'invalid_request', `model family "${f}" is not available to ${what}; available: ${allowed.join(', ')}`, { field: 'models' });
+    }
+    if (kind === 'table' && IMAGE_ONLY_FAMILIES.has(f)) {
+      throw new ApiError(400, 'invalid_request', `model family "${f}" needs an image job ("task": "image" on pixel columns)`, { field: 'models' });
+    }
+  }
+  // Keep the registry's priority order so the portfolio tries the strongest family first.
+  const order: readonly SearchFamily[] = kind === 'forecast' ? FORECAST_FAMILIES : [...defaults, ...ALL_FAMILIES.filter((f) => !defaults.includes(f))];
+  return order.filter((f) => unique.includes(f));
+}
+
+/** Most steps a job may forecast ahead by default, whatever the season. */
+const DEFAULT_HORIZON_CAP = 48;
+
+/** The series of a forecast job, read from the data (clear 400s for anything that is not one). */
+export function resolveForecast(ds: Dataset, target: string, requested: CreateJobBody['forecast']): ForecastJobSpec {
+  const info = describeSeries(ds, { target, timeColumn: requested?.time_column, groupColumn: requested?.group_column });
+  const lengths = Object.values(info.lengths);
+  const length = Math.min(...lengths);
+  // One season ahead by default (a year of months, a week of days), else a tenth of the series.
+  const horizon = requested?.horizon ?? Math.min(DEFAULT_HORIZON_CAP, info.season > 1 ? info.season : Math.max(1, Math.round(length / 10)));
+  // Refuses a series too short to validate on now, rather than failing every trial later.
+  validationPlan({ length, season: info.season, groups: lengths.length, horizon });
+  return {
+    time_column: info.timeColumn,
+    ...(info.groupColumn ? { group_column: info.groupColumn } : {}),
+    horizon,
+    season: info.season,
+    length,
+    groups: lengths.length,
+  };
+}
+
+export type { ForecastFamily, ModelFamily };

@@ -1,0 +1,251 @@
+/**
+ * @module worker/openapi/operations
+ * Every route of the Worker as data: one entry per method and path, with the zod schemas the handler
+ * validates its body with (imported from where the handler imports them) and the schemas of what it
+ * answers (worker/openapi/responses). worker/openapi/document turns the table into OpenAPI 3.1. A route
+ * added to the app without an entry here (or an entry without a route) fails test/worker/openapi.test.ts.
+ */
+import { z } from 'zod';
+import { RETENTION_HOURS } from '../../durable/drift-monitor';
+import { createKeySchema } from '../routes/keys';
+import { pointerSchema, rollbackSchema } from '../routes/models';
+import { scheduleSchema } from '../routes/schedules';
+import { createJobSchema, forecastSchema, predictSchema } from '../schemas';
+import { fail, noContent, ok, type Operation } from './operation';
+import { type ParamSpec, versionQuery } from './params';
+import * as r from './responses';
+
+const notFound = (what: string) => fail(`${what}_not_found: no such ${what} in this tenant`);
+const badName = fail('invalid_name: a name in the path breaks the naming rule');
+const badBody = (more = '') => fail(`invalid_json: the body is not JSON; invalid_request: a field is wrong (details.field names it)${more}`);
+const tooLarge = fail('payload_too_large: over the size limit (details.limit)');
+
+const hoursQuery: ParamSpec = { schema: z.int().min(1).max(RETENTION_HOURS), description: `window of live predictions, in whole hours (1 to ${RETENTION_HOURS}; default 24)` };
+
+const meta: Operation[] = [
+  {
+    method: 'get', path: '/health', operationId: 'health', tag: 'meta', access: 'public',
+    summary: 'Liveness and version',
+    responses: { 200: ok('the Worker answers', r.healthResponse) },
+  },
+  {
+    method: 'get', path: '/openapi.json', operationId: 'openapi', tag: 'meta', access: 'public',
+    summary: 'This OpenAPI 3.1 document',
+    description: 'Generated from the schemas the routes validate requests with; the interactive reference is at /docs.',
+    responses: { 200: ok('the OpenAPI document', z.record(z.string(), z.unknown())) },
+  },
+];
+
+const datasets: Operation[] = [
+  {
+    method: 'put', path: '/v1/datasets/{dataset}', operationId: 'uploadDataset', tag: 'datasets', access: 'key',
+    summary: 'Upload a dataset (a new immutable version)',
+    description: 'The file is parsed, typed and profiled whole before the version becomes visible; a bad file leaves nothing behind.',
+    query: {
+      size: { schema: z.string().regex(/^[1-9]\d{0,3}x[1-9]\d{0,3}$/), description: 'zip uploads only: resize every image to WIDTHxHEIGHT pixels (e.g. 32x32)' },
+      channels: { schema: z.literal([1, 3]), description: 'zip uploads only: 1 (grayscale) or 3 (RGB)' },
+    },
+    body: {
+      required: true,
+      content: {
+        'text/csv': { binary: 'CSV with a header row (RFC 4180 quoting, UTF-8); an empty field is a missing value' },
+        'application/zip': { binary: 'images (PNG or JPEG) in one folder per class; the folder name is the label' },
+      },
+    },
+    responses: {
+      201: ok('the new version with its column profile', r.datasetUploadResponse),
+      400: fail('invalid_csv (details name the line), invalid_encoding, field_too_long, invalid_request (size, channels), invalid_dataset (a bad zip or image, named by file): the whole upload is refused'),
+      413: tooLarge,
+      415: fail('unsupported_media_type: send text/csv or application/zip'),
+    },
+  },
+  {
+    method: 'get', path: '/v1/datasets', operationId: 'listDatasets', tag: 'datasets', access: 'key',
+    summary: 'List datasets (newest version of each)',
+    responses: { 200: ok('the datasets', r.datasetListResponse) },
+  },
+  {
+    method: 'get', path: '/v1/datasets/{dataset}', operationId: 'getDataset', tag: 'datasets', access: 'key',
+    summary: 'A dataset version\'s profile with per-column statistics',
+    query: { version: versionQuery('dataset') },
+    responses: { 200: ok('the profile', r.datasetProfileResponse), 400: badName, 404: notFound('dataset') },
+  },
+  {
+    method: 'delete', path: '/v1/datasets/{dataset}', operationId: 'deleteDataset', tag: 'datasets', access: 'key',
+    summary: 'Delete every version of a dataset',
+    responses: { 204: noContent('deleted'), 400: badName, 404: notFound('dataset') },
+  },
+];
+
+const jobs: Operation[] = [
+  {
+    method: 'post', path: '/v1/jobs', operationId: 'createJob', tag: 'jobs', access: 'key',
+    summary: 'Start an AutoML search',
+    description: 'Only `dataset` and `target` are required. Everything checkable is checked first, so a refused request creates no job.',
+    body: { required: true, content: { 'application/json': { json: createJobSchema, example: { dataset: 'credit', target: 'class', budget: { seconds: 60 } } } } },
+    responses: {
+      202: ok('the job is queued', r.jobCreatedResponse),
+      400: badBody('; invalid_target, invalid_metric, unsupported_task, invalid_dataset'),
+      404: notFound('dataset'),
+      413: tooLarge,
+      429: fail('rate_limited or too_many_jobs (details.retry_after_seconds; Retry-After header)'),
+    },
+  },
+  {
+    method: 'get', path: '/v1/jobs', operationId: 'listJobs', tag: 'jobs', access: 'key',
+    summary: 'List jobs, newest first',
+    responses: { 200: ok('the jobs', r.jobListResponse) },
+  },
+  {
+    method: 'get', path: '/v1/jobs/{id}', operationId: 'getJob', tag: 'jobs', access: 'key',
+    summary: 'A job\'s status, progress and leaderboard',
+    responses: { 200: ok('the job', r.jobViewResponse), 404: notFound('job') },
+  },
+  {
+    method: 'get', path: '/v1/jobs/{id}/trials', operationId: 'listTrials', tag: 'jobs', access: 'key',
+    summary: 'Every trial of a job with its full record',
+    responses: { 200: ok('the trials', r.trialListResponse), 404: notFound('job') },
+  },
+  {
+    method: 'get', path: '/v1/jobs/{id}/events', operationId: 'jobEvents', tag: 'jobs', access: 'key',
+    summary: 'The job as server-sent events',
+    description: '`event: job` carries the whole job (as GET /v1/jobs/{id}) first and whenever it changes; `event: end` with `{"reason": "finished" | "time_limit" | "unavailable"}` closes the stream.',
+    responses: { 200: { description: 'an event stream', schema: z.string(), contentType: 'text/event-stream' }, 404: notFound('job') },
+  },
+  {
+    method: 'delete', path: '/v1/jobs/{id}', operationId: 'cancelJob', tag: 'jobs', access: 'key',
+    summary: 'Cancel a job, keeping finished trials and the best model so far',
+    responses: { 200: ok('the job after cancellation', r.jobViewResponse), 404: notFound('job') },
+  },
+];
+
+const models: Operation[] = [
+  {
+    method: 'get', path: '/v1/models', operationId: 'listModels', tag: 'models', access: 'key',
+    summary: 'List models with their champion\'s score',
+    responses: { 200: ok('the models', r.modelListResponse) },
+  },
+  {
+    method: 'get', path: '/v1/models/{model}', operationId: 'getModel', tag: 'models', access: 'key',
+    summary: 'A model: versions, champion, features, history',
+    responses: { 200: ok('the model', r.modelDetailResponse), 400: badName, 404: notFound('model') },
+  },
+  {
+    method: 'post', path: '/v1/models/{model}/predict', operationId: 'predict', tag: 'models', access: 'key',
+    summary: 'Predict rows with the champion (or a pinned version)',
+    description: 'JSON rows, or a CSV body (a header of column names, one row per line; `?version=N` pins a version). A missing feature is a missing value; a wrong type or unknown column is a 400 naming the row and column.',
+    query: { version: { ...versionQuery('model'), description: 'CSV bodies only (JSON bodies send `version`): the model version to use (default: the champion)' } },
+    body: {
+      required: true,
+      content: { 'application/json': { json: predictSchema, example: { rows: [{ age: 42, housing: 'own' }] } }, 'text/csv': { text: 'rows as CSV with a header row; an empty cell is a missing value' } },
+    },
+    responses: {
+      200: ok('one prediction per row', r.predictResponse),
+      400: badBody('; invalid_input names the row and column; invalid_csv'),
+      404: fail('model_not_found, model_version_not_found'),
+      413: tooLarge,
+      422: fail('explain_unavailable: this model cannot give exact explanations'),
+      429: fail('rate_limited (details.retry_after_seconds; Retry-After header)'),
+    },
+  },
+  {
+    method: 'post', path: '/v1/models/{model}/forecast', operationId: 'forecast', tag: 'models', access: 'key',
+    summary: 'Forecast the next points of a forecast model\'s series',
+    description: 'From the end of the training data, with prediction intervals at `level`. A model trained with a group column needs `group`.',
+    body: { required: true, content: { 'application/json': { json: forecastSchema, example: { horizon: 7 } } } },
+    responses: {
+      200: ok('one point per step ahead', r.forecastResponse),
+      400: badBody('; not_a_forecast_model (use predict); invalid_input (horizon over the model\'s limit, a missing or unknown group)'),
+      404: fail('model_not_found, model_version_not_found'),
+      413: tooLarge,
+      429: fail('rate_limited (shared with predict; details.retry_after_seconds)'),
+    },
+  },
+  {
+    method: 'post', path: '/v1/models/{model}/promote', operationId: 'promoteModel', tag: 'models', access: 'key',
+    summary: 'Make a version the champion',
+    body: { required: true, content: { 'application/json': { json: pointerSchema } } },
+    responses: { 200: ok('the champion moved', r.pointerChangeResponse), 400: badBody(), 404: fail('model_not_found, model_version_not_found') },
+  },
+  {
+    method: 'post', path: '/v1/models/{model}/rollback', operationId: 'rollbackModel', tag: 'models', access: 'key',
+    summary: 'Restore the champion that preceded the current one',
+    body: { required: false, content: { 'application/json': { json: rollbackSchema } } },
+    responses: {
+      200: ok('the champion moved back', r.pointerChangeResponse),
+      400: badBody(),
+      404: notFound('model'),
+      409: fail('nothing_to_roll_back: no earlier champion'),
+    },
+  },
+  {
+    method: 'get', path: '/v1/models/{model}/versions/{version}/artifact', operationId: 'exportArtifact', tag: 'models', access: 'key',
+    summary: 'Download a version\'s artifact (for the portable loader)',
+    responses: {
+      200: ok('the artifact exactly as stored (a versioned, tagged envelope)', z.record(z.string(), z.unknown())),
+      400: fail('invalid_name, invalid_request (version)'),
+      404: fail('model_not_found, model_version_not_found'),
+    },
+  },
+  {
+    method: 'get', path: '/v1/models/{model}/evaluation', operationId: 'getEvaluation', tag: 'models', access: 'key',
+    summary: 'How a version did on rows it never trained on (out-of-fold)',
+    description: 'Every metric of the task, the ROC curve (binary), the confusion matrix (classification), residuals (regression) and feature importances. A job run on a single split kept no out-of-fold predictions: `available: false` with the reason.',
+    query: { version: versionQuery('model') },
+    responses: { 200: ok('the evaluation, or why there is none', r.evaluationResponse), 400: fail('invalid_name, invalid_request (version)'), 404: fail('model_not_found, model_version_not_found') },
+  },
+  {
+    method: 'put', path: '/v1/models/{model}/schedule', operationId: 'putSchedule', tag: 'retraining', access: 'key',
+    summary: 'Set or replace the model\'s retraining schedule',
+    body: { required: true, content: { 'application/json': { json: scheduleSchema } } },
+    responses: {
+      200: ok('the schedule', r.scheduleResponse),
+      400: badBody('; invalid_target: the dataset lacks the model\'s target'),
+      404: fail('model_not_found, dataset_not_found'),
+    },
+  },
+  {
+    method: 'get', path: '/v1/models/{model}/schedule', operationId: 'getSchedule', tag: 'retraining', access: 'key',
+    summary: 'The schedule with its run history',
+    responses: { 200: ok('the schedule and its runs', r.scheduleWithRunsResponse), 404: fail('model_not_found, schedule_not_found') },
+  },
+  {
+    method: 'delete', path: '/v1/models/{model}/schedule', operationId: 'deleteSchedule', tag: 'retraining', access: 'key',
+    summary: 'Remove the schedule',
+    responses: { 204: noContent('removed'), 404: fail('model_not_found, schedule_not_found') },
+  },
+  {
+    method: 'get', path: '/v1/models/{model}/drift', operationId: 'getDrift', tag: 'monitoring', access: 'key',
+    summary: 'Drift of live inputs from the training data (PSI per feature)',
+    query: { version: versionQuery('model'), hours: hoursQuery },
+    responses: {
+      200: ok('PSI per feature; without sampled rows, a note and no PSI', r.driftResponse),
+      400: fail('invalid_request (version, hours)'),
+      404: fail('model_not_found, model_version_not_found'),
+      409: fail('drift_reference_unavailable: the training data is gone'),
+    },
+  },
+];
+
+const keys: Operation[] = [
+  {
+    method: 'post', path: '/v1/keys', operationId: 'createKey', tag: 'keys', access: 'admin',
+    summary: 'Create a tenant API key (shown once)',
+    body: { required: true, content: { 'application/json': { json: createKeySchema } } },
+    responses: { 201: ok('the key', r.keyCreatedResponse), 400: badBody('; invalid_name'), 409: fail('key_exists: revoke it first or pick another name') },
+  },
+  {
+    method: 'get', path: '/v1/keys', operationId: 'listKeys', tag: 'keys', access: 'admin',
+    summary: 'List the acting tenant\'s keys (never the keys themselves)',
+    responses: { 200: ok('the keys', r.keyListResponse) },
+  },
+  {
+    method: 'delete', path: '/v1/keys/{name}', operationId: 'revokeKey', tag: 'keys', access: 'admin',
+    summary: 'Revoke a key',
+    query: { tenant: { schema: z.string(), description: 'tenant of the key (default: the acting tenant); must agree with X-Tenant when both are sent' } },
+    responses: { 204: noContent('revoked'), 400: fail('invalid_name, invalid_request'), 404: notFound('key') },
+  },
+];
+
+/** The table, grouped by resource in the order the document lists them. */
+export const OPERATIONS: readonly Operation[] = [...meta, ...datasets, ...jobs, ...models, ...keys];

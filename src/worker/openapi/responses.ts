@@ -1,0 +1,350 @@
+/**
+ * @module worker/openapi/responses
+ * Zod schemas of what the routes answer, written from the handlers (routes/*, durable/job-view, the
+ * Registry's list methods), not from the contract prose. They feed the OpenAPI document and the test that
+ * validates real answers against them (test/worker/openapi.test.ts), which is what keeps them honest.
+ * Objects are plain `z.object`: clients must accept fields added later (API.md: "extend freely"), while the
+ * test still notices an undocumented field because parsing strips it.
+ */
+import { z } from 'zod';
+
+const isoTime = z.string().describe('ISO-8601 UTC time');
+const score = z.number().describe('in the metric\'s own direction; see greater_is_better');
+/** A model family name, or "ensemble" for a blend of trials. */
+const family = z.string();
+const params = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).describe('hyperparameters, as the model family names them');
+const columnType = z.enum(['numeric', 'categorical', 'boolean', 'datetime', 'text', 'id', 'constant']);
+const jobStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+const codeAndMessage = z.object({ code: z.string(), message: z.string() });
+
+/** The one error body of every 4xx/5xx answer (worker/errors). */
+export const errorResponse = z.object({
+  error: z.object({
+    code: z.string().describe('snake_case, stable: branch on this'),
+    message: z.string().describe('what went wrong and how to fix it'),
+    details: z.record(z.string(), z.unknown()).describe('the offending field, column, row or line where there is one'),
+  }),
+});
+
+export const healthResponse = z.object({ status: z.literal('ok'), version: z.string() });
+
+// ---- datasets -------------------------------------------------------------------------------------
+
+const columnSummary = z.object({
+  name: z.string(),
+  type: columnType,
+  missing: z.int(),
+  unique: z.int(),
+  dropped: z.string().optional().describe('why the column will not be used as a feature'),
+  pixel_columns: z.int().optional().describe('image datasets: the one entry ("px_*") that stands for this many pixel columns'),
+});
+
+/** GET adds summary statistics per column. */
+const columnProfile = columnSummary.extend({
+  min: z.number().optional(),
+  max: z.number().optional(),
+  mean: z.number().optional(),
+  std: z.number().optional(),
+  top: z.array(z.object({ value: z.string(), count: z.int() })).optional().describe('the most frequent levels (coded columns)'),
+});
+
+/** An image dataset's shape and images per class folder. */
+const imageInfo = z.object({ height: z.int(), width: z.int(), channels: z.int(), classes: z.record(z.string(), z.int()) });
+
+const datasetBase = {
+  name: z.string(),
+  version: z.int(),
+  rows: z.int(),
+  bytes: z.int(),
+  image: imageInfo.optional().describe('image datasets only'),
+  created_at: isoTime,
+};
+
+export const datasetUploadResponse = z.object({ ...datasetBase, columns: z.array(columnSummary) });
+export const datasetProfileResponse = z.object({ ...datasetBase, columns: z.array(columnProfile) });
+export const datasetListResponse = z.object({
+  datasets: z.array(z.object({ name: z.string(), latest_version: z.int(), rows: z.int(), created_at: isoTime })),
+});
+
+// ---- jobs -----------------------------------------------------------------------------------------
+
+export const jobCreatedResponse = z.object({ id: z.string(), status: z.literal('queued') });
+
+const budget = z.object({ seconds: z.number().optional(), trials: z.int().optional() });
+
+const leaderboardEntry = z.object({
+  trial_id: z.string(),
+  family,
+  params,
+  score,
+  fit_ms: z.number().nullable(),
+  status: z.literal('complete'),
+  rung: z.int(),
+  fidelity: z.number().describe('fraction of the training rows used; 1 = full'),
+});
+
+export const jobViewResponse = z.object({
+  id: z.string(),
+  status: jobStatus,
+  dataset: z.object({ name: z.string(), version: z.int() }),
+  target: z.string(),
+  task: z.string(),
+  metric: z.string(),
+  greater_is_better: z.boolean(),
+  strategy: z.string(),
+  scheduler: z.enum(['asha', 'hyperband']).optional(),
+  seed: z.int(),
+  progress: z.object({ trials_done: z.int(), trials_running: z.int(), trials_failed: z.int(), elapsed_ms: z.number(), budget }),
+  best: z.object({ trial_id: z.string(), family, score }).nullable(),
+  leaderboard: z.array(leaderboardEntry).describe('best first'),
+  ensemble: z
+    .object({
+      status: z.enum(['running', 'complete', 'skipped', 'failed']),
+      score: score.optional(),
+      members: z.array(z.object({ trial_id: z.string(), weight: z.number() })).optional(),
+      reason: z.string().optional(),
+    })
+    .optional(),
+  warm_start: z.array(z.object({ family, params })).optional(),
+  challenge: z
+    .object({
+      status: z.enum(['running', 'complete', 'failed']),
+      challenger: z.string(),
+      margin: z.number(),
+      challenger_score: z.number().optional(),
+      champion_score: z.number().optional(),
+      champion_version: z.int().optional(),
+      holdout_rows: z.int().optional(),
+      reason: z.string().optional(),
+      promoted: z.boolean().optional(),
+      decision: z.string().optional(),
+    })
+    .optional(),
+  best_over_time: z.array(z.object({ elapsed_ms: z.number(), score, trial_id: z.string() })),
+  model: z.object({ name: z.string(), version: z.int() }).optional().describe('present once the job has published a model'),
+  error: codeAndMessage.optional(),
+  created_at: isoTime,
+  finished_at: isoTime.nullable(),
+});
+
+export const jobListResponse = z.object({
+  jobs: z.array(z.object({ id: z.string(), dataset: z.string(), target: z.string(), status: jobStatus, model_name: z.string(), created_at: isoTime })),
+});
+
+const trialRecord = z.object({
+  trial_id: z.string(),
+  number: z.int(),
+  family,
+  params,
+  status: z.enum(['running', 'complete', 'failed', 'cancelled']),
+  score: score.nullable(),
+  fold_scores: z.array(z.number()).optional(),
+  fit_info: z.record(z.string(), z.number()).optional(),
+  fit_ms: z.number().nullable(),
+  started_at: isoTime,
+  finished_at: isoTime.nullable(),
+  error: codeAndMessage.optional(),
+  rung: z.int(),
+  fidelity: z.number(),
+  promoted_from: z.string().optional(),
+  bracket: z.int().optional(),
+});
+
+export const trialListResponse = z.object({ trials: z.array(trialRecord) });
+
+// ---- models ---------------------------------------------------------------------------------------
+
+export const modelListResponse = z.object({
+  models: z.array(z.object({ name: z.string(), champion_version: z.int(), task: z.string(), metric: z.string(), score, updated_at: isoTime })),
+});
+
+const modelEvent = z.object({
+  at: isoTime,
+  kind: z.enum(['published', 'promoted', 'rolled_back', 'challenger_kept', 'retrain_started', 'retrain_skipped']),
+  version: z.int().nullable(),
+  previous_version: z.int().nullable(),
+  job_id: z.string().nullable(),
+  reason: z.string(),
+  comparison: z
+    .object({
+      metric: z.string(),
+      greater_is_better: z.boolean(),
+      challenger_score: z.number().nullable(),
+      champion_score: z.number().nullable(),
+      champion_version: z.int().nullable(),
+      holdout_rows: z.int().nullable(),
+      margin: z.number(),
+      margin_kind: z.enum(['absolute', 'relative']),
+      promoted: z.boolean(),
+    })
+    .optional(),
+});
+
+export const modelDetailResponse = z.object({
+  name: z.string(),
+  task: z.string(),
+  target: z.string(),
+  metric: z.string(),
+  greater_is_better: z.boolean(),
+  champion_version: z.int(),
+  classes: z.array(z.string()).describe('class labels as in the training data; empty for regression'),
+  family: family.optional(),
+  features: z.array(z.object({ name: z.string(), type: z.string(), importance: z.number().nullable() })),
+  versions: z.array(
+    z.object({
+      version: z.int(),
+      job_id: z.string(),
+      trial_id: z.string(),
+      family,
+      metric: z.string(),
+      score,
+      dataset: z.object({ name: z.string(), version: z.int() }),
+      created_at: isoTime,
+    }),
+  ),
+  history: z.array(modelEvent),
+  serving: z.object({ estimated_us_per_row: z.number() }).optional(),
+  updated_at: isoTime,
+  artifact_error: codeAndMessage.optional().describe('the champion artifact could not be read'),
+});
+
+const perClass = z.record(z.string(), z.number());
+const rowExplanation = z.object({
+  output: z.union([z.number(), perClass]),
+  base: z.union([z.number(), perClass]),
+  contributions: z.union([z.record(z.string(), z.number()), z.record(z.string(), perClass)]),
+});
+
+export const predictResponse = z.object({
+  model: z.object({ name: z.string(), version: z.int() }),
+  predictions: z.array(z.union([z.string(), z.number()])).describe('class labels (classification) or numbers (regression), one per row'),
+  probabilities: z.array(perClass).optional().describe('classification only: class → probability, one object per row'),
+  explanation_space: z.enum(['margin', 'probability', 'value']).optional(),
+  explained_class: z.string().optional(),
+  explanations: z.array(rowExplanation).optional().describe('with explain: true; base + Σ contributions = output'),
+});
+
+export const forecastResponse = z.object({
+  model: z.object({ name: z.string(), version: z.int() }),
+  group: z.string().optional().describe('the series asked for, for a model trained with a group column'),
+  horizon: z.int(),
+  level: z.number().describe('coverage of the [lower, upper] interval'),
+  forecasts: z.array(
+    z.object({
+      time: z.union([z.string(), z.number()]).describe('the point\'s time: ISO-8601 for a datetime series, else the step index'),
+      value: z.number(),
+      lower: z.number(),
+      upper: z.number(),
+    }),
+  ),
+});
+
+export const pointerChangeResponse = z.object({ name: z.string(), champion_version: z.int(), previous_version: z.int() });
+
+/** GET /v1/models/{model}/evaluation: out-of-fold results, or why there are none. */
+const evaluationHead = {
+  model: z.string(),
+  version: z.int(),
+  job_id: z.string(),
+  trial_id: z.string(),
+  family,
+  metric: z.string(),
+  importances: z.array(z.object({ feature: z.string(), importance: z.number() })).nullable().describe('largest first; null when the artifact has none'),
+};
+
+export const evaluationResponse = z.discriminatedUnion('available', [
+  z.object({ ...evaluationHead, available: z.literal(false), reason: z.string() }),
+  z.object({
+    ...evaluationHead,
+    available: z.literal(true),
+    task: z.string(),
+    source: z.literal('out_of_fold'),
+    folds: z.int(),
+    dataset: z.object({ name: z.string(), version: z.int() }),
+    members: z.array(z.object({ trial_id: z.string(), weight: z.number() })).optional().describe('an ensemble\'s members'),
+    rows: z.int(),
+    metrics: z.record(z.string(), z.number().nullable()).describe('every metric of the task; null where undefined on these rows'),
+    roc: z
+      .object({
+        fpr: z.array(z.number()),
+        tpr: z.array(z.number()),
+        thresholds: z.array(z.number().nullable()).describe('null stands for +Infinity (the first point)'),
+        auc: z.number(),
+        positive_class: z.string(),
+      })
+      .optional()
+      .describe('binary only'),
+    confusion: z.object({ labels: z.array(z.string()), matrix: z.array(z.array(z.int())) }).optional().describe('classification only; rows are the truth'),
+    residuals: z
+      .object({ predicted: z.array(z.number()), residual: z.array(z.number()), rows: z.int(), mean_residual: z.number(), max_abs_residual: z.number() })
+      .optional()
+      .describe('regression only: a sample of rows'),
+  }),
+]);
+
+// ---- schedules and drift ---------------------------------------------------------------------------
+
+const driftTrigger = z.object({ psi: z.number(), hours: z.int(), min_rows: z.int() });
+
+export const scheduleResponse = z.object({
+  model: z.string(),
+  every: z.string(),
+  dataset: z.string(),
+  budget,
+  min_new_rows: z.int(),
+  margin: z.number(),
+  margin_kind: z.enum(['absolute', 'relative']),
+  metric: z.string(),
+  on_drift: driftTrigger.nullable(),
+  next_due_at: isoTime,
+  created_at: isoTime,
+  updated_at: isoTime,
+});
+
+export const scheduleWithRunsResponse = scheduleResponse.extend({
+  runs: z.array(
+    z.object({
+      run: z.int(),
+      due_at: isoTime,
+      claimed_at: isoTime,
+      status: z.enum(['claimed', 'started', 'skipped']),
+      job_id: z.string().nullable(),
+      reason: z.string().nullable(),
+      finished_at: isoTime.nullable(),
+    }),
+  ),
+});
+
+export const driftResponse = z.object({
+  model: z.string(),
+  version: z.int(),
+  rows_sampled: z.int(),
+  window: z.object({ from: isoTime, to: isoTime, hours: z.int() }),
+  reference: z.object({ dataset: z.object({ name: z.string(), version: z.int() }), rows: z.int() }),
+  features: z.array(
+    z.object({
+      name: z.string(),
+      type: columnType,
+      psi: z.number().nullable(),
+      status: z.enum(['stable', 'moderate', 'significant']).nullable(),
+      bins: z.array(z.string()),
+      reference: z.array(z.number()),
+      live: z.array(z.number()),
+      measure: z.string().optional(),
+    }),
+  ),
+  skipped: z.array(z.object({ name: z.string(), type: columnType, reason: z.string() })),
+  note: z.string().optional(),
+});
+
+// ---- keys -----------------------------------------------------------------------------------------
+
+export const keyCreatedResponse = z.object({
+  key: z.string().describe('shown this once; only its hash is stored'),
+  tenant: z.string(),
+  name: z.string(),
+  id: z.string(),
+  created_at: isoTime,
+});
+
+export const keyListResponse = z.object({ keys: z.array(z.object({ name: z.string(), id: z.string(), created_at: isoTime })) });

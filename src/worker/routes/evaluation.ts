@@ -1,0 +1,110 @@
+/**
+ * @module worker/routes/evaluation
+ * `GET /v1/models/{model}/evaluation[?version=N]`: how a model version did on rows it never trained on,
+ * for the dashboard's model page. The predictions are the out-of-fold ones its job's search wrote (the
+ * published trial's, or for an ensemble the weighted blend of its members'), lined up with the target
+ * exactly as the trials prepared it (same column overrides, without a retraining job's holdout). The
+ * answer holds every metric of the task, the ROC curve (binary), the confusion matrix (classification),
+ * a residual sample (regression) and the artifact's feature importances. A job run on a single split
+ * writes no out-of-fold predictions: the answer is then `available: false` with the reason.
+ */
+import { Hono } from 'hono';
+import { applyOverrides, decodeDataset, type Predictor, prepareTarget } from '../../engine';
+import { trainingPart } from '../../engine/data/holdout';
+import { blendOutputs } from '../../engine/eval/blend';
+import { evaluatePredictions } from '../../engine/eval/evaluation';
+import type { ModelVersionInfo } from '../../durable/registry';
+import type { JobConfig } from '../../durable/protocol';
+import type { AuthVars } from '../auth';
+import { coordinatorFor } from '../coordinator';
+import { ApiError, notFound } from '../errors';
+import { loadPredictor } from '../model-cache';
+import { validName } from '../names';
+import { readObjectBytes } from '../storage';
+
+type App = { Bindings: Env; Variables: AuthVars };
+
+export const evaluation = new Hono<App>();
+
+evaluation.get('/:model/evaluation', async (c) => {
+  const name = validName(c.req.param('model'), 'model');
+  const version = versionParam(c.req.query('version'));
+  const tenant = c.get('tenant');
+  const registry = c.env.REGISTRY.getByName(tenant);
+  const resolved = await registry.resolveModel(name, version);
+  if (!resolved) {
+    if (version !== undefined && (await registry.getModel(name))) throw new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${version}`, { model: name, version });
+    throw notFound('model', name);
+  }
+  const head = { model: name, version: resolved.version, job_id: resolved.job_id, trial_id: resolved.trial_id, family: resolved.family, metric: resolved.metric };
+  const importances = await importancesOf(c.env, resolved);
+  const source = await outOfFold(c.env, tenant, resolved);
+  if (!source.ok) return c.json({ ...head, available: false, reason: source.reason, importances });
+  const { config, output, members } = source;
+  const { dataset: all } = applyOverrides(decodeDataset(await readObjectBytes(c.env.STORE, config.dataset.key, 'dataset')), config.columns);
+  const dataset = config.holdout ? trainingPart(all, config.target, config.task, config.holdout) : all;
+  const target = prepareTarget(dataset, config.target, config.task);
+  const result = evaluatePredictions(target.task, target.y, output, target.classes);
+  return c.json({
+    ...head,
+    available: true,
+    task: target.task,
+    source: 'out_of_fold',
+    folds: config.folds,
+    dataset: { name: config.dataset.name, version: config.dataset.version },
+    ...(members ? { members } : {}),
+    ...result,
+    importances,
+  });
+});
+
+function versionParam(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const version = Number(raw);
+  if (!(Number.isInteger(version) && version > 0)) throw new ApiError(400, 'invalid_request', `version: expected a positive integer, got "${raw.slice(0, 40)}"`, { field: 'version' });
+  return version;
+}
+
+type OutOfFold =
+  | { ok: true; config: JobConfig; output: Float32Array; members?: { trial_id: string; weight: number }[] }
+  | { ok: false; reason: string };
+
+/** The version's out-of-fold output, read from the keys its job's trials wrote. */
+async function outOfFold(env: Env, tenant: string, v: ModelVersionInfo): Promise<OutOfFold> {
+  const coordinator = coordinatorFor(env, tenant, v.job_id);
+  // The job's configuration (dataset key, target, overrides, holdout, folds), as a retraining job reads it.
+  const basis = await coordinator.retrainBasis(v.trial_id);
+  if (!basis) return { ok: false, reason: `the job ${v.job_id} that made version ${v.version} is no longer known` };
+  const config = basis.config as JobConfig;
+  if (config.folds <= 1) return { ok: false, reason: `the job evaluated its trials on a single split (folds = 1, chosen for large data), so it kept no out-of-fold predictions` };
+  let members: { trial_id: string; weight: number }[] | undefined;
+  if (v.trial_id === 'ensemble') {
+    members = (await coordinator.view())?.ensemble?.members?.map((m) => ({ trial_id: m.trial_id, weight: m.weight }));
+    if (!members?.length) return { ok: false, reason: `the job ${v.job_id} lists no members for its ensemble` };
+  }
+  const parts = [];
+  for (const m of members ?? [{ trial_id: v.trial_id, weight: 1 }]) {
+    const key = `models/${tenant}/${v.job_id}/${m.trial_id}.oof`;
+    const object = await env.STORE.get(key);
+    if (!object) return { ok: false, reason: `trial ${m.trial_id} has no out-of-fold predictions (it ran on a fraction of the rows, or they were removed)` };
+    const bytes = await object.arrayBuffer();
+    parts.push({ id: m.trial_id, weight: m.weight, output: new Float32Array(bytes, 0, bytes.byteLength >> 2) });
+  }
+  return { ok: true, config, output: parts.length === 1 ? parts[0].output : blendOutputs(parts), ...(members ? { members } : {}) };
+}
+
+/** The artifact's feature importances, largest first; null when the artifact has none or cannot be read. */
+async function importancesOf(env: Env, v: ModelVersionInfo): Promise<{ feature: string; importance: number }[] | null> {
+  let predictor: Predictor;
+  try {
+    predictor = await loadPredictor(env, v.artifact_key);
+  } catch (err) {
+    console.error(`evaluation: could not load ${v.artifact_key} for its importances`, err);
+    return null;
+  }
+  const imp = predictor.envelope.importances;
+  if (!imp) return null;
+  return Object.entries(imp)
+    .map(([feature, importance]) => ({ feature, importance }))
+    .sort((a, b) => b.importance - a.importance);
+}

@@ -1,0 +1,115 @@
+/**
+ * The CLI's pure pieces, in plain Node: reading --budget, choosing the URL and key, the exit code and
+ * line for each kind of failure, reading a CSV file into rows, and the human formats.
+ */
+import { describe, expect, it } from 'vitest';
+import { ApiClientError } from '../../src/client';
+import { describeBudget, parseBudget } from '../../src/cli/budget';
+import { LOCAL_DEV_KEY, resolveContext } from '../../src/cli/context';
+import { csvToRows } from '../../src/cli/csv-rows';
+import { ConnectionError, errorJson, errorText, exitCodeOf, UsageError } from '../../src/cli/errors';
+import { csvLine, formatDuration } from '../../src/cli/format';
+import { topContributions } from '../../src/cli/prediction-report';
+
+describe('--budget', () => {
+  it.each([
+    ['60s', { seconds: 60 }],
+    ['90', { seconds: 90 }],
+    ['5m', { seconds: 300 }],
+    ['1h', { seconds: 3600 }],
+    ['100trials', { trials: 100 }],
+    ['1trial', { trials: 1 }],
+    ['5m,20trials', { seconds: 300, trials: 20 }],
+    ['20trials+2m', { seconds: 120, trials: 20 }],
+  ])('reads %s', (text, expected) => {
+    expect(parseBudget(text)).toEqual(expected);
+  });
+
+  it.each(['', '3 weeks', '2.5trials', '0trials', '5m,6m', 'fast'])('refuses %j naming --budget', (text) => {
+    expect(() => parseBudget(text)).toThrow(UsageError);
+    expect(() => parseBudget(text)).toThrow(expect.objectContaining({ where: '--budget' }));
+  });
+
+  it('describes a budget for people', () => {
+    expect(describeBudget({ seconds: 300, trials: 20 })).toBe('20 trials or 5 min');
+    expect(describeBudget({ seconds: 45 })).toBe('45 s');
+  });
+});
+
+describe('URL and key', () => {
+  it('defaults to local dev with the local admin key', () => {
+    const ctx = resolveContext({}, {});
+    expect(ctx.url).toBe('http://127.0.0.1:8787');
+    expect(ctx.json).toBe(false);
+  });
+
+  it('never guesses a key for a remote URL', () => {
+    expect(() => resolveContext({ url: 'https://automl.example.workers.dev' }, {})).toThrow(/no API key.*--key.*EDGE_AUTOML_KEY/);
+    expect(() => resolveContext({}, { EDGE_AUTOML_URL: 'https://automl.example.workers.dev', EDGE_AUTOML_KEY: 'k' })).not.toThrow();
+  });
+
+  it('refuses a URL that is not http(s), naming --url', () => {
+    expect(() => resolveContext({ url: 'not a url' }, {})).toThrow(expect.objectContaining({ where: '--url' }));
+    expect(() => resolveContext({ url: 'ftp://host' }, {})).toThrow(/http:\/\/ or https:\/\//);
+  });
+
+  it('uses the local dev key name the dev server uses', () => {
+    expect(LOCAL_DEV_KEY).toBe('local-dev-key');
+  });
+});
+
+describe('failures', () => {
+  const apiError = new ApiClientError(400, 'invalid_target', 'target column "x" is not in the dataset', { field: 'target', columns: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'] });
+
+  it('exit code 2 only when nothing answered', () => {
+    expect(exitCodeOf(new ConnectionError('http://127.0.0.1:8787', 'connection refused'))).toBe(2);
+    expect(exitCodeOf(apiError)).toBe(1);
+    expect(exitCodeOf(new UsageError('bad', '--budget'))).toBe(1);
+  });
+
+  it('prints the server code, status and message, with long lists cut', () => {
+    expect(errorText(apiError)).toBe('error: invalid_target (HTTP 400): target column "x" is not in the dataset [field: target, columns: a, b, c, d, e, f, g, h, … (10 in all)]');
+  });
+
+  it('hints at npm run dev for a local server only', () => {
+    expect(errorText(new ConnectionError('http://127.0.0.1:8787', 'connection refused'))).toContain('npm run dev');
+    expect(errorText(new ConnectionError('https://automl.example', 'unknown host'))).not.toContain('npm run dev');
+  });
+
+  it('--json errors keep the API shape', () => {
+    expect(errorJson(apiError)).toEqual({ status: 400, error: { code: 'invalid_target', message: apiError.message, details: apiError.details } });
+    expect(errorJson(new UsageError('no such file', 'x.csv')).error).toEqual({ code: 'usage', message: 'no such file', details: { where: 'x.csv' } });
+  });
+});
+
+describe('CSV rows for predict --explain', () => {
+  it('reads the header and turns empty cells into missing values', () => {
+    expect(csvToRows('a,b\n1,\n"x,y",2\n', 'f.csv')).toEqual([
+      { a: '1', b: null },
+      { a: 'x,y', b: '2' },
+    ]);
+  });
+
+  it('names the file and line of a broken row', () => {
+    expect(() => csvToRows('a,b\n1,2\n"open,3\n', 'in.csv')).toThrow(expect.objectContaining({ where: expect.stringMatching(/^in\.csv:\d+$/) }));
+  });
+});
+
+describe('formats', () => {
+  it('durations in the unit people expect', () => {
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(12_340)).toBe('12.3 s');
+    expect(formatDuration(245_000)).toBe('4 min 05 s');
+    expect(formatDuration(7_380_000)).toBe('2 h 03 min');
+    expect(formatDuration(null)).toBe('-');
+  });
+
+  it('CSV fields are quoted only when needed', () => {
+    expect(csvLine(['good', 0.5, 'a,b', 'say "hi"', null])).toBe('good,0.5,"a,b","say ""hi""",');
+  });
+
+  it('top contributions: largest by size, the predicted class for per-class maps', () => {
+    expect(topContributions({ output: 1, base: 0, contributions: { a: 0.1, b: -0.7, c: 0.3, d: 0.05 } }, 'good')).toBe('b -0.700, c +0.300, a +0.100');
+    expect(topContributions({ output: {}, base: {}, contributions: { x: { a: 1 }, y: { a: -2, b: 0.5 } } }, 'y', 1)).toBe('a -2.000');
+  });
+});

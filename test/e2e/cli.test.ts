@@ -1,0 +1,233 @@
+/**
+ * The `edge-automl` command end to end: a real `wrangler dev` (port 8931, fresh state), the CLI run as
+ * a child process exactly as a user runs it (`node bin/edge-automl.mjs …`), its exit codes and its
+ * output (--json parsed, human tables read). One story in order: an admin mints a tenant key, the
+ * tenant uploads credit-g, trains a small trial-budget job, reads its status, lists models, predicts
+ * the held-out file, schedules retraining; then the error paths.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { encode as encodePng } from 'fast-png';
+import { zipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DevServer, startDevServer } from '../../scripts/lib/wrangler-dev';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/edge-automl.mjs');
+const TRAIN_CSV = join(ROOT, 'examples/credit-g/train.csv');
+const TEST_CSV = join(ROOT, 'examples/credit-g/test.csv');
+const PORT = 8931;
+/** Nothing listens here: the "cannot connect" path. */
+const DEAD_URL = 'http://127.0.0.1:8939';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let server: DevServer;
+let state: string;
+/** The tenant key minted in the first test; everything after acts as that tenant. */
+let tenantKey = '';
+let jobId = '';
+
+function cli(args: string[], options: { key?: string; url?: string } = {}): Promise<Run> {
+  const argv = [BIN, '--url', options.url ?? server.url, '--key', options.key ?? tenantKey, ...args];
+  // No EDGE_AUTOML_* from the caller's shell: the command line alone decides.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('EDGE_AUTOML_')));
+  return new Promise((resolveRun) => {
+    execFile(process.execPath, argv, { cwd: ROOT, env, maxBuffer: 32 * 1024 * 1024, timeout: 900_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolveRun({ code, stdout, stderr });
+    });
+  });
+}
+
+const json = <T>(run: Run): T => {
+  expect(run.code, `exit code; stderr: ${run.stderr}`).toBe(0);
+  return JSON.parse(run.stdout) as T;
+};
+
+/** Data rows of a CSV file, counted without any of our code: non-empty lines minus the header. */
+const dataRows = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').length - 1;
+
+beforeAll(async () => {
+  state = mkdtempSync(join(tmpdir(), 'edge-automl-cli-e2e-'));
+  server = await startDevServer({ port: PORT, persistTo: state });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  rmSync(state, { recursive: true, force: true });
+});
+
+describe('edge-automl CLI against wrangler dev', () => {
+  it('keys create mints a tenant key with the admin key', async () => {
+    const created = json<{ key: string; tenant: string; name: string }>(await cli(['keys', 'create', '--tenant', 'acme', '--name', 'e2e', '--json'], { key: server.adminKey }));
+    expect(created.tenant).toBe('acme');
+    expect(created.name).toBe('e2e');
+    expect(created.key).toMatch(/^eak_/);
+    tenantKey = created.key;
+  });
+
+  it('keys create with a tenant key is refused: exit 1 and the server code', async () => {
+    const run = await cli(['keys', 'create', '--name', 'nope']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('forbidden');
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('upload streams a CSV and answers its profile', async () => {
+    const dataset = json<{ name: string; version: number; rows: number; columns: { name: string; type: string }[] }>(await cli(['upload', TRAIN_CSV, '--name', 'credit', '--json']));
+    expect(dataset.name).toBe('credit');
+    expect(dataset.version).toBe(1);
+    expect(dataset.rows).toBe(dataRows(TRAIN_CSV));
+    expect(dataset.columns).toHaveLength(21);
+    expect(dataset.columns.find((c) => c.name === 'class')?.type).toBe('categorical');
+  });
+
+  it('upload in human form prints the column table', async () => {
+    const run = await cli(['upload', TRAIN_CSV, '--name', 'credit']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/dataset credit v2: 750 rows, 21 columns/);
+    expect(run.stdout).toMatch(/│ credit_amount\s+│ numeric\s+│/);
+  });
+
+  it('upload of a zip of class folders of images: --size and --channels reach the server', async () => {
+    const png = (level: number) => encodePng({ width: 6, height: 6, channels: 1, depth: 8, data: new Uint8Array(36).fill(level) });
+    const zip = join(state, 'shapes.zip');
+    writeFileSync(zip, zipSync({ 'dark/a.png': png(10), 'dark/b.png': png(30), 'light/a.png': png(220), 'light/b.png': png(240), 'light/c.png': png(200) }));
+    const dataset = json<{ rows: number; image: { width: number; height: number; channels: number; classes: Record<string, number> } }>(
+      await cli(['upload', zip, '--name', 'shapes', '--size', '4x4', '--channels', '1', '--json']),
+    );
+    expect(dataset.rows).toBe(5);
+    expect(dataset.image).toEqual({ width: 4, height: 4, channels: 1, classes: { dark: 2, light: 3 } });
+  });
+
+  it('upload refuses what it cannot send, naming the file or option', async () => {
+    const missing = await cli(['upload', join(state, 'nope.csv')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`error: ${join(state, 'nope.csv')}: no such file\n`);
+    const sizeOnCsv = await cli(['upload', TRAIN_CSV, '--size', '4x4']);
+    expect(sizeOnCsv.code).toBe(1);
+    expect(sizeOnCsv.stderr).toContain('--size: only for a zip of images');
+  });
+
+  it('train waits to the end of a 3-trial job and publishes the model', { timeout: 900_000 }, async () => {
+    const run = await cli(['train', '--dataset', 'credit', '--target', 'class', '--budget', '3trials', '--models', 'gbdt', '--model', 'credit-risk', '--seed', '3']);
+    expect(run.code, run.stderr).toBe(0);
+    // Piped (no terminal), progress comes as plain lines on stderr; the result on stdout.
+    expect(run.stderr).toMatch(/job \S+ started/);
+    expect(run.stderr).toMatch(/done \d+, running \d+, failed \d+/);
+    expect(run.stdout).toMatch(/: succeeded/);
+    expect(run.stdout).toMatch(/model\s+credit-risk v1/);
+    expect(run.stdout).toMatch(/best\s+roc_auc 0\.\d{4} \(higher is better\)/);
+    jobId = /job (\S+): succeeded/.exec(run.stdout)![1];
+  });
+
+  it('status --json is the job: three trials accounted for, the best score on the leaderboard', async () => {
+    const job = json<{
+      status: string;
+      metric: string;
+      progress: { trials_done: number; trials_failed: number; budget: { trials?: number } };
+      best: { score: number; trial_id: string };
+      leaderboard: { trial_id: string; score: number; family: string }[];
+      model: { name: string; version: number };
+    }>(await cli(['status', jobId, '--json']));
+    expect(job.status).toBe('succeeded');
+    expect(job.metric).toBe('roc_auc');
+    expect(job.progress.budget.trials).toBe(3);
+    expect(job.progress.trials_done + job.progress.trials_failed).toBe(3);
+    expect(job.progress.trials_done).toBeGreaterThanOrEqual(1);
+    expect(job.best.score).toBeGreaterThan(0.6);
+    expect(job.best.score).toBeLessThanOrEqual(1);
+    expect(job.leaderboard[0].trial_id).toBe(job.best.trial_id);
+    expect(job.leaderboard.filter((e) => e.family !== 'ensemble').every((e) => e.family === 'gbdt')).toBe(true);
+    expect(job.model).toEqual({ name: 'credit-risk', version: 1 });
+  });
+
+  it('status prints a leaderboard table with the metric', async () => {
+    const run = await cli(['status', jobId]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('leaderboard (roc_auc');
+    expect(run.stdout).toMatch(/│ 1 +│ \S+ +│ (gbdt|ensemble) +│ 0\.\d{4}/);
+  });
+
+  it('models lists the new model (json and table)', async () => {
+    const list = json<{ models: { name: string; champion_version: number; metric: string; score: number }[] }>(await cli(['models', '--json']));
+    expect(list.models.map((m) => m.name)).toEqual(['credit-risk']);
+    expect(list.models[0].champion_version).toBe(1);
+    const table = await cli(['models']);
+    expect(table.stdout).toMatch(/│ credit-risk\s+│ v1\s+│ binary\s+│ roc_auc 0\.\d{4}/);
+  });
+
+  it('model shows the champion, versions and history', async () => {
+    const run = await cli(['model', 'credit-risk']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/champion v1: (gbdt|ensemble), roc_auc 0\.\d{4}/);
+    expect(run.stdout).toMatch(/v1 \(champion\)/);
+    expect(run.stdout).toContain('published');
+  });
+
+  it('predict of a CSV file: one prediction per row in, probabilities in [0, 1]', async () => {
+    const result = json<{ model: { version: number }; predictions: string[]; probabilities: Record<string, number>[] }>(await cli(['predict', 'credit-risk', TEST_CSV, '--json']));
+    expect(result.predictions).toHaveLength(dataRows(TEST_CSV));
+    expect(new Set(result.predictions)).toEqual(new Set(['good', 'bad']));
+    for (const p of result.probabilities) {
+      for (const v of Object.values(p)) expect(v >= 0 && v <= 1).toBe(true);
+      expect(p.good + p.bad).toBeCloseTo(1, 6);
+    }
+  });
+
+  it('predict --format csv writes a header and one line per input row', async () => {
+    const run = await cli(['predict', 'credit-risk', TEST_CSV, '--format', 'csv']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toBe('prediction,p_bad,p_good');
+    expect(lines).toHaveLength(dataRows(TEST_CSV) + 1);
+    expect(lines[1]).toMatch(/^(good|bad),0?\.?\d/);
+  });
+
+  it('schedule: set, show, delete, then show is 404 schedule_not_found', async () => {
+    const set = json<{ every: string; dataset: string; budget: { trials?: number }; min_new_rows: number }>(
+      await cli(['schedule', 'credit-risk', '--every', '1d', '--dataset', 'credit', '--budget', '2trials', '--min-new-rows', '100', '--json']),
+    );
+    expect(set).toMatchObject({ every: '1d', dataset: 'credit', budget: { trials: 2 }, min_new_rows: 100 });
+    const shown = json<{ every: string; runs: unknown[] }>(await cli(['schedule', 'credit-risk', '--show', '--json']));
+    expect(shown.every).toBe('1d');
+    expect(Array.isArray(shown.runs)).toBe(true);
+    expect((await cli(['schedule', 'credit-risk', '--delete'])).code).toBe(0);
+    const gone = await cli(['schedule', 'credit-risk', '--show', '--json']);
+    expect(gone.code).toBe(1);
+    expect(JSON.parse(gone.stderr)).toMatchObject({ status: 404, error: { code: 'schedule_not_found' } });
+  });
+
+  it('an unknown model exits 1 with the server code (json on stderr, readable line without --json)', async () => {
+    const asJson = await cli(['predict', 'no-such-model', TEST_CSV, '--json']);
+    expect(asJson.code).toBe(1);
+    expect(asJson.stdout).toBe('');
+    expect(JSON.parse(asJson.stderr)).toMatchObject({ status: 404, error: { code: 'model_not_found', details: { model: 'no-such-model' } } });
+    const human = await cli(['model', 'no-such-model']);
+    expect(human.code).toBe(1);
+    expect(human.stderr).toBe('error: model_not_found (HTTP 404): model "no-such-model" does not exist [model: no-such-model]\n');
+  });
+
+  it('a bad request names the field: train with a bad budget and with an unknown target', async () => {
+    const budget = await cli(['train', '--dataset', 'credit', '--target', 'class', '--budget', '3 weeks']);
+    expect(budget.code).toBe(1);
+    expect(budget.stderr).toContain('--budget');
+    const target = await cli(['train', '--dataset', 'credit', '--target', 'nope', '--json']);
+    expect(target.code).toBe(1);
+    expect(JSON.parse(target.stderr).error.code).toBe('invalid_target');
+  });
+
+  it('a server that cannot be reached exits 2 with a hint', async () => {
+    const run = await cli(['models'], { url: DEAD_URL });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('cannot reach http://127.0.0.1:8939');
+    expect(run.stderr).toContain('npm run dev');
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * The dashboard in a real browser: Debian's headless Chromium (driven by playwright-core, no browser
+ * download) against a local `wrangler dev`. Signs in (a wrong key first), watches a real job's page while
+ * the job runs (the live chart gains points, the leaderboard gains rows), then opens the model page
+ * (ROC curve, confusion matrix) and tries a prediction. Screenshots of every step go to test-artifacts/.
+ * Skipped only when /usr/bin/chromium is missing (CI installs it).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../../scripts/lib/api-client';
+import { type DevServer, startDevServer } from '../../scripts/lib/wrangler-dev';
+
+const CHROMIUM = '/usr/bin/chromium';
+const PORT = 8941;
+const ROOT = resolve(import.meta.dirname, '../..');
+const ARTIFACTS = resolve(ROOT, 'test-artifacts');
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`dashboard browser test skipped: ${CHROMIUM} does not exist (apt-get install chromium)`);
+
+let server: DevServer;
+let browser: Browser;
+let page: Page;
+let state = '';
+let key = '';
+let admin: ApiClient;
+
+const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
+
+/** Polls `probe` until it returns a value other than undefined, or fails naming `what`. */
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) {
+      await shot(`timeout-${what.replace(/\W+/g, '-')}`).catch(() => undefined);
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+const leaderboardRows = () => page.locator('#leaderboard .leaderboard-row').count();
+const chartPoints = async (id: string) => Number((await page.locator(`#${id} .chart`).getAttribute('data-points').catch(() => null)) ?? 0);
+
+describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    state = mkdtempSync(join(tmpdir(), 'edge-automl-dashboard-'));
+    server = await startDevServer({ port: PORT, persistTo: state });
+    admin = new ApiClient(server.url, server.adminKey);
+    [key] = await admin.mintKeys(1, 'dashboard', 'dash');
+    await new ApiClient(server.url, key).uploadCsv('credit-g', readFileSync(join(ROOT, 'examples/credit-g/train.csv'), 'utf8'));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (state) rmSync(state, { recursive: true, force: true });
+  });
+
+  it('refuses a wrong key and signs in with a good one (kept out of the URL)', async () => {
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('#api-key');
+    await page.fill('#api-key', 'not-a-real-key');
+    await page.click('form.signin button[type=submit]');
+    await page.waitForSelector('.form-message.error-text');
+    expect(await page.textContent('.form-message')).toMatch(/refused/);
+    await shot('1-signin-refused');
+
+    await page.fill('#api-key', key);
+    await page.click('form.signin button[type=submit]');
+    await page.waitForSelector('#nav:not([hidden])');
+    expect(page.url()).not.toContain(key);
+    await page.click('#nav a[data-section=datasets]');
+    await page.click('text=credit-g');
+    await page.waitForSelector('table.grid');
+    // The profile lists every column of the upload with its type.
+    expect(await page.locator('table.grid tbody tr').count()).toBe(21);
+    expect(await page.textContent('table.grid')).toContain('checking_status');
+    await shot('2-dataset');
+  });
+
+  it('renders names from the data as text, never as markup', async () => {
+    await new ApiClient(server.url, key).uploadCsv('tricky', '<img src=x onerror="window.pwned=1">,label\n1,a\n2,b\n3,a\n');
+    await page.goto(`${server.url}/#/datasets/tricky`);
+    await page.waitForSelector('table.grid');
+    expect(await page.textContent('table.grid tbody')).toContain('<img src=x onerror="window.pwned=1">');
+    expect(await page.locator('table.grid img').count()).toBe(0);
+    expect(await page.evaluate('window.pwned')).toBeUndefined();
+  });
+
+  it('shows a running job live: the best-score chart gains points and the leaderboard gains rows', async () => {
+    const api = new ApiClient(server.url, key);
+    const job = await api.createJob({ dataset: 'credit-g', target: 'class', model: 'credit-risk', models: ['linear', 'gbdt', 'knn'], budget: { trials: 6, seconds: 90 }, seed: 7 });
+    await page.goto(`${server.url}/#/jobs/${job.id}`);
+    await page.waitForSelector('#job-summary .facts');
+
+    const seen: number[] = [];
+    await until('the first leaderboard row and chart point', async () => {
+      const rows = await leaderboardRows();
+      seen.push(rows);
+      return rows >= 1 && (await chartPoints('chart-best-time')) >= 1 ? true : undefined;
+    }, 180_000);
+    expect(await page.locator('#chart-best-time canvas').count()).toBe(1);
+    await shot('3-job-running');
+
+    const final = await until('the job to end on the page', async () => ((await page.getAttribute('#live-state', 'data-state')) === 'ended' ? true : undefined), 240_000);
+    expect(final).toBe(true);
+    await until('the last leaderboard rows', async () => ((await leaderboardRows()) >= 2 ? true : undefined), 10_000);
+    seen.push(await leaderboardRows());
+    // Rows arrived while the page was open, not all at once on load.
+    expect(Math.max(...seen)).toBeGreaterThan(Math.min(...seen));
+    const view = await api.job(job.id);
+    expect(view.status).toBe('succeeded');
+    expect(await leaderboardRows()).toBe(view.leaderboard.length);
+    expect(await chartPoints('chart-trials')).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('#chart-params canvas').count()).toBe(1);
+    expect(await page.textContent('#job-summary')).toContain('succeeded');
+    await shot('4-job-done');
+  });
+
+  it('opens the model page with ROC curve and confusion matrix, and predicts from the form', async () => {
+    await page.click('#model-link');
+    await page.waitForSelector('#chart-roc canvas', { timeout: 60_000 });
+    expect(await chartPoints('chart-roc')).toBeGreaterThan(4);
+    const labels = await page.locator('#confusion thead th').allTextContents();
+    expect(labels.slice(1)).toEqual(['bad', 'good']);
+    expect(await page.locator('#confusion tbody td').count()).toBe(4);
+    await page.waitForSelector('#predict-form');
+    await shot('5-model');
+
+    await page.click('#predict-form button[type=submit]');
+    const value = await page.waitForSelector('#prediction-value', { timeout: 30_000 });
+    expect(['good', 'bad']).toContain(await value.textContent());
+    await page.locator('#predict-result').scrollIntoViewIfNeeded();
+    await shot('6-prediction');
+  });
+
+  it('says clearly when a job does not exist', async () => {
+    await page.goto(`${server.url}/#/jobs/00000000-0000-4000-8000-000000000000`);
+    await page.waitForSelector('#job-summary .error');
+    expect(await page.textContent('#job-summary .error')).toMatch(/job_not_found[\s\S]*does not exist, or belongs to another tenant/);
+    await shot('7-job-not-found');
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * Image ingestion in the engine: PNG/JPEG decoding (test images are written with fast-png's and
+ * jpeg-js's encoders, never with the decoder under test), resampling on patterns whose result is known
+ * by hand, zip of class folders to a pixel table, and the pixel-column naming scheme (the shared digits
+ * header must read as 8x8x1).
+ */
+import { readFileSync } from 'node:fs';
+import { encode as encodePng } from 'fast-png';
+import { zipSync } from 'fflate';
+import jpeg from 'jpeg-js';
+import { describe, expect, it } from 'vitest';
+import { EngineError } from '../../src/engine';
+import type { CodedColumn, NumericColumn } from '../../src/engine/data/dataset';
+import { decodeImage, type DecodedImage } from '../../src/engine/data/images/decode-image';
+import { imageTableFromZip } from '../../src/engine/data/images/image-table';
+import { inferImageShape, pixelColumnNames } from '../../src/engine/data/images/pixel-columns';
+import { resizeImage } from '../../src/engine/data/images/resize';
+
+const SHARED = new URL('../../../shared/data/', import.meta.url);
+
+const png = (width: number, height: number, channels: number, data: number[] | Uint8Array | Uint16Array, depth: 8 | 16 | 4 = 8) =>
+  encodePng({ width, height, channels, depth, data: depth === 16 ? Uint16Array.from(data) : Uint8Array.from(data) });
+
+/** A solid gray PNG of the given size. */
+const grayPng = (size: number, value: number) => png(size, size, 1, new Array(size * size).fill(value));
+
+function rgbJpeg(width: number, height: number, rgb: [number, number, number]): Uint8Array {
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) data.set([...rgb, 255], i * 4);
+  return new Uint8Array(jpeg.encode({ width, height, data }, 100).data);
+}
+
+function engineError(fn: () => unknown): EngineError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(EngineError);
+    return err as EngineError;
+  }
+  throw new Error('expected an EngineError');
+}
+
+const image = (width: number, height: number, channels: 1 | 2 | 3 | 4, data: number[]): DecodedImage => ({ width, height, channels, data: Uint8Array.from(data) });
+
+describe('decodeImage', () => {
+  it('reads 8-bit gray, RGB and RGBA PNGs exactly', () => {
+    expect(decodeImage(png(3, 2, 1, [0, 10, 20, 30, 40, 255]), 'g.png')).toEqual(image(3, 2, 1, [0, 10, 20, 30, 40, 255]));
+    const rgb = [255, 0, 0, 0, 255, 0];
+    expect(decodeImage(png(2, 1, 3, rgb), 'c.png')).toEqual(image(2, 1, 3, rgb));
+    const rgba = [1, 2, 3, 4, 5, 6, 7, 8];
+    expect(decodeImage(png(2, 1, 4, rgba), 'a.png')).toEqual(image(2, 1, 4, rgba));
+  });
+
+  it('rounds 16-bit samples to 8 bits and scales 4-bit gray to 0..255', () => {
+    // 257 * v is v in 16 bits; 300 is just above 1 * 257 and rounds back to 1.
+    expect(decodeImage(png(4, 1, 1, [0, 257 * 128, 65535, 300], 16), 'deep.png').data).toEqual(Uint8Array.from([0, 128, 255, 1]));
+    // Two pixels per byte, most significant first: 0x0f 0xa5 → 0, 15, 10, 5 → x17.
+    expect(decodeImage(png(4, 1, 1, [0x0f, 0xa5], 4), 'nibbles.png').data).toEqual(Uint8Array.from([0, 255, 170, 85]));
+  });
+
+  it('expands a palette PNG to RGB', () => {
+    const bytes = encodePng({ width: 3, height: 1, channels: 1, depth: 8, data: Uint8Array.from([1, 0, 1]), palette: [[10, 20, 30], [200, 100, 50]] });
+    expect(decodeImage(bytes, 'pal.png')).toEqual(image(3, 1, 3, [200, 100, 50, 10, 20, 30, 200, 100, 50]));
+  });
+
+  it('decodes an RGB JPEG within lossy tolerance', () => {
+    const out = decodeImage(rgbJpeg(16, 8, [200, 40, 90]), 'photo.jpg');
+    expect({ width: out.width, height: out.height, channels: out.channels }).toEqual({ width: 16, height: 8, channels: 3 });
+    for (let i = 0; i < out.data.length; i += 3) {
+      expect(Math.abs(out.data[i] - 200)).toBeLessThanOrEqual(6);
+      expect(Math.abs(out.data[i + 1] - 40)).toBeLessThanOrEqual(6);
+      expect(Math.abs(out.data[i + 2] - 90)).toBeLessThanOrEqual(6);
+    }
+  });
+
+  it('names the file when it is neither format, corrupt or too large', () => {
+    expect(engineError(() => decodeImage(new TextEncoder().encode('GIF89a......'), 'x/anim.gif')).message).toBe('x/anim.gif: not a PNG or JPEG image');
+    const cut = png(8, 8, 1, new Array(64).fill(7)).slice(0, 40);
+    expect(engineError(() => decodeImage(cut, 'cut.png')).message).toMatch(/^cut\.png: a corrupt PNG/);
+    const junk = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 0x12, 0x34]);
+    expect(engineError(() => decodeImage(junk, 'junk.jpg')).message).toMatch(/^junk\.jpg: a corrupt JPEG/);
+    // The header says 5000x5000: refused from the header, before any pixel is decoded.
+    const huge = png(1, 1, 1, [0]);
+    new DataView(huge.buffer).setUint32(16, 5000);
+    new DataView(huge.buffer).setUint32(20, 5000);
+    const err = engineError(() => decodeImage(huge, 'huge.png'));
+    expect(err.message).toMatch(/^huge\.png: the image is 5000x5000, more than the 8388608 pixels/);
+  });
+});
+
+describe('resizeImage', () => {
+  it('averages the covered blocks when shrinking (area resampling)', () => {
+    // 4x4 gray: each 2x2 block has a known mean.
+    const src = image(4, 4, 1, [0, 10, 100, 110, 20, 30, 120, 130, 200, 200, 0, 0, 200, 200, 0, 4]);
+    expect(resizeImage(src, { height: 2, width: 2, channels: 1 })).toEqual(Uint8Array.from([15, 115, 200, 1]));
+    // Three pixels to two: [0, 1.5) and [1.5, 3) of [0, 30, 60] → (0 + 15) / 1.5 and (15 + 60) / 1.5.
+    expect(resizeImage(image(3, 1, 1, [0, 30, 60]), { height: 1, width: 2, channels: 1 })).toEqual(Uint8Array.from([10, 50]));
+  });
+
+  it('interpolates between pixel centres when growing (bilinear) and copies at the same size', () => {
+    expect(resizeImage(image(2, 1, 1, [0, 100]), { height: 1, width: 4, channels: 1 })).toEqual(Uint8Array.from([0, 25, 75, 100]));
+    const same = image(2, 2, 3, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(resizeImage(same, { height: 2, width: 2, channels: 3 })).toEqual(same.data);
+  });
+
+  it('converts channels by luma, replication, and composites alpha over white or black', () => {
+    expect(resizeImage(image(1, 1, 3, [255, 0, 0]), { height: 1, width: 1, channels: 1 })).toEqual(Uint8Array.from([76]));
+    expect(resizeImage(image(1, 1, 1, [42]), { height: 1, width: 1, channels: 3 })).toEqual(Uint8Array.from([42, 42, 42]));
+    // Transparent black over white is white; half-opaque black over white is half gray; over black, black.
+    expect(resizeImage(image(2, 1, 2, [0, 0, 0, 255]), { height: 1, width: 2, channels: 1 })).toEqual(Uint8Array.from([255, 0]));
+    expect(resizeImage(image(1, 1, 4, [0, 0, 0, 51]), { height: 1, width: 1, channels: 3 })).toEqual(Uint8Array.from([204, 204, 204]));
+    expect(resizeImage(image(1, 1, 4, [255, 255, 255, 51]), { height: 1, width: 1, channels: 1 }, 'black')).toEqual(Uint8Array.from([51]));
+    // Premultiplied: an opaque red pixel next to a transparent one averages to pink over white, not dark red.
+    expect(resizeImage(image(2, 1, 4, [255, 0, 0, 255, 0, 0, 0, 0]), { height: 1, width: 1, channels: 3 })).toEqual(Uint8Array.from([255, 128, 128]));
+  });
+});
+
+describe('imageTableFromZip', () => {
+  const twoClasses = (prefix = '') => ({
+    [`${prefix}cats/a.png`]: grayPng(4, 0),
+    [`${prefix}cats/b.PNG`]: grayPng(4, 0),
+    [`${prefix}dogs/c.png`]: grayPng(4, 255),
+    [`${prefix}dogs/big/d.png`]: grayPng(8, 255),
+    [`${prefix}dogs/notes.txt`]: new TextEncoder().encode('not an image'),
+    [`__MACOSX/${prefix}cats/._a.png`]: Uint8Array.from([0, 1, 2]),
+    [`${prefix}dogs/.DS_Store`]: Uint8Array.from([0, 1, 2]),
+  });
+
+  function expectTable(zip: Uint8Array) {
+    const { dataset, shape, classCounts } = imageTableFromZip(zip);
+    expect(shape).toEqual({ height: 4, width: 4, channels: 1 });
+    expect(dataset.rows).toBe(4);
+    expect(dataset.columns.map((c) => c.name)).toEqual([...pixelColumnNames(shape), 'label']);
+    const label = dataset.columns[16] as CodedColumn;
+    expect(label.levels).toEqual(['cats', 'dogs']);
+    expect(Array.from(label.codes)).toEqual([0, 0, 1, 1]);
+    expect(classCounts).toEqual({ cats: 2, dogs: 2 });
+    for (const col of dataset.columns.slice(0, 16) as NumericColumn[]) expect(Array.from(col.values)).toEqual([0, 0, 255, 255]);
+  }
+
+  it('makes one row per image, labelled by its top-level folder, at the most common size', () => {
+    expectTable(zipSync(twoClasses()));
+  });
+
+  it('looks through a single wrapping folder', () => {
+    expectTable(zipSync(twoClasses('pets/')));
+  });
+
+  it('uses the size and channels asked for, and 3 channels when any image is in colour', () => {
+    const asked = imageTableFromZip(zipSync(twoClasses()), { size: { height: 2, width: 3 }, channels: 3 });
+    expect(asked.shape).toEqual({ height: 2, width: 3, channels: 3 });
+    expect(asked.dataset.columns.slice(0, 3).map((c) => c.name)).toEqual(['px_r0_c0_0', 'px_r0_c0_1', 'px_r0_c0_2']);
+    expect(asked.dataset.columns).toHaveLength(2 * 3 * 3 + 1);
+    const mixed = imageTableFromZip(zipSync({ 'a/1.png': grayPng(4, 0), 'b/2.jpeg': rgbJpeg(4, 4, [250, 250, 250]) }));
+    expect(mixed.shape).toEqual({ height: 4, width: 4, channels: 3 });
+    expect((mixed.dataset.columns[0] as NumericColumn).values[0]).toBe(0);
+    expect((mixed.dataset.columns[0] as NumericColumn).values[1]).toBeGreaterThan(240);
+  });
+
+  it('refuses what is not a class dataset, naming the file or folder', () => {
+    const message = (files: Record<string, Uint8Array>, options = {}) => engineError(() => imageTableFromZip(zipSync(files), options)).message;
+    expect(message({})).toBe('the zip is empty');
+    expect(message({ 'cats/a.png': grayPng(4, 0), 'cats/b.png': grayPng(4, 1) })).toMatch(/only one class folder \("cats"\)/);
+    expect(message({ 'cats/a.png': grayPng(4, 0), 'dogs/bad.png': new TextEncoder().encode('hello') })).toBe('dogs/bad.png: not a PNG or JPEG image');
+    expect(message({ 'cats/a.png': grayPng(4, 0), 'dogs/b.png': grayPng(4, 1), 'birds/readme.txt': Uint8Array.of(1) })).toMatch(/^class folder "birds" holds no PNG or JPEG images/);
+    expect(message({ 'cats/a.png': grayPng(4, 0), 'dogs/b.png': grayPng(4, 1), 'loose.png': grayPng(4, 1) })).toMatch(/^loose\.png: this image is not inside a class folder/);
+    expect(message({ 'a/1.png': grayPng(4, 0), 'b/2.png': grayPng(4, 1), 'b/3.png': grayPng(4, 1) }, { maxImages: 2 })).toMatch(/holds 3 images, more than the 2/);
+    expect(message({ 'a/1.png': grayPng(4, 0), 'b/2.png': grayPng(4, 1) }, { size: { height: 100, width: 100 }, channels: 3 })).toMatch(/100x100x3 = 30000 values each, more than the 12288/);
+    expect(message({ 'a/1.png': grayPng(4, 0), 'b/2.png': grayPng(4, 1) }, { maxTableValues: 20 })).toMatch(/make 32 pixel values, more than the 20/);
+    expect(engineError(() => imageTableFromZip(new TextEncoder().encode('not a zip'))).message).toMatch(/^the upload is not a readable zip file/);
+  });
+
+  it('refuses a zip that decompresses past the caps before inflating it', () => {
+    // 40 MB of zeros compresses to a few tens of kilobytes: a small zip bomb.
+    const bomb = zipSync({ 'a/1.png': grayPng(4, 0), 'b/huge.png': new Uint8Array(40 * 1024 * 1024) });
+    expect(bomb.length).toBeLessThan(1_000_000);
+    const err = engineError(() => imageTableFromZip(bomb));
+    expect(err.message).toMatch(/^b\/huge\.png: 41943040 bytes decompressed, more than the 33554432/);
+    expect(err.details.reason).toBe('too_large');
+    const total = engineError(() => imageTableFromZip(zipSync({ 'a/1.png': grayPng(4, 0), 'b/2.png': grayPng(4, 1) }), { maxUncompressedBytes: 100 }));
+    expect(total.details.reason).toBe('too_large');
+  });
+});
+
+describe('pixel columns', () => {
+  it('reads the shared digits header as an 8x8 gray image', () => {
+    const header = readFileSync(new URL('digits.train.csv', SHARED), 'utf8').split('\n', 1)[0].split(',');
+    expect(inferImageShape(header)).toEqual({ height: 8, width: 8, channels: 1 });
+  });
+
+  it('round-trips names and refuses incomplete or mixed schemes', () => {
+    const names = pixelColumnNames({ height: 2, width: 3, channels: 3 });
+    expect(names.slice(0, 4)).toEqual(['px_r0_c0_0', 'px_r0_c0_1', 'px_r0_c0_2', 'px_r0_c1_0']);
+    expect(inferImageShape([...names].reverse().concat('label'))).toEqual({ height: 2, width: 3, channels: 3 });
+    expect(inferImageShape(names.slice(1))).toBeUndefined();
+    expect(inferImageShape(['px_r0_c0', 'px_r0_c1_1'])).toBeUndefined();
+    expect(inferImageShape(['px_r0_c0', 'px_r0_c0'])).toBeUndefined();
+    expect(inferImageShape(['px_r00_c0'])).toBeUndefined();
+    expect(inferImageShape(['age', 'income'])).toBeUndefined();
+  });
+});

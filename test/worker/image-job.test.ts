@@ -1,0 +1,69 @@
+/**
+ * Image jobs end to end in workerd: `task: "image"` on the digits demo (8x8 pixel columns) searches CNN
+ * architectures (NAS by the job's sampler; here regularised evolution), each CNN trained inside the
+ * Workers runtime on the tfjs wasm backend with our gradient kernels; the leaderboard records the
+ * different architectures, and the published model answers predictions given as pixel arrays, scored
+ * here on held-out digits. Requests that are not image jobs, or whose pixels do not form an image, are
+ * refused by name.
+ */
+import { describe, expect, it } from 'vitest';
+import testCsv from '../../examples/digits/test.csv?raw';
+import trainCsv from '../../examples/digits/train.csv?raw';
+import { call, csvObjects, json, waitForJob } from './helpers';
+
+/** The architecture-defining parameters of a CNN trial. */
+const ARCHITECTURE = ['conv_blocks', 'filters', 'kernel_size', 'pooling', 'batch_norm', 'dense_units'] as const;
+
+function firstRows(csv: string, n: number): string {
+  return csv.trim().split(/\r?\n/).slice(0, n + 1).join('\n');
+}
+
+describe('image jobs', () => {
+  it('searches CNN architectures on the wasm backend and predicts from pixel arrays', async () => {
+    expect((await call('PUT', '/v1/datasets/digits', firstRows(trainCsv, 600))).status).toBe(201);
+    const created = await call('POST', '/v1/jobs', {
+      dataset: 'digits',
+      target: 'digit',
+      task: 'image',
+      models: ['cnn'],
+      strategy: 'evolution',
+      metric: 'accuracy',
+      budget: { trials: 4, seconds: 600 },
+    });
+    expect(created.status).toBe(202);
+    const job = await waitForJob((await json(created)).id, 590_000);
+    expect(job.status).toBe('succeeded');
+
+    const trials = (await json(await call('GET', `/v1/jobs/${job.id}/trials`))).trials as { family: string; status: string; params: Record<string, unknown> }[];
+    const complete = trials.filter((t) => t.status === 'complete');
+    expect(complete.length).toBeGreaterThanOrEqual(2);
+    expect(complete.every((t) => t.family === 'cnn')).toBe(true);
+    const architectures = new Set(complete.map((t) => JSON.stringify(ARCHITECTURE.map((k) => t.params[k]))));
+    expect(architectures.size).toBeGreaterThanOrEqual(2);
+
+    // Held-out digits as flat pixel arrays (the image route's input), scored by accuracy.
+    const test = csvObjects(testCsv).slice(0, 150);
+    const rows = test.map((r) => ({ pixels: Object.keys(r).filter((k) => k.startsWith('px_')).map((k) => Number(r[k])) }));
+    const res = await call('POST', '/v1/models/digits/predict', { rows });
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    const labels = (body.predictions as (string | number)[]).map(String);
+    const accuracy = labels.filter((l, i) => l === test[i].digit).length / test.length;
+    expect(accuracy).toBeGreaterThan(0.9);
+  });
+
+  it('refuses image jobs on tables that are not images, and CNNs on table jobs', async () => {
+    expect((await call('PUT', '/v1/datasets/digits-small', firstRows(trainCsv, 60))).status).toBe(201);
+    const cnnOnTable = await call('POST', '/v1/jobs', { dataset: 'digits-small', target: 'digit', models: ['cnn'] });
+    expect(cnnOnTable.status).toBe(400);
+    expect((await json(cnnOnTable)).error.details.field).toBe('models');
+
+    const wrongShape = await call('POST', '/v1/jobs', { dataset: 'digits-small', target: 'digit', task: 'image', image: { height: 4 } });
+    expect(wrongShape.status).toBe(400);
+    expect((await json(wrongShape)).error.details.field).toBe('image.height');
+
+    const gap = await call('POST', '/v1/jobs', { dataset: 'digits-small', target: 'digit', task: 'image', columns: { px_r3_c4: 'ignore' } });
+    expect(gap.status).toBe(400);
+    expect((await json(gap)).error.code).toBe('invalid_dataset');
+  });
+});
