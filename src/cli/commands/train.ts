@@ -21,6 +21,9 @@ interface TrainOptions {
   strategy?: CreateJobBody['strategy'];
   model?: string;
   seed?: number;
+  horizon?: number;
+  timeColumn?: string;
+  groupColumn?: string;
   wait: boolean;
 }
 
@@ -33,8 +36,11 @@ export function registerTrain(program: Command): void {
     .option('-b, --budget <budget>', 'time and/or trials: 60s, 5m, 100trials, 5m,100trials (server default: 60s)')
     .option('--metric <metric>', 'roc_auc, log_loss, accuracy, balanced_accuracy, f1, rmse, mae, r2, mape')
     .option('--models <families>', 'comma-separated families, e.g. gbdt,random_forest,linear', commaList)
-    .option('--task <task>', 'binary, multiclass or regression (default: inferred from the target)')
-    .option('--strategy <strategy>', 'auto, bayes, random, grid, asha, hyperband')
+    .option('--task <task>', 'binary, multiclass, regression, image or forecast (default: inferred from the target)')
+    .option('--strategy <strategy>', 'auto, bayes, random, grid, evolution, asha, hyperband')
+    .option('--horizon <n>', 'forecast jobs: points to forecast ahead', positiveInt('--horizon'))
+    .option('--time-column <column>', 'forecast jobs: the time column (default: the only datetime column)')
+    .option('--group-column <column>', 'forecast jobs: the column that tells several series apart')
     .option('-m, --model <name>', 'name to publish the model under (default: the dataset name)')
     .option('--seed <n>', 'random seed, for reproducible searches', positiveInt('--seed'))
     .option('--no-wait', 'print the job id and return without waiting')
@@ -50,6 +56,7 @@ export function registerTrain(program: Command): void {
           ...(opts.strategy !== undefined ? { strategy: opts.strategy } : {}),
           ...(opts.model !== undefined ? { model: opts.model } : {}),
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+          ...forecastOptions(opts),
         };
         const created = await ctx.api.jobs.create(body);
         if (!opts.wait) {
@@ -61,4 +68,14 @@ export function registerTrain(program: Command): void {
         await followJob(ctx, created.id);
       }),
     );
+}
+
+/** The `forecast` field of a forecast job, from the flags that were given (none: the server's defaults). */
+function forecastOptions(opts: TrainOptions): Pick<CreateJobBody, 'forecast'> {
+  const forecast = {
+    ...(opts.horizon !== undefined ? { horizon: opts.horizon } : {}),
+    ...(opts.timeColumn !== undefined ? { time_column: opts.timeColumn } : {}),
+    ...(opts.groupColumn !== undefined ? { group_column: opts.groupColumn } : {}),
+  };
+  return Object.keys(forecast).length > 0 ? { forecast } : {};
 }
