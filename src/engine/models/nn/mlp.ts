@@ -15,6 +15,7 @@ import { loadMlp, MlpModel } from './mlp-model';
 import { headFor, PREDICT_CHUNK_ROWS, type MlpShape } from './mlp-net';
 import { budgetedEpochs, layerSizes, mlpDefaults, mlpSpace, parameterCount, resolveMlpOptions } from './mlp-options';
 import { trainMlp } from './mlp-train';
+import { checkNetTrainSet, targetStats } from './train-set-checks';
 
 const TASKS_SUPPORTED: readonly Task[] = ['binary', 'multiclass', 'regression'];
 
@@ -99,39 +100,7 @@ async function fitMlp(train: TrainSet, params: Params, ctx: FitContext): Promise
   });
 }
 
+// 'dense' and 'pixels' features are imputed upstream; a NaN here would silently poison every weight.
 function checkSet(set: TrainSet, ctx: FitContext, what: string, cols: number): void {
-  const { X, y, weights } = set;
-  if (X.rows === 0 && what === 'training') throw new EngineError('invalid_input', 'the mlp needs at least one training row');
-  if (X.cols !== cols) throw new EngineError('invalid_input', `${what} rows have ${X.cols} columns, expected ${cols}`);
-  if (y.length !== X.rows) throw new EngineError('invalid_input', `${what} labels: ${y.length} values for ${X.rows} rows`);
-  if (weights !== undefined && weights.length !== X.rows) throw new EngineError('invalid_input', `${what} weights: ${weights.length} values for ${X.rows} rows`);
-  const K = ctx.task === 'multiclass' ? ctx.nClasses : ctx.task === 'binary' ? 2 : 0;
-  if (ctx.task === 'multiclass' && K < 2) throw new EngineError('invalid_input', `multiclass needs nClasses >= 2, got ${K}`);
-  for (let i = 0; i < y.length; i++) {
-    const v = y[i];
-    if (K > 0 ? !(Number.isInteger(v) && v >= 0 && v < K) : !Number.isFinite(v)) {
-      throw new EngineError('invalid_input', `${what} label at row ${i} is ${v}; expected ${K > 0 ? `a class index 0..${K - 1}` : 'a finite number'}`, { row: i });
-    }
-  }
-  const d = X.data;
-  for (let i = 0; i < d.length; i++) {
-    // 'dense' features are imputed upstream; a NaN here would silently poison every weight.
-    if (!Number.isFinite(d[i])) throw new EngineError('invalid_input', `${what} feature value at row ${Math.floor(i / cols)} is not finite; the mlp needs imputed dense features`, { row: Math.floor(i / cols) });
-  }
-  if (weights !== undefined) {
-    for (let i = 0; i < weights.length; i++) {
-      if (!(weights[i] >= 0) || !Number.isFinite(weights[i])) throw new EngineError('invalid_input', `${what} weight at row ${i} must be finite and >= 0`, { row: i });
-    }
-  }
-}
-
-/** Mean and standard deviation of the target (std 1 for a constant target, so outputs stay finite). */
-function targetStats(y: Float32Array): { mean: number; std: number } {
-  let mean = 0;
-  for (let i = 0; i < y.length; i++) mean += y[i];
-  mean /= y.length;
-  let ss = 0;
-  for (let i = 0; i < y.length; i++) ss += (y[i] - mean) ** 2;
-  const std = Math.sqrt(ss / y.length);
-  return { mean, std: std > 1e-12 ? std : 1 };
+  checkNetTrainSet(set, ctx, what, cols, { family: 'mlp', columns: 'columns', value: 'feature', finiteHint: 'the mlp needs imputed dense features' });
 }

@@ -17,6 +17,7 @@ import { CnnModel, loadCnn } from './cnn-model';
 import { CNN_CHUNK_ROWS, type CnnShape } from './cnn-net';
 import { budgetedEpochs, cnnDefaults, cnnParameterCount, cnnSpace, planCnn, resolveCnnOptions } from './cnn-options';
 import { trainCnn } from './cnn-train';
+import { checkNetTrainSet, targetStats } from '../train-set-checks';
 
 const TASKS_SUPPORTED: readonly Task[] = ['binary', 'multiclass', 'regression'];
 
@@ -120,38 +121,7 @@ async function fitCnn(train: TrainSet, params: Params, ctx: FitContext): Promise
   });
 }
 
+// 'dense' and 'pixels' features are imputed upstream; a NaN here would silently poison every weight.
 function checkSet(set: TrainSet, ctx: FitContext, what: string, cols: number): void {
-  const { X, y, weights } = set;
-  if (X.rows === 0 && what === 'training') throw new EngineError('invalid_input', 'the cnn needs at least one training row');
-  if (X.cols !== cols) throw new EngineError('invalid_input', `${what} rows have ${X.cols} pixel columns, expected ${cols}`);
-  if (y.length !== X.rows) throw new EngineError('invalid_input', `${what} labels: ${y.length} values for ${X.rows} rows`);
-  if (weights !== undefined && weights.length !== X.rows) throw new EngineError('invalid_input', `${what} weights: ${weights.length} values for ${X.rows} rows`);
-  const K = ctx.task === 'multiclass' ? ctx.nClasses : ctx.task === 'binary' ? 2 : 0;
-  if (ctx.task === 'multiclass' && K < 2) throw new EngineError('invalid_input', `multiclass needs nClasses >= 2, got ${K}`);
-  for (let i = 0; i < y.length; i++) {
-    const v = y[i];
-    if (K > 0 ? !(Number.isInteger(v) && v >= 0 && v < K) : !Number.isFinite(v)) {
-      throw new EngineError('invalid_input', `${what} label at row ${i} is ${v}; expected ${K > 0 ? `a class index 0..${K - 1}` : 'a finite number'}`, { row: i });
-    }
-  }
-  const d = X.data;
-  for (let i = 0; i < d.length; i++) {
-    if (!Number.isFinite(d[i])) throw new EngineError('invalid_input', `${what} pixel value at row ${Math.floor(i / cols)} is not finite; the cnn needs 'pixels' features`, { row: Math.floor(i / cols) });
-  }
-  if (weights !== undefined) {
-    for (let i = 0; i < weights.length; i++) {
-      if (!(weights[i] >= 0) || !Number.isFinite(weights[i])) throw new EngineError('invalid_input', `${what} weight at row ${i} must be finite and >= 0`, { row: i });
-    }
-  }
-}
-
-/** Mean and standard deviation of the target (std 1 for a constant target, so outputs stay finite). */
-function targetStats(y: Float32Array): { mean: number; std: number } {
-  let mean = 0;
-  for (let i = 0; i < y.length; i++) mean += y[i];
-  mean /= y.length;
-  let ss = 0;
-  for (let i = 0; i < y.length; i++) ss += (y[i] - mean) ** 2;
-  const std = Math.sqrt(ss / y.length);
-  return { mean, std: std > 1e-12 ? std : 1 };
+  checkNetTrainSet(set, ctx, what, cols, { family: 'cnn', columns: 'pixel columns', value: 'pixel', finiteHint: "the cnn needs 'pixels' features" });
 }
