@@ -76,7 +76,7 @@ export function forwardLogits(layers: readonly DenseLayer[], x: tf.Tensor2D, mas
 }
 
 /** Raw model outputs from logits: probabilities for classification, de-standardised values for regression. */
-export function applyHead(shape: MlpShape, logits: tf.Tensor2D): tf.Tensor2D {
+export function applyHead(shape: Pick<MlpShape, 'head' | 'yMean' | 'yStd'>, logits: tf.Tensor2D): tf.Tensor2D {
   switch (shape.head) {
     case 'sigmoid':
       return tf.sigmoid(logits);

@@ -17,6 +17,7 @@ import type { Rng } from '../../core/rng';
 import { hostLabels, labelBatch, normalisedWeights, perRowLoss, weightedMean, type HostLabels } from './mlp-loss';
 import { forwardLogits, initLayers, PREDICT_CHUNK_ROWS, type DenseLayer, type MlpShape } from './mlp-net';
 import type { MlpOptions } from './mlp-options';
+import { runEpochs } from './epoch-loop';
 
 /** Rows, labels in loss form and normalised sample weights, all on the JS side. */
 interface HostSet {
@@ -55,8 +56,6 @@ export interface TrainResult {
   readonly info: Record<string, number>;
 }
 
-/** Relative improvement of the validation loss that counts as progress for early stopping. */
-const MIN_REL_IMPROVEMENT = 1e-4;
 
 /**
  * Trains an MLP. `valid`, when given, drives early stopping (and is reported); it never updates weights.
@@ -83,57 +82,24 @@ export async function trainMlp(
     mask: opts.dropout > 0 ? new Float32Array(batch * Math.max(0, ...hidden)) : null,
   };
 
-  let best: tf.Tensor[] | null = null;
-  let bestLoss = Infinity;
-  let bestEpoch = 0;
-  let lastTrainLoss = NaN;
-  let firstTrainLoss = NaN;
-  let epochsRun = 0;
-  let diverged = 0;
   try {
-    for (let epoch = 1; epoch <= req.epochs; epoch++) {
-      if (req.yieldControl) await req.yieldControl();
-      rng.shuffle(order);
-      const trainLoss = runEpoch(trainSet, order, batch, layers, vars, optimizer, req, buffers);
-      epochsRun = epoch;
-      if (!Number.isFinite(trainLoss)) {
-        diverged = 1;
-        break;
-      }
-      lastTrainLoss = trainLoss;
-      if (epoch === 1) firstTrainLoss = trainLoss;
-      if (!req.earlyStopping) continue;
-      // Without validation rows, the latest finite epoch is the best one (guards against divergence).
-      const monitor = validSet !== null ? datasetLoss(validSet, layers, shape) : -epoch;
-      if (!Number.isFinite(monitor)) {
-        diverged = 1;
-        break;
-      }
-      if (monitor < bestLoss - MIN_REL_IMPROVEMENT * Math.abs(bestLoss) || best === null) {
-        bestLoss = monitor;
-        bestEpoch = epoch;
-        disposeAll(best);
-        best = vars.map((v) => v.clone());
-      } else if (epoch - bestEpoch >= opts.patience) {
-        break;
-      }
-    }
-    if (best !== null) vars.forEach((v, i) => v.assign(best![i]));
-    else bestEpoch = diverged ? epochsRun - 1 : epochsRun;
-    const info: Record<string, number> = {
-      epochs_run: epochsRun,
-      best_iteration: Math.max(1, bestEpoch),
-      train_loss: lastTrainLoss,
-      first_train_loss: firstTrainLoss,
-      diverged,
-    };
-    if (validSet !== null) info.valid_loss = best !== null ? bestLoss : datasetLoss(validSet, layers, shape);
+    const info = await runEpochs({
+      vars,
+      epochs: req.epochs,
+      patience: opts.patience,
+      earlyStopping: req.earlyStopping,
+      yieldControl: req.yieldControl,
+      trainEpoch: () => {
+        rng.shuffle(order);
+        return runEpoch(trainSet, order, batch, layers, vars, optimizer, req, buffers);
+      },
+      validLoss: validSet !== null ? () => datasetLoss(validSet, layers, shape) : null,
+    });
     return { layers, info };
   } catch (err) {
     disposeAll(vars);
     throw err;
   } finally {
-    disposeAll(best);
     optimizer.dispose();
   }
 }

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../../core/rng';
 import type { Task } from '../../../core/task';
-import type { DenseLayer, MlpHead } from '../mlp-net';
+import { applyHead, type DenseLayer, type MlpHead } from '../mlp-net';
 import type { CnnPlan } from './cnn-options';
 
 /** One conv block's weights. With batch norm the conv has no bias (the norm's offset replaces it). */
@@ -169,18 +169,6 @@ export function forwardCnn(plan: CnnPlan, w: CnnWeights, x: tf.Tensor4D, mode: F
 /** Rows per forward chunk for prediction and validation scoring (bounds activation memory). */
 export const CNN_CHUNK_ROWS = 512;
 
-/** Raw outputs from logits: probabilities for classification, de-standardised values for regression. */
-export function cnnHead(shape: CnnShape, logits: tf.Tensor2D): tf.Tensor2D {
-  switch (shape.head) {
-    case 'sigmoid':
-      return tf.sigmoid(logits);
-    case 'softmax':
-      return tf.softmax(logits);
-    case 'identity':
-      return tf.add(tf.mul(logits, shape.yStd), shape.yMean);
-  }
-}
-
 /** Predicts `rows` images stored row-major in `data` (height·width·channels values each), in chunks. */
 export function predictImages(shape: CnnShape, w: CnnWeights, data: Float32Array, rows: number): Float32Array {
   const { height, width, channels } = shape.plan.image;
@@ -191,7 +179,7 @@ export function predictImages(shape: CnnShape, w: CnnWeights, data: Float32Array
     const n = Math.min(CNN_CHUNK_ROWS, rows - start);
     const y = tf.tidy(() => {
       const x = tf.tensor4d(data.subarray(start * cols, (start + n) * cols), [n, height, width, channels]);
-      return cnnHead(shape, forwardCnn(shape.plan, w, x, { training: false }));
+      return applyHead(shape, forwardCnn(shape.plan, w, x, { training: false }));
     });
     out.set(y.dataSync() as Float32Array, start * outputs);
     y.dispose();

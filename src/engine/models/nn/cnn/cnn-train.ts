@@ -15,6 +15,7 @@ import { hostLabels, type HostLabels, labelBatch, normalisedWeights, perRowLoss,
 import { augmentRowInto } from './cnn-augment';
 import { BATCH_NORM_UPDATE, CNN_CHUNK_ROWS, type CnnShape, type CnnWeights, forwardCnn, initCnnWeights, weightList } from './cnn-net';
 import type { CnnOptions } from './cnn-options';
+import { runEpochs } from '../epoch-loop';
 
 /** Rows, labels in loss form and normalised sample weights, all on the JS side. */
 interface HostSet {
@@ -42,8 +43,6 @@ export interface CnnTrainResult {
   readonly info: Record<string, number>;
 }
 
-/** Relative improvement of the validation loss that counts as progress for early stopping. */
-const MIN_REL_IMPROVEMENT = 1e-4;
 /** SGD's momentum (the space searches the optimizer, not this). */
 const SGD_MOMENTUM = 0.9;
 
@@ -70,56 +69,24 @@ export async function trainCnn(train: RowSet, valid: RowSet | undefined, req: Cn
     mask: new Float32Array(batch * Math.max(plan.flat, plan.denseUnits)),
   };
 
-  let best: tf.Tensor[] | null = null;
-  let bestLoss = Infinity;
-  let bestEpoch = 0;
-  let lastTrainLoss = NaN;
-  let firstTrainLoss = NaN;
-  let epochsRun = 0;
-  let diverged = 0;
   try {
-    for (let epoch = 1; epoch <= req.epochs; epoch++) {
-      if (req.yieldControl) await req.yieldControl();
-      rng.shuffle(order);
-      const trainLoss = runEpoch(trainSet, order, batch, weights, trainable, optimizer, req, buffers);
-      epochsRun = epoch;
-      if (!Number.isFinite(trainLoss)) {
-        diverged = 1;
-        break;
-      }
-      lastTrainLoss = trainLoss;
-      if (epoch === 1) firstTrainLoss = trainLoss;
-      if (!req.earlyStopping) continue;
-      const monitor = validSet !== null ? datasetLoss(validSet, weights, shape) : -epoch;
-      if (!Number.isFinite(monitor)) {
-        diverged = 1;
-        break;
-      }
-      if (best === null || monitor < bestLoss - MIN_REL_IMPROVEMENT * Math.abs(bestLoss)) {
-        bestLoss = monitor;
-        bestEpoch = epoch;
-        disposeAll(best);
-        best = all.map((v) => v.clone());
-      } else if (epoch - bestEpoch >= opts.patience) {
-        break;
-      }
-    }
-    if (best !== null) all.forEach((v, i) => v.assign(best![i]));
-    else bestEpoch = diverged ? epochsRun - 1 : epochsRun;
-    const info: Record<string, number> = {
-      epochs_run: epochsRun,
-      best_iteration: Math.max(1, bestEpoch),
-      train_loss: lastTrainLoss,
-      first_train_loss: firstTrainLoss,
-      diverged,
-    };
-    if (validSet !== null) info.valid_loss = best !== null ? bestLoss : datasetLoss(validSet, weights, shape);
+    const info = await runEpochs({
+      vars: all,
+      epochs: req.epochs,
+      patience: opts.patience,
+      earlyStopping: req.earlyStopping,
+      yieldControl: req.yieldControl,
+      trainEpoch: () => {
+        rng.shuffle(order);
+        return runEpoch(trainSet, order, batch, weights, trainable, optimizer, req, buffers);
+      },
+      validLoss: validSet !== null ? () => datasetLoss(validSet, weights, shape) : null,
+    });
     return { weights, info };
   } catch (err) {
     disposeAll(all);
     throw err;
   } finally {
-    disposeAll(best);
     optimizer.dispose();
   }
 }
