@@ -10,8 +10,9 @@
 import { Hono } from 'hono';
 import { RETENTION_HOURS } from '../../durable/drift-monitor';
 import type { AuthVars } from '../auth';
-import { ApiError, notFound } from '../errors';
+import { ApiError } from '../errors';
 import { measureLiveDrift } from '../live-drift';
+import { describedVersion } from '../model-versions';
 import { validName } from '../names';
 
 type App = { Bindings: Env; Variables: AuthVars };
@@ -36,12 +37,7 @@ drift.get('/:model/drift', async (c) => {
   const version = positiveIntParam(c.req.query('version'), 'version', Number.MAX_SAFE_INTEGER);
   const hours = positiveIntParam(c.req.query('hours'), 'hours', RETENTION_HOURS) ?? DEFAULT_HOURS;
   const tenant = c.get('tenant');
-  const registry = c.env.REGISTRY.getByName(tenant);
-  const resolved = await registry.resolveModel(name, version);
-  if (!resolved) {
-    if (version !== undefined && (await registry.getModel(name))) throw new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${version}`, { model: name, version });
-    throw notFound('model', name);
-  }
+  const resolved = await describedVersion(c.env, tenant, name, version);
   const measured = await measureLiveDrift(c.env, tenant, name, resolved, hours);
   if (!measured.ok) {
     throw new ApiError(409, 'drift_reference_unavailable', `model "${name}" version ${resolved.version} has no drift reference: ${measured.reason}`, {

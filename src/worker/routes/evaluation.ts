@@ -17,8 +17,9 @@ import type { ModelVersionInfo } from '../../durable/registry';
 import type { JobConfig } from '../../durable/protocol';
 import type { AuthVars } from '../auth';
 import { coordinatorFor } from '../coordinator';
-import { ApiError, notFound } from '../errors';
+import { ApiError } from '../errors';
 import { loadPredictor } from '../model-cache';
+import { describedVersion } from '../model-versions';
 import { validName } from '../names';
 import { readObjectBytes } from '../storage';
 
@@ -30,12 +31,7 @@ evaluation.get('/:model/evaluation', async (c) => {
   const name = validName(c.req.param('model'), 'model');
   const version = versionParam(c.req.query('version'));
   const tenant = c.get('tenant');
-  const registry = c.env.REGISTRY.getByName(tenant);
-  const resolved = await registry.resolveModel(name, version);
-  if (!resolved) {
-    if (version !== undefined && (await registry.getModel(name))) throw new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${version}`, { model: name, version });
-    throw notFound('model', name);
-  }
+  const resolved = await describedVersion(c.env, tenant, name, version);
   const head = { model: name, version: resolved.version, job_id: resolved.job_id, trial_id: resolved.trial_id, family: resolved.family, metric: resolved.metric };
   const importances = await importancesOf(c.env, resolved);
   const source = await outOfFold(c.env, tenant, resolved);

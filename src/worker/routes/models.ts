@@ -9,12 +9,13 @@ import { type Context, Hono } from 'hono';
 import type { AuthVars } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { enforceRateLimit } from '../limits';
-import { EngineError, type ExplainResult, type Predictor, servingCostMicros } from '../../engine';
+import { type ExplainResult, type Predictor, servingCostMicros } from '../../engine';
 import type { ModelVersionInfo, PointerChange } from '../../durable/registry';
 import { recordForDrift } from '../drift-sampler';
 import { imageRowsToColumns, imageShapeOf } from '../image-rows';
 import { loadPredictor } from '../model-cache';
-import { forgetModel, resolveVersion } from '../version-cache';
+import { describedVersion, loadOrCorrupt, servedVersion, versionNotFound } from '../model-versions';
+import { forgetModel } from '../version-cache';
 import { validName } from '../names';
 import { CSV_TYPES, mediaTypeOf, readCsvBody } from '../csv-body';
 import { MAX_JSON_BYTES, MAX_PREDICT_ROWS, predictSchema, readJson } from '../schemas';
@@ -80,11 +81,7 @@ models.post('/:model/predict', async (c) => {
   await enforceRateLimit(c, c.env.PREDICT_LIMITER, 'predict');
   const body = await readPredictBody(c);
   const tenant = c.get('tenant');
-  const resolved = await resolveVersion(tenant, name, body.version, () => c.env.REGISTRY.getByName(tenant).resolveModel(name, body.version));
-  if (!resolved) {
-    if (body.version !== undefined) throw new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${body.version}`, { model: name, version: body.version });
-    throw notFound('model', name);
-  }
+  const resolved = await servedVersion(c.env, tenant, name, body.version);
   const predictor = await loadVersion(c.env, name, resolved);
   // Image models also take rows as {"image": base64} or {"pixels": [...]}; they become pixel columns here.
   const shape = imageShapeOf(predictor.envelope);
@@ -137,7 +134,7 @@ function answerPointerChange(c: Context<App>, name: string, change: PointerChang
   forgetModel(c.get('tenant'), name);
   if (change.ok) return c.json({ name, champion_version: change.champion_version, previous_version: change.previous_version });
   if (change.code === 'model_not_found') throw notFound('model', name);
-  if (change.code === 'model_version_not_found') throw new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${version}`, { model: name, version });
+  if (change.code === 'model_version_not_found') throw versionNotFound(name, version as number);
   throw new ApiError(409, 'nothing_to_roll_back', `model "${name}" has no earlier champion to roll back to`, { model: name });
 }
 
@@ -149,11 +146,7 @@ models.get('/:model/versions/:version/artifact', async (c) => {
   const name = validName(c.req.param('model'), 'model');
   const version = Number(c.req.param('version'));
   if (!(Number.isInteger(version) && version > 0)) throw new ApiError(400, 'invalid_request', `version: expected a positive integer, got "${c.req.param('version')}"`, { field: 'version' });
-  const resolved = await c.env.REGISTRY.getByName(c.get('tenant')).resolveModel(name, version);
-  if (!resolved) {
-    if (!(await c.env.REGISTRY.getByName(c.get('tenant')).getModel(name))) throw notFound('model', name);
-    throw new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${version}`, { model: name, version });
-  }
+  const resolved = await describedVersion(c.env, c.get('tenant'), name, version);
   const bytes = await readObjectBytes(c.env.STORE, resolved.artifact_key, 'model artifact');
   return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
     'content-type': 'application/json',
@@ -180,14 +173,5 @@ async function loadVersion(env: Env, name: string, v: ModelVersionInfo): Promise
   if (v.task === 'forecast') {
     throw new ApiError(400, 'forecast_model', `model "${name}" forecasts a series and takes no rows; ask it with POST /v1/models/${name}/forecast {"horizon": N}`, { model: name });
   }
-  try {
-    return await loadPredictor(env, v.artifact_key);
-  } catch (err) {
-    if (!(err instanceof EngineError && err.code === 'bad_artifact')) throw err;
-    console.error(`model ${name} v${v.version}: ${err.message}`);
-    throw new ApiError(500, 'model_artifact_corrupt', `the stored artifact of model "${name}" version ${v.version} cannot be loaded; predict with another version or retrain`, {
-      model: name,
-      version: v.version,
-    });
-  }
+  return loadOrCorrupt(name, v, 'predict', () => loadPredictor(env, v.artifact_key));
 }

@@ -1,0 +1,48 @@
+/**
+ * @module worker/model-versions
+ * Finding the model version a request names, and the answers when it cannot be had, shared by the model
+ * routes: serving routes (predict, forecast) resolve through the per-isolate version cache and stay off
+ * the registry on the hot path; describing routes (artifact export, drift, evaluation) ask the registry
+ * and tell a missing model from a missing version.
+ */
+import { EngineError } from '../engine';
+import type { ModelVersionInfo } from '../durable/registry';
+import { ApiError, notFound } from './errors';
+import { resolveVersion } from './version-cache';
+
+export const versionNotFound = (name: string, version: number) =>
+  new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${version}`, { model: name, version });
+
+/** The version to serve (the champion, or the pinned one), through the isolate's version cache. */
+export async function servedVersion(env: Env, tenant: string, name: string, version: number | undefined): Promise<ModelVersionInfo> {
+  const resolved = await resolveVersion(tenant, name, version, () => env.REGISTRY.getByName(tenant).resolveModel(name, version));
+  if (resolved) return resolved;
+  // Serving does not pay a second registry call to tell the two apart: a pinned version is named.
+  throw version !== undefined ? versionNotFound(name, version) : notFound('model', name);
+}
+
+/** The version a describing route asks for, from the registry; 404 names the model or the version. */
+export async function describedVersion(env: Env, tenant: string, name: string, version: number | undefined): Promise<ModelVersionInfo> {
+  const registry = env.REGISTRY.getByName(tenant);
+  const resolved = await registry.resolveModel(name, version);
+  if (resolved) return resolved;
+  if (version !== undefined && (await registry.getModel(name))) throw versionNotFound(name, version);
+  throw notFound('model', name);
+}
+
+/**
+ * Loads a version's served form; an unusable artifact (EngineError bad_artifact) becomes the contract's
+ * 500 `model_artifact_corrupt` naming model and version, with `route` the thing to do with another version.
+ */
+export async function loadOrCorrupt<T>(name: string, v: ModelVersionInfo, route: 'predict' | 'forecast', load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    if (!(err instanceof EngineError && err.code === 'bad_artifact')) throw err;
+    console.error(`model ${name} v${v.version}: ${err.message}`);
+    throw new ApiError(500, 'model_artifact_corrupt', `the stored artifact of model "${name}" version ${v.version} cannot be loaded; ${route} with another version or retrain`, {
+      model: name,
+      version: v.version,
+    });
+  }
+}
