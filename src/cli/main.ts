@@ -7,6 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import pkg from '../../package.json';
+import { registerForecast } from './commands/forecast';
 import { registerKeys } from './commands/keys';
 import { registerModels } from './commands/models';
 import { registerPredict } from './commands/predict';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerStatus(program);
   registerPredict(program);
+  registerForecast(program);
   registerModels(program);
   registerSchedule(program);
   registerKeys(program);

@@ -3,7 +3,7 @@
  * a child process exactly as a user runs it (`node bin/edge-automl.mjs …`), its exit codes and its
  * output (--json parsed, human tables read). One story in order: an admin mints a tenant key, the
  * tenant uploads credit-g, trains a small trial-budget job, reads its status, lists models, predicts
- * the held-out file, schedules retraining; then the error paths.
+ * the held-out file, schedules retraining, trains a forecast model and forecasts from it; then the error paths.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/edge-automl.mjs');
 const TRAIN_CSV = join(ROOT, 'examples/credit-g/train.csv');
 const TEST_CSV = join(ROOT, 'examples/credit-g/test.csv');
+const AIR_CSV = join(ROOT, 'examples/airpassengers/train.csv');
 const PORT = 8931;
 /** Nothing listens here: the "cannot connect" path. */
 const DEAD_URL = 'http://127.0.0.1:8939';
@@ -203,6 +204,44 @@ describe('edge-automl CLI against wrangler dev', () => {
     const gone = await cli(['schedule', 'credit-risk', '--show', '--json']);
     expect(gone.code).toBe(1);
     expect(JSON.parse(gone.stderr)).toMatchObject({ status: 404, error: { code: 'schedule_not_found' } });
+  });
+
+  it('forecast: a forecast job, then the next 12 months with intervals (json, table, csv)', { timeout: 900_000 }, async () => {
+    expect((await cli(['upload', AIR_CSV, '--name', 'air'])).code).toBe(0);
+    const train = await cli(['train', '--dataset', 'air', '--target', 'passengers_thousands', '--task', 'forecast', '--horizon', '12', '--budget', '2trials', '--models', 'seasonal_naive,drift', '--model', 'air']);
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stdout).toMatch(/model\s+air v1/);
+
+    const forecast = json<{ horizon: number; level: number; forecasts: { time: string; value: number; lower: number; upper: number }[] }>(
+      await cli(['forecast', 'air', '--horizon', '12', '--level', '0.9', '--json']),
+    );
+    expect(forecast.horizon).toBe(12);
+    expect(forecast.level).toBe(0.9);
+    expect(forecast.forecasts).toHaveLength(12);
+    // The months after the last training month, in order, each inside its own interval.
+    const lastTrainMonth = readFileSync(AIR_CSV, 'utf8').trim().split('\n').at(-1)!.split(',')[0];
+    expect(forecast.forecasts[0].time.slice(0, 7) > lastTrainMonth.slice(0, 7)).toBe(true);
+    for (const p of forecast.forecasts) expect(p.lower <= p.value && p.value <= p.upper).toBe(true);
+
+    const table = await cli(['forecast', 'air', '--horizon', '3']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/model air v1, 3 steps, 80% intervals/);
+    expect(table.stdout).toMatch(/lower 80%/);
+    const csv = (await cli(['forecast', 'air', '--horizon', '3', '--format', 'csv'])).stdout.trim().split('\n');
+    expect(csv[0]).toBe('time,forecast,lower,upper');
+    expect(csv).toHaveLength(4);
+  });
+
+  it('forecast refuses what the route cannot answer: a level it does not offer, a table model, a missing horizon', async () => {
+    const badLevel = await cli(['forecast', 'air', '--horizon', '3', '--level', '0.7']);
+    expect(badLevel.code).toBe(1);
+    expect(badLevel.stderr).toContain('--level');
+    const tableModel = await cli(['forecast', 'credit-risk', '--horizon', '3', '--json']);
+    expect(tableModel.code).toBe(1);
+    expect(JSON.parse(tableModel.stderr)).toMatchObject({ status: 400, error: { code: 'not_a_forecast_model' } });
+    const noHorizon = await cli(['forecast', 'air']);
+    expect(noHorizon.code).toBe(1);
+    expect(noHorizon.stderr).toContain('--horizon');
   });
 
   it('an unknown model exits 1 with the server code (json on stderr, readable line without --json)', async () => {

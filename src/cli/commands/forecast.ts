@@ -1,0 +1,55 @@
+/**
+ * @module cli/commands/forecast
+ * `edge-automl forecast MODEL --horizon N [--level 0.95] [--group G] [--version N] [--format table|csv]`:
+ * the next N points of a forecast model's series with their prediction intervals, one line per step.
+ */
+import type { Command } from 'commander';
+import type { ForecastBody } from '../../client';
+import { action, positiveInt } from '../command-kit';
+import { UsageError } from '../errors';
+import { forecastCsv, forecastTable } from '../forecast-report';
+import { emit } from '../output';
+
+interface ForecastOptions {
+  horizon: number;
+  level?: Level;
+  group?: string;
+  version?: number;
+  format: string;
+}
+
+/** The interval levels the forecast route offers (its `level` field). */
+const LEVELS = [0.5, 0.8, 0.9, 0.95, 0.99] as const;
+type Level = (typeof LEVELS)[number];
+
+function level(value: string): Level {
+  const n = Number(value);
+  const known = LEVELS.find((l) => l === n);
+  if (known === undefined) throw new UsageError(`expected one of ${LEVELS.join(', ')}, got "${value}"`, '--level');
+  return known;
+}
+
+export function registerForecast(program: Command): void {
+  program
+    .command('forecast')
+    .description("forecast the next points of a forecast model's series, with prediction intervals")
+    .argument('<model>', 'model name (trained with --task forecast)')
+    .requiredOption('--horizon <n>', 'points ahead', positiveInt('--horizon'))
+    .option('--level <p>', `prediction interval coverage: ${LEVELS.join(', ')} (default 0.8)`, level)
+    .option('--group <name>', 'which series, for a model trained on grouped series')
+    .option('--version <n>', 'model version (default: the champion)', positiveInt('--version'))
+    .option('-f, --format <format>', 'table or csv', 'table')
+    .action(
+      action<ForecastOptions>(async (ctx, [model], opts) => {
+        if (opts.format !== 'table' && opts.format !== 'csv') throw new UsageError(`"${opts.format}" is not an output format; use table or csv`, '--format');
+        const body: ForecastBody = {
+          horizon: opts.horizon,
+          ...(opts.level !== undefined ? { level: opts.level } : {}),
+          ...(opts.group !== undefined ? { group: opts.group } : {}),
+          ...(opts.version !== undefined ? { version: opts.version } : {}),
+        };
+        const result = await ctx.api.models.forecast(model, body);
+        emit(ctx, result, () => (opts.format === 'csv' ? forecastCsv(result) : forecastTable(result)));
+      }),
+    );
+}
