@@ -6,7 +6,8 @@
  * The same transaction skips a run while the previous run's job is still unfinished (retraining jobs
  * never pile up when they take longer than the interval) and applies the `min_new_rows` rule, recording
  * a skipped run in the model's history at once; a run that should train comes back to the caller, which
- * starts the job and reports it.
+ * starts the job and reports it. A claimed run never reported (the caller died) is claimed again by a
+ * later tick (STALE_CLAIM_MS), so a due run is not lost to a crash.
  * A schedule with `on_drift` may also be claimed before its due time, when the cron handler has found
  * live drift (claimDriftRun): the same rules apply, and a run that trains restarts the cadence from then.
  * Every change bumps a revision number, which the global ScheduleBoard uses to ignore stale updates.
@@ -46,10 +47,19 @@ export interface ScheduleRun {
   readonly finished_at: string | null;
 }
 
+/**
+ * How long a claimed run may wait to be settled before it counts as lost: the invocation that claimed it
+ * ended (a crash, a CPU limit, a deploy) between the claim and starting the job. A later tick then claims
+ * the same run again; its job id comes from the due time, so a job that did start is found, not doubled.
+ */
+export const STALE_CLAIM_MS = 10 * 60_000;
+
 /** A claim that found nothing due, or no schedule (next_due_at null). */
 export interface NotDue {
   readonly claimed: false;
   readonly next_due_at: number | null;
+  /** When the ScheduleBoard should look again: next_due_at, or sooner when a claimed run may be lost. */
+  readonly board_due_at: number | null;
   readonly revision: number;
 }
 
@@ -58,6 +68,8 @@ interface Claimed {
   readonly run: number;
   readonly due_at: number;
   readonly next_due_at: number;
+  /** See NotDue.board_due_at: a run to start is looked at again if it is not settled in time. */
+  readonly board_due_at: number;
   readonly revision: number;
   readonly reason: string;
 }
@@ -167,9 +179,35 @@ export function listRuns(sql: SqlStorage, model: string): ScheduleRun[] {
  */
 export function claimDueRun(sql: SqlStorage, model: string, now: number, lookups: ClaimLookups): ScheduleClaim {
   const schedule = readSchedule(sql, model);
-  if (!schedule) return { claimed: false, next_due_at: null, revision: currentRevision(sql) };
-  if (schedule.next_due_at > now) return { claimed: false, next_due_at: schedule.next_due_at, revision: schedule.revision };
+  if (!schedule) return { claimed: false, next_due_at: null, board_due_at: null, revision: currentRevision(sql) };
+  const lost = sql.exec<Row>("SELECT seq, due_at, claimed_at FROM schedule_runs WHERE name = ? AND status = 'claimed' AND claimed_at <= ? ORDER BY seq LIMIT 1", model, now - STALE_CLAIM_MS).toArray()[0];
+  if (lost) return reclaimRun(sql, schedule, Number(lost.seq), Number(lost.due_at), Number(lost.claimed_at), now, lookups);
+  if (schedule.next_due_at > now) return { claimed: false, next_due_at: schedule.next_due_at, board_due_at: boardDueAt(sql, schedule), revision: schedule.revision };
   return claimRun(sql, schedule, schedule.next_due_at, now, lookups, null);
+}
+
+/** The schedule's next due time, or sooner: when its oldest unsettled claim would count as lost. */
+function boardDueAt(sql: SqlStorage, schedule: Schedule): number {
+  const pending = sql.exec<{ claimed_at: number | null }>("SELECT MIN(claimed_at) AS claimed_at FROM schedule_runs WHERE name = ? AND status = 'claimed'", schedule.model).one().claimed_at;
+  return pending === null ? schedule.next_due_at : Math.min(schedule.next_due_at, Number(pending) + STALE_CLAIM_MS);
+}
+
+/**
+ * Claims again a run whose first claim was never settled (see STALE_CLAIM_MS): same run, same due time,
+ * the rules decided afresh. The schedule's cadence is not touched; it moved on at the first claim.
+ */
+function reclaimRun(sql: SqlStorage, schedule: Schedule, run: number, dueAt: number, firstClaimedAt: number, now: number, lookups: ClaimLookups): ScheduleClaim {
+  const revision = bumpRevision(sql);
+  sql.exec('UPDATE model_schedules SET revision = ? WHERE name = ?', revision, schedule.model);
+  sql.exec('UPDATE schedule_runs SET claimed_at = ? WHERE seq = ?', now, run);
+  const decision = decideRun(sql, schedule, lookups);
+  const reason = `claimed again: the claim of ${iso(firstClaimedAt)} never started its job; ${decision.reason}`;
+  const claimed = { claimed: true as const, run, due_at: dueAt, next_due_at: schedule.next_due_at, board_due_at: Math.min(schedule.next_due_at, now + STALE_CLAIM_MS), revision, reason };
+  if (!decision.start) {
+    finishRun(sql, schedule.model, run, { status: 'skipped', job_id: null, reason }, now);
+    return { ...claimed, board_due_at: boardDueAt(sql, schedule), outcome: 'skipped' };
+  }
+  return { ...claimed, outcome: 'start', schedule, dataset: decision.dataset, champion: decision.champion };
 }
 
 /**
@@ -180,8 +218,8 @@ export function claimDueRun(sql: SqlStorage, model: string, now: number, lookups
  */
 export function claimDriftRun(sql: SqlStorage, model: string, now: number, revision: number, trigger: string, lookups: ClaimLookups): ScheduleClaim {
   const schedule = readSchedule(sql, model);
-  if (!schedule) return { claimed: false, next_due_at: null, revision: currentRevision(sql) };
-  const notDue = { claimed: false as const, next_due_at: schedule.next_due_at, revision: schedule.revision };
+  if (!schedule) return { claimed: false, next_due_at: null, board_due_at: null, revision: currentRevision(sql) };
+  const notDue = { claimed: false as const, next_due_at: schedule.next_due_at, board_due_at: boardDueAt(sql, schedule), revision: schedule.revision };
   if (schedule.revision !== revision || !schedule.on_drift || schedule.next_due_at <= now) return notDue;
   const last = lastRunAt(sql, model);
   if (last !== null && last >= now) return notDue;
@@ -207,10 +245,10 @@ function claimRun(sql: SqlStorage, schedule: Schedule, dueAt: number, now: numbe
   const revision = bumpRevision(sql);
   sql.exec('UPDATE model_schedules SET next_due_at = ?, revision = ? WHERE name = ?', next, revision, model);
   const run = sql.exec<{ seq: number }>('INSERT INTO schedule_runs (name, due_at, claimed_at, status) VALUES (?, ?, ?, ?) RETURNING seq', model, dueAt, now, 'claimed').one().seq;
-  const claimed = { claimed: true as const, run, due_at: dueAt, next_due_at: next, revision, reason: because(decision.reason) };
+  const claimed = { claimed: true as const, run, due_at: dueAt, next_due_at: next, board_due_at: Math.min(next, now + STALE_CLAIM_MS), revision, reason: because(decision.reason) };
   if (!decision.start) {
     finishRun(sql, model, run, { status: 'skipped', job_id: null, reason: claimed.reason }, now);
-    return { ...claimed, outcome: 'skipped' };
+    return { ...claimed, board_due_at: boardDueAt(sql, readSchedule(sql, model) as Schedule), outcome: 'skipped' };
   }
   return { ...claimed, outcome: 'start', schedule, dataset: decision.dataset, champion: decision.champion };
 }

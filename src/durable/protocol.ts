@@ -24,9 +24,14 @@ export interface ForecastJobSpec {
   readonly horizon: number;
   /** Seasonal period implied by the series' frequency (1 when none). */
   readonly season: number;
-  /** Length of the shortest series (per group). */
+  /** Length of the shortest series (per group), without the holdout. */
   readonly length: number;
   readonly groups: number;
+  /**
+   * A retraining job's holdout: the latest points of every series, which no trial fits or validates on
+   * (engine/forecast/series-holdout); the champion and the challenger are compared on them.
+   */
+  readonly holdout_points?: number;
 }
 
 export interface JobBudget {
@@ -156,7 +161,10 @@ export interface ChallengeWork {
   readonly task: Task;
   readonly metric: MetricName;
   readonly columns: Readonly<Record<string, ColumnOverride>>;
-  readonly holdout: HoldoutSpec;
+  /** The held-out rows of a table job. */
+  readonly holdout?: HoldoutSpec;
+  /** A forecast job's series, with the held-out points (`holdout_points`). */
+  readonly forecast?: ForecastJobSpec;
   readonly challenger: { readonly trial_id: string; readonly artifact_key: string };
 }
 

@@ -137,7 +137,7 @@ export class SearchCoordinator extends DurableObject<Env> {
   async claimChallenge(): Promise<ChallengeWork | null> {
     const config = this.state.config;
     const challenge = this.state.challenge;
-    if (!config || !config.holdout || this.state.finished || challenge?.state !== 'running') return null;
+    if (!config || !(config.holdout || config.forecast?.holdout_points) || this.state.finished || challenge?.state !== 'running') return null;
     return {
       job_id: config.id,
       tenant: config.tenant,
@@ -147,7 +147,8 @@ export class SearchCoordinator extends DurableObject<Env> {
       task: config.task,
       metric: config.metric,
       columns: config.columns,
-      holdout: config.holdout,
+      ...(config.holdout ? { holdout: config.holdout } : {}),
+      ...(config.forecast ? { forecast: config.forecast } : {}),
       challenger: { trial_id: challenge.challenger.trial_id, artifact_key: challenge.challenger.artifact_key },
     };
   }

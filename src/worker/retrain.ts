@@ -36,11 +36,10 @@ export async function runScheduledRetrain(env: Env, tenant: string, model: strin
  */
 export async function startClaimedRun(env: Env, tenant: string, model: string, claim: ScheduleClaim): Promise<RetrainOutcome> {
   const registry = env.REGISTRY.getByName(tenant);
-  // Keep the board in step with the Registry whether or not a run was claimed. A failure here must not
-  // lose the claimed run: the stale entry heals at the next tick, when the Registry answers the real time.
-  await env.SCHEDULES.getByName(BOARD_NAME)
-    .set(tenant, model, claim.next_due_at, claim.revision)
-    .catch((err: unknown) => console.error(`schedule board update for ${tenant}/${model} failed`, err));
+  // Keep the board in step with the Registry whether or not a run was claimed. While a claimed run is
+  // being started, the board looks again soon (board_due_at): if this invocation dies before the run is
+  // settled, a later tick claims it again instead of the run waiting for the next due time, or forever.
+  await setBoard(env, tenant, model, claim.board_due_at ?? claim.next_due_at, claim.revision);
   if (!claim.claimed) return { tenant, model, outcome: 'not_due' };
   if (claim.outcome === 'skipped') return { tenant, model, outcome: 'skipped', reason: claim.reason };
   let id: string;
@@ -51,15 +50,27 @@ export async function startClaimedRun(env: Env, tenant: string, model: string, c
     // A job that cannot start (a column gone from the new data, too many jobs running...) skips this run.
     const reason = `the retraining job could not start: ${err instanceof Error ? err.message : String(err)}`;
     await registry.settleScheduledRun(model, claim.run, { status: 'skipped', job_id: null, reason });
+    await setBoard(env, tenant, model, claim.next_due_at, claim.revision);
     return { tenant, model, outcome: 'skipped', reason };
   }
   await registry.settleScheduledRun(model, claim.run, { status: 'started', job_id: id, reason: `retraining job started; ${claim.reason}` });
+  await setBoard(env, tenant, model, claim.next_due_at, claim.revision);
   return { tenant, model, outcome: 'started', job_id: id, reason: claim.reason };
 }
 
 /**
+ * Moves the model's entry on the ScheduleBoard. A failure here must not lose a run: a stale entry heals
+ * at the next tick that reaches the Registry, which answers the real time.
+ */
+async function setBoard(env: Env, tenant: string, model: string, dueAt: number | null, revision: number): Promise<void> {
+  await env.SCHEDULES.getByName(BOARD_NAME)
+    .set(tenant, model, dueAt, revision)
+    .catch((err: unknown) => console.error(`schedule board update for ${tenant}/${model} failed`, err));
+}
+
+/**
  * The job request of a retraining run: the champion job's target, task, metric, families, columns,
- * strategy and seed on the schedule's dataset (the version claimed) and budget, starting from the
+ * strategy, seed (and a forecast's series and horizon) on the schedule's dataset (the version claimed) and budget, starting from the
  * champion's configurations. Without the champion's job (its coordinator holds nothing), the model's own
  * target, task and metric with default settings and a cold start.
  */
@@ -72,11 +83,14 @@ async function retrainRequest(env: Env, tenant: string, model: string, claim: St
     dataset: claim.dataset.name,
     dataset_version: claim.dataset.version,
     target: base?.target ?? (info?.target as string),
-    task: (base?.task ?? info?.task) as CreateJobBody['task'],
+    // A forecast job's config records the regression its trials learn; the model's task is "forecast".
+    task: (base?.forecast ? 'forecast' : (base?.task ?? info?.task)) as CreateJobBody['task'],
     metric: (base?.metric ?? info?.metric) as CreateJobBody['metric'],
     budget: schedule.budget,
     model,
     ...(base ? { strategy: base.strategy, models: [...base.families], columns: base.columns, seed: base.seed, parallelism: base.parallelism } : {}),
+    // A forecast model keeps its series and horizon; the new job holds out the latest horizon to compare on.
+    ...(base?.forecast ? { forecast: { time_column: base.forecast.time_column, horizon: base.forecast.horizon, ...(base.forecast.group_column ? { group_column: base.forecast.group_column } : {}) } } : {}),
   };
   const options: StartJobOptions = {
     id: await retrainJobId(tenant, model, claim.due_at),

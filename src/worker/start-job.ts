@@ -4,8 +4,10 @@
  * before any work starts is checked first (dataset, target, task, metric, families, budget, column
  * overrides), so a bad request creates nothing; then the job is recorded in the tenant's Registry and
  * handed to its own SearchCoordinator. A retraining job also gets the champion's configurations to start
- * from, a held-out fifth of the rows for the champion/challenger comparison, and the promotion margin.
+ * from, a held-out fifth of the rows (of a forecast job: the latest points of every series) for the
+ * champion/challenger comparison, and the promotion margin.
  */
+import { validationPlan } from '../engine/forecast';
 import { applyOverrides, decodeDataset, defaultMetric, METRICS, type MetricName, prepareTarget, seedFrom, type Task, type TrialConfig } from '../engine';
 import { splitHoldout } from '../engine/data/holdout';
 import type { ForecastJobSpec, JobConfig } from '../durable/protocol';
@@ -56,9 +58,6 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   if (kind === 'forecast' && (strategy === 'asha' || strategy === 'hyperband')) {
     throw new ApiError(400, 'invalid_request', `strategy "${strategy}" trains on fractions of the rows, which a time series cannot give; use auto, bayes, random, grid or evolution`, { field: 'strategy' });
   }
-  if (kind === 'forecast' && options.retrain) {
-    throw new ApiError(400, 'unsupported_task', 'scheduled retraining of forecast models is not available yet (its champion/challenger holdout would need the latest points, not a random fifth)', { field: 'task' });
-  }
   const families = resolveJobFamilies(kind, body.models);
 
   const registry = env.REGISTRY.getByName(tenant);
@@ -72,7 +71,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   if (ignore.includes(body.target)) throw new ApiError(400, 'invalid_target', `the target "${body.target}" cannot also be ignored`, { field: 'columns', column: body.target });
   const target = targetOf(ds, body.target, body.task);
   const image = kind === 'image' ? resolveImageShape(ds, body.target, ignore, body.image) : undefined;
-  const forecast: ForecastJobSpec | undefined = kind === 'forecast' ? resolveForecast(ds, body.target, body.forecast) : undefined;
+  const forecast: ForecastJobSpec | undefined = kind === 'forecast' ? forecastSpec(ds, body, Boolean(options.retrain)) : undefined;
   if (forecast && body.metric !== undefined && body.metric !== 'rmse') {
     throw new ApiError(400, 'invalid_metric', `a forecast job is scored by rmse over its validation horizons, not "${body.metric}"`, { field: 'metric' });
   }
@@ -89,7 +88,8 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const seed = body.seed ?? 42;
   const now = Date.now();
   const featureCols = ds.columns.length - 1 - ignore.length;
-  const holdout = options.retrain ? { fraction: RETRAIN_HOLDOUT_FRACTION, seed: seedFrom(seed, `holdout-${id}`) } : undefined;
+  // A forecast retraining job holds out the latest points instead (forecast.holdout_points).
+  const holdout = options.retrain && !forecast ? { fraction: RETRAIN_HOLDOUT_FRACTION, seed: seedFrom(seed, `holdout-${id}`) } : undefined;
   // The search sees the rows outside the holdout only, so its shape and folds are counted on those.
   const rows = holdout ? searchRows(ds, body.target, target.task, holdout) : forecast ? forecast.length : target.rows.length;
   const config: JobConfig = {
@@ -123,6 +123,25 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   await registry.recordJob({ id, dataset: datasetName, target: body.target, status: 'queued', model_name: modelName, created_at: new Date(now).toISOString() });
   await coordinatorFor(env, tenant, id).start(config);
   return { id, status: 'queued' };
+}
+
+/**
+ * A forecast job's series. A retraining job holds out the latest `horizon` points of every series (what
+ * the model is for: forecasting the next horizon), and the rest must still validate on rolling origins.
+ */
+function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJobBody, retrain: boolean): ForecastJobSpec {
+  const spec = resolveForecast(ds, body.target, body.forecast);
+  if (!retrain) return spec;
+  const points = spec.horizon;
+  const length = spec.length - points;
+  try {
+    validationPlan({ length, season: spec.season, groups: spec.groups, horizon: spec.horizon });
+  } catch {
+    throw new ApiError(400, 'invalid_dataset', `a forecast retraining job holds out the latest ${points} points of every series to compare with the champion, and the ${spec.length} points of the shortest series leave too few to validate on`, {
+      field: 'dataset',
+    });
+  }
+  return { ...spec, length, holdout_points: points };
 }
 
 /** Rows left to the search once the holdout is drawn; refuses data too small to hold out from. */

@@ -3,14 +3,17 @@
  * field), cron ticks before and after the due time, racing and retried ticks claiming a due time once,
  * a retraining job on appended data whose challenger beats the champion on held-out rows and is
  * promoted, a challenger kept out by the margin, a comparison that fails and keeps the champion, a run
- * skipped for too few new rows, and the warm start from the champion's configurations. Ticks go straight
+ * skipped for too few new rows, a claimed run whose invocation died claimed again, and the warm start
+ * from the champion's configurations. Ticks go straight
  * to the Worker's scheduled handler with a chosen scheduled time, so due times are decided by the test.
  */
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine';
+import { STALE_CLAIM_MS } from '../../src/durable/model-schedule';
 import worker from '../../src/worker/index';
+import { retrainJobId } from '../../src/worker/retrain';
 import { expectError, jsonOf, send, tenantKey, waitJob } from './tenant';
 
 const TENANT = 'sched';
@@ -166,7 +169,7 @@ describe('scheduled retraining', () => {
     await reg.publish('m', { job_id: 'j0', trial_id: 't0003', family: 'linear', artifact_key: 'a', task: 'binary', target: 'label', classes: ['a', 'b'], metric: 'roc_auc', greater_is_better: true, score: 0.8, dataset: { name: 'd', version: 1 } });
     const s = await reg.putSchedule('m', { every: '1h', dataset: 'd', budget: { trials: 1 }, min_new_rows: 0, margin: 0.002 });
     const HOUR = 60 * MIN;
-    expect(await reg.claimScheduledRun('m', s.next_due_at - 1)).toEqual({ claimed: false, next_due_at: s.next_due_at, revision: s.revision });
+    expect(await reg.claimScheduledRun('m', s.next_due_at - 1)).toEqual({ claimed: false, next_due_at: s.next_due_at, board_due_at: s.next_due_at, revision: s.revision });
     const c1 = await reg.claimScheduledRun('m', s.next_due_at);
     expect(c1).toMatchObject({ claimed: true, outcome: 'start', due_at: s.next_due_at, next_due_at: s.next_due_at + HOUR, dataset: { name: 'd', version: 1 }, champion: { version: 1, job_id: 'j0', trial_id: 't0003' } });
     expect(await reg.claimScheduledRun('m', s.next_due_at)).toMatchObject({ claimed: false, next_due_at: s.next_due_at + HOUR });
@@ -185,11 +188,45 @@ describe('scheduled retraining', () => {
     expect(c1.revision).toBeGreaterThan(s.revision);
 
     await reg.deleteDataset('d');
+    // c3 was never settled: an hour later it counts as lost, so the next claim takes it up again (and
+    // skips it, its dataset being gone) before anything else.
     const c4 = await reg.claimScheduledRun('m', s.next_due_at + 3 * HOUR);
-    expect(c4.claimed && c4.reason).toMatch(/dataset "d" no longer exists/);
+    expect(c4).toMatchObject({ claimed: true, outcome: 'skipped', run: c3.claimed ? c3.run : -1 });
+    expect(c4.claimed && c4.reason).toMatch(/claimed again: .*dataset "d" no longer exists/);
     const runs = (await reg.getSchedule('m'))!.runs.map((r) => r.status);
-    expect(runs).toEqual(['skipped', 'claimed', 'skipped', 'started']);
+    expect(runs).toEqual(['skipped', 'skipped', 'started']);
+    const c5 = await reg.claimScheduledRun('m', s.next_due_at + 3 * HOUR);
+    expect(c5.claimed && c5.reason).toMatch(/^dataset "d" no longer exists/);
+    expect((await reg.getSchedule('m'))!.runs.map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped', 'started']);
   });
+
+  it('claims again a run whose claim was never settled (its invocation died), starting its job once', async () => {
+    await upload('lost', table(80, 7));
+    await train('lost', 'lost');
+    const set = await jsonOf(await putSchedule('lost', { every: '1d', dataset: 'lost', budget: { trials: 1 } }));
+    const due = Date.parse(set.next_due_at);
+    // An invocation claims the run, then dies before it starts the job or moves the board.
+    const claim = await env.REGISTRY.getByName(TENANT).claimScheduledRun('lost', due + MIN);
+    expect(claim).toMatchObject({ claimed: true, outcome: 'start', board_due_at: due + MIN + STALE_CLAIM_MS });
+
+    // A tick before the claim counts as lost starts nothing, but has the board look again in time.
+    await tick(due + 5 * MIN);
+    expect((await getSchedule('lost')).runs).toMatchObject([{ status: 'claimed' }]);
+    expect((await env.SCHEDULES.getByName('global').entry(TENANT, 'lost'))?.next_due_at).toBe(due + MIN + STALE_CLAIM_MS);
+
+    // The first tick after that starts the run's job: the same run and due time, the job id of that due time.
+    await tick(due + MIN + STALE_CLAIM_MS);
+    await tick(due + MIN + STALE_CLAIM_MS); // a retried tick changes nothing
+    const s = await getSchedule('lost');
+    expect(s.runs).toHaveLength(1);
+    expect(s.runs[0]).toMatchObject({ run: claim.claimed ? claim.run : -1, status: 'started', due_at: set.next_due_at, job_id: await retrainJobId(TENANT, 'lost', due) });
+    expect(s.runs[0].reason).toMatch(/claimed again: the claim of .* never started its job/);
+    // The cadence moved on at the first claim, and the board is back on it.
+    expect(Date.parse(s.next_due_at)).toBe(due + 24 * 60 * MIN);
+    expect((await env.SCHEDULES.getByName('global').entry(TENANT, 'lost'))?.next_due_at).toBe(due + 24 * 60 * MIN);
+    await dropSchedule('lost');
+    expect((await waitJob(s.runs[0].job_id, key)).status).toBe('succeeded');
+  }, 120_000);
 
   it('ignores stale board updates, so a slow writer cannot bring back an old due time', async () => {
     const board = env.SCHEDULES.getByName('global');

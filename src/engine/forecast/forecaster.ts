@@ -13,6 +13,7 @@ import { parseForecastEnvelope } from './envelope';
 import { loadForecastModel } from './families';
 import { formatTime } from './frequency';
 import { DEFAULT_LEVEL, spreadAt, zForLevel } from './intervals';
+import { stateAt } from './rolling-origin';
 
 /** One forecast point: its time (ISO string for datetime series), the point forecast and its interval. */
 export interface ForecastPoint {
@@ -29,10 +30,22 @@ export interface ForecastOptions {
   readonly level?: number;
 }
 
+/** Observed points of one series, oldest first (a history to forecast after). */
+export interface SeriesHistory {
+  readonly values: Float64Array;
+  readonly times: Float64Array;
+}
+
 export interface Forecaster {
   /** Group keys the model can forecast ('' for an ungrouped series). */
   readonly groups: readonly string[];
   forecast(horizon: number, options?: ForecastOptions): ForecastPoint[];
+  /**
+   * Point forecasts of the `horizon` steps after a given history of one of the model's series, instead
+   * of after the history it was trained on: how a champion and a challenger are compared on the same
+   * latest points (engine/forecast/series-holdout). The series keeps the scale the model learned.
+   */
+  forecastAfter(history: SeriesHistory, horizon: number, group?: string): Float64Array;
   dispose(): void;
 }
 
@@ -44,18 +57,25 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
   const spread = Float64Array.from(env.stepSpread);
   const byGroup = new Map(env.groups.map((g) => [g.group, g]));
   const datetime = env.timeKind === 'datetime';
+  const groupState = (group: string | undefined) => {
+    const key = group ?? (env.groupColumn === undefined ? '' : undefined);
+    if (key === undefined) throw new EngineError('invalid_input', `the model forecasts one series per "${env.groupColumn}": name the group (one of ${env.groups.slice(0, 10).map((g) => JSON.stringify(g.group)).join(', ')})`, { field: 'group' });
+    const g = byGroup.get(key);
+    if (!g) throw new EngineError('invalid_input', `unknown group ${JSON.stringify(key)}${env.groupColumn ? ` of "${env.groupColumn}"` : ''}`, { field: 'group', group: key });
+    return g;
+  };
+  const checkHorizon = (horizon: number) => {
+    if (!(Number.isInteger(horizon) && horizon >= 1 && horizon <= env.maxHorizon)) {
+      throw new EngineError('invalid_input', `horizon must be an integer from 1 to ${env.maxHorizon} (4 times the validated horizon); got ${horizon}`, { field: 'horizon', max: env.maxHorizon });
+    }
+  };
   return {
     groups: env.groups.map((g) => g.group),
     forecast(horizon, options = {}) {
-      if (!(Number.isInteger(horizon) && horizon >= 1 && horizon <= env.maxHorizon)) {
-        throw new EngineError('invalid_input', `horizon must be an integer from 1 to ${env.maxHorizon} (4 times the validated horizon); got ${horizon}`, { field: 'horizon', max: env.maxHorizon });
-      }
+      checkHorizon(horizon);
       const z = zForLevel(options.level ?? DEFAULT_LEVEL);
-      const key = options.group ?? (env.groupColumn === undefined ? '' : undefined);
-      if (key === undefined) throw new EngineError('invalid_input', `the model forecasts one series per "${env.groupColumn}": name the group (one of ${env.groups.slice(0, 10).map((g) => JSON.stringify(g.group)).join(', ')})`, { field: 'group' });
-      const g = byGroup.get(key);
-      if (!g) throw new EngineError('invalid_input', `unknown group ${JSON.stringify(key)}${env.groupColumn ? ` of "${env.groupColumn}"` : ''}`, { field: 'group', group: key });
-      if (g.tail.length < model.tailLength) throw new EngineError('bad_artifact', `group ${JSON.stringify(key)} keeps ${g.tail.length} past values, the model needs ${model.tailLength}`);
+      const g = groupState(options.group);
+      if (g.tail.length < model.tailLength) throw new EngineError('bad_artifact', `group ${JSON.stringify(g.group)} keeps ${g.tail.length} past values, the model needs ${model.tailLength}`);
       const values = model.forecast({ tail: Float64Array.from(g.tail), lastTime: g.lastTime, scale: g.scale, first: g.first, count: g.count }, horizon);
       const out: ForecastPoint[] = [];
       for (let h = 1; h <= horizon; h++) {
@@ -65,6 +85,13 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
         out.push({ time: datetime ? formatTime(t, true) : t, value: v, lower: v - half, upper: v + half });
       }
       return out;
+    },
+    forecastAfter(history, horizon, group) {
+      checkHorizon(horizon);
+      const g = groupState(group);
+      const n = history.values.length;
+      if (n < model.tailLength || n < 1) throw new EngineError('invalid_input', `the history of series ${JSON.stringify(g.group)} has ${n} points; the model needs ${Math.max(1, model.tailLength)}`, { group: g.group });
+      return model.forecast(stateAt(history.values, history.times, n, model.tailLength, g.scale), horizon);
     },
     dispose: () => model.dispose(),
   };

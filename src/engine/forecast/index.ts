@@ -16,5 +16,6 @@ export {
   type ForecastEnvelope,
   type ForecastGroupState,
 } from './envelope';
-export { loadForecaster, type ForecastOptions, type Forecaster, type ForecastPoint } from './forecaster';
+export { loadForecaster, type ForecastOptions, type Forecaster, type ForecastPoint, type SeriesHistory } from './forecaster';
+export { scoreOnSeriesTail, stateAtLatest, type TailScore, withoutSeriesTail } from './series-holdout';
 export { DEFAULT_LEVEL } from './intervals';

@@ -56,8 +56,8 @@ function resolveTime(ds: Dataset, given: string | undefined, target: string): { 
   return { column: col, datetime: col.type === 'datetime' };
 }
 
-/** Group key of every row ('' without a group column). */
-function groupKeys(ds: Dataset, groupColumn: string | undefined, taken: readonly string[]): string[] {
+/** Group key of every row ('' without a group column); the same keys extractSeries groups by. */
+export function groupKeys(ds: Dataset, groupColumn: string | undefined, taken: readonly string[]): string[] {
   if (groupColumn === undefined) return new Array<string>(ds.rows).fill('');
   const col = findColumn(ds, groupColumn);
   if (!col) throw new EngineError('invalid_dataset', `group column "${groupColumn}" is not in the dataset (columns: ${names(ds)})`, { field: 'groupColumn', column: groupColumn });

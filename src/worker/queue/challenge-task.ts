@@ -1,7 +1,8 @@
 /**
  * @module worker/queue/challenge-task
  * The champion/challenger comparison of a retraining job, run in a consumer invocation (never in the
- * coordinator): draws the job's held-out rows from its dataset exactly as the trials left them out,
+ * coordinator): draws the job's held-out rows from its dataset exactly as the trials left them out (of a
+ * forecast job: the latest points of every series, forecast by both models after the same history),
  * loads the challenger (the job's result) and the current champion as served, predicts both on those
  * rows through the engine Predictor and scores them with the job's metric. Anything that stops a fair
  * comparison (an unreadable artifact, different class lists, a label the champion never saw) becomes a
@@ -11,8 +12,9 @@ import { applyOverrides, type Dataset, METRICS, type Predictor } from '../../eng
 import { outputWidth } from '../../engine/core/task';
 import { datasetRows, truthFor } from '../../engine/data/dataset-rows';
 import { holdoutPart } from '../../engine/data/holdout';
-import type { ChallengeReport, ChallengeWork } from '../../durable/protocol';
-import { loadPredictor } from '../model-cache';
+import type { ChallengeReport, ChallengeWork, ForecastJobSpec } from '../../durable/protocol';
+import { scoreOnSeriesTail } from '../../engine/forecast';
+import { loadForecaster, loadPredictor } from '../model-cache';
 import { isStorageUnavailable } from '../storage';
 
 /** Rows per Predictor call: bounds how many request-shaped row objects are alive at once. */
@@ -25,6 +27,8 @@ export async function compareWithChampion(work: ChallengeWork, env: Env, loadDat
     if (!champion) return { status: 'failed', reason: `model "${work.model_name}" has no champion to compare with` };
     championVersion = champion.version;
     const { dataset } = applyOverrides(await loadDataset(work.dataset_key), work.columns);
+    if (work.forecast) return await compareForecasts(work, work.forecast, env, dataset, champion);
+    if (!work.holdout) return { status: 'failed', reason: 'the job has no holdout to compare on', champion_version: champion.version };
     const held = holdoutPart(dataset, work.target, work.task, work.holdout);
     if (held.rows === 0) return { status: 'failed', reason: 'the holdout has no rows', champion_version: champion.version };
     const challenger = await loadPredictor(env, work.challenger.artifact_key);
@@ -43,6 +47,22 @@ export async function compareWithChampion(work: ChallengeWork, env: Env, loadDat
     const reason = err instanceof Error ? err.message : String(err);
     return { status: 'failed', reason, ...(championVersion !== undefined ? { champion_version: championVersion } : {}) };
   }
+}
+
+/**
+ * A forecast job's comparison: both models forecast the held-out latest points of every series after the
+ * same history, scored by RMSE (the forecast metric). The champion must be a forecast model of the same
+ * series; a series it never saw makes the comparison unfair and fails it (the champion stays).
+ */
+async function compareForecasts(work: ChallengeWork, spec: ForecastJobSpec, env: Env, dataset: Dataset, champion: { version: number; artifact_key: string; task?: string }): Promise<ChallengeReport> {
+  if (champion.task !== undefined && champion.task !== 'forecast') return { status: 'failed', reason: `the champion is a ${champion.task} model and the job a forecast job`, champion_version: champion.version };
+  const points = spec.holdout_points;
+  if (!points) return { status: 'failed', reason: 'the job holds out no points to compare on', champion_version: champion.version };
+  const columns = { target: work.target, timeColumn: spec.time_column, ...(spec.group_column ? { groupColumn: spec.group_column } : {}) };
+  const [challenger, incumbent] = await Promise.all([loadForecaster(env, work.challenger.artifact_key), loadForecaster(env, champion.artifact_key)]);
+  const challengerScore = scoreOnSeriesTail(challenger, dataset, columns, points);
+  const championScore = scoreOnSeriesTail(incumbent, dataset, columns, points);
+  return { status: 'complete', challenger_score: challengerScore.rmse, champion_score: championScore.rmse, champion_version: champion.version, holdout_rows: challengerScore.points };
 }
 
 /** Why the two models' scores would not compare, or null when they do. */

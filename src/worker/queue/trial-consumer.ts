@@ -9,7 +9,7 @@
  * out-of-fold rows to ensemble); an image job's trials pass the pixel layout to the model.
  */
 import { applyOverrides, decodeDataset, type Dataset, type ModelFamily, runTrial, servingCostMicros } from '../../engine';
-import { type ForecastFamily, runForecastTrial } from '../../engine/forecast';
+import { type ForecastFamily, runForecastTrial, stateAtLatest, withoutSeriesTail } from '../../engine/forecast';
 import { trainingPart } from '../../engine/data/holdout';
 import type { TrialMessage, TrialReport, TrialWork } from '../../durable/protocol';
 import { coordinatorFor } from '../coordinator';
@@ -127,19 +127,22 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
 /** A forecast trial: rolling-origin validation, then the refit's envelope; nothing to ensemble. */
 async function executeForecastTrial(work: TrialWork, env: Env, dataset: Dataset, yieldControl?: () => Promise<void>): Promise<TrialReport> {
   const forecast = work.forecast as NonNullable<TrialWork['forecast']>;
-  const outcome = await runForecastTrial(dataset, {
+  const columns = { target: work.target, timeColumn: forecast.time_column, ...(forecast.group_column ? { groupColumn: forecast.group_column } : {}) };
+  // A retraining job's latest points are for the champion/challenger comparison only.
+  const series = forecast.holdout_points ? withoutSeriesTail(dataset, columns, forecast.holdout_points) : dataset;
+  const outcome = await runForecastTrial(series, {
     family: work.family as ForecastFamily,
     params: work.params,
-    target: work.target,
-    timeColumn: forecast.time_column,
-    ...(forecast.group_column ? { groupColumn: forecast.group_column } : {}),
+    ...columns,
     horizon: forecast.horizon,
     seed: work.seed,
     origins: work.folds,
     yieldControl,
   });
   if (outcome.status === 'failed') return { status: 'failed', code: outcome.code, reason: outcome.reason };
-  await writeObject(env.STORE, work.artifact_key, JSON.stringify(outcome.envelope), 'model artifact', 'application/json');
+  // Fitted without the held-out points, the model still forecasts from the latest one once published.
+  const envelope = forecast.holdout_points ? stateAtLatest(outcome.envelope, dataset, columns) : outcome.envelope;
+  await writeObject(env.STORE, work.artifact_key, JSON.stringify(envelope), 'model artifact', 'application/json');
   return { status: 'complete', score: outcome.score, loss: outcome.loss, fold_scores: outcome.foldScores, fit_info: outcome.fitInfo, artifact_key: work.artifact_key };
 }
 

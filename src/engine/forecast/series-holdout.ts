@@ -1,0 +1,92 @@
+/**
+ * @module engine/forecast/series-holdout
+ * The holdout of a forecast retraining job: the latest `points` of every series, never a random share of
+ * the rows (a model would otherwise be scored on points between ones it was fitted on). The search sees
+ * each series without its tail; the champion/challenger comparison then asks both models for the tail
+ * after the same history and scores them on what happened, and the published model takes its state from
+ * the whole series (stateAtLatest). The cut depends only on the data and the number of points, so the trial and the comparison (different invocations) hold out the same points.
+ */
+import { EngineError } from '../core/errors';
+import type { Dataset } from '../data/dataset';
+import { findColumn } from '../data/dataset';
+import { selectRows } from '../data/select-rows';
+import type { ForecastEnvelope } from './envelope';
+import type { Forecaster } from './forecaster';
+import { stateAt } from './rolling-origin';
+import { extractSeries, groupKeys } from './series';
+import type { SeriesColumns } from './types';
+
+/** The dataset without the last `points` of each series (rows in their original order). */
+export function withoutSeriesTail(ds: Dataset, columns: SeriesColumns, points: number): Dataset {
+  checkPoints(points);
+  const { info, series } = extractSeries(ds, columns);
+  const cutTime = new Map<string, number>();
+  for (const s of series) {
+    if (s.values.length <= points) throw tooShort(s.group, s.values.length, points);
+    // Times are unique within a series (extractSeries checks), so "before the cut time" is exact.
+    cutTime.set(s.group, s.times[s.values.length - points]);
+  }
+  // The same numbers extractSeries compared (it widens the column the same way).
+  const time = Float64Array.from((findColumn(ds, info.timeColumn) as Extract<Dataset['columns'][number], { storage: 'f64' }>).values);
+  const keys = groupKeys(ds, info.groupColumn, [info.target, info.timeColumn]);
+  const kept: number[] = [];
+  for (let i = 0; i < ds.rows; i++) if (time[i] < (cutTime.get(keys[i]) as number)) kept.push(i);
+  return selectRows(ds, Int32Array.from(kept));
+}
+
+/**
+ * The envelope of a model fitted without the held-out tail, brought up to the latest point of every
+ * series it knows: the fitted parameters stay, each series' state (its recent values, last time and
+ * length) is read from the whole series, so the published model forecasts from the end of the data and
+ * not from the cut. Scales stay as fitted (the spread of the intervals is measured in them).
+ */
+export function stateAtLatest(envelope: ForecastEnvelope, ds: Dataset, columns: SeriesColumns): ForecastEnvelope {
+  const { series } = extractSeries(ds, columns);
+  const byGroup = new Map(series.map((s) => [s.group, s]));
+  const groups = envelope.groups.map((g) => {
+    const s = byGroup.get(g.group);
+    if (!s) return g;
+    const st = stateAt(s.values, s.times, s.values.length, g.tail.length, g.scale);
+    return { group: g.group, lastTime: st.lastTime, scale: g.scale, first: st.first, count: st.count, tail: Array.from(st.tail) };
+  });
+  return { ...envelope, groups };
+}
+
+/** How a model forecast the held-out tail: RMSE over every held-out point of every series. */
+export interface TailScore {
+  readonly rmse: number;
+  readonly points: number;
+}
+
+/**
+ * Scores a forecaster on the last `points` of every series of `ds`, forecasting them after the rest of
+ * each series. A series the model has never seen cannot be scored fairly: refused, naming it.
+ */
+export function scoreOnSeriesTail(forecaster: Forecaster, ds: Dataset, columns: SeriesColumns, points: number): TailScore {
+  checkPoints(points);
+  const { series } = extractSeries(ds, columns);
+  const known = new Set(forecaster.groups);
+  let sumSq = 0;
+  let n = 0;
+  for (const s of series) {
+    if (!known.has(s.group)) throw new EngineError('invalid_input', `the model has never seen the series ${JSON.stringify(s.group)}, so it cannot be scored on it`, { group: s.group });
+    const end = s.values.length - points;
+    if (end < 1) throw tooShort(s.group, s.values.length, points);
+    const predicted = forecaster.forecastAfter({ values: s.values.subarray(0, end), times: s.times.subarray(0, end) }, points, columns.groupColumn === undefined ? undefined : s.group);
+    for (let h = 0; h < points; h++) {
+      const err = s.values[end + h] - predicted[h];
+      sumSq += err * err;
+      n++;
+    }
+  }
+  return { rmse: Math.sqrt(sumSq / n), points: n };
+}
+
+function checkPoints(points: number): void {
+  if (!(Number.isInteger(points) && points >= 1)) throw new EngineError('invalid_params', `the held-out tail must be a whole number of points >= 1, got ${points}`);
+}
+
+function tooShort(group: string, length: number, points: number): EngineError {
+  const where = group === '' ? 'the series' : `series ${JSON.stringify(group)}`;
+  return new EngineError('invalid_dataset', `${where} has ${length} points; holding out its last ${points} would leave nothing to train on`, { group, length, points });
+}
