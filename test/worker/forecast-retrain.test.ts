@@ -6,11 +6,9 @@
  * promoted; one that cannot beat the margin is kept; a series too short to hold out from skips the run,
  * saying why. Ticks go straight to the Worker's scheduled handler.
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import worker from '../../src/worker/index';
-import { jsonOf, send, tenantKey, waitJob } from './tenant';
+import { jsonOf, scheduledTick, send, tenantKey, waitJob } from './tenant';
 
 const TENANT = 'fc-retrain';
 const MIN = 60_000;
@@ -36,12 +34,7 @@ async function train(dataset: string, model: string): Promise<Record<string, any
   return job;
 }
 
-async function tick(at: number): Promise<void> {
-  const ctx = createExecutionContext();
-  const handler: ExportedHandlerScheduledHandler<Env> = worker.scheduled;
-  await handler(createScheduledController({ scheduledTime: at, cron: '*/5 * * * *' }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
+const tick = scheduledTick;
 
 /** Sets a schedule, ticks after its due time and returns the run it recorded. */
 async function runNow(model: string, body: Record<string, unknown>): Promise<Record<string, any>> {

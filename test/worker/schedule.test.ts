@@ -7,14 +7,12 @@
  * from the champion's configurations. Ticks go straight
  * to the Worker's scheduled handler with a chosen scheduled time, so due times are decided by the test.
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine';
 import { STALE_CLAIM_MS } from '../../src/durable/model-schedule';
-import worker from '../../src/worker/index';
 import { retrainJobId } from '../../src/worker/retrain';
-import { expectError, jsonOf, send, tenantKey, waitJob } from './tenant';
+import { expectError, jsonOf, scheduledTick, send, tenantKey, waitJob } from './tenant';
 
 const TENANT = 'sched';
 let key = '';
@@ -50,13 +48,7 @@ const job = async (id: string) => jsonOf(await send({ method: 'GET', path: `/v1/
 const trialsOf = async (id: string) => (await jsonOf(await send({ method: 'GET', path: `/v1/jobs/${id}/trials`, key }))).trials as Record<string, any>[];
 const dropSchedule = async (model: string) => expect((await send({ method: 'DELETE', path: `/v1/models/${model}/schedule`, key })).status).toBe(204);
 
-/** One cron tick with the given scheduled time, through the Worker's own scheduled handler. */
-async function tick(at: number): Promise<void> {
-  const ctx = createExecutionContext();
-  const handler: ExportedHandlerScheduledHandler<Env> = worker.scheduled;
-  await handler(createScheduledController({ scheduledTime: at, cron: '*/5 * * * *' }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
+const tick = scheduledTick;
 
 /** Sets a schedule due now, ticks just after it, and returns the retraining job the run started. */
 async function retrainNow(model: string, body: Record<string, unknown>): Promise<Record<string, any>> {

@@ -1,14 +1,14 @@
 /**
  * Test helpers for tenant keys and the contract's error shape, shared by the keys, corpus, limits and
  * property suites: mint a tenant key with the admin key, send raw requests as any key (any body, any or
- * no content type), and assert an error answer down to its shape.
+ * no content type), assert an error answer down to its shape, and fire a cron tick at a chosen time.
  *
  * Requests go straight to the Worker's fetch handler with the test's env (same bindings, same Durable
  * Objects, R2 and queues), not through `exports.default.fetch`: in this pool each loopback call gets
  * slower the more have been made (100 GET /health: about 1 s, then 2.5 s, then 5.6 s), which makes the
  * rate-limit and property suites (hundreds of requests) crawl and lets a minute's rate window expire.
  */
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
 import worker from '../../src/worker/index';
@@ -100,3 +100,11 @@ export async function waitJob(id: string, key: string, timeoutMs = 150_000): Pro
 
 /** A small binary-classification CSV: numeric a, categorical b, boolean-ish label. */
 export const SMALL_CSV = ['a,b,label', ...Array.from({ length: 60 }, (_, i) => `${i},${i % 3 === 0 ? 'x' : 'y'},${i % 2 ? 'yes' : 'no'}`)].join('\n');
+
+/** One cron tick with the given scheduled time, through the Worker's own scheduled handler. */
+export async function scheduledTick(at: number): Promise<void> {
+  const ctx = createExecutionContext();
+  const handler: ExportedHandlerScheduledHandler<Env> = worker.scheduled;
+  await handler(createScheduledController({ scheduledTime: at, cron: '*/5 * * * *' }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
