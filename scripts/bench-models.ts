@@ -1,5 +1,5 @@
 /**
- * `npm run bench:models -- [--data DIR] [--json OUT] [--families a,b] [--datasets x,y] [--seed 42]`
+ * `npm run bench:models -- [--data DIR] [--json OUT] [--families a,b] [--datasets x,y] [--seed 42] [--repeats N]`
  * Fits every model family with its DEFAULTS on each shared dataset's train split and scores the test split
  * with the dataset's primary metric, measuring fit time, single-row predict latency and memory. Where the
  * system python has scikit-learn, the same run fits HistGradientBoosting (defaults) and RandomForest (300
@@ -10,13 +10,24 @@
  *  - iterative families (they report fitInfo.best_iteration): run-trial's holdout path — a stratified
  *    80/20 split of train (assignFolds k=5, fold 0) for early stopping, then a refit on all train rows with
  *    fixedIterations = round(1.2 x best iteration); others fit once on all train rows;
- *  - fit_ms: wall time of that whole protocol (pipeline fits and transforms included), median of 3 runs
- *    when the first takes under 2 s, else 1 run; refit_ms is the final fit alone (the number comparable to
- *    a single sklearn fit);
+ *  - fit_ms: wall time of that whole protocol (pipeline fits and transforms included), median of
+ *    --repeats runs, or without it of 3 runs when the first takes under 2 s, else 1 run; refit_ms is the
+ *    final fit alone; fit_cpu_ms is the process CPU time of the whole protocol (see below);
  *  - predict_us_per_row: median of single-row model.predict calls over up to 200 test rows, on rows already
  *    transformed by the pipeline (model only), after one warm-up pass;
  *  - peak_heap_mb: high-water of heapUsed + arrayBuffers, sampled between epochs (families that yield) and
  *    right after each fit, minus a post-GC baseline (see lib/model-bench-measure.ts).
+ *
+ * Against scikit-learn (python run synchronously after ours, OMP_NUM_THREADS=1, `fit` alone timed on the
+ * already encoded matrix, --repeats fits or up to 3) two gbdt comparisons are printed:
+ *  - "default procedure": our protocol above (early-stopping fit + refit, pipeline included) against one
+ *    HGB fit with its defaults (100 iterations at learning rate 0.1, early stopping only above 10k rows);
+ *  - "one fit, equal settings": our `fit` alone on the pipeline's matrix with HGB's default settings in
+ *    our names (n_estimators = HGB's n_iter_, learning_rate 0.1, num_leaves 31, min_data_in_leaf 20,
+ *    lambda_l2 0, max_bin 256 = 255 value bins + the missing bin, no bagging or feature subsampling, no
+ *    early stopping), median of --repeats fits (3 without it). Both sides bin inside the timed fit.
+ * Each row gives wall and CPU milliseconds: the machine may be shared, and process CPU time leaves out
+ * the waits for a core (HGB is single-threaded here; V8 adds some GC-thread time to ours).
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -29,6 +40,7 @@ import { fitPipeline } from '../src/engine/features/pipeline';
 import type { FittedModel, ModelFamily, ModelSpec } from '../src/engine/models/model';
 import { getModelSpec, MODEL_FAMILIES } from '../src/engine/models/registry';
 import { type BenchData, listDatasets, loadBenchData } from './lib/model-bench-data';
+import { type EqualFit, equalSettingsFit } from './lib/model-bench-equal';
 import { fmt, MemorySampler, median, nowUs } from './lib/model-bench-measure';
 import { type ReferenceResult, runReference, sklearnAvailable } from './lib/sklearn-reference';
 import { formatTable } from './lib/tables';
@@ -41,11 +53,15 @@ const { values } = parseArgs({
     families: { type: 'string' },
     datasets: { type: 'string' },
     seed: { type: 'string', default: '42' },
+    repeats: { type: 'string' },
   },
 });
 
 const dataDir = resolve(values.data as string);
 const seed = Number(values.seed);
+const repeats = values.repeats === undefined ? undefined : Math.max(1, Math.floor(Number(values.repeats)));
+/** Fits per side in the gbdt-vs-HGB comparisons (HGB's fit, our equal-settings fit); use --repeats 5+ to report. */
+const EQUAL_REPEATS = repeats ?? 3;
 const families = (values.families ? values.families.split(',') : [...MODEL_FAMILIES]).map((f) => getModelSpec(f.trim()));
 const wanted = values.datasets ? new Set(values.datasets.split(',').map((s) => s.trim())) : null;
 const datasets = listDatasets(dataDir).filter((d) => d.task !== 'timeseries' && (wanted === null || wanted.has(d.name)));
@@ -65,7 +81,13 @@ interface Row {
   predict_us_per_row: number | null;
   peak_heap_mb: number | null;
   refit_ms?: number;
+  fit_cpu_ms?: number;
   iterations?: number;
+  /** gbdt only, with scikit-learn: the equal-settings single fit (see the header). */
+  equal_fit_ms?: number;
+  equal_fit_cpu_ms?: number;
+  equal_score?: number;
+  equal_trees?: number;
   trees?: number;
   fit_repeats?: number;
   estimate_mb?: number;
@@ -78,7 +100,15 @@ interface Fit {
   testMatrix: () => Matrix;
   totalMs: number;
   refitMs: number;
+  /** Process CPU milliseconds (user + system) of the whole protocol. */
+  totalCpuMs: number;
   iterations?: number;
+}
+
+/** Process CPU milliseconds since `start` (a process.cpuUsage() reading). */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
 }
 
 function takeIndex(rows: Int32Array, positions: Int32Array): Int32Array {
@@ -96,6 +126,7 @@ async function fitProtocol(spec: ModelSpec, d: BenchData, sampler: MemorySampler
   const rng = new Rng(seed);
   const yieldControl = async () => sampler.sample();
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let fixedIterations: number | undefined;
   let iterations: number | undefined;
   if (EARLY_STOPPED.has(spec.family)) {
@@ -128,7 +159,8 @@ async function fitProtocol(spec: ModelSpec, d: BenchData, sampler: MemorySampler
   });
   sampler.sample();
   const t2 = performance.now();
-  return { model, testMatrix: () => pipe.transform(d.test, null), totalMs: t2 - t0, refitMs: t2 - t1, iterations: fixedIterations ?? iterations };
+  const totalCpuMs = cpuMsSince(c0);
+  return { model, testMatrix: () => pipe.transform(d.test, null), totalMs: t2 - t0, refitMs: t2 - t1, totalCpuMs, iterations: fixedIterations ?? iterations };
 }
 
 async function benchFamily(spec: ModelSpec, d: BenchData): Promise<Row> {
@@ -138,6 +170,7 @@ async function benchFamily(spec: ModelSpec, d: BenchData): Promise<Row> {
   const peak = sampler.peakMb();
   const times = [first.totalMs];
   const refits = [first.refitMs];
+  const cpus = [first.totalCpuMs];
   const nClasses = d.classes.length;
   const shape = { rows: d.trainRows.length, cols: d.train.columns.length - d.exclude.size, task: d.task, nClasses };
   const estimate = spec.estimateMemoryBytes(spec.defaults(shape), shape);
@@ -160,13 +193,13 @@ async function benchFamily(spec: ModelSpec, d: BenchData): Promise<Row> {
     const trees = first.model.fitInfo.n_trees;
     first.model.dispose();
 
-    if (first.totalMs < REPEAT_BELOW_MS) {
-      for (let r = 0; r < 2; r++) {
-        const again = await fitProtocol(spec, d, new MemorySampler());
-        times.push(again.totalMs);
-        refits.push(again.refitMs);
-        again.model.dispose();
-      }
+    const runs = repeats ?? (first.totalMs < REPEAT_BELOW_MS ? 3 : 1);
+    for (let r = 1; r < runs; r++) {
+      const again = await fitProtocol(spec, d, new MemorySampler());
+      times.push(again.totalMs);
+      refits.push(again.refitMs);
+      cpus.push(again.totalCpuMs);
+      again.model.dispose();
     }
     return {
       ...base,
@@ -175,6 +208,7 @@ async function benchFamily(spec: ModelSpec, d: BenchData): Promise<Row> {
       predict_us_per_row: median(lat),
       peak_heap_mb: peak,
       refit_ms: median(refits),
+      fit_cpu_ms: median(cpus),
       ...(first.iterations !== undefined ? { iterations: first.iterations } : {}),
       ...(trees !== undefined ? { trees } : {}),
       fit_repeats: times.length,
@@ -193,6 +227,7 @@ function errorRow(dataset: string, family: string, metric: string, err: unknown)
 
 const rows: Row[] = [];
 const refs = new Map<string, { metric: string; result: ReferenceResult }>();
+const equal = new Map<string, EqualFit>();
 const withSklearn = sklearnAvailable();
 const refModels = [...(families.some((f) => f.family === 'gbdt') ? (['hgb'] as const) : []), ...(families.some((f) => f.family === 'random_forest') ? (['rf'] as const) : [])];
 if (!withSklearn) console.error('scikit-learn not importable by /usr/bin/python3: skipping the reference comparison');
@@ -219,9 +254,20 @@ for (const ds of datasets) {
     }
   }
   if (withSklearn && refModels.length > 0) {
-    const result = runReference(dataDir, ds.name, refModels, seed);
+    // HGB is timed as often as our equal-settings fit; RF keeps the cheaper default unless --repeats.
+    const result: ReferenceResult = {};
+    if (refModels.includes('hgb')) Object.assign(result, runReference(dataDir, ds.name, ['hgb'], seed, EQUAL_REPEATS));
+    if (refModels.includes('rf')) Object.assign(result, runReference(dataDir, ds.name, ['rf'], seed, repeats));
     refs.set(ds.name, { metric: d.metric, result });
     console.error(`${ds.name} sklearn: ${JSON.stringify(result)}`);
+    const nIter = result.hgb?.n_iter;
+    const ours = rows.find((r) => r.dataset === ds.name && r.family === 'gbdt' && r.error === undefined);
+    if (nIter !== undefined && ours) {
+      const eq = await equalSettingsFit(d, nIter, seed, EQUAL_REPEATS);
+      equal.set(ds.name, eq);
+      Object.assign(ours, { equal_fit_ms: eq.wallMs, equal_fit_cpu_ms: eq.cpuMs, equal_score: eq.score, equal_trees: nIter });
+      console.error(`${ds.name} gbdt equal settings: ${fmt(eq.score)}  fit ${fmt(eq.wallMs, 1)} ms (cpu ${fmt(eq.cpuMs, 1)})`);
+    }
   }
 }
 
@@ -230,7 +276,7 @@ if (values.json) writeFileSync(values.json, `${JSON.stringify(rows, null, 2)}\n`
 console.log('\n## All families (defaults; score on test; fit_ms = whole protocol, median)\n');
 console.log(
   formatTable(
-    ['dataset', 'family', 'metric', 'score', 'fit_ms', 'refit_ms', 'iters', 'predict_us/row', 'peak_mb', 'note'],
+    ['dataset', 'family', 'metric', 'score', 'fit_ms', 'refit_ms', 'fit_cpu_ms', 'iters', 'predict_us/row', 'peak_mb', 'note'],
     rows.map((r) => [
       r.dataset,
       r.family,
@@ -238,6 +284,7 @@ console.log(
       fmt(r.score),
       fmt(r.fit_ms, 1),
       fmt(r.refit_ms, 1),
+      fmt(r.fit_cpu_ms, 1),
       r.iterations !== undefined ? String(r.iterations) : '',
       fmt(r.predict_us_per_row, 1),
       fmt(r.peak_heap_mb, 1),
@@ -265,14 +312,51 @@ function comparison(family: ModelFamily, key: 'hgb' | 'rf', label: string): void
       fmt(ours.fit_ms, 1),
       fmt(ours.refit_ms, 1),
       fmt(ref.fit_ms, 1),
-      ours.fit_ms !== null && ref.fit_ms ? fmt(ours.fit_ms / ref.fit_ms, 2) : '–',
-      ours.refit_ms !== undefined && ref.fit_ms ? fmt(ours.refit_ms / ref.fit_ms, 2) : '–',
+      ratio(ours.fit_ms, ref.fit_ms),
+      ratio(ours.refit_ms, ref.fit_ms),
+      fmt(ours.fit_cpu_ms, 1),
+      fmt(ref.cpu_ms, 1),
+      ratio(ours.fit_cpu_ms, ref.cpu_ms),
+      `${ours.fit_repeats}/${ref.repeats ?? '?'}`,
     ]);
   }
   if (lines.length === 0) return;
-  console.log(`\n## ${family} vs scikit-learn ${label} (delta = ours − theirs; fit ratio = ours / theirs)\n`);
-  console.log(formatTable(['dataset', 'metric', `ours`, label, 'delta', 'better', 'ours_fit_ms', 'ours_refit_ms', `${label}_fit_ms`, 'ratio_fit', 'ratio_refit'], lines));
+  console.log(`\n## ${family} default procedure vs scikit-learn ${label} default fit (delta = ours − theirs; ratio = ours / theirs)\n`);
+  const heads = ['ours_fit_ms', 'ours_refit_ms', `${label}_fit_ms`, 'ratio_fit', 'ratio_refit', 'ours_cpu_ms', `${label}_cpu_ms`, 'ratio_cpu', 'runs'];
+  console.log(formatTable(['dataset', 'metric', `ours`, label, 'delta', 'better', ...heads], lines));
+}
+
+function ratio(ours: number | null | undefined, theirs: number | undefined): string {
+  return ours !== null && ours !== undefined && theirs ? fmt(ours / theirs, 2) : '–';
+}
+
+/** Our gbdt `fit` alone with HGB's default settings against HGB's `fit` (both medians, same tree count). */
+function equalComparison(): void {
+  const lines: string[][] = [];
+  for (const [dataset, eq] of equal) {
+    const { metric, result } = refs.get(dataset)!;
+    const ref = result.hgb;
+    if (!ref || ref.fit_ms === undefined) continue;
+    lines.push([
+      dataset,
+      String(ref.n_iter),
+      metric,
+      fmt(eq.score),
+      fmt(ref.score),
+      fmt(eq.wallMs, 1),
+      fmt(ref.fit_ms, 1),
+      ratio(eq.wallMs, ref.fit_ms),
+      fmt(eq.cpuMs, 1),
+      fmt(ref.cpu_ms, 1),
+      ratio(eq.cpuMs, ref.cpu_ms),
+      `${eq.repeats}/${ref.repeats ?? '?'}`,
+    ]);
+  }
+  if (lines.length === 0) return;
+  console.log('\n## gbdt vs scikit-learn HGB: one fit, equal settings (HGB defaults; medians; ratio = ours / theirs)\n');
+  console.log(formatTable(['dataset', 'trees', 'metric', 'ours', 'HGB', 'ours_ms', 'HGB_ms', 'ratio', 'ours_cpu_ms', 'HGB_cpu_ms', 'ratio_cpu', 'runs'], lines));
 }
 comparison('gbdt', 'hgb', 'HGB');
+equalComparison();
 comparison('random_forest', 'rf', 'RF300');
 if (values.json) console.log(`\nwrote ${rows.length} rows to ${values.json}`);

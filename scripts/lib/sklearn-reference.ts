@@ -12,7 +12,12 @@ const HELPER = resolve(import.meta.dirname, '../reference/sklearn_hgb.py');
 export interface ReferenceFit {
   readonly metric?: string;
   readonly score?: number;
+  /** Median wall and process-CPU milliseconds of `fit` alone over `repeats` fits. */
   readonly fit_ms?: number;
+  readonly cpu_ms?: number;
+  readonly repeats?: number;
+  /** HGB only: boosting iterations fitted (max_iter unless its early stopping was on). */
+  readonly n_iter?: number;
   readonly error?: string;
 }
 
@@ -24,10 +29,13 @@ export function sklearnAvailable(): boolean {
   return r.status === 0;
 }
 
-export function runReference(dataDir: string, name: string, models: readonly ('hgb' | 'rf')[], seed: number): ReferenceResult {
+/** `repeats` fixes the number of timed fits; without it the helper fits up to 3 times (1 when slow). */
+export function runReference(dataDir: string, name: string, models: readonly ('hgb' | 'rf')[], seed: number, repeats?: number): ReferenceResult {
   // OMP_NUM_THREADS=1: HGB parallelises with OpenMP; our engine is single-threaded. BLAS vars are left alone.
   const env = { ...process.env, OMP_NUM_THREADS: '1' };
-  const r = spawnSync(PYTHON, [HELPER, '--data', dataDir, '--name', name, '--models', models.join(','), '--seed', String(seed)], {
+  const args = [HELPER, '--data', dataDir, '--name', name, '--models', models.join(','), '--seed', String(seed)];
+  if (repeats !== undefined) args.push('--repeats', String(repeats));
+  const r = spawnSync(PYTHON, args, {
     encoding: 'utf8',
     env,
     timeout: 15 * 60 * 1000,

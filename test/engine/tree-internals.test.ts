@@ -1,6 +1,7 @@
 /**
  * Unit tests of the tree learner's building blocks: binning agrees with the float32 thresholds used at
- * prediction, the histogram pool's eviction path grows the same trees as unbounded memory, and the flat
+ * prediction, the constant-hessian histogram and the one-loop subtraction give what the general paths
+ * give, the histogram pool's eviction path grows the same trees as unbounded memory, and the flat
  * forest rejects structures that could make prediction loop.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,14 @@ import { Rng } from '../../src/engine/core/rng';
 import { binMatrix, binOf, fitBinMapper } from '../../src/engine/models/tree/binning';
 import { FlatForest } from '../../src/engine/models/tree/flat-tree';
 import { type GrowConfig, TreeGrower } from '../../src/engine/models/tree/grow-tree';
+import {
+  buildHistogram,
+  buildHistogramConstantHessian,
+  buildRootHistogram,
+  countAllRows,
+  HIST_STRIDE,
+  subtractHistogram,
+} from '../../src/engine/models/tree/histogram';
 
 describe('tree binning', () => {
   it('respects max_bin, keeps a missing bin, and matches `v <= edge` exactly', () => {
@@ -105,6 +114,92 @@ describe('tree grower', () => {
       for (let i = roomy.leafStart[l]; i < roomy.leafStart[l] + roomy.leafCount[l]; i++) seen[roomy.indices[i]]++;
     }
     expect(seen.every((c) => c === 1)).toBe(true);
+  });
+});
+
+describe('tree histograms', () => {
+  function setup() {
+    const rng = new Rng(5);
+    const n = 700;
+    const cols = 7; // not a multiple of four: the one-feature tail loop runs too
+    const X = matrix(n, cols);
+    for (let i = 0; i < X.data.length; i++) X.data[i] = rng.next() < 0.1 ? NaN : Math.round(rng.normal() * 20);
+    const mapper = fitBinMapper(X, 64, undefined, rng);
+    const binned = binMatrix(X, mapper);
+    // Every other row, in increasing order, as a leaf's index range starting at 3.
+    const indices = new Uint32Array(n);
+    let count = 0;
+    for (let i = 0; i < n; i += 2) indices[3 + count++] = i;
+    const g = Float32Array.from({ length: count }, () => rng.normal());
+    const size = mapper.totalBins * HIST_STRIDE;
+    return { n, cols, mapper, binned, indices, count, g, size };
+  }
+
+  it('builds with a constant hessian the same sums, the hessians being exactly count x hessian', () => {
+    const { n, mapper, binned, indices, count, g, size } = setup();
+    const hConst = Math.fround(0.3); // not a power of two: the products must still equal the sums
+    const h = new Float32Array(count).fill(hConst);
+    for (const features of [Int32Array.of(0, 1, 2, 3, 4, 5, 6), Int32Array.of(1, 4, 6)]) {
+      const general = new Float64Array(size).fill(7);
+      const constant = new Float64Array(size).fill(7);
+      buildHistogram(general, binned, n, mapper.offsets, features, features.length, indices, 3, count, g, h);
+      buildHistogramConstantHessian(constant, binned, n, mapper.offsets, features, features.length, indices, 3, count, g);
+      for (let i = 0; i < size; i += HIST_STRIDE) {
+        expect(constant[i]).toBe(general[i]);
+        expect(constant[i + 2]).toBe(general[i + 2]);
+        // Listed features: hessian slots stay 0 and count x hConst is the per-row sum; others untouched.
+        if (constant[i + 1] === 7) expect(general[i + 1]).toBe(7);
+        else {
+          expect(constant[i + 1]).toBe(0);
+          expect(constant[i + 2] * hConst).toBe(general[i + 1]);
+        }
+      }
+    }
+  });
+
+  it('builds an all-rows root with cached counts exactly as from an index list', () => {
+    const { n, mapper, binned, size } = setup();
+    const rng = new Rng(8);
+    const all = Uint32Array.from({ length: n }, (_, i) => i);
+    const g = Float32Array.from({ length: n }, () => rng.normal());
+    const h = Float32Array.from({ length: n }, () => rng.next() + 0.01);
+    const counts = countAllRows(binned, n, mapper.offsets);
+    for (const features of [Int32Array.of(0, 1, 2, 3, 4, 5, 6), Int32Array.of(0, 3, 5)]) {
+      const viaIndices = new Float64Array(size);
+      const root = new Float64Array(size);
+      buildHistogram(viaIndices, binned, n, mapper.offsets, features, features.length, all, 0, n, g, h);
+      buildRootHistogram(root, binned, n, mapper.offsets, features, features.length, g, h, counts);
+      expect(Array.from(root)).toEqual(Array.from(viaIndices));
+      const constant = new Float64Array(size);
+      buildHistogramConstantHessian(constant, binned, n, mapper.offsets, features, features.length, all, 0, n, g);
+      buildRootHistogram(root, binned, n, mapper.offsets, features, features.length, g, null, counts);
+      expect(Array.from(root)).toEqual(Array.from(constant));
+    }
+  });
+
+  it('subtracts every feature in one loop, and only the listed ones otherwise', () => {
+    const { n, mapper, binned, indices, count, g, size } = setup();
+    const h = Float32Array.from(g, (v) => Math.abs(v) + 0.1);
+    const all = Int32Array.of(0, 1, 2, 3, 4, 5, 6);
+    const parent = new Float64Array(size);
+    const child = new Float64Array(size);
+    buildHistogram(parent, binned, n, mapper.offsets, all, 7, indices, 3, count, g, h);
+    buildHistogram(child, binned, n, mapper.offsets, all, 7, indices, 3, count >> 1, g, h);
+    const whole = parent.slice();
+    subtractHistogram(whole, child, mapper.offsets, all, 7);
+    for (let i = 0; i < size; i++) expect(whole[i]).toBe(parent[i] - child[i]);
+    const noHessian = parent.slice();
+    subtractHistogram(noHessian, child, mapper.offsets, all, 7, false);
+    for (let i = 0; i < size; i++) expect(noHessian[i]).toBe(i % HIST_STRIDE === 1 ? parent[i] : parent[i] - child[i]);
+    const some = Int32Array.of(2, 5);
+    const part = parent.slice();
+    subtractHistogram(part, child, mapper.offsets, some, 2);
+    for (let f = 0; f < 7; f++) {
+      const listed = f === 2 || f === 5;
+      for (let i = mapper.offsets[f] * HIST_STRIDE; i < mapper.offsets[f + 1] * HIST_STRIDE; i++) {
+        expect(part[i]).toBe(listed ? parent[i] - child[i] : parent[i]);
+      }
+    }
   });
 });
 

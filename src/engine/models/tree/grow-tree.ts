@@ -7,7 +7,7 @@
  */
 import type { BinMapper, FeatureBins } from './binning';
 import { FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, type TreeNodes } from './flat-tree';
-import { buildHistogram, HIST_STRIDE, HistogramPool, subtractHistogram } from './histogram';
+import { buildHistogram, buildHistogramConstantHessian, buildRootHistogram, countAllRows, HIST_STRIDE, HistogramPool, subtractHistogram } from './histogram';
 import { type SplitConfig, SplitFinder, SplitInfo } from './split-finder';
 
 /** Tree-shape settings on top of the split-search ones. */
@@ -45,6 +45,13 @@ export class TreeGrower {
   private nFeatures = 0;
   /** Bins of the features in use (the cost of one histogram subtraction). */
   private binsUsed = 0;
+  /**
+   * The hessian every bagged row shares in this tree (squared error), or NaN when they differ. When set,
+   * this tree's histograms carry no hessian sums (see buildHistogramConstantHessian).
+   */
+  private hConst = Number.NaN;
+  /** Rows per bin over all rows: a full-bag root's counts, the same for every tree (made on first use). */
+  private allRowCounts: Float64Array | null = null;
 
   constructor(
     private readonly binned: Uint8Array,
@@ -96,18 +103,23 @@ export class TreeGrower {
     this.parentNode[0] = -1;
     let G = 0;
     let H = 0;
+    const h0 = count > 0 ? h[rows[0]] : 0;
+    let sameHessian = true;
     for (let i = 0; i < count; i++) {
       const r = rows[i];
       G += g[r];
       H += h[r];
+      sameHessian &&= h[r] === h0;
     }
+    this.hConst = sameHessian ? h0 : Number.NaN;
     this.leafG[0] = G;
     this.leafH[0] = H;
     this.binsUsed = 0;
     for (let k = 0; k < nFeatures; k++) this.binsUsed += this.mapper.features[features[k]].nBins;
     this.gain[0] = -Infinity;
     if (this.cfg.numLeaves > 1 && this.splittable(0)) {
-      this.build(0, g, h, -1);
+      if (count === this.nRows) this.buildFullRoot(g, h);
+      else this.build(0, g, h, -1);
       this.findSplit(0);
     }
     let nLeaves = 1;
@@ -126,12 +138,27 @@ export class TreeGrower {
     const start = this.leafStart[leaf];
     const count = this.leafCount[leaf];
     // Gather the leaf's gradients once so the per-feature loops read them sequentially.
+    const hConst = this.hConst;
+    if (hConst === hConst) {
+      for (let i = 0; i < count; i++) this.gBuf[i] = g[this.indices[start + i]];
+      const { binned, nRows, features, nFeatures, indices } = this;
+      buildHistogramConstantHessian(hist, binned, nRows, this.mapper.offsets, features, nFeatures, indices, start, count, this.gBuf);
+      return;
+    }
     for (let i = 0; i < count; i++) {
       const r = this.indices[start + i];
       this.gBuf[i] = g[r];
       this.hBuf[i] = h[r];
     }
     buildHistogram(hist, this.binned, this.nRows, this.mapper.offsets, this.features, this.nFeatures, this.indices, start, count, this.gBuf, this.hBuf);
+  }
+
+  /** The root's histogram when the bag holds every row (then `rows` is 0..nRows-1 in order). */
+  private buildFullRoot(g: Float32Array, h: Float32Array): void {
+    const hist = this.pool.acquire(0, -1, -1);
+    this.allRowCounts ??= countAllRows(this.binned, this.nRows, this.mapper.offsets);
+    const hOrNull = this.hConst === this.hConst ? null : h;
+    buildRootHistogram(hist, this.binned, this.nRows, this.mapper.offsets, this.features, this.nFeatures, g, hOrNull, this.allRowCounts);
   }
 
   /** Whether a leaf may be split at all (enough rows and hessian for two children, depth left). */
@@ -149,7 +176,7 @@ export class TreeGrower {
     const s = this.splits[leaf];
     s.gain = -Infinity;
     const hist = this.pool.get(leaf);
-    if (hist !== null) this.finder.find(hist, this.leafG[leaf], this.leafH[leaf], this.leafCount[leaf], this.features, this.nFeatures, s);
+    if (hist !== null) this.finder.find(hist, this.leafG[leaf], this.leafH[leaf], this.leafCount[leaf], this.features, this.nFeatures, s, this.hConst);
     this.gain[leaf] = s.gain;
     // A leaf that will never be split does not need its histogram any more.
     if (s.gain === -Infinity) this.pool.release(leaf);
@@ -212,7 +239,8 @@ export class TreeGrower {
     if (parentHist && subtract < direct) {
       this.pool.transfer(parent, larger);
       this.build(smaller, g, h, larger);
-      subtractHistogram(this.pool.get(larger)!, this.pool.get(smaller)!, this.mapper.offsets, this.features, this.nFeatures);
+      const withHessian = this.hConst !== this.hConst;
+      subtractHistogram(this.pool.get(larger)!, this.pool.get(smaller)!, this.mapper.offsets, this.features, this.nFeatures, withHessian);
       if (!needSmall) this.pool.release(smaller);
       return;
     }

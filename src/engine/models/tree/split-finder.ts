@@ -61,6 +61,8 @@ export class SplitInfo {
 export class SplitFinder {
   private readonly order: Int32Array;
   private readonly ratio: Float64Array;
+  /** Hessian per row count: 0 when histograms hold hessian sums, else the shared hessian (see find). */
+  private hPerRow = 0;
 
   constructor(
     private readonly mapper: BinMapper,
@@ -70,8 +72,13 @@ export class SplitFinder {
     this.ratio = new Float64Array(mapper.maxFeatureBins);
   }
 
-  /** Fills `out` with the best split of a leaf with totals (G, H, N) over the listed features. */
-  find(hist: Float64Array, G: number, H: number, N: number, features: Int32Array, nFeatures: number, out: SplitInfo): void {
+  /**
+   * Fills `out` with the best split of a leaf with totals (G, H, N) over the listed features. `hConst`,
+   * when not NaN, says every row's hessian is hConst and the histogram's hessian slots are zero: a bin's
+   * hessian is then its count times hConst. Bins are read as `h slot + count * hPerRow`, exact either way.
+   */
+  find(hist: Float64Array, G: number, H: number, N: number, features: Int32Array, nFeatures: number, out: SplitInfo, hConst = Number.NaN): void {
+    this.hPerRow = hConst === hConst ? hConst : 0;
     out.gain = -Infinity;
     out.feature = -1;
     const parentScore = (G * G) / (H + this.cfg.lambdaL2);
@@ -87,40 +94,59 @@ export class SplitFinder {
     const nBins = this.mapper.features[f].nBins;
     const off = this.mapper.offsets[f] * HIST_STRIDE;
     const mOff = off + (nBins - 1) * HIST_STRIDE;
+    const hs = this.hPerRow;
     const missingCount = hist[mOff + 2];
     // Pass 0 puts the missing bin right, pass 1 left; without missing rows pass 1 would repeat pass 0.
     const passes = missingCount > 0 ? 2 : 1;
+    // The bar a threshold must clear: the best gain so far, the minimum gain, and 0 (kept in a local so
+    // the hot loop touches no object; `out` is written once at the end if this feature won).
+    let bar = Math.max(out.gain, minGainToSplit, 0);
+    let bestT = -1;
+    let bestPass = 0;
+    let bestGl = 0;
+    let bestHl = 0;
+    let bestCl = 0;
     for (let pass = 0; pass < passes; pass++) {
       let gl = pass ? hist[mOff] : 0;
-      let hl = pass ? hist[mOff + 1] : 0;
+      let hl = pass ? hist[mOff + 1] + missingCount * hs : 0;
       let cl = pass ? missingCount : 0;
       for (let t = 0; t < nBins - 1; t++) {
         const o = off + t * HIST_STRIDE;
+        const ct = hist[o + 2];
+        // An empty bin moves no row, so its threshold cannot beat the previous one: skip the gain. (Its
+        // sums are 0 up to the rounding a subtracted histogram leaves, so they are not added either.)
+        if (ct === 0 && t > 0) continue;
         gl += hist[o];
-        hl += hist[o + 1];
-        cl += hist[o + 2];
+        hl += hist[o + 1] + ct * hs;
+        cl += ct;
         if (cl < minN || hl < minH) continue;
-        const cr = N - cl;
         const hr = H - hl;
-        if (cr < minN || hr < minH) break;
+        if (N - cl < minN || hr < minH) break;
         const gr = G - gl;
         const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parentScore;
-        if (gain > out.gain && gain > minGainToSplit && gain > 0) {
-          out.gain = gain;
-          out.feature = f;
-          out.bin = t;
-          out.categorical = false;
-          // With no missing rows here, unseen missing values follow the bigger child (as scikit-learn does).
-          out.defaultLeft = pass === 1 || (missingCount === 0 && cl >= cr);
-          out.leftG = gl;
-          out.leftH = hl;
-          out.leftCount = cl;
-          out.rightG = gr;
-          out.rightH = hr;
-          out.rightCount = cr;
+        if (gain > bar) {
+          bar = gain;
+          bestT = t;
+          bestPass = pass;
+          bestGl = gl;
+          bestHl = hl;
+          bestCl = cl;
         }
       }
     }
+    if (bestT < 0) return;
+    out.gain = bar;
+    out.feature = f;
+    out.bin = bestT;
+    out.categorical = false;
+    // With no missing rows here, unseen missing values follow the bigger child (as scikit-learn does).
+    out.defaultLeft = bestPass === 1 || (missingCount === 0 && bestCl >= N - bestCl);
+    out.leftG = bestGl;
+    out.leftH = bestHl;
+    out.leftCount = bestCl;
+    out.rightG = G - bestGl;
+    out.rightH = H - bestHl;
+    out.rightCount = N - bestCl;
   }
 
   private categorical(hist: Float64Array, f: number, G: number, H: number, N: number, parentScore: number, out: SplitInfo): void {
@@ -136,12 +162,13 @@ export class SplitFinder {
 
   private oneVsRest(hist: Float64Array, f: number, nBins: number, off: number, G: number, H: number, N: number, parentScore: number, out: SplitInfo): void {
     const { lambdaL2: l2, minDataInLeaf: minN, minSumHessianInLeaf: minH, minGainToSplit } = this.cfg;
+    const hs = this.hPerRow;
     let bestBin = -1;
     for (let b = 0; b < nBins; b++) {
       const o = off + b * HIST_STRIDE;
       const gl = hist[o];
-      const hl = hist[o + 1];
       const cl = hist[o + 2];
+      const hl = hist[o + 1] + cl * hs;
       const cr = N - cl;
       const hr = H - hl;
       if (cl < minN || hl < minH || cr < minN || hr < minH) continue;
@@ -164,12 +191,13 @@ export class SplitFinder {
     const l2 = cfg.lambdaL2 + cfg.catL2;
     const order = this.order;
     const ratio = this.ratio;
+    const hs = this.hPerRow;
     // Only categories with enough rows take part; the rest always go right with the unlisted codes.
     let used = 0;
     for (let b = 0; b < nBins; b++) {
       const o = off + b * HIST_STRIDE;
       if (hist[o + 2] >= cfg.catSmooth) {
-        ratio[b] = hist[o] / (hist[o + 1] + cfg.catSmooth);
+        ratio[b] = hist[o] / (hist[o + 1] + hist[o + 2] * hs + cfg.catSmooth);
         order[used++] = b;
       }
     }
@@ -196,7 +224,7 @@ export class SplitFinder {
       for (let i = 0; i < used && i < maxLeft; i++) {
         const o = off + order[dir === 0 ? i : used - 1 - i] * HIST_STRIDE;
         gl += hist[o];
-        hl += hist[o + 1];
+        hl += hist[o + 1] + hist[o + 2] * hs;
         cl += hist[o + 2];
         group += hist[o + 2];
         if (cl < minN || hl < minH) continue;
