@@ -3,13 +3,22 @@
  * 1. In process (Node, the engine's Predictor exactly as the Worker uses it): for every model family
  *    trained with its defaults on the demo data (credit-g), microseconds per row for single-row calls and
  *    for a batch, plus a 100-tree GBDT (no early stopping), the issue's reference point.
- * 2. End to end on local `wrangler dev`: trains a model through the API, then drives the prediction route
- *    (beside a route that does nothing, the local runtime's own floor)
- *    with the closed-loop load generator (keep-alive, loopback only, bounded): single-row requests at
- *    concurrency 1 (latency) and at higher concurrency (throughput), and 10,000-row CSV batches.
+ * 2. End to end on the local Cloudflare runtime (workerd, real Durable Objects, R2, Queues): trains a model
+ *    through the API, then drives the prediction route beside a route that does nothing (the runtime's
+ *    own floor): single-row requests at concurrency 1 (latency) and N (throughput), keep-alive, loopback.
+ *    Two runtimes side by side: Miniflare driven from Node on the `wrangler deploy` bundle (the fewest
+ *    hops: scripts/lib/miniflare-server.ts) and `wrangler dev` (which adds its proxy worker in front);
+ *    two load generators: wrk (C, light on a small machine's CPU; scripts/lib/wrk-load.ts) and the Node one.
+ *    Then 10,000-row CSV batches, answered as JSON and as CSV (Accept: text/csv).
  * Prints p50/p99 latency, throughput and errors, with the targets beside them; medians everywhere.
  *
- *   npm run bench:serve -- [--seconds 10] [--concurrency 8] [--skip-http] [--json OUT]
+ *   npm run bench:serve -- [--seconds 10] [--rounds 5] [--concurrency 8] [--runtime both|miniflare|wrangler]
+ *                          [--load both|wrk|node] [--skip-http] [--skip-in-process] [--skip-batches]
+ *                          [--stages] [--json OUT]
+ * --stages: Miniflare runs scripts/lib/serve-probe-worker.ts, whose probe routes run the predict path's
+ * steps cumulatively; each is loaded like the route, so neighbouring rows price one step.
+ * Routes take turns in --rounds slices (medians over rounds): fair ratios on a shared, busy machine.
+ * Ports: wrangler dev on --port (default 8881, inspector on port+8), Miniflare on port+1.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,19 +28,26 @@ import { type AnyEnvelope, buildEnsembleEnvelope, inferDataset, type ModelEnvelo
 import { servingCostMicros } from '../src/engine/serialize/serving-cost';
 import type { ModelFamily } from '../src/engine/models/model';
 import { getModelSpec, MODEL_FAMILIES } from '../src/engine/models/registry';
-import { ApiClient } from './lib/api-client';
-import { type LoadRequest, quantile, runLoad, serverFailures } from './lib/load-generator';
+import { bundleWorker, startMiniflareServer } from './lib/miniflare-server';
+import { type BatchTiming, type HttpPhase, type LoadTool, loadPhases, prepareModel, type ServeHttpOptions, batchTimings } from './lib/serve-http';
+import { wrkAvailable } from './lib/wrk-load';
 import { csvRows, formatTable } from './lib/tables';
 import { initWasmInNode } from './lib/tfjs-wasm-node';
-import { startDevServer } from './lib/wrangler-dev';
+import { type DevServer, startDevServer } from './lib/wrangler-dev';
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '8' },
-    keys: { type: 'string', default: '200' },
-    port: { type: 'string', default: '8795' },
+    keys: { type: 'string', default: '300' },
+    port: { type: 'string', default: '8881' },
+    runtime: { type: 'string', default: 'both' },
+    load: { type: 'string', default: 'both' },
     'skip-http': { type: 'boolean', default: false },
+    'skip-in-process': { type: 'boolean', default: false },
+    stages: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '5' },
+    'skip-batches': { type: 'boolean', default: false },
     json: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
@@ -42,7 +58,6 @@ const TRAIN = join(ROOT, 'examples/credit-g/train.csv');
 const TEST = join(ROOT, 'examples/credit-g/test.csv');
 const TARGET = 'class';
 const BATCH_ROWS = 10_000;
-const PER_KEY_PER_MINUTE = 600;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -101,91 +116,86 @@ async function inProcess(): Promise<InProcessRow[]> {
   return out;
 }
 
-interface HttpResult {
-  phase: string;
-  requests: number;
-  requests_per_s: number;
-  p50_ms: number;
-  p99_ms: number;
-  errors: number;
-  statuses: Record<string, number>;
+type Runtime = 'miniflare' | 'wrangler';
+
+/** Starts one local runtime on a fresh state folder (Miniflare runs the bundle built once for the run). */
+async function startRuntime(runtime: Runtime, state: string, bundleDir: string): Promise<DevServer> {
+  const port = Number(values.port);
+  if (runtime === 'wrangler') return startDevServer({ persistTo: state, port, inspectorPort: port + 8, verbose: values.verbose });
+  return startMiniflareServer({ persistTo: state, port: port + 1, bundleDir, verbose: values.verbose, ...(values.stages ? { entry: 'serve-probe-worker.js' } : {}) });
 }
 
-async function overHttp(seconds: number, concurrency: number): Promise<{ phases: HttpResult[]; batch_10k_ms: number }> {
-  const state = mkdtempSync(join(tmpdir(), 'edge-automl-serve-'));
-  const server = await startDevServer({ persistTo: state, port: Number(values.port), verbose: values.verbose });
+/** The predict path's steps, cumulative (scripts/lib/serve-probe-worker.ts), loaded beside the full route. */
+const STAGE_ROUTES = [
+  { label: 'probe: raw Response', path: '/probe/raw' },
+  { label: 'probe: + router, key check', path: '/probe/auth/credit-serve' },
+  { label: 'probe: + rate limit', path: '/probe/limit/credit-serve' },
+  { label: 'probe: + JSON body', path: '/probe/body/credit-serve' },
+  { label: 'probe: + version, model', path: '/probe/version/credit-serve' },
+  { label: 'probe: + predict, answer', path: '/probe/predict/credit-serve' },
+];
+
+async function overHttp(runtimes: Runtime[], tools: LoadTool[]): Promise<{ phases: HttpPhase[]; batches: BatchTiming[] }> {
+  const bundleDir = mkdtempSync(join(tmpdir(), 'edge-automl-bundle-'));
+  if (runtimes.includes('miniflare')) bundleWorker(bundleDir, values.stages ? 'scripts/lib/serve-probe-worker.ts' : undefined);
+  const phases: HttpPhase[] = [];
+  const batches: BatchTiming[] = [];
   try {
-    const admin = new ApiClient(server.url, server.adminKey);
-    await admin.uploadCsv('credit', readFileSync(TRAIN, 'utf8'));
-    const { id } = await admin.createJob({ dataset: 'credit', target: TARGET, model: 'credit-serve', models: ['gbdt'], budget: { trials: 4, seconds: 60 }, seed: 1 });
-    const job = await admin.waitForJob(id, 300_000, 500);
-    if (!job.model) throw new Error(`training failed: ${job.status} ${job.error?.message ?? ''}`);
-    // The per-key predict limit stays on: spread the requests over enough tenant keys.
-    const keys = await admin.mintKeys(Number(values.keys), 'serve');
-    const rows = featureRows(1_000);
-    const budgetRequests = Math.floor((keys.length * PER_KEY_PER_MINUTE * Math.min(60, seconds * 3)) / 60);
-    let keyCursor = 0;
-    const predictRequest = (i: number): LoadRequest => ({ path: '/v1/models/credit-serve/predict', headers: { authorization: `Bearer ${keys[keyCursor++ % keys.length]}` }, body: JSON.stringify({ rows: [rows[i % rows.length]] }) });
-    // The floor of the local runtime itself: a route that does nothing (Hono's 404, no key check).
-    const emptyRequest = (): LoadRequest => ({ path: '/no-such-route', headers: {}, body: '' });
-    const phase = async (name: string, c: number, durationMs: number, next: (i: number) => LoadRequest = predictRequest): Promise<HttpResult> => {
-      const r = await runLoad({
-        baseUrl: server.url,
-        concurrency: c,
-        durationMs,
-        maxRequests: budgetRequests,
-        timeoutMs: 10_000,
-        next,
-      });
-      return {
-        phase: name,
-        requests: r.requests,
-        requests_per_s: r.requests / (r.elapsedMs / 1000),
-        p50_ms: quantile(r.latenciesMs, 0.5),
-        p99_ms: quantile(r.latenciesMs, 0.99),
-        // The empty route answers 404 by design; anything else that is not 2xx counts.
-        errors: serverFailures(r) + Object.entries(r.byStatus).filter(([s]) => s.startsWith('4') && !(next === emptyRequest && s === '404')).reduce((n, [, k]) => n + k, 0),
-        statuses: { ...r.byStatus },
-      };
-    };
-    await phase('warm-up', 2, 2_000);
-    const phases = [
-      await phase('empty route, concurrency 1', 1, seconds * 1000, emptyRequest),
-      await phase('single row, concurrency 1', 1, seconds * 1000),
-      await phase(`empty route, concurrency ${concurrency}`, concurrency, seconds * 1000, emptyRequest),
-      await phase(`single row, concurrency ${concurrency}`, concurrency, seconds * 1000),
-    ];
-    // 10,000-row batches as CSV, one at a time.
-    const header = Object.keys(rows[0]);
-    const csv = [header.join(','), ...featureRows(BATCH_ROWS).map((r) => header.map((h) => r[h]).join(','))].join('\n');
-    const batchTimes: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      const res = await fetch(`${server.url}/v1/models/credit-serve/predict`, { method: 'POST', headers: { authorization: `Bearer ${keys[i]}`, 'content-type': 'text/csv' }, body: csv });
-      const body = (await res.json()) as { predictions?: unknown[] };
-      if (res.status !== 200 || body.predictions?.length !== BATCH_ROWS) throw new Error(`batch predict failed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
-      batchTimes.push(performance.now() - t);
+    for (const runtime of runtimes) {
+      const state = mkdtempSync(join(tmpdir(), 'edge-automl-serve-'));
+      const server = await startRuntime(runtime, state, bundleDir);
+      try {
+        const options: ServeHttpOptions = {
+          runtime: runtime === 'wrangler' ? 'wrangler dev' : 'miniflare',
+          server,
+          trainCsv: readFileSync(TRAIN, 'utf8'),
+          target: TARGET,
+          rows: featureRows(1_000),
+          seconds: Number(values.seconds),
+          concurrency: Number(values.concurrency),
+          keys: Number(values.keys),
+          tools,
+          batchRows: BATCH_ROWS,
+          rounds: Number(values.rounds),
+          ...(values.stages && runtime === 'miniflare' ? { extraRoutes: STAGE_ROUTES } : {}),
+        };
+        const keys = await prepareModel(options);
+        phases.push(...(await loadPhases(options, keys)));
+        if (!values['skip-batches']) batches.push(...(await batchTimings(options, keys)));
+      } finally {
+        await server.stop();
+        rmSync(state, { recursive: true, force: true });
+      }
     }
-    return { phases, batch_10k_ms: median(batchTimes) };
   } finally {
-    await server.stop();
-    rmSync(state, { recursive: true, force: true });
+    rmSync(bundleDir, { recursive: true, force: true });
   }
+  return { phases, batches };
 }
 
 async function main() {
-  const local = await inProcess();
-  console.log('in process (engine Predictor, credit-g, medians of 5)');
-  console.log(formatTable(['model', 'single µs/row', 'estimated µs', 'batch µs/row', '10k batch ms'], local.map((r) => [r.model, r.single_us_per_row, r.estimated_us, r.batch_us_per_row, r.batch_10k_ms])));
-  const gbdt100 = local.find((r) => r.model === 'gbdt 100 trees');
-  console.log(`target: GBDT 100 trees ≤ 20 µs/row → ${gbdt100?.single_us_per_row.toFixed(1)} µs single, ${gbdt100?.batch_us_per_row.toFixed(1)} µs batched`);
+  const local = values['skip-in-process'] ? [] : await inProcess();
+  if (local.length > 0) {
+    console.log('in process (engine Predictor, credit-g, medians of 5)');
+    console.log(formatTable(['model', 'single µs/row', 'estimated µs', 'batch µs/row', '10k batch ms'], local.map((r) => [r.model, r.single_us_per_row, r.estimated_us, r.batch_us_per_row, r.batch_10k_ms])));
+    const gbdt100 = local.find((r) => r.model === 'gbdt 100 trees');
+    console.log(`target: GBDT 100 trees ≤ 20 µs/row → ${gbdt100?.single_us_per_row.toFixed(1)} µs single, ${gbdt100?.batch_us_per_row.toFixed(1)} µs batched`);
+  }
   let http: Awaited<ReturnType<typeof overHttp>> | undefined;
   if (!values['skip-http']) {
-    http = await overHttp(Number(values.seconds), Number(values.concurrency));
-    console.log('\nend to end on local wrangler dev (loopback, keep-alive)');
-    console.log(formatTable(['phase', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'errors'], http.phases.map((p) => [p.phase, p.requests, p.requests_per_s, p.p50_ms, p.p99_ms, p.errors])));
-    console.log(`10,000-row CSV batch: ${http.batch_10k_ms.toFixed(1)} ms median of 5 (target ≤ 150 ms)`);
-    console.log('targets: single-row p50 ≤ 2 ms, p99 ≤ 10 ms, ≥ 1,500 req/s, zero errors');
+    const runtimes = (values.runtime === 'both' ? ['miniflare', 'wrangler'] : [values.runtime]) as Runtime[];
+    const tools = (values.load === 'both' ? ['wrk', 'node'] : [values.load]).filter((t) => t !== 'wrk' || wrkAvailable()) as LoadTool[];
+    http = await overHttp(runtimes, tools);
+    console.log(`\nend to end on the local runtime (loopback, keep-alive; ${values.seconds} s per route and concurrency, in ${values.rounds} interleaved rounds; medians over rounds)`);
+    console.log(
+      formatTable(
+        ['runtime', 'load', 'route', 'conc.', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
+        http.phases.map((p) => [p.runtime, p.tool, p.route, p.concurrency, p.requests, Math.round(p.requests_per_s), p.p50_ms, p.p99_ms, p.errors]),
+      ),
+    );
+    console.log('\n10,000-row CSV batch, answered as JSON and as CSV in turn (median of 7 after one warm-up)');
+    console.log(formatTable(['runtime', 'answer', 'ms', 'response KiB'], http.batches.map((b) => [b.runtime, b.answer, b.median_ms, Math.round(b.response_bytes / 1024)])));
+    console.log('targets: single-row p50 ≤ 2 ms, p99 ≤ 10 ms, ≥ 1,500 req/s, zero errors; 10,000-row batch ≤ 150 ms');
   }
   if (values.json) writeFileSync(values.json, JSON.stringify({ in_process: local, http }, null, 2));
 }

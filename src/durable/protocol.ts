@@ -117,13 +117,16 @@ export type TrialReport =
 
 /**
  * The queue message: ids only. `kind` defaults to a trial; "ensemble" builds the job's final blend;
- * "challenge" scores a retraining job's result and the champion on the job's held-out rows.
+ * "challenge" scores a retraining job's result and the champion on the job's held-out rows;
+ * "drift-reference" builds the drift reference of the model version the job published (`model`).
  */
 export interface TrialMessage {
   readonly tenant: string;
   readonly job_id: string;
   readonly trial_id: string;
-  readonly kind?: 'trial' | 'ensemble' | 'challenge';
+  readonly kind?: 'trial' | 'ensemble' | 'challenge' | 'drift-reference';
+  /** The published version, for "drift-reference". */
+  readonly model?: { readonly name: string; readonly version: number };
 }
 
 /** What the consumer needs to build the end-of-search ensemble. */

@@ -8,7 +8,7 @@
  * - multi-fidelity jobs (ASHA, Hyperband): each freed slot goes to a promotion or a new configuration at
  *   the lowest fidelity, as fidelity-plan decides from the journal; only full-fidelity trials are "best";
  * - budget: trials and seconds, whichever ends first, every trial counting whatever its fidelity; then
- *   publish the best model through the Registry;
+ *   publish the best model through the Registry (and queue the build of its drift reference);
  * - retraining jobs (config.challenge): trials start from the champion's configurations (warm start) and
  *   never see the held-out rows; before publishing, one consumer invocation scores the result and the
  *   champion on those rows, and the Registry makes the result champion only if it wins by the margin.
@@ -362,6 +362,7 @@ export class SearchCoordinator extends DurableObject<Env> {
       const decision = config.challenge ? { decision: { promoted: published.promoted, ...(published.reason ? { reason: published.reason } : {}) } } : {};
       this.append({ op: 'finished', status, model: { name: config.model_name, version: published.version }, ...decision, at: Date.now() });
       await this.notifyRegistry(config);
+      await this.requestDriftReference(config, published.version);
       await this.ctx.storage.deleteAlarm();
     } catch (err) {
       // The registry could not be reached: keep the job in "publishing" and let the alarm try again.
@@ -369,6 +370,19 @@ export class SearchCoordinator extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
     } finally {
       this.finalizing = false;
+    }
+  }
+
+  /**
+   * Asks a consumer to build the published version's drift reference now, so no predict request has to
+   * (forecasters have none). Best effort: if the message cannot be sent, the first drift lookup builds it.
+   */
+  private async requestDriftReference(config: JobConfig, version: number): Promise<void> {
+    if (config.forecast) return;
+    try {
+      await this.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'drift-reference', kind: 'drift-reference', model: { name: config.model_name, version } });
+    } catch (err) {
+      console.error('could not request the drift reference; it will be built on first use', err);
     }
   }
 

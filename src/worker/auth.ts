@@ -14,6 +14,7 @@ import { createMiddleware } from 'hono/factory';
 import type { KeyRecord } from '../durable/key-store';
 import { ApiError } from './errors';
 import { validName } from './names';
+import { RefreshAheadCache, type WaitUntil, waitUntilOf } from './refresh-ahead';
 
 export interface AuthVars {
   tenant: string;
@@ -54,33 +55,27 @@ export const keyStore = (env: Env) => env.KEYS.getByName('global');
 // ---- per-isolate cache of key lookups -------------------------------------------------------------
 // Every request would otherwise reach the one global KeyStore (about 1,000 requests/s per object). A
 // short TTL bounds how long a key revoked from another isolate keeps working; revoking through this
-// isolate evicts at once.
+// isolate evicts at once. Entries are renewed in the background from half that age on (refresh-ahead), so
+// a key in steady use never makes a request wait for the KeyStore, and the bound stays CACHE_TTL_MS.
 const CACHE_TTL_MS = 30_000;
-const CACHE_MAX = 1_000;
-const cache = new Map<string, { record: KeyRecord | null; until: number }>();
+const keyCache = new RefreshAheadCache<KeyRecord | null>({ ttlMs: () => CACHE_TTL_MS, refreshAfterMs: () => CACHE_TTL_MS / 2, maxEntries: 1_000 });
 
-async function lookupKey(env: Env, id: string): Promise<KeyRecord | null> {
-  const hit = cache.get(id);
-  if (hit && hit.until > Date.now()) return hit.record;
-  const record = await keyStore(env).lookup(id);
-  cache.delete(id);
-  cache.set(id, { record, until: Date.now() + CACHE_TTL_MS });
-  while (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);
-  return record;
+function lookupKey(env: Env, id: string, waitUntil: WaitUntil): Promise<KeyRecord | null> {
+  return keyCache.get(id, () => keyStore(env).lookup(id), waitUntil);
 }
 
 /** Drops a key from this isolate's cache (after revocation, or creation reusing a cached miss). */
 export function forgetKey(id: string): void {
-  cache.delete(id);
+  keyCache.delete(id);
 }
 
 // A digest no key hashes to, compared against when the id is unknown so both paths do the same work.
 const NO_HASH = new Uint8Array(32);
 
-async function verifyTenantKey(env: Env, presented: string): Promise<KeyRecord | null> {
+async function verifyTenantKey(env: Env, presented: string, waitUntil: WaitUntil): Promise<KeyRecord | null> {
   const match = KEY_RE.exec(presented);
   if (!match) return null;
-  const record = await lookupKey(env, match[1]);
+  const record = await lookupKey(env, match[1], waitUntil);
   const expected = record ? fromHex(record.hash) : NO_HASH;
   const ok = crypto.subtle.timingSafeEqual(await digest(presented), expected);
   return ok && record ? record : null;
@@ -124,7 +119,7 @@ export const requireKey = createMiddleware<{ Bindings: Env; Variables: AuthVars 
   const presented = match[1];
   const asked = c.req.header('x-tenant');
 
-  const record = await verifyTenantKey(c.env, presented);
+  const record = await verifyTenantKey(c.env, presented, waitUntilOf(c));
   if (record) {
     if (asked !== undefined && asked !== record.tenant) {
       throw new ApiError(403, 'forbidden', 'a tenant key acts on its own tenant only; drop the X-Tenant header', { field: 'X-Tenant' });

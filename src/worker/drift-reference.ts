@@ -1,13 +1,16 @@
 /**
  * @module worker/drift-reference
  * The drift reference of a model version: read from object storage next to the version's artifact
- * (`<artifact_key>.drift-ref.json`), or, the first time it is needed, computed from the version's
- * training dataset (decoded from its columnar form) and stored there. A version's training data never
- * changes, so the reference is computed once per version; isolates share it through storage and keep it
- * in memory (a small LRU, like the model cache). Concurrent first requests in an isolate share one load,
- * and a failed load (storage down) is not remembered: the next caller tries again.
+ * (`<artifact_key>.drift-ref.json`), where a queue consumer puts it when the version is published
+ * (storeDriftReference, from queue/drift-reference-task), off any predict path. Versions published before
+ * that existed, or whose build message was lost, fall back to building it here the first time it is
+ * needed, from the version's training dataset (decoded from its columnar form), and storing it. A
+ * version's training data never changes, so the reference is computed once per version; isolates share
+ * it through storage and keep it in memory (a small LRU, like the model cache). Concurrent first requests
+ * in an isolate share one load, and a failed load (storage down) is not remembered: the next caller tries
+ * again.
  */
-import { artifactInputs, buildDriftReference, decodeDataset, type DriftReference, parseDriftReference } from '../engine';
+import { type AnyEnvelope, artifactInputs, buildDriftReference, type Dataset, decodeDataset, type DriftReference, parseDriftReference } from '../engine';
 import type { ModelVersionInfo } from '../durable/registry';
 import { loadPredictor } from './model-cache';
 import { readObjectBytes, storageUnavailable, writeObject } from './storage';
@@ -53,16 +56,50 @@ async function readOrBuild(env: Env, tenant: string, version: ModelVersionInfo, 
       console.error(`drift reference ${key} is unreadable; rebuilding it`, err);
     }
   }
+  const built = await buildReference(env, tenant, version, async (dataKey) => decodeDataset(await readObjectBytes(env.STORE, dataKey, 'training dataset')), async () => (await loadPredictor(env, version.artifact_key)).artifact);
+  if (!built.ok) return built;
+  await storeReference(env, key, built.reference);
+  return built;
+}
+
+/** What storeDriftReference did: stored it, found it stored, or could not build one (dataset gone). */
+export type StoreOutcome = { readonly status: 'stored' | 'existed' } | { readonly status: 'unavailable'; readonly reason: string };
+
+/**
+ * Builds and stores the reference of `version` unless storage already has it (a version is published
+ * once, but a queue message may be delivered twice). Used off the predict path, by the queue consumer:
+ * `loadDataset` lets it reuse the dataset its isolate already decoded for the job's trials, and the
+ * artifact is only parsed (not loaded as a model). Storage failures throw, for the queue to retry.
+ */
+export async function storeDriftReference(env: Env, tenant: string, version: ModelVersionInfo, loadDataset: (key: string) => Promise<Dataset>, readArtifact: () => Promise<AnyEnvelope>): Promise<StoreOutcome> {
+  const key = driftReferenceKey(version.artifact_key);
+  let existing: R2Object | null;
+  try {
+    existing = await env.STORE.head(key);
+  } catch (err) {
+    throw storageUnavailable('drift reference', err);
+  }
+  if (existing) return { status: 'existed' };
+  const built = await buildReference(env, tenant, version, loadDataset, readArtifact);
+  if (!built.ok) return { status: 'unavailable', reason: built.reason };
+  await writeObject(env.STORE, key, JSON.stringify(built.reference), 'drift reference', 'application/json');
+  return { status: 'stored' };
+}
+
+/** The reference computed from the version's training dataset (deterministic, so any builder agrees). */
+async function buildReference(env: Env, tenant: string, version: ModelVersionInfo, loadDataset: (key: string) => Promise<Dataset>, readArtifact: () => Promise<AnyEnvelope>): Promise<ReferenceLookup> {
   const { name, version: datasetVersion } = version.dataset;
   const dataset = await env.REGISTRY.getByName(tenant).getDataset(name, datasetVersion);
   if (!dataset) return { ok: false, reason: `the training dataset "${name}" version ${datasetVersion} no longer exists, so there is nothing to compare live traffic with` };
-  const [bytes, predictor] = await Promise.all([readObjectBytes(env.STORE, dataset.data_key, 'training dataset'), loadPredictor(env, version.artifact_key)]);
-  const reference = buildDriftReference(decodeDataset(bytes), artifactInputs(predictor.artifact));
+  const [stored, artifact] = await Promise.all([loadDataset(dataset.data_key), readArtifact()]);
+  return { ok: true, reference: buildDriftReference(stored, artifactInputs(artifact)) };
+}
+
+async function storeReference(env: Env, key: string, reference: DriftReference): Promise<void> {
   try {
     await writeObject(env.STORE, key, JSON.stringify(reference), 'drift reference', 'application/json');
   } catch (err) {
     // Another isolate may be writing the same (deterministic) reference; this one is valid either way.
     console.error(`drift reference ${key} could not be stored; it will be rebuilt elsewhere`, err);
   }
-  return { ok: true, reference };
 }

@@ -8,14 +8,18 @@
 import { EngineError } from '../engine';
 import type { ModelVersionInfo } from '../durable/registry';
 import { ApiError, notFound } from './errors';
+import type { WaitUntil } from './refresh-ahead';
 import { resolveVersion } from './version-cache';
 
 export const versionNotFound = (name: string, version: number) =>
   new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${version}`, { model: name, version });
 
-/** The version to serve (the champion, or the pinned one), through the isolate's version cache. */
-export async function servedVersion(env: Env, tenant: string, name: string, version: number | undefined): Promise<ModelVersionInfo> {
-  const resolved = await resolveVersion(tenant, name, version, () => env.REGISTRY.getByName(tenant).resolveModel(name, version));
+/**
+ * The version to serve (the champion, or the pinned one), through the isolate's version cache; with the
+ * request's `waitUntil`, the cached champion is renewed in the background (see version-cache).
+ */
+export async function servedVersion(env: Env, tenant: string, name: string, version: number | undefined, waitUntil?: WaitUntil): Promise<ModelVersionInfo> {
+  const resolved = await resolveVersion(tenant, name, version, () => env.REGISTRY.getByName(tenant).resolveModel(name, version), waitUntil);
   if (resolved) return resolved;
   // Serving does not pay a second registry call to tell the two apart: a pinned version is named.
   throw version !== undefined ? versionNotFound(name, version) : notFound('model', name);

@@ -2,40 +2,50 @@
  * @module worker/version-cache
  * Which model version a predict request gets, remembered per isolate so the hot path makes no Durable
  * Object call. A pinned version is immutable, so it is kept until evicted; the champion pointer can move
- * (a job publishes, someone promotes or rolls back), so it is trusted for CHAMPION_TTL_MS only. Pointer
- * moves made through this isolate forget the model at once; elsewhere, a new champion is served by every
- * isolate within that TTL.
+ * (a job publishes, someone promotes or rolls back), so it is trusted for CHAMPION_TTL_MS only, and renewed
+ * in the background from half that age on (worker/refresh-ahead): under steady traffic no request waits
+ * for the Registry, and a new champion is still served by every isolate within CHAMPION_TTL_MS. Pointer
+ * moves made through this isolate forget the model at once.
  */
 import type { ModelVersionInfo } from '../durable/registry';
+import { RefreshAheadCache, type WaitUntil } from './refresh-ahead';
 
 export const CHAMPION_TTL_MS = 1_000;
-const MAX_ENTRIES = 1_000;
 
-interface Entry {
+const keyOf = (tenant: string, model: string, version: number | undefined) => `${tenant}\u0000${model}\u0000${version ?? 'champion'}`;
+const isPinned = (key: string) => !key.endsWith('\u0000champion');
+
+// The TTL depends on the key (pinned or champion), which the cache sees through the value: wrap it.
+interface Cached {
   readonly info: ModelVersionInfo | null;
-  readonly until: number;
+  readonly pinned: boolean;
 }
 
-const entries = new Map<string, Entry>();
-const keyOf = (tenant: string, model: string, version: number | undefined) => `${tenant}\u0000${model}\u0000${version ?? 'champion'}`;
-
-/** The version to serve, from the cache or from `resolve` (the Registry), which fills it. */
-export async function resolveVersion(tenant: string, model: string, version: number | undefined, resolve: () => Promise<ModelVersionInfo | null>): Promise<ModelVersionInfo | null> {
-  const key = keyOf(tenant, model, version);
-  const hit = entries.get(key);
-  if (hit && hit.until > Date.now()) return hit.info;
-  const info = await resolve();
+const cache = new RefreshAheadCache<Cached>({
+  ttlMs: (v) => (v.pinned ? Number.POSITIVE_INFINITY : CHAMPION_TTL_MS),
+  refreshAfterMs: (v) => (v.pinned ? Number.POSITIVE_INFINITY : CHAMPION_TTL_MS / 2),
+  maxEntries: 1_000,
   // Unknown models are not remembered: one may be published any moment, and a miss is cheap to repeat.
-  if (info) {
-    entries.delete(key);
-    entries.set(key, { info, until: version === undefined ? Date.now() + CHAMPION_TTL_MS : Number.POSITIVE_INFINITY });
-    while (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
-  }
-  return info;
+  remember: (v) => v.info !== null,
+});
+
+/**
+ * The version to serve, from the cache or from `resolve` (the Registry), which fills it. With `waitUntil`
+ * (the request's), an aging champion entry is renewed in the background instead of on a request's time.
+ */
+export async function resolveVersion(
+  tenant: string,
+  model: string,
+  version: number | undefined,
+  resolve: () => Promise<ModelVersionInfo | null>,
+  waitUntil?: WaitUntil,
+): Promise<ModelVersionInfo | null> {
+  const key = keyOf(tenant, model, version);
+  const cached = await cache.get(key, async () => ({ info: await resolve(), pinned: isPinned(key) }), waitUntil);
+  return cached.info;
 }
 
 /** Forgets everything cached for a model (after its champion moved through this isolate). */
 export function forgetModel(tenant: string, model: string): void {
-  const prefix = `${tenant}\u0000${model}\u0000`;
-  for (const key of [...entries.keys()]) if (key.startsWith(prefix)) entries.delete(key);
+  cache.deletePrefix(`${tenant}\u0000${model}\u0000`);
 }

@@ -1,7 +1,7 @@
 /**
  * Drift monitoring through the API, on the real Worker, Registry, DriftMonitor and R2: predictions
  * sampled from the predict route (JSON and CSV bodies), the reference computed once per version from its
- * training data and stored next to the artifact, and the drift report per version: stable for held-out
+ * training data and stored next to the artifact (at publish time, or lazily for older versions), and the drift report per version: stable for held-out
  * rows drawn like the training data, significant on exactly the column that was shifted. Failures in
  * drift recording (storage, the monitor object, waitUntil itself) leave predict answers byte for byte
  * unchanged and lose no counts. Sampling is set to take every row and flush at once, so each request's
@@ -97,7 +97,13 @@ describe('drift monitoring', () => {
     // Two versions of one model (one stays on training-like traffic, one gets shifted traffic), a model
     // for the fault cases, and one whose training dataset is deleted before any reference exists.
     await Promise.all([train('sales', 'spend').then(() => train('sales', 'spend')), train('sales', 'spend-faults'), train('sales-gone', 'spend-orphan')]);
+    // References are built when a version is published (drift-reference.test.ts): wait for the orphan's,
+    // then delete it with its dataset, as for a version published before that existed.
+    const orphan = await env.REGISTRY.getByName('drift').resolveModel('spend-orphan');
+    const orphanRef = `${orphan?.artifact_key}.drift-ref.json`;
+    for (let i = 0; i < 300 && !(await env.STORE.head(orphanRef)); i++) await new Promise((r) => setTimeout(r, 100));
     expect((await send({ method: 'DELETE', path: '/v1/datasets/sales-gone', key })).status).toBe(204);
+    await env.STORE.delete(orphanRef);
   }, 200_000);
 
   afterAll(() => {

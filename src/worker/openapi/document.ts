@@ -117,7 +117,14 @@ function responses(op: Operation, answers: Map<z.ZodType, string>): Json {
   for (const [status, spec] of Object.entries(effectiveResponses(op))) {
     out[status] = {
       description: spec.description,
-      ...(spec.schema ? { content: { [spec.contentType ?? 'application/json']: { schema: schemaOf(spec.schema, answers, 'output') } } } : {}),
+      ...(spec.schema
+        ? {
+            content: {
+              [spec.contentType ?? 'application/json']: { schema: schemaOf(spec.schema, answers, 'output') },
+              ...Object.fromEntries(Object.entries(spec.alternatives ?? {}).map(([mediaType, schema]) => [mediaType, { schema: schemaOf(schema, answers, 'output') }])),
+            },
+          }
+        : {}),
     };
   }
   return out;

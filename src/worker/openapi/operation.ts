@@ -28,6 +28,8 @@ export interface ResponseSpec {
   readonly schema?: z.ZodType;
   /** Default `application/json`. */
   readonly contentType?: string;
+  /** The same answer in other media types a client may ask for with Accept (e.g. `text/csv`). */
+  readonly alternatives?: Readonly<Record<string, z.ZodType>>;
 }
 
 export interface Operation {

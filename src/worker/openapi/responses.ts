@@ -224,6 +224,10 @@ export const predictResponse = z.object({
   explanations: z.array(rowExplanation).optional().describe('with explain: true; base + Σ contributions = output'),
 });
 
+export const predictCsvResponse = z
+  .string()
+  .describe('with Accept: text/csv: a header `prediction[,probability_<class>...]`, then one line per row in order');
+
 export const forecastResponse = z.object({
   model: z.object({ name: z.string(), version: z.int() }),
   group: z.string().optional().describe('the series asked for, for a model trained with a group column'),

@@ -3,9 +3,9 @@
  * One invocation per trial (max_batch_size = 1). Claims the trial from its coordinator (a duplicate or
  * late delivery gets nothing to do), loads the typed dataset from R2, runs the engine's runTrial, writes
  * the fitted artifact to R2 and reports the result. A retraining job's held-out rows are removed before
- * the trial sees the data. The same queue carries a job's ensemble build and its champion/challenger
- * comparison. Messages from the dead-letter queue are work whose invocations kept dying: they are
- * reported as failed at once. A forecast job's trials run the forecasting harness (rolling origins, no
+ * the trial sees the data. The same queue carries a job's ensemble build, its champion/challenger
+ * comparison and the published version's drift reference. Messages from the dead-letter queue are work
+ * whose invocations kept dying: they are reported as failed at once. A forecast job's trials run the forecasting harness (rolling origins, no
  * out-of-fold rows to ensemble); an image job's trials pass the pixel layout to the model.
  */
 import { applyOverrides, decodeDataset, type Dataset, type ModelFamily, runTrial, servingCostMicros } from '../../engine';
@@ -16,6 +16,7 @@ import { coordinatorFor } from '../coordinator';
 import { isStorageUnavailable, readObjectBytes, writeObject } from '../storage';
 import { ensureTfjsWasm } from '../tfjs-wasm';
 import { compareWithChampion } from './challenge-task';
+import { buildPublishedDriftReference } from './drift-reference-task';
 import { buildJobEnsemble, SERVING_COST_METADATA } from './ensemble-task';
 
 const DLQ_SUFFIX = '-dlq';
@@ -59,6 +60,9 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
         if (work || deadLetters) {
           await coordinator.reportChallenge(work ? await compareWithChampion(work, env, (key) => loadDataset(env, key)) : { status: 'failed', reason: 'the comparison invocation failed repeatedly' });
         }
+      } else if (msg.body.kind === 'drift-reference') {
+        // Derived data with a lazy fallback (the first drift lookup builds it): a dead letter is dropped.
+        if (!deadLetters) await buildPublishedDriftReference(msg.body, env, (key) => loadDataset(env, key));
       } else if (deadLetters) {
         await coordinator.report(trial_id, { status: 'failed', code: 'invocation_died', reason: 'the trial invocation failed repeatedly (CPU or memory limit, or a crash)' });
       } else {

@@ -3,7 +3,8 @@
  * Model routes: list, describe (versions, champion, features, history), predict, move the champion
  * (promote, rollback) and export a version's artifact. Predict resolves the champion (or a pinned
  * version) in the tenant's registry, takes the warm model from the isolate cache and answers labels with
- * probabilities, or values for regression. Rows come as JSON, or as a CSV body for batches.
+ * probabilities, or values for regression. Rows come as JSON, or as a CSV body for batches; the answer is
+ * JSON, or CSV when the client asks for it (`Accept: text/csv`, see csv-answer).
  */
 import { type Context, Hono } from 'hono';
 import type { AuthVars } from '../auth';
@@ -16,8 +17,10 @@ import { imageRowsToColumns, imageShapeOf } from '../image-rows';
 import { loadPredictor } from '../model-cache';
 import { describedVersion, loadOrCorrupt, servedVersion, versionNotFound } from '../model-versions';
 import { forgetModel } from '../version-cache';
+import { waitUntilOf } from '../refresh-ahead';
 import { validName } from '../names';
 import { CSV_TYPES, mediaTypeOf, readCsvBody } from '../csv-body';
+import { CSV_ANSWER_TYPE, predictionsCsv, prefersCsv } from '../csv-answer';
 import { MAX_JSON_BYTES, MAX_PREDICT_ROWS, predictSchema, readJson } from '../schemas';
 import { readObjectBytes } from '../storage';
 import { z } from 'zod';
@@ -81,7 +84,7 @@ models.post('/:model/predict', async (c) => {
   await enforceRateLimit(c, c.env.PREDICT_LIMITER, 'predict');
   const body = await readPredictBody(c);
   const tenant = c.get('tenant');
-  const resolved = await servedVersion(c.env, tenant, name, body.version);
+  const resolved = await servedVersion(c.env, tenant, name, body.version, waitUntilOf(c));
   const predictor = await loadVersion(c.env, name, resolved);
   // Image models also take rows as {"image": base64} or {"pixels": [...]}; they become pixel columns here.
   const shape = imageShapeOf(predictor.envelope);
@@ -90,6 +93,14 @@ models.post('/:model/predict', async (c) => {
   // Explanations are computed only on request: exact TreeSHAP costs far more than the prediction.
   const explained = body.explain ? explanationFields(predictor.explainRows(rows)) : {};
   recordForDrift(c, tenant, name, resolved, rows);
+  // CSV on request (explanations have no CSV form: an explained answer stays JSON).
+  if (!body.explain && prefersCsv(c.req.header('accept'))) {
+    return c.body(predictionsCsv(result, predictor.artifact.task === 'regression' ? [] : predictor.artifact.classes), 200, {
+      'content-type': CSV_ANSWER_TYPE,
+      'x-model-name': name,
+      'x-model-version': String(resolved.version),
+    });
+  }
   return c.json({ model: { name, version: resolved.version }, ...result, ...explained });
 });
 
@@ -104,11 +115,15 @@ async function readPredictBody(c: Context<App>) {
   const version = versionParam === undefined ? undefined : Number(versionParam);
   if (version !== undefined && !(Number.isInteger(version) && version > 0)) throw new ApiError(400, 'invalid_request', `version: expected a positive integer, got "${versionParam}"`, { field: 'version' });
   const { table } = await readCsvBody(c.req.raw, { maxBytes: MAX_JSON_BYTES, maxRows: MAX_PREDICT_ROWS, maxColumns: 10_000 });
-  const rows = table.rows.map((cells) => {
+  // Plain loops: this runs for every cell of a batch of up to 10,000 rows.
+  const { header } = table;
+  const rows = new Array<Record<string, string | null>>(table.rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const cells = table.rows[i];
     const row: Record<string, string | null> = Object.create(null);
-    table.header.forEach((column, j) => (row[column] = cells[j] === '' ? null : cells[j]));
-    return row;
-  });
+    for (let j = 0; j < header.length; j++) row[header[j]] = cells[j] === '' ? null : cells[j];
+    rows[i] = row;
+  }
   return { rows, version, explain: false };
 }
 

@@ -1,0 +1,87 @@
+/**
+ * @module worker/refresh-ahead
+ * A small per-isolate cache whose entries are renewed before they expire, so steady traffic never waits
+ * for the lookup behind it (a Durable Object call): an entry older than `refreshAfterMs` is still served,
+ * and one background reload (in the request's waitUntil) replaces it; only an entry past `ttlMs` (or a
+ * miss) makes the request wait. Staleness stays bounded by `ttlMs`, exactly as with a plain TTL cache.
+ * `forget` wins over a reload in flight: the reload then stores nothing. Bounded: least recently stored
+ * entries go first past `maxEntries`.
+ */
+
+export interface RefreshAheadOptions<V> {
+  /** How long an entry may be served at all. */
+  readonly ttlMs: (value: V) => number;
+  /** From this age on, a request that reads the entry also starts its reload. */
+  readonly refreshAfterMs: (value: V) => number;
+  readonly maxEntries: number;
+  /** Whether a loaded value is kept (a miss may be cheaper to repeat than to remember). */
+  readonly remember?: (value: V) => boolean;
+}
+
+/** What the cache needs of a request to reload in the background; absent, entries just expire. */
+export type WaitUntil = ((promise: Promise<unknown>) => void) | undefined;
+
+interface Entry<V> {
+  readonly value: V;
+  readonly until: number;
+  readonly refreshAt: number;
+  refreshing: boolean;
+}
+
+export class RefreshAheadCache<V> {
+  private readonly entries = new Map<string, Entry<V>>();
+
+  constructor(private readonly options: RefreshAheadOptions<V>) {}
+
+  async get(key: string, load: () => Promise<V>, waitUntil: WaitUntil): Promise<V> {
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.until > now) {
+      if (now >= hit.refreshAt && !hit.refreshing && waitUntil) {
+        hit.refreshing = true;
+        const reload = load().then(
+          (value) => {
+            // Forgotten (or replaced) meanwhile: the newer decision stands.
+            if (this.entries.get(key) === hit) this.store(key, value);
+          },
+          (err) => {
+            hit.refreshing = false;
+            console.error(`background reload of ${key.replace(/\u0000/g, '/')} failed; the entry is served until it expires`, err);
+          },
+        );
+        waitUntil(reload);
+      }
+      return hit.value;
+    }
+    const value = await load();
+    this.store(key, value);
+    return value;
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  /** Deletes every key starting with `prefix`. */
+  deletePrefix(prefix: string): void {
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
+
+  private store(key: string, value: V): void {
+    this.entries.delete(key);
+    if (this.options.remember && !this.options.remember(value)) return;
+    const now = Date.now();
+    this.entries.set(key, { value, until: now + this.options.ttlMs(value), refreshAt: now + this.options.refreshAfterMs(value), refreshing: false });
+    while (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  }
+}
+
+/** The request's waitUntil from a Hono context, when it has an execution context (tests may not). */
+export function waitUntilOf(c: { executionCtx: { waitUntil(promise: Promise<unknown>): void } }): WaitUntil {
+  try {
+    const ctx = c.executionCtx;
+    return (promise) => ctx.waitUntil(promise);
+  } catch {
+    return undefined;
+  }
+}

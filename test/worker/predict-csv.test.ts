@@ -1,0 +1,77 @@
+/**
+ * Predictions answered as CSV (`Accept: text/csv`), an extension of the predict contract: the JSON answer
+ * is unchanged and stays the default; the CSV answer carries the same labels and probabilities, line for
+ * line, for JSON and CSV bodies, quotes class labels that need it, keeps explained answers JSON, and is
+ * documented in the served OpenAPI document.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { prefersCsv } from '../../src/worker/csv-answer';
+import { parseCsv } from '../../src/engine';
+import { call, json, waitForJob } from './helpers';
+
+// Labels with a comma and a quote, so the CSV answer must quote them.
+const LABELS = ['low, "cheap"', 'high'];
+const csv = [
+  'amount,region,score,label',
+  ...Array.from({ length: 120 }, (_, i) => `${(i * 37) % 101},${['north', 'south', 'east'][i % 3]},${(i % 7) / 7},"${((i * 37) % 101 > 50 ? LABELS[1] : LABELS[0]).replace(/"/g, '""')}"`),
+].join('\n');
+const rows = [
+  { amount: 80, region: 'north', score: 0.5 },
+  { amount: 3, region: 'east', score: 0.1 },
+  { amount: 55, region: 'west', score: null },
+];
+
+const predict = (body: unknown, accept?: string, query = '') => call('POST', `/v1/models/csv-answer/predict${query}`, body, accept ? { accept } : {});
+
+describe('predict answered as CSV', () => {
+  beforeAll(async () => {
+    expect((await call('PUT', '/v1/datasets/csv-answer', csv)).status).toBe(201);
+    const created = await call('POST', '/v1/jobs', { dataset: 'csv-answer', target: 'label', model: 'csv-answer', models: ['gbdt'], budget: { trials: 1 }, seed: 5 });
+    expect((await waitForJob((await json(created)).id)).status).toBe('succeeded');
+  }, 120_000);
+
+  it('answers the JSON answer\'s predictions and probabilities as CSV lines, for JSON and CSV bodies', async () => {
+    const expected = await json(await predict({ rows }));
+    const classes = Object.keys(expected.probabilities[0]);
+    expect([...classes].sort()).toEqual([...LABELS].sort());
+    const res = await predict({ rows }, 'text/csv');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('x-model-name')).toBe('csv-answer');
+    expect(res.headers.get('x-model-version')).toBe(String(expected.model.version));
+    const text = await res.text();
+    const table = parseCsv(text);
+    // The header names every class in the model's order; the label with a comma and quotes is quoted.
+    expect(table.header).toEqual(['prediction', ...classes.map((c) => `probability_${c}`)]);
+    expect(text.split('\n')[0]).toContain(',"probability_low, ""cheap"""');
+    expect(table.rows).toHaveLength(rows.length);
+    table.rows.forEach((line, i) => {
+      expect(line[0]).toBe(expected.predictions[i]);
+      classes.forEach((cls, k) => expect(Number(line[k + 1])).toBe(expected.probabilities[i][cls]));
+    });
+    // A CSV body answered as CSV: the same lines.
+    const body = ['amount,region,score', ...rows.map((r) => [r.amount, r.region, r.score ?? ''].join(','))].join('\n');
+    expect(await (await predict(body, 'text/csv')).text()).toBe(text);
+  });
+
+  it('keeps JSON the default and for explained answers; negotiates by quality', async () => {
+    for (const accept of [undefined, 'application/json', '*/*', 'application/json, text/csv', 'text/csv;q=0.5, application/json', 'text/csv;q=0']) {
+      const res = await predict({ rows }, accept);
+      expect(res.headers.get('content-type'), String(accept)).toContain('application/json');
+      expect((await json(res)).predictions).toHaveLength(rows.length);
+    }
+    expect(prefersCsv('text/csv, application/json')).toBe(true);
+    expect(prefersCsv('application/json;q=0.4, text/csv;q=0.9')).toBe(true);
+    const explained = await predict({ rows, explain: true }, 'text/csv');
+    expect(explained.headers.get('content-type')).toContain('application/json');
+  });
+
+  it('is documented as an alternative 200 answer of predict', async () => {
+    const doc = await json(await call('GET', '/openapi.json'));
+    const ok = doc.paths['/v1/models/{model}/predict'].post.responses['200'].content;
+    expect(Object.keys(ok)).toEqual(['application/json', 'text/csv']);
+    const schema = ok['text/csv'].schema;
+    const resolved = schema.$ref ? doc.components.schemas[schema.$ref.split('/').pop()] : schema;
+    expect(resolved.type).toBe('string');
+  });
+});
