@@ -19,12 +19,19 @@ export function compileWasm(bytes: Uint8Array): object {
   return new Module(bytes);
 }
 
-/** Node's way to the engine's injected loader: compile the .wasm bytes, require the CommonJS glue. */
+/** The project's compiled SIMD kernels, checked in beside their AssemblyScript source. */
+export const SIMD_KERNELS_WASM = new URL('../../src/engine/models/nn/wasm-kernels/simd/kernels.wasm', import.meta.url);
+
+/**
+ * Node's way to the engine's injected loader: compile the .wasm bytes (tfjs's and the project's SIMD
+ * kernels), require the CommonJS glue.
+ */
 export function initWasmInNode(): Promise<void> {
   const bytes = readFileSync(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
   return initWasmBackend({
     wasmModule: compileWasm(bytes),
     glueFactory: require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.js'),
+    kernelModule: compileWasm(readFileSync(SIMD_KERNELS_WASM)),
   });
 }
 

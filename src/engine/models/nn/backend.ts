@@ -4,13 +4,18 @@
  * the Emscripten glue factory, so the engine never imports Workers code: workerd hands over a compiled
  * module through wrangler's CompiledWasm rule (src/worker/tfjs-wasm.ts), Node compiles the bytes itself
  * (tests, benchmarks, CLI). The stock loader cannot be used in workerd because it compiles wasm from
- * bytes, which Workers forbid. Also installs the transposed-matmul fix (see ./matmul-fix) and the
- * gradient kernels the wasm package lacks (see ./wasm-kernels: conv nets cannot train on wasm without them).
+ * bytes, which Workers forbid. Also installs the transposed-matmul fix (see ./matmul-fix), the
+ * gradient kernels the wasm package lacks (see ./wasm-kernels: conv nets cannot train on wasm without them)
+ * and, when the host passes the project's compiled SIMD kernel module, the faster matmul and bias-gradient
+ * kernels over the same heap (./wasm-kernels/simd-module).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { installBatchMatMulFix } from './matmul-fix';
 import { registerWasmTrainingKernels } from './wasm-kernels';
+import { bindSimdKernels } from './wasm-kernels/simd-module';
+import { installSimdMatMul } from './wasm-kernels/simd-matmul';
+import { installSimdSum } from './wasm-kernels/simd-sum';
 
 /** The Emscripten glue's default export: builds the module and resolves once it is instantiated. */
 export type WasmGlueFactory = (options: Record<string, unknown>) => Promise<unknown>;
@@ -21,6 +26,11 @@ export interface WasmBackendLoader {
   readonly wasmModule: object;
   /** The glue factory; one glue serves both the plain and the SIMD binaries. */
   readonly glueFactory: WasmGlueFactory;
+  /**
+   * A compiled `WebAssembly.Module` of the project's kernels (wasm-kernels/simd/kernels.wasm). Optional:
+   * without it training runs on the package's kernels (with the transposed-matmul fix), several times slower.
+   */
+  readonly kernelModule?: object;
 }
 
 /** Options of {@link initWasmBackend}. */
@@ -94,6 +104,11 @@ async function doInit(loader: WasmBackendLoader, options: WasmBackendOptions): P
   // Before setBackend so the wrapper's setupFunc (which runs the original setup) is called at backend init.
   if (options.transposedMatMulFix !== false) installBatchMatMulFix();
   registerWasmTrainingKernels();
+  if (loader.kernelModule !== undefined) {
+    // Over the kernels registered above, which stay their fallbacks (other shapes, other dtypes).
+    installSimdMatMul();
+    installSimdSum();
+  }
   const ok = await tf.setBackend('wasm');
   if (!ok || tf.getBackend() !== 'wasm') {
     throw new Error(`tfjs wasm backend failed to initialise (active backend: ${String(tf.getBackend())})`);
@@ -102,10 +117,12 @@ async function doInit(loader: WasmBackendLoader, options: WasmBackendOptions): P
 
 async function createBackend(loader: WasmBackendLoader): Promise<tf.KernelBackend> {
   const wasmApi = (globalThis as unknown as { WebAssembly: WasmInstanceApi }).WebAssembly;
+  let memory: object | null = null;
   const config = {
     // Instantiating a precompiled module is allowed in workerd; compiling bytes is not.
     instantiateWasm(imports: object, receive: (instance: unknown, module: object) => void) {
       const instance = new wasmApi.Instance(loader.wasmModule, imports);
+      memory = (instance.exports as { memory?: object }).memory ?? null;
       receive(instance, loader.wasmModule);
       return instance.exports;
     },
@@ -124,6 +141,10 @@ async function createBackend(loader: WasmBackendLoader): Promise<tf.KernelBacken
   };
   const backend = new BackendWasm(mod as unknown as ConstructorParameters<typeof BackendWasm>[0]);
   Object.defineProperty(backend, BUILT_HERE, { value: true });
+  if (loader.kernelModule !== undefined) {
+    if (memory === null) throw new Error('the tfjs wasm binary exports no memory: the SIMD kernels cannot share its heap');
+    bindSimdKernels(backend, loader.kernelModule, memory);
+  }
   return backend;
 }
 

@@ -12,6 +12,11 @@ type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 /** Marks our wrapper so a second install (or a second copy of this module) is a no-op. */
 const MARK = '__edgeAutomlTransposeFix';
+/**
+ * Set on a kernel function that wraps another and falls back to it (the SIMD matmul over this fix):
+ * the fix still serves what the wrapper leaves to it, so it counts as installed.
+ */
+export const FALLBACK = '__edgeAutomlFallback';
 
 /**
  * Replaces the wasm BatchMatMul kernel with the transpose-materialising wrapper. Idempotent. Call before
@@ -24,7 +29,7 @@ export function installBatchMatMulFix(): void {
   if (original == null || transpose == null) {
     throw new Error('tfjs wasm kernels are not registered: import @tensorflow/tfjs-backend-wasm first');
   }
-  if ((original.kernelFunc as unknown as Record<string, unknown>)[MARK] === true) return;
+  if (batchMatMulFixInstalled()) return;
 
   const fast = (args: KernelArgs) => {
     const { inputs, attrs } = args;
@@ -63,8 +68,15 @@ export function installBatchMatMulFix(): void {
   });
 }
 
-/** True when the wasm BatchMatMul kernel is the transpose-materialising wrapper. */
+/**
+ * True when the wasm BatchMatMul kernel is the transpose-materialising wrapper, or wraps it as its
+ * fallback (the SIMD matmul of ./wasm-kernels/simd-matmul).
+ */
 export function batchMatMulFixInstalled(): boolean {
-  const k = tf.getKernel('BatchMatMul', 'wasm');
-  return k != null && (k.kernelFunc as unknown as Record<string, unknown>)[MARK] === true;
+  let f = tf.getKernel('BatchMatMul', 'wasm')?.kernelFunc as unknown as Record<string, unknown> | undefined;
+  while (f != null) {
+    if (f[MARK] === true) return true;
+    f = f[FALLBACK] as Record<string, unknown> | undefined;
+  }
+  return false;
 }

@@ -3,9 +3,11 @@
  * The MLP training loop: Adam on mini-batches shuffled by the engine's Rng, dropout masks drawn from the
  * same Rng, L2 on kernels, early stopping on the validation rows with the best weights restored, and an
  * epoch cap from the work budget. A custom loop (not tfjs-layers' fit) because it gives sample weights,
- * seeded dropout and exact tensor ownership: every tensor and the optimizer are disposed before return.
+ * seeded dropout and exact tensor ownership: every tensor is disposed before return.
  * Rows stay in JS and each batch is assembled there and uploaded: cheaper than the wasm GatherV2 kernel,
- * and the wasm heap (which never shrinks) holds only a batch, not a second copy of the data.
+ * and the wasm heap (which never shrinks) holds only a batch, not a second copy of the data. Only the
+ * network runs on tfjs: the batch loss and its gradient (./host-loss), Adam and the L2 penalty
+ * (./host-adam) run on the JS side, which saves about a hundred small kernel dispatches per step.
  */
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core registers no gradients by itself; tfjs-layers registers them all as an import side effect
@@ -14,10 +16,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import type { Matrix } from '../../core/matrix';
 import type { Rng } from '../../core/rng';
-import { hostLabels, labelBatch, normalisedWeights, perRowLoss, weightedMean, type HostLabels } from './mlp-loss';
+import { hostLabels, labelBatch, normalisedWeights, perRowLoss, type HostLabels } from './mlp-loss';
 import { forwardLogits, initLayers, PREDICT_CHUNK_ROWS, type DenseLayer, type MlpShape } from './mlp-net';
 import type { MlpOptions } from './mlp-options';
 import { runEpochs } from './epoch-loop';
+import { HostAdam } from './host-adam';
+import { hostBatchLoss } from './host-loss';
 
 /** Rows, labels in loss form and normalised sample weights, all on the JS side. */
 interface HostSet {
@@ -70,7 +74,8 @@ export async function trainMlp(
   const validSet = valid !== undefined && valid.X.rows > 0 ? toHost(shape, valid) : null;
   const layers = initLayers(shape.sizes, rng);
   const vars = layers.flatMap((l) => [l.kernel, l.bias]) as tf.Variable[];
-  const optimizer = tf.train.adam(opts.learningRate);
+  // The L2 penalty is on the kernels only (every other variable is a bias).
+  const optimizer = new HostAdam(vars, { learningRate: opts.learningRate, l2: vars.map((_, i) => (i % 2 === 0 ? opts.l2 : 0)) });
   const batch = Math.max(1, Math.min(opts.batchSize, trainSet.rows));
   const order = new Int32Array(trainSet.rows);
   for (let i = 0; i < order.length; i++) order[i] = i;
@@ -91,7 +96,7 @@ export async function trainMlp(
       yieldControl: req.yieldControl,
       trainEpoch: () => {
         rng.shuffle(order);
-        return runEpoch(trainSet, order, batch, layers, vars, optimizer, req, buffers);
+        return runEpoch(trainSet, order, batch, layers, optimizer, req, buffers);
       },
       validLoss: validSet !== null ? () => datasetLoss(validSet, layers, shape) : null,
     });
@@ -99,8 +104,6 @@ export async function trainMlp(
   } catch (err) {
     disposeAll(vars);
     throw err;
-  } finally {
-    optimizer.dispose();
   }
 }
 
@@ -110,14 +113,13 @@ function runEpoch(
   order: Int32Array,
   batch: number,
   layers: DenseLayer[],
-  vars: tf.Variable[],
-  optimizer: tf.Optimizer,
+  optimizer: HostAdam,
   req: TrainRequest,
   buf: BatchBuffers,
 ): number {
   const { shape, opts, rng } = req;
   const cols = set.cols;
-  let total = tf.scalar(0);
+  let total = 0;
   for (let start = 0; start < set.rows; start += batch) {
     const n = Math.min(batch, set.rows - start);
     for (let i = 0; i < n; i++) {
@@ -127,24 +129,15 @@ function runEpoch(
       if (set.weights !== null) buf.w[i] = set.weights[r];
     }
     const xb = tf.tensor2d(buf.x.subarray(0, n * cols), [n, cols]);
-    const yb = labelBatch(shape.head, buf.y.subarray(0, n));
-    const wb = set.weights !== null ? tf.tensor1d(buf.w.subarray(0, n)) : null;
     const masks = buf.mask !== null ? dropoutMasks(shape.sizes, n, opts.dropout, rng, buf.mask) : undefined;
-    const cost = optimizer.minimize(
-      () => {
-        const loss = weightedMean(perRowLoss(shape.head, forwardLogits(layers, xb, masks), yb, shape.nClasses), wb);
-        return opts.l2 > 0 ? (tf.add(loss, tf.mul(opts.l2, tf.addN(layers.map((l) => tf.sum(tf.square(l.kernel)))))) as tf.Scalar) : loss;
-      },
-      true,
-      vars,
-    );
-    const next = tf.tidy(() => tf.add(total, tf.mul(cost!, n)) as tf.Scalar);
-    disposeAll([total, cost!, xb, yb, ...(wb ? [wb] : []), ...(masks ?? [])]);
-    total = next;
+    // Labels and weights stay on the JS side: the loss and its gradient are computed there (./host-loss).
+    const labels = buf.y.subarray(0, n);
+    const weights = set.weights !== null ? buf.w.subarray(0, n) : null;
+    const cost = optimizer.minimize(() => hostBatchLoss(shape.head, forwardLogits(layers, xb, masks), labels, weights));
+    disposeAll([xb, ...(masks ?? [])]);
+    total += cost * n;
   }
-  const value = total.dataSync()[0] / set.rows;
-  total.dispose();
-  return value;
+  return total / set.rows;
 }
 
 /** Inverted-dropout masks for each hidden layer of a batch of `n` rows, drawn from `rng`. */

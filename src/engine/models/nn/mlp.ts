@@ -24,10 +24,11 @@ const TASKS_SUPPORTED: readonly Task[] = ['binary', 'multiclass', 'regression'];
  * run-trial passes it: cross-validation splits those rows, the refit uses them all).
  * - JS heap: the feature matrix the fit reads (the caller's, counted here because the harness checks
  *   only this estimate), the label and normalised-weight copies, the shuffle order, batch buffers.
- * - wasm heap (tensors): per parameter the weights, Adam's two moments, the gradients and the
- *   best-weights snapshot (5 x 4 bytes); plus the larger of a training step (the uploaded batch, per
- *   layer its pre-activation, activation, dropout mask, masked activation and gradients, the transposed
- *   copies the matmul fix makes) and a chunked forward pass (validation scoring or prediction keeps
+ * - per parameter (6 x 4 bytes): in the wasm heap the weights, the gradients and the best-weights
+ *   snapshot; on the JS side Adam's copy of the weights and its two moments (./host-adam). Plus, in the
+ *   wasm heap, the larger of a training step (the uploaded batch, per layer its pre-activation,
+ *   activation, dropout mask, masked activation and gradients, the packed or transposed operand copies
+ *   the matmul kernels make) and a chunked forward pass (validation scoring or prediction keeps
  *   every layer's output of a chunk until the chunk ends); times 1.25 for allocator slack, since the
  *   wasm heap never shrinks. Excludes the wasm heap's 16 MiB baseline.
  */
@@ -43,7 +44,7 @@ export function estimateMlpMemoryBytes(params: Params, shape: DataShape): number
   for (let l = 1; l < sizes.length; l++) biggestKernel = Math.max(biggestKernel, sizes[l - 1] * sizes[l]);
 
   const host = 4 * rows * (cols + 3) + 4 * batch * (cols + 2 + widest);
-  const state = 5 * 4 * parameterCount(sizes);
+  const state = 6 * 4 * parameterCount(sizes);
   const step = 4 * batch * (2 * cols + 3 + 6 * widths) + 4 * (biggestKernel + batch * widest);
   const chunk = Math.min(PREDICT_CHUNK_ROWS, rows);
   const forward = 4 * chunk * (cols + widths + 2 * sizes[sizes.length - 1]);
