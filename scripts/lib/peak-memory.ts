@@ -1,15 +1,26 @@
 /**
- * Peak-memory sampling for scripts/bench-memory.ts, two ways:
- *  - in-isolate: heapUsed + arrayBuffers (V8 counts typed-array backing stores outside heapUsed) + the
- *    tfjs wasm heap (one WebAssembly.Memory that only grows, counted in neither), sampled on a 1 ms timer
- *    and wherever the caller calls sample() (at every yieldControl: between folds and epochs);
- *  - process RSS, sampled every millisecond by a worker thread. Tree fits are synchronous and never
- *    yield, so neither the timer nor the yields see inside them; a second thread does. Large typed arrays
- *    are separate mappings released on free, so RSS follows them; run one measurement per process so an
- *    earlier fit's pages do not hide in the baseline.
+ * Peak-memory sampling for scripts/bench-memory.ts. Three figures, each a high-water mark above a post-GC
+ * baseline:
+ *  - held: what the trial holds outside V8's young generation, the figure run-trial's estimate and the
+ *    64 MiB trial limit are about: old and large-object spaces (heapUsed minus the new space) plus
+ *    typed-array backing stores (arrayBuffers, which V8 keeps outside heapUsed) plus the tfjs wasm heap
+ *    (one WebAssembly.Memory that only grows, counted in neither). The young generation is left out as the
+ *    limit leaves it out (trial-memory: the other half of the isolate is for the runtime, the wasm heap's
+ *    fixed part and the young generation): it holds up to a semi-space of short-lived garbage whatever
+ *    runs, 16 MiB in Node, which is the heap's business rather than the trial's;
+ *  - all: the same with the young generation (heapUsed + arrayBuffers + wasm), for reference;
+ *  - rss: process RSS, sampled every millisecond by a worker thread; it also counts pages V8 and malloc
+ *    keep after frees, so it runs higher.
+ * Where the in-isolate figures are sampled: on a 1 ms timer and wherever the caller calls sample() (every
+ * yieldControl: between folds and epochs), and, because tree fits are synchronous and never let the timer
+ * fire, right after every typed array or ArrayBuffer of 64 KiB or more is constructed (hookAllocations: the
+ * global constructors are wrapped in proxies for the measurement). Memory only rises at allocations, and
+ * large arrays are what a trial's memory is made of, so sampling there finds the peak inside a fit too.
  * Garbage not yet collected counts, as it would against a 128 MB isolate until V8 collects it; a forced GC
- * before the baseline makes the starting point comparable between runs.
+ * before the baseline makes the starting point comparable between runs. Run one measurement per process
+ * so an earlier fit's pages do not hide in the baseline.
  */
+import { getHeapSpaceStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { collectGarbage } from './model-bench-measure';
 
@@ -21,6 +32,12 @@ export function jsBytes(): number {
   return m.heapUsed + m.arrayBuffers;
 }
 
+/** Bytes in V8's new space (the young generation's live and not-yet-scavenged objects). */
+function youngBytes(): number {
+  for (const s of getHeapSpaceStatistics()) if (s.space_name === 'new_space') return s.space_used_size;
+  return 0;
+}
+
 // Plain JavaScript run by the sampling thread: it keeps the highest RSS and reports it when asked.
 const RSS_THREAD = `
 const { parentPort } = require('node:worker_threads');
@@ -29,33 +46,59 @@ const timer = setInterval(() => { const v = process.memoryUsage.rss(); if (v > p
 parentPort.on('message', () => { clearInterval(timer); parentPort.postMessage(Math.max(peak, process.memoryUsage.rss())); });
 `;
 
+/** Allocations at least this large trigger a sample. */
+const HOOK_MIN_BYTES = 64 * 1024;
+const HOOKED = ['ArrayBuffer', 'Float64Array', 'Float32Array', 'Int32Array', 'Uint32Array', 'Int16Array', 'Uint16Array', 'Int8Array', 'Uint8Array'] as const;
+
+/** The in-isolate figures at one moment: held (young generation left out) and all. */
+interface Reading {
+  held: number;
+  all: number;
+}
+
+export interface PeakReport {
+  /** Old + large-object spaces + array buffers + wasm heap (the figure the trial limit is about). */
+  readonly held: number;
+  /** heapUsed + array buffers + wasm heap (young generation included). */
+  readonly all: number;
+  readonly rss: number;
+}
+
 export class PeakMemory {
-  private readonly baseline: number;
-  private rssBaseline: number;
-  private peak: number;
+  private baseline: Reading = { held: 0, all: 0 };
+  private rssBaseline = 0;
+  private peak: Reading = { held: 0, all: 0 };
   private timer: ReturnType<typeof setInterval> | null = null;
   private rssThread: Worker | null = null;
+  private readonly originals = new Map<string, unknown>();
 
-  constructor(private readonly wasmBytes: WasmHeapBytes = () => 0) {
-    collectGarbage();
-    this.baseline = this.now();
-    this.rssBaseline = process.memoryUsage.rss();
-    this.peak = this.baseline;
-  }
+  constructor(private readonly wasmBytes: WasmHeapBytes = () => 0) {}
 
-  private now(): number {
-    return jsBytes() + this.wasmBytes();
+  private now(): Reading {
+    const m = process.memoryUsage();
+    const wasm = this.wasmBytes();
+    const all = m.heapUsed + m.arrayBuffers + wasm;
+    return { held: all - youngBytes(), all };
   }
 
   /** Records the current in-isolate usage if it is a new high. */
   sample(): void {
     const v = this.now();
-    if (v > this.peak) this.peak = v;
+    if (v.held > this.peak.held) this.peak.held = v.held;
+    if (v.all > this.peak.all) this.peak.all = v.all;
   }
 
-  /** Starts the 1 ms timer (it fires only when the fit lets the event loop turn) and the RSS thread. */
+  /** Starts the 1 ms timer (it fires only when the fit lets the event loop turn), the allocation hooks and the RSS thread. */
   async start(): Promise<this> {
+    // Collect, let V8 sweep the freed array buffers (it may release their stores a moment later), collect
+    // again: a baseline still holding dead buffers would hide that much of the trial's peak.
+    collectGarbage();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    collectGarbage();
+    this.baseline = this.now();
+    this.peak = { ...this.baseline };
     this.timer = setInterval(() => this.sample(), 1);
+    this.hookAllocations();
     this.rssThread = new Worker(RSS_THREAD, { eval: true });
     await new Promise<void>((resolve) => this.rssThread!.once('online', () => resolve()));
     // The thread's own isolate is not the trial's: the RSS baseline starts once it runs.
@@ -63,9 +106,36 @@ export class PeakMemory {
     return this;
   }
 
-  /** Stops sampling; returns both peaks in bytes above their baselines. */
-  async stop(): Promise<{ isolate: number; rss: number }> {
+  /**
+   * Wraps the global typed-array and ArrayBuffer constructors so that constructing a large one samples
+   * right after it exists (code reads these globals at each `new`, so the engine's allocations go through
+   * the proxies). `instanceof` and the static methods still work: the proxy forwards everything else.
+   */
+  private hookAllocations(): void {
+    const globals = globalThis as unknown as Record<string, unknown>;
+    for (const name of HOOKED) {
+      const original = globals[name] as new (...args: unknown[]) => { byteLength: number };
+      this.originals.set(name, original);
+      globals[name] = new Proxy(original, {
+        construct: (target, args, newTarget) => {
+          const made = Reflect.construct(target, args, newTarget === globals[name] ? target : newTarget) as { byteLength: number };
+          if (made.byteLength >= HOOK_MIN_BYTES) this.sample();
+          return made;
+        },
+      });
+    }
+  }
+
+  private unhookAllocations(): void {
+    const globals = globalThis as unknown as Record<string, unknown>;
+    for (const [name, original] of this.originals) globals[name] = original;
+    this.originals.clear();
+  }
+
+  /** Stops sampling; returns the peaks in bytes above their baselines. */
+  async stop(): Promise<PeakReport> {
     this.sample();
+    this.unhookAllocations();
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     let rssPeak = this.rssBaseline;
@@ -77,6 +147,6 @@ export class PeakMemory {
       });
       await thread.terminate();
     }
-    return { isolate: this.peak - this.baseline, rss: rssPeak - this.rssBaseline };
+    return { held: this.peak.held - this.baseline.held, all: this.peak.all - this.baseline.all, rss: rssPeak - this.rssBaseline };
   }
 }

@@ -5,6 +5,7 @@
  * both kinds through a noisy logistic link, so trees grow real splits rather than pure noise.
  */
 import { Rng } from '../../src/engine/core/rng';
+import type { Task } from '../../src/engine/core/task';
 import type { Column, Dataset } from '../../src/engine/data/dataset';
 
 export interface SyntheticTableOptions {
@@ -17,6 +18,8 @@ export interface SyntheticTableOptions {
 }
 
 export const SYNTHETIC_TARGET = 'label';
+/** The task of the synthetic target (two classes, 'no' and 'yes'). */
+export const SYNTHETIC_TASK: Task = 'binary';
 
 /** Levels of categorical column j: cardinalities cycle through small and larger ones. */
 const CARDINALITIES = [3, 8, 20, 5, 50];

@@ -18,14 +18,14 @@ import { subsamplePositions } from './data/subsample';
 import { type PreparedTarget, prepareTarget } from './data/target';
 import { METRICS, type MetricName, toLoss } from './eval/metrics';
 import { balancedWeights, gaussianNoise, smote } from './features/augment';
-import { fitFeatures } from './features/pipeline';
+import { fitFeatures, type PipelineScratch, pipelineScratch } from './features/pipeline';
 import { type PipelineOptions, splitTrialParams } from './features/pipeline-space';
 import { TEXT_BUCKETS } from './features/text-hash';
 import type { DataShape, FeatureStyle, ModelFamily, ModelSpec, TrainSet } from './models/model';
 import { getModelSpec } from './models/registry';
 import type { Params } from './search/space';
 import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type ModelEnvelope } from './serialize/envelope';
-import { TRIAL_MEMORY_LIMIT, type TrialMemory, trialMemoryBytes, type TrialRows } from './trial-memory';
+import { encodedWidth, TRIAL_MEMORY_LIMIT, type TrialMemory, trialMemoryBytes, type TrialRows } from './trial-memory';
 
 export { TRIAL_MEMORY_LIMIT } from './trial-memory';
 
@@ -166,6 +166,8 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
   const foldScores: number[] = [];
   const iterations: number[] = [];
   const foldsToRun = spec.folds === 1 ? 1 : k;
+  const refit = refitSet(rows, y, task, spec);
+  const matrices = new MatrixBuffer(encodedWidth(ds, exclude, model.featureStyle, nClasses), refit.rows.length + k * Math.max(2, nClasses), ds);
 
   for (let f = 0; f < foldsToRun; f++) {
     await spec.yieldControl?.();
@@ -175,9 +177,11 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
     const validRows = takeIndex(rows, valid);
     const yTrain = takeValues(y, train);
     const yValid = takeValues(y, valid);
-    const features = await fitFeatures(ds, trainRows, model.featureStyle, exclude, featureFit(spec, prep, yTrain, task, nClasses, `fold-${f}`));
+    const into = matrices.reserve(trainRows.length + validRows.length);
+    const features = await fitFeatures(ds, trainRows, model.featureStyle, exclude, { ...featureFit(spec, prep, yTrain, task, nClasses, `fold-${f}`), into, scratch: matrices.scratch });
     const pipe = features.pipeline;
-    const validSet = { X: pipe.transform(ds, validRows), y: yValid };
+    // The validation rows go right after the training matrix in the same buffer.
+    const validSet = { X: pipe.transform(ds, validRows, into.subarray(features.X.rows * features.X.cols)), y: yValid };
     const trainSet = prepareTrainSet(features.X, yTrain, prep, model.featureStyle, task, nClasses, new Rng(seedFrom(spec.seed, `augment-fold-${f}`)));
     const fitted = await model.fit(trainSet, params, {
       task,
@@ -204,9 +208,9 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
   // Refit on every row (a low-fidelity trial: on the same fraction of them); iterative learners reuse the
   // average best iteration found under early stopping, scaled up a little because the refit sees more data
   // than each fold did.
-  const { rows: allRows, y: yRefit } = refitSet(rows, y, task, spec);
+  const { rows: allRows, y: yRefit } = refit;
   await spec.yieldControl?.();
-  const features = await fitFeatures(ds, allRows, model.featureStyle, exclude, featureFit(spec, prep, yRefit, task, nClasses, 'refit'));
+  const features = await fitFeatures(ds, allRows, model.featureStyle, exclude, { ...featureFit(spec, prep, yRefit, task, nClasses, 'refit'), into: matrices.reserve(allRows.length), scratch: matrices.scratch });
   const pipe = features.pipeline;
   const fixedIterations = iterations.length > 0 ? Math.max(1, Math.round((mean(iterations) * (foldsToRun === 1 ? 1.2 : (k + 1) / k)))) : undefined;
   const trainSet = prepareTrainSet(features.X, yRefit, prep, model.featureStyle, task, nClasses, new Rng(seedFrom(spec.seed, 'augment-refit')));
@@ -234,6 +238,34 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
   const fitInfo = { ...final.fitInfo, features: pipe.width, ...(fixedIterations !== undefined ? { refit_iterations: fixedIterations } : {}) };
   final.dispose();
   return { status: 'complete', score, loss: toLoss(spec.metric, score), foldScores, fitInfo, envelope, oof };
+}
+
+/**
+ * One Float32 buffer that holds the feature matrices of every fit in turn: a fold's training rows with its
+ * validation rows right after them, then the refit's rows (its size from the start: the refit is the
+ * largest, and a fold's training and validation rows are at most every row). An earlier fit's matrices are
+ * therefore never garbage awaiting a collection while the next fit's are written, which is what lets a
+ * trial's peak be the dataset, one matrix and one model. `width` bounds the encoders' output per row.
+ * The pipeline's row-sized fitting scratch is shared the same way.
+ */
+class MatrixBuffer {
+  private buffer: Float32Array;
+  readonly scratch: PipelineScratch;
+
+  constructor(
+    private readonly width: number,
+    rows: number,
+    ds: Dataset,
+  ) {
+    this.buffer = new Float32Array(rows * width);
+    this.scratch = pipelineScratch(rows, ds);
+  }
+
+  /** Room for `rows` encoded rows; grows (rarely: a fold a few rows larger than planned) when short. */
+  reserve(rows: number): Float32Array {
+    if (this.buffer.length < rows * this.width) this.buffer = new Float32Array(rows * this.width);
+    return this.buffer;
+  }
 }
 
 /**

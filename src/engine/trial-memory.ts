@@ -2,12 +2,13 @@
  * @module engine/trial-memory
  * What one trial holds in memory at its peak, estimated before it starts so run-trial can refuse a trial
  * the isolate could not survive. Three parts live together: the decoded dataset (the trial reads it whole),
- * the feature matrices the pipeline writes for the fit (Float32, as wide as the encoders make them), and
- * whatever the model family states for its own fit (its estimateMemoryBytes, which never counts the input
- * matrix). Widths are upper bounds read from the dataset's schema, not from fitted encoders, so the check
- * costs microseconds.
+ * the feature matrices the pipeline writes for the fit (Float32, as wide as the encoders make them, one
+ * buffer reused fit after fit), and whatever the model family states for its own fit (its
+ * estimateMemoryBytes, which never counts the input matrix). Widths are upper bounds read from the dataset
+ * (its schema, plus one scan of each coded column for dense models), not from fitted encoders, so the
+ * check costs a few milliseconds. How the figures compare with measured peaks: `npm run bench:memory`.
  */
-import type { Dataset } from './data/dataset';
+import type { Dataset, NumericValues } from './data/dataset';
 import type { DataShape, FeatureStyle, ModelSpec } from './models/model';
 import type { Params } from './search/space';
 import { PIXEL_COLUMN } from './features/pixels';
@@ -29,7 +30,7 @@ export const TRIAL_MEMORY_LIMIT = 64 * 1024 * 1024;
 export interface TrialMemory {
   readonly dataset: number;
   readonly features: number;
-  /** One fit's estimate (the family's estimateMemoryBytes); the total counts two (see trialMemoryBytes). */
+  /** The refit's estimate (the family's estimateMemoryBytes); the total also counts a fold's (see trialMemoryBytes). */
   readonly model: number;
   readonly total: number;
 }
@@ -45,26 +46,39 @@ export function datasetBytes(ds: Dataset): number {
 }
 
 /**
- * Upper bound on the number of features the pipeline writes for the columns that are not excluded: one
- * per numeric or coded column for trees; for dense models a missing indicator per numeric column with
- * missing values, one indicator per kept level (plus 'other' and 'missing') or a target encoding per
- * categorical column, and the calendar and hashed-text expansions.
+ * Upper bound on the number of features the encoders write for the columns that are not excluded, as
+ * the refit (every row) would fit them; a fold's subset of rows never widens a column. Trees: one per
+ * numeric or coded column. Dense models: a missing indicator per numeric column with missing values; per
+ * categorical column either one indicator per level present (at most 32, and an 'other' indicator only
+ * replaces rare levels) plus one for missing values, or, above 32 present levels, a target encoding (one
+ * output, one per class up to 8 for multiclass); and the calendar and hashed-text expansions.
  */
 export function encodedWidth(ds: Dataset, exclude: ReadonlySet<string>, style: FeatureStyle, nClasses: number): number {
+  return encodedLayout(ds, exclude, style, nClasses).width;
+}
+
+/** The encoded width (see encodedWidth) and how many columns a dense pipeline target encodes. */
+function encodedLayout(ds: Dataset, exclude: ReadonlySet<string>, style: FeatureStyle, nClasses: number): { width: number; targetEncoded: number } {
   // The pixels style writes exactly one feature per pixel column and nothing else.
-  if (style === 'pixels') return Math.max(1, ds.columns.filter((c) => !exclude.has(c.name) && PIXEL_COLUMN.test(c.name)).length);
+  if (style === 'pixels') return { width: Math.max(1, ds.columns.filter((c) => !exclude.has(c.name) && PIXEL_COLUMN.test(c.name)).length), targetEncoded: 0 };
   const dense = style === 'dense';
   let width = 0;
+  let targetEncoded = 0;
   for (const col of ds.columns) {
     if (exclude.has(col.name) || col.type === 'id' || col.type === 'constant') continue;
     if (col.type === 'datetime') width += DATETIME_PARTS[style];
     else if (col.type === 'text') width += TEXT_WIDTH;
     else if (!dense) width += 1;
     else if (col.storage === 'f64') width += hasMissing(col.values) ? 2 : 1;
-    else if (col.levels.length > ONE_HOT_MAX_LEVELS) width += Math.min(Math.max(1, nClasses), TARGET_ENCODE_MAX_OUTPUTS);
-    else width += col.levels.length + 2;
+    else {
+      const { present, missing } = levelsPresent(col.codes, col.levels.length);
+      if (present > ONE_HOT_MAX_LEVELS) {
+        width += nClasses > 2 ? Math.min(nClasses, TARGET_ENCODE_MAX_OUTPUTS) : 1;
+        targetEncoded++;
+      } else width += present + (missing ? 1 : 0);
+    }
   }
-  return Math.max(1, width);
+  return { width: Math.max(1, width), targetEncoded };
 }
 
 /** How a trial splits its rows: folds (1 = a single holdout of one fifth) and the fidelity's training fraction. */
@@ -77,54 +91,91 @@ export interface TrialRows {
 const FULL_HOLDOUT: TrialRows = { folds: 1, trainFraction: 1 };
 
 /**
- * Rows of matrix a trial holds at once, and rows its largest fit sees. A fold writes its (subsampled)
- * training rows and every validation row; its matrices may still await collection when the refit writes
- * its own (or when pruning writes a narrower copy), so both count. Fitting the encoders leaves about one
- * more matrix of garbage behind (per column a sorted copy and a JS array of the present values, large
- * enough to wait for a major collection): measured 9 MiB beyond the matrices at 40,000 x 50, trees. A fit
- * sees its training rows plus the validation rows it scores for early stopping, or the refit's rows,
- * whichever is more.
+ * Rows of matrix a trial holds, and rows each of its fits sees. run-trial writes every fit's matrices
+ * into one buffer in turn (a fold's training rows followed by its validation rows, then the refit's rows),
+ * so the matrices are the larger of those two row counts, whatever the number of folds. A fold's model
+ * sees its (subsampled) training rows, the refit's every row of the fraction.
  */
-function rowCounts(rows: number, split: TrialRows): { matrixRows: number; fitRows: number } {
+function rowCounts(rows: number, split: TrialRows): { matrixRows: number; foldFitRows: number; refitRows: number } {
   const k = split.folds === 1 ? 5 : Math.max(2, split.folds);
   const f = Math.min(1, Math.max(0, split.trainFraction));
   const foldTrain = (rows * (k - 1) * f) / k;
   const foldValid = rows / k;
   const refit = rows * f;
-  const encoderGarbage = refit;
-  return { matrixRows: Math.ceil(foldTrain + foldValid + refit + encoderGarbage), fitRows: Math.ceil(Math.max(refit, foldTrain + foldValid)) };
+  return { matrixRows: Math.ceil(Math.max(refit, foldTrain + foldValid)), foldFitRows: Math.ceil(foldTrain), refitRows: Math.ceil(refit) };
 }
 
-/** Feature matrices (Float32, `width` wide) plus about 48 bytes a row of targets, folds, indices and out-of-fold outputs. */
-function featureBytes(rows: number, width: number, split: TrialRows): number {
-  return 4 * rowCounts(rows, split).matrixRows * width + 48 * rows;
+/**
+ * Bytes a trial holds beside the matrices, per dataset row: the prepared target and its row index (8),
+ * the folds (4), a fold's row lists and targets (12), the out-of-fold outputs (4 for one output column)
+ * and a fold's predictions (one validation row in five: 1); the pipeline's sorting scratch, shared by
+ * every fit, comes on top (see scratchBytesPerRow).
+ */
+const TRIAL_BYTES_PER_ROW = 8 + 4 + 12 + 5;
+/**
+ * Bytes a trial holds whatever its size: its JavaScript objects (pipeline state, feature names, metric
+ * work lists, closures) and the code compiled the first time a family runs. Measured: a linear trial on
+ * 30,000 x 20 holds 0.2 MiB beyond its typed arrays.
+ */
+const TRIAL_FIXED_BYTES = 512 * 1024;
+/**
+ * Per row and target-encoded column, what one fit of the encoder allocates (out-of-fold values, inner
+ * folds and their shuffle: 16 bytes), counted for two fits, since a fold's may await collection.
+ */
+const TARGET_ENCODE_BYTES_PER_ROW = 2 * 16;
+
+/** Feature matrices (Float32, `width` wide, see rowCounts) plus the trial's per-row bookkeeping. */
+function featureBytes(rows: number, width: number, split: TrialRows, targetEncoded = 0, scratchPerRow = 8): number {
+  return 4 * rowCounts(rows, split).matrixRows * width + (TRIAL_BYTES_PER_ROW + scratchPerRow + targetEncoded * TARGET_ENCODE_BYTES_PER_ROW) * rows + TRIAL_FIXED_BYTES;
+}
+
+/** Bytes a row of the pipeline's sorting scratch takes: Float32 when every numeric column is (features/pipeline). */
+function scratchBytesPerRow(ds: Dataset): number {
+  return ds.columns.every((c) => c.storage !== 'f64' || c.values instanceof Float32Array) ? 4 : 8;
 }
 
 /**
  * The dataset and feature matrices of a full trial on data of this shape, before any model, when only the
- * shape is known (model defaults sizing themselves): every column taken as 8-byte numbers, no widening.
+ * shape is known (model defaults sizing themselves): numeric columns taken as Float32 (as storage keeps
+ * them, see data/numeric-precision) and no widening.
  */
 export function trialInputBytes(shape: DataShape): number {
-  return 8 * shape.rows * (shape.cols + 1) + featureBytes(shape.rows, shape.cols, FULL_HOLDOUT);
+  return 4 * shape.rows * (shape.cols + 1) + featureBytes(shape.rows, shape.cols, FULL_HOLDOUT);
 }
 
 /**
- * Peak bytes of one trial: the whole dataset, the feature matrices (see rowCounts) and the model's own
- * estimate for the rows its largest fit sees, asked about the encoded width, which is what it will store.
- * The model counts twice: a trial fits at least twice (a fold, then the refit), and the earlier fit's
- * typed arrays are only freed when V8 next collects, which it schedules by external-memory growth (tens
- * of MiB), not when the fold ends. Measured at 40,000 x 50: gbdt 62 to 74 MiB and random_forest 75 to
- * 81 MiB against 57 and 63 MiB estimated with the model counted once.
+ * Peak bytes of one trial: the whole dataset, the feature matrices (see rowCounts) and the models' own
+ * estimates, asked about the encoded width, which is what they store. Two fits count: the refit, and the
+ * fold fitted before it, whose typed arrays are only freed when V8 next collects, which it schedules by
+ * external-memory growth (tens of MiB), not when the fold ends. `model` reports the refit's estimate.
  */
 export function trialMemoryBytes(ds: Dataset, model: ModelSpec, params: Params, shape: DataShape, exclude: ReadonlySet<string>, split: TrialRows = FULL_HOLDOUT): TrialMemory {
-  const width = encodedWidth(ds, exclude, model.featureStyle, shape.nClasses);
+  const { width, targetEncoded } = encodedLayout(ds, exclude, model.featureStyle, shape.nClasses);
   const dataset = datasetBytes(ds);
-  const features = featureBytes(shape.rows, width, split);
-  const modelBytes = model.estimateMemoryBytes(params, { ...shape, rows: rowCounts(shape.rows, split).fitRows, cols: width });
-  return { dataset, features, model: modelBytes, total: dataset + features + 2 * modelBytes };
+  const features = featureBytes(shape.rows, width, split, targetEncoded, scratchBytesPerRow(ds));
+  const counts = rowCounts(shape.rows, split);
+  const refit = model.estimateMemoryBytes(params, { ...shape, rows: counts.refitRows, cols: width });
+  const fold = model.estimateMemoryBytes(params, { ...shape, rows: counts.foldFitRows, cols: width });
+  return { dataset, features, model: refit, total: dataset + features + refit + fold };
 }
 
-function hasMissing(values: Float64Array): boolean {
+/** Levels of a coded column that occur, and whether any value is missing. */
+function levelsPresent(codes: Int32Array, levels: number): { present: number; missing: boolean } {
+  const seen = new Uint8Array(levels);
+  let present = 0;
+  let missing = false;
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    if (c < 0) missing = true;
+    else if (c < levels && seen[c] === 0) {
+      seen[c] = 1;
+      present++;
+    }
+  }
+  return { present, missing };
+}
+
+function hasMissing(values: NumericValues): boolean {
   for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) return true;
   return false;
 }

@@ -25,7 +25,7 @@ export function airpassengers(split: 'train' | 'test'): Dataset {
 /** The test split's target values, in time order (the file is chronological). */
 export function testTruth(): Float64Array {
   const col = airpassengers('test').columns.find((c) => c.name === TARGET) as NumericColumn;
-  return col.values;
+  return Float64Array.from(col.values);
 }
 
 export function rmseOf(points: readonly ForecastPoint[], truth: Float64Array): number {

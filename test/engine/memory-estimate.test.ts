@@ -8,18 +8,21 @@
  * steps cannot see inside a synchronous fit, but these learners keep their big arrays until they return.
  * The estimate must cover at least 0.8 of the measured peak and at most three times it, so run-trial's
  * refusal is neither missed nor needless. The whole-trial figures at 100,000 x 50 (RSS included) come from
- * `npm run bench:memory`. Last, run-trial's own use of the plan: the dataset counts, a lower fidelity
- * plans less, and a trial over its limit is refused before anything is fitted.
+ * `npm run bench:memory`. Then whole trials (30,000 x 20, holdout) against run-trial's plan, sampled the way
+ * bench:memory samples (after every large typed-array allocation, so inside synchronous fits too): the plan
+ * beyond the dataset must cover the measured peak. Last, run-trial's own use of the plan: the dataset
+ * counts, a lower fidelity plans less, and a trial over its limit is refused before anything is fitted.
  */
 import { runInNewContext } from 'node:vm';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { matrix } from '../../src/engine/core/matrix';
 import { Rng } from '../../src/engine/core/rng';
-import type { Dataset } from '../../src/engine/data/dataset';
+import type { Column, Dataset } from '../../src/engine/data/dataset';
 import type { DataShape, ModelSpec, TrainSet } from '../../src/engine/models/model';
 import { randomForestSpec } from '../../src/engine/models/forest/forest';
 import { gbdtSpec } from '../../src/engine/models/tree/gbdt';
+import { getModelSpec } from '../../src/engine/models/registry';
 import { planTrialMemory, runTrial, type TrialSpec } from '../../src/engine/run-trial';
 
 setFlagsFromString('--expose-gc');
@@ -99,6 +102,84 @@ function columnarTable(rows: number, cols: number, seed: number): Dataset {
     ],
   };
 }
+
+/**
+ * Runs `body` while sampling held bytes (see heldBytes) right after every typed array or ArrayBuffer of
+ * 64 KiB or more is built, which is where the high-water mark rises, including inside synchronous fits.
+ * Returns the peak above a post-GC baseline taken before `body` starts.
+ */
+async function heldPeak(body: () => Promise<void>): Promise<number> {
+  gc();
+  gc();
+  const base = heldBytes();
+  let peak = 0;
+  const sample = () => {
+    peak = Math.max(peak, heldBytes() - base);
+  };
+  const globals = globalThis as unknown as Record<string, unknown>;
+  const names = ['ArrayBuffer', 'Float64Array', 'Float32Array', 'Int32Array', 'Uint32Array', 'Uint8Array'];
+  const originals = names.map((name) => globals[name] as new (...args: unknown[]) => { byteLength: number });
+  names.forEach((name, k) => {
+    globals[name] = new Proxy(originals[k], {
+      construct(target, args) {
+        const made = Reflect.construct(target, args) as { byteLength: number };
+        if (made.byteLength >= 64 * 1024) sample();
+        return made;
+      },
+    });
+  });
+  try {
+    await body();
+  } finally {
+    names.forEach((name, k) => (globals[name] = originals[k]));
+  }
+  sample();
+  return peak;
+}
+
+/** A columnar table like bench:memory's: numeric columns (every fifth with missing values), three categoricals, a binary target. */
+function mixedTable(rows: number, numeric: number, seed: number): Dataset {
+  const rng = new Rng(seed);
+  const logit = new Float64Array(rows);
+  const columns: Column[] = [];
+  for (let j = 0; j < numeric; j++) {
+    const values = new Float32Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const v = rng.normal();
+      values[i] = j % 5 === 4 && rng.next() < 0.02 ? Number.NaN : v;
+      if (j < 5) logit[i] += v / (j + 1);
+    }
+    columns.push({ name: `x${j}`, type: 'numeric', storage: 'f64', values });
+  }
+  for (const [j, k] of [3, 12, 40].entries()) {
+    const codes = Int32Array.from({ length: rows }, () => rng.int(k));
+    columns.push({ name: `c${j}`, type: 'categorical', storage: 'codes', codes, levels: Array.from({ length: k }, (_, l) => `l${l}`) });
+  }
+  const label = Int32Array.from(logit, (z) => (rng.next() < 1 / (1 + Math.exp(-2 * z)) ? 1 : 0));
+  columns.push({ name: 'label', type: 'categorical', storage: 'codes', codes: label, levels: ['no', 'yes'] });
+  return { rows, columns };
+}
+
+describe('the trial plan against measured trials (30,000 x 20, holdout)', () => {
+  const ds = mixedTable(30_000, 17, 8);
+  for (const family of ['gbdt', 'random_forest', 'linear'] as const) {
+    it(`${family}: the plan covers the held peak of the whole trial and is within ${BAND.high} times it`, async () => {
+      const shape: DataShape = { rows: ds.rows, cols: 20, task: 'binary', nClasses: 2 };
+      const spec: TrialSpec = { family, params: { ...getModelSpec(family).defaults(shape) }, target: 'label', metric: 'roc_auc', seed: 3, folds: 1 };
+      let status = '';
+      const measured = await heldPeak(async () => {
+        status = (await runTrial(ds, spec)).status;
+      });
+      // The plan counts the dataset, which the measurement saw built before its baseline.
+      const plan = planTrialMemory(ds, spec);
+      const planned = plan.total - plan.dataset;
+      const report = `${family}: planned ${(planned / MIB).toFixed(1)} MiB beyond the dataset, measured ${(measured / MIB).toFixed(1)} MiB`;
+      expect(status).toBe('complete');
+      expect(planned, report).toBeGreaterThanOrEqual(measured);
+      expect(planned, report).toBeLessThanOrEqual(BAND.high * measured);
+    });
+  }
+});
 
 describe('the trial memory plan in run-trial', () => {
   const spec: TrialSpec = { family: 'gbdt', params: { n_estimators: 5 }, target: 'label', metric: 'roc_auc', seed: 1, folds: 1 };

@@ -5,55 +5,69 @@
  * data in microseconds per column instead of re-parsing CSV text.
  *
  * Layout: "EAC1" | u32 header byte length (little-endian) | header JSON (UTF-8) | padding to 8 | blocks.
+ * Version 2 (written now) stores a numeric column as Float32 when that keeps its meaning (see
+ * data/numeric-precision), which halves what a trial holds; version 1 blobs (every number Float64) still read.
  */
 import { EngineError } from '../core/errors';
 import { utf8Decode, utf8Encode } from '../core/utf8';
 import type { ColumnType } from './column-types';
-import type { Column, Dataset } from './dataset';
+import type { Column, Dataset, NumericValues } from './dataset';
+import { float32Keeps } from './numeric-precision';
 
 const MAGIC = [0x45, 0x41, 0x43, 0x31]; // "EAC1"
+
+/** Version written by this code; version 1 (no 'f32' blocks) still decodes. */
+export const COLUMNAR_VERSION = 2;
 
 interface BlockHeader {
   name: string;
   type: ColumnType;
-  storage: 'f64' | 'codes';
+  /** How the block's bytes are laid out; 'f32' and 'f64' both decode to a numeric ('f64' storage) column. */
+  storage: 'f64' | 'f32' | 'codes';
   offset: number;
   length: number;
   levels?: readonly string[];
 }
 
 interface FileHeader {
-  version: 1;
+  version: 1 | typeof COLUMNAR_VERSION;
   rows: number;
   columns: BlockHeader[];
 }
 
 const align8 = (n: number) => (n + 7) & ~7;
 
+/** A numeric column's values as they will be stored: Float32 when narrowing keeps their meaning. */
+function storedValues(col: Column & { storage: 'f64' }): NumericValues {
+  if (col.values instanceof Float32Array) return col.values;
+  return float32Keeps(col.type, col.values) ? Float32Array.from(col.values) : col.values;
+}
+
 export function encodeDataset(ds: Dataset): Uint8Array {
   const blocks: BlockHeader[] = [];
+  const arrays: (NumericValues | Int32Array)[] = [];
   let offset = 0;
   for (const col of ds.columns) {
-    const bytes = col.storage === 'f64' ? col.values.byteLength : col.codes.byteLength;
+    const arr = col.storage === 'f64' ? storedValues(col) : col.codes;
+    arrays.push(arr);
     blocks.push({
       name: col.name,
       type: col.type,
-      storage: col.storage,
+      storage: col.storage === 'codes' ? 'codes' : arr instanceof Float32Array ? 'f32' : 'f64',
       offset,
-      length: col.storage === 'f64' ? col.values.length : col.codes.length,
+      length: arr.length,
       ...(col.storage === 'codes' ? { levels: col.levels } : {}),
     });
-    offset += align8(bytes);
+    offset += align8(arr.byteLength);
   }
-  const header: FileHeader = { version: 1, rows: ds.rows, columns: blocks };
+  const header: FileHeader = { version: COLUMNAR_VERSION, rows: ds.rows, columns: blocks };
   const headerBytes = utf8Encode(JSON.stringify(header));
   const dataStart = align8(8 + headerBytes.length);
   const out = new Uint8Array(dataStart + offset);
   out.set(MAGIC, 0);
   new DataView(out.buffer).setUint32(4, headerBytes.length, true);
   out.set(headerBytes, 8);
-  ds.columns.forEach((col, i) => {
-    const arr = col.storage === 'f64' ? col.values : col.codes;
+  arrays.forEach((arr, i) => {
     out.set(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), dataStart + blocks[i].offset);
   });
   return out;
@@ -65,14 +79,23 @@ export function decodeDataset(bytes: Uint8Array): Dataset {
   }
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
   const header = JSON.parse(utf8Decode(bytes.subarray(8, 8 + headerLength))) as FileHeader;
-  if (header.version !== 1) throw new EngineError('bad_artifact', `unknown columnar format version ${String(header.version)}`);
+  if (header.version !== 1 && header.version !== COLUMNAR_VERSION) throw new EngineError('bad_artifact', `unknown columnar format version ${String(header.version)}`);
+  if (header.version === 1 && header.columns.some((b) => b.storage === 'f32')) throw new EngineError('bad_artifact', 'a version 1 columnar dataset has no Float32 blocks');
   // Copy into a fresh aligned buffer when the view is not 8-byte aligned (typed-array views require it).
   const base = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
   const dataStart = base.byteOffset + align8(8 + headerLength);
-  const columns: Column[] = header.columns.map((b) =>
-    b.storage === 'f64'
-      ? { name: b.name, type: b.type, storage: 'f64', values: new Float64Array(base.buffer, dataStart + b.offset, b.length) }
-      : { name: b.name, type: b.type, storage: 'codes', codes: new Int32Array(base.buffer, dataStart + b.offset, b.length), levels: b.levels ?? [] },
-  );
+  const columns: Column[] = header.columns.map((b): Column => {
+    const at = dataStart + b.offset;
+    switch (b.storage) {
+      case 'f64':
+        return { name: b.name, type: b.type, storage: 'f64', values: new Float64Array(base.buffer, at, b.length) };
+      case 'f32':
+        return { name: b.name, type: b.type, storage: 'f64', values: new Float32Array(base.buffer, at, b.length) };
+      case 'codes':
+        return { name: b.name, type: b.type, storage: 'codes', codes: new Int32Array(base.buffer, at, b.length), levels: b.levels ?? [] };
+      default:
+        throw new EngineError('bad_artifact', `unknown column storage "${String(b.storage)}" in a stored dataset`);
+    }
+  });
   return { rows: header.rows, columns };
 }

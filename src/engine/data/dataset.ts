@@ -2,7 +2,8 @@
  * @module engine/data/dataset
  * The typed columnar form of a table: numbers (and dates, as epoch milliseconds) in Float64Arrays with NaN
  * for missing, everything else as Int32 codes into a list of levels with -1 for missing. A trial reads this
- * form straight from object storage instead of re-parsing text.
+ * form straight from object storage instead of re-parsing text; numeric columns read back from storage
+ * may be Float32Arrays (see data/numeric-precision), which is why readers take either.
  */
 import type { ColumnType } from './column-types';
 
@@ -11,11 +12,15 @@ export const MISSING_CODE = -1;
 /** Code of a category never seen in training (predict time only). */
 export const UNSEEN_CODE = -2;
 
+/** A numeric column's values: Float64, or Float32 where storage narrowed them (data/numeric-precision). */
+export type NumericValues = Float64Array | Float32Array;
+
 export interface NumericColumn {
   readonly name: string;
   readonly type: ColumnType;
+  /** The numeric storage kind, whatever the array's precision (saved pipelines name it 'f64'). */
   readonly storage: 'f64';
-  readonly values: Float64Array;
+  readonly values: NumericValues;
 }
 
 export interface CodedColumn {
@@ -35,4 +40,9 @@ export interface Dataset {
 
 export function findColumn(ds: Dataset, name: string): Column | undefined {
   return ds.columns.find((c) => c.name === name);
+}
+
+/** The values as a Float64Array: the array itself when it already is one, else a widened copy. */
+export function asFloat64(values: NumericValues): Float64Array {
+  return values instanceof Float64Array ? values : Float64Array.from(values);
 }

@@ -7,6 +7,7 @@
 import { EngineError } from '../core/errors';
 import { type ColumnType, parseNumberCell } from './column-types';
 import { type Column, type Dataset, MISSING_CODE } from './dataset';
+import { float32Text } from './numeric-precision';
 
 export type ColumnOverride = ColumnType | 'ignore';
 
@@ -45,5 +46,7 @@ function retype(col: Column, type: ColumnType): Column {
   const distinct = [...new Set(Array.from(col.values).filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b);
   const index = new Map(distinct.map((v, k) => [v, k]));
   const codes = Int32Array.from(col.values, (v) => (Number.isNaN(v) ? MISSING_CODE : (index.get(v) as number)));
-  return { name: col.name, type, storage: 'codes', codes, levels: distinct.map(String) };
+  // A Float32-stored number is labelled with its shortest text ("0.1"), which is what a request will send.
+  const label = col.values instanceof Float32Array ? float32Text : String;
+  return { name: col.name, type, storage: 'codes', codes, levels: distinct.map((v) => label(v)) };
 }

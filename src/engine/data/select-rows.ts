@@ -20,7 +20,8 @@ export function selectRows(ds: Dataset, positions: Int32Array): Dataset {
   }
   const columns = ds.columns.map((col): Column => {
     if (col.storage === 'f64') {
-      const values = new Float64Array(n);
+      // Same precision as the source, so a selection stores and reads back like its dataset.
+      const values = col.values instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
       for (let i = 0; i < n; i++) values[i] = col.values[positions[i]];
       return { name: col.name, type: col.type, storage: 'f64', values };
     }

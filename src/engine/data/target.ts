@@ -46,25 +46,29 @@ export function prepareTarget(ds: Dataset, target: string, requested?: Task): Pr
     return classification(task, target, distinct.map(String), Int32Array.from(rows), Float32Array.from(present, (v) => index.get(v) as number));
   }
 
-  const rows: number[] = [];
-  const codes: number[] = [];
+  // Typed arrays trimmed to the rows present, not growing JS arrays: this runs on every trial, whose data is large.
+  const rowBuffer = new Int32Array(ds.rows);
   const used = new Set<number>();
+  let count = 0;
   for (let i = 0; i < ds.rows; i++) {
     const c = col.codes[i];
     if (c < 0) continue;
-    rows.push(i);
-    codes.push(c);
+    rowBuffer[count++] = i;
     used.add(c);
   }
+  const rows = count === ds.rows ? rowBuffer : rowBuffer.slice(0, count);
   if (used.size < 2) throw oneValue(target, used.size);
   if (requested === 'regression') {
     throw new EngineError('invalid_target', `target column "${target}" is not numeric, so the task cannot be regression`, { field: 'task', column: target });
   }
   // Re-index to the levels actually present so that class indices are dense.
   const present = [...used].sort((a, b) => a - b);
-  const remap = new Map(present.map((c, k) => [c, k]));
   const task: Task = requested ?? (present.length === 2 ? 'binary' : 'multiclass');
-  return classification(task, target, present.map((c) => col.levels[c]), Int32Array.from(rows), Float32Array.from(codes, (c) => remap.get(c) as number));
+  const classOf = new Float32Array(col.levels.length);
+  present.forEach((c, k) => (classOf[c] = k));
+  const y = new Float32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) y[i] = classOf[col.codes[rows[i]]];
+  return classification(task, target, present.map((c) => col.levels[c]), rows, y);
 }
 
 function classification(task: Task, target: string, classes: string[], rows: Int32Array, y: Float32Array): PreparedTarget {

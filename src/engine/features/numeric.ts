@@ -27,7 +27,7 @@ export function numericValue(col: Column, row: number): number {
   return code < 0 ? NaN : Number(col.levels[code]);
 }
 
-function quantile(sorted: Float64Array, q: number): number {
+function quantile(sorted: Float64Array | Float32Array, q: number): number {
   if (sorted.length === 0) return 0;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
@@ -35,26 +35,35 @@ function quantile(sorted: Float64Array, q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-export function fitNumeric(col: Column, rows: ArrayLike<number>, dense: boolean): FittedEncoder {
-  const present: number[] = [];
-  let missing = 0;
+/**
+ * Fits the numeric encoder on the training rows. `scratch` (at least rows.length long, contents ignored)
+ * holds the sorted present values; passing one buffer for every column keeps fitting from allocating a
+ * row-sized array per column. A Float32 scratch serves only Float32 columns, which it holds exactly.
+ */
+export function fitNumeric(col: Column, rows: ArrayLike<number>, dense: boolean, scratch?: Float64Array | Float32Array): FittedEncoder {
+  const exact = scratch instanceof Float64Array || (col.storage === 'f64' && col.values instanceof Float32Array);
+  const buffer = scratch && exact && scratch.length >= rows.length ? scratch : new Float64Array(rows.length);
+  let count = 0;
   for (let i = 0; i < rows.length; i++) {
     const v = numericValue(col, rows[i]);
-    if (Number.isNaN(v)) missing++;
-    else present.push(v);
+    if (!Number.isNaN(v)) buffer[count++] = v;
   }
-  const sorted = Float64Array.from(present).sort();
+  const missing = rows.length - count;
+  const sorted = buffer.subarray(0, count).sort();
   const median = quantile(sorted, 0.5);
   const low = quantile(sorted, 0.005);
   const high = quantile(sorted, 0.995);
   let sum = 0;
   let sumSq = 0;
-  for (const v of present) {
+  // Summed in row order, as before the shared buffer, so the statistics are bit-for-bit unchanged.
+  for (let i = 0; i < rows.length; i++) {
+    const v = numericValue(col, rows[i]);
+    if (Number.isNaN(v)) continue;
     const c = Math.min(high, Math.max(low, v));
     sum += c;
     sumSq += c * c;
   }
-  const n = present.length + missing;
+  const n = count + missing;
   const filled = sum + missing * median;
   const mean = n > 0 ? filled / n : 0;
   const variance = n > 0 ? (sumSq + missing * median * median) / n - mean * mean : 0;

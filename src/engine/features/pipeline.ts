@@ -23,7 +23,7 @@ import { fitConstruct } from './construct';
 import type { ConstructOption, SelectOption } from './pipeline-space';
 import { type FeatureProvenance, featureProvenance } from './provenance';
 import { fitPrune, fitSelect } from './select';
-import { applyStep, type FeatureMeta, type StepState, stepMeta } from './steps';
+import { applyStep, type FeatureMeta, keepInPlace, type StepState, stepMeta } from './steps';
 import { fitTargetEncoder, presentLevels, TARGET_ENCODE_MIN_LEVELS, type TargetEncodeState, targetEncoder } from './target-encode';
 import { fitTextHash, type TextHashState, textHashEncoder } from './text-hash';
 
@@ -78,17 +78,25 @@ export class FeaturePipeline {
     return this.names.length;
   }
 
-  /** Encodes the given dataset rows (all rows when null) into a row-major feature matrix. */
-  transform(ds: Dataset, rows: ArrayLike<number> | null = null): Matrix {
-    let out = this.encode(ds, rows);
-    for (const step of this.state.steps ?? []) out = applyStep(step, out);
+  /**
+   * Encodes the given dataset rows (all rows when null) into a row-major feature matrix, in the front of
+   * `into` when it is large enough for the encoders' output (see encode). Keep steps work in place on the
+   * freshly encoded matrix, so pruning costs no second matrix.
+   */
+  transform(ds: Dataset, rows: ArrayLike<number> | null = null, into?: Float32Array): Matrix {
+    let out = this.encode(ds, rows, into);
+    for (const step of this.state.steps ?? []) out = step.kind === 'keep' ? keepInPlace(step, out) : applyStep(step, out);
     return out;
   }
 
-  /** The encoders' output alone (no steps): what the steps are fitted on. */
-  encode(ds: Dataset, rows: ArrayLike<number> | null = null): Matrix {
+  /**
+   * The encoders' output alone (no steps): what the steps are fitted on. Written into the front of `into`
+   * when it is large enough (every cell is written, so old contents do not matter), else a new matrix.
+   */
+  encode(ds: Dataset, rows: ArrayLike<number> | null = null, into?: Float32Array): Matrix {
     const n = rows === null ? ds.rows : rows.length;
-    const out = matrix(n, this.encodedWidth);
+    const size = n * this.encodedWidth;
+    const out = matrix(n, this.encodedWidth, into && into.length >= size ? into.subarray(0, size) : undefined);
     let offset = 0;
     this.state.inputs.forEach((input, k) => {
       const col = ds.columns.find((c) => c.name === input.name);
@@ -137,6 +145,29 @@ export interface FeatureFit {
   readonly construct?: ConstructOption;
   /** Add squares of the constructed base features (polynomial terms for linear models). */
   readonly squares?: boolean;
+  /**
+   * A buffer the training matrix is written into when large enough, so a caller fitting several times
+   * (run-trial: each fold, then the refit) reuses one matrix instead of leaving the last one as garbage.
+   * The returned X may then be a view of it, valid until the buffer is written again.
+   */
+  readonly into?: Float32Array;
+  /** Scratch the fit may use instead of allocating its own, for the same reason (see PipelineScratch). */
+  readonly scratch?: PipelineScratch;
+}
+
+/**
+ * Row-sized scratch a training-time fit needs: a buffer for sorting (numeric encoders, pruning), Float32
+ * when every numeric column is (it then holds every value exactly, at half the bytes). Fitting allocates
+ * its own when none (or a too short or too narrow one) is passed.
+ */
+export interface PipelineScratch {
+  readonly sort: Float64Array | Float32Array;
+}
+
+/** Scratch for fits of up to `rows` training rows of `ds`. */
+export function pipelineScratch(rows: number, ds: Dataset): PipelineScratch {
+  const float32 = ds.columns.every((c) => c.storage !== 'f64' || c.values instanceof Float32Array);
+  return { sort: float32 ? new Float32Array(rows) : new Float64Array(rows) };
 }
 
 /** A fitted pipeline and the training rows' feature matrix (out-of-fold where the encoding uses the target). */
@@ -154,7 +185,7 @@ export interface FittedFeatures {
 export async function fitFeatures(ds: Dataset, rows: ArrayLike<number>, style: FeatureStyle, exclude: ReadonlySet<string>, fit: FeatureFit): Promise<FittedFeatures> {
   const { inputs, encoders, oof } = fitEncoders(ds, rows, style, exclude, fit);
   const base = new FeaturePipeline(stateOf(style, inputs, encoders, []), encoders);
-  let X = base.encode(ds, rows);
+  let X = base.encode(ds, rows, fit.into);
   let offset = 0;
   encoders.forEach((e, k) => {
     const values = oof.get(k);
@@ -170,10 +201,11 @@ export async function fitFeatures(ds: Dataset, rows: ArrayLike<number>, style: F
   const add = (step: StepState | undefined) => {
     if (!step) return;
     steps.push(step);
-    X = applyStep(step, X);
+    // X is this fit's own matrix (fresh or the caller's buffer): dropping columns can happen in place.
+    X = step.kind === 'keep' ? keepInPlace(step, X) : applyStep(step, X);
     kinds = stepMeta(step, { names: kinds.map(String), kinds, sources: kinds.map(String) }).kinds;
   };
-  add(fitPrune(X));
+  add(fitPrune(X, fit.scratch?.sort));
   if (style === 'dense' && fit.construct === 'pairs') add(fitConstruct(X, fit.y, fit.task, fit.nClasses, kinds, fit.squares ?? false));
   if (fit.select && fit.select !== 'none') {
     add(await fitSelect(X, fit.select, fit.selectKeep ?? 1, { y: fit.y, task: fit.task, nClasses: fit.nClasses, kinds, rng: fit.rng.fork(2) }));
@@ -197,6 +229,8 @@ function fitEncoders(ds: Dataset, rows: ArrayLike<number>, style: FeatureStyle, 
   const inputs: InputColumn[] = [];
   const encoders: FittedEncoder[] = [];
   const oof = new Map<number, Float32Array>();
+  // One sorting buffer shared by every numeric column, rather than a fresh array (and its garbage) per column.
+  const scratch = fit?.scratch && fit.scratch.sort.length >= rows.length ? fit.scratch.sort : new Float64Array(rows.length);
   for (const col of ds.columns) {
     if (exclude.has(col.name) || !FEATURE_TYPES.has(col.type)) continue;
     inputs.push(inputOf(col));
@@ -206,7 +240,7 @@ function fitEncoders(ds: Dataset, rows: ArrayLike<number>, style: FeatureStyle, 
       const te = fitTargetEncoder(col, rows, fit.y, fit.task, fit.nClasses, fit.rng.fork(1 + encoders.length));
       oof.set(encoders.length, te.oof);
       encoders.push(te.encoder);
-    } else encoders.push(fitEncoder(col, rows, style));
+    } else encoders.push(fitEncoder(col, rows, style, scratch));
   }
   if (inputs.length === 0) {
     throw new EngineError('invalid_dataset', 'no usable feature columns: every column is the target, ignored, an identifier or constant', {
@@ -236,11 +270,11 @@ function inputOf(col: Column): InputColumn {
   return col.storage === 'codes' ? { name: col.name, type: col.type, storage: 'codes', levels: col.levels } : { name: col.name, type: col.type, storage: 'f64' };
 }
 
-function fitEncoder(col: Column, rows: ArrayLike<number>, style: FeatureStyle): FittedEncoder {
+function fitEncoder(col: Column, rows: ArrayLike<number>, style: FeatureStyle, scratch: Float64Array | Float32Array): FittedEncoder {
   const dense = style === 'dense';
   if (col.type === 'datetime') return fitDatetime(col, rows, dense);
   if (col.type === 'text') return fitTextHash(col, rows, dense);
-  if (col.storage === 'f64') return fitNumeric(col, rows, dense);
+  if (col.storage === 'f64') return fitNumeric(col, rows, dense, scratch);
   return dense ? fitOneHot(col, rows) : fitCodes(col.name, col.levels.length);
 }
 

@@ -13,65 +13,70 @@ import { permutationImportance } from './importance';
 import { mutualInformation, topColumns } from './mutual-info';
 import type { KeepStep } from './steps';
 
-/** The column at j as a fresh array. */
-function column(X: Matrix, j: number): Float32Array {
-  const out = new Float32Array(X.rows);
-  for (let i = 0; i < X.rows; i++) out[i] = X.data[i * X.cols + j];
-  return out;
-}
-
-/** True when at most `tolerance` rows differ from the column's most common value (NaN counts as a value). */
-function nearConstant(values: Float32Array, tolerance: number): boolean {
+/**
+ * True when at most `tolerance` rows differ from column j's most common value (NaN counts as a value).
+ * `sorted` (at least X.rows long) is scratch for a sorted copy (either precision holds a Float32 exactly).
+ */
+function nearConstant(X: Matrix, j: number, tolerance: number, sorted: Float64Array | Float32Array): boolean {
   if (tolerance === 0) {
-    const first = values[0];
-    for (const v of values) if (!(v === first || (Number.isNaN(v) && Number.isNaN(first)))) return false;
+    const first = X.data[j];
+    for (let i = 1; i < X.rows; i++) {
+      const v = X.data[i * X.cols + j];
+      if (!(v === first || (Number.isNaN(v) && Number.isNaN(first)))) return false;
+    }
     return true;
   }
-  const sorted = Float32Array.from(values).sort();
+  const copy = sorted.subarray(0, X.rows);
+  for (let i = 0; i < X.rows; i++) copy[i] = X.data[i * X.cols + j];
+  copy.sort();
   let best = 0;
   let run = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    run = i > 0 && (sorted[i] === sorted[i - 1] || (Number.isNaN(sorted[i]) && Number.isNaN(sorted[i - 1]))) ? run + 1 : 1;
+  for (let i = 0; i < copy.length; i++) {
+    run = i > 0 && (copy[i] === copy[i - 1] || (Number.isNaN(copy[i]) && Number.isNaN(copy[i - 1]))) ? run + 1 : 1;
     if (run > best) best = run;
   }
-  return values.length - best <= tolerance;
+  return X.rows - best <= tolerance;
 }
 
-/** FNV-1a over a column's float bits (NaN normalised), to find duplicate candidates quickly. */
-function columnHash(values: Float32Array): number {
-  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+/** FNV-1a over column j's float bits (NaN normalised), to find duplicate candidates quickly. */
+function columnHash(X: Matrix, bits: Uint32Array, j: number): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < bits.length; i++) {
-    h ^= Number.isNaN(values[i]) ? 0x7fc00000 : bits[i];
+  for (let i = 0; i < X.rows; i++) {
+    const at = i * X.cols + j;
+    h ^= Number.isNaN(X.data[at]) ? 0x7fc00000 : bits[at];
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
 }
 
-/** Compares a column copy with column j of X in place (no second copy: pruning must not double the matrix). */
-function sameColumn(a: Float32Array, X: Matrix, j: number): boolean {
-  for (let i = 0; i < a.length; i++) {
-    const b = X.data[i * X.cols + j];
-    if (!(a[i] === b || (Number.isNaN(a[i]) && Number.isNaN(b)))) return false;
+/** Compares columns a and b of X in place (no copies: pruning must not double the matrix). */
+function sameColumn(X: Matrix, a: number, b: number): boolean {
+  for (let i = 0; i < X.rows; i++) {
+    const u = X.data[i * X.cols + a];
+    const v = X.data[i * X.cols + b];
+    if (!(u === v || (Number.isNaN(u) && Number.isNaN(v)))) return false;
   }
   return true;
 }
 
 /**
  * The pruning step: drops near-constant and duplicate columns of the training matrix; undefined when
- * nothing is dropped. At least one column always survives, so a model has something to read.
+ * nothing is dropped. At least one column always survives, so a model has something to read. `scratch`
+ * (at least X.rows long) serves for sorting; a caller fitting often passes one so pruning allocates nothing
+ * row-sized.
  */
-export function fitPrune(X: Matrix): KeepStep | undefined {
+export function fitPrune(X: Matrix, scratch?: Float64Array | Float32Array): KeepStep | undefined {
   const tolerance = Math.floor(0.001 * X.rows);
   const kept: number[] = [];
-  // Kept columns are remembered by index, not by copy, so pruning holds one column at a time.
+  // Kept columns are remembered by index, not by copy; columns are read in place, sorted in the scratch.
   const byHash = new Map<number, number[]>();
+  const sorted = scratch && scratch.length >= X.rows ? scratch : new Float32Array(X.rows);
+  const bits = new Uint32Array(X.data.buffer, X.data.byteOffset, X.data.length);
   for (let j = 0; j < X.cols; j++) {
-    const values = column(X, j);
-    if (X.rows > 1 && nearConstant(values, tolerance)) continue;
-    const h = columnHash(values);
+    if (X.rows > 1 && nearConstant(X, j, tolerance, sorted)) continue;
+    const h = columnHash(X, bits, j);
     const bucket = byHash.get(h) ?? [];
-    if (bucket.some((other) => sameColumn(values, X, other))) continue;
+    if (bucket.some((other) => sameColumn(X, j, other))) continue;
     bucket.push(j);
     byHash.set(h, bucket);
     kept.push(j);

@@ -90,6 +90,22 @@ export function stepMeta(step: StepState, meta: FeatureMeta): FeatureMeta {
   }
 }
 
+/**
+ * A keep step applied to a matrix the caller owns, in place: each row's kept values move to the front of
+ * the same buffer (through a one-row copy, so any column order is safe). Fitting uses it on the training
+ * matrix so pruning a column does not cost a second matrix.
+ */
+export function keepInPlace(step: KeepStep, X: Matrix): Matrix {
+  const k = step.columns.length;
+  const row = new Float32Array(k);
+  for (let i = 0; i < X.rows; i++) {
+    const src = i * X.cols;
+    for (let c = 0; c < k; c++) row[c] = X.data[src + step.columns[c]];
+    X.data.set(row, i * k);
+  }
+  return matrix(X.rows, k, X.data.subarray(0, X.rows * k));
+}
+
 /** Applies one fitted step to a matrix. */
 export function applyStep(step: StepState, X: Matrix): Matrix {
   switch (step.kind) {

@@ -6,7 +6,7 @@
  * Every refusal names the column (and the group and data row where it applies).
  */
 import { EngineError } from '../core/errors';
-import { type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
+import { asFloat64, type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
 import { fillMissing } from './fill-missing';
 import { checkRegular, detectFrequency, formatTime, seasonFor } from './frequency';
 import type { SeriesColumns, SeriesData, SeriesInfo } from './types';
@@ -33,7 +33,7 @@ function resolveTarget(ds: Dataset, target: string): Float64Array {
   if (col.storage !== 'f64' || col.type === 'datetime') {
     throw new EngineError('invalid_target', `target column "${target}" is ${col.type}; forecasting needs a numeric target`, { field: 'target', column: target });
   }
-  return col.values;
+  return asFloat64(col.values);
 }
 
 function resolveTime(ds: Dataset, given: string | undefined, target: string): { column: Column & { storage: 'f64' }; datetime: boolean } {
@@ -75,7 +75,7 @@ export function groupKeys(ds: Dataset, groupColumn: string | undefined, taken: r
 export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSeries {
   const y = resolveTarget(ds, columns.target);
   const { column: timeCol, datetime } = resolveTime(ds, columns.timeColumn, columns.target);
-  const t = timeCol.values;
+  const t = asFloat64(timeCol.values);
   const keys = groupKeys(ds, columns.groupColumn, [columns.target, timeCol.name]);
   const rowsByGroup = new Map<string, number[]>();
   for (let i = 0; i < ds.rows; i++) {

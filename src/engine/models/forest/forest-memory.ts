@@ -25,8 +25,9 @@ const LEAF_RATE = { classification: 0.75, regression: 1 } as const;
 
 /**
  * Peak bytes of a fit: the byte-binned matrix and the binning scratch (see binningBytes), per-row arrays (the trainer's weights, targets, draws and
- * indices, about 28 bytes; the builder's index, scratch, stack and per-node slots, about 65 bytes plus 8 per
- * leaf output), one histogram over all bins, and the forest. Its arrays grow by doubling (old and new
+ * indices, 24 bytes, and 8 more for multiclass; the builder's index and scratch, 8; the splitter's, 12), per-node arrays
+ * (the builder's per-node slots and stack, about 57 bytes plus 8 per leaf output, one per row unless a
+ * depth cap bounds the nodes), one histogram over all bins, and the forest. Its arrays grow by doubling (old and new
  * copies live together: up to three times the final size), and afterwards the artifact holds base64 text
  * and the stored JSON another copy (1.33 times the bytes each) beside the arrays, which are 1 to 2 times
  * the final size; four times the final size covers either peak (measured on a noisy 20,000 x 20 binary
@@ -39,7 +40,11 @@ export function estimateForestBytes(opts: ForestOptions, shape: DataShape): numb
   const k = shape.task === 'multiclass' ? Math.max(2, shape.nClasses) : 1;
   const stride = shape.task === 'multiclass' ? k + 1 : 3;
   const bins = Math.min(opts.maxBin, rows + 1);
-  const perRow = rows * (28 + 65 + 8 * k + 16);
+  // Node arrays (the builder's per-node slots and its stack, leaf outputs) are as long as the rows unless
+  // a depth cap bounds the nodes.
+  const capped = opts.maxDepth > 0 && opts.maxDepth < 31;
+  const nodes = capped ? Math.min(rows, 2 ** opts.maxDepth) : rows;
+  const perRow = rows * (24 + 8 + 12 + (k > 1 ? 8 : 0)) + nodes * (57 + 8 * k);
   const histogram = cols * bins * stride * 8;
   const sampled = opts.bootstrap ? Math.ceil(rows * 0.64) : rows;
   const leafRate = shape.task === 'regression' ? LEAF_RATE.regression : LEAF_RATE.classification;

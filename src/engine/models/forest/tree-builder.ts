@@ -60,29 +60,34 @@ export class ForestTreeBuilder {
   ) {
     const n = Math.max(1, data.nRows);
     const cols = data.mapper.features.length;
+    // A depth cap bounds the nodes (at most 2^maxDepth leaves) and the pending stack (one sibling per
+    // level), so per-node arrays need not be as long as the rows.
+    const capped = limits.maxDepth > 0 && limits.maxDepth < 31;
+    const nodes = capped ? Math.min(n, 2 ** limits.maxDepth) : n;
+    const stack = capped ? Math.min(n, limits.maxDepth + 1) + 1 : n + 1;
     this.indices = new Uint32Array(n);
     this.scratch = new Uint32Array(n);
     this.featureOrder = Int32Array.from({ length: cols }, (_, j) => j);
     this.batch = new Int32Array(Math.max(1, cols));
     this.total = new Float64Array(data.criterion.stride);
     this.best = new SplitChoice(data.mapper.maxFeatureBins);
-    this.leafValues = new Float64Array(n * data.criterion.leafWidth);
-    this.leafCovers = new Float64Array(n);
+    this.leafValues = new Float64Array(nodes * data.criterion.leafWidth);
+    this.leafCovers = new Float64Array(nodes);
     this.tree = {
       nNodes: 0,
-      feature: new Int32Array(n),
-      threshold: new Float32Array(n),
-      flags: new Int32Array(n),
-      catBits: new Array<Int32Array | null>(n).fill(null),
-      left: new Int32Array(n),
-      right: new Int32Array(n),
+      feature: new Int32Array(nodes),
+      threshold: new Float32Array(nodes),
+      flags: new Int32Array(nodes),
+      catBits: new Array<Int32Array | null>(nodes).fill(null),
+      left: new Int32Array(nodes),
+      right: new Int32Array(nodes),
     };
     // Depth-first: at most one pending sibling per level, and a tree has fewer levels than rows.
-    this.stackStart = new Int32Array(n + 1);
-    this.stackCount = new Int32Array(n + 1);
-    this.stackDepth = new Int32Array(n + 1);
-    this.stackParent = new Int32Array(n + 1);
-    this.stackLeft = new Uint8Array(n + 1);
+    this.stackStart = new Int32Array(stack);
+    this.stackCount = new Int32Array(stack);
+    this.stackDepth = new Int32Array(stack);
+    this.stackParent = new Int32Array(stack);
+    this.stackLeft = new Uint8Array(stack);
   }
 
   /** Grows a tree on rows `rows[0, count)` (each with a positive weight in `data.w`). Returns the number of leaves. */

@@ -15,14 +15,13 @@ export const MAX_BIN_LIMIT = 256;
 const BIN_SAMPLE_ROWS = 200_000;
 
 /**
- * Bytes binning holds besides the binned matrix: the row sample and the mapper's edges, plus the garbage
- * of fitting the edges column by column (a sorted copy of the sample, then its distinct values and their
- * counts as growing JS arrays, up to 28 bytes a sampled row). The arrays are large enough to live outside
- * the young generation, so several columns' worth wait for a major collection; four are allowed for.
+ * Bytes binning holds besides the binned matrix: the row sample (only when the data is larger than it),
+ * one scratch column of sampled values and the counts of its distinct values (8 bytes a sampled row,
+ * shared by every column, so fitting leaves no per-column garbage), and the mapper's edges.
  */
 export function binningBytes(rows: number, cols: number, maxBin: number): number {
   const sample = Math.min(rows, BIN_SAMPLE_ROWS);
-  return sample * 4 + 4 * sample * 28 + cols * Math.min(maxBin, rows + 1) * 8;
+  return (rows > BIN_SAMPLE_ROWS ? sample * 4 : 0) + sample * 8 + cols * Math.min(maxBin, rows + 1) * 8;
 }
 
 /** Categorical codes at or above this are treated as missing; keeps split bitsets small. */
@@ -63,17 +62,21 @@ export function fitBinMapper(
   rng: Rng,
 ): BinMapper {
   const rows = sampleRows(X.rows, rng);
+  const sampled = rows === null ? X.rows : rows.length;
   const valueBins = Math.max(1, Math.min(MAX_BIN_LIMIT, maxBin) - 1);
   const features: FeatureBins[] = [];
-  const column = new Float32Array(rows.length);
+  // Scratch shared by every column: the sampled values (sorted, then compacted to their distinct values
+  // in place) and the distinct values' counts.
+  const column = new Float32Array(sampled);
+  const counts = new Int32Array(sampled);
   for (let j = 0; j < X.cols; j++) {
     let n = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const v = X.data[rows[i] * X.cols + j];
+    for (let i = 0; i < sampled; i++) {
+      const v = X.data[(rows === null ? i : rows[i]) * X.cols + j];
       if (v === v) column[n++] = v;
     }
     const values = column.subarray(0, n);
-    features.push(kinds?.[j] === 'categorical' ? categoricalBins(values, valueBins) : numericBins(values, valueBins));
+    features.push(kinds?.[j] === 'categorical' ? categoricalBins(values, valueBins) : numericBins(values, valueBins, counts));
   }
   const offsets = new Int32Array(features.length + 1);
   let maxFeatureBins = 1;
@@ -114,10 +117,11 @@ export function binMatrix(X: Matrix, mapper: BinMapper): Uint8Array {
   return out;
 }
 
-function sampleRows(n: number, rng: Rng): Int32Array {
+/** The rows binning samples, in order; null for every row (the data is no larger than the sample). */
+function sampleRows(n: number, rng: Rng): Int32Array | null {
+  if (n <= BIN_SAMPLE_ROWS) return null;
   const all = new Int32Array(n);
   for (let i = 0; i < n; i++) all[i] = i;
-  if (n <= BIN_SAMPLE_ROWS) return all;
   // Partial Fisher-Yates, then sort so the column scan stays sequential.
   for (let i = 0; i < BIN_SAMPLE_ROWS; i++) {
     const j = i + rng.int(n - i);
@@ -138,18 +142,19 @@ function cutBetween(a: number, b: number): number {
  * Greedy quantile edges over distinct values: each bin takes roughly an equal share of the remaining rows,
  * a heavy value starts its own bin, and when few distinct values remain each gets its own bin.
  */
-function numericBins(values: Float32Array, valueBins: number): FeatureBins {
+function numericBins(values: Float32Array, valueBins: number, counts: Int32Array): FeatureBins {
   values.sort();
-  const distinct: number[] = [];
-  const counts: number[] = [];
-  for (let i = 0; i < values.length; i++) {
-    if (i > 0 && values[i] === values[i - 1]) counts[counts.length - 1]++;
+  // Distinct values move to the front of `values` itself (the write index never passes the read index).
+  const distinct = values;
+  const total = values.length;
+  let m = 0;
+  for (let i = 0; i < total; i++) {
+    if (i > 0 && values[i] === distinct[m - 1]) counts[m - 1]++;
     else {
-      distinct.push(values[i]);
-      counts.push(1);
+      distinct[m] = values[i];
+      counts[m++] = 1;
     }
   }
-  const m = distinct.length;
   const edges: number[] = [];
   if (m <= valueBins) {
     for (let i = 0; i + 1 < m; i++) edges.push(cutBetween(distinct[i], distinct[i + 1]));
