@@ -9,7 +9,7 @@
  * P(class 1) or class probabilities) alongside.
  */
 import type { Rng } from '../../core/rng';
-import { FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, type TreeNodes } from '../tree/flat-tree';
+import { emptyTreeNodes, FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, type TreeNodes } from '../tree/flat-tree';
 import { categoryBitset } from '../tree/grow-tree';
 import { SplitChoice, type Splitter, type TreeData } from './splitter';
 
@@ -73,15 +73,7 @@ export class ForestTreeBuilder {
     this.best = new SplitChoice(data.mapper.maxFeatureBins);
     this.leafValues = new Float64Array(nodes * data.criterion.leafWidth);
     this.leafCovers = new Float64Array(nodes);
-    this.tree = {
-      nNodes: 0,
-      feature: new Int32Array(nodes),
-      threshold: new Float32Array(nodes),
-      flags: new Int32Array(nodes),
-      catBits: new Array<Int32Array | null>(nodes).fill(null),
-      left: new Int32Array(nodes),
-      right: new Int32Array(nodes),
-    };
+    this.tree = emptyTreeNodes(nodes);
     // Depth-first: at most one pending sibling per level, and a tree has fewer levels than rows.
     this.stackStart = new Int32Array(stack);
     this.stackCount = new Int32Array(stack);

@@ -27,6 +27,19 @@ export interface TreeNodes {
   readonly right: Int32Array;
 }
 
+/** Node arrays with room for `nodes` split nodes and none used yet: a grower's reusable scratch tree. */
+export function emptyTreeNodes(nodes: number): TreeNodes & { nNodes: number } {
+  return {
+    nNodes: 0,
+    feature: new Int32Array(nodes),
+    threshold: new Float32Array(nodes),
+    flags: new Int32Array(nodes),
+    catBits: new Array<Int32Array | null>(nodes).fill(null),
+    left: new Int32Array(nodes),
+    right: new Int32Array(nodes),
+  };
+}
+
 /** The flat arrays of a forest, as stored in an artifact (each a base64 string). */
 export interface EncodedForest {
   readonly nTrees: number;

@@ -6,7 +6,7 @@
  * caller can read leaf membership without any per-row objects. One grower is reused for all trees of a fit.
  */
 import type { BinMapper, FeatureBins } from './binning';
-import { FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, type TreeNodes } from './flat-tree';
+import { emptyTreeNodes, FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, type TreeNodes } from './flat-tree';
 import { buildHistogram, buildHistogramConstantHessian, buildRootHistogram, countAllRows, HIST_STRIDE, HistogramPool, subtractHistogram } from './histogram';
 import { type SplitConfig, SplitFinder, SplitInfo } from './split-finder';
 
@@ -76,15 +76,7 @@ export class TreeGrower {
     this.finder = new SplitFinder(mapper, cfg);
     this.pool = new HistogramPool(mapper.totalBins * HIST_STRIDE, L, this.gain, cfg.histogramBytes);
     const nodes = Math.max(1, L - 1);
-    this.tree = {
-      nNodes: 0,
-      feature: new Int32Array(nodes),
-      threshold: new Float32Array(nodes),
-      flags: new Int32Array(nodes),
-      catBits: new Array<Int32Array | null>(nodes).fill(null),
-      left: new Int32Array(nodes),
-      right: new Int32Array(nodes),
-    };
+    this.tree = emptyTreeNodes(nodes);
   }
 
   /**
