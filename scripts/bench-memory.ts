@@ -15,7 +15,8 @@
  * column, the figure the 64 MiB limit is about), the same with the young generation, and the process RSS
  * from a second thread. The in-isolate figures are sampled on a 1 ms timer, at every yield and right after
  * every large typed-array allocation, which is what sees inside synchronous tree fits (see
- * lib/peak-memory.ts). Each family runs in its own child process so no earlier fit's pages sit in the
+ * lib/peak-memory.ts); "peak in" names the phase that held it (fold, refit, artifact JSON). Each family
+ * runs in its own child process so no earlier fit's pages sit in the
  * baseline. Without --enforce, families whose estimate
  * exceeds the limit still run, so the table shows what the refusal prevents; "refused?" says whether
  * run-trial would refuse them.
@@ -69,6 +70,8 @@ interface Row {
   all_mib: number;
   /** Process RSS high-water from the sampling thread. */
   rss_mib: number;
+  /** The trial phase in which the held peak was reached. */
+  peak_phase: string;
   refused: boolean;
   fit_s: number;
   status: string;
@@ -90,13 +93,16 @@ async function measure(family: ModelFamily): Promise<Row> {
   const meter = await new PeakMemory(wasmHeapBytes).start();
   // The consumer's read of the stored dataset: its bytes, decoded into views over them.
   const ds = decodeDataset(readFileSync(values.data!));
+  // The trial yields before each fold and before the refit (and between epochs): name the phases by that.
+  let yields = 0;
   const yieldControl = async (): Promise<void> => {
-    meter.sample();
+    yields++;
+    meter.mark(family === 'mlp' || family === 'cnn' ? `yield ${yields}` : yields <= folds ? `fold ${yields}` : 'refit');
     await new Promise<void>((resolve) => setTimeout(resolve, 0));
   };
   const t0 = performance.now();
   const outcome = await runTrial(ds, { ...spec, yieldControl, memoryLimitBytes: values.enforce ? TRIAL_MEMORY_LIMIT : Number.POSITIVE_INFINITY });
-  meter.sample();
+  meter.mark('artifact JSON');
   // The consumer stores the artifact as JSON text inside the same invocation.
   const stored = outcome.status === 'complete' ? JSON.stringify(outcome.envelope) : '';
   const seconds = (performance.now() - t0) / 1000;
@@ -109,6 +115,7 @@ async function measure(family: ModelFamily): Promise<Row> {
     held_mib: peak.held / MIB,
     all_mib: peak.all / MIB,
     rss_mib: peak.rss / MIB,
+    peak_phase: peak.heldPhase,
     refused: plan.total > TRIAL_MEMORY_LIMIT,
     fit_s: seconds,
     status: outcome.status === 'complete' ? `complete, AUC ${outcome.score.toFixed(3)}, artifact ${(stored.length / MIB).toFixed(1)} MiB` : `${outcome.code}: ${outcome.reason}`,
@@ -155,13 +162,14 @@ if (values.child) {
   console.log(`\nTrial peak memory: ${table.rows} rows x ${table.cols} columns (${table.categorical} categorical), binary, folds=${folds}, train fraction ${trainFraction}, limit ${TRIAL_MEMORY_LIMIT / MIB} MiB\n`);
   console.log(
     formatTable(
-      ['family', 'estimate MiB', '(model)', 'measured MiB', 'est/meas', '+young MiB', 'RSS MiB', 'refused?', 'fit s', 'outcome'],
+      ['family', 'estimate MiB', '(model)', 'measured MiB', 'est/meas', 'peak in', '+young MiB', 'RSS MiB', 'refused?', 'fit s', 'outcome'],
       rows.map((r) => [
         r.family,
         r.estimate_mib.toFixed(1),
         r.model_estimate_mib.toFixed(1),
         r.held_mib.toFixed(1),
         (r.estimate_mib / r.held_mib).toFixed(2),
+        r.peak_phase,
         r.all_mib.toFixed(1),
         r.rss_mib.toFixed(1),
         r.refused ? 'yes' : 'no',
@@ -172,6 +180,7 @@ if (values.child) {
   );
   console.log('\nmeasured: old + large-object spaces + arrayBuffers + wasm heap above a post-GC baseline taken before the table is read,');
   console.log('sampled every 1 ms, at every yield and after every typed-array allocation of 64 KiB or more (so inside synchronous fits);');
+  console.log("peak in: the trial phase holding the measured peak (a fold's fit, the refit with its artifact, or the artifact's JSON);");
   console.log('+young: the same with the young generation (up to a semi-space of short-lived garbage, which the limit leaves out);');
   console.log('RSS: process resident-set growth sampled by a second thread (counts V8 and malloc pages kept after frees).');
   console.log('The estimate is what run-trial compares with the limit; fit s is slower than usual under the allocation hooks.');

@@ -62,6 +62,8 @@ export interface PeakReport {
   /** heapUsed + array buffers + wasm heap (young generation included). */
   readonly all: number;
   readonly rss: number;
+  /** The phase (see PeakMemory.mark) in which the held peak was reached. */
+  readonly heldPhase: string;
 }
 
 export class PeakMemory {
@@ -81,10 +83,23 @@ export class PeakMemory {
     return { held: all - youngBytes(), all };
   }
 
+  /** The phase the caller last named (see mark), and the phase the held peak was reached in. */
+  private phase = 'start';
+  private peakPhase = 'start';
+
+  /** Names the phase that follows (e.g. 'fold 1', 'refit'), so the report says where the held peak was. */
+  mark(phase: string): void {
+    this.sample();
+    this.phase = phase;
+  }
+
   /** Records the current in-isolate usage if it is a new high. */
   sample(): void {
     const v = this.now();
-    if (v.held > this.peak.held) this.peak.held = v.held;
+    if (v.held > this.peak.held) {
+      this.peak.held = v.held;
+      this.peakPhase = this.phase;
+    }
     if (v.all > this.peak.all) this.peak.all = v.all;
   }
 
@@ -147,6 +162,6 @@ export class PeakMemory {
       });
       await thread.terminate();
     }
-    return { held: this.peak.held - this.baseline.held, all: this.peak.all - this.baseline.all, rss: rssPeak - this.rssBaseline };
+    return { held: this.peak.held - this.baseline.held, all: this.peak.all - this.baseline.all, rss: rssPeak - this.rssBaseline, heldPhase: this.peakPhase };
   }
 }

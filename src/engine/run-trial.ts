@@ -23,6 +23,7 @@ import { type PipelineOptions, splitTrialParams } from './features/pipeline-spac
 import { TEXT_BUCKETS } from './features/text-hash';
 import type { DataShape, FeatureStyle, ModelFamily, ModelSpec, TrainSet } from './models/model';
 import { getModelSpec } from './models/registry';
+import { reusingFitScratch } from './models/tree/fit-scratch';
 import type { Params } from './search/space';
 import { ENVELOPE_FORMAT, ENVELOPE_VERSION, type ModelEnvelope } from './serialize/envelope';
 import { encodedWidth, TRIAL_MEMORY_LIMIT, type TrialMemory, trialMemoryBytes, type TrialRows } from './trial-memory';
@@ -72,7 +73,9 @@ export type TrialOutcome =
 
 export async function runTrial(ds: Dataset, spec: TrialSpec): Promise<TrialOutcome> {
   try {
-    return await runTrialUnsafe(ds, spec);
+    // Tree fits hand their work arrays to the next fit of this trial instead of to the collector
+    // (models/tree/fit-scratch), which the memory estimate counts on.
+    return await reusingFitScratch(() => runTrialUnsafe(ds, spec));
   } catch (err) {
     if (err instanceof EngineError) return { status: 'failed', code: err.code, reason: err.message };
     return { status: 'failed', code: 'trial_error', reason: err instanceof Error ? err.message : String(err) };

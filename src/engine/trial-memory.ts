@@ -147,15 +147,22 @@ export function trialInputBytes(shape: DataShape): number {
  * Peak bytes of one trial: the whole dataset, the feature matrices (see rowCounts) and the models' own
  * estimates, asked about the encoded width, which is what they store. Two fits count: the refit, and the
  * fold fitted before it, whose typed arrays are only freed when V8 next collects, which it schedules by
- * external-memory growth (tens of MiB), not when the fold ends. `model` reports the refit's estimate.
+ * external-memory growth (tens of MiB), not when the fold ends; of a family that hands its work arrays
+ * to the next fit (estimateResidueBytes), only what the fold leaves behind. `model` reports the refit's
+ * estimate.
  */
 export function trialMemoryBytes(ds: Dataset, model: ModelSpec, params: Params, shape: DataShape, exclude: ReadonlySet<string>, split: TrialRows = FULL_HOLDOUT): TrialMemory {
   const { width, targetEncoded } = encodedLayout(ds, exclude, model.featureStyle, shape.nClasses);
   const dataset = datasetBytes(ds);
   const features = featureBytes(shape.rows, width, split, targetEncoded, scratchBytesPerRow(ds));
   const counts = rowCounts(shape.rows, split);
-  const refit = model.estimateMemoryBytes(params, { ...shape, rows: counts.refitRows, cols: width });
-  const fold = model.estimateMemoryBytes(params, { ...shape, rows: counts.foldFitRows, cols: width });
+  const foldShape = { ...shape, rows: counts.foldFitRows, cols: width };
+  // A family that hands its work arrays from fit to fit sizes a fold's for its training plus validation
+  // rows (the matrix rows), which the refit then reuses: the refit is counted at that size, and the fold
+  // only for what it leaves behind.
+  const reuses = model.estimateResidueBytes !== undefined;
+  const refit = model.estimateMemoryBytes(params, { ...shape, rows: reuses ? counts.matrixRows : counts.refitRows, cols: width });
+  const fold = reuses ? model.estimateResidueBytes!(params, foldShape) : model.estimateMemoryBytes(params, foldShape);
   return { dataset, features, model: refit, total: dataset + features + refit + fold };
 }
 

@@ -103,6 +103,12 @@ export interface ModelSpec {
   defaults(shape: DataShape): Params;
   /** Bytes the fit is expected to need at peak (data copies, histograms, weights). */
   estimateMemoryBytes(params: Params, shape: DataShape): number;
+  /**
+   * Bytes a fit inside a trial leaves as garbage when it ends, for families whose fits hand their large
+   * work arrays to the next fit (the trial then counts a fold's leftovers, not its whole peak). Absent:
+   * the whole estimate.
+   */
+  estimateResidueBytes?(params: Params, shape: DataShape): number;
   fit(train: TrainSet, params: Params, ctx: FitContext): Promise<FittedModel>;
   /** Rebuilds a fitted model; throws EngineError('bad_artifact') on an unknown version. */
   load(artifact: ModelArtifact): FittedModel | Promise<FittedModel>;

@@ -7,6 +7,7 @@
  */
 import type { Matrix } from '../../core/matrix';
 import type { Rng } from '../../core/rng';
+import { take } from './fit-scratch';
 
 /** Largest max_bin accepted: bins are stored as bytes (value bins plus the missing bin fit in 0..255). */
 export const MAX_BIN_LIMIT = 256;
@@ -107,8 +108,9 @@ export function binOf(fb: FeatureBins, v: number): number {
 }
 
 /** Bins a whole matrix into a column-major byte matrix (feature j occupies [j * rows, (j + 1) * rows)). */
-export function binMatrix(X: Matrix, mapper: BinMapper): Uint8Array {
-  const out = new Uint8Array(X.rows * X.cols);
+export function binMatrix(X: Matrix, mapper: BinMapper, capacityRows = X.rows): Uint8Array {
+  // Every cell is written below, so an array reused from an earlier fit (fit-scratch) is safe.
+  const out = take(Uint8Array, X.rows * X.cols, capacityRows * X.cols);
   for (let j = 0; j < X.cols; j++) {
     const fb = mapper.features[j];
     const base = j * X.rows;

@@ -8,8 +8,9 @@
 import type { Rng } from '../../core/rng';
 import type { FitContext, TrainSet } from '../model';
 import { binMatrix, fitBinMapper } from './binning';
+import { giveBack, scratchRows, take } from './fit-scratch';
 import { FlatForest } from './flat-tree';
-import { effectiveMinDataInLeaf, type GbdtOptions } from './gbdt-params';
+import { effectiveMinDataInLeaf, GBDT_HISTOGRAM_BYTES, type GbdtOptions } from './gbdt-params';
 import { TreeGrower } from './grow-tree';
 import type { Objective } from './objectives';
 
@@ -26,25 +27,36 @@ export function boost(train: TrainSet, opts: GbdtOptions, ctx: FitContext, objec
   const n = X.rows;
   const k = objective.k;
   const rng = ctx.rng;
+  // A fold's work arrays are sized for its training plus validation rows, which is at least the refit's
+  // rows, so the refit reuses them (fit-scratch; only inside a trial's scope, else exactly n).
+  const capacity = scratchRows(n + (ctx.valid ? ctx.valid.X.rows : 0));
   const mapper = fitBinMapper(X, opts.maxBin, ctx.columnKinds, rng);
-  const binned = binMatrix(X, mapper);
+  const binned = binMatrix(X, mapper, capacity);
   const minDataInLeaf = effectiveMinDataInLeaf(opts.minDataInLeaf, n);
-  const grower = new TreeGrower(binned, n, mapper, {
-    numLeaves: opts.numLeaves,
-    maxDepth: opts.maxDepth,
-    lambdaL2: opts.lambdaL2,
-    minDataInLeaf,
-    minSumHessianInLeaf: opts.minSumHessianInLeaf,
-    minGainToSplit: opts.minGainToSplit,
-    catSmooth: opts.catSmooth,
-    catL2: opts.catL2,
-    maxCatThreshold: opts.maxCatThreshold,
-    maxCatToOnehot: opts.maxCatToOnehot,
-    minDataPerGroup: minDataInLeaf,
-  });
+  const grower = new TreeGrower(
+    binned,
+    n,
+    mapper,
+    {
+      numLeaves: opts.numLeaves,
+      maxDepth: opts.maxDepth,
+      lambdaL2: opts.lambdaL2,
+      minDataInLeaf,
+      minSumHessianInLeaf: opts.minSumHessianInLeaf,
+      minGainToSplit: opts.minGainToSplit,
+      catSmooth: opts.catSmooth,
+      catL2: opts.catL2,
+      maxCatThreshold: opts.maxCatThreshold,
+      maxCatToOnehot: opts.maxCatToOnehot,
+      minDataPerGroup: minDataInLeaf,
+      histogramBytes: GBDT_HISTOGRAM_BYTES,
+    },
+    capacity,
+  );
 
   const initScores = objective.initScores(y, weights);
-  const scores = new Float64Array(n * k);
+  // Written in full here; g, h by every gradients call, bag and inBag by every drawBag.
+  const scores = take(Float64Array, n * k, capacity * k);
   for (let i = 0; i < n; i++) scores.set(initScores, i * k);
   const valid = ctx.fixedIterations === undefined && opts.earlyStoppingRounds > 0 ? ctx.valid : undefined;
   const validScores = valid ? new Float64Array(valid.X.rows * k) : null;
@@ -52,10 +64,10 @@ export function boost(train: TrainSet, opts: GbdtOptions, ctx: FitContext, objec
 
   const rounds = ctx.fixedIterations ?? opts.nEstimators;
   const forest = new FlatForest();
-  const g = new Float32Array(n);
-  const h = new Float32Array(n);
-  const bag = new Uint32Array(n);
-  const inBag = new Uint8Array(n);
+  const g = take(Float32Array, n, capacity);
+  const h = take(Float32Array, n, capacity);
+  const bag = take(Uint32Array, n, capacity);
+  const inBag = take(Uint8Array, n, capacity);
   const features = new Int32Array(X.cols);
   const leafValues = new Float64Array(opts.numLeaves);
   // In-bag rows per leaf: the node covers TreeSHAP weighs unknown features by.
@@ -101,6 +113,8 @@ export function boost(train: TrainSet, opts: GbdtOptions, ctx: FitContext, objec
     }
   }
 
+  giveBack(binned, scores, g, h, bag, inBag);
+  grower.giveBack();
   const keptRounds = valid ? bestRound : trained;
   forest.truncate(keptRounds * k);
   const fitInfo: Record<string, number> = {

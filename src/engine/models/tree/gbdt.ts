@@ -10,9 +10,10 @@ import { TASKS } from '../../core/task';
 import type { Params } from '../../search/space';
 import type { DataShape, FitContext, FittedModel, ModelArtifact, ModelSpec, TrainSet } from '../model';
 import { boost } from './boost';
-import { gbdtDefaults, gbdtSpace, resolveGbdtOptions } from './gbdt-params';
+import { GBDT_HISTOGRAM_BYTES, gbdtDefaults, gbdtSpace, resolveGbdtOptions } from './gbdt-params';
 import { GbdtModel } from './gbdt-model';
 import { binningBytes } from './binning';
+import { histogramCapacity, scratchRows } from './fit-scratch';
 import { HistogramPool, HIST_STRIDE } from './histogram';
 import { objectiveFor } from './objectives';
 
@@ -24,6 +25,7 @@ export const gbdtSpec: ModelSpec = {
   space: gbdtSpace,
   defaults: gbdtDefaults,
   estimateMemoryBytes,
+  estimateResidueBytes,
 
   async fit(train: TrainSet, params: Params, ctx: FitContext): Promise<FittedModel> {
     if (!TASKS.includes(ctx.task)) throw new EngineError('unsupported_task', `gbdt cannot learn task "${ctx.task}"`, { task: ctx.task });
@@ -53,28 +55,61 @@ export const gbdtSpec: ModelSpec = {
  * Peak bytes of a fit: the byte-binned matrix, per-row gradients, scores and index buffers, live leaf
  * histograms (capped by the pool), the growing forest (arrays double, so up to twice the final size),
  * the binning step's sample and scratch (see binningBytes), and the artifact's serialised copies. The
- * input matrix itself is not counted. Measured on a 20,000 x 20 binary table with the defaults, artifact
- * and its JSON included: 6.9 to 7.1 MiB outside the young generation.
+ * input matrix itself is not counted. Row-sized arrays and histograms are counted at the sizes a fit
+ * inside a trial gives them (fit-scratch: a little larger, for the next fit to reuse). Measured on a
+ * 20,000 x 20 binary table with the defaults, artifact and its JSON included: 6.9 to 7.1 MiB outside
+ * the young generation.
  */
 function estimateMemoryBytes(params: Params, shape: DataShape): number {
+  const parts = fitBytes(params, shape);
+  return parts.reused + parts.residue + parts.artifact;
+}
+
+/**
+ * What a fit leaves to the garbage collector inside a trial: everything but the work arrays the next
+ * fit takes over (fit-scratch), i.e. the forest, the binning scratch, the root's row counts, the
+ * validation scores and the fit's JavaScript objects.
+ */
+function estimateResidueBytes(params: Params, shape: DataShape): number {
+  return fitBytes(params, shape).residue;
+}
+
+/**
+ * JavaScript heap a fit allocates besides its typed arrays (split records, bin edges, per-tree
+ * bookkeeping), part of which V8 promotes to the old space before collecting it: heapUsed grew by 1.2 to
+ * 1.5 MiB over a default fit on 80,000 x 50 rows (young generation included, which held peaks leave out).
+ */
+const FIT_HEAP_BYTES = 1024 * 1024;
+
+/** A fit's bytes by fate: reused by the next fit, left as garbage, or the artifact's serialised copies. */
+function fitBytes(params: Params, shape: DataShape): { reused: number; residue: number; artifact: number } {
   const opts = resolveGbdtOptions(params);
   const rows = Math.max(1, shape.rows);
+  const capacity = scratchRows(rows);
   const cols = Math.max(1, shape.cols);
   const k = shape.task === 'multiclass' ? Math.max(2, shape.nClasses) : 1;
   const binsPerFeature = Math.min(opts.maxBin, rows + 1);
-  const binned = rows * cols;
-  // g, h, gathered g, h (float32); indices, scratch, bag (uint32); bag mask; scores (+ softmax probs).
-  const perRow = rows * (4 * 4 + 3 * 4 + 1 + 8 * k * (k > 1 ? 2 : 1));
+  const binned = capacity * cols;
+  // g, h, gathered g, h (float32); indices, scratch, bag (uint32); bag mask; scores.
+  const perRow = capacity * (4 * 4 + 3 * 4 + 1 + 8 * k);
+  // Softmax probabilities (multiclass), and the validation rows' scores (at most half the training rows).
+  const perRowResidue = rows * ((k > 1 ? 8 * k : 0) + 4 * k);
   const histValues = cols * binsPerFeature * HIST_STRIDE;
-  // Live leaf histograms, plus the per-bin row counts every full-bag root copies (grow-tree.ts).
-  const histograms = HistogramPool.capacityFor(histValues, opts.numLeaves) * histValues * 8 + cols * binsPerFeature * 8;
+  // Live leaf histograms; the per-bin row counts every full-bag root copies (grow-tree.ts) are not reused.
+  const histograms = HistogramPool.capacityFor(histValues, opts.numLeaves, GBDT_HISTOGRAM_BYTES) * histogramCapacity(histValues) * 8;
+  const rootCounts = cols * binsPerFeature * 8;
   const leaves = Math.min(opts.numLeaves, rows);
-  // Per node: feature, threshold, flags, catRef, left, right (4 bytes each); per leaf: value.
-  const finalForest = opts.nEstimators * k * ((leaves - 1) * 24 + leaves * 4 + 16);
-  // The artifact then holds the arrays as base64 text beside the codec's byte copies, and the stored JSON
-  // another copy of that text: about four times the final forest (measured 1.3 MiB at 20,000 x 20).
-  const forest = 2 * finalForest + 4 * finalForest;
-  return Math.ceil(binned + perRow + histograms + forest + binningBytes(rows, cols, opts.maxBin) + 64 * 1024);
+  // Per node: feature, threshold, flags, catRef, left, right (4 bytes each); per leaf: value and cover.
+  // A trial's refit may grow a fifth more rounds than n_estimators (run-trial scales the folds' best
+  // iteration by 1.2 after a holdout).
+  const finalForest = Math.ceil(1.2 * opts.nEstimators) * k * ((leaves - 1) * 24 + leaves * 8 + 16);
+  return {
+    reused: binned + perRow + histograms,
+    residue: Math.ceil(perRowResidue + rootCounts + 2 * finalForest + binningBytes(rows, cols, opts.maxBin) + FIT_HEAP_BYTES),
+    // The artifact holds the arrays as base64 text beside the codec's byte copies, and the stored JSON
+    // another copy of that text: about four times the final forest (measured 1.3 MiB at 20,000 x 20).
+    artifact: 4 * finalForest,
+  };
 }
 
 /**

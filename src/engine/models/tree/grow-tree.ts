@@ -8,6 +8,7 @@
 import type { BinMapper, FeatureBins } from './binning';
 import { emptyTreeNodes, FLAG_CATEGORICAL, FLAG_DEFAULT_LEFT, type TreeNodes } from './flat-tree';
 import { buildHistogram, buildHistogramConstantHessian, buildRootHistogram, countAllRows, HIST_STRIDE, HistogramPool, subtractHistogram } from './histogram';
+import { giveBack, take } from './fit-scratch';
 import { type SplitConfig, SplitFinder, SplitInfo } from './split-finder';
 
 /** Tree-shape settings on top of the split-search ones. */
@@ -53,17 +54,23 @@ export class TreeGrower {
   /** Rows per bin over all rows: a full-bag root's counts, the same for every tree (made on first use). */
   private allRowCounts: Float64Array | null = null;
 
+  /**
+   * @param capacity rows the row-sized work arrays are sized for when reusing fit scratch (a fold sizes
+   *   them for the refit that follows; see fit-scratch)
+   */
   constructor(
     private readonly binned: Uint8Array,
     private readonly nRows: number,
     private readonly mapper: BinMapper,
     private readonly cfg: GrowConfig,
+    capacity = nRows,
   ) {
     const L = Math.max(1, cfg.numLeaves);
-    this.indices = new Uint32Array(nRows);
-    this.scratch = new Uint32Array(nRows);
-    this.gBuf = new Float32Array(nRows);
-    this.hBuf = new Float32Array(nRows);
+    // Each is written before it is read (indices by grow, the rest per leaf), so reused arrays are safe.
+    this.indices = take(Uint32Array, nRows, capacity);
+    this.scratch = take(Uint32Array, nRows, capacity);
+    this.gBuf = take(Float32Array, nRows, capacity);
+    this.hBuf = take(Float32Array, nRows, capacity);
     this.leafStart = new Int32Array(L);
     this.leafCount = new Int32Array(L);
     this.leafG = new Float64Array(L);
@@ -77,6 +84,12 @@ export class TreeGrower {
     this.pool = new HistogramPool(mapper.totalBins * HIST_STRIDE, L, this.gain, cfg.histogramBytes);
     const nodes = Math.max(1, L - 1);
     this.tree = emptyTreeNodes(nodes);
+  }
+
+  /** Hands the row-sized arrays and histograms to the next fit (fit-scratch); the grower is done. */
+  giveBack(): void {
+    giveBack(this.indices, this.scratch, this.gBuf, this.hBuf);
+    this.pool.giveBack();
   }
 
   /**

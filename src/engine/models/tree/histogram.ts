@@ -8,6 +8,8 @@
  * for every tree. A bounded pool recycles the buffers so memory stays predictable.
  */
 
+import { giveBack, histogramCapacity, take } from './fit-scratch';
+
 /** Values per bin in a histogram: sum of gradients, sum of hessians, row count. */
 export const HIST_STRIDE = 3;
 
@@ -310,6 +312,13 @@ export class HistogramPool {
     return Math.min(maxLeaves, Math.max(3, Math.floor(maxBytes / (size * 8))));
   }
 
+  /** Hands every buffer to the next fit (fit-scratch); the pool must not be used afterwards. */
+  giveBack(): void {
+    giveBack(...this.buffers);
+    this.buffers.length = 0;
+    this.owner.length = 0;
+  }
+
   /** Frees every buffer (start of a new tree); the buffers themselves are kept for reuse. */
   reset(): void {
     this.held.fill(-1);
@@ -329,7 +338,7 @@ export class HistogramPool {
     let b = this.owner.indexOf(-1);
     if (b < 0 && this.buffers.length < this.capacity) {
       b = this.buffers.length;
-      this.buffers.push(new Float64Array(this.size));
+      this.buffers.push(take(Float64Array, this.size, histogramCapacity(this.size)));
       this.owner.push(-1);
     }
     if (b < 0) b = this.victim(leaf, keepA, keepB);
