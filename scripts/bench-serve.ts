@@ -13,11 +13,14 @@
  * Prints p50/p99 latency, throughput and errors, with the targets beside them; medians everywhere.
  *
  *   npm run bench:serve -- [--seconds 10] [--rounds 5] [--concurrency 8] [--runtime both|miniflare|wrangler]
- *                          [--load both|wrk|node] [--skip-http] [--skip-in-process] [--skip-batches]
- *                          [--stages] [--json OUT]
+ *                          [--load both|wrk|node] [--skip-http] [--skip-in-process] [--skip-batches] [--skip-load]
+ *                          [--stages] [--json OUT] [--steps-artifact ARTIFACT.json]
  * --stages: Miniflare runs scripts/lib/serve-probe-worker.ts, whose probe routes run the predict path's
  * steps cumulatively; each is loaded like the route, so neighbouring rows price one step.
  * Routes take turns in --rounds slices (medians over rounds): fair ratios on a shared, busy machine.
+ * --steps-artifact: first times the 10,000-row CSV batch's in-process steps for that artifact (e.g. the
+ * served one, which the batch phase saves, see SERVED_ARTIFACT in lib/serve-http): the row-object path
+ * (parseCsv, row objects, rowsToDataset) beside the columnar fast path (parseCsvColumns, cellsToDataset).
  * Ports: wrangler dev on --port (default 8881, inspector on port+8), Miniflare on port+1.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +51,8 @@ const { values } = parseArgs({
     stages: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '5' },
     'skip-batches': { type: 'boolean', default: false },
+    'skip-load': { type: 'boolean', default: false },
+    'steps-artifact': { type: 'string' },
     json: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
@@ -160,7 +165,7 @@ async function overHttp(runtimes: Runtime[], tools: LoadTool[]): Promise<{ phase
           ...(values.stages && runtime === 'miniflare' ? { extraRoutes: STAGE_ROUTES } : {}),
         };
         const keys = await prepareModel(options);
-        phases.push(...(await loadPhases(options, keys)));
+        if (!values['skip-load']) phases.push(...(await loadPhases(options, keys)));
         if (!values['skip-batches']) batches.push(...(await batchTimings(options, keys)));
       } finally {
         await server.stop();
@@ -173,7 +178,57 @@ async function overHttp(runtimes: Runtime[], tools: LoadTool[]): Promise<{ phase
   return { phases, batches };
 }
 
+/** In-process costs of one 10,000-row CSV batch's steps (medians of 9), old row-object path beside the fast path. */
+async function batchSteps(artifactPath: string): Promise<void> {
+  // Loaded only here: the other phases need none of these.
+  const { parseCsvColumns } = await import('../src/engine/data/csv-columns');
+  const { cellsToDataset } = await import('../src/engine/features/cells-to-dataset');
+  const { rowsToDataset } = await import('../src/engine/features/rows-to-dataset');
+  const { predictionsCsv } = await import('../src/worker/csv-answer');
+  const artifact = JSON.parse(readFileSync(artifactPath, 'utf8')) as AnyEnvelope;
+  const predictor = await Predictor.load(artifact);
+  const rows = featureRows(BATCH_ROWS);
+  const header = Object.keys(rows[0]);
+  const csv = [header.join(','), ...rows.map((r) => header.map((h) => r[h]).join(','))].join('\n');
+  const inputs = predictor.envelope.pipeline.inputs;
+  const known = new Set(artifact.columns);
+  const limits = { maxRows: BATCH_ROWS, maxColumns: 10_000 };
+  const times = new Map<string, number[]>();
+  const time = <T>(step: string, f: () => T): T => {
+    const t = performance.now();
+    const out = f();
+    times.set(step, [...(times.get(step) ?? []), performance.now() - t]);
+    return out;
+  };
+  for (let rep = 0; rep < 9; rep++) {
+    const table = time('row path: parseCsv', () => parseCsv(csv, limits));
+    const objects = time('row path: row objects', () =>
+      table.rows.map((cells) => {
+        const row: Record<string, string | null> = Object.create(null);
+        for (let j = 0; j < table.header.length; j++) row[table.header[j]] = cells[j] === '' ? null : cells[j];
+        return row;
+      }),
+    );
+    time('row path: rowsToDataset', () => rowsToDataset(inputs, known, objects));
+    const old = time('row path: predictRows (decode + model)', () => predictor.predictRows(objects));
+    const columns = time('fast path: parseCsvColumns', () => parseCsvColumns(csv, limits));
+    time('fast path: cellsToDataset', () => cellsToDataset(inputs, known, columns));
+    const result = time('fast path: predictTable (decode + model)', () => predictor.predictTable(columns));
+    time('answer: JSON.stringify', () => JSON.stringify({ model: { name: 'm', version: 1 }, ...result }));
+    time('answer: predictionsCsv', () => predictionsCsv(result, artifact.task === 'regression' ? [] : artifact.classes));
+    if (JSON.stringify(old) !== JSON.stringify(result)) throw new Error('the fast path and the row-object path disagree');
+  }
+  predictor.dispose();
+  const med = (step: string) => median(times.get(step) ?? [NaN]);
+  const rowPath = med('row path: parseCsv') + med('row path: row objects') + med('row path: predictRows (decode + model)');
+  const fastPath = med('fast path: parseCsvColumns') + med('fast path: predictTable (decode + model)');
+  console.log(`10,000-row CSV batch in process, ${artifact.format === 'edge-automl/ensemble' ? 'ensemble' : predictor.envelope.model.family} (${artifactPath}), medians of 9`);
+  console.log(formatTable(['step', 'ms'], [...times.keys()].map((k) => [k, med(k)])));
+  console.log(`parse + decode + model: row path ${rowPath.toFixed(1)} ms, fast path ${fastPath.toFixed(1)} ms (×${(rowPath / fastPath).toFixed(2)})\n`);
+}
+
 async function main() {
+  if (values['steps-artifact']) await batchSteps(values['steps-artifact']);
   const local = values['skip-in-process'] ? [] : await inProcess();
   if (local.length > 0) {
     console.log('in process (engine Predictor, credit-g, medians of 5)');
@@ -194,7 +249,7 @@ async function main() {
       ),
     );
     console.log('\n10,000-row CSV batch, answered as JSON and as CSV in turn (median of 7 after one warm-up)');
-    console.log(formatTable(['runtime', 'answer', 'ms', 'response KiB'], http.batches.map((b) => [b.runtime, b.answer, b.median_ms, Math.round(b.response_bytes / 1024)])));
+    console.log(formatTable(['runtime', 'model', 'answer', 'ms', 'response KiB'], http.batches.map((b) => [b.runtime, b.model, b.answer, b.median_ms, Math.round(b.response_bytes / 1024)])));
     console.log('targets: single-row p50 ≤ 2 ms, p99 ≤ 10 ms, ≥ 1,500 req/s, zero errors; 10,000-row batch ≤ 150 ms');
   }
   if (values.json) writeFileSync(values.json, JSON.stringify({ in_process: local, http }, null, 2));

@@ -4,6 +4,9 @@
  * route that does nothing (the runtime's floor) at concurrency 1 and N, with wrk and/or the Node load
  * generator, and times 10,000-row CSV batches answered as JSON and as CSV (`Accept: text/csv`).
  */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApiClient } from './api-client';
 import { type LoadRequest, quantile, runLoad } from './load-generator';
 import { runWrk } from './wrk-load';
@@ -29,6 +32,8 @@ export interface BatchTiming {
   readonly answer: string;
   readonly median_ms: number;
   readonly response_bytes: number;
+  /** What answered: the champion's family (or "ensemble") and its estimated single-row µs. */
+  readonly model: string;
 }
 
 export interface ServeHttpOptions {
@@ -50,6 +55,8 @@ export interface ServeHttpOptions {
 }
 
 const PER_KEY_PER_MINUTE = 600;
+/** Where the batch phase leaves the served artifact. */
+export const SERVED_ARTIFACT = join(tmpdir(), 'edge-automl-served-artifact.json');
 const MODEL = 'credit-serve';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -144,6 +151,18 @@ export async function batchTimings(options: ServeHttpOptions, keys: readonly str
       bytes[a] = text.length;
     }
   }
-  const out = answers.map(([answer], a): BatchTiming => ({ runtime: options.runtime, answer, median_ms: median(times[a]), response_bytes: bytes[a] }));
+  const model = await describeModel(options, keys[0]);
+  const out = answers.map(([answer], a): BatchTiming => ({ runtime: options.runtime, answer, median_ms: median(times[a]), response_bytes: bytes[a], model }));
   return out;
+}
+
+/** The served champion as the describe route reports it, e.g. "gbdt v1 (~12.3 µs/row est.)". */
+async function describeModel(options: ServeHttpOptions, key: string): Promise<string> {
+  const res = await fetch(`${options.server.url}/v1/models/${MODEL}`, { headers: { authorization: `Bearer ${key}` } });
+  if (res.status !== 200) return `unknown (describe answered ${res.status})`;
+  const info = (await res.json()) as { family?: string; champion_version?: number; serving?: { estimated_us_per_row?: number } };
+  // The artifact itself, for timing the same model's steps in process (bench:serve --steps-artifact).
+  const artifact = await fetch(`${options.server.url}/v1/models/${MODEL}/versions/${info.champion_version}/artifact`, { headers: { authorization: `Bearer ${key}` } });
+  if (artifact.status === 200) writeFileSync(SERVED_ARTIFACT, Buffer.from(await artifact.arrayBuffer()));
+  return `${info.family ?? '?'} v${info.champion_version ?? '?'} (~${info.serving?.estimated_us_per_row ?? '?'} µs/row est.)`;
 }

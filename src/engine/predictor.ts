@@ -13,6 +13,8 @@ import type { Dataset } from './data/dataset';
 import { RowExplainer } from './explain/explain-rows';
 import type { ExplainResult } from './explain/explanation';
 import { type FeaturePipeline, type InputColumn, loadPipeline } from './features/pipeline';
+import type { CsvColumns } from './data/csv-columns';
+import { cellsToDataset } from './features/cells-to-dataset';
 import { rowsToDataset } from './features/rows-to-dataset';
 import type { FittedModel } from './models/model';
 import { getModelSpec } from './models/registry';
@@ -88,7 +90,21 @@ export class Predictor {
 
   /** Raw outputs (rows * outputWidth) for rows: one model's, or the ensemble's weighted average. */
   predictRaw(rows: readonly unknown[]): Float32Array {
-    const datasets = this.decode(rows);
+    return this.rawOutputs(this.decode(rows));
+  }
+
+  /**
+   * Predictions for a CSV batch read into columns: the same answer, bit for bit, and the same errors as
+   * predictRows on the row objects the CSV route builds (engine/features/cells-to-dataset), without
+   * building them.
+   */
+  predictTable(table: CsvColumns): PredictionResult {
+    if (table.rows === 0) throw new EngineError('invalid_input', 'rows must hold at least one row', { field: 'rows' });
+    const datasets = this.inputSets.map((inputs) => cellsToDataset(inputs, this.known, table));
+    return this.labelled(this.rawOutputs(datasets), table.rows);
+  }
+
+  private rawOutputs(datasets: readonly Dataset[]): Float32Array {
     if (this.members.length === 1) {
       // One model: its output as-is, bit for bit (no averaging arithmetic).
       const m = this.members[0];
@@ -106,13 +122,17 @@ export class Predictor {
 
   predictRows(rows: readonly unknown[]): PredictionResult {
     if (rows.length === 0) throw new EngineError('invalid_input', 'rows must hold at least one row', { field: 'rows' });
-    const out = this.predictRaw(rows);
+    return this.labelled(this.predictRaw(rows), rows.length);
+  }
+
+  /** Labels (and probabilities, for classification) of n rows' raw outputs. */
+  private labelled(out: Float32Array, n: number): PredictionResult {
     const { task, classes } = this.artifact;
     if (task === 'regression') return { predictions: Array.from(out, (v) => v) };
     const k = outputWidth(task, classes.length);
     const predictions: string[] = [];
     const probabilities: Record<string, number>[] = [];
-    for (let i = 0; i < rows.length; i++) {
+    for (let i = 0; i < n; i++) {
       const p: Record<string, number> = {};
       if (task === 'binary') {
         p[classes[0]] = 1 - out[i];

@@ -5,6 +5,7 @@
  * failure is the contract's 4xx naming what is wrong (and the line, from the parser).
  */
 import { type CsvTable, parseCsv, utf8DecodeStrict } from '../engine';
+import { type CsvColumns, parseCsvColumns } from '../engine/data/csv-columns';
 import { ApiError } from './errors';
 import { readBodyLimited } from './storage';
 
@@ -22,9 +23,20 @@ export interface CsvBodyLimits {
 /** The body's bytes (for storing as uploaded) and its parsed table. */
 export async function readCsvBody(req: Request, limits: CsvBodyLimits): Promise<{ bytes: Uint8Array; table: CsvTable }> {
   const bytes = await readBodyLimited(req, limits.maxBytes);
+  return { bytes, table: parseCsv(csvText(bytes), { maxRows: limits.maxRows, maxColumns: limits.maxColumns }) };
+}
+
+/** The body as columns of cells (batch predictions): the same table and refusals as readCsvBody, transposed. */
+export async function readCsvColumnsBody(req: Request, limits: CsvBodyLimits): Promise<CsvColumns> {
+  const bytes = await readBodyLimited(req, limits.maxBytes);
+  return parseCsvColumns(csvText(bytes), { maxRows: limits.maxRows, maxColumns: limits.maxColumns });
+}
+
+/** Strict UTF-8 text with line endings unified. */
+function csvText(bytes: Uint8Array): string {
   const text = utf8DecodeStrict(bytes);
   if (text === undefined) throw new ApiError(400, 'invalid_encoding', 'the file is not valid UTF-8; re-save it as UTF-8 CSV');
-  return { bytes, table: parseCsv(unifyLineEndings(text), { maxRows: limits.maxRows, maxColumns: limits.maxColumns }) };
+  return unifyLineEndings(text);
 }
 
 /**

@@ -54,6 +54,21 @@ describe('predict answered as CSV', () => {
     expect(await (await predict(body, 'text/csv')).text()).toBe(text);
   });
 
+  it('answers a CSV body (quoted or not) as it answers the same rows as JSON, refusals included', async () => {
+    // Rows as the CSV route reads them: every cell text, an empty cell missing.
+    const batch = Array.from({ length: 300 }, (_, i) => ({ amount: String((i * 13) % 120), region: ['north', 'south', 'west', ''][i % 4], score: i % 5 === 0 ? '' : String((i % 9) / 9) }));
+    const jsonRows = batch.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === '' ? null : v])));
+    const expected = await json(await predict({ rows: jsonRows }));
+    const plain = ['amount,region,score', ...batch.map((r) => `${r.amount},${r.region},${r.score}`)].join('\n');
+    const quoted = ['amount,region,score', ...batch.map((r) => `${r.amount},"${r.region}",${r.score}`)].join('\r\n');
+    for (const body of [plain, quoted]) expect(await json(await predict(body))).toEqual(expected);
+    const badJson = await predict({ rows: jsonRows.map((r, i) => (i === 7 ? { ...r, amount: 'lots' } : r)) });
+    const badCsv = await predict(plain.replace(/^(.*\n){8}[^,]*/, (m) => m.replace(/[^,\n]*$/, 'lots')));
+    expect(badJson.status).toBe(400);
+    expect(badCsv.status).toBe(400);
+    expect(await json(badCsv)).toEqual(await json(badJson));
+  });
+
   it('keeps JSON the default and for explained answers; negotiates by quality', async () => {
     for (const accept of [undefined, 'application/json', '*/*', 'application/json, text/csv', 'text/csv;q=0.5, application/json', 'text/csv;q=0']) {
       const res = await predict({ rows }, accept);

@@ -61,7 +61,7 @@ function cellOf(rows: readonly unknown[], i: number, column: string): unknown {
  */
 const levelIndexes = new WeakMap<InputColumn, Map<string, number>>();
 
-function levelIndexOf(input: InputColumn): Map<string, number> {
+export function levelIndexOf(input: InputColumn): Map<string, number> {
   let index = levelIndexes.get(input);
   if (!index) levelIndexes.set(input, (index = new Map((input.levels ?? []).map((l, k) => [l, k]))));
   return index;
