@@ -86,10 +86,22 @@ const BUSY_DEADLINE_MS = 60_000;
 const monitors = new Map<string, Monitor>();
 
 /**
+ * A request's rows as drift sampling reads them: how many, and row i (built on demand, so a CSV batch
+ * kept as columns only turns the few sampled rows into row objects).
+ */
+export interface SampledRows {
+  readonly length: number;
+  at(i: number): unknown;
+}
+
+/** An array of row objects as SampledRows. */
+export const rowArray = (rows: readonly unknown[]): SampledRows => ({ length: rows.length, at: (i) => rows[i] });
+
+/**
  * Samples predict rows of one model version for drift monitoring. Synchronous and cheap (it queues at
  * most maxRowsPerRequest row references); binning and I/O run in `waitUntil`. Never throws.
  */
-export function recordForDrift(c: DriftContext, tenant: string, model: string, version: ModelVersionInfo, rows: readonly unknown[]): void {
+export function recordForDrift(c: DriftContext, tenant: string, model: string, version: ModelVersionInfo, rows: SampledRows): void {
   try {
     const now = Date.now();
     const m = monitorFor(tenant, model, version, now);
@@ -121,18 +133,18 @@ function monitorFor(tenant: string, model: string, version: ModelVersionInfo, no
 }
 
 /** The rows to sample: as many as the request cap and the token bucket allow, evenly spread. */
-function pickRows(m: Monitor, rows: readonly unknown[], now: number): unknown[] {
+function pickRows(m: Monitor, rows: SampledRows, now: number): unknown[] {
   m.tokens = Math.min(options.burstRows, m.tokens + ((now - m.refilledAt) / 1000) * options.rowsPerSecond);
   m.refilledAt = now;
   const take = Math.min(rows.length, options.maxRowsPerRequest, Math.floor(m.tokens));
   if (take <= 0) return [];
   m.tokens -= take;
-  if (take === rows.length) return rows as unknown[];
-  // A random start within the first stride, so no position in a batch is favoured across requests.
+  // A random start within the first stride, so no position in a batch is favoured across requests
+  // (when every row is taken the stride is 1 and the start rounds down to 0: each row once).
   const stride = rows.length / take;
-  const start = Math.random() * stride;
+  const start = take === rows.length ? 0 : Math.random() * stride;
   const out = new Array<unknown>(take);
-  for (let k = 0; k < take; k++) out[k] = rows[Math.floor(start + k * stride)];
+  for (let k = 0; k < take; k++) out[k] = rows.at(Math.floor(start + k * stride));
   return out;
 }
 

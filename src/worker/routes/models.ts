@@ -12,7 +12,7 @@ import { ApiError, notFound } from '../errors';
 import { enforceRateLimit } from '../limits';
 import { type ExplainResult, type PredictionResult, type Predictor, servingCostMicros } from '../../engine';
 import type { ModelVersionInfo, PointerChange } from '../../durable/registry';
-import { recordForDrift } from '../drift-sampler';
+import { recordForDrift, rowArray, type SampledRows } from '../drift-sampler';
 import { imageRowsToColumns, imageShapeOf } from '../image-rows';
 import { loadPredictor } from '../model-cache';
 import { describedVersion, loadOrCorrupt, servedVersion, versionNotFound } from '../model-versions';
@@ -92,19 +92,22 @@ models.post('/:model/predict', async (c) => {
   const shape = imageShapeOf(predictor.envelope);
   // A CSV batch decodes straight from its columns (engine/features/cells-to-dataset, same answer and
   // errors as its row objects); those are built only for image models and for the few rows drift samples.
-  let rows: readonly unknown[];
+  let sampled: SampledRows;
   let result: PredictionResult;
+  let explained = {};
   if (body.table && !shape) {
-    rows = csvRowsOnDemand(body.table);
-    result = predictor.predictTable(body.table);
+    const table = body.table;
+    sampled = { length: table.rows, at: (i) => csvRowObject(table, i) };
+    result = predictor.predictTable(table);
   } else {
     const given = body.table ? csvRowObjects(body.table) : body.rows;
-    rows = shape ? imageRowsToColumns(shape, predictor.envelope.columns, given) : given;
+    const rows = shape ? imageRowsToColumns(shape, predictor.envelope.columns, given) : given;
+    sampled = rowArray(rows);
     result = predictor.predictRows(rows);
+    // Explanations are computed only on request: exact TreeSHAP costs far more than the prediction.
+    if (body.explain) explained = explanationFields(predictor.explainRows(rows));
   }
-  // Explanations are computed only on request: exact TreeSHAP costs far more than the prediction.
-  const explained = body.explain ? explanationFields(predictor.explainRows(rows)) : {};
-  recordForDrift(c, tenant, name, resolved, rows);
+  recordForDrift(c, tenant, name, resolved, sampled);
   // CSV on request (explanations have no CSV form: an explained answer stays JSON).
   if (!body.explain && prefersCsv(c.req.header('accept'))) {
     return c.body(predictionsCsv(result, predictor.artifact.task === 'regression' ? [] : predictor.artifact.classes), 200, {
@@ -133,23 +136,6 @@ async function readPredictBody(c: Context<App>): Promise<PredictRequest> {
   if (version !== undefined && !(Number.isInteger(version) && version > 0)) throw new ApiError(400, 'invalid_request', `version: expected a positive integer, got "${versionParam}"`, { field: 'version' });
   const table = await readCsvColumnsBody(c.req.raw, { maxBytes: MAX_JSON_BYTES, maxRows: MAX_PREDICT_ROWS, maxColumns: 10_000 });
   return { table, version, explain: false };
-}
-
-/**
- * The CSV rows as an array whose row objects are built when first read: drift sampling reads a few of
- * a batch, and building all of a 10,000-row batch cost tens of milliseconds.
- */
-function csvRowsOnDemand(table: CsvColumns): readonly unknown[] {
-  const built = new Array<unknown>(table.rows);
-  return new Proxy(built, {
-    get(target, key, receiver) {
-      if (typeof key === 'string') {
-        const i = Number(key);
-        if (Number.isInteger(i) && i >= 0 && i < target.length && String(i) === key) return (target[i] ??= csvRowObject(table, i));
-      }
-      return Reflect.get(target, key, receiver);
-    },
-  });
 }
 
 export const pointerSchema = z.strictObject({ version: z.int().positive() });
