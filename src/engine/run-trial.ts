@@ -168,6 +168,7 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
   const oof = new Float32Array(rows.length * width);
   const foldScores: number[] = [];
   const iterations: number[] = [];
+  const fittedRows: number[] = [];
   const foldsToRun = spec.folds === 1 ? 1 : k;
   const refit = refitSet(rows, y, task, spec);
   const matrices = new MatrixBuffer(encodedWidth(ds, exclude, model.featureStyle, nClasses), refit.rows.length + k * Math.max(2, nClasses), ds);
@@ -175,7 +176,10 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
   for (let f = 0; f < foldsToRun; f++) {
     await spec.yieldControl?.();
     const { train: foldTrain, valid } = foldSplit(fold, f);
-    const train = fidelitySubsample(foldTrain, y, task, spec, `fold-${f}`);
+    // A family that stops early watches rows of its own training fold (placed last), never the rows it
+    // is scored on: otherwise the best epoch or tree count is picked on them and the out-of-fold score,
+    // which ranks trials and weighs the ensemble, flatters exactly those families.
+    const { positions: train, watched } = earlyStoppingOrder(fidelitySubsample(foldTrain, y, task, spec, `fold-${f}`), y, task, model, rng.fork(20 + f));
     const trainRows = takeIndex(rows, train);
     const validRows = takeIndex(rows, valid);
     const yTrain = takeValues(y, train);
@@ -185,12 +189,13 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
     const pipe = features.pipeline;
     // The validation rows go right after the training matrix in the same buffer.
     const validSet = { X: pipe.transform(ds, validRows, into.subarray(features.X.rows * features.X.cols)), y: yValid };
-    const trainSet = prepareTrainSet(features.X, yTrain, prep, model.featureStyle, task, nClasses, new Rng(seedFrom(spec.seed, `augment-fold-${f}`)));
+    const fitRows = train.length - watched;
+    const trainSet = prepareTrainSet(rowsOf(features.X, 0, fitRows), yTrain.subarray(0, fitRows), prep, model.featureStyle, task, nClasses, new Rng(seedFrom(spec.seed, `augment-fold-${f}`)));
     const fitted = await model.fit(trainSet, params, {
       task,
       nClasses,
       rng: rng.fork(10 + f),
-      valid: validSet,
+      valid: watched > 0 ? { X: rowsOf(features.X, fitRows, train.length), y: yTrain.subarray(fitRows) } : validSet,
       columnKinds: pipe.kinds,
       yieldControl: spec.yieldControl,
       ...(spec.image ? { image: spec.image } : {}),
@@ -203,19 +208,20 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec): Promise<TrialOutcom
     foldScores.push(metric.score(yValid, out, nClasses));
     const it = fitted.fitInfo.best_iteration;
     if (it !== undefined) iterations.push(it);
+    fittedRows.push(fitRows);
   }
 
   const score = foldsToRun === k ? metric.score(y, oof, nClasses) : foldScores[0];
   if (!Number.isFinite(score)) return { status: 'failed', code: 'non_finite_score', reason: `the ${spec.metric} score is not a finite number` };
 
   // Refit on every row (a low-fidelity trial: on the same fraction of them); iterative learners reuse the
-  // average best iteration found under early stopping, scaled up a little because the refit sees more data
-  // than each fold did.
+  // average best iteration found under early stopping, scaled up by the square root of how many more rows
+  // the refit sees than each fold's fit did (more data supports more rounds, but not proportionally).
   const { rows: allRows, y: yRefit } = refit;
   await spec.yieldControl?.();
   const features = await fitFeatures(ds, allRows, model.featureStyle, exclude, { ...featureFit(spec, prep, yRefit, task, nClasses, 'refit'), into: matrices.reserve(allRows.length), scratch: matrices.scratch });
   const pipe = features.pipeline;
-  const fixedIterations = iterations.length > 0 ? Math.max(1, Math.round((mean(iterations) * (foldsToRun === 1 ? 1.2 : (k + 1) / k)))) : undefined;
+  const fixedIterations = iterations.length > 0 ? Math.max(1, Math.round(mean(iterations) * Math.sqrt(allRows.length / mean(fittedRows)))) : undefined;
   const trainSet = prepareTrainSet(features.X, yRefit, prep, model.featureStyle, task, nClasses, new Rng(seedFrom(spec.seed, 'augment-refit')));
   const final = await model.fit(trainSet, params, {
     task,
@@ -314,6 +320,29 @@ function refitSet(rows: Int32Array, y: Float32Array, task: Task, spec: TrialSpec
   if (rowFraction(spec) === 1) return { rows, y };
   const at = fidelitySubsample(Int32Array.from({ length: rows.length }, (_, i) => i), y, task, spec, 'refit');
   return { rows: takeIndex(rows, at), y: takeValues(y, at) };
+}
+
+/** Share of a fold's training rows an early-stopping family watches instead of fitting on (1 in 5). */
+const WATCHED_FOLDS = 5;
+
+/**
+ * A fold's training positions with the rows an early-stopping family watches moved to the end (a seeded,
+ * class-stratified fifth), so the pipeline encodes them in one pass and the fit and its watched rows are
+ * two views of one matrix. Families that do not stop early keep every position to fit on.
+ */
+function earlyStoppingOrder(positions: Int32Array, y: Float32Array, task: Task, model: ModelSpec, rng: Rng): { positions: Int32Array; watched: number } {
+  if (!model.stopsEarly || positions.length < 2 * WATCHED_FOLDS) return { positions, watched: 0 };
+  const part = assignFolds(takeValues(y, positions), task, WATCHED_FOLDS, rng);
+  const { train, valid } = foldSplit(part, 0);
+  const ordered = new Int32Array(positions.length);
+  ordered.set(takeIndex(positions, train));
+  ordered.set(takeIndex(positions, valid), train.length);
+  return { positions: ordered, watched: valid.length };
+}
+
+/** Rows [from, to) of a matrix, sharing its storage. */
+function rowsOf(X: Matrix, from: number, to: number): Matrix {
+  return { rows: to - from, cols: X.cols, data: X.data.subarray(from * X.cols, to * X.cols) };
 }
 
 function takeIndex(rows: Int32Array, positions: Int32Array): Int32Array {

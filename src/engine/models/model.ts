@@ -97,6 +97,11 @@ export interface ModelSpec {
    * data to learn anything, e.g. the CNN).
    */
   readonly fidelity?: 'rows' | 'epochs';
+  /**
+   * True for families that stop early on FitContext.valid (boosting rounds, epochs): in cross-validation
+   * they watch a part of their own training fold, so the fold they are scored on stays unseen.
+   */
+  readonly stopsEarly?: boolean;
   /** Tunable parameters; bounds may depend on the data's shape. */
   space(shape: DataShape): SearchSpace;
   /** A strong default configuration, tried first (zero-shot start). */

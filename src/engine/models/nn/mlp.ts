@@ -61,6 +61,7 @@ export function estimateMlpMemoryBytes(params: Params, shape: DataShape): number
 export const mlpSpec: ModelSpec = {
   family: 'mlp',
   featureStyle: 'dense',
+  stopsEarly: true,
   tasks: TASKS_SUPPORTED,
   space: mlpSpace,
   defaults: mlpDefaults,

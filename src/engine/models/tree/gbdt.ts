@@ -21,6 +21,7 @@ import { objectiveFor } from './objectives';
 export const gbdtSpec: ModelSpec = {
   family: 'gbdt',
   featureStyle: 'trees',
+  stopsEarly: true,
   tasks: TASKS,
   space: gbdtSpace,
   defaults: gbdtDefaults,
