@@ -102,6 +102,12 @@ export interface ModelSpec {
    * they watch a part of their own training fold, so the fold they are scored on stays unseen.
    */
   readonly stopsEarly?: boolean;
+  /**
+   * Tasks on which a job's trial of this family serves its cross-validation's fold models averaged
+   * instead of one refit (run-trial's `bag`), where `npm run bench:bagging` showed the bag better on
+   * held-out data. Absent: always a refit.
+   */
+  readonly bagTasks?: readonly Task[];
   /** Tunable parameters; bounds may depend on the data's shape. */
   space(shape: DataShape): SearchSpace;
   /** A strong default configuration, tried first (zero-shot start). */

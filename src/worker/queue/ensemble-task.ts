@@ -6,7 +6,7 @@
  * The blend's latency is capped: each candidate's estimated serving cost (engine/serialize/serving-cost,
  * stored as metadata on its artifact) counts against the selection's cost budget.
  */
-import { applyOverrides, buildEnsembleEnvelope, type Dataset, type ModelEnvelope, parseEnvelope, selectJobEnsemble } from '../../engine';
+import { type AnyEnvelope, applyOverrides, buildEnsembleEnvelope, type Dataset, parseAnyEnvelope, selectJobEnsemble } from '../../engine';
 import { trainingPart } from '../../engine/data/holdout';
 import type { EnsembleReport, EnsembleWork } from '../../durable/protocol';
 import { readObjectBytes } from '../storage';
@@ -34,11 +34,11 @@ export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset
     );
     const { selection, improves } = selectJobEnsemble(dataset, { target: work.target, task: work.task, metric: work.metric }, candidates);
     if (!improves) return { status: 'skipped', reason: `no blend beat the best single trial (${selection.bestSingle.id}) out of fold` };
-    const envelopes = new Map<string, ModelEnvelope>();
+    const envelopes = new Map<string, AnyEnvelope>();
     for (const m of selection.members) {
       const key = work.candidates.find((c) => c.trial_id === m.id)?.artifact_key;
       if (!key) continue;
-      envelopes.set(m.id, parseEnvelope(JSON.parse(new TextDecoder().decode(await readObjectBytes(env.STORE, key, 'model artifact')))));
+      envelopes.set(m.id, parseAnyEnvelope(JSON.parse(new TextDecoder().decode(await readObjectBytes(env.STORE, key, 'model artifact')))));
     }
     const envelope = buildEnsembleEnvelope(selection, (id) => envelopes.get(id), work.metric);
     await env.STORE.put(work.artifact_key, JSON.stringify(envelope), { httpMetadata: { contentType: 'application/json' } });

@@ -100,6 +100,8 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
       trainFraction: work.fidelity ?? 1,
       ignore,
       yieldControl,
+      // Early-stopping families serve their cross-validated fold models (engine/run-trial `bag`).
+      bag: true,
     });
     if (outcome.status === 'failed') return { status: 'failed', code: outcome.code, reason: outcome.reason };
     // The serving-cost estimate rides along as object metadata: the ensemble builder reads it with a HEAD

@@ -62,6 +62,7 @@ export const mlpSpec: ModelSpec = {
   family: 'mlp',
   featureStyle: 'dense',
   stopsEarly: true,
+  bagTasks: ['binary', 'multiclass', 'regression'],
   tasks: TASKS_SUPPORTED,
   space: mlpSpace,
   defaults: mlpDefaults,

@@ -22,6 +22,7 @@ export const gbdtSpec: ModelSpec = {
   family: 'gbdt',
   featureStyle: 'trees',
   stopsEarly: true,
+  bagTasks: ['binary'],
   tasks: TASKS,
   space: gbdtSpace,
   defaults: gbdtDefaults,
