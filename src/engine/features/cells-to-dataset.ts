@@ -74,7 +74,7 @@ function numericColumn(input: InputColumn, cells: readonly string[] | undefined,
     for (let i = 0; i < n; i++) {
       const cell = cells[i];
       // No missing spelling parses as a number, so trying the number first changes no reading.
-      const x = cell === '' ? NaN : parseNumberCell(cell);
+      const x = cell === '' ? NaN : plainInteger(cell) ?? parseNumberCell(cell);
       if (Number.isNaN(x) && !missing(cell)) return undefined;
       values[i] = x;
     }
@@ -82,16 +82,56 @@ function numericColumn(input: InputColumn, cells: readonly string[] | undefined,
   return { name: input.name, type: input.type, storage: 'f64', values };
 }
 
+/**
+ * The value of a cell of 1 to 15 ASCII digits, optionally after a minus sign: exactly what parseNumberCell
+ * reads (an integer below 2^53 is summed exactly), without its trim and pattern test. Undefined for any
+ * other cell, which parseNumberCell then reads.
+ */
+function plainInteger(cell: string): number | undefined {
+  const negative = cell.charCodeAt(0) === 45;
+  const from = negative ? 1 : 0;
+  if (cell.length <= from || cell.length - from > 15) return undefined;
+  let v = 0;
+  for (let i = from; i < cell.length; i++) {
+    const d = cell.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    v = v * 10 + d;
+  }
+  return negative ? -v : v;
+}
+
+/** Distinct cells of a column compared as strings before any hashing: a categorical column has few. */
+const RECENT_CELLS = 16;
+
 function codedColumn(input: InputColumn, cells: readonly string[] | undefined, n: number): Column | undefined {
   const codes = new Int32Array(n);
   if (!cells) codes.fill(MISSING_CODE);
   else {
     const index = levelIndexOf(input);
     const seen = new Map<string, number>();
+    // The first distinct cells and their codes: comparing a cell with a few strings is cheaper than hashing
+    // it. A column with many distinct cells stops comparing, as hashing alone is then cheaper.
+    const recent: string[] = [];
+    const recentCodes: number[] = [];
+    let compare = true;
     for (let i = 0; i < n; i++) {
       const cell = cells[i];
+      if (compare) {
+        let q = 0;
+        while (q < recent.length && recent[q] !== cell) q++;
+        if (q < recent.length) {
+          codes[i] = recentCodes[q];
+          continue;
+        }
+      }
       let code = seen.get(cell);
-      if (code === undefined) seen.set(cell, (code = missing(cell) ? MISSING_CODE : (index.get(cell.trim()) ?? UNSEEN_CODE)));
+      if (code === undefined) {
+        seen.set(cell, (code = missing(cell) ? MISSING_CODE : (index.get(cell.trim()) ?? UNSEEN_CODE)));
+        if (recent.length < RECENT_CELLS) {
+          recent.push(cell);
+          recentCodes.push(code);
+        } else if (seen.size > 4 * RECENT_CELLS) compare = false;
+      }
       codes[i] = code;
     }
   }

@@ -62,6 +62,9 @@ export interface FlatTreeArrays {
   readonly nTrees: number;
   readonly treeRoot: Int32Array;
   readonly feature: Int32Array;
+  /** Split thresholds (numeric nodes) and flags (FLAG_*), for scorers that index the tests (tree/quick-scorer). */
+  readonly threshold: Float32Array;
+  readonly flags: Int32Array;
   readonly left: Int32Array;
   readonly right: Int32Array;
   readonly leafValue: Float32Array;
@@ -200,12 +203,20 @@ export class FlatForest {
     return this.inLeftSet(n, v, fl);
   }
 
+  /** Words (of 32 codes each) in the bitset of categorical node `n`: codes at or past 32 times this take the missing direction. */
+  categoryWords(n: number): number {
+    const k = this.catRef[n];
+    return this.catBounds[k + 1] - this.catBounds[k];
+  }
+
   /** Views of the used part of the arrays (no copies); callers must not write to them. */
   arrays(): FlatTreeArrays {
     return {
       nTrees: this.trees,
       treeRoot: this.treeRoot.subarray(0, this.trees),
       feature: this.feature.subarray(0, this.nNodes),
+      threshold: this.threshold.subarray(0, this.nNodes),
+      flags: this.flags.subarray(0, this.nNodes),
       left: this.left.subarray(0, this.nNodes),
       right: this.right.subarray(0, this.nNodes),
       leafValue: this.leafValue.subarray(0, this.nLeaves),
