@@ -14,13 +14,18 @@
  *
  *   npm run bench:serve -- [--seconds 10] [--rounds 5] [--concurrency 8] [--runtime both|miniflare|wrangler]
  *                          [--load both|wrk|node] [--skip-http] [--skip-in-process] [--skip-batches] [--skip-load]
- *                          [--stages] [--json OUT] [--steps-artifact ARTIFACT.json]
+ *                          [--stages] [--json OUT] [--steps-artifact ARTIFACT.json] [--steps-baseline DIR] [--floor]
  * --stages: Miniflare runs scripts/lib/serve-probe-worker.ts, whose probe routes run the predict path's
  * steps cumulatively; each is loaded like the route, so neighbouring rows price one step.
  * Routes take turns in --rounds slices (medians over rounds): fair ratios on a shared, busy machine.
  * --steps-artifact: first times the 10,000-row CSV batch's in-process steps for that artifact (e.g. the
  * served one, which the batch phase saves, see SERVED_ARTIFACT in lib/serve-http): the row-object path
  * (parseCsv, row objects, rowsToDataset) beside the columnar fast path (parseCsvColumns, cellsToDataset).
+ * --steps-baseline: also times predictTable of another checkout's engine (e.g. `git archive HEAD | tar -x -C
+ * DIR`), in turn with this one's on the same table, and checks that both answer the same.
+ * --floor: only the tail's floor (scripts/lib/serve-floor.ts): a trivial Worker in the same Miniflare process
+ * beside our raw probe, our empty route and predict, at concurrency 1 with wrk (raw and corrected p99),
+ * free and pinned (taskset), then the isolates' heaps and garbage-collection pauses (inspector on port+9).
  * Ports: wrangler dev on --port (default 8881, inspector on port+8), Miniflare on port+1.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +37,7 @@ import { servingCostMicros } from '../src/engine/serialize/serving-cost';
 import type { ModelFamily } from '../src/engine/models/model';
 import { getModelSpec, MODEL_FAMILIES } from '../src/engine/models/registry';
 import { bundleWorker, startMiniflareServer } from './lib/miniflare-server';
+import { floorPhase, floorScript } from './lib/serve-floor';
 import { type BatchTiming, type HttpPhase, type LoadTool, loadPhases, prepareModel, type ServeHttpOptions, batchTimings } from './lib/serve-http';
 import { wrkAvailable } from './lib/wrk-load';
 import { csvRows, formatTable } from './lib/tables';
@@ -53,8 +59,10 @@ const { values } = parseArgs({
     'skip-batches': { type: 'boolean', default: false },
     'skip-load': { type: 'boolean', default: false },
     'steps-artifact': { type: 'string' },
+    'steps-baseline': { type: 'string' },
     json: { type: 'string' },
     verbose: { type: 'boolean', default: false },
+    floor: { type: 'boolean', default: false },
   },
 });
 
@@ -187,6 +195,11 @@ async function batchSteps(artifactPath: string): Promise<void> {
   const { predictionsCsv } = await import('../src/worker/csv-answer');
   const artifact = JSON.parse(readFileSync(artifactPath, 'utf8')) as AnyEnvelope;
   const predictor = await Predictor.load(artifact);
+  // Another checkout's engine, same artifact and table: its predictTable timed in turn with this one's.
+  const baselineDir = values['steps-baseline'];
+  const baseline = baselineDir
+    ? await ((await import(resolve(baselineDir, 'src/engine/predictor.ts'))) as { Predictor: typeof Predictor }).Predictor.load(JSON.parse(readFileSync(artifactPath, 'utf8')))
+    : undefined;
   const rows = featureRows(BATCH_ROWS);
   const header = Object.keys(rows[0]);
   const csv = [header.join(','), ...rows.map((r) => header.map((h) => r[h]).join(','))].join('\n');
@@ -214,20 +227,56 @@ async function batchSteps(artifactPath: string): Promise<void> {
     const columns = time('fast path: parseCsvColumns', () => parseCsvColumns(csv, limits));
     time('fast path: cellsToDataset', () => cellsToDataset(inputs, known, columns));
     const result = time('fast path: predictTable (decode + model)', () => predictor.predictTable(columns));
+    const before = baseline && time(`baseline (${baselineDir}): predictTable`, () => baseline.predictTable(columns));
+    if (before && JSON.stringify(before) !== JSON.stringify(result)) throw new Error('this checkout and the baseline disagree');
     time('answer: JSON.stringify', () => JSON.stringify({ model: { name: 'm', version: 1 }, ...result }));
     time('answer: predictionsCsv', () => predictionsCsv(result, artifact.task === 'regression' ? [] : artifact.classes));
     if (JSON.stringify(old) !== JSON.stringify(result)) throw new Error('the fast path and the row-object path disagree');
   }
   predictor.dispose();
+  baseline?.dispose();
   const med = (step: string) => median(times.get(step) ?? [NaN]);
   const rowPath = med('row path: parseCsv') + med('row path: row objects') + med('row path: predictRows (decode + model)');
   const fastPath = med('fast path: parseCsvColumns') + med('fast path: predictTable (decode + model)');
   console.log(`10,000-row CSV batch in process, ${artifact.format === 'edge-automl/ensemble' ? 'ensemble' : predictor.envelope.model.family} (${artifactPath}), medians of 9`);
   console.log(formatTable(['step', 'ms'], [...times.keys()].map((k) => [k, med(k)])));
-  console.log(`parse + decode + model: row path ${rowPath.toFixed(1)} ms, fast path ${fastPath.toFixed(1)} ms (×${(rowPath / fastPath).toFixed(2)})\n`);
+  console.log(`parse + decode + model: row path ${rowPath.toFixed(1)} ms, fast path ${fastPath.toFixed(1)} ms (×${(rowPath / fastPath).toFixed(2)})`);
+  if (baseline) {
+    const [now, then] = [med('fast path: predictTable (decode + model)'), med(`baseline (${baselineDir}): predictTable`)];
+    console.log(`predictTable: this checkout ${now.toFixed(1)} ms, baseline ${then.toFixed(1)} ms (×${(then / now).toFixed(2)} faster), same answers`);
+  }
+  console.log('');
+}
+
+/** --floor: the runtime's floor beside our routes (see scripts/lib/serve-floor.ts), printed as a table. */
+async function floorOverHttp(): Promise<void> {
+  const bundleDir = mkdtempSync(join(tmpdir(), 'edge-automl-bundle-'));
+  const state = mkdtempSync(join(tmpdir(), 'edge-automl-serve-'));
+  const port = Number(values.port);
+  bundleWorker(bundleDir, 'scripts/lib/serve-probe-worker.ts');
+  const server = await startMiniflareServer({ persistTo: state, port: port + 1, bundleDir, entry: 'serve-probe-worker.js', floorScript: floorScript(), inspectorPort: port + 9, verbose: values.verbose });
+  try {
+    const rows = featureRows(1_000);
+    const options = { runtime: 'miniflare', server, trainCsv: readFileSync(TRAIN, 'utf8'), target: TARGET, rows, seconds: 0, concurrency: 1, keys: Number(values.keys), tools: [], batchRows: 0 };
+    const keys = await prepareModel(options);
+    const predict = keys.map((key, i) => ({ path: '/v1/models/credit-serve/predict', headers: { authorization: `Bearer ${key}` }, body: JSON.stringify({ rows: [rows[i % rows.length]] }) }));
+    const result = await floorPhase({ server, inspectorPort: port + 9, predict, seconds: Number(values.seconds), rounds: Number(values.rounds) });
+    console.log(`\nthe tail's floor: Miniflare, wrk, concurrency 1, ${values.seconds} s per route and placement in ${values.rounds} interleaved rounds (medians over rounds)`);
+    console.log(formatTable(['placement', 'route', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'worst p99 ms', "wrk's corrected p99 ms", 'max ms', 'errors'], result.rows.map((r) => [r.placement, r.route, r.requests, Math.round(r.requests_per_s), r.p50_ms, r.p99_ms, r.p999_ms, r.p99_max_ms, r.p99_corrected_ms, r.max_ms, r.errors])));
+    console.log("p50/p99/p99.9: what requests took; wrk's corrected p99 adds a phantom sample per mean interval a slow request held up (coordinated omission)");
+    console.log('pinned: wrk on CPU 0, workerd (every thread) on CPU 1; free: the OS places both');
+    console.log(formatTable(['isolate', 'heap used MiB', 'heap total MiB'], result.heaps.map((h) => [h.worker, h.used_mib, h.total_mib])));
+    console.log(formatTable(['isolate (under its route)', 'profiled ms', 'GC ms', 'GC stretches', 'longest stretches ms'], result.gc.map((g) => [`${g.worker} (${g.route})`, g.profiled_ms, g.gc_ms, g.stretches, g.longest_ms.map((x) => x.toFixed(1)).join(' ')])));
+    if (values.json) writeFileSync(values.json, JSON.stringify({ floor: result }, null, 2));
+  } finally {
+    await server.stop();
+    rmSync(state, { recursive: true, force: true });
+    rmSync(bundleDir, { recursive: true, force: true });
+  }
 }
 
 async function main() {
+  if (values.floor) return floorOverHttp();
   if (values['steps-artifact']) await batchSteps(values['steps-artifact']);
   const local = values['skip-in-process'] ? [] : await inProcess();
   if (local.length > 0) {

@@ -26,7 +26,20 @@ export interface MiniflareServerOptions {
   readonly verbose?: boolean;
   /** Another entry module in bundleDir (a benchmark probe worker bundled the same way). */
   readonly entry?: string;
+  /**
+   * A second, bare Worker (ES module source, no bindings) in the same workerd process, in its own isolate,
+   * answering every path under FLOOR_PATH: the runtime's floor beside ours (bench:serve --floor).
+   */
+  readonly floorScript?: string;
+  /** Opens workerd's inspector (Chrome DevTools protocol) on this port, e.g. to read isolate heap sizes. */
+  readonly inspectorPort?: number;
 }
+
+/** Where the floor Worker answers, when there is one. */
+export const FLOOR_PATH = '/__floor/';
+/** The Worker names Miniflare gives the isolates (the inspector lists them as core:user:<name>). */
+export const WORKER_NAME = 'edge-automl';
+export const FLOOR_WORKER_NAME = 'floor';
 
 /**
  * Bundles `script` (default: wrangler.toml's main) exactly as `wrangler deploy` would, into `outDir`.
@@ -51,15 +64,19 @@ export async function startMiniflareServer(options: MiniflareServerOptions): Pro
     // No request.cf lookup over the network (offline machines): the placeholder object is enough here.
     cf: false,
     log: new Log(options.verbose ? LogLevel.INFO : LogLevel.WARN),
+    ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
     workers: [
       {
         ...(worker as object),
-        name: 'edge-automl',
+        name: WORKER_NAME,
         scriptPath: entry,
         modules: true,
         modulesRoot: options.bundleDir,
         bindings: { ...(worker.bindings ?? {}), ADMIN_API_KEY: adminKey },
       },
+      ...(options.floorScript
+        ? [{ name: FLOOR_WORKER_NAME, modules: true, script: options.floorScript, compatibilityDate: worker.compatibilityDate, routes: [`*${FLOOR_PATH}*`] }]
+        : []),
     ],
   });
   const url = (await mf.ready).toString().replace(/\/$/, '');
