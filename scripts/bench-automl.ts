@@ -1,5 +1,5 @@
 /**
- * `npm run bench:automl -- --data DIR [--datasets a,b] [--budget-s 60] [--trials N] [--json OUT]`
+ * `npm run bench:automl -- --data DIR [--datasets a,b] [--budget-s 60] [--trials N] [--json OUT] [--port 8797]`
  * Runs the full system through local `wrangler dev` and the public API on each dataset in DIR (the shared
  * format: NAME.train.csv, NAME.test.csv, NAME.json, index.json): uploads the train split, runs a job, predicts
  * the test split through the prediction route and scores it with the dataset's primary metric. Image datasets
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
     json: { type: 'string' },
     verbose: { type: 'boolean', default: false },
+    // Another port lets a second bench run beside one already on the default.
+    port: { type: 'string', default: '8797' },
   },
 });
 
@@ -70,7 +72,7 @@ async function main() {
     // embedded queue stop delivering after a few hundred messages, which would charge one dataset's
     // budget with the previous ones' history.
     const state = mkdtempSync(join(tmpdir(), 'edge-automl-bench-'));
-    const server = await startDevServer({ persistTo: state, port: 8797, verbose: values.verbose });
+    const server = await startDevServer({ persistTo: state, port: Number(values.port), verbose: values.verbose });
     try {
       const api = new ApiClient(server.url, server.adminKey);
       const started = Date.now();

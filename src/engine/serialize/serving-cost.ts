@@ -52,7 +52,8 @@ function modelCost(model: ModelArtifact): number {
       return TFJS_CALL_US + layers.reduce((n, l) => n + l.inputs * l.units, 0) * MADD_US;
     }
     case 'cnn':
-      return TFJS_CALL_US + cnnMacs(model) * MADD_US;
+      // A model that reads shift views runs its five views as one batch: one call, five times the work.
+      return TFJS_CALL_US + cnnMacs(model) * MADD_US * (model.shiftViews === true ? 5 : 1);
     default:
       return 0;
   }

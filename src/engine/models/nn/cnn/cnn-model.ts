@@ -1,8 +1,9 @@
 /**
  * @module engine/models/nn/cnn/cnn-model
  * A fitted CNN (FittedModel) and its artifact: the image shape, the architecture as built (per block:
- * filters, kernel, batch norm, the pool actually applied), the task head and target standardisation, and
- * every weight as base64 Float32 in a fixed order (bit-exact, so a reloaded model predicts identically).
+ * filters, kernel, batch norm, the pool actually applied), the task head and target standardisation,
+ * whether predictions combine shift views (version 2; a version 1 artifact predicts plainly), and every
+ * weight as base64 Float32 in a fixed order (bit-exact, so a reloaded model predicts identically).
  * Loading rebuilds the plan from the stored architecture and checks every weight's length against it.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,14 +15,15 @@ import { decodeF32, encodeF32 } from '../../../serialize/codec';
 import type { FittedModel, ModelArtifact } from '../../model';
 import { headFor } from '../mlp-net';
 import { type CnnShape, type CnnWeights, predictImages, weightList, weightShapes, weightsFromList } from './cnn-net';
+import { predictWithShiftViews } from './cnn-tta';
 import type { CnnPlan, ConvBlockPlan } from './cnn-options';
 
-export const CNN_ARTIFACT_VERSION = 1;
+export const CNN_ARTIFACT_VERSION = 2;
 
-/** The serialised CNN (version 1). */
+/** The serialised CNN (version 1: predictions read each image once). */
 export interface CnnArtifactV1 extends ModelArtifact {
   readonly family: 'cnn';
-  readonly version: 1;
+  readonly version: 1 | 2;
   readonly task: Task;
   readonly nClasses: number;
   readonly image: ImageShape;
@@ -30,6 +32,12 @@ export interface CnnArtifactV1 extends ModelArtifact {
   /** Every tensor in weightList order (see cnn-net), each base64 of little-endian Float32. */
   readonly weights: readonly string[];
   readonly target: { readonly mean: number; readonly std: number };
+}
+
+/** Version 2: version 1 plus whether predictions combine shift views (cnn-tta). */
+export interface CnnArtifactV2 extends CnnArtifactV1 {
+  readonly version: 2;
+  readonly shiftViews: boolean;
 }
 
 /** A trained or loaded CNN holding its weights as tfjs tensors until dispose(). */
@@ -53,15 +61,16 @@ export class CnnModel implements FittedModel {
     if (X.cols !== expected) {
       throw new EngineError('invalid_input', `the cnn expects ${expected} pixel columns (${height}x${width}x${channels}), got ${X.cols}`, { expected, got: X.cols });
     }
+    if (this.shape.shiftViews) return predictWithShiftViews(this.shape, weights, X.data, X.rows, 'log_mean');
     return predictImages(this.shape, weights, X.data, X.rows);
   }
 
-  toArtifact(): CnnArtifactV1 {
+  toArtifact(): CnnArtifactV2 {
     const weights = this.live();
     const { plan } = this.shape;
     return {
       family: 'cnn',
-      version: 1,
+      version: 2,
       task: this.shape.task,
       nClasses: this.shape.nClasses,
       image: { ...plan.image },
@@ -69,6 +78,7 @@ export class CnnModel implements FittedModel {
       denseUnits: plan.denseUnits,
       weights: weightList(weights).map((t) => encodeF32(t.dataSync() as Float32Array)),
       target: { mean: this.shape.yMean, std: this.shape.yStd },
+      shiftViews: this.shape.shiftViews,
     };
   }
 
@@ -89,15 +99,21 @@ export function loadCnn(artifact: ModelArtifact): CnnModel {
   if (artifact.family !== 'cnn') throw bad(`expected a cnn artifact, got family ${JSON.stringify(artifact.family)}`);
   switch (artifact.version) {
     case 1:
-      return loadV1(artifact as CnnArtifactV1);
+      return loadV1(artifact as CnnArtifactV1, false);
+    case 2: {
+      const shiftViews = (artifact as CnnArtifactV2).shiftViews;
+      if (typeof shiftViews !== 'boolean') throw bad('cnn artifact shiftViews must be a boolean');
+      return loadV1(artifact as CnnArtifactV1, shiftViews);
+    }
     default:
-      throw bad(`unknown cnn artifact version ${JSON.stringify(artifact.version)} (this build reads version ${CNN_ARTIFACT_VERSION})`);
+      throw bad(`unknown cnn artifact version ${JSON.stringify(artifact.version)} (this build reads versions 1 to ${CNN_ARTIFACT_VERSION})`);
   }
 }
 
 const positiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
-function loadV1(a: CnnArtifactV1): CnnModel {
+/** Reads the fields versions 1 and 2 share; `shiftViews` is version 2's addition (false for version 1). */
+function loadV1(a: CnnArtifactV1, shiftViews: boolean): CnnModel {
   if (!TASKS.includes(a.task)) throw bad(`cnn artifact has an unknown task ${JSON.stringify(a.task)}`);
   const img = a.image;
   if (!img || !positiveInt(img.height) || !positiveInt(img.width) || !positiveInt(img.channels)) throw bad('cnn artifact image shape is invalid');
@@ -110,7 +126,7 @@ function loadV1(a: CnnArtifactV1): CnnModel {
   if (!Array.isArray(a.weights) || a.weights.length !== shapes.length) throw bad(`cnn artifact has ${Array.isArray(a.weights) ? a.weights.length : 0} weight tensors, expected ${shapes.length}`);
   const decoded = shapes.map((shape, i) => decode(a.weights[i], shape.reduce((x, y) => x * y, 1), i));
   const tensors = decoded.map((values, i) => tf.tensor(values, shapes[i]));
-  const shape: CnnShape = { plan, task: a.task, nClasses: a.nClasses, head: headFor(a.task), yMean: mean, yStd: std };
+  const shape: CnnShape = { plan, task: a.task, nClasses: a.nClasses, head: headFor(a.task), yMean: mean, yStd: std, shiftViews };
   return new CnnModel(shape, weightsFromList(plan, tensors), {});
 }
 

@@ -43,6 +43,8 @@ export interface CnnShape {
   /** Regression only: outputs are `z * yStd + yMean`. */
   readonly yMean: number;
   readonly yStd: number;
+  /** Predict each image as the geometric mean over its shift views (cnn-tta): set when trained with shifts. */
+  readonly shiftViews: boolean;
 }
 
 export const BATCH_NORM_EPSILON = 1e-3;

@@ -1,9 +1,11 @@
 /**
  * @module engine/models/nn/cnn/cnn-train
  * The CNN training loop: mini-batches shuffled by the engine's Rng and assembled (and augmented) on the JS
- * side, dropout masks from the same Rng, Adam / RMSProp / SGD with momentum, batch-norm running statistics
- * folded in after each step, early stopping on the validation rows with the best weights restored, and a
- * yield to the host between epochs (workerd never yields inside a fit otherwise). Every tensor and the
+ * side, dropout masks from the same Rng, Adam / RMSProp / SGD with momentum at the scheduled rate of each
+ * epoch (./cnn-schedule), batch-norm running statistics folded in after each step, optionally the weights
+ * averaged over the last third of the epochs, early stopping on the validation rows with the best weights
+ * restored (../epoch-loop), and a yield to the host between epochs (workerd never yields inside a fit
+ * otherwise). Every tensor and the
  * optimizer are disposed before return, except the returned weights.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,8 +15,9 @@ import type { Matrix } from '../../../core/matrix';
 import type { Rng } from '../../../core/rng';
 import { hostLabels, type HostLabels, labelBatch, normalisedWeights, perRowLoss, weightedMean } from '../mlp-loss';
 import { augmentRowInto } from './cnn-augment';
+import { learningRateAt, setLearningRate } from './cnn-schedule';
 import { BATCH_NORM_UPDATE, CNN_CHUNK_ROWS, type CnnShape, type CnnWeights, forwardCnn, initCnnWeights, weightList } from './cnn-net';
-import type { CnnOptions } from './cnn-options';
+import { averagingStart, type CnnOptions } from './cnn-options';
 import { runEpochs } from '../epoch-loop';
 
 /** Rows, labels in loss form and normalised sample weights, all on the JS side. */
@@ -75,8 +78,10 @@ export async function trainCnn(train: RowSet, valid: RowSet | undefined, req: Cn
       epochs: req.epochs,
       patience: opts.patience,
       earlyStopping: req.earlyStopping,
+      averageFrom: averagingStart(opts, req.epochs),
       yieldControl: req.yieldControl,
-      trainEpoch: () => {
+      trainEpoch: (epoch) => {
+        setLearningRate(optimizer, learningRateAt(opts.lrSchedule, opts.learningRate, epoch, req.epochs));
         rng.shuffle(order);
         return runEpoch(trainSet, order, batch, weights, trainable, optimizer, req, buffers);
       },

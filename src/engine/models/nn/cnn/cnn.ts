@@ -3,7 +3,8 @@
  * The CNN model family (`cnnSpec`): a small convolutional network on tfjs (wasm-SIMD backend, with the
  * gradient kernels of ../wasm-kernels) for image classification (binary, multiclass; regression too) over
  * 'pixels' features. Its search space is an architecture space (NAS, see ./cnn-options); its fidelity is
- * epochs, not rows (a CNN needs every image). This file owns the ModelSpec surface: input checks, the
+ * epochs, not rows (a CNN needs every image). A network trained on shifted images predicts through shift
+ * views (./cnn-tta). This file owns the ModelSpec surface: input checks, the
  * memory estimate, and wiring options, training (./cnn-train) and the fitted model (./cnn-model).
  */
 import { EngineError } from '../../../core/errors';
@@ -17,6 +18,7 @@ import { CnnModel, loadCnn } from './cnn-model';
 import { CNN_CHUNK_ROWS, type CnnShape } from './cnn-net';
 import { budgetedEpochs, cnnDefaults, cnnParameterCount, cnnSpace, planCnn, resolveCnnOptions } from './cnn-options';
 import { trainCnn } from './cnn-train';
+import { shiftViewsApply } from './cnn-tta';
 import { checkNetTrainSet, targetStats } from '../train-set-checks';
 
 const TASKS_SUPPORTED: readonly Task[] = ['binary', 'multiclass', 'regression'];
@@ -43,8 +45,8 @@ export function imageShapeFor(image: ImageShape | undefined, cols: number): Imag
 /**
  * Peak bytes of one CNN fit. `shape.rows` counts every row the fit sees (training plus validation).
  * - JS heap: the pixel matrix, labels, weights and shuffle order; the batch and dropout-mask buffers.
- * - wasm heap: per parameter the weights, two optimizer moments, gradients and the best-weights snapshot
- *   (5 x 4 bytes); plus the larger of a training step (per block about 8 maps of the block's size: conv
+ * - wasm heap: per parameter the weights, two optimizer moments, gradients, the best-weights snapshot,
+ *   the running weight average and the copy kept while the average is scored (7 x 4 bytes); plus the larger of a training step (per block about 8 maps of the block's size: conv
  *   output, batch-norm output, ReLU, pool, and their gradients) and a forward chunk; times 1.25 for
  *   allocator slack, since the wasm heap never shrinks.
  */
@@ -58,7 +60,7 @@ export function estimateCnnMemoryBytes(params: Params, shape: DataShape): number
   let mapValues = 0;
   for (const b of plan.blocks) mapValues += b.inHeight * b.inWidth * (b.inChannels + b.filters);
   const host = 4 * rows * (pixels + 3) + 4 * batch * (pixels + 2 + Math.max(plan.flat, plan.denseUnits));
-  const state = 5 * 4 * cnnParameterCount(plan);
+  const state = 7 * 4 * cnnParameterCount(plan);
   const step = 4 * batch * (8 * mapValues + 4 * (plan.flat + plan.denseUnits));
   const forward = 4 * Math.min(CNN_CHUNK_ROWS, rows) * (2 * mapValues + plan.flat + plan.denseUnits);
   return Math.ceil(host + 1.25 * (state + Math.max(step, forward)));
@@ -98,7 +100,9 @@ async function fitCnn(train: TrainSet, params: Params, ctx: FitContext): Promise
 
   const plan = planCnn(image, opts, outputWidth(ctx.task, ctx.nClasses));
   const { mean, std } = ctx.task === 'regression' ? targetStats(train.y) : { mean: 0, std: 1 };
-  const shape: CnnShape = { plan, task: ctx.task, nClasses: ctx.nClasses, head: headFor(ctx.task), yMean: mean, yStd: std };
+  // A network trained on shifted images reads every shift as the same image: predictions average them.
+  const shiftViews = opts.augmentation !== 'none' && shiftViewsApply(image);
+  const shape: CnnShape = { plan, task: ctx.task, nClasses: ctx.nClasses, head: headFor(ctx.task), yMean: mean, yStd: std, shiftViews };
   const fixed = ctx.fixedIterations;
   const wanted = fixed !== undefined ? Math.max(1, Math.round(fixed)) : opts.epochs;
   // The work budget applies to refits too: a refit sees more rows than each fold did.
