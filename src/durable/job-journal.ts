@@ -178,16 +178,27 @@ export const isFullFidelity = (t: TrialEntry): boolean => fidelityOf(t) === 1;
  * The trial the job would publish now: the complete trial with the highest fidelity, then the lowest
  * loss (ties: the earlier trial). Normally a full-fidelity trial; a lower one only when the budget ended
  * before any full-fidelity trial completed, so the user still gets a model (trained on that fraction).
+ * Under a serving cap (`max_serving_us`) only trials within it count; when none is, the fastest one is
+ * the job's answer (never no model).
  */
 export function publishableTrial(s: JobState): TrialEntry | undefined {
+  const cap = s.config?.max_serving_us;
   let best: TrialEntry | undefined;
+  let fastest: TrialEntry | undefined;
   for (const t of s.order) {
     if (t.state !== 'complete' || t.report?.status !== 'complete') continue;
+    if (cap !== undefined && servingUs(t) > cap) {
+      if (!fastest || servingUs(t) < servingUs(fastest)) fastest = t;
+      continue;
+    }
     const gain = best ? fidelityOf(t) - fidelityOf(best) : 1;
     if (gain > 0 || (gain === 0 && t.report.loss < (best!.report as { loss: number }).loss)) best = t;
   }
-  return best;
+  return best ?? fastest;
 }
+
+/** A complete trial's estimated serving time; 0 for reports written before it was recorded. */
+const servingUs = (t: TrialEntry): number => (t.report?.status === 'complete' ? (t.report.serving_us ?? 0) : 0);
 
 /** The best full-fidelity trial (lowest loss, ties: the earlier), if any: only these count as "best". */
 export function bestTrial(s: JobState): TrialEntry | undefined {

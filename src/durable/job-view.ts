@@ -23,7 +23,7 @@ export function trialRecord(t: TrialEntry): TrialRecord {
     params: t.params,
     status: t.state,
     score: r?.status === 'complete' ? r.score : null,
-    ...(r?.status === 'complete' ? { fold_scores: r.fold_scores, fit_info: r.fit_info } : {}),
+    ...(r?.status === 'complete' ? { fold_scores: r.fold_scores, fit_info: r.fit_info, ...(r.serving_us !== undefined ? { serving_us: r.serving_us } : {}) } : {}),
     fit_ms: t.finished_at !== undefined && t.state !== 'cancelled' ? t.finished_at - t.started_at : null,
     started_at: iso(t.started_at),
     finished_at: t.finished_at !== undefined ? iso(t.finished_at) : null,

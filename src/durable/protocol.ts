@@ -57,6 +57,8 @@ export interface JobConfig {
   readonly seed: number;
   readonly model_name: string;
   readonly parallelism: number;
+  /** The job's cap on the published model's estimated single-row prediction time, µs (`serving.max_us_per_row`). */
+  readonly max_serving_us?: number;
   readonly folds: number;
   readonly lease_ms: number;
   readonly created_at: number;
@@ -100,6 +102,8 @@ export interface TrialWork {
   readonly holdout?: HoldoutSpec;
   readonly image?: ImageShape;
   readonly forecast?: ForecastJobSpec;
+  /** The job's serving cap, µs per row: a bag over it falls back to a refit. */
+  readonly max_serving_us?: number;
 }
 
 export type TrialReport =
@@ -112,6 +116,8 @@ export type TrialReport =
       readonly artifact_key: string;
       /** Out-of-fold predictions (Float32, little-endian) for the end-of-search ensemble; absent for holdout trials. */
       readonly oof_key?: string;
+      /** The artifact's estimated single-row prediction time, µs (absent in reports written before it existed). */
+      readonly serving_us?: number;
     }
   | { readonly status: 'failed'; readonly code: string; readonly reason: string };
 
@@ -142,6 +148,8 @@ export interface EnsembleWork {
   readonly artifact_key: string;
   /** The job's held-out rows: the out-of-fold predictions cover the other rows only. */
   readonly holdout?: HoldoutSpec;
+  /** The job's cap on the blend's estimated single-row prediction time, µs. */
+  readonly max_serving_us?: number;
 }
 
 export type EnsembleReport =
@@ -198,6 +206,8 @@ export interface TrialRecord {
   readonly finished_at: string | null;
   readonly error?: { readonly code: string; readonly message: string };
   readonly fit_info?: Readonly<Record<string, number>>;
+  /** The trial model's estimated single-row prediction time, µs (engine/serialize/serving-cost). */
+  readonly serving_us?: number;
   /** Rung on the job's fidelity ladder (0 = lowest); always 0 for a job without multi-fidelity scheduling. */
   readonly rung: number;
   /** Fraction of the training rows the trial trained on; 1 = full fidelity. */

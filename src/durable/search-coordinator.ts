@@ -97,6 +97,7 @@ export class SearchCoordinator extends DurableObject<Env> {
       ...(config.holdout ? { holdout: config.holdout } : {}),
       ...(config.image ? { image: config.image } : {}),
       ...(config.forecast ? { forecast: config.forecast } : {}),
+      ...(config.max_serving_us !== undefined ? { max_serving_us: config.max_serving_us } : {}),
     };
   }
 
@@ -122,6 +123,7 @@ export class SearchCoordinator extends DurableObject<Env> {
       candidates,
       artifact_key: `models/${config.tenant}/${config.id}/ensemble.json`,
       ...(config.holdout ? { holdout: config.holdout } : {}),
+      ...(config.max_serving_us !== undefined ? { max_serving_us: config.max_serving_us } : {}),
     };
   }
 

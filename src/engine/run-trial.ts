@@ -27,6 +27,7 @@ import { reusingFitScratch } from './models/tree/fit-scratch';
 import type { Params } from './search/space';
 import { type AnyEnvelope, ENVELOPE_FORMAT, ENVELOPE_VERSION, type ModelEnvelope } from './serialize/envelope';
 import { foldBagEnvelope } from './ensemble/fold-bag';
+import { servingCostMicros } from './serialize/serving-cost';
 import { encodedWidth, TRIAL_MEMORY_LIMIT, type TrialMemory, trialMemoryBytes, type TrialRows } from './trial-memory';
 
 export { TRIAL_MEMORY_LIMIT } from './trial-memory';
@@ -68,6 +69,8 @@ export interface BaggableTrialSpec extends TrialSpec {
    * task (19 of 27), while a gbdt refit stays sharper on multiclass log loss. Costs k models at serving.
    */
   readonly bag: boolean;
+  /** A bag estimated to cost more than this per row (serialize/serving-cost, µs) is dropped for a refit. */
+  readonly maxBagServingMicros?: number;
 }
 
 export type TrialOutcome<E extends AnyEnvelope = ModelEnvelope> =
@@ -248,9 +251,10 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec):
   const score = foldsToRun === k ? metric.score(y, oof, nClasses) : foldScores[0];
   if (!Number.isFinite(score)) return { status: 'failed', code: 'non_finite_score', reason: `the ${spec.metric} score is not a finite number` };
 
-  if (bag) {
-    const fitInfo = { ...meanInfo(foldInfos), bagged_folds: bag.length };
-    return { status: 'complete', score, loss: toLoss(spec.metric, score), foldScores, fitInfo, envelope: foldBagEnvelope(bag, spec.metric), oof };
+  const bagged = bag ? foldBagEnvelope(bag, spec.metric) : undefined;
+  if (bagged && !('maxBagServingMicros' in spec && spec.maxBagServingMicros !== undefined && servingCostMicros(bagged) > spec.maxBagServingMicros)) {
+    const fitInfo = { ...meanInfo(foldInfos), bagged_folds: bagged.members.length };
+    return { status: 'complete', score, loss: toLoss(spec.metric, score), foldScores, fitInfo, envelope: bagged, oof };
   }
 
   // Refit on every row (a low-fidelity trial: on the same fraction of them); iterative learners reuse the

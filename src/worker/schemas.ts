@@ -36,6 +36,15 @@ export const createJobSchema = z.strictObject({
   model: z.string().min(1).optional(),
   parallelism: z.int().min(1).max(32).optional(),
   /**
+   * A cap on the published model's estimated single-row prediction time (engine/serialize/serving-cost),
+   * µs: trials over it are not published, bags fall back to a refit, and the ensemble stays within it.
+   */
+  serving: z
+    .strictObject({
+      max_us_per_row: z.number().min(1, 'serving.max_us_per_row must be at least 1').max(100_000, 'serving.max_us_per_row must be at most 100000'),
+    })
+    .optional(),
+  /**
    * An image job's input shape. Optional: it is read from the pixel columns' names (`px_r{row}_c{col}`
    * or `px_r{row}_c{col}_{channel}`); given, it must agree with them. `flip_invariant` allows flips as
    * augmentation (photos of objects, not digits or text).

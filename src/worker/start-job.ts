@@ -108,6 +108,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     seed,
     model_name: modelName,
     parallelism: body.parallelism ?? Math.max(1, Number(env.TRIAL_PARALLELISM || 2)),
+    ...(body.serving ? { max_serving_us: body.serving.max_us_per_row } : {}),
     // Five folds where data is scarce and estimates are noisy; fewer as rows (and each fit's cost) grow.
     // A forecast job validates on rolling origins instead.
     folds: forecast ? FORECAST_ORIGINS : rows <= 1_000 ? 5 : rows <= 20_000 ? 3 : 1,

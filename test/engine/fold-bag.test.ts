@@ -68,6 +68,10 @@ describe('fold bags', () => {
     expect(isBag(multiclass.envelope)).toBe(false);
     const forest = complete(await runTrial(pima.ds, { ...spec, family: 'random_forest', params: { n_estimators: 20 }, bag: true }));
     expect(isBag(forest.envelope)).toBe(false);
+    // A bag over the serving cap gives way to the refit (same folds, same score).
+    const capped = complete(await runTrial(pima.ds, { ...spec, bag: true, maxBagServingMicros: 1 }));
+    expect(isBag(capped.envelope)).toBe(false);
+    expect(capped.fitInfo.refit_iterations).toBeGreaterThan(0);
     const holdout = complete(await runTrial(pima.ds, { ...spec, folds: 1, bag: true }));
     expect(isBag(holdout.envelope)).toBe(false);
     expect(holdout.fitInfo.refit_iterations).toBeGreaterThan(0);

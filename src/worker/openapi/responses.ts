@@ -140,6 +140,7 @@ const trialRecord = z.object({
   score: score.nullable(),
   fold_scores: z.array(z.number()).optional(),
   fit_info: z.record(z.string(), z.number()).optional(),
+  serving_us: z.number().optional().describe("the trial model's estimated single-row prediction time, µs"),
   fit_ms: z.number().nullable(),
   started_at: isoTime,
   finished_at: isoTime.nullable(),

@@ -32,7 +32,11 @@ export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset
         return { id: c.trial_id, oof: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), cost };
       }),
     );
-    const { selection, improves } = selectJobEnsemble(dataset, { target: work.target, task: work.task, metric: work.metric }, candidates);
+    const { selection, improves } = selectJobEnsemble(
+      dataset,
+      { target: work.target, task: work.task, metric: work.metric, ...(work.max_serving_us !== undefined ? { maxCostMicros: work.max_serving_us } : {}) },
+      candidates,
+    );
     if (!improves) return { status: 'skipped', reason: `no blend beat the best single trial (${selection.bestSingle.id}) out of fold` };
     const envelopes = new Map<string, AnyEnvelope>();
     for (const m of selection.members) {

@@ -100,14 +100,16 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
       trainFraction: work.fidelity ?? 1,
       ignore,
       yieldControl,
-      // Early-stopping families serve their cross-validated fold models (engine/run-trial `bag`).
+      // Early-stopping families serve their cross-validated fold models (engine/run-trial `bag`), within the job's serving cap.
       bag: true,
+      ...(work.max_serving_us !== undefined ? { maxBagServingMicros: work.max_serving_us } : {}),
     });
     if (outcome.status === 'failed') return { status: 'failed', code: outcome.code, reason: outcome.reason };
     // The serving-cost estimate rides along as object metadata: the ensemble builder reads it with a HEAD
     // instead of downloading every candidate's artifact.
+    const servingUs = servingCostMicros(outcome.envelope);
     await writeObject(env.STORE, work.artifact_key, JSON.stringify(outcome.envelope), 'model artifact', 'application/json', {
-      [SERVING_COST_METADATA]: servingCostMicros(outcome.envelope).toFixed(2),
+      [SERVING_COST_METADATA]: servingUs.toFixed(2),
     });
     // Out-of-fold predictions feed the end-of-search ensemble; a holdout trial's cover only some rows, and
     // low-fidelity trials never enter the ensemble, so neither is written.
@@ -121,6 +123,7 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
       fit_info: outcome.fitInfo,
       artifact_key: work.artifact_key,
       ...(fullOof ? { oof_key: work.oof_key } : {}),
+      serving_us: servingUs,
     };
   } catch (err) {
     // Storage that is down says nothing about the configuration: let the queue deliver the trial again
