@@ -34,7 +34,7 @@ function makeSpec(family: ForestFamily): ModelSpec {
       if (ctx.columnKinds && ctx.columnKinds.length !== train.X.cols) {
         throw new EngineError('invalid_dataset', `columnKinds lists ${ctx.columnKinds.length} columns, the matrix has ${train.X.cols}`);
       }
-      const result = trainForest(train, opts, ctx);
+      const result = await trainForest(train, opts, ctx);
       return new ForestModel(family, ctx.task, ctx.nClasses, train.X.cols, result.forest, result.leafTable, result.fitInfo);
     },
 

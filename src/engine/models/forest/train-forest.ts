@@ -17,6 +17,9 @@ import { binaryCriterion, multiclassCriterion, type SplitCriterion, varianceCrit
 import type { TreeData } from './splitter';
 import { ForestTreeBuilder } from './tree-builder';
 
+/** Trees grown between the host's turns (FitContext.yieldControl). */
+const YIELD_EVERY_TREES = 8;
+
 /** A trained forest: flat trees plus, for multiclass, K probabilities per leaf. */
 export interface ForestResult {
   readonly forest: FlatForest;
@@ -26,7 +29,7 @@ export interface ForestResult {
 }
 
 /** Trains a forest on validated inputs. */
-export function trainForest(train: TrainSet, opts: ForestOptions, ctx: FitContext): ForestResult {
+export async function trainForest(train: TrainSet, opts: ForestOptions, ctx: FitContext): Promise<ForestResult> {
   const { X, y } = train;
   const n = X.rows;
   const rng = ctx.rng;
@@ -64,6 +67,8 @@ export function trainForest(train: TrainSet, opts: ForestOptions, ctx: FitContex
   const rows = new Uint32Array(n);
   let maxDepth = 0;
   for (let t = 0; t < opts.nEstimators; t++) {
+    // The host gets a turn every few trees: a trial the job no longer wants stops here, not minutes later.
+    if (ctx.yieldControl && t % YIELD_EVERY_TREES === YIELD_EVERY_TREES - 1) await ctx.yieldControl();
     const treeRng = rng.fork(t);
     const size = drawTreeRows(base, opts.bootstrap, treeRng, counts, data.w, rows);
     if (criterion.layout === 'sum') for (let r = 0; r < n; r++) data.g[r] = data.w[r] * target[r];

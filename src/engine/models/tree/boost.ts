@@ -21,8 +21,11 @@ export interface BoostResult {
   readonly fitInfo: Record<string, number>;
 }
 
+/** Boosting rounds run between the host's turns (FitContext.yieldControl). */
+const YIELD_EVERY_ROUNDS = 16;
+
 /** Runs gradient boosting on validated inputs. */
-export function boost(train: TrainSet, opts: GbdtOptions, ctx: FitContext, objective: Objective): BoostResult {
+export async function boost(train: TrainSet, opts: GbdtOptions, ctx: FitContext, objective: Objective): Promise<BoostResult> {
   const { X, y, weights } = train;
   const n = X.rows;
   const k = objective.k;
@@ -78,6 +81,8 @@ export function boost(train: TrainSet, opts: GbdtOptions, ctx: FitContext, objec
   let trained = 0;
 
   for (let round = 0; round < rounds; round++) {
+    // The host gets a turn every few rounds: a trial the job no longer wants stops here, not minutes later.
+    if (ctx.yieldControl && round % YIELD_EVERY_ROUNDS === YIELD_EVERY_ROUNDS - 1) await ctx.yieldControl();
     objective.prepare(scores, n);
     const bagSize = drawBag(n, opts.baggingFraction, rng, bag, inBag);
     let anySplit = false;

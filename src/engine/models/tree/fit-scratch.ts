@@ -8,8 +8,9 @@
  * next fit reuses the same memory. A fold that knows its validation rows sizes its arrays for training
  * plus validation rows, which is at least the refit's rows, so the refit finds them big enough.
  * Outside a scope, `take` allocates exactly the asked length and `giveBack` does nothing: fits called on
- * their own behave and hold memory as before. Fits are synchronous, so an array taken is used by one fit
- * only, even when trials interleave at their yields (the shelf is shared while any scope is open).
+ * their own behave and hold memory as before. An array taken leaves the shelf until its fit gives it back,
+ * so it is used by one fit only, even when trials interleave at their yields (fits yield every few rounds
+ * or trees; the shelf is shared while any scope is open).
  * A reused array is not zeroed: callers take only arrays they write in full before reading.
  */
 

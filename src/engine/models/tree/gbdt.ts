@@ -44,7 +44,7 @@ export const gbdtSpec: ModelSpec = {
       throw new EngineError('invalid_params', `fixedIterations must be a positive integer, got ${ctx.fixedIterations}`);
     }
     const objective = objectiveFor(ctx.task, ctx.nClasses);
-    const result = boost(train, opts, ctx, objective);
+    const result = await boost(train, opts, ctx, objective);
     return new GbdtModel(ctx.task, ctx.nClasses, train.X.cols, result.initScores, result.forest, result.fitInfo);
   },
 
