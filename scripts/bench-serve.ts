@@ -14,6 +14,7 @@
  *
  *   npm run bench:serve -- [--seconds 10] [--rounds 5] [--concurrency 8] [--runtime both|miniflare|wrangler]
  *                          [--load both|wrk|node] [--skip-http] [--skip-in-process] [--skip-batches] [--skip-load]
+ *                          [--max-us-per-row N] (the served model's job asks for that serving cap)
  *                          [--stages] [--json OUT] [--steps-artifact ARTIFACT.json] [--steps-baseline DIR] [--floor]
  * --stages: Miniflare runs scripts/lib/serve-probe-worker.ts, whose probe routes run the predict path's
  * steps cumulatively; each is loaded like the route, so neighbouring rows price one step.
@@ -58,6 +59,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     'skip-batches': { type: 'boolean', default: false },
     'skip-load': { type: 'boolean', default: false },
+    // The served model's job asks for this serving cap (serving.max_us_per_row), µs per row.
+    'max-us-per-row': { type: 'string' },
     'steps-artifact': { type: 'string' },
     'steps-baseline': { type: 'string' },
     json: { type: 'string' },
@@ -171,6 +174,7 @@ async function overHttp(runtimes: Runtime[], tools: LoadTool[]): Promise<{ phase
           batchRows: BATCH_ROWS,
           rounds: Number(values.rounds),
           ...(values.stages && runtime === 'miniflare' ? { extraRoutes: STAGE_ROUTES } : {}),
+          ...(values['max-us-per-row'] !== undefined ? { maxUsPerRow: Number(values['max-us-per-row']) } : {}),
         };
         const keys = await prepareModel(options);
         if (!values['skip-load']) phases.push(...(await loadPhases(options, keys)));

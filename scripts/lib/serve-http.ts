@@ -55,6 +55,8 @@ export interface ServeHttpOptions {
   readonly rounds?: number;
   /** Extra routes to load beside the predict route and the empty one (probe stages), by label. */
   readonly extraRoutes?: readonly { readonly label: string; readonly path: string }[];
+  /** The served model's job asks for this serving cap (`serving.max_us_per_row`), µs per row. */
+  readonly maxUsPerRow?: number;
 }
 
 const PER_KEY_PER_MINUTE = 600;
@@ -67,7 +69,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function prepareModel(options: ServeHttpOptions): Promise<string[]> {
   const admin = new ApiClient(options.server.url, options.server.adminKey);
   await admin.uploadCsv('credit', options.trainCsv);
-  const { id } = await admin.createJob({ dataset: 'credit', target: options.target, model: MODEL, models: ['gbdt'], budget: { trials: 4, seconds: 60 }, seed: 1 });
+  const serving = options.maxUsPerRow !== undefined ? { serving: { max_us_per_row: options.maxUsPerRow } } : {};
+  const { id } = await admin.createJob({ dataset: 'credit', target: options.target, model: MODEL, models: ['gbdt'], budget: { trials: 4, seconds: 60 }, seed: 1, ...serving });
   const job = await admin.waitForJob(id, 300_000, 500);
   if (!job.model) throw new Error(`training failed: ${job.status} ${job.error?.message ?? ''}`);
   return admin.mintKeys(options.keys, 'serve');
