@@ -70,7 +70,7 @@ async function setBoard(env: Env, tenant: string, model: string, dueAt: number |
 
 /**
  * The job request of a retraining run: the champion job's target, task, metric, families, columns,
- * strategy, seed (and a forecast's series and horizon) on the schedule's dataset (the version claimed) and budget, starting from the
+ * strategy, seed, serving cap (and a forecast's series and horizon) on the schedule's dataset (the version claimed) and budget, starting from the
  * champion's configurations. Without the champion's job (its coordinator holds nothing), the model's own
  * target, task and metric with default settings and a cold start.
  */
@@ -89,6 +89,8 @@ async function retrainRequest(env: Env, tenant: string, model: string, claim: St
     budget: schedule.budget,
     model,
     ...(base ? { strategy: base.strategy, models: [...base.families], columns: base.columns, seed: base.seed, parallelism: base.parallelism } : {}),
+    // A model trained under a serving cap keeps it: the challenger must answer as fast.
+    ...(base?.max_serving_us !== undefined ? { serving: { max_us_per_row: base.max_serving_us } } : {}),
     // A forecast model keeps its series and horizon; the new job holds out the latest horizon to compare on.
     ...(base?.forecast ? { forecast: { time_column: base.forecast.time_column, horizon: base.forecast.horizon, ...(base.forecast.group_column ? { group_column: base.forecast.group_column } : {}) } } : {}),
   };

@@ -2,12 +2,14 @@
  * A job's serving cap (`serving.max_us_per_row`): on data where a forest or a bag of boosted models wins
  * uncapped, the capped job publishes a model whose estimated single-row time is within the cap (its gbdt
  * trial refits instead of bagging, the forest is recorded but not published), every trial reports its
- * estimate, and a cap that is not a positive number is refused naming the field.
+ * estimate, a scheduled retraining keeps the cap, and a cap that is not a positive number is refused
+ * naming the field.
  */
+import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { servingCostMicros } from '../../src/engine/serialize/serving-cost';
 import type { AnyEnvelope } from '../../src/engine/serialize/envelope';
-import { expectError, jsonOf, send, tenantKey, waitJob } from './tenant';
+import { expectError, jsonOf, scheduledTick, send, tenantKey, waitJob } from './tenant';
 
 /** An interaction a linear model cannot draw: the label flips with b. */
 const XOR_CSV = ['a,b,label', ...Array.from({ length: 200 }, (_, i) => `${(i * 37) % 100},${i % 3 === 0 ? 'x' : 'y'},${(((i * 37) % 100) > 50) !== (i % 3 === 0) ? 'yes' : 'no'}`)].join('\n');
@@ -64,6 +66,19 @@ describe('serving.max_us_per_row', () => {
     if (best) expect(best.serving_us).toBeLessThanOrEqual(CAP);
     else expect(capped.best.trial_id).toBe('ensemble');
   });
+
+  it('keeps the cap when the schedule retrains the model', async () => {
+    const set = await send({ method: 'PUT', path: '/v1/models/capped/schedule', key, body: { every: '1d', dataset: 'xor', budget: { trials: 2 } } });
+    expect(set.status).toBe(200);
+    await scheduledTick(Date.parse((await jsonOf(set)).next_due_at) + 60_000);
+    const runs = (await jsonOf(await send({ method: 'GET', path: '/v1/models/capped/schedule', key }))).runs;
+    expect(runs[0], JSON.stringify(runs)).toMatchObject({ status: 'started' });
+    expect((await send({ method: 'DELETE', path: '/v1/models/capped/schedule', key })).status).toBe(204);
+    const retrain = await waitJob(runs[0].job_id, key, 150_000);
+    expect(retrain.status).toBe('succeeded');
+    const basis = await env.SEARCH.getByName(`serving-cap/${retrain.id}`).retrainBasis('t0000');
+    expect(basis?.config.max_serving_us).toBe(CAP);
+  }, 200_000);
 
   it('refuses a cap that is not a positive number, naming the field', async () => {
     for (const cap of [0, -5, 'fast']) {
