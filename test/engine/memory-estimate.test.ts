@@ -57,19 +57,11 @@ function heldBytes(): number {
 
 /** Peak held bytes above a post-GC baseline, over fitting `spec` and storing its artifact as JSON. */
 async function measureFit(spec: ModelSpec, train: TrainSet, shape: DataShape): Promise<number> {
-  gc();
-  gc();
-  const base = heldBytes();
-  let peak = 0;
-  const sample = () => {
-    peak = Math.max(peak, heldBytes() - base);
-  };
-  const model = await spec.fit(train, spec.defaults(shape), { task: shape.task, nClasses: shape.nClasses, rng: new Rng(3) });
-  sample();
-  const artifact = model.toArtifact();
-  sample();
-  const stored = JSON.stringify(artifact);
-  sample();
+  let stored = '';
+  const peak = await heldPeak(async () => {
+    const model = await spec.fit(train, spec.defaults(shape), { task: shape.task, nClasses: shape.nClasses, rng: new Rng(3) });
+    stored = JSON.stringify(model.toArtifact());
+  });
   expect(stored.length).toBeGreaterThan(0);
   return peak;
 }
