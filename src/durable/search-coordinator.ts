@@ -16,6 +16,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import { fromLoss, parseAnyEnvelope, samplerFor, seedFrom, type FrozenTrial, type Sampler, type TrialConfig } from '../engine';
+import { ensembleCandidatePool } from '../engine/ensemble/candidate-pool';
 import { parseForecastEnvelope } from '../engine/forecast';
 import { planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
 import { applyOp, bestTrial, type ChallengerRef, fidelityOf, isFullFidelity, type JobState, type JournalOp, publishableTrial, replay, runningTrials, type TrialEntry } from './job-journal';
@@ -26,7 +27,7 @@ import { jobView, trialRecord } from './job-view';
 const GRACE_MS = 15_000;
 /** Delay before retrying a failed publication. */
 const RETRY_MS = 5_000;
-/** The best this many trials are offered to the ensemble (bounds its reads and its time). */
+/** The best this many trials, plus each family's best, are offered to the ensemble (bounds its reads and its time). */
 const MAX_ENSEMBLE_CANDIDATES = 20;
 /** How long the ensemble build may take before the job publishes the best single trial instead. */
 const ENSEMBLE_LEASE_MS = 120_000;
@@ -105,14 +106,10 @@ export class SearchCoordinator extends DurableObject<Env> {
   async claimEnsemble(): Promise<EnsembleWork | null> {
     const config = this.state.config;
     if (!config || this.state.finished || this.state.ensemble?.state !== 'running') return null;
-    const candidates = this.state.order
+    const finished = this.state.order
       .filter((t) => isFullFidelity(t) && t.report?.status === 'complete' && t.report.oof_key !== undefined)
-      .sort((a, b) => (a.report as { loss: number }).loss - (b.report as { loss: number }).loss)
-      .slice(0, MAX_ENSEMBLE_CANDIDATES)
-      .map((t) => {
-        const r = t.report as Extract<TrialReport, { status: 'complete' }>;
-        return { trial_id: t.trial_id, oof_key: r.oof_key as string, artifact_key: r.artifact_key };
-      });
+      .map((t) => ({ id: t.trial_id, family: t.family, loss: (t.report as { loss: number }).loss, report: t.report as Extract<TrialReport, { status: 'complete' }> }));
+    const candidates = ensembleCandidatePool(finished, MAX_ENSEMBLE_CANDIDATES).map(({ id, report }) => ({ trial_id: id, oof_key: report.oof_key as string, artifact_key: report.artifact_key }));
     return {
       job_id: config.id,
       dataset_key: config.dataset.key,

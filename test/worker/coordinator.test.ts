@@ -105,4 +105,28 @@ describe('SearchCoordinator', () => {
     expect(view?.status).toBe('failed');
     expect(view?.progress.trials_running).toBe(0);
   });
+  it('offers the ensemble the best 20 trials by loss plus the best trial of every other family', async () => {
+    const stub = stubFor('pool');
+    await stub.start(config('pool', { budget: { seconds: 600, trials: 26 }, seed: 3 }));
+    // Linear trials all score below every gbdt trial, so with 20 or more gbdt trials none is in the top 20.
+    const scoreOf = (t: { family: string; number: number }) => (t.family === 'linear' ? 0.1 : 0.5) + 0.001 * t.number;
+    for (let i = 0; i < 60; i++) {
+      const running = (await stub.trials())!.filter((t) => t.status === 'running');
+      if (running.length === 0) break;
+      const t = running[0];
+      const report = { ...complete(scoreOf(t), `models/detached/pool/${t.trial_id}.json`), oof_key: `models/detached/pool/${t.trial_id}.oof` };
+      expect(await stub.report(t.trial_id, await withArtifact(report))).toEqual({ accepted: true });
+    }
+    const trials = (await stub.trials())!.filter((t) => t.status === 'complete');
+    const byScore = [...trials].sort((a, b) => scoreOf(b) - scoreOf(a));
+    const linear = byScore.filter((t) => t.family === 'linear');
+    // The situation the pool is for: the leaders are all one family's, the other family ranks below them.
+    expect(trials).toHaveLength(26);
+    expect(linear.length).toBeGreaterThan(0);
+    expect(byScore.slice(0, 20).every((t) => t.family === 'gbdt')).toBe(true);
+    const work = await stub.claimEnsemble();
+    const offered = work!.candidates.map((c) => c.trial_id);
+    expect(offered).toEqual([...byScore.slice(0, 20).map((t) => t.trial_id), linear[0].trial_id]);
+    await stub.reportEnsemble({ status: 'skipped', reason: 'not needed by the test' });
+  });
 });

@@ -1,0 +1,111 @@
+/**
+ * `npm run bench:pool -- [--data DIR] [--datasets a,b] [--seeds 1,2,3] [--trials 150] [--seconds 50] [--json OUT]`
+ * Which finished trials a job's ensemble should choose from, measured on held-out data. Runs a job's search
+ * in process for each dataset and seed (the `auto` sampler: the portfolio, then TPE; the job's folds; each
+ * trial as the trial consumer runs it, fold bags included), until --trials trials or --seconds seconds.
+ * From the very same trials, greedy selection (the job's settings) is run over two pools:
+ *  - top20: the best 20 trials by out-of-fold loss (the pool before engine/ensemble/candidate-pool),
+ *  - pool: those plus the best trial of every family not among them (ensembleCandidatePool, what jobs use),
+ * and each blend is scored once on the test split. The table gives both, and a count of wins.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type AnyEnvelope, buildEnsembleEnvelope, type FrozenTrial, inferDataset, parseCsv, Predictor, samplerFor, seedFrom, selectJobEnsemble, servingCostMicros } from '../src/engine';
+import { prepareTarget } from '../src/engine/data/target';
+import { ensembleCandidatePool } from '../src/engine/ensemble/candidate-pool';
+import { METRICS, type MetricName } from '../src/engine/eval/metrics';
+import type { ModelFamily } from '../src/engine/models/model';
+import { MODEL_FAMILIES } from '../src/engine/models/registry';
+import { runTrial } from '../src/engine/run-trial';
+import { csvRows, formatTable, heldOutScore } from './lib/tables';
+import { initWasmInNode } from './lib/tfjs-wasm-node';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', default: resolve(import.meta.dirname, '../../shared/data') },
+    datasets: {
+      type: 'string',
+      default: 'credit_g,pima_diabetes,vote,penguins,ionosphere,breast_cancer_wisconsin,auto_mpg,concrete,diabetes_progression,soybean,segment,lending_club',
+    },
+    seeds: { type: 'string', default: '1,2,3' },
+    trials: { type: 'string', default: '150' },
+    seconds: { type: 'string', default: '50' },
+    json: { type: 'string' },
+  },
+});
+
+interface Finished {
+  id: string;
+  family: string;
+  loss: number;
+  oof: Float32Array;
+  envelope: AnyEnvelope;
+  cost: number;
+}
+
+interface Row {
+  dataset: string;
+  seed: number;
+  metric: MetricName;
+  trials: number;
+  top20: number;
+  pool: number;
+  /** pool − top20 in the metric's better direction (> 0: the pool's blend is better). */
+  gain: number;
+}
+
+async function main() {
+  await initWasmInNode();
+  const rows: Row[] = [];
+  for (const name of values.datasets.split(',')) {
+    const meta = JSON.parse(readFileSync(join(values.data, `${name}.json`), 'utf8'));
+    const ds = inferDataset(parseCsv(readFileSync(join(values.data, `${name}.train.csv`), 'utf8'))).dataset;
+    const target = prepareTarget(ds, meta.target, meta.task);
+    const metric = meta.metrics.primary as MetricName;
+    const n = target.rows.length;
+    // The job's folds for this many rows (worker/start-job).
+    const folds = n <= 1_000 ? 5 : n <= 20_000 ? 3 : 1;
+    const shape = { rows: n, cols: ds.columns.length - 1, task: target.task, nClasses: target.classes.length };
+    const test = csvRows(join(values.data, `${name}.test.csv`));
+    const truth = test.map((r) => r[meta.target]);
+    const features = test.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== meta.target)));
+    const testScore = async (envelope: AnyEnvelope) => heldOutScore(metric, truth, (await Predictor.load(JSON.parse(JSON.stringify(envelope)))).predictRows(features), meta.classes ?? []);
+    for (const seed of values.seeds.split(',').map(Number)) {
+      const sampler = samplerFor('auto');
+      const history: FrozenTrial[] = [];
+      const done: Finished[] = [];
+      const t0 = Date.now();
+      for (let t = 0; t < Number(values.trials) && Date.now() - t0 < Number(values.seconds) * 1000; t++) {
+        const config = sampler.suggest(history, { families: MODEL_FAMILIES, shape, seed });
+        const id = `t${String(t).padStart(4, '0')}`;
+        const outcome = await runTrial(ds, { family: config.family as ModelFamily, params: config.params, target: meta.target, task: target.task, metric, seed: seedFrom(seed, id), folds, bag: true });
+        if (outcome.status !== 'complete') {
+          history.push({ ...config, number: t, state: 'failed' });
+          continue;
+        }
+        history.push({ ...config, number: t, state: 'complete', loss: outcome.loss });
+        if (folds > 1) done.push({ id, family: config.family, loss: outcome.loss, oof: outcome.oof, envelope: outcome.envelope, cost: servingCostMicros(outcome.envelope) });
+      }
+      if (done.length === 0) continue;
+      const blendScore = async (pool: Finished[]) => {
+        const { selection, improves } = selectJobEnsemble(ds, { target: meta.target, task: target.task, metric }, pool.map((c) => ({ id: c.id, oof: c.oof, cost: c.cost })));
+        const envelope = improves ? buildEnsembleEnvelope(selection, (id) => pool.find((c) => c.id === id)?.envelope, metric) : pool[0].envelope;
+        return testScore(envelope);
+      };
+      const ranked = [...done].sort((a, b) => a.loss - b.loss);
+      const [top20, pool] = [await blendScore(ranked.slice(0, 20)), await blendScore(ensembleCandidatePool(done, 20))];
+      const gain = METRICS[metric].greaterIsBetter ? pool - top20 : top20 - pool;
+      rows.push({ dataset: name, seed, metric, trials: done.length, top20, pool, gain });
+      console.log(`- ${name} seed ${seed}: ${done.length} trials, top20 ${top20.toFixed(4)}, pool ${pool.toFixed(4)}`);
+    }
+  }
+  console.log('\nthe ensemble blended from the top 20 by out-of-fold loss vs from those plus each family\'s best (test split; gain > 0: the pool is better)\n');
+  console.log(formatTable(['dataset', 'seed', 'metric', 'trials', 'top20', 'pool', 'gain'], rows.map((r) => [r.dataset, r.seed, r.metric, r.trials, r.top20, r.pool, r.gain])));
+  const better = rows.filter((r) => r.gain > 0).length;
+  const worse = rows.filter((r) => r.gain < 0).length;
+  console.log(`\nthe pool's blend is better in ${better}, worse in ${worse}, equal in ${rows.length - better - worse} of ${rows.length}`);
+  if (values.json) writeFileSync(values.json, JSON.stringify(rows, null, 2));
+}
+
+await main();
