@@ -6,16 +6,15 @@
  * only difference is the model served. Each is scored once on the test split with the dataset's primary
  * metric; the table gives both, the difference in the metric's better direction, and a count of wins.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type AnyEnvelope, inferDataset, parseCsv, Predictor } from '../src/engine';
-import { prepareTarget } from '../src/engine/data/target';
 import { METRICS, type MetricName } from '../src/engine/eval/metrics';
 import type { ModelFamily } from '../src/engine/models/model';
 import { runTrial } from '../src/engine/run-trial';
 import { familyDefaults } from '../src/engine/search/space-provider';
-import { csvRows, formatTable, heldOutScore } from './lib/tables';
+import { loadJobSplit } from './lib/job-split';
+import { formatTable } from './lib/tables';
 import { initWasmInNode } from './lib/tfjs-wasm-node';
 
 const { values } = parseArgs({
@@ -44,21 +43,7 @@ async function main() {
   await initWasmInNode();
   const rows: Row[] = [];
   for (const name of values.datasets.split(',')) {
-    const meta = JSON.parse(readFileSync(join(values.data, `${name}.json`), 'utf8'));
-    const ds = inferDataset(parseCsv(readFileSync(join(values.data, `${name}.train.csv`), 'utf8'))).dataset;
-    const target = prepareTarget(ds, meta.target, meta.task);
-    const metric = meta.metrics.primary as MetricName;
-    const n = target.rows.length;
-    // The job's folds for this many rows (worker/start-job); a single holdout never bags.
-    const folds = n <= 1_000 ? 5 : 3;
-    const shape = { rows: n, cols: ds.columns.length - 1, task: target.task, nClasses: target.classes.length };
-    const test = csvRows(join(values.data, `${name}.test.csv`));
-    const truth = test.map((r) => r[meta.target]);
-    const features = test.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== meta.target)));
-    const testScore = async (envelope: AnyEnvelope) => {
-      const predictor = await Predictor.load(JSON.parse(JSON.stringify(envelope)));
-      return heldOutScore(metric, truth, predictor.predictRows(features), meta.classes ?? []);
-    };
+    const { meta, ds, target, metric, folds, shape, testScore } = loadJobSplit(values.data, name);
     for (const family of values.families.split(',') as ModelFamily[]) {
       for (const seed of values.seeds.split(',').map(Number)) {
         const spec = { family, params: familyDefaults(family, shape), target: meta.target, task: target.task, metric, seed, folds };

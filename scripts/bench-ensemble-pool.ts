@@ -8,17 +8,17 @@
  *  - pool: those plus the best trial of every family not among them (ensembleCandidatePool, what jobs use),
  * and each blend is scored once on the test split. The table gives both, and a count of wins.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type AnyEnvelope, buildEnsembleEnvelope, type FrozenTrial, inferDataset, parseCsv, Predictor, samplerFor, seedFrom, selectJobEnsemble, servingCostMicros } from '../src/engine';
-import { prepareTarget } from '../src/engine/data/target';
+import { type AnyEnvelope, buildEnsembleEnvelope, type FrozenTrial, samplerFor, seedFrom, selectJobEnsemble, servingCostMicros } from '../src/engine';
 import { ensembleCandidatePool } from '../src/engine/ensemble/candidate-pool';
 import { METRICS, type MetricName } from '../src/engine/eval/metrics';
 import type { ModelFamily } from '../src/engine/models/model';
 import { MODEL_FAMILIES } from '../src/engine/models/registry';
 import { runTrial } from '../src/engine/run-trial';
-import { csvRows, formatTable, heldOutScore } from './lib/tables';
+import { loadJobSplit } from './lib/job-split';
+import { formatTable } from './lib/tables';
 import { initWasmInNode } from './lib/tfjs-wasm-node';
 
 const { values } = parseArgs({
@@ -59,18 +59,7 @@ async function main() {
   await initWasmInNode();
   const rows: Row[] = [];
   for (const name of values.datasets.split(',')) {
-    const meta = JSON.parse(readFileSync(join(values.data, `${name}.json`), 'utf8'));
-    const ds = inferDataset(parseCsv(readFileSync(join(values.data, `${name}.train.csv`), 'utf8'))).dataset;
-    const target = prepareTarget(ds, meta.target, meta.task);
-    const metric = meta.metrics.primary as MetricName;
-    const n = target.rows.length;
-    // The job's folds for this many rows (worker/start-job).
-    const folds = n <= 1_000 ? 5 : n <= 20_000 ? 3 : 1;
-    const shape = { rows: n, cols: ds.columns.length - 1, task: target.task, nClasses: target.classes.length };
-    const test = csvRows(join(values.data, `${name}.test.csv`));
-    const truth = test.map((r) => r[meta.target]);
-    const features = test.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== meta.target)));
-    const testScore = async (envelope: AnyEnvelope) => heldOutScore(metric, truth, (await Predictor.load(JSON.parse(JSON.stringify(envelope)))).predictRows(features), meta.classes ?? []);
+    const { meta, ds, target, metric, folds, shape, testScore } = loadJobSplit(values.data, name);
     for (const seed of values.seeds.split(',').map(Number)) {
       const sampler = samplerFor('auto');
       const history: FrozenTrial[] = [];
