@@ -16,7 +16,8 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import { fromLoss, parseAnyEnvelope, samplerFor, seedFrom, type FrozenTrial, type Sampler, type TrialConfig } from '../engine';
-import { ensembleCandidatePool } from '../engine/ensemble/candidate-pool';
+import { outputWidth } from '../engine/core/task';
+import { ensembleCandidatePool, poolSizeLimit } from '../engine/ensemble/candidate-pool';
 import { parseForecastEnvelope } from '../engine/forecast';
 import { planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
 import { applyOp, bestTrial, type ChallengerRef, fidelityOf, isFullFidelity, type JobState, type JournalOp, publishableTrial, replay, runningTrials, type TrialEntry } from './job-journal';
@@ -109,7 +110,8 @@ export class SearchCoordinator extends DurableObject<Env> {
     const finished = this.state.order
       .filter((t) => isFullFidelity(t) && t.report?.status === 'complete' && t.report.oof_key !== undefined)
       .map((t) => ({ id: t.trial_id, family: t.family, loss: (t.report as { loss: number }).loss, report: t.report as Extract<TrialReport, { status: 'complete' }> }));
-    const candidates = ensembleCandidatePool(finished, MAX_ENSEMBLE_CANDIDATES).map(({ id, report }) => ({ trial_id: id, oof_key: report.oof_key as string, artifact_key: report.artifact_key }));
+    const limit = poolSizeLimit(config.dataset.rows, outputWidth(config.task, config.classes.length));
+    const candidates = ensembleCandidatePool(finished, MAX_ENSEMBLE_CANDIDATES, limit).map(({ id, report }) => ({ trial_id: id, oof_key: report.oof_key as string, artifact_key: report.artifact_key }));
     return {
       job_id: config.id,
       dataset_key: config.dataset.key,

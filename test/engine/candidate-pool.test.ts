@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/core/rng';
-import { ensembleCandidatePool } from '../../src/engine/ensemble/candidate-pool';
+import { ensembleCandidatePool, POOL_OOF_BUDGET_BYTES, poolSizeLimit } from '../../src/engine/ensemble/candidate-pool';
 import { greedyEnsembleSelection } from '../../src/engine/ensemble/greedy-selection';
 
 const trial = (id: string, family: string, loss: number) => ({ id, family, loss });
@@ -32,6 +32,16 @@ describe('ensembleCandidatePool', () => {
   it('breaks ties by input order, so a replayed job offers the same pool', () => {
     const trials = [trial('x', 'gbdt', 0.2), trial('y', 'gbdt', 0.2), trial('z', 'mlp', 0.2)];
     expect(ensembleCandidatePool(trials, 1).map((t) => t.id)).toEqual(['x', 'z']);
+  });
+
+  it('keeps the out-of-fold matrices within the memory budget: the best trials first, never fewer than two', () => {
+    // 20,000 rows of 10 class probabilities are 800,000 bytes a candidate.
+    expect(poolSizeLimit(20_000, 10)).toBe(Math.floor(POOL_OOF_BUDGET_BYTES / 800_000));
+    expect(poolSizeLimit(750, 1)).toBeGreaterThan(28);
+    expect(poolSizeLimit(2_000_000, 26)).toBe(2);
+    const trials = [trial('a', 'gbdt', 0.3), trial('b', 'gbdt', 0.1), trial('c', 'linear', 0.5), trial('d', 'knn', 0.2)];
+    expect(ensembleCandidatePool(trials, 2).map((t) => t.id)).toEqual(['b', 'd', 'c']);
+    expect(ensembleCandidatePool(trials, 2, 2).map((t) => t.id)).toEqual(['b', 'd']);
   });
 
   it('lets the selection blend in a family the top by loss left out', () => {

@@ -129,4 +129,22 @@ describe('SearchCoordinator', () => {
     expect(offered).toEqual([...byScore.slice(0, 20).map((t) => t.trial_id), linear[0].trial_id]);
     await stub.reportEnsemble({ status: 'skipped', reason: 'not needed by the test' });
   });
+  it('offers the ensemble only as many candidates as its memory holds', async () => {
+    const stub = stubFor('pool-memory');
+    // 2,000,000 rows of 10 class probabilities: one out-of-fold matrix is 80 MB, so only the best two are offered.
+    const wide = { dataset: { name: 'd', version: 1, key: 'datasets/none', rows: 2_000_000, cols: 4 }, task: 'multiclass' as const, classes: [...'abcdefghij'], metric: 'log_loss' as const, greater_is_better: false };
+    await stub.start(config('pool-memory', { ...wide, strategy: 'random', budget: { seconds: 600, trials: 5 } }));
+    const losses = [0.5, 0.2, 0.4, 0.1, 0.3];
+    for (let i = 0; i < 10; i++) {
+      const running = (await stub.trials())!.filter((t) => t.status === 'running');
+      if (running.length === 0) break;
+      const t = running[0];
+      const loss = losses[t.number];
+      const report = { status: 'complete' as const, score: loss, loss, fold_scores: [loss], fit_info: {}, artifact_key: `models/detached/pool-memory/${t.trial_id}.json`, oof_key: `models/detached/pool-memory/${t.trial_id}.oof` };
+      expect(await stub.report(t.trial_id, await withArtifact(report))).toEqual({ accepted: true });
+    }
+    const work = await stub.claimEnsemble();
+    expect(work!.candidates.map((c) => c.trial_id)).toEqual(['t0003', 't0001']);
+    await stub.reportEnsemble({ status: 'skipped', reason: 'not needed by the test' });
+  });
 });

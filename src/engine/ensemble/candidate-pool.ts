@@ -20,8 +20,21 @@ export interface PoolTrial {
 /** Default number of trials taken by loss alone. */
 export const DEFAULT_POOL_TOP = 20;
 
-/** The pool, best loss first; ties keep the input order. */
-export function ensembleCandidatePool<T extends PoolTrial>(trials: readonly T[], top = DEFAULT_POOL_TOP): T[] {
+/**
+ * Bytes of out-of-fold predictions the ensemble build may hold at once. The build reads every candidate's
+ * matrix into one isolate (128 MB, shared with the dataset and the blend's buffers): on a wide multiclass
+ * table (20,000 rows of 100 classes: 8 MB each) 28 matrices would not fit, and a build that runs out of
+ * memory gives no blend: the job publishes its best single trial once the build's lease runs out.
+ */
+export const POOL_OOF_BUDGET_BYTES = 48 * 2 ** 20;
+
+/** Most candidates whose out-of-fold matrices (rows × width float32 each) fit the budget; at least 2. */
+export function poolSizeLimit(rows: number, width: number, budgetBytes = POOL_OOF_BUDGET_BYTES): number {
+  return Math.max(2, Math.floor(budgetBytes / (4 * Math.max(1, rows) * Math.max(1, width))));
+}
+
+/** The pool, best loss first (ties keep the input order), at most `limit` trials. */
+export function ensembleCandidatePool<T extends PoolTrial>(trials: readonly T[], top = DEFAULT_POOL_TOP, limit = Number.POSITIVE_INFINITY): T[] {
   const ranked = trials.map((t, i) => ({ t, i })).sort((a, b) => a.t.loss - b.t.loss || a.i - b.i);
   const chosen = new Set<number>();
   ranked.slice(0, top).forEach(({ i }) => chosen.add(i));
@@ -31,5 +44,8 @@ export function ensembleCandidatePool<T extends PoolTrial>(trials: readonly T[],
     families.add(t.family);
     chosen.add(i);
   }
-  return ranked.filter(({ i }) => chosen.has(i)).map(({ t }) => t);
+  return ranked
+    .filter(({ i }) => chosen.has(i))
+    .slice(0, limit)
+    .map(({ t }) => t);
 }
