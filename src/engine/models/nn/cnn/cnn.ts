@@ -76,6 +76,11 @@ export const cnnSpec: ModelSpec = {
   family: 'cnn',
   featureStyle: 'pixels',
   fidelity: 'epochs',
+  // Picks its best epoch on rows of its own training fold, so its out-of-fold score is not flattered:
+  // `npx tsx scripts/bench-cnn-trial.ts --seeds 1,2,3` on digits, honest vs on the scored fold: mean CV log
+  // loss 0.0341 vs 0.0319 (the old one was optimistic), the same test accuracy on every seed, test log
+  // loss 0.0216/0.0273/0.0218 vs 0.0244/0.0319/0.0212.
+  stopsEarly: true,
   tasks: TASKS_SUPPORTED,
   space: cnnSpace,
   defaults: cnnDefaults,
