@@ -84,16 +84,8 @@ export interface FloorOptions {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-interface Sample {
-  readonly requests: number;
-  readonly requests_per_s: number;
-  readonly p50_ms: number;
-  readonly p99_ms: number;
-  readonly p999_ms: number;
-  readonly p99_corrected_ms: number;
-  readonly max_ms: number;
-  readonly statuses: Record<string, number>;
-}
+/** One round of one route: the row's figures before they are summarised over rounds, and its status counts. */
+type Sample = Pick<FloorRow, 'requests' | 'requests_per_s' | 'p50_ms' | 'p99_ms' | 'p999_ms' | 'p99_corrected_ms' | 'max_ms'> & { readonly statuses: Record<string, number> };
 
 export async function floorPhase(options: FloorOptions): Promise<FloorResult> {
   const empty = (path: string): LoadRequest[] => [{ path, headers: {}, body: '' }];
