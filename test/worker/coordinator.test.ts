@@ -18,6 +18,22 @@ const complete = (score: number, key = 'models/x.json') => ({ status: 'complete'
 // Named differently from `${tenant}/${id}`, so consumers of this job's messages find nothing to claim.
 const stubFor = (id: string) => env.SEARCH.getByName(`test-only/${id}`);
 
+/**
+ * Reports every trial the job launches as complete (oldest running first) until none runs: its score from
+ * `scoreOf`, its loss `lossOf(score)` (the negated score unless given), with an artifact and out-of-fold key.
+ */
+async function completeEveryTrial(stub: ReturnType<typeof stubFor>, job: string, scoreOf: (t: { family: string; number: number }) => number, lossOf = (score: number) => -score) {
+  for (let i = 0; i < 100; i++) {
+    const running = (await stub.trials())!.filter((t) => t.status === 'running');
+    if (running.length === 0) return;
+    const t = running[0];
+    const score = scoreOf(t);
+    const report = { ...complete(score, `models/detached/${job}/${t.trial_id}.json`), loss: lossOf(score), oof_key: `models/detached/${job}/${t.trial_id}.oof` };
+    expect(await stub.report(t.trial_id, await withArtifact(report))).toEqual({ accepted: true });
+  }
+  throw new Error(`job ${job} still had running trials after 100 reports`);
+}
+
 describe('SearchCoordinator', () => {
   it('launches up to the parallelism, records a result once, and ignores a duplicate delivery', async () => {
     const stub = stubFor('dup');
@@ -105,18 +121,13 @@ describe('SearchCoordinator', () => {
     expect(view?.status).toBe('failed');
     expect(view?.progress.trials_running).toBe(0);
   });
+
   it('offers the ensemble the best 20 trials by loss plus the best trial of every other family', async () => {
     const stub = stubFor('pool');
     await stub.start(config('pool', { budget: { seconds: 600, trials: 26 }, seed: 3 }));
     // Linear trials all score below every gbdt trial, so with 20 or more gbdt trials none is in the top 20.
     const scoreOf = (t: { family: string; number: number }) => (t.family === 'linear' ? 0.1 : 0.5) + 0.001 * t.number;
-    for (let i = 0; i < 60; i++) {
-      const running = (await stub.trials())!.filter((t) => t.status === 'running');
-      if (running.length === 0) break;
-      const t = running[0];
-      const report = { ...complete(scoreOf(t), `models/detached/pool/${t.trial_id}.json`), oof_key: `models/detached/pool/${t.trial_id}.oof` };
-      expect(await stub.report(t.trial_id, await withArtifact(report))).toEqual({ accepted: true });
-    }
+    await completeEveryTrial(stub, 'pool', (t) => scoreOf(t));
     const trials = (await stub.trials())!.filter((t) => t.status === 'complete');
     const byScore = [...trials].sort((a, b) => scoreOf(b) - scoreOf(a));
     const linear = byScore.filter((t) => t.family === 'linear');
@@ -129,20 +140,15 @@ describe('SearchCoordinator', () => {
     expect(offered).toEqual([...byScore.slice(0, 20).map((t) => t.trial_id), linear[0].trial_id]);
     await stub.reportEnsemble({ status: 'skipped', reason: 'not needed by the test' });
   });
+
   it('offers the ensemble only as many candidates as its memory holds', async () => {
     const stub = stubFor('pool-memory');
     // 2,000,000 rows of 10 class probabilities: one out-of-fold matrix is 80 MB, so only the best two are offered.
     const wide = { dataset: { name: 'd', version: 1, key: 'datasets/none', rows: 2_000_000, cols: 4 }, task: 'multiclass' as const, classes: [...'abcdefghij'], metric: 'log_loss' as const, greater_is_better: false };
     await stub.start(config('pool-memory', { ...wide, strategy: 'random', budget: { seconds: 600, trials: 5 } }));
     const losses = [0.5, 0.2, 0.4, 0.1, 0.3];
-    for (let i = 0; i < 10; i++) {
-      const running = (await stub.trials())!.filter((t) => t.status === 'running');
-      if (running.length === 0) break;
-      const t = running[0];
-      const loss = losses[t.number];
-      const report = { status: 'complete' as const, score: loss, loss, fold_scores: [loss], fit_info: {}, artifact_key: `models/detached/pool-memory/${t.trial_id}.json`, oof_key: `models/detached/pool-memory/${t.trial_id}.oof` };
-      expect(await stub.report(t.trial_id, await withArtifact(report))).toEqual({ accepted: true });
-    }
+    // log_loss is lower-better: the reported score is the loss itself.
+    await completeEveryTrial(stub, 'pool-memory', (t) => losses[t.number], (v) => v);
     const work = await stub.claimEnsemble();
     expect(work!.candidates.map((c) => c.trial_id)).toEqual(['t0003', 't0001']);
     await stub.reportEnsemble({ status: 'skipped', reason: 'not needed by the test' });
