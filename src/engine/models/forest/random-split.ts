@@ -6,7 +6,10 @@
  * bins it is uniform in the data's rank rather than in raw value; missing values try both sides.
  * Categorical features are cut the same way in code order ('ordinal'), or ('set') a random half of the
  * categories present goes left. Two passes over the node's rows per feature and no histograms, so deep
- * small nodes stay cheap.
+ * small nodes stay cheap. Each node's row statistics are gathered into contiguous arrays once, each
+ * feature's first pass copies the node's bins aside, and the second pass sums without a branch per row
+ * (`npm run bench:models -- --families extra_trees --datasets ames_housing --repeats 5`: fit 6.7–6.8 s
+ * → 5.2–5.7 s, trees bit-identical).
  */
 import type { Rng } from '../../core/rng';
 import type { CategoricalSplit } from './forest-params';
@@ -24,6 +27,12 @@ export class RandomSplitter implements Splitter {
   private readonly present: Uint8Array;
   private readonly table: Uint8Array;
   private readonly order: Int32Array;
+  /** The node's rows' statistics in node order (g or class, and weight), gathered by `begin`. */
+  private readonly nodeG: Float32Array;
+  private readonly nodeCls: Int32Array;
+  private readonly nodeW: Float32Array;
+  /** The current feature's bins of the node's rows, in node order (filled by each feature's first pass). */
+  private readonly nodeBins: Uint8Array;
   private indices: Uint32Array = new Uint32Array(0);
   private start = 0;
   private count = 0;
@@ -40,12 +49,27 @@ export class RandomSplitter implements Splitter {
     this.present = new Uint8Array(data.mapper.maxFeatureBins);
     this.table = new Uint8Array(data.mapper.maxFeatureBins);
     this.order = new Int32Array(data.mapper.maxFeatureBins);
+    const rows = Math.max(1, data.nRows);
+    const sum = data.criterion.layout === 'sum';
+    this.nodeG = new Float32Array(sum ? rows : 0);
+    this.nodeCls = new Int32Array(sum ? 0 : rows);
+    this.nodeW = new Float32Array(rows);
+    this.nodeBins = new Uint8Array(rows);
   }
 
   begin(indices: Uint32Array, start: number, count: number): void {
     this.indices = indices;
     this.start = start;
     this.count = count;
+    const { w, g, cls } = this.data;
+    const { nodeG, nodeCls, nodeW } = this;
+    const sum = this.criterion.layout === 'sum';
+    for (let k = 0; k < count; k++) {
+      const r = indices[start + k];
+      nodeW[k] = w[r];
+      if (sum) nodeG[k] = g[r];
+      else nodeCls[k] = cls[r];
+    }
   }
 
   evaluate(features: Int32Array, n: number, total: Float64Array, minLeaf: number, rng: Rng, best: SplitChoice, constant: Uint8Array, constantAt: number): number {
@@ -68,12 +92,14 @@ export class RandomSplitter implements Splitter {
     const missingBin = nBins - 1;
     const base = f * nRows;
     const idx = this.indices;
-    const end = this.start + this.count;
+    const start = this.start;
+    const bins = this.nodeBins;
     let lo = missingBin;
     let hi = -1;
     let nMissing = 0;
-    for (let i = this.start; i < end; i++) {
-      const b = binned[base + idx[i]];
+    for (let k = 0; k < this.count; k++) {
+      const b = binned[base + idx[start + k]];
+      bins[k] = b;
       if (b === missingBin) nMissing++;
       else {
         if (b < lo) lo = b;
@@ -84,7 +110,7 @@ export class RandomSplitter implements Splitter {
     // Values in bins 0..t go left; with a single occupied bin the only cut separates values from missing.
     const t = hi > lo ? lo + rng.int(hi - lo) : lo;
     const { left, miss } = this;
-    this.accumulate(f, null, t, missingBin);
+    this.accumulateCut(t, missingBin);
     const S = this.stride;
     const cnt = S - 1;
     // Missing right, then (when the node has missing rows) missing left.
@@ -116,10 +142,15 @@ export class RandomSplitter implements Splitter {
     const nBins = this.data.mapper.features[f].nBins;
     const base = f * nRows;
     const idx = this.indices;
-    const end = this.start + this.count;
+    const start = this.start;
     const { present, table, order } = this;
+    const bins = this.nodeBins;
     present.fill(0, 0, nBins);
-    for (let i = this.start; i < end; i++) present[binned[base + idx[i]]] = 1;
+    for (let k = 0; k < this.count; k++) {
+      const b = binned[base + idx[start + k]];
+      bins[k] = b;
+      present[b] = 1;
+    }
     let used = 0;
     for (let b = 0; b < nBins; b++) if (present[b]) order[used++] = b;
     if (used < 2) return false;
@@ -132,7 +163,7 @@ export class RandomSplitter implements Splitter {
       nLeft += side;
     }
     if (nLeft === 0 || nLeft === used) table[order[rng.int(used)]] ^= 1;
-    this.accumulate(f, table, 0, -1);
+    this.accumulateTable(table);
     const cnt = this.stride - 1;
     if (!this.consider(total, minLeaf, best)) return true;
     best.feature = f;
@@ -145,34 +176,95 @@ export class RandomSplitter implements Splitter {
   }
 
   /**
-   * Sums the node's rows into `left` (side 1) and `miss` (side 2). With a table, each bin's side is read
-   * from it (categorical cuts); without, bins 0..t are side 1 and `missingBin` side 2 (numeric cuts).
+   * A numeric cut: sums the node's rows in bins 0..t into `left` and those in `missingBin` into `miss`,
+   * reading the bins the feature's first pass gathered. Branch-free: a random cut makes a row's side as
+   * good as a coin flip, which a branch per row would mispredict half the time. Each row's share is
+   * multiplied by 0 or 1, which leaves every sum bit-identical to adding selectively.
    */
-  private accumulate(f: number, table: Uint8Array | null, t: number, missingBin: number): void {
-    const { binned, nRows, w, g, cls } = this.data;
-    const { left, miss } = this;
-    const S = this.stride;
-    const cnt = S - 1;
+  private accumulateCut(t: number, missingBin: number): void {
+    const { left, miss, nodeBins: bins, nodeW } = this;
+    const cnt = this.stride - 1;
+    const n = this.count;
     left.fill(0);
     miss.fill(0);
-    const base = f * nRows;
-    const idx = this.indices;
-    const end = this.start + this.count;
-    const sum = this.criterion.layout === 'sum';
-    for (let i = this.start; i < end; i++) {
-      const r = idx[i];
-      const b = binned[base + r];
-      const side = table !== null ? table[b] : b === missingBin ? 2 : b <= t ? 1 : 0;
-      if (side === 0) continue;
-      const acc = side === 1 ? left : miss;
-      if (sum) {
-        acc[0] += g[r];
-        acc[1] += w[r];
-      } else {
-        acc[cls[r]] += w[r];
+    if (this.criterion.layout === 'sum') {
+      const nodeG = this.nodeG;
+      let lg = 0;
+      let lw = 0;
+      let lc = 0;
+      let mg = 0;
+      let mw = 0;
+      let mc = 0;
+      for (let k = 0; k < n; k++) {
+        const b = bins[k];
+        // 1 when b <= t (t < missingBin, so never for missing), and 1 when b is the missing bin.
+        const l = 1 - ((t - b) >>> 31);
+        const m = ((b ^ missingBin) - 1) >>> 31;
+        const g = nodeG[k];
+        const w = nodeW[k];
+        lg += l * g;
+        lw += l * w;
+        lc += l;
+        mg += m * g;
+        mw += m * w;
+        mc += m;
       }
-      acc[cnt] += 1;
+      left[0] = lg;
+      left[1] = lw;
+      left[cnt] = lc;
+      miss[0] = mg;
+      miss[1] = mw;
+      miss[cnt] = mc;
+      return;
     }
+    const nodeCls = this.nodeCls;
+    let lc = 0;
+    let mc = 0;
+    for (let k = 0; k < n; k++) {
+      const b = bins[k];
+      const l = 1 - ((t - b) >>> 31);
+      const m = ((b ^ missingBin) - 1) >>> 31;
+      const c = nodeCls[k];
+      const w = nodeW[k];
+      left[c] += l * w;
+      miss[c] += m * w;
+      lc += l;
+      mc += m;
+    }
+    left[cnt] = lc;
+    miss[cnt] = mc;
+  }
+
+  /** A categorical cut: sums the node's rows whose bin `table` sends left into `left` (branch-free, as above). */
+  private accumulateTable(table: Uint8Array): void {
+    const { left, nodeBins: bins, nodeW } = this;
+    const cnt = this.stride - 1;
+    const n = this.count;
+    left.fill(0);
+    if (this.criterion.layout === 'sum') {
+      const nodeG = this.nodeG;
+      let lg = 0;
+      let lw = 0;
+      let lc = 0;
+      for (let k = 0; k < n; k++) {
+        const l = table[bins[k]];
+        lg += l * nodeG[k];
+        lw += l * nodeW[k];
+        lc += l;
+      }
+      left[0] = lg;
+      left[1] = lw;
+      left[cnt] = lc;
+      return;
+    }
+    const nodeCls = this.nodeCls;
+    let lc = 0;
+    for (let k = 0; k < n; k++) {
+      const l = table[bins[k]];
+      left[nodeCls[k]] += l * nodeW[k];
+      lc += l;
+    }
+    left[cnt] = lc;
   }
 
   /** Scores the split held in `left`; records its score and left count when valid and better. */
