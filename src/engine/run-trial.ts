@@ -28,7 +28,7 @@ import type { Params } from './search/space';
 import { type AnyEnvelope, ENVELOPE_FORMAT, ENVELOPE_VERSION, type ModelEnvelope } from './serialize/envelope';
 import { foldBagEnvelope } from './ensemble/fold-bag';
 import { servingCostMicros } from './serialize/serving-cost';
-import { encodedWidth, TRIAL_MEMORY_LIMIT, type TrialMemory, trialMemoryBytes, type TrialRows } from './trial-memory';
+import { encodedWidth, fitParamsToMemory, TRIAL_MEMORY_LIMIT, type TrialMemory, trialMemoryBytes, type TrialRows } from './trial-memory';
 
 export { TRIAL_MEMORY_LIMIT } from './trial-memory';
 
@@ -164,22 +164,17 @@ export function planTrialMemory(ds: Dataset, spec: TrialSpec): TrialMemory {
 }
 
 async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec): Promise<TrialOutcome<AnyEnvelope>> {
-  const { model, target, exclude, shape, params, prep } = setUp(ds, spec);
+  const { model, target, exclude, shape, params: searched, prep } = setUp(ds, spec);
   const { task, classes, rows, y } = target;
   const nClasses = classes.length;
   const metric = METRICS[spec.metric];
   if (model.featureStyle !== 'dense' && (prep.augment !== 'none' || prep.construct !== 'none')) {
     throw new EngineError('invalid_params', `augment and fe_construct apply to dense models only, not to ${spec.family}`);
   }
-  const need = trialMemoryBytes(ds, model, params, shape, exclude, trialRows(spec)).total;
-  const limit = spec.memoryLimitBytes ?? TRIAL_MEMORY_LIMIT;
-  if (need > limit) {
-    return {
-      status: 'failed',
-      code: 'insufficient_budget',
-      reason: `estimated peak memory ${(need / 2 ** 20).toFixed(1)} MiB (data, features and model) exceeds the ${(limit / 2 ** 20).toFixed(0)} MiB trial limit`,
-    };
-  }
+  const memory = fitParamsToMemory(ds, model, searched, shape, exclude, trialRows(spec), spec.memoryLimitBytes ?? TRIAL_MEMORY_LIMIT);
+  if (!memory.fits) return { status: 'failed', code: 'insufficient_budget', reason: memory.reason };
+  const params = memory.params;
+  const cappedInfo = memory.capped ? { [`memory_capped_${memory.capped.param}`]: memory.capped.value } : {};
 
   const rng = new Rng(spec.seed);
   const k = Math.max(2, spec.folds === 1 ? 5 : spec.folds);
@@ -253,7 +248,7 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec):
 
   const bagged = bag ? foldBagEnvelope(bag, spec.metric) : undefined;
   if (bagged && !('maxBagServingMicros' in spec && spec.maxBagServingMicros !== undefined && servingCostMicros(bagged) > spec.maxBagServingMicros)) {
-    const fitInfo = { ...meanInfo(foldInfos), bagged_folds: bagged.members.length };
+    const fitInfo = { ...meanInfo(foldInfos), bagged_folds: bagged.members.length, ...cappedInfo };
     return { status: 'complete', score, loss: toLoss(spec.metric, score), foldScores, fitInfo, envelope: bagged, oof };
   }
 
@@ -276,7 +271,7 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec):
     ...(spec.image ? { image: spec.image } : {}),
   });
   const envelope = envelopeOf(pipe.state, final.toArtifact());
-  const fitInfo = { ...final.fitInfo, features: pipe.width, ...(fixedIterations !== undefined ? { refit_iterations: fixedIterations } : {}) };
+  const fitInfo = { ...final.fitInfo, features: pipe.width, ...(fixedIterations !== undefined ? { refit_iterations: fixedIterations } : {}), ...cappedInfo };
   final.dispose();
   return { status: 'complete', score, loss: toLoss(spec.metric, score), foldScores, fitInfo, envelope, oof };
 }

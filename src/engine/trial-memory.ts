@@ -166,6 +166,42 @@ export function trialMemoryBytes(ds: Dataset, model: ModelSpec, params: Params, 
   return { dataset, features, model: refit, total: dataset + features + refit + fold };
 }
 
+/** A trial's model parameters as they fit its memory limit (see fitParamsToMemory). */
+export type MemoryFit =
+  | { readonly fits: true; readonly params: Params; readonly need: number; readonly capped?: { readonly param: string; readonly value: number } }
+  | { readonly fits: false; readonly need: number; readonly reason: string };
+
+/**
+ * The trial's parameters if its estimated peak (trialMemoryBytes) is within `limit`; otherwise, for a
+ * family that declares a memoryScale (its tree count), the same parameters with the largest count that
+ * fits, down to the family's floor. The search may propose a configuration whose worst case does not fit
+ * (1,000 rounds of 7-class trees of 100 leaves); a capped trial is a useful result where a refusal is none,
+ * and boosting's early stopping usually ends well before the cap. Whether the cap is found is decided by a
+ * bisection on the (monotone) estimate alone: deterministic, a few milliseconds.
+ */
+export function fitParamsToMemory(ds: Dataset, model: ModelSpec, params: Params, shape: DataShape, exclude: ReadonlySet<string>, split: TrialRows, limit: number): MemoryFit {
+  const need = (p: Params) => trialMemoryBytes(ds, model, p, shape, exclude, split).total;
+  const full = need(params);
+  if (full <= limit) return { fits: true, params, need: full };
+  const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+  const refusal = `estimated peak memory ${mib(full)} MiB (data, features and model) exceeds the ${(limit / 2 ** 20).toFixed(0)} MiB trial limit`;
+  const scale = model.memoryScale;
+  const current = scale ? Number(params[scale.param] ?? model.defaults(shape)[scale.param]) : Number.NaN;
+  if (!scale || !Number.isFinite(current) || current <= scale.min) return { fits: false, need: full, reason: refusal };
+  const at = (value: number) => ({ ...params, [scale.param]: value });
+  const floor = need(at(scale.min));
+  if (floor > limit) return { fits: false, need: full, reason: `${refusal}, even with ${scale.param} = ${scale.min} (${mib(floor)} MiB)` };
+  // Invariant: `lo` fits, `hi` does not.
+  let lo = scale.min;
+  let hi = Math.floor(current);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (need(at(mid)) <= limit) lo = mid;
+    else hi = mid;
+  }
+  return { fits: true, params: at(lo), need: need(at(lo)), capped: { param: scale.param, value: lo } };
+}
+
 /** Levels of a coded column that occur, and whether any value is missing. */
 function levelsPresent(codes: Int32Array, levels: number): { present: number; missing: boolean } {
   const seen = new Uint8Array(levels);

@@ -194,4 +194,35 @@ describe('the trial memory plan in run-trial', () => {
     if (refused.status === 'failed') expect(refused.reason).toMatch(/MiB/);
     expect((await runTrial(ds, { ...spec, memoryLimitBytes: need })).status).toBe('complete');
   });
+
+  for (const family of ['gbdt', 'random_forest'] as const) {
+    it(`runs a ${family} trial whose tree count does not fit with the largest count that does, and says so`, async () => {
+      const ds = columnarTable(2_000, 6, 3);
+      const base: TrialSpec = { family, params: { n_estimators: 1_000, learning_rate: 0.3 }, target: 'label', metric: 'roc_auc', seed: 1, folds: 1 };
+      if (family === 'random_forest') base.params = { n_estimators: 400, min_samples_leaf: 1 };
+      const limit = planTrialMemory(ds, { ...base, params: { ...base.params, n_estimators: 120 } }).total;
+      expect(planTrialMemory(ds, base).total).toBeGreaterThan(limit);
+      const outcome = await runTrial(ds, { ...base, memoryLimitBytes: limit });
+      expect(outcome.status).toBe('complete');
+      if (outcome.status !== 'complete') return;
+      const cap = outcome.fitInfo.memory_capped_n_estimators;
+      // The largest count within the limit: it fits, one more tree does not.
+      expect(cap).toBeGreaterThanOrEqual(120);
+      expect(planTrialMemory(ds, { ...base, params: { ...base.params, n_estimators: cap } }).total).toBeLessThanOrEqual(limit);
+      expect(planTrialMemory(ds, { ...base, params: { ...base.params, n_estimators: cap + 1 } }).total).toBeGreaterThan(limit);
+      if (family === 'random_forest') expect(outcome.fitInfo.n_trees).toBe(cap);
+      // Under a limit the full count fits, nothing is capped.
+      const free = await runTrial(ds, { ...base, memoryLimitBytes: planTrialMemory(ds, base).total });
+      expect(free.status === 'complete' && free.fitInfo.memory_capped_n_estimators).toBe(undefined);
+    });
+  }
+
+  it('refuses a trial that does not fit even with its family\'s fewest trees, naming that count', async () => {
+    const ds = columnarTable(2_000, 6, 4);
+    const base: TrialSpec = { family: 'gbdt', params: { n_estimators: 800 }, target: 'label', metric: 'roc_auc', seed: 1, folds: 1 };
+    const floor = planTrialMemory(ds, { ...base, params: { n_estimators: 50 } }).total;
+    const refused = await runTrial(ds, { ...base, memoryLimitBytes: floor - 1 });
+    expect(refused).toMatchObject({ status: 'failed', code: 'insufficient_budget' });
+    if (refused.status === 'failed') expect(refused.reason).toMatch(/even with n_estimators = 50/);
+  });
 });

@@ -23,6 +23,8 @@ function makeSpec(family: ForestFamily): ModelSpec {
     family,
     featureStyle: 'trees',
     tasks: TASKS,
+    // Fewer trees average less but are the same model; a single tree (cart) has nothing to give up.
+    ...(family === 'cart' ? {} : { memoryScale: { param: 'n_estimators', min: 50 } }),
     space: (shape) => forestSpace(family, shape),
     defaults: (shape) => sizedDefaults(family, shape),
     estimateMemoryBytes: (params, shape) => estimateForestBytes(resolveForestOptions(family, params, shape.task), shape),

@@ -23,6 +23,8 @@ export const gbdtSpec: ModelSpec = {
   featureStyle: 'trees',
   stopsEarly: true,
   bagTasks: ['binary'],
+  // A cap on rounds mostly bites past where early stopping ends them anyway; 50 is the space's floor.
+  memoryScale: { param: 'n_estimators', min: 50 },
   tasks: TASKS,
   space: gbdtSpace,
   defaults: gbdtDefaults,
