@@ -24,6 +24,7 @@ import { randomForestSpec } from '../../src/engine/models/forest/forest';
 import { gbdtSpec } from '../../src/engine/models/tree/gbdt';
 import { getModelSpec } from '../../src/engine/models/registry';
 import { planTrialMemory, runTrial, type TrialSpec } from '../../src/engine/run-trial';
+import type { Params } from '../../src/engine/search/space';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -198,8 +199,8 @@ describe('the trial memory plan in run-trial', () => {
   for (const family of ['gbdt', 'random_forest'] as const) {
     it(`runs a ${family} trial whose tree count does not fit with the largest count that does, and says so`, async () => {
       const ds = columnarTable(2_000, 6, 3);
-      const base: TrialSpec = { family, params: { n_estimators: 1_000, learning_rate: 0.3 }, target: 'label', metric: 'roc_auc', seed: 1, folds: 1 };
-      if (family === 'random_forest') base.params = { n_estimators: 400, min_samples_leaf: 1 };
+      const params: Params = family === 'gbdt' ? { n_estimators: 1_000, learning_rate: 0.3 } : { n_estimators: 400, min_samples_leaf: 1 };
+      const base: TrialSpec = { family, params, target: 'label', metric: 'roc_auc', seed: 1, folds: 1 };
       const limit = planTrialMemory(ds, { ...base, params: { ...base.params, n_estimators: 120 } }).total;
       expect(planTrialMemory(ds, base).total).toBeGreaterThan(limit);
       const outcome = await runTrial(ds, { ...base, memoryLimitBytes: limit });
