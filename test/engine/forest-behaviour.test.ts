@@ -68,7 +68,7 @@ describe('forest specs', () => {
     expect(randomForestSpec.space(shape).n_estimators).toEqual({ type: 'int', low: 50, high: 500, log: true });
     expect(cartSpec.space(shape).n_estimators).toBeUndefined();
     expect(randomForestSpec.defaults(shape)).toMatchObject({ n_estimators: 300, min_samples_leaf: 1, max_depth: 'none', max_features: 'sqrt' });
-    expect(randomForestSpec.defaults({ ...shape, task: 'regression', nClasses: 0 })).toMatchObject({ max_features: 0.5 });
+    expect(randomForestSpec.defaults({ ...shape, task: 'regression', nClasses: 0 })).toMatchObject({ max_features: 1 });
     expect(extraTreesSpec.defaults(shape)).toMatchObject({ n_estimators: 300, max_features: 'sqrt' });
   });
 

@@ -48,16 +48,7 @@ export interface ForestOptions {
 
 const COMMON = { max_depth: 0, min_samples_leaf: 1, criterion: 'gini', class_weight: 'none', max_bin: 255 } as const;
 
-/**
- * Half the features per split for regression forests (classification uses each family's `max_features`).
- * Against all of them (scikit-learn's regression default), on the job's folds, seeds 1-3: out-of-fold RMSE
- * lower on 6 of 8 (random forest and extra trees × ames, auto_mpg, concrete, diabetes), test RMSE on 7 of
- * 8 (ames RF 26,582 → 25,498, diabetes ET 52.1 → 51.1; worse only ames ET 25,674 → 25,838), and each
- * trial 1.4-2.4 times faster (ames RF 16.7 → 8.2 s). A third was faster still but worse on concrete.
- */
-export const REGRESSION_MAX_FEATURES = 0.5;
-
-/** Defaults per family; `max_features` applies to classification, regression uses REGRESSION_MAX_FEATURES unless set. */
+/** Defaults per family; `max_features` applies to classification, regression uses 1.0 unless set. */
 export const FOREST_DEFAULTS: Readonly<Record<ForestFamily, Readonly<Params>>> = Object.freeze({
   random_forest: Object.freeze({ ...COMMON, n_estimators: 300, max_features: 'sqrt', bootstrap: true }),
   extra_trees: Object.freeze({ ...COMMON, n_estimators: 300, max_features: 'sqrt', bootstrap: false }),
@@ -93,7 +84,7 @@ export function resolveForestOptions(family: ForestFamily, params: Params, task:
   };
   const rawDepth = get('max_depth');
   const maxDepth = rawDepth === 'none' || rawDepth === -1 ? 0 : num('max_depth', 0, 1000);
-  const rawFeatures = params.max_features ?? (family === 'cart' ? 1 : regression ? REGRESSION_MAX_FEATURES : defaults.max_features);
+  const rawFeatures = params.max_features ?? (regression || family === 'cart' ? 1 : defaults.max_features);
   let maxFeatures: MaxFeatures;
   if (rawFeatures === 'sqrt' || rawFeatures === 'log2') maxFeatures = rawFeatures;
   else {
@@ -153,7 +144,7 @@ export function forestDefaults(family: ForestFamily, shape: DataShape): Params {
   const out: Params = { min_samples_leaf: d.min_samples_leaf, max_depth: 'none', categorical_split: defaultCategoricalSplit(shape.task) };
   if (family !== 'cart') {
     out.n_estimators = d.n_estimators;
-    out.max_features = shape.task === 'regression' ? REGRESSION_MAX_FEATURES : d.max_features;
+    out.max_features = shape.task === 'regression' ? 1 : d.max_features;
   }
   if (shape.task !== 'regression') {
     out.criterion = d.criterion;
