@@ -1,7 +1,7 @@
 /**
  * @module engine/trial-memory
  * What one trial holds in memory at its peak, estimated before it starts so run-trial can refuse a trial
- * the isolate could not survive. Three parts live together: the decoded dataset (the trial reads it whole),
+ * the isolate could not survive, or run a tree ensemble with fewer trees (fitParamsToMemory). Three parts live together: the decoded dataset (the trial reads it whole),
  * the feature matrices the pipeline writes for the fit (Float32, as wide as the encoders make them, one
  * buffer reused fit after fit), and whatever the model family states for its own fit (its
  * estimateMemoryBytes, which never counts the input matrix). Widths are upper bounds read from the dataset
@@ -168,29 +168,29 @@ export function trialMemoryBytes(ds: Dataset, model: ModelSpec, params: Params, 
 
 /** A trial's model parameters as they fit its memory limit (see fitParamsToMemory). */
 export type MemoryFit =
-  | { readonly fits: true; readonly params: Params; readonly need: number; readonly capped?: { readonly param: string; readonly value: number } }
-  | { readonly fits: false; readonly need: number; readonly reason: string };
+  | { readonly fits: true; readonly params: Params; readonly capped?: { readonly param: string; readonly value: number } }
+  | { readonly fits: false; readonly reason: string };
 
 /**
  * The trial's parameters if its estimated peak (trialMemoryBytes) is within `limit`; otherwise, for a
  * family that declares a memoryScale (its tree count), the same parameters with the largest count that
  * fits, down to the family's floor. The search may propose a configuration whose worst case does not fit
  * (1,000 rounds of 7-class trees of 100 leaves); a capped trial is a useful result where a refusal is none,
- * and boosting's early stopping usually ends well before the cap. Whether the cap is found is decided by a
- * bisection on the (monotone) estimate alone: deterministic, a few milliseconds.
+ * and boosting's early stopping usually ends well before the cap. The cap comes from a bisection on the
+ * estimate alone (it grows with the tree count): deterministic, and a few milliseconds.
  */
 export function fitParamsToMemory(ds: Dataset, model: ModelSpec, params: Params, shape: DataShape, exclude: ReadonlySet<string>, split: TrialRows, limit: number): MemoryFit {
   const need = (p: Params) => trialMemoryBytes(ds, model, p, shape, exclude, split).total;
   const full = need(params);
-  if (full <= limit) return { fits: true, params, need: full };
+  if (full <= limit) return { fits: true, params };
   const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
   const refusal = `estimated peak memory ${mib(full)} MiB (data, features and model) exceeds the ${(limit / 2 ** 20).toFixed(0)} MiB trial limit`;
   const scale = model.memoryScale;
   const current = scale ? Number(params[scale.param] ?? model.defaults(shape)[scale.param]) : Number.NaN;
-  if (!scale || !Number.isFinite(current) || current <= scale.min) return { fits: false, need: full, reason: refusal };
+  if (!scale || !Number.isFinite(current) || current <= scale.min) return { fits: false, reason: refusal };
   const at = (value: number) => ({ ...params, [scale.param]: value });
   const floor = need(at(scale.min));
-  if (floor > limit) return { fits: false, need: full, reason: `${refusal}, even with ${scale.param} = ${scale.min} (${mib(floor)} MiB)` };
+  if (floor > limit) return { fits: false, reason: `${refusal}, even with ${scale.param} = ${scale.min} (${mib(floor)} MiB)` };
   // Invariant: `lo` fits, `hi` does not.
   let lo = scale.min;
   let hi = Math.floor(current);
@@ -199,7 +199,7 @@ export function fitParamsToMemory(ds: Dataset, model: ModelSpec, params: Params,
     if (need(at(mid)) <= limit) lo = mid;
     else hi = mid;
   }
-  return { fits: true, params: at(lo), need: need(at(lo)), capped: { param: scale.param, value: lo } };
+  return { fits: true, params: at(lo), capped: { param: scale.param, value: lo } };
 }
 
 /** Levels of a coded column that occur, and whether any value is missing. */
