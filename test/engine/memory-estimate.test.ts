@@ -11,7 +11,8 @@
  * `npm run bench:memory`. Then whole trials (30,000 x 20, holdout) against run-trial's plan, sampled the way
  * bench:memory samples (after every large typed-array allocation, so inside synchronous fits too): the plan
  * beyond the dataset must cover the measured peak. Last, run-trial's own use of the plan: the dataset
- * counts, a lower fidelity plans less, and a trial over its limit is refused before anything is fitted.
+ * counts, a lower fidelity plans less, a tree ensemble over its limit runs with the most trees that fit,
+ * and a trial over its limit with nothing to give up is refused before anything is fitted.
  */
 import { runInNewContext } from 'node:vm';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';

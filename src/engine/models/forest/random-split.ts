@@ -9,7 +9,7 @@
  * small nodes stay cheap. Each node's row statistics are gathered into contiguous arrays once, each
  * feature's first pass copies the node's bins aside, and the second pass sums without a branch per row
  * (`npm run bench:models -- --families extra_trees --datasets ames_housing --repeats 5`: fit 6.7–6.8 s
- * → 5.2–5.7 s, trees bit-identical).
+ * → 5.3–5.7 s over two runs, trees bit-identical).
  */
 import type { Rng } from '../../core/rng';
 import type { CategoricalSplit } from './forest-params';
