@@ -13,7 +13,9 @@
  * by each family's estimated cost for improvement (FLAML's idea, from measured trial durations) was tried:
  * in 50-s in-process jobs (10 datasets x 4 seeds) it ran up to 18x more trials, mostly of cheap families,
  * and its blends scored better out of fold in 28 of 40, but tested better in only 17 and worse in 22
- * (concrete: gbdt got 16-29 trials instead of 41-141, test RMSE worse in 3 of 4). Not adopted.
+ * (concrete: gbdt got 16-29 trials instead of 41-141, test RMSE worse in 3 of 4). Not adopted. Measured
+ * with an in-process job harness and the change itself, neither kept in the repository; the protocol and
+ * every figure are in issue 4's session-8 note.
  */
 import { EngineError } from '../../core/errors';
 import { Rng, seedFrom } from '../../core/rng';
