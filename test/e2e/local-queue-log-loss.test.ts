@@ -5,11 +5,16 @@
  * keep-alive connection Node had just closed), the broker never flushed again: every later trial,
  * ensemble and drift message of every job sat in the local queue until `wrangler dev` restarted.
  * Here the loopback server drops log posts on purpose (closes the connection without an answer), which
- * is what workerd saw, and the queue must still deliver the next message.
+ * is what workerd saw, and the queue must still deliver the next message. Also: the warning the dev
+ * scripts print when the patch is missing.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Log, LogLevel, Miniflare } from 'miniflare';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PATCHED_FILE, queuePatchWarning } from '../../scripts/lib/queue-patch';
 
 /**
  * A consumer that records what it was given in KV. The test sends through the producer binding and reads
@@ -125,5 +130,23 @@ describe('local queue broker when a log line is lost', () => {
     await waitFor(() => started.log.lines.some((line) => line.includes('QUEUE')));
     expect(posts).toBe(2);
     expect(started.log.lines.filter((line) => line.includes('QUEUE') && line.includes('log-loss-queue'))).toHaveLength(1);
+  });
+});
+
+describe('queuePatchWarning (printed by npm run dev and the scripts that start wrangler dev)', () => {
+  it('is silent for the installed Miniflare, which npm install patched', () => {
+    expect(queuePatchWarning()).toBeNull();
+  });
+
+  it('names the patch and the fix when the file is unpatched, and is silent when there is no file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'queue-patch-'));
+    try {
+      const unpatched = join(dir, 'index.worker.js');
+      writeFileSync(unpatched, readFileSync(PATCHED_FILE, 'utf8').replaceAll('Patched by edge-automl', 'Changed'));
+      expect(queuePatchWarning(unpatched)).toMatch(/patches\/README\.md.*npx patch-package/);
+      expect(queuePatchWarning(join(dir, 'absent.js'))).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
