@@ -116,6 +116,11 @@ async function main() {
       };
       results.push(row);
       console.log(`- ${name}: test ${metric} ${score.toFixed(4)}${accuracy === null ? '' : `, accuracy ${accuracy.toFixed(4)}`} (cv ${row.cv_score?.toFixed(4)}, ${row.best_family}, ${row.trials} trials, ${(row.elapsed_ms / 1000).toFixed(0)} s)`);
+      // A failed count alone says nothing: name each failed trial and its reason.
+      if (row.failed > 0) {
+        const { trials } = await api.request<{ trials: { trial_id: string; family: string; params: Record<string, unknown>; status: string; error?: { code: string; message: string } }[] }>('GET', `/v1/jobs/${id}/trials`);
+        for (const t of trials.filter((t) => t.status === 'failed')) console.log(`    failed ${t.trial_id} (${t.family} ${JSON.stringify(t.params)}): ${t.error?.code ?? '?'}: ${t.error?.message ?? ''}`);
+      }
     } finally {
       await server.stop();
       rmSync(state, { recursive: true, force: true });
