@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { TrialRecord } from '../src/durable/protocol';
 import type { MetricName } from '../src/engine/eval/metrics';
 import { ApiClient } from './lib/api-client';
 import { csvRows, formatTable, heldOutScore } from './lib/tables';
@@ -118,7 +119,7 @@ async function main() {
       console.log(`- ${name}: test ${metric} ${score.toFixed(4)}${accuracy === null ? '' : `, accuracy ${accuracy.toFixed(4)}`} (cv ${row.cv_score?.toFixed(4)}, ${row.best_family}, ${row.trials} trials, ${(row.elapsed_ms / 1000).toFixed(0)} s)`);
       // A failed count alone says nothing: name each failed trial and its reason.
       if (row.failed > 0) {
-        const { trials } = await api.request<{ trials: { trial_id: string; family: string; params: Record<string, unknown>; status: string; error?: { code: string; message: string } }[] }>('GET', `/v1/jobs/${id}/trials`);
+        const { trials } = await api.request<{ trials: TrialRecord[] }>('GET', `/v1/jobs/${id}/trials`);
         for (const t of trials.filter((t) => t.status === 'failed')) console.log(`    failed ${t.trial_id} (${t.family} ${JSON.stringify(t.params)}): ${t.error?.code ?? '?'}: ${t.error?.message ?? ''}`);
       }
     } finally {
