@@ -4,11 +4,10 @@
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { queuePatchWarning } from './lib/queue-patch';
+import { warnIfQueueUnpatched } from './lib/queue-patch';
 import { wranglerEnv } from './lib/wrangler-dev';
 
-const warning = queuePatchWarning();
-if (warning) console.error(warning);
+warnIfQueueUnpatched();
 const key = process.env.ADMIN_API_KEY ?? 'local-dev-key';
 const port = process.env.PORT ?? '8787';
 const child = spawn(

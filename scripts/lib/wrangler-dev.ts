@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { queuePatchWarning } from './queue-patch';
+import { warnIfQueueUnpatched } from './queue-patch';
 
 export interface DevServer {
   readonly url: string;
@@ -34,8 +34,7 @@ export function wranglerEnv(): NodeJS.ProcessEnv {
 }
 
 export async function startDevServer(options: DevOptions = {}): Promise<DevServer> {
-  const warning = queuePatchWarning();
-  if (warning) console.error(warning);
+  warnIfQueueUnpatched();
   const port = options.port ?? 8787;
   const adminKey = options.adminKey ?? 'local-dev-key';
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(options.inspectorPort ?? port + 1442), '--test-scheduled', '--show-interactive-dev-session=false'];

@@ -114,7 +114,9 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     // partitions (averaged out-of-fold rows, every repeat's fold models bagged) was measured for the
     // tables up to 1,000 rows and not adopted: in 50-s in-process jobs (10 datasets x 4 seeds) it tested
     // better in 17 and worse in 23, beat the best default in 25 of 40 against 26, and auto_mpg and
-    // concrete were worse in 8 of 8 (with a tenth to a half of the trials). Issue 4's session-9 note.
+    // concrete were worse in 8 of 8 (with a tenth to a half of the trials). Measured with an in-process job
+    // harness and the change itself, neither kept in the repository; protocol and figures in issue 4's
+    // session-9 note.
     folds: forecast ? FORECAST_ORIGINS : rows <= 1_000 ? 5 : rows <= 20_000 ? 3 : 1,
     lease_ms: Math.max(5, Number(env.TRIAL_LEASE_SECONDS || 300)) * 1000,
     created_at: now,

@@ -7,7 +7,8 @@
  * The published probabilities are not recalibrated. A temperature fitted on the blend's out-of-fold rows
  * (multiclass log loss) always sharpened them (T 0.2-0.9) and on held-out data was worse in 8 of 12
  * in-process jobs (penguins, soybean, segment x 4 seeds; segment 4 of 4, penguins once 0.040 -> 0.139):
- * the rows it is fitted on are the fold models', not the served refits' and bags'. Issue 4's session-9 note.
+ * the rows it is fitted on are the fold models', not the served refits' and bags'. Measured with an
+ * in-process job harness not kept in the repository; protocol and figures in issue 4's session-9 note.
  */
 import type { Task } from '../core/task';
 import type { Dataset } from '../data/dataset';
