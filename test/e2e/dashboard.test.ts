@@ -132,7 +132,11 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     const labels = await page.locator('#confusion thead th').allTextContents();
     expect(labels.slice(1)).toEqual(['bad', 'good']);
     expect(await page.locator('#confusion tbody td').count()).toBe(4);
-    await page.waitForSelector('#predict-form');
+    // The form waits for the training dataset's profile (its default values); a failure says what the section shows.
+    await page.waitForSelector('#predict-form', { timeout: 60_000 }).catch(async (err) => {
+      await shot('timeout-predict-form').catch(() => undefined);
+      throw new Error(`no prediction form; the section shows: ${JSON.stringify(await page.textContent('#predict').catch(() => null))} (${err})`);
+    });
     await shot('5-model');
 
     await page.click('#predict-form button[type=submit]');
@@ -140,6 +144,21 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     expect(['good', 'bad']).toContain(await value.textContent());
     await page.locator('#predict-result').scrollIntoViewIfNeeded();
     await shot('6-prediction');
+  });
+
+  it('shows the prediction form without defaults when the training profile does not answer', async () => {
+    // The profile request hangs (never answered); the form must still come, its boxes empty (missing values).
+    await page.route('**/v1/datasets/**', () => undefined);
+    try {
+      await page.goto(`${server.url}/#/jobs`);
+      await page.goto(`${server.url}/#/models/credit-risk`);
+      await page.waitForSelector('#predict-form', { timeout: 30_000 });
+      const values = await page.locator('#predict-form .fields input').evaluateAll((inputs) => inputs.map((i) => (i as unknown as { value: string }).value));
+      expect(values.length).toBe(20);
+      expect(values.every((v) => v === '')).toBe(true);
+    } finally {
+      await page.unroute('**/v1/datasets/**');
+    }
   });
 
   it('says clearly when a job does not exist', async () => {

@@ -10,6 +10,9 @@ import { liveChart } from '../charts.js';
 import { badge, bars, errorBox, facts, heatmap, loading, table } from '../widgets.js';
 import { predictForm } from './predict-form.js';
 
+/** How long the prediction form waits for the training data's profile (its default values). */
+const PROFILE_WAIT_MS = 8000;
+
 export async function modelPage(root, { name }, signal) {
   root.append(el('p', { class: 'crumbs' }, el('a', { href: '#/models', text: 'Models' }), ' / ', name));
   const slot = root.appendChild(loading(`model "${name}"`));
@@ -56,7 +59,9 @@ export async function modelPage(root, { name }, signal) {
   showEvaluation(evaluation, model, model.champion_version, signal);
   showDrift(drift, model, signal);
   const dataset = champion?.dataset;
-  const profile = dataset ? await api(`/v1/datasets/${seg(dataset.name)}?version=${dataset.version}`, { signal }).catch(() => null) : null;
+  // The profile only pre-fills the form: if it is slow or gone, the form comes without defaults rather than never.
+  const profileSignal = AbortSignal.any([signal, AbortSignal.timeout(PROFILE_WAIT_MS)]);
+  const profile = dataset ? await api(`/v1/datasets/${seg(dataset.name)}?version=${dataset.version}`, { signal: profileSignal }).catch(() => null) : null;
   if (!signal.aborted) replace(predict, predictForm(model, profile));
 }
 
