@@ -4,7 +4,9 @@
  * format: NAME.train.csv, NAME.test.csv, NAME.json, index.json): uploads the train split, runs a job, predicts
  * the test split through the prediction route and scores it with the dataset's primary metric. Image datasets
  * (an `image_shape` in NAME.json) run as image jobs and also report test accuracy; time series run as forecast
- * jobs over the test split's length and are scored on the forecast route's answer.
+ * jobs over the test split's length and are scored on the forecast route's answer. When DIR has a
+ * REFERENCE.md, each result is also set against it (best scikit-learn default, Tuned; lib/reference-scores)
+ * and the JSON rows carry that standing; `npm run bench:compare` re-reads saved runs and adds seeds up.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,7 @@ import { parseArgs } from 'node:util';
 import type { TrialRecord } from '../src/durable/protocol';
 import type { MetricName } from '../src/engine/eval/metrics';
 import { ApiClient } from './lib/api-client';
+import { readReferenceScores, type Standing, standingOf, standingSummary, standingTable } from './lib/reference-scores';
 import { csvRows, formatTable, heldOutScore } from './lib/tables';
 import { startDevServer } from './lib/wrangler-dev';
 
@@ -133,7 +136,22 @@ async function main() {
       results.map((r) => [r.dataset, r.metric, r.score, r.accuracy ?? '-', r.cv_score ?? NaN, r.best_family, r.trials, r.failed, (r.elapsed_ms / 1000).toFixed(0)]),
     )}`,
   );
-  if (values.json) writeFileSync(values.json, JSON.stringify(results, null, 2));
+  const reference = readReferenceScores(dir);
+  const standings = new Map<string, Standing>();
+  if (reference) {
+    for (const r of results) {
+      const s = standingOf(reference, r);
+      if (s) standings.set(r.dataset, s);
+    }
+    console.log(`\nAgainst ${join(dir, 'REFERENCE.md')}:\n${standingTable([...standings.values()])}\n${standingSummary([...standings.values()]).line}`);
+  }
+  if (values.json) {
+    const rows = results.map((r) => {
+      const s = standings.get(r.dataset);
+      return s ? { ...r, reference: { best_default: s.best, beats_best_default: s.beatsBest, tuned: s.tuned } } : r;
+    });
+    writeFileSync(values.json, JSON.stringify(rows, null, 2));
+  }
 }
 
 main().catch((err) => {
