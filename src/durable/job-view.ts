@@ -117,7 +117,7 @@ export function jobView(s: JobState, now: number): JobView {
       ? {
           ensemble: {
             status: ens.state,
-            ...(ens.report?.status === 'complete' ? { score: ens.report.score, members: ens.report.members } : {}),
+            ...(ens.report?.status === 'complete' ? { score: ens.report.score, ...(ens.report.combine ? { combine: ens.report.combine } : {}), members: ens.report.members } : {}),
             ...(ens.report && ens.report.status !== 'complete' ? { reason: ens.report.reason } : {}),
           },
         }

@@ -158,6 +158,8 @@ export type EnsembleReport =
       readonly score: number;
       readonly loss: number;
       readonly artifact_key: string;
+      /** Averaged by weight (absent), or pooled log-linearly with the weights as exponents. */
+      readonly combine?: 'log_linear';
       readonly members: readonly { readonly trial_id: string; readonly weight: number }[];
     }
   | { readonly status: 'skipped' | 'failed'; readonly reason: string };
@@ -254,6 +256,7 @@ export interface JobView {
   readonly ensemble?: {
     readonly status: 'running' | 'complete' | 'skipped' | 'failed';
     readonly score?: number;
+    readonly combine?: 'log_linear';
     readonly members?: readonly { readonly trial_id: string; readonly weight: number }[];
     readonly reason?: string;
   };

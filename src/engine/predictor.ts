@@ -3,7 +3,8 @@
  * Serving: a loaded artifact (one model, or an ensemble of models) that turns JSON rows into labels,
  * probabilities or values. Loading does all the work that can be done once (pipeline rebuild, model
  * load), so each request only encodes its rows and runs the models. An ensemble predicts the weighted
- * average of its members' raw outputs (probabilities or values), then labels them exactly like one model.
+ * average of its members' raw outputs (probabilities or values), or for a log-linear pool the pool of its
+ * groups' averages (ensemble/log-linear-pool), then labels them exactly like one model.
  * It also explains rows (per-column contributions, see explain/explanation), building its explainer on
  * the first request so that serving predictions never pays for it.
  */
@@ -18,6 +19,8 @@ import { cellsToDataset } from './features/cells-to-dataset';
 import { rowsToDataset } from './features/rows-to-dataset';
 import type { FittedModel } from './models/model';
 import { getModelSpec } from './models/registry';
+import { logLinearPool } from './ensemble/log-linear-pool';
+import { explainUnavailable } from './explain/explanation';
 import { type AnyEnvelope, ENSEMBLE_FORMAT, type EnsembleEnvelope, type ModelEnvelope, parseAnyEnvelope } from './serialize/envelope';
 
 export interface PredictionResult {
@@ -27,7 +30,10 @@ export interface PredictionResult {
 
 /** A loaded member: its normalised weight, pipeline and model, and which decoded input set it reads. */
 interface LoadedMember {
+  /** Share of the average: of the whole ensemble, or in a log-linear pool of its group. */
   readonly weight: number;
+  /** Its group in a log-linear pool (0 in an average). */
+  readonly group: number;
   readonly pipeline: FeaturePipeline;
   readonly model: FittedModel;
   /** Index into the predictor's input sets: members with identical input schemas share one decoded dataset per request. */
@@ -52,14 +58,19 @@ export class Predictor {
     private readonly members: readonly LoadedMember[],
     private readonly inputSets: readonly (readonly InputColumn[])[],
     private readonly known: ReadonlySet<string>,
+    /** A log-linear pool's group exponents; undefined for one model or an average. */
+    private readonly pool: readonly number[] | undefined,
   ) {}
 
   /** Loads a model or ensemble artifact (parsed JSON); throws EngineError('bad_artifact') on unknown formats or versions. */
   static async load(json: unknown): Promise<Predictor> {
     const artifact = parseAnyEnvelope(json);
     const parts = artifact.format === ENSEMBLE_FORMAT ? artifact.members : [{ weight: 1, envelope: artifact }];
-    // Renormalise so predictions stay an average even if stored weights drift from summing to exactly 1.
-    const total = parts.reduce((sum, m) => sum + m.weight, 0);
+    const pool = artifact.format === ENSEMBLE_FORMAT && artifact.combine === 'log_linear' ? artifact.groups : undefined;
+    const groupOf = (m: { group?: number }) => (pool ? (m.group as number) : 0);
+    // Renormalise (per group in a pool) so averages stay averages even if stored weights drift from summing to exactly 1.
+    const totals = new Map<number, number>();
+    for (const m of parts) totals.set(groupOf(m), (totals.get(groupOf(m)) ?? 0) + m.weight);
     const inputSets: (readonly InputColumn[])[] = [];
     const inputKeys: string[] = [];
     const members: LoadedMember[] = [];
@@ -73,7 +84,7 @@ export class Predictor {
         }
         const pipeline = loadPipeline(part.envelope.pipeline);
         const model = await getModelSpec(part.envelope.model.family).load(part.envelope.model);
-        members.push({ weight: part.weight / total, pipeline, model, inputSet });
+        members.push({ weight: part.weight / (totals.get(groupOf(part)) as number), group: groupOf(part), pipeline, model, inputSet });
       }
     } catch (err) {
       // Free what was loaded (tfjs tensors) before giving up on a broken ensemble.
@@ -81,7 +92,7 @@ export class Predictor {
       throw err;
     }
     const envelope = artifact.format === ENSEMBLE_FORMAT ? ensembleView(artifact) : artifact;
-    return new Predictor(envelope, artifact, members, inputSets, new Set(artifact.columns));
+    return new Predictor(envelope, artifact, members, inputSets, new Set(artifact.columns), pool);
   }
 
   get task(): Task {
@@ -105,6 +116,7 @@ export class Predictor {
   }
 
   private rawOutputs(datasets: readonly Dataset[]): Float32Array {
+    if (this.pool) return this.pooledOutputs(datasets, this.pool);
     if (this.members.length === 1) {
       // One model: its output as-is, bit for bit (no averaging arithmetic).
       const m = this.members[0];
@@ -118,6 +130,19 @@ export class Predictor {
       for (let i = 0; i < out.length; i++) sum[i] += m.weight * out[i];
     }
     return Float32Array.from(sum as Float64Array);
+  }
+
+  /** A log-linear pool: each group's average, then the groups pooled with their exponents. */
+  private pooledOutputs(datasets: readonly Dataset[], exponents: readonly number[]): Float32Array {
+    const sums: (Float64Array | undefined)[] = exponents.map(() => undefined);
+    for (const m of this.members) {
+      const out = m.model.predict(m.pipeline.transform(datasets[m.inputSet]));
+      const sum = (sums[m.group] ??= new Float64Array(out.length));
+      if (out.length !== sum.length) throw new EngineError('bad_artifact', 'ensemble members disagree on the output width');
+      for (let i = 0; i < out.length; i++) sum[i] += m.weight * out[i];
+    }
+    const averages = sums.map((s) => Float32Array.from(s as Float64Array));
+    return logLinearPool(averages, exponents, this.artifact.classes.length);
   }
 
   predictRows(rows: readonly unknown[]): PredictionResult {
@@ -160,6 +185,8 @@ export class Predictor {
    */
   explainRows(rows: readonly unknown[]): ExplainResult {
     if (rows.length === 0) throw new EngineError('invalid_input', 'rows must hold at least one row', { field: 'rows' });
+    // Contributions add up in one output space; a log-linear pool of averaged groups has none they add in.
+    if (this.pool) throw explainUnavailable('this model is a log-linear pool of several models, whose contributions do not add up; explanations are available for single models and averaged ensembles', { combine: 'log_linear' });
     this.rowExplainer ??= RowExplainer.build(this.members, this.task, this.artifact.classes);
     return this.rowExplainer.explain(this.decode(rows));
   }
@@ -182,14 +209,21 @@ function ensembleView(ensemble: EnsembleEnvelope): ModelEnvelope {
   return { ...rest, metric: ensemble.metric, columns: ensemble.columns, ...(importances ? { importances } : {}) };
 }
 
-/** Member importances averaged by member weight, over the members that report any (undefined when none do). */
+/**
+ * Member importances averaged by member weight, over the members that report any (undefined when none
+ * do). In a log-linear pool a member weighs its share of its group times the group's exponent.
+ */
 function blendImportances(ensemble: EnsembleEnvelope): Record<string, number> | undefined {
+  const groupTotals = new Map<number, number>();
+  for (const m of ensemble.members) groupTotals.set(m.group ?? 0, (groupTotals.get(m.group ?? 0) ?? 0) + m.weight);
+  const weightOf = (m: EnsembleEnvelope['members'][number]) =>
+    ensemble.groups && m.group !== undefined ? (ensemble.groups[m.group] * m.weight) / (groupTotals.get(m.group) as number) : m.weight;
   const reporting = ensemble.members.filter((m) => m.envelope.importances);
-  const total = reporting.reduce((sum, m) => sum + m.weight, 0);
+  const total = reporting.reduce((sum, m) => sum + weightOf(m), 0);
   if (reporting.length === 0 || total <= 0) return undefined;
   const out: Record<string, number> = {};
   for (const m of reporting) {
-    for (const [name, value] of Object.entries(m.envelope.importances ?? {})) out[name] = (out[name] ?? 0) + (m.weight / total) * value;
+    for (const [name, value] of Object.entries(m.envelope.importances ?? {})) out[name] = (out[name] ?? 0) + (weightOf(m) / total) * value;
   }
   return out;
 }

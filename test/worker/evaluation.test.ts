@@ -1,14 +1,29 @@
 /**
  * GET /v1/models/{model}/evaluation on models made by real jobs: out-of-fold metrics that agree with the
  * score the search recorded, a ROC curve and a confusion matrix that add up to the data, residuals for
- * regression, and `available: false` for a job evaluated on a single split.
+ * regression, a multiclass log-loss job's log-linear pool evaluated as it pools, and `available: false`
+ * for a job evaluated on a single split.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError, jsonOf, send, SMALL_CSV, tenantKey, waitJob } from './tenant';
 
 let key = '';
+let pooledJob: Record<string, any> = {};
 
 const REGRESSION_CSV = ['x,z,y', ...Array.from({ length: 80 }, (_, i) => `${i},${(i * 37) % 11},${(2 * i + ((i * 37) % 11) * 0.5 + (i % 4)).toFixed(2)}`)].join('\n');
+/**
+ * Three classes: `x` separates "a" from the rest and `z` (a category) "b" from "c", each with some rows
+ * off, so a linear model and a kNN see different things and a pool of them beats either.
+ */
+const MULTICLASS_CSV = [
+  'x,z,w,label',
+  ...Array.from({ length: 120 }, (_, i) => {
+    const label = ['a', 'b', 'c'][i % 3];
+    const x = (label === 'a' ? 3 : 0) + ((i * 37) % 13) / 4;
+    const z = (label === 'b') !== (i % 7 === 0) ? 'p' : 'q';
+    return `${x.toFixed(2)},${z},${(i * 53) % 17},${label}`;
+  }),
+].join('\n');
 /** Over 20,000 rows: the job picks a single split and writes no out-of-fold predictions. */
 const LARGE_CSV = ['a,label', ...Array.from({ length: 20_100 }, (_, i) => `${i % 97},${(i % 97) > 48 ? 'hi' : 'lo'}`)].join('\n');
 
@@ -29,11 +44,12 @@ const evaluationOf = async (model: string, query = '') => send({ method: 'GET', 
 describe('GET /v1/models/{model}/evaluation', () => {
   beforeAll(async () => {
     key = await tenantKey('evaluation', 'k');
-    await Promise.all([upload('small', SMALL_CSV), upload('reg', REGRESSION_CSV), upload('large', LARGE_CSV)]);
+    await Promise.all([upload('small', SMALL_CSV), upload('reg', REGRESSION_CSV), upload('large', LARGE_CSV), upload('three', MULTICLASS_CSV)]);
     await Promise.all([
       train({ dataset: 'small', target: 'label', model: 'clf', models: ['linear', 'knn'], budget: { trials: 3 }, seed: 5 }),
       train({ dataset: 'reg', target: 'y', model: 'reg', models: ['linear', 'gbdt'], budget: { trials: 2 }, seed: 5 }),
       train({ dataset: 'large', target: 'label', model: 'big', models: ['linear'], budget: { trials: 1 }, seed: 5 }),
+      train({ dataset: 'three', target: 'label', model: 'pooled', models: ['linear', 'knn', 'cart'], budget: { trials: 4 }, seed: 5 }).then((job) => (pooledJob = job)),
     ]);
   }, 200_000);
 
@@ -71,6 +87,25 @@ describe('GET /v1/models/{model}/evaluation', () => {
     expect(rms).toBeCloseTo(e.metrics.rmse, 3);
     expect(e.confusion).toBeUndefined();
     expect(e.roc).toBeUndefined();
+  });
+
+  it('multiclass log loss: a log-linear pool, evaluated as it pools, served with probabilities, not explained', async () => {
+    expect(pooledJob.ensemble).toMatchObject({ status: 'complete', combine: 'log_linear' });
+    expect(pooledJob.ensemble.members.length).toBeGreaterThanOrEqual(2);
+    expect(pooledJob.best.family).toBe('ensemble');
+    const model = await jsonOf(await send({ method: 'GET', path: '/v1/models/pooled', key }));
+    expect(model).toMatchObject({ metric: 'log_loss', versions: [{ version: 1, family: 'ensemble' }] });
+    const e = await jsonOf(await evaluationOf('pooled'));
+    expect(e).toMatchObject({ available: true, task: 'multiclass', rows: 120, combine: 'log_linear' });
+    expect(e.members).toEqual(pooledJob.ensemble.members);
+    // The route pools the members' out-of-fold rows exactly as the selection did (an average would differ).
+    expect(e.metrics.log_loss).toBeCloseTo(model.versions[0].score, 5);
+    expect(e.confusion.labels).toEqual(['a', 'b', 'c']);
+    const rows = [{ x: 3.5, z: 'q', w: 4 }, { x: 0.5, z: 'p', w: 9 }];
+    const answer = await jsonOf(await send({ method: 'POST', path: '/v1/models/pooled/predict', key, body: { rows } }));
+    expect(answer.predictions).toHaveLength(2);
+    for (const p of answer.probabilities) expect(Object.values(p as Record<string, number>).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    await expectError(await send({ method: 'POST', path: '/v1/models/pooled/predict', key, body: { rows, explain: true } }), 422, 'explain_unavailable');
   });
 
   it('says why when the job kept no out-of-fold predictions (single split)', async () => {

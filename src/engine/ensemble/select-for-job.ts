@@ -2,19 +2,24 @@
  * @module engine/ensemble/select-for-job
  * The end-of-search ensemble for one job: rebuilds the target exactly as every trial saw it (same column
  * overrides, same target preparation, so out-of-fold rows line up), runs greedy selection over the trials'
- * out-of-fold predictions, and says whether the blend beats the best single trial.
+ * out-of-fold predictions, and says whether the blend beats the best single trial. Multiclass jobs scored
+ * by log loss pool their members log-linearly instead (./log-linear-pool), when the fit's work is small
+ * enough for one invocation; every other job averages the greedy selection's picks.
  *
- * The published probabilities are not recalibrated. A temperature fitted on the blend's out-of-fold rows
+ * An averaged blend's probabilities are not recalibrated. A temperature fitted on the blend's out-of-fold rows
  * (multiclass log loss) always sharpened them (T 0.2-0.9) and on held-out data was worse in 8 of 12
  * in-process jobs (penguins, soybean, segment x 4 seeds; segment 4 of 4, penguins once 0.040 -> 0.139):
  * the rows it is fitted on are the fold models', not the served refits' and bags'. Measured with an
  * in-process job harness not kept in the repository; protocol and figures in issue 4's session-9 note.
+ * The log-linear pool also sharpens, but together with weighing two or more members, and that held up
+ * (figures in ./log-linear-pool).
  */
 import type { Task } from '../core/task';
 import type { Dataset } from '../data/dataset';
 import { prepareTarget } from '../data/target';
 import { type MetricName, toLoss } from '../eval/metrics';
 import { type EnsembleCandidate, type EnsembleSelection, greedyEnsembleSelection } from './greedy-selection';
+import { LOG_LINEAR_MAX_WORK, type LogLinearSelection, logLinearSelection, logLinearWork } from './log-linear-pool';
 
 export interface JobEnsembleSpec {
   readonly target: string;
@@ -26,8 +31,11 @@ export interface JobEnsembleSpec {
   readonly maxCostMicros?: number;
 }
 
+/** An averaged greedy selection, or a log-linear pool (`combine: "log_linear"`). */
+export type JobSelection = (EnsembleSelection & { readonly combine?: undefined }) | LogLinearSelection;
+
 export interface JobEnsembleResult {
-  readonly selection: EnsembleSelection;
+  readonly selection: JobSelection;
   /** True when the blend has more than one member and a strictly lower out-of-fold loss than the best trial. */
   readonly improves: boolean;
 }
@@ -43,6 +51,15 @@ export const DEFAULT_MAX_SERVING_MICROS = 400;
 
 export function selectJobEnsemble(ds: Dataset, spec: JobEnsembleSpec, candidates: readonly EnsembleCandidate[]): JobEnsembleResult {
   const target = prepareTarget(ds, spec.target, spec.task);
+  const nClasses = target.classes.length;
+  if (target.task === 'multiclass' && spec.metric === 'log_loss' && logLinearWork(target.y.length, nClasses, candidates.length) <= LOG_LINEAR_MAX_WORK) {
+    const pooled = logLinearSelection({ y: target.y, task: target.task, nClasses }, candidates, {
+      maxMembers: spec.maxMembers ?? DEFAULT_MAX_MEMBERS,
+      maxCost: spec.maxCostMicros ?? DEFAULT_MAX_SERVING_MICROS,
+    });
+    // One member alone would be a temperature on one model, measured worse (above): a pool needs two.
+    return { selection: pooled, improves: pooled.members.length > 1 && pooled.loss < pooled.bestSingle.score };
+  }
   const selection = greedyEnsembleSelection({ y: target.y, task: target.task, nClasses: target.classes.length }, spec.metric, candidates, {
     rounds: 25,
     maxMembers: spec.maxMembers ?? DEFAULT_MAX_MEMBERS,

@@ -45,28 +45,46 @@ export function parseEnvelope(json: unknown): ModelEnvelope {
  * Ensemble artifacts. An ensemble is a weighted average of member models' raw outputs; the members'
  * model envelopes are embedded (not referenced by key) so a published ensemble is one self-contained
  * file: serving needs one read, and deleting a trial's artifact can never break a published model.
+ * Version 2 adds the log-linear pool of multiclass jobs (ensemble/log-linear-pool): members fall into
+ * groups (a chosen trial, or the fold models of a bagged one), each group averages its members'
+ * probabilities, and the groups' probabilities are pooled as p_k ∝ exp(Σ_g groups[g]·log p_gk). A
+ * version-1 reader refuses such an artifact instead of averaging it wrongly; averaged ensembles are still
+ * written as version 1.
  */
 
 export const ENSEMBLE_FORMAT = 'edge-automl/ensemble';
+/** The version of averaged ensembles. */
 export const ENSEMBLE_VERSION = 1;
+/** The version of log-linear pools (`combine: "log_linear"`). */
+export const POOLED_ENSEMBLE_VERSION = 2;
 
 /** One member of an ensemble: its share of the average and its full model envelope. */
 export interface EnsembleMember {
-  /** Share of the weighted average, > 0; the loader renormalises the members' weights to sum to 1. */
+  /**
+   * Share of the weighted average, > 0; the loader renormalises the members' weights to sum to 1 (within
+   * their group, in a log-linear pool).
+   */
   readonly weight: number;
   /** Where the member came from (a trial id), for reports; not used to predict. */
   readonly id?: string;
+  /** In a log-linear pool: the index of the member's group in `groups`. */
+  readonly group?: number;
   readonly envelope: ModelEnvelope;
 }
 
 /**
  * A weighted average of models trained for the same target. Every member predicts the same task, target
  * and classes (in the same order), so their raw outputs are averaged position by position: probabilities
- * for classification, values for regression.
+ * for classification, values for regression. With `combine: "log_linear"` (multiclass only) the average
+ * is taken within each group and the groups are pooled log-linearly (see above).
  */
 export interface EnsembleEnvelope {
   readonly format: typeof ENSEMBLE_FORMAT;
-  readonly version: typeof ENSEMBLE_VERSION;
+  readonly version: typeof ENSEMBLE_VERSION | typeof POOLED_ENSEMBLE_VERSION;
+  /** Absent: the weighted average. */
+  readonly combine?: 'log_linear';
+  /** With combine "log_linear": each group's exponent in the pool (≥ 0, not normalised). */
+  readonly groups?: readonly number[];
   readonly task: Task;
   readonly target: string;
   readonly classes: readonly string[];
@@ -84,7 +102,7 @@ export type AnyEnvelope = ModelEnvelope | EnsembleEnvelope;
 export function parseEnsembleEnvelope(json: unknown): EnsembleEnvelope {
   const e = json as Partial<EnsembleEnvelope> | null;
   if (!e || typeof e !== 'object' || e.format !== ENSEMBLE_FORMAT) throw new EngineError('bad_artifact', 'not an edge-automl ensemble artifact (format tag missing)');
-  if (e.version !== ENSEMBLE_VERSION) throw new EngineError('bad_artifact', `unsupported ensemble artifact version ${String(e.version)}`);
+  if (e.version !== ENSEMBLE_VERSION && e.version !== POOLED_ENSEMBLE_VERSION) throw new EngineError('bad_artifact', `unsupported ensemble artifact version ${String(e.version)}`);
   if (typeof e.task !== 'string' || typeof e.target !== 'string' || !Array.isArray(e.columns) || !Array.isArray(e.classes) || !Array.isArray(e.members) || e.members.length === 0) {
     throw new EngineError('bad_artifact', 'ensemble artifact is incomplete');
   }
@@ -98,7 +116,32 @@ export function parseEnsembleEnvelope(json: unknown): EnsembleEnvelope {
     const agrees = inner.task === e.task && inner.target === e.target && sameList(inner.classes, e.classes as readonly string[]);
     if (!agrees) throw new EngineError('bad_artifact', `ensemble member ${i} predicts a different task, target or class order than the ensemble`, { member: i });
   });
+  checkCombination(e as EnsembleEnvelope);
   return e as EnsembleEnvelope;
+}
+
+/** Version 1 averages; version 2 is a log-linear pool of multiclass groups, each with at least one member. */
+function checkCombination(e: EnsembleEnvelope): void {
+  if (e.version === ENSEMBLE_VERSION) {
+    if (e.combine !== undefined || e.groups !== undefined || e.members.some((m) => m.group !== undefined)) {
+      throw new EngineError('bad_artifact', 'a version-1 ensemble artifact averages its members: it has no combine, groups or member groups');
+    }
+    return;
+  }
+  if (e.combine !== 'log_linear') throw new EngineError('bad_artifact', `ensemble artifact version 2 needs combine "log_linear", got ${JSON.stringify(e.combine ?? null)}`);
+  if (e.task !== 'multiclass') throw new EngineError('bad_artifact', `a log-linear ensemble pools class probabilities: task must be multiclass, not ${e.task}`);
+  const groups = e.groups;
+  if (!Array.isArray(groups) || groups.length === 0 || groups.some((w) => typeof w !== 'number' || !Number.isFinite(w) || w < 0)) {
+    throw new EngineError('bad_artifact', 'a log-linear ensemble needs groups: one finite exponent ≥ 0 per group');
+  }
+  const used = new Set<number>();
+  e.members.forEach((m, i) => {
+    if (!Number.isInteger(m.group) || (m.group as number) < 0 || (m.group as number) >= groups.length) {
+      throw new EngineError('bad_artifact', `ensemble member ${i} needs a group between 0 and ${groups.length - 1}`, { member: i });
+    }
+    used.add(m.group as number);
+  });
+  if (used.size !== groups.length) throw new EngineError('bad_artifact', 'every group of a log-linear ensemble needs at least one member');
 }
 
 /** Loads either artifact kind; an exhaustive switch over format tags that refuses anything unknown. */

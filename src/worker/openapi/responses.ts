@@ -101,6 +101,7 @@ export const jobViewResponse = z.object({
     .object({
       status: z.enum(['running', 'complete', 'skipped', 'failed']),
       score: score.optional(),
+      combine: z.literal('log_linear').optional().describe('absent: the members\' outputs are averaged by weight; "log_linear": their probabilities are pooled as p ∝ Π pᵢ^weightᵢ (multiclass log-loss jobs)'),
       members: z.array(z.object({ trial_id: z.string(), weight: z.number() })).optional(),
       reason: z.string().optional(),
     })
@@ -267,6 +268,7 @@ export const evaluationResponse = z.discriminatedUnion('available', [
     folds: z.int(),
     dataset: z.object({ name: z.string(), version: z.int() }),
     members: z.array(z.object({ trial_id: z.string(), weight: z.number() })).optional().describe('an ensemble\'s members'),
+    combine: z.literal('log_linear').optional().describe('how the members were combined, as in the job\'s ensemble'),
     rows: z.int(),
     metrics: z.record(z.string(), z.number().nullable()).describe('every metric of the task; null where undefined on these rows'),
     roc: z

@@ -1,7 +1,8 @@
 /**
  * @module worker/queue/ensemble-task
  * The end-of-search ensemble, built in a consumer invocation (never in the coordinator): reads the best
- * trials' out-of-fold predictions from R2, runs greedy ensemble selection, and when the blend beats the
+ * trials' out-of-fold predictions from R2, runs the job's ensemble selection (an averaged greedy blend, or
+ * a log-linear pool for multiclass log loss: engine/ensemble/select-for-job), and when the blend beats the
  * best single trial writes one self-contained ensemble artifact (member models embedded) next to them.
  * The blend's latency is capped: each candidate's estimated serving cost (engine/serialize/serving-cost,
  * stored as metadata on its artifact) counts against the selection's cost budget.
@@ -51,6 +52,7 @@ export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset
       score: selection.score,
       loss: selection.loss,
       artifact_key: work.artifact_key,
+      ...(selection.combine ? { combine: selection.combine } : {}),
       members: selection.members.map((m) => ({ trial_id: m.id, weight: m.weight })),
     };
   } catch (err) {

@@ -11,7 +11,8 @@
 import { Hono } from 'hono';
 import { applyOverrides, decodeDataset, type Predictor, prepareTarget } from '../../engine';
 import { trainingPart } from '../../engine/data/holdout';
-import { blendOutputs } from '../../engine/eval/blend';
+import { logLinearPool } from '../../engine/ensemble/log-linear-pool';
+import { blendOutputs, type WeightedOutput } from '../../engine/eval/blend';
 import { evaluatePredictions } from '../../engine/eval/evaluation';
 import type { ModelVersionInfo } from '../../durable/registry';
 import type { JobConfig } from '../../durable/protocol';
@@ -36,10 +37,12 @@ evaluation.get('/:model/evaluation', async (c) => {
   const importances = await importancesOf(c.env, resolved);
   const source = await outOfFold(c.env, tenant, resolved);
   if (!source.ok) return c.json({ ...head, available: false, reason: source.reason, importances });
-  const { config, output, members } = source;
+  const { config, parts, members, combine } = source;
   const { dataset: all } = applyOverrides(decodeDataset(await readObjectBytes(c.env.STORE, config.dataset.key, 'dataset')), config.columns);
   const dataset = config.holdout ? trainingPart(all, config.target, config.task, config.holdout) : all;
   const target = prepareTarget(dataset, config.target, config.task);
+  // Combined as the ensemble combines its members (a pool is never a single member: see select-for-job).
+  const output = combine === 'log_linear' ? logLinearPool(parts.map((p) => p.output), parts.map((p) => p.weight), target.classes.length) : parts.length === 1 ? parts[0].output : blendOutputs(parts);
   const result = evaluatePredictions(target.task, target.y, output, target.classes);
   return c.json({
     ...head,
@@ -49,6 +52,7 @@ evaluation.get('/:model/evaluation', async (c) => {
     folds: config.folds,
     dataset: { name: config.dataset.name, version: config.dataset.version },
     ...(members ? { members } : {}),
+    ...(combine ? { combine } : {}),
     ...result,
     importances,
   });
@@ -62,7 +66,7 @@ function versionParam(raw: string | undefined): number | undefined {
 }
 
 type OutOfFold =
-  | { ok: true; config: JobConfig; output: Float32Array; members?: { trial_id: string; weight: number }[] }
+  | { ok: true; config: JobConfig; parts: WeightedOutput[]; members?: { trial_id: string; weight: number }[]; combine?: 'log_linear' }
   | { ok: false; reason: string };
 
 /** The version's out-of-fold output, read from the keys its job's trials wrote. */
@@ -74,8 +78,11 @@ async function outOfFold(env: Env, tenant: string, v: ModelVersionInfo): Promise
   const config = basis.config as JobConfig;
   if (config.folds <= 1) return { ok: false, reason: `the job evaluated its trials on a single split (folds = 1, chosen for large data), so it kept no out-of-fold predictions` };
   let members: { trial_id: string; weight: number }[] | undefined;
+  let combine: 'log_linear' | undefined;
   if (v.trial_id === 'ensemble') {
-    members = (await coordinator.view())?.ensemble?.members?.map((m) => ({ trial_id: m.trial_id, weight: m.weight }));
+    const ensemble = (await coordinator.view())?.ensemble;
+    members = ensemble?.members?.map((m) => ({ trial_id: m.trial_id, weight: m.weight }));
+    combine = ensemble?.combine;
     if (!members?.length) return { ok: false, reason: `the job ${v.job_id} lists no members for its ensemble` };
   }
   const parts = [];
@@ -86,7 +93,7 @@ async function outOfFold(env: Env, tenant: string, v: ModelVersionInfo): Promise
     const bytes = await object.arrayBuffer();
     parts.push({ id: m.trial_id, weight: m.weight, output: new Float32Array(bytes, 0, bytes.byteLength >> 2) });
   }
-  return { ok: true, config, output: parts.length === 1 ? parts[0].output : blendOutputs(parts), ...(members ? { members } : {}) };
+  return { ok: true, config, parts, ...(members ? { members } : {}), ...(combine ? { combine } : {}) };
 }
 
 /** The artifact's feature importances, largest first; null when the artifact has none or cannot be read. */
