@@ -107,7 +107,8 @@ export interface Job {
   seed: number;
   progress: { trials_done: number; trials_running: number; trials_failed: number; elapsed_ms: number; budget: JobBudget };
   best: { trial_id: string; family: string; score: number } | null;
-  ensemble?: { status: 'running' | 'complete' | 'skipped' | 'failed'; score?: number; members?: { trial_id: string; weight: number }[]; reason?: string };
+  /** `combine: "log_linear"`: the members' probabilities are pooled as p ∝ Π pᵢ^weightᵢ (multiclass log loss); absent: averaged by weight. */
+  ensemble?: { status: 'running' | 'complete' | 'skipped' | 'failed'; score?: number; combine?: 'log_linear'; members?: { trial_id: string; weight: number }[]; reason?: string };
   leaderboard: LeaderboardEntry[];
   challenge?: {
     status: 'running' | 'complete' | 'failed';
