@@ -1,15 +1,16 @@
 /**
  * @module engine/ensemble/build-envelope
- * Turns a greedy selection plus the chosen trials' envelopes into one self-contained ensemble artifact
- * (members embedded, heaviest first), checked by the same parser serving uses so a publishable ensemble
- * is always a loadable one. A chosen trial that is itself a bag of fold models (see run-trial) is
- * flattened into its members, so an artifact never nests ensembles.
+ * Turns a job's selection (a greedy average, or a log-linear pool) plus the chosen trials' envelopes into
+ * one self-contained ensemble artifact (members embedded, heaviest first), checked by the same parser
+ * serving uses so a publishable ensemble is always a loadable one. A chosen trial that is itself a bag of
+ * fold models (see run-trial) is flattened into its members (in a pool, kept together as one group), so an
+ * artifact never nests ensembles.
  */
 import { EngineError } from '../core/errors';
 import type { MetricName } from '../eval/metrics';
+import { type AnyEnvelope, ENSEMBLE_FORMAT, ENSEMBLE_VERSION, type EnsembleEnvelope, type ModelEnvelope, parseEnsembleEnvelope, POOLED_ENSEMBLE_VERSION } from '../serialize/envelope';
 import type { EnsembleSelection } from './greedy-selection';
 import type { LogLinearSelection } from './log-linear-pool';
-import { type AnyEnvelope, ENSEMBLE_FORMAT, ENSEMBLE_VERSION, type EnsembleEnvelope, type ModelEnvelope, parseEnsembleEnvelope, POOLED_ENSEMBLE_VERSION } from '../serialize/envelope';
 
 /**
  * Builds the ensemble artifact. Task, target, classes and columns come from the first (heaviest) member;

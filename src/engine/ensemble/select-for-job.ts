@@ -60,7 +60,7 @@ export function selectJobEnsemble(ds: Dataset, spec: JobEnsembleSpec, candidates
     // One member alone would be a temperature on one model, measured worse (above): a pool needs two.
     return { selection: pooled, improves: pooled.members.length > 1 && pooled.loss < pooled.bestSingle.score };
   }
-  const selection = greedyEnsembleSelection({ y: target.y, task: target.task, nClasses: target.classes.length }, spec.metric, candidates, {
+  const selection = greedyEnsembleSelection({ y: target.y, task: target.task, nClasses }, spec.metric, candidates, {
     rounds: 25,
     maxMembers: spec.maxMembers ?? DEFAULT_MAX_MEMBERS,
     maxCost: spec.maxCostMicros ?? DEFAULT_MAX_SERVING_MICROS,
