@@ -2,7 +2,8 @@
  * @module worker/routes/evaluation
  * `GET /v1/models/{model}/evaluation[?version=N]`: how a model version did on rows it never trained on,
  * for the dashboard's model page. The predictions are the out-of-fold ones its job's search wrote (the
- * published trial's, or for an ensemble the weighted blend of its members'), lined up with the target
+ * published trial's, or for an ensemble its members' combined as it combines them: the weighted blend,
+ * or the log-linear pool), lined up with the target
  * exactly as the trials prepared it (same column overrides, without a retraining job's holdout). The
  * answer holds every metric of the task, the ROC curve (binary), the confusion matrix (classification),
  * a residual sample (regression) and the artifact's feature importances. A job run on a single split
