@@ -11,17 +11,16 @@
 import { EngineError } from './core/errors';
 import { outputWidth, type Task } from './core/task';
 import type { Dataset } from './data/dataset';
+import { logLinearPool } from './ensemble/log-linear-pool';
 import { RowExplainer } from './explain/explain-rows';
-import type { ExplainResult } from './explain/explanation';
+import { type ExplainResult, explainUnavailable } from './explain/explanation';
 import { type FeaturePipeline, type InputColumn, loadPipeline } from './features/pipeline';
 import type { CsvColumns } from './data/csv-columns';
 import { cellsToDataset } from './features/cells-to-dataset';
 import { rowsToDataset } from './features/rows-to-dataset';
 import type { FittedModel } from './models/model';
 import { getModelSpec } from './models/registry';
-import { logLinearPool } from './ensemble/log-linear-pool';
-import { explainUnavailable } from './explain/explanation';
-import { type AnyEnvelope, ENSEMBLE_FORMAT, type EnsembleEnvelope, type ModelEnvelope, parseAnyEnvelope } from './serialize/envelope';
+import { type AnyEnvelope, ENSEMBLE_FORMAT, type EnsembleEnvelope, type EnsembleMember, memberShares, type ModelEnvelope, parseAnyEnvelope } from './serialize/envelope';
 
 export interface PredictionResult {
   readonly predictions: (string | number)[];
@@ -67,15 +66,13 @@ export class Predictor {
     const artifact = parseAnyEnvelope(json);
     const parts = artifact.format === ENSEMBLE_FORMAT ? artifact.members : [{ weight: 1, envelope: artifact }];
     const pool = artifact.format === ENSEMBLE_FORMAT && artifact.combine === 'log_linear' ? artifact.groups : undefined;
-    const groupOf = (m: { group?: number }) => (pool ? (m.group as number) : 0);
-    // Renormalise (per group in a pool) so averages stay averages even if stored weights drift from summing to exactly 1.
-    const totals = new Map<number, number>();
-    for (const m of parts) totals.set(groupOf(m), (totals.get(groupOf(m)) ?? 0) + m.weight);
+    // Renormalised (per group in a pool) so averages stay averages even if stored weights drift from summing to exactly 1.
+    const shares = artifact.format === ENSEMBLE_FORMAT ? memberShares(artifact) : [1];
     const inputSets: (readonly InputColumn[])[] = [];
     const inputKeys: string[] = [];
     const members: LoadedMember[] = [];
     try {
-      for (const part of parts) {
+      for (const [i, part] of parts.entries()) {
         const key = JSON.stringify(part.envelope.pipeline.inputs);
         let inputSet = inputKeys.indexOf(key);
         if (inputSet < 0) {
@@ -84,7 +81,7 @@ export class Predictor {
         }
         const pipeline = loadPipeline(part.envelope.pipeline);
         const model = await getModelSpec(part.envelope.model.family).load(part.envelope.model);
-        members.push({ weight: part.weight / (totals.get(groupOf(part)) as number), group: groupOf(part), pipeline, model, inputSet });
+        members.push({ weight: shares[i], group: pool ? (part as EnsembleMember).group ?? 0 : 0, pipeline, model, inputSet });
       }
     } catch (err) {
       // Free what was loaded (tfjs tensors) before giving up on a broken ensemble.
@@ -214,16 +211,14 @@ function ensembleView(ensemble: EnsembleEnvelope): ModelEnvelope {
  * do). In a log-linear pool a member weighs its share of its group times the group's exponent.
  */
 function blendImportances(ensemble: EnsembleEnvelope): Record<string, number> | undefined {
-  const groupTotals = new Map<number, number>();
-  for (const m of ensemble.members) groupTotals.set(m.group ?? 0, (groupTotals.get(m.group ?? 0) ?? 0) + m.weight);
-  const weightOf = (m: EnsembleEnvelope['members'][number]) =>
-    ensemble.groups && m.group !== undefined ? (ensemble.groups[m.group] * m.weight) / (groupTotals.get(m.group) as number) : m.weight;
-  const reporting = ensemble.members.filter((m) => m.envelope.importances);
-  const total = reporting.reduce((sum, m) => sum + weightOf(m), 0);
+  const shares = memberShares(ensemble);
+  const weighted = ensemble.members.map((m, i) => ({ m, weight: shares[i] * (ensemble.combine === 'log_linear' ? (ensemble.groups as readonly number[])[m.group as number] : 1) }));
+  const reporting = weighted.filter(({ m }) => m.envelope.importances);
+  const total = reporting.reduce((sum, r) => sum + r.weight, 0);
   if (reporting.length === 0 || total <= 0) return undefined;
   const out: Record<string, number> = {};
-  for (const m of reporting) {
-    for (const [name, value] of Object.entries(m.envelope.importances ?? {})) out[name] = (out[name] ?? 0) + (weightOf(m) / total) * value;
+  for (const { m, weight } of reporting) {
+    for (const [name, value] of Object.entries(m.envelope.importances ?? {})) out[name] = (out[name] ?? 0) + (weight / total) * value;
   }
   return out;
 }

@@ -144,16 +144,19 @@ describe('a log-linear ensemble artifact (penguins)', () => {
   });
 
   it('serves the pool of its groups: a bag stays one group, averaged before pooling', async () => {
-    const knn = [trials.get('knn5')!.envelope, trials.get('knn15')!.envelope] as ModelEnvelope[];
+    // Stored importances (as an artifact may carry them) on the linear model and one of the bag's models.
+    const withImportances = (e: ModelEnvelope, importances: Record<string, number>): ModelEnvelope => ({ ...e, importances });
+    const knn = [withImportances(trials.get('knn5')!.envelope as ModelEnvelope, { island: 1, bill_length_mm: 3 }), trials.get('knn15')!.envelope as ModelEnvelope];
     const bag = foldBagEnvelope(knn, 'log_loss');
-    const envelopes = new Map([['bag', bag], ['rf', trials.get('rf')!.envelope], ['lin', trials.get('lin')!.envelope]]);
+    const lin = withImportances(trials.get('lin')!.envelope as ModelEnvelope, { island: 2, bill_length_mm: 1 });
+    const envelopes = new Map<string, ModelEnvelope | EnsembleEnvelope>([['bag', bag], ['rf', trials.get('rf')!.envelope], ['lin', lin]]);
     const selection = { combine: 'log_linear' as const, members: [{ id: 'lin', index: 0, weight: 1.4 }, { id: 'bag', index: 1, weight: 0.7 }, { id: 'rf', index: 2, weight: 0.3 }] };
     const artifact = buildEnsembleEnvelope(selection, (id) => envelopes.get(id), 'log_loss');
     expect(artifact).toMatchObject({ version: 2, combine: 'log_linear', groups: [1.4, 0.7, 0.3] });
     expect(artifact.members.map((m) => [m.id, m.group])).toEqual([['lin', 0], ['bag/fold-0', 1], ['bag/fold-1', 1], ['rf', 2]]);
 
     const served = await Predictor.load(JSON.parse(JSON.stringify(artifact)));
-    const alone = await Promise.all([trials.get('lin')!.envelope, bag, trials.get('rf')!.envelope].map((e) => Predictor.load(JSON.parse(JSON.stringify(e)))));
+    const alone = await Promise.all([lin, bag, trials.get('rf')!.envelope].map((e) => Predictor.load(JSON.parse(JSON.stringify(e)))));
     const expected = logLinearPool(alone.map((p) => p.predictRaw(penguins.rows)), [1.4, 0.7, 0.3], 3);
     const out = served.predictRaw(penguins.rows);
     expect(out.length).toBe(penguins.rows.length * 3);
@@ -161,10 +164,19 @@ describe('a log-linear ensemble artifact (penguins)', () => {
     // Pooling the four models individually would differ: the bag's average is what gets pooled.
     const flat = logLinearPool([...alone.slice(0, 1), ...(await Promise.all(knn.map((e) => Predictor.load(e)))), alone[2]].map((p) => p.predictRaw(penguins.rows)), [1.4, 0.35, 0.35, 0.3], 3);
     expect(Array.from(out).some((v, i) => Math.abs(v - flat[i]) > 1e-4)).toBe(true);
-    // Labels are the pooled argmax; held-out log loss is a real number well under chance.
+    // Labels are the pooled argmax; held-out log loss is well under chance (ln 3 ≈ 1.10).
     const result = served.predictRows(penguins.rows);
-    expect(result.predictions.length).toBe(penguins.rows.length);
+    const classes = artifact.classes;
+    expect(result.predictions).toEqual(penguins.rows.map((_, r) => classes[[0, 1, 2].reduce((b, k) => (out[r * 3 + k] > out[r * 3 + b] ? k : b), 0)]));
+    const y = Float32Array.from(penguins.rows, (row) => classes.indexOf(row.species));
+    expect(METRICS.log_loss.score(y, out, 3)).toBeLessThan(0.2);
     expect(() => served.explainRows(penguins.rows.slice(0, 2))).toThrow(/log-linear pool/);
+    // Importances weigh each reporting member by its share of its group times the group's exponent:
+    // the linear model 1 × 1.4, the bag's first model 0.5 × 0.7.
+    const w = { lin: 1.4, knn: 0.35 };
+    const mix = (a: number, b: number) => (w.lin * a + w.knn * b) / (w.lin + w.knn);
+    expect(served.envelope.importances?.island).toBeCloseTo(mix(2, 1), 10);
+    expect(served.envelope.importances?.bill_length_mm).toBeCloseTo(mix(1, 3), 10);
   });
 
   it('refuses malformed version-2 artifacts and version-1 artifacts that claim a combination', () => {

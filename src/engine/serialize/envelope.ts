@@ -144,6 +144,17 @@ function checkCombination(e: EnsembleEnvelope): void {
   if (used.size !== groups.length) throw new EngineError('bad_artifact', 'every group of a log-linear ensemble needs at least one member');
 }
 
+/**
+ * Each member's share of the average it belongs to: of its group in a log-linear pool, else of the whole
+ * ensemble. Stored weights are renormalised here, so shares sum to exactly 1 per average.
+ */
+export function memberShares(e: EnsembleEnvelope): number[] {
+  const groupOf = (m: EnsembleMember) => (e.combine === 'log_linear' ? (m.group as number) : 0);
+  const totals = new Map<number, number>();
+  for (const m of e.members) totals.set(groupOf(m), (totals.get(groupOf(m)) ?? 0) + m.weight);
+  return e.members.map((m) => m.weight / (totals.get(groupOf(m)) as number));
+}
+
 /** Loads either artifact kind; an exhaustive switch over format tags that refuses anything unknown. */
 export function parseAnyEnvelope(json: unknown): AnyEnvelope {
   const format = json && typeof json === 'object' ? (json as { format?: unknown }).format : undefined;

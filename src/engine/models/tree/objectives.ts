@@ -5,6 +5,7 @@
  * per-row gradients and hessians for one class, the loss used for early stopping, and the map from raw
  * scores to the model's outputs (probabilities or values).
  */
+import { softmaxInto } from '../../core/softmax';
 import type { Task } from '../../core/task';
 
 /** Smallest probability used in logs, and the floor of a hessian (pure leaves would divide by ~0). */
@@ -168,16 +169,4 @@ class Softmax implements Objective {
     softmaxInto(raw, 0, this.k, this.tmp, 0);
     for (let c = 0; c < this.k; c++) out[o + c] = this.tmp[c];
   }
-}
-
-function softmaxInto(src: Float64Array, s: number, k: number, dst: Float64Array, d: number): void {
-  let max = -Infinity;
-  for (let c = 0; c < k; c++) if (src[s + c] > max) max = src[s + c];
-  let sum = 0;
-  for (let c = 0; c < k; c++) {
-    const e = Math.exp(src[s + c] - max);
-    dst[d + c] = e;
-    sum += e;
-  }
-  for (let c = 0; c < k; c++) dst[d + c] /= sum;
 }
