@@ -2,13 +2,14 @@
  * @module worker/image-rows
  * Predict rows for models that see images. Besides the usual object keyed by pixel column names, a row
  * may be `{"image": "<base64 PNG or JPEG>"}` (a data: URL too), decoded and resampled to the model's
- * shape exactly as uploads are (engine/data/images), or `{"pixels": [...]}`: height*width*channels
- * numbers flat in row-major order, or nested [h][w] (one channel) or [h][w][c]. Both become rows keyed by
- * the pixel columns, so the predictor validates and encodes them like any other row. Errors are 400s
- * naming the row and the field.
+ * shape exactly as uploads are (engine/data/images), then scaled from 0..255 to the training pixels'
+ * range (ImageShape.maxValue), or `{"pixels": [...]}`: height*width*channels numbers, in the training
+ * data's own range, flat in row-major order, or nested [h][w] (one channel) or [h][w][c]. Both become rows
+ * keyed by the pixel columns, so the predictor validates and encodes them like any other row. Errors are
+ * 400s naming the row and the field.
  */
 import { EngineError, type ModelEnvelope } from '../engine';
-import type { ImageShape } from '../engine/core/image-shape';
+import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shape';
 import { decodeImage } from '../engine/data/images/decode-image';
 import { inferImageShape, pixelColumnNames } from '../engine/data/images/pixel-columns';
 import { resizeImage } from '../engine/data/images/resize';
@@ -71,12 +72,23 @@ function imagePixels(shape: ImageShape, value: unknown, row: number): ArrayLike<
     throw badRow(row, 'image', 'not valid base64');
   }
   try {
-    return resizeImage(decodeImage(bytes, `rows[${row}].image`), { height: shape.height, width: shape.width, channels: shape.channels });
+    const pixels = resizeImage(decodeImage(bytes, `rows[${row}].image`), { height: shape.height, width: shape.width, channels: shape.channels });
+    return toTrainingRange(pixels, shape.maxValue ?? IMAGE_FILE_MAX_VALUE);
   } catch (err) {
     // The engine's message already starts with the label it was given (rows[i].image).
     if (err instanceof EngineError) throw new ApiError(400, 'invalid_request', err.message, { row, field: 'image' });
     throw err;
   }
+}
+
+/**
+ * A decoded image's 0..255 values in the range the model was trained on (ImageShape.maxValue): a model
+ * trained on the 0..16 digits CSV would read a PNG's 255 as sixteen times its brightest ink.
+ */
+function toTrainingRange(pixels: Uint8Array, maxValue: number): ArrayLike<number> {
+  if (maxValue === IMAGE_FILE_MAX_VALUE) return pixels;
+  const factor = maxValue / IMAGE_FILE_MAX_VALUE;
+  return Float64Array.from(pixels, (v) => v * factor);
 }
 
 /** A flat or nested pixel array as height*width*channels numbers in row-major order. */

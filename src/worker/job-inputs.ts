@@ -7,7 +7,8 @@
  */
 import type { ImageShape } from '../engine/core/image-shape';
 import { inferImageShape } from '../engine/data/images/pixel-columns';
-import type { Dataset } from '../engine/data/dataset';
+import { pixelMaxValue } from '../engine/data/images/pixel-range';
+import type { Dataset, NumericColumn } from '../engine/data/dataset';
 import { describeSeries, FORECAST_FAMILIES, type ForecastFamily, validationPlan } from '../engine/forecast';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
@@ -21,7 +22,8 @@ const IMAGE_ONLY_FAMILIES: ReadonlySet<string> = new Set(['cnn']);
 
 /**
  * The image shape of an image job's data: every feature column must be a pixel column (`px_r{r}_c{c}`
- * or `px_r{r}_c{c}_{channel}`), together forming one complete grid.
+ * or `px_r{r}_c{c}_{channel}`), together forming one complete grid. The shape also records the pixels'
+ * full-intensity value (the job's `image.max_value`, else read from the data).
  */
 export function resolveImageShape(ds: Dataset, target: string, ignore: readonly string[], requested: CreateJobBody['image']): ImageShape {
   const left = new Set([target, ...ignore]);
@@ -45,7 +47,9 @@ export function resolveImageShape(ds: Dataset, target: string, ignore: readonly 
       throw new ApiError(400, 'invalid_request', `image.${side}: the pixel columns give ${side} ${shape[side]}, not ${given}`, { field: `image.${side}` });
     }
   }
-  return requested?.flip_invariant ? { ...shape, flipInvariant: true } : shape;
+  // Full intensity: given, or read from the pixels (see pixel-range); predict scales image files to it.
+  const maxValue = requested?.max_value ?? pixelMaxValue(features as NumericColumn[]);
+  return { ...shape, ...(requested?.flip_invariant ? { flipInvariant: true } : {}), maxValue };
 }
 
 /** The families a job searches: the requested ones (checked), else the defaults of its kind, in priority order. */

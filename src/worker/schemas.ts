@@ -47,7 +47,9 @@ export const createJobSchema = z.strictObject({
   /**
    * An image job's input shape. Optional: it is read from the pixel columns' names (`px_r{row}_c{col}`
    * or `px_r{row}_c{col}_{channel}`); given, it must agree with them. `flip_invariant` allows flips as
-   * augmentation (photos of objects, not digits or text).
+   * augmentation (photos of objects, not digits or text). `max_value` is the pixel value of full
+   * intensity in the data (default: read from it, engine/data/images/pixel-range); image files sent to
+   * predict are scaled from 0..255 to it.
    */
   image: z
     .strictObject({
@@ -55,6 +57,7 @@ export const createJobSchema = z.strictObject({
       width: z.int().min(1).max(512).optional(),
       channels: z.int().min(1).max(4).optional(),
       flip_invariant: z.boolean().optional(),
+      max_value: z.number().positive('image.max_value must be above 0').max(1e9, 'image.max_value must be at most 1e9').optional(),
     })
     .optional(),
   /** A forecast job's series: the time column (default: the only datetime column), groups, and horizon. */

@@ -1,19 +1,20 @@
 /**
  * Image ingestion in the engine: PNG/JPEG decoding (test images are written with fast-png's and
  * jpeg-js's encoders, never with the decoder under test), resampling on patterns whose result is known
- * by hand, zip of class folders to a pixel table, and the pixel-column naming scheme (the shared digits
- * header must read as 8x8x1).
+ * by hand, zip of class folders to a pixel table, the pixel-column naming scheme (the shared digits
+ * header must read as 8x8x1) and the pixels' full-intensity value (the shared digits are 0..16).
  */
 import { readFileSync } from 'node:fs';
 import { encode as encodePng } from 'fast-png';
 import { zipSync } from 'fflate';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../../src/engine';
+import { EngineError, inferDataset, parseCsv } from '../../src/engine';
 import type { CodedColumn, NumericColumn } from '../../src/engine/data/dataset';
 import { decodeImage, type DecodedImage } from '../../src/engine/data/images/decode-image';
 import { imageTableFromZip } from '../../src/engine/data/images/image-table';
 import { inferImageShape, pixelColumnNames } from '../../src/engine/data/images/pixel-columns';
+import { pixelMaxValue } from '../../src/engine/data/images/pixel-range';
 import { resizeImage } from '../../src/engine/data/images/resize';
 
 const SHARED = new URL('../../../shared/data/', import.meta.url);
@@ -197,5 +198,30 @@ describe('pixel columns', () => {
     expect(inferImageShape(['px_r0_c0', 'px_r0_c0'])).toBeUndefined();
     expect(inferImageShape(['px_r00_c0'])).toBeUndefined();
     expect(inferImageShape(['age', 'income'])).toBeUndefined();
+  });
+});
+
+describe('pixel range', () => {
+  const column = (...values: number[]): NumericColumn => ({ name: 'px_r0_c0', type: 'numeric', storage: 'f64', values: Float64Array.from(values) });
+
+  it('reads the shared digits as 0..16', () => {
+    const { dataset } = inferDataset(parseCsv(readFileSync(new URL('digits.train.csv', SHARED), 'utf8')));
+    const pixels = dataset.columns.filter((c): c is NumericColumn => c.name.startsWith('px_') && c.storage === 'f64');
+    expect(pixels).toHaveLength(64);
+    expect(pixelMaxValue(pixels)).toBe(16);
+  });
+
+  it('takes 8-bit data as 0..255 and normalised data as 0..1, whatever its brightest pixel', () => {
+    expect(pixelMaxValue([column(0, 12, 250), column(3, 90)])).toBe(255);
+    expect(pixelMaxValue([column(129)])).toBe(255);
+    expect(pixelMaxValue([column(0, 0.25), column(0.8, NaN)])).toBe(1);
+    expect(pixelMaxValue([column(0, 100)])).toBe(100);
+    expect(pixelMaxValue([column(0, 4095)])).toBe(4095);
+  });
+
+  it('falls back to 255 when no pixel is positive', () => {
+    expect(pixelMaxValue([column(NaN, NaN)])).toBe(255);
+    expect(pixelMaxValue([column(0, -3)])).toBe(255);
+    expect(pixelMaxValue([])).toBe(255);
   });
 });

@@ -3,9 +3,10 @@
  * architectures (NAS by the job's sampler; here regularised evolution), each CNN trained inside the
  * Workers runtime on the tfjs wasm backend with our gradient kernels; the leaderboard records the
  * different architectures, and the published model answers predictions given as pixel arrays, scored
- * here on held-out digits. Requests that are not image jobs, or whose pixels do not form an image, are
+ * here on held-out digits, and the same digits as PNG files (0..255, scaled to the CSV's 0..16). Requests that are not image jobs, or whose pixels do not form an image, are
  * refused by name.
  */
+import { encode as encodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import testCsv from '../../examples/digits/test.csv?raw';
 import trainCsv from '../../examples/digits/train.csv?raw';
@@ -13,6 +14,8 @@ import { call, csvObjects, json, waitForJob } from './helpers';
 
 /** The architecture-defining parameters of a CNN trial. */
 const ARCHITECTURE = ['conv_blocks', 'filters', 'kernel_size', 'pooling', 'batch_norm', 'dense_units'] as const;
+
+const toB64 = (bytes: Uint8Array) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
 
 function firstRows(csv: string, n: number): string {
   return csv.trim().split(/\r?\n/).slice(0, n + 1).join('\n');
@@ -48,8 +51,22 @@ describe('image jobs', () => {
     expect(res.status).toBe(200);
     const body = await json(res);
     const labels = (body.predictions as (string | number)[]).map(String);
+    const probabilities = body.probabilities as Record<string, number>[];
     const accuracy = labels.filter((l, i) => l === test[i].digit).length / test.length;
     expect(accuracy).toBeGreaterThan(0.9);
+
+    // The same digits as PNG files (0..255, as a user's image would be): the model was trained on the CSV's
+    // 0..16, so predict must scale the file to that range to answer as it does for the pixel arrays.
+    const images = rows.map(({ pixels }) => ({ image: toB64(encodePng({ width: 8, height: 8, channels: 1, depth: 8, data: Uint8Array.from(pixels, (v) => Math.round((v * 255) / 16)) })) }));
+    const fromImages = await call('POST', '/v1/models/digits/predict', { rows: images });
+    expect(fromImages.status).toBe(200);
+    const answer = await json(fromImages);
+    const imageLabels = (answer.predictions as (string | number)[]).map(String);
+    expect(imageLabels.filter((l, i) => l === labels[i]).length).toBeGreaterThanOrEqual(0.97 * rows.length);
+    // A CNN's argmax survives a 16-fold brighter input more often than not; its probabilities do not.
+    // Only the PNGs' rounding to whole bytes may move them here.
+    const gaps = (answer.probabilities as Record<string, number>[]).flatMap((p, i) => Object.keys(p).map((k) => Math.abs(p[k] - probabilities[i][k])));
+    expect(gaps.reduce((a, b) => a + b, 0) / gaps.length).toBeLessThan(0.002);
   });
 
   it('refuses image jobs on tables that are not images, and CNNs on table jobs', async () => {
@@ -61,6 +78,10 @@ describe('image jobs', () => {
     const wrongShape = await call('POST', '/v1/jobs', { dataset: 'digits-small', target: 'digit', task: 'image', image: { height: 4 } });
     expect(wrongShape.status).toBe(400);
     expect((await json(wrongShape)).error.details.field).toBe('image.height');
+
+    const badRange = await call('POST', '/v1/jobs', { dataset: 'digits-small', target: 'digit', task: 'image', image: { max_value: 0 } });
+    expect(badRange.status).toBe(400);
+    expect((await json(badRange)).error.message).toMatch(/image\.max_value must be above 0/);
 
     const gap = await call('POST', '/v1/jobs', { dataset: 'digits-small', target: 'digit', task: 'image', columns: { px_r3_c4: 'ignore' } });
     expect(gap.status).toBe(400);

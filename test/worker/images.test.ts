@@ -2,7 +2,8 @@
  * Image datasets inside workerd (no nodejs_compat, so fflate, fast-png and jpeg-js must work without
  * Buffer or zlib): a zip of class folders uploads as a pixel table with an image profile, bad zips are
  * refused whole naming the file and leave nothing behind, predict rows given as `image` or `pixels` are
- * converted to pixel columns, and a model trained on an uploaded zip answers predictions from images.
+ * converted to pixel columns (image files scaled to the training pixels' range), and a model trained on
+ * an uploaded zip answers predictions from images.
  */
 import { env } from 'cloudflare:workers';
 import { encode as encodePng } from 'fast-png';
@@ -135,6 +136,19 @@ describe('image predict rows', () => {
     expect(rgb.id).toBe(7);
     expect(Math.abs(rgb.px_r1_c1_0 - 200)).toBeLessThanOrEqual(8);
     expect(Math.abs(rgb.px_r1_c1_2 - 90)).toBeLessThanOrEqual(8);
+  });
+
+  it("scales an image file's 0..255 to the training pixels' range, and leaves pixel arrays as given", () => {
+    const digits = { ...shape, maxValue: 16 };
+    const [white, gray, given] = imageRowsToColumns(digits, columns, [{ image: toB64(grayPng(4, 255)) }, { image: toB64(grayPng(4, 128)) }, { pixels: new Array(16).fill(9) }]) as Record<string, number>[];
+    // grayPng's wobble is -10 on every pixel with seed 0: the files hold 245 and 118 throughout.
+    for (const name of columns.slice(0, 16)) {
+      expect(white[name]).toBeCloseTo((245 * 16) / 255, 12);
+      expect(gray[name]).toBeCloseTo((118 * 16) / 255, 12);
+      expect(given[name]).toBe(9);
+    }
+    const [unit] = imageRowsToColumns({ ...shape, maxValue: 1 }, columns, [{ image: toB64(grayPng(4, 255)) }]) as Record<string, number>[];
+    expect(unit.px_r2_c3).toBeCloseTo(245 / 255, 12);
   });
 
   it('takes pixels flat or nested, and passes ordinary rows through', () => {

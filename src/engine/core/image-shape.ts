@@ -13,7 +13,16 @@ export interface ImageShape {
   readonly channels: number;
   /** True when a horizontal flip keeps the label (photos of objects; not digits or text). */
   readonly flipInvariant?: boolean;
+  /**
+   * The pixel value that stands for full intensity in the training data: 255 for uploaded image files,
+   * 16 for the 8x8 digits CSV. A PNG or JPEG sent to predict (0..255) is scaled to it, so a model trained
+   * on a CSV of another range reads an image file as it read its training rows. Absent: 255.
+   */
+  readonly maxValue?: number;
 }
+
+/** Full intensity of a decoded PNG or JPEG channel, and of an image whose shape records no maxValue. */
+export const IMAGE_FILE_MAX_VALUE = 255;
 
 /** Values per image (the number of pixel columns). */
 export function pixelCount(shape: ImageShape): number {

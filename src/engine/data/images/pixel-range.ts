@@ -1,0 +1,28 @@
+/**
+ * @module engine/data/images/pixel-range
+ * The full-intensity value of an image table's pixels (ImageShape.maxValue), read from the training rows
+ * when the job does not give it. Uploaded image files are 0..255; a CSV of pixels may use any range (the
+ * 8x8 digits are 0..16, normalised data 0..1). Predict scales a PNG or JPEG to this range, so the rule
+ * must find the range's top, not merely the brightest pixel seen: 8-bit data whose brightest pixel is 250
+ * is still 0..255.
+ */
+import type { NumericColumn } from '../dataset';
+import { IMAGE_FILE_MAX_VALUE } from '../../core/image-shape';
+
+/**
+ * The largest pixel value on the training rows, taken as the range's top, except that data within 0..1 is
+ * taken as 0..1 and data whose largest value lies in (128, 255] as 8-bit (0..255). Returns 255 when every
+ * pixel is missing or no value is positive (nothing to scale by).
+ * @example pixelMaxValue(digitsColumns) // 16
+ */
+export function pixelMaxValue(columns: readonly NumericColumn[]): number {
+  let max = 0;
+  for (const col of columns) {
+    const values = col.values;
+    for (let i = 0; i < values.length; i++) if (values[i] > max) max = values[i];
+  }
+  if (!(max > 0) || !Number.isFinite(max)) return IMAGE_FILE_MAX_VALUE;
+  if (max <= 1) return 1;
+  if (max > 128 && max <= IMAGE_FILE_MAX_VALUE) return IMAGE_FILE_MAX_VALUE;
+  return max;
+}
