@@ -205,6 +205,8 @@ export interface Model {
     created_at: string;
   }[];
   history: ModelEvent[];
+  /** Models that take images: predict rows may be `{image: base64}` (scaled from 0..255 to max_value) or `{pixels}`. */
+  image?: { height: number; width: number; channels: number; max_value: number };
   serving?: { estimated_us_per_row: number };
   updated_at: string;
   /** Present when the champion's artifact could not be loaded. */

@@ -55,6 +55,10 @@ describe('image jobs', () => {
     const accuracy = labels.filter((l, i) => l === test[i].digit).length / test.length;
     expect(accuracy).toBeGreaterThan(0.9);
 
+    // The model view tells clients (the dashboard's file picker) that this model takes images, and in what range.
+    const view = await json(await call('GET', '/v1/models/digits'));
+    expect(view.image).toEqual({ height: 8, width: 8, channels: 1, max_value: 16 });
+
     // The same digits as PNG files (0..255, as a user's image would be): the model was trained on the CSV's
     // 0..16, so predict must scale the file to that range to answer as it does for the pixel arrays.
     const images = rows.map(({ pixels }) => ({ image: toB64(encodePng({ width: 8, height: 8, channels: 1, depth: 8, data: Uint8Array.from(pixels, (v) => Math.round((v * 255) / 16)) })) }));

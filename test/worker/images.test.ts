@@ -193,6 +193,8 @@ describe('predicting from images end to end', () => {
     const { id } = await json(await call('POST', '/v1/jobs', { dataset: 'shades', target: 'label', models: ['linear'], budget: { trials: 1 }, model: 'shades' }));
     expect((await waitForJob(id)).status).toBe('succeeded');
 
+    // A table job on an uploaded zip: its pixel columns make it an image model, in the files' 0..255.
+    expect((await json(await call('GET', '/v1/models/shades'))).image).toEqual({ height: 4, width: 4, channels: 1, max_value: 255 });
     const res = await call('POST', '/v1/models/shades/predict', {
       rows: [{ image: toB64(grayPng(8, 215)) }, { pixels: new Array(16).fill(35) }, { pixels: [0, 1, 2, 3].map(() => new Array(4).fill(220)) }, { image: JPEG_8X8_B64 }],
     });

@@ -59,6 +59,7 @@ describe('upload → search → publish → predict', () => {
     expect(model).toMatchObject({ name: 'credit-risk', task: 'binary', target: 'class', champion_version: 1, classes: ['bad', 'good'] });
     expect(model.versions[0].job_id).toBe(id);
     expect(model.features.map((f: { name: string }) => f.name)).toContain('duration');
+    expect(model.image).toBeUndefined();
 
     const trials = await json(await call('GET', `/v1/jobs/${id}/trials`));
     expect(trials.trials).toHaveLength(5);

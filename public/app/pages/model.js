@@ -61,7 +61,8 @@ export async function modelPage(root, { name }, signal) {
   const dataset = champion?.dataset;
   // The profile only pre-fills the form: if it is slow or gone, the form comes without defaults rather than never.
   const profileSignal = AbortSignal.any([signal, AbortSignal.timeout(PROFILE_WAIT_MS)]);
-  const profile = dataset ? await api(`/v1/datasets/${seg(dataset.name)}?version=${dataset.version}`, { signal: profileSignal }).catch(() => null) : null;
+  // An image model's form is a file picker: nothing in the profile fills it.
+  const profile = dataset && !model.image ? await api(`/v1/datasets/${seg(dataset.name)}?version=${dataset.version}`, { signal: profileSignal }).catch(() => null) : null;
   if (!signal.aborted) replace(predict, predictForm(model, profile));
 }
 

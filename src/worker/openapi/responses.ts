@@ -205,6 +205,10 @@ export const modelDetailResponse = z.object({
     }),
   ),
   history: z.array(modelEvent),
+  image: z
+    .object({ height: z.int(), width: z.int(), channels: z.int(), max_value: z.number() })
+    .optional()
+    .describe('models that take images: predict rows may be {"image": base64 PNG/JPEG}, scaled from 0..255 to max_value, or {"pixels": [...]}'),
   serving: z.object({ estimated_us_per_row: z.number() }).optional(),
   updated_at: isoTime,
   artifact_error: codeAndMessage.optional().describe('the champion artifact could not be read'),

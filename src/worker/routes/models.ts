@@ -14,6 +14,7 @@ import { type ExplainResult, type PredictionResult, type Predictor, servingCostM
 import type { ModelVersionInfo, PointerChange } from '../../durable/registry';
 import { recordForDrift, rowArray, type SampledRows } from '../drift-sampler';
 import { imageRowsToColumns, imageShapeOf } from '../image-rows';
+import { IMAGE_FILE_MAX_VALUE } from '../../engine/core/image-shape';
 import { loadPredictor } from '../model-cache';
 import { describedVersion, loadOrCorrupt, servedVersion, versionNotFound } from '../model-versions';
 import { forgetModel } from '../version-cache';
@@ -74,6 +75,8 @@ models.get('/:model', async (c) => {
       created_at: v.created_at,
     })),
     history: info.history,
+    // Image models take rows as image files too: the dashboard offers a file picker instead of pixel boxes.
+    ...(imageView(predictor) ?? {}),
     // The champion's estimated single-row prediction time (see engine/serialize/serving-cost).
     ...(predictor ? { serving: { estimated_us_per_row: Math.round(servingCostMicros(predictor.artifact) * 10) / 10 } } : {}),
     updated_at: info.updated_at,
@@ -200,4 +203,11 @@ async function loadVersion(env: Env, name: string, v: ModelVersionInfo): Promise
     throw new ApiError(400, 'forecast_model', `model "${name}" forecasts a series and takes no rows; ask it with POST /v1/models/${name}/forecast {"horizon": N}`, { model: name });
   }
   return loadOrCorrupt(name, v, 'predict', () => loadPredictor(env, v.artifact_key));
+}
+
+/** `image` of the model view: the shape and pixel range the champion takes, when it takes images. */
+function imageView(predictor: Predictor | undefined): { image: { height: number; width: number; channels: number; max_value: number } } | undefined {
+  const shape = predictor && imageShapeOf(predictor.envelope);
+  if (!shape) return undefined;
+  return { image: { height: shape.height, width: shape.width, channels: shape.channels, max_value: shape.maxValue ?? IMAGE_FILE_MAX_VALUE } };
 }
