@@ -312,6 +312,8 @@ export interface DriftReport {
     type: ColumnType;
     psi: number | null;
     status: 'stable' | 'moderate' | 'significant' | null;
+    /** The PSI sampling noise alone gives at this many rows (about (bins - 1) / rows); a shift reads well above it. */
+    noise_psi: number | null;
     bins: string[];
     reference: number[];
     live: number[];

@@ -1,7 +1,7 @@
 /**
  * Drift monitoring in the engine: reference profiles built from an ingested CSV, live sketches fed with
- * prediction rows (JSON values and CSV strings), merging, and the PSI verdicts on held-out rows drawn
- * from the training distribution and from shifted ones.
+ * prediction rows (JSON values and CSV strings), merging, the PSI verdicts on held-out rows drawn
+ * from the training distribution and from shifted ones, and the noise floor of a reading on few rows.
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/core/rng';
@@ -19,6 +19,7 @@ import {
   parseDriftReference,
   parseSketchCounts,
   psi,
+  psiNoise,
 } from '../../src/engine/drift';
 import type { InputColumn } from '../../src/engine/features/pipeline';
 
@@ -219,5 +220,42 @@ describe('PSI', () => {
 
   it('reads < 0.1 as stable, 0.1 to 0.25 as moderate and > 0.25 as significant', () => {
     expect([0, 0.099, 0.1, 0.25, 0.2501, 3].map(driftStatus)).toEqual(['stable', 'stable', 'moderate', 'moderate', 'significant', 'significant']);
+  });
+
+  it('gives the noise floor of n rows drawn like the reference: about (bins - 1) / n, measured', () => {
+    // Ten deciles and a skewed five-level category (one level never seen in training).
+    for (const reference of [new Array(10).fill(0.1), [0.55, 0.25, 0.1, 0.1, 0]]) {
+      for (const rows of [50, 200, 1000]) {
+        const rng = new Rng(rows);
+        const readings: number[] = [];
+        for (let t = 0; t < 400; t++) {
+          const counts = new Array(reference.length).fill(0);
+          for (let i = 0; i < rows; i++) {
+            let u = rng.next();
+            let k = 0;
+            while (k < reference.length - 1 && u >= reference[k]) u -= reference[k++];
+            counts[k]++;
+          }
+          readings.push(psi(reference, counts.map((c) => c / rows)));
+        }
+        const mean = readings.reduce((a, b) => a + b, 0) / readings.length;
+        const noise = psiNoise(reference, rows)!;
+        expect(noise).toBeCloseTo((reference.filter((p) => p > 0).length - 1) / rows, 12);
+        // Measured: 1.26-1.28 at 50 rows (few rows per bin read a little high), 0.95-1.03 from 200 rows.
+        expect(mean / noise, `${reference.length} bins, ${rows} rows`).toBeGreaterThan(rows >= 200 ? 0.9 : 1);
+        expect(mean / noise, `${reference.length} bins, ${rows} rows`).toBeLessThan(rows >= 200 ? 1.1 : 1.4);
+      }
+    }
+    expect(psiNoise([0.5, 0.5], 0)).toBeNull();
+  });
+
+  it('reports the noise floor beside each reading, and none without live rows', () => {
+    const few = Object.values(compare(REFERENCE, draw(21, 5)));
+    for (const f of few) expect(f.noise).toBeCloseTo((f.reference.filter((p) => p > 0).length - 1) / 5, 12);
+    // Five rows drawn like the training data already read "significant" on the deciles: within the floor.
+    const income = few.find((f) => f.name === 'income')!;
+    expect(income.status).toBe('significant');
+    expect(income.psi!).toBeLessThan(3 * income.noise!);
+    expect(Object.values(compare(REFERENCE, [])).every((f) => f.noise === null)).toBe(true);
   });
 });

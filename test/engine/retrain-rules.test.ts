@@ -99,7 +99,7 @@ describe('decideChallenge', () => {
 });
 
 describe('drift triggers', () => {
-  const feature = (name: string, psi: number | null): FeatureDrift => ({ name, type: 'numeric', kind: 'numeric', psi, status: null, bins: [], reference: [], live: [] });
+  const feature = (name: string, psi: number | null): FeatureDrift => ({ name, type: 'numeric', kind: 'numeric', psi, status: null, noise: null, bins: [], reference: [], live: [] });
   const trigger = { psi: 0.25, hours: 24, min_rows: 200 };
 
   it('need min_rows live rows before any PSI counts', () => {

@@ -136,6 +136,9 @@ describe('drift monitoring', () => {
     expect(report.window.hours).toBe(2);
     expect(Date.parse(report.window.to) - Date.parse(report.window.from)).toBeLessThanOrEqual(2 * 3_600_000);
     for (const f of report.features) expect(`${f.name}: ${f.status} (${f.psi})`).toBe(`${f.name}: stable (${f.psi})`);
+    // Enough rows: no note about the sample, and each feature's noise floor is (filled bins - 1) / 900.
+    expect(report.note).toBeUndefined();
+    for (const f of report.features) expect(f.noise_psi).toBeCloseTo((f.reference.filter((p: number) => p > 0).length - 1) / 900, 3);
   });
 
   it('flags the shifted column as significant and no other, per version', async () => {
@@ -168,7 +171,12 @@ describe('drift monitoring', () => {
       expect(await res.text()).toBe(expected);
     }
     // The healthy request flushed everything held back: 4 requests of 40 rows.
-    expect((await driftOf('spend-faults')).rows_sampled).toBe(160);
+    const report = await driftOf('spend-faults');
+    expect(report.rows_sampled).toBe(160);
+    // Fewer rows than drift-triggered retraining waits for: the answer says its readings are near noise.
+    expect(report.note).toMatch(/^only 160 prediction rows sampled in the last 24 h: sampling noise alone reads a PSI of about noise_psi/);
+    // Ten training deciles filled (the missing bin is empty in training): (10 - 1) / 160.
+    expect(byName(report).amount.noise_psi).toBeCloseTo(9 / 160, 3);
   });
 
   it('answers 409 when the training dataset is gone, 404 for unknown models and versions, 400 for a bad window', async () => {

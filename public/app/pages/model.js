@@ -10,6 +10,8 @@ import { liveChart } from '../charts.js';
 import { badge, bars, errorBox, facts, heatmap, loading, table } from '../widgets.js';
 import { predictForm } from './predict-form.js';
 
+/** A PSI reads as a shift only above this many times the noise floor of its sample (see reading). */
+const NOISE_MULTIPLE = 3;
 /** How long the prediction form waits for the training data's profile (its default values). */
 const PROFILE_WAIT_MS = 8000;
 
@@ -154,19 +156,30 @@ function comparisonText(c) {
   return `${scores}; ${c.promoted ? 'promoted' : 'kept out'} (margin ${num(c.margin)}${c.margin_kind === 'relative' ? ' relative' : ''})`;
 }
 
+/**
+ * A feature's reading. Within three times the noise floor a PSI says nothing about a shift (one row over ten
+ * deciles reads about 9), so the badge gives way to "within noise" rather than cry "significant".
+ */
+function reading(f) {
+  if (!f.status) return '–';
+  if (typeof f.noise_psi === 'number' && f.psi <= NOISE_MULTIPLE * f.noise_psi) return el('span', { class: 'muted', text: 'within noise' });
+  return badge(f.status);
+}
+
 async function showDrift(section, model, signal) {
   try {
     const d = await api(`/v1/models/${seg(model.name)}/drift`, { signal });
     replace(
       section,
-      el('p', { class: 'muted', text: `${num(d.rows_sampled)} prediction rows sampled for v${d.version}, against ${num(d.reference.rows)} training rows of ${d.reference.dataset.name} v${d.reference.dataset.version}.` }),
+      el('p', { class: 'muted', text: `${num(d.rows_sampled)} prediction row${d.rows_sampled === 1 ? '' : 's'} sampled for v${d.version}, against ${num(d.reference.rows)} training rows of ${d.reference.dataset.name} v${d.reference.dataset.version}.` }),
       d.note ? el('p', { class: 'notice', text: d.note }) : null,
       d.rows_sampled === 0 ? null : table(
         [
           ['Feature', (f) => f.name],
           ['Type', (f) => f.type],
           ['PSI', (f) => num(f.psi, 3), 'num'],
-          ['Reading', (f) => (f.status ? badge(f.status) : '–')],
+          ['Noise', (f) => num(f.noise_psi, 3), 'num'],
+          ['Reading', (f) => reading(f)],
         ],
         d.features,
         { empty: 'No features to measure.' },

@@ -338,6 +338,7 @@ export const driftResponse = z.object({
       type: columnType,
       psi: z.number().nullable(),
       status: z.enum(['stable', 'moderate', 'significant']).nullable(),
+      noise_psi: z.number().nullable().describe('the PSI sampling noise alone gives at this many rows, about (bins - 1) / rows: a reading well above it is a shift'),
       bins: z.array(z.string()),
       reference: z.array(z.number()),
       live: z.array(z.number()),

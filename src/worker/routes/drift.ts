@@ -1,14 +1,17 @@
 /**
  * @module worker/routes/drift
  * `GET /v1/models/{model}/drift?version=N&hours=24`: how far live prediction inputs have moved from the
- * training data, per feature, as a PSI (engine/drift/psi, measured by worker/live-drift) with its reading. The version defaults to the
- * champion; the window is the last `hours` whole hours (1 to 168, default 24) of sampled predictions
+ * training data, per feature, as a PSI (engine/drift/psi, measured by worker/live-drift) with its reading
+ * and the PSI sampling noise alone would give (`noise_psi`). The version defaults to the champion; the
+ * window is the last `hours` whole hours (1 to 168, default 24) of sampled predictions
  * (worker/drift-sampler). The first request for a version may compute its reference from the training
- * data; after that it is one read. No sampled rows yet: 200 with a note and no PSI. No reference possible
- * (the training dataset was deleted): 409 drift_reference_unavailable.
+ * data; after that it is one read. No sampled rows yet: 200 with a note and no PSI; fewer rows than the
+ * drift trigger's default min_rows: a note that the readings are within reach of noise. No reference
+ * possible (the training dataset was deleted): 409 drift_reference_unavailable.
  */
 import { Hono } from 'hono';
 import { RETENTION_HOURS } from '../../durable/drift-monitor';
+import { DRIFT_TRIGGER_DEFAULTS } from '../../durable/retrain-rules';
 import type { AuthVars } from '../auth';
 import { ApiError } from '../errors';
 import { measureLiveDrift } from '../live-drift';
@@ -52,6 +55,7 @@ drift.get('/:model/drift', async (c) => {
     type: f.type,
     psi: f.psi === null ? null : round(f.psi),
     status: f.status,
+    noise_psi: f.noise === null ? null : round(f.noise),
     bins: f.bins,
     reference: f.reference.map(round),
     live: f.live.map(round),
@@ -65,6 +69,17 @@ drift.get('/:model/drift', async (c) => {
     reference: { dataset: resolved.dataset, rows: reference.rows },
     features,
     skipped: reference.skipped,
-    ...(live.rows === 0 ? { note: `no predictions of version ${resolved.version} were sampled in the last ${hours} h yet; PSI needs live rows (a few hundred for a reliable reading)` } : {}),
+    ...noteOn(live.rows, resolved.version, hours),
   });
 });
+
+/** What to tell about the sample itself: none yet, or too few rows for the readings to mean much. */
+function noteOn(rows: number, version: number, hours: number): { note?: string } {
+  if (rows === 0) return { note: `no predictions of version ${version} were sampled in the last ${hours} h yet; PSI needs live rows (a few hundred for a reliable reading)` };
+  if (rows < DRIFT_TRIGGER_DEFAULTS.min_rows) {
+    return {
+      note: `only ${rows} prediction row${rows === 1 ? '' : 's'} sampled in the last ${hours} h: sampling noise alone reads a PSI of about noise_psi per feature (e.g. ${(9 / rows).toPrecision(2)} over ten deciles), so a reading is a shift only well above it; readings hold from a few hundred rows (drift-triggered retraining waits for ${DRIFT_TRIGGER_DEFAULTS.min_rows} by default)`,
+    };
+  }
+  return {};
+}
