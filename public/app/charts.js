@@ -14,7 +14,8 @@ const widthOf = (node) => Math.max(280, Math.min(760, (node.clientWidth || 640) 
 /**
  * A chart in `holder` that can be updated: `update(data, seriesSpec)` redraws with setData when the
  * series are the same, and rebuilds the chart when they changed (a new family in a scatter, say).
- * @param options { title, xLabel, yLabel, xLog (log x scale), xFromZero, yRange, height, scatter (points only) }
+ * @param options { title, xLabel, yLabel, xLog (log x scale), xFromZero, yRange, height, scatter (points only),
+ *   xFormat (x tick value → label, e.g. a step index → its date) }
  */
 export function liveChart(holder, options) {
   let plot = null;
@@ -44,7 +45,7 @@ export function liveChart(holder, options) {
           ...(options.yRange ? { y: { range: options.yRange } } : {}),
         },
         // Four significant digits: scores that differ in the third decimal must not share a tick label.
-        axes: [{ label: options.xLabel, values: (_u, ticks) => ticks.map((t) => num(t, 4)) }, { label: options.yLabel, values: (_u, ticks) => ticks.map((t) => num(t, 4)), size: 60 }],
+        axes: [{ label: options.xLabel, values: (_u, ticks) => ticks.map((t) => (options.xFormat ? options.xFormat(t) : num(t, 4))) }, { label: options.yLabel, values: (_u, ticks) => ticks.map((t) => num(t, 4)), size: 60 }],
         legend: { show: true, live: false },
         series: [{ label: options.xLabel }, ...series.map((s, i) => seriesOf(s, i, options.scatter))],
       },

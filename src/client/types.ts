@@ -205,6 +205,8 @@ export interface Model {
     created_at: string;
   }[];
   history: ModelEvent[];
+  /** Forecast models: what the series is and how far ahead the model may be asked. */
+  forecast?: { time_column: string; group_column?: string; frequency: string; season: number; horizon: number; max_horizon: number; groups?: string[] };
   /** Models that take images: predict rows may be `{image: base64}` (scaled from 0..255 to max_value) or `{pixels}`. */
   image?: { height: number; width: number; channels: number; max_value: number };
   serving?: { estimated_us_per_row: number };
@@ -239,6 +241,8 @@ export interface Forecast {
   horizon: number;
   level: number;
   forecasts: { time: string | number; value: number; lower: number; upper: number }[];
+  /** With `history: true`: the latest observed points the forecast starts from, oldest first. */
+  history?: { time: string | number; value: number }[];
 }
 
 /** `POST /v1/models/{name}/promote` and `/rollback`. */

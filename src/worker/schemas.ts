@@ -89,6 +89,8 @@ export const forecastSchema = z.strictObject({
   group: z.string().optional(),
   /** Prediction interval level (default 0.8). */
   level: z.union([z.literal(0.5), z.literal(0.8), z.literal(0.9), z.literal(0.95), z.literal(0.99)]).optional(),
+  /** Also answer the latest observed points the forecast starts from (`history`), e.g. to draw them. */
+  history: z.boolean().optional(),
 });
 export type ForecastBody = z.infer<typeof forecastSchema>;
 

@@ -2,7 +2,8 @@
  * The dashboard in a real browser: Debian's headless Chromium (driven by playwright-core, no browser
  * download) against a local `wrangler dev`. Signs in (a wrong key first), watches a real job's page while
  * the job runs (the live chart gains points, the leaderboard gains rows), then opens the model page
- * (ROC curve, confusion matrix) and tries a prediction, then an image model's prediction from a PNG file.
+ * (ROC curve, confusion matrix) and tries a prediction, then an image model's prediction from a PNG file
+ * and a forecast model's forecast.
  * Screenshots of every step go to test-artifacts/.
  * Skipped only when /usr/bin/chromium is missing (CI installs it).
  */
@@ -194,10 +195,41 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await shot('7-image-prediction');
   });
 
+  it('offers a forecast model a forecast form: observed months, forecast and interval drawn and listed', async () => {
+    const api = new ApiClient(server.url, key);
+    await api.uploadCsv('air', readFileSync(join(ROOT, 'examples/airpassengers/train.csv'), 'utf8'));
+    const job = await api.createJob({ dataset: 'air', target: 'passengers_thousands', task: 'forecast', model: 'air', models: ['seasonal_naive', 'drift'], budget: { trials: 2, seconds: 120 } });
+    expect((await api.waitForJob(job.id, 240_000)).status).toBe('succeeded');
+
+    await page.goto(`${server.url}/#/jobs`);
+    await page.goto(`${server.url}/#/models/air`);
+    await page.waitForSelector('#forecast-form', { timeout: 60_000 });
+    // The job validated one season ahead (its default horizon): the form starts there.
+    expect(await page.inputValue('#forecast-horizon')).toBe('12');
+    // No input drift for a forecaster, and its evaluation says why it has no out-of-fold rows.
+    expect(await page.locator('#drift').count()).toBe(0);
+    await page.waitForSelector('#evaluation .notice');
+    expect(await page.textContent('#evaluation')).toContain('validated on rolling origins');
+
+    await page.fill('#forecast-horizon', '24');
+    await page.selectOption('#forecast-level', '0.95');
+    await page.click('#forecast-form button[type=submit]');
+    await page.waitForSelector('#forecast-chart canvas', { timeout: 30_000 });
+    const rows = await page.locator('#forecast-result table.grid tbody tr').allTextContents();
+    expect(rows).toHaveLength(24);
+    expect(rows[0]).toContain('1958-01-01');
+    expect(rows[23]).toContain('1959-12-01');
+    // The chart holds the observed tail and the 24 forecast months.
+    expect(await chartPoints('forecast-chart')).toBeGreaterThan(24);
+    expect(await page.textContent('#forecast-result .prediction')).toContain('95% interval');
+    await page.locator('#forecast-result').scrollIntoViewIfNeeded();
+    await shot('8-forecast');
+  });
+
   it('says clearly when a job does not exist', async () => {
     await page.goto(`${server.url}/#/jobs/00000000-0000-4000-8000-000000000000`);
     await page.waitForSelector('#job-summary .error');
     expect(await page.textContent('#job-summary .error')).toMatch(/job_not_found[\s\S]*does not exist, or belongs to another tenant/);
-    await shot('8-job-not-found');
+    await shot('9-job-not-found');
   });
 });

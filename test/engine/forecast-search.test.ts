@@ -1,14 +1,15 @@
 /**
  * A small forecast search on airpassengers: every family's default plus seeded random configurations
  * from forecastSpace, chosen by the rolling-origin score only (never the test split), then judged once on
- * the 36-month test horizon, with interval coverage, widening, artifact round trip and determinism.
+ * the 36-month test horizon, with interval coverage, widening, the forecaster's description and recent
+ * points, artifact round trip and determinism.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/core/rng';
 import { FORECAST_FAMILIES, forecastDefaults, forecastSpace, loadForecaster, runForecastTrial, type ForecastFamily, type ForecastTrialOutcome } from '../../src/engine/forecast';
 import { sampleSpace } from '../../src/engine/search/sample-distribution';
 import type { Params } from '../../src/engine/search/space';
-import { airpassengers, HORIZON, rmseOf, TARGET, testTruth } from './forecast-fixtures';
+import { airpassengers, HORIZON, rmseOf, TARGET, testTruth, trainCsvText } from './forecast-fixtures';
 
 type Complete = Extract<ForecastTrialOutcome, { status: 'complete' }>;
 const train = airpassengers('train');
@@ -77,6 +78,18 @@ describe('forecast search on airpassengers', () => {
     }
     expect(p95[HORIZON - 1].upper - p95[HORIZON - 1].lower).toBeGreaterThan(p95[0].upper - p95[0].lower);
     expect(inside / HORIZON).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('describes its series and gives the latest training points it forecasts from', async () => {
+    const f = await loadForecaster(best.envelope);
+    expect(f.description).toEqual({ target: TARGET, timeColumn: 'date', frequency: 'monthly', season: 12, horizon: HORIZON, maxHorizon: 4 * HORIZON });
+    const recent = f.recent();
+    // The training CSV's last rows, month by month, ending 1957-12 (the forecast starts 1958-01).
+    const lines = trainCsvText().trim().split(/\r?\n/).slice(-recent.length);
+    expect(recent.map((p) => [String(p.time).slice(0, 10), p.value])).toEqual(lines.map((l) => [l.split(',')[0], Number(l.split(',')[1])]));
+    expect(String(recent.at(-1)!.time).slice(0, 7)).toBe('1957-12');
+    expect(() => f.recent('nope')).toThrow(/unknown group "nope"/);
+    f.dispose();
   });
 
   it('the artifact survives a JSON round trip with identical forecasts and times', async () => {

@@ -2,7 +2,8 @@
  * Forecast jobs end to end in workerd: a job with `task: "forecast"` on the airpassengers demo series
  * searches the forecast families (baselines always on the leaderboard, a GRU/LSTM trained on the wasm
  * backend), publishes a forecaster, and `POST /v1/models/{model}/forecast` answers the next months with
- * intervals, scored here against the held-out 36 months. Wrong routes and bad requests are named.
+ * intervals, scored here against the held-out 36 months, and with `history` the months it starts from; the
+ * model view describes the series. Wrong routes and bad requests are named.
  */
 import { describe, expect, it } from 'vitest';
 import testCsv from '../../examples/airpassengers/test.csv?raw';
@@ -41,10 +42,28 @@ describe('forecast jobs', () => {
 
     const model = await json(await call('GET', '/v1/models/air'));
     expect(model.task).toBe('forecast');
+    // The view describes the series in place of features (the dashboard's forecast form reads it).
+    expect(model.forecast).toEqual({ time_column: 'date', frequency: 'monthly', season: 12, horizon: 36, max_horizon: 144 });
+    expect(model.features).toEqual([]);
+    // Its evaluation says why there are no out-of-fold rows, and where the score comes from.
+    const evaluation = await json(await call('GET', '/v1/models/air/evaluation'));
+    expect(evaluation.available).toBe(false);
+    expect(evaluation.reason).toMatch(/^a forecast model is validated on rolling origins/);
+
+    // With history: the latest training months, ending the month before the first forecast.
+    const withHistory = await json(await call('POST', '/v1/models/air/forecast', { horizon: 3, history: true }));
+    const train = csvObjects(trainCsv);
+    const history = withHistory.history as { time: string; value: number }[];
+    expect(history.length).toBeGreaterThanOrEqual(1);
+    expect(history.at(-1)!.time.slice(0, 7)).toBe('1957-12');
+    expect(history.map((p) => p.value)).toEqual(train.slice(-history.length).map((r) => Number(r[TARGET])));
+    expect(history.map((p) => p.time.slice(0, 7))).toEqual(train.slice(-history.length).map((r) => String(r.date).slice(0, 7)));
+    expect(withHistory.forecasts[0].time.slice(0, 7)).toBe('1958-01');
 
     const res = await call('POST', '/v1/models/air/forecast', { horizon: 36, level: 0.95 });
     expect(res.status).toBe(200);
     const body = await json(res);
+    expect(body.history).toBeUndefined();
     expect(body.forecasts).toHaveLength(36);
     const actual = csvObjects(testCsv);
     expect(body.forecasts[0].time.slice(0, 7)).toBe('1958-01');

@@ -3,11 +3,13 @@
  * One model: its facts, the evaluation of a version on out-of-fold rows (metrics, ROC curve or residual
  * plot, confusion matrix, feature importances; GET /v1/models/{m}/evaluation), its versions and history
  * of champion/challenger decisions, the drift of live inputs per feature, and a form to try a prediction.
+ * A forecast model gets a form to try a forecast instead, and no drift (it takes no input rows).
  */
 import { api, seg } from '../api.js';
 import { el, link, num, replace, when } from '../dom.js';
 import { liveChart } from '../charts.js';
 import { badge, bars, errorBox, facts, heatmap, loading, table } from '../widgets.js';
+import { forecastForm } from './forecast-form.js';
 import { predictForm } from './predict-form.js';
 
 /** A PSI reads as a shift only above this many times the noise floor of its sample (see reading). */
@@ -26,6 +28,7 @@ export async function modelPage(root, { name }, signal) {
     return;
   }
   const champion = model.versions.find((v) => v.version === model.champion_version);
+  const forecasts = Boolean(model.forecast);
   const evaluation = el('section', { id: 'evaluation' });
   const versionSelect = el(
     'select',
@@ -48,17 +51,22 @@ export async function modelPage(root, { name }, signal) {
     model.artifact_error ? el('div', { class: 'error', role: 'alert' }, el('strong', { text: model.artifact_error.code }), el('p', { text: model.artifact_error.message })) : null,
     el('h2', {}, 'Evaluation ', versionSelect),
     evaluation,
-    el('h2', { text: 'Try a prediction' }),
+    el('h2', { text: forecasts ? 'Try a forecast' : 'Try a prediction' }),
     predict,
     el('h2', { text: 'Versions' }),
     versionsTable(model),
     el('h2', { text: 'History' }),
     historyTable(model),
-    el('h2', { text: 'Drift of live inputs (last 24 h)' }),
-    drift,
+    // A forecaster takes no input rows, so there is no input drift to watch.
+    forecasts ? null : el('h2', { text: 'Drift of live inputs (last 24 h)' }),
+    forecasts ? null : drift,
   ];
   slot.replaceWith(...parts.filter(Boolean));
   showEvaluation(evaluation, model, model.champion_version, signal);
+  if (forecasts) {
+    replace(predict, forecastForm(model));
+    return;
+  }
   showDrift(drift, model, signal);
   const dataset = champion?.dataset;
   // The profile only pre-fills the form: if it is slow or gone, the form comes without defaults rather than never.
@@ -82,7 +90,8 @@ async function showEvaluation(section, model, version, signal) {
     ? el('div', { id: 'importances' }, el('h3', { text: 'Feature importances' }), bars(importances.slice(0, 20).map((i) => [i.feature, i.importance])))
     : el('p', { class: 'muted', text: `v${version} (${e.family}) reports no feature importances.` });
   if (!e.available) {
-    replace(section, el('p', { class: 'notice', text: `No out-of-fold evaluation for v${version}: ${e.reason}` }), importanceBlock);
+    // A forecaster has no features to weigh: its notice stands alone.
+    replace(section, el('p', { class: 'notice', text: `No out-of-fold evaluation for v${version}: ${e.reason}` }), model.forecast ? null : importanceBlock);
     return;
   }
   const metrics = Object.entries(e.metrics);

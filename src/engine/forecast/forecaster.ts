@@ -36,9 +36,31 @@ export interface SeriesHistory {
   readonly times: Float64Array;
 }
 
+/** What a forecaster forecasts, for describing it (the model view, the dashboard's forecast form). */
+export interface ForecastDescription {
+  readonly target: string;
+  readonly timeColumn: string;
+  readonly groupColumn?: string;
+  /** The frequency's name: monthly, quarterly, yearly, daily, hourly, weekly, minutely, fixed, months or index. */
+  readonly frequency: string;
+  readonly season: number;
+  /** The horizon the job validated, and the longest a request may ask for. */
+  readonly horizon: number;
+  readonly maxHorizon: number;
+}
+
+/** An observed point of a series. */
+export interface ObservedPoint {
+  readonly time: string | number;
+  readonly value: number;
+}
+
 export interface Forecaster {
   /** Group keys the model can forecast ('' for an ungrouped series). */
   readonly groups: readonly string[];
+  readonly description: ForecastDescription;
+  /** The latest observed points the model keeps of a series (what its forecast starts from), oldest first. */
+  recent(group?: string): ObservedPoint[];
   forecast(horizon: number, options?: ForecastOptions): ForecastPoint[];
   /**
    * Point forecasts of the `horizon` steps after a given history of one of the model's series, instead
@@ -71,6 +93,20 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
   };
   return {
     groups: env.groups.map((g) => g.group),
+    description: {
+      target: env.target,
+      timeColumn: env.timeColumn,
+      ...(env.groupColumn !== undefined ? { groupColumn: env.groupColumn } : {}),
+      frequency: env.frequency.name,
+      season: env.season,
+      horizon: env.horizon,
+      maxHorizon: env.maxHorizon,
+    },
+    recent(group) {
+      const g = groupState(group);
+      const n = g.tail.length;
+      return g.tail.map((value, i) => ({ time: datetime ? formatTime(timeAfter(calendar, g.lastTime, i - n + 1), true) : timeAfter(calendar, g.lastTime, i - n + 1), value }));
+    },
     forecast(horizon, options = {}) {
       checkHorizon(horizon);
       const z = zForLevel(options.level ?? DEFAULT_LEVEL);

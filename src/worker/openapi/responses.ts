@@ -205,6 +205,18 @@ export const modelDetailResponse = z.object({
     }),
   ),
   history: z.array(modelEvent),
+  forecast: z
+    .object({
+      time_column: z.string(),
+      group_column: z.string().optional(),
+      frequency: z.string(),
+      season: z.int(),
+      horizon: z.int().describe('the horizon the job validated'),
+      max_horizon: z.int().describe('the longest horizon POST /forecast accepts'),
+      groups: z.array(z.string()).optional().describe('the series a grouped model forecasts (at most the first 1,000)'),
+    })
+    .optional()
+    .describe('forecast models: ask them with POST /v1/models/{name}/forecast'),
   image: z
     .object({ height: z.int(), width: z.int(), channels: z.int(), max_value: z.number() })
     .optional()
@@ -247,6 +259,10 @@ export const forecastResponse = z.object({
       upper: z.number(),
     }),
   ),
+  history: z
+    .array(z.object({ time: z.union([z.string(), z.number()]), value: z.number() }))
+    .optional()
+    .describe('with "history": true, the latest observed points the forecast starts from, oldest first'),
 });
 
 export const pointerChangeResponse = z.object({ name: z.string(), champion_version: z.int(), previous_version: z.int() });

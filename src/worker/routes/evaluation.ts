@@ -7,7 +7,8 @@
  * exactly as the trials prepared it (same column overrides, without a retraining job's holdout). The
  * answer holds every metric of the task, the ROC curve (binary), the confusion matrix (classification),
  * a residual sample (regression) and the artifact's feature importances. A job run on a single split
- * writes no out-of-fold predictions: the answer is then `available: false` with the reason.
+ * writes no out-of-fold predictions, and a forecast model is validated on rolling origins instead: the
+ * answer is then `available: false` with the reason.
  */
 import { Hono } from 'hono';
 import { applyOverrides, decodeDataset, type Predictor, prepareTarget } from '../../engine';
@@ -35,6 +36,10 @@ evaluation.get('/:model/evaluation', async (c) => {
   const tenant = c.get('tenant');
   const resolved = await describedVersion(c.env, tenant, name, version);
   const head = { model: name, version: resolved.version, job_id: resolved.job_id, trial_id: resolved.trial_id, family: resolved.family, metric: resolved.metric };
+  if (resolved.task === 'forecast') {
+    const reason = `a forecast model is validated on rolling origins, not on out-of-fold rows: its score, ${Number(resolved.score.toPrecision(4))}, is the ${resolved.metric} of forecasts made from each origin; ask it with POST /v1/models/${name}/forecast`;
+    return c.json({ ...head, available: false, reason, importances: null });
+  }
   const importances = await importancesOf(c.env, resolved);
   const source = await outOfFold(c.env, tenant, resolved);
   if (!source.ok) return c.json({ ...head, available: false, reason: source.reason, importances });

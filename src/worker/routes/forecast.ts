@@ -1,7 +1,8 @@
 /**
  * @module worker/routes/forecast
  * `POST /v1/models/{model}/forecast {"horizon": N}`: the next N points of a forecast model's series
- * (from the end of its training data) with prediction intervals. Resolves the champion or a pinned
+ * (from the end of its training data) with prediction intervals, and with `"history": true` the latest
+ * observed points the forecast starts from. Resolves the champion or a pinned
  * version like predict, keeps the loaded forecaster warm in the isolate's model cache, and refuses models
  * that are not forecasters with a pointer to the predict route.
  */
@@ -38,5 +39,7 @@ forecast.post('/:model/forecast', async (c) => {
     horizon: body.horizon,
     level,
     forecasts: points,
+    // Asked for only: most callers want the points, and the history can be as long as a few seasons.
+    ...(body.history ? { history: forecaster.recent(body.group) } : {}),
   });
 });

@@ -11,11 +11,12 @@ import type { AuthVars } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { enforceRateLimit } from '../limits';
 import { type ExplainResult, type PredictionResult, type Predictor, servingCostMicros } from '../../engine';
+import type { Forecaster } from '../../engine/forecast';
 import type { ModelVersionInfo, PointerChange } from '../../durable/registry';
 import { recordForDrift, rowArray, type SampledRows } from '../drift-sampler';
 import { imageRowsToColumns, imageShapeOf } from '../image-rows';
 import { IMAGE_FILE_MAX_VALUE } from '../../engine/core/image-shape';
-import { loadPredictor } from '../model-cache';
+import { loadForecaster, loadPredictor } from '../model-cache';
 import { describedVersion, loadOrCorrupt, servedVersion, versionNotFound } from '../model-versions';
 import { forgetModel } from '../version-cache';
 import { waitUntilOf } from '../refresh-ahead';
@@ -44,10 +45,19 @@ models.get('/:model', async (c) => {
   // Describing a model must work even when its artifact cannot be read: that is when people look.
   let predictor: Predictor | undefined;
   let artifactError: { code: string; message: string } | undefined;
-  // A forecaster has no feature schema to describe: its series options live in its artifact.
+  // A forecaster has no feature schema to describe: its series (below) takes the place of features.
   if (champion && info.task !== 'forecast') {
     try {
       predictor = await loadVersion(c.env, name, champion);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status < 500) throw err;
+      artifactError = { code: err.code, message: err.message };
+    }
+  }
+  let forecaster: Forecaster | undefined;
+  if (champion && info.task === 'forecast') {
+    try {
+      forecaster = await loadOrCorrupt(name, champion, 'forecast', () => loadForecaster(c.env, champion.artifact_key));
     } catch (err) {
       if (!(err instanceof ApiError) || err.status < 500) throw err;
       artifactError = { code: err.code, message: err.message };
@@ -75,6 +85,7 @@ models.get('/:model', async (c) => {
       created_at: v.created_at,
     })),
     history: info.history,
+    ...(forecaster ? { forecast: forecastView(forecaster) } : {}),
     // Image models take rows as image files too: the dashboard offers a file picker instead of pixel boxes.
     ...(imageView(predictor) ?? {}),
     // The champion's estimated single-row prediction time (see engine/serialize/serving-cost).
@@ -210,4 +221,20 @@ function imageView(predictor: Predictor | undefined): { image: { height: number;
   const shape = predictor && imageShapeOf(predictor.envelope);
   if (!shape) return undefined;
   return { image: { height: shape.height, width: shape.width, channels: shape.channels, max_value: shape.maxValue ?? IMAGE_FILE_MAX_VALUE } };
+}
+
+/** Most group names the model view lists; a forecast request may name any group the model has. */
+const MAX_LISTED_GROUPS = 1000;
+
+/** `forecast` of the model view: the series a forecaster forecasts, and how far ahead it may be asked. */
+function forecastView(f: Forecaster) {
+  const d = f.description;
+  return {
+    time_column: d.timeColumn,
+    ...(d.groupColumn !== undefined ? { group_column: d.groupColumn, groups: f.groups.slice(0, MAX_LISTED_GROUPS) } : {}),
+    frequency: d.frequency,
+    season: d.season,
+    horizon: d.horizon,
+    max_horizon: d.maxHorizon,
+  };
 }
