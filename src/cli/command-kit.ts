@@ -10,12 +10,15 @@ import { UsageError } from './errors';
 
 export type CommandBody<O> = (ctx: Context, args: string[], options: O) => Promise<void>;
 
-/** Wraps a body as a commander action: commander passes (...positionals, options, command). */
+/**
+ * Wraps a body as a commander action: commander passes (...positionals, options, command). A variadic
+ * last argument (`<files...>`) arrives as an array: its values are spread at the end of `args`.
+ */
 export function action<O>(body: CommandBody<O>) {
   return async (...received: unknown[]) => {
     const command = received[received.length - 1] as Command;
     const options = received[received.length - 2] as O;
-    const positionals = received.slice(0, -2).map(String);
+    const positionals = received.slice(0, -2).flatMap((v) => (Array.isArray(v) ? v.map(String) : [String(v)]));
     await body(resolveContext(command.optsWithGlobals<GlobalOptions>()), positionals, options);
   };
 }

@@ -1,17 +1,18 @@
 /**
  * @module cli/prediction-report
- * Predictions as a table or as CSV: one line per input row, in order, with the predicted label (or
+ * Predictions as a table or as CSV: one line per input row (or image file), in order, with the predicted label (or
  * value), each class's probability, and with explanations the three largest contributions towards
  * the row's output.
  */
 import type { Prediction, RowExplanation } from '../client';
 import { csvLine, formatNumber, renderTable } from './format';
 
-export function predictionTable(p: Prediction): string {
+/** `files`: the image files the rows came from, shown in place of row numbers. */
+export function predictionTable(p: Prediction, files?: readonly string[]): string {
   const classes = classesOf(p);
-  const head = ['row', 'prediction', ...classes.map((c) => `P(${c})`), ...(p.explanations ? [p.explained_class ? `top contributions (towards ${p.explained_class})` : 'top contributions'] : [])];
+  const head = [files ? 'file' : 'row', 'prediction', ...classes.map((c) => `P(${c})`), ...(p.explanations ? [p.explained_class ? `top contributions (towards ${p.explained_class})` : 'top contributions'] : [])];
   const rows = p.predictions.map((prediction, i) => [
-    i + 1,
+    files?.[i] ?? i + 1,
     typeof prediction === 'number' ? formatNumber(prediction) : prediction,
     ...classes.map((c) => formatNumber(p.probabilities?.[i]?.[c])),
     ...(p.explanations ? [topContributions(p.explanations[i], prediction)] : []),
@@ -19,11 +20,12 @@ export function predictionTable(p: Prediction): string {
   return `model ${p.model.name} v${p.model.version}, ${p.predictions.length} rows\n${renderTable(head, rows)}`;
 }
 
-export function predictionCsv(p: Prediction): string {
+/** `files`: the image files the rows came from, as a first `file` column. */
+export function predictionCsv(p: Prediction, files?: readonly string[]): string {
   const classes = classesOf(p);
-  const lines = [csvLine(['prediction', ...classes.map((c) => `p_${c}`), ...(p.explanations ? ['top_contributions'] : [])])];
+  const lines = [csvLine([...(files ? ['file'] : []), 'prediction', ...classes.map((c) => `p_${c}`), ...(p.explanations ? ['top_contributions'] : [])])];
   p.predictions.forEach((prediction, i) => {
-    lines.push(csvLine([prediction, ...classes.map((c) => p.probabilities?.[i]?.[c]), ...(p.explanations ? [topContributions(p.explanations[i], prediction)] : [])]));
+    lines.push(csvLine([...(files ? [files[i]] : []), prediction, ...classes.map((c) => p.probabilities?.[i]?.[c]), ...(p.explanations ? [topContributions(p.explanations[i], prediction)] : [])]));
   });
   return lines.join('\n');
 }

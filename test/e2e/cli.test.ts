@@ -192,6 +192,37 @@ describe('edge-automl CLI against wrangler dev', () => {
     expect(lines[1]).toMatch(/^(good|bad),0?\.?\d/);
   });
 
+  it('predict of image files: an image model answers one line per file, named by it', { timeout: 900_000 }, async () => {
+    const png = (level: number, i: number) => encodePng({ width: 6, height: 6, channels: 1, depth: 8, data: Uint8Array.from({ length: 36 }, (_, k) => Math.min(255, level + ((k * 7 + i * 3) % 11))) });
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 12; i++) {
+      files[`dark/${i}.png`] = png(20, i);
+      files[`light/${i}.png`] = png(215, i);
+    }
+    const zip = join(state, 'tones.zip');
+    writeFileSync(zip, zipSync(files));
+    expect((await cli(['upload', zip, '--name', 'tones', '--size', '4x4'])).code).toBe(0);
+    const trained = await cli(['train', '--dataset', 'tones', '--target', 'label', '--task', 'image', '--models', 'linear', '--budget', '1trials', '--model', 'tones', '--seed', '3']);
+    expect(trained.code, trained.stderr).toBe(0);
+
+    const dark = join(state, 'night.png');
+    const light = join(state, 'day.png');
+    writeFileSync(dark, png(25, 99));
+    writeFileSync(light, png(210, 99));
+    const table = await cli(['predict', 'tones', dark, light]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/│ file\s+│ prediction\s+│/);
+    expect(table.stdout).toMatch(/│ night\.png\s+│ dark\s+│/);
+    expect(table.stdout).toMatch(/│ day\.png\s+│ light\s+│/);
+    const csv = (await cli(['predict', 'tones', light, dark, '--format', 'csv'])).stdout.trim().split('\n');
+    expect(csv[0]).toBe('file,prediction,p_dark,p_light');
+    expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['day.png,light', 'night.png,dark']);
+
+    const mixed = await cli(['predict', 'tones', dark, TEST_CSV]);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toContain('give either one CSV file or image files');
+  });
+
   it('schedule: set, show, delete, then show is 404 schedule_not_found', async () => {
     const set = json<{ every: string; dataset: string; budget: { trials?: number }; min_new_rows: number }>(
       await cli(['schedule', 'credit-risk', '--every', '1d', '--dataset', 'credit', '--budget', '2trials', '--min-new-rows', '100', '--json']),
