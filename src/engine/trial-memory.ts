@@ -1,9 +1,10 @@
 /**
  * @module engine/trial-memory
  * What one trial holds in memory at its peak, estimated before it starts so run-trial can refuse a trial
- * the isolate could not survive, or run a tree ensemble with fewer trees (fitParamsToMemory). Three parts
- * live together: the decoded dataset (the trial reads it whole), the feature matrices the pipeline writes
- * for the fit (Float32, as wide as the encoders make them, one buffer reused fit after fit), and whatever
+ * the isolate could not survive, or run a tree ensemble with fewer trees or a CNN on smaller batches
+ * (fitParamsToMemory). Three parts live together: the decoded dataset (the trial reads it whole), the
+ * feature matrices the pipeline writes for the fit (Float32, as wide as the encoders make them, one
+ * buffer reused fit after fit), and whatever
  * the model family states for its own fit (its estimateMemoryBytes, which never counts the input matrix).
  * Widths are upper bounds read from the dataset (its schema, plus one scan of each coded column for dense
  * models), not from fitted encoders, so the check costs a few milliseconds. How the figures compare with
@@ -174,11 +175,12 @@ export type MemoryFit =
 
 /**
  * The trial's parameters if its estimated peak (trialMemoryBytes) is within `limit`; otherwise, for a
- * family that declares a memoryScale (its tree count), the same parameters with the largest count that
- * fits, down to the family's floor. The search may propose a configuration whose worst case does not fit
- * (1,000 rounds of 7-class trees of 100 leaves); a capped trial is a useful result where a refusal is none,
- * and boosting's early stopping usually ends well before the cap. The cap comes from a bisection on the
- * estimate alone (it grows with the tree count): deterministic, and a few milliseconds.
+ * family that declares a memoryScale (a tree count, a CNN's batch size), the same parameters with the
+ * largest value that fits, down to the family's floor. The search may propose a configuration whose worst
+ * case does not fit (1,000 rounds of 7-class trees of 100 leaves, a wide CNN without pooling at batch
+ * 256); a capped trial is a useful result where a refusal is none, and boosting's early stopping usually
+ * ends well before the cap. The cap comes from a bisection on the estimate alone (it grows with the
+ * value): deterministic, and a few milliseconds.
  */
 export function fitParamsToMemory(ds: Dataset, model: ModelSpec, params: Params, shape: DataShape, exclude: ReadonlySet<string>, split: TrialRows, limit: number): MemoryFit {
   const need = (p: Params) => trialMemoryBytes(ds, model, p, shape, exclude, split).total;

@@ -70,7 +70,8 @@ async function setBoard(env: Env, tenant: string, model: string, dueAt: number |
 
 /**
  * The job request of a retraining run: the champion job's target, task, metric, families, columns,
- * strategy, seed, serving cap (and a forecast's series and horizon) on the schedule's dataset (the version claimed) and budget, starting from the
+ * strategy, seed, serving cap (and a forecast's series and horizon, an image job's flips and pixel range)
+ * on the schedule's dataset (the version claimed) and budget, starting from the
  * champion's configurations. Without the champion's job (its coordinator holds nothing), the model's own
  * target, task and metric with default settings and a cold start.
  */
@@ -83,14 +84,17 @@ async function retrainRequest(env: Env, tenant: string, model: string, claim: St
     dataset: claim.dataset.name,
     dataset_version: claim.dataset.version,
     target: base?.target ?? (info?.target as string),
-    // A forecast job's config records the regression its trials learn; the model's task is "forecast".
-    task: (base?.forecast ? 'forecast' : (base?.task ?? info?.task)) as CreateJobBody['task'],
+    // A forecast job's config records the regression its trials learn, an image job's the classification:
+    // the job the request asks for is "forecast" or "image" again.
+    task: (base?.forecast ? 'forecast' : base?.image ? 'image' : (base?.task ?? info?.task)) as CreateJobBody['task'],
     metric: (base?.metric ?? info?.metric) as CreateJobBody['metric'],
     budget: schedule.budget,
     model,
     ...(base ? { strategy: base.strategy, models: [...base.families], columns: base.columns, seed: base.seed, parallelism: base.parallelism } : {}),
     // A model trained under a serving cap keeps it: the challenger must answer as fast.
     ...(base?.max_serving_us !== undefined ? { serving: { max_us_per_row: base.max_serving_us } } : {}),
+    // An image model keeps its flips and its pixel range (so image files sent to predict scale as before).
+    ...(base?.image ? { image: { ...(base.image.flipInvariant ? { flip_invariant: true } : {}), ...(base.image.maxValue !== undefined ? { max_value: base.image.maxValue } : {}) } } : {}),
     // A forecast model keeps its series and horizon; the new job holds out the latest horizon to compare on.
     ...(base?.forecast ? { forecast: { time_column: base.forecast.time_column, horizon: base.forecast.horizon, ...(base.forecast.group_column ? { group_column: base.forecast.group_column } : {}) } } : {}),
   };

@@ -3,7 +3,8 @@
  * through the 'pixels' feature style reaches a high accuracy on the held-out test split; the artifact
  * round-trips to identical predictions (directly and through a served envelope); a seed reproduces; epoch
  * fidelity trains fewer epochs at trainFraction 0.5; a deep net on 8x8 images skips pools instead of
- * crashing; and bad inputs get clear errors.
+ * crashing; bad inputs get clear errors; and memory: wide nets score in smaller chunks, a fold's fit is
+ * counted once, and a batch that does not fit is capped rather than refused.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
@@ -19,10 +20,11 @@ import { fitFeatures } from '../../src/engine/features/pipeline';
 import type { Matrix } from '../../src/engine/core/matrix';
 import type { FitContext } from '../../src/engine/models/model';
 import { cnnSpec } from '../../src/engine/models/nn/cnn/cnn';
+import { CNN_CHUNK_BYTES, CNN_CHUNK_ROWS, forwardChunkRows, forwardValuesPerRow } from '../../src/engine/models/nn/cnn/cnn-net';
 import { planCnn, resolveCnnOptions } from '../../src/engine/models/nn/cnn/cnn-options';
 import { getModelSpec, IMAGE_FAMILIES, MODEL_FAMILIES } from '../../src/engine/models/registry';
 import { Predictor } from '../../src/engine/predictor';
-import { runTrial, type TrialSpec } from '../../src/engine/run-trial';
+import { planTrialMemory, runTrial, type TrialSpec } from '../../src/engine/run-trial';
 import { servingCostMicros } from '../../src/engine/serialize/serving-cost';
 import { SHARED_DATA_DIR } from './helpers/load-shared-csv';
 import { initWasmInNode } from './mlp-fixtures';
@@ -196,4 +198,53 @@ describe('cnn on the tfjs wasm backend (Node)', () => {
     direct.dispose();
     predictor.dispose();
   }, 600_000);
+
+  it('a wide net without pooling scores fewer rows per forward chunk; the default digits net 512', () => {
+    const plan = (p: Record<string, unknown>) => planCnn(DIGITS, resolveCnnOptions({ ...cnnSpec.defaults({ rows: 1000, cols: 64, task: 'multiclass', nClasses: 10, image: DIGITS }), ...p }), 10);
+    expect(forwardChunkRows(plan({}))).toBe(CNN_CHUNK_ROWS);
+    const wide = plan({ conv_blocks: 3, filters: 32, pooling: 'none' });
+    const rows = forwardChunkRows(wide);
+    expect(rows).toBeLessThan(CNN_CHUNK_ROWS);
+    expect(4 * rows * forwardValuesPerRow(wide)).toBeLessThanOrEqual(CNN_CHUNK_BYTES);
+    expect(4 * (rows + 1) * forwardValuesPerRow(wide)).toBeGreaterThan(CNN_CHUNK_BYTES);
+  });
+
+  it("counts a fold's CNN fit once: its tensors are disposed and the refit reuses their wasm pages", () => {
+    const params = { ...cnnSpec.defaults({ rows: 400, cols: 64, task: 'multiclass', nClasses: 10, image: DIGITS }), conv_blocks: 3, filters: 16, pooling: 'none', batch_size: 64 };
+    const need = planTrialMemory(train, { family: 'cnn', params, target: TARGET, metric: 'log_loss', seed: 1, folds: 5, image: DIGITS });
+    // The fold adds only its JS-heap arrays (well under a tenth of the refit's estimate).
+    expect(need.total - need.dataset - need.features - need.model).toBeGreaterThan(0);
+    expect(need.total - need.dataset - need.features - need.model).toBeLessThan(need.model / 10);
+  });
+
+  it('runs a CNN whose batch does not fit its memory limit on the largest batch that does, and says so', async () => {
+    const rows = 300;
+    const subset: Dataset = {
+      rows,
+      columns: train.columns.map((c) => (c.storage === 'f64' ? { ...c, values: c.values.subarray(0, rows) } : { ...c, codes: c.codes.subarray(0, rows) })),
+    };
+    const base: TrialSpec = {
+      family: 'cnn',
+      params: { ...cnnSpec.defaults({ rows, cols: 64, task: 'multiclass', nClasses: 10, image: DIGITS }), conv_blocks: 2, filters: 24, pooling: 'none', batch_size: 256, epochs: 2, augmentation: 'none' },
+      target: TARGET,
+      metric: 'log_loss',
+      seed: 2,
+      folds: 1,
+      image: DIGITS,
+    };
+    const at = (batch: number) => planTrialMemory(subset, { ...base, params: { ...base.params, batch_size: batch } }).total;
+    const limit = at(32);
+    expect(at(256)).toBeGreaterThan(limit);
+    const outcome = await runTrial(subset, { ...base, memoryLimitBytes: limit });
+    if (outcome.status !== 'complete') throw new Error(`trial failed: ${outcome.reason}`);
+    const cap = outcome.fitInfo.memory_capped_batch_size as number;
+    // The largest batch within the limit: it fits, one more row per batch does not.
+    expect(cap).toBeGreaterThanOrEqual(32);
+    expect(at(cap)).toBeLessThanOrEqual(limit);
+    expect(at(cap + 1)).toBeGreaterThan(limit);
+    // Below the family's floor of 8 nothing fits: refused, naming the floor.
+    const refused = await runTrial(subset, { ...base, memoryLimitBytes: at(8) - 1 });
+    expect(refused).toMatchObject({ status: 'failed', code: 'insufficient_budget' });
+    if (refused.status === 'failed') expect(refused.reason).toMatch(/even with batch_size = 8/);
+  }, 120_000);
 });

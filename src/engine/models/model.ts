@@ -109,9 +109,9 @@ export interface ModelSpec {
    */
   readonly bagTasks?: readonly Task[];
   /**
-   * The parameter a fit's memory grows with (its tree count) and the least value worth fitting. A trial
-   * whose estimate exceeds its limit then runs with the largest value that fits instead of failing
-   * (trial-memory fitParamsToMemory), and reports it in its fit facts (`memory_capped_<param>`).
+   * The parameter a fit's memory grows with (a tree count, a CNN's batch size) and the least value worth
+   * fitting. A trial whose estimate exceeds its limit then runs with the largest value that fits instead
+   * of failing (trial-memory fitParamsToMemory), and reports it in its fit facts (`memory_capped_<param>`).
    */
   readonly memoryScale?: { readonly param: string; readonly min: number };
   /** Tunable parameters; bounds may depend on the data's shape. */

@@ -168,8 +168,31 @@ export function forwardCnn(plan: CnnPlan, w: CnnWeights, x: tf.Tensor4D, mode: F
   return tf.add(tf.matMul(d, w.output.kernel), w.output.bias);
 }
 
-/** Rows per forward chunk for prediction and validation scoring (bounds activation memory). */
+/** Most rows per forward chunk for prediction and validation scoring (bounds activation memory). */
 export const CNN_CHUNK_ROWS = 512;
+/**
+ * Activation bytes a forward chunk may hold. A wide net without pooling holds ~100 KB per 8x8 row, so 512
+ * rows at once would take 50 MB, most of a trial's 64 MiB: such nets score fewer rows per chunk instead.
+ * The default digits net (30 KB per row) still scores 512.
+ */
+export const CNN_CHUNK_BYTES = 16 * 2 ** 20;
+
+/** Activation values of one image through the conv blocks: each block's input and output maps. */
+export function convMapValues(plan: CnnPlan): number {
+  let values = 0;
+  for (const b of plan.blocks) values += b.inHeight * b.inWidth * (b.inChannels + b.filters);
+  return values;
+}
+
+/** Float32 values one row holds in an inference forward pass (maps twice over: conv and activation). */
+export function forwardValuesPerRow(plan: CnnPlan): number {
+  return 2 * convMapValues(plan) + plan.flat + plan.denseUnits;
+}
+
+/** Rows per forward chunk of this net: up to CNN_CHUNK_ROWS, within CNN_CHUNK_BYTES. Fixed by the plan. */
+export function forwardChunkRows(plan: CnnPlan): number {
+  return Math.max(1, Math.min(CNN_CHUNK_ROWS, Math.floor(CNN_CHUNK_BYTES / (4 * forwardValuesPerRow(plan)))));
+}
 
 /** Predicts `rows` images stored row-major in `data` (height·width·channels values each), in chunks. */
 export function predictImages(shape: CnnShape, w: CnnWeights, data: Float32Array, rows: number): Float32Array {
@@ -177,8 +200,9 @@ export function predictImages(shape: CnnShape, w: CnnWeights, data: Float32Array
   const cols = height * width * channels;
   const outputs = shape.plan.outputs;
   const out = new Float32Array(rows * outputs);
-  for (let start = 0; start < rows; start += CNN_CHUNK_ROWS) {
-    const n = Math.min(CNN_CHUNK_ROWS, rows - start);
+  const chunk = forwardChunkRows(shape.plan);
+  for (let start = 0; start < rows; start += chunk) {
+    const n = Math.min(chunk, rows - start);
     const y = tf.tidy(() => {
       const x = tf.tensor4d(data.subarray(start * cols, (start + n) * cols), [n, height, width, channels]);
       return applyHead(shape, forwardCnn(shape.plan, w, x, { training: false }));

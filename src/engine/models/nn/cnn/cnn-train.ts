@@ -16,7 +16,7 @@ import type { Rng } from '../../../core/rng';
 import { hostLabels, type HostLabels, labelBatch, normalisedWeights, perRowLoss, weightedMean } from '../mlp-loss';
 import { augmentRowInto } from './cnn-augment';
 import { learningRateAt, setLearningRate } from './cnn-schedule';
-import { BATCH_NORM_UPDATE, CNN_CHUNK_ROWS, type CnnShape, type CnnWeights, forwardCnn, initCnnWeights, weightList } from './cnn-net';
+import { BATCH_NORM_UPDATE, type CnnShape, type CnnWeights, forwardChunkRows, forwardCnn, initCnnWeights, weightList } from './cnn-net';
 import { averagingStart, type CnnOptions } from './cnn-options';
 import { runEpochs } from '../epoch-loop';
 
@@ -180,8 +180,9 @@ function datasetLoss(set: HostSet, weights: CnnWeights, shape: CnnShape): number
   const { height, width, channels } = shape.plan.image;
   const pixels = height * width * channels;
   let sum = 0;
-  for (let start = 0; start < set.rows; start += CNN_CHUNK_ROWS) {
-    const n = Math.min(CNN_CHUNK_ROWS, set.rows - start);
+  const chunk = forwardChunkRows(shape.plan);
+  for (let start = 0; start < set.rows; start += chunk) {
+    const n = Math.min(chunk, set.rows - start);
     const part = tf.tidy(() => {
       const x = tf.tensor4d(set.X.subarray(start * pixels, (start + n) * pixels), [n, height, width, channels]);
       const logits = forwardCnn(shape.plan, weights, x, { training: false });

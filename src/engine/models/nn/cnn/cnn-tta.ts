@@ -10,7 +10,7 @@
  */
 import type { ImageShape } from '../../../core/image-shape';
 import { shiftImageInto } from './cnn-augment';
-import { CNN_CHUNK_ROWS, type CnnShape, type CnnWeights, predictImages } from './cnn-net';
+import { type CnnShape, type CnnWeights, forwardChunkRows, predictImages } from './cnn-net';
 
 /** The (dy, dx) offsets predicted and averaged: the image itself first, then the four one-pixel moves. */
 export const SHIFT_VIEWS: readonly (readonly [number, number])[] = [
@@ -44,7 +44,7 @@ export function predictWithShiftViews(shape: CnnShape, w: CnnWeights, data: Floa
   const outputs = shape.plan.outputs;
   const views = SHIFT_VIEWS.length;
   const out = new Float32Array(rows * outputs);
-  const chunk = Math.max(1, Math.floor(CNN_CHUNK_ROWS / views));
+  const chunk = Math.max(1, Math.floor(forwardChunkRows(shape.plan) / views));
   const batch = new Float32Array(Math.min(rows, chunk) * views * pixels);
   for (let start = 0; start < rows; start += chunk) {
     const n = Math.min(chunk, rows - start);

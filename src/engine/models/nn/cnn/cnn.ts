@@ -15,7 +15,7 @@ import type { DataShape, FitContext, FittedModel, ModelArtifact, ModelSpec, Trai
 import { requireActiveBackend } from '../backend';
 import { headFor } from '../mlp-net';
 import { CnnModel, loadCnn } from './cnn-model';
-import { CNN_CHUNK_ROWS, type CnnShape } from './cnn-net';
+import { type CnnShape, convMapValues, forwardChunkRows, forwardValuesPerRow } from './cnn-net';
 import { budgetedEpochs, cnnDefaults, cnnParameterCount, cnnSpace, planCnn, resolveCnnOptions } from './cnn-options';
 import { trainCnn } from './cnn-train';
 import { shiftViewsApply } from './cnn-tta';
@@ -46,24 +46,40 @@ export function imageShapeFor(image: ImageShape | undefined, cols: number): Imag
  * Peak bytes of one CNN fit. `shape.rows` counts every row the fit sees (training plus validation).
  * - JS heap: the pixel matrix, labels, weights and shuffle order; the batch and dropout-mask buffers.
  * - wasm heap: per parameter the weights, two optimizer moments, gradients, the best-weights snapshot,
- *   the running weight average and the copy kept while the average is scored (7 x 4 bytes); plus the larger of a training step (per block about 8 maps of the block's size: conv
- *   output, batch-norm output, ReLU, pool, and their gradients) and a forward chunk; times 1.25 for
- *   allocator slack, since the wasm heap never shrinks.
+ *   the running weight average and the copy kept while the average is scored (7 x 4 bytes); plus the
+ *   larger of a training step (per block about 8 maps of the block's size: conv output, batch-norm
+ *   output, ReLU, pool, and their gradients) and a forward chunk (at most CNN_CHUNK_BYTES); times 1.25
+ *   for allocator slack, since the wasm heap never shrinks.
  */
 export function estimateCnnMemoryBytes(params: Params, shape: DataShape): number {
+  const { host, wasm } = cnnMemoryParts(params, shape);
+  return Math.ceil(host + 1.25 * wasm);
+}
+
+/**
+ * What a fold's fit leaves behind for the next fit of its trial: its JS-heap arrays, garbage until V8
+ * collects them. Its tensors are disposed when the fold is scored, and the refit reuses their pages of
+ * the wasm heap (which never shrinks), so the refit's estimate already holds them: counting the fold's
+ * wasm peak again refused nets that fit (a 3-block, 16-filter net without pooling, estimated at 98 MiB
+ * for a 400-row retraining job).
+ */
+function estimateCnnResidueBytes(params: Params, shape: DataShape): number {
+  return Math.ceil(cnnMemoryParts(params, shape).host);
+}
+
+/** A fit's JS-heap and wasm-heap bytes (see estimateCnnMemoryBytes). */
+function cnnMemoryParts(params: Params, shape: DataShape): { host: number; wasm: number } {
   const opts = resolveCnnOptions(params);
   const rows = Math.max(1, shape.rows);
   const image = shape.image ?? imageShapeFor(undefined, Math.max(1, shape.cols));
   const plan = planCnn(image, opts, outputWidth(shape.task, shape.nClasses));
   const pixels = pixelCount(image);
   const batch = Math.min(opts.batchSize, rows);
-  let mapValues = 0;
-  for (const b of plan.blocks) mapValues += b.inHeight * b.inWidth * (b.inChannels + b.filters);
   const host = 4 * rows * (pixels + 3) + 4 * batch * (pixels + 2 + Math.max(plan.flat, plan.denseUnits));
   const state = 7 * 4 * cnnParameterCount(plan);
-  const step = 4 * batch * (8 * mapValues + 4 * (plan.flat + plan.denseUnits));
-  const forward = 4 * Math.min(CNN_CHUNK_ROWS, rows) * (2 * mapValues + plan.flat + plan.denseUnits);
-  return Math.ceil(host + 1.25 * (state + Math.max(step, forward)));
+  const step = 4 * batch * (8 * convMapValues(plan) + 4 * (plan.flat + plan.denseUnits));
+  const forward = 4 * Math.min(forwardChunkRows(plan), rows) * forwardValuesPerRow(plan);
+  return { host, wasm: state + Math.max(step, forward) };
 }
 
 /**
@@ -85,6 +101,11 @@ export const cnnSpec: ModelSpec = {
   space: cnnSpace,
   defaults: cnnDefaults,
   estimateMemoryBytes: estimateCnnMemoryBytes,
+  estimateResidueBytes: estimateCnnResidueBytes,
+  // A step's activations grow with the batch: a wide net without pooling that would not fit trains on
+  // smaller batches instead of being refused (a 3-block, 16-filter, no-pool net at batch 64 on 400 digits
+  // was estimated at 98 MiB and refused in a retraining job).
+  memoryScale: { param: 'batch_size', min: 8 },
   fit: fitCnn,
   load: (artifact: ModelArtifact) => loadCnn(artifact),
 };
