@@ -25,6 +25,7 @@ import { planCnn, resolveCnnOptions } from '../../src/engine/models/nn/cnn/cnn-o
 import { getModelSpec, IMAGE_FAMILIES, MODEL_FAMILIES } from '../../src/engine/models/registry';
 import { Predictor } from '../../src/engine/predictor';
 import { planTrialMemory, runTrial, type TrialSpec } from '../../src/engine/run-trial';
+import type { Params } from '../../src/engine/search/space';
 import { servingCostMicros } from '../../src/engine/serialize/serving-cost';
 import { SHARED_DATA_DIR } from './helpers/load-shared-csv';
 import { initWasmInNode } from './mlp-fixtures';
@@ -58,6 +59,11 @@ function argmaxAccuracy(out: Float32Array, y: Float32Array, k: number): number {
 }
 
 /** The first `n` rows of a matrix (a view). */
+/** The first `rows` rows of a dataset (views, no copy). */
+function firstRows(ds: Dataset, rows: number): Dataset {
+  return { rows, columns: ds.columns.map((c) => (c.storage === 'f64' ? { ...c, values: c.values.subarray(0, rows) } : { ...c, codes: c.codes.subarray(0, rows) })) };
+}
+
 function head(X: Matrix, n: number): Matrix {
   return { rows: n, cols: X.cols, data: X.data.subarray(0, n * X.cols) };
 }
@@ -161,10 +167,7 @@ describe('cnn on the tfjs wasm backend (Node)', () => {
 
   it('run-trial: epoch fidelity trains every row for fewer epochs; the envelope carries the image and serves', async () => {
     const rows = 400;
-    const subset: Dataset = {
-      rows,
-      columns: train.columns.map((c) => (c.storage === 'f64' ? { ...c, values: c.values.subarray(0, rows) } : { ...c, codes: c.codes.subarray(0, rows) })),
-    };
+    const subset = firstRows(train, rows);
     const spec: TrialSpec = {
       family: 'cnn',
       params: { ...cnnSpec.defaults({ rows, cols: 64, task: 'multiclass', nClasses: 10 }), epochs: 8, filters: 16, dense_units: 64, augmentation: 'none', dropout: 0 },
@@ -200,7 +203,7 @@ describe('cnn on the tfjs wasm backend (Node)', () => {
   }, 600_000);
 
   it('a wide net without pooling scores fewer rows per forward chunk; the default digits net 512', () => {
-    const plan = (p: Record<string, unknown>) => planCnn(DIGITS, resolveCnnOptions({ ...cnnSpec.defaults({ rows: 1000, cols: 64, task: 'multiclass', nClasses: 10, image: DIGITS }), ...p }), 10);
+    const plan = (p: Params) => planCnn(DIGITS, resolveCnnOptions({ ...cnnSpec.defaults({ rows: 1000, cols: 64, task: 'multiclass', nClasses: 10, image: DIGITS }), ...p }), 10);
     expect(forwardChunkRows(plan({}))).toBe(CNN_CHUNK_ROWS);
     const wide = plan({ conv_blocks: 3, filters: 32, pooling: 'none' });
     const rows = forwardChunkRows(wide);
@@ -219,10 +222,7 @@ describe('cnn on the tfjs wasm backend (Node)', () => {
 
   it('runs a CNN whose batch does not fit its memory limit on the largest batch that does, and says so', async () => {
     const rows = 300;
-    const subset: Dataset = {
-      rows,
-      columns: train.columns.map((c) => (c.storage === 'f64' ? { ...c, values: c.values.subarray(0, rows) } : { ...c, codes: c.codes.subarray(0, rows) })),
-    };
+    const subset = firstRows(train, rows);
     const base: TrialSpec = {
       family: 'cnn',
       params: { ...cnnSpec.defaults({ rows, cols: 64, task: 'multiclass', nClasses: 10, image: DIGITS }), conv_blocks: 2, filters: 24, pooling: 'none', batch_size: 256, epochs: 2, augmentation: 'none' },
