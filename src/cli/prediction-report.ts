@@ -1,8 +1,8 @@
 /**
  * @module cli/prediction-report
- * Predictions as a table or as CSV: one line per input row (or image file), in order, with the predicted label (or
- * value), each class's probability, and with explanations the three largest contributions towards
- * the row's output.
+ * Predictions as a table or as CSV: one line per input row (or image file), in order, with the predicted
+ * label (or value), each class's probability, and with explanations the three largest contributions
+ * towards the row's output.
  */
 import type { Prediction, RowExplanation } from '../client';
 import { csvLine, formatNumber, renderTable } from './format';

@@ -4,8 +4,8 @@
  * the isolate could not survive, or run a tree ensemble with fewer trees or a CNN on smaller batches
  * (fitParamsToMemory). Three parts live together: the decoded dataset (the trial reads it whole), the
  * feature matrices the pipeline writes for the fit (Float32, as wide as the encoders make them, one
- * buffer reused fit after fit), and whatever
- * the model family states for its own fit (its estimateMemoryBytes, which never counts the input matrix).
+ * buffer reused fit after fit), and whatever the model family states for its own fit (its
+ * estimateMemoryBytes, which never counts the input matrix).
  * Widths are upper bounds read from the dataset (its schema, plus one scan of each coded column for dense
  * models), not from fitted encoders, so the check costs a few milliseconds. How the figures compare with
  * measured peaks: `npm run bench:memory`.

@@ -102,9 +102,10 @@ export const cnnSpec: ModelSpec = {
   defaults: cnnDefaults,
   estimateMemoryBytes: estimateCnnMemoryBytes,
   estimateResidueBytes: estimateCnnResidueBytes,
-  // A step's activations grow with the batch: a wide net without pooling that would not fit trains on
-  // smaller batches instead of being refused (a 3-block, 16-filter, no-pool net at batch 64 on 400 digits
-  // was estimated at 98 MiB and refused in a retraining job).
+  // A step's activations grow with the batch: a net whose training step does not fit at its batch (two
+  // blocks of 24 filters without pooling at batch 256, test/engine/cnn.test.ts) trains on smaller batches
+  // instead of being refused. A net whose weights and optimiser state alone do not fit is still refused
+  // (three blocks of 34, 68 and 136 filters: 85 MiB even at batch 8, in a digits job).
   memoryScale: { param: 'batch_size', min: 8 },
   fit: fitCnn,
   load: (artifact: ModelArtifact) => loadCnn(artifact),
