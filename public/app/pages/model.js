@@ -28,7 +28,7 @@ export async function modelPage(root, { name }, signal) {
     return;
   }
   const champion = model.versions.find((v) => v.version === model.champion_version);
-  const forecasts = Boolean(model.forecast);
+  const forecasts = model.task === 'forecast';
   const evaluation = el('section', { id: 'evaluation' });
   const versionSelect = el(
     'select',
@@ -64,7 +64,8 @@ export async function modelPage(root, { name }, signal) {
   slot.replaceWith(...parts.filter(Boolean));
   showEvaluation(evaluation, model, model.champion_version, signal);
   if (forecasts) {
-    replace(predict, forecastForm(model));
+    // Without its `forecast` block the artifact could not be read: the error above says so.
+    replace(predict, model.forecast ? forecastForm(model) : el('p', { class: 'muted', text: 'The champion artifact could not be read, so there is nothing to forecast with.' }));
     return;
   }
   showDrift(drift, model, signal);
@@ -91,7 +92,7 @@ async function showEvaluation(section, model, version, signal) {
     : el('p', { class: 'muted', text: `v${version} (${e.family}) reports no feature importances.` });
   if (!e.available) {
     // A forecaster has no features to weigh: its notice stands alone.
-    replace(section, el('p', { class: 'notice', text: `No out-of-fold evaluation for v${version}: ${e.reason}` }), model.forecast ? null : importanceBlock);
+    replace(section, el('p', { class: 'notice', text: `No out-of-fold evaluation for v${version}: ${e.reason}` }), model.task === 'forecast' ? null : importanceBlock);
     return;
   }
   const metrics = Object.entries(e.metrics);
