@@ -100,6 +100,13 @@ describe('baselines and serving', () => {
     }
     expect(() => f.forecast(12)).toThrow(/name the group/);
     expect(() => f.forecast(12, { group: 'c' })).toThrow(/unknown group "c"/);
+    // Each group's recent points are its own: b's are twice a's, at the same months; a group must be named.
+    const [ra, rb] = [f.recent('a'), f.recent('b')];
+    expect(rb.map((p) => p.time)).toEqual(ra.map((p) => p.time));
+    expect(rb.map((p) => p.value)).toEqual(ra.map((p) => 2 * p.value));
+    expect(String(ra.at(-1)!.time).slice(0, 7)).toBe('1957-12');
+    expect(f.description).toMatchObject({ groupColumn: 'series', frequency: 'monthly', horizon: 12 });
+    expect(() => f.recent()).toThrow(/name the group/);
   });
 
   it('refuses foreign or corrupt envelopes with bad_artifact', async () => {
