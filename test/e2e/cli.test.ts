@@ -204,6 +204,7 @@ describe('edge-automl CLI against wrangler dev', () => {
     expect((await cli(['upload', zip, '--name', 'tones', '--size', '4x4'])).code).toBe(0);
     const trained = await cli(['train', '--dataset', 'tones', '--target', 'label', '--task', 'image', '--models', 'linear', '--budget', '1trials', '--model', 'tones', '--seed', '3']);
     expect(trained.code, trained.stderr).toBe(0);
+    expect((await cli(['model', 'tones'])).stdout).toContain('images   4x4, gray, pixel values 0..255 (predict MODEL a.png …)');
 
     const dark = join(state, 'night.png');
     const light = join(state, 'day.png');
@@ -242,6 +243,8 @@ describe('edge-automl CLI against wrangler dev', () => {
     const train = await cli(['train', '--dataset', 'air', '--target', 'passengers_thousands', '--task', 'forecast', '--horizon', '12', '--budget', '2trials', '--models', 'seasonal_naive,drift', '--model', 'air']);
     expect(train.code, train.stderr).toBe(0);
     expect(train.stdout).toMatch(/model\s+air v1/);
+    // The model command describes the series and how far ahead it may be asked.
+    expect((await cli(['model', 'air'])).stdout).toContain('series   monthly by "date", horizon 12 (up to 48; forecast MODEL --horizon N)');
 
     const forecast = json<{ horizon: number; level: number; forecasts: { time: string; value: number; lower: number; upper: number }[] }>(
       await cli(['forecast', 'air', '--horizon', '12', '--level', '0.9', '--json']),

@@ -1,8 +1,8 @@
 /**
  * @module cli/commands/models
  * `edge-automl models` (every model with its champion and score) and `edge-automl model MODEL`
- * (one model: champion, versions, most important features, history of champion changes and
- * retraining decisions).
+ * (one model: champion, what it takes (images, or a series to forecast), versions, most important
+ * features, history of champion changes and retraining decisions).
  */
 import type { Command } from 'commander';
 import type { Model } from '../../client';
@@ -44,6 +44,12 @@ function describeModel(m: Model): string {
     `  champion v${m.champion_version}${champion ? `: ${champion.family}, ${formatScore(m.metric, champion.score, m.greater_is_better)}, from job ${champion.job_id}` : ''}`,
   ];
   if (m.serving) lines.push(`  serving  about ${m.serving.estimated_us_per_row} µs per row`);
+  if (m.image) lines.push(`  images   ${m.image.width}x${m.image.height}, ${m.image.channels === 1 ? 'gray' : `${m.image.channels} channels`}, pixel values 0..${m.image.max_value} (predict MODEL a.png …)`);
+  if (m.forecast) {
+    const f = m.forecast;
+    const groups = f.group_column ? `, ${f.groups?.length ?? 0} series by "${f.group_column}"` : '';
+    lines.push(`  series   ${f.frequency} by "${f.time_column}"${groups}, horizon ${f.horizon} (up to ${f.max_horizon}; forecast MODEL --horizon N)`);
+  }
   if (m.artifact_error) lines.push(`  artifact ${m.artifact_error.code}: ${m.artifact_error.message}`);
   lines.push(
     '',
