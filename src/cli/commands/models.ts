@@ -47,7 +47,9 @@ function describeModel(m: Model): string {
   if (m.image) lines.push(`  images   ${m.image.width}x${m.image.height}, ${m.image.channels === 1 ? 'gray' : `${m.image.channels} channels`}, pixel values 0..${m.image.max_value} (predict MODEL a.png …)`);
   if (m.forecast) {
     const f = m.forecast;
-    const groups = f.group_column ? `, ${f.groups?.length ?? 0} series by "${f.group_column}"` : '';
+    // The view lists at most 1,000 groups.
+    const count = f.groups?.length ?? 0;
+    const groups = f.group_column ? `, ${count >= 1000 ? '1,000 or more' : count} series by "${f.group_column}"` : '';
     lines.push(`  series   ${f.frequency} by "${f.time_column}"${groups}, horizon ${f.horizon} (up to ${f.max_horizon}; forecast MODEL --horizon N)`);
   }
   if (m.artifact_error) lines.push(`  artifact ${m.artifact_error.code}: ${m.artifact_error.message}`);
