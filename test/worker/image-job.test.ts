@@ -10,6 +10,8 @@ import { encode as encodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import testCsv from '../../examples/digits/test.csv?raw';
 import trainCsv from '../../examples/digits/train.csv?raw';
+import { inferDataset, parseCsv } from '../../src/engine';
+import { resolveImageShape } from '../../src/worker/job-inputs';
 import { call, csvObjects, json, waitForJob } from './helpers';
 
 /** The architecture-defining parameters of a CNN trial. */
@@ -71,6 +73,12 @@ describe('image jobs', () => {
     // Only the PNGs' rounding to whole bytes may move them here.
     const gaps = (answer.probabilities as Record<string, number>[]).flatMap((p, i) => Object.keys(p).map((k) => Math.abs(p[k] - probabilities[i][k])));
     expect(gaps.reduce((a, b) => a + b, 0) / gaps.length).toBeLessThan(0.002);
+  });
+
+  it("records the pixels' range: read from the data, or as the job gives it, beside the flips", () => {
+    const { dataset } = inferDataset(parseCsv(firstRows(trainCsv, 100)));
+    expect(resolveImageShape(dataset, 'digit', [], undefined)).toEqual({ height: 8, width: 8, channels: 1, maxValue: 16 });
+    expect(resolveImageShape(dataset, 'digit', [], { max_value: 255, flip_invariant: true })).toEqual({ height: 8, width: 8, channels: 1, maxValue: 255, flipInvariant: true });
   });
 
   it('refuses image jobs on tables that are not images, and CNNs on table jobs', async () => {
