@@ -316,8 +316,10 @@ export interface DriftReport {
     type: ColumnType;
     psi: number | null;
     status: 'stable' | 'moderate' | 'significant' | null;
-    /** The PSI sampling noise alone gives at this many rows (about (bins - 1) / rows); a shift reads well above it. */
+    /** The PSI sampling noise alone gives on average at this many rows (about (bins - 1) / rows). */
     noise_psi: number | null;
+    /** True when the PSI is no higher than sampling noise reaches 99 times in 100: no evidence of a shift. */
+    within_noise: boolean | null;
     bins: string[];
     reference: number[];
     live: number[];

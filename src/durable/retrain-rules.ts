@@ -71,11 +71,20 @@ export function driftWindowHours(trigger: DriftTrigger, lastRunAt: number | null
 
 export type DriftVerdict = { readonly due: true; readonly reason: string } | { readonly due: false; readonly why: string };
 
-/** Whether live drift makes the run due: enough live rows, and one feature's PSI at or over the threshold. */
+/**
+ * Whether live drift makes the run due: enough live rows, and one feature's PSI at or over the threshold
+ * and above what sampling noise reaches at that many rows (FeatureDrift.noiseLimit), so a low min_rows or
+ * a feature of many bins cannot retrain on noise.
+ */
 export function checkDrift(trigger: DriftTrigger, liveRows: number, features: readonly FeatureDrift[]): DriftVerdict {
   if (liveRows < trigger.min_rows) return { due: false, why: `${liveRows} live rows sampled, fewer than min_rows ${trigger.min_rows}` };
-  const over = features.filter((f) => f.psi !== null && f.psi >= trigger.psi).sort((a, b) => (b.psi as number) - (a.psi as number));
-  if (over.length === 0) return { due: false, why: `no feature has a PSI of ${trigger.psi} or more` };
+  const high = features.filter((f) => f.psi !== null && f.psi >= trigger.psi).sort((a, b) => (b.psi as number) - (a.psi as number));
+  const over = high.filter((f) => f.noiseLimit === null || (f.psi as number) > f.noiseLimit);
+  if (over.length === 0) {
+    if (high.length === 0) return { due: false, why: `no feature has a PSI of ${trigger.psi} or more` };
+    const f = high[0];
+    return { due: false, why: `${f.name} PSI ${(f.psi as number).toFixed(2)} ≥ ${trigger.psi} is within sampling noise at ${liveRows} live rows (noise stays under ${(f.noiseLimit as number).toFixed(2)} 99 times in 100)` };
+  }
   const worst = over[0];
   const more = over.length > 1 ? ` (and ${over.length - 1} more feature${over.length > 2 ? 's' : ''})` : '';
   return { due: true, reason: `drift: ${worst.name} PSI ${(worst.psi as number).toFixed(2)} ≥ ${trigger.psi}${more} over ${liveRows} live rows` };

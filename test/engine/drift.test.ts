@@ -20,6 +20,7 @@ import {
   parseSketchCounts,
   psi,
   psiNoise,
+  psiNoiseLimit,
 } from '../../src/engine/drift';
 import type { InputColumn } from '../../src/engine/features/pipeline';
 
@@ -249,13 +250,45 @@ describe('PSI', () => {
     expect(psiNoise([0.5, 0.5], 0)).toBeNull();
   });
 
-  it('reports the noise floor beside each reading, and none without live rows', () => {
+  it('gives the reading noise stays under 99 times in 100, measured on rows drawn like the reference', () => {
+    for (const reference of [new Array(10).fill(0.1), [0.55, 0.25, 0.1, 0.1, 0], [0.7, 0.3]]) {
+      for (const rows of [50, 200, 1000]) {
+        const rng = new Rng(7 * rows + reference.length);
+        const limit = psiNoiseLimit(reference, rows)!;
+        let over = 0;
+        const trials = 2000;
+        for (let t = 0; t < trials; t++) {
+          const counts = new Array(reference.length).fill(0);
+          for (let i = 0; i < rows; i++) {
+            let u = rng.next();
+            let k = 0;
+            while (k < reference.length - 1 && u >= reference[k]) u -= reference[k++];
+            counts[k]++;
+          }
+          if (psi(reference, counts.map((c) => c / rows)) > limit) over++;
+        }
+        // Measured: 0.9-1.6% from 200 rows; at 50 rows 0.9-5.9% (ten deciles: a decile left empty reads 0.69 alone).
+        expect(over / trials, `${reference.length} bins, ${rows} rows`).toBeLessThan(rows >= 200 ? 0.025 : 0.08);
+        expect(over / trials, `${reference.length} bins, ${rows} rows`).toBeGreaterThan(rows >= 200 ? 0.002 : 0);
+      }
+    }
+    // Ten deciles: 2.4 times the mean noise; two bins: 6.6 times (chi-square percentiles 21.67 and 6.63).
+    expect(psiNoiseLimit(new Array(10).fill(0.1), 100)!).toBeCloseTo(21.67 / 100, 2);
+    expect(psiNoiseLimit([0.5, 0.5], 100)!).toBeCloseTo(6.63 / 100, 2);
+    expect(psiNoiseLimit([1, 0], 100)).toBe(0);
+    expect(psiNoiseLimit([0.5, 0.5], 0)).toBeNull();
+  });
+
+  it('reports the noise floor and limit beside each reading (both samples counted), and none without live rows', () => {
     const few = Object.values(compare(REFERENCE, draw(21, 5)));
-    for (const f of few) expect(f.noise).toBeCloseTo((f.reference.filter((p) => p > 0).length - 1) / 5, 12);
-    // Five rows drawn like the training data already read "significant" on the deciles: within the floor.
+    for (const f of few) expect(f.noise).toBeCloseTo((f.reference.filter((p) => p > 0).length - 1) * (1 / 5 + 1 / REFERENCE.rows), 12);
+    // Five rows drawn like the training data already read "significant" on the deciles: within the limit.
     const income = few.find((f) => f.name === 'income')!;
     expect(income.status).toBe('significant');
-    expect(income.psi!).toBeLessThan(3 * income.noise!);
-    expect(Object.values(compare(REFERENCE, [])).every((f) => f.noise === null)).toBe(true);
+    expect(income.psi!).toBeLessThanOrEqual(income.noiseLimit!);
+    // A real shift over 2,000 rows stands far above it.
+    const shifted = compare(REFERENCE, draw(22, 2000, { incomeShift: 30_000 })).income;
+    expect(shifted.psi!).toBeGreaterThan(10 * shifted.noiseLimit!);
+    expect(Object.values(compare(REFERENCE, [])).every((f) => f.noise === null && f.noiseLimit === null)).toBe(true);
   });
 });

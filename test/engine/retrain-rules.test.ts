@@ -99,7 +99,7 @@ describe('decideChallenge', () => {
 });
 
 describe('drift triggers', () => {
-  const feature = (name: string, psi: number | null): FeatureDrift => ({ name, type: 'numeric', kind: 'numeric', psi, status: null, noise: null, bins: [], reference: [], live: [] });
+  const feature = (name: string, psi: number | null, noiseLimit: number | null = null): FeatureDrift => ({ name, type: 'numeric', kind: 'numeric', psi, status: null, noise: null, noiseLimit, bins: [], reference: [], live: [] });
   const trigger = { psi: 0.25, hours: 24, min_rows: 200 };
 
   it('need min_rows live rows before any PSI counts', () => {
@@ -113,6 +113,15 @@ describe('drift triggers', () => {
     expect(checkDrift(trigger, 500, [feature('a', 0.2499), feature('b', null)]).due).toBe(false);
     const v = checkDrift(trigger, 500, [feature('region', 0.25), feature('b', null), feature('amount', 0.4123), feature('c', 0.1)]);
     expect(v).toEqual({ due: true, reason: 'drift: amount PSI 0.41 ≥ 0.25 (and 1 more feature) over 500 live rows' });
+  });
+
+  it('do not fire on a PSI that sampling noise reaches at that many rows, and say so', () => {
+    // Twenty-two bins at 200 rows: noise alone stays under about 0.19 (99%); a low min_rows, far more.
+    const v = checkDrift({ ...trigger, min_rows: 5 }, 5, [feature('region', 3.1, 7.6), feature('amount', 0.1, 4.3)]);
+    expect(v).toEqual({ due: false, why: 'region PSI 3.10 ≥ 0.25 is within sampling noise at 5 live rows (noise stays under 7.60 99 times in 100)' });
+    // Above its limit the same feature fires; one feature within noise does not hide another beyond it.
+    expect(checkDrift(trigger, 200, [feature('region', 0.3, 0.19)]).due).toBe(true);
+    expect(checkDrift(trigger, 200, [feature('region', 0.9, 1.2), feature('amount', 0.4, 0.12)])).toEqual({ due: true, reason: 'drift: amount PSI 0.40 ≥ 0.25 over 200 live rows' });
   });
 
   it('read the whole window before any run, and only whole hours after the previous run', () => {

@@ -116,7 +116,7 @@ describe('drift monitoring', () => {
     expect(report.note).toMatch(/no predictions/);
     const f = byName(report);
     expect(Object.keys(f).sort()).toEqual(['amount', 'member', 'region']);
-    for (const feature of report.features) expect([feature.psi, feature.status]).toEqual([null, null]);
+    for (const feature of report.features) expect([feature.psi, feature.status, feature.noise_psi, feature.within_noise]).toEqual([null, null, null, null]);
     // Deciles of the training amounts: ten value bins of about a tenth each, and no missing values.
     expect(f.amount.bins).toHaveLength(11);
     for (const share of f.amount.reference.slice(0, 10)) expect(share).toBeCloseTo(0.1, 1);
@@ -136,9 +136,12 @@ describe('drift monitoring', () => {
     expect(report.window.hours).toBe(2);
     expect(Date.parse(report.window.to) - Date.parse(report.window.from)).toBeLessThanOrEqual(2 * 3_600_000);
     for (const f of report.features) expect(`${f.name}: ${f.status} (${f.psi})`).toBe(`${f.name}: stable (${f.psi})`);
-    // Enough rows: no note about the sample, and each feature's noise floor is (filled bins - 1) / 900.
+    // Enough rows: no note about the sample.
     expect(report.note).toBeUndefined();
-    for (const f of report.features) expect(f.noise_psi).toBeCloseTo((f.reference.filter((p: number) => p > 0).length - 1) / 900, 3);
+    // The training shares are a sample too: (filled bins - 1) · (1/900 + 1/training rows).
+    for (const f of report.features) expect(f.noise_psi).toBeCloseTo((f.reference.filter((p: number) => p > 0).length - 1) * (1 / 900 + 1 / report.reference.rows), 3);
+    // Rows drawn like the training data: every reading is within what noise reaches.
+    for (const f of report.features) expect(`${f.name}: ${f.within_noise}`).toBe(`${f.name}: true`);
   });
 
   it('flags the shifted column as significant and no other, per version', async () => {
@@ -147,7 +150,7 @@ describe('drift monitoring', () => {
     const report = await driftOf('spend'); // the champion, version 2
     expect(report.version).toBe(2);
     expect(report.rows_sampled).toBe(900);
-    expect(report.features[0]).toMatchObject({ name: 'amount', status: 'significant' });
+    expect(report.features[0]).toMatchObject({ name: 'amount', status: 'significant', within_noise: false });
     expect(report.features[0].psi).toBeGreaterThan(0.25);
     for (const f of report.features.slice(1)) expect(`${f.name}: ${f.status}`).toBe(`${f.name}: stable`);
     // Version 1's traffic is counted apart and is still stable.
@@ -175,8 +178,8 @@ describe('drift monitoring', () => {
     expect(report.rows_sampled).toBe(160);
     // Fewer rows than drift-triggered retraining waits for: the answer says its readings are near noise.
     expect(report.note).toMatch(/^only 160 prediction rows sampled in the last 24 h: sampling noise alone reads a PSI of about noise_psi/);
-    // Ten training deciles filled (the missing bin is empty in training): (10 - 1) / 160.
-    expect(byName(report).amount.noise_psi).toBeCloseTo(9 / 160, 3);
+    // Ten training deciles filled (the missing bin is empty in training): (10 - 1) · (1/160 + 1/training rows).
+    expect(byName(report).amount.noise_psi).toBeCloseTo(9 * (1 / 160 + 1 / report.reference.rows), 3);
   });
 
   it('answers 409 when the training dataset is gone, 404 for unknown models and versions, 400 for a bad window', async () => {

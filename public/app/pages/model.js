@@ -12,8 +12,6 @@ import { badge, bars, errorBox, facts, heatmap, loading, table } from '../widget
 import { forecastForm } from './forecast-form.js';
 import { predictForm } from './predict-form.js';
 
-/** A PSI reads as a shift only above this many times the noise floor of its sample (see reading). */
-const NOISE_MULTIPLE = 3;
 /** How long the prediction form waits for the training data's profile (its default values). */
 const PROFILE_WAIT_MS = 8000;
 
@@ -167,12 +165,13 @@ function comparisonText(c) {
 }
 
 /**
- * A feature's reading. Within three times the noise floor a PSI says nothing about a shift (one row over ten
- * deciles reads about 9), so the badge gives way to "within noise" rather than cry "significant".
+ * A feature's reading. A PSI no higher than sampling noise reaches at this many rows says nothing about a
+ * shift (one row over ten deciles reads about 9), so the badge gives way to "within noise" rather than cry
+ * "significant" (the API's within_noise).
  */
 function reading(f) {
   if (!f.status) return '–';
-  if (typeof f.noise_psi === 'number' && f.psi <= NOISE_MULTIPLE * f.noise_psi) return el('span', { class: 'muted', text: 'within noise' });
+  if (f.within_noise) return el('span', { class: 'muted', text: 'within noise' });
   return badge(f.status);
 }
 

@@ -4,6 +4,6 @@
  * prediction rows, and the population stability index per feature.
  */
 export { artifactInputs, buildDriftReference, REFERENCE_DEFAULTS, type ReferenceOptions } from './build-reference';
-export { compareWithReference, driftStatus, type DriftStatus, type FeatureDrift, psi, PSI_EPSILON, psiNoise, PSI_MODERATE, PSI_SIGNIFICANT } from './psi';
+export { compareWithReference, driftStatus, type DriftStatus, type FeatureDrift, psi, PSI_EPSILON, psiNoise, psiNoiseLimit, PSI_MODERATE, PSI_SIGNIFICANT } from './psi';
 export { binCount, binLabels, type DriftReference, type FeatureReference, parseDriftReference, type SkippedFeature } from './reference';
 export { DriftSketch, emptyCounts, mergeCounts, parseSketchCounts, type SketchCounts } from './sketch';

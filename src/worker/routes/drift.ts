@@ -2,7 +2,8 @@
  * @module worker/routes/drift
  * `GET /v1/models/{model}/drift?version=N&hours=24`: how far live prediction inputs have moved from the
  * training data, per feature, as a PSI (engine/drift/psi, measured by worker/live-drift) with its reading
- * and the PSI sampling noise alone would give (`noise_psi`). The version defaults to the champion; the
+ * and the PSI sampling noise alone would give (`noise_psi`, and `within_noise` when the reading does not
+ * stand above what noise reaches 99 times in 100). The version defaults to the champion; the
  * window is the last `hours` whole hours (1 to 168, default 24) of sampled predictions
  * (worker/drift-sampler). The first request for a version may compute its reference from the training
  * data; after that it is one read. No sampled rows yet: 200 with a note and no PSI; fewer rows than the
@@ -56,6 +57,8 @@ drift.get('/:model/drift', async (c) => {
     psi: f.psi === null ? null : round(f.psi),
     status: f.status,
     noise_psi: f.noise === null ? null : round(f.noise),
+    // At or below the reading noise stays under 99 times in 100: no evidence of a shift, whatever the status.
+    within_noise: f.psi === null || f.noiseLimit === null ? null : f.psi <= f.noiseLimit,
     bins: f.bins,
     reference: f.reference.map(round),
     live: f.live.map(round),
@@ -78,7 +81,7 @@ function noteOn(rows: number, version: number, hours: number): { note?: string }
   if (rows === 0) return { note: `no predictions of version ${version} were sampled in the last ${hours} h yet; PSI needs live rows (a few hundred for a reliable reading)` };
   if (rows < DRIFT_TRIGGER_DEFAULTS.min_rows) {
     return {
-      note: `only ${rows} prediction row${rows === 1 ? '' : 's'} sampled in the last ${hours} h: sampling noise alone reads a PSI of about noise_psi per feature (e.g. ${(9 / rows).toPrecision(2)} over ten deciles), so a reading is a shift only well above it; readings hold from a few hundred rows (drift-triggered retraining waits for ${DRIFT_TRIGGER_DEFAULTS.min_rows} by default)`,
+      note: `only ${rows} prediction row${rows === 1 ? '' : 's'} sampled in the last ${hours} h: sampling noise alone reads a PSI of about noise_psi per feature (over ten deciles at least ${(9 / rows).toPrecision(2)}), so a reading is a shift only well above it (within_noise); readings hold from a few hundred rows (drift-triggered retraining waits for ${DRIFT_TRIGGER_DEFAULTS.min_rows} by default)`,
     };
   }
   return {};
