@@ -316,7 +316,7 @@ export interface DriftReport {
     type: ColumnType;
     psi: number | null;
     status: 'stable' | 'moderate' | 'significant' | null;
-    /** The PSI sampling noise alone gives on average at this many rows (about (bins - 1) / rows). */
+    /** The PSI sampling noise alone gives on average at this many rows: about (bins - 1) · (1/rows + 1/training rows). */
     noise_psi: number | null;
     /** True when the PSI is no higher than sampling noise reaches 99 times in 100: no evidence of a shift. */
     within_noise: boolean | null;

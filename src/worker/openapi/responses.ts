@@ -354,7 +354,7 @@ export const driftResponse = z.object({
       type: columnType,
       psi: z.number().nullable(),
       status: z.enum(['stable', 'moderate', 'significant']).nullable(),
-      noise_psi: z.number().nullable().describe('the PSI sampling noise alone gives on average at this many rows, about (bins - 1) / rows'),
+      noise_psi: z.number().nullable().describe('the PSI sampling noise alone gives on average at this many rows, about (bins - 1) · (1/rows + 1/training rows)'),
       within_noise: z.boolean().nullable().describe('true when the PSI is no higher than sampling noise reaches 99 times in 100 at this many rows: no evidence of a shift'),
       bins: z.array(z.string()),
       reference: z.array(z.number()),
