@@ -53,4 +53,12 @@ export async function withArtifact<R extends { status: string; artifact_key?: st
   return report;
 }
 
+/** Bytes as base64, the way a client sends an image file in a predict row. */
+export const toB64 = (bytes: Uint8Array) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
+
+/** A CSV's header and its first `n` data rows. */
+export function firstRows(csv: string, n: number): string {
+  return csv.trim().split(/\r?\n/).slice(0, n + 1).join('\n');
+}
+
 export { detachedJobConfig } from '../fixtures/job-config';

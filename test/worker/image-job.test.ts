@@ -12,16 +12,10 @@ import testCsv from '../../examples/digits/test.csv?raw';
 import trainCsv from '../../examples/digits/train.csv?raw';
 import { inferDataset, parseCsv } from '../../src/engine';
 import { resolveImageShape } from '../../src/worker/job-inputs';
-import { call, csvObjects, json, waitForJob } from './helpers';
+import { call, csvObjects, firstRows, json, toB64, waitForJob } from './helpers';
 
 /** The architecture-defining parameters of a CNN trial. */
 const ARCHITECTURE = ['conv_blocks', 'filters', 'kernel_size', 'pooling', 'batch_norm', 'dense_units'] as const;
-
-const toB64 = (bytes: Uint8Array) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
-
-function firstRows(csv: string, n: number): string {
-  return csv.trim().split(/\r?\n/).slice(0, n + 1).join('\n');
-}
 
 describe('image jobs', () => {
   it('searches CNN architectures on the wasm backend and predicts from pixel arrays', async () => {

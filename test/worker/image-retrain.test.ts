@@ -7,13 +7,13 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import trainCsv from '../../examples/digits/train.csv?raw';
+import { firstRows } from './helpers';
 import { jsonOf, scheduledTick, send, tenantKey, waitJob } from './tenant';
 
 const TENANT = 'img-retrain';
 const MIN = 60_000;
 let key = '';
 
-const firstRows = (n: number) => trainCsv.trim().split(/\r?\n/).slice(0, n + 1).join('\n');
 const upload = async (csv: string) => expect((await send({ method: 'PUT', path: '/v1/datasets/digits', key, body: csv, contentType: 'text/csv' })).status).toBe(201);
 
 describe('scheduled retraining of image models', () => {
@@ -22,11 +22,11 @@ describe('scheduled retraining of image models', () => {
   });
 
   it('retrains as an image job with the CNN family and keeps the pixel range', async () => {
-    await upload(firstRows(300));
+    await upload(firstRows(trainCsv, 300));
     const created = await send({ method: 'POST', path: '/v1/jobs', key, body: { dataset: 'digits', target: 'digit', task: 'image', model: 'digits', models: ['linear', 'cnn'], budget: { trials: 2 }, seed: 3 } });
     expect(created.status).toBe(202);
     expect((await waitJob((await jsonOf(created)).id, key, 300_000)).status).toBe('succeeded');
-    await upload(firstRows(400));
+    await upload(firstRows(trainCsv, 400));
 
     const set = await send({ method: 'PUT', path: '/v1/models/digits/schedule', key, body: { every: '1d', dataset: 'digits', budget: { trials: 2 } } });
     expect(set.status, await set.clone().text()).toBe(200);
