@@ -73,13 +73,13 @@ export type DriftVerdict = { readonly due: true; readonly reason: string } | { r
 
 /**
  * Whether live drift makes the run due: enough live rows, and one feature's PSI at or over the threshold
- * and above what sampling noise reaches at that many rows (FeatureDrift.noiseLimit), so a low min_rows or
+ * and above what sampling noise reaches at that many rows (FeatureDrift.withinNoise), so a low min_rows or
  * a feature of many bins cannot retrain on noise.
  */
 export function checkDrift(trigger: DriftTrigger, liveRows: number, features: readonly FeatureDrift[]): DriftVerdict {
   if (liveRows < trigger.min_rows) return { due: false, why: `${liveRows} live rows sampled, fewer than min_rows ${trigger.min_rows}` };
   const high = features.filter((f) => f.psi !== null && f.psi >= trigger.psi).sort((a, b) => (b.psi as number) - (a.psi as number));
-  const over = high.filter((f) => f.noiseLimit === null || (f.psi as number) > f.noiseLimit);
+  const over = high.filter((f) => f.withinNoise !== true);
   if (over.length === 0) {
     if (high.length === 0) return { due: false, why: `no feature has a PSI of ${trigger.psi} or more` };
     const f = high[0];

@@ -284,9 +284,11 @@ describe('PSI', () => {
     const income = few.find((f) => f.name === 'income')!;
     expect(income.status).toBe('significant');
     expect(income.psi!).toBeLessThanOrEqual(income.noiseLimit!);
+    expect(income.withinNoise).toBe(true);
     // A real shift over 2,000 rows stands far above it.
     const shifted = compare(REFERENCE, draw(22, 2000, { incomeShift: 30_000 })).income;
     expect(shifted.psi!).toBeGreaterThan(10 * shifted.noiseLimit!);
-    expect(Object.values(compare(REFERENCE, [])).every((f) => f.noise === null && f.noiseLimit === null)).toBe(true);
+    expect(shifted.withinNoise).toBe(false);
+    expect(Object.values(compare(REFERENCE, [])).every((f) => f.noise === null && f.noiseLimit === null && f.withinNoise === null)).toBe(true);
   });
 });

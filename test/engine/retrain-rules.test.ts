@@ -99,7 +99,7 @@ describe('decideChallenge', () => {
 });
 
 describe('drift triggers', () => {
-  const feature = (name: string, psi: number | null, noiseLimit: number | null = null): FeatureDrift => ({ name, type: 'numeric', kind: 'numeric', psi, status: null, noise: null, noiseLimit, bins: [], reference: [], live: [] });
+  const feature = (name: string, psi: number | null, noiseLimit: number | null = null): FeatureDrift => ({ name, type: 'numeric', kind: 'numeric', psi, status: null, noise: null, noiseLimit, withinNoise: psi === null || noiseLimit === null ? null : psi <= noiseLimit, bins: [], reference: [], live: [] });
   const trigger = { psi: 0.25, hours: 24, min_rows: 200 };
 
   it('need min_rows live rows before any PSI counts', () => {

@@ -97,6 +97,8 @@ export interface FeatureDrift {
   readonly noise: number | null;
   /** The reading noise stays under 99 times in 100 (psiNoiseLimit); null when no live rows were counted. */
   readonly noiseLimit: number | null;
+  /** True when the PSI is no higher than noiseLimit: no evidence of a shift, whatever `status` says. */
+  readonly withinNoise: boolean | null;
   /** Bin names, in the order of `reference` and `live`. */
   readonly bins: readonly string[];
   /** Training shares per bin. */
@@ -118,7 +120,20 @@ export function compareWithReference(reference: DriftReference, live: SketchCoun
     const total = counts.reduce((s, c) => s + c, 0);
     const shares = counts.map((c) => (total > 0 ? c / total : 0));
     const value = total > 0 ? psi(f.proportions, shares) : null;
-    return { name: f.name, type: f.type, kind: f.kind, psi: value, status: value === null ? null : driftStatus(value), noise: psiNoise(f.proportions, total, reference.rows), noiseLimit: psiNoiseLimit(f.proportions, total, reference.rows), bins: binLabels(f), reference: f.proportions, live: shares };
+    const noiseLimit = psiNoiseLimit(f.proportions, total, reference.rows);
+    return {
+      name: f.name,
+      type: f.type,
+      kind: f.kind,
+      psi: value,
+      status: value === null ? null : driftStatus(value),
+      noise: psiNoise(f.proportions, total, reference.rows),
+      noiseLimit,
+      withinNoise: value === null || noiseLimit === null ? null : value <= noiseLimit,
+      bins: binLabels(f),
+      reference: f.proportions,
+      live: shares,
+    };
   });
   return out.sort((a, b) => (b.psi ?? -1) - (a.psi ?? -1) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

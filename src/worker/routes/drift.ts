@@ -57,8 +57,7 @@ drift.get('/:model/drift', async (c) => {
     psi: f.psi === null ? null : round(f.psi),
     status: f.status,
     noise_psi: f.noise === null ? null : round(f.noise),
-    // At or below the reading noise stays under 99 times in 100: no evidence of a shift, whatever the status.
-    within_noise: f.psi === null || f.noiseLimit === null ? null : f.psi <= f.noiseLimit,
+    within_noise: f.withinNoise,
     bins: f.bins,
     reference: f.reference.map(round),
     live: f.live.map(round),
