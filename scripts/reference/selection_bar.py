@@ -18,7 +18,6 @@ import argparse
 import itertools
 import warnings
 import json
-import math
 import os
 import sys
 
@@ -28,14 +27,13 @@ from sklearn.ensemble import (HistGradientBoostingClassifier, HistGradientBoosti
                               RandomForestClassifier, RandomForestRegressor)
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.metrics import log_loss, mean_squared_error, roc_auc_score
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sklearn_hgb import encode, read_csv, target  # noqa: E402
+from sklearn_hgb import encode, metric_of, predict, read_csv, target  # noqa: E402
 
 try:
     from xgboost import XGBClassifier, XGBRegressor
@@ -70,26 +68,6 @@ def learners(meta, cat_mask):
     return out
 
 
-def predict(meta, model, X, n_classes):
-    if meta["task"] == "regression":
-        return model.predict(X)
-    proba = model.predict_proba(X)
-    full = np.zeros((len(X), n_classes))
-    full[:, model.classes_] = proba
-    return full
-
-
-def metric_of(meta, y, p):
-    """(score, higher is better) of predictions p: RMSE, ROC AUC of the positive class, or log loss."""
-    metric = meta["metrics"]["primary"]
-    if metric == "rmse":
-        return math.sqrt(mean_squared_error(y, p)), False
-    if metric == "roc_auc":
-        pos = meta["classes"].index(meta.get("positive_class", meta["classes"][1]))
-        return roc_auc_score(y == pos, p[:, pos]), True
-    return log_loss(y, np.clip(p, 1e-15, 1), labels=list(range(len(meta["classes"])))), False
-
-
 def run(data, name, seed):
     meta = json.load(open(os.path.join(data, name + ".json")))
     meta["name"] = name
@@ -106,9 +84,9 @@ def run(data, name, seed):
     for key, build in make.items():
         o = np.zeros((len(ytr),) if reg else (len(ytr), n_classes))
         for fit_idx, val_idx in folds:
-            o[val_idx] = predict(meta, build().fit(Xtr[fit_idx], ytr[fit_idx]), Xtr[val_idx], n_classes)
+            o[val_idx] = predict(meta, build().fit(Xtr[fit_idx], ytr[fit_idx]), Xtr[val_idx])
         oof[key] = o
-        test[key] = predict(meta, build().fit(Xtr, ytr), Xte, n_classes)
+        test[key] = predict(meta, build().fit(Xtr, ytr), Xte)
     higher = metric_of(meta, yte, test["RF"])[1]
     singles = {k: metric_of(meta, yte, test[k])[0] for k in make}
     best_key = (max if higher else min)(singles, key=singles.get)

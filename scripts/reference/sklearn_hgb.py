@@ -66,18 +66,29 @@ def target(meta, header, rows):
     return np.array([index[r[j].strip()] for r in rows])
 
 
-def score(meta, model, X, y):
-    metric = meta["metrics"]["primary"]
+def predict(meta, model, X):
+    """Regression values, or class probabilities in meta's class order (columns a fit never saw stay 0)."""
     if meta["task"] == "regression":
-        return metric, float(math.sqrt(mean_squared_error(y, model.predict(X))))
-    proba = model.predict_proba(X)
+        return model.predict(X)
+    full = np.zeros((len(X), len(meta["classes"])))
+    full[:, model.classes_] = model.predict_proba(X)
+    return full
+
+
+def metric_of(meta, y, p):
+    """(score, higher is better) of predictions p (see predict) by the primary metric: RMSE, ROC AUC of
+    the positive class, or log loss."""
+    metric = meta["metrics"]["primary"]
+    if metric == "rmse":
+        return float(math.sqrt(mean_squared_error(y, p))), False
     if metric == "roc_auc":
         pos = meta["classes"].index(meta.get("positive_class", meta["classes"][1]))
-        col = list(model.classes_).index(pos)
-        return metric, float(roc_auc_score(y == pos, proba[:, col]))
-    full = np.zeros((len(y), len(meta["classes"])))
-    full[:, model.classes_] = proba
-    return metric, float(log_loss(y, full, labels=list(range(len(meta["classes"])))))
+        return float(roc_auc_score(y == pos, p[:, pos])), True
+    return float(log_loss(y, np.clip(p, 1e-15, 1), labels=list(range(len(meta["classes"]))))), False
+
+
+def score(meta, model, X, y):
+    return meta["metrics"]["primary"], metric_of(meta, y, predict(meta, model, X))[0]
 
 
 def timed_fits(make, X, y, repeats):
