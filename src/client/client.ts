@@ -31,7 +31,7 @@ import type {
 import { waitForJob, type WaitOptions } from './wait-for-job';
 
 export interface UploadOptions {
-  /** Defaults to `text/csv`; Parquet (`application/vnd.apache.parquet`) is refused by the server for now. */
+  /** Defaults to `text/csv`; send a Parquet file as `application/vnd.apache.parquet`. */
   contentType?: string;
 }
 

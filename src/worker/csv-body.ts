@@ -4,7 +4,7 @@
  * strict UTF-8, line endings unified, then the engine's CSV parser with row and column caps. Every
  * failure is the contract's 4xx naming what is wrong (and the line, from the parser).
  */
-import { type CsvTable, parseCsv, utf8DecodeStrict } from '../engine';
+import { type CsvTable, looksLikeParquet, parseCsv, utf8DecodeStrict } from '../engine';
 import { type CsvColumns, parseCsvColumns } from '../engine/data/csv-columns';
 import { ApiError } from './errors';
 import { readBodyLimited } from './storage';
@@ -20,10 +20,9 @@ export interface CsvBodyLimits {
   readonly maxColumns: number;
 }
 
-/** The body's bytes (for storing as uploaded) and its parsed table. */
-export async function readCsvBody(req: Request, limits: CsvBodyLimits): Promise<{ bytes: Uint8Array; table: CsvTable }> {
-  const bytes = await readBodyLimited(req, limits.maxBytes);
-  return { bytes, table: parseCsv(csvText(bytes), { maxRows: limits.maxRows, maxColumns: limits.maxColumns }) };
+/** A body's bytes parsed as a CSV table (uploads; worker/table-body reads the body). */
+export function parseCsvBytes(bytes: Uint8Array, limits: Omit<CsvBodyLimits, 'maxBytes'>): CsvTable {
+  return parseCsv(csvText(bytes), { maxRows: limits.maxRows, maxColumns: limits.maxColumns });
 }
 
 /** The body as columns of cells (batch predictions): the same table and refusals as readCsvBody, transposed. */
@@ -35,6 +34,9 @@ export async function readCsvColumnsBody(req: Request, limits: CsvBodyLimits): P
 /** Strict UTF-8 text with line endings unified. */
 function csvText(bytes: Uint8Array): string {
   const text = utf8DecodeStrict(bytes);
+  if (text === undefined && looksLikeParquet(bytes)) {
+    throw new ApiError(415, 'unsupported_media_type', 'the body is a Parquet file sent as CSV; send it with Content-Type: application/vnd.apache.parquet', { field: 'content-type' });
+  }
   if (text === undefined) throw new ApiError(400, 'invalid_encoding', 'the file is not valid UTF-8; re-save it as UTF-8 CSV');
   return unifyLineEndings(text);
 }

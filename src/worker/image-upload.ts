@@ -33,6 +33,7 @@ export type PixelSummary = ColumnProfile & { readonly pixel_columns: number; rea
 
 export interface ImageUpload {
   readonly bytes: Uint8Array;
+  readonly format: 'zip';
   readonly dataset: Dataset;
   readonly columns: ColumnProfile[];
   readonly image: ImageInfo;
@@ -56,7 +57,7 @@ export async function readImageUpload(req: Request, query: { size?: string; chan
   const label = dataset.columns.find((c) => c.name === IMAGE_LABEL_COLUMN);
   const pixels = dataset.columns.filter((c) => c.name !== IMAGE_LABEL_COLUMN);
   const columns: ColumnProfile[] = [summarisePixels(pixels, image), ...(label ? [profileColumn(label)] : [])];
-  return { bytes, dataset, columns, image };
+  return { bytes, format: 'zip', dataset, columns, image };
 }
 
 function parseSize(raw: string | undefined): { height: number; width: number } | undefined {

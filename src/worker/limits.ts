@@ -82,29 +82,33 @@ export function enforceConcurrentJobs(jobs: readonly JobSummary[], max: number):
 }
 
 /**
- * Refuses a table with a cell longer than `maxBytes` UTF-8 bytes, naming its line and column. One huge
+ * Refuses a table with a cell longer than `maxBytes` UTF-8 bytes, naming its line (CSV) or row (Parquet)
+ * and column. One huge
  * cell carries no signal a model can use, and its text would be copied into the dataset profile (the
  * most frequent levels), whose row in the registry's SQLite is limited to 2 MB.
  */
-export function enforceFieldSize(table: { header: readonly string[]; rows: readonly (readonly string[])[] }, maxBytes: number): void {
+export function enforceFieldSize(table: { header: readonly string[]; rows: readonly (readonly string[])[] }, maxBytes: number, format: 'csv' | 'parquet' = 'csv'): void {
   // A UTF-8 character takes at most 3 bytes per UTF-16 unit, so shorter strings need no encoding.
   const quick = Math.floor(maxBytes / 3);
   const encoder = new TextEncoder();
-  const check = (cell: string, line: number, column: string) => {
+  const check = (cell: string, row: number, column: string) => {
     if (cell.length <= quick) return;
     // Past maxBytes UTF-16 units it is over for sure: skip encoding a huge string just to measure it.
     if (cell.length > maxBytes || encoder.encode(cell).byteLength > maxBytes) {
-      throw new ApiError(400, 'field_too_long', `line ${line}, column "${column.slice(0, 128)}": a field is longer than ${maxBytes} bytes, the most one field may hold`, {
-        line,
+      // A CSV's rows are named by line (the header is line 1), a Parquet file's by row number.
+      const where = format === 'csv' ? { line: row + 1 } : row === 0 ? {} : { row };
+      const label = format === 'csv' ? `line ${row + 1}` : row === 0 ? 'the column names' : `row ${row}`;
+      throw new ApiError(400, 'field_too_long', `${label}, column "${column.slice(0, 128)}": a field is longer than ${maxBytes} bytes, the most one field may hold`, {
+        ...where,
         column: column.slice(0, 128),
         limit: maxBytes,
       });
     }
   };
-  table.header.forEach((name, j) => check(name, 1, name));
+  table.header.forEach((name) => check(name, 0, name));
   for (let i = 0; i < table.rows.length; i++) {
     const row = table.rows[i];
     // Line numbers are approximate when quoted fields span lines; the column is exact.
-    for (let j = 0; j < row.length; j++) check(row[j], i + 2, table.header[j]);
+    for (let j = 0; j < row.length; j++) check(row[j], i + 1, table.header[j]);
   }
 }

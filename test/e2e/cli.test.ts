@@ -97,6 +97,14 @@ describe('edge-automl CLI against wrangler dev', () => {
     expect(run.stdout).toMatch(/│ credit_amount\s+│ numeric\s+│/);
   });
 
+  it('upload of a Parquet file written by pyarrow: the same table as its CSV', async () => {
+    type Profile = { rows: number; columns: { name: string; type: string; missing: number; unique: number }[] };
+    const fromParquet = json<Profile>(await cli(['upload', join(ROOT, 'test/fixtures/parquet/credit-g.parquet'), '--name', 'credit-pq', '--json']));
+    const fromCsv = json<Profile>(await cli(['upload', TRAIN_CSV, '--name', 'credit-csv', '--json']));
+    expect(fromParquet.rows).toBe(dataRows(TRAIN_CSV));
+    expect(fromParquet.columns).toEqual(fromCsv.columns);
+  });
+
   it('upload of a zip of class folders of images: --size and --channels reach the server', async () => {
     const png = (level: number) => encodePng({ width: 6, height: 6, channels: 1, depth: 8, data: new Uint8Array(36).fill(level) });
     const zip = join(state, 'shapes.zip');

@@ -80,7 +80,16 @@ const CASES: Case[] = [
   { name: 'binary garbage', req: upload(bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xd8, 0xff, 0xe0)), status: 400, code: 'invalid_encoding' },
   { name: 'gzip bytes sent as text/csv', req: upload(bytes(0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xcb, 0x48)), status: 400, code: 'invalid_encoding' },
   // ---- content types and sizes ---------------------------------------------------------------
-  { name: 'Parquet content type (not supported yet)', req: upload('PAR1....PAR1', 'application/vnd.apache.parquet'), status: 415, code: 'unsupported_media_type' },
+  { name: 'Parquet magic around nothing', req: upload('PAR1....PAR1', 'application/vnd.apache.parquet'), status: 400, code: 'invalid_parquet' },
+  { name: 'CSV sent as Parquet', req: upload('a,b\n1,2\n', 'application/vnd.apache.parquet'), status: 400, code: 'invalid_parquet', check: (e) => expect(e.message).toContain('not a Parquet file') },
+  // The magic, then a byte that is not UTF-8: a Parquet file sent as text/csv.
+  {
+    name: 'Parquet bytes sent as text/csv',
+    req: upload(bytes(...ascii('PAR1'), 0x15, 0x04, 0xff, 0x00, ...ascii('PAR1'))),
+    status: 415,
+    code: 'unsupported_media_type',
+    check: (e) => expect(e.message).toContain('application/vnd.apache.parquet'),
+  },
   { name: 'JSON content type on an upload', req: upload('[{"a":1}]', 'application/json'), status: 415, code: 'unsupported_media_type', check: (e) => expect(e.details.field).toBe('content-type') },
   // Bytes, not a string: fetch() labels a string body text/plain, which is accepted as CSV.
   { name: 'no content type on an upload', req: upload(ascii('a,b\n1,2\n'), null), status: 415, code: 'unsupported_media_type', check: (e) => expect(e.message).toContain('(none)') },

@@ -1,8 +1,7 @@
 /**
  * @module cli/commands/upload
- * `edge-automl upload FILE [--name N]`: streams a CSV (or a zip of images; Parquet is sent and the
- * server says whether it accepts it) as a new dataset version, with a bar over the bytes sent, then
- * shows the column profile the server inferred.
+ * `edge-automl upload FILE [--name N]`: streams a CSV, a Parquet file or a zip of images as a new dataset
+ * version, with a bar over the bytes sent, then shows the column profile the server inferred.
  */
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';

@@ -8,6 +8,7 @@
 /** Closed set of engine error codes; the worker's error mapper switches over these. */
 export type EngineErrorCode =
   | 'invalid_csv'
+  | 'invalid_parquet'
   | 'invalid_dataset'
   | 'invalid_target'
   | 'invalid_params'

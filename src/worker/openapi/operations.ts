@@ -49,14 +49,19 @@ const datasets: Operation[] = [
       required: true,
       content: {
         'text/csv': { binary: 'CSV with a header row (RFC 4180 quoting, UTF-8); an empty field is a missing value' },
+        'application/vnd.apache.parquet': {
+          binary: 'a Parquet file (any codec: snappy, gzip, zstd, brotli, lz4; flat columns only); null is a missing value. Also recognised when sent as application/octet-stream',
+        },
         'application/zip': { binary: 'images (PNG or JPEG) in one folder per class; the folder name is the label' },
       },
     },
     responses: {
       201: ok('the new version with its column profile', r.datasetUploadResponse),
-      400: fail('invalid_csv (details name the line), invalid_encoding, field_too_long, invalid_request (size, channels), invalid_dataset (a bad zip or image, named by file): the whole upload is refused'),
+      400: fail(
+        'invalid_csv (details name the line), invalid_parquet (details name the column where there is one), invalid_encoding, field_too_long, invalid_request (size, channels), invalid_dataset (a bad zip or image, named by file): the whole upload is refused',
+      ),
       413: tooLarge,
-      415: fail('unsupported_media_type: send text/csv or application/zip'),
+      415: fail('unsupported_media_type: send text/csv, application/vnd.apache.parquet or application/zip'),
     },
   },
   {

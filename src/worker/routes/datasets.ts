@@ -7,39 +7,42 @@
  */
 import { Hono } from 'hono';
 import { encodeDataset, inferDataset } from '../../engine';
-import { CSV_TYPES, mediaTypeOf, readCsvBody } from '../csv-body';
+import { mediaTypeOf } from '../csv-body';
 
 import type { AuthVars } from '../auth';
 import { ApiError, notFound } from '../errors';
-import { enforceFieldSize, readLimits } from '../limits';
+import { readLimits } from '../limits';
 import { PIXEL_SUMMARY_NAME, readImageUpload, ZIP_TYPES } from '../image-upload';
 import { validName } from '../names';
 import { datasetPrefix, writeObject } from '../storage';
+import { isTableType, readTableBody } from '../table-body';
 
 type App = { Bindings: Env; Variables: AuthVars };
 
 export const datasets = new Hono<App>();
 
-const PARQUET_TYPES = new Set(['application/vnd.apache.parquet', 'application/x-parquet']);
-
 datasets.put('/:dataset', async (c) => {
   const name = validName(c.req.param('dataset'), 'dataset');
   const tenant = c.get('tenant');
   const mediaType = mediaTypeOf(c.req.header('content-type'));
-  if (PARQUET_TYPES.has(mediaType)) throw new ApiError(415, 'unsupported_media_type', 'Parquet uploads are not supported yet; send the table as CSV (Content-Type: text/csv)');
-  if (!CSV_TYPES.has(mediaType) && !ZIP_TYPES.has(mediaType)) {
-    throw new ApiError(415, 'unsupported_media_type', `Content-Type "${mediaType || '(none)'}" is not accepted; send CSV with Content-Type: text/csv, or a zip of class folders of images with Content-Type: application/zip`, { field: 'content-type' });
+  if (!isTableType(mediaType) && !ZIP_TYPES.has(mediaType)) {
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      `Content-Type "${mediaType || '(none)'}" is not accepted; send CSV with Content-Type: text/csv, Parquet with application/vnd.apache.parquet, or a zip of class folders of images with application/zip`,
+      { field: 'content-type' },
+    );
   }
   const limits = readLimits(c.env);
-  const upload = ZIP_TYPES.has(mediaType) ? await readImageUpload(c.req.raw, { size: c.req.query('size'), channels: c.req.query('channels') }, limits.maxUploadBytes) : await readTableUpload(c.req.raw, limits);
+  const upload = ZIP_TYPES.has(mediaType) ? await readImageUpload(c.req.raw, { size: c.req.query('size'), channels: c.req.query('channels') }, limits.maxUploadBytes) : await readTableUpload(c.req.raw, mediaType, limits);
   const { bytes, dataset } = upload;
-  const isImage = 'image' in upload;
+  const raw = RAW_FILES[upload.format];
 
   const prefix = datasetPrefix(tenant, name, crypto.randomUUID());
-  const rawKey = isImage ? `${prefix}/raw.zip` : `${prefix}/raw.csv`;
+  const rawKey = `${prefix}/${raw.file}`;
   const dataKey = `${prefix}/data.eac`;
   try {
-    await writeObject(c.env.STORE, rawKey, bytes, 'upload', isImage ? 'application/zip' : 'text/csv');
+    await writeObject(c.env.STORE, rawKey, bytes, 'upload', raw.contentType);
     await writeObject(c.env.STORE, dataKey, encodeDataset(dataset), 'upload');
     const registry = c.env.REGISTRY.getByName(tenant);
     const version = await registry.addDatasetVersion(name, {
@@ -57,14 +60,20 @@ datasets.put('/:dataset', async (c) => {
   }
 });
 
-/** A CSV upload parsed and typed (the profile has one entry per column). */
-async function readTableUpload(req: Request, limits: ReturnType<typeof readLimits>) {
-  const { bytes, table } = await readCsvBody(req, { maxBytes: limits.maxUploadBytes, maxRows: limits.maxRows, maxColumns: limits.maxColumns });
-  enforceFieldSize(table, limits.maxFieldBytes);
+/** The file as uploaded is kept beside the typed data, under a name that says its format. */
+const RAW_FILES = {
+  csv: { file: 'raw.csv', contentType: 'text/csv' },
+  parquet: { file: 'raw.parquet', contentType: 'application/vnd.apache.parquet' },
+  zip: { file: 'raw.zip', contentType: 'application/zip' },
+} as const;
+
+/** A CSV or Parquet upload parsed and typed (the profile has one entry per column). */
+async function readTableUpload(req: Request, mediaType: string, limits: ReturnType<typeof readLimits>) {
+  const { bytes, format, table } = await readTableBody(req, mediaType, limits);
   // No type overrides, as a prototype-less object: a column named "constructor" or "__proto__" must not
   // find Object.prototype's members where the engine looks up an override by column name.
   const { dataset, profile } = inferDataset(table, Object.create(null));
-  return { bytes, dataset, columns: profile };
+  return { bytes, format, dataset, columns: profile };
 }
 
 datasets.get('/', async (c) => {
