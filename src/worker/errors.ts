@@ -23,6 +23,7 @@ export class ApiError extends Error {
 const ENGINE_STATUS: Record<EngineErrorCode, ContentfulStatusCode> = {
   invalid_csv: 400,
   invalid_parquet: 400,
+  payload_too_large: 413,
   invalid_dataset: 400,
   invalid_target: 400,
   invalid_params: 400,

@@ -24,7 +24,8 @@ export async function readTableBody(req: Request, mediaType: string, limits: Lim
   const bytes = await readBodyLimited(req, limits.maxUploadBytes);
   const format: TableFormat = PARQUET_TYPES.has(mediaType) || (mediaType === 'application/octet-stream' && looksLikeParquet(bytes)) ? 'parquet' : 'csv';
   const shape = { maxRows: limits.maxRows, maxColumns: limits.maxColumns };
-  const table = format === 'parquet' ? await readParquetTable(bytes, shape) : parseCsvBytes(bytes, shape);
+  // A Parquet table may decode to no more cells than the largest CSV upload could hold (two bytes a cell).
+  const table = format === 'parquet' ? await readParquetTable(bytes, { ...shape, maxCells: Math.floor(limits.maxUploadBytes / 2) }) : parseCsvBytes(bytes, shape);
   enforceFieldSize(table, limits.maxFieldBytes, format);
   return { bytes, format, table };
 }

@@ -72,6 +72,11 @@ describe('readParquetTable', () => {
     expect(rows.details).toEqual({ rows: 750, max_rows: 100 });
     const columns = await refusal(fixture('types.none.parquet'), { maxColumns: 5 });
     expect(columns.message).toContain('13 columns');
+    // 750 rows x 21 columns = 15,750 cells.
+    const cells = await refusal(fixture('credit-g.parquet'), { maxCells: 15_749 });
+    expect(cells.code).toBe('payload_too_large');
+    expect(cells.details).toEqual({ cells: 15_750, limit: 15_749 });
+    expect((await readParquetTable(fixture('credit-g.parquet'), { maxCells: 15_750 })).rows).toHaveLength(750);
   });
 
   it('refuses what is not a Parquet file, and a truncated one, saying so', async () => {

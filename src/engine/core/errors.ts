@@ -9,6 +9,7 @@
 export type EngineErrorCode =
   | 'invalid_csv'
   | 'invalid_parquet'
+  | 'payload_too_large'
   | 'invalid_dataset'
   | 'invalid_target'
   | 'invalid_params'

@@ -51,9 +51,21 @@ interface LeafColumn {
   readonly cell: (value: unknown, row: number) => string;
 }
 
-/** The file's table of text cells; EngineError('invalid_parquet') naming the column (and row) on anything it cannot hold. */
-export async function readParquetTable(bytes: Uint8Array, limits: Partial<CsvLimits> = {}): Promise<CsvTable> {
-  const { maxRows = 1_000_000, maxColumns = 2_000 } = limits;
+export interface ParquetLimits extends CsvLimits {
+  /**
+   * Most cells (rows x columns). Parquet compresses well, so a file under the upload's byte cap may hold
+   * far more cells than a CSV of that size could; the caller sets the CSV's bound (a cell and its comma
+   * take two bytes at least) so either format decodes to a table of the same size at most.
+   */
+  readonly maxCells: number;
+}
+
+/**
+ * The file's table of text cells. EngineError('invalid_parquet') naming the column (and row) on anything
+ * it cannot hold; EngineError('payload_too_large') over maxCells, before any data is decoded.
+ */
+export async function readParquetTable(bytes: Uint8Array, limits: Partial<ParquetLimits> = {}): Promise<CsvTable> {
+  const { maxRows = 1_000_000, maxColumns = 2_000, maxCells = Number.POSITIVE_INFINITY } = limits;
   if (bytes.length < 12 || ascii(bytes, 0) !== MAGIC || ascii(bytes, bytes.length - 4) !== MAGIC) {
     if (bytes.length >= 8 && ascii(bytes, bytes.length - 4) === 'PARE') throw invalid('the Parquet file is encrypted; write it without encryption');
     throw invalid('the file is not a Parquet file (it must begin and end with "PAR1"); send CSV as text/csv');
@@ -69,6 +81,13 @@ export async function readParquetTable(bytes: Uint8Array, limits: Partial<CsvLim
   const rows = Number(metadata.num_rows);
   if (rows > maxRows) throw invalid(`the file has ${rows} rows, more than the ${maxRows} one dataset may hold`, { rows, max_rows: maxRows });
   if (rows === 0) throw invalid('the Parquet file has no rows', { rows: 0 });
+  const cellCount = rows * columns.length;
+  if (cellCount > maxCells) {
+    throw new EngineError('payload_too_large', `the Parquet file holds ${cellCount} cells (${rows} rows x ${columns.length} columns); a dataset may hold at most ${maxCells}`, {
+      cells: cellCount,
+      limit: maxCells,
+    });
+  }
 
   const cells = columns.map(() => new Array<string>(rows));
   const position = new Map(columns.map((c, j) => [c.name, j]));
