@@ -65,6 +65,13 @@ export interface DatasetVersion {
   created_at: string;
 }
 
+/** `POST /v1/datasets/{name}/rows`: the new version, and what it was made from. */
+export interface AppendedVersion extends DatasetVersion {
+  /** Rows added; the version holds the base version's rows plus these. */
+  appended_rows: number;
+  base_version: number;
+}
+
 /** `GET /v1/datasets`. */
 export interface DatasetList {
   datasets: { name: string; latest_version: number; rows: number; created_at: string }[];

@@ -118,6 +118,16 @@ export class Registry extends DurableObject<Env> {
     return { name, version, ...v };
   }
 
+  /**
+   * Registers a version that appends rows to version `base`, only while `base` is still the newest
+   * visible version: of two appends made from the same base, the second would otherwise drop the first
+   * one's rows. Null when another version came first (the caller answers 409 and the client sends again).
+   */
+  addDatasetVersionAfter(name: string, base: number, v: Omit<DatasetVersion, 'name' | 'version'>): DatasetVersion | null {
+    const latest = this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM datasets WHERE name = ? AND deleted = 0', name).one().v;
+    return latest === base ? this.addDatasetVersion(name, v) : null;
+  }
+
   getDataset(name: string, version?: number): DatasetVersion | null {
     const rows =
       version === undefined

@@ -105,6 +105,17 @@ describe('edge-automl CLI against wrangler dev', () => {
     expect(fromParquet.columns).toEqual(fromCsv.columns);
   });
 
+  it('upload --append adds a CSV file of rows to the newest version', async () => {
+    const appended = json<{ version: number; rows: number; appended_rows: number; base_version: number }>(await cli(['upload', TEST_CSV, '--name', 'credit-pq', '--append', '--json']));
+    expect(appended).toMatchObject({ version: 2, rows: dataRows(TRAIN_CSV) + dataRows(TEST_CSV), appended_rows: dataRows(TEST_CSV), base_version: 1 });
+    const again = await cli(['upload', TEST_CSV, '--name', 'credit-pq', '--append']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`dataset credit-pq v3: ${dataRows(TRAIN_CSV) + 2 * dataRows(TEST_CSV)} rows (${dataRows(TEST_CSV)} added to v2)`);
+    const missing = await cli(['upload', TEST_CSV, '--name', 'no-such-data', '--append']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('dataset_not_found');
+  });
+
   it('upload of a zip of class folders of images: --size and --channels reach the server', async () => {
     const png = (level: number) => encodePng({ width: 6, height: 6, channels: 1, depth: 8, data: new Uint8Array(36).fill(level) });
     const zip = join(state, 'shapes.zip');

@@ -1,12 +1,13 @@
 /**
  * @module cli/commands/upload
- * `edge-automl upload FILE [--name N]`: streams a CSV, a Parquet file or a zip of images as a new dataset
- * version, with a bar over the bytes sent, then shows the column profile the server inferred.
+ * `edge-automl upload FILE [--name N] [--append]`: streams a CSV, a Parquet file or a zip of images as a
+ * new dataset version (or, with --append, a table's rows added to the newest version), with a bar over
+ * the bytes sent, then shows the column profile the server inferred.
  */
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
-import type { DatasetVersion } from '../../client';
+import type { AppendedVersion, DatasetVersion } from '../../client';
 import { action } from '../command-kit';
 import { UsageError } from '../errors';
 import { countingFileStream } from '../file-stream';
@@ -28,29 +29,37 @@ interface UploadOptions {
   type?: string;
   size?: string;
   channels?: string;
+  append?: boolean;
 }
 
 export function registerUpload(program: Command): void {
   program
     .command('upload')
-    .description('upload a CSV file (or a zip of images) as a new dataset version')
+    .description('upload a CSV or Parquet file (or a zip of images) as a new dataset version, or --append its rows')
     .argument('<file>', 'the file to upload (.csv, .parquet, .zip)')
     .option('-n, --name <name>', 'dataset name (default: the file name without extension)')
     .option('--type <type>', 'csv, parquet or zip (default: from the file extension)')
     .option('--size <WxH>', 'zip of images: resize every image to this many pixels, e.g. 32x32')
     .option('--channels <n>', 'zip of images: 1 (grayscale) or 3 (RGB)')
+    .option('--append', "add the file's rows to the dataset's newest version (CSV or Parquet with the same columns)")
     .action(
       action<UploadOptions>(async (ctx, [file], opts) => {
         const kind = kindOf(file, opts.type);
         if (kind !== 'zip' && (opts.size !== undefined || opts.channels !== undefined)) throw new UsageError('only for a zip of images', opts.size !== undefined ? '--size' : '--channels');
+        if (kind === 'zip' && opts.append) throw new UsageError('rows are appended from a CSV or Parquet file; upload a new zip to add images', '--append');
         const channels = opts.channels === undefined ? undefined : channelsOf(opts.channels);
         const name = opts.name ?? datasetNameFrom(file);
         const size = await fileSize(file);
         const bar = uploadProgress(`upload ${basename(file)}`, size, ctx.json);
-        let dataset: DatasetVersion;
+        let dataset: DatasetVersion | AppendedVersion;
         try {
           const body = await countingFileStream(file, (sent) => bar.update(sent));
-          dataset = kind === 'zip' ? await ctx.api.datasets.uploadZip(name, body, { size: opts.size, channels }) : await ctx.api.datasets.upload(name, body, { contentType: KINDS[kind] });
+          dataset =
+            kind === 'zip'
+              ? await ctx.api.datasets.uploadZip(name, body, { size: opts.size, channels })
+              : opts.append
+                ? await ctx.api.datasets.appendRows(name, body, { contentType: KINDS[kind] })
+                : await ctx.api.datasets.upload(name, body, { contentType: KINDS[kind] });
         } finally {
           bar.stop();
         }
@@ -93,10 +102,12 @@ async function fileSize(file: string): Promise<number> {
   }
 }
 
-function describeUpload(d: DatasetVersion): string {
+function describeUpload(d: DatasetVersion | AppendedVersion): string {
   const head = d.image
     ? `dataset ${d.name} v${d.version}: ${d.rows} images of ${d.image.width}x${d.image.height}x${d.image.channels} in ${Object.keys(d.image.classes).length} classes, ${formatBytes(d.bytes)}`
-    : `dataset ${d.name} v${d.version}: ${d.rows} rows, ${d.columns.length} columns, ${formatBytes(d.bytes)}`;
+    : 'appended_rows' in d
+      ? `dataset ${d.name} v${d.version}: ${d.rows} rows (${d.appended_rows} added to v${d.base_version}), ${d.columns.length} columns`
+      : `dataset ${d.name} v${d.version}: ${d.rows} rows, ${d.columns.length} columns, ${formatBytes(d.bytes)}`;
   const table = renderTable(
     ['column', 'type', 'missing', 'unique', 'note'],
     d.columns.map((c) => [c.name, c.type, c.missing, c.unique, c.dropped ?? '']),

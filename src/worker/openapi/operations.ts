@@ -65,6 +65,27 @@ const datasets: Operation[] = [
     },
   },
   {
+    method: 'post', path: '/v1/datasets/{dataset}/rows', operationId: 'appendRows', tag: 'datasets', access: 'key',
+    summary: 'Append rows as a new version',
+    description:
+      'The newest version plus these rows, typed and profiled again as an upload of the longer file would be. The rows must have the dataset\'s columns (any order), and numbers or dates in its numeric and date columns. The file sent is kept as the version\'s raw file. Image datasets take new images as a new zip upload instead.',
+    body: {
+      required: true,
+      content: {
+        'text/csv': { binary: 'the new rows as CSV with a header row' },
+        'application/vnd.apache.parquet': { binary: 'the new rows as a Parquet file' },
+      },
+    },
+    responses: {
+      201: ok('the new version with its column profile', r.datasetAppendResponse),
+      400: fail('invalid_dataset (a missing or unknown column, or a value of the wrong kind: details name the line or row and the column), invalid_csv, invalid_parquet, field_too_long, invalid_name'),
+      404: notFound('dataset'),
+      409: fail('not_appendable (an image dataset) or version_conflict (another version was added meanwhile: send the rows again)'),
+      413: tooLarge,
+      415: fail('unsupported_media_type: send text/csv or application/vnd.apache.parquet'),
+    },
+  },
+  {
     method: 'get', path: '/v1/datasets', operationId: 'listDatasets', tag: 'datasets', access: 'key',
     summary: 'List datasets (newest version of each)',
     responses: { 200: ok('the datasets', r.datasetListResponse) },

@@ -62,6 +62,12 @@ const datasetBase = {
 
 export const datasetUploadResponse = z.object({ ...datasetBase, columns: z.array(columnSummary) });
 export const datasetProfileResponse = z.object({ ...datasetBase, columns: z.array(columnProfile) });
+export const datasetAppendResponse = z.object({
+  ...datasetBase,
+  columns: z.array(columnSummary),
+  appended_rows: z.int().describe('rows added; the version has the base version\'s rows plus these'),
+  base_version: z.int().describe('the version the rows were added to'),
+});
 export const datasetListResponse = z.object({
   datasets: z.array(z.object({ name: z.string(), latest_version: z.int(), rows: z.int(), created_at: isoTime })),
 });

@@ -1,12 +1,15 @@
 /**
  * @module worker/routes/datasets
- * Dataset routes. An upload is parsed once (a CSV table, or a zip of class folders of images that
- * image-upload turns into a pixel table), typed, profiled and written to R2 in raw and columnar form
+ * Dataset routes. An upload is parsed once (a CSV or Parquet table, or a zip of class folders of images
+ * that image-upload turns into a pixel table), typed, profiled and written to R2 in raw and columnar form
  * under a fresh upload id; only then is the version registered, so a failed or aborted upload never
  * leaves a visible version (its orphan files are deleted on the way out).
  */
 import { Hono } from 'hono';
-import { encodeDataset, inferDataset } from '../../engine';
+import { type ColumnProfile, decodeDataset, encodeDataset, inferDataset } from '../../engine';
+import type { Dataset } from '../../engine/data/dataset';
+import { appendRows } from '../../engine/data/append-rows';
+import type { DatasetVersion } from '../../durable/registry';
 import { mediaTypeOf } from '../csv-body';
 
 import type { AuthVars } from '../auth';
@@ -14,7 +17,7 @@ import { ApiError, notFound } from '../errors';
 import { readLimits } from '../limits';
 import { PIXEL_SUMMARY_NAME, readImageUpload, ZIP_TYPES } from '../image-upload';
 import { validName } from '../names';
-import { datasetPrefix, writeObject } from '../storage';
+import { datasetPrefix, readObjectBytes, writeObject } from '../storage';
 import { isTableType, readTableBody } from '../table-body';
 
 type App = { Bindings: Env; Variables: AuthVars };
@@ -35,30 +38,76 @@ datasets.put('/:dataset', async (c) => {
   }
   const limits = readLimits(c.env);
   const upload = ZIP_TYPES.has(mediaType) ? await readImageUpload(c.req.raw, { size: c.req.query('size'), channels: c.req.query('channels') }, limits.maxUploadBytes) : await readTableUpload(c.req.raw, mediaType, limits);
-  const { bytes, dataset } = upload;
-  const raw = RAW_FILES[upload.format];
+  const registry = c.env.REGISTRY.getByName(tenant);
+  const version = await storeVersion(c.env.STORE, datasetPrefix(tenant, name, crypto.randomUUID()), RAW_FILES[upload.format], upload, (v) => registry.addDatasetVersion(name, v));
+  return c.json(publicDataset(version, false), 201);
+});
 
-  const prefix = datasetPrefix(tenant, name, crypto.randomUUID());
+/**
+ * Appends rows (CSV or Parquet, the dataset's columns in any order) as a new version: the stored table
+ * plus the new rows, typed and profiled again (engine/data/append-rows). The file sent is kept as the
+ * version's raw file (rows.csv or rows.parquet). Registered only if no other version came first (409).
+ */
+datasets.post('/:dataset/rows', async (c) => {
+  const name = validName(c.req.param('dataset'), 'dataset');
+  const tenant = c.get('tenant');
+  const mediaType = mediaTypeOf(c.req.header('content-type'));
+  if (!isTableType(mediaType)) {
+    throw new ApiError(415, 'unsupported_media_type', `Content-Type "${mediaType || '(none)'}" is not accepted; send the new rows as CSV (text/csv) or Parquet (application/vnd.apache.parquet)`, {
+      field: 'content-type',
+    });
+  }
+  const registry = c.env.REGISTRY.getByName(tenant);
+  const base = await registry.getDataset(name);
+  if (!base) throw notFound('dataset', name);
+  if (base.columns.some((col) => col.name === PIXEL_SUMMARY_NAME && 'image' in col)) {
+    throw new ApiError(409, 'not_appendable', `dataset "${name}" holds images; upload a new zip of class folders (PUT) to add images`, { dataset: name });
+  }
+  const limits = readLimits(c.env);
+  const { bytes, format, table } = await readTableBody(c.req.raw, mediaType, limits);
+  const stored = decodeDataset(await readObjectBytes(c.env.STORE, base.data_key, 'dataset'));
+  const { dataset, profile, added } = appendRows(stored, table, format === 'csv' ? 'line' : 'row', limits.maxRows);
+  const raw = format === 'csv' ? { file: 'rows.csv', contentType: 'text/csv' } : { file: 'rows.parquet', contentType: 'application/vnd.apache.parquet' };
+  const version = await storeVersion(c.env.STORE, datasetPrefix(tenant, name, crypto.randomUUID()), raw, { bytes, dataset, columns: profile }, async (v) => {
+    const registered = await registry.addDatasetVersionAfter(name, base.version, v);
+    if (registered) return registered;
+    throw new ApiError(409, 'version_conflict', `dataset "${name}" got a new version while these rows were being added to version ${base.version}; send them again`, {
+      dataset: name,
+      base_version: base.version,
+    });
+  });
+  return c.json({ ...publicDataset(version, false), appended_rows: added, base_version: base.version }, 201);
+});
+
+/**
+ * Writes a version's raw file and typed data under a fresh prefix, then registers it; on any failure the
+ * files are deleted again, so a refused or failed version leaves nothing behind.
+ */
+async function storeVersion<V>(
+  store: R2Bucket,
+  prefix: string,
+  raw: { readonly file: string; readonly contentType: string },
+  upload: { readonly bytes: Uint8Array; readonly dataset: Dataset; readonly columns: ColumnProfile[] },
+  register: (v: Omit<DatasetVersion, 'name' | 'version'>) => Promise<V>,
+): Promise<V> {
   const rawKey = `${prefix}/${raw.file}`;
   const dataKey = `${prefix}/data.eac`;
   try {
-    await writeObject(c.env.STORE, rawKey, bytes, 'upload', raw.contentType);
-    await writeObject(c.env.STORE, dataKey, encodeDataset(dataset), 'upload');
-    const registry = c.env.REGISTRY.getByName(tenant);
-    const version = await registry.addDatasetVersion(name, {
-      rows: dataset.rows,
-      bytes: bytes.byteLength,
+    await writeObject(store, rawKey, upload.bytes, 'upload', raw.contentType);
+    await writeObject(store, dataKey, encodeDataset(upload.dataset), 'upload');
+    return await register({
+      rows: upload.dataset.rows,
+      bytes: upload.bytes.byteLength,
       columns: upload.columns,
       raw_key: rawKey,
       data_key: dataKey,
       created_at: new Date().toISOString(),
     });
-    return c.json(publicDataset(version, false), 201);
   } catch (err) {
-    await c.env.STORE.delete([rawKey, dataKey]).catch(() => undefined);
+    await store.delete([rawKey, dataKey]).catch(() => undefined);
     throw err;
   }
-});
+}
 
 /** The file as uploaded is kept beside the typed data, under a name that says its format. */
 const RAW_FILES = {

@@ -1,0 +1,92 @@
+/**
+ * Appending rows to a stored dataset: the result is typed and profiled exactly as an upload of the longer
+ * file would be (numbers narrowed to Float32 by storage and dates included), columns may come in any
+ * order, and rows that do not fit are refused naming the line (CSV) or row (Parquet) and column.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { EngineError } from '../../src/engine/core/errors';
+import { appendRows } from '../../src/engine/data/append-rows';
+import { decodeDataset, encodeDataset } from '../../src/engine/data/columnar-codec';
+import { type CsvTable, parseCsv } from '../../src/engine/data/csv';
+import type { Dataset } from '../../src/engine/data/dataset';
+import { inferDataset } from '../../src/engine/data/infer-schema';
+
+const example = (path: string) => parseCsv(readFileSync(new URL(`../../examples/${path}`, import.meta.url), 'utf8'));
+/** As a trial reads it: through the columnar codec, which narrows numeric columns to Float32 where it may. */
+const stored = (table: CsvTable): Dataset => decodeDataset(encodeDataset(inferDataset(table).dataset));
+const concat = (a: CsvTable, b: CsvTable): CsvTable => ({ header: a.header, rows: [...a.rows, ...b.rows] });
+/** The same table with its columns in reverse order. */
+const reversed = (t: CsvTable): CsvTable => ({ header: [...t.header].reverse(), rows: t.rows.map((r) => [...r].reverse()) });
+
+function refusal(run: () => unknown): EngineError {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof EngineError) return err;
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('appendRows', () => {
+  it('gives credit-g train + test exactly as an upload of both would, whatever the column order', () => {
+    const train = example('credit-g/train.csv');
+    const test = example('credit-g/test.csv');
+    const appended = appendRows(stored(train), reversed(test), 'line', 1_000_000);
+    const whole = inferDataset(concat(train, test));
+    expect(appended.added).toBe(test.rows.length);
+    expect(appended.dataset.rows).toBe(train.rows.length + test.rows.length);
+    expect(appended.profile).toEqual(whole.profile);
+    expect(appended.dataset).toEqual(whole.dataset);
+  });
+
+  it('keeps dates: airpassengers train + test months read as the whole series', () => {
+    const train = example('airpassengers/train.csv');
+    const test = example('airpassengers/test.csv');
+    const appended = appendRows(stored(train), test, 'line', 1_000_000);
+    expect(appended.profile[0].type).toBe('datetime');
+    expect(appended.dataset).toEqual(inferDataset(concat(train, test)).dataset);
+  });
+
+  it('reads decimals narrowed to Float32 by storage back as the text they were uploaded as', () => {
+    const base: CsvTable = { header: ['x', 'y'], rows: [['0.1', 'a'], ['2.35', 'b'], ['7.7', 'a'], ['1e-3', 'b']] };
+    const narrowed = stored(base);
+    expect(narrowed.columns[0].storage === 'f64' && narrowed.columns[0].values).toBeInstanceOf(Float32Array);
+    const more: CsvTable = { header: ['x', 'y'], rows: [['1.05', 'a']] };
+    expect(appendRows(narrowed, more, 'line', 100).dataset).toEqual(inferDataset(concat(base, more)).dataset);
+  });
+
+  it('re-types a column the new rows give reason to: a constant column that now varies', () => {
+    const base = stored({ header: ['x', 'flag'], rows: [['1', 'a'], ['2', 'a'], ['3', 'a']] });
+    expect(base.columns[1].type).toBe('constant');
+    const appended = appendRows(base, { header: ['flag', 'x'], rows: [['b', '4']] }, 'line', 100);
+    expect(appended.profile.map((p) => p.type)).toEqual(['numeric', 'categorical']);
+  });
+
+  it('refuses missing and unknown columns, naming them', () => {
+    const base = stored({ header: ['a', 'b', 'c'], rows: [['1', 'x', '2'], ['2', 'y', '3']] });
+    const err = refusal(() => appendRows(base, { header: ['a', 'd'], rows: [['3', 'z']] }, 'line', 100));
+    expect(err.code).toBe('invalid_dataset');
+    expect(err.message).toContain('missing "b", "c"');
+    expect(err.message).toContain('not in the dataset: "d"');
+    expect(err.details).toEqual({ missing: ['b', 'c'], unknown: ['d'] });
+  });
+
+  it('refuses a value of the wrong kind in a numeric or date column, naming the line or row', () => {
+    const base = stored({ header: ['n', 'when', 'label'], rows: [['1', '2024-01-01', 'x'], ['2', '2024-02-01', 'y']] });
+    const numeric = refusal(() => appendRows(base, { header: ['n', 'when', 'label'], rows: [['3', '2024-03-01', 'x'], ['', '', 'y'], ['lots', '2024-04-01', 'z']] }, 'line', 100));
+    expect(numeric.details).toEqual({ line: 4, column: 'n' });
+    expect(numeric.message).toContain('"lots" is not a number');
+    const date = refusal(() => appendRows(base, { header: ['n', 'when', 'label'], rows: [['3', 'soon', 'x']] }, 'row', 100));
+    expect(date.details).toEqual({ row: 1, column: 'when' });
+    // A categorical column takes any new level.
+    expect(appendRows(base, { header: ['n', 'when', 'label'], rows: [['3', 'NA', 'new']] }, 'line', 100).dataset.rows).toBe(3);
+  });
+
+  it('refuses rows past the dataset row limit', () => {
+    const base = stored({ header: ['a', 'b'], rows: [['1', 'x'], ['2', 'y']] });
+    const err = refusal(() => appendRows(base, { header: ['a', 'b'], rows: [['3', 'z'], ['4', 'w']] }, 'line', 3));
+    expect(err.details).toEqual({ rows: 4, max_rows: 3 });
+  });
+});
