@@ -22,7 +22,7 @@ export async function datasetsPage(root, _params, signal) {
           ['Uploaded', (d) => when(d.created_at)],
         ],
         datasets,
-        { empty: 'No datasets yet. Upload a CSV with PUT /v1/datasets/{name} (see the README).' },
+        { empty: 'No datasets yet. Upload a CSV or Parquet file with PUT /v1/datasets/{name}, or edge-automl upload FILE (see the README).' },
       ),
     );
   } catch (err) {
