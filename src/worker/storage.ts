@@ -1,7 +1,8 @@
 /**
  * @module worker/storage
  * Object-storage layout and reads. Keys are built only from validated names and generated ids:
- *   datasets/{tenant}/{dataset}/{upload id}/raw.csv     the file as uploaded
+ *   datasets/{tenant}/{dataset}/{upload id}/raw.csv     the file as uploaded (raw.parquet, raw.zip)
+ *   datasets/{tenant}/{dataset}/{upload id}/rows.csv    or the rows appended (rows.parquet)
  *   datasets/{tenant}/{dataset}/{upload id}/data.eac    the typed columnar form (engine/data/columnar-codec)
  *   models/{tenant}/{job id}/{trial id}.json            a trial's fitted artifact
  * Upload ids are unique, so a version's files are never overwritten and R2's one-write-per-second-per-key

@@ -6,8 +6,7 @@
  * leaves a visible version (its orphan files are deleted on the way out).
  */
 import { Hono } from 'hono';
-import { type ColumnProfile, decodeDataset, encodeDataset, inferDataset } from '../../engine';
-import type { Dataset } from '../../engine/data/dataset';
+import { type ColumnProfile, type Dataset, decodeDataset, encodeDataset, inferDataset } from '../../engine';
 import { appendRows } from '../../engine/data/append-rows';
 import type { DatasetVersion } from '../../durable/registry';
 import { mediaTypeOf } from '../csv-body';
@@ -67,8 +66,7 @@ datasets.post('/:dataset/rows', async (c) => {
   const { bytes, format, table } = await readTableBody(c.req.raw, mediaType, limits);
   const stored = decodeDataset(await readObjectBytes(c.env.STORE, base.data_key, 'dataset'));
   const { dataset, profile, added } = appendRows(stored, table, format === 'csv' ? 'line' : 'row', limits.maxRows);
-  const raw = format === 'csv' ? { file: 'rows.csv', contentType: 'text/csv' } : { file: 'rows.parquet', contentType: 'application/vnd.apache.parquet' };
-  const version = await storeVersion(c.env.STORE, datasetPrefix(tenant, name, crypto.randomUUID()), raw, { bytes, dataset, columns: profile }, async (v) => {
+  const version = await storeVersion(c.env.STORE, datasetPrefix(tenant, name, crypto.randomUUID()), APPENDED_FILES[format], { bytes, dataset, columns: profile }, async (v) => {
     const registered = await registry.addDatasetVersionAfter(name, base.version, v);
     if (registered) return registered;
     throw new ApiError(409, 'version_conflict', `dataset "${name}" got a new version while these rows were being added to version ${base.version}; send them again`, {
@@ -114,6 +112,12 @@ const RAW_FILES = {
   csv: { file: 'raw.csv', contentType: 'text/csv' },
   parquet: { file: 'raw.parquet', contentType: 'application/vnd.apache.parquet' },
   zip: { file: 'raw.zip', contentType: 'application/zip' },
+} as const;
+
+/** An appended version keeps the file of new rows it was made from. */
+const APPENDED_FILES = {
+  csv: { file: 'rows.csv', contentType: 'text/csv' },
+  parquet: { file: 'rows.parquet', contentType: 'application/vnd.apache.parquet' },
 } as const;
 
 /** A CSV or Parquet upload parsed and typed (the profile has one entry per column). */
