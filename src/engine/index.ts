@@ -8,7 +8,7 @@ export type { Task } from './core/task';
 export { COLUMN_TYPES, DROPPED_TYPES, type ColumnType } from './data/column-types';
 export { decodeDataset, encodeDataset } from './data/columnar-codec';
 export { type CsvTable, parseCsv } from './data/csv';
-export { looksLikeParquet, readParquetTable } from './data/parquet';
+export { looksLikeParquet, readParquetColumns, readParquetTable } from './data/parquet';
 export type { Dataset } from './data/dataset';
 export { type ColumnProfile, inferDataset, type TypeOverrides } from './data/infer-schema';
 export { prepareTarget } from './data/target';

@@ -1,13 +1,12 @@
 /**
  * @module worker/csv-body
- * Reading a CSV request body, shared by uploads and batch predictions: a size cap while streaming,
- * strict UTF-8, line endings unified, then the engine's CSV parser with row and column caps. Every
- * failure is the contract's 4xx naming what is wrong (and the line, from the parser).
+ * Parsing a CSV request body (read by worker/table-body), shared by uploads and batch predictions: strict
+ * UTF-8, line endings unified, then the engine's CSV parser with row and column caps. Every failure is
+ * the contract's 4xx naming what is wrong (and the line, from the parser).
  */
 import { type CsvTable, looksLikeParquet, parseCsv, utf8DecodeStrict } from '../engine';
 import { type CsvColumns, parseCsvColumns } from '../engine/data/csv-columns';
 import { ApiError } from './errors';
-import { readBodyLimited } from './storage';
 
 /** Media types read as CSV (spreadsheet exports and curl defaults included). */
 export const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/octet-stream']);
@@ -25,9 +24,8 @@ export function parseCsvBytes(bytes: Uint8Array, limits: Omit<CsvBodyLimits, 'ma
   return parseCsv(csvText(bytes), { maxRows: limits.maxRows, maxColumns: limits.maxColumns });
 }
 
-/** The body as columns of cells (batch predictions): the same table and refusals as readCsvBody, transposed. */
-export async function readCsvColumnsBody(req: Request, limits: CsvBodyLimits): Promise<CsvColumns> {
-  const bytes = await readBodyLimited(req, limits.maxBytes);
+/** A body's bytes as columns of cells (batch predictions): the same table and refusals as parseCsvBytes, transposed. */
+export function parseCsvColumnsBytes(bytes: Uint8Array, limits: Omit<CsvBodyLimits, 'maxBytes'>): CsvColumns {
   return parseCsvColumns(csvText(bytes), { maxRows: limits.maxRows, maxColumns: limits.maxColumns });
 }
 

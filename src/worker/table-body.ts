@@ -1,13 +1,14 @@
 /**
  * @module worker/table-body
- * Reading a table upload's body, CSV or Parquet, into the engine's table of text cells: the size cap
- * while streaming, then the parser the media type names. A Parquet file sent as
+ * Reading a table body, CSV or Parquet, into the engine's text cells (rows for uploads, columns for
+ * batch predictions): the size cap while streaming, then the parser the media type names. A Parquet file sent as
  * application/octet-stream is recognised by its magic bytes (curl and many HTTP clients default to
  * that type for a binary file); one sent as text/csv is refused saying which type to use (csv-body).
- * Every cell is then held to the field-size limit, named by line (CSV) or row (Parquet).
+ * An upload's cells are then held to the field-size limit, named by line (CSV) or row (Parquet).
  */
-import { type CsvTable, looksLikeParquet, readParquetTable } from '../engine';
-import { CSV_TYPES, parseCsvBytes } from './csv-body';
+import { type CsvTable, looksLikeParquet, readParquetColumns, readParquetTable } from '../engine';
+import type { CsvColumns } from '../engine/data/csv-columns';
+import { CSV_TYPES, type CsvBodyLimits, parseCsvBytes, parseCsvColumnsBytes } from './csv-body';
 import { enforceFieldSize, type Limits } from './limits';
 import { readBodyLimited } from './storage';
 
@@ -19,13 +20,24 @@ export type TableFormat = 'csv' | 'parquet';
 /** Whether a media type names a table body (CSV, Parquet, or octet-stream to be sniffed). */
 export const isTableType = (mediaType: string) => CSV_TYPES.has(mediaType) || PARQUET_TYPES.has(mediaType);
 
-/** The body's bytes (stored as uploaded), its format and its table; 4xx naming what is wrong otherwise. */
+const formatOf = (mediaType: string, bytes: Uint8Array): TableFormat =>
+  PARQUET_TYPES.has(mediaType) || (mediaType === 'application/octet-stream' && looksLikeParquet(bytes)) ? 'parquet' : 'csv';
+
+/** A Parquet table may decode to no more cells than the largest CSV body could hold (two bytes a cell). */
+const parquetLimits = (limits: CsvBodyLimits) => ({ maxRows: limits.maxRows, maxColumns: limits.maxColumns, maxCells: Math.floor(limits.maxBytes / 2) });
+
+/** An upload's bytes (stored as uploaded), its format and its table; 4xx naming what is wrong otherwise. */
 export async function readTableBody(req: Request, mediaType: string, limits: Limits): Promise<{ bytes: Uint8Array; format: TableFormat; table: CsvTable }> {
   const bytes = await readBodyLimited(req, limits.maxUploadBytes);
-  const format: TableFormat = PARQUET_TYPES.has(mediaType) || (mediaType === 'application/octet-stream' && looksLikeParquet(bytes)) ? 'parquet' : 'csv';
-  const shape = { maxRows: limits.maxRows, maxColumns: limits.maxColumns };
-  // A Parquet table may decode to no more cells than the largest CSV upload could hold (two bytes a cell).
-  const table = format === 'parquet' ? await readParquetTable(bytes, { ...shape, maxCells: Math.floor(limits.maxUploadBytes / 2) }) : parseCsvBytes(bytes, shape);
+  const format = formatOf(mediaType, bytes);
+  const shape = { maxBytes: limits.maxUploadBytes, maxRows: limits.maxRows, maxColumns: limits.maxColumns };
+  const table = format === 'parquet' ? await readParquetTable(bytes, parquetLimits(shape)) : parseCsvBytes(bytes, shape);
   enforceFieldSize(table, limits.maxFieldBytes, format);
   return { bytes, format, table };
+}
+
+/** A batch prediction's body as columns of cells, CSV or Parquet; the same refusals as an upload's reading. */
+export async function readTableColumnsBody(req: Request, mediaType: string, limits: CsvBodyLimits): Promise<CsvColumns> {
+  const bytes = await readBodyLimited(req, limits.maxBytes);
+  return formatOf(mediaType, bytes) === 'parquet' ? readParquetColumns(bytes, parquetLimits(limits)) : parseCsvColumnsBytes(bytes, limits);
 }

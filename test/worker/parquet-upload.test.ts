@@ -1,6 +1,7 @@
 /**
  * Parquet uploads through the Worker in workerd: the same table sent as CSV and as Parquet gives the same
- * profile; the file is kept as uploaded (raw.parquet); a job trains on it and the model predicts; a
+ * profile; the file is kept as uploaded (raw.parquet); a job trains on it and the model predicts, a
+ * Parquet batch as it does the same rows in JSON; a
  * Parquet file sent as application/octet-stream is recognised; bad files are refused by name and leave
  * no version behind. The Parquet bytes are written here with hyparquet-writer; files from pyarrow are
  * read in test/engine/parquet.test.ts.
@@ -55,6 +56,13 @@ describe('Parquet uploads', () => {
     const answer = await json(await call('POST', '/v1/models/credit-pq/predict', { rows }));
     expect(answer.predictions).toHaveLength(5);
     for (const p of answer.predictions) expect(['good', 'bad']).toContain(p);
+
+    // A batch sent as Parquet (the target column too, which predict ignores) answers as the same rows sent as JSON.
+    const batch = records.slice(0, 60);
+    const parquetBatch = await call('POST', '/v1/models/credit-pq/predict', creditParquet(batch), PARQUET);
+    expect(parquetBatch.status).toBe(200);
+    const jsonBatch = await json(await call('POST', '/v1/models/credit-pq/predict', { rows: batch.map(({ class: _label, ...row }) => row) }));
+    expect(await json(parquetBatch)).toEqual(jsonBatch);
   });
 
   it('recognises a Parquet file sent as application/octet-stream', async () => {

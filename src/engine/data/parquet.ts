@@ -18,6 +18,7 @@ import { decompressLz4, decompressLz4Raw } from 'hyparquet-compressors/src/lz4.j
 import { decompress as decompressZstd } from 'fzstd';
 import { EngineError } from '../core/errors';
 import type { CsvLimits, CsvTable } from './csv';
+import type { CsvColumns } from './csv-columns';
 import { float32Text } from './numeric-precision';
 
 type Decompress = (input: Uint8Array, outputLength: number) => Uint8Array;
@@ -60,11 +61,24 @@ export interface ParquetLimits extends CsvLimits {
   readonly maxCells: number;
 }
 
-/**
- * The file's table of text cells. EngineError('invalid_parquet') naming the column (and row) on anything
- * it cannot hold; EngineError('payload_too_large') over maxCells, before any data is decoded.
- */
+/** The file's table of text cells, a row at a time (uploads); see readParquetColumns. */
 export async function readParquetTable(bytes: Uint8Array, limits: Partial<ParquetLimits> = {}): Promise<CsvTable> {
+  const { header, rows, columns } = await readParquetColumns(bytes, limits);
+  const table: string[][] = new Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const row = new Array<string>(columns.length);
+    for (let j = 0; j < columns.length; j++) row[j] = columns[j][i];
+    table[i] = row;
+  }
+  return { header, rows: table };
+}
+
+/**
+ * The file's table of text cells, a column at a time as Parquet stores it (batch predictions read it so).
+ * EngineError('invalid_parquet') naming the column (and row) on anything it cannot hold;
+ * EngineError('payload_too_large') over maxCells, before any data is decoded.
+ */
+export async function readParquetColumns(bytes: Uint8Array, limits: Partial<ParquetLimits> = {}): Promise<CsvColumns> {
   const { maxRows = 1_000_000, maxColumns = 2_000, maxCells = Number.POSITIVE_INFINITY } = limits;
   if (bytes.length < 12 || ascii(bytes, 0) !== MAGIC || ascii(bytes, bytes.length - 4) !== MAGIC) {
     if (bytes.length >= 8 && ascii(bytes, bytes.length - 4) === 'PARE') throw invalid('the Parquet file is encrypted; write it without encryption');
@@ -107,13 +121,9 @@ export async function readParquetTable(bytes: Uint8Array, limits: Partial<Parque
     if (err instanceof EngineError) throw err;
     throw invalid(`the Parquet file's data could not be read: ${messageOf(err)}`);
   }
-  const table: string[][] = new Array(rows);
-  for (let i = 0; i < rows; i++) {
-    const row = new Array<string>(columns.length);
-    for (let j = 0; j < columns.length; j++) row[j] = cells[j][i] ?? '';
-    table[i] = row;
-  }
-  return { header: columns.map((c) => c.name), rows: table };
+  // A row the file left out of every chunk of a column (never seen from pyarrow) is a missing cell.
+  for (const column of cells) for (let i = 0; i < rows; i++) column[i] ??= '';
+  return { header: columns.map((c) => c.name), rows, columns: cells };
 }
 
 type SchemaNode = ReturnType<typeof parquetSchema>;

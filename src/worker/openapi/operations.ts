@@ -160,15 +160,19 @@ const models: Operation[] = [
     method: 'post', path: '/v1/models/{model}/predict', operationId: 'predict', tag: 'models', access: 'key',
     summary: 'Predict rows with the champion (or a pinned version)',
     description:
-      'JSON rows, or a CSV body (a header of column names, one row per line; `?version=N` pins a version). A missing feature is a missing value; a wrong type or unknown column is a 400 naming the row and column. The answer is JSON; with `Accept: text/csv` it is CSV instead (not with `explain`): a header `prediction` (and `probability_<class>` per class for classification), then one line per row in order, the model and version in the `X-Model-Name` and `X-Model-Version` headers. CSV is the cheaper answer for big batches.',
-    query: { version: { ...versionQuery('model'), description: 'CSV bodies only (JSON bodies send `version`): the model version to use (default: the champion)' } },
+      'JSON rows, or a CSV body (a header of column names, one row per line; `?version=N` pins a version), or a Parquet file of rows. A missing feature is a missing value; a wrong type or unknown column is a 400 naming the row and column. The answer is JSON; with `Accept: text/csv` it is CSV instead (not with `explain`): a header `prediction` (and `probability_<class>` per class for classification), then one line per row in order, the model and version in the `X-Model-Name` and `X-Model-Version` headers. CSV is the cheaper answer for big batches.',
+    query: { version: { ...versionQuery('model'), description: 'CSV and Parquet bodies only (JSON bodies send `version`): the model version to use (default: the champion)' } },
     body: {
       required: true,
-      content: { 'application/json': { json: predictSchema, example: { rows: [{ age: 42, housing: 'own' }] } }, 'text/csv': { text: 'rows as CSV with a header row; an empty cell is a missing value' } },
+      content: {
+        'application/json': { json: predictSchema, example: { rows: [{ age: 42, housing: 'own' }] } },
+        'text/csv': { text: 'rows as CSV with a header row; an empty cell is a missing value' },
+        'application/vnd.apache.parquet': { binary: 'rows as a Parquet file; a null is a missing value' },
+      },
     },
     responses: {
       200: { ...ok('one prediction per row', r.predictResponse), alternatives: { 'text/csv': r.predictCsvResponse } },
-      400: badBody('; invalid_input names the row and column; invalid_csv'),
+      400: badBody('; invalid_input names the row and column; invalid_csv, invalid_parquet'),
       404: fail('model_not_found, model_version_not_found'),
       413: tooLarge,
       422: fail('explain_unavailable: this model cannot give exact explanations'),

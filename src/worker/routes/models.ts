@@ -21,7 +21,8 @@ import { describedVersion, loadOrCorrupt, servedVersion, versionNotFound } from 
 import { forgetModel } from '../version-cache';
 import { waitUntilOf } from '../refresh-ahead';
 import { validName } from '../names';
-import { CSV_TYPES, mediaTypeOf, readCsvColumnsBody } from '../csv-body';
+import { mediaTypeOf } from '../csv-body';
+import { isTableType, readTableColumnsBody } from '../table-body';
 import type { CsvColumns } from '../../engine/data/csv-columns';
 import { csvRowObject, csvRowObjects } from '../../engine/features/cells-to-dataset';
 import { CSV_ANSWER_TYPE, predictionsCsv, prefersCsv } from '../csv-answer';
@@ -144,11 +145,12 @@ type PredictRequest =
  * feature schema reads as it reads JSON strings; an empty cell is a missing value.
  */
 async function readPredictBody(c: Context<App>): Promise<PredictRequest> {
-  if (!CSV_TYPES.has(mediaTypeOf(c.req.header('content-type')))) return readJson(c, predictSchema);
+  const mediaType = mediaTypeOf(c.req.header('content-type'));
+  if (!isTableType(mediaType)) return readJson(c, predictSchema);
   const versionParam = c.req.query('version');
   const version = versionParam === undefined ? undefined : Number(versionParam);
   if (version !== undefined && !(Number.isInteger(version) && version > 0)) throw new ApiError(400, 'invalid_request', `version: expected a positive integer, got "${versionParam}"`, { field: 'version' });
-  const table = await readCsvColumnsBody(c.req.raw, { maxBytes: MAX_JSON_BYTES, maxRows: MAX_PREDICT_ROWS, maxColumns: 10_000 });
+  const table = await readTableColumnsBody(c.req.raw, mediaType, { maxBytes: MAX_JSON_BYTES, maxRows: MAX_PREDICT_ROWS, maxColumns: 10_000 });
   return { table, version, explain: false };
 }
 
