@@ -92,6 +92,9 @@ export function createClient(options: ClientOptions) {
       /** Predicts a CSV batch (a header row, then up to 10,000 rows; empty cells are missing values). */
       predictCsv: (name: string, csv: RawBody, opts: { version?: number } = {}) =>
         http.json<Prediction>({ method: 'POST', path: `${model(name)}/predict`, query: { version: opts.version }, body: csv, contentType: 'text/csv' }),
+      /** A batch of rows as a Parquet file (a null is a missing value). */
+      predictParquet: (name: string, parquet: RawBody, opts: { version?: number } = {}) =>
+        http.json<Prediction>({ method: 'POST', path: `${model(name)}/predict`, query: { version: opts.version }, body: parquet, contentType: 'application/vnd.apache.parquet' }),
       /** Predicts with per-row contributions (`422 explain_unavailable` for kNN and MLP models). */
       explain: (name: string, rows: Row[], opts: { version?: number } = {}) =>
         http.json<Required<Pick<Prediction, 'explanations' | 'explanation_space'>> & Prediction>({ method: 'POST', path: `${model(name)}/predict`, json: { rows, ...opts, explain: true } }),

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiClientError } from '../../src/client';
 import { describeBudget, parseBudget } from '../../src/cli/budget';
 import { LOCAL_DEV_KEY, resolveContext } from '../../src/cli/context';
-import { csvToRows } from '../../src/cli/csv-rows';
+import { csvToRows } from '../../src/cli/table-rows';
 import { ConnectionError, errorJson, errorText, exitCodeOf, UsageError } from '../../src/cli/errors';
 import { csvLine, formatDuration } from '../../src/cli/format';
 import { topContributions } from '../../src/cli/prediction-report';

@@ -202,6 +202,16 @@ describe('edge-automl CLI against wrangler dev', () => {
     }
   });
 
+  it('predict of a Parquet file (pyarrow): the same answer as its CSV, with and without --explain', async () => {
+    const PARQUET = join(ROOT, 'test/fixtures/parquet/credit-g.parquet');
+    const fromParquet = json<{ predictions: string[] }>(await cli(['predict', 'credit-risk', PARQUET, '--json']));
+    expect(fromParquet.predictions).toHaveLength(dataRows(TRAIN_CSV));
+    expect(fromParquet).toEqual(json(await cli(['predict', 'credit-risk', TRAIN_CSV, '--json'])));
+    const explained = json<{ explanations: unknown[] }>(await cli(['predict', 'credit-risk', PARQUET, '--explain', '--json']));
+    expect(explained.explanations).toHaveLength(dataRows(TRAIN_CSV));
+    expect(explained).toEqual(json(await cli(['predict', 'credit-risk', TRAIN_CSV, '--explain', '--json'])));
+  });
+
   it('predict --format csv writes a header and one line per input row', async () => {
     const run = await cli(['predict', 'credit-risk', TEST_CSV, '--format', 'csv']);
     expect(run.code).toBe(0);
