@@ -9,6 +9,7 @@ export { COLUMN_TYPES, DROPPED_TYPES, type ColumnType } from './data/column-type
 export { decodeDataset, encodeDataset } from './data/columnar-codec';
 export { type CsvTable, parseCsv } from './data/csv';
 export { looksLikeParquet, readParquetColumns, readParquetTable } from './data/parquet';
+export { IMPORTANCE_FORMAT, type PermutationImportance, permutationImportance } from './explain/permutation-importance';
 export type { Dataset } from './data/dataset';
 export { type ColumnProfile, inferDataset, type TypeOverrides } from './data/infer-schema';
 export { prepareTarget } from './data/target';

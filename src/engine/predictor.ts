@@ -46,8 +46,7 @@ export class Predictor {
   private constructor(
     /**
      * The model envelope. For an ensemble this is a view for describing the model, not for predicting:
-     * the primary (first, heaviest) member's envelope with the ensemble's metric and columns, and
-     * `importances` averaged over the members that report them, weighted by member weight. Its
+     * the primary (first, heaviest) member's envelope with the ensemble's metric and columns. Its
      * `pipeline` therefore lists the primary member's input columns and `model` is that member's.
      * The full artifact is in `artifact`.
      */
@@ -200,25 +199,5 @@ export class Predictor {
 
 /** The describing view of an ensemble (see Predictor.envelope). */
 function ensembleView(ensemble: EnsembleEnvelope): ModelEnvelope {
-  const primary = ensemble.members[0].envelope;
-  const importances = blendImportances(ensemble);
-  const { importances: _unused, ...rest } = primary;
-  return { ...rest, metric: ensemble.metric, columns: ensemble.columns, ...(importances ? { importances } : {}) };
-}
-
-/**
- * Member importances averaged by member weight, over the members that report any (undefined when none
- * do). In a log-linear pool a member weighs its share of its group times the group's exponent.
- */
-function blendImportances(ensemble: EnsembleEnvelope): Record<string, number> | undefined {
-  const shares = memberShares(ensemble);
-  const weighted = ensemble.members.map((m, i) => ({ m, weight: shares[i] * (ensemble.combine === 'log_linear' ? (ensemble.groups as readonly number[])[m.group as number] : 1) }));
-  const reporting = weighted.filter(({ m }) => m.envelope.importances);
-  const total = reporting.reduce((sum, r) => sum + r.weight, 0);
-  if (reporting.length === 0 || total <= 0) return undefined;
-  const out: Record<string, number> = {};
-  for (const { m, weight } of reporting) {
-    for (const [name, value] of Object.entries(m.envelope.importances ?? {})) out[name] = (out[name] ?? 0) + (weight / total) * value;
-  }
-  return out;
+  return { ...ensemble.members[0].envelope, metric: ensemble.metric, columns: ensemble.columns };
 }

@@ -2,7 +2,7 @@
  * @module worker/drift-reference
  * The drift reference of a model version: read from object storage next to the version's artifact
  * (`<artifact_key>.drift-ref.json`), where a queue consumer puts it when the version is published
- * (storeDriftReference, from queue/drift-reference-task), off any predict path. Versions published before
+ * (storeDriftReference, from queue/published-version-task), off any predict path. Versions published before
  * that existed, or whose build message was lost, fall back to building it here the first time it is
  * needed, from the version's training dataset (decoded from its columnar form), and storing it. A
  * version's training data never changes, so the reference is computed once per version; isolates share

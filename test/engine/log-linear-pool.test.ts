@@ -144,11 +144,9 @@ describe('a log-linear ensemble artifact (penguins)', () => {
   });
 
   it('serves the pool of its groups: a bag stays one group, averaged before pooling', async () => {
-    // Stored importances (as an artifact may carry them) on the linear model and one of the bag's models.
-    const withImportances = (e: ModelEnvelope, importances: Record<string, number>): ModelEnvelope => ({ ...e, importances });
-    const knn = [withImportances(trials.get('knn5')!.envelope as ModelEnvelope, { island: 1, bill_length_mm: 3 }), trials.get('knn15')!.envelope as ModelEnvelope];
+    const knn = [trials.get('knn5')!.envelope as ModelEnvelope, trials.get('knn15')!.envelope as ModelEnvelope];
     const bag = foldBagEnvelope(knn, 'log_loss');
-    const lin = withImportances(trials.get('lin')!.envelope as ModelEnvelope, { island: 2, bill_length_mm: 1 });
+    const lin = trials.get('lin')!.envelope as ModelEnvelope;
     const envelopes = new Map<string, ModelEnvelope | EnsembleEnvelope>([['bag', bag], ['rf', trials.get('rf')!.envelope], ['lin', lin]]);
     const selection = { combine: 'log_linear' as const, members: [{ id: 'lin', index: 0, weight: 1.4 }, { id: 'bag', index: 1, weight: 0.7 }, { id: 'rf', index: 2, weight: 0.3 }] };
     const artifact = buildEnsembleEnvelope(selection, (id) => envelopes.get(id), 'log_loss');
@@ -171,12 +169,6 @@ describe('a log-linear ensemble artifact (penguins)', () => {
     const y = Float32Array.from(penguins.rows, (row) => classes.indexOf(row.species));
     expect(METRICS.log_loss.score(y, out, 3)).toBeLessThan(0.2);
     expect(() => served.explainRows(penguins.rows.slice(0, 2))).toThrow(/log-linear pool/);
-    // Importances weigh each reporting member by its share of its group times the group's exponent:
-    // the linear model 1 × 1.4, the bag's first model 0.5 × 0.7.
-    const w = { lin: 1.4, knn: 0.35 };
-    const mix = (a: number, b: number) => (w.lin * a + w.knn * b) / (w.lin + w.knn);
-    expect(served.envelope.importances?.island).toBeCloseTo(mix(2, 1), 10);
-    expect(served.envelope.importances?.bill_length_mm).toBeCloseTo(mix(1, 3), 10);
   });
 
   it('refuses malformed version-2 artifacts and version-1 artifacts that claim a combination', () => {

@@ -10,7 +10,7 @@ import airCsv from '../../examples/airpassengers/train.csv?raw';
 import creditCsv from '../../examples/credit-g/train.csv?raw';
 import { artifactInputs, buildDriftReference, decodeDataset, parseAnyEnvelope } from '../../src/engine';
 import { driftReferenceKey } from '../../src/worker/drift-reference';
-import { buildPublishedDriftReference } from '../../src/worker/queue/drift-reference-task';
+import { buildPublishedVersionData } from '../../src/worker/queue/published-version-task';
 import { call, json, waitForJob } from './helpers';
 
 const TENANT = 'default';
@@ -63,11 +63,11 @@ describe('drift reference built at publish time', () => {
     // The forecast job published first; by now any message of its own would have been handled.
     expect(await env.STORE.head(driftReferenceKey(await artifactKeyOf(forecaster.name, forecaster.version)))).toBeNull();
     // And asking for one directly stores nothing either.
-    await buildPublishedDriftReference({ tenant: TENANT, job_id: 'x', trial_id: 'drift-reference', kind: 'drift-reference', model: forecaster }, env, loadDataset);
+    await buildPublishedVersionData({ tenant: TENANT, job_id: 'x', trial_id: 'drift-reference', kind: 'drift-reference', model: forecaster }, env, loadDataset);
     expect(await env.STORE.head(driftReferenceKey(await artifactKeyOf(forecaster.name, forecaster.version)))).toBeNull();
 
     // A second delivery of the message keeps the stored object as it is.
-    await buildPublishedDriftReference({ tenant: TENANT, job_id: 'x', trial_id: 'drift-reference', kind: 'drift-reference', model }, env, loadDataset);
+    await buildPublishedVersionData({ tenant: TENANT, job_id: 'x', trial_id: 'drift-reference', kind: 'drift-reference', model }, env, loadDataset);
     expect((await env.STORE.head(driftReferenceKey(artifactKey)))?.etag).toBe(head.etag);
   });
 
@@ -78,8 +78,8 @@ describe('drift reference built at publish time', () => {
     await waitForObject(key);
     expect((await call('DELETE', '/v1/datasets/ref-gone')).status).toBe(204);
     await env.STORE.delete(key);
-    await buildPublishedDriftReference({ tenant: TENANT, job_id: 'x', trial_id: 'drift-reference', kind: 'drift-reference', model }, env, loadDataset);
+    await buildPublishedVersionData({ tenant: TENANT, job_id: 'x', trial_id: 'drift-reference', kind: 'drift-reference', model }, env, loadDataset);
     expect(await env.STORE.head(key)).toBeNull();
-    await buildPublishedDriftReference({ tenant: TENANT, job_id: 'x', trial_id: 'drift-reference', kind: 'drift-reference', model: { name: 'no-such-model', version: 1 } }, env, loadDataset);
+    await buildPublishedVersionData({ tenant: TENANT, job_id: 'x', trial_id: 'drift-reference', kind: 'drift-reference', model: { name: 'no-such-model', version: 1 } }, env, loadDataset);
   });
 });

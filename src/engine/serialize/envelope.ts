@@ -27,8 +27,6 @@ export interface ModelEnvelope {
   readonly columns: readonly string[];
   readonly pipeline: PipelineState;
   readonly model: ModelArtifact;
-  /** Per input column importance (share of the model's total), when the family can tell. */
-  readonly importances?: Readonly<Record<string, number>>;
   /** The image layout of the pixel columns, for models trained on images (turns an uploaded image into a row). */
   readonly image?: ImageShape;
 }

@@ -16,7 +16,7 @@ import { coordinatorFor } from '../coordinator';
 import { isStorageUnavailable, readObjectBytes, writeObject } from '../storage';
 import { ensureTfjsWasm } from '../tfjs-wasm';
 import { compareWithChampion } from './challenge-task';
-import { buildPublishedDriftReference } from './drift-reference-task';
+import { buildPublishedVersionData } from './published-version-task';
 import { buildJobEnsemble, SERVING_COST_METADATA } from './ensemble-task';
 
 const DLQ_SUFFIX = '-dlq';
@@ -61,8 +61,8 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
           await coordinator.reportChallenge(work ? await compareWithChampion(work, env, (key) => loadDataset(env, key)) : { status: 'failed', reason: 'the comparison invocation failed repeatedly' });
         }
       } else if (msg.body.kind === 'drift-reference') {
-        // Derived data with a lazy fallback (the first drift lookup builds it): a dead letter is dropped.
-        if (!deadLetters) await buildPublishedDriftReference(msg.body, env, (key) => loadDataset(env, key));
+        // Derived data (drift reference, importances); a dead letter is dropped (the drift lookup builds its reference lazily).
+        if (!deadLetters) await buildPublishedVersionData(msg.body, env, (key) => loadDataset(env, key));
       } else if (deadLetters) {
         await coordinator.report(trial_id, { status: 'failed', code: 'invocation_died', reason: 'the trial invocation failed repeatedly (CPU or memory limit, or a crash)' });
       } else {

@@ -6,12 +6,12 @@
  * or the log-linear pool), lined up with the target
  * exactly as the trials prepared it (same column overrides, without a retraining job's holdout). The
  * answer holds every metric of the task, the ROC curve (binary), the confusion matrix (classification),
- * a residual sample (regression) and the artifact's feature importances. A job run on a single split
+ * a residual sample (regression) and the version's feature importances (worker/feature-importance). A job run on a single split
  * writes no out-of-fold predictions, and a forecast model is validated on rolling origins instead: the
  * answer is then `available: false` with the reason.
  */
 import { Hono } from 'hono';
-import { applyOverrides, decodeDataset, type Predictor, prepareTarget } from '../../engine';
+import { applyOverrides, decodeDataset, prepareTarget } from '../../engine';
 import { trainingPart } from '../../engine/data/holdout';
 import { logLinearPool } from '../../engine/ensemble/log-linear-pool';
 import { blendOutputs, type WeightedOutput } from '../../engine/eval/blend';
@@ -21,10 +21,10 @@ import type { JobConfig } from '../../durable/protocol';
 import type { AuthVars } from '../auth';
 import { coordinatorFor } from '../coordinator';
 import { ApiError } from '../errors';
-import { loadPredictor } from '../model-cache';
 import { describedVersion } from '../model-versions';
 import { validName } from '../names';
 import { readObjectBytes } from '../storage';
+import { readImportances } from '../feature-importance';
 
 type App = { Bindings: Env; Variables: AuthVars };
 
@@ -102,18 +102,11 @@ async function outOfFold(env: Env, tenant: string, v: ModelVersionInfo): Promise
   return { ok: true, config, parts, ...(members ? { members } : {}), ...(combine ? { combine } : {}) };
 }
 
-/** The artifact's feature importances, largest first; null when the artifact has none or cannot be read. */
+/** The version's feature importances (worker/feature-importance), largest first; null when it has none. */
 async function importancesOf(env: Env, v: ModelVersionInfo): Promise<{ feature: string; importance: number }[] | null> {
-  let predictor: Predictor;
-  try {
-    predictor = await loadPredictor(env, v.artifact_key);
-  } catch (err) {
-    console.error(`evaluation: could not load ${v.artifact_key} for its importances`, err);
-    return null;
-  }
-  const imp = predictor.envelope.importances;
-  if (!imp) return null;
-  return Object.entries(imp)
+  const stored = await readImportances(env, v.artifact_key);
+  if (!stored) return null;
+  return Object.entries(stored.importances)
     .map(([feature, importance]) => ({ feature, importance }))
     .sort((a, b) => b.importance - a.importance);
 }

@@ -28,6 +28,7 @@ import { csvRowObject, csvRowObjects } from '../../engine/features/cells-to-data
 import { CSV_ANSWER_TYPE, predictionsCsv, prefersCsv } from '../csv-answer';
 import { MAX_JSON_BYTES, MAX_PREDICT_ROWS, predictSchema, readJson } from '../schemas';
 import { readObjectBytes } from '../storage';
+import { readImportances } from '../feature-importance';
 import { z } from 'zod';
 
 type App = { Bindings: Env; Variables: AuthVars };
@@ -65,6 +66,7 @@ models.get('/:model', async (c) => {
     }
   }
   const env = predictor?.envelope;
+  const importances = champion && predictor ? (await readImportances(c.env, champion.artifact_key))?.importances : undefined;
   return c.json({
     name: info.name,
     task: info.task,
@@ -74,13 +76,16 @@ models.get('/:model', async (c) => {
     champion_version: info.champion_version,
     classes: info.classes,
     family: champion?.family,
-    features: (env?.pipeline.inputs ?? []).map((input) => ({ name: input.name, type: input.type, importance: env?.importances?.[input.name] ?? null })),
+    // Input columns the model reads; importance is the champion's permutation importance (share of the
+    // total), null until the post-publication task has stored it (or for image models).
+    features: (env?.pipeline.inputs ?? []).map((input) => ({ name: input.name, type: input.type, importance: importances?.[input.name] ?? null })),
     versions: info.versions.map((v) => ({
       version: v.version,
       job_id: v.job_id,
       trial_id: v.trial_id,
       family: v.family,
       metric: v.metric,
+      greater_is_better: v.greater_is_better,
       score: v.score,
       dataset: v.dataset,
       created_at: v.created_at,

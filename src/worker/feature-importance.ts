@@ -1,0 +1,52 @@
+/**
+ * @module worker/feature-importance
+ * A published version's feature importances (engine/explain/permutation-importance), stored next to its
+ * artifact (`<artifact_key>.importance.json`) by the queue consumer that runs after publication, and
+ * read by the model view and the evaluation route. Computing them takes the training rows and a few
+ * thousand predictions, which no GET request should pay for; a version without the file (published
+ * before importances existed, or an image or forecast model) reports none.
+ */
+import { type Dataset, IMPORTANCE_FORMAT, type PermutationImportance, permutationImportance, seedFrom } from '../engine';
+import type { ModelVersionInfo } from '../durable/registry';
+import { loadPredictor } from './model-cache';
+import { storageUnavailable, writeObject } from './storage';
+
+export const importanceKey = (artifactKey: string) => `${artifactKey}.importance.json`;
+
+/** What storeImportances did. */
+export type ImportanceOutcome = { readonly status: 'stored' | 'existed' } | { readonly status: 'skipped'; readonly reason: string };
+
+/**
+ * Computes and stores a table model version's importances unless storage has them (a queue message may
+ * come twice). Image models are skipped: a ranking of thousands of pixels, each costing a pass over the
+ * rows, is not what their page shows. Storage failures throw, for the queue to retry.
+ */
+export async function storeImportances(env: Env, tenant: string, version: ModelVersionInfo, loadDataset: (key: string) => Promise<Dataset>): Promise<ImportanceOutcome> {
+  const key = importanceKey(version.artifact_key);
+  try {
+    if (await env.STORE.head(key)) return { status: 'existed' };
+  } catch (err) {
+    throw storageUnavailable('feature importances', err);
+  }
+  const predictor = await loadPredictor(env, version.artifact_key);
+  if (predictor.envelope.image) return { status: 'skipped', reason: 'an image model' };
+  const { name, version: datasetVersion } = version.dataset;
+  const dataset = await env.REGISTRY.getByName(tenant).getDataset(name, datasetVersion);
+  if (!dataset) return { status: 'skipped', reason: `the training dataset "${name}" version ${datasetVersion} no longer exists` };
+  const importance = permutationImportance(predictor, await loadDataset(dataset.data_key), { seed: seedFrom(0, `${version.job_id}/importance`) });
+  await writeObject(env.STORE, key, JSON.stringify(importance), 'feature importances', 'application/json');
+  return { status: 'stored' };
+}
+
+/** The version's importances, or null when it has none (or they cannot be read: they are a description, not a service). */
+export async function readImportances(env: Env, artifactKey: string): Promise<PermutationImportance | null> {
+  try {
+    const text = await (await env.STORE.get(importanceKey(artifactKey)))?.text();
+    if (text === undefined) return null;
+    const parsed = JSON.parse(text) as PermutationImportance;
+    return parsed.format === IMPORTANCE_FORMAT && parsed.importances && typeof parsed.importances === 'object' ? parsed : null;
+  } catch (err) {
+    console.error(`feature importances of ${artifactKey} could not be read`, err);
+    return null;
+  }
+}
