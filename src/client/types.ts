@@ -106,7 +106,9 @@ export interface Job {
   status: JobStatus;
   dataset: { name: string; version: number };
   target: string;
+  /** As the job was asked for: image and forecast jobs say so (their models' own task is learning_task). */
   task: Task;
+  learning_task?: 'binary' | 'multiclass' | 'regression';
   metric: string;
   greater_is_better: boolean;
   strategy: string;

@@ -98,7 +98,10 @@ export function jobView(s: JobState, now: number): JobView {
     status,
     dataset: { name: c.dataset.name, version: c.dataset.version },
     target: c.target,
-    task: c.task,
+    // The task as the job was asked for; an image job learns a classification and a forecast job a
+    // regression of lagged values, which learning_task names.
+    task: c.forecast ? 'forecast' : c.image ? 'image' : c.task,
+    ...(c.forecast || c.image ? { learning_task: c.task } : {}),
     metric: c.metric,
     greater_is_better: c.greater_is_better,
     strategy: c.strategy,

@@ -237,7 +237,9 @@ export interface JobView {
   readonly status: JobStatusName;
   readonly dataset: { readonly name: string; readonly version: number };
   readonly target: string;
-  readonly task: Task;
+  /** As the job was asked for ("image", "forecast" included); learning_task is then what its models learn. */
+  readonly task: Task | 'image' | 'forecast';
+  readonly learning_task?: Task;
   readonly metric: MetricName;
   readonly greater_is_better: boolean;
   readonly strategy: string;

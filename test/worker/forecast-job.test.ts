@@ -32,6 +32,8 @@ describe('forecast jobs', () => {
     expect(created.status).toBe(202);
     const job = await waitForJob((await json(created)).id, 280_000);
     expect(job.status).toBe('succeeded');
+    // The job says what it was asked to do, and what its models learn.
+    expect({ task: job.task, learning_task: job.learning_task, metric: job.metric }).toEqual({ task: 'forecast', learning_task: 'regression', metric: 'rmse' });
 
     const trials = (await json(await call('GET', `/v1/jobs/${job.id}/trials`))).trials as { family: string; status: string; score?: number }[];
     const families = new Set(trials.filter((t) => t.status === 'complete').map((t) => t.family));

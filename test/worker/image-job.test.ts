@@ -32,6 +32,7 @@ describe('image jobs', () => {
     expect(created.status).toBe(202);
     const job = await waitForJob((await json(created)).id, 590_000);
     expect(job.status).toBe('succeeded');
+    expect({ task: job.task, learning_task: job.learning_task }).toEqual({ task: 'image', learning_task: 'multiclass' });
 
     const trials = (await json(await call('GET', `/v1/jobs/${job.id}/trials`))).trials as { family: string; status: string; params: Record<string, unknown> }[];
     const complete = trials.filter((t) => t.status === 'complete');
