@@ -166,7 +166,7 @@ export interface TrialRecord {
 
 /** `GET /v1/models`. */
 export interface ModelList {
-  models: { name: string; champion_version: number; task: string; metric: string; score: number; updated_at: string }[];
+  models: { name: string; champion_version: number; task: string; metric: string; greater_is_better: boolean; score: number; updated_at: string }[];
 }
 
 export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'retrain_started' | 'retrain_skipped';
@@ -209,6 +209,7 @@ export interface Model {
     trial_id: string;
     family: string;
     metric: string;
+    greater_is_better: boolean;
     score: number;
     dataset: { name: string; version: number };
     created_at: string;

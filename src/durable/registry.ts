@@ -303,10 +303,10 @@ export class Registry extends DurableObject<Env> {
     };
   }
 
-  listModels(): { name: string; champion_version: number; task: string; metric: string; score: number; updated_at: string }[] {
+  listModels(): { name: string; champion_version: number; task: string; metric: string; greater_is_better: boolean; score: number; updated_at: string }[] {
     return this.sql
       .exec<Row>(
-        `SELECT m.name, m.champion_version, m.task, m.metric, m.updated_at, v.score FROM models m
+        `SELECT m.name, m.champion_version, m.task, m.metric, m.greater_is_better, m.updated_at, v.score FROM models m
          JOIN model_versions v ON v.name = m.name AND v.version = m.champion_version ORDER BY m.name`,
       )
       .toArray()
@@ -315,6 +315,7 @@ export class Registry extends DurableObject<Env> {
         champion_version: Number(r.champion_version),
         task: String(r.task),
         metric: String(r.metric),
+        greater_is_better: Number(r.greater_is_better) === 1,
         score: Number(r.score),
         updated_at: String(r.updated_at),
       }));

@@ -74,6 +74,12 @@ export class SearchCoordinator extends DurableObject<Env> {
     return this.state.config ? this.state.order.map(trialRecord) : null;
   }
 
+  /** The trials with the metric their scores are in and its direction (GET /v1/jobs/{id}/trials). */
+  trialList(): { metric: string; greater_is_better: boolean; trials: TrialRecord[] } | null {
+    const config = this.state.config;
+    return config ? { metric: config.metric, greater_is_better: config.greater_is_better, trials: this.state.order.map(trialRecord) } : null;
+  }
+
   /** Called by the consumer before training: the trial's work, or null when it no longer needs running. */
   async claim(trialId: string): Promise<TrialWork | null> {
     const config = this.state.config;

@@ -89,6 +89,12 @@ describe('jobs and predictions', () => {
     const { id } = await json(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', models: ['linear'], budget: { trials: 1 }, model: 'tiny' }));
     const job = await waitForJob(id);
     expect(job.status).toBe('succeeded');
+    expect(job.learning_task).toBeUndefined();
+    // Every score carries its metric and direction: the trials, the models list, each version.
+    expect(await json(await call('GET', `/v1/jobs/${id}/trials`))).toMatchObject({ metric: 'roc_auc', greater_is_better: true });
+    const listed = (await json(await call('GET', '/v1/models'))).models.find((m: { name: string }) => m.name === 'tiny');
+    expect(listed).toMatchObject({ metric: 'roc_auc', greater_is_better: true });
+    expect((await json(await call('GET', '/v1/models/tiny'))).versions[0]).toMatchObject({ metric: 'roc_auc', greater_is_better: true });
 
     const ok = await json(await call('POST', '/v1/models/tiny/predict', { rows: [{ a: 3, b: 'x' }, { a: '7' }, { b: 'never-seen' }, { label: 'yes' }] }));
     expect(ok.predictions).toHaveLength(4);

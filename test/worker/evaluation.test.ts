@@ -61,6 +61,8 @@ describe('GET /v1/models/{model}/evaluation', () => {
     expect(e).toMatchObject({ model: 'clf', version: 1, available: true, task: 'binary', source: 'out_of_fold', folds: 5, rows: 60 });
     // The search scored the same out-of-fold predictions (the ensemble's blend for an ensemble).
     expect(e.metrics[model.metric]).toBeCloseTo(model.versions[0].score, 4);
+    expect(e.greater_is_better).toMatchObject({ roc_auc: true, accuracy: true, log_loss: false });
+    expect(Object.keys(e.greater_is_better).sort()).toEqual(Object.keys(e.metrics).sort());
     expect(e.roc.positive_class).toBe('yes');
     expect(e.roc.auc).toBeCloseTo(e.metrics.roc_auc, 6);
     expect(e.roc.fpr[0]).toBe(0);

@@ -18,6 +18,8 @@ export interface Evaluation {
   readonly rows: number;
   /** Metric name → value in the metric's own direction (null when undefined on these rows). */
   readonly metrics: Record<string, number | null>;
+  /** Metric name → whether a greater value is better (every score carries its direction). */
+  readonly greater_is_better: Record<string, boolean>;
   /** Binary only; `positive_class` is the class the scores speak for. */
   readonly roc?: RocCurve & { readonly positive_class: string };
   readonly confusion?: { readonly labels: readonly string[]; readonly matrix: number[][] };
@@ -37,17 +39,20 @@ export function evaluatePredictions(task: Task, y: Float32Array, output: Float32
     throw new EngineError('invalid_input', `evaluation: ${output.length} predicted values for ${n} rows of a ${task} task (expected ${n * width})`, { rows: n, values: output.length });
   }
   const metrics: Record<string, number | null> = {};
+  const directions: Record<string, boolean> = {};
   for (const name of METRIC_NAMES) {
     const spec = METRICS[name];
     if (!spec.tasks.includes(task)) continue;
     const value = spec.score(y, output, classes.length);
     metrics[name] = Number.isFinite(value) ? value : null;
+    directions[name] = spec.greaterIsBetter;
   }
-  if (task === 'regression') return { rows: n, metrics, residuals: residualSample(y, output, MAX_PLOT_POINTS) };
+  const scored = { rows: n, metrics, greater_is_better: directions };
+  if (task === 'regression') return { ...scored, residuals: residualSample(y, output, MAX_PLOT_POINTS) };
   const confusion = { labels: classes, matrix: confusionMatrix(y, output, classes.length) };
-  if (task === 'multiclass') return { rows: n, metrics, confusion };
+  if (task === 'multiclass') return { ...scored, confusion };
   const positives = Array.from(y, (v) => (v === 1 ? 1 : 0));
   const hasBoth = positives.some((p) => p === 1) && positives.some((p) => p === 0);
   const roc = hasBoth ? { ...thinCurve(rocCurve(positives, output), MAX_PLOT_POINTS), positive_class: classes[1] } : undefined;
-  return { rows: n, metrics, confusion, ...(roc ? { roc } : {}) };
+  return { ...scored, confusion, ...(roc ? { roc } : {}) };
 }

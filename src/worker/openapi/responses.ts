@@ -159,12 +159,12 @@ const trialRecord = z.object({
   bracket: z.int().optional(),
 });
 
-export const trialListResponse = z.object({ trials: z.array(trialRecord) });
+export const trialListResponse = z.object({ metric: z.string().describe('the metric of every score below'), greater_is_better: z.boolean(), trials: z.array(trialRecord) });
 
 // ---- models ---------------------------------------------------------------------------------------
 
 export const modelListResponse = z.object({
-  models: z.array(z.object({ name: z.string(), champion_version: z.int(), task: z.string(), metric: z.string(), score, updated_at: isoTime })),
+  models: z.array(z.object({ name: z.string(), champion_version: z.int(), task: z.string(), metric: z.string(), greater_is_better: z.boolean(), score, updated_at: isoTime })),
 });
 
 const modelEvent = z.object({
@@ -206,6 +206,7 @@ export const modelDetailResponse = z.object({
       trial_id: z.string(),
       family,
       metric: z.string(),
+      greater_is_better: z.boolean(),
       score,
       dataset: z.object({ name: z.string(), version: z.int() }),
       created_at: isoTime,
@@ -282,7 +283,7 @@ const evaluationHead = {
   trial_id: z.string(),
   family,
   metric: z.string(),
-  importances: z.array(z.object({ feature: z.string(), importance: z.number() })).nullable().describe('largest first; null when the artifact has none'),
+  importances: z.array(z.object({ feature: z.string(), importance: z.number() })).nullable().describe('permutation importance on training rows, as shares of the total, largest first; null when the version has none'),
 };
 
 export const evaluationResponse = z.discriminatedUnion('available', [
@@ -298,6 +299,7 @@ export const evaluationResponse = z.discriminatedUnion('available', [
     combine: z.literal('log_linear').optional().describe('how the members were combined, as in the job\'s ensemble'),
     rows: z.int(),
     metrics: z.record(z.string(), z.number().nullable()).describe('every metric of the task; null where undefined on these rows'),
+    greater_is_better: z.record(z.string(), z.boolean()).describe('each metric above: whether a greater value is better'),
     roc: z
       .object({
         fpr: z.array(z.number()),

@@ -36,9 +36,9 @@ jobs.get('/:id', async (c) => {
 });
 
 jobs.get('/:id/trials', async (c) => {
-  const trials = isJobId(c.req.param('id')) ? await coordinatorFor(c.env, c.get('tenant'), c.req.param('id')).trials() : null;
-  if (!trials) throw notFound('job', c.req.param('id'));
-  return c.json({ trials });
+  const list = isJobId(c.req.param('id')) ? await coordinatorFor(c.env, c.get('tenant'), c.req.param('id')).trialList() : null;
+  if (!list) throw notFound('job', c.req.param('id'));
+  return c.json(list);
 });
 
 jobs.delete('/:id', async (c) => {
