@@ -51,6 +51,10 @@ describe('forecast jobs', () => {
     const evaluation = await json(await call('GET', '/v1/models/air/evaluation'));
     expect(evaluation.available).toBe(false);
     expect(evaluation.reason).toMatch(/^a forecast model is validated on rolling origins/);
+    // It takes no input rows, so no input drift: a 409 saying so (was a 500).
+    const drift = await call('GET', '/v1/models/air/drift');
+    expect(drift.status).toBe(409);
+    expect((await json(drift)).error).toMatchObject({ code: 'drift_reference_unavailable', message: expect.stringContaining('forecast model') });
 
     // With history: the latest training months, ending the month before the first forecast.
     const withHistory = await json(await call('POST', '/v1/models/air/forecast', { horizon: 3, history: true }));

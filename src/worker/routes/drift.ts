@@ -8,7 +8,8 @@
  * (worker/drift-sampler). The first request for a version may compute its reference from the training
  * data; after that it is one read. No sampled rows yet: 200 with a note and no PSI; fewer rows than the
  * drift trigger's default min_rows: a note that the readings are within reach of noise. No reference
- * possible (the training dataset was deleted): 409 drift_reference_unavailable.
+ * possible (the training dataset was deleted, or a forecast model, which takes no rows): 409
+ * drift_reference_unavailable.
  */
 import { Hono } from 'hono';
 import { RETENTION_HOURS } from '../../durable/drift-monitor';
@@ -42,6 +43,13 @@ drift.get('/:model/drift', async (c) => {
   const hours = positiveIntParam(c.req.query('hours'), 'hours', RETENTION_HOURS) ?? DEFAULT_HOURS;
   const tenant = c.get('tenant');
   const resolved = await describedVersion(c.env, tenant, name, version);
+  if (resolved.task === 'forecast') {
+    // A forecaster takes no rows, so there are no live inputs to compare: its series is its input.
+    throw new ApiError(409, 'drift_reference_unavailable', `model "${name}" is a forecast model: it takes no input rows, so there is no input drift to measure`, {
+      model: name,
+      version: resolved.version,
+    });
+  }
   const measured = await measureLiveDrift(c.env, tenant, name, resolved, hours);
   if (!measured.ok) {
     throw new ApiError(409, 'drift_reference_unavailable', `model "${name}" version ${resolved.version} has no drift reference: ${measured.reason}`, {
