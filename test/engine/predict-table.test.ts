@@ -124,6 +124,8 @@ describe('Predictor.predictTable matches predictRows on the route\'s row objects
       batch.replace('2024-03-12', 'March 12'),
       batch.replace('num,cat', 'num,colour'),
       batch.replace('\n0,,,2024-01-01', '\n1x,,,2024-01-01').replace('2024-03-12', 'soon'),
+      // A boolean column takes spellings of true and false ("true", "Y", "False" above), not anything else.
+      batch.replace('1.5,c1,yes', '1.5,c1,maybe'),
     ];
     for (const text of badBatches) {
       const expected = thrown(() => predictor.predictRows(rowObjects(parseCsv(text))));
@@ -131,6 +133,14 @@ describe('Predictor.predictTable matches predictRows on the route\'s row objects
       expect(thrown(() => predictor.predictTable(parseCsvColumns(text)))).toStrictEqual(expected);
       expect(decodeCellColumns(predictor.envelope.pipeline.inputs, new Set(predictor.artifact.columns), parseCsvColumns(text))).toBeUndefined();
     }
+    expect(thrown(() => predictor.predictRows([{ flag: 'maybe' }]))).toMatchObject({ details: { row: 0, column: 'flag' }, message: expect.stringContaining('expected a boolean') });
+    expect(thrown(() => predictor.predictRows([{ flag: 7 }]))).toMatchObject({ details: { row: 0, column: 'flag' } });
+    // Other spellings of a training value are that value: true, "Yes", 1 read as "yes"; false, "N", 0 as "no".
+    const asYes = predictor.predictRaw([{ flag: 'yes' }]);
+    for (const v of [true, 'Yes', 'TRUE', 1]) expect(predictor.predictRaw([{ flag: v }])).toEqual(asYes);
+    const asNo = predictor.predictRaw([{ flag: 'no' }]);
+    for (const v of [false, 'N', 'false', 0]) expect(predictor.predictRaw([{ flag: v }])).toEqual(asNo);
+    expect(asYes).not.toEqual(asNo);
     predictor.dispose();
   });
 });

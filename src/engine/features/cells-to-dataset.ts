@@ -10,7 +10,7 @@ import { isMissingCell, parseDateCell, parseNumberCell } from '../data/column-ty
 import type { CsvColumns } from '../data/csv-columns';
 import { type Column, type Dataset, MISSING_CODE, UNSEEN_CODE } from '../data/dataset';
 import type { InputColumn } from './pipeline';
-import { levelIndexOf, rowsToDataset } from './rows-to-dataset';
+import { booleanCode, levelIndexOf, rowsToDataset } from './rows-to-dataset';
 
 /** The row objects the CSV route has always built: header name → cell, null for an empty cell. */
 export function csvRowObjects(table: CsvColumns): Record<string, string | null>[] {
@@ -126,7 +126,10 @@ function codedColumn(input: InputColumn, cells: readonly string[] | undefined, n
       }
       let code = seen.get(cell);
       if (code === undefined) {
-        seen.set(cell, (code = missing(cell) ? MISSING_CODE : (index.get(cell.trim()) ?? UNSEEN_CODE)));
+        // A boolean column reads other spellings of true and false; a cell that spells neither is refused (by rowsToDataset).
+        code = missing(cell) ? MISSING_CODE : input.type === 'boolean' ? booleanCode(cell, index) : (index.get(cell.trim()) ?? UNSEEN_CODE);
+        if (code === undefined) return undefined;
+        seen.set(cell, code);
         if (recent.length < RECENT_CELLS) {
           recent.push(cell);
           recentCodes.push(code);

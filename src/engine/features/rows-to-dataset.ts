@@ -88,14 +88,38 @@ function readNumber(v: unknown, input: InputColumn, row: number): number {
 
 function readCode(v: unknown, input: InputColumn, index: Map<string, number>, row: number): number {
   if (isMissing(v)) return MISSING_CODE;
-  if (typeof v === 'boolean') {
-    // Booleans match whichever training spelling means the same truth value ("yes", "true", "1"...).
-    for (const [level, k] of index) if (parseBooleanCell(level) === v || (level === '1') === v && /^[01]$/.test(level)) return k;
-    return UNSEEN_CODE;
+  if (input.type === 'boolean') {
+    const code = typeof v === 'boolean' || typeof v === 'string' || typeof v === 'number' ? booleanCode(v, index) : undefined;
+    if (code === undefined) throw bad(row, input.name, `expected a boolean (true or false, or a spelling of one such as ${[...index.keys()].join(' or ')}), got ${JSON.stringify(v)}`);
+    return code;
   }
+  if (typeof v === 'boolean') return booleanCode(v, index) as number;
   if (typeof v !== 'string' && typeof v !== 'number') throw bad(row, input.name, `expected a category (string or number), got ${JSON.stringify(v)}`);
   const key = String(v).trim();
   return index.get(key) ?? UNSEEN_CODE;
+}
+
+/** The truth value a level or a sent value spells ("yes", "True", "f", 1, "0"...), undefined when none. */
+function truthOf(v: string | number | boolean): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  const text = String(v).trim();
+  return parseBooleanCell(text) ?? (text === '1' ? true : text === '0' ? false : undefined);
+}
+
+/**
+ * The code of a boolean value: its own level when training spelled it so, else the level that means the
+ * same truth value (a request may say true where training said "yes"), UNSEEN_CODE when training held only
+ * the other value, undefined when the value spells no truth value at all (the caller refuses it).
+ */
+export function booleanCode(v: string | number | boolean, index: Map<string, number>): number | undefined {
+  if (typeof v !== 'boolean') {
+    const own = index.get(String(v).trim());
+    if (own !== undefined) return own;
+  }
+  const truth = truthOf(v);
+  if (truth === undefined) return undefined;
+  for (const [level, k] of index) if (truthOf(level) === truth) return k;
+  return UNSEEN_CODE;
 }
 
 /**
