@@ -5,6 +5,7 @@
  * the contract's 4xx naming what is wrong (and the line, from the parser).
  */
 import { type CsvTable, looksLikeParquet, parseCsv, utf8DecodeStrict } from '../engine';
+import { firstInvalidUtf8 } from '../engine/core/utf8';
 import { type CsvColumns, parseCsvColumns } from '../engine/data/csv-columns';
 import { ApiError } from './errors';
 
@@ -35,7 +36,12 @@ function csvText(bytes: Uint8Array): string {
   if (text === undefined && looksLikeParquet(bytes)) {
     throw new ApiError(415, 'unsupported_media_type', 'the body is a Parquet file sent as CSV; send it with Content-Type: application/vnd.apache.parquet', { field: 'content-type' });
   }
-  if (text === undefined) throw new ApiError(400, 'invalid_encoding', 'the file is not valid UTF-8; re-save it as UTF-8 CSV');
+  if (text === undefined) {
+    const at = firstInvalidUtf8(bytes);
+    let line = 1;
+    for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
+    throw new ApiError(400, 'invalid_encoding', `line ${line} is not valid UTF-8 (byte ${at + 1} of the file); re-save the file as UTF-8 CSV`, { line, byte: at + 1 });
+  }
   return unifyLineEndings(text);
 }
 

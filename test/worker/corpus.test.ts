@@ -73,10 +73,11 @@ const CASES: Case[] = [
   },
   { name: 'a 1 MB column name', req: upload(`${'n'.repeat(1 << 20)},b\n1,2\n`), status: 400, code: 'field_too_long', check: (e) => expect(e.details.line).toBe(1) },
   // ---- encodings and bytes -------------------------------------------------------------------
-  { name: 'Latin-1 byte (not UTF-8)', req: upload(bytes(...ascii('a,b\n1,caf'), 0xe9, 0x0a)), status: 400, code: 'invalid_encoding' },
-  { name: 'UTF-16LE with BOM', req: upload(bytes(0xff, 0xfe, 0x61, 0x00, 0x2c, 0x00, 0x62, 0x00, 0x0a, 0x00)), status: 400, code: 'invalid_encoding' },
-  { name: 'overlong UTF-8 encoding of "/"', req: upload(bytes(...ascii('a,b\n1,'), 0xc0, 0xaf, 0x0a)), status: 400, code: 'invalid_encoding' },
-  { name: 'UTF-8 surrogate half', req: upload(bytes(...ascii('a,b\n1,'), 0xed, 0xa0, 0x80, 0x0a)), status: 400, code: 'invalid_encoding' },
+  // The first bad byte is named by line and position in the file.
+  { name: 'Latin-1 byte (not UTF-8)', req: upload(bytes(...ascii('a,b\n1,caf'), 0xe9, 0x0a)), status: 400, code: 'invalid_encoding', check: (e) => expect(e.details).toEqual({ line: 2, byte: 10 }) },
+  { name: 'UTF-16LE with BOM', req: upload(bytes(0xff, 0xfe, 0x61, 0x00, 0x2c, 0x00, 0x62, 0x00, 0x0a, 0x00)), status: 400, code: 'invalid_encoding', check: (e) => expect(e.details).toEqual({ line: 1, byte: 1 }) },
+  { name: 'overlong UTF-8 encoding of "/"', req: upload(bytes(...ascii('a,b\n1,'), 0xc0, 0xaf, 0x0a)), status: 400, code: 'invalid_encoding', check: (e) => expect(e.details).toEqual({ line: 2, byte: 7 }) },
+  { name: 'UTF-8 surrogate half', req: upload(bytes(...ascii('a,b\n1,'), 0xed, 0xa0, 0x80, 0x0a)), status: 400, code: 'invalid_encoding', check: (e) => expect(e.message).toMatch(/^line 2 is not valid UTF-8/) },
   { name: 'binary garbage', req: upload(bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xd8, 0xff, 0xe0)), status: 400, code: 'invalid_encoding' },
   { name: 'gzip bytes sent as text/csv', req: upload(bytes(0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xcb, 0x48)), status: 400, code: 'invalid_encoding' },
   // ---- content types and sizes ---------------------------------------------------------------
