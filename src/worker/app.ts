@@ -22,8 +22,16 @@ import { schedules } from './routes/schedules';
 
 type App = { Bindings: Env; Variables: AuthVars };
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 export function createApp() {
   const app = new Hono<App>();
+  // The contract's media type for JSON names its charset (application/json; charset=utf-8); Hono's c.json
+  // says application/json alone. Errors pass through here too (onError sets the response first).
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.res.headers.get('content-type') === 'application/json') c.res.headers.set('content-type', JSON_TYPE);
+  });
   app.get('/health', (c) => c.json({ status: 'ok', version: pkg.version }));
   app.get('/openapi.json', serveOpenApi);
   app.use('/v1/*', requireKey);

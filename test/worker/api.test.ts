@@ -16,9 +16,16 @@ async function expectError(res: Response, status: number, code: string): Promise
 }
 
 describe('health and auth', () => {
-  it('answers health without a key', async () => {
+  it('answers health without a key, in JSON with its charset', async () => {
     const res = await exports.default.fetch('http://x/health');
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await res.json()).toEqual({ status: 'ok', version: '0.1.0' });
+  });
+
+  it('reads the auth scheme in any case (RFC 9110)', async () => {
+    const res = await exports.default.fetch('http://x/v1/datasets', { headers: { authorization: 'bearer test-admin-key' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
   });
 
   it('refuses a missing or wrong key', async () => {
@@ -27,7 +34,9 @@ describe('health and auth', () => {
   });
 
   it('answers unknown routes with a JSON 404', async () => {
-    await expectError(await call('GET', '/v1/nothing'), 404, 'not_found');
+    const res = await call('GET', '/v1/nothing');
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    await expectError(res, 404, 'not_found');
   });
 });
 
