@@ -50,6 +50,9 @@ describe('datasets', () => {
     expect(again.version).toBe(2);
     const profile = await json(await call('GET', '/v1/datasets/small?version=1'));
     expect(profile.columns[0]).toMatchObject({ name: 'a', min: 0, max: 59 });
+    const missing = await expectError(await call('GET', '/v1/datasets/small?version=9'), 404, 'dataset_version_not_found');
+    expect(missing.details).toEqual({ dataset: 'small', version: 9, latest_version: 2 });
+    await expectError(await call('GET', '/v1/datasets/nothing-here?version=1'), 404, 'dataset_not_found');
     const list = await json(await call('GET', '/v1/datasets'));
     expect(list.datasets).toContainEqual(expect.objectContaining({ name: 'small', latest_version: 2, rows: 60 }));
   });

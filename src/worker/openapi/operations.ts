@@ -94,7 +94,7 @@ const datasets: Operation[] = [
     method: 'get', path: '/v1/datasets/{dataset}', operationId: 'getDataset', tag: 'datasets', access: 'key',
     summary: 'A dataset version\'s profile with per-column statistics',
     query: { version: versionQuery('dataset') },
-    responses: { 200: ok('the profile', r.datasetProfileResponse), 400: badName, 404: notFound('dataset') },
+    responses: { 200: ok('the profile', r.datasetProfileResponse), 400: badName, 404: fail('dataset_not_found, or dataset_version_not_found (details: version, latest_version)') },
   },
   {
     method: 'delete', path: '/v1/datasets/{dataset}', operationId: 'deleteDataset', tag: 'datasets', access: 'key',

@@ -139,9 +139,16 @@ datasets.get('/:dataset', async (c) => {
   const versionParam = c.req.query('version');
   const version = versionParam === undefined ? undefined : Number(versionParam);
   if (version !== undefined && (!Number.isInteger(version) || version < 1)) throw new ApiError(400, 'invalid_request', 'version must be a positive integer', { field: 'version' });
-  const found = await c.env.REGISTRY.getByName(c.get('tenant')).getDataset(name, version);
-  if (!found) throw notFound('dataset', name);
-  return c.json(publicDataset(found, true));
+  const registry = c.env.REGISTRY.getByName(c.get('tenant'));
+  const found = await registry.getDataset(name, version);
+  if (found) return c.json(publicDataset(found, true));
+  const latest = version === undefined ? null : await registry.getDataset(name);
+  if (!latest) throw notFound('dataset', name);
+  throw new ApiError(404, 'dataset_version_not_found', `dataset "${name}" has no version ${version} (its newest is ${latest.version})`, {
+    dataset: name,
+    version,
+    latest_version: latest.version,
+  });
 });
 
 datasets.delete('/:dataset', async (c) => {
