@@ -112,6 +112,9 @@ export interface Job {
   metric: string;
   greater_is_better: boolean;
   strategy: string;
+  /** The model families searched; models_skipped: requested ones this kind of job cannot use. */
+  models: string[];
+  models_skipped?: { family: string; reason: string }[];
   scheduler?: 'asha' | 'hyperband';
   seed: number;
   progress: { trials_done: number; trials_running: number; trials_failed: number; elapsed_ms: number; budget: JobBudget };

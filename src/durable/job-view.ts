@@ -105,6 +105,8 @@ export function jobView(s: JobState, now: number): JobView {
     metric: c.metric,
     greater_is_better: c.greater_is_better,
     strategy: c.strategy,
+    models: c.families,
+    ...(c.skipped_families ? { models_skipped: c.skipped_families } : {}),
     ...(scheduler ? { scheduler } : {}),
     seed: c.seed,
     progress: {

@@ -52,6 +52,8 @@ export interface JobConfig {
   readonly budget: JobBudget;
   readonly strategy: JobStrategy;
   readonly families: readonly SearchFamily[];
+  /** Requested families this kind of job cannot use, skipped (see worker/job-inputs resolveJobFamilies). */
+  readonly skipped_families?: readonly { readonly family: string; readonly reason: string }[];
   /** The user's per-column overrides (type or "ignore"). */
   readonly columns: Readonly<Record<string, ColumnOverride>>;
   readonly seed: number;
@@ -243,6 +245,9 @@ export interface JobView {
   readonly metric: MetricName;
   readonly greater_is_better: boolean;
   readonly strategy: string;
+  /** The families searched, and the requested ones this kind of job could not use. */
+  readonly models: readonly string[];
+  readonly models_skipped?: readonly { readonly family: string; readonly reason: string }[];
   /** The multi-fidelity scheduler the job runs under (`strategy: "auto"` picks ASHA for large data). */
   readonly scheduler?: 'asha' | 'hyperband';
   readonly seed: number;

@@ -52,25 +52,44 @@ export function resolveImageShape(ds: Dataset, target: string, ignore: readonly 
   return { ...shape, ...(requested?.flip_invariant ? { flipInvariant: true } : {}), maxValue };
 }
 
-/** The families a job searches: the requested ones (checked), else the defaults of its kind, in priority order. */
-export function resolveJobFamilies(kind: 'table' | 'image' | 'forecast', requested: readonly string[] | undefined): SearchFamily[] {
+/** A requested family the job's kind cannot use, and why (shown in the job view). */
+export interface SkippedFamily {
+  readonly family: string;
+  readonly reason: string;
+}
+
+/**
+ * The families a job searches: the requested ones, else the defaults of its kind, in priority order. A
+ * known family that this kind of job cannot use (cnn on a table, rnn outside a forecast, a classifier-only
+ * family in a forecast) is skipped and reported, so one list of every family (the contract's example)
+ * serves any job; an unknown name, or a list of which nothing applies, is a 400 naming the field.
+ */
+export function resolveJobFamilies(kind: 'table' | 'image' | 'forecast', requested: readonly string[] | undefined): { families: SearchFamily[]; skipped: SkippedFamily[] } {
   const allowed: readonly SearchFamily[] = kind === 'forecast' ? FORECAST_FAMILIES : ALL_FAMILIES;
   const defaults: readonly SearchFamily[] = kind === 'forecast' ? FORECAST_FAMILIES : kind === 'image' ? IMAGE_FAMILIES : MODEL_FAMILIES;
-  if (!requested) return [...defaults];
+  if (!requested) return { families: [...defaults], skipped: [] };
+  const known = new Set<string>([...ALL_FAMILIES, ...FORECAST_FAMILIES]);
   const unique = [...new Set(requested)];
+  const skipped: SkippedFamily[] = [];
   for (const f of unique) {
-    if (!allowed.includes(f as SearchFamily)) {
-      const what = kind === 'forecast' ? 'a forecast job' : 'this job';
-      throw new ApiError(400, 'invalid_request', `model family "${f}" is not available to ${what}; available: ${allowed.join(', ')}`, { field: 'models' });
+    if (!known.has(f)) {
+      throw new ApiError(400, 'invalid_request', `model family "${f}" does not exist; this job can use ${usable(kind, allowed).join(', ')}`, { field: 'models' });
     }
-    if (kind === 'table' && IMAGE_ONLY_FAMILIES.has(f)) {
-      throw new ApiError(400, 'invalid_request', `model family "${f}" needs an image job ("task": "image" on pixel columns)`, { field: 'models' });
-    }
+    if (kind === 'table' && IMAGE_ONLY_FAMILIES.has(f)) skipped.push({ family: f, reason: 'needs an image job ("task": "image" on pixel columns)' });
+    else if (!allowed.includes(f as SearchFamily)) skipped.push({ family: f, reason: kind === 'forecast' ? 'not a forecast family' : 'forecast jobs only ("task": "forecast")' });
   }
   // Keep the registry's priority order so the portfolio tries the strongest family first.
   const order: readonly SearchFamily[] = kind === 'forecast' ? FORECAST_FAMILIES : [...defaults, ...ALL_FAMILIES.filter((f) => !defaults.includes(f))];
-  return order.filter((f) => unique.includes(f));
+  const families = order.filter((f) => unique.includes(f) && !skipped.some((s) => s.family === f));
+  if (families.length === 0) {
+    const why = skipped.map((s) => `${s.family} ${s.reason}`).join('; ');
+    throw new ApiError(400, 'invalid_request', `none of the requested model families can serve this job (${why}); it can use ${usable(kind, allowed).join(', ')}`, { field: 'models' });
+  }
+  return { families, skipped };
 }
+
+/** The families a job of this kind can be given. */
+const usable = (kind: 'table' | 'image' | 'forecast', allowed: readonly SearchFamily[]) => allowed.filter((f) => kind !== 'table' || !IMAGE_ONLY_FAMILIES.has(f));
 
 /** Most steps a job may forecast ahead by default, whatever the season. */
 const DEFAULT_HORIZON_CAP = 48;

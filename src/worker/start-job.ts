@@ -58,7 +58,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   if (kind === 'forecast' && (strategy === 'asha' || strategy === 'hyperband')) {
     throw new ApiError(400, 'invalid_request', `strategy "${strategy}" trains on fractions of the rows, which a time series cannot give; use auto, bayes, random, grid or evolution`, { field: 'strategy' });
   }
-  const families = resolveJobFamilies(kind, body.models);
+  const { families, skipped: skippedFamilies } = resolveJobFamilies(kind, body.models);
 
   const registry = env.REGISTRY.getByName(tenant);
   if (options.id !== undefined && (await registry.hasJob(options.id))) return { id: options.id, status: 'queued' };
@@ -104,6 +104,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     budget: { seconds, ...(body.budget?.trials !== undefined ? { trials: body.budget.trials } : {}) },
     strategy: strategy as JobConfig['strategy'],
     families,
+    ...(skippedFamilies.length > 0 ? { skipped_families: skippedFamilies } : {}),
     columns: body.columns ?? {},
     seed,
     model_name: modelName,

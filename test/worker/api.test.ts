@@ -98,9 +98,12 @@ describe('jobs and predictions', () => {
   });
 
   it('trains, then validates predict rows naming row and column', async () => {
-    const { id } = await json(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', models: ['linear'], budget: { trials: 1 }, model: 'tiny' }));
+    // cnn and rnn are families of image and forecast jobs: skipped here, and said so.
+    const { id } = await json(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', models: ['linear', 'cnn', 'rnn'], budget: { trials: 1 }, model: 'tiny' }));
     const job = await waitForJob(id);
     expect(job.status).toBe('succeeded');
+    expect(job.models).toEqual(['linear']);
+    expect(job.models_skipped.map((s: { family: string }) => s.family)).toEqual(['cnn', 'rnn']);
     expect(job.learning_task).toBeUndefined();
     // Every score carries its metric and direction: the trials, the models list, each version.
     expect(await json(await call('GET', `/v1/jobs/${id}/trials`))).toMatchObject({ metric: 'roc_auc', greater_is_better: true });

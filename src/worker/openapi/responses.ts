@@ -99,6 +99,8 @@ export const jobViewResponse = z.object({
   metric: z.string(),
   greater_is_better: z.boolean(),
   strategy: z.string(),
+  models: z.array(z.string()).describe('the model families searched, in priority order'),
+  models_skipped: z.array(z.object({ family: z.string(), reason: z.string() })).optional().describe('requested families this kind of job cannot use (e.g. cnn on a table), skipped'),
   scheduler: z.enum(['asha', 'hyperband']).optional(),
   seed: z.int(),
   progress: z.object({ trials_done: z.int(), trials_running: z.int(), trials_failed: z.int(), elapsed_ms: z.number(), budget }),
