@@ -83,9 +83,8 @@ export function enforceConcurrentJobs(jobs: readonly JobSummary[], max: number):
 
 /**
  * Refuses a table with a cell longer than `maxBytes` UTF-8 bytes, naming its line (CSV) or row (Parquet)
- * and column. One huge
- * cell carries no signal a model can use, and its text would be copied into the dataset profile (the
- * most frequent levels), whose row in the registry's SQLite is limited to 2 MB.
+ * and column. One huge cell carries no signal a model can use, and its text would be copied into the
+ * dataset profile (the most frequent levels), whose row in the registry's SQLite is limited to 2 MB.
  */
 export function enforceFieldSize(table: { header: readonly string[]; rows: readonly (readonly string[])[] }, maxBytes: number, format: 'csv' | 'parquet' = 'csv'): void {
   // A UTF-8 character takes at most 3 bytes per UTF-16 unit, so shorter strings need no encoding.

@@ -1,9 +1,10 @@
 /**
  * @module worker/table-body
  * Reading a table body, CSV or Parquet, into the engine's text cells (rows for uploads, columns for
- * batch predictions): the size cap while streaming, then the parser the media type names. A Parquet file sent as
- * application/octet-stream is recognised by its magic bytes (curl and many HTTP clients default to
- * that type for a binary file); one sent as text/csv is refused saying which type to use (csv-body).
+ * batch predictions): the size cap while streaming, then the parser the media type names. A Parquet
+ * file sent as application/octet-stream is recognised by its magic bytes (curl and many HTTP clients
+ * default to that type for a binary file); one sent as text/csv is refused saying which type to use
+ * (csv-body).
  * An upload's cells are then held to the field-size limit, named by line (CSV) or row (Parquet).
  */
 import { type CsvTable, looksLikeParquet, readParquetColumns, readParquetTable } from '../engine';
