@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../src/engine/core/errors';
 import { parseCsv } from '../../src/engine/data/csv';
 import { inferDataset } from '../../src/engine/data/infer-schema';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { looksLikeParquet, readParquetTable } from '../../src/engine/data/parquet';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/parquet/${name}`, import.meta.url)));
@@ -58,6 +59,20 @@ describe('readParquetTable', () => {
     expect(fromParquet.dataset.rows).toBe(750);
     expect(fromParquet.profile).toEqual(fromCsv.profile);
     expect(fromParquet.dataset.columns.map((c) => c.type)).toContain('categorical');
+  });
+
+  it('trims column names as the CSV reader trims a header, and still reads their cells', async () => {
+    const bytes = new Uint8Array(
+      parquetWriteBuffer({
+        columnData: [
+          { name: ' padded ', data: [1, 2], type: 'INT32' },
+          { name: 'b', data: ['x', null], type: 'STRING' },
+        ],
+      }),
+    );
+    expect(await readParquetTable(bytes)).toEqual({ header: ['padded', 'b'], rows: [['1', 'x'], ['2', '']] });
+    const twice = new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'a', data: [1], type: 'INT32' }, { name: 'a ', data: [2], type: 'INT32' }] }));
+    expect((await refusal(twice)).message).toContain('"a" appears twice');
   });
 
   it('refuses a nested column by name', async () => {

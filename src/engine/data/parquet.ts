@@ -48,6 +48,9 @@ function ascii(bytes: Uint8Array, at: number): string {
 const invalid = (message: string, details: Record<string, unknown> = {}) => new EngineError('invalid_parquet', message, details);
 
 interface LeafColumn {
+  /** The name as the file spells it (hyparquet reports chunks by it). */
+  readonly fileName: string;
+  /** The name with surrounding spaces trimmed, as the CSV reader trims a header. */
   readonly name: string;
   readonly cell: (value: unknown, row: number) => string;
 }
@@ -84,7 +87,9 @@ export async function readParquetColumns(bytes: Uint8Array, limits: Partial<Parq
     if (bytes.length >= 8 && ascii(bytes, bytes.length - 4) === 'PARE') throw invalid('the Parquet file is encrypted; write it without encryption');
     throw invalid('the file is not a Parquet file (it must begin and end with "PAR1"); send CSV as text/csv');
   }
-  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  // The bytes' own buffer when they fill it (the usual request body), else a copy of just them.
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const file = (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
   let metadata: ReturnType<typeof parquetMetadata>;
   try {
     metadata = parquetMetadata(file);
@@ -104,7 +109,7 @@ export async function readParquetColumns(bytes: Uint8Array, limits: Partial<Parq
   }
 
   const cells = columns.map(() => new Array<string>(rows));
-  const position = new Map(columns.map((c, j) => [c.name, j]));
+  const position = new Map(columns.map((c, j) => [c.fileName, j]));
   try {
     await parquetRead({
       file,
@@ -142,7 +147,7 @@ function leafColumns(nodes: readonly SchemaNode[], maxColumns: number): LeafColu
     if (node.children.length > 0 || element.repetition_type === 'REPEATED') {
       throw invalid(`column "${name}" is nested (a list, map or struct); flatten it into plain columns before uploading`, { column: name });
     }
-    return { name, cell: cellWriter(name, element.type === 'FLOAT', element.converted_type === 'DATE' || element.logical_type?.type === 'DATE') };
+    return { fileName: element.name, name, cell: cellWriter(name, element.type === 'FLOAT', element.converted_type === 'DATE' || element.logical_type?.type === 'DATE') };
   });
 }
 
