@@ -6,8 +6,10 @@
  * thousand predictions, which no GET request should pay for; a version without the file (published
  * before importances existed, or an image or forecast model) reports none.
  */
-import { type Dataset, IMPORTANCE_FORMAT, type PermutationImportance, permutationImportance, seedFrom } from '../engine';
+import { type AnyEnvelope, type Dataset, IMPORTANCE_FORMAT, type PermutationImportance, permutationImportance, seedFrom } from '../engine';
+import { ENSEMBLE_FORMAT } from '../engine/serialize/envelope';
 import type { ModelVersionInfo } from '../durable/registry';
+import { imageShapeOf } from './image-rows';
 import { loadPredictor } from './model-cache';
 import { storageUnavailable, writeObject } from './storage';
 
@@ -21,15 +23,23 @@ export type ImportanceOutcome = { readonly status: 'stored' | 'existed' } | { re
  * come twice). Image models are skipped: a ranking of thousands of pixels, each costing a pass over the
  * rows, is not what their page shows. Storage failures throw, for the queue to retry.
  */
-export async function storeImportances(env: Env, tenant: string, version: ModelVersionInfo, loadDataset: (key: string) => Promise<Dataset>): Promise<ImportanceOutcome> {
+export async function storeImportances(
+  env: Env,
+  tenant: string,
+  version: ModelVersionInfo,
+  loadDataset: (key: string) => Promise<Dataset>,
+  readArtifact: () => Promise<AnyEnvelope>,
+): Promise<ImportanceOutcome> {
   const key = importanceKey(version.artifact_key);
   try {
     if (await env.STORE.head(key)) return { status: 'existed' };
   } catch (err) {
     throw storageUnavailable('feature importances', err);
   }
+  // Told from the parsed artifact, before any model is loaded (a CNN would start the tensor backend).
+  const artifact = await readArtifact();
+  if (imageShapeOf(artifact.format === ENSEMBLE_FORMAT ? artifact.members[0].envelope : artifact)) return { status: 'skipped', reason: 'an image model' };
   const predictor = await loadPredictor(env, version.artifact_key);
-  if (predictor.envelope.image) return { status: 'skipped', reason: 'an image model' };
   const { name, version: datasetVersion } = version.dataset;
   const dataset = await env.REGISTRY.getByName(tenant).getDataset(name, datasetVersion);
   if (!dataset) return { status: 'skipped', reason: `the training dataset "${name}" version ${datasetVersion} no longer exists` };

@@ -10,8 +10,11 @@ import { encode as encodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import testCsv from '../../examples/digits/test.csv?raw';
 import trainCsv from '../../examples/digits/train.csv?raw';
-import { inferDataset, parseCsv } from '../../src/engine';
+import { env } from 'cloudflare:workers';
+import { decodeDataset, inferDataset, parseCsv } from '../../src/engine';
+import { importanceKey } from '../../src/worker/feature-importance';
 import { resolveImageShape } from '../../src/worker/job-inputs';
+import { buildPublishedVersionData } from '../../src/worker/queue/published-version-task';
 import { call, csvObjects, firstRows, json, toB64, waitForJob } from './helpers';
 
 /** The architecture-defining parameters of a CNN trial. */
@@ -55,6 +58,12 @@ describe('image jobs', () => {
     // The model view tells clients (the dashboard's file picker) that this model takes images, and in what range.
     const view = await json(await call('GET', '/v1/models/digits'));
     expect(view.image).toEqual({ height: 8, width: 8, channels: 1, max_value: 16 });
+    // No feature importances for an image model (a ranking of pixels): the post-publication step, run
+    // here to its end, skips them before loading the network.
+    const published = await env.REGISTRY.getByName('default').resolveModel('digits');
+    await buildPublishedVersionData({ tenant: 'default', job_id: job.id, trial_id: 'drift-reference', kind: 'drift-reference', model: job.model }, env, async (key) => decodeDataset(new Uint8Array(await (await env.STORE.get(key))!.arrayBuffer())));
+    expect(await env.STORE.head(importanceKey(published!.artifact_key))).toBeNull();
+    expect(view.features.every((f: { importance: number | null }) => f.importance === null)).toBe(true);
 
     // The same digits as PNG files (0..255, as a user's image would be): the model was trained on the CSV's
     // 0..16, so predict must scale the file to that range to answer as it does for the pixel arrays.

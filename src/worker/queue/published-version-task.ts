@@ -9,7 +9,7 @@
  * answers why, and the model view shows no importances. Storage failures throw, so the queue delivers the
  * message again.
  */
-import { type Dataset, parseAnyEnvelope } from '../../engine';
+import { type AnyEnvelope, type Dataset, parseAnyEnvelope } from '../../engine';
 import type { TrialMessage } from '../../durable/protocol';
 import { storeDriftReference } from '../drift-reference';
 import { storeImportances } from '../feature-importance';
@@ -21,9 +21,12 @@ export async function buildPublishedVersionData(message: TrialMessage, env: Env,
   const info = await env.REGISTRY.getByName(message.tenant).resolveModel(name, version);
   // Gone (the model was deleted since) or a forecaster: nothing to build.
   if (!info || info.task === 'forecast') return;
-  const readArtifact = async () => parseAnyEnvelope(JSON.parse(new TextDecoder().decode(await readObjectBytes(env.STORE, info.artifact_key, 'model artifact'))));
+  // Read and parsed once, by whichever step needs it first (neither does when both are stored).
+  let artifact: Promise<AnyEnvelope> | undefined;
+  const readArtifact = () =>
+    (artifact ??= readObjectBytes(env.STORE, info.artifact_key, 'model artifact').then((bytes) => parseAnyEnvelope(JSON.parse(new TextDecoder().decode(bytes)))));
   const reference = await storeDriftReference(env, message.tenant, info, loadDataset, readArtifact);
   if (reference.status === 'unavailable') console.warn(`no drift reference for model ${name} v${version}: ${reference.reason}`);
-  const importances = await storeImportances(env, message.tenant, info, loadDataset);
+  const importances = await storeImportances(env, message.tenant, info, loadDataset, readArtifact);
   if (importances.status === 'skipped') console.warn(`no feature importances for model ${name} v${version}: ${importances.reason}`);
 }
