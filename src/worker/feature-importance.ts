@@ -6,11 +6,10 @@
  * thousand predictions, which no GET request should pay for; a version without the file (published
  * before importances existed, or an image or forecast model) reports none.
  */
-import { type AnyEnvelope, type Dataset, IMPORTANCE_FORMAT, type PermutationImportance, permutationImportance, seedFrom } from '../engine';
+import { type AnyEnvelope, type Dataset, EngineError, IMPORTANCE_FORMAT, type PermutationImportance, Predictor, permutationImportance, seedFrom } from '../engine';
 import { ENSEMBLE_FORMAT } from '../engine/serialize/envelope';
 import type { ModelVersionInfo } from '../durable/registry';
 import { imageShapeOf } from './image-rows';
-import { loadPredictor } from './model-cache';
 import { storageUnavailable, writeObject } from './storage';
 
 export const importanceKey = (artifactKey: string) => `${artifactKey}.importance.json`;
@@ -39,11 +38,24 @@ export async function storeImportances(
   // Told from the parsed artifact, before any model is loaded (a CNN would start the tensor backend).
   const artifact = await readArtifact();
   if (imageShapeOf(artifact.format === ENSEMBLE_FORMAT ? artifact.members[0].envelope : artifact)) return { status: 'skipped', reason: 'an image model' };
-  const predictor = await loadPredictor(env, version.artifact_key);
   const { name, version: datasetVersion } = version.dataset;
   const dataset = await env.REGISTRY.getByName(tenant).getDataset(name, datasetVersion);
   if (!dataset) return { status: 'skipped', reason: `the training dataset "${name}" version ${datasetVersion} no longer exists` };
-  const importance = permutationImportance(predictor, await loadDataset(dataset.data_key), { seed: seedFrom(0, `${version.job_id}/importance`) });
+  const stored = await loadDataset(dataset.data_key);
+  let importance: PermutationImportance;
+  try {
+    // Loaded for this once, outside the serving cache: this isolate predicts nothing else with it.
+    const predictor = await Predictor.load(artifact);
+    try {
+      importance = permutationImportance(predictor, stored, { seed: seedFrom(0, `${version.job_id}/importance`) });
+    } finally {
+      predictor.dispose();
+    }
+  } catch (err) {
+    // A model or dataset that cannot be scored stays so: retrying the message would change nothing.
+    if (err instanceof EngineError) return { status: 'skipped', reason: err.message };
+    throw err;
+  }
   await writeObject(env.STORE, key, JSON.stringify(importance), 'feature importances', 'application/json');
   return { status: 'stored' };
 }
