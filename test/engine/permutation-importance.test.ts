@@ -50,7 +50,7 @@ describe('permutationImportance', () => {
       const { predictor, stored } = await trained(family, task);
       const result = permutationImportance(predictor, stored, { seed: 3 });
       expect(result.loss).toBe(task === 'regression' ? 'rmse' : 'log_loss');
-      expect(result.rows).toBe(600);
+      expect(result.rows).toBe(500);
       const imp = result.importances;
       expect(Object.keys(imp).sort()).toEqual(['code', 'colour', 'helper', 'noise', 'signal']);
       expect(Object.values(imp).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 4);

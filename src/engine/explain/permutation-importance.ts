@@ -46,8 +46,8 @@ export interface ImportanceOptions {
   readonly maxRowPredictions?: number;
 }
 
-const DEFAULT_MAX_ROWS = 1000;
-const DEFAULT_MAX_ROW_PREDICTIONS = 60_000;
+const DEFAULT_MAX_ROWS = 500;
+const DEFAULT_MAX_ROW_PREDICTIONS = 30_000;
 /** Fewer rows than this would rank columns by noise; a wide table still gets this many. */
 const MIN_ROWS = 50;
 /** Rows predicted per call: bounds the request-row objects held at once. */
