@@ -1,13 +1,15 @@
 /**
  * @module worker/app
  * The HTTP application: health, then every /v1 route behind the API-key check (tenant keys and the admin
- * key; /v1/keys is admin only), one error mapper, and a JSON 404 for unknown routes. Paths outside /v1
+ * key; /v1/keys is admin only), one error mapper, a JSON 405 (with Allow) for a method a route does not
+ * have, and a JSON 404 for unknown routes. Paths outside /v1
  * that no route answers are looked up in the static assets (the dashboard), which the platform normally
  * serves before the Worker runs; the fallback keeps them reachable where a request reaches the Worker
  * first (the Workers test pool, a self-hosted workerd).
  */
 import { Hono } from 'hono';
 import pkg from '../../package.json';
+import { allowedMethods } from './allowed-methods';
 import { type AuthVars, requireKey } from './auth';
 import { errorBody, handleError } from './errors';
 import { serveOpenApi } from './openapi/document';
@@ -48,6 +50,11 @@ export function createApp() {
     if (c.env.ASSETS && !path.startsWith('/v1/') && (c.req.method === 'GET' || c.req.method === 'HEAD')) {
       const asset = await c.env.ASSETS.fetch(c.req.raw);
       if (asset.status !== 404) return asset;
+    }
+    const allowed = allowedMethods(app, path);
+    if (allowed.length > 0) {
+      c.header('Allow', allowed.join(', '));
+      return c.json(errorBody('method_not_allowed', `${c.req.method} is not a method of ${path}; use ${allowed.join(', ')}`, { allowed }), 405);
     }
     return c.json(errorBody('not_found', `no route for ${c.req.method} ${path}`), 404);
   });

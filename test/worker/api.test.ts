@@ -33,10 +33,15 @@ describe('health and auth', () => {
     await expectError(await exports.default.fetch('http://x/v1/datasets', { headers: { authorization: 'Bearer nope' } }), 401, 'unauthorized');
   });
 
-  it('answers unknown routes with a JSON 404', async () => {
+  it('answers unknown routes with a JSON 404, and another method of a known route with a 405', async () => {
     const res = await call('GET', '/v1/nothing');
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
     await expectError(res, 404, 'not_found');
+    const patch = await call('PATCH', '/v1/datasets/anything', 'a\n1\n');
+    expect(patch.headers.get('allow')).toBe('DELETE, GET, HEAD, PUT');
+    expect((await expectError(patch, 405, 'method_not_allowed')).details).toEqual({ allowed: ['DELETE', 'GET', 'HEAD', 'PUT'] });
+    expect((await call('GET', '/v1/models/m/predict')).headers.get('allow')).toBe('POST');
+    await expectError(await call('DELETE', '/v1/datasets/a/b/c'), 404, 'not_found');
   });
 });
 

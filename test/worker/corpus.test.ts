@@ -207,7 +207,7 @@ const CASES: Case[] = [
   { name: 'predict: JSON body over 8 MiB', req: { ...predict({ rows: [{ a: 1 }] }), headers: { 'content-length': String(8 * 1024 * 1024 + 1) } }, status: 413, code: 'payload_too_large' },
   // ---- routes and methods ----------------------------------------------------------------------
   { name: 'unknown route', req: { method: 'GET', path: '/v1/admin' }, status: 404, code: 'not_found' },
-  { name: 'POST to a dataset (no such route)', req: { method: 'POST', path: '/v1/datasets/base', body: 'a\n1\n', contentType: 'text/csv' }, status: 404, code: 'not_found' },
+  { name: 'POST to a dataset (405: the route has other methods)', req: { method: 'POST', path: '/v1/datasets/base', body: 'a\n1\n', contentType: 'text/csv' }, status: 405, code: 'method_not_allowed', check: (e) => expect(e.details.allowed).toContain('PUT') },
   { name: 'dataset ?version=-1', req: { method: 'GET', path: '/v1/datasets/base?version=-1' }, status: 400, code: 'invalid_request' },
   { name: 'dataset ?version=abc', req: { method: 'GET', path: '/v1/datasets/base?version=abc' }, status: 400, code: 'invalid_request' },
 ];
