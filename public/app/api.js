@@ -52,6 +52,13 @@ export async function api(path, { method = 'GET', body, signal } = {}) {
   return res.status === 204 ? null : res.json();
 }
 
+/** Sends a file as the request body (uploads), returning the parsed JSON answer. */
+export async function sendFile(path, file, contentType, { method = 'PUT' } = {}) {
+  const res = await send(path, { method, headers: headers({ 'content-type': contentType }), body: file });
+  if (!res.ok) throw await errorOf(res);
+  return res.json();
+}
+
 /** Path segment for a user-chosen name. */
 export const seg = (name) => encodeURIComponent(name);
 

@@ -1,6 +1,7 @@
 /**
  * The dashboard in a real browser: Debian's headless Chromium (driven by playwright-core, no browser
- * download) against a local `wrangler dev`. Signs in (a wrong key first), watches a real job's page while
+ * download) against a local `wrangler dev`. Signs in (a wrong key first), uploads a dataset, adds rows
+ * and starts a job from the pages, watches a real job's page while
  * the job runs (the live chart gains points, the leaderboard gains rows), then opens the model page
  * (ROC curve, confusion matrix) and tries a prediction, then an image model's prediction from a PNG file
  * and a forecast model's forecast.
@@ -99,6 +100,42 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     expect(await page.textContent('table.grid tbody')).toContain('<img src=x onerror="window.pwned=1">');
     expect(await page.locator('table.grid img').count()).toBe(0);
     expect(await page.evaluate('window.pwned')).toBeUndefined();
+  });
+
+  it('uploads a dataset, adds rows and starts a job from the pages, with no API call of its own', async () => {
+    await page.goto(`${server.url}/#/datasets`);
+    await page.waitForSelector('#upload-form');
+    await page.setInputFiles('#upload-file', join(ROOT, 'examples/credit-g/train.csv'));
+    // The name is suggested from the file name; a user may change it.
+    expect(await page.inputValue('#upload-name')).toBe('train');
+    await page.fill('#upload-name', 'credit-ui');
+    await page.click('#upload-form button[type=submit]');
+    await page.waitForSelector('h1:has-text("credit-ui")');
+    expect(page.url()).toContain('#/datasets/credit-ui');
+    expect(await page.locator('table.grid tbody tr').count()).toBe(21);
+
+    // A file of rows in Parquet (pyarrow's credit-g train split again): a new version of 1,500 rows.
+    await page.setInputFiles('#append-file', join(ROOT, 'test/fixtures/parquet/credit-g.parquet'));
+    await page.click('#append-form button[type=submit]');
+    await page.waitForSelector('#dataset-notice');
+    expect(await page.textContent('#dataset-notice')).toBe('Version 2: 750 rows added to version 1, 1500 in all.');
+    await shot('2b-dataset-forms');
+
+    // A bad file is refused in place with the API's message, and the page stays.
+    await page.setInputFiles('#append-file', { name: 'wrong.csv', mimeType: 'text/csv', buffer: Buffer.from('colour,size\nred,3\n') });
+    await page.click('#append-form button[type=submit]');
+    await page.waitForSelector('#append-result .error');
+    expect(await page.textContent('#append-result')).toContain('missing');
+
+    // The target defaults to the last column ("class"); a short budget; then the job's live page opens.
+    expect(await page.inputValue('#train-target')).toBe('class');
+    await page.fill('#train-seconds', '8');
+    await page.fill('#train-model', 'credit-ui');
+    await page.click('#train-form button[type=submit]');
+    await page.waitForSelector('#job-summary .facts');
+    const id = decodeURIComponent(page.url().split('#/jobs/')[1] ?? '');
+    const job = await new ApiClient(server.url, key).waitForJob(id, 120_000);
+    expect(job).toMatchObject({ status: 'succeeded', dataset: { name: 'credit-ui', version: 2 }, target: 'class', model: { name: 'credit-ui' } });
   });
 
   it('shows a running job live: the best-score chart gains points and the leaderboard gains rows', async () => {

@@ -5,6 +5,7 @@
  * column will not be used when it will not.
  */
 import { api, seg } from '../api.js';
+import { appendForm, trainForm, uploadForm } from './dataset-forms.js';
 import { el, link, num, when } from '../dom.js';
 import { bars, errorBox, facts, loading, table } from '../widgets.js';
 
@@ -22,20 +23,29 @@ export async function datasetsPage(root, _params, signal) {
           ['Uploaded', (d) => when(d.created_at)],
         ],
         datasets,
-        { empty: 'No datasets yet. Upload a CSV or Parquet file with PUT /v1/datasets/{name}, or edge-automl upload FILE (see the README).' },
+        { empty: 'No datasets yet: upload one below (or with PUT /v1/datasets/{name}, or edge-automl upload FILE).' },
       ),
+      el('h2', { text: 'Upload a dataset' }),
+      uploadForm(),
     );
   } catch (err) {
     if (!signal.aborted) slot.replaceWith(errorBox(err, 'the datasets'));
   }
 }
 
-export async function datasetPage(root, { name }, signal) {
+/** A dataset's page; `notice` (after rows were added) is shown above it. */
+export async function datasetPage(root, { name, notice }, signal) {
   root.append(el('p', { class: 'crumbs' }, el('a', { href: '#/datasets', text: 'Datasets' }), ' / ', name));
   const slot = root.appendChild(loading(`dataset "${name}"`));
   try {
     const d = await api(`/v1/datasets/${seg(name)}`, { signal });
+    // Rows added: the page is drawn again for the new version, saying what happened.
+    const reload = (v) => {
+      root.replaceChildren();
+      datasetPage(root, { name, notice: `Version ${v.version}: ${v.appended_rows} rows added to version ${v.base_version}, ${v.rows} in all.` }, signal);
+    };
     slot.replaceWith(
+      notice ? el('p', { id: 'dataset-notice', class: 'notice', text: notice }) : '',
       el('h1', { text: d.name }),
       facts([
         ['Version', d.version],
@@ -44,6 +54,8 @@ export async function datasetPage(root, { name }, signal) {
         ['Size', `${num(d.bytes / 1024, 3)} KiB`],
         ['Uploaded', when(d.created_at)],
       ]),
+      el('h2', { text: 'Train a model' }),
+      trainForm(d),
       el('h2', { text: 'Columns' }),
       table(
         [
@@ -55,6 +67,8 @@ export async function datasetPage(root, { name }, signal) {
         ],
         d.columns,
       ),
+      // Image datasets grow by a new zip upload instead.
+      ...(d.image ? [] : [el('h2', { text: 'Add rows' }), appendForm(d, reload)]),
     );
   } catch (err) {
     if (!signal.aborted) slot.replaceWith(errorBox(err, `dataset "${name}"`));

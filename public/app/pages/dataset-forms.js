@@ -1,0 +1,129 @@
+/**
+ * @module dashboard/pages/dataset-forms
+ * The dashboard's writing side, so the main job runs in the browser alone: upload a CSV, Parquet or zip
+ * of images as a dataset (then its page opens), add a file of rows to a dataset (a new version), and
+ * start a job on a dataset from its page (then the job's live page opens). Every refusal is the API's own
+ * message, shown in place.
+ */
+import { api, sendFile, seg } from '../api.js';
+import { el, replace } from '../dom.js';
+import { errorBox } from '../widgets.js';
+
+/** The media type the API reads a file as, from its name. */
+function contentTypeOf(file) {
+  const ext = file.name.toLowerCase().split('.').pop();
+  if (ext === 'parquet' || ext === 'pq') return 'application/vnd.apache.parquet';
+  if (ext === 'zip') return 'application/zip';
+  return 'text/csv';
+}
+
+/** "data/credit g.train.csv" → "credit_g.train": names must match ^[A-Za-z0-9][A-Za-z0-9_.-]*$ (as the CLI does). */
+const nameFrom = (file) => file.name.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128);
+
+function field(id, label, input, hint) {
+  return el('div', { class: 'field' }, el('label', { for: id }, label, hint ? el('span', { class: 'muted small', text: ` ${hint}` }) : null), input);
+}
+
+/** Runs `work` with the button disabled and its outcome shown in `result`. */
+async function submitting(button, result, what, work) {
+  button.disabled = true;
+  replace(result, el('p', { class: 'muted', text: `${what}…` }));
+  try {
+    await work();
+  } catch (err) {
+    replace(result, errorBox(err, what.toLowerCase()));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** Upload a file as a dataset (a new version when the name exists), then open its page. */
+export function uploadForm() {
+  const file = el('input', { id: 'upload-file', type: 'file', accept: '.csv,.txt,.parquet,.pq,.zip', required: true, onchange: suggestName });
+  const name = el('input', { id: 'upload-name', type: 'text', required: true, pattern: '[A-Za-z0-9][A-Za-z0-9_.\\-]{0,127}', placeholder: 'dataset name' });
+  const button = el('button', { type: 'submit', text: 'Upload' });
+  const result = el('div', { id: 'upload-result', role: 'status' });
+  return el(
+    'form',
+    { id: 'upload-form', class: 'predict', onsubmit: submit },
+    el('div', { class: 'fields' }, field('upload-file', 'File', file, 'CSV, Parquet, or a zip of class folders of images'), field('upload-name', 'Dataset name', name)),
+    button,
+    result,
+  );
+
+  function suggestName() {
+    const chosen = file.files?.[0];
+    if (chosen && !name.value) name.value = nameFrom(chosen);
+  }
+
+  async function submit(event) {
+    event.preventDefault();
+    const chosen = file.files?.[0];
+    if (!chosen) return;
+    await submitting(button, result, 'Uploading', async () => {
+      const d = await sendFile(`/v1/datasets/${seg(name.value)}`, chosen, contentTypeOf(chosen));
+      location.hash = `#/datasets/${seg(d.name)}`;
+    });
+  }
+}
+
+/** Add a file of rows (CSV or Parquet, the dataset's columns) as a new version; `onDone` gets it. */
+export function appendForm(dataset, onDone) {
+  const file = el('input', { id: 'append-file', type: 'file', accept: '.csv,.txt,.parquet,.pq', required: true });
+  const button = el('button', { type: 'submit', text: 'Add rows' });
+  const result = el('div', { id: 'append-result', role: 'status' });
+  return el('form', { id: 'append-form', class: 'predict', onsubmit: submit }, field('append-file', 'File of new rows', file, 'CSV or Parquet with the same columns'), button, result);
+
+  async function submit(event) {
+    event.preventDefault();
+    const chosen = file.files?.[0];
+    if (!chosen) return;
+    await submitting(button, result, 'Adding rows', async () => {
+      onDone(await sendFile(`/v1/datasets/${seg(dataset.name)}/rows`, chosen, contentTypeOf(chosen), { method: 'POST' }));
+    });
+  }
+}
+
+/** Start a job on the dataset: target, budget and model name; then open the job's live page. */
+export function trainForm(dataset) {
+  const usable = dataset.columns.filter((c) => !c.dropped && !c.pixel_columns);
+  const target = el('select', { id: 'train-target', required: true }, usable.map((c) => el('option', { value: c.name, text: `${c.name} (${c.type})` })));
+  // The last column is the usual place for the answer (as in the examples).
+  if (usable.length > 0) target.value = usable[usable.length - 1].name;
+  const seconds = el('input', { id: 'train-seconds', type: 'number', min: '5', max: '86400', step: '1', value: '60' });
+  const model = el('input', { id: 'train-model', type: 'text', pattern: '[A-Za-z0-9][A-Za-z0-9_.\\-]{0,127}', placeholder: dataset.name });
+  // An image dataset trains image jobs; a table with dates may be a time series to forecast.
+  const tasks = dataset.image ? [['image', 'image classification']] : [['auto', 'inferred from the target'], ...(dataset.columns.some((c) => c.type === 'datetime') ? [['forecast', 'forecast (a time series)']] : [])];
+  const task = el('select', { id: 'train-task' }, tasks.map(([value, text]) => el('option', { value, text })));
+  const button = el('button', { type: 'submit', text: 'Train' });
+  const result = el('div', { id: 'train-result', role: 'status' });
+  return el(
+    'form',
+    { id: 'train-form', class: 'predict', onsubmit: submit },
+    el(
+      'div',
+      { class: 'fields' },
+      field('train-target', 'Target column', target, 'what to predict'),
+      field('train-task', 'Task', task),
+      field('train-seconds', 'Budget', seconds, 'seconds'),
+      field('train-model', 'Model name', model, `default ${dataset.name}`),
+    ),
+    button,
+    result,
+  );
+
+  async function submit(event) {
+    event.preventDefault();
+    await submitting(button, result, 'Starting the job', async () => {
+      const body = {
+        dataset: dataset.name,
+        target: target.value,
+        ...(task.value === 'auto' ? {} : { task: task.value }),
+        budget: { seconds: Number(seconds.value) },
+        ...(model.value ? { model: model.value } : {}),
+      };
+      const job = await api('/v1/jobs', { method: 'POST', body });
+      location.hash = `#/jobs/${seg(job.id)}`;
+    });
+  }
+}
