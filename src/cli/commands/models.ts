@@ -61,7 +61,8 @@ function describeModel(m: Model): string {
       m.versions.map((v) => [`v${v.version}${v.version === m.champion_version ? ' (champion)' : ''}`, v.family, formatNumber(v.score), `${v.dataset.name} v${v.dataset.version}`, v.job_id, formatTime(v.created_at)]),
     ),
   );
-  // Importances exist only for some families; without them the input order is kept and not called a ranking.
+  // Importances are computed after publication (none for image models); without them the input order is
+  // kept and not called a ranking.
   const ranked = m.features.some((f) => f.importance !== null);
   const features = (ranked ? [...m.features].sort((a, b) => (b.importance ?? -Infinity) - (a.importance ?? -Infinity)) : m.features).slice(0, 10);
   if (features.length > 0) {
