@@ -11,7 +11,7 @@ import creditCsv from '../../examples/credit-g/train.csv?raw';
 import { artifactInputs, buildDriftReference, decodeDataset, parseAnyEnvelope } from '../../src/engine';
 import { driftReferenceKey } from '../../src/worker/drift-reference';
 import { buildPublishedVersionData } from '../../src/worker/queue/published-version-task';
-import { call, json, waitForJob } from './helpers';
+import { call, json, waitForJob, waitForObject } from './helpers';
 
 const TENANT = 'default';
 
@@ -27,17 +27,6 @@ async function artifactKeyOf(model: string, version: number): Promise<string> {
   const info = await env.REGISTRY.getByName(TENANT).resolveModel(model, version);
   if (!info) throw new Error(`no version ${version} of ${model}`);
   return info.artifact_key;
-}
-
-/** Waits until the consumer has stored the reference (it runs after the job's answer says "succeeded"). */
-async function waitForObject(key: string, timeoutMs = 30_000): Promise<R2Object> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const head = await env.STORE.head(key);
-    if (head) return head;
-    if (Date.now() > until) throw new Error(`${key} never appeared`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const loadDataset = async (key: string) => decodeDataset(new Uint8Array(await (await env.STORE.get(key))!.arrayBuffer()));

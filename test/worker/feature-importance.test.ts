@@ -10,17 +10,7 @@ import { describe, expect, it } from 'vitest';
 import creditCsv from '../../examples/credit-g/train.csv?raw';
 import { importanceKey } from '../../src/worker/feature-importance';
 import { buildPublishedVersionData } from '../../src/worker/queue/published-version-task';
-import { call, json, waitForJob } from './helpers';
-
-async function waitForObject(key: string, timeoutMs = 60_000): Promise<R2Object> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const head = await env.STORE.head(key);
-    if (head) return head;
-    if (Date.now() > until) throw new Error(`${key} never appeared`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { call, json, waitForJob, waitForObject } from './helpers';
 
 describe('feature importances of a published model', () => {
   it('are stored after publication and shown by the model view and the evaluation route', async () => {
@@ -29,7 +19,7 @@ describe('feature importances of a published model', () => {
     const job = await waitForJob(created.id);
     expect(job.status).toBe('succeeded');
     const info = await env.REGISTRY.getByName('default').resolveModel('imp-credit', job.model.version);
-    const head = await waitForObject(importanceKey(info!.artifact_key));
+    const head = await waitForObject(importanceKey(info!.artifact_key), 60_000);
 
     const model = await json(await call('GET', '/v1/models/imp-credit'));
     const features = model.features as { name: string; importance: number | null }[];

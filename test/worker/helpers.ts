@@ -53,6 +53,17 @@ export async function withArtifact<R extends { status: string; artifact_key?: st
   return report;
 }
 
+/** Waits until an object exists in R2 (one a queue consumer writes after a job's answer says it ended). */
+export async function waitForObject(key: string, timeoutMs = 30_000): Promise<R2Object> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const head = await env.STORE.head(key);
+    if (head) return head;
+    if (Date.now() > until) throw new Error(`${key} never appeared`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Bytes as base64, the way a client sends an image file in a predict row. */
 export const toB64 = (bytes: Uint8Array) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
 
