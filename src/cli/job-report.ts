@@ -1,7 +1,8 @@
 /**
  * @module cli/job-report
- * A job as a person reads it: status, data and target, progress against the budget, the best score
- * with its metric, the published model, and the leaderboard (best first) as a table.
+ * A job as a person reads it: status, data and target, the model families (and any skipped), progress
+ * against the budget, the best score with its metric, the published model, and the leaderboard (best
+ * first) as a table.
  */
 import type { Job } from '../client';
 import { formatDuration, formatNumber, formatScore, renderTable } from './format';
@@ -12,6 +13,7 @@ export function describeJob(job: Job, leaderboardRows = 10): string {
   const lines = [
     `job ${job.id}: ${job.status}`,
     `  data     ${job.dataset.name} v${job.dataset.version}, target "${job.target}" (${job.task}), strategy ${job.strategy}${job.scheduler ? ` (${job.scheduler})` : ''}`,
+    `  models   ${job.models.join(', ')}${job.models_skipped?.length ? `; skipped ${job.models_skipped.map((s) => `${s.family} (${s.reason})`).join(', ')}` : ''}`,
     `  trials   ${p.trials_done} done, ${p.trials_running} running, ${p.trials_failed} failed in ${formatDuration(p.elapsed_ms)} (budget ${budget})`,
     `  best     ${job.best ? `${formatScore(job.metric, job.best.score, job.greater_is_better)}, ${job.best.family} (${job.best.trial_id})` : '-'}`,
   ];
