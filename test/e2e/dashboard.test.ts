@@ -133,6 +133,8 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await page.fill('#train-model', 'credit-ui');
     await page.click('#train-form button[type=submit]');
     await page.waitForSelector('#job-summary .facts');
+    // No families chosen: the table defaults, listed on the page.
+    expect(await page.textContent('#job-summary')).toMatch(/Modelsgbdt, random_forest, linear/);
     const id = decodeURIComponent(page.url().split('#/jobs/')[1] ?? '');
     const job = await new ApiClient(server.url, key).waitForJob(id, 120_000);
     expect(job).toMatchObject({ status: 'succeeded', dataset: { name: 'credit-ui', version: 2 }, target: 'class', model: { name: 'credit-ui' } });

@@ -128,6 +128,7 @@ function summaryOf(view) {
       ['Target', `${view.target} (${view.task})`],
       ['Metric', `${view.metric} (${view.greater_is_better ? 'higher' : 'lower'} is better)`],
       ['Strategy', view.scheduler ? `${view.strategy} / ${view.scheduler}` : view.strategy],
+      ['Models', `${view.models.join(', ')}${view.models_skipped?.length ? ` (skipped: ${view.models_skipped.map((s) => `${s.family}, ${s.reason}`).join('; ')})` : ''}`],
       ['Trials', `${p.trials_done} done, ${p.trials_running} running, ${p.trials_failed} failed`],
       ['Elapsed', `${duration(p.elapsed_ms)} of ${budget || 'the budget'}`],
       ['Best', view.best ? `${num(view.best.score)} (${view.best.family}, ${view.best.trial_id})` : '–'],
