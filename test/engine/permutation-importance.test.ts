@@ -2,11 +2,13 @@
  * Permutation importance of trained models on data whose answer is known: the column the target is made
  * from ranks first and a pure-noise column near zero, for a gradient-boosted classifier, a linear
  * regressor and a kNN model (a family with no explainer); shares sum to 1; the same seed gives the same
- * result; a job's type override is re-applied when the columns are read.
+ * result; a job's type override is re-applied when the columns are read (a test that fails without it);
+ * wide tables use fewer rows.
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/core/rng';
 import type { CsvTable } from '../../src/engine/data/csv';
+import { decodeDataset, encodeDataset } from '../../src/engine/data/columnar-codec';
 import { inferDataset } from '../../src/engine/data/infer-schema';
 import { applyOverrides } from '../../src/engine/data/overrides';
 import { permutationImportance } from '../../src/engine/explain/permutation-importance';
@@ -64,7 +66,29 @@ describe('permutationImportance', () => {
     });
   }
 
-  it('reads columns with the types the job trained on, and bounds the rows by the prediction budget', async () => {
+  it('reads a column as the job typed it: decimals made categorical still match their levels after Float32 storage', async () => {
+    // "dose" holds decimals, stored numeric (Float32 in the columnar form a trial reads); the job made it
+    // categorical, and the label depends on it alone. Read as a number, 0.1 would come back as
+    // 0.10000000149011612, a level the model never saw, and dose would seem not to matter at all.
+    const rng = new Rng(5);
+    const rows = Array.from({ length: 400 }, () => {
+      const dose = ['0.1', '0.2', '0.3', '0.7'][rng.int(4)];
+      const high = dose === '0.1' || dose === '0.7';
+      return [dose, rng.uniform(-1, 1).toFixed(3), (rng.next() < 0.1 ? !high : high) ? 'yes' : 'no'];
+    });
+    const { dataset } = inferDataset({ header: ['dose', 'noise', 'y'], rows });
+    const stored = decodeDataset(encodeDataset(dataset));
+    const dose = stored.columns[0];
+    expect(dose.storage === 'f64' && dose.values).toBeInstanceOf(Float32Array);
+    const ds = applyOverrides(dataset, { dose: 'categorical' }).dataset;
+    const outcome = await runTrial(ds, { family: 'gbdt', params: getModelSpec('gbdt').defaults({ rows: 400, cols: 2, task: 'binary', nClasses: 2 }), target: 'y', metric: 'roc_auc', seed: 1, folds: 3 });
+    if (outcome.status !== 'complete') throw new Error(outcome.reason);
+    const predictor = await Predictor.load(JSON.parse(JSON.stringify(outcome.envelope)));
+    expect(permutationImportance(predictor, stored, { seed: 1 }).importances.dose).toBeGreaterThan(0.8);
+    predictor.dispose();
+  });
+
+  it('bounds the rows by the prediction budget', async () => {
     // "code" holds digits, so it is stored numeric; the job made it categorical.
     const { predictor, stored } = await trained('gbdt', 'binary', { code: 'categorical' });
     expect(stored.columns.find((c) => c.name === 'code')?.type).toBe('numeric');
