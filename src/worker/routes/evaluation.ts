@@ -6,9 +6,9 @@
  * or the log-linear pool), lined up with the target
  * exactly as the trials prepared it (same column overrides, without a retraining job's holdout). The
  * answer holds every metric of the task, the ROC curve (binary), the confusion matrix (classification),
- * a residual sample (regression) and the version's feature importances (worker/feature-importance). A job run on a single split
- * writes no out-of-fold predictions, and a forecast model is validated on rolling origins instead: the
- * answer is then `available: false` with the reason.
+ * a residual sample (regression) and the version's feature importances (worker/feature-importance). A
+ * job run on a single split writes no out-of-fold predictions, and a forecast model is validated on
+ * rolling origins instead: the answer is then `available: false` with the reason.
  */
 import { Hono } from 'hono';
 import { applyOverrides, decodeDataset, prepareTarget } from '../../engine';
