@@ -11,12 +11,10 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type AnyEnvelope, buildEnsembleEnvelope, type FrozenTrial, samplerFor, seedFrom, selectJobEnsemble, servingCostMicros } from '../src/engine';
+import { buildEnsembleEnvelope, samplerFor, selectJobEnsemble, servingCostMicros } from '../src/engine';
 import { ensembleCandidatePool } from '../src/engine/ensemble/candidate-pool';
 import { METRICS, type MetricName } from '../src/engine/eval/metrics';
-import type { ModelFamily } from '../src/engine/models/model';
-import { MODEL_FAMILIES } from '../src/engine/models/registry';
-import { runTrial } from '../src/engine/run-trial';
+import { type FinishedTrial, runInProcessSearch } from './lib/in-process-search';
 import { loadJobSplit } from './lib/job-split';
 import { formatTable } from './lib/tables';
 import { initWasmInNode } from './lib/tfjs-wasm-node';
@@ -35,13 +33,8 @@ const { values } = parseArgs({
   },
 });
 
-interface Finished {
-  id: string;
-  family: string;
-  loss: number;
-  oof: Float32Array;
-  envelope: AnyEnvelope;
-  cost: number;
+interface Finished extends FinishedTrial {
+  readonly cost: number;
 }
 
 interface Row {
@@ -59,23 +52,12 @@ async function main() {
   await initWasmInNode();
   const rows: Row[] = [];
   for (const name of values.datasets.split(',')) {
-    const { meta, ds, target, metric, folds, shape, testScore } = loadJobSplit(values.data, name);
+    const split = loadJobSplit(values.data, name);
+    const { meta, ds, target, metric, folds, testScore } = split;
     for (const seed of values.seeds.split(',').map(Number)) {
-      const sampler = samplerFor('auto');
-      const history: FrozenTrial[] = [];
-      const done: Finished[] = [];
-      const t0 = Date.now();
-      for (let t = 0; t < Number(values.trials) && Date.now() - t0 < Number(values.seconds) * 1000; t++) {
-        const config = sampler.suggest(history, { families: MODEL_FAMILIES, shape, seed });
-        const id = `t${String(t).padStart(4, '0')}`;
-        const outcome = await runTrial(ds, { family: config.family as ModelFamily, params: config.params, target: meta.target, task: target.task, metric, seed: seedFrom(seed, id), folds, bag: true });
-        if (outcome.status !== 'complete') {
-          history.push({ ...config, number: t, state: 'failed' });
-          continue;
-        }
-        history.push({ ...config, number: t, state: 'complete', loss: outcome.loss });
-        if (folds > 1) done.push({ id, family: config.family, loss: outcome.loss, oof: outcome.oof, envelope: outcome.envelope, cost: servingCostMicros(outcome.envelope) });
-      }
+      const run = await runInProcessSearch(split, samplerFor('auto'), seed, { trials: Number(values.trials), seconds: Number(values.seconds) });
+      // Greedy selection needs out-of-fold rows for every training row: only cross-validated trials have them.
+      const done: Finished[] = folds > 1 ? run.complete.map((c) => ({ ...c, cost: servingCostMicros(c.envelope) })) : [];
       if (done.length === 0) continue;
       const blendScore = async (pool: Finished[]) => {
         const { selection, improves } = selectJobEnsemble(ds, { target: meta.target, task: target.task, metric }, pool.map((c) => ({ id: c.id, oof: c.oof, cost: c.cost })));
