@@ -4,13 +4,13 @@
  * UTF-8, line endings unified, then the engine's CSV parser with row and column caps. Every failure is
  * the contract's 4xx naming what is wrong (and the line, from the parser).
  */
-import { type CsvTable, looksLikeParquet, parseCsv, utf8DecodeStrict } from '../engine';
+import { type CsvTable, EngineError, looksLikeParquet, parseCsv, utf8DecodeStrict } from '../engine';
 import { firstInvalidUtf8 } from '../engine/core/utf8';
 import { type CsvColumns, parseCsvColumns } from '../engine/data/csv-columns';
 import { ApiError } from './errors';
 
 /** Media types read as CSV (spreadsheet exports and curl defaults included). */
-export const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/octet-stream']);
+export const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/tab-separated-values', 'text/plain', 'application/octet-stream']);
 
 export const mediaTypeOf = (header: string | undefined) => (header ?? '').split(';')[0].trim().toLowerCase();
 
@@ -54,4 +54,21 @@ function unifyLineEndings(text: string): string {
   const crlf = text.indexOf('\r\n');
   if (crlf < 0 || !/(^|[^\r])\n/.test(text)) return text;
   return text.replace(/\r\n/g, '\n');
+}
+
+/**
+ * Runs a decoding of a CSV batch, naming a refused cell by the line of the file it is on: the engine
+ * counts rows from 0, as a JSON batch's array is indexed, which in a file is neither the line nor the
+ * row a spreadsheet shows.
+ */
+export function namingCsvLines<T>(table: { readonly lines?: readonly number[] } | undefined, decode: () => T): T {
+  try {
+    return decode();
+  } catch (err) {
+    const row = err instanceof EngineError ? err.details.row : undefined;
+    const line = typeof row === 'number' ? table?.lines?.[row] : undefined;
+    if (!(err instanceof EngineError) || line === undefined || !err.message.startsWith(`row ${row}`)) throw err;
+    const { row: _, ...details } = err.details;
+    throw new EngineError(err.code, `line ${line}${err.message.slice(`row ${row}`.length)}`, { line, ...details }, { cause: err });
+  }
 }

@@ -7,6 +7,7 @@
  */
 import type { Context } from 'hono';
 import type { JobSummary } from '../durable/registry';
+import type { CsvTable } from '../engine';
 import type { AuthVars } from './auth';
 import { ApiError } from './errors';
 
@@ -86,17 +87,18 @@ export function enforceConcurrentJobs(jobs: readonly JobSummary[], max: number):
  * and column. One huge cell carries no signal a model can use, and its text would be copied into the
  * dataset profile (the most frequent levels), whose row in the registry's SQLite is limited to 2 MB.
  */
-export function enforceFieldSize(table: { header: readonly string[]; rows: readonly (readonly string[])[] }, maxBytes: number, format: 'csv' | 'parquet' = 'csv'): void {
+export function enforceFieldSize(table: CsvTable, maxBytes: number, format: 'csv' | 'parquet' = 'csv'): void {
   // A UTF-8 character takes at most 3 bytes per UTF-16 unit, so shorter strings need no encoding.
   const quick = Math.floor(maxBytes / 3);
   const encoder = new TextEncoder();
+  // A CSV's rows are named by the line they start on, a Parquet file's by row number (1-based; 0: the names).
+  const lineOf = (row: number) => (row === 0 ? 1 : (table.lines?.[row - 1] ?? row + 1));
   const check = (cell: string, row: number, column: string) => {
     if (cell.length <= quick) return;
     // Past maxBytes UTF-16 units it is over for sure: skip encoding a huge string just to measure it.
     if (cell.length > maxBytes || encoder.encode(cell).byteLength > maxBytes) {
-      // A CSV's rows are named by line (the header is line 1), a Parquet file's by row number.
-      const where = format === 'csv' ? { line: row + 1 } : row === 0 ? {} : { row };
-      const label = format === 'csv' ? `line ${row + 1}` : row === 0 ? 'the column names' : `row ${row}`;
+      const where = format === 'csv' ? { line: lineOf(row) } : row === 0 ? {} : { row };
+      const label = format === 'csv' ? `line ${lineOf(row)}` : row === 0 ? 'the column names' : `row ${row}`;
       throw new ApiError(400, 'field_too_long', `${label}, column "${column.slice(0, 128)}": a field is longer than ${maxBytes} bytes, the most one field may hold`, {
         ...where,
         column: column.slice(0, 128),
@@ -107,7 +109,6 @@ export function enforceFieldSize(table: { header: readonly string[]; rows: reado
   table.header.forEach((name) => check(name, 0, name));
   for (let i = 0; i < table.rows.length; i++) {
     const row = table.rows[i];
-    // Line numbers are approximate when quoted fields span lines; the column is exact.
     for (let j = 0; j < row.length; j++) check(row[j], i + 1, table.header[j]);
   }
 }

@@ -53,6 +53,49 @@ describe('parseCsv', () => {
     expect(e.code).toBe('invalid_csv');
     expect(e.message).toMatch(/never closed|quote/i);
   });
+
+  it('names the line of the file, past blank lines and quoted line breaks, and records each row\'s line', () => {
+    expect(refusal('a,b,c\n1,2,3\n\n\n4,5\n').details.line).toBe(5);
+    expect(refusal('a,b,c\n1,2,3\n\n1,"open\n4,5,6\n').details.line).toBe(4);
+    expect(refusal('a,b\n"x\ny\nz",1\n2,3\n4\n').details.line).toBe(6);
+    // A lone CR ends a line too (old Mac exports).
+    expect(refusal('a,b\r1,2\r\r3\r').details.line).toBe(4);
+    expect(parseCsv('\n a,b\n"1\n2",3\n\n4,5\n').lines).toEqual([3, 6]);
+  });
+
+  it('keeps a row whose cells are all empty, as a row of missing values, and skips lines of spaces only', () => {
+    const t = parseCsv('age,plan,city\n25,basic,Paris\n,,\n  \n30,pro,Roma\n');
+    expect(t.rows).toEqual([
+      ['25', 'basic', 'Paris'],
+      ['', '', ''],
+      ['30', 'pro', 'Roma'],
+    ]);
+    expect(t.lines).toEqual([2, 3, 5]);
+  });
+
+  it('reads semicolon and tab separated exports, and Excel\'s sep= line', () => {
+    const semi = parseCsv('x;c;y\n1,5;b;1\n-1.234,5;"c;d";"2,0"\n7;e,f;1,2,3\n');
+    expect(semi.header).toEqual(['x', 'c', 'y']);
+    // Decimal commas read as numbers; other commas are text.
+    expect(semi.rows).toEqual([
+      ['1.5', 'b', '1'],
+      ['-1234.5', 'c;d', '2.0'],
+      ['7', 'e,f', '1,2,3'],
+    ]);
+    expect(parseCsv('x\tc\n1\t2\n').rows).toEqual([['1', '2']]);
+    const excel = parseCsv('sep=;\r\na;b\r\n1;2\r\n');
+    expect(excel.header).toEqual(['a', 'b']);
+    expect(excel.lines).toEqual([3]);
+    // The most frequent separator in the header wins; comma on a tie, and commas keep decimal points.
+    expect(parseCsv('"a;b",c\n1.5,2\n').header).toEqual(['a;b', 'c']);
+    expect(parseCsv('a;b,c\n1;2,5\n').header).toEqual(['a;b', 'c']);
+  });
+
+  it('says a one-column header may be a title line', () => {
+    const e = refusal('Sales report 2024\na,b,c\n1,2,3\n');
+    expect(e.details.line).toBe(2);
+    expect(e.message).toMatch(/header \(line 1\) has no commas: if it is a title above the column names, remove it/);
+  });
 });
 
 describe('inferDataset', () => {

@@ -44,6 +44,10 @@ describe('parseCsvColumns reads what parseCsv reads', () => {
     'a,b\n1,\n,2\n \t, \n\u00a0,\u2003\n\t1,2 \n',
     'a,b\r\n\r\n1,2\r\n,\r\n3,4',
     'a\u00a0,b\n\u00a0x,y\u00a0',
+    'a,b,c\n1,2,3\n,,\n\n4,5,6',
+    'a;b\n1,5;x\n2;y',
+    'sep=,\na,b\n1,2',
+    'a\tb\n1\t2\n\n3\t4',
   ];
   it.each(texts.map((t) => [JSON.stringify(t), t]))('%s', (_, text) => {
     const table = parseCsv(text);
@@ -51,6 +55,7 @@ describe('parseCsvColumns reads what parseCsv reads', () => {
     expect(columns.header).toStrictEqual(table.header);
     expect(columns.rows).toBe(table.rows.length);
     expect(columns.columns).toStrictEqual(table.header.map((_, j) => table.rows.map((r) => r[j])));
+    expect(columns.lines).toStrictEqual(table.lines);
   });
 
   const bad = ['', '  \n ', 'a,b', 'a,b\n', 'a,a\n1,2', 'a,\n1,2', 'a,b\n1,2\n3', 'a,b\n1,2,3\n4,5', 'a,b\n"1,2\n3,4', 'a,b\n1,2\n3,4\n5,6', 'a,b,c\n1,2,3', 'a,b\r\n1,2\n3,4', 'a,b\n1,2\r3,4', 'a,b\n1,2\n3,4,', 'a,b\n1\n2,3', 'a,b\n1,2,3', ' , \n1,2'];

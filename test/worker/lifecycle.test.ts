@@ -88,6 +88,24 @@ describe('model lifecycle', () => {
     await expectError(await send({ method: 'POST', path: `/v1/models/${MODEL}/predict?version=zero`, key, body: csv, contentType: 'text/csv' }), 400, 'invalid_request');
   });
 
+  it('answers every row of a CSV batch, an all-empty one too, and names a bad cell by its line', async () => {
+    // The empty row is the second of three: dropping it would shift the third answer onto it.
+    const csv = 'a,b\n7,x\n,\n\n40,y\n';
+    const fromCsv = await jsonOf(await send({ method: 'POST', path: `/v1/models/${MODEL}/predict`, key, body: csv, contentType: 'text/csv' }));
+    expect(fromCsv.predictions).toHaveLength(3);
+    expect(fromCsv).toEqual(await predictJson([{ a: 7, b: 'x' }, {}, { a: 40, b: 'y' }]));
+    // The same batch as semicolon-separated text (a European spreadsheet export) answers the same.
+    const semi = await jsonOf(await send({ method: 'POST', path: `/v1/models/${MODEL}/predict`, key, body: 'a;b\n7,0;x\n;\n\n40;y\n', contentType: 'text/csv' }));
+    expect(semi).toEqual(fromCsv);
+    // Line 6 of the file (a quoted line break and a blank line before it); JSON rows keep their index.
+    const bad = await expectError(await send({ method: 'POST', path: `/v1/models/${MODEL}/predict`, key, body: 'a,b\n7,"x\ny"\n\n8,x\nabc,x\n', contentType: 'text/csv' }), 400, 'invalid_input');
+    expect(bad.message).toMatch(/^line 6, column "a": /);
+    expect(bad.details).toMatchObject({ line: 6, column: 'a' });
+    expect(bad.details.row).toBeUndefined();
+    const json = await expectError(await send({ method: 'POST', path: `/v1/models/${MODEL}/predict`, key, body: { rows: [{ a: 1 }, { a: 'abc' }] } }), 400, 'invalid_input');
+    expect(json.details).toMatchObject({ row: 1, column: 'a' });
+  });
+
   it('explains predictions on request: base plus contributions give the output, which gives the probability', async () => {
     const rows = [
       { a: 2, b: 'x' },

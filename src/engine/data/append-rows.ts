@@ -75,7 +75,7 @@ function checkKind(col: Column, added: CsvTable, k: number, naming: RowNaming): 
   for (let i = 0; i < added.rows.length; i++) {
     const cell = added.rows[i][k];
     if (isMissingCell(cell) || !Number.isNaN(parse(cell))) continue;
-    const at = naming === 'line' ? i + 2 : i + 1;
+    const at = naming === 'line' ? (added.lines?.[i] ?? i + 2) : i + 1;
     throw new EngineError('invalid_dataset', `${naming} ${at}, column "${col.name}": "${cell.slice(0, 64)}" is not ${kind}, as the column's values are`, {
       [naming]: at,
       column: col.name,

@@ -6,7 +6,7 @@
  * tokenizer; anything else, and any file the fast split would refuse, goes through parseCsv, so the
  * table read and every refusal (with its line number) are exactly those of parseCsv.
  */
-import { type CsvLimits, parseCsv } from './csv';
+import { type CsvLimits, type CsvTable, csvLayout, parseCsv } from './csv';
 
 export interface CsvColumns {
   readonly header: readonly string[];
@@ -14,6 +14,8 @@ export interface CsvColumns {
   readonly rows: number;
   /** columns[j][i]: the cell of header column j in data row i, as text ('' for an empty cell). */
   readonly columns: readonly (readonly string[])[];
+  /** The 1-based line of the file on which each data row starts (see CsvTable.lines). */
+  readonly lines?: readonly number[];
 }
 
 const DEFAULT_LIMITS: CsvLimits = { maxRows: 1_000_000, maxColumns: 2_000 };
@@ -23,37 +25,38 @@ export function parseCsvColumns(input: string, limits: Partial<CsvLimits> = {}):
   return splitPlainCsv(input, { ...DEFAULT_LIMITS, ...limits }) ?? transpose(parseCsv(input, limits));
 }
 
-function transpose(table: { header: readonly string[]; rows: readonly (readonly string[])[] }): CsvColumns {
+function transpose(table: CsvTable): CsvColumns {
   const n = table.rows.length;
   const columns = table.header.map((_, j) => {
     const cells = new Array<string>(n);
     for (let i = 0; i < n; i++) cells[i] = table.rows[i][j];
     return cells;
   });
-  return { header: table.header, rows: n, columns };
+  return { header: table.header, rows: n, columns, lines: table.lines };
 }
 
 /**
- * The fast split, for text with no double quote and one line ending throughout (LF, or CRLF on every
- * line): then every field is the text between commas, exactly as the tokenizer reads it. Lines whose
- * fields are all blank are skipped, as parseCsv does. Returns undefined whenever the text is not of that
- * kind or would be refused, leaving both the general reading and the error to parseCsv.
+ * The fast split, for comma-separated text with no double quote and one line ending throughout (LF, or
+ * CRLF on every line): then every field is the text between commas, exactly as the tokenizer reads it.
+ * Lines of nothing but spaces are skipped, as parseCsv does. Returns undefined whenever the text is not
+ * of that kind or would be refused, leaving both the general reading and the error to parseCsv.
  */
 function splitPlainCsv(input: string, limits: CsvLimits): CsvColumns | undefined {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  if (text.indexOf('"') >= 0) return undefined;
+  const { text, delimiter, firstLine } = csvLayout(input);
+  if (delimiter !== ',' || firstLine !== 1 || text.indexOf('"') >= 0) return undefined;
   const crlf = text.indexOf('\r') >= 0;
   if (crlf && !everyLineEndsInCrlf(text)) return undefined;
   const ending = crlf ? 2 : 1;
   let header: string[] | undefined;
   let columns: string[][] = [];
   let rows = 0;
+  const lines: number[] = [];
   // One scan, each cell sliced straight into its column: no array per line (this runs on every batch).
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0, line = 1; start < text.length; line++) {
     const newline = text.indexOf('\n', start);
     const lineEnd = newline < 0 ? text.length : newline + 1 - ending;
     const next = newline < 0 ? text.length : newline + 1;
-    if (blankFields(text, start, lineEnd)) {
+    if (blankLine(text, start, lineEnd)) {
       start = next;
       continue;
     }
@@ -79,22 +82,19 @@ function splitPlainCsv(input: string, limits: CsvLimits): CsvColumns | undefined
     }
     if (j !== width - 1) return undefined;
     rows++;
+    lines.push(line);
     start = next;
   }
   if (header === undefined || rows === 0) return undefined;
-  return { header, rows, columns };
+  return { header, rows, columns, lines };
 }
 
-/**
- * Whether the line's fields are all blank (the fields joined trim to nothing), which the tokenizer's
- * greedy mode skips: ",,", "  ". A printable ASCII character other than a comma settles it at once.
- */
-function blankFields(text: string, start: number, end: number): boolean {
+/** Whether the line holds nothing but spaces (",," is a row of missing values, not a blank line). */
+function blankLine(text: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (c === 44) continue;
     if (c > 32 && c < 127) return false;
-    return text.slice(start, end).split(',').join('').trim() === '';
+    return text.slice(start, end).trim() === '';
   }
   return true;
 }

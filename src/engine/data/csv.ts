@@ -1,8 +1,14 @@
 /**
  * @module engine/data/csv
- * Reads CSV text (RFC 4180: header row, quoted fields, CRLF or LF) into a header and rows of strings,
+ * Reads CSV text (RFC 4180: header row, quoted fields, CRLF, LF or CR) into a header and rows of strings,
  * with papaparse doing the tokenising. Every refusal names the line where the file went wrong, so a
- * user can open the file and fix it; nothing is guessed or silently dropped.
+ * user can open the file and fix it; nothing is guessed or silently dropped: a row whose cells are all
+ * empty (",,") is a row of missing values, and only lines holding nothing but spaces are skipped.
+ *
+ * Spreadsheet exports from locales that write decimal commas separate fields with semicolons, and some
+ * tools write tabs. The separator is read from the header line (the most frequent of comma, semicolon
+ * and tab outside quotes; comma on a tie) or from Excel's "sep=;" first line. In a semicolon file a
+ * decimal-comma number ("3,14", "1.234,5") is read as the number it is ("3.14", "1234.5").
  */
 import Papa from 'papaparse';
 import { EngineError } from '../core/errors';
@@ -10,6 +16,11 @@ import { EngineError } from '../core/errors';
 export interface CsvTable {
   readonly header: readonly string[];
   readonly rows: readonly (readonly string[])[];
+  /**
+   * The 1-based line of the file on which each data row starts (blank lines and quoted line breaks
+   * counted), so a refusal found later (a cell of the wrong kind) names the line the user sees.
+   */
+  readonly lines?: readonly number[];
 }
 
 export interface CsvLimits {
@@ -17,16 +28,55 @@ export interface CsvLimits {
   readonly maxColumns: number;
 }
 
+/** Field separators a file may use. */
+export type CsvDelimiter = ',' | ';' | '\t';
+
 const DEFAULT_LIMITS: CsvLimits = { maxRows: 1_000_000, maxColumns: 2_000 };
 
-/** Turns character offsets into 1-based line numbers, scanning the text once in total. */
-function lineCounter(text: string): (offset: number) => number {
-  let line = 1;
+/** Turns increasing character offsets into 1-based line numbers (LF, CRLF or a lone CR end a line), scanning once. */
+function lineCounter(text: string, firstLine: number): (offset: number) => number {
+  let line = firstLine;
   let scanned = 0;
   return (offset) => {
-    for (; scanned < offset && scanned < text.length; scanned++) if (text.charCodeAt(scanned) === 10) line++;
+    for (; scanned < offset && scanned < text.length; scanned++) {
+      const c = text.charCodeAt(scanned);
+      if (c === 10 || (c === 13 && text.charCodeAt(scanned + 1) !== 10)) line++;
+    }
     return line;
   };
+}
+
+/** The text after a BOM and an Excel "sep=X" line, the separator, and the line the rest starts on. */
+export function csvLayout(input: string): { text: string; delimiter: CsvDelimiter; firstLine: number } {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const sep = /^sep=(.)[ \t]*(\r\n|\n|\r)/i.exec(text);
+  if (sep && (sep[1] === ',' || sep[1] === ';' || sep[1] === '\t')) return { text: text.slice(sep[0].length), delimiter: sep[1], firstLine: 2 };
+  return { text, delimiter: headerDelimiter(text), firstLine: 1 };
+}
+
+/** The most frequent of comma, semicolon and tab on the first non-blank line, outside quotes; comma on a tie. */
+function headerDelimiter(text: string): CsvDelimiter {
+  const counts = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  let started = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) {
+      if (started) break;
+    } else if (!quoted && (ch === ',' || ch === ';' || ch === '\t')) counts[ch]++;
+    if (ch.trim() !== '') started = true;
+  }
+  if (counts[';'] > counts[','] && counts[';'] >= counts['\t']) return ';';
+  if (counts['\t'] > counts[',']) return '\t';
+  return ',';
+}
+
+/** "3,14" → "3.14", "-1.234,5" → "-1234.5"; any other cell unchanged. */
+function decimalComma(cell: string): string {
+  if (cell.indexOf(',') < 0) return cell;
+  const m = /^(\s*[+-]?)(\d{1,3}(?:\.\d{3})+|\d+),(\d+)(\s*)$/.exec(cell);
+  return m ? `${m[1]}${m[2].replaceAll('.', '')}.${m[3]}${m[4]}` : cell;
 }
 
 /**
@@ -36,18 +86,19 @@ function lineCounter(text: string): (offset: number) => number {
  */
 export function parseCsv(input: string, limits: Partial<CsvLimits> = {}): CsvTable {
   const { maxRows, maxColumns } = { ...DEFAULT_LIMITS, ...limits };
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  if (text.trim().length === 0) throw new EngineError('invalid_csv', 'the file is empty: send a header row and at least one data row', { line: 1 });
+  const { text, delimiter, firstLine } = csvLayout(input);
+  if (text.trim().length === 0) throw new EngineError('invalid_csv', 'the file is empty: send a header row and at least one data row', { line: firstLine });
 
   let header: string[] | undefined;
+  let headerLine = firstLine;
   const rows: string[][] = [];
+  const lines: number[] = [];
   let failure: EngineError | undefined;
   let rowStart = 0;
-  const lineAt = lineCounter(text);
+  const lineAt = lineCounter(text, firstLine);
 
   Papa.parse<string[]>(text, {
-    delimiter: ',',
-    skipEmptyLines: 'greedy',
+    delimiter,
     step: (result, parser) => {
       const fields = result.data;
       const line = lineAt(rowStart);
@@ -59,9 +110,12 @@ export function parseCsv(input: string, limits: Partial<CsvLimits> = {}): CsvTab
         parser.abort();
         return;
       }
+      // A line of nothing but spaces is no row. A line of separators only (",,") is a row of missing values.
+      if (fields.length === 1 && fields[0].trim() === '') return;
       if (header === undefined) {
         header = fields.map((f) => f.trim());
-        const problem = checkHeader(header, maxColumns);
+        headerLine = line;
+        const problem = checkHeader(header, maxColumns, line);
         if (problem) {
           failure = problem;
           parser.abort();
@@ -69,11 +123,7 @@ export function parseCsv(input: string, limits: Partial<CsvLimits> = {}): CsvTab
         return;
       }
       if (fields.length !== header.length) {
-        failure = new EngineError('invalid_csv', `line ${line} has ${fields.length} fields but the header has ${header.length}`, {
-          line,
-          fields: fields.length,
-          expected: header.length,
-        });
+        failure = raggedRow(line, fields.length, header.length, headerLine, delimiter);
         parser.abort();
         return;
       }
@@ -82,28 +132,36 @@ export function parseCsv(input: string, limits: Partial<CsvLimits> = {}): CsvTab
         parser.abort();
         return;
       }
-      rows.push(fields);
+      rows.push(delimiter === ';' ? fields.map(decimalComma) : fields);
+      lines.push(line);
     },
   });
 
   if (failure) throw failure;
-  if (header === undefined) throw new EngineError('invalid_csv', 'the file has no header row', { line: 1 });
-  if (rows.length === 0) throw new EngineError('invalid_csv', 'the file has a header but no data rows', { line: 2 });
-  return { header, rows };
+  if (header === undefined) throw new EngineError('invalid_csv', 'the file has no header row', { line: firstLine });
+  if (rows.length === 0) throw new EngineError('invalid_csv', 'the file has a header but no data rows', { line: headerLine + 1 });
+  return { header, rows, lines };
 }
 
-function checkHeader(header: string[], maxColumns: number): EngineError | undefined {
+/** A row with the wrong number of fields; a one-field header is most often a title line or another separator. */
+function raggedRow(line: number, fields: number, expected: number, headerLine: number, delimiter: CsvDelimiter): EngineError {
+  const named = { ',': 'commas', ';': 'semicolons', '\t': 'tabs' }[delimiter];
+  const hint = expected === 1 ? `; the header (line ${headerLine}) has no ${named}: if it is a title above the column names, remove it` : '';
+  return new EngineError('invalid_csv', `line ${line} has ${fields} fields but the header has ${expected}${hint}`, { line, fields, expected });
+}
+
+function checkHeader(header: string[], maxColumns: number, line: number): EngineError | undefined {
   if (header.length > maxColumns) {
-    return new EngineError('invalid_csv', `the header has ${header.length} columns; at most ${maxColumns} are allowed`, { line: 1, columns: header.length });
+    return new EngineError('invalid_csv', `the header has ${header.length} columns; at most ${maxColumns} are allowed`, { line, columns: header.length });
   }
   const seen = new Map<string, number>();
   for (let i = 0; i < header.length; i++) {
     const name = header[i];
-    if (name === '') return new EngineError('invalid_csv', `column ${i + 1} of the header has no name`, { line: 1, column_index: i + 1 });
+    if (name === '') return new EngineError('invalid_csv', `column ${i + 1} of the header has no name`, { line, column_index: i + 1 });
     const earlier = seen.get(name);
     if (earlier !== undefined) {
       return new EngineError('invalid_csv', `column name "${name}" appears twice in the header (columns ${earlier + 1} and ${i + 1})`, {
-        line: 1,
+        line,
         column: name,
       });
     }

@@ -21,7 +21,7 @@ import { describedVersion, loadOrCorrupt, servedVersion, versionNotFound } from 
 import { forgetModel } from '../version-cache';
 import { waitUntilOf } from '../refresh-ahead';
 import { validName } from '../names';
-import { mediaTypeOf } from '../csv-body';
+import { mediaTypeOf, namingCsvLines } from '../csv-body';
 import { isTableType, readTableColumnsBody } from '../table-body';
 import type { CsvColumns } from '../../engine/data/csv-columns';
 import { csvRowObject, csvRowObjects } from '../../engine/features/cells-to-dataset';
@@ -118,12 +118,12 @@ models.post('/:model/predict', async (c) => {
   if (body.table && !shape) {
     const table = body.table;
     sampled = { length: table.rows, at: (i) => csvRowObject(table, i) };
-    result = predictor.predictTable(table);
+    result = namingCsvLines(table, () => predictor.predictTable(table));
   } else {
     const given = body.table ? csvRowObjects(body.table) : body.rows;
-    const rows = shape ? imageRowsToColumns(shape, predictor.envelope.columns, given) : given;
+    const rows = namingCsvLines(body.table, () => (shape ? imageRowsToColumns(shape, predictor.envelope.columns, given) : given));
     sampled = rowArray(rows);
-    result = predictor.predictRows(rows);
+    result = namingCsvLines(body.table, () => predictor.predictRows(rows));
     // Explanations are computed only on request: exact TreeSHAP costs far more than the prediction.
     if (body.explain) explained = explanationFields(predictor.explainRows(rows));
   }
