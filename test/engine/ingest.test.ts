@@ -119,6 +119,38 @@ describe('inferDataset', () => {
     expect(profile[2].dropped).toMatch(/constant/);
     expect(profile[5].missing).toBe(10);
   });
+
+  it('reads placeholders among numbers and dates as missing, and keeps them as levels among categories', () => {
+    const prices = Array.from({ length: 40 }, (_, i) => `${(i * 1.25).toFixed(2)},2024-01-${String((i % 28) + 1).padStart(2, '0')},${i % 2 ? 'none' : 'some'}`);
+    const text = `price,day,extras\n${prices.join('\n')}\n-,#N/A,none\nunknown,-,some\n#DIV/0!,2024-02-01,none\n`;
+    const { dataset, profile } = inferDataset(parseCsv(text));
+    expect(dataset.columns.map((c) => c.type)).toEqual(['numeric', 'datetime', 'categorical']);
+    expect(profile.map((p) => p.missing)).toEqual([3, 2, 0]);
+    // "none" is a level of a categorical column (as in credit-g), not a missing value.
+    expect(profile[2].unique).toBe(2);
+    // A word that is no placeholder still makes the column categorical: it may be a real level.
+    expect(inferDataset(parseCsv(`price\n${prices.map((r) => r.split(',')[0]).join('\n')}\n0.00\nabout 3\n`)).dataset.columns[0].type).toBe('categorical');
+  });
+
+  it('reads a boolean column in several spellings as two levels, its most frequent spelling of each', () => {
+    const cells = ['True', 'false', 'TRUE', 'False', 'True', 'false', 'True', '', 'false'];
+    const { dataset } = inferDataset(parseCsv(`flag,x\n${cells.map((c, i) => `${c},${i}`).join('\n')}\n`));
+    const flag = dataset.columns[0];
+    expect(flag.type).toBe('boolean');
+    if (flag.storage !== 'codes') throw new Error('a boolean column is coded');
+    expect(flag.levels).toEqual(['True', 'false']);
+    expect(Array.from(flag.codes)).toEqual([0, 1, 0, 1, 0, 1, 0, -1, 1]);
+    // Spellings of one truth value only, or a non-boolean among them, are no boolean column.
+    expect(inferDataset(parseCsv('f,x\nyes,1\nYES,2\ny,3\n')).dataset.columns[0].type).toBe('categorical');
+    expect(inferDataset(parseCsv('f,x\nyes,1\nno,2\nmaybe,3\n')).dataset.columns[0].type).toBe('categorical');
+  });
+
+  it('refuses impossible dates instead of rolling them over', () => {
+    const { dataset } = inferDataset(parseCsv('d,x\n2024-02-28,1\n2024-02-30,2\n2024-03-01,3\n'));
+    expect(dataset.columns[0].type).toBe('categorical');
+    const ok = inferDataset(parseCsv('d,x\n2024-02-28,1\n2024-02-29,2\n2024-03-01,3\n')).dataset.columns[0];
+    expect(ok.type).toBe('datetime');
+  });
 });
 
 describe('columnar codec', () => {
@@ -177,5 +209,17 @@ describe('prepareTarget and overrides', () => {
     expect(age?.storage).toBe('codes');
     expect(() => applyOverrides(dataset, { purpose: 'numeric' })).toThrow(/cannot be numeric/);
     expect(() => applyOverrides(dataset, { ghost: 'ignore' })).toThrow(/not a column/);
+  });
+
+  it('reads placeholder levels as missing when categories are made numbers, and refuses numbers made dates', () => {
+    // Codes with a placeholder, typed categorical by a word among them, then declared numeric.
+    const { dataset: codes } = inferDataset(parseCsv('n,x\n1,a\n2,b\n-,c\nmany,d\n'), { n: 'categorical' });
+    const { dataset: numeric } = applyOverrides(inferDataset(parseCsv('n,x\n1,a\n2,b\n#N/A,c\n')).dataset, { n: 'numeric' });
+    const n = numeric.columns[0];
+    expect(n.storage === 'f64' && Array.from(n.values)).toEqual([1, 2, NaN]);
+    expect(() => applyOverrides(codes, { n: 'numeric' })).toThrow(/cannot be numeric: it holds "many"/);
+    // Epoch numbers: seconds or milliseconds cannot be told apart, so the override is refused, saying what to send.
+    const { dataset: epochs } = inferDataset(parseCsv('d,y\n1706659200,0\n1706745600,1\n1710460800,0\n'));
+    expect(() => applyOverrides(epochs, { d: 'datetime' })).toThrow(/"d" cannot be read as datetime: it holds numbers; send its dates as ISO-8601 text/);
   });
 });

@@ -96,6 +96,9 @@ describe('Predictor.predictTable matches predictRows on the route\'s row objects
     'nan,?,n/a,NULL,  broken on arrival  ,,5',
     '-2e1,c2,False,2024-07-15 08:00,fast delivery,,6',
     '0,,,2024-01-01,new words entirely,,7',
+    // Placeholders among numbers and dates are missing values, as at upload (data/column-types).
+    '-,c1,no,#N/A,fast delivery,,8',
+    '#DIV/0!,c2,yes,unknown,works fine,,9',
   ].join('\n');
   const quoted = batch.replace('fast delivery,good', '"fast delivery, really",good');
   const withoutWhen = batch
@@ -116,6 +119,7 @@ describe('Predictor.predictTable matches predictRows on the route\'s row objects
         // The fast decoding itself answered (no hand-over to the row-object path).
         expect(decodeCellColumns(predictor.envelope.pipeline.inputs, new Set(predictor.artifact.columns), parseCsvColumns(text))).toBeDefined();
       }
+      expect(predictor.predictRows([{ num: '-', when: '#N/A', cat: 'c1' }])).toStrictEqual(predictor.predictRows([{ num: null, when: null, cat: 'c1' }]));
       predictor.dispose();
     });
   }

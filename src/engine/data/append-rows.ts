@@ -11,7 +11,7 @@
  * kind (an "unknown" in a numeric column would otherwise turn it categorical for every later job).
  */
 import { EngineError } from '../core/errors';
-import { isMissingCell, parseDateCell, parseNumberCell } from './column-types';
+import { isMissingNumberCell, parseDateCell, parseNumberCell } from './column-types';
 import type { CsvTable } from './csv';
 import type { Column, Dataset } from './dataset';
 import { type ColumnProfile, inferDataset } from './infer-schema';
@@ -74,7 +74,7 @@ function checkKind(col: Column, added: CsvTable, k: number, naming: RowNaming): 
   const kind = col.type === 'numeric' ? 'a number' : 'a date';
   for (let i = 0; i < added.rows.length; i++) {
     const cell = added.rows[i][k];
-    if (isMissingCell(cell) || !Number.isNaN(parse(cell))) continue;
+    if (isMissingNumberCell(cell) || !Number.isNaN(parse(cell))) continue;
     const at = naming === 'line' ? (added.lines?.[i] ?? i + 2) : i + 1;
     throw new EngineError('invalid_dataset', `${naming} ${at}, column "${col.name}": "${cell.slice(0, 64)}" is not ${kind}, as the column's values are`, {
       [naming]: at,

@@ -19,6 +19,19 @@ export function isMissingCell(cell: string): boolean {
   return MISSING_TOKENS.has(cell.trim().toLowerCase());
 }
 
+/**
+ * Placeholders that mean "no value" in a column of numbers or dates, and only there: among categories
+ * they can be real levels ("none" in credit-g, "Unknown" in ames). Spreadsheet error cells count too.
+ * Without this, one "-" among a thousand prices made the column categories (or an identifier).
+ */
+const NUMBER_PLACEHOLDERS = new Set(['-', '--', '\u2013', '\u2014', 'none', 'missing', 'unknown', 'nil', 'undefined', 'n.a.', '#n/a', '#na', '#value!', '#div/0!', '#ref!', '#num!', '#name?', '#null!']);
+
+/** Whether a cell of a numeric or date column is a missing value: a missing spelling or a placeholder. */
+export function isMissingNumberCell(cell: string): boolean {
+  const t = cell.trim().toLowerCase();
+  return MISSING_TOKENS.has(t) || NUMBER_PLACEHOLDERS.has(t);
+}
+
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Parses a decimal number; NaN when the cell is not a plain finite number. */
@@ -40,12 +53,28 @@ export function parseBooleanCell(cell: string): boolean | undefined {
   return undefined;
 }
 
-const DATE_RE = /^\d{4}-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?$/;
+const DATE_RE = /^(\d{4})-(\d{2})(-(\d{2})([T ](\d{2}):(\d{2})(:(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?$/;
 
-/** Milliseconds since the epoch (UTC unless the cell says otherwise), or NaN when not an ISO-8601 date. */
+/** Whether the parts of a matched date exist: month 1-12, a day the month has, a time of day. */
+function realDate(m: RegExpExecArray): boolean {
+  const [year, month] = [Number(m[1]), Number(m[2])];
+  if (month < 1 || month > 12) return false;
+  if (m[4] === undefined) return true;
+  const day = Number(m[4]);
+  // Day 0 of the next month is the last day of this one.
+  if (day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return false;
+  if (m[6] === undefined) return true;
+  return Number(m[6]) <= 23 && Number(m[7]) <= 59 && (m[9] === undefined || Number(m[9]) <= 59);
+}
+
+/**
+ * Milliseconds since the epoch (UTC unless the cell says otherwise), or NaN when not an ISO-8601 date or
+ * not a real one: "2024-02-30" is refused, not rolled over into March.
+ */
 export function parseDateCell(cell: string): number {
   const t = cell.trim();
-  if (!DATE_RE.test(t)) return NaN;
+  const m = DATE_RE.exec(t);
+  if (!m || !realDate(m)) return NaN;
   // A date without a zone is read as UTC so that results never depend on the machine's time zone.
   const iso = t.length <= 7 ? `${t}-01T00:00:00Z` : t.length === 10 ? `${t}T00:00:00Z` : /Z|[+-]\d{2}:?\d{2}$/.test(t) ? t.replace(' ', 'T') : `${t.replace(' ', 'T')}Z`;
   return Date.parse(iso);

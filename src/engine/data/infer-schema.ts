@@ -1,12 +1,15 @@
 /**
  * @module engine/data/infer-schema
  * Decides each column's type from its text cells and builds the typed columnar Dataset in the same pass
- * over the data. Type rules, in order: all missing or one distinct value → constant; two boolean spellings
- * → boolean; all numbers → numeric (or id when named like an identifier and unique); all ISO dates →
- * datetime; strings unique on every row → id; long multi-word strings → text; otherwise categorical.
+ * over the data. Type rules, in order: all missing or one distinct value → constant; boolean spellings of
+ * both truth values → boolean; all numbers → numeric (or id when named like an identifier and unique);
+ * all ISO dates → datetime; strings unique on every row → id; long multi-word strings → text; otherwise
+ * categorical. Numbers and dates may be mixed with placeholders ("-", "#N/A", "unknown"), read as missing.
+ * A boolean column written in several spellings ("True", "TRUE", "false") keeps one per truth value, its
+ * most frequent, so it has two levels.
  */
 import type { CsvTable } from './csv';
-import { type ColumnType, isMissingCell, parseBooleanCell, parseDateCell, parseNumberCell } from './column-types';
+import { type ColumnType, isMissingCell, isMissingNumberCell, parseBooleanCell, parseDateCell, parseNumberCell } from './column-types';
 import { type Column, type Dataset, MISSING_CODE } from './dataset';
 
 export interface ColumnProfile {
@@ -53,9 +56,10 @@ function buildColumn(name: string, cells: string[], forced?: ColumnType): Column
   if (type === 'numeric' || type === 'datetime') {
     const parse = type === 'numeric' ? parseNumberCell : parseDateCell;
     const values = new Float64Array(n);
-    for (let i = 0; i < n; i++) values[i] = isMissingCell(cells[i]) ? NaN : parse(cells[i]);
+    for (let i = 0; i < n; i++) values[i] = isMissingNumberCell(cells[i]) ? NaN : parse(cells[i]);
     return { name, type, storage: 'f64', values };
   }
+  if (type === 'boolean' && distinct.size > 2) return codeColumn(name, type, cells.map(booleanSpelling(present)));
   if (type === 'constant' && distinct.size === 1 && present.every((c) => !Number.isNaN(parseNumberCell(c)))) {
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) values[i] = isMissingCell(cells[i]) ? NaN : parseNumberCell(cells[i]);
@@ -66,22 +70,33 @@ function buildColumn(name: string, cells: string[], forced?: ColumnType): Column
 
 function guessType(name: string, present: string[], distinct: Set<string>, n: number): ColumnType {
   if (distinct.size <= 1) return 'constant';
-  if (distinct.size === 2 && [...distinct].every((v) => parseBooleanCell(v) !== undefined)) {
-    const [a, b] = [...distinct].map((v) => parseBooleanCell(v));
-    if (a !== b) return 'boolean';
-  }
-  const allNumeric = present.every((c) => !Number.isNaN(parseNumberCell(c)));
+  const truths = new Set([...distinct].map((v) => parseBooleanCell(v)));
+  if (truths.size === 2 && !truths.has(undefined)) return 'boolean';
+  // Numbers and dates are judged on the cells that are not placeholders; there must be some.
+  const measured = present.filter((c) => !isMissingNumberCell(c));
   const allUnique = distinct.size === present.length && present.length === n;
-  if (allNumeric) {
-    const integers = present.every((c) => Number.isInteger(parseNumberCell(c)));
+  if (measured.length > 0 && measured.every((c) => !Number.isNaN(parseNumberCell(c)))) {
+    const integers = measured.every((c) => Number.isInteger(parseNumberCell(c)));
     return allUnique && integers && ID_NAME_RE.test(name) && n > 10 ? 'id' : 'numeric';
   }
-  if (present.every((c) => !Number.isNaN(parseDateCell(c)))) return 'datetime';
+  if (measured.length > 0 && measured.every((c) => !Number.isNaN(parseDateCell(c)))) return 'datetime';
   if (allUnique && n > 10) {
     return averageWords(present) >= 3 ? 'text' : 'id';
   }
   if (distinct.size > Math.max(50, present.length / 2) && averageWords(present) >= 3) return 'text';
   return 'categorical';
+}
+
+/** Maps each cell of a boolean column to its truth value's most frequent spelling (missing cells unchanged). */
+function booleanSpelling(present: string[]): (cell: string) => string {
+  const counts = new Map<string, number>();
+  for (const c of present) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const best = new Map<boolean, string>();
+  for (const [spelling, count] of [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) {
+    const truth = parseBooleanCell(spelling) as boolean;
+    if (!best.has(truth)) best.set(truth, spelling);
+  }
+  return (cell) => (isMissingCell(cell) ? cell : (best.get(parseBooleanCell(cell) as boolean) as string));
 }
 
 function averageWords(values: string[]): number {

@@ -5,7 +5,7 @@
  * an inferred id kept as a category). Refuses overrides that cannot hold, naming the column.
  */
 import { EngineError } from '../core/errors';
-import { type ColumnType, parseNumberCell } from './column-types';
+import { type ColumnType, isMissingNumberCell, parseNumberCell } from './column-types';
 import { type Column, type Dataset, MISSING_CODE } from './dataset';
 import { float32Text } from './numeric-precision';
 
@@ -33,10 +33,15 @@ export function applyOverrides(ds: Dataset, overrides: Readonly<Record<string, C
 
 function retype(col: Column, type: ColumnType): Column {
   if (type === 'numeric' || type === 'datetime') {
-    if (col.storage === 'f64') return { ...col, type };
-    if (type === 'datetime') throw new EngineError('invalid_params', `columns: "${col.name}" cannot be read as datetime`, { field: 'columns', column: col.name });
-    const asNumbers = col.levels.map(parseNumberCell);
-    const bad = col.levels.find((_, k) => Number.isNaN(asNumbers[k]));
+    if (col.storage === 'f64') {
+      if (type === 'numeric' || col.type === 'datetime') return { ...col, type };
+      // Numbers are no dates: seconds, milliseconds or days since some epoch cannot be told apart.
+      throw new EngineError('invalid_params', `columns: "${col.name}" cannot be read as datetime: it holds numbers; send its dates as ISO-8601 text (2024-01-31 or 2024-01-31T10:20:00Z)`, { field: 'columns', column: col.name });
+    }
+    if (type === 'datetime') throw new EngineError('invalid_params', `columns: "${col.name}" cannot be read as datetime: its values are not ISO-8601 dates`, { field: 'columns', column: col.name });
+    // Placeholders such as "-" or "#N/A" among the levels are missing numbers (data/column-types).
+    const asNumbers = col.levels.map((l) => (isMissingNumberCell(l) ? NaN : parseNumberCell(l)));
+    const bad = col.levels.find((l, k) => Number.isNaN(asNumbers[k]) && !isMissingNumberCell(l));
     if (bad !== undefined) throw new EngineError('invalid_params', `columns: "${col.name}" cannot be numeric: it holds "${bad}"`, { field: 'columns', column: col.name, value: bad });
     const values = Float64Array.from(col.codes, (c) => (c < 0 ? NaN : asNumbers[c]));
     return { name: col.name, type, storage: 'f64', values };

@@ -6,7 +6,7 @@
  * are the same bit for bit. It never words a refusal itself: on the first cell or column it would refuse,
  * it hands the whole table to rowsToDataset, whose error (row, column, message) is then the one thrown.
  */
-import { isMissingCell, parseDateCell, parseNumberCell } from '../data/column-types';
+import { isMissingCell, isMissingNumberCell, parseDateCell, parseNumberCell } from '../data/column-types';
 import type { CsvColumns } from '../data/csv-columns';
 import { type Column, type Dataset, MISSING_CODE, UNSEEN_CODE } from '../data/dataset';
 import type { InputColumn } from './pipeline';
@@ -53,6 +53,8 @@ export function decodeCellColumns(inputs: readonly InputColumn[], known: Readonl
 
 /** Whether a CSV cell is a missing value as rowsToDataset sees it (null for '' or a missing spelling). */
 const missing = (cell: string) => cell === '' || isMissingCell(cell);
+/** The same for a numeric or date column, where placeholders ("-", "#N/A") are missing too. */
+const missingNumber = (cell: string) => cell === '' || isMissingNumberCell(cell);
 
 function numericColumn(input: InputColumn, cells: readonly string[] | undefined, n: number): Column | undefined {
   const values = new Float64Array(n);
@@ -64,8 +66,8 @@ function numericColumn(input: InputColumn, cells: readonly string[] | undefined,
       const cell = cells[i];
       let ms = seen.get(cell);
       if (ms === undefined) {
-        ms = missing(cell) ? NaN : parseDateCell(cell);
-        if (Number.isNaN(ms) && !missing(cell)) return undefined;
+        ms = missingNumber(cell) ? NaN : parseDateCell(cell);
+        if (Number.isNaN(ms) && !missingNumber(cell)) return undefined;
         seen.set(cell, ms);
       }
       values[i] = ms;
@@ -75,7 +77,7 @@ function numericColumn(input: InputColumn, cells: readonly string[] | undefined,
       const cell = cells[i];
       // No missing spelling parses as a number, so trying the number first changes no reading.
       const x = cell === '' ? NaN : plainInteger(cell) ?? parseNumberCell(cell);
-      if (Number.isNaN(x) && !missing(cell)) return undefined;
+      if (Number.isNaN(x) && !missingNumber(cell)) return undefined;
       values[i] = x;
     }
   }

@@ -6,7 +6,7 @@
  * row and the column.
  */
 import { EngineError } from '../core/errors';
-import { isMissingCell, parseBooleanCell, parseDateCell, parseNumberCell } from '../data/column-types';
+import { isMissingCell, isMissingNumberCell, parseBooleanCell, parseDateCell, parseNumberCell } from '../data/column-types';
 import { type Column, type Dataset, MISSING_CODE, UNSEEN_CODE } from '../data/dataset';
 import type { InputColumn } from './pipeline';
 
@@ -68,7 +68,7 @@ export function levelIndexOf(input: InputColumn): Map<string, number> {
 }
 
 function readNumber(v: unknown, input: InputColumn, row: number): number {
-  if (isMissing(v)) return NaN;
+  if (v === null || v === undefined || (typeof v === 'string' && isMissingNumberCell(v))) return NaN;
   if (input.type === 'datetime') {
     if (typeof v === 'number' && Number.isFinite(v)) return v;
     const ms = typeof v === 'string' ? parseDateCell(v) : NaN;
