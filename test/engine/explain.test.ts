@@ -22,6 +22,7 @@ import type { Dataset } from '../../src/engine/data/dataset';
 import { inferDataset } from '../../src/engine/data/infer-schema';
 import type { MetricName } from '../../src/engine/eval/metrics';
 import { explainerFor } from '../../src/engine/explain/explainer-for';
+import type { RowExplanation } from '../../src/engine/explain/explanation';
 import { ForestShap } from '../../src/engine/explain/tree-shap';
 import { loadPipeline } from '../../src/engine/features/pipeline';
 import { rowsToDataset } from '../../src/engine/features/rows-to-dataset';
@@ -484,6 +485,35 @@ describe('(d) contributions sum back onto input columns', () => {
   });
 });
 
+describe('(d2) binary ensembles mixing log-odds and probability members', () => {
+  it('are explained in probability space: each log-odds member rescaled per row, locally accurate to the served probability', async () => {
+    const d = load('credit_g');
+    const [gbdt, forest, linear] = [await train(d, 'gbdt', { n_estimators: 20 }), await train(d, 'random_forest', { n_estimators: 10 }), await train(d, 'linear')];
+    const mixed = await Predictor.load(ensembleOf([gbdt, forest, linear], [0.4, 0.3, 0.3]));
+    const ex = mixed.explainRows(d.test);
+    expect(ex.space).toBe('probability');
+    expect(ex.positiveClass).toBe('good');
+    expectLocallyAccurate(mixed, d.test);
+    // The blend's contributions are the members' own, the log-odds ones scaled by (σ(m) − σ(b)) / (m − b).
+    const alone = async (envelope: ModelEnvelope) => (await Predictor.load(envelope)).explainRows(d.test).explanations;
+    const [g, f, l] = [await alone(gbdt), await alone(forest), await alone(linear)];
+    const inProbability = (e: RowExplanation, column: string) => {
+      const [m, b] = [e.output as number, e.base as number];
+      return ((e.contributions as Record<string, number>)[column] * (sigmoid(m) - sigmoid(b))) / (m - b);
+    };
+    let moved = 0;
+    ex.explanations.forEach((e, r) => {
+      for (const column of ['checking_status', 'duration', 'credit_amount']) {
+        const expected = 0.4 * inProbability(g[r], column) + 0.3 * (f[r].contributions as Record<string, number>)[column] + 0.3 * inProbability(l[r], column);
+        expect((e.contributions as Record<string, number>)[column]).toBeCloseTo(expected, 9);
+        moved += Math.abs(expected);
+      }
+      expect(e.base).toBeCloseTo(0.4 * sigmoid(g[r].base as number) + 0.3 * (f[r].base as number) + 0.3 * sigmoid(l[r].base as number), 12);
+    });
+    expect(moved / ex.explanations.length).toBeGreaterThan(0.01);
+  });
+});
+
 /** Expects an explain_unavailable refusal whose message mentions `words`. */
 function expectUnavailable(f: () => unknown, words: RegExp): void {
   let error: unknown;
@@ -517,10 +547,10 @@ describe('(e) models that cannot be explained', () => {
     expectUnavailable(() => p.explainRows(d.test), /ensemble member 1 \(knn\)/);
   });
 
-  it('an ensemble mixing margin and probability members is refused', async () => {
-    const d = load('credit_g');
+  it('a multiclass ensemble mixing margin and probability members is refused', async () => {
+    const d = load('penguins');
     const p = await Predictor.load(ensembleOf([await train(d, 'gbdt', { n_estimators: 20 }), await train(d, 'random_forest', { n_estimators: 10 })], [0.5, 0.5]));
-    expectUnavailable(() => p.explainRows(d.test), /gbdt: margin, random_forest: probability/);
+    expectUnavailable(() => p.explainRows(d.test), /gbdt: margin, random_forest: probability\); for more than two classes/);
   });
 
   it('artifacts stored before covers and means existed load, predict identically, and refuse to explain', async () => {

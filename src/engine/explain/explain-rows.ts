@@ -5,8 +5,9 @@
  * pipeline's provenance (one-hot indicators, date parts and text buckets onto their column, a constructed
  * pair half onto each of its two columns), then members are added with their ensemble weights. That sum
  * is exact for the ensemble's output only when every member explains the same space (the ensemble
- * averages outputs position by position), so mixed spaces are refused, as are members with no exact
- * explanation. See explain/explanation for the shapes returned.
+ * averages outputs position by position). A binary ensemble mixing log-odds and probability members is
+ * explained in probability space (explain/probability-rescale); other mixes are refused, as are members
+ * with no exact explanation. See explain/explanation for the shapes returned.
  */
 import { EngineError } from '../core/errors';
 import type { Task } from '../core/task';
@@ -17,6 +18,7 @@ import type { FittedModel } from '../models/model';
 import { explainerFor } from './explainer-for';
 import { type ExplainResult, explainUnavailable, type ExplanationSpace, type RowExplanation } from './explanation';
 import type { ModelExplainer } from './model-explainer';
+import { inProbabilitySpace } from './probability-rescale';
 
 /** What explanation needs of a loaded member (the Predictor's members are exactly this). */
 export interface ExplainableMember {
@@ -54,7 +56,7 @@ export class RowExplainer {
   /** @throws EngineError (explain_unavailable) when a member has no exact explanation or spaces differ. */
   static build(members: readonly ExplainableMember[], task: Task, classes: readonly string[]): RowExplainer {
     const ensemble = members.length > 1;
-    const explainers = members.map((m, i) => {
+    let explainers = members.map((m, i) => {
       try {
         return explainerFor(m.model);
       } catch (err) {
@@ -62,10 +64,16 @@ export class RowExplainer {
         throw explainUnavailable(`ensemble member ${i} (${m.model.family}) cannot be explained: ${err.message}`, { ...err.details, member: i, family: m.model.family });
       }
     });
-    const spaces = new Set(explainers.map((e) => e.space));
+    let spaces = new Set(explainers.map((e) => e.space));
+    // A binary ensemble of log-odds and probability members (boosting or linear beside forests, the usual
+    // blend) averages probabilities: its log-odds members are restated in probability space.
+    if (spaces.size > 1 && task === 'binary') {
+      explainers = explainers.map((e) => (e.space === 'margin' ? inProbabilitySpace(e) : e));
+      spaces = new Set(explainers.map((e) => e.space));
+    }
     if (spaces.size > 1) {
       const which = explainers.map((e) => `${e.family}: ${e.space}`).join(', ');
-      throw explainUnavailable(`this ensemble mixes members explained in different spaces (${which}); their contributions cannot be added`, {
+      throw explainUnavailable(`this ensemble mixes members explained in different spaces (${which}); for more than two classes their contributions cannot be added`, {
         spaces: [...spaces],
       });
     }
