@@ -11,6 +11,8 @@
  * booleans as true/false, dates as YYYY-MM-DD and timestamps as ISO-8601 UTC, null as the empty (missing)
  * cell. Nested columns (lists, maps, structs) are refused by name: a table row has one value per column.
  */
+// The decoders' types, for any program that compiles this module (the typed client's users too).
+/// <reference path="./hyparquet-codecs.d.ts" />
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import { decompressBrotli } from 'hyparquet-compressors/src/brotli.js';
 import { gunzip } from 'hyparquet-compressors/src/gzip.js';
