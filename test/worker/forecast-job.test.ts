@@ -55,6 +55,12 @@ describe('forecast jobs', () => {
     const drift = await call('GET', '/v1/models/air/drift');
     expect(drift.status).toBe(409);
     expect((await json(drift)).error).toMatchObject({ code: 'drift_reference_unavailable', message: expect.stringContaining('forecast model') });
+    // Nor can a schedule watch its inputs for drift (was accepted, and could never fire).
+    const watched = await call('PUT', '/v1/models/air/schedule', { every: '1d', dataset: 'air', budget: { seconds: 30 }, on_drift: { psi: 0.2 } });
+    expect(watched.status).toBe(400);
+    expect((await json(watched)).error).toMatchObject({ code: 'invalid_request', details: { field: 'on_drift' } });
+    expect((await call('PUT', '/v1/models/air/schedule', { every: '1d', dataset: 'air', budget: { seconds: 30 } })).status).toBe(200);
+    expect((await call('DELETE', '/v1/models/air/schedule')).status).toBeLessThan(300);
 
     // With history: the latest training months, ending the month before the first forecast.
     const withHistory = await json(await call('POST', '/v1/models/air/forecast', { horizon: 3, history: true }));

@@ -73,6 +73,10 @@ schedules.put('/:model/schedule', async (c) => {
   const problem = marginProblem(metric, margin);
   if (problem) throw new ApiError(400, 'invalid_request', `margin: ${problem}`, { field: 'margin' });
   const onDrift = body.on_drift ?? null;
+  // A forecaster takes no input rows, so there is no input drift to watch (GET …/drift answers 409 for it).
+  if (onDrift !== null && model.task === 'forecast') {
+    throw new ApiError(400, 'invalid_request', `on_drift: model "${name}" forecasts a series and takes no input rows, so its inputs cannot drift; schedule it by "every" alone`, { field: 'on_drift' });
+  }
   const schedule = await registry.putSchedule(name, { every: body.every.trim(), dataset, budget: body.budget, min_new_rows: body.min_new_rows ?? 0, margin, on_drift: onDrift });
   await c.env.SCHEDULES.getByName(BOARD_NAME).set(c.get('tenant'), name, schedule.next_due_at, schedule.revision, onDrift !== null);
   return c.json(scheduleView(schedule, metric));
