@@ -21,6 +21,9 @@ import { readObjectBytes } from './storage';
 
 /** Every strategy the schema accepts is available; the set stays as the one place to retire or stage one. */
 const AVAILABLE_STRATEGIES = new Set(['auto', 'random', 'grid', 'bayes', 'evolution', 'asha', 'hyperband']);
+/** Fewest rows with a target value a table job trains on (cross-validated, each fold validating on some). */
+const MIN_TRAIN_ROWS = 10;
+
 /** Rolling origins a forecast trial validates on (the forecast job's "folds"). */
 const FORECAST_ORIGINS = 3;
 
@@ -92,6 +95,14 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const holdout = options.retrain && !forecast ? { fraction: RETRAIN_HOLDOUT_FRACTION, seed: seedFrom(seed, `holdout-${id}`) } : undefined;
   // The search sees the rows outside the holdout only, so its shape and folds are counted on those.
   const rows = holdout ? searchRows(ds, body.target, target.task, holdout) : forecast ? forecast.length : target.rows.length;
+  // Five folds need a row each to validate on; below that every trial would fail until the budget ran out.
+  if (!forecast && rows < MIN_TRAIN_ROWS) {
+    throw new ApiError(400, 'invalid_dataset', `dataset "${datasetName}" has ${rows} row${rows === 1 ? '' : 's'} with a value of "${body.target}"${holdout ? ' outside the retraining holdout' : ''}; a job needs at least ${MIN_TRAIN_ROWS} to train and validate on`, {
+      field: 'dataset',
+      rows,
+      min_rows: MIN_TRAIN_ROWS,
+    });
+  }
   const config: JobConfig = {
     id,
     tenant,

@@ -98,6 +98,11 @@ describe('jobs and predictions', () => {
     expect((await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', colour: 'red' }), 400, 'invalid_request')).details.field).toBe('colour');
     await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', models: ['svm'] }), 400, 'invalid_request');
     await expectError(await call('POST', '/v1/jobs', { dataset: 'missing', target: 'label' }), 404, 'dataset_not_found');
+    // Two labelled rows: five folds cannot each validate on one (every trial used to fail until the budget ran out).
+    expect((await call('PUT', '/v1/datasets/tiny', 'a,b,c\n1,x,0\n2,y,1\n3,z,\n')).status).toBe(201);
+    const tiny = await expectError(await call('POST', '/v1/jobs', { dataset: 'tiny', target: 'c' }), 400, 'invalid_dataset');
+    expect(tiny.message).toBe('dataset "tiny" has 2 rows with a value of "c"; a job needs at least 10 to train and validate on');
+    expect(tiny.details).toMatchObject({ rows: 2, min_rows: 10 });
     await expectError(await call('POST', '/v1/jobs', '{"dataset":', { 'content-type': 'application/json' }), 400, 'invalid_json');
     expect((await json(await call('GET', '/v1/jobs'))).jobs.length).toBe(before);
   });
