@@ -33,8 +33,8 @@ function table(task: 'binary' | 'regression', n = 600): CsvTable {
   return { header: ['signal', 'helper', 'noise', 'colour', 'code', 'y'], rows };
 }
 
-async function trained(family: ModelFamily, task: 'binary' | 'regression', overrides: Record<string, 'categorical'> = {}) {
-  const { dataset } = inferDataset(table(task));
+async function trained(family: ModelFamily, task: 'binary' | 'regression', overrides: Record<string, 'categorical'> = {}, data = table(task)) {
+  const { dataset } = inferDataset(data);
   const ds = applyOverrides(dataset, overrides).dataset;
   const shape = { rows: ds.rows, cols: ds.columns.length - 1, task, nClasses: task === 'binary' ? 2 : 0 };
   const outcome = await runTrial(ds, { family, params: getModelSpec(family).defaults(shape), target: 'y', metric: task === 'binary' ? 'roc_auc' : 'rmse', seed: 1, folds: 3 });
@@ -85,6 +85,15 @@ describe('permutationImportance', () => {
     if (outcome.status !== 'complete') throw new Error(outcome.reason);
     const predictor = await Predictor.load(JSON.parse(JSON.stringify(outcome.envelope)));
     expect(permutationImportance(predictor, stored, { seed: 1 }).importances.dose).toBeGreaterThan(0.8);
+    predictor.dispose();
+  });
+
+  it('keeps a column named "__proto__" through the stored JSON (a plain object would swallow its entry)', async () => {
+    const data = table('binary');
+    const { predictor, stored } = await trained('gbdt', 'binary', {}, { ...data, header: data.header.map((h) => (h === 'signal' ? '__proto__' : h)) });
+    const back = JSON.parse(JSON.stringify(permutationImportance(predictor, stored, { seed: 3 }).importances)) as Record<string, number>;
+    expect(Object.hasOwn(back, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(back, '__proto__')?.value).toBeGreaterThan(0.4);
     predictor.dispose();
   });
 

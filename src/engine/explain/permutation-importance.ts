@@ -90,7 +90,8 @@ export function permutationImportance(predictor: Predictor, stored: Dataset, opt
     return Math.max(0, lossOf(shuffled) - baseLoss);
   });
   const total = growth.reduce((s, g) => s + g, 0);
-  const importances: Record<string, number> = {};
+  // No prototype: a column may be named "__proto__" (a plain object would swallow its entry).
+  const importances: Record<string, number> = Object.create(null);
   inputs.forEach((input, j) => {
     importances[input.name] = total > 0 ? round(growth[j] / total) : 0;
   });

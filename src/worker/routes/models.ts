@@ -78,7 +78,7 @@ models.get('/:model', async (c) => {
     family: champion?.family,
     // Input columns the model reads; importance is the champion's permutation importance (share of the
     // total), null until the post-publication task has stored it (or for image models).
-    features: (env?.pipeline.inputs ?? []).map((input) => ({ name: input.name, type: input.type, importance: importances?.[input.name] ?? null })),
+    features: (env?.pipeline.inputs ?? []).map((input) => ({ name: input.name, type: input.type, importance: importances && Object.hasOwn(importances, input.name) ? importances[input.name] : null })),
     versions: info.versions.map((v) => ({
       version: v.version,
       job_id: v.job_id,
