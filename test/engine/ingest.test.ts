@@ -10,6 +10,8 @@ import { parseCsv } from '../../src/engine/data/csv';
 import { inferDataset } from '../../src/engine/data/infer-schema';
 import { applyOverrides } from '../../src/engine/data/overrides';
 import { prepareTarget } from '../../src/engine/data/target';
+import { selectRows } from '../../src/engine/data/select-rows';
+import { appendRows } from '../../src/engine/data/append-rows';
 
 const SHARED = new URL('../../../shared/data/', import.meta.url);
 const shared = (file: string) => readFileSync(new URL(file, SHARED), 'utf8');
@@ -209,6 +211,24 @@ describe('prepareTarget and overrides', () => {
     expect(age?.storage).toBe('codes');
     expect(() => applyOverrides(dataset, { purpose: 'numeric' })).toThrow(/cannot be numeric/);
     expect(() => applyOverrides(dataset, { ghost: 'ignore' })).toThrow(/not a column/);
+  });
+
+  it('names classes of a numeric target as the file wrote them, through storage, row selection and appends', () => {
+    const lines = Array.from({ length: 60 }, (_, i) => `${(i / 60).toFixed(3)},${['1.0', '2.0', '3.0'][i % 3]},${['007', '010', '100'][i % 3]}`);
+    const { dataset } = inferDataset(parseCsv(`f,target,code\n${lines.join('\n')}\n`));
+    expect(prepareTarget(dataset, 'target', 'multiclass').classes).toEqual(['1.0', '2.0', '3.0']);
+    expect(prepareTarget(dataset, 'code', 'multiclass').classes).toEqual(['007', '010', '100']);
+    // Stored as Float32 and read back, the spellings still name the classes.
+    const stored = decodeDataset(encodeDataset(dataset));
+    expect(stored.columns[1].storage === 'f64' && stored.columns[1].values).toBeInstanceOf(Float32Array);
+    expect(prepareTarget(stored, 'target', 'multiclass').classes).toEqual(['1.0', '2.0', '3.0']);
+    expect(prepareTarget(selectRows(stored, Int32Array.of(0, 1, 2)), 'target', 'multiclass').classes).toEqual(['1.0', '2.0', '3.0']);
+    expect(prepareTarget(appendRows(stored, parseCsv('f,target,code\n0.5,2.0,010\n'), 'line', 1000).dataset, 'code', 'multiclass').classes).toEqual(['007', '010', '100']);
+    // Made categories, the numbers keep their spelling too; numbers written plainly record nothing.
+    const { dataset: asLevels } = applyOverrides(stored, { code: 'categorical' });
+    expect(asLevels.columns[2].storage === 'codes' && asLevels.columns[2].levels).toEqual(['007', '010', '100']);
+    const plain = inferDataset(parseCsv('y,x\n1,a\n2,b\n1,c\n')).dataset.columns[0];
+    expect(plain.storage === 'f64' && plain.spellings).toBeUndefined();
   });
 
   it('reads placeholder levels as missing when categories are made numbers, and refuses numbers made dates', () => {

@@ -15,7 +15,7 @@ import { isMissingNumberCell, parseDateCell, parseNumberCell } from './column-ty
 import type { CsvTable } from './csv';
 import type { Column, Dataset } from './dataset';
 import { type ColumnProfile, inferDataset } from './infer-schema';
-import { float32Text } from './numeric-precision';
+import { numericLabelOf } from './numeric-labels';
 
 /** How the new rows' positions are named in errors: CSV lines (header is line 1) or Parquet rows. */
 export type RowNaming = 'line' | 'row';
@@ -88,6 +88,7 @@ function cellText(col: Column): (row: number) => string {
   if (col.storage === 'codes') return (i) => (col.codes[i] < 0 ? '' : col.levels[col.codes[i]]);
   const { values } = col;
   if (col.type === 'datetime') return (i) => (Number.isNaN(values[i]) ? '' : new Date(values[i]).toISOString());
-  const text = values instanceof Float32Array ? float32Text : String;
+  // As the file wrote them where upload recorded it ("1.0" stays "1.0", so class labels keep their names).
+  const text = numericLabelOf(col);
   return (i) => (Number.isNaN(values[i]) ? '' : text(values[i]));
 }

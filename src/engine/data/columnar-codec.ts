@@ -27,6 +27,8 @@ interface BlockHeader {
   offset: number;
   length: number;
   levels?: readonly string[];
+  /** A numeric column's recorded spellings (data/numeric-labels) as [value, text] pairs. */
+  spellings?: readonly (readonly [number, string])[];
 }
 
 interface FileHeader {
@@ -57,6 +59,7 @@ export function encodeDataset(ds: Dataset): Uint8Array {
       offset,
       length: arr.length,
       ...(col.storage === 'codes' ? { levels: col.levels } : {}),
+      ...(col.storage === 'f64' && col.spellings ? { spellings: [...col.spellings] } : {}),
     });
     offset += align8(arr.byteLength);
   }
@@ -71,6 +74,10 @@ export function encodeDataset(ds: Dataset): Uint8Array {
     out.set(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), dataStart + blocks[i].offset);
   });
   return out;
+}
+
+function spellingsField(b: BlockHeader, stored: (v: number) => number): { spellings?: ReadonlyMap<number, string> } {
+  return b.spellings ? { spellings: new Map(b.spellings.map(([v, text]) => [stored(v), text])) } : {};
 }
 
 export function decodeDataset(bytes: Uint8Array): Dataset {
@@ -88,9 +95,10 @@ export function decodeDataset(bytes: Uint8Array): Dataset {
     const at = dataStart + b.offset;
     switch (b.storage) {
       case 'f64':
-        return { name: b.name, type: b.type, storage: 'f64', values: new Float64Array(base.buffer, at, b.length) };
+        return { name: b.name, type: b.type, storage: 'f64', values: new Float64Array(base.buffer, at, b.length), ...spellingsField(b, (v) => v) };
       case 'f32':
-        return { name: b.name, type: b.type, storage: 'f64', values: new Float32Array(base.buffer, at, b.length) };
+        // Keyed by the values as stored, so a lookup with a stored value finds its spelling.
+        return { name: b.name, type: b.type, storage: 'f64', values: new Float32Array(base.buffer, at, b.length), ...spellingsField(b, Math.fround) };
       case 'codes':
         return { name: b.name, type: b.type, storage: 'codes', codes: new Int32Array(base.buffer, at, b.length), levels: b.levels ?? [] };
       default:

@@ -9,6 +9,7 @@
 import { EngineError } from '../core/errors';
 import type { Task } from '../core/task';
 import { type Dataset, findColumn } from './dataset';
+import { numericLabelOf } from './numeric-labels';
 
 export type RowValue = string | number | null;
 
@@ -57,6 +58,7 @@ export function truthFor(ds: Dataset, target: string, task: Task, classes: reado
   const index = new Map(classes.map((c, k) => [c, k]));
   // Labels of a numeric target are the numbers' strings, as prepareTarget names its classes.
   const codeToClass = col.storage === 'codes' ? Int32Array.from(col.levels, (l) => index.get(l) ?? -1) : undefined;
+  const labelOf = col.storage === 'f64' ? numericLabelOf(col) : undefined;
   for (let i = 0; i < ds.rows; i++) {
     let k: number | undefined;
     if (col.storage === 'codes') {
@@ -65,10 +67,10 @@ export function truthFor(ds: Dataset, target: string, task: Task, classes: reado
       k = (codeToClass as Int32Array)[c];
     } else {
       if (Number.isNaN(col.values[i])) throw missing(target, i);
-      k = index.get(String(col.values[i])) ?? -1;
+      k = index.get((labelOf as (v: number) => string)(col.values[i])) ?? -1;
     }
     if (k < 0) {
-      const label = col.storage === 'codes' ? col.levels[col.codes[i]] : String(col.values[i]);
+      const label = col.storage === 'codes' ? col.levels[col.codes[i]] : (labelOf as (v: number) => string)(col.values[i]);
       throw new EngineError('invalid_input', `row ${i}: label "${label}" of "${target}" is not one of the model's classes (${classes.join(', ')})`, { row: i, column: target });
     }
     y[i] = k;

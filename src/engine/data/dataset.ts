@@ -21,6 +21,11 @@ export interface NumericColumn {
   /** The numeric storage kind, whatever the array's precision (saved pipelines name it 'f64'). */
   readonly storage: 'f64';
   readonly values: NumericValues;
+  /**
+   * How the file wrote each distinct value, when it wrote some other than the number's shortest text
+   * ("1.0", "007") and there are few enough to be class labels (data/numeric-labels): value → text.
+   */
+  readonly spellings?: ReadonlyMap<number, string>;
 }
 
 export interface CodedColumn {

@@ -11,6 +11,7 @@
 import type { CsvTable } from './csv';
 import { type ColumnType, isMissingCell, isMissingNumberCell, parseBooleanCell, parseDateCell, parseNumberCell } from './column-types';
 import { type Column, type Dataset, MISSING_CODE } from './dataset';
+import { spellingsOf } from './numeric-labels';
 
 export interface ColumnProfile {
   readonly name: string;
@@ -57,7 +58,8 @@ function buildColumn(name: string, cells: string[], forced?: ColumnType): Column
     const parse = type === 'numeric' ? parseNumberCell : parseDateCell;
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) values[i] = isMissingNumberCell(cells[i]) ? NaN : parse(cells[i]);
-    return { name, type, storage: 'f64', values };
+    const spellings = type === 'numeric' ? spellingsOf(cells, values) : undefined;
+    return { name, type, storage: 'f64', values, ...(spellings ? { spellings } : {}) };
   }
   if (type === 'boolean' && distinct.size > 2) return codeColumn(name, type, cells.map(booleanSpelling(present)));
   if (type === 'constant' && distinct.size === 1 && present.every((c) => !Number.isNaN(parseNumberCell(c)))) {

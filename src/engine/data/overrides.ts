@@ -7,7 +7,7 @@
 import { EngineError } from '../core/errors';
 import { type ColumnType, isMissingNumberCell, parseNumberCell } from './column-types';
 import { type Column, type Dataset, MISSING_CODE } from './dataset';
-import { float32Text } from './numeric-precision';
+import { numericLabelOf } from './numeric-labels';
 
 export type ColumnOverride = ColumnType | 'ignore';
 
@@ -51,7 +51,6 @@ function retype(col: Column, type: ColumnType): Column {
   const distinct = [...new Set(Array.from(col.values).filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b);
   const index = new Map(distinct.map((v, k) => [v, k]));
   const codes = Int32Array.from(col.values, (v) => (Number.isNaN(v) ? MISSING_CODE : (index.get(v) as number)));
-  // A Float32-stored number is labelled with its shortest text ("0.1"), which is what a request will send.
-  const label = col.values instanceof Float32Array ? float32Text : String;
-  return { name: col.name, type, storage: 'codes', codes, levels: distinct.map((v) => label(v)) };
+  // Labelled as the file wrote the number ("1.0"), else its shortest text at the stored precision ("0.1").
+  return { name: col.name, type, storage: 'codes', codes, levels: distinct.map(numericLabelOf(col)) };
 }

@@ -23,7 +23,7 @@ export function selectRows(ds: Dataset, positions: Int32Array): Dataset {
       // Same precision as the source, so a selection stores and reads back like its dataset.
       const values = col.values instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
       for (let i = 0; i < n; i++) values[i] = col.values[positions[i]];
-      return { name: col.name, type: col.type, storage: 'f64', values };
+      return { name: col.name, type: col.type, storage: 'f64', values, ...(col.spellings ? { spellings: col.spellings } : {}) };
     }
     const codes = new Int32Array(n);
     for (let i = 0; i < n; i++) codes[i] = col.codes[positions[i]];

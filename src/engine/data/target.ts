@@ -7,6 +7,7 @@
 import { EngineError } from '../core/errors';
 import type { Task } from '../core/task';
 import { type Dataset, findColumn } from './dataset';
+import { numericLabelOf } from './numeric-labels';
 
 export interface PreparedTarget {
   readonly task: Task;
@@ -43,7 +44,7 @@ export function prepareTarget(ds: Dataset, target: string, requested?: Task): Pr
       requested ?? (distinct.length === 2 ? 'binary' : integers && distinct.length <= MAX_INFERRED_CLASSES && present.length >= 50 ? 'multiclass' : 'regression');
     if (task === 'regression') return { task, classes: [], rows: Int32Array.from(rows), y: Float32Array.from(present) };
     const index = new Map(distinct.map((v, k) => [v, k]));
-    return classification(task, target, distinct.map(String), Int32Array.from(rows), Float32Array.from(present, (v) => index.get(v) as number));
+    return classification(task, target, distinct.map(numericLabelOf(col)), Int32Array.from(rows), Float32Array.from(present, (v) => index.get(v) as number));
   }
 
   // Typed arrays trimmed to the rows present, not growing JS arrays: this runs on every trial, whose data is large.

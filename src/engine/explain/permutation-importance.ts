@@ -17,6 +17,7 @@ import { Rng } from '../core/rng';
 import { outputWidth, type Task } from '../core/task';
 import type { Dataset } from '../data/dataset';
 import { datasetRows, type RowValue, truthFor } from '../data/dataset-rows';
+import { numericLabelOf } from '../data/numeric-labels';
 import { applyOverrides } from '../data/overrides';
 import { selectRows } from '../data/select-rows';
 import { artifactInputs } from '../drift/build-reference';
@@ -104,10 +105,11 @@ function rowsWithTruth(ds: Dataset, target: string, task: Task, classes: readonl
   if (!col) throw new EngineError('invalid_dataset', `target column "${target}" is not in the training dataset`, { column: target });
   const out: number[] = [];
   const known = new Set(classes);
+  const labelOf = col.storage === 'f64' ? numericLabelOf(col) : String;
   for (let i = 0; i < ds.rows; i++) {
     if (col.storage === 'f64') {
       const v = col.values[i];
-      if (!Number.isNaN(v) && (task === 'regression' || known.has(String(v)))) out.push(i);
+      if (!Number.isNaN(v) && (task === 'regression' || known.has(labelOf(v)))) out.push(i);
     } else if (col.codes[i] >= 0 && (task === 'regression' || known.has(col.levels[col.codes[i]]))) out.push(i);
   }
   return Int32Array.from(out);
