@@ -18,6 +18,8 @@ export interface CsvBodyLimits {
   readonly maxBytes: number;
   readonly maxRows: number;
   readonly maxColumns: number;
+  /** What maxRows is the most of (engine CsvLimits.rowsOf). */
+  readonly rowsOf?: string;
 }
 
 /** A body's bytes parsed as a CSV table (uploads; worker/table-body reads the body). */
@@ -27,7 +29,7 @@ export function parseCsvBytes(bytes: Uint8Array, limits: Omit<CsvBodyLimits, 'ma
 
 /** A body's bytes as columns of cells (batch predictions): the same table and refusals as parseCsvBytes, transposed. */
 export function parseCsvColumnsBytes(bytes: Uint8Array, limits: Omit<CsvBodyLimits, 'maxBytes'>): CsvColumns {
-  return parseCsvColumns(csvText(bytes), { maxRows: limits.maxRows, maxColumns: limits.maxColumns });
+  return parseCsvColumns(csvText(bytes), { maxRows: limits.maxRows, maxColumns: limits.maxColumns, rowsOf: limits.rowsOf });
 }
 
 /** Strict UTF-8 text with line endings unified. */

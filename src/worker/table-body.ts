@@ -25,7 +25,7 @@ const formatOf = (mediaType: string, bytes: Uint8Array): TableFormat =>
   PARQUET_TYPES.has(mediaType) || (mediaType === 'application/octet-stream' && looksLikeParquet(bytes)) ? 'parquet' : 'csv';
 
 /** A Parquet table may decode to no more cells than the largest CSV body could hold (two bytes a cell). */
-const parquetLimits = (limits: CsvBodyLimits) => ({ maxRows: limits.maxRows, maxColumns: limits.maxColumns, maxCells: Math.floor(limits.maxBytes / 2) });
+const parquetLimits = (limits: CsvBodyLimits) => ({ maxRows: limits.maxRows, maxColumns: limits.maxColumns, maxCells: Math.floor(limits.maxBytes / 2), rowsOf: limits.rowsOf });
 
 /** An upload's bytes (stored as uploaded), its format and its table; 4xx naming what is wrong otherwise. */
 export async function readTableBody(req: Request, mediaType: string, limits: Limits): Promise<{ bytes: Uint8Array; format: TableFormat; table: CsvTable }> {

@@ -161,5 +161,9 @@ describe('request size limits', () => {
     await expectError(await send({ method: 'POST', path: '/v1/models/m/predict', body: big, contentType: 'application/json' }), 413, 'payload_too_large');
     const many = await expectError(await send({ method: 'POST', path: '/v1/models/m/predict', body: { rows: Array(10_001).fill({}) } }), 400, 'invalid_request');
     expect(many.message).toContain('10000');
+    // A CSV batch is told it is a prediction request's limit, not a dataset's.
+    const csv = `a\n${'1\n'.repeat(10_001)}`;
+    const rows = await expectError(await send({ method: 'POST', path: '/v1/models/m/predict', body: csv, contentType: 'text/csv' }), 400, 'invalid_csv');
+    expect(rows.message).toBe('the file has more than 10000 data rows, the most one prediction request may hold');
   });
 });

@@ -26,6 +26,8 @@ export interface CsvTable {
 export interface CsvLimits {
   readonly maxRows: number;
   readonly maxColumns: number;
+  /** What maxRows is the most of, for the refusal: "one dataset" unless said ("one prediction request"). */
+  readonly rowsOf?: string;
 }
 
 /** Field separators a file may use. */
@@ -85,7 +87,7 @@ function decimalComma(cell: string): string {
  * unterminated quote, or no data rows.
  */
 export function parseCsv(input: string, limits: Partial<CsvLimits> = {}): CsvTable {
-  const { maxRows, maxColumns } = { ...DEFAULT_LIMITS, ...limits };
+  const { maxRows, maxColumns, rowsOf = 'one dataset' } = { ...DEFAULT_LIMITS, ...limits };
   const { text, delimiter, firstLine } = csvLayout(input);
   if (text.trim().length === 0) throw new EngineError('invalid_csv', 'the file is empty: send a header row and at least one data row', { line: firstLine });
 
@@ -128,7 +130,7 @@ export function parseCsv(input: string, limits: Partial<CsvLimits> = {}): CsvTab
         return;
       }
       if (rows.length >= maxRows) {
-        failure = new EngineError('invalid_csv', `the file has more than ${maxRows} data rows, the most one dataset may hold`, { line, max_rows: maxRows });
+        failure = new EngineError('invalid_csv', `the file has more than ${maxRows} data rows, the most ${rowsOf} may hold`, { line, max_rows: maxRows });
         parser.abort();
         return;
       }

@@ -84,7 +84,7 @@ export async function readParquetTable(bytes: Uint8Array, limits: Partial<Parque
  * EngineError('payload_too_large') over maxCells, before any data is decoded.
  */
 export async function readParquetColumns(bytes: Uint8Array, limits: Partial<ParquetLimits> = {}): Promise<CsvColumns> {
-  const { maxRows = 1_000_000, maxColumns = 2_000, maxCells = Number.POSITIVE_INFINITY } = limits;
+  const { maxRows = 1_000_000, maxColumns = 2_000, maxCells = Number.POSITIVE_INFINITY, rowsOf = 'one dataset' } = limits;
   if (bytes.length < 12 || ascii(bytes, 0) !== MAGIC || ascii(bytes, bytes.length - 4) !== MAGIC) {
     if (bytes.length >= 8 && ascii(bytes, bytes.length - 4) === 'PARE') throw invalid('the Parquet file is encrypted; write it without encryption');
     throw invalid('the file is not a Parquet file (it must begin and end with "PAR1"); send CSV as text/csv');
@@ -100,7 +100,7 @@ export async function readParquetColumns(bytes: Uint8Array, limits: Partial<Parq
   }
   const columns = leafColumns(parquetSchema(metadata).children, maxColumns);
   const rows = Number(metadata.num_rows);
-  if (rows > maxRows) throw invalid(`the file has ${rows} rows, more than the ${maxRows} one dataset may hold`, { rows, max_rows: maxRows });
+  if (rows > maxRows) throw invalid(`the file has ${rows} rows, more than the ${maxRows} ${rowsOf} may hold`, { rows, max_rows: maxRows });
   if (rows === 0) throw invalid('the Parquet file has no rows', { rows: 0 });
   const cellCount = rows * columns.length;
   if (cellCount > maxCells) {

@@ -155,7 +155,7 @@ async function readPredictBody(c: Context<App>): Promise<PredictRequest> {
   const versionParam = c.req.query('version');
   const version = versionParam === undefined ? undefined : Number(versionParam);
   if (version !== undefined && !(Number.isInteger(version) && version > 0)) throw new ApiError(400, 'invalid_request', `version: expected a positive integer, got "${versionParam}"`, { field: 'version' });
-  const table = await readTableColumnsBody(c.req.raw, mediaType, { maxBytes: MAX_JSON_BYTES, maxRows: MAX_PREDICT_ROWS, maxColumns: 10_000 });
+  const table = await readTableColumnsBody(c.req.raw, mediaType, { maxBytes: MAX_JSON_BYTES, maxRows: MAX_PREDICT_ROWS, maxColumns: 10_000, rowsOf: 'one prediction request' });
   return { table, version, explain: false };
 }
 
