@@ -83,12 +83,15 @@ export type PredictBody = z.infer<typeof predictSchema>;
 
 /** `POST /v1/models/{model}/forecast`: the next `horizon` points of a series, with intervals at `level`. */
 export const forecastSchema = z.strictObject({
-  horizon: z.int().min(1, 'horizon must be at least 1').max(10_000, 'horizon must be at most 10000'),
+  horizon: z
+    .int({ error: (issue) => (issue.input === undefined ? 'required: how many points to forecast, e.g. {"horizon": 12}' : 'expected a whole number of points') })
+    .min(1, 'horizon must be at least 1')
+    .max(10_000, 'horizon must be at most 10000'),
   version: z.int().positive().optional(),
   /** Which series, for a model trained with a group column. */
   group: z.string().optional(),
   /** Prediction interval level (default 0.8). */
-  level: z.union([z.literal(0.5), z.literal(0.8), z.literal(0.9), z.literal(0.95), z.literal(0.99)]).optional(),
+  level: z.union([z.literal(0.5), z.literal(0.8), z.literal(0.9), z.literal(0.95), z.literal(0.99)], { error: 'expected one of 0.5, 0.8, 0.9, 0.95, 0.99' }).optional(),
   /** Also answer the latest observed points the forecast starts from (`history`), e.g. to draw them. */
   history: z.boolean().optional(),
 });

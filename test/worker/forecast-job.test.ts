@@ -109,7 +109,10 @@ describe('forecast jobs', () => {
 
     const badLevel = await call('POST', '/v1/models/air2/forecast', { horizon: 3, level: 0.7 });
     expect(badLevel.status).toBe(400);
-    expect((await json(badLevel)).error.details.field).toBe('level');
+    expect((await json(badLevel)).error).toMatchObject({ message: 'level: expected one of 0.5, 0.8, 0.9, 0.95, 0.99', details: { field: 'level' } });
+    const noHorizon = await json(await call('POST', '/v1/models/air2/forecast', {}));
+    expect(noHorizon.error.message).toBe('horizon: required: how many points to forecast, e.g. {"horizon": 12}');
+    expect((await json(await call('POST', '/v1/models/air2/forecast', { horizon: 2.5 }))).error.message).toBe('horizon: expected a whole number of points');
 
     await upload('credit-for-forecast', creditCsv);
     const noTime = await call('POST', '/v1/jobs', { dataset: 'credit-for-forecast', target: 'credit_amount', task: 'forecast' });
