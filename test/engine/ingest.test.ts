@@ -213,6 +213,15 @@ describe('prepareTarget and overrides', () => {
     expect(() => applyOverrides(dataset, { ghost: 'ignore' })).toThrow(/not a column/);
   });
 
+  it('tells how to predict an integer column read as an identifier', () => {
+    const { dataset: ids } = inferDataset(parseCsv(`row_id,x\n${Array.from({ length: 30 }, (_, i) => `${i + 1},${i % 3}`).join('\n')}\n`));
+    expect(ids.columns[0].type).toBe('id');
+    const hint = 'it was read as an identifier (unique on every row): to predict its numbers, add "columns": {"row_id": "numeric"} to the job';
+    expect(() => prepareTarget(ids, 'row_id')).toThrow(`target column "row_id" holds a different number on every row; ${hint}`);
+    expect(() => prepareTarget(ids, 'row_id', 'regression')).toThrow(`so the task cannot be regression; ${hint}`);
+    expect(prepareTarget(applyOverrides(ids, { row_id: 'numeric' }).dataset, 'row_id', 'regression').task).toBe('regression');
+  });
+
   it('names classes of a numeric target as the file wrote them, through storage, row selection and appends', () => {
     const lines = Array.from({ length: 60 }, (_, i) => `${(i / 60).toFixed(3)},${['1.0', '2.0', '3.0'][i % 3]},${['007', '010', '100'][i % 3]}`);
     const { dataset } = inferDataset(parseCsv(`f,target,code\n${lines.join('\n')}\n`));

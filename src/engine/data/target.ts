@@ -7,6 +7,7 @@
 import { EngineError } from '../core/errors';
 import type { Task } from '../core/task';
 import { type Dataset, findColumn } from './dataset';
+import { parseNumberCell } from './column-types';
 import { numericLabelOf } from './numeric-labels';
 
 export interface PreparedTarget {
@@ -59,8 +60,14 @@ export function prepareTarget(ds: Dataset, target: string, requested?: Task): Pr
   }
   const rows = count === ds.rows ? rowBuffer : rowBuffer.slice(0, count);
   if (used.size < 2) throw oneValue(target, used.size);
+  // Unique integers named like an identifier are typed id at upload; as a target they may well be numbers.
+  const asNumbers = col.type === 'id' && col.levels.every((l) => !Number.isNaN(parseNumberCell(l)));
+  const hint = asNumbers ? `; it was read as an identifier (unique on every row): to predict its numbers, add "columns": {"${target}": "numeric"} to the job` : '';
   if (requested === 'regression') {
-    throw new EngineError('invalid_target', `target column "${target}" is not numeric, so the task cannot be regression`, { field: 'task', column: target });
+    throw new EngineError('invalid_target', `target column "${target}" is not numeric, so the task cannot be regression${hint}`, { field: 'task', column: target });
+  }
+  if (asNumbers && requested === undefined) {
+    throw new EngineError('invalid_target', `target column "${target}" holds a different number on every row${hint}`, { field: 'target', column: target });
   }
   // Re-index to the levels actually present so that class indices are dense.
   const present = [...used].sort((a, b) => a - b);
