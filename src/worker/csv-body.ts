@@ -6,6 +6,7 @@
  */
 import { type CsvTable, EngineError, looksLikeParquet, parseCsv, utf8DecodeStrict } from '../engine';
 import { firstInvalidUtf8 } from '../engine/core/utf8';
+import { decodeWindows1252, WINDOWS_1252_LABELS } from '../engine/core/windows-1252';
 import { type CsvColumns, parseCsvColumns } from '../engine/data/csv-columns';
 import { ApiError } from './errors';
 
@@ -22,18 +23,32 @@ export interface CsvBodyLimits {
   readonly rowsOf?: string;
 }
 
-/** A body's bytes parsed as a CSV table (uploads; worker/table-body reads the body). */
-export function parseCsvBytes(bytes: Uint8Array, limits: Omit<CsvBodyLimits, 'maxBytes'>): CsvTable {
-  return parseCsv(csvText(bytes), { maxRows: limits.maxRows, maxColumns: limits.maxColumns });
+/**
+ * A body's bytes parsed as a CSV table (uploads; worker/table-body reads the body). `contentType` is the
+ * request's header, whose charset may name Windows-1252 (Excel's "CSV" on Windows) instead of UTF-8.
+ */
+export function parseCsvBytes(bytes: Uint8Array, limits: Omit<CsvBodyLimits, 'maxBytes'>, contentType?: string): CsvTable {
+  return parseCsv(csvText(bytes, contentType), { maxRows: limits.maxRows, maxColumns: limits.maxColumns });
 }
 
 /** A body's bytes as columns of cells (batch predictions): the same table and refusals as parseCsvBytes, transposed. */
-export function parseCsvColumnsBytes(bytes: Uint8Array, limits: Omit<CsvBodyLimits, 'maxBytes'>): CsvColumns {
-  return parseCsvColumns(csvText(bytes), { maxRows: limits.maxRows, maxColumns: limits.maxColumns, rowsOf: limits.rowsOf });
+export function parseCsvColumnsBytes(bytes: Uint8Array, limits: Omit<CsvBodyLimits, 'maxBytes'>, contentType?: string): CsvColumns {
+  return parseCsvColumns(csvText(bytes, contentType), { maxRows: limits.maxRows, maxColumns: limits.maxColumns, rowsOf: limits.rowsOf });
 }
 
-/** Strict UTF-8 text with line endings unified. */
-function csvText(bytes: Uint8Array): string {
+/** The charset parameter of a Content-Type header, lower case; undefined when there is none. */
+function charsetOf(contentType: string | undefined): string | undefined {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
+  return match?.[1].toLowerCase();
+}
+
+/** The text of the body in its declared charset (UTF-8 unless it names Windows-1252 or Latin-1), line endings unified. */
+function csvText(bytes: Uint8Array, contentType?: string): string {
+  const charset = charsetOf(contentType);
+  if (charset !== undefined && WINDOWS_1252_LABELS.has(charset)) return unifyLineEndings(decodeWindows1252(bytes));
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new ApiError(415, 'unsupported_media_type', `charset "${charset}" is not supported; send UTF-8 (or declare charset=windows-1252 for a Windows spreadsheet export)`, { field: 'content-type' });
+  }
   const text = utf8DecodeStrict(bytes);
   if (text === undefined && looksLikeParquet(bytes)) {
     throw new ApiError(415, 'unsupported_media_type', 'the body is a Parquet file sent as CSV; send it with Content-Type: application/vnd.apache.parquet', { field: 'content-type' });
@@ -42,7 +57,7 @@ function csvText(bytes: Uint8Array): string {
     const at = firstInvalidUtf8(bytes);
     let line = 1;
     for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
-    throw new ApiError(400, 'invalid_encoding', `line ${line} is not valid UTF-8 (byte ${at + 1} of the file); re-save the file as UTF-8 CSV`, { line, byte: at + 1 });
+    throw new ApiError(400, 'invalid_encoding', `line ${line} is not valid UTF-8 (byte ${at + 1} of the file); re-save the file as UTF-8 CSV, or send it with Content-Type: text/csv; charset=windows-1252 if a Windows spreadsheet wrote it`, { line, byte: at + 1 });
   }
   return unifyLineEndings(text);
 }

@@ -32,7 +32,7 @@ export async function readTableBody(req: Request, mediaType: string, limits: Lim
   const bytes = await readBodyLimited(req, limits.maxUploadBytes);
   const format = formatOf(mediaType, bytes);
   const shape = { maxBytes: limits.maxUploadBytes, maxRows: limits.maxRows, maxColumns: limits.maxColumns };
-  const table = format === 'parquet' ? await readParquetTable(bytes, parquetLimits(shape)) : parseCsvBytes(bytes, shape);
+  const table = format === 'parquet' ? await readParquetTable(bytes, parquetLimits(shape)) : parseCsvBytes(bytes, shape, req.headers.get('content-type') ?? undefined);
   enforceFieldSize(table, limits.maxFieldBytes, format);
   return { bytes, format, table };
 }
@@ -40,5 +40,5 @@ export async function readTableBody(req: Request, mediaType: string, limits: Lim
 /** A batch prediction's body as columns of cells, CSV or Parquet; the same refusals as an upload's reading. */
 export async function readTableColumnsBody(req: Request, mediaType: string, limits: CsvBodyLimits): Promise<CsvColumns> {
   const bytes = await readBodyLimited(req, limits.maxBytes);
-  return formatOf(mediaType, bytes) === 'parquet' ? readParquetColumns(bytes, parquetLimits(limits)) : parseCsvColumnsBytes(bytes, limits);
+  return formatOf(mediaType, bytes) === 'parquet' ? readParquetColumns(bytes, parquetLimits(limits)) : parseCsvColumnsBytes(bytes, limits, req.headers.get('content-type') ?? undefined);
 }

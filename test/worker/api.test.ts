@@ -77,6 +77,23 @@ describe('datasets', () => {
     await expectError(await call('PUT', '/v1/datasets/x', csv, { 'content-length': String(10 ** 9) }), 413, 'payload_too_large');
   });
 
+  it('reads a Windows spreadsheet export when its charset says Windows-1252 or Latin-1', async () => {
+    // "city,price\nCafé Zürich,€5\nSão Paulo,–3\n…" as Excel on Windows writes it (é, ü, €, ã, – are single bytes).
+    const cp1252 = new Uint8Array([
+      ...new TextEncoder().encode('city,price,note\nCaf'), 0xe9, 0x20, 0x5a, 0xfc, ...new TextEncoder().encode('rich,5,'), 0x80, 0x0a,
+      ...new TextEncoder().encode('S'), 0xe3, ...new TextEncoder().encode('o Paulo,3,'), 0x96, 0x0a,
+    ]);
+    const refused = await expectError(await call('PUT', '/v1/datasets/win', cp1252, { 'content-type': 'text/csv' }), 400, 'invalid_encoding');
+    expect(refused.message).toMatch(/charset=windows-1252/);
+    for (const charset of ['windows-1252', 'ISO-8859-1', '"latin1"']) {
+      const res = await call('PUT', '/v1/datasets/win', cp1252, { 'content-type': `text/csv; charset=${charset}` });
+      expect(res.status).toBe(201);
+      const profile = (await json(await call('GET', '/v1/datasets/win'))).columns as { name: string; top?: { value: string }[] }[];
+      expect(profile.find((c) => c.name === 'city')?.top?.map((t) => t.value).sort()).toEqual(['Café Zürich', 'São Paulo']);
+      expect(profile.find((c) => c.name === 'note')?.top?.map((t) => t.value).sort()).toEqual(['–', '€']);
+    }
+  });
+
   it('deletes a dataset', async () => {
     await call('PUT', '/v1/datasets/gone', csv);
     expect((await call('DELETE', '/v1/datasets/gone')).status).toBe(204);

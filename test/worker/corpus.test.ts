@@ -75,6 +75,7 @@ const CASES: Case[] = [
   // ---- encodings and bytes -------------------------------------------------------------------
   // The first bad byte is named by line and position in the file.
   { name: 'Latin-1 byte (not UTF-8)', req: upload(bytes(...ascii('a,b\n1,caf'), 0xe9, 0x0a)), status: 400, code: 'invalid_encoding', check: (e) => expect(e.details).toEqual({ line: 2, byte: 10 }) },
+  { name: 'a charset other than UTF-8 or Windows-1252', req: upload('a,b\n1,2\n', 'text/csv; charset=shift_jis'), status: 415, code: 'unsupported_media_type', check: (e) => expect(e.message).toMatch(/charset "shift_jis" is not supported/) },
   { name: 'UTF-16LE with BOM', req: upload(bytes(0xff, 0xfe, 0x61, 0x00, 0x2c, 0x00, 0x62, 0x00, 0x0a, 0x00)), status: 400, code: 'invalid_encoding', check: (e) => expect(e.details).toEqual({ line: 1, byte: 1 }) },
   { name: 'overlong UTF-8 encoding of "/"', req: upload(bytes(...ascii('a,b\n1,'), 0xc0, 0xaf, 0x0a)), status: 400, code: 'invalid_encoding', check: (e) => expect(e.details).toEqual({ line: 2, byte: 7 }) },
   { name: 'UTF-8 surrogate half', req: upload(bytes(...ascii('a,b\n1,'), 0xed, 0xa0, 0x80, 0x0a)), status: 400, code: 'invalid_encoding', check: (e) => expect(e.message).toMatch(/^line 2 is not valid UTF-8/) },
