@@ -122,6 +122,18 @@ describe('inferDataset', () => {
     expect(profile[5].missing).toBe(10);
   });
 
+  it('knows a key with a stray repeat or a gap for a key, and keeps near-unique names as categories', () => {
+    const n = 500;
+    const hex = (i: number) => ((i * 2654435761) >>> 0).toString(16).padStart(8, '0');
+    const town = (i: number) => `Town ${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + (Math.floor(i / 26) % 26))}`;
+    const rows = Array.from({ length: n }, (_, i) => [i === 7 ? 3 : i, i === 9 ? '' : `${hex(i)}-4b1f-9c2e-${hex(i + 1)}`, town(i === 11 ? 10 : i), i % 2].join(','));
+    const { dataset } = inferDataset(parseCsv(`user_id,order_ref,town,y\n${rows.join('\n')}\n`));
+    // One duplicate id, one missing reference: still keys. Town names, nearly all distinct, hold no digits: categories.
+    expect(dataset.columns.map((c) => c.type)).toEqual(['id', 'id', 'categorical', 'numeric']);
+    // Without an id-like name, near-unique integers stay numbers (a measurement may repeat rarely).
+    expect(inferDataset(parseCsv(`amount,y\n${rows.map((r) => `${r.split(',')[0]},1`).join('\n')}\n`)).dataset.columns[0].type).toBe('numeric');
+  });
+
   it('reads placeholders among numbers and dates as missing, and keeps them as levels among categories', () => {
     const prices = Array.from({ length: 40 }, (_, i) => `${(i * 1.25).toFixed(2)},2024-01-${String((i % 28) + 1).padStart(2, '0')},${i % 2 ? 'none' : 'some'}`);
     const text = `price,day,extras\n${prices.join('\n')}\n-,#N/A,none\nunknown,-,some\n#DIV/0!,2024-02-01,none\n`;

@@ -79,10 +79,11 @@ function guessType(name: string, present: string[], distinct: Set<string>, n: nu
   const allUnique = distinct.size === present.length && present.length === n;
   if (measured.length > 0 && measured.every((c) => !Number.isNaN(parseNumberCell(c)))) {
     const integers = measured.every((c) => Number.isInteger(parseNumberCell(c)));
-    return allUnique && integers && ID_NAME_RE.test(name) && n > 10 ? 'id' : 'numeric';
+    return integers && ID_NAME_RE.test(name) && n > 10 && (allUnique || nearlyUnique(distinct.size, present.length, n)) ? 'id' : 'numeric';
   }
   if (measured.length > 0 && measured.every((c) => !Number.isNaN(parseDateCell(c)))) return 'datetime';
-  if (allUnique && n > 10) {
+  // A key with a stray repeat or a gap (an appended duplicate, one blank) is still a key.
+  if ((allUnique && n > 10) || (nearlyUnique(distinct.size, present.length, n) && (ID_NAME_RE.test(name) || looksLikeKeys(present)))) {
     return averageWords(present) >= 3 ? 'text' : 'id';
   }
   if (distinct.size > Math.max(50, present.length / 2) && averageWords(present) >= 3) return 'text';
@@ -99,6 +100,19 @@ function booleanSpelling(present: string[]): (cell: string) => string {
     if (!best.has(truth)) best.set(truth, spelling);
   }
   return (cell) => (isMissingCell(cell) ? cell : (best.get(parseBooleanCell(cell) as boolean) as string));
+}
+
+/** At least 99% of the rows present and at least 99% of those distinct, on a table large enough to tell (50 rows). */
+function nearlyUnique(distinct: number, present: number, n: number): boolean {
+  return n >= 50 && present >= 0.99 * n && distinct >= 0.99 * present;
+}
+
+/** Single-token values with a digit in most of them (order numbers, UUIDs, SKUs), unlike names or labels. */
+function looksLikeKeys(values: string[]): boolean {
+  const sample = Math.min(values.length, 200);
+  let keys = 0;
+  for (let i = 0; i < sample; i++) if (/\d/.test(values[i]) && !/\s/.test(values[i])) keys++;
+  return keys >= 0.9 * sample;
 }
 
 function averageWords(values: string[]): number {
