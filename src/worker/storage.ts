@@ -69,7 +69,7 @@ export async function readBodyLimited(req: Request, limit: number): Promise<Uint
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel();
+      await drain(reader, limit);
       throw tooLarge(limit);
     }
     chunks.push(value);
@@ -81,6 +81,22 @@ export async function readBodyLimited(req: Request, limit: number): Promise<Uint
     at += c.byteLength;
   }
   return out;
+}
+
+/**
+ * Reads and drops the rest of a refused body (up to `max` more bytes, then cancels). Cancelling at once
+ * left the sending connection in a state where local wrangler dev answered the client's next request
+ * with 503 "worker restarted mid-request"; a client that streams (no Content-Length, as the CLI does)
+ * gets the 413 once its body is sent, and its connection stays usable.
+ */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, max: number): Promise<void> {
+  let dropped = 0;
+  while (dropped <= max) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    dropped += value.byteLength;
+  }
+  await reader.cancel();
 }
 
 const tooLarge = (limit: number) => new ApiError(413, 'payload_too_large', `the upload is larger than the ${limit}-byte limit`, { limit });
