@@ -81,6 +81,8 @@ export interface DatasetList {
 export interface CreatedJob {
   id: string;
   status: JobStatus;
+  /** What to know about the target before trusting the score (as in the job view). */
+  warnings?: string[];
 }
 
 export interface JobBudget {
@@ -115,6 +117,8 @@ export interface Job {
   /** The model families searched; models_skipped: requested ones this kind of job cannot use. */
   models: string[];
   models_skipped?: { family: string; reason: string }[];
+  /** What to know about the target before trusting the score (rows left out, rare classes, extreme values). */
+  warnings?: string[];
   scheduler?: 'asha' | 'hyperband';
   seed: number;
   progress: { trials_done: number; trials_running: number; trials_failed: number; elapsed_ms: number; budget: JobBudget };

@@ -107,6 +107,7 @@ export function jobView(s: JobState, now: number): JobView {
     strategy: c.strategy,
     models: c.families,
     ...(c.skipped_families ? { models_skipped: c.skipped_families } : {}),
+    ...(c.warnings ? { warnings: c.warnings } : {}),
     ...(scheduler ? { scheduler } : {}),
     seed: c.seed,
     progress: {

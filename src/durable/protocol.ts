@@ -54,6 +54,8 @@ export interface JobConfig {
   readonly families: readonly SearchFamily[];
   /** Requested families this kind of job cannot use, skipped (see worker/job-inputs resolveJobFamilies). */
   readonly skipped_families?: readonly { readonly family: string; readonly reason: string }[];
+  /** What the user should know about the target (engine/data/target-warnings), said in the job view. */
+  readonly warnings?: readonly string[];
   /** The user's per-column overrides (type or "ignore"). */
   readonly columns: Readonly<Record<string, ColumnOverride>>;
   readonly seed: number;
@@ -248,6 +250,8 @@ export interface JobView {
   /** The families searched, and the requested ones this kind of job could not use. */
   readonly models: readonly string[];
   readonly models_skipped?: readonly { readonly family: string; readonly reason: string }[];
+  /** Rows left out for a missing target, classes rarer than the folds, extreme regression targets. */
+  readonly warnings?: readonly string[];
   /** The multi-fidelity scheduler the job runs under (`strategy: "auto"` picks ASHA for large data). */
   readonly scheduler?: 'asha' | 'hyperband';
   readonly seed: number;

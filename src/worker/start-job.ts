@@ -8,6 +8,7 @@
  * champion/challenger comparison, and the promotion margin.
  */
 import { validationPlan } from '../engine/forecast';
+import { targetWarnings } from '../engine/data/target-warnings';
 import { applyOverrides, decodeDataset, defaultMetric, METRICS, type MetricName, prepareTarget, seedFrom, type Task, type TrialConfig } from '../engine';
 import { splitHoldout } from '../engine/data/holdout';
 import type { ForecastJobSpec, JobConfig } from '../durable/protocol';
@@ -103,6 +104,9 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
       min_rows: MIN_TRAIN_ROWS,
     });
   }
+  const folds = forecast ? FORECAST_ORIGINS : rows <= 1_000 ? 5 : rows <= 20_000 ? 3 : 1;
+  // What the user should know about the target before trusting the score (none stops the job).
+  const warnings = forecast ? [] : targetWarnings(ds, body.target, target, folds, metric);
   const config: JobConfig = {
     id,
     tenant,
@@ -129,7 +133,8 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     // concrete were worse in 8 of 8 (with a tenth to a half of the trials). Measured with an in-process job
     // harness and the change itself, neither kept in the repository; protocol and figures in issue 4's
     // session-9 note.
-    folds: forecast ? FORECAST_ORIGINS : rows <= 1_000 ? 5 : rows <= 20_000 ? 3 : 1,
+    folds,
+    ...(warnings.length > 0 ? { warnings } : {}),
     lease_ms: Math.max(5, Number(env.TRIAL_LEASE_SECONDS || 300)) * 1000,
     created_at: now,
     ...(options.retrain ? { warm_start: options.retrain.warm_start, holdout, challenge: { margin: options.retrain.margin } } : {}),
@@ -141,7 +146,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   enforceConcurrentJobs(await registry.listJobs(), readLimits(env).maxConcurrentJobs);
   await registry.recordJob({ id, dataset: datasetName, target: body.target, status: 'queued', model_name: modelName, created_at: new Date(now).toISOString() });
   await coordinatorFor(env, tenant, id).start(config);
-  return { id, status: 'queued' };
+  return { id, status: 'queued', ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 /**

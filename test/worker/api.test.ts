@@ -124,6 +124,17 @@ describe('jobs and predictions', () => {
     expect((await json(await call('GET', '/v1/jobs'))).jobs.length).toBe(before);
   });
 
+  it('says in the job view what to know about the target: rows left out, rare classes', async () => {
+    const rows = ['a,label', ...Array.from({ length: 40 }, (_, i) => `${i},${i < 4 ? '' : i === 20 ? 'maybe' : i % 2 ? 'yes' : 'no'}`)];
+    expect((await call('PUT', '/v1/datasets/gappy', rows.join('\n'))).status).toBe(201);
+    const created = await json(await call('POST', '/v1/jobs', { dataset: 'gappy', target: 'label', models: ['linear'], budget: { trials: 1 } }));
+    expect(created.warnings).toEqual([
+      '4 of 40 rows have no value of "label" and are left out of training',
+      'class "maybe" (1) of "label" has fewer rows than the 5 folds: some folds validate without it, and its scores are rough',
+    ]);
+    expect((await waitForJob(created.id)).warnings).toEqual(created.warnings);
+  });
+
   it('trains, then validates predict rows naming row and column', async () => {
     // cnn and rnn are families of image and forecast jobs: skipped here, and said so.
     const { id } = await json(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', models: ['linear', 'cnn', 'rnn'], budget: { trials: 1 }, model: 'tiny' }));
@@ -132,6 +143,7 @@ describe('jobs and predictions', () => {
     expect(job.models).toEqual(['linear']);
     expect(job.models_skipped.map((s: { family: string }) => s.family)).toEqual(['cnn', 'rnn']);
     expect(job.learning_task).toBeUndefined();
+    expect(job.warnings).toBeUndefined();
     // Every score carries its metric and direction: the trials, the models list, each version.
     expect(await json(await call('GET', `/v1/jobs/${id}/trials`))).toMatchObject({ metric: 'roc_auc', greater_is_better: true });
     const listed = (await json(await call('GET', '/v1/models'))).models.find((m: { name: string }) => m.name === 'tiny');

@@ -74,7 +74,11 @@ export const datasetListResponse = z.object({
 
 // ---- jobs -----------------------------------------------------------------------------------------
 
-export const jobCreatedResponse = z.object({ id: z.string(), status: z.literal('queued') });
+export const jobCreatedResponse = z.object({
+  id: z.string(),
+  status: z.literal('queued'),
+  warnings: z.array(z.string()).optional().describe('what to know about the target before trusting the score (as in the job view)'),
+});
 
 const budget = z.object({ seconds: z.number().optional(), trials: z.int().optional() });
 
@@ -101,6 +105,7 @@ export const jobViewResponse = z.object({
   strategy: z.string(),
   models: z.array(z.string()).describe('the model families searched, in priority order'),
   models_skipped: z.array(z.object({ family: z.string(), reason: z.string() })).optional().describe('requested families this kind of job cannot use (e.g. cnn on a table), skipped'),
+  warnings: z.array(z.string()).optional().describe('what to know about the target before trusting the score: rows left out for a missing target, classes rarer than the folds, extreme regression targets'),
   scheduler: z.enum(['asha', 'hyperband']).optional(),
   seed: z.int(),
   progress: z.object({ trials_done: z.int(), trials_running: z.int(), trials_failed: z.int(), elapsed_ms: z.number(), budget }),
