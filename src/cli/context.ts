@@ -22,6 +22,8 @@ export interface GlobalOptions {
 export interface Context {
   readonly api: EdgeAutoMLClient;
   readonly url: string;
+  /** The tenant the admin key acts on, when --tenant was given (the server's default is "default"). */
+  readonly tenant?: string;
   /** Machine output: the API's JSON on stdout, no bars, errors as JSON on stderr. */
   readonly json: boolean;
 }
@@ -37,7 +39,7 @@ export function resolveContext(opts: GlobalOptions, env: NodeJS.ProcessEnv = pro
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`"${url}" must start with http:// or https://`, '--url');
   const key = opts.key ?? env.EDGE_AUTOML_KEY ?? (isLocal(parsed) ? LOCAL_DEV_KEY : undefined);
   if (!key) throw new UsageError(`no API key for ${parsed.origin}: pass --key or set EDGE_AUTOML_KEY`, '--key');
-  return { api: createClient({ url, key, tenant: opts.tenant, fetch: patientFetch() }), url, json: Boolean(opts.json) };
+  return { api: createClient({ url, key, tenant: opts.tenant, fetch: patientFetch() }), url, ...(opts.tenant ? { tenant: opts.tenant } : {}), json: Boolean(opts.json) };
 }
 
 const isLocal = (u: URL) => u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]';

@@ -43,8 +43,23 @@ export class JobEndedError extends Error {
   }
 }
 
+/**
+ * An API refusal with the CLI's own next step, where the server's advice names a route or an HTTP field
+ * a person at the command line does not use: printed as a `hint:` line (and as `hint` with --json).
+ */
+export class HintedApiError extends ApiClientError {
+  constructor(
+    err: ApiClientError,
+    readonly hint: string,
+    message = err.message,
+  ) {
+    super(err.status, err.code, message, err.details, err.request);
+  }
+}
+
 /** The error body printed for --json (stderr), shaped like the API's own. */
-export function errorJson(err: unknown): { error: { code: string; message: string; details: Record<string, unknown> }; status?: number } {
+export function errorJson(err: unknown): { error: { code: string; message: string; details: Record<string, unknown> }; status?: number; hint?: string } {
+  if (err instanceof HintedApiError) return { error: { code: err.code, message: err.message, details: err.details }, status: err.status, hint: err.hint };
   if (err instanceof ApiClientError) return { error: { code: err.code, message: err.message, details: err.details }, status: err.status };
   if (err instanceof ConnectionError) return { error: { code: 'connection_failed', message: err.message, details: { url: err.url } } };
   if (err instanceof UsageError) return { error: { code: 'usage', message: err.message, details: err.where ? { where: err.where } : {} } };
@@ -56,7 +71,8 @@ export function errorJson(err: unknown): { error: { code: string; message: strin
 export function errorText(err: unknown): string {
   if (err instanceof ApiClientError) {
     const where = describeDetails(err.details);
-    return `error: ${err.code} (HTTP ${err.status}): ${err.message}${where ? ` [${where}]` : ''}`;
+    const hint = err instanceof HintedApiError ? `\nhint: ${err.hint}` : '';
+    return `error: ${err.code} (HTTP ${err.status}): ${err.message}${where ? ` [${where}]` : ''}${hint}`;
   }
   if (err instanceof ConnectionError) {
     const local = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(err.url);

@@ -14,7 +14,8 @@ import { jobProgress } from './progress';
 
 const MARGIN_MS = 15 * 60_000;
 
-export async function followJob(ctx: Context, id: string): Promise<Job> {
+/** `leaderboardRows`: how many leaderboard rows the final report shows (status --top). */
+export async function followJob(ctx: Context, id: string, leaderboardRows?: number): Promise<Job> {
   const first = await ctx.api.jobs.get(id);
   const bar = jobProgress(ctx.json);
   let job: Job;
@@ -24,7 +25,7 @@ export async function followJob(ctx: Context, id: string): Promise<Job> {
   } finally {
     bar.stop();
   }
-  emit(ctx, job, () => describeJob(job));
+  emit(ctx, job, () => describeJob(job, leaderboardRows));
   if (job.status !== 'succeeded') throw new JobEndedError(job.id, job.status, job.error?.code ?? job.status, job.error?.message ?? `the job was ${job.status}`);
   return job;
 }

@@ -1,8 +1,9 @@
 /**
  * @module cli/job-report
  * A job as a person reads it: status, data and target, the model families (and any skipped), progress
- * against the budget, the best score with its metric, the published model, and the leaderboard (best
- * first) as a table.
+ * against the budget, the best score with its metric, the published model and which trial (or the
+ * ensemble) it is, and the leaderboard (best first) as a table. The leaderboard ranks every result, the
+ * ensemble included, so where the published model is not its first entry the report says why.
  */
 import type { Job } from '../client';
 import { formatDuration, formatNumber, formatScore, renderTable } from './format';
@@ -17,8 +18,10 @@ export function describeJob(job: Job, leaderboardRows = 10): string {
     `  trials   ${p.trials_done} done, ${p.trials_running} running, ${p.trials_failed} failed in ${formatDuration(p.elapsed_ms)} (budget ${budget})`,
     `  best     ${job.best ? `${formatScore(job.metric, job.best.score, job.greater_is_better)}, ${job.best.family} (${job.best.trial_id})` : '-'}`,
   ];
-  if (job.ensemble) lines.push(`  ensemble ${job.ensemble.status}${job.ensemble.score !== undefined ? `, ${job.metric} ${formatNumber(job.ensemble.score)}` : ''}${job.ensemble.reason ? `: ${job.ensemble.reason}` : ''}`);
-  if (job.model) lines.push(`  model    ${job.model.name} v${job.model.version}`);
+  if (job.ensemble) lines.push(`  ensemble ${job.ensemble.status}${job.ensemble.score !== undefined ? `, ${job.metric} ${formatNumber(job.ensemble.score)}` : ''}${job.ensemble.reason ? `: ${job.ensemble.reason}` : ''}${ensembleNotPublished(job)}`);
+  if (job.model) lines.push(`  model    ${job.model.name} v${job.model.version}${describePublished(job)}`);
+  const passedOver = overServingCap(job);
+  if (passedOver) lines.push(`  note     ${passedOver.trial_id} (${passedOver.family}) scored best of the trials but is not published: its estimated serving time is over the job's serving cap (serving.max_us_per_row)`);
   if (job.challenge?.decision) lines.push(`  challenge ${job.challenge.decision}`);
   if (job.error) lines.push(`  error    ${job.error.code}: ${job.error.message}`);
   if (job.leaderboard.length > 0) {
@@ -33,4 +36,51 @@ export function describeJob(job: Job, leaderboardRows = 10): string {
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * What the job published: a retraining job the challenger it compared, any other job its best (the job
+ * view's best is what it publishes: the ensemble only when it scored better than every single trial out of
+ * fold). A cancelled job publishes a single trial even when the view calls the ensemble best: unknown then.
+ */
+function publishedTrial(job: Job): string | undefined {
+  if (!job.model) return undefined;
+  if (job.challenge?.challenger) return job.challenge.challenger;
+  if (job.status === 'cancelled' && job.best?.trial_id === 'ensemble') return undefined;
+  return job.best?.trial_id;
+}
+
+/** ": the ensemble" or ": trial t0003 (cnn)" after the model's name. */
+function describePublished(job: Job): string {
+  const id = publishedTrial(job);
+  if (id === undefined) return '';
+  if (id === 'ensemble') return ': the ensemble';
+  const family = job.leaderboard.find((e) => e.trial_id === id)?.family ?? (job.best?.trial_id === id ? job.best.family : undefined);
+  return `: trial ${id}${family ? ` (${family})` : ''}`;
+}
+
+/** Why a built ensemble is not the published model, when it is not (empty otherwise). */
+function ensembleNotPublished(job: Job): string {
+  const ens = job.ensemble;
+  if (ens?.status !== 'complete' || !job.model || publishedTrial(job) === 'ensemble') return '';
+  if (job.status === 'cancelled') return '; not published: a cancelled job publishes its best single trial';
+  const single = job.best;
+  if (!single || single.trial_id === 'ensemble' || ens.score === undefined) return '';
+  const better = job.greater_is_better ? single.score > ens.score : single.score < ens.score;
+  return `; not published: the best single trial, ${single.trial_id} (${single.family}), scored ${better ? 'better' : 'as well'} out of fold (${job.metric} ${formatNumber(single.score)})`;
+}
+
+/**
+ * The leaderboard's best single trial when the job published something else that it outranks. The job's
+ * best and the leaderboard rank complete trials alike (fidelity, then score, ties to the earlier), and the
+ * ensemble is published only when it beats the best publishable trial, so such a trial was kept from
+ * publication by the job's serving cap (serving.max_us_per_row): its estimated serving time was over it.
+ */
+function overServingCap(job: Job): Job['leaderboard'][number] | undefined {
+  const best = job.best;
+  if (!best || publishedTrial(job) === undefined) return undefined;
+  const top = job.leaderboard.findIndex((e) => e.family !== 'ensemble');
+  if (top < 0 || job.leaderboard[top].trial_id === best.trial_id) return undefined;
+  if (best.trial_id === 'ensemble' && top > job.leaderboard.findIndex((e) => e.family === 'ensemble')) return undefined;
+  return job.leaderboard[top];
 }

@@ -39,7 +39,23 @@ export function buildProgram(): Command {
   return program;
 }
 
+let pipeWatched = false;
+
+/**
+ * `edge-automl predict … | head`: the reader has gone, so the rest of the answer has nowhere to go. That
+ * is the reader's choice, not a failure to print a stack trace for.
+ */
+function exitQuietlyOnClosedPipe(): void {
+  if (pipeWatched) return;
+  pipeWatched = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? EXIT.ok);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
   // Not commander's version option: that would take `predict --version N` (a model version) anywhere on the line.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     process.stdout.write(`${pkg.version}\n`);

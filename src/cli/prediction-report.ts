@@ -20,10 +20,13 @@ export function predictionTable(p: Prediction, files?: readonly string[]): strin
   return `model ${p.model.name} v${p.model.version}, ${p.predictions.length} rows\n${renderTable(head, rows)}`;
 }
 
-/** `files`: the image files the rows came from, as a first `file` column. */
+/**
+ * The API's own CSV answer (`Accept: text/csv`, worker/csv-answer): `prediction`, then `probability_<class>`
+ * per class; `files`: the image files the rows came from, as a first `file` column.
+ */
 export function predictionCsv(p: Prediction, files?: readonly string[]): string {
   const classes = classesOf(p);
-  const lines = [csvLine([...(files ? ['file'] : []), 'prediction', ...classes.map((c) => `p_${c}`), ...(p.explanations ? ['top_contributions'] : [])])];
+  const lines = [csvLine([...(files ? ['file'] : []), 'prediction', ...classes.map((c) => `probability_${c}`), ...(p.explanations ? ['top_contributions'] : [])])];
   p.predictions.forEach((prediction, i) => {
     lines.push(csvLine([...(files ? [files[i]] : []), prediction, ...classes.map((c) => p.probabilities?.[i]?.[c]), ...(p.explanations ? [topContributions(p.explanations[i], prediction)] : [])]));
   });

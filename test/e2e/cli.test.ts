@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { encode as encodePng } from 'fast-png';
 import { zipSync } from 'fflate';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevServer, startDevServer } from '../../scripts/lib/wrangler-dev';
 
@@ -55,6 +56,9 @@ const json = <T>(run: Run): T => {
 /** Data rows of a CSV file, counted without any of our code: non-empty lines minus the header. */
 const dataRows = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').length - 1;
 
+/** How the CLI names itself in hints when run as these tests run it. */
+const SELF = 'node bin/edge-automl.mjs';
+
 beforeAll(async () => {
   state = mkdtempSync(join(tmpdir(), 'edge-automl-cli-e2e-'));
   server = await startDevServer({ port: PORT, persistTo: state });
@@ -79,6 +83,23 @@ describe('edge-automl CLI against wrangler dev', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('forbidden');
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('keys revoke without --tenant hints that keys belong to a tenant; with it the key is revoked', async () => {
+    json(await cli(['keys', 'create', '--tenant', 'acme', '--name', 'app1', '--json'], { key: server.adminKey }));
+    const missed = await cli(['keys', 'revoke', 'app1'], { key: server.adminKey });
+    expect(missed.code).toBe(1);
+    expect(missed.stderr).toBe(
+      'error: key_not_found (HTTP 404): key "app1" does not exist [key: app1]\n' +
+        `hint: keys belong to a tenant and this looked in tenant "default"; name the key's tenant with --tenant: \`${SELF} keys revoke app1 --tenant T\`\n`,
+    );
+    const revoked = await cli(['keys', 'revoke', 'app1', '--tenant', 'acme'], { key: server.adminKey });
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stdout).toBe('key "app1" revoked\n');
+    // Given --tenant, a missing key is just missing.
+    const again = await cli(['keys', 'revoke', 'app1', '--tenant', 'acme'], { key: server.adminKey });
+    expect(again.code).toBe(1);
+    expect(again.stderr).not.toContain('hint');
   });
 
   it('upload streams a CSV and answers its profile', async () => {
@@ -194,6 +215,18 @@ describe('edge-automl CLI against wrangler dev', () => {
     expect(run.stdout).toContain('published');
   });
 
+  it('train --no-wait names the command to follow the job as this run was started; status --watch --top N shows N rows', { timeout: 900_000 }, async () => {
+    const started = await cli(['train', '--dataset', 'credit', '--target', 'class', '--budget', '3trials', '--models', 'gbdt', '--model', 'credit-nowait', '--seed', '4', '--no-wait']);
+    expect(started.code, started.stderr).toBe(0);
+    // A bare `edge-automl` is not on the PATH in a checkout: the hint is the command these tests run.
+    const [, id] = /^job (\S+) \w+; follow it with: node bin\/edge-automl\.mjs status \1 --watch\n$/.exec(started.stdout) ?? [];
+    expect(id, started.stdout).toBeDefined();
+    const watched = await cli(['status', id, '--watch', '--top', '2']);
+    expect(watched.code, watched.stderr).toBe(0);
+    expect(watched.stdout).toMatch(/leaderboard \(roc_auc, cross-validated, best first; top 2 of \d+\)/);
+    expect(watched.stdout.split('\n').filter((l) => /^│ \d+ /.test(l))).toHaveLength(2);
+  });
+
   it('predict of a CSV file: one prediction per row in, probabilities in [0, 1]', async () => {
     const result = json<{ model: { version: number }; predictions: string[]; probabilities: Record<string, number>[] }>(await cli(['predict', 'credit-risk', TEST_CSV, '--json']));
     expect(result.predictions).toHaveLength(dataRows(TEST_CSV));
@@ -218,9 +251,46 @@ describe('edge-automl CLI against wrangler dev', () => {
     const run = await cli(['predict', 'credit-risk', TEST_CSV, '--format', 'csv']);
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
-    expect(lines[0]).toBe('prediction,p_bad,p_good');
+    expect(lines[0]).toBe('prediction,probability_bad,probability_good');
     expect(lines).toHaveLength(dataRows(TEST_CSV) + 1);
     expect(lines[1]).toMatch(/^(good|bad),0?\.?\d/);
+  });
+
+  it('predict of a file over 10,000 rows (CSV and Parquet): sent in batches, answered as one, row for row', { timeout: 300_000 }, async () => {
+    type Answer = { model: { version: number }; predictions: string[]; probabilities: Record<string, number>[] };
+    const one = json<Answer>(await cli(['predict', 'credit-risk', TEST_CSV, '--json']));
+    // The held-out rows 41 times over: 10,250 rows, more than one request takes.
+    const [header, ...rows] = readFileSync(TEST_CSV, 'utf8').trim().split('\n');
+    const copies = 41;
+    const many = Array.from({ length: copies }, () => rows).flat();
+    const bigCsv = join(state, 'big.csv');
+    writeFileSync(bigCsv, `${header}\n${many.join('\n')}\n`);
+    const expected = { ...one, predictions: Array.from({ length: copies }, () => one.predictions).flat(), probabilities: Array.from({ length: copies }, () => one.probabilities).flat() };
+    expect(json<Answer>(await cli(['predict', 'credit-risk', bigCsv, '--json']))).toEqual(expected);
+    const csv = (await cli(['predict', 'credit-risk', bigCsv, '--format', 'csv'])).stdout.trim().split('\n');
+    expect(csv).toHaveLength(many.length + 1);
+    expect(csv[0]).toBe('prediction,probability_bad,probability_good');
+
+    // The same rows as Parquet (text columns: the cells the CSV holds).
+    const names = header.split(',');
+    const cells = many.map((line) => line.split(','));
+    const bigParquet = join(state, 'big.parquet');
+    writeFileSync(bigParquet, new Uint8Array(parquetWriteBuffer({ columnData: names.map((name, j) => ({ name, data: cells.map((r) => r[j]), type: 'STRING' as const })) })));
+    expect(json<Answer>(await cli(['predict', 'credit-risk', bigParquet, '--json']))).toEqual(expected);
+  });
+
+  it('a refusal in a later batch names the line of the whole file', async () => {
+    const [header, ...rows] = readFileSync(TEST_CSV, 'utf8').trim().split('\n');
+    const many = Array.from({ length: 41 }, () => rows).flat();
+    // Line 10,203 of the file (header on line 1): age is not a number there.
+    many[10_201] = many[10_201].replace(/^((?:[^,]*,){12})[^,]*/, '$1not-a-number');
+    const bad = join(state, 'bad-big.csv');
+    writeFileSync(bad, `${header}\n${many.join('\n')}\n`);
+    const run = await cli(['predict', 'credit-risk', bad, '--json']);
+    expect(run.code).toBe(1);
+    const error = JSON.parse(run.stderr) as { error: { message: string; details: { line?: number } } };
+    expect(error.error.details.line, run.stderr).toBe(10_203);
+    expect(error.error.message).toContain('line 10203');
   });
 
   it('predict of image files: an image model answers one line per file, named by it', { timeout: 900_000 }, async () => {
@@ -247,7 +317,7 @@ describe('edge-automl CLI against wrangler dev', () => {
     expect(table.stdout).toMatch(/│ night\.png\s+│ dark\s+│/);
     expect(table.stdout).toMatch(/│ day\.png\s+│ light\s+│/);
     const csv = (await cli(['predict', 'tones', light, dark, '--format', 'csv'])).stdout.trim().split('\n');
-    expect(csv[0]).toBe('file,prediction,p_dark,p_light');
+    expect(csv[0]).toBe('file,prediction,probability_dark,probability_light');
     expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['day.png,light', 'night.png,dark']);
 
     const mixed = await cli(['predict', 'tones', dark, TEST_CSV]);
@@ -307,6 +377,18 @@ describe('edge-automl CLI against wrangler dev', () => {
     const noHorizon = await cli(['forecast', 'air']);
     expect(noHorizon.code).toBe(1);
     expect(noHorizon.stderr).toContain('--horizon');
+  });
+
+  it('predict of a forecast model, forecast of a table model: the hint is the command to run, not the route', async () => {
+    const predicted = await cli(['predict', 'air', TEST_CSV]);
+    expect(predicted.code).toBe(1);
+    expect(predicted.stderr).toBe(`error: forecast_model (HTTP 400): model "air" forecasts a series and takes no rows [model: air]\nhint: ask it for a forecast with \`${SELF} forecast air --horizon N\`\n`);
+    const asJson = JSON.parse((await cli(['predict', 'air', TEST_CSV, '--json'])).stderr);
+    expect(asJson).toMatchObject({ status: 400, error: { code: 'forecast_model' }, hint: `ask it for a forecast with \`${SELF} forecast air --horizon N\`` });
+    const forecast = await cli(['forecast', 'credit-risk', '--horizon', '3']);
+    expect(forecast.code).toBe(1);
+    expect(forecast.stderr).toContain(`hint: ask it for predictions with \`${SELF} predict credit-risk FILE.csv\``);
+    expect(forecast.stderr).not.toContain('POST /v1/models');
   });
 
   it('an unknown model exits 1 with the server code (json on stderr, readable line without --json)', async () => {

@@ -4,10 +4,11 @@
  * the next N points of a forecast model's series with their prediction intervals, one line per step.
  */
 import type { Command } from 'commander';
-import type { ForecastBody } from '../../client';
+import { ApiClientError, type Forecast, type ForecastBody } from '../../client';
 import { action, positiveInt } from '../command-kit';
-import { UsageError } from '../errors';
+import { HintedApiError, UsageError } from '../errors';
 import { forecastCsv, forecastTable } from '../forecast-report';
+import { cliCommand } from '../invocation';
 import { emit } from '../output';
 
 interface ForecastOptions {
@@ -48,7 +49,16 @@ export function registerForecast(program: Command): void {
           ...(opts.group !== undefined ? { group: opts.group } : {}),
           ...(opts.version !== undefined ? { version: opts.version } : {}),
         };
-        const result = await ctx.api.models.forecast(model, body);
+        let result: Forecast;
+        try {
+          result = await ctx.api.models.forecast(model, body);
+        } catch (err) {
+          // The server's advice names the predict route; at the command line it is the predict command.
+          if (err instanceof ApiClientError && err.code === 'not_a_forecast_model') {
+            throw new HintedApiError(err, `ask it for predictions with \`${cliCommand()} predict ${model} FILE.csv\``, err.message.split('; ask it with')[0]);
+          }
+          throw err;
+        }
         emit(ctx, result, () => (opts.format === 'csv' ? forecastCsv(result) : forecastTable(result)));
       }),
     );

@@ -1,12 +1,15 @@
 /**
  * @module cli/commands/keys
- * `edge-automl keys create --tenant T [--name N]`, `keys list`, `keys revoke NAME`: tenant API keys,
+ * `edge-automl keys create [--tenant T] [--name N]`, `keys list`, `keys revoke NAME`: tenant API keys,
  * with the admin key. A created key is printed once; the server keeps only its hash. The tenant is the
- * global --tenant (the tenant the admin key acts on, "default" without it).
+ * global --tenant (the tenant the admin key acts on, "default" without it), for all three.
  */
 import type { Command } from 'commander';
+import { ApiClientError } from '../../client';
 import { action } from '../command-kit';
+import { HintedApiError } from '../errors';
 import { formatTime, renderTable } from '../format';
+import { cliCommand } from '../invocation';
 import { emit } from '../output';
 
 export function registerKeys(program: Command): void {
@@ -14,7 +17,7 @@ export function registerKeys(program: Command): void {
 
   keys
     .command('create')
-    .description('mint a key for the tenant given by --tenant (shown once)')
+    .description('mint a key for the tenant given by --tenant, tenant "default" without it (shown once)')
     .option('-n, --name <name>', 'a name to revoke it by (default: cli-<time>)')
     .action(
       action<{ name?: string }>(async (ctx, _args, opts) => {
@@ -26,7 +29,7 @@ export function registerKeys(program: Command): void {
 
   keys
     .command('list')
-    .description("the acting tenant's key names")
+    .description('the key names of the tenant given by --tenant ("default" without it)')
     .action(
       action(async (ctx) => {
         const list = await ctx.api.keys.list();
@@ -36,11 +39,19 @@ export function registerKeys(program: Command): void {
 
   keys
     .command('revoke')
-    .description('revoke a key by name')
+    .description('revoke a key by name, in the tenant given by --tenant ("default" without it)')
     .argument('<name>', 'key name')
     .action(
       action(async (ctx, [name]) => {
-        await ctx.api.keys.revoke(name);
+        try {
+          await ctx.api.keys.revoke(name);
+        } catch (err) {
+          // Names are per tenant: without --tenant the server looked in "default", not where the key may be.
+          if (err instanceof ApiClientError && err.code === 'key_not_found' && !ctx.tenant) {
+            throw new HintedApiError(err, `keys belong to a tenant and this looked in tenant "default"; name the key's tenant with --tenant: \`${cliCommand()} keys revoke ${name} --tenant T\``);
+          }
+          throw err;
+        }
         emit(ctx, { revoked: true, name }, () => `key "${name}" revoked`);
       }),
     );

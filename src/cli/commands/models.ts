@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type { Model } from '../../client';
 import { action } from '../command-kit';
 import { formatNumber, formatScore, formatTime, renderTable } from '../format';
+import { cliCommand } from '../invocation';
 import { emit } from '../output';
 
 export function registerModels(program: Command): void {
@@ -19,7 +20,7 @@ export function registerModels(program: Command): void {
         const list = await ctx.api.models.list();
         emit(ctx, list, () =>
           list.models.length === 0
-            ? 'no models yet: train one with `edge-automl train --dataset NAME --target COLUMN`'
+            ? `no models yet: train one with \`${cliCommand()} train --dataset NAME --target COLUMN\``
             : renderTable(['model', 'champion', 'task', 'score', 'updated'], list.models.map((m) => [m.name, `v${m.champion_version}`, m.task, formatScore(m.metric, m.score), formatTime(m.updated_at)])),
         );
       }),

@@ -5,15 +5,20 @@
  * order. Without --explain the file goes to the server as is (its CSV or Parquet batch); explanations need
  * JSON rows, so with --explain the file is read into rows here. `edge-automl predict MODEL a.png b.jpg …` asks an image
  * model about image files instead, one row `{"image": base64}` per file, each line named by its file.
+ * A file over one request's 10,000 rows (or 8 MiB) is sent in batches, a CSV cut at its rows and a Parquet
+ * file read into JSON rows here, and answered as one (cli/predict-batches).
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import type { Prediction } from '../../client';
+import { parquetMetadata } from 'hyparquet';
+import { ApiClientError, type EdgeAutoMLClient, type Prediction, type Row } from '../../client';
 import { action, positiveInt } from '../command-kit';
 import { csvToRows, parquetToRows } from '../table-rows';
-import { UsageError } from '../errors';
+import { HintedApiError, UsageError } from '../errors';
+import { cliCommand } from '../invocation';
 import { emit } from '../output';
+import { csvBatches, MAX_BODY_BYTES, MAX_PREDICT_ROWS, predictInOrder, rowBatches, shiftPosition } from '../predict-batches';
 import { predictionCsv, predictionTable } from '../prediction-report';
 
 /** Files sent as images (the formats predict decodes). */
@@ -30,7 +35,7 @@ interface PredictOptions {
 export function registerPredict(program: Command): void {
   program
     .command('predict')
-    .description('predict every row of a CSV or Parquet file')
+    .description('predict every row of a CSV or Parquet file, or PNG/JPEG files for an image model')
     .argument('<model>', 'model name')
     .argument('<files...>', 'a CSV file with a header row or a Parquet file (the target column, if present, is ignored), or PNG/JPEG files for an image model')
     .option('--version <n>', 'model version (default: the champion)', positiveInt('--version'))
@@ -43,25 +48,67 @@ export function registerPredict(program: Command): void {
         if (images.length > 0 && images.length < paths.length) throw new UsageError('give either one CSV file or image files (.png, .jpg), not both', paths.find((f) => !IMAGE_FILE.test(f)));
         if (images.length === 0 && paths.length > 1) throw new UsageError('give one CSV file (or several image files)', paths[1]);
         let result: Prediction;
-        if (images.length > 0) {
-          const rows = await Promise.all(images.map(async (f) => ({ image: (await readBytes(f)).toString('base64') })));
-          result = opts.explain ? await ctx.api.models.explain(model, rows, { version: opts.version }) : await ctx.api.models.predict(model, rows, { version: opts.version });
-        } else {
-          const file = paths[0];
-          const bytes = await readBytes(file);
-          if (PARQUET_FILE.test(file)) {
-            if (opts.explain) result = await ctx.api.models.explain(model, await parquetToRows(bytes, file), { version: opts.version });
-            else result = await ctx.api.models.predictParquet(model, bytes, { version: opts.version });
+        try {
+          if (images.length > 0) {
+            const rows = await Promise.all(images.map(async (f) => ({ image: (await readBytes(f)).toString('base64') })));
+            result = await predictRows(ctx.api, model, rows, opts);
           } else {
-            const csv = bytes.toString('utf8');
-            if (opts.explain) result = await ctx.api.models.explain(model, csvToRows(csv, file), { version: opts.version });
-            else result = await ctx.api.models.predictCsv(model, csv, { version: opts.version });
+            const file = paths[0];
+            const bytes = await readBytes(file);
+            if (PARQUET_FILE.test(file)) {
+              // A Parquet file over one request's limits is read here and sent as JSON rows, in batches.
+              if (opts.explain || !fitsOneRequest(bytes)) result = await predictRows(ctx.api, model, await parquetToRows(bytes, file), opts);
+              else result = await ctx.api.models.predictParquet(model, bytes, { version: opts.version });
+            } else {
+              const csv = bytes.toString('utf8');
+              if (opts.explain) result = await predictRows(ctx.api, model, csvToRows(csv, file), opts);
+              else {
+                result = await predictInOrder(
+                  csvBatches(csv, file),
+                  opts.version,
+                  (batch, version) => ctx.api.models.predictCsv(model, batch.text, { version }),
+                  (err, batch) => shiftPosition(err, 'line', batch.lineOffset, batch.firstRowLine),
+                );
+              }
+            }
           }
+        } catch (err) {
+          throw withCliAdvice(err, model);
         }
         const names = images.length > 0 ? images.map((f) => basename(f)) : undefined;
         emit(ctx, result, () => (opts.format === 'csv' ? predictionCsv(result, names) : predictionTable(result, names)));
       }),
     );
+}
+
+/** JSON rows (with explanations on request), in as many requests as their count and size need. */
+function predictRows(api: EdgeAutoMLClient, model: string, rows: Row[], opts: PredictOptions): Promise<Prediction> {
+  return predictInOrder(
+    rowBatches(rows),
+    opts.version,
+    (batch, version) => (opts.explain ? api.models.explain(model, batch.rows, { version }) : api.models.predict(model, batch.rows, { version })),
+    (err, batch) => shiftPosition(err, 'row', batch.first),
+  );
+}
+
+/** Whether a Parquet file can go as one request's body: within the byte cap and the row cap. */
+function fitsOneRequest(bytes: Buffer): boolean {
+  if (bytes.byteLength > MAX_BODY_BYTES) return false;
+  try {
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    return Number(parquetMetadata(buffer).num_rows) <= MAX_PREDICT_ROWS;
+  } catch {
+    // An unreadable footer: the server reads the file and names what is wrong with it.
+    return true;
+  }
+}
+
+/** The server's advice names HTTP routes; at the command line the next step is a command. */
+function withCliAdvice(err: unknown, model: string): unknown {
+  if (err instanceof ApiClientError && err.code === 'forecast_model') {
+    return new HintedApiError(err, `ask it for a forecast with \`${cliCommand()} forecast ${model} --horizon N\``, err.message.split('; ask it with')[0]);
+  }
+  return err;
 }
 
 async function readBytes(file: string): Promise<Buffer> {

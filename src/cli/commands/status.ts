@@ -20,7 +20,7 @@ export function registerStatus(program: Command): void {
     .action(
       action<{ watch?: boolean; top: number }>(async (ctx, [id], opts) => {
         if (opts.watch) {
-          await followJob(ctx, id);
+          await followJob(ctx, id, opts.top);
           return;
         }
         const job = await ctx.api.jobs.get(id);

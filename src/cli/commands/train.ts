@@ -10,6 +10,7 @@ import type { CreateJobBody } from '../../client';
 import { parseBudget } from '../budget';
 import { action, commaList, positiveInt } from '../command-kit';
 import { followJob } from '../follow-job';
+import { cliCommand } from '../invocation';
 
 interface TrainOptions {
   dataset: string;
@@ -61,7 +62,7 @@ export function registerTrain(program: Command): void {
         const created = await ctx.api.jobs.create(body);
         if (!opts.wait) {
           if (ctx.json) process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
-          else process.stdout.write(`job ${created.id} ${created.status}; follow it with: edge-automl status ${created.id} --watch\n`);
+          else process.stdout.write(`job ${created.id} ${created.status}; follow it with: ${cliCommand()} status ${created.id} --watch\n`);
           return;
         }
         if (!ctx.json) process.stderr.write(`job ${created.id} started\n`);

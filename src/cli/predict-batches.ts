@@ -1,0 +1,179 @@
+/**
+ * @module cli/predict-batches
+ * A file too big for one predict request, sent as several: the server takes at most 10,000 rows and
+ * 8 MiB per request (worker/schemas MAX_PREDICT_ROWS and MAX_JSON_BYTES, for CSV bodies too). A CSV is cut
+ * at row boundaries as the server's own reader finds them (engine/data/csv: quoted line breaks, blank
+ * lines, a "sep=" line), and every batch repeats the lines above the first row (header, "sep=" line), so
+ * each batch reads exactly as its rows read in the whole file. JSON rows (explanations, Parquet, images)
+ * are cut by count and size. The batches go one after the other, all to the version the first one was
+ * answered by (a champion promoted midway must not split the answer), and their answers are joined in
+ * order, as one request would have answered. A refusal names the line or row of the whole file.
+ */
+import type { Prediction } from '../client';
+import { ApiClientError } from '../client';
+import { EngineError } from '../engine/core/errors';
+import { parseCsv } from '../engine/data/csv';
+import { UsageError } from './errors';
+
+/** Most rows one predict request may carry (worker/schemas MAX_PREDICT_ROWS). */
+export const MAX_PREDICT_ROWS = 10_000;
+/** Largest predict body, JSON or CSV (worker/schemas MAX_JSON_BYTES). */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface BatchLimits {
+  readonly maxRows: number;
+  readonly maxBytes: number;
+}
+
+const LIMITS: BatchLimits = { maxRows: MAX_PREDICT_ROWS, maxBytes: MAX_BODY_BYTES };
+
+export interface CsvBatch {
+  /** The batch as a CSV body: the file's lines above its first row, then its rows' lines. */
+  readonly text: string;
+  /** The line of `text` its first row is on; the lines before it are the header part. */
+  readonly firstRowLine: number;
+  /** Added to a line of `text` from firstRowLine on, gives the line of the whole file. */
+  readonly lineOffset: number;
+}
+
+const byteLength = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/**
+ * The CSV text as predict bodies. A file within both limits is one batch, sent exactly as read (the
+ * server reads and refuses it as before). A larger one is read here first with the server's reader, so
+ * a broken file is refused naming its line in the whole file before anything is sent.
+ */
+export function csvBatches(input: string, file: string, limits: BatchLimits = LIMITS): CsvBatch[] {
+  // A row starts on a line that is not empty, and one such line is the header: a cheap bound, no parse.
+  if (byteLength(input) <= limits.maxBytes && nonEmptyLines(input) - 1 <= limits.maxRows) return [{ text: input, firstRowLine: 1, lineOffset: 0 }];
+  const text = unifyLineEndings(input);
+  let lines: readonly number[];
+  try {
+    lines = parseCsv(text, { maxRows: Number.MAX_SAFE_INTEGER, maxColumns: Number.MAX_SAFE_INTEGER }).lines ?? [];
+  } catch (err) {
+    if (err instanceof EngineError) throw new UsageError(err.message, file);
+    throw err;
+  }
+  // The reader counts lines after a byte-order mark; a "sep=" line is line 1.
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const starts = lineStarts(text, bom);
+  const rowStart = (i: number) => (i < lines.length ? starts[lines[i]] : text.length);
+  const head = text.slice(0, rowStart(0));
+  const headBytes = byteLength(head);
+  const batches: CsvBatch[] = [];
+  for (let first = 0; first < lines.length; ) {
+    let end = first + 1;
+    let bytes = headBytes + byteLength(text.slice(rowStart(first), rowStart(end)));
+    while (end < lines.length && end - first < limits.maxRows) {
+      const next = byteLength(text.slice(rowStart(end), rowStart(end + 1)));
+      if (bytes + next > limits.maxBytes) break;
+      bytes += next;
+      end++;
+    }
+    batches.push({ text: head + text.slice(rowStart(first), rowStart(end)), firstRowLine: lines[0], lineOffset: lines[first] - lines[0] });
+    first = end;
+  }
+  return batches;
+}
+
+/** Lines holding at least one character; LF, CRLF and a lone CR each end a line, as the server's reader counts them. */
+function nonEmptyLines(text: string): number {
+  let n = 0;
+  let empty = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      if (!empty) n++;
+      empty = true;
+    } else empty = false;
+  }
+  return empty ? n : n + 1;
+}
+
+/** starts[n]: the offset in `text` of line n (1-based), counted from `from`. */
+function lineStarts(text: string, from: number): number[] {
+  const starts = [from, from];
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return starts;
+}
+
+/**
+ * As the server reads a CSV body (worker/csv-body): a file mixing CRLF and LF lines becomes all-LF. Done
+ * on the whole file, so no batch is read differently for holding only one kind of line.
+ */
+function unifyLineEndings(text: string): string {
+  if (text.indexOf('\r\n') < 0 || !/(^|[^\r])\n/.test(text)) return text;
+  return text.replace(/\r\n/g, '\n');
+}
+
+/** JSON rows cut into requests of at most maxRows rows and about maxBytes of JSON; `first`: index of its first row. */
+export function rowBatches<T>(rows: readonly T[], limits: BatchLimits = LIMITS): { readonly rows: T[]; readonly first: number }[] {
+  // Room for the body around the rows: {"rows":[…],"version":N,"explain":true}.
+  const budget = limits.maxBytes - 1024;
+  const batches: { rows: T[]; first: number }[] = [];
+  let current: T[] = [];
+  let first = 0;
+  let bytes = 0;
+  rows.forEach((row, i) => {
+    const size = byteLength(JSON.stringify(row)) + 1;
+    if (current.length > 0 && (current.length >= limits.maxRows || bytes + size > budget)) {
+      batches.push({ rows: current, first });
+      current = [];
+      first = i;
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += size;
+  });
+  if (current.length > 0) batches.push({ rows: current, first });
+  return batches;
+}
+
+/**
+ * Sends each batch in order and joins the answers. Every batch after the first goes to the version the
+ * first was answered by (or the one asked for). `renumber` turns a refusal of one batch into one that
+ * names the line or row of the whole file.
+ */
+export async function predictInOrder<B>(
+  batches: readonly B[],
+  version: number | undefined,
+  send: (batch: B, version: number | undefined) => Promise<Prediction>,
+  renumber: (err: unknown, batch: B) => unknown = (err) => err,
+): Promise<Prediction> {
+  const answers: Prediction[] = [];
+  for (const batch of batches) {
+    try {
+      answers.push(await send(batch, version ?? answers[0]?.model.version));
+    } catch (err) {
+      throw renumber(err, batch);
+    }
+  }
+  return joinPredictions(answers);
+}
+
+/** Answers to consecutive batches as the one answer to all their rows. */
+export function joinPredictions(parts: readonly Prediction[]): Prediction {
+  if (parts.length === 1) return parts[0];
+  const [head] = parts;
+  return {
+    ...head,
+    predictions: parts.flatMap((p) => p.predictions),
+    ...(head.probabilities ? { probabilities: parts.flatMap((p) => p.probabilities ?? []) } : {}),
+    ...(head.explanations ? { explanations: parts.flatMap((p) => p.explanations ?? []) } : {}),
+  };
+}
+
+/**
+ * The same refusal naming `line` (or `row`) `at + offset`: the server numbers what it was sent, one batch.
+ * Positions before `from` (the header part every batch repeats) are the file's own already.
+ */
+export function shiftPosition(err: unknown, key: 'line' | 'row', offset: number, from = 0): unknown {
+  if (!(err instanceof ApiClientError) || offset === 0) return err;
+  const at = err.details[key];
+  if (typeof at !== 'number' || at < from) return err;
+  const message = err.message.replace(new RegExp(`\\b${key} ${at}\\b`), `${key} ${at + offset}`);
+  return new ApiClientError(err.status, err.code, message, { ...err.details, [key]: at + offset }, err.request);
+}

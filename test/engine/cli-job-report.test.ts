@@ -1,0 +1,109 @@
+/**
+ * The job report `edge-automl train` and `status` print (cli/job-report), in plain Node: which trial (or
+ * the ensemble) the job published, and why a built ensemble or the leaderboard's best trial is not it.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Job } from '../../src/client';
+import { describeJob } from '../../src/cli/job-report';
+
+type Entry = Job['leaderboard'][number];
+const entry = (trial_id: string, family: string, score: number): Entry => ({ trial_id, family, params: {}, score, fit_ms: trial_id === 'ensemble' ? null : 1_000, status: 'complete', rung: 0, fidelity: 1 });
+
+function job(over: Partial<Job>): Job {
+  return {
+    id: 'j1',
+    status: 'succeeded',
+    dataset: { name: 'digits', version: 1 },
+    target: 'digit',
+    task: 'image',
+    metric: 'log_loss',
+    greater_is_better: false,
+    strategy: 'auto',
+    models: ['cnn', 'mlp', 'linear'],
+    seed: 1,
+    progress: { trials_done: 3, trials_running: 0, trials_failed: 0, elapsed_ms: 60_000, budget: { seconds: 60 } },
+    best: null,
+    leaderboard: [],
+    best_over_time: [],
+    model: { name: 'digits', version: 1 },
+    created_at: '2026-04-21T08:00:00.000Z',
+    finished_at: '2026-04-21T08:01:00.000Z',
+    ...over,
+  };
+}
+
+describe('job report', () => {
+  it('an ensemble that scored worse than the best single trial: ranked, and said not published', () => {
+    const text = describeJob(
+      job({
+        best: { trial_id: 't0002', family: 'cnn', score: 0.0701 },
+        ensemble: { status: 'complete', score: 0.0775, members: [] },
+        leaderboard: [entry('t0002', 'cnn', 0.0701), entry('ensemble', 'ensemble', 0.0775), entry('t0000', 'mlp', 0.12)],
+      }),
+    );
+    expect(text).toContain('  ensemble complete, log_loss 0.0775; not published: the best single trial, t0002 (cnn), scored better out of fold (log_loss 0.0701)');
+    expect(text).toContain('  model    digits v1: trial t0002 (cnn)');
+    expect(text).not.toContain('serving');
+  });
+
+  it('a published ensemble is named as such, with no note', () => {
+    const text = describeJob(
+      job({
+        best: { trial_id: 'ensemble', family: 'ensemble', score: 0.05 },
+        ensemble: { status: 'complete', score: 0.05, members: [] },
+        leaderboard: [entry('ensemble', 'ensemble', 0.05), entry('t0002', 'cnn', 0.0701)],
+      }),
+    );
+    expect(text).toContain('  ensemble complete, log_loss 0.0500\n');
+    expect(text).toContain('  model    digits v1: the ensemble');
+    expect(text).not.toContain('not published');
+  });
+
+  it('a better trial over the serving cap: said so, whichever the job published', () => {
+    const single = describeJob(
+      job({
+        best: { trial_id: 't0001', family: 'linear', score: 0.2 },
+        leaderboard: [entry('t0002', 'cnn', 0.07), entry('t0001', 'linear', 0.2)],
+      }),
+    );
+    expect(single).toContain('  model    digits v1: trial t0001 (linear)');
+    expect(single).toContain("  note     t0002 (cnn) scored best of the trials but is not published: its estimated serving time is over the job's serving cap (serving.max_us_per_row)");
+    const blend = describeJob(
+      job({
+        best: { trial_id: 'ensemble', family: 'ensemble', score: 0.1 },
+        ensemble: { status: 'complete', score: 0.1, members: [] },
+        leaderboard: [entry('t0002', 'cnn', 0.07), entry('ensemble', 'ensemble', 0.1), entry('t0001', 'linear', 0.2)],
+      }),
+    );
+    expect(blend).toContain('note     t0002 (cnn) scored best of the trials but is not published');
+    // Below a published ensemble, a trial it beat needs no note.
+    const beaten = describeJob(
+      job({
+        best: { trial_id: 'ensemble', family: 'ensemble', score: 0.05 },
+        ensemble: { status: 'complete', score: 0.05, members: [] },
+        leaderboard: [entry('ensemble', 'ensemble', 0.05), entry('t0002', 'cnn', 0.07)],
+      }),
+    );
+    expect(beaten).not.toContain('note');
+  });
+
+  it('a cancelled job publishes a single trial even after its ensemble was built', () => {
+    const text = describeJob(
+      job({
+        status: 'cancelled',
+        best: { trial_id: 'ensemble', family: 'ensemble', score: 0.05 },
+        ensemble: { status: 'complete', score: 0.05, members: [] },
+        leaderboard: [entry('ensemble', 'ensemble', 0.05), entry('t0002', 'cnn', 0.07)],
+      }),
+    );
+    expect(text).toContain('not published: a cancelled job publishes its best single trial');
+    expect(text).toContain('  model    digits v1\n');
+  });
+
+  it('shows the leaderboard rows asked for', () => {
+    const leaderboard = Array.from({ length: 12 }, (_, i) => entry(`t${String(i).padStart(4, '0')}`, 'cnn', 0.1 + i / 100));
+    const text = describeJob(job({ best: { trial_id: 't0000', family: 'cnn', score: 0.1 }, leaderboard }), 2);
+    expect(text).toContain('top 2 of 12');
+    expect(text.split('\n').filter((l) => /^│ \d+ /.test(l))).toHaveLength(2);
+  });
+});
