@@ -4,9 +4,9 @@
  * the header names the columns, an empty cell (a Parquet null) is a missing value, as the server reads
  * table bodies. A malformed file is refused naming the file (and line).
  */
-import Papa from 'papaparse';
 import type { Row } from '../client';
 import { EngineError } from '../engine/core/errors';
+import { parseCsv } from '../engine/data/csv';
 import { readParquetTable } from '../engine/data/parquet';
 import { UsageError } from './errors';
 
@@ -21,18 +21,13 @@ export async function parquetToRows(bytes: Uint8Array, file: string): Promise<Ro
   }
 }
 
+/** CSV rows with the server's own reading of the text (engine/data/csv: separators, blank and all-empty lines, lines named). */
 export function csvToRows(text: string, file: string): Row[] {
-  const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
-  const problem = parsed.errors[0];
-  // Delimiter guessing is noise for one-column files; anything else is a broken file.
-  if (problem && problem.code !== 'UndetectableDelimiter') {
-    const line = problem.row !== undefined ? `:${problem.row + 2}` : '';
-    throw new UsageError(`not a valid CSV file: ${problem.message}`, `${file}${line}`);
+  try {
+    const { header, rows } = parseCsv(text, { maxRows: Number.MAX_SAFE_INTEGER, maxColumns: Number.MAX_SAFE_INTEGER });
+    return rows.map((cells) => Object.fromEntries(header.map((column, j) => [column, cells[j] === '' ? null : cells[j]])));
+  } catch (err) {
+    if (err instanceof EngineError) throw new UsageError(err.message, typeof err.details.line === 'number' ? `${file}:${err.details.line}` : file);
+    throw err;
   }
-  if (parsed.meta.fields === undefined || parsed.meta.fields.length === 0) throw new UsageError('the file has no header row', file);
-  return parsed.data.map((record) => {
-    const row: Row = {};
-    for (const [column, cell] of Object.entries(record)) row[column] = cell === '' ? null : cell;
-    return row;
-  });
 }

@@ -91,7 +91,15 @@ describe('CSV rows for predict --explain', () => {
   });
 
   it('names the file and line of a broken row', () => {
-    expect(() => csvToRows('a,b\n1,2\n"open,3\n', 'in.csv')).toThrow(expect.objectContaining({ where: expect.stringMatching(/^in\.csv:\d+$/) }));
+    expect(() => csvToRows('a,b\n1,2\n"open,3\n', 'in.csv')).toThrow(expect.objectContaining({ where: 'in.csv:3' }));
+    expect(() => csvToRows('a,b\n1,2\n\n3\n', 'in.csv')).toThrow(expect.objectContaining({ where: 'in.csv:4' }));
+  });
+
+  it('reads the file as the server does: semicolons, an all-empty row kept', () => {
+    expect(csvToRows('a;b\n1,5;x\n;\n', 'f.csv')).toEqual([
+      { a: '1.5', b: 'x' },
+      { a: null, b: null },
+    ]);
   });
 });
 
