@@ -23,6 +23,7 @@ export function describeJob(job: Job, leaderboardRows = 10): string {
   const passedOver = overServingCap(job);
   if (passedOver) lines.push(`  note     ${passedOver.trial_id} (${passedOver.family}) scored best of the trials but is not published: its estimated serving time is over the job's serving cap (serving.max_us_per_row)`);
   if (job.challenge?.decision) lines.push(`  challenge ${job.challenge.decision}`);
+  for (const warning of job.warnings ?? []) lines.push(`  warning  ${warning}`);
   if (job.error) lines.push(`  error    ${job.error.code}: ${job.error.message}`);
   if (job.leaderboard.length > 0) {
     const shown = job.leaderboard.slice(0, leaderboardRows);

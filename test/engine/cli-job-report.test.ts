@@ -33,6 +33,14 @@ function job(over: Partial<Job>): Job {
 }
 
 describe('job report', () => {
+  it('prints each of the job\'s warnings about its target on its own line', () => {
+    const warnings = ['4 of 40 rows have no value of "digit" and are left out of training', 'class "7" (1) of "digit" has fewer rows than the 5 folds: some folds validate without it, and its scores are rough'];
+    const lines = describeJob(job({ warnings })).split('\n');
+    expect(lines.filter((l) => l.startsWith('  warning  '))).toEqual(warnings.map((w) => `  warning  ${w}`));
+    expect(describeJob(job({})).includes('warning')).toBe(false);
+  });
+
+
   it('an ensemble that scored worse than the best single trial: ranked, and said not published', () => {
     const text = describeJob(
       job({

@@ -135,6 +135,8 @@ function summaryOf(view) {
       ['Ensemble', view.ensemble ? `${view.ensemble.status}${view.ensemble.score !== undefined ? `, ${num(view.ensemble.score)}` : ''}${view.ensemble.reason ? `: ${view.ensemble.reason}` : ''}` : null],
       ['Model', view.model ? el('a', { href: link('models', view.model.name), id: 'model-link', text: `${view.model.name} v${view.model.version}` }) : null],
     ]),
+    // What to know about the target before trusting the score (rows left out, rare classes, extreme values).
+    view.warnings?.length ? el('div', { class: 'notice', id: 'job-warnings' }, el('strong', { text: 'About the target' }), el('ul', {}, ...view.warnings.map((w) => el('li', { text: w })))) : null,
     view.error ? el('div', { class: 'error', role: 'alert' }, el('strong', { text: view.error.code }), el('p', { text: view.error.message })) : null,
   ];
 }
