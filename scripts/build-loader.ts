@@ -2,8 +2,9 @@
  * `npx tsx scripts/build-loader.ts [--minify]`: bundles the portable loader (src/engine/portable.ts) into
  * one ESM file, dist/edge-automl-loader.mjs, that runs a stored model artifact in Node, Deno or a browser
  * (`import { loadModel } from './edge-automl-loader.mjs'`). Platform-neutral: no Node or Workers APIs.
- * TensorFlow.js stays external (only MLP artifacts use it, and users bring their own backend), so the
- * file holds the engine's pure TypeScript serving path. Prints the size, raw and gzipped.
+ * TensorFlow.js stays external: it is large and brings its own backends, so the file holds the engine's
+ * pure TypeScript serving path. The neural-network modules import tfjs when the file loads, so its
+ * directory must resolve the @tensorflow packages whatever the artifact (README). Prints the size.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
