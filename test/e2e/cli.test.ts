@@ -157,6 +157,20 @@ describe('edge-automl CLI against wrangler dev', () => {
     expect(sizeOnCsv.stderr).toContain('--size: only for a zip of images');
   });
 
+  it('an upload over the size limit is refused (413), and the next request is answered as usual', { timeout: 120_000 }, async () => {
+    // The CLI streams (no Content-Length), so the server refuses mid-body. Cancelling the body there broke
+    // wrangler dev's next request with 503 "worker restarted mid-request"; the rest is now read and dropped.
+    const big = join(state, 'too-big.csv');
+    writeFileSync(big, `a,b\n${'1,2\n'.repeat(13_200_000)}`);
+    const refused = await cli(['upload', big, '--name', 'too-big'], { key: server.adminKey });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('payload_too_large');
+    rmSync(big);
+    const next = await cli(['upload', TRAIN_CSV, '--name', 'after-413', '--json'], { key: server.adminKey });
+    expect(next.code, next.stderr).toBe(0);
+    expect(JSON.parse(next.stdout)).toMatchObject({ name: 'after-413', version: 1 });
+  });
+
   it('train waits to the end of a 3-trial job and publishes the model', { timeout: 900_000 }, async () => {
     // cnn is a family of image jobs: skipped for this table, and said so.
     const run = await cli(['train', '--dataset', 'credit', '--target', 'class', '--budget', '3trials', '--models', 'gbdt,cnn', '--model', 'credit-risk', '--seed', '3']);
