@@ -545,6 +545,9 @@ describe('(e) models that cannot be explained', () => {
     const d = load('penguins');
     const p = await Predictor.load(ensembleOf([await train(d, 'random_forest', { n_estimators: 10 }), await train(d, 'knn')], [0.6, 0.4]));
     expectUnavailable(() => p.explainRows(d.test), /ensemble member 1 \(knn\)/);
+    // One family's models together (a trial's fold bag) are refused as that family, not as a member.
+    const bag = await Predictor.load(ensembleOf([await train(d, 'knn'), await train(d, 'knn', { k: 7 })], [0.5, 0.5]));
+    expectUnavailable(() => bag.explainRows(d.test), /^knn models cannot be explained/);
   });
 
   it('a multiclass ensemble mixing margin and probability members is refused', async () => {

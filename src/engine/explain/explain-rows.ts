@@ -55,7 +55,8 @@ export class RowExplainer {
 
   /** @throws EngineError (explain_unavailable) when a member has no exact explanation or spaces differ. */
   static build(members: readonly ExplainableMember[], task: Task, classes: readonly string[]): RowExplainer {
-    const ensemble = members.length > 1;
+    // A bag of one trial's fold models is one model to the user: its refusal names the family, not a member.
+    const ensemble = new Set(members.map((m) => m.model.family)).size > 1;
     let explainers = members.map((m, i) => {
       try {
         return explainerFor(m.model);
