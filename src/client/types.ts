@@ -63,6 +63,9 @@ export interface DatasetVersion {
   image?: { height: number; width: number; channels: number; classes: Record<string, number> };
   columns: ColumnProfile[];
   created_at: string;
+  /** A version made by appending rows (POST …/rows): how many, and the version they were added to. */
+  appended_rows?: number;
+  base_version?: number;
 }
 
 /** `POST /v1/datasets/{name}/rows`: the new version, and what it was made from. */

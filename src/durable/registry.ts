@@ -24,6 +24,8 @@ export interface DatasetVersion {
   readonly raw_key: string;
   readonly data_key: string;
   readonly created_at: string;
+  /** For a version made by appending rows (POST …/rows): the version they were added to, and how many. */
+  readonly appended?: { readonly base_version: number; readonly rows: number };
 }
 
 export interface ModelVersionInfo {
@@ -96,6 +98,7 @@ export class Registry extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     for (const ddl of SCHEMA) this.sql.exec(ddl);
     upgradeModelEvents(this.sql);
+    upgradeDatasets(this.sql);
   }
 
   // ---- datasets -------------------------------------------------------------------------------
@@ -105,7 +108,7 @@ export class Registry extends DurableObject<Env> {
     const last = this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM datasets WHERE name = ?', name).one().v ?? 0;
     const version = last + 1;
     this.sql.exec(
-      'INSERT INTO datasets (name, version, rows, bytes, columns, raw_key, data_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO datasets (name, version, rows, bytes, columns, raw_key, data_key, created_at, base_version, appended_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       name,
       version,
       v.rows,
@@ -114,6 +117,8 @@ export class Registry extends DurableObject<Env> {
       v.raw_key,
       v.data_key,
       v.created_at,
+      v.appended?.base_version ?? null,
+      v.appended?.rows ?? null,
     );
     return { name, version, ...v };
   }
@@ -396,7 +401,15 @@ function toDataset(r: Row): DatasetVersion {
     raw_key: String(r.raw_key),
     data_key: String(r.data_key),
     created_at: String(r.created_at),
+    ...(r.base_version !== null && r.base_version !== undefined ? { appended: { base_version: Number(r.base_version), rows: Number(r.appended_rows) } } : {}),
   };
+}
+
+/** Registries made before appends were recorded get the two columns (null: an uploaded version). */
+function upgradeDatasets(sql: SqlStorage): void {
+  const columns = sql.exec<{ name: string }>('PRAGMA table_info(datasets)').toArray().map((c) => c.name);
+  if (!columns.includes('base_version')) sql.exec('ALTER TABLE datasets ADD COLUMN base_version INTEGER');
+  if (!columns.includes('appended_rows')) sql.exec('ALTER TABLE datasets ADD COLUMN appended_rows INTEGER');
 }
 
 function toVersion(r: Row): ModelVersionInfo {

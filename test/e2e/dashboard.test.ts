@@ -119,6 +119,8 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await page.click('#append-form button[type=submit]');
     await page.waitForSelector('#dataset-notice');
     expect(await page.textContent('#dataset-notice')).toBe('Version 2: 750 rows added to version 1, 1500 in all.');
+    // The version says what it was made from (the API's appended_rows and base_version), not a bare file size.
+    expect(await page.textContent('main')).toMatch(/Made from750 rows \([\d.,]+ KiB\) added to version 1/);
     await shot('2b-dataset-forms');
 
     // A bad file is refused in place with the API's message, and the page stays.

@@ -37,8 +37,13 @@ describe('appending rows to a dataset', () => {
     const whole = await json(await call('GET', '/v1/datasets/whole'));
     expect(grown.rows).toBe(1000);
     expect(grown.columns).toEqual(whole.columns);
+    // The version says what it was made from, wherever it is read; an uploaded version says nothing of it.
+    expect(grown).toMatchObject({ version: 2, appended_rows: 250, base_version: 1 });
+    expect(whole.appended_rows).toBeUndefined();
     // Version 1 is untouched.
-    expect((await json(await call('GET', '/v1/datasets/grow?version=1'))).rows).toBe(750);
+    const v1 = await json(await call('GET', '/v1/datasets/grow?version=1'));
+    expect(v1.rows).toBe(750);
+    expect(v1.base_version).toBeUndefined();
 
     const raw = (await env.STORE.list({ prefix: 'datasets/default/grow/' })).objects.map((o) => o.key.split('/').at(-1));
     expect(raw.sort()).toEqual(['data.eac', 'data.eac', 'raw.csv', 'rows.csv']);

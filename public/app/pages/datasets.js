@@ -33,8 +33,8 @@ export async function datasetsPage(root, _params, signal) {
   }
 }
 
-/** A dataset's page; `notice` (after rows were added) is shown above it, `appended` the version they made. */
-export async function datasetPage(root, { name, notice, appended }, signal) {
+/** A dataset's page; `notice` (after rows were added) is shown above it. */
+export async function datasetPage(root, { name, notice }, signal) {
   root.append(el('p', { class: 'crumbs' }, el('a', { href: '#/datasets', text: 'Datasets' }), ' / ', name));
   const slot = root.appendChild(loading(`dataset "${name}"`));
   try {
@@ -42,7 +42,7 @@ export async function datasetPage(root, { name, notice, appended }, signal) {
     // Rows added: the page is drawn again for the new version, saying what happened.
     const reload = (v) => {
       root.replaceChildren();
-      datasetPage(root, { name, notice: `Version ${v.version}: ${v.appended_rows} rows added to version ${v.base_version}, ${v.rows} in all.`, appended: v.version }, signal);
+      datasetPage(root, { name, notice: `Version ${v.version}: ${v.appended_rows} rows added to version ${v.base_version}, ${v.rows} in all.` }, signal);
     };
     slot.replaceWith(
       notice ? el('p', { id: 'dataset-notice', class: 'notice', text: notice }) : '',
@@ -51,7 +51,7 @@ export async function datasetPage(root, { name, notice, appended }, signal) {
         ['Version', d.version],
         ['Rows', num(d.rows)],
         ['Columns', d.columns.length],
-        ['Uploaded file', uploadedFile(d, appended === d.version)],
+        ['Made from', madeFrom(d)],
         ['Uploaded', when(d.created_at)],
       ]),
       el('h2', { text: 'Train a model' }),
@@ -76,15 +76,14 @@ export async function datasetPage(root, { name, notice, appended }, signal) {
 }
 
 /**
- * The API's `bytes` is the size of the file a version was made from: the whole table for an upload, only
- * the added rows for a version made by adding rows (POST /v1/datasets/{name}/rows), whose table is larger.
- * A dataset's answer does not say which a version is, so the label names what the number measures, and
- * right after rows were added here it says so outright.
+ * The file a version was made from: `bytes` is the whole table for an upload, only the added rows for a
+ * version made by adding rows (POST /v1/datasets/{name}/rows), which the answer marks with
+ * `appended_rows` and `base_version`.
  */
-function uploadedFile(d, appended) {
+function madeFrom(d) {
   const size = `${num(d.bytes / 1024, 3)} KiB`;
-  if (appended) return el('span', {}, `${size} `, el('span', { class: 'muted small', text: '(rows appended: the file of added rows only)' }));
-  return el('span', { title: 'the file this version was made from; for a version made by adding rows, the file of added rows only' }, size);
+  if (d.appended_rows === undefined) return `an upload of ${size}`;
+  return `${num(d.appended_rows)} rows (${size}) added to version ${d.base_version}`;
 }
 
 function missingCell(c, rows) {

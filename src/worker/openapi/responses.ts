@@ -61,7 +61,12 @@ const datasetBase = {
 };
 
 export const datasetUploadResponse = z.object({ ...datasetBase, columns: z.array(columnSummary) });
-export const datasetProfileResponse = z.object({ ...datasetBase, columns: z.array(columnProfile) });
+export const datasetProfileResponse = z.object({
+  ...datasetBase,
+  columns: z.array(columnProfile),
+  appended_rows: z.int().optional().describe('a version made by appending rows: how many (its bytes are those of the file of rows sent)'),
+  base_version: z.int().optional().describe('a version made by appending rows: the version they were added to'),
+});
 export const datasetAppendResponse = z.object({
   ...datasetBase,
   columns: z.array(columnSummary),

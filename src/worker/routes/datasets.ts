@@ -67,14 +67,14 @@ datasets.post('/:dataset/rows', async (c) => {
   const stored = decodeDataset(await readObjectBytes(c.env.STORE, base.data_key, 'dataset'));
   const { dataset, profile, added } = appendRows(stored, table, format === 'csv' ? 'line' : 'row', limits.maxRows);
   const version = await storeVersion(c.env.STORE, datasetPrefix(tenant, name, crypto.randomUUID()), APPENDED_FILES[format], { bytes, dataset, columns: profile }, async (v) => {
-    const registered = await registry.addDatasetVersionAfter(name, base.version, v);
+    const registered = await registry.addDatasetVersionAfter(name, base.version, { ...v, appended: { base_version: base.version, rows: added } });
     if (registered) return registered;
     throw new ApiError(409, 'version_conflict', `dataset "${name}" got a new version while these rows were being added to version ${base.version}; send them again`, {
       dataset: name,
       base_version: base.version,
     });
   });
-  return c.json({ ...publicDataset(version, false), appended_rows: added, base_version: base.version }, 201);
+  return c.json(publicDataset(version, false), 201);
 });
 
 /**
@@ -164,7 +164,15 @@ datasets.delete('/:dataset', async (c) => {
  * summary entry carries the image shape and class counts, shown as a top-level `image` field.
  */
 function publicDataset(
-  v: { name: string; version: number; rows: number; bytes: number; created_at: string; columns: readonly ({ name: string; type: string; missing: number; unique: number } & Record<string, unknown>)[] },
+  v: {
+    name: string;
+    version: number;
+    rows: number;
+    bytes: number;
+    created_at: string;
+    columns: readonly ({ name: string; type: string; missing: number; unique: number } & Record<string, unknown>)[];
+    appended?: { base_version: number; rows: number };
+  },
   withStats: boolean,
 ) {
   const image = v.columns.find((col) => col.name === PIXEL_SUMMARY_NAME && col.image)?.image;
@@ -178,5 +186,7 @@ function publicDataset(
       withStats ? col : { name: col.name, type: col.type, missing: col.missing, unique: col.unique, ...(col.dropped ? { dropped: col.dropped } : {}), ...(col.pixel_columns ? { pixel_columns: col.pixel_columns } : {}) },
     ),
     created_at: v.created_at,
+    // A version made by appending rows says so, wherever it is shown (its bytes are those of the rows sent).
+    ...(v.appended ? { appended_rows: v.appended.rows, base_version: v.appended.base_version } : {}),
   };
 }
