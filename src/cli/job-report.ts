@@ -18,6 +18,10 @@ export function describeJob(job: Job, leaderboardRows = 10): string {
     `  trials   ${p.trials_done} done, ${p.trials_running} running, ${p.trials_failed} failed in ${formatDuration(p.elapsed_ms)} (budget ${budget})`,
     `  best     ${job.best ? `${formatScore(job.metric, job.best.score, job.greater_is_better)}, ${job.best.family} (${job.best.trial_id})` : '-'}`,
   ];
+  if (job.best_estimate) {
+    const e = job.best_estimate;
+    lines.push(`  expect   ${job.metric} ${formatNumber(e.score)} on new rows (90%: ${formatNumber(e.interval[0])} to ${formatNumber(e.interval[1])}): the best trial without the optimism of picking it among ${e.candidates}`);
+  }
   if (job.ensemble) lines.push(`  ensemble ${job.ensemble.status}${job.ensemble.score !== undefined ? `, ${job.metric} ${formatNumber(job.ensemble.score)}` : ''}${job.ensemble.reason ? `: ${job.ensemble.reason}` : ''}${ensembleNotPublished(job)}`);
   if (job.model) lines.push(`  model    ${job.model.name} v${job.model.version}${describePublished(job)}`);
   const passedOver = overServingCap(job);

@@ -129,6 +129,11 @@ export interface Job {
   /** `combine: "log_linear"`: the members' probabilities are pooled as p ∝ Π pᵢ^weightᵢ (multiclass log loss); absent: averaged by weight. */
   ensemble?: { status: 'running' | 'complete' | 'skipped' | 'failed'; score?: number; combine?: 'log_linear'; members?: { trial_id: string; weight: number }[]; reason?: string };
   leaderboard: LeaderboardEntry[];
+  /**
+   * The best trial's out-of-fold score with the optimism of picking it among `candidates` trials removed
+   * (bootstrap bias-corrected CV) and a 90% interval: what to expect on new rows. Set with the ensemble.
+   */
+  best_estimate?: { score: number; interval: number[]; bootstraps: number; candidates: number; rows: number; method: 'bootstrap_bias_corrected_cv' };
   challenge?: {
     status: 'running' | 'complete' | 'failed';
     challenger: string;

@@ -128,6 +128,7 @@ export function jobView(s: JobState, now: number): JobView {
           },
         }
       : {}),
+    ...(ens?.report && 'estimate' in ens.report && ens.report.estimate ? { best_estimate: { ...ens.report.estimate, method: 'bootstrap_bias_corrected_cv' as const } } : {}),
     ...(c.warm_start ? { warm_start: c.warm_start } : {}),
     ...challengeView(s, c),
     best_over_time: bestOverTime,

@@ -156,6 +156,16 @@ export interface EnsembleWork {
   readonly max_serving_us?: number;
 }
 
+/** The best trial's score with the optimism of picking it removed (engine/eval/selection-estimate). */
+export interface BestEstimate {
+  readonly score: number;
+  /** 5th and 95th percentile of the resamples' scores. */
+  readonly interval: readonly number[];
+  readonly bootstraps: number;
+  readonly candidates: number;
+  readonly rows: number;
+}
+
 export type EnsembleReport =
   | {
       readonly status: 'complete';
@@ -165,8 +175,10 @@ export type EnsembleReport =
       /** Averaged by weight (absent), or pooled log-linearly with the weights as exponents. */
       readonly combine?: 'log_linear';
       readonly members: readonly { readonly trial_id: string; readonly weight: number }[];
+      readonly estimate?: BestEstimate;
     }
-  | { readonly status: 'skipped' | 'failed'; readonly reason: string };
+  | { readonly status: 'skipped'; readonly reason: string; readonly estimate?: BestEstimate }
+  | { readonly status: 'failed'; readonly reason: string };
 
 /** What the consumer needs to compare a retraining job's result (the challenger) with the champion. */
 export interface ChallengeWork {
@@ -272,6 +284,11 @@ export interface JobView {
     readonly reason?: string;
   };
   readonly leaderboard: readonly LeaderboardEntry[];
+  /**
+   * The best trial's out-of-fold score with the optimism of picking it among the best trials removed
+   * (bootstrap bias-corrected CV, computed with the ensemble), and a 90% interval: what to expect on new rows.
+   */
+  readonly best_estimate?: BestEstimate & { readonly method: 'bootstrap_bias_corrected_cv' };
   /** A retraining job's comparison with the champion on its held-out rows, and the decision. */
   readonly challenge?: {
     readonly status: 'running' | 'complete' | 'failed';

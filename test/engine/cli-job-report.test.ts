@@ -33,6 +33,12 @@ function job(over: Partial<Job>): Job {
 }
 
 describe('job report', () => {
+  it('says what to expect on new rows when the job has an estimate', () => {
+    const text = describeJob(job({ best_estimate: { score: 0.0812, interval: [0.061, 0.104], bootstraps: 100, candidates: 21, rows: 1347, method: 'bootstrap_bias_corrected_cv' } }));
+    expect(text).toContain('  expect   log_loss 0.0812 on new rows (90%: 0.0610 to 0.1040): the best trial without the optimism of picking it among 21');
+    expect(describeJob(job({})).includes('expect')).toBe(false);
+  });
+
   it('prints each of the job\'s warnings about its target on its own line', () => {
     const warnings = ['4 of 40 rows have no value of "digit" and are left out of training', 'class "7" (1) of "digit" has fewer rows than the 5 folds: some folds validate without it, and its scores are rough'];
     const lines = describeJob(job({ warnings })).split('\n');

@@ -37,6 +37,13 @@ describe('upload → search → publish → predict', () => {
       expect(job.ensemble.members.length).toBeGreaterThan(1);
       expect(job.best.family).toBe('ensemble');
     }
+    // The best trial's score without the optimism of picking it among five: no higher than its own out-of-fold score.
+    const bestTrial = Math.max(...trialsOnly.map((t: { score: number }) => t.score));
+    expect(job.best_estimate).toMatchObject({ method: 'bootstrap_bias_corrected_cv', candidates: 5, rows: 750, bootstraps: expect.any(Number) });
+    expect(job.best_estimate.score).toBeLessThanOrEqual(bestTrial);
+    expect(job.best_estimate.score).toBeGreaterThan(0.7);
+    expect(job.best_estimate.interval[0]).toBeLessThan(job.best_estimate.score);
+    expect(job.best_estimate.interval[1]).toBeGreaterThan(job.best_estimate.score);
     const scores = job.leaderboard.map((t: { score: number }) => t.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(job.model).toEqual({ name: 'credit-risk', version: 1 });

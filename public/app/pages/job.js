@@ -132,6 +132,8 @@ function summaryOf(view) {
       ['Trials', `${p.trials_done} done, ${p.trials_running} running, ${p.trials_failed} failed`],
       ['Elapsed', `${duration(p.elapsed_ms)} of ${budget || 'the budget'}`],
       ['Best', view.best ? `${num(view.best.score)} (${view.best.family}, ${view.best.trial_id})` : '–'],
+      // The best trial's score with the optimism of picking it removed: what to expect on new rows.
+      ['Expected on new rows', view.best_estimate ? `${num(view.best_estimate.score)} (90%: ${num(view.best_estimate.interval[0])} to ${num(view.best_estimate.interval[1])})` : null],
       ['Ensemble', view.ensemble ? `${view.ensemble.status}${view.ensemble.score !== undefined ? `, ${num(view.ensemble.score)}` : ''}${view.ensemble.reason ? `: ${view.ensemble.reason}` : ''}` : null],
       ['Model', view.model ? el('a', { href: link('models', view.model.name), id: 'model-link', text: `${view.model.name} v${view.model.version}` }) : null],
     ]),

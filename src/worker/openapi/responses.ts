@@ -116,6 +116,10 @@ export const jobViewResponse = z.object({
   progress: z.object({ trials_done: z.int(), trials_running: z.int(), trials_failed: z.int(), elapsed_ms: z.number(), budget }),
   best: z.object({ trial_id: z.string(), family, score }).nullable(),
   leaderboard: z.array(leaderboardEntry).describe('best first'),
+  best_estimate: z
+    .object({ score, interval: z.array(z.number()).describe('5th and 95th percentile'), bootstraps: z.int(), candidates: z.int(), rows: z.int(), method: z.literal('bootstrap_bias_corrected_cv') })
+    .optional()
+    .describe("the best trial's out-of-fold score with the optimism of picking it among the best trials removed, and a 90% interval: what to expect on new rows (set with the ensemble)"),
   ensemble: z
     .object({
       status: z.enum(['running', 'complete', 'skipped', 'failed']),

@@ -9,6 +9,8 @@
  */
 import { type AnyEnvelope, applyOverrides, buildEnsembleEnvelope, type Dataset, parseAnyEnvelope, selectJobEnsemble } from '../../engine';
 import { trainingPart } from '../../engine/data/holdout';
+import { prepareTarget } from '../../engine/data/target';
+import { selectionEstimate } from '../../engine/eval/selection-estimate';
 import type { EnsembleReport, EnsembleWork } from '../../durable/protocol';
 import { readObjectBytes } from '../storage';
 
@@ -38,7 +40,11 @@ export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset
       { target: work.target, task: work.task, metric: work.metric, ...(work.max_serving_us !== undefined ? { maxCostMicros: work.max_serving_us } : {}) },
       candidates,
     );
-    if (!improves) return { status: 'skipped', reason: `no blend beat the best single trial (${selection.bestSingle.id}) out of fold` };
+    // What the best trial will score on new rows, without the optimism of having picked it among these.
+    const target = prepareTarget(dataset, work.target, work.task);
+    const picked = selectionEstimate(target.y, target.classes.length, work.metric, candidates.map((c) => c.oof), { seed: 1 });
+    const estimate = picked ? { estimate: picked } : {};
+    if (!improves) return { status: 'skipped', reason: `no blend beat the best single trial (${selection.bestSingle.id}) out of fold`, ...estimate };
     const envelopes = new Map<string, AnyEnvelope>();
     for (const m of selection.members) {
       const key = work.candidates.find((c) => c.trial_id === m.id)?.artifact_key;
@@ -54,6 +60,7 @@ export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset
       artifact_key: work.artifact_key,
       ...(selection.combine ? { combine: selection.combine } : {}),
       members: selection.members.map((m) => ({ trial_id: m.id, weight: m.weight })),
+      ...estimate,
     };
   } catch (err) {
     return { status: 'failed', reason: err instanceof Error ? err.message : String(err) };
