@@ -12,6 +12,12 @@ export type JournalOp =
   | { readonly op: 'created'; readonly config: JobConfig }
   | ({ readonly op: 'trial_started'; readonly trial_id: string; readonly number: number; readonly family: SearchFamily; readonly params: Params; readonly at: number; readonly lease_until: number } & Partial<FidelityFields>)
   | { readonly op: 'lease_renewed'; readonly trial_id: string; readonly lease_until: number }
+  /**
+   * The message of a trial never picked up (trial_id), or of the ensemble or comparison step that never
+   * reported, was sent again: a message lost with the runtime (a crash between the journal and the queue,
+   * a local queue that keeps nothing across a restart) must not cost the whole lease.
+   */
+  | { readonly op: 'resent'; readonly what: 'trial' | 'ensemble' | 'challenge'; readonly trial_id?: string; readonly at: number; readonly lease_until: number }
   | { readonly op: 'trial_finished'; readonly trial_id: string; readonly report: TrialReport; readonly at: number }
   | { readonly op: 'trial_cancelled'; readonly trial_id: string; readonly reason: string; readonly at: number }
   | { readonly op: 'cancel_requested'; readonly at: number }
@@ -62,6 +68,10 @@ export interface TrialEntry extends Partial<FidelityFields> {
   state: 'running' | 'complete' | 'failed' | 'cancelled';
   started_at: number;
   lease_until: number;
+  /** A consumer claimed it (it then renews its lease by heartbeat); until then its lease is the claim window. */
+  claimed?: boolean;
+  /** Times its message was sent again, unclaimed. */
+  resends?: number;
   finished_at?: number;
   report?: TrialReport;
   cancel_reason?: string;
@@ -73,8 +83,8 @@ export interface JobState {
   order: TrialEntry[];
   cancel_requested_at?: number;
   publishing?: { trial_id: string; at: number };
-  ensemble?: { state: 'running' | 'complete' | 'skipped' | 'failed'; lease_until: number; report?: EnsembleReport };
-  challenge?: { state: 'running' | 'complete' | 'failed'; challenger: ChallengerRef; lease_until: number; report?: ChallengeReport };
+  ensemble?: { state: 'running' | 'complete' | 'skipped' | 'failed'; lease_until: number; resends?: number; report?: EnsembleReport };
+  challenge?: { state: 'running' | 'complete' | 'failed'; challenger: ChallengerRef; lease_until: number; resends?: number; report?: ChallengeReport };
   finished?: Extract<JournalOp, { op: 'finished' }>;
 }
 
@@ -97,7 +107,18 @@ export function applyOp(state: JobState, op: JournalOp): JobState {
     }
     case 'lease_renewed': {
       const t = state.trials.get(op.trial_id);
-      if (t && t.state === 'running') t.lease_until = op.lease_until;
+      if (t && t.state === 'running') {
+        t.lease_until = op.lease_until;
+        t.claimed = true;
+      }
+      break;
+    }
+    case 'resent': {
+      const step = op.what === 'trial' ? state.trials.get(op.trial_id ?? '') : op.what === 'ensemble' ? state.ensemble : state.challenge;
+      if (step && step.state === 'running') {
+        step.lease_until = op.lease_until;
+        step.resends = (step.resends ?? 0) + 1;
+      }
       break;
     }
     case 'trial_finished': {

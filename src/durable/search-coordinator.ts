@@ -34,12 +34,29 @@ const MAX_ENSEMBLE_CANDIDATES = 20;
 const ENSEMBLE_LEASE_MS = 120_000;
 /** How long the champion/challenger comparison may take before it counts as failed (the champion stays). */
 const CHALLENGE_LEASE_MS = 120_000;
+/**
+ * How long a trial's message may wait to be picked up before it is sent again (at most MAX_TRIAL_RESENDS
+ * times, then the trial fails). A message can be lost with the runtime: a crash between the journal and
+ * the queue, or a local queue that keeps nothing across a restart. Before this, such a trial held its
+ * slot for the whole lease (5 minutes), the search stood still, and a job killed in its first seconds
+ * ended failed with no model.
+ */
+const CLAIM_MS = 30_000;
+const MAX_TRIAL_RESENDS = 2;
+/** The ensemble and comparison steps are sent once more when they outlive their lease, then fail. */
+const MAX_STEP_RESENDS = 1;
 /** At most this many of a champion's configurations start a retraining job (an ensemble's heaviest members). */
 const MAX_WARM_START = 5;
 
 export class SearchCoordinator extends DurableObject<Env> {
   private state: JobState;
   private finalizing = false;
+  /**
+   * When each running trial last showed a live consumer (its claim or a heartbeat); in memory only. A
+   * trial whose message was sent again may be delivered twice: a second claim while the first consumer
+   * is alive gets nothing, so the trial runs once.
+   */
+  private readonly lastSeen = new Map<string, number>();
   private cachedSampler?: Sampler;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -85,6 +102,9 @@ export class SearchCoordinator extends DurableObject<Env> {
     const config = this.state.config;
     const trial = this.state.trials.get(trialId);
     if (!config || !trial || trial.state !== 'running' || this.state.finished) return null;
+    const seen = this.lastSeen.get(trialId);
+    if (seen !== undefined && Date.now() - seen < CLAIM_MS) return null;
+    this.lastSeen.set(trialId, Date.now());
     this.append({ op: 'lease_renewed', trial_id: trialId, lease_until: Date.now() + config.lease_ms });
     return {
       job_id: config.id,
@@ -200,6 +220,7 @@ export class SearchCoordinator extends DurableObject<Env> {
     const config = this.state.config;
     const trial = this.state.trials.get(trialId);
     if (!config || !trial || trial.state !== 'running' || this.state.finished) return false;
+    this.lastSeen.set(trialId, Date.now());
     const leaseUntil = Date.now() + config.lease_ms;
     // Journal a renewal only when it moves the lease noticeably, so chatty trials do not bloat the journal.
     if (leaseUntil - trial.lease_until > config.lease_ms / 10) this.append({ op: 'lease_renewed', trial_id: trialId, lease_until: leaseUntil });
@@ -232,16 +253,24 @@ export class SearchCoordinator extends DurableObject<Env> {
     const config = this.state.config;
     if (!config || this.state.finished) return;
     const now = Date.now();
+    const resend: TrialMessage[] = [];
     for (const t of runningTrials(this.state)) {
-      if (t.lease_until <= now) {
-        this.append({
-          op: 'trial_finished',
-          trial_id: t.trial_id,
-          report: { status: 'failed', code: 'lease_expired', reason: `no result within ${Math.round(config.lease_ms / 1000)} s; the trial's invocation probably died` },
-          at: now,
-        });
+      if (t.lease_until > now) continue;
+      if (!t.claimed && (t.resends ?? 0) < MAX_TRIAL_RESENDS) {
+        // The last resend waits out the whole lease: a message may only be queued behind busy consumers,
+        // and a trial is never failed as unclaimed sooner than before resends existed.
+        const last = (t.resends ?? 0) === MAX_TRIAL_RESENDS - 1;
+        const leaseUntil = last ? Math.max(now + claimWindow(config), t.started_at + config.lease_ms) : now + claimWindow(config);
+        this.append({ op: 'resent', what: 'trial', trial_id: t.trial_id, at: now, lease_until: leaseUntil });
+        resend.push({ tenant: config.tenant, job_id: config.id, trial_id: t.trial_id });
+        continue;
       }
+      const reason = t.claimed
+        ? `no result within ${Math.round(config.lease_ms / 1000)} s; the trial's invocation probably died`
+        : `its message was never picked up (sent ${1 + (t.resends ?? 0)} times in ${Math.round((now - t.started_at) / 1000)} s)`;
+      this.append({ op: 'trial_finished', trial_id: t.trial_id, report: { status: 'failed', code: 'lease_expired', reason }, at: now });
     }
+    if (resend.length > 0) await this.env.TRIALS.sendBatch(resend.map((body) => ({ body })));
     await this.pump();
   }
 
@@ -271,7 +300,8 @@ export class SearchCoordinator extends DurableObject<Env> {
         const planned = scheduler ? planTrial(this.state, scheduler, sampler, ctx, number === maxTrials - 1) : { config: sampler.suggest(this.history(), ctx), fidelity: {} };
         const next = planned.config;
         const trialId = `t${String(number).padStart(4, '0')}`;
-        this.append({ op: 'trial_started', trial_id: trialId, number, family: next.family, params: next.params, ...planned.fidelity, at: now, lease_until: now + config.lease_ms });
+        // Until a consumer claims it, its lease is the claim window (then heartbeats renew the full lease).
+        this.append({ op: 'trial_started', trial_id: trialId, number, family: next.family, params: next.params, ...planned.fidelity, at: now, lease_until: now + claimWindow(config) });
         messages.push({ tenant: config.tenant, job_id: config.id, trial_id: trialId });
       }
     }
@@ -433,6 +463,12 @@ export class SearchCoordinator extends DurableObject<Env> {
     }
     if (this.state.ensemble.state !== 'running') return true;
     if (this.state.ensemble.lease_until > now) return false;
+    if ((this.state.ensemble.resends ?? 0) < MAX_STEP_RESENDS) {
+      this.append({ op: 'resent', what: 'ensemble', at: now, lease_until: now + ENSEMBLE_LEASE_MS });
+      await this.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'ensemble', kind: 'ensemble' });
+      await this.ctx.storage.setAlarm(now + ENSEMBLE_LEASE_MS);
+      return false;
+    }
     this.append({ op: 'ensemble_finished', report: { status: 'failed', reason: 'the ensemble build did not report in time' }, at: now });
     return true;
   }
@@ -465,6 +501,12 @@ export class SearchCoordinator extends DurableObject<Env> {
     }
     if (this.state.challenge.state !== 'running') return true;
     if (this.state.challenge.lease_until > now) return false;
+    if ((this.state.challenge.resends ?? 0) < MAX_STEP_RESENDS) {
+      this.append({ op: 'resent', what: 'challenge', at: now, lease_until: now + CHALLENGE_LEASE_MS });
+      await this.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'challenge', kind: 'challenge' });
+      await this.ctx.storage.setAlarm(now + CHALLENGE_LEASE_MS);
+      return false;
+    }
     this.append({ op: 'challenge_finished', report: { status: 'failed', reason: 'the comparison did not report in time' }, at: now });
     return true;
   }
@@ -513,3 +555,6 @@ export class SearchCoordinator extends DurableObject<Env> {
     }));
   }
 }
+
+/** A trial's lease until a consumer claims it: the claim window, or the whole lease when that is shorter. */
+const claimWindow = (config: JobConfig) => Math.min(config.lease_ms, CLAIM_MS);

@@ -67,19 +67,47 @@ describe('SearchCoordinator', () => {
   it('fails a trial whose lease runs out, and finishes when the budget is spent', async () => {
     const stub = stubFor('lease');
     await stub.start(config('lease', { lease_ms: 1, budget: { seconds: 600, trials: 2 } }));
-    await new Promise((r) => setTimeout(r, 20));
-    // The alarm may already have fired on its own; running it again must be harmless (alarms are at-least-once).
-    await runDurableObjectAlarm(stub);
-    await runDurableObjectAlarm(stub);
+    // Nothing claims these trials (messages go to an empty coordinator): each is sent twice more, then
+    // failed. The alarm may also fire on its own; running it again must be harmless (at-least-once).
+    for (let i = 0; i < 6 && (await stub.view())?.progress.trials_failed !== 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      await runDurableObjectAlarm(stub);
+    }
     const view = await stub.view();
     expect(view?.progress.trials_failed).toBe(2);
     const trials = await stub.trials();
     expect(trials?.every((t) => t.error?.code === 'lease_expired')).toBe(true);
+    expect(trials?.[0].error?.message).toMatch(/^its message was never picked up \(sent 3 times in \d+ s\)$/);
     // No trial succeeded and the trial budget is spent: the job ends failed, saying why.
     expect(view?.status).toBe('failed');
     expect(view?.error?.code).toBe('no_successful_trial');
     // A late result from an expired trial changes nothing.
     expect(await stub.report('t0000', await withArtifact(complete(0.9)))).toEqual({ accepted: false });
+  });
+
+  it('sends a trial again when its message is never picked up, runs it once, and fails a claimed trial only at its lease', async () => {
+    // The claim window (30 s) is made to have passed for the unclaimed trial, as if its message was lost.
+    const stub = stubFor('resend');
+    await stub.start(config('resend', { lease_ms: 600_000, budget: { seconds: 600, trials: 1 } }));
+    await runInDurableObject(stub, (instance: SearchCoordinator) => {
+      (instance as unknown as { state: { trials: Map<string, { lease_until: number }> } }).state.trials.get('t0000')!.lease_until = 0;
+    });
+    await runDurableObjectAlarm(stub);
+    expect((await stub.view())?.progress).toMatchObject({ trials_running: 1, trials_failed: 0 });
+    // The re-sent message (or the original, late) is claimed once; a second delivery gets nothing to run.
+    expect(await stub.claim('t0000')).not.toBeNull();
+    expect(await stub.claim('t0000')).toBeNull();
+    await stub.report('t0000', await withArtifact(complete(0.8, 'models/detached/resend/t0000.json')));
+    const view = await stub.view();
+    expect(view?.status).toBe('succeeded');
+    expect(view?.progress).toMatchObject({ trials_done: 1, trials_failed: 0 });
+    // A claimed trial that goes silent is failed at its lease, as a dead invocation.
+    const silent = stubFor('silent');
+    await silent.start(config('silent', { lease_ms: 1, budget: { seconds: 600, trials: 1 } }));
+    expect(await silent.claim('t0000')).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 5));
+    await runDurableObjectAlarm(silent);
+    expect((await silent.trials())?.[0].error).toEqual({ code: 'lease_expired', message: "no result within 0 s; the trial's invocation probably died" });
   });
 
   it('resumes from its journal after a restart', async () => {
