@@ -212,6 +212,11 @@ export class SearchCoordinator extends DurableObject<Env> {
     return { config, configs: configs.slice(0, MAX_WARM_START) };
   }
 
+  /** Called by a consumer that gives a claimed trial up to a redelivery (storage down): the next claim may take it. */
+  async release(trialId: string): Promise<void> {
+    this.lastSeen.delete(trialId);
+  }
+
   /**
    * Called by a running trial between folds and epochs: renews its lease and says whether it should go
    * on. False once the trial was cancelled, expired or the job ended, so abandoned work stops early.

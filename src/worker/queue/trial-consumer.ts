@@ -73,6 +73,8 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
     } catch (err) {
       // Reporting failed (coordinator unreachable): let the queue deliver again; claim makes it safe.
       console.error(`trial ${job_id}/${trial_id} attempt ${msg.attempts} failed`, err);
+      // This invocation gives the trial up: its redelivery may claim it at once (best effort).
+      if (msg.body.kind === undefined || msg.body.kind === 'trial') await coordinator.release(trial_id).catch(() => undefined);
       msg.retry({ delaySeconds: Math.min(30, 2 ** msg.attempts) });
     }
   }
