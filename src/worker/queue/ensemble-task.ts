@@ -11,7 +11,7 @@ import { type AnyEnvelope, applyOverrides, buildEnsembleEnvelope, type Dataset, 
 import { trainingPart } from '../../engine/data/holdout';
 import { prepareTarget } from '../../engine/data/target';
 import { selectionEstimate } from '../../engine/eval/selection-estimate';
-import type { EnsembleReport, EnsembleWork } from '../../durable/protocol';
+import type { BestEstimate, EnsembleReport, EnsembleWork } from '../../durable/protocol';
 import { readObjectBytes } from '../storage';
 
 /** R2 custom-metadata key of a trial artifact's estimated single-row serving time, µs. */
@@ -41,9 +41,8 @@ export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset
       candidates,
     );
     // What the best trial will score on new rows, without the optimism of having picked it among these.
-    const target = prepareTarget(dataset, work.target, work.task);
-    const picked = selectionEstimate(target.y, target.classes.length, work.metric, candidates.map((c) => c.oof), { seed: 1 });
-    const estimate = picked ? { estimate: picked } : {};
+    // Informative only: if it cannot be computed, the ensemble goes on without it.
+    const estimate = estimateOfPick(dataset, work, candidates.map((c) => c.oof));
     if (!improves) return { status: 'skipped', reason: `no blend beat the best single trial (${selection.bestSingle.id}) out of fold`, ...estimate };
     const envelopes = new Map<string, AnyEnvelope>();
     for (const m of selection.members) {
@@ -64,5 +63,17 @@ export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset
     };
   } catch (err) {
     return { status: 'failed', reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** The best candidate's bias-corrected score (engine/eval/selection-estimate), or nothing when it cannot be had. */
+function estimateOfPick(dataset: Dataset, work: EnsembleWork, oofs: Float32Array[]): { estimate?: BestEstimate } {
+  try {
+    const target = prepareTarget(dataset, work.target, work.task);
+    const picked = selectionEstimate(target.y, target.classes.length, work.metric, oofs, { seed: 1 });
+    return picked ? { estimate: picked } : {};
+  } catch (err) {
+    console.error('no estimate of the best trial', err);
+    return {};
   }
 }
