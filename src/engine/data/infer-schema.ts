@@ -74,20 +74,30 @@ function guessType(name: string, present: string[], distinct: Set<string>, n: nu
   if (distinct.size <= 1) return 'constant';
   const truths = new Set([...distinct].map((v) => parseBooleanCell(v)));
   if (truths.size === 2 && !truths.has(undefined)) return 'boolean';
-  // Numbers and dates are judged on the cells that are not placeholders; there must be some.
-  const measured = present.filter((c) => !isMissingNumberCell(c));
   const allUnique = distinct.size === present.length && present.length === n;
-  if (measured.length > 0 && measured.every((c) => !Number.isNaN(parseNumberCell(c)))) {
-    const integers = measured.every((c) => Number.isInteger(parseNumberCell(c)));
+  // Numbers and dates may sit among placeholders, but there must be some. The placeholder test runs only
+  // on cells that do not parse, and the scan stops at the first cell that is neither: categories cost one cell.
+  if (readsAs(present, parseNumberCell)) {
+    const integers = present.every((c) => isMissingNumberCell(c) || Number.isInteger(parseNumberCell(c)));
     return integers && ID_NAME_RE.test(name) && n > 10 && (allUnique || nearlyUnique(distinct.size, present.length, n)) ? 'id' : 'numeric';
   }
-  if (measured.length > 0 && measured.every((c) => !Number.isNaN(parseDateCell(c)))) return 'datetime';
+  if (readsAs(present, parseDateCell)) return 'datetime';
   // A key with a stray repeat or a gap (an appended duplicate, one blank) is still a key.
   if ((allUnique && n > 10) || (nearlyUnique(distinct.size, present.length, n) && (ID_NAME_RE.test(name) || looksLikeKeys(present)))) {
     return averageWords(present) >= 3 ? 'text' : 'id';
   }
   if (distinct.size > Math.max(50, present.length / 2) && averageWords(present) >= 3) return 'text';
   return 'categorical';
+}
+
+/** Whether every cell parses with `parse` or is a placeholder, and at least one parses. */
+function readsAs(cells: string[], parse: (cell: string) => number): boolean {
+  let parsed = false;
+  for (const c of cells) {
+    if (!Number.isNaN(parse(c))) parsed = true;
+    else if (!isMissingNumberCell(c)) return false;
+  }
+  return parsed;
 }
 
 /** Maps each cell of a boolean column to its truth value's most frequent spelling (missing cells unchanged). */
