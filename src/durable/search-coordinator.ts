@@ -238,6 +238,8 @@ export class SearchCoordinator extends DurableObject<Env> {
     if (!trial || trial.state !== 'running') return { accepted: false };
     const safe: TrialReport = report.status === 'complete' && !Number.isFinite(report.loss) ? { status: 'failed', code: 'non_finite_score', reason: 'the trial reported a non-finite score' } : report;
     this.append({ op: 'trial_finished', trial_id: trialId, report: safe, at: Date.now() });
+    // A finished trial is claimed by nobody again (claim checks its state), so its liveness is not kept.
+    this.lastSeen.delete(trialId);
     await this.pump();
     return { accepted: true };
   }
