@@ -17,7 +17,15 @@ export type JournalOp =
    * reported, was sent again: a message lost with the runtime (a crash between the journal and the queue,
    * a local queue that keeps nothing across a restart) must not cost the whole lease.
    */
-  | { readonly op: 'resent'; readonly what: 'trial' | 'ensemble' | 'challenge'; readonly trial_id?: string; readonly at: number; readonly lease_until: number }
+  | {
+      readonly op: 'resent';
+      readonly what: 'trial' | 'ensemble' | 'challenge';
+      readonly trial_id?: string;
+      readonly at: number;
+      readonly lease_until: number;
+      /** A claimed trial whose consumer went silent: it waits to be claimed again, as a new message does. */
+      readonly silent?: true;
+    }
   | { readonly op: 'trial_finished'; readonly trial_id: string; readonly report: TrialReport; readonly at: number }
   | { readonly op: 'trial_cancelled'; readonly trial_id: string; readonly reason: string; readonly at: number }
   | { readonly op: 'cancel_requested'; readonly at: number }
@@ -70,8 +78,10 @@ export interface TrialEntry extends Partial<FidelityFields> {
   lease_until: number;
   /** A consumer claimed it (it then renews its lease by heartbeat); until then its lease is the claim window. */
   claimed?: boolean;
-  /** Times its message was sent again, unclaimed. */
+  /** Times its message was sent again, unclaimed or after its consumer went silent. */
   resends?: number;
+  /** It was claimed once, and sent again when its consumer went silent. */
+  went_silent?: boolean;
   finished_at?: number;
   report?: TrialReport;
   cancel_reason?: string;
@@ -114,10 +124,15 @@ export function applyOp(state: JobState, op: JournalOp): JobState {
       break;
     }
     case 'resent': {
-      const step = op.what === 'trial' ? state.trials.get(op.trial_id ?? '') : op.what === 'ensemble' ? state.ensemble : state.challenge;
+      const trial = op.what === 'trial' ? state.trials.get(op.trial_id ?? '') : undefined;
+      const step = op.what === 'trial' ? trial : op.what === 'ensemble' ? state.ensemble : state.challenge;
       if (step && step.state === 'running') {
         step.lease_until = op.lease_until;
         step.resends = (step.resends ?? 0) + 1;
+      }
+      if (trial && trial.state === 'running' && op.silent) {
+        trial.claimed = false;
+        trial.went_silent = true;
       }
       break;
     }

@@ -4,7 +4,8 @@
  * - keep the job's state as a journal in SQLite (replayed on start, so an evicted object resumes exactly);
  * - ask: propose trial configurations and send one queue message per trial (ids only);
  * - claim/tell: hand a trial's work to its consumer and record its result idempotently by trial id;
- * - leases + alarm: a trial that never reports is marked failed when its lease runs out;
+ * - leases + alarm: a trial whose message is never picked up, or whose consumer goes silent, is sent again;
+ *   one that still never reports is marked failed when its lease runs out;
  * - multi-fidelity jobs (ASHA, Hyperband): each freed slot goes to a promotion or a new configuration at
  *   the lowest fidelity, as fidelity-plan decides from the journal; only full-fidelity trials are "best";
  * - budget: trials and seconds, whichever ends first, every trial counting whatever its fidelity; then
@@ -43,6 +44,14 @@ const CHALLENGE_LEASE_MS = 120_000;
  */
 const CLAIM_MS = 30_000;
 const MAX_TRIAL_RESENDS = 2;
+/**
+ * A claimed trial not heard from for this long is taken for dead and sent again (within MAX_TRIAL_RESENDS)
+ * instead of holding its slot until its lease ends. Its consumer heartbeats every 2 s between folds,
+ * epochs and every few trees or rounds, so a minute and a half of silence means its invocation is gone
+ * (the runtime crashed or was restarted). Were it only slow, its next heartbeat claims the trial back and
+ * the new delivery gets nothing to run; should both run, the first report counts (reports are idempotent).
+ */
+const SILENCE_MS = 90_000;
 /** The ensemble and comparison steps are sent once more when they outlive their lease, then fail. */
 const MAX_STEP_RESENDS = 1;
 /** At most this many of a champion's configurations start a retraining job (an ensemble's heaviest members). */
@@ -262,19 +271,26 @@ export class SearchCoordinator extends DurableObject<Env> {
     const now = Date.now();
     const resend: TrialMessage[] = [];
     for (const t of runningTrials(this.state)) {
-      if (t.lease_until > now) continue;
-      if (!t.claimed && (t.resends ?? 0) < MAX_TRIAL_RESENDS) {
+      const expired = t.lease_until <= now;
+      const silent = !expired && now >= this.silentAt(t, config);
+      if (!expired && !silent) continue;
+      if ((silent || !t.claimed) && (t.resends ?? 0) < MAX_TRIAL_RESENDS) {
         // The last resend waits out the whole lease: a message may only be queued behind busy consumers,
         // and a trial is never failed as unclaimed sooner than before resends existed.
         const last = (t.resends ?? 0) === MAX_TRIAL_RESENDS - 1;
         const leaseUntil = last ? Math.max(now + claimWindow(config), t.started_at + config.lease_ms) : now + claimWindow(config);
-        this.append({ op: 'resent', what: 'trial', trial_id: t.trial_id, at: now, lease_until: leaseUntil });
+        this.append({ op: 'resent', what: 'trial', trial_id: t.trial_id, at: now, lease_until: leaseUntil, ...(silent ? { silent: true as const } : {}) });
         resend.push({ tenant: config.tenant, job_id: config.id, trial_id: t.trial_id });
         continue;
       }
+      // Silent with no resend left: its lease decides.
+      if (!expired) continue;
+      const sent = `sent ${1 + (t.resends ?? 0)} times in ${Math.round((now - t.started_at) / 1000)} s`;
       const reason = t.claimed
         ? `no result within ${Math.round(config.lease_ms / 1000)} s; the trial's invocation probably died`
-        : `its message was never picked up (sent ${1 + (t.resends ?? 0)} times in ${Math.round((now - t.started_at) / 1000)} s)`;
+        : t.went_silent
+          ? `its invocation went silent and it was not picked up again (${sent})`
+          : `its message was never picked up (${sent})`;
       this.append({ op: 'trial_finished', trial_id: t.trial_id, report: { status: 'failed', code: 'lease_expired', reason }, at: now });
     }
     if (resend.length > 0) await this.env.TRIALS.sendBatch(resend.map((body) => ({ body })));
@@ -329,12 +345,23 @@ export class SearchCoordinator extends DurableObject<Env> {
       return;
     }
     if (messages.length > 0) await this.env.TRIALS.sendBatch(messages.map((body) => ({ body })));
-    await this.armAlarm(deadline);
+    await this.armAlarm(config, deadline);
   }
 
-  private async armAlarm(deadline: number): Promise<void> {
+  /**
+   * When a claimed trial counts as silent (see SILENCE_MS): from the last sign of its consumer, the one
+   * seen in memory or, after a restart, the journal's last renewal (heartbeats are journaled when they move
+   * the lease by a tenth of it). Never, for a trial not claimed or out of resends.
+   */
+  private silentAt(t: TrialEntry, config: JobConfig): number {
+    if (!t.claimed || (t.resends ?? 0) >= MAX_TRIAL_RESENDS) return Number.POSITIVE_INFINITY;
+    const heard = Math.max(this.lastSeen.get(t.trial_id) ?? Number.NEGATIVE_INFINITY, t.lease_until - config.lease_ms);
+    return heard + SILENCE_MS;
+  }
+
+  private async armAlarm(config: JobConfig, deadline: number): Promise<void> {
     const running = runningTrials(this.state);
-    const leaseEnd = running.reduce((m, t) => Math.min(m, t.lease_until), Number.POSITIVE_INFINITY);
+    const leaseEnd = running.reduce((m, t) => Math.min(m, t.lease_until, this.silentAt(t, config)), Number.POSITIVE_INFINITY);
     const now = Date.now();
     // Before the deadline wake at it; during the grace period at its end; after it only leases matter.
     const budgetEnd = now < deadline ? deadline : now < deadline + GRACE_MS ? deadline + GRACE_MS : Number.POSITIVE_INFINITY;

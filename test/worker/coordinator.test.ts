@@ -110,6 +110,63 @@ describe('SearchCoordinator', () => {
     expect((await silent.trials())?.[0].error).toEqual({ code: 'lease_expired', message: "no result within 0 s; the trial's invocation probably died" });
   });
 
+  it('sends a claimed trial again when its consumer goes silent, and a live consumer keeps it', async () => {
+    type Internals = { lastSeen: Map<string, number>; state: { trials: Map<string, { lease_until: number; claimed?: boolean; resends?: number }> } };
+    const lease = 600_000;
+    // Makes the trial's consumer silent for `ms`: as if its last heartbeat (in memory and in the journal) was that long ago.
+    const silenceFor = (stub: ReturnType<typeof stubFor>, ms: number) =>
+      runInDurableObject(stub, (instance: SearchCoordinator) => {
+        const inner = instance as unknown as Internals;
+        inner.lastSeen.set('t0000', Date.now() - ms);
+        inner.state.trials.get('t0000')!.lease_until = Date.now() + lease - ms;
+      });
+    const trialState = (stub: ReturnType<typeof stubFor>) =>
+      runInDurableObject(stub, (instance: SearchCoordinator) => ({ ...(instance as unknown as Internals).state.trials.get('t0000')! }));
+
+    const stub = stubFor('mute');
+    await stub.start(config('mute', { lease_ms: lease, budget: { seconds: 600, trials: 1 } }));
+    expect(await stub.claim('t0000')).not.toBeNull();
+    // Silent for a minute: still alive as far as the job knows.
+    await silenceFor(stub, 60_000);
+    await runDurableObjectAlarm(stub);
+    expect(await trialState(stub)).toMatchObject({ claimed: true });
+    expect((await trialState(stub)).resends).toBeUndefined();
+    // Silent past 90 s, long before its 10-minute lease: sent again, and the new delivery claims it once.
+    await silenceFor(stub, 91_000);
+    await runDurableObjectAlarm(stub);
+    expect(await trialState(stub)).toMatchObject({ claimed: false, resends: 1 });
+    expect((await stub.view())?.progress).toMatchObject({ trials_running: 1, trials_failed: 0 });
+    expect(await stub.claim('t0000')).not.toBeNull();
+    expect(await stub.claim('t0000')).toBeNull();
+    await stub.report('t0000', await withArtifact(complete(0.8, 'models/detached/mute/t0000.json')));
+    expect((await stub.view())?.status).toBe('succeeded');
+
+    // A consumer that was only slow: its next heartbeat claims the trial back, so the new delivery runs nothing.
+    const slow = stubFor('slow');
+    await slow.start(config('slow', { lease_ms: lease, budget: { seconds: 600, trials: 1 } }));
+    expect(await slow.claim('t0000')).not.toBeNull();
+    await silenceFor(slow, 91_000);
+    await runDurableObjectAlarm(slow);
+    expect(await slow.heartbeat('t0000')).toBe(true);
+    expect(await trialState(slow)).toMatchObject({ claimed: true, resends: 1 });
+    expect(await slow.claim('t0000')).toBeNull();
+
+    // Silent, then never claimed again: it fails saying so once its resends are spent.
+    const gone = stubFor('gone');
+    await gone.start(config('gone', { lease_ms: lease, budget: { seconds: 600, trials: 1 } }));
+    expect(await gone.claim('t0000')).not.toBeNull();
+    await silenceFor(gone, 91_000);
+    await runDurableObjectAlarm(gone);
+    for (let i = 0; i < 2; i++) {
+      await runInDurableObject(gone, (instance: SearchCoordinator) => {
+        (instance as unknown as Internals).state.trials.get('t0000')!.lease_until = 0;
+      });
+      await runDurableObjectAlarm(gone);
+    }
+    expect((await gone.trials())?.[0].error?.message).toMatch(/^its invocation went silent and it was not picked up again \(sent 3 times in \d+ s\)$/);
+    expect((await gone.view())?.status).toBe('failed');
+  });
+
   it('resumes from its journal after a restart', async () => {
     const stub = stubFor('restart');
     await stub.start(config('restart'));
