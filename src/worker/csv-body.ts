@@ -5,7 +5,7 @@
  * the contract's 4xx naming what is wrong (and the line, from the parser).
  */
 import { type CsvTable, EngineError, looksLikeParquet, parseCsv, utf8DecodeStrict } from '../engine';
-import { firstInvalidUtf8 } from '../engine/core/utf8';
+import { invalidUtf8Position } from '../engine/core/utf8';
 import { decodeWindows1252, WINDOWS_1252_LABELS } from '../engine/core/windows-1252';
 import { type CsvColumns, parseCsvColumns } from '../engine/data/csv-columns';
 import { ApiError } from './errors';
@@ -54,10 +54,8 @@ function csvText(bytes: Uint8Array, contentType?: string): string {
     throw new ApiError(415, 'unsupported_media_type', 'the body is a Parquet file sent as CSV; send it with Content-Type: application/vnd.apache.parquet', { field: 'content-type' });
   }
   if (text === undefined) {
-    const at = firstInvalidUtf8(bytes);
-    let line = 1;
-    for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
-    throw new ApiError(400, 'invalid_encoding', `line ${line} is not valid UTF-8 (byte ${at + 1} of the file); re-save the file as UTF-8 CSV, or send it with Content-Type: text/csv; charset=windows-1252 if a Windows spreadsheet wrote it`, { line, byte: at + 1 });
+    const { line, byte } = invalidUtf8Position(bytes) ?? { line: 1, byte: 1 };
+    throw new ApiError(400, 'invalid_encoding', `line ${line} is not valid UTF-8 (byte ${byte} of the file); re-save the file as UTF-8 CSV, or send it with Content-Type: text/csv; charset=windows-1252 if a Windows spreadsheet wrote it`, { line, byte });
   }
   return unifyLineEndings(text);
 }

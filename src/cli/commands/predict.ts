@@ -15,6 +15,7 @@ import { parquetMetadata } from 'hyparquet';
 import { ApiClientError, type EdgeAutoMLClient, type Prediction, type Row } from '../../client';
 import { action, positiveInt } from '../command-kit';
 import { csvToRows, parquetToRows } from '../table-rows';
+import { decodeCsvFile, ENCODING_HELP, encodingOption } from '../csv-encoding';
 import { HintedApiError, UsageError } from '../errors';
 import { cliCommand } from '../invocation';
 import { emit } from '../output';
@@ -30,6 +31,7 @@ interface PredictOptions {
   version?: number;
   explain?: boolean;
   format: string;
+  encoding?: string;
 }
 
 export function registerPredict(program: Command): void {
@@ -41,12 +43,14 @@ export function registerPredict(program: Command): void {
     .option('--version <n>', 'model version (default: the champion)', positiveInt('--version'))
     .option('--explain', 'add per-row contributions (tree and linear models)')
     .option('-f, --format <format>', 'table or csv', 'table')
+    .option('--encoding <name>', ENCODING_HELP, encodingOption)
     .action(
       action<PredictOptions>(async (ctx, [model, ...paths], opts) => {
         if (opts.format !== 'table' && opts.format !== 'csv') throw new UsageError(`"${opts.format}" is not an output format; use table or csv`, '--format');
         const images = paths.filter((f) => IMAGE_FILE.test(f));
         if (images.length > 0 && images.length < paths.length) throw new UsageError('give either one CSV file or image files (.png, .jpg), not both', paths.find((f) => !IMAGE_FILE.test(f)));
         if (images.length === 0 && paths.length > 1) throw new UsageError('give one CSV file (or several image files)', paths[1]);
+        if (opts.encoding !== undefined && (images.length > 0 || PARQUET_FILE.test(paths[0]))) throw new UsageError('only for a CSV file', '--encoding');
         let result: Prediction;
         try {
           if (images.length > 0) {
@@ -60,7 +64,7 @@ export function registerPredict(program: Command): void {
               if (opts.explain || !fitsOneRequest(bytes)) result = await predictRows(ctx.api, model, await parquetToRows(bytes, file), opts);
               else result = await ctx.api.models.predictParquet(model, bytes, { version: opts.version });
             } else {
-              const csv = bytes.toString('utf8');
+              const csv = decodeCsvFile(bytes, file, opts.encoding);
               if (opts.explain) result = await predictRows(ctx.api, model, csvToRows(csv, file), opts);
               else {
                 result = await predictInOrder(

@@ -1,12 +1,15 @@
 /**
  * @module cli/commands/status
  * `edge-automl status JOB [--watch]`: a job's state, best score and leaderboard; `--watch` follows a
- * running job with the live bar until it ends. `edge-automl jobs` lists the tenant's jobs.
+ * running job with the live bar until it ends. Either way a job that ended failed or cancelled exits 1, as
+ * `train` does, so a script can branch on it. `edge-automl jobs` lists the tenant's jobs; `edge-automl
+ * cancel JOB` stops one, keeping its finished trials and publishing the best so far.
  */
 import type { Command } from 'commander';
 import { action, positiveInt } from '../command-kit';
 import { followJob } from '../follow-job';
 import { formatTime, renderTable } from '../format';
+import { JobEndedError } from '../errors';
 import { describeJob } from '../job-report';
 import { emit } from '../output';
 
@@ -25,6 +28,20 @@ export function registerStatus(program: Command): void {
         }
         const job = await ctx.api.jobs.get(id);
         emit(ctx, job, () => describeJob(job, opts.top));
+        if (job.status === 'failed' || job.status === 'cancelled') throw new JobEndedError(job.id, job.status, job.error?.code ?? job.status, job.error?.message ?? `the job was ${job.status}`);
+      }),
+    );
+
+  program
+    .command('cancel')
+    .description('stop a running job, keeping its finished trials and publishing the best model so far')
+    .argument('<job>', 'job id (from train)')
+    .action(
+      action(async (ctx, [id]) => {
+        const before = await ctx.api.jobs.get(id);
+        const job = await ctx.api.jobs.cancel(id);
+        const already = before.status === 'succeeded' || before.status === 'failed' || before.status === 'cancelled';
+        emit(ctx, job, () => `${already ? `job ${id} had already ended (${before.status}); nothing to cancel\n` : ''}${describeJob(job, 5)}`);
       }),
     );
 

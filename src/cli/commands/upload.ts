@@ -7,9 +7,10 @@
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
-import type { AppendedVersion, DatasetVersion } from '../../client';
+import { ApiClientError, type AppendedVersion, type DatasetVersion } from '../../client';
 import { action } from '../command-kit';
-import { UsageError } from '../errors';
+import { HintedApiError, UsageError } from '../errors';
+import { csvContentType, ENCODING_HELP, encodingOption } from '../csv-encoding';
 import { countingFileStream } from '../file-stream';
 import { formatBytes, renderTable } from '../format';
 import { emit } from '../output';
@@ -30,6 +31,7 @@ interface UploadOptions {
   size?: string;
   channels?: string;
   append?: boolean;
+  encoding?: string;
 }
 
 export function registerUpload(program: Command): void {
@@ -42,11 +44,14 @@ export function registerUpload(program: Command): void {
     .option('--size <WxH>', 'zip of images: resize every image to this many pixels, e.g. 32x32')
     .option('--channels <n>', 'zip of images: 1 (grayscale) or 3 (RGB)')
     .option('--append', "add the file's rows to the dataset's newest version (CSV or Parquet with the same columns)")
+    .option('--encoding <name>', ENCODING_HELP, encodingOption)
     .action(
       action<UploadOptions>(async (ctx, [file], opts) => {
         const kind = kindOf(file, opts.type);
         if (kind !== 'zip' && (opts.size !== undefined || opts.channels !== undefined)) throw new UsageError('only for a zip of images', opts.size !== undefined ? '--size' : '--channels');
         if (kind === 'zip' && opts.append) throw new UsageError('rows are appended from a CSV or Parquet file; upload a new zip to add images', '--append');
+        if (kind !== 'csv' && opts.encoding !== undefined) throw new UsageError('only for a CSV file', '--encoding');
+        const contentType = kind === 'csv' ? csvContentType(opts.encoding) : KINDS[kind];
         const channels = opts.channels === undefined ? undefined : channelsOf(opts.channels);
         const name = opts.name ?? datasetNameFrom(file);
         const size = await fileSize(file);
@@ -58,8 +63,14 @@ export function registerUpload(program: Command): void {
             kind === 'zip'
               ? await ctx.api.datasets.uploadZip(name, body, { size: opts.size, channels })
               : opts.append
-                ? await ctx.api.datasets.appendRows(name, body, { contentType: KINDS[kind] })
-                : await ctx.api.datasets.upload(name, body, { contentType: KINDS[kind] });
+                ? await ctx.api.datasets.appendRows(name, body, { contentType })
+                : await ctx.api.datasets.upload(name, body, { contentType });
+        } catch (err) {
+          // The server's advice names a Content-Type header; at the command line it is an option.
+          if (err instanceof ApiClientError && err.code === 'invalid_encoding') {
+            throw new HintedApiError(err, `if a Windows spreadsheet saved the file, add --encoding windows-1252`, err.message.split('; re-save')[0]);
+          }
+          throw err;
         } finally {
           bar.stop();
         }

@@ -72,3 +72,12 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   }
   return -1;
 }
+
+/** Where the first invalid UTF-8 sequence is: its 1-based line (LF-counted) and byte; undefined when there is none. */
+export function invalidUtf8Position(bytes: Uint8Array): { line: number; byte: number } | undefined {
+  const at = firstInvalidUtf8(bytes);
+  if (at < 0) return undefined;
+  let line = 1;
+  for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
+  return { line, byte: at + 1 };
+}
