@@ -24,7 +24,7 @@ const known = new Set(['num', 'cat']);
 const cellsOf = (columns: readonly Column[]) => columns.map((c) => Array.from(c.storage === 'f64' ? c.values : c.codes));
 
 describe('decodeCellColumns shortcuts', () => {
-  const numbers = ['-0', '0', '007', '-12', '5', '123456789012345', '-123456789012345', '1234567890123456', '9007199254740993', '+5', ' 5', '5 ', '1.5', '-1e3', '.5', '', 'NA', '?'];
+  const numbers = ['-0', '0', '007', '-12', '5', '123456789012345', '-123456789012345', '1234567890123456', '9007199254740993', '+5', ' 5', '5 ', '1.5', '-1e3', '.5', '', 'NA', '?', '$5', '-$5.25', '13.5%', '(12)', '€ 3.5', '7 £'];
   const cats = ['level 1', ' level 2 ', 'level 3', '', 'NA', 'no such level', ...levels, 'level 39', 'level 1', 'level 0'];
   const n = Math.max(numbers.length, cats.length) * 3;
   const text = ['num,cat', ...Array.from({ length: n }, (_, i) => `${numbers[i % numbers.length]},${cats[(i * 5) % cats.length]}`)].join('\n');

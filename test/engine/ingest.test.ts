@@ -146,6 +146,30 @@ describe('inferDataset', () => {
     expect(inferDataset(parseCsv(`price\n${prices.map((r) => r.split(',')[0]).join('\n')}\n0.00\nabout 3\n`)).dataset.columns[0].type).toBe('categorical');
   });
 
+  it('reads numbers as spreadsheets format them: thousands separators, currency, percent, accounting negatives', () => {
+    const rows = Array.from({ length: 30 }, (_, i) => {
+      const price = 950 + i * 37.5;
+      const shown = price.toLocaleString('en-US', { minimumFractionDigits: 2 });
+      return `"$${shown}",${(i / 4).toFixed(1)}%,"${i % 5 === 0 ? `(${(i * 100).toLocaleString('en-US')})` : (i * 100).toLocaleString('en-US')}",${price}`;
+    });
+    const { dataset, profile } = inferDataset(parseCsv(`price,rate,balance,plain\n${rows.join('\n')}\n-,n/a,"1,000",1000\n`));
+    expect(dataset.columns.map((c) => c.type)).toEqual(['numeric', 'numeric', 'numeric', 'numeric']);
+    const values = (k: number) => {
+      const col = dataset.columns[k];
+      if (col.storage === 'codes') throw new Error('a numeric column holds values');
+      return Array.from(col.values);
+    };
+    // "$1,137.50" is the plain column's 1137.5; a percentage is the number shown; (1,500) is -1500.
+    expect(values(0).slice(0, 30)).toEqual(values(3).slice(0, 30));
+    expect(values(1)[6]).toBe(1.5);
+    expect(values(2).slice(0, 16)).toEqual(Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? -1 : 1) * i * 100));
+    expect(profile.map((p) => p.missing)).toEqual([1, 1, 0, 0]);
+    // What is not a formatted number keeps a column categorical: groups other than three, two symbols.
+    for (const odd of ['1,23', '12,3456', '$12%', '(-12)', '$']) {
+      expect(inferDataset(parseCsv(`v\n${['"1,234"', '$5', '7'].join('\n')}\n"${odd}"\n`)).dataset.columns[0].type, odd).toBe('categorical');
+    }
+  });
+
   it('reads a boolean column in several spellings as two levels, its most frequent spelling of each', () => {
     const cells = ['True', 'false', 'TRUE', 'False', 'True', 'false', 'True', '', 'false'];
     const { dataset } = inferDataset(parseCsv(`flag,x\n${cells.map((c, i) => `${c},${i}`).join('\n')}\n`));

@@ -34,12 +34,36 @@ export function isMissingNumberCell(cell: string): boolean {
 
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Parses a decimal number; NaN when the cell is not a plain finite number. */
+/**
+ * Numbers as spreadsheets display them: thousands separators in groups of three ("1,234,567.5"), a
+ * currency sign before or after ("$1,200", "-$5", "12 €"), a percent sign after, accounting parentheses
+ * for a negative ("(1,234.00)"). Exported that way, a price or a rate column became thousands of
+ * categories. Groups: open parenthesis, sign, currency before, sign, digits, currency or % after, close.
+ */
+const FORMATTED_NUMBER_RE = /^(\(\s*)?([+-]?)\s*([$€£¥]?)\s*([+-]?)(\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+\.?\d*|\.\d+)\s*([$€£¥%]?)(\s*\))?$/;
+
+/**
+ * Parses a decimal number, plain or spreadsheet-formatted (see FORMATTED_NUMBER_RE); NaN when the cell is
+ * neither, or not finite. A percentage reads as the number shown ("13.5%" is 13.5), the number a person
+ * would also send in JSON for that column.
+ */
 export function parseNumberCell(cell: string): number {
   const t = cell.trim();
-  if (!NUMBER_RE.test(t)) return NaN;
+  if (!NUMBER_RE.test(t)) return parseFormattedNumber(t);
   const v = Number(t);
   return Number.isFinite(v) ? v : NaN;
+}
+
+function parseFormattedNumber(t: string): number {
+  const m = FORMATTED_NUMBER_RE.exec(t);
+  if (!m) return NaN;
+  const [, open, signBefore, currencyBefore, signAfter, digits, after, close] = m;
+  if ((open === undefined) !== (close === undefined)) return NaN;
+  // One sign at most, none inside accounting parentheses, one symbol at most.
+  if ((signBefore && signAfter) || (open !== undefined && (signBefore || signAfter)) || (currencyBefore && after)) return NaN;
+  const v = Number(digits.replaceAll(',', ''));
+  if (!Number.isFinite(v)) return NaN;
+  return open !== undefined || signBefore === '-' || signAfter === '-' ? -v : v;
 }
 
 const TRUE_TOKENS = new Set(['true', 't', 'yes', 'y']);
