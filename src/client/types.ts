@@ -43,9 +43,14 @@ export interface ColumnProfile {
   unique: number;
   /** Why the column is not used as a feature (identifiers, constants). */
   dropped?: string;
-  /** Summary statistics: on `GET /v1/datasets/{name}` only. */
+  /** Summary statistics (`min` to `last`): on `GET /v1/datasets/{name}` only. Datetime columns: epoch milliseconds (`first` has it as ISO-8601). */
   min?: number;
+  /** Datetime columns: epoch milliseconds (`last` has it as ISO-8601). */
   max?: number;
+  /** Datetime columns: the earliest time, ISO-8601. */
+  first?: string;
+  /** Datetime columns: the latest time, ISO-8601. */
+  last?: string;
   mean?: number;
   std?: number;
   top?: { value: string; count: number }[];

@@ -62,6 +62,13 @@ describe('datasets', () => {
     expect(list.datasets).toContainEqual(expect.objectContaining({ name: 'small', latest_version: 2, rows: 60 }));
   });
 
+  it('shows a datetime column\'s range as times (first, last) beside its epoch milliseconds', async () => {
+    await call('PUT', '/v1/datasets/dated', 'day,x\n2024-03-01,1\n2023-12-31T22:30:00Z,2\n2024-02-29,3\n');
+    const day = (await json(await call('GET', '/v1/datasets/dated'))).columns[0];
+    expect(day).toMatchObject({ type: 'datetime', first: '2023-12-31T22:30:00.000Z', last: '2024-03-01T00:00:00.000Z', min: Date.UTC(2023, 11, 31, 22, 30), max: Date.UTC(2024, 2, 1) });
+    expect((await json(await call('GET', '/v1/datasets/small'))).columns[0].first).toBeUndefined();
+  });
+
   it('refuses a broken file whole, naming the line, and leaves no version behind', async () => {
     const error = await expectError(await call('PUT', '/v1/datasets/broken', 'a,b\n1,2\n3\n'), 400, 'invalid_csv');
     expect(error.details.line).toBe(3);

@@ -41,10 +41,12 @@ const columnSummary = z.object({
 
 /** GET adds summary statistics per column. */
 const columnProfile = columnSummary.extend({
-  min: z.number().optional(),
-  max: z.number().optional(),
+  min: z.number().optional().describe('datetime columns: epoch milliseconds (see first)'),
+  max: z.number().optional().describe('datetime columns: epoch milliseconds (see last)'),
   mean: z.number().optional(),
   std: z.number().optional(),
+  first: isoTime.optional().describe('datetime columns: the earliest time (min as ISO-8601)'),
+  last: isoTime.optional().describe('datetime columns: the latest time (max as ISO-8601)'),
   top: z.array(z.object({ value: z.string(), count: z.int() })).optional().describe('the most frequent levels (coded columns)'),
 });
 

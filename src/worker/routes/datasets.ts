@@ -183,10 +183,16 @@ function publicDataset(
     bytes: v.bytes,
     ...(image ? { image } : {}),
     columns: v.columns.map(({ image: _shownAbove, ...col }) =>
-      withStats ? col : { name: col.name, type: col.type, missing: col.missing, unique: col.unique, ...(col.dropped ? { dropped: col.dropped } : {}), ...(col.pixel_columns ? { pixel_columns: col.pixel_columns } : {}) },
+      withStats ? { ...col, ...timeRange(col) } : { name: col.name, type: col.type, missing: col.missing, unique: col.unique, ...(col.dropped ? { dropped: col.dropped } : {}), ...(col.pixel_columns ? { pixel_columns: col.pixel_columns } : {}) },
     ),
     created_at: v.created_at,
     // A version made by appending rows says so, wherever it is shown (its bytes are those of the rows sent).
     ...(v.appended ? { appended_rows: v.appended.rows, base_version: v.appended.base_version } : {}),
   };
+}
+
+/** A datetime column's range as times a person reads (its min and max are epoch milliseconds). */
+function timeRange(col: { type: string } & Record<string, unknown>): { first?: string; last?: string } {
+  if (col.type !== 'datetime' || typeof col.min !== 'number' || typeof col.max !== 'number') return {};
+  return { first: new Date(col.min).toISOString(), last: new Date(col.max).toISOString() };
 }
