@@ -4,6 +4,7 @@
  *   datasets/{tenant}/{dataset}/{upload id}/raw.csv     the file as uploaded (raw.parquet, raw.zip)
  *   datasets/{tenant}/{dataset}/{upload id}/rows.csv    or the rows appended (rows.parquet)
  *   datasets/{tenant}/{dataset}/{upload id}/data.eac    the typed columnar form (engine/data/columnar-codec)
+ *   (a deleted dataset's whole folder goes, leftovers of killed uploads too: deleteFilesBefore)
  *   models/{tenant}/{job id}/{trial id}.json            a trial's fitted artifact
  * Upload ids are unique, so a version's files are never overwritten and R2's one-write-per-second-per-key
  * limit never bites.
@@ -11,6 +12,31 @@
 import { ApiError } from './errors';
 
 export const datasetPrefix = (tenant: string, dataset: string, uploadId: string) => `datasets/${tenant}/${dataset}/${uploadId}`;
+
+/** Every file of a dataset, whatever its version, lies under this prefix. */
+export const datasetFilesPrefix = (tenant: string, dataset: string) => `datasets/${tenant}/${dataset}/`;
+
+/** Most files a leftover sweep deletes in one request (R2 lists and deletes 1,000 at a time). */
+const MAX_SWEPT = 5_000;
+
+/**
+ * Deletes the files under `prefix` written before `before`: what a deleted dataset leaves beyond its
+ * registered versions, i.e. files of uploads and appends whose runtime died between writing them and
+ * registering the version. Younger files are kept, since an upload in flight may be about to register
+ * them. Returns how many were deleted.
+ */
+export async function deleteFilesBefore(bucket: R2Bucket, prefix: string, before: Date): Promise<number> {
+  let deleted = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await bucket.list({ prefix, cursor, limit: 1000 });
+    const old = page.objects.filter((o) => o.uploaded < before).map((o) => o.key);
+    if (old.length > 0) await bucket.delete(old);
+    deleted += old.length;
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor !== undefined && deleted < MAX_SWEPT);
+  return deleted;
+}
 
 /**
  * Object storage itself failed (a read or write threw, as opposed to an object being absent). Transient

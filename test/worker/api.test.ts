@@ -2,8 +2,9 @@
  * The HTTP contract's edges inside workerd: auth, names, uploads refused whole with the line at fault,
  * job requests refused before anything is created, and predict input validation.
  */
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { datasetFilesPrefix, deleteFilesBefore } from '../../src/worker/storage';
 import { call, json, waitForJob } from './helpers';
 
 const csv = ['a,b,label', ...Array.from({ length: 60 }, (_, i) => `${i},${i % 3 === 0 ? 'x' : 'y'},${i % 2 ? 'yes' : 'no'}`)].join('\n');
@@ -101,11 +102,23 @@ describe('datasets', () => {
     }
   });
 
-  it('deletes a dataset', async () => {
+  it('deletes a dataset: its versions\' files, and leftovers of killed uploads once they are old', async () => {
     await call('PUT', '/v1/datasets/gone', csv);
+    await call('PUT', '/v1/datasets/gone-too', csv);
+    const keysUnder = async (prefix: string) => (await env.STORE.list({ prefix })).objects.map((o) => o.key);
+    expect(await keysUnder('datasets/default/gone/')).toHaveLength(2);
+    // What an upload killed between writing its files and registering its version leaves behind.
+    await env.STORE.put('datasets/default/gone/killed-upload/rows.csv', 'a\n1\n');
     expect((await call('DELETE', '/v1/datasets/gone')).status).toBe(204);
     await expectError(await call('GET', '/v1/datasets/gone'), 404, 'dataset_not_found');
     await expectError(await call('DELETE', '/v1/datasets/gone'), 404, 'dataset_not_found');
+    // The registered version's files are gone; the leftover is young, so it may be an upload in flight: kept.
+    expect(await keysUnder('datasets/default/gone/')).toEqual(['datasets/default/gone/killed-upload/rows.csv']);
+    // Once old enough it goes, and nothing of another dataset whose name starts the same way.
+    expect(await deleteFilesBefore(env.STORE, datasetFilesPrefix('default', 'gone'), new Date(Date.now() - 60_000))).toBe(0);
+    expect(await deleteFilesBefore(env.STORE, datasetFilesPrefix('default', 'gone'), new Date(Date.now() + 1_000))).toBe(1);
+    expect(await keysUnder('datasets/default/gone/')).toEqual([]);
+    expect(await keysUnder('datasets/default/gone-too/')).toHaveLength(2);
   });
 });
 

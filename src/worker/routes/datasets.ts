@@ -16,10 +16,13 @@ import { ApiError, notFound } from '../errors';
 import { readLimits } from '../limits';
 import { PIXEL_SUMMARY_NAME, readImageUpload, ZIP_TYPES } from '../image-upload';
 import { validName } from '../names';
-import { datasetPrefix, readObjectBytes, writeObject } from '../storage';
+import { datasetFilesPrefix, datasetPrefix, deleteFilesBefore, readObjectBytes, writeObject } from '../storage';
 import { isTableType, readTableBody } from '../table-body';
 
 type App = { Bindings: Env; Variables: AuthVars };
+
+/** A dataset's deletion leaves files younger than this: an upload in flight may be about to register them. */
+const UPLOAD_IN_FLIGHT_MS = 15 * 60_000;
 
 export const datasets = new Hono<App>();
 
@@ -156,6 +159,8 @@ datasets.delete('/:dataset', async (c) => {
   const keys = await c.env.REGISTRY.getByName(c.get('tenant')).deleteDataset(name);
   if (!keys) throw notFound('dataset', name);
   await c.env.STORE.delete(keys);
+  // And whatever an upload killed before registering its version left beside them.
+  await deleteFilesBefore(c.env.STORE, datasetFilesPrefix(c.get('tenant'), name), new Date(Date.now() - UPLOAD_IN_FLIGHT_MS));
   return c.body(null, 204);
 });
 
