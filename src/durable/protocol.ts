@@ -27,6 +27,8 @@ export interface ForecastJobSpec {
   /** Length of the shortest series (per group), without the holdout. */
   readonly length: number;
   readonly groups: number;
+  /** Every value of every series is above 0 (log and Box-Cox apply); absent in jobs made before it was recorded. */
+  readonly positive?: boolean;
   /**
    * A retraining job's holdout: the latest points of every series, which no trial fits or validates on
    * (engine/forecast/series-holdout); the champion and the challenger are compared on them.

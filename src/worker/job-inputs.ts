@@ -9,7 +9,7 @@ import type { ImageShape } from '../engine/core/image-shape';
 import { inferImageShape } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Dataset, NumericColumn } from '../engine/data/dataset';
-import { describeSeries, FORECAST_FAMILIES, type ForecastFamily, validationPlan } from '../engine/forecast';
+import { extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, validationPlan } from '../engine/forecast';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
 import type { SearchFamily } from '../engine/search/trial';
@@ -94,22 +94,48 @@ const usable = (kind: 'table' | 'image' | 'forecast', allowed: readonly SearchFa
 /** Most steps a job may forecast ahead by default, whatever the season. */
 const DEFAULT_HORIZON_CAP = 48;
 
+/** A forecast job's series settings, and what the job should warn about them. */
+export interface ResolvedForecast {
+  readonly spec: ForecastJobSpec;
+  /** Steps ahead the rolling origins validate: the job's horizon, or fewer when the series is short. */
+  readonly validatedHorizon: number;
+  /** Missing target values filled by interpolation, per group ('' without groups). */
+  readonly interpolated: Readonly<Record<string, number>>;
+}
+
 /** The series of a forecast job, read from the data (clear 400s for anything that is not one). */
-export function resolveForecast(ds: Dataset, target: string, requested: CreateJobBody['forecast']): ForecastJobSpec {
-  const info = describeSeries(ds, { target, timeColumn: requested?.time_column, groupColumn: requested?.group_column });
+export function resolveForecast(ds: Dataset, target: string, requested: CreateJobBody['forecast']): ResolvedForecast {
+  const { info, series } = extractSeries(ds, { target, timeColumn: requested?.time_column, groupColumn: requested?.group_column });
   const lengths = Object.values(info.lengths);
   const length = Math.min(...lengths);
   // One season ahead by default (a year of months, a week of days), else a tenth of the series.
   const horizon = requested?.horizon ?? Math.min(DEFAULT_HORIZON_CAP, info.season > 1 ? info.season : Math.max(1, Math.round(length / 10)));
   // Refuses a series too short to validate on now, rather than failing every trial later.
-  validationPlan({ length, season: info.season, groups: lengths.length, horizon });
+  const shortestGroup = info.groupColumn === undefined ? undefined : Object.keys(info.lengths).find((g) => info.lengths[g] === length);
+  const plan = validationPlan({ length, season: info.season, groups: lengths.length, horizon }, undefined, shortestGroup);
+  // Forecasts reach at most HORIZON_CAP_FACTOR times what was validated; the job's own horizon too.
+  const longest = HORIZON_CAP_FACTOR * plan.horizon;
+  if (horizon > longest) {
+    throw new ApiError(
+      400,
+      'invalid_request',
+      `forecast.horizon ${horizon} is more than ${HORIZON_CAP_FACTOR} times the ${plan.horizon} steps ahead that the shortest series (${length} points) can validate; ask for at most ${longest}, or send a longer series`,
+      { field: 'forecast.horizon', max: longest },
+    );
+  }
   return {
-    time_column: info.timeColumn,
-    ...(info.groupColumn ? { group_column: info.groupColumn } : {}),
-    horizon,
-    season: info.season,
-    length,
-    groups: lengths.length,
+    spec: {
+      time_column: info.timeColumn,
+      ...(info.groupColumn ? { group_column: info.groupColumn } : {}),
+      horizon,
+      season: info.season,
+      length,
+      groups: lengths.length,
+      // log and Box-Cox need positive values: the search leaves them out of a series with a zero or below.
+      positive: series.every((s) => s.values.every((v) => v > 0)),
+    },
+    validatedHorizon: plan.horizon,
+    interpolated: info.interpolated,
   };
 }
 

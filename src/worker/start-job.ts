@@ -73,9 +73,11 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const stored = decodeDataset(await readObjectBytes(env.STORE, dataset.data_key, 'dataset'));
   const { dataset: ds, ignore } = applyOverrides(stored, body.columns ?? {});
   if (ignore.includes(body.target)) throw new ApiError(400, 'invalid_target', `the target "${body.target}" cannot also be ignored`, { field: 'columns', column: body.target });
+  // A forecast's series first: a target that is no numeric series is named as such, not as a regression problem.
+  const series = kind === 'forecast' ? forecastSpec(ds, body, Boolean(options.retrain)) : undefined;
+  const forecast: ForecastJobSpec | undefined = series?.spec;
   const target = targetOf(ds, body.target, body.task);
   const image = kind === 'image' ? resolveImageShape(ds, body.target, ignore, body.image) : undefined;
-  const forecast: ForecastJobSpec | undefined = kind === 'forecast' ? forecastSpec(ds, body, Boolean(options.retrain)) : undefined;
   if (forecast && body.metric !== undefined && body.metric !== 'rmse') {
     throw new ApiError(400, 'invalid_metric', `a forecast job is scored by rmse over its validation horizons, not "${body.metric}"`, { field: 'metric' });
   }
@@ -106,7 +108,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   }
   const folds = forecast ? FORECAST_ORIGINS : rows <= 1_000 ? 5 : rows <= 20_000 ? 3 : 1;
   // What the user should know about the target before trusting the score (none stops the job).
-  const warnings = forecast ? [] : targetWarnings(ds, body.target, target, folds, metric);
+  const warnings = series ? series.warnings : targetWarnings(ds, body.target, target, folds, metric);
   const config: JobConfig = {
     id,
     tenant,
@@ -150,12 +152,15 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
 }
 
 /**
- * A forecast job's series. A retraining job holds out the latest `horizon` points of every series (what
- * the model is for: forecasting the next horizon), and the rest must still validate on rolling origins.
+ * A forecast job's series, and its warnings. A retraining job holds out the latest `horizon` points of
+ * every series (what the model is for: forecasting the next horizon), and the rest must still validate on
+ * rolling origins.
  */
-function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJobBody, retrain: boolean): ForecastJobSpec {
-  const spec = resolveForecast(ds, body.target, body.forecast);
-  if (!retrain) return spec;
+function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJobBody, retrain: boolean): { spec: ForecastJobSpec; warnings: string[] } {
+  const resolved = resolveForecast(ds, body.target, body.forecast);
+  const spec = resolved.spec;
+  const warnings = forecastWarnings(body.target, resolved);
+  if (!retrain) return { spec, warnings };
   const points = spec.horizon;
   const length = spec.length - points;
   try {
@@ -165,7 +170,25 @@ function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJob
       field: 'dataset',
     });
   }
-  return { ...spec, length, holdout_points: points };
+  return { spec: { ...spec, length, holdout_points: points }, warnings };
+}
+
+/** What a forecast job's user should know before trusting its score: a horizon validated only in part, filled gaps. */
+function forecastWarnings(target: string, resolved: ReturnType<typeof resolveForecast>): string[] {
+  const warnings: string[] = [];
+  const { horizon } = resolved.spec;
+  if (resolved.validatedHorizon < horizon) {
+    warnings.push(
+      `the series validate ${resolved.validatedHorizon} of the ${horizon} steps ahead asked (the shortest is too short for more): the score and the intervals describe those ${resolved.validatedHorizon} steps, and later ones are extrapolated`,
+    );
+  }
+  const filled = Object.entries(resolved.interpolated).filter(([, n]) => n > 0);
+  const total = filled.reduce((a, [, n]) => a + n, 0);
+  if (total > 0) {
+    const where = filled.length === 1 && filled[0][0] === '' ? '' : ` (${filled.map(([g, n]) => `"${g}": ${n}`).join(', ')})`;
+    warnings.push(`${total} missing value${total === 1 ? '' : 's'} of "${target}" ${total === 1 ? 'was' : 'were'} filled by linear interpolation${where}; the models learn from the filled values, and a forecast's history shows them`);
+  }
+  return warnings;
 }
 
 /** Rows left to the search once the holdout is drawn; refuses data too small to hold out from. */

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../src/engine/core/errors';
-import { describeSeries, forecastDefaults, loadForecaster, parseForecastEnvelope, runForecastTrial, validationPlan } from '../../src/engine/forecast';
+import { describeSeries, extractSeries, forecastDefaults, forecastShapeOf, forecastSpace, loadForecaster, parseForecastEnvelope, runForecastTrial, validationPlan } from '../../src/engine/forecast';
+import { alignDaylightSaving } from '../../src/engine/forecast/frequency';
 import { airpassengers, datasetFromCsv, HORIZON, rmseOf, TARGET, testTruth, trainCsvText } from './forecast-fixtures';
 
 function thrown(fn: () => unknown): EngineError {
@@ -60,6 +61,49 @@ describe('describeSeries', () => {
     expect(irregular.details.row).toBe(4);
   });
 
+  it('names the stray row of an irregular series, not the first step (the step is the most common one)', () => {
+    // One mistyped date (the 15th) and, apart, one time of day in a monthly series.
+    const typo = lines.map((l, i) => (i === 78 ? l.replace(/^(\d{4}-\d{2})-01/, '$1-15') : l));
+    const err = thrown(() => describeSeries(datasetFromCsv(typo.join('\n'), { date: 'datetime' }), { target: TARGET }));
+    expect(err.details.row).toBe(78);
+    expect(err.message).toMatch(/row 78 \(1955-06-15T00:00:00.000Z\) follows row 77 \(1955-05-01T00:00:00.000Z\), but the series steps by 1 month/);
+    const timed = lines.map((l, i) => (i === 30 ? l.replace(/^(\d{4}-\d{2}-01)/, '$1T06:00:00Z') : l));
+    expect(thrown(() => describeSeries(datasetFromCsv(timed.join('\n'), { date: 'datetime' }), { target: TARGET })).details.row).toBe(30);
+    // A daily series with one stray hour.
+    const days = ['day,y', ...Array.from({ length: 30 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')}${i === 12 ? 'T06:00:00Z' : ''},${i}`)];
+    const stray = thrown(() => describeSeries(datasetFromCsv(days.join('\n')), { target: 'y' }));
+    expect(stray.details.row).toBe(13);
+    expect(stray.message).toContain('steps by 1 day(s)');
+  });
+
+  it('reads local times whose UTC offset follows daylight saving time as regular, on their local dates', () => {
+    // Local midnights in Paris: +01:00 in winter, +02:00 in summer (last Sundays of March and October).
+    const parisOffset = (y: number, m: number, d: number) => {
+      const lastSunday = (month: number) => 31 - new Date(Date.UTC(y, month, 31)).getUTCDay();
+      const summer = (m > 2 && m < 9) || (m === 2 && d > lastSunday(2)) || (m === 9 && d <= lastSunday(9));
+      return summer ? '+02:00' : '+01:00';
+    };
+    const iso = (y: number, m: number, d: number) => `${y}-${String(m + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}T00:00:00${parisOffset(y, m, d)}`;
+    const daily = ['day,y', ...Array.from({ length: 400 }, (_, i) => {
+      const d = new Date(Date.UTC(2023, 0, 1 + i));
+      return `${iso(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())},${100 + (i % 7)}`;
+    })];
+    const { info, series } = extractSeries(datasetFromCsv(daily.join('\n')), { target: 'y' });
+    expect(info).toMatchObject({ frequency: { name: 'daily' }, season: 7 });
+    expect(new Date(series[0].times[0]).toISOString()).toBe('2023-01-01T00:00:00.000Z');
+    expect(new Date(series[0].times[399]).toISOString()).toBe('2024-02-04T00:00:00.000Z');
+    const monthly = ['month,y', ...Array.from({ length: 60 }, (_, i) => `${iso(2009 + Math.floor(i / 12), i % 12, 1)},${200 + i}`)];
+    const months = extractSeries(datasetFromCsv(monthly.join('\n')), { target: 'y' });
+    expect(months.info).toMatchObject({ frequency: { name: 'monthly', monthEnd: false }, season: 12 });
+    expect(new Date(months.series[0].times[3]).toISOString()).toBe('2009-04-01T00:00:00.000Z');
+    // Hourly data keeps its instants (DST makes a 23- or 25-hour day there, which is the truth of the data).
+    const hourly = Float64Array.from({ length: 48 }, (_, i) => Date.UTC(2024, 2, 30, i));
+    expect(alignDaylightSaving(hourly)).toBe(hourly);
+    // A constant offset is left as written.
+    const constant = Float64Array.from({ length: 10 }, (_, i) => Date.UTC(2024, 0, 1 + i, 23));
+    expect(alignDaylightSaving(constant)).toBe(constant);
+  });
+
   it('interpolates a missing target value linearly and says so', () => {
     const ds = datasetFromCsv('date,y\n2020-01-01,10\n2020-02-01,\n2020-03-01,30\n', { y: 'numeric' });
     expect(describeSeries(ds, { target: 'y' }).interpolated).toEqual({ '': 1 });
@@ -68,6 +112,26 @@ describe('describeSeries', () => {
   it('refuses a series too short for rolling-origin validation', () => {
     expect(() => validationPlan({ length: 40, season: 12, groups: 1, horizon: 12 })).toThrow(/needs at least 49/);
     expect(validationPlan({ length: 108, season: 12, groups: 1, horizon: 36 })).toEqual({ horizon: 36, origins: 3, step: 12, earliestTrain: 48 });
+    // Among groups, the one too short is named.
+    const err = thrown(() => validationPlan({ length: 3, season: 12, groups: 4, horizon: 12 }, undefined, 'store 7'));
+    expect(err.message).toMatch(/^the shortest series \(group "store 7"\) has 3 points/);
+    expect(err.details.group).toBe('store 7');
+  });
+
+  it('offers log and Box-Cox only to a series above zero: none of a shifted series\' trials fails on its transform', async () => {
+    const shifted = ['date,y', ...lines.slice(1).map((l) => `${l.split(',')[0]},${Number(l.split(',')[1]) - 300}`)].join('\n');
+    const ds = datasetFromCsv(shifted, { date: 'datetime' });
+    const shape = forecastShapeOf(ds, { target: 'y', horizon: 12 });
+    expect(shape.positive).toBe(false);
+    expect(forecastShapeOf(airpassengers('train'), { target: TARGET, horizon: 12 }).positive).toBe(true);
+    for (const family of ['linear', 'gbdt', 'random_forest', 'rnn'] as const) {
+      const space = forecastSpace(family, shape);
+      expect(space.transform).toEqual({ type: 'categorical', choices: ['none'] });
+      expect(forecastDefaults(family, shape).transform).toBe('none');
+    }
+    expect(forecastDefaults('linear', { ...shape, positive: true }).transform).toBe('log');
+    const out = await runForecastTrial(ds, { family: 'linear', params: forecastDefaults('linear', shape), target: 'y', horizon: 12, seed: 1 });
+    expect(out.status).toBe('complete');
   });
 });
 

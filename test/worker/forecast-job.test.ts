@@ -126,5 +126,31 @@ describe('forecast jobs', () => {
     const cnnOnTable = await call('POST', '/v1/jobs', { dataset: 'air2', target: TARGET, task: 'forecast', models: ['cnn', 'knn'] });
     expect(cnnOnTable.status).toBe(400);
     expect((await json(cnnOnTable)).error).toMatchObject({ details: { field: 'models' }, message: expect.stringContaining('none of the requested model families') });
+
+    // A horizon past 4 times what the series can validate (36 of 108 monthly points) is refused, naming the most.
+    const tooLong = await json(await call('POST', '/v1/jobs', { dataset: 'air2', target: TARGET, task: 'forecast', forecast: { horizon: 1000 } }));
+    expect(tooLong.error).toMatchObject({ code: 'invalid_request', details: { field: 'forecast.horizon', max: 144 } });
+    expect(tooLong.error.message).toContain('the 36 steps ahead that the shortest series (108 points) can validate');
+    // A text target is named as no numeric series, and a missing time column by its API field.
+    const text = await json(await call('POST', '/v1/jobs', { dataset: 'credit-for-forecast', target: 'purpose', task: 'forecast', forecast: { time_column: 'duration' } }));
+    expect(text.error.message).toContain('target column "purpose" is categorical; forecasting needs a numeric target');
+    expect((await json(noTime)).error.details.field).toBe('forecast.time_column');
+  });
+
+  it('warns when the horizon is validated only in part and when target values were filled', async () => {
+    const rows = trainCsv.trim().split('\n');
+    // Months 20-22 without a value, and the last 68 of the 108 months only (a 40-month horizon validates 12 steps).
+    const gappy = [rows[0], ...rows.slice(41).map((l, i) => (i >= 20 && i < 23 ? `${l.split(',')[0]},` : l))].join('\n');
+    await upload('air-gaps', gappy);
+    const created = await call('POST', '/v1/jobs', { dataset: 'air-gaps', target: TARGET, task: 'forecast', forecast: { horizon: 40 }, models: ['seasonal_naive'], budget: { trials: 1 } });
+    expect(created.status).toBe(202);
+    const answer = await json(created);
+    const warnings = answer.warnings as string[];
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^the series validate (\d+) of the 40 steps ahead asked/);
+    expect(warnings[1]).toBe(`3 missing values of "${TARGET}" were filled by linear interpolation; the models learn from the filled values, and a forecast's history shows them`);
+    const job = await waitForJob(answer.id);
+    expect(job.warnings).toEqual(warnings);
+    expect(job.status).toBe('succeeded');
   });
 });

@@ -88,7 +88,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
   };
   const checkHorizon = (horizon: number) => {
     if (!(Number.isInteger(horizon) && horizon >= 1 && horizon <= env.maxHorizon)) {
-      throw new EngineError('invalid_input', `horizon must be an integer from 1 to ${env.maxHorizon} (4 times the validated horizon); got ${horizon}`, { field: 'horizon', max: env.maxHorizon });
+      throw new EngineError('invalid_input', `horizon must be an integer from 1 to ${env.maxHorizon} (the longest this model forecasts); got ${horizon}`, { field: 'horizon', max: env.maxHorizon });
     }
   };
   return {

@@ -32,24 +32,37 @@ export function formatTime(t: number, datetime: boolean): string {
   return datetime ? new Date(t).toISOString() : String(t);
 }
 
-/** Calendar-month frequency of sorted datetimes, or null when the points are not whole months apart. */
+/** The most frequent value and how often it occurs (ties: the smallest value). */
+function modeOf(values: Iterable<number>): { value: number; count: number } {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best = { value: NaN, count: 0 };
+  for (const [value, count] of counts) if (count > best.count || (count === best.count && value < best.value)) best = { value, count };
+  return best;
+}
+
+/** Share of points that must follow a calendar rule for the series to be read as calendar months. */
+const CALENDAR_MAJORITY = 0.8;
+
+/**
+ * Calendar-month frequency of sorted datetimes, or null when the points are not whole months apart. The
+ * day of the month and the time of day most points share decide (a stray point does not hide the
+ * frequency: checkRegular then names it), as does the most common step in months.
+ */
 function detectMonths(times: Float64Array): SeriesFrequency | null {
-  const first = monthParts(times[0]);
-  let minStep = Infinity;
-  let allMonthEnd = first.monthEnd;
-  let sameDay = true;
-  for (let i = 1; i < times.length; i++) {
-    const p = monthParts(times[i]);
-    if (p.timeOfDay !== first.timeOfDay) return null;
-    if (p.day !== first.day) sameDay = false;
-    allMonthEnd &&= p.monthEnd;
-    minStep = Math.min(minStep, p.month - monthParts(times[i - 1]).month);
-  }
+  const parts = Array.from(times, monthParts);
+  const tod = modeOf(parts.map((p) => p.timeOfDay)).value;
+  const onTime = parts.filter((p) => p.timeOfDay === tod);
+  const day = modeOf(onTime.map((p) => p.day));
+  const monthEnds = onTime.filter((p) => p.monthEnd).length;
+  const enough = CALENDAR_MAJORITY * parts.length;
   // A day past the 28th that is not a month end cannot be kept in every month.
-  if (!(sameDay && first.day <= 28) && !allMonthEnd) return null;
-  if (!(minStep >= 1)) return null;
-  const name = minStep === 1 ? 'monthly' : minStep === 3 ? 'quarterly' : minStep === 12 ? 'yearly' : 'months';
-  return { kind: 'months', name, months: minStep, monthEnd: !(sameDay && first.day <= 28) };
+  const sameDay = day.value <= 28 && day.count >= enough;
+  if (!sameDay && monthEnds < enough) return null;
+  const step = modeOf(parts.slice(1).map((p, i) => p.month - parts[i].month).filter((d) => d >= 1)).value;
+  if (!(step >= 1)) return null;
+  const name = step === 1 ? 'monthly' : step === 3 ? 'quarterly' : step === 12 ? 'yearly' : 'months';
+  return { kind: 'months', name, months: step, monthEnd: !sameDay };
 }
 
 function fixedName(stepMs: number): 'minutely' | 'hourly' | 'daily' | 'weekly' | 'fixed' {
@@ -62,16 +75,44 @@ function fixedName(stepMs: number): 'minutely' | 'hourly' | 'daily' | 'weekly' |
 
 /**
  * Detects the frequency of one group's strictly increasing times (at least 2 points). The step is the
- * smallest one seen, so a gap shows up as a larger step, which checkRegular then names.
+ * most common one, so a gap or a stray timestamp shows up as a step that differs, which checkRegular
+ * then names by its rows.
  */
 export function detectFrequency(times: Float64Array, datetime: boolean): SeriesFrequency {
   if (datetime) {
     const months = detectMonths(times);
     if (months !== null) return months;
   }
-  let minStep = Infinity;
-  for (let i = 1; i < times.length; i++) minStep = Math.min(minStep, times[i] - times[i - 1]);
-  return datetime ? { kind: 'fixed', name: fixedName(minStep), stepMs: minStep } : { kind: 'index', name: 'index', step: minStep };
+  const step = modeOf(Array.from({ length: times.length - 1 }, (_, i) => times[i + 1] - times[i])).value;
+  return datetime ? { kind: 'fixed', name: fixedName(step), stepMs: step } : { kind: 'index', name: 'index', step };
+}
+
+const timeOfDay = (t: number) => ((t % DAY) + DAY) % DAY;
+
+/**
+ * Timestamps written with a UTC offset that follows daylight saving time (local midnights in Paris are
+ * 23:00Z in winter and 22:00Z in summer) step by 23 or 25 hours across a change, and a monthly series lands
+ * on month ends in some months and on the 1st in others. When the times of day take exactly two values an
+ * hour apart and no two points are less than a day apart, they are read as local times: near midnight,
+ * each is rounded to the nearest UTC midnight (its local date); otherwise the less frequent time of day is
+ * moved by the hour to the other. Any other column is returned as it is (the same array).
+ */
+export function alignDaylightSaving(times: Float64Array): Float64Array {
+  const tods = new Map<number, number>();
+  for (const t of times) {
+    if (Number.isNaN(t)) continue;
+    tods.set(timeOfDay(t), (tods.get(timeOfDay(t)) ?? 0) + 1);
+    if (tods.size > 2) return times;
+  }
+  if (tods.size !== 2) return times;
+  const [a, b] = [...tods.keys()].sort((x, y) => x - y);
+  if (b - a !== HOUR && !(a === 0 && b === DAY - HOUR)) return times;
+  const distinct = [...new Set(times)].filter((t) => !Number.isNaN(t)).sort((x, y) => x - y);
+  for (let i = 1; i < distinct.length; i++) if (distinct[i] - distinct[i - 1] < DAY - 2 * HOUR) return times;
+  const nearMidnight = (tod: number) => tod <= 3 * HOUR || tod >= DAY - 3 * HOUR;
+  if (nearMidnight(a) && nearMidnight(b)) return times.map((t) => Math.round(t / DAY) * DAY);
+  const keep = (tods.get(a) as number) >= (tods.get(b) as number) ? a : b;
+  return times.map((t) => t + keep - timeOfDay(t));
 }
 
 /** The time `k` steps after `t` (k may be negative). */

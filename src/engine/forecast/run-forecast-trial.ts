@@ -55,7 +55,8 @@ export const HORIZON_CAP_FACTOR = 4;
 /** The data shape a forecast space depends on, from the dataset (for samplers; throws on bad data). */
 export function forecastShapeOf(ds: Dataset, spec: Pick<ForecastTrialSpec, 'target' | 'timeColumn' | 'groupColumn' | 'horizon'>): ForecastShape {
   const { info, series } = extractSeries(ds, spec);
-  return { length: Math.min(...series.map((s) => s.values.length)), season: info.season, groups: series.length, horizon: spec.horizon };
+  const positive = series.every((s) => s.values.every((v) => v > 0));
+  return { length: Math.min(...series.map((s) => s.values.length)), season: info.season, groups: series.length, horizon: spec.horizon, positive };
 }
 
 export async function runForecastTrial(ds: Dataset, spec: ForecastTrialSpec): Promise<ForecastTrialOutcome> {

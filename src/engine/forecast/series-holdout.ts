@@ -13,7 +13,7 @@ import { selectRows } from '../data/select-rows';
 import type { ForecastEnvelope } from './envelope';
 import type { Forecaster } from './forecaster';
 import { stateAt } from './rolling-origin';
-import { extractSeries, groupKeys } from './series';
+import { extractSeries, groupKeys, timeValues } from './series';
 import type { SeriesColumns } from './types';
 
 /** The dataset without the last `points` of each series (rows in their original order). */
@@ -26,8 +26,8 @@ export function withoutSeriesTail(ds: Dataset, columns: SeriesColumns, points: n
     // Times are unique within a series (extractSeries checks), so "before the cut time" is exact.
     cutTime.set(s.group, s.times[s.values.length - points]);
   }
-  // The same numbers extractSeries compared (it widens the column the same way).
-  const time = Float64Array.from((findColumn(ds, info.timeColumn) as Extract<Dataset['columns'][number], { storage: 'f64' }>).values);
+  // The same numbers extractSeries compared (it reads the column the same way).
+  const time = timeValues(findColumn(ds, info.timeColumn) as Extract<Dataset['columns'][number], { storage: 'f64' }>, info.timeKind === 'datetime');
   const keys = groupKeys(ds, info.groupColumn, [info.target, info.timeColumn]);
   const kept: number[] = [];
   for (let i = 0; i < ds.rows; i++) if (time[i] < (cutTime.get(keys[i]) as number)) kept.push(i);

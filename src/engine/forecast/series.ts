@@ -8,7 +8,7 @@
 import { EngineError } from '../core/errors';
 import { asFloat64, type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
 import { fillMissing } from './fill-missing';
-import { checkRegular, detectFrequency, formatTime, seasonFor } from './frequency';
+import { alignDaylightSaving, checkRegular, detectFrequency, formatTime, seasonFor } from './frequency';
 import type { SeriesColumns, SeriesData, SeriesInfo } from './types';
 
 /** The series of a dataset and what was learned about them. */
@@ -40,28 +40,34 @@ function resolveTime(ds: Dataset, given: string | undefined, target: string): { 
   let col: Column | undefined;
   if (given !== undefined) {
     col = findColumn(ds, given);
-    if (!col) throw new EngineError('invalid_dataset', `time column "${given}" is not in the dataset (columns: ${names(ds)})`, { field: 'timeColumn', column: given });
+    if (!col) throw new EngineError('invalid_dataset', `time column "${given}" is not in the dataset (columns: ${names(ds)})`, { field: 'forecast.time_column', column: given });
   } else {
     const dates = ds.columns.filter((c) => c.type === 'datetime');
     if (dates.length !== 1) {
       const why = dates.length === 0 ? 'the dataset has no datetime column' : `the dataset has ${dates.length} datetime columns (${dates.map((c) => `"${c.name}"`).join(', ')})`;
-      throw new EngineError('invalid_dataset', `${why}: name the time column with timeColumn`, { field: 'timeColumn' });
+      throw new EngineError('invalid_dataset', `${why}: name the time column with forecast.time_column`, { field: 'forecast.time_column' });
     }
     col = dates[0];
   }
-  if (col.name === target) throw new EngineError('invalid_dataset', `time column "${col.name}" is also the target`, { field: 'timeColumn', column: col.name });
+  if (col.name === target) throw new EngineError('invalid_dataset', `time column "${col.name}" is also the target`, { field: 'forecast.time_column', column: col.name });
   if (col.storage !== 'f64' || !(col.type === 'datetime' || col.type === 'numeric' || col.type === 'id')) {
-    throw new EngineError('invalid_dataset', `time column "${col.name}" is ${col.type}; it must hold ISO 8601 dates or numbers`, { field: 'timeColumn', column: col.name });
+    throw new EngineError('invalid_dataset', `time column "${col.name}" is ${col.type}; it must hold ISO 8601 dates or numbers`, { field: 'forecast.time_column', column: col.name });
   }
   return { column: col, datetime: col.type === 'datetime' };
+}
+
+/** The time of every row as the series read it: datetimes with a daylight-saving offset aligned (see alignDaylightSaving). */
+export function timeValues(column: Column & { storage: 'f64' }, datetime: boolean): Float64Array {
+  const t = asFloat64(column.values);
+  return datetime ? alignDaylightSaving(t) : t;
 }
 
 /** Group key of every row ('' without a group column); the same keys extractSeries groups by. */
 export function groupKeys(ds: Dataset, groupColumn: string | undefined, taken: readonly string[]): string[] {
   if (groupColumn === undefined) return new Array<string>(ds.rows).fill('');
   const col = findColumn(ds, groupColumn);
-  if (!col) throw new EngineError('invalid_dataset', `group column "${groupColumn}" is not in the dataset (columns: ${names(ds)})`, { field: 'groupColumn', column: groupColumn });
-  if (taken.includes(groupColumn)) throw new EngineError('invalid_dataset', `group column "${groupColumn}" is also the target or the time column`, { field: 'groupColumn', column: groupColumn });
+  if (!col) throw new EngineError('invalid_dataset', `group column "${groupColumn}" is not in the dataset (columns: ${names(ds)})`, { field: 'forecast.group_column', column: groupColumn });
+  if (taken.includes(groupColumn)) throw new EngineError('invalid_dataset', `group column "${groupColumn}" is also the target or the time column`, { field: 'forecast.group_column', column: groupColumn });
   const keys = new Array<string>(ds.rows);
   for (let i = 0; i < ds.rows; i++) {
     const missing = col.storage === 'f64' ? Number.isNaN(col.values[i]) : col.codes[i] === MISSING_CODE;
@@ -75,7 +81,7 @@ export function groupKeys(ds: Dataset, groupColumn: string | undefined, taken: r
 export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSeries {
   const y = resolveTarget(ds, columns.target);
   const { column: timeCol, datetime } = resolveTime(ds, columns.timeColumn, columns.target);
-  const t = asFloat64(timeCol.values);
+  const t = timeValues(timeCol, datetime);
   const keys = groupKeys(ds, columns.groupColumn, [columns.target, timeCol.name]);
   const rowsByGroup = new Map<string, number[]>();
   for (let i = 0; i < ds.rows; i++) {

@@ -32,9 +32,12 @@ function tabularShape(shape: ForecastShape): DataShape {
   return { rows: Math.max(1, (shape.length - lags) * shape.groups), cols: lags + 2 + shape.season, task: 'regression', nClasses: 0 };
 }
 
+/** log and Box-Cox are offered only for a series whose every value is above 0 (else every such trial fails). */
+const transforms = (shape: ForecastShape): readonly string[] => (shape.positive === false ? ['none'] : ['none', 'log', 'boxcox']);
+
 function seriesSpace(shape: ForecastShape): Record<string, Distribution> {
   return {
-    transform: categorical('none', 'log', 'boxcox'),
+    transform: categorical(...transforms(shape)),
     differencing: shape.season > 1 ? categorical('none', 'first', 'seasonal') : categorical('none', 'first'),
   };
 }
@@ -68,7 +71,7 @@ export function forecastSpace(family: ForecastFamily, shape: ForecastShape): Sea
 
 /**
  * A strong default per family (the zero-shot start). Learned families default to a log transform (level-
- * proportional noise is the common case for positive series); the linear model sees a full season of
+ * proportional noise is the common case for positive series; none for a series with a zero or below); the linear model sees a full season of
  * lags of the first differences plus the calendar phase, trees learn seasonal differences, which they
  * cannot get wrong by extrapolating a level they never saw.
  */
@@ -77,9 +80,10 @@ export function forecastDefaults(family: ForecastFamily, shape: ForecastShape): 
   const bound = lagBound(shape);
   const seasonal = shape.season > 1;
   const lags = Math.min(bound, seasonal ? shape.season : 4);
+  const transform = shape.positive === false ? 'none' : 'log';
   if (family === 'rnn') {
     return {
-      transform: 'log',
+      transform,
       differencing: seasonal ? 'seasonal' : 'first',
       cell: 'gru',
       units: 16,
@@ -90,7 +94,7 @@ export function forecastDefaults(family: ForecastFamily, shape: ForecastShape): 
       epochs: 50,
     };
   }
-  const base: Params = { transform: 'log', lags, ...(seasonal ? { calendar: true, seasonal_lags: 0 } : {}), rolling_window: 0 };
+  const base: Params = { transform, lags, ...(seasonal ? { calendar: true, seasonal_lags: 0 } : {}), rolling_window: 0 };
   const model = prefixParams(getModelSpec(family).defaults(tabularShape(shape)));
   if (family === 'linear') return { ...base, differencing: 'first', ...model };
   return { ...base, differencing: seasonal ? 'seasonal' : 'first', ...model };

@@ -18,6 +18,8 @@ export interface ForecastShape {
   readonly groups: number;
   /** Steps ahead the job forecasts. */
   readonly horizon: number;
+  /** Whether every value is above 0, so log and Box-Cox transforms apply (taken as true when absent). */
+  readonly positive?: boolean;
 }
 
 /**

@@ -38,17 +38,21 @@ function tryPlan(length: number, horizon: number, origins: number, minTrain: num
   return null;
 }
 
-/** The plan for a data shape; throws EngineError('invalid_dataset') when the series is too short. */
-export function validationPlan(shape: ForecastShape, origins = DEFAULT_ORIGINS): ValidationPlan {
+/**
+ * The plan for a data shape; throws EngineError('invalid_dataset') when the series is too short, naming
+ * `shortestGroup` (the group of the shortest series) when given.
+ */
+export function validationPlan(shape: ForecastShape, origins = DEFAULT_ORIGINS, shortestGroup?: string): ValidationPlan {
   if (!(Number.isInteger(origins) && origins >= 1)) throw new EngineError('invalid_params', `origins must be an integer >= 1; got ${origins}`, { param: 'origins' });
   if (!(Number.isInteger(shape.horizon) && shape.horizon >= 1)) throw new EngineError('invalid_params', `horizon must be an integer >= 1; got ${shape.horizon}`, { field: 'horizon' });
   const minTrain = minTrainLength(shape.season);
   const plan = tryPlan(shape.length, shape.horizon, origins, minTrain) ?? (origins > 1 ? tryPlan(shape.length, shape.horizon, 1, minTrain) : null);
   if (plan === null) {
+    const which = shortestGroup === undefined ? 'the shortest series' : `the shortest series (group "${shortestGroup}")`;
     throw new EngineError(
       'invalid_dataset',
-      `the shortest series has ${shape.length} points; rolling-origin validation needs at least ${minTrain + 1} (${minTrain} to fit on, with a season of ${shape.season}, plus one to score)`,
-      { length: shape.length, needed: minTrain + 1 },
+      `${which} has ${shape.length} points; rolling-origin validation needs at least ${minTrain + 1} (${minTrain} to fit on, with a season of ${shape.season}, plus one to score)`,
+      { length: shape.length, needed: minTrain + 1, ...(shortestGroup === undefined ? {} : { group: shortestGroup }) },
     );
   }
   return plan;
