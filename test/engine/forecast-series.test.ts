@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../src/engine/core/errors';
 import { describeSeries, extractSeries, forecastDefaults, forecastShapeOf, forecastSpace, loadForecaster, parseForecastEnvelope, runForecastTrial, validationPlan } from '../../src/engine/forecast';
+import { decodeDataset, encodeDataset } from '../../src/engine/data/columnar-codec';
 import { alignDaylightSaving } from '../../src/engine/forecast/frequency';
 import { airpassengers, datasetFromCsv, HORIZON, rmseOf, TARGET, testTruth, trainCsvText } from './forecast-fixtures';
 
@@ -74,6 +75,15 @@ describe('describeSeries', () => {
     const stray = thrown(() => describeSeries(datasetFromCsv(days.join('\n')), { target: 'y' }));
     expect(stray.details.row).toBe(13);
     expect(stray.message).toContain('steps by 1 day(s)');
+  });
+
+  it('reads a target stored as Float32 as the decimals uploaded (51.64, not 51.63999938964844)', () => {
+    const csv = ['date,y', ...Array.from({ length: 60 }, (_, i) => `20${String(10 + Math.floor(i / 12))}-${String((i % 12) + 1).padStart(2, '0')}-01,${(51.64 + i * 1.01).toFixed(2)}`)].join('\n');
+    const stored = decodeDataset(encodeDataset(datasetFromCsv(csv)));
+    const y = stored.columns.find((c) => c.name === 'y')!;
+    expect(y.storage === 'f64' && y.values instanceof Float32Array).toBe(true);
+    const { series } = extractSeries(stored, { target: 'y' });
+    expect(Array.from(series[0].values)).toEqual(csv.split('\n').slice(1).map((l) => Number(l.split(',')[1])));
   });
 
   it('reads local times whose UTC offset follows daylight saving time as regular, on their local dates', () => {

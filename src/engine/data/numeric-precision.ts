@@ -55,3 +55,11 @@ export function float32Text(v: number): string {
   }
   return String(Number(v.toPrecision(9)));
 }
+
+/**
+ * The decimals a Float32 column was read from, as Float64 (51.64, not 51.63999938964844): for values that
+ * are shown back to a person as numbers, such as a forecast's history and the forecasts made from it.
+ */
+export function widenFloat32(values: Float32Array): Float64Array {
+  return Float64Array.from(values, (v) => (Number.isNaN(v) ? v : Number(float32Text(v))));
+}

@@ -7,6 +7,7 @@
  */
 import { EngineError } from '../core/errors';
 import { asFloat64, type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
+import { widenFloat32 } from '../data/numeric-precision';
 import { fillMissing } from './fill-missing';
 import { alignDaylightSaving, checkRegular, detectFrequency, formatTime, seasonFor } from './frequency';
 import type { SeriesColumns, SeriesData, SeriesInfo } from './types';
@@ -33,7 +34,8 @@ function resolveTarget(ds: Dataset, target: string): Float64Array {
   if (col.storage !== 'f64' || col.type === 'datetime') {
     throw new EngineError('invalid_target', `target column "${target}" is ${col.type}; forecasting needs a numeric target`, { field: 'target', column: target });
   }
-  return asFloat64(col.values);
+  // Values stored as Float32 are read as the decimals they were uploaded as, since forecasts and their history show them.
+  return col.values instanceof Float32Array ? widenFloat32(col.values) : asFloat64(col.values);
 }
 
 function resolveTime(ds: Dataset, given: string | undefined, target: string): { column: Column & { storage: 'f64' }; datetime: boolean } {
