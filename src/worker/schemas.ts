@@ -89,7 +89,8 @@ export const forecastSchema = z.strictObject({
     .max(10_000, 'horizon must be at most 10000'),
   version: z.int().positive().optional(),
   /** Which series, for a model trained with a group column. */
-  group: z.string().optional(),
+  // A numeric group column's keys may be sent as numbers ({"group": 7}); they are matched as their text.
+  group: z.union([z.string(), z.number().transform(String)]).optional(),
   /** Prediction interval level (default 0.8). */
   level: z.union([z.literal(0.5), z.literal(0.8), z.literal(0.9), z.literal(0.95), z.literal(0.99)], { error: 'expected one of 0.5, 0.8, 0.9, 0.95, 0.99' }).optional(),
   /** Also answer the latest observed points the forecast starts from (`history`), e.g. to draw them. */

@@ -173,7 +173,7 @@ describe('baselines and serving', () => {
       expect(Math.abs(a[i].value - truth[i]) / truth[i]).toBeLessThan(0.2);
     }
     expect(() => f.forecast(12)).toThrow(/name the group/);
-    expect(() => f.forecast(12, { group: 'c' })).toThrow(/unknown group "c"/);
+    expect(() => f.forecast(12, { group: 'c' })).toThrow('unknown group "c"; "series" has 2 groups ("a", "b")');
     // Each group's recent points are its own: b's are twice a's, at the same months; a group must be named.
     const [ra, rb] = [f.recent('a'), f.recent('b')];
     expect(rb.map((p) => p.time)).toEqual(ra.map((p) => p.time));

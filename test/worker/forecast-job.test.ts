@@ -107,6 +107,10 @@ describe('forecast jobs', () => {
     expect(tooFar.status).toBe(400);
     expect((await json(tooFar)).error.details.field).toBe('horizon');
 
+    // A group for a model without groups is told so; a number is accepted as a group key (a numeric group column).
+    const noGroups = await json(await call('POST', '/v1/models/air2/forecast', { horizon: 3, group: 7 }));
+    expect(noGroups.error).toMatchObject({ message: 'unknown group "7"; this model forecasts one series, without groups: leave group out', details: { field: 'group' } });
+
     const badLevel = await call('POST', '/v1/models/air2/forecast', { horizon: 3, level: 0.7 });
     expect(badLevel.status).toBe(400);
     expect((await json(badLevel)).error).toMatchObject({ message: 'level: expected one of 0.5, 0.8, 0.9, 0.95, 0.99', details: { field: 'level' } });

@@ -83,7 +83,13 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
     const key = group ?? (env.groupColumn === undefined ? '' : undefined);
     if (key === undefined) throw new EngineError('invalid_input', `the model forecasts one series per "${env.groupColumn}": name the group (one of ${env.groups.slice(0, 10).map((g) => JSON.stringify(g.group)).join(', ')})`, { field: 'group' });
     const g = byGroup.get(key);
-    if (!g) throw new EngineError('invalid_input', `unknown group ${JSON.stringify(key)}${env.groupColumn ? ` of "${env.groupColumn}"` : ''}`, { field: 'group', group: key });
+    if (!g) {
+      const why =
+        env.groupColumn === undefined
+          ? 'this model forecasts one series, without groups: leave group out'
+          : `"${env.groupColumn}" has ${env.groups.length} group${env.groups.length === 1 ? '' : 's'} (${env.groups.slice(0, 10).map((x) => JSON.stringify(x.group)).join(', ')}${env.groups.length > 10 ? ', …' : ''})`;
+      throw new EngineError('invalid_input', `unknown group ${JSON.stringify(key)}; ${why}`, { field: 'group', group: key });
+    }
     return g;
   };
   const checkHorizon = (horizon: number) => {
