@@ -2,12 +2,14 @@
  * @module worker/csv-body
  * Parsing a CSV request body (read by worker/table-body), shared by uploads and batch predictions: strict
  * UTF-8, line endings unified, then the engine's CSV parser with row and column caps. Every failure is
- * the contract's 4xx naming what is wrong (and the line, from the parser).
+ * the contract's 4xx naming what is wrong (and the line, from the parser); a Parquet file or a zip sent
+ * under a CSV type (or application/octet-stream) is told apart by its magic bytes and named.
  */
 import { type CsvTable, EngineError, looksLikeParquet, parseCsv, utf8DecodeStrict } from '../engine';
 import { invalidUtf8Position } from '../engine/core/utf8';
 import { decodeWindows1252, WINDOWS_1252_LABELS } from '../engine/core/windows-1252';
 import { type CsvColumns, parseCsvColumns } from '../engine/data/csv-columns';
+import { looksLikeZip } from '../engine/data/images/zip-entries';
 import { ApiError } from './errors';
 
 /** Media types read as CSV (spreadsheet exports and curl defaults included). */
@@ -48,6 +50,10 @@ function csvText(bytes: Uint8Array, contentType?: string): string {
   if (charset !== undefined && WINDOWS_1252_LABELS.has(charset)) return unifyLineEndings(decodeWindows1252(bytes));
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
     throw new ApiError(415, 'unsupported_media_type', `charset "${charset}" is not supported; send UTF-8 (or declare charset=windows-1252 for a Windows spreadsheet export)`, { field: 'content-type' });
+  }
+  // Checked before decoding: a zip of stored text files may even be valid UTF-8, but no CSV starts with PK\x03\x04.
+  if (looksLikeZip(bytes)) {
+    throw new ApiError(415, 'unsupported_media_type', 'the body is a zip file sent as a table; send a zip of class folders of images to PUT /v1/datasets/{name} with Content-Type: application/zip', { field: 'content-type' });
   }
   const text = utf8DecodeStrict(bytes);
   if (text === undefined && looksLikeParquet(bytes)) {

@@ -101,7 +101,10 @@ function flattenPixels(shape: ImageShape, value: unknown, row: number): Float64A
     if (typeof v !== 'number' || !Number.isFinite(v)) throw badRow(row, `pixels${where}`, `expected a number, got ${JSON.stringify(v) ?? typeof v}`);
     out[at] = v;
   };
-  if (value.length === out.length && !Array.isArray(value[0])) {
+  // A flat array (its first element a number, not a row) is judged by its length alone: one that happens
+  // to be `height` long is not a nested array with a bad first row.
+  if (value.length > 0 && !Array.isArray(value[0])) {
+    if (value.length !== out.length) throw badRow(row, 'pixels', `expected ${expected}, got a flat array of ${value.length} numbers`);
     for (let k = 0; k < out.length; k++) put(k, value[k], `[${k}]`);
     return out;
   }

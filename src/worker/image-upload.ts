@@ -19,6 +19,12 @@ export const ZIP_TYPES = new Set(['application/zip', 'application/x-zip-compress
 /** Name of the profile entry that stands for every pixel column. */
 export const PIXEL_SUMMARY_NAME = 'px_*';
 
+/**
+ * Whether a dataset version's profile is that of a zip upload: its pixel summary entry carries the image
+ * info. Such a table holds decoded image files, 0..255 by construction, whatever its brightest pixel.
+ */
+export const isImageUploadProfile = (columns: readonly { readonly name: string; readonly image?: unknown }[]) => columns.some((col) => col.name === PIXEL_SUMMARY_NAME && col.image !== undefined);
+
 /** What the dataset routes show about an image dataset. */
 export interface ImageInfo {
   readonly height: number;

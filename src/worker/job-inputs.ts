@@ -5,8 +5,8 @@
  * the time series (time column, groups, frequency, horizon) read from the data, plus the families each
  * kind of job may use. Every refusal names the field or column at fault.
  */
-import type { ImageShape } from '../engine/core/image-shape';
-import { inferImageShape } from '../engine/data/images/pixel-columns';
+import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shape';
+import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Dataset, NumericColumn } from '../engine/data/dataset';
 import { extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, validationPlan } from '../engine/forecast';
@@ -15,6 +15,7 @@ import type { ModelFamily } from '../engine/models/model';
 import type { SearchFamily } from '../engine/search/trial';
 import type { ForecastJobSpec } from '../durable/protocol';
 import { ApiError } from './errors';
+import { isImageUploadProfile } from './image-upload';
 import type { CreateJobBody } from './schemas';
 
 /** Families only an image job can use (they need the pixel layout). */
@@ -23,17 +24,22 @@ const IMAGE_ONLY_FAMILIES: ReadonlySet<string> = new Set(['cnn']);
 /**
  * The image shape of an image job's data: every feature column must be a pixel column (`px_r{r}_c{c}`
  * or `px_r{r}_c{c}_{channel}`), together forming one complete grid. The shape also records the pixels'
- * full-intensity value (the job's `image.max_value`, else read from the data).
+ * full-intensity value: the job's `image.max_value`; else 255 for a dataset uploaded as a zip (decoded
+ * files are 0..255 by construction, and a set of dark images must not make a PNG sent to predict look
+ * twice as bright as its training rows); else read from the data (a CSV of pixels may be 0..16).
+ * @param profile the dataset version's column profile, which tells a zip upload (image-upload) apart
  */
-export function resolveImageShape(ds: Dataset, target: string, ignore: readonly string[], requested: CreateJobBody['image']): ImageShape {
+export function resolveImageShape(
+  ds: Dataset,
+  target: string,
+  ignore: readonly string[],
+  requested: CreateJobBody['image'],
+  profile: readonly { readonly name: string; readonly image?: unknown }[] = [],
+): ImageShape {
   const left = new Set([target, ...ignore]);
   const features = ds.columns.filter((c) => !left.has(c.name));
   const shape = inferImageShape(features.map((c) => c.name));
-  if (!shape) {
-    throw new ApiError(400, 'invalid_dataset', 'an image job needs pixel columns named px_r{row}_c{col} (or px_r{row}_c{col}_{channel}) covering a complete grid; upload a zip of class folders or a CSV of pixel columns', {
-      field: 'task',
-    });
-  }
+  if (!shape) throw noPixelGrid(features.map((c) => c.name), ignore);
   const pixelCount = shape.height * shape.width * shape.channels;
   if (features.length !== pixelCount) {
     const stray = features.find((c) => !/^px_r\d+_c\d+(_\d+)?$/.test(c.name));
@@ -47,9 +53,31 @@ export function resolveImageShape(ds: Dataset, target: string, ignore: readonly 
       throw new ApiError(400, 'invalid_request', `image.${side}: the pixel columns give ${side} ${shape[side]}, not ${given}`, { field: `image.${side}` });
     }
   }
-  // Full intensity: given, or read from the pixels (see pixel-range); predict scales image files to it.
-  const maxValue = requested?.max_value ?? pixelMaxValue(features as NumericColumn[]);
+  // Full intensity: given, 255 for image files, or read from the pixels (see pixel-range); predict scales image files to it.
+  const maxValue = requested?.max_value ?? (isImageUploadProfile(profile) ? IMAGE_FILE_MAX_VALUE : pixelMaxValue(features as NumericColumn[]));
   return { ...shape, ...(requested?.flip_invariant ? { flipInvariant: true } : {}), maxValue };
+}
+
+/** Most missing pixel columns a refusal lists by name. */
+const MISSING_SHOWN = 10;
+
+/** Why feature columns are not one image grid: the missing pixel columns by name when that is the reason. */
+function noPixelGrid(names: readonly string[], ignore: readonly string[]): ApiError {
+  const missing = missingPixelColumns(names);
+  if (missing.length === 0) {
+    return new ApiError(400, 'invalid_dataset', 'an image job needs pixel columns named px_r{row}_c{col} (or px_r{row}_c{col}_{channel}) covering a complete grid; upload a zip of class folders or a CSV of pixel columns', {
+      field: 'task',
+    });
+  }
+  const shown = missing.slice(0, MISSING_SHOWN).join(', ') + (missing.length > MISSING_SHOWN ? ` and ${missing.length - MISSING_SHOWN} more` : '');
+  const ignored = missing.filter((n) => ignore.includes(n));
+  const why = ignored.length === 0 ? '' : ` (${ignored.length === missing.length ? 'left out' : `${ignored.join(', ')} left out`} by the job's "columns": "ignore")`;
+  return new ApiError(
+    400,
+    'invalid_dataset',
+    `the pixel columns do not cover a complete grid: ${shown} ${missing.length === 1 ? 'is' : 'are'} missing${why}; an image job needs every px_r{row}_c{col} (or px_r{row}_c{col}_{channel}) up to the largest row, column and channel`,
+    { field: 'task', missing: missing.slice(0, MISSING_SHOWN) },
+  );
 }
 
 /** A requested family the job's kind cannot use, and why (shown in the job view). */

@@ -14,6 +14,7 @@ import { splitHoldout } from '../engine/data/holdout';
 import type { ForecastJobSpec, JobConfig } from '../durable/protocol';
 import { coordinatorFor } from './coordinator';
 import { ApiError, notFound } from './errors';
+import { isImageUploadProfile } from './image-upload';
 import { resolveForecast, resolveImageShape, resolveJobFamilies } from './job-inputs';
 import { enforceConcurrentJobs, readLimits } from './limits';
 import { validName } from './names';
@@ -52,22 +53,25 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const datasetName = validName(body.dataset, 'dataset');
   const modelName = validName(body.model ?? datasetName, 'model');
 
-  const kind = body.task === 'image' ? 'image' : body.task === 'forecast' ? 'forecast' : 'table';
-  if (body.image && kind !== 'image') throw new ApiError(400, 'invalid_request', 'image: only an image job ("task": "image") takes an image shape', { field: 'image' });
-  if (body.forecast && kind !== 'forecast') throw new ApiError(400, 'invalid_request', 'forecast: only a forecast job ("task": "forecast") takes series options', { field: 'forecast' });
+  const requestedKind = body.task === 'image' ? 'image' : body.task === 'forecast' ? 'forecast' : 'table';
+  if (body.image && body.task !== undefined && requestedKind !== 'image') throw new ApiError(400, 'invalid_request', 'image: only an image job ("task": "image") takes an image shape', { field: 'image' });
+  if (body.forecast && requestedKind !== 'forecast') throw new ApiError(400, 'invalid_request', 'forecast: only a forecast job ("task": "forecast") takes series options', { field: 'forecast' });
   const strategy = body.strategy ?? 'auto';
   if (!AVAILABLE_STRATEGIES.has(strategy)) {
     throw new ApiError(400, 'invalid_request', `strategy "${strategy}" is not available yet; use one of ${[...AVAILABLE_STRATEGIES].map((s) => `"${s}"`).join(', ')}`, { field: 'strategy' });
   }
-  if (kind === 'forecast' && (strategy === 'asha' || strategy === 'hyperband')) {
+  if (requestedKind === 'forecast' && (strategy === 'asha' || strategy === 'hyperband')) {
     throw new ApiError(400, 'invalid_request', `strategy "${strategy}" trains on fractions of the rows, which a time series cannot give; use auto, bayes, random, grid or evolution`, { field: 'strategy' });
   }
-  const { families, skipped: skippedFamilies } = resolveJobFamilies(kind, body.models);
 
   const registry = env.REGISTRY.getByName(tenant);
   if (options.id !== undefined && (await registry.hasJob(options.id))) return { id: options.id, status: 'queued' };
   const dataset = await registry.getDataset(datasetName, body.dataset_version);
   if (!dataset) throw notFound('dataset', datasetName);
+  // A dataset made from a zip of images trains an image job (CNNs) unless the request names another task.
+  const kind = body.task === undefined && isImageUploadProfile(dataset.columns) ? 'image' : requestedKind;
+  if (body.image && kind !== 'image') throw new ApiError(400, 'invalid_request', 'image: only an image job ("task": "image") takes an image shape', { field: 'image' });
+  const { families, skipped: skippedFamilies } = resolveJobFamilies(kind, body.models);
 
   // Read the typed data once to validate the target the way a trial will see it.
   const stored = decodeDataset(await readObjectBytes(env.STORE, dataset.data_key, 'dataset'));
@@ -76,8 +80,8 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   // A forecast's series first: a target that is no numeric series is named as such, not as a regression problem.
   const series = kind === 'forecast' ? forecastSpec(ds, body, Boolean(options.retrain)) : undefined;
   const forecast: ForecastJobSpec | undefined = series?.spec;
-  const target = targetOf(ds, body.target, body.task);
-  const image = kind === 'image' ? resolveImageShape(ds, body.target, ignore, body.image) : undefined;
+  const target = targetOf(ds, body.target, kind === 'image' ? 'image' : body.task);
+  const image = kind === 'image' ? resolveImageShape(ds, body.target, ignore, body.image, dataset.columns) : undefined;
   if (forecast && body.metric !== undefined && body.metric !== 'rmse') {
     throw new ApiError(400, 'invalid_metric', `a forecast job is scored by rmse over its validation horizons, not "${body.metric}"`, { field: 'metric' });
   }
@@ -108,7 +112,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   }
   const folds = forecast ? FORECAST_ORIGINS : rows <= 1_000 ? 5 : rows <= 20_000 ? 3 : 1;
   // What the user should know about the target before trusting the score (none stops the job).
-  const warnings = series ? series.warnings : targetWarnings(ds, body.target, target, folds, metric);
+  const warnings = series ? series.warnings : [...targetWarnings(ds, body.target, target, folds, metric), ...(body.task === undefined && target.task === 'regression' ? timeSeriesHint(ds) : [])];
   const config: JobConfig = {
     id,
     tenant,
@@ -171,6 +175,23 @@ function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJob
     });
   }
   return { spec: { ...spec, length, holdout_points: points }, warnings };
+}
+
+/**
+ * A regression job on rows that look like one time series (a datetime column with a distinct time on every
+ * row) validates on random folds, where a model learns from later rows than the ones it is scored on: the
+ * score flatters it for forecasting. Said, not refused, since such tables are also plain regressions.
+ */
+function timeSeriesHint(ds: Parameters<typeof prepareTarget>[0]): string[] {
+  for (const col of ds.columns) {
+    if (col.type !== 'datetime' || col.storage !== 'f64') continue;
+    const times = new Set<number>();
+    for (let i = 0; i < ds.rows; i++) if (!Number.isNaN(col.values[i])) times.add(col.values[i]);
+    if (times.size >= 20 && times.size === ds.rows) {
+      return [`"${col.name}" holds a distinct time on every row, like one time series: this job validates on random folds, where models learn from rows later than those they are scored on; to forecast ahead, ask for "task": "forecast"`];
+    }
+  }
+  return [];
 }
 
 /** What a forecast job's user should know before trusting its score: a horizon validated only in part, filled gaps. */

@@ -77,7 +77,7 @@ describe('decodeImage', () => {
   it('names the file when it is neither format, corrupt or too large', () => {
     expect(engineError(() => decodeImage(new TextEncoder().encode('GIF89a......'), 'x/anim.gif')).message).toBe('x/anim.gif: not a PNG or JPEG image');
     const cut = png(8, 8, 1, new Array(64).fill(7)).slice(0, 40);
-    expect(engineError(() => decodeImage(cut, 'cut.png')).message).toMatch(/^cut\.png: a corrupt PNG/);
+    expect(engineError(() => decodeImage(cut, 'cut.png')).message).toMatch(/^cut\.png: a truncated or damaged PNG/);
     const junk = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 0x12, 0x34]);
     expect(engineError(() => decodeImage(junk, 'junk.jpg')).message).toMatch(/^junk\.jpg: a corrupt JPEG/);
     // The header says 5000x5000: refused from the header, before any pixel is decoded.

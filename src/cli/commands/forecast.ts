@@ -8,6 +8,7 @@ import { ApiClientError, type Forecast, type ForecastBody } from '../../client';
 import { action, positiveInt } from '../command-kit';
 import { HintedApiError, UsageError } from '../errors';
 import { forecastCsv, forecastTable } from '../forecast-report';
+import { predictCommandHint } from '../image-files';
 import { cliCommand } from '../invocation';
 import { emit } from '../output';
 
@@ -53,9 +54,11 @@ export function registerForecast(program: Command): void {
         try {
           result = await ctx.api.models.forecast(model, body);
         } catch (err) {
-          // The server's advice names the predict route; at the command line it is the predict command.
+          // The server's advice names the predict route; at the command line it is the predict command,
+          // given an image file for a model that takes images (its view says so).
           if (err instanceof ApiClientError && err.code === 'not_a_forecast_model') {
-            throw new HintedApiError(err, `ask it for predictions with \`${cliCommand()} predict ${model} FILE.csv\``, err.message.split('; ask it with')[0]);
+            const takesImages = await ctx.api.models.get(model).then((view) => Boolean(view.image), () => false);
+            throw new HintedApiError(err, predictCommandHint(cliCommand(), model, takesImages), err.message.split('; ask it with')[0]);
           }
           throw err;
         }

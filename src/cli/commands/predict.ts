@@ -4,7 +4,8 @@
  * row of a CSV (or Parquet) file with the champion (or a pinned version) and prints one line per row, in
  * order. Without --explain the file goes to the server as is (its CSV or Parquet batch); explanations need
  * JSON rows, so with --explain the file is read into rows here. `edge-automl predict MODEL a.png b.jpg …` asks an image
- * model about image files instead, one row `{"image": base64}` per file, each line named by its file.
+ * model about image files instead (PNG/JPEG by extension or by their first bytes, cli/image-files), one
+ * row `{"image": base64}` per file, each line and each refusal named by its file.
  * A file over one request's 10,000 rows (or 8 MiB) is sent in batches, a CSV cut at its rows and a Parquet
  * file read into JSON rows here, and answered as one (cli/predict-batches).
  */
@@ -17,13 +18,12 @@ import { action, positiveInt } from '../command-kit';
 import { csvToRows, parquetToRows } from '../table-rows';
 import { decodeCsvFile, ENCODING_HELP, encodingOption } from '../csv-encoding';
 import { HintedApiError, UsageError } from '../errors';
+import { isImageFile, nameImageFile } from '../image-files';
 import { cliCommand } from '../invocation';
 import { emit } from '../output';
 import { csvBatches, MAX_BODY_BYTES, MAX_PREDICT_ROWS, predictInOrder, rowBatches, shiftPosition } from '../predict-batches';
 import { predictionCsv, predictionTable } from '../prediction-report';
 
-/** Files sent as images (the formats predict decodes). */
-const IMAGE_FILE = /\.(png|jpe?g)$/i;
 /** Files sent as Parquet; any other table file is sent as CSV. */
 const PARQUET_FILE = /\.(parquet|pq)$/i;
 
@@ -47,18 +47,20 @@ export function registerPredict(program: Command): void {
     .action(
       action<PredictOptions>(async (ctx, [model, ...paths], opts) => {
         if (opts.format !== 'table' && opts.format !== 'csv') throw new UsageError(`"${opts.format}" is not an output format; use table or csv`, '--format');
-        const images = paths.filter((f) => IMAGE_FILE.test(f));
-        if (images.length > 0 && images.length < paths.length) throw new UsageError('give either one CSV file or image files (.png, .jpg), not both', paths.find((f) => !IMAGE_FILE.test(f)));
+        const files = await Promise.all(paths.map(async (path) => ({ path, bytes: await readBytes(path) })));
+        const isImage = files.map((f) => isImageFile(f.path, f.bytes));
+        const images = paths.filter((_, i) => isImage[i]);
+        if (images.length > 0 && images.length < paths.length) throw new UsageError('give either one CSV file or image files (PNG, JPEG), not both', paths.find((_, i) => !isImage[i]));
         if (images.length === 0 && paths.length > 1) throw new UsageError('give one CSV file (or several image files)', paths[1]);
         if (opts.encoding !== undefined && (images.length > 0 || PARQUET_FILE.test(paths[0]))) throw new UsageError('only for a CSV file', '--encoding');
         let result: Prediction;
         try {
           if (images.length > 0) {
-            const rows = await Promise.all(images.map(async (f) => ({ image: (await readBytes(f)).toString('base64') })));
-            result = await predictRows(ctx.api, model, rows, opts);
+            const rows = files.map((f) => ({ image: f.bytes.toString('base64') }));
+            result = await predictRows(ctx.api, model, rows, opts, images);
           } else {
             const file = paths[0];
-            const bytes = await readBytes(file);
+            const bytes = files[0].bytes;
             if (PARQUET_FILE.test(file)) {
               // A Parquet file over one request's limits is read here and sent as JSON rows, in batches.
               if (opts.explain || !fitsOneRequest(bytes)) result = await predictRows(ctx.api, model, await parquetToRows(bytes, file), opts);
@@ -85,13 +87,16 @@ export function registerPredict(program: Command): void {
     );
 }
 
-/** JSON rows (with explanations on request), in as many requests as their count and size need. */
-function predictRows(api: EdgeAutoMLClient, model: string, rows: Row[], opts: PredictOptions): Promise<Prediction> {
+/**
+ * JSON rows (with explanations on request), in as many requests as their count and size need; `imageFiles`
+ * (the file of each row, for image rows) turns a refusal of `rows[k].image` into one naming the file.
+ */
+function predictRows(api: EdgeAutoMLClient, model: string, rows: Row[], opts: PredictOptions, imageFiles: readonly string[] = []): Promise<Prediction> {
   return predictInOrder(
     rowBatches(rows),
     opts.version,
     (batch, version) => (opts.explain ? api.models.explain(model, batch.rows, { version }) : api.models.predict(model, batch.rows, { version })),
-    (err, batch) => shiftPosition(err, 'row', batch.first),
+    (err, batch) => nameImageFile(shiftPosition(err, 'row', batch.first), imageFiles),
   );
 }
 

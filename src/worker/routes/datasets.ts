@@ -14,7 +14,7 @@ import { mediaTypeOf } from '../csv-body';
 import type { AuthVars } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { readLimits } from '../limits';
-import { PIXEL_SUMMARY_NAME, readImageUpload, ZIP_TYPES } from '../image-upload';
+import { isImageUploadProfile, PIXEL_SUMMARY_NAME, readImageUpload, ZIP_TYPES } from '../image-upload';
 import { validName } from '../names';
 import { datasetFilesPrefix, datasetPrefix, deleteFilesBefore, readObjectBytes, writeObject } from '../storage';
 import { isTableType, readTableBody } from '../table-body';
@@ -62,7 +62,7 @@ datasets.post('/:dataset/rows', async (c) => {
   const registry = c.env.REGISTRY.getByName(tenant);
   const base = await registry.getDataset(name);
   if (!base) throw notFound('dataset', name);
-  if (base.columns.some((col) => col.name === PIXEL_SUMMARY_NAME && 'image' in col)) {
+  if (isImageUploadProfile(base.columns)) {
     throw new ApiError(409, 'not_appendable', `dataset "${name}" holds images; upload a new zip of class folders (PUT) to add images`, { dataset: name });
   }
   const limits = readLimits(c.env);

@@ -1,7 +1,7 @@
 /**
  * @module engine/data/images/class-folders
  * The layout of an image zip: each top-level folder is a class and every PNG/JPEG below it (at any
- * depth) is one of its images. A single folder wrapping everything (what zipping a folder produces) is
+ * depth) is one of its images. A single folder wrapping every image (what zipping a folder produces) is
  * looked through. Entries that are not images (.png, .jpg, .jpeg in any case) are ignored, and so are
  * macOS resource forks (`__MACOSX/`) and hidden files and folders (a segment starting with a dot). What
  * cannot be a class dataset is refused naming the file or folder: images outside any class folder, a
@@ -30,9 +30,13 @@ export function classImages(entries: readonly ZipEntry[]): ClassImage[] {
   if (images.length === 0) {
     throw new EngineError('invalid_dataset', kept.length === 0 ? 'the zip is empty' : 'the zip holds no PNG or JPEG images (.png, .jpg or .jpeg files in class folders)', { reason: 'no_images' });
   }
-  const roots = new Set(kept.map((e) => e.segments[0]));
-  // One folder around everything, with the class folders inside it: look through it.
-  const depth = roots.size === 1 && images.every((e) => e.segments.length >= 3) ? 1 : 0;
+  // One folder around every image, with the class folders inside it: look through it. Judged on the
+  // images only, so a README or licence beside the wrapper does not hide it. With two or more folders
+  // inside, an image directly in the wrapper is refused below as outside any class folder; a folder of
+  // images with a single subfolder is one class, not a wrapper.
+  const roots = new Set(images.map((e) => e.segments[0]));
+  const inner = new Set(images.filter((e) => e.segments.length >= 3).map((e) => e.segments[1]));
+  const depth = roots.size === 1 && (inner.size >= 2 || images.every((e) => e.segments.length >= 3)) ? 1 : 0;
 
   const loose = images.find((e) => e.segments.length - depth < 2);
   if (loose) {

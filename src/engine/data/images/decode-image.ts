@@ -3,12 +3,17 @@
  * Bytes of a PNG or JPEG file to 8-bit pixels, told apart by their magic bytes (never by a file name or
  * a media type a client may get wrong). PNG goes through fast-png (every bit depth, palette, gray, alpha,
  * interlacing), JPEG through jpeg-js with typed arrays (no Buffer: this runs in workerd without
- * nodejs_compat). The header is read first, so an image too large to decode in an isolate is refused
- * before a single pixel is allocated. Every failure is an EngineError naming the file (the `label`).
+ * nodejs_compat). The header is read first, so an image too large to decode in an isolate (over the
+ * pixel cap, or a JPEG whose decoding would take more memory than jpeg-memory allows) is refused before a
+ * single pixel is allocated. Every failure is an EngineError naming the file (the `label`); a file too
+ * large is said to be too large, one cut short to be truncated, never "corrupt" for a resource limit.
  */
 import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { EngineError } from '../../core/errors';
+import { type JpegComponent, jpegDecodeBytes, largestJpegWithin, MAX_JPEG_DECODE_BYTES } from './jpeg-memory';
+
+export { MAX_JPEG_DECODE_BYTES } from './jpeg-memory';
 
 /** Decoded pixels: row-major, `channels` interleaved 8-bit values per pixel. */
 export interface DecodedImage {
@@ -26,6 +31,8 @@ export interface ImageHeader {
   readonly height: number;
   /** Stored as grayscale: PNG colour type 0 or 4, or a one-component JPEG. */
   readonly gray: boolean;
+  /** A JPEG's components with their sampling factors (what its decoding costs, jpeg-memory). */
+  readonly components?: readonly JpegComponent[];
 }
 
 /**
@@ -77,7 +84,10 @@ function readJpegHeader(bytes: Uint8Array, label: string): ImageHeader {
       if (i + 10 > bytes.length) break;
       const height = (bytes[i + 5] << 8) | bytes[i + 6];
       const width = (bytes[i + 7] << 8) | bytes[i + 8];
-      return { format: 'jpeg', width, height, gray: bytes[i + 9] === 1 };
+      const count = bytes[i + 9];
+      // Each component: id, sampling factors (h in the high nibble, v in the low), quantisation table.
+      const components = i + 10 + 3 * count <= bytes.length ? Array.from({ length: count }, (_, k) => ({ h: bytes[i + 11 + 3 * k] >> 4, v: bytes[i + 11 + 3 * k] & 15 })) : undefined;
+      return { format: 'jpeg', width, height, gray: count === 1, ...(components ? { components } : {}) };
     }
     // Start of scan or end of image before any frame header: no size to read.
     if (marker === 0xda || marker === 0xd9 || length < 2) break;
@@ -98,7 +108,23 @@ export function decodeImage(bytes: Uint8Array, label: string, maxPixels = MAX_SO
   if (header.width * header.height > maxPixels) {
     throw invalid(label, `the image is ${header.width}x${header.height}, more than the ${maxPixels} pixels an image may have; scale it down first`, { limit: maxPixels });
   }
-  return header.format === 'png' ? decodePngPixels(bytes, label) : decodeJpegPixels(bytes, label, header.gray, maxPixels);
+  if (header.format === 'jpeg' && header.components) checkJpegMemory(header.width, header.height, header.components, label);
+  return header.format === 'png' ? decodePngPixels(bytes, label) : decodeJpegPixels(bytes, label, header, maxPixels);
+}
+
+const MB = 1024 * 1024;
+
+/** Refuses a JPEG whose decoding would take more than MAX_JPEG_DECODE_BYTES, saying how far to scale it down. */
+function checkJpegMemory(width: number, height: number, components: readonly JpegComponent[], label: string): void {
+  const needed = jpegDecodeBytes(width, height, components);
+  if (needed <= MAX_JPEG_DECODE_BYTES) return;
+  const fit = largestJpegWithin(width, height, components, MAX_JPEG_DECODE_BYTES);
+  const kind = components.length === 1 ? 'gray' : 'colour';
+  throw invalid(
+    label,
+    `this ${width}x${height} ${kind} JPEG needs about ${Math.ceil(needed / MB)} MB to decode, more than the ${MAX_JPEG_DECODE_BYTES / MB} MB one image may use; scale it down to ${fit.width}x${fit.height} or smaller (about ${((fit.width * fit.height) / 1e6).toFixed(1)} Mpx for a JPEG stored like this one) before zipping or sending it`,
+    { limit: MAX_JPEG_DECODE_BYTES, reason: 'image_too_large', suggested_size: `${fit.width}x${fit.height}` },
+  );
 }
 
 function decodePngPixels(bytes: Uint8Array, label: string): DecodedImage {
@@ -108,11 +134,25 @@ function decodePngPixels(bytes: Uint8Array, label: string): DecodedImage {
     png = decodePng(bytes);
     data = png.palette ? convertIndexedToRgb(png) : to8Bit(png.data, png.depth, png.width, png.height, png.channels);
   } catch (err) {
-    throw invalid(label, `a corrupt PNG (${(err as Error).message})`);
+    throw invalid(label, damagedPng(bytes, (err as Error).message));
   }
   const channels = data.length / (png.width * png.height);
   if (channels !== 1 && channels !== 2 && channels !== 3 && channels !== 4) throw invalid(label, 'a corrupt PNG (pixel data does not match its size)');
   return { width: png.width, height: png.height, channels, data };
+}
+
+/** The IEND chunk every complete PNG ends with: length 0, "IEND", its CRC. */
+const IEND = [0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
+
+/**
+ * What to call a PNG that does not decode. The decompressor's own messages say little (fast-png's
+ * "Error while decompressing the data:" often ends there); a file without its IEND chunk was cut short.
+ */
+function damagedPng(bytes: Uint8Array, message: string): string {
+  const ended = bytes.length >= IEND.length && IEND.every((b, i) => bytes[bytes.length - IEND.length + i] === b);
+  if (!ended) return 'a truncated or damaged PNG (the file stops before its end chunk: it was probably cut off while being copied or downloaded)';
+  const reason = message.replace(/[\s:]+$/, '');
+  return `a truncated or damaged PNG${reason ? ` (${reason})` : ''}`;
 }
 
 /** Samples of any PNG bit depth as one byte each, full scale 0..255. */
@@ -138,20 +178,33 @@ function to8Bit(src: Uint8Array | Uint8ClampedArray | Uint16Array, depth: number
   return out;
 }
 
-function decodeJpegPixels(bytes: Uint8Array, label: string, gray: boolean, maxPixels: number): DecodedImage {
+/**
+ * jpeg-js's own memory guard, in its accounting (which adds up what it allocates without subtracting what
+ * it frees): above what any JPEG within MAX_JPEG_DECODE_BYTES reaches, so it only stops a file whose
+ * header we did not read as jpeg-js does.
+ */
+const JPEG_JS_MEMORY_MB = 96;
+
+/** jpeg-js's messages for its resource limits, which are not faults of the file. */
+const JPEG_LIMIT_RE = /maxMemoryUsageInMB|maxResolutionInMP|Could not allocate/;
+
+function decodeJpegPixels(bytes: Uint8Array, label: string, header: ImageHeader, maxPixels: number): DecodedImage {
   let image: { width: number; height: number; data: Uint8Array };
   try {
     image = jpeg.decode(bytes, {
       useTArray: true,
       formatAsRGBA: false,
       maxResolutionInMP: maxPixels / 1_000_000,
-      // The decoder's own guard against hostile headers; ours (maxPixels) is already tighter.
-      maxMemoryUsageInMB: 100,
+      maxMemoryUsageInMB: JPEG_JS_MEMORY_MB,
     });
   } catch (err) {
-    throw invalid(label, `a corrupt JPEG (${(err as Error).message})`);
+    const message = (err as Error).message;
+    if (JPEG_LIMIT_RE.test(message)) {
+      throw invalid(label, `this ${header.width}x${header.height} JPEG is too large to decode here (${message}); scale it down first`, { reason: 'image_too_large' });
+    }
+    throw invalid(label, `a corrupt JPEG (${message})`);
   }
-  if (!gray) return { width: image.width, height: image.height, channels: 3, data: image.data };
+  if (!header.gray) return { width: image.width, height: image.height, channels: 3, data: image.data };
   // jpeg-js replicates a gray component into R, G and B: keep one.
   const n = image.width * image.height;
   const data = new Uint8Array(n);

@@ -171,13 +171,27 @@ function targetShape(zip: Uint8Array, images: ReturnType<typeof classImages>, op
   }
   const perImage = size.height * size.width * channels;
   if (perImage > opts.maxValuesPerImage) {
+    const fit = fittingSize(size, channels, opts.maxValuesPerImage);
     throw new EngineError(
       'invalid_dataset',
-      `images would be ${size.width}x${size.height}x${channels} = ${perImage} values each, more than the ${opts.maxValuesPerImage} allowed (e.g. 64x64x3); give a smaller target size`,
-      { limit: opts.maxValuesPerImage, reason: 'image_too_large' },
+      `images would be ${size.width}x${size.height}x${channels} = ${perImage} values each, more than the ${opts.maxValuesPerImage} allowed (e.g. 64x64x3); ask for a smaller size with ?size=WxH on the upload (--size WxH from the command line), e.g. ${fit.width}x${fit.height}`,
+      { limit: opts.maxValuesPerImage, reason: 'image_too_large', suggested_size: `${fit.width}x${fit.height}` },
     );
   }
   return { height: size.height, width: size.width, channels };
+}
+
+/** The largest size of the same aspect ratio whose values fit the cap: the size to suggest. */
+function fittingSize(size: { height: number; width: number }, channels: number, maxValues: number): { height: number; width: number } {
+  const scale = Math.sqrt(maxValues / (size.height * size.width * channels));
+  let width = Math.max(1, Math.floor(size.width * scale));
+  let height = Math.max(1, Math.floor(size.height * scale));
+  // Rounding can leave it one line over for extreme aspect ratios.
+  while (width * height * channels > maxValues) {
+    if (width > height) width--;
+    else height--;
+  }
+  return { height, width };
 }
 
 /** Runs a decoder step on one file of the zip: a bad file makes the dataset invalid (the message already names it). */

@@ -63,3 +63,34 @@ export function inferImageShape(columnNames: readonly string[]): ImageShape | un
   if (withChannel > 0 && channels === 1) return undefined;
   return { height, width, channels };
 }
+
+/** Largest grid missingPixelColumns walks; a header spanning more is not a gap to list name by name. */
+const MAX_GRID_VALUES = 1 << 20;
+
+/**
+ * The pixel columns a header lacks for the grid its largest indices span, in row-major order: what to
+ * name when inferImageShape finds no complete grid. Empty when nothing is missing, or when the header
+ * fails for another reason (mixed forms, indices out of range).
+ * @example missingPixelColumns(['px_r0_c0', 'px_r1_c0', 'px_r1_c1']) // ['px_r0_c1']
+ */
+export function missingPixelColumns(columnNames: readonly string[]): string[] {
+  const present = new Set<string>();
+  let withChannel = 0;
+  let height = 0;
+  let width = 0;
+  let channels = 0;
+  for (const name of columnNames) {
+    const m = PIXEL_RE.exec(name);
+    if (!m) continue;
+    const [r, c, k] = [Number(m[1]), Number(m[2]), m[3] === undefined ? 0 : Number(m[3])];
+    if (r >= MAX_INDEX || c >= MAX_INDEX || k >= MAX_INDEX) return [];
+    if (m[3] !== undefined) withChannel++;
+    present.add(name);
+    height = Math.max(height, r + 1);
+    width = Math.max(width, c + 1);
+    channels = Math.max(channels, k + 1);
+  }
+  if (present.size === 0 || (withChannel !== 0 && withChannel !== present.size)) return [];
+  if (height * width * channels > MAX_GRID_VALUES) return [];
+  return pixelColumnNames({ height, width, channels: withChannel > 0 ? channels : 1 }).filter((n) => !present.has(n));
+}

@@ -8,13 +8,16 @@
  */
 import { unzipSync } from 'fflate';
 import { EngineError } from '../../core/errors';
+import { writerNames } from './zip-names';
 
 /** One file or folder of the zip's central directory. */
 export interface ZipEntry {
   /** Position in the central directory (the order fflate visits entries in). */
   readonly index: number;
-  /** The name as stored in the zip, for error messages. */
+  /** The name as its writer meant it (zip-names: UTF-8 even without the zip's UTF-8 flag), for labels and errors. */
   readonly name: string;
+  /** The name as fflate reads it (Latin-1 without the flag): the key of the entry's bytes in fflate's output. */
+  readonly key: string;
   /** Path segments, backslashes read as separators, empty segments dropped. */
   readonly segments: readonly string[];
   readonly directory: boolean;
@@ -23,19 +26,26 @@ export interface ZipEntry {
   readonly compression: number;
 }
 
+/** Whether the bytes start like a zip file (a local file header, "PK\x03\x04"): a body sent under the wrong type. */
+export function looksLikeZip(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
 /** Lists the zip's entries without inflating any; throws when the bytes are not a zip. */
 export function listZipEntries(zip: Uint8Array, maxEntries: number): ZipEntry[] {
   const entries: ZipEntry[] = [];
+  const names = writerNames(zip);
   try {
     unzipSync(zip, {
       filter: (file) => {
         if (entries.length >= maxEntries) {
           throw new EngineError('invalid_dataset', `the zip holds more than ${maxEntries} entries, the most an upload may have`, { limit: maxEntries, reason: 'too_many_entries' });
         }
-        const name = file.name;
+        const name = names?.[entries.length] ?? file.name;
         entries.push({
           index: entries.length,
           name,
+          key: file.name,
           segments: name.split(/[/\\]/).filter((s) => s !== ''),
           directory: name.endsWith('/') || name.endsWith('\\'),
           compressedSize: file.size,
@@ -68,7 +78,7 @@ export function forEachInflated(zip: Uint8Array, entries: readonly ZipEntry[], c
       at++;
     }
     const files = inflateChunk(zip, chunk);
-    for (const entry of chunk.values()) visit(entry, files[entry.name]);
+    for (const entry of chunk.values()) visit(entry, files[entry.key]);
   }
 }
 

@@ -1,0 +1,44 @@
+/**
+ * The CLI's handling of image files for `predict` and image models for `forecast` (cli/image-files), in
+ * plain Node: a PNG or JPEG is recognised by its first bytes whatever its name, a server refusal of
+ * `rows[k].image` names the k-th file (also when the files went in several batches), and the predict
+ * command suggested for an image model takes an image file.
+ */
+import { encode as encodePng } from 'fast-png';
+import { describe, expect, it } from 'vitest';
+import { ApiClientError } from '../../src/client';
+import { isImageFile, nameImageFile, predictCommandHint } from '../../src/cli/image-files';
+import { shiftPosition } from '../../src/cli/predict-batches';
+
+const png = encodePng({ width: 1, height: 1, channels: 1, depth: 8, data: Uint8Array.of(7) });
+const jpegStart = Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 0, 16);
+
+describe('image files', () => {
+  it('are recognised by their signature, or by their extension', () => {
+    expect(isImageFile('scan', png)).toBe(true);
+    expect(isImageFile('photo.webcam', jpegStart)).toBe(true);
+    expect(isImageFile('cat.JPG', new Uint8Array(0))).toBe(true);
+    expect(isImageFile('table.csv', new TextEncoder().encode('a,b\n1,2\n'))).toBe(false);
+    expect(isImageFile('data', new TextEncoder().encode('\u0089PNG as text'))).toBe(false);
+  });
+
+  it("name the file a server refusal of rows[k].image is about, across batches", () => {
+    const files = ['a.png', 'b.jpg', 'dir/c.png'];
+    const refusal = new ApiClientError(400, 'invalid_request', 'rows[1].image: a truncated or damaged PNG', { row: 1, field: 'image' }, 'POST /v1/models/m/predict');
+    // The second batch started at file 1: its row 1 is the file list's row 2.
+    const named = nameImageFile(shiftPosition(refusal, 'row', 1), files) as ApiClientError;
+    expect(named).toBeInstanceOf(ApiClientError);
+    expect(named.message).toBe('dir/c.png: a truncated or damaged PNG');
+    expect(named.details).toEqual({ row: 2, field: 'image', file: 'dir/c.png' });
+    expect(named.request).toBe('POST /v1/models/m/predict');
+    const other = new ApiClientError(404, 'model_not_found', 'model "m" does not exist', { model: 'm' });
+    expect(nameImageFile(other, files)).toBe(other);
+  });
+});
+
+describe('the predict command a hint suggests', () => {
+  it('takes an image file for an image model and a CSV file otherwise', () => {
+    expect(predictCommandHint('edge-automl', 'pets', true)).toBe('ask it for predictions with `edge-automl predict pets IMAGE.png`');
+    expect(predictCommandHint('edge-automl', 'credit', false)).toBe('ask it for predictions with `edge-automl predict credit FILE.csv`');
+  });
+});

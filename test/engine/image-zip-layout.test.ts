@@ -1,0 +1,167 @@
+/**
+ * The layout of an image zip as people make it, in plain Node: stray files beside a wrapping folder are
+ * ignored, an image loose inside the wrapper is refused by name, folder names stored as UTF-8 without the
+ * zip's UTF-8 flag (Linux `zip`, macOS Finder) read as written, and a size over the per-image cap says how
+ * to ask for a smaller one. Zips are written by fflate, or by hand where fflate would set the flag.
+ */
+import { encode as encodePng } from 'fast-png';
+import { zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { EngineError } from '../../src/engine';
+import type { CodedColumn } from '../../src/engine/data/dataset';
+import { imageTableFromZip } from '../../src/engine/data/images/image-table';
+import { listZipEntries } from '../../src/engine/data/images/zip-entries';
+
+const grayPng = (size: number, value: number) => encodePng({ width: size, height: size, channels: 1, depth: 8, data: new Uint8Array(size * size).fill(value) });
+
+function engineError(fn: () => unknown): EngineError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(EngineError);
+    return err as EngineError;
+  }
+  throw new Error('expected an EngineError');
+}
+
+/**
+ * A zip of stored entries whose names are the given bytes, with general-purpose flag 0 (no UTF-8 flag),
+ * as Info-ZIP's `zip` writes them on Linux. `extra` is each entry's central-directory extra field.
+ */
+function legacyZip(files: { name: Uint8Array; data: Uint8Array; extra?: Uint8Array }[]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  for (const f of files) {
+    const extra = f.extra ?? new Uint8Array(0);
+    const local = new Uint8Array(30 + f.name.length);
+    const lv = new DataView(local.buffer);
+    lv.setUint32(0, 0x04034b50, true);
+    lv.setUint16(4, 10, true);
+    lv.setUint32(14, crc32(f.data), true);
+    lv.setUint32(18, f.data.length, true);
+    lv.setUint32(22, f.data.length, true);
+    lv.setUint16(26, f.name.length, true);
+    local.set(f.name, 30);
+    const entry = new Uint8Array(46 + f.name.length + extra.length);
+    const cv = new DataView(entry.buffer);
+    cv.setUint32(0, 0x02014b50, true);
+    cv.setUint16(4, 0x031e, true);
+    cv.setUint16(6, 10, true);
+    cv.setUint32(16, crc32(f.data), true);
+    cv.setUint32(20, f.data.length, true);
+    cv.setUint32(24, f.data.length, true);
+    cv.setUint16(28, f.name.length, true);
+    cv.setUint16(30, extra.length, true);
+    cv.setUint32(42, offset, true);
+    entry.set(f.name, 46);
+    entry.set(extra, 46 + f.name.length);
+    parts.push(local, f.data);
+    central.push(entry);
+    offset += local.length + f.data.length;
+  }
+  const size = central.reduce((n, c) => n + c.length, 0);
+  const end = new Uint8Array(22);
+  const ev = new DataView(end.buffer);
+  ev.setUint32(0, 0x06054b50, true);
+  ev.setUint16(8, files.length, true);
+  ev.setUint16(10, files.length, true);
+  ev.setUint32(12, size, true);
+  ev.setUint32(16, offset, true);
+  const out = new Uint8Array(offset + size + 22);
+  let at = 0;
+  for (const p of [...parts, ...central, end]) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function crc32(bytes: Uint8Array): number {
+  let crc = ~0;
+  for (const b of bytes) {
+    crc ^= b;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return ~crc >>> 0;
+}
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const latin1 = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+
+/** The Info-ZIP Unicode Path extra field (0x7075): version 1, CRC-32 of the stored name, the UTF-8 name. */
+function unicodePath(stored: Uint8Array, name: string): Uint8Array {
+  const text = utf8(name);
+  const out = new Uint8Array(4 + 5 + text.length);
+  const v = new DataView(out.buffer);
+  v.setUint16(0, 0x7075, true);
+  v.setUint16(2, 5 + text.length, true);
+  out[4] = 1;
+  v.setUint32(5, crc32(stored), true);
+  out.set(text, 9);
+  return out;
+}
+
+const labels = (zip: Uint8Array) => {
+  const label = imageTableFromZip(zip).dataset.columns.at(-1) as CodedColumn;
+  return label.levels;
+};
+
+describe('class folders beside stray files', () => {
+  it('ignores a non-image file next to the wrapping folder', () => {
+    const zip = zipSync({ 'w/circles/1.png': grayPng(4, 10), 'w/circles/2.png': grayPng(4, 20), 'w/bars/3.png': grayPng(4, 200), 'README.md': utf8('# shapes') });
+    expect(labels(zip)).toEqual(['bars', 'circles']);
+  });
+
+  it('refuses an image loose inside the wrapping folder, naming it', () => {
+    const zip = zipSync({ 'w/circles/1.png': grayPng(4, 10), 'w/bars/3.png': grayPng(4, 200), 'w/readme_image.png': grayPng(4, 90) });
+    const err = engineError(() => imageTableFromZip(zip));
+    expect(err.message).toMatch(/^w\/readme_image\.png: this image is not inside a class folder/);
+    expect(err.details.reason).toBe('no_class_folder');
+  });
+
+  it('still reads one folder holding images and a subfolder as one class, not as a wrapper', () => {
+    const zip = zipSync({ 'cats/a.png': grayPng(4, 10), 'cats/kittens/b.png': grayPng(4, 20) });
+    expect(engineError(() => imageTableFromZip(zip)).message).toMatch(/only one class folder \("cats"\)/);
+  });
+});
+
+describe('zip entry names', () => {
+  it('reads UTF-8 names stored without the UTF-8 flag as UTF-8', () => {
+    const zip = legacyZip([
+      { name: utf8('chats/é1.png'), data: grayPng(4, 10) },
+      { name: utf8('chiens/ü2.png'), data: grayPng(4, 200) },
+      { name: utf8('猫/3.png'), data: grayPng(4, 100) },
+    ]);
+    expect(listZipEntries(zip, 100).map((e) => e.name)).toEqual(['chats/é1.png', 'chiens/ü2.png', '猫/3.png']);
+    expect(labels(zip)).toEqual(['chats', 'chiens', '猫']);
+  });
+
+  it('keeps the legacy reading of names that are not UTF-8, and prefers a Unicode Path extra field', () => {
+    const stored = latin1('caf\u00e9/1.png');
+    const zip = legacyZip([
+      { name: stored, data: grayPng(4, 10) },
+      { name: latin1('x/2.png'), data: grayPng(4, 200), extra: unicodePath(latin1('x/2.png'), 'ß/2.png') },
+    ]);
+    expect(listZipEntries(zip, 100).map((e) => e.name)).toEqual(['café/1.png', 'ß/2.png']);
+    expect(labels(zip)).toEqual(['café', 'ß']);
+  });
+
+  it('inflates entries whose names were re-read', () => {
+    const { dataset } = imageTableFromZip(legacyZip([
+      { name: utf8('été/1.png'), data: grayPng(4, 10) },
+      { name: utf8('hiver/2.png'), data: grayPng(4, 200) },
+    ]));
+    expect(dataset.rows).toBe(2);
+  });
+});
+
+describe('images over the per-image cap', () => {
+  it('names ?size=WxH and --size WxH with a size that fits', () => {
+    const err = engineError(() => imageTableFromZip(zipSync({ 'a/1.png': grayPng(100, 0), 'b/2.png': grayPng(100, 255) }), { channels: 3 }));
+    expect(err.message).toMatch(/100x100x3 = 30000 values each, more than the 12288 allowed/);
+    expect(err.message).toMatch(/\?size=WxH/);
+    expect(err.message).toMatch(/--size WxH/);
+    expect(err.message).toMatch(/e\.g\. 64x64/);
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * Image inputs the audit found misread, inside workerd: a job on an uploaded zip records the files'
+ * 0..255 range whatever its brightest pixel (a CSV of pixels keeps its range read from the data), a zip
+ * sent as CSV or octet-stream is refused saying to send it as application/zip, an image job on a pixel
+ * table with a gap names the missing column, and a flat `pixels` array of the wrong length says what a
+ * flat array must hold.
+ */
+import { env } from 'cloudflare:workers';
+import { encode as encodePng } from 'fast-png';
+import { zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import trainCsv from '../../examples/digits/train.csv?raw';
+import { decodeDataset, inferDataset, parseCsv } from '../../src/engine';
+import { imageRowsToColumns } from '../../src/worker/image-rows';
+import { resolveImageShape } from '../../src/worker/job-inputs';
+import { call, firstRows, json } from './helpers';
+
+/** An 8x8 gray PNG whose pixels lie in [low, high] (a deterministic spread). */
+function grayPng(low: number, high: number, seed: number): Uint8Array {
+  const data = Uint8Array.from({ length: 64 }, (_, i) => low + (((i + 1) * (seed + 5) * 13) % (high - low + 1)));
+  return encodePng({ width: 8, height: 8, channels: 1, depth: 8, data });
+}
+
+function darkZip(): Uint8Array {
+  const files: Record<string, Uint8Array> = {};
+  for (let i = 0; i < 10; i++) {
+    files[`dim/${i}.png`] = grayPng(30, 50, i);
+    files[`bright/${i}.png`] = grayPng(90, 110, i);
+  }
+  return zipSync(files);
+}
+
+describe("an image job's pixel range", () => {
+  it('is 0..255 for a dataset uploaded as a zip, even when its brightest pixel is 110', async () => {
+    expect((await call('PUT', '/v1/datasets/dark', darkZip(), { 'content-type': 'application/zip' })).status).toBe(201);
+    const version = (await env.REGISTRY.getByName('default').getDataset('dark'))!;
+    const ds = decodeDataset(new Uint8Array(await (await env.STORE.get(version.data_key))!.arrayBuffer()));
+    expect(resolveImageShape(ds, 'label', [], undefined, version.columns)).toEqual({ height: 8, width: 8, channels: 1, maxValue: 255 });
+    // What the job asks for still wins.
+    expect(resolveImageShape(ds, 'label', [], { max_value: 100 }, version.columns).maxValue).toBe(100);
+  });
+
+  it('is still read from the data for a CSV of pixels', async () => {
+    expect((await call('PUT', '/v1/datasets/digits-range', firstRows(trainCsv, 80))).status).toBe(201);
+    const version = (await env.REGISTRY.getByName('default').getDataset('digits-range'))!;
+    const ds = decodeDataset(new Uint8Array(await (await env.STORE.get(version.data_key))!.arrayBuffer()));
+    expect(resolveImageShape(ds, 'digit', [], undefined, version.columns).maxValue).toBe(16);
+  });
+});
+
+describe('a zip sent with a table media type', () => {
+  it('is refused with 415 naming application/zip, as text/csv or as application/octet-stream', async () => {
+    for (const type of ['text/csv', 'application/octet-stream']) {
+      const res = await call('PUT', '/v1/datasets/zip-as-table', darkZip(), { 'content-type': type });
+      const body = await json(res);
+      expect({ status: res.status, code: body.error.code }).toEqual({ status: 415, code: 'unsupported_media_type' });
+      expect(body.error.message).toMatch(/zip file/);
+      expect(body.error.message).toMatch(/Content-Type: application\/zip/);
+    }
+  });
+});
+
+describe('an image job on pixel columns with a gap', () => {
+  it('names the missing column', async () => {
+    const header = firstRows(trainCsv, 0).split(',');
+    const { dataset } = inferDataset(parseCsv(firstRows(trainCsv, 40)));
+    const gap = { ...dataset, columns: dataset.columns.filter((c) => c.name !== 'px_r3_c4') };
+    expect(header).toContain('px_r3_c4');
+    let message = '';
+    try {
+      resolveImageShape(gap, 'digit', [], undefined);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/px_r3_c4/);
+    expect(message).toMatch(/missing/);
+    const res = await call('POST', '/v1/jobs', { dataset: 'digits-range', target: 'digit', task: 'image', columns: { px_r3_c4: 'ignore', px_r0_c7: 'ignore' } });
+    const body = await json(res);
+    expect(res.status).toBe(400);
+    expect(body.error.message).toMatch(/px_r0_c7, px_r3_c4/);
+    expect(body.error.details.missing).toEqual(['px_r0_c7', 'px_r3_c4']);
+  });
+});
+
+describe('a flat pixels array of the wrong length', () => {
+  it('says how many values a flat array needs and the nested shape, even when its length is the height', () => {
+    const shape = { height: 32, width: 32, channels: 3 };
+    let message = '';
+    try {
+      imageRowsToColumns(shape, [], [{ pixels: new Array(32).fill(0) }]);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toBe('rows[0].pixels: expected 3072 numbers (32x32x3) as a flat array or nested [32][32][3], got a flat array of 32 numbers');
+  });
+});
