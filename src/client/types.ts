@@ -143,6 +143,8 @@ export interface Job {
     status: 'running' | 'complete' | 'failed';
     challenger: string;
     margin: number;
+    /** Where the held-out rows come from: rows appended since the champion's data, a sample of all rows, or a forecast's latest points. */
+    holdout_from: 'new_rows' | 'all_rows' | 'latest_points';
     challenger_score?: number;
     champion_score?: number;
     champion_version?: number;

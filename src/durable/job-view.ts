@@ -151,6 +151,7 @@ function challengeView(s: JobState, c: JobConfig): Pick<JobView, 'challenge'> {
       status: ch?.state ?? 'failed',
       challenger: ch?.challenger.trial_id ?? s.publishing?.trial_id ?? '',
       margin: c.challenge.margin,
+      holdout_from: c.forecast ? 'latest_points' : c.holdout?.from_row !== undefined ? 'new_rows' : 'all_rows',
       ...(r?.status === 'complete'
         ? { challenger_score: r.challenger_score, champion_score: r.champion_score, champion_version: r.champion_version, holdout_rows: r.holdout_rows }
         : {}),

@@ -85,7 +85,18 @@ export type ScheduleClaim =
       readonly dataset: { readonly name: string; readonly version: number };
       /** The champion when claimed: its configurations start the job, its job's settings are reused. */
       readonly champion: { readonly version: number; readonly job_id: string; readonly trial_id: string };
+      /**
+       * Rows the champion never trained on: those appended to its data since (the version trained on
+       * descends from the champion's by appends), from this row index on. Absent when that cannot be told.
+       */
+      readonly fresh?: FreshRows;
     });
+
+/** The rows of a dataset version appended since another: they start at `from_row` and number `rows`. */
+export interface FreshRows {
+  readonly from_row: number;
+  readonly rows: number;
+}
 
 /** What the claim needs from the rest of the Registry. */
 export interface ClaimLookups {
@@ -95,6 +106,10 @@ export interface ClaimLookups {
   readonly champion: (model: string) => { version: number; job_id: string; trial_id: string; dataset: { name: string; version: number } } | null;
   /** Whether a job is still queued or running. */
   readonly jobUnfinished: (jobId: string) => boolean;
+  /** A queued or running job that publishes to the model (a retraining run or a job started by hand), or null. */
+  readonly unfinishedJobFor: (model: string) => string | null;
+  /** Whether `version` of a dataset was made from `base` by appending rows, one append or several. */
+  readonly appendedFrom: (dataset: string, base: number, version: number) => boolean;
 }
 
 export const SCHEDULE_DDL = [
@@ -207,7 +222,7 @@ function reclaimRun(sql: SqlStorage, schedule: Schedule, run: number, dueAt: num
     finishRun(sql, schedule.model, run, { status: 'skipped', job_id: null, reason }, now);
     return { ...claimed, board_due_at: boardDueAt(sql, schedule), outcome: 'skipped' };
   }
-  return { ...claimed, outcome: 'start', schedule, dataset: decision.dataset, champion: decision.champion };
+  return { ...claimed, outcome: 'start', schedule, dataset: decision.dataset, champion: decision.champion, ...(decision.fresh ? { fresh: decision.fresh } : {}) };
 }
 
 /**
@@ -250,7 +265,7 @@ function claimRun(sql: SqlStorage, schedule: Schedule, dueAt: number, now: numbe
     finishRun(sql, model, run, { status: 'skipped', job_id: null, reason: claimed.reason }, now);
     return { ...claimed, board_due_at: boardDueAt(sql, readSchedule(sql, model) as Schedule), outcome: 'skipped' };
   }
-  return { ...claimed, outcome: 'start', schedule, dataset: decision.dataset, champion: decision.champion };
+  return { ...claimed, outcome: 'start', schedule, dataset: decision.dataset, champion: decision.champion, ...(decision.fresh ? { fresh: decision.fresh } : {}) };
 }
 
 type RunDecision =
@@ -260,6 +275,7 @@ type RunDecision =
       readonly reason: string;
       readonly dataset: { readonly name: string; readonly version: number };
       readonly champion: { readonly version: number; readonly job_id: string; readonly trial_id: string };
+      readonly fresh?: FreshRows;
     };
 
 /** The rules a claimed run must pass before it trains: previous job finished, data and champion present, enough new rows. */
@@ -268,20 +284,32 @@ function decideRun(sql: SqlStorage, schedule: Schedule, lookups: ClaimLookups): 
   const skip = (reason: string) => ({ start: false as const, reason });
   const previous = sql.exec<{ job_id: string }>("SELECT job_id FROM schedule_runs WHERE name = ? AND status = 'started' ORDER BY seq DESC LIMIT 1", model).toArray()[0];
   if (previous && lookups.jobUnfinished(previous.job_id)) return skip(`the previous retraining job ${previous.job_id} has not finished`);
+  // Also a job the runs no longer list (the schedule was removed and set again) or one started by hand.
+  const running = lookups.unfinishedJobFor(model);
+  if (running !== null) return skip(`job ${running}, which publishes to model "${model}", has not finished`);
   const newest = lookups.newestDataset(schedule.dataset);
   if (!newest) return skip(`dataset "${schedule.dataset}" no longer exists`);
   const champion = lookups.champion(model);
   if (!champion) return skip(`model "${model}" has no champion to retrain`);
   const { name: cName, version: cVersion } = champion.dataset;
   const championRows = lookups.datasetRows(cName, cVersion) ?? 0;
-  const check = checkNewRows(schedule.min_new_rows, championRows, newest.rows);
-  const rows = `${check.new_rows} new rows since the champion's data (${cName} v${cVersion}: ${championRows} rows; ${schedule.dataset} v${newest.version}: ${newest.rows} rows)`;
+  // Another dataset than the champion's: its rows are all new to the champion (row counts of two datasets say nothing).
+  const sameData = cName === schedule.dataset;
+  const check = checkNewRows(schedule.min_new_rows, sameData ? championRows : 0, newest.rows);
+  const counts = `${cName} v${cVersion}: ${championRows} rows; ${schedule.dataset} v${newest.version}: ${newest.rows} rows`;
+  const rows = !sameData
+    ? `${newest.rows} rows in dataset "${schedule.dataset}" v${newest.version}, all new to the champion (trained on ${cName} v${cVersion})`
+    : check.new_rows < 0
+      ? `no new rows: the newest version has ${-check.new_rows} fewer than the champion's data (${counts})`
+      : `${check.new_rows} new rows since the champion's data (${counts})`;
   if (!check.retrain) return skip(`${rows}; min_new_rows is ${schedule.min_new_rows}`);
+  const appended = cName === schedule.dataset && newest.version !== cVersion && lookups.appendedFrom(cName, cVersion, newest.version);
   return {
     start: true,
     reason: rows,
     dataset: { name: schedule.dataset, version: newest.version },
     champion: { version: champion.version, job_id: champion.job_id, trial_id: champion.trial_id },
+    ...(appended ? { fresh: { from_row: championRows, rows: newest.rows - championRows } } : {}),
   };
 }
 

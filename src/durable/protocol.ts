@@ -296,6 +296,8 @@ export interface JobView {
     readonly status: 'running' | 'complete' | 'failed';
     readonly challenger: string;
     readonly margin: number;
+    /** Where the held-out rows come from (see HoldoutSpec.from_row): rows the champion never saw, or a sample of all. */
+    readonly holdout_from: 'new_rows' | 'all_rows' | 'latest_points';
     readonly challenger_score?: number;
     readonly champion_score?: number;
     readonly champion_version?: number;

@@ -373,6 +373,19 @@ export class Registry extends DurableObject<Env> {
       // A job older than the longest budget plus an hour is stuck, not running: it must not block the schedule forever.
       jobUnfinished: (jobId) =>
         this.sql.exec("SELECT 1 FROM jobs WHERE id = ? AND status IN ('queued', 'running') AND created_at > ?", jobId, new Date(now - STUCK_JOB_MS).toISOString()).toArray().length > 0,
+      unfinishedJobFor: (model) =>
+        this.sql
+          .exec<{ id: string }>("SELECT id FROM jobs WHERE model_name = ? AND status IN ('queued', 'running') AND created_at > ? ORDER BY created_at LIMIT 1", model, new Date(now - STUCK_JOB_MS).toISOString())
+          .toArray()[0]?.id ?? null,
+      appendedFrom: (dataset, base, version) => {
+        // Walks the versions back through their bases; a version uploaded whole (no base) ends the chain.
+        for (let v: number | null = version; v !== null && v > base; ) {
+          const row: { base_version: number | null } | undefined = this.sql.exec<{ base_version: number | null }>('SELECT base_version FROM datasets WHERE name = ? AND version = ?', dataset, v).toArray()[0];
+          v = row?.base_version ?? null;
+          if (v === base) return true;
+        }
+        return false;
+      },
     };
   }
 

@@ -26,7 +26,8 @@ export const defaultMargin = (metric: MetricName): number => (marginKindOf(metri
 export function marginProblem(metric: MetricName, margin: number): string | null {
   if (!Number.isFinite(margin) || margin < 0) return 'the margin must be a number of at least 0';
   if (marginKindOf(metric) === 'relative' && margin >= 1) return `for ${metric} the margin is relative (0.01 = 1% lower loss) and must be under 1`;
-  if (marginKindOf(metric) === 'absolute' && margin > 1) return `for ${metric} the margin is an absolute score difference and must be at most 1`;
+  // Scores of these metrics are at most 1, so a margin of 1 could never be beaten: no challenger would ever be promoted.
+  if (marginKindOf(metric) === 'absolute' && margin >= 1) return `for ${metric} the margin is an absolute score difference and must be under 1 (scores are at most 1, so no challenger could beat the champion by more)`;
   return null;
 }
 

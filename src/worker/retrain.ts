@@ -10,6 +10,7 @@
  */
 import type { ScheduleClaim } from '../durable/model-schedule';
 import { BOARD_NAME } from '../durable/schedule-board';
+import { checkChampionColumns } from './champion-columns';
 import { coordinatorFor, isJobId } from './coordinator';
 import type { CreateJobBody } from './schemas';
 import { startJob, type StartJobOptions } from './start-job';
@@ -80,6 +81,8 @@ async function retrainRequest(env: Env, tenant: string, model: string, claim: St
   const basis = isJobId(champion.job_id) ? await coordinatorFor(env, tenant, champion.job_id).retrainBasis(champion.trial_id) : null;
   const base = basis?.config;
   const info = base ? null : await env.REGISTRY.getByName(tenant).getModel(model);
+  // A table model's challenger must see every column the champion reads (images and series check their own).
+  if (base && !base.forecast && !base.image) await checkChampionColumns(env.REGISTRY.getByName(tenant), base, claim.dataset, 'dataset');
   const body: CreateJobBody = {
     dataset: claim.dataset.name,
     dataset_version: claim.dataset.version,
@@ -100,7 +103,7 @@ async function retrainRequest(env: Env, tenant: string, model: string, claim: St
   };
   const options: StartJobOptions = {
     id: await retrainJobId(tenant, model, claim.due_at),
-    retrain: { warm_start: basis?.configs ?? [], margin: schedule.margin },
+    retrain: { warm_start: basis?.configs ?? [], margin: schedule.margin, ...(claim.fresh ? { fresh_from_row: claim.fresh.from_row } : {}) },
   };
   return { body, options };
 }

@@ -4,13 +4,14 @@
  * before any work starts is checked first (dataset, target, task, metric, families, budget, column
  * overrides), so a bad request creates nothing; then the job is recorded in the tenant's Registry and
  * handed to its own SearchCoordinator. A retraining job also gets the champion's configurations to start
- * from, a held-out fifth of the rows (of a forecast job: the latest points of every series) for the
- * champion/challenger comparison, and the promotion margin.
+ * from, held-out rows for the champion/challenger comparison (half of the rows appended since the
+ * champion's data when known, else a fifth of all rows; of a forecast job, the latest points of every
+ * series), and the promotion margin.
  */
 import { validationPlan } from '../engine/forecast';
 import { targetWarnings } from '../engine/data/target-warnings';
 import { applyOverrides, decodeDataset, defaultMetric, METRICS, type MetricName, prepareTarget, seedFrom, type Task, type TrialConfig } from '../engine';
-import { splitHoldout } from '../engine/data/holdout';
+import { type HoldoutSpec, splitHoldout } from '../engine/data/holdout';
 import type { ForecastJobSpec, JobConfig } from '../durable/protocol';
 import { coordinatorFor } from './coordinator';
 import { ApiError, notFound } from './errors';
@@ -33,6 +34,12 @@ const FORECAST_ORIGINS = 3;
 export const RETRAIN_HOLDOUT_FRACTION = 0.2;
 /** Fewest held-out rows a comparison may rest on; a smaller dataset cannot be retrained on a schedule. */
 export const MIN_HOLDOUT_ROWS = 10;
+/**
+ * Share of the rows appended since the champion's data that a retraining job holds out, when it knows
+ * them: rows the champion never trained on, so the comparison is fair to the challenger. The other half
+ * trains the challenger, which must learn from the new data too.
+ */
+export const FRESH_HOLDOUT_FRACTION = 0.5;
 
 export interface StartJobOptions {
   /**
@@ -41,7 +48,12 @@ export interface StartJobOptions {
    */
   readonly id?: string;
   /** Makes the job a retraining job of the named model (see the module comment). */
-  readonly retrain?: { readonly warm_start: readonly TrialConfig[]; readonly margin: number };
+  readonly retrain?: {
+    readonly warm_start: readonly TrialConfig[];
+    readonly margin: number;
+    /** Where the rows appended since the champion's data start (scheduled runs on an appended version). */
+    readonly fresh_from_row?: number;
+  };
 }
 
 /**
@@ -99,7 +111,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const now = Date.now();
   const featureCols = ds.columns.length - 1 - ignore.length;
   // A forecast retraining job holds out the latest points instead (forecast.holdout_points).
-  const holdout = options.retrain && !forecast ? { fraction: RETRAIN_HOLDOUT_FRACTION, seed: seedFrom(seed, `holdout-${id}`) } : undefined;
+  const holdout = options.retrain && !forecast ? retrainHoldout(ds, body.target, target.task, seedFrom(seed, `holdout-${id}`), options.retrain.fresh_from_row) : undefined;
   // The search sees the rows outside the holdout only, so its shape and folds are counted on those.
   const rows = holdout ? searchRows(ds, body.target, target.task, holdout) : forecast ? forecast.length : target.rows.length;
   // Five folds need a row each to validate on; below that every trial would fail until the budget ran out.
@@ -212,8 +224,21 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
   return warnings;
 }
 
+/**
+ * A retraining job's holdout: half of the rows appended since the champion's data when there are enough
+ * of them (the champion never saw them), else a seeded fifth of all rows, some of which the champion may
+ * have trained on (the comparison then leans its way).
+ */
+function retrainHoldout(ds: Parameters<typeof splitHoldout>[0], target: string, task: Task, seed: number, freshFrom: number | undefined): HoldoutSpec {
+  if (freshFrom !== undefined) {
+    const fresh = { fraction: FRESH_HOLDOUT_FRACTION, seed, from_row: freshFrom };
+    if (splitHoldout(ds, target, task, fresh).holdout.length >= MIN_HOLDOUT_ROWS) return fresh;
+  }
+  return { fraction: RETRAIN_HOLDOUT_FRACTION, seed };
+}
+
 /** Rows left to the search once the holdout is drawn; refuses data too small to hold out from. */
-function searchRows(ds: Parameters<typeof splitHoldout>[0], target: string, task: Task, holdout: { fraction: number; seed: number }): number {
+function searchRows(ds: Parameters<typeof splitHoldout>[0], target: string, task: Task, holdout: HoldoutSpec): number {
   const split = splitHoldout(ds, target, task, holdout);
   if (split.holdout.length < MIN_HOLDOUT_ROWS) {
     throw new ApiError(400, 'invalid_dataset', `a retraining job holds out ${Math.round(RETRAIN_HOLDOUT_FRACTION * 100)}% of the rows to compare with the champion, and this dataset gives only ${split.holdout.length} (at least ${MIN_HOLDOUT_ROWS} are needed)`, {

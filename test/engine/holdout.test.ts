@@ -63,6 +63,15 @@ describe('splitHoldout', () => {
     expect(Array.from(train)).toEqual([...train].sort((p, q) => p - q));
   });
 
+  it('holds out only rows from from_row on (those added since the champion\'s data), stratified among them', () => {
+    const { train, holdout } = splitHoldout(ds, 'label', 'multiclass', { fraction: 0.5, seed: 3, from_row: 60 });
+    // Rows 60-69 are "a", 70-99 "b": half of each is held out, and nothing before row 60.
+    expect(Math.min(...holdout)).toBeGreaterThanOrEqual(60);
+    expect([Array.from(holdout).filter((r) => r < 70).length, Array.from(holdout).filter((r) => r >= 70 && r < 100).length]).toEqual([5, 15]);
+    expect(Array.from(train).filter((r) => r < 60)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    expect(train.length + holdout.length).toBe(101);
+  });
+
   it('draws the same rows for the same seed and different rows for another', () => {
     const a = splitHoldout(ds, 'label', 'multiclass', { fraction: 0.2, seed: 3 }).holdout;
     expect(splitHoldout(ds, 'label', 'multiclass', { fraction: 0.2, seed: 3 }).holdout).toEqual(a);

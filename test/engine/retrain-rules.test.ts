@@ -23,8 +23,9 @@ describe('margins', () => {
 
   it('refuse values that cannot be met or make no sense', () => {
     expect(marginProblem('roc_auc', 0)).toBeNull();
-    expect(marginProblem('roc_auc', 1)).toBeNull();
-    expect(marginProblem('roc_auc', 1.5)).toMatch(/at most 1/);
+    expect(marginProblem('roc_auc', 0.99)).toBeNull();
+    expect(marginProblem('roc_auc', 1)).toMatch(/must be under 1 \(scores are at most 1/);
+    expect(marginProblem('roc_auc', 1.5)).toMatch(/under 1/);
     expect(marginProblem('rmse', 1)).toMatch(/relative .* under 1/);
     expect(marginProblem('rmse', -0.1)).toMatch(/at least 0/);
     expect(marginProblem('rmse', Number.NaN)).toMatch(/at least 0/);

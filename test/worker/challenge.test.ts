@@ -68,7 +68,7 @@ describe('retraining jobs in the SearchCoordinator', () => {
     const stub = await searchDone('win');
     const waiting = await stub.view();
     expect(waiting?.status).toBe('running');
-    expect(waiting?.challenge).toEqual({ status: 'running', challenger: 't0001', margin: 0.01 });
+    expect(waiting?.challenge).toEqual({ status: 'running', challenger: 't0001', margin: 0.01, holdout_from: 'all_rows' });
     expect((await registry().getModel(model))?.versions).toHaveLength(1);
 
     const work = await stub.claimChallenge();

@@ -84,7 +84,8 @@ describe('scheduled retraining', () => {
       [{ every: '6h', dataset: 'base', budget: { trials: 2 }, min_new_rows: -1 }, 'min_new_rows'],
       [{ every: '6h', dataset: 'base', budget: { trials: 2 }, min_new_rows: 1.5 }, 'min_new_rows'],
       [{ every: '6h', dataset: 'base', budget: { trials: 2 }, margin: -0.1 }, 'margin'],
-      [{ every: '6h', dataset: 'base', budget: { trials: 2 }, margin: 2 }, 'margin', /at most 1/],
+      [{ every: '6h', dataset: 'base', budget: { trials: 2 }, margin: 2 }, 'margin', /under 1/],
+      [{ every: '6h', dataset: 'base', budget: { trials: 2 }, margin: 1 }, 'margin', /no challenger could beat the champion/],
       [{ every: '6h', dataset: 'base', budget: { trials: 2 }, when: 'now' }, 'when'],
     ];
     for (const [body, field, message] of refusals) {
@@ -192,6 +193,49 @@ describe('scheduled retraining', () => {
     expect((await reg.getSchedule('m'))!.runs.map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped', 'started']);
   });
 
+  it('skips while any job publishing to the model is unfinished (also after the schedule was removed and set again), and knows the rows appended since the champion\'s data', async () => {
+    const reg = env.REGISTRY.getByName('sched-unit-2');
+    const iso = new Date().toISOString();
+    const version = (rows: number) => ({ rows, bytes: 1, columns: [], raw_key: 'raw', data_key: 'data', created_at: iso });
+    await reg.addDatasetVersion('d', version(100));
+    await reg.publish('m', { job_id: 'j0', trial_id: 't0000', family: 'linear', artifact_key: 'a', task: 'binary', target: 'label', classes: ['a', 'b'], metric: 'roc_auc', greater_is_better: true, score: 0.8, dataset: { name: 'd', version: 1 } });
+    const schedule = { every: '1h', dataset: 'd', budget: { trials: 1 }, min_new_rows: 0, margin: 0.002 };
+    const first = await reg.putSchedule('m', schedule);
+    const c1 = await reg.claimScheduledRun('m', first.next_due_at);
+    if (!c1.claimed) throw new Error('expected a claim');
+    await reg.recordJob({ id: 'j1', dataset: 'd', target: 'label', status: 'queued', model_name: 'm', created_at: iso });
+    await reg.settleScheduledRun('m', c1.run, { status: 'started', job_id: 'j1', reason: 'started' });
+    // Removing the schedule forgets its runs; setting it again must still not start a second job beside j1.
+    await reg.deleteSchedule('m');
+    const again = await reg.putSchedule('m', schedule);
+    const c2 = await reg.claimScheduledRun('m', again.next_due_at);
+    expect(c2).toMatchObject({ claimed: true, outcome: 'skipped' });
+    expect(c2.claimed && c2.reason).toMatch(/job j1, which publishes to model "m", has not finished/);
+    await reg.jobFinished('j1', 'succeeded');
+
+    // No new version: nothing appended since the champion's data.
+    const c3 = await reg.claimScheduledRun('m', again.next_due_at + 60 * MIN);
+    expect(c3).toMatchObject({ claimed: true, outcome: 'start', dataset: { version: 1 } });
+    expect(c3.claimed && c3.outcome === 'start' && c3.fresh).toBeUndefined();
+    // Two appends on the champion's version: the new rows start where its data ended.
+    await reg.addDatasetVersionAfter('d', 1, { ...version(160), appended: { base_version: 1, rows: 60 } });
+    await reg.addDatasetVersionAfter('d', 2, { ...version(190), appended: { base_version: 2, rows: 30 } });
+    const c4 = await reg.claimScheduledRun('m', again.next_due_at + 2 * 60 * MIN);
+    expect(c4).toMatchObject({ claimed: true, outcome: 'start', dataset: { version: 3 }, fresh: { from_row: 100, rows: 90 } });
+    // A version uploaded whole breaks the chain: which rows are new cannot be told.
+    await reg.addDatasetVersion('d', version(200));
+    await reg.addDatasetVersionAfter('d', 4, { ...version(220), appended: { base_version: 4, rows: 20 } });
+    const c5 = await reg.claimScheduledRun('m', again.next_due_at + 3 * 60 * MIN);
+    expect(c5).toMatchObject({ claimed: true, outcome: 'start', dataset: { version: 5 } });
+    expect(c5.claimed && c5.outcome === 'start' && c5.fresh).toBeUndefined();
+    // Another dataset than the champion's: all its rows are new to the champion (not 30 - 100 = -70).
+    await reg.addDatasetVersion('other', version(30));
+    const onOther = await reg.putSchedule('m', { ...schedule, dataset: 'other', min_new_rows: 10 });
+    const c6 = await reg.claimScheduledRun('m', onOther.next_due_at + 4 * 60 * MIN);
+    expect(c6).toMatchObject({ claimed: true, outcome: 'start', dataset: { name: 'other', version: 1 } });
+    expect(c6.claimed && c6.reason).toMatch(/30 rows in dataset "other" v1, all new to the champion \(trained on d v1\)$/);
+  });
+
   it('claims again a run whose claim was never settled (its invocation died), starting its job once', async () => {
     await upload('lost', table(80, 7));
     await train('lost', 'lost');
@@ -240,7 +284,8 @@ describe('scheduled retraining', () => {
     const retrain = await retrainNow('grow', { every: '1d', dataset: 'grow', budget: { trials: 3 } });
     expect(retrain.status).toBe('succeeded');
     expect(retrain.dataset).toEqual({ name: 'grow', version: 2 });
-    expect(retrain.challenge).toMatchObject({ status: 'complete', promoted: true, holdout_rows: 60, champion_version: 1, margin: 0.002 });
+    // A new upload (not an append): which rows are new cannot be told, so a fifth of all rows is held out.
+    expect(retrain.challenge).toMatchObject({ status: 'complete', promoted: true, holdout_rows: 60, champion_version: 1, margin: 0.002, holdout_from: 'all_rows' });
     expect(retrain.challenge.challenger_score).toBeGreaterThan(0.9);
     expect(retrain.challenge.champion_score).toBeLessThan(0.8);
     // The search never saw the held-out fifth of the rows: trials cross-validated 240 rows (one Float32
@@ -269,22 +314,37 @@ describe('scheduled retraining', () => {
     expect(predicted.predictions).toEqual(['yes', 'no']);
   }, 150_000);
 
+  it("holds out rows appended since the champion's data, which the champion never saw", async () => {
+    await upload('fresh', table(80, 6));
+    await train('fresh', 'fresh');
+    const appended = table(120, 7).split('\n');
+    expect((await send({ method: 'POST', path: '/v1/datasets/fresh/rows', key, body: appended.join('\n'), contentType: 'text/csv' })).status).toBe(201);
+    const retrain = await retrainNow('fresh', { every: '1d', dataset: 'fresh', budget: { trials: 2 } });
+    expect(retrain.status).toBe('succeeded');
+    expect(retrain.challenge).toMatchObject({ status: 'complete', holdout_from: 'new_rows' });
+    // Half of the 120 new rows (stratified, so give or take one) are held out; the search had the 80 old rows and the rest.
+    expect(Math.abs(retrain.challenge.holdout_rows - 60)).toBeLessThanOrEqual(1);
+    const basis = await env.SEARCH.getByName(`${TENANT}/${retrain.id}`).retrainBasis('t0000');
+    expect(basis?.config.holdout).toMatchObject({ fraction: 0.5, from_row: 80 });
+    expect(basis?.config.dataset.rows).toBe(200 - retrain.challenge.holdout_rows);
+  }, 150_000);
+
   let keptJob: Record<string, any> = {};
 
   it('keeps the champion when the challenger does not win by the margin, recording both scores', async () => {
     await upload('same', table(200, 5));
     await train('same', 'same');
-    // An absolute margin of 1 on roc_auc cannot be beaten.
-    keptJob = await retrainNow('same', { every: '1d', dataset: 'same', budget: { trials: 3 }, margin: 1 });
+    // An absolute margin of 0.9 on roc_auc cannot be beaten by a challenger of a champion scoring over 0.1.
+    keptJob = await retrainNow('same', { every: '1d', dataset: 'same', budget: { trials: 3 }, margin: 0.9 });
     expect(keptJob.status).toBe('succeeded');
     expect(keptJob.model).toEqual({ name: 'same', version: 2 });
-    expect(keptJob.challenge).toMatchObject({ status: 'complete', promoted: false, margin: 1, champion_version: 1 });
+    expect(keptJob.challenge).toMatchObject({ status: 'complete', promoted: false, margin: 0.9, champion_version: 1 });
     const model = await describeModel('same');
     expect(model.champion_version).toBe(1);
     expect(model.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
     const kept = model.history.at(-1);
     expect(kept).toMatchObject({ kind: 'challenger_kept', version: 2, previous_version: 1, job_id: keptJob.id });
-    expect(kept.comparison).toMatchObject({ promoted: false, margin: 1, margin_kind: 'absolute', champion_version: 1 });
+    expect(kept.comparison).toMatchObject({ promoted: false, margin: 0.9, margin_kind: 'absolute', champion_version: 1 });
     expect(kept.comparison.challenger_score).toBe(keptJob.challenge.challenger_score);
     expect(kept.comparison.champion_score).toBe(keptJob.challenge.champion_score);
     expect(Number.isFinite(kept.comparison.champion_score)).toBe(true);
@@ -355,4 +415,22 @@ describe('scheduled retraining', () => {
     expect((await describeModel('base')).history.at(-1)).toMatchObject({ kind: 'retrain_skipped' });
     await dropSchedule('base');
   });
+
+  it("refuses a schedule on data without the champion's columns, and skips a run whose newest version lost one", async () => {
+    // The champion of "base" reads x1, x2 and c.
+    await upload('narrow', table(80, 8).replace(/^([^,]+),([^,]+),[^,]+,/gm, '$1,$2,'));
+    const refused = await expectError(await putSchedule('base', { every: '1d', dataset: 'narrow', budget: { trials: 1 } }), 400, 'invalid_dataset');
+    expect(refused.details).toMatchObject({ field: 'dataset', missing: ['c'] });
+    expect(refused.message).toContain('dataset "narrow" v1 lacks a column the champion was trained on ("c")');
+
+    await upload('shrink', table(80, 9));
+    await train('shrink', 'shrink');
+    const set = await jsonOf(await putSchedule('shrink', { every: '1d', dataset: 'shrink', budget: { trials: 1 } }));
+    await upload('shrink', table(80, 10).replace(/^([^,]+),[^,]+,/gm, '$1,'));
+    await tick(Date.parse(set.next_due_at) + MIN);
+    const run = (await getSchedule('shrink')).runs[0];
+    expect(run).toMatchObject({ status: 'skipped', job_id: null });
+    expect(run.reason).toContain('the retraining job could not start: dataset "shrink" v2 lacks a column the champion was trained on ("x2")');
+    await dropSchedule('shrink');
+  }, 120_000);
 });

@@ -16,9 +16,15 @@ import { prepareTarget } from './target';
 
 /** How a job's holdout is drawn (journaled with the job, so every consumer draws the same rows). */
 export interface HoldoutSpec {
-  /** Share of the rows with a target that is held out, in (0, 1). */
+  /** Share of the rows with a target that is held out, in (0, 1) (of the rows from `from_row` on, when given). */
   readonly fraction: number;
   readonly seed: number;
+  /**
+   * Only rows at this index or later may be held out: the rows appended since the champion's data, which
+   * the champion never trained on. Without it the champion may have trained on held-out rows, and the
+   * comparison favours it. Earlier rows always belong to the search.
+   */
+  readonly from_row?: number;
 }
 
 /** Row indices of `ds`, ascending: the part the search may use, and the held-out part. */
@@ -38,8 +44,9 @@ export function splitHoldout(ds: Dataset, target: string, task: Task, spec: Hold
   const { rows, y } = prepareTarget(ds, target, task);
   const held = new Uint8Array(rows.length);
   const rng = new Rng(spec.seed);
+  const candidate = (position: number) => spec.from_row === undefined || rows[position] >= spec.from_row;
   // Groups in a fixed order (ascending class code; one group for regression) so the draw is reproducible.
-  for (const group of groupPositions(y, task)) {
+  for (const group of groupPositions(y, task, candidate)) {
     const n = group.length;
     const take = n < 2 ? 0 : Math.min(n - 1, Math.max(1, Math.round(n * spec.fraction)));
     // Partial Fisher-Yates: the first `take` positions after shuffling are held out.
@@ -72,15 +79,16 @@ export function holdoutPart(ds: Dataset, target: string, task: Task, spec: Holdo
   return selectRows(ds, splitHoldout(ds, target, task, spec).holdout);
 }
 
-/** Positions into the target vector, one array per class (ascending code), or a single array for regression. */
-function groupPositions(y: Float32Array, task: Task): Int32Array[] {
-  if (task === 'regression') return [Int32Array.from({ length: y.length }, (_, i) => i)];
+/**
+ * Positions into the target vector that may be held out (`candidate`), one array per class (ascending
+ * code), or a single array for regression.
+ */
+function groupPositions(y: Float32Array, task: Task, candidate: (position: number) => boolean): Int32Array[] {
+  const positions = Array.from({ length: y.length }, (_, i) => i).filter(candidate);
+  if (task === 'regression') return [Int32Array.from(positions)];
   let maxClass = -1;
-  for (let i = 0; i < y.length; i++) if (y[i] > maxClass) maxClass = y[i];
-  const counts = new Int32Array(maxClass + 1);
-  for (let i = 0; i < y.length; i++) counts[y[i]]++;
-  const groups = Array.from(counts, (c) => new Int32Array(c));
-  const at = new Int32Array(maxClass + 1);
-  for (let i = 0; i < y.length; i++) groups[y[i]][at[y[i]]++] = i;
-  return groups.filter((g) => g.length > 0);
+  for (const i of positions) if (y[i] > maxClass) maxClass = y[i];
+  const groups: number[][] = Array.from({ length: maxClass + 1 }, () => []);
+  for (const i of positions) groups[y[i]].push(i);
+  return groups.filter((g) => g.length > 0).map((g) => Int32Array.from(g));
 }

@@ -137,6 +137,9 @@ export const jobViewResponse = z.object({
       status: z.enum(['running', 'complete', 'failed']),
       challenger: z.string(),
       margin: z.number(),
+      holdout_from: z
+        .enum(['new_rows', 'all_rows', 'latest_points'])
+        .describe("where the held-out rows come from: rows appended since the champion's data (which it never saw), a sample of all rows (some of which it may have trained on), or a forecast's latest points"),
       challenger_score: z.number().optional(),
       champion_score: z.number().optional(),
       champion_version: z.int().optional(),

@@ -16,6 +16,8 @@ import { RETENTION_HOURS } from '../../durable/drift-monitor';
 import { defaultMargin, DRIFT_TRIGGER_DEFAULTS, marginKindOf, marginProblem } from '../../durable/retrain-rules';
 import { BOARD_NAME } from '../../durable/schedule-board';
 import type { AuthVars } from '../auth';
+import { checkChampionColumns } from '../champion-columns';
+import { coordinatorFor, isJobId } from '../coordinator';
 import { ApiError, notFound } from '../errors';
 import { validName } from '../names';
 import { createJobSchema, readJson } from '../schemas';
@@ -67,6 +69,12 @@ schedules.put('/:model/schedule', async (c) => {
   if (!newest) throw notFound('dataset', dataset);
   if (!newest.columns.some((col) => col.name === model.target)) {
     throw new ApiError(400, 'invalid_target', `dataset "${dataset}" has no column "${model.target}", the target of model "${name}"`, { field: 'dataset', column: model.target });
+  }
+  // The champion's feature columns must all be in the dataset it would be retrained on.
+  const champion = model.versions.find((v) => v.version === model.champion_version);
+  if (champion && model.task !== 'forecast') {
+    const basis = isJobId(champion.job_id) ? await coordinatorFor(c.env, c.get('tenant'), champion.job_id).retrainBasis(champion.trial_id) : null;
+    if (!basis?.config.image) await checkChampionColumns(registry, { dataset: champion.dataset, target: model.target, columns: basis?.config.columns }, { name: dataset }, 'dataset');
   }
   const metric = model.metric as MetricName;
   const margin = body.margin ?? defaultMargin(metric);

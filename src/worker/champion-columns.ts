@@ -1,0 +1,58 @@
+/**
+ * @module worker/champion-columns
+ * The columns a champion was trained on that a retraining dataset lacks. A retraining run on such data
+ * would train a challenger on fewer columns and, should it win, clients still sending the champion's rows
+ * would be refused for columns the new model does not know. So a schedule naming such a dataset is
+ * refused, and a run whose newest version has lost one is skipped, saying which.
+ */
+import type { DatasetVersion, Registry } from '../durable/registry';
+import { ApiError } from './errors';
+import { isImageUploadProfile } from './image-upload';
+
+type Profile = DatasetVersion['columns'];
+
+/**
+ * Feature columns of the champion's training data (neither dropped as an identifier or constant, nor the
+ * target, nor ignored by its job) that `candidate` does not have, in the champion's column order. Empty
+ * for image datasets, whose pixel grid the job checks itself.
+ */
+export function missingChampionColumns(championData: Profile, candidate: Profile, target: string, ignored: readonly string[]): string[] {
+  if (isImageUploadProfile(championData) || isImageUploadProfile(candidate)) return [];
+  const present = new Set(candidate.map((c) => c.name));
+  const skip = new Set([target, ...ignored]);
+  return championData.filter((c) => !c.dropped && !skip.has(c.name) && !present.has(c.name)).map((c) => c.name);
+}
+
+/** "a, b and 3 more": the missing columns as a message lists them. */
+export function listColumns(names: readonly string[], shown = 8): string {
+  const head = names.slice(0, shown).map((n) => `"${n}"`).join(', ');
+  return names.length > shown ? `${head} and ${names.length - shown} more` : head;
+}
+
+/** The columns a job's column settings leave out ({"col": "ignore"}). */
+export const ignoredColumns = (columns: Readonly<Record<string, string>> | undefined): string[] =>
+  Object.entries(columns ?? {})
+    .filter(([, type]) => type === 'ignore')
+    .map(([name]) => name);
+
+/**
+ * Refuses (throws ApiError 400 naming `field`) a retraining dataset version that lacks feature columns of
+ * the champion's training data; nothing is checked when either version is gone.
+ */
+export async function checkChampionColumns(
+  registry: DurableObjectStub<Registry>,
+  champion: { readonly dataset: { readonly name: string; readonly version: number }; readonly target: string; readonly columns?: Readonly<Record<string, string>> },
+  candidate: { readonly name: string; readonly version?: number },
+  field: string,
+): Promise<void> {
+  const [championData, data] = await Promise.all([registry.getDataset(champion.dataset.name, champion.dataset.version), registry.getDataset(candidate.name, candidate.version)]);
+  if (!championData || !data) return;
+  const missing = missingChampionColumns(championData.columns, data.columns, champion.target, ignoredColumns(champion.columns));
+  if (missing.length === 0) return;
+  throw new ApiError(
+    400,
+    'invalid_dataset',
+    `dataset "${data.name}" v${data.version} lacks ${missing.length === 1 ? 'a column' : `${missing.length} columns`} the champion was trained on (${listColumns(missing)}); a challenger without ${missing.length === 1 ? 'it' : 'them'} could not answer the rows the champion's clients send`,
+    { field, missing: missing.slice(0, 8) },
+  );
+}
