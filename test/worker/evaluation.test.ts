@@ -117,6 +117,17 @@ describe('GET /v1/models/{model}/evaluation', () => {
     expect(e.metrics).toBeUndefined();
   });
 
+  it('says why, not 500, once the training data has been deleted', async () => {
+    await upload('short-lived', SMALL_CSV);
+    await train({ dataset: 'short-lived', target: 'label', model: 'orphan', models: ['linear'], budget: { trials: 1 }, seed: 5 });
+    expect((await jsonOf(await evaluationOf('orphan'))).available).toBe(true);
+    expect((await send({ method: 'DELETE', path: '/v1/datasets/short-lived', key })).status).toBe(204);
+    const res = await evaluationOf('orphan');
+    expect(res.status).toBe(200);
+    const e = await jsonOf(res);
+    expect(e).toMatchObject({ available: false, reason: expect.stringMatching(/^the training data \(dataset "short-lived" v1\) has been deleted/) });
+  }, 120_000);
+
   it('answers 400/404 for a bad version, a missing version, a missing model and another tenant', async () => {
     await expectError(await evaluationOf('clf', '?version=zero'), 400, 'invalid_request');
     await expectError(await evaluationOf('clf', '?version=9'), 404, 'model_version_not_found');

@@ -44,6 +44,12 @@ evaluation.get('/:model/evaluation', async (c) => {
   const source = await outOfFold(c.env, tenant, resolved);
   if (!source.ok) return c.json({ ...head, available: false, reason: source.reason, importances });
   const { config, parts, members, combine } = source;
+  // The training data may have been deleted since (DELETE /v1/datasets): then there are no truths to score against.
+  const stored = await c.env.STORE.head(config.dataset.key).catch(() => undefined);
+  if (stored === null) {
+    const reason = `the training data (dataset "${config.dataset.name}" v${config.dataset.version}) has been deleted, so its out-of-fold predictions have no truths to be scored against`;
+    return c.json({ ...head, available: false, reason, importances });
+  }
   const { dataset: all } = applyOverrides(decodeDataset(await readObjectBytes(c.env.STORE, config.dataset.key, 'dataset')), config.columns);
   const dataset = config.holdout ? trainingPart(all, config.target, config.task, config.holdout) : all;
   const target = prepareTarget(dataset, config.target, config.task);
