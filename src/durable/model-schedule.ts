@@ -138,7 +138,10 @@ export function currentRevision(sql: SqlStorage): number {
 /** Creates or replaces a model's schedule; its first due time restarts from `now`. */
 export function writeSchedule(sql: SqlStorage, model: string, spec: ScheduleSpec, now: number): Schedule {
   const revision = bumpRevision(sql);
-  const next = firstDueAt(parseCadence(spec.every), now);
+  // A schedule replaced with the same cadence (a new margin, budget or dataset) keeps its due time: an
+  // interval schedule would otherwise be due at once and retrain at the next tick.
+  const previous = readSchedule(sql, model);
+  const next = previous && previous.every === spec.every ? previous.next_due_at : firstDueAt(parseCadence(spec.every), now);
   sql.exec(
     `INSERT INTO model_schedules (name, spec, next_due_at, revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, next_due_at = excluded.next_due_at, revision = excluded.revision, updated_at = excluded.updated_at`,

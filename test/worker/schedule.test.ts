@@ -113,6 +113,12 @@ describe('scheduled retraining', () => {
     if (expected <= now.getTime()) expected += 24 * 60 * MIN;
     expect(Date.parse(cron.next_due_at)).toBe(expected);
     expect(cron.margin).toBe(0.05);
+    // Replaced with the same cadence (only the margin changes), it keeps its due time.
+    const remargined = await jsonOf(await putSchedule('base', { every: '0 3 * * *', dataset: 'base', budget: { seconds: 60 }, margin: 0.01 }));
+    expect(remargined).toMatchObject({ next_due_at: cron.next_due_at, margin: 0.01 });
+    const interval = await jsonOf(await putSchedule('base', { every: '1d', dataset: 'base', budget: { seconds: 60 } }));
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await jsonOf(await putSchedule('base', { every: '1d', dataset: 'base', budget: { seconds: 90 } }))).next_due_at).toBe(interval.next_due_at);
 
     await dropSchedule('base');
     await expectError(await send({ method: 'GET', path: '/v1/models/base/schedule', key }), 404, 'schedule_not_found');
