@@ -114,8 +114,12 @@ export async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> 
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = issue.path.join('.') || '(body)';
-    const message = issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
-    throw new ApiError(400, 'invalid_request', `${field}: ${message}`, { field: issue.code === 'unrecognized_keys' ? issue.keys[0] : field });
+    if (issue.code === 'unrecognized_keys') {
+      // Named by its full path (budget.foo, not foo), as every other field is.
+      const keys = issue.keys.map((k) => [...issue.path, k].join('.'));
+      throw new ApiError(400, 'invalid_request', `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`, { field: keys[0] });
+    }
+    throw new ApiError(400, 'invalid_request', `${field}: ${issue.message}`, { field });
   }
   return result.data;
 }

@@ -175,7 +175,7 @@ const CASES: Case[] = [
   { name: 'job: fractional trials', req: job({ ...goodJob, budget: { trials: 1.5 } }), status: 400, code: 'invalid_request' },
   { name: 'job: budget as a string', req: job({ ...goodJob, budget: '60' }), status: 400, code: 'invalid_request', check: (e) => expect(e.details.field).toBe('budget') },
   { name: 'job: unknown field', req: job({ ...goodJob, priority: 'high' }), status: 400, code: 'invalid_request', check: (e) => expect(e.details.field).toBe('priority') },
-  { name: 'job: unknown field inside budget', req: job({ ...goodJob, budget: { trials: 1, minutes: 3 } }), status: 400, code: 'invalid_request', check: (e) => expect(e.details.field).toBe('minutes') },
+  { name: 'job: unknown field inside budget', req: job({ ...goodJob, budget: { trials: 1, minutes: 3 } }), status: 400, code: 'invalid_request', check: (e) => expect(e.details.field).toBe('budget.minutes') },
   { name: 'job: "__proto__" field', req: job('{"dataset":"base","target":"label","__proto__":{"admin":true}}', 'application/json'), status: 400, code: 'invalid_request' },
   { name: 'job: malformed JSON', req: job('{"dataset": "base", "target":', 'application/json'), status: 400, code: 'invalid_json' },
   { name: 'job: empty body', req: job('', 'application/json'), status: 400, code: 'invalid_json' },

@@ -78,7 +78,7 @@ describe('retraining on drift', () => {
       [{ psi: 0.25, hours: 1.5 }, 'on_drift.hours', /whole number/],
       [{ psi: 0.25, min_rows: 0 }, 'on_drift.min_rows', /at least 1/],
       [{ psi: 0.25, min_rows: 10.5 }, 'on_drift.min_rows', /whole number/],
-      [{ psi: 0.25, rows: 10 }, 'rows', /on_drift: unknown field "rows"/],
+      [{ psi: 0.25, rows: 10 }, 'on_drift.rows', /^unknown field "on_drift.rows"$/],
       [0.25, 'on_drift', /on_drift/],
     ];
     for (const [onDrift, field, message] of refusals) {
