@@ -178,6 +178,11 @@ export class Registry extends DurableObject<Env> {
     this.sql.exec('UPDATE jobs SET status = ? WHERE id = ?', status, id);
   }
 
+  /** The job's coordinator has started it; a job already finished keeps its status. */
+  jobStarted(id: string): void {
+    this.sql.exec("UPDATE jobs SET status = 'running' WHERE id = ? AND status = 'queued'", id);
+  }
+
   hasJob(id: string): boolean {
     return this.sql.exec('SELECT 1 FROM jobs WHERE id = ?', id).toArray().length > 0;
   }
@@ -269,7 +274,8 @@ export class Registry extends DurableObject<Env> {
     const previous = this.championOf(name);
     if (previous === null) return { ok: false, code: 'model_not_found' };
     if (this.sql.exec('SELECT 1 FROM model_versions WHERE name = ? AND version = ?', name, version).toArray().length === 0) return { ok: false, code: 'model_version_not_found' };
-    this.movePointer(name, version, previous, 'promoted', reason);
+    // Already the champion: nothing moves, and no "promoted v1 -> v1" event for a later rollback to undo.
+    if (version !== previous) this.movePointer(name, version, previous, 'promoted', reason);
     return { ok: true, champion_version: version, previous_version: previous };
   }
 

@@ -164,6 +164,8 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   enforceConcurrentJobs(await registry.listJobs(), readLimits(env).maxConcurrentJobs);
   await registry.recordJob({ id, dataset: datasetName, target: body.target, status: 'queued', model_name: modelName, created_at: new Date(now).toISOString() });
   await coordinatorFor(env, tenant, id).start(config);
+  // The list (GET /v1/jobs) says running from here on, as the job itself does, until the job reports its end.
+  await registry.jobStarted(id);
   return { id, status: 'queued', ...(warnings.length > 0 ? { warnings } : {}) };
 }
 

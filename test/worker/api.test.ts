@@ -144,6 +144,16 @@ describe('jobs and predictions', () => {
     expect((await json(await call('GET', '/v1/jobs'))).jobs.length).toBe(before);
   });
 
+  it('lists a started job as running, as its own view does, and then as it ended', async () => {
+    const created = await json(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', models: ['linear'], budget: { seconds: 600, trials: 10_000 } }));
+    const listed = async () => (await json(await call('GET', '/v1/jobs'))).jobs.find((j: { id: string }) => j.id === created.id)?.status;
+    expect(await listed()).toBe('running');
+    expect((await json(await call('GET', `/v1/jobs/${created.id}`))).status).toBe('running');
+    expect((await call('DELETE', `/v1/jobs/${created.id}`)).status).toBe(200);
+    const ended = await waitForJob(created.id);
+    expect(await listed()).toBe(ended.status);
+  });
+
   it('says in the job view what to know about the target: rows left out, rare classes', async () => {
     const rows = ['a,label', ...Array.from({ length: 40 }, (_, i) => `${i},${i < 4 ? '' : i === 20 ? 'maybe' : i % 2 ? 'yes' : 'no'}`)];
     expect((await call('PUT', '/v1/datasets/gappy', rows.join('\n'))).status).toBe(201);

@@ -60,6 +60,10 @@ describe('model lifecycle', () => {
     await expectError(await send({ method: 'POST', path: '/v1/models/no-such-model/promote', key, body: { version: 1 } }), 404, 'model_not_found');
     const bad = await expectError(await send({ method: 'POST', path: `/v1/models/${MODEL}/promote`, key, body: { version: 'two' } }), 400, 'invalid_request');
     expect(bad.details.field).toBe('version');
+    // Promoting the champion again changes nothing, and records nothing.
+    const events = (await describeModel()).history.length;
+    expect(await jsonOf(await send({ method: 'POST', path: `/v1/models/${MODEL}/promote`, key, body: { version: 2 } }))).toEqual({ name: MODEL, champion_version: 2, previous_version: 2 });
+    expect((await describeModel()).history).toHaveLength(events);
     // After a promotion, rollback undoes exactly that promotion.
     expect((await jsonOf(await send({ method: 'POST', path: `/v1/models/${MODEL}/rollback`, key }))).champion_version).toBe(1);
     await send({ method: 'POST', path: `/v1/models/${MODEL}/promote`, key, body: { version: 2 } });
