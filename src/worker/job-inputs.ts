@@ -9,7 +9,7 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Dataset, NumericColumn } from '../engine/data/dataset';
-import { extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, validationPlan } from '../engine/forecast';
+import { extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, naturalSeason, validationPlan } from '../engine/forecast';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
 import type { SearchFamily } from '../engine/search/trial';
@@ -129,6 +129,8 @@ export interface ResolvedForecast {
   readonly validatedHorizon: number;
   /** Missing target values filled by interpolation, per group ('' without groups). */
   readonly interpolated: Readonly<Record<string, number>>;
+  /** The season the frequency implies (12 for months), which a short series is searched without. */
+  readonly naturalSeason: number;
 }
 
 /** The series of a forecast job, read from the data (clear 400s for anything that is not one). */
@@ -164,6 +166,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
     },
     validatedHorizon: plan.horizon,
     interpolated: info.interpolated,
+    naturalSeason: naturalSeason(info.frequency),
   };
 }
 

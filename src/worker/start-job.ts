@@ -8,7 +8,7 @@
  * champion's data when known, else a fifth of all rows; of a forecast job, the latest points of every
  * series), and the promotion margin.
  */
-import { validationPlan } from '../engine/forecast';
+import { minTrainLength, validationPlan } from '../engine/forecast';
 import { targetWarnings } from '../engine/data/target-warnings';
 import { applyOverrides, decodeDataset, defaultMetric, METRICS, type MetricName, prepareTarget, seedFrom, type Task, type TrialConfig } from '../engine';
 import { type HoldoutSpec, splitHoldout } from '../engine/data/holdout';
@@ -211,7 +211,11 @@ function timeSeriesHint(ds: Parameters<typeof prepareTarget>[0]): string[] {
 /** What a forecast job's user should know before trusting its score: a horizon validated only in part, filled gaps. */
 function forecastWarnings(target: string, resolved: ReturnType<typeof resolveForecast>): string[] {
   const warnings: string[] = [];
-  const { horizon } = resolved.spec;
+  const { horizon, season, length } = resolved.spec;
+  if (season === 1 && resolved.naturalSeason > 1) {
+    const needed = resolved.naturalSeason === 52 ? 156 : minTrainLength(resolved.naturalSeason) + 1;
+    warnings.push(`the shortest series (${length} points) is too short to learn a season of ${resolved.naturalSeason} (${needed} points are needed): the models are searched without seasonality`);
+  }
   if (resolved.validatedHorizon < horizon) {
     warnings.push(
       `the series validate ${resolved.validatedHorizon} of the ${horizon} steps ahead asked (the shortest is too short for more): the score and the intervals describe those ${resolved.validatedHorizon} steps, and later ones are extrapolated`,

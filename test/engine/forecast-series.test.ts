@@ -32,10 +32,17 @@ describe('describeSeries', () => {
   });
 
   it('detects daily, quarterly and numeric-index series, in any row order', () => {
-    const daily = datasetFromCsv('day,y\n2024-01-03,3\n2024-01-01,1\n2024-01-02,2\n');
+    // Days in reverse order.
+    const days = Array.from({ length: 40 }, (_, i) => `${new Date(Date.UTC(2024, 0, 40 - i)).toISOString().slice(0, 10)},${i}`);
+    const daily = datasetFromCsv(`day,y\n${days.join('\n')}\n`);
     expect(describeSeries(daily, { target: 'y' })).toMatchObject({ frequency: { name: 'daily' }, season: 7 });
-    const quarterly = datasetFromCsv('q,y\n2020-01-01,1\n2020-04-01,2\n2020-07-01,3\n2020-10-01,4\n');
+    const quarters = Array.from({ length: 24 }, (_, i) => `${2015 + Math.floor(i / 4)}-${String(1 + 3 * (i % 4)).padStart(2, '0')}-01,${i}`);
+    const quarterly = datasetFromCsv(`q,y\n${quarters.join('\n')}\n`);
     expect(describeSeries(quarterly, { target: 'y' })).toMatchObject({ frequency: { name: 'quarterly', months: 3 }, season: 4 });
+    // Too short to learn a yearly season from (30 months; 49 are needed): monthly, without a season, not refused.
+    const short = datasetFromCsv(lines.slice(0, 31).join('\n'), { date: 'datetime' });
+    expect(describeSeries(short, { target: TARGET })).toMatchObject({ frequency: { name: 'monthly' }, season: 1 });
+    expect(validationPlan({ length: 30, season: 1, groups: 1, horizon: 6 }).horizon).toBeGreaterThanOrEqual(1);
     const index = datasetFromCsv('t,y\n10,1\n15,2\n20,3\n', { t: 'numeric' });
     expect(describeSeries(index, { target: 'y', timeColumn: 't' })).toMatchObject({ timeKind: 'numeric', frequency: { kind: 'index', step: 5 }, season: 1 });
   });

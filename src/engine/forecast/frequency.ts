@@ -7,6 +7,7 @@
  */
 import { EngineError } from '../core/errors';
 import type { SeriesFrequency } from './types';
+import { minTrainLength } from './validation-plan';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -153,21 +154,31 @@ export function checkRegular(freq: SeriesFrequency, times: Float64Array, column:
 
 /**
  * The seasonal period a frequency implies: monthly 12, quarterly 4, whole-month steps dividing a year
- * 12/k, hourly 24, daily 7. Weekly data would need 52 and at least three years of points to learn from,
- * so it gets 52 only when the shortest series holds 156 points; everything else has no season (1).
+ * 12/k, hourly 24, daily 7, weekly 52; everything else has none (1).
  */
-export function seasonFor(freq: SeriesFrequency, shortestLength: number): number {
+export function naturalSeason(freq: SeriesFrequency): number {
   switch (freq.kind) {
     case 'months':
       return freq.months < 12 && 12 % freq.months === 0 ? 12 / freq.months : 1;
     case 'fixed':
       if (freq.name === 'hourly') return 24;
       if (freq.name === 'daily') return 7;
-      if (freq.name === 'weekly') return shortestLength >= 156 ? 52 : 1;
+      if (freq.name === 'weekly') return 52;
       return 1;
     case 'index':
       return 1;
   }
+}
+
+/**
+ * The season the models use: the natural one when the shortest series can validate with it (four seasons
+ * to fit on, at least 20 points, plus one to score; weekly data three years), else none. A 30-month series
+ * is then forecast without a yearly season rather than refused.
+ */
+export function seasonFor(freq: SeriesFrequency, shortestLength: number): number {
+  const season = naturalSeason(freq);
+  if (season === 52) return shortestLength >= 156 ? 52 : 1;
+  return shortestLength > minTrainLength(season) ? season : 1;
 }
 
 /**
