@@ -9,6 +9,8 @@ import { Command, CommanderError } from 'commander';
 import pkg from '../../package.json';
 import { registerForecast } from './commands/forecast';
 import { registerKeys } from './commands/keys';
+import { registerDatasets } from './commands/datasets';
+import { registerLifecycle } from './commands/lifecycle';
 import { registerModels } from './commands/models';
 import { registerPredict } from './commands/predict';
 import { registerSchedule } from './commands/schedule';
@@ -33,6 +35,8 @@ export function buildProgram(): Command {
   registerPredict(program);
   registerForecast(program);
   registerModels(program);
+  registerLifecycle(program);
+  registerDatasets(program);
   registerSchedule(program);
   registerKeys(program);
   for (const command of program.commands) command.exitOverride();

@@ -399,10 +399,50 @@ describe('edge-automl CLI against wrangler dev', () => {
     const shown = json<{ every: string; runs: unknown[] }>(await cli(['schedule', 'credit-risk', '--show', '--json']));
     expect(shown.every).toBe('1d');
     expect(Array.isArray(shown.runs)).toBe(true);
+    // Due at once: --show says so rather than print a time in the past as the next run.
+    const human = await cli(['schedule', 'credit-risk', '--show']);
+    expect(human.stdout).toMatch(/next run {3}due now \(since .+ UTC\): the next cron tick, within 5 minutes, runs it/);
+    // Settings beside --show are refused, not ignored; drift options are set with --on-drift.
+    const mixedShow = await cli(['schedule', 'credit-risk', '--show', '--every', '6h']);
+    expect(mixedShow.code).toBe(1);
+    expect(mixedShow.stderr).toContain('--every: --show takes no schedule settings');
+    const drift = json<{ on_drift: { psi: number; hours: number; min_rows: number } }>(
+      await cli(['schedule', 'credit-risk', '--every', '1d', '--dataset', 'credit', '--on-drift', '0.3', '--drift-hours', '12', '--json']),
+    );
+    expect(drift.on_drift).toEqual({ psi: 0.3, hours: 12, min_rows: 200 });
     expect((await cli(['schedule', 'credit-risk', '--delete'])).code).toBe(0);
     const gone = await cli(['schedule', 'credit-risk', '--show', '--json']);
     expect(gone.code).toBe(1);
     expect(JSON.parse(gone.stderr)).toMatchObject({ status: 404, error: { code: 'schedule_not_found' } });
+  });
+
+  it('promote, rollback and drift of a model; datasets listed, shown with statistics and deleted', async () => {
+    // credit-nowait has one version; a second job on it makes v2 the champion.
+    const second = await cli(['train', '--dataset', 'credit', '--target', 'class', '--budget', '1trials', '--models', 'linear', '--model', 'credit-nowait', '--seed', '5']);
+    expect(second.code, second.stderr).toBe(0);
+    const promoted = await cli(['promote', 'credit-nowait', 'v1']);
+    expect(promoted.stdout).toBe('model credit-nowait: promoted to v1 (was v2)\n');
+    expect((await cli(['promote', 'credit-nowait', '1'])).stdout).toBe('model credit-nowait: v1 is already the champion; nothing changed\n');
+    expect((await cli(['rollback', 'credit-nowait', '--reason', 'testing'])).stdout).toBe('model credit-nowait: rolled back to v2 (was v1)\n');
+    const badVersion = await cli(['promote', 'credit-nowait', 'latest']);
+    expect(badVersion.code).toBe(1);
+    expect(badVersion.stderr).toContain('version: expected a version number such as 2, got "latest"');
+    // Drift of the model credit-risk, which predicted the held-out file above.
+    const drift = json<{ rows_sampled: number; features: { name: string }[] }>(await cli(['drift', 'credit-risk', '--json']));
+    expect(drift.rows_sampled).toBeGreaterThan(0);
+    expect(drift.features.map((f) => f.name)).toContain('duration');
+    expect((await cli(['drift', 'credit-risk'])).stdout).toMatch(/│ duration\s+│ numeric\s+│/);
+
+    const list = await cli(['datasets']);
+    expect(list.stdout).toMatch(/│ credit\s+│ v\d+\s+│/);
+    const shown = await cli(['dataset', 'credit']);
+    expect(shown.stdout).toMatch(/│ duration\s+│ numeric\s+│ 0\s+│ \d+\s+│ 4 to 72 \(mean [\d.]+\)/);
+    expect(shown.stdout).toMatch(/│ class\s+│ categorical\s+│ 0\s+│ 2\s+│ good \d+, bad \d+/);
+    expect((await cli(['upload', TRAIN_CSV, '--name', 'throwaway'])).code).toBe(0);
+    expect((await cli(['dataset', 'throwaway', '--delete'])).stdout).toBe('dataset throwaway deleted\n');
+    const gone = await cli(['dataset', 'throwaway']);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('dataset_not_found');
   });
 
   it('forecast: a forecast job, then the next 12 months with intervals (json, table, csv)', { timeout: 900_000 }, async () => {

@@ -1,13 +1,13 @@
 /**
  * @module cli/commands/schedule
- * `edge-automl schedule MODEL --every 1d --dataset N [--budget 5m] [--min-new-rows 500] [--margin x]`
- * sets (or replaces) a model's retraining schedule; `--show` prints it with its recent runs and
- * `--delete` removes it.
+ * `edge-automl schedule MODEL --every 1d --dataset N [--budget 5m] [--min-new-rows 500] [--margin x]
+ * [--on-drift PSI [--drift-hours N] [--drift-min-rows N]]` sets (or replaces) a model's retraining
+ * schedule; `--show` prints it with its recent runs and `--delete` removes it.
  */
 import type { Command } from 'commander';
 import type { Schedule, ScheduleBody, ScheduleWithRuns } from '../../client';
 import { describeBudget, parseBudget } from '../budget';
-import { action, nonNegativeNumber } from '../command-kit';
+import { action, nonNegativeNumber, positiveInt } from '../command-kit';
 import { UsageError } from '../errors';
 import { formatTime, renderTable } from '../format';
 import { emit } from '../output';
@@ -23,6 +23,9 @@ interface ScheduleOptions {
   margin?: number;
   show?: boolean;
   delete?: boolean;
+  onDrift?: number;
+  driftHours?: number;
+  driftMinRows?: number;
 }
 
 export function registerSchedule(program: Command): void {
@@ -35,11 +38,18 @@ export function registerSchedule(program: Command): void {
     .option('-b, --budget <budget>', `budget of each retraining job: 60s, 5m, 20trials, 5m,20trials (default ${DEFAULT_BUDGET})`)
     .option('--min-new-rows <n>', 'skip a run unless this many rows were added', nonNegativeNumber('--min-new-rows'))
     .option('--margin <x>', 'how much a challenger must beat the champion by', nonNegativeNumber('--margin'))
+    .option('--on-drift <psi>', 'also retrain early when a live feature drifts to this PSI (e.g. 0.25)', nonNegativeNumber('--on-drift'))
+    .option('--drift-hours <n>', 'with --on-drift: window of live rows, in hours (default 24)', positiveInt('--drift-hours'))
+    .option('--drift-min-rows <n>', 'with --on-drift: fewest live rows before a PSI counts (default 200)', positiveInt('--drift-min-rows'))
     .option('--show', 'print the schedule and its recent runs')
     .option('--delete', 'remove the schedule')
     .action(
       action<ScheduleOptions>(async (ctx, [model], opts) => {
         if (opts.show && opts.delete) throw new UsageError('choose one of --show and --delete', '--show');
+        // Options that set a schedule mean nothing beside --show or --delete: say so rather than ignore them.
+        const setting = (['every', 'dataset', 'budget', 'minNewRows', 'margin', 'onDrift', 'driftHours', 'driftMinRows'] as const).find((k) => opts[k] !== undefined);
+        if ((opts.show || opts.delete) && setting) throw new UsageError(`${opts.show ? '--show' : '--delete'} takes no schedule settings; run without it to set the schedule`, `--${setting.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`)}`);
+        if (opts.onDrift === undefined && (opts.driftHours !== undefined || opts.driftMinRows !== undefined)) throw new UsageError('only with --on-drift PSI', opts.driftHours !== undefined ? '--drift-hours' : '--drift-min-rows');
         if (opts.show) {
           const found = await ctx.api.schedules.get(model);
           emit(ctx, found, () => describeSchedule(found));
@@ -58,6 +68,9 @@ export function registerSchedule(program: Command): void {
           budget: parseBudget(opts.budget ?? DEFAULT_BUDGET),
           ...(opts.minNewRows !== undefined ? { min_new_rows: opts.minNewRows } : {}),
           ...(opts.margin !== undefined ? { margin: opts.margin } : {}),
+          ...(opts.onDrift !== undefined
+            ? { on_drift: { psi: opts.onDrift, ...(opts.driftHours !== undefined ? { hours: opts.driftHours } : {}), ...(opts.driftMinRows !== undefined ? { min_rows: opts.driftMinRows } : {}) } }
+            : {}),
         };
         const saved = await ctx.api.schedules.put(model, body);
         emit(ctx, saved, () => describeSchedule(saved));
@@ -68,7 +81,8 @@ export function registerSchedule(program: Command): void {
 function describeSchedule(s: Schedule | ScheduleWithRuns): string {
   const lines = [
     `schedule of ${s.model}: every ${s.every} on dataset ${s.dataset}, budget ${describeBudget(s.budget)}`,
-    `  next run   ${formatTime(s.next_due_at)} UTC`,
+    // A schedule due at once has its due time in the past until the next cron tick (every 5 minutes) runs it.
+    `  next run   ${Date.parse(s.next_due_at) <= Date.now() ? `due now (since ${formatTime(s.next_due_at)} UTC): the next cron tick, within 5 minutes, runs it` : `${formatTime(s.next_due_at)} UTC`}`,
     `  rules      at least ${s.min_new_rows} new rows; challenger must beat the champion's ${s.metric} by ${s.margin} (${s.margin_kind})`,
   ];
   if (s.on_drift) lines.push(`  on drift   PSI ≥ ${s.on_drift.psi} over ${s.on_drift.hours} h with at least ${s.on_drift.min_rows} rows`);

@@ -11,8 +11,8 @@ import { ApiClientError, type AppendedVersion, type DatasetVersion } from '../..
 import { action } from '../command-kit';
 import { HintedApiError, UsageError } from '../errors';
 import { csvContentType, ENCODING_HELP, encodingOption } from '../csv-encoding';
+import { describeDataset } from '../dataset-report';
 import { countingFileStream } from '../file-stream';
-import { formatBytes, renderTable } from '../format';
 import { emit } from '../output';
 import { uploadProgress } from '../progress';
 
@@ -74,7 +74,7 @@ export function registerUpload(program: Command): void {
         } finally {
           bar.stop();
         }
-        emit(ctx, dataset, () => describeUpload(dataset));
+        emit(ctx, dataset, () => describeDataset(dataset));
       }),
     );
 }
@@ -111,17 +111,4 @@ async function fileSize(file: string): Promise<number> {
     const code = (err as { code?: string }).code;
     throw new UsageError(code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((err as Error).message), file);
   }
-}
-
-function describeUpload(d: DatasetVersion | AppendedVersion): string {
-  const head = d.image
-    ? `dataset ${d.name} v${d.version}: ${d.rows} images of ${d.image.width}x${d.image.height}x${d.image.channels} in ${Object.keys(d.image.classes).length} classes, ${formatBytes(d.bytes)}`
-    : 'appended_rows' in d
-      ? `dataset ${d.name} v${d.version}: ${d.rows} rows (${d.appended_rows} added to v${d.base_version}), ${d.columns.length} columns`
-      : `dataset ${d.name} v${d.version}: ${d.rows} rows, ${d.columns.length} columns, ${formatBytes(d.bytes)}`;
-  const table = renderTable(
-    ['column', 'type', 'missing', 'unique', 'note'],
-    d.columns.map((c) => [c.name, c.type, c.missing, c.unique, c.dropped ?? '']),
-  );
-  return `${head}\n${table}`;
 }

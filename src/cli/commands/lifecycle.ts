@@ -1,0 +1,76 @@
+/**
+ * @module cli/commands/lifecycle
+ * A model's champion by hand and its live inputs: `edge-automl promote MODEL VERSION`, `edge-automl
+ * rollback MODEL [--reason TEXT]` and `edge-automl drift MODEL [--hours N] [--version N]` (PSI per feature
+ * of the live rows sampled from predictions against the training data, with the noise a sample that size
+ * gives on its own).
+ */
+import type { Command } from 'commander';
+import type { ChampionChange, DriftReport } from '../../client';
+import { action, positiveInt } from '../command-kit';
+import { UsageError } from '../errors';
+import { formatNumber, renderTable } from '../format';
+import { emit } from '../output';
+
+export function registerLifecycle(program: Command): void {
+  program
+    .command('promote')
+    .description('make a version of a model its champion (the version predictions use)')
+    .argument('<model>', 'model name')
+    .argument('<version>', 'version number (see: model MODEL)')
+    .action(
+      action(async (ctx, [name, version]) => {
+        const v = Number(version.replace(/^v/, ''));
+        if (!Number.isInteger(v) || v < 1) throw new UsageError(`expected a version number such as 2, got "${version}"`, 'version');
+        const change = await ctx.api.models.promote(name, v);
+        emit(ctx, change, () => describeChange(change, 'promoted'));
+      }),
+    );
+
+  program
+    .command('rollback')
+    .description('restore the champion before the current one (again: further back)')
+    .argument('<model>', 'model name')
+    .option('--reason <text>', 'why, recorded in the model history')
+    .action(
+      action<{ reason?: string }>(async (ctx, [name], opts) => {
+        const change = await ctx.api.models.rollback(name, { reason: opts.reason });
+        emit(ctx, change, () => describeChange(change, 'rolled back'));
+      }),
+    );
+
+  program
+    .command('drift')
+    .description("how the live inputs of a model's predictions moved from its training data (PSI per feature)")
+    .argument('<model>', 'model name')
+    .option('--hours <n>', 'window of live rows, in whole hours (default 24)', positiveInt('--hours'))
+    .option('--version <n>', 'model version (default: the champion)', positiveInt('--version'))
+    .action(
+      action<{ hours?: number; version?: number }>(async (ctx, [name], opts) => {
+        const report = await ctx.api.models.drift(name, { hours: opts.hours, version: opts.version });
+        emit(ctx, report, () => describeDrift(report));
+      }),
+    );
+}
+
+function describeChange(c: ChampionChange, verb: string): string {
+  return c.champion_version === c.previous_version ? `model ${c.name}: v${c.champion_version} is already the champion; nothing changed` : `model ${c.name}: ${verb} to v${c.champion_version} (was v${c.previous_version})`;
+}
+
+function describeDrift(r: DriftReport): string {
+  const head = `model ${r.model} v${r.version}: ${r.rows_sampled} live rows sampled over ${r.window.hours} h (${r.window.from} to ${r.window.to}), against ${r.reference.rows} training rows of ${r.reference.dataset.name} v${r.reference.dataset.version}`;
+  const lines = [head];
+  if (r.note) lines.push(`  note     ${r.note}`);
+  if (r.features.length > 0) {
+    // Largest shift first; within noise says the PSI is no more than a sample this size gives by chance.
+    const rows = [...r.features].sort((a, b) => (b.psi ?? -1) - (a.psi ?? -1));
+    lines.push(
+      renderTable(
+        ['feature', 'type', 'psi', 'status', 'noise psi', 'shift'],
+        rows.map((f) => [f.name, f.type, formatNumber(f.psi), f.status ?? '-', formatNumber(f.noise_psi), f.within_noise === null ? '-' : f.within_noise ? 'within noise' : 'beyond noise']),
+      ),
+    );
+  }
+  for (const s of r.skipped) lines.push(`  skipped  ${s.name} (${s.type}): ${s.reason}`);
+  return lines.join('\n');
+}
