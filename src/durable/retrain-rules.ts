@@ -109,14 +109,16 @@ export function judgeChallenger(metric: MetricName, challenger: number, champion
   if (marginKindOf(metric) === 'absolute') {
     const gain = challenger - champion;
     const promote = gain > margin;
-    return { promote, reason: `${metric} challenger ${fmt(challenger)} vs champion ${fmt(champion)}: ${gain >= 0 ? 'better' : 'worse'} by ${fmt(Math.abs(gain))}, ${promote ? 'more than' : 'not more than'} the margin ${margin}` };
+    // Worse is said as worse: "worse by 0.11, not more than the margin" read as if it had nearly won.
+    const verdict = gain < 0 ? `worse by ${fmt(-gain)}` : `better by ${fmt(gain)}, ${promote ? 'more than' : 'not more than'} the margin ${margin}`;
+    return { promote, reason: `${metric} challenger ${fmt(challenger)} vs champion ${fmt(champion)}: ${verdict}` };
   }
   const bar = champion * (1 - margin);
   const promote = challenger < bar;
   const change = champion === 0 ? 0 : (champion - challenger) / champion;
   return {
     promote,
-    reason: `${metric} challenger ${fmt(challenger)} vs champion ${fmt(champion)}: ${change >= 0 ? 'lower' : 'higher'} by ${(Math.abs(change) * 100).toFixed(2)}%, ${promote ? 'more than' : 'not more than'} the margin ${(margin * 100).toFixed(2)}%`,
+    reason: `${metric} challenger ${fmt(challenger)} vs champion ${fmt(champion)}: ${change < 0 ? `higher (worse) by ${(-change * 100).toFixed(2)}%` : `lower by ${(change * 100).toFixed(2)}%, ${promote ? 'more than' : 'not more than'} the margin ${(margin * 100).toFixed(2)}%`}`,
   };
 }
 

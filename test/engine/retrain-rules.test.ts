@@ -48,6 +48,10 @@ describe('judgeChallenger', () => {
     expect(judgeChallenger('roc_auc', 0.85, 0.85, 0).promote).toBe(false);
     expect(judgeChallenger('r2', 0.5, -0.2, 0.5).promote).toBe(true);
     expect(judgeChallenger('accuracy', 1, 0.5, 1).promote).toBe(false);
+    // The reason says worse as worse, and better with the margin it had to clear.
+    expect(judgeChallenger('roc_auc', 0.78, 0.8895, 0.002).reason).toBe('roc_auc challenger 0.7800 vs champion 0.8895: worse by 0.1095');
+    expect(judgeChallenger('roc_auc', 0.851, 0.85, 0.002).reason).toBe('roc_auc challenger 0.8510 vs champion 0.8500: better by 0.0010, not more than the margin 0.002');
+    expect(judgeChallenger('rmse', 1.2, 1, 0.01).reason).toBe('rmse challenger 1.2000 vs champion 1.0000: higher (worse) by 20.00%');
   });
 
   it('promotes on a loss only when lower by more than the relative margin', () => {
