@@ -152,10 +152,17 @@ export class Registry extends DurableObject<Env> {
       .map((r) => ({ name: String(r.name), latest_version: Number(r.version), rows: Number(r.rows), created_at: String(r.created_at) }));
   }
 
-  /** Hides every version of a dataset; returns the object keys the caller should delete. */
-  deleteDataset(name: string): string[] | null {
+  /**
+   * Hides every version of a dataset; returns the object keys the caller should delete, or the job still
+   * training on it (its trials read the data until it ends), in which case nothing is deleted.
+   */
+  deleteDataset(name: string): string[] | { readonly in_use_by: string } | null {
     const rows = this.sql.exec<Row>('SELECT raw_key, data_key FROM datasets WHERE name = ? AND deleted = 0', name).toArray();
     if (rows.length === 0) return null;
+    const running = this.sql
+      .exec<{ id: string }>("SELECT id FROM jobs WHERE dataset = ? AND status IN ('queued', 'running') AND created_at > ? ORDER BY created_at LIMIT 1", name, new Date(Date.now() - STUCK_JOB_MS).toISOString())
+      .toArray()[0];
+    if (running) return { in_use_by: running.id };
     this.sql.exec('UPDATE datasets SET deleted = 1 WHERE name = ?', name);
     return rows.flatMap((r) => [String(r.raw_key), String(r.data_key)]);
   }

@@ -144,14 +144,19 @@ describe('jobs and predictions', () => {
     expect((await json(await call('GET', '/v1/jobs'))).jobs.length).toBe(before);
   });
 
-  it('lists a started job as running, as its own view does, and then as it ended', async () => {
-    const created = await json(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', models: ['linear'], budget: { seconds: 600, trials: 10_000 } }));
+  it('lists a started job as running, as its own view does, and then as it ended; its dataset cannot be deleted meanwhile', async () => {
+    expect((await call('PUT', '/v1/datasets/busy', csv)).status).toBe(201);
+    const created = await json(await call('POST', '/v1/jobs', { dataset: 'busy', target: 'label', models: ['linear'], budget: { seconds: 600, trials: 10_000 } }));
     const listed = async () => (await json(await call('GET', '/v1/jobs'))).jobs.find((j: { id: string }) => j.id === created.id)?.status;
     expect(await listed()).toBe('running');
     expect((await json(await call('GET', `/v1/jobs/${created.id}`))).status).toBe('running');
+    const inUse = await expectError(await call('DELETE', '/v1/datasets/busy'), 409, 'dataset_in_use');
+    expect(inUse.details).toEqual({ dataset: 'busy', job: created.id });
+    expect((await call('GET', '/v1/datasets/busy')).status).toBe(200);
     expect((await call('DELETE', `/v1/jobs/${created.id}`)).status).toBe(200);
     const ended = await waitForJob(created.id);
     expect(await listed()).toBe(ended.status);
+    expect((await call('DELETE', '/v1/datasets/busy')).status).toBe(204);
   });
 
   it('says in the job view what to know about the target: rows left out, rare classes', async () => {

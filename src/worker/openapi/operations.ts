@@ -99,7 +99,7 @@ const datasets: Operation[] = [
   {
     method: 'delete', path: '/v1/datasets/{dataset}', operationId: 'deleteDataset', tag: 'datasets', access: 'key',
     summary: 'Delete every version of a dataset',
-    responses: { 204: noContent('deleted'), 400: badName, 404: notFound('dataset') },
+    responses: { 204: noContent('deleted'), 400: badName, 404: notFound('dataset'), 409: fail('dataset_in_use: a job is still training on it (details: job); cancel it or wait') },
   },
 ];
 

@@ -158,6 +158,13 @@ datasets.delete('/:dataset', async (c) => {
   const name = validName(c.req.param('dataset'), 'dataset');
   const keys = await c.env.REGISTRY.getByName(c.get('tenant')).deleteDataset(name);
   if (!keys) throw notFound('dataset', name);
+  if (!Array.isArray(keys)) {
+    // Its trials, ensemble and the published model's drift reference and importances still read the data.
+    throw new ApiError(409, 'dataset_in_use', `dataset "${name}" is being trained on by job ${keys.in_use_by}; cancel it (DELETE /v1/jobs/${keys.in_use_by}) or wait for it to end, then delete the dataset`, {
+      dataset: name,
+      job: keys.in_use_by,
+    });
+  }
   await c.env.STORE.delete(keys);
   // And whatever an upload killed before registering its version left beside them.
   await deleteFilesBefore(c.env.STORE, datasetFilesPrefix(c.get('tenant'), name), new Date(Date.now() - UPLOAD_IN_FLIGHT_MS));
