@@ -65,11 +65,13 @@ function imagePixels(shape: ImageShape, value: unknown, row: number): ArrayLike<
   if (shape.channels !== 1 && shape.channels !== 3) throw badRow(row, 'image', `this model takes ${shape.channels}-channel pixels; send them as pixels`);
   let bytes: Uint8Array;
   try {
-    const binary = atob(value.replace(DATA_URL_RE, '').replace(/\s+/g, ''));
+    // URL-safe base64 (- and _, padding often dropped), as browsers' and many libraries' encoders write it, reads the same.
+    const text = value.replace(DATA_URL_RE, '').replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
+    const binary = atob(text.padEnd(Math.ceil(text.length / 4) * 4, '='));
     bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   } catch {
-    throw badRow(row, 'image', 'not valid base64');
+    throw badRow(row, 'image', 'not valid base64 (standard or URL-safe) of a PNG or JPEG file');
   }
   try {
     const pixels = resizeImage(decodeImage(bytes, `rows[${row}].image`), { height: shape.height, width: shape.width, channels: shape.channels });

@@ -131,6 +131,8 @@ export interface ResolvedForecast {
   readonly interpolated: Readonly<Record<string, number>>;
   /** The season the frequency implies (12 for months), which a short series is searched without. */
   readonly naturalSeason: number;
+  /** Columns besides the target, time and group: a forecast learns from the series' own past, not from them. */
+  readonly unused: readonly string[];
 }
 
 /** The series of a forecast job, read from the data (clear 400s for anything that is not one). */
@@ -167,6 +169,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
     validatedHorizon: plan.horizon,
     interpolated: info.interpolated,
     naturalSeason: naturalSeason(info.frequency),
+    unused: ds.columns.map((c) => c.name).filter((n) => n !== target && n !== info.timeColumn && n !== info.groupColumn),
   };
 }
 

@@ -221,6 +221,10 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
       `the series validate ${resolved.validatedHorizon} of the ${horizon} steps ahead asked (the shortest is too short for more): the score and the intervals describe those ${resolved.validatedHorizon} steps, and later ones are extrapolated`,
     );
   }
+  if (resolved.unused.length > 0) {
+    const shown = resolved.unused.slice(0, 5).map((n) => `"${n}"`).join(', ') + (resolved.unused.length > 5 ? ` and ${resolved.unused.length - 5} more` : '');
+    warnings.push(`${resolved.unused.length === 1 ? 'column' : 'columns'} ${shown} ${resolved.unused.length === 1 ? 'is' : 'are'} not used: a forecast learns from the past of "${target}" alone (and the calendar)`);
+  }
   const filled = Object.entries(resolved.interpolated).filter(([, n]) => n > 0);
   const total = filled.reduce((a, [, n]) => a + n, 0);
   if (total > 0) {

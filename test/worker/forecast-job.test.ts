@@ -157,12 +157,16 @@ describe('forecast jobs', () => {
     expect(job.warnings).toEqual(warnings);
     expect(job.status).toBe('succeeded');
 
-    // 30 months: too short for a yearly season, so searched without one (it used to be refused).
-    await upload('air-short', rows.slice(0, 31).join('\n'));
+    // 30 months: too short for a yearly season, so searched without one (it used to be refused). A column
+    // beside the series is said to be unused.
+    await upload('air-short', rows.slice(0, 31).map((l, i) => `${l},${i === 0 ? 'promo' : i % 2}`).join('\n'));
     const short = await call('POST', '/v1/jobs', { dataset: 'air-short', target: TARGET, task: 'forecast', forecast: { horizon: 3 }, models: ['seasonal_naive', 'linear'], budget: { trials: 2 } });
     expect(short.status).toBe(202);
     const shortAnswer = await json(short);
-    expect(shortAnswer.warnings).toEqual(['the shortest series (30 points) is too short to learn a season of 12 (49 points are needed): the models are searched without seasonality']);
+    expect(shortAnswer.warnings).toEqual([
+      'the shortest series (30 points) is too short to learn a season of 12 (49 points are needed): the models are searched without seasonality',
+      `column "promo" is not used: a forecast learns from the past of "${TARGET}" alone (and the calendar)`,
+    ]);
     expect((await waitForJob(shortAnswer.id)).status).toBe('succeeded');
   });
 });

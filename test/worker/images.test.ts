@@ -173,7 +173,13 @@ describe('image predict rows', () => {
     };
     const notImage = fail([{ pixels: new Array(16).fill(0) }, { image: btoa('GIF89a not an image') }]);
     expect({ status: notImage.status, message: notImage.message, details: notImage.details }).toEqual({ status: 400, message: 'rows[1].image: not a PNG or JPEG image', details: { row: 1, field: 'image' } });
-    expect(fail([{ image: '%%%' }]).message).toBe('rows[0].image: not valid base64');
+    expect(fail([{ image: '%%%' }]).message).toBe('rows[0].image: not valid base64 (standard or URL-safe) of a PNG or JPEG file');
+    // URL-safe base64 without padding reads as the standard form does.
+    const png = grayPng(5, 200, 3);
+    const standard = toB64(png);
+    const urlSafe = standard.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    expect(urlSafe).not.toBe(standard);
+    expect(imageRowsToColumns(shape, columns, [{ image: urlSafe }])).toEqual(imageRowsToColumns(shape, columns, [{ image: standard }]));
     expect(fail([{ image: 12 }]).message).toMatch(/^rows\[0\]\.image: expected a base64 string/);
     expect(fail([{ pixels: [1, 2, 3] }]).message).toMatch(/^rows\[0\]\.pixels: expected 16 numbers \(4x4x1\)/);
     expect(fail([{ pixels: [...new Array(15).fill(0), 'x'] }]).message).toBe('rows[0].pixels[15]: expected a number, got "x"');
