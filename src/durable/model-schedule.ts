@@ -135,7 +135,7 @@ export function currentRevision(sql: SqlStorage): number {
   return sql.exec<{ value: number }>('SELECT value FROM schedule_revision WHERE id = 1').toArray()[0]?.value ?? 0;
 }
 
-/** Creates or replaces a model's schedule; its first due time restarts from `now`. */
+/** Creates or replaces a model's schedule; its first due time restarts from `now` unless the cadence is unchanged. */
 export function writeSchedule(sql: SqlStorage, model: string, spec: ScheduleSpec, now: number): Schedule {
   const revision = bumpRevision(sql);
   // A schedule replaced with the same cadence (a new margin, budget or dataset) keeps its due time: an
