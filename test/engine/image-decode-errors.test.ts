@@ -7,18 +7,9 @@
  */
 import { encode as encodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../../src/engine';
+import { engineError } from './helpers/assertions';
 import { decodeImage, MAX_JPEG_DECODE_BYTES } from '../../src/engine/data/images/decode-image';
 
-function engineError(fn: () => unknown): EngineError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(EngineError);
-    return err as EngineError;
-  }
-  throw new Error('expected an EngineError');
-}
 
 const word = (n: number) => [n >> 8, n & 0xff];
 

@@ -7,22 +7,13 @@
 import { encode as encodePng } from 'fast-png';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../../src/engine';
+import { engineError } from './helpers/assertions';
 import type { CodedColumn } from '../../src/engine/data/dataset';
 import { imageTableFromZip } from '../../src/engine/data/images/image-table';
 import { listZipEntries } from '../../src/engine/data/images/zip-entries';
 
 const grayPng = (size: number, value: number) => encodePng({ width: size, height: size, channels: 1, depth: 8, data: new Uint8Array(size * size).fill(value) });
 
-function engineError(fn: () => unknown): EngineError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(EngineError);
-    return err as EngineError;
-  }
-  throw new Error('expected an EngineError');
-}
 
 /**
  * A zip of stored entries whose names are the given bytes, with general-purpose flag 0 (no UTF-8 flag),

@@ -9,7 +9,8 @@ import { encode as encodePng } from 'fast-png';
 import { zipSync } from 'fflate';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import { EngineError, inferDataset, parseCsv } from '../../src/engine';
+import { engineError } from './helpers/assertions';
+import { inferDataset, parseCsv } from '../../src/engine';
 import type { CodedColumn, NumericColumn } from '../../src/engine/data/dataset';
 import { decodeImage, type DecodedImage } from '../../src/engine/data/images/decode-image';
 import { imageTableFromZip } from '../../src/engine/data/images/image-table';
@@ -31,15 +32,6 @@ function rgbJpeg(width: number, height: number, rgb: [number, number, number]): 
   return new Uint8Array(jpeg.encode({ width, height, data }, 100).data);
 }
 
-function engineError(fn: () => unknown): EngineError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(EngineError);
-    return err as EngineError;
-  }
-  throw new Error('expected an EngineError');
-}
 
 const image = (width: number, height: number, channels: 1 | 2 | 3 | 4, data: number[]): DecodedImage => ({ width, height, channels, data: Uint8Array.from(data) });
 

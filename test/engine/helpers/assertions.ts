@@ -1,6 +1,7 @@
 /**
- * Assertions shared by the engine's model tests: an EngineError with a given code (from a promise or a
- * function), and bit-for-bit equality of Float32 outputs (round trips must not change a single bit).
+ * Assertions shared by the engine's tests: an EngineError with a given code (from a promise or a
+ * function), the EngineError a function throws (to look at its message and details), and bit-for-bit
+ * equality of Float32 outputs (round trips must not change a single bit).
  */
 import { expect } from 'vitest';
 import { EngineError } from '../../../src/engine/core/errors';
@@ -14,6 +15,17 @@ export async function expectEngineError(p: Promise<unknown> | (() => unknown), c
     return;
   }
   throw new Error(`expected EngineError ${code}`);
+}
+
+/** The EngineError `fn` throws; fails the test when it throws something else or nothing. */
+export function engineError(fn: () => unknown): EngineError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(EngineError);
+    return err as EngineError;
+  }
+  throw new Error('expected an EngineError');
 }
 
 export function sameBits(a: Float32Array, b: Float32Array): boolean {
