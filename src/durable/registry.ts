@@ -169,6 +169,17 @@ export class Registry extends DurableObject<Env> {
 
   // ---- jobs -----------------------------------------------------------------------------------
 
+  /**
+   * Records a job unless the tenant already has `maxActive` unfinished ones: counted and inserted in one
+   * synchronous step, so simultaneous creations cannot all pass the count. Returns the count refused at.
+   */
+  recordJobWithin(job: JobSummary, maxActive: number): { recorded: true } | { recorded: false; active: number } {
+    const active = Number(this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'running')").one().n);
+    if (active >= maxActive) return { recorded: false, active };
+    this.recordJob(job);
+    return { recorded: true };
+  }
+
   recordJob(job: JobSummary): void {
     this.sql.exec(
       'INSERT OR IGNORE INTO jobs (id, dataset, target, status, model_name, created_at) VALUES (?, ?, ?, ?, ?, ?)',

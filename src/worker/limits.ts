@@ -68,15 +68,12 @@ export async function enforceRateLimit(c: Ctx, limiter: RateLimit | undefined, w
 }
 
 /**
- * Refuses a new job while the tenant already has `max` unfinished ones. The registry keeps a job
- * "queued" until its coordinator reports the end (jobFinished), so queued counts as unfinished.
- * Best effort under races: two simultaneous creations may both pass; the cap bounds spend, it is not
- * a billing guarantee.
+ * The refusal of a new job while the tenant already has `active` unfinished ones, `max` being the most.
+ * The Registry counts and records in one step (Registry.recordJobWithin), so simultaneous creations cannot
+ * all pass the count before any is recorded.
  */
-export function enforceConcurrentJobs(jobs: readonly JobSummary[], max: number): void {
-  const active = jobs.filter((j) => j.status === 'queued' || j.status === 'running').length;
-  if (active < max) return;
-  throw new ApiError(429, 'too_many_jobs', `this tenant already has ${active} unfinished jobs (at most ${max}); wait for one to end or cancel one with DELETE /v1/jobs/{id}`, {
+export function tooManyJobs(active: number, max: number): ApiError {
+  return new ApiError(429, 'too_many_jobs', `this tenant already has ${active} unfinished jobs (at most ${max}); wait for one to end or cancel one with DELETE /v1/jobs/{id}`, {
     active,
     limit: max,
   });

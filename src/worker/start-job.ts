@@ -17,7 +17,7 @@ import { coordinatorFor } from './coordinator';
 import { ApiError, notFound } from './errors';
 import { isImageUploadProfile } from './image-upload';
 import { resolveForecast, resolveImageShape, resolveJobFamilies } from './job-inputs';
-import { enforceConcurrentJobs, readLimits } from './limits';
+import { readLimits, tooManyJobs } from './limits';
 import { validName } from './names';
 import type { CreateJobBody } from './schemas';
 import { readObjectBytes } from './storage';
@@ -159,10 +159,10 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     ...(image ? { image } : {}),
     ...(forecast ? { forecast } : {}),
   };
-  // Checked last, right before the job is recorded, so a bad request is told what is wrong with it first
-  // and the window between the count and the insert stays short.
-  enforceConcurrentJobs(await registry.listJobs(), readLimits(env).maxConcurrentJobs);
-  await registry.recordJob({ id, dataset: datasetName, target: body.target, status: 'queued', model_name: modelName, created_at: new Date(now).toISOString() });
+  // Checked last, so a bad request is told what is wrong with it first; counted and recorded in one step.
+  const maxJobs = readLimits(env).maxConcurrentJobs;
+  const recorded = await registry.recordJobWithin({ id, dataset: datasetName, target: body.target, status: 'queued', model_name: modelName, created_at: new Date(now).toISOString() }, maxJobs);
+  if (!recorded.recorded) throw tooManyJobs(recorded.active, maxJobs);
   await coordinatorFor(env, tenant, id).start(config);
   // The list (GET /v1/jobs) says running from here on, as the job itself does, until the job reports its end.
   await registry.jobStarted(id);

@@ -106,6 +106,13 @@ describe('unfinished jobs per tenant', () => {
     ids.push((await jsonOf(fifth)).id);
     for (const id of ids.slice(1)) expect((await send({ method: 'DELETE', path: `/v1/jobs/${id}`, key })).status).toBe(200);
     for (const id of ids) await waitJob(id, key);
+
+    // Seven at once: the count and the insert are one step, so exactly four get in (all seven used to).
+    const racing = await Promise.all(Array.from({ length: 7 }, () => send({ method: 'POST', path: '/v1/jobs', key, body })));
+    expect(racing.map((r) => r.status).sort()).toEqual([202, 202, 202, 202, 429, 429, 429]);
+    const started = await Promise.all(racing.filter((r) => r.status === 202).map(async (r) => (await jsonOf(r)).id as string));
+    for (const id of started) expect((await send({ method: 'DELETE', path: `/v1/jobs/${id}`, key })).status).toBe(200);
+    for (const id of started) await waitJob(id, key);
   });
 });
 
