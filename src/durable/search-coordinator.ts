@@ -54,6 +54,12 @@ const MAX_TRIAL_RESENDS = 2;
 const SILENCE_MS = 90_000;
 /** The ensemble and comparison steps are sent once more when they outlive their lease, then fail. */
 const MAX_STEP_RESENDS = 1;
+/**
+ * A search whose first this-many trials all failed with the same reason, none succeeding, stops: the
+ * reason is the data's or the job's, not a configuration's, and every further trial would fail the same way
+ * for the whole budget (one such job failed 3,455 trials in 6 s).
+ */
+const HOPELESS_AFTER = 10;
 /** At most this many of a champion's configurations start a retraining job (an ensemble's heaviest members). */
 const MAX_WARM_START = 5;
 
@@ -313,6 +319,12 @@ export class SearchCoordinator extends DurableObject<Env> {
     const maxTrials = config.budget.trials ?? Number.POSITIVE_INFINITY;
     const outOfTime = now >= deadline;
     const messages: TrialMessage[] = [];
+    const hopeless = this.repeatedFailure();
+    if (hopeless !== null) {
+      for (const t of runningTrials(this.state)) this.append({ op: 'trial_cancelled', trial_id: t.trial_id, reason: `the search stopped: its first ${HOPELESS_AFTER} trials all failed with "${hopeless}"`, at: now });
+      await this.finalize('succeeded');
+      return;
+    }
 
     if (!outOfTime) {
       const sampler = this.sampler(config);
@@ -357,6 +369,20 @@ export class SearchCoordinator extends DurableObject<Env> {
     if (!t.claimed || (t.resends ?? 0) >= MAX_TRIAL_RESENDS) return Number.POSITIVE_INFINITY;
     const heard = Math.max(this.lastSeen.get(t.trial_id) ?? Number.NEGATIVE_INFINITY, t.lease_until - config.lease_ms);
     return heard + SILENCE_MS;
+  }
+
+  /** The reason every finished trial failed with, once HOPELESS_AFTER have and none succeeded; else null. */
+  private repeatedFailure(): string | null {
+    let reason: string | null = null;
+    let failed = 0;
+    for (const t of this.state.order) {
+      if (t.state === 'complete') return null;
+      if (t.state !== 'failed' || t.report?.status !== 'failed') continue;
+      if (reason !== null && t.report.reason !== reason) return null;
+      reason = t.report.reason;
+      failed++;
+    }
+    return failed >= HOPELESS_AFTER ? reason : null;
   }
 
   private async armAlarm(config: JobConfig, deadline: number): Promise<void> {

@@ -10,7 +10,7 @@
  */
 import { minTrainLength, validationPlan } from '../engine/forecast';
 import { targetWarnings } from '../engine/data/target-warnings';
-import { applyOverrides, decodeDataset, defaultMetric, METRICS, type MetricName, prepareTarget, seedFrom, type Task, type TrialConfig } from '../engine';
+import { applyOverrides, decodeDataset, defaultMetric, DROPPED_TYPES, METRICS, type MetricName, prepareTarget, seedFrom, type Task, type TrialConfig } from '../engine';
 import { type HoldoutSpec, splitHoldout } from '../engine/data/holdout';
 import type { ForecastJobSpec, JobConfig } from '../durable/protocol';
 import { coordinatorFor } from './coordinator';
@@ -91,6 +91,8 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   if (ignore.includes(body.target)) throw new ApiError(400, 'invalid_target', `the target "${body.target}" cannot also be ignored`, { field: 'columns', column: body.target });
   // A forecast's series first: a target that is no numeric series is named as such, not as a regression problem.
   const series = kind === 'forecast' ? forecastSpec(ds, body, Boolean(options.retrain)) : undefined;
+  // A table or image job needs a column to learn from; without one every trial would fail for the whole budget.
+  if (kind !== 'forecast') requireFeatures(ds, body.target, ignore);
   const forecast: ForecastJobSpec | undefined = series?.spec;
   const target = targetOf(ds, body.target, kind === 'image' ? 'image' : body.task);
   const image = kind === 'image' ? resolveImageShape(ds, body.target, ignore, body.image, dataset.columns) : undefined;
@@ -189,6 +191,15 @@ function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJob
     });
   }
   return { spec: { ...spec, length, holdout_points: points }, warnings };
+}
+
+/** Refuses a job whose every column besides the target is ignored, an identifier or constant. */
+function requireFeatures(ds: Parameters<typeof prepareTarget>[0], target: string, ignore: readonly string[]): void {
+  const usable = ds.columns.filter((c) => c.name !== target && !ignore.includes(c.name) && !DROPPED_TYPES.has(c.type));
+  if (usable.length > 0) return;
+  const others = ds.columns.filter((c) => c.name !== target);
+  const why = others.map((c) => `"${c.name}" ${ignore.includes(c.name) ? 'is ignored' : `is ${c.type === 'id' ? 'an identifier' : 'constant'}`}`).slice(0, 8).join(', ');
+  throw new ApiError(400, 'invalid_request', `no column is left to learn "${target}" from: ${why || 'the dataset has no other column'}; keep at least one (see "columns")`, { field: 'columns' });
 }
 
 /**

@@ -141,6 +141,9 @@ describe('jobs and predictions', () => {
     expect(tiny.message).toBe('dataset "tiny" has 2 rows with a value of "c"; a job needs at least 10 to train and validate on');
     expect(tiny.details).toMatchObject({ rows: 2, min_rows: 10 });
     await expectError(await call('POST', '/v1/jobs', '{"dataset":', { 'content-type': 'application/json' }), 400, 'invalid_json');
+    // Nothing left to learn from: every other column ignored (this used to fail trials for the whole budget).
+    const bare = await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', columns: { a: 'ignore', b: 'ignore' } }), 400, 'invalid_request');
+    expect(bare).toMatchObject({ details: { field: 'columns' }, message: expect.stringMatching(/^no column is left to learn "label" from: "a" is ignored, "b" is ignored/) });
     expect((await json(await call('GET', '/v1/jobs'))).jobs.length).toBe(before);
   });
 

@@ -167,6 +167,31 @@ describe('SearchCoordinator', () => {
     expect((await gone.view())?.status).toBe('failed');
   });
 
+  it('stops a search whose first 10 trials all fail the same way, none succeeding', async () => {
+    const stub = stubFor('hopeless');
+    await stub.start(config('hopeless', { budget: { seconds: 600, trials: 500 } }));
+    const failure = { status: 'failed' as const, code: 'invalid_dataset', reason: 'no usable feature columns' };
+    for (let i = 0; i < 10; i++) {
+      const running = (await stub.trials())!.filter((t) => t.status === 'running');
+      expect(await stub.report(running[0].trial_id, failure)).toEqual({ accepted: true });
+    }
+    const view = await stub.view();
+    expect(view?.status).toBe('failed');
+    expect(view?.error).toMatchObject({ code: 'no_successful_trial', message: expect.stringContaining('no usable feature columns') });
+    const trials = (await stub.trials())!;
+    expect(trials.length).toBeLessThan(15);
+    expect(trials.filter((t) => t.status === 'running')).toHaveLength(0);
+    // Failures that differ (a configuration's, not the data's) do not stop it.
+    const mixed = stubFor('mixed');
+    await mixed.start(config('mixed', { budget: { seconds: 600, trials: 500 } }));
+    for (let i = 0; i < 12; i++) {
+      const running = (await mixed.trials())!.filter((t) => t.status === 'running');
+      await mixed.report(running[0].trial_id, { ...failure, reason: `fold ${i} diverged` });
+    }
+    expect((await mixed.view())?.status).toBe('running');
+    await mixed.cancel();
+  });
+
   it('resumes from its journal after a restart', async () => {
     const stub = stubFor('restart');
     await stub.start(config('restart'));
