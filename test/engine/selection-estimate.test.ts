@@ -38,6 +38,17 @@ describe('selectionEstimate', () => {
     expect(estimate.interval[0]).toBeLessThanOrEqual(estimate.score);
   });
 
+  it('averages rmse as rmse pools rows: one model with one large error is estimated at its own rmse, not below', () => {
+    const n = 200;
+    const y = Float32Array.from({ length: n }, (_, i) => 2 * i);
+    // Off by 1 everywhere, and by 1,000 on one row: the pooled rmse is sqrt((199 + 1e6) / 200) = 70.7.
+    const oof = Float32Array.from(y, (v, i) => v + (i === 50 ? 1_000 : 1));
+    const pooled = Math.sqrt((199 + 1e6) / 200);
+    const estimate = selectionEstimate(y, 0, 'rmse', [oof])!;
+    // A single candidate has no optimism of picking to remove: the estimate is its own score, give or take.
+    expect(Math.abs(estimate.score - pooled) / pooled).toBeLessThan(0.1);
+  });
+
   it('says nothing about fewer than 20 rows', () => {
     expect(selectionEstimate(new Float32Array(10), 2, 'roc_auc', [new Float32Array(10)])).toBeUndefined();
   });

@@ -83,7 +83,7 @@ export function selectionEstimate(
   if (scores.length === 0) return undefined;
   scores.sort((a, b) => a - b);
   const at = (q: number) => scores[Math.min(scores.length - 1, Math.floor(q * scores.length))];
-  return { score: scores.reduce((s, v) => s + v, 0) / scores.length, interval: [at(0.05), at(0.95)], bootstraps: scores.length, candidates: oofs.length, rows: n };
+  return { score: meanScore(metric, scores), interval: [at(0.05), at(0.95)], bootstraps: scores.length, candidates: oofs.length, rows: n };
 }
 
 /** `count` distinct row indices, seeded (partial Fisher-Yates), in increasing order. */
@@ -100,4 +100,15 @@ function gather(values: Float32Array, rows: Int32Array, width: number): Float32A
   const out = new Float32Array(rows.length * width);
   for (let r = 0; r < rows.length; r++) for (let c = 0; c < width; c++) out[r * width + c] = values[rows[r] * width + c];
   return out;
+}
+
+/**
+ * The resamples' scores averaged as the metric pools rows: an RMSE is the root of a mean of squared
+ * errors, so resamples are averaged in squares. The plain mean of roots sits below the root of the mean
+ * (most resamples leave out a rare large error), which made the estimate more flattering than the raw
+ * score it corrects, by 28% on a table with one outlier.
+ */
+function meanScore(metric: MetricName, scores: readonly number[]): number {
+  if (metric === 'rmse') return Math.sqrt(scores.reduce((s, v) => s + v * v, 0) / scores.length);
+  return scores.reduce((s, v) => s + v, 0) / scores.length;
 }
