@@ -401,8 +401,21 @@ export class SearchCoordinator extends DurableObject<Env> {
    * reached is published (its model trained on that fraction of the rows): a weaker model, never none.
    */
   private async finalize(status: 'succeeded' | 'cancelled'): Promise<void> {
+    // One at a time: the steps below await storage, and a cancel (or an alarm) arriving meanwhile must not
+    // run them beside this call, which could publish the job twice. A cancel requested during them is in
+    // the journal, and the next pump finishes the job with it if this call did not.
+    if (this.finalizing) return;
+    this.finalizing = true;
+    try {
+      await this.finalizeSteps(status);
+    } finally {
+      this.finalizing = false;
+    }
+  }
+
+  private async finalizeSteps(status: 'succeeded' | 'cancelled'): Promise<void> {
     const config = this.state.config;
-    if (!config || this.state.finished || this.finalizing) return;
+    if (!config || this.state.finished) return;
     const best = publishableTrial(this.state);
     if (!best) {
       const failures = this.state.order.filter((t) => t.state === 'failed');
@@ -430,11 +443,10 @@ export class SearchCoordinator extends DurableObject<Env> {
       }
       if (problem) {
         this.append({ op: 'artifact_rejected', trial_id: result.trial_id, reason: problem, at: Date.now() });
-        return this.finalize(status);
+        return this.finalizeSteps(status);
       }
     }
     if (config.challenge && status === 'succeeded' && !this.state.publishing && !(await this.challengeSettled(config, result))) return;
-    this.finalizing = true;
     try {
       if (!this.state.publishing) this.append({ op: 'publishing', trial_id: result.trial_id, at: Date.now() });
       const registry = this.env.REGISTRY.getByName(config.tenant);
@@ -465,8 +477,6 @@ export class SearchCoordinator extends DurableObject<Env> {
       // The registry could not be reached: keep the job in "publishing" and let the alarm try again.
       console.error('publish failed, will retry', err);
       await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
-    } finally {
-      this.finalizing = false;
     }
   }
 
