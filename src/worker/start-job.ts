@@ -79,7 +79,17 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const registry = env.REGISTRY.getByName(tenant);
   if (options.id !== undefined && (await registry.hasJob(options.id))) return { id: options.id, status: 'queued' };
   const dataset = await registry.getDataset(datasetName, body.dataset_version);
-  if (!dataset) throw notFound('dataset', datasetName);
+  if (!dataset) {
+    // A missing version of a dataset that exists is named as such, as GET /v1/datasets/{name}?version=N does.
+    const latest = body.dataset_version === undefined ? null : await registry.getDataset(datasetName);
+    if (!latest) throw notFound('dataset', datasetName);
+    throw new ApiError(404, 'dataset_version_not_found', `dataset "${datasetName}" has no version ${body.dataset_version} (its newest is ${latest.version})`, {
+      field: 'dataset_version',
+      dataset: datasetName,
+      version: body.dataset_version,
+      latest_version: latest.version,
+    });
+  }
   // A dataset made from a zip of images trains an image job (CNNs) unless the request names another task.
   const kind = body.task === undefined && isImageUploadProfile(dataset.columns) ? 'image' : requestedKind;
   if (body.image && kind !== 'image') throw new ApiError(400, 'invalid_request', 'image: only an image job ("task": "image") takes an image shape', { field: 'image' });

@@ -35,5 +35,8 @@ describe('targetWarnings', () => {
     const [warning] = targetWarnings(ds, 'y', prepareTarget(ds, 'y'), 5, 'rmse');
     expect(warning).toMatch(/^2 values of "y" lie far outside the rest \(e\.g\. 3000000000000; median 10\.\d+\): rmse will be dominated by them; check them, or use "metric": "mae"$/);
     expect(targetWarnings(ds, 'y', prepareTarget(ds, 'y'), 5, 'mae')[0]).toMatch(/: check them$/);
+    lines[6] = '6,10';
+    const one = table(lines);
+    expect(targetWarnings(one, 'y', prepareTarget(one, 'y'), 5, 'rmse')[0]).toMatch(/^1 value of "y" lies far outside the rest/);
   });
 });

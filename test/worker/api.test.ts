@@ -135,6 +135,8 @@ describe('jobs and predictions', () => {
     expect((await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', colour: 'red' }), 400, 'invalid_request')).details.field).toBe('colour');
     await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', models: ['svm'] }), 400, 'invalid_request');
     await expectError(await call('POST', '/v1/jobs', { dataset: 'missing', target: 'label' }), 404, 'dataset_not_found');
+    const noVersion = await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', dataset_version: 9, target: 'label' }), 404, 'dataset_version_not_found');
+    expect(noVersion.details).toEqual({ field: 'dataset_version', dataset: 'jobdata', version: 9, latest_version: 1 });
     // Two labelled rows: five folds cannot each validate on one (every trial used to fail until the budget ran out).
     expect((await call('PUT', '/v1/datasets/tiny', 'a,b,c\n1,x,0\n2,y,1\n3,z,\n')).status).toBe(201);
     const tiny = await expectError(await call('POST', '/v1/jobs', { dataset: 'tiny', target: 'c' }), 400, 'invalid_dataset');

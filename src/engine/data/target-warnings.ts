@@ -20,7 +20,7 @@ export function targetWarnings(ds: Dataset, target: string, prepared: PreparedTa
     if (far.count > 0) {
       const squared = metric === 'rmse' || metric === 'mse' || metric === 'r2';
       warnings.push(
-        `${far.count} value${far.count === 1 ? '' : 's'} of "${target}" lie far outside the rest (e.g. ${far.example}; median ${far.median})` +
+        `${far.count} value${far.count === 1 ? '' : 's'} of "${target}" ${far.count === 1 ? 'lies' : 'lie'} far outside the rest (e.g. ${far.example}; median ${far.median})` +
           (squared ? `: ${metric} will be dominated by them; check them, or use "metric": "mae"` : ': check them'),
       );
     }
