@@ -36,6 +36,16 @@ export function trialRecord(t: TrialEntry): TrialRecord {
   };
 }
 
+/**
+ * Under a serving cap no trial met, the job still publishes its fastest trial (never no model): said, since
+ * it breaks the cap it was asked for and is not the leaderboard's first.
+ */
+function servingCapWarning(c: JobConfig, best: TrialEntry | undefined): string[] {
+  const us = best?.report?.status === 'complete' ? best.report.serving_us : undefined;
+  if (c.max_serving_us === undefined || best === undefined || us === undefined || us <= c.max_serving_us) return [];
+  return [`no trial met serving.max_us_per_row (${c.max_serving_us} µs): the fastest, ${best.trial_id} (${best.family}, about ${Number(us.toPrecision(3))} µs per row), is the job's model`];
+}
+
 export function jobView(s: JobState, now: number): JobView {
   const c = s.config;
   if (!c) throw new Error('jobView needs a created job');
@@ -80,6 +90,7 @@ export function jobView(s: JobState, now: number): JobView {
       : null;
   const end = s.finished?.at ?? now;
   const scheduler = schedulerOf(c);
+  const warnings = [...(c.warnings ?? []), ...servingCapWarning(c, ensembleWins ? undefined : bestSingle)];
   const status = s.finished ? s.finished.status : s.order.length > 0 ? 'running' : 'queued';
 
   // Best score over time: each complete full-fidelity trial (in finish order) that improved on the best so far.
@@ -107,7 +118,7 @@ export function jobView(s: JobState, now: number): JobView {
     strategy: c.strategy,
     models: c.families,
     ...(c.skipped_families ? { models_skipped: c.skipped_families } : {}),
-    ...(c.warnings ? { warnings: c.warnings } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
     ...(scheduler ? { scheduler } : {}),
     seed: c.seed,
     progress: {

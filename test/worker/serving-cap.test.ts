@@ -80,6 +80,18 @@ describe('serving.max_us_per_row', () => {
     expect(basis?.config.max_serving_us).toBe(CAP);
   }, 200_000);
 
+  it('under a cap no trial meets, publishes the fastest trial and says so; the ensemble says why it has nothing to blend', async () => {
+    const tight = await train('tight', { serving: { max_us_per_row: 1 } });
+    const fastest = [...tight.trials].sort((a: Record<string, any>, b: Record<string, any>) => a.serving_us - b.serving_us)[0];
+    expect(tight.best.trial_id).toBe(fastest.trial_id);
+    expect(tight.warnings).toEqual([expect.stringMatching(new RegExp(`^no trial met serving.max_us_per_row \\(1 µs\\): the fastest, ${fastest.trial_id} \\(${fastest.family}, about [\\d.]+ µs per row\\), is the job's model$`))]);
+    expect(tight.ensemble).toMatchObject({ status: 'skipped', reason: "no trial is within the ensemble's serving cap of 1 µs per row, so there is nothing to blend" });
+    // A cap the trials meet says nothing of the kind.
+    expect(capped.warnings).toBeUndefined();
+    // Where the cap left trials out of the blend, a skipped ensemble names them.
+    if (capped.ensemble?.status === 'skipped') expect(capped.ensemble.reason).toMatch(/within the ensemble's serving cap of 10 µs per row \((one trial|\d+ trials) over it left out: t\d{4} \d+ µs/);
+  }, 200_000);
+
   it('refuses a cap that is not a positive number, naming the field', async () => {
     for (const cap of [0, -5, 'fast']) {
       const res = await send({ method: 'POST', path: '/v1/jobs', key, body: { dataset: 'xor', target: 'label', serving: { max_us_per_row: cap } } });

@@ -10,6 +10,7 @@
 import { type AnyEnvelope, applyOverrides, buildEnsembleEnvelope, type Dataset, parseAnyEnvelope, selectJobEnsemble } from '../../engine';
 import { trainingPart } from '../../engine/data/holdout';
 import { prepareTarget } from '../../engine/data/target';
+import { DEFAULT_MAX_SERVING_MICROS } from '../../engine/ensemble/select-for-job';
 import { selectionEstimate } from '../../engine/eval/selection-estimate';
 import type { BestEstimate, EnsembleReport, EnsembleWork } from '../../durable/protocol';
 import { readObjectBytes } from '../storage';
@@ -24,6 +25,18 @@ async function servingCostOf(env: Env, artifactKey: string): Promise<number> {
   return Number.isFinite(cost) && cost >= 0 ? cost : 0;
 }
 
+/**
+ * How the skip reason names the field when the serving cap left trials out of the blend: the best single
+ * trial it names is then the best within the cap, which need not be the job's best trial.
+ */
+function overCap(candidates: readonly { id: string; cost: number }[], jobCap: number | undefined): string {
+  const cap = jobCap ?? DEFAULT_MAX_SERVING_MICROS;
+  const over = candidates.filter((c) => c.cost > cap);
+  if (over.length === 0) return '';
+  const named = over.slice(0, 3).map((c) => `${c.id} ${Math.round(c.cost)} µs`).join(', ');
+  return ` within the ensemble's serving cap of ${cap} µs per row (${over.length === 1 ? 'one trial' : `${over.length} trials`} over it left out: ${named}${over.length > 3 ? ', …' : ''})`;
+}
+
 export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset: (key: string) => Promise<Dataset>): Promise<EnsembleReport> {
   try {
     const { dataset: all } = applyOverrides(await loadDataset(work.dataset_key), work.columns);
@@ -35,6 +48,11 @@ export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset
         return { id: c.trial_id, oof: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), cost };
       }),
     );
+    // Nothing within the cap: nothing to blend (the job publishes its fastest trial and says so).
+    const cap = work.max_serving_us ?? DEFAULT_MAX_SERVING_MICROS;
+    if (candidates.every((c) => c.cost > cap)) {
+      return { status: 'skipped', reason: `no trial is within the ensemble's serving cap of ${cap} µs per row, so there is nothing to blend`, ...estimateOfPick(dataset, work, candidates.map((c) => c.oof)) };
+    }
     const { selection, improves } = selectJobEnsemble(
       dataset,
       { target: work.target, task: work.task, metric: work.metric, ...(work.max_serving_us !== undefined ? { maxCostMicros: work.max_serving_us } : {}) },
@@ -43,7 +61,7 @@ export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset
     // What the best trial will score on new rows, without the optimism of having picked it among these.
     // Informative only: if it cannot be computed, the ensemble goes on without it.
     const estimate = estimateOfPick(dataset, work, candidates.map((c) => c.oof));
-    if (!improves) return { status: 'skipped', reason: `no blend beat the best single trial (${selection.bestSingle.id}) out of fold`, ...estimate };
+    if (!improves) return { status: 'skipped', reason: `no blend beat the best single trial${overCap(candidates, work.max_serving_us)} (${selection.bestSingle.id}) out of fold`, ...estimate };
     const envelopes = new Map<string, AnyEnvelope>();
     for (const m of selection.members) {
       const key = work.candidates.find((c) => c.trial_id === m.id)?.artifact_key;
