@@ -17,7 +17,7 @@ const CAP = 10;
 
 let key = '';
 
-async function train(model: string, extra: Record<string, unknown>) {
+async function train(model: string, extra: Record<string, unknown>): Promise<Record<string, any>> {
   const res = await send({
     method: 'POST',
     path: '/v1/jobs',
