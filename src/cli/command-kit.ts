@@ -41,4 +41,13 @@ export function nonNegativeNumber(option: string) {
 }
 
 /** "a,b, c" → ["a", "b", "c"]. */
+/** A number above 0, for --max-value and the like. */
+export function positiveNumber(option: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`expected a number above 0, got "${value}"`, option);
+    return n;
+  };
+}
+
 export const commaList = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);

@@ -485,6 +485,22 @@ describe('edge-automl CLI against wrangler dev', () => {
     expect(noHorizon.stderr).toContain('--horizon');
   });
 
+  it('train --ignore leaves columns out of the model; a job\'s warnings are printed when it starts, also with --no-wait', async () => {
+    const trained = await cli(['train', '--dataset', 'credit', '--target', 'class', '--budget', '1trials', '--models', 'linear', '--model', 'credit-ignore', '--ignore', 'duration,credit_amount']);
+    expect(trained.code, trained.stderr).toBe(0);
+    const features = json<{ features: { name: string }[] }>(await cli(['model', 'credit-ignore', '--json'])).features.map((f) => f.name);
+    expect(features).toContain('age');
+    expect(features).not.toContain('duration');
+    expect(features).not.toContain('credit_amount');
+    // A regression on rows of one time series (the air dataset of the forecast test) is warned about.
+    const regression = await cli(['train', '--dataset', 'air', '--target', 'passengers_thousands', '--budget', '1trials', '--models', 'linear', '--model', 'air-regression', '--no-wait']);
+    expect(regression.code, regression.stderr).toBe(0);
+    expect(regression.stderr).toContain('warning: "date" holds a distinct time on every row, like one time series');
+    const badValue = await cli(['train', '--dataset', 'credit', '--target', 'class', '--max-value', '0']);
+    expect(badValue.code).toBe(1);
+    expect(badValue.stderr).toContain('--max-value: expected a number above 0, got "0"');
+  });
+
   it('predict of a forecast model, forecast of a table model: the hint is the command to run, not the route', async () => {
     const predicted = await cli(['predict', 'air', TEST_CSV]);
     expect(predicted.code).toBe(1);

@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import type { CreateJobBody } from '../../client';
 import { parseBudget } from '../budget';
-import { action, commaList, positiveInt } from '../command-kit';
+import { action, commaList, positiveInt, positiveNumber } from '../command-kit';
 import { followJob } from '../follow-job';
 import { cliCommand } from '../invocation';
 
@@ -25,6 +25,9 @@ interface TrainOptions {
   horizon?: number;
   timeColumn?: string;
   groupColumn?: string;
+  ignore?: string[];
+  flipInvariant?: boolean;
+  maxValue?: number;
   wait: boolean;
 }
 
@@ -42,6 +45,9 @@ export function registerTrain(program: Command): void {
     .option('--horizon <n>', 'forecast jobs: points to forecast ahead', positiveInt('--horizon'))
     .option('--time-column <column>', 'forecast jobs: the time column (default: the only datetime column)')
     .option('--group-column <column>', 'forecast jobs: the column that tells several series apart')
+    .option('--ignore <columns>', 'comma-separated columns the models must not use (e.g. an id or a leak)', commaList)
+    .option('--flip-invariant', 'image jobs: a mirrored image is the same class (adds flips to the searched augmentation)')
+    .option('--max-value <n>', 'image jobs: the pixel value of full intensity in the data (default: read from the data)', positiveNumber('--max-value'))
     .option('-m, --model <name>', 'name to publish the model under (default: the dataset name)')
     .option('--seed <n>', 'random seed, for reproducible searches', positiveInt('--seed'))
     .option('--no-wait', 'print the job id and return without waiting')
@@ -57,9 +63,13 @@ export function registerTrain(program: Command): void {
           ...(opts.strategy !== undefined ? { strategy: opts.strategy } : {}),
           ...(opts.model !== undefined ? { model: opts.model } : {}),
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+          ...(opts.ignore !== undefined ? { columns: Object.fromEntries(opts.ignore.map((c) => [c, 'ignore' as const])) } : {}),
           ...forecastOptions(opts),
+          ...imageOptions(opts),
         };
         const created = await ctx.api.jobs.create(body);
+        // What to know before trusting the score, said at once (also with --no-wait); the final report repeats it.
+        if (!ctx.json) for (const warning of created.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
         if (!opts.wait) {
           if (ctx.json) process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
           else process.stdout.write(`job ${created.id} ${created.status}; follow it with: ${cliCommand()} status ${created.id} --watch\n`);
@@ -69,6 +79,12 @@ export function registerTrain(program: Command): void {
         await followJob(ctx, created.id);
       }),
     );
+}
+
+/** The `image` field of an image job, from the flags that were given. */
+function imageOptions(opts: TrainOptions): Pick<CreateJobBody, 'image'> {
+  const image = { ...(opts.flipInvariant ? { flip_invariant: true } : {}), ...(opts.maxValue !== undefined ? { max_value: opts.maxValue } : {}) };
+  return Object.keys(image).length > 0 ? { image } : {};
 }
 
 /** The `forecast` field of a forecast job, from the flags that were given (none: the server's defaults). */
