@@ -29,6 +29,8 @@ export interface ForecastJobSpec {
   readonly groups: number;
   /** Every value of every series is above 0 (log and Box-Cox apply); absent in jobs made before it was recorded. */
   readonly positive?: boolean;
+  /** Groups with fewer points are left out of every trial (too short to validate on); absent: none are. */
+  readonly min_length?: number;
   /**
    * A retraining job's holdout: the latest points of every series, which no trial fits or validates on
    * (engine/forecast/series-holdout); the champion and the challenger are compared on them.

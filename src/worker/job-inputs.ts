@@ -9,7 +9,7 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Dataset, NumericColumn } from '../engine/data/dataset';
-import { extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, naturalSeason, validationPlan } from '../engine/forecast';
+import { extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, validationPlan } from '../engine/forecast';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
 import type { SearchFamily } from '../engine/search/trial';
@@ -133,11 +133,19 @@ export interface ResolvedForecast {
   readonly naturalSeason: number;
   /** Columns besides the target, time and group: a forecast learns from the series' own past, not from them. */
   readonly unused: readonly string[];
+  /** Groups left out for being too short to validate on, with their lengths. */
+  readonly skipped: Readonly<Record<string, number>>;
 }
 
 /** The series of a forecast job, read from the data (clear 400s for anything that is not one). */
 export function resolveForecast(ds: Dataset, target: string, requested: CreateJobBody['forecast']): ResolvedForecast {
-  const { info, series } = extractSeries(ds, { target, timeColumn: requested?.time_column, groupColumn: requested?.group_column });
+  const columns = { target, timeColumn: requested?.time_column, groupColumn: requested?.group_column };
+  const whole = extractSeries(ds, columns);
+  // A group too short to validate on with any season is left out when others can be forecast: one new
+  // store's few months must not stop the whole chain's forecast (the job warns, the route explains).
+  const minLength = minTrainLength(1) + 1;
+  const short = Object.values(whole.info.lengths).some((n) => n < minLength) && Object.values(whole.info.lengths).some((n) => n >= minLength);
+  const { info, series } = whole.info.groupColumn !== undefined && short ? extractSeries(ds, { ...columns, minLength }) : whole;
   const lengths = Object.values(info.lengths);
   const length = Math.min(...lengths);
   // One season ahead by default (a year of months, a week of days), else a tenth of the series.
@@ -165,7 +173,9 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
       groups: lengths.length,
       // log and Box-Cox need positive values: the search leaves them out of a series with a zero or below.
       positive: series.every((s) => s.values.every((v) => v > 0)),
+      ...(info.skipped ? { min_length: minLength } : {}),
     },
+    skipped: info.skipped ?? {},
     validatedHorizon: plan.horizon,
     interpolated: info.interpolated,
     naturalSeason: naturalSeason(info.frequency),

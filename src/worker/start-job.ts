@@ -242,6 +242,11 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
       `the series validate ${resolved.validatedHorizon} of the ${horizon} steps ahead asked (the shortest is too short for more): the score and the intervals describe those ${resolved.validatedHorizon} steps, and later ones are extrapolated`,
     );
   }
+  const skipped = Object.entries(resolved.skipped);
+  if (skipped.length > 0) {
+    const shown = skipped.slice(0, 5).map(([g, n]) => `"${g}" (${n} point${n === 1 ? '' : 's'})`).join(', ') + (skipped.length > 5 ? ` and ${skipped.length - 5} more` : '');
+    warnings.push(`${skipped.length === 1 ? 'group' : 'groups'} ${shown} ${skipped.length === 1 ? 'is' : 'are'} too short to validate a forecast on (at least ${resolved.spec.min_length} points are needed) and ${skipped.length === 1 ? 'is' : 'are'} left out of the model`);
+  }
   if (resolved.unused.length > 0) {
     const shown = resolved.unused.slice(0, 5).map((n) => `"${n}"`).join(', ') + (resolved.unused.length > 5 ? ` and ${resolved.unused.length - 5} more` : '');
     warnings.push(`${resolved.unused.length === 1 ? 'column' : 'columns'} ${shown} ${resolved.unused.length === 1 ? 'is' : 'are'} not used: a forecast learns from the past of "${target}" alone (and the calendar)`);

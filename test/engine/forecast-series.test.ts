@@ -190,6 +190,25 @@ describe('baselines and serving', () => {
     expect(() => f.recent()).toThrow(/name the group/);
   });
 
+  it('leaves out a group too short to validate on (minLength) and says so when it is asked for', async () => {
+    const body = lines.slice(1);
+    const grouped = ['date,series,y', ...body.map((l) => `${l.split(',')[0]},a,${l.split(',')[1]}`), ...body.slice(-3).map((l) => `${l.split(',')[0]},new,${l.split(',')[1]}`)].join('\n');
+    const ds = datasetFromCsv(grouped, { date: 'datetime', series: 'categorical' });
+    // Without minLength the short group holds every group to its 3 points: the plan is refused.
+    const all = describeSeries(ds, { target: 'y', groupColumn: 'series' });
+    expect(all.lengths).toEqual({ a: 108, new: 3 });
+    expect(() => validationPlan({ length: 3, season: all.season, groups: 2, horizon: 12 })).toThrow(/has 3 points/);
+    const kept = describeSeries(ds, { target: 'y', groupColumn: 'series', minLength: 21 });
+    expect(kept).toMatchObject({ lengths: { a: 108 }, skipped: { new: 3 }, season: 12 });
+    const out = await runForecastTrial(ds, { family: 'seasonal_naive', params: {}, target: 'y', groupColumn: 'series', minLength: 21, horizon: 12, seed: 1 });
+    if (out.status !== 'complete') throw new Error(out.reason);
+    expect(out.envelope.skippedGroups).toEqual({ new: 3 });
+    const f = await loadForecaster(parseForecastEnvelope(JSON.parse(JSON.stringify(out.envelope))));
+    expect(f.groups).toEqual(['a']);
+    expect(f.forecast(12, { group: 'a' })).toHaveLength(12);
+    expect(() => f.forecast(12, { group: 'new' })).toThrow('group "new" had 3 points, too few to validate a forecast on, so this model was trained without it');
+  });
+
   it('refuses foreign or corrupt envelopes with bad_artifact', async () => {
     const out = await runForecastTrial(airpassengers('train'), { family: 'drift', params: {}, target: TARGET, horizon: 12, seed: 1 });
     if (out.status !== 'complete') throw new Error(out.reason);

@@ -168,5 +168,17 @@ describe('forecast jobs', () => {
       `column "promo" is not used: a forecast learns from the past of "${TARGET}" alone (and the calendar)`,
     ]);
     expect((await waitForJob(shortAnswer.id)).status).toBe('succeeded');
+
+    // A chain whose new store has 3 months: that group is left out, the others are forecast (it used to refuse the job).
+    const body = rows.slice(1);
+    await upload('stores', ['date,store,passengers_thousands', ...body.map((l) => `${l.split(',')[0]},old,${l.split(',')[1]}`), ...body.slice(-3).map((l) => `${l.split(',')[0]},new,${l.split(',')[1]}`)].join('\n'));
+    const chain = await call('POST', '/v1/jobs', { dataset: 'stores', target: TARGET, task: 'forecast', forecast: { group_column: 'store', horizon: 6 }, models: ['seasonal_naive'], budget: { trials: 1 }, model: 'stores' });
+    expect(chain.status).toBe(202);
+    const chainAnswer = await json(chain);
+    expect(chainAnswer.warnings).toContain('group "new" (3 points) is too short to validate a forecast on (at least 21 points are needed) and is left out of the model');
+    expect((await waitForJob(chainAnswer.id)).status).toBe('succeeded');
+    expect((await json(await call('POST', '/v1/models/stores/forecast', { horizon: 6, group: 'old' }))).forecasts).toHaveLength(6);
+    const newStore = await json(await call('POST', '/v1/models/stores/forecast', { horizon: 6, group: 'new' }));
+    expect(newStore.error.message).toContain('group "new" had 3 points, too few to validate a forecast on');
   });
 });

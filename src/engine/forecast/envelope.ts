@@ -47,6 +47,8 @@ export interface ForecastEnvelope {
   /** Per step ahead (index 0 = one step), the validation error spread in units of a series' scale. */
   readonly stepSpread: readonly number[];
   readonly groups: readonly ForecastGroupState[];
+  /** Groups of the training data left out for being too short to validate, with their lengths. */
+  readonly skippedGroups?: Readonly<Record<string, number>>;
   readonly model: ForecastModelArtifact;
 }
 
@@ -88,6 +90,9 @@ export function parseForecastEnvelope(json: unknown): ForecastEnvelope {
   if (!Array.isArray(e.stepSpread) || e.stepSpread.length === 0 || !e.stepSpread.every((s) => finite(s) && s >= 0)) fail('stepSpread must be a non-empty list of numbers >= 0');
   if (!Array.isArray(e.groups) || e.groups.length === 0) fail('groups must be a non-empty list');
   e.groups.forEach(checkGroup);
+  if (e.skippedGroups !== undefined && (typeof e.skippedGroups !== 'object' || e.skippedGroups === null || !Object.values(e.skippedGroups).every((n) => Number.isInteger(n)))) {
+    fail('skippedGroups must map groups to their lengths');
+  }
   if (typeof e.model !== 'object' || e.model === null || typeof (e.model as Record<string, unknown>).family !== 'string') fail('model is missing');
   if ((e.model as ForecastModelArtifact).family !== e.family) fail(`model family ${JSON.stringify((e.model as ForecastModelArtifact).family)} does not match ${JSON.stringify(e.family)}`);
   return value as ForecastEnvelope;

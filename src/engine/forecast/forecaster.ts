@@ -83,6 +83,10 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
     const key = group ?? (env.groupColumn === undefined ? '' : undefined);
     if (key === undefined) throw new EngineError('invalid_input', `the model forecasts one series per "${env.groupColumn}": name the group (one of ${env.groups.slice(0, 10).map((g) => JSON.stringify(g.group)).join(', ')})`, { field: 'group' });
     const g = byGroup.get(key);
+    const skipped = env.skippedGroups?.[key];
+    if (!g && skipped !== undefined) {
+      throw new EngineError('invalid_input', `group ${JSON.stringify(key)} had ${skipped} points, too few to validate a forecast on, so this model was trained without it`, { field: 'group', group: key });
+    }
     if (!g) {
       const why =
         env.groupColumn === undefined

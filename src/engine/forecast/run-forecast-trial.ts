@@ -27,6 +27,8 @@ export interface ForecastTrialSpec {
   /** The time column; absent means the dataset's only datetime column. */
   readonly timeColumn?: string;
   readonly groupColumn?: string;
+  /** Groups with fewer points are left out of the model (see SeriesColumns.minLength). */
+  readonly minLength?: number;
   /** Steps ahead the job forecasts. */
   readonly horizon: number;
   readonly seed: number;
@@ -99,6 +101,7 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
       maxHorizon: Math.max(spec.horizon, HORIZON_CAP_FACTOR * plan.horizon),
       score: validation.score,
       stepSpread: Array.from(stepSpread(validation.stepSumSq, validation.stepCount)),
+      ...(info.skipped ? { skippedGroups: info.skipped } : {}),
       groups: series.map((s, g) => {
         const st = stateAt(s.values, s.times, s.values.length, model.tailLength, fit[g].scale);
         return { group: s.group, lastTime: st.lastTime, scale: st.scale, first: st.first, count: st.count, tail: Array.from(st.tail) };

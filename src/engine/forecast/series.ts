@@ -94,7 +94,12 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   }
   if (rowsByGroup.size === 0) throw new EngineError('invalid_dataset', 'the dataset has no rows');
 
-  const groups = [...rowsByGroup.keys()].sort();
+  const all = [...rowsByGroup.keys()].sort();
+  // Groups too short for the job are left out, unless that would leave none (then the usual refusals speak).
+  const min = columns.minLength ?? 0;
+  const long = all.filter((g) => rowsByGroup.get(g)!.length >= min);
+  const groups = long.length > 0 ? long : all;
+  const skipped = Object.fromEntries(all.filter((g) => !groups.includes(g)).map((g) => [g, rowsByGroup.get(g)!.length]));
   const sorted = groups.map((g) => rowsByGroup.get(g)!.sort((a, b) => t[a] - t[b]));
   for (let gi = 0; gi < groups.length; gi++) checkPoints(sorted[gi], t, timeCol.name, groups[gi], datetime);
 
@@ -126,6 +131,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     season: seasonFor(frequency, shortest),
     lengths,
     interpolated,
+    ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
   };
   return { info, series };
 }

@@ -60,6 +60,8 @@ export interface SeriesInfo {
   readonly lengths: Readonly<Record<string, number>>;
   /** Missing target values filled per group (0 when none). */
   readonly interpolated: Readonly<Record<string, number>>;
+  /** Groups left out for having fewer than SeriesColumns.minLength points, with their lengths. */
+  readonly skipped?: Readonly<Record<string, number>>;
 }
 
 /** Options naming the columns of a forecasting dataset. */
@@ -69,4 +71,9 @@ export interface SeriesColumns {
   readonly timeColumn?: string;
   /** Optional column splitting the rows into independent series. */
   readonly groupColumn?: string;
+  /**
+   * Groups with fewer points are left out (listed in SeriesInfo.skipped) rather than holding every other
+   * group to what they can validate; a new store's three months must not stop the chain's forecast.
+   */
+  readonly minLength?: number;
 }

@@ -58,7 +58,7 @@ async function compareForecasts(work: ChallengeWork, spec: ForecastJobSpec, env:
   if (champion.task !== undefined && champion.task !== 'forecast') return { status: 'failed', reason: `the champion is a ${champion.task} model and the job a forecast job`, champion_version: champion.version };
   const points = spec.holdout_points;
   if (!points) return { status: 'failed', reason: 'the job holds out no points to compare on', champion_version: champion.version };
-  const columns = { target: work.target, timeColumn: spec.time_column, ...(spec.group_column ? { groupColumn: spec.group_column } : {}) };
+  const columns = { target: work.target, timeColumn: spec.time_column, ...(spec.group_column ? { groupColumn: spec.group_column } : {}), ...(spec.min_length ? { minLength: spec.min_length } : {}) };
   const [challenger, incumbent] = await Promise.all([loadForecaster(env, work.challenger.artifact_key), loadForecaster(env, champion.artifact_key)]);
   const challengerScore = scoreOnSeriesTail(challenger, dataset, columns, points);
   const championScore = scoreOnSeriesTail(incumbent, dataset, columns, points);

@@ -138,7 +138,7 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
 /** A forecast trial: rolling-origin validation, then the refit's envelope; nothing to ensemble. */
 async function executeForecastTrial(work: TrialWork, env: Env, dataset: Dataset, yieldControl?: () => Promise<void>): Promise<TrialReport> {
   const forecast = work.forecast as NonNullable<TrialWork['forecast']>;
-  const columns = { target: work.target, timeColumn: forecast.time_column, ...(forecast.group_column ? { groupColumn: forecast.group_column } : {}) };
+  const columns = { target: work.target, timeColumn: forecast.time_column, ...(forecast.group_column ? { groupColumn: forecast.group_column } : {}), ...(forecast.min_length ? { minLength: forecast.min_length } : {}) };
   // A retraining job's latest points are for the champion/challenger comparison only.
   const series = forecast.holdout_points ? withoutSeriesTail(dataset, columns, forecast.holdout_points) : dataset;
   const outcome = await runForecastTrial(series, {
