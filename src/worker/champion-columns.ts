@@ -6,7 +6,7 @@
  * refused, and a run whose newest version has lost one is skipped, saying which.
  */
 import type { DatasetVersion, Registry } from '../durable/registry';
-import { ApiError } from './errors';
+import { ApiError, listSome } from './errors';
 import { isImageUploadProfile } from './image-upload';
 
 type Profile = DatasetVersion['columns'];
@@ -21,12 +21,6 @@ export function missingChampionColumns(championData: Profile, candidate: Profile
   const present = new Set(candidate.map((c) => c.name));
   const skip = new Set([target, ...ignored]);
   return championData.filter((c) => !c.dropped && !skip.has(c.name) && !present.has(c.name)).map((c) => c.name);
-}
-
-/** "a, b and 3 more": the missing columns as a message lists them. */
-export function listColumns(names: readonly string[], shown = 8): string {
-  const head = names.slice(0, shown).map((n) => `"${n}"`).join(', ');
-  return names.length > shown ? `${head} and ${names.length - shown} more` : head;
 }
 
 /** The columns a job's column settings leave out ({"col": "ignore"}). */
@@ -52,7 +46,7 @@ export async function checkChampionColumns(
   throw new ApiError(
     400,
     'invalid_dataset',
-    `dataset "${data.name}" v${data.version} lacks ${missing.length === 1 ? 'a column' : `${missing.length} columns`} the champion was trained on (${listColumns(missing)}); a challenger without ${missing.length === 1 ? 'it' : 'them'} could not answer the rows the champion's clients send`,
+    `dataset "${data.name}" v${data.version} lacks ${missing.length === 1 ? 'a column' : `${missing.length} columns`} the champion was trained on (${listSome(missing.map((n) => `"${n}"`), 8)}); a challenger without ${missing.length === 1 ? 'it' : 'them'} could not answer the rows the champion's clients send`,
     { field, missing: missing.slice(0, 8) },
   );
 }

@@ -57,4 +57,10 @@ export function handleError(err: Error, c: Context): Response {
   return c.json(errorBody('internal_error', 'something went wrong on our side; the request changed nothing and can be retried'), 500);
 }
 
+/** "a, b, c and 4 more": the first `shown` items of a list a message names, and how many it leaves out. */
+export function listSome(items: readonly string[], shown: number): string {
+  const head = items.slice(0, shown).join(', ');
+  return items.length > shown ? `${head} and ${items.length - shown} more` : head;
+}
+
 export const notFound = (what: string, name: string, code = `${what}_not_found`) => new ApiError(404, code, `${what} "${name}" does not exist`, { [what]: name });

@@ -9,12 +9,12 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Dataset, NumericColumn } from '../engine/data/dataset';
-import { extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, validationPlan } from '../engine/forecast';
+import { allPositive, extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, validationPlan } from '../engine/forecast';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
 import type { SearchFamily } from '../engine/search/trial';
 import type { ForecastJobSpec } from '../durable/protocol';
-import { ApiError } from './errors';
+import { ApiError, listSome } from './errors';
 import { isImageUploadProfile } from './image-upload';
 import type { CreateJobBody } from './schemas';
 
@@ -69,7 +69,7 @@ function noPixelGrid(names: readonly string[], ignore: readonly string[]): ApiEr
       field: 'task',
     });
   }
-  const shown = missing.slice(0, MISSING_SHOWN).join(', ') + (missing.length > MISSING_SHOWN ? ` and ${missing.length - MISSING_SHOWN} more` : '');
+  const shown = listSome(missing, MISSING_SHOWN);
   const ignored = missing.filter((n) => ignore.includes(n));
   const why = ignored.length === 0 ? '' : ` (${ignored.length === missing.length ? 'left out' : `${ignored.join(', ')} left out`} by the job's "columns": "ignore")`;
   return new ApiError(
@@ -172,7 +172,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
       length,
       groups: lengths.length,
       // log and Box-Cox need positive values: the search leaves them out of a series with a zero or below.
-      positive: series.every((s) => s.values.every((v) => v > 0)),
+      positive: allPositive(series),
       ...(info.skipped ? { min_length: minLength } : {}),
     },
     skipped: info.skipped ?? {},

@@ -14,7 +14,7 @@ import { applyOverrides, decodeDataset, defaultMetric, DROPPED_TYPES, METRICS, t
 import { type HoldoutSpec, splitHoldout } from '../engine/data/holdout';
 import type { ForecastJobSpec, JobConfig } from '../durable/protocol';
 import { coordinatorFor } from './coordinator';
-import { ApiError, notFound } from './errors';
+import { ApiError, listSome, notFound } from './errors';
 import { isImageUploadProfile } from './image-upload';
 import { resolveForecast, resolveImageShape, resolveJobFamilies } from './job-inputs';
 import { readLimits, tooManyJobs } from './limits';
@@ -123,9 +123,10 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const now = Date.now();
   const featureCols = ds.columns.length - 1 - ignore.length;
   // A forecast retraining job holds out the latest points instead (forecast.holdout_points).
-  const holdout = options.retrain && !forecast ? retrainHoldout(ds, body.target, target.task, seedFrom(seed, `holdout-${id}`), options.retrain.fresh_from_row) : undefined;
+  const drawn = options.retrain && !forecast ? retrainHoldout(ds, body.target, target.task, seedFrom(seed, `holdout-${id}`), options.retrain.fresh_from_row) : undefined;
+  const holdout = drawn?.spec;
   // The search sees the rows outside the holdout only, so its shape and folds are counted on those.
-  const rows = holdout ? searchRows(ds, body.target, target.task, holdout) : forecast ? forecast.length : target.rows.length;
+  const rows = drawn ? drawn.searchRows : forecast ? forecast.length : target.rows.length;
   // Five folds need a row each to validate on; below that every trial would fail until the budget ran out.
   if (!forecast && rows < MIN_TRAIN_ROWS) {
     throw new ApiError(400, 'invalid_dataset', `dataset "${datasetName}" has ${rows} row${rows === 1 ? '' : 's'} with a value of "${body.target}"${holdout ? ' outside the retraining holdout' : ''}; a job needs at least ${MIN_TRAIN_ROWS} to train and validate on`, {
@@ -244,11 +245,11 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
   }
   const skipped = Object.entries(resolved.skipped);
   if (skipped.length > 0) {
-    const shown = skipped.slice(0, 5).map(([g, n]) => `"${g}" (${n} point${n === 1 ? '' : 's'})`).join(', ') + (skipped.length > 5 ? ` and ${skipped.length - 5} more` : '');
+    const shown = listSome(skipped.map(([g, n]) => `"${g}" (${n} point${n === 1 ? '' : 's'})`), 5);
     warnings.push(`${skipped.length === 1 ? 'group' : 'groups'} ${shown} ${skipped.length === 1 ? 'is' : 'are'} too short to validate a forecast on (at least ${resolved.spec.min_length} points are needed) and ${skipped.length === 1 ? 'is' : 'are'} left out of the model`);
   }
   if (resolved.unused.length > 0) {
-    const shown = resolved.unused.slice(0, 5).map((n) => `"${n}"`).join(', ') + (resolved.unused.length > 5 ? ` and ${resolved.unused.length - 5} more` : '');
+    const shown = listSome(resolved.unused.map((n) => `"${n}"`), 5);
     warnings.push(`${resolved.unused.length === 1 ? 'column' : 'columns'} ${shown} ${resolved.unused.length === 1 ? 'is' : 'are'} not used: a forecast learns from the past of "${target}" alone (and the calendar)`);
   }
   const filled = Object.entries(resolved.interpolated).filter(([, n]) => n > 0);
@@ -261,27 +262,25 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
 }
 
 /**
- * A retraining job's holdout: half of the rows appended since the champion's data when there are enough
- * of them (the champion never saw them), else a seeded fifth of all rows, some of which the champion may
- * have trained on (the comparison then leans its way).
+ * A retraining job's holdout, and the rows left to the search: half of the rows appended since the
+ * champion's data when there are enough of them (the champion never saw them), else a seeded fifth of all
+ * rows, some of which the champion may have trained on (the comparison then leans its way). Refuses data
+ * too small to hold out from. Each split is drawn once.
  */
-function retrainHoldout(ds: Parameters<typeof splitHoldout>[0], target: string, task: Task, seed: number, freshFrom: number | undefined): HoldoutSpec {
+function retrainHoldout(ds: Parameters<typeof splitHoldout>[0], target: string, task: Task, seed: number, freshFrom: number | undefined): { spec: HoldoutSpec; searchRows: number } {
   if (freshFrom !== undefined) {
     const fresh = { fraction: FRESH_HOLDOUT_FRACTION, seed, from_row: freshFrom };
-    if (splitHoldout(ds, target, task, fresh).holdout.length >= MIN_HOLDOUT_ROWS) return fresh;
+    const split = splitHoldout(ds, target, task, fresh);
+    if (split.holdout.length >= MIN_HOLDOUT_ROWS) return { spec: fresh, searchRows: split.train.length };
   }
-  return { fraction: RETRAIN_HOLDOUT_FRACTION, seed };
-}
-
-/** Rows left to the search once the holdout is drawn; refuses data too small to hold out from. */
-function searchRows(ds: Parameters<typeof splitHoldout>[0], target: string, task: Task, holdout: HoldoutSpec): number {
-  const split = splitHoldout(ds, target, task, holdout);
+  const spec = { fraction: RETRAIN_HOLDOUT_FRACTION, seed };
+  const split = splitHoldout(ds, target, task, spec);
   if (split.holdout.length < MIN_HOLDOUT_ROWS) {
     throw new ApiError(400, 'invalid_dataset', `a retraining job holds out ${Math.round(RETRAIN_HOLDOUT_FRACTION * 100)}% of the rows to compare with the champion, and this dataset gives only ${split.holdout.length} (at least ${MIN_HOLDOUT_ROWS} are needed)`, {
       field: 'dataset',
     });
   }
-  return split.train.length;
+  return { spec, searchRows: split.train.length };
 }
 
 /**

@@ -8,6 +8,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { servingCostMicros } from '../../src/engine/serialize/serving-cost';
+import { overCap } from '../../src/worker/queue/ensemble-task';
 import type { AnyEnvelope } from '../../src/engine/serialize/envelope';
 import { expectError, jsonOf, scheduledTick, send, tenantKey, waitJob } from './tenant';
 
@@ -88,7 +89,11 @@ describe('serving.max_us_per_row', () => {
     expect(tight.ensemble).toMatchObject({ status: 'skipped', reason: "no trial is within the ensemble's serving cap of 1 µs per row, so there is nothing to blend" });
     // A cap the trials meet says nothing of the kind.
     expect(capped.warnings).toBeUndefined();
-    // Where the cap left trials out of the blend, a skipped ensemble names them.
+    // Where the cap left trials out of the blend, a skipped ensemble names them (the words, checked apart
+    // from whether this job's blend happened to be skipped).
+    expect(overCap([{ id: 't0000', cost: 4 }, { id: 't0001', cost: 581.4 }], undefined)).toBe(" within the ensemble's serving cap of 400 µs per row (one trial over it left out: t0001 581 µs)");
+    expect(overCap([{ id: 't0000', cost: 12 }, { id: 't0001', cost: 30 }], 10)).toBe(" within the ensemble's serving cap of 10 µs per row (2 trials over it left out: t0000 12 µs, t0001 30 µs)");
+    expect(overCap([{ id: 't0000', cost: 4 }], 10)).toBe('');
     if (capped.ensemble?.status === 'skipped') expect(capped.ensemble.reason).toMatch(/within the ensemble's serving cap of 10 µs per row \((one trial|\d+ trials) over it left out: t\d{4} \d+ µs/);
   }, 200_000);
 

@@ -10,7 +10,7 @@ import { assertNever, EngineError } from '../core/errors';
 import { type Matrix, matrix } from '../core/matrix';
 import type { Rng } from '../core/rng';
 import type { Task } from '../core/task';
-import type { ColumnType } from '../data/column-types';
+import { COLUMN_TYPES, type ColumnType, DROPPED_TYPES } from '../data/column-types';
 import type { Column, Dataset } from '../data/dataset';
 import type { FeatureStyle } from '../models/model';
 import { type CodesState, codesEncoder, fitCodes } from './codes';
@@ -49,7 +49,8 @@ export interface PipelineState {
 }
 
 /** Column types that become features. */
-const FEATURE_TYPES: ReadonlySet<ColumnType> = new Set(['numeric', 'categorical', 'boolean', 'datetime', 'text']);
+/** Every column type but those models never see (identifiers, constants): the one rule, which job creation checks too. */
+const FEATURE_TYPES: ReadonlySet<ColumnType> = new Set(COLUMN_TYPES.filter((t) => !DROPPED_TYPES.has(t)));
 
 export class FeaturePipeline {
   readonly names: readonly string[];

@@ -5,7 +5,7 @@
  * envelope and the serving-side forecaster with prediction intervals. The public surface for the worker.
  */
 export type { ForecastFamily, ForecastShape, SeriesColumns, SeriesData, SeriesFrequency, SeriesInfo } from './types';
-export { describeSeries, extractSeries, type ExtractedSeries } from './series';
+export { allPositive, describeSeries, extractSeries, type ExtractedSeries } from './series';
 export { FORECAST_FAMILIES, forecastDefaults, forecastSpace } from './space';
 export { DEFAULT_ORIGINS, minTrainLength, validationPlan, type ValidationPlan } from './validation-plan';
 export { naturalSeason } from './frequency';

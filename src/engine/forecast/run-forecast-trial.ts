@@ -15,7 +15,7 @@ import { fitForecastModel } from './families';
 import { stepSpread } from './intervals';
 import { rollingOrigin, stateAt } from './rolling-origin';
 import { FORECAST_FAMILIES } from './space';
-import { extractSeries } from './series';
+import { allPositive, extractSeries } from './series';
 import { seriesScale } from './target-transform';
 import type { ForecastFamily, ForecastShape } from './types';
 import { DEFAULT_ORIGINS, validationPlan } from './validation-plan';
@@ -57,8 +57,7 @@ export const HORIZON_CAP_FACTOR = 4;
 /** The data shape a forecast space depends on, from the dataset (for samplers; throws on bad data). */
 export function forecastShapeOf(ds: Dataset, spec: Pick<ForecastTrialSpec, 'target' | 'timeColumn' | 'groupColumn' | 'horizon'>): ForecastShape {
   const { info, series } = extractSeries(ds, spec);
-  const positive = series.every((s) => s.values.every((v) => v > 0));
-  return { length: Math.min(...series.map((s) => s.values.length)), season: info.season, groups: series.length, horizon: spec.horizon, positive };
+  return { length: Math.min(...series.map((s) => s.values.length)), season: info.season, groups: series.length, horizon: spec.horizon, positive: allPositive(series) };
 }
 
 export async function runForecastTrial(ds: Dataset, spec: ForecastTrialSpec): Promise<ForecastTrialOutcome> {

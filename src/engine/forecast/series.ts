@@ -79,6 +79,9 @@ export function groupKeys(ds: Dataset, groupColumn: string | undefined, taken: r
   return keys;
 }
 
+/** Whether every value of every series is above 0, so log and Box-Cox transforms apply (ForecastShape.positive). */
+export const allPositive = (series: readonly SeriesData[]): boolean => series.every((s) => s.values.every((v) => v > 0));
+
 /** Reads, sorts, checks and fills the series; throws EngineError naming what is wrong and where. */
 export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSeries {
   const y = resolveTarget(ds, columns.target);

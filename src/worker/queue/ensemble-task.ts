@@ -29,7 +29,7 @@ async function servingCostOf(env: Env, artifactKey: string): Promise<number> {
  * How the skip reason names the field when the serving cap left trials out of the blend: the best single
  * trial it names is then the best within the cap, which need not be the job's best trial.
  */
-function overCap(candidates: readonly { id: string; cost: number }[], jobCap: number | undefined): string {
+export function overCap(candidates: readonly { id: string; cost: number }[], jobCap: number | undefined): string {
   const cap = jobCap ?? DEFAULT_MAX_SERVING_MICROS;
   const over = candidates.filter((c) => c.cost > cap);
   if (over.length === 0) return '';
