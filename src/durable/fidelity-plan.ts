@@ -59,15 +59,19 @@ export interface PlannedTrial {
 const fidelityAt = (rung: number) => (rung === TOP ? 1 : fidelityOfRung(rung, LADDER));
 
 /**
- * The next trial. `lastTrial` says this launch uses the last trial of a trial-count budget: it is then
- * reserved for a full-fidelity result if the job has none yet (complete or running), by re-running the
- * best configuration so far (highest fidelity reached, then lowest loss) at full fidelity, or a new
- * configuration at full fidelity when nothing has completed. Otherwise a short budget could end with
- * only a ninth-of-the-rows model.
+ * The next trial, or undefined to launch nothing until a running trial reports. `lastTrial` says this
+ * launch uses the last trial of a trial-count budget: it is then reserved for a full-fidelity result if
+ * the job has none yet (complete or running), by re-running the best configuration so far (highest
+ * fidelity reached, then lowest loss) at full fidelity. Otherwise a short budget could end with only a
+ * ninth-of-the-rows model. The reserved launch first waits for the trials still running (all below full
+ * fidelity, so cheap) to report: launched at once, on a budget of a few trials run in parallel, it was
+ * a new, unscreened configuration, published as the only full-fidelity trial whatever the screened ones
+ * scored. Only when nothing has completed and nothing runs does it try a new configuration in full.
  */
-export function planTrial(s: JobState, scheduler: Scheduler, sampler: Sampler, ctx: SamplerContext, lastTrial: boolean): PlannedTrial {
+export function planTrial(s: JobState, scheduler: Scheduler, sampler: Sampler, ctx: SamplerContext, lastTrial: boolean): PlannedTrial | undefined {
   const lines = lineages(s);
   if (lastTrial && !s.order.some((t) => isFullFidelity(t) && (t.state === 'running' || t.state === 'complete'))) {
+    if (s.order.some((t) => t.state === 'running')) return undefined;
     const best = publishableTrial(s);
     if (best) return { config: configOf(best), fidelity: { rung: TOP, fidelity: 1, promoted_from: best.trial_id, ...bracketOf(best) } };
     return { config: sampler.suggest(samplerHistory(lines), ctx), fidelity: { rung: TOP, fidelity: 1, ...(scheduler === 'hyperband' ? { bracket: TOP } : {}) } };

@@ -333,6 +333,7 @@ export class SearchCoordinator extends DurableObject<Env> {
       while (runningTrials(this.state).length < config.parallelism && this.state.order.length < maxTrials) {
         const number = this.state.order.length;
         const planned = scheduler ? planTrial(this.state, scheduler, sampler, ctx, number === maxTrials - 1) : { config: sampler.suggest(this.history(), ctx), fidelity: {} };
+        if (!planned) break;
         const next = planned.config;
         const trialId = `t${String(number).padStart(4, '0')}`;
         // Until a consumer claims it, its lease is the claim window (then heartbeats renew the full lease).

@@ -243,6 +243,30 @@ describe('a budget that ends before any full-fidelity result', () => {
     expect(done.best?.trial_id).toBe('t0003');
   });
 
+  // ASHA only: a Hyperband bracket may start at full fidelity, and then no slot needs reserving.
+  for (const strategy of ['asha'] as const) {
+    it(`${strategy}: holds the reserved trial until the parallel trials before it report, then runs the best of them`, async () => {
+      const id = `reserve-parallel-${strategy}`;
+      const stub = stubFor(id);
+      await stub.start(config(id, { strategy, parallelism: 4, budget: { seconds: 600, trials: 4 } }));
+      const launched = (await stub.trials())!;
+      // Launched with the others, the last slot could only have been a new configuration nobody screened.
+      expect(launched).toHaveLength(3);
+      expect(launched.every((t) => t.status === 'running' && t.fidelity < 1)).toBe(true);
+      await drive(stub, 2);
+      expect((await stub.trials())!).toHaveLength(3);
+      await drive(stub, 1);
+      const trials = (await stub.trials())!;
+      const screened = trials.slice(0, 3);
+      const best = [...screened].sort((a, b) => b.fidelity - a.fidelity || scoreOf(b) - scoreOf(a))[0];
+      expect(trials[3]).toMatchObject({ status: 'running', fidelity: 1, promoted_from: best.trial_id, params: best.params });
+      await drive(stub, 1);
+      const done = (await stub.view())!;
+      expect(done.status).toBe('succeeded');
+      expect(done.best?.trial_id).toBe('t0003');
+    });
+  }
+
   it('publishes the best trial of the highest rung reached when the reserved trial fails', async () => {
     const stub = stubFor('reserve-fails');
     await stub.start(config('reserve-fails', { parallelism: 1, budget: { seconds: 600, trials: 4 } }));
