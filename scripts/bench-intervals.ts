@@ -1,0 +1,102 @@
+/**
+ * `npm run bench:intervals -- [--series 30] [--select 1,30] [--families linear,gbdt] [--length 120] [--horizon 24]`
+ * How often forecast intervals hold the truth. Synthetic monthly series (trend, a yearly season of random
+ * amplitude, multiplicative AR(1) noise; each series seeded by its index) are cut after `length` points;
+ * the forecast model is the best of `select` configurations by rolling-origin score (1: the family
+ * defaults; more: random configurations from the job's forecast space, as a search picks), and its 80%
+ * and 95% intervals over the next `horizon` points are checked against the series' continuation. Each
+ * row also shows the coverage had the intervals been m times as wide, and the ratio of test RMSE to the
+ * rolling-origin RMSE the model was chosen on. Picking among many configurations makes that score, and
+ * the intervals built from it, optimistic: the gap between the rows shows by how much.
+ */
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { Rng } from '../src/engine/core/rng';
+import { parseCsv } from '../src/engine/data/csv';
+import { inferDataset } from '../src/engine/data/infer-schema';
+import { type ForecastFamily, forecastDefaults, forecastSpace, loadForecaster, runForecastTrial } from '../src/engine/forecast';
+import { sampleSpace } from '../src/engine/search/sample-distribution';
+import { formatTable } from './lib/tables';
+
+const { values } = parseArgs({
+  options: {
+    series: { type: 'string', default: '30' },
+    select: { type: 'string', default: '1,30' },
+    families: { type: 'string', default: 'linear,gbdt' },
+    length: { type: 'string', default: '120' },
+    horizon: { type: 'string', default: '24' },
+  },
+});
+const SERIES = Number(values.series);
+const LENGTH = Number(values.length);
+const HORIZON = Number(values.horizon);
+const FAMILIES = values.families!.split(',') as ForecastFamily[];
+const WIDTHS = [1, 1.2, 1.4];
+
+/** A positive monthly series: 100 × (1 + trend·t) × (1 + amp·sin(2πt/12)) × exp(AR(1) noise). */
+function syntheticSeries(index: number, n: number): number[] {
+  const rng = new Rng(10_000 + index);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+  const [trend, amp, phi, sigma] = [0.002 + 0.01 * rng.next(), 0.1 + 0.3 * rng.next(), 0.3 + 0.6 * rng.next(), 0.02 + 0.06 * rng.next()];
+  const out: number[] = [];
+  let noise = 0;
+  for (let t = 0; t < n; t++) {
+    noise = phi * noise + sigma * normal();
+    out.push(100 * (1 + trend * t) * (1 + amp * Math.sin((2 * Math.PI * t) / 12)) * Math.exp(noise));
+  }
+  return out;
+}
+
+function datasetOf(values: readonly number[]) {
+  const lines = ['date,y', ...values.map((v, t) => `${2000 + Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}-01,${v.toFixed(4)}`)];
+  return inferDataset(parseCsv(lines.join('\n')), { date: 'datetime' }).dataset;
+}
+
+/** The best of `select` trials on one series (the first `families.length` are the defaults). */
+async function chosenModel(values: readonly number[], index: number, select: number) {
+  const shape = { length: LENGTH, season: 12, groups: 1, horizon: HORIZON };
+  const rng = new Rng(index + 1);
+  let best: { score: number; envelope: unknown } | undefined;
+  for (let k = 0; k < select; k++) {
+    const family = FAMILIES[k % FAMILIES.length];
+    const params = select === 1 || k < FAMILIES.length ? forecastDefaults(family, shape) : sampleSpace(forecastSpace(family, shape), rng);
+    const out = await runForecastTrial(datasetOf(values), { family, params, target: 'y', horizon: HORIZON, seed: 1 });
+    if (out.status === 'complete' && (!best || out.score < best.score)) best = out;
+  }
+  if (!best) throw new Error(`series ${index}: every trial failed`);
+  return best;
+}
+
+async function main(): Promise<void> {
+  await tf.setBackend('cpu');
+  const rows: (string | number)[][] = [];
+  for (const select of values.select!.split(',').map(Number)) {
+    const inside = { 0.8: WIDTHS.map(() => 0), 0.95: WIDTHS.map(() => 0) };
+    const ratios: number[] = [];
+    for (let i = 0; i < SERIES; i++) {
+      const series = syntheticSeries(i, LENGTH + HORIZON);
+      const best = await chosenModel(series.slice(0, LENGTH), i, select);
+      const forecaster = await loadForecaster(best.envelope);
+      let sq = 0;
+      for (const level of [0.8, 0.95] as const) {
+        const points = forecaster.forecast(HORIZON, { level });
+        points.forEach((p, h) => {
+          const miss = Math.abs(series[LENGTH + h] - p.value);
+          if (level === 0.8) sq += miss * miss;
+          WIDTHS.forEach((m, k) => (inside[level][k] += miss <= m * (p.upper - p.value) ? 1 : 0));
+        });
+      }
+      forecaster.dispose();
+      ratios.push(Math.sqrt(sq / HORIZON) / best.score);
+    }
+    ratios.sort((a, b) => a - b);
+    const share = (c: number) => (c / (SERIES * HORIZON)).toFixed(3);
+    rows.push([select === 1 ? 'defaults' : `best of ${select}`, ratios[Math.floor(SERIES / 2)].toFixed(2), ...WIDTHS.map((_, k) => share(inside[0.8][k])), ...WIDTHS.map((_, k) => share(inside[0.95][k]))]);
+  }
+  console.log(`${SERIES} synthetic monthly series, ${LENGTH} points, horizon ${HORIZON}, families ${FAMILIES.join(', ')}`);
+  const widths = (level: number) => WIDTHS.map((m) => `${level}${m === 1 ? '' : ` x${m}`}`);
+  console.log(formatTable(['model', 'median test/cv rmse', ...widths(80), ...widths(95)], rows));
+}
+
+await main();
