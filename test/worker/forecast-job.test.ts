@@ -3,7 +3,8 @@
  * searches the forecast families (baselines always on the leaderboard, a GRU/LSTM trained on the wasm
  * backend), publishes a forecaster, and `POST /v1/models/{model}/forecast` answers the next months with
  * intervals, scored here against the held-out 36 months, and with `history` the months it starts from; the
- * model view describes the series. Wrong routes and bad requests are named.
+ * model view describes the series. A business-day series forecasts the next business days. Wrong routes
+ * and bad requests are named.
  */
 import { describe, expect, it } from 'vitest';
 import testCsv from '../../examples/airpassengers/test.csv?raw';
@@ -139,6 +140,27 @@ describe('forecast jobs', () => {
     const text = await json(await call('POST', '/v1/jobs', { dataset: 'credit-for-forecast', target: 'purpose', task: 'forecast', forecast: { time_column: 'duration' } }));
     expect(text.error.message).toContain('target column "purpose" is categorical; forecasting needs a numeric target');
     expect((await json(noTime)).error.details.field).toBe('forecast.time_column');
+  });
+
+  it('forecasts a business-day series (Monday to Friday) on the next business days, a week by default', async () => {
+    const DAY = 86_400_000;
+    const rows: string[] = [];
+    for (let t = Date.UTC(2024, 0, 1), i = 0; rows.length < 120; t += DAY) {
+      const weekday = new Date(t).getUTCDay();
+      if (weekday === 0 || weekday === 6) continue;
+      rows.push(`${new Date(t).toISOString().slice(0, 10)},${100 + 0.2 * i++ + [9, 3, 0, -2, -8][weekday - 1]}`);
+    }
+    await upload('weekdays', ['day,sales', ...rows].join('\n'));
+    const created = await call('POST', '/v1/jobs', { dataset: 'weekdays', target: 'sales', task: 'forecast', models: ['seasonal_naive', 'linear'], budget: { trials: 2 }, model: 'weekdays' });
+    expect(created.status).toBe(202);
+    expect((await waitForJob((await json(created)).id)).status).toBe('succeeded');
+    const model = await json(await call('GET', '/v1/models/weekdays'));
+    expect(model.forecast).toMatchObject({ time_column: 'day', frequency: 'business_daily', season: 5, horizon: 5 });
+    // Last training day: Friday 14 June 2024; the next six business days skip the weekend.
+    expect(rows.at(-1)!.startsWith('2024-06-14')).toBe(true);
+    const body = await json(await call('POST', '/v1/models/weekdays/forecast', { horizon: 6, history: true }));
+    expect(body.forecasts.map((p: { time: string }) => p.time.slice(0, 10))).toEqual(['2024-06-17', '2024-06-18', '2024-06-19', '2024-06-20', '2024-06-21', '2024-06-24']);
+    expect(body.history.at(-1).time.slice(0, 10)).toBe('2024-06-14');
   });
 
   it('warns when the horizon is validated only in part and when target values were filled', async () => {

@@ -104,6 +104,7 @@ function checkFrequency(f: unknown): void {
   const ok =
     (freq.kind === 'fixed' && finite(freq.stepMs) && freq.stepMs > 0) ||
     (freq.kind === 'months' && Number.isInteger(freq.months) && (freq.months as number) >= 1 && typeof freq.monthEnd === 'boolean') ||
+    (freq.kind === 'business_days' && Number.isInteger(freq.weekStart) && (freq.weekStart as number) >= 0 && (freq.weekStart as number) <= 6) ||
     (freq.kind === 'index' && finite(freq.step) && freq.step > 0);
   if (!ok) fail(`frequency ${JSON.stringify(freq)} is not valid`);
 }
