@@ -9,7 +9,7 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Dataset, NumericColumn } from '../engine/data/dataset';
-import { allPositive, extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, validationPlan } from '../engine/forecast';
+import { allPositive, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, validationPlan } from '../engine/forecast';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
 import type { SearchFamily } from '../engine/search/trial';
@@ -129,6 +129,8 @@ export interface ResolvedForecast {
   readonly validatedHorizon: number;
   /** Missing target values filled by interpolation, per group ('' without groups). */
   readonly interpolated: Readonly<Record<string, number>>;
+  /** Timestamps added in short gaps (then interpolated), per group with any, as the series shows them. */
+  readonly added: Readonly<Record<string, readonly string[]>>;
   /** The season the frequency implies (12 for months), which a short series is searched without. */
   readonly naturalSeason: number;
   /** Columns besides the target, time and group: a forecast learns from the series' own past, not from them. */
@@ -178,6 +180,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
     skipped: info.skipped ?? {},
     validatedHorizon: plan.horizon,
     interpolated: info.interpolated,
+    added: Object.fromEntries(Object.entries(info.added ?? {}).map(([g, times]) => [g, times.map((t) => formatTime(t, info.timeKind === 'datetime'))])),
     naturalSeason: naturalSeason(info.frequency),
     unused: ds.columns.map((c) => c.name).filter((n) => n !== target && n !== info.timeColumn && n !== info.groupColumn),
   };

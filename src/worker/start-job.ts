@@ -252,6 +252,13 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
     const shown = listSome(resolved.unused.map((n) => `"${n}"`), 5);
     warnings.push(`${resolved.unused.length === 1 ? 'column' : 'columns'} ${shown} ${resolved.unused.length === 1 ? 'is' : 'are'} not used: a forecast learns from the past of "${target}" alone (and the calendar)`);
   }
+  const added = Object.entries(resolved.added);
+  if (added.length > 0) {
+    const count = added.reduce((a, [, times]) => a + times.length, 0);
+    const grouped = added.length > 1 || added[0][0] !== '';
+    const shown = listSome(added.flatMap(([g, times]) => times.map((t) => (grouped ? `${t} ("${g}")` : t))), 5);
+    warnings.push(`${count} missing timestamp${count === 1 ? '' : 's'} ${count === 1 ? 'was' : 'were'} added to fill short gaps in the series (${shown}); ${count === 1 ? 'its value is' : 'their values are'} interpolated`);
+  }
   const filled = Object.entries(resolved.interpolated).filter(([, n]) => n > 0);
   const total = filled.reduce((a, [, n]) => a + n, 0);
   if (total > 0) {

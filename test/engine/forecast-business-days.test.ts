@@ -1,7 +1,7 @@
 /**
  * Business-day series (Monday to Friday, the weekend skipped): detection with the stray tolerance the
- * other frequencies have (a holiday is a gap refused naming its row, and accepted once its row is there
- * with an empty target), what stays daily or hourly, stepping over weekends at the same time of day, the
+ * other frequencies have (a holiday is a short gap, added and interpolated; many gaps are refused naming
+ * the first), what stays daily or hourly, stepping over weekends at the same time of day, the
  * weekday phase, the envelope (old kinds unchanged), and end to end: a synthetic weekday pattern is
  * forecast on the following business days, better than seasonal naive and with its weekday shape.
  */
@@ -68,17 +68,28 @@ describe('business-day detection', () => {
     expect(phaseOf(info.frequency, 5, last, series[0].times[0])).toBe(4);
   });
 
-  it('refuses a missing business day (a holiday) like any gap, naming its row, and interpolates it once its row is there', () => {
-    // 15 January 2024 (a Monday, row 11) is missing.
+  it('adds a missing business day (a holiday) and interpolates it; refuses a series missing too many, naming the first gap', () => {
+    // 15 January 2024 (a Monday, between rows 10 and 11) is missing: a stock-price export leaves holidays out.
     const holiday = days.filter((t) => t !== Date.UTC(2024, 0, 15));
-    const err = thrown(() => describeSeries(csv(holiday, holiday.map((_, i) => i)), { target: 'y' }));
+    const { info, series } = extractSeries(csv(holiday, holiday.map((_, i) => i)), { target: 'y' });
+    expect(info).toMatchObject({ frequency: BUSINESS, season: 5, lengths: { '': 60 }, interpolated: { '': 0 }, added: { '': [Date.UTC(2024, 0, 15)] } });
+    // Rows 10 and 11 hold 9 and 10: the added Monday lies between them.
+    expect(series[0].values[10]).toBe(9.5);
+    // The same day given with an empty target is an interpolated cell, not an added timestamp.
+    const empty = describeSeries(csv(days, days.map((t, i) => (t === Date.UTC(2024, 0, 15) ? '' : i))), { target: 'y' });
+    expect(empty).toMatchObject({ frequency: BUSINESS, interpolated: { '': 1 } });
+    expect(empty.added).toBeUndefined();
+    // The Wednesdays of weeks 2 to 8 missing are 7 of 60 points, more than a holiday calendar's share: refused at the first.
+    const holes = days.filter((t) => !(weekday(t) === 3 && t > days[4] && t < days[40]));
+    expect(holes).toHaveLength(53);
+    const err = thrown(() => describeSeries(csv(holes, holes.map((_, i) => i)), { target: 'y' }));
     expect(err.code).toBe('invalid_dataset');
-    expect(err.details.row).toBe(11);
-    expect(err.message).toContain('row 11 (2024-01-16T00:00:00.000Z) follows row 10 (2024-01-12T00:00:00.000Z), but the series steps by 1 business day');
-    expect(err.message).toContain('the next business day is 2024-01-15T00:00:00.000Z: add the missing business days, holidays too, with an empty target');
-    // The same day with an empty target: regular, and the value is interpolated.
-    const info = describeSeries(csv(days, days.map((t, i) => (t === Date.UTC(2024, 0, 15) ? '' : i))), { target: 'y' });
-    expect(info).toMatchObject({ frequency: BUSINESS, season: 5, interpolated: { '': 1 } });
+    expect(err.details.row).toBe(8);
+    expect(err.message).toContain('row 8 (2024-01-11T00:00:00.000Z) follows row 7 (2024-01-09T00:00:00.000Z), but the series steps by 1 business day');
+    expect(err.message).toContain('the next business day is 2024-01-10T00:00:00.000Z: add the missing business days, holidays too, with an empty target');
+    // One fewer hole is under a tenth: every one is added.
+    const fewer = days.filter((t) => !(weekday(t) === 3 && t > days[4] && t < days[35]));
+    expect(describeSeries(csv(fewer, fewer.map((_, i) => i)), { target: 'y' }).added?.['']).toHaveLength(6);
   });
 
   it('names a weekend point among business days as a stray rather than reading the series as daily', () => {

@@ -165,16 +165,20 @@ describe('forecast jobs', () => {
 
   it('warns when the horizon is validated only in part and when target values were filled', async () => {
     const rows = trainCsv.trim().split('\n');
-    // Months 20-22 without a value, and the last 68 of the 108 months only (a 40-month horizon validates 12 steps).
-    const gappy = [rows[0], ...rows.slice(41).map((l, i) => (i >= 20 && i < 23 ? `${l.split(',')[0]},` : l))].join('\n');
+    // Months 20-22 without a value, month 30 without a row, and the last 68 of the 108 months only (a
+    // 40-month horizon validates 12 steps).
+    const recent = rows.slice(41);
+    const gappy = [rows[0], ...recent.map((l, i) => (i >= 20 && i < 23 ? `${l.split(',')[0]},` : l)).filter((_, i) => i !== 30)].join('\n');
     await upload('air-gaps', gappy);
     const created = await call('POST', '/v1/jobs', { dataset: 'air-gaps', target: TARGET, task: 'forecast', forecast: { horizon: 40 }, models: ['seasonal_naive'], budget: { trials: 1 } });
     expect(created.status).toBe(202);
     const answer = await json(created);
     const warnings = answer.warnings as string[];
-    expect(warnings).toHaveLength(2);
+    expect(warnings).toHaveLength(3);
     expect(warnings[0]).toMatch(/^the series validate (\d+) of the 40 steps ahead asked/);
-    expect(warnings[1]).toBe(`3 missing values of "${TARGET}" were filled by linear interpolation; the models learn from the filled values, and a forecast's history shows them`);
+    const dropped = `${recent[30].split(',')[0]}T00:00:00.000Z`;
+    expect(warnings[1]).toBe(`1 missing timestamp was added to fill short gaps in the series (${dropped}); its value is interpolated`);
+    expect(warnings[2]).toBe(`3 missing values of "${TARGET}" were filled by linear interpolation; the models learn from the filled values, and a forecast's history shows them`);
     const job = await waitForJob(answer.id);
     expect(job.warnings).toEqual(warnings);
     expect(job.status).toBe('succeeded');

@@ -142,14 +142,20 @@ export function stepTime(freq: SeriesFrequency, t: number, k: number): number {
   }
 }
 
+/**
+ * Gaps fill-gaps adds by itself, as the refusals tell them (its limits, restated here since fill-gaps
+ * depends on this module).
+ */
+const SHORT_GAPS_NOTE = 'gaps of up to 3 steps are added by themselves while they come to at most a tenth of the series';
+
 /** What the user can do about a time that is not the expected next one. */
 function remedy(freq: SeriesFrequency, t: number, expected: number, datetime: boolean): string {
   if (freq.kind === 'business_days') {
     // A holiday is a missing point like any other: the row is added with an empty target and interpolated.
-    if (isBusinessDay(t, freq.weekStart)) return `the next business day is ${formatTime(expected, datetime)}: add the missing business days, holidays too, with an empty target (they are interpolated) or resample the series`;
+    if (isBusinessDay(t, freq.weekStart)) return `the next business day is ${formatTime(expected, datetime)}: add the missing business days, holidays too, with an empty target (they are interpolated; ${SHORT_GAPS_NOTE}) or resample the series`;
     return 'it falls on a weekend, which a business-day series skips: remove the row or resample the series';
   }
-  return 'add the missing timestamps with an empty target (they are interpolated) or resample the series';
+  return `add the missing timestamps with an empty target (they are interpolated; ${SHORT_GAPS_NOTE}) or resample the series`;
 }
 
 /**

@@ -2,12 +2,14 @@
  * @module engine/forecast/series
  * Reads the time series out of a Dataset: resolves the target, time and optional group columns, splits
  * the rows into one series per group sorted by time, checks the steps are regular and the timestamps
- * unique, detects the frequency and its seasonal period, and fills missing target values (./fill-missing).
+ * unique, detects the frequency and its seasonal period, adds the timestamps of short gaps (./fill-gaps)
+ * and fills missing target values (./fill-missing).
  * Every refusal names the column (and the group and data row where it applies).
  */
 import { EngineError } from '../core/errors';
 import { asFloat64, type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
 import { widenFloat32 } from '../data/numeric-precision';
+import { fillGaps } from './fill-gaps';
 import { fillMissing } from './fill-missing';
 import { alignDaylightSaving, checkRegular, detectFrequency, formatTime, seasonFor } from './frequency';
 import type { SeriesColumns, SeriesData, SeriesInfo } from './types';
@@ -113,16 +115,22 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   const series: SeriesData[] = [];
   const lengths: Record<string, number> = {};
   const interpolated: Record<string, number> = {};
+  const addedTimes: Record<string, readonly number[]> = {};
   for (let gi = 0; gi < groups.length; gi++) {
     const rows = sorted[gi];
-    const times = Float64Array.from(rows, (r) => t[r]);
-    checkRegular(frequency, times, timeCol.name, groups[gi], (i) => rows[i] + 1, datetime);
-    const values = Float64Array.from(rows, (r) => y[r]);
+    const { times, values, source, added } = fillGaps(
+      frequency,
+      Float64Array.from(rows, (r) => t[r]),
+      Float64Array.from(rows, (r) => y[r]),
+    );
+    // An added point has no data row; checkRegular never names one (it is exactly a step after the point before).
+    checkRegular(frequency, times, timeCol.name, groups[gi], (i) => rows[source[i]] + 1, datetime);
     const filled = fillMissing(values);
     if (filled < 0) throw new EngineError('invalid_target', `target column "${columns.target}" has no values${groups[gi] === '' ? '' : ` in group "${groups[gi]}"`}`, { column: columns.target, group: groups[gi] });
     series.push({ group: groups[gi], times, values, interpolated: filled });
-    lengths[groups[gi]] = rows.length;
-    interpolated[groups[gi]] = filled;
+    lengths[groups[gi]] = values.length;
+    interpolated[groups[gi]] = filled - added.length;
+    if (added.length > 0) addedTimes[groups[gi]] = added;
   }
   const shortest = Math.min(...series.map((s) => s.values.length));
   const info: SeriesInfo = {
@@ -134,6 +142,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     season: seasonFor(frequency, shortest),
     lengths,
     interpolated,
+    ...(Object.keys(addedTimes).length > 0 ? { added: addedTimes } : {}),
     ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
   };
   return { info, series };

@@ -63,10 +63,12 @@ export interface SeriesInfo {
   readonly frequency: SeriesFrequency;
   /** Seasonal period implied by the frequency: monthly 12, quarterly 4, daily 7, business days 5, hourly 24; 1 if none. */
   readonly season: number;
-  /** Points per group, in the order of `series`. */
+  /** Points per group, in the order of `series` (added timestamps included). */
   readonly lengths: Readonly<Record<string, number>>;
-  /** Missing target values filled per group (0 when none). */
+  /** Empty target cells filled per group (0 when none); the points of `added` are filled too, not counted here. */
   readonly interpolated: Readonly<Record<string, number>>;
+  /** Per group with any, the timestamps added to fill its short gaps (see ./fill-gaps), in order. */
+  readonly added?: Readonly<Record<string, readonly number[]>>;
   /** Groups left out for having fewer than SeriesColumns.minLength points, with their lengths. */
   readonly skipped?: Readonly<Record<string, number>>;
 }

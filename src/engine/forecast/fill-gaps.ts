@@ -1,0 +1,80 @@
+/**
+ * @module engine/forecast/fill-gaps
+ * Missing timestamps are added to a series rather than refused, when they are few: a stock-price or
+ * sales export leaves holidays out, a sensor misses an hour, a report skips a month. Each added point
+ * gets an empty target, which fill-missing then interpolates like an empty cell, so every lag still
+ * counts regular steps. Long holes (more than MAX_GAP_POINTS in a row) and series with many holes (more
+ * than MAX_ADDED_SHARE of their points) are left as they are, and checkRegular refuses them naming the
+ * row: filling those would teach the models a straight line the data never showed.
+ */
+import { stepTime } from './frequency';
+import type { SeriesFrequency } from './types';
+
+/** The most timestamps one gap may miss and still be filled (Christmas to Boxing Day, a long weekend). */
+export const MAX_GAP_POINTS = 3;
+
+/** The largest share of a filled series' points that may be added (holidays are about 4% of business days). */
+export const MAX_ADDED_SHARE = 0.1;
+
+export interface FilledGaps {
+  readonly times: Float64Array;
+  /** NaN at every added point. */
+  readonly values: Float64Array;
+  /** Position in the input of every point, -1 for an added one. */
+  readonly source: Int32Array;
+  /** The added times, in order. */
+  readonly added: readonly number[];
+}
+
+/**
+ * The series with the timestamps its short gaps miss added (see the module comment): gaps of at most
+ * MAX_GAP_POINTS whole steps, unless that adds more than MAX_ADDED_SHARE of the points (then none is).
+ * Other irregular steps are kept as they are.
+ */
+export function fillGaps(freq: SeriesFrequency, times: Float64Array, values: Float64Array): FilledGaps {
+  const unchanged = { times, values, source: Int32Array.from(times, (_, i) => i), added: [] };
+  const added: number[] = [];
+  const inserts: { at: number; times: number[] }[] = [];
+  for (let i = 1; i < times.length; i++) {
+    // A gap that is not a few whole steps stays, for checkRegular to name.
+    const missing = missingBetween(freq, times[i - 1], times[i]);
+    if (missing !== null && missing.length > 0) {
+      inserts.push({ at: i, times: missing });
+      added.push(...missing);
+    }
+  }
+  if (added.length === 0 || added.length > MAX_ADDED_SHARE * (times.length + added.length)) return unchanged;
+  const n = times.length + added.length;
+  const out = { times: new Float64Array(n), values: new Float64Array(n), source: new Int32Array(n), added };
+  let k = 0;
+  let next = 0;
+  for (let i = 0; i < times.length; i++) {
+    if (next < inserts.length && inserts[next].at === i) {
+      for (const t of inserts[next++].times) {
+        out.times[k] = t;
+        out.values[k] = NaN;
+        out.source[k++] = -1;
+      }
+    }
+    out.times[k] = times[i];
+    out.values[k] = values[i];
+    out.source[k++] = i;
+  }
+  return out;
+}
+
+/**
+ * The times between two consecutive points when the later one is 2..MAX_GAP_POINTS+1 steps after the
+ * earlier (none when it is the next step), or null when it is no whole number of steps within that.
+ * Steps are chained one at a time, as checkRegular compares them, so an added point is always followed
+ * by exactly the next step.
+ */
+function missingBetween(freq: SeriesFrequency, from: number, to: number): number[] | null {
+  const between: number[] = [];
+  let t = stepTime(freq, from, 1);
+  while (t < to && between.length < MAX_GAP_POINTS) {
+    between.push(t);
+    t = stepTime(freq, t, 1);
+  }
+  return t === to ? between : null;
+}
