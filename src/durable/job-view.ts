@@ -9,6 +9,7 @@
  */
 import { fromLoss, toLoss as toLossOf } from '../engine';
 import { schedulerOf, topRungOf } from './fidelity-plan';
+import { forecastBestEstimate } from './forecast-estimate';
 import { bestTrial, fidelityOf, isFullFidelity, type JobState, publishableTrial, type TrialEntry } from './job-journal';
 import type { JobConfig, JobView, LeaderboardEntry, TrialRecord } from './protocol';
 
@@ -139,7 +140,7 @@ export function jobView(s: JobState, now: number): JobView {
           },
         }
       : {}),
-    ...(ens?.report && 'estimate' in ens.report && ens.report.estimate ? { best_estimate: { ...ens.report.estimate, method: 'bootstrap_bias_corrected_cv' as const } } : {}),
+    ...bestEstimateView(s),
     ...(c.warm_start ? { warm_start: c.warm_start } : {}),
     ...challengeView(s, c),
     best_over_time: bestOverTime,
@@ -148,6 +149,16 @@ export function jobView(s: JobState, now: number): JobView {
     created_at: iso(c.created_at),
     finished_at: s.finished ? iso(s.finished.at) : null,
   };
+}
+
+/**
+ * How the pick should do on new data, the optimism of picking removed: from the ensemble step's
+ * resampling of out-of-fold rows for tables, from the trials' errors per origin for forecasts.
+ */
+function bestEstimateView(s: JobState): Pick<JobView, 'best_estimate'> {
+  const report = s.ensemble?.report;
+  const estimate = report && 'estimate' in report ? report.estimate : forecastBestEstimate(s);
+  return estimate ? { best_estimate: { ...estimate, method: 'bootstrap_bias_corrected_cv' } } : {};
 }
 
 /** A retraining job's comparison with the champion: its state, both scores, and the decision once published. */

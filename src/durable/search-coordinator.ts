@@ -19,8 +19,9 @@ import { DurableObject } from 'cloudflare:workers';
 import { fromLoss, parseAnyEnvelope, samplerFor, seedFrom, type FrozenTrial, type Sampler, type TrialConfig } from '../engine';
 import { outputWidth } from '../engine/core/task';
 import { ensembleCandidatePool, poolSizeLimit } from '../engine/ensemble/candidate-pool';
-import { parseForecastEnvelope } from '../engine/forecast';
+import { parseForecastEnvelope, withWidenedSpread } from '../engine/forecast';
 import { planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
+import { forecastEstimate } from './forecast-estimate';
 import { applyOp, bestTrial, type ChallengerRef, fidelityOf, isFullFidelity, type JobState, type JournalOp, publishableTrial, replay, runningTrials, type TrialEntry } from './job-journal';
 import type { ChallengeReport, ChallengeWork, EnsembleReport, EnsembleWork, JobConfig, JobView, TrialMessage, TrialRecord, TrialReport, TrialWork } from './protocol';
 import { jobView, trialRecord } from './job-view';
@@ -451,13 +452,14 @@ export class SearchCoordinator extends DurableObject<Env> {
     try {
       if (!this.state.publishing) this.append({ op: 'publishing', trial_id: result.trial_id, at: Date.now() });
       const registry = this.env.REGISTRY.getByName(config.tenant);
+      const artifactKey = config.forecast ? await this.widenedForecastArtifact(result.artifact_key) : result.artifact_key;
       const published = await registry.publish(
         config.model_name,
         {
           job_id: config.id,
           trial_id: result.trial_id,
           family: result.family,
-          artifact_key: result.artifact_key,
+          artifact_key: artifactKey,
           // The registry tells forecast models apart by their task: they answer the forecast route.
           task: config.forecast ? 'forecast' : config.task,
           target: config.target,
@@ -479,6 +481,22 @@ export class SearchCoordinator extends DurableObject<Env> {
       console.error('publish failed, will retry', err);
       await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
     }
+  }
+
+  /**
+   * The key of the forecaster to publish: the trial's artifact, or, when picking it among the job's trials
+   * made its validation errors optimistic (durable/forecast-estimate), a copy beside it with the
+   * intervals widened by that optimism. The copy depends only on the journal, so a retried publication
+   * writes the same file again. Storage errors propagate: the publication is retried.
+   */
+  private async widenedForecastArtifact(key: string): Promise<string> {
+    const optimism = forecastEstimate(this.state)?.optimism ?? 1;
+    if (optimism <= 1) return key;
+    const text = await (await this.env.STORE.get(key))?.text();
+    if (text === undefined) throw new Error(`the artifact ${key} is missing from object storage`);
+    const widenedKey = key.replace(/\.json$/, '') + '.published.json';
+    await this.env.STORE.put(widenedKey, JSON.stringify(withWidenedSpread(parseForecastEnvelope(text), optimism)));
+    return widenedKey;
   }
 
   /**

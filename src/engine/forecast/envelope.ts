@@ -46,6 +46,11 @@ export interface ForecastEnvelope {
   readonly score: number;
   /** Per step ahead (index 0 = one step), the validation error spread in units of a series' scale. */
   readonly stepSpread: readonly number[];
+  /**
+   * The factor stepSpread was widened by when the job published this model: the optimism of picking it
+   * among the search's trials (durable/forecast-estimate). Absent: the trial's own spread.
+   */
+  readonly spreadScale?: number;
   readonly groups: readonly ForecastGroupState[];
   /** Groups of the training data left out for being too short to validate, with their lengths. */
   readonly skippedGroups?: Readonly<Record<string, number>>;
@@ -88,6 +93,7 @@ export function parseForecastEnvelope(json: unknown): ForecastEnvelope {
   if (!(Number.isInteger(e.maxHorizon) && (e.maxHorizon as number) >= (e.horizon as number))) fail('maxHorizon must be an integer >= horizon');
   if (!finite(e.score)) fail('score must be a number');
   if (!Array.isArray(e.stepSpread) || e.stepSpread.length === 0 || !e.stepSpread.every((s) => finite(s) && s >= 0)) fail('stepSpread must be a non-empty list of numbers >= 0');
+  if (e.spreadScale !== undefined && !(finite(e.spreadScale) && e.spreadScale >= 1)) fail('spreadScale must be a number >= 1');
   if (!Array.isArray(e.groups) || e.groups.length === 0) fail('groups must be a non-empty list');
   e.groups.forEach(checkGroup);
   if (e.skippedGroups !== undefined && (typeof e.skippedGroups !== 'object' || e.skippedGroups === null || !Object.values(e.skippedGroups).every((n) => Number.isInteger(n)))) {
@@ -117,4 +123,15 @@ function checkGroup(g: unknown, i: number): void {
     fail(`groups[${i}] has a bad lastTime, scale, first or count`);
   }
   if (!Array.isArray(s.tail) || s.tail.length === 0 || !s.tail.every(finite)) fail(`groups[${i}].tail must be a non-empty list of numbers`);
+}
+
+/**
+ * The envelope with its intervals widened by `scale` (>= 1): what a job publishes when picking the model
+ * among many made its validation errors optimistic. Widening an already widened envelope replaces the
+ * earlier factor, so publishing again never compounds it.
+ */
+export function withWidenedSpread(envelope: ForecastEnvelope, scale: number): ForecastEnvelope {
+  if (!(Number.isFinite(scale) && scale >= 1)) throw new EngineError('invalid_input', `the spread can only be widened, by a factor >= 1; got ${scale}`);
+  const factor = scale / (envelope.spreadScale ?? 1);
+  return { ...envelope, stepSpread: envelope.stepSpread.map((s) => s * factor), spreadScale: scale };
 }
