@@ -4,7 +4,8 @@
  * format: NAME.train.csv, NAME.test.csv, NAME.json, index.json): uploads the train split, runs a job, predicts
  * the test split through the prediction route and scores it with the dataset's primary metric. Image datasets
  * (an `image_shape` in NAME.json) run as image jobs and also report test accuracy; time series run as forecast
- * jobs over the test split's length and are scored on the forecast route's answer. When DIR has a
+ * jobs over the test split's length and are scored on the forecast route's answer (and how many test points its 80%
+ * intervals hold). When DIR has a
  * REFERENCE.md, each result is also set against it (best scikit-learn default, Tuned; lib/reference-scores)
  * and the JSON rows carry that standing; `npm run bench:compare` re-reads saved runs and adds seeds up.
  */
@@ -52,6 +53,9 @@ interface Row {
   score: number;
   /** Test accuracy of classification jobs (the image target is stated in accuracy). */
   accuracy: number | null;
+  /** Forecasts: the share of test points inside the published model's 80% intervals, and the job's best_estimate. */
+  interval_coverage_80?: number;
+  best_estimate?: number | null;
   cv_score: number | null;
   best_family: string;
   trials: number;
@@ -98,9 +102,11 @@ async function main() {
       const classes = meta.classes ?? [];
       let score: number;
       let accuracy: number | null = null;
+      let coverage: number | null = null;
       if (kind === 'forecast') {
-        const answer = await api.request<{ forecasts: { value: number }[] }>('POST', `/v1/models/${job.model.name}/forecast`, { horizon: testRows.length });
+        const answer = await api.request<{ forecasts: { value: number; lower: number; upper: number }[] }>('POST', `/v1/models/${job.model.name}/forecast`, { horizon: testRows.length, level: 0.8 });
         score = heldOutScore(metric, truth, { predictions: answer.forecasts.map((p) => p.value) }, []);
+        coverage = answer.forecasts.filter((p, i) => Number(truth[i]) >= p.lower && Number(truth[i]) <= p.upper).length / truth.length;
       } else {
         const features = testRows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== meta.target)));
         const result = await api.predict(job.model.name, features);
@@ -112,6 +118,7 @@ async function main() {
         metric,
         score,
         accuracy,
+        ...(coverage === null ? {} : { interval_coverage_80: coverage, best_estimate: job.best_estimate?.score ?? null }),
         cv_score: job.best?.score ?? null,
         best_family: job.best?.family ?? '-',
         trials: job.progress.trials_done,
@@ -119,7 +126,7 @@ async function main() {
         elapsed_ms: Date.now() - started,
       };
       results.push(row);
-      console.log(`- ${name}: test ${metric} ${score.toFixed(4)}${accuracy === null ? '' : `, accuracy ${accuracy.toFixed(4)}`} (cv ${row.cv_score?.toFixed(4)}, ${row.best_family}, ${row.trials} trials, ${(row.elapsed_ms / 1000).toFixed(0)} s)`);
+      console.log(`- ${name}: test ${metric} ${score.toFixed(4)}${accuracy === null ? '' : `, accuracy ${accuracy.toFixed(4)}`}${coverage === null ? '' : `, 80% intervals hold ${(100 * coverage).toFixed(0)}% (estimate ${row.best_estimate?.toFixed(4)})`} (cv ${row.cv_score?.toFixed(4)}, ${row.best_family}, ${row.trials} trials, ${(row.elapsed_ms / 1000).toFixed(0)} s)`);
       // A failed count alone says nothing: name each failed trial and its reason.
       if (row.failed > 0) {
         const { trials } = await api.request<{ trials: TrialRecord[] }>('GET', `/v1/jobs/${id}/trials`);
