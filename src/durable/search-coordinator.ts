@@ -2,7 +2,8 @@
  * @module durable/search-coordinator
  * One SearchCoordinator per job. Responsibilities:
  * - keep the job's state as a journal in SQLite (replayed on start, so an evicted object resumes exactly);
- * - ask: propose trial configurations and send one queue message per trial (ids only);
+ * - ask: propose trial configurations (screened, so none exceeds a trial's memory limit) and send one queue
+ *   message per trial (ids only);
  * - claim/tell: hand a trial's work to its consumer and record its result idempotently by trial id;
  * - leases + alarm: a trial whose message is never picked up, or whose consumer goes silent, is sent again;
  *   one that still never reports is marked failed when its lease runs out;
@@ -16,7 +17,7 @@
  * No training happens here: every method answers in milliseconds.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { fromLoss, parseAnyEnvelope, samplerFor, seedFrom, type FrozenTrial, type Sampler, type TrialConfig } from '../engine';
+import { fromLoss, parseAnyEnvelope, samplerFor, seedFrom, type FrozenTrial, type Sampler, type TrialConfig, withMemoryScreen } from '../engine';
 import { outputWidth } from '../engine/core/task';
 import { ensembleCandidatePool, poolSizeLimit } from '../engine/ensemble/candidate-pool';
 import { parseForecastEnvelope, withWidenedSpread } from '../engine/forecast';
@@ -617,8 +618,13 @@ export class SearchCoordinator extends DurableObject<Env> {
     }
   }
 
+  /**
+   * The job's sampler, its proposals screened for memory: one whose trial would be refused (a CNN too wide
+   * for large images) is sent narrowed to fit, never as a trial that fails on arrival and spends an
+   * invocation (see engine search/samplers/memory-screen). Pure, so a replayed journal proposes the same.
+   */
   private sampler(config: JobConfig): Sampler {
-    this.cachedSampler ??= samplerFor(samplerStrategyOf(config.strategy), config.warm_start ? { warmStart: config.warm_start } : {});
+    this.cachedSampler ??= withMemoryScreen(samplerFor(samplerStrategyOf(config.strategy), config.warm_start ? { warmStart: config.warm_start } : {}), { folds: config.folds });
     return this.cachedSampler;
   }
 

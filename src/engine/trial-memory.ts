@@ -8,8 +8,10 @@
  * estimateMemoryBytes, which never counts the input matrix).
  * Widths are upper bounds read from the dataset (its schema, plus one scan of each coded column for dense
  * models), not from fitted encoders, so the check costs a few milliseconds. How the figures compare with
- * measured peaks: `npm run bench:memory`.
+ * measured peaks: `npm run bench:memory`. A search that holds only the data's shape (the coordinator)
+ * screens its proposals with the same figures from the shape alone (shapeTrialMemoryBytes).
  */
+import { pixelCount } from './core/image-shape';
 import type { Dataset, NumericValues } from './data/dataset';
 import type { DataShape, FeatureStyle, ModelSpec } from './models/model';
 import type { Params } from './search/space';
@@ -155,8 +157,38 @@ export function trialInputBytes(shape: DataShape): number {
  */
 export function trialMemoryBytes(ds: Dataset, model: ModelSpec, params: Params, shape: DataShape, exclude: ReadonlySet<string>, split: TrialRows = FULL_HOLDOUT): TrialMemory {
   const { width, targetEncoded } = encodedLayout(ds, exclude, model.featureStyle, shape.nClasses);
-  const dataset = datasetBytes(ds);
-  const features = featureBytes(shape.rows, width, split, targetEncoded, scratchBytesPerRow(ds));
+  return layoutMemory({ dataset: datasetBytes(ds), width, targetEncoded, scratchPerRow: scratchBytesPerRow(ds) }, model, params, shape, split);
+}
+
+/**
+ * A trial's peak from the data's shape alone, for a family whose feature width the shape fixes: the
+ * 'pixels' style writes one feature per pixel value of `shape.image` (or per column). Undefined for the
+ * other styles, whose widths depend on values the shape does not hold (levels, missing values, constant
+ * columns). A lower bound of trialMemoryBytes on the same data: the dataset counts as its feature columns
+ * and target at Float32 (as storage keeps pixels), without ignored columns or level names.
+ */
+export function shapeTrialMemoryBytes(model: ModelSpec, params: Params, shape: DataShape, split: TrialRows = FULL_HOLDOUT): TrialMemory | undefined {
+  if (!estimableFromShape(model)) return undefined;
+  const width = Math.max(1, shape.image ? pixelCount(shape.image) : shape.cols);
+  return layoutMemory({ dataset: 4 * shape.rows * (shape.cols + 1), width, targetEncoded: 0, scratchPerRow: 4 }, model, params, shape, split);
+}
+
+/** Whether a family's trial memory can be estimated from the data's shape alone (see shapeTrialMemoryBytes). */
+export function estimableFromShape(model: ModelSpec): boolean {
+  return model.featureStyle === 'pixels';
+}
+
+/** What a trial's memory depends on besides the model: the dataset's bytes and how the features encode it. */
+interface FeatureLayout {
+  readonly dataset: number;
+  readonly width: number;
+  readonly targetEncoded: number;
+  readonly scratchPerRow: number;
+}
+
+function layoutMemory(layout: FeatureLayout, model: ModelSpec, params: Params, shape: DataShape, split: TrialRows): TrialMemory {
+  const { dataset, width } = layout;
+  const features = featureBytes(shape.rows, width, split, layout.targetEncoded, layout.scratchPerRow);
   const counts = rowCounts(shape.rows, split);
   const foldShape = { ...shape, rows: counts.foldFitRows, cols: width };
   // A family that hands its work arrays from fit to fit sizes a fold's for its training plus validation
@@ -183,20 +215,44 @@ export type MemoryFit =
  * value): deterministic, and a few milliseconds.
  */
 export function fitParamsToMemory(ds: Dataset, model: ModelSpec, params: Params, shape: DataShape, exclude: ReadonlySet<string>, split: TrialRows, limit: number): MemoryFit {
-  const need = (p: Params) => trialMemoryBytes(ds, model, p, shape, exclude, split).total;
+  return fitToLimit((p) => trialMemoryBytes(ds, model, p, shape, exclude, split).total, model, params, shape, limit);
+}
+
+/**
+ * Whether a trial of these parameters passes fitParamsToMemory by the shape's estimate
+ * (shapeTrialMemoryBytes): within `limit` as proposed, or at its memoryScale floor. Undefined for a family
+ * the shape cannot estimate. Being a lower bound, it refuses only what run-trial would refuse too.
+ */
+export function shapeFitsMemory(model: ModelSpec, params: Params, shape: DataShape, split: TrialRows, limit: number): boolean | undefined {
+  if (!estimableFromShape(model)) return undefined;
+  const need = (p: Params) => shapeTrialMemoryBytes(model, p, shape, split)!.total;
+  if (need(params) <= limit) return true;
+  const floor = scaleFloor(model, params, shape);
+  return floor !== undefined && need(floor.params) <= limit;
+}
+
+/** The parameters at the family's memoryScale floor, when it declares one and they are above it. */
+function scaleFloor(model: ModelSpec, params: Params, shape: DataShape): { params: Params; current: number } | undefined {
+  const scale = model.memoryScale;
+  const current = scale ? Number(params[scale.param] ?? model.defaults(shape)[scale.param]) : Number.NaN;
+  if (!scale || !Number.isFinite(current) || current <= scale.min) return undefined;
+  return { params: { ...params, [scale.param]: scale.min }, current };
+}
+
+function fitToLimit(need: (p: Params) => number, model: ModelSpec, params: Params, shape: DataShape, limit: number): MemoryFit {
   const full = need(params);
   if (full <= limit) return { fits: true, params };
   const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
   const refusal = `estimated peak memory ${mib(full)} MiB (data, features and model) exceeds the ${(limit / 2 ** 20).toFixed(0)} MiB trial limit`;
-  const scale = model.memoryScale;
-  const current = scale ? Number(params[scale.param] ?? model.defaults(shape)[scale.param]) : Number.NaN;
-  if (!scale || !Number.isFinite(current) || current <= scale.min) return { fits: false, reason: refusal };
+  const floorAt = scaleFloor(model, params, shape);
+  if (!floorAt) return { fits: false, reason: refusal };
+  const scale = model.memoryScale!;
   const at = (value: number) => ({ ...params, [scale.param]: value });
-  const floor = need(at(scale.min));
+  const floor = need(floorAt.params);
   if (floor > limit) return { fits: false, reason: `${refusal}, even with ${scale.param} = ${scale.min} (${mib(floor)} MiB)` };
   // Invariant: `lo` fits, `hi` does not.
   let lo = scale.min;
-  let hi = Math.floor(current);
+  let hi = Math.floor(floorAt.current);
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
     if (need(at(mid)) <= limit) lo = mid;

@@ -114,6 +114,13 @@ export interface ModelSpec {
    * of failing (trial-memory fitParamsToMemory), and reports it in its fit facts (`memory_capped_<param>`).
    */
   readonly memoryScale?: { readonly param: string; readonly min: number };
+  /**
+   * The largest configuration like `params` that `fits` accepts (a trial memory check), or undefined when
+   * none does: what a search screening its proposals (search/samplers/memory-screen) runs instead of one
+   * whose trial would be refused, for a family whose memory grows with knobs other than its memoryScale
+   * (a CNN's widths). Absent: such a proposal is not shrunk.
+   */
+  shrinkToFit?(params: Params, fits: (params: Params) => boolean): Params | undefined;
   /** Tunable parameters; bounds may depend on the data's shape. */
   space(shape: DataShape): SearchSpace;
   /** A strong default configuration, tried first (zero-shot start). */

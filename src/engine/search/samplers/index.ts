@@ -14,6 +14,7 @@ import { withWarmStart } from './warm-start';
 
 export { EVOLUTION_DEFAULTS, evolutionSampler, type EvolutionOptions } from './evolution';
 export { GRID_DEFAULTS, gridSampler, gridValues, resolveGridOptions, type GridOptions } from './grid';
+export { type MemoryScreenOptions, withMemoryScreen } from './memory-screen';
 export { withPortfolio } from './portfolio';
 export { randomSampler } from './random';
 export { resolveTpeOptions, TPE_DEFAULTS, tpeSampler, type TpeOptions } from './tpe';

@@ -67,6 +67,9 @@ export const CNN_DEFAULTS = Object.freeze({
 
 /** Batch sizes the search may pick. */
 export const CNN_BATCH_SIZES = [32, 64, 128, 256] as const;
+/** The narrowest layers the search proposes: first-block filters and dense units (see cnn-shrink). */
+export const CNN_MIN_FILTERS = 8;
+export const CNN_MIN_DENSE_UNITS = 32;
 /** Filters never exceed this, however many blocks double them. */
 export const CNN_MAX_FILTERS = 256;
 /** Pools are skipped once a map is this small or smaller (a 2x2 pool would leave one pixel). */
@@ -81,12 +84,12 @@ export function augmentationsFor(image: ImageShape | undefined): CnnAugmentation
 export function cnnSpace(shape: DataShape): SearchSpace {
   return {
     conv_blocks: int(1, 3),
-    filters: int(8, 64, true),
+    filters: int(CNN_MIN_FILTERS, 64, true),
     kernel_size: categorical(3, 5),
     pooling: categorical('max', 'avg', 'none'),
     batch_norm: categorical(false, true),
     dropout: float(0, 0.5),
-    dense_units: int(32, 256, true),
+    dense_units: int(CNN_MIN_DENSE_UNITS, 256, true),
     learning_rate: float(1e-4, 3e-2, true),
     lr_schedule: categorical('constant', 'cosine'),
     optimizer: categorical('adam', 'rmsprop', 'sgd'),

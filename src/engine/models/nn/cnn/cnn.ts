@@ -17,6 +17,7 @@ import { headFor } from '../mlp-net';
 import { CnnModel, loadCnn } from './cnn-model';
 import { type CnnShape, convMapValues, forwardChunkRows, forwardValuesPerRow } from './cnn-net';
 import { budgetedEpochs, cnnDefaults, cnnParameterCount, cnnSpace, planCnn, resolveCnnOptions } from './cnn-options';
+import { shrinkCnnToFit } from './cnn-shrink';
 import { trainCnn } from './cnn-train';
 import { shiftViewsApply } from './cnn-tta';
 import { checkNetTrainSet, targetStats } from '../train-set-checks';
@@ -107,6 +108,9 @@ export const cnnSpec: ModelSpec = {
   // instead of being refused. A net whose weights and optimiser state alone do not fit is still refused
   // (three blocks of 34, 68 and 136 filters: 85 MiB even at batch 8, in a digits job).
   memoryScale: { param: 'batch_size', min: 8 },
+  // What a smaller batch cannot save (the weights and state of wide layers) narrower layers can: a search
+  // screening its proposals runs the widest version of a refused net that fits (./cnn-shrink).
+  shrinkToFit: shrinkCnnToFit,
   fit: fitCnn,
   load: (artifact: ModelArtifact) => loadCnn(artifact),
 };
