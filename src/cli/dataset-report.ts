@@ -2,8 +2,9 @@
  * @module cli/dataset-report
  * A dataset version as a person reads it: rows and columns (images and classes for a zip of images, what
  * an append added to), then one line per column with its type, missing values, distinct values and why
- * it is not used; with the profile's statistics (GET), also the range of numbers and times and the most
- * frequent levels.
+ * it is not used (a date column not in ISO-8601 with its order of day and month: "datetime mdy"); with the
+ * profile's statistics (GET), also the range of numbers and times and the most frequent levels. Column
+ * warnings (an order of day and month that was guessed) follow the table.
  */
 import type { AppendedVersion, ColumnProfile, DatasetVersion } from '../client';
 import { formatBytes, renderTable } from './format';
@@ -16,9 +17,10 @@ export function describeDataset(d: DatasetVersion | AppendedVersion, withStats =
       : `dataset ${d.name} v${d.version}: ${d.rows} rows, ${d.columns.length} columns, ${formatBytes(d.bytes)}`;
   const table = renderTable(
     ['column', 'type', 'missing', 'unique', ...(withStats ? ['values'] : []), 'note'],
-    d.columns.map((c) => [c.name, c.type, c.missing, c.unique, ...(withStats ? [valuesOf(c)] : []), c.dropped ?? '']),
+    d.columns.map((c) => [c.name, c.date_order ? `${c.type} ${c.date_order}` : c.type, c.missing, c.unique, ...(withStats ? [valuesOf(c)] : []), c.dropped ?? '']),
   );
-  return `${head}\n${table}`;
+  const warnings = d.columns.flatMap((c) => (c.warnings ?? []).map((w) => `warning: ${w}`));
+  return [head, table, ...warnings].join('\n');
 }
 
 /** "12 to 72 (mean 20.9)", "2019-01-01 to 2024-06-30" or "good 525, bad 225": what a column holds. */

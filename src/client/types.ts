@@ -56,6 +56,10 @@ export interface ColumnProfile {
   top?: { value: string; count: number }[];
   /** Image datasets: the one summary entry standing for every pixel column. */
   pixel_columns?: number;
+  /** Datetime columns not in ISO-8601: how day, month and year were read (mdy 03/15/2024, dmy 15.03.2024, ymd 2024/03/15). */
+  date_order?: 'mdy' | 'dmy' | 'ymd';
+  /** What to know before training on the column (an order of day and month no value told). */
+  warnings?: string[];
 }
 
 /** `PUT /v1/datasets/{name}` and `GET /v1/datasets/{name}`. */
@@ -224,7 +228,8 @@ export interface Model {
   classes: string[];
   /** The champion's family (absent when the champion version is missing). */
   family?: string;
-  features: { name: string; type: ColumnType; importance: number | null }[];
+  /** `date_order`: a datetime input trained on dates not in ISO-8601 is read in that layout at predict (and as ISO-8601). */
+  features: { name: string; type: ColumnType; importance: number | null; date_order?: 'mdy' | 'dmy' | 'ymd' }[];
   versions: {
     version: number;
     job_id: string;

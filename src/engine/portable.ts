@@ -19,6 +19,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { EngineError } from './core/errors';
 import type { Task } from './core/task';
+import type { DateOrder } from './data/date-layout';
 import type { ExplainResult } from './explain/explanation';
 import type { ModelFamily } from './models/model';
 import { type PredictionResult, Predictor } from './predictor';
@@ -49,8 +50,11 @@ export interface ModelInfo {
   readonly metric: string;
   /** Model families used (one, or an ensemble's distinct members). */
   readonly families: readonly ModelFamily[];
-  /** The columns the model reads from each row, with the type it expects. */
-  readonly inputs: readonly { readonly name: string; readonly type: string }[];
+  /**
+   * The columns the model reads from each row, with the type it expects; `dateOrder`, for a datetime input
+   * trained on dates such as 03/15/2024, is the layout it reads them in (ISO-8601 reads too).
+   */
+  readonly inputs: readonly { readonly name: string; readonly type: string; readonly dateOrder?: DateOrder }[];
   /** Every column of the training data; rows may carry any of them (the target and unused ones are ignored). */
   readonly columns: readonly string[];
 }
@@ -83,8 +87,10 @@ export async function loadModel(artifact: string | object, options: LoadModelOpt
   if (families.some((f) => TFJS_FAMILIES.has(f))) await ensureBackend(options);
   const predictor = await Predictor.load(parsed);
   const members = parsed.format === ENSEMBLE_FORMAT ? parsed.members.map((m) => m.envelope) : [parsed];
-  const inputs = new Map<string, string>();
-  for (const m of members) for (const input of m.pipeline.inputs) if (!inputs.has(input.name)) inputs.set(input.name, input.type);
+  const inputs = new Map<string, ModelInfo['inputs'][number]>();
+  for (const m of members) {
+    for (const input of m.pipeline.inputs) if (!inputs.has(input.name)) inputs.set(input.name, { name: input.name, type: input.type, ...(input.dateOrder ? { dateOrder: input.dateOrder } : {}) });
+  }
   const info: ModelInfo = {
     kind: parsed.format === ENSEMBLE_FORMAT ? 'ensemble' : 'model',
     task: parsed.task,
@@ -92,7 +98,7 @@ export async function loadModel(artifact: string | object, options: LoadModelOpt
     classes: [...parsed.classes],
     metric: parsed.metric,
     families,
-    inputs: [...inputs].map(([name, type]) => ({ name, type })),
+    inputs: [...inputs.values()],
     columns: [...parsed.columns],
   };
   return {

@@ -6,6 +6,7 @@
  * refused, and a run whose newest version has lost one is skipped, saying which.
  */
 import type { DatasetVersion, Registry } from '../durable/registry';
+import type { ColumnOverride } from '../engine';
 import { ApiError, listSome } from './errors';
 import { isImageUploadProfile } from './image-upload';
 
@@ -24,7 +25,7 @@ export function missingChampionColumns(championData: Profile, candidate: Profile
 }
 
 /** The columns a job's column settings leave out ({"col": "ignore"}). */
-export const ignoredColumns = (columns: Readonly<Record<string, string>> | undefined): string[] =>
+export const ignoredColumns = (columns: Readonly<Record<string, ColumnOverride>> | undefined): string[] =>
   Object.entries(columns ?? {})
     .filter(([, type]) => type === 'ignore')
     .map(([name]) => name);
@@ -35,7 +36,7 @@ export const ignoredColumns = (columns: Readonly<Record<string, string>> | undef
  */
 export async function checkChampionColumns(
   registry: DurableObjectStub<Registry>,
-  champion: { readonly dataset: { readonly name: string; readonly version: number }; readonly target: string; readonly columns?: Readonly<Record<string, string>> },
+  champion: { readonly dataset: { readonly name: string; readonly version: number }; readonly target: string; readonly columns?: Readonly<Record<string, ColumnOverride>> },
   candidate: { readonly name: string; readonly version?: number },
   field: string,
 ): Promise<void> {

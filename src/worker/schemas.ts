@@ -11,6 +11,17 @@ import { ApiError } from './errors';
 /** A column's forced type, or "ignore" (the engine's ColumnOverride). */
 const COLUMN_OVERRIDES = ['numeric', 'categorical', 'boolean', 'datetime', 'text', 'id', 'constant', 'ignore'] as const;
 
+/**
+ * A date column with its order of day and month declared (engine/data/datetime-override): for dates such
+ * as 03/04/2024, which upload reads month first when no value says otherwise.
+ */
+const datetimeOverride = z
+  .strictObject({
+    type: z.literal('datetime'),
+    date_order: z.enum(['mdy', 'dmy']).describe('mdy: 03/04/2024 is March 4 (month first); dmy: it is April 3 (day first). Year-first and ISO-8601 dates read either way'),
+  })
+  .describe('a datetime column read in a declared order of day and month');
+
 /** Metric names come from the engine's registry, so the API can never accept one the engine lacks. */
 const METRIC_NAMES = Object.keys(METRICS) as [MetricName, ...MetricName[]];
 
@@ -31,7 +42,7 @@ export const createJobSchema = z.strictObject({
     .optional(),
   strategy: z.enum(['auto', 'random', 'grid', 'bayes', 'evolution', 'asha', 'hyperband']).optional(),
   models: z.array(z.string()).min(1).optional(),
-  columns: z.record(z.string(), z.enum(COLUMN_OVERRIDES)).optional(),
+  columns: z.record(z.string(), z.union([z.enum(COLUMN_OVERRIDES), datetimeOverride])).optional(),
   seed: z.int().min(0).max(2 ** 31 - 1).optional(),
   model: z.string().min(1).optional(),
   parallelism: z.int().min(1).max(32).optional(),

@@ -10,6 +10,8 @@
  */
 import { minTrainLength, validationPlan } from '../engine/forecast';
 import { targetWarnings } from '../engine/data/target-warnings';
+import { guessedDateOrders, guessedOrderWarning } from '../engine/data/datetime-override';
+import { declaredDateOrders } from '../engine/data/overrides';
 import { applyOverrides, decodeDataset, defaultMetric, DROPPED_TYPES, METRICS, type MetricName, prepareTarget, seedFrom, type Task, type TrialConfig } from '../engine';
 import { type HoldoutSpec, splitHoldout } from '../engine/data/holdout';
 import type { ForecastJobSpec, JobConfig } from '../durable/protocol';
@@ -137,7 +139,10 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   }
   const folds = forecast ? FORECAST_ORIGINS : rows <= 1_000 ? 5 : rows <= 20_000 ? 3 : 1;
   // What the user should know about the target before trusting the score (none stops the job).
-  const warnings = series ? series.warnings : [...targetWarnings(ds, body.target, target, folds, metric), ...(body.task === undefined && target.task === 'regression' ? timeSeriesHint(ds) : [])];
+  const warnings = [
+    ...(series ? series.warnings : [...targetWarnings(ds, body.target, target, folds, metric), ...(body.task === undefined && target.task === 'regression' ? timeSeriesHint(ds) : [])]),
+    ...dateOrderWarnings(ds, body, ignore, forecast?.time_column),
+  ];
   const config: JobConfig = {
     id,
     tenant,
@@ -180,6 +185,16 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   // The list (GET /v1/jobs) says running from here on, as the job itself does, until the job reports its end.
   await registry.jobStarted(id);
   return { id, status: 'queued', ...(warnings.length > 0 ? { warnings } : {}) };
+}
+
+/**
+ * Date columns the job reads (a forecast its time column alone) whose order of day and month upload had to
+ * guess (every date reads either way, as 03/04/2024) and the job does not declare: a day-first column read
+ * month first would train, and answer, on the wrong dates without any error.
+ */
+function dateOrderWarnings(ds: Parameters<typeof guessedDateOrders>[0], body: CreateJobBody, ignore: readonly string[], timeColumn: string | undefined): string[] {
+  const read = (name: string) => (timeColumn !== undefined ? name === timeColumn : name !== body.target && !ignore.includes(name));
+  return guessedDateOrders(ds, declaredDateOrders(body.columns ?? {})).filter(read).map(guessedOrderWarning);
 }
 
 /**

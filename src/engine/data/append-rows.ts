@@ -8,12 +8,18 @@
  *
  * What the new rows must agree with is checked first, so a mistake is named instead of silently changing
  * the data: the same columns (in any order), and in a column that is numeric or a date, values of that
- * kind (an "unknown" in a numeric column would otherwise turn it categorical for every later job).
+ * kind (an "unknown" in a numeric column would otherwise turn it categorical for every later job). Dates
+ * must be in the column's layout (data/date-layout: 03/15/2024 in a month-first column), or ISO-8601; both
+ * old and new dates are written in that layout, so the longer table reads in it again. A column whose
+ * order upload had to guess (every date read either way) takes the order the new dates tell, as an upload
+ * of the longer file would: 25/03/2024 makes it day first, old dates included.
  */
 import { EngineError } from '../core/errors';
 import { isMissingNumberCell, parseDateCell, parseNumberCell } from './column-types';
 import type { CsvTable } from './csv';
 import type { Column, Dataset } from './dataset';
+import { type DateOrder, describeOrder, formatOrderedDate } from './date-layout';
+import { orderWasGuessed } from './datetime-override';
 import { type ColumnProfile, inferDataset } from './infer-schema';
 import { numericLabelOf } from './numeric-labels';
 
@@ -37,13 +43,15 @@ export function appendRows(base: Dataset, added: CsvTable, naming: RowNaming, ma
       max_rows: maxRows,
     });
   }
-  base.columns.forEach((col, j) => checkKind(col, added, order[j], naming));
+  const dateOrders = base.columns.map((col, j) => appendedDateOrder(col, added, order[j]));
+  base.columns.forEach((col, j) => checkKind(col, dateOrders[j], added, order[j], naming));
   const rows: string[][] = new Array(total);
   const cellsOf = base.columns.map(cellText);
   for (let i = 0; i < base.rows; i++) rows[i] = cellsOf.map((cell) => cell(i));
+  const newCellsOf = base.columns.map((col, j) => newCellText(col, dateOrders[j]));
   for (let i = 0; i < added.rows.length; i++) {
     const from = added.rows[i];
-    rows[base.rows + i] = order.map((k) => from[k]);
+    rows[base.rows + i] = order.map((k, j) => newCellsOf[j](from[k]));
   }
   const { dataset, profile } = inferDataset({ header: base.columns.map((c) => c.name), rows }, Object.create(null));
   return { dataset, profile, added: added.rows.length };
@@ -67,11 +75,22 @@ function columnOrder(base: Dataset, added: CsvTable): number[] {
 
 const quoteList = (names: readonly string[]) => names.slice(0, 10).map((n) => `"${n}"`).join(', ') + (names.length > 10 ? ` and ${names.length - 10} more` : '');
 
-/** A numeric or date column's new cells must be numbers or dates (or missing). */
-function checkKind(col: Column, added: CsvTable, k: number, naming: RowNaming): void {
+/**
+ * The layout a date column's new cells are read in: the column's, or day first when upload guessed month
+ * first and some new date reads day first only (25/03/2024). Undefined for ISO-8601 and other columns.
+ */
+function appendedDateOrder(col: Column, added: CsvTable, k: number): DateOrder | undefined {
+  if (col.storage !== 'f64' || col.type !== 'datetime') return undefined;
+  if (!orderWasGuessed(col)) return col.dateOrder;
+  const dayFirst = added.rows.some((row) => Number.isNaN(parseDateCell(row[k], 'mdy')) && !Number.isNaN(parseDateCell(row[k], 'dmy')));
+  return dayFirst ? 'dmy' : 'mdy';
+}
+
+/** A numeric or date column's new cells must be numbers or dates (or missing); dates in `dateOrder` or ISO-8601. */
+function checkKind(col: Column, dateOrder: DateOrder | undefined, added: CsvTable, k: number, naming: RowNaming): void {
   if (col.type !== 'numeric' && col.type !== 'datetime') return;
-  const parse = col.type === 'numeric' ? parseNumberCell : parseDateCell;
-  const kind = col.type === 'numeric' ? 'a number' : 'a date';
+  const parse = col.type === 'numeric' ? parseNumberCell : (cell: string) => parseDateCell(cell, dateOrder);
+  const kind = col.type === 'numeric' ? 'a number' : dateOrder ? `a date as ${describeOrder(dateOrder)} or ISO-8601` : 'an ISO-8601 date';
   for (let i = 0; i < added.rows.length; i++) {
     const cell = added.rows[i][k];
     if (isMissingNumberCell(cell) || !Number.isNaN(parse(cell))) continue;
@@ -83,12 +102,25 @@ function checkKind(col: Column, added: CsvTable, k: number, naming: RowNaming): 
   }
 }
 
-/** A stored column's cells as the text a fresh upload would have had (numbers in shortest form, dates in ISO-8601 UTC). */
+/**
+ * A stored column's cells as the text a fresh upload would have had: numbers in shortest form, dates in
+ * the column's layout, or ISO-8601 UTC when it has none.
+ */
 function cellText(col: Column): (row: number) => string {
   if (col.storage === 'codes') return (i) => (col.codes[i] < 0 ? '' : col.levels[col.codes[i]]);
-  const { values } = col;
+  const { values, dateOrder } = col;
+  if (col.type === 'datetime' && dateOrder) return (i) => (Number.isNaN(values[i]) ? '' : formatOrderedDate(values[i], dateOrder));
   if (col.type === 'datetime') return (i) => (Number.isNaN(values[i]) ? '' : new Date(values[i]).toISOString());
   // As the file wrote them where upload recorded it ("1.0" stays "1.0", so class labels keep their names).
   const text = numericLabelOf(col);
   return (i) => (Number.isNaN(values[i]) ? '' : text(values[i]));
+}
+
+/**
+ * A new row's cell as the longer table holds it: a date of a column with a layout rewritten in it (an
+ * ISO-8601 date among 03/15/2024 ones would make the column no date column), every other cell as sent.
+ */
+function newCellText(col: Column, order: DateOrder | undefined): (cell: string) => string {
+  if (col.type !== 'datetime' || order === undefined) return (cell) => cell;
+  return (cell) => (isMissingNumberCell(cell) ? cell : formatOrderedDate(parseDateCell(cell, order), order));
 }

@@ -4,6 +4,7 @@
  * parses as a number, a boolean or a date. Ingest and prediction share these rules so that a value means
  * the same thing at training time and at serving time.
  */
+import { type DateOrder, parseOrderedDate } from './date-layout';
 
 export type ColumnType = 'numeric' | 'categorical' | 'boolean' | 'datetime' | 'text' | 'id' | 'constant';
 
@@ -92,13 +93,15 @@ function realDate(m: RegExpExecArray): boolean {
 }
 
 /**
- * Milliseconds since the epoch (UTC unless the cell says otherwise), or NaN when not an ISO-8601 date or
- * not a real one: "2024-02-30" is refused, not rolled over into March.
+ * Milliseconds since the epoch (UTC unless the cell says otherwise), or NaN when not a date or not a real
+ * one: "2024-02-30" is refused, not rolled over into March. ISO-8601 always reads; a column with a stored
+ * layout (data/date-layout: 03/15/2024, 15.03.2024, 2024/03/15) also reads its cells in that layout. No
+ * layout (columns typed before layouts existed, or ISO-8601 ones) reads ISO-8601 only.
  */
-export function parseDateCell(cell: string): number {
+export function parseDateCell(cell: string, order?: DateOrder): number {
   const t = cell.trim();
   const m = DATE_RE.exec(t);
-  if (!m || !realDate(m)) return NaN;
+  if (!m || !realDate(m)) return order === undefined ? NaN : parseOrderedDate(t, order);
   // A date without a zone is read as UTC so that results never depend on the machine's time zone.
   const iso = t.length <= 7 ? `${t}-01T00:00:00Z` : t.length === 10 ? `${t}T00:00:00Z` : /Z|[+-]\d{2}:?\d{2}$/.test(t) ? t.replace(' ', 'T') : `${t.replace(' ', 'T')}Z`;
   return Date.parse(iso);

@@ -7,11 +7,14 @@
  * Layout: "EAC1" | u32 header byte length (little-endian) | header JSON (UTF-8) | padding to 8 | blocks.
  * Version 2 (written now) stores a numeric column as Float32 when that keeps its meaning (see
  * data/numeric-precision), which halves what a trial holds; version 1 blobs (every number Float64) still read.
+ * A datetime column's layout (data/date-layout) rides in its block header; blocks written before layouts
+ * existed have none and read as ISO-8601 columns, which they were.
  */
 import { EngineError } from '../core/errors';
 import { utf8Decode, utf8Encode } from '../core/utf8';
 import type { ColumnType } from './column-types';
 import type { Column, Dataset, NumericValues } from './dataset';
+import { DATE_ORDERS, type DateOrder } from './date-layout';
 import { float32Keeps } from './numeric-precision';
 
 const MAGIC = [0x45, 0x41, 0x43, 0x31]; // "EAC1"
@@ -29,6 +32,8 @@ interface BlockHeader {
   levels?: readonly string[];
   /** A numeric column's recorded spellings (data/numeric-labels) as [value, text] pairs. */
   spellings?: readonly (readonly [number, string])[];
+  /** A datetime column's layout of dates when not ISO-8601 (NumericColumn.dateOrder). */
+  date_order?: DateOrder;
 }
 
 interface FileHeader {
@@ -60,6 +65,7 @@ export function encodeDataset(ds: Dataset): Uint8Array {
       length: arr.length,
       ...(col.storage === 'codes' ? { levels: col.levels } : {}),
       ...(col.storage === 'f64' && col.spellings ? { spellings: [...col.spellings] } : {}),
+      ...(col.storage === 'f64' && col.dateOrder ? { date_order: col.dateOrder } : {}),
     });
     offset += align8(arr.byteLength);
   }
@@ -80,6 +86,12 @@ function spellingsField(b: BlockHeader, stored: (v: number) => number): { spelli
   return b.spellings ? { spellings: new Map(b.spellings.map(([v, text]) => [stored(v), text])) } : {};
 }
 
+function dateOrderField(b: BlockHeader): { dateOrder?: DateOrder } {
+  if (b.date_order === undefined) return {};
+  if (!DATE_ORDERS.includes(b.date_order)) throw new EngineError('bad_artifact', `unknown date order "${String(b.date_order)}" of column "${b.name}" in a stored dataset`);
+  return { dateOrder: b.date_order };
+}
+
 export function decodeDataset(bytes: Uint8Array): Dataset {
   if (bytes.length < 8 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new EngineError('bad_artifact', 'stored dataset is not in the columnar format (bad magic bytes)');
@@ -95,10 +107,10 @@ export function decodeDataset(bytes: Uint8Array): Dataset {
     const at = dataStart + b.offset;
     switch (b.storage) {
       case 'f64':
-        return { name: b.name, type: b.type, storage: 'f64', values: new Float64Array(base.buffer, at, b.length), ...spellingsField(b, (v) => v) };
+        return { name: b.name, type: b.type, storage: 'f64', values: new Float64Array(base.buffer, at, b.length), ...spellingsField(b, (v) => v), ...dateOrderField(b) };
       case 'f32':
         // Keyed by the values as stored, so a lookup with a stored value finds its spelling.
-        return { name: b.name, type: b.type, storage: 'f64', values: new Float32Array(base.buffer, at, b.length), ...spellingsField(b, Math.fround) };
+        return { name: b.name, type: b.type, storage: 'f64', values: new Float32Array(base.buffer, at, b.length), ...spellingsField(b, Math.fround), ...dateOrderField(b) };
       case 'codes':
         return { name: b.name, type: b.type, storage: 'codes', codes: new Int32Array(base.buffer, at, b.length), levels: b.levels ?? [] };
       default:

@@ -6,6 +6,7 @@
  * may be Float32Arrays (see data/numeric-precision), which is why readers take either.
  */
 import type { ColumnType } from './column-types';
+import type { DateOrder } from './date-layout';
 
 /** Code of a missing value in a coded column. */
 export const MISSING_CODE = -1;
@@ -26,6 +27,11 @@ export interface NumericColumn {
    * ("1.0", "007") and there are few enough to be class labels (data/numeric-labels): value → text.
    */
   readonly spellings?: ReadonlyMap<number, string>;
+  /**
+   * A datetime column's layout when its cells were not ISO-8601 (03/15/2024 is 'mdy'): every later reader
+   * of the column's text (appended rows, prediction) reads day and month in this order. Absent: ISO-8601.
+   */
+  readonly dateOrder?: DateOrder;
 }
 
 export interface CodedColumn {

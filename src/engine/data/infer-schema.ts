@@ -3,14 +3,19 @@
  * Decides each column's type from its text cells and builds the typed columnar Dataset in the same pass
  * over the data. Type rules, in order: all missing or one distinct value → constant; boolean spellings of
  * both truth values → boolean; all numbers → numeric (or id when named like an identifier and unique);
- * all ISO dates → datetime; strings unique on every row → id; long multi-word strings → text; otherwise
- * categorical. Numbers and dates may be mixed with placeholders ("-", "#N/A", "unknown"), read as missing.
+ * all dates of one layout (ISO-8601, or 03/15/2024, 15.03.2024, 2024/03/15: data/detect-date-order) →
+ * datetime, the layout stored with the column; strings unique on every row → id; long multi-word strings →
+ * text; otherwise categorical. Numbers and dates may be mixed with placeholders ("-", "#N/A", "unknown"),
+ * read as missing.
  * A boolean column written in several spellings ("True", "TRUE", "false") keeps one per truth value, its
  * most frequent, so it has two levels.
  */
 import type { CsvTable } from './csv';
 import { type ColumnType, isMissingCell, isMissingNumberCell, parseBooleanCell, parseDateCell, parseNumberCell } from './column-types';
 import { type Column, type Dataset, MISSING_CODE } from './dataset';
+import type { DateOrder } from './date-layout';
+import { guessedOrderWarning } from './datetime-override';
+import { type DateDetection, detectDateOrder } from './detect-date-order';
 import { spellingsOf } from './numeric-labels';
 
 export interface ColumnProfile {
@@ -26,6 +31,10 @@ export interface ColumnProfile {
   readonly std?: number;
   /** The most frequent levels with their counts (coded columns). */
   readonly top?: readonly { readonly value: string; readonly count: number }[];
+  /** A datetime column's layout when its dates are not ISO-8601 (data/date-layout). */
+  readonly date_order?: DateOrder;
+  /** What to know about the column before training on it (an order of day and month that was guessed). */
+  readonly warnings?: readonly string[];
 }
 
 const ID_NAME_RE = /(^|[_\s-])(id|uuid|guid|key)$/i;
@@ -40,54 +49,70 @@ export function inferDataset(table: CsvTable, overrides: TypeOverrides = {}): { 
     const name = table.header[j];
     const cells = table.rows.map((r) => r[j]);
     // Own properties only: a column named "constructor" must not pick up Object.prototype members.
-    const column = buildColumn(name, cells, Object.hasOwn(overrides, name) ? overrides[name] : undefined);
+    const { column, dates } = buildColumn(name, cells, Object.hasOwn(overrides, name) ? overrides[name] : undefined);
     columns.push(column);
-    profile.push(profileColumn(column));
+    const entry = profileColumn(column);
+    profile.push(dates?.ambiguous ? { ...entry, warnings: [guessedOrderWarning(name)] } : entry);
   }
   return { dataset: { rows: table.rows.length, columns }, profile };
 }
 
-function buildColumn(name: string, cells: string[], forced?: ColumnType): Column {
+function buildColumn(name: string, cells: string[], forced?: ColumnType): { column: Column; dates?: DateDetection } {
   const n = cells.length;
   const present: string[] = [];
   for (const c of cells) if (!isMissingCell(c)) present.push(c.trim());
   const distinct = new Set(present);
-  const type = forced ?? guessType(name, present, distinct, n);
+  const guessed = forced === undefined ? guessType(name, present, distinct, n) : undefined;
+  const type = forced ?? (guessed as Guess).type;
 
-  if (type === 'numeric' || type === 'datetime') {
-    const parse = type === 'numeric' ? parseNumberCell : parseDateCell;
+  if (type === 'datetime') {
+    // A date column's layout is decided by all its cells, once (a forced one is detected as a guessed one is).
+    const dates = guessed ? guessed.dates : detectDateOrder(present);
+    const order = dates?.order;
     const values = new Float64Array(n);
-    for (let i = 0; i < n; i++) values[i] = isMissingNumberCell(cells[i]) ? NaN : parse(cells[i]);
-    const spellings = type === 'numeric' ? spellingsOf(cells, values) : undefined;
-    return { name, type, storage: 'f64', values, ...(spellings ? { spellings } : {}) };
+    for (let i = 0; i < n; i++) values[i] = isMissingNumberCell(cells[i]) ? NaN : parseDateCell(cells[i], order);
+    return { column: { name, type, storage: 'f64', values, ...(order ? { dateOrder: order } : {}) }, dates };
   }
-  if (type === 'boolean' && distinct.size > 2) return codeColumn(name, type, cells.map(booleanSpelling(present)));
+  if (type === 'numeric') {
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) values[i] = isMissingNumberCell(cells[i]) ? NaN : parseNumberCell(cells[i]);
+    const spellings = spellingsOf(cells, values);
+    return { column: { name, type, storage: 'f64', values, ...(spellings ? { spellings } : {}) } };
+  }
+  if (type === 'boolean' && distinct.size > 2) return { column: codeColumn(name, type, cells.map(booleanSpelling(present))) };
   if (type === 'constant' && distinct.size === 1 && present.every((c) => !Number.isNaN(parseNumberCell(c)))) {
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) values[i] = isMissingCell(cells[i]) ? NaN : parseNumberCell(cells[i]);
-    return { name, type, storage: 'f64', values };
+    return { column: { name, type, storage: 'f64', values } };
   }
-  return codeColumn(name, type, cells);
+  return { column: codeColumn(name, type, cells) };
 }
 
-function guessType(name: string, present: string[], distinct: Set<string>, n: number): ColumnType {
-  if (distinct.size <= 1) return 'constant';
+/** A guessed type, with the layout a date column's cells were found in. */
+interface Guess {
+  readonly type: ColumnType;
+  readonly dates?: DateDetection;
+}
+
+function guessType(name: string, present: string[], distinct: Set<string>, n: number): Guess {
+  if (distinct.size <= 1) return { type: 'constant' };
   const truths = new Set([...distinct].map((v) => parseBooleanCell(v)));
-  if (truths.size === 2 && !truths.has(undefined)) return 'boolean';
+  if (truths.size === 2 && !truths.has(undefined)) return { type: 'boolean' };
   const allUnique = distinct.size === present.length && present.length === n;
   // Numbers and dates may sit among placeholders, but there must be some. The placeholder test runs only
   // on cells that do not parse, and the scan stops at the first cell that is neither: categories cost one cell.
   if (readsAs(present, parseNumberCell)) {
     const integers = present.every((c) => isMissingNumberCell(c) || Number.isInteger(parseNumberCell(c)));
-    return integers && ID_NAME_RE.test(name) && n > 10 && (allUnique || nearlyUnique(distinct.size, present.length, n)) ? 'id' : 'numeric';
+    return { type: integers && ID_NAME_RE.test(name) && n > 10 && (allUnique || nearlyUnique(distinct.size, present.length, n)) ? 'id' : 'numeric' };
   }
-  if (readsAs(present, parseDateCell)) return 'datetime';
+  const dates = detectDateOrder(present);
+  if (dates) return { type: 'datetime', dates };
   // A key with a stray repeat or a gap (an appended duplicate, one blank) is still a key.
   if ((allUnique && n > 10) || (nearlyUnique(distinct.size, present.length, n) && (ID_NAME_RE.test(name) || looksLikeKeys(present)))) {
-    return averageWords(present) >= 3 ? 'text' : 'id';
+    return { type: averageWords(present) >= 3 ? 'text' : 'id' };
   }
-  if (distinct.size > Math.max(50, present.length / 2) && averageWords(present) >= 3) return 'text';
-  return 'categorical';
+  if (distinct.size > Math.max(50, present.length / 2) && averageWords(present) >= 3) return { type: 'text' };
+  return { type: 'categorical' };
 }
 
 /** Whether every cell parses with `parse` or is a placeholder, and at least one parses. */
@@ -173,6 +198,7 @@ export function profileColumn(col: Column): ColumnProfile {
       unique: distinct.size,
       ...(dropped ? { dropped } : {}),
       ...(count > 0 ? { min, max, mean, std } : {}),
+      ...(col.dateOrder ? { date_order: col.dateOrder } : {}),
     };
   }
   const counts = new Array<number>(col.levels.length).fill(0);

@@ -2,14 +2,24 @@
  * @module engine/data/overrides
  * Applies a user's per-column decisions to a Dataset: "ignore" leaves a column out, a type forces how it
  * is read (a numeric code column read as categories, categories that are really numbers read as numbers,
- * an inferred id kept as a category). Refuses overrides that cannot hold, naming the column.
+ * an inferred id kept as a category, dates in a declared order of day and month: data/datetime-override).
+ * Refuses overrides that cannot hold, naming the column.
  */
 import { EngineError } from '../core/errors';
 import { type ColumnType, isMissingNumberCell, parseNumberCell } from './column-types';
 import { type Column, type Dataset, MISSING_CODE } from './dataset';
+import { asDatetime, type DatetimeOverride } from './datetime-override';
 import { numericLabelOf } from './numeric-labels';
 
-export type ColumnOverride = ColumnType | 'ignore';
+export type { DatetimeOverride } from './datetime-override';
+
+/** A column's forced type, "ignore", or a datetime with its order of day and month ({type, date_order}). */
+export type ColumnOverride = ColumnType | 'ignore' | DatetimeOverride;
+
+/** The columns whose order of day and month the overrides declare. */
+export function declaredDateOrders(overrides: Readonly<Record<string, ColumnOverride>>): Set<string> {
+  return new Set(Object.keys(overrides).filter((name) => typeof overrides[name] === 'object'));
+}
 
 export function applyOverrides(ds: Dataset, overrides: Readonly<Record<string, ColumnOverride>>): { dataset: Dataset; ignore: string[] } {
   const ignore: string[] = [];
@@ -26,19 +36,17 @@ export function applyOverrides(ds: Dataset, overrides: Readonly<Record<string, C
       ignore.push(col.name);
       return col;
     }
+    if (typeof want === 'object') return asDatetime(col, want.date_order);
     return retype(col, want);
   });
   return { dataset: { rows: ds.rows, columns }, ignore };
 }
 
 function retype(col: Column, type: ColumnType): Column {
-  if (type === 'numeric' || type === 'datetime') {
-    if (col.storage === 'f64') {
-      if (type === 'numeric' || col.type === 'datetime') return { ...col, type };
-      // Numbers are no dates: seconds, milliseconds or days since some epoch cannot be told apart.
-      throw new EngineError('invalid_params', `columns: "${col.name}" cannot be read as datetime: it holds numbers; send its dates as ISO-8601 text (2024-01-31 or 2024-01-31T10:20:00Z)`, { field: 'columns', column: col.name });
-    }
-    if (type === 'datetime') throw new EngineError('invalid_params', `columns: "${col.name}" cannot be read as datetime: its values are not ISO-8601 dates`, { field: 'columns', column: col.name });
+  if (type === 'datetime') return asDatetime(col);
+  if (type === 'numeric') {
+    // A date column keeps its times (epoch milliseconds), now as numbers.
+    if (col.storage === 'f64') return { name: col.name, type, storage: 'f64', values: col.values, ...(col.spellings ? { spellings: col.spellings } : {}) };
     // Placeholders such as "-" or "#N/A" among the levels are missing numbers (data/column-types).
     const asNumbers = col.levels.map((l) => (isMissingNumberCell(l) ? NaN : parseNumberCell(l)));
     const bad = col.levels.find((l, k) => Number.isNaN(asNumbers[k]) && !isMissingNumberCell(l));

@@ -66,7 +66,7 @@ function numericColumn(input: InputColumn, cells: readonly string[] | undefined,
       const cell = cells[i];
       let ms = seen.get(cell);
       if (ms === undefined) {
-        ms = missingNumber(cell) ? NaN : parseDateCell(cell);
+        ms = missingNumber(cell) ? NaN : parseDateCell(cell, input.dateOrder);
         if (Number.isNaN(ms) && !missingNumber(cell)) return undefined;
         seen.set(cell, ms);
       }

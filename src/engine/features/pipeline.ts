@@ -12,6 +12,7 @@ import type { Rng } from '../core/rng';
 import type { Task } from '../core/task';
 import { COLUMN_TYPES, type ColumnType, DROPPED_TYPES } from '../data/column-types';
 import type { Column, Dataset } from '../data/dataset';
+import { DATE_ORDERS, type DateOrder } from '../data/date-layout';
 import type { FeatureStyle } from '../models/model';
 import { type CodesState, codesEncoder, fitCodes } from './codes';
 import { type DatetimeState, datetimeEncoder, fitDatetime } from './datetime';
@@ -34,6 +35,11 @@ export interface InputColumn {
   readonly storage: 'f64' | 'codes';
   /** Training levels of a coded column; predict-time values are coded against these. */
   readonly levels?: readonly string[];
+  /**
+   * A datetime column's layout of dates when training's were not ISO-8601 (data/date-layout): predict
+   * reads day and month in this order, and ISO-8601 too. Absent (and in models saved before): ISO-8601 only.
+   */
+  readonly dateOrder?: DateOrder;
 }
 
 /** Version written by this code; version 1 states (no steps, no text or target encoders) still load. */
@@ -268,7 +274,8 @@ function fitPixelEncoders(ds: Dataset, rows: ArrayLike<number>, exclude: Readonl
 function inputOf(col: Column): InputColumn {
   // Text levels are every distinct training text: useless at serving time (text is hashed), so not stored.
   if (col.type === 'text') return { name: col.name, type: col.type, storage: 'codes' };
-  return col.storage === 'codes' ? { name: col.name, type: col.type, storage: 'codes', levels: col.levels } : { name: col.name, type: col.type, storage: 'f64' };
+  if (col.storage === 'codes') return { name: col.name, type: col.type, storage: 'codes', levels: col.levels };
+  return { name: col.name, type: col.type, storage: 'f64', ...(col.type === 'datetime' && col.dateOrder ? { dateOrder: col.dateOrder } : {}) };
 }
 
 function fitEncoder(col: Column, rows: ArrayLike<number>, style: FeatureStyle, scratch: Float64Array | Float32Array): FittedEncoder {
@@ -288,6 +295,9 @@ export function loadPipeline(state: PipelineState): FeaturePipeline {
   if (!isList(state.inputs) || !isList(state.encoders) || state.inputs.length !== state.encoders.length) {
     throw new EngineError('bad_artifact', 'pipeline inputs and encoders do not match');
   }
+  // A layout this code does not know would read dates some other way than training did.
+  const odd = state.inputs.find((i) => i.dateOrder !== undefined && !DATE_ORDERS.includes(i.dateOrder));
+  if (odd) throw new EngineError('bad_artifact', `unknown date order "${String(odd.dateOrder)}" of input column "${odd.name}"`);
   const encoders = state.encoders.map((e): FittedEncoder => {
     switch (e.kind) {
       case 'numeric':

@@ -1,13 +1,14 @@
 /**
  * @module engine/features/rows-to-dataset
  * Turns prediction requests (JSON objects, one per row) into a Dataset coded exactly like the training
- * data: numbers parsed, categories coded against the training levels (unseen ones get UNSEEN_CODE),
- * missing or null features become missing values. Refuses wrong types and unknown columns, naming the
- * row and the column.
+ * data: numbers parsed, dates read in the training column's layout, categories coded against the
+ * training levels (unseen ones get UNSEEN_CODE), missing or null features become missing values.
+ * Refuses wrong types and unknown columns, naming the row and the column.
  */
 import { EngineError } from '../core/errors';
 import { isMissingCell, isMissingNumberCell, parseBooleanCell, parseDateCell, parseNumberCell } from '../data/column-types';
 import { type Column, type Dataset, MISSING_CODE, UNSEEN_CODE } from '../data/dataset';
+import { describeOrder } from '../data/date-layout';
 import type { InputColumn } from './pipeline';
 
 function bad(row: number, column: string, message: string): EngineError {
@@ -71,8 +72,8 @@ function readNumber(v: unknown, input: InputColumn, row: number): number {
   if (v === null || v === undefined || (typeof v === 'string' && isMissingNumberCell(v))) return NaN;
   if (input.type === 'datetime') {
     if (typeof v === 'number' && Number.isFinite(v)) return v;
-    const ms = typeof v === 'string' ? parseDateCell(v) : NaN;
-    if (Number.isNaN(ms)) throw bad(row, input.name, `expected an ISO-8601 date, got ${JSON.stringify(v)}`);
+    const ms = typeof v === 'string' ? parseDateCell(v, input.dateOrder) : NaN;
+    if (Number.isNaN(ms)) throw bad(row, input.name, `expected ${expectedDate(input)}, got ${JSON.stringify(v)}`);
     return ms;
   }
   if (typeof v === 'number') {
@@ -84,6 +85,11 @@ function readNumber(v: unknown, input: InputColumn, row: number): number {
     if (!Number.isNaN(x)) return x;
   }
   throw bad(row, input.name, `expected a number, got ${JSON.stringify(v)}`);
+}
+
+/** The dates a datetime input reads, for refusals: its training layout (data/date-layout) and ISO-8601. */
+function expectedDate(input: InputColumn): string {
+  return input.dateOrder === undefined ? 'an ISO-8601 date' : `a date as ${describeOrder(input.dateOrder)}, as in training, or ISO-8601`;
 }
 
 function readCode(v: unknown, input: InputColumn, index: Map<string, number>, row: number): number {

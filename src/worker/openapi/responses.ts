@@ -37,6 +37,11 @@ const columnSummary = z.object({
   unique: z.int(),
   dropped: z.string().optional().describe('why the column will not be used as a feature'),
   pixel_columns: z.int().optional().describe('image datasets: the one entry ("px_*") that stands for this many pixel columns'),
+  date_order: z
+    .enum(['mdy', 'dmy', 'ymd'])
+    .optional()
+    .describe('datetime columns not in ISO-8601: how day, month and year were read (mdy 03/15/2024, dmy 15/03/2024 or 15.03.2024, ymd 2024/03/15); appended rows and predictions are read the same way, or as ISO-8601'),
+  warnings: z.array(z.string()).optional().describe('what to know before training on the column: an order of day and month that no value told (read month first) and how to declare the other'),
 });
 
 /** GET adds summary statistics per column. */
@@ -112,7 +117,7 @@ export const jobViewResponse = z.object({
   strategy: z.string(),
   models: z.array(z.string()).describe('the model families searched, in priority order'),
   models_skipped: z.array(z.object({ family: z.string(), reason: z.string() })).optional().describe('requested families this kind of job cannot use (e.g. cnn on a table), skipped'),
-  warnings: z.array(z.string()).optional().describe('what to know about the target before trusting the score: rows left out for a missing target, classes rarer than the folds, extreme regression targets'),
+  warnings: z.array(z.string()).optional().describe('what to know about the target before trusting the score: rows left out for a missing target, classes rarer than the folds, extreme regression targets; and date columns read month first because no value told day from month'),
   scheduler: z.enum(['asha', 'hyperband']).optional(),
   seed: z.int(),
   progress: z.object({ trials_done: z.int(), trials_running: z.int(), trials_failed: z.int(), elapsed_ms: z.number(), budget }),
@@ -219,7 +224,14 @@ export const modelDetailResponse = z.object({
   champion_version: z.int(),
   classes: z.array(z.string()).describe('class labels as in the training data; empty for regression'),
   family: family.optional(),
-  features: z.array(z.object({ name: z.string(), type: z.string(), importance: z.number().nullable() })),
+  features: z.array(
+    z.object({
+      name: z.string(),
+      type: z.string(),
+      importance: z.number().nullable(),
+      date_order: z.enum(['mdy', 'dmy', 'ymd']).optional().describe('datetime inputs trained on dates not in ISO-8601: the layout predict reads them in (ISO-8601 reads too)'),
+    }),
+  ),
   versions: z.array(
     z.object({
       version: z.int(),
@@ -238,7 +250,9 @@ export const modelDetailResponse = z.object({
     .object({
       time_column: z.string(),
       group_column: z.string().optional(),
-      frequency: z.string(),
+      frequency: z
+        .string()
+        .describe('the detected step: monthly, quarterly, yearly, months, business_daily (Monday to Friday), daily, hourly, weekly, minutely, fixed or index'),
       season: z.int(),
       horizon: z.int().describe('the horizon the job validated'),
       max_horizon: z.int().describe('the longest horizon POST /forecast accepts'),

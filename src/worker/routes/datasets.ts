@@ -195,7 +195,19 @@ function publicDataset(
     bytes: v.bytes,
     ...(image ? { image } : {}),
     columns: v.columns.map(({ image: _shownAbove, ...col }) =>
-      withStats ? { ...col, ...timeRange(col) } : { name: col.name, type: col.type, missing: col.missing, unique: col.unique, ...(col.dropped ? { dropped: col.dropped } : {}), ...(col.pixel_columns ? { pixel_columns: col.pixel_columns } : {}) },
+      withStats
+        ? { ...col, ...timeRange(col) }
+        : {
+            name: col.name,
+            type: col.type,
+            missing: col.missing,
+            unique: col.unique,
+            ...(col.dropped ? { dropped: col.dropped } : {}),
+            ...(col.pixel_columns ? { pixel_columns: col.pixel_columns } : {}),
+            // How dates were read, and a guessed order of day and month, are for the uploader's eyes first.
+            ...(col.date_order ? { date_order: col.date_order } : {}),
+            ...(col.warnings ? { warnings: col.warnings } : {}),
+          },
     ),
     created_at: v.created_at,
     // A version made by appending rows says so, wherever it is shown (its bytes are those of the rows sent).

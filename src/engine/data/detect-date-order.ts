@@ -1,0 +1,55 @@
+/**
+ * @module engine/data/detect-date-order
+ * Decides a column's date layout (data/date-layout) from all of its cells at once, so that day and month
+ * are told apart by the column, never by one cell: 04/05/2024 is read as the rest of the column says.
+ * The cells of a date column share one layout; ISO-8601 among day-month cells, or day-month cells of both
+ * orders, make it no date column (it stays categorical, as before such dates were read).
+ */
+import { isMissingNumberCell, parseDateCell } from './column-types';
+import { type DateOrder, type DayMonthOrder, type DayMonthParts, dayMonthParts, readParts, yearFirst } from './date-layout';
+
+/**
+ * A column's layout as detection found it: `order` is absent for ISO-8601 cells only (read as before
+ * layouts existed); `ambiguous` when no value told day from month, so the order is the default.
+ */
+export interface DateDetection {
+  readonly order?: DateOrder;
+  readonly ambiguous: boolean;
+}
+
+/**
+ * The one layout every cell of a column (trimmed, missing spellings left out) is written in, or undefined
+ * when it holds other values. Placeholders ("-", "#N/A") may sit among the dates, but some cell must be a
+ * date. Day first when some first part is over 12, month first when some second part is; both, and the
+ * column holds no dates. When every cell reads either way (both parts 12 or less) the order is month
+ * first, the default of US spreadsheet exports, and the detection says it is ambiguous so the profile can
+ * tell the user how to choose the other. Year-first cells may sit among ISO-8601 ones (both put the year
+ * first, so neither is ambiguous).
+ */
+export function detectDateOrder(cells: readonly string[]): DateDetection | undefined {
+  const dayMonth: DayMonthParts[] = [];
+  let iso = 0;
+  let ymd = 0;
+  let firstOver12 = false;
+  let secondOver12 = false;
+  for (const cell of cells) {
+    if (!Number.isNaN(parseDateCell(cell))) iso++;
+    else {
+      const parts = dayMonthParts(cell);
+      if (parts) {
+        firstOver12 ||= parts.first > 12;
+        secondOver12 ||= parts.second > 12;
+        if (firstOver12 && secondOver12) return undefined;
+        dayMonth.push(parts);
+      } else if (!Number.isNaN(yearFirst(cell))) ymd++;
+      else if (!isMissingNumberCell(cell)) return undefined;
+    }
+    // One layout per column: day-month cells among year-first or ISO-8601 ones leave the order to guess.
+    if (dayMonth.length > 0 && iso + ymd > 0) return undefined;
+  }
+  if (dayMonth.length === 0) return iso + ymd === 0 ? undefined : ymd > 0 ? { order: 'ymd', ambiguous: false } : { ambiguous: false };
+  const order: DayMonthOrder = firstOver12 ? 'dmy' : 'mdy';
+  // Every cell must be a real date in the order the column chose: 02/30/2024 is no date, nor 31/04/2024.
+  for (const p of dayMonth) if (Number.isNaN(readParts(p, order))) return undefined;
+  return { order, ambiguous: !firstOver12 && !secondOver12 };
+}
