@@ -86,6 +86,11 @@ export function createClient(options: ClientOptions) {
       list: () => http.json<ModelList>({ method: 'GET', path: '/v1/models' }),
       /** Champion, versions, features, history and serving cost. */
       get: (name: string) => http.json<Model>({ method: 'GET', path: model(name) }),
+      /**
+       * Deletes the model: every version, its history, schedule and files (`204`). `409 model_in_use`
+       * names the unfinished jobs that would publish to it (`details.jobs`): cancel them first.
+       */
+      delete: (name: string) => http.json<void>({ method: 'DELETE', path: model(name) }),
       /** Predicts JSON rows (up to 10,000) with the champion, or `version`. */
       predict: (name: string, rows: Row[], opts: { version?: number; explain?: boolean } = {}) =>
         http.json<Prediction>({ method: 'POST', path: `${model(name)}/predict`, json: { rows, ...opts } }),

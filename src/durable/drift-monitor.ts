@@ -5,7 +5,7 @@
  * (worker/drift-sampler); the drift route reads the sum over a window of hours. A sketch is a few hundred
  * numbers whatever the traffic, so an hour's row stays tiny, and rows older than RETENTION_HOURS are
  * dropped on each write. Counts are keyed by the reference layout too: counts binned against one set
- * of bins are never added to counts of another.
+ * of bins are never added to counts of another. Deleting the model forgets every count (forget).
  */
 import { DurableObject } from 'cloudflare:workers';
 import { mergeCounts, parseSketchCounts, type SketchCounts } from '../engine';
@@ -50,6 +50,11 @@ export class DriftMonitor extends DurableObject<Env> {
     const merged = rows.length > 0 ? mergeCounts(JSON.parse(rows[0].sketch) as SketchCounts, incoming) : incoming;
     this.sql.exec('INSERT OR REPLACE INTO drift_hours (version, layout, hour, sketch) VALUES (?, ?, ?, ?)', version, incoming.layout, hour, JSON.stringify(merged));
     this.sql.exec('DELETE FROM drift_hours WHERE hour <= ?', hour - RETENTION_HOURS);
+  }
+
+  /** Drops every count (the model was deleted); returns how many hourly rows went. */
+  forget(): number {
+    return this.sql.exec('DELETE FROM drift_hours').rowsWritten;
   }
 
   /** The counts of `version` (against `layout`) over the last `hours` hours, 1 to RETENTION_HOURS. */

@@ -6,10 +6,12 @@
  * - models: published versions with their metrics and the job that made each, and the champion pointer,
  *   which changes in one SQLite transaction so predictions never see a half-published model;
  * - retraining schedules (model-schedule): claiming due runs (on time, or early on drift), and the
- *   champion/challenger decision when a retraining job publishes (retrain-rules).
+ *   champion/challenger decision when a retraining job publishes (retrain-rules);
+ * - deleting a model whole, refused while a job may still publish to it (model-deletion).
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { ColumnProfile } from '../engine';
+import { DELETED_MODELS_DDL, deleteModelRows, lastDeletedVersion, type ModelDeletion } from './model-deletion';
 import { listEvents, MODEL_EVENTS_DDL, type ModelEvent, recordEvent, rollbackTarget, upgradeModelEvents } from './model-history';
 import { type ClaimLookups, claimDriftRun, claimDueRun, dropSchedule, finishRun, lastRunAt, listRuns, readSchedule, SCHEDULE_DDL, type Schedule, type ScheduleClaim, type ScheduleRun, type ScheduleSpec, writeSchedule } from './model-schedule';
 import type { ChallengeOutcome, JobStatusName, PublishRequest, PublishResult } from './protocol';
@@ -83,6 +85,7 @@ const SCHEMA = [
      dataset TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (name, version), UNIQUE (name, job_id))`,
   MODEL_EVENTS_DDL,
   ...SCHEDULE_DDL,
+  DELETED_MODELS_DDL,
 ];
 
 type Row = Record<string, SqlStorageValue>;
@@ -231,7 +234,8 @@ export class Registry extends DurableObject<Env> {
     const existing = this.sql.exec<{ version: number }>('SELECT version FROM model_versions WHERE name = ? AND job_id = ?', name, req.job_id).toArray();
     if (existing.length > 0) return { version: existing[0].version, promoted: this.championOf(name) === existing[0].version };
     const now = new Date().toISOString();
-    const last = this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM model_versions WHERE name = ?', name).one().v ?? 0;
+    // A model deleted and published again continues its numbering (see model-deletion).
+    const last = Math.max(this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM model_versions WHERE name = ?', name).one().v ?? 0, lastDeletedVersion(this.sql, name));
     const version = last + 1;
     const previous = this.championOf(name);
     // A model without a champion has nothing to defend: its first version is the champion whatever the job.
@@ -348,6 +352,15 @@ export class Registry extends DurableObject<Env> {
         score: Number(r.score),
         updated_at: String(r.updated_at),
       }));
+  }
+
+  /**
+   * Deletes the model, its versions, history and schedule at once, unless a job may still publish to it
+   * (see model-deletion); null when there is no such model. The caller deletes the files it names.
+   */
+  deleteModel(name: string): ModelDeletion | null {
+    const now = Date.now();
+    return deleteModelRows(this.sql, name, now, now - STUCK_JOB_MS);
   }
 
   // ---- retraining schedules ------------------------------------------------------------------

@@ -41,6 +41,11 @@ export function loadDriftReference(env: Env, tenant: string, version: ModelVersi
   return loading;
 }
 
+/** Forgets the references of these artifacts (their model was deleted). */
+export function forgetDriftReferences(artifactKeys: readonly string[]): void {
+  for (const key of artifactKeys) cache.delete(driftReferenceKey(key));
+}
+
 async function readOrBuild(env: Env, tenant: string, version: ModelVersionInfo, key: string): Promise<ReferenceLookup> {
   let stored: string | undefined;
   try {

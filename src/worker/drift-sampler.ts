@@ -132,6 +132,16 @@ function monitorFor(tenant: string, model: string, version: ModelVersionInfo, no
   return m;
 }
 
+/**
+ * Drops this isolate's sampling state of a model (it was deleted): rows queued for it are never flushed,
+ * so its DriftMonitor, just emptied, is not written again from here. A flush already under way may still
+ * land; its counts are of version numbers the name never uses again (see durable/model-deletion).
+ */
+export function forgetDriftSampling(tenant: string, model: string): void {
+  const prefix = `${tenant}\u0000${model}\u0000`;
+  for (const key of [...monitors.keys()]) if (key.startsWith(prefix)) monitors.delete(key);
+}
+
 /** The rows to sample: as many as the request cap and the token bucket allow, evenly spread. */
 function pickRows(m: Monitor, rows: SampledRows, now: number): unknown[] {
   m.tokens = Math.min(options.burstRows, m.tokens + ((now - m.refilledAt) / 1000) * options.rowsPerSecond);

@@ -80,6 +80,19 @@ function loadCached<T extends Disposable>(env: Env, artifactKey: string, build: 
   return loading;
 }
 
+/**
+ * Drops the warm models of these artifacts (their model was deleted): nothing can ask for them again,
+ * and their memory is better given to models that still serve. A load in flight is dropped too.
+ */
+export function forgetArtifacts(artifactKeys: readonly string[]): void {
+  for (const key of artifactKeys) {
+    const entry = cache.get(key);
+    if (!entry) continue;
+    cache.delete(key);
+    entry.loading.then((p) => p.dispose()).catch(() => undefined);
+  }
+}
+
 /** Drops least recently used models until both bounds hold; the model just asked for always stays. */
 function evictBeyondBounds(keep: string): void {
   let total = 0;

@@ -5,7 +5,10 @@
  *   datasets/{tenant}/{dataset}/{upload id}/rows.csv    or the rows appended (rows.parquet)
  *   datasets/{tenant}/{dataset}/{upload id}/data.eac    the typed columnar form (engine/data/columnar-codec)
  *   (a deleted dataset's whole folder goes, leftovers of killed uploads too: deleteFilesBefore)
- *   models/{tenant}/{job id}/{trial id}.json            a trial's fitted artifact
+ *   models/{tenant}/{job id}/{trial id}.json            a trial's fitted artifact (ensemble.json: the job's ensemble)
+ *   models/{tenant}/{job id}/{trial id}.oof             its out-of-fold predictions
+ *   <artifact key>.drift-ref.json, .importance.json     a published version's derived data
+ *   (a deleted model's files are those of the jobs made for it: jobFilesPrefix)
  * Upload ids are unique, so a version's files are never overwritten and R2's one-write-per-second-per-key
  * limit never bites.
  */
@@ -15,6 +18,9 @@ export const datasetPrefix = (tenant: string, dataset: string, uploadId: string)
 
 /** Every file of a dataset, whatever its version, lies under this prefix. */
 export const datasetFilesPrefix = (tenant: string, dataset: string) => `datasets/${tenant}/${dataset}/`;
+
+/** Every file a job wrote (its trials' artifacts, the ensemble, derived data) lies under this prefix. */
+export const jobFilesPrefix = (tenant: string, jobId: string) => `models/${tenant}/${jobId}/`;
 
 /** Most files a leftover sweep deletes in one request (R2 lists and deletes 1,000 at a time). */
 const MAX_SWEPT = 5_000;

@@ -416,7 +416,7 @@ describe('edge-automl CLI against wrangler dev', () => {
     expect(JSON.parse(gone.stderr)).toMatchObject({ status: 404, error: { code: 'schedule_not_found' } });
   });
 
-  it('promote, rollback and drift of a model; datasets listed, shown with statistics and deleted', async () => {
+  it('promote, rollback, delete and drift of a model; datasets listed, shown with statistics and deleted', async () => {
     // credit-nowait has one version; a second job on it makes v2 the champion.
     const second = await cli(['train', '--dataset', 'credit', '--target', 'class', '--budget', '1trials', '--models', 'linear', '--model', 'credit-nowait', '--seed', '5']);
     expect(second.code, second.stderr).toBe(0);
@@ -427,6 +427,12 @@ describe('edge-automl CLI against wrangler dev', () => {
     const badVersion = await cli(['promote', 'credit-nowait', 'latest']);
     expect(badVersion.code).toBe(1);
     expect(badVersion.stderr).toContain('version: expected a version number such as 2, got "latest"');
+    // Deleted whole: gone from the list, 404 after.
+    expect((await cli(['model', 'credit-nowait', '--delete'])).stdout).toBe('model credit-nowait deleted\n');
+    const deleted = await cli(['model', 'credit-nowait', '--json']);
+    expect(deleted.code).toBe(1);
+    expect(JSON.parse(deleted.stderr)).toMatchObject({ status: 404, error: { code: 'model_not_found' } });
+    expect(json<{ models: { name: string }[] }>(await cli(['models', '--json'])).models.map((m) => m.name)).not.toContain('credit-nowait');
     // Drift of the model credit-risk, which predicted the held-out file above.
     const drift = json<{ rows_sampled: number; features: { name: string }[] }>(await cli(['drift', 'credit-risk', '--json']));
     expect(drift.rows_sampled).toBeGreaterThan(0);

@@ -91,6 +91,16 @@ describe('requests', () => {
     expect(await createClient({ url: 'http://h', key: 'k', fetch }).datasets.delete('d')).toBeUndefined();
   });
 
+  it('models.delete sends DELETE to the model; a model in use is an ApiClientError naming the jobs', async () => {
+    const inUse = { error: { code: 'model_in_use', message: 'model "m" is still being trained by job j1', details: { model: 'm', jobs: ['j1'] } } };
+    const { fetch, seen } = recordingFetch(() => new Response(null, { status: 204 }), jsonAnswer(409, inUse));
+    const api = createClient({ url: 'http://h', key: 'k', fetch });
+    expect(await api.models.delete('a/b')).toBeUndefined();
+    expect(seen[0]).toMatchObject({ url: 'http://h/v1/models/a%2Fb', init: { method: 'DELETE' } });
+    const err = await api.models.delete('m').catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 409, code: 'model_in_use', details: { jobs: ['j1'] }, request: 'DELETE /v1/models/m' });
+  });
+
   it('refuses to build without url or key', () => {
     expect(() => createClient({ url: '', key: 'k' })).toThrow(/url/);
     expect(() => createClient({ url: 'http://h', key: '' })).toThrow(/key/);

@@ -300,6 +300,7 @@ describe('real answers match the documented response schemas', () => {
     expect((await waitForJob(id)).status).toBe('succeeded');
     const answer = await expectDocumented('forecast', await call('POST', '/v1/models/oa-air/forecast', { horizon: 4, level: 0.9 }));
     expect(answer.forecasts).toHaveLength(4);
+    await expectDocumented('deleteModel', await call('DELETE', '/v1/models/oa-air'));
   });
 
   it('champion moves and schedules', async () => {
@@ -331,6 +332,7 @@ describe('real answers match the documented response schemas', () => {
       ['getSchedule', await call('GET', '/v1/models/oa-model/schedule'), 404, 'schedule_not_found'],
       ['forecast', await call('POST', '/v1/models/oa-model/forecast', { horizon: 3 }), 400, 'not_a_forecast_model'],
       ['forecast', await call('POST', '/v1/models/no-such-model/forecast', { horizon: 3 }), 404, 'model_not_found'],
+      ['deleteModel', await call('DELETE', '/v1/models/no-such-model'), 404, 'model_not_found'],
     ];
     for (const [operationId, res, status, code] of cases) {
       expect(res.status, `${operationId} ${code}`).toBe(status);

@@ -1,8 +1,8 @@
 /**
  * @module cli/commands/models
- * `edge-automl models` (every model with its champion and score) and `edge-automl model MODEL`
- * (one model: champion, what it takes (images, or a series to forecast), versions, most important
- * features, history of champion changes and retraining decisions).
+ * `edge-automl models` (every model with its champion and score) and `edge-automl model MODEL
+ * [--delete]` (one model: champion, what it takes (images, or a series to forecast), versions, most
+ * important features, history of champion changes and retraining decisions; or the whole model removed).
  */
 import type { Command } from 'commander';
 import type { Model } from '../../client';
@@ -28,10 +28,16 @@ export function registerModels(program: Command): void {
 
   program
     .command('model')
-    .description("one model's champion, versions, features and history")
+    .description("one model's champion, versions, features and history, or --delete the whole model")
     .argument('<model>', 'model name')
+    .option('--delete', 'delete the model: every version, its history, retraining schedule and files (the jobs that trained it keep their records; cancel its running jobs first)')
     .action(
-      action(async (ctx, [name]) => {
+      action<{ delete?: boolean }>(async (ctx, [name], opts) => {
+        if (opts.delete) {
+          await ctx.api.models.delete(name);
+          emit(ctx, { deleted: true, model: name }, () => `model ${name} deleted`);
+          return;
+        }
         const model = await ctx.api.models.get(name);
         emit(ctx, model, () => describeModel(model));
       }),

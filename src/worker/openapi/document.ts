@@ -23,7 +23,7 @@ const TAGS = [
   { name: 'meta', description: 'Health and this document; no key needed.' },
   { name: 'datasets', description: 'Upload tables; every upload is a new immutable version.' },
   { name: 'jobs', description: 'AutoML searches: start, watch, cancel.' },
-  { name: 'models', description: 'Published models: describe, predict, move the champion, export.' },
+  { name: 'models', description: 'Published models: describe, predict, move the champion, export, delete.' },
   { name: 'retraining', description: 'Scheduled retraining with champion/challenger promotion.' },
   { name: 'monitoring', description: 'Drift of live inputs.' },
   { name: 'keys', description: 'Tenant API keys (admin key only).' },

@@ -40,7 +40,8 @@ const datasets: Operation[] = [
   {
     method: 'put', path: '/v1/datasets/{dataset}', operationId: 'uploadDataset', tag: 'datasets', access: 'key',
     summary: 'Upload a dataset (a new immutable version)',
-    description: 'The file is parsed, typed and profiled whole before the version becomes visible; a bad file leaves nothing behind.',
+    description:
+      'The file is parsed, typed and profiled whole before the version becomes visible; a bad file leaves nothing behind. A date column is ISO-8601 or one spreadsheet layout throughout (03/15/2024, 15/03/2024, 15.03.2024, 2024/03/15, optionally with a time); the order of day and month is decided per column and given as its `date_order`, with a warning when no value told it.',
     query: {
       size: { schema: z.string().regex(/^[1-9]\d{0,3}x[1-9]\d{0,3}$/), description: 'zip uploads only: resize every image to WIDTHxHEIGHT pixels (e.g. 32x32)' },
       channels: { schema: z.literal([1, 3]), description: 'zip uploads only: 1 (grayscale) or 3 (RGB)' },
@@ -68,7 +69,7 @@ const datasets: Operation[] = [
     method: 'post', path: '/v1/datasets/{dataset}/rows', operationId: 'appendRows', tag: 'datasets', access: 'key',
     summary: 'Append rows as a new version',
     description:
-      'The newest version plus these rows, typed and profiled again as an upload of the longer file would be. The rows must have the dataset\'s columns (any order), and numbers or dates in its numeric and date columns. The file sent is kept as the version\'s raw file. Image datasets take new images as a new zip upload instead.',
+      'The newest version plus these rows, typed and profiled again as an upload of the longer file would be. The rows must have the dataset\'s columns (any order), and numbers or dates in its numeric and date columns (dates in the column\'s `date_order` layout, or ISO-8601). The file sent is kept as the version\'s raw file. Image datasets take new images as a new zip upload instead.',
     body: {
       required: true,
       content: {
@@ -155,6 +156,18 @@ const models: Operation[] = [
     method: 'get', path: '/v1/models/{model}', operationId: 'getModel', tag: 'models', access: 'key',
     summary: 'A model: versions, champion, features, history',
     responses: { 200: ok('the model', r.modelDetailResponse), 400: badName, 404: notFound('model') },
+  },
+  {
+    method: 'delete', path: '/v1/models/{model}', operationId: 'deleteModel', tag: 'models', access: 'key',
+    summary: 'Delete a model: every version, its history, schedule, drift counts and files',
+    description:
+      'The model disappears at once (a second DELETE answers 404); the jobs that made it keep their records. Refused while a job may still publish to it. A model published again under the same name continues the version numbers where the deleted one stopped, so a version number never names two models.',
+    responses: {
+      204: noContent('deleted'),
+      400: badName,
+      404: notFound('model'),
+      409: fail('model_in_use: a queued or running job (one started by hand, a scheduled retraining, a champion/challenger comparison) would publish to it (details.jobs); cancel them (DELETE /v1/jobs/{id}) or wait. With details.jobs empty, a scheduled run is starting its job: retry after details.retry_after_seconds (Retry-After header)'),
+    },
   },
   {
     method: 'post', path: '/v1/models/{model}/predict', operationId: 'predict', tag: 'models', access: 'key',

@@ -1,14 +1,14 @@
 /**
  * @module worker/routes/models
  * Model routes: list, describe (versions, champion, features, history), predict, move the champion
- * (promote, rollback) and export a version's artifact. Predict resolves the champion (or a pinned
+ * (promote, rollback), export a version's artifact and delete the model (worker/model-deletion). Predict resolves the champion (or a pinned
  * version) in the tenant's registry, takes the warm model from the isolate cache and answers labels with
  * probabilities, or values for regression. Rows come as JSON, or as a CSV body for batches; the answer is
  * JSON, or CSV when the client asks for it (`Accept: text/csv`, see csv-answer).
  */
 import { type Context, Hono } from 'hono';
 import type { AuthVars } from '../auth';
-import { ApiError, notFound } from '../errors';
+import { ApiError, listSome, notFound } from '../errors';
 import { enforceRateLimit } from '../limits';
 import { type ExplainResult, type PredictionResult, type Predictor, servingCostMicros } from '../../engine';
 import type { Forecaster } from '../../engine/forecast';
@@ -19,6 +19,8 @@ import { IMAGE_FILE_MAX_VALUE } from '../../engine/core/image-shape';
 import { loadForecaster, loadPredictor } from '../model-cache';
 import { describedVersion, loadOrCorrupt, servedVersion, versionNotFound } from '../model-versions';
 import { forgetModel } from '../version-cache';
+import { cleanUpDeletedModel, forgetDeletedModel, settleEndedJobs } from '../model-deletion';
+import type { ModelDeletion } from '../../durable/model-deletion';
 import { waitUntilOf } from '../refresh-ahead';
 import { validName } from '../names';
 import { mediaTypeOf, namingCsvLines } from '../csv-body';
@@ -78,7 +80,13 @@ models.get('/:model', async (c) => {
     family: champion?.family,
     // Input columns the model reads; importance is the champion's permutation importance (share of the
     // total), null until the post-publication task has stored it (or for image models).
-    features: (env?.pipeline.inputs ?? []).map((input) => ({ name: input.name, type: input.type, importance: importances && Object.hasOwn(importances, input.name) ? importances[input.name] : null })),
+    // A datetime input trained on 03/15/2024-style dates says which layout predict reads (and ISO-8601).
+    features: (env?.pipeline.inputs ?? []).map((input) => ({
+      name: input.name,
+      type: input.type,
+      importance: importances && Object.hasOwn(importances, input.name) ? importances[input.name] : null,
+      ...(input.dateOrder ? { date_order: input.dateOrder } : {}),
+    })),
     versions: info.versions.map((v) => ({
       version: v.version,
       job_id: v.job_id,
@@ -183,6 +191,45 @@ function answerPointerChange(c: Context<App>, name: string, change: PointerChang
   if (change.code === 'model_not_found') throw notFound('model', name);
   if (change.code === 'model_version_not_found') throw versionNotFound(name, version as number);
   throw new ApiError(409, 'nothing_to_roll_back', `model "${name}" has no earlier champion to roll back to`, { model: name });
+}
+
+/**
+ * `DELETE /v1/models/{model}`: the model, every version, its history, schedule, drift counts and files.
+ * The Registry deletes its rows at once or not at all, refusing while a job may still publish to the
+ * model (409 naming it); what lies outside it is cleaned up after (see worker/model-deletion).
+ */
+models.delete('/:model', async (c) => {
+  const name = validName(c.req.param('model'), 'model');
+  const tenant = c.get('tenant');
+  const registry = c.env.REGISTRY.getByName(tenant);
+  let outcome = await registry.deleteModel(name);
+  // The jobs refused for may have ended without the Registry hearing of it: checked once, then asked again.
+  if (outcome && !outcome.deleted && outcome.starting_run === null && (await settleEndedJobs(c.env, tenant, outcome.jobs))) outcome = await registry.deleteModel(name);
+  if (!outcome) throw notFound('model', name);
+  if (!outcome.deleted) throw modelInUse(name, outcome);
+  forgetDeletedModel(tenant, name, outcome.artifact_keys);
+  await cleanUpDeletedModel(c.env, tenant, name, outcome);
+  return c.body(null, 204);
+});
+
+/** Seconds to wait for a scheduled run that is starting its job (it is settled within moments). */
+const RUN_STARTING_RETRY_S = 5;
+
+function modelInUse(name: string, busy: Extract<ModelDeletion, { deleted: false }>): ApiError {
+  const { jobs, starting_run: run } = busy;
+  if (jobs.length === 0) {
+    return new ApiError(409, 'model_in_use', `a scheduled retraining run of model "${name}" is starting its job right now; retry in a few seconds (then cancel the job it started, if any)`, {
+      model: name,
+      jobs: [],
+      scheduled_run: run,
+      retry_after_seconds: RUN_STARTING_RETRY_S,
+    });
+  }
+  const how =
+    jobs.length === 1
+      ? `job ${jobs[0]}, which would publish to it; cancel it (DELETE /v1/jobs/${jobs[0]}) or wait for it to end`
+      : `jobs ${listSome(jobs, 5)}, which would publish to it; cancel them (DELETE /v1/jobs/{id} for each) or wait for them to end`;
+  return new ApiError(409, 'model_in_use', `model "${name}" is still being trained by ${how}, then delete the model`, { model: name, jobs });
 }
 
 /**

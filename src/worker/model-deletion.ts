@@ -1,0 +1,102 @@
+/**
+ * @module worker/model-deletion
+ * What deleting a model does outside its Registry, once the Registry has deleted it (durable/
+ * model-deletion: rows gone in one transaction, so the model is already invisible and cannot come back
+ * from a retry). In order:
+ * 1. this isolate forgets it: the served version, warm models, drift references and drift samples (other
+ *    isolates stop serving it within version-cache's TTLs);
+ * 2. the ScheduleBoard gets the schedule's tombstone, so no cron tick looks for it (a stale board entry
+ *    would only find no schedule in the Registry, which heals the board);
+ * 3. its DriftMonitor forgets every count;
+ * 4. object storage: every version's artifact and derived files, then the folders of the jobs made for
+ *    it (trial artifacts, out-of-fold predictions, the ensemble).
+ * Steps 2 to 4 are cleanup of what nothing can reach any more: a failure is logged and the deletion
+ * still stands (answering an error would ask for a retry, which finds no model). What a failure leaves
+ * behind is swept by the next deletion of a model of that name: the Registry keeps the jobs, and with
+ * them the folders to look in. One deletion sweeps at most MAX_JOB_FOLDERS job folders (a bound on its
+ * storage calls), those of the jobs that published first. Before a refusal for unfinished jobs, their
+ * coordinators are asked whether they have in fact ended (settleEndedJobs).
+ */
+import { driftMonitorName } from '../durable/drift-monitor';
+import type { ModelDeletion } from '../durable/model-deletion';
+import type { JobStatusName } from '../durable/protocol';
+import { BOARD_NAME } from '../durable/schedule-board';
+import { coordinatorFor, isJobId } from './coordinator';
+import { driftReferenceKey, forgetDriftReferences } from './drift-reference';
+import { forgetDriftSampling } from './drift-sampler';
+import { importanceKey } from './feature-importance';
+import { forgetArtifacts } from './model-cache';
+import { deleteFilesBefore, jobFilesPrefix } from './storage';
+import { forgetModel } from './version-cache';
+
+type Deleted = Extract<ModelDeletion, { deleted: true }>;
+
+/** Job folders swept per deletion: each is a list and a delete; publishing jobs come first. */
+const MAX_JOB_FOLDERS = 200;
+/** R2 deletes at most this many keys per call. */
+const DELETE_BATCH = 1000;
+
+/** Refusing jobs checked with their coordinators in one request (more are left to the refusal). */
+const MAX_JOBS_CHECKED = 5;
+const ENDED: ReadonlySet<JobStatusName> = new Set(['succeeded', 'failed', 'cancelled']);
+
+/**
+ * Before refusing a deletion for unfinished jobs: asks their coordinators, and records in the Registry
+ * the end of any that has in fact ended. A coordinator reports a job's end to the Registry only once,
+ * best effort, after publishing; were that report lost, the model could not be deleted until the job
+ * counted as stuck, a day later. True when every job named has ended, so deleting again may succeed.
+ */
+export async function settleEndedJobs(env: Env, tenant: string, jobIds: readonly string[]): Promise<boolean> {
+  if (jobIds.length === 0 || jobIds.length > MAX_JOBS_CHECKED) return false;
+  const registry = env.REGISTRY.getByName(tenant);
+  const views = await Promise.all(jobIds.map((id) => (isJobId(id) ? coordinatorFor(env, tenant, id).view() : null)));
+  let allEnded = true;
+  for (const [i, view] of views.entries()) {
+    // No view: the job is recorded but its coordinator not started yet, which is anything but ended.
+    if (view && ENDED.has(view.status)) await registry.jobFinished(jobIds[i], view.status);
+    else allEnded = false;
+  }
+  return allEnded;
+}
+
+/** Everything this isolate remembers about a deleted model. */
+export function forgetDeletedModel(tenant: string, name: string, artifactKeys: readonly string[]): void {
+  forgetModel(tenant, name);
+  forgetArtifacts(artifactKeys);
+  forgetDriftReferences(artifactKeys);
+  forgetDriftSampling(tenant, name);
+}
+
+/** Steps 2 to 4 of the module comment, each on its own: one failing does not stop the next. */
+export async function cleanUpDeletedModel(env: Env, tenant: string, name: string, deleted: Deleted): Promise<void> {
+  const step = async (what: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (err) {
+      console.error(`deleting model ${tenant}/${name}: ${what} failed; the model stays deleted`, err);
+    }
+  };
+  const revision = deleted.schedule_revision;
+  if (revision !== null) await step('the schedule board update', () => env.SCHEDULES.getByName(BOARD_NAME).set(tenant, name, null, revision, false));
+  await step('forgetting drift counts', () => env.DRIFT.getByName(driftMonitorName(tenant, name)).forget());
+  await step('deleting version files', () => deleteVersionFiles(env.STORE, deleted.artifact_keys));
+  await step('sweeping job folders', () => sweepJobFolders(env.STORE, tenant, name, deleted.job_ids));
+}
+
+/** Each version's artifact with the files derived from it. */
+async function deleteVersionFiles(store: R2Bucket, artifactKeys: readonly string[]): Promise<void> {
+  const keys = artifactKeys.flatMap((k) => [k, driftReferenceKey(k), importanceKey(k)]);
+  for (let i = 0; i < keys.length; i += DELETE_BATCH) await store.delete(keys.slice(i, i + DELETE_BATCH));
+}
+
+/**
+ * Everything the model's jobs wrote, whatever its age: every job has ended (or the Registry would have
+ * refused), so no file there is about to be registered, unlike a dataset's folder during an upload.
+ */
+async function sweepJobFolders(store: R2Bucket, tenant: string, name: string, jobIds: readonly string[]): Promise<void> {
+  for (const id of jobIds.slice(0, MAX_JOB_FOLDERS)) await deleteFilesBefore(store, jobFilesPrefix(tenant, id), END_OF_TIME);
+  if (jobIds.length > MAX_JOB_FOLDERS) console.warn(`deleting model ${tenant}/${name}: ${jobIds.length - MAX_JOB_FOLDERS} job folders left for the next deletion of this name`);
+}
+
+/** The latest time a Date holds: "before" it is every file. */
+const END_OF_TIME = new Date(8.64e15);
