@@ -5,12 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../../src/engine/core/errors';
 import { appendRows } from '../../src/engine/data/append-rows';
 import { decodeDataset, encodeDataset } from '../../src/engine/data/columnar-codec';
 import { type CsvTable, parseCsv } from '../../src/engine/data/csv';
 import type { Dataset } from '../../src/engine/data/dataset';
 import { inferDataset } from '../../src/engine/data/infer-schema';
+import { engineError } from './helpers/assertions';
 
 const example = (path: string) => parseCsv(readFileSync(new URL(`../../examples/${path}`, import.meta.url), 'utf8'));
 /** As a trial reads it: through the columnar codec, which narrows numeric columns to Float32 where it may. */
@@ -18,16 +18,6 @@ const stored = (table: CsvTable): Dataset => decodeDataset(encodeDataset(inferDa
 const concat = (a: CsvTable, b: CsvTable): CsvTable => ({ header: a.header, rows: [...a.rows, ...b.rows] });
 /** The same table with its columns in reverse order. */
 const reversed = (t: CsvTable): CsvTable => ({ header: [...t.header].reverse(), rows: t.rows.map((r) => [...r].reverse()) });
-
-function refusal(run: () => unknown): EngineError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof EngineError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('appendRows', () => {
   it('gives credit-g train + test exactly as an upload of both would, whatever the column order', () => {
@@ -66,7 +56,7 @@ describe('appendRows', () => {
 
   it('refuses missing and unknown columns, naming them', () => {
     const base = stored({ header: ['a', 'b', 'c'], rows: [['1', 'x', '2'], ['2', 'y', '3']] });
-    const err = refusal(() => appendRows(base, { header: ['a', 'd'], rows: [['3', 'z']] }, 'line', 100));
+    const err = engineError(() => appendRows(base, { header: ['a', 'd'], rows: [['3', 'z']] }, 'line', 100));
     expect(err.code).toBe('invalid_dataset');
     expect(err.message).toContain('missing "b", "c"');
     expect(err.message).toContain('not in the dataset: "d"');
@@ -75,10 +65,10 @@ describe('appendRows', () => {
 
   it('refuses a value of the wrong kind in a numeric or date column, naming the line or row', () => {
     const base = stored({ header: ['n', 'when', 'label'], rows: [['1', '2024-01-01', 'x'], ['2', '2024-02-01', 'y']] });
-    const numeric = refusal(() => appendRows(base, { header: ['n', 'when', 'label'], rows: [['3', '2024-03-01', 'x'], ['', '', 'y'], ['lots', '2024-04-01', 'z']] }, 'line', 100));
+    const numeric = engineError(() => appendRows(base, { header: ['n', 'when', 'label'], rows: [['3', '2024-03-01', 'x'], ['', '', 'y'], ['lots', '2024-04-01', 'z']] }, 'line', 100));
     expect(numeric.details).toEqual({ line: 4, column: 'n' });
     expect(numeric.message).toContain('"lots" is not a number');
-    const date = refusal(() => appendRows(base, { header: ['n', 'when', 'label'], rows: [['3', 'soon', 'x']] }, 'row', 100));
+    const date = engineError(() => appendRows(base, { header: ['n', 'when', 'label'], rows: [['3', 'soon', 'x']] }, 'row', 100));
     expect(date.details).toEqual({ row: 1, column: 'when' });
     // A categorical column takes any new level.
     expect(appendRows(base, { header: ['n', 'when', 'label'], rows: [['3', 'NA', 'new']] }, 'line', 100).dataset.rows).toBe(3);
@@ -86,7 +76,7 @@ describe('appendRows', () => {
 
   it('refuses rows past the dataset row limit', () => {
     const base = stored({ header: ['a', 'b'], rows: [['1', 'x'], ['2', 'y']] });
-    const err = refusal(() => appendRows(base, { header: ['a', 'b'], rows: [['3', 'z'], ['4', 'w']] }, 'line', 3));
+    const err = engineError(() => appendRows(base, { header: ['a', 'b'], rows: [['3', 'z'], ['4', 'w']] }, 'line', 3));
     expect(err.details).toEqual({ rows: 4, max_rows: 3 });
   });
 });

@@ -8,13 +8,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EngineError } from '../../src/engine/core/errors';
 import { Rng } from '../../src/engine/core/rng';
 import type { Dataset } from '../../src/engine/data/dataset';
 import { describeSeries, extractSeries, forecastDefaults, loadForecaster, parseForecastEnvelope, runForecastTrial, type ForecastEnvelope, type ForecastFamily, type SeriesFrequency } from '../../src/engine/forecast';
 import { detectFrequency, naturalSeason, phaseOf, seasonFor, stepTime } from '../../src/engine/forecast/frequency';
 import type { Params } from '../../src/engine/search/space';
 import { datasetFromCsv } from './forecast-fixtures';
+import { engineError } from './helpers/assertions';
 
 const DAY = 86_400_000;
 const BUSINESS: SeriesFrequency = { kind: 'business_days', name: 'business_daily', weekStart: 1 };
@@ -31,16 +31,6 @@ function businessDays(start: number, n: number): number[] {
 function csv(times: readonly (number | string)[], values: readonly (number | string)[]): Dataset {
   const rows = times.map((t, i) => `${typeof t === 'number' ? new Date(t).toISOString() : t},${values[i]}`);
   return datasetFromCsv(['day,y', ...rows].join('\n'), { day: 'datetime', y: 'numeric' });
-}
-
-function thrown(fn: () => unknown): EngineError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof EngineError) return err;
-    throw err;
-  }
-  throw new Error('expected an EngineError');
 }
 
 describe('business-day detection', () => {
@@ -82,7 +72,7 @@ describe('business-day detection', () => {
     // The Wednesdays of weeks 2 to 8 missing are 7 of 60 points, more than a holiday calendar's share: refused at the first.
     const holes = days.filter((t) => !(weekday(t) === 3 && t > days[4] && t < days[40]));
     expect(holes).toHaveLength(53);
-    const err = thrown(() => describeSeries(csv(holes, holes.map((_, i) => i)), { target: 'y' }));
+    const err = engineError(() => describeSeries(csv(holes, holes.map((_, i) => i)), { target: 'y' }));
     expect(err.code).toBe('invalid_dataset');
     expect(err.details.row).toBe(8);
     expect(err.message).toContain('row 8 (2024-01-11T00:00:00.000Z) follows row 7 (2024-01-09T00:00:00.000Z), but the series steps by 1 business day');
@@ -96,7 +86,7 @@ describe('business-day detection', () => {
     // Saturday 13 January after Friday 12 (row 10).
     const stray = [...days.slice(0, 10), Date.UTC(2024, 0, 13), ...days.slice(10)];
     expect(detectFrequency(Float64Array.from(stray), true)).toEqual(BUSINESS);
-    const err = thrown(() => describeSeries(csv(stray, stray.map((_, i) => i)), { target: 'y' }));
+    const err = engineError(() => describeSeries(csv(stray, stray.map((_, i) => i)), { target: 'y' }));
     expect(err.details.row).toBe(11);
     expect(err.message).toContain('row 11 (2024-01-13T00:00:00.000Z) follows row 10');
     expect(err.message).toContain('it falls on a weekend, which a business-day series skips');
@@ -108,7 +98,7 @@ describe('business-day detection', () => {
     // Six days a week skip one day, not a weekend: still daily, refused at the first Monday as before.
     const sixDays = daily.filter((t) => weekday(t) !== 0);
     expect(detectFrequency(Float64Array.from(sixDays), true)).toMatchObject({ kind: 'fixed', name: 'daily' });
-    expect(thrown(() => describeSeries(csv(sixDays, sixDays.map((_, i) => i)), { target: 'y' })).message).toContain('steps by 1 day(s)');
+    expect(engineError(() => describeSeries(csv(sixDays, sixDays.map((_, i) => i)), { target: 'y' })).message).toContain('steps by 1 day(s)');
     // Monday to Friday of one week never skips a weekend: nothing tells it from daily.
     expect(detectFrequency(Float64Array.from(days.slice(0, 5)), true)).toMatchObject({ kind: 'fixed', name: 'daily' });
     // Business hours (9:00 to 16:00, Monday to Friday) are out of scope: hourly, and refused as irregular.
@@ -264,7 +254,7 @@ describe('business-day forecasts end to end', () => {
     const envelope = JSON.parse(JSON.stringify(await trial('drift', {})));
     expect(parseForecastEnvelope(envelope).frequency).toEqual(BUSINESS);
     for (const weekStart of [7, -1, 1.5, undefined]) {
-      expect(thrown(() => parseForecastEnvelope({ ...envelope, frequency: { kind: 'business_days', name: 'business_daily', weekStart } })).code).toBe('bad_artifact');
+      expect(engineError(() => parseForecastEnvelope({ ...envelope, frequency: { kind: 'business_days', name: 'business_daily', weekStart } })).code).toBe('bad_artifact');
     }
     // An envelope stored before business days existed (a daily one) still forecasts calendar days.
     const daily = await loadForecaster({ ...envelope, frequency: { kind: 'fixed', name: 'daily', stepMs: DAY } });

@@ -4,11 +4,11 @@
  * for checkRegular, and the series as extractSeries then reads it (lengths, rows in refusals, groups).
  */
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../../src/engine/core/errors';
 import { extractSeries } from '../../src/engine/forecast';
 import { fillGaps, MAX_GAP_POINTS } from '../../src/engine/forecast/fill-gaps';
 import type { SeriesFrequency } from '../../src/engine/forecast/types';
 import { datasetFromCsv } from './forecast-fixtures';
+import { engineError } from './helpers/assertions';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -17,16 +17,6 @@ const DAILY: SeriesFrequency = { kind: 'fixed', name: 'daily', stepMs: DAY };
 
 const months = (n: number) => Array.from({ length: n }, (_, i) => Date.UTC(2020, i, 1));
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
-
-function thrown(fn: () => unknown): EngineError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof EngineError) return err;
-    throw err;
-  }
-  throw new Error('expected an EngineError');
-}
 
 describe('fillGaps', () => {
   it('adds the missing timestamps of short gaps with empty values, and says where each point came from', () => {
@@ -71,7 +61,7 @@ describe('extractSeries with short gaps', () => {
     // Day 5 missing (added), then day 20 at 06:00 (a stray the rows must name as data row 19).
     const days = Array.from({ length: 40 }, (_, i) => Date.UTC(2024, 0, 1) + i * DAY);
     const rows = days.filter((_, i) => i !== 5).map((t, i) => `${new Date(i === 18 ? t + 6 * HOUR : t).toISOString()},${i}`);
-    const err = thrown(() => extractSeries(datasetFromCsv(['day,y', ...rows].join('\n')), { target: 'y' }));
+    const err = engineError(() => extractSeries(datasetFromCsv(['day,y', ...rows].join('\n')), { target: 'y' }));
     expect(err.details.row).toBe(19);
     expect(err.message).toContain('row 19 (2024-01-20T06:00:00.000Z) follows row 18 (2024-01-19T00:00:00.000Z)');
     expect(err.message).toContain('gaps of up to 3 steps are added by themselves');

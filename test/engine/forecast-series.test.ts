@@ -3,21 +3,11 @@
  * baseline against REFERENCE.md, grouped series, the horizon cap and envelope validation.
  */
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../../src/engine/core/errors';
 import { describeSeries, extractSeries, forecastDefaults, forecastShapeOf, forecastSpace, loadForecaster, parseForecastEnvelope, runForecastTrial, validationPlan } from '../../src/engine/forecast';
 import { decodeDataset, encodeDataset } from '../../src/engine/data/columnar-codec';
 import { alignDaylightSaving } from '../../src/engine/forecast/frequency';
 import { airpassengers, datasetFromCsv, HORIZON, rmseOf, TARGET, testTruth, trainCsvText } from './forecast-fixtures';
-
-function thrown(fn: () => unknown): EngineError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof EngineError) return err;
-    throw err;
-  }
-  throw new Error('expected an EngineError');
-}
+import { engineError } from './helpers/assertions';
 
 const lines = trainCsvText().trim().split('\n');
 
@@ -49,7 +39,7 @@ describe('describeSeries', () => {
 
   it('refuses duplicate timestamps, naming the column and rows', () => {
     const ds = datasetFromCsv([...lines.slice(0, 4), lines[3]].join('\n'), { date: 'datetime' });
-    const err = thrown(() => describeSeries(ds, { target: TARGET }));
+    const err = engineError(() => describeSeries(ds, { target: TARGET }));
     expect(err.code).toBe('invalid_dataset');
     expect(err.message).toContain('"date"');
     expect(err.message).toContain('1949-03-01');
@@ -58,13 +48,13 @@ describe('describeSeries', () => {
 
   it('refuses a non-numeric target, a missing time column and an irregular step, naming the column', () => {
     const cat = datasetFromCsv('date,y\n2020-01-01,a\n2020-02-01,b\n2020-03-01,a\n', { y: 'categorical' });
-    expect(thrown(() => describeSeries(cat, { target: 'y' })).message).toMatch(/target column "y" is categorical/);
-    const missing = thrown(() => describeSeries(airpassengers('train'), { target: TARGET, timeColumn: 'month' }));
+    expect(engineError(() => describeSeries(cat, { target: 'y' })).message).toMatch(/target column "y" is categorical/);
+    const missing = engineError(() => describeSeries(airpassengers('train'), { target: TARGET, timeColumn: 'month' }));
     expect(missing.message).toContain('time column "month" is not in the dataset');
-    const noDate = thrown(() => describeSeries(datasetFromCsv('a,y\nx,1\nz,2\n'), { target: 'y' }));
+    const noDate = engineError(() => describeSeries(datasetFromCsv('a,y\nx,1\nz,2\n'), { target: 'y' }));
     expect(noDate.message).toContain('no datetime column');
     const gap = datasetFromCsv([...lines.slice(0, 4), ...lines.slice(5, 8)].join('\n'), { date: 'datetime' });
-    const irregular = thrown(() => describeSeries(gap, { target: TARGET }));
+    const irregular = engineError(() => describeSeries(gap, { target: TARGET }));
     expect(irregular.message).toContain('time column "date" is irregular');
     expect(irregular.details.row).toBe(4);
   });
@@ -72,14 +62,14 @@ describe('describeSeries', () => {
   it('names the stray row of an irregular series, not the first step (the step is the most common one)', () => {
     // One mistyped date (the 15th) and, apart, one time of day in a monthly series.
     const typo = lines.map((l, i) => (i === 78 ? l.replace(/^(\d{4}-\d{2})-01/, '$1-15') : l));
-    const err = thrown(() => describeSeries(datasetFromCsv(typo.join('\n'), { date: 'datetime' }), { target: TARGET }));
+    const err = engineError(() => describeSeries(datasetFromCsv(typo.join('\n'), { date: 'datetime' }), { target: TARGET }));
     expect(err.details.row).toBe(78);
     expect(err.message).toMatch(/row 78 \(1955-06-15T00:00:00.000Z\) follows row 77 \(1955-05-01T00:00:00.000Z\), but the series steps by 1 month/);
     const timed = lines.map((l, i) => (i === 30 ? l.replace(/^(\d{4}-\d{2}-01)/, '$1T06:00:00Z') : l));
-    expect(thrown(() => describeSeries(datasetFromCsv(timed.join('\n'), { date: 'datetime' }), { target: TARGET })).details.row).toBe(30);
+    expect(engineError(() => describeSeries(datasetFromCsv(timed.join('\n'), { date: 'datetime' }), { target: TARGET })).details.row).toBe(30);
     // A daily series with one stray hour.
     const days = ['day,y', ...Array.from({ length: 30 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')}${i === 12 ? 'T06:00:00Z' : ''},${i}`)];
-    const stray = thrown(() => describeSeries(datasetFromCsv(days.join('\n')), { target: 'y' }));
+    const stray = engineError(() => describeSeries(datasetFromCsv(days.join('\n')), { target: 'y' }));
     expect(stray.details.row).toBe(13);
     expect(stray.message).toContain('steps by 1 day(s)');
   });
@@ -130,7 +120,7 @@ describe('describeSeries', () => {
     expect(() => validationPlan({ length: 40, season: 12, groups: 1, horizon: 12 })).toThrow(/needs at least 49/);
     expect(validationPlan({ length: 108, season: 12, groups: 1, horizon: 36 })).toEqual({ horizon: 36, origins: 3, step: 12, earliestTrain: 48 });
     // Among groups, the one too short is named.
-    const err = thrown(() => validationPlan({ length: 3, season: 12, groups: 4, horizon: 12 }, undefined, 'store 7'));
+    const err = engineError(() => validationPlan({ length: 3, season: 12, groups: 4, horizon: 12 }, undefined, 'store 7'));
     expect(err.message).toMatch(/^the shortest series \(group "store 7"\) has 3 points/);
     expect(err.details.group).toBe('store 7');
   });
@@ -215,7 +205,7 @@ describe('baselines and serving', () => {
     const good = JSON.parse(JSON.stringify(out.envelope));
     expect(parseForecastEnvelope(JSON.stringify(good)).family).toBe('drift');
     for (const bad of ['not json', { ...good, format: 'edge-automl/model' }, { ...good, version: 2 }, { ...good, groups: [{ ...good.groups[0], tail: ['x'] }] }, { ...good, model: { family: 'linear', version: 1 } }]) {
-      const err = thrown(() => parseForecastEnvelope(bad));
+      const err = engineError(() => parseForecastEnvelope(bad));
       expect(err.code).toBe('bad_artifact');
     }
   });
