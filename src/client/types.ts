@@ -56,8 +56,8 @@ export interface ColumnProfile {
   top?: { value: string; count: number }[];
   /** Image datasets: the one summary entry standing for every pixel column. */
   pixel_columns?: number;
-  /** Datetime columns not in ISO-8601: how day, month and year were read (mdy 03/15/2024, dmy 15.03.2024, ymd 2024/03/15). */
-  date_order?: 'mdy' | 'dmy' | 'ymd';
+  /** Datetime columns not in ISO-8601: how day, month and year were read (mdy 03/15/2024, dmy 15.03.2024, ymd 2024/03/15, named 15-Mar-2024). */
+  date_order?: 'mdy' | 'dmy' | 'ymd' | 'named';
   /** What to know before training on the column (an order of day and month no value told). */
   warnings?: string[];
 }
@@ -229,7 +229,7 @@ export interface Model {
   /** The champion's family (absent when the champion version is missing). */
   family?: string;
   /** `date_order`: a datetime input trained on dates not in ISO-8601 is read in that layout at predict (and as ISO-8601). */
-  features: { name: string; type: ColumnType; importance: number | null; date_order?: 'mdy' | 'dmy' | 'ymd' }[];
+  features: { name: string; type: ColumnType; importance: number | null; date_order?: 'mdy' | 'dmy' | 'ymd' | 'named' }[];
   versions: {
     version: number;
     job_id: string;

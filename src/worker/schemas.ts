@@ -18,7 +18,7 @@ const COLUMN_OVERRIDES = ['numeric', 'categorical', 'boolean', 'datetime', 'text
 const datetimeOverride = z
   .strictObject({
     type: z.literal('datetime'),
-    date_order: z.enum(['mdy', 'dmy']).describe('mdy: 03/04/2024 is March 4 (month first); dmy: it is April 3 (day first). Year-first and ISO-8601 dates read either way'),
+    date_order: z.enum(['mdy', 'dmy']).describe('mdy: 03/04/2024 is March 4 (month first); dmy: it is April 3 (day first). Year-first, ISO-8601 and named-month (15-Mar-2024) dates read either way'),
   })
   .describe('a datetime column read in a declared order of day and month');
 

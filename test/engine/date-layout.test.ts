@@ -4,7 +4,6 @@
  * columnar codec, job overrides, appended rows) keeps it; what does not fit the column's layout is named.
  */
 import { describe, expect, it } from 'vitest';
-import { EngineError } from '../../src/engine/core/errors';
 import { appendRows } from '../../src/engine/data/append-rows';
 import { parseDateCell } from '../../src/engine/data/column-types';
 import { decodeDataset, encodeDataset } from '../../src/engine/data/columnar-codec';
@@ -14,6 +13,7 @@ import { formatOrderedDate } from '../../src/engine/data/date-layout';
 import { guessedDateOrders } from '../../src/engine/data/datetime-override';
 import { inferDataset } from '../../src/engine/data/infer-schema';
 import { applyOverrides } from '../../src/engine/data/overrides';
+import { engineError } from './helpers/assertions';
 
 /** A one-column table of `cells` (plus a numeric column, so no table is all dates), typed as upload types it. */
 function infer(cells: readonly string[]) {
@@ -24,16 +24,6 @@ function infer(cells: readonly string[]) {
 
 const times = (col: Column) => (col.storage === 'f64' ? Array.from(col.values) : undefined);
 const utc = (y: number, m: number, d: number, h = 0, min = 0, s = 0) => Date.UTC(y, m - 1, d, h, min, s);
-
-function refusal(run: () => unknown): EngineError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof EngineError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('detecting a column\'s date layout', () => {
   it('reads month-first dates when some second part is over 12', () => {
@@ -172,7 +162,7 @@ describe('declaring a date column\'s order in a job', () => {
   });
 
   it('refuses an order the dates contradict, showing one that does', () => {
-    const e = refusal(() => applyOverrides(stored(['03/04/2024', '03/15/2024']), { d: { type: 'datetime', date_order: 'dmy' } }));
+    const e = engineError(() => applyOverrides(stored(['03/04/2024', '03/15/2024']), { d: { type: 'datetime', date_order: 'dmy' } }));
     expect(e.code).toBe('invalid_params');
     expect(e.message).toBe('columns: "d" cannot be read as datetime: its dates are MM/DD/YYYY (month first), as 03/15/2024 shows (15 is no month), not DD/MM/YYYY (day first)');
     expect(e.details).toMatchObject({ field: 'columns', column: 'd' });
@@ -184,10 +174,10 @@ describe('declaring a date column\'s order in a job', () => {
     expect(mixed.columns[0].type).toBe('categorical');
     const { dataset } = applyOverrides(mixed, { d: { type: 'datetime', date_order: 'dmy' } });
     expect(times(dataset.columns[0])).toEqual([utc(2024, 3, 15), utc(2024, 3, 16), utc(2024, 3, 17)]);
-    expect(refusal(() => applyOverrides(mixed, { d: 'datetime' })).message).toMatch(/"d" cannot be read as datetime: its dates are not all written one way .*"date_order": "mdy" or "dmy"/);
-    expect(refusal(() => applyOverrides(mixed, { d: { type: 'datetime', date_order: 'mdy' } })).message).toBe('columns: "d" cannot be read as datetime: it holds "15/03/2024", which is no date as MM/DD/YYYY (month first) or ISO-8601');
+    expect(engineError(() => applyOverrides(mixed, { d: 'datetime' })).message).toMatch(/"d" cannot be read as datetime: its dates are not all written one way .*"date_order": "mdy" or "dmy"/);
+    expect(engineError(() => applyOverrides(mixed, { d: { type: 'datetime', date_order: 'mdy' } })).message).toBe('columns: "d" cannot be read as datetime: it holds "15/03/2024", which is no date as MM/DD/YYYY (month first) or ISO-8601');
     const words = stored(['03/15/2024', 'soon', '03/16/2024']);
-    expect(refusal(() => applyOverrides(words, { d: 'datetime' })).message).toBe('columns: "d" cannot be read as datetime: it holds "soon", which is no date');
+    expect(engineError(() => applyOverrides(words, { d: 'datetime' })).message).toBe('columns: "d" cannot be read as datetime: it holds "soon", which is no date');
     // Categories forced at upload (a constant date) read in their own layout.
     const one = inferDataset(parseCsv('d,x\n03/15/2024,1\n03/15/2024,2\n')).dataset;
     const read = applyOverrides(one, { d: 'datetime' }).dataset.columns[0];
@@ -196,7 +186,7 @@ describe('declaring a date column\'s order in a job', () => {
 
   it('still refuses numbers declared dates', () => {
     const { dataset } = inferDataset(parseCsv('d,y\n1706659200,0\n1706745600,1\n'));
-    expect(refusal(() => applyOverrides(dataset, { d: { type: 'datetime', date_order: 'dmy' } })).message).toMatch(/"d" cannot be read as datetime: it holds numbers/);
+    expect(engineError(() => applyOverrides(dataset, { d: { type: 'datetime', date_order: 'dmy' } })).message).toMatch(/"d" cannot be read as datetime: it holds numbers/);
   });
 });
 
@@ -212,7 +202,7 @@ describe('appending rows to a column with a layout', () => {
   });
 
   it('refuses a date in another order, naming the line, column and layout', () => {
-    const e = refusal(() => appendRows(base(), parseCsv('d,x\n03/16/2024,3\n16/03/2024,4\n'), 'line', 1000));
+    const e = engineError(() => appendRows(base(), parseCsv('d,x\n03/16/2024,3\n16/03/2024,4\n'), 'line', 1000));
     expect(e.code).toBe('invalid_dataset');
     expect(e.message).toBe('line 3, column "d": "16/03/2024" is not a date as MM/DD/YYYY (month first) or ISO-8601, as the column\'s values are');
     expect(e.details).toMatchObject({ line: 3, column: 'd' });
@@ -227,7 +217,7 @@ describe('appending rows to a column with a layout', () => {
     expect(profile[0].warnings).toBeUndefined();
     expect(profile).toEqual(inferDataset(parseCsv(`${text}25/03/2024,3\n26/03/2024,4\n`)).profile);
     // New dates of both orders are refused at the first that does not fit.
-    const e = refusal(() => appendRows(guessed, parseCsv('d,x\n25/03/2024,3\n03/26/2024,4\n'), 'line', 1000));
+    const e = engineError(() => appendRows(guessed, parseCsv('d,x\n25/03/2024,3\n03/26/2024,4\n'), 'line', 1000));
     expect(e.message).toBe('line 3, column "d": "03/26/2024" is not a date as DD/MM/YYYY (day first) or ISO-8601, as the column\'s values are');
   });
 

@@ -3,6 +3,8 @@
  * datetime column with its layout in the profile, trains, and the model reads 03/16/2024 (and ISO-8601)
  * in JSON and CSV predict bodies, refusing a day-first date with the layout named. A column whose dates
  * all read either way says so at upload and in the job's warnings, until the job declares the order.
+ * Dates with the month named (15-MAR-2024, as Oracle exports them) upload as the 'named' layout and
+ * predict from any spelling of a named month or ISO-8601.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
@@ -22,6 +24,10 @@ const usCsv = [
     return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/2024,${(i * 7) % 11},${(d.getUTCDate() * 2 + ((i * 7) % 11)).toFixed(1)}`;
   }),
 ].join('\n');
+
+/** The same days written DD-MON-YYYY, as Oracle exports them. */
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+const oracleCsv = usCsv.replace(/^(\d+)\/(\d+)\/2024,/gm, (_, m: string, d: string) => `${d.padStart(2, '0')}-${MONTHS[Number(m) - 1]}-2024,`);
 
 /** Dates whose day and month are both 12 or less in every row: the order cannot be told from them. */
 const ambiguousCsv = ['when,x,y', ...Array.from({ length: 60 }, (_, i) => `${(i % 12) + 1}/${((i * 5) % 12) + 1}/2024,${i % 7},${((i * 3) % 5) + 0.5}`)].join('\n');
@@ -108,5 +114,28 @@ describe('dates whose order of day and month no value tells', () => {
     expect((await call('PUT', '/v1/datasets/us-only', usCsv)).status).toBe(201);
     const contradicted = await expectError(await call('POST', '/v1/jobs', { dataset: 'us-only', target: 'y', columns: { when: { type: 'datetime', date_order: 'dmy' } } }), 400, 'invalid_params');
     expect(contradicted.message).toMatch(/^columns: "when" cannot be read as datetime: its dates are MM\/DD\/YYYY \(month first\), as 01\/13\/2024 shows \(13 is no month\)/);
+  });
+});
+
+describe('dates with the month named', () => {
+  it('upload as the named layout and predict from any spelling of a named month, or ISO-8601', async () => {
+    const up = await call('PUT', '/v1/datasets/oracle-dates', oracleCsv);
+    expect(up.status).toBe(201);
+    const uploaded = await json(up);
+    expectDocumented(datasetUploadResponse, uploaded);
+    expect(uploaded.columns[0]).toEqual({ name: 'when', type: 'datetime', missing: 0, unique: 120, date_order: 'named' });
+    const created = await json(await call('POST', '/v1/jobs', { dataset: 'oracle-dates', target: 'y', model: 'oracle-dates', models: ['linear'], budget: { trials: 1 } }));
+    expect((await waitForJob(created.id)).status).toBe('succeeded');
+    const model = await json(await call('GET', '/v1/models/oracle-dates'));
+    expectDocumented(modelDetailResponse, model);
+    expect(model.features.find((f: { name: string }) => f.name === 'when')).toMatchObject({ type: 'datetime', date_order: 'named' });
+
+    const iso = await json(await call('POST', '/v1/models/oracle-dates/predict', { rows: [{ when: '2024-03-16', x: 3 }] }));
+    const named = await json(await call('POST', '/v1/models/oracle-dates/predict', { rows: [{ when: 'Mar 16, 2024', x: 3 }] }));
+    expect(named.predictions).toEqual(iso.predictions);
+    const csv = await json(await call('POST', '/v1/models/oracle-dates/predict', 'when,x\n16-Mar-2024,3\n'));
+    expect(csv.predictions).toEqual(iso.predictions);
+    const refused = await expectError(await call('POST', '/v1/models/oracle-dates/predict', { rows: [{ when: '03/16/2024', x: 3 }] }), 400, 'invalid_input');
+    expect(refused.message).toBe('row 0, column "when": expected a date as DD-Mon-YYYY or Mon DD, YYYY (month by name), as in training, or ISO-8601, got "03/16/2024"');
   });
 });

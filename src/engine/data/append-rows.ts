@@ -9,8 +9,9 @@
  * What the new rows must agree with is checked first, so a mistake is named instead of silently changing
  * the data: the same columns (in any order), and in a column that is numeric or a date, values of that
  * kind (an "unknown" in a numeric column would otherwise turn it categorical for every later job). Dates
- * must be in the column's layout (data/date-layout: 03/15/2024 in a month-first column), or ISO-8601; both
- * old and new dates are written in that layout, so the longer table reads in it again. A column whose
+ * must be in the column's layout (data/date-layout: 03/15/2024 in a month-first column), or ISO-8601 (or,
+ * in a column with any layout, year-first or with the month named); both old and new dates are written in
+ * that layout, so the longer table reads in it again. A column whose
  * order upload had to guess (every date read either way) takes the order the new dates tell, as an upload
  * of the longer file would: 25/03/2024 makes it day first, old dates included.
  */

@@ -95,8 +95,9 @@ function realDate(m: RegExpExecArray): boolean {
 /**
  * Milliseconds since the epoch (UTC unless the cell says otherwise), or NaN when not a date or not a real
  * one: "2024-02-30" is refused, not rolled over into March. ISO-8601 always reads; a column with a stored
- * layout (data/date-layout: 03/15/2024, 15.03.2024, 2024/03/15) also reads its cells in that layout. No
- * layout (columns typed before layouts existed, or ISO-8601 ones) reads ISO-8601 only.
+ * layout (data/date-layout: 03/15/2024, 15.03.2024, 2024/03/15, 15-Mar-2024) also reads its cells in that
+ * layout, and year-first and named-month cells in any. No layout (columns typed before layouts existed, or
+ * ISO-8601 ones) reads ISO-8601 only.
  */
 export function parseDateCell(cell: string, order?: DateOrder): number {
   const t = cell.trim();

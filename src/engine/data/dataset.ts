@@ -28,8 +28,9 @@ export interface NumericColumn {
    */
   readonly spellings?: ReadonlyMap<number, string>;
   /**
-   * A datetime column's layout when its cells were not ISO-8601 (03/15/2024 is 'mdy'): every later reader
-   * of the column's text (appended rows, prediction) reads day and month in this order. Absent: ISO-8601.
+   * A datetime column's layout when its cells were not ISO-8601 (03/15/2024 is 'mdy', 15-Mar-2024 'named'):
+   * every later reader of the column's text (appended rows, prediction) reads day and month in this order.
+   * Absent: ISO-8601 only.
    */
   readonly dateOrder?: DateOrder;
 }

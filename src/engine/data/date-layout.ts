@@ -2,32 +2,44 @@
  * @module engine/data/date-layout
  * Dates the way spreadsheets export them, beside ISO-8601: 03/15/2024 (month first, US), 15/03/2024 or
  * 15.03.2024 (day first), 2024/03/15 (year first), with `/`, `.` or `-` between the parts and an optional
- * time (14:30, 14:30:05, 2:30 PM). Which of day and month comes first is decided once per column
+ * time (14:30, 14:30:05, 2:30 PM); and with the month named (15-Mar-2024, March 15, 2024:
+ * data/month-name-date). Which of day and month comes first is decided once per column
  * (data/detect-date-order) and stored with it, never per cell: 04/05/2024 must be the same day in every
  * row, at training and at serving. Dates without a zone are UTC, as ISO-8601 ones are. Two-digit years
  * are not read: 03/04/05 has three readings and no century, and a spreadsheet's pivot (Excel's 1930-2029)
  * is a guess the data would carry silently into every date feature.
  */
+import { TIME, timeOfDay, utcTime } from './calendar';
+import { MONTH_ABBREVIATIONS, monthNameDate } from './month-name-date';
 
 /**
- * A column's layout of dates beyond ISO-8601: month-day-year, day-month-year, or year-month-day. A column
- * with a day-month order also reads year-first and ISO-8601 cells (both unambiguous) at serving time.
+ * A column's layout of dates beyond ISO-8601: month-day-year, day-month-year, year-month-day, or the
+ * month named ('named': 15-Mar-2024, Mar 15, 2024). Every layout reads the cells that cannot be misread
+ * (ISO-8601, year-first, named months) at serving time too; a day-month order also reads its own
+ * 03/15/2024 cells. A column without a layout (ISO-8601 dates, or stored before layouts) reads ISO-8601
+ * only, as it always has.
  */
-export type DateOrder = 'mdy' | 'dmy' | 'ymd';
+export type DateOrder = 'mdy' | 'dmy' | 'ymd' | 'named';
 
-/** The orders a user may declare for a column (year-first dates need none: they read either way). */
-export type DayMonthOrder = Exclude<DateOrder, 'ymd'>;
+/** The orders a user may declare for a column (year-first and named-month dates need none: they read either way). */
+export type DayMonthOrder = 'mdy' | 'dmy';
 
-export const DATE_ORDERS: readonly DateOrder[] = ['mdy', 'dmy', 'ymd'];
+export const DATE_ORDERS: readonly DateOrder[] = ['mdy', 'dmy', 'ymd', 'named'];
+
+const DESCRIPTIONS: Readonly<Record<DateOrder, string>> = {
+  mdy: 'MM/DD/YYYY (month first)',
+  dmy: 'DD/MM/YYYY (day first)',
+  ymd: 'YYYY/MM/DD (year first)',
+  named: 'DD-Mon-YYYY or Mon DD, YYYY (month by name)',
+};
 
 /** The order as people write it, for messages: "MM/DD/YYYY (month first)". */
 export function describeOrder(order: DateOrder): string {
-  return order === 'mdy' ? 'MM/DD/YYYY (month first)' : order === 'dmy' ? 'DD/MM/YYYY (day first)' : 'YYYY/MM/DD (year first)';
+  return DESCRIPTIONS[order];
 }
 
-// Date parts, then an optional time: hours, minutes, seconds, a fraction, AM/PM. The backreference keeps
-// one separator per date ("03/15.2024" is no date).
-const TIME = String.raw`(?:(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:\s*([AaPp])\.?[Mm]\.?)?)?`;
+// Date parts, then an optional time (data/calendar). The backreference keeps one separator per date
+// ("03/15.2024" is no date).
 const DAY_MONTH_RE = new RegExp(String.raw`^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})${TIME}$`);
 const YEAR_FIRST_RE = new RegExp(String.raw`^(\d{4})([/.-])(\d{1,2})\2(\d{1,2})${TIME}$`);
 
@@ -37,37 +49,6 @@ export interface DayMonthParts {
   readonly second: number;
   readonly year: number;
   readonly msOfDay: number;
-}
-
-/** Milliseconds into the day of a matched time (groups from `at`), 0 without one, NaN when no real time. */
-function timeOfDay(m: RegExpExecArray, at: number): number {
-  if (m[at] === undefined) return 0;
-  let hour = Number(m[at]);
-  const [minute, second] = [Number(m[at + 1]), Number(m[at + 2] ?? 0)];
-  const meridiem = m[at + 4]?.toLowerCase();
-  if (meridiem !== undefined) {
-    // 12 AM is midnight and 12 PM noon; "0:30 PM" or "13:00 PM" are not times.
-    if (hour < 1 || hour > 12) return NaN;
-    hour = (hour % 12) + (meridiem === 'p' ? 12 : 0);
-  } else if (hour > 23) return NaN;
-  if (minute > 59 || second > 59) return NaN;
-  // Milliseconds, as Date.parse keeps them from an ISO-8601 time: the first three digits of the fraction.
-  const ms = m[at + 3] === undefined ? 0 : Number(m[at + 3].slice(0, 3).padEnd(3, '0'));
-  return ((hour * 60 + minute) * 60 + second) * 1000 + ms;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
-
-/** Epoch milliseconds (UTC) of a calendar date and time, NaN when the month or day does not exist. */
-function utcTime(year: number, month: number, day: number, msOfDay: number): number {
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || Number.isNaN(msOfDay)) return NaN;
-  const d = new Date(0);
-  // setUTCFullYear, unlike Date.UTC, keeps years 0-99 as written.
-  d.setUTCFullYear(year, month - 1, day);
-  return d.getTime() + msOfDay;
 }
 
 /** The parts of a day-month cell (a real time of day, the date not yet checked), undefined for any other cell. */
@@ -91,14 +72,16 @@ export function readParts(p: DayMonthParts, order: DayMonthOrder): number {
 
 /**
  * A trimmed cell in a column of layout `order`, as epoch milliseconds (a date without a zone is UTC, as
- * ISO-8601 cells are), or NaN. Year-first cells read in any order; day-month cells only in a day-month
- * order, and only real dates (02/30/2024 is none). ISO-8601 is the caller's (data/column-types).
+ * ISO-8601 cells are), or NaN. Year-first and named-month cells read in any layout; day-month cells only
+ * in a day-month order, and only real dates (02/30/2024 is none). ISO-8601 is the caller's (data/column-types).
  */
 export function parseOrderedDate(cell: string, order: DateOrder): number {
+  if (order === 'mdy' || order === 'dmy') {
+    const parts = dayMonthParts(cell);
+    if (parts) return readParts(parts, order);
+  }
   const ymd = yearFirst(cell);
-  if (!Number.isNaN(ymd) || order === 'ymd') return ymd;
-  const parts = dayMonthParts(cell);
-  return parts ? readParts(parts, order) : NaN;
+  return Number.isNaN(ymd) ? monthNameDate(cell) : ymd;
 }
 
 /**
@@ -109,9 +92,10 @@ export function formatOrderedDate(ms: number, order: DateOrder): string {
   const d = new Date(ms);
   const two = (n: number) => String(n).padStart(2, '0');
   const [year, month, day] = [String(d.getUTCFullYear()).padStart(4, '0'), two(d.getUTCMonth() + 1), two(d.getUTCDate())];
-  const date = order === 'mdy' ? `${month}/${day}/${year}` : order === 'dmy' ? `${day}/${month}/${year}` : `${year}/${month}/${day}`;
+  // A named month is written as Oracle's DD-MON-YYYY, with the name as Excel writes it (15-Mar-2024).
+  const date =
+    order === 'mdy' ? `${month}/${day}/${year}` : order === 'dmy' ? `${day}/${month}/${year}` : order === 'ymd' ? `${year}/${month}/${day}` : `${day}-${MONTH_ABBREVIATIONS[d.getUTCMonth()]}-${year}`;
   if (d.getUTCHours() === 0 && d.getUTCMinutes() === 0 && d.getUTCSeconds() === 0 && d.getUTCMilliseconds() === 0) return date;
   const seconds = d.getUTCSeconds() === 0 && d.getUTCMilliseconds() === 0 ? '' : `:${two(d.getUTCSeconds())}${d.getUTCMilliseconds() === 0 ? '' : `.${String(d.getUTCMilliseconds()).padStart(3, '0')}`}`;
   return `${date} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}${seconds}`;
 }
-

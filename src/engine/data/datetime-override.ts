@@ -28,13 +28,14 @@ export function asDatetime(col: Column, order?: DayMonthOrder): Column {
   if (col.type !== 'datetime') throw refuse(col, 'it holds numbers; send its dates as ISO-8601 text (2024-01-31 or 2024-01-31T10:20:00Z)');
   const from = col.dateOrder;
   if (order === undefined || order === from) return col;
-  // ISO-8601 or year-first cells read alike in any order: the order only says how later day-month cells read.
-  if (from === undefined || from === 'ymd') return { ...col, dateOrder: order };
+  // ISO-8601, year-first or named-month cells read alike in any order: the order only says how later
+  // day-month cells read.
+  if (from === undefined || from === 'ymd' || from === 'named') return { ...col, dateOrder: order };
   return swapDayMonth(col, from, order);
 }
 
 /** Day and month of every time swapped (the time of day kept), refused when some day cannot be a month. */
-function swapDayMonth(col: NumericColumn, from: DateOrder, to: DayMonthOrder): NumericColumn {
+function swapDayMonth(col: NumericColumn, from: DayMonthOrder, to: DayMonthOrder): NumericColumn {
   const values = new Float64Array(col.values.length);
   for (let i = 0; i < values.length; i++) {
     const v = col.values[i];
@@ -72,7 +73,7 @@ function levelsAsDates(col: CodedColumn, order?: DayMonthOrder): NumericColumn {
 function whyNoLayout(levels: readonly string[]): string {
   const bad = levels.find((l) => DATE_ORDERS.every((o) => Number.isNaN(parseDateCell(l, o))));
   if (bad !== undefined) return `it holds "${bad.slice(0, 64)}", which is no date`;
-  return 'its dates are not all written one way (day first and month first, or ISO-8601 among dates such as 01/31/2024); say how to read them: {"type": "datetime", "date_order": "mdy" or "dmy"}';
+  return 'its dates are not all written one way (day first and month first, or ISO-8601 or named months among dates such as 01/31/2024); say how to read them: {"type": "datetime", "date_order": "mdy" or "dmy"}';
 }
 
 /**

@@ -3,10 +3,12 @@
  * Decides a column's date layout (data/date-layout) from all of its cells at once, so that day and month
  * are told apart by the column, never by one cell: 04/05/2024 is read as the rest of the column says.
  * The cells of a date column share one layout; ISO-8601 among day-month cells, or day-month cells of both
- * orders, make it no date column (it stays categorical, as before such dates were read).
+ * orders, make it no date column (it stays categorical, as before such dates were read). Cells that no
+ * column can misread (ISO-8601, year-first, a named month: 15-Mar-2024) may mix with one another.
  */
 import { isMissingNumberCell, parseDateCell } from './column-types';
 import { type DateOrder, type DayMonthOrder, type DayMonthParts, dayMonthParts, readParts, yearFirst } from './date-layout';
+import { monthNameDate } from './month-name-date';
 
 /**
  * A column's layout as detection found it: `order` is absent for ISO-8601 cells only (read as before
@@ -23,13 +25,16 @@ export interface DateDetection {
  * date. Day first when some first part is over 12, month first when some second part is; both, and the
  * column holds no dates. When every cell reads either way (both parts 12 or less) the order is month
  * first, the default of US spreadsheet exports, and the detection says it is ambiguous so the profile can
- * tell the user how to choose the other. Year-first cells may sit among ISO-8601 ones (both put the year
- * first, so neither is ambiguous).
+ * tell the user how to choose the other. Year-first and named-month cells (15-Mar-2024, Mar 15, 2024) may
+ * sit among ISO-8601 ones and each other: none is ambiguous. Named months make the layout 'named' (the
+ * form appended dates are written back in), else year-first cells make it 'ymd'. Day-month cells stay
+ * alone, as they always have: no other cell says anything of their order.
  */
 export function detectDateOrder(cells: readonly string[]): DateDetection | undefined {
   const dayMonth: DayMonthParts[] = [];
   let iso = 0;
   let ymd = 0;
+  let named = 0;
   let firstOver12 = false;
   let secondOver12 = false;
   for (const cell of cells) {
@@ -42,14 +47,22 @@ export function detectDateOrder(cells: readonly string[]): DateDetection | undef
         if (firstOver12 && secondOver12) return undefined;
         dayMonth.push(parts);
       } else if (!Number.isNaN(yearFirst(cell))) ymd++;
+      else if (!Number.isNaN(monthNameDate(cell))) named++;
       else if (!isMissingNumberCell(cell)) return undefined;
     }
-    // One layout per column: day-month cells among year-first or ISO-8601 ones leave the order to guess.
-    if (dayMonth.length > 0 && iso + ymd > 0) return undefined;
+    // One layout per column: day-month cells among any others leave the order to guess.
+    if (dayMonth.length > 0 && iso + ymd + named > 0) return undefined;
   }
-  if (dayMonth.length === 0) return iso + ymd === 0 ? undefined : ymd > 0 ? { order: 'ymd', ambiguous: false } : { ambiguous: false };
+  if (dayMonth.length === 0) return unambiguous(iso, ymd, named);
   const order: DayMonthOrder = firstOver12 ? 'dmy' : 'mdy';
   // Every cell must be a real date in the order the column chose: 02/30/2024 is no date, nor 31/04/2024.
   for (const p of dayMonth) if (Number.isNaN(readParts(p, order))) return undefined;
   return { order, ambiguous: !firstOver12 && !secondOver12 };
+}
+
+/** The layout of a column of ISO-8601, year-first and named-month cells (these counts), undefined with none. */
+function unambiguous(iso: number, ymd: number, named: number): DateDetection | undefined {
+  if (iso + ymd + named === 0) return undefined;
+  const order: DateOrder | undefined = named > 0 ? 'named' : ymd > 0 ? 'ymd' : undefined;
+  return order ? { order, ambiguous: false } : { ambiguous: false };
 }

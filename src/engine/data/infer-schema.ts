@@ -3,7 +3,7 @@
  * Decides each column's type from its text cells and builds the typed columnar Dataset in the same pass
  * over the data. Type rules, in order: all missing or one distinct value → constant; boolean spellings of
  * both truth values → boolean; all numbers → numeric (or id when named like an identifier and unique);
- * all dates of one layout (ISO-8601, or 03/15/2024, 15.03.2024, 2024/03/15: data/detect-date-order) →
+ * all dates of one layout (ISO-8601, or 03/15/2024, 15.03.2024, 2024/03/15, 15-Mar-2024: data/detect-date-order) →
  * datetime, the layout stored with the column; strings unique on every row → id; long multi-word strings →
  * text; otherwise categorical. Numbers and dates may be mixed with placeholders ("-", "#N/A", "unknown"),
  * read as missing.

@@ -41,7 +41,7 @@ const datasets: Operation[] = [
     method: 'put', path: '/v1/datasets/{dataset}', operationId: 'uploadDataset', tag: 'datasets', access: 'key',
     summary: 'Upload a dataset (a new immutable version)',
     description:
-      'The file is parsed, typed and profiled whole before the version becomes visible; a bad file leaves nothing behind. A date column is ISO-8601 or one spreadsheet layout throughout (03/15/2024, 15/03/2024, 15.03.2024, 2024/03/15, optionally with a time); the order of day and month is decided per column and given as its `date_order`, with a warning when no value told it.',
+      'The file is parsed, typed and profiled whole before the version becomes visible; a bad file leaves nothing behind. A date column is ISO-8601 or one spreadsheet layout throughout (03/15/2024, 15/03/2024, 15.03.2024, 2024/03/15, optionally with a time); the order of day and month is decided per column and given as its `date_order`, with a warning when no value told it. Dates with the month named (15-Mar-2024, Mar 15, 2024, March 2024) need no order and may mix with ISO-8601 ones (`date_order` named).',
     query: {
       size: { schema: z.string().regex(/^[1-9]\d{0,3}x[1-9]\d{0,3}$/), description: 'zip uploads only: resize every image to WIDTHxHEIGHT pixels (e.g. 32x32)' },
       channels: { schema: z.literal([1, 3]), description: 'zip uploads only: 1 (grayscale) or 3 (RGB)' },

@@ -38,9 +38,11 @@ const columnSummary = z.object({
   dropped: z.string().optional().describe('why the column will not be used as a feature'),
   pixel_columns: z.int().optional().describe('image datasets: the one entry ("px_*") that stands for this many pixel columns'),
   date_order: z
-    .enum(['mdy', 'dmy', 'ymd'])
+    .enum(['mdy', 'dmy', 'ymd', 'named'])
     .optional()
-    .describe('datetime columns not in ISO-8601: how day, month and year were read (mdy 03/15/2024, dmy 15/03/2024 or 15.03.2024, ymd 2024/03/15); appended rows and predictions are read the same way, or as ISO-8601'),
+    .describe(
+      'datetime columns not in ISO-8601: how day, month and year were read (mdy 03/15/2024, dmy 15/03/2024 or 15.03.2024, ymd 2024/03/15, named 15-Mar-2024 or Mar 15, 2024); appended rows and predictions are read the same way, or as ISO-8601 (year-first dates and named months read in every layout)',
+    ),
   warnings: z.array(z.string()).optional().describe('what to know before training on the column: an order of day and month that no value told (read month first) and how to declare the other'),
 });
 
@@ -229,7 +231,10 @@ export const modelDetailResponse = z.object({
       name: z.string(),
       type: z.string(),
       importance: z.number().nullable(),
-      date_order: z.enum(['mdy', 'dmy', 'ymd']).optional().describe('datetime inputs trained on dates not in ISO-8601: the layout predict reads them in (ISO-8601 reads too)'),
+      date_order: z
+        .enum(['mdy', 'dmy', 'ymd', 'named'])
+        .optional()
+        .describe('datetime inputs trained on dates not in ISO-8601: the layout predict reads them in (ISO-8601, year-first dates and named months read too)'),
     }),
   ),
   versions: z.array(
