@@ -74,9 +74,11 @@ describe('business-day detection', () => {
     expect(holes).toHaveLength(53);
     const err = engineError(() => describeSeries(csv(holes, holes.map((_, i) => i)), { target: 'y' }));
     expect(err.code).toBe('invalid_dataset');
-    expect(err.details.row).toBe(8);
-    expect(err.message).toContain('row 8 (2024-01-11T00:00:00.000Z) follows row 7 (2024-01-09T00:00:00.000Z), but the series steps by 1 business day');
-    expect(err.message).toContain('the next business day is 2024-01-10T00:00:00.000Z: add the missing business days, holidays too, with an empty target');
+    expect(err.details).toMatchObject({ row: 8, missing: 7 });
+    expect(err.message).toBe(
+      'time column "day" misses 7 of 60 timestamps (12%), the first between rows 7 (2024-01-09T00:00:00.000Z) and 8 (2024-01-11T00:00:00.000Z); ' +
+        'up to a tenth of a series is added and interpolated by itself: add the missing timestamps with an empty target (they are interpolated) or resample the series',
+    );
     // One fewer hole is under a tenth: every one is added.
     const fewer = days.filter((t) => !(weekday(t) === 3 && t > days[4] && t < days[35]));
     expect(describeSeries(csv(fewer, fewer.map((_, i) => i)), { target: 'y' }).added?.['']).toHaveLength(6);
@@ -95,10 +97,10 @@ describe('business-day detection', () => {
   it('leaves daily, Monday-to-Saturday, weekend-free short and business-hours series as they were', () => {
     const daily = Array.from({ length: 60 }, (_, i) => Date.UTC(2024, 0, 1 + i));
     expect(detectFrequency(Float64Array.from(daily), true)).toMatchObject({ kind: 'fixed', name: 'daily' });
-    // Six days a week skip one day, not a weekend: still daily, refused at the first Monday as before.
+    // Six days a week skip one day, not a weekend: still daily, and the Sundays are too many to add.
     const sixDays = daily.filter((t) => weekday(t) !== 0);
     expect(detectFrequency(Float64Array.from(sixDays), true)).toMatchObject({ kind: 'fixed', name: 'daily' });
-    expect(engineError(() => describeSeries(csv(sixDays, sixDays.map((_, i) => i)), { target: 'y' })).message).toContain('steps by 1 day(s)');
+    expect(engineError(() => describeSeries(csv(sixDays, sixDays.map((_, i) => i)), { target: 'y' })).message).toContain('misses 8 of 60 timestamps (13%)');
     // Monday to Friday of one week never skips a weekend: nothing tells it from daily.
     expect(detectFrequency(Float64Array.from(days.slice(0, 5)), true)).toMatchObject({ kind: 'fixed', name: 'daily' });
     // Business hours (9:00 to 16:00, Monday to Friday) are out of scope: hourly, and refused as irregular.

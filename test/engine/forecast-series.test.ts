@@ -54,9 +54,13 @@ describe('describeSeries', () => {
     const noDate = engineError(() => describeSeries(datasetFromCsv('a,y\nx,1\nz,2\n'), { target: 'y' }));
     expect(noDate.message).toContain('no datetime column');
     const gap = datasetFromCsv([...lines.slice(0, 4), ...lines.slice(5, 8)].join('\n'), { date: 'datetime' });
+    // One month missing of seven is too many to add by itself (over a tenth).
     const irregular = engineError(() => describeSeries(gap, { target: TARGET }));
-    expect(irregular.message).toContain('time column "date" is irregular');
+    expect(irregular.message).toContain('time column "date" misses 1 of 7 timestamps (14%), the first between rows 3 (1949-03-01T00:00:00.000Z) and 4 (1949-05-01T00:00:00.000Z)');
     expect(irregular.details.row).toBe(4);
+    // A step that is no whole number of months is irregular.
+    const offDay = datasetFromCsv([...lines.slice(0, 4), lines[4].replace(/-01,/, '-17,'), ...lines.slice(5, 8)].join('\n'), { date: 'datetime' });
+    expect(engineError(() => describeSeries(offDay, { target: TARGET })).message).toContain('time column "date" is irregular');
   });
 
   it('names the stray row of an irregular series, not the first step (the step is the most common one)', () => {

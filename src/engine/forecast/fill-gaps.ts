@@ -24,6 +24,11 @@ export interface FilledGaps {
   readonly source: Int32Array;
   /** The added times, in order. */
   readonly added: readonly number[];
+  /**
+   * Set when short gaps were found but too many to add (over MAX_ADDED_SHARE): how many timestamps they
+   * miss and the input position of the first point after a gap, for the refusal to name.
+   */
+  readonly tooMany?: { readonly missing: number; readonly firstAfter: number };
 }
 
 /**
@@ -43,7 +48,8 @@ export function fillGaps(freq: SeriesFrequency, times: Float64Array, values: Flo
       added.push(...missing);
     }
   }
-  if (added.length === 0 || added.length > MAX_ADDED_SHARE * (times.length + added.length)) return unchanged;
+  if (added.length === 0) return unchanged;
+  if (added.length > MAX_ADDED_SHARE * (times.length + added.length)) return { ...unchanged, tooMany: { missing: added.length, firstAfter: inserts[0].at } };
   const n = times.length + added.length;
   const out = { times: new Float64Array(n), values: new Float64Array(n), source: new Int32Array(n), added };
   let k = 0;

@@ -118,11 +118,12 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   const addedTimes: Record<string, readonly number[]> = {};
   for (let gi = 0; gi < groups.length; gi++) {
     const rows = sorted[gi];
-    const { times, values, source, added } = fillGaps(
+    const { times, values, source, added, tooMany } = fillGaps(
       frequency,
       Float64Array.from(rows, (r) => t[r]),
       Float64Array.from(rows, (r) => y[r]),
     );
+    if (tooMany) throw tooManyGaps(tooMany, times, rows, timeCol.name, groups[gi], datetime);
     // An added point has no data row; checkRegular never names one (it is exactly a step after the point before).
     checkRegular(frequency, times, timeCol.name, groups[gi], (i) => rows[source[i]] + 1, datetime);
     const filled = fillMissing(values);
@@ -146,6 +147,23 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
   };
   return { info, series };
+}
+
+/**
+ * The refusal of a series whose short gaps are too many to fill by themselves (see fill-gaps): it says
+ * how many timestamps are missing and names the first gap, rather than the first gap alone, which
+ * checkRegular would call a gap that is added by itself.
+ */
+function tooManyGaps(gaps: { missing: number; firstAfter: number }, times: Float64Array, rows: readonly number[], column: string, group: string, datetime: boolean): EngineError {
+  const where = group === '' ? '' : ` in group "${group}"`;
+  const total = times.length + gaps.missing;
+  const i = gaps.firstAfter;
+  return new EngineError(
+    'invalid_dataset',
+    `time column "${column}" misses ${gaps.missing} of ${total} timestamps${where} (${Math.round((100 * gaps.missing) / total)}%), the first between rows ${rows[i - 1] + 1} (${formatTime(times[i - 1], datetime)}) and ${rows[i] + 1} (${formatTime(times[i], datetime)}); ` +
+      `up to a tenth of a series is added and interpolated by itself: add the missing timestamps with an empty target (they are interpolated) or resample the series`,
+    { column, group, row: rows[i] + 1, missing: gaps.missing },
+  );
 }
 
 /** At least two points per group and no repeated timestamp within it. */
