@@ -11,13 +11,14 @@
 import { minTrainLength, validationPlan } from '../engine/forecast';
 import { targetWarnings } from '../engine/data/target-warnings';
 import { guessedDateOrders, guessedOrderWarning } from '../engine/data/datetime-override';
-import { declaredDateOrders } from '../engine/data/overrides';
+import { type ColumnOverride, declaredDateOrders } from '../engine/data/overrides';
 import { applyOverrides, decodeDataset, defaultMetric, DROPPED_TYPES, METRICS, type MetricName, prepareTarget, seedFrom, type Task, type TrialConfig } from '../engine';
 import { type HoldoutSpec, splitHoldout } from '../engine/data/holdout';
 import type { ForecastJobSpec, JobConfig } from '../durable/protocol';
 import { coordinatorFor } from './coordinator';
 import { ApiError, listSome, notFound } from './errors';
 import { isImageUploadProfile } from './image-upload';
+import { forecastColumns } from './forecast-date-order';
 import { resolveForecast, resolveImageShape, resolveJobFamilies } from './job-inputs';
 import { readLimits, tooManyJobs } from './limits';
 import { validName } from './names';
@@ -99,7 +100,10 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
 
   // Read the typed data once to validate the target the way a trial will see it.
   const stored = decodeDataset(await readObjectBytes(env.STORE, dataset.data_key, 'dataset'));
-  const { dataset: ds, ignore } = applyOverrides(stored, body.columns ?? {});
+  // A forecast may read a time column whose order of day and month upload guessed the other way (forecast-date-order).
+  const dated = kind === 'forecast' ? forecastColumns(stored, body) : { columns: body.columns ?? {} };
+  const columns = dated.columns;
+  const { dataset: ds, ignore } = applyOverrides(stored, columns);
   if (ignore.includes(body.target)) throw new ApiError(400, 'invalid_target', `the target "${body.target}" cannot also be ignored`, { field: 'columns', column: body.target });
   // A forecast's series first: a target that is no numeric series is named as such, not as a regression problem.
   const series = kind === 'forecast' ? forecastSpec(ds, body, Boolean(options.retrain)) : undefined;
@@ -141,7 +145,8 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   // What the user should know about the target before trusting the score (none stops the job).
   const warnings = [
     ...(series ? series.warnings : [...targetWarnings(ds, body.target, target, folds, metric), ...(body.task === undefined && target.task === 'regression' ? timeSeriesHint(ds) : [])]),
-    ...dateOrderWarnings(ds, body, ignore, forecast?.time_column),
+    ...(dated.warning ? [dated.warning] : []),
+    ...dateOrderWarnings(ds, body, columns, ignore, forecast?.time_column),
   ];
   const config: JobConfig = {
     id,
@@ -156,7 +161,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     strategy: strategy as JobConfig['strategy'],
     families,
     ...(skippedFamilies.length > 0 ? { skipped_families: skippedFamilies } : {}),
-    columns: body.columns ?? {},
+    columns,
     seed,
     model_name: modelName,
     parallelism: body.parallelism ?? Math.max(1, Number(env.TRIAL_PARALLELISM || 2)),
@@ -192,9 +197,9 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
  * guess (every date reads either way, as 03/04/2024) and the job does not declare: a day-first column read
  * month first would train, and answer, on the wrong dates without any error.
  */
-function dateOrderWarnings(ds: Parameters<typeof guessedDateOrders>[0], body: CreateJobBody, ignore: readonly string[], timeColumn: string | undefined): string[] {
+function dateOrderWarnings(ds: Parameters<typeof guessedDateOrders>[0], body: CreateJobBody, columns: Readonly<Record<string, ColumnOverride>>, ignore: readonly string[], timeColumn: string | undefined): string[] {
   const read = (name: string) => (timeColumn !== undefined ? name === timeColumn : name !== body.target && !ignore.includes(name));
-  return guessedDateOrders(ds, declaredDateOrders(body.columns ?? {})).filter(read).map(guessedOrderWarning);
+  return guessedDateOrders(ds, declaredDateOrders(columns)).filter(read).map(guessedOrderWarning);
 }
 
 /**

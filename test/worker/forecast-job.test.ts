@@ -163,6 +163,27 @@ describe('forecast jobs', () => {
     expect(body.history.at(-1).time.slice(0, 10)).toBe('2024-06-14');
   });
 
+  it('reads a monthly series written 01/MM/YYYY day first, which upload could only guess, and says so', async () => {
+    // Every date reads either way; month first (upload's guess) they are the 1st to the 12th of each January.
+    const months = trainCsv.trim().split('\n').slice(1, 61).map((l, i) => `01/${String((i % 12) + 1).padStart(2, '0')}/${1949 + Math.floor(i / 12)},${l.split(',')[1]}`);
+    await upload('air-dmy', ['date,passengers', ...months].join('\n'));
+    const created = await call('POST', '/v1/jobs', { dataset: 'air-dmy', target: 'passengers', task: 'forecast', forecast: { horizon: 6 }, models: ['seasonal_naive'], budget: { trials: 1 }, model: 'air-dmy' });
+    expect(created.status).toBe(202);
+    const answer = await json(created);
+    expect(answer.warnings).toEqual([
+      'the dates of "date" read either way (as 01/02/2018 does); read month first, as upload guessed, they are no regular series, read day first they are one (a series of 60 points): the job reads them day first. Declare "columns": {"date": {"type": "datetime", "date_order": "mdy"}} to read them month first',
+    ]);
+    expect((await waitForJob(answer.id)).status).toBe('succeeded');
+    const model = await json(await call('GET', '/v1/models/air-dmy'));
+    expect(model.forecast).toMatchObject({ frequency: 'monthly', season: 12 });
+    const next = await json(await call('POST', '/v1/models/air-dmy/forecast', { horizon: 2 }));
+    expect(next.forecasts.map((p: { time: string }) => p.time.slice(0, 10))).toEqual(['1954-01-01', '1954-02-01']);
+    // Declared month first, the job is refused as the irregular series it then is.
+    const declared = await call('POST', '/v1/jobs', { dataset: 'air-dmy', target: 'passengers', task: 'forecast', columns: { date: { type: 'datetime', date_order: 'mdy' } }, budget: { trials: 1 } });
+    expect(declared.status).toBe(400);
+    expect((await json(declared)).error.message).toContain('time column "date"');
+  });
+
   it('warns when the horizon is validated only in part and when target values were filled', async () => {
     const rows = trainCsv.trim().split('\n');
     // Months 20-22 without a value, month 30 without a row, and the last 68 of the 108 months only (a
