@@ -22,6 +22,20 @@ const datetimeOverride = z
   })
   .describe('a datetime column read in a declared order of day and month');
 
+/**
+ * What a malformed column override is told (zod's own "Invalid input" named neither what was wrong nor
+ * what is accepted): the type names, or the datetime object, with what was missing or wrong in it.
+ */
+function overrideError(issue: { readonly input?: unknown }): string {
+  const accepted = `expected a type name (${COLUMN_OVERRIDES.map((t) => `"${t}"`).join(', ')}) or {"type": "datetime", "date_order": "mdy" or "dmy"}`;
+  const v = issue.input;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return `${accepted}, got ${JSON.stringify(v) ?? String(v)}`;
+  const o = v as Record<string, unknown>;
+  if (o.type !== 'datetime') return `${accepted}; an object declares a datetime's order of day and month, other types are written as their name ("categorical")`;
+  if (o.date_order === undefined) return `{"type": "datetime"} needs "date_order": "mdy" (03/04/2024 is March 4) or "dmy" (it is April 3); to read the dates as upload did, write "datetime"`;
+  return `"date_order" must be "mdy" (month first) or "dmy" (day first), in lower case, got ${JSON.stringify(o.date_order)}; year-first, ISO-8601 and named-month dates need none: write "datetime"`;
+}
+
 /** Metric names come from the engine's registry, so the API can never accept one the engine lacks. */
 const METRIC_NAMES = Object.keys(METRICS) as [MetricName, ...MetricName[]];
 
@@ -42,7 +56,7 @@ export const createJobSchema = z.strictObject({
     .optional(),
   strategy: z.enum(['auto', 'random', 'grid', 'bayes', 'evolution', 'asha', 'hyperband']).optional(),
   models: z.array(z.string()).min(1).optional(),
-  columns: z.record(z.string(), z.union([z.enum(COLUMN_OVERRIDES), datetimeOverride])).optional(),
+  columns: z.record(z.string(), z.union([z.enum(COLUMN_OVERRIDES), datetimeOverride], { error: overrideError })).optional(),
   seed: z.int().min(0).max(2 ** 31 - 1).optional(),
   model: z.string().min(1).optional(),
   parallelism: z.int().min(1).max(32).optional(),

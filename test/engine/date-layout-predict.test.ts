@@ -1,12 +1,15 @@
 /**
  * A model trained on dates in a spreadsheet layout (03/15/2024) reads predict rows the way training read
  * its column: JSON rows and CSV batches alike, ISO-8601 too, a day-first cell refused naming the layout,
- * and a job's declared order carried into the model. Forecasts take such a column as their time.
+ * and a job's declared order carried into the model (also when it trains on part of the rows). A number
+ * is no date, and a cell written in the layout that is no real date (30/02/2024) is refused saying so.
+ * Forecasts take such a column as their time.
  */
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/engine/data/csv';
 import { parseCsvColumns } from '../../src/engine/data/csv-columns';
 import type { Dataset } from '../../src/engine/data/dataset';
+import { trainingPart } from '../../src/engine/data/holdout';
 import { inferDataset } from '../../src/engine/data/infer-schema';
 import { applyOverrides } from '../../src/engine/data/overrides';
 import { extractSeries } from '../../src/engine/forecast';
@@ -90,6 +93,52 @@ describe('predicting with a model trained on month-first dates', () => {
     expect(predictor.envelope.pipeline.inputs.find((i) => i.name === 'when')?.dateOrder).toBe('dmy');
     expect(predictor.predictRows([{ when: '25/03/2024', x: 1 }])).toStrictEqual(predictor.predictRows([{ when: '2024-03-25', x: 1 }]));
     expect(() => predictor.predictRows([{ when: '03/25/2024', x: 1 }])).toThrow(/expected a date as DD\/MM\/YYYY \(day first\)/);
+    predictor.dispose();
+  });
+});
+
+describe('what predict refuses in a datetime input', () => {
+  it('refuses a number, in a JSON row as in a CSV cell: epoch seconds, milliseconds and serial days cannot be told apart', async () => {
+    const predictor = await train(inferDataset(parseCsv(usTable())).dataset);
+    for (const n of [45366, 1710460800, 1710460800000]) {
+      let err: unknown;
+      try {
+        predictor.predictRows([{ when: '03/16/2024', x: 1 }, { when: n, x: 1 }]);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toMatchObject({ code: 'invalid_input', details: { row: 1, column: 'when' } });
+      expect((err as Error).message).toBe(
+        `row 1, column "when": got the number ${n}; send the date as text, ISO-8601 ("2024-03-15") or MM/DD/YYYY (month first) as in training: a number is not read as a date (seconds, milliseconds or days since some epoch cannot be told apart)`,
+      );
+    }
+    expect(() => predictor.predictTable(parseCsvColumns('when,x\n45366,1\n'))).toThrow('row 0, column "when": expected a date as MM/DD/YYYY (month first), as in training, or ISO-8601, got "45366"');
+    predictor.dispose();
+  });
+
+  it('says a date written in the layout that does not exist is no real date, not that the layout is wrong', async () => {
+    const lines = ['when,x,y'];
+    for (let i = 0; i < 60; i++) lines.push(`${String((i % 28) + 1).padStart(2, '0')}/${String((i % 12) + 1).padStart(2, '0')}/2024,${i % 7},${((i * 3) % 5) + 0.5}`);
+    const predictor = await train(inferDataset(parseCsv(lines.join('\n'))).dataset);
+    expect(predictor.envelope.pipeline.inputs.find((i) => i.name === 'when')?.dateOrder).toBe('dmy');
+    const message = 'row 0, column "when": "30/02/2024" is not a real date (February 2024 has no day 30)';
+    expect(() => predictor.predictRows([{ when: '30/02/2024', x: 1 }])).toThrow(message);
+    expect(() => predictor.predictTable(parseCsvColumns('when,x\n30/02/2024,1\n'))).toThrow(message);
+    expect(() => predictor.predictRows([{ when: '2024-02-30', x: 1 }])).toThrow('row 0, column "when": "2024-02-30" is not a real date (February 2024 has no day 30)');
+    expect(() => predictor.predictRows([{ when: '15/02/2024 25:00', x: 1 }])).toThrow('"15/02/2024 25:00" is not a real date ("25:00" is no time of day)');
+    // A date of the other order is still a layout mistake.
+    expect(() => predictor.predictRows([{ when: '02/15/2024', x: 1 }])).toThrow('expected a date as DD/MM/YYYY (day first), as in training, or ISO-8601, got "02/15/2024"');
+    predictor.dispose();
+  });
+});
+
+describe('a model trained on part of the rows (a retraining job\'s search, without its holdout)', () => {
+  it('reads dates in the layout of the whole column', async () => {
+    const { dataset } = inferDataset(parseCsv(usTable()));
+    const part = trainingPart(dataset, 'y', 'regression', { fraction: 0.2, seed: 5 });
+    const predictor = await train(part);
+    expect(predictor.envelope.pipeline.inputs.find((i) => i.name === 'when')?.dateOrder).toBe('mdy');
+    expect(predictor.predictRows([{ when: '03/16/2024', x: 3 }])).toStrictEqual(predictor.predictRows([{ when: '2024-03-16', x: 3 }]));
     predictor.dispose();
   });
 });

@@ -175,9 +175,11 @@ describe('declaring a date column\'s order in a job', () => {
     const { dataset } = applyOverrides(mixed, { d: { type: 'datetime', date_order: 'dmy' } });
     expect(times(dataset.columns[0])).toEqual([utc(2024, 3, 15), utc(2024, 3, 16), utc(2024, 3, 17)]);
     expect(engineError(() => applyOverrides(mixed, { d: 'datetime' })).message).toMatch(/"d" cannot be read as datetime: its dates are not all written one way .*"date_order": "mdy" or "dmy"/);
-    expect(engineError(() => applyOverrides(mixed, { d: { type: 'datetime', date_order: 'mdy' } })).message).toBe('columns: "d" cannot be read as datetime: it holds "15/03/2024", which is no date as MM/DD/YYYY (month first) or ISO-8601');
+    expect(engineError(() => applyOverrides(mixed, { d: { type: 'datetime', date_order: 'mdy' } })).message).toBe(
+      'columns: "d" cannot be read as datetime: it holds "15/03/2024" (data row 1), "17/03/2024" (data row 3), which are no dates as MM/DD/YYYY (month first) or ISO-8601',
+    );
     const words = stored(['03/15/2024', 'soon', '03/16/2024']);
-    expect(engineError(() => applyOverrides(words, { d: 'datetime' })).message).toBe('columns: "d" cannot be read as datetime: it holds "soon", which is no date');
+    expect(engineError(() => applyOverrides(words, { d: 'datetime' })).message).toBe('columns: "d" cannot be read as datetime: it holds "soon" (data row 2), which is no date');
     // Categories forced at upload (a constant date) read in their own layout.
     const one = inferDataset(parseCsv('d,x\n03/15/2024,1\n03/15/2024,2\n')).dataset;
     const read = applyOverrides(one, { d: 'datetime' }).dataset.columns[0];

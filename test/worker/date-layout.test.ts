@@ -4,7 +4,8 @@
  * in JSON and CSV predict bodies, refusing a day-first date with the layout named. A column whose dates
  * all read either way says so at upload and in the job's warnings, until the job declares the order.
  * Dates with the month named (15-MAR-2024, as Oracle exports them) upload as the 'named' layout and
- * predict from any spelling of a named month or ISO-8601.
+ * predict from any spelling of a named month or ISO-8601. An appended ISO-8601 date leaves a guessed
+ * order a guess; a number is no date at predict; a malformed override says what an override may be.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
@@ -70,6 +71,12 @@ describe('month-first dates', () => {
     expect(csv.predictions).toEqual(usAnswer.predictions);
   });
 
+  it('refuses a number in JSON predict as CSV predict does, saying to send the date as text', async () => {
+    const refused = await expectError(await call('POST', '/v1/models/us-dates/predict', { rows: [{ when: 45366, x: 3 }] }), 400, 'invalid_input');
+    expect(refused.message).toMatch(/^row 0, column "when": got the number 45366; send the date as text, ISO-8601 \("2024-03-15"\) or MM\/DD\/YYYY \(month first\) as in training/);
+    expect(refused.details).toEqual({ row: 0, column: 'when' });
+  });
+
   it('refuses a day-first date at predict and in appended rows, naming the layout', async () => {
     const predicted = await expectError(await call('POST', '/v1/models/us-dates/predict', { rows: [{ when: '16/03/2024', x: 3 }] }), 400, 'invalid_input');
     expect(predicted.message).toBe('row 0, column "when": expected a date as MM/DD/YYYY (month first), as in training, or ISO-8601, got "16/03/2024"');
@@ -114,6 +121,43 @@ describe('dates whose order of day and month no value tells', () => {
     expect((await call('PUT', '/v1/datasets/us-only', usCsv)).status).toBe(201);
     const contradicted = await expectError(await call('POST', '/v1/jobs', { dataset: 'us-only', target: 'y', columns: { when: { type: 'datetime', date_order: 'dmy' } } }), 400, 'invalid_params');
     expect(contradicted.message).toMatch(/^columns: "when" cannot be read as datetime: its dates are MM\/DD\/YYYY \(month first\), as 01\/13\/2024 shows \(13 is no month\)/);
+  });
+});
+
+describe('an ISO-8601 date appended to dates whose order was guessed', () => {
+  it('leaves the order a guess: the warning stays, a job may declare day first, and a later 25/03/2024 appends', async () => {
+    expect((await call('PUT', '/v1/datasets/either-way-iso', ambiguousCsv)).status).toBe(201);
+    const appended = await call('POST', '/v1/datasets/either-way-iso/rows', 'when,x,y\n2024-03-25,1,2.0\n');
+    expect(appended.status).toBe(201);
+    const column = (await json(appended)).columns[0];
+    expect(column).toMatchObject({ type: 'datetime', date_order: 'mdy' });
+    expect(column.warnings[0]).toContain('"columns": {"when": {"type": "datetime", "date_order": "dmy"}}');
+
+    const declared = await call('POST', '/v1/jobs', { dataset: 'either-way-iso', target: 'y', models: ['linear'], budget: { trials: 1 }, columns: { when: { type: 'datetime', date_order: 'dmy' } } });
+    expect(declared.status).toBe(202);
+    expect((await waitForJob((await json(declared)).id)).status).toBe('succeeded');
+
+    const dayFirst = await call('POST', '/v1/datasets/either-way-iso/rows', 'when,x,y\n25/03/2024,1,2.0\n');
+    expect(dayFirst.status).toBe(201);
+    const settled = (await json(dayFirst)).columns[0];
+    expect(settled).toMatchObject({ type: 'datetime', date_order: 'dmy' });
+    expect(settled.warnings).toBeUndefined();
+  });
+});
+
+describe('a malformed column override', () => {
+  it('is refused saying what a column override may be, naming the column', async () => {
+    const cases: [unknown, string][] = [
+      [{ type: 'datetime' }, 'columns.when: {"type": "datetime"} needs "date_order": "mdy" (03/04/2024 is March 4) or "dmy" (it is April 3); to read the dates as upload did, write "datetime"'],
+      [{ type: 'datetime', date_order: 'ymd' }, 'columns.when: "date_order" must be "mdy" (month first) or "dmy" (day first), in lower case, got "ymd"; year-first, ISO-8601 and named-month dates need none: write "datetime"'],
+      [{ type: 'datetime', date_order: 'DMY' }, 'columns.when: "date_order" must be "mdy" (month first) or "dmy" (day first), in lower case, got "DMY"'],
+      ['date', 'columns.when: expected a type name ("numeric", "categorical", "boolean", "datetime", "text", "id", "constant", "ignore") or {"type": "datetime", "date_order": "mdy" or "dmy"}, got "date"'],
+    ];
+    for (const [override, message] of cases) {
+      const refused = await expectError(await call('POST', '/v1/jobs', { dataset: 'either-way', target: 'y', columns: { when: override } }), 400, 'invalid_request');
+      expect(refused.message.startsWith(message)).toBe(true);
+      expect(refused.details).toEqual({ field: 'columns.when' });
+    }
   });
 });
 

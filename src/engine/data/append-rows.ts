@@ -10,17 +10,23 @@
  * the data: the same columns (in any order), and in a column that is numeric or a date, values of that
  * kind (an "unknown" in a numeric column would otherwise turn it categorical for every later job). Dates
  * must be in the column's layout (data/date-layout: 03/15/2024 in a month-first column), or ISO-8601 (or,
- * in a column with any layout, year-first or with the month named); both old and new dates are written in
- * that layout, so the longer table reads in it again. A column whose
- * order upload had to guess (every date read either way) takes the order the new dates tell, as an upload
- * of the longer file would: 25/03/2024 makes it day first, old dates included.
+ * in a column with any layout, year-first or with the month named); old and new dates are written in
+ * that layout, so the longer table reads in it again. A column whose order upload had to guess (every
+ * date read either way) takes the order the new day-month dates tell, as an upload of the longer file
+ * would: 25/03/2024 makes it day first, old dates included. An appended 2024-03-25 tells nothing of the
+ * order, so it is kept as written and a guessed order stays a guess: such rows are remembered as the
+ * column's fixed rows (data/fixed-rows), which neither a later order nor a job's declared one moves. (An
+ * upload mixing both kinds is no date column; an append may, as the column's layout is already settled
+ * or shown as a guess: data/detect-date-order.)
  */
 import { EngineError } from '../core/errors';
 import { isMissingNumberCell, parseDateCell, parseNumberCell } from './column-types';
 import type { CsvTable } from './csv';
 import type { Column, Dataset } from './dataset';
-import { type DateOrder, describeOrder, formatOrderedDate } from './date-layout';
+import { type DateOrder, dayMonthParts, describeOrder, formatOrderedDate } from './date-layout';
+import { whyNoRealDate } from './date-validity';
 import { orderWasGuessed } from './datetime-override';
+import { fixedRowMask } from './fixed-rows';
 import { type ColumnProfile, inferDataset } from './infer-schema';
 import { numericLabelOf } from './numeric-labels';
 
@@ -54,7 +60,8 @@ export function appendRows(base: Dataset, added: CsvTable, naming: RowNaming, ma
     const from = added.rows[i];
     rows[base.rows + i] = order.map((k, j) => newCellsOf[j](from[k]));
   }
-  const { dataset, profile } = inferDataset({ header: base.columns.map((c) => c.name), rows }, Object.create(null));
+  const appendedDates = new Set(base.columns.filter((c) => c.storage === 'f64' && (c.dateOrder === 'mdy' || c.dateOrder === 'dmy')).map((c) => c.name));
+  const { dataset, profile } = inferDataset({ header: base.columns.map((c) => c.name), rows }, Object.create(null), { appendedDates });
   return { dataset, profile, added: added.rows.length };
 }
 
@@ -87,7 +94,10 @@ function appendedDateOrder(col: Column, added: CsvTable, k: number): DateOrder |
   return dayFirst ? 'dmy' : 'mdy';
 }
 
-/** A numeric or date column's new cells must be numbers or dates (or missing); dates in `dateOrder` or ISO-8601. */
+/**
+ * A numeric or date column's new cells must be numbers or dates (or missing); dates in `dateOrder` or
+ * ISO-8601. A cell written so that is still no date (02/30/2024) is refused saying why, not as a layout mistake.
+ */
 function checkKind(col: Column, dateOrder: DateOrder | undefined, added: CsvTable, k: number, naming: RowNaming): void {
   if (col.type !== 'numeric' && col.type !== 'datetime') return;
   const parse = col.type === 'numeric' ? parseNumberCell : (cell: string) => parseDateCell(cell, dateOrder);
@@ -96,20 +106,21 @@ function checkKind(col: Column, dateOrder: DateOrder | undefined, added: CsvTabl
     const cell = added.rows[i][k];
     if (isMissingNumberCell(cell) || !Number.isNaN(parse(cell))) continue;
     const at = naming === 'line' ? (added.lines?.[i] ?? i + 2) : i + 1;
-    throw new EngineError('invalid_dataset', `${naming} ${at}, column "${col.name}": "${cell.slice(0, 64)}" is not ${kind}, as the column's values are`, {
-      [naming]: at,
-      column: col.name,
-    });
+    const why = col.type === 'datetime' ? whyNoRealDate(cell, dateOrder) : undefined;
+    const what = why ? `is not a real date (${why})` : `is not ${kind}, as the column's values are`;
+    throw new EngineError('invalid_dataset', `${naming} ${at}, column "${col.name}": "${cell.slice(0, 64)}" ${what}`, { [naming]: at, column: col.name });
   }
 }
 
 /**
  * A stored column's cells as the text a fresh upload would have had: numbers in shortest form, dates in
- * the column's layout, or ISO-8601 UTC when it has none.
+ * the column's layout, or ISO-8601 UTC when it has none (and in its fixed rows, which were written so).
  */
 function cellText(col: Column): (row: number) => string {
   if (col.storage === 'codes') return (i) => (col.codes[i] < 0 ? '' : col.levels[col.codes[i]]);
   const { values, dateOrder } = col;
+  const fixed = fixedRowMask(col.fixedRows, values.length);
+  if (col.type === 'datetime' && dateOrder && fixed) return (i) => (Number.isNaN(values[i]) ? '' : fixed[i] ? new Date(values[i]).toISOString() : formatOrderedDate(values[i], dateOrder));
   if (col.type === 'datetime' && dateOrder) return (i) => (Number.isNaN(values[i]) ? '' : formatOrderedDate(values[i], dateOrder));
   if (col.type === 'datetime') return (i) => (Number.isNaN(values[i]) ? '' : new Date(values[i]).toISOString());
   // As the file wrote them where upload recorded it ("1.0" stays "1.0", so class labels keep their names).
@@ -118,10 +129,12 @@ function cellText(col: Column): (row: number) => string {
 }
 
 /**
- * A new row's cell as the longer table holds it: a date of a column with a layout rewritten in it (an
- * ISO-8601 date among 03/15/2024 ones would make the column no date column), every other cell as sent.
+ * A new row's cell as the longer table holds it: a date of a column with a layout rewritten in it, every
+ * other cell as sent. In a day-month column a date no order misreads (2024-03-25) stays as written: in
+ * the layout (03/25/2024) it would tell the order, which it does not know.
  */
 function newCellText(col: Column, order: DateOrder | undefined): (cell: string) => string {
   if (col.type !== 'datetime' || order === undefined) return (cell) => cell;
-  return (cell) => (isMissingNumberCell(cell) ? cell : formatOrderedDate(parseDateCell(cell, order), order));
+  const dayMonth = order === 'mdy' || order === 'dmy';
+  return (cell) => (isMissingNumberCell(cell) || (dayMonth && dayMonthParts(cell.trim()) === undefined) ? cell : formatOrderedDate(parseDateCell(cell, order), order));
 }

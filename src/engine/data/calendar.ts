@@ -28,7 +28,8 @@ export function timeOfDay(m: RegExpExecArray, at: number): number {
   return ((hour * 60 + minute) * 60 + second) * 1000 + ms;
 }
 
-function daysInMonth(year: number, month: number): number {
+/** The days month `month` (1-12) of `year` has. */
+export function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }

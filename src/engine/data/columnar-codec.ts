@@ -7,14 +7,16 @@
  * Layout: "EAC1" | u32 header byte length (little-endian) | header JSON (UTF-8) | padding to 8 | blocks.
  * Version 2 (written now) stores a numeric column as Float32 when that keeps its meaning (see
  * data/numeric-precision), which halves what a trial holds; version 1 blobs (every number Float64) still read.
- * A datetime column's layout (data/date-layout) rides in its block header; blocks written before layouts
- * existed have none and read as ISO-8601 columns, which they were.
+ * A datetime column's layout (data/date-layout), and the rows of appended dates its order says nothing of
+ * (data/fixed-rows), ride in its block header; blocks written before layouts existed have none and read as
+ * ISO-8601 columns, which they were.
  */
 import { EngineError } from '../core/errors';
 import { utf8Decode, utf8Encode } from '../core/utf8';
 import type { ColumnType } from './column-types';
 import type { Column, Dataset, NumericValues } from './dataset';
 import { DATE_ORDERS, type DateOrder } from './date-layout';
+import { checkedFixedRows, type FixedRows } from './fixed-rows';
 import { float32Keeps } from './numeric-precision';
 
 const MAGIC = [0x45, 0x41, 0x43, 0x31]; // "EAC1"
@@ -34,6 +36,8 @@ interface BlockHeader {
   spellings?: readonly (readonly [number, string])[];
   /** A datetime column's layout of dates when not ISO-8601 (NumericColumn.dateOrder). */
   date_order?: DateOrder;
+  /** A day-month column's appended ISO-8601 (or year-first, named-month) rows (NumericColumn.fixedRows). */
+  fixed_rows?: FixedRows;
 }
 
 interface FileHeader {
@@ -66,6 +70,7 @@ export function encodeDataset(ds: Dataset): Uint8Array {
       ...(col.storage === 'codes' ? { levels: col.levels } : {}),
       ...(col.storage === 'f64' && col.spellings ? { spellings: [...col.spellings] } : {}),
       ...(col.storage === 'f64' && col.dateOrder ? { date_order: col.dateOrder } : {}),
+      ...(col.storage === 'f64' && col.fixedRows ? { fixed_rows: col.fixedRows } : {}),
     });
     offset += align8(arr.byteLength);
   }
@@ -86,10 +91,10 @@ function spellingsField(b: BlockHeader, stored: (v: number) => number): { spelli
   return b.spellings ? { spellings: new Map(b.spellings.map(([v, text]) => [stored(v), text])) } : {};
 }
 
-function dateOrderField(b: BlockHeader): { dateOrder?: DateOrder } {
+function dateOrderField(b: BlockHeader): { dateOrder?: DateOrder; fixedRows?: FixedRows } {
   if (b.date_order === undefined) return {};
   if (!DATE_ORDERS.includes(b.date_order)) throw new EngineError('bad_artifact', `unknown date order "${String(b.date_order)}" of column "${b.name}" in a stored dataset`);
-  return { dateOrder: b.date_order };
+  return { dateOrder: b.date_order, ...(b.fixed_rows === undefined ? {} : { fixedRows: checkedFixedRows(b.fixed_rows, b.length, b.name) }) };
 }
 
 export function decodeDataset(bytes: Uint8Array): Dataset {

@@ -2,9 +2,10 @@
  * @module engine/data/dataset-rows
  * The way back from the typed columnar form to what a prediction request carries, so a stored dataset
  * can be scored through a Predictor exactly as it would be served: rows as objects of column to value
- * (numbers and dates as numbers, missing as null, coded columns as their level strings), and the target
- * as the truth vector a metric reads (class index in a model's own class list, or the value). Rows come a
- * window at a time, so scoring a large part of a dataset holds one window of objects at once.
+ * (numbers as numbers, dates as ISO-8601 text, missing as null, coded columns as their level strings),
+ * and the target as the truth vector a metric reads (class index in a model's own class list, or the
+ * value). Rows come a window at a time, so scoring a large part of a dataset holds one window of objects
+ * at once.
  */
 import { EngineError } from '../core/errors';
 import type { Task } from '../core/task';
@@ -27,7 +28,9 @@ export function datasetRows(ds: Dataset, from: number, to: number, keep: Readonl
     for (const col of columns) {
       if (col.storage === 'f64') {
         const v = col.values[i];
-        row[col.name] = Number.isNaN(v) ? null : v;
+        // A date as text, as a request must send it (a number is no date at predict): ISO-8601 to the
+        // millisecond reads back as exactly the stored time, whatever the column's layout.
+        row[col.name] = Number.isNaN(v) ? null : col.type === 'datetime' ? new Date(v).toISOString() : v;
       } else {
         const c = col.codes[i];
         row[col.name] = c < 0 ? null : col.levels[c];

@@ -7,6 +7,7 @@
  */
 import type { ColumnType } from './column-types';
 import type { DateOrder } from './date-layout';
+import type { FixedRows } from './fixed-rows';
 
 /** Code of a missing value in a coded column. */
 export const MISSING_CODE = -1;
@@ -33,6 +34,14 @@ export interface NumericColumn {
    * Absent: ISO-8601 only.
    */
   readonly dateOrder?: DateOrder;
+  /**
+   * The rows of a column of day-month dates (03/04/2024) whose dates were appended in a form no order
+   * misreads (ISO-8601, year-first, a named month), as ascending [first, end) runs of row indices
+   * (data/fixed-rows). Such a date says nothing of the order of day and month, so neither the order an
+   * append settles, nor a job's declared order (data/datetime-override), nor its refusal reads or moves
+   * it. Absent on every other column.
+   */
+  readonly fixedRows?: FixedRows;
 }
 
 export interface CodedColumn {

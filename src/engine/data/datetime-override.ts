@@ -4,14 +4,18 @@
  * month, `{"d": {"type": "datetime", "date_order": "dmy"}}`). Upload decided a layout from the cells
  * (data/detect-date-order) and stored the dates as times, so a declared order that differs is applied to
  * those times: swapping day and month is exact while every day is 12 or less, which is the only case in
- * which upload could have guessed wrong. Categories (dates upload could not read as one layout, such as
- * day-month dates among ISO-8601 ones) are read from their levels in the declared order.
+ * which upload could have guessed wrong. Appended dates no order misreads (2024-03-25: the column's fixed
+ * rows, data/fixed-rows) are neither swapped nor read for the order. Categories (dates upload could not
+ * read as one layout, such as day-month dates among ISO-8601 ones) are read from their levels in the
+ * declared order; a refusal names the cells that are no date and their data rows.
  */
 import { EngineError } from '../core/errors';
 import { isMissingNumberCell, parseDateCell } from './column-types';
 import type { CodedColumn, Column, Dataset, NumericColumn } from './dataset';
 import { DATE_ORDERS, type DateOrder, type DayMonthOrder, describeOrder, formatOrderedDate } from './date-layout';
+import { whyNoRealDate, whyNoRealDateEitherOrder } from './date-validity';
 import { detectDateOrder } from './detect-date-order';
+import { fixedRowMask } from './fixed-rows';
 
 /** A datetime column with the order of day and month said by the user, not guessed from the cells. */
 export interface DatetimeOverride {
@@ -34,13 +38,17 @@ export function asDatetime(col: Column, order?: DayMonthOrder): Column {
   return swapDayMonth(col, from, order);
 }
 
-/** Day and month of every time swapped (the time of day kept), refused when some day cannot be a month. */
+/**
+ * Day and month of every time swapped (the time of day kept), refused when some day cannot be a month.
+ * Fixed rows keep their dates: 2024-03-25 was written so, in no order of day and month.
+ */
 function swapDayMonth(col: NumericColumn, from: DayMonthOrder, to: DayMonthOrder): NumericColumn {
   const values = new Float64Array(col.values.length);
+  const fixed = fixedRowMask(col.fixedRows, values.length);
   for (let i = 0; i < values.length; i++) {
     const v = col.values[i];
-    if (Number.isNaN(v)) {
-      values[i] = NaN;
+    if (Number.isNaN(v) || fixed?.[i]) {
+      values[i] = v;
       continue;
     }
     const d = new Date(v);
@@ -59,21 +67,47 @@ function levelsAsDates(col: CodedColumn, order?: DayMonthOrder): NumericColumn {
   let layout: DateOrder | undefined = order;
   if (order === undefined && levels.length > 0) {
     const found = detectDateOrder(levels);
-    if (!found) throw refuse(col, whyNoLayout(levels));
+    if (!found) throw refuse(col, whyNoLayout(col));
     layout = found.order;
   }
   const asTimes = col.levels.map((l) => (isMissingNumberCell(l) ? NaN : parseDateCell(l, layout)));
-  const bad = col.levels.find((l, k) => Number.isNaN(asTimes[k]) && !isMissingNumberCell(l));
-  if (bad !== undefined) throw refuse(col, `it holds "${bad.slice(0, 64)}", which is no date as ${layout ? `${describeOrder(layout)} or ` : ''}ISO-8601`);
+  const bad = badLevels(col, (k) => Number.isNaN(asTimes[k]));
+  if (bad.length > 0) throw refuse(col, `${holds(col, bad, layout)}, which ${bad.length > 1 ? 'are no dates' : 'is no date'} as ${layout ? `${describeOrder(layout)} or ` : ''}ISO-8601`);
   const values = Float64Array.from(col.codes, (c) => (c < 0 ? NaN : asTimes[c]));
   return { name: col.name, type: 'datetime', storage: 'f64', values, ...(layout ? { dateOrder: layout } : {}) };
 }
 
-/** Why levels have no one layout: a level that is no date in any, else a mix of layouts the user must settle. */
-function whyNoLayout(levels: readonly string[]): string {
-  const bad = levels.find((l) => DATE_ORDERS.every((o) => Number.isNaN(parseDateCell(l, o))));
-  if (bad !== undefined) return `it holds "${bad.slice(0, 64)}", which is no date`;
+/** Why levels have no one layout: levels that are no date in any, else a mix of layouts the user must settle. */
+function whyNoLayout(col: CodedColumn): string {
+  const bad = badLevels(col, (k) => DATE_ORDERS.every((o) => Number.isNaN(parseDateCell(col.levels[k], o))));
+  if (bad.length > 0) return `${holds(col, bad)}, which ${bad.length > 1 ? 'are no dates' : 'is no date'}`;
   return 'its dates are not all written one way (day first and month first, or ISO-8601 or named months among dates such as 01/31/2024); say how to read them: {"type": "datetime", "date_order": "mdy" or "dmy"}';
+}
+
+/** The present levels for which `bad` holds, in the order of the first row holding each. */
+function badLevels(col: CodedColumn, bad: (level: number) => boolean): { level: number; row: number }[] {
+  const firstRow = new Array<number>(col.levels.length).fill(-1);
+  for (let i = 0; i < col.codes.length; i++) if (col.codes[i] >= 0 && firstRow[col.codes[i]] < 0) firstRow[col.codes[i]] = i;
+  return firstRow
+    .map((row, level) => ({ level, row }))
+    .filter(({ level, row }) => row >= 0 && !isMissingNumberCell(col.levels[level]) && bad(level))
+    .sort((a, b) => a.row - b.row);
+}
+
+const SHOWN = 5;
+
+/**
+ * 'it holds "02/30/2024" (data row 6: February 2024 has no day 30), "13/13/2024" (data row 9) and 3 more':
+ * the cells a refusal is about, each with the first data row (from 1) holding it, and why it is no real
+ * date when it is written as one.
+ */
+function holds(col: CodedColumn, bad: readonly { level: number; row: number }[], layout?: DateOrder): string {
+  const shown = bad.slice(0, SHOWN).map(({ level, row }) => {
+    const cell = col.levels[level];
+    const why = layout === 'mdy' || layout === 'dmy' ? whyNoRealDate(cell, layout) : whyNoRealDateEitherOrder(cell);
+    return `"${cell.slice(0, 64)}" (data row ${row + 1}${why ? `: ${why}` : ''})`;
+  });
+  return `it holds ${shown.join(', ')}${bad.length > SHOWN ? ` and ${bad.length - SHOWN} more` : ''}`;
 }
 
 /**
@@ -86,12 +120,16 @@ export function guessedDateOrders(ds: Dataset, declared: ReadonlySet<string>): s
 
 /**
  * Whether a column's order of day and month was upload's default rather than read from the dates: a
- * month-first date column (of day-month cells only, data/detect-date-order) whose every day is 12 or
- * less, so no cell told day from month.
+ * month-first date column whose every day-month date (its fixed rows aside: 2024-03-25 tells nothing of
+ * how 03/04/2024 reads) has a day of 12 or less, so no cell told day from month.
  */
 export function orderWasGuessed(col: NumericColumn): boolean {
   if (col.type !== 'datetime' || col.dateOrder !== 'mdy') return false;
-  for (const v of col.values) if (!Number.isNaN(v) && new Date(v).getUTCDate() > 12) return false;
+  const fixed = fixedRowMask(col.fixedRows, col.values.length);
+  for (let i = 0; i < col.values.length; i++) {
+    const v = col.values[i];
+    if (!Number.isNaN(v) && !fixed?.[i] && new Date(v).getUTCDate() > 12) return false;
+  }
   return true;
 }
 

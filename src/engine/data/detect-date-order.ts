@@ -4,7 +4,8 @@
  * are told apart by the column, never by one cell: 04/05/2024 is read as the rest of the column says.
  * The cells of a date column share one layout; ISO-8601 among day-month cells, or day-month cells of both
  * orders, make it no date column (it stays categorical, as before such dates were read). Cells that no
- * column can misread (ISO-8601, year-first, a named month: 15-Mar-2024) may mix with one another.
+ * column can misread (ISO-8601, year-first, a named month: 15-Mar-2024) may mix with one another, and
+ * with the day-month cells of a column whose layout its upload already decided (appended rows).
  */
 import { isMissingNumberCell, parseDateCell } from './column-types';
 import { type DateOrder, type DayMonthOrder, type DayMonthParts, dayMonthParts, readParts, yearFirst } from './date-layout';
@@ -28,9 +29,9 @@ export interface DateDetection {
  * tell the user how to choose the other. Year-first and named-month cells (15-Mar-2024, Mar 15, 2024) may
  * sit among ISO-8601 ones and each other: none is ambiguous. Named months make the layout 'named' (the
  * form appended dates are written back in), else year-first cells make it 'ymd'. Day-month cells stay
- * alone, as they always have: no other cell says anything of their order.
+ * alone, as they always have: no other cell says anything of their order (but see DetectOptions.appended).
  */
-export function detectDateOrder(cells: readonly string[]): DateDetection | undefined {
+export function detectDateOrder(cells: readonly string[], opts: DetectOptions = {}): DateDetection | undefined {
   const dayMonth: DayMonthParts[] = [];
   let iso = 0;
   let ymd = 0;
@@ -51,13 +52,26 @@ export function detectDateOrder(cells: readonly string[]): DateDetection | undef
       else if (!isMissingNumberCell(cell)) return undefined;
     }
     // One layout per column: day-month cells among any others leave the order to guess.
-    if (dayMonth.length > 0 && iso + ymd + named > 0) return undefined;
+    if (dayMonth.length > 0 && iso + ymd + named > 0 && !opts.appended) return undefined;
   }
   if (dayMonth.length === 0) return unambiguous(iso, ymd, named);
   const order: DayMonthOrder = firstOver12 ? 'dmy' : 'mdy';
   // Every cell must be a real date in the order the column chose: 02/30/2024 is no date, nor 31/04/2024.
   for (const p of dayMonth) if (Number.isNaN(readParts(p, order))) return undefined;
   return { order, ambiguous: !firstOver12 && !secondOver12 };
+}
+
+/** How to detect: as an upload does, or in a version made by appending rows to a column of day-month dates. */
+export interface DetectOptions {
+  /**
+   * The column had day-month dates, and ISO-8601, year-first and named-month cells among them are
+   * appended dates (data/append-rows), as the README lets appended rows and predictions write them. The
+   * order is decided by the day-month cells alone: the others say nothing of it. An upload holding both
+   * kinds is still no date column (when nearly all its cells are dates its profile says why and how to
+   * read it, data/near-dates): such a mix is most often cells written by two programs, and before any
+   * layout was shown to the user nothing says the day-month ones follow the order they think.
+   */
+  readonly appended?: boolean;
 }
 
 /** The layout of a column of ISO-8601, year-first and named-month cells (these counts), undefined with none. */

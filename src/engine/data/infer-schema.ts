@@ -6,16 +6,19 @@
  * all dates of one layout (ISO-8601, or 03/15/2024, 15.03.2024, 2024/03/15, 15-Mar-2024: data/detect-date-order) →
  * datetime, the layout stored with the column; strings unique on every row → id; long multi-word strings →
  * text; otherwise categorical. Numbers and dates may be mixed with placeholders ("-", "#N/A", "unknown"),
- * read as missing.
+ * read as missing. A column of nearly all dates that some cells keep from being dates is typed by these
+ * rules all the same, and its profile entry says which cell (data/near-dates).
  * A boolean column written in several spellings ("True", "TRUE", "false") keeps one per truth value, its
  * most frequent, so it has two levels.
  */
 import type { CsvTable } from './csv';
 import { type ColumnType, isMissingCell, isMissingNumberCell, parseBooleanCell, parseDateCell, parseNumberCell } from './column-types';
 import { type Column, type Dataset, MISSING_CODE } from './dataset';
-import type { DateOrder } from './date-layout';
+import { type DateOrder, dayMonthParts } from './date-layout';
 import { guessedOrderWarning } from './datetime-override';
 import { type DateDetection, detectDateOrder } from './detect-date-order';
+import { fixedRowsWhere } from './fixed-rows';
+import { nearDatesWarning } from './near-dates';
 import { spellingsOf } from './numeric-labels';
 
 export interface ColumnProfile {
@@ -33,7 +36,10 @@ export interface ColumnProfile {
   readonly top?: readonly { readonly value: string; readonly count: number }[];
   /** A datetime column's layout when its dates are not ISO-8601 (data/date-layout). */
   readonly date_order?: DateOrder;
-  /** What to know about the column before training on it (an order of day and month that was guessed). */
+  /**
+   * What to know about the column before training on it: an order of day and month that was guessed, or
+   * dates that a few cells keep from being read as dates (data/near-dates).
+   */
   readonly warnings?: readonly string[];
 }
 
@@ -42,36 +48,58 @@ const ID_NAME_RE = /(^|[_\s-])(id|uuid|guid|key)$/i;
 /** Per-column type overrides given by the user (`columns` in a job or upload). */
 export type TypeOverrides = Readonly<Record<string, ColumnType>>;
 
-export function inferDataset(table: CsvTable, overrides: TypeOverrides = {}): { dataset: Dataset; profile: ColumnProfile[] } {
+/** How a table is typed beyond the user's overrides. */
+export interface InferOptions {
+  /**
+   * Columns of day-month dates in the version rows were appended to (data/append-rows): ISO-8601,
+   * year-first and named-month cells among their day-month cells are appended dates, which say nothing
+   * of the order (data/detect-date-order DetectOptions.appended). The rows holding them are the
+   * column's fixed rows (data/fixed-rows).
+   */
+  readonly appendedDates?: ReadonlySet<string>;
+}
+
+export function inferDataset(table: CsvTable, overrides: TypeOverrides = {}, options: InferOptions = {}): { dataset: Dataset; profile: ColumnProfile[] } {
   const columns: Column[] = [];
   const profile: ColumnProfile[] = [];
+  // Rows are named as the file counts them: by line in a CSV (header line 1), else by data row from 1.
+  const where = (i: number) => (table.lines ? `line ${table.lines[i]}` : `data row ${i + 1}`);
   for (let j = 0; j < table.header.length; j++) {
     const name = table.header[j];
     const cells = table.rows.map((r) => r[j]);
     // Own properties only: a column named "constructor" must not pick up Object.prototype members.
-    const { column, dates } = buildColumn(name, cells, Object.hasOwn(overrides, name) ? overrides[name] : undefined);
+    const forced = Object.hasOwn(overrides, name) ? overrides[name] : undefined;
+    const { column, dates } = buildColumn(name, cells, forced, options.appendedDates?.has(name) ?? false);
     columns.push(column);
     const entry = profileColumn(column);
-    profile.push(dates?.ambiguous ? { ...entry, warnings: [guessedOrderWarning(name)] } : entry);
+    const nearDates = forced === undefined && NEAR_DATE_TYPES.has(column.type) ? nearDatesWarning(name, cells, column.type, where) : undefined;
+    const warnings = [...(dates?.ambiguous ? [guessedOrderWarning(name)] : []), ...(nearDates ? [nearDates] : [])];
+    profile.push(warnings.length > 0 ? { ...entry, warnings } : entry);
   }
   return { dataset: { rows: table.rows.length, columns }, profile };
 }
 
-function buildColumn(name: string, cells: string[], forced?: ColumnType): { column: Column; dates?: DateDetection } {
+/** The types a column of nearly all dates falls to when a few cells keep it from being dates (data/near-dates). */
+const NEAR_DATE_TYPES: ReadonlySet<ColumnType> = new Set(['id', 'text', 'categorical']);
+
+function buildColumn(name: string, cells: string[], forced: ColumnType | undefined, appended: boolean): { column: Column; dates?: DateDetection } {
   const n = cells.length;
   const present: string[] = [];
   for (const c of cells) if (!isMissingCell(c)) present.push(c.trim());
   const distinct = new Set(present);
-  const guessed = forced === undefined ? guessType(name, present, distinct, n) : undefined;
+  const guessed = forced === undefined ? guessType(name, present, distinct, n, appended) : undefined;
   const type = forced ?? (guessed as Guess).type;
 
   if (type === 'datetime') {
     // A date column's layout is decided by all its cells, once (a forced one is detected as a guessed one is).
-    const dates = guessed ? guessed.dates : detectDateOrder(present);
+    const dates = guessed ? guessed.dates : detectDateOrder(present, { appended });
     const order = dates?.order;
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) values[i] = isMissingNumberCell(cells[i]) ? NaN : parseDateCell(cells[i], order);
-    return { column: { name, type, storage: 'f64', values, ...(order ? { dateOrder: order } : {}) }, dates };
+    // The appended dates no order misreads, remembered so that no later order moves them (data/fixed-rows).
+    const dayMonth = order === 'mdy' || order === 'dmy';
+    const fixedRows = appended && dayMonth ? fixedRowsWhere(n, (i) => !Number.isNaN(values[i]) && dayMonthParts(cells[i].trim()) === undefined) : undefined;
+    return { column: { name, type, storage: 'f64', values, ...(order ? { dateOrder: order } : {}), ...(fixedRows ? { fixedRows } : {}) }, dates };
   }
   if (type === 'numeric') {
     const values = new Float64Array(n);
@@ -94,7 +122,7 @@ interface Guess {
   readonly dates?: DateDetection;
 }
 
-function guessType(name: string, present: string[], distinct: Set<string>, n: number): Guess {
+function guessType(name: string, present: string[], distinct: Set<string>, n: number, appended: boolean): Guess {
   if (distinct.size <= 1) return { type: 'constant' };
   const truths = new Set([...distinct].map((v) => parseBooleanCell(v)));
   if (truths.size === 2 && !truths.has(undefined)) return { type: 'boolean' };
@@ -105,7 +133,7 @@ function guessType(name: string, present: string[], distinct: Set<string>, n: nu
     const integers = present.every((c) => isMissingNumberCell(c) || Number.isInteger(parseNumberCell(c)));
     return { type: integers && ID_NAME_RE.test(name) && n > 10 && (allUnique || nearlyUnique(distinct.size, present.length, n)) ? 'id' : 'numeric' };
   }
-  const dates = detectDateOrder(present);
+  const dates = detectDateOrder(present, { appended });
   if (dates) return { type: 'datetime', dates };
   // A key with a stray repeat or a gap (an appended duplicate, one blank) is still a key.
   if ((allUnique && n > 10) || (nearlyUnique(distinct.size, present.length, n) && (ID_NAME_RE.test(name) || looksLikeKeys(present)))) {

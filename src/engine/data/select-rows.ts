@@ -2,7 +2,8 @@
  * @module engine/data/select-rows
  * A new Dataset made of chosen rows of another, in the order given: every column copied position by
  * position into a fresh typed array, coded columns keeping their levels (so codes mean the same strings
- * in both). Used to keep a held-out part of a dataset away from a search, and to read that part back.
+ * in both) and date columns their layout. Used to keep a held-out part of a dataset away from a search,
+ * and to read that part back.
  */
 import { EngineError } from '../core/errors';
 import type { Column, Dataset } from './dataset';
@@ -23,7 +24,10 @@ export function selectRows(ds: Dataset, positions: Int32Array): Dataset {
       // Same precision as the source, so a selection stores and reads back like its dataset.
       const values = col.values instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
       for (let i = 0; i < n; i++) values[i] = col.values[positions[i]];
-      return { name: col.name, type: col.type, storage: 'f64', values, ...(col.spellings ? { spellings: col.spellings } : {}) };
+      // The date layout goes along (a model trained on the rows reads its dates so at predict); fixed rows
+      // (data/fixed-rows) do not: they index the whole table, and only a stored table is appended to or
+      // has an order declared.
+      return { name: col.name, type: col.type, storage: 'f64', values, ...(col.spellings ? { spellings: col.spellings } : {}), ...(col.dateOrder ? { dateOrder: col.dateOrder } : {}) };
     }
     const codes = new Int32Array(n);
     for (let i = 0; i < n; i++) codes[i] = col.codes[positions[i]];

@@ -1,14 +1,15 @@
 /**
  * @module engine/features/rows-to-dataset
  * Turns prediction requests (JSON objects, one per row) into a Dataset coded exactly like the training
- * data: numbers parsed, dates read in the training column's layout, categories coded against the
- * training levels (unseen ones get UNSEEN_CODE), missing or null features become missing values.
- * Refuses wrong types and unknown columns, naming the row and the column.
+ * data: numbers parsed, dates read (from text only) in the training column's layout, categories coded
+ * against the training levels (unseen ones get UNSEEN_CODE), missing or null features become missing
+ * values. Refuses wrong types and unknown columns, naming the row and the column.
  */
 import { EngineError } from '../core/errors';
 import { isMissingCell, isMissingNumberCell, parseBooleanCell, parseDateCell, parseNumberCell } from '../data/column-types';
 import { type Column, type Dataset, MISSING_CODE, UNSEEN_CODE } from '../data/dataset';
 import { describeOrder } from '../data/date-layout';
+import { whyNoRealDate } from '../data/date-validity';
 import type { InputColumn } from './pipeline';
 
 function bad(row: number, column: string, message: string): EngineError {
@@ -71,10 +72,16 @@ export function levelIndexOf(input: InputColumn): Map<string, number> {
 function readNumber(v: unknown, input: InputColumn, row: number): number {
   if (v === null || v === undefined || (typeof v === 'string' && isMissingNumberCell(v))) return NaN;
   if (input.type === 'datetime') {
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
+    // A number is refused, as upload and CSV predict refuse one: epoch seconds, epoch milliseconds and
+    // spreadsheet serial days cannot be told apart, and reading 45366 as milliseconds made it 1970.
+    if (typeof v === 'number') {
+      const layout = input.dateOrder === undefined ? '' : ` or ${describeOrder(input.dateOrder)} as in training`;
+      throw bad(row, input.name, `got the number ${JSON.stringify(v)}; send the date as text, ISO-8601 ("2024-03-15")${layout}: a number is not read as a date (seconds, milliseconds or days since some epoch cannot be told apart)`);
+    }
     const ms = typeof v === 'string' ? parseDateCell(v, input.dateOrder) : NaN;
-    if (Number.isNaN(ms)) throw bad(row, input.name, `expected ${expectedDate(input)}, got ${JSON.stringify(v)}`);
-    return ms;
+    if (!Number.isNaN(ms)) return ms;
+    const why = typeof v === 'string' ? whyNoRealDate(v, input.dateOrder) : undefined;
+    throw bad(row, input.name, why ? `${JSON.stringify(v)} is not a real date (${why})` : `expected ${expectedDate(input)}, got ${JSON.stringify(v)}`);
   }
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw bad(row, input.name, 'expected a finite number');

@@ -43,7 +43,12 @@ const columnSummary = z.object({
     .describe(
       'datetime columns not in ISO-8601: how day, month and year were read (mdy 03/15/2024, dmy 15/03/2024 or 15.03.2024, ymd 2024/03/15, named 15-Mar-2024 or Mar 15, 2024); appended rows and predictions are read the same way, or as ISO-8601 (year-first dates and named months read in every layout)',
     ),
-  warnings: z.array(z.string()).optional().describe('what to know before training on the column: an order of day and month that no value told (read month first) and how to declare the other'),
+  warnings: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'what to know before training on the column: an order of day and month that no value told (read month first) and how to declare the other; or values nearly all dates that some cells (named by line or data row) keep from being read as dates, and what to do',
+    ),
 });
 
 /** GET adds summary statistics per column. */
