@@ -36,6 +36,7 @@ const render = startRouter(
     ['/jobs/:id', guarded(jobPage)],
     ['/models', guarded(modelsPage)],
     ['/models/:name', guarded(modelPage)],
+    ['/models/:name/versions/:version', guarded(modelPage)],
   ],
   {
     view,

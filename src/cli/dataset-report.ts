@@ -4,9 +4,11 @@
  * an append added to), then one line per column with its type, missing values, distinct values and why
  * it is not used (a date column not in ISO-8601 with its order of day and month: "datetime mdy"); with the
  * profile's statistics (GET), also the range of numbers and times and the most frequent levels. Column
- * warnings (an order of day and month that was guessed) follow the table.
+ * warnings (an order of day and month that was guessed) follow the table, with the `train --date-order`
+ * that settles it as a hint.
  */
 import type { AppendedVersion, ColumnProfile, DatasetVersion } from '../client';
+import { dateOrderHint } from './date-order';
 import { formatBytes, renderTable } from './format';
 
 export function describeDataset(d: DatasetVersion | AppendedVersion, withStats = false): string {
@@ -19,8 +21,14 @@ export function describeDataset(d: DatasetVersion | AppendedVersion, withStats =
     ['column', 'type', 'missing', 'unique', ...(withStats ? ['values'] : []), 'note'],
     d.columns.map((c) => [c.name, c.date_order ? `${c.type} ${c.date_order}` : c.type, c.missing, c.unique, ...(withStats ? [valuesOf(c)] : []), c.dropped ?? '']),
   );
-  const warnings = d.columns.flatMap((c) => (c.warnings ?? []).map((w) => `warning: ${w}`));
+  // A warning whose advice is job JSON (the order of day and month) gets the train flag that sends it.
+  const warnings = d.columns.flatMap((c) => (c.warnings ?? []).flatMap((w) => [`warning: ${w}`, ...hintLine(w)]));
   return [head, table, ...warnings].join('\n');
+}
+
+function hintLine(warning: string): string[] {
+  const hint = dateOrderHint(warning);
+  return hint ? [`hint: ${hint}`] : [];
 }
 
 /** "12 to 72 (mean 20.9)", "2019-01-01 to 2024-06-30" or "good 525, bad 225": what a column holds. */

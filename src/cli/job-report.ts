@@ -6,6 +6,7 @@
  * ensemble included, so where the published model is not its first entry the report says why.
  */
 import type { Job } from '../client';
+import { dateOrderHint } from './date-order';
 import { formatDuration, formatNumber, formatScore, renderTable } from './format';
 
 export function describeJob(job: Job, leaderboardRows = 10): string {
@@ -27,7 +28,12 @@ export function describeJob(job: Job, leaderboardRows = 10): string {
   const passedOver = overServingCap(job);
   if (passedOver) lines.push(`  note     ${passedOver.trial_id} (${passedOver.family}) scored best of the trials but is not published: its estimated serving time is over the job's serving cap (serving.max_us_per_row)`);
   if (job.challenge?.decision) lines.push(`  challenge ${job.challenge.decision}`);
-  for (const warning of job.warnings ?? []) lines.push(`  warning  ${warning}`);
+  for (const warning of job.warnings ?? []) {
+    lines.push(`  warning  ${warning}`);
+    // A warning whose advice is job JSON gets the flag that sends it.
+    const hint = dateOrderHint(warning);
+    if (hint) lines.push(`  hint     ${hint}`);
+  }
   if (job.error) lines.push(`  error    ${job.error.code}: ${job.error.message}`);
   if (job.leaderboard.length > 0) {
     const shown = job.leaderboard.slice(0, leaderboardRows);

@@ -68,10 +68,10 @@ export function createClient(options: ClientOptions) {
       /** Uploads a file as a new version of the dataset: CSV text, bytes, or a stream (not buffered). */
       upload: (name: string, body: RawBody, opts: UploadOptions = {}) =>
         http.json<DatasetVersion>({ method: 'PUT', path: `/v1/datasets/${segment(name)}`, body, contentType: opts.contentType ?? 'text/csv' }),
-      /** A zip of images, one folder per class; `size` ("32x32") and `channels` (1 or 3) resize them. */
       /** Appends rows (CSV by default; the dataset's columns in any order) as a new version. */
       appendRows: (name: string, body: RawBody, opts: UploadOptions = {}) =>
         http.json<AppendedVersion>({ method: 'POST', path: `/v1/datasets/${segment(name)}/rows`, body, contentType: opts.contentType ?? 'text/csv' }),
+      /** A zip of images, one folder per class; `size` ("32x32") and `channels` (1 or 3) resize them. */
       uploadZip: (name: string, body: RawBody, opts: { size?: string; channels?: 1 | 3 } = {}) =>
         http.json<DatasetVersion>({ method: 'PUT', path: `/v1/datasets/${segment(name)}`, query: { size: opts.size, channels: opts.channels }, body, contentType: 'application/zip' }),
       list: () => http.json<DatasetList>({ method: 'GET', path: '/v1/datasets' }),

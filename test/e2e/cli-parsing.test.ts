@@ -1,11 +1,12 @@
 /**
- * The CLI's pure pieces, in plain Node: reading --budget, choosing the URL and key, the exit code and
- * line for each kind of failure, reading a CSV file into rows, and the human formats.
+ * The CLI's pure pieces, in plain Node: reading --budget and --date-order, choosing the URL and key, the
+ * exit code and line for each kind of failure, reading a CSV file into rows, and the human formats.
  */
 import { describe, expect, it } from 'vitest';
 import { ApiClientError } from '../../src/client';
 import { describeBudget, parseBudget } from '../../src/cli/budget';
 import { LOCAL_DEV_KEY, resolveContext } from '../../src/cli/context';
+import { dateOrderHint, dateOrderList } from '../../src/cli/date-order';
 import { csvToRows } from '../../src/cli/table-rows';
 import { ConnectionError, errorJson, errorText, exitCodeOf, UsageError } from '../../src/cli/errors';
 import { csvLine, formatDuration } from '../../src/cli/format';
@@ -33,6 +34,42 @@ describe('--budget', () => {
   it('describes a budget for people', () => {
     expect(describeBudget({ seconds: 300, trials: 20 })).toBe('20 trials or 5 min');
     expect(describeBudget({ seconds: 45 })).toBe('45 s');
+  });
+});
+
+describe('--date-order', () => {
+  it('reads column=order pairs, case of the order ignored, spaces around them trimmed', () => {
+    expect(dateOrderList('d=dmy')).toEqual({ d: 'dmy' });
+    expect(dateOrderList(' d = DMY , e=mdy,')).toEqual({ d: 'dmy', e: 'mdy' });
+    // The last "=" splits: a column name may hold one.
+    expect(dateOrderList('a=b=mdy')).toEqual({ 'a=b': 'mdy' });
+    expect(dateOrderList('order date=dmy')).toEqual({ 'order date': 'dmy' });
+  });
+
+  it('merges a repeated flag, the same order twice allowed', () => {
+    expect(dateOrderList('e=mdy', dateOrderList('d=dmy'))).toEqual({ d: 'dmy', e: 'mdy' });
+    expect(dateOrderList('d=dmy,d=DMY')).toEqual({ d: 'dmy' });
+  });
+
+  it('takes any column name as a plain key', () => {
+    const orders = dateOrderList('__proto__=dmy,constructor=mdy');
+    expect(Object.keys(orders)).toEqual(['__proto__', 'constructor']);
+    expect(JSON.stringify(orders)).toBe('{"__proto__":"dmy","constructor":"mdy"}');
+  });
+
+  it.each(['', ',', 'd', 'd=', '=dmy', 'd=ymd', 'd=named', 'd=iso', 'd=dmy,d=mdy'])('refuses %j naming --date-order', (text) => {
+    expect(() => dateOrderList(text)).toThrow(UsageError);
+    expect(() => dateOrderList(text)).toThrow(expect.objectContaining({ where: '--date-order' }));
+  });
+
+  it("names the flag for a warning whose advice is the job's JSON, and for no other", () => {
+    const warning = (name: string) => `every date of ${JSON.stringify(name)} reads either way …; if they are day first, create the job with "columns": {${JSON.stringify(name)}: {"type": "datetime", "date_order": "dmy"}}`;
+    expect(dateOrderHint(warning('d'))).toBe('if the dates of "d" are day first: `edge-automl train … --date-order d=dmy`');
+    // A name the shell would split or expand is quoted.
+    expect(dateOrderHint(warning("it's a \"date\""))).toBe(`if the dates of "it's a "date"" are day first: \`edge-automl train … --date-order 'it'\\''s a "date"=dmy'\``);
+    expect(dateOrderHint('2 rows have no value of "y" and are left out')).toBeUndefined();
+    // The flag cannot name a column with a comma: no hint rather than a wrong command.
+    expect(dateOrderHint(warning('a,b'))).toBeUndefined();
   });
 });
 

@@ -4,7 +4,7 @@
  * and starts a job from the pages, watches a real job's page while
  * the job runs (the live chart gains points, the leaderboard gains rows), then opens the model page
  * (ROC curve, confusion matrix) and tries a prediction, then an image model's prediction from a PNG file
- * and a forecast model's forecast.
+ * and a forecast model's forecast; a job's link to a model deleted since (and made again) says so.
  * Screenshots of every step go to test-artifacts/.
  * Skipped only when /usr/bin/chromium is missing (CI installs it).
  */
@@ -30,6 +30,8 @@ let page: Page;
 let state = '';
 let key = '';
 let admin: ApiClient;
+/** The job started from the pages: it published credit-ui v1. */
+let pagesJob = '';
 
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
 
@@ -138,6 +140,7 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     // No families chosen: the table defaults, listed on the page.
     expect(await page.textContent('#job-summary')).toMatch(/Modelsgbdt, random_forest, linear/);
     const id = decodeURIComponent(page.url().split('#/jobs/')[1] ?? '');
+    pagesJob = id;
     const job = await new ApiClient(server.url, key).waitForJob(id, 120_000);
     expect(job).toMatchObject({ status: 'succeeded', dataset: { name: 'credit-ui', version: 2 }, target: 'class', model: { name: 'credit-ui' } });
   });
@@ -245,8 +248,9 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await page.goto(`${server.url}/#/jobs`);
     await page.goto(`${server.url}/#/models/air`);
     await page.waitForSelector('#forecast-form', { timeout: 60_000 });
-    // The job validated one season ahead (its default horizon): the form starts there.
+    // The job validated one season ahead (its default horizon): the form starts there, counted in months.
     expect(await page.inputValue('#forecast-horizon')).toBe('12');
+    expect(await page.textContent('label[for=forecast-horizon]')).toMatch(/^Horizon months ahead, up to \d+$/);
     // No input drift for a forecaster, and its evaluation says why it has no out-of-fold rows.
     expect(await page.locator('#drift').count()).toBe(0);
     await page.waitForSelector('#evaluation .notice');
@@ -262,9 +266,33 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     expect(rows[23]).toContain('1959-12-01');
     // The chart holds the observed tail and the 24 forecast months.
     expect(await chartPoints('forecast-chart')).toBeGreaterThan(24);
-    expect(await page.textContent('#forecast-result .prediction')).toContain('95% interval');
+    expect(await page.textContent('#forecast-result .prediction')).toMatch(/: 24 months ahead, 95% interval$/);
     await page.locator('#forecast-result').scrollIntoViewIfNeeded();
     await shot('8-forecast');
+  });
+
+  it("says plainly when the model a job's page links to is gone, or no longer has the job's version", async () => {
+    const api = new ApiClient(server.url, key);
+    // The model the pages' job published (credit-ui v1), deleted and trained again: v2 is a new model.
+    await api.api.models.delete('credit-ui');
+    await page.goto(`${server.url}/#/jobs/${pagesJob}`);
+    await page.click('#model-link');
+    await page.waitForSelector('#model-gone');
+    expect(await page.textContent('#model-gone')).toContain('Model "credit-ui" does not exist (deleted, or never made).');
+    await shot('9a-model-deleted');
+
+    const again = await api.createJob({ dataset: 'credit-ui', target: 'class', model: 'credit-ui', models: ['linear'], budget: { trials: 1, seconds: 60 }, seed: 1 });
+    expect(await api.waitForJob(again.id, 120_000)).toMatchObject({ status: 'succeeded', model: { name: 'credit-ui', version: 2 } });
+    await page.goto(`${server.url}/#/jobs`);
+    await page.goto(`${server.url}/#/jobs/${pagesJob}`);
+    await page.click('#model-link');
+    await page.waitForSelector('#model-gone');
+    expect(await page.textContent('#model-gone')).toContain('Model "credit-ui" has no version 1: it was deleted.');
+    await shot('9b-model-version-deleted');
+    // Its link leads to the model as it is now.
+    await page.click('#model-gone a');
+    await page.waitForSelector('#evaluation-version');
+    expect(await page.inputValue('#evaluation-version')).toBe('2');
   });
 
   it('says clearly when a job does not exist', async () => {

@@ -1,6 +1,7 @@
 /**
  * The job report `edge-automl train` and `status` print (cli/job-report), in plain Node: which trial (or
- * the ensemble) the job published, and why a built ensemble or the leaderboard's best trial is not it.
+ * the ensemble) the job published, and why a built ensemble or the leaderboard's best trial is not it;
+ * its warnings, a guessed order of day and month with the `--date-order` that settles it.
  */
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/client';
@@ -44,6 +45,13 @@ describe('job report', () => {
     const lines = describeJob(job({ warnings })).split('\n');
     expect(lines.filter((l) => l.startsWith('  warning  '))).toEqual(warnings.map((w) => `  warning  ${w}`));
     expect(describeJob(job({})).includes('warning')).toBe(false);
+  });
+
+  it('follows a warning whose advice is job JSON (a guessed order of day and month) with the train flag', () => {
+    const guessed = 'every date of "d" reads either way (…), so they were read month first (MM/DD/YYYY); if they are day first, create the job with "columns": {"d": {"type": "datetime", "date_order": "dmy"}}';
+    const lines = describeJob(job({ warnings: [guessed, '4 of 40 rows have no value of "digit"'] })).split('\n');
+    const at = lines.indexOf(`  warning  ${guessed}`);
+    expect(lines.slice(at, at + 3)).toEqual([`  warning  ${guessed}`, '  hint     if the dates of "d" are day first: `edge-automl train … --date-order d=dmy`', '  warning  4 of 40 rows have no value of "digit"']);
   });
 
 

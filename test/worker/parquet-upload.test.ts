@@ -1,7 +1,7 @@
 /**
  * Parquet uploads through the Worker in workerd: the same table sent as CSV and as Parquet gives the same
  * profile; the file is kept as uploaded (raw.parquet); a job trains on it and the model predicts, a
- * Parquet batch as it does the same rows in JSON; a
+ * Parquet batch as it does the same rows in JSON (a refused cell named by its row from 1); a
  * Parquet file sent as application/octet-stream is recognised; bad files are refused by name and leave
  * no version behind. The Parquet bytes are written here with hyparquet-writer; files from pyarrow are
  * read in test/engine/parquet.test.ts.
@@ -63,6 +63,16 @@ describe('Parquet uploads', () => {
     expect(parquetBatch.status).toBe(200);
     const jsonBatch = await json(await call('POST', '/v1/models/credit-pq/predict', { rows: batch.map(({ class: _label, ...row }) => row) }));
     expect(await json(parquetBatch)).toEqual(jsonBatch);
+
+    // A refused cell is named by its row from 1, as upload and append name Parquet rows; JSON keeps the
+    // array index (from 0). The cells go as text here so that one can be no number.
+    const bad = batch.slice(0, 10).map((r, i) => (i === 7 ? { ...r, duration: 'lots' } : r));
+    const asText = new Uint8Array(parquetWriteBuffer({ columnData: names.map((name) => ({ name, data: bad.map((r) => r[name]), type: 'STRING' as const })) }));
+    const badParquet = await call('POST', '/v1/models/credit-pq/predict', asText, PARQUET);
+    expect(badParquet.status).toBe(400);
+    expect((await json(badParquet)).error).toEqual({ code: 'invalid_input', message: 'row 8, column "duration": expected a number, got "lots"', details: { row: 8, column: 'duration' } });
+    const badJson = await call('POST', '/v1/models/credit-pq/predict', { rows: bad.map(({ class: _label, ...row }) => row) });
+    expect((await json(badJson)).error).toMatchObject({ message: 'row 7, column "duration": expected a number, got "lots"', details: { row: 7 } });
   });
 
   it('recognises a Parquet file sent as application/octet-stream', async () => {

@@ -12,6 +12,27 @@ import { errorBox, table } from '../widgets.js';
 const LEVELS = [0.5, 0.8, 0.9, 0.95, 0.99];
 const DEFAULT_LEVEL = 0.8;
 
+/**
+ * One step of each named frequency as a person counts it ("24 months", not "24 monthly steps"); a step
+ * of several months ("months"), a fixed step of another length ("fixed") and row order ("index") are steps.
+ */
+const STEP_WORDS = {
+  monthly: ['month', 'months'],
+  quarterly: ['quarter', 'quarters'],
+  yearly: ['year', 'years'],
+  business_daily: ['business day', 'business days'],
+  daily: ['day', 'days'],
+  hourly: ['hour', 'hours'],
+  weekly: ['week', 'weeks'],
+  minutely: ['minute', 'minutes'],
+};
+
+/** "months" for a monthly model; with `n`, "1 month" or "24 months". */
+function steps(frequency, n) {
+  const [one, many] = Object.hasOwn(STEP_WORDS, frequency) ? STEP_WORDS[frequency] : ['step', 'steps'];
+  return n === undefined ? many : `${num(n)} ${n === 1 ? one : many}`;
+}
+
 /** @param model GET /v1/models/{name} of a forecast model (its `forecast` block) */
 export function forecastForm(model) {
   const f = model.forecast;
@@ -28,7 +49,7 @@ export function forecastForm(model) {
     el(
       'div',
       { class: 'fields' },
-      field('Horizon', horizon, `${f.frequency} steps, up to ${f.max_horizon}`),
+      field('Horizon', horizon, `${steps(f.frequency)} ahead, up to ${f.max_horizon}`),
       field('Interval', level),
       group ? field(f.group_column, group) : null,
     ),
@@ -69,7 +90,7 @@ function showForecast(result, answer, f) {
   const box = el('div', { id: 'forecast-chart', class: 'chart-box' });
   replace(
     result,
-    el('p', { class: 'prediction' }, `Model v${answer.model.version}: ${points.length} steps ahead, ${Math.round(answer.level * 100)}% interval`),
+    el('p', { class: 'prediction' }, `Model v${answer.model.version}: ${steps(f.frequency, points.length)} ahead, ${Math.round(answer.level * 100)}% interval`),
     box,
     table(
       [

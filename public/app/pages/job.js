@@ -135,7 +135,8 @@ function summaryOf(view) {
       // The best trial's score with the optimism of picking it removed: what to expect on new rows.
       ['Expected on new rows', view.best_estimate ? `${num(view.best_estimate.score)} (90%: ${num(view.best_estimate.interval[0])} to ${num(view.best_estimate.interval[1])})` : null],
       ['Ensemble', view.ensemble ? `${view.ensemble.status}${view.ensemble.score !== undefined ? `, ${num(view.ensemble.score)}` : ''}${view.ensemble.reason ? `: ${view.ensemble.reason}` : ''}` : null],
-      ['Model', view.model ? el('a', { href: link('models', view.model.name), id: 'model-link', text: `${view.model.name} v${view.model.version}` }) : null],
+      // To the version this job published: if the model was deleted since (or made again), its page says so.
+      ['Model', view.model ? el('a', { href: `${link('models', view.model.name)}/versions/${view.model.version}`, id: 'model-link', text: `${view.model.name} v${view.model.version}` }) : null],
     ]),
     // What to know about the target before trusting the score (rows left out, rare classes, extreme values).
     view.warnings?.length ? el('div', { class: 'notice', id: 'job-warnings' }, el('strong', { text: 'About the target' }), el('ul', {}, ...view.warnings.map((w) => el('li', { text: w })))) : null,

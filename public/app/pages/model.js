@@ -15,14 +15,24 @@ import { predictForm } from './predict-form.js';
 /** How long the prediction form waits for the training data's profile (its default values). */
 const PROFILE_WAIT_MS = 8000;
 
-export async function modelPage(root, { name }, signal) {
-  root.append(el('p', { class: 'crumbs' }, el('a', { href: '#/models', text: 'Models' }), ' / ', name));
+/**
+ * `#/models/{name}`, or `#/models/{name}/versions/{version}` (a job's link to the version it published:
+ * that version is evaluated first). A model or version that is gone is said to be gone, not "could not load".
+ */
+export async function modelPage(root, { name, version }, signal) {
+  root.append(el('p', { class: 'crumbs' }, el('a', { href: '#/models', text: 'Models' }), ' / ', version === undefined ? name : [el('a', { href: link('models', name), text: name }), ` / v${version}`]));
   const slot = root.appendChild(loading(`model "${name}"`));
   let model;
   try {
     model = await api(`/v1/models/${seg(name)}`, { signal });
   } catch (err) {
-    if (!signal.aborted) slot.replaceWith(errorBox(err, `model "${name}"`));
+    if (signal.aborted) return;
+    slot.replaceWith(err.code === 'model_not_found' ? gone(`Model "${name}" does not exist (deleted, or never made).`, el('a', { href: '#/models', text: 'All models' })) : errorBox(err, `model "${name}"`));
+    return;
+  }
+  const wanted = version === undefined ? model.champion_version : Number(version);
+  if (version !== undefined && !model.versions.some((v) => v.version === wanted)) {
+    slot.replaceWith(missingVersion(model, version));
     return;
   }
   const champion = model.versions.find((v) => v.version === model.champion_version);
@@ -31,7 +41,7 @@ export async function modelPage(root, { name }, signal) {
   const versionSelect = el(
     'select',
     { id: 'evaluation-version', 'aria-label': 'version to evaluate', onchange: (e) => showEvaluation(evaluation, model, Number(e.target.value), signal) },
-    [...model.versions].reverse().map((v) => el('option', { value: v.version, selected: v.version === model.champion_version, text: `v${v.version}${v.version === model.champion_version ? ' (champion)' : ''}` })),
+    [...model.versions].reverse().map((v) => el('option', { value: v.version, selected: v.version === wanted, text: `v${v.version}${v.version === model.champion_version ? ' (champion)' : ''}` })),
   );
   const drift = el('section', { id: 'drift' }, loading('drift'));
   const predict = el('section', { id: 'predict' }, loading('the feature list'));
@@ -60,7 +70,7 @@ export async function modelPage(root, { name }, signal) {
     forecasts ? null : drift,
   ];
   slot.replaceWith(...parts.filter(Boolean));
-  showEvaluation(evaluation, model, model.champion_version, signal);
+  showEvaluation(evaluation, model, wanted, signal);
   if (forecasts) {
     // Without its `forecast` block the artifact could not be read: the error above says so.
     replace(predict, model.forecast ? forecastForm(model) : el('p', { class: 'muted', text: 'The champion artifact could not be read, so there is nothing to forecast with.' }));
@@ -73,6 +83,22 @@ export async function modelPage(root, { name }, signal) {
   // An image model's form is a file picker: nothing in the profile fills it.
   const profile = dataset && !model.image ? await api(`/v1/datasets/${seg(dataset.name)}?version=${dataset.version}`, { signal: profileSignal }).catch(() => null) : null;
   if (!signal.aborted) replace(predict, predictForm(model, profile));
+}
+
+/** A plain statement that something is gone, with where to go instead. */
+const gone = (text, next) => el('div', { class: 'notice', id: 'model-gone', role: 'status' }, el('strong', { text }), ' ', next);
+
+/**
+ * A version the model does not have. Versions go only with their whole model, and a model made again under
+ * the name continues the numbering, so a version below the newest was deleted with an earlier model.
+ */
+function missingVersion(model, version) {
+  const numbers = model.versions.map((v) => v.version);
+  const deleted = Number(version) < Math.max(...numbers);
+  const text = deleted
+    ? `Model "${model.name}" has no version ${version}: it was deleted. The model "${model.name}" now has v${Math.min(...numbers)}${numbers.length > 1 ? ` to v${Math.max(...numbers)}` : ''}, made since.`
+    : `Model "${model.name}" has no version ${version}.`;
+  return gone(text, el('a', { href: link('models', model.name), text: `See model "${model.name}" as it is now` }));
 }
 
 async function showEvaluation(section, model, version, signal) {

@@ -2,11 +2,14 @@
  * @module cli/commands/models
  * `edge-automl models` (every model with its champion and score) and `edge-automl model MODEL
  * [--delete]` (one model: champion, what it takes (images, or a series to forecast), versions, most
- * important features, history of champion changes and retraining decisions; or the whole model removed).
+ * important features (a date input with the order of day and month predict reads), history of champion
+ * changes and retraining decisions; or the whole model removed, with the jobs to cancel first when it is
+ * still being trained).
  */
 import type { Command } from 'commander';
-import type { Model } from '../../client';
+import { ApiClientError, type Model } from '../../client';
 import { action } from '../command-kit';
+import { HintedApiError } from '../errors';
 import { formatNumber, formatScore, formatTime, renderTable } from '../format';
 import { cliCommand } from '../invocation';
 import { emit } from '../output';
@@ -34,7 +37,11 @@ export function registerModels(program: Command): void {
     .action(
       action<{ delete?: boolean }>(async (ctx, [name], opts) => {
         if (opts.delete) {
-          await ctx.api.models.delete(name);
+          try {
+            await ctx.api.models.delete(name);
+          } catch (err) {
+            throw withCancelAdvice(err, name);
+          }
           emit(ctx, { deleted: true, model: name }, () => `model ${name} deleted`);
           return;
         }
@@ -42,6 +49,25 @@ export function registerModels(program: Command): void {
         emit(ctx, model, () => describeModel(model));
       }),
     );
+}
+
+/**
+ * A model still being trained (409 model_in_use): the server's advice names its HTTP route (DELETE
+ * /v1/jobs/{id}); at the command line the next step is `cancel JOB` for each job in details.jobs, or,
+ * when the list is empty (a scheduled run is starting its job), the same delete again in a few seconds.
+ */
+function withCancelAdvice(err: unknown, name: string): unknown {
+  if (!(err instanceof ApiClientError) || err.code !== 'model_in_use') return err;
+  const cli = cliCommand();
+  const again = `\`${cli} model ${name} --delete\``;
+  const jobs = Array.isArray(err.details.jobs) ? err.details.jobs.map(String) : [];
+  if (jobs.length === 0) {
+    const wait = typeof err.details.retry_after_seconds === 'number' ? err.details.retry_after_seconds : 5;
+    return new HintedApiError(err, `run ${again} again in ${wait} s; if it then names the job the run started, \`${cli} cancel JOB\` it first`);
+  }
+  const cancels = jobs.map((id) => `\`${cli} cancel ${id}\``).join(', ');
+  const them = jobs.length === 1 ? 'it' : 'them';
+  return new HintedApiError(err, `cancel ${them} with ${cancels} (or wait for ${them} to end), then ${again} again`, err.message.split('; cancel')[0]);
 }
 
 function describeModel(m: Model): string {
@@ -74,7 +100,9 @@ function describeModel(m: Model): string {
   const features = (ranked ? [...m.features].sort((a, b) => (b.importance ?? -Infinity) - (a.importance ?? -Infinity)) : m.features).slice(0, 10);
   if (features.length > 0) {
     const title = `features (${m.features.length}${ranked ? '; most important first' : ''}${m.features.length > features.length ? `; first ${features.length} shown` : ''})`;
-    lines.push('', title, renderTable(['feature', 'type', ...(ranked ? ['importance'] : [])], features.map((f) => [f.name, f.type, ...(ranked ? [formatNumber(f.importance)] : [])])));
+    // A datetime input not in ISO-8601 shows the layout predict reads it in, as the dataset report does ("datetime dmy").
+    const type = (f: Model['features'][number]) => (f.date_order ? `${f.type} ${f.date_order}` : f.type);
+    lines.push('', title, renderTable(['feature', 'type', ...(ranked ? ['importance'] : [])], features.map((f) => [f.name, type(f), ...(ranked ? [formatNumber(f.importance)] : [])])));
   }
   if (m.history.length > 0) {
     lines.push('', 'history', renderTable(['at', 'event', 'version', 'reason'], m.history.map((e) => [formatTime(e.at), e.kind, e.version === null ? '-' : `v${e.version}`, e.reason])));

@@ -63,7 +63,8 @@ export function registerPredict(program: Command): void {
             const bytes = files[0].bytes;
             if (PARQUET_FILE.test(file)) {
               // A Parquet file over one request's limits is read here and sent as JSON rows, in batches.
-              if (opts.explain || !fitsOneRequest(bytes)) result = await predictRows(ctx.api, model, await parquetToRows(bytes, file), opts);
+              // Its rows are named from 1 then too, as the server names a Parquet body's rows.
+              if (opts.explain || !fitsOneRequest(bytes)) result = await predictRows(ctx.api, model, await parquetToRows(bytes, file), opts, [], 1);
               else result = await ctx.api.models.predictParquet(model, bytes, { version: opts.version });
             } else {
               const csv = decodeCsvFile(bytes, file, opts.encoding);
@@ -90,13 +91,14 @@ export function registerPredict(program: Command): void {
 /**
  * JSON rows (with explanations on request), in as many requests as their count and size need; `imageFiles`
  * (the file of each row, for image rows) turns a refusal of `rows[k].image` into one naming the file.
+ * A refused row is named by its index in `rows` (from 0, as JSON is), plus `firstRow` (1 for a Parquet file).
  */
-function predictRows(api: EdgeAutoMLClient, model: string, rows: Row[], opts: PredictOptions, imageFiles: readonly string[] = []): Promise<Prediction> {
+function predictRows(api: EdgeAutoMLClient, model: string, rows: Row[], opts: PredictOptions, imageFiles: readonly string[] = [], firstRow = 0): Promise<Prediction> {
   return predictInOrder(
     rowBatches(rows),
     opts.version,
     (batch, version) => (opts.explain ? api.models.explain(model, batch.rows, { version }) : api.models.predict(model, batch.rows, { version })),
-    (err, batch) => nameImageFile(shiftPosition(err, 'row', batch.first), imageFiles),
+    (err, batch) => nameImageFile(shiftPosition(err, 'row', batch.first + firstRow), imageFiles),
   );
 }
 

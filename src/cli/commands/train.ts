@@ -3,12 +3,15 @@
  * `edge-automl train --dataset N --target COL [--budget 60s|5m|100trials] …`: starts an AutoML job and,
  * by default, follows it to the end with a live bar (trials done against the budget, best score), then
  * prints the result and the leaderboard. `--no-wait` prints the job id and returns at once. A job
- * that fails or is cancelled exits 1, so scripts can rely on the exit code.
+ * that fails or is cancelled exits 1, so scripts can rely on the exit code. `--ignore` and
+ * `--date-order` become the job's column overrides.
  */
 import type { Command } from 'commander';
 import type { CreateJobBody } from '../../client';
 import { parseBudget } from '../budget';
 import { action, commaList, positiveInt, positiveNumber } from '../command-kit';
+import { dateOrderHint, dateOrderList, type DayMonthOrder } from '../date-order';
+import { UsageError } from '../errors';
 import { followJob } from '../follow-job';
 import { cliCommand } from '../invocation';
 
@@ -26,6 +29,7 @@ interface TrainOptions {
   timeColumn?: string;
   groupColumn?: string;
   ignore?: string[];
+  dateOrder?: Record<string, DayMonthOrder>;
   flipInvariant?: boolean;
   maxValue?: number;
   wait: boolean;
@@ -46,6 +50,7 @@ export function registerTrain(program: Command): void {
     .option('--time-column <column>', 'forecast jobs: the time column (default: the only datetime column)')
     .option('--group-column <column>', 'forecast jobs: the column that tells several series apart')
     .option('--ignore <columns>', 'comma-separated columns the models must not use (e.g. an id or a leak)', commaList)
+    .option('--date-order <col=order,...>', 'how to read dates such as 03/04/2024 in these columns: mdy (month first, March 4) or dmy (day first, April 3), e.g. d=dmy,e=mdy; upload reads them month first when no day is above 12 and warns', dateOrderList)
     .option('--flip-invariant', 'image jobs: a mirrored image is the same class (adds flips to the searched augmentation)')
     .option('--max-value <n>', 'image jobs: the pixel value of full intensity in the data (default: read from the data)', positiveNumber('--max-value'))
     .option('-m, --model <name>', 'name to publish the model under (default: the dataset name)')
@@ -63,13 +68,18 @@ export function registerTrain(program: Command): void {
           ...(opts.strategy !== undefined ? { strategy: opts.strategy } : {}),
           ...(opts.model !== undefined ? { model: opts.model } : {}),
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-          ...(opts.ignore !== undefined ? { columns: Object.fromEntries(opts.ignore.map((c) => [c, 'ignore' as const])) } : {}),
+          ...columnOptions(opts),
           ...forecastOptions(opts),
           ...imageOptions(opts),
         };
         const created = await ctx.api.jobs.create(body);
         // What to know before trusting the score, said at once (also with --no-wait); the final report repeats it.
-        if (!ctx.json) for (const warning of created.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
+        if (!ctx.json) {
+          for (const warning of created.warnings ?? []) {
+            const hint = dateOrderHint(warning);
+            process.stderr.write(`warning: ${warning}\n${hint ? `hint: ${hint}\n` : ''}`);
+          }
+        }
         if (!opts.wait) {
           if (ctx.json) process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
           else process.stdout.write(`job ${created.id} ${created.status}; follow it with: ${cliCommand()} status ${created.id} --watch\n`);
@@ -79,6 +89,21 @@ export function registerTrain(program: Command): void {
         await followJob(ctx, created.id);
       }),
     );
+}
+
+/** The `columns` field: columns left out (--ignore) and date columns with their order (--date-order). */
+function columnOptions(opts: TrainOptions): Pick<CreateJobBody, 'columns'> {
+  const ignored = opts.ignore ?? [];
+  const dated = Object.entries(opts.dateOrder ?? {});
+  const both = dated.find(([c]) => ignored.includes(c));
+  if (both) throw new UsageError(`"${both[0]}" is also in --ignore: an ignored column is not read, so it has no dates to order`, '--date-order');
+  if (ignored.length === 0 && dated.length === 0) return {};
+  return {
+    columns: Object.fromEntries([
+      ...ignored.map((c) => [c, 'ignore' as const] as const),
+      ...dated.map(([c, order]) => [c, { type: 'datetime' as const, date_order: order }] as const),
+    ]),
+  };
 }
 
 /** The `image` field of an image job, from the flags that were given. */

@@ -3,7 +3,7 @@
  * Model routes: list, describe (versions, champion, features, history), predict, move the champion
  * (promote, rollback), export a version's artifact and delete the model (worker/model-deletion). Predict resolves the champion (or a pinned
  * version) in the tenant's registry, takes the warm model from the isolate cache and answers labels with
- * probabilities, or values for regression. Rows come as JSON, or as a CSV body for batches; the answer is
+ * probabilities, or values for regression. Rows come as JSON, or as a CSV or Parquet body for batches; the answer is
  * JSON, or CSV when the client asks for it (`Accept: text/csv`, see csv-answer).
  */
 import { type Context, Hono } from 'hono';
@@ -23,8 +23,8 @@ import { cleanUpDeletedModel, forgetDeletedModel, settleEndedJobs } from '../mod
 import type { ModelDeletion } from '../../durable/model-deletion';
 import { waitUntilOf } from '../refresh-ahead';
 import { validName } from '../names';
-import { mediaTypeOf, namingCsvLines } from '../csv-body';
-import { isTableType, readTableColumnsBody } from '../table-body';
+import { mediaTypeOf } from '../csv-body';
+import { isTableType, namingTableRows, readTableColumnsBody, type TableFormat } from '../table-body';
 import type { CsvColumns } from '../../engine/data/csv-columns';
 import { csvRowObject, csvRowObjects } from '../../engine/features/cells-to-dataset';
 import { CSV_ANSWER_TYPE, predictionsCsv, prefersCsv } from '../csv-answer';
@@ -126,12 +126,12 @@ models.post('/:model/predict', async (c) => {
   if (body.table && !shape) {
     const table = body.table;
     sampled = { length: table.rows, at: (i) => csvRowObject(table, i) };
-    result = namingCsvLines(table, () => predictor.predictTable(table));
+    result = namingTableRows(body, () => predictor.predictTable(table));
   } else {
     const given = body.table ? csvRowObjects(body.table) : body.rows;
-    const rows = namingCsvLines(body.table, () => (shape ? imageRowsToColumns(shape, predictor.envelope.columns, given) : given));
+    const rows = namingTableRows(body, () => (shape ? imageRowsToColumns(shape, predictor.envelope.columns, given) : given));
     sampled = rowArray(rows);
-    result = namingCsvLines(body.table, () => predictor.predictRows(rows));
+    result = namingTableRows(body, () => predictor.predictRows(rows));
     // Explanations are computed only on request: exact TreeSHAP costs far more than the prediction.
     if (body.explain) explained = explanationFields(predictor.explainRows(rows));
   }
@@ -147,15 +147,15 @@ models.post('/:model/predict', async (c) => {
   return c.json({ model: { name, version: resolved.version }, ...result, ...explained });
 });
 
-/** A predict request: JSON rows, or a CSV batch kept as columns of cells. */
+/** A predict request: JSON rows, or a CSV or Parquet batch kept as columns of cells. */
 type PredictRequest =
-  | { readonly rows: readonly unknown[]; readonly table?: undefined; readonly version?: number; readonly explain?: boolean }
-  | { readonly rows?: undefined; readonly table: CsvColumns; readonly version?: number; readonly explain: false };
+  | { readonly rows: readonly unknown[]; readonly table?: undefined; readonly format?: undefined; readonly version?: number; readonly explain?: boolean }
+  | { readonly rows?: undefined; readonly table: CsvColumns; readonly format: TableFormat; readonly version?: number; readonly explain: false };
 
 /**
  * A predict request as JSON (`{"rows", "version", "explain"}`) or as a CSV body (a header of column
- * names, one row per line; `?version=N` pins a version). CSV cells arrive as text, which the model's
- * feature schema reads as it reads JSON strings; an empty cell is a missing value.
+ * names, one row per line) or Parquet body (`?version=N` pins a version). CSV cells arrive as text, which
+ * the model's feature schema reads as it reads JSON strings; an empty cell (a Parquet null) is a missing value.
  */
 async function readPredictBody(c: Context<App>): Promise<PredictRequest> {
   const mediaType = mediaTypeOf(c.req.header('content-type'));
@@ -163,8 +163,8 @@ async function readPredictBody(c: Context<App>): Promise<PredictRequest> {
   const versionParam = c.req.query('version');
   const version = versionParam === undefined ? undefined : Number(versionParam);
   if (version !== undefined && !(Number.isInteger(version) && version > 0)) throw new ApiError(400, 'invalid_request', `version: expected a positive integer, got "${versionParam}"`, { field: 'version' });
-  const table = await readTableColumnsBody(c.req.raw, mediaType, { maxBytes: MAX_JSON_BYTES, maxRows: MAX_PREDICT_ROWS, maxColumns: 10_000, rowsOf: 'one prediction request' });
-  return { table, version, explain: false };
+  const { table, format } = await readTableColumnsBody(c.req.raw, mediaType, { maxBytes: MAX_JSON_BYTES, maxRows: MAX_PREDICT_ROWS, maxColumns: 10_000, rowsOf: 'one prediction request' });
+  return { table, format, version, explain: false };
 }
 
 export const pointerSchema = z.strictObject({ version: z.int().positive() });
