@@ -22,9 +22,10 @@ export function forecastEstimate(s: JobState): FoldSelectionEstimate | undefined
  */
 export function forecastBestEstimate(s: JobState): BestEstimate | undefined {
   const e = forecastEstimate(s);
-  const best = s.order.find((t) => t.state === 'complete' && t.report?.status === 'complete');
-  if (!e || best?.report?.status !== 'complete') return undefined;
-  const info = best.report.fit_info;
-  const rows = (info.origins ?? best.report.fold_scores.length) * (info.validation_horizon ?? s.config!.forecast!.horizon) * s.config!.forecast!.groups;
+  // Every trial of a job validates on the same plan: any completed one tells its size.
+  const some = s.order.find((t) => t.state === 'complete' && t.report?.status === 'complete');
+  if (!e || some?.report?.status !== 'complete') return undefined;
+  const info = some.report.fit_info;
+  const rows = (info.origins ?? some.report.fold_scores.length) * (info.validation_horizon ?? s.config!.forecast!.horizon) * s.config!.forecast!.groups;
   return { score: e.score, interval: e.interval, bootstraps: e.bootstraps, candidates: e.candidates, rows };
 }

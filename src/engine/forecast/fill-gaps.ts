@@ -3,9 +3,10 @@
  * Missing timestamps are added to a series rather than refused, when they are few: a stock-price or
  * sales export leaves holidays out, a sensor misses an hour, a report skips a month. Each added point
  * gets an empty target, which fill-missing then interpolates like an empty cell, so every lag still
- * counts regular steps. Long holes (more than MAX_GAP_POINTS in a row) and series with many holes (more
- * than MAX_ADDED_SHARE of their points) are left as they are, and checkRegular refuses them naming the
- * row: filling those would teach the models a straight line the data never showed.
+ * counts regular steps. Long holes (more than MAX_GAP_POINTS in a row) are left as they are, for
+ * checkRegular to refuse naming the row, and a series with many holes (more than MAX_ADDED_SHARE of its
+ * points) is refused saying how many are missing (./series): filling those would teach the models a
+ * straight line the data never showed.
  */
 import { stepTime } from './frequency';
 import type { SeriesFrequency } from './types';
