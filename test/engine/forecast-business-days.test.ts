@@ -94,13 +94,13 @@ describe('business-day detection', () => {
     expect(err.message).toContain('it falls on a weekend, which a business-day series skips');
   });
 
-  it('leaves daily, Monday-to-Saturday, weekend-free short and business-hours series as they were', () => {
+  it('leaves daily, weekend-free short and business-hours series as they were; reads Monday to Saturday as a six-day week', () => {
     const daily = Array.from({ length: 60 }, (_, i) => Date.UTC(2024, 0, 1 + i));
     expect(detectFrequency(Float64Array.from(daily), true)).toMatchObject({ kind: 'fixed', name: 'daily' });
-    // Six days a week skip one day, not a weekend: still daily, and the Sundays are too many to add.
+    // Six days a week skip one closed day: a working week of six (./forecast-working-days.test.ts), regular, no gaps.
     const sixDays = daily.filter((t) => weekday(t) !== 0);
-    expect(detectFrequency(Float64Array.from(sixDays), true)).toMatchObject({ kind: 'fixed', name: 'daily' });
-    expect(engineError(() => describeSeries(csv(sixDays, sixDays.map((_, i) => i)), { target: 'y' })).message).toContain('misses 8 of 60 timestamps (13%)');
+    expect(detectFrequency(Float64Array.from(sixDays), true)).toEqual({ kind: 'business_days', name: 'working_daily', weekStart: 1, workDays: 6 });
+    expect(describeSeries(csv(sixDays, sixDays.map((_, i) => i)), { target: 'y' })).toMatchObject({ season: 6, lengths: { '': 52 }, interpolated: { '': 0 } });
     // Monday to Friday of one week never skips a weekend: nothing tells it from daily.
     expect(detectFrequency(Float64Array.from(days.slice(0, 5)), true)).toMatchObject({ kind: 'fixed', name: 'daily' });
     // Business hours (9:00 to 16:00, Monday to Friday) are out of scope: hourly, and refused as irregular.

@@ -21,6 +21,7 @@ const STEP_WORDS = {
   quarterly: ['quarter', 'quarters'],
   yearly: ['year', 'years'],
   business_daily: ['business day', 'business days'],
+  working_daily: ['working day', 'working days'],
   daily: ['day', 'days'],
   hourly: ['hour', 'hours'],
   weekly: ['week', 'weeks'],

@@ -1,13 +1,13 @@
 /**
  * @module engine/forecast/frequency
  * Sampling frequency of a series: detected from sorted timestamps (calendar months first, since their
- * length in milliseconds varies, then business days (./business-days), then a fixed step), the seasonal
- * period it implies, the calendar phase of a timestamp (month of year, day of week, hour of day) and the
- * timestamp k steps after another. Everything is computed in UTC so results never depend on the
- * machine's time zone.
+ * length in milliseconds varies, then working weeks of five or six days (./business-days), then a fixed
+ * step), the seasonal period it implies, the calendar phase of a timestamp (month of year, day of week,
+ * hour of day) and the timestamp k steps after another. Everything is computed in UTC so results never
+ * depend on the machine's time zone.
  */
 import { EngineError } from '../core/errors';
-import { addBusinessDays, BUSINESS_WEEK, businessIndex, detectBusinessWeek, isBusinessDay } from './business-days';
+import { addBusinessDays, businessIndex, detectBusinessWeek, isBusinessDay, workDaysOf } from './business-days';
 import type { SeriesFrequency } from './types';
 import { minTrainLength } from './validation-plan';
 
@@ -27,7 +27,7 @@ function monthParts(t: number): { month: number; day: number; timeOfDay: number;
 function describeStep(freq: SeriesFrequency): string {
   if (freq.kind === 'months') return freq.months === 1 ? '1 month' : `${freq.months} months`;
   if (freq.kind === 'index') return `${freq.step}`;
-  if (freq.kind === 'business_days') return '1 business day';
+  if (freq.kind === 'business_days') return freq.name === 'working_daily' ? '1 working day' : '1 business day';
   return freq.stepMs % DAY === 0 ? `${freq.stepMs / DAY} day(s)` : `${freq.stepMs / HOUR} hour(s)`;
 }
 
@@ -87,8 +87,9 @@ export function detectFrequency(times: Float64Array, datetime: boolean): SeriesF
     const months = detectMonths(times);
     if (months !== null) return months;
     // Before the most common step, which for Monday-to-Friday points is one day and refuses every Monday.
-    const weekStart = detectBusinessWeek(times, CALENDAR_MAJORITY);
-    if (weekStart !== null) return { kind: 'business_days', name: 'business_daily', weekStart };
+    const week = detectBusinessWeek(times, CALENDAR_MAJORITY);
+    if (week !== null && week.workDays === 6) return { kind: 'business_days', name: 'working_daily', weekStart: week.weekStart, workDays: 6 };
+    if (week !== null) return { kind: 'business_days', name: 'business_daily', weekStart: week.weekStart };
   }
   const step = modeOf(Array.from({ length: times.length - 1 }, (_, i) => times[i + 1] - times[i])).value;
   return datetime ? { kind: 'fixed', name: fixedName(step), stepMs: step } : { kind: 'index', name: 'index', step };
@@ -130,7 +131,7 @@ export function stepTime(freq: SeriesFrequency, t: number, k: number): number {
     case 'index':
       return t + k * freq.step;
     case 'business_days':
-      return addBusinessDays(t, k, freq.weekStart);
+      return addBusinessDays(t, k, freq);
     case 'months': {
       const p = monthParts(t);
       const target = p.month + k * freq.months;
@@ -152,7 +153,9 @@ const SHORT_GAPS_NOTE = 'gaps of up to 3 steps are added by themselves while the
 function remedy(freq: SeriesFrequency, t: number, expected: number, datetime: boolean): string {
   if (freq.kind === 'business_days') {
     // A holiday is a missing point like any other: the row is added with an empty target and interpolated.
-    if (isBusinessDay(t, freq.weekStart)) return `the next business day is ${formatTime(expected, datetime)}: add the missing business days, holidays too, with an empty target (they are interpolated; ${SHORT_GAPS_NOTE}) or resample the series`;
+    const unit = freq.name === 'working_daily' ? 'working day' : 'business day';
+    if (isBusinessDay(t, freq)) return `the next ${unit} is ${formatTime(expected, datetime)}: add the missing ${unit}s, holidays too, with an empty target (they are interpolated; ${SHORT_GAPS_NOTE}) or resample the series`;
+    if (freq.name === 'working_daily') return 'it falls on the closed day of the week, which a working-day series skips: remove the row or resample the series';
     return 'it falls on a weekend, which a business-day series skips: remove the row or resample the series';
   }
   return `add the missing timestamps with an empty target (they are interpolated; ${SHORT_GAPS_NOTE}) or resample the series`;
@@ -178,7 +181,7 @@ export function checkRegular(freq: SeriesFrequency, times: Float64Array, column:
 
 /**
  * The seasonal period a frequency implies: monthly 12, quarterly 4, whole-month steps dividing a year
- * 12/k, hourly 24, daily 7, business days 5 (the working week), weekly 52; everything else has none (1).
+ * 12/k, hourly 24, daily 7, business or working days 5 or 6 (the working week), weekly 52; everything else has none (1).
  */
 export function naturalSeason(freq: SeriesFrequency): number {
   switch (freq.kind) {
@@ -190,7 +193,7 @@ export function naturalSeason(freq: SeriesFrequency): number {
       if (freq.name === 'weekly') return 52;
       return 1;
     case 'business_days':
-      return BUSINESS_WEEK;
+      return workDaysOf(freq);
     case 'index':
       return 1;
   }
@@ -217,9 +220,9 @@ export function phaseOf(freq: SeriesFrequency, season: number, t: number, anchor
   if (freq.kind === 'months') return Math.floor((monthParts(t).month % 12) / freq.months) % season;
   if (freq.kind === 'fixed' && freq.name === 'hourly') return new Date(t).getUTCHours() % season;
   if (freq.kind === 'fixed' && freq.name === 'daily') return new Date(t).getUTCDay() % season;
-  // Business days are counted from a fixed start of a week, so a season of a week gives Monday 0 .. Friday 4
-  // whatever the anchor (the same at training and at forecast time, and across groups).
-  if (freq.kind === 'business_days') return ((businessIndex(t, freq.weekStart) % season) + season) % season;
+  // Working days are counted from a fixed start of a week, so a season of a week gives Monday 0 .. Friday 4
+  // (or Saturday 5) whatever the anchor (the same at training and at forecast time, and across groups).
+  if (freq.kind === 'business_days') return ((businessIndex(t, freq) % season) + season) % season;
   const step = freq.kind === 'fixed' ? freq.stepMs : freq.step;
   const k = Math.round((t - anchor) / step);
   return ((k % season) + season) % season;

@@ -32,12 +32,15 @@ export type SeriesFrequency =
   /** A datetime column stepping by whole calendar months, on the same day of the month or on month ends. */
   | { readonly kind: 'months'; readonly name: 'monthly' | 'quarterly' | 'yearly' | 'months'; readonly months: number; readonly monthEnd: boolean }
   /**
-   * A datetime column stepping by one business day: five working days a week, the weekend skipped (the
-   * Friday to Monday step is three days), at the same time of day. `weekStart` is the UTC day of the week
-   * (0 = Sunday) the working week starts on: 1 (Monday) for dates; 0 when local midnights east of UTC put
-   * Monday on the UTC Sunday, or for a Sunday-to-Thursday week (see ./business-days).
+   * A datetime column stepping by one working day at the same time of day, the closed days skipped: five
+   * days a week (`business_daily`, the weekend skipped: Friday to Monday is three days; `workDays` absent,
+   * as in envelopes stored before six-day weeks) or six (`working_daily`, a shop closed on Sundays:
+   * Saturday to Monday is two days). `weekStart` is the UTC day of the week (0 = Sunday) the working week
+   * starts on: 1 (Monday) for dates; 0 when local midnights east of UTC put Monday on the UTC Sunday, or
+   * for a week starting on Sunday (see ./business-days).
    */
-  | { readonly kind: 'business_days'; readonly name: 'business_daily'; readonly weekStart: number }
+  | { readonly kind: 'business_days'; readonly name: 'business_daily'; readonly weekStart: number; readonly workDays?: 5 }
+  | { readonly kind: 'business_days'; readonly name: 'working_daily'; readonly weekStart: number; readonly workDays: 6 }
   /** A numeric time index with a constant step. */
   | { readonly kind: 'index'; readonly name: 'index'; readonly step: number };
 
@@ -61,7 +64,7 @@ export interface SeriesInfo {
   readonly timeKind: 'datetime' | 'numeric';
   readonly groupColumn?: string;
   readonly frequency: SeriesFrequency;
-  /** Seasonal period implied by the frequency: monthly 12, quarterly 4, daily 7, business days 5, hourly 24; 1 if none. */
+  /** Seasonal period implied by the frequency: monthly 12, quarterly 4, daily 7, business days 5, working days 6, hourly 24; 1 if none. */
   readonly season: number;
   /** Points per group, in the order of `series` (added timestamps included). */
   readonly lengths: Readonly<Record<string, number>>;
