@@ -9,11 +9,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/core/rng';
-import type { Dataset } from '../../src/engine/data/dataset';
 import { describeSeries, extractSeries, forecastDefaults, loadForecaster, parseForecastEnvelope, runForecastTrial, type ForecastEnvelope, type ForecastFamily, type SeriesFrequency } from '../../src/engine/forecast';
 import { detectFrequency, naturalSeason, phaseOf, seasonFor, stepTime } from '../../src/engine/forecast/frequency';
 import type { Params } from '../../src/engine/search/space';
-import { datasetFromCsv } from './forecast-fixtures';
+import { daySeries } from './forecast-fixtures';
 import { engineError } from './helpers/assertions';
 
 const DAY = 86_400_000;
@@ -28,17 +27,12 @@ function businessDays(start: number, n: number): number[] {
   return out;
 }
 
-function csv(times: readonly (number | string)[], values: readonly (number | string)[]): Dataset {
-  const rows = times.map((t, i) => `${typeof t === 'number' ? new Date(t).toISOString() : t},${values[i]}`);
-  return datasetFromCsv(['day,y', ...rows].join('\n'), { day: 'datetime', y: 'numeric' });
-}
-
 describe('business-day detection', () => {
   const days = businessDays(Date.UTC(2024, 0, 1), 60);
 
   it('reads Monday-to-Friday dates as business days with a season of a week, in any row order', () => {
     const dates = days.map((t) => new Date(t).toISOString().slice(0, 10));
-    const info = describeSeries(csv([...dates].reverse(), dates.map((_, i) => i).reverse()), { target: 'y' });
+    const info = describeSeries(daySeries([...dates].reverse(), dates.map((_, i) => i).reverse()), { target: 'y' });
     expect(info.frequency).toEqual(BUSINESS);
     expect(info.season).toBe(5);
     expect(info.lengths).toEqual({ '': 60 });
@@ -50,7 +44,7 @@ describe('business-day detection', () => {
     expect(detectFrequency(Float64Array.from(closes), true)).toEqual(BUSINESS);
     // Local midnights at +01:00 are 23:00Z the day before: Monday is a UTC Sunday, so the week starts on Sunday.
     const local = days.map((t) => `${new Date(t).toISOString().slice(0, 10)}T00:00:00+01:00`);
-    const { info, series } = extractSeries(csv(local, days.map((_, i) => i)), { target: 'y' });
+    const { info, series } = extractSeries(daySeries(local, days.map((_, i) => i)), { target: 'y' });
     expect(info.frequency).toEqual({ ...BUSINESS, weekStart: 0 });
     const last = series[0].times[59];
     expect(new Date(last).toISOString()).toBe('2024-03-21T23:00:00.000Z'); // Friday 22 March, local
@@ -61,18 +55,18 @@ describe('business-day detection', () => {
   it('adds a missing business day (a holiday) and interpolates it; refuses a series missing too many, naming the first gap', () => {
     // 15 January 2024 (a Monday, between rows 10 and 11) is missing: a stock-price export leaves holidays out.
     const holiday = days.filter((t) => t !== Date.UTC(2024, 0, 15));
-    const { info, series } = extractSeries(csv(holiday, holiday.map((_, i) => i)), { target: 'y' });
+    const { info, series } = extractSeries(daySeries(holiday, holiday.map((_, i) => i)), { target: 'y' });
     expect(info).toMatchObject({ frequency: BUSINESS, season: 5, lengths: { '': 60 }, interpolated: { '': 0 }, added: { '': [Date.UTC(2024, 0, 15)] } });
     // Rows 10 and 11 hold 9 and 10: the added Monday lies between them.
     expect(series[0].values[10]).toBe(9.5);
     // The same day given with an empty target is an interpolated cell, not an added timestamp.
-    const empty = describeSeries(csv(days, days.map((t, i) => (t === Date.UTC(2024, 0, 15) ? '' : i))), { target: 'y' });
+    const empty = describeSeries(daySeries(days, days.map((t, i) => (t === Date.UTC(2024, 0, 15) ? '' : i))), { target: 'y' });
     expect(empty).toMatchObject({ frequency: BUSINESS, interpolated: { '': 1 } });
     expect(empty.added).toBeUndefined();
     // The Wednesdays of weeks 2 to 8 missing are 7 of 60 points, more than a holiday calendar's share: refused at the first.
     const holes = days.filter((t) => !(weekday(t) === 3 && t > days[4] && t < days[40]));
     expect(holes).toHaveLength(53);
-    const err = engineError(() => describeSeries(csv(holes, holes.map((_, i) => i)), { target: 'y' }));
+    const err = engineError(() => describeSeries(daySeries(holes, holes.map((_, i) => i)), { target: 'y' }));
     expect(err.code).toBe('invalid_dataset');
     expect(err.details).toMatchObject({ row: 8, missing: 7 });
     expect(err.message).toBe(
@@ -81,14 +75,14 @@ describe('business-day detection', () => {
     );
     // One fewer hole is under a tenth: every one is added.
     const fewer = days.filter((t) => !(weekday(t) === 3 && t > days[4] && t < days[35]));
-    expect(describeSeries(csv(fewer, fewer.map((_, i) => i)), { target: 'y' }).added?.['']).toHaveLength(6);
+    expect(describeSeries(daySeries(fewer, fewer.map((_, i) => i)), { target: 'y' }).added?.['']).toHaveLength(6);
   });
 
   it('names a weekend point among business days as a stray rather than reading the series as daily', () => {
     // Saturday 13 January after Friday 12 (row 10).
     const stray = [...days.slice(0, 10), Date.UTC(2024, 0, 13), ...days.slice(10)];
     expect(detectFrequency(Float64Array.from(stray), true)).toEqual(BUSINESS);
-    const err = engineError(() => describeSeries(csv(stray, stray.map((_, i) => i)), { target: 'y' }));
+    const err = engineError(() => describeSeries(daySeries(stray, stray.map((_, i) => i)), { target: 'y' }));
     expect(err.details.row).toBe(11);
     expect(err.message).toContain('row 11 (2024-01-13T00:00:00.000Z) follows row 10');
     expect(err.message).toContain('it falls on a weekend, which a business-day series skips');
@@ -100,7 +94,7 @@ describe('business-day detection', () => {
     // Six days a week skip one closed day: a working week of six (./forecast-working-days.test.ts), regular, no gaps.
     const sixDays = daily.filter((t) => weekday(t) !== 0);
     expect(detectFrequency(Float64Array.from(sixDays), true)).toEqual({ kind: 'business_days', name: 'working_daily', weekStart: 1, workDays: 6 });
-    expect(describeSeries(csv(sixDays, sixDays.map((_, i) => i)), { target: 'y' })).toMatchObject({ season: 6, lengths: { '': 52 }, interpolated: { '': 0 } });
+    expect(describeSeries(daySeries(sixDays, sixDays.map((_, i) => i)), { target: 'y' })).toMatchObject({ season: 6, lengths: { '': 52 }, interpolated: { '': 0 } });
     // Monday to Friday of one week never skips a weekend: nothing tells it from daily.
     expect(detectFrequency(Float64Array.from(days.slice(0, 5)), true)).toMatchObject({ kind: 'fixed', name: 'daily' });
     // Business hours (9:00 to 16:00, Monday to Friday) are out of scope: hourly, and refused as irregular.
@@ -172,7 +166,7 @@ describe('business-day forecasts end to end', () => {
   const { times, values } = weekdaySeries();
   // Four weeks held out: long enough for seasonal naive to lag behind the trend.
   const HELD = 20;
-  const train = csv(times.slice(0, -HELD), values.slice(0, -HELD).map((v) => v.toFixed(3)));
+  const train = daySeries(times.slice(0, -HELD), values.slice(0, -HELD).map((v) => v.toFixed(3)));
   const truth = values.slice(-HELD);
   const spec = { target: 'y', horizon: HELD, seed: 1 };
   const shape = { length: times.length - HELD, season: 5, groups: 1, horizon: HELD };

@@ -18,6 +18,12 @@ export function datasetFromCsv(text: string, overrides: TypeOverrides = {}): Dat
   return inferDataset(parseCsv(text), overrides).dataset;
 }
 
+/** A `day,y` series of these times (epoch milliseconds, written ISO-8601, or text as given) and values. */
+export function daySeries(times: readonly (number | string)[], values: readonly (number | string)[]): Dataset {
+  const rows = times.map((t, i) => `${typeof t === 'number' ? new Date(t).toISOString() : t},${values[i]}`);
+  return datasetFromCsv(['day,y', ...rows].join('\n'), { day: 'datetime', y: 'numeric' });
+}
+
 export function airpassengers(split: 'train' | 'test'): Dataset {
   return datasetFromCsv(readFileSync(join(DATA_DIR, `airpassengers.${split}.csv`), 'utf8'), { date: 'datetime' });
 }

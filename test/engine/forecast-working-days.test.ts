@@ -10,11 +10,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/core/rng';
-import type { Dataset } from '../../src/engine/data/dataset';
 import { describeSeries, extractSeries, forecastDefaults, loadForecaster, parseForecastEnvelope, runForecastTrial, type ForecastEnvelope, type ForecastFamily, type SeriesFrequency } from '../../src/engine/forecast';
 import { detectFrequency, naturalSeason, phaseOf, seasonFor, stepTime } from '../../src/engine/forecast/frequency';
 import type { Params } from '../../src/engine/search/space';
-import { datasetFromCsv } from './forecast-fixtures';
+import { daySeries } from './forecast-fixtures';
 import { engineError } from './helpers/assertions';
 
 const DAY = 86_400_000;
@@ -29,17 +28,12 @@ function workingDays(start: number, n: number, closed = 0): number[] {
   return out;
 }
 
-function csv(times: readonly (number | string)[], values: readonly (number | string)[]): Dataset {
-  const rows = times.map((t, i) => `${typeof t === 'number' ? iso(t) : t},${values[i]}`);
-  return datasetFromCsv(['day,y', ...rows].join('\n'), { day: 'datetime', y: 'numeric' });
-}
-
 describe('six-day week detection', () => {
   const days = workingDays(Date.UTC(2024, 0, 1), 60); // Monday 1 January, Sundays closed
 
   it('reads Monday-to-Saturday dates as working days with a season of 6, in any row order', () => {
     const dates = days.map((t) => iso(t).slice(0, 10));
-    const info = describeSeries(csv([...dates].reverse(), dates.map((_, i) => i).reverse()), { target: 'y' });
+    const info = describeSeries(daySeries([...dates].reverse(), dates.map((_, i) => i).reverse()), { target: 'y' });
     expect(info).toMatchObject({ frequency: SIX, season: 6, lengths: { '': 60 }, interpolated: { '': 0 } });
     expect(info.added).toBeUndefined();
   });
@@ -48,7 +42,7 @@ describe('six-day week detection', () => {
     const sunToFri = workingDays(Date.UTC(2024, 0, 7), 60, 6);
     expect(detectFrequency(Float64Array.from(sunToFri), true)).toEqual({ ...SIX, weekStart: 0 });
     const local = days.map((t) => `${iso(t).slice(0, 10)}T00:00:00+01:00`);
-    const { info, series } = extractSeries(csv(local, days.map((_, i) => i)), { target: 'y' });
+    const { info, series } = extractSeries(daySeries(local, days.map((_, i) => i)), { target: 'y' });
     expect(info.frequency).toEqual({ ...SIX, weekStart: 0 });
     const last = series[0].times[59];
     expect(iso(last)).toBe('2024-03-08T23:00:00.000Z'); // Saturday 9 March, local
@@ -65,7 +59,7 @@ describe('six-day week detection', () => {
     // Six of seven days hold 86% of a daily series: one missing Sunday is a gap, not a closed day.
     const daily = Array.from({ length: 60 }, (_, i) => Date.UTC(2024, 0, 1 + i)).filter((t) => t !== Date.UTC(2024, 0, 14));
     expect(detectFrequency(Float64Array.from(daily), true)).toMatchObject({ kind: 'fixed', name: 'daily' });
-    expect(describeSeries(csv(daily, daily.map((_, i) => i)), { target: 'y' }).added).toEqual({ '': [Date.UTC(2024, 0, 14)] });
+    expect(describeSeries(daySeries(daily, daily.map((_, i) => i)), { target: 'y' }).added).toEqual({ '': [Date.UTC(2024, 0, 14)] });
     // One week of Monday to Saturday never skips a Sunday: nothing tells it from daily.
     expect(detectFrequency(Float64Array.from(days.slice(0, 6)), true)).toMatchObject({ kind: 'fixed', name: 'daily' });
   });
@@ -73,13 +67,13 @@ describe('six-day week detection', () => {
   it('adds a missing working day (a holiday) and interpolates it; refuses a Sunday point naming its row', () => {
     // Saturday 13 January (between rows 11 and 12, holding 10 and 11) is missing.
     const holiday = days.filter((t) => t !== Date.UTC(2024, 0, 13));
-    const { info, series } = extractSeries(csv(holiday, holiday.map((_, i) => i)), { target: 'y' });
+    const { info, series } = extractSeries(daySeries(holiday, holiday.map((_, i) => i)), { target: 'y' });
     expect(info).toMatchObject({ frequency: SIX, season: 6, lengths: { '': 60 }, added: { '': [Date.UTC(2024, 0, 13)] } });
     expect(series[0].values[11]).toBe(10.5);
     // Sunday 14 January after Saturday 13 (row 12).
     const sunday = [...days.slice(0, 12), Date.UTC(2024, 0, 14), ...days.slice(12)];
     expect(detectFrequency(Float64Array.from(sunday), true)).toEqual(SIX);
-    const err = engineError(() => describeSeries(csv(sunday, sunday.map((_, i) => i)), { target: 'y' }));
+    const err = engineError(() => describeSeries(daySeries(sunday, sunday.map((_, i) => i)), { target: 'y' }));
     expect(err.details.row).toBe(13);
     expect(err.message).toContain('row 13 (2024-01-14T00:00:00.000Z) follows row 12');
     expect(err.message).toContain('steps by 1 working day; it falls on the closed day of the week, which a working-day series skips');
@@ -143,7 +137,7 @@ function shopSeries(): { times: number[]; values: number[] } {
 describe('six-day week forecasts end to end', () => {
   const { times, values } = shopSeries();
   const HELD = 24; // four weeks
-  const train = csv(times.slice(0, -HELD), values.slice(0, -HELD).map((v) => v.toFixed(3)));
+  const train = daySeries(times.slice(0, -HELD), values.slice(0, -HELD).map((v) => v.toFixed(3)));
   const truth = values.slice(-HELD);
   const spec = { target: 'y', horizon: HELD, seed: 1 };
   const shape = { length: times.length - HELD, season: 6, groups: 1, horizon: HELD };
