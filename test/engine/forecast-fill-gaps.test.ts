@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { extractSeries } from '../../src/engine/forecast';
-import { fillGaps, MAX_GAP_POINTS } from '../../src/engine/forecast/fill-gaps';
+import { fillGaps } from '../../src/engine/forecast/fill-gaps';
+import { MAX_GAP_POINTS } from '../../src/engine/forecast/gap-limits';
 import type { SeriesFrequency } from '../../src/engine/forecast/types';
 import { datasetFromCsv } from './forecast-fixtures';
 import { engineError } from './helpers/assertions';

@@ -9,13 +9,8 @@
  * straight line the data never showed.
  */
 import { stepTime } from './frequency';
+import { MAX_ADDED_SHARE, MAX_GAP_POINTS } from './gap-limits';
 import type { SeriesFrequency } from './types';
-
-/** The most timestamps one gap may miss and still be filled (Christmas to Boxing Day, a long weekend). */
-export const MAX_GAP_POINTS = 3;
-
-/** The largest share of a filled series' points that may be added (holidays are about 4% of business days). */
-export const MAX_ADDED_SHARE = 0.1;
 
 export interface FilledGaps {
   readonly times: Float64Array;

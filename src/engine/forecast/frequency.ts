@@ -7,6 +7,7 @@
  * depend on the machine's time zone.
  */
 import { EngineError } from '../core/errors';
+import { SHORT_GAPS_RULE } from './gap-limits';
 import { addBusinessDays, businessIndex, detectBusinessWeek, isBusinessDay, workDaysOf } from './business-days';
 import type { SeriesFrequency } from './types';
 import { minTrainLength } from './validation-plan';
@@ -143,22 +144,17 @@ export function stepTime(freq: SeriesFrequency, t: number, k: number): number {
   }
 }
 
-/**
- * Gaps fill-gaps adds by itself, as the refusals tell them (its limits, restated here since fill-gaps
- * depends on this module).
- */
-const SHORT_GAPS_NOTE = 'gaps of up to 3 steps are added by themselves while they come to at most a tenth of the series';
 
 /** What the user can do about a time that is not the expected next one. */
 function remedy(freq: SeriesFrequency, t: number, expected: number, datetime: boolean): string {
   if (freq.kind === 'business_days') {
     // A holiday is a missing point like any other: the row is added with an empty target and interpolated.
     const unit = freq.name === 'working_daily' ? 'working day' : 'business day';
-    if (isBusinessDay(t, freq)) return `the next ${unit} is ${formatTime(expected, datetime)}: add the missing ${unit}s, holidays too, with an empty target (they are interpolated; ${SHORT_GAPS_NOTE}) or resample the series`;
+    if (isBusinessDay(t, freq)) return `the next ${unit} is ${formatTime(expected, datetime)}: add the missing ${unit}s, holidays too, with an empty target (they are interpolated; ${SHORT_GAPS_RULE}) or resample the series`;
     if (freq.name === 'working_daily') return 'it falls on the closed day of the week, which a working-day series skips: remove the row or resample the series';
     return 'it falls on a weekend, which a business-day series skips: remove the row or resample the series';
   }
-  return `add the missing timestamps with an empty target (they are interpolated; ${SHORT_GAPS_NOTE}) or resample the series`;
+  return `add the missing timestamps with an empty target (they are interpolated; ${SHORT_GAPS_RULE}) or resample the series`;
 }
 
 /**

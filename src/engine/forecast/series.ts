@@ -10,6 +10,7 @@ import { EngineError } from '../core/errors';
 import { asFloat64, type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
 import { widenFloat32 } from '../data/numeric-precision';
 import { fillGaps } from './fill-gaps';
+import { SHORT_GAPS_RULE } from './gap-limits';
 import { fillMissing } from './fill-missing';
 import { alignDaylightSaving, checkRegular, detectFrequency, formatTime, seasonFor } from './frequency';
 import type { SeriesColumns, SeriesData, SeriesInfo } from './types';
@@ -161,7 +162,7 @@ function tooManyGaps(gaps: { missing: number; firstAfter: number }, times: Float
   return new EngineError(
     'invalid_dataset',
     `time column "${column}" misses ${gaps.missing} of ${total} timestamps${where} (${Math.round((100 * gaps.missing) / total)}%), the first between rows ${rows[i - 1] + 1} (${formatTime(times[i - 1], datetime)}) and ${rows[i] + 1} (${formatTime(times[i], datetime)}); ` +
-      `up to a tenth of a series is added and interpolated by itself: add the missing timestamps with an empty target (they are interpolated) or resample the series`,
+      `${SHORT_GAPS_RULE}: add the missing timestamps with an empty target (they are interpolated) or resample the series`,
     { column, group, row: rows[i] + 1, missing: gaps.missing },
   );
 }
