@@ -16,10 +16,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { Rng } from '../src/engine/core/rng';
 import { foldSelectionEstimate } from '../src/engine/eval/fold-selection-estimate';
-import { parseCsv } from '../src/engine/data/csv';
-import { inferDataset } from '../src/engine/data/infer-schema';
 import { type ForecastFamily, forecastDefaults, forecastSpace, loadForecaster, runForecastTrial } from '../src/engine/forecast';
 import { sampleSpace } from '../src/engine/search/sample-distribution';
+import { monthlyDataset, syntheticSeries } from './lib/synthetic-series';
 import { formatTable } from './lib/tables';
 
 const { values } = parseArgs({
@@ -37,25 +36,6 @@ const HORIZON = Number(values.horizon);
 const FAMILIES = values.families!.split(',') as ForecastFamily[];
 const WIDTHS = [1, 1.2, 1.4];
 
-/** A positive monthly series: 100 × (1 + trend·t) × (1 + amp·sin(2πt/12)) × exp(AR(1) noise). */
-function syntheticSeries(index: number, n: number): number[] {
-  const rng = new Rng(10_000 + index);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-  const [trend, amp, phi, sigma] = [0.002 + 0.01 * rng.next(), 0.1 + 0.3 * rng.next(), 0.3 + 0.6 * rng.next(), 0.02 + 0.06 * rng.next()];
-  const out: number[] = [];
-  let noise = 0;
-  for (let t = 0; t < n; t++) {
-    noise = phi * noise + sigma * normal();
-    out.push(100 * (1 + trend * t) * (1 + amp * Math.sin((2 * Math.PI * t) / 12)) * Math.exp(noise));
-  }
-  return out;
-}
-
-function datasetOf(values: readonly number[]) {
-  const lines = ['date,y', ...values.map((v, t) => `${2000 + Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}-01,${v.toFixed(4)}`)];
-  return inferDataset(parseCsv(lines.join('\n')), { date: 'datetime' }).dataset;
-}
-
 /** The best of `select` trials on one series (the first `families.length` are the defaults). */
 async function chosenModel(values: readonly number[], index: number, select: number) {
   const shape = { length: LENGTH, season: 12, groups: 1, horizon: HORIZON };
@@ -65,7 +45,7 @@ async function chosenModel(values: readonly number[], index: number, select: num
   for (let k = 0; k < select; k++) {
     const family = FAMILIES[k % FAMILIES.length];
     const params = select === 1 || k < FAMILIES.length ? forecastDefaults(family, shape) : sampleSpace(forecastSpace(family, shape), rng);
-    const out = await runForecastTrial(datasetOf(values), { family, params, target: 'y', horizon: HORIZON, seed: 1 });
+    const out = await runForecastTrial(monthlyDataset(values), { family, params, target: 'y', horizon: HORIZON, seed: 1 });
     if (out.status !== 'complete') continue;
     folds.push(out.foldScores);
     if (!best || out.score < best.score) best = out;

@@ -158,6 +158,10 @@ export interface EnsembleWork {
   readonly holdout?: HoldoutSpec;
   /** The job's cap on the blend's estimated single-row prediction time, µs. */
   readonly max_serving_us?: number;
+  /** A forecast job's series: its candidates' "out-of-fold predictions" are their rolling-origin forecasts. */
+  readonly forecast?: ForecastJobSpec;
+  /** A forecast job's rolling origins (its `folds`). */
+  readonly origins?: number;
 }
 
 /** The best trial's score with the optimism of picking it removed (engine/eval/selection-estimate). */

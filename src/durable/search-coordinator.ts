@@ -166,6 +166,7 @@ export class SearchCoordinator extends DurableObject<Env> {
       artifact_key: `models/${config.tenant}/${config.id}/ensemble.json`,
       ...(config.holdout ? { holdout: config.holdout } : {}),
       ...(config.max_serving_us !== undefined ? { max_serving_us: config.max_serving_us } : {}),
+      ...(config.forecast ? { forecast: config.forecast, origins: config.folds } : {}),
     };
   }
 
@@ -453,7 +454,7 @@ export class SearchCoordinator extends DurableObject<Env> {
     try {
       if (!this.state.publishing) this.append({ op: 'publishing', trial_id: result.trial_id, at: Date.now() });
       const registry = this.env.REGISTRY.getByName(config.tenant);
-      const artifactKey = config.forecast ? await this.widenedForecastArtifact(result.artifact_key) : result.artifact_key;
+      const artifactKey = config.forecast ? await this.widenedForecastArtifact(result.artifact_key, result.score) : result.artifact_key;
       const published = await registry.publish(
         config.model_name,
         {
@@ -485,13 +486,17 @@ export class SearchCoordinator extends DurableObject<Env> {
   }
 
   /**
-   * The key of the forecaster to publish: the trial's artifact, or, when picking it among the job's trials
-   * made its validation errors optimistic (durable/forecast-estimate), a copy beside it with the
-   * intervals widened by that optimism. The copy depends only on the journal, so a retried publication
-   * writes the same file again. Storage errors propagate: the publication is retried.
+   * The key of the forecaster to publish: the trial's (or blend's) artifact, or, when picking it among the
+   * job's trials made its validation errors optimistic (durable/forecast-estimate), a copy beside it with
+   * the intervals widened by that optimism: the estimated error of the pick over the published model's own
+   * rolling-origin RMSE `score`. A blend is chosen on the same origins, so it is widened up to the same
+   * estimate (its own errors are lower still, so the factor is larger). The copy depends only on the
+   * journal, so a retried publication writes the same file again. Storage errors propagate: the
+   * publication is retried.
    */
-  private async widenedForecastArtifact(key: string): Promise<string> {
-    const optimism = forecastEstimate(this.state)?.optimism ?? 1;
+  private async widenedForecastArtifact(key: string, score: number): Promise<string> {
+    const estimate = forecastEstimate(this.state)?.score;
+    const optimism = estimate !== undefined && score > 0 ? estimate / score : 1;
     if (optimism <= 1) return key;
     const text = await (await this.env.STORE.get(key))?.text();
     if (text === undefined) throw new Error(`the artifact ${key} is missing from object storage`);

@@ -8,7 +8,7 @@
 import { EngineError } from '../core/errors';
 import type { ForecastModelArtifact } from './forecast-model';
 import { FORECAST_FAMILIES } from './space';
-import type { ForecastFamily, SeriesFrequency } from './types';
+import type { ForecastFamily, ForecastModelKind, SeriesFrequency } from './types';
 
 export const FORECAST_ENVELOPE_FORMAT = 'edge-automl/forecast';
 export const FORECAST_ENVELOPE_VERSION = 1;
@@ -30,7 +30,8 @@ export interface ForecastGroupState {
 export interface ForecastEnvelope {
   readonly format: typeof FORECAST_ENVELOPE_FORMAT;
   readonly version: typeof FORECAST_ENVELOPE_VERSION;
-  readonly family: ForecastFamily;
+  /** The family of the trial it was fitted by, or "ensemble" for a job's blend of several (./blend-envelope). */
+  readonly family: ForecastModelKind;
   readonly target: string;
   readonly timeColumn: string;
   readonly timeKind: 'datetime' | 'numeric';
@@ -82,7 +83,7 @@ export function parseForecastEnvelope(json: unknown): ForecastEnvelope {
   const e = value as Record<string, unknown>;
   if (e.format !== FORECAST_ENVELOPE_FORMAT) fail(`format is ${JSON.stringify(e.format)}, expected "${FORECAST_ENVELOPE_FORMAT}"`);
   if (e.version !== FORECAST_ENVELOPE_VERSION) fail(`version ${JSON.stringify(e.version)} is not supported (expected ${FORECAST_ENVELOPE_VERSION})`);
-  if (!FORECAST_FAMILIES.includes(e.family as ForecastFamily)) fail(`unknown family ${JSON.stringify(e.family)}`);
+  if (e.family !== 'ensemble' && !FORECAST_FAMILIES.includes(e.family as ForecastFamily)) fail(`unknown family ${JSON.stringify(e.family)}`);
   if (typeof e.target !== 'string' || typeof e.timeColumn !== 'string') fail('target or timeColumn is missing');
   if (e.timeKind !== 'datetime' && e.timeKind !== 'numeric') fail('timeKind must be "datetime" or "numeric"');
   if (e.groupColumn !== undefined && typeof e.groupColumn !== 'string') fail('groupColumn must be a string');

@@ -6,6 +6,7 @@
 import { assertNever, EngineError } from '../core/errors';
 import type { Params } from '../search/space';
 import { drift, loadBaseline, seasonalNaive } from './baselines';
+import { loadForecastBlend } from './blend-model';
 import type { Calendar } from './calendar';
 import type { FitSeries, FittedForecastModel, ForecastFitContext, ForecastModelArtifact } from './forecast-model';
 import { fitRnnForecaster, loadRnnForecaster } from './rnn-forecaster';
@@ -42,6 +43,8 @@ export async function loadForecastModel(artifact: ForecastModelArtifact, calenda
       return loadTabularForecaster(artifact, calendar);
     case 'rnn':
       return loadRnnForecaster(artifact, calendar);
+    case 'ensemble':
+      return loadForecastBlend(artifact, calendar, loadForecastModel);
     default:
       return assertNever(family, 'forecast family');
   }

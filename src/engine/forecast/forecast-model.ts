@@ -6,7 +6,7 @@
  */
 import type { Rng } from '../core/rng';
 import type { Calendar } from './calendar';
-import type { ForecastFamily } from './types';
+import type { ForecastModelKind } from './types';
 
 /** One series to fit on: raw values in time order, their times, and the series' scale (see target-transform). */
 export interface FitSeries {
@@ -38,13 +38,13 @@ export interface ForecastFitContext {
 
 /** Serialised forecast model: family tag, format version and family-specific state. */
 export interface ForecastModelArtifact {
-  readonly family: ForecastFamily;
+  readonly family: ForecastModelKind;
   readonly version: number;
   readonly [key: string]: unknown;
 }
 
 export interface FittedForecastModel {
-  readonly family: ForecastFamily;
+  readonly family: ForecastModelKind;
   /** Raw values of history a forecast needs. */
   readonly tailLength: number;
   /** The next `steps` values after the tail, on the original scale. */

@@ -22,6 +22,11 @@ export interface RollingOriginResult {
   /** Sum of squared scaled errors per step ahead, and how many errors each sum holds. */
   readonly stepSumSq: Float64Array;
   readonly stepCount: Float64Array;
+  /**
+   * Every validation forecast, fold by fold (latest origin first), then series by series, then step by
+   * step: what the end-of-search blend weighs trials by (./select-blend, against ./origin-truth).
+   */
+  readonly predictions: Float32Array;
 }
 
 export interface RollingOriginRequest {
@@ -46,6 +51,7 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
   const stepSumSq = new Float64Array(plan.horizon);
   const stepCount = new Float64Array(plan.horizon);
   const foldScores: number[] = [];
+  const predictions = new Float32Array(plan.origins * series.length * plan.horizon);
   let totalSq = 0;
   let total = 0;
   for (let k = 0; k < plan.origins; k++) {
@@ -68,6 +74,7 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
         const s = series[g];
         const end = fit[g].values.length;
         const predicted = model.forecast(stateAt(s.values, s.times, end, model.tailLength, fit[g].scale), plan.horizon);
+        predictions.set(predicted.subarray(0, plan.horizon), (k * series.length + g) * plan.horizon);
         for (let h = 0; h < plan.horizon; h++) {
           const err = s.values[end + h] - predicted[h];
           foldSq += err * err;
@@ -84,5 +91,5 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
     totalSq += foldSq;
     total += foldN;
   }
-  return { score: Math.sqrt(totalSq / total), foldScores, stepSumSq, stepCount };
+  return { score: Math.sqrt(totalSq / total), foldScores, stepSumSq, stepCount, predictions };
 }

@@ -14,11 +14,12 @@ import { FORECAST_ENVELOPE_FORMAT, FORECAST_ENVELOPE_VERSION, type ForecastEnvel
 import { fitForecastModel } from './families';
 import { stepSpread } from './intervals';
 import { rollingOrigin, stateAt } from './rolling-origin';
+import { seriesPlan } from './origin-truth';
 import { FORECAST_FAMILIES } from './space';
 import { allPositive, extractSeries } from './series';
 import { seriesScale } from './target-transform';
 import type { ForecastFamily, ForecastShape } from './types';
-import { DEFAULT_ORIGINS, validationPlan } from './validation-plan';
+
 
 export interface ForecastTrialSpec {
   readonly family: ForecastFamily;
@@ -46,6 +47,8 @@ export type ForecastTrialOutcome =
       readonly loss: number;
       /** RMSE per origin, latest first. */
       readonly foldScores: readonly number[];
+      /** The validation forecasts behind the score (layout: ./rolling-origin predictions), for the job's blend. */
+      readonly originForecasts: Float32Array;
       readonly fitInfo: Readonly<Record<string, number>>;
       readonly envelope: ForecastEnvelope;
     }
@@ -74,8 +77,7 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
     throw new EngineError('invalid_params', `unknown forecast family "${spec.family}"; known: ${FORECAST_FAMILIES.join(', ')}`, { family: spec.family });
   }
   const { info, series } = extractSeries(ds, spec);
-  const shape: ForecastShape = { length: Math.min(...series.map((s) => s.values.length)), season: info.season, groups: series.length, horizon: spec.horizon };
-  const plan = validationPlan(shape, spec.origins ?? DEFAULT_ORIGINS);
+  const plan = seriesPlan(series, info.season, spec.horizon, spec.origins);
   const calendar: Calendar = { frequency: info.frequency, season: info.season, anchor: Math.min(...series.map((s) => s.times[0])) };
 
   const validation = await rollingOrigin({ family: spec.family, params: spec.params, series, calendar, plan, seed: spec.seed, target: spec.target, yieldControl: spec.yieldControl });
@@ -109,7 +111,7 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
     };
     const interpolated = series.reduce((a, s) => a + s.interpolated, 0);
     const fitInfo = { ...model.fitInfo, validation_horizon: plan.horizon, origins: plan.origins, origin_step: plan.step, season: info.season, interpolated };
-    return { status: 'complete', score: validation.score, loss: validation.score, foldScores: validation.foldScores, fitInfo, envelope };
+    return { status: 'complete', score: validation.score, loss: validation.score, foldScores: validation.foldScores, originForecasts: validation.predictions, fitInfo, envelope };
   } finally {
     model.dispose();
   }

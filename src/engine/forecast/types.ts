@@ -8,6 +8,9 @@
 /** Forecast model families, in priority order (see FORECAST_FAMILIES in ./space). */
 export type ForecastFamily = 'seasonal_naive' | 'drift' | 'linear' | 'gbdt' | 'random_forest' | 'rnn';
 
+/** What a forecast envelope may hold: one searched family, or a weighted blend of their forecasts (./blend-model). */
+export type ForecastModelKind = ForecastFamily | 'ensemble';
+
 /** What a forecast search space may depend on. */
 export interface ForecastShape {
   /** Points in the shortest series (per group). */

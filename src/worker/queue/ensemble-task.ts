@@ -5,7 +5,8 @@
  * a log-linear pool for multiclass log loss: engine/ensemble/select-for-job), and when the blend beats the
  * best single trial writes one self-contained ensemble artifact (member models embedded) next to them.
  * The blend's latency is capped: each candidate's estimated serving cost (engine/serialize/serving-cost,
- * stored as metadata on its artifact) counts against the selection's cost budget.
+ * stored as metadata on its artifact) counts against the selection's cost budget. A forecast job's blend
+ * is ./forecast-blend-task.
  */
 import { type AnyEnvelope, applyOverrides, buildEnsembleEnvelope, type Dataset, parseAnyEnvelope, selectJobEnsemble } from '../../engine';
 import { trainingPart } from '../../engine/data/holdout';
@@ -14,6 +15,7 @@ import { DEFAULT_MAX_SERVING_MICROS } from '../../engine/ensemble/select-for-job
 import { selectionEstimate } from '../../engine/eval/selection-estimate';
 import type { BestEstimate, EnsembleReport, EnsembleWork } from '../../durable/protocol';
 import { readObjectBytes } from '../storage';
+import { buildForecastBlend } from './forecast-blend-task';
 
 /** R2 custom-metadata key of a trial artifact's estimated single-row serving time, µs. */
 export const SERVING_COST_METADATA = 'serving-us';
@@ -39,6 +41,7 @@ export function overCap(candidates: readonly { id: string; cost: number }[], job
 
 export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset: (key: string) => Promise<Dataset>): Promise<EnsembleReport> {
   try {
+    if (work.forecast) return await buildForecastBlend(work, env, loadDataset);
     const { dataset: all } = applyOverrides(await loadDataset(work.dataset_key), work.columns);
     // The out-of-fold predictions cover the rows the trials saw: without a retraining job's holdout.
     const dataset = work.holdout ? trainingPart(all, work.target, work.task, work.holdout) : all;

@@ -5,8 +5,9 @@
  * the fitted artifact to R2 and reports the result. A retraining job's held-out rows are removed before
  * the trial sees the data. The same queue carries a job's ensemble build, its champion/challenger
  * comparison and the published version's drift reference. Messages from the dead-letter queue are work
- * whose invocations kept dying: they are reported as failed at once. A forecast job's trials run the forecasting harness (rolling origins, no
- * out-of-fold rows to ensemble); an image job's trials pass the pixel layout to the model.
+ * whose invocations kept dying: they are reported as failed at once. A forecast job's trials run the
+ * forecasting harness (rolling origins; their validation forecasts stand in for out-of-fold rows); an
+ * image job's trials pass the pixel layout to the model.
  */
 import { applyOverrides, decodeDataset, type Dataset, type ModelFamily, runTrial, servingCostMicros } from '../../engine';
 import { type ForecastFamily, runForecastTrial, stateAtLatest, withoutSeriesTail } from '../../engine/forecast';
@@ -135,7 +136,7 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
   }
 }
 
-/** A forecast trial: rolling-origin validation, then the refit's envelope; nothing to ensemble. */
+/** A forecast trial: rolling-origin validation, then the refit's envelope and the validation forecasts. */
 async function executeForecastTrial(work: TrialWork, env: Env, dataset: Dataset, yieldControl?: () => Promise<void>): Promise<TrialReport> {
   const forecast = work.forecast as NonNullable<TrialWork['forecast']>;
   const columns = { target: work.target, timeColumn: forecast.time_column, ...(forecast.group_column ? { groupColumn: forecast.group_column } : {}), ...(forecast.min_length ? { minLength: forecast.min_length } : {}) };
@@ -154,7 +155,10 @@ async function executeForecastTrial(work: TrialWork, env: Env, dataset: Dataset,
   // Fitted without the held-out points, the model still forecasts from the latest one once published.
   const envelope = forecast.holdout_points ? stateAtLatest(outcome.envelope, dataset, columns) : outcome.envelope;
   await writeObject(env.STORE, work.artifact_key, JSON.stringify(envelope), 'model artifact', 'application/json');
-  return { status: 'complete', score: outcome.score, loss: outcome.loss, fold_scores: outcome.foldScores, fit_info: outcome.fitInfo, artifact_key: work.artifact_key };
+  // The validation forecasts play the part of out-of-fold predictions: the end-of-search blend weighs trials by them.
+  const f = outcome.originForecasts;
+  await writeObject(env.STORE, work.oof_key, new Uint8Array(f.buffer, f.byteOffset, f.byteLength), 'validation forecasts');
+  return { status: 'complete', score: outcome.score, loss: outcome.loss, fold_scores: outcome.foldScores, fit_info: outcome.fitInfo, artifact_key: work.artifact_key, oof_key: work.oof_key };
 }
 
 async function loadDataset(env: Env, key: string): Promise<Dataset> {

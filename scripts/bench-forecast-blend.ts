@@ -1,0 +1,244 @@
+/**
+ * `npm run bench:forecast-blend -- [--series 30] [--trials 60] [--families linear,gbdt,random_forest] [--length 120] [--horizon 24] [--airpassengers DIR]`
+ * Whether publishing a forecast job's end-of-search blend beats publishing its single best trial, on data
+ * neither saw. Both are picked on the same three rolling origins, so the blend's lower validation RMSE may
+ * be no more than a closer fit to those origins: only the series' continuation can tell. Each synthetic
+ * monthly series (scripts/lib/synthetic-series, as bench-intervals; seeded by its index) is cut after
+ * `length` points and searched as a job would: the seasonal_naive and drift baselines, then the families'
+ * defaults, then random configurations of the job's space, `trials` learned ones in all, cycling through
+ * the families. The blend is selected greedily over the job's candidate pool (the 20 best trials plus each
+ * family's best) and published only when it beats the best trial on the origins, as the job does; both
+ * forecasters get the job's publication widening (the selection estimate over the model's own RMSE) and
+ * are scored on the next `horizon` points: test RMSE against the best single's, and 80% / 95% interval
+ * coverage. With --airpassengers DIR, the same on airpassengers (36-month horizon, DIR/airpassengers.
+ * {train,test}.csv), once per search seed. rnn is never searched: too slow for this many searches.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { Rng } from '../src/engine/core/rng';
+import { parseCsv } from '../src/engine/data/csv';
+import type { Dataset, NumericColumn } from '../src/engine/data/dataset';
+import { inferDataset } from '../src/engine/data/infer-schema';
+import { DEFAULT_POOL_TOP, ensembleCandidatePool } from '../src/engine/ensemble/candidate-pool';
+import { foldSelectionEstimate } from '../src/engine/eval/fold-selection-estimate';
+import {
+  buildForecastBlendEnvelope,
+  type ForecastEnvelope,
+  type ForecastFamily,
+  forecastDefaults,
+  forecastOriginTruth,
+  forecastShapeOf,
+  forecastSpace,
+  loadForecaster,
+  runForecastTrial,
+  selectForecastBlend,
+  withWidenedSpread,
+} from '../src/engine/forecast';
+import { sampleSpace } from '../src/engine/search/sample-distribution';
+import { monthlyDataset, syntheticSeries } from './lib/synthetic-series';
+import { formatTable } from './lib/tables';
+
+const { values } = parseArgs({
+  options: {
+    series: { type: 'string', default: '30' },
+    trials: { type: 'string', default: '60' },
+    families: { type: 'string', default: 'linear,gbdt,random_forest' },
+    length: { type: 'string', default: '120' },
+    horizon: { type: 'string', default: '24' },
+    airpassengers: { type: 'string' },
+  },
+});
+const SERIES = Number(values.series);
+const TRIALS = Number(values.trials);
+const LENGTH = Number(values.length);
+const HORIZON = Number(values.horizon);
+const FAMILIES = values.families!.split(',') as ForecastFamily[];
+if (FAMILIES.includes('rnn')) throw new Error('rnn is left out of this benchmark: hundreds of searches of it would take hours');
+/** Every job runs these parameter-free trials first. */
+const BASELINES: readonly ForecastFamily[] = ['seasonal_naive', 'drift'];
+const AIR = { target: 'passengers_thousands', horizon: 36, seeds: [1, 2, 3, 4, 5] };
+
+interface SearchSpec {
+  readonly target: string;
+  readonly horizon: number;
+  /** Draws the random configurations and seeds every trial. */
+  readonly seed: number;
+}
+
+interface FinishedTrial {
+  readonly id: string;
+  readonly family: ForecastFamily;
+  readonly loss: number;
+  readonly foldScores: readonly number[];
+  readonly originForecasts: Float32Array;
+  readonly envelope: ForecastEnvelope;
+}
+
+/** How a published forecaster did on the continuation. */
+interface HeldOut {
+  readonly rmse: number;
+  /** Share of the continuation inside the 80% and 95% intervals. */
+  readonly inside80: number;
+  readonly inside95: number;
+  /** The publication widening applied to its intervals. */
+  readonly widening: number;
+}
+
+interface SearchResult {
+  readonly best: HeldOut & { readonly family: string };
+  /** What the job publishes: the blend when it beat the best trial on the origins, else the best trial. */
+  readonly published: HeldOut;
+  readonly blendPublished: boolean;
+  /** Distinct models in the published forecaster (1 for a single trial). */
+  readonly members: number;
+}
+
+/** The configurations a search tries, in order: baselines, each family's defaults, then random draws. */
+function searchPlan(ds: Dataset, spec: SearchSpec) {
+  const shape = forecastShapeOf(ds, spec);
+  const rng = new Rng(spec.seed);
+  const learned = Array.from({ length: TRIALS }, (_, k) => {
+    const family = FAMILIES[k % FAMILIES.length];
+    return { family, params: k < FAMILIES.length ? forecastDefaults(family, shape) : sampleSpace(forecastSpace(family, shape), rng) };
+  });
+  return [...BASELINES.map((family) => ({ family, params: forecastDefaults(family, shape) })), ...learned];
+}
+
+async function runSearch(ds: Dataset, spec: SearchSpec): Promise<FinishedTrial[]> {
+  const finished: FinishedTrial[] = [];
+  for (const [k, { family, params }] of searchPlan(ds, spec).entries()) {
+    const out = await runForecastTrial(ds, { family, params, target: spec.target, horizon: spec.horizon, seed: spec.seed });
+    if (out.status !== 'complete') continue;
+    finished.push({ id: `t${k}`, family, loss: out.score, foldScores: out.foldScores, originForecasts: out.originForecasts, envelope: out.envelope });
+  }
+  if (finished.length === 0) throw new Error('every trial of the search failed');
+  return finished;
+}
+
+/** Publication widening (durable/search-coordinator): the selection estimate over the model's own RMSE, when above 1. */
+function published(envelope: ForecastEnvelope, estimate: number | undefined, score: number): { envelope: ForecastEnvelope; widening: number } {
+  const widening = estimate !== undefined && score > 0 ? estimate / score : 1;
+  return widening > 1 ? { envelope: withWidenedSpread(envelope, widening), widening } : { envelope, widening: 1 };
+}
+
+async function heldOut(model: { envelope: ForecastEnvelope; widening: number }, future: readonly number[]): Promise<HeldOut> {
+  const forecaster = await loadForecaster(model.envelope);
+  try {
+    const inside = (level: number) =>
+      forecaster.forecast(future.length, { level }).filter((p, h) => future[h] >= p.lower && future[h] <= p.upper).length / future.length;
+    const points = forecaster.forecast(future.length, { level: 0.8 });
+    const rmse = Math.sqrt(points.reduce((a, p, h) => a + (p.value - future[h]) ** 2, 0) / future.length);
+    return { rmse, inside80: inside(0.8), inside95: inside(0.95), widening: model.widening };
+  } finally {
+    forecaster.dispose();
+  }
+}
+
+/** One job end to end on `ds`: search, blend, publication, and both candidates scored on `future`. */
+async function searchAndScore(ds: Dataset, future: readonly number[], spec: SearchSpec): Promise<SearchResult> {
+  const trials = await runSearch(ds, spec);
+  const best = trials.reduce((a, t) => (t.loss < a.loss ? t : a));
+  const estimate = foldSelectionEstimate(trials.map((t) => t.foldScores), spec.seed)?.score;
+  const bestHeldOut = { ...(await heldOut(published(best.envelope, estimate, best.loss), future)), family: best.family };
+
+  const truth = forecastOriginTruth(ds, { target: spec.target, horizon: spec.horizon });
+  const pool = ensembleCandidatePool(trials, DEFAULT_POOL_TOP);
+  const selection = selectForecastBlend(truth, pool.map((t) => ({ id: t.id, predictions: t.originForecasts })));
+  if (!selection.improves) return { best: bestHeldOut, published: bestHeldOut, blendPublished: false, members: 1 };
+  const byId = new Map(trials.map((t) => [t.id, t]));
+  const members = selection.members.map((m) => ({ envelope: (byId.get(m.id) as FinishedTrial).envelope, weight: m.weight }));
+  const blend = buildForecastBlendEnvelope(members, truth, selection.predictions, selection.score);
+  return { best: bestHeldOut, published: await heldOut(published(blend, estimate, selection.score), future), blendPublished: true, members: members.length };
+}
+
+const median = (v: readonly number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const geometricMean = (v: readonly number[]) => Math.exp(v.reduce((a, x) => a + Math.log(x), 0) / v.length);
+const mean = (v: readonly number[]) => v.reduce((a, x) => a + x, 0) / v.length;
+/** Within a part in a million counts as the same forecast (an unpublished blend is exactly the best trial). */
+const TIE = 1e-6;
+
+interface Method {
+  readonly name: string;
+  readonly pick: (r: SearchResult) => HeldOut;
+  readonly members: (r: SearchResult) => number;
+  /** Whether the row is the blend (the published count means nothing for the best single). */
+  readonly isBlend: boolean;
+}
+
+const METHODS: readonly Method[] = [
+  { name: 'best single', pick: (r) => r.best, members: () => 1, isBlend: false },
+  { name: 'blend as published', pick: (r) => r.published, members: (r) => r.members, isBlend: true },
+];
+
+function summaryRow({ name, pick, members, isBlend }: Method, results: readonly SearchResult[]): (string | number)[] {
+  const ratios = results.map((r) => pick(r).rmse / r.best.rmse);
+  const wins = ratios.filter((x) => x < 1 - TIE).length;
+  const losses = ratios.filter((x) => x > 1 + TIE).length;
+  return [
+    name,
+    median(ratios).toFixed(3),
+    geometricMean(ratios).toFixed(3),
+    `${wins}/${losses}/${ratios.length - wins - losses}`,
+    mean(results.map((r) => pick(r).inside80)).toFixed(3),
+    mean(results.map((r) => pick(r).inside95)).toFixed(3),
+    median(results.map((r) => pick(r).widening)).toFixed(2),
+    median(results.map(members)),
+    isBlend ? `${results.filter((r) => r.blendPublished).length}/${results.length}` : '-',
+  ];
+}
+
+function summaryTable(results: readonly SearchResult[]): string {
+  const headers = ['method', 'median rmse/best', 'geomean rmse/best', 'wins/losses/ties', '80% cov', '95% cov', 'median widening', 'median members', 'blend published'];
+  return formatTable(headers, METHODS.map((m) => summaryRow(m, results)));
+}
+
+async function syntheticResults(): Promise<SearchResult[]> {
+  const results: SearchResult[] = [];
+  for (let i = 0; i < SERIES; i++) {
+    const series = syntheticSeries(i, LENGTH + HORIZON);
+    // Seeded by the index as bench-intervals is, so the two benchmarks search alike.
+    results.push(await searchAndScore(monthlyDataset(series.slice(0, LENGTH)), series.slice(LENGTH), { target: 'y', horizon: HORIZON, seed: i + 1 }));
+  }
+  return results;
+}
+
+function readAirpassengers(dir: string, split: 'train' | 'test'): Dataset {
+  return inferDataset(parseCsv(readFileSync(join(dir, `airpassengers.${split}.csv`), 'utf8')), { date: 'datetime' }).dataset;
+}
+
+async function airpassengersTable(dir: string): Promise<string> {
+  const train = readAirpassengers(dir, 'train');
+  const test = Array.from((readAirpassengers(dir, 'test').columns.find((c) => c.name === AIR.target) as NumericColumn).values);
+  const rows: (string | number)[][] = [];
+  const results: SearchResult[] = [];
+  for (const seed of AIR.seeds) {
+    const r = await searchAndScore(train, test, { target: AIR.target, horizon: AIR.horizon, seed });
+    results.push(r);
+    const coverage = (h: HeldOut) => `${h.inside80.toFixed(2)} / ${h.inside95.toFixed(2)}`;
+    rows.push([seed, r.best.family, r.best.rmse.toFixed(2), r.published.rmse.toFixed(2), r.blendPublished ? 'yes' : 'no', r.members, coverage(r.best), coverage(r.published)]);
+  }
+  const headers = ['seed', 'best family', 'best single rmse', 'blend rmse', 'blend published', 'members', 'best 80/95% cov', 'blend 80/95% cov'];
+  return `${formatTable(headers, rows)}\n\n${summaryTable(results)}`;
+}
+
+async function main(): Promise<void> {
+  await tf.setBackend('cpu');
+  const started = performance.now();
+  const searched = `${TRIALS} learned trials + ${BASELINES.length} baselines per search, families ${FAMILIES.join(', ')}`;
+  console.log(`Held-out test RMSE and interval coverage of the published blend vs the single best trial; ${searched}.`);
+  console.log(`\n${SERIES} synthetic monthly series, ${LENGTH} points, horizon ${HORIZON}`);
+  console.log(summaryTable(await syntheticResults()));
+  if (values.airpassengers) {
+    console.log(`\nairpassengers: 108 train months, horizon ${AIR.horizon}, search seeds ${AIR.seeds.join(', ')}`);
+    console.log(await airpassengersTable(values.airpassengers));
+  }
+  console.log(`\n${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+await main();

@@ -1,0 +1,66 @@
+/**
+ * @module engine/forecast/blend-envelope
+ * The published artifact of a forecast job's blend: one envelope like a trial's, whose model is the
+ * weighted blend of the members' models (./blend-model). Its score and interval spreads are the blend's
+ * own, measured on the blended rolling-origin forecasts; each series keeps the longest tail any member
+ * needs. Members must come from one job: same target, columns, frequency, horizon and series.
+ */
+import { EngineError } from '../core/errors';
+import { BLEND_ARTIFACT_VERSION, type BlendArtifact } from './blend-model';
+import type { ForecastEnvelope, ForecastGroupState } from './envelope';
+import { stepSpread } from './intervals';
+import type { OriginTruth } from './origin-truth';
+
+export interface BlendMemberEnvelope {
+  readonly envelope: ForecastEnvelope;
+  readonly weight: number;
+}
+
+/** The spread per step ahead of the blended validation forecasts, in units of each fold's series scale. */
+export function blendStepSpread(truth: OriginTruth, blended: Float64Array): Float64Array {
+  const { horizon, origins } = truth.plan;
+  const sumSq = new Float64Array(horizon);
+  const count = new Float64Array(horizon);
+  for (let k = 0; k < origins; k++) {
+    for (let g = 0; g < truth.groups; g++) {
+      const at = (k * truth.groups + g) * horizon;
+      const scale = truth.scales[k * truth.groups + g];
+      for (let h = 0; h < horizon; h++) {
+        const err = (truth.actual[at + h] - blended[at + h]) / scale;
+        sumSq[h] += err * err;
+        count[h]++;
+      }
+    }
+  }
+  return stepSpread(sumSq, count);
+}
+
+export function buildForecastBlendEnvelope(members: readonly BlendMemberEnvelope[], truth: OriginTruth, blended: Float64Array, score: number): ForecastEnvelope {
+  if (members.length === 0) throw new EngineError('invalid_input', 'a forecast blend needs at least one member');
+  const first = members[0].envelope;
+  const same = (e: ForecastEnvelope) =>
+    e.target === first.target &&
+    e.timeColumn === first.timeColumn &&
+    e.groupColumn === first.groupColumn &&
+    e.season === first.season &&
+    e.anchor === first.anchor &&
+    e.horizon === first.horizon &&
+    JSON.stringify(e.frequency) === JSON.stringify(first.frequency) &&
+    e.groups.length === first.groups.length &&
+    e.groups.every((g, i) => g.group === first.groups[i].group && g.lastTime === first.groups[i].lastTime);
+  if (!members.every((m) => same(m.envelope))) throw new EngineError('invalid_input', 'the members of a forecast blend must forecast the same series with the same settings');
+  const groups: ForecastGroupState[] = first.groups.map((_, i) =>
+    members.map((m) => m.envelope.groups[i]).reduce((longest, g) => (g.tail.length > longest.tail.length ? g : longest)),
+  );
+  const model: BlendArtifact = { family: 'ensemble', version: BLEND_ARTIFACT_VERSION, members: members.map((m) => ({ weight: m.weight, model: m.envelope.model })) };
+  const { spreadScale: _unwidened, ...base } = first;
+  return {
+    ...base,
+    family: 'ensemble',
+    maxHorizon: Math.min(...members.map((m) => m.envelope.maxHorizon)),
+    score,
+    stepSpread: Array.from(blendStepSpread(truth, blended)),
+    groups,
+    model,
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * @module engine/forecast/origin-truth
+ * What actually happened after each rolling origin of a forecast job, laid out as the trials' validation
+ * forecasts are (./rolling-origin `predictions`: fold, then series, then step), with each fold's series
+ * scale for interval spreads. The plan is computed here and by the trial harness from the same series, so
+ * a blend weighs every trial's forecasts against the same points they were scored on.
+ */
+import type { Dataset } from '../data/dataset';
+import { extractSeries } from './series';
+import { seriesScale } from './target-transform';
+import type { SeriesColumns, SeriesData } from './types';
+import { DEFAULT_ORIGINS, originIndex, type ValidationPlan, validationPlan } from './validation-plan';
+
+export interface OriginTruth {
+  readonly plan: ValidationPlan;
+  /** Series in the order the trials forecast them. */
+  readonly groups: number;
+  /** Observed values after each origin: origins × groups × plan.horizon. */
+  readonly actual: Float32Array;
+  /** The scale each fold's model saw for each series (origins × groups): intervals are measured in it. */
+  readonly scales: Float64Array;
+}
+
+/** The rolling-origin plan of a job's series: the shortest series decides it, as in every trial. */
+export function seriesPlan(series: readonly SeriesData[], season: number, horizon: number, origins = DEFAULT_ORIGINS): ValidationPlan {
+  return validationPlan({ length: Math.min(...series.map((s) => s.values.length)), season, groups: series.length, horizon }, origins);
+}
+
+export function originTruthOf(series: readonly SeriesData[], plan: ValidationPlan): OriginTruth {
+  const actual = new Float32Array(plan.origins * series.length * plan.horizon);
+  const scales = new Float64Array(plan.origins * series.length);
+  for (let k = 0; k < plan.origins; k++) {
+    series.forEach((s, g) => {
+      const end = originIndex(plan, s.values.length, k);
+      scales[k * series.length + g] = seriesScale(s.values.subarray(0, end));
+      actual.set(s.values.subarray(end, end + plan.horizon), (k * series.length + g) * plan.horizon);
+    });
+  }
+  return { plan, groups: series.length, actual, scales };
+}
+
+/** The truth behind a forecast job's trials, from the dataset they were run on (same columns, horizon and origins). */
+export function forecastOriginTruth(ds: Dataset, columns: SeriesColumns & { readonly horizon: number; readonly origins?: number }): OriginTruth {
+  const { info, series } = extractSeries(ds, columns);
+  return originTruthOf(series, seriesPlan(series, info.season, columns.horizon, columns.origins));
+}
