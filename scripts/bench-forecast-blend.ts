@@ -94,6 +94,8 @@ interface SearchResult {
   readonly blendPublished: boolean;
   /** Distinct models in the published forecaster (1 for a single trial). */
   readonly members: number;
+  /** The seasonal naive baseline's test RMSE: a yardstick that lets searches over other families be compared. */
+  readonly naiveRmse: number;
 }
 
 /** The configurations a search tries, in order: baselines, each family's defaults, then random draws. */
@@ -143,15 +145,17 @@ async function searchAndScore(ds: Dataset, future: readonly number[], spec: Sear
   const best = trials.reduce((a, t) => (t.loss < a.loss ? t : a));
   const estimate = foldSelectionEstimate(trials.map((t) => t.foldScores), spec.seed)?.score;
   const bestHeldOut = { ...(await heldOut(published(best.envelope, estimate, best.loss), future)), family: best.family };
+  const naive = trials.find((t) => t.family === 'seasonal_naive') as FinishedTrial;
+  const naiveRmse = (await heldOut({ envelope: naive.envelope, widening: 1 }, future)).rmse;
 
   const truth = forecastOriginTruth(ds, { target: spec.target, horizon: spec.horizon });
   const pool = ensembleCandidatePool(trials, DEFAULT_POOL_TOP);
   const selection = selectForecastBlend(truth, pool.map((t) => ({ id: t.id, predictions: t.originForecasts })));
-  if (!selection.improves) return { best: bestHeldOut, published: bestHeldOut, blendPublished: false, members: 1 };
+  if (!selection.improves) return { best: bestHeldOut, published: bestHeldOut, blendPublished: false, members: 1, naiveRmse };
   const byId = new Map(trials.map((t) => [t.id, t]));
   const members = selection.members.map((m) => ({ envelope: (byId.get(m.id) as FinishedTrial).envelope, weight: m.weight }));
   const blend = buildForecastBlendEnvelope(members, truth, selection.predictions, selection.score);
-  return { best: bestHeldOut, published: await heldOut(published(blend, estimate, selection.score), future), blendPublished: true, members: members.length };
+  return { best: bestHeldOut, published: await heldOut(published(blend, estimate, selection.score), future), blendPublished: true, members: members.length, naiveRmse };
 }
 
 const median = (v: readonly number[]) => {
@@ -185,6 +189,7 @@ function summaryRow({ name, pick, members, isBlend }: Method, results: readonly 
     median(ratios).toFixed(3),
     geometricMean(ratios).toFixed(3),
     `${wins}/${losses}/${ratios.length - wins - losses}`,
+    geometricMean(results.map((r) => pick(r).rmse / r.naiveRmse)).toFixed(3),
     mean(results.map((r) => pick(r).inside80)).toFixed(3),
     mean(results.map((r) => pick(r).inside95)).toFixed(3),
     median(results.map((r) => pick(r).widening)).toFixed(2),
@@ -194,7 +199,7 @@ function summaryRow({ name, pick, members, isBlend }: Method, results: readonly 
 }
 
 function summaryTable(results: readonly SearchResult[]): string {
-  const headers = ['method', 'median rmse/best', 'geomean rmse/best', 'wins/losses/ties', '80% cov', '95% cov', 'median widening', 'median members', 'blend published'];
+  const headers = ['method', 'median rmse/best', 'geomean rmse/best', 'wins/losses/ties', 'geomean rmse/naive', '80% cov', '95% cov', 'median widening', 'median members', 'blend published'];
   return formatTable(headers, METHODS.map((m) => summaryRow(m, results)));
 }
 

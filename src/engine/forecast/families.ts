@@ -6,6 +6,7 @@
 import { assertNever, EngineError } from '../core/errors';
 import type { Params } from '../search/space';
 import { drift, loadBaseline, seasonalNaive } from './baselines';
+import { fitEtsForecaster, loadEtsForecaster } from './ets-forecaster';
 import { loadForecastBlend } from './blend-model';
 import type { Calendar } from './calendar';
 import type { FitSeries, FittedForecastModel, ForecastFitContext, ForecastModelArtifact } from './forecast-model';
@@ -23,6 +24,8 @@ export async function fitForecastModel(family: ForecastFamily, params: Params, s
     case 'gbdt':
     case 'random_forest':
       return fitTabularForecaster(family, params, series, ctx);
+    case 'ets':
+      return fitEtsForecaster(params, series, ctx);
     case 'rnn':
       return fitRnnForecaster(params, series, ctx);
     default:
@@ -41,6 +44,8 @@ export async function loadForecastModel(artifact: ForecastModelArtifact, calenda
     case 'gbdt':
     case 'random_forest':
       return loadTabularForecaster(artifact, calendar);
+    case 'ets':
+      return loadEtsForecaster(artifact);
     case 'rnn':
       return loadRnnForecaster(artifact, calendar);
     case 'ensemble':

@@ -9,15 +9,17 @@
 import type { DataShape } from '../models/model';
 import { getModelSpec } from '../models/registry';
 import { categorical, type Distribution, float, int, type Params, type SearchSpace } from '../search/space';
+import { ETS_TRENDS } from './ets-forecaster';
 import { prefixParams } from './forecast-params';
 import type { ForecastFamily, ForecastShape } from './types';
 import { maxReach, validationPlan } from './validation-plan';
 
 /**
  * Priority order: the parameter-free baselines first so every leaderboard shows them, then the cheap and
- * (on short seasonal series) strongest linear model, the tree ensembles, and the slowest, the recurrent net.
+ * (on short seasonal series) strongest linear model and exponential smoothing, the tree ensembles, and the
+ * slowest, the recurrent net.
  */
-export const FORECAST_FAMILIES: readonly ForecastFamily[] = ['seasonal_naive', 'drift', 'linear', 'gbdt', 'random_forest', 'rnn'];
+export const FORECAST_FAMILIES: readonly ForecastFamily[] = ['seasonal_naive', 'drift', 'linear', 'ets', 'gbdt', 'random_forest', 'rnn'];
 
 /** Values a lag or window may take: the reach left after the largest differencing the space offers. */
 function lagBound(shape: ForecastShape): number {
@@ -45,6 +47,10 @@ function seriesSpace(shape: ForecastShape): Record<string, Distribution> {
 /** The search space of a family; empty for the baselines. */
 export function forecastSpace(family: ForecastFamily, shape: ForecastShape): SearchSpace {
   if (family === 'seasonal_naive' || family === 'drift') return {};
+  if (family === 'ets') {
+    // The smoothing weights are fitted, not searched: the search picks the structure.
+    return { transform: categorical(...transforms(shape)), trend: categorical(...ETS_TRENDS), ...(shape.season > 1 ? { seasonal: categorical(true, false) } : {}) };
+  }
   const bound = lagBound(shape);
   if (family === 'rnn') {
     return {
@@ -81,6 +87,8 @@ export function forecastDefaults(family: ForecastFamily, shape: ForecastShape): 
   const seasonal = shape.season > 1;
   const lags = Math.min(bound, seasonal ? shape.season : 4);
   const transform = shape.positive === false ? 'none' : 'log';
+  // A damped trend is the safe default of exponential smoothing: it never extrapolates a slope for ever.
+  if (family === 'ets') return { transform, trend: 'damped', ...(seasonal ? { seasonal: true } : {}) };
   if (family === 'rnn') {
     return {
       transform,

@@ -6,7 +6,7 @@
  */
 
 /** Forecast model families, in priority order (see FORECAST_FAMILIES in ./space). */
-export type ForecastFamily = 'seasonal_naive' | 'drift' | 'linear' | 'gbdt' | 'random_forest' | 'rnn';
+export type ForecastFamily = 'seasonal_naive' | 'drift' | 'linear' | 'ets' | 'gbdt' | 'random_forest' | 'rnn';
 
 /** What a forecast envelope may hold: one searched family, or a weighted blend of their forecasts (./blend-model). */
 export type ForecastModelKind = ForecastFamily | 'ensemble';
