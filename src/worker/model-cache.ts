@@ -8,7 +8,7 @@
  * (storage down, corrupt artifact) is never cached: the next request tries again.
  */
 import { EngineError, envelopeFamilies, parseAnyEnvelope, Predictor } from '../engine';
-import { type Forecaster, loadForecaster as buildForecaster, parseForecastEnvelope } from '../engine/forecast';
+import { type Forecaster, forecastModelFamilies, loadForecaster as buildForecaster, parseForecastEnvelope } from '../engine/forecast';
 import { readObjectBytes } from './storage';
 import { ensureTfjsWasm } from './tfjs-wasm';
 
@@ -42,7 +42,8 @@ export function loadPredictor(env: Env, artifactKey: string): Promise<Predictor>
 export function loadForecaster(env: Env, artifactKey: string): Promise<Forecaster> {
   return loadCached(env, artifactKey, async (json) => {
     const envelope = parseForecastEnvelope(json);
-    if (envelope.model.family === 'rnn') await ensureTfjsWasm();
+    // A recurrent net, alone or as a member of a blend, needs the tfjs wasm backend booted before its weights load.
+    if (forecastModelFamilies(envelope.model).includes('rnn')) await ensureTfjsWasm();
     return buildForecaster(envelope);
   });
 }

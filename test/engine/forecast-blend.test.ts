@@ -18,7 +18,7 @@ import {
   runForecastTrial,
   selectForecastBlend,
 } from '../../src/engine/forecast';
-import { forecastBlend, loadForecastBlend } from '../../src/engine/forecast/blend-model';
+import { forecastBlend, forecastModelFamilies, loadForecastBlend } from '../../src/engine/forecast/blend-model';
 import { blendStepSpread } from '../../src/engine/forecast/blend-envelope';
 import { loadForecastModel } from '../../src/engine/forecast/families';
 import type { ForecastModelArtifact } from '../../src/engine/forecast/forecast-model';
@@ -215,7 +215,16 @@ describe('stored forecast blends', () => {
     await bad({ family: 'ensemble', version: 1, members: [{ weight: 1, model: { family: 'ensemble', version: 1, members: [{ weight: 1, model: naive }] } }] }, /members\[0\] holds no known forecast model/);
   });
 
+  it('name the families they run, so a host boots what their members need (tfjs for an rnn)', () => {
+    const rnn = { family: 'rnn', version: 1 } as ForecastModelArtifact;
+    expect(forecastModelFamilies(naive)).toEqual(['seasonal_naive']);
+    expect(forecastModelFamilies({ family: 'ensemble', version: 1, members: [{ weight: 1, model: naive }, { weight: 1, model: rnn }, { weight: 1, model: rnn }] } as ForecastModelArtifact)).toEqual(['seasonal_naive', 'rnn']);
+  });
+
   it('refuse to blend nothing or with a weight that is not positive', () => {
     expect(() => forecastBlend([])).toThrow(/at least one member/);
+    const model = { family: 'drift', tailLength: 1, fitInfo: {}, forecast: () => new Float64Array(0), toArtifact: () => naive, dispose: () => undefined } as const;
+    expect(() => forecastBlend([{ weight: 0, model }])).toThrow(/positive weight/);
+    expect(() => forecastBlend([{ weight: Number.NaN, model }])).toThrow(/positive weight/);
   });
 });

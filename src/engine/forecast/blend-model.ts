@@ -85,3 +85,10 @@ export async function loadForecastBlend(artifact: ForecastModelArtifact, calenda
   }
   return forecastBlend(loaded);
 }
+
+/** The families a stored forecast model runs: its own, or a blend's members' (so a host can boot what they need, e.g. tfjs for rnn). */
+export function forecastModelFamilies(model: ForecastModelArtifact): ForecastFamily[] {
+  if (model.family !== 'ensemble') return [model.family];
+  const members = (model as Partial<BlendArtifact>).members;
+  return Array.isArray(members) ? [...new Set(members.map((m) => m.model?.family).filter((f): f is ForecastFamily => FORECAST_FAMILIES.includes(f as ForecastFamily)))] : [];
+}

@@ -24,3 +24,4 @@ export { DEFAULT_LEVEL } from './intervals';
 export { forecastOriginTruth, originTruthOf, type OriginTruth } from './origin-truth';
 export { FORECAST_BLEND_MAX_MEMBERS, selectForecastBlend, type ForecastBlendCandidate, type ForecastBlendSelection } from './select-blend';
 export { buildForecastBlendEnvelope, type BlendMemberEnvelope } from './blend-envelope';
+export { forecastModelFamilies } from './blend-model';
