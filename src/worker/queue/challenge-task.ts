@@ -16,6 +16,7 @@ import type { ChallengeReport, ChallengeWork, ForecastJobSpec } from '../../dura
 import { scoreOnSeriesTail } from '../../engine/forecast';
 import { loadForecaster, loadPredictor } from '../model-cache';
 import { isStorageUnavailable } from '../storage';
+import { forecastColumns } from './forecast-columns';
 
 /** Rows per Predictor call: bounds how many request-shaped row objects are alive at once. */
 const WINDOW_ROWS = 1_000;
@@ -58,7 +59,7 @@ async function compareForecasts(work: ChallengeWork, spec: ForecastJobSpec, env:
   if (champion.task !== undefined && champion.task !== 'forecast') return { status: 'failed', reason: `the champion is a ${champion.task} model and the job a forecast job`, champion_version: champion.version };
   const points = spec.holdout_points;
   if (!points) return { status: 'failed', reason: 'the job holds out no points to compare on', champion_version: champion.version };
-  const columns = { target: work.target, timeColumn: spec.time_column, ...(spec.group_column ? { groupColumn: spec.group_column } : {}), ...(spec.min_length ? { minLength: spec.min_length } : {}) };
+  const columns = forecastColumns(work.target, spec);
   const [challenger, incumbent] = await Promise.all([loadForecaster(env, work.challenger.artifact_key), loadForecaster(env, champion.artifact_key)]);
   const challengerScore = scoreOnSeriesTail(challenger, dataset, columns, points);
   const championScore = scoreOnSeriesTail(incumbent, dataset, columns, points);

@@ -9,12 +9,13 @@ import { applyOverrides, type Dataset } from '../../engine';
 import { buildForecastBlendEnvelope, forecastOriginTruth, parseForecastEnvelope, selectForecastBlend, withoutSeriesTail } from '../../engine/forecast';
 import type { EnsembleReport, EnsembleWork } from '../../durable/protocol';
 import { readObjectBytes } from '../storage';
+import { forecastColumns } from './forecast-columns';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 export async function buildForecastBlend(work: EnsembleWork, env: Env, loadDataset: (key: string) => Promise<Dataset>): Promise<EnsembleReport> {
   const forecast = work.forecast as NonNullable<EnsembleWork['forecast']>;
-  const columns = { target: work.target, timeColumn: forecast.time_column, ...(forecast.group_column ? { groupColumn: forecast.group_column } : {}), ...(forecast.min_length ? { minLength: forecast.min_length } : {}) };
+  const columns = forecastColumns(work.target, forecast);
   const { dataset: all } = applyOverrides(await loadDataset(work.dataset_key), work.columns);
   const dataset = forecast.holdout_points ? withoutSeriesTail(all, columns, forecast.holdout_points) : all;
   const truth = forecastOriginTruth(dataset, { ...columns, horizon: forecast.horizon, ...(work.origins !== undefined ? { origins: work.origins } : {}) });

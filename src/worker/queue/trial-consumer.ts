@@ -19,6 +19,7 @@ import { ensureTfjsWasm } from '../tfjs-wasm';
 import { compareWithChampion } from './challenge-task';
 import { buildPublishedVersionData } from './published-version-task';
 import { buildJobEnsemble, SERVING_COST_METADATA } from './ensemble-task';
+import { forecastColumns } from './forecast-columns';
 
 const DLQ_SUFFIX = '-dlq';
 
@@ -139,7 +140,7 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
 /** A forecast trial: rolling-origin validation, then the refit's envelope and the validation forecasts. */
 async function executeForecastTrial(work: TrialWork, env: Env, dataset: Dataset, yieldControl?: () => Promise<void>): Promise<TrialReport> {
   const forecast = work.forecast as NonNullable<TrialWork['forecast']>;
-  const columns = { target: work.target, timeColumn: forecast.time_column, ...(forecast.group_column ? { groupColumn: forecast.group_column } : {}), ...(forecast.min_length ? { minLength: forecast.min_length } : {}) };
+  const columns = forecastColumns(work.target, forecast);
   // A retraining job's latest points are for the champion/challenger comparison only.
   const series = forecast.holdout_points ? withoutSeriesTail(dataset, columns, forecast.holdout_points) : dataset;
   const outcome = await runForecastTrial(series, {
