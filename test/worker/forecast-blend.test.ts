@@ -2,7 +2,8 @@
  * A forecast job's end-of-search blend in workerd (real queue, Durable Object, R2): the trials store their
  * rolling-origin forecasts, a consumer blends the best of them, the blend joins the leaderboard and is
  * published when it beats the best trial, and the forecast route answers the weighted mean of the
- * members' forecasts, with intervals widened by the job's estimate over the blend's own error.
+ * members' forecasts, with intervals widened by the job's estimate over the blend's own error. The job
+ * searches exponential smoothing (`ets`) beside the lag-feature families.
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ describe('forecast blends', () => {
       target: TARGET,
       task: 'forecast',
       forecast: { horizon: 12 },
-      models: ['seasonal_naive', 'drift', 'linear', 'gbdt'],
+      models: ['seasonal_naive', 'drift', 'linear', 'ets', 'gbdt'],
       budget: { trials: 8, seconds: 300 },
       seed: 3,
     });
@@ -39,6 +40,8 @@ describe('forecast blends', () => {
     expect(members.length).toBeGreaterThan(1);
     expect(members.reduce((a, m) => a + m.weight, 0)).toBeCloseTo(1, 9);
     const trials = job.leaderboard.filter((e: { trial_id: string }) => e.trial_id !== 'ensemble');
+    // Exponential smoothing trained in workerd beside the lag-feature families.
+    expect(trials.map((e: { family: string }) => e.family)).toContain('ets');
     expect(job.leaderboard[0]).toMatchObject({ trial_id: 'ensemble', family: 'ensemble' });
     expect(job.ensemble.score).toBeLessThan(trials[0].score);
     expect(job.best).toMatchObject({ trial_id: 'ensemble', family: 'ensemble', score: job.ensemble.score });
