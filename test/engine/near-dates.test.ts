@@ -99,6 +99,8 @@ describe('two-digit years', () => {
         'the column is read as id; export four-digit years (03/15/2024) or ISO-8601 (2024-03-15)',
     ]);
     expect(profileOf(column(undefined, (m, d) => `${d}-${['Jan', 'Feb', 'Mar'][m - 1]}-24`)).warnings?.[0]).toMatch(/^20 of 20 values are dates with two-digit years \(such as "1-Jan-24"\)/);
+    // Month names with letters beyond ASCII, as French and German spreadsheets write them.
+    expect(profileOf(column(undefined, (m, d) => `${d} ${['janv.', 'févr.', 'März'][m - 1]} 24`)).warnings?.[0]).toMatch(/^20 of 20 values are dates with two-digit years \(such as "1 janv. 24"\)/);
     // One among four-digit years is a cell to correct.
     expect(profileOf(column('01/16/24')).warnings?.[0]).toContain('line 7 holds "01/16/24", which has a two-digit year (not read: the century would be a guess): the column is read as id; write its year with four digits');
   });

@@ -78,7 +78,7 @@ function kindOf(cell: string): number {
 
 // 03/15/24, 15.03.24 14:30, 15-Mar-24: the year's two digits, what comes before and after them.
 const TWO_DIGIT_NUMERIC = /^(\d{1,2}([/.-])\d{1,2}\2)(\d{2})((?:\s+|T).*)?$/;
-const TWO_DIGIT_NAMED = /^(\d{1,2}([-/ ])[A-Za-z]{3,9}\.?\2)(\d{2})(\s.*)?$/;
+const TWO_DIGIT_NAMED = /^(\d{1,2}([-/ ])[\p{L}\p{M}]{3,10}\.?\2)(\d{2})(\s.*)?$/u;
 
 /** Whether the cell would be a date were its two-digit year written with four digits. */
 function twoDigitYear(cell: string): boolean {
