@@ -1,5 +1,6 @@
 /**
- * `npm run bench:forecast-blend -- [--series 30] [--trials 60] [--families linear,gbdt,random_forest] [--length 120] [--horizon 24] [--airpassengers DIR]`
+ * `npm run bench:forecast-blend -- [--series 30] [--trials 60] [--families linear,ets,gbdt,random_forest] [--length 120] [--horizon 24]
+ *   [--airpassengers DIR] [--real] [--real-seeds 1,2,3]`
  * Whether publishing a forecast job's end-of-search blend beats publishing its single best trial, on data
  * neither saw. Both are picked on the same three rolling origins, so the blend's lower validation RMSE may
  * be no more than a closer fit to those origins: only the series' continuation can tell. Each synthetic
@@ -11,7 +12,12 @@
  * forecasters get the job's publication widening (the selection estimate over the model's own RMSE) and
  * are scored on the next `horizon` points: test RMSE against the best single's, and 80% / 95% interval
  * coverage. With --airpassengers DIR, the same on airpassengers (36-month horizon, DIR/airpassengers.
- * {train,test}.csv), once per search seed. rnn is never searched: too slow for this many searches.
+ * {train,test}.csv), once per search seed. With --real, the same on the real public-domain series of
+ * scripts/data/forecast (scripts/lib/real-series: co2 and elnino monthly, realgdp, cpi and unemp quarterly,
+ * sunspots and nile yearly), because the synthetic series are close to log-scale exponential smoothing and
+ * flatter the ets family: each holds out its last 24 months, 8 quarters or 10 years and is searched on the
+ * rest once per --real-seeds seed, with a row per search. --series 0 skips the synthetic part. rnn is never
+ * searched: too slow for this many searches.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +44,7 @@ import {
   withWidenedSpread,
 } from '../src/engine/forecast';
 import { sampleSpace } from '../src/engine/search/sample-distribution';
+import { loadRealSplit, REAL_HORIZONS, REAL_SERIES, type RealSplit } from './lib/real-series';
 import { monthlyDataset, syntheticSeries } from './lib/synthetic-series';
 import { formatTable } from './lib/tables';
 
@@ -45,10 +52,12 @@ const { values } = parseArgs({
   options: {
     series: { type: 'string', default: '30' },
     trials: { type: 'string', default: '60' },
-    families: { type: 'string', default: 'linear,gbdt,random_forest' },
+    families: { type: 'string', default: 'linear,ets,gbdt,random_forest' },
     length: { type: 'string', default: '120' },
     horizon: { type: 'string', default: '24' },
     airpassengers: { type: 'string' },
+    real: { type: 'boolean', default: false },
+    'real-seeds': { type: 'string', default: '1,2,3' },
   },
 });
 const SERIES = Number(values.series);
@@ -56,6 +65,7 @@ const TRIALS = Number(values.trials);
 const LENGTH = Number(values.length);
 const HORIZON = Number(values.horizon);
 const FAMILIES = values.families!.split(',') as ForecastFamily[];
+const REAL_SEEDS = values['real-seeds']!.split(',').map(Number);
 if (FAMILIES.includes('rnn')) throw new Error('rnn is left out of this benchmark: hundreds of searches of it would take hours');
 /** Every job runs these parameter-free trials first. */
 const BASELINES: readonly ForecastFamily[] = ['seasonal_naive', 'drift'];
@@ -100,6 +110,8 @@ interface SearchResult {
 
 /** The configurations a search tries, in order: baselines, each family's defaults, then random draws. */
 function searchPlan(ds: Dataset, spec: SearchSpec) {
+  // The same shape the job stores (worker/job-inputs resolveForecast), `positive` included: a series with
+  // a zero (sunspots) is searched without log and Box-Cox, as the job would search it.
   const shape = forecastShapeOf(ds, spec);
   const rng = new Rng(spec.seed);
   const learned = Array.from({ length: TRIALS }, (_, k) => {
@@ -232,16 +244,67 @@ async function airpassengersTable(dir: string): Promise<string> {
   return `${formatTable(headers, rows)}\n\n${summaryTable(results)}`;
 }
 
+/** RMSEs of series that range from unemployment rates to GDP in billions: four significant digits. */
+const significant = (x: number) => x.toPrecision(4);
+
+/** One row of the real-series table: how the best single and the published blend did on the continuation. */
+function realRow(split: RealSplit, seed: number, r: SearchResult, seconds: number): (string | number)[] {
+  return [
+    split.name,
+    split.frequency,
+    split.length,
+    split.horizon,
+    seed,
+    r.best.family,
+    significant(r.best.rmse),
+    significant(r.published.rmse),
+    r.blendPublished ? 'yes' : 'no',
+    r.members,
+    (r.best.rmse / r.naiveRmse).toFixed(3),
+    (r.published.rmse / r.naiveRmse).toFixed(3),
+    r.best.inside80.toFixed(2),
+    r.published.inside80.toFixed(2),
+    seconds.toFixed(0),
+  ];
+}
+
+/** Every real series searched once per seed on all but its last `horizon` points, scored on those. */
+async function realTables(): Promise<string> {
+  const rows: (string | number)[][] = [];
+  const results: SearchResult[] = [];
+  for (const spec of REAL_SERIES) {
+    const split = loadRealSplit(spec);
+    for (const seed of REAL_SEEDS) {
+      const started = performance.now();
+      const r = await searchAndScore(split.history, split.future, { target: split.target, horizon: split.horizon, seed });
+      results.push(r);
+      rows.push(realRow(split, seed, r, (performance.now() - started) / 1000));
+    }
+  }
+  const headers = ['series', 'frequency', 'length', 'horizon', 'seed', 'best family', 'best rmse', 'blend rmse', 'blend published', 'members', 'best rmse/naive', 'blend rmse/naive', 'best 80% cov', 'blend 80% cov', 's'];
+  return `${formatTable(headers, rows)}\n\n${summaryTable(results)}`;
+}
+
 async function main(): Promise<void> {
   await tf.setBackend('cpu');
   const started = performance.now();
   const searched = `${TRIALS} learned trials + ${BASELINES.length} baselines per search, families ${FAMILIES.join(', ')}`;
   console.log(`Held-out test RMSE and interval coverage of the published blend vs the single best trial; ${searched}.`);
-  console.log(`\n${SERIES} synthetic monthly series, ${LENGTH} points, horizon ${HORIZON}`);
-  console.log(summaryTable(await syntheticResults()));
+  // --series 0 skips the synthetic part (e.g. to run --real alone): a summary of no series means nothing.
+  if (SERIES > 0) {
+    console.log(`\n${SERIES} synthetic monthly series, ${LENGTH} points, horizon ${HORIZON}`);
+    console.log(summaryTable(await syntheticResults()));
+  }
   if (values.airpassengers) {
     console.log(`\nairpassengers: 108 train months, horizon ${AIR.horizon}, search seeds ${AIR.seeds.join(', ')}`);
     console.log(await airpassengersTable(values.airpassengers));
+  }
+  if (values.real) {
+    const horizons = Object.entries(REAL_HORIZONS).map(([frequency, h]) => `${frequency} ${h}`).join(', ');
+    console.log(`\n${REAL_SERIES.length} real series (scripts/data/forecast), the last points held out (${horizons}), search seeds ${REAL_SEEDS.join(', ')}`);
+    const realStarted = performance.now();
+    console.log(await realTables());
+    console.log(`real series: ${((performance.now() - realStarted) / 1000).toFixed(0)} s`);
   }
   console.log(`\n${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
