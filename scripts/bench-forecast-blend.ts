@@ -1,5 +1,5 @@
 /**
- * `npm run bench:forecast-blend -- [--series 30] [--trials 60] [--families linear,ets,gbdt,random_forest] [--length 120] [--horizon 24]
+ * `npm run bench:forecast-blend -- [--series 30] [--trials 60] [--families linear,gbdt,random_forest] [--length 120] [--horizon 24]
  *   [--airpassengers DIR] [--real] [--real-seeds 1,2,3]`
  * Whether publishing a forecast job's end-of-search blend beats publishing its single best trial, on data
  * neither saw. Both are picked on the same three rolling origins, so the blend's lower validation RMSE may
@@ -52,7 +52,7 @@ const { values } = parseArgs({
   options: {
     series: { type: 'string', default: '30' },
     trials: { type: 'string', default: '60' },
-    families: { type: 'string', default: 'linear,ets,gbdt,random_forest' },
+    families: { type: 'string', default: 'linear,gbdt,random_forest' },
     length: { type: 'string', default: '120' },
     horizon: { type: 'string', default: '24' },
     airpassengers: { type: 'string' },

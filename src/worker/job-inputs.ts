@@ -9,7 +9,7 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Dataset, NumericColumn } from '../engine/data/dataset';
-import { allPositive, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, validationPlan } from '../engine/forecast';
+import { allPositive, DEFAULT_FORECAST_FAMILIES, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, validationPlan } from '../engine/forecast';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
 import type { SearchFamily } from '../engine/search/trial';
@@ -94,7 +94,7 @@ export interface SkippedFamily {
  */
 export function resolveJobFamilies(kind: 'table' | 'image' | 'forecast', requested: readonly string[] | undefined): { families: SearchFamily[]; skipped: SkippedFamily[] } {
   const allowed: readonly SearchFamily[] = kind === 'forecast' ? FORECAST_FAMILIES : ALL_FAMILIES;
-  const defaults: readonly SearchFamily[] = kind === 'forecast' ? FORECAST_FAMILIES : kind === 'image' ? IMAGE_FAMILIES : MODEL_FAMILIES;
+  const defaults: readonly SearchFamily[] = kind === 'forecast' ? DEFAULT_FORECAST_FAMILIES : kind === 'image' ? IMAGE_FAMILIES : MODEL_FAMILIES;
   if (!requested) return { families: [...defaults], skipped: [] };
   const known = new Set<string>([...ALL_FAMILIES, ...FORECAST_FAMILIES]);
   const unique = [...new Set(requested)];

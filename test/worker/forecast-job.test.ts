@@ -100,6 +100,10 @@ describe('forecast jobs', () => {
     const job = await waitForJob((await json(created)).id);
     expect(job.status).toBe('succeeded');
 
+    // Without `models`, every forecast family but ets (searched on request: see engine/forecast/space).
+    const byDefault = await waitForJob((await json(await call('POST', '/v1/jobs', { dataset: 'air2', target: TARGET, task: 'forecast', budget: { trials: 1 }, model: 'air2-defaults' }))).id);
+    expect(byDefault.models).toEqual(['seasonal_naive', 'drift', 'linear', 'gbdt', 'random_forest', 'rnn']);
+
     const predict = await call('POST', '/v1/models/air2/predict', { rows: [{ date: '1958-01-01' }] });
     expect(predict.status).toBe(400);
     expect((await json(predict)).error.code).toBe('forecast_model');

@@ -6,7 +6,7 @@
  */
 export type { ForecastFamily, ForecastShape, SeriesColumns, SeriesData, SeriesFrequency, SeriesInfo } from './types';
 export { allPositive, describeSeries, extractSeries, type ExtractedSeries } from './series';
-export { FORECAST_FAMILIES, forecastDefaults, forecastSpace } from './space';
+export { DEFAULT_FORECAST_FAMILIES, FORECAST_FAMILIES, forecastDefaults, forecastSpace } from './space';
 export { DEFAULT_ORIGINS, minTrainLength, validationPlan, type ValidationPlan } from './validation-plan';
 export { formatTime, naturalSeason } from './frequency';
 export { forecastShapeOf, HORIZON_CAP_FACTOR, runForecastTrial, type ForecastTrialOutcome, type ForecastTrialSpec } from './run-forecast-trial';
