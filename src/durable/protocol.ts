@@ -138,9 +138,11 @@ export interface TrialMessage {
   readonly tenant: string;
   readonly job_id: string;
   readonly trial_id: string;
-  readonly kind?: 'trial' | 'ensemble' | 'challenge' | 'drift-reference';
+  readonly kind?: 'trial' | 'ensemble' | 'challenge' | 'drift-reference' | 'sweep-jobs';
   /** The published version, for "drift-reference". */
   readonly model?: { readonly name: string; readonly version: number };
+  /** For "sweep-jobs": the folders of these jobs, made for a deleted model, are emptied (worker/model-deletion). */
+  readonly job_ids?: readonly string[];
 }
 
 /** What the consumer needs to build the end-of-search ensemble. */

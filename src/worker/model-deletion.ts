@@ -13,13 +13,15 @@
  * Steps 2 to 4 are cleanup of what nothing can reach any more: a failure is logged and the deletion
  * still stands (answering an error would ask for a retry, which finds no model). What a failure leaves
  * behind is swept by the next deletion of a model of that name: the Registry keeps the jobs, and with
- * them the folders to look in. One deletion sweeps at most MAX_JOB_FOLDERS job folders (a bound on its
- * storage calls), those of the jobs that published first. Before a refusal for unfinished jobs, their
- * coordinators are asked whether they have in fact ended (settleEndedJobs).
+ * them the folders to look in. The deletion request sweeps JOB_FOLDERS_PER_STEP job folders itself (a
+ * bound on its storage calls), those of the jobs that published first; the folders of a model retrained
+ * more often than that (hourly for a week is 168 jobs) are sent to the queue in messages of as many, each
+ * swept by a consumer (sweepJobFolders), retried there when storage fails. Before a refusal for unfinished
+ * jobs, their coordinators are asked whether they have in fact ended (settleEndedJobs).
  */
 import { driftMonitorName } from '../durable/drift-monitor';
 import type { ModelDeletion } from '../durable/model-deletion';
-import type { JobStatusName } from '../durable/protocol';
+import type { JobStatusName, TrialMessage } from '../durable/protocol';
 import { BOARD_NAME } from '../durable/schedule-board';
 import { coordinatorFor, isJobId } from './coordinator';
 import { driftReferenceKey, forgetDriftReferences } from './drift-reference';
@@ -31,8 +33,10 @@ import { forgetModel } from './version-cache';
 
 type Deleted = Extract<ModelDeletion, { deleted: true }>;
 
-/** Job folders swept per deletion: each is a list and a delete; publishing jobs come first. */
-const MAX_JOB_FOLDERS = 200;
+/** Job folders swept by one request or one queue message: each is a list and a delete; publishing jobs come first. */
+export const JOB_FOLDERS_PER_STEP = 200;
+/** Messages per queue send (the Queues limit). */
+const MESSAGES_PER_SEND = 100;
 /** R2 deletes at most this many keys per call. */
 const DELETE_BATCH = 1000;
 
@@ -67,8 +71,11 @@ export function forgetDeletedModel(tenant: string, name: string, artifactKeys: r
   forgetDriftSampling(tenant, name);
 }
 
-/** Steps 2 to 4 of the module comment, each on its own: one failing does not stop the next. */
-export async function cleanUpDeletedModel(env: Env, tenant: string, name: string, deleted: Deleted): Promise<void> {
+/**
+ * Steps 2 to 4 of the module comment, each on its own: one failing does not stop the next.
+ * `inlineFolders` is how many job folders this call sweeps before the queue takes the rest (tests lower it).
+ */
+export async function cleanUpDeletedModel(env: Env, tenant: string, name: string, deleted: Deleted, inlineFolders = JOB_FOLDERS_PER_STEP): Promise<void> {
   const step = async (what: string, work: () => Promise<unknown>) => {
     try {
       await work();
@@ -80,7 +87,8 @@ export async function cleanUpDeletedModel(env: Env, tenant: string, name: string
   if (revision !== null) await step('the schedule board update', () => env.SCHEDULES.getByName(BOARD_NAME).set(tenant, name, null, revision, false));
   await step('forgetting drift counts', () => env.DRIFT.getByName(driftMonitorName(tenant, name)).forget());
   await step('deleting version files', () => deleteVersionFiles(env.STORE, deleted.artifact_keys));
-  await step('sweeping job folders', () => sweepJobFolders(env.STORE, tenant, name, deleted.job_ids));
+  await step('sweeping job folders', () => sweepJobFolders(env.STORE, tenant, deleted.job_ids.slice(0, inlineFolders)));
+  await step('sending the other job folders to the queue', () => queueJobFolders(env, tenant, deleted.job_ids.slice(inlineFolders)));
 }
 
 /** Each version's artifact with the files derived from it. */
@@ -93,9 +101,18 @@ async function deleteVersionFiles(store: R2Bucket, artifactKeys: readonly string
  * Everything the model's jobs wrote, whatever its age: every job has ended (or the Registry would have
  * refused), so no file there is about to be registered, unlike a dataset's folder during an upload.
  */
-async function sweepJobFolders(store: R2Bucket, tenant: string, name: string, jobIds: readonly string[]): Promise<void> {
-  for (const id of jobIds.slice(0, MAX_JOB_FOLDERS)) await deleteFilesBefore(store, jobFilesPrefix(tenant, id), END_OF_TIME);
-  if (jobIds.length > MAX_JOB_FOLDERS) console.warn(`deleting model ${tenant}/${name}: ${jobIds.length - MAX_JOB_FOLDERS} job folders left for the next deletion of this name`);
+export async function sweepJobFolders(store: R2Bucket, tenant: string, jobIds: readonly string[]): Promise<void> {
+  for (const id of jobIds) await deleteFilesBefore(store, jobFilesPrefix(tenant, id), END_OF_TIME);
+}
+
+/** Sends job folders to the queue, JOB_FOLDERS_PER_STEP per message ("sweep-jobs", handled by the trial consumer). */
+async function queueJobFolders(env: Env, tenant: string, jobIds: readonly string[]): Promise<void> {
+  const messages: { body: TrialMessage }[] = [];
+  for (let i = 0; i < jobIds.length; i += JOB_FOLDERS_PER_STEP) {
+    const ids = jobIds.slice(i, i + JOB_FOLDERS_PER_STEP);
+    messages.push({ body: { tenant, job_id: ids[0], trial_id: 'sweep', kind: 'sweep-jobs', job_ids: ids } });
+  }
+  for (let i = 0; i < messages.length; i += MESSAGES_PER_SEND) await env.TRIALS.sendBatch(messages.slice(i, i + MESSAGES_PER_SEND));
 }
 
 /** The latest time a Date holds: "before" it is every file. */

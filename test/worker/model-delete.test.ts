@@ -6,7 +6,7 @@
  * but not for a job that ended without the Registry hearing of it;
  * and the same name published again from scratch, its versions numbered on from the deleted model's,
  * predicting with the new model while the old pinned versions stay 404, its deletion sweeping what the
- * first one could not.
+ * first one could not; job folders beyond what one request sweeps are emptied through the queue.
  */
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
@@ -16,6 +16,7 @@ import { type DriftMonitor, driftMonitorName } from '../../src/durable/drift-mon
 import type { Registry } from '../../src/durable/registry';
 import { BOARD_NAME } from '../../src/durable/schedule-board';
 import { configureDriftSampling, type DriftSamplingOptions } from '../../src/worker/drift-sampler';
+import { cleanUpDeletedModel } from '../../src/worker/model-deletion';
 import { jobFilesPrefix } from '../../src/worker/storage';
 import { waitForObject } from './helpers';
 import { expectError, jsonOf, scheduledTick, send, tenantKey, waitJob } from './tenant';
@@ -202,5 +203,22 @@ describe('DELETE /v1/models/{model}', () => {
     expect(await modelNames()).toEqual(['keep']);
     // And a third incarnation goes on from there.
     expect((await train('data', 'gone')).model).toEqual({ name: 'gone', version: 4 });
+  });
+
+  it('sends the job folders one request does not sweep to the queue, where a consumer empties them', async () => {
+    // Five job folders of a model retrained often; the request sweeps two itself (in production 200).
+    const ids = ['j-sweep-1', 'j-sweep-2', 'j-sweep-3', 'j-sweep-4', 'j-sweep-5'];
+    for (const id of ids) for (const f of ['t0000.json', 't0000.oof', 'ensemble.json']) await env.STORE.put(`${jobFilesPrefix(TENANT, id)}${f}`, '{}');
+    const other = `${jobFilesPrefix(TENANT, 'j-sweep-other')}t0000.json`;
+    await env.STORE.put(other, '{}');
+    await cleanUpDeletedModel(env, TENANT, 'often', { deleted: true, versions: 0, artifact_keys: [], job_ids: ids, schedule_revision: null }, 2);
+    // The first two are gone when the request answers; the others once the queue has delivered them.
+    expect(await filesOfJobs(ids.slice(0, 2))).toEqual([]);
+    for (let waited = 0; (await filesOfJobs(ids)).length > 0; waited += 100) {
+      if (waited > 20_000) throw new Error(`still there: ${(await filesOfJobs(ids)).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Another job's folder is untouched.
+    expect(await keysUnder(jobFilesPrefix(TENANT, 'j-sweep-other'))).toEqual([other]);
   });
 });

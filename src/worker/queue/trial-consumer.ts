@@ -4,16 +4,17 @@
  * late delivery gets nothing to do), loads the typed dataset from R2, runs the engine's runTrial, writes
  * the fitted artifact to R2 and reports the result. A retraining job's held-out rows are removed before
  * the trial sees the data. The same queue carries a job's ensemble build, its champion/challenger
- * comparison and the published version's drift reference. Messages from the dead-letter queue are work
- * whose invocations kept dying: they are reported as failed at once. A forecast job's trials run the
- * forecasting harness (rolling origins; their validation forecasts stand in for out-of-fold rows); an
- * image job's trials pass the pixel layout to the model.
+ * comparison, the published version's drift reference and a deleted model's leftover job folders.
+ * Messages from the dead-letter queue are work whose invocations kept dying: they are reported as failed
+ * at once. A forecast job's trials run the forecasting harness (rolling origins; their validation
+ * forecasts stand in for out-of-fold rows); an image job's trials pass the pixel layout to the model.
  */
 import { applyOverrides, decodeDataset, type Dataset, type ModelFamily, runTrial, servingCostMicros } from '../../engine';
 import { type ForecastFamily, runForecastTrial, stateAtLatest, withoutSeriesTail } from '../../engine/forecast';
 import { trainingPart } from '../../engine/data/holdout';
 import type { TrialMessage, TrialReport, TrialWork } from '../../durable/protocol';
 import { coordinatorFor } from '../coordinator';
+import { sweepJobFolders } from '../model-deletion';
 import { isStorageUnavailable, readObjectBytes, writeObject } from '../storage';
 import { ensureTfjsWasm } from '../tfjs-wasm';
 import { compareWithChampion } from './challenge-task';
@@ -62,6 +63,10 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
         if (work || deadLetters) {
           await coordinator.reportChallenge(work ? await compareWithChampion(work, env, (key) => loadDataset(env, key)) : { status: 'failed', reason: 'the comparison invocation failed repeatedly' });
         }
+      } else if (msg.body.kind === 'sweep-jobs') {
+        // Leftover files of a deleted model: a dead letter is dropped (the next deletion of the name sweeps them).
+        if (deadLetters) console.error(`sweeping ${msg.body.job_ids?.length ?? 0} job folders of tenant ${tenant} failed repeatedly`);
+        else await sweepJobFolders(env.STORE, tenant, msg.body.job_ids ?? []);
       } else if (msg.body.kind === 'drift-reference') {
         // Derived data (drift reference, importances); a dead letter is dropped (the drift lookup builds its reference lazily).
         if (!deadLetters) await buildPublishedVersionData(msg.body, env, (key) => loadDataset(env, key));
