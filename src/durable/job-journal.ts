@@ -10,7 +10,7 @@ import type { ChallengeReport, EnsembleReport, JobConfig, JobStatusName, TrialRe
 
 export type JournalOp =
   | { readonly op: 'created'; readonly config: JobConfig }
-  | ({ readonly op: 'trial_started'; readonly trial_id: string; readonly number: number; readonly family: SearchFamily; readonly params: Params; readonly at: number; readonly lease_until: number } & Partial<FidelityFields>)
+  | ({ readonly op: 'trial_started'; readonly trial_id: string; readonly number: number; readonly family: SearchFamily; readonly params: Params; readonly note?: string; readonly at: number; readonly lease_until: number } & Partial<FidelityFields>)
   | { readonly op: 'lease_renewed'; readonly trial_id: string; readonly lease_until: number }
   /**
    * The message of a trial never picked up (trial_id), or of the ensemble or comparison step that never
@@ -73,6 +73,8 @@ export interface TrialEntry extends Partial<FidelityFields> {
   readonly number: number;
   readonly family: SearchFamily;
   readonly params: Params;
+  /** Why the configuration differs from the sampler's proposal (engine/search/trial TrialConfig.note). */
+  readonly note?: string;
   state: 'running' | 'complete' | 'failed' | 'cancelled';
   started_at: number;
   lease_until: number;

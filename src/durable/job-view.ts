@@ -34,6 +34,7 @@ export function trialRecord(t: TrialEntry): TrialRecord {
     fidelity: fidelityOf(t),
     ...(t.promoted_from !== undefined ? { promoted_from: t.promoted_from } : {}),
     ...(t.bracket !== undefined ? { bracket: t.bracket } : {}),
+    ...(t.note !== undefined ? { note: t.note } : {}),
   };
 }
 

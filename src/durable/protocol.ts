@@ -244,6 +244,8 @@ export interface TrialRecord {
   readonly promoted_from?: string;
   /** Hyperband bracket of the configuration. */
   readonly bracket?: number;
+  /** Why the configuration is not what the search proposed, e.g. narrowed to fit a trial's memory. */
+  readonly note?: string;
 }
 
 export interface LeaderboardEntry {

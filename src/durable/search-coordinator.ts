@@ -340,7 +340,7 @@ export class SearchCoordinator extends DurableObject<Env> {
         const next = planned.config;
         const trialId = `t${String(number).padStart(4, '0')}`;
         // Until a consumer claims it, its lease is the claim window (then heartbeats renew the full lease).
-        this.append({ op: 'trial_started', trial_id: trialId, number, family: next.family, params: next.params, ...planned.fidelity, at: now, lease_until: now + claimWindow(config) });
+        this.append({ op: 'trial_started', trial_id: trialId, number, family: next.family, params: next.params, ...(next.note ? { note: next.note } : {}), ...planned.fidelity, at: now, lease_until: now + claimWindow(config) });
         messages.push({ tenant: config.tenant, job_id: config.id, trial_id: trialId });
       }
     }

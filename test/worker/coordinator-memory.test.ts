@@ -60,6 +60,16 @@ describe('SearchCoordinator memory screen', () => {
     // Random search proposes about two in three nets too large here; each was sent narrowed instead.
     expect(over).toBeGreaterThan(10);
     expect(trials.filter((t, i) => JSON.stringify(t.params) !== JSON.stringify(bare[i].params))).toHaveLength(over);
+    // Each narrowed trial says so, naming what changed from the proposal; the others carry no note.
+    trials.forEach((t, i) => {
+      if (fits(config, bare[i].params)) expect(t.note, t.trial_id).toBeUndefined();
+      else {
+        expect(t.note, t.trial_id).toMatch(/^narrowed to fit a trial's 64 MiB of memory: /);
+        for (const k of ['filters', 'dense_units'] as const) {
+          if (t.params[k] !== bare[i].params[k]) expect(t.note).toContain(`${k} ${bare[i].params[k]} → ${t.params[k]}`);
+        }
+      }
+    });
     await stop(stub);
   });
 

@@ -19,6 +19,11 @@ export type TrialState = 'running' | 'complete' | 'failed' | 'cancelled';
 export interface TrialConfig {
   readonly family: SearchFamily;
   readonly params: Params;
+  /**
+   * Why the configuration differs from what the sampler proposed (a sampler wrapper's change, such as the
+   * memory screen's narrowing), shown with the trial; samplers never read it back.
+   */
+  readonly note?: string;
 }
 
 export interface FrozenTrial extends TrialConfig {

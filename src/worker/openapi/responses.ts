@@ -190,6 +190,7 @@ const trialRecord = z.object({
   fidelity: z.number(),
   promoted_from: z.string().optional(),
   bracket: z.int().optional(),
+  note: z.string().optional().describe('why the configuration is not what the search proposed (e.g. narrowed to fit a trial\'s memory)'),
 });
 
 export const trialListResponse = z.object({ metric: z.string().describe('the metric of every score below'), greater_is_better: z.boolean(), trials: z.array(trialRecord) });

@@ -6,14 +6,16 @@
  * sampler, this screen checks each proposal against the same estimate from the data's shape
  * (trial-memory's shapeTrialMemoryBytes) and, when it cannot fit, returns the widest version of it that
  * does (the family's shrinkToFit); a family whose default cannot be narrowed to fit is left out of the
- * proposal, so the sampler proposes among the others. Nothing is recorded for a screened proposal: the
- * trial sent is what the journal holds and the sampler learns from, and no failure counts against the
- * coordinator's stop on repeated identical failures. Only families whose feature width the shape fixes
- * are screened (the CNN's pixels); a proposal that fits passes unchanged, so a job where everything fits
- * (the 8x8 digits) proposes exactly what it did without the screen. Pure, like the samplers it wraps:
- * the same history and context give the same proposal, and a check costs microseconds.
+ * proposal, so the sampler proposes among the others. A narrowed proposal carries a `note` naming what
+ * changed, which the trial's record shows; otherwise the trial sent is what the journal holds and the
+ * sampler learns from, and no failure counts against the coordinator's stop on repeated identical
+ * failures. Only families whose feature width the shape fixes are screened (the CNN's pixels); a
+ * proposal that fits passes unchanged, so a job where everything fits (the 8x8 digits) proposes exactly
+ * what it did without the screen. Pure, like the samplers it wraps: the same history and context give
+ * the same proposal, and a check costs microseconds.
  */
 import type { DataShape, ModelFamily } from '../../models/model';
+import type { Params } from '../space';
 import { getModelSpec } from '../../models/registry';
 import { splitTrialParams } from '../../features/pipeline-space';
 import { estimableFromShape, shapeFitsMemory, TRIAL_MEMORY_LIMIT, type TrialRows } from '../../trial-memory';
@@ -64,6 +66,14 @@ export function withMemoryScreen(next: Sampler, options: MemoryScreenOptions): S
   };
 }
 
+/** What the screen changed, for the trial's record: "narrowed to fit a trial's 64 MiB: filters 64 → 24, …". */
+function narrowingNote(before: Params, after: Params, limit: number): string {
+  const changes = Object.entries(after)
+    .filter(([k, v]) => JSON.stringify(before[k]) !== JSON.stringify(v))
+    .map(([k, v]) => `${k} ${JSON.stringify(before[k] ?? null)} → ${JSON.stringify(v)}`);
+  return `narrowed to fit a trial's ${Math.round(limit / 2 ** 20)} MiB of memory: ${changes.length > 0 ? changes.join(', ') : 'the proposal'}`;
+}
+
 /**
  * The configuration if its trial can fit `limit` (or its family cannot be estimated from the shape), else
  * its family's shrunk version within the headroom, else undefined.
@@ -75,7 +85,7 @@ function screened(config: TrialConfig, shape: DataShape, split: TrialRows, limit
     const model = splitTrialParams(config.family as ModelFamily, config.params, shape).model;
     if (shapeFitsMemory(spec, model, shape, split, limit) !== false) return config;
     const shrunk = spec.shrinkToFit?.(model, (params) => shapeFitsMemory(spec, params, shape, split, limit - SHRINK_HEADROOM_BYTES) === true);
-    return shrunk ? { family: config.family, params: { ...config.params, ...shrunk } } : undefined;
+    return shrunk ? { family: config.family, params: { ...config.params, ...shrunk }, note: narrowingNote(config.params, shrunk, limit) } : undefined;
   } catch {
     // Invalid parameters are the trial's to report, with its own message.
     return config;
