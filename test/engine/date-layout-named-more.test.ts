@@ -8,28 +8,16 @@
 import { describe, expect, it } from 'vitest';
 import { appendRows } from '../../src/engine/data/append-rows';
 import { parseDateCell } from '../../src/engine/data/column-types';
-import { decodeDataset, encodeDataset } from '../../src/engine/data/columnar-codec';
 import { parseCsv } from '../../src/engine/data/csv';
 import { parseCsvColumns } from '../../src/engine/data/csv-columns';
-import type { Column, Dataset } from '../../src/engine/data/dataset';
 import { formatOrderedDate } from '../../src/engine/data/date-layout';
 import { inferDataset } from '../../src/engine/data/infer-schema';
 import { monthNameDate } from '../../src/engine/data/month-name-date';
 import { getModelSpec } from '../../src/engine/models/registry';
 import { Predictor } from '../../src/engine/predictor';
 import { runTrial } from '../../src/engine/run-trial';
+import { infer, orderOf, stored, times, utc } from './helpers/date-columns';
 
-/** A one-column table of `cells` (plus a numeric column), typed as upload types it; cells are quoted (commas). */
-function infer(cells: readonly string[]) {
-  const text = ['d,x', ...cells.map((c, i) => `"${c}",${i}`)].join('\n');
-  const { dataset, profile } = inferDataset(parseCsv(text));
-  return { column: dataset.columns[0], profile: profile[0], dataset };
-}
-
-const times = (col: Column) => (col.storage === 'f64' ? Array.from(col.values) : undefined);
-const orderOf = (col: Column) => (col.storage === 'f64' ? col.dateOrder : undefined);
-const utc = (y: number, m: number, d: number, h = 0, min = 0) => Date.UTC(y, m - 1, d, h, min);
-const stored = (ds: Dataset): Dataset => decodeDataset(encodeDataset(ds));
 /** The ISO-8601 text of a cell's date, or 'no date': a failure names the date read instead of two epoch numbers. */
 const iso = (cell: string) => {
   const ms = monthNameDate(cell);
