@@ -98,9 +98,9 @@ describe('business-day detection', () => {
     expect(describeSeries(daySeries(sixDays, sixDays.map((_, i) => i)), { target: 'y' })).toMatchObject({ season: 6, lengths: { '': 52 }, interpolated: { '': 0 } });
     // Monday to Friday of one week never skips a weekend: nothing tells it from daily.
     expect(detectFrequency(Float64Array.from(days.slice(0, 5)), true)).toMatchObject({ kind: 'fixed', name: 'daily' });
-    // Business hours (9:00 to 16:00, Monday to Friday) are out of scope: hourly, and refused as irregular.
+    // Business hours (9:00 to 16:00, Monday to Friday) are hours, not days (./forecast-business-hours.test.ts).
     const hours = days.slice(0, 20).flatMap((t) => Array.from({ length: 8 }, (_, h) => t + (9 + h) * 3_600_000));
-    expect(detectFrequency(Float64Array.from(hours), true)).toMatchObject({ kind: 'fixed', name: 'hourly' });
+    expect(detectFrequency(Float64Array.from(hours), true)).toMatchObject({ kind: 'business_hours', firstHour: 9, hours: 8 });
     // A numeric index is never read as days.
     expect(detectFrequency(Float64Array.from([1, 2, 3, 6, 7, 8, 9, 10, 13]), false)).toMatchObject({ kind: 'index', step: 1 });
   });

@@ -22,6 +22,7 @@ const STEP_WORDS = {
   yearly: ['year', 'years'],
   business_daily: ['business day', 'business days'],
   working_daily: ['working day', 'working days'],
+  business_hourly: ['opening hour', 'opening hours'],
   daily: ['day', 'days'],
   hourly: ['hour', 'hours'],
   weekly: ['week', 'weeks'],

@@ -7,7 +7,8 @@
  * phase, Monday 0 .. Friday 4 or Saturday 5), stepping over closed days while keeping the time of day,
  * and detection from sorted timestamps. All in UTC days; the working week's first UTC day is detected
  * rather than assumed Monday, because local midnights east of UTC (`…T00:00:00+01:00`) fall on the UTC
- * day before, and a Sunday-to-Thursday (or Sunday-to-Friday) week is the same shape.
+ * day before, and a Sunday-to-Thursday (or Sunday-to-Friday) week is the same shape. Business hours
+ * (./business-hours) count their working days with the same arithmetic, and also allow a week of seven.
  */
 
 const DAY = 86_400_000;
@@ -24,7 +25,10 @@ const WORK_DAYS = [5, 6] as const;
  */
 export interface WorkWeek {
   readonly weekStart: number;
-  /** 5 or 6; absent in frequencies stored before six-day weeks, which were all five. */
+  /**
+   * 5 or 6 (7 for business hours open every day); absent in frequencies stored before six-day weeks,
+   * which were all five.
+   */
   readonly workDays?: number;
 }
 
@@ -42,7 +46,7 @@ function weekOf(day: number, weekStart: number): { week: number; pos: number } {
 }
 
 /** The UTC epoch day of working day `index` (inverse of businessIndex on working days). */
-function dayOfIndex(index: number, w: WorkWeek): number {
+export function dayOfIndex(index: number, w: WorkWeek): number {
   const n = workDaysOf(w);
   const week = Math.floor(index / n);
   return 7 * week + (index - n * week) - EPOCH_WEEKDAY + w.weekStart;

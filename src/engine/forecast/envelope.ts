@@ -114,8 +114,24 @@ function checkFrequency(f: unknown): void {
     (freq.kind === 'business_days' && Number.isInteger(freq.weekStart) && (freq.weekStart as number) >= 0 && (freq.weekStart as number) <= 6 &&
       // Five-day weeks were stored without workDays; the name says the week, so the two must agree.
       ((freq.name === 'business_daily' && (freq.workDays === undefined || freq.workDays === 5)) || (freq.name === 'working_daily' && freq.workDays === 6))) ||
+    (freq.kind === 'business_hours' && validOpeningHours(freq)) ||
     (freq.kind === 'index' && finite(freq.step) && freq.step > 0);
   if (!ok) fail(`frequency ${JSON.stringify(freq)} is not valid`);
+}
+
+/** Whether an integer field lies within [min, max]. */
+const integerIn = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+
+/** A business-hours frequency's fields (see ./business-hours): a week, and a run of 2..23 hours at a minute. */
+function validOpeningHours(freq: Record<string, unknown>): boolean {
+  return (
+    freq.name === 'business_hourly' &&
+    integerIn(freq.weekStart, 0, 6) &&
+    (freq.workDays === 5 || freq.workDays === 6 || freq.workDays === 7) &&
+    integerIn(freq.firstHour, 0, 23) &&
+    integerIn(freq.minute, 0, 59) &&
+    integerIn(freq.hours, 2, 23)
+  );
 }
 
 function checkGroup(g: unknown, i: number): void {

@@ -2,13 +2,14 @@
  * @module engine/forecast/frequency
  * Sampling frequency of a series: detected from sorted timestamps (calendar months first, since their
  * length in milliseconds varies, then working weeks of five or six days (./business-days), then a fixed
- * step), the seasonal period it implies, the calendar phase of a timestamp (month of year, day of week,
- * hour of day) and the timestamp k steps after another. Everything is computed in UTC so results never
- * depend on the machine's time zone.
+ * step, or opening hours (./business-hours) when hourly points jump closed hours), the seasonal period it
+ * implies, the calendar phase of a timestamp (month of year, day of week, hour of day) and the timestamp k
+ * steps after another. Everything is computed in UTC so results never depend on the machine's time zone.
  */
 import { EngineError } from '../core/errors';
-import { SHORT_GAPS_RULE } from './gap-limits';
+import { MAX_ADDED_SHARE, MAX_GAP_POINTS, SHORT_GAPS_RULE } from './gap-limits';
 import { addBusinessDays, businessIndex, detectBusinessWeek, isBusinessDay, workDaysOf } from './business-days';
+import { addOpeningHours, describeOpeningHours, detectOpeningHours, isOpeningHour, openingHourIndex, openingHoursRemedy } from './business-hours';
 import type { SeriesFrequency } from './types';
 import { minTrainLength } from './validation-plan';
 
@@ -29,6 +30,7 @@ function describeStep(freq: SeriesFrequency): string {
   if (freq.kind === 'months') return freq.months === 1 ? '1 month' : `${freq.months} months`;
   if (freq.kind === 'index') return `${freq.step}`;
   if (freq.kind === 'business_days') return freq.name === 'working_daily' ? '1 working day' : '1 business day';
+  if (freq.kind === 'business_hours') return `1 opening hour (${describeOpeningHours(freq)})`;
   return freq.stepMs % DAY === 0 ? `${freq.stepMs / DAY} day(s)` : `${freq.stepMs / HOUR} hour(s)`;
 }
 
@@ -93,7 +95,24 @@ export function detectFrequency(times: Float64Array, datetime: boolean): SeriesF
     if (week !== null) return { kind: 'business_days', name: 'business_daily', weekStart: week.weekStart };
   }
   const step = modeOf(Array.from({ length: times.length - 1 }, (_, i) => times[i + 1] - times[i])).value;
+  // Hours that jump closed hours (evenings, weekends) each day are opening hours; a plain hourly series
+  // whose few short gaps fill by themselves stays hourly, even when it misses the same hour every day.
+  if (datetime && step === HOUR && !hourlyWithShortGaps(times)) {
+    const open = detectOpeningHours(times, CALENDAR_MAJORITY);
+    if (open !== null) return { kind: 'business_hours', name: 'business_hourly', ...open };
+  }
   return datetime ? { kind: 'fixed', name: fixedName(step), stepMs: step } : { kind: 'index', name: 'index', step };
+}
+
+/** Whether sorted times are whole hours apart with only gaps that fill by themselves (see ./fill-gaps). */
+function hourlyWithShortGaps(times: Float64Array): boolean {
+  let missing = 0;
+  for (let i = 1; i < times.length; i++) {
+    const steps = (times[i] - times[i - 1]) / HOUR;
+    if (!Number.isInteger(steps) || steps - 1 > MAX_GAP_POINTS) return false;
+    missing += steps - 1;
+  }
+  return missing <= MAX_ADDED_SHARE * (times.length + missing);
 }
 
 const timeOfDay = (t: number) => ((t % DAY) + DAY) % DAY;
@@ -133,6 +152,8 @@ export function stepTime(freq: SeriesFrequency, t: number, k: number): number {
       return t + k * freq.step;
     case 'business_days':
       return addBusinessDays(t, k, freq);
+    case 'business_hours':
+      return addOpeningHours(t, k, freq);
     case 'months': {
       const p = monthParts(t);
       const target = p.month + k * freq.months;
@@ -147,6 +168,7 @@ export function stepTime(freq: SeriesFrequency, t: number, k: number): number {
 
 /** What the user can do about a time that is not the expected next one. */
 function remedy(freq: SeriesFrequency, t: number, expected: number, datetime: boolean): string {
+  if (freq.kind === 'business_hours') return openingHoursRemedy(t, expected, freq);
   if (freq.kind === 'business_days') {
     // A holiday is a missing point like any other: the row is added with an empty target and interpolated.
     const unit = freq.name === 'working_daily' ? 'working day' : 'business day';
@@ -162,10 +184,19 @@ function remedy(freq: SeriesFrequency, t: number, expected: number, datetime: bo
  * exactly one step apart (a gap or an irregular spacing). `rowOf` maps a position to its 1-based data row.
  */
 export function checkRegular(freq: SeriesFrequency, times: Float64Array, column: string, group: string, rowOf: (i: number) => number, datetime: boolean): void {
+  const where = group === '' ? '' : ` in group "${group}"`;
+  // Stepping from a closed hour lands on the next opening hour, so a first point outside them would pass.
+  if (freq.kind === 'business_hours' && !isOpeningHour(times[0], freq)) {
+    throw new EngineError(
+      'invalid_dataset',
+      `time column "${column}" is irregular${where}: row ${rowOf(0)} (${formatTime(times[0], datetime)}) starts the series off its opening hours, ` +
+        `and the series steps by ${describeStep(freq)}; ${openingHoursRemedy(times[0], times[0], freq)}`,
+      { column, group, row: rowOf(0) },
+    );
+  }
   for (let i = 1; i < times.length; i++) {
     const expected = stepTime(freq, times[i - 1], 1);
     if (times[i] === expected) continue;
-    const where = group === '' ? '' : ` in group "${group}"`;
     throw new EngineError(
       'invalid_dataset',
       `time column "${column}" is irregular${where}: row ${rowOf(i)} (${formatTime(times[i], datetime)}) follows row ${rowOf(i - 1)} (${formatTime(times[i - 1], datetime)}), ` +
@@ -177,7 +208,8 @@ export function checkRegular(freq: SeriesFrequency, times: Float64Array, column:
 
 /**
  * The seasonal period a frequency implies: monthly 12, quarterly 4, whole-month steps dividing a year
- * 12/k, hourly 24, daily 7, business or working days 5 or 6 (the working week), weekly 52; everything else has none (1).
+ * 12/k, hourly 24, daily 7, business or working days 5 or 6 (the working week), weekly 52, business hours
+ * the hours of a working day (the daily shape; see phaseOf); everything else has none (1).
  */
 export function naturalSeason(freq: SeriesFrequency): number {
   switch (freq.kind) {
@@ -190,6 +222,8 @@ export function naturalSeason(freq: SeriesFrequency): number {
       return 1;
     case 'business_days':
       return workDaysOf(freq);
+    case 'business_hours':
+      return freq.hours;
     case 'index':
       return 1;
   }
@@ -208,7 +242,7 @@ export function seasonFor(freq: SeriesFrequency, shortestLength: number): number
 
 /**
  * The seasonal phase (0..season-1) of a timestamp, from the calendar where the frequency has one (month
- * of year, quarter, day of week, weekday of a business day, hour of day) so that phases agree across
+ * of year, quarter, day of week, weekday of a business day, hour of day, hour of an opening day) so that phases agree across
  * groups that start at different times; otherwise from the number of steps since `anchor`.
  */
 export function phaseOf(freq: SeriesFrequency, season: number, t: number, anchor: number): number {
@@ -219,6 +253,10 @@ export function phaseOf(freq: SeriesFrequency, season: number, t: number, anchor
   // Working days are counted from a fixed start of a week, so a season of a week gives Monday 0 .. Friday 4
   // (or Saturday 5) whatever the anchor (the same at training and at forecast time, and across groups).
   if (freq.kind === 'business_days') return ((businessIndex(t, freq) % season) + season) % season;
+  // Opening hours likewise: a season of a working day gives the hour of the opening day, 0 at opening.
+  // One phase only: the weekday is not a second one, since an hour-of-week one-hot (45 to 98 columns)
+  // would be learned from a few weeks of data; a weekly pattern (busier Mondays) is not learned as such.
+  if (freq.kind === 'business_hours') return ((openingHourIndex(t, freq) % season) + season) % season;
   const step = freq.kind === 'fixed' ? freq.stepMs : freq.step;
   const k = Math.round((t - anchor) / step);
   return ((k % season) + season) % season;

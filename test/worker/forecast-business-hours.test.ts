@@ -1,0 +1,39 @@
+/**
+ * A business-hours forecast job in workerd (the engine's side: test/engine/forecast-business-hours.test.ts):
+ * hourly call volumes recorded 09:00 to 17:00 Monday to Friday are read as `business_hourly`, forecast one
+ * working day ahead by default, and the forecast route's times skip the evening and the weekend.
+ */
+import { describe, expect, it } from 'vitest';
+import { call, json, waitForJob } from './helpers';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Six weeks of Monday-to-Friday hours, 09:00 to 17:00 UTC: a lunch peak on a slowly rising level. */
+function callVolumes(): string[] {
+  const shape = [20, 34, 46, 62, 58, 40, 32, 26, 14];
+  const rows: string[] = [];
+  for (let day = Date.UTC(2024, 0, 1), i = 0; rows.length < 6 * 5 * 9; day += DAY) {
+    const weekday = new Date(day).getUTCDay();
+    if (weekday === 0 || weekday === 6) continue;
+    for (let h = 0; h < 9; h++) rows.push(`${new Date(day + (9 + h) * HOUR).toISOString()},${(100 + 0.02 * i++ + shape[h] + ((i * 7) % 5)).toFixed(1)}`);
+  }
+  return rows;
+}
+
+describe('business-hours forecast jobs', () => {
+  it('forecasts the next opening hours, Friday 17:00 then Monday 09:00, a working day by default', async () => {
+    const rows = callVolumes();
+    expect(rows.at(-1)!.startsWith('2024-02-09T17:00')).toBe(true); // a Friday
+    expect((await call('PUT', '/v1/datasets/calls', ['hour,calls', ...rows].join('\n'))).status).toBe(201);
+    const created = await call('POST', '/v1/jobs', { dataset: 'calls', target: 'calls', task: 'forecast', models: ['seasonal_naive', 'linear'], budget: { trials: 3 }, model: 'calls' });
+    expect(created.status).toBe(202);
+    expect((await waitForJob((await json(created)).id)).status).toBe('succeeded');
+    const model = await json(await call('GET', '/v1/models/calls'));
+    expect(model.forecast).toMatchObject({ time_column: 'hour', frequency: 'business_hourly', season: 9, horizon: 9 });
+    const body = await json(await call('POST', '/v1/models/calls/forecast', { horizon: 11, history: true }));
+    const monday = Array.from({ length: 9 }, (_, h) => new Date(Date.UTC(2024, 1, 12, 9 + h)).toISOString());
+    expect(body.forecasts.map((p: { time: string }) => p.time)).toEqual([...monday, '2024-02-13T09:00:00.000Z', '2024-02-13T10:00:00.000Z']);
+    expect(body.history.at(-1).time).toBe('2024-02-09T17:00:00.000Z');
+  });
+});
