@@ -87,6 +87,13 @@ describe('business-day detection', () => {
     expect(err.details.row).toBe(11);
     expect(err.message).toContain('row 11 (2024-01-13T00:00:00.000Z) follows row 10');
     expect(err.message).toContain('it falls on a weekend, which a business-day series skips');
+    // On the first row too: nothing before it to step from, so it is checked against the week itself.
+    const sundayFirst = [Date.UTC(2023, 11, 31), ...days];
+    expect(detectFrequency(Float64Array.from(sundayFirst), true)).toEqual(BUSINESS);
+    const first = engineError(() => describeSeries(daySeries(sundayFirst, sundayFirst.map((_, i) => i)), { target: 'y' }));
+    expect(first.details.row).toBe(1);
+    expect(first.message).toContain('row 1 (2023-12-31T00:00:00.000Z) starts the series on a day the series skips');
+    expect(first.message).toContain('it falls on a weekend, which a business-day series skips');
   });
 
   it('leaves daily, weekend-free short and business-hours series as they were; reads Monday to Saturday as a six-day week', () => {

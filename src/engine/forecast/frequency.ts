@@ -185,12 +185,14 @@ function remedy(freq: SeriesFrequency, t: number, expected: number, datetime: bo
  */
 export function checkRegular(freq: SeriesFrequency, times: Float64Array, column: string, group: string, rowOf: (i: number) => number, datetime: boolean): void {
   const where = group === '' ? '' : ` in group "${group}"`;
-  // Stepping from a closed hour lands on the next opening hour, so a first point outside them would pass.
-  if (freq.kind === 'business_hours' && !isOpeningHour(times[0], freq)) {
+  // Stepping from a closed hour or day lands on the next open one, so a first point on one would pass.
+  const closedStart = freq.kind === 'business_hours' ? !isOpeningHour(times[0], freq) : freq.kind === 'business_days' && !isBusinessDay(times[0], freq);
+  if (closedStart) {
+    const off = freq.kind === 'business_hours' ? 'off its opening hours' : 'on a day the series skips';
     throw new EngineError(
       'invalid_dataset',
-      `time column "${column}" is irregular${where}: row ${rowOf(0)} (${formatTime(times[0], datetime)}) starts the series off its opening hours, ` +
-        `and the series steps by ${describeStep(freq)}; ${openingHoursRemedy(times[0], times[0], freq)}`,
+      `time column "${column}" is irregular${where}: row ${rowOf(0)} (${formatTime(times[0], datetime)}) starts the series ${off}, ` +
+        `and the series steps by ${describeStep(freq)}; ${remedy(freq, times[0], times[0], datetime)}`,
       { column, group, row: rowOf(0) },
     );
   }
