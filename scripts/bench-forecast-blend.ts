@@ -1,6 +1,6 @@
 /**
  * `npm run bench:forecast-blend -- [--series 30] [--trials 60] [--families linear,gbdt,random_forest] [--length 120] [--horizon 24]
- *   [--airpassengers DIR] [--real] [--real-seeds 1,2,3]`
+ *   [--airpassengers DIR] [--real] [--real-seeds 1,2,3] [--origins 3]`
  * Whether publishing a forecast job's end-of-search blend beats publishing its single best trial, on data
  * neither saw. Both are picked on the same three rolling origins, so the blend's lower validation RMSE may
  * be no more than a closer fit to those origins: only the series' continuation can tell. Each synthetic
@@ -32,6 +32,7 @@ import { DEFAULT_POOL_TOP, ensembleCandidatePool } from '../src/engine/ensemble/
 import { foldSelectionEstimate } from '../src/engine/eval/fold-selection-estimate';
 import {
   buildForecastBlendEnvelope,
+  DEFAULT_ORIGINS,
   type ForecastEnvelope,
   type ForecastFamily,
   forecastDefaults,
@@ -58,6 +59,7 @@ const { values } = parseArgs({
     airpassengers: { type: 'string' },
     real: { type: 'boolean', default: false },
     'real-seeds': { type: 'string', default: '1,2,3' },
+    origins: { type: 'string', default: String(DEFAULT_ORIGINS) },
   },
 });
 const SERIES = Number(values.series);
@@ -66,6 +68,8 @@ const LENGTH = Number(values.length);
 const HORIZON = Number(values.horizon);
 const FAMILIES = values.families!.split(',') as ForecastFamily[];
 const REAL_SEEDS = values['real-seeds']!.split(',').map(Number);
+/** Rolling origins every trial validates on, as a forecast job's `folds`. */
+const ORIGINS = Number(values.origins);
 if (FAMILIES.includes('rnn')) throw new Error('rnn is left out of this benchmark: hundreds of searches of it would take hours');
 /** Every job runs these parameter-free trials first. */
 const BASELINES: readonly ForecastFamily[] = ['seasonal_naive', 'drift'];
@@ -124,7 +128,7 @@ function searchPlan(ds: Dataset, spec: SearchSpec) {
 async function runSearch(ds: Dataset, spec: SearchSpec): Promise<FinishedTrial[]> {
   const finished: FinishedTrial[] = [];
   for (const [k, { family, params }] of searchPlan(ds, spec).entries()) {
-    const out = await runForecastTrial(ds, { family, params, target: spec.target, horizon: spec.horizon, seed: spec.seed });
+    const out = await runForecastTrial(ds, { family, params, target: spec.target, horizon: spec.horizon, seed: spec.seed, origins: ORIGINS });
     if (out.status !== 'complete') continue;
     finished.push({ id: `t${k}`, family, loss: out.score, foldScores: out.foldScores, originForecasts: out.originForecasts, envelope: out.envelope });
   }
@@ -160,7 +164,7 @@ async function searchAndScore(ds: Dataset, future: readonly number[], spec: Sear
   const naive = trials.find((t) => t.family === 'seasonal_naive') as FinishedTrial;
   const naiveRmse = (await heldOut({ envelope: naive.envelope, widening: 1 }, future)).rmse;
 
-  const truth = forecastOriginTruth(ds, { target: spec.target, horizon: spec.horizon });
+  const truth = forecastOriginTruth(ds, { target: spec.target, horizon: spec.horizon, origins: ORIGINS });
   const pool = ensembleCandidatePool(trials, DEFAULT_POOL_TOP);
   const selection = selectForecastBlend(truth, pool.map((t) => ({ id: t.id, predictions: t.originForecasts })));
   if (!selection.improves) return { best: bestHeldOut, published: bestHeldOut, blendPublished: false, members: 1, naiveRmse };
@@ -288,7 +292,7 @@ async function realTables(): Promise<string> {
 async function main(): Promise<void> {
   await tf.setBackend('cpu');
   const started = performance.now();
-  const searched = `${TRIALS} learned trials + ${BASELINES.length} baselines per search, families ${FAMILIES.join(', ')}`;
+  const searched = `${TRIALS} learned trials + ${BASELINES.length} baselines per search, families ${FAMILIES.join(', ')}, ${ORIGINS} rolling origins`;
   console.log(`Held-out test RMSE and interval coverage of the published blend vs the single best trial; ${searched}.`);
   // --series 0 skips the synthetic part (e.g. to run --real alone): a summary of no series means nothing.
   if (SERIES > 0) {
