@@ -225,7 +225,7 @@ describe('business-hours gaps and refusals', () => {
     expect(detectFrequency(Float64Array.from(local, (s) => Date.parse(s)), true)).toEqual(hoursFreq({ firstHour: 8, hours: 8 }));
     const err = engineError(() => describeSeries(series(local), { target: 'y' }));
     expect(err.message).toContain('row 9 (2024-03-04T16:00:00.000Z) follows row 8 (2024-03-04T15:00:00.000Z)');
-    expect(err.message).toContain('timestamps whose UTC offset follows daylight saving time move by an hour twice a year: write them in UTC or at one fixed offset');
+    expect(err.message).toContain('timestamps whose UTC offset follows daylight saving time move by an hour twice a year: write the local times without an offset (2024-03-15 09:00), which read the same all year');
   });
 });
 

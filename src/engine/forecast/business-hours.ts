@@ -186,7 +186,7 @@ export function openingHoursRemedy(t: number, expected: number, o: OpeningHours)
   if (hour >= o.hours) {
     return (
       `it falls outside the opening hours, which a business-hours series skips (${hours}): remove the row or resample the series. ` +
-      'Opening hours are read on the UTC clock, so timestamps whose UTC offset follows daylight saving time move by an hour twice a year: write them in UTC or at one fixed offset'
+      'Opening hours are read on the UTC clock, so timestamps whose UTC offset follows daylight saving time move by an hour twice a year: write the local times without an offset (2024-03-15 09:00), which read the same all year'
     );
   }
   if (!isBusinessDay(day * DAY, o)) return `it falls on a closed day of the week, which a business-hours series skips (${hours}): remove the row or resample the series`;
