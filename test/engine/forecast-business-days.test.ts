@@ -9,12 +9,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/core/rng';
-import { describeSeries, extractSeries, forecastDefaults, loadForecaster, parseForecastEnvelope, runForecastTrial, type ForecastEnvelope, type ForecastFamily, type SeriesFrequency } from '../../src/engine/forecast';
+import { describeSeries, extractSeries, forecastDefaults, loadForecaster, parseForecastEnvelope, type SeriesFrequency } from '../../src/engine/forecast';
 import { detectFrequency, naturalSeason, phaseOf, seasonFor, stepTime } from '../../src/engine/forecast/frequency';
-import type { Params } from '../../src/engine/search/space';
 import { daySeries } from './forecast-fixtures';
 import { engineError } from './helpers/assertions';
 import { expectWorkWeekStepping } from './helpers/work-week';
+import { heldOutSeries } from './helpers/held-out-series';
 
 const DAY = 86_400_000;
 const BUSINESS: SeriesFrequency = { kind: 'business_days', name: 'business_daily', weekStart: 1 };
@@ -161,11 +161,7 @@ describe('business-day forecasts end to end', () => {
   const { times, values } = weekdaySeries();
   // Four weeks held out: long enough for seasonal naive to lag behind the trend.
   const HELD = 20;
-  const train = daySeries(times.slice(0, -HELD), values.slice(0, -HELD).map((v) => v.toFixed(3)));
-  const truth = values.slice(-HELD);
-  const spec = { target: 'y', horizon: HELD, seed: 1 };
-  const shape = { length: times.length - HELD, season: 5, groups: 1, horizon: HELD };
-  const rmse = (f: Float64Array | number[]) => Math.sqrt(truth.reduce((a, v, i) => a + (v - f[i]) ** 2, 0) / HELD);
+  const { shape, rmse, trial } = heldOutSeries(times, values, HELD, 5);
   /** Mondays about 26 above Fridays, and in every forecast week Monday the highest day and Friday the lowest. */
   function expectWeekdayShape(forecast: number[]): void {
     const byDay = (d: number) => forecast.filter((_, i) => weekday(times[times.length - HELD + i]) === d);
@@ -177,12 +173,6 @@ describe('business-day forecasts end to end', () => {
       expect(week.indexOf(Math.max(...week))).toBe(0);
       expect(week.indexOf(Math.min(...week))).toBe(4);
     }
-  }
-
-  async function trial(family: ForecastFamily, params: Params, origins?: number): Promise<ForecastEnvelope> {
-    const out = await runForecastTrial(train, { ...spec, family, params, ...(origins ? { origins } : {}) });
-    if (out.status !== 'complete') throw new Error(`${family}: ${out.reason}`);
-    return out.envelope;
   }
 
   beforeAll(async () => {

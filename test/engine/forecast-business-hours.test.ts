@@ -10,12 +10,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/core/rng';
-import { describeSeries, extractSeries, forecastDefaults, loadForecaster, parseForecastEnvelope, runForecastTrial, type ForecastEnvelope, type ForecastFamily, type SeriesFrequency } from '../../src/engine/forecast';
+import { describeSeries, extractSeries, forecastDefaults, loadForecaster, parseForecastEnvelope, type SeriesFrequency } from '../../src/engine/forecast';
 import { isOpeningHour, type OpeningHours } from '../../src/engine/forecast/business-hours';
 import { detectFrequency, naturalSeason, phaseOf, seasonFor, stepTime } from '../../src/engine/forecast/frequency';
-import type { Params } from '../../src/engine/search/space';
 import { daySeries } from './forecast-fixtures';
 import { engineError } from './helpers/assertions';
+import { heldOutSeries } from './helpers/held-out-series';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -245,17 +245,7 @@ describe('business-hours forecasts end to end', () => {
   // Eight weeks to fit on, the ninth held out.
   const { times, values } = callCentre(9);
   const HELD = 45;
-  const train = daySeries(times.slice(0, -HELD), values.slice(0, -HELD).map((v) => v.toFixed(3)));
-  const truth = values.slice(-HELD);
-  const spec = { target: 'y', horizon: HELD, seed: 1 };
-  const shape = { length: times.length - HELD, season: 9, groups: 1, horizon: HELD };
-  const rmse = (f: number[]) => Math.sqrt(truth.reduce((a, v, i) => a + (v - f[i]) ** 2, 0) / HELD);
-
-  async function trial(family: ForecastFamily, params: Params): Promise<ForecastEnvelope> {
-    const out = await runForecastTrial(train, { ...spec, family, params });
-    if (out.status !== 'complete') throw new Error(`${family}: ${out.reason}`);
-    return out.envelope;
-  }
+  const { shape, rmse, trial } = heldOutSeries(times, values, HELD, 9);
 
   beforeAll(async () => {
     await tf.setBackend('cpu');

@@ -10,12 +10,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/core/rng';
-import { describeSeries, extractSeries, forecastDefaults, loadForecaster, parseForecastEnvelope, runForecastTrial, type ForecastEnvelope, type ForecastFamily, type SeriesFrequency } from '../../src/engine/forecast';
+import { describeSeries, extractSeries, forecastDefaults, loadForecaster, parseForecastEnvelope, type SeriesFrequency } from '../../src/engine/forecast';
 import { detectFrequency, naturalSeason, phaseOf, seasonFor, stepTime } from '../../src/engine/forecast/frequency';
-import type { Params } from '../../src/engine/search/space';
 import { daySeries } from './forecast-fixtures';
 import { engineError } from './helpers/assertions';
 import { expectWorkWeekStepping } from './helpers/work-week';
+import { heldOutSeries } from './helpers/held-out-series';
 
 const DAY = 86_400_000;
 const SIX: SeriesFrequency = { kind: 'business_days', name: 'working_daily', weekStart: 1, workDays: 6 };
@@ -124,17 +124,7 @@ function shopSeries(): { times: number[]; values: number[] } {
 describe('six-day week forecasts end to end', () => {
   const { times, values } = shopSeries();
   const HELD = 24; // four weeks
-  const train = daySeries(times.slice(0, -HELD), values.slice(0, -HELD).map((v) => v.toFixed(3)));
-  const truth = values.slice(-HELD);
-  const spec = { target: 'y', horizon: HELD, seed: 1 };
-  const shape = { length: times.length - HELD, season: 6, groups: 1, horizon: HELD };
-  const rmse = (f: number[]) => Math.sqrt(truth.reduce((a, v, i) => a + (v - f[i]) ** 2, 0) / HELD);
-
-  async function trial(family: ForecastFamily, params: Params): Promise<ForecastEnvelope> {
-    const out = await runForecastTrial(train, { ...spec, family, params });
-    if (out.status !== 'complete') throw new Error(`${family}: ${out.reason}`);
-    return out.envelope;
-  }
+  const { shape, rmse, trial } = heldOutSeries(times, values, HELD, 6);
 
   beforeAll(async () => {
     await tf.setBackend('cpu');
