@@ -132,9 +132,8 @@ function workingWeekOf(times: Float64Array, run: Omit<OpeningHours, 'weekStart' 
 /**
  * The opening hours of sorted datetimes, when they are a business-hours series: at least `majority` of
  * the points share a minute past the hour, the hours of the day nearly every day holds make one run of
- * 2..23 hours, and at
- * least `majority` of the steps go to the next opening hour, one at least jumping closed hours (an
- * evening or a weekend; without one, nothing tells the run from plain hours). The tolerance is the one
+ * 2..23 hours, and at least `majority` of the steps go to the next opening hour, one at least jumping
+ * closed hours (an evening or a weekend; without one, nothing tells the run from plain hours). The tolerance is the one
  * the other calendars have: a stray or a missing hour does not hide the frequency, checkRegular then
  * names it. Otherwise null. Callers try this only when the plain hourly reading fails.
  */
