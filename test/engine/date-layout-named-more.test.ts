@@ -50,6 +50,17 @@ describe('ordinal days', () => {
     expect(infer(['15st March 2024', '16th March 2024']).column.type).toBe('categorical');
   });
 
+  it('reads the first of a month as French, Spanish and Portuguese mark it, and no other day so marked', () => {
+    expect(iso('1er mars 2024')).toBe('2024-03-01T00:00');
+    expect(iso('vendredi 1er mars 2024')).toBe('2024-03-01T00:00');
+    expect(iso('1º de março de 2024')).toBe('2024-03-01T00:00');
+    expect(iso('1° de marzo de 2024')).toBe('2024-03-01T00:00');
+    for (const cell of ['2er mars 2024', '15º de março de 2024', '21er mars 2024']) expect(monthNameDate(cell), cell).toBeNaN();
+    // A French column's first of the month no longer breaks it.
+    const { profile } = infer(['28 février 2024', '29 février 2024', '1er mars 2024', '2 mars 2024']);
+    expect(profile).toMatchObject({ type: 'datetime', date_order: 'named' });
+  });
+
   it('types a column of ordinal dates as the named layout', () => {
     const { column, profile } = infer(['March 1st, 2024', 'March 2nd, 2024', 'March 3rd, 2024', 'March 4th, 2024', '21st March 2024']);
     expect(profile).toMatchObject({ type: 'datetime', date_order: 'named' });

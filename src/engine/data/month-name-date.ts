@@ -5,7 +5,8 @@
  * optional time (15-Mar-2024 14:30, Mar 15 2024 2:30PM) and weekday (Fri, 15 Mar 2024; Friday, March 15,
  * 2024), and a month alone (Mar-2024, March 2024), read as its 1st day as ISO-8601 reads 2024-03. Days may
  * carry an English ordinal suffix (March 15th, 2024; 1st Mar 2024), which must be the number's own (15st
- * is no day); "15th of March" is not read.
+ * is no day), and the first of a month the mark French and Spanish or Portuguese give it (1er mars 2024,
+ * 1º de março de 2024; on no other day); "15th of March" is not read.
  *
  * Spreadsheets write month names in the language of the machine that exported them, so the names are
  * English, French, German, Spanish, Italian, Portuguese and Dutch (MONTH_SPELLINGS): in full, in the
@@ -98,8 +99,13 @@ function numberOf(table: ReadonlyMap<string, number>, name: string): number | un
 // spell a single one.
 const MONTH = String.raw`(?<month>[\p{L}\p{M}]{3,10})\.?`;
 const WEEKDAY = String.raw`(?:(?<weekday>[\p{L}\p{M}]{2,10}(?:-[Ff][Ee][Ii][Rr][Aa])?)\.?,? )?`;
-/** An English ordinal's two letters after a day (15th), checked against the number by ordinalSuffix. */
-const SUFFIX = String.raw`(?<suffix>[A-Za-z]{2})`;
+/**
+ * A day's ordinal mark, checked against the number by suffixFits: an English ordinal's two letters
+ * (15th), or the mark French (1er) and Spanish or Portuguese (1º, 1°) give the first of a month only.
+ */
+const SUFFIX = String.raw`(?<suffix>[A-Za-z]{2}|[º°])`;
+/** Marks only the first of the month takes: French 1er mars, Portuguese 1º de março. */
+const FIRST_OF_MONTH_MARKS: ReadonlySet<string> = new Set(['er', 'º', '°']);
 /** Between day, month and year of a day-first date: Spanish and Portuguese write "15 de marzo de 2024". */
 const DAY_FIRST_SEPARATOR = String.raw`(?<sep>[-/ ]| [Dd][Ee] )`;
 
@@ -115,6 +121,12 @@ const SHAPES: readonly RegExp[] = [
 ];
 /** A month alone: Mar-2024, March 2024, Mar/2024, marzo de 2024 (no time: a month has no time of day). */
 const MONTH_YEAR = new RegExp(String.raw`^${MONTH}(?:[-/ ]| [Dd][Ee] )(?<year>\d{4})$`, 'u');
+
+/** Whether an ordinal mark belongs to its day: 1er and 1º to the 1st only, English suffixes by ordinalSuffix. */
+function suffixFits(suffix: string, day: number): boolean {
+  const mark = suffix.toLowerCase();
+  return FIRST_OF_MONTH_MARKS.has(mark) ? day === 1 : mark === ordinalSuffix(day);
+}
 
 /** The English ordinal suffix of day `day`: 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st, 22nd, 23rd, 31st. */
 function ordinalSuffix(day: number): string {
@@ -142,7 +154,7 @@ export function monthNameDate(cell: string): number {
     const { month: name, day, suffix, year, weekday } = m.groups;
     const month = numberOf(MONTHS, name);
     if (month === undefined) continue;
-    if (suffix !== undefined && suffix.toLowerCase() !== ordinalSuffix(Number(day))) return NaN;
+    if (suffix !== undefined && !suffixFits(suffix, Number(day))) return NaN;
     const ms = utcTime(Number(year), month, Number(day), timeOfDay(m, m.length - 5));
     if (weekday !== undefined && numberOf(WEEKDAYS, weekday) !== new Date(ms).getUTCDay()) return NaN;
     return ms;
