@@ -40,6 +40,7 @@ import {
   forecastShapeOf,
   forecastSpace,
   loadForecaster,
+  publicationWidening,
   runForecastTrial,
   selectForecastBlend,
   withWidenedSpread,
@@ -136,10 +137,10 @@ async function runSearch(ds: Dataset, spec: SearchSpec): Promise<FinishedTrial[]
   return finished;
 }
 
-/** Publication widening (durable/search-coordinator): the selection estimate over the model's own RMSE, when above 1. */
+/** What the job publishes (engine/forecast publicationWidening): intervals widened by the selection estimate over the model's own RMSE. */
 function published(envelope: ForecastEnvelope, estimate: number | undefined, score: number): { envelope: ForecastEnvelope; widening: number } {
-  const widening = estimate !== undefined && score > 0 ? estimate / score : 1;
-  return widening > 1 ? { envelope: withWidenedSpread(envelope, widening), widening } : { envelope, widening: 1 };
+  const widening = publicationWidening(estimate, score);
+  return widening > 1 ? { envelope: withWidenedSpread(envelope, widening), widening } : { envelope, widening };
 }
 
 async function heldOut(model: { envelope: ForecastEnvelope; widening: number }, future: readonly number[]): Promise<HeldOut> {

@@ -20,7 +20,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { fromLoss, parseAnyEnvelope, samplerFor, seedFrom, type FrozenTrial, type Sampler, type TrialConfig, withMemoryScreen } from '../engine';
 import { outputWidth } from '../engine/core/task';
 import { ensembleCandidatePool, poolSizeLimit } from '../engine/ensemble/candidate-pool';
-import { parseForecastEnvelope, withWidenedSpread } from '../engine/forecast';
+import { parseForecastEnvelope, publicationWidening, withWidenedSpread } from '../engine/forecast';
 import { planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
 import { forecastEstimate } from './forecast-estimate';
 import { applyOp, bestTrial, type ChallengerRef, fidelityOf, isFullFidelity, type JobState, type JournalOp, publishableTrial, replay, runningTrials, type TrialEntry } from './job-journal';
@@ -495,9 +495,8 @@ export class SearchCoordinator extends DurableObject<Env> {
    * publication is retried.
    */
   private async widenedForecastArtifact(key: string, score: number): Promise<string> {
-    const estimate = forecastEstimate(this.state)?.score;
-    const optimism = estimate !== undefined && score > 0 ? estimate / score : 1;
-    if (optimism <= 1) return key;
+    const optimism = publicationWidening(forecastEstimate(this.state)?.score, score);
+    if (optimism === 1) return key;
     const text = await (await this.env.STORE.get(key))?.text();
     if (text === undefined) throw new Error(`the artifact ${key} is missing from object storage`);
     const widenedKey = key.replace(/\.json$/, '') + '.published.json';

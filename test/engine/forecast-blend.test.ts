@@ -15,6 +15,7 @@ import {
   loadForecaster,
   type OriginTruth,
   parseForecastEnvelope,
+  publicationWidening,
   runForecastTrial,
   selectForecastBlend,
 } from '../../src/engine/forecast';
@@ -135,6 +136,15 @@ describe('forecast blends', () => {
     expect(points.some((p, h) => Math.abs(p.value - alone[0][h].value) > 1e-6)).toBe(true);
     blend.dispose();
     for (const f of own) f.dispose();
+  });
+
+  it('is published with intervals widened by the estimate over its own error, never narrowed', () => {
+    // The blend's own validation error is below the best trial's, so the same estimate widens it more.
+    expect(publicationWidening(30, 20)).toBeCloseTo(1.5, 12);
+    expect(publicationWidening(30, 15)).toBeCloseTo(2, 12);
+    expect(publicationWidening(18, 20)).toBe(1);
+    expect(publicationWidening(undefined, 20)).toBe(1);
+    expect(publicationWidening(30, 0)).toBe(1);
   });
 
   it('refuses members that do not forecast the same series the same way', () => {

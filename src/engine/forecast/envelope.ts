@@ -145,6 +145,16 @@ function checkGroup(g: unknown, i: number): void {
 }
 
 /**
+ * How much a job widens the intervals of the forecaster it publishes: the estimated error of its pick on
+ * new data (the job's `best_estimate`, durable/forecast-estimate) over the published model's own
+ * rolling-origin RMSE, the winning trial's or the blend's; 1 (unchanged) when there is no estimate or it
+ * is no larger. The coordinator publishes by this rule and bench:forecast-blend measures it.
+ */
+export function publicationWidening(estimate: number | undefined, ownScore: number): number {
+  return estimate !== undefined && ownScore > 0 ? Math.max(1, estimate / ownScore) : 1;
+}
+
+/**
  * The envelope with its intervals widened by `scale` (>= 1): what a job publishes when picking the model
  * among many made its validation errors optimistic. Widening an already widened envelope replaces the
  * earlier factor, so publishing again never compounds it.

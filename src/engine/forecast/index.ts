@@ -14,6 +14,7 @@ export {
   FORECAST_ENVELOPE_FORMAT,
   FORECAST_ENVELOPE_VERSION,
   parseForecastEnvelope,
+  publicationWidening,
   withWidenedSpread,
   type ForecastEnvelope,
   type ForecastGroupState,
