@@ -46,6 +46,7 @@ export function buildForecastBlendEnvelope(members: readonly BlendMemberEnvelope
     e.anchor === first.anchor &&
     e.horizon === first.horizon &&
     JSON.stringify(e.frequency) === JSON.stringify(first.frequency) &&
+    JSON.stringify(e.covariates) === JSON.stringify(first.covariates) &&
     e.groups.length === first.groups.length &&
     e.groups.every((g, i) => g.group === first.groups[i].group && g.lastTime === first.groups[i].lastTime);
   if (!members.every((m) => same(m.envelope))) throw new EngineError('invalid_input', 'the members of a forecast blend must forecast the same series with the same settings');

@@ -6,6 +6,7 @@
  * in rolling-origin validation (for intervals). parseForecastEnvelope refuses anything else.
  */
 import { EngineError } from '../core/errors';
+import { type CovariateSpec, type StoredCovariate, validCovariateSpecs } from './covariates';
 import type { ForecastModelArtifact } from './forecast-model';
 import { FORECAST_FAMILIES } from './space';
 import type { ForecastFamily, ForecastModelKind, SeriesFrequency } from './types';
@@ -25,6 +26,8 @@ export interface ForecastGroupState {
   readonly count: number;
   /** The most recent raw values, oldest first. */
   readonly tail: readonly number[];
+  /** With covariates: each covariate's values at the points of `tail` (in ForecastEnvelope.covariates order). */
+  readonly covariates?: readonly StoredCovariate[];
 }
 
 export interface ForecastEnvelope {
@@ -55,6 +58,11 @@ export interface ForecastEnvelope {
   readonly groups: readonly ForecastGroupState[];
   /** Groups of the training data left out for being too short to validate, with their lengths. */
   readonly skippedGroups?: Readonly<Record<string, number>>;
+  /**
+   * The job's known-future covariates (./covariates): a forecast request gives their values for every
+   * step it asks for. Absent: the job named none.
+   */
+  readonly covariates?: readonly CovariateSpec[];
   readonly model: ForecastModelArtifact;
 }
 
@@ -95,8 +103,9 @@ export function parseForecastEnvelope(json: unknown): ForecastEnvelope {
   if (!finite(e.score)) fail('score must be a number');
   if (!Array.isArray(e.stepSpread) || e.stepSpread.length === 0 || !e.stepSpread.every((s) => finite(s) && s >= 0)) fail('stepSpread must be a non-empty list of numbers >= 0');
   if (e.spreadScale !== undefined && !(finite(e.spreadScale) && e.spreadScale >= 1)) fail('spreadScale must be a number >= 1');
+  if (e.covariates !== undefined && !(validCovariateSpecs(e.covariates) && e.covariates.length > 0)) fail('covariates must be a non-empty list of numeric or categorical covariates');
   if (!Array.isArray(e.groups) || e.groups.length === 0) fail('groups must be a non-empty list');
-  e.groups.forEach(checkGroup);
+  e.groups.forEach((g, i) => checkGroup(g, i, (e.covariates as CovariateSpec[] | undefined)?.length ?? 0));
   if (e.skippedGroups !== undefined && (typeof e.skippedGroups !== 'object' || e.skippedGroups === null || !Object.values(e.skippedGroups).every((n) => Number.isInteger(n)))) {
     fail('skippedGroups must map groups to their lengths');
   }
@@ -134,7 +143,7 @@ function validOpeningHours(freq: Record<string, unknown>): boolean {
   );
 }
 
-function checkGroup(g: unknown, i: number): void {
+function checkGroup(g: unknown, i: number, covariates: number): void {
   const s = g as Record<string, unknown> | null;
   if (typeof s !== 'object' || s === null) fail(`groups[${i}] is not an object`);
   if (typeof s.group !== 'string') fail(`groups[${i}].group must be a string`);
@@ -142,6 +151,10 @@ function checkGroup(g: unknown, i: number): void {
     fail(`groups[${i}] has a bad lastTime, scale, first or count`);
   }
   if (!Array.isArray(s.tail) || s.tail.length === 0 || !s.tail.every(finite)) fail(`groups[${i}].tail must be a non-empty list of numbers`);
+  const stored = s.covariates;
+  if (covariates === 0 ? stored !== undefined : !(Array.isArray(stored) && stored.length === covariates && stored.every((c) => Array.isArray(c) && c.length === (s.tail as unknown[]).length))) {
+    fail(`groups[${i}].covariates must hold each covariate's value at every point of its tail`);
+  }
 }
 
 /**

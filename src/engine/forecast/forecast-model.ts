@@ -13,6 +13,8 @@ export interface FitSeries {
   readonly values: Float64Array;
   readonly times: Float64Array;
   readonly scale: number;
+  /** The encoded known-future covariates at each point, a column per feature (./covariates); absent: none. */
+  readonly covariates?: readonly Float64Array[];
 }
 
 /** Where a forecast starts: the last observed values of one series and what the families need besides. */
@@ -25,6 +27,12 @@ export interface SeriesState {
   /** First value and length of the whole series (the drift baseline's slope). */
   readonly first: number;
   readonly count: number;
+  /**
+   * The encoded known-future covariates (./covariates), a column per feature: index i < tail.length is
+   * the tail's point i, index tail.length + s the step s + 1 ahead. What the families that read
+   * covariates need for the tail they look back on and every step they forecast; the others ignore it.
+   */
+  readonly covariates?: readonly Float64Array[];
 }
 
 export interface ForecastFitContext {

@@ -3,11 +3,13 @@
  * Serving: a loaded forecast envelope answers "the next N points" of a series with prediction intervals.
  * Horizons up to the envelope's maxHorizon (4 times the validated horizon, at least the job's) are
  * allowed: forecasts are recursive, but errors compound and the measured spread is extrapolated, so a
- * request above the cap is refused rather than answered with intervals nobody measured.
+ * request above the cap is refused rather than answered with intervals nobody measured. A model of a job
+ * with known-future covariates needs their values for every step asked for (./covariates).
  */
 import { EngineError } from '../core/errors';
 import type { Calendar } from './calendar';
 import { timeAfter } from './calendar';
+import { byName, type CovariateSpec, encodeCovariateSteps, joinCovariates, storedCovariates } from './covariates';
 import type { ForecastEnvelope } from './envelope';
 import { parseForecastEnvelope } from './envelope';
 import { loadForecastModel } from './families';
@@ -28,12 +30,22 @@ export interface ForecastOptions {
   readonly group?: string;
   /** Interval level: 0.8 (default), or 0.5, 0.9, 0.95, 0.99. */
   readonly level?: number;
+  /**
+   * The covariates of each step ahead, one object per step naming every covariate: required by a model
+   * with covariates (description.covariates), refused by one without.
+   */
+  readonly covariates?: readonly unknown[];
 }
 
 /** Observed points of one series, oldest first (a history to forecast after). */
 export interface SeriesHistory {
   readonly values: Float64Array;
   readonly times: Float64Array;
+  /**
+   * The series' known-future covariates as read from data (SeriesData.covariates, with the specs they
+   * were encoded by), aligned with `values` and running on past them over the horizon forecast.
+   */
+  readonly covariates?: { readonly specs: readonly CovariateSpec[]; readonly columns: readonly Float64Array[] };
 }
 
 /** What a forecaster forecasts, for describing it (the model view, the dashboard's forecast form). */
@@ -47,6 +59,8 @@ export interface ForecastDescription {
   /** The horizon the job validated, and the longest a request may ask for. */
   readonly horizon: number;
   readonly maxHorizon: number;
+  /** The known-future covariates every forecast request gives the values of; absent when none. */
+  readonly covariates?: readonly CovariateSpec[];
 }
 
 /** An observed point of a series. */
@@ -96,6 +110,24 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
     }
     return g;
   };
+  const specs = env.covariates;
+  /** The state's covariates of a forecast from a group's stored tail: the request's steps after the tail's. */
+  const covariatesAhead = (stored: ForecastEnvelope['groups'][number]['covariates'], steps: readonly unknown[] | undefined, horizon: number) => {
+    if (!specs) {
+      if (steps !== undefined) throw new EngineError('invalid_input', 'this model was trained without covariates; leave covariates out', { field: 'covariates' });
+      return {};
+    }
+    return { covariates: joinCovariates(specs, stored ?? [], encodeCovariateSteps(specs, steps, horizon)) };
+  };
+  /** A given history's covariates, re-encoded by the model's own specs (the data may have been read with others). */
+  const historyCovariates = (history: SeriesHistory, points: number) => {
+    if (!specs) return undefined;
+    const given = history.covariates;
+    if (!given || given.columns.some((c) => c.length < points)) {
+      throw new EngineError('invalid_input', `this model forecasts from covariates; the history needs their values at its ${history.values.length} points and the ${points - history.values.length} steps ahead`, { field: 'covariates' });
+    }
+    return joinCovariates(specs, byName(specs, given.specs, storedCovariates(given.specs, given.columns, 0, points)), [], 'invalid_input');
+  };
   const checkHorizon = (horizon: number) => {
     if (!(Number.isInteger(horizon) && horizon >= 1 && horizon <= env.maxHorizon)) {
       throw new EngineError('invalid_input', `horizon must be an integer from 1 to ${env.maxHorizon} (the longest this model forecasts); got ${horizon}`, { field: 'horizon', max: env.maxHorizon });
@@ -111,6 +143,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       season: env.season,
       horizon: env.horizon,
       maxHorizon: env.maxHorizon,
+      ...(env.covariates ? { covariates: env.covariates } : {}),
     },
     recent(group) {
       const g = groupState(group);
@@ -122,7 +155,8 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       const z = zForLevel(options.level ?? DEFAULT_LEVEL);
       const g = groupState(options.group);
       if (g.tail.length < model.tailLength) throw new EngineError('bad_artifact', `group ${JSON.stringify(g.group)} keeps ${g.tail.length} past values, the model needs ${model.tailLength}`);
-      const values = model.forecast({ tail: Float64Array.from(g.tail), lastTime: g.lastTime, scale: g.scale, first: g.first, count: g.count }, horizon);
+      const covariates = covariatesAhead(g.covariates, options.covariates, horizon);
+      const values = model.forecast({ tail: Float64Array.from(g.tail), lastTime: g.lastTime, scale: g.scale, first: g.first, count: g.count, ...covariates }, horizon);
       const out: ForecastPoint[] = [];
       for (let h = 1; h <= horizon; h++) {
         const half = z * spreadAt(spread, h) * g.scale;
@@ -137,7 +171,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       const g = groupState(group);
       const n = history.values.length;
       if (n < model.tailLength || n < 1) throw new EngineError('invalid_input', `the history of series ${JSON.stringify(g.group)} has ${n} points; the model needs ${Math.max(1, model.tailLength)}`, { group: g.group });
-      return model.forecast(stateAt(history.values, history.times, n, model.tailLength, g.scale), horizon);
+      return model.forecast(stateAt(history.values, history.times, n, model.tailLength, g.scale, historyCovariates(history, n + horizon)), horizon);
     },
     dispose: () => model.dispose(),
   };

@@ -4,7 +4,10 @@
  * differenced) series d before t: lags d_{t-1..t-p}, seasonal lags d_{t-ks} beyond p, the mean and
  * standard deviation of the last w values, and a one-hot seasonal phase of t (month of year, day of
  * week, hour of day, as the frequency allows), and optionally a linear trend (the step's position in its
- * series), which lets an undifferenced model extrapolate a level change. Rows are written into flat
+ * series), which lets an undifferenced model extrapolate a level change, and last the known-future
+ * covariates (./covariates): their values at t, and at every past step a lag or the differencing reads
+ * (a lagged value high from a promotion, or a drop when one ended, can only be told apart from the
+ * series' own movement if the model sees the promotion was on). Rows are written into flat
  * Float32Arrays, no objects.
  */
 import { EngineError } from '../core/errors';
@@ -18,8 +21,12 @@ export interface LagLayout {
   readonly rollingWindow: number;
   /** Columns of the one-hot phase (the season), 0 without calendar features. */
   readonly phaseColumns: number;
-  /** Whether the last column is the step's position in its series. */
+  /** Whether a column is the step's position in its series (before the covariates). */
   readonly trend: boolean;
+  /** Encoded covariate columns, last in the row; absent (as stored before covariates) or 0: none. */
+  readonly covariates?: number;
+  /** How far back each covariate is read (t - k for each k, 0 first); absent: at t only. */
+  readonly covariateLags?: readonly number[];
 }
 
 export function lagLayout(lags: number, seasonalMultiples: number, rollingWindow: number, calendar: boolean, season: number, trend: boolean): LagLayout {
@@ -31,16 +38,28 @@ export function lagLayout(lags: number, seasonalMultiples: number, rollingWindow
 }
 
 export function featureCount(l: LagLayout): number {
-  return l.lags + l.seasonalLags.length + (l.rollingWindow > 0 ? 2 : 0) + l.phaseColumns + (l.trend ? 1 : 0);
+  return l.lags + l.seasonalLags.length + (l.rollingWindow > 0 ? 2 : 0) + l.phaseColumns + (l.trend ? 1 : 0) + (l.covariates ?? 0) * (l.covariateLags?.length ?? 1);
 }
 
-/** Past values a feature row reaches back to. */
+/** Past values a feature row reaches back to (the covariates' lag is within the differencing's reach). */
 export function lagWarmup(l: LagLayout): number {
   return Math.max(l.lags, l.seasonalLags.length > 0 ? l.seasonalLags[l.seasonalLags.length - 1] : 0, l.rollingWindow);
 }
 
-/** Writes the features of step t (needs d[t - lagWarmup .. t-1] defined) at out[off ..]. */
-export function writeLagFeatures(l: LagLayout, d: Float64Array, t: number, phase: number, position: number, out: Float32Array, off: number): void {
+/**
+ * Writes the features of step t (needs d[t - lagWarmup .. t-1] defined) at out[off ..]; the covariates
+ * are read at index t (and t - covariateLag) of `covariates`, one array per column, aligned with d.
+ */
+export function writeLagFeatures(
+  l: LagLayout,
+  d: Float64Array,
+  t: number,
+  phase: number,
+  position: number,
+  out: Float32Array,
+  off: number,
+  covariates?: readonly Float64Array[],
+): void {
   let o = off;
   for (let k = 1; k <= l.lags; k++) out[o++] = d[t - k];
   for (const k of l.seasonalLags) out[o++] = d[t - k];
@@ -56,5 +75,20 @@ export function writeLagFeatures(l: LagLayout, d: Float64Array, t: number, phase
     out[o++] = Math.sqrt(Math.max(0, sumSq / l.rollingWindow - mean * mean));
   }
   for (let p = 0; p < l.phaseColumns; p++) out[o++] = p === phase ? 1 : 0;
-  if (l.trend) out[o] = position;
+  if (l.trend) out[o++] = position;
+  const width = l.covariates ?? 0;
+  const back = l.covariateLags ?? [0];
+  for (let j = 0; j < width; j++) {
+    const c = (covariates as readonly Float64Array[])[j];
+    for (const k of back) out[o++] = c[t - k];
+  }
+}
+
+/** The steps back a layout's covariates are read at: now, every lag and seasonal lag, and the differencing lag. */
+export function covariateLagsOf(l: LagLayout, differencingLag: number): number[] {
+  const back = new Set<number>([0]);
+  for (let k = 1; k <= l.lags; k++) back.add(k);
+  for (const k of l.seasonalLags) back.add(k);
+  if (differencingLag > 0) back.add(differencingLag);
+  return [...back].sort((a, b) => a - b);
 }

@@ -40,10 +40,13 @@ export interface RollingOriginRequest {
   readonly yieldControl?: () => Promise<void>;
 }
 
-/** A series' state at position `end` (exclusive): the tail a forecast from there starts from. */
-export function stateAt(values: Float64Array, times: Float64Array, end: number, tailLength: number, scale: number): SeriesState {
+/**
+ * A series' state at position `end` (exclusive): the tail a forecast from there starts from, and the
+ * covariates (aligned with `values`) from the tail's first point on, the known future after `end` included.
+ */
+export function stateAt(values: Float64Array, times: Float64Array, end: number, tailLength: number, scale: number, covariates?: readonly Float64Array[]): SeriesState {
   const from = Math.max(0, end - Math.max(1, tailLength));
-  return { tail: values.slice(from, end), lastTime: times[end - 1], scale, first: values[0], count: end };
+  return { tail: values.slice(from, end), lastTime: times[end - 1], scale, first: values[0], count: end, ...(covariates ? { covariates: covariates.map((c) => c.subarray(from)) } : {}) };
 }
 
 export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingOriginResult> {
@@ -59,7 +62,7 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
     const fit: FitSeries[] = series.map((s) => {
       const end = originIndex(plan, s.values.length, k);
       const values = s.values.subarray(0, end);
-      return { values, times: s.times.subarray(0, end), scale: seriesScale(values) };
+      return { values, times: s.times.subarray(0, end), scale: seriesScale(values), ...(s.covariates ? { covariates: s.covariates.map((c) => c.subarray(0, end)) } : {}) };
     });
     const model = await fitForecastModel(req.family, req.params, fit, {
       calendar: req.calendar,
@@ -73,7 +76,7 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
       for (let g = 0; g < series.length; g++) {
         const s = series[g];
         const end = fit[g].values.length;
-        const predicted = model.forecast(stateAt(s.values, s.times, end, model.tailLength, fit[g].scale), plan.horizon);
+        const predicted = model.forecast(stateAt(s.values, s.times, end, model.tailLength, fit[g].scale, s.covariates), plan.horizon);
         predictions.set(predicted.subarray(0, plan.horizon), (k * series.length + g) * plan.horizon);
         for (let h = 0; h < plan.horizon; h++) {
           const err = s.values[end + h] - predicted[h];

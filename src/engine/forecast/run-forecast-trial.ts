@@ -10,6 +10,7 @@ import { Rng, seedFrom } from '../core/rng';
 import type { Dataset } from '../data/dataset';
 import type { Params } from '../search/space';
 import type { Calendar } from './calendar';
+import { storedCovariates } from './covariates';
 import { FORECAST_ENVELOPE_FORMAT, FORECAST_ENVELOPE_VERSION, type ForecastEnvelope } from './envelope';
 import { fitForecastModel } from './families';
 import { stepSpread } from './intervals';
@@ -28,6 +29,8 @@ export interface ForecastTrialSpec {
   /** The time column; absent means the dataset's only datetime column. */
   readonly timeColumn?: string;
   readonly groupColumn?: string;
+  /** Known-future covariate columns (see SeriesColumns.covariates). */
+  readonly covariates?: readonly string[];
   /** Groups with fewer points are left out of the model (see SeriesColumns.minLength). */
   readonly minLength?: number;
   /** Steps ahead the job forecasts. */
@@ -84,7 +87,7 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
   if (!Number.isFinite(validation.score)) return { status: 'failed', code: 'non_finite_score', reason: 'the rolling-origin rmse is not a finite number (the model diverged)' };
 
   await spec.yieldControl?.();
-  const fit = series.map((s) => ({ values: s.values, times: s.times, scale: seriesScale(s.values) }));
+  const fit = series.map((s) => ({ values: s.values, times: s.times, scale: seriesScale(s.values), ...(s.covariates ? { covariates: s.covariates } : {}) }));
   const model = await fitForecastModel(spec.family, spec.params, fit, { calendar, rng: new Rng(seedFrom(spec.seed, 'refit')), target: spec.target, yieldControl: spec.yieldControl });
   try {
     const envelope: ForecastEnvelope = {
@@ -103,9 +106,12 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
       score: validation.score,
       stepSpread: Array.from(stepSpread(validation.stepSumSq, validation.stepCount)),
       ...(info.skipped ? { skippedGroups: info.skipped } : {}),
+      ...(info.covariates ? { covariates: info.covariates } : {}),
       groups: series.map((s, g) => {
         const st = stateAt(s.values, s.times, s.values.length, model.tailLength, fit[g].scale);
-        return { group: s.group, lastTime: st.lastTime, scale: st.scale, first: st.first, count: st.count, tail: Array.from(st.tail) };
+        const n = s.values.length;
+        const covariates = info.covariates && s.covariates ? { covariates: storedCovariates(info.covariates, s.covariates, n - st.tail.length, n) } : {};
+        return { group: s.group, lastTime: st.lastTime, scale: st.scale, first: st.first, count: st.count, tail: Array.from(st.tail), ...covariates };
       }),
       model: model.toArtifact(),
     };

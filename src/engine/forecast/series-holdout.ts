@@ -10,6 +10,7 @@ import { EngineError } from '../core/errors';
 import type { Dataset } from '../data/dataset';
 import { findColumn } from '../data/dataset';
 import { selectRows } from '../data/select-rows';
+import { byName, storedCovariates } from './covariates';
 import type { ForecastEnvelope } from './envelope';
 import type { Forecaster } from './forecaster';
 import { stateAt } from './rolling-origin';
@@ -41,13 +42,15 @@ export function withoutSeriesTail(ds: Dataset, columns: SeriesColumns, points: n
  * not from the cut. Scales stay as fitted (the spread of the intervals is measured in them).
  */
 export function stateAtLatest(envelope: ForecastEnvelope, ds: Dataset, columns: SeriesColumns): ForecastEnvelope {
-  const { series } = extractSeries(ds, columns);
+  const { info, series } = extractSeries(ds, columns);
   const byGroup = new Map(series.map((s) => [s.group, s]));
   const groups = envelope.groups.map((g) => {
     const s = byGroup.get(g.group);
     if (!s) return g;
     const st = stateAt(s.values, s.times, s.values.length, g.tail.length, g.scale);
-    return { group: g.group, lastTime: st.lastTime, scale: g.scale, first: st.first, count: st.count, tail: Array.from(st.tail) };
+    const n = s.values.length;
+    const covariates = envelope.covariates && info.covariates && s.covariates ? { covariates: byName(envelope.covariates, info.covariates, storedCovariates(info.covariates, s.covariates, n - st.tail.length, n)) } : {};
+    return { group: g.group, lastTime: st.lastTime, scale: g.scale, first: st.first, count: st.count, tail: Array.from(st.tail), ...covariates };
   });
   return { ...envelope, groups };
 }
@@ -64,7 +67,7 @@ export interface TailScore {
  */
 export function scoreOnSeriesTail(forecaster: Forecaster, ds: Dataset, columns: SeriesColumns, points: number): TailScore {
   checkPoints(points);
-  const { series } = extractSeries(ds, columns);
+  const { info, series } = extractSeries(ds, columns);
   const known = new Set(forecaster.groups);
   let sumSq = 0;
   let n = 0;
@@ -72,7 +75,9 @@ export function scoreOnSeriesTail(forecaster: Forecaster, ds: Dataset, columns: 
     if (!known.has(s.group)) throw new EngineError('invalid_input', `the model has never seen the series ${JSON.stringify(s.group)}, so it cannot be scored on it`, { group: s.group });
     const end = s.values.length - points;
     if (end < 1) throw tooShort(s.group, s.values.length, points);
-    const predicted = forecaster.forecastAfter({ values: s.values.subarray(0, end), times: s.times.subarray(0, end) }, points, columns.groupColumn === undefined ? undefined : s.group);
+    // The covariates run on past the history: the held-out points' values are known, as a request would give them.
+    const covariates = info.covariates && s.covariates ? { covariates: { specs: info.covariates, columns: s.covariates } } : {};
+    const predicted = forecaster.forecastAfter({ values: s.values.subarray(0, end), times: s.times.subarray(0, end), ...covariates }, points, columns.groupColumn === undefined ? undefined : s.group);
     for (let h = 0; h < points; h++) {
       const err = s.values[end + h] - predicted[h];
       sumSq += err * err;

@@ -4,6 +4,8 @@
  * fitted as regressors on lag-feature rows (./lag-features) pooled over every series, predicting the next
  * transformed and differenced value; forecasts are recursive (./recursive). Features are standardised
  * with the training rows' means and deviations, which the ridge penalty of `linear` needs and trees ignore.
+ * A job's known-future covariates are the last features of a row (./covariates): these are the families
+ * that learn from them, so each forecast step needs their values (SeriesState.future).
  */
 import { EngineError } from '../core/errors';
 import { matrix } from '../core/matrix';
@@ -16,7 +18,7 @@ import { phaseAt } from './calendar';
 import { differenceLag } from './differencing';
 import type { FitSeries, FittedForecastModel, ForecastFitContext, ForecastModelArtifact, SeriesState } from './forecast-model';
 import { nestedModelParams, resolveLagLayout, resolveSeriesOptions } from './forecast-params';
-import { featureCount, lagWarmup, type LagLayout, writeLagFeatures } from './lag-features';
+import { covariateLagsOf, featureCount, lagWarmup, type LagLayout, writeLagFeatures } from './lag-features';
 import { recursiveForecast, transformedSeries } from './recursive';
 import { fitTransform, type TargetTransform } from './target-transform';
 
@@ -58,8 +60,13 @@ class TabularForecaster implements FittedForecastModel {
     const { layout, colMean, colStd, transform, lag, calendar } = this.state;
     const row = this.row;
     const X = matrix(1, row.length, row);
+    const width = layout.covariates ?? 0;
+    const covariates = series.covariates;
+    if (width > 0 && !(covariates && covariates.length === width && covariates.every((c) => c.length >= series.tail.length + steps))) {
+      throw new EngineError('invalid_input', `this forecaster reads ${width} covariate column${width === 1 ? '' : 's'} at every step; the values of the series' recent points or of the ${steps} steps ahead are missing`, { field: 'covariates' });
+    }
     return recursiveForecast(series, steps, transform, lag, this.tailLength, calendar, (d, t, phase, position) => {
-      writeLagFeatures(layout, d, t, phase, position, row, 0);
+      writeLagFeatures(layout, d, t, phase, position, row, 0, covariates);
       for (let j = 0; j < row.length; j++) row[j] = (row[j] - colMean[j]) / colStd[j];
       return this.model.predict(X)[0];
     });
@@ -88,8 +95,10 @@ class TabularForecaster implements FittedForecastModel {
 export async function fitTabularForecaster(family: TabularForecastFamily, params: Params, series: readonly FitSeries[], ctx: ForecastFitContext): Promise<FittedForecastModel> {
   const { season } = ctx.calendar;
   const opts = resolveSeriesOptions(params);
-  const layout = resolveLagLayout(params, season);
   const lag = differenceLag(opts.differencing, season);
+  const width = series[0]?.covariates?.length ?? 0;
+  const lagsOnly = resolveLagLayout(params, season);
+  const layout: LagLayout = width > 0 ? { ...lagsOnly, covariates: width, covariateLags: covariateLagsOf(lagsOnly, lag) } : lagsOnly;
   const transform = fitTransform(opts.transform, series.map((s) => s.values.map((v) => v / s.scale)), ctx.target);
   const start = lag + lagWarmup(layout);
   const cols = featureCount(layout);
@@ -104,7 +113,7 @@ export async function fitTabularForecaster(family: TabularForecastFamily, params
   for (const s of series) {
     const { d } = transformedSeries(s.values, s.scale, transform, lag);
     for (let t = start; t < s.values.length; t++, r++) {
-      writeLagFeatures(layout, d, t, phaseAt(ctx.calendar, s.times[t]), t, X, r * cols);
+      writeLagFeatures(layout, d, t, phaseAt(ctx.calendar, s.times[t]), t, X, r * cols, s.covariates);
       y[r] = d[t];
     }
   }
@@ -148,7 +157,9 @@ export async function loadTabularForecaster(artifact: ForecastModelArtifact, cal
   const l = layout as LagLayout;
   if (
     typeof colMean !== 'string' || typeof colStd !== 'string' || typeof lag !== 'number' || typeof model !== 'object' || model === null ||
-    typeof tr?.lambda !== 'number' || typeof l?.lags !== 'number' || !Array.isArray(l.seasonalLags)
+    typeof tr?.lambda !== 'number' || typeof l?.lags !== 'number' || !Array.isArray(l.seasonalLags) ||
+    (l.covariates !== undefined && !(Number.isInteger(l.covariates) && l.covariates >= 0)) ||
+    (l.covariateLags !== undefined && !(Array.isArray(l.covariateLags) && l.covariateLags.every((k) => Number.isInteger(k) && k >= 0 && k <= (lag as number) + lagWarmup(l))))
   ) {
     throw new EngineError('bad_artifact', `${family} forecast artifact is missing its transform, layout or model`);
   }

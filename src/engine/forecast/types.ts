@@ -4,6 +4,7 @@
  * search space depends on, the detected sampling frequency, and one extracted series per group. Kept
  * apart from the implementations so every forecast file, the trial and the envelope agree on one shape.
  */
+import type { CovariateSpec } from './covariates';
 
 /** Forecast model families, in priority order (see FORECAST_FAMILIES in ./space). */
 export type ForecastFamily = 'seasonal_naive' | 'drift' | 'linear' | 'ets' | 'gbdt' | 'random_forest' | 'rnn';
@@ -75,6 +76,11 @@ export interface SeriesData {
   readonly values: Float64Array;
   /** How many target values were missing and filled by linear interpolation (or the nearest value at the ends). */
   readonly interpolated: number;
+  /**
+   * The encoded known-future covariates (./covariates), one array per feature column, aligned with
+   * `times`; absent when the job names none. An added gap point carries the values of the point before.
+   */
+  readonly covariates?: readonly Float64Array[];
 }
 
 /** What describeSeries reports about a dataset's time series. */
@@ -95,6 +101,8 @@ export interface SeriesInfo {
   readonly added?: Readonly<Record<string, readonly number[]>>;
   /** Groups left out for having fewer than SeriesColumns.minLength points, with their lengths. */
   readonly skipped?: Readonly<Record<string, number>>;
+  /** The known-future covariates read (SeriesColumns.covariates), in the order named; absent when none. */
+  readonly covariates?: readonly CovariateSpec[];
 }
 
 /** Options naming the columns of a forecasting dataset. */
@@ -109,4 +117,6 @@ export interface SeriesColumns {
    * group to what they can validate; a new store's three months must not stop the chain's forecast.
    */
   readonly minLength?: number;
+  /** Columns whose values are known ahead of time, read at the step predicted (./covariates). */
+  readonly covariates?: readonly string[];
 }

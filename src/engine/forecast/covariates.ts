@@ -1,0 +1,230 @@
+/**
+ * @module engine/forecast/covariates
+ * Known-future covariates of a forecast: columns beside the target whose values are known ahead of time
+ * (a planned promotion, a price list, a public holiday, the opening of a new store). The tabular families
+ * read each covariate's value at the step they predict, so a forecast request must give the values of
+ * the steps it asks for. Numbers are used as they are; categories and booleans one-hot by their levels.
+ * Here: reading them from a dataset (a missing cell is refused, not guessed: a covariate the user does not
+ * know cannot be known at forecast time either) and from a request, with errors naming column and row,
+ * or request field.
+ */
+import { EngineError, type EngineErrorCode } from '../core/errors';
+import { asFloat64, type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
+import { widenFloat32 } from '../data/numeric-precision';
+
+/** One covariate as a model stores it: numbers, or categories with the levels its one-hot columns stand for. */
+export type CovariateSpec =
+  | { readonly name: string; readonly kind: 'numeric' }
+  | { readonly name: string; readonly kind: 'categorical'; readonly levels: readonly string[] };
+
+/** Most levels a categorical covariate may have (each is a feature column). */
+export const MAX_COVARIATE_LEVELS = 50;
+/** Most covariates a job may name. */
+export const MAX_COVARIATES = 20;
+
+/** Feature columns the covariates take: one per number, one per level of a category. */
+export function covariateWidth(specs: readonly CovariateSpec[] | undefined): number {
+  let w = 0;
+  for (const s of specs ?? []) w += s.kind === 'numeric' ? 1 : s.levels.length;
+  return w;
+}
+
+/** The covariates of a dataset: their specs, and each row's encoded values (covariateWidth of them). */
+export interface DatasetCovariates {
+  readonly specs: readonly CovariateSpec[];
+  /** Writes the encoded covariates of data row `row` at out[off ..]. */
+  readonly write: (row: number, out: Float64Array, off: number) => void;
+}
+
+/**
+ * Reads the named covariate columns; throws EngineError naming the column (and row) when one is absent,
+ * is the target, time or group column, holds dates or text, has a missing cell or too many levels.
+ */
+export function readCovariates(ds: Dataset, names: readonly string[], taken: { target: string; time: string; group?: string }): DatasetCovariates {
+  if (names.length > MAX_COVARIATES) throw new EngineError('invalid_dataset', `forecast.covariates names ${names.length} columns; at most ${MAX_COVARIATES}`, { field: 'forecast.covariates' });
+  const seen = new Set<string>();
+  const writers: ((row: number, out: Float64Array, off: number) => void)[] = [];
+  const specs: CovariateSpec[] = [];
+  for (const name of names) {
+    const field = { field: 'forecast.covariates', column: name };
+    if (seen.has(name)) throw new EngineError('invalid_dataset', `forecast.covariates names "${name}" twice`, field);
+    seen.add(name);
+    const col = findColumn(ds, name);
+    if (!col) throw new EngineError('invalid_dataset', `covariate column "${name}" is not in the dataset (columns: ${ds.columns.map((c) => `"${c.name}"`).join(', ')})`, field);
+    const role = name === taken.target ? 'the target' : name === taken.time ? 'the time column' : name === taken.group ? 'the group column' : undefined;
+    if (role) throw new EngineError('invalid_dataset', `covariate column "${name}" is ${role}; a covariate is another column whose future values are known`, field);
+    if (col.type === 'datetime') throw new EngineError('invalid_dataset', `covariate column "${name}" holds dates; the models already read the calendar from the time column`, field);
+    if (col.type === 'text') throw new EngineError('invalid_dataset', `covariate column "${name}" is free text; a covariate must hold numbers or a few categories`, field);
+    checkComplete(col);
+    if (col.storage === 'f64') {
+      const v = col.values instanceof Float32Array ? widenFloat32(col.values) : asFloat64(col.values);
+      specs.push({ name, kind: 'numeric' });
+      writers.push((row, out, off) => {
+        out[off] = v[row];
+      });
+    } else {
+      if (col.levels.length > MAX_COVARIATE_LEVELS) {
+        throw new EngineError('invalid_dataset', `covariate column "${name}" has ${col.levels.length} categories; at most ${MAX_COVARIATE_LEVELS}`, { ...field, levels: col.levels.length });
+      }
+      const { codes } = col;
+      const width = col.levels.length;
+      specs.push({ name, kind: 'categorical', levels: [...col.levels] });
+      writers.push((row, out, off) => {
+        for (let j = 0; j < width; j++) out[off + j] = codes[row] === j ? 1 : 0;
+      });
+    }
+  }
+  const offsets = offsetsOf(specs);
+  return {
+    specs,
+    write(row, out, off) {
+      for (let i = 0; i < writers.length; i++) writers[i](row, out, off + offsets[i]);
+    },
+  };
+}
+
+function checkComplete(col: Column): void {
+  for (let i = 0; i < (col.storage === 'f64' ? col.values.length : col.codes.length); i++) {
+    const missing = col.storage === 'f64' ? Number.isNaN(col.values[i]) : col.codes[i] === MISSING_CODE;
+    if (missing) {
+      throw new EngineError(
+        'invalid_dataset',
+        `covariate column "${col.name}" is empty at data row ${i + 1}; a covariate must be known at every point (fill it in, or leave the column out of forecast.covariates)`,
+        { field: 'forecast.covariates', column: col.name, row: i + 1 },
+      );
+    }
+  }
+}
+
+function offsetsOf(specs: readonly CovariateSpec[]): number[] {
+  const offsets: number[] = [];
+  let o = 0;
+  for (const s of specs) {
+    offsets.push(o);
+    o += s.kind === 'numeric' ? 1 : s.levels.length;
+  }
+  return offsets;
+}
+
+/**
+ * Encodes the covariates of the `steps` steps a forecast request asks for: one object per step, naming
+ * every covariate. Returns one array per feature column (covariateWidth), `steps` long. Extra steps
+ * beyond `steps` are ignored; missing ones, missing names, unknown names, non-numbers and unknown
+ * categories are refused naming `covariates[i].name`.
+ */
+export function encodeCovariateSteps(specs: readonly CovariateSpec[], rows: readonly unknown[] | undefined, steps: number): Float64Array[] {
+  const names = specs.map((s) => s.name);
+  const list = `(${names.map((n) => JSON.stringify(n)).join(', ')})`;
+  if (rows === undefined) {
+    throw new EngineError('invalid_input', `this model forecasts from covariates ${list}: give their values for each of the ${steps} steps ahead as covariates, a list of objects`, { field: 'covariates', covariates: names });
+  }
+  if (rows.length < steps) {
+    throw new EngineError('invalid_input', `covariates has ${rows.length} step${rows.length === 1 ? '' : 's'}; the forecast asks for ${steps}, and each needs the values of ${list}`, { field: 'covariates', steps, got: rows.length });
+  }
+  const width = covariateWidth(specs);
+  const columns = Array.from({ length: width }, () => new Float64Array(steps));
+  const offsets = offsetsOf(specs);
+  for (let s = 0; s < steps; s++) {
+    const row = rows[s];
+    const at = `covariates[${s}]`;
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new EngineError('invalid_input', `${at} must be an object naming ${list}`, { field: at });
+    const cells = row as Record<string, unknown>;
+    for (const key of Object.keys(cells)) {
+      if (!names.includes(key)) throw new EngineError('invalid_input', `${at}.${key} is not a covariate of this model; it reads ${list}`, { field: `${at}.${key}` });
+    }
+    specs.forEach((spec, i) => {
+      const field = `${at}.${spec.name}`;
+      const v = cells[spec.name];
+      if (v === undefined || v === null) throw new EngineError('invalid_input', `${field} is missing; every step needs a value for each covariate`, { field });
+      if (spec.kind === 'numeric') {
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw new EngineError('invalid_input', `${field} must be a number, got ${JSON.stringify(v)}`, { field });
+        columns[offsets[i]][s] = v;
+      } else {
+        const level = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+        const j = level === undefined ? -1 : spec.levels.indexOf(level);
+        if (j < 0) {
+          const known = spec.levels.slice(0, 10).map((l) => JSON.stringify(l)).join(', ');
+          throw new EngineError('invalid_input', `${field} is ${JSON.stringify(v)}, not a category the model was trained with (${known}${spec.levels.length > 10 ? ', …' : ''})`, { field });
+        }
+        for (let k = 0; k < spec.levels.length; k++) columns[offsets[i] + k][s] = k === j ? 1 : 0;
+      }
+    });
+  }
+  return columns;
+}
+
+/** Whether stored specs (an envelope's `covariates`) are well formed. */
+export function validCovariateSpecs(value: unknown): value is CovariateSpec[] {
+  return (
+    Array.isArray(value) &&
+    value.every((s) => {
+      const c = s as Record<string, unknown> | null;
+      if (typeof c !== 'object' || c === null || typeof c.name !== 'string') return false;
+      if (c.kind === 'numeric') return true;
+      return c.kind === 'categorical' && Array.isArray(c.levels) && c.levels.length >= 1 && c.levels.every((l) => typeof l === 'string');
+    })
+  );
+}
+
+/** A covariate's values as an envelope stores a series' recent points: numbers, or category levels. */
+export type StoredCovariate = readonly number[] | readonly string[];
+
+/** The covariates of points [from, to) of encoded columns, decoded to what the envelope stores (one list per covariate). */
+export function storedCovariates(specs: readonly CovariateSpec[], columns: readonly Float64Array[], from: number, to: number): StoredCovariate[] {
+  const offsets = offsetsOf(specs);
+  return specs.map((spec, i) => {
+    const o = offsets[i];
+    if (spec.kind === 'numeric') return Array.from(columns[o].subarray(from, to));
+    const levels: string[] = [];
+    for (let t = from; t < to; t++) {
+      let j = 0;
+      while (j < spec.levels.length - 1 && columns[o + j][t] !== 1) j++;
+      levels.push(spec.levels[j]);
+    }
+    return levels;
+  });
+}
+
+/**
+ * Encoded columns of stored covariates followed by `ahead` (encoded steps of a request, or none): what a
+ * forecast's SeriesState.covariates holds. Throws EngineError(`code`) on a value the specs cannot encode:
+ * 'bad_artifact' for an envelope's own, 'invalid_input' for a history given from outside.
+ */
+export function joinCovariates(specs: readonly CovariateSpec[], stored: readonly StoredCovariate[], ahead: readonly Float64Array[], code: EngineErrorCode = 'bad_artifact'): Float64Array[] {
+  const n = stored[0]?.length ?? 0;
+  const steps = ahead[0]?.length ?? 0;
+  const offsets = offsetsOf(specs);
+  const columns = Array.from({ length: covariateWidth(specs) }, (_, j) => {
+    const c = new Float64Array(n + steps);
+    if (steps > 0) c.set(ahead[j], n);
+    return c;
+  });
+  specs.forEach((spec, i) => {
+    const values = stored[i];
+    for (let t = 0; t < n; t++) {
+      const v = values[t];
+      if (spec.kind === 'numeric') {
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw new EngineError(code, `covariate "${spec.name}" holds ${JSON.stringify(v)}, not a number`, { column: spec.name });
+        columns[offsets[i]][t] = v;
+      } else {
+        const j = spec.levels.indexOf(v as string);
+        if (j < 0) throw new EngineError(code, `covariate "${spec.name}" holds ${JSON.stringify(v)}, not one of the categories the model was trained with`, { column: spec.name });
+        columns[offsets[i] + j][t] = 1;
+      }
+    }
+  });
+  return columns;
+}
+
+/**
+ * Stored covariates in the order of `specs`, taken by name from values stored in the order of `from`
+ * (a model's covariates read from data another model was fitted on); throws EngineError('invalid_input')
+ * naming a covariate the values lack.
+ */
+export function byName(specs: readonly CovariateSpec[], from: readonly CovariateSpec[], values: readonly StoredCovariate[]): StoredCovariate[] {
+  return specs.map((spec) => {
+    const i = from.findIndex((f) => f.name === spec.name);
+    if (i < 0) throw new EngineError('invalid_input', `the data has no covariate "${spec.name}", which the model forecasts from`, { column: spec.name });
+    return values[i];
+  });
+}
