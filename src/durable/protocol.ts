@@ -20,6 +20,8 @@ export type JobStrategy = SamplerStrategy | 'asha' | 'hyperband';
 export interface ForecastJobSpec {
   readonly time_column: string;
   readonly group_column?: string;
+  /** Known-future covariate columns (engine/forecast/covariates); absent: none. */
+  readonly covariates?: readonly string[];
   /** Points the model is validated and asked to forecast ahead. */
   readonly horizon: number;
   /** Seasonal period implied by the series' frequency (1 when none). */

@@ -133,7 +133,7 @@ export interface ResolvedForecast {
   readonly added: Readonly<Record<string, readonly string[]>>;
   /** The season the frequency implies (12 for months), which a short series is searched without. */
   readonly naturalSeason: number;
-  /** Columns besides the target, time and group: a forecast learns from the series' own past, not from them. */
+  /** Columns besides the target, time, group and covariates: a forecast learns from the series' own past, not from them. */
   readonly unused: readonly string[];
   /** Groups left out for being too short to validate on, with their lengths. */
   readonly skipped: Readonly<Record<string, number>>;
@@ -141,7 +141,7 @@ export interface ResolvedForecast {
 
 /** The series of a forecast job, read from the data (clear 400s for anything that is not one). */
 export function resolveForecast(ds: Dataset, target: string, requested: CreateJobBody['forecast']): ResolvedForecast {
-  const columns = { target, timeColumn: requested?.time_column, groupColumn: requested?.group_column };
+  const columns = { target, timeColumn: requested?.time_column, groupColumn: requested?.group_column, covariates: requested?.covariates };
   const whole = extractSeries(ds, columns);
   // A group too short to validate on with any season is left out when others can be forecast: one new
   // store's few months must not stop the whole chain's forecast (the job warns, the route explains).
@@ -169,6 +169,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
     spec: {
       time_column: info.timeColumn,
       ...(info.groupColumn ? { group_column: info.groupColumn } : {}),
+      ...(info.covariates ? { covariates: info.covariates.map((c) => c.name) } : {}),
       horizon,
       season: info.season,
       length,
@@ -182,7 +183,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
     interpolated: info.interpolated,
     added: Object.fromEntries(Object.entries(info.added ?? {}).map(([g, times]) => [g, times.map((t) => formatTime(t, info.timeKind === 'datetime'))])),
     naturalSeason: naturalSeason(info.frequency),
-    unused: ds.columns.map((c) => c.name).filter((n) => n !== target && n !== info.timeColumn && n !== info.groupColumn),
+    unused: ds.columns.map((c) => c.name).filter((n) => n !== target && n !== info.timeColumn && n !== info.groupColumn && !(requested?.covariates ?? []).includes(n)),
   };
 }
 

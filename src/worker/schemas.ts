@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { METRICS, type MetricName } from '../engine';
+import { MAX_COVARIATES } from '../engine/forecast';
 import { ApiError } from './errors';
 
 /** A column's forced type, or "ignore" (the engine's ColumnOverride). */
@@ -90,6 +91,10 @@ export const createJobSchema = z.strictObject({
     .strictObject({
       time_column: z.string().min(1).optional(),
       group_column: z.string().min(1).optional(),
+      /** Columns whose future values are known (promotions, prices, holidays): every forecast request gives them per step. */
+      covariates: z.array(z.string().min(1, 'forecast.covariates names a column by its name')).max(MAX_COVARIATES, `forecast.covariates may name at most ${MAX_COVARIATES} columns`)
+        .optional()
+        .describe('columns whose future values are known (numbers, or categories such as "yes"/"no"): the linear and tree models read them at each step, and every forecast request gives their values for the steps it asks for'),
       horizon: z.int().min(1, 'forecast.horizon must be at least 1').max(1000, 'forecast.horizon must be at most 1000').optional(),
     })
     .optional(),
@@ -120,6 +125,15 @@ export const forecastSchema = z.strictObject({
   level: z.union([z.literal(0.5), z.literal(0.8), z.literal(0.9), z.literal(0.95), z.literal(0.99)], { error: 'expected one of 0.5, 0.8, 0.9, 0.95, 0.99' }).optional(),
   /** Also answer the latest observed points the forecast starts from (`history`), e.g. to draw them. */
   history: z.boolean().optional(),
+  /**
+   * A model of a job with covariates: their values for each step ahead, one object per step naming every
+   * covariate (checked by the engine, which knows the model's covariates, naming covariates[i].name).
+   */
+  covariates: z
+    .array(z.unknown())
+    .max(10_000, 'covariates may hold at most 10000 steps')
+    .optional()
+    .describe('for a model with covariates (its view lists them): one object per step ahead naming each covariate, e.g. [{"promo": 1, "weather": "rainy"}, …]; at least horizon steps'),
 });
 export type ForecastBody = z.infer<typeof forecastSchema>;
 

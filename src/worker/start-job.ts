@@ -8,7 +8,7 @@
  * champion's data when known, else a fifth of all rows; of a forecast job, the latest points of every
  * series), and the promotion margin.
  */
-import { minTrainLength, validationPlan } from '../engine/forecast';
+import { COVARIATE_FAMILIES, minTrainLength, validationPlan } from '../engine/forecast';
 import { targetWarnings } from '../engine/data/target-warnings';
 import { guessedDateOrders, guessedOrderWarning } from '../engine/data/datetime-override';
 import { type ColumnOverride, declaredDateOrders } from '../engine/data/overrides';
@@ -153,6 +153,9 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     ...(series ? series.warnings : [...targetWarnings(ds, body.target, target, folds, metric), ...(body.task === undefined && target.task === 'regression' ? timeSeriesHint(ds) : [])]),
     ...(dated.warning ? [dated.warning] : []),
     ...dateOrderWarnings(ds, body, columns, ignore, forecast?.time_column),
+    ...(forecast?.covariates && !families.some((f) => (COVARIATE_FAMILIES as readonly string[]).includes(f))
+      ? [`none of the families searched (${families.join(', ')}) learns from covariates: only ${COVARIATE_FAMILIES.join(', ')} do, so ${forecast.covariates.map((c) => `"${c}"`).join(', ')} will not change the forecasts (forecast requests must still give them)`]
+      : []),
   ];
   const config: JobConfig = {
     id,
@@ -276,7 +279,7 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
   }
   if (resolved.unused.length > 0) {
     const shown = listSome(resolved.unused.map((n) => `"${n}"`), 5);
-    warnings.push(`${resolved.unused.length === 1 ? 'column' : 'columns'} ${shown} ${resolved.unused.length === 1 ? 'is' : 'are'} not used: a forecast learns from the past of "${target}" alone (and the calendar)`);
+    warnings.push(`${resolved.unused.length === 1 ? 'column' : 'columns'} ${shown} ${resolved.unused.length === 1 ? 'is' : 'are'} not used: a forecast learns from the past of "${target}" alone (and the calendar); name columns whose future values you know (promotions, prices, holidays) in forecast.covariates`);
   }
   const added = Object.entries(resolved.added);
   if (added.length > 0) {

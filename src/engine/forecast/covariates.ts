@@ -11,6 +11,10 @@
 import { EngineError, type EngineErrorCode } from '../core/errors';
 import { asFloat64, type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
 import { widenFloat32 } from '../data/numeric-precision';
+import type { ForecastFamily } from './types';
+
+/** The families that learn from covariates (./tabular-forecaster); the others forecast without them. */
+export const COVARIATE_FAMILIES: readonly ForecastFamily[] = ['linear', 'gbdt', 'random_forest'];
 
 /** One covariate as a model stores it: numbers, or categories with the levels its one-hot columns stand for. */
 export type CovariateSpec =

@@ -22,7 +22,7 @@ export {
 export { loadForecaster, type ForecastOptions, type Forecaster, type ForecastPoint, type SeriesHistory } from './forecaster';
 export { scoreOnSeriesTail, stateAtLatest, type TailScore, withoutSeriesTail } from './series-holdout';
 export { DEFAULT_LEVEL } from './intervals';
-export { type CovariateSpec, MAX_COVARIATES } from './covariates';
+export { COVARIATE_FAMILIES, type CovariateSpec, MAX_COVARIATES } from './covariates';
 export { forecastOriginTruth, originTruthOf, type OriginTruth } from './origin-truth';
 export { FORECAST_BLEND_MAX_MEMBERS, selectForecastBlend, type ForecastBlendCandidate, type ForecastBlendSelection } from './select-blend';
 export { buildForecastBlendEnvelope, type BlendMemberEnvelope } from './blend-envelope';

@@ -268,6 +268,10 @@ export const modelDetailResponse = z.object({
       horizon: z.int().describe('the horizon the job validated'),
       max_horizon: z.int().describe('the longest horizon POST /forecast accepts'),
       groups: z.array(z.string()).optional().describe('the series a grouped model forecasts (at most the first 1,000)'),
+      covariates: z
+        .array(z.object({ name: z.string(), kind: z.enum(['numeric', 'categorical']), levels: z.array(z.string()).optional() }))
+        .optional()
+        .describe('known-future covariates: every POST /forecast gives their values per step (a number, or one of levels)'),
     })
     .optional()
     .describe('forecast models: ask them with POST /v1/models/{name}/forecast'),

@@ -32,7 +32,7 @@ forecast.post('/:model/forecast', async (c) => {
   }
   const forecaster = await loadOrCorrupt(name, resolved, 'forecast', () => loadForecaster(c.env, resolved.artifact_key));
   const level = body.level ?? DEFAULT_LEVEL;
-  const points = forecaster.forecast(body.horizon, { level, ...(body.group !== undefined ? { group: body.group } : {}) });
+  const points = forecaster.forecast(body.horizon, { level, ...(body.group !== undefined ? { group: body.group } : {}), ...(body.covariates !== undefined ? { covariates: body.covariates } : {}) });
   return c.json({
     model: { name, version: resolved.version },
     ...(body.group !== undefined ? { group: body.group } : {}),

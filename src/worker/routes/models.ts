@@ -290,5 +290,6 @@ function forecastView(f: Forecaster) {
     season: d.season,
     horizon: d.horizon,
     max_horizon: d.maxHorizon,
+    ...(d.covariates ? { covariates: d.covariates } : {}),
   };
 }
