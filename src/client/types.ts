@@ -6,9 +6,25 @@
  * types, imported as types only. Families, metrics and column types are open strings where the server
  * may grow new ones, so an older client keeps reading a newer server.
  */
-import type { CreateJobBody, ForecastBody, PredictBody } from '../worker/schemas';
+import type { CreateJobBody, ForecastBody as ForecastSchemaBody, PredictBody } from '../worker/schemas';
 
-export type { CreateJobBody, ForecastBody, PredictBody };
+// CreateJobBody has `forecast.covariates` (columns whose future values are known: promotions, prices, holidays) from the schema as it is.
+export type { CreateJobBody, PredictBody };
+
+/**
+ * `POST /v1/models/{name}/forecast` body. The route's schema takes `covariates` as any list (the engine,
+ * which knows the model's covariates, checks each step); typed here as what it accepts: one object per
+ * step ahead naming each covariate, a number for a numeric one and one of its levels for a categorical one.
+ */
+export type ForecastBody = Omit<ForecastSchemaBody, 'covariates'> & { covariates?: Record<string, number | string>[] };
+
+/** One known-future covariate of a forecast model, as its view lists it. */
+export interface ForecastCovariate {
+  name: string;
+  kind: 'numeric' | 'categorical';
+  /** Categorical covariates: the values a forecast request may give. */
+  levels?: string[];
+}
 
 export type Task = 'binary' | 'multiclass' | 'regression' | 'image' | 'forecast';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -242,8 +258,11 @@ export interface Model {
     created_at: string;
   }[];
   history: ModelEvent[];
-  /** Forecast models: what the series is and how far ahead the model may be asked. */
-  forecast?: { time_column: string; group_column?: string; frequency: string; season: number; horizon: number; max_horizon: number; groups?: string[] };
+  /**
+   * Forecast models: what the series is and how far ahead the model may be asked. `covariates`: the
+   * known-future covariates every forecast request gives per step (absent for a model without them).
+   */
+  forecast?: { time_column: string; group_column?: string; frequency: string; season: number; horizon: number; max_horizon: number; groups?: string[]; covariates?: ForecastCovariate[] };
   /** Models that take images: predict rows may be `{image: base64}` (scaled from 0..255 to max_value) or `{pixels}`. */
   image?: { height: number; width: number; channels: number; max_value: number };
   serving?: { estimated_us_per_row: number };

@@ -2,8 +2,9 @@
  * @module dashboard/pages/dataset-forms
  * The dashboard's writing side, so the main job runs in the browser alone: upload a CSV, Parquet or zip
  * of images as a dataset (then its page opens), add a file of rows to a dataset (a new version), and
- * start a job on a dataset from its page (then the job's live page opens). Every refusal is the API's own
- * message, shown in place.
+ * start a job on a dataset from its page (then the job's live page opens); a forecast job may name the
+ * columns whose future values are known (its covariates). Every refusal is the API's own message, shown
+ * in place.
  */
 import { api, sendFile, seg } from '../api.js';
 import { el, replace } from '../dom.js';
@@ -84,7 +85,7 @@ export function appendForm(dataset, onDone) {
   }
 }
 
-/** Start a job on the dataset: target, budget and model name; then open the job's live page. */
+/** Start a job on the dataset: target, task (and a forecast's covariates), budget and model name; then open the job's live page. */
 export function trainForm(dataset) {
   const usable = dataset.columns.filter((c) => !c.dropped && !c.pixel_columns);
   const target = el('select', { id: 'train-target', required: true }, usable.map((c) => el('option', { value: c.name, text: `${c.name} (${c.type})` })));
@@ -94,10 +95,14 @@ export function trainForm(dataset) {
   const model = el('input', { id: 'train-model', type: 'text', pattern: '[A-Za-z0-9][A-Za-z0-9_.\\-]{0,127}', placeholder: dataset.name });
   // An image dataset trains image jobs; a table with dates may be a time series to forecast.
   const tasks = dataset.image ? [['image', 'image classification']] : [['auto', 'inferred from the target'], ...(dataset.columns.some((c) => c.type === 'datetime') ? [['forecast', 'forecast (a time series)']] : [])];
-  const task = el('select', { id: 'train-task' }, tasks.map(([value, text]) => el('option', { value, text })));
+  const task = el('select', { id: 'train-task', onchange: showCovariates }, tasks.map(([value, text]) => el('option', { value, text })));
+  // Covariates hold numbers or a few categories (the engine refuses dates and free text); shown for forecast jobs only.
+  const candidates = tasks.some(([value]) => value === 'forecast') ? usable.filter((c) => c.type === 'numeric' || c.type === 'categorical' || c.type === 'boolean') : [];
+  const covariates = el('select', { id: 'train-covariates', multiple: true, size: Math.min(6, Math.max(2, candidates.length)) }, candidates.map((c) => el('option', { value: c.name, text: `${c.name} (${c.type})` })));
+  const covariatesField = candidates.length > 0 ? field('train-covariates', 'Covariates', covariates, 'optional: columns whose future values you know (promotions, prices); Ctrl/⌘-click for several') : null;
   const button = el('button', { type: 'submit', text: 'Train' });
   const result = el('div', { id: 'train-result', role: 'status' });
-  return el(
+  const form = el(
     'form',
     { id: 'train-form', class: 'predict', onsubmit: submit },
     el(
@@ -105,15 +110,25 @@ export function trainForm(dataset) {
       { class: 'fields' },
       field('train-target', 'Target column', target, 'what to predict'),
       field('train-task', 'Task', task),
+      covariatesField,
       field('train-seconds', 'Budget', seconds, 'seconds'),
       field('train-model', 'Model name', model, `default ${dataset.name}`),
     ),
     button,
     result,
   );
+  showCovariates();
+  return form;
+
+  /** The covariates field only means something for a forecast job: hidden for any other task. */
+  function showCovariates() {
+    // `.field` sets display, which would override the hidden attribute.
+    if (covariatesField) covariatesField.style.display = task.value === 'forecast' ? '' : 'none';
+  }
 
   async function submit(event) {
     event.preventDefault();
+    const chosen = covariatesField && task.value === 'forecast' ? [...covariates.selectedOptions].map((o) => o.value) : [];
     await submitting(button, result, 'Starting the job', async () => {
       const body = {
         dataset: dataset.name,
@@ -121,6 +136,7 @@ export function trainForm(dataset) {
         ...(task.value === 'auto' ? {} : { task: task.value }),
         budget: { seconds: Number(seconds.value) },
         ...(model.value ? { model: model.value } : {}),
+        ...(chosen.length > 0 ? { forecast: { covariates: chosen } } : {}),
       };
       const job = await api('/v1/jobs', { method: 'POST', body });
       location.hash = `#/jobs/${seg(job.id)}`;

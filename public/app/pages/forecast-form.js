@@ -2,6 +2,7 @@
  * @module dashboard/pages/forecast-form
  * "Try a forecast", the forecast model's counterpart of the prediction form: a horizon (the validated one
  * by default, up to the model's max_horizon), an interval level and, for a grouped model, the series.
+ * A model trained with known-future covariates also gets a table of their values, a row per step ahead.
  * The answer is drawn as the latest observed points, the forecast and its interval, and listed below.
  */
 import { api, seg } from '../api.js';
@@ -42,6 +43,11 @@ export function forecastForm(model) {
   horizon.value = String(f.horizon);
   const level = el('select', { id: 'forecast-level', name: 'level' }, LEVELS.map((l) => el('option', { value: l, selected: l === DEFAULT_LEVEL, text: `${Math.round(l * 100)}%` })));
   const group = f.groups ? el('select', { id: 'forecast-group', name: 'group' }, f.groups.map((g) => el('option', { value: g, text: g }))) : null;
+  const covariates = f.covariates?.length ? covariateTable(f) : null;
+  if (covariates) {
+    covariates.show(f.horizon);
+    horizon.addEventListener('input', () => covariates.show(Number(horizon.value)));
+  }
   const button = el('button', { type: 'submit', text: 'Forecast' });
   const result = el('div', { id: 'forecast-result', role: 'status' });
   const field = (label, input, hint) => el('div', { class: 'field' }, el('label', { for: input.id }, label, hint ? el('span', { class: 'muted small', text: ` ${hint}` }) : null), input);
@@ -55,6 +61,7 @@ export function forecastForm(model) {
       field('Interval', level),
       group ? field(f.group_column, group) : null,
     ),
+    covariates?.node,
     button,
     result,
   );
@@ -64,13 +71,71 @@ export function forecastForm(model) {
     button.disabled = true;
     replace(result, el('p', { class: 'muted', text: 'Forecasting…' }));
     try {
-      const body = { horizon: Number(horizon.value), level: Number(level.value), history: true, ...(group ? { group: group.value } : {}) };
+      const steps = Number(horizon.value);
+      const body = { horizon: steps, level: Number(level.value), history: true, ...(group ? { group: group.value } : {}), ...(covariates ? { covariates: covariates.read(steps) } : {}) };
       showForecast(result, await api(`/v1/models/${seg(model.name)}/forecast`, { method: 'POST', body }), f);
     } catch (err) {
       replace(result, errorBox(err, 'a forecast'));
     } finally {
       button.disabled = false;
     }
+  }
+}
+
+/**
+ * The known-future covariates of each step ahead (GET model's forecast.covariates): a table with a row per
+ * step up to the horizon and a cell per covariate, a number box for a numeric one and a choice of its
+ * levels for a categorical one. Nothing is filled in for the user (a covariate is a value they know, not
+ * one to guess); every cell is required, and "Copy step 1 to every step" saves typing a value that holds.
+ * Rows past a shortened horizon are kept, so lengthening it again brings their values back.
+ */
+function covariateTable(f) {
+  const list = f.covariates;
+  const rows = [];
+  const body = el('tbody');
+  const copy = el('button', { type: 'button', id: 'forecast-covariates-copy', class: 'link', text: 'Copy step 1 to every step', onclick: copyFirst });
+  const node = el(
+    'div',
+    { id: 'forecast-covariates', class: 'field' },
+    el('p', { class: 'muted small', text: 'Known-future values the model forecasts from: give each for every step ahead.' }),
+    el(
+      'table',
+      { class: 'grid' },
+      el('caption', { text: 'Covariates ahead' }),
+      el('thead', {}, el('tr', {}, el('th', { text: 'Step' }), list.map((c) => el('th', { text: c.name, title: c.kind })))),
+      body,
+    ),
+    el('p', {}, copy),
+  );
+  return { node, show, read };
+
+  /** Shows `n` step rows (within 1..max_horizon), making the ones not made yet. */
+  function show(n) {
+    if (!Number.isInteger(n) || n < 1) return;
+    const count = Math.min(n, f.max_horizon);
+    while (rows.length < count) rows.push(stepRow(rows.length));
+    replace(body, rows.slice(0, count).map((r) => r.node));
+  }
+
+  function stepRow(step) {
+    const inputs = list.map((c, j) => {
+      const props = { id: `covariate-${step}-${j}`, name: c.name, required: true, 'aria-label': `${c.name}, ${steps(f.frequency, step + 1)} ahead` };
+      // A categorical covariate without listed levels (an older server) takes its level as text.
+      if (c.kind !== 'categorical') return el('input', { ...props, type: 'number', step: 'any' });
+      if (!c.levels?.length) return el('input', { ...props, type: 'text' });
+      return el('select', props, el('option', { value: '', text: 'choose…' }), c.levels.map((l) => el('option', { value: l, text: l })));
+    });
+    return { inputs, node: el('tr', { 'data-step': step + 1 }, el('th', { text: `${steps(f.frequency, step + 1)} ahead` }), inputs.map((i) => el('td', {}, i))) };
+  }
+
+  function copyFirst() {
+    const [first, ...rest] = rows;
+    for (const r of rest) r.inputs.forEach((input, j) => (input.value = first.inputs[j].value));
+  }
+
+  /** The covariates of the first `n` steps, as the forecast route takes them: numbers as numbers, levels as text. */
+  function read(n) {
+    return rows.slice(0, n).map((r) => Object.fromEntries(list.map((c, j) => [c.name, c.kind === 'numeric' ? Number(r.inputs[j].value) : r.inputs[j].value])));
   }
 }
 

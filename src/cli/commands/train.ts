@@ -4,7 +4,7 @@
  * by default, follows it to the end with a live bar (trials done against the budget, best score), then
  * prints the result and the leaderboard. `--no-wait` prints the job id and returns at once. A job
  * that fails or is cancelled exits 1, so scripts can rely on the exit code. `--ignore` and
- * `--date-order` become the job's column overrides.
+ * `--date-order` become the job's column overrides; `--covariates` a forecast job's known-future columns.
  */
 import type { Command } from 'commander';
 import type { CreateJobBody } from '../../client';
@@ -28,6 +28,7 @@ interface TrainOptions {
   horizon?: number;
   timeColumn?: string;
   groupColumn?: string;
+  covariates?: string[];
   ignore?: string[];
   dateOrder?: Record<string, DayMonthOrder>;
   flipInvariant?: boolean;
@@ -49,6 +50,7 @@ export function registerTrain(program: Command): void {
     .option('--horizon <n>', 'forecast jobs: points to forecast ahead', positiveInt('--horizon'))
     .option('--time-column <column>', 'forecast jobs: the time column (default: the only datetime column)')
     .option('--group-column <column>', 'forecast jobs: the column that tells several series apart')
+    .option('--covariates <columns>', 'forecast jobs: comma-separated columns whose future values are known (promotions, prices, holidays); every forecast then gives them per step', commaList)
     .option('--ignore <columns>', 'comma-separated columns the models must not use (e.g. an id or a leak)', commaList)
     .option('--date-order <col=order,...>', 'how to read dates such as 03/04/2024 in these columns: mdy (month first, March 4) or dmy (day first, April 3), e.g. d=dmy,e=mdy; upload reads them month first when no day is above 12 and warns', dateOrderList)
     .option('--flip-invariant', 'image jobs: a mirrored image is the same class (adds flips to the searched augmentation)')
@@ -114,10 +116,13 @@ function imageOptions(opts: TrainOptions): Pick<CreateJobBody, 'image'> {
 
 /** The `forecast` field of a forecast job, from the flags that were given (none: the server's defaults). */
 function forecastOptions(opts: TrainOptions): Pick<CreateJobBody, 'forecast'> {
+  // An empty list would be a forecast job "with" covariates that names none: say so rather than send it.
+  if (opts.covariates?.length === 0) throw new UsageError('name at least one column, e.g. --covariates promo,price', '--covariates');
   const forecast = {
     ...(opts.horizon !== undefined ? { horizon: opts.horizon } : {}),
     ...(opts.timeColumn !== undefined ? { time_column: opts.timeColumn } : {}),
     ...(opts.groupColumn !== undefined ? { group_column: opts.groupColumn } : {}),
+    ...(opts.covariates !== undefined ? { covariates: opts.covariates } : {}),
   };
   return Object.keys(forecast).length > 0 ? { forecast } : {};
 }

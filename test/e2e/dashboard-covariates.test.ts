@@ -1,0 +1,238 @@
+/**
+ * The dashboard and known-future covariates, in Debian's headless Chromium (playwright-core, no browser
+ * download) without a server: the page's own files come from public/ and the API is answered by a fake
+ * that records every request (Playwright routes at a made-up origin). The forecast form of a model with
+ * covariates has a row per step ahead with an input per covariate (a number box, a choice of levels) and
+ * sends them as `covariates`; a model without them gets the form as before and sends none. The train form
+ * of a dataset with dates sends the chosen columns as `forecast.covariates` for a forecast job only.
+ * Skipped only when /usr/bin/chromium is missing (CI installs it).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { type Browser, chromium, type Page, type Route } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ORIGIN = 'http://dashboard.test';
+const PUBLIC = resolve(import.meta.dirname, '../../public');
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`dashboard covariates test skipped: ${CHROMIUM} does not exist (apt-get install chromium)`);
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+/** A forecast model's view: daily, validated 3 days ahead; `covariates` as the API lists them, or none. */
+function forecastModel(name: string, covariates?: { name: string; kind: 'numeric' | 'categorical'; levels?: string[] }[]) {
+  return {
+    name,
+    task: 'forecast',
+    target: 'units',
+    metric: 'mae',
+    greater_is_better: false,
+    champion_version: 1,
+    classes: [],
+    family: 'linear',
+    features: [],
+    versions: [{ version: 1, job_id: 'job-1', trial_id: 't1', family: 'linear', metric: 'mae', greater_is_better: false, score: 1.5, dataset: { name: 'sales', version: 1 }, created_at: '2024-02-01T00:00:00.000Z' }],
+    history: [],
+    forecast: { time_column: 'day', frequency: 'daily', season: 7, horizon: 3, max_horizon: 14, ...(covariates ? { covariates } : {}) },
+    updated_at: '2024-02-01T00:00:00.000Z',
+  };
+}
+
+const MODELS: Record<string, unknown> = {
+  promo: forecastModel('promo', [
+    { name: 'promo', kind: 'numeric' },
+    { name: 'weather', kind: 'categorical', levels: ['rainy', 'sunny'] },
+  ]),
+  plain: forecastModel('plain'),
+};
+
+/** A dataset with a date column (so a forecast job is offered), a number, a category and free text. */
+const DATASET = {
+  name: 'sales',
+  version: 1,
+  rows: 100,
+  bytes: 4096,
+  created_at: '2024-02-01T00:00:00.000Z',
+  columns: [
+    { name: 'day', type: 'datetime', missing: 0, unique: 100 },
+    { name: 'promo', type: 'numeric', missing: 0, unique: 2, min: 0, max: 1, mean: 0.3, std: 0.4 },
+    { name: 'weather', type: 'categorical', missing: 0, unique: 2, top: [{ value: 'sunny', count: 60 }] },
+    { name: 'note', type: 'text', missing: 0, unique: 100 },
+    { name: 'units', type: 'numeric', missing: 0, unique: 80, min: 1, max: 50, mean: 20, std: 5 },
+  ],
+};
+
+/** The fake's answer to a forecast: `horizon` days from 2024-02-01, after three observed days. */
+function forecastAnswer(name: string, horizon: number) {
+  const day = (d: number) => new Date(Date.UTC(2024, 1, d)).toISOString();
+  return {
+    model: { name, version: 1 },
+    horizon,
+    level: 0.8,
+    forecasts: Array.from({ length: horizon }, (_, i) => ({ time: day(i + 1), value: 20 + i, lower: 18 + i, upper: 22 + i })),
+    history: [29, 30, 31].map((d, i) => ({ time: new Date(Date.UTC(2024, 0, d)).toISOString(), value: 19 + i })),
+  };
+}
+
+let browser: Browser;
+let page: Page;
+/** Every API request the page made: method, path and JSON body. */
+let requests: { method: string; path: string; body?: unknown }[] = [];
+
+async function answer(route: Route): Promise<void> {
+  const request = route.request();
+  const url = new URL(request.url());
+  const json = (body: unknown, status = 200) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
+  if (!url.pathname.startsWith('/v1/')) {
+    const path = join(PUBLIC, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname));
+    if (!path.startsWith(PUBLIC) || !existsSync(path)) return route.fulfill({ status: 404, body: 'not found' });
+    return route.fulfill({ status: 200, contentType: TYPES[extname(path)] ?? 'application/octet-stream', body: readFileSync(path) });
+  }
+  const body = request.postData() ? JSON.parse(request.postData() ?? '') : undefined;
+  requests.push({ method: request.method(), path: url.pathname, ...(body !== undefined ? { body } : {}) });
+  const model = /^\/v1\/models\/([^/]+)(\/.*)?$/.exec(url.pathname);
+  if (model && Object.hasOwn(MODELS, model[1])) {
+    if (model[2] === undefined) return json(MODELS[model[1]]);
+    if (model[2] === '/evaluation') return json({ available: false, reason: 'a forecaster is validated on rolling origins' });
+    if (model[2] === '/forecast') return json(forecastAnswer(model[1], body.horizon));
+  }
+  if (url.pathname === '/v1/datasets/sales') return json(DATASET);
+  if (url.pathname === '/v1/jobs' && request.method() === 'POST') return json({ id: 'job-2', status: 'queued' }, 202);
+  return json({ error: { code: 'not_found', message: `the fake has no ${url.pathname}`, details: {} } }, 404);
+}
+
+/** Opens a page of the dashboard, signed in, in a fresh document (nothing of the page before is left running). */
+async function open(hash: string): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(`${ORIGIN}/${hash}`);
+}
+
+const forecastRequests = () => requests.filter((r) => r.method === 'POST' && r.path.endsWith('/forecast'));
+
+describe.skipIf(!hasChromium)('dashboard forms with known-future covariates (headless Chromium, fake API)', () => {
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Signed in before the app's scripts run (as text: the test's TypeScript has no DOM types).
+    await page.addInitScript({ content: "sessionStorage.setItem('edge-automl.api-key', 'test-key')" });
+    await page.route(`${ORIGIN}/**`, answer);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  beforeEach(() => {
+    requests = [];
+  });
+
+  it('asks for each covariate at every step ahead and sends them, numbers as numbers and levels as text', async () => {
+    await open('#/models/promo');
+    await page.waitForSelector('#forecast-covariates');
+    // One row per step of the default horizon (3), one input per covariate: a number box, a choice of levels.
+    expect(await page.locator('#forecast-covariates tbody tr').count()).toBe(3);
+    expect(await page.locator('#forecast-covariates thead th').allTextContents()).toEqual(['Step', 'promo', 'weather']);
+    expect(await page.getAttribute('#covariate-0-0', 'type')).toBe('number');
+    expect(await page.locator('#covariate-0-1 option').allTextContents()).toEqual(['choose…', 'rainy', 'sunny']);
+    expect(await page.textContent('#forecast-covariates tbody tr:nth-child(2) th')).toBe('2 days ahead');
+
+    // Nothing is guessed: with empty cells the form does not send.
+    expect(await page.locator('#forecast-form').evaluate((f) => (f as unknown as { checkValidity(): boolean }).checkValidity())).toBe(false);
+
+    // A shorter horizon shows fewer rows; a longer one more.
+    await page.fill('#forecast-horizon', '2');
+    expect(await page.locator('#forecast-covariates tbody tr').count()).toBe(2);
+    await page.fill('#covariate-0-0', '1');
+    await page.selectOption('#covariate-0-1', 'rainy');
+    await page.fill('#covariate-1-0', '0.5');
+    await page.selectOption('#covariate-1-1', 'sunny');
+    await page.click('#forecast-form button[type=submit]');
+    await page.waitForSelector('#forecast-result table.grid');
+    expect(await page.locator('#forecast-result table.grid tbody tr').count()).toBe(2);
+    expect(forecastRequests()).toEqual([
+      {
+        method: 'POST',
+        path: '/v1/models/promo/forecast',
+        body: { horizon: 2, level: 0.8, history: true, covariates: [{ promo: 1, weather: 'rainy' }, { promo: 0.5, weather: 'sunny' }] },
+      },
+    ]);
+  });
+
+  it('keeps the values of steps hidden by a shorter horizon, and copies step 1 to every step on request', async () => {
+    await open('#/models/promo');
+    await page.waitForSelector('#forecast-covariates');
+    await page.fill('#covariate-2-0', '7');
+    await page.fill('#forecast-horizon', '1');
+    await page.fill('#forecast-horizon', '3');
+    expect(await page.inputValue('#covariate-2-0')).toBe('7');
+
+    await page.fill('#covariate-0-0', '2');
+    await page.selectOption('#covariate-0-1', 'sunny');
+    await page.click('#forecast-covariates-copy');
+    await page.click('#forecast-form button[type=submit]');
+    await page.waitForSelector('#forecast-result table.grid');
+    expect(forecastRequests().map((r) => (r.body as { covariates: unknown }).covariates)).toEqual([
+      [
+        { promo: 2, weather: 'sunny' },
+        { promo: 2, weather: 'sunny' },
+        { promo: 2, weather: 'sunny' },
+      ],
+    ]);
+  });
+
+  it('gives a model without covariates the form as before, and sends none', async () => {
+    await open('#/models/plain');
+    await page.waitForSelector('#forecast-form');
+    expect(await page.locator('#forecast-covariates').count()).toBe(0);
+    await page.click('#forecast-form button[type=submit]');
+    await page.waitForSelector('#forecast-result table.grid');
+    expect(forecastRequests()).toEqual([{ method: 'POST', path: '/v1/models/plain/forecast', body: { horizon: 3, level: 0.8, history: true } }]);
+  });
+
+  it("offers a forecast job the dataset's numbers and categories as covariates, and sends the chosen ones", async () => {
+    await open('#/datasets/sales');
+    await page.waitForSelector('#train-form');
+    // Hidden until the task is a forecast; dates and free text are not offered.
+    expect(await page.isVisible('#train-covariates')).toBe(false);
+    await page.selectOption('#train-task', 'forecast');
+    expect(await page.isVisible('#train-covariates')).toBe(true);
+    expect(await page.locator('#train-covariates option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value))).toEqual(['promo', 'weather', 'units']);
+
+    await page.selectOption('#train-covariates', ['promo', 'weather']);
+    await page.click('#train-form button[type=submit]');
+    await until(() => requests.some((r) => r.path === '/v1/jobs'));
+    expect(requests.find((r) => r.path === '/v1/jobs')?.body).toEqual({ dataset: 'sales', target: 'units', task: 'forecast', budget: { seconds: 60 }, forecast: { covariates: ['promo', 'weather'] } });
+  });
+
+  it('sends no covariates for a forecast job with none chosen, nor for another task', async () => {
+    await open('#/datasets/sales');
+    await page.waitForSelector('#train-form');
+    await page.selectOption('#train-task', 'forecast');
+    await page.click('#train-form button[type=submit]');
+    await until(() => requests.some((r) => r.path === '/v1/jobs'));
+
+    await open('#/datasets/sales');
+    await page.waitForSelector('#train-form');
+    // Chosen while a forecast, then the task changed back: the job is not a forecast and takes none.
+    await page.selectOption('#train-task', 'forecast');
+    await page.selectOption('#train-covariates', ['promo']);
+    await page.selectOption('#train-task', 'auto');
+    expect(await page.isVisible('#train-covariates')).toBe(false);
+    await page.click('#train-form button[type=submit]');
+    await until(() => requests.filter((r) => r.path === '/v1/jobs').length === 2);
+    expect(requests.filter((r) => r.path === '/v1/jobs').map((r) => r.body)).toEqual([
+      { dataset: 'sales', target: 'units', task: 'forecast', budget: { seconds: 60 } },
+      { dataset: 'sales', target: 'units', budget: { seconds: 60 } },
+    ]);
+  });
+});
+
+/** Waits (up to 10 s) until `done` holds. */
+async function until(done: () => boolean): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!done()) {
+    if (Date.now() > end) throw new Error('timed out waiting for the request');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
