@@ -191,3 +191,15 @@ describe('forecast without --covariates', () => {
     expect(ran.stdout.replace(/\s+/g, ' ')).toMatch(/--covariates <file>\s+a model trained with --covariates: their values for each step ahead/);
   });
 });
+
+describe('model NAME', () => {
+  it("lists a forecast model's covariates and the values a category may take", async () => {
+    const view = { ...viewWithCovariates, target: 'units', classes: [], metric: 'rmse', greater_is_better: false, champion_version: 1, versions: [], features: [], history: [] };
+    const ran = await run(['model', 'sales'], jsonAnswer(view));
+    expect(ran.stdout).toContain('covariates promo (a number), weather (rainy | sunny), store_size (1 | 2) for each step ahead (forecast MODEL --covariates FILE)');
+    // A forecast model without covariates has no such line.
+    const plain = await run(['model', 'sales'], jsonAnswer({ ...view, forecast: { ...view.forecast, covariates: undefined } }));
+    expect(plain.stdout).toContain('series   daily by "day"');
+    expect(plain.stdout).not.toContain('covariates');
+  });
+});

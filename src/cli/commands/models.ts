@@ -84,6 +84,9 @@ function describeModel(m: Model): string {
     const count = f.groups?.length ?? 0;
     const groups = f.group_column ? `, ${count >= 1000 ? '1,000 or more' : count} series by "${f.group_column}"` : '';
     lines.push(`  series   ${f.frequency} by "${f.time_column}"${groups}, horizon ${f.horizon} (up to ${f.max_horizon}; forecast MODEL --horizon N)`);
+    // What every forecast must give per step, and for a category which values it may take.
+    const covariates = (f.covariates ?? []).map((c) => (c.kind === 'numeric' ? `${c.name} (a number)` : `${c.name} (${(c.levels ?? []).join(' | ')})`));
+    if (covariates.length > 0) lines.push(`  covariates ${covariates.join(', ')} for each step ahead (forecast MODEL --covariates FILE)`);
   }
   if (m.artifact_error) lines.push(`  artifact ${m.artifact_error.code}: ${m.artifact_error.message}`);
   lines.push(
