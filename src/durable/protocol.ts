@@ -26,6 +26,8 @@ export interface ForecastJobSpec {
   readonly horizon: number;
   /** Seasonal period implied by the series' frequency (1 when none). */
   readonly season: number;
+  /** Steps in a week when the season is a day (hourly, business hours; engine weekPeriod); absent: none, or a job made before. */
+  readonly week?: number;
   /** Length of the shortest series (per group), without the holdout. */
   readonly length: number;
   readonly groups: number;

@@ -9,7 +9,7 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Dataset, NumericColumn } from '../engine/data/dataset';
-import { allPositive, DEFAULT_FORECAST_FAMILIES, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, validationPlan } from '../engine/forecast';
+import { allPositive, weekPeriod, DEFAULT_FORECAST_FAMILIES, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, validationPlan } from '../engine/forecast';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
 import type { SearchFamily } from '../engine/search/trial';
@@ -176,6 +176,8 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
       groups: lengths.length,
       // log and Box-Cox need positive values: the search leaves them out of a series with a zero or below.
       positive: allPositive(series),
+      // A day's season within a week (hourly, business hours): the search may read the weekday and a week back.
+      ...(weekPeriod(info.frequency, info.season) > 0 ? { week: weekPeriod(info.frequency, info.season) } : {}),
       ...(info.skipped ? { min_length: minLength } : {}),
     },
     skipped: info.skipped ?? {},

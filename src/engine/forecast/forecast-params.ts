@@ -8,7 +8,9 @@ import { EngineError } from '../core/errors';
 import type { Params } from '../search/space';
 import type { Differencing } from './differencing';
 import { lagLayout, type LagLayout } from './lag-features';
+import { weekDays, weekPeriod } from './frequency';
 import { TRANSFORM_KINDS, type TransformKind } from './target-transform';
+import type { SeriesFrequency } from './types';
 
 /** Prefix of the nested tabular model parameters. */
 export const MODEL_PARAM_PREFIX = 'm_';
@@ -49,12 +51,21 @@ export function resolveSeriesOptions(params: Params): SeriesOptions {
   };
 }
 
-/** The lag-feature layout of a tabular trial (`lags`, `seasonal_lags`, `rolling_window`, `calendar`, `trend`). */
-export function resolveLagLayout(params: Params, season: number): LagLayout {
+/**
+ * The lag-feature layout of a tabular trial (`lags`, `seasonal_lags`, `rolling_window`, `calendar`,
+ * `trend`, and for a series with a weekly second season `weekday` and `weekly_lag`; see frequency weekPeriod).
+ */
+export function resolveLagLayout(params: Params, season: number, frequency?: SeriesFrequency): LagLayout {
   const calendar = params.calendar ?? true;
   if (typeof calendar !== 'boolean') throw new EngineError('invalid_params', `calendar must be true or false; got ${JSON.stringify(calendar)}`, { param: 'calendar' });
   const trend = params.trend ?? false;
   if (typeof trend !== 'boolean') throw new EngineError('invalid_params', `trend must be true or false; got ${JSON.stringify(trend)}`, { param: 'trend' });
+  const period = frequency ? weekPeriod(frequency, season) : 0;
+  const weekday = flag(params, 'weekday');
+  const weeklyLag = flag(params, 'weekly_lag');
+  if (period === 0 && (weekday || weeklyLag)) {
+    throw new EngineError('invalid_params', `${weekday ? 'weekday' : 'weekly_lag'} applies to hourly and business-hours series only (a season of a day, within a week)`, { param: weekday ? 'weekday' : 'weekly_lag' });
+  }
   return lagLayout(
     intParam(params, 'lags', Math.max(1, season), 1, 10_000),
     intParam(params, 'seasonal_lags', 0, 0, 10),
@@ -62,7 +73,15 @@ export function resolveLagLayout(params: Params, season: number): LagLayout {
     calendar,
     season,
     trend,
+    period > 0 ? { period, days: weekDays(frequency as SeriesFrequency), weekday, lag: weeklyLag } : undefined,
   );
+}
+
+/** A boolean parameter, false when absent. */
+function flag(params: Params, key: string): boolean {
+  const v = params[key] ?? false;
+  if (typeof v !== 'boolean') throw new EngineError('invalid_params', `${key} must be true or false; got ${JSON.stringify(v)}`, { param: key });
+  return v;
 }
 
 /** The nested tabular model parameters with their prefix removed. */

@@ -243,6 +243,36 @@ export function seasonFor(freq: SeriesFrequency, shortestLength: number): number
 }
 
 /**
+ * Steps in a week of a series whose season is a day, the second season of hourly data (168) and of
+ * business hours (the hours of a working week): a weekly pattern (busier Mondays, quiet weekends) on
+ * top of the daily shape. 0 for every other series (a daily series' season already is the week).
+ */
+export function weekPeriod(freq: SeriesFrequency, season: number): number {
+  if (freq.kind === 'fixed' && freq.name === 'hourly' && season === 24) return 168;
+  if (freq.kind === 'business_hours' && season === freq.hours) return freq.hours * freq.workDays;
+  return 0;
+}
+
+/** Days in the week of weekPeriod: 7, or a business-hours series' working days. */
+export function weekDays(freq: SeriesFrequency): number {
+  return freq.kind === 'business_hours' ? freq.workDays : 7;
+}
+
+/**
+ * The day of the week (0..weekDays-1) of a timestamp of such a series: the UTC weekday (0 = Sunday) of
+ * hourly data, the working day counted from the start of the working week for business hours (the day
+ * of the run's first hour, as the opening-hour count has it). 0 for other frequencies.
+ */
+export function weekdayOf(freq: SeriesFrequency, t: number): number {
+  if (freq.kind === 'fixed' && freq.name === 'hourly') return new Date(t).getUTCDay();
+  if (freq.kind === 'business_hours') {
+    const day = Math.floor(openingHourIndex(t, freq) / freq.hours);
+    return ((day % freq.workDays) + freq.workDays) % freq.workDays;
+  }
+  return 0;
+}
+
+/**
  * The seasonal phase (0..season-1) of a timestamp, from the calendar where the frequency has one (month
  * of year, quarter, day of week, weekday of a business day, hour of day, hour of an opening day) so that phases agree across
  * groups that start at different times; otherwise from the number of steps since `anchor`.
@@ -256,8 +286,8 @@ export function phaseOf(freq: SeriesFrequency, season: number, t: number, anchor
   // (or Saturday 5) whatever the anchor (the same at training and at forecast time, and across groups).
   if (freq.kind === 'business_days') return ((businessIndex(t, freq) % season) + season) % season;
   // Opening hours likewise: a season of a working day gives the hour of the opening day, 0 at opening.
-  // One phase only: the weekday is not a second one, since an hour-of-week one-hot (45 to 98 columns)
-  // would be learned from a few weeks of data; a weekly pattern (busier Mondays) is not learned as such.
+  // The weekday is not folded in (an hour-of-week one-hot, 45 to 98 columns, would be learned from a
+  // few weeks of data): the tabular families may read it as a one-hot of its own (weekdayOf).
   if (freq.kind === 'business_hours') return ((openingHourIndex(t, freq) % season) + season) % season;
   const step = freq.kind === 'fixed' ? freq.stepMs : freq.step;
   const k = Math.round((t - anchor) / step);

@@ -8,7 +8,7 @@ export type { ForecastFamily, ForecastShape, SeriesColumns, SeriesData, SeriesFr
 export { allPositive, describeSeries, extractSeries, type ExtractedSeries } from './series';
 export { DEFAULT_FORECAST_FAMILIES, FORECAST_FAMILIES, forecastDefaults, forecastSpace } from './space';
 export { DEFAULT_ORIGINS, minTrainLength, validationPlan, type ValidationPlan } from './validation-plan';
-export { formatTime, naturalSeason } from './frequency';
+export { formatTime, naturalSeason, weekPeriod } from './frequency';
 export { forecastShapeOf, HORIZON_CAP_FACTOR, runForecastTrial, type ForecastTrialOutcome, type ForecastTrialSpec } from './run-forecast-trial';
 export {
   FORECAST_ENVELOPE_FORMAT,

@@ -3,7 +3,8 @@
  * The feature row of one time step t for the tabular families, computed from the (transformed,
  * differenced) series d before t: lags d_{t-1..t-p}, seasonal lags d_{t-ks} beyond p, the mean and
  * standard deviation of the last w values, and a one-hot seasonal phase of t (month of year, day of
- * week, hour of day, as the frequency allows), and optionally a linear trend (the step's position in its
+ * week, hour of day, as the frequency allows), for a series whose season is a day optionally the week's
+ * second season (a one-hot day of the week and the value a week before), and optionally a linear trend (the step's position in its
  * series), which lets an undifferenced model extrapolate a level change, and last the known-future
  * covariates (./covariates): their values at t, and at every past step a lag or the differencing reads
  * (a lagged value high from a promotion, or a drop when one ended, can only be told apart from the
@@ -23,22 +24,37 @@ export interface LagLayout {
   readonly phaseColumns: number;
   /** Whether a column is the step's position in its series (before the covariates). */
   readonly trend: boolean;
+  /** Columns of the one-hot day of the week (after the trend), 0 or absent (as stored before it) without. */
+  readonly weekdayColumns?: number;
   /** Encoded covariate columns, last in the row; absent (as stored before covariates) or 0: none. */
   readonly covariates?: number;
   /** How far back each covariate is read (t - k for each k, 0 first); absent: at t only. */
   readonly covariateLags?: readonly number[];
 }
 
-export function lagLayout(lags: number, seasonalMultiples: number, rollingWindow: number, calendar: boolean, season: number, trend: boolean): LagLayout {
+/** The week of a series with a weekly second season, as a layout may read it: its steps and days, and which features. */
+export interface WeeklyOptions {
+  readonly period: number;
+  readonly days: number;
+  /** A one-hot of the day of the week. */
+  readonly weekday: boolean;
+  /** The value one week before (a seasonal lag of `period` steps). */
+  readonly lag: boolean;
+}
+
+export function lagLayout(lags: number, seasonalMultiples: number, rollingWindow: number, calendar: boolean, season: number, trend: boolean, weekly?: WeeklyOptions): LagLayout {
   if (!(Number.isInteger(lags) && lags >= 1)) throw new EngineError('invalid_params', `lags must be an integer >= 1, got ${lags}`, { param: 'lags' });
   if (!(Number.isInteger(rollingWindow) && rollingWindow >= 0)) throw new EngineError('invalid_params', `rolling_window must be an integer >= 0, got ${rollingWindow}`, { param: 'rolling_window' });
   const seasonalLags: number[] = [];
   if (season > 1) for (let k = 1; k <= seasonalMultiples; k++) if (k * season > lags) seasonalLags.push(k * season);
-  return { lags, seasonalLags, rollingWindow: rollingWindow >= 2 ? rollingWindow : 0, phaseColumns: calendar && season > 1 ? season : 0, trend };
+  if (weekly?.lag && weekly.period > lags && !seasonalLags.includes(weekly.period)) seasonalLags.push(weekly.period);
+  seasonalLags.sort((a, b) => a - b);
+  const weekdayColumns = weekly?.weekday ? weekly.days : 0;
+  return { lags, seasonalLags, rollingWindow: rollingWindow >= 2 ? rollingWindow : 0, phaseColumns: calendar && season > 1 ? season : 0, trend, ...(weekdayColumns > 0 ? { weekdayColumns } : {}) };
 }
 
 export function featureCount(l: LagLayout): number {
-  return l.lags + l.seasonalLags.length + (l.rollingWindow > 0 ? 2 : 0) + l.phaseColumns + (l.trend ? 1 : 0) + (l.covariates ?? 0) * (l.covariateLags?.length ?? 1);
+  return l.lags + l.seasonalLags.length + (l.rollingWindow > 0 ? 2 : 0) + l.phaseColumns + (l.trend ? 1 : 0) + (l.weekdayColumns ?? 0) + (l.covariates ?? 0) * (l.covariateLags?.length ?? 1);
 }
 
 /** Past values a feature row reaches back to (the covariates' lag is within the differencing's reach). */
@@ -56,6 +72,7 @@ export function writeLagFeatures(
   t: number,
   phase: number,
   position: number,
+  weekday: number,
   out: Float32Array,
   off: number,
   covariates?: readonly Float64Array[],
@@ -76,6 +93,8 @@ export function writeLagFeatures(
   }
   for (let p = 0; p < l.phaseColumns; p++) out[o++] = p === phase ? 1 : 0;
   if (l.trend) out[o++] = position;
+  const days = l.weekdayColumns ?? 0;
+  for (let w = 0; w < days; w++) out[o++] = w === weekday ? 1 : 0;
   const width = l.covariates ?? 0;
   const back = l.covariateLags ?? [0];
   for (let j = 0; j < width; j++) {

@@ -6,16 +6,16 @@
  * which fits one model per step). Also builds the transformed training series the families learn from.
  */
 import { EngineError } from '../core/errors';
-import { type Calendar, phaseAt, timeAfter } from './calendar';
+import { type Calendar, phaseAt, timeAfter, weekdayAt } from './calendar';
 import { difference, undifference } from './differencing';
 import type { SeriesState } from './forecast-model';
 import { forward, inverse, type TargetTransform } from './target-transform';
 
 /**
- * Predicts d[t] from d[0..t-1], the seasonal phase of step t and its position in the whole series (0 =
- * the series' first point; the trend feature reads it).
+ * Predicts d[t] from d[0..t-1], the seasonal phase of step t, its position in the whole series (0 =
+ * the series' first point; the trend feature reads it) and its day of the week (calendar weekdayAt).
  */
-export type OneStepPredictor = (d: Float64Array, t: number, phase: number, position: number) => number;
+export type OneStepPredictor = (d: Float64Array, t: number, phase: number, position: number, weekday: number) => number;
 
 /** The transformed series z and its differences d (NaN where no difference exists). */
 export function transformedSeries(values: Float64Array, scale: number, tr: TargetTransform, lag: number): { z: Float64Array; d: Float64Array } {
@@ -46,7 +46,8 @@ export function recursiveForecast(
   const offset = state.count - n;
   for (let s = 0; s < steps; s++) {
     const t = n + s;
-    const dt = predict(d, t, phaseAt(cal, timeAfter(cal, state.lastTime, s + 1)), offset + t);
+    const time = timeAfter(cal, state.lastTime, s + 1);
+    const dt = predict(d, t, phaseAt(cal, time), offset + t, weekdayAt(cal, time));
     d[t] = dt;
     z[t] = undifference(dt, z, t, lag);
     out[s] = inverse(tr, z[t], state.scale);

@@ -13,6 +13,7 @@ import type { Calendar } from './calendar';
 import { storedCovariates } from './covariates';
 import { FORECAST_ENVELOPE_FORMAT, FORECAST_ENVELOPE_VERSION, type ForecastEnvelope } from './envelope';
 import { fitForecastModel } from './families';
+import { weekPeriod } from './frequency';
 import { stepSpread } from './intervals';
 import { rollingOrigin, stateAt } from './rolling-origin';
 import { seriesPlan } from './origin-truth';
@@ -63,7 +64,8 @@ export const HORIZON_CAP_FACTOR = 4;
 /** The data shape a forecast space depends on, from the dataset (for samplers; throws on bad data). */
 export function forecastShapeOf(ds: Dataset, spec: Pick<ForecastTrialSpec, 'target' | 'timeColumn' | 'groupColumn' | 'horizon'>): ForecastShape {
   const { info, series } = extractSeries(ds, spec);
-  return { length: Math.min(...series.map((s) => s.values.length)), season: info.season, groups: series.length, horizon: spec.horizon, positive: allPositive(series) };
+  const week = weekPeriod(info.frequency, info.season);
+  return { length: Math.min(...series.map((s) => s.values.length)), season: info.season, groups: series.length, horizon: spec.horizon, positive: allPositive(series), ...(week > 0 ? { week } : {}) };
 }
 
 export async function runForecastTrial(ds: Dataset, spec: ForecastTrialSpec): Promise<ForecastTrialOutcome> {

@@ -38,6 +38,21 @@ function lagBound(shape: ForecastShape): number {
   return Math.max(1, Math.min(reach - diff, Math.max(2 * shape.season, 12)));
 }
 
+/**
+ * Whether a value a week back (ForecastShape.week steps) is within the reach of the earliest origin after
+ * the largest differencing the space offers, so a weekly lag leaves rows to learn from.
+ */
+function weeklyLagFits(shape: ForecastShape): boolean {
+  const week = shape.week ?? 0;
+  return week > 0 && maxReach(validationPlan(shape)) - (shape.season > 1 ? shape.season : 1) >= week;
+}
+
+/** A series whose season is a day, in a week (hourly, business hours): the weekly second season's options. */
+function weeklySpace(shape: ForecastShape): Record<string, Distribution> {
+  if (!(shape.week ?? 0)) return {};
+  return { weekday: categorical(true, false), ...(weeklyLagFits(shape) ? { weekly_lag: categorical(true, false) } : {}) };
+}
+
 /** The tabular model's view of the lag-feature matrix, for the bounds of its own space. */
 function tabularShape(shape: ForecastShape): DataShape {
   const lags = lagBound(shape);
@@ -82,7 +97,7 @@ export function forecastSpace(family: ForecastFamily, shape: ForecastShape): Sea
   }
   const windows = [0, 3, 6, shape.season].filter((w, i, all) => w <= bound && (w === 0 || w >= 2) && all.indexOf(w) === i);
   if (windows.length > 1) space.rolling_window = categorical(...windows);
-  return { ...space, ...prefixParams(getModelSpec(family).space(tabularShape(shape))) };
+  return { ...space, ...weeklySpace(shape), ...prefixParams(getModelSpec(family).space(tabularShape(shape))) };
 }
 
 /**
@@ -112,7 +127,9 @@ export function forecastDefaults(family: ForecastFamily, shape: ForecastShape): 
       epochs: 50,
     };
   }
-  const base: Params = { transform, lags, ...(seasonal ? { calendar: true, seasonal_lags: 0 } : {}), rolling_window: 0 };
+  // Hourly and business-hours series: the day of the week and the value a week before, when it fits.
+  const weekly = shape.week ? { weekday: true, ...(weeklyLagFits(shape) ? { weekly_lag: true } : {}) } : {};
+  const base: Params = { transform, lags, ...(seasonal ? { calendar: true, seasonal_lags: 0 } : {}), rolling_window: 0, ...weekly };
   const model = prefixParams(getModelSpec(family).defaults(tabularShape(shape)));
   if (family === 'linear') return { ...base, differencing: 'first', ...model };
   return { ...base, differencing: seasonal ? 'seasonal' : 'first', ...model };

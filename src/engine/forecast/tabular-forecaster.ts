@@ -14,7 +14,7 @@ import type { FittedModel, ModelArtifact } from '../models/model';
 import { getModelSpec } from '../models/registry';
 import type { Params } from '../search/space';
 import type { Calendar } from './calendar';
-import { phaseAt } from './calendar';
+import { phaseAt, weekdayAt } from './calendar';
 import { differenceLag } from './differencing';
 import type { FitSeries, FittedForecastModel, ForecastFitContext, ForecastModelArtifact, SeriesState } from './forecast-model';
 import { nestedModelParams, resolveLagLayout, resolveSeriesOptions } from './forecast-params';
@@ -65,8 +65,8 @@ class TabularForecaster implements FittedForecastModel {
     if (width > 0 && !(covariates && covariates.length === width && covariates.every((c) => c.length >= series.tail.length + steps))) {
       throw new EngineError('invalid_input', `this forecaster reads ${width} covariate column${width === 1 ? '' : 's'} at every step; the values of the series' recent points or of the ${steps} steps ahead are missing`, { field: 'covariates' });
     }
-    return recursiveForecast(series, steps, transform, lag, this.tailLength, calendar, (d, t, phase, position) => {
-      writeLagFeatures(layout, d, t, phase, position, row, 0, covariates);
+    return recursiveForecast(series, steps, transform, lag, this.tailLength, calendar, (d, t, phase, position, weekday) => {
+      writeLagFeatures(layout, d, t, phase, position, weekday, row, 0, covariates);
       for (let j = 0; j < row.length; j++) row[j] = (row[j] - colMean[j]) / colStd[j];
       return this.model.predict(X)[0];
     });
@@ -97,7 +97,7 @@ export async function fitTabularForecaster(family: TabularForecastFamily, params
   const opts = resolveSeriesOptions(params);
   const lag = differenceLag(opts.differencing, season);
   const width = series[0]?.covariates?.length ?? 0;
-  const lagsOnly = resolveLagLayout(params, season);
+  const lagsOnly = resolveLagLayout(params, season, ctx.calendar.frequency);
   const layout: LagLayout = width > 0 ? { ...lagsOnly, covariates: width, covariateLags: covariateLagsOf(lagsOnly, lag) } : lagsOnly;
   const transform = fitTransform(opts.transform, series.map((s) => s.values.map((v) => v / s.scale)), ctx.target);
   const start = lag + lagWarmup(layout);
@@ -113,7 +113,7 @@ export async function fitTabularForecaster(family: TabularForecastFamily, params
   for (const s of series) {
     const { d } = transformedSeries(s.values, s.scale, transform, lag);
     for (let t = start; t < s.values.length; t++, r++) {
-      writeLagFeatures(layout, d, t, phaseAt(ctx.calendar, s.times[t]), t, X, r * cols, s.covariates);
+      writeLagFeatures(layout, d, t, phaseAt(ctx.calendar, s.times[t]), t, weekdayAt(ctx.calendar, s.times[t]), X, r * cols, s.covariates);
       y[r] = d[t];
     }
   }
@@ -159,6 +159,7 @@ export async function loadTabularForecaster(artifact: ForecastModelArtifact, cal
     typeof colMean !== 'string' || typeof colStd !== 'string' || typeof lag !== 'number' || typeof model !== 'object' || model === null ||
     typeof tr?.lambda !== 'number' || typeof l?.lags !== 'number' || !Array.isArray(l.seasonalLags) ||
     (l.covariates !== undefined && !(Number.isInteger(l.covariates) && l.covariates >= 0)) ||
+    (l.weekdayColumns !== undefined && !(Number.isInteger(l.weekdayColumns) && l.weekdayColumns >= 0 && l.weekdayColumns <= 7)) ||
     (l.covariateLags !== undefined && !(Array.isArray(l.covariateLags) && l.covariateLags.every((k) => Number.isInteger(k) && k >= 0 && k <= (lag as number) + lagWarmup(l))))
   ) {
     throw new EngineError('bad_artifact', `${family} forecast artifact is missing its transform, layout or model`);

@@ -24,6 +24,8 @@ export interface ForecastShape {
   readonly horizon: number;
   /** Whether every value is above 0, so log and Box-Cox transforms apply (taken as true when absent). */
   readonly positive?: boolean;
+  /** Steps in a week when the season is a day (hourly 168; see frequency weekPeriod); absent or 0: none. */
+  readonly week?: number;
 }
 
 /**
