@@ -17,35 +17,20 @@
  * sunspots and nile yearly), because the synthetic series are close to log-scale exponential smoothing and
  * flatter the ets family: each holds out its last 24 months, 8 quarters or 10 years and is searched on the
  * rest once per --real-seeds seed, with a row per search. --series 0 skips the synthetic part. rnn is never
- * searched: too slow for this many searches.
+ * searched: too slow for this many searches. The search, blend, publication and scoring are
+ * scripts/lib/forecast-search's, shared with bench-forecast-covariates.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { Rng } from '../src/engine/core/rng';
 import { parseCsv } from '../src/engine/data/csv';
 import type { Dataset, NumericColumn } from '../src/engine/data/dataset';
 import { inferDataset } from '../src/engine/data/infer-schema';
-import { DEFAULT_POOL_TOP, ensembleCandidatePool } from '../src/engine/ensemble/candidate-pool';
-import { foldSelectionEstimate } from '../src/engine/eval/fold-selection-estimate';
-import {
-  buildForecastBlendEnvelope,
-  DEFAULT_ORIGINS,
-  type ForecastEnvelope,
-  type ForecastFamily,
-  forecastDefaults,
-  forecastOriginTruth,
-  forecastShapeOf,
-  forecastSpace,
-  loadForecaster,
-  publicationWidening,
-  runForecastTrial,
-  selectForecastBlend,
-  withWidenedSpread,
-} from '../src/engine/forecast';
-import { sampleSpace } from '../src/engine/search/sample-distribution';
+import { DEFAULT_ORIGINS, type ForecastFamily } from '../src/engine/forecast';
+import { BASELINES, type HeldOut, searchAndScore, type SearchResult, type SearchSettings } from './lib/forecast-search';
+import { geometricMean, mean, median, winsLossesTies } from './lib/ratio-stats';
 import { loadRealSplit, REAL_HORIZONS, REAL_SERIES, type RealSplit } from './lib/real-series';
 import { monthlyDataset, syntheticSeries } from './lib/synthetic-series';
 import { formatTable } from './lib/tables';
@@ -72,117 +57,8 @@ const REAL_SEEDS = values['real-seeds']!.split(',').map(Number);
 /** Rolling origins every trial validates on, as a forecast job's `folds`. */
 const ORIGINS = Number(values.origins);
 if (FAMILIES.includes('rnn')) throw new Error('rnn is left out of this benchmark: hundreds of searches of it would take hours');
-/** Every job runs these parameter-free trials first. */
-const BASELINES: readonly ForecastFamily[] = ['seasonal_naive', 'drift'];
+const SEARCH: SearchSettings = { trials: TRIALS, families: FAMILIES, origins: ORIGINS };
 const AIR = { target: 'passengers_thousands', horizon: 36, seeds: [1, 2, 3, 4, 5] };
-
-interface SearchSpec {
-  readonly target: string;
-  readonly horizon: number;
-  /** Draws the random configurations and seeds every trial. */
-  readonly seed: number;
-}
-
-interface FinishedTrial {
-  readonly id: string;
-  readonly family: ForecastFamily;
-  readonly loss: number;
-  readonly foldScores: readonly number[];
-  readonly originForecasts: Float32Array;
-  readonly envelope: ForecastEnvelope;
-}
-
-/** How a published forecaster did on the continuation. */
-interface HeldOut {
-  readonly rmse: number;
-  /** Share of the continuation inside the 80% and 95% intervals. */
-  readonly inside80: number;
-  readonly inside95: number;
-  /** The publication widening applied to its intervals. */
-  readonly widening: number;
-}
-
-interface SearchResult {
-  readonly best: HeldOut & { readonly family: string };
-  /** What the job publishes: the blend when it beat the best trial on the origins, else the best trial. */
-  readonly published: HeldOut;
-  readonly blendPublished: boolean;
-  /** Distinct models in the published forecaster (1 for a single trial). */
-  readonly members: number;
-  /** The seasonal naive baseline's test RMSE: a yardstick that lets searches over other families be compared. */
-  readonly naiveRmse: number;
-}
-
-/** The configurations a search tries, in order: baselines, each family's defaults, then random draws. */
-function searchPlan(ds: Dataset, spec: SearchSpec) {
-  // The same shape the job stores (worker/job-inputs resolveForecast), `positive` included: a series with
-  // a zero (sunspots) is searched without log and Box-Cox, as the job would search it.
-  const shape = forecastShapeOf(ds, spec);
-  const rng = new Rng(spec.seed);
-  const learned = Array.from({ length: TRIALS }, (_, k) => {
-    const family = FAMILIES[k % FAMILIES.length];
-    return { family, params: k < FAMILIES.length ? forecastDefaults(family, shape) : sampleSpace(forecastSpace(family, shape), rng) };
-  });
-  return [...BASELINES.map((family) => ({ family, params: forecastDefaults(family, shape) })), ...learned];
-}
-
-async function runSearch(ds: Dataset, spec: SearchSpec): Promise<FinishedTrial[]> {
-  const finished: FinishedTrial[] = [];
-  for (const [k, { family, params }] of searchPlan(ds, spec).entries()) {
-    const out = await runForecastTrial(ds, { family, params, target: spec.target, horizon: spec.horizon, seed: spec.seed, origins: ORIGINS });
-    if (out.status !== 'complete') continue;
-    finished.push({ id: `t${k}`, family, loss: out.score, foldScores: out.foldScores, originForecasts: out.originForecasts, envelope: out.envelope });
-  }
-  if (finished.length === 0) throw new Error('every trial of the search failed');
-  return finished;
-}
-
-/** What the job publishes (engine/forecast publicationWidening): intervals widened by the selection estimate over the model's own RMSE. */
-function published(envelope: ForecastEnvelope, estimate: number | undefined, score: number): { envelope: ForecastEnvelope; widening: number } {
-  const widening = publicationWidening(estimate, score);
-  return widening > 1 ? { envelope: withWidenedSpread(envelope, widening), widening } : { envelope, widening };
-}
-
-async function heldOut(model: { envelope: ForecastEnvelope; widening: number }, future: readonly number[]): Promise<HeldOut> {
-  const forecaster = await loadForecaster(model.envelope);
-  try {
-    const inside = (level: number) =>
-      forecaster.forecast(future.length, { level }).filter((p, h) => future[h] >= p.lower && future[h] <= p.upper).length / future.length;
-    const points = forecaster.forecast(future.length, { level: 0.8 });
-    const rmse = Math.sqrt(points.reduce((a, p, h) => a + (p.value - future[h]) ** 2, 0) / future.length);
-    return { rmse, inside80: inside(0.8), inside95: inside(0.95), widening: model.widening };
-  } finally {
-    forecaster.dispose();
-  }
-}
-
-/** One job end to end on `ds`: search, blend, publication, and both candidates scored on `future`. */
-async function searchAndScore(ds: Dataset, future: readonly number[], spec: SearchSpec): Promise<SearchResult> {
-  const trials = await runSearch(ds, spec);
-  const best = trials.reduce((a, t) => (t.loss < a.loss ? t : a));
-  const estimate = foldSelectionEstimate(trials.map((t) => t.foldScores), spec.seed)?.score;
-  const bestHeldOut = { ...(await heldOut(published(best.envelope, estimate, best.loss), future)), family: best.family };
-  const naive = trials.find((t) => t.family === 'seasonal_naive') as FinishedTrial;
-  const naiveRmse = (await heldOut({ envelope: naive.envelope, widening: 1 }, future)).rmse;
-
-  const truth = forecastOriginTruth(ds, { target: spec.target, horizon: spec.horizon, origins: ORIGINS });
-  const pool = ensembleCandidatePool(trials, DEFAULT_POOL_TOP);
-  const selection = selectForecastBlend(truth, pool.map((t) => ({ id: t.id, predictions: t.originForecasts })));
-  if (!selection.improves) return { best: bestHeldOut, published: bestHeldOut, blendPublished: false, members: 1, naiveRmse };
-  const byId = new Map(trials.map((t) => [t.id, t]));
-  const members = selection.members.map((m) => ({ envelope: (byId.get(m.id) as FinishedTrial).envelope, weight: m.weight }));
-  const blend = buildForecastBlendEnvelope(members, truth, selection.predictions, selection.score);
-  return { best: bestHeldOut, published: await heldOut(published(blend, estimate, selection.score), future), blendPublished: true, members: members.length, naiveRmse };
-}
-
-const median = (v: readonly number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const geometricMean = (v: readonly number[]) => Math.exp(v.reduce((a, x) => a + Math.log(x), 0) / v.length);
-const mean = (v: readonly number[]) => v.reduce((a, x) => a + x, 0) / v.length;
-/** Within a part in a million counts as the same forecast (an unpublished blend is exactly the best trial). */
-const TIE = 1e-6;
 
 interface Method {
   readonly name: string;
@@ -199,13 +75,11 @@ const METHODS: readonly Method[] = [
 
 function summaryRow({ name, pick, members, isBlend }: Method, results: readonly SearchResult[]): (string | number)[] {
   const ratios = results.map((r) => pick(r).rmse / r.best.rmse);
-  const wins = ratios.filter((x) => x < 1 - TIE).length;
-  const losses = ratios.filter((x) => x > 1 + TIE).length;
   return [
     name,
     median(ratios).toFixed(3),
     geometricMean(ratios).toFixed(3),
-    `${wins}/${losses}/${ratios.length - wins - losses}`,
+    winsLossesTies(ratios),
     geometricMean(results.map((r) => pick(r).rmse / r.naiveRmse)).toFixed(3),
     mean(results.map((r) => pick(r).inside80)).toFixed(3),
     mean(results.map((r) => pick(r).inside95)).toFixed(3),
@@ -225,7 +99,7 @@ async function syntheticResults(): Promise<SearchResult[]> {
   for (let i = 0; i < SERIES; i++) {
     const series = syntheticSeries(i, LENGTH + HORIZON);
     // Seeded by the index as bench-intervals is, so the two benchmarks search alike.
-    results.push(await searchAndScore(monthlyDataset(series.slice(0, LENGTH)), series.slice(LENGTH), { target: 'y', horizon: HORIZON, seed: i + 1 }));
+    results.push(await searchAndScore(monthlyDataset(series.slice(0, LENGTH)), [{ values: series.slice(LENGTH) }], { target: 'y', horizon: HORIZON, seed: i + 1 }, SEARCH));
   }
   return results;
 }
@@ -240,7 +114,7 @@ async function airpassengersTable(dir: string): Promise<string> {
   const rows: (string | number)[][] = [];
   const results: SearchResult[] = [];
   for (const seed of AIR.seeds) {
-    const r = await searchAndScore(train, test, { target: AIR.target, horizon: AIR.horizon, seed });
+    const r = await searchAndScore(train, [{ values: test }], { target: AIR.target, horizon: AIR.horizon, seed }, SEARCH);
     results.push(r);
     const coverage = (h: HeldOut) => `${h.inside80.toFixed(2)} / ${h.inside95.toFixed(2)}`;
     rows.push([seed, r.best.family, r.best.rmse.toFixed(2), r.published.rmse.toFixed(2), r.blendPublished ? 'yes' : 'no', r.members, coverage(r.best), coverage(r.published)]);
@@ -281,7 +155,7 @@ async function realTables(): Promise<string> {
     const split = loadRealSplit(spec);
     for (const seed of REAL_SEEDS) {
       const started = performance.now();
-      const r = await searchAndScore(split.history, split.future, { target: split.target, horizon: split.horizon, seed });
+      const r = await searchAndScore(split.history, [{ values: split.future }], { target: split.target, horizon: split.horizon, seed }, SEARCH);
       results.push(r);
       rows.push(realRow(split, seed, r, (performance.now() - started) / 1000));
     }
