@@ -2,14 +2,14 @@
  * @module engine/forecast/lag-features
  * The feature row of one time step t for the tabular families, computed from the (transformed,
  * differenced) series d before t: lags d_{t-1..t-p}, seasonal lags d_{t-ks} beyond p, the mean and
- * standard deviation of the last w values, and a one-hot seasonal phase of t (month of year, day of
- * week, hour of day, as the frequency allows), for a series whose season is a day optionally the week's
- * second season (a one-hot day of the week and the value a week before), and optionally a linear trend (the step's position in its
- * series), which lets an undifferenced model extrapolate a level change, and last the known-future
- * covariates (./covariates): their values at t, and at every past step a lag or the differencing reads
- * (a lagged value high from a promotion, or a drop when one ended, can only be told apart from the
- * series' own movement if the model sees the promotion was on). Rows are written into flat
- * Float32Arrays, no objects.
+ * standard deviation of the last w values, a one-hot seasonal phase of t (month of year, day of week,
+ * hour of day, as the frequency allows), optionally a linear trend (the step's position in its series),
+ * which lets an undifferenced model extrapolate a level change, for a series whose season is a day
+ * optionally the week's second season (a one-hot day of the week, and the value a week before among the
+ * seasonal lags), and last the known-future covariates (./covariates): their values at t, and at every
+ * past step a lag or the differencing reads (a lagged value high from a promotion, or a drop when one
+ * ended, can only be told apart from the series' own movement if the model sees the promotion was on).
+ * Rows are written into flat Float32Arrays, no objects.
  */
 import { EngineError } from '../core/errors';
 
@@ -57,14 +57,14 @@ export function featureCount(l: LagLayout): number {
   return l.lags + l.seasonalLags.length + (l.rollingWindow > 0 ? 2 : 0) + l.phaseColumns + (l.trend ? 1 : 0) + (l.weekdayColumns ?? 0) + (l.covariates ?? 0) * (l.covariateLags?.length ?? 1);
 }
 
-/** Past values a feature row reaches back to (the covariates' lag is within the differencing's reach). */
+/** Past values a feature row reaches back to (covariates are read no further back than the lags or the differencing). */
 export function lagWarmup(l: LagLayout): number {
   return Math.max(l.lags, l.seasonalLags.length > 0 ? l.seasonalLags[l.seasonalLags.length - 1] : 0, l.rollingWindow);
 }
 
 /**
  * Writes the features of step t (needs d[t - lagWarmup .. t-1] defined) at out[off ..]; the covariates
- * are read at index t (and t - covariateLag) of `covariates`, one array per column, aligned with d.
+ * are read at t - k for each k of covariateLags, from `covariates` (one array per column, aligned with d).
  */
 export function writeLagFeatures(
   l: LagLayout,

@@ -5,7 +5,7 @@
  * transformed and differenced value; forecasts are recursive (./recursive). Features are standardised
  * with the training rows' means and deviations, which the ridge penalty of `linear` needs and trees ignore.
  * A job's known-future covariates are the last features of a row (./covariates): these are the families
- * that learn from them, so each forecast step needs their values (SeriesState.future).
+ * that learn from them, so each forecast step needs their values (SeriesState.covariates).
  */
 import { EngineError } from '../core/errors';
 import { matrix } from '../core/matrix';
