@@ -169,6 +169,9 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     const view = await api.job(job.id);
     expect(view.status).toBe('succeeded');
     expect(await leaderboardRows()).toBe(view.leaderboard.length);
+    // The per-trial chart redraws from its own read of the trials after the last view: wait for it (a loaded
+    // machine once read it before that read returned).
+    await until('the per-trial chart to show the finished trials', async () => ((await chartPoints('chart-trials')) >= 2 ? true : undefined), 10_000);
     expect(await chartPoints('chart-trials')).toBeGreaterThanOrEqual(2);
     expect(await page.locator('#chart-params canvas').count()).toBe(1);
     expect(await page.textContent('#job-summary')).toContain('succeeded');
