@@ -24,7 +24,7 @@ import { COVARIATE_SEARCHES, type ScenarioOptions, type ScenarioResult } from '.
 import { BASELINES, type SearchResult } from './lib/forecast-search';
 import { geometricMean, mean, winsLossesTies } from './lib/ratio-stats';
 import { formatTable } from './lib/tables';
-import { startTsWorker } from './lib/ts-worker';
+import { runOnThreads } from './lib/scenario-threads';
 
 const { values } = parseArgs({
   options: {
@@ -48,34 +48,15 @@ const OPTIONS: ScenarioOptions = {
 };
 
 /**
- * Every scenario, run on THREADS worker threads each taking the next index when it finishes one (a
- * two-shop scenario takes about twice as long as a one-shop one). Scenarios are seeded by their index
- * alone, so the figures do not depend on the thread that ran them; only their seconds do.
+ * Every scenario, run on THREADS worker threads (./lib/scenario-threads; a two-shop scenario takes about
+ * twice as long as a one-shop one). Scenarios are seeded by their index alone, so the figures do not
+ * depend on the thread that ran them; only their seconds do.
  */
 async function runScenarios(): Promise<ScenarioResult[]> {
-  const results: ScenarioResult[] = [];
-  const workers = Array.from({ length: THREADS }, () => startTsWorker(new URL('./lib/covariate-scenario-worker.ts', import.meta.url), OPTIONS));
-  let next = 0;
-  try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const feed = () => (next < SERIES ? worker.postMessage(next++) : resolve());
-            worker.on('message', (r: ScenarioResult) => {
-              results.push(r);
-              console.error(`scenario ${r.seed}: ${r.seconds.toFixed(0)} s (${results.length}/${SERIES})`);
-              feed();
-            });
-            worker.on('error', reject);
-            worker.on('exit', (code) => reject(new Error(`a scenario thread exited with code ${code}`)));
-            feed();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+  const indices = Array.from({ length: SERIES }, (_, i) => i);
+  const results = await runOnThreads<ScenarioResult>(new URL('./lib/covariate-scenario-worker.ts', import.meta.url), OPTIONS, indices, THREADS, (r, done) =>
+    console.error(`scenario ${r.seed}: ${r.seconds.toFixed(0)} s (${done}/${SERIES})`),
+  );
   return results.sort((a, b) => a.seed - b.seed);
 }
 

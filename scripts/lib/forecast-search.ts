@@ -1,9 +1,10 @@
 /**
  * A forecast job's search and publication run in process, for the forecast benchmarks (bench-forecast-blend,
- * bench-forecast-covariates): one plan (the baselines, each family's defaults, then random configurations
- * of the job's space), the end-of-search blend published only when it beats the best trial on the rolling
- * origins, the publication widening, and the published forecaster and the best trial scored on held-out
- * continuations no trial saw (every group of a grouped dataset, with the steps' known-future covariates).
+ * bench-forecast-covariates, bench-forecast-weekly): one plan (the baselines, each family's defaults, then
+ * random configurations of the job's space), the end-of-search blend published only when it beats the best
+ * trial on the rolling origins, the publication widening, and the published forecaster and the best trial
+ * scored on held-out continuations no trial saw (every group of a grouped dataset, with the steps'
+ * known-future covariates).
  */
 import type { Dataset } from '../../src/engine/data/dataset';
 import { Rng } from '../../src/engine/core/rng';
@@ -14,6 +15,7 @@ import {
   type ForecastEnvelope,
   type ForecastFamily,
   type ForecastOptions,
+  type ForecastShape,
   forecastDefaults,
   forecastOriginTruth,
   forecastShapeOf,
@@ -47,6 +49,11 @@ export interface SearchSpec {
   readonly groupColumn?: string;
   /** Known-future covariate columns every trial is given, as the job gives them (the baselines ignore them). */
   readonly covariates?: readonly string[];
+  /**
+   * Rewrites the data shape the plan draws its spaces and defaults from (bench-forecast-weekly drops
+   * `week` to search as before the weekly options); absent, the shape is forecastShapeOf's, as the job's.
+   */
+  readonly shape?: (shape: ForecastShape) => ForecastShape;
 }
 
 /** A cell of a known-future covariate, as a forecast request gives it. */
@@ -105,7 +112,8 @@ function columnsOf(spec: SearchSpec) {
 function searchPlan(ds: Dataset, spec: SearchSpec, settings: SearchSettings) {
   // The same shape the job stores (worker/job-inputs resolveForecast), `positive` included: a series with
   // a zero (sunspots) is searched without log and Box-Cox, as the job would search it.
-  const shape = forecastShapeOf(ds, columnsOf(spec));
+  const found = forecastShapeOf(ds, columnsOf(spec));
+  const shape = spec.shape ? spec.shape(found) : found;
   const rng = new Rng(spec.seed);
   const { families } = settings;
   const learned = Array.from({ length: settings.trials }, (_, k) => {
