@@ -31,7 +31,21 @@ function describeStep(freq: SeriesFrequency): string {
   if (freq.kind === 'index') return `${freq.step}`;
   if (freq.kind === 'business_days') return freq.name === 'working_daily' ? '1 working day' : '1 business day';
   if (freq.kind === 'business_hours') return `1 opening hour (${describeOpeningHours(freq)})`;
-  return freq.stepMs % DAY === 0 ? `${freq.stepMs / DAY} day(s)` : `${freq.stepMs / HOUR} hour(s)`;
+  if (freq.stepMs % DAY === 0) return `${freq.stepMs / DAY} day(s)`;
+  return freq.stepMs % HOUR === 0 ? `${freq.stepMs / HOUR} hour(s)` : `${freq.stepMs / 60_000} minute(s)`;
+}
+
+/**
+ * Most steps a day a sub-daily series gets a daily season for: 15-minute data (96). Finer steps (5
+ * minutes, a minute) get none: a one-hot of every 5 minutes of a day, or a lag a day back, would be
+ * learned from a few days of points.
+ */
+const MAX_STEPS_PER_DAY = 96;
+
+/** Steps in a day of a fixed step shorter than a day that divides it (30 minutes: 48, an hour: 24); 0 for any other. */
+function stepsPerDay(freq: SeriesFrequency): number {
+  if (freq.kind !== 'fixed' || !(freq.stepMs < DAY) || DAY % freq.stepMs !== 0) return 0;
+  return DAY / freq.stepMs;
 }
 
 /** How a time value is shown in messages and forecasts. */
@@ -210,18 +224,20 @@ export function checkRegular(freq: SeriesFrequency, times: Float64Array, column:
 
 /**
  * The seasonal period a frequency implies: monthly 12, quarterly 4, whole-month steps dividing a year
- * 12/k, hourly 24, daily 7, business or working days 5 or 6 (the working week), weekly 52, business hours
+ * 12/k, a day of steps for fixed steps that divide one (hourly 24, half-hourly 48, down to 15 minutes), daily 7, business or working days 5 or 6 (the working week), weekly 52, business hours
  * the hours of a working day (the daily shape; see phaseOf); everything else has none (1).
  */
 export function naturalSeason(freq: SeriesFrequency): number {
   switch (freq.kind) {
     case 'months':
       return freq.months < 12 && 12 % freq.months === 0 ? 12 / freq.months : 1;
-    case 'fixed':
-      if (freq.name === 'hourly') return 24;
+    case 'fixed': {
       if (freq.name === 'daily') return 7;
       if (freq.name === 'weekly') return 52;
-      return 1;
+      // Hourly 24, half-hourly 48, quarter-hourly 96, two-hourly 12: the shape of a day.
+      const perDay = stepsPerDay(freq);
+      return perDay > 1 && perDay <= MAX_STEPS_PER_DAY ? perDay : 1;
+    }
     case 'business_days':
       return workDaysOf(freq);
     case 'business_hours':
@@ -243,12 +259,12 @@ export function seasonFor(freq: SeriesFrequency, shortestLength: number): number
 }
 
 /**
- * Steps in a week of a series whose season is a day, the second season of hourly data (168) and of
- * business hours (the hours of a working week): a weekly pattern (busier Mondays, quiet weekends) on
+ * Steps in a week of a series whose season is a day, the second season of hourly data (168), of other
+ * steps of a day (half-hourly 336) and of business hours (the hours of a working week): a weekly pattern (busier Mondays, quiet weekends) on
  * top of the daily shape. 0 for every other series (a daily series' season already is the week).
  */
 export function weekPeriod(freq: SeriesFrequency, season: number): number {
-  if (freq.kind === 'fixed' && freq.name === 'hourly' && season === 24) return 168;
+  if (freq.kind === 'fixed' && season > 1 && season === stepsPerDay(freq)) return 7 * season;
   if (freq.kind === 'business_hours' && season === freq.hours) return freq.hours * freq.workDays;
   return 0;
 }
@@ -260,11 +276,11 @@ export function weekDays(freq: SeriesFrequency): number {
 
 /**
  * The day of the week (0..weekDays-1) of a timestamp of such a series: the UTC weekday (0 = Sunday) of
- * hourly data, the working day counted from the start of the working week for business hours (the day
+ * hourly and other sub-daily data, the working day counted from the start of the working week for business hours (the day
  * of the run's first hour, as the opening-hour count has it). 0 for other frequencies.
  */
 export function weekdayOf(freq: SeriesFrequency, t: number): number {
-  if (freq.kind === 'fixed' && freq.name === 'hourly') return new Date(t).getUTCDay();
+  if (freq.kind === 'fixed' && stepsPerDay(freq) > 1) return new Date(t).getUTCDay();
   if (freq.kind === 'business_hours') {
     const day = Math.floor(openingHourIndex(t, freq) / freq.hours);
     return ((day % freq.workDays) + freq.workDays) % freq.workDays;
@@ -280,7 +296,8 @@ export function weekdayOf(freq: SeriesFrequency, t: number): number {
 export function phaseOf(freq: SeriesFrequency, season: number, t: number, anchor: number): number {
   if (season <= 1) return 0;
   if (freq.kind === 'months') return Math.floor((monthParts(t).month % 12) / freq.months) % season;
-  if (freq.kind === 'fixed' && freq.name === 'hourly') return new Date(t).getUTCHours() % season;
+  // The step of the UTC day (the hour for hourly data), whatever the anchor: groups agree on it.
+  if (freq.kind === 'fixed' && season === stepsPerDay(freq)) return Math.floor(timeOfDay(t) / freq.stepMs) % season;
   if (freq.kind === 'fixed' && freq.name === 'daily') return new Date(t).getUTCDay() % season;
   // Working days are counted from a fixed start of a week, so a season of a week gives Monday 0 .. Friday 4
   // (or Saturday 5) whatever the anchor (the same at training and at forecast time, and across groups).
