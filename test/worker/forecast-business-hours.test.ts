@@ -1,7 +1,8 @@
 /**
  * A business-hours forecast job in workerd (the engine's side: test/engine/forecast-business-hours.test.ts):
  * hourly call volumes recorded 09:00 to 17:00 Monday to Friday are read as `business_hourly`, forecast one
- * working day ahead by default, and the forecast route's times skip the evening and the weekend.
+ * working day ahead by default, and the forecast route's times skip the evening and the weekend; the same
+ * every 30 minutes (09:00 to 16:30) is read as `business_half_hourly`.
  */
 import { describe, expect, it } from 'vitest';
 import { call, json, waitForJob } from './helpers';
@@ -21,6 +22,20 @@ function callVolumes(): string[] {
   return rows;
 }
 
+/** Six weeks of Monday-to-Friday half hours, 09:00 to 16:30 UTC (16 a day): a lunch peak at 12:30. */
+function halfHourlyCalls(): string[] {
+  const rows: string[] = [];
+  for (let day = Date.UTC(2024, 0, 1), i = 0; rows.length < 6 * 5 * 16; day += DAY) {
+    const weekday = new Date(day).getUTCDay();
+    if (weekday === 0 || weekday === 6) continue;
+    for (let slot = 0; slot < 16; slot++) {
+      const value = 60 + 0.01 * i++ + 30 * Math.exp(-((slot - 7) ** 2) / 6) + ((i * 7) % 5);
+      rows.push(`${new Date(day + 9 * HOUR + slot * 30 * 60_000).toISOString()},${value.toFixed(1)}`);
+    }
+  }
+  return rows;
+}
+
 describe('business-hours forecast jobs', () => {
   it('forecasts the next opening hours, Friday 17:00 then Monday 09:00, a working day by default', async () => {
     const rows = callVolumes();
@@ -35,5 +50,20 @@ describe('business-hours forecast jobs', () => {
     const monday = Array.from({ length: 9 }, (_, h) => new Date(Date.UTC(2024, 1, 12, 9 + h)).toISOString());
     expect(body.forecasts.map((p: { time: string }) => p.time)).toEqual([...monday, '2024-02-13T09:00:00.000Z', '2024-02-13T10:00:00.000Z']);
     expect(body.history.at(-1).time).toBe('2024-02-09T17:00:00.000Z');
+  });
+
+  it('reads half-hourly opening hours, and forecasts the next opening slots over the weekend', async () => {
+    const rows = halfHourlyCalls();
+    expect(rows.at(-1)!.startsWith('2024-02-09T16:30')).toBe(true); // a Friday
+    expect((await call('PUT', '/v1/datasets/half-hours', ['slot,calls', ...rows].join('\n'))).status).toBe(201);
+    const created = await call('POST', '/v1/jobs', { dataset: 'half-hours', target: 'calls', task: 'forecast', models: ['seasonal_naive', 'linear'], budget: { trials: 3 }, model: 'half-hours' });
+    expect(created.status).toBe(202);
+    expect((await waitForJob((await json(created)).id)).status).toBe('succeeded');
+    const model = await json(await call('GET', '/v1/models/half-hours'));
+    expect(model.forecast).toMatchObject({ time_column: 'slot', frequency: 'business_half_hourly', season: 16, horizon: 16 });
+    const body = await json(await call('POST', '/v1/models/half-hours/forecast', { horizon: 18, history: true }));
+    const monday = Array.from({ length: 16 }, (_, k) => new Date(Date.UTC(2024, 1, 12, 9, 30 * k)).toISOString());
+    expect(body.forecasts.map((p: { time: string }) => p.time)).toEqual([...monday, '2024-02-13T09:00:00.000Z', '2024-02-13T09:30:00.000Z']);
+    expect(body.history.at(-1).time).toBe('2024-02-09T16:30:00.000Z');
   });
 });

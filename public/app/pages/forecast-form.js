@@ -24,6 +24,8 @@ const STEP_WORDS = {
   business_daily: ['business day', 'business days'],
   working_daily: ['working day', 'working days'],
   business_hourly: ['opening hour', 'opening hours'],
+  business_half_hourly: ['opening half-hour', 'opening half-hours'],
+  business_quarter_hourly: ['opening quarter-hour', 'opening quarter-hours'],
   daily: ['day', 'days'],
   hourly: ['hour', 'hours'],
   weekly: ['week', 'weeks'],

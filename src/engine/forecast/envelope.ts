@@ -6,6 +6,7 @@
  * in rolling-origin validation (for intervals). parseForecastEnvelope refuses anything else.
  */
 import { EngineError } from '../core/errors';
+import { isOpeningStep, openingStepName, validRun } from './business-hours';
 import { type CovariateSpec, type StoredCovariate, validCovariateSpecs } from './covariates';
 import type { ForecastModelArtifact } from './forecast-model';
 import { FORECAST_FAMILIES } from './space';
@@ -131,15 +132,22 @@ function checkFrequency(f: unknown): void {
 /** Whether an integer field lies within [min, max]. */
 const integerIn = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 
-/** A business-hours frequency's fields (see ./business-hours): a week, and a run of 2..23 hours at a minute. */
+/**
+ * A business-hours frequency's fields (see ./business-hours): a week, and a run of at least 2 points
+ * shorter than a day from an hour and minute. The step is absent in frequencies stored before shorter
+ * steps (an hour); the name says the step, so the two must agree.
+ */
 function validOpeningHours(freq: Record<string, unknown>): boolean {
+  const step = freq.stepMinutes === undefined ? 60 : freq.stepMinutes;
   return (
-    freq.name === 'business_hourly' &&
+    typeof step === 'number' &&
+    isOpeningStep(step) &&
+    freq.name === openingStepName(step) &&
     integerIn(freq.weekStart, 0, 6) &&
     (freq.workDays === 5 || freq.workDays === 6 || freq.workDays === 7) &&
     integerIn(freq.firstHour, 0, 23) &&
     integerIn(freq.minute, 0, 59) &&
-    integerIn(freq.hours, 2, 23)
+    validRun(freq.hours, step)
   );
 }
 

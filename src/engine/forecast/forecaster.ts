@@ -53,7 +53,7 @@ export interface ForecastDescription {
   readonly target: string;
   readonly timeColumn: string;
   readonly groupColumn?: string;
-  /** The frequency's name: monthly, quarterly, yearly, daily, business_daily, working_daily, business_hourly, hourly, weekly, minutely, fixed, months or index. */
+  /** The frequency's name: monthly, quarterly, yearly, daily, business_daily, working_daily, business_hourly, business_half_hourly, business_quarter_hourly, hourly, weekly, minutely, fixed, months or index. */
   readonly frequency: string;
   readonly season: number;
   /** The horizon the job validated, and the longest a request may ask for. */

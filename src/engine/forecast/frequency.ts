@@ -2,17 +2,19 @@
  * @module engine/forecast/frequency
  * Sampling frequency of a series: detected from sorted timestamps (calendar months first, since their
  * length in milliseconds varies, then working weeks of five or six days (./business-days), then a fixed
- * step, or opening hours (./business-hours) when hourly points jump closed hours), the seasonal period it
- * implies, the calendar phase of a timestamp (month of year, day of week, hour of day) and the timestamp k
- * steps after another. Everything is computed in UTC so results never depend on the machine's time zone.
+ * step, or opening hours (./business-hours) when hourly, half-hourly or quarter-hourly points jump closed
+ * hours), the seasonal period it implies, the calendar phase of a timestamp (month of year, day of week,
+ * hour of day) and the timestamp k steps after another. Everything is computed in UTC so results never
+ * depend on the machine's time zone.
  */
 import { EngineError } from '../core/errors';
 import { MAX_ADDED_SHARE, MAX_GAP_POINTS, SHORT_GAPS_RULE } from './gap-limits';
 import { addBusinessDays, businessIndex, detectBusinessWeek, isBusinessDay, workDaysOf } from './business-days';
-import { addOpeningHours, describeOpeningHours, detectOpeningHours, isOpeningHour, openingHourIndex, openingHoursRemedy } from './business-hours';
+import { addOpeningHours, describeOpeningHours, detectOpeningHours, isOpeningHour, isOpeningStep, type OpeningHours, openingHourIndex, openingHoursRemedy, openingStepName, openingUnit, stepMinutesOf } from './business-hours';
 import type { SeriesFrequency } from './types';
 import { minTrainLength } from './validation-plan';
 
+const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -30,7 +32,7 @@ function describeStep(freq: SeriesFrequency): string {
   if (freq.kind === 'months') return freq.months === 1 ? '1 month' : `${freq.months} months`;
   if (freq.kind === 'index') return `${freq.step}`;
   if (freq.kind === 'business_days') return freq.name === 'working_daily' ? '1 working day' : '1 business day';
-  if (freq.kind === 'business_hours') return `1 opening hour (${describeOpeningHours(freq)})`;
+  if (freq.kind === 'business_hours') return `1 opening ${openingUnit(freq)} (${describeOpeningHours(freq)})`;
   if (freq.stepMs % DAY === 0) return `${freq.stepMs / DAY} day(s)`;
   return freq.stepMs % HOUR === 0 ? `${freq.stepMs / HOUR} hour(s)` : `${freq.stepMs / 60_000} minute(s)`;
 }
@@ -109,20 +111,27 @@ export function detectFrequency(times: Float64Array, datetime: boolean): SeriesF
     if (week !== null) return { kind: 'business_days', name: 'business_daily', weekStart: week.weekStart };
   }
   const step = modeOf(Array.from({ length: times.length - 1 }, (_, i) => times[i + 1] - times[i])).value;
-  // Hours that jump closed hours (evenings, weekends) each day are opening hours; a plain hourly series
-  // whose few short gaps fill by themselves stays hourly, even when it misses the same hour every day.
-  if (datetime && step === HOUR && !hourlyWithShortGaps(times)) {
-    const open = detectOpeningHours(times, CALENDAR_MAJORITY);
-    if (open !== null) return { kind: 'business_hours', name: 'business_hourly', ...open };
-  }
+  const open = datetime ? openingHoursAt(times, step) : null;
+  if (open !== null) return { kind: 'business_hours', name: openingStepName(stepMinutesOf(open)), ...open };
   return datetime ? { kind: 'fixed', name: fixedName(step), stepMs: step } : { kind: 'index', name: 'index', step };
 }
 
-/** Whether sorted times are whole hours apart with only gaps that fill by themselves (see ./fill-gaps). */
-function hourlyWithShortGaps(times: Float64Array): boolean {
+/**
+ * The opening hours of sorted datetimes whose most common step is an hour, half an hour or a quarter,
+ * when their points jump closed hours (evenings, weekends) each day; else null. A series of that step
+ * whose few short gaps fill by themselves stays a fixed step, even when it misses the same point every day.
+ */
+function openingHoursAt(times: Float64Array, step: number): OpeningHours | null {
+  const minutes = step / MINUTE;
+  if (!isOpeningStep(minutes) || fixedWithShortGaps(times, step)) return null;
+  return detectOpeningHours(times, minutes, CALENDAR_MAJORITY);
+}
+
+/** Whether sorted times are whole steps apart with only gaps that fill by themselves (see ./fill-gaps). */
+function fixedWithShortGaps(times: Float64Array, step: number): boolean {
   let missing = 0;
   for (let i = 1; i < times.length; i++) {
-    const steps = (times[i] - times[i - 1]) / HOUR;
+    const steps = (times[i] - times[i - 1]) / step;
     if (!Number.isInteger(steps) || steps - 1 > MAX_GAP_POINTS) return false;
     missing += steps - 1;
   }
@@ -224,8 +233,9 @@ export function checkRegular(freq: SeriesFrequency, times: Float64Array, column:
 
 /**
  * The seasonal period a frequency implies: monthly 12, quarterly 4, whole-month steps dividing a year
- * 12/k, a day of steps for fixed steps that divide one (hourly 24, half-hourly 48, down to 15 minutes), daily 7, business or working days 5 or 6 (the working week), weekly 52, business hours
- * the hours of a working day (the daily shape; see phaseOf); everything else has none (1).
+ * 12/k, a day of steps for fixed steps that divide one (hourly 24, half-hourly 48, down to 15 minutes),
+ * daily 7, business or working days 5 or 6 (the working week), weekly 52, business hours the points of an
+ * opening day (the daily shape; see phaseOf); everything else has none (1).
  */
 export function naturalSeason(freq: SeriesFrequency): number {
   switch (freq.kind) {
@@ -260,8 +270,9 @@ export function seasonFor(freq: SeriesFrequency, shortestLength: number): number
 
 /**
  * Steps in a week of a series whose season is a day, the second season of hourly data (168), of other
- * steps of a day (half-hourly 336) and of business hours (the hours of a working week): a weekly pattern (busier Mondays, quiet weekends) on
- * top of the daily shape. 0 for every other series (a daily series' season already is the week).
+ * steps of a day (half-hourly 336) and of business hours (the points of a working week): a weekly
+ * pattern (busier Mondays, quiet weekends) on top of the daily shape. 0 for every other series (a daily
+ * series' season already is the week).
  */
 export function weekPeriod(freq: SeriesFrequency, season: number): number {
   if (freq.kind === 'fixed' && season > 1 && season === stepsPerDay(freq)) return 7 * season;
@@ -277,7 +288,7 @@ export function weekDays(freq: SeriesFrequency): number {
 /**
  * The day of the week (0..weekDays-1) of a timestamp of such a series: the UTC weekday (0 = Sunday) of
  * hourly and other sub-daily data, the working day counted from the start of the working week for business hours (the day
- * of the run's first hour, as the opening-hour count has it). 0 for other frequencies.
+ * of the run's first point, as the opening-slot count has it). 0 for other frequencies.
  */
 export function weekdayOf(freq: SeriesFrequency, t: number): number {
   if (freq.kind === 'fixed' && stepsPerDay(freq) > 1) return new Date(t).getUTCDay();
@@ -290,7 +301,7 @@ export function weekdayOf(freq: SeriesFrequency, t: number): number {
 
 /**
  * The seasonal phase (0..season-1) of a timestamp, from the calendar where the frequency has one (month
- * of year, quarter, day of week, weekday of a business day, hour of day, hour of an opening day) so that phases agree across
+ * of year, quarter, day of week, weekday of a business day, hour of day, slot of an opening day) so that phases agree across
  * groups that start at different times; otherwise from the number of steps since `anchor`.
  */
 export function phaseOf(freq: SeriesFrequency, season: number, t: number, anchor: number): number {
@@ -302,9 +313,10 @@ export function phaseOf(freq: SeriesFrequency, season: number, t: number, anchor
   // Working days are counted from a fixed start of a week, so a season of a week gives Monday 0 .. Friday 4
   // (or Saturday 5) whatever the anchor (the same at training and at forecast time, and across groups).
   if (freq.kind === 'business_days') return ((businessIndex(t, freq) % season) + season) % season;
-  // Opening hours likewise: a season of a working day gives the hour of the opening day, 0 at opening.
-  // The weekday is not folded in (an hour-of-week one-hot, 45 to 98 columns, would be learned from a
-  // few weeks of data): the tabular families may read it as a one-hot of its own (weekdayOf).
+  // Opening hours likewise: a season of a working day gives the slot of the opening day (its hour, half
+  // hour or quarter), 0 at opening. The weekday is not folded in (a slot-of-week one-hot, 45 columns and
+  // more, would be learned from a few weeks of data): the tabular families may read it as a one-hot of
+  // its own (weekdayOf).
   if (freq.kind === 'business_hours') return ((openingHourIndex(t, freq) % season) + season) % season;
   const step = freq.kind === 'fixed' ? freq.stepMs : freq.step;
   const k = Math.round((t - anchor) / step);

@@ -48,22 +48,26 @@ export type SeriesFrequency =
   | { readonly kind: 'business_days'; readonly name: 'business_daily'; readonly weekStart: number; readonly workDays?: 5 }
   | { readonly kind: 'business_days'; readonly name: 'working_daily'; readonly weekStart: number; readonly workDays: 6 }
   /**
-   * A datetime column of hourly points during opening hours only (`business_hourly`: a call centre open
-   * 09:00 to 17:00 Monday to Friday, a shop 10:00 to 19:00 Monday to Saturday): every working day holds
-   * the same `hours` consecutive hours, the first at `firstHour`:`minute` on the UTC clock (a run may
-   * pass UTC midnight: the day is the UTC day of its first hour), and after the last hour of a day comes
-   * the first hour of the next working day. The working days are `workDays` (5, 6 or 7) consecutive UTC
-   * days from `weekStart` (0 = Sunday), as for business days; a seven-day week is stored with 1.
-   * See ./business-hours.
+   * A datetime column of points during opening hours only, every hour (`business_hourly`: a call centre
+   * open 09:00 to 17:00 Monday to Friday, a shop 10:00 to 19:00 Monday to Saturday), half hour
+   * (`business_half_hourly`) or quarter hour (`business_quarter_hourly`): every working day holds the
+   * same `hours` consecutive points, `stepMinutes` apart (absent: 60, as in every frequency stored before
+   * shorter steps; the name agrees with it), the first at `firstHour`:`minute` on the UTC clock. `hours`
+   * counts points, which are hours when the step is an hour (09:00 to 17:00: 9 hourly, 17 half-hourly
+   * with 17:00). A run may pass UTC midnight: the day is the UTC day of its first point. After the last
+   * point of a day comes the first point of the next working day. The working days are `workDays` (5, 6
+   * or 7) consecutive UTC days from `weekStart` (0 = Sunday), as for business days; a seven-day week is
+   * stored with 1. See ./business-hours.
    */
   | {
       readonly kind: 'business_hours';
-      readonly name: 'business_hourly';
+      readonly name: 'business_hourly' | 'business_half_hourly' | 'business_quarter_hourly';
       readonly weekStart: number;
       readonly workDays: 5 | 6 | 7;
       readonly firstHour: number;
       readonly minute: number;
       readonly hours: number;
+      readonly stepMinutes?: 15 | 30 | 60;
     }
   /** A numeric time index with a constant step. */
   | { readonly kind: 'index'; readonly name: 'index'; readonly step: number };
@@ -93,7 +97,7 @@ export interface SeriesInfo {
   readonly timeKind: 'datetime' | 'numeric';
   readonly groupColumn?: string;
   readonly frequency: SeriesFrequency;
-  /** Seasonal period implied by the frequency: monthly 12, quarterly 4, daily 7, business days 5, working days 6, hourly 24, business hours the hours of a day; 1 if none. */
+  /** Seasonal period implied by the frequency: monthly 12, quarterly 4, daily 7, business days 5, working days 6, hourly 24, business hours the points of an opening day; 1 if none. */
   readonly season: number;
   /** Points per group, in the order of `series` (added timestamps included). */
   readonly lengths: Readonly<Record<string, number>>;

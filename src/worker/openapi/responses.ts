@@ -263,7 +263,7 @@ export const modelDetailResponse = z.object({
       group_column: z.string().optional(),
       frequency: z
         .string()
-        .describe('the detected step: monthly, quarterly, yearly, months, business_daily (Monday to Friday), working_daily (six days a week, such as Monday to Saturday), business_hourly (hourly during opening hours, such as 09:00 to 17:00 Monday to Friday), daily, hourly, weekly, minutely, fixed or index'),
+        .describe('the detected step: monthly, quarterly, yearly, months, business_daily (Monday to Friday), working_daily (six days a week, such as Monday to Saturday), business_hourly (hourly during opening hours, such as 09:00 to 17:00 Monday to Friday), business_half_hourly and business_quarter_hourly (every 30 or 15 minutes during opening hours), daily, hourly, weekly, minutely, fixed or index'),
       season: z.int(),
       horizon: z.int().describe('the horizon the job validated'),
       max_horizon: z.int().describe('the longest horizon POST /forecast accepts'),
