@@ -1,8 +1,9 @@
 /**
  * Business hours at 30- and 15-minute steps (engine/forecast/business-hours; the hourly case is
  * ./forecast-business-hours.test.ts): detection of 09:00 to 17:00 Monday to Friday, with or without a
- * point at 17:00, and what stays a fixed step; a run passing UTC midnight; stepping over evenings and
- * weekends; the slot-of-day phase, the season and the week; a missing slot filled, a missing day and
+ * point at 17:00, what stays a fixed step, and a lunch closing read as a break (more in
+ * ./forecast-business-break.test.ts); a run passing UTC midnight; stepping over evenings and weekends;
+ * the slot-of-day phase, the season and the week; a missing slot filled, a missing day and
  * points off the slots refused naming their row; envelopes, new and stored before the step existed; and
  * a held-out week of a half-hourly call centre forecast better than seasonal naive.
  */
@@ -71,16 +72,16 @@ describe('half- and quarter-hourly business hours: detection', () => {
     expect(detect(six)).toEqual(halfHours({ workDays: 6, firstHour: 10, hours: 20 }));
   });
 
-  it('keeps full days a fixed step, even missing the same slot every day, and hours with a lunch closing irregular', () => {
+  it('keeps full days a fixed step, even missing the same slot every day, and reads a lunch closing as a break', () => {
     const allDay = Array.from({ length: 48 * 30 }, (_, i) => MONDAY + i * 30 * MINUTE);
     expect(detect(allDay)).toEqual({ kind: 'fixed', name: 'fixed', stepMs: 30 * MINUTE });
     const no3am = allDay.filter((t) => new Date(t).getUTCHours() !== 3 || new Date(t).getUTCMinutes() !== 0);
     expect(describeSeries(series(no3am), { target: 'y' })).toMatchObject({ frequency: { kind: 'fixed', stepMs: 30 * MINUTE }, season: 48 });
     const quarters = Array.from({ length: 96 * 14 }, (_, i) => MONDAY + i * 15 * MINUTE);
     expect(describeSeries(series(quarters), { target: 'y' })).toMatchObject({ frequency: { kind: 'fixed', stepMs: 15 * MINUTE }, season: 96 });
-    // Closed 12:00 to 13:00: two runs a day, none of the shapes business hours know.
+    // Closed 12:00 to 13:00: two runs a day, 09:00 to 11:30 and 13:00 to 16:30 (./forecast-business-break.test.ts).
     const lunch = openingTimes(30, 9 * HOUR, 16, 30).filter((t) => new Date(t).getUTCHours() !== 12);
-    expect(detect(lunch)).toMatchObject({ kind: 'fixed', stepMs: 30 * MINUTE });
+    expect(detect(lunch)).toEqual(halfHours({ hours: 14, breakAfter: 6, breakPoints: 2 }));
   });
 
   it('reads a 30-minute run passing UTC midnight on the UTC day of its first point, and steps from Friday to Monday', () => {

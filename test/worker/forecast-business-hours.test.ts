@@ -2,7 +2,8 @@
  * A business-hours forecast job in workerd (the engine's side: test/engine/forecast-business-hours.test.ts):
  * hourly call volumes recorded 09:00 to 17:00 Monday to Friday are read as `business_hourly`, forecast one
  * working day ahead by default, and the forecast route's times skip the evening and the weekend; the same
- * every 30 minutes (09:00 to 16:30) is read as `business_half_hourly`.
+ * every 30 minutes (09:00 to 16:30) is read as `business_half_hourly`; and a shop closed for lunch
+ * (09:00 to 11:00 and 13:00 to 17:00) is forecast on its open hours, skipping the break.
  */
 import { describe, expect, it } from 'vitest';
 import { call, json, waitForJob } from './helpers';
@@ -36,6 +37,19 @@ function halfHourlyCalls(): string[] {
   return rows;
 }
 
+/** Six weeks of Monday-to-Friday shop visits, 09:00 to 11:00 and 13:00 to 17:00 UTC (closed at 12:00): 8 hours a day. */
+function lunchBreakVisits(): string[] {
+  const shape = [20, 38, 52, 30, 44, 60, 36, 12];
+  const hours = [9, 10, 11, 13, 14, 15, 16, 17];
+  const rows: string[] = [];
+  for (let day = Date.UTC(2024, 0, 1), i = 0; rows.length < 6 * 5 * 8; day += DAY) {
+    const weekday = new Date(day).getUTCDay();
+    if (weekday === 0 || weekday === 6) continue;
+    hours.forEach((h, k) => rows.push(`${new Date(day + h * HOUR).toISOString()},${(100 + 0.02 * i++ + shape[k] + ((i * 7) % 5)).toFixed(1)}`));
+  }
+  return rows;
+}
+
 describe('business-hours forecast jobs', () => {
   it('forecasts the next opening hours, Friday 17:00 then Monday 09:00, a working day by default', async () => {
     const rows = callVolumes();
@@ -65,5 +79,20 @@ describe('business-hours forecast jobs', () => {
     const monday = Array.from({ length: 16 }, (_, k) => new Date(Date.UTC(2024, 1, 12, 9, 30 * k)).toISOString());
     expect(body.forecasts.map((p: { time: string }) => p.time)).toEqual([...monday, '2024-02-13T09:00:00.000Z', '2024-02-13T09:30:00.000Z']);
     expect(body.history.at(-1).time).toBe('2024-02-09T16:30:00.000Z');
+  });
+
+  it('reads a lunch break and forecasts the next open hours, 11:00 then 13:00, skipping the break', async () => {
+    const rows = lunchBreakVisits();
+    expect(rows.at(-1)!.startsWith('2024-02-09T17:00')).toBe(true); // a Friday
+    expect((await call('PUT', '/v1/datasets/lunch', ['hour,visits', ...rows].join('\n'))).status).toBe(201);
+    const created = await call('POST', '/v1/jobs', { dataset: 'lunch', target: 'visits', task: 'forecast', models: ['seasonal_naive', 'linear'], budget: { trials: 3 }, model: 'lunch' });
+    expect(created.status).toBe(202);
+    expect((await waitForJob((await json(created)).id)).status).toBe('succeeded');
+    const model = await json(await call('GET', '/v1/models/lunch'));
+    expect(model.forecast).toMatchObject({ time_column: 'hour', frequency: 'business_hourly', season: 8, horizon: 8 });
+    const body = await json(await call('POST', '/v1/models/lunch/forecast', { horizon: 10, history: true }));
+    const monday = [9, 10, 11, 13, 14, 15, 16, 17].map((h) => new Date(Date.UTC(2024, 1, 12, h)).toISOString());
+    expect(body.forecasts.map((p: { time: string }) => p.time)).toEqual([...monday, '2024-02-13T09:00:00.000Z', '2024-02-13T10:00:00.000Z']);
+    expect(body.history.at(-1).time).toBe('2024-02-09T17:00:00.000Z');
   });
 });

@@ -6,7 +6,7 @@
  * in rolling-origin validation (for intervals). parseForecastEnvelope refuses anything else.
  */
 import { EngineError } from '../core/errors';
-import { isOpeningStep, openingStepName, validRun } from './business-hours';
+import { isOpeningStep, openingStepName, validOpeningDay } from './business-hours';
 import { type CovariateSpec, type StoredCovariate, validCovariateSpecs } from './covariates';
 import type { ForecastModelArtifact } from './forecast-model';
 import { FORECAST_FAMILIES } from './space';
@@ -133,9 +133,10 @@ function checkFrequency(f: unknown): void {
 const integerIn = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 
 /**
- * A business-hours frequency's fields (see ./business-hours): a week, and a run of at least 2 points
- * shorter than a day from an hour and minute. The step is absent in frequencies stored before shorter
- * steps (an hour); the name says the step, so the two must agree.
+ * A business-hours frequency's fields (see ./business-hours): a week, and a day of at least 2 points from
+ * an hour and minute, with or without one daily break, shorter than 24 hours from its first point to its
+ * last. The step is absent in frequencies stored before shorter steps (an hour), and the break in those
+ * stored before breaks; the name says the step, so the two must agree.
  */
 function validOpeningHours(freq: Record<string, unknown>): boolean {
   const step = freq.stepMinutes === undefined ? 60 : freq.stepMinutes;
@@ -147,7 +148,7 @@ function validOpeningHours(freq: Record<string, unknown>): boolean {
     (freq.workDays === 5 || freq.workDays === 6 || freq.workDays === 7) &&
     integerIn(freq.firstHour, 0, 23) &&
     integerIn(freq.minute, 0, 59) &&
-    validRun(freq.hours, step)
+    validOpeningDay(freq.hours, step, freq.breakAfter, freq.breakPoints)
   );
 }
 

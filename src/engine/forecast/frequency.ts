@@ -313,8 +313,8 @@ export function phaseOf(freq: SeriesFrequency, season: number, t: number, anchor
   // Working days are counted from a fixed start of a week, so a season of a week gives Monday 0 .. Friday 4
   // (or Saturday 5) whatever the anchor (the same at training and at forecast time, and across groups).
   if (freq.kind === 'business_days') return ((businessIndex(t, freq) % season) + season) % season;
-  // Opening hours likewise: a season of a working day gives the slot of the opening day (its hour, half
-  // hour or quarter), 0 at opening. The weekday is not folded in (a slot-of-week one-hot, 45 columns and
+  // Opening hours likewise: a season of a working day gives the open slot of the day (its hour, half
+  // hour or quarter), 0 at opening, counting on after a daily break. The weekday is not folded in (a slot-of-week one-hot, 45 columns and
   // more, would be learned from a few weeks of data): the tabular families may read it as a one-hot of
   // its own (weekdayOf).
   if (freq.kind === 'business_hours') return ((openingHourIndex(t, freq) % season) + season) % season;

@@ -57,7 +57,10 @@ export type SeriesFrequency =
    * with 17:00). A run may pass UTC midnight: the day is the UTC day of its first point. After the last
    * point of a day comes the first point of the next working day. The working days are `workDays` (5, 6
    * or 7) consecutive UTC days from `weekStart` (0 = Sunday), as for business days; a seven-day week is
-   * stored with 1. See ./business-hours.
+   * stored with 1. A day may close once in between, the same every working day (open 09:00 to 12:00 and
+   * 13:00 to 17:00, a lunch break): `breakAfter` points (1..hours-1) come before it and `breakPoints`
+   * slots (at least 1) are closed, and `hours` counts the open points only (8 there, hourly). Both absent:
+   * no break, as in every frequency stored before breaks. See ./business-hours.
    */
   | {
       readonly kind: 'business_hours';
@@ -68,6 +71,8 @@ export type SeriesFrequency =
       readonly minute: number;
       readonly hours: number;
       readonly stepMinutes?: 15 | 30 | 60;
+      readonly breakAfter?: number;
+      readonly breakPoints?: number;
     }
   /** A numeric time index with a constant step. */
   | { readonly kind: 'index'; readonly name: 'index'; readonly step: number };
