@@ -18,6 +18,7 @@ import { detectFrequency, naturalSeason, phaseOf, seasonFor, stepTime, weekdayOf
 import { daySeries } from './forecast-fixtures';
 import { engineError } from './helpers/assertions';
 import { heldOutSeries } from './helpers/held-out-series';
+import { expectStepsRoundTrip } from './helpers/opening-hours';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -142,25 +143,7 @@ describe('business hours with a break: steps, phases and seasons', () => {
       lunchFreq({ weekStart: 0, firstHour: 22, hours: 9, breakAfter: 4, breakPoints: 1, minute: 30 }),
       lunchFreq({ name: 'business_half_hourly', stepMinutes: 30, firstHour: 20, minute: 15, hours: 12, breakAfter: 7, breakPoints: 3 }),
     ];
-    for (const freq of shapes) {
-      const step = freq.stepMinutes ?? 60;
-      const week = freq.hours * freq.workDays;
-      for (let trial = 0; trial < 60; trial++) {
-        // A random opening slot between 1990 and 2031: the next one after a random time on the series' grid, the break included.
-        const start = stepTime(freq, Date.UTC(1990, 0, 1) + rng.int(15_000) * DAY + rng.int(1440 / step) * step * MINUTE + (freq.minute % step) * MINUTE, 1);
-        expect(isOpeningHour(start, freq)).toBe(true);
-        const k = rng.int(4 * week) - 2 * week;
-        const end = stepTime(freq, start, k);
-        expect(isOpeningHour(end, freq)).toBe(true);
-        expect(stepTime(freq, end, -k)).toBe(start);
-        let walk = start;
-        for (let i = 0; i < Math.abs(k); i++) walk = stepTime(freq, walk, Math.sign(k));
-        expect(walk).toBe(end);
-        if (k % week === 0) expect(end - start).toBe((k / week) * 7 * DAY);
-        const phase = (x: number) => phaseOf(freq, freq.hours, x, 0);
-        expect(phase(end)).toBe((((phase(start) + k) % freq.hours) + freq.hours) % freq.hours);
-      }
-    }
+    for (const freq of shapes) expectStepsRoundTrip(freq, rng, 60, Date.UTC(1990, 0, 1), 15_000);
   });
 
   it('gives the open slot of the day, continuing after the break, a season of the points of a day and a week of working days', () => {

@@ -12,11 +12,12 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/core/rng';
 import { describeSeries, extractSeries, forecastDefaults, forecastShapeOf, loadForecaster, parseForecastEnvelope, runForecastTrial, type SeriesFrequency } from '../../src/engine/forecast';
-import { isOpeningHour, type OpeningHours } from '../../src/engine/forecast/business-hours';
+import type { OpeningHours } from '../../src/engine/forecast/business-hours';
 import { detectFrequency, naturalSeason, phaseOf, seasonFor, stepTime, weekdayOf, weekPeriod } from '../../src/engine/forecast/frequency';
 import type { Params } from '../../src/engine/search/space';
 import { daySeries } from './forecast-fixtures';
 import { engineError } from './helpers/assertions';
+import { expectStepsRoundTrip } from './helpers/opening-hours';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -121,25 +122,7 @@ describe('half- and quarter-hourly business hours: steps, phases and seasons', (
   it('k steps forward then back return to the start, agree with k single steps and shift the phase by k', () => {
     const rng = new Rng(5);
     const shapes = [HALF, QUARTER, halfHours({ hours: 17 }), halfHours({ weekStart: 0, firstHour: 22, hours: 18, minute: 15 }), { ...QUARTER, workDays: 7 as const, firstHour: 7, hours: 56 }];
-    for (const freq of shapes) {
-      const week = freq.hours * freq.workDays;
-      for (let trial = 0; trial < 60; trial++) {
-        // A random opening slot between 1990 and 2031: the next one after a random time on the series' grid.
-        const step = freq.stepMinutes ?? 60;
-        const start = stepTime(freq, Date.UTC(1990, 0, 1) + rng.int(15_000) * DAY + rng.int(1440 / step) * step * MINUTE + (freq.minute % step) * MINUTE, 1);
-        expect(isOpeningHour(start, freq)).toBe(true);
-        const k = rng.int(4 * week) - 2 * week;
-        const end = stepTime(freq, start, k);
-        expect(isOpeningHour(end, freq)).toBe(true);
-        expect(stepTime(freq, end, -k)).toBe(start);
-        let walk = start;
-        for (let i = 0; i < Math.abs(k); i++) walk = stepTime(freq, walk, Math.sign(k));
-        expect(walk).toBe(end);
-        if (k % week === 0) expect(end - start).toBe((k / week) * 7 * DAY);
-        const phase = (x: number) => phaseOf(freq, freq.hours, x, 0);
-        expect(phase(end)).toBe((((phase(start) + k) % freq.hours) + freq.hours) % freq.hours);
-      }
-    }
+    for (const freq of shapes) expectStepsRoundTrip(freq, rng, 60, Date.UTC(1990, 0, 1), 15_000);
   });
 
   it('gives the slot of the opening day whatever the anchor, a season of a day and a week of working days', () => {

@@ -16,6 +16,7 @@ import { detectFrequency, naturalSeason, phaseOf, seasonFor, stepTime } from '..
 import { daySeries } from './forecast-fixtures';
 import { engineError } from './helpers/assertions';
 import { heldOutSeries } from './helpers/held-out-series';
+import { expectStepsRoundTrip } from './helpers/opening-hours';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -134,24 +135,7 @@ describe('business-hours steps and phases', () => {
   it('k steps forward then back return to the start on opening hours, agree with k single steps and shift the phase by k', () => {
     const rng = new Rng(3);
     const shapes = [NINE_TO_FIVE, hoursFreq({ workDays: 6, firstHour: 10, hours: 10 }), hoursFreq({ workDays: 7, firstHour: 8, hours: 14 }), hoursFreq({ weekStart: 0, firstHour: 22, hours: 10, minute: 45 })];
-    for (const freq of shapes) {
-      const week = freq.hours * freq.workDays;
-      for (let trial = 0; trial < 100; trial++) {
-        // A random opening hour between 1960 and 2028: the next one after a random hour at the series' minute.
-        const start = stepTime(freq, Date.UTC(1960, 0, 1) + rng.int(25_000) * DAY + rng.int(24) * HOUR + freq.minute * 60_000, 1);
-        expect(isOpeningHour(start, freq)).toBe(true);
-        const k = rng.int(4 * week) - 2 * week;
-        const end = stepTime(freq, start, k);
-        expect(isOpeningHour(end, freq)).toBe(true);
-        expect(stepTime(freq, end, -k)).toBe(start);
-        let walk = start;
-        for (let i = 0; i < Math.abs(k); i++) walk = stepTime(freq, walk, Math.sign(k));
-        expect(walk).toBe(end);
-        if (k % week === 0) expect(end - start).toBe((k / week) * 7 * DAY);
-        const phase = (x: number) => phaseOf(freq, freq.hours, x, 0);
-        expect(phase(end)).toBe((((phase(start) + k) % freq.hours) + freq.hours) % freq.hours);
-      }
-    }
+    for (const freq of shapes) expectStepsRoundTrip(freq, rng, 100, Date.UTC(1960, 0, 1), 25_000);
   });
 
   it('gives the hour of the opening day (09:00 0 .. 17:00 8) whatever the anchor, and a season of a working day', () => {

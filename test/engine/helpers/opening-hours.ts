@@ -1,0 +1,36 @@
+/**
+ * The stepping property every business-hours frequency must keep (hourly, half- and quarter-hourly, with
+ * or without a break): from random opening slots, k steps forward then back return to the start, both
+ * ends are opening slots, k single steps land where one k-step lands, a whole number of weeks is that
+ * many calendar weeks, and the phase moves by k.
+ */
+import { expect } from 'vitest';
+import type { Rng } from '../../../src/engine/core/rng';
+import type { SeriesFrequency } from '../../../src/engine/forecast';
+import { isOpeningHour } from '../../../src/engine/forecast/business-hours';
+import { phaseOf, stepTime } from '../../../src/engine/forecast/frequency';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+type BusinessHours = Extract<SeriesFrequency, { kind: 'business_hours' }>;
+
+/** Checks the property for `trials` starts: the opening slot after a random time on the grid within `days` days of `from`. */
+export function expectStepsRoundTrip(freq: BusinessHours, rng: Rng, trials: number, from: number, days: number): void {
+  const step = freq.stepMinutes ?? 60;
+  const week = freq.hours * freq.workDays;
+  const phase = (x: number) => phaseOf(freq, freq.hours, x, 0);
+  for (let trial = 0; trial < trials; trial++) {
+    const start = stepTime(freq, from + rng.int(days) * DAY + rng.int(1440 / step) * step * MINUTE + (freq.minute % step) * MINUTE, 1);
+    expect(isOpeningHour(start, freq)).toBe(true);
+    const k = rng.int(4 * week) - 2 * week;
+    const end = stepTime(freq, start, k);
+    expect(isOpeningHour(end, freq)).toBe(true);
+    expect(stepTime(freq, end, -k)).toBe(start);
+    let walk = start;
+    for (let i = 0; i < Math.abs(k); i++) walk = stepTime(freq, walk, Math.sign(k));
+    expect(walk).toBe(end);
+    if (k % week === 0) expect(end - start).toBe((k / week) * 7 * DAY);
+    expect(phase(end)).toBe((((phase(start) + k) % freq.hours) + freq.hours) % freq.hours);
+  }
+}
