@@ -1,7 +1,7 @@
 /**
  * Known-future covariates of a forecast (engine/forecast/covariates): reading them per point (numbers,
  * categories one-hot, a filled gap carrying the point before); refusals naming the column and row, or the
- * request field; trials that learn from them forecasting held-out days of promotions and rain far better
+ * request field; the lags they are read at, fewer when a row would be too wide; trials that learn from them forecasting held-out days of promotions and rain far better
  * than the same configuration without them (differenced or not); the envelope keeping each series' recent
  * covariates through a JSON round trip; and the champion/challenger tail score reading the held-out
  * points' covariates from the data.
@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/core/rng';
 import { extractSeries, type ForecastFamily, forecastDefaults, loadForecaster, parseForecastEnvelope, runForecastTrial } from '../../src/engine/forecast';
+import { covariateLagsOf, lagLayout } from '../../src/engine/forecast/lag-features';
 import { scoreOnSeriesTail } from '../../src/engine/forecast/series-holdout';
 import type { Params } from '../../src/engine/search/space';
 import { datasetFromCsv } from './forecast-fixtures';
@@ -82,6 +83,20 @@ describe('reading covariates', () => {
     const many = ['day,shop,sales', ...rows.map((r, i) => `${r.day},shop${i},${r.sales}`)].join('\n');
     const wide = engineError(() => extractSeries(datasetFromCsv(many, { day: 'datetime', shop: 'categorical' }), { target: 'sales', covariates: ['shop'] }));
     expect(wide.message).toMatch(/covariate column "shop" has 60 categories; at most 50/);
+    // Two categories of 40 levels are 80 feature columns: over the 64 a trial's matrix is sized for.
+    const two = ['day,a,b,sales', ...rows.map((r, i) => `${r.day},a${i % 40},b${(i * 7) % 40},${r.sales}`)].join('\n');
+    const tooWide = engineError(() => extractSeries(datasetFromCsv(two, { day: 'datetime', a: 'categorical', b: 'categorical' }), { target: 'sales', covariates: ['a', 'b'] }));
+    expect(tooWide.message).toMatch(/encode to 80 feature columns \(a number is one, a category one per level: "a" 40, "b" 40\); at most 64/);
+  });
+
+  it('reads covariates at every lag, unless that makes a row too wide: then now and at the differencing lag only', () => {
+    const layout = lagLayout(7, 0, 0, true, 7, false);
+    expect(covariateLagsOf(layout, 7, 3)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(covariateLagsOf(lagLayout(7, 2, 0, true, 7, false), 1, 3)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 14]);
+    const hourly = lagLayout(48, 0, 0, true, 24, false);
+    expect(covariateLagsOf(hourly, 24, 3)).toHaveLength(49);
+    expect(covariateLagsOf(hourly, 24, 10)).toEqual([0, 24]);
+    expect(covariateLagsOf(hourly, 0, 10)).toEqual([0]);
   });
 });
 

@@ -25,6 +25,11 @@ export type CovariateSpec =
 export const MAX_COVARIATE_LEVELS = 50;
 /** Most covariates a job may name. */
 export const MAX_COVARIATES = 20;
+/**
+ * Most feature columns the covariates may encode to (a number is one, a category one per level). Each
+ * is also read at every lag (./lag-features), so this bounds the width of a trial's training matrix.
+ */
+export const MAX_COVARIATE_COLUMNS = 64;
 
 /** Feature columns the covariates take: one per number, one per level of a category. */
 export function covariateWidth(specs: readonly CovariateSpec[] | undefined): number {
@@ -77,6 +82,15 @@ export function readCovariates(ds: Dataset, names: readonly string[], taken: { t
         for (let j = 0; j < width; j++) out[off + j] = codes[row] === j ? 1 : 0;
       });
     }
+  }
+  const width = covariateWidth(specs);
+  if (width > MAX_COVARIATE_COLUMNS) {
+    const wide = specs.filter((s) => s.kind === 'categorical').map((s) => `"${s.name}" ${(s as { levels: readonly string[] }).levels.length}`);
+    throw new EngineError(
+      'invalid_dataset',
+      `forecast.covariates encode to ${width} feature columns (a number is one, a category one per level: ${wide.join(', ')}); at most ${MAX_COVARIATE_COLUMNS}: name fewer, or group rare categories`,
+      { field: 'forecast.covariates', columns: width },
+    );
   }
   const offsets = offsetsOf(specs);
   return {

@@ -103,11 +103,22 @@ export function writeLagFeatures(
   }
 }
 
-/** The steps back a layout's covariates are read at: now, every lag and seasonal lag, and the differencing lag. */
-export function covariateLagsOf(l: LagLayout, differencingLag: number): number[] {
+/**
+ * Most covariate feature columns a row may hold, reads at every lag included: beyond it (many lags of
+ * many covariate columns, e.g. 48 hourly lags of a 10-level category) the covariates are read only now
+ * and at the differencing lag, so a trial's training matrix stays within a Worker's memory.
+ */
+export const MAX_COVARIATE_FEATURES = 256;
+
+/**
+ * The steps back a layout's `width` covariate columns are read at: now, every lag and seasonal lag, and
+ * the differencing lag; only now and the differencing lag when that would be over MAX_COVARIATE_FEATURES.
+ */
+export function covariateLagsOf(l: LagLayout, differencingLag: number, width: number): number[] {
   const back = new Set<number>([0]);
-  for (let k = 1; k <= l.lags; k++) back.add(k);
-  for (const k of l.seasonalLags) back.add(k);
   if (differencingLag > 0) back.add(differencingLag);
-  return [...back].sort((a, b) => a - b);
+  const all = new Set(back);
+  for (let k = 1; k <= l.lags; k++) all.add(k);
+  for (const k of l.seasonalLags) all.add(k);
+  return [...(all.size * width <= MAX_COVARIATE_FEATURES ? all : back)].sort((a, b) => a - b);
 }

@@ -98,7 +98,7 @@ export async function fitTabularForecaster(family: TabularForecastFamily, params
   const lag = differenceLag(opts.differencing, season);
   const width = series[0]?.covariates?.length ?? 0;
   const lagsOnly = resolveLagLayout(params, season, ctx.calendar.frequency);
-  const layout: LagLayout = width > 0 ? { ...lagsOnly, covariates: width, covariateLags: covariateLagsOf(lagsOnly, lag) } : lagsOnly;
+  const layout: LagLayout = width > 0 ? { ...lagsOnly, covariates: width, covariateLags: covariateLagsOf(lagsOnly, lag, width) } : lagsOnly;
   const transform = fitTransform(opts.transform, series.map((s) => s.values.map((v) => v / s.scale)), ctx.target);
   const start = lag + lagWarmup(layout);
   const cols = featureCount(layout);
