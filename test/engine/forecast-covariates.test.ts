@@ -89,7 +89,7 @@ describe('reading covariates', () => {
     expect(tooWide.message).toMatch(/encode to 80 feature columns \(a number is one, a category one per level: "a" 40, "b" 40\); at most 64/);
   });
 
-  it('reads covariates at every lag, unless that makes a row too wide: then now and at the differencing lag only', () => {
+  it('reads covariates at every lag, unless that makes a row or the matrix too wide: then now and at the differencing lag only', () => {
     const layout = lagLayout(7, 0, 0, true, 7, false);
     expect(covariateLagsOf(layout, 7, 3)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(covariateLagsOf(lagLayout(7, 2, 0, true, 7, false), 1, 3)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 14]);
@@ -97,6 +97,9 @@ describe('reading covariates', () => {
     expect(covariateLagsOf(hourly, 24, 3)).toHaveLength(49);
     expect(covariateLagsOf(hourly, 24, 10)).toEqual([0, 24]);
     expect(covariateLagsOf(hourly, 0, 10)).toEqual([0]);
+    // 49 reads of 3 columns over 40,000 rows would take 23 MB of the matrix: now and a day back only.
+    expect(covariateLagsOf(hourly, 24, 3, 10_000)).toHaveLength(49);
+    expect(covariateLagsOf(hourly, 24, 3, 40_000)).toEqual([0, 24]);
   });
 });
 

@@ -110,15 +110,21 @@ export function writeLagFeatures(
  */
 export const MAX_COVARIATE_FEATURES = 256;
 
+/** Most bytes the covariate columns of a training matrix (Float32, every row) may take; the same fallback beyond it. */
+export const MAX_COVARIATE_MATRIX_BYTES = 16 * 1024 * 1024;
+
 /**
- * The steps back a layout's `width` covariate columns are read at: now, every lag and seasonal lag, and
- * the differencing lag; only now and the differencing lag when that would be over MAX_COVARIATE_FEATURES.
+ * The steps back a layout's `width` covariate columns are read at, for a training matrix of `rows` rows:
+ * now, every lag and seasonal lag, and the differencing lag; only now and the differencing lag when that
+ * would be over MAX_COVARIATE_FEATURES or MAX_COVARIATE_MATRIX_BYTES.
  */
-export function covariateLagsOf(l: LagLayout, differencingLag: number, width: number): number[] {
+export function covariateLagsOf(l: LagLayout, differencingLag: number, width: number, rows = 0): number[] {
   const back = new Set<number>([0]);
   if (differencingLag > 0) back.add(differencingLag);
   const all = new Set(back);
   for (let k = 1; k <= l.lags; k++) all.add(k);
   for (const k of l.seasonalLags) all.add(k);
-  return [...(all.size * width <= MAX_COVARIATE_FEATURES ? all : back)].sort((a, b) => a - b);
+  const features = all.size * width;
+  const fits = features <= MAX_COVARIATE_FEATURES && features * rows * 4 <= MAX_COVARIATE_MATRIX_BYTES;
+  return [...(fits ? all : back)].sort((a, b) => a - b);
 }

@@ -96,17 +96,18 @@ export async function fitTabularForecaster(family: TabularForecastFamily, params
   const { season } = ctx.calendar;
   const opts = resolveSeriesOptions(params);
   const lag = differenceLag(opts.differencing, season);
-  const width = series[0]?.covariates?.length ?? 0;
   const lagsOnly = resolveLagLayout(params, season, ctx.calendar.frequency);
-  const layout: LagLayout = width > 0 ? { ...lagsOnly, covariates: width, covariateLags: covariateLagsOf(lagsOnly, lag, width) } : lagsOnly;
   const transform = fitTransform(opts.transform, series.map((s) => s.values.map((v) => v / s.scale)), ctx.target);
-  const start = lag + lagWarmup(layout);
-  const cols = featureCount(layout);
+  // Covariates are read no further back than the lags or the differencing, so they do not move the start.
+  const start = lag + lagWarmup(lagsOnly);
   let rows = 0;
   for (const s of series) rows += Math.max(0, s.values.length - start);
   if (rows < MIN_ROWS) {
     throw new EngineError('invalid_params', `the lag features reach back ${start} steps, leaving ${rows} training rows (at least ${MIN_ROWS} needed); use fewer lags, a shorter window or less differencing`, { rows, reach: start });
   }
+  const width = series[0]?.covariates?.length ?? 0;
+  const layout: LagLayout = width > 0 ? { ...lagsOnly, covariates: width, covariateLags: covariateLagsOf(lagsOnly, lag, width, rows) } : lagsOnly;
+  const cols = featureCount(layout);
   const X = new Float32Array(rows * cols);
   const y = new Float32Array(rows);
   let r = 0;
