@@ -2,8 +2,9 @@
  * A business-hours forecast job in workerd (the engine's side: test/engine/forecast-business-hours.test.ts):
  * hourly call volumes recorded 09:00 to 17:00 Monday to Friday are read as `business_hourly`, forecast one
  * working day ahead by default, and the forecast route's times skip the evening and the weekend; the same
- * every 30 minutes (09:00 to 16:30) is read as `business_half_hourly`; and a shop closed for lunch
- * (09:00 to 11:00 and 13:00 to 17:00) is forecast on its open hours, skipping the break.
+ * every 30 minutes (09:00 to 16:30) is read as `business_half_hourly`; a shop closed for lunch
+ * (09:00 to 11:00 and 13:00 to 17:00) is forecast on its open hours, skipping the break; and a shop open
+ * 09:00 to 18:00 on weekdays and 10:00 to 16:00 on Saturday is forecast on Saturday's short day.
  */
 import { describe, expect, it } from 'vitest';
 import { call, json, waitForJob } from './helpers';
@@ -46,6 +47,19 @@ function lunchBreakVisits(): string[] {
     const weekday = new Date(day).getUTCDay();
     if (weekday === 0 || weekday === 6) continue;
     hours.forEach((h, k) => rows.push(`${new Date(day + h * HOUR).toISOString()},${(100 + 0.02 * i++ + shape[k] + ((i * 7) % 5)).toFixed(1)}`));
+  }
+  return rows;
+}
+
+/** Six weeks less a Saturday of shop sales, 09:00 to 17:00 Monday to Friday and 10:00 to 15:00 Saturday UTC: ends on a Friday. */
+function shortSaturdaySales(): string[] {
+  const shape = [20, 34, 46, 62, 58, 40, 32, 26, 14];
+  const rows: string[] = [];
+  for (let day = Date.UTC(2024, 0, 1), i = 0; day <= Date.UTC(2024, 1, 9); day += DAY) {
+    const weekday = new Date(day).getUTCDay();
+    if (weekday === 0) continue;
+    const [from, to] = weekday === 6 ? [10, 15] : [9, 17];
+    for (let h = from; h <= to; h++) rows.push(`${new Date(day + h * HOUR).toISOString()},${(100 + 0.02 * i++ + shape[h - 9] + (weekday === 6 ? 25 : 0) + ((i * 7) % 5)).toFixed(1)}`);
   }
   return rows;
 }
@@ -93,6 +107,24 @@ describe('business-hours forecast jobs', () => {
     const body = await json(await call('POST', '/v1/models/lunch/forecast', { horizon: 10, history: true }));
     const monday = [9, 10, 11, 13, 14, 15, 16, 17].map((h) => new Date(Date.UTC(2024, 1, 12, h)).toISOString());
     expect(body.forecasts.map((p: { time: string }) => p.time)).toEqual([...monday, '2024-02-13T09:00:00.000Z', '2024-02-13T10:00:00.000Z']);
+    expect(body.history.at(-1).time).toBe('2024-02-09T17:00:00.000Z');
+  });
+
+  it('reads a short Saturday as its own hours and forecasts it, 10:00 to 15:00, then Monday from 09:00', async () => {
+    const rows = shortSaturdaySales();
+    expect(rows.at(-1)!.startsWith('2024-02-09T17:00')).toBe(true); // a Friday
+    expect((await call('PUT', '/v1/datasets/saturday', ['hour,sales', ...rows].join('\n'))).status).toBe(201);
+    const created = await call('POST', '/v1/jobs', { dataset: 'saturday', target: 'sales', task: 'forecast', models: ['seasonal_naive', 'linear'], budget: { trials: 3 }, model: 'saturday' });
+    expect(created.status).toBe(202);
+    const job = await waitForJob((await json(created)).id);
+    expect(job.status).toBe('succeeded');
+    // No closed Saturday hour was filled as a gap.
+    expect(JSON.stringify(job.warnings ?? [])).not.toContain('added to fill short gaps');
+    const model = await json(await call('GET', '/v1/models/saturday'));
+    expect(model.forecast).toMatchObject({ time_column: 'hour', frequency: 'business_hourly', season: 9, horizon: 9 });
+    const body = await json(await call('POST', '/v1/models/saturday/forecast', { horizon: 9, history: true }));
+    const saturday = [10, 11, 12, 13, 14, 15].map((h) => new Date(Date.UTC(2024, 1, 10, h)).toISOString());
+    expect(body.forecasts.map((p: { time: string }) => p.time)).toEqual([...saturday, '2024-02-12T09:00:00.000Z', '2024-02-12T10:00:00.000Z', '2024-02-12T11:00:00.000Z']);
     expect(body.history.at(-1).time).toBe('2024-02-09T17:00:00.000Z');
   });
 });

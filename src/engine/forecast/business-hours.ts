@@ -5,18 +5,24 @@
  * or quarter hour (the intervals of call-centre workforce planning). The overnight and closed-day jumps
  * are not one step, so the plain fixed-step reading refuses such a series as irregular; here the step is
  * one opening slot (an opening hour when the step is an hour). A day may close once in between, the same
- * every working day (a shop open 09:00 to 12:00 and 13:00 to 17:00: its lunch break). Owns the
- * arithmetic the frequency needs: an opening-slot count from a fixed origin (its remainder by the points
- * of a day is the open slot of the day, the seasonal phase), stepping over the break, closed hours and
- * days, whether a time is open, detection from sorted timestamps, and what a refusal tells the user.
- * Working days are counted by ./business-days.
+ * every working day (a shop open 09:00 to 12:00 and 13:00 to 17:00: its lunch break). Or the days may
+ * open for different hours (09:00 to 17:00 Monday to Friday, 10:00 to 15:00 on Saturday), each day one
+ * run: a schedule, whose per-day arithmetic is ./opening-schedule. A break and a schedule are not
+ * combined: each day's break would have to be read and stepped over on its own, so a week with both is
+ * read as days alike (a break every day), and what does not fit it is refused as before. Owns the
+ * arithmetic the frequency needs: an opening-slot count from a fixed origin (which gives the open slot
+ * of the day, the seasonal phase), stepping over the break, closed hours and days, whether a time is
+ * open, detection from sorted timestamps, and what a refusal tells the user. Working days are counted by
+ * ./business-days.
  *
- * Everything is on the UTC clock. A point belongs to the opening day whose first point precedes it, so a
- * run that passes UTC midnight (local opening hours east or west of UTC) is still one day, on the UTC
- * day of its first point: that is the day the working week is detected on.
+ * Everything is on the UTC clock. A point belongs to the opening day whose first point (with a schedule,
+ * the week's earliest opening time) precedes it, so a run that passes UTC midnight (local opening hours
+ * east or west of UTC) is still one day, on the UTC day of its first point: that is the day the working
+ * week is detected on.
  */
 import { businessIndex, dayOfIndex, detectBusinessWeek, isBusinessDay, type WorkWeek } from './business-days';
 import { MAX_GAP_POINTS, SHORT_GAPS_RULE } from './gap-limits';
+import { type DayHours, dayHours, dayStartIndex, readSchedule, sameDays, scheduleSpan, splitIndex, weekPosition } from './opening-schedule';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -39,14 +45,21 @@ export const isOpeningStep = (minutes: number): minutes is OpeningStep => Object
 /** The working week and the run of points open on each of its days (the fields of a business-hours frequency). */
 export interface OpeningHours extends WorkWeek {
   readonly workDays: 5 | 6 | 7;
-  /** UTC hour (0..23) and minute (0..59) of the first point of every working day. */
+  /** UTC hour (0..23) and minute (0..59) of the first point of every working day (with `days`, of the earliest opening). */
   readonly firstHour: number;
   readonly minute: number;
   /**
    * Points per working day, one step apart: hours when the step is an hour (at least 2, the run shorter
-   * than 24 hours; it may pass UTC midnight).
+   * than 24 hours; it may pass UTC midnight). With `days`, the clock slots from the earliest opening to
+   * the latest last point of the week, the season (see ./opening-schedule).
    */
   readonly hours: number;
+  /**
+   * Per working day (0 = `weekStart`), its first point in steps from `firstHour`:`minute` and its points,
+   * when the days open for different hours; absent: every day `hours` points from `firstHour`:`minute`, as
+   * in every frequency stored before schedules. Never with a break.
+   */
+  readonly days?: readonly DayHours[];
   /** Minutes between the points: 30 or 15; absent (or 60) for an hour, as in every frequency stored before shorter steps. */
   readonly stepMinutes?: OpeningStep;
   /**
@@ -108,7 +121,13 @@ function openSlotOf(slot: number, o: OpeningHours, roundUp: boolean): number {
 /** The clock slot of open slot `open` (the inverse of openSlotOf on open slots). */
 const clockSlotOf = (open: number, o: OpeningHours) => (o.breakAfter !== undefined && open >= o.breakAfter ? open + breakSlots(o) : open);
 
-/** Where a time falls: its opening day (UTC epoch day of that day's first point), the clock slot counted from the opening, and the rest within the step. */
+/** The opening of the working day on UTC epoch day `day` (a working day of `o`). */
+const hoursOn = (day: number, o: OpeningHours): DayHours => dayHours(o, weekPosition(businessIndex(day * DAY, o), o));
+
+/** Whether clock slot `slot` falls within day `d`'s span (from its first point to its last, the break included). */
+const inDaySpan = (slot: number, d: DayHours, o: OpeningHours) => slot >= d.open && slot < d.open + d.points + breakSlots(o);
+
+/** Where a time falls: its opening day (UTC epoch day of the week's earliest first point that day), the clock slot counted from that opening, and the rest within the step. */
 function placeOf(t: number, o: OpeningHours): { day: number; slot: number; rest: number } {
   const step = stepOf(o);
   const sinceOpening = t - (o.firstHour * HOUR + o.minute * MINUTE);
@@ -121,7 +140,9 @@ function placeOf(t: number, o: OpeningHours): { day: number; slot: number; rest:
 /** Whether `t` is one of the opening slots: on the series' grid, within the day and not in its break, on a working day. */
 export function isOpeningHour(t: number, o: OpeningHours): boolean {
   const { day, slot, rest } = placeOf(t, o);
-  return rest === 0 && slot < spanOf(o) && !inBreak(slot, o) && isBusinessDay(day * DAY, o);
+  if (rest !== 0 || !isBusinessDay(day * DAY, o)) return false;
+  const d = hoursOn(day, o);
+  return inDaySpan(slot, d, o) && !inBreak(slot - d.open, o);
 }
 
 /**
@@ -131,21 +152,37 @@ export function isOpeningHour(t: number, o: OpeningHours): boolean {
  */
 export function openingHourIndex(t: number, o: OpeningHours, roundUp = false): number {
   const { day, slot } = placeOf(t, o);
-  const workingDay = isBusinessDay(day * DAY, o);
   // On a closed day, businessIndex already rounds to the working day before (or after).
   const index = businessIndex(day * DAY, o, roundUp);
-  if (workingDay && slot < spanOf(o)) return index * o.hours + openSlotOf(slot, o, roundUp);
-  // After closing (up to the next day's opening), or a closed day rounded up to the working day after.
-  if (!roundUp) return index * o.hours + o.hours - 1;
-  return (workingDay ? index + 1 : index) * o.hours;
+  const start = dayStartIndex(index, o);
+  const d = dayHours(o, weekPosition(index, o));
+  if (!isBusinessDay(day * DAY, o)) return roundUp ? start : start + d.points - 1;
+  if (inDaySpan(slot, d, o)) return start + openSlotOf(slot - d.open, o, roundUp);
+  // Before a later opening than the week's earliest (the last point before is the working day before's),
+  // or after closing (up to the next day's opening).
+  if (slot < d.open) return roundUp ? start : start - 1;
+  return roundUp ? dayStartIndex(index + 1, o) : start + d.points - 1;
 }
 
 /** The time of opening slot `index`, `rest` past it. */
 function timeOfIndex(index: number, o: OpeningHours, rest: number): number {
-  const dayIndex = Math.floor(index / o.hours);
-  const slot = clockSlotOf(index - dayIndex * o.hours, o);
+  const { dayIndex, within } = splitIndex(index, o);
+  const slot = dayHours(o, weekPosition(dayIndex, o)).open + clockSlotOf(within, o);
   return dayOfIndex(dayIndex, o) * DAY + o.firstHour * HOUR + o.minute * MINUTE + slot * stepOf(o) + rest;
 }
+
+/**
+ * The seasonal phase of `t`: its clock slot from the week's earliest opening, counting open slots only
+ * across a break (0 at opening when every day opens alike; Saturday 10:00 is 1 when the week opens at
+ * 09:00, as Monday 10:00 is; see ./opening-schedule for why the clock, not the day's own count).
+ */
+export function openingPhase(t: number, o: OpeningHours): number {
+  const { dayIndex, within } = splitIndex(openingHourIndex(t, o), o);
+  return dayHours(o, weekPosition(dayIndex, o)).open + within;
+}
+
+/** The working day (0..workDays-1, 0 = the week's first) of `t`: the day of its run's first point. */
+export const openingWeekday = (t: number, o: OpeningHours): number => weekPosition(splitIndex(openingHourIndex(t, o), o).dayIndex, o);
 
 /** The time `k` opening slots after `t` (k may be negative), keeping any offset within the step. */
 export function addOpeningHours(t: number, k: number, o: OpeningHours): number {
@@ -170,6 +207,16 @@ function mostFrequent(values: Iterable<number>): { value: number; count: number 
 function gridOffset(times: Float64Array, step: number, majority: number): number | null {
   const offset = mostFrequent(Array.from(times, (t) => ((t % step) + step) % step));
   return offset.count >= majority * times.length && offset.value % MINUTE === 0 ? offset.value : null;
+}
+
+/** Points per slot of the day (slot 0 at the grid's first slot after UTC midnight), over every day. */
+function slotCounts(times: Float64Array, offset: number, step: number): number[] {
+  const perSlot = new Array<number>(DAY / step).fill(0);
+  for (const t of times) {
+    const sinceMidnight = (((t - offset) % DAY) + DAY) % DAY;
+    if (sinceMidnight % step === 0) perSlot[sinceMidnight / step]++;
+  }
+  return perSlot;
 }
 
 /** The shape of an opening day before its week is known: the fields of OpeningHours but the week's. */
@@ -220,11 +267,7 @@ function dayReadings(runs: readonly { start: number; length: number }[], slots: 
 function openingDays(times: Float64Array, offset: number, stepMinutes: OpeningStep, majority: number): OpeningDay[] {
   const step = stepMinutes * MINUTE;
   const slots = DAY / step;
-  const perSlot = new Array<number>(slots).fill(0);
-  for (const t of times) {
-    const sinceMidnight = (((t - offset) % DAY) + DAY) % DAY;
-    if (sinceMidnight % step === 0) perSlot[sinceMidnight / step]++;
-  }
+  const perSlot = slotCounts(times, offset, step);
   const busiest = Math.max(...perSlot);
   const open = perSlot.map((c) => c >= majority * busiest);
   const points = open.filter(Boolean).length;
@@ -262,26 +305,84 @@ function stepsFollowed(times: Float64Array, o: OpeningHours): { follow: number; 
   return { follow, jumps };
 }
 
+/** What a slot open on one day of the week holds of the busiest slot's points, at most (open every day of seven). */
+const ONE_DAY_A_WEEK = 1 / 7;
+
+/**
+ * The week's clock window: the run of slots on the 24-hour circle that some working day holds (at least
+ * `majority` of a seventh of the busiest slot's points, so a slot only Saturday opens counts and a stray
+ * point does not). Null unless it is one run shorter than a day: a day with a break is no schedule.
+ */
+function weekWindow(times: Float64Array, offset: number, step: number, majority: number): { start: number; length: number } | null {
+  const perSlot = slotCounts(times, offset, step);
+  const busiest = Math.max(...perSlot);
+  const runs = runsOf(perSlot.map((c) => c >= majority * ONE_DAY_A_WEEK * busiest));
+  return runs.length === 1 ? runs[0] : null;
+}
+
+/** The fields of an opening day whose first point is `first` slots of `stepMinutes` past `offset` (ms past UTC midnight). */
+function openingAt(offset: number, first: number, stepMinutes: OpeningStep, hours: number): OpeningDay {
+  const opening = (offset + first * stepMinutes * MINUTE) % DAY;
+  return { firstHour: Math.floor(opening / HOUR), minute: (opening % HOUR) / MINUTE, hours, ...(stepMinutes === 60 ? {} : { stepMinutes }) };
+}
+
+/** Points per working day of the week and clock slot of `window` (slot 0 at its first hour and minute). */
+function countsPerDay(times: Float64Array, window: OpeningDay, week: WorkWeek & { workDays: 5 | 6 | 7 }): number[][] {
+  const everyDay: OpeningHours = { ...window, weekStart: 1, workDays: 7 };
+  const counts = Array.from({ length: week.workDays }, () => new Array<number>(window.hours).fill(0));
+  for (const t of times) {
+    const { day, slot, rest } = placeOf(t, everyDay);
+    if (rest !== 0 || slot >= window.hours || !isBusinessDay(day * DAY, week)) continue;
+    counts[weekPosition(businessIndex(day * DAY, week), week)][slot]++;
+  }
+  return counts;
+}
+
+/**
+ * The opening hours per day of the week, when the days differ (a short Saturday): within the week's clock
+ * window, each working day's run by the majority rule of the whole-week reading, on that day's points
+ * only. Read from the window's first slot, then again from the earliest day's opening when no day opens
+ * at the first slot (a slot some day holds in part, as local hours across a daylight-saving change do),
+ * so that the opening day and its working week are those of the earliest opening. Null when the days
+ * all agree (the plain reading stores them, as always), or a day is not one run (see readSchedule).
+ */
+function scheduleReading(times: Float64Array, offset: number, stepMinutes: OpeningStep, majority: number, window = weekWindow(times, offset, stepMinutes * MINUTE, majority)): OpeningHours | null {
+  if (window === null) return null;
+  const day = openingAt(offset, window.start, stepMinutes, window.length);
+  const week = workingWeekOf(times, day, majority);
+  const read = readSchedule(countsPerDay(times, day, week), majority);
+  if (read === null || sameDays(read.days)) return null;
+  if (read.shift > 0) return scheduleReading(times, offset, stepMinutes, majority, { start: window.start + read.shift, length: window.length - read.shift });
+  const hours = scheduleSpan(read.days);
+  return validRun(hours, stepMinutes) ? { ...week, ...day, hours, days: read.days } : null;
+}
+
 /**
  * The opening hours of sorted datetimes at a step of `stepMinutes`, when they are a business-hours
  * series: at least `majority` of the points share an offset within the step, the slots of the day nearly
  * every day holds make one run of at least 2 points shorter than a day, or two around a daily break, and
  * at least `majority` of the steps go to the next opening slot, one at least jumping closed hours (an
  * evening, a weekend or the break; without one, nothing tells the run from a fixed step). Of two
- * readings of the slots, the one more steps follow wins (the first on a tie). The tolerance is the one
- * the other calendars have: a stray or a missing point does not hide the frequency, checkRegular then
- * names it. Otherwise null. Callers try this only when the plain fixed-step reading fails. An hourly step
- * is returned without `stepMinutes`, and a day without a break without its fields, as business hours
- * always were.
+ * readings of the slots, the one more steps follow wins (the first on a tie). Days of different hours
+ * (scheduleReading) are the last reading, so they win only by following more steps than every day alike
+ * (whose short Saturday would be filled as gaps). The tolerance is the one the other calendars have: a
+ * stray or a missing point does not hide the frequency, checkRegular then names it. Otherwise null.
+ * Callers try this only when the plain fixed-step reading fails. An hourly step is returned without
+ * `stepMinutes`, a day without a break without its fields, and days alike without `days`, as business
+ * hours always were.
  */
 export function detectOpeningHours(times: Float64Array, stepMinutes: OpeningStep, majority: number): OpeningHours | null {
   if (times.length < 3) return null;
   const offset = gridOffset(times, stepMinutes * MINUTE, majority);
   if (offset === null) return null;
-  let best: { hours: OpeningHours; follow: number } | null = null;
-  for (const day of openingDays(times, offset, stepMinutes, majority)) {
+  const readings: OpeningHours[] = openingDays(times, offset, stepMinutes, majority).map((day) => {
     const partial = { ...day, ...(stepMinutes === 60 ? {} : { stepMinutes }) };
-    const hours: OpeningHours = { ...workingWeekOf(times, partial, majority), ...partial };
+    return { ...workingWeekOf(times, partial, majority), ...partial };
+  });
+  const schedule = scheduleReading(times, offset, stepMinutes, majority);
+  if (schedule !== null) readings.push(schedule);
+  let best: { hours: OpeningHours; follow: number } | null = null;
+  for (const hours of readings) {
     const { follow, jumps } = stepsFollowed(times, hours);
     if (jumps > 0 && follow >= majority * (times.length - 1) && follow > (best?.follow ?? -1)) best = { hours, follow };
   }
@@ -295,18 +396,46 @@ const clock = (minutes: number) => `${String(Math.floor(minutes / 60) % 24).padS
 const minutesAt = (slot: number, o: OpeningHours) => o.firstHour * 60 + o.minute + slot * stepMinutesOf(o);
 
 /**
- * The opening hours in words: "hourly from 09:00 to 17:00 UTC, Monday to Friday", "every 30 minutes from
- * 09:00 to 16:30 UTC, …", with a break "hourly from 09:00 to 11:00 and from 13:00 to 17:00 UTC, …" (the
- * points' times). The first time past UTC midnight says so; the later ones are on that day too.
+ * The runs of points from clock slot `bounds[0]` to `bounds[1]` (and from `bounds[2]` to `bounds[3]`
+ * across a break) in words: "from 09:00 to 17:00". The first time past UTC midnight says so; the later
+ * ones are on that day too.
  */
-export function describeOpeningHours(o: OpeningHours): string {
-  const bounds = o.breakAfter === undefined ? [0, o.hours - 1] : [0, o.breakAfter - 1, o.breakAfter + breakSlots(o), spanOf(o) - 1];
+function runsInWords(bounds: readonly number[], o: OpeningHours): string {
   const minutes = bounds.map((slot) => minutesAt(slot, o));
   const nextDay = minutes.findIndex((m) => m >= 24 * 60);
   const times = minutes.map((m, i) => `${clock(m)}${i === nextDay ? ' the next UTC day' : ''}`);
-  const runs = times.length === 2 ? `from ${times[0]} to ${times[1]}` : `from ${times[0]} to ${times[1]} and from ${times[2]} to ${times[3]}`;
-  const days = o.workDays === 7 ? 'every day' : `${WEEKDAYS[o.weekStart]} to ${WEEKDAYS[(o.weekStart + o.workDays - 1) % 7]}`;
-  return `${STEPS[stepMinutesOf(o)].cadence} ${runs} UTC, ${days}`;
+  return times.length === 2 ? `from ${times[0]} to ${times[1]}` : `from ${times[0]} to ${times[1]} and from ${times[2]} to ${times[3]}`;
+}
+
+/** The name of the working day at week position `pos`: the UTC day of its first point. */
+const dayName = (pos: number, o: OpeningHours) => WEEKDAYS[(o.weekStart + pos) % 7];
+
+/** The working days from week position `from` to `to` in words: "Saturday", "Monday to Friday". */
+const dayRange = (from: number, to: number, o: OpeningHours) => (from === to ? dayName(from, o) : `${dayName(from, o)} to ${dayName(to, o)}`);
+
+/** Each stretch of consecutive working days of the same hours: "from 09:00 to 17:00 UTC, Monday to Friday; from 10:00 to 15:00 UTC, Saturday". */
+function scheduleInWords(days: readonly DayHours[], o: OpeningHours): string {
+  const parts: string[] = [];
+  for (let from = 0, to = 0; from < days.length; from = to + 1) {
+    for (to = from; to + 1 < days.length && days[to + 1].open === days[from].open && days[to + 1].points === days[from].points; to++);
+    const d = days[from];
+    parts.push(`${runsInWords([d.open, d.open + d.points - 1], o)} UTC, ${dayRange(from, to, o)}`);
+  }
+  return parts.join('; ');
+}
+
+/**
+ * The opening hours in words: "hourly from 09:00 to 17:00 UTC, Monday to Friday", "every 30 minutes from
+ * 09:00 to 16:30 UTC, …", with a break "hourly from 09:00 to 11:00 and from 13:00 to 17:00 UTC, …" (the
+ * points' times), with days of different hours "hourly from 09:00 to 17:00 UTC, Monday to Friday; from
+ * 10:00 to 15:00 UTC, Saturday".
+ */
+export function describeOpeningHours(o: OpeningHours): string {
+  const cadence = STEPS[stepMinutesOf(o)].cadence;
+  if (o.days !== undefined) return `${cadence} ${scheduleInWords(o.days, o)}`;
+  const bounds = o.breakAfter === undefined ? [0, o.hours - 1] : [0, o.breakAfter - 1, o.breakAfter + breakSlots(o), spanOf(o) - 1];
+  const days = o.workDays === 7 ? 'every day' : dayRange(0, o.workDays - 1, o);
+  return `${cadence} ${runsInWords(bounds, o)} UTC, ${days}`;
 }
 
 /** The minutes past the hour the points fall on, in words: ":00", ":00 or :30", ":05, :20, :35 or :50". */
@@ -317,10 +446,14 @@ function gridMinutes(o: OpeningHours): string {
   return marks.length === 1 ? marks[0] : `${marks.slice(0, -1).join(', ')} or ${marks.at(-1)}`;
 }
 
-/** The first working day wholly missing between the expected next opening slot and a later open point, or null. */
+/** The points of working day `dayIndex` (any integer). */
+const pointsOf = (dayIndex: number, o: OpeningHours) => dayHours(o, weekPosition(dayIndex, o)).points;
+
+/** The first working day (its index) wholly missing between the expected next opening slot and a later open point, or null. */
 function missingWholeDay(expected: number, t: number, o: OpeningHours): number | null {
-  const firstFullDay = Math.ceil(openingHourIndex(expected, o) / o.hours);
-  return (firstFullDay + 1) * o.hours <= openingHourIndex(t, o) ? firstFullDay : null;
+  const { dayIndex, within } = splitIndex(openingHourIndex(expected, o), o);
+  const firstFullDay = within === 0 ? dayIndex : dayIndex + 1;
+  return dayStartIndex(firstFullDay, o) + pointsOf(firstFullDay, o) <= openingHourIndex(t, o) ? firstFullDay : null;
 }
 
 /** Why hours may seem to move: said with a point outside the hours or in the break. */
@@ -347,18 +480,26 @@ export function openingHoursRemedy(t: number, expected: number, o: OpeningHours)
   // Before the hours are checked, a point at 08:00 on a Monday would be on the closed Sunday's evening.
   if (slot >= spanOf(o)) return `it falls outside the opening hours, which a business-hours series skips (${hours}): remove the row or resample the series. ${DAYLIGHT_SAVING}`;
   if (!isBusinessDay(day * DAY, o)) return `it falls on a closed day of the week, which a business-hours series skips (${hours}): remove the row or resample the series`;
+  // Within the week's hours but before or after this day's own (a Saturday opening later or closing earlier).
+  const d = hoursOn(day, o);
+  if (!inDaySpan(slot, d, o)) {
+    const own = `${WEEKDAYS[new Date(day * DAY).getUTCDay()]}'s opening hours (${runsInWords([d.open, d.open + d.points - 1], o)} UTC)`;
+    return `it falls outside ${own}, which a business-hours series skips (${hours}): remove the row or resample the series. ${DAYLIGHT_SAVING}`;
+  }
   // A break that moves from day to day is read as every slot closed on more than a few days: the points
   // of the days it falls elsewhere land here.
-  if (inBreak(slot, o)) {
+  if (inBreak(slot - d.open, o)) {
     return `it falls in the daily break (closed ${describeBreak(o)}), which a business-hours series skips (${hours}): remove the row, or resample the series. ${DAYLIGHT_SAVING}`;
   }
   const wholeDay = t > expected ? missingWholeDay(expected, t, o) : null;
   if (wholeDay !== null) {
-    const first = timeOfIndex(wholeDay * o.hours, o, 0);
-    const last = timeOfIndex(wholeDay * o.hours + o.hours - 1, o, 0);
+    const start = dayStartIndex(wholeDay, o);
+    const points = pointsOf(wholeDay, o);
+    const first = timeOfIndex(start, o, 0);
+    const last = timeOfIndex(start + points - 1, o, 0);
     const iso = (x: number) => new Date(x).toISOString();
     return (
-      `the series misses the whole working day of ${WEEKDAYS[new Date(first).getUTCDay()]} ${iso(first).slice(0, 10)} (its ${o.hours} opening ${unit}s, ${iso(first)} to ${iso(last)}), ` +
+      `the series misses the whole working day of ${WEEKDAYS[new Date(first).getUTCDay()]} ${iso(first).slice(0, 10)} (its ${points} opening ${unit}s, ${iso(first)} to ${iso(last)}), ` +
       `more steps than the ${MAX_GAP_POINTS} a gap is filled over: a holiday of a business-hours series must be added by you, as one row per opening ${unit} with an empty target ` +
       '(they are then interpolated), or the series resampled daily'
     );

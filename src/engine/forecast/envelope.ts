@@ -7,6 +7,7 @@
  */
 import { EngineError } from '../core/errors';
 import { isOpeningStep, openingStepName, validOpeningDay } from './business-hours';
+import { validSchedule } from './opening-schedule';
 import { type CovariateSpec, type StoredCovariate, validCovariateSpecs } from './covariates';
 import type { ForecastModelArtifact } from './forecast-model';
 import { FORECAST_FAMILIES } from './space';
@@ -136,7 +137,8 @@ const integerIn = (v: unknown, min: number, max: number) => Number.isInteger(v) 
  * A business-hours frequency's fields (see ./business-hours): a week, and a day of at least 2 points from
  * an hour and minute, with or without one daily break, shorter than 24 hours from its first point to its
  * last. The step is absent in frequencies stored before shorter steps (an hour), and the break in those
- * stored before breaks; the name says the step, so the two must agree.
+ * stored before breaks; the name says the step, so the two must agree. Days of different hours (`days`,
+ * absent in those stored before schedules) come without a break, one per working day, spanning `hours`.
  */
 function validOpeningHours(freq: Record<string, unknown>): boolean {
   const step = freq.stepMinutes === undefined ? 60 : freq.stepMinutes;
@@ -148,7 +150,8 @@ function validOpeningHours(freq: Record<string, unknown>): boolean {
     (freq.workDays === 5 || freq.workDays === 6 || freq.workDays === 7) &&
     integerIn(freq.firstHour, 0, 23) &&
     integerIn(freq.minute, 0, 59) &&
-    validOpeningDay(freq.hours, step, freq.breakAfter, freq.breakPoints)
+    validOpeningDay(freq.hours, step, freq.breakAfter, freq.breakPoints) &&
+    (freq.days === undefined || (freq.breakAfter === undefined && validSchedule(freq.days, freq.workDays, freq.hours)))
   );
 }
 

@@ -10,7 +10,8 @@
 import { EngineError } from '../core/errors';
 import { MAX_ADDED_SHARE, MAX_GAP_POINTS, SHORT_GAPS_RULE } from './gap-limits';
 import { addBusinessDays, businessIndex, detectBusinessWeek, isBusinessDay, workDaysOf } from './business-days';
-import { addOpeningHours, describeOpeningHours, detectOpeningHours, isOpeningHour, isOpeningStep, type OpeningHours, openingHourIndex, openingHoursRemedy, openingStepName, openingUnit, stepMinutesOf } from './business-hours';
+import { addOpeningHours, describeOpeningHours, detectOpeningHours, isOpeningHour, isOpeningStep, type OpeningHours, openingHourIndex, openingHoursRemedy, openingPhase, openingStepName, openingUnit, openingWeekday, stepMinutesOf } from './business-hours';
+import { weekPoints } from './opening-schedule';
 import type { SeriesFrequency } from './types';
 import { minTrainLength } from './validation-plan';
 
@@ -235,7 +236,8 @@ export function checkRegular(freq: SeriesFrequency, times: Float64Array, column:
  * The seasonal period a frequency implies: monthly 12, quarterly 4, whole-month steps dividing a year
  * 12/k, a day of steps for fixed steps that divide one (hourly 24, half-hourly 48, down to 15 minutes),
  * daily 7, business or working days 5 or 6 (the working week), weekly 52, business hours the points of an
- * opening day (the daily shape; see phaseOf); everything else has none (1).
+ * opening day (the daily shape; see phaseOf), or with days of different hours the clock slots from the
+ * week's earliest opening to its latest last point (./opening-schedule); everything else has none (1).
  */
 export function naturalSeason(freq: SeriesFrequency): number {
   switch (freq.kind) {
@@ -270,13 +272,14 @@ export function seasonFor(freq: SeriesFrequency, shortestLength: number): number
 
 /**
  * Steps in a week of a series whose season is a day, the second season of hourly data (168), of other
- * steps of a day (half-hourly 336) and of business hours (the points of a working week): a weekly
- * pattern (busier Mondays, quiet weekends) on top of the daily shape. 0 for every other series (a daily
- * series' season already is the week).
+ * steps of a day (half-hourly 336) and of business hours (the points of a working week, the sum of its
+ * days' points when they differ: a lag of it is the same clock time a week before): a weekly pattern
+ * (busier Mondays, quiet weekends) on top of the daily shape. 0 for every other series (a daily series'
+ * season already is the week).
  */
 export function weekPeriod(freq: SeriesFrequency, season: number): number {
   if (freq.kind === 'fixed' && season > 1 && season === stepsPerDay(freq)) return 7 * season;
-  if (freq.kind === 'business_hours' && season === freq.hours) return freq.hours * freq.workDays;
+  if (freq.kind === 'business_hours' && season === freq.hours) return weekPoints(freq);
   return 0;
 }
 
@@ -292,10 +295,7 @@ export function weekDays(freq: SeriesFrequency): number {
  */
 export function weekdayOf(freq: SeriesFrequency, t: number): number {
   if (freq.kind === 'fixed' && stepsPerDay(freq) > 1) return new Date(t).getUTCDay();
-  if (freq.kind === 'business_hours') {
-    const day = Math.floor(openingHourIndex(t, freq) / freq.hours);
-    return ((day % freq.workDays) + freq.workDays) % freq.workDays;
-  }
+  if (freq.kind === 'business_hours') return openingWeekday(t, freq);
   return 0;
 }
 
@@ -314,9 +314,11 @@ export function phaseOf(freq: SeriesFrequency, season: number, t: number, anchor
   // (or Saturday 5) whatever the anchor (the same at training and at forecast time, and across groups).
   if (freq.kind === 'business_days') return ((businessIndex(t, freq) % season) + season) % season;
   // Opening hours likewise: a season of a working day gives the open slot of the day (its hour, half
-  // hour or quarter), 0 at opening, counting on after a daily break. The weekday is not folded in (a slot-of-week one-hot, 45 columns and
-  // more, would be learned from a few weeks of data): the tabular families may read it as a one-hot of
-  // its own (weekdayOf).
+  // hour or quarter), 0 at opening, counting on after a daily break; with days of different hours, the
+  // clock slot from the week's earliest opening (Saturday 10:00 as Monday 10:00; ./opening-schedule).
+  // The weekday is not folded in (a slot-of-week one-hot, 45 columns and more, would be learned from a
+  // few weeks of data): the tabular families may read it as a one-hot of its own (weekdayOf).
+  if (freq.kind === 'business_hours' && freq.days !== undefined) return openingPhase(t, freq) % season;
   if (freq.kind === 'business_hours') return ((openingHourIndex(t, freq) % season) + season) % season;
   const step = freq.kind === 'fixed' ? freq.stepMs : freq.step;
   const k = Math.round((t - anchor) / step);

@@ -51,8 +51,9 @@ export type SeriesFrequency =
    * A datetime column of points during opening hours only, every hour (`business_hourly`: a call centre
    * open 09:00 to 17:00 Monday to Friday, a shop 10:00 to 19:00 Monday to Saturday), half hour
    * (`business_half_hourly`) or quarter hour (`business_quarter_hourly`): every working day holds the
-   * same `hours` consecutive points, `stepMinutes` apart (absent: 60, as in every frequency stored before
-   * shorter steps; the name agrees with it), the first at `firstHour`:`minute` on the UTC clock. `hours`
+   * same `hours` consecutive points (unless `days`, below, says otherwise), `stepMinutes` apart (absent:
+   * 60, as in every frequency stored before shorter steps; the name agrees with it), the first at
+   * `firstHour`:`minute` on the UTC clock. `hours`
    * counts points, which are hours when the step is an hour (09:00 to 17:00: 9 hourly, 17 half-hourly
    * with 17:00). A run may pass UTC midnight: the day is the UTC day of its first point. After the last
    * point of a day comes the first point of the next working day. The working days are `workDays` (5, 6
@@ -60,7 +61,13 @@ export type SeriesFrequency =
    * stored with 1. A day may close once in between, the same every working day (open 09:00 to 12:00 and
    * 13:00 to 17:00, a lunch break): `breakAfter` points (1..hours-1) come before it and `breakPoints`
    * slots (at least 1) are closed, and `hours` counts the open points only (8 there, hourly). Both absent:
-   * no break, as in every frequency stored before breaks. See ./business-hours.
+   * no break, as in every frequency stored before breaks. Or the days may open for different hours
+   * (09:00 to 17:00 Monday to Friday, 10:00 to 15:00 on Saturday): `days` holds one `{ open, points }` per
+   * working day (0 = `weekStart`), its first point `open` steps after `firstHour`:`minute` (then the
+   * week's earliest opening) and its number of points; `hours` is then the clock slots from the earliest
+   * opening to the latest last point (the season; 9 there, hourly), and the phase of a point its clock
+   * slot from that opening. Absent: every day alike, as in every frequency stored before; never with a
+   * break. See ./business-hours and ./opening-schedule.
    */
   | {
       readonly kind: 'business_hours';
@@ -73,6 +80,7 @@ export type SeriesFrequency =
       readonly stepMinutes?: 15 | 30 | 60;
       readonly breakAfter?: number;
       readonly breakPoints?: number;
+      readonly days?: readonly { readonly open: number; readonly points: number }[];
     }
   /** A numeric time index with a constant step. */
   | { readonly kind: 'index'; readonly name: 'index'; readonly step: number };
@@ -102,7 +110,7 @@ export interface SeriesInfo {
   readonly timeKind: 'datetime' | 'numeric';
   readonly groupColumn?: string;
   readonly frequency: SeriesFrequency;
-  /** Seasonal period implied by the frequency: monthly 12, quarterly 4, daily 7, business days 5, working days 6, hourly 24, business hours the points of an opening day; 1 if none. */
+  /** Seasonal period implied by the frequency: monthly 12, quarterly 4, daily 7, business days 5, working days 6, hourly 24, business hours the points of an opening day (of the longest, when days differ); 1 if none. */
   readonly season: number;
   /** Points per group, in the order of `series` (added timestamps included). */
   readonly lengths: Readonly<Record<string, number>>;
