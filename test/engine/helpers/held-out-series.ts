@@ -1,9 +1,10 @@
 /**
  * The end-to-end forecast tests' split: a `day,y` series with its last `held` points held out, the shape
  * a job would search it with, the RMSE of a forecast of the held-out points, and one trial's envelope
- * (failing the test with the trial's reason if it fails).
+ * (failing the test with the trial's reason if it fails); and the default linear model against seasonal
+ * naive on the held-out points, the comparison every calendar's end-to-end test makes.
  */
-import { type ForecastEnvelope, type ForecastFamily, runForecastTrial } from '../../../src/engine/forecast';
+import { type ForecastEnvelope, type ForecastFamily, type ForecastShape, forecastDefaults, loadForecaster, runForecastTrial } from '../../../src/engine/forecast';
 import type { Params } from '../../../src/engine/search/space';
 import { daySeries } from '../forecast-fixtures';
 
@@ -19,4 +20,20 @@ export function heldOutSeries(times: readonly number[], values: readonly number[
     return out.envelope;
   }
   return { train, truth, shape, rmse, trial };
+}
+
+/**
+ * The default linear model of `shape` (the split's own by default) and seasonal naive, fitted on the split
+ * and asked for the held-out points: the linear envelope, its forecaster loaded after a JSON round trip
+ * (the caller disposes it), its points at a 90% level, and both RMSEs.
+ */
+export async function linearAgainstNaive(split: ReturnType<typeof heldOutSeries>, shape: ForecastShape = split.shape) {
+  const held = split.truth.length;
+  const naive = await loadForecaster(await split.trial('seasonal_naive', {}));
+  const naiveRmse = split.rmse(naive.forecast(held).map((p) => p.value));
+  naive.dispose();
+  const envelope = await split.trial('linear', forecastDefaults('linear', shape));
+  const model = await loadForecaster(JSON.parse(JSON.stringify(envelope)));
+  const points = model.forecast(held, { level: 0.9 });
+  return { envelope, model, points, modelRmse: split.rmse(points.map((p) => p.value)), naiveRmse };
 }
