@@ -17,16 +17,7 @@ import { detectFrequency, naturalSeason, phaseOf, seasonFor, stepTime, weekdayOf
 import { daySeries } from './forecast-fixtures';
 import { engineError } from './helpers/assertions';
 import { heldOutSeries, linearAgainstNaive } from './helpers/held-out-series';
-import { expectStepsRoundTrip } from './helpers/opening-hours';
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-const MONDAY = Date.UTC(2024, 0, 1);
-const iso = (t: number) => new Date(t).toISOString();
-const weekend = (t: number) => new Date(t).getUTCDay() % 6 === 0;
-
-type BusinessHours = Extract<SeriesFrequency, { kind: 'business_hours' }>;
+import { type BusinessHours, DAY, expectStepsRoundTrip, HOUR, iso, MINUTE, MONDAY, weekend } from './helpers/opening-hours';
 
 /** Half-hourly business hours, Monday to Friday from 09:00 (16 points: 09:00 to 16:30) by default. */
 function halfHours(o: Partial<OpeningHours> = {}): BusinessHours {

@@ -20,15 +20,7 @@ import type { DayHours } from '../../src/engine/forecast/opening-schedule';
 import { daySeries } from './forecast-fixtures';
 import { engineError } from './helpers/assertions';
 import { heldOutSeries, linearAgainstNaive } from './helpers/held-out-series';
-import { expectStepsRoundTrip } from './helpers/opening-hours';
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-const MONDAY = Date.UTC(2024, 0, 1);
-const iso = (t: number) => new Date(t).toISOString();
-
-type BusinessHours = Extract<SeriesFrequency, { kind: 'business_hours' }>;
+import { type BusinessHours, DAY, expectStepsRoundTrip, HOUR, iso, MINUTE, MONDAY } from './helpers/opening-hours';
 
 /** Opening and closing (ms past midnight) per UTC weekday (0 = Sunday), or null when closed. */
 type WeekHours = (weekday: number) => readonly [number, number] | null;

@@ -11,10 +11,16 @@ import type { SeriesFrequency } from '../../../src/engine/forecast';
 import { isOpeningHour } from '../../../src/engine/forecast/business-hours';
 import { phaseOf, stepTime } from '../../../src/engine/forecast/frequency';
 
-const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+/** The Monday the opening-hours tests' weeks start on. */
+export const MONDAY = Date.UTC(2024, 0, 1);
+export const iso = (t: number) => new Date(t).toISOString();
+/** Whether `t` falls on a Saturday or Sunday (UTC). */
+export const weekend = (t: number) => new Date(t).getUTCDay() % 6 === 0;
 
-type BusinessHours = Extract<SeriesFrequency, { kind: 'business_hours' }>;
+export type BusinessHours = Extract<SeriesFrequency, { kind: 'business_hours' }>;
 
 /** Points in a working week of `freq`, counted here rather than by the code under test. */
 const weekPoints = (freq: BusinessHours) => freq.days?.reduce((sum, d) => sum + d.points, 0) ?? freq.hours * freq.workDays;
