@@ -64,17 +64,29 @@ function shortSaturdaySales(): string[] {
   return rows;
 }
 
+/**
+ * Uploads `rows` (after a `time,target` header) as dataset `name`, trains a forecast job on it (seasonal
+ * naive and linear, three trials) published as model `name`, and asks that model for `horizon` points with
+ * their history: the finished job, the model view and the forecast answer.
+ */
+async function trainAndForecast(name: string, header: string, rows: readonly string[], horizon: number) {
+  expect((await call('PUT', `/v1/datasets/${name}`, [header, ...rows].join('\n'))).status).toBe(201);
+  const target = header.split(',')[1];
+  const created = await call('POST', '/v1/jobs', { dataset: name, target, task: 'forecast', models: ['seasonal_naive', 'linear'], budget: { trials: 3 }, model: name });
+  expect(created.status).toBe(202);
+  const job = await waitForJob((await json(created)).id);
+  expect(job.status).toBe('succeeded');
+  const model = await json(await call('GET', `/v1/models/${name}`));
+  const body = await json(await call('POST', `/v1/models/${name}/forecast`, { horizon, history: true }));
+  return { job, model, body };
+}
+
 describe('business-hours forecast jobs', () => {
   it('forecasts the next opening hours, Friday 17:00 then Monday 09:00, a working day by default', async () => {
     const rows = callVolumes();
     expect(rows.at(-1)!.startsWith('2024-02-09T17:00')).toBe(true); // a Friday
-    expect((await call('PUT', '/v1/datasets/calls', ['hour,calls', ...rows].join('\n'))).status).toBe(201);
-    const created = await call('POST', '/v1/jobs', { dataset: 'calls', target: 'calls', task: 'forecast', models: ['seasonal_naive', 'linear'], budget: { trials: 3 }, model: 'calls' });
-    expect(created.status).toBe(202);
-    expect((await waitForJob((await json(created)).id)).status).toBe('succeeded');
-    const model = await json(await call('GET', '/v1/models/calls'));
+    const { model, body } = await trainAndForecast('calls', 'hour,calls', rows, 11);
     expect(model.forecast).toMatchObject({ time_column: 'hour', frequency: 'business_hourly', season: 9, horizon: 9 });
-    const body = await json(await call('POST', '/v1/models/calls/forecast', { horizon: 11, history: true }));
     const monday = Array.from({ length: 9 }, (_, h) => new Date(Date.UTC(2024, 1, 12, 9 + h)).toISOString());
     expect(body.forecasts.map((p: { time: string }) => p.time)).toEqual([...monday, '2024-02-13T09:00:00.000Z', '2024-02-13T10:00:00.000Z']);
     expect(body.history.at(-1).time).toBe('2024-02-09T17:00:00.000Z');
@@ -83,13 +95,8 @@ describe('business-hours forecast jobs', () => {
   it('reads half-hourly opening hours, and forecasts the next opening slots over the weekend', async () => {
     const rows = halfHourlyCalls();
     expect(rows.at(-1)!.startsWith('2024-02-09T16:30')).toBe(true); // a Friday
-    expect((await call('PUT', '/v1/datasets/half-hours', ['slot,calls', ...rows].join('\n'))).status).toBe(201);
-    const created = await call('POST', '/v1/jobs', { dataset: 'half-hours', target: 'calls', task: 'forecast', models: ['seasonal_naive', 'linear'], budget: { trials: 3 }, model: 'half-hours' });
-    expect(created.status).toBe(202);
-    expect((await waitForJob((await json(created)).id)).status).toBe('succeeded');
-    const model = await json(await call('GET', '/v1/models/half-hours'));
+    const { model, body } = await trainAndForecast('half-hours', 'slot,calls', rows, 18);
     expect(model.forecast).toMatchObject({ time_column: 'slot', frequency: 'business_half_hourly', season: 16, horizon: 16 });
-    const body = await json(await call('POST', '/v1/models/half-hours/forecast', { horizon: 18, history: true }));
     const monday = Array.from({ length: 16 }, (_, k) => new Date(Date.UTC(2024, 1, 12, 9, 30 * k)).toISOString());
     expect(body.forecasts.map((p: { time: string }) => p.time)).toEqual([...monday, '2024-02-13T09:00:00.000Z', '2024-02-13T09:30:00.000Z']);
     expect(body.history.at(-1).time).toBe('2024-02-09T16:30:00.000Z');
@@ -98,13 +105,8 @@ describe('business-hours forecast jobs', () => {
   it('reads a lunch break and forecasts the next open hours, 11:00 then 13:00, skipping the break', async () => {
     const rows = lunchBreakVisits();
     expect(rows.at(-1)!.startsWith('2024-02-09T17:00')).toBe(true); // a Friday
-    expect((await call('PUT', '/v1/datasets/lunch', ['hour,visits', ...rows].join('\n'))).status).toBe(201);
-    const created = await call('POST', '/v1/jobs', { dataset: 'lunch', target: 'visits', task: 'forecast', models: ['seasonal_naive', 'linear'], budget: { trials: 3 }, model: 'lunch' });
-    expect(created.status).toBe(202);
-    expect((await waitForJob((await json(created)).id)).status).toBe('succeeded');
-    const model = await json(await call('GET', '/v1/models/lunch'));
+    const { model, body } = await trainAndForecast('lunch', 'hour,visits', rows, 10);
     expect(model.forecast).toMatchObject({ time_column: 'hour', frequency: 'business_hourly', season: 8, horizon: 8 });
-    const body = await json(await call('POST', '/v1/models/lunch/forecast', { horizon: 10, history: true }));
     const monday = [9, 10, 11, 13, 14, 15, 16, 17].map((h) => new Date(Date.UTC(2024, 1, 12, h)).toISOString());
     expect(body.forecasts.map((p: { time: string }) => p.time)).toEqual([...monday, '2024-02-13T09:00:00.000Z', '2024-02-13T10:00:00.000Z']);
     expect(body.history.at(-1).time).toBe('2024-02-09T17:00:00.000Z');
@@ -113,16 +115,10 @@ describe('business-hours forecast jobs', () => {
   it('reads a short Saturday as its own hours and forecasts it, 10:00 to 15:00, then Monday from 09:00', async () => {
     const rows = shortSaturdaySales();
     expect(rows.at(-1)!.startsWith('2024-02-09T17:00')).toBe(true); // a Friday
-    expect((await call('PUT', '/v1/datasets/saturday', ['hour,sales', ...rows].join('\n'))).status).toBe(201);
-    const created = await call('POST', '/v1/jobs', { dataset: 'saturday', target: 'sales', task: 'forecast', models: ['seasonal_naive', 'linear'], budget: { trials: 3 }, model: 'saturday' });
-    expect(created.status).toBe(202);
-    const job = await waitForJob((await json(created)).id);
-    expect(job.status).toBe('succeeded');
+    const { job, model, body } = await trainAndForecast('saturday', 'hour,sales', rows, 9);
     // No closed Saturday hour was filled as a gap.
     expect(JSON.stringify(job.warnings ?? [])).not.toContain('added to fill short gaps');
-    const model = await json(await call('GET', '/v1/models/saturday'));
     expect(model.forecast).toMatchObject({ time_column: 'hour', frequency: 'business_hourly', season: 9, horizon: 9 });
-    const body = await json(await call('POST', '/v1/models/saturday/forecast', { horizon: 9, history: true }));
     const saturday = [10, 11, 12, 13, 14, 15].map((h) => new Date(Date.UTC(2024, 1, 10, h)).toISOString());
     expect(body.forecasts.map((p: { time: string }) => p.time)).toEqual([...saturday, '2024-02-12T09:00:00.000Z', '2024-02-12T10:00:00.000Z', '2024-02-12T11:00:00.000Z']);
     expect(body.history.at(-1).time).toBe('2024-02-09T17:00:00.000Z');

@@ -204,19 +204,14 @@ export function storedCovariates(specs: readonly CovariateSpec[], columns: reado
 }
 
 /**
- * Encoded columns of stored covariates followed by `ahead` (encoded steps of a request, or none): what a
- * forecast's SeriesState.covariates holds. Throws EngineError(`code`) on a value the specs cannot encode:
- * 'bad_artifact' for an envelope's own, 'invalid_input' for a history given from outside.
+ * Encoded columns (one per feature) of stored covariates, the inverse of storedCovariates. Throws
+ * EngineError(`code`) on a value the specs cannot encode: 'bad_artifact' for an envelope's own,
+ * 'invalid_input' for a history given from outside.
  */
-export function joinCovariates(specs: readonly CovariateSpec[], stored: readonly StoredCovariate[], ahead: readonly Float64Array[], code: EngineErrorCode = 'bad_artifact'): Float64Array[] {
+export function encodeStoredCovariates(specs: readonly CovariateSpec[], stored: readonly StoredCovariate[], code: EngineErrorCode = 'bad_artifact'): Float64Array[] {
   const n = stored[0]?.length ?? 0;
-  const steps = ahead[0]?.length ?? 0;
   const offsets = offsetsOf(specs);
-  const columns = Array.from({ length: covariateWidth(specs) }, (_, j) => {
-    const c = new Float64Array(n + steps);
-    if (steps > 0) c.set(ahead[j], n);
-    return c;
-  });
+  const columns = Array.from({ length: covariateWidth(specs) }, () => new Float64Array(n));
   specs.forEach((spec, i) => {
     const values = stored[i];
     for (let t = 0; t < n; t++) {
@@ -232,6 +227,16 @@ export function joinCovariates(specs: readonly CovariateSpec[], stored: readonly
     }
   });
   return columns;
+}
+
+/** Each column of `past` followed by the same column of `ahead`: a forecast's SeriesState.covariates, the tail's then the steps'. */
+export function appendColumns(past: readonly Float64Array[], ahead: readonly Float64Array[]): Float64Array[] {
+  return past.map((c, j) => {
+    const out = new Float64Array(c.length + ahead[j].length);
+    out.set(c);
+    out.set(ahead[j], c.length);
+    return out;
+  });
 }
 
 /**

@@ -9,7 +9,7 @@
 import { EngineError } from '../core/errors';
 import type { Calendar } from './calendar';
 import { timeAfter } from './calendar';
-import { byName, type CovariateSpec, encodeCovariateSteps, joinCovariates, storedCovariates } from './covariates';
+import { appendColumns, byName, type CovariateSpec, encodeCovariateSteps, encodeStoredCovariates, storedCovariates } from './covariates';
 import type { ForecastEnvelope } from './envelope';
 import { parseForecastEnvelope } from './envelope';
 import { loadForecastModel } from './families';
@@ -111,13 +111,21 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
     return g;
   };
   const specs = env.covariates;
+  // Each group's stored covariates, encoded once per loaded model rather than on every forecast request.
+  const encodedTails = new Map<string, Float64Array[]>();
   /** The state's covariates of a forecast from a group's stored tail: the request's steps after the tail's. */
-  const covariatesAhead = (stored: ForecastEnvelope['groups'][number]['covariates'], steps: readonly unknown[] | undefined, horizon: number) => {
+  const covariatesAhead = (g: ForecastEnvelope['groups'][number], steps: readonly unknown[] | undefined, horizon: number) => {
     if (!specs) {
       if (steps !== undefined) throw new EngineError('invalid_input', 'this model was trained without covariates; leave covariates out', { field: 'covariates' });
       return {};
     }
-    return { covariates: joinCovariates(specs, stored ?? [], encodeCovariateSteps(specs, steps, horizon)) };
+    const ahead = encodeCovariateSteps(specs, steps, horizon);
+    let tail = encodedTails.get(g.group);
+    if (!tail) {
+      tail = encodeStoredCovariates(specs, g.covariates ?? []);
+      encodedTails.set(g.group, tail);
+    }
+    return { covariates: appendColumns(tail, ahead) };
   };
   /** A given history's covariates, re-encoded by the model's own specs (the data may have been read with others). */
   const historyCovariates = (history: SeriesHistory, points: number) => {
@@ -126,7 +134,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
     if (!given || given.columns.some((c) => c.length < points)) {
       throw new EngineError('invalid_input', `this model forecasts from covariates; the history needs their values at its ${history.values.length} points and the ${points - history.values.length} steps ahead`, { field: 'covariates' });
     }
-    return joinCovariates(specs, byName(specs, given.specs, storedCovariates(given.specs, given.columns, 0, points)), [], 'invalid_input');
+    return encodeStoredCovariates(specs, byName(specs, given.specs, storedCovariates(given.specs, given.columns, 0, points)), 'invalid_input');
   };
   const checkHorizon = (horizon: number) => {
     if (!(Number.isInteger(horizon) && horizon >= 1 && horizon <= env.maxHorizon)) {
@@ -155,7 +163,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       const z = zForLevel(options.level ?? DEFAULT_LEVEL);
       const g = groupState(options.group);
       if (g.tail.length < model.tailLength) throw new EngineError('bad_artifact', `group ${JSON.stringify(g.group)} keeps ${g.tail.length} past values, the model needs ${model.tailLength}`);
-      const covariates = covariatesAhead(g.covariates, options.covariates, horizon);
+      const covariates = covariatesAhead(g, options.covariates, horizon);
       const values = model.forecast({ tail: Float64Array.from(g.tail), lastTime: g.lastTime, scale: g.scale, first: g.first, count: g.count, ...covariates }, horizon);
       const out: ForecastPoint[] = [];
       for (let h = 1; h <= horizon; h++) {
