@@ -9,7 +9,7 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Dataset, NumericColumn } from '../engine/data/dataset';
-import { allPositive, weekPeriod, DEFAULT_FORECAST_FAMILIES, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, validationPlan } from '../engine/forecast';
+import { allPositive, DEFAULT_FORECAST_FAMILIES, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, validationPlan, weekPeriod } from '../engine/forecast';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
 import type { SearchFamily } from '../engine/search/trial';
@@ -150,6 +150,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
   const { info, series } = whole.info.groupColumn !== undefined && short ? extractSeries(ds, { ...columns, minLength }) : whole;
   const lengths = Object.values(info.lengths);
   const length = Math.min(...lengths);
+  const week = weekPeriod(info.frequency, info.season);
   // One season ahead by default (a year of months, a week of days), else a tenth of the series.
   const horizon = requested?.horizon ?? Math.min(DEFAULT_HORIZON_CAP, info.season > 1 ? info.season : Math.max(1, Math.round(length / 10)));
   // Refuses a series too short to validate on now, rather than failing every trial later.
@@ -177,7 +178,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
       // log and Box-Cox need positive values: the search leaves them out of a series with a zero or below.
       positive: allPositive(series),
       // A day's season within a week (hourly, business hours): the search may read the weekday and a week back.
-      ...(weekPeriod(info.frequency, info.season) > 0 ? { week: weekPeriod(info.frequency, info.season) } : {}),
+      ...(week > 0 ? { week } : {}),
       ...(info.skipped ? { min_length: minLength } : {}),
     },
     skipped: info.skipped ?? {},
