@@ -8,7 +8,8 @@
  */
 import type { CreateJobBody, ForecastBody as ForecastSchemaBody, PredictBody } from '../worker/schemas';
 
-// CreateJobBody has `forecast.covariates` (columns whose future values are known: promotions, prices, holidays) from the schema as it is.
+// CreateJobBody has `forecast.covariates` (columns whose future values are known: promotions, prices, holidays)
+// and `forecast.past_covariates` (columns observed only up to now: visits, observed weather) from the schema as it is.
 export type { CreateJobBody, PredictBody };
 
 /**
@@ -18,7 +19,7 @@ export type { CreateJobBody, PredictBody };
  */
 export type ForecastBody = Omit<ForecastSchemaBody, 'covariates'> & { covariates?: Record<string, number | string>[] };
 
-/** One known-future covariate of a forecast model, as its view lists it. */
+/** One known-future (or past-only) covariate of a forecast model, as its view lists it. */
 export interface ForecastCovariate {
   name: string;
   kind: 'numeric' | 'categorical';
@@ -169,6 +170,7 @@ export interface Job {
     champion_score?: number;
     champion_version?: number;
     holdout_rows?: number;
+    /** Why the comparison failed, or why the champion has no score (a forecast champion that cannot forecast the held-out points). */
     reason?: string;
     promoted?: boolean;
     decision?: string;
@@ -230,6 +232,8 @@ export interface ModelEvent {
     margin: number;
     margin_kind: 'absolute' | 'relative';
     promoted: boolean;
+    /** Why a score is null: the comparison failed, or the champion cannot forecast the held-out points (the challenger that can is promoted). */
+    reason?: string;
   };
 }
 
@@ -261,8 +265,20 @@ export interface Model {
   /**
    * Forecast models: what the series is and how far ahead the model may be asked. `covariates`: the
    * known-future covariates every forecast request gives per step (absent for a model without them).
+   * `past_covariates`: columns observed up to the end of the training data, whose recent values the model
+   * keeps (a request gives none of them; a model reading them forecasts at most the job's horizon).
    */
-  forecast?: { time_column: string; group_column?: string; frequency: string; season: number; horizon: number; max_horizon: number; groups?: string[]; covariates?: ForecastCovariate[] };
+  forecast?: {
+    time_column: string;
+    group_column?: string;
+    frequency: string;
+    season: number;
+    horizon: number;
+    max_horizon: number;
+    groups?: string[];
+    covariates?: ForecastCovariate[];
+    past_covariates?: ForecastCovariate[];
+  };
   /** Models that take images: predict rows may be `{image: base64}` (scaled from 0..255 to max_value) or `{pixels}`. */
   image?: { height: number; width: number; channels: number; max_value: number };
   serving?: { estimated_us_per_row: number };

@@ -162,7 +162,10 @@ function bestEstimateView(s: JobState): Pick<JobView, 'best_estimate'> {
   return estimate ? { best_estimate: { ...estimate, method: 'bootstrap_bias_corrected_cv' } } : {};
 }
 
-/** A retraining job's comparison with the champion: its state, both scores, and the decision once published. */
+/**
+ * A retraining job's comparison with the champion: its state, both scores (the challenger's alone when the
+ * champion cannot forecast the held-out points, with the reason), and the decision once published.
+ */
 function challengeView(s: JobState, c: JobConfig): Pick<JobView, 'challenge'> {
   const ch = s.challenge;
   const decision = s.finished?.decision;
@@ -176,9 +179,10 @@ function challengeView(s: JobState, c: JobConfig): Pick<JobView, 'challenge'> {
       margin: c.challenge.margin,
       holdout_from: c.forecast ? 'latest_points' : c.holdout?.from_row !== undefined ? 'new_rows' : 'all_rows',
       ...(r?.status === 'complete'
-        ? { challenger_score: r.challenger_score, champion_score: r.champion_score, champion_version: r.champion_version, holdout_rows: r.holdout_rows }
+        ? { challenger_score: r.challenger_score, ...(r.champion_score !== null ? { champion_score: r.champion_score } : {}), champion_version: r.champion_version, holdout_rows: r.holdout_rows }
         : {}),
-      ...(r?.status === 'failed' ? { reason: r.reason } : {}),
+      // Why it failed, or why the champion has no score (it cannot forecast the held-out points).
+      ...(r && 'reason' in r ? { reason: r.reason } : {}),
       ...(decision ? { promoted: decision.promoted, ...(decision.reason ? { decision: decision.reason } : {}) } : {}),
     },
   };

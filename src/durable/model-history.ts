@@ -35,6 +35,12 @@ export interface ChallengeComparison {
   readonly margin: number;
   readonly margin_kind: 'absolute' | 'relative';
   readonly promoted: boolean;
+  /**
+   * Why a score is null: the comparison failed, or the champion cannot forecast the held-out points (a
+   * forecast covariate category it was not trained with), which promotes a challenger that can. Absent
+   * in comparisons with both scores, and in those recorded before it was added.
+   */
+  readonly reason?: string;
 }
 
 export const MODEL_EVENTS_DDL = `CREATE TABLE IF NOT EXISTS model_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, at TEXT NOT NULL,

@@ -22,6 +22,8 @@ export interface ForecastJobSpec {
   readonly group_column?: string;
   /** Known-future covariate columns (engine/forecast/covariates); absent: none. */
   readonly covariates?: readonly string[];
+  /** Past-only covariate columns, read at least `horizon` steps back (engine/forecast/past-covariates); absent: none. */
+  readonly past_covariates?: readonly string[];
   /** Points the model is validated and asked to forecast ahead. */
   readonly horizon: number;
   /** Seasonal period implied by the series' frequency (1 when none). */
@@ -211,7 +213,11 @@ export interface ChallengeWork {
   readonly challenger: { readonly trial_id: string; readonly artifact_key: string };
 }
 
-/** Both models' holdout scores (metric direction), or why they could not be computed. */
+/**
+ * Both models' holdout scores (metric direction); or the challenger's alone, with why the champion cannot
+ * be scored at all (a forecast champion whose covariates lack a category the held-out points hold: it
+ * would refuse those forecasts, as it refuses a request naming one); or why no comparison could be made.
+ */
 export type ChallengeReport =
   | {
       readonly status: 'complete';
@@ -220,6 +226,15 @@ export type ChallengeReport =
       /** The champion that was scored; the registry keeps it if the pointer moved since. */
       readonly champion_version: number;
       readonly holdout_rows: number;
+    }
+  | {
+      readonly status: 'complete';
+      readonly challenger_score: number;
+      /** The champion cannot forecast the held-out points: `reason` says which categories stop it. */
+      readonly champion_score: null;
+      readonly champion_version: number;
+      readonly holdout_rows: number;
+      readonly reason: string;
     }
   | { readonly status: 'failed'; readonly reason: string; readonly champion_version?: number };
 
@@ -316,6 +331,7 @@ export interface JobView {
     readonly champion_score?: number;
     readonly champion_version?: number;
     readonly holdout_rows?: number;
+    /** Why the comparison failed, or why the champion has no score (it cannot forecast the held-out points). */
     readonly reason?: string;
     /** Whether the published version became the champion (once the job has published). */
     readonly promoted?: boolean;

@@ -8,7 +8,9 @@
  *   metrics that live in [0, 1] or close to it (roc_auc, accuracy, balanced_accuracy, f1, r2: greater is
  *   better) compare by an absolute margin, 0.002 by default; losses with no fixed scale (log_loss, rmse,
  *   mae, mape) compare by a relative margin, 1% by default. Anything that is not a clear win (ties,
- *   missing or non-finite scores) keeps the champion: a model is never replaced blindly.
+ *   missing or non-finite scores) keeps the champion: a model is never replaced blindly. The one champion
+ *   without a score that loses is a forecast champion that cannot forecast the held-out points at all
+ *   (a covariate category it was not trained with): kept, it could never be replaced by a model that can.
  */
 import { type FeatureDrift, METRICS, type MetricName } from '../engine';
 import type { ChallengeComparison } from './model-history';
@@ -128,7 +130,9 @@ export interface ChallengeDecision extends Judgement {
 
 /**
  * The decision on a challenger (published as `version`) against the champion now in place. A failed
- * comparison, or one made against a champion that has been replaced since, keeps the champion.
+ * comparison, or one made against a champion that has been replaced since, keeps the champion. A
+ * champion that cannot forecast the held-out points (no score, and the report says why) loses to a
+ * challenger with a finite score there: no margin applies, there is nothing to beat it by.
  */
 export function decideChallenge(metric: MetricName, version: number, champion: number, outcome: ChallengeOutcome): ChallengeDecision {
   const { report, margin } = outcome;
@@ -139,9 +143,10 @@ export function decideChallenge(metric: MetricName, version: number, champion: n
     margin_kind: marginKindOf(metric),
   };
   if (report.status === 'failed') {
-    const comparison = { ...base, challenger_score: null, champion_score: null, champion_version: report.champion_version ?? champion, holdout_rows: null, promoted: false };
+    const comparison = { ...base, challenger_score: null, champion_score: null, champion_version: report.champion_version ?? champion, holdout_rows: null, promoted: false, reason: report.reason };
     return { promote: false, reason: `challenger v${version} was not compared with champion v${champion} (${report.reason}); the champion stays`, comparison };
   }
+  if (report.champion_score === null) return decideUnscoredChampion(metric, version, champion, report, base);
   const scores = { challenger_score: report.challenger_score, champion_score: report.champion_score, champion_version: report.champion_version, holdout_rows: report.holdout_rows };
   if (report.champion_version !== champion) {
     return {
@@ -155,5 +160,30 @@ export function decideChallenge(metric: MetricName, version: number, champion: n
     promote: j.promote,
     reason: `challenger v${version} vs champion v${champion} on ${report.holdout_rows} held-out rows: ${j.reason}; ${j.promote ? 'promoted' : 'the champion stays'}`,
     comparison: { ...base, ...scores, promoted: j.promote },
+  };
+}
+
+/** A complete report without a champion score: the champion cannot forecast the held-out points (report.reason). */
+function decideUnscoredChampion(
+  metric: MetricName,
+  version: number,
+  champion: number,
+  report: Extract<ChallengeOutcome['report'], { champion_score: null }>,
+  base: Pick<ChallengeComparison, 'metric' | 'greater_is_better' | 'margin' | 'margin_kind'>,
+): ChallengeDecision {
+  const scores = { challenger_score: report.challenger_score, champion_score: null, champion_version: report.champion_version, holdout_rows: report.holdout_rows, reason: report.reason };
+  if (report.champion_version !== champion) {
+    return {
+      promote: false,
+      reason: `challenger v${version} was compared with v${report.champion_version}, but the champion became v${champion} meanwhile; the champion stays`,
+      comparison: { ...base, ...scores, promoted: false },
+    };
+  }
+  const promote = Number.isFinite(report.challenger_score);
+  const score = promote ? `${metric} challenger ${report.challenger_score.toFixed(4)}` : `the challenger's ${metric} is not a finite number (${report.challenger_score})`;
+  return {
+    promote,
+    reason: `challenger v${version} vs champion v${champion} on ${report.holdout_rows} held-out rows: ${score}, and ${report.reason}; ${promote ? 'promoted' : 'the champion stays'}`,
+    comparison: { ...base, ...scores, promoted: promote },
   };
 }

@@ -640,7 +640,7 @@ export class SearchCoordinator extends DurableObject<Env> {
       task: config.task,
       nClasses: config.classes.length,
       ...(image ? { image } : {}),
-      ...(forecast ? { forecast: { length: forecast.length, season: forecast.season, groups: forecast.groups, horizon: forecast.horizon, positive: forecast.positive, ...(forecast.week ? { week: forecast.week } : {}) } } : {}),
+      ...(forecast ? { forecast: { length: forecast.length, season: forecast.season, groups: forecast.groups, horizon: forecast.horizon, positive: forecast.positive, ...(forecast.week ? { week: forecast.week } : {}), ...(forecast.past_covariates?.length ? { pastCovariates: true } : {}) } } : {}),
     };
   }
 

@@ -9,7 +9,7 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Dataset, NumericColumn } from '../engine/data/dataset';
-import { allPositive, DEFAULT_FORECAST_FAMILIES, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, validationPlan, weekPeriod } from '../engine/forecast';
+import { allPositive, DEFAULT_FORECAST_FAMILIES, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, pastLagBound, validationPlan, weekPeriod } from '../engine/forecast';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
 import type { SearchFamily } from '../engine/search/trial';
@@ -133,7 +133,7 @@ export interface ResolvedForecast {
   readonly added: Readonly<Record<string, readonly string[]>>;
   /** The season the frequency implies (12 for months), which a short series is searched without. */
   readonly naturalSeason: number;
-  /** Columns besides the target, time, group and covariates: a forecast learns from the series' own past, not from them. */
+  /** Columns besides the target, time, group and (past) covariates: a forecast learns from the series' own past, not from them. */
   readonly unused: readonly string[];
   /** Groups left out for being too short to validate on, with their lengths. */
   readonly skipped: Readonly<Record<string, number>>;
@@ -141,7 +141,7 @@ export interface ResolvedForecast {
 
 /** The series of a forecast job, read from the data (clear 400s for anything that is not one). */
 export function resolveForecast(ds: Dataset, target: string, requested: CreateJobBody['forecast']): ResolvedForecast {
-  const columns = { target, timeColumn: requested?.time_column, groupColumn: requested?.group_column, covariates: requested?.covariates };
+  const columns = { target, timeColumn: requested?.time_column, groupColumn: requested?.group_column, covariates: requested?.covariates, pastCovariates: requested?.past_covariates };
   const whole = extractSeries(ds, columns);
   // A group too short to validate on with any season is left out when others can be forecast: one new
   // store's few months must not stop the whole chain's forecast (the job warns, the route explains).
@@ -166,11 +166,21 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
       { field: 'forecast.horizon', max: longest },
     );
   }
+  // Past covariates are read from the horizon back: the earliest origin must keep points that reach that far.
+  if (info.pastCovariates && pastLagBound({ length, season: info.season, groups: lengths.length, horizon }) < 1) {
+    throw new ApiError(
+      400,
+      'invalid_request',
+      `forecast.past_covariates are read at least forecast.horizon (${horizon}) steps back, which leaves the earliest validation fold of the shortest series (${length} points) too few points to learn from; ask for a shorter horizon, send a longer series, or leave past_covariates out`,
+      { field: 'forecast.past_covariates', horizon },
+    );
+  }
   return {
     spec: {
       time_column: info.timeColumn,
       ...(info.groupColumn ? { group_column: info.groupColumn } : {}),
       ...(info.covariates ? { covariates: info.covariates.map((c) => c.name) } : {}),
+      ...(info.pastCovariates ? { past_covariates: info.pastCovariates.map((c) => c.name) } : {}),
       horizon,
       season: info.season,
       length,
@@ -186,7 +196,9 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
     interpolated: info.interpolated,
     added: Object.fromEntries(Object.entries(info.added ?? {}).map(([g, times]) => [g, times.map((t) => formatTime(t, info.timeKind === 'datetime'))])),
     naturalSeason: naturalSeason(info.frequency),
-    unused: ds.columns.map((c) => c.name).filter((n) => n !== target && n !== info.timeColumn && n !== info.groupColumn && !(requested?.covariates ?? []).includes(n)),
+    unused: ds.columns
+      .map((c) => c.name)
+      .filter((n) => n !== target && n !== info.timeColumn && n !== info.groupColumn && !(requested?.covariates ?? []).includes(n) && !(requested?.past_covariates ?? []).includes(n)),
   };
 }
 

@@ -95,6 +95,12 @@ export const createJobSchema = z.strictObject({
       covariates: z.array(z.string().min(1, 'forecast.covariates names a column by its name')).max(MAX_COVARIATES, `forecast.covariates may name at most ${MAX_COVARIATES} columns`)
         .optional()
         .describe('columns whose future values are known (numbers, or categories such as "yes"/"no"): the linear and tree models read them at each step, and every forecast request gives their values for the steps it asks for'),
+      /** Columns observed only up to now (visits, observed weather): read at least `horizon` steps back, so forecasts need no values of them. */
+      past_covariates: z
+        .array(z.string().min(1, 'forecast.past_covariates names a column by its name'))
+        .max(MAX_COVARIATES, `forecast.past_covariates may name at most ${MAX_COVARIATES} columns`)
+        .optional()
+        .describe(`columns observed only up to now, whose future is unknown (yesterday's visits, observed weather, a competitor's price; numbers or categories): the linear and tree models read them at least horizon steps back, so a forecast request gives none of their values and such a model forecasts at most horizon steps ahead; at most ${MAX_COVARIATES} columns with forecast.covariates, and a column in one of the two lists only`),
       horizon: z.int().min(1, 'forecast.horizon must be at least 1').max(1000, 'forecast.horizon must be at most 1000').optional(),
     })
     .optional(),

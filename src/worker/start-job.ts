@@ -153,9 +153,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     ...(series ? series.warnings : [...targetWarnings(ds, body.target, target, folds, metric), ...(body.task === undefined && target.task === 'regression' ? timeSeriesHint(ds) : [])]),
     ...(dated.warning ? [dated.warning] : []),
     ...dateOrderWarnings(ds, body, columns, ignore, forecast?.time_column),
-    ...(forecast?.covariates && !families.some((f) => (COVARIATE_FAMILIES as readonly string[]).includes(f))
-      ? [`none of the families searched (${families.join(', ')}) learns from covariates: only ${COVARIATE_FAMILIES.join(', ')} do, so ${forecast.covariates.map((c) => `"${c}"`).join(', ')} will not change the forecasts (forecast requests must still give them)`]
-      : []),
+    ...(forecast ? unreadCovariates(forecast, families) : []),
   ];
   const config: JobConfig = {
     id,
@@ -199,6 +197,18 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   // The list (GET /v1/jobs) says running from here on, as the job itself does, until the job reports its end.
   await registry.jobStarted(id);
   return { id, status: 'queued', ...(warnings.length > 0 ? { warnings } : {}) };
+}
+
+/** A forecast job's (past) covariates that no family it searches reads: they will not change its forecasts. */
+function unreadCovariates(forecast: ForecastJobSpec, families: readonly string[]): string[] {
+  if (families.some((f) => (COVARIATE_FAMILIES as readonly string[]).includes(f))) return [];
+  const searched = `none of the families searched (${families.join(', ')})`;
+  const only = `only ${COVARIATE_FAMILIES.join(', ')} do`;
+  const named = (columns: readonly string[]) => columns.map((c) => `"${c}"`).join(', ');
+  return [
+    ...(forecast.covariates ? [`${searched} learns from covariates: ${only}, so ${named(forecast.covariates)} will not change the forecasts (forecast requests must still give them)`] : []),
+    ...(forecast.past_covariates ? [`${searched} learns from past covariates: ${only}, so ${named(forecast.past_covariates)} will not change the forecasts`] : []),
+  ];
 }
 
 /**
@@ -279,7 +289,7 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
   }
   if (resolved.unused.length > 0) {
     const shown = listSome(resolved.unused.map((n) => `"${n}"`), 5);
-    warnings.push(`${resolved.unused.length === 1 ? 'column' : 'columns'} ${shown} ${resolved.unused.length === 1 ? 'is' : 'are'} not used: a forecast learns from the past of "${target}" alone (and the calendar); name columns whose future values you know (promotions, prices, holidays) in forecast.covariates`);
+    warnings.push(`${resolved.unused.length === 1 ? 'column' : 'columns'} ${shown} ${resolved.unused.length === 1 ? 'is' : 'are'} not used: a forecast learns from the past of "${target}" alone (and the calendar); name columns whose future values you know (promotions, prices, holidays) in forecast.covariates, and columns observed only up to now that may lead it (visits, observed weather) in forecast.past_covariates`);
   }
   const added = Object.entries(resolved.added);
   if (added.length > 0) {

@@ -3,8 +3,9 @@
  * download) without a server: the page's own files come from public/ and the API is answered by a fake
  * that records every request (Playwright routes at a made-up origin). The forecast form of a model with
  * covariates has a row per step ahead with an input per covariate (a number box, a choice of levels) and
- * sends them as `covariates`; a model without them gets the form as before and sends none. The train form
- * of a dataset with dates sends the chosen columns as `forecast.covariates` for a forecast job only.
+ * sends them as `covariates`; a model without them, or with past covariates only, gets the form as before
+ * and sends none. The train form of a dataset with dates sends the chosen columns as `forecast.covariates`
+ * and `forecast.past_covariates` for a forecast job only.
  * Skipped only when /usr/bin/chromium is missing (CI installs it).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ if (!hasChromium) console.warn(`dashboard covariates test skipped: ${CHROMIUM} d
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
 /** A forecast model's view: daily, validated 3 days ahead; `covariates` as the API lists them, or none. */
-function forecastModel(name: string, covariates?: { name: string; kind: 'numeric' | 'categorical'; levels?: string[] }[]) {
+function forecastModel(name: string, covariates?: { name: string; kind: 'numeric' | 'categorical'; levels?: string[] }[], past?: { name: string; kind: 'numeric' | 'categorical' }[]) {
   return {
     name,
     task: 'forecast',
@@ -34,7 +35,7 @@ function forecastModel(name: string, covariates?: { name: string; kind: 'numeric
     features: [],
     versions: [{ version: 1, job_id: 'job-1', trial_id: 't1', family: 'linear', metric: 'mae', greater_is_better: false, score: 1.5, dataset: { name: 'sales', version: 1 }, created_at: '2024-02-01T00:00:00.000Z' }],
     history: [],
-    forecast: { time_column: 'day', frequency: 'daily', season: 7, horizon: 3, max_horizon: 14, ...(covariates ? { covariates } : {}) },
+    forecast: { time_column: 'day', frequency: 'daily', season: 7, horizon: 3, max_horizon: past ? 3 : 14, ...(covariates ? { covariates } : {}), ...(past ? { past_covariates: past } : {}) },
     updated_at: '2024-02-01T00:00:00.000Z',
   };
 }
@@ -45,6 +46,7 @@ const MODELS: Record<string, unknown> = {
     { name: 'weather', kind: 'categorical', levels: ['rainy', 'sunny'] },
   ]),
   plain: forecastModel('plain'),
+  observed: forecastModel('observed', undefined, [{ name: 'visits', kind: 'numeric' }]),
 };
 
 /** A dataset with a date column (so a forecast job is offered), a number, a category and free text. */
@@ -188,6 +190,39 @@ describe.skipIf(!hasChromium)('dashboard forms with known-future covariates (hea
     await page.click('#forecast-form button[type=submit]');
     await page.waitForSelector('#forecast-result table.grid');
     expect(forecastRequests()).toEqual([{ method: 'POST', path: '/v1/models/plain/forecast', body: { horizon: 3, level: 0.8, history: true } }]);
+  });
+
+  it('gives a model with past covariates only the form as before: a forecast gives none of their values', async () => {
+    await open('#/models/observed');
+    await page.waitForSelector('#forecast-form');
+    expect(await page.locator('#forecast-covariates').count()).toBe(0);
+    await page.click('#forecast-form button[type=submit]');
+    await page.waitForSelector('#forecast-result table.grid');
+    expect(forecastRequests()).toEqual([{ method: 'POST', path: '/v1/models/observed/forecast', body: { horizon: 3, level: 0.8, history: true } }]);
+  });
+
+  it('offers the same columns as past covariates beside the covariates, and sends each list as chosen', async () => {
+    await open('#/datasets/sales');
+    await page.waitForSelector('#train-form');
+    expect(await page.isVisible('#train-past-covariates')).toBe(false);
+    await page.selectOption('#train-task', 'forecast');
+    expect(await page.isVisible('#train-past-covariates')).toBe(true);
+    expect(await page.locator('#train-past-covariates option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value))).toEqual(['promo', 'weather', 'units']);
+    await page.selectOption('#train-covariates', ['promo']);
+    await page.selectOption('#train-past-covariates', ['weather']);
+    await page.click('#train-form button[type=submit]');
+    await until(() => requests.some((r) => r.path === '/v1/jobs'));
+
+    await open('#/datasets/sales');
+    await page.waitForSelector('#train-form');
+    await page.selectOption('#train-task', 'forecast');
+    await page.selectOption('#train-past-covariates', ['promo', 'weather']);
+    await page.click('#train-form button[type=submit]');
+    await until(() => requests.filter((r) => r.path === '/v1/jobs').length === 2);
+    expect(requests.filter((r) => r.path === '/v1/jobs').map((r) => r.body)).toEqual([
+      { dataset: 'sales', target: 'units', task: 'forecast', budget: { seconds: 60 }, forecast: { covariates: ['promo'], past_covariates: ['weather'] } },
+      { dataset: 'sales', target: 'units', task: 'forecast', budget: { seconds: 60 }, forecast: { past_covariates: ['promo', 'weather'] } },
+    ]);
   });
 
   it("offers a forecast job the dataset's numbers and categories as covariates, and sends the chosen ones", async () => {

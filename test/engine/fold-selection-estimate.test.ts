@@ -45,6 +45,22 @@ describe('foldSelectionEstimate', () => {
     expect(lone.score).toBeCloseTo(Math.sqrt((81 + 121 + 100) / 3), 12);
   });
 
+  it('holds its score inside its interval when one origin is much worse than the others', () => {
+    // A trial far better on origin 1 only wins the one draw of origin 1 alone, and then scores 20 on the
+    // two left out; every other draw picks the steady trial (6). The mean-square score (about 7.3) lies
+    // above 20 of the 21 draws: the 95th percentile (the second worst, 6) put it outside its own interval.
+    const e = foldSelectionEstimate([[1, 20, 20], [6, 6, 6]])!;
+    expect(e.bootstraps).toBe(21);
+    expect(e.score).toBeCloseTo(Math.sqrt((20 * 36 + 400) / 21), 10);
+    expect(e.interval).toEqual([6, 20]);
+    for (const seed of [1, 2, 3]) {
+      const skewed = equallyGood(100, 3, seed).map(([a, b, c]) => [a, b, 3 * c]);
+      const s = foldSelectionEstimate(skewed)!;
+      expect(s.interval[0]).toBeLessThanOrEqual(s.score);
+      expect(s.interval[1]).toBeGreaterThanOrEqual(s.score);
+    }
+  });
+
   it('says nothing with one fold or no usable trial; leaves out trials over other folds or with a failed fold', () => {
     expect(foldSelectionEstimate([[3], [4]])).toBeUndefined();
     expect(foldSelectionEstimate([])).toBeUndefined();

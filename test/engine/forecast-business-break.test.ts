@@ -4,7 +4,7 @@
  * 12:00 and 13:00 to 17:00 read from its data at 60-, 30- and 15-minute steps, on runs and breaks that
  * pass UTC midnight, and which closed stretch is the night when both are as long; stepping across the
  * break, evenings and weekends; the open slot of the day as the phase, the season and the week; a slot
- * missing beside the break filled, a point in the break and a moving break refused naming their row;
+ * missing beside the break filled, a point in the break refused naming its row, a lunch at other hours on other weekdays read;
  * envelopes with a break, malformed ones and ones stored before breaks; and a held-out week forecast
  * better than seasonal naive.
  */
@@ -184,20 +184,27 @@ describe('business hours with a break: gaps and refusals', () => {
     expect(first.message).toContain('it falls in the daily break');
   });
 
-  it('refuses a break that moves from day to day, naming the first row in it', () => {
-    // Closed at 12:00 on Monday, Wednesday and Friday, at 13:00 on Tuesday and Thursday: 12:00 and 13:00 are both closed most days.
-    const moving: number[] = [];
-    for (let day = MONDAY; moving.length < 40 * 8; day += DAY) {
+  it('reads a lunch taken at 12:00 on some weekdays and 13:00 on others, every week, as each weekday\'s own hours', () => {
+    // Closed at 12:00 on Monday, Wednesday and Friday, at 13:00 on Tuesday and Thursday. A break that moves
+    // from one Monday to the next is refused (forecast-business-runs.test.ts).
+    const weekly: number[] = [];
+    for (let day = MONDAY; weekly.length < 40 * 8; day += DAY) {
       if (weekend(day)) continue;
       const closed = new Date(day).getUTCDay() % 2 === 1 ? 12 : 13;
-      for (let h = 9; h <= 17; h++) if (h !== closed) moving.push(day + h * HOUR);
+      for (let h = 9; h <= 17; h++) if (h !== closed) weekly.push(day + h * HOUR);
     }
-    expect(detect(moving)).toEqual(lunchFreq({ hours: 7, breakAfter: 3, breakPoints: 2 }));
-    const err = engineError(() => describeSeries(series(moving), { target: 'y' }));
-    // Monday 1 January 13:00, the 4th point: Monday's reopening falls in the break most days keep.
-    expect(err.details.row).toBe(4);
-    expect(err.message).toContain('row 4 (2024-01-01T13:00:00.000Z) follows row 3 (2024-01-01T11:00:00.000Z)');
-    expect(err.message).toContain('it falls in the daily break (closed 12:00 to 14:00 UTC)');
+    const freq = detect(weekly) as BusinessHours;
+    expect(freq.name).toBe('business_hourly');
+    expect(freq.days).toHaveLength(5);
+    // Every point is an opening hour of its own day, and the day's missing hour is not.
+    for (const t of weekly) expect(isOpeningHour(t, freq)).toBe(true);
+    expect(isOpeningHour(Date.UTC(2024, 0, 1, 12), freq)).toBe(false); // Monday 12:00
+    expect(isOpeningHour(Date.UTC(2024, 0, 2, 13), freq)).toBe(false); // Tuesday 13:00
+    expect(isOpeningHour(Date.UTC(2024, 0, 2, 12), freq)).toBe(true); // Tuesday 12:00
+    // Forecast steps go Monday 11:00 -> 13:00 and Tuesday 12:00 -> 14:00.
+    expect(iso(stepTime(freq, Date.UTC(2024, 0, 1, 11), 1))).toBe('2024-01-01T13:00:00.000Z');
+    expect(iso(stepTime(freq, Date.UTC(2024, 0, 2, 12), 1))).toBe('2024-01-02T14:00:00.000Z');
+    expect(describeSeries(series(weekly), { target: 'y' }).frequency).toEqual(freq);
   });
 
   it('refuses a missing whole working day, counting its open hours only', () => {

@@ -2,8 +2,8 @@
  * Business hours whose days open for different hours (engine/forecast/business-hours and
  * ./opening-schedule; days alike are ./forecast-business-hours.test.ts and its siblings): a shop open
  * 09:00 to 18:00 Monday to Friday and 10:00 to 16:00 on Saturday read from its data at 60-, 30- and
- * 15-minute steps, a Saturday opening earlier, a short Sunday, a run passing UTC midnight, and what is
- * still read as days alike or refused (a break); stepping from Friday's last hour to Saturday's later
+ * 15-minute steps, a Saturday opening earlier, a short Sunday, a run passing UTC midnight, what is still
+ * read as days alike, and a lunch break with a short Saturday (more in ./forecast-business-runs.test.ts); stepping from Friday's last hour to Saturday's later
  * opening and from Saturday's early closing to Monday, both ways; the clock slot as the phase, the season,
  * the week and the weekday; a point outside its day's hours and a missing Saturday refused naming their
  * row; envelopes with a schedule, malformed ones and ones stored before schedules; and a held-out week
@@ -101,13 +101,14 @@ describe('business hours by day of the week: detection', () => {
     expect(detect(west)).toEqual({ ...HALF_SHOP, firstHour: 17 });
   });
 
-  it('stores days alike as before, without a schedule, and leaves a lunch break with a short Saturday unread as one', () => {
+  it('stores days alike as before, without a schedule, and reads a lunch break with a short Saturday as each day’s runs', () => {
     const sixDays = detect(weekTimes(8, (w) => (w === 0 ? null : [10 * HOUR, 20 * HOUR])));
     expect(sixDays).toStrictEqual({ kind: 'business_hours', name: 'business_hourly', weekStart: 1, workDays: 6, firstHour: 10, minute: 0, hours: 10 });
-    // A break and days of different hours are not combined: read as a break every day, Saturday's afternoon is refused.
+    // A break and days of different hours together (./forecast-business-runs.test.ts): each day its own
+    // runs, Saturday open through the weekdays' lunch hour, which keeps its phase.
     const lunch = weekTimes(8, (w) => (w === 0 ? null : w === 6 ? [10 * HOUR, 14 * HOUR] : [9 * HOUR, 18 * HOUR])).filter((t) => new Date(t).getUTCHours() !== 12 || new Date(t).getUTCDay() === 6);
-    expect(detect(lunch)).not.toHaveProperty('days');
-    expect(engineError(() => describeSeries(series(lunch), { target: 'y' })).code).toBe('invalid_dataset');
+    expect(detect(lunch)).toEqual(shopFreq({ days: monToSat({ open: 0, points: 8, breaks: [{ after: 3, slots: 1 }] }, { open: 1, points: 4 }) }));
+    expect(describeSeries(series(lunch), { target: 'y' }).added).toBeUndefined();
   });
 });
 

@@ -93,13 +93,46 @@ describe('decideChallenge', () => {
     const d = decideChallenge('rmse', 3, 2, { margin: 0.01, report: { status: 'failed', reason: 'artifact unreadable' } });
     expect(d.promote).toBe(false);
     expect(d.reason).toMatch(/not compared .*artifact unreadable.*the champion stays/);
-    expect(d.comparison).toMatchObject({ challenger_score: null, champion_score: null, champion_version: 2, promoted: false, margin_kind: 'relative' });
+    expect(d.comparison).toMatchObject({ challenger_score: null, champion_score: null, champion_version: 2, promoted: false, margin_kind: 'relative', reason: 'artifact unreadable' });
   });
 
   it('keeps the champion when it was replaced during the comparison', () => {
     const d = decideChallenge('roc_auc', 4, 3, { margin: 0.002, report: complete });
     expect(d.promote).toBe(false);
     expect(d.reason).toMatch(/compared with v2, but the champion became v3/);
+  });
+
+  describe('with a champion that cannot forecast the held-out points', () => {
+    const why = 'champion v2 cannot forecast the held-out points: covariate "promo" holds "clearance"';
+    const unscored = { status: 'complete' as const, challenger_score: 12.5, champion_score: null, champion_version: 2, holdout_rows: 28, reason: why };
+
+    it('promotes a challenger that can, whatever the margin, recording why the champion has no score', () => {
+      const d = decideChallenge('rmse', 3, 2, { margin: 0.99, report: unscored });
+      expect(d.promote).toBe(true);
+      expect(d.comparison).toEqual({
+        metric: 'rmse',
+        greater_is_better: false,
+        challenger_score: 12.5,
+        champion_score: null,
+        champion_version: 2,
+        holdout_rows: 28,
+        margin: 0.99,
+        margin_kind: 'relative',
+        promoted: true,
+        reason: why,
+      });
+      expect(d.reason).toMatch(/challenger v3 vs champion v2 on 28 held-out rows: rmse challenger 12\.5000, and champion v2 cannot forecast .*"clearance"; promoted/);
+    });
+
+    it('keeps the champion when the challenger has no finite score, or the champion changed meanwhile', () => {
+      const broken = decideChallenge('rmse', 3, 2, { margin: 0.01, report: { ...unscored, challenger_score: Number.NaN } });
+      expect(broken.promote).toBe(false);
+      expect(broken.reason).toMatch(/not a finite number .*the champion stays/);
+      expect(broken.comparison).toMatchObject({ promoted: false, champion_score: null, reason: why });
+      const moved = decideChallenge('rmse', 4, 3, { margin: 0.01, report: unscored });
+      expect(moved.promote).toBe(false);
+      expect(moved.reason).toMatch(/compared with v2, but the champion became v3/);
+    });
   });
 });
 

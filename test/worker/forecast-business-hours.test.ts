@@ -3,8 +3,9 @@
  * hourly call volumes recorded 09:00 to 17:00 Monday to Friday are read as `business_hourly`, forecast one
  * working day ahead by default, and the forecast route's times skip the evening and the weekend; the same
  * every 30 minutes (09:00 to 16:30) is read as `business_half_hourly`; a shop closed for lunch
- * (09:00 to 11:00 and 13:00 to 17:00) is forecast on its open hours, skipping the break; and a shop open
- * 09:00 to 18:00 on weekdays and 10:00 to 16:00 on Saturday is forecast on Saturday's short day.
+ * (09:00 to 11:00 and 13:00 to 17:00) is forecast on its open hours, skipping the break; a shop open
+ * 09:00 to 18:00 on weekdays and 10:00 to 16:00 on Saturday is forecast on Saturday's short day; and one
+ * closed for lunch on weekdays and on its short Saturday is forecast across both days' breaks.
  */
 import { describe, expect, it } from 'vitest';
 import { call, json, waitForJob } from './helpers';
@@ -60,6 +61,22 @@ function shortSaturdaySales(): string[] {
     if (weekday === 0) continue;
     const [from, to] = weekday === 6 ? [10, 15] : [9, 17];
     for (let h = from; h <= to; h++) rows.push(`${new Date(day + h * HOUR).toISOString()},${(100 + 0.02 * i++ + shape[h - 9] + (weekday === 6 ? 25 : 0) + ((i * 7) % 5)).toFixed(1)}`);
+  }
+  return rows;
+}
+
+/**
+ * Six weeks less a Saturday of shop sales, closed for lunch at 12:00 every working day: 09:00 to 11:00 and
+ * 13:00 to 17:00 Monday to Friday, 10:00 to 11:00 and 13:00 to 14:00 on Saturday (UTC). Ends on a Friday.
+ */
+function lunchSaturdaySales(): string[] {
+  const shape = [20, 38, 52, 0, 30, 44, 60, 36, 12]; // 09:00 .. 17:00, none at 12:00
+  const rows: string[] = [];
+  for (let day = Date.UTC(2024, 0, 1), i = 0; day <= Date.UTC(2024, 1, 9); day += DAY) {
+    const weekday = new Date(day).getUTCDay();
+    if (weekday === 0) continue;
+    const hours = weekday === 6 ? [10, 11, 13, 14] : [9, 10, 11, 13, 14, 15, 16, 17];
+    for (const h of hours) rows.push(`${new Date(day + h * HOUR).toISOString()},${(100 + 0.02 * i++ + shape[h - 9] + (weekday === 6 ? 25 : 0) + ((i * 7) % 5)).toFixed(1)}`);
   }
   return rows;
 }
@@ -121,6 +138,20 @@ describe('business-hours forecast jobs', () => {
     expect(model.forecast).toMatchObject({ time_column: 'hour', frequency: 'business_hourly', season: 9, horizon: 9 });
     const saturday = [10, 11, 12, 13, 14, 15].map((h) => new Date(Date.UTC(2024, 1, 10, h)).toISOString());
     expect(body.forecasts.map((p: { time: string }) => p.time)).toEqual([...saturday, '2024-02-12T09:00:00.000Z', '2024-02-12T10:00:00.000Z', '2024-02-12T11:00:00.000Z']);
+    expect(body.history.at(-1).time).toBe('2024-02-09T17:00:00.000Z');
+  });
+
+  it('reads a lunch break on weekdays and on a short Saturday, and forecasts across both, Saturday 11:00 then 13:00, Monday 11:00 then 13:00', async () => {
+    const rows = lunchSaturdaySales();
+    expect(rows.at(-1)!.startsWith('2024-02-09T17:00')).toBe(true); // a Friday
+    const { job, model, body } = await trainAndForecast('lunch-saturday', 'hour,sales', rows, 9);
+    expect(JSON.stringify(job.warnings ?? [])).not.toContain('added to fill short gaps');
+    // 09:00 to 17:00 less the 12:00 every day closes: a season of 8.
+    expect(model.forecast).toMatchObject({ time_column: 'hour', frequency: 'business_hourly', season: 8, horizon: 8 });
+    const saturday = [10, 11, 13, 14].map((h) => new Date(Date.UTC(2024, 1, 10, h)).toISOString());
+    const monday = [9, 10, 11, 13, 14].map((h) => new Date(Date.UTC(2024, 1, 12, h)).toISOString());
+    expect(body.forecasts.map((p: { time: string }) => p.time)).toEqual([...saturday, ...monday]);
+    expect(body.forecasts.every((p: { value: number }) => Number.isFinite(p.value))).toBe(true);
     expect(body.history.at(-1).time).toBe('2024-02-09T17:00:00.000Z');
   });
 });

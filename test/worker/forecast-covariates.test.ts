@@ -5,7 +5,9 @@
  * next two weeks, forecasts what the shops then sold far better than the series' own past alone. Requests
  * without them, or with bad ones, and jobs naming columns that cannot be covariates are refused naming
  * the field, column or row. A scheduled retraining keeps the covariates and compares champion and
- * challenger on held-out days with the covariates those days had.
+ * challenger on held-out days with the covariates those days had; when those days hold a category the
+ * champion was never trained with (a new kind of promotion), the challenger that forecasts them replaces
+ * the champion that cannot, and the job and the model's history say why.
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -148,4 +150,79 @@ describe('forecast jobs with covariates', () => {
     expect(retrain.challenge.champion_score).toBeLessThan(naiveRmse() / 2);
     expect(retrain.challenge.challenger_score).toBeLessThan(naiveRmse() / 2);
   });
+
+  it('promotes a challenger that forecasts a new promotion type over a champion that cannot, saying why', async () => {
+    // The champion knows promotions as "none" or "discount". From 22 October on the shops run a new kind,
+    // "clearance", selling 50% more than a discount did, through the held-out fortnight: the retrained
+    // model learns it, the champion would refuse any forecast request naming it.
+    const sold = new Map(truth.map((r) => [`${r.date},${r.shop}`, r.sales]));
+    const later = future.map((r) => ({ ...r, sales: sold.get(`${r.date},${r.shop}`) as string }));
+    await upload('shops-p', promoTypeCsv(withPromoType(csvObjects(trainCsv))));
+    const champion = await waitJob((await jsonOf(await trainJob('shops-p', 'shops-p', { forecast: { group_column: 'shop', covariates: ['promo_type', 'holiday'], horizon: HORIZON } }))).id, key);
+    expect(champion.status).toBe('succeeded');
+    const retrainRows = withPromoType([...csvObjects(trainCsv), ...later], '2024-10-22');
+    await upload('shops-p', promoTypeCsv(retrainRows));
+
+    const res = await send({ method: 'PUT', path: '/v1/models/shops-p/schedule', key, body: { every: '1d', dataset: 'shops-p', budget: { trials: 3 } } });
+    expect(res.status, await res.clone().text()).toBe(200);
+    await scheduledTick(Date.parse((await jsonOf(res)).next_due_at) + 60_000);
+    const run = (await jsonOf(await send({ method: 'GET', path: '/v1/models/shops-p/schedule', key }))).runs[0];
+    expect(run, JSON.stringify(run)).toMatchObject({ status: 'started' });
+    const retrain = await waitJob(run.job_id, key);
+    expect(retrain.status).toBe('succeeded');
+
+    // Only the challenger has a score; the reason says what the champion could not forecast.
+    expect(retrain.challenge, JSON.stringify(retrain.challenge)).toMatchObject({ status: 'complete', promoted: true, champion_version: 1, holdout_rows: 2 * HORIZON });
+    expect(retrain.challenge.champion_score).toBeUndefined();
+    expect(retrain.challenge.reason).toMatch(/champion v1 cannot forecast .*"promo_type" .*"clearance"/);
+    // Measured on the held-out fortnight, which no trial saw: 10.22 against 88.25 for each shop's week
+    // before it, repeated.
+    expect(retrain.challenge.challenger_score).toBeLessThan(heldOutNaiveRmse(retrainRows) / 2);
+
+    const model = await jsonOf(await send({ method: 'GET', path: '/v1/models/shops-p', key }));
+    expect(model.champion_version).toBe(2);
+    const published = model.history.at(-1);
+    expect(published).toMatchObject({ kind: 'published', version: 2, previous_version: 1, comparison: { metric: 'rmse', champion_score: null, champion_version: 1, holdout_rows: 2 * HORIZON, promoted: true } });
+    expect(published.comparison.challenger_score).toBe(retrain.challenge.challenger_score);
+    expect(published.comparison.reason).toMatch(/"clearance"/);
+    expect(published.reason).toMatch(/cannot forecast .* promoted/);
+
+    // The new champion forecasts a clearance day; the old version still refuses one, naming the field.
+    const steps = [{ promo_type: 'clearance', holiday: 'no' }, { promo_type: 'none', holiday: 'no' }];
+    const ok = await post('/v1/models/shops-p/forecast', { horizon: 2, group: 'north', covariates: steps });
+    expect(ok.status, await ok.clone().text()).toBe(200);
+    const old = await post('/v1/models/shops-p/forecast', { horizon: 2, group: 'north', covariates: steps, version: 1 });
+    expect(old.status).toBe(400);
+    expect((await jsonOf(old)).error.details).toMatchObject({ field: 'covariates[0].promo_type' });
+  });
 });
+
+/**
+ * Store-sales rows with the promotion as a category: "none" or "discount", and "clearance" for a
+ * promotion from `clearanceFrom` on (its sales half as high again).
+ */
+function withPromoType(rows: readonly Record<string, string>[], clearanceFrom?: string): Record<string, string>[] {
+  return rows.map((r) => {
+    const clearance = r.promo === '1' && clearanceFrom !== undefined && r.date >= clearanceFrom;
+    const promo_type = r.promo === '1' ? (clearance ? 'clearance' : 'discount') : 'none';
+    return { ...r, promo_type, sales: clearance ? (Number(r.sales) * 1.5).toFixed(1) : r.sales };
+  });
+}
+
+const promoTypeCsv = (rows: readonly Record<string, string>[]) => ['date,shop,promo_type,holiday,sales', ...rows.map((r) => `${r.date},${r.shop},${r.promo_type},${r.holiday},${r.sales}`)].join('\n');
+
+/** Seasonal naive on the held-out fortnight of `rows` (CSV order: by date, then shop): each shop's week before it, repeated. */
+function heldOutNaiveRmse(rows: readonly Record<string, string>[]): number {
+  let se = 0;
+  let n = 0;
+  for (const shop of SHOPS) {
+    const sales = rows.filter((r) => r.shop === shop).map((r) => Number(r.sales));
+    const held = sales.slice(-HORIZON);
+    const week = sales.slice(-HORIZON - 7, -HORIZON);
+    held.forEach((v, h) => {
+      se += (v - week[h % 7]) ** 2;
+      n++;
+    });
+  }
+  return Math.sqrt(se / n);
+}

@@ -216,7 +216,7 @@ describe('forecast jobs', () => {
     const shortAnswer = await json(short);
     expect(shortAnswer.warnings).toEqual([
       'the shortest series (30 points) is too short to learn a season of 12 (49 points are needed): the models are searched without seasonality',
-      `column "promo" is not used: a forecast learns from the past of "${TARGET}" alone (and the calendar); name columns whose future values you know (promotions, prices, holidays) in forecast.covariates`,
+      `column "promo" is not used: a forecast learns from the past of "${TARGET}" alone (and the calendar); name columns whose future values you know (promotions, prices, holidays) in forecast.covariates, and columns observed only up to now that may lead it (visits, observed weather) in forecast.past_covariates`,
     ]);
     expect((await waitForJob(shortAnswer.id)).status).toBe('succeeded');
 

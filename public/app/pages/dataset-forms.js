@@ -3,8 +3,8 @@
  * The dashboard's writing side, so the main job runs in the browser alone: upload a CSV, Parquet or zip
  * of images as a dataset (then its page opens), add a file of rows to a dataset (a new version), and
  * start a job on a dataset from its page (then the job's live page opens); a forecast job may name the
- * columns whose future values are known (its covariates). Every refusal is the API's own message, shown
- * in place.
+ * columns whose future values are known (its covariates) and those observed only up to now (its past
+ * covariates). Every refusal is the API's own message, shown in place.
  */
 import { api, sendFile, seg } from '../api.js';
 import { el, replace } from '../dom.js';
@@ -85,7 +85,7 @@ export function appendForm(dataset, onDone) {
   }
 }
 
-/** Start a job on the dataset: target, task (and a forecast's covariates), budget and model name; then open the job's live page. */
+/** Start a job on the dataset: target, task (and a forecast's covariates and past covariates), budget and model name; then open the job's live page. */
 export function trainForm(dataset) {
   const usable = dataset.columns.filter((c) => !c.dropped && !c.pixel_columns);
   const target = el('select', { id: 'train-target', required: true }, usable.map((c) => el('option', { value: c.name, text: `${c.name} (${c.type})` })));
@@ -100,6 +100,9 @@ export function trainForm(dataset) {
   const candidates = tasks.some(([value]) => value === 'forecast') ? usable.filter((c) => c.type === 'numeric' || c.type === 'categorical' || c.type === 'boolean') : [];
   const covariates = el('select', { id: 'train-covariates', multiple: true, size: Math.min(6, Math.max(2, candidates.length)) }, candidates.map((c) => el('option', { value: c.name, text: `${c.name} (${c.type})` })));
   const covariatesField = candidates.length > 0 ? field('train-covariates', 'Covariates', covariates, 'optional: columns whose future values you know (promotions, prices); Ctrl/⌘-click for several') : null;
+  // The same columns may be observed only up to now instead (visits, observed weather): read from the horizon back.
+  const past = el('select', { id: 'train-past-covariates', multiple: true, size: Math.min(6, Math.max(2, candidates.length)) }, candidates.map((c) => el('option', { value: c.name, text: `${c.name} (${c.type})` })));
+  const pastField = candidates.length > 0 ? field('train-past-covariates', 'Past covariates', past, 'optional: columns observed only up to now (visits, observed weather); forecasts need no values of them') : null;
   const button = el('button', { type: 'submit', text: 'Train' });
   const result = el('div', { id: 'train-result', role: 'status' });
   const form = el(
@@ -111,6 +114,7 @@ export function trainForm(dataset) {
       field('train-target', 'Target column', target, 'what to predict'),
       field('train-task', 'Task', task),
       covariatesField,
+      pastField,
       field('train-seconds', 'Budget', seconds, 'seconds'),
       field('train-model', 'Model name', model, `default ${dataset.name}`),
     ),
@@ -120,15 +124,18 @@ export function trainForm(dataset) {
   showCovariates();
   return form;
 
-  /** The covariates field only means something for a forecast job: hidden for any other task. */
+  /** The covariates fields only mean something for a forecast job: hidden for any other task. */
   function showCovariates() {
     // `.field` sets display, which would override the hidden attribute.
-    if (covariatesField) covariatesField.style.display = task.value === 'forecast' ? '' : 'none';
+    for (const f of [covariatesField, pastField]) if (f) f.style.display = task.value === 'forecast' ? '' : 'none';
   }
 
   async function submit(event) {
     event.preventDefault();
-    const chosen = covariatesField && task.value === 'forecast' ? [...covariates.selectedOptions].map((o) => o.value) : [];
+    const forecasting = covariatesField && task.value === 'forecast';
+    const chosen = forecasting ? [...covariates.selectedOptions].map((o) => o.value) : [];
+    const observed = forecasting ? [...past.selectedOptions].map((o) => o.value) : [];
+    const series = { ...(chosen.length > 0 ? { covariates: chosen } : {}), ...(observed.length > 0 ? { past_covariates: observed } : {}) };
     await submitting(button, result, 'Starting the job', async () => {
       const body = {
         dataset: dataset.name,
@@ -136,7 +143,7 @@ export function trainForm(dataset) {
         ...(task.value === 'auto' ? {} : { task: task.value }),
         budget: { seconds: Number(seconds.value) },
         ...(model.value ? { model: model.value } : {}),
-        ...(chosen.length > 0 ? { forecast: { covariates: chosen } } : {}),
+        ...(Object.keys(series).length > 0 ? { forecast: series } : {}),
       };
       const job = await api('/v1/jobs', { method: 'POST', body });
       location.hash = `#/jobs/${seg(job.id)}`;

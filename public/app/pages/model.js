@@ -186,7 +186,9 @@ function historyTable(model) {
 
 function comparisonText(c) {
   if (!c) return '–';
-  const scores = c.challenger_score === null ? 'not scored' : `${num(c.challenger_score)} vs ${num(c.champion_score)} on ${num(c.holdout_rows)} held-out rows`;
+  // A champion without a score (challenger scored) could not forecast the held-out points: the Why column says what stopped it.
+  const champion = c.champion_score === null ? 'a champion that cannot forecast them' : num(c.champion_score);
+  const scores = c.challenger_score === null ? 'not scored' : `${num(c.challenger_score)} vs ${champion} on ${num(c.holdout_rows)} held-out rows`;
   return `${scores}; ${c.promoted ? 'promoted' : 'kept out'} (margin ${num(c.margin)}${c.margin_kind === 'relative' ? ' relative' : ''})`;
 }
 

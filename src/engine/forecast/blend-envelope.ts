@@ -2,13 +2,15 @@
  * @module engine/forecast/blend-envelope
  * The published artifact of a forecast job's blend: one envelope like a trial's, whose model is the
  * weighted blend of the members' models (./blend-model). Its score and interval spreads are the blend's
- * own, measured on the blended rolling-origin forecasts; each series keeps the longest tail any member
- * needs. Members must come from one job: same target, columns, frequency, horizon and series.
+ * own, measured on the blended rolling-origin forecasts (never under the members' floor, ./spread-floor);
+ * each series keeps the longest tail any member needs. Members must come from one job: same target,
+ * columns, frequency, horizon and series.
  */
 import { EngineError } from '../core/errors';
 import { BLEND_ARTIFACT_VERSION, type BlendArtifact } from './blend-model';
 import type { ForecastEnvelope, ForecastGroupState } from './envelope';
 import { stepSpread } from './intervals';
+import { flooredSpread } from './spread-floor';
 import type { OriginTruth } from './origin-truth';
 
 export interface BlendMemberEnvelope {
@@ -47,6 +49,7 @@ export function buildForecastBlendEnvelope(members: readonly BlendMemberEnvelope
     e.horizon === first.horizon &&
     JSON.stringify(e.frequency) === JSON.stringify(first.frequency) &&
     JSON.stringify(e.covariates) === JSON.stringify(first.covariates) &&
+    JSON.stringify(e.pastCovariates) === JSON.stringify(first.pastCovariates) &&
     e.groups.length === first.groups.length &&
     e.groups.every((g, i) => g.group === first.groups[i].group && g.lastTime === first.groups[i].lastTime);
   if (!members.every((m) => same(m.envelope))) throw new EngineError('invalid_input', 'the members of a forecast blend must forecast the same series with the same settings');
@@ -60,7 +63,8 @@ export function buildForecastBlendEnvelope(members: readonly BlendMemberEnvelope
     family: 'ensemble',
     maxHorizon: Math.min(...members.map((m) => m.envelope.maxHorizon)),
     score,
-    stepSpread: Array.from(blendStepSpread(truth, blended)),
+    // The members' floor (./spread-floor): they measured it on the same series.
+    stepSpread: Array.from(flooredSpread(blendStepSpread(truth, blended), first.spreadFloor)),
     groups,
     model,
   };

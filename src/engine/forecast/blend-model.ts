@@ -32,10 +32,14 @@ export type MemberLoader = (artifact: ForecastModelArtifact, calendar: Calendar)
 class ForecastBlend implements FittedForecastModel {
   readonly family = 'ensemble' as const;
   readonly tailLength: number;
+  readonly pastHorizon?: number;
   readonly fitInfo: Readonly<Record<string, number>>;
 
   constructor(private readonly members: readonly { readonly weight: number; readonly model: FittedForecastModel }[]) {
     this.tailLength = Math.max(...members.map((m) => m.model.tailLength));
+    // A member reading past covariates limits the blend to the steps it can forecast.
+    const limits = members.map((m) => m.model.pastHorizon).filter((h): h is number => h !== undefined);
+    if (limits.length > 0) this.pastHorizon = Math.min(...limits);
     this.fitInfo = { members: members.length };
   }
 

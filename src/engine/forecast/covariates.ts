@@ -6,7 +6,8 @@
  * the steps it asks for. Numbers are used as they are; categories and booleans one-hot by their levels.
  * Here: reading them from a dataset (a missing cell is refused, not guessed: a covariate the user does not
  * know cannot be known at forecast time either) and from a request, with errors naming column and row,
- * or request field.
+ * or request field. Past-only covariates (./past-covariates) are read from a dataset by the same rules,
+ * their refusals naming their own list, `forecast.past_covariates`.
  */
 import { EngineError, type EngineErrorCode } from '../core/errors';
 import { asFloat64, type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
@@ -45,26 +46,37 @@ export interface DatasetCovariates {
   readonly write: (row: number, out: Float64Array, off: number) => void;
 }
 
+/** The job field a covariate column is named in: the known-future list, or the past-only one (./past-covariates). */
+export type CovariateList = 'forecast.covariates' | 'forecast.past_covariates';
+
+/** How a refusal calls a covariate of each list, and what such a column is. */
+const WORDING: Readonly<Record<CovariateList, { readonly noun: string; readonly is: string; readonly known: string }>> = {
+  'forecast.covariates': { noun: 'covariate', is: 'another column whose future values are known', known: 'known' },
+  'forecast.past_covariates': { noun: 'past covariate', is: 'another column, observed up to each point', known: 'observed' },
+};
+
 /**
- * Reads the named covariate columns; throws EngineError naming the column (and row) when one is absent,
- * is the target, time or group column, holds dates or text, has a missing cell or too many levels.
+ * Reads the named covariate columns of one list (`list`, the field refusals name); throws EngineError
+ * naming the column (and row) when one is absent, is the target, time or group column, holds dates or
+ * text, has a missing cell or too many levels, or when the list names too many.
  */
-export function readCovariates(ds: Dataset, names: readonly string[], taken: { target: string; time: string; group?: string }): DatasetCovariates {
-  if (names.length > MAX_COVARIATES) throw new EngineError('invalid_dataset', `forecast.covariates names ${names.length} columns; at most ${MAX_COVARIATES}`, { field: 'forecast.covariates' });
+export function readCovariates(ds: Dataset, names: readonly string[], taken: { target: string; time: string; group?: string }, list: CovariateList = 'forecast.covariates'): DatasetCovariates {
+  if (names.length > MAX_COVARIATES) throw new EngineError('invalid_dataset', `${list} names ${names.length} columns; at most ${MAX_COVARIATES}`, { field: list });
+  const { noun, is } = WORDING[list];
   const seen = new Set<string>();
   const writers: ((row: number, out: Float64Array, off: number) => void)[] = [];
   const specs: CovariateSpec[] = [];
   for (const name of names) {
-    const field = { field: 'forecast.covariates', column: name };
-    if (seen.has(name)) throw new EngineError('invalid_dataset', `forecast.covariates names "${name}" twice`, field);
+    const field = { field: list, column: name };
+    if (seen.has(name)) throw new EngineError('invalid_dataset', `${list} names "${name}" twice`, field);
     seen.add(name);
     const col = findColumn(ds, name);
-    if (!col) throw new EngineError('invalid_dataset', `covariate column "${name}" is not in the dataset (columns: ${ds.columns.map((c) => `"${c.name}"`).join(', ')})`, field);
+    if (!col) throw new EngineError('invalid_dataset', `${noun} column "${name}" is not in the dataset (columns: ${ds.columns.map((c) => `"${c.name}"`).join(', ')})`, field);
     const role = name === taken.target ? 'the target' : name === taken.time ? 'the time column' : name === taken.group ? 'the group column' : undefined;
-    if (role) throw new EngineError('invalid_dataset', `covariate column "${name}" is ${role}; a covariate is another column whose future values are known`, field);
-    if (col.type === 'datetime') throw new EngineError('invalid_dataset', `covariate column "${name}" holds dates; the models already read the calendar from the time column`, field);
-    if (col.type === 'text') throw new EngineError('invalid_dataset', `covariate column "${name}" is free text; a covariate must hold numbers or a few categories`, field);
-    checkComplete(col);
+    if (role) throw new EngineError('invalid_dataset', `${noun} column "${name}" is ${role}; a ${noun} is ${is}`, field);
+    if (col.type === 'datetime') throw new EngineError('invalid_dataset', `${noun} column "${name}" holds dates; the models already read the calendar from the time column`, field);
+    if (col.type === 'text') throw new EngineError('invalid_dataset', `${noun} column "${name}" is free text; a ${noun} must hold numbers or a few categories`, field);
+    checkComplete(col, list);
     if (col.storage === 'f64') {
       const v = col.values instanceof Float32Array ? widenFloat32(col.values) : asFloat64(col.values);
       specs.push({ name, kind: 'numeric' });
@@ -73,7 +85,7 @@ export function readCovariates(ds: Dataset, names: readonly string[], taken: { t
       });
     } else {
       if (col.levels.length > MAX_COVARIATE_LEVELS) {
-        throw new EngineError('invalid_dataset', `covariate column "${name}" has ${col.levels.length} categories; at most ${MAX_COVARIATE_LEVELS}`, { ...field, levels: col.levels.length });
+        throw new EngineError('invalid_dataset', `${noun} column "${name}" has ${col.levels.length} categories; at most ${MAX_COVARIATE_LEVELS}`, { ...field, levels: col.levels.length });
       }
       const { codes } = col;
       const width = col.levels.length;
@@ -83,15 +95,7 @@ export function readCovariates(ds: Dataset, names: readonly string[], taken: { t
       });
     }
   }
-  const width = covariateWidth(specs);
-  if (width > MAX_COVARIATE_COLUMNS) {
-    const wide = specs.filter((s) => s.kind === 'categorical').map((s) => `"${s.name}" ${(s as { levels: readonly string[] }).levels.length}`);
-    throw new EngineError(
-      'invalid_dataset',
-      `forecast.covariates encode to ${width} feature columns (a number is one, a category one per level: ${wide.join(', ')}); at most ${MAX_COVARIATE_COLUMNS}: name fewer, or group rare categories`,
-      { field: 'forecast.covariates', columns: width },
-    );
-  }
+  checkWidth(specs, list);
   const offsets = offsetsOf(specs);
   return {
     specs,
@@ -101,14 +105,30 @@ export function readCovariates(ds: Dataset, names: readonly string[], taken: { t
   };
 }
 
-function checkComplete(col: Column): void {
+/**
+ * Refuses covariates that encode to more than MAX_COVARIATE_COLUMNS feature columns; `what` names the
+ * list (or lists) they were named in.
+ */
+export function checkWidth(specs: readonly CovariateSpec[], what: string, field: string = what): void {
+  const width = covariateWidth(specs);
+  if (width <= MAX_COVARIATE_COLUMNS) return;
+  const wide = specs.filter((s) => s.kind === 'categorical').map((s) => `"${s.name}" ${(s as { levels: readonly string[] }).levels.length}`);
+  throw new EngineError(
+    'invalid_dataset',
+    `${what} encode to ${width} feature columns (a number is one, a category one per level: ${wide.join(', ')}); at most ${MAX_COVARIATE_COLUMNS}: name fewer, or group rare categories`,
+    { field, columns: width },
+  );
+}
+
+function checkComplete(col: Column, list: CovariateList): void {
+  const { noun, known } = WORDING[list];
   for (let i = 0; i < (col.storage === 'f64' ? col.values.length : col.codes.length); i++) {
     const missing = col.storage === 'f64' ? Number.isNaN(col.values[i]) : col.codes[i] === MISSING_CODE;
     if (missing) {
       throw new EngineError(
         'invalid_dataset',
-        `covariate column "${col.name}" is empty at data row ${i + 1}; a covariate must be known at every point (fill it in, or leave the column out of forecast.covariates)`,
-        { field: 'forecast.covariates', column: col.name, row: i + 1 },
+        `${noun} column "${col.name}" is empty at data row ${i + 1}; a ${noun} must be ${known} at every point (fill it in, or leave the column out of ${list})`,
+        { field: list, column: col.name, row: i + 1 },
       );
     }
   }

@@ -3,11 +3,14 @@
  * The forecast artifact: one tagged, versioned JSON envelope holding what serving needs and nothing of
  * the training data beyond each series' recent tail: the columns, the frequency and season, the fitted
  * model's artifact, the per-group state a forecast starts from, and the per-step error spread measured
- * in rolling-origin validation (for intervals). parseForecastEnvelope refuses anything else.
+ * in rolling-origin validation (for intervals). With past-only covariates, each series also keeps their
+ * values at the points of its tail, which is all a forecast reads of them (./past-covariates).
+ * parseForecastEnvelope refuses anything else.
  */
 import { EngineError } from '../core/errors';
-import { isOpeningStep, openingStepName, validOpeningDay } from './business-hours';
-import { validSchedule } from './opening-schedule';
+import { isOpeningStep, openingStepName, validOpeningDay, validRun } from './business-hours';
+import { type DayBreak, type DayHours, validBreaks } from './opening-day';
+import { scheduleSpan, validSchedule } from './opening-schedule';
 import { type CovariateSpec, type StoredCovariate, validCovariateSpecs } from './covariates';
 import type { ForecastModelArtifact } from './forecast-model';
 import { FORECAST_FAMILIES } from './space';
@@ -30,6 +33,8 @@ export interface ForecastGroupState {
   readonly tail: readonly number[];
   /** With covariates: each covariate's values at the points of `tail` (in ForecastEnvelope.covariates order). */
   readonly covariates?: readonly StoredCovariate[];
+  /** With past covariates: each one's observed values at the points of `tail` (in ForecastEnvelope.pastCovariates order). */
+  readonly pastCovariates?: readonly StoredCovariate[];
 }
 
 export interface ForecastEnvelope {
@@ -57,6 +62,12 @@ export interface ForecastEnvelope {
    * among the search's trials (durable/forecast-estimate). Absent: the trial's own spread.
    */
   readonly spreadScale?: number;
+  /**
+   * The least one-step spread stepSpread may hold (./spread-floor; step h: this times sqrt(h)), in units
+   * of a series' scale, before any widening: a small share of the series' own variation, so an exact fit
+   * does not claim intervals of zero width. Absent in envelopes made before it (their spread is as measured).
+   */
+  readonly spreadFloor?: number;
   readonly groups: readonly ForecastGroupState[];
   /** Groups of the training data left out for being too short to validate, with their lengths. */
   readonly skippedGroups?: Readonly<Record<string, number>>;
@@ -65,6 +76,11 @@ export interface ForecastEnvelope {
    * step it asks for. Absent: the job named none.
    */
   readonly covariates?: readonly CovariateSpec[];
+  /**
+   * The job's past-only covariates (./past-covariates): a model reading them forecasts from each series'
+   * stored values (ForecastGroupState.pastCovariates), at most `horizon` steps. Absent: the job named none.
+   */
+  readonly pastCovariates?: readonly CovariateSpec[];
   readonly model: ForecastModelArtifact;
 }
 
@@ -105,9 +121,11 @@ export function parseForecastEnvelope(json: unknown): ForecastEnvelope {
   if (!finite(e.score)) fail('score must be a number');
   if (!Array.isArray(e.stepSpread) || e.stepSpread.length === 0 || !e.stepSpread.every((s) => finite(s) && s >= 0)) fail('stepSpread must be a non-empty list of numbers >= 0');
   if (e.spreadScale !== undefined && !(finite(e.spreadScale) && e.spreadScale >= 1)) fail('spreadScale must be a number >= 1');
+  if (e.spreadFloor !== undefined && !(finite(e.spreadFloor) && e.spreadFloor > 0)) fail('spreadFloor must be a number > 0');
   if (e.covariates !== undefined && !(validCovariateSpecs(e.covariates) && e.covariates.length > 0)) fail('covariates must be a non-empty list of numeric or categorical covariates');
+  if (e.pastCovariates !== undefined && !(validCovariateSpecs(e.pastCovariates) && e.pastCovariates.length > 0)) fail('pastCovariates must be a non-empty list of numeric or categorical covariates');
   if (!Array.isArray(e.groups) || e.groups.length === 0) fail('groups must be a non-empty list');
-  e.groups.forEach((g, i) => checkGroup(g, i, (e.covariates as CovariateSpec[] | undefined)?.length ?? 0));
+  e.groups.forEach((g, i) => checkGroup(g, i, (e.covariates as CovariateSpec[] | undefined)?.length ?? 0, (e.pastCovariates as CovariateSpec[] | undefined)?.length ?? 0));
   if (e.skippedGroups !== undefined && (typeof e.skippedGroups !== 'object' || e.skippedGroups === null || !Object.values(e.skippedGroups).every((n) => Number.isInteger(n)))) {
     fail('skippedGroups must map groups to their lengths');
   }
@@ -135,10 +153,12 @@ const integerIn = (v: unknown, min: number, max: number) => Number.isInteger(v) 
 
 /**
  * A business-hours frequency's fields (see ./business-hours): a week, and a day of at least 2 points from
- * an hour and minute, with or without one daily break, shorter than 24 hours from its first point to its
- * last. The step is absent in frequencies stored before shorter steps (an hour), and the break in those
- * stored before breaks; the name says the step, so the two must agree. Days of different hours (`days`,
- * absent in those stored before schedules) come without a break, one per working day, spanning `hours`.
+ * an hour and minute, with or without one daily break (`breakAfter`/`breakPoints`) or more (`breaks`),
+ * shorter than 24 hours from its first point to its last. The step is absent in frequencies stored before
+ * shorter steps (an hour), the break in those stored before breaks, and `breaks` in those stored before
+ * days closed more than once; the name says the step, so the two must agree. Days of different hours
+ * (`days`, absent in those stored before schedules) come without the daily break fields, one per working
+ * day, each with its own breaks or none, the week of season `hours` shorter than 24 hours.
  */
 function validOpeningHours(freq: Record<string, unknown>): boolean {
   const step = freq.stepMinutes === undefined ? 60 : freq.stepMinutes;
@@ -150,12 +170,26 @@ function validOpeningHours(freq: Record<string, unknown>): boolean {
     (freq.workDays === 5 || freq.workDays === 6 || freq.workDays === 7) &&
     integerIn(freq.firstHour, 0, 23) &&
     integerIn(freq.minute, 0, 59) &&
-    validOpeningDay(freq.hours, step, freq.breakAfter, freq.breakPoints) &&
-    (freq.days === undefined || (freq.breakAfter === undefined && validSchedule(freq.days, freq.workDays, freq.hours)))
+    (freq.days === undefined ? validAlikeDays(freq, step) : validDays(freq, step))
   );
 }
 
-function checkGroup(g: unknown, i: number, covariates: number): void {
+/** Days alike: `hours` points and one daily break, or none, or a list of more (./opening-day), never both. */
+function validAlikeDays(freq: Record<string, unknown>, step: number): boolean {
+  if (freq.breaks === undefined) return validOpeningDay(freq.hours, step, freq.breakAfter, freq.breakPoints);
+  if (freq.breakAfter !== undefined || freq.breakPoints !== undefined || !Array.isArray(freq.breaks) || freq.breaks.length === 0) return false;
+  if (!validBreaks(freq.breaks, freq.hours as number)) return false;
+  return validRun(freq.hours, step, (freq.breaks as DayBreak[]).reduce((sum, b) => sum + b.slots, 0));
+}
+
+/** A schedule (./opening-schedule) without the daily break fields, its span shorter than 24 hours. */
+function validDays(freq: Record<string, unknown>, step: number): boolean {
+  if (freq.breakAfter !== undefined || freq.breakPoints !== undefined || freq.breaks !== undefined) return false;
+  if (!validSchedule(freq.days, freq.workDays, freq.hours)) return false;
+  return validRun(freq.hours, step, scheduleSpan(freq.days as DayHours[]) - (freq.hours as number));
+}
+
+function checkGroup(g: unknown, i: number, covariates: number, past: number): void {
   const s = g as Record<string, unknown> | null;
   if (typeof s !== 'object' || s === null) fail(`groups[${i}] is not an object`);
   if (typeof s.group !== 'string') fail(`groups[${i}].group must be a string`);
@@ -163,10 +197,14 @@ function checkGroup(g: unknown, i: number, covariates: number): void {
     fail(`groups[${i}] has a bad lastTime, scale, first or count`);
   }
   if (!Array.isArray(s.tail) || s.tail.length === 0 || !s.tail.every(finite)) fail(`groups[${i}].tail must be a non-empty list of numbers`);
-  const stored = s.covariates;
-  if (covariates === 0 ? stored !== undefined : !(Array.isArray(stored) && stored.length === covariates && stored.every((c) => Array.isArray(c) && c.length === (s.tail as unknown[]).length))) {
-    fail(`groups[${i}].covariates must hold each covariate's value at every point of its tail`);
-  }
+  if (!storedAtTail(s.covariates, covariates, s.tail as unknown[])) fail(`groups[${i}].covariates must hold each covariate's value at every point of its tail`);
+  if (!storedAtTail(s.pastCovariates, past, s.tail as unknown[])) fail(`groups[${i}].pastCovariates must hold each past covariate's value at every point of its tail`);
+}
+
+/** Whether a group's stored covariates are absent when there are none, else a list per covariate as long as the tail. */
+function storedAtTail(stored: unknown, count: number, tail: readonly unknown[]): boolean {
+  if (count === 0) return stored === undefined;
+  return Array.isArray(stored) && stored.length === count && stored.every((c) => Array.isArray(c) && c.length === tail.length);
 }
 
 /**

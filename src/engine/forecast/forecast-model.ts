@@ -15,6 +15,8 @@ export interface FitSeries {
   readonly scale: number;
   /** The encoded known-future covariates at each point, a column per feature (./covariates); absent: none. */
   readonly covariates?: readonly Float64Array[];
+  /** The encoded past-only covariates at each point (./past-covariates); absent: none. */
+  readonly pastCovariates?: readonly Float64Array[];
 }
 
 /** Where a forecast starts: the last observed values of one series and what the families need besides. */
@@ -33,11 +35,22 @@ export interface SeriesState {
    * covariates need for the tail they look back on and every step they forecast; the others ignore it.
    */
   readonly covariates?: readonly Float64Array[];
+  /**
+   * The encoded past-only covariates (./past-covariates), a column per feature: index i is the tail's
+   * point i, and there is nothing after the tail (their future is unknown). The families that read them
+   * look at least their horizon back, so a forecast of at most that many steps never needs more.
+   */
+  readonly pastCovariates?: readonly Float64Array[];
 }
 
 export interface ForecastFitContext {
   readonly calendar: Calendar;
   readonly rng: Rng;
+  /**
+   * Steps ahead the job forecasts: past-only covariates are read at least this far back (a fit given
+   * them without it is refused). Absent: no past covariates.
+   */
+  readonly horizon?: number;
   /** The target column's name, for messages. */
   readonly target: string;
   /** Lets the host serve other events during a long fit (see FitContext.yieldControl in models/model). */
@@ -55,6 +68,11 @@ export interface FittedForecastModel {
   readonly family: ForecastModelKind;
   /** Raw values of history a forecast needs. */
   readonly tailLength: number;
+  /**
+   * For a model that reads past-only covariates: the most steps ahead it can forecast from their observed
+   * values (its shortest lag of them, the job's horizon). Absent: no such limit.
+   */
+  readonly pastHorizon?: number;
   /** The next `steps` values after the tail, on the original scale. */
   forecast(state: SeriesState, steps: number): Float64Array;
   toArtifact(): ForecastModelArtifact;

@@ -4,12 +4,14 @@
  * Horizons up to the envelope's maxHorizon (4 times the validated horizon, at least the job's) are
  * allowed: forecasts are recursive, but errors compound and the measured spread is extrapolated, so a
  * request above the cap is refused rather than answered with intervals nobody measured. A model of a job
- * with known-future covariates needs their values for every step asked for (./covariates).
+ * with known-future covariates needs their values for every step asked for (./covariates). One reading
+ * past-only covariates needs none: it reads each series' stored recent values, and forecasts at most the
+ * job's horizon, the steps those values reach (./past-covariates).
  */
 import { EngineError } from '../core/errors';
 import type { Calendar } from './calendar';
 import { timeAfter } from './calendar';
-import { appendColumns, byName, type CovariateSpec, encodeCovariateSteps, encodeStoredCovariates, storedCovariates } from './covariates';
+import { appendColumns, byName, type CovariateSpec, encodeCovariateSteps, encodeStoredCovariates, type StoredCovariate, storedCovariates } from './covariates';
 import type { ForecastEnvelope } from './envelope';
 import { parseForecastEnvelope } from './envelope';
 import { loadForecastModel } from './families';
@@ -46,6 +48,8 @@ export interface SeriesHistory {
    * were encoded by), aligned with `values` and running on past them over the horizon forecast.
    */
   readonly covariates?: { readonly specs: readonly CovariateSpec[]; readonly columns: readonly Float64Array[] };
+  /** The series' past-only covariates as read from data (SeriesData.pastCovariates), aligned with `values`; later values are not read. */
+  readonly pastCovariates?: { readonly specs: readonly CovariateSpec[]; readonly columns: readonly Float64Array[] };
 }
 
 /** What a forecaster forecasts, for describing it (the model view, the dashboard's forecast form). */
@@ -61,6 +65,14 @@ export interface ForecastDescription {
   readonly maxHorizon: number;
   /** The known-future covariates every forecast request gives the values of; absent when none. */
   readonly covariates?: readonly CovariateSpec[];
+  /** The past-only covariates the model was trained with (it keeps their recent values; a request gives none); absent when none. */
+  readonly pastCovariates?: readonly CovariateSpec[];
+}
+
+/** A category of a known-future covariate that a model was not trained with. */
+export interface UnseenCategory {
+  readonly covariate: string;
+  readonly category: string;
 }
 
 /** An observed point of a series. */
@@ -82,6 +94,13 @@ export interface Forecaster {
    * latest points (engine/forecast/series-holdout). The series keeps the scale the model learned.
    */
   forecastAfter(history: SeriesHistory, horizon: number, group?: string): Float64Array;
+  /**
+   * The categories of a history's covariates that forecastAfter(history, horizon) reads (the points its
+   * forecast starts from and the steps ahead) but the model was not trained with, each once: what makes
+   * it refuse that forecast, as it refuses a forecast request naming one. Empty for a model without
+   * covariates, or a history without their values (forecastAfter refuses that itself).
+   */
+  unseenCategories(history: SeriesHistory, horizon: number): UnseenCategory[];
   dispose(): void;
 }
 
@@ -127,18 +146,60 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
     }
     return { covariates: appendColumns(tail, ahead) };
   };
-  /** A given history's covariates, re-encoded by the model's own specs (the data may have been read with others). */
-  const historyCovariates = (history: SeriesHistory, points: number) => {
-    if (!specs) return undefined;
+  /** Where a forecast after the first `n` points of a history starts reading it: its state's tail. */
+  const readFrom = (n: number) => Math.max(0, n - Math.max(1, model.tailLength));
+  /**
+   * A given history's covariates at points [from, to), as stored values in the order of the model's own
+   * specs (the data may have been read with others), or undefined when the history lacks them.
+   */
+  const historyWindow = (history: SeriesHistory, from: number, to: number): StoredCovariate[] | undefined => {
     const given = history.covariates;
-    if (!given || given.columns.some((c) => c.length < points)) {
-      throw new EngineError('invalid_input', `this model forecasts from covariates; the history needs their values at its ${history.values.length} points and the ${points - history.values.length} steps ahead`, { field: 'covariates' });
-    }
-    return encodeStoredCovariates(specs, byName(specs, given.specs, storedCovariates(given.specs, given.columns, 0, points)), 'invalid_input');
+    if (!specs || !given || given.columns.some((c) => c.length < to)) return undefined;
+    return byName(specs, given.specs, storedCovariates(given.specs, given.columns, from, to));
   };
+  /**
+   * The covariates a forecast after a given history reads, encoded by the model's specs: only from its
+   * state's tail on, so a category the model never saw further back does not stop it.
+   */
+  const historyCovariates = (history: SeriesHistory, from: number, to: number) => {
+    if (!specs) return {};
+    const window = historyWindow(history, from, to);
+    if (!window) {
+      const n = history.values.length;
+      throw new EngineError('invalid_input', `this model forecasts from covariates; the history needs their values at its ${n} points and the ${to - n} steps ahead`, { field: 'covariates' });
+    }
+    return { covariates: encodeStoredCovariates(specs, window, 'invalid_input') };
+  };
+  const past = env.pastCovariates;
+  // Each group's stored past covariates, encoded once per loaded model, as the covariates' tails are.
+  const encodedPast = new Map<string, Float64Array[]>();
+  /** The state's past covariates of a forecast from a group's stored tail: their stored values, nothing ahead. */
+  const pastOfGroup = (g: ForecastEnvelope['groups'][number]) => {
+    if (!past) return {};
+    let tail = encodedPast.get(g.group);
+    if (!tail) {
+      tail = encodeStoredCovariates(past, g.pastCovariates ?? []);
+      encodedPast.set(g.group, tail);
+    }
+    return { pastCovariates: tail };
+  };
+  /** A given history's past covariates at points [from, to), its state's tail, encoded by the model's specs: nothing later is read. */
+  const historyPast = (history: SeriesHistory, from: number, to: number) => {
+    if (!past) return {};
+    const given = history.pastCovariates;
+    if (!given || given.columns.some((c) => c.length < to)) {
+      throw new EngineError('invalid_input', `this model forecasts from past covariates; the history needs their values at its ${to} points`, { field: 'past_covariates' });
+    }
+    return { pastCovariates: encodeStoredCovariates(past, byName(past, given.specs, storedCovariates(given.specs, given.columns, from, to)), 'invalid_input') };
+  };
+  // Why the longest horizon is what it is when past covariates set it, said in the refusal.
+  const pastLimit =
+    model.pastHorizon !== undefined && past
+      ? `; it reads the past covariates ${past.map((c) => JSON.stringify(c.name)).join(', ')} at least ${model.pastHorizon} steps back, and nothing later is observed yet: for longer forecasts, retrain with a longer forecast.horizon`
+      : '';
   const checkHorizon = (horizon: number) => {
     if (!(Number.isInteger(horizon) && horizon >= 1 && horizon <= env.maxHorizon)) {
-      throw new EngineError('invalid_input', `horizon must be an integer from 1 to ${env.maxHorizon} (the longest this model forecasts); got ${horizon}`, { field: 'horizon', max: env.maxHorizon });
+      throw new EngineError('invalid_input', `horizon must be an integer from 1 to ${env.maxHorizon} (the longest this model forecasts${pastLimit}); got ${horizon}`, { field: 'horizon', max: env.maxHorizon });
     }
   };
   return {
@@ -152,6 +213,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       horizon: env.horizon,
       maxHorizon: env.maxHorizon,
       ...(env.covariates ? { covariates: env.covariates } : {}),
+      ...(past ? { pastCovariates: past } : {}),
     },
     recent(group) {
       const g = groupState(group);
@@ -164,7 +226,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       const g = groupState(options.group);
       if (g.tail.length < model.tailLength) throw new EngineError('bad_artifact', `group ${JSON.stringify(g.group)} keeps ${g.tail.length} past values, the model needs ${model.tailLength}`);
       const covariates = covariatesAhead(g, options.covariates, horizon);
-      const values = model.forecast({ tail: Float64Array.from(g.tail), lastTime: g.lastTime, scale: g.scale, first: g.first, count: g.count, ...covariates }, horizon);
+      const values = model.forecast({ tail: Float64Array.from(g.tail), lastTime: g.lastTime, scale: g.scale, first: g.first, count: g.count, ...covariates, ...pastOfGroup(g) }, horizon);
       const out: ForecastPoint[] = [];
       for (let h = 1; h <= horizon; h++) {
         const half = z * spreadAt(spread, h) * g.scale;
@@ -179,7 +241,19 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       const g = groupState(group);
       const n = history.values.length;
       if (n < model.tailLength || n < 1) throw new EngineError('invalid_input', `the history of series ${JSON.stringify(g.group)} has ${n} points; the model needs ${Math.max(1, model.tailLength)}`, { group: g.group });
-      return model.forecast(stateAt(history.values, history.times, n, model.tailLength, g.scale, historyCovariates(history, n + horizon)), horizon);
+      return model.forecast({ ...stateAt(history.values, history.times, n, model.tailLength, g.scale), ...historyCovariates(history, readFrom(n), n + horizon), ...historyPast(history, readFrom(n), n) }, horizon);
+    },
+    unseenCategories(history, horizon) {
+      const window = historyWindow(history, readFrom(history.values.length), history.values.length + horizon);
+      if (!specs || !window) return [];
+      const unseen: UnseenCategory[] = [];
+      specs.forEach((spec, i) => {
+        if (spec.kind !== 'categorical') return;
+        // Values of a covariate the data holds as numbers are no categories: forecastAfter refuses them as it is.
+        const found = new Set((window[i] as readonly unknown[]).filter((v): v is string => typeof v === 'string' && !spec.levels.includes(v)));
+        for (const category of found) unseen.push({ covariate: spec.name, category });
+      });
+      return unseen;
     },
     dispose: () => model.dispose(),
   };

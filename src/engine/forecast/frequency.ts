@@ -10,7 +10,9 @@
 import { EngineError } from '../core/errors';
 import { MAX_ADDED_SHARE, MAX_GAP_POINTS, SHORT_GAPS_RULE } from './gap-limits';
 import { addBusinessDays, businessIndex, detectBusinessWeek, isBusinessDay, workDaysOf } from './business-days';
-import { addOpeningHours, describeOpeningHours, detectOpeningHours, isOpeningHour, isOpeningStep, type OpeningHours, openingHourIndex, openingHoursRemedy, openingPhase, openingStepName, openingUnit, openingWeekday, stepMinutesOf } from './business-hours';
+import { addOpeningHours, isOpeningHour, isOpeningStep, type OpeningHours, openingHourIndex, openingPhase, openingStepName, openingUnit, openingWeekday, stepMinutesOf } from './business-hours';
+import { detectOpeningHours } from './opening-hours-reading';
+import { describeOpeningHours, openingHoursRemedy } from './opening-hours-words';
 import { weekPoints } from './opening-schedule';
 import type { SeriesFrequency } from './types';
 import { minTrainLength } from './validation-plan';
@@ -237,7 +239,8 @@ export function checkRegular(freq: SeriesFrequency, times: Float64Array, column:
  * 12/k, a day of steps for fixed steps that divide one (hourly 24, half-hourly 48, down to 15 minutes),
  * daily 7, business or working days 5 or 6 (the working week), weekly 52, business hours the points of an
  * opening day (the daily shape; see phaseOf), or with days of different hours the clock slots from the
- * week's earliest opening to its latest last point (./opening-schedule); everything else has none (1).
+ * week's earliest opening to its latest last point, less those every day is closed in between
+ * (./opening-schedule); everything else has none (1).
  */
 export function naturalSeason(freq: SeriesFrequency): number {
   switch (freq.kind) {
@@ -314,8 +317,9 @@ export function phaseOf(freq: SeriesFrequency, season: number, t: number, anchor
   // (or Saturday 5) whatever the anchor (the same at training and at forecast time, and across groups).
   if (freq.kind === 'business_days') return ((businessIndex(t, freq) % season) + season) % season;
   // Opening hours likewise: a season of a working day gives the open slot of the day (its hour, half
-  // hour or quarter), 0 at opening, counting on after a daily break; with days of different hours, the
-  // clock slot from the week's earliest opening (Saturday 10:00 as Monday 10:00; ./opening-schedule).
+  // hour or quarter), 0 at opening, counting on after each daily break; with days of different hours, the
+  // clock slot from the week's earliest opening, counting on across the slots every day closes
+  // (Saturday 10:00 as Monday 10:00; ./opening-schedule).
   // The weekday is not folded in (a slot-of-week one-hot, 45 columns and more, would be learned from a
   // few weeks of data): the tabular families may read it as a one-hot of its own (weekdayOf).
   if (freq.kind === 'business_hours' && freq.days !== undefined) return openingPhase(t, freq) % season;

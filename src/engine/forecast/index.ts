@@ -6,7 +6,7 @@
  */
 export type { ForecastFamily, ForecastShape, SeriesColumns, SeriesData, SeriesFrequency, SeriesInfo } from './types';
 export { allPositive, describeSeries, extractSeries, type ExtractedSeries } from './series';
-export { DEFAULT_FORECAST_FAMILIES, FORECAST_FAMILIES, forecastDefaults, forecastSpace } from './space';
+export { DEFAULT_FORECAST_FAMILIES, FORECAST_FAMILIES, forecastDefaults, forecastSpace, pastLagBound } from './space';
 export { DEFAULT_ORIGINS, minTrainLength, validationPlan, type ValidationPlan } from './validation-plan';
 export { formatTime, naturalSeason, weekPeriod } from './frequency';
 export { forecastShapeOf, HORIZON_CAP_FACTOR, runForecastTrial, type ForecastTrialOutcome, type ForecastTrialSpec } from './run-forecast-trial';
@@ -20,7 +20,7 @@ export {
   type ForecastGroupState,
 } from './envelope';
 export { loadForecaster, type ForecastOptions, type Forecaster, type ForecastPoint, type SeriesHistory } from './forecaster';
-export { scoreOnSeriesTail, stateAtLatest, type TailScore, withoutSeriesTail } from './series-holdout';
+export { scoreOnSeriesTail, stateAtLatest, type TailScore, unseenTailCategories, type UnseenTailCategories, withoutSeriesTail } from './series-holdout';
 export { DEFAULT_LEVEL } from './intervals';
 export { COVARIATE_FAMILIES, type CovariateSpec, MAX_COVARIATES } from './covariates';
 export { forecastOriginTruth, originTruthOf, type OriginTruth } from './origin-truth';

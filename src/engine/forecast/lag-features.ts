@@ -8,7 +8,8 @@
  * optionally the week's second season (a one-hot day of the week, and the value a week before among the
  * seasonal lags), and last the known-future covariates (./covariates): their values at t, and at every
  * past step a lag or the differencing reads (a lagged value high from a promotion, or a drop when one
- * ended, can only be told apart from the series' own movement if the model sees the promotion was on).
+ * ended, can only be told apart from the series' own movement if the model sees the promotion was on),
+ * then the past-only covariates (./past-covariates) at lags of at least the job's horizon, never later.
  * Rows are written into flat Float32Arrays, no objects.
  */
 import { EngineError } from '../core/errors';
@@ -30,6 +31,10 @@ export interface LagLayout {
   readonly covariates?: number;
   /** How far back each covariate is read (t - k for each k, 0 first); absent: at t only. */
   readonly covariateLags?: readonly number[];
+  /** Encoded past-only covariate columns, after the known-future ones; absent (as stored before them) or 0: none. */
+  readonly pastCovariates?: number;
+  /** How far back each past covariate is read (t - k for each k, ascending, every k at least the job's horizon). */
+  readonly pastCovariateLags?: readonly number[];
 }
 
 /** The week of a series with a weekly second season, as a layout may read it: its steps and days, and which features. */
@@ -54,7 +59,10 @@ export function lagLayout(lags: number, seasonalMultiples: number, rollingWindow
 }
 
 export function featureCount(l: LagLayout): number {
-  return l.lags + l.seasonalLags.length + (l.rollingWindow > 0 ? 2 : 0) + l.phaseColumns + (l.trend ? 1 : 0) + (l.weekdayColumns ?? 0) + (l.covariates ?? 0) * (l.covariateLags?.length ?? 1);
+  return (
+    l.lags + l.seasonalLags.length + (l.rollingWindow > 0 ? 2 : 0) + l.phaseColumns + (l.trend ? 1 : 0) + (l.weekdayColumns ?? 0) +
+    (l.covariates ?? 0) * (l.covariateLags?.length ?? 1) + (l.pastCovariates ?? 0) * (l.pastCovariateLags?.length ?? 0)
+  );
 }
 
 /** Past values a feature row reaches back to (covariates are read no further back than the lags or the differencing). */
@@ -62,9 +70,16 @@ export function lagWarmup(l: LagLayout): number {
   return Math.max(l.lags, l.seasonalLags.length > 0 ? l.seasonalLags[l.seasonalLags.length - 1] : 0, l.rollingWindow);
 }
 
+/** How far back the past covariates are read (their largest lag), 0 without them: a row needs their values that far back. */
+export function pastReach(l: LagLayout): number {
+  const lags = l.pastCovariateLags ?? [];
+  return (l.pastCovariates ?? 0) > 0 && lags.length > 0 ? lags[lags.length - 1] : 0;
+}
+
 /**
  * Writes the features of step t (needs d[t - lagWarmup .. t-1] defined) at out[off ..]; the covariates
- * are read at t - k for each k of covariateLags, from `covariates` (one array per column, aligned with d).
+ * are read at t - k for each k of covariateLags, from `covariates` (one array per column, aligned with d),
+ * and the past covariates at t - k for each k of pastCovariateLags, from `past` (the same alignment).
  */
 export function writeLagFeatures(
   l: LagLayout,
@@ -76,6 +91,7 @@ export function writeLagFeatures(
   out: Float32Array,
   off: number,
   covariates?: readonly Float64Array[],
+  past?: readonly Float64Array[],
 ): void {
   let o = off;
   for (let k = 1; k <= l.lags; k++) out[o++] = d[t - k];
@@ -100,6 +116,12 @@ export function writeLagFeatures(
   for (let j = 0; j < width; j++) {
     const c = (covariates as readonly Float64Array[])[j];
     for (const k of back) out[o++] = c[t - k];
+  }
+  const pastWidth = l.pastCovariates ?? 0;
+  const pastBack = l.pastCovariateLags ?? [];
+  for (let j = 0; j < pastWidth; j++) {
+    const c = (past as readonly Float64Array[])[j];
+    for (const k of pastBack) out[o++] = c[t - k];
   }
 }
 

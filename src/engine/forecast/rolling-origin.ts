@@ -3,7 +3,9 @@
  * Rolling-origin validation of one configuration: for each origin of the plan (./validation-plan), fit on
  * every series' points before the origin, forecast the next `plan.horizon` points recursively and compare
  * with what happened. The score is the RMSE over every validation point of every fold and series; the
- * squared errors per step ahead, in units of each series' scale, feed the prediction intervals.
+ * squared errors per step ahead, in units of each series' scale, feed the prediction intervals. A fold
+ * sees the past-only covariates up to its origin and no further (./past-covariates): it forecasts from
+ * what was observed then, as a published model does from the end of its data.
  */
 import { Rng, seedFrom } from '../core/rng';
 import type { Params } from '../search/space';
@@ -37,16 +39,27 @@ export interface RollingOriginRequest {
   readonly plan: ValidationPlan;
   readonly seed: number;
   readonly target: string;
+  /** Steps ahead the job forecasts (past covariates are read this far back and further); absent: none are. */
+  readonly horizon?: number;
   readonly yieldControl?: () => Promise<void>;
 }
 
 /**
- * A series' state at position `end` (exclusive): the tail a forecast from there starts from, and the
- * covariates (aligned with `values`) from the tail's first point on, the known future after `end` included.
+ * A series' state at position `end` (exclusive): the tail a forecast from there starts from, the
+ * covariates (aligned with `values`) from the tail's first point on, the known future after `end` included,
+ * and the past covariates (aligned with `values` too) at the tail's points only: nothing after `end`.
  */
-export function stateAt(values: Float64Array, times: Float64Array, end: number, tailLength: number, scale: number, covariates?: readonly Float64Array[]): SeriesState {
+export function stateAt(values: Float64Array, times: Float64Array, end: number, tailLength: number, scale: number, covariates?: readonly Float64Array[], past?: readonly Float64Array[]): SeriesState {
   const from = Math.max(0, end - Math.max(1, tailLength));
-  return { tail: values.slice(from, end), lastTime: times[end - 1], scale, first: values[0], count: end, ...(covariates ? { covariates: covariates.map((c) => c.subarray(from)) } : {}) };
+  return {
+    tail: values.slice(from, end),
+    lastTime: times[end - 1],
+    scale,
+    first: values[0],
+    count: end,
+    ...(covariates ? { covariates: covariates.map((c) => c.subarray(from)) } : {}),
+    ...(past ? { pastCovariates: past.map((c) => c.subarray(from, end)) } : {}),
+  };
 }
 
 export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingOriginResult> {
@@ -62,12 +75,20 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
     const fit: FitSeries[] = series.map((s) => {
       const end = originIndex(plan, s.values.length, k);
       const values = s.values.subarray(0, end);
-      return { values, times: s.times.subarray(0, end), scale: seriesScale(values), ...(s.covariates ? { covariates: s.covariates.map((c) => c.subarray(0, end)) } : {}) };
+      return {
+        values,
+        times: s.times.subarray(0, end),
+        scale: seriesScale(values),
+        ...(s.covariates ? { covariates: s.covariates.map((c) => c.subarray(0, end)) } : {}),
+        // Cut at the origin: the fold can read no value observed after it, in fitting or forecasting.
+        ...(s.pastCovariates ? { pastCovariates: s.pastCovariates.map((c) => c.subarray(0, end)) } : {}),
+      };
     });
     const model = await fitForecastModel(req.family, req.params, fit, {
       calendar: req.calendar,
       rng: new Rng(seedFrom(req.seed, `fold-${k}`)),
       target: req.target,
+      ...(req.horizon !== undefined ? { horizon: req.horizon } : {}),
       yieldControl: req.yieldControl,
     });
     let foldSq = 0;
@@ -76,7 +97,7 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
       for (let g = 0; g < series.length; g++) {
         const s = series[g];
         const end = fit[g].values.length;
-        const predicted = model.forecast(stateAt(s.values, s.times, end, model.tailLength, fit[g].scale, s.covariates), plan.horizon);
+        const predicted = model.forecast(stateAt(s.values, s.times, end, model.tailLength, fit[g].scale, s.covariates, fit[g].pastCovariates), plan.horizon);
         predictions.set(predicted.subarray(0, plan.horizon), (k * series.length + g) * plan.horizon);
         for (let h = 0; h < plan.horizon; h++) {
           const err = s.values[end + h] - predicted[h];

@@ -3,7 +3,8 @@
  * The forecast trial harness (the forecasting counterpart of run-trial): read the series, score the
  * configuration by rolling-origin validation (never a random split), refit on every point, and return
  * the envelope with the per-step error spread for intervals. Expected failures (bad data, bad params, a
- * non-finite score) are returned as a `failed` outcome, not thrown. Deterministic given the seed.
+ * non-finite score) are returned as a `failed` outcome, not thrown. Deterministic given the seed. A model
+ * that reads past-only covariates forecasts at most the job's horizon (./past-covariates).
  */
 import { EngineError } from '../core/errors';
 import { Rng, seedFrom } from '../core/rng';
@@ -15,6 +16,7 @@ import { FORECAST_ENVELOPE_FORMAT, FORECAST_ENVELOPE_VERSION, type ForecastEnvel
 import { fitForecastModel } from './families';
 import { weekPeriod } from './frequency';
 import { stepSpread } from './intervals';
+import { flooredSpread, spreadFloor } from './spread-floor';
 import { rollingOrigin, stateAt } from './rolling-origin';
 import { seriesPlan } from './origin-truth';
 import { FORECAST_FAMILIES } from './space';
@@ -32,6 +34,8 @@ export interface ForecastTrialSpec {
   readonly groupColumn?: string;
   /** Known-future covariate columns (see SeriesColumns.covariates). */
   readonly covariates?: readonly string[];
+  /** Past-only covariate columns (see SeriesColumns.pastCovariates), read at least `horizon` steps back. */
+  readonly pastCovariates?: readonly string[];
   /** Groups with fewer points are left out of the model (see SeriesColumns.minLength). */
   readonly minLength?: number;
   /** Steps ahead the job forecasts. */
@@ -62,10 +66,18 @@ export type ForecastTrialOutcome =
 export const HORIZON_CAP_FACTOR = 4;
 
 /** The data shape a forecast space depends on, from the dataset (for samplers; throws on bad data). */
-export function forecastShapeOf(ds: Dataset, spec: Pick<ForecastTrialSpec, 'target' | 'timeColumn' | 'groupColumn' | 'horizon'>): ForecastShape {
+export function forecastShapeOf(ds: Dataset, spec: Pick<ForecastTrialSpec, 'target' | 'timeColumn' | 'groupColumn' | 'horizon' | 'pastCovariates'>): ForecastShape {
   const { info, series } = extractSeries(ds, spec);
   const week = weekPeriod(info.frequency, info.season);
-  return { length: Math.min(...series.map((s) => s.values.length)), season: info.season, groups: series.length, horizon: spec.horizon, positive: allPositive(series), ...(week > 0 ? { week } : {}) };
+  return {
+    length: Math.min(...series.map((s) => s.values.length)),
+    season: info.season,
+    groups: series.length,
+    horizon: spec.horizon,
+    positive: allPositive(series),
+    ...(week > 0 ? { week } : {}),
+    ...(info.pastCovariates ? { pastCovariates: true } : {}),
+  };
 }
 
 export async function runForecastTrial(ds: Dataset, spec: ForecastTrialSpec): Promise<ForecastTrialOutcome> {
@@ -85,12 +97,13 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
   const plan = seriesPlan(series, info.season, spec.horizon, spec.origins);
   const calendar: Calendar = { frequency: info.frequency, season: info.season, anchor: Math.min(...series.map((s) => s.times[0])) };
 
-  const validation = await rollingOrigin({ family: spec.family, params: spec.params, series, calendar, plan, seed: spec.seed, target: spec.target, yieldControl: spec.yieldControl });
+  const validation = await rollingOrigin({ family: spec.family, params: spec.params, series, calendar, plan, seed: spec.seed, target: spec.target, horizon: spec.horizon, yieldControl: spec.yieldControl });
   if (!Number.isFinite(validation.score)) return { status: 'failed', code: 'non_finite_score', reason: 'the rolling-origin rmse is not a finite number (the model diverged)' };
 
   await spec.yieldControl?.();
-  const fit = series.map((s) => ({ values: s.values, times: s.times, scale: seriesScale(s.values), ...(s.covariates ? { covariates: s.covariates } : {}) }));
-  const model = await fitForecastModel(spec.family, spec.params, fit, { calendar, rng: new Rng(seedFrom(spec.seed, 'refit')), target: spec.target, yieldControl: spec.yieldControl });
+  const floor = spreadFloor(series);
+  const fit = series.map((s) => ({ values: s.values, times: s.times, scale: seriesScale(s.values), ...(s.covariates ? { covariates: s.covariates } : {}), ...(s.pastCovariates ? { pastCovariates: s.pastCovariates } : {}) }));
+  const model = await fitForecastModel(spec.family, spec.params, fit, { calendar, rng: new Rng(seedFrom(spec.seed, 'refit')), target: spec.target, horizon: spec.horizon, yieldControl: spec.yieldControl });
   try {
     const envelope: ForecastEnvelope = {
       format: FORECAST_ENVELOPE_FORMAT,
@@ -104,16 +117,21 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
       season: info.season,
       anchor: calendar.anchor,
       horizon: spec.horizon,
-      maxHorizon: Math.max(spec.horizon, HORIZON_CAP_FACTOR * plan.horizon),
+      // A model reading past covariates has observed values for the job's horizon only (its pastHorizon).
+      maxHorizon: model.pastHorizon ?? Math.max(spec.horizon, HORIZON_CAP_FACTOR * plan.horizon),
       score: validation.score,
-      stepSpread: Array.from(stepSpread(validation.stepSumSq, validation.stepCount)),
+      // Never narrower than the floor of the series' own variation (./spread-floor): an exact fit has no errors.
+      stepSpread: Array.from(flooredSpread(stepSpread(validation.stepSumSq, validation.stepCount), floor)),
+      spreadFloor: floor,
       ...(info.skipped ? { skippedGroups: info.skipped } : {}),
       ...(info.covariates ? { covariates: info.covariates } : {}),
+      ...(info.pastCovariates ? { pastCovariates: info.pastCovariates } : {}),
       groups: series.map((s, g) => {
         const st = stateAt(s.values, s.times, s.values.length, model.tailLength, fit[g].scale);
         const n = s.values.length;
         const covariates = info.covariates && s.covariates ? { covariates: storedCovariates(info.covariates, s.covariates, n - st.tail.length, n) } : {};
-        return { group: s.group, lastTime: st.lastTime, scale: st.scale, first: st.first, count: st.count, tail: Array.from(st.tail), ...covariates };
+        const past = info.pastCovariates && s.pastCovariates ? { pastCovariates: storedCovariates(info.pastCovariates, s.pastCovariates, n - st.tail.length, n) } : {};
+        return { group: s.group, lastTime: st.lastTime, scale: st.scale, first: st.first, count: st.count, tail: Array.from(st.tail), ...covariates, ...past };
       }),
       model: model.toArtifact(),
     };

@@ -4,7 +4,10 @@
  * the rows (a model would otherwise be scored on points between ones it was fitted on). The search sees
  * each series without its tail; the champion/challenger comparison then asks both models for the tail
  * after the same history and scores them on what happened, and the published model takes its state from
- * the whole series (stateAtLatest). The cut depends only on the data and the number of points, so the trial and the comparison (different invocations) hold out the same points.
+ * the whole series (stateAtLatest). The cut depends only on the data and the number of points, so the
+ * trial and the comparison (different invocations) hold out the same points. A model whose covariates
+ * lack a category the held-out points hold cannot forecast them at all (unseenTailCategories), which the
+ * comparison reports instead of a score.
  */
 import { EngineError } from '../core/errors';
 import type { Dataset } from '../data/dataset';
@@ -12,10 +15,10 @@ import { findColumn } from '../data/dataset';
 import { selectRows } from '../data/select-rows';
 import { byName, storedCovariates } from './covariates';
 import type { ForecastEnvelope } from './envelope';
-import type { Forecaster } from './forecaster';
+import type { Forecaster, SeriesHistory } from './forecaster';
 import { stateAt } from './rolling-origin';
 import { extractSeries, groupKeys, timeValues } from './series';
-import type { SeriesColumns } from './types';
+import type { SeriesColumns, SeriesData, SeriesInfo } from './types';
 
 /** The dataset without the last `points` of each series (rows in their original order). */
 export function withoutSeriesTail(ds: Dataset, columns: SeriesColumns, points: number): Dataset {
@@ -50,7 +53,9 @@ export function stateAtLatest(envelope: ForecastEnvelope, ds: Dataset, columns: 
     const st = stateAt(s.values, s.times, s.values.length, g.tail.length, g.scale);
     const n = s.values.length;
     const covariates = envelope.covariates && info.covariates && s.covariates ? { covariates: byName(envelope.covariates, info.covariates, storedCovariates(info.covariates, s.covariates, n - st.tail.length, n)) } : {};
-    return { group: g.group, lastTime: st.lastTime, scale: g.scale, first: st.first, count: st.count, tail: Array.from(st.tail), ...covariates };
+    // The past covariates' latest observed values too: what the published model forecasts from.
+    const past = envelope.pastCovariates && info.pastCovariates && s.pastCovariates ? { pastCovariates: byName(envelope.pastCovariates, info.pastCovariates, storedCovariates(info.pastCovariates, s.pastCovariates, n - st.tail.length, n)) } : {};
+    return { group: g.group, lastTime: st.lastTime, scale: g.scale, first: st.first, count: st.count, tail: Array.from(st.tail), ...covariates, ...past };
   });
   return { ...envelope, groups };
 }
@@ -75,9 +80,7 @@ export function scoreOnSeriesTail(forecaster: Forecaster, ds: Dataset, columns: 
     if (!known.has(s.group)) throw new EngineError('invalid_input', `the model has never seen the series ${JSON.stringify(s.group)}, so it cannot be scored on it`, { group: s.group });
     const end = s.values.length - points;
     if (end < 1) throw tooShort(s.group, s.values.length, points);
-    // The covariates run on past the history: the held-out points' values are known, as a request would give them.
-    const covariates = info.covariates && s.covariates ? { covariates: { specs: info.covariates, columns: s.covariates } } : {};
-    const predicted = forecaster.forecastAfter({ values: s.values.subarray(0, end), times: s.times.subarray(0, end), ...covariates }, points, columns.groupColumn === undefined ? undefined : s.group);
+    const predicted = forecaster.forecastAfter(historyBefore(info, s, end), points, columns.groupColumn === undefined ? undefined : s.group);
     for (let h = 0; h < points; h++) {
       const err = s.values[end + h] - predicted[h];
       sumSq += err * err;
@@ -85,6 +88,48 @@ export function scoreOnSeriesTail(forecaster: Forecaster, ds: Dataset, columns: 
     }
   }
   return { rmse: Math.sqrt(sumSq / n), points: n };
+}
+
+/** Categories of one covariate in the held-out points that a model cannot forecast, and the series holding them. */
+export interface UnseenTailCategories {
+  readonly covariate: string;
+  /** In order of first appearance (series by series). */
+  readonly categories: readonly string[];
+  readonly groups: readonly string[];
+}
+
+/**
+ * The categories of the covariates that forecasting the last `points` of every series of `ds` (after the
+ * rest of each, as scoreOnSeriesTail does) would read but the model was not trained with, by covariate:
+ * a model that would refuse those forecasts, as it refuses a request naming such a category, cannot be
+ * scored on them. Empty when it can forecast every series it knows; series it never saw are left to
+ * scoreOnSeriesTail to refuse.
+ */
+export function unseenTailCategories(forecaster: Forecaster, ds: Dataset, columns: SeriesColumns, points: number): UnseenTailCategories[] {
+  checkPoints(points);
+  const { info, series } = extractSeries(ds, columns);
+  if (!info.covariates) return [];
+  const known = new Set(forecaster.groups);
+  const byCovariate = new Map<string, { categories: Set<string>; groups: Set<string> }>();
+  for (const s of series) {
+    const end = s.values.length - points;
+    if (!known.has(s.group) || end < 1) continue;
+    for (const { covariate, category } of forecaster.unseenCategories(historyBefore(info, s, end), points)) {
+      const entry = byCovariate.get(covariate) ?? { categories: new Set<string>(), groups: new Set<string>() };
+      entry.categories.add(category);
+      entry.groups.add(s.group);
+      byCovariate.set(covariate, entry);
+    }
+  }
+  return [...byCovariate].map(([covariate, e]) => ({ covariate, categories: [...e.categories], groups: [...e.groups] }));
+}
+
+/** The first `end` points of a series as a history; its covariates run on past them (the held-out points' values are known, as a request would give them). */
+function historyBefore(info: SeriesInfo, s: SeriesData, end: number): SeriesHistory {
+  const covariates = info.covariates && s.covariates ? { covariates: { specs: info.covariates, columns: s.covariates } } : {};
+  // Past covariates are read up to the history's last point only (forecastAfter reads no later value).
+  const past = info.pastCovariates && s.pastCovariates ? { pastCovariates: { specs: info.pastCovariates, columns: s.pastCovariates } } : {};
+  return { values: s.values.subarray(0, end), times: s.times.subarray(0, end), ...covariates, ...past };
 }
 
 function checkPoints(points: number): void {

@@ -3,17 +3,18 @@
  * Reads the time series out of a Dataset: resolves the target, time and optional group columns, splits
  * the rows into one series per group sorted by time, checks the steps are regular and the timestamps
  * unique, detects the frequency and its seasonal period, adds the timestamps of short gaps (./fill-gaps)
- * and fills missing target values (./fill-missing). Known-future covariates (./covariates) are read per
- * point alongside the target.
+ * and fills missing target values (./fill-missing). Known-future (./covariates) and past-only
+ * (./past-covariates) covariates are read per point alongside the target.
  * Every refusal names the column (and the group and data row where it applies).
  */
 import { EngineError } from '../core/errors';
 import { asFloat64, type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
 import { widenFloat32 } from '../data/numeric-precision';
-import { covariateWidth, readCovariates } from './covariates';
+import { covariateWidth } from './covariates';
 import { fillGaps } from './fill-gaps';
 import { SHORT_GAPS_RULE } from './gap-limits';
 import { fillMissing } from './fill-missing';
+import { readCovariateSets } from './past-covariates';
 import { alignDaylightSaving, checkRegular, detectFrequency, formatTime, seasonFor } from './frequency';
 import type { SeriesColumns, SeriesData, SeriesInfo } from './types';
 
@@ -93,8 +94,9 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   const { column: timeCol, datetime } = resolveTime(ds, columns.timeColumn, columns.target);
   const t = timeValues(timeCol, datetime);
   const keys = groupKeys(ds, columns.groupColumn, [columns.target, timeCol.name]);
-  const covariates = columns.covariates && columns.covariates.length > 0 ? readCovariates(ds, columns.covariates, { target: columns.target, time: timeCol.name, group: columns.groupColumn }) : undefined;
+  const { known: covariates, past } = readCovariateSets(ds, columns.covariates, columns.pastCovariates, { target: columns.target, time: timeCol.name, group: columns.groupColumn });
   const width = covariateWidth(covariates?.specs);
+  const pastWidth = covariateWidth(past?.specs);
   const rowsByGroup = new Map<string, number[]>();
   for (let i = 0; i < ds.rows; i++) {
     if (Number.isNaN(t[i])) throw new EngineError('invalid_dataset', `time column "${timeCol.name}" is empty or not a ${datetime ? 'date' : 'number'} at data row ${i + 1}`, { column: timeCol.name, row: i + 1 });
@@ -134,7 +136,8 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     const filled = fillMissing(values);
     if (filled < 0) throw new EngineError('invalid_target', `target column "${columns.target}" has no values${groups[gi] === '' ? '' : ` in group "${groups[gi]}"`}`, { column: columns.target, group: groups[gi] });
     const encoded = covariates ? covariateColumns(covariates.write, width, rows, source) : undefined;
-    series.push({ group: groups[gi], times, values, interpolated: filled, ...(encoded ? { covariates: encoded } : {}) });
+    const observed = past ? covariateColumns(past.write, pastWidth, rows, source) : undefined;
+    series.push({ group: groups[gi], times, values, interpolated: filled, ...(encoded ? { covariates: encoded } : {}), ...(observed ? { pastCovariates: observed } : {}) });
     lengths[groups[gi]] = values.length;
     interpolated[groups[gi]] = filled - added.length;
     if (added.length > 0) addedTimes[groups[gi]] = added;
@@ -152,13 +155,15 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     ...(Object.keys(addedTimes).length > 0 ? { added: addedTimes } : {}),
     ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
     ...(covariates ? { covariates: covariates.specs } : {}),
+    ...(past ? { pastCovariates: past.specs } : {}),
   };
   return { info, series };
 }
 
 /**
  * One series' encoded covariates, a column per feature, point by point; an added gap point (source -1)
- * repeats the point before it (a promotion or price in force carries over a missing day).
+ * repeats the point before it (a promotion or price in force carries over a missing day; an observed
+ * value is the latest one observed).
  */
 function covariateColumns(write: (row: number, out: Float64Array, off: number) => void, width: number, rows: readonly number[], source: Int32Array): Float64Array[] {
   const n = source.length;

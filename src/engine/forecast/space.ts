@@ -4,12 +4,14 @@
  * search/space types so the existing samplers (TPE, random, grid) search them unchanged. Bounds follow the
  * data: how far lags and windows may reach back is capped so that the earliest rolling-origin fold still
  * keeps rows to learn from (./validation-plan maxReach). Tabular model parameters are the model registry's
- * own spaces, nested under the `m_` prefix (./forecast-params).
+ * own spaces, nested under the `m_` prefix (./forecast-params). A job with past-only covariates also
+ * searches how many lags of them the tabular families read (`past_lags`, from the horizon back).
  */
 import type { DataShape } from '../models/model';
 import { getModelSpec } from '../models/registry';
 import { categorical, type Distribution, float, int, type Params, type SearchSpace } from '../search/space';
 import { ETS_TRENDS } from './ets-forecaster';
+import { defaultPastLags } from './past-covariates';
 import { prefixParams } from './forecast-params';
 import type { ForecastFamily, ForecastShape } from './types';
 import { maxReach, validationPlan } from './validation-plan';
@@ -51,6 +53,20 @@ function weeklyLagFits(shape: ForecastShape): boolean {
 function weeklySpace(shape: ForecastShape): Record<string, Distribution> {
   if (!(shape.week ?? 0)) return {};
   return { weekday: categorical(true, false), ...(weeklyLagFits(shape) ? { weekly_lag: categorical(true, false) } : {}) };
+}
+
+/**
+ * Most lags of each past covariate a trial may read (`past_lags`): read from the horizon back, the
+ * farthest within the reach of the earliest origin, and at most defaultPastLags. Below 1 the series are
+ * too short to read them at all at this horizon (a job is refused; see worker/job-inputs).
+ */
+export function pastLagBound(shape: ForecastShape): number {
+  return Math.min(defaultPastLags(shape.season), maxReach(validationPlan(shape)) - shape.horizon + 1);
+}
+
+/** The past covariates' lag count to search, for a job that names them. */
+function pastSpace(shape: ForecastShape): Record<string, Distribution> {
+  return shape.pastCovariates ? { past_lags: int(1, Math.max(1, pastLagBound(shape))) } : {};
 }
 
 /** The tabular model's view of the lag-feature matrix, for the bounds of its own space. */
@@ -97,7 +113,7 @@ export function forecastSpace(family: ForecastFamily, shape: ForecastShape): Sea
   }
   const windows = [0, 3, 6, shape.season].filter((w, i, all) => w <= bound && (w === 0 || w >= 2) && all.indexOf(w) === i);
   if (windows.length > 1) space.rolling_window = categorical(...windows);
-  return { ...space, ...weeklySpace(shape), ...prefixParams(getModelSpec(family).space(tabularShape(shape))) };
+  return { ...space, ...weeklySpace(shape), ...pastSpace(shape), ...prefixParams(getModelSpec(family).space(tabularShape(shape))) };
 }
 
 /**
@@ -129,7 +145,9 @@ export function forecastDefaults(family: ForecastFamily, shape: ForecastShape): 
   }
   // Hourly and business-hours series: the day of the week and the value a week before, when it fits.
   const weekly = shape.week ? { weekday: true, ...(weeklyLagFits(shape) ? { weekly_lag: true } : {}) } : {};
-  const base: Params = { transform, lags, ...(seasonal ? { calendar: true, seasonal_lags: 0 } : {}), rolling_window: 0, ...weekly };
+  // Past covariates: every lag the space allows, from the horizon back (a leading indicator's lead is unknown).
+  const past: Params = shape.pastCovariates ? { past_lags: Math.max(1, pastLagBound(shape)) } : {};
+  const base: Params = { transform, lags, ...(seasonal ? { calendar: true, seasonal_lags: 0 } : {}), rolling_window: 0, ...weekly, ...past };
   const model = prefixParams(getModelSpec(family).defaults(tabularShape(shape)));
   if (family === 'linear') return { ...base, differencing: 'first', ...model };
   return { ...base, differencing: seasonal ? 'seasonal' : 'first', ...model };

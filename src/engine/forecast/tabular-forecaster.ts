@@ -5,7 +5,9 @@
  * transformed and differenced value; forecasts are recursive (./recursive). Features are standardised
  * with the training rows' means and deviations, which the ridge penalty of `linear` needs and trees ignore.
  * A job's known-future covariates are the last features of a row (./covariates): these are the families
- * that learn from them, so each forecast step needs their values (SeriesState.covariates).
+ * that learn from them, so each forecast step needs their values (SeriesState.covariates). Past-only
+ * covariates (./past-covariates) follow them, read `past_lags` times from the job's horizon H back, so a
+ * model reading them forecasts at most H steps, from the values observed up to its last point.
  */
 import { EngineError } from '../core/errors';
 import { matrix } from '../core/matrix';
@@ -17,8 +19,9 @@ import type { Calendar } from './calendar';
 import { phaseAt, weekdayAt } from './calendar';
 import { differenceLag } from './differencing';
 import type { FitSeries, FittedForecastModel, ForecastFitContext, ForecastModelArtifact, SeriesState } from './forecast-model';
-import { nestedModelParams, resolveLagLayout, resolveSeriesOptions } from './forecast-params';
-import { covariateLagsOf, featureCount, lagWarmup, type LagLayout, writeLagFeatures } from './lag-features';
+import { intParam, nestedModelParams, resolveLagLayout, resolveSeriesOptions } from './forecast-params';
+import { covariateLagsOf, featureCount, lagWarmup, type LagLayout, pastReach, writeLagFeatures } from './lag-features';
+import { defaultPastLags, pastCovariateLagsOf } from './past-covariates';
 import { recursiveForecast, transformedSeries } from './recursive';
 import { fitTransform, type TargetTransform } from './target-transform';
 
@@ -39,8 +42,12 @@ interface TabularState {
   readonly calendar: Calendar;
 }
 
+/** Most lags of each past covariate a trial may read (`past_lags`). */
+const MAX_PAST_LAGS = 1000;
+
 class TabularForecaster implements FittedForecastModel {
   readonly tailLength: number;
+  readonly pastHorizon?: number;
   private readonly row: Float32Array;
 
   constructor(
@@ -48,7 +55,8 @@ class TabularForecaster implements FittedForecastModel {
     private readonly model: FittedModel,
     readonly fitInfo: Readonly<Record<string, number>>,
   ) {
-    this.tailLength = state.lag + lagWarmup(state.layout);
+    this.tailLength = Math.max(state.lag + lagWarmup(state.layout), pastReach(state.layout));
+    if (pastReach(state.layout) > 0) this.pastHorizon = (state.layout.pastCovariateLags as readonly number[])[0];
     this.row = new Float32Array(state.colMean.length);
   }
 
@@ -65,11 +73,30 @@ class TabularForecaster implements FittedForecastModel {
     if (width > 0 && !(covariates && covariates.length === width && covariates.every((c) => c.length >= series.tail.length + steps))) {
       throw new EngineError('invalid_input', `this forecaster reads ${width} covariate column${width === 1 ? '' : 's'} at every step; the values of the series' recent points or of the ${steps} steps ahead are missing`, { field: 'covariates' });
     }
+    const past = this.pastOf(series, steps);
     return recursiveForecast(series, steps, transform, lag, this.tailLength, calendar, (d, t, phase, position, weekday) => {
-      writeLagFeatures(layout, d, t, phase, position, weekday, row, 0, covariates);
+      writeLagFeatures(layout, d, t, phase, position, weekday, row, 0, covariates, past);
       for (let j = 0; j < row.length; j++) row[j] = (row[j] - colMean[j]) / colStd[j];
       return this.model.predict(X)[0];
     });
+  }
+
+  /**
+   * The past covariates a forecast of `steps` reads: the tail's observed values, checked to be there, and
+   * `steps` at most pastHorizon, since a step further would need a value nobody has observed yet.
+   */
+  private pastOf(series: SeriesState, steps: number): readonly Float64Array[] | undefined {
+    const width = this.state.layout.pastCovariates ?? 0;
+    if (width === 0) return undefined;
+    const horizon = this.pastHorizon as number;
+    if (steps > horizon) {
+      throw new EngineError('invalid_input', `this forecaster reads past covariates at least ${horizon} steps back, so it forecasts at most ${horizon} steps ahead; asked for ${steps}`, { field: 'horizon', max: horizon });
+    }
+    const past = series.pastCovariates;
+    if (!(past && past.length === width && past.every((c) => c.length >= series.tail.length))) {
+      throw new EngineError('invalid_input', `this forecaster reads ${width} past covariate column${width === 1 ? '' : 's'}; their values at the series' recent points are missing`, { field: 'past_covariates' });
+    }
+    return past;
   }
 
   toArtifact(): ForecastModelArtifact {
@@ -98,15 +125,21 @@ export async function fitTabularForecaster(family: TabularForecastFamily, params
   const lag = differenceLag(opts.differencing, season);
   const lagsOnly = resolveLagLayout(params, season, ctx.calendar.frequency);
   const transform = fitTransform(opts.transform, series.map((s) => s.values.map((v) => v / s.scale)), ctx.target);
-  // Covariates are read no further back than the lags or the differencing, so they do not move the start.
-  const start = lag + lagWarmup(lagsOnly);
+  // Covariates are read no further back than the lags or the differencing, so they do not move the start;
+  // past covariates are read from the horizon back, which may.
+  const pastWidth = series[0]?.pastCovariates?.length ?? 0;
+  const past = pastWidth > 0 ? pastLagRange(params, ctx) : undefined;
+  const start = Math.max(lag + lagWarmup(lagsOnly), past ? past.horizon + past.count - 1 : 0);
   let rows = 0;
   for (const s of series) rows += Math.max(0, s.values.length - start);
   if (rows < MIN_ROWS) {
-    throw new EngineError('invalid_params', `the lag features reach back ${start} steps, leaving ${rows} training rows (at least ${MIN_ROWS} needed); use fewer lags, a shorter window or less differencing`, { rows, reach: start });
+    const why = past ? ` (past covariates are read ${past.horizon} to ${past.horizon + past.count - 1} steps back: the horizon and past_lags)` : '';
+    throw new EngineError('invalid_params', `the lag features reach back ${start} steps${why}, leaving ${rows} training rows (at least ${MIN_ROWS} needed); use fewer lags, a shorter window or less differencing${past ? ', fewer past_lags or a shorter horizon' : ''}`, { rows, reach: start });
   }
   const width = series[0]?.covariates?.length ?? 0;
-  const layout: LagLayout = width > 0 ? { ...lagsOnly, covariates: width, covariateLags: covariateLagsOf(lagsOnly, lag, width, rows) } : lagsOnly;
+  const known: LagLayout = width > 0 ? { ...lagsOnly, covariates: width, covariateLags: covariateLagsOf(lagsOnly, lag, width, rows) } : lagsOnly;
+  const knownFeatures = width * (known.covariateLags?.length ?? 0);
+  const layout: LagLayout = past ? { ...known, pastCovariates: pastWidth, pastCovariateLags: pastCovariateLagsOf(past.horizon, past.count, pastWidth, rows, knownFeatures) } : known;
   const cols = featureCount(layout);
   const X = new Float32Array(rows * cols);
   const y = new Float32Array(rows);
@@ -114,7 +147,7 @@ export async function fitTabularForecaster(family: TabularForecastFamily, params
   for (const s of series) {
     const { d } = transformedSeries(s.values, s.scale, transform, lag);
     for (let t = start; t < s.values.length; t++, r++) {
-      writeLagFeatures(layout, d, t, phaseAt(ctx.calendar, s.times[t]), t, weekdayAt(ctx.calendar, s.times[t]), X, r * cols, s.covariates);
+      writeLagFeatures(layout, d, t, phaseAt(ctx.calendar, s.times[t]), t, weekdayAt(ctx.calendar, s.times[t]), X, r * cols, s.covariates, s.pastCovariates);
       y[r] = d[t];
     }
   }
@@ -128,6 +161,15 @@ export async function fitTabularForecaster(family: TabularForecastFamily, params
   });
   const state: TabularState = { family, transform, lag, layout, colMean: mean, colStd: std, calendar: ctx.calendar };
   return new TabularForecaster(state, model, { ...model.fitInfo, training_rows: rows, features: cols, boxcox_lambda: transform.lambda });
+}
+
+/** The past covariates' lags a fit reads: `past_lags` of them from the job's horizon on (refused without a horizon). */
+function pastLagRange(params: Params, ctx: ForecastFitContext): { horizon: number; count: number } {
+  const horizon = ctx.horizon;
+  if (!(horizon !== undefined && Number.isInteger(horizon) && horizon >= 1)) {
+    throw new EngineError('invalid_params', 'past covariates are read at least the horizon back: the fit needs the horizon the model forecasts', { field: 'horizon' });
+  }
+  return { horizon, count: intParam(params, 'past_lags', defaultPastLags(ctx.calendar.season), 1, MAX_PAST_LAGS) };
 }
 
 /** Standardises the columns in place; returns the means and deviations used (deviation 1 for constants). */
@@ -161,7 +203,8 @@ export async function loadTabularForecaster(artifact: ForecastModelArtifact, cal
     typeof tr?.lambda !== 'number' || typeof l?.lags !== 'number' || !Array.isArray(l.seasonalLags) ||
     (l.covariates !== undefined && !(Number.isInteger(l.covariates) && l.covariates >= 0)) ||
     (l.weekdayColumns !== undefined && !(Number.isInteger(l.weekdayColumns) && l.weekdayColumns >= 0 && l.weekdayColumns <= 7)) ||
-    (l.covariateLags !== undefined && !(Array.isArray(l.covariateLags) && l.covariateLags.every((k) => Number.isInteger(k) && k >= 0 && k <= (lag as number) + lagWarmup(l))))
+    (l.covariateLags !== undefined && !(Array.isArray(l.covariateLags) && l.covariateLags.every((k) => Number.isInteger(k) && k >= 0 && k <= (lag as number) + lagWarmup(l)))) ||
+    !validPastLayout(l)
   ) {
     throw new EngineError('bad_artifact', `${family} forecast artifact is missing its transform, layout or model`);
   }
@@ -172,4 +215,14 @@ export async function loadTabularForecaster(artifact: ForecastModelArtifact, cal
   if (inner.family !== family) throw new EngineError('bad_artifact', `${family} forecast artifact holds a ${String(inner.family)} model`);
   const fitted = await getModelSpec(family).load(inner);
   return new TabularForecaster({ family, transform: tr, lag, layout: l, colMean: mean, colStd: std, calendar }, fitted, {});
+}
+
+/** A stored layout's past covariates: none (as stored before them), or columns read at ascending lags of at least 1. */
+function validPastLayout(l: LagLayout): boolean {
+  if (l.pastCovariates === undefined && l.pastCovariateLags === undefined) return true;
+  const lags = l.pastCovariateLags;
+  return (
+    Number.isInteger(l.pastCovariates) && (l.pastCovariates as number) >= 1 &&
+    Array.isArray(lags) && lags.length >= 1 && lags.every((k, i) => Number.isInteger(k) && k >= 1 && (i === 0 || k > lags[i - 1]))
+  );
 }

@@ -26,6 +26,8 @@ export interface ForecastShape {
   readonly positive?: boolean;
   /** Steps in a week when the season is a day (hourly 168; see frequency weekPeriod); absent or 0: none. */
   readonly week?: number;
+  /** Whether the job names past-only covariates (./past-covariates): the tabular spaces then search how many lags of them to read. */
+  readonly pastCovariates?: boolean;
 }
 
 /**
@@ -61,13 +63,17 @@ export type SeriesFrequency =
    * stored with 1. A day may close once in between, the same every working day (open 09:00 to 12:00 and
    * 13:00 to 17:00, a lunch break): `breakAfter` points (1..hours-1) come before it and `breakPoints`
    * slots (at least 1) are closed, and `hours` counts the open points only (8 there, hourly). Both absent:
-   * no break, as in every frequency stored before breaks. Or the days may open for different hours
-   * (09:00 to 17:00 Monday to Friday, 10:00 to 15:00 on Saturday): `days` holds one `{ open, points }` per
-   * working day (0 = `weekStart`), its first point `open` steps after `firstHour`:`minute` (then the
-   * week's earliest opening) and its number of points; `hours` is then the clock slots from the earliest
-   * opening to the latest last point (the season; 9 there, hourly), and the phase of a point its clock
-   * slot from that opening. Absent: every day alike, as in every frequency stored before; never with a
-   * break. See ./business-hours and ./opening-schedule.
+   * no break, as in every frequency stored before breaks. A day closing more than once (08:00 to 10:00,
+   * 10:30 to 12:30, 13:30 to 17:00) has `breaks` instead, one `{ after, slots }` per break in order
+   * (`after`: the day's points before it); absent in frequencies stored before. Or the days may open for
+   * different hours (09:00 to 17:00 Monday to Friday, 10:00 to 15:00 on Saturday): `days` holds one
+   * `{ open, points, breaks? }` per working day (0 = `weekStart`), its first point `open` steps after
+   * `firstHour`:`minute` (then the week's earliest opening), its number of points and its own breaks
+   * (absent when it has none, as in every schedule stored before days had breaks); `hours` is then the
+   * clock slots from the earliest opening to the latest last point, less those every day is closed in
+   * between (the season; 9 there, hourly), and the phase of a point its clock slot from that opening,
+   * counting on across those. Absent: every day alike, as in every frequency stored before; never with
+   * `breakAfter`, `breakPoints` or `breaks`. See ./business-hours, ./opening-schedule and ./opening-day.
    */
   | {
       readonly kind: 'business_hours';
@@ -80,7 +86,8 @@ export type SeriesFrequency =
       readonly stepMinutes?: 15 | 30 | 60;
       readonly breakAfter?: number;
       readonly breakPoints?: number;
-      readonly days?: readonly { readonly open: number; readonly points: number }[];
+      readonly breaks?: readonly { readonly after: number; readonly slots: number }[];
+      readonly days?: readonly { readonly open: number; readonly points: number; readonly breaks?: readonly { readonly after: number; readonly slots: number }[] }[];
     }
   /** A numeric time index with a constant step. */
   | { readonly kind: 'index'; readonly name: 'index'; readonly step: number };
@@ -100,6 +107,8 @@ export interface SeriesData {
    * `times`; absent when the job names none. An added gap point carries the values of the point before.
    */
   readonly covariates?: readonly Float64Array[];
+  /** The encoded past-only covariates (./past-covariates), laid out as `covariates`; absent when the job names none. */
+  readonly pastCovariates?: readonly Float64Array[];
 }
 
 /** What describeSeries reports about a dataset's time series. */
@@ -122,6 +131,8 @@ export interface SeriesInfo {
   readonly skipped?: Readonly<Record<string, number>>;
   /** The known-future covariates read (SeriesColumns.covariates), in the order named; absent when none. */
   readonly covariates?: readonly CovariateSpec[];
+  /** The past-only covariates read (SeriesColumns.pastCovariates), in the order named; absent when none. */
+  readonly pastCovariates?: readonly CovariateSpec[];
 }
 
 /** Options naming the columns of a forecasting dataset. */
@@ -138,4 +149,6 @@ export interface SeriesColumns {
   readonly minLength?: number;
   /** Columns whose values are known ahead of time, read at the step predicted (./covariates). */
   readonly covariates?: readonly string[];
+  /** Columns observed only up to each point, read at lags of at least the horizon (./past-covariates). */
+  readonly pastCovariates?: readonly string[];
 }

@@ -156,7 +156,7 @@ export const jobViewResponse = z.object({
       champion_score: z.number().optional(),
       champion_version: z.int().optional(),
       holdout_rows: z.int().optional(),
-      reason: z.string().optional(),
+      reason: z.string().optional().describe('why the comparison failed, or why the champion has no score: a forecast champion that cannot forecast the held-out points (a covariate category it was not trained with), which promotes a challenger that can'),
       promoted: z.boolean().optional(),
       decision: z.string().optional(),
     })
@@ -219,6 +219,7 @@ const modelEvent = z.object({
       margin: z.number(),
       margin_kind: z.enum(['absolute', 'relative']),
       promoted: z.boolean(),
+      reason: z.string().optional().describe('why a score is null: the comparison failed, or the champion cannot forecast the held-out points (a forecast covariate category it was not trained with; the challenger that can is promoted, no margin applies)'),
     })
     .optional(),
 });
@@ -266,12 +267,16 @@ export const modelDetailResponse = z.object({
         .describe('the detected step: monthly, quarterly, yearly, months, business_daily (Monday to Friday), working_daily (six days a week, such as Monday to Saturday), business_hourly (hourly during opening hours, such as 09:00 to 17:00 Monday to Friday), business_half_hourly and business_quarter_hourly (every 30 or 15 minutes during opening hours), daily, hourly, weekly, minutely, fixed or index'),
       season: z.int(),
       horizon: z.int().describe('the horizon the job validated'),
-      max_horizon: z.int().describe('the longest horizon POST /forecast accepts'),
+      max_horizon: z.int().describe('the longest horizon POST /forecast accepts (the job\'s horizon for a model that reads past_covariates)'),
       groups: z.array(z.string()).optional().describe('the series a grouped model forecasts (at most the first 1,000)'),
       covariates: z
         .array(z.object({ name: z.string(), kind: z.enum(['numeric', 'categorical']), levels: z.array(z.string()).optional() }))
         .optional()
         .describe('known-future covariates: every POST /forecast gives their values per step (a number, or one of levels)'),
+      past_covariates: z
+        .array(z.object({ name: z.string(), kind: z.enum(['numeric', 'categorical']), levels: z.array(z.string()).optional() }))
+        .optional()
+        .describe("past-only covariates (observed up to the end of the training data, future unknown): the model keeps their recent values, so POST /forecast gives none, and max_horizon is the job's horizon when the model reads them; retrain to forecast from newer observations"),
     })
     .optional()
     .describe('forecast models: ask them with POST /v1/models/{name}/forecast'),

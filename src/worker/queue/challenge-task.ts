@@ -7,13 +7,16 @@
  * rows through the engine Predictor and scores them with the job's metric. Anything that stops a fair
  * comparison (an unreadable artifact, different class lists, a label the champion never saw) becomes a
  * failed report, which keeps the champion; only storage being down is thrown, so the queue retries.
+ * One thing is no obstacle but an outcome: a forecast champion that cannot forecast the held-out points
+ * at all (see compareForecasts) reports no score, and the challenger that can takes its place.
  */
 import { applyOverrides, type Dataset, METRICS, type Predictor } from '../../engine';
 import { outputWidth } from '../../engine/core/task';
 import { datasetRows, truthFor } from '../../engine/data/dataset-rows';
 import { holdoutPart } from '../../engine/data/holdout';
 import type { ChallengeReport, ChallengeWork, ForecastJobSpec } from '../../durable/protocol';
-import { scoreOnSeriesTail } from '../../engine/forecast';
+import { scoreOnSeriesTail, unseenTailCategories, type UnseenTailCategories } from '../../engine/forecast';
+import { listSome } from '../errors';
 import { loadForecaster, loadPredictor } from '../model-cache';
 import { isStorageUnavailable } from '../storage';
 import { forecastColumns } from './forecast-columns';
@@ -53,7 +56,12 @@ export async function compareWithChampion(work: ChallengeWork, env: Env, loadDat
 /**
  * A forecast job's comparison: both models forecast the held-out latest points of every series after the
  * same history, scored by RMSE (the forecast metric). The champion must be a forecast model of the same
- * series; a series it never saw makes the comparison unfair and fails it (the champion stays).
+ * series; a series it never saw makes the comparison unfair and fails it (the champion stays). A champion
+ * whose covariates lack a category the held-out points hold (a new kind of promotion) cannot forecast
+ * them at all: it would refuse the same forecast from a client. Failing the comparison would keep it for
+ * good, so the report instead carries the challenger's score (it must forecast them, or the comparison
+ * fails as before), no champion score, and the categories that stop the champion: the Registry promotes
+ * a challenger over a champion that cannot forecast the new data (durable/retrain-rules).
  */
 async function compareForecasts(work: ChallengeWork, spec: ForecastJobSpec, env: Env, dataset: Dataset, champion: { version: number; artifact_key: string; task?: string }): Promise<ChallengeReport> {
   if (champion.task !== undefined && champion.task !== 'forecast') return { status: 'failed', reason: `the champion is a ${champion.task} model and the job a forecast job`, champion_version: champion.version };
@@ -62,8 +70,22 @@ async function compareForecasts(work: ChallengeWork, spec: ForecastJobSpec, env:
   const columns = forecastColumns(work.target, spec);
   const [challenger, incumbent] = await Promise.all([loadForecaster(env, work.challenger.artifact_key), loadForecaster(env, champion.artifact_key)]);
   const challengerScore = scoreOnSeriesTail(challenger, dataset, columns, points);
-  const championScore = scoreOnSeriesTail(incumbent, dataset, columns, points);
-  return { status: 'complete', challenger_score: challengerScore.rmse, champion_score: championScore.rmse, champion_version: champion.version, holdout_rows: challengerScore.points };
+  const scored = { status: 'complete' as const, challenger_score: challengerScore.rmse, champion_version: champion.version, holdout_rows: challengerScore.points };
+  const unseen = unseenTailCategories(incumbent, dataset, columns, points);
+  if (unseen.length > 0) return { ...scored, champion_score: null, reason: cannotForecast(champion.version, unseen) };
+  return { ...scored, champion_score: scoreOnSeriesTail(incumbent, dataset, columns, points).rmse };
+}
+
+/**
+ * Why a champion cannot forecast the held-out points, naming each covariate with the categories it lacks
+ * and the series holding them (at most 8 of each, as worker/champion-columns lists missing columns).
+ */
+function cannotForecast(version: number, unseen: readonly UnseenTailCategories[]): string {
+  const quoted = (items: readonly string[]) => listSome(items.map((x) => JSON.stringify(x)), 8);
+  // An ungrouped series is named '': there is no series to name.
+  const each = unseen.map((u) => `"${u.covariate}" holds ${quoted(u.categories)}${u.groups.some((g) => g !== '') ? ` (series ${quoted(u.groups)})` : ''}`);
+  const one = unseen.length === 1 && unseen[0].categories.length === 1;
+  return `champion v${version} cannot forecast the held-out points: covariate ${each.join('; covariate ')}, ${one ? 'a category' : 'categories'} it was not trained with (it refuses a forecast naming ${one ? 'it' : 'one'})`;
 }
 
 /** Why the two models' scores would not compare, or null when they do. */

@@ -291,5 +291,6 @@ function forecastView(f: Forecaster) {
     horizon: d.horizon,
     max_horizon: d.maxHorizon,
     ...(d.covariates ? { covariates: d.covariates } : {}),
+    ...(d.pastCovariates ? { past_covariates: d.pastCovariates } : {}),
   };
 }

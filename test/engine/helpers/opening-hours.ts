@@ -1,9 +1,10 @@
 /**
  * The stepping property every business-hours frequency must keep (hourly, half- and quarter-hourly, with
- * or without a break, every day alike or days of different hours): from random opening slots, k steps
- * forward then back return to the start, both ends are opening slots, k single steps land where one
- * k-step lands, a whole number of weeks (the points of a working week) is that many calendar weeks, and
- * the phase moves by k, or, when the days differ, is the clock slot from the week's earliest opening.
+ * or without breaks, every day alike or days of different hours, each with its own breaks): from random
+ * opening slots, k steps forward then back return to the start, both ends are opening slots, k single
+ * steps land where one k-step lands, a whole number of weeks (the points of a working week) is that many
+ * calendar weeks, and the phase moves by k, or, when the days differ, is the clock slot from the week's
+ * earliest opening (less the slots every day is closed in between before it).
  */
 import { expect } from 'vitest';
 import type { Rng } from '../../../src/engine/core/rng';
@@ -25,10 +26,31 @@ export type BusinessHours = Extract<SeriesFrequency, { kind: 'business_hours' }>
 /** Points in a working week of `freq`, counted here rather than by the code under test. */
 const weekPoints = (freq: BusinessHours) => freq.days?.reduce((sum, d) => sum + d.points, 0) ?? freq.hours * freq.workDays;
 
-/** Steps from the week's earliest opening (`firstHour`:`minute`) to `t` on its clock, through UTC midnight. */
+type Day = NonNullable<BusinessHours['days']>[number];
+
+/** The clock slots a day holds, walked from its opening across its breaks. */
+function heldSlots(d: Day): number[] {
+  const held: number[] = [];
+  let slot = d.open;
+  let point = 0;
+  for (const b of [...(d.breaks ?? []), { after: d.points, slots: 0 }]) {
+    for (; point < b.after; point++) held.push(slot++);
+    slot += b.slots;
+  }
+  return held;
+}
+
+/**
+ * Steps from the week's earliest opening (`firstHour`:`minute`) to `t` on its clock, through UTC midnight,
+ * less the slots before it that fall within some day's hours but that no day holds (a break every day keeps).
+ */
 function clockSlot(freq: BusinessHours, t: number): number {
   const sinceOpening = t - (freq.firstHour * 60 + freq.minute) * MINUTE;
-  return (((sinceOpening % DAY) + DAY) % DAY) / ((freq.stepMinutes ?? 60) * MINUTE);
+  const slot = (((sinceOpening % DAY) + DAY) % DAY) / ((freq.stepMinutes ?? 60) * MINUTE);
+  const days = (freq.days ?? []).map(heldSlots);
+  const held = new Set(days.flat());
+  const closed = new Set(days.flatMap((h) => Array.from({ length: h[h.length - 1] - h[0] }, (_, i) => h[0] + i).filter((c) => !held.has(c))));
+  return slot - [...closed].filter((c) => c < slot).length;
 }
 
 /** Checks the property for `trials` starts: the opening slot after a random time on the grid within `days` days of `from`. */

@@ -1,0 +1,178 @@
+/**
+ * Forecast jobs with past-only covariates in workerd (real queue, Durable Object, R2): two shops whose
+ * daily sales follow their web visits nine days later, forecast a week ahead. The job reads the visits,
+ * the model view lists them with a longest horizon of the job's week, and a forecast request that gives no
+ * value of them forecasts the held-out week far better than seasonal naive; a longer horizon is refused
+ * naming horizon and the limit and saying why. Jobs naming a column in both lists, or a horizon too long
+ * to read them at, are refused naming the field and column. A scheduled retraining keeps them, compares
+ * champion and challenger on the held-out week from the visits observed before it, and publishes a model
+ * that forecasts from the latest visits.
+ */
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/engine/core/rng';
+import { jsonOf, scheduledTick, send, tenantKey, waitJob } from './tenant';
+
+const TENANT = 'fc-past-covariates';
+const H = 7;
+const LEAD = 9;
+const DAYS = 150;
+const SHOPS = ['north', 'south'];
+let key = '';
+
+interface Day {
+  readonly date: string;
+  readonly shop: string;
+  readonly visits: number;
+  readonly sales: number;
+}
+
+/** `days` days of each shop: persistent random visits, and sales of a weekly shape plus twice the visits of nine days before. */
+function shopDays(days: number): Day[] {
+  const rng = new Rng(5);
+  const gauss = () => {
+    let s = 0;
+    for (let i = 0; i < 12; i++) s += rng.next();
+    return s - 6;
+  };
+  const weekly = [0, 5, 8, 10, 15, 30, 20];
+  const out: Day[] = [];
+  for (const shop of SHOPS) {
+    const v: number[] = [];
+    for (let i = 0; i < days; i++) v.push((i > 0 ? 0.6 * v[i - 1] : 0) + 10 * gauss());
+    for (let i = 0; i < days; i++) {
+      const sales = 200 + weekly[i % 7] + 2 * (i >= LEAD ? v[i - LEAD] : 0) + 2 * gauss();
+      out.push({ date: new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10), shop, visits: Number((50 + v[i]).toFixed(2)), sales: Number(sales.toFixed(2)) });
+    }
+  }
+  return out;
+}
+
+const ALL = shopDays(DAYS + 2 * H);
+/** The first `days` days of each shop, as a CSV. */
+const csvOf = (days: number) => ['date,shop,visits,sales', ...ALL.filter((d, i) => i % (DAYS + 2 * H) < days).map((d) => `${d.date},${d.shop},${d.visits},${d.sales}`)].join('\n');
+/** Days [from, from + H) of a shop. */
+const weekOf = (shop: string, from: number) => ALL.filter((d) => d.shop === shop).slice(from, from + H);
+
+const post = (path: string, body: unknown) => send({ method: 'POST', path, key, body });
+const upload = async (name: string, csv: string) => expect((await send({ method: 'PUT', path: `/v1/datasets/${name}`, key, body: csv, contentType: 'text/csv' })).status).toBe(201);
+
+async function trainJob(dataset: string, model: string, forecast: Record<string, unknown> = {}) {
+  const res = await post('/v1/jobs', {
+    dataset,
+    model,
+    target: 'sales',
+    task: 'forecast',
+    forecast: { group_column: 'shop', past_covariates: ['visits'], horizon: H, ...forecast },
+    models: ['seasonal_naive', 'linear'],
+    budget: { trials: 4, seconds: 300 },
+    seed: 1,
+  });
+  expect(res.status, await res.clone().text()).toBe(202);
+  return jsonOf(res);
+}
+
+/** Seasonal naive's RMSE over the week of every shop from day `from`: each shop's week before, repeated. */
+function naiveRmse(from: number): number {
+  let se = 0;
+  for (const shop of SHOPS) {
+    const before = weekOf(shop, from - H);
+    weekOf(shop, from).forEach((d, h) => {
+      se += (d.sales - before[h].sales) ** 2;
+    });
+  }
+  return Math.sqrt(se / (SHOPS.length * H));
+}
+
+/** RMSE of a model's forecasts (its champion, or `version`), given no covariate values, over the week of every shop from day `from`. */
+async function weekRmse(model: string, from: number, version?: number): Promise<number> {
+  let se = 0;
+  for (const shop of SHOPS) {
+    const res = await post(`/v1/models/${model}/forecast`, { horizon: H, group: shop, ...(version !== undefined ? { version } : {}) });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const { forecasts } = await jsonOf(res);
+    expect(forecasts[0].time).toBe(`${weekOf(shop, from)[0].date}T00:00:00.000Z`);
+    weekOf(shop, from).forEach((d, h) => {
+      se += (d.sales - forecasts[h].value) ** 2;
+    });
+  }
+  return Math.sqrt(se / (SHOPS.length * H));
+}
+
+describe('forecast jobs with past covariates', () => {
+  beforeAll(async () => {
+    key = await tenantKey(TENANT, 'k');
+    await upload('visits', csvOf(DAYS));
+  });
+
+  it('learns from the visits and forecasts the next week from the ones observed, given no values of them', async () => {
+    const created = await trainJob('visits', 'visits');
+    // The visits are used, so no warning calls them unused.
+    expect((created.warnings ?? []).join(' ')).not.toMatch(/"visits"/);
+    const job = await waitJob(created.id, key);
+    expect(job.status).toBe('succeeded');
+    expect(job.best.family).not.toBe('seasonal_naive');
+
+    const view = await jsonOf(await send({ method: 'GET', path: '/v1/models/visits', key }));
+    expect(view.forecast).toMatchObject({ horizon: H, max_horizon: H, past_covariates: [{ name: 'visits', kind: 'numeric' }] });
+    expect(view.forecast.covariates).toBeUndefined();
+
+    expect(await weekRmse('visits', DAYS)).toBeLessThan(naiveRmse(DAYS) / 2);
+
+    const longer = await post('/v1/models/visits/forecast', { horizon: H + 1, group: 'north' });
+    expect(longer.status).toBe(400);
+    expect((await jsonOf(longer)).error).toMatchObject({
+      code: 'invalid_input',
+      details: { field: 'horizon', max: H },
+      message: expect.stringMatching(/^horizon must be an integer from 1 to 7 \(the longest this model forecasts; it reads the past covariates "visits" at least 7 steps back, and nothing later is observed yet: for longer forecasts, retrain with a longer forecast\.horizon\); got 8$/),
+    });
+    // Past covariates are not given: a request that gives values is refused as for a model without covariates.
+    const given = await post('/v1/models/visits/forecast', { horizon: 1, group: 'north', covariates: [{ visits: 50 }] });
+    expect(given.status).toBe(400);
+    expect((await jsonOf(given)).error.message).toMatch(/trained without covariates/);
+  });
+
+  it('refuses a job naming a column in both lists, or a horizon too long to read the visits at, naming the field', async () => {
+    const refused = async (forecast: Record<string, unknown>) => {
+      const res = await post('/v1/jobs', { dataset: 'visits', target: 'sales', task: 'forecast', forecast: { group_column: 'shop', ...forecast }, budget: { trials: 1 } });
+      expect(res.status).toBe(400);
+      return (await jsonOf(res)).error;
+    };
+    expect(await refused({ covariates: ['visits'], past_covariates: ['visits'] })).toMatchObject({
+      details: { field: 'forecast.past_covariates', column: 'visits' },
+      message: expect.stringMatching(/column "visits" is in both forecast\.covariates and forecast\.past_covariates/),
+    });
+    expect(await refused({ past_covariates: ['clicks'] })).toMatchObject({ details: { field: 'forecast.past_covariates', column: 'clicks' }, message: expect.stringMatching(/past covariate column "clicks" is not in the dataset/) });
+    expect(await refused({ past_covariates: ['shop'] })).toMatchObject({ message: expect.stringMatching(/past covariate column "shop" is the group column/) });
+    // 150 days validated 3 origins of 60 days ahead: reading the visits 60 days back leaves the earliest fold nothing.
+    expect(await refused({ past_covariates: ['visits'], horizon: 60 })).toMatchObject({
+      details: { field: 'forecast.past_covariates', horizon: 60 },
+      message: expect.stringMatching(/forecast\.past_covariates are read at least forecast\.horizon \(60\) steps back/),
+    });
+  });
+
+  it('retrains on schedule with the same past covariates, and the new model forecasts from the latest visits', async () => {
+    await upload('visits-r', csvOf(DAYS));
+    await waitJob((await trainJob('visits-r', 'visits-r')).id, key);
+    // The next version of the data holds the week that followed.
+    await upload('visits-r', csvOf(DAYS + H));
+    const res = await send({ method: 'PUT', path: '/v1/models/visits-r/schedule', key, body: { every: '1d', dataset: 'visits-r', budget: { trials: 3 } } });
+    expect(res.status, await res.clone().text()).toBe(200);
+    await scheduledTick(Date.parse((await jsonOf(res)).next_due_at) + 60_000);
+    const run = (await jsonOf(await send({ method: 'GET', path: '/v1/models/visits-r/schedule', key }))).runs[0];
+    expect(run, JSON.stringify(run)).toMatchObject({ status: 'started' });
+    const retrain = await waitJob(run.job_id, key);
+    expect(retrain.status).toBe('succeeded');
+    const basis = await env.SEARCH.getByName(`${TENANT}/${retrain.id}`).retrainBasis('t0000');
+    expect(basis?.config.forecast).toMatchObject({ past_covariates: ['visits'], holdout_points: H, group_column: 'shop' });
+    // Both forecast the held-out week from the visits observed before it, so both score well.
+    expect(retrain.challenge).toMatchObject({ status: 'complete', holdout_rows: SHOPS.length * H });
+    expect(retrain.challenge.champion_score).toBeLessThan(naiveRmse(DAYS) / 2);
+    expect(retrain.challenge.challenger_score).toBeLessThan(naiveRmse(DAYS) / 2);
+    // The version it published (champion or not) forecasts the week after the new data, from the latest visits.
+    const view = await jsonOf(await send({ method: 'GET', path: '/v1/models/visits-r', key }));
+    const published = view.versions.find((v: { job_id: string }) => v.job_id === retrain.id);
+    expect(published).toBeDefined();
+    expect(await weekRmse('visits-r', DAYS + H, published.version)).toBeLessThan(naiveRmse(DAYS + H) / 2);
+  });
+});
