@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SamplerContext } from '../../src/engine/search/sampler';
 import { samplerFor, tpeSampler, withWarmStart } from '../../src/engine/search/samplers';
-import type { TrialConfig } from '../../src/engine/search/trial';
+import type { FrozenTrial, TrialConfig } from '../../src/engine/search/trial';
 import { describeSamplerContract, expectInSpace } from '../contracts/sampler.contract';
 
 const gbdtChampion: TrialConfig = {
@@ -45,6 +45,32 @@ describe('withWarmStart', () => {
     expectInSpace(onTiny, tiny);
     expect(onTiny.params.num_leaves).toBeLessThan(24);
     expect(onTiny.params.learning_rate).toBe(0.07);
+  });
+
+  it("puts a forecast job's parameter-free baselines right after the champion's configurations, unless they are among them", () => {
+    const series: SamplerContext = {
+      families: ['seasonal_naive', 'drift', 'linear', 'gbdt'],
+      shape: { rows: 120, cols: 1, task: 'regression', nClasses: 0, forecast: { length: 120, season: 12, groups: 1, horizon: 12 } },
+      seed: 3,
+    };
+    const champion = samplerFor('auto').suggest([{ family: 'seasonal_naive', params: {}, number: 0, state: 'complete', loss: 1 }, { family: 'drift', params: {}, number: 1, state: 'complete', loss: 1 }], series);
+    expect(champion.family).toBe('linear');
+    const tpe = tpeSampler();
+    const sampler = withWarmStart([champion], tpe);
+    const suggested: TrialConfig[] = [];
+    const history: FrozenTrial[] = [];
+    for (let n = 0; n < 3; n++) {
+      const next = sampler.suggest(history, series);
+      suggested.push(next);
+      history.push({ ...next, number: n, state: 'complete', loss: 1 });
+    }
+    expect(suggested.map((c) => c.family)).toEqual(['linear', 'seasonal_naive', 'drift']);
+    expect(suggested[1].params).toEqual({});
+    expect(sampler.suggest(history, series)).toEqual(tpe.suggest(history, series));
+    // A champion that is a baseline is not tried twice; a table job has no parameter-free family to add.
+    const naive = withWarmStart([{ family: 'seasonal_naive', params: {} }], tpe);
+    expect(naive.suggest([], series).family).toBe('seasonal_naive');
+    expect(naive.suggest([{ family: 'seasonal_naive', params: {}, number: 0, state: 'complete', loss: 1 }], series).family).toBe('drift');
   });
 
   it('skips configurations of families the job does not allow', () => {

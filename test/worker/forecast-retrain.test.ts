@@ -26,8 +26,8 @@ const seasonal = (i: number) => (i < 60 ? trend(i) : trend(i) + 40 * Math.sin((2
 
 const upload = async (name: string, csv: string) => expect((await send({ method: 'PUT', path: `/v1/datasets/${name}`, key, body: csv, contentType: 'text/csv' })).status).toBe(201);
 
-async function train(dataset: string, model: string): Promise<Record<string, any>> {
-  const res = await send({ method: 'POST', path: '/v1/jobs', key, body: { dataset, target: 'sales', task: 'forecast', forecast: { horizon: 6 }, model, models: ['linear'], budget: { trials: 2 }, seed: 3 } });
+async function train(dataset: string, model: string, models = ['linear'], trials = 2): Promise<Record<string, any>> {
+  const res = await send({ method: 'POST', path: '/v1/jobs', key, body: { dataset, target: 'sales', task: 'forecast', forecast: { horizon: 6 }, model, models, budget: { trials }, seed: 3 } });
   expect(res.status).toBe(202);
   const job = await waitJob((await jsonOf(res)).id, key);
   expect(job.status).toBe('succeeded');
@@ -85,12 +85,16 @@ describe('scheduled retraining of forecast models', () => {
 
   it('keeps the champion when the challenger cannot beat the margin, recording both RMSEs', async () => {
     await upload('flat', monthly(72, trend));
-    await train('flat', 'flat');
+    await train('flat', 'flat', ['seasonal_naive', 'drift', 'linear', 'gbdt', 'random_forest'], 5);
     // A relative margin of 0.99 on a loss asks for a challenger with a hundredth of the champion's error.
-    const run = await runNow('flat', { every: '1d', dataset: 'flat', budget: { trials: 2 }, margin: 0.99 });
+    const run = await runNow('flat', { every: '1d', dataset: 'flat', budget: { trials: 3 }, margin: 0.99 });
     expect(run).toMatchObject({ status: 'started' });
     const kept = await waitJob(run.job_id, key);
     expect(kept.status).toBe('succeeded');
+    // The champion's configurations first (warm start), then the baselines the cold portfolio would have run.
+    const trials = (await jsonOf(await send({ method: 'GET', path: `/v1/jobs/${kept.id}/trials`, key }))).trials as { family: string; status: string }[];
+    expect(trials).toHaveLength(3);
+    expect(trials.map((t) => t.family)).toEqual(expect.arrayContaining(['seasonal_naive', 'drift']));
     expect(kept.challenge).toMatchObject({ status: 'complete', promoted: false, holdout_rows: 6, champion_version: 1 });
     expect(Number.isFinite(kept.challenge.challenger_score) && Number.isFinite(kept.challenge.champion_score)).toBe(true);
     const model = await describeModel('flat');

@@ -6,6 +6,10 @@
  * other data, so it is fitted into this job's space: a family the job does not allow is skipped, a value
  * outside a bound (bounds may depend on the row count) is clamped, and a parameter missing or unknown to
  * the space takes the family's default. Every suggestion therefore lies in the searched space.
+ *
+ * The job's parameter-free families (a forecast's seasonal naive and drift baselines) follow the
+ * champion's configurations when those do not already hold them: the cold portfolio put them on every
+ * leaderboard, as the bar a model must clear, and a retraining job's leaderboard needs that bar as much.
  */
 import type { DataShape } from '../../models/model';
 import type { Sampler } from '../sampler';
@@ -22,7 +26,9 @@ export function withWarmStart(configs: readonly TrialConfig[], next: Sampler): S
   return {
     name: `warm-start+${next.name}`,
     suggest(history, ctx) {
-      const usable = configs.filter((c) => ctx.families.includes(c.family));
+      const allowed = configs.filter((c) => ctx.families.includes(c.family));
+      const bars = ctx.families.filter((f) => !allowed.some((c) => c.family === f) && Object.keys(trialSpace(f, ctx.shape)).length === 0);
+      const usable = [...allowed, ...bars.map((family) => ({ family, params: {} }))];
       const n = history.length;
       if (n < usable.length) return fitToSpace(usable[n], ctx.shape);
       return next.suggest(history, ctx);
