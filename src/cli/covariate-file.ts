@@ -4,7 +4,8 @@
  * (header = covariate names, one row per step) or a JSON array of objects (`.json`). JSON is sent as it
  * is; CSV cells are text, so the cells of numeric covariates become numbers here, read as the server
  * reads a number cell, and the rest stay strings (a categorical covariate's level). Every refusal names
- * the file, and for a CSV cell its line and column, before any forecast is asked for.
+ * the file, and for a CSV cell its line and column, before any forecast is asked for. A CSV that also holds
+ * the series' time and group columns is cut to one series first (cli/covariate-rows).
  */
 import { readFile } from 'node:fs/promises';
 import type { ForecastBody, ForecastCovariate } from '../client';

@@ -5,13 +5,13 @@
  * it is not used (a date column not in ISO-8601 with its order of day and month: "datetime mdy"); with the
  * profile's statistics (GET), also the range of numbers and times and the most frequent levels. Column
  * warnings (an order of day and month that was guessed) follow the table, with the `train --date-order`
- * that settles it as a hint.
+ * that settles it as a hint, after `cli` (the context's command, cli/invocation).
  */
 import type { AppendedVersion, ColumnProfile, DatasetVersion } from '../client';
 import { dateOrderHint } from './date-order';
 import { formatBytes, renderTable } from './format';
 
-export function describeDataset(d: DatasetVersion | AppendedVersion, withStats = false): string {
+export function describeDataset(d: DatasetVersion | AppendedVersion, cli: string, withStats = false): string {
   const head = d.image
     ? `dataset ${d.name} v${d.version}: ${d.rows} images of ${d.image.width}x${d.image.height}x${d.image.channels} in ${Object.keys(d.image.classes).length} classes, ${formatBytes(d.bytes)}`
     : d.appended_rows !== undefined
@@ -22,12 +22,12 @@ export function describeDataset(d: DatasetVersion | AppendedVersion, withStats =
     d.columns.map((c) => [c.name, c.date_order ? `${c.type} ${c.date_order}` : c.type, c.missing, c.unique, ...(withStats ? [valuesOf(c)] : []), c.dropped ?? '']),
   );
   // A warning whose advice is job JSON (the order of day and month) gets the train flag that sends it.
-  const warnings = d.columns.flatMap((c) => (c.warnings ?? []).flatMap((w) => [`warning: ${w}`, ...hintLine(w)]));
+  const warnings = d.columns.flatMap((c) => (c.warnings ?? []).flatMap((w) => [`warning: ${w}`, ...hintLine(w, cli)]));
   return [head, table, ...warnings].join('\n');
 }
 
-function hintLine(warning: string): string[] {
-  const hint = dateOrderHint(warning);
+function hintLine(warning: string, cli: string): string[] {
+  const hint = dateOrderHint(warning, cli);
   return hint ? [`hint: ${hint}`] : [];
 }
 

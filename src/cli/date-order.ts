@@ -6,7 +6,7 @@
  * JSON as the way out; `dateOrderHint` says the same as this flag, for a person at the command line.
  */
 import { UsageError } from './errors';
-import { cliCommand } from './invocation';
+import { shellWord } from './invocation';
 
 /** The orders a job may declare: month first or day first (year-first and ISO-8601 dates need none). */
 export type DayMonthOrder = 'mdy' | 'dmy';
@@ -46,10 +46,10 @@ const JSON_ADVICE = /"columns": \{("(?:[^"\\]|\\.)*"): \{"type": "datetime", "da
 
 /**
  * The `hint:` text for a warning whose advice is `"columns": {"d": {"type": "datetime", "date_order":
- * "dmy"}}` (the server's wording, for any API client): the flag that sends it. Undefined for any other
- * warning.
+ * "dmy"}}` (the server's wording, for any API client): the flag that sends it, after `cli` (the context's
+ * command, cli/invocation). Undefined for any other warning.
  */
-export function dateOrderHint(warning: string): string | undefined {
+export function dateOrderHint(warning: string, cli: string): string | undefined {
   const match = JSON_ADVICE.exec(warning);
   if (!match) return undefined;
   let column: string;
@@ -61,8 +61,5 @@ export function dateOrderHint(warning: string): string | undefined {
   // The flag splits at commas: for such a name the warning's own JSON advice stands alone.
   if (column.includes(',')) return undefined;
   const order = match[2];
-  return `if the dates of "${column}" are ${order === 'dmy' ? 'day' : 'month'} first: \`${cliCommand()} train … ${OPTION} ${shellWord(`${column}=${order}`)}\``;
+  return `if the dates of "${column}" are ${order === 'dmy' ? 'day' : 'month'} first: \`${cli} train … ${OPTION} ${shellWord(`${column}=${order}`)}\``;
 }
-
-/** A word as a shell reads it: quoted only when it holds something the shell would split or expand. */
-const shellWord = (word: string) => (/^[A-Za-z0-9_.,=:@%+\/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);

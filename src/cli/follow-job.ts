@@ -25,7 +25,7 @@ export async function followJob(ctx: Context, id: string, leaderboardRows?: numb
   } finally {
     bar.stop();
   }
-  emit(ctx, job, () => describeJob(job, leaderboardRows));
+  emit(ctx, job, () => describeJob(job, ctx.cli, leaderboardRows));
   if (job.status !== 'succeeded') throw new JobEndedError(job.id, job.status, job.error?.code ?? job.status, job.error?.message ?? `the job was ${job.status}`);
   return job;
 }

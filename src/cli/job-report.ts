@@ -9,7 +9,8 @@ import type { Job } from '../client';
 import { dateOrderHint } from './date-order';
 import { formatDuration, formatNumber, formatScore, renderTable } from './format';
 
-export function describeJob(job: Job, leaderboardRows = 10): string {
+/** `cli`: the context's command (cli/invocation), which a warning's hint starts with. */
+export function describeJob(job: Job, cli: string, leaderboardRows = 10): string {
   const p = job.progress;
   const budget = [p.budget.trials !== undefined ? `${p.budget.trials} trials` : '', `${p.budget.seconds} s`].filter(Boolean).join(' or ');
   const lines = [
@@ -31,7 +32,7 @@ export function describeJob(job: Job, leaderboardRows = 10): string {
   for (const warning of job.warnings ?? []) {
     lines.push(`  warning  ${warning}`);
     // A warning whose advice is job JSON gets the flag that sends it.
-    const hint = dateOrderHint(warning);
+    const hint = dateOrderHint(warning, cli);
     if (hint) lines.push(`  hint     ${hint}`);
   }
   if (job.error) lines.push(`  error    ${job.error.code}: ${job.error.message}`);

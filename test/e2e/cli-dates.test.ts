@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterEach, describe, expect, it } from 'vitest';
-import { jsonAnswer, refusal, restoreFakes, runCli as run } from './fake-server';
+import { HINT_CLI, jsonAnswer, refusal, restoreFakes, runCli as run } from './fake-server';
 
 afterEach(restoreFakes);
 
@@ -62,7 +62,7 @@ describe('train --date-order', () => {
     expect(ran.stderr).toBe(
       'warning: 2 rows have no value of "y" and are left out\n' +
         `warning: ${guessed('order date')}\n` +
-        "hint: if the dates of \"order date\" are day first: `edge-automl train … --date-order 'order date=dmy'`\n",
+        `hint: if the dates of "order date" are day first: \`${HINT_CLI} train … --date-order 'order date=dmy'\`\n`,
     );
   });
 
@@ -80,7 +80,7 @@ describe('date warnings of uploads and jobs', () => {
     const ran = await run(['dataset', 'sales'], jsonAnswer({ name: 'sales', version: 1, rows: 20, bytes: 400, columns: [column], created_at: '2026-04-21T08:00:00.000Z' }));
     expect(ran.code).toBe(0);
     expect(ran.stdout).toContain('datetime mdy');
-    expect(ran.stdout).toContain(`warning: ${guessed('d')}\nhint: if the dates of "d" are day first: \`edge-automl train … --date-order d=dmy\`\n`);
+    expect(ran.stdout).toContain(`warning: ${guessed('d')}\nhint: if the dates of "d" are day first: \`${HINT_CLI} train … --date-order d=dmy\`\n`);
   });
 });
 

@@ -5,7 +5,7 @@
  * against a real server is in cli.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { refusal, restoreFakes, runCli as run } from './fake-server';
+import { HINT_CLI, refusal, restoreFakes, runCli as run } from './fake-server';
 
 afterEach(restoreFakes);
 
@@ -30,7 +30,7 @@ describe('model NAME --delete', () => {
     // The HTTP route of the server's advice gives way to the command.
     expect(ran.stderr).toBe(
       'error: model_in_use (HTTP 409): model "m" is still being trained by job j1, which would publish to it [model: m, jobs: j1]\n' +
-        'hint: cancel it with `edge-automl cancel j1` (or wait for it to end), then `edge-automl model m --delete` again\n',
+        `hint: cancel it with \`${HINT_CLI} cancel j1\` (or wait for it to end), then \`${HINT_CLI} model m --delete\` again\n`,
     );
   });
 
@@ -41,7 +41,7 @@ describe('model NAME --delete', () => {
     expect(JSON.parse(ran.stderr)).toMatchObject({
       status: 409,
       error: { code: 'model_in_use', details: { jobs: ['j1', 'j2'] } },
-      hint: 'cancel them with `edge-automl cancel j1`, `edge-automl cancel j2` (or wait for them to end), then `edge-automl model m --delete` again',
+      hint: `cancel them with \`${HINT_CLI} --json cancel j1\`, \`${HINT_CLI} --json cancel j2\` (or wait for them to end), then \`${HINT_CLI} --json model m --delete\` again`,
     });
   });
 
@@ -50,7 +50,7 @@ describe('model NAME --delete', () => {
     const ran = await run(['model', 'm', '--delete'], refusal(409, 'model_in_use', message, { model: 'm', jobs: [], scheduled_run: 3, retry_after_seconds: 5 }));
     expect(ran.code).toBe(1);
     expect(ran.stderr).toContain(`error: model_in_use (HTTP 409): ${message}`);
-    expect(ran.stderr).toContain('hint: run `edge-automl model m --delete` again in 5 s; if it then names the job the run started, `edge-automl cancel JOB` it first\n');
+    expect(ran.stderr).toContain(`hint: run \`${HINT_CLI} model m --delete\` again in 5 s; if it then names the job the run started, \`${HINT_CLI} cancel JOB\` it first\n`);
   });
 
   it('documents --delete in the help', async () => {

@@ -1,12 +1,14 @@
 /**
  * The CLI's pure pieces, in plain Node: reading --budget and --date-order, choosing the URL and key, the
- * exit code and line for each kind of failure, reading a CSV file into rows, and the human formats.
+ * command hints start with (the run's global options, never a key), the exit code and line for each kind of
+ * failure, reading a CSV file into rows, and the human formats.
  */
 import { describe, expect, it } from 'vitest';
 import { ApiClientError } from '../../src/client';
 import { describeBudget, parseBudget } from '../../src/cli/budget';
 import { LOCAL_DEV_KEY, resolveContext } from '../../src/cli/context';
 import { dateOrderHint, dateOrderList } from '../../src/cli/date-order';
+import { rerunCommand } from '../../src/cli/invocation';
 import { csvToRows } from '../../src/cli/table-rows';
 import { ConnectionError, errorJson, errorText, exitCodeOf, UsageError } from '../../src/cli/errors';
 import { csvLine, formatDuration } from '../../src/cli/format';
@@ -64,12 +66,13 @@ describe('--date-order', () => {
 
   it("names the flag for a warning whose advice is the job's JSON, and for no other", () => {
     const warning = (name: string) => `every date of ${JSON.stringify(name)} reads either way …; if they are day first, create the job with "columns": {${JSON.stringify(name)}: {"type": "datetime", "date_order": "dmy"}}`;
-    expect(dateOrderHint(warning('d'))).toBe('if the dates of "d" are day first: `edge-automl train … --date-order d=dmy`');
+    const cli = 'edge-automl --url https://automl.example';
+    expect(dateOrderHint(warning('d'), cli)).toBe('if the dates of "d" are day first: `edge-automl --url https://automl.example train … --date-order d=dmy`');
     // A name the shell would split or expand is quoted.
-    expect(dateOrderHint(warning("it's a \"date\""))).toBe(`if the dates of "it's a "date"" are day first: \`edge-automl train … --date-order 'it'\\''s a "date"=dmy'\``);
-    expect(dateOrderHint('2 rows have no value of "y" and are left out')).toBeUndefined();
+    expect(dateOrderHint(warning("it's a \"date\""), 'edge-automl')).toBe(`if the dates of "it's a "date"" are day first: \`edge-automl train … --date-order 'it'\\''s a "date"=dmy'\``);
+    expect(dateOrderHint('2 rows have no value of "y" and are left out', cli)).toBeUndefined();
     // The flag cannot name a column with a comma: no hint rather than a wrong command.
-    expect(dateOrderHint(warning('a,b'))).toBeUndefined();
+    expect(dateOrderHint(warning('a,b'), cli)).toBeUndefined();
   });
 });
 
@@ -92,6 +95,35 @@ describe('URL and key', () => {
 
   it('uses the local dev key name the dev server uses', () => {
     expect(LOCAL_DEV_KEY).toBe('local-dev-key');
+  });
+});
+
+describe('the command hints start with', () => {
+  const bin = '/repo/bin/edge-automl.mjs';
+
+  it('carries the global options given on the command line, after the command as it was run', () => {
+    expect(rerunCommand({ url: 'http://127.0.0.1:8799', tenant: 's18' }, {}, bin, '/repo')).toBe('node bin/edge-automl.mjs --url http://127.0.0.1:8799 --tenant s18');
+    expect(rerunCommand({ url: 'https://automl.example', json: true }, { npm_lifecycle_event: 'cli' }, '/x/main.ts', '/repo')).toBe('npm run -s cli -- --url https://automl.example --json');
+    // Options the environment gave stay with the environment; nothing given, nothing added.
+    expect(rerunCommand({}, { EDGE_AUTOML_URL: 'https://automl.example', EDGE_AUTOML_KEY: 'eak_secret' }, '/x/main.ts', '/repo')).toBe('edge-automl');
+    // A value the shell would split or expand is quoted.
+    expect(rerunCommand({ tenant: "o'brien & co" }, {}, '/x/main.ts', '/repo')).toBe(`edge-automl --tenant 'o'\\''brien & co'`);
+  });
+
+  it('never prints a key: it names the variable the key belongs in, or KEY when that variable holds another', () => {
+    const secret = 'eak_0123456789abcdef';
+    const inline = rerunCommand({ url: 'https://automl.example', key: secret }, {}, '/x/main.ts', '/repo');
+    expect(inline).toBe('edge-automl --url https://automl.example --key "$EDGE_AUTOML_KEY"');
+    // `--key "$EDGE_AUTOML_KEY"` as typed: the shell gave the variable's key, and the hint keeps the variable.
+    expect(rerunCommand({ key: secret }, { EDGE_AUTOML_KEY: secret }, '/x/main.ts', '/repo')).toBe('edge-automl --key "$EDGE_AUTOML_KEY"');
+    // The variable holds someone else's key (a tenant's, beside an admin key given inline): not that one.
+    const other = rerunCommand({ key: secret }, { EDGE_AUTOML_KEY: 'eak_tenant' }, '/x/main.ts', '/repo');
+    expect(other).toBe('edge-automl --key KEY');
+    for (const hint of [inline, other]) expect(hint).not.toContain('eak_');
+  });
+
+  it('is the context every command gets', () => {
+    expect(resolveContext({ url: 'http://127.0.0.1:8799', key: 'k', tenant: 's18' }, {}).cli).toMatch(/ --url http:\/\/127\.0\.0\.1:8799 --key "\$EDGE_AUTOML_KEY" --tenant s18$/);
   });
 });
 

@@ -3,7 +3,9 @@
  * a child process exactly as a user runs it (`node bin/edge-automl.mjs …`), its exit codes and its
  * output (--json parsed, human tables read). One story in order: an admin mints a tenant key, the
  * tenant uploads credit-g, trains a small trial-budget job, reads its status, lists models, predicts
- * the held-out file, schedules retraining, trains a forecast model and forecasts from it; then the error paths.
+ * the held-out file, schedules retraining, trains a forecast model and forecasts from it, and one with
+ * known-future covariates from the shipped store-sales files; then the error paths. Hints name the next
+ * command with the server and key (by its variable) each run was given.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,8 @@ const BIN = join(ROOT, 'bin/edge-automl.mjs');
 const TRAIN_CSV = join(ROOT, 'examples/credit-g/train.csv');
 const TEST_CSV = join(ROOT, 'examples/credit-g/test.csv');
 const AIR_CSV = join(ROOT, 'examples/airpassengers/train.csv');
+const STORE_TRAIN = join(ROOT, 'examples/store-sales/train.csv');
+const STORE_FUTURE = join(ROOT, 'examples/store-sales/future.csv');
 const PORT = 8931;
 /** Nothing listens here: the "cannot connect" path. */
 const DEAD_URL = 'http://127.0.0.1:8939';
@@ -56,8 +60,11 @@ const json = <T>(run: Run): T => {
 /** Data rows of a CSV file, counted without any of our code: non-empty lines minus the header. */
 const dataRows = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').length - 1;
 
-/** How the CLI names itself in hints when run as these tests run it. */
-const SELF = 'node bin/edge-automl.mjs';
+/**
+ * How a hint starts when the CLI runs as these tests run it: the file by path, then the server and the key
+ * the run was given, the key named by its variable (never printed).
+ */
+const self = () => `node bin/edge-automl.mjs --url ${server.url} --key "$EDGE_AUTOML_KEY"`;
 
 beforeAll(async () => {
   state = mkdtempSync(join(tmpdir(), 'edge-automl-cli-e2e-'));
@@ -91,7 +98,7 @@ describe('edge-automl CLI against wrangler dev', () => {
     expect(missed.code).toBe(1);
     expect(missed.stderr).toBe(
       'error: key_not_found (HTTP 404): key "app1" does not exist [key: app1]\n' +
-        `hint: keys belong to a tenant and this looked in tenant "default"; name the key's tenant with --tenant: \`${SELF} keys revoke app1 --tenant T\`\n`,
+        `hint: keys belong to a tenant and this looked in tenant "default"; name the key's tenant with --tenant: \`${self()} keys revoke app1 --tenant T\`\n`,
     );
     const revoked = await cli(['keys', 'revoke', 'app1', '--tenant', 'acme'], { key: server.adminKey });
     expect(revoked.code, revoked.stderr).toBe(0);
@@ -248,9 +255,11 @@ describe('edge-automl CLI against wrangler dev', () => {
   it('train --no-wait names the command to follow the job as this run was started; status --watch --top N shows N rows', { timeout: 900_000 }, async () => {
     const started = await cli(['train', '--dataset', 'credit', '--target', 'class', '--budget', '3trials', '--models', 'gbdt', '--model', 'credit-nowait', '--seed', '4', '--no-wait']);
     expect(started.code, started.stderr).toBe(0);
-    // A bare `edge-automl` is not on the PATH in a checkout: the hint is the command these tests run.
-    const [, id] = /^job (\S+) \w+; follow it with: node bin\/edge-automl\.mjs status \1 --watch\n$/.exec(started.stdout) ?? [];
+    // A bare `edge-automl` is not on the PATH in a checkout: the hint is the command these tests run, with
+    // the server and key they give it (without them it would ask the local dev server).
+    const [, id, status] = /^job (\S+) (\w+); /.exec(started.stdout) ?? [];
     expect(id, started.stdout).toBeDefined();
+    expect(started.stdout).toBe(`job ${id} ${status}; follow it with: ${self()} status ${id} --watch\n`);
     const watched = await cli(['status', id, '--watch', '--top', '2']);
     expect(watched.code, watched.stderr).toBe(0);
     expect(watched.stdout).toMatch(/leaderboard \(roc_auc, cross-validated, best first; top 2 of \d+\)/);
@@ -491,6 +500,49 @@ describe('edge-automl CLI against wrangler dev', () => {
     expect(noHorizon.stderr).toContain('--horizon');
   });
 
+  it('forecast with known-future covariates: the documented command reads examples/store-sales/future.csv as it is', { timeout: 900_000 }, async () => {
+    expect((await cli(['upload', STORE_TRAIN, '--name', 'shops'])).code).toBe(0);
+    const train = await cli(['train', '--dataset', 'shops', '--target', 'sales', '--task', 'forecast', '--group-column', 'shop', '--covariates', 'promo,holiday', '--horizon', '14', '--budget', '2trials', '--models', 'linear,seasonal_naive', '--seed', '3']);
+    expect(train.code, train.stderr).toBe(0);
+
+    // The README's command as written (the file holds both shops, with their dates).
+    const documented = await cli(['forecast', 'shops', '--horizon', '14', '--group', 'north', '--covariates', 'examples/store-sales/future.csv']);
+    expect(documented.code, documented.stderr).toBe(0);
+    expect(documented.stdout).toContain('model shops v1, series north, 14 steps, 80% intervals');
+    const answer = json<{ forecasts: { time: string }[] }>(await cli(['forecast', 'shops', '--horizon', '14', '--group', 'south', '--covariates', STORE_FUTURE, '--json']));
+    // The days of the file, read here without our code: the forecast's steps are those of the file's rows.
+    const days = [...new Set(readFileSync(STORE_FUTURE, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]))];
+    expect(answer.forecasts.map((p) => p.time.slice(0, 10))).toEqual(days);
+
+    // The file's rows a day late: refused at the first north row (line 3), as the server's step times say.
+    const [header, ...rows] = readFileSync(STORE_FUTURE, 'utf8').trim().split('\n');
+    const late = join(state, 'late.csv');
+    writeFileSync(late, [header, ...rows.slice(2)].join('\n'));
+    const refusedLate = await cli(['forecast', 'shops', '--horizon', '3', '--group', 'north', '--covariates', late]);
+    expect(refusedLate.code).toBe(1);
+    expect(refusedLate.stdout).toBe('');
+    expect(refusedLate.stderr).toBe(`error: ${late}:2: "date" is "2024-12-19", but step 1 of the forecast is 2024-12-18 (the step after the series' last point); the file's rows must be the steps ahead, in order\n`);
+    // A holiday value the model cannot read on north's second day (line 4): the server's refusal names the file's line.
+    const xmas = join(state, 'xmas.csv');
+    writeFileSync(xmas, [header, ...rows.map((r, i) => (i === 2 ? r.replace(/,no$/, ',xmas') : r))].join('\n'));
+    const refusedXmas = await cli(['forecast', 'shops', '--horizon', '2', '--group', 'north', '--covariates', xmas]);
+    expect(refusedXmas.code).toBe(1);
+    // (What the server says of the value is its own; the place is the CLI's.)
+    expect(refusedXmas.stderr).toContain(`error: invalid_input (HTTP 400): ${xmas}:4: column "holiday" is "xmas", not a`);
+    expect(refusedXmas.stderr).toContain('field: covariates[1].holiday');
+    // A column the model does not read: the file and the column.
+    const weather = join(state, 'weather.csv');
+    writeFileSync(weather, [`${header},weather`, ...rows.map((r) => `${r},dry`)].join('\n'));
+    const refusedWeather = await cli(['forecast', 'shops', '--horizon', '2', '--group', 'north', '--covariates', weather]);
+    expect(refusedWeather.code).toBe(1);
+    expect(refusedWeather.stderr).toContain(`${weather}: column "weather" is not a covariate of this model`);
+
+    // predict of it: the forecast command to run, with its --group and --covariates.
+    const predicted = await cli(['predict', 'shops', STORE_FUTURE]);
+    expect(predicted.code).toBe(1);
+    expect(predicted.stderr).toContain(`hint: ask it for a forecast with \`${self()} forecast shops --horizon N --group GROUP --covariates FILE\`: GROUP the series, a value of "shop" ("north", "south"); FILE a CSV with a row per step ahead and the columns promo, holiday\n`);
+  });
+
   it('train --ignore leaves columns out of the model; a job\'s warnings are printed when it starts, also with --no-wait', async () => {
     const trained = await cli(['train', '--dataset', 'credit', '--target', 'class', '--budget', '1trials', '--models', 'linear', '--model', 'credit-ignore', '--ignore', 'duration,credit_amount']);
     expect(trained.code, trained.stderr).toBe(0);
@@ -510,12 +562,12 @@ describe('edge-automl CLI against wrangler dev', () => {
   it('predict of a forecast model, forecast of a table model: the hint is the command to run, not the route', async () => {
     const predicted = await cli(['predict', 'air', TEST_CSV]);
     expect(predicted.code).toBe(1);
-    expect(predicted.stderr).toBe(`error: forecast_model (HTTP 400): model "air" forecasts a series and takes no rows [model: air]\nhint: ask it for a forecast with \`${SELF} forecast air --horizon N\`\n`);
+    expect(predicted.stderr).toBe(`error: forecast_model (HTTP 400): model "air" forecasts a series and takes no rows [model: air]\nhint: ask it for a forecast with \`${self()} forecast air --horizon N\`\n`);
     const asJson = JSON.parse((await cli(['predict', 'air', TEST_CSV, '--json'])).stderr);
-    expect(asJson).toMatchObject({ status: 400, error: { code: 'forecast_model' }, hint: `ask it for a forecast with \`${SELF} forecast air --horizon N\`` });
+    expect(asJson).toMatchObject({ status: 400, error: { code: 'forecast_model' }, hint: `ask it for a forecast with \`${self()} --json forecast air --horizon N\`` });
     const forecast = await cli(['forecast', 'credit-risk', '--horizon', '3']);
     expect(forecast.code).toBe(1);
-    expect(forecast.stderr).toContain(`hint: ask it for predictions with \`${SELF} predict credit-risk FILE.csv\``);
+    expect(forecast.stderr).toContain(`hint: ask it for predictions with \`${self()} predict credit-risk FILE.csv\``);
     expect(forecast.stderr).not.toContain('POST /v1/models');
   });
 

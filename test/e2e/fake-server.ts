@@ -13,9 +13,19 @@ export interface Ran {
   requests: { method: string; url: string; body?: string }[];
 }
 
+/**
+ * How the CLI's hints start in these runs: its command (not run from the npm script or bin/edge-automl.mjs)
+ * with the run's global options, the inline key named by its variable.
+ */
+export const HINT_CLI = 'edge-automl --url http://127.0.0.1:8787 --key "$EDGE_AUTOML_KEY"';
+
 /** Runs the CLI (against http://127.0.0.1:8787 with key "k") with `answers` as the server's, in order. */
 export async function runCli(args: string[], ...answers: Response[]): Promise<Ran> {
   const requests: Ran['requests'] = [];
+  // The caller's shell decides nothing: a hint names a key by EDGE_AUTOML_KEY only when that holds no other key.
+  vi.stubEnv('EDGE_AUTOML_KEY', undefined);
+  vi.stubEnv('EDGE_AUTOML_URL', undefined);
+  vi.stubEnv('npm_lifecycle_event', undefined);
   vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
     requests.push({ method: init.method ?? 'GET', url: String(url), ...(typeof init.body === 'string' ? { body: init.body } : {}) });
     const next = answers.shift();
@@ -33,6 +43,7 @@ export async function runCli(args: string[], ...answers: Response[]): Promise<Ra
 
 export function restoreFakes(): void {
   vi.unstubAllGlobals();
+  vi.unstubAllEnvs();
   vi.restoreAllMocks();
 }
 

@@ -1,11 +1,15 @@
 /**
  * The job report `edge-automl train` and `status` print (cli/job-report), in plain Node: which trial (or
  * the ensemble) the job published, and why a built ensemble or the leaderboard's best trial is not it;
- * its warnings, a guessed order of day and month with the `--date-order` that settles it.
+ * its warnings, a guessed order of day and month with the `--date-order` that settles it, written with the
+ * run's own global options.
  */
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/client';
 import { describeJob } from '../../src/cli/job-report';
+
+/** The command hints start with: the run's command and global options (cli/invocation). */
+const CLI = 'edge-automl --url https://automl.example --key "$EDGE_AUTOML_KEY" --tenant acme';
 
 type Entry = Job['leaderboard'][number];
 const entry = (trial_id: string, family: string, score: number): Entry => ({ trial_id, family, params: {}, score, fit_ms: trial_id === 'ensemble' ? null : 1_000, status: 'complete', rung: 0, fidelity: 1 });
@@ -35,23 +39,23 @@ function job(over: Partial<Job>): Job {
 
 describe('job report', () => {
   it('says what to expect on new rows when the job has an estimate', () => {
-    const text = describeJob(job({ best_estimate: { score: 0.0812, interval: [0.061, 0.104], bootstraps: 100, candidates: 21, rows: 1347, method: 'bootstrap_bias_corrected_cv' } }));
+    const text = describeJob(job({ best_estimate: { score: 0.0812, interval: [0.061, 0.104], bootstraps: 100, candidates: 21, rows: 1347, method: 'bootstrap_bias_corrected_cv' } }), CLI);
     expect(text).toContain('  expect   log_loss 0.0812 on new rows (90%: 0.0610 to 0.1040): the best trial without the optimism of picking it among 21');
-    expect(describeJob(job({})).includes('expect')).toBe(false);
+    expect(describeJob(job({}), CLI).includes('expect')).toBe(false);
   });
 
   it('prints each of the job\'s warnings about its target on its own line', () => {
     const warnings = ['4 of 40 rows have no value of "digit" and are left out of training', 'class "7" (1) of "digit" has fewer rows than the 5 folds: some folds validate without it, and its scores are rough'];
-    const lines = describeJob(job({ warnings })).split('\n');
+    const lines = describeJob(job({ warnings }), CLI).split('\n');
     expect(lines.filter((l) => l.startsWith('  warning  '))).toEqual(warnings.map((w) => `  warning  ${w}`));
-    expect(describeJob(job({})).includes('warning')).toBe(false);
+    expect(describeJob(job({}), CLI).includes('warning')).toBe(false);
   });
 
   it('follows a warning whose advice is job JSON (a guessed order of day and month) with the train flag', () => {
     const guessed = 'every date of "d" reads either way (…), so they were read month first (MM/DD/YYYY); if they are day first, create the job with "columns": {"d": {"type": "datetime", "date_order": "dmy"}}';
-    const lines = describeJob(job({ warnings: [guessed, '4 of 40 rows have no value of "digit"'] })).split('\n');
+    const lines = describeJob(job({ warnings: [guessed, '4 of 40 rows have no value of "digit"'] }), CLI).split('\n');
     const at = lines.indexOf(`  warning  ${guessed}`);
-    expect(lines.slice(at, at + 3)).toEqual([`  warning  ${guessed}`, '  hint     if the dates of "d" are day first: `edge-automl train … --date-order d=dmy`', '  warning  4 of 40 rows have no value of "digit"']);
+    expect(lines.slice(at, at + 3)).toEqual([`  warning  ${guessed}`, `  hint     if the dates of "d" are day first: \`${CLI} train … --date-order d=dmy\``, '  warning  4 of 40 rows have no value of "digit"']);
   });
 
 
@@ -62,6 +66,7 @@ describe('job report', () => {
         ensemble: { status: 'complete', score: 0.0775, members: [] },
         leaderboard: [entry('t0002', 'cnn', 0.0701), entry('ensemble', 'ensemble', 0.0775), entry('t0000', 'mlp', 0.12)],
       }),
+      CLI,
     );
     expect(text).toContain('  ensemble complete, log_loss 0.0775; not published: the best single trial, t0002 (cnn), scored better out of fold (log_loss 0.0701)');
     expect(text).toContain('  model    digits v1: trial t0002 (cnn)');
@@ -75,6 +80,7 @@ describe('job report', () => {
         ensemble: { status: 'complete', score: 0.05, members: [] },
         leaderboard: [entry('ensemble', 'ensemble', 0.05), entry('t0002', 'cnn', 0.0701)],
       }),
+      CLI,
     );
     expect(text).toContain('  ensemble complete, log_loss 0.0500\n');
     expect(text).toContain('  model    digits v1: the ensemble');
@@ -87,6 +93,7 @@ describe('job report', () => {
         best: { trial_id: 't0001', family: 'linear', score: 0.2 },
         leaderboard: [entry('t0002', 'cnn', 0.07), entry('t0001', 'linear', 0.2)],
       }),
+      CLI,
     );
     expect(single).toContain('  model    digits v1: trial t0001 (linear)');
     expect(single).toContain("  note     t0002 (cnn) scored best of the trials but is not published: its estimated serving time is over the job's serving cap (serving.max_us_per_row)");
@@ -96,6 +103,7 @@ describe('job report', () => {
         ensemble: { status: 'complete', score: 0.1, members: [] },
         leaderboard: [entry('t0002', 'cnn', 0.07), entry('ensemble', 'ensemble', 0.1), entry('t0001', 'linear', 0.2)],
       }),
+      CLI,
     );
     expect(blend).toContain('note     t0002 (cnn) scored best of the trials but is not published');
     // Below a published ensemble, a trial it beat needs no note.
@@ -105,6 +113,7 @@ describe('job report', () => {
         ensemble: { status: 'complete', score: 0.05, members: [] },
         leaderboard: [entry('ensemble', 'ensemble', 0.05), entry('t0002', 'cnn', 0.07)],
       }),
+      CLI,
     );
     expect(beaten).not.toContain('note');
   });
@@ -117,6 +126,7 @@ describe('job report', () => {
         ensemble: { status: 'complete', score: 0.05, members: [] },
         leaderboard: [entry('ensemble', 'ensemble', 0.05), entry('t0002', 'cnn', 0.07)],
       }),
+      CLI,
     );
     expect(text).toContain('not published: a cancelled job publishes its best single trial');
     expect(text).toContain('  model    digits v1\n');
@@ -124,7 +134,7 @@ describe('job report', () => {
 
   it('shows the leaderboard rows asked for', () => {
     const leaderboard = Array.from({ length: 12 }, (_, i) => entry(`t${String(i).padStart(4, '0')}`, 'cnn', 0.1 + i / 100));
-    const text = describeJob(job({ best: { trial_id: 't0000', family: 'cnn', score: 0.1 }, leaderboard }), 2);
+    const text = describeJob(job({ best: { trial_id: 't0000', family: 'cnn', score: 0.1 }, leaderboard }), CLI, 2);
     expect(text).toContain('top 2 of 12');
     expect(text.split('\n').filter((l) => /^│ \d+ /.test(l))).toHaveLength(2);
   });

@@ -8,7 +8,6 @@ import { action, positiveInt } from '../command-kit';
 import { describeDataset } from '../dataset-report';
 import { UsageError } from '../errors';
 import { formatTime, renderTable } from '../format';
-import { cliCommand } from '../invocation';
 import { emit } from '../output';
 
 export function registerDatasets(program: Command): void {
@@ -20,7 +19,7 @@ export function registerDatasets(program: Command): void {
         const list = await ctx.api.datasets.list();
         emit(ctx, list, () =>
           list.datasets.length === 0
-            ? `no datasets yet: upload one with \`${cliCommand()} upload FILE.csv\``
+            ? `no datasets yet: upload one with \`${ctx.cli} upload FILE.csv\``
             : renderTable(['dataset', 'newest', 'rows', 'created'], list.datasets.map((d) => [d.name, `v${d.latest_version}`, d.rows, formatTime(d.created_at)])),
         );
       }),
@@ -41,7 +40,7 @@ export function registerDatasets(program: Command): void {
           return;
         }
         const dataset = await ctx.api.datasets.get(name, { version: opts.version });
-        emit(ctx, dataset, () => describeDataset(dataset, true));
+        emit(ctx, dataset, () => describeDataset(dataset, ctx.cli, true));
       }),
     );
 }

@@ -3,17 +3,17 @@
  * `edge-automl forecast MODEL --horizon N [--level 0.95] [--group G] [--version N] [--format table|csv]`:
  * the next N points of a forecast model's series with their prediction intervals, one line per step.
  * `--covariates FILE` gives a model trained with known-future covariates their values for each step
- * ahead (cli/covariate-file); a CSV's numeric cells are sent as numbers, as the model's view lists them.
+ * ahead (cli/covariate-file); a CSV's numeric cells are sent as numbers, as the model's view lists them,
+ * and a CSV of several series with their times (as the training data was written) gives the --group
+ * series' rows, its times held to the forecast's steps (cli/forecast-covariates).
  */
 import type { Command } from 'commander';
 import { ApiClientError, type Forecast, type ForecastBody } from '../../client';
 import { action, positiveInt } from '../command-kit';
-import type { Context } from '../context';
-import { type CovariateSteps, csvSteps, readCovariateFile } from '../covariate-file';
 import { HintedApiError, UsageError } from '../errors';
+import { checkSentTimes, nameCovariateStep, readCovariates } from '../forecast-covariates';
 import { forecastCsv, forecastTable } from '../forecast-report';
 import { predictCommandHint } from '../image-files';
-import { cliCommand } from '../invocation';
 import { emit } from '../output';
 
 interface ForecastOptions {
@@ -45,18 +45,18 @@ export function registerForecast(program: Command): void {
     .option('--level <p>', `prediction interval coverage: ${LEVELS.join(', ')} (default 0.8)`, level)
     .option('--group <name>', 'which series, for a model trained on grouped series')
     .option('--version <n>', 'model version (default: the champion)', positiveInt('--version'))
-    .option('--covariates <file>', 'a model trained with --covariates: their values for each step ahead, a CSV file (header = covariate names, one row per step) or a JSON array of objects (.json)')
+    .option('--covariates <file>', 'a model trained with --covariates: their values for each step ahead, a CSV file (header = covariate names, one row per step; the series\' time and group columns may be beside them, and only the --group series\' rows are sent) or a JSON array of objects (.json)')
     .option('-f, --format <format>', 'table or csv', 'table')
     .action(
       action<ForecastOptions>(async (ctx, [model], opts) => {
         if (opts.format !== 'table' && opts.format !== 'csv') throw new UsageError(`"${opts.format}" is not an output format; use table or csv`, '--format');
-        const covariates = opts.covariates === undefined ? undefined : await covariateSteps(ctx, model, opts.covariates, opts.horizon);
+        const covariates = opts.covariates === undefined ? undefined : await readCovariates(ctx, model, opts.covariates, opts);
         const body: ForecastBody = {
           horizon: opts.horizon,
           ...(opts.level !== undefined ? { level: opts.level } : {}),
           ...(opts.group !== undefined ? { group: opts.group } : {}),
           ...(opts.version !== undefined ? { version: opts.version } : {}),
-          ...(covariates !== undefined ? { covariates } : {}),
+          ...(covariates !== undefined ? { covariates: covariates.steps } : {}),
         };
         let result: Forecast;
         try {
@@ -66,24 +66,12 @@ export function registerForecast(program: Command): void {
           // given an image file for a model that takes images (its view says so).
           if (err instanceof ApiClientError && err.code === 'not_a_forecast_model') {
             const takesImages = await ctx.api.models.get(model).then((view) => Boolean(view.image), () => false);
-            throw new HintedApiError(err, predictCommandHint(cliCommand(), model, takesImages), err.message.split('; ask it with')[0]);
+            throw new HintedApiError(err, predictCommandHint(ctx.cli, model, takesImages), err.message.split('; ask it with')[0]);
           }
-          throw err;
+          throw covariates ? nameCovariateStep(err, covariates) : err;
         }
+        if (covariates) checkSentTimes(covariates, result);
         emit(ctx, result, () => (opts.format === 'csv' ? forecastCsv(result) : forecastTable(result)));
       }),
     );
-}
-
-/**
- * The steps of a covariates file, at least `horizon` of them. A CSV needs the model's view to know which
- * covariates are numbers (its cells are all text); a JSON file says so itself and is sent as it is.
- */
-async function covariateSteps(ctx: Context, model: string, file: string, horizon: number): Promise<CovariateSteps> {
-  const read = await readCovariateFile(file);
-  const count = read.format === 'json' ? read.steps.length : read.table.rows.length;
-  if (count < horizon) throw new UsageError(`holds ${count} step${count === 1 ? '' : 's'} ahead; --horizon ${horizon} needs the covariates of each of the ${horizon} steps (one ${read.format === 'json' ? 'object' : 'row'} per step)`, file);
-  if (read.format === 'json') return read.steps;
-  const view = await ctx.api.models.get(model);
-  return csvSteps(read.table, view.forecast?.covariates ?? [], file);
 }

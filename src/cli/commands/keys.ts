@@ -9,7 +9,6 @@ import { ApiClientError } from '../../client';
 import { action } from '../command-kit';
 import { HintedApiError } from '../errors';
 import { formatTime, renderTable } from '../format';
-import { cliCommand } from '../invocation';
 import { emit } from '../output';
 
 export function registerKeys(program: Command): void {
@@ -48,7 +47,7 @@ export function registerKeys(program: Command): void {
         } catch (err) {
           // Names are per tenant: without --tenant the server looked in "default", not where the key may be.
           if (err instanceof ApiClientError && err.code === 'key_not_found' && !ctx.tenant) {
-            throw new HintedApiError(err, `keys belong to a tenant and this looked in tenant "default"; name the key's tenant with --tenant: \`${cliCommand()} keys revoke ${name} --tenant T\``);
+            throw new HintedApiError(err, `keys belong to a tenant and this looked in tenant "default"; name the key's tenant with --tenant: \`${ctx.cli} keys revoke ${name} --tenant T\``);
           }
           throw err;
         }

@@ -11,7 +11,6 @@ import { ApiClientError, type Model } from '../../client';
 import { action } from '../command-kit';
 import { HintedApiError } from '../errors';
 import { formatNumber, formatScore, formatTime, renderTable } from '../format';
-import { cliCommand } from '../invocation';
 import { emit } from '../output';
 
 export function registerModels(program: Command): void {
@@ -23,7 +22,7 @@ export function registerModels(program: Command): void {
         const list = await ctx.api.models.list();
         emit(ctx, list, () =>
           list.models.length === 0
-            ? `no models yet: train one with \`${cliCommand()} train --dataset NAME --target COLUMN\``
+            ? `no models yet: train one with \`${ctx.cli} train --dataset NAME --target COLUMN\``
             : renderTable(['model', 'champion', 'task', 'score', 'updated'], list.models.map((m) => [m.name, `v${m.champion_version}`, m.task, formatScore(m.metric, m.score), formatTime(m.updated_at)])),
         );
       }),
@@ -40,7 +39,7 @@ export function registerModels(program: Command): void {
           try {
             await ctx.api.models.delete(name);
           } catch (err) {
-            throw withCancelAdvice(err, name);
+            throw withCancelAdvice(err, name, ctx.cli);
           }
           emit(ctx, { deleted: true, model: name }, () => `model ${name} deleted`);
           return;
@@ -56,9 +55,8 @@ export function registerModels(program: Command): void {
  * /v1/jobs/{id}); at the command line the next step is `cancel JOB` for each job in details.jobs, or,
  * when the list is empty (a scheduled run is starting its job), the same delete again in a few seconds.
  */
-function withCancelAdvice(err: unknown, name: string): unknown {
+function withCancelAdvice(err: unknown, name: string, cli: string): unknown {
   if (!(err instanceof ApiClientError) || err.code !== 'model_in_use') return err;
-  const cli = cliCommand();
   const again = `\`${cli} model ${name} --delete\``;
   const jobs = Array.isArray(err.details.jobs) ? err.details.jobs.map(String) : [];
   if (jobs.length === 0) {
@@ -87,6 +85,9 @@ function describeModel(m: Model): string {
     // What every forecast must give per step, and for a category which values it may take.
     const covariates = (f.covariates ?? []).map((c) => (c.kind === 'numeric' ? `${c.name} (a number)` : `${c.name} (${(c.levels ?? []).join(' | ')})`));
     if (covariates.length > 0) lines.push(`  covariates ${covariates.join(', ')} for each step ahead (forecast MODEL --covariates FILE)`);
+    // Read from the training data's last observations: nothing to give, and newer ones need a retraining.
+    const past = (f.past_covariates ?? []).map((c) => c.name);
+    if (past.length > 0) lines.push(`  past covariates ${past.join(', ')}, observed up to the end of the training data (a forecast gives none; retrain to use newer ones)`);
   }
   if (m.artifact_error) lines.push(`  artifact ${m.artifact_error.code}: ${m.artifact_error.message}`);
   lines.push(

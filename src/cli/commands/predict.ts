@@ -15,11 +15,12 @@ import type { Command } from 'commander';
 import { parquetMetadata } from 'hyparquet';
 import { ApiClientError, type EdgeAutoMLClient, type Prediction, type Row } from '../../client';
 import { action, positiveInt } from '../command-kit';
+import type { Context } from '../context';
 import { csvToRows, parquetToRows } from '../table-rows';
 import { decodeCsvFile, ENCODING_HELP, encodingOption } from '../csv-encoding';
 import { HintedApiError, UsageError } from '../errors';
 import { isImageFile, nameImageFile } from '../image-files';
-import { cliCommand } from '../invocation';
+import { forecastCommandHint } from '../forecast-hint';
 import { emit } from '../output';
 import { csvBatches, MAX_BODY_BYTES, MAX_PREDICT_ROWS, predictInOrder, rowBatches, shiftPosition } from '../predict-batches';
 import { predictionCsv, predictionTable } from '../prediction-report';
@@ -80,7 +81,7 @@ export function registerPredict(program: Command): void {
             }
           }
         } catch (err) {
-          throw withCliAdvice(err, model);
+          throw await withCliAdvice(err, ctx, model);
         }
         const names = images.length > 0 ? images.map((f) => basename(f)) : undefined;
         emit(ctx, result, () => (opts.format === 'csv' ? predictionCsv(result, names) : predictionTable(result, names)));
@@ -114,12 +115,14 @@ function fitsOneRequest(bytes: Buffer): boolean {
   }
 }
 
-/** The server's advice names HTTP routes; at the command line the next step is a command. */
-function withCliAdvice(err: unknown, model: string): unknown {
-  if (err instanceof ApiClientError && err.code === 'forecast_model') {
-    return new HintedApiError(err, `ask it for a forecast with \`${cliCommand()} forecast ${model} --horizon N\``, err.message.split('; ask it with')[0]);
-  }
-  return err;
+/**
+ * The server's advice names HTTP routes; at the command line the next step is a command, with the
+ * --group and --covariates the model's view says a forecast of it needs.
+ */
+async function withCliAdvice(err: unknown, ctx: Context, model: string): Promise<unknown> {
+  if (!(err instanceof ApiClientError) || err.code !== 'forecast_model') return err;
+  const series = await ctx.api.models.get(model).then((view) => view.forecast, () => undefined);
+  return new HintedApiError(err, forecastCommandHint(ctx.cli, model, series), err.message.split('; ask it with')[0]);
 }
 
 async function readBytes(file: string): Promise<Buffer> {

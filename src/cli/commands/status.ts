@@ -27,7 +27,7 @@ export function registerStatus(program: Command): void {
           return;
         }
         const job = await ctx.api.jobs.get(id);
-        emit(ctx, job, () => describeJob(job, opts.top));
+        emit(ctx, job, () => describeJob(job, ctx.cli, opts.top));
         if (job.status === 'failed' || job.status === 'cancelled') throw new JobEndedError(job.id, job.status, job.error?.code ?? job.status, job.error?.message ?? `the job was ${job.status}`);
       }),
     );
@@ -41,7 +41,7 @@ export function registerStatus(program: Command): void {
         const before = await ctx.api.jobs.get(id);
         const job = await ctx.api.jobs.cancel(id);
         const already = before.status === 'succeeded' || before.status === 'failed' || before.status === 'cancelled';
-        emit(ctx, job, () => `${already ? `job ${id} had already ended (${before.status}); nothing to cancel\n` : ''}${describeJob(job, 5)}`);
+        emit(ctx, job, () => `${already ? `job ${id} had already ended (${before.status}); nothing to cancel\n` : ''}${describeJob(job, ctx.cli, 5)}`);
       }),
     );
 

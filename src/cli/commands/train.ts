@@ -4,7 +4,8 @@
  * by default, follows it to the end with a live bar (trials done against the budget, best score), then
  * prints the result and the leaderboard. `--no-wait` prints the job id and returns at once. A job
  * that fails or is cancelled exits 1, so scripts can rely on the exit code. `--ignore` and
- * `--date-order` become the job's column overrides; `--covariates` a forecast job's known-future columns.
+ * `--date-order` become the job's column overrides; `--covariates` a forecast job's known-future columns,
+ * `--past-covariates` its columns observed only up to now.
  */
 import type { Command } from 'commander';
 import type { CreateJobBody } from '../../client';
@@ -13,7 +14,6 @@ import { action, commaList, positiveInt, positiveNumber } from '../command-kit';
 import { dateOrderHint, dateOrderList, type DayMonthOrder } from '../date-order';
 import { UsageError } from '../errors';
 import { followJob } from '../follow-job';
-import { cliCommand } from '../invocation';
 
 interface TrainOptions {
   dataset: string;
@@ -29,6 +29,7 @@ interface TrainOptions {
   timeColumn?: string;
   groupColumn?: string;
   covariates?: string[];
+  pastCovariates?: string[];
   ignore?: string[];
   dateOrder?: Record<string, DayMonthOrder>;
   flipInvariant?: boolean;
@@ -51,6 +52,7 @@ export function registerTrain(program: Command): void {
     .option('--time-column <column>', 'forecast jobs: the time column (default: the only datetime column)')
     .option('--group-column <column>', 'forecast jobs: the column that tells several series apart')
     .option('--covariates <columns>', 'forecast jobs: comma-separated columns whose future values are known (promotions, prices, holidays); every forecast then gives them per step', commaList)
+    .option('--past-covariates <columns>', 'forecast jobs: comma-separated columns observed only up to now (visits, observed weather); read at least --horizon steps back, so forecasts need no values of them', commaList)
     .option('--ignore <columns>', 'comma-separated columns the models must not use (e.g. an id or a leak)', commaList)
     .option('--date-order <col=order,...>', 'how to read dates such as 03/04/2024 in these columns: mdy (month first, March 4) or dmy (day first, April 3), e.g. d=dmy,e=mdy; upload reads them month first when no day is above 12 and warns', dateOrderList)
     .option('--flip-invariant', 'image jobs: a mirrored image is the same class (adds flips to the searched augmentation)')
@@ -78,13 +80,13 @@ export function registerTrain(program: Command): void {
         // What to know before trusting the score, said at once (also with --no-wait); the final report repeats it.
         if (!ctx.json) {
           for (const warning of created.warnings ?? []) {
-            const hint = dateOrderHint(warning);
+            const hint = dateOrderHint(warning, ctx.cli);
             process.stderr.write(`warning: ${warning}\n${hint ? `hint: ${hint}\n` : ''}`);
           }
         }
         if (!opts.wait) {
           if (ctx.json) process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
-          else process.stdout.write(`job ${created.id} ${created.status}; follow it with: ${cliCommand()} status ${created.id} --watch\n`);
+          else process.stdout.write(`job ${created.id} ${created.status}; follow it with: ${ctx.cli} status ${created.id} --watch\n`);
           return;
         }
         if (!ctx.json) process.stderr.write(`job ${created.id} started\n`);
@@ -118,11 +120,16 @@ function imageOptions(opts: TrainOptions): Pick<CreateJobBody, 'image'> {
 function forecastOptions(opts: TrainOptions): Pick<CreateJobBody, 'forecast'> {
   // An empty list would be a forecast job "with" covariates that names none: say so rather than send it.
   if (opts.covariates?.length === 0) throw new UsageError('name at least one column, e.g. --covariates promo,price', '--covariates');
+  if (opts.pastCovariates?.length === 0) throw new UsageError('name at least one column, e.g. --past-covariates visits,temperature', '--past-covariates');
   const forecast = {
     ...(opts.horizon !== undefined ? { horizon: opts.horizon } : {}),
     ...(opts.timeColumn !== undefined ? { time_column: opts.timeColumn } : {}),
     ...(opts.groupColumn !== undefined ? { group_column: opts.groupColumn } : {}),
     ...(opts.covariates !== undefined ? { covariates: opts.covariates } : {}),
+    ...(opts.pastCovariates !== undefined ? { past_covariates: opts.pastCovariates } : {}),
   };
+  // Only a forecast job takes them (the server would refuse naming its JSON field): say so in the flags' words.
+  const flags = Object.keys(forecast).map((field) => `--${field.replace(/_/g, '-')}`);
+  if (flags.length > 0 && opts.task !== 'forecast') throw new UsageError(`${flags.length === 1 ? 'needs' : 'need'} --task forecast`, flags.join(', '));
   return Object.keys(forecast).length > 0 ? { forecast } : {};
 }

@@ -74,7 +74,7 @@ export function registerUpload(program: Command): void {
         } finally {
           bar.stop();
         }
-        emit(ctx, dataset, () => describeDataset(dataset));
+        emit(ctx, dataset, () => describeDataset(dataset, ctx.cli));
       }),
     );
 }
