@@ -17,14 +17,17 @@ export type { CreateJobBody, PredictBody };
  * which knows the model's covariates, checks each step); typed here as what it accepts: one object per
  * step ahead naming each covariate, a number for a numeric one and one of its levels for a categorical one.
  */
-export type ForecastBody = Omit<ForecastSchemaBody, 'covariates'> & { covariates?: Record<string, number | string>[] };
+export type ForecastBody = Omit<ForecastSchemaBody, 'covariates'> & { covariates?: Record<string, number | string | boolean>[] };
 
 /** One known-future (or past-only) covariate of a forecast model, as its view lists it. */
 export interface ForecastCovariate {
   name: string;
-  kind: 'numeric' | 'categorical';
-  /** Categorical covariates: the values a forecast request may give. */
+  kind: 'numeric' | 'boolean' | 'categorical';
+  /** Categorical covariates: the values a forecast request may give; boolean ones: false and true (any spelling of them is taken). */
   levels?: string[];
+  /** Numeric known-future covariates: the range training saw (absent in models trained before it was kept). */
+  min?: number;
+  max?: number;
 }
 
 export type Task = 'binary' | 'multiclass' | 'regression' | 'image' | 'forecast';
@@ -174,6 +177,8 @@ export interface Job {
     reason?: string;
     promoted?: boolean;
     decision?: string;
+    /** A forecast champion that stayed, advanced to the job's data: the version it became (now the champion). */
+    advanced_version?: number;
   };
   warm_start?: { family: string; params: Record<string, unknown> }[];
   best_over_time: { elapsed_ms: number; score: number; trial_id: string }[];
@@ -213,7 +218,8 @@ export interface ModelList {
   models: { name: string; champion_version: number; task: string; metric: string; greater_is_better: boolean; score: number; updated_at: string }[];
 }
 
-export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'retrain_started' | 'retrain_skipped';
+/** `advanced`: a forecast champion that stayed was advanced to the retraining job's data as a new version (the event's `version`). */
+export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'advanced' | 'retrain_started' | 'retrain_skipped';
 
 export interface ModelEvent {
   at: string;
@@ -234,6 +240,14 @@ export interface ModelEvent {
     promoted: boolean;
     /** Why a score is null: the comparison failed, or the champion cannot forecast the held-out points (the challenger that can is promoted). */
     reason?: string;
+  };
+  /** `advanced` events: the champion advanced, the data its series were advanced with, how many moved and which were left, with why. */
+  advance?: {
+    from_version: number;
+    dataset: { name: string; version: number };
+    series: number;
+    left: { group: string; reason: string }[];
+    left_count: number;
   };
 }
 
@@ -260,6 +274,8 @@ export interface Model {
     score: number;
     dataset: { name: string; version: number };
     created_at: string;
+    /** A forecast champion advanced to newer data: the version whose fitted model this is (`dataset`: the newer data). */
+    advanced_from?: number;
   }[];
   history: ModelEvent[];
   /**
@@ -278,6 +294,8 @@ export interface Model {
     groups?: string[];
     covariates?: ForecastCovariate[];
     past_covariates?: ForecastCovariate[];
+    /** Where each series ends: forecasts start the step after `last_time` (`group` for grouped models; at most 1,000). */
+    series?: { group?: string; last_time: string | number; points: number }[];
   };
   /** Models that take images: predict rows may be `{image: base64}` (scaled from 0..255 to max_value) or `{pixels}`. */
   image?: { height: number; width: number; channels: number; max_value: number };

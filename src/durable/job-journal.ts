@@ -40,8 +40,11 @@ export type JournalOp =
       readonly op: 'finished';
       readonly status: Exclude<JobStatusName, 'queued' | 'running'>;
       readonly model?: { name: string; version: number };
-      /** A retraining job's outcome against the champion: whether its version became the champion, and why. */
-      readonly decision?: { promoted: boolean; reason?: string };
+      /**
+       * A retraining job's outcome against the champion: whether its version became the champion, and why;
+       * for a forecast champion that stayed, the version its advance to the job's data became.
+       */
+      readonly decision?: { promoted: boolean; reason?: string; advanced_version?: number };
       readonly error?: { code: string; message: string };
       readonly at: number;
     };

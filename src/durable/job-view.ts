@@ -164,7 +164,8 @@ function bestEstimateView(s: JobState): Pick<JobView, 'best_estimate'> {
 
 /**
  * A retraining job's comparison with the champion: its state, both scores (the challenger's alone when the
- * champion cannot forecast the held-out points, with the reason), and the decision once published.
+ * champion cannot forecast the held-out points, with the reason), and the decision once published (with
+ * the version a kept forecast champion became when advanced to the job's data).
  */
 function challengeView(s: JobState, c: JobConfig): Pick<JobView, 'challenge'> {
   const ch = s.challenge;
@@ -183,7 +184,7 @@ function challengeView(s: JobState, c: JobConfig): Pick<JobView, 'challenge'> {
         : {}),
       // Why it failed, or why the champion has no score (it cannot forecast the held-out points).
       ...(r && 'reason' in r ? { reason: r.reason } : {}),
-      ...(decision ? { promoted: decision.promoted, ...(decision.reason ? { decision: decision.reason } : {}) } : {}),
+      ...(decision ? { promoted: decision.promoted, ...(decision.reason ? { decision: decision.reason } : {}), ...(decision.advanced_version !== undefined ? { advanced_version: decision.advanced_version } : {}) } : {}),
     },
   };
 }

@@ -1,13 +1,14 @@
 /**
  * @module durable/model-history
  * A model's history inside its tenant's Registry: every change of the champion pointer (a job publishing
- * a version, a promotion, a rollback) and every lifecycle decision that changed nothing (a challenger
- * kept out, a scheduled retraining skipped) is one row, in order. Rollback reads it to find the champion
- * before the current one; GET /v1/models/{model} shows it. A champion/challenger decision also carries
- * both holdout scores as data (`comparison`), so clients need not parse the reason.
+ * a version, a promotion, a rollback, a forecast champion advanced to newer data) and every lifecycle
+ * decision that changed nothing (a challenger kept out, a scheduled retraining skipped) is one row, in
+ * order. Rollback reads it to find the champion before the current one; GET /v1/models/{model} shows it.
+ * A champion/challenger decision also carries both holdout scores as data (`comparison`), and an advance
+ * what it moved (`advance`), so clients need not parse the reason.
  */
 
-export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'retrain_started' | 'retrain_skipped';
+export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'advanced' | 'retrain_started' | 'retrain_skipped';
 
 export interface ModelEvent {
   readonly at: string;
@@ -21,6 +22,24 @@ export interface ModelEvent {
   readonly reason: string;
   /** The champion/challenger comparison behind the event, when there was one. */
   readonly comparison?: ChallengeComparison;
+  /** What an `advanced` event moved. */
+  readonly advance?: AdvanceRecord;
+}
+
+/**
+ * A forecast champion advanced to a retraining job's data (the event's version is the advance, its
+ * previous_version the champion advanced): the same fitted model, each series' forecast starting after
+ * its newest point in that data.
+ */
+export interface AdvanceRecord {
+  readonly from_version: number;
+  /** The data the series were advanced with (the retraining job's). */
+  readonly dataset: { readonly name: string; readonly version: number };
+  /** Series moved to their newest points. */
+  readonly series: number;
+  /** Series left as they were (their data did not continue them), at most the first 20, with why. */
+  readonly left: readonly { readonly group: string; readonly reason: string }[];
+  readonly left_count: number;
 }
 
 /** Both models scored on the retraining job's held-out rows, with the rule that decided. */
@@ -44,17 +63,18 @@ export interface ChallengeComparison {
 }
 
 export const MODEL_EVENTS_DDL = `CREATE TABLE IF NOT EXISTS model_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, at TEXT NOT NULL,
-  kind TEXT NOT NULL, version INTEGER, previous_version INTEGER, job_id TEXT, reason TEXT NOT NULL, comparison TEXT)`;
+  kind TEXT NOT NULL, version INTEGER, previous_version INTEGER, job_id TEXT, reason TEXT NOT NULL, comparison TEXT, advance TEXT)`;
 
 /** Adds the columns later versions introduced to a table created before them (SQLite has no ADD COLUMN IF NOT EXISTS). */
 export function upgradeModelEvents(sql: SqlStorage): void {
   const columns = sql.exec<{ name: string }>('PRAGMA table_info(model_events)').toArray().map((c) => c.name);
   if (!columns.includes('comparison')) sql.exec('ALTER TABLE model_events ADD COLUMN comparison TEXT');
+  if (!columns.includes('advance')) sql.exec('ALTER TABLE model_events ADD COLUMN advance TEXT');
 }
 
 export function recordEvent(sql: SqlStorage, name: string, e: Omit<ModelEvent, 'at'> & { at?: string }): void {
   sql.exec(
-    'INSERT INTO model_events (name, at, kind, version, previous_version, job_id, reason, comparison) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO model_events (name, at, kind, version, previous_version, job_id, reason, comparison, advance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     name,
     e.at ?? new Date().toISOString(),
     e.kind,
@@ -63,6 +83,7 @@ export function recordEvent(sql: SqlStorage, name: string, e: Omit<ModelEvent, '
     e.job_id,
     e.reason,
     e.comparison ? JSON.stringify(e.comparison) : null,
+    e.advance ? JSON.stringify(e.advance) : null,
   );
 }
 
@@ -78,10 +99,11 @@ export function listEvents(sql: SqlStorage, name: string): ModelEvent[] {
       job_id: r.job_id === null ? null : String(r.job_id),
       reason: String(r.reason),
       ...(typeof r.comparison === 'string' ? { comparison: JSON.parse(r.comparison) as ChallengeComparison } : {}),
+      ...(typeof r.advance === 'string' ? { advance: JSON.parse(r.advance) as AdvanceRecord } : {}),
     }));
 }
 
-const POINTER_KINDS: readonly ModelEventKind[] = ['published', 'promoted', 'rolled_back'];
+const POINTER_KINDS: readonly ModelEventKind[] = ['published', 'promoted', 'rolled_back', 'advanced'];
 
 /**
  * The version to roll back to: walking the pointer changes back from the newest, the champion that

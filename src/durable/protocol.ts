@@ -24,6 +24,8 @@ export interface ForecastJobSpec {
   readonly covariates?: readonly string[];
   /** Past-only covariate columns, read at least `horizon` steps back (engine/forecast/past-covariates); absent: none. */
   readonly past_covariates?: readonly string[];
+  /** The IANA time zone a series read on its local clock is forecast in (engine/forecast/local-clock), canonical; absent: none given. */
+  readonly timezone?: string;
   /** Points the model is validated and asked to forecast ahead. */
   readonly horizon: number;
   /** Seasonal period implied by the series' frequency (1 when none). */
@@ -217,8 +219,10 @@ export interface ChallengeWork {
  * Both models' holdout scores (metric direction); or the challenger's alone, with why the champion cannot
  * be scored at all (a forecast champion whose covariates lack a category the held-out points hold: it
  * would refuse those forecasts, as it refuses a request naming one); or why no comparison could be made.
+ * A forecast job's report also carries its champion advanced to the job's data (`advance`, see
+ * ChampionAdvance), whatever the comparison came to.
  */
-export type ChallengeReport =
+export type ChallengeReport = (
   | {
       readonly status: 'complete';
       readonly challenger_score: number;
@@ -236,7 +240,29 @@ export type ChallengeReport =
       readonly holdout_rows: number;
       readonly reason: string;
     }
-  | { readonly status: 'failed'; readonly reason: string; readonly champion_version?: number };
+  | { readonly status: 'failed'; readonly reason: string; readonly champion_version?: number }
+) & { readonly advance?: ChampionAdvance };
+
+/**
+ * A forecast champion brought up to a retraining job's data (worker/queue/champion-advance): the same
+ * fitted model, each series forecasting after its newest point; or why it could not be. The Registry
+ * registers it as a new version, and makes that the champion, only when the champion stays and is still
+ * `from_version`.
+ */
+export interface ChampionAdvance {
+  /** The champion advanced. */
+  readonly from_version: number;
+  /** The advanced envelope, beside the job's files; null when no series moved (`reason` says why). */
+  readonly artifact_key: string | null;
+  /** Series moved to their newest points. */
+  readonly series: number;
+  /** Series the champion knows that were left as they were, with why (at most the first 20). */
+  readonly left: readonly { readonly group: string; readonly reason: string }[];
+  /** How many series were left (`left` lists at most 20 of them). */
+  readonly left_count: number;
+  /** In words: where the series now end, or why nothing moved. */
+  readonly reason: string;
+}
 
 export type JobStatusName = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -336,6 +362,8 @@ export interface JobView {
     /** Whether the published version became the champion (once the job has published). */
     readonly promoted?: boolean;
     readonly decision?: string;
+    /** A forecast champion that stayed, advanced to the job's data: the version it became (now the champion). */
+    readonly advanced_version?: number;
   };
   /** A retraining job starts from these configurations (the champion's) before searching. */
   readonly warm_start?: readonly TrialConfig[];
@@ -362,11 +390,15 @@ export interface PublishRequest {
   readonly dataset: { readonly name: string; readonly version: number };
 }
 
-/** What publish did: the version made, whether it is now the champion, and why (for a challenger). */
+/**
+ * What publish did: the version made, whether it is now the champion, and why (for a challenger); when a
+ * forecast champion stayed and was advanced to the job's data, the version that advance became (now the champion).
+ */
 export interface PublishResult {
   readonly version: number;
   readonly promoted: boolean;
   readonly reason?: string;
+  readonly advanced?: { readonly version: number; readonly from_version: number };
 }
 
 /** A retraining job's comparison, handed to publish with its margin. */

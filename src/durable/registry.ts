@@ -6,13 +6,16 @@
  * - models: published versions with their metrics and the job that made each, and the champion pointer,
  *   which changes in one SQLite transaction so predictions never see a half-published model;
  * - retraining schedules (model-schedule): claiming due runs (on time, or early on drift), and the
- *   champion/challenger decision when a retraining job publishes (retrain-rules);
+ *   champion/challenger decision when a retraining job publishes (retrain-rules), with a forecast
+ *   champion that stays advanced to the job's data as a new version (champion-advance);
  * - deleting a model whole, refused while a job may still publish to it (model-deletion).
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { ColumnProfile } from '../engine';
+import { advanceNote, advanceOfJob, registerAdvance, usableAdvance } from './champion-advance';
 import { DELETED_MODELS_DDL, deleteModelRows, lastDeletedVersion, type ModelDeletion } from './model-deletion';
 import { listEvents, MODEL_EVENTS_DDL, type ModelEvent, recordEvent, rollbackTarget, upgradeModelEvents } from './model-history';
+import { insertVersion, MODEL_VERSIONS_DDL, upgradeModelVersions, versionOfJob } from './model-version-table';
 import { type ClaimLookups, claimDriftRun, claimDueRun, dropSchedule, finishRun, lastRunAt, listRuns, readSchedule, SCHEDULE_DDL, type Schedule, type ScheduleClaim, type ScheduleRun, type ScheduleSpec, writeSchedule } from './model-schedule';
 import type { ChallengeOutcome, JobStatusName, PublishRequest, PublishResult } from './protocol';
 import { decideChallenge } from './retrain-rules';
@@ -43,6 +46,11 @@ export interface ModelVersionInfo {
   readonly created_at: string;
   /** The model's task ("forecast" for forecast models), where the lookup joined it (resolveModel). */
   readonly task?: string;
+  /**
+   * A forecast champion advanced to newer data (durable/champion-advance): the version whose fitted model
+   * this is; its `dataset` is the data its series were advanced with.
+   */
+  readonly advanced_from?: number;
 }
 
 export interface ModelInfo {
@@ -80,9 +88,7 @@ const SCHEMA = [
      model_name TEXT NOT NULL, created_at TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS models (name TEXT PRIMARY KEY, task TEXT NOT NULL, target TEXT NOT NULL, classes TEXT NOT NULL,
      metric TEXT NOT NULL, greater_is_better INTEGER NOT NULL, champion_version INTEGER NOT NULL, updated_at TEXT NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS model_versions (name TEXT NOT NULL, version INTEGER NOT NULL, job_id TEXT NOT NULL, trial_id TEXT NOT NULL,
-     family TEXT NOT NULL, metric TEXT NOT NULL, greater_is_better INTEGER NOT NULL, score REAL NOT NULL, artifact_key TEXT NOT NULL,
-     dataset TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (name, version), UNIQUE (name, job_id))`,
+  MODEL_VERSIONS_DDL,
   MODEL_EVENTS_DDL,
   ...SCHEDULE_DDL,
   DELETED_MODELS_DDL,
@@ -102,6 +108,7 @@ export class Registry extends DurableObject<Env> {
     for (const ddl of SCHEMA) this.sql.exec(ddl);
     upgradeModelEvents(this.sql);
     upgradeDatasets(this.sql);
+    upgradeModelVersions(this.sql, (apply) => ctx.storage.transactionSync(apply));
   }
 
   // ---- datasets -------------------------------------------------------------------------------
@@ -228,11 +235,16 @@ export class Registry extends DurableObject<Env> {
    * Adds a model version from a finished job and makes it the champion. Idempotent per job: publishing
    * the same job again returns the version it already made. A retraining job passes its comparison with
    * the champion (`challenge`): the version is always recorded, but the champion pointer moves only when
-   * the challenger won by the margin; otherwise a `challenger_kept` event records both scores.
+   * the challenger won by the margin; otherwise a `challenger_kept` event records both scores, and a
+   * forecast champion advanced to the job's data (the report's `advance`) becomes the next version and
+   * the champion (see champion-advance).
    */
   publish(name: string, req: PublishRequest, challenge?: ChallengeOutcome): PublishResult {
-    const existing = this.sql.exec<{ version: number }>('SELECT version FROM model_versions WHERE name = ? AND job_id = ?', name, req.job_id).toArray();
-    if (existing.length > 0) return { version: existing[0].version, promoted: this.championOf(name) === existing[0].version };
+    const existing = versionOfJob(this.sql, name, req.job_id);
+    if (existing !== null) {
+      const advanced = advanceOfJob(this.sql, name, req.job_id);
+      return { version: existing, promoted: this.championOf(name) === existing, ...(advanced ? { advanced } : {}) };
+    }
     const now = new Date().toISOString();
     // A model deleted and published again continues its numbering (see model-deletion).
     const last = Math.max(this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM model_versions WHERE name = ?', name).one().v ?? 0, lastDeletedVersion(this.sql, name));
@@ -241,24 +253,14 @@ export class Registry extends DurableObject<Env> {
     // A model without a champion has nothing to defend: its first version is the champion whatever the job.
     const decision = challenge && previous !== null ? decideChallenge(req.metric, version, previous, challenge) : undefined;
     // All writes happen with no await between them, so they commit atomically.
-    this.sql.exec(
-      `INSERT INTO model_versions (name, version, job_id, trial_id, family, metric, greater_is_better, score, artifact_key, dataset, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      name,
-      version,
-      req.job_id,
-      req.trial_id,
-      req.family,
-      req.metric,
-      req.greater_is_better ? 1 : 0,
-      req.score,
-      req.artifact_key,
-      JSON.stringify(req.dataset),
-      now,
-    );
+    insertVersion(this.sql, name, version, { ...req, created_at: now });
     if (decision && !decision.promote) {
-      recordEvent(this.sql, name, { at: now, kind: 'challenger_kept', version, previous_version: previous, job_id: req.job_id, reason: decision.reason, comparison: decision.comparison });
-      return { version, promoted: false, reason: decision.reason };
+      const advance = challenge?.report.advance;
+      const reason = decision.reason + advanceNote(advance, previous as number, version + 1);
+      recordEvent(this.sql, name, { at: now, kind: 'challenger_kept', version, previous_version: previous, job_id: req.job_id, reason, comparison: decision.comparison });
+      if (!usableAdvance(advance, previous as number)) return { version, promoted: false, reason };
+      registerAdvance(this.sql, { name, champion: previous as number, version: version + 1, job_id: req.job_id, dataset: req.dataset, at: now }, advance);
+      return { version, promoted: false, reason, advanced: { version: version + 1, from_version: previous as number } };
     }
     this.sql.exec(
       `INSERT INTO models (name, task, target, classes, metric, greater_is_better, champion_version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -475,5 +477,6 @@ function toVersion(r: Row): ModelVersionInfo {
     dataset: JSON.parse(String(r.dataset)) as { name: string; version: number },
     created_at: String(r.created_at),
     ...(r.model_task !== undefined && r.model_task !== null ? { task: String(r.model_task) } : {}),
+    ...(r.advanced_from !== undefined && r.advanced_from !== null ? { advanced_from: Number(r.advanced_from) } : {}),
   };
 }

@@ -13,7 +13,8 @@
  *   publish the best model through the Registry (and queue the build of its drift reference);
  * - retraining jobs (config.challenge): trials start from the champion's configurations (warm start) and
  *   never see the held-out rows; before publishing, one consumer invocation scores the result and the
- *   champion on those rows, and the Registry makes the result champion only if it wins by the margin.
+ *   champion on those rows, and the Registry makes the result champion only if it wins by the margin
+ *   (a forecast champion that stays is advanced to the job's data by that invocation, and registered so).
  * No training happens here: every method answers in milliseconds.
  */
 import { DurableObject } from 'cloudflare:workers';
@@ -473,7 +474,9 @@ export class SearchCoordinator extends DurableObject<Env> {
         },
         config.challenge ? { margin: config.challenge.margin, report: this.challengeReport(status) } : undefined,
       );
-      const decision = config.challenge ? { decision: { promoted: published.promoted, ...(published.reason ? { reason: published.reason } : {}) } } : {};
+      const decision = config.challenge
+        ? { decision: { promoted: published.promoted, ...(published.reason ? { reason: published.reason } : {}), ...(published.advanced ? { advanced_version: published.advanced.version } : {}) } }
+        : {};
       this.append({ op: 'finished', status, model: { name: config.model_name, version: published.version }, ...decision, at: Date.now() });
       await this.notifyRegistry(config);
       await this.requestDriftReference(config, published.version);

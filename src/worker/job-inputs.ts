@@ -9,7 +9,7 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Dataset, NumericColumn } from '../engine/data/dataset';
-import { allPositive, DEFAULT_FORECAST_FAMILIES, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, pastLagBound, validationPlan, weekPeriod } from '../engine/forecast';
+import { allPositive, DEFAULT_FORECAST_FAMILIES, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, pastLagBound, type SeriesInfo, validationPlan, weekPeriod } from '../engine/forecast';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
 import type { SearchFamily } from '../engine/search/trial';
@@ -137,11 +137,13 @@ export interface ResolvedForecast {
   readonly unused: readonly string[];
   /** Groups left out for being too short to validate on, with their lengths. */
   readonly skipped: Readonly<Record<string, number>>;
+  /** Set when the series is read on its local clock (engine/forecast/local-clock). */
+  readonly localClock?: SeriesInfo['localClock'];
 }
 
 /** The series of a forecast job, read from the data (clear 400s for anything that is not one). */
 export function resolveForecast(ds: Dataset, target: string, requested: CreateJobBody['forecast']): ResolvedForecast {
-  const columns = { target, timeColumn: requested?.time_column, groupColumn: requested?.group_column, covariates: requested?.covariates, pastCovariates: requested?.past_covariates };
+  const columns = { target, timeColumn: requested?.time_column, groupColumn: requested?.group_column, covariates: requested?.covariates, pastCovariates: requested?.past_covariates, timezone: requested?.timezone };
   const whole = extractSeries(ds, columns);
   // A group too short to validate on with any season is left out when others can be forecast: one new
   // store's few months must not stop the whole chain's forecast (the job warns, the route explains).
@@ -190,11 +192,13 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
       // A day's season within a week (hourly, business hours): the search may read the weekday and a week back.
       ...(week > 0 ? { week } : {}),
       ...(info.skipped ? { min_length: minLength } : {}),
+      ...(info.localClock?.timezone ? { timezone: info.localClock.timezone } : {}),
     },
     skipped: info.skipped ?? {},
     validatedHorizon: plan.horizon,
     interpolated: info.interpolated,
-    added: Object.fromEntries(Object.entries(info.added ?? {}).map(([g, times]) => [g, times.map((t) => formatTime(t, info.timeKind === 'datetime'))])),
+    added: Object.fromEntries(Object.entries(info.added ?? {}).map(([g, times]) => [g, times.map((t) => formatTime(t, info.timeKind === 'datetime', info.localClock ? 'local' : 'utc'))])),
+    ...(info.localClock ? { localClock: info.localClock } : {}),
     naturalSeason: naturalSeason(info.frequency),
     unused: ds.columns
       .map((c) => c.name)

@@ -94,14 +94,23 @@ export const createJobSchema = z.strictObject({
       /** Columns whose future values are known (promotions, prices, holidays): every forecast request gives them per step. */
       covariates: z.array(z.string().min(1, 'forecast.covariates names a column by its name')).max(MAX_COVARIATES, `forecast.covariates may name at most ${MAX_COVARIATES} columns`)
         .optional()
-        .describe('columns whose future values are known (numbers, or categories such as "yes"/"no"): the linear and tree models read them at each step, and every forecast request gives their values for the steps it asks for'),
+        .describe('columns whose future values are known (numbers, booleans such as "yes"/"no", or categories): the linear and tree models read them at each step, and every forecast request gives their values for the steps it asks for; a column the job\'s columns mark "ignore" is refused'),
       /** Columns observed only up to now (visits, observed weather): read at least `horizon` steps back, so forecasts need no values of them. */
       past_covariates: z
         .array(z.string().min(1, 'forecast.past_covariates names a column by its name'))
         .max(MAX_COVARIATES, `forecast.past_covariates may name at most ${MAX_COVARIATES} columns`)
         .optional()
-        .describe(`columns observed only up to now, whose future is unknown (yesterday's visits, observed weather, a competitor's price; numbers or categories): the linear and tree models read them at least horizon steps back, so a forecast request gives none of their values and such a model forecasts at most horizon steps ahead; at most ${MAX_COVARIATES} columns with forecast.covariates, and a column in one of the two lists only`),
+        .describe(`columns observed only up to now, whose future is unknown (yesterday's visits, observed weather, a competitor's price; numbers, booleans or categories): the linear and tree models read them at least horizon steps back, so a forecast request gives none of their values and such a model forecasts at most horizon steps ahead; at most ${MAX_COVARIATES} columns with forecast.covariates, a column in one of the two lists only, and none the job's columns mark "ignore"`),
       horizon: z.int().min(1, 'forecast.horizon must be at least 1').max(1000, 'forecast.horizon must be at most 1000').optional(),
+      /** The IANA time zone a series read on its local clock is forecast in (engine/forecast/local-clock). */
+      timezone: z
+        .string()
+        .min(1, 'forecast.timezone names a time zone, such as "Europe/Paris"')
+        .max(64, 'forecast.timezone names a time zone, such as "Europe/Paris"')
+        .optional()
+        .describe(
+          'for a sub-daily series whose timestamps carry UTC offsets that follow daylight saving time (read on its local clock): the IANA time zone they were written in, such as "Europe/Paris", checked against those offsets; forecasts are then written with its offsets, and without it as local times without an offset',
+        ),
     })
     .optional(),
 });
@@ -139,7 +148,7 @@ export const forecastSchema = z.strictObject({
     .array(z.unknown())
     .max(10_000, 'covariates may hold at most 10000 steps')
     .optional()
-    .describe('for a model with covariates (its view lists them): one object per step ahead naming each covariate, e.g. [{"promo": 1, "weather": "rainy"}, …]; at least horizon steps'),
+    .describe('for a model with covariates (its view lists them): one object per step ahead naming each covariate, e.g. [{"promo": 1, "holiday": false, "weather": "rainy"}, …]: a number within the range the view lists widened by its width on each side, true or false (or a spelling such as "yes") for a boolean, one of the levels for a category; at least horizon steps, extra steps are ignored'),
 });
 export type ForecastBody = z.infer<typeof forecastSchema>;
 

@@ -8,7 +8,7 @@
  * champion's data when known, else a fifth of all rows; of a forecast job, the latest points of every
  * series), and the promotion margin.
  */
-import { COVARIATE_FAMILIES, minTrainLength, validationPlan } from '../engine/forecast';
+import { COVARIATE_FAMILIES, localClockWarnings, minTrainLength, validationPlan } from '../engine/forecast';
 import { targetWarnings } from '../engine/data/target-warnings';
 import { guessedDateOrders, guessedOrderWarning } from '../engine/data/datetime-override';
 import { type ColumnOverride, declaredDateOrders } from '../engine/data/overrides';
@@ -111,6 +111,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const columns = dated.columns;
   const { dataset: ds, ignore } = applyOverrides(stored, columns);
   if (ignore.includes(body.target)) throw new ApiError(400, 'invalid_target', `the target "${body.target}" cannot also be ignored`, { field: 'columns', column: body.target });
+  if (kind === 'forecast') refuseIgnoredCovariates(body.forecast, ignore);
   // A forecast's series first: a target that is no numeric series is named as such, not as a regression problem.
   const series = kind === 'forecast' ? forecastSpec(ds, body, Boolean(options.retrain)) : undefined;
   // A table or image job needs a column to learn from; without one every trial would fail for the whole budget.
@@ -243,6 +244,22 @@ function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJob
   return { spec: { ...spec, length, holdout_points: points }, warnings };
 }
 
+/**
+ * Refuses a forecast job naming a column in forecast.covariates or forecast.past_covariates that its
+ * `columns` mark "ignore": left out of the models and learned from at once cannot both hold (the
+ * published model would require the column it was told to ignore).
+ */
+function refuseIgnoredCovariates(forecast: CreateJobBody['forecast'], ignore: readonly string[]): void {
+  for (const list of ['covariates', 'past_covariates'] as const) {
+    const both = forecast?.[list]?.find((name) => ignore.includes(name));
+    if (both === undefined) continue;
+    throw new ApiError(400, 'invalid_request', `forecast.${list} names "${both}", which "columns" marks "ignore"; a column is either left out or learned from: drop it from one of the two`, {
+      field: `forecast.${list}`,
+      column: both,
+    });
+  }
+}
+
 /** Refuses a job whose every column besides the target is ignored, an identifier or constant. */
 function requireFeatures(ds: Parameters<typeof prepareTarget>[0], target: string, ignore: readonly string[]): void {
   const usable = ds.columns.filter((c) => c.name !== target && !ignore.includes(c.name) && !DROPPED_TYPES.has(c.type));
@@ -291,6 +308,8 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
     const shown = listSome(resolved.unused.map((n) => `"${n}"`), 5);
     warnings.push(`${resolved.unused.length === 1 ? 'column' : 'columns'} ${shown} ${resolved.unused.length === 1 ? 'is' : 'are'} not used: a forecast learns from the past of "${target}" alone (and the calendar); name columns whose future values you know (promotions, prices, holidays) in forecast.covariates, and columns observed only up to now that may lead it (visits, observed weather) in forecast.past_covariates`);
   }
+  // A series read on its local clock: how, how its forecasts write times, and the local times the clock repeated.
+  if (resolved.localClock) warnings.push(...localClockWarnings(resolved.spec.time_column, resolved.localClock));
   const added = Object.entries(resolved.added);
   if (added.length > 0) {
     const count = added.reduce((a, [, times]) => a + times.length, 0);

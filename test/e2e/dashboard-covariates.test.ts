@@ -2,10 +2,11 @@
  * The dashboard and known-future covariates, in Debian's headless Chromium (playwright-core, no browser
  * download) without a server: the page's own files come from public/ and the API is answered by a fake
  * that records every request (Playwright routes at a made-up origin). The forecast form of a model with
- * covariates has a row per step ahead with an input per covariate (a number box, a choice of levels) and
- * sends them as `covariates`; a model without them, or with past covariates only, gets the form as before
+ * covariates has a row per step ahead with an input per covariate (a number box with the training range
+ * as a hint, a choice of yes or no for a boolean, a choice of levels) and sends them as `covariates`; a model without them, or with past covariates only, gets the form as before
  * and sends none. The train form of a dataset with dates sends the chosen columns as `forecast.covariates`
- * and `forecast.past_covariates` for a forecast job only.
+ * and `forecast.past_covariates` for a forecast job only. The forecast form says where the chosen series
+ * ends (forecasts start the step after).
  * Skipped only when /usr/bin/chromium is missing (CI installs it).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,7 +23,7 @@ if (!hasChromium) console.warn(`dashboard covariates test skipped: ${CHROMIUM} d
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
 /** A forecast model's view: daily, validated 3 days ahead; `covariates` as the API lists them, or none. */
-function forecastModel(name: string, covariates?: { name: string; kind: 'numeric' | 'categorical'; levels?: string[] }[], past?: { name: string; kind: 'numeric' | 'categorical' }[]) {
+function forecastModel(name: string, covariates?: { name: string; kind: 'numeric' | 'boolean' | 'categorical'; levels?: string[]; min?: number; max?: number }[], past?: { name: string; kind: 'numeric' | 'categorical' }[]) {
   return {
     name,
     task: 'forecast',
@@ -45,8 +46,23 @@ const MODELS: Record<string, unknown> = {
     { name: 'promo', kind: 'numeric' },
     { name: 'weather', kind: 'categorical', levels: ['rainy', 'sunny'] },
   ]),
+  holiday: forecastModel('holiday', [
+    { name: 'promo', kind: 'numeric', min: 0, max: 1 },
+    { name: 'holiday', kind: 'boolean', levels: ['false', 'true'] },
+  ]),
   plain: forecastModel('plain'),
   observed: forecastModel('observed', undefined, [{ name: 'visits', kind: 'numeric' }]),
+  // Two series whose ends differ (the model view's forecast.series): the form says the chosen one's.
+  shops: (() => {
+    const m = forecastModel('shops');
+    const series = [
+      { group: 'north', last_time: '2024-12-31T00:00:00.000Z', points: 366 },
+      { group: 'south', last_time: '2024-12-17T00:00:00.000Z', points: 352 },
+    ];
+    // Version 2 is version 1 advanced to newer data by a retraining that kept it.
+    const advanced = { ...m.versions[0], version: 2, dataset: { name: 'sales', version: 2 }, advanced_from: 1 };
+    return { ...m, champion_version: 2, versions: [...m.versions, advanced], forecast: { ...m.forecast, group_column: 'shop', groups: ['north', 'south'], series } };
+  })(),
 };
 
 /** A dataset with a date column (so a forecast job is offered), a number, a category and free text. */
@@ -183,6 +199,26 @@ describe.skipIf(!hasChromium)('dashboard forms with known-future covariates (hea
     ]);
   });
 
+  it('offers a boolean covariate as a choice of yes or no, sent as true or false, and a number box its training range as a hint', async () => {
+    await open('#/models/holiday');
+    await page.waitForSelector('#forecast-covariates');
+    expect(await page.getAttribute('#covariate-0-0', 'title')).toBe('trained on 0 to 1');
+    expect(await page.locator('#covariate-0-1 option').allTextContents()).toEqual(['choose…', 'yes (true)', 'no (false)']);
+    await page.fill('#forecast-horizon', '2');
+    await page.fill('#covariate-0-0', '1');
+    await page.selectOption('#covariate-0-1', 'true');
+    await page.fill('#covariate-1-0', '0');
+    await page.selectOption('#covariate-1-1', 'false');
+    await page.click('#forecast-form button[type=submit]');
+    await page.waitForSelector('#forecast-result table.grid');
+    expect(forecastRequests().map((r) => (r.body as { covariates: unknown }).covariates)).toEqual([
+      [
+        { promo: 1, holiday: true },
+        { promo: 0, holiday: false },
+      ],
+    ]);
+  });
+
   it('gives a model without covariates the form as before, and sends none', async () => {
     await open('#/models/plain');
     await page.waitForSelector('#forecast-form');
@@ -260,6 +296,19 @@ describe.skipIf(!hasChromium)('dashboard forms with known-future covariates (hea
       { dataset: 'sales', target: 'units', task: 'forecast', budget: { seconds: 60 } },
       { dataset: 'sales', target: 'units', budget: { seconds: 60 } },
     ]);
+  });
+
+  it('says where the chosen series ends, which forecasts start after, and which version is an advance', async () => {
+    await open('#/models/shops');
+    await page.waitForSelector('#forecast-start');
+    expect(await page.textContent('#forecast-start')).toBe('The series ends at 2024-12-31 (366 points): forecasts start the step after.');
+    await page.selectOption('#forecast-group', 'south');
+    expect(await page.textContent('#forecast-start')).toBe('The series ends at 2024-12-17 (352 points): forecasts start the step after.');
+    expect(await page.locator('text=v1 advanced').count()).toBe(1);
+    // A view without series ends (an older server) says nothing of them.
+    await open('#/models/plain');
+    await page.waitForSelector('#forecast-form');
+    expect(await page.textContent('#forecast-start')).toBe('');
   });
 });
 

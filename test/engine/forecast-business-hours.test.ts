@@ -202,14 +202,18 @@ describe('business-hours gaps and refusals', () => {
     expect(early.message).toContain('it falls outside the opening hours');
   });
 
-  it('refuses local hours whose UTC offset follows daylight saving time, saying why', () => {
+  it('reads local hours whose UTC offset follows daylight saving time on their local clock; the same instants in UTC are refused, saying why', () => {
     // Paris, 09:00 to 17:00 local, four weeks either side of 31 March 2024: 08:00Z to 16:00Z, then 07:00Z to 15:00Z.
     const local = openingTimes(Date.UTC(2024, 2, 4), 40, 9 * HOUR, 9).map((t) => `${iso(t).slice(0, 19)}${t < Date.UTC(2024, 2, 31) ? '+01:00' : '+02:00'}`);
-    // Only the hours both halves share make the run; it is not read as 07:00 to 16:00 missing an hour every day.
+    // On the UTC clock only the hours both halves share make the run; it is not read as 07:00 to 16:00 missing an hour every day.
     expect(detectFrequency(Float64Array.from(local, (s) => Date.parse(s)), true)).toEqual(hoursFreq({ firstHour: 8, hours: 8 }));
-    const err = engineError(() => describeSeries(series(local), { target: 'y' }));
+    // The offsets change, so the series is read on its local clock (engine/forecast/local-clock): 09:00 to 17:00 all along.
+    expect(describeSeries(series(local), { target: 'y' })).toMatchObject({ frequency: NINE_TO_FIVE, lengths: { '': 360 }, localClock: { offsets: [60, 120] } });
+    // Written in UTC, the hours move by an hour at the change: refused, saying daylight saving time may be why.
+    const utc = local.map((s) => iso(Date.parse(s)));
+    const err = engineError(() => describeSeries(series(utc), { target: 'y' }));
     expect(err.message).toContain('row 9 (2024-03-04T16:00:00.000Z) follows row 8 (2024-03-04T15:00:00.000Z)');
-    expect(err.message).toContain('timestamps whose UTC offset follows daylight saving time move by an hour twice a year: write the local times without an offset (2024-03-15 09:00), which read the same all year');
+    expect(err.message).toContain('if the times are local hours written in UTC or at one fixed offset, daylight saving time moves them by an hour twice a year; write the local times without an offset (2024-03-15 09:00)');
   });
 });
 

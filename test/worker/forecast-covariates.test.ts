@@ -76,9 +76,10 @@ describe('forecast jobs with covariates', () => {
     expect(job.best.family).not.toBe('seasonal_naive');
 
     const view = await jsonOf(await send({ method: 'GET', path: '/v1/models/shops', key }));
+    // promo keeps the range it was trained on; holiday's yes and no make it a boolean (any spelling of one is taken).
     expect(view.forecast.covariates).toEqual([
-      { name: 'promo', kind: 'numeric' },
-      { name: 'holiday', kind: 'categorical', levels: expect.arrayContaining(['no', 'yes']) },
+      { name: 'promo', kind: 'numeric', min: 0, max: 1 },
+      { name: 'holiday', kind: 'boolean', levels: ['false', 'true'] },
     ]);
 
     let se = 0;
@@ -110,6 +111,52 @@ describe('forecast jobs with covariates', () => {
     expect(await refused({ covariates: steps })).toMatchObject({ details: { field: 'covariates[1].promo' } });
     expect(await refused({ covariates: [{ promo: 1, holiday: 'maybe' }, { promo: 1, holiday: 'no' }] })).toMatchObject({ details: { field: 'covariates[0].holiday' } });
     expect(await refused({ covariates: 'promo' })).toMatchObject({ code: 'invalid_request' });
+    // A promotion far beyond the 0 and 1 of training (it exploded silently: 100 forecast 5.4e14).
+    expect(await refused({ covariates: [{ promo: 1, holiday: 'no' }, { promo: 100, holiday: 'no' }] })).toMatchObject({
+      code: 'invalid_input',
+      details: { field: 'covariates[1].promo', value: 100, min: 0, max: 1, low: -1, high: 2 },
+      message: expect.stringMatching(/covariates\[1\]\.promo is 100, far outside the 0 to 1 the model was trained on; it takes -1 to 2/),
+    });
+    // JSON reads 1e309 as infinity: said as such, not as "got null".
+    const res = await send({ method: 'POST', path: '/v1/models/shops/forecast', key, contentType: 'application/json', body: '{"horizon": 1, "group": "north", "covariates": [{"promo": 1e309, "holiday": "no"}]}' });
+    expect(res.status).toBe(400);
+    expect((await jsonOf(res)).error).toMatchObject({ details: { field: 'covariates[0].promo' }, message: expect.stringMatching(/is not a finite number: it is too large for a 64-bit float/) });
+  });
+
+  it('takes a boolean covariate as JSON true and false or any spelling the upload reads, and a number a width beyond its range', async () => {
+    const values = async (holiday: unknown, promo = 1) => {
+      const res = await post('/v1/models/shops/forecast', { horizon: 1, group: 'north', covariates: [{ promo, holiday }] });
+      expect(res.status, `${JSON.stringify(holiday)}: ${await res.clone().text()}`).toBe(200);
+      return (await jsonOf(res)).forecasts[0].value as number;
+    };
+    const yes = await values('yes');
+    const no = await values('no');
+    // A holiday halves a day's sales in this data.
+    expect(yes).toBeLessThan(no);
+    for (const holiday of [true, 'true', 'TRUE', 'True', 'Y', 1]) expect(await values(holiday)).toBe(yes);
+    for (const holiday of [false, 'False', 'No', 'n', 0]) expect(await values(holiday)).toBe(no);
+    // Moderate extrapolation is allowed: the range widened by its own width on each side.
+    expect(Number.isFinite(await values('no', 2))).toBe(true);
+  });
+
+  it('reads a column of mixed true/false spellings as one boolean covariate, and forecasts from any of them', async () => {
+    // The store-sales holidays written in six spellings, as exports mix them.
+    const spellings = { yes: ['True', 'TRUE', 'yes'], no: ['false', 'No', 'False'] } as const;
+    const rows: Record<string, string>[] = csvObjects(trainCsv).map((r, i) => ({ ...r, holiday: spellings[r.holiday as 'yes' | 'no'][i % 3] }));
+    const res = await send({ method: 'PUT', path: '/v1/datasets/mixed', key, contentType: 'text/csv', body: ['date,shop,promo,holiday,sales', ...rows.map((r) => `${r.date},${r.shop},${r.promo},${r.holiday},${r.sales}`)].join('\n') });
+    expect(res.status).toBe(201);
+    expect((await jsonOf(res)).columns.find((c: { name: string }) => c.name === 'holiday')).toMatchObject({ type: 'boolean' });
+    const job = await waitJob((await jsonOf(await trainJob('mixed', 'mixed', { budget: { trials: 2, seconds: 300 } }))).id, key);
+    expect(job.status).toBe('succeeded');
+    const view = await jsonOf(await send({ method: 'GET', path: '/v1/models/mixed', key }));
+    expect(view.forecast.covariates[1]).toEqual({ name: 'holiday', kind: 'boolean', levels: ['false', 'true'] });
+    for (const holiday of ['False', 'TRUE', 'yes', 'No', 'true', true]) {
+      const ok = await post('/v1/models/mixed/forecast', { horizon: 1, group: 'north', covariates: [{ promo: 0, holiday }] });
+      expect(ok.status, `${JSON.stringify(holiday)}: ${await ok.clone().text()}`).toBe(200);
+    }
+    const refused = await post('/v1/models/mixed/forecast', { horizon: 1, group: 'north', covariates: [{ promo: 0, holiday: 'maybe' }] });
+    expect(refused.status).toBe(400);
+    expect((await jsonOf(refused)).error).toMatchObject({ details: { field: 'covariates[0].holiday' }, message: expect.stringMatching(/"maybe", not a boolean/) });
   });
 
   it('refuses a job naming a column that cannot be a covariate, naming it', async () => {
@@ -121,6 +168,12 @@ describe('forecast jobs with covariates', () => {
     expect(await refused(['price'])).toMatchObject({ details: { column: 'price' }, message: expect.stringMatching(/covariate column "price" is not in the dataset/) });
     expect(await refused(['shop'])).toMatchObject({ message: expect.stringMatching(/"shop" is the group column/) });
     expect(await refused(['sales'])).toMatchObject({ message: expect.stringMatching(/"sales" is the target/) });
+    // A column the job's columns leave out cannot be learned from (the published model required it).
+    for (const list of ['covariates', 'past_covariates']) {
+      const res = await post('/v1/jobs', { dataset: 'shops', target: 'sales', task: 'forecast', columns: { promo: 'ignore' }, forecast: { group_column: 'shop', [list]: ['promo'] }, budget: { trials: 1 } });
+      expect(res.status).toBe(400);
+      expect((await jsonOf(res)).error).toMatchObject({ code: 'invalid_request', details: { field: `forecast.${list}`, column: 'promo' }, message: expect.stringMatching(new RegExp(`forecast\\.${list} names "promo", which "columns" marks "ignore"`)) });
+    }
     const lines = trainCsv.trim().split('\n');
     lines[5] = lines[5].replace(/,(\d),(yes|no),/, ',,$2,');
     await upload('shops-gap', lines.join('\n'));

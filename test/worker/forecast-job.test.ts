@@ -46,7 +46,8 @@ describe('forecast jobs', () => {
     const model = await json(await call('GET', '/v1/models/air'));
     expect(model.task).toBe('forecast');
     // The view describes the series in place of features (the dashboard's forecast form reads it).
-    expect(model.forecast).toEqual({ time_column: 'date', frequency: 'monthly', season: 12, horizon: 36, max_horizon: 144 });
+    // The series ends at the training data's last month: forecasts start the month after.
+    expect(model.forecast).toEqual({ time_column: 'date', frequency: 'monthly', season: 12, horizon: 36, max_horizon: 144, series: [{ last_time: '1957-12-01T00:00:00.000Z', points: 108 }] });
     expect(model.features).toEqual([]);
     // Its evaluation says why there are no out-of-fold rows, and where the score comes from.
     const evaluation = await json(await call('GET', '/v1/models/air/evaluation'));
@@ -107,6 +108,12 @@ describe('forecast jobs', () => {
     const predict = await call('POST', '/v1/models/air2/predict', { rows: [{ date: '1958-01-01' }] });
     expect(predict.status).toBe(400);
     expect((await json(predict)).error.code).toBe('forecast_model');
+    // A forecast request body sent as CSV does not parse as rows; the answer is still where to ask instead.
+    const asCsv = await call('POST', '/v1/models/air2/predict', '{"horizon": 3}');
+    expect(asCsv.status).toBe(400);
+    expect((await json(asCsv)).error.code).toBe('forecast_model');
+    // A table model's bad body keeps its own error.
+    expect((await json(await call('POST', '/v1/models/air2-missing/predict', '{"horizon": 3}'))).error.code).not.toBe('forecast_model');
 
     const tooFar = await call('POST', '/v1/models/air2/forecast', { horizon: 5000 });
     expect(tooFar.status).toBe(400);

@@ -3,6 +3,7 @@
  * "Try a forecast", the forecast model's counterpart of the prediction form: a horizon (the validated one
  * by default, up to the model's max_horizon), an interval level and, for a grouped model, the series.
  * A model trained with known-future covariates also gets a table of their values, a row per step ahead.
+ * Where the chosen series ends (its latest observed point, which forecasts start after) is said beside it.
  * The answer is drawn as the latest observed points, the forecast and its interval, and listed below.
  */
 import { api, seg } from '../api.js';
@@ -38,6 +39,11 @@ function steps(frequency, n) {
   return n === undefined ? many : `${num(n)} ${n === 1 ? one : many}`;
 }
 
+/** A series' time as the model view gives it: an ISO time (a date alone at midnight UTC), or a number. */
+function timeText(t) {
+  return typeof t === 'string' ? t.replace(/T00:00:00(\.000)?Z$/, '') : String(t);
+}
+
 /** @param model GET /v1/models/{name} of a forecast model (its `forecast` block) */
 export function forecastForm(model) {
   const f = model.forecast;
@@ -50,6 +56,13 @@ export function forecastForm(model) {
     covariates.show(f.horizon);
     horizon.addEventListener('input', () => covariates.show(Number(horizon.value)));
   }
+  const start = el('p', { id: 'forecast-start', class: 'muted small' });
+  const showStart = () => {
+    const end = (f.series ?? []).find((s) => !group || s.group === group.value);
+    start.textContent = end ? `The series ends at ${timeText(end.last_time)} (${num(end.points)} points): forecasts start the step after.` : '';
+  };
+  showStart();
+  group?.addEventListener('change', showStart);
   const button = el('button', { type: 'submit', text: 'Forecast' });
   const result = el('div', { id: 'forecast-result', role: 'status' });
   const field = (label, input, hint) => el('div', { class: 'field' }, el('label', { for: input.id }, label, hint ? el('span', { class: 'muted small', text: ` ${hint}` }) : null), input);
@@ -63,6 +76,7 @@ export function forecastForm(model) {
       field('Interval', level),
       group ? field(f.group_column, group) : null,
     ),
+    start,
     covariates?.node,
     button,
     result,
@@ -86,8 +100,9 @@ export function forecastForm(model) {
 
 /**
  * The known-future covariates of each step ahead (GET model's forecast.covariates): a table with a row per
- * step up to the horizon and a cell per covariate, a number box for a numeric one and a choice of its
- * levels for a categorical one. Nothing is filled in for the user (a covariate is a value they know, not
+ * step up to the horizon and a cell per covariate, a number box for a numeric one (its training range as
+ * a hint), a choice of yes or no for a boolean one (sent as true or false) and a choice of its levels for
+ * a categorical one. Nothing is filled in for the user (a covariate is a value they know, not
  * one to guess); every cell is required, and "Copy step 1 to every step" saves typing a value that holds.
  * Rows past a shortened horizon are kept, so lengthening it again brings their values back.
  */
@@ -122,8 +137,10 @@ function covariateTable(f) {
   function stepRow(step) {
     const inputs = list.map((c, j) => {
       const props = { id: `covariate-${step}-${j}`, name: c.name, required: true, 'aria-label': `${c.name}, ${steps(f.frequency, step + 1)} ahead` };
+      if (c.kind === 'boolean') return el('select', props, el('option', { value: '', text: 'choose…' }), el('option', { value: 'true', text: 'yes (true)' }), el('option', { value: 'false', text: 'no (false)' }));
+      const range = c.min !== undefined && c.max !== undefined ? { title: `trained on ${c.min} to ${c.max}` } : {};
       // A categorical covariate without listed levels (an older server) takes its level as text.
-      if (c.kind !== 'categorical') return el('input', { ...props, type: 'number', step: 'any' });
+      if (c.kind !== 'categorical') return el('input', { ...props, ...range, type: 'number', step: 'any' });
       if (!c.levels?.length) return el('input', { ...props, type: 'text' });
       return el('select', props, el('option', { value: '', text: 'choose…' }), c.levels.map((l) => el('option', { value: l, text: l })));
     });
@@ -135,9 +152,14 @@ function covariateTable(f) {
     for (const r of rest) r.inputs.forEach((input, j) => (input.value = first.inputs[j].value));
   }
 
-  /** The covariates of the first `n` steps, as the forecast route takes them: numbers as numbers, levels as text. */
+  /** The covariates of the first `n` steps, as the forecast route takes them: numbers as numbers, booleans as true or false, levels as text. */
   function read(n) {
-    return rows.slice(0, n).map((r) => Object.fromEntries(list.map((c, j) => [c.name, c.kind === 'numeric' ? Number(r.inputs[j].value) : r.inputs[j].value])));
+    return rows.slice(0, n).map((r) => Object.fromEntries(list.map((c, j) => [c.name, valueOf(c, r.inputs[j].value)])));
+  }
+
+  function valueOf(c, text) {
+    if (c.kind === 'numeric') return Number(text);
+    return c.kind === 'boolean' ? text === 'true' : text;
   }
 }
 

@@ -150,7 +150,8 @@ async function showEvaluation(section, model, version, signal) {
 function versionsTable(model) {
   return table(
     [
-      ['Version', (v) => el('span', {}, `v${v.version} `, v.version === model.champion_version ? badge('champion') : null)],
+      // An advance (a forecast champion moved to newer data) is an earlier version's model: say whose.
+      ['Version', (v) => el('span', {}, `v${v.version} `, v.version === model.champion_version ? badge('champion') : null, v.advanced_from !== undefined ? el('span', { class: 'muted small', text: ` v${v.advanced_from} advanced` }) : null)],
       ['Family', (v) => v.family],
       [model.metric, (v) => num(v.score), 'num'],
       ['Dataset', (v) => el('a', { href: link('datasets', v.dataset.name), text: `${v.dataset.name} v${v.dataset.version}` })],
@@ -166,6 +167,7 @@ const KIND_TEXT = {
   promoted: 'promoted',
   rolled_back: 'rolled back',
   challenger_kept: 'challenger kept out',
+  advanced: 'champion advanced to newer data',
   retrain_started: 'retraining started',
   retrain_skipped: 'retraining skipped',
 };

@@ -88,6 +88,9 @@ function describeModel(m: Model): string {
     // Read from the training data's last observations: nothing to give, and newer ones need a retraining.
     const past = (f.past_covariates ?? []).map((c) => c.name);
     if (past.length > 0) lines.push(`  past covariates ${past.join(', ')}, observed up to the end of the training data (a forecast gives none; retrain to use newer ones)`);
+    // Where each series ends: its forecasts start the step after (a scheduled retraining moves it on).
+    const ends = (f.series ?? []).map((e) => `${e.group === undefined ? '' : `${e.group} `}${e.last_time} (${e.points} points)`);
+    if (ends.length > 0) lines.push(`  ends at  ${ends.slice(0, 5).join(', ')}${ends.length > 5 ? ` and ${ends.length - 5} more` : ''}; forecasts start the step after`);
   }
   if (m.artifact_error) lines.push(`  artifact ${m.artifact_error.code}: ${m.artifact_error.message}`);
   lines.push(
@@ -95,7 +98,7 @@ function describeModel(m: Model): string {
     'versions',
     renderTable(
       ['version', 'family', m.metric, 'dataset', 'job', 'created'],
-      m.versions.map((v) => [`v${v.version}${v.version === m.champion_version ? ' (champion)' : ''}`, v.family, formatNumber(v.score), `${v.dataset.name} v${v.dataset.version}`, v.job_id, formatTime(v.created_at)]),
+      m.versions.map((v) => [`v${v.version}${v.version === m.champion_version ? ' (champion)' : ''}${v.advanced_from !== undefined ? ` (v${v.advanced_from} advanced)` : ''}`, v.family, formatNumber(v.score), `${v.dataset.name} v${v.dataset.version}`, v.job_id, formatTime(v.created_at)]),
     ),
   );
   // Importances are computed after publication (none for image models); without them the input order is

@@ -29,6 +29,7 @@ import { orderWasGuessed } from './datetime-override';
 import { fixedRowMask } from './fixed-rows';
 import { type ColumnProfile, inferDataset } from './infer-schema';
 import { numericLabelOf } from './numeric-labels';
+import { offsetsPerRow, wallClockText } from './utc-offsets';
 
 /** How the new rows' positions are named in errors: CSV lines (header is line 1) or Parquet rows. */
 export type RowNaming = 'line' | 'row';
@@ -114,7 +115,8 @@ function checkKind(col: Column, dateOrder: DateOrder | undefined, added: CsvTabl
 
 /**
  * A stored column's cells as the text a fresh upload would have had: numbers in shortest form, dates in
- * the column's layout, or ISO-8601 UTC when it has none (and in its fixed rows, which were written so).
+ * the column's layout, or ISO-8601 UTC when it has none (and in its fixed rows, which were written so),
+ * at their own UTC offsets when it kept them.
  */
 function cellText(col: Column): (row: number) => string {
   if (col.storage === 'codes') return (i) => (col.codes[i] < 0 ? '' : col.levels[col.codes[i]]);
@@ -122,6 +124,11 @@ function cellText(col: Column): (row: number) => string {
   const fixed = fixedRowMask(col.fixedRows, values.length);
   if (col.type === 'datetime' && dateOrder && fixed) return (i) => (Number.isNaN(values[i]) ? '' : fixed[i] ? new Date(values[i]).toISOString() : formatOrderedDate(values[i], dateOrder));
   if (col.type === 'datetime' && dateOrder) return (i) => (Number.isNaN(values[i]) ? '' : formatOrderedDate(values[i], dateOrder));
+  if (col.type === 'datetime' && col.utcOffsets) {
+    // Written back at their own offsets, so the longer table keeps them (data/utc-offsets).
+    const offsets = offsetsPerRow(col.utcOffsets, values.length);
+    return (i) => (Number.isNaN(values[i]) ? '' : wallClockText(values[i] + offsets[i] * 60_000, offsets[i]));
+  }
   if (col.type === 'datetime') return (i) => (Number.isNaN(values[i]) ? '' : new Date(values[i]).toISOString());
   // As the file wrote them where upload recorded it ("1.0" stays "1.0", so class labels keep their names).
   const text = numericLabelOf(col);

@@ -107,3 +107,20 @@ export function parseDateCell(cell: string, order?: DateOrder): number {
   const iso = t.length <= 7 ? `${t}-01T00:00:00Z` : t.length === 10 ? `${t}T00:00:00Z` : /Z|[+-]\d{2}:?\d{2}$/.test(t) ? t.replace(' ', 'T') : `${t.replace(' ', 'T')}Z`;
   return Date.parse(iso);
 }
+
+/** The zone an ISO-8601 date-time ends with, after a time of day (a date alone, 2024-03-15, ends with no zone). */
+const ZONE_RE = /\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * The UTC offset, in minutes east of UTC, a date-time cell that parses as a date (parseDateCell) is
+ * written with (`Z` is 0, `+01:00` 60, `-0530` -330); undefined for a cell without one. Only ISO-8601
+ * cells carry a zone, so the end of the cell tells, without reading the whole date again.
+ */
+export function isoOffsetMinutes(cell: string): number | undefined {
+  const zone = ZONE_RE.exec(cell.trim())?.[1];
+  if (zone === undefined) return undefined;
+  if (zone === 'Z') return 0;
+  const digits = zone.replace(':', '');
+  const minutes = Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5));
+  return zone[0] === '-' ? -minutes : minutes;
+}

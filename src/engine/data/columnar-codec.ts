@@ -9,7 +9,7 @@
  * data/numeric-precision), which halves what a trial holds; version 1 blobs (every number Float64) still read.
  * A datetime column's layout (data/date-layout), and the rows of appended dates its order says nothing of
  * (data/fixed-rows), ride in its block header; blocks written before layouts existed have none and read as
- * ISO-8601 columns, which they were.
+ * ISO-8601 columns, which they were. So do a date column's changing UTC offsets (data/utc-offsets).
  */
 import { EngineError } from '../core/errors';
 import { utf8Decode, utf8Encode } from '../core/utf8';
@@ -18,6 +18,7 @@ import type { Column, Dataset, NumericValues } from './dataset';
 import { DATE_ORDERS, type DateOrder } from './date-layout';
 import { checkedFixedRows, type FixedRows } from './fixed-rows';
 import { float32Keeps } from './numeric-precision';
+import { checkedUtcOffsets, type UtcOffsets } from './utc-offsets';
 
 const MAGIC = [0x45, 0x41, 0x43, 0x31]; // "EAC1"
 
@@ -38,6 +39,8 @@ interface BlockHeader {
   date_order?: DateOrder;
   /** A day-month column's appended ISO-8601 (or year-first, named-month) rows (NumericColumn.fixedRows). */
   fixed_rows?: FixedRows;
+  /** A date column's changing UTC offsets, as runs of rows (NumericColumn.utcOffsets). */
+  utc_offsets?: UtcOffsets;
 }
 
 interface FileHeader {
@@ -71,6 +74,7 @@ export function encodeDataset(ds: Dataset): Uint8Array {
       ...(col.storage === 'f64' && col.spellings ? { spellings: [...col.spellings] } : {}),
       ...(col.storage === 'f64' && col.dateOrder ? { date_order: col.dateOrder } : {}),
       ...(col.storage === 'f64' && col.fixedRows ? { fixed_rows: col.fixedRows } : {}),
+      ...(col.storage === 'f64' && col.utcOffsets ? { utc_offsets: col.utcOffsets } : {}),
     });
     offset += align8(arr.byteLength);
   }
@@ -91,10 +95,12 @@ function spellingsField(b: BlockHeader, stored: (v: number) => number): { spelli
   return b.spellings ? { spellings: new Map(b.spellings.map(([v, text]) => [stored(v), text])) } : {};
 }
 
-function dateOrderField(b: BlockHeader): { dateOrder?: DateOrder; fixedRows?: FixedRows } {
-  if (b.date_order === undefined) return {};
+/** A date column's layout, fixed rows and UTC offsets, each checked, as the block header holds them. */
+function dateFields(b: BlockHeader): { dateOrder?: DateOrder; fixedRows?: FixedRows; utcOffsets?: UtcOffsets } {
+  const offsets = b.utc_offsets === undefined ? {} : { utcOffsets: checkedUtcOffsets(b.utc_offsets, b.length, b.name) };
+  if (b.date_order === undefined) return offsets;
   if (!DATE_ORDERS.includes(b.date_order)) throw new EngineError('bad_artifact', `unknown date order "${String(b.date_order)}" of column "${b.name}" in a stored dataset`);
-  return { dateOrder: b.date_order, ...(b.fixed_rows === undefined ? {} : { fixedRows: checkedFixedRows(b.fixed_rows, b.length, b.name) }) };
+  return { dateOrder: b.date_order, ...(b.fixed_rows === undefined ? {} : { fixedRows: checkedFixedRows(b.fixed_rows, b.length, b.name) }), ...offsets };
 }
 
 export function decodeDataset(bytes: Uint8Array): Dataset {
@@ -112,10 +118,10 @@ export function decodeDataset(bytes: Uint8Array): Dataset {
     const at = dataStart + b.offset;
     switch (b.storage) {
       case 'f64':
-        return { name: b.name, type: b.type, storage: 'f64', values: new Float64Array(base.buffer, at, b.length), ...spellingsField(b, (v) => v), ...dateOrderField(b) };
+        return { name: b.name, type: b.type, storage: 'f64', values: new Float64Array(base.buffer, at, b.length), ...spellingsField(b, (v) => v), ...dateFields(b) };
       case 'f32':
         // Keyed by the values as stored, so a lookup with a stored value finds its spelling.
-        return { name: b.name, type: b.type, storage: 'f64', values: new Float32Array(base.buffer, at, b.length), ...spellingsField(b, Math.fround), ...dateOrderField(b) };
+        return { name: b.name, type: b.type, storage: 'f64', values: new Float32Array(base.buffer, at, b.length), ...spellingsField(b, Math.fround), ...dateFields(b) };
       case 'codes':
         return { name: b.name, type: b.type, storage: 'codes', codes: new Int32Array(base.buffer, at, b.length), levels: b.levels ?? [] };
       default:

@@ -8,6 +8,7 @@
 import type { ColumnType } from './column-types';
 import type { DateOrder } from './date-layout';
 import type { FixedRows } from './fixed-rows';
+import type { UtcOffsets } from './utc-offsets';
 
 /** Code of a missing value in a coded column. */
 export const MISSING_CODE = -1;
@@ -42,6 +43,12 @@ export interface NumericColumn {
    * it. Absent on every other column.
    */
   readonly fixedRows?: FixedRows;
+  /**
+   * The UTC offsets an ISO-8601 date column's cells were written with, when every cell carries one and
+   * they change (local times across daylight saving time: data/utc-offsets), as runs of rows; the values
+   * are the instants all the same. Absent on every other column, which is every column written before.
+   */
+  readonly utcOffsets?: UtcOffsets;
 }
 
 export interface CodedColumn {

@@ -20,6 +20,7 @@ import { type DateDetection, detectDateOrder } from './detect-date-order';
 import { fixedRowsWhere } from './fixed-rows';
 import { nearDatesWarning } from './near-dates';
 import { spellingsOf } from './numeric-labels';
+import { readUtcOffsets } from './utc-offsets';
 
 export interface ColumnProfile {
   readonly name: string;
@@ -99,7 +100,9 @@ function buildColumn(name: string, cells: string[], forced: ColumnType | undefin
     // The appended dates no order misreads, remembered so that no later order moves them (data/fixed-rows).
     const dayMonth = order === 'mdy' || order === 'dmy';
     const fixedRows = appended && dayMonth ? fixedRowsWhere(n, (i) => !Number.isNaN(values[i]) && dayMonthParts(cells[i].trim()) === undefined) : undefined;
-    return { column: { name, type, storage: 'f64', values, ...(order ? { dateOrder: order } : {}), ...(fixedRows ? { fixedRows } : {}) }, dates };
+    // Offsets that change (local times across daylight saving time), kept for a forecast's local clock.
+    const utcOffsets = readUtcOffsets(cells, values);
+    return { column: { name, type, storage: 'f64', values, ...(order ? { dateOrder: order } : {}), ...(fixedRows ? { fixedRows } : {}), ...(utcOffsets ? { utcOffsets } : {}) }, dates };
   }
   if (type === 'numeric') {
     const values = new Float64Array(n);

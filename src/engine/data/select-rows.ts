@@ -2,11 +2,12 @@
  * @module engine/data/select-rows
  * A new Dataset made of chosen rows of another, in the order given: every column copied position by
  * position into a fresh typed array, coded columns keeping their levels (so codes mean the same strings
- * in both) and date columns their layout. Used to keep a held-out part of a dataset away from a search,
+ * in both) and date columns their layout and UTC offsets. Used to keep a held-out part of a dataset away from a search,
  * and to read that part back.
  */
 import { EngineError } from '../core/errors';
 import type { Column, Dataset } from './dataset';
+import { selectOffsets } from './utc-offsets';
 
 /**
  * The rows of `ds` at `positions` (row indices, any order, repeats allowed).
@@ -27,7 +28,9 @@ export function selectRows(ds: Dataset, positions: Int32Array): Dataset {
       // The date layout goes along (a model trained on the rows reads its dates so at predict); fixed rows
       // (data/fixed-rows) do not: they index the whole table, and only a stored table is appended to or
       // has an order declared.
-      return { name: col.name, type: col.type, storage: 'f64', values, ...(col.spellings ? { spellings: col.spellings } : {}), ...(col.dateOrder ? { dateOrder: col.dateOrder } : {}) };
+      // UTC offsets go along row by row: a forecast reads the selected times on the clock the whole column reads on.
+      const utcOffsets = col.utcOffsets ? { utcOffsets: selectOffsets(col.utcOffsets, col.values.length, positions) } : {};
+      return { name: col.name, type: col.type, storage: 'f64', values, ...(col.spellings ? { spellings: col.spellings } : {}), ...(col.dateOrder ? { dateOrder: col.dateOrder } : {}), ...utcOffsets };
     }
     const codes = new Int32Array(n);
     for (let i = 0; i < n; i++) codes[i] = col.codes[positions[i]];

@@ -112,8 +112,11 @@ function readCode(v: unknown, input: InputColumn, index: Map<string, number>, ro
   return index.get(key) ?? UNSEEN_CODE;
 }
 
-/** The truth value a level or a sent value spells ("yes", "True", "f", 1, "0"...), undefined when none. */
-function truthOf(v: string | number | boolean): boolean | undefined {
+/**
+ * The truth value a level or a sent value spells ("yes", "True", "f", 1, "0"...), undefined when none: the
+ * upload's boolean spellings (data/column-types) and 1/0. A forecast's boolean covariates read values so too.
+ */
+export function truthOf(v: string | number | boolean): boolean | undefined {
   if (typeof v === 'boolean') return v;
   const text = String(v).trim();
   return parseBooleanCell(text) ?? (text === '1' ? true : text === '0' ? false : undefined);

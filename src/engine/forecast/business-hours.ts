@@ -15,7 +15,8 @@
  * is open, and the working day of a time. Working days are counted by ./business-days; detection from
  * sorted timestamps is ./opening-hours-reading, what a refusal tells the user ./opening-hours-words.
  *
- * Everything is on the UTC clock. A point belongs to the opening day whose first point (with a schedule,
+ * Everything is on the UTC clock (a series read on its local clock holds its wall-clock times as UTC
+ * fields, so the same arithmetic reads them: ./local-clock). A point belongs to the opening day whose first point (with a schedule,
  * the week's earliest opening time) precedes it, so a run that passes UTC midnight (local opening hours
  * east or west of UTC) is still one day, on the UTC day of its first point: that is the day the working
  * week is detected on.

@@ -3,7 +3,8 @@
  * Known-future covariates of a forecast: columns beside the target whose values are known ahead of time
  * (a planned promotion, a price list, a public holiday, the opening of a new store). The tabular families
  * read each covariate's value at the step they predict, so a forecast request must give the values of
- * the steps it asks for. Numbers are used as they are; categories and booleans one-hot by their levels.
+ * the steps it asks for. Numbers are used as they are (a request's within the range training saw, widened:
+ * ./covariate-values), booleans as 1 and 0, categories one-hot by their levels.
  * Here: reading them from a dataset (a missing cell is refused, not guessed: a covariate the user does not
  * know cannot be known at forecast time either) and from a request, with errors naming column and row,
  * or request field. Past-only covariates (./past-covariates) are read from a dataset by the same rules,
@@ -12,14 +13,21 @@
 import { EngineError, type EngineErrorCode } from '../core/errors';
 import { asFloat64, type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
 import { widenFloat32 } from '../data/numeric-precision';
+import { levelIndex, levelTruths, numberBounds, rangeOf, truthValue } from './covariate-values';
 import type { ForecastFamily } from './types';
 
 /** The families that learn from covariates (./tabular-forecaster); the others forecast without them. */
 export const COVARIATE_FAMILIES: readonly ForecastFamily[] = ['linear', 'gbdt', 'random_forest'];
 
-/** One covariate as a model stores it: numbers, or categories with the levels its one-hot columns stand for. */
+/**
+ * One covariate as a model stores it: numbers, with the least and greatest value training saw (known-future
+ * ones; absent in models made before ranges were kept, and for past-only ones, which a request never
+ * gives); a boolean (one feature column, 1 for true), in models made before booleans were their own kind
+ * a category of the data's two spellings; or categories with the levels its one-hot columns stand for.
+ */
 export type CovariateSpec =
-  | { readonly name: string; readonly kind: 'numeric' }
+  | { readonly name: string; readonly kind: 'numeric'; readonly min?: number; readonly max?: number }
+  | { readonly name: string; readonly kind: 'boolean' }
   | { readonly name: string; readonly kind: 'categorical'; readonly levels: readonly string[] };
 
 /** Most levels a categorical covariate may have (each is a feature column). */
@@ -32,10 +40,13 @@ export const MAX_COVARIATES = 20;
  */
 export const MAX_COVARIATE_COLUMNS = 64;
 
-/** Feature columns the covariates take: one per number, one per level of a category. */
+/** Feature columns one covariate takes: one for a number or a boolean, one per level of a category. */
+const widthOf = (s: CovariateSpec) => (s.kind === 'categorical' ? s.levels.length : 1);
+
+/** Feature columns the covariates take: one per number or boolean, one per level of a category. */
 export function covariateWidth(specs: readonly CovariateSpec[] | undefined): number {
   let w = 0;
-  for (const s of specs ?? []) w += s.kind === 'numeric' ? 1 : s.levels.length;
+  for (const s of specs ?? []) w += widthOf(s);
   return w;
 }
 
@@ -77,11 +88,21 @@ export function readCovariates(ds: Dataset, names: readonly string[], taken: { t
     if (col.type === 'datetime') throw new EngineError('invalid_dataset', `${noun} column "${name}" holds dates; the models already read the calendar from the time column`, field);
     if (col.type === 'text') throw new EngineError('invalid_dataset', `${noun} column "${name}" is free text; a ${noun} must hold numbers or a few categories`, field);
     checkComplete(col, list);
+    // A boolean column (its levels the spellings the data had, "True" and "false") is one of 1 and 0, so a
+    // request may spell it any way the upload reads a boolean.
+    const truths = col.storage === 'codes' && col.type === 'boolean' ? levelTruths(col.levels) : undefined;
     if (col.storage === 'f64') {
       const v = col.values instanceof Float32Array ? widenFloat32(col.values) : asFloat64(col.values);
-      specs.push({ name, kind: 'numeric' });
+      // A request gives known-future values, held to this range (./covariate-values); past ones come from the data.
+      specs.push({ name, kind: 'numeric', ...(list === 'forecast.covariates' ? rangeOf(v) : {}) });
       writers.push((row, out, off) => {
         out[off] = v[row];
+      });
+    } else if (truths) {
+      const { codes } = col;
+      specs.push({ name, kind: 'boolean' });
+      writers.push((row, out, off) => {
+        out[off] = truths[codes[row]] ? 1 : 0;
       });
     } else {
       if (col.levels.length > MAX_COVARIATE_LEVELS) {
@@ -115,7 +136,7 @@ export function checkWidth(specs: readonly CovariateSpec[], what: string, field:
   const wide = specs.filter((s) => s.kind === 'categorical').map((s) => `"${s.name}" ${(s as { levels: readonly string[] }).levels.length}`);
   throw new EngineError(
     'invalid_dataset',
-    `${what} encode to ${width} feature columns (a number is one, a category one per level: ${wide.join(', ')}); at most ${MAX_COVARIATE_COLUMNS}: name fewer, or group rare categories`,
+    `${what} encode to ${width} feature columns (a number or a boolean is one, a category one per level: ${wide.join(', ')}); at most ${MAX_COVARIATE_COLUMNS}: name fewer, or group rare categories`,
     { field, columns: width },
   );
 }
@@ -139,7 +160,7 @@ function offsetsOf(specs: readonly CovariateSpec[]): number[] {
   let o = 0;
   for (const s of specs) {
     offsets.push(o);
-    o += s.kind === 'numeric' ? 1 : s.levels.length;
+    o += widthOf(s);
   }
   return offsets;
 }
@@ -147,8 +168,9 @@ function offsetsOf(specs: readonly CovariateSpec[]): number[] {
 /**
  * Encodes the covariates of the `steps` steps a forecast request asks for: one object per step, naming
  * every covariate. Returns one array per feature column (covariateWidth), `steps` long. Extra steps
- * beyond `steps` are ignored; missing ones, missing names, unknown names, non-numbers and unknown
- * categories are refused naming `covariates[i].name`.
+ * beyond `steps` are ignored; missing ones, missing names, unknown names, non-numbers, numbers that are
+ * not finite or far outside the training range, values that spell no boolean and unknown categories are
+ * refused naming `covariates[i].name`.
  */
 export function encodeCovariateSteps(specs: readonly CovariateSpec[], rows: readonly unknown[] | undefined, steps: number): Float64Array[] {
   const names = specs.map((s) => s.name);
@@ -175,11 +197,14 @@ export function encodeCovariateSteps(specs: readonly CovariateSpec[], rows: read
       const v = cells[spec.name];
       if (v === undefined || v === null) throw new EngineError('invalid_input', `${field} is missing; every step needs a value for each covariate`, { field });
       if (spec.kind === 'numeric') {
-        if (typeof v !== 'number' || !Number.isFinite(v)) throw new EngineError('invalid_input', `${field} must be a number, got ${JSON.stringify(v)}`, { field });
-        columns[offsets[i]][s] = v;
+        columns[offsets[i]][s] = requestNumber(spec, v, field);
+      } else if (spec.kind === 'boolean') {
+        const truth = truthValue(v);
+        if (truth === undefined) throw new EngineError('invalid_input', `${field} is ${JSON.stringify(v)}, not a boolean: give true or false (or a spelling of one, such as "yes" or "no")`, { field });
+        columns[offsets[i]][s] = truth ? 1 : 0;
       } else {
-        const level = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
-        const j = level === undefined ? -1 : spec.levels.indexOf(level);
+        const level = typeof v === 'string' || typeof v === 'boolean' ? v : typeof v === 'number' ? String(v) : undefined;
+        const j = level === undefined ? -1 : levelIndex(spec, level);
         if (j < 0) {
           const known = spec.levels.slice(0, 10).map((l) => JSON.stringify(l)).join(', ');
           throw new EngineError('invalid_input', `${field} is ${JSON.stringify(v)}, not a category the model was trained with (${known}${spec.levels.length > 10 ? ', …' : ''})`, { field });
@@ -191,6 +216,25 @@ export function encodeCovariateSteps(specs: readonly CovariateSpec[], rows: read
   return columns;
 }
 
+/**
+ * A request's value of a numeric covariate: a finite number within the bounds of its training range
+ * (./covariate-values numberBounds), when the model stored it; refused naming `field` otherwise.
+ */
+function requestNumber(spec: Extract<CovariateSpec, { kind: 'numeric' }>, v: unknown, field: string): number {
+  if (typeof v !== 'number') throw new EngineError('invalid_input', `${field} must be a number, got ${JSON.stringify(v)}`, { field });
+  // JSON reads a number too large for a 64-bit float (1e309) as infinity, which JSON.stringify would show as null.
+  if (!Number.isFinite(v)) throw new EngineError('invalid_input', `${field} is not a finite number: it is too large for a 64-bit float (from 1e309 on, JSON reads a number as infinity)`, { field });
+  const bounds = numberBounds(spec);
+  if (bounds && (v < bounds.low || v > bounds.high)) {
+    throw new EngineError(
+      'invalid_input',
+      `${field} is ${v}, far outside the ${spec.min} to ${spec.max} the model was trained on; it takes ${bounds.low} to ${bounds.high} (that range widened by its width on each side): further out it would extrapolate an effect it never saw`,
+      { field, value: v, min: spec.min, max: spec.max, low: bounds.low, high: bounds.high },
+    );
+  }
+  return v;
+}
+
 /** Whether stored specs (an envelope's `covariates`) are well formed. */
 export function validCovariateSpecs(value: unknown): value is CovariateSpec[] {
   return (
@@ -198,14 +242,21 @@ export function validCovariateSpecs(value: unknown): value is CovariateSpec[] {
     value.every((s) => {
       const c = s as Record<string, unknown> | null;
       if (typeof c !== 'object' || c === null || typeof c.name !== 'string') return false;
-      if (c.kind === 'numeric') return true;
+      if (c.kind === 'numeric') return validRange(c.min, c.max);
+      if (c.kind === 'boolean') return true;
       return c.kind === 'categorical' && Array.isArray(c.levels) && c.levels.length >= 1 && c.levels.every((l) => typeof l === 'string');
     })
   );
 }
 
-/** A covariate's values as an envelope stores a series' recent points: numbers, or category levels. */
-export type StoredCovariate = readonly number[] | readonly string[];
+/** A numeric covariate's stored range: none (stored before ranges, or a past covariate), or finite min <= max. */
+function validRange(min: unknown, max: unknown): boolean {
+  if (min === undefined && max === undefined) return true;
+  return typeof min === 'number' && typeof max === 'number' && Number.isFinite(min) && Number.isFinite(max) && min <= max;
+}
+
+/** A covariate's values as an envelope stores a series' recent points: numbers, truth values, or category levels. */
+export type StoredCovariate = readonly number[] | readonly boolean[] | readonly string[];
 
 /** The covariates of points [from, to) of encoded columns, decoded to what the envelope stores (one list per covariate). */
 export function storedCovariates(specs: readonly CovariateSpec[], columns: readonly Float64Array[], from: number, to: number): StoredCovariate[] {
@@ -213,6 +264,7 @@ export function storedCovariates(specs: readonly CovariateSpec[], columns: reado
   return specs.map((spec, i) => {
     const o = offsets[i];
     if (spec.kind === 'numeric') return Array.from(columns[o].subarray(from, to));
+    if (spec.kind === 'boolean') return Array.from(columns[o].subarray(from, to), (x) => x === 1);
     const levels: string[] = [];
     for (let t = from; t < to; t++) {
       let j = 0;
@@ -239,8 +291,13 @@ export function encodeStoredCovariates(specs: readonly CovariateSpec[], stored: 
       if (spec.kind === 'numeric') {
         if (typeof v !== 'number' || !Number.isFinite(v)) throw new EngineError(code, `covariate "${spec.name}" holds ${JSON.stringify(v)}, not a number`, { column: spec.name });
         columns[offsets[i]][t] = v;
+      } else if (spec.kind === 'boolean') {
+        const truth = truthValue(v);
+        if (truth === undefined) throw new EngineError(code, `covariate "${spec.name}" holds ${JSON.stringify(v)}, not a boolean`, { column: spec.name });
+        columns[offsets[i]][t] = truth ? 1 : 0;
       } else {
-        const j = spec.levels.indexOf(v as string);
+        // Levels are text; a number is no category (data that now reads the column as numbers is refused).
+        const j = typeof v === 'string' || typeof v === 'boolean' ? levelIndex(spec, v) : -1;
         if (j < 0) throw new EngineError(code, `covariate "${spec.name}" holds ${JSON.stringify(v)}, not one of the categories the model was trained with`, { column: spec.name });
         columns[offsets[i] + j][t] = 1;
       }
@@ -262,12 +319,15 @@ export function appendColumns(past: readonly Float64Array[], ahead: readonly Flo
 /**
  * Stored covariates in the order of `specs`, taken by name from values stored in the order of `from`
  * (a model's covariates read from data another model was fitted on); throws EngineError('invalid_input')
- * naming a covariate the values lack.
+ * naming a covariate the values lack. Truth values read now, for a model that stores the column as a
+ * category of its data's two spellings (made before booleans were their own kind), become those levels,
+ * so its stored values stay its own (one that is no level stays text, for the model to refuse).
  */
 export function byName(specs: readonly CovariateSpec[], from: readonly CovariateSpec[], values: readonly StoredCovariate[]): StoredCovariate[] {
   return specs.map((spec) => {
     const i = from.findIndex((f) => f.name === spec.name);
     if (i < 0) throw new EngineError('invalid_input', `the data has no covariate "${spec.name}", which the model forecasts from`, { column: spec.name });
-    return values[i];
+    if (spec.kind !== 'categorical' || from[i].kind !== 'boolean') return values[i];
+    return (values[i] as readonly boolean[]).map((v) => spec.levels[levelIndex(spec, v)] ?? String(v));
   });
 }

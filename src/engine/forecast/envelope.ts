@@ -14,6 +14,7 @@ import { scheduleSpan, validSchedule } from './opening-schedule';
 import { type CovariateSpec, type StoredCovariate, validCovariateSpecs } from './covariates';
 import type { ForecastModelArtifact } from './forecast-model';
 import { FORECAST_FAMILIES } from './space';
+import { canonicalZone } from './time-zone';
 import type { ForecastFamily, ForecastModelKind, SeriesFrequency } from './types';
 
 export const FORECAST_ENVELOPE_FORMAT = 'edge-automl/forecast';
@@ -81,6 +82,12 @@ export interface ForecastEnvelope {
    * stored values (ForecastGroupState.pastCovariates), at most `horizon` steps. Absent: the job named none.
    */
   readonly pastCovariates?: readonly CovariateSpec[];
+  /**
+   * Set when the series were read on their local clock (./local-clock): `lastTime`, `anchor` and the
+   * frequency are local wall-clock times, and forecasts are written as local times, with the offsets of
+   * `timezone` when the job named one, else without an offset. Absent: UTC, as every envelope before.
+   */
+  readonly localClock?: { readonly timezone?: string };
   readonly model: ForecastModelArtifact;
 }
 
@@ -122,8 +129,9 @@ export function parseForecastEnvelope(json: unknown): ForecastEnvelope {
   if (!Array.isArray(e.stepSpread) || e.stepSpread.length === 0 || !e.stepSpread.every((s) => finite(s) && s >= 0)) fail('stepSpread must be a non-empty list of numbers >= 0');
   if (e.spreadScale !== undefined && !(finite(e.spreadScale) && e.spreadScale >= 1)) fail('spreadScale must be a number >= 1');
   if (e.spreadFloor !== undefined && !(finite(e.spreadFloor) && e.spreadFloor > 0)) fail('spreadFloor must be a number > 0');
-  if (e.covariates !== undefined && !(validCovariateSpecs(e.covariates) && e.covariates.length > 0)) fail('covariates must be a non-empty list of numeric or categorical covariates');
-  if (e.pastCovariates !== undefined && !(validCovariateSpecs(e.pastCovariates) && e.pastCovariates.length > 0)) fail('pastCovariates must be a non-empty list of numeric or categorical covariates');
+  if (e.covariates !== undefined && !(validCovariateSpecs(e.covariates) && e.covariates.length > 0)) fail('covariates must be a non-empty list of numeric (with a valid range, when stored), boolean or categorical covariates');
+  if (e.pastCovariates !== undefined && !(validCovariateSpecs(e.pastCovariates) && e.pastCovariates.length > 0)) fail('pastCovariates must be a non-empty list of numeric (with a valid range, when stored), boolean or categorical covariates');
+  if (e.localClock !== undefined) checkLocalClock(e.localClock);
   if (!Array.isArray(e.groups) || e.groups.length === 0) fail('groups must be a non-empty list');
   e.groups.forEach((g, i) => checkGroup(g, i, (e.covariates as CovariateSpec[] | undefined)?.length ?? 0, (e.pastCovariates as CovariateSpec[] | undefined)?.length ?? 0));
   if (e.skippedGroups !== undefined && (typeof e.skippedGroups !== 'object' || e.skippedGroups === null || !Object.values(e.skippedGroups).every((n) => Number.isInteger(n)))) {
@@ -132,6 +140,13 @@ export function parseForecastEnvelope(json: unknown): ForecastEnvelope {
   if (typeof e.model !== 'object' || e.model === null || typeof (e.model as Record<string, unknown>).family !== 'string') fail('model is missing');
   if ((e.model as ForecastModelArtifact).family !== e.family) fail(`model family ${JSON.stringify((e.model as ForecastModelArtifact).family)} does not match ${JSON.stringify(e.family)}`);
   return value as ForecastEnvelope;
+}
+
+/** A local clock: an object, with a time zone the runtime knows or none. */
+function checkLocalClock(c: unknown): void {
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) fail('localClock must be an object');
+  const zone = (c as Record<string, unknown>).timezone;
+  if (zone !== undefined && (typeof zone !== 'string' || canonicalZone(zone) === undefined)) fail(`localClock.timezone ${JSON.stringify(zone)} is no known time zone`);
 }
 
 function checkFrequency(f: unknown): void {

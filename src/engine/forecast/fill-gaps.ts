@@ -6,7 +6,9 @@
  * counts regular steps. Long holes (more than MAX_GAP_POINTS in a row) are left as they are, for
  * checkRegular to refuse naming the row, and a series with many holes (more than MAX_ADDED_SHARE of its
  * points) is refused saying how many are missing (./series): filling those would teach the models a
- * straight line the data never showed.
+ * straight line the data never showed. A series read on its local clock (./local-clock) also has the
+ * slots the spring change of daylight saving time skips added, however many the step makes of an hour
+ * (four quarter-hours): the clock never showed them, so they are no missing data and count toward no limit.
  */
 import { stepTime } from './frequency';
 import { MAX_ADDED_SHARE, MAX_GAP_POINTS } from './gap-limits';
@@ -30,22 +32,26 @@ export interface FilledGaps {
 /**
  * The series with the timestamps its short gaps miss added (see the module comment): gaps of at most
  * MAX_GAP_POINTS whole steps, unless that adds more than MAX_ADDED_SHARE of the points (then none is).
- * Other irregular steps are kept as they are.
+ * Other irregular steps are kept as they are. `skipped(i)`, when given, is the span of clock (ms) that
+ * a daylight-saving change skips between points i-1 and i: its slots are added over and above the limits.
  */
-export function fillGaps(freq: SeriesFrequency, times: Float64Array, values: Float64Array): FilledGaps {
+export function fillGaps(freq: SeriesFrequency, times: Float64Array, values: Float64Array, skipped?: (i: number) => number): FilledGaps {
   const unchanged = { times, values, source: Int32Array.from(times, (_, i) => i), added: [] };
   const added: number[] = [];
   const inserts: { at: number; times: number[] }[] = [];
+  let unseen = 0;
   for (let i = 1; i < times.length; i++) {
     // A gap that is not a few whole steps stays, for checkRegular to name.
-    const missing = missingBetween(freq, times[i - 1], times[i]);
-    if (missing !== null && missing.length > 0) {
-      inserts.push({ at: i, times: missing });
-      added.push(...missing);
+    const skip = skipped?.(i) ?? 0;
+    const missing = missingBetween(freq, times[i - 1], times[i], skip);
+    if (missing !== null && missing.times.length > 0) {
+      inserts.push({ at: i, times: missing.times });
+      added.push(...missing.times);
+      unseen += missing.unseen;
     }
   }
   if (added.length === 0) return unchanged;
-  if (added.length > MAX_ADDED_SHARE * (times.length + added.length)) return { ...unchanged, tooMany: { missing: added.length, firstAfter: inserts[0].at } };
+  if (added.length - unseen > MAX_ADDED_SHARE * (times.length + added.length)) return { ...unchanged, tooMany: { missing: added.length, firstAfter: inserts[0].at } };
   const n = times.length + added.length;
   const out = { times: new Float64Array(n), values: new Float64Array(n), source: new Int32Array(n), added };
   let k = 0;
@@ -69,14 +75,23 @@ export function fillGaps(freq: SeriesFrequency, times: Float64Array, values: Flo
  * The times between two consecutive points when the later one is 2..MAX_GAP_POINTS+1 steps after the
  * earlier (none when it is the next step), or null when it is no whole number of steps within that.
  * Steps are chained one at a time, as checkRegular compares them, so an added point is always followed
- * by exactly the next step.
+ * by exactly the next step. The slots of the last `skip` ms before `to` (a daylight-saving change the
+ * clock jumped) are added beyond the limit and counted as `unseen`.
  */
-function missingBetween(freq: SeriesFrequency, from: number, to: number): number[] | null {
+function missingBetween(freq: SeriesFrequency, from: number, to: number, skip: number): { times: number[]; unseen: number } | null {
   const between: number[] = [];
+  let unseen = 0;
   let t = stepTime(freq, from, 1);
-  while (t < to && between.length < MAX_GAP_POINTS) {
+  while (t < to && between.length - unseen < MAX_GAP_POINTS) {
     between.push(t);
+    if (t >= to - skip) unseen++;
     t = stepTime(freq, t, 1);
   }
-  return t === to ? between : null;
+  // The skipped slots come last before `to`: count them on when the limit stopped the walk before them.
+  while (t < to && t >= to - skip) {
+    between.push(t);
+    unseen++;
+    t = stepTime(freq, t, 1);
+  }
+  return t === to ? { times: between, unseen } : null;
 }

@@ -6,16 +6,19 @@
  * request above the cap is refused rather than answered with intervals nobody measured. A model of a job
  * with known-future covariates needs their values for every step asked for (./covariates). One reading
  * past-only covariates needs none: it reads each series' stored recent values, and forecasts at most the
- * job's horizon, the steps those values reach (./past-covariates).
+ * job's horizon, the steps those values reach (./past-covariates). A forecast that comes out as no finite
+ * number, or so large that its interval has no width left, is refused rather than answered.
  */
 import { EngineError } from '../core/errors';
 import type { Calendar } from './calendar';
 import { timeAfter } from './calendar';
+import { levelIndex, truthValue } from './covariate-values';
 import { appendColumns, byName, type CovariateSpec, encodeCovariateSteps, encodeStoredCovariates, type StoredCovariate, storedCovariates } from './covariates';
 import type { ForecastEnvelope } from './envelope';
 import { parseForecastEnvelope } from './envelope';
 import { loadForecastModel } from './families';
 import { formatTime } from './frequency';
+import { localTimeText } from './local-clock';
 import { DEFAULT_LEVEL, spreadAt, zForLevel } from './intervals';
 import { stateAt } from './rolling-origin';
 
@@ -67,6 +70,11 @@ export interface ForecastDescription {
   readonly covariates?: readonly CovariateSpec[];
   /** The past-only covariates the model was trained with (it keeps their recent values; a request gives none); absent when none. */
   readonly pastCovariates?: readonly CovariateSpec[];
+  /**
+   * Set when the series were read on their local clock (./local-clock): times are local, written with the
+   * offsets of `timezone` when the job named one, else without an offset. Absent: times in UTC.
+   */
+  readonly localTime?: { readonly timezone?: string };
 }
 
 /** A category of a known-future covariate that a model was not trained with. */
@@ -81,9 +89,18 @@ export interface ObservedPoint {
   readonly value: number;
 }
 
+/** Where a series the model knows ends: its latest observed point (a forecast starts the step after) and how many points it has. */
+export interface SeriesEnd {
+  readonly group: string;
+  readonly lastTime: string | number;
+  readonly points: number;
+}
+
 export interface Forecaster {
   /** Group keys the model can forecast ('' for an ungrouped series). */
   readonly groups: readonly string[];
+  /** Where each of those series ends, in the same order. */
+  readonly ends: readonly SeriesEnd[];
   readonly description: ForecastDescription;
   /** The latest observed points the model keeps of a series (what its forecast starts from), oldest first. */
   recent(group?: string): ObservedPoint[];
@@ -112,6 +129,9 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
   const spread = Float64Array.from(env.stepSpread);
   const byGroup = new Map(env.groups.map((g) => [g.group, g]));
   const datetime = env.timeKind === 'datetime';
+  const local = env.localClock;
+  /** A time as forecasts and history show it: a number, an instant in UTC, or a local time (./local-clock). */
+  const showTime = (t: number): string | number => (!datetime ? t : local ? localTimeText(t, local.timezone) : formatTime(t, true));
   const groupState = (group: string | undefined) => {
     const key = group ?? (env.groupColumn === undefined ? '' : undefined);
     if (key === undefined) throw new EngineError('invalid_input', `the model forecasts one series per "${env.groupColumn}": name the group (one of ${env.groups.slice(0, 10).map((g) => JSON.stringify(g.group)).join(', ')})`, { field: 'group' });
@@ -204,6 +224,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
   };
   return {
     groups: env.groups.map((g) => g.group),
+    ends: env.groups.map((g) => ({ group: g.group, lastTime: showTime(g.lastTime), points: g.count })),
     description: {
       target: env.target,
       timeColumn: env.timeColumn,
@@ -214,11 +235,12 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       maxHorizon: env.maxHorizon,
       ...(env.covariates ? { covariates: env.covariates } : {}),
       ...(past ? { pastCovariates: past } : {}),
+      ...(local ? { localTime: local.timezone ? { timezone: local.timezone } : {} } : {}),
     },
     recent(group) {
       const g = groupState(group);
       const n = g.tail.length;
-      return g.tail.map((value, i) => ({ time: datetime ? formatTime(timeAfter(calendar, g.lastTime, i - n + 1), true) : timeAfter(calendar, g.lastTime, i - n + 1), value }));
+      return g.tail.map((value, i) => ({ time: showTime(timeAfter(calendar, g.lastTime, i - n + 1)), value }));
     },
     forecast(horizon, options = {}) {
       checkHorizon(horizon);
@@ -232,7 +254,9 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
         const half = z * spreadAt(spread, h) * g.scale;
         const v = values[h - 1];
         const t = timeAfter(calendar, g.lastTime, h);
-        out.push({ time: datetime ? formatTime(t, true) : t, value: v, lower: v - half, upper: v + half });
+        const point = { time: showTime(t), value: v, lower: v - half, upper: v + half };
+        if (overflowed(point, half)) throw overflowRefusal(point, h, specs !== undefined);
+        out.push(point);
       }
       return out;
     },
@@ -248,13 +272,37 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       if (!specs || !window) return [];
       const unseen: UnseenCategory[] = [];
       specs.forEach((spec, i) => {
-        if (spec.kind !== 'categorical') return;
+        if (spec.kind === 'numeric') return;
         // Values of a covariate the data holds as numbers are no categories: forecastAfter refuses them as it is.
-        const found = new Set((window[i] as readonly unknown[]).filter((v): v is string => typeof v === 'string' && !spec.levels.includes(v)));
-        for (const category of found) unseen.push({ covariate: spec.name, category });
+        const values = window[i] as readonly unknown[];
+        const unknown =
+          spec.kind === 'boolean'
+            ? values.filter((v) => typeof v === 'string' && truthValue(v) === undefined)
+            : values.filter((v) => (typeof v === 'string' || typeof v === 'boolean') && levelIndex(spec, v) < 0);
+        for (const category of new Set(unknown.map(String))) unseen.push({ covariate: spec.name, category });
       });
       return unseen;
     },
     dispose: () => model.dispose(),
   };
+}
+
+/**
+ * Whether a forecast point is beyond what 64-bit numbers hold: not finite, or so large that adding its
+ * interval's half-width changes nothing (lower == upper) although the half-width is not zero.
+ */
+function overflowed(p: ForecastPoint, half: number): boolean {
+  return !(Number.isFinite(p.value) && Number.isFinite(p.lower) && Number.isFinite(p.upper)) || (half > 0 && p.lower === p.upper);
+}
+
+/**
+ * The refusal of a forecast that overflowed at step `h`: with covariates, the values given led the model
+ * there (a number within its bounds can still compound over many steps); without, the steps asked for.
+ */
+function overflowRefusal(p: ForecastPoint, h: number, covariates: boolean): EngineError {
+  const what = Number.isFinite(p.value) ? `${p.value}, too large to give an interval of any width` : 'no finite number';
+  const why = covariates
+    ? 'the covariates given lead the model far beyond what it learned from: give values closer to those of its training data (the model view lists the range of each numeric covariate)'
+    : 'ask for fewer steps';
+  return new EngineError('invalid_input', `the forecast of step ${h} comes out as ${what}, beyond what the model can compute; ${why}`, { field: covariates ? 'covariates' : 'horizon', step: h });
 }

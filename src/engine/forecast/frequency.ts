@@ -5,7 +5,8 @@
  * step, or opening hours (./business-hours) when hourly, half-hourly or quarter-hourly points jump closed
  * hours), the seasonal period it implies, the calendar phase of a timestamp (month of year, day of week,
  * hour of day) and the timestamp k steps after another. Everything is computed in UTC so results never
- * depend on the machine's time zone.
+ * depend on the machine's time zone; a series read on its local clock (./local-clock) holds wall-clock
+ * times as UTC fields, and its messages show them without a zone.
  */
 import { EngineError } from '../core/errors';
 import { MAX_ADDED_SHARE, MAX_GAP_POINTS, SHORT_GAPS_RULE } from './gap-limits';
@@ -13,6 +14,8 @@ import { addBusinessDays, businessIndex, detectBusinessWeek, isBusinessDay, work
 import { addOpeningHours, isOpeningHour, isOpeningStep, type OpeningHours, openingHourIndex, openingPhase, openingStepName, openingUnit, openingWeekday, stepMinutesOf } from './business-hours';
 import { detectOpeningHours } from './opening-hours-reading';
 import { describeOpeningHours, openingHoursRemedy } from './opening-hours-words';
+import { wallClockText } from '../data/utc-offsets';
+import type { Clock } from './local-clock';
 import { weekPoints } from './opening-schedule';
 import type { SeriesFrequency } from './types';
 import { minTrainLength } from './validation-plan';
@@ -31,11 +34,11 @@ function monthParts(t: number): { month: number; day: number; timeOfDay: number;
   return { month: y * 12 + m, day, timeOfDay: t - Date.UTC(y, m, day), monthEnd: day === lastDay };
 }
 
-function describeStep(freq: SeriesFrequency): string {
+function describeStep(freq: SeriesFrequency, clock: Clock): string {
   if (freq.kind === 'months') return freq.months === 1 ? '1 month' : `${freq.months} months`;
   if (freq.kind === 'index') return `${freq.step}`;
   if (freq.kind === 'business_days') return freq.name === 'working_daily' ? '1 working day' : '1 business day';
-  if (freq.kind === 'business_hours') return `1 opening ${openingUnit(freq)} (${describeOpeningHours(freq)})`;
+  if (freq.kind === 'business_hours') return `1 opening ${openingUnit(freq)} (${describeOpeningHours(freq, clock)})`;
   if (freq.stepMs % DAY === 0) return `${freq.stepMs / DAY} day(s)`;
   return freq.stepMs % HOUR === 0 ? `${freq.stepMs / HOUR} hour(s)` : `${freq.stepMs / 60_000} minute(s)`;
 }
@@ -53,9 +56,13 @@ function stepsPerDay(freq: SeriesFrequency): number {
   return DAY / freq.stepMs;
 }
 
-/** How a time value is shown in messages and forecasts. */
-export function formatTime(t: number, datetime: boolean): string {
-  return datetime ? new Date(t).toISOString() : String(t);
+/**
+ * How a time value is shown in messages and forecasts: a number, an instant in UTC
+ * (`2024-03-15T09:00:00.000Z`), or a local wall-clock time without a zone (`2024-03-15T09:00:00`).
+ */
+export function formatTime(t: number, datetime: boolean, clock: Clock = 'utc'): string {
+  if (!datetime) return String(t);
+  return clock === 'local' ? wallClockText(t) : new Date(t).toISOString();
 }
 
 /** The most frequent value and how often it occurs (ties: the smallest value). */
@@ -144,6 +151,16 @@ function fixedWithShortGaps(times: Float64Array, step: number): boolean {
 const timeOfDay = (t: number) => ((t % DAY) + DAY) % DAY;
 
 /**
+ * Whether some two distinct times are less than 22 hours apart: a sub-daily series, whose times are not
+ * local dates (alignDaylightSaving leaves them as they are; ./local-clock may read them on their local clock).
+ */
+export function hasSubDailySteps(times: Float64Array): boolean {
+  const sorted = times.filter((t) => !Number.isNaN(t)).sort();
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] > sorted[i - 1] && sorted[i] - sorted[i - 1] < DAY - 2 * HOUR) return true;
+  return false;
+}
+
+/**
  * Timestamps written with a UTC offset that follows daylight saving time (local midnights in Paris are
  * 23:00Z in winter and 22:00Z in summer) step by 23 or 25 hours across a change, and a monthly series lands
  * on month ends in some months and on the 1st in others. When the times of day take exactly two values an
@@ -161,8 +178,7 @@ export function alignDaylightSaving(times: Float64Array): Float64Array {
   if (tods.size !== 2) return times;
   const [a, b] = [...tods.keys()].sort((x, y) => x - y);
   if (b - a !== HOUR && !(a === 0 && b === DAY - HOUR)) return times;
-  const distinct = [...new Set(times)].filter((t) => !Number.isNaN(t)).sort((x, y) => x - y);
-  for (let i = 1; i < distinct.length; i++) if (distinct[i] - distinct[i - 1] < DAY - 2 * HOUR) return times;
+  if (hasSubDailySteps(times)) return times;
   const nearMidnight = (tod: number) => tod <= 3 * HOUR || tod >= DAY - 3 * HOUR;
   if (nearMidnight(a) && nearMidnight(b)) return times.map((t) => Math.round(t / DAY) * DAY);
   const keep = (tods.get(a) as number) >= (tods.get(b) as number) ? a : b;
@@ -193,23 +209,33 @@ export function stepTime(freq: SeriesFrequency, t: number, k: number): number {
 
 
 /** What the user can do about a time that is not the expected next one. */
-function remedy(freq: SeriesFrequency, t: number, expected: number, datetime: boolean): string {
-  if (freq.kind === 'business_hours') return openingHoursRemedy(t, expected, freq);
+function remedy(freq: SeriesFrequency, t: number, expected: number, datetime: boolean, clock: Clock): string {
+  if (freq.kind === 'business_hours') return openingHoursRemedy(t, expected, freq, clock);
   if (freq.kind === 'business_days') {
     // A holiday is a missing point like any other: the row is added with an empty target and interpolated.
     const unit = freq.name === 'working_daily' ? 'working day' : 'business day';
-    if (isBusinessDay(t, freq)) return `the next ${unit} is ${formatTime(expected, datetime)}: add the missing ${unit}s, holidays too, with an empty target (they are interpolated; ${SHORT_GAPS_RULE}) or resample the series`;
+    if (isBusinessDay(t, freq)) return `the next ${unit} is ${formatTime(expected, datetime, clock)}: add the missing ${unit}s, holidays too, with an empty target (they are interpolated; ${SHORT_GAPS_RULE}) or resample the series`;
     if (freq.name === 'working_daily') return 'it falls on the closed day of the week, which a working-day series skips: remove the row or resample the series';
     return 'it falls on a weekend, which a business-day series skips: remove the row or resample the series';
   }
   return `add the missing timestamps with an empty target (they are interpolated; ${SHORT_GAPS_RULE}) or resample the series`;
 }
 
+/** How checkRegular shows a series' times and what it may add to a refusal. */
+export interface RegularityWords {
+  /** The clock the times are on (./local-clock); 'utc' when absent. */
+  readonly clock?: Clock;
+  /** A sentence to end the refusal of position `i` (after position i-1) with, or '' (./local-clock offsetChangeNote). */
+  readonly note?: (i: number) => string;
+}
+
 /**
  * Throws EngineError('invalid_dataset') naming the column, group and rows where consecutive times are not
  * exactly one step apart (a gap or an irregular spacing). `rowOf` maps a position to its 1-based data row.
  */
-export function checkRegular(freq: SeriesFrequency, times: Float64Array, column: string, group: string, rowOf: (i: number) => number, datetime: boolean): void {
+export function checkRegular(freq: SeriesFrequency, times: Float64Array, column: string, group: string, rowOf: (i: number) => number, datetime: boolean, words: RegularityWords = {}): void {
+  const clock = words.clock ?? 'utc';
+  const show = (t: number) => formatTime(t, datetime, clock);
   const where = group === '' ? '' : ` in group "${group}"`;
   // Stepping from a closed hour or day lands on the next open one, so a first point on one would pass.
   const closedStart = freq.kind === 'business_hours' ? !isOpeningHour(times[0], freq) : freq.kind === 'business_days' && !isBusinessDay(times[0], freq);
@@ -217,8 +243,8 @@ export function checkRegular(freq: SeriesFrequency, times: Float64Array, column:
     const off = freq.kind === 'business_hours' ? 'off its opening hours' : 'on a day the series skips';
     throw new EngineError(
       'invalid_dataset',
-      `time column "${column}" is irregular${where}: row ${rowOf(0)} (${formatTime(times[0], datetime)}) starts the series ${off}, ` +
-        `and the series steps by ${describeStep(freq)}; ${remedy(freq, times[0], times[0], datetime)}`,
+      `time column "${column}" is irregular${where}: row ${rowOf(0)} (${show(times[0])}) starts the series ${off}, ` +
+        `and the series steps by ${describeStep(freq, clock)}; ${remedy(freq, times[0], times[0], datetime, clock)}`,
       { column, group, row: rowOf(0) },
     );
   }
@@ -227,8 +253,8 @@ export function checkRegular(freq: SeriesFrequency, times: Float64Array, column:
     if (times[i] === expected) continue;
     throw new EngineError(
       'invalid_dataset',
-      `time column "${column}" is irregular${where}: row ${rowOf(i)} (${formatTime(times[i], datetime)}) follows row ${rowOf(i - 1)} (${formatTime(times[i - 1], datetime)}), ` +
-        `but the series steps by ${describeStep(freq)}; ${remedy(freq, times[i], expected, datetime)}`,
+      `time column "${column}" is irregular${where}: row ${rowOf(i)} (${show(times[i])}) follows row ${rowOf(i - 1)} (${show(times[i - 1])}), ` +
+        `but the series steps by ${describeStep(freq, clock)}; ${remedy(freq, times[i], expected, datetime, clock)}${words.note?.(i) ?? ''}`,
       { column, group, row: rowOf(i) },
     );
   }

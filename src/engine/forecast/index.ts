@@ -9,6 +9,7 @@ export { allPositive, describeSeries, extractSeries, type ExtractedSeries } from
 export { DEFAULT_FORECAST_FAMILIES, FORECAST_FAMILIES, forecastDefaults, forecastSpace, pastLagBound } from './space';
 export { DEFAULT_ORIGINS, minTrainLength, validationPlan, type ValidationPlan } from './validation-plan';
 export { formatTime, naturalSeason, weekPeriod } from './frequency';
+export { localClockWarnings, localTimeNote } from './local-clock';
 export { forecastShapeOf, HORIZON_CAP_FACTOR, runForecastTrial, type ForecastTrialOutcome, type ForecastTrialSpec } from './run-forecast-trial';
 export {
   FORECAST_ENVELOPE_FORMAT,
@@ -20,6 +21,7 @@ export {
   type ForecastGroupState,
 } from './envelope';
 export { loadForecaster, type ForecastOptions, type Forecaster, type ForecastPoint, type SeriesHistory } from './forecaster';
+export { advanceEnvelope, type AdvancedSeries, type AdvanceOutcome, type SeriesLeft } from './advance-envelope';
 export { scoreOnSeriesTail, stateAtLatest, type TailScore, unseenTailCategories, type UnseenTailCategories, withoutSeriesTail } from './series-holdout';
 export { DEFAULT_LEVEL } from './intervals';
 export { COVARIATE_FAMILIES, type CovariateSpec, MAX_COVARIATES } from './covariates';

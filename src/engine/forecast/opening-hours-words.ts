@@ -1,12 +1,15 @@
 /**
  * @module engine/forecast/opening-hours-words
  * What a business-hours frequency (./business-hours) says to the user: its opening hours in words, each
- * day's runs and breaks on the UTC clock, and what to do about a point that is not the next opening slot
- * (off the grid, on a closed day, outside its day's runs or in one of its breaks, a missing whole day, a
- * shorter gap). Every refusal of checkRegular (./frequency) of such a series ends with one of these.
+ * day's runs and breaks on the clock the series is read on (UTC, or local time for a series read on its
+ * local clock: ./local-clock), and what to do about a point that is not the next opening slot (off the
+ * grid, on a closed day, outside its day's runs or in one of its breaks, a missing whole day, a shorter
+ * gap). Every refusal of checkRegular (./frequency) of such a series ends with one of these.
  */
 import { isBusinessDay } from './business-days';
-import { DAY, hoursOn, inDaySpan, type OpeningHours, openingCadence, openingHourIndex, openingUnit, placeOf, stepMinutesOf, timeOfIndex } from './business-hours';
+import { DAY, HOUR, hoursOn, inDaySpan, isOpeningHour, type OpeningHours, openingCadence, openingHourIndex, openingUnit, placeOf, stepMinutesOf, timeOfIndex } from './business-hours';
+import { wallClockText } from '../data/utc-offsets';
+import type { Clock } from './local-clock';
 import { MAX_GAP_POINTS, SHORT_GAPS_RULE } from './gap-limits';
 import { breakAt, breaksOf, type DayHours, type OpenRun, runsOfDay, sameHours } from './opening-day';
 import { dayHours, dayStartIndex, splitIndex, weekPosition, weekSpan } from './opening-schedule';
@@ -19,15 +22,21 @@ const clock = (minutes: number) => `${String(Math.floor(minutes / 60) % 24).padS
 /** Minutes past the opening day's UTC midnight of clock slot `slot` (past 24 hours on the next UTC day). */
 const minutesAt = (slot: number, o: OpeningHours) => o.firstHour * 60 + o.minute + slot * stepMinutesOf(o);
 
+/** The clock's name in words: "UTC", or "local time" for a series read on its local clock. */
+const clockName = (c: Clock) => (c === 'local' ? 'local time' : 'UTC');
+
+/** A time as the series' clock shows it: an instant in UTC, or a local time without a zone. */
+const timeText = (t: number, c: Clock) => (c === 'local' ? wallClockText(t) : new Date(t).toISOString());
+
 /**
  * Runs of points in words, each from its first point's time to its last's: "from 09:00 to 17:00", "from
  * 09:00 to 11:00 and from 13:00 to 17:00", "from 08:00 to 09:30, from 10:30 to 12:00 and from 13:30 to
- * 16:30". The first time past UTC midnight says so; the later ones are on that day too.
+ * 16:30". The first time past midnight says so; the later ones are on that day too.
  */
-function runsInWords(runs: readonly OpenRun[], o: OpeningHours): string {
+function runsInWords(runs: readonly OpenRun[], o: OpeningHours, c: Clock): string {
   const minutes = runs.flatMap((r) => [r.start, r.start + r.points - 1]).map((slot) => minutesAt(slot, o));
   const nextDay = minutes.findIndex((m) => m >= 24 * 60);
-  const times = minutes.map((m, i) => `${clock(m)}${i === nextDay ? ' the next UTC day' : ''}`);
+  const times = minutes.map((m, i) => `${clock(m)}${i === nextDay ? (c === 'local' ? ' the next day' : ' the next UTC day') : ''}`);
   const each = runs.map((_, i) => `from ${times[2 * i]} to ${times[2 * i + 1]}`);
   return each.length === 1 ? each[0] : `${each.slice(0, -1).join(', ')} and ${each.at(-1)}`;
 }
@@ -39,11 +48,11 @@ const dayName = (pos: number, o: OpeningHours) => WEEKDAYS[(o.weekStart + pos) %
 const dayRange = (from: number, to: number, o: OpeningHours) => (from === to ? dayName(from, o) : `${dayName(from, o)} to ${dayName(to, o)}`);
 
 /** Each stretch of consecutive working days of the same hours: "from 09:00 to 17:00 UTC, Monday to Friday; from 10:00 to 15:00 UTC, Saturday". */
-function scheduleInWords(days: readonly DayHours[], o: OpeningHours): string {
+function scheduleInWords(days: readonly DayHours[], o: OpeningHours, c: Clock): string {
   const parts: string[] = [];
   for (let from = 0, to = 0; from < days.length; from = to + 1) {
     for (to = from; to + 1 < days.length && sameHours(days[to + 1], days[from]); to++);
-    parts.push(`${runsInWords(runsOfDay(days[from]), o)} UTC, ${dayRange(from, to, o)}`);
+    parts.push(`${runsInWords(runsOfDay(days[from]), o, c)} ${clockName(c)}, ${dayRange(from, to, o)}`);
   }
   return parts.join('; ');
 }
@@ -52,13 +61,13 @@ function scheduleInWords(days: readonly DayHours[], o: OpeningHours): string {
  * The opening hours in words: "hourly from 09:00 to 17:00 UTC, Monday to Friday", "every 30 minutes from
  * 09:00 to 16:30 UTC, …", with a break "hourly from 09:00 to 11:00 and from 13:00 to 17:00 UTC, …" (the
  * points' times), with days of different hours "hourly from 09:00 to 17:00 UTC, Monday to Friday; from
- * 10:00 to 15:00 UTC, Saturday".
+ * 10:00 to 15:00 UTC, Saturday"; "local time" in place of "UTC" on a local clock.
  */
-export function describeOpeningHours(o: OpeningHours): string {
+export function describeOpeningHours(o: OpeningHours, c: Clock = 'utc'): string {
   const cadence = openingCadence(o);
-  if (o.days !== undefined) return `${cadence} ${scheduleInWords(o.days, o)}`;
+  if (o.days !== undefined) return `${cadence} ${scheduleInWords(o.days, o, c)}`;
   const days = o.workDays === 7 ? 'every day' : dayRange(0, o.workDays - 1, o);
-  return `${cadence} ${runsInWords(runsOfDay(dayHours(o, 0)), o)} UTC, ${days}`;
+  return `${cadence} ${runsInWords(runsOfDay(dayHours(o, 0)), o, c)} ${clockName(c)}, ${days}`;
 }
 
 /** The minutes past the hour the points fall on, in words: ":00", ":00 or :30", ":05, :20, :35 or :50". */
@@ -79,20 +88,30 @@ function missingWholeDay(expected: number, t: number, o: OpeningHours): number |
   return dayStartIndex(firstFullDay, o) + pointsOf(firstFullDay, o) <= openingHourIndex(t, o) ? firstFullDay : null;
 }
 
-/** Why hours may seem to move: said with a point outside the hours or in a break. */
-const DAYLIGHT_SAVING =
-  'Opening hours are read on the UTC clock, so timestamps whose UTC offset follows daylight saving time move by an hour twice a year: write the local times without an offset (2024-03-15 09:00), which read the same all year';
+/**
+ * Why hours may seem to move, said only where it may be the cause: a series on the UTC clock (its
+ * timestamps written in UTC, or at one offset throughout) whose refused point is an hour from an
+ * opening slot of its day, as local hours written so are on the other side of a daylight-saving change.
+ * A series whose offsets change is read on its local clock (./local-clock), where hours do not move.
+ */
+function daylightSavingHint(t: number, o: OpeningHours, c: Clock): string {
+  if (c === 'local' || !(isOpeningHour(t - HOUR, o) || isOpeningHour(t + HOUR, o))) return '';
+  return (
+    '. It is an hour from the opening hours: if the times are local hours written in UTC or at one fixed offset, daylight saving time moves them by an hour twice a year; ' +
+    'write the local times without an offset (2024-03-15 09:00), or each with the UTC offset of its day (2024-03-15T09:00:00+01:00), which read the same all year'
+  );
+}
 
 /**
  * Where in day `d` (its name `weekday`) a point at clock slot `slot` of its span falls closed, in words:
  * days alike say "the daily break" as they always did ("a daily break" when there are more); a day of a
  * schedule names itself and its own hours.
  */
-function breakInWords(d: DayHours, slot: number, weekday: string, o: OpeningHours): string | null {
+function breakInWords(d: DayHours, slot: number, weekday: string, o: OpeningHours, c: Clock): string | null {
   const pause = breakAt(d, slot);
   if (pause === null) return null;
-  const closed = `closed ${clock(minutesAt(pause.from, o))} to ${clock(minutesAt(pause.to, o))} UTC`;
-  if (o.days !== undefined) return `${weekday}'s break (${closed}; ${weekday}'s opening hours are ${runsInWords(runsOfDay(d), o)} UTC)`;
+  const closed = `closed ${clock(minutesAt(pause.from, o))} to ${clock(minutesAt(pause.to, o))} ${clockName(c)}`;
+  if (o.days !== undefined) return `${weekday}'s break (${closed}; ${weekday}'s opening hours are ${runsInWords(runsOfDay(d), o, c)} ${clockName(c)})`;
   return `${breaksOf(d).length === 1 ? 'the' : 'a'} daily break (${closed})`;
 }
 
@@ -102,37 +121,37 @@ function breakInWords(d: DayHours, slot: number, weekday: string, o: OpeningHour
  * removed; a missing whole day (a holiday) is more steps than a gap is filled over, so its slots are
  * added as empty rows (interpolated) or the series resampled daily; a shorter gap is added like any other.
  */
-export function openingHoursRemedy(t: number, expected: number, o: OpeningHours): string {
+export function openingHoursRemedy(t: number, expected: number, o: OpeningHours, c: Clock = 'utc'): string {
   const { day, slot, rest } = placeOf(t, o);
-  const hours = `its opening hours are ${describeOpeningHours(o)}`;
+  const hours = `its opening hours are ${describeOpeningHours(o, c)}`;
   const unit = openingUnit(o);
   if (rest !== 0) return `it is not at ${gridMinutes(o)} past the hour as the other points are (${hours}): correct or remove the row, or resample the series`;
   // Before the hours are checked, a point at 08:00 on a Monday would be on the closed Sunday's evening.
-  if (slot >= weekSpan(o)) return `it falls outside the opening hours, which a business-hours series skips (${hours}): remove the row or resample the series. ${DAYLIGHT_SAVING}`;
+  if (slot >= weekSpan(o)) return `it falls outside the opening hours, which a business-hours series skips (${hours}): remove the row or resample the series${daylightSavingHint(t, o, c)}`;
   if (!isBusinessDay(day * DAY, o)) return `it falls on a closed day of the week, which a business-hours series skips (${hours}): remove the row or resample the series`;
   // Within the week's hours but before or after this day's own (a Saturday opening later or closing earlier).
   const d = hoursOn(day, o);
   const weekday = WEEKDAYS[new Date(day * DAY).getUTCDay()];
   if (!inDaySpan(slot, d)) {
-    const own = `${weekday}'s opening hours (${runsInWords(runsOfDay(d), o)} UTC)`;
-    return `it falls outside ${own}, which a business-hours series skips (${hours}): remove the row or resample the series. ${DAYLIGHT_SAVING}`;
+    const own = `${weekday}'s opening hours (${runsInWords(runsOfDay(d), o, c)} ${clockName(c)})`;
+    return `it falls outside ${own}, which a business-hours series skips (${hours}): remove the row or resample the series${daylightSavingHint(t, o, c)}`;
   }
   // A break that moves from day to day is read as every slot closed on more than a few days: the points
   // of the days it falls elsewhere land here.
-  const pause = breakInWords(d, slot, weekday, o);
-  if (pause !== null) return `it falls in ${pause}, which a business-hours series skips (${hours}): remove the row, or resample the series. ${DAYLIGHT_SAVING}`;
+  const pause = breakInWords(d, slot, weekday, o, c);
+  if (pause !== null) return `it falls in ${pause}, which a business-hours series skips (${hours}): remove the row, or resample the series${daylightSavingHint(t, o, c)}`;
   const wholeDay = t > expected ? missingWholeDay(expected, t, o) : null;
   if (wholeDay !== null) {
     const start = dayStartIndex(wholeDay, o);
     const points = pointsOf(wholeDay, o);
     const first = timeOfIndex(start, o, 0);
     const last = timeOfIndex(start + points - 1, o, 0);
-    const iso = (x: number) => new Date(x).toISOString();
+    const iso = (x: number) => timeText(x, c);
     return (
       `the series misses the whole working day of ${WEEKDAYS[new Date(first).getUTCDay()]} ${iso(first).slice(0, 10)} (its ${points} opening ${unit}s, ${iso(first)} to ${iso(last)}), ` +
       `more steps than the ${MAX_GAP_POINTS} a gap is filled over: a holiday of a business-hours series must be added by you, as one row per opening ${unit} with an empty target ` +
       '(they are then interpolated), or the series resampled daily'
     );
   }
-  return `the next opening ${unit} is ${new Date(expected).toISOString()}: add the missing ${unit}s with an empty target (they are interpolated; ${SHORT_GAPS_RULE}) or resample the series`;
+  return `the next opening ${unit} is ${timeText(expected, c)}: add the missing ${unit}s with an empty target (they are interpolated; ${SHORT_GAPS_RULE}) or resample the series`;
 }

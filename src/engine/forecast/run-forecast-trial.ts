@@ -38,6 +38,8 @@ export interface ForecastTrialSpec {
   readonly pastCovariates?: readonly string[];
   /** Groups with fewer points are left out of the model (see SeriesColumns.minLength). */
   readonly minLength?: number;
+  /** The time zone a series read on its local clock is forecast in (see SeriesColumns.timezone). */
+  readonly timezone?: string;
   /** Steps ahead the job forecasts. */
   readonly horizon: number;
   readonly seed: number;
@@ -126,6 +128,7 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
       ...(info.skipped ? { skippedGroups: info.skipped } : {}),
       ...(info.covariates ? { covariates: info.covariates } : {}),
       ...(info.pastCovariates ? { pastCovariates: info.pastCovariates } : {}),
+      ...(info.localClock ? { localClock: info.localClock.timezone ? { timezone: info.localClock.timezone } : {} } : {}),
       groups: series.map((s, g) => {
         const st = stateAt(s.values, s.times, s.values.length, model.tailLength, fit[g].scale);
         const n = s.values.length;

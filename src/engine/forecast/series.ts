@@ -4,7 +4,8 @@
  * the rows into one series per group sorted by time, checks the steps are regular and the timestamps
  * unique, detects the frequency and its seasonal period, adds the timestamps of short gaps (./fill-gaps)
  * and fills missing target values (./fill-missing). Known-future (./covariates) and past-only
- * (./past-covariates) covariates are read per point alongside the target.
+ * (./past-covariates) covariates are read per point alongside the target. A sub-daily series whose
+ * timestamps carry UTC offsets that follow daylight saving time is read on its local clock (./local-clock).
  * Every refusal names the column (and the group and data row where it applies).
  */
 import { EngineError } from '../core/errors';
@@ -15,8 +16,9 @@ import { fillGaps } from './fill-gaps';
 import { SHORT_GAPS_RULE } from './gap-limits';
 import { fillMissing } from './fill-missing';
 import { readCovariateSets } from './past-covariates';
-import { alignDaylightSaving, checkRegular, detectFrequency, formatTime, seasonFor } from './frequency';
-import type { SeriesColumns, SeriesData, SeriesInfo } from './types';
+import { checkRegular, detectFrequency, formatTime, seasonFor } from './frequency';
+import { checkTimezone, type Clock, mergeRepeatedTimes, offsetChangeNote, readSeriesTimes, type RepeatedTime, type SeriesTimes, skippedBetween } from './local-clock';
+import type { LocalClockInfo, SeriesColumns, SeriesData, SeriesInfo } from './types';
 
 /** The series of a dataset and what was learned about them. */
 export interface ExtractedSeries {
@@ -64,10 +66,12 @@ function resolveTime(ds: Dataset, given: string | undefined, target: string): { 
   return { column: col, datetime: col.type === 'datetime' };
 }
 
-/** The time of every row as the series read it: datetimes with a daylight-saving offset aligned (see alignDaylightSaving). */
+/**
+ * The time of every row as the series read it: datetimes with a daylight-saving offset aligned (local
+ * dates, or a sub-daily series' local clock: ./local-clock).
+ */
 export function timeValues(column: Column & { storage: 'f64' }, datetime: boolean): Float64Array {
-  const t = asFloat64(column.values);
-  return datetime ? alignDaylightSaving(t) : t;
+  return readSeriesTimes(column, datetime).times;
 }
 
 /** Group key of every row ('' without a group column); the same keys extractSeries groups by. */
@@ -90,9 +94,11 @@ export const allPositive = (series: readonly SeriesData[]): boolean => series.ev
 
 /** Reads, sorts, checks and fills the series; throws EngineError naming what is wrong and where. */
 export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSeries {
-  const y = resolveTarget(ds, columns.target);
+  let y = resolveTarget(ds, columns.target);
   const { column: timeCol, datetime } = resolveTime(ds, columns.timeColumn, columns.target);
-  const t = timeValues(timeCol, datetime);
+  const read = readSeriesTimes(timeCol, datetime);
+  const { times: t, clock, offsets } = read;
+  const timezone = columns.timezone === undefined ? undefined : checkTimezone(columns.timezone, timeCol.name, read, timeCol.values, datetime);
   const keys = groupKeys(ds, columns.groupColumn, [columns.target, timeCol.name]);
   const { known: covariates, past } = readCovariateSets(ds, columns.covariates, columns.pastCovariates, { target: columns.target, time: timeCol.name, group: columns.groupColumn });
   const width = covariateWidth(covariates?.specs);
@@ -113,7 +119,22 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   const groups = long.length > 0 ? long : all;
   const skipped = Object.fromEntries(all.filter((g) => !groups.includes(g)).map((g) => [g, rowsByGroup.get(g)!.length]));
   const sorted = groups.map((g) => rowsByGroup.get(g)!.sort((a, b) => t[a] - t[b]));
-  for (let gi = 0; gi < groups.length; gi++) checkPoints(sorted[gi], t, timeCol.name, groups[gi], datetime);
+  // On a local clock, the hour the autumn change repeats is one point per local time.
+  const repeated: Record<string, readonly RepeatedTime[]> = {};
+  if (offsets) {
+    const merged: [number, number][] = [];
+    for (let gi = 0; gi < groups.length; gi++) {
+      const m = mergeRepeatedTimes(sorted[gi], t, offsets, y);
+      sorted[gi] = m.rows;
+      merged.push(...m.merged);
+      if (m.repeated.length > 0) repeated[groups[gi]] = m.repeated;
+    }
+    if (merged.length > 0) {
+      y = y.slice();
+      for (const [row, value] of merged) y[row] = value;
+    }
+  }
+  for (let gi = 0; gi < groups.length; gi++) checkPoints(sorted[gi], t, timeCol.name, groups[gi], datetime, clock);
 
   // The longest series shows the step most reliably; every group must then follow it.
   let longest = 0;
@@ -129,10 +150,12 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
       frequency,
       Float64Array.from(rows, (r) => t[r]),
       Float64Array.from(rows, (r) => y[r]),
+      offsets ? (i) => skippedBetween(offsets, rows[i - 1], rows[i]) : undefined,
     );
-    if (tooMany) throw tooManyGaps(tooMany, times, rows, timeCol.name, groups[gi], datetime);
+    if (tooMany) throw tooManyGaps(tooMany, times, rows, timeCol.name, groups[gi], datetime, read);
     // An added point has no data row; checkRegular never names one (it is exactly a step after the point before).
-    checkRegular(frequency, times, timeCol.name, groups[gi], (i) => rows[source[i]] + 1, datetime);
+    const note = offsets ? (i: number) => (source[i - 1] < 0 || source[i] < 0 ? '' : offsetChangeNote(offsets, rows[source[i - 1]], rows[source[i]])) : undefined;
+    checkRegular(frequency, times, timeCol.name, groups[gi], (i) => rows[source[i]] + 1, datetime, { clock, ...(note ? { note } : {}) });
     const filled = fillMissing(values);
     if (filled < 0) throw new EngineError('invalid_target', `target column "${columns.target}" has no values${groups[gi] === '' ? '' : ` in group "${groups[gi]}"`}`, { column: columns.target, group: groups[gi] });
     const encoded = covariates ? covariateColumns(covariates.write, width, rows, source) : undefined;
@@ -156,8 +179,15 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
     ...(covariates ? { covariates: covariates.specs } : {}),
     ...(past ? { pastCovariates: past.specs } : {}),
+    ...(clock === 'local' ? { localClock: localClockInfo(timeCol.utcOffsets, timezone, repeated) } : {}),
   };
   return { info, series };
+}
+
+/** SeriesInfo.localClock of a series read on its local clock. */
+function localClockInfo(runs: readonly (readonly [number, number])[] | undefined, timezone: string | undefined, repeated: Record<string, readonly RepeatedTime[]>): LocalClockInfo {
+  const offsets = [...new Set((runs ?? []).map(([, minutes]) => minutes))].sort((a, b) => a - b);
+  return { offsets, ...(timezone ? { timezone } : {}), ...(Object.keys(repeated).length > 0 ? { repeated } : {}) };
 }
 
 /**
@@ -181,27 +211,28 @@ function covariateColumns(write: (row: number, out: Float64Array, off: number) =
  * how many timestamps are missing and names the first gap, rather than the first gap alone, which
  * checkRegular would call a gap that is added by itself.
  */
-function tooManyGaps(gaps: { missing: number; firstAfter: number }, times: Float64Array, rows: readonly number[], column: string, group: string, datetime: boolean): EngineError {
+function tooManyGaps(gaps: { missing: number; firstAfter: number }, times: Float64Array, rows: readonly number[], column: string, group: string, datetime: boolean, read: SeriesTimes): EngineError {
   const where = group === '' ? '' : ` in group "${group}"`;
   const total = times.length + gaps.missing;
   const i = gaps.firstAfter;
+  const show = (x: number) => formatTime(x, datetime, read.clock);
   return new EngineError(
     'invalid_dataset',
-    `time column "${column}" misses ${gaps.missing} of ${total} timestamps${where} (${Math.round((100 * gaps.missing) / total)}%), the first between rows ${rows[i - 1] + 1} (${formatTime(times[i - 1], datetime)}) and ${rows[i] + 1} (${formatTime(times[i], datetime)}); ` +
-      `${SHORT_GAPS_RULE}: add the missing timestamps with an empty target (they are interpolated) or resample the series`,
+    `time column "${column}" misses ${gaps.missing} of ${total} timestamps${where} (${Math.round((100 * gaps.missing) / total)}%), the first between rows ${rows[i - 1] + 1} (${show(times[i - 1])}) and ${rows[i] + 1} (${show(times[i])}); ` +
+      `${SHORT_GAPS_RULE}: add the missing timestamps with an empty target (they are interpolated) or resample the series${offsetChangeNote(read.offsets, rows[i - 1], rows[i])}`,
     { column, group, row: rows[i] + 1, missing: gaps.missing },
   );
 }
 
 /** At least two points per group and no repeated timestamp within it. */
-function checkPoints(rows: number[], t: Float64Array, column: string, group: string, datetime: boolean): void {
+function checkPoints(rows: number[], t: Float64Array, column: string, group: string, datetime: boolean, clock: Clock): void {
   const where = group === '' ? '' : ` in group "${group}"`;
   if (rows.length < 2) throw new EngineError('invalid_dataset', `the series${where} has ${rows.length} point; forecasting needs a longer series`, { column, group });
   for (let i = 1; i < rows.length; i++) {
     if (t[rows[i]] === t[rows[i - 1]]) {
       throw new EngineError(
         'invalid_dataset',
-        `time column "${column}" repeats ${formatTime(t[rows[i]], datetime)}${where} at data rows ${Math.min(rows[i - 1], rows[i]) + 1} and ${Math.max(rows[i - 1], rows[i]) + 1}; each timestamp must appear once per series (add a group column for several series)`,
+        `time column "${column}" repeats ${formatTime(t[rows[i]], datetime, clock)}${where} at data rows ${Math.min(rows[i - 1], rows[i]) + 1} and ${Math.max(rows[i - 1], rows[i]) + 1}; each timestamp must appear once per series (add a group column for several series)`,
         { column, group, rows: [rows[i - 1] + 1, rows[i] + 1] },
       );
     }

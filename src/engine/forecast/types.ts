@@ -5,6 +5,7 @@
  * apart from the implementations so every forecast file, the trial and the envelope agree on one shape.
  */
 import type { CovariateSpec } from './covariates';
+import type { RepeatedTime } from './local-clock';
 
 /** Forecast model families, in priority order (see FORECAST_FAMILIES in ./space). */
 export type ForecastFamily = 'seasonal_naive' | 'drift' | 'linear' | 'ets' | 'gbdt' | 'random_forest' | 'rnn';
@@ -133,6 +134,21 @@ export interface SeriesInfo {
   readonly covariates?: readonly CovariateSpec[];
   /** The past-only covariates read (SeriesColumns.pastCovariates), in the order named; absent when none. */
   readonly pastCovariates?: readonly CovariateSpec[];
+  /**
+   * Set when the series is read on its local clock (./local-clock: a sub-daily series whose timestamps
+   * carry UTC offsets that change); its times, `frequency` and `added` are then local wall-clock times.
+   */
+  readonly localClock?: LocalClockInfo;
+}
+
+/** How a series read on its local clock was read (SeriesInfo.localClock). */
+export interface LocalClockInfo {
+  /** The UTC offsets its timestamps were written with, in minutes east of UTC, ascending. */
+  readonly offsets: readonly number[];
+  /** The zone its forecasts are written in (SeriesColumns.timezone, canonical); absent: local times without an offset. */
+  readonly timezone?: string;
+  /** Per group with any, the local times the autumn change repeated, each read as one point. */
+  readonly repeated?: Readonly<Record<string, readonly RepeatedTime[]>>;
 }
 
 /** Options naming the columns of a forecasting dataset. */
@@ -151,4 +167,9 @@ export interface SeriesColumns {
   readonly covariates?: readonly string[];
   /** Columns observed only up to each point, read at lags of at least the horizon (./past-covariates). */
   readonly pastCovariates?: readonly string[];
+  /**
+   * The IANA time zone (a job's forecast.timezone) a series read on its local clock is forecast in: its
+   * forecast times are written with the zone's offsets (./local-clock). Refused for any other series.
+   */
+  readonly timezone?: string;
 }

@@ -159,6 +159,7 @@ export const jobViewResponse = z.object({
       reason: z.string().optional().describe('why the comparison failed, or why the champion has no score: a forecast champion that cannot forecast the held-out points (a covariate category it was not trained with), which promotes a challenger that can'),
       promoted: z.boolean().optional(),
       decision: z.string().optional(),
+      advanced_version: z.int().optional().describe('a forecast champion that stayed, advanced to the job\'s data (the same fitted model, forecasting from the newest points): the version it became, now the champion'),
     })
     .optional(),
   best_over_time: z.array(z.object({ elapsed_ms: z.number(), score, trial_id: z.string() })),
@@ -203,7 +204,9 @@ export const modelListResponse = z.object({
 
 const modelEvent = z.object({
   at: isoTime,
-  kind: z.enum(['published', 'promoted', 'rolled_back', 'challenger_kept', 'retrain_started', 'retrain_skipped']),
+  kind: z
+    .enum(['published', 'promoted', 'rolled_back', 'challenger_kept', 'advanced', 'retrain_started', 'retrain_skipped'])
+    .describe('advanced: a forecast champion that stayed was advanced to the retraining job\'s data as a new version (version), now the champion; previous_version is the version advanced'),
   version: z.int().nullable(),
   previous_version: z.int().nullable(),
   job_id: z.string().nullable(),
@@ -222,6 +225,25 @@ const modelEvent = z.object({
       reason: z.string().optional().describe('why a score is null: the comparison failed, or the champion cannot forecast the held-out points (a forecast covariate category it was not trained with; the challenger that can is promoted, no margin applies)'),
     })
     .optional(),
+  advance: z
+    .object({
+      from_version: z.int().describe('the champion advanced (its fitted model is the new version\'s)'),
+      dataset: z.object({ name: z.string(), version: z.int() }).describe('the data its series were advanced with'),
+      series: z.int().describe('series moved to their newest points'),
+      left: z.array(z.object({ group: z.string(), reason: z.string() })).describe('series left as they were (their new data do not continue them), at most 20, with why'),
+      left_count: z.int(),
+    })
+    .optional()
+    .describe('advanced events: what moved'),
+});
+
+/** A forecast model's covariate as its view lists it (engine/forecast/covariates CovariateSpec). */
+const forecastCovariate = z.object({
+  name: z.string(),
+  kind: z.enum(['numeric', 'boolean', 'categorical']).describe('boolean: a column the upload read as true/false values (models trained before booleans were their own kind list such a column as categorical, its levels the data\'s two spellings, and take any spelling of true or false too)'),
+  levels: z.array(z.string()).optional().describe('categorical: the values a forecast request may give; boolean: false and true (any spelling the upload reads as a boolean, such as "yes" or "No", and JSON true and false are taken)'),
+  min: z.number().optional().describe('numeric known-future covariates: the least value training saw (absent in models trained before ranges were kept)'),
+  max: z.number().optional().describe('numeric known-future covariates: the greatest value training saw'),
 });
 
 export const modelDetailResponse = z.object({
@@ -255,6 +277,7 @@ export const modelDetailResponse = z.object({
       score,
       dataset: z.object({ name: z.string(), version: z.int() }),
       created_at: isoTime,
+      advanced_from: z.int().optional().describe('a forecast champion advanced to newer data: the version whose fitted model this is (its dataset is the data its series were advanced with; job_id, trial_id and score are that version\'s)'),
     }),
   ),
   history: z.array(modelEvent),
@@ -270,13 +293,20 @@ export const modelDetailResponse = z.object({
       max_horizon: z.int().describe('the longest horizon POST /forecast accepts (the job\'s horizon for a model that reads past_covariates)'),
       groups: z.array(z.string()).optional().describe('the series a grouped model forecasts (at most the first 1,000)'),
       covariates: z
-        .array(z.object({ name: z.string(), kind: z.enum(['numeric', 'categorical']), levels: z.array(z.string()).optional() }))
+        .array(forecastCovariate)
         .optional()
-        .describe('known-future covariates: every POST /forecast gives their values per step (a number, or one of levels)'),
+        .describe('known-future covariates: every POST /forecast gives their values per step (a number within min and max widened by their difference on each side, true or false, or one of levels); a request giving a number further out, or one whose forecast would overflow, is refused naming the field'),
       past_covariates: z
-        .array(z.object({ name: z.string(), kind: z.enum(['numeric', 'categorical']), levels: z.array(z.string()).optional() }))
+        .array(forecastCovariate)
         .optional()
         .describe("past-only covariates (observed up to the end of the training data, future unknown): the model keeps their recent values, so POST /forecast gives none, and max_horizon is the job's horizon when the model reads them; retrain to forecast from newer observations"),
+      local_time: z
+        .object({ timezone: z.string().optional() })
+        .optional()
+        .describe("set when the series was read on its local clock (its timestamps carry UTC offsets that follow daylight saving time): times are local, written with the offsets of timezone (the job's forecast.timezone), or without an offset when there is none"),
+      series: z
+        .array(z.object({ group: z.string().optional().describe('grouped models'), last_time: z.union([z.string(), z.number()]), points: z.int() }))
+        .describe('where each series ends (at most the first 1,000): POST /forecast answers from the step after last_time (an ISO time, or a number for a numeric time column); points: how many the model has seen'),
     })
     .optional()
     .describe('forecast models: ask them with POST /v1/models/{name}/forecast'),
@@ -326,6 +356,10 @@ export const forecastResponse = z.object({
     .array(z.object({ time: z.union([z.string(), z.number()]), value: z.number() }))
     .optional()
     .describe('with "history": true, the latest observed points the forecast starts from, oldest first'),
+  local_time: z
+    .object({ timezone: z.string().optional(), note: z.string() })
+    .optional()
+    .describe('set when the series was read on its local clock (its timestamps carry UTC offsets that follow daylight saving time): times (forecasts and history) are local times, written with the offsets of timezone when the job named one (forecast.timezone), else without an offset; note says so in words'),
 });
 
 export const pointerChangeResponse = z.object({ name: z.string(), champion_version: z.int(), previous_version: z.int() });

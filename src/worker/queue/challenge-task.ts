@@ -8,7 +8,9 @@
  * comparison (an unreadable artifact, different class lists, a label the champion never saw) becomes a
  * failed report, which keeps the champion; only storage being down is thrown, so the queue retries.
  * One thing is no obstacle but an outcome: a forecast champion that cannot forecast the held-out points
- * at all (see compareForecasts) reports no score, and the challenger that can takes its place.
+ * at all (see compareForecasts) reports no score, and the challenger that can takes its place. A forecast
+ * job's report also carries the champion advanced to the job's data (./champion-advance), whatever the
+ * comparison came to: the Registry makes it the champion if the champion stays.
  */
 import { applyOverrides, type Dataset, METRICS, type Predictor } from '../../engine';
 import { outputWidth } from '../../engine/core/task';
@@ -19,6 +21,7 @@ import { scoreOnSeriesTail, unseenTailCategories, type UnseenTailCategories } fr
 import { listSome } from '../errors';
 import { loadForecaster, loadPredictor } from '../model-cache';
 import { isStorageUnavailable } from '../storage';
+import { advanceChampion } from './champion-advance';
 import { forecastColumns } from './forecast-columns';
 
 /** Rows per Predictor call: bounds how many request-shaped row objects are alive at once. */
@@ -31,7 +34,7 @@ export async function compareWithChampion(work: ChallengeWork, env: Env, loadDat
     if (!champion) return { status: 'failed', reason: `model "${work.model_name}" has no champion to compare with` };
     championVersion = champion.version;
     const { dataset } = applyOverrides(await loadDataset(work.dataset_key), work.columns);
-    if (work.forecast) return await compareForecasts(work, work.forecast, env, dataset, champion);
+    if (work.forecast) return await challengeForecast(work, work.forecast, env, dataset, champion);
     if (!work.holdout) return { status: 'failed', reason: 'the job has no holdout to compare on', champion_version: champion.version };
     const held = holdoutPart(dataset, work.target, work.task, work.holdout);
     if (held.rows === 0) return { status: 'failed', reason: 'the holdout has no rows', champion_version: champion.version };
@@ -47,10 +50,27 @@ export async function compareWithChampion(work: ChallengeWork, env: Env, loadDat
       holdout_rows: held.rows,
     };
   } catch (err) {
-    if (isStorageUnavailable(err)) throw err;
-    const reason = err instanceof Error ? err.message : String(err);
-    return { status: 'failed', reason, ...(championVersion !== undefined ? { champion_version: championVersion } : {}) };
+    return failedReport(err, championVersion);
   }
+}
+
+/** A comparison that could not be made, as a failed report; storage being down is thrown, so the queue retries. */
+function failedReport(err: unknown, championVersion: number | undefined): ChallengeReport {
+  if (isStorageUnavailable(err)) throw err;
+  const reason = err instanceof Error ? err.message : String(err);
+  return { status: 'failed', reason, ...(championVersion !== undefined ? { champion_version: championVersion } : {}) };
+}
+
+/**
+ * A forecast job's comparison (compareForecasts), and the champion advanced to the job's data beside it:
+ * a comparison that fails (a series the champion never saw) still keeps a champion that should forecast
+ * from the newest points of the series it knows.
+ */
+async function challengeForecast(work: ChallengeWork, spec: ForecastJobSpec, env: Env, dataset: Dataset, champion: { version: number; artifact_key: string; task?: string }): Promise<ChallengeReport> {
+  const forecaster = champion.task === undefined || champion.task === 'forecast';
+  const advance = forecaster ? await advanceChampion(env.STORE, work, dataset, forecastColumns(work.target, spec), champion) : undefined;
+  const report = await compareForecasts(work, spec, env, dataset, champion).catch((err: unknown) => failedReport(err, champion.version));
+  return advance ? { ...report, advance } : report;
 }
 
 /**

@@ -7,5 +7,5 @@ import type { SeriesColumns } from '../../engine/forecast';
 import type { ForecastJobSpec } from '../../durable/protocol';
 
 export function forecastColumns(target: string, spec: ForecastJobSpec): SeriesColumns {
-  return { target, timeColumn: spec.time_column, ...(spec.group_column ? { groupColumn: spec.group_column } : {}), ...(spec.min_length ? { minLength: spec.min_length } : {}), ...(spec.covariates?.length ? { covariates: spec.covariates } : {}), ...(spec.past_covariates?.length ? { pastCovariates: spec.past_covariates } : {}) };
+  return { target, timeColumn: spec.time_column, ...(spec.group_column ? { groupColumn: spec.group_column } : {}), ...(spec.min_length ? { minLength: spec.min_length } : {}), ...(spec.covariates?.length ? { covariates: spec.covariates } : {}), ...(spec.past_covariates?.length ? { pastCovariates: spec.past_covariates } : {}), ...(spec.timezone ? { timezone: spec.timezone } : {}) };
 }

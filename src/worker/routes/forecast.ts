@@ -7,7 +7,7 @@
  * that are not forecasters with a pointer to the predict route.
  */
 import { Hono } from 'hono';
-import { DEFAULT_LEVEL } from '../../engine/forecast';
+import { DEFAULT_LEVEL, localTimeNote } from '../../engine/forecast';
 import type { AuthVars } from '../auth';
 import { ApiError } from '../errors';
 import { enforceRateLimit } from '../limits';
@@ -32,6 +32,7 @@ forecast.post('/:model/forecast', async (c) => {
   }
   const forecaster = await loadOrCorrupt(name, resolved, 'forecast', () => loadForecaster(c.env, resolved.artifact_key));
   const level = body.level ?? DEFAULT_LEVEL;
+  const local = forecaster.description.localTime;
   const points = forecaster.forecast(body.horizon, { level, ...(body.group !== undefined ? { group: body.group } : {}), ...(body.covariates !== undefined ? { covariates: body.covariates } : {}) });
   return c.json({
     model: { name, version: resolved.version },
@@ -39,6 +40,8 @@ forecast.post('/:model/forecast', async (c) => {
     horizon: body.horizon,
     level,
     forecasts: points,
+    // A series read on its local clock: how its times are written (local, with or without the zone's offsets).
+    ...(local ? { local_time: { ...local, note: localTimeNote(local.timezone) } } : {}),
     // Asked for only: most callers want the points, and the history can be as long as a few seasons.
     ...(body.history ? { history: forecaster.recent(body.group) } : {}),
   });

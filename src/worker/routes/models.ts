@@ -11,7 +11,7 @@ import type { AuthVars } from '../auth';
 import { ApiError, listSome, notFound } from '../errors';
 import { enforceRateLimit } from '../limits';
 import { type ExplainResult, type PredictionResult, type Predictor, servingCostMicros } from '../../engine';
-import type { Forecaster } from '../../engine/forecast';
+import type { CovariateSpec, Forecaster } from '../../engine/forecast';
 import type { ModelVersionInfo, PointerChange } from '../../durable/registry';
 import { recordForDrift, rowArray, type SampledRows } from '../drift-sampler';
 import { imageRowsToColumns, imageShapeOf } from '../image-rows';
@@ -97,6 +97,8 @@ models.get('/:model', async (c) => {
       score: v.score,
       dataset: v.dataset,
       created_at: v.created_at,
+      // A forecast champion advanced to newer data: whose fitted model it is (its dataset: the newer data).
+      ...(v.advanced_from !== undefined ? { advanced_from: v.advanced_from } : {}),
     })),
     history: info.history,
     ...(forecaster ? { forecast: forecastView(forecaster) } : {}),
@@ -112,8 +114,14 @@ models.get('/:model', async (c) => {
 models.post('/:model/predict', async (c) => {
   const name = validName(c.req.param('model'), 'model');
   await enforceRateLimit(c, c.env.PREDICT_LIMITER, 'predict');
-  const body = await readPredictBody(c);
   const tenant = c.get('tenant');
+  const body = await readPredictBody(c).catch(async (err: unknown) => {
+    // A forecast request sent to a forecaster's predict route fails to parse as rows; the useful answer
+    // is where to ask instead (loadVersion refuses a forecaster saying so).
+    const champion = await servedVersion(c.env, tenant, name, undefined, waitUntilOf(c)).catch(() => undefined);
+    if (champion?.task === 'forecast') await loadVersion(c.env, name, champion);
+    throw err;
+  });
   const resolved = await servedVersion(c.env, tenant, name, body.version, waitUntilOf(c));
   const predictor = await loadVersion(c.env, name, resolved);
   // Image models also take rows as {"image": base64} or {"pixels": [...]}; they become pixel columns here.
@@ -280,7 +288,7 @@ function imageView(predictor: Predictor | undefined): { image: { height: number;
 /** Most group names the model view lists; a forecast request may name any group the model has. */
 const MAX_LISTED_GROUPS = 1000;
 
-/** `forecast` of the model view: the series a forecaster forecasts, and how far ahead it may be asked. */
+/** `forecast` of the model view: the series a forecaster forecasts, where each ends, and how far ahead it may be asked. */
 function forecastView(f: Forecaster) {
   const d = f.description;
   return {
@@ -290,7 +298,19 @@ function forecastView(f: Forecaster) {
     season: d.season,
     horizon: d.horizon,
     max_horizon: d.maxHorizon,
-    ...(d.covariates ? { covariates: d.covariates } : {}),
-    ...(d.pastCovariates ? { past_covariates: d.pastCovariates } : {}),
+    ...(d.covariates ? { covariates: d.covariates.map(covariateView) } : {}),
+    ...(d.pastCovariates ? { past_covariates: d.pastCovariates.map(covariateView) } : {}),
+    ...(d.localTime ? { local_time: d.localTime } : {}),
+    // Where each series ends: its forecasts start the step after (newer data need a retraining to move it).
+    series: f.ends.slice(0, MAX_LISTED_GROUPS).map((e) => ({ ...(d.groupColumn !== undefined ? { group: e.group } : {}), last_time: e.lastTime, points: e.points })),
   };
+}
+
+/**
+ * A covariate as the model view lists it: as the model stores it, a boolean with the two values a request
+ * gives (false and true; any spelling the upload reads as a boolean is taken too), so a client that
+ * offers a category's levels offers those.
+ */
+function covariateView(c: CovariateSpec) {
+  return c.kind === 'boolean' ? { ...c, levels: ['false', 'true'] } : c;
 }
