@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { warnIfQueueUnpatched } from './queue-patch';
 
@@ -36,6 +37,9 @@ export function wranglerEnv(): NodeJS.ProcessEnv {
 export async function startDevServer(options: DevOptions = {}): Promise<DevServer> {
   warnIfQueueUnpatched();
   const port = options.port ?? 8787;
+  // A server already on the port would answer the health check before ours binds, and the script would
+  // then upload and train on it (an audit's demo wrote into a running `npm run dev`'s default tenant).
+  await requireFreePort(port);
   const adminKey = options.adminKey ?? 'local-dev-key';
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(options.inspectorPort ?? port + 1442), '--test-scheduled', '--show-interactive-dev-session=false'];
   if (options.persistTo) args.push('--persist-to', options.persistTo);
@@ -56,6 +60,21 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
     throw new Error(`wrangler dev did not start: ${(err as Error).message}\n--- wrangler output ---\n${output.slice(-4000)}`);
   }
   return { url, adminKey, stop: () => stop(child) };
+}
+
+/** Refuses, naming the port, when something already listens on it. */
+function requireFreePort(port: number): Promise<void> {
+  return new Promise((resolveFree, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`port ${port} is already in use (another server, perhaps an \`npm run dev\`, listens there): stop it, or pick another port (the demo takes DEMO_PORT)`)
+          : err,
+      ),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolveFree()));
+  });
 }
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {

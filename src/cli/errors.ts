@@ -75,8 +75,11 @@ export function errorText(err: unknown): string {
     return `error: ${err.code} (HTTP ${err.status}): ${err.message}${where ? ` [${where}]` : ''}${hint}`;
   }
   if (err instanceof ConnectionError) {
-    const local = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(err.url);
-    const hint = local ? 'start the local server with `npm run dev`, or point --url at a deployed Worker' : 'check --url (or EDGE_AUTOML_URL) and your network';
+    const local = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(?::(\d+))?(\/|$)/.exec(err.url);
+    // `npm run dev` listens on 8787 unless told otherwise: name the port the URL asks for.
+    const port = local?.[2] ?? (err.url.startsWith('https:') ? '443' : '80');
+    const start = port === '8787' ? '`npm run dev`' : `\`npm run dev -- --port ${port}\``;
+    const hint = local ? `start the local server with ${start}, or point --url at a deployed Worker` : 'check --url (or EDGE_AUTOML_URL) and your network';
     return `error: ${err.message}\nhint: ${hint}`;
   }
   if (err instanceof UsageError) return `error: ${err.where ? `${err.where}: ` : ''}${err.message}`;

@@ -52,6 +52,12 @@ export function createApp() {
       if (asset.status !== 404) return asset;
     }
     const allowed = allowedMethods(app, path);
+    // The route patterns forgive a trailing slash, the router does not: "GET is not a method of /v1/jobs/;
+    // use GET" would contradict itself. Say what to send instead.
+    if (path.length > 1 && path.endsWith('/') && (allowed.includes(c.req.method) || allowedMethods(app, path.slice(0, -1)).includes(c.req.method))) {
+      const without = path.replace(/\/+$/, '');
+      return c.json(errorBody('not_found', `no route for ${c.req.method} ${path}; drop the trailing slash: ${c.req.method} ${without}`, { path: without }), 404);
+    }
     if (allowed.length > 0) {
       c.header('Allow', allowed.join(', '));
       return c.json(errorBody('method_not_allowed', `${c.req.method} is not a method of ${path}; use ${allowed.join(', ')}`, { allowed }), 405);

@@ -141,7 +141,9 @@ describe('failures', () => {
   });
 
   it('hints at npm run dev for a local server only', () => {
-    expect(errorText(new ConnectionError('http://127.0.0.1:8787', 'connection refused'))).toContain('npm run dev');
+    expect(errorText(new ConnectionError('http://127.0.0.1:8787', 'connection refused'))).toContain('start the local server with `npm run dev`,');
+    // Another local port: the command that listens there.
+    expect(errorText(new ConnectionError('http://localhost:8796/v1/jobs', 'connection refused'))).toContain('start the local server with `npm run dev -- --port 8796`,');
     expect(errorText(new ConnectionError('https://automl.example', 'unknown host'))).not.toContain('npm run dev');
   });
 

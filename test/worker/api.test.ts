@@ -43,6 +43,10 @@ describe('health and auth', () => {
     expect((await expectError(patch, 405, 'method_not_allowed')).details).toEqual({ allowed: ['DELETE', 'GET', 'HEAD', 'PUT'] });
     expect((await call('GET', '/v1/models/m/predict')).headers.get('allow')).toBe('POST');
     await expectError(await call('DELETE', '/v1/datasets/a/b/c'), 404, 'not_found');
+    // A trailing slash: the route exists without it, for this very method.
+    const slash = await expectError(await call('GET', '/v1/jobs/'), 404, 'not_found');
+    expect(slash.message).toBe('no route for GET /v1/jobs/; drop the trailing slash: GET /v1/jobs');
+    await expectError(await call('PATCH', '/v1/jobs/'), 405, 'method_not_allowed');
   });
 });
 
