@@ -4,8 +4,9 @@
  * an append added to), then one line per column with its type, missing values, distinct values and why
  * it is not used (a date column not in ISO-8601 with its order of day and month: "datetime mdy"); with the
  * profile's statistics (GET), also the range of numbers and times and the most frequent levels. Column
- * warnings (an order of day and month that was guessed) follow the table, with the `train --date-order`
- * that settles it as a hint, after `cli` (the context's command, cli/invocation).
+ * warnings (an order of day and month that was guessed, words among numbers read as missing) follow the
+ * table, with the `train --date-order` that settles a guessed order as a hint, after `cli` (the context's
+ * command, cli/invocation); then the version's own warnings (an unnamed empty column left out).
  */
 import type { AppendedVersion, ColumnProfile, DatasetVersion } from '../client';
 import { dateOrderHint } from './date-order';
@@ -22,8 +23,14 @@ export function describeDataset(d: DatasetVersion | AppendedVersion, cli: string
     d.columns.map((c) => [c.name, c.date_order ? `${c.type} ${c.date_order}` : c.type, c.missing, c.unique, ...(withStats ? [valuesOf(c)] : []), c.dropped ?? '']),
   );
   // A warning whose advice is job JSON (the order of day and month) gets the train flag that sends it.
-  const warnings = d.columns.flatMap((c) => (c.warnings ?? []).flatMap((w) => [`warning: ${w}`, ...hintLine(w, cli)]));
-  return [head, table, ...warnings].join('\n');
+  const warnings = d.columns.flatMap((c) => (c.warnings ?? []).flatMap((w) => [`warning: ${namingColumn(c.name, w)}`, ...hintLine(w, cli)]));
+  const fileWarnings = (d.warnings ?? []).map((w) => `warning: ${w}`);
+  return [head, table, ...warnings, ...fileWarnings].join('\n');
+}
+
+/** A column's warning, after the column's name unless it names the column itself (below the table, it stands alone). */
+function namingColumn(name: string, warning: string): string {
+  return warning.includes(JSON.stringify(name)) ? warning : `column ${JSON.stringify(name)}: ${warning}`;
 }
 
 function hintLine(warning: string, cli: string): string[] {

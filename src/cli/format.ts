@@ -22,6 +22,14 @@ export function formatNumber(x: number | null | undefined): string {
   return Math.abs(x) >= 1_000 ? x.toFixed(1) : x.toFixed(4);
 }
 
+/**
+ * A metric's name as a score reads: a binary f1 names the class it is computed for ("f1 (fraud)"), since
+ * the F1 of one class says nothing of the other's; every other metric is its name.
+ */
+export function metricLabel(metric: string, positiveClass?: string): string {
+  return metric === 'f1' && positiveClass !== undefined ? `f1 (${positiveClass})` : metric;
+}
+
 /** "roc_auc 0.7821 (higher is better)" when the direction is known. */
 export function formatScore(metric: string, score: number | null | undefined, greaterIsBetter?: boolean): string {
   const direction = greaterIsBetter === undefined ? '' : greaterIsBetter ? ' (higher is better)' : ' (lower is better)';

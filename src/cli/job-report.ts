@@ -7,24 +7,26 @@
  */
 import type { Job } from '../client';
 import { dateOrderHint } from './date-order';
-import { formatDuration, formatNumber, formatScore, renderTable } from './format';
+import { formatDuration, formatNumber, formatScore, metricLabel, renderTable } from './format';
 
 /** `cli`: the context's command (cli/invocation), which a warning's hint starts with. */
 export function describeJob(job: Job, cli: string, leaderboardRows = 10): string {
   const p = job.progress;
+  // f1 names the class it is computed for (a binary job's positive class).
+  const metric = metricLabel(job.metric, job.positive_class);
   const budget = [p.budget.trials !== undefined ? `${p.budget.trials} trials` : '', `${p.budget.seconds} s`].filter(Boolean).join(' or ');
   const lines = [
     `job ${job.id}: ${job.status}`,
-    `  data     ${job.dataset.name} v${job.dataset.version}, target "${job.target}" (${job.task}), strategy ${job.strategy}${job.scheduler ? ` (${job.scheduler})` : ''}`,
+    `  data     ${job.dataset.name} v${job.dataset.version}, target "${job.target}" (${job.task}${job.positive_class !== undefined ? `, positive class "${job.positive_class}"` : ''}), strategy ${job.strategy}${job.scheduler ? ` (${job.scheduler})` : ''}`,
     `  models   ${job.models.join(', ')}${job.models_skipped?.length ? `; skipped ${job.models_skipped.map((s) => `${s.family} (${s.reason})`).join(', ')}` : ''}`,
     `  trials   ${p.trials_done} done, ${p.trials_running} running, ${p.trials_failed} failed in ${formatDuration(p.elapsed_ms)} (budget ${budget})`,
-    `  best     ${job.best ? `${formatScore(job.metric, job.best.score, job.greater_is_better)}, ${job.best.family} (${job.best.trial_id})` : '-'}`,
+    `  best     ${job.best ? `${formatScore(metric, job.best.score, job.greater_is_better)}, ${job.best.family} (${job.best.trial_id})` : '-'}`,
   ];
   if (job.best_estimate) {
     const e = job.best_estimate;
-    lines.push(`  expect   ${job.metric} ${formatNumber(e.score)} on new rows (90%: ${formatNumber(e.interval[0])} to ${formatNumber(e.interval[1])}): the best trial without the optimism of picking it among ${e.candidates}`);
+    lines.push(`  expect   ${metric} ${formatNumber(e.score)} on new rows (90%: ${formatNumber(e.interval[0])} to ${formatNumber(e.interval[1])}): the best trial without the optimism of picking it among ${e.candidates}`);
   }
-  if (job.ensemble) lines.push(`  ensemble ${job.ensemble.status}${job.ensemble.score !== undefined ? `, ${job.metric} ${formatNumber(job.ensemble.score)}` : ''}${job.ensemble.reason ? `: ${job.ensemble.reason}` : ''}${ensembleNotPublished(job)}`);
+  if (job.ensemble) lines.push(`  ensemble ${job.ensemble.status}${job.ensemble.score !== undefined ? `, ${metric} ${formatNumber(job.ensemble.score)}` : ''}${job.ensemble.reason ? `: ${job.ensemble.reason}` : ''}${ensembleNotPublished(job)}`);
   if (job.model) lines.push(`  model    ${job.model.name} v${job.model.version}${describePublished(job)}`);
   const passedOver = overServingCap(job);
   if (passedOver) lines.push(`  note     ${passedOver.trial_id} (${passedOver.family}) scored best of the trials but is not published: its estimated serving time is over the job's serving cap (serving.max_us_per_row)`);
@@ -40,9 +42,9 @@ export function describeJob(job: Job, cli: string, leaderboardRows = 10): string
     const shown = job.leaderboard.slice(0, leaderboardRows);
     lines.push(
       '',
-      `leaderboard (${job.metric}, cross-validated, best first${job.leaderboard.length > shown.length ? `; top ${shown.length} of ${job.leaderboard.length}` : ''})`,
+      `leaderboard (${metric}, cross-validated, best first${job.leaderboard.length > shown.length ? `; top ${shown.length} of ${job.leaderboard.length}` : ''})`,
       renderTable(
-        ['#', 'trial', 'family', job.metric, 'fit', 'rows'],
+        ['#', 'trial', 'family', metric, 'fit', 'rows'],
         shown.map((e, i) => [i + 1, e.trial_id, e.family, formatNumber(e.score), formatDuration(e.fit_ms), e.fidelity === 1 ? 'all' : `${Math.round(e.fidelity * 100)}%`]),
       ),
     );
@@ -79,7 +81,7 @@ function ensembleNotPublished(job: Job): string {
   const single = job.best;
   if (!single || single.trial_id === 'ensemble' || ens.score === undefined) return '';
   const better = job.greater_is_better ? single.score > ens.score : single.score < ens.score;
-  return `; not published: the best single trial, ${single.trial_id} (${single.family}), scored ${better ? 'better' : 'as well'} out of fold (${job.metric} ${formatNumber(single.score)})`;
+  return `; not published: the best single trial, ${single.trial_id} (${single.family}), scored ${better ? 'better' : 'as well'} out of fold (${metricLabel(job.metric, job.positive_class)} ${formatNumber(single.score)})`;
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { Job } from '../client';
-import { formatBytes, formatDuration, formatNumber } from './format';
+import { formatBytes, formatDuration, formatNumber, metricLabel } from './format';
 
 export interface Progress<T> {
   update(value: T): void;
@@ -89,7 +89,7 @@ function payloadOf(job: Job) {
     done: job.progress.trials_done,
     running: job.progress.trials_running,
     failed: job.progress.trials_failed,
-    best: job.best ? `${job.metric} ${formatNumber(job.best.score)} (${job.best.family})` : '-',
+    best: job.best ? `${metricLabel(job.metric, job.positive_class)} ${formatNumber(job.best.score)} (${job.best.family})` : '-',
     elapsed: formatDuration(job.progress.elapsed_ms),
   };
 }

@@ -78,7 +78,7 @@ export interface ColumnProfile {
   pixel_columns?: number;
   /** Datetime columns not in ISO-8601: how day, month and year were read (mdy 03/15/2024, dmy 15.03.2024, ymd 2024/03/15, named 15-Mar-2024). */
   date_order?: 'mdy' | 'dmy' | 'ymd' | 'named';
-  /** What to know before training on the column: an order of day and month no value told, or a few cells that are not dates in a column of dates. */
+  /** What to know before training on the column: an order of day and month no value told, a few cells that are not dates in a column of dates, or words among numbers read as missing. */
   warnings?: string[];
 }
 
@@ -95,6 +95,8 @@ export interface DatasetVersion {
   /** A version made by appending rows (POST …/rows): how many, and the version they were added to. */
   appended_rows?: number;
   base_version?: number;
+  /** What reading the file left out that no column entry can say (an unnamed column without values). */
+  warnings?: string[];
 }
 
 /** `POST /v1/datasets/{name}/rows`: the new version, and what it was made from. */
@@ -145,6 +147,8 @@ export interface Job {
   learning_task?: 'binary' | 'multiclass' | 'regression';
   metric: string;
   greater_is_better: boolean;
+  /** Binary jobs: the class f1 is computed for (the job's positive_class, or its default). */
+  positive_class?: string;
   strategy: string;
   /** The model families searched; models_skipped: requested ones this kind of job cannot use. */
   models: string[];

@@ -4,14 +4,16 @@
  * best score over time, and each trial's full record. Scores are shown in the metric's own direction.
  * Every trial shows its rung and fidelity; in a multi-fidelity job only full-fidelity trials are "best"
  * and enter the best score over time, and the leaderboard ranks higher fidelities first, since a score on
- * a fraction of the rows does not compare with a full one. A retraining job also shows the
- * configurations it started from and its comparison with the champion.
+ * a fraction of the rows does not compare with a full one (so a lower rung's higher score sits below).
+ * A job that published a lower rung, or no ensemble, says so (published-notes). A retraining job also
+ * shows the configurations it started from and its comparison with the champion.
  */
 import { fromLoss, toLoss as toLossOf } from '../engine';
 import { schedulerOf, topRungOf } from './fidelity-plan';
 import { forecastBestEstimate } from './forecast-estimate';
 import { bestTrial, fidelityOf, isFullFidelity, type JobState, publishableTrial, type TrialEntry } from './job-journal';
 import type { JobConfig, JobView, LeaderboardEntry, TrialRecord } from './protocol';
+import { ensembleNotTried, lowFidelityWarning } from './published-notes';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -46,6 +48,14 @@ function servingCapWarning(c: JobConfig, best: TrialEntry | undefined): string[]
   const us = best?.report?.status === 'complete' ? best.report.serving_us : undefined;
   if (c.max_serving_us === undefined || best === undefined || us === undefined || us <= c.max_serving_us) return [];
   return [`no trial met serving.max_us_per_row (${c.max_serving_us} µs): the fastest, ${best.trial_id} (${best.family}, about ${Number(us.toPrecision(3))} µs per row), is the job's model`];
+}
+
+/**
+ * A binary job's positive class, the class its f1 scores are of: named on every binary job, a job made
+ * before it was recorded with class index 1, which its scores were computed for.
+ */
+export function positiveClassView(c: JobConfig): Pick<JobView, 'positive_class'> {
+  return c.task === 'binary' ? { positive_class: c.positive_class ?? c.classes[1] } : {};
 }
 
 export function jobView(s: JobState, now: number): JobView {
@@ -92,7 +102,14 @@ export function jobView(s: JobState, now: number): JobView {
       : null;
   const end = s.finished?.at ?? now;
   const scheduler = schedulerOf(c);
-  const warnings = [...(c.warnings ?? []), ...servingCapWarning(c, ensembleWins ? undefined : bestSingle)];
+  const warnings = [...(c.warnings ?? []), ...servingCapWarning(c, ensembleWins ? undefined : bestSingle), ...lowFidelityWarning(s)];
+  const ensemble = ens
+    ? {
+        status: ens.state,
+        ...(ens.report?.status === 'complete' ? { score: ens.report.score, ...(ens.report.combine ? { combine: ens.report.combine } : {}), members: ens.report.members } : {}),
+        ...(ens.report && ens.report.status !== 'complete' ? { reason: ens.report.reason } : {}),
+      }
+    : ensembleNotTried(s);
   const status = s.finished ? s.finished.status : s.order.length > 0 ? 'running' : 'queued';
 
   // Best score over time: each complete full-fidelity trial (in finish order) that improved on the best so far.
@@ -117,6 +134,7 @@ export function jobView(s: JobState, now: number): JobView {
     ...(c.forecast || c.image ? { learning_task: c.task } : {}),
     metric: c.metric,
     greater_is_better: c.greater_is_better,
+    ...positiveClassView(c),
     strategy: c.strategy,
     models: c.families,
     ...(c.skipped_families ? { models_skipped: c.skipped_families } : {}),
@@ -132,15 +150,7 @@ export function jobView(s: JobState, now: number): JobView {
     },
     best,
     leaderboard,
-    ...(ens
-      ? {
-          ensemble: {
-            status: ens.state,
-            ...(ens.report?.status === 'complete' ? { score: ens.report.score, ...(ens.report.combine ? { combine: ens.report.combine } : {}), members: ens.report.members } : {}),
-            ...(ens.report && ens.report.status !== 'complete' ? { reason: ens.report.reason } : {}),
-          },
-        }
-      : {}),
+    ...(ensemble ? { ensemble } : {}),
     ...bestEstimateView(s),
     ...(c.warm_start ? { warm_start: c.warm_start } : {}),
     ...challengeView(s, c),

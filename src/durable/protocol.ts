@@ -61,6 +61,12 @@ export interface JobConfig {
   readonly classes: readonly string[];
   readonly metric: MetricName;
   readonly greater_is_better: boolean;
+  /**
+   * A binary job's positive class: the class f1 and the evaluation's ROC curve speak for (asked for, or
+   * engine/eval/positive-class's default). Absent in jobs made before it was recorded, and in other jobs:
+   * class index 1 then, as then.
+   */
+  readonly positive_class?: string;
   readonly budget: JobBudget;
   readonly strategy: JobStrategy;
   readonly families: readonly SearchFamily[];
@@ -108,6 +114,8 @@ export interface TrialWork {
   readonly target: string;
   readonly task: Task;
   readonly metric: MetricName;
+  /** The job's positive class (JobConfig.positive_class); absent: class index 1. */
+  readonly positive_class?: string;
   readonly folds: number;
   readonly columns: Readonly<Record<string, ColumnOverride>>;
   readonly artifact_key: string;
@@ -160,6 +168,8 @@ export interface EnsembleWork {
   readonly target: string;
   readonly task: Task;
   readonly metric: MetricName;
+  /** The job's positive class (JobConfig.positive_class); absent: class index 1. */
+  readonly positive_class?: string;
   readonly columns: Readonly<Record<string, ColumnOverride>>;
   /** Complete trials with out-of-fold predictions, best first. */
   readonly candidates: readonly { readonly trial_id: string; readonly oof_key: string; readonly artifact_key: string }[];
@@ -207,6 +217,8 @@ export interface ChallengeWork {
   readonly target: string;
   readonly task: Task;
   readonly metric: MetricName;
+  /** The job's positive class (JobConfig.positive_class); absent: class index 1. */
+  readonly positive_class?: string;
   readonly columns: Readonly<Record<string, ColumnOverride>>;
   /** The held-out rows of a table job. */
   readonly holdout?: HoldoutSpec;
@@ -315,6 +327,8 @@ export interface JobView {
   readonly learning_task?: Task;
   readonly metric: MetricName;
   readonly greater_is_better: boolean;
+  /** A binary job's positive class: the class its f1 scores speak for (class index 1 for jobs made before it was recorded). */
+  readonly positive_class?: string;
   readonly strategy: string;
   /** The families searched, and the requested ones this kind of job could not use. */
   readonly models: readonly string[];

@@ -31,6 +31,8 @@ export interface DatasetVersion {
   readonly created_at: string;
   /** For a version made by appending rows (POST …/rows): the version they were added to, and how many. */
   readonly appended?: { readonly base_version: number; readonly rows: number };
+  /** What reading the file left out (an unnamed column without values); no column's profile can say it. */
+  readonly warnings?: readonly string[];
 }
 
 export interface ModelVersionInfo {
@@ -118,7 +120,7 @@ export class Registry extends DurableObject<Env> {
     const last = this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM datasets WHERE name = ?', name).one().v ?? 0;
     const version = last + 1;
     this.sql.exec(
-      'INSERT INTO datasets (name, version, rows, bytes, columns, raw_key, data_key, created_at, base_version, appended_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO datasets (name, version, rows, bytes, columns, raw_key, data_key, created_at, base_version, appended_rows, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       name,
       version,
       v.rows,
@@ -129,6 +131,7 @@ export class Registry extends DurableObject<Env> {
       v.created_at,
       v.appended?.base_version ?? null,
       v.appended?.rows ?? null,
+      v.warnings && v.warnings.length > 0 ? JSON.stringify(v.warnings) : null,
     );
     return { name, version, ...v };
   }
@@ -454,14 +457,19 @@ function toDataset(r: Row): DatasetVersion {
     data_key: String(r.data_key),
     created_at: String(r.created_at),
     ...(r.base_version !== null && r.base_version !== undefined ? { appended: { base_version: Number(r.base_version), rows: Number(r.appended_rows) } } : {}),
+    ...(typeof r.warnings === 'string' ? { warnings: JSON.parse(r.warnings) as string[] } : {}),
   };
 }
 
-/** Registries made before appends were recorded get the two columns (null: an uploaded version). */
+/**
+ * Registries made before appends were recorded get the two columns (null: an uploaded version), and
+ * those made before versions had warnings the warnings column (null: none).
+ */
 function upgradeDatasets(sql: SqlStorage): void {
   const columns = sql.exec<{ name: string }>('PRAGMA table_info(datasets)').toArray().map((c) => c.name);
   if (!columns.includes('base_version')) sql.exec('ALTER TABLE datasets ADD COLUMN base_version INTEGER');
   if (!columns.includes('appended_rows')) sql.exec('ALTER TABLE datasets ADD COLUMN appended_rows INTEGER');
+  if (!columns.includes('warnings')) sql.exec('ALTER TABLE datasets ADD COLUMN warnings TEXT');
 }
 
 function toVersion(r: Row): ModelVersionInfo {

@@ -26,7 +26,7 @@ import { planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
 import { forecastEstimate } from './forecast-estimate';
 import { applyOp, bestTrial, type ChallengerRef, fidelityOf, isFullFidelity, type JobState, type JournalOp, publishableTrial, replay, runningTrials, type TrialEntry } from './job-journal';
 import type { ChallengeReport, ChallengeWork, EnsembleReport, EnsembleWork, JobConfig, JobView, TrialMessage, TrialRecord, TrialReport, TrialWork } from './protocol';
-import { jobView, trialRecord } from './job-view';
+import { jobView, positiveClassView, trialRecord } from './job-view';
 
 /** After the time budget ends, running trials get this long to report before they are cancelled. */
 const GRACE_MS = 15_000;
@@ -109,10 +109,10 @@ export class SearchCoordinator extends DurableObject<Env> {
     return this.state.config ? this.state.order.map(trialRecord) : null;
   }
 
-  /** The trials with the metric their scores are in and its direction (GET /v1/jobs/{id}/trials). */
-  trialList(): { metric: string; greater_is_better: boolean; trials: TrialRecord[] } | null {
+  /** The trials with the metric their scores are in, its direction and a binary job's positive class (GET /v1/jobs/{id}/trials). */
+  trialList(): { metric: string; greater_is_better: boolean; positive_class?: string; trials: TrialRecord[] } | null {
     const config = this.state.config;
-    return config ? { metric: config.metric, greater_is_better: config.greater_is_better, trials: this.state.order.map(trialRecord) } : null;
+    return config ? { metric: config.metric, greater_is_better: config.greater_is_better, ...positiveClassView(config), trials: this.state.order.map(trialRecord) } : null;
   }
 
   /** Called by the consumer before training: the trial's work, or null when it no longer needs running. */
@@ -135,6 +135,7 @@ export class SearchCoordinator extends DurableObject<Env> {
       target: config.target,
       task: config.task,
       metric: config.metric,
+      ...(config.positive_class !== undefined ? { positive_class: config.positive_class } : {}),
       folds: config.folds,
       columns: config.columns,
       artifact_key: `models/${config.tenant}/${config.id}/${trialId}.json`,
@@ -162,6 +163,7 @@ export class SearchCoordinator extends DurableObject<Env> {
       target: config.target,
       task: config.task,
       metric: config.metric,
+      ...(config.positive_class !== undefined ? { positive_class: config.positive_class } : {}),
       columns: config.columns,
       candidates,
       artifact_key: `models/${config.tenant}/${config.id}/ensemble.json`,
@@ -192,6 +194,7 @@ export class SearchCoordinator extends DurableObject<Env> {
       target: config.target,
       task: config.task,
       metric: config.metric,
+      ...(config.positive_class !== undefined ? { positive_class: config.positive_class } : {}),
       columns: config.columns,
       ...(config.holdout ? { holdout: config.holdout } : {}),
       ...(config.forecast ? { forecast: config.forecast } : {}),

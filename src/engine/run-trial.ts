@@ -17,6 +17,7 @@ import type { Dataset } from './data/dataset';
 import { subsamplePositions } from './data/subsample';
 import { type PreparedTarget, prepareTarget } from './data/target';
 import { METRICS, type MetricName, toLoss } from './eval/metrics';
+import { positiveClassIndex } from './eval/positive-class';
 import { balancedWeights, gaussianNoise, smote } from './features/augment';
 import { fitFeatures, type PipelineScratch, type PipelineState, pipelineScratch } from './features/pipeline';
 import { type PipelineOptions, splitTrialParams } from './features/pipeline-space';
@@ -39,6 +40,8 @@ export interface TrialSpec {
   readonly target: string;
   readonly task?: Task;
   readonly metric: MetricName;
+  /** Binary only: the class a per-class metric (f1) speaks for (eval/positive-class); absent: class index 1. */
+  readonly positiveClass?: string;
   readonly seed: number;
   /** Cross-validation folds; 1 means a single stratified 80/20 holdout. */
   readonly folds: number;
@@ -118,6 +121,7 @@ function setUp(ds: Dataset, spec: TrialSpec): TrialSetup {
   const { task, classes, rows } = target;
   const metric = METRICS[spec.metric];
   if (!metric.tasks.includes(task)) throw new EngineError('invalid_params', `metric "${spec.metric}" does not apply to a ${task} task`);
+  if (spec.positiveClass !== undefined && task !== 'binary') throw new EngineError('invalid_params', `a positive class applies to binary tasks only, not to a ${task} task`, { field: 'positive_class' });
   const exclude = new Set([spec.target, ...(spec.ignore ?? [])]);
   // Text columns widen into hashed buckets, which is what the model's memory estimate must see.
   const textCols = ds.columns.filter((c) => c.type === 'text' && !exclude.has(c.name)).length;
@@ -168,6 +172,7 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec):
   const { task, classes, rows, y } = target;
   const nClasses = classes.length;
   const metric = METRICS[spec.metric];
+  const positive = task === 'binary' ? positiveClassIndex(classes, spec.positiveClass) : undefined;
   if (model.featureStyle !== 'dense' && (prep.augment !== 'none' || prep.construct !== 'none')) {
     throw new EngineError('invalid_params', `augment and fe_construct apply to dense models only, not to ${spec.family}`);
   }
@@ -237,13 +242,13 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec):
     for (let i = 0; i < valid.length; i++) {
       for (let c = 0; c < width; c++) oof[valid[i] * width + c] = out[i * width + c];
     }
-    foldScores.push(metric.score(yValid, out, nClasses));
+    foldScores.push(metric.score(yValid, out, nClasses, undefined, positive));
     const it = fitted.fitInfo.best_iteration;
     if (it !== undefined) iterations.push(it);
     fittedRows.push(fitRows);
   }
 
-  const score = foldsToRun === k ? metric.score(y, oof, nClasses) : foldScores[0];
+  const score = foldsToRun === k ? metric.score(y, oof, nClasses, undefined, positive) : foldScores[0];
   if (!Number.isFinite(score)) return { status: 'failed', code: 'non_finite_score', reason: `the ${spec.metric} score is not a finite number` };
 
   const bagged = bag ? foldBagEnvelope(bag, spec.metric) : undefined;

@@ -70,8 +70,8 @@ async function setBoard(env: Env, tenant: string, model: string, dueAt: number |
 }
 
 /**
- * The job request of a retraining run: the champion job's target, task, metric, families, columns,
- * strategy, seed, serving cap (and a forecast's series and horizon, an image job's flips and pixel range)
+ * The job request of a retraining run: the champion job's target, task, metric, positive class, families,
+ * columns, strategy, seed, serving cap (and a forecast's series and horizon, an image job's flips and pixel range)
  * on the schedule's dataset (the version claimed) and budget, starting from the
  * champion's configurations. Without the champion's job (its coordinator holds nothing), the model's own
  * target, task and metric with default settings and a cold start.
@@ -91,6 +91,8 @@ async function retrainRequest(env: Env, tenant: string, model: string, claim: St
     // the job the request asks for is "forecast" or "image" again.
     task: (base?.forecast ? 'forecast' : base?.image ? 'image' : (base?.task ?? info?.task)) as CreateJobBody['task'],
     metric: (base?.metric ?? info?.metric) as CreateJobBody['metric'],
+    // A binary model keeps the class its f1 speaks for: a champion job made before jobs recorded one scored class index 1.
+    ...(base?.task === 'binary' && !base.forecast ? { positive_class: base.positive_class ?? base.classes[1] } : {}),
     budget: schedule.budget,
     model,
     ...(base ? { strategy: base.strategy, models: [...base.families], columns: base.columns, seed: base.seed, parallelism: base.parallelism } : {}),

@@ -49,6 +49,14 @@ export const createJobSchema = z.strictObject({
   target: z.string().min(1),
   task: z.enum(['binary', 'multiclass', 'regression', 'image', 'forecast']).optional(),
   metric: z.enum(METRIC_NAMES).optional(),
+  /** A binary job's positive class (worker/positive-class); a number or boolean is read as its text. */
+  positive_class: z
+    .union([z.string().min(1, 'positive_class names one of the two classes'), z.number(), z.boolean()])
+    .transform(String)
+    .optional()
+    .describe(
+      'binary jobs only: the class f1 is computed for (and the evaluation\'s ROC curve), one of the target\'s two classes as the data writes it (case and the writing of a number aside); default: the positive label of an obvious pair (1/0, true/false, yes/no, y/n, positive/negative, any case), else the class with fewer rows (as many of each: the second in class order). Predictions and probabilities do not depend on it',
+    ),
   budget: z
     .strictObject({
       seconds: z.number().min(5, 'budget.seconds must be at least 5').max(86_400, 'budget.seconds must be at most 86400 (one day)').optional(),
@@ -60,6 +68,14 @@ export const createJobSchema = z.strictObject({
   columns: z.record(z.string(), z.union([z.enum(COLUMN_OVERRIDES), datetimeOverride], { error: overrideError })).optional(),
   seed: z.int().min(0).max(2 ** 31 - 1).optional(),
   model: z.string().min(1).optional(),
+  /**
+   * Lets the job replace the champion of an existing model (`model`) with a different one: another target,
+   * another task, or data lacking columns the champion reads (refused with 409 model_conflict otherwise).
+   */
+  replace_model: z
+    .boolean()
+    .optional()
+    .describe('true lets the job replace the champion of an existing model with one that predicts another target, does another task, or reads other columns (its clients must then change their requests); without it such a job is refused with 409 model_conflict. Not needed to retrain a model on newer data of the same columns'),
   parallelism: z.int().min(1).max(32).optional(),
   /**
    * A cap on the published model's estimated single-row prediction time (engine/serialize/serving-cost),

@@ -1,8 +1,9 @@
 /**
  * @module worker/start-job
  * Creating a job, shared by POST /v1/jobs and scheduled retraining. Everything that can be checked
- * before any work starts is checked first (dataset, target, task, metric, families, budget, column
- * overrides), so a bad request creates nothing; then the job is recorded in the tenant's Registry and
+ * before any work starts is checked first (dataset, target, task, metric, positive class, families,
+ * budget, column overrides, and a model name whose champion the result would replace with a different
+ * model: model-conflict), so a bad request creates nothing; then the job is recorded in the tenant's Registry and
  * handed to its own SearchCoordinator. A retraining job also gets the champion's configurations to start
  * from, held-out rows for the champion/challenger comparison (half of the rows appended since the
  * champion's data when known, else a fifth of all rows; of a forecast job, the latest points of every
@@ -10,6 +11,7 @@
  */
 import { COVARIATE_FAMILIES, localClockWarnings, minTrainLength, validationPlan } from '../engine/forecast';
 import { targetWarnings } from '../engine/data/target-warnings';
+import { leakColumns, leakWarnings } from '../engine/data/leak-columns';
 import { guessedDateOrders, guessedOrderWarning } from '../engine/data/datetime-override';
 import { type ColumnOverride, declaredDateOrders } from '../engine/data/overrides';
 import { applyOverrides, decodeDataset, defaultMetric, DROPPED_TYPES, METRICS, type MetricName, prepareTarget, seedFrom, type Task, type TrialConfig } from '../engine';
@@ -21,6 +23,8 @@ import { isImageUploadProfile } from './image-upload';
 import { forecastColumns } from './forecast-date-order';
 import { resolveForecast, resolveImageShape, resolveJobFamilies } from './job-inputs';
 import { readLimits, tooManyJobs } from './limits';
+import { modelConflict, modelDifferences, type PublishedShape, replacedModelWarning } from './model-conflict';
+import { resolvePositiveClass } from './positive-class';
 import { validName } from './names';
 import type { CreateJobBody } from './schemas';
 import { readObjectBytes } from './storage';
@@ -109,7 +113,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   // A forecast may read a time column whose order of day and month upload guessed the other way (forecast-date-order).
   const dated = kind === 'forecast' ? forecastColumns(stored, body) : { columns: body.columns ?? {} };
   const columns = dated.columns;
-  const { dataset: ds, ignore } = applyOverrides(stored, columns);
+  const { dataset: ds, ignore, warnings: columnWarnings } = applyOverrides(stored, columns);
   if (ignore.includes(body.target)) throw new ApiError(400, 'invalid_target', `the target "${body.target}" cannot also be ignored`, { field: 'columns', column: body.target });
   if (kind === 'forecast') refuseIgnoredCovariates(body.forecast, ignore);
   // A forecast's series first: a target that is no numeric series is named as such, not as a regression problem.
@@ -129,6 +133,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
       field: 'metric',
     });
   }
+  const positiveClass = resolvePositiveClass(body.positive_class, target, kind === 'forecast');
 
   const seconds = body.budget?.seconds ?? (body.budget?.trials !== undefined ? 3600 : 60);
   const id = options.id ?? crypto.randomUUID();
@@ -149,12 +154,22 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     });
   }
   const folds = forecast ? FORECAST_ORIGINS : rows <= 1_000 ? 5 : rows <= 20_000 ? 3 : 1;
+  // A job replacing the champion of an existing model with a different one must say so (model-conflict);
+  // a retraining job publishes to its own model by design (its data's columns were checked by retrain).
+  const published: PublishedShape = { model: modelName, target: body.target, task: forecast ? 'forecast' : image ? 'image' : target.task, dataset };
+  const differences = options.retrain ? null : await modelDifferences(env, tenant, published);
+  if (differences && !body.replace_model) throw modelConflict(published, differences);
   // What the user should know about the target before trusting the score (none stops the job).
   const warnings = [
     ...(series ? series.warnings : [...targetWarnings(ds, body.target, target, folds, metric), ...(body.task === undefined && target.task === 'regression' ? timeSeriesHint(ds) : [])]),
+    // A column that gives the target away makes every score near perfect (pixels and series are not tables of features).
+    ...(kind === 'table' ? leakWarnings(leakColumns(ds, body.target, target, ignore)) : []),
     ...(dated.warning ? [dated.warning] : []),
+    // A column override that read stray words as missing values names their rows.
+    ...columnWarnings,
     ...dateOrderWarnings(ds, body, columns, ignore, forecast?.time_column),
     ...(forecast ? unreadCovariates(forecast, families) : []),
+    ...(differences ? [replacedModelWarning(published, differences)] : []),
   ];
   const config: JobConfig = {
     id,
@@ -165,6 +180,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     classes: target.classes,
     metric,
     greater_is_better: METRICS[metric].greaterIsBetter,
+    ...(positiveClass !== undefined ? { positive_class: positiveClass } : {}),
     budget: { seconds, ...(body.budget?.trials !== undefined ? { trials: body.budget.trials } : {}) },
     strategy: strategy as JobConfig['strategy'],
     families,

@@ -74,6 +74,22 @@ describe('appendRows', () => {
     expect(appendRows(base, { header: ['n', 'when', 'label'], rows: [['3', 'NA', 'new']] }, 'line', 100).dataset.rows).toBe(3);
   });
 
+  it('refuses a word that is no truth value in a boolean column, as a number column refuses a word (audit app_badbool.csv)', () => {
+    const base = stored(parseCsv('age,default\n31,no\n48,yes\n52,no\n'));
+    expect(base.columns[1].type).toBe('boolean');
+    const rows = parseCsv('age,default\n33,yes\n\n31,maybe\n');
+    const err = engineError(() => appendRows(base, rows, 'line', 100));
+    expect(err.code).toBe('invalid_dataset');
+    expect(err.message).toBe('line 4, column "default": "maybe" is not a truth value ("no" or "yes"), as the column\'s values are');
+    expect(err.details).toEqual({ line: 4, column: 'default' });
+    // The same style as a number column's refusal, and by row for Parquet.
+    expect(engineError(() => appendRows(base, parseCsv('age,default\nabc,yes\n'), 'line', 100)).message).toBe('line 2, column "age": "abc" is not a number, as the column\'s values are');
+    expect(engineError(() => appendRows(base, { header: ['age', 'default'], rows: [['1', 'maybe']] }, 'row', 100)).details).toEqual({ row: 1, column: 'default' });
+    // Any spelling of a truth value, or a missing value, is taken: the column stays boolean with two levels.
+    const grown = appendRows(base, parseCsv('age,default\n33,TRUE\n34,\n35,n\n'), 'line', 100);
+    expect(grown.profile[1]).toMatchObject({ type: 'boolean', unique: 2, missing: 1 });
+  });
+
   it('refuses rows past the dataset row limit', () => {
     const base = stored({ header: ['a', 'b'], rows: [['1', 'x'], ['2', 'y']] });
     const err = engineError(() => appendRows(base, { header: ['a', 'b'], rows: [['3', 'z'], ['4', 'w']] }, 'line', 3));

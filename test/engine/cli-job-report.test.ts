@@ -132,6 +132,17 @@ describe('job report', () => {
     expect(text).toContain('  model    digits v1\n');
   });
 
+  it('names a binary job\'s positive class, and the class its f1 scores are of', () => {
+    const fraud = { dataset: { name: 'imb', version: 1 }, target: 'label', task: 'binary' as const, greater_is_better: true, positive_class: 'fraud', best: { trial_id: 't0001', family: 'gbdt', score: 0.71 }, leaderboard: [entry('t0001', 'gbdt', 0.71)] };
+    const text = describeJob(job({ ...fraud, metric: 'f1' }), CLI);
+    expect(text).toContain('target "label" (binary, positive class "fraud")');
+    expect(text).toContain('  best     f1 (fraud) 0.7100 (higher is better), gbdt (t0001)');
+    expect(text).toContain('leaderboard (f1 (fraud), cross-validated');
+    // Other metrics read the same for either class: their name alone.
+    expect(describeJob(job({ ...fraud, metric: 'roc_auc' }), CLI)).toContain('  best     roc_auc 0.7100');
+    expect(describeJob(job({}), CLI)).not.toContain('positive class');
+  });
+
   it('shows the leaderboard rows asked for', () => {
     const leaderboard = Array.from({ length: 12 }, (_, i) => entry(`t${String(i).padStart(4, '0')}`, 'cnn', 0.1 + i / 100));
     const text = describeJob(job({ best: { trial_id: 't0000', family: 'cnn', score: 0.1 }, leaderboard }), CLI, 2);

@@ -43,11 +43,32 @@ describe('parseCsv', () => {
     expect(e.message).toMatch(/line 4 has 1 fields but the header has 2/);
   });
 
-  it('refuses empty files, header-only files, duplicate and empty names', () => {
+  it('refuses empty files, header-only files, duplicate names and values without a name', () => {
     expect(refusal('').message).toMatch(/empty/);
     expect(refusal('a,b\n').message).toMatch(/no data rows/);
     expect(refusal('a,a\n1,2\n').message).toMatch(/"a" appears twice/);
     expect(refusal('a,,c\n1,2,3\n').details.column_index).toBe(2);
+  });
+
+  it('leaves out an unnamed column without values (a separator ending every line), and refuses one holding a value', () => {
+    // The audit's q_quoted.csv in shape: every line, header included, ends with a comma.
+    const t = parseCsv('age,income,note,city,default,\n54,"37,611","line one\nline two, 0",Paris,no,\n\n48,"78,915","plain 1",Lille,yes,\n');
+    expect(t.header).toEqual(['age', 'income', 'note', 'city', 'default']);
+    expect(t.rows).toEqual([
+      ['54', '37,611', 'line one\nline two, 0', 'Paris', 'no'],
+      ['48', '78,915', 'plain 1', 'Lille', 'yes'],
+    ]);
+    expect(t.lines).toEqual([2, 5]);
+    expect(t.warnings).toEqual(['column 6 of the header has no name and no value on any line (as when every line ends with a separator): it was left out']);
+    // Several, anywhere, spaces counting as empty; the same in a semicolon file.
+    expect(parseCsv('a,,b,\n1, ,2,\n').warnings?.[0]).toMatch(/^columns 2 and 4 of the header have no name and no value on any line .*: they were left out$/);
+    expect(parseCsv('a;b;\n1,5;x;\n').rows).toEqual([['1.5', 'x']]);
+    expect(parseCsv('a,b\n1,2\n').warnings).toBeUndefined();
+    // A value in an unnamed column: refused at its line, saying to name the column.
+    const e = refusal('a,b,\n1,2,\n3,4,x\n');
+    expect(e.message).toBe('line 3 has the value "x" in column 3, which the header gives no name; name the column in the header (or remove its values)');
+    expect(e.details).toEqual({ line: 3, column_index: 3 });
+    expect(refusal(',,\n1,2,3\n').message).toBe('the header has no column names');
   });
 
   it('refuses an unterminated quote', () => {
@@ -282,7 +303,10 @@ describe('prepareTarget and overrides', () => {
     const { dataset: numeric } = applyOverrides(inferDataset(parseCsv('n,x\n1,a\n2,b\n#N/A,c\n')).dataset, { n: 'numeric' });
     const n = numeric.columns[0];
     expect(n.storage === 'f64' && Array.from(n.values)).toEqual([1, 2, NaN]);
-    expect(() => applyOverrides(codes, { n: 'numeric' })).toThrow(/cannot be numeric: it holds "many"/);
+    // A word among more numbers is read as missing, and said; as many words as numbers refuse the override.
+    expect(applyOverrides(codes, { n: 'numeric' }).warnings).toEqual(['"n" is read as numeric, as the job\'s columns declare: 2 of 3 values are numbers, but data row 4 holds "many"; it is read as a missing value']);
+    const { dataset: words } = inferDataset(parseCsv('n,x\n1,a\n2,b\n-,c\nmany,d\nlots,e\n'), { n: 'categorical' });
+    expect(() => applyOverrides(words, { n: 'numeric' })).toThrow('columns: "n" cannot be numeric: it holds "many" (data row 4), and 2 of its 4 values are not numbers');
     // Epoch numbers: seconds or milliseconds cannot be told apart, so the override is refused, saying what to send.
     const { dataset: epochs } = inferDataset(parseCsv('d,y\n1706659200,0\n1706745600,1\n1710460800,0\n'));
     expect(() => applyOverrides(epochs, { d: 'datetime' })).toThrow(/"d" cannot be read as datetime: it holds numbers; send its dates as ISO-8601 text/);

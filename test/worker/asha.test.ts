@@ -143,6 +143,8 @@ describe('ASHA in the coordinator', () => {
     const firstLow = done.leaderboard.findIndex((e) => e.fidelity < 1);
     expect(done.leaderboard.slice(firstLow).every((e) => e.fidelity < 1)).toBe(true);
     expect(done.best_over_time.every((p) => full.some((t) => t.trial_id === p.trial_id))).toBe(true);
+    // A full-fidelity model published: nothing to warn about.
+    expect(done.warnings).toBeUndefined();
   });
 
   it('ignores a duplicate report, and resumes after a restart with the same decisions as an uninterrupted job', async () => {
@@ -241,6 +243,9 @@ describe('a budget that ends before any full-fidelity result', () => {
     const done = (await stub.view())!;
     expect(done.status).toBe('succeeded');
     expect(done.best?.trial_id).toBe('t0003');
+    // The full-fidelity trial is published without a warning; one trial is no ensemble, which is said.
+    expect(done.warnings).toBeUndefined();
+    expect(done.ensemble).toEqual({ status: 'skipped', reason: expect.stringMatching(/^only one trial finished at full fidelity, and an ensemble blends at least two/) });
   });
 
   // ASHA only: a Hyperband bracket may start at full fidelity, and then no slot needs reserving.
@@ -277,6 +282,15 @@ describe('a budget that ends before any full-fidelity result', () => {
     const done = (await stub.view())!;
     expect(done.status).toBe('succeeded');
     expect(done.best).toMatchObject({ trial_id: best0.trial_id, score: scoreOf(best0) });
+    // Said, with its fidelity and what to do; and why there is no ensemble (nor best_estimate).
+    expect(done.warnings).toEqual([
+      `the published model (${best0.trial_id}, ${best0.family}) was trained on 11% of the rows (fidelity 1/9): no trial finished at full fidelity within the budget, so it is weaker than a model trained on every row and its score does not compare with full-fidelity scores; give a longer budget (budget.seconds, or more budget.trials) for a full-fidelity model`,
+    ]);
+    expect(done.ensemble).toEqual({
+      status: 'skipped',
+      reason: "no trial finished at full fidelity, and an ensemble blends at least two full-fidelity trials' out-of-fold predictions: none was built (nor a best_estimate, which is computed with it)",
+    });
+    expect(done.best_estimate).toBeUndefined();
     expect(await env.REGISTRY.getByName('detached').resolveModel('model-reserve-fails')).toMatchObject({ trial_id: best0.trial_id });
   });
 
@@ -293,6 +307,8 @@ describe('a budget that ends before any full-fidelity result', () => {
     const done = (await stub.view())!;
     expect(done.status).toBe('succeeded');
     expect(done.best?.trial_id).toBe(best.trial_id);
+    expect(done.warnings).toEqual([expect.stringMatching(new RegExp(`^the published model \\(${best.trial_id}, ${best.family}\\) was trained on 11% of the rows \\(fidelity 1/9\\): no trial finished at full fidelity within the budget.*give a longer budget`))]);
+    expect(done.ensemble?.status).toBe('skipped');
     expect(await env.REGISTRY.getByName('detached').resolveModel('model-timeout')).toMatchObject({ trial_id: best.trial_id });
   });
 });

@@ -47,8 +47,10 @@ const CASES: Case[] = [
   { name: 'stray quote inside an unquoted field (kept as text)', req: upload('a,b\n1,ab"c\n2,3\n'), status: 201, check: (b) => expect(b.columns[1]).toMatchObject({ type: 'categorical', unique: 2 }) },
   { name: 'BOM only', req: upload(bytes(0xef, 0xbb, 0xbf)), status: 400, code: 'invalid_csv' },
   { name: 'duplicate column names', req: upload('a,b,a\n1,2,3\n'), status: 400, code: 'invalid_csv', check: (e) => expect(e.details).toMatchObject({ line: 1, column: 'a' }) },
-  { name: 'empty column name', req: upload('a,,c\n1,2,3\n'), status: 400, code: 'invalid_csv', check: (e) => expect(e.details).toMatchObject({ line: 1, column_index: 2 }) },
-  { name: 'blank (spaces) column name', req: upload('a,   \n1,2\n'), status: 400, code: 'invalid_csv', check: (e) => expect(e.details.column_index).toBe(2) },
+  // An unnamed column is refused at the first line giving it a value; left out when no line does.
+  { name: 'empty column name with a value', req: upload('a,,c\n1,2,3\n'), status: 400, code: 'invalid_csv', check: (e) => expect(e.details).toMatchObject({ line: 2, column_index: 2 }) },
+  { name: 'blank (spaces) column name with a value', req: upload('a,   \n1,2\n'), status: 400, code: 'invalid_csv', check: (e) => expect(e.details.column_index).toBe(2) },
+  { name: 'empty column name without values', req: upload('a,,c\n1,,3\n4, ,6\n'), status: 201, check: (b) => expect(b.columns.map((c: { name: string }) => c.name)).toEqual(['a', 'c']) },
   { name: 'names equal after trimming', req: upload('a, a\n1,2\n'), status: 400, code: 'invalid_csv', check: (e) => expect(e.details.column).toBe('a') },
   {
     name: '10,000 columns (over MAX_COLUMNS)',

@@ -126,7 +126,8 @@ function summaryOf(view) {
       ['Status', badge(view.status)],
       ['Dataset', el('a', { href: link('datasets', view.dataset.name), text: `${view.dataset.name} v${view.dataset.version}` })],
       ['Target', `${view.target} (${view.task})`],
-      ['Metric', `${view.metric} (${view.greater_is_better ? 'higher' : 'lower'} is better)`],
+      // A binary job's f1 is of its positive class: named, since the F1 of one class says nothing of the other's.
+      ['Metric', `${view.metric}${view.metric === 'f1' && view.positive_class !== undefined ? ` of class "${view.positive_class}"` : ''} (${view.greater_is_better ? 'higher' : 'lower'} is better)`],
       ['Strategy', view.scheduler ? `${view.strategy} / ${view.scheduler}` : view.strategy],
       ['Models', `${view.models.join(', ')}${view.models_skipped?.length ? ` (skipped: ${view.models_skipped.map((s) => `${s.family}, ${s.reason}`).join('; ')})` : ''}`],
       ['Trials', `${p.trials_done} done, ${p.trials_running} running, ${p.trials_failed} failed`],

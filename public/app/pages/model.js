@@ -126,7 +126,8 @@ async function showEvaluation(section, model, version, signal) {
     el('p', { class: 'muted', text: `${num(e.rows)} rows of ${e.dataset.name} v${e.dataset.version}, each predicted by a model that did not train on it (${e.folds}-fold cross-validation${e.members ? `, blend of ${e.members.length} trials` : `, trial ${e.trial_id}`}).` }),
     table(
       [
-        ['Metric', ([k]) => el('span', { class: k === model.metric ? 'strong' : '' }, k)],
+        // f1 names the class it is computed for (the job's positive class), as the ROC curve does.
+        ['Metric', ([k]) => el('span', { class: k === model.metric ? 'strong' : '' }, k === 'f1' && e.positive_class !== undefined ? `f1 (${e.positive_class})` : k)],
         ['Value', ([, v]) => num(v), 'num'],
       ],
       metrics,
@@ -153,7 +154,9 @@ function versionsTable(model) {
       // An advance (a forecast champion moved to newer data) is an earlier version's model: say whose.
       ['Version', (v) => el('span', {}, `v${v.version} `, v.version === model.champion_version ? badge('champion') : null, v.advanced_from !== undefined ? el('span', { class: 'muted small', text: ` v${v.advanced_from} advanced` }) : null)],
       ['Family', (v) => v.family],
-      [model.metric, (v) => num(v.score), 'num'],
+      // Each version's own metric: a version from a job with another metric is not scored in the champion's.
+      ['Metric', (v) => v.metric],
+      ['Score', (v) => num(v.score), 'num'],
       ['Dataset', (v) => el('a', { href: link('datasets', v.dataset.name), text: `${v.dataset.name} v${v.dataset.version}` })],
       ['Job', (v) => el('a', { href: link('jobs', v.job_id), class: 'mono', text: v.job_id.slice(0, 8) })],
       ['Created', (v) => when(v.created_at)],

@@ -72,7 +72,7 @@ function describeModel(m: Model): string {
   const champion = m.versions.find((v) => v.version === m.champion_version);
   const lines = [
     `model ${m.name}: ${m.task}, target "${m.target}"${m.classes.length > 0 ? `, classes ${m.classes.join(', ')}` : ''}`,
-    `  champion v${m.champion_version}${champion ? `: ${champion.family}, ${formatScore(m.metric, champion.score, m.greater_is_better)}, from job ${champion.job_id}` : ''}`,
+    `  champion v${m.champion_version}${champion ? `: ${champion.family}, ${formatScore(champion.metric, champion.score, champion.greater_is_better)}, from job ${champion.job_id}` : ''}`,
   ];
   if (m.serving) lines.push(`  serving  about ${m.serving.estimated_us_per_row} µs per row`);
   if (m.image) lines.push(`  images   ${m.image.width}x${m.image.height}, ${m.image.channels === 1 ? 'gray' : `${m.image.channels} channels`}, pixel values 0..${m.image.max_value} (predict MODEL a.png …)`);
@@ -96,9 +96,10 @@ function describeModel(m: Model): string {
   lines.push(
     '',
     'versions',
+    // Each version's score in its own metric: a version from a job with another metric is not in the champion's.
     renderTable(
-      ['version', 'family', m.metric, 'dataset', 'job', 'created'],
-      m.versions.map((v) => [`v${v.version}${v.version === m.champion_version ? ' (champion)' : ''}${v.advanced_from !== undefined ? ` (v${v.advanced_from} advanced)` : ''}`, v.family, formatNumber(v.score), `${v.dataset.name} v${v.dataset.version}`, v.job_id, formatTime(v.created_at)]),
+      ['version', 'family', 'score', 'dataset', 'job', 'created'],
+      m.versions.map((v) => [`v${v.version}${v.version === m.champion_version ? ' (champion)' : ''}${v.advanced_from !== undefined ? ` (v${v.advanced_from} advanced)` : ''}`, v.family, formatScore(v.metric, v.score), `${v.dataset.name} v${v.dataset.version}`, v.job_id, formatTime(v.created_at)]),
     ),
   );
   // Importances are computed after publication (none for image models); without them the input order is

@@ -20,6 +20,7 @@ interface TrainOptions {
   target: string;
   budget?: string;
   metric?: string;
+  positiveClass?: string;
   models?: string[];
   task?: CreateJobBody['task'];
   strategy?: CreateJobBody['strategy'];
@@ -45,6 +46,7 @@ export function registerTrain(program: Command): void {
     .requiredOption('-t, --target <column>', 'column to predict')
     .option('-b, --budget <budget>', 'time and/or trials: 60s, 5m, 100trials, 5m,100trials (server default: 60s)')
     .option('--metric <metric>', 'roc_auc, log_loss, accuracy, balanced_accuracy, f1, rmse, mae, r2, mape')
+    .option('--positive-class <label>', 'binary jobs: the class f1 is computed for, e.g. fraud (default: yes/true/1 of such a pair, else the rarer class)')
     .option('--models <families>', 'comma-separated families, e.g. gbdt,random_forest,linear', commaList)
     .option('--task <task>', 'binary, multiclass, regression, image or forecast (default: inferred from the target)')
     .option('--strategy <strategy>', 'auto, bayes, random, grid, evolution, asha, hyperband')
@@ -67,6 +69,7 @@ export function registerTrain(program: Command): void {
           target: opts.target,
           ...(opts.budget !== undefined ? { budget: parseBudget(opts.budget) } : {}),
           ...(opts.metric !== undefined ? { metric: opts.metric as CreateJobBody['metric'] } : {}),
+          ...(opts.positiveClass !== undefined ? { positive_class: opts.positiveClass } : {}),
           ...(opts.models !== undefined ? { models: opts.models } : {}),
           ...(opts.task !== undefined ? { task: opts.task } : {}),
           ...(opts.strategy !== undefined ? { strategy: opts.strategy } : {}),

@@ -7,8 +7,9 @@
  * constant column that now varies).
  *
  * What the new rows must agree with is checked first, so a mistake is named instead of silently changing
- * the data: the same columns (in any order), and in a column that is numeric or a date, values of that
- * kind (an "unknown" in a numeric column would otherwise turn it categorical for every later job). Dates
+ * the data: the same columns (in any order), and in a column that is numeric, boolean or a date, values
+ * of that kind (an "abc" in a numeric column would otherwise turn it categorical for every later job, a
+ * "maybe" in a boolean one would make it three categories). Dates
  * must be in the column's layout (data/date-layout: 03/15/2024 in a month-first column), or ISO-8601 (or,
  * in a column with any layout, year-first or with the month named); old and new dates are written in
  * that layout, so the longer table reads in it again. A column whose order upload had to guess (every
@@ -20,7 +21,7 @@
  * or shown as a guess: data/detect-date-order.)
  */
 import { EngineError } from '../core/errors';
-import { isMissingNumberCell, parseDateCell, parseNumberCell } from './column-types';
+import { isMissingCell, isMissingNumberCell, parseBooleanCell, parseDateCell, parseNumberCell } from './column-types';
 import type { CsvTable } from './csv';
 import type { Column, Dataset } from './dataset';
 import { type DateOrder, dayMonthParts, describeOrder, formatOrderedDate } from './date-layout';
@@ -96,20 +97,43 @@ function appendedDateOrder(col: Column, added: CsvTable, k: number): DateOrder |
 }
 
 /**
- * A numeric or date column's new cells must be numbers or dates (or missing); dates in `dateOrder` or
- * ISO-8601. A cell written so that is still no date (02/30/2024) is refused saying why, not as a layout mistake.
+ * A numeric, boolean or date column's new cells must be numbers, truth values or dates (or missing); dates
+ * in `dateOrder` or ISO-8601. A cell written so that is still no date (02/30/2024) is refused saying why,
+ * not as a layout mistake.
  */
 function checkKind(col: Column, dateOrder: DateOrder | undefined, added: CsvTable, k: number, naming: RowNaming): void {
+  if (col.type === 'boolean' && col.storage === 'codes') return checkBooleans(col.name, col.levels, added, k, naming);
   if (col.type !== 'numeric' && col.type !== 'datetime') return;
   const parse = col.type === 'numeric' ? parseNumberCell : (cell: string) => parseDateCell(cell, dateOrder);
   const kind = col.type === 'numeric' ? 'a number' : dateOrder ? `a date as ${describeOrder(dateOrder)} or ISO-8601` : 'an ISO-8601 date';
   for (let i = 0; i < added.rows.length; i++) {
     const cell = added.rows[i][k];
     if (isMissingNumberCell(cell) || !Number.isNaN(parse(cell))) continue;
-    const at = naming === 'line' ? (added.lines?.[i] ?? i + 2) : i + 1;
+    const at = placeOf(added, i, naming);
     const why = col.type === 'datetime' ? whyNoRealDate(cell, dateOrder) : undefined;
     const what = why ? `is not a real date (${why})` : `is not ${kind}, as the column's values are`;
     throw new EngineError('invalid_dataset', `${naming} ${at}, column "${col.name}": "${cell.slice(0, 64)}" ${what}`, { [naming]: at, column: col.name });
+  }
+}
+
+/** The line of the file (header line 1) or the 1-based Parquet row the new row `i` is on. */
+const placeOf = (added: CsvTable, i: number, naming: RowNaming) => (naming === 'line' ? (added.lines?.[i] ?? i + 2) : i + 1);
+
+/**
+ * A boolean column's new cells must be truth values in any spelling ("yes", "TRUE", "f") or missing:
+ * upload reads only a column of truth values as boolean, so another word would make it categories.
+ */
+function checkBooleans(name: string, levels: readonly string[], added: CsvTable, k: number, naming: RowNaming): void {
+  for (let i = 0; i < added.rows.length; i++) {
+    const cell = added.rows[i][k];
+    if (isMissingCell(cell) || parseBooleanCell(cell) !== undefined) continue;
+    const at = placeOf(added, i, naming);
+    // The column's own spellings say what it holds ("no" and "yes"), sorted false first.
+    const spellings = [...levels].sort((a, b) => Number(parseBooleanCell(a)) - Number(parseBooleanCell(b))).map((l) => `"${l}"`);
+    throw new EngineError('invalid_dataset', `${naming} ${at}, column "${name}": "${cell.slice(0, 64)}" is not a truth value (${spellings.join(' or ')}), as the column's values are`, {
+      [naming]: at,
+      column: name,
+    });
   }
 }
 

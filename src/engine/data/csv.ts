@@ -8,10 +8,17 @@
  * Spreadsheet exports from locales that write decimal commas separate fields with semicolons, and some
  * tools write tabs. The separator is read from the header line (the most frequent of comma, semicolon
  * and tab outside quotes; comma on a tie) or from Excel's "sep=;" first line. In a semicolon file a
- * decimal-comma number ("3,14", "1.234,5") is read as the number it is ("3.14", "1234.5").
+ * decimal-comma number ("3,14", "1.234,5") is read as the number it is ("3.14", "1234.5"), and in a file
+ * that writes its decimals so, so is a whole number with dots between thousands ("120.000" is 120000:
+ * data/decimal-comma).
+ *
+ * Spreadsheets also export a separator at the end of every line, header included: an unnamed column with
+ * no value in it is left out, and the table's warnings say so; an unnamed column holding a value is
+ * refused at that line, as its values would have no name to be used by.
  */
 import Papa from 'papaparse';
 import { EngineError } from '../core/errors';
+import { DecimalMark, readSemicolonCell } from './decimal-comma';
 
 export interface CsvTable {
   readonly header: readonly string[];
@@ -21,6 +28,8 @@ export interface CsvTable {
    * counted), so a refusal found later (a cell of the wrong kind) names the line the user sees.
    */
   readonly lines?: readonly number[];
+  /** What reading left out of the file (unnamed columns without a value), for the dataset's warnings. */
+  readonly warnings?: readonly string[];
 }
 
 export interface CsvLimits {
@@ -74,17 +83,10 @@ function headerDelimiter(text: string): CsvDelimiter {
   return ',';
 }
 
-/** "3,14" → "3.14", "-1.234,5" → "-1234.5"; any other cell unchanged. */
-function decimalComma(cell: string): string {
-  if (cell.indexOf(',') < 0) return cell;
-  const m = /^(\s*[+-]?)(\d{1,3}(?:\.\d{3})+|\d+),(\d+)(\s*)$/.exec(cell);
-  return m ? `${m[1]}${m[2].replaceAll('.', '')}.${m[3]}${m[4]}` : cell;
-}
-
 /**
  * Parses a whole CSV document. Throws EngineError('invalid_csv') naming the line on any structural
- * problem: no header, empty or duplicate column names, a row with the wrong number of fields, an
- * unterminated quote, or no data rows.
+ * problem: no header, duplicate column names, a value in a column the header does not name, a row with
+ * the wrong number of fields, an unterminated quote, or no data rows.
  */
 export function parseCsv(input: string, limits: Partial<CsvLimits> = {}): CsvTable {
   const { maxRows, maxColumns, rowsOf = 'one dataset' } = { ...DEFAULT_LIMITS, ...limits };
@@ -98,6 +100,9 @@ export function parseCsv(input: string, limits: Partial<CsvLimits> = {}): CsvTab
   let failure: EngineError | undefined;
   let rowStart = 0;
   const lineAt = lineCounter(text, firstLine);
+  // Columns the header gives no name, which must stay empty to be left out.
+  let unnamed: number[] = [];
+  const mark = delimiter === ';' ? new DecimalMark() : undefined;
 
   Papa.parse<string[]>(text, {
     delimiter,
@@ -122,6 +127,7 @@ export function parseCsv(input: string, limits: Partial<CsvLimits> = {}): CsvTab
           failure = problem;
           parser.abort();
         }
+        unnamed = unnamedColumns(header);
         return;
       }
       if (fields.length !== header.length) {
@@ -134,7 +140,14 @@ export function parseCsv(input: string, limits: Partial<CsvLimits> = {}): CsvTab
         parser.abort();
         return;
       }
-      rows.push(delimiter === ';' ? fields.map(decimalComma) : fields);
+      const named = unnamed.find((j) => fields[j].trim() !== '');
+      if (named !== undefined) {
+        failure = valueWithoutName(line, named, fields[named]);
+        parser.abort();
+        return;
+      }
+      if (mark) for (const f of fields) mark.see(f);
+      rows.push(fields);
       lines.push(line);
     },
   });
@@ -142,7 +155,50 @@ export function parseCsv(input: string, limits: Partial<CsvLimits> = {}): CsvTab
   if (failure) throw failure;
   if (header === undefined) throw new EngineError('invalid_csv', 'the file has no header row', { line: firstLine });
   if (rows.length === 0) throw new EngineError('invalid_csv', 'the file has a header but no data rows', { line: headerLine + 1 });
-  return { header, rows, lines };
+  if (mark) {
+    // Read once the whole file has said how it writes decimals (data/decimal-comma).
+    const thousands = mark.dotsSeparateThousands;
+    for (const row of rows) for (let j = 0; j < row.length; j++) row[j] = readSemicolonCell(row[j], thousands);
+  }
+  if (unnamed.length === 0) return { header, rows, lines };
+  return { ...withoutColumns(header, rows, unnamed), lines, warnings: [emptyUnnamedWarning(unnamed)] };
+}
+
+/** The 0-based positions of the header's unnamed columns. */
+function unnamedColumns(header: readonly string[]): number[] {
+  const unnamed: number[] = [];
+  for (let j = 0; j < header.length; j++) if (header[j] === '') unnamed.push(j);
+  return unnamed;
+}
+
+/** The table without the columns at `drop` (sorted positions). */
+function withoutColumns(header: string[], rows: string[][], drop: readonly number[]): { header: string[]; rows: string[][] } {
+  const skip = new Set(drop);
+  const keep = header.map((_, j) => j).filter((j) => !skip.has(j));
+  return { header: keep.map((j) => header[j]), rows: rows.map((row) => keep.map((j) => row[j])) };
+}
+
+const ordinalList = (columns: readonly number[]) => {
+  const names = columns.map((j) => String(j + 1));
+  return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+};
+
+/** "column 6 of the header has no name and no value on any line (...): it was left out". */
+function emptyUnnamedWarning(columns: readonly number[]): string {
+  const one = columns.length === 1;
+  return (
+    `${one ? 'column' : 'columns'} ${ordinalList(columns)} of the header ${one ? 'has' : 'have'} no name and no value on any line ` +
+    `(as when every line ends with a separator): ${one ? 'it was' : 'they were'} left out`
+  );
+}
+
+/** A value in a column the header does not name: refused, as no job or prediction could name it. */
+function valueWithoutName(line: number, column: number, cell: string): EngineError {
+  return new EngineError(
+    'invalid_csv',
+    `line ${line} has the value "${cell.trim().slice(0, 64)}" in column ${column + 1}, which the header gives no name; name the column in the header (or remove its values)`,
+    { line, column_index: column + 1 },
+  );
 }
 
 /** A row with the wrong number of fields; a one-field header is most often a title line or another separator. */
@@ -156,10 +212,12 @@ function checkHeader(header: string[], maxColumns: number, line: number): Engine
   if (header.length > maxColumns) {
     return new EngineError('invalid_csv', `the header has ${header.length} columns; at most ${maxColumns} are allowed`, { line, columns: header.length });
   }
+  // Unnamed columns are read on (an empty one is left out, one with a value refused there), unless none has a name.
+  if (header.every((name) => name === '')) return new EngineError('invalid_csv', 'the header has no column names', { line, column_index: 1 });
   const seen = new Map<string, number>();
   for (let i = 0; i < header.length; i++) {
     const name = header[i];
-    if (name === '') return new EngineError('invalid_csv', `column ${i + 1} of the header has no name`, { line, column_index: i + 1 });
+    if (name === '') continue;
     const earlier = seen.get(name);
     if (earlier !== undefined) {
       return new EngineError('invalid_csv', `column name "${name}" appears twice in the header (columns ${earlier + 1} and ${i + 1})`, {

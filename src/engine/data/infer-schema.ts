@@ -6,20 +6,23 @@
  * all dates of one layout (ISO-8601, or 03/15/2024, 15.03.2024, 2024/03/15, 15-Mar-2024: data/detect-date-order) →
  * datetime, the layout stored with the column; strings unique on every row → id; long multi-word strings →
  * text; otherwise categorical. Numbers and dates may be mixed with placeholders ("-", "#N/A", "unknown"),
- * read as missing. A column of nearly all dates that some cells keep from being dates is typed by these
- * rules all the same, and its profile entry says which cell (data/near-dates).
+ * read as missing, and numbers with a few stray words (at most 2% of the cells, and 20): these are read as
+ * missing too, and the profile entry names them by line (data/stray-text). A column of nearly all dates
+ * that some cells keep from being dates is typed by these rules all the same, and its profile entry says
+ * which cell (data/near-dates).
  * A boolean column written in several spellings ("True", "TRUE", "false") keeps one per truth value, its
  * most frequent, so it has two levels.
  */
 import type { CsvTable } from './csv';
 import { type ColumnType, isMissingCell, isMissingNumberCell, parseBooleanCell, parseDateCell, parseNumberCell } from './column-types';
-import { type Column, type Dataset, MISSING_CODE } from './dataset';
+import { type Column, type Dataset, MISSING_CODE, type NumericValues } from './dataset';
 import { type DateOrder, dayMonthParts } from './date-layout';
 import { guessedOrderWarning } from './datetime-override';
 import { type DateDetection, detectDateOrder } from './detect-date-order';
 import { fixedRowsWhere } from './fixed-rows';
 import { nearDatesWarning } from './near-dates';
 import { spellingsOf } from './numeric-labels';
+import { isStrayText, strayAllowance, strayCells, strayTextWarning } from './stray-text';
 import { readUtcOffsets } from './utc-offsets';
 
 export interface ColumnProfile {
@@ -38,8 +41,9 @@ export interface ColumnProfile {
   /** A datetime column's layout when its dates are not ISO-8601 (data/date-layout). */
   readonly date_order?: DateOrder;
   /**
-   * What to know about the column before training on it: an order of day and month that was guessed, or
-   * dates that a few cells keep from being read as dates (data/near-dates).
+   * What to know about the column before training on it: an order of day and month that was guessed,
+   * dates that a few cells keep from being read as dates (data/near-dates), or words among numbers read
+   * as missing (data/stray-text).
    */
   readonly warnings?: readonly string[];
 }
@@ -74,10 +78,21 @@ export function inferDataset(table: CsvTable, overrides: TypeOverrides = {}, opt
     columns.push(column);
     const entry = profileColumn(column);
     const nearDates = forced === undefined && NEAR_DATE_TYPES.has(column.type) ? nearDatesWarning(name, cells, column.type, where) : undefined;
-    const warnings = [...(dates?.ambiguous ? [guessedOrderWarning(name)] : []), ...(nearDates ? [nearDates] : [])];
+    const strays = column.type === 'numeric' && column.storage === 'f64' ? strayWarning(name, cells, column.values, where) : undefined;
+    const warnings = [...(dates?.ambiguous ? [guessedOrderWarning(name)] : []), ...(nearDates ? [nearDates] : []), ...(strays ? [strays] : [])];
     profile.push(warnings.length > 0 ? { ...entry, warnings } : entry);
   }
   return { dataset: { rows: table.rows.length, columns }, profile };
+}
+
+/** The warning for a numeric column's cells that are neither numbers nor placeholders, read as missing (data/stray-text). */
+function strayWarning(name: string, cells: readonly string[], values: NumericValues, where: (row: number) => string): string | undefined {
+  let numbers = 0;
+  for (const v of values) if (!Number.isNaN(v)) numbers++;
+  // A column without a missing value holds no stray cell.
+  if (numbers === values.length) return undefined;
+  const found = strayCells(values.length, numbers, (i) => Number.isNaN(values[i]) && !isMissingNumberCell(cells[i]), (i) => cells[i]);
+  return found ? strayTextWarning(name, found, where) : undefined;
 }
 
 /** The types a column of nearly all dates falls to when a few cells keep it from being dates (data/near-dates). */
@@ -131,9 +146,14 @@ function guessType(name: string, present: string[], distinct: Set<string>, n: nu
   if (truths.size === 2 && !truths.has(undefined)) return { type: 'boolean' };
   const allUnique = distinct.size === present.length && present.length === n;
   // Numbers and dates may sit among placeholders, but there must be some. The placeholder test runs only
-  // on cells that do not parse, and the scan stops at the first cell that is neither: categories cost one cell.
-  if (readsAs(present, parseNumberCell)) {
-    const integers = present.every((c) => isMissingNumberCell(c) || Number.isInteger(parseNumberCell(c)));
+  // on cells that do not parse, and the scan stops at the first cell that is neither (past the few stray
+  // words numbers may hold): categories cost a cell or a few.
+  if (readsAs(present, parseNumberCell, strayAllowance(present.length))) {
+    // Placeholders and stray words are missing values, whole or not.
+    const integers = present.every((c) => {
+      const v = parseNumberCell(c);
+      return Number.isNaN(v) || Number.isInteger(v);
+    });
     return { type: integers && ID_NAME_RE.test(name) && n > 10 && (allUnique || nearlyUnique(distinct.size, present.length, n)) ? 'id' : 'numeric' };
   }
   const dates = detectDateOrder(present, { appended });
@@ -146,12 +166,16 @@ function guessType(name: string, present: string[], distinct: Set<string>, n: nu
   return { type: 'categorical' };
 }
 
-/** Whether every cell parses with `parse` or is a placeholder, and at least one parses. */
-function readsAs(cells: string[], parse: (cell: string) => number): boolean {
+/**
+ * Whether every cell parses with `parse` or is a placeholder, at least one parses, and at most `strays`
+ * cells are stray words instead (data/stray-text).
+ */
+function readsAs(cells: string[], parse: (cell: string) => number, strays: number): boolean {
   let parsed = false;
+  let stray = 0;
   for (const c of cells) {
     if (!Number.isNaN(parse(c))) parsed = true;
-    else if (!isMissingNumberCell(c)) return false;
+    else if (!isMissingNumberCell(c) && !(isStrayText(c) && ++stray <= strays)) return false;
   }
   return parsed;
 }

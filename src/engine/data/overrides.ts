@@ -3,13 +3,15 @@
  * Applies a user's per-column decisions to a Dataset: "ignore" leaves a column out, a type forces how it
  * is read (a numeric code column read as categories, categories that are really numbers read as numbers,
  * an inferred id kept as a category, dates in a declared order of day and month: data/datetime-override).
- * Refuses overrides that cannot hold, naming the column.
+ * Refuses overrides that cannot hold, naming the column. Categories declared numeric read their words as
+ * missing values, and the result's warnings name them, unless they are as many as the numbers (data/stray-text).
  */
 import { EngineError } from '../core/errors';
 import { type ColumnType, isMissingNumberCell, parseNumberCell } from './column-types';
-import { type Column, type Dataset, MISSING_CODE } from './dataset';
+import { type CodedColumn, type Column, type Dataset, MISSING_CODE, type NumericColumn } from './dataset';
 import { asDatetime, type DatetimeOverride } from './datetime-override';
 import { numericLabelOf } from './numeric-labels';
+import { strayCells, strayPlaces } from './stray-text';
 
 export type { DatetimeOverride } from './datetime-override';
 
@@ -21,8 +23,13 @@ export function declaredDateOrders(overrides: Readonly<Record<string, ColumnOver
   return new Set(Object.keys(overrides).filter((name) => typeof overrides[name] === 'object'));
 }
 
-export function applyOverrides(ds: Dataset, overrides: Readonly<Record<string, ColumnOverride>>): { dataset: Dataset; ignore: string[] } {
+/**
+ * `ds` with the user's overrides applied, the columns to leave out, and what to know about how the
+ * declared types read (words read as missing in a column declared numeric), for the job's warnings.
+ */
+export function applyOverrides(ds: Dataset, overrides: Readonly<Record<string, ColumnOverride>>): { dataset: Dataset; ignore: string[]; warnings: string[] } {
   const ignore: string[] = [];
+  const warnings: string[] = [];
   for (const name of Object.keys(overrides)) {
     if (!ds.columns.some((c) => c.name === name)) {
       throw new EngineError('invalid_params', `columns: "${name}" is not a column of the dataset`, { field: 'columns', column: name });
@@ -37,22 +44,17 @@ export function applyOverrides(ds: Dataset, overrides: Readonly<Record<string, C
       return col;
     }
     if (typeof want === 'object') return asDatetime(col, want.date_order);
-    return retype(col, want);
+    return retype(col, want, warnings);
   });
-  return { dataset: { rows: ds.rows, columns }, ignore };
+  return { dataset: { rows: ds.rows, columns }, ignore, warnings };
 }
 
-function retype(col: Column, type: ColumnType): Column {
+function retype(col: Column, type: ColumnType, warnings: string[]): Column {
   if (type === 'datetime') return asDatetime(col);
   if (type === 'numeric') {
     // A date column keeps its times (epoch milliseconds), now as numbers.
     if (col.storage === 'f64') return { name: col.name, type, storage: 'f64', values: col.values, ...(col.spellings ? { spellings: col.spellings } : {}) };
-    // Placeholders such as "-" or "#N/A" among the levels are missing numbers (data/column-types).
-    const asNumbers = col.levels.map((l) => (isMissingNumberCell(l) ? NaN : parseNumberCell(l)));
-    const bad = col.levels.find((l, k) => Number.isNaN(asNumbers[k]) && !isMissingNumberCell(l));
-    if (bad !== undefined) throw new EngineError('invalid_params', `columns: "${col.name}" cannot be numeric: it holds "${bad}"`, { field: 'columns', column: col.name, value: bad });
-    const values = Float64Array.from(col.codes, (c) => (c < 0 ? NaN : asNumbers[c]));
-    return { name: col.name, type, storage: 'f64', values };
+    return levelsAsNumbers(col, warnings);
   }
   if (col.storage === 'codes') return { ...col, type };
   // A number column read as categories: each distinct number becomes a level, sorted numerically.
@@ -61,4 +63,36 @@ function retype(col: Column, type: ColumnType): Column {
   const codes = Int32Array.from(col.values, (v) => (Number.isNaN(v) ? MISSING_CODE : (index.get(v) as number)));
   // Labelled as the file wrote the number ("1.0"), else its shortest text at the stored precision ("0.1").
   return { name: col.name, type, storage: 'codes', codes, levels: distinct.map(numericLabelOf(col)) };
+}
+
+/** Data rows counted from 1, as the other refusals of a job's columns name them (data/datetime-override). */
+const dataRow = (i: number) => `data row ${i + 1}`;
+
+/**
+ * Categories read as numbers. Placeholders such as "-" or "#N/A" among the levels are missing numbers
+ * (data/column-types), and so are words, which `warnings` names; a column of more words than numbers is
+ * refused, naming the first.
+ */
+function levelsAsNumbers(col: CodedColumn, warnings: string[]): NumericColumn {
+  const asNumbers = col.levels.map((l) => (isMissingNumberCell(l) ? NaN : parseNumberCell(l)));
+  const word = col.levels.map((l, k) => Number.isNaN(asNumbers[k]) && !isMissingNumberCell(l));
+  const values = Float64Array.from(col.codes, (c) => (c < 0 ? NaN : asNumbers[c]));
+  let numbers = 0;
+  for (const v of values) if (!Number.isNaN(v)) numbers++;
+  const words = strayCells(values.length, numbers, (i) => col.codes[i] >= 0 && word[col.codes[i]], (i) => col.levels[col.codes[i]]);
+  if (words && words.count >= numbers) {
+    const { value, rows } = words.cells[0];
+    throw new EngineError(
+      'invalid_params',
+      `columns: "${col.name}" cannot be numeric: it holds "${value.slice(0, 64)}" (${dataRow(rows[0])}), and ${words.count} of its ${words.present} values are not numbers`,
+      { field: 'columns', column: col.name, value, data_row: rows[0] + 1 },
+    );
+  }
+  if (words) {
+    warnings.push(
+      `"${col.name}" is read as numeric, as the job's columns declare: ${numbers} of ${words.present} values are numbers, but ${strayPlaces(words, dataRow)}; ` +
+        `${words.count === 1 ? 'it is read as a missing value' : 'all read as missing values'}`,
+    );
+  }
+  return { name: col.name, type: 'numeric', storage: 'f64', values };
 }

@@ -22,6 +22,9 @@ export interface PreparedTarget {
 
 /** Integer targets with at most this many distinct values are read as classes when no task is given. */
 const MAX_INFERRED_CLASSES = 10;
+/** A text target with distinct values on this share of its rows (and at least MIN_LABEL_ROWS rows) is an identifier. */
+const NEARLY_UNIQUE = 0.9;
+const MIN_LABEL_ROWS = 20;
 
 export function prepareTarget(ds: Dataset, target: string, requested?: Task): PreparedTarget {
   const col = findColumn(ds, target);
@@ -68,6 +71,14 @@ export function prepareTarget(ds: Dataset, target: string, requested?: Task): Pr
   }
   if (asNumbers && requested === undefined) {
     throw new EngineError('invalid_target', `target column "${target}" holds a different number on every row${hint}`, { field: 'target', column: target });
+  }
+  // Text with a different value on (nearly) every row names rows, not classes: no fold could validate a class it learned.
+  if (!asNumbers && (col.type === 'id' || (count >= MIN_LABEL_ROWS && used.size >= NEARLY_UNIQUE * count))) {
+    const where = used.size === count ? 'every row' : `nearly every row (${used.size} values in ${count} rows)`;
+    throw new EngineError('invalid_target', `target column "${target}" holds a different value on ${where}: it looks like an identifier (or free text), not a label to predict; pick the column to predict as "target"`, {
+      field: 'target',
+      column: target,
+    });
   }
   // Re-index to the levels actually present so that class indices are dense.
   const present = [...used].sort((a, b) => a - b);

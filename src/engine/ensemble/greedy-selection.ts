@@ -29,6 +29,8 @@ export interface EnsembleTarget {
   readonly task: Task;
   /** Number of classes (ignored for regression). */
   readonly nClasses: number;
+  /** Binary only: the index of the class a per-class metric (f1) speaks for (eval/positive-class); default 1. */
+  readonly positive?: number;
 }
 
 export interface GreedySelectionOptions {
@@ -121,7 +123,7 @@ export function greedyEnsembleSelection(
   });
   const cost = (i: number) => candidates[i].cost ?? 0;
   const lossOf = (output: Float32Array) => {
-    const score = spec.score(target.y, output, target.nClasses);
+    const score = spec.score(target.y, output, target.nClasses, undefined, target.positive);
     // A NaN score (e.g. AUC of a constant prediction) must never win a comparison.
     return Number.isFinite(score) ? toLoss(metric, score) : Number.POSITIVE_INFINITY;
   };

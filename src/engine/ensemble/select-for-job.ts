@@ -18,6 +18,7 @@ import type { Task } from '../core/task';
 import type { Dataset } from '../data/dataset';
 import { prepareTarget } from '../data/target';
 import { type MetricName, toLoss } from '../eval/metrics';
+import { positiveClassIndex } from '../eval/positive-class';
 import { type EnsembleCandidate, type EnsembleSelection, greedyEnsembleSelection } from './greedy-selection';
 import { LOG_LINEAR_MAX_WORK, type LogLinearSelection, logLinearSelection, logLinearWork } from './log-linear-pool';
 
@@ -25,6 +26,8 @@ export interface JobEnsembleSpec {
   readonly target: string;
   readonly task: Task;
   readonly metric: MetricName;
+  /** Binary only: the class a per-class metric (f1) speaks for, as the trials scored it; absent: class index 1. */
+  readonly positiveClass?: string;
   /** Most distinct members: each adds its prediction cost to every request. */
   readonly maxMembers?: number;
   /** Cap on the summed serving cost of the members (candidates' `cost`, µs per row; see serving-cost). */
@@ -60,7 +63,8 @@ export function selectJobEnsemble(ds: Dataset, spec: JobEnsembleSpec, candidates
     // One member alone would be a temperature on one model, measured worse (above): a pool needs two.
     return { selection: pooled, improves: pooled.members.length > 1 && pooled.loss < pooled.bestSingle.score };
   }
-  const selection = greedyEnsembleSelection({ y: target.y, task: target.task, nClasses }, spec.metric, candidates, {
+  const positive = target.task === 'binary' ? positiveClassIndex(target.classes, spec.positiveClass) : undefined;
+  const selection = greedyEnsembleSelection({ y: target.y, task: target.task, nClasses, ...(positive !== undefined ? { positive } : {}) }, spec.metric, candidates, {
     rounds: 25,
     maxMembers: spec.maxMembers ?? DEFAULT_MAX_MEMBERS,
     maxCost: spec.maxCostMicros ?? DEFAULT_MAX_SERVING_MICROS,

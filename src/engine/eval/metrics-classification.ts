@@ -3,7 +3,9 @@
  * Classification scores over a model's raw output (see core/task): binary outputs are one probability of
  * class index 1 per row, multiclass outputs are K probabilities per row, row-major. Every score accepts
  * optional per-row weights and follows scikit-learn's definitions (1.2), so numbers reported by a job can
- * be compared with the reference tables. Pure functions over typed arrays; the registry lives in metrics.ts.
+ * be compared with the reference tables. F1 is the one binary score that depends on which class counts as
+ * positive (ROC AUC, log loss and the accuracies read the same for either class), so it takes the positive
+ * class's index (./positive-class). Pure functions over typed arrays; the registry lives in metrics.ts.
  */
 import { EngineError } from '../core/errors';
 
@@ -204,18 +206,24 @@ export function balancedAccuracy(yTrue: Float32Array, output: Float32Array, nCla
 }
 
 /**
- * F1 score. Binary: of class index 1. Multiclass: unweighted mean of per-class F1 over the classes that
- * occur in the labels or the predictions (scikit-learn's average='macro'). An undefined F1 (no positives
- * predicted or present) counts as 0, like scikit-learn's zero_division default.
+ * F1 score. Binary: of the class at index `positive` (default 1, the rule before a job could name its
+ * positive class; scikit-learn's pos_label); the labels are still read as the model predicts them
+ * (probability of class 1 ≥ 0.5), only the class scored changes. Multiclass: unweighted mean of per-class
+ * F1 over the classes that occur in the labels or the predictions (scikit-learn's average='macro'), and
+ * `positive` is ignored. An undefined F1 (no positives predicted or present) counts as 0, like
+ * scikit-learn's zero_division default.
  */
-export function f1(yTrue: Float32Array, output: Float32Array, nClasses: number, weights?: Float32Array): number {
+export function f1(yTrue: Float32Array, output: Float32Array, nClasses: number, weights?: Float32Array, positive = 1): number {
   const width = outputColumns(yTrue, output, nClasses);
   const { k, tp, predicted, actual, seen } = confusion(yTrue, output, nClasses, weights);
   const f1Of = (c: number) => {
     const denominator = predicted[c] + actual[c];
     return denominator > 0 ? (2 * tp[c]) / denominator : 0;
   };
-  if (width === 1) return f1Of(1);
+  if (width === 1) {
+    if (positive !== 0 && positive !== 1) throw new EngineError('invalid_params', `the positive class of a binary F1 is class index 0 or 1, got ${positive}`, { positive });
+    return f1Of(positive);
+  }
   let sum = 0;
   let count = 0;
   for (let c = 0; c < k; c++) {

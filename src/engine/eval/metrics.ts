@@ -18,8 +18,10 @@ export type MetricName = 'roc_auc' | 'log_loss' | 'accuracy' | 'balanced_accurac
  * @param output  raw model output: one value per row, or nClasses probabilities per row for multiclass
  * @param nClasses  number of classes (ignored for regression)
  * @param weights optional per-row weights
+ * @param positive binary only: the index of the class a per-class score (f1) speaks for; default 1
+ *   (see ./positive-class). Scores that read the same for either class ignore it.
  */
-export type ScoreFn = (yTrue: Float32Array, output: Float32Array, nClasses: number, weights?: Float32Array) => number;
+export type ScoreFn = (yTrue: Float32Array, output: Float32Array, nClasses: number, weights?: Float32Array, positive?: number) => number;
 
 /** A metric's description: its name, its direction, the tasks it applies to, and how to compute it. */
 export interface MetricSpec {
@@ -38,7 +40,8 @@ function spec(name: MetricName, greaterIsBetter: boolean, tasks: readonly Task[]
 
 /**
  * Every metric by name. Classification labels are argmax of the output (binary: probability ≥ 0.5 is class 1);
- * roc_auc and f1 take class index 1 as positive for binary and macro-average one-vs-rest for multiclass.
+ * binary f1 is of the positive class (ScoreFn `positive`, class index 1 unless given), binary roc_auc the
+ * same for either class; for multiclass both macro-average one-vs-rest.
  * Undefined values (for example AUC when only one class is present) are NaN.
  */
 export const METRICS: Readonly<Record<MetricName, MetricSpec>> = Object.freeze({

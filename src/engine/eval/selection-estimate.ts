@@ -29,6 +29,8 @@ export interface SelectionEstimateOptions {
   readonly bootstraps?: number;
   readonly maxRows?: number;
   readonly seed?: number;
+  /** Binary only: the index of the class a per-class metric (f1) speaks for (./positive-class); default 1. */
+  readonly positive?: number;
 }
 
 /**
@@ -43,7 +45,7 @@ export function selectionEstimate(
   oofs: readonly Float32Array[],
   options: SelectionEstimateOptions = {},
 ): SelectionEstimate | undefined {
-  const { bootstraps = 100, maxRows = 2_000, seed = 1 } = options;
+  const { bootstraps = 100, maxRows = 2_000, seed = 1, positive } = options;
   const n0 = y.length;
   if (n0 < 20 || oofs.length === 0) return undefined;
   const width = oofs[0].length / n0;
@@ -73,11 +75,11 @@ export function selectionEstimate(
     let pick = -1;
     let best = Infinity;
     for (let k = 0; k < preds.length; k++) {
-      const loss = toLoss(metric, score(yy, preds[k], nClasses, inBag));
+      const loss = toLoss(metric, score(yy, preds[k], nClasses, inBag, positive));
       if (loss < best) [best, pick] = [loss, k];
     }
     if (pick < 0) continue;
-    const held = score(yy, preds[pick], nClasses, outOfBag);
+    const held = score(yy, preds[pick], nClasses, outOfBag, positive);
     if (Number.isFinite(held)) scores.push(held);
   }
   if (scores.length === 0) return undefined;

@@ -114,6 +114,7 @@ const jobs: Operation[] = [
       202: ok('the job is queued', r.jobCreatedResponse),
       400: badBody('; invalid_target, invalid_metric, unsupported_task, invalid_dataset'),
       404: notFound('dataset'),
+      409: fail('model_conflict: `model` names an existing model whose champion the job\'s result would replace with a different model: another target, another task, or a dataset lacking feature columns the champion reads (details: model, champion_version, and what differs: target and task as {champion, job}, missing_columns); publish under another name, or send "replace_model": true'),
       413: tooLarge,
       429: fail('rate_limited or too_many_jobs (details.retry_after_seconds; Retry-After header)'),
     },
@@ -234,7 +235,7 @@ const models: Operation[] = [
   {
     method: 'get', path: '/v1/models/{model}/evaluation', operationId: 'getEvaluation', tag: 'models', access: 'key',
     summary: 'How a version did on rows it never trained on (out-of-fold)',
-    description: 'Every metric of the task, the ROC curve (binary), the confusion matrix (classification), residuals (regression) and feature importances. A job run on a single split kept no out-of-fold predictions: `available: false` with the reason.',
+    description: 'Every metric of the task, the ROC curve (binary), the confusion matrix (classification), residuals (regression) and feature importances. A binary evaluation names its `positive_class`, the class f1 and the ROC curve speak for. A job run on a single split kept no out-of-fold predictions: `available: false` with the reason.',
     query: { version: versionQuery('model') },
     responses: { 200: ok('the evaluation, or why there is none', r.evaluationResponse), 400: fail('invalid_name, invalid_request (version)'), 404: fail('model_not_found, model_version_not_found') },
   },

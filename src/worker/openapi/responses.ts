@@ -47,7 +47,7 @@ const columnSummary = z.object({
     .array(z.string())
     .optional()
     .describe(
-      'what to know before training on the column: an order of day and month that no value told (read month first) and how to declare the other; or values nearly all dates that some cells (named by line or data row) keep from being read as dates, and what to do',
+      'what to know before training on the column: an order of day and month that no value told (read month first) and how to declare the other; values nearly all dates that some cells (named by line or data row) keep from being read as dates, and what to do; or words among numbers (named with their lines or data rows) read as missing values',
     ),
 });
 
@@ -72,6 +72,10 @@ const datasetBase = {
   bytes: z.int(),
   image: imageInfo.optional().describe('image datasets only'),
   created_at: isoTime,
+  warnings: z
+    .array(z.string())
+    .optional()
+    .describe('what reading the file left out that no column entry can say: unnamed columns without a value (a separator at the end of every line) are left out'),
 };
 
 export const datasetUploadResponse = z.object({ ...datasetBase, columns: z.array(columnSummary) });
@@ -96,7 +100,7 @@ export const datasetListResponse = z.object({
 export const jobCreatedResponse = z.object({
   id: z.string(),
   status: z.literal('queued'),
-  warnings: z.array(z.string()).optional().describe('what to know about the target before trusting the score (as in the job view)'),
+  warnings: z.array(z.string()).optional().describe('what to know about the target and the data before trusting the score (as in the job view)'),
 });
 
 const budget = z.object({ seconds: z.number().optional(), trials: z.int().optional() });
@@ -121,15 +125,25 @@ export const jobViewResponse = z.object({
   learning_task: z.string().optional().describe('image and forecast jobs: the task their models learn (a classification; a regression of lagged values)'),
   metric: z.string(),
   greater_is_better: z.boolean(),
+  positive_class: z.string().optional().describe('binary jobs: the class f1 is computed for (the job\'s positive_class, or its default); jobs made before it was recorded: the second class in class order'),
   strategy: z.string(),
   models: z.array(z.string()).describe('the model families searched, in priority order'),
   models_skipped: z.array(z.object({ family: z.string(), reason: z.string() })).optional().describe('requested families this kind of job cannot use (e.g. cnn on a table), skipped'),
-  warnings: z.array(z.string()).optional().describe('what to know about the target before trusting the score: rows left out for a missing target, classes rarer than the folds, extreme regression targets; and date columns read month first because no value told day from month'),
+  warnings: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'what to know before trusting the score: rows left out for a missing target, classes rarer than the folds, extreme regression targets; date columns read month first because no value told day from month; a column that predicts the target almost perfectly alone (a leak: ignore it if it is not known when you predict); the champion a "replace_model" job replaced; and, once published, a model trained on a fraction of the rows (no trial finished at full fidelity within the budget) with its fidelity',
+    ),
   scheduler: z.enum(['asha', 'hyperband']).optional(),
   seed: z.int(),
   progress: z.object({ trials_done: z.int(), trials_running: z.int(), trials_failed: z.int(), elapsed_ms: z.number(), budget }),
   best: z.object({ trial_id: z.string(), family, score }).nullable(),
-  leaderboard: z.array(leaderboardEntry).describe('best first'),
+  leaderboard: z
+    .array(leaderboardEntry)
+    .describe(
+      'best first: by fidelity, then by score. In an asha or hyperband job every full-fidelity result ranks above every result on a fraction of the rows (whose scores do not compare with full ones, and may be higher); the ensemble sits among the full-fidelity entries by its score',
+    ),
   best_estimate: z
     .object({ score, interval: z.array(z.number()).describe('5th and 95th percentile'), bootstraps: z.int(), candidates: z.int(), rows: z.int(), method: z.literal('bootstrap_bias_corrected_cv') })
     .optional()
@@ -140,9 +154,10 @@ export const jobViewResponse = z.object({
       score: score.optional(),
       combine: z.literal('log_linear').optional().describe('absent: the members\' outputs are averaged by weight; "log_linear": their probabilities are pooled as p ∝ Π pᵢ^weightᵢ (multiclass log-loss jobs)'),
       members: z.array(z.object({ trial_id: z.string(), weight: z.number() })).optional(),
-      reason: z.string().optional(),
+      reason: z.string().optional().describe('why the ensemble was skipped or failed'),
     })
-    .optional(),
+    .optional()
+    .describe('the end-of-search ensemble; "skipped" with a reason when none was built (fewer than two full-fidelity trials, a cancelled job): a table job then has no best_estimate'),
   warm_start: z.array(z.object({ family, params })).optional(),
   challenge: z
     .object({
@@ -194,7 +209,12 @@ const trialRecord = z.object({
   note: z.string().optional().describe('why the configuration is not what the search proposed (e.g. narrowed to fit a trial\'s memory)'),
 });
 
-export const trialListResponse = z.object({ metric: z.string().describe('the metric of every score below'), greater_is_better: z.boolean(), trials: z.array(trialRecord) });
+export const trialListResponse = z.object({
+  metric: z.string().describe('the metric of every score below'),
+  greater_is_better: z.boolean(),
+  positive_class: z.string().optional().describe('binary jobs: the class an f1 score is of, as in the job view'),
+  trials: z.array(trialRecord),
+});
 
 // ---- models ---------------------------------------------------------------------------------------
 
@@ -389,13 +409,14 @@ export const evaluationResponse = z.discriminatedUnion('available', [
     rows: z.int(),
     metrics: z.record(z.string(), z.number().nullable()).describe('every metric of the task; null where undefined on these rows'),
     greater_is_better: z.record(z.string(), z.boolean()).describe('each metric above: whether a greater value is better'),
+    positive_class: z.string().optional().describe('binary only: the class f1 and the ROC curve speak for (the job\'s positive_class)'),
     roc: z
       .object({
         fpr: z.array(z.number()),
         tpr: z.array(z.number()),
         thresholds: z.array(z.number().nullable()).describe('null stands for +Infinity (the first point)'),
         auc: z.number(),
-        positive_class: z.string(),
+        positive_class: z.string().describe('the class whose probability is the score, as positive_class above'),
       })
       .optional()
       .describe('binary only'),

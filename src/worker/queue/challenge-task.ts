@@ -16,6 +16,7 @@ import { applyOverrides, type Dataset, METRICS, type Predictor } from '../../eng
 import { outputWidth } from '../../engine/core/task';
 import { datasetRows, truthFor } from '../../engine/data/dataset-rows';
 import { holdoutPart } from '../../engine/data/holdout';
+import { positiveClassIndex } from '../../engine/eval/positive-class';
 import type { ChallengeReport, ChallengeWork, ForecastJobSpec } from '../../durable/protocol';
 import { scoreOnSeriesTail, unseenTailCategories, type UnseenTailCategories } from '../../engine/forecast';
 import { listSome } from '../errors';
@@ -125,5 +126,7 @@ function scoreOn(predictor: Predictor, held: Dataset, work: ChallengeWork): numb
   const known = new Set(columns);
   const out = new Float32Array(held.rows * width);
   for (let from = 0; from < held.rows; from += WINDOW_ROWS) out.set(predictor.predictRaw(datasetRows(held, from, from + WINDOW_ROWS, known)), from * width);
-  return METRICS[work.metric].score(truth, out, classes.length);
+  // Both models know the same classes (classMismatch), so f1 speaks for the job's positive class in both.
+  const positive = work.task === 'binary' ? positiveClassIndex(classes, work.positive_class) : undefined;
+  return METRICS[work.metric].score(truth, out, classes.length, undefined, positive);
 }

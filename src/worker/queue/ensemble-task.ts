@@ -12,6 +12,7 @@ import { type AnyEnvelope, applyOverrides, buildEnsembleEnvelope, type Dataset, 
 import { trainingPart } from '../../engine/data/holdout';
 import { prepareTarget } from '../../engine/data/target';
 import { DEFAULT_MAX_SERVING_MICROS } from '../../engine/ensemble/select-for-job';
+import { positiveClassIndex } from '../../engine/eval/positive-class';
 import { selectionEstimate } from '../../engine/eval/selection-estimate';
 import type { BestEstimate, EnsembleReport, EnsembleWork } from '../../durable/protocol';
 import { readObjectBytes } from '../storage';
@@ -58,7 +59,13 @@ export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset
     }
     const { selection, improves } = selectJobEnsemble(
       dataset,
-      { target: work.target, task: work.task, metric: work.metric, ...(work.max_serving_us !== undefined ? { maxCostMicros: work.max_serving_us } : {}) },
+      {
+        target: work.target,
+        task: work.task,
+        metric: work.metric,
+        ...(work.positive_class !== undefined ? { positiveClass: work.positive_class } : {}),
+        ...(work.max_serving_us !== undefined ? { maxCostMicros: work.max_serving_us } : {}),
+      },
       candidates,
     );
     // What the best trial will score on new rows, without the optimism of having picked it among these.
@@ -91,7 +98,8 @@ export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset
 function estimateOfPick(dataset: Dataset, work: EnsembleWork, oofs: Float32Array[]): { estimate?: BestEstimate } {
   try {
     const target = prepareTarget(dataset, work.target, work.task);
-    const picked = selectionEstimate(target.y, target.classes.length, work.metric, oofs, { seed: 1 });
+    const positive = target.task === 'binary' ? positiveClassIndex(target.classes, work.positive_class) : undefined;
+    const picked = selectionEstimate(target.y, target.classes.length, work.metric, oofs, { seed: 1, ...(positive !== undefined ? { positive } : {}) });
     return picked ? { estimate: picked } : {};
   } catch (err) {
     console.error('no estimate of the best trial', err);

@@ -103,6 +103,7 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
       target: work.target,
       task: work.task,
       metric: work.metric,
+      ...(work.positive_class !== undefined ? { positiveClass: work.positive_class } : {}),
       seed: work.seed,
       folds: work.folds,
       // Absent in work claimed from a coordinator deployed before fidelities existed: a full trial.

@@ -69,7 +69,8 @@ datasets.post('/:dataset/rows', async (c) => {
   const { bytes, format, table } = await readTableBody(c.req.raw, mediaType, limits);
   const stored = decodeDataset(await readObjectBytes(c.env.STORE, base.data_key, 'dataset'));
   const { dataset, profile, added } = appendRows(stored, table, format === 'csv' ? 'line' : 'row', limits.maxRows);
-  const version = await storeVersion(c.env.STORE, datasetPrefix(tenant, name, crypto.randomUUID()), APPENDED_FILES[format], { bytes, dataset, columns: profile }, async (v) => {
+  const appended = { bytes, dataset, columns: profile, ...(table.warnings ? { warnings: table.warnings } : {}) };
+  const version = await storeVersion(c.env.STORE, datasetPrefix(tenant, name, crypto.randomUUID()), APPENDED_FILES[format], appended, async (v) => {
     const registered = await registry.addDatasetVersionAfter(name, base.version, { ...v, appended: { base_version: base.version, rows: added } });
     if (registered) return registered;
     throw new ApiError(409, 'version_conflict', `dataset "${name}" got a new version while these rows were being added to version ${base.version}; send them again`, {
@@ -88,7 +89,7 @@ async function storeVersion<V>(
   store: R2Bucket,
   prefix: string,
   raw: { readonly file: string; readonly contentType: string },
-  upload: { readonly bytes: Uint8Array; readonly dataset: Dataset; readonly columns: ColumnProfile[] },
+  upload: { readonly bytes: Uint8Array; readonly dataset: Dataset; readonly columns: ColumnProfile[]; readonly warnings?: readonly string[] },
   register: (v: Omit<DatasetVersion, 'name' | 'version'>) => Promise<V>,
 ): Promise<V> {
   const rawKey = `${prefix}/${raw.file}`;
@@ -103,6 +104,7 @@ async function storeVersion<V>(
       raw_key: rawKey,
       data_key: dataKey,
       created_at: new Date().toISOString(),
+      ...(upload.warnings ? { warnings: upload.warnings } : {}),
     });
   } catch (err) {
     await store.delete([rawKey, dataKey]).catch(() => undefined);
@@ -123,13 +125,13 @@ const APPENDED_FILES = {
   parquet: { file: 'rows.parquet', contentType: 'application/vnd.apache.parquet' },
 } as const;
 
-/** A CSV or Parquet upload parsed and typed (the profile has one entry per column). */
+/** A CSV or Parquet upload parsed and typed (the profile has one entry per column; what reading left out, in warnings). */
 async function readTableUpload(req: Request, mediaType: string, limits: ReturnType<typeof readLimits>) {
   const { bytes, format, table } = await readTableBody(req, mediaType, limits);
   // No type overrides, as a prototype-less object: a column named "constructor" or "__proto__" must not
   // find Object.prototype's members where the engine looks up an override by column name.
   const { dataset, profile } = inferDataset(table, Object.create(null));
-  return { bytes, format, dataset, columns: profile };
+  return { bytes, format, dataset, columns: profile, ...(table.warnings ? { warnings: table.warnings } : {}) };
 }
 
 datasets.get('/', async (c) => {
@@ -184,6 +186,7 @@ function publicDataset(
     created_at: string;
     columns: readonly ({ name: string; type: string; missing: number; unique: number } & Record<string, unknown>)[];
     appended?: { base_version: number; rows: number };
+    warnings?: readonly string[];
   },
   withStats: boolean,
 ) {
@@ -212,6 +215,8 @@ function publicDataset(
     created_at: v.created_at,
     // A version made by appending rows says so, wherever it is shown (its bytes are those of the rows sent).
     ...(v.appended ? { appended_rows: v.appended.rows, base_version: v.appended.base_version } : {}),
+    // What reading the file left out (an unnamed column without values), for the uploader's eyes.
+    ...(v.warnings ? { warnings: v.warnings } : {}),
   };
 }
 

@@ -5,7 +5,8 @@
  * published trial's, or for an ensemble its members' combined as it combines them: the weighted blend,
  * or the log-linear pool), lined up with the target
  * exactly as the trials prepared it (same column overrides, without a retraining job's holdout). The
- * answer holds every metric of the task, the ROC curve (binary), the confusion matrix (classification),
+ * answer holds every metric of the task (a binary one names the positive class its F1 and ROC curve speak
+ * for, the job's), the ROC curve (binary), the confusion matrix (classification),
  * a residual sample (regression) and the version's feature importances (worker/feature-importance). A
  * job run on a single split writes no out-of-fold predictions, and a forecast model is validated on
  * rolling origins instead: the answer is then `available: false` with the reason.
@@ -55,7 +56,8 @@ evaluation.get('/:model/evaluation', async (c) => {
   const target = prepareTarget(dataset, config.target, config.task);
   // Combined as the ensemble combines its members (a pool is never a single member: see select-for-job).
   const output = combine === 'log_linear' ? logLinearPool(parts.map((p) => p.output), parts.map((p) => p.weight), target.classes.length) : parts.length === 1 ? parts[0].output : blendOutputs(parts);
-  const result = evaluatePredictions(target.task, target.y, output, target.classes);
+  // F1 and the ROC curve speak for the job's positive class (class index 1 for a job made before it was recorded).
+  const result = evaluatePredictions(target.task, target.y, output, target.classes, config.task === 'binary' ? config.positive_class : undefined);
   return c.json({
     ...head,
     available: true,

@@ -1,0 +1,50 @@
+/**
+ * @module durable/published-notes
+ * What a job view says about its published result when it is less than a search normally gives: a
+ * model trained on a fraction of the rows (a multi-fidelity job whose budget ended before any trial
+ * finished at full fidelity publishes its best lower rung, fidelity-plan), and no ensemble (only
+ * full-fidelity trials with out-of-fold predictions are blended, and a cancelled job publishes its best
+ * trial as it is). Read from the journal alone, so jobs finished before these notes existed show them too.
+ */
+import { fidelityOf, isFullFidelity, type JobState, type TrialEntry } from './job-journal';
+import type { JobView } from './protocol';
+
+/** The trial the job published (or is publishing), when that is a single trial. */
+function publishedTrial(s: JobState): TrialEntry | undefined {
+  const id = s.publishing?.trial_id;
+  return id === undefined || id === 'ensemble' ? undefined : s.trials.get(id);
+}
+
+/** "1/3" for fidelities on the ladder (1/9, 1/3), else a rounded fraction. */
+function fidelityText(f: number): string {
+  const inverse = 1 / f;
+  return Math.abs(inverse - Math.round(inverse)) < 1e-9 ? `1/${Math.round(inverse)}` : String(Number(f.toPrecision(3)));
+}
+
+/**
+ * The warning of a job that published a model trained on a fraction of its rows: its fidelity, and that
+ * a longer budget gives one trained on every row. Empty otherwise (and while the job still searches).
+ */
+export function lowFidelityWarning(s: JobState): string[] {
+  const t = publishedTrial(s);
+  if (!t || isFullFidelity(t)) return [];
+  const f = fidelityOf(t);
+  const why = s.cancel_requested_at !== undefined ? 'the job was cancelled before any trial finished at full fidelity' : 'no trial finished at full fidelity within the budget';
+  return [
+    `the published model (${t.trial_id}, ${t.family}) was trained on ${Math.round(f * 100)}% of the rows (fidelity ${fidelityText(f)}): ${why}, so it is weaker than a model trained on every row and its score does not compare with full-fidelity scores; give a longer budget (budget.seconds, or more budget.trials) for a full-fidelity model`,
+  ];
+}
+
+/**
+ * The view's `ensemble` of a job that published without starting one: skipped, and why (no
+ * `best_estimate` either, which comes with it). Undefined while the job searches, or when it started one.
+ */
+export function ensembleNotTried(s: JobState): JobView['ensemble'] | undefined {
+  if (s.ensemble || !s.publishing || s.publishing.trial_id === 'ensemble') return undefined;
+  if (s.cancel_requested_at !== undefined) return { status: 'skipped', reason: 'the job was cancelled: its best trial is published as it is, without an ensemble' };
+  const full = s.order.filter((t) => isFullFidelity(t) && t.report?.status === 'complete' && t.report.oof_key !== undefined).length;
+  const finished = full === 0 ? 'no trial finished at full fidelity' : 'only one trial finished at full fidelity';
+  // A forecast job's best_estimate comes from its trials' errors per origin, not from the ensemble step.
+  const estimate = s.config?.forecast ? '' : ' (nor a best_estimate, which is computed with it)';
+  return { status: 'skipped', reason: `${finished}, and an ensemble blends at least two full-fidelity trials' out-of-fold predictions: none was built${estimate}` };
+}

@@ -1,0 +1,98 @@
+/**
+ * @module worker/model-conflict
+ * A job that publishes to a model name already in use replaces its champion when it ends. That is what
+ * retraining a model by hand on newer data means, but with another target, another task, or data lacking
+ * columns the champion reads, the model's clients would silently get answers to another question, or
+ * have their rows refused ("unknown column"). So job creation refuses such a job (409 model_conflict,
+ * naming each difference) unless the request says `"replace_model": true`. Retraining jobs publish to
+ * their own model by design and are not checked here (their data's columns are checked by
+ * champion-columns).
+ */
+import type { DatasetVersion } from '../durable/registry';
+import type { JobConfig } from '../durable/protocol';
+import { ignoredColumns, missingChampionColumns } from './champion-columns';
+import { coordinatorFor, isJobId } from './coordinator';
+import { ApiError, listSome } from './errors';
+import { isImageUploadProfile } from './image-upload';
+
+/** Missing columns a refusal names by name. */
+const MISSING_SHOWN = 8;
+
+/** What a job would publish: its model name, target, task as shown (forecast and image jobs by their kind), and data. */
+export interface PublishedShape {
+  readonly model: string;
+  readonly target: string;
+  readonly task: string;
+  readonly dataset: DatasetVersion;
+}
+
+/** How the job's result would differ from the model's champion; empty when it would not. */
+export interface ModelDifferences {
+  readonly champion_version: number;
+  readonly target?: { readonly champion: string; readonly job: string };
+  readonly task?: { readonly champion: string; readonly job: string };
+  readonly missing_columns?: readonly string[];
+}
+
+/**
+ * How the job's result differs from the champion of the model it publishes to, or null when the model
+ * does not exist or nothing differs. The champion's job (when its coordinator still holds it) gives the
+ * columns it ignored and whether it was an image job; without it, the model's own target and task.
+ */
+export async function modelDifferences(env: Env, tenant: string, job: PublishedShape): Promise<ModelDifferences | null> {
+  const registry = env.REGISTRY.getByName(tenant);
+  const model = await registry.getModel(job.model);
+  const champion = model?.versions.find((v) => v.version === model.champion_version);
+  if (!model || !champion) return null;
+  const [basis, championData] = await Promise.all([
+    isJobId(champion.job_id) ? coordinatorFor(env, tenant, champion.job_id).retrainBasis(champion.trial_id) : null,
+    registry.getDataset(champion.dataset.name, champion.dataset.version),
+  ]);
+  const config: JobConfig | undefined = basis?.config;
+  const imageChampion = config ? config.image !== undefined : championData !== null && isImageUploadProfile(championData.columns);
+  const championTask = model.task === 'forecast' ? 'forecast' : imageChampion ? 'image' : model.task;
+  const tables = championTask !== 'forecast' && championTask !== 'image' && job.task !== 'forecast' && job.task !== 'image';
+  const missing = tables && championData ? missingChampionColumns(championData.columns, job.dataset.columns, model.target, ignoredColumns(config?.columns)) : [];
+  const differences: ModelDifferences = {
+    champion_version: champion.version,
+    ...(model.target !== job.target ? { target: { champion: model.target, job: job.target } } : {}),
+    ...(championTask !== job.task ? { task: { champion: championTask, job: job.task } } : {}),
+    ...(missing.length > 0 ? { missing_columns: missing } : {}),
+  };
+  return differences.target || differences.task || differences.missing_columns ? differences : null;
+}
+
+/** The 409 refusing a job whose result would replace a champion it differs from, naming each difference. */
+export function modelConflict(job: PublishedShape, d: ModelDifferences): ApiError {
+  const what = [
+    ...(d.target ? [`the target differs ("${d.target.champion}" → "${d.target.job}")`] : []),
+    ...(d.task ? [`the task differs (${d.task.champion} → ${d.task.job})`] : []),
+    ...(d.missing_columns ? [missingText(job.dataset, d.missing_columns)] : []),
+  ];
+  return new ApiError(
+    409,
+    'model_conflict',
+    `model "${job.model}" exists and this job would replace its champion (v${d.champion_version}) with a different model: ${joinAll(what)}; its clients would get answers to another question or have their rows refused. Publish under another name ("model": "…"), or send "replace_model": true to replace it`,
+    {
+      field: 'model',
+      model: job.model,
+      champion_version: d.champion_version,
+      ...(d.target ? { target: d.target } : {}),
+      ...(d.task ? { task: d.task } : {}),
+      ...(d.missing_columns ? { missing_columns: d.missing_columns.slice(0, MISSING_SHOWN) } : {}),
+    },
+  );
+}
+
+/** The job's warning when `"replace_model": true` let it replace a champion it differs from. */
+export function replacedModelWarning(job: PublishedShape, d: ModelDifferences): string {
+  const was = [d.target ? `predicts "${d.target.champion}"` : '', d.task ? `is ${d.task.champion}` : '', d.missing_columns ? `reads ${d.missing_columns.length === 1 ? 'a column' : 'columns'} this dataset lacks` : ''].filter(Boolean);
+  return `"replace_model": this job's result replaces the champion of model "${job.model}" (v${d.champion_version}), which ${joinAll(was)}: clients sending that model's rows must change them`;
+}
+
+function missingText(dataset: DatasetVersion, missing: readonly string[]): string {
+  const shown = listSome(missing.map((n) => `"${n}"`), MISSING_SHOWN);
+  return `dataset "${dataset.name}" v${dataset.version} lacks ${missing.length === 1 ? 'a column' : `${missing.length} columns`} the champion reads (${shown})`;
+}
+
+const joinAll = (parts: readonly string[]) => (parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`);

@@ -1,0 +1,91 @@
+/**
+ * Decimal-comma files (semicolon separated, "1.234,5"): a whole number written with dots between thousands
+ * ("120.000", "1.200.000") reads as the number it is, at upload, append and in a batch for predictions,
+ * once the file shows it writes decimals with a comma. A file that writes them with a point, or tells
+ * neither, reads "120.000" as 120, as before. From the s18 user audit (eu_thousands.csv, eu_thousands2.csv).
+ */
+import { describe, expect, it } from 'vitest';
+import { appendRows } from '../../src/engine/data/append-rows';
+import { decodeDataset, encodeDataset } from '../../src/engine/data/columnar-codec';
+import { parseCsv } from '../../src/engine/data/csv';
+import { parseCsvColumns } from '../../src/engine/data/csv-columns';
+import type { Dataset } from '../../src/engine/data/dataset';
+import { inferDataset } from '../../src/engine/data/infer-schema';
+
+/** The audit's files, as they were sent. */
+const EU_THOUSANDS = 'a;price;y\n1;120.000;x\n2;1.200.000;y\n3;3,5;x\n4;45.000;y\n5;7;x\n';
+const EU_THOUSANDS2 = 'a;price;y\n1;120.000;x\n2;99.500;y\n3;3,5;x\n4;45.000;y\n5;7;x\n';
+
+const column = (ds: Dataset, name: string) => ds.columns.find((c) => c.name === name);
+const numbers = (text: string, name: string): number[] => {
+  const col = column(inferDataset(parseCsv(text)).dataset, name);
+  if (col?.storage !== 'f64') throw new Error(`${name} is not numeric: ${col?.type}`);
+  return Array.from(col.values);
+};
+
+describe('a decimal-comma file', () => {
+  it('reads dots between thousands as thousands (audit eu_thousands.csv, eu_thousands2.csv)', () => {
+    expect(numbers(EU_THOUSANDS, 'price')).toEqual([120000, 1200000, 3.5, 45000, 7]);
+    expect(numbers(EU_THOUSANDS2, 'price')).toEqual([120000, 99500, 3.5, 45000, 7]);
+    const { profile } = inferDataset(parseCsv(EU_THOUSANDS));
+    expect(profile[1]).toMatchObject({ name: 'price', type: 'numeric', missing: 0, min: 3.5, max: 1200000 });
+  });
+
+  it('is told by a decimal comma anywhere in the file, or by dots between several groups', () => {
+    // The comma is in another column than the thousands.
+    expect(numbers('price;rate\n120.000;0,5\n45.000;1\n', 'price')).toEqual([120000, 45000]);
+    // No comma at all, but "1.200.000" is no dot decimal: the file writes thousands with dots.
+    expect(numbers('price;n\n1.200.000;1\n120.000;2\n7;3\n', 'price')).toEqual([1200000, 120000, 7]);
+    // Signs, spaces around and quotes are read as before.
+    expect(parseCsv('a;b\n"-1.200.000"; 45.000 \n+2,5;x\n').rows).toEqual([
+      ['-1200000', ' 45000 '],
+      ['+2.5', 'x'],
+    ]);
+  });
+
+  it('leaves what is no whole number alone: dates, codes, text, a zero before the dot', () => {
+    const t = parseCsv('when;code;note;n\n15.03.2024;1.2.3;about 120.000;3,5\n16.03.2024;v1.000;120.000 km;1\n');
+    expect(t.rows).toEqual([
+      ['15.03.2024', '1.2.3', 'about 120.000', '3.5'],
+      ['16.03.2024', 'v1.000', '120.000 km', '1'],
+    ]);
+    expect(column(inferDataset(t).dataset, 'when')?.type).toBe('datetime');
+  });
+});
+
+describe('a dot-decimal file', () => {
+  it('is never read as thousands: a point decimal anywhere keeps "120.000" at 120', () => {
+    // Semicolons, and a value only a point decimal is ("0.500", "3.14", "1234.5", "1,234.5").
+    for (const decimal of ['0.500', '3.14', '1234.5', '1,234.5', '$1.50']) {
+      expect(numbers(`price;m\n120.000;${decimal}\n45.000;1\n`, 'price'), decimal).toEqual([120, 45]);
+    }
+    // Even beside a decimal comma: a file that writes both is not taken for a decimal-comma file.
+    expect(numbers('price;m;r\n120.000;0.25;1,5\n45.000;1;2\n', 'price')).toEqual([120, 45]);
+  });
+
+  it('tells neither when every dot stands before three digits and no comma is written: a point it stays', () => {
+    expect(numbers('price;n\n120.000;1\n45.000;2\n7;3\n', 'price')).toEqual([120, 45, 7]);
+  });
+
+  it('keeps commas and tabs files as they were: a dot is a decimal point there', () => {
+    expect(numbers('price,n\n120.000,1\n"1,200.000",2\n', 'price')).toEqual([120, 1200]);
+    expect(numbers('price\tn\n120.000\t3,5\n45.000\t2\n', 'price')).toEqual([120, 45]);
+  });
+});
+
+describe('append and predict read the file alike', () => {
+  it('appends a decimal-comma file of thousands as the numbers they are', () => {
+    const base = decodeDataset(encodeDataset(inferDataset(parseCsv(EU_THOUSANDS2)).dataset));
+    const grown = appendRows(base, parseCsv('y;price;a\nx;250.000;6\ny;2,5;7\n'), 'line', 1000);
+    const price = column(grown.dataset, 'price');
+    expect(price?.storage === 'f64' && Array.from(price.values)).toEqual([120000, 99500, 3.5, 45000, 7, 250000, 2.5]);
+  });
+
+  it('gives a batch for predictions the cells an upload of it reads (audit pred_semi.csv)', () => {
+    const batch = '\ufeffid;age;income;score;city\n5;40;"50.000,50";13,3;Paris\n6;70;120.000;23,3;Nice\n';
+    const columns = parseCsvColumns(batch);
+    expect(columns.columns[2]).toEqual(['50000.50', '120000']);
+    expect(columns.columns[3]).toEqual(['13.3', '23.3']);
+    expect(numbers(batch, 'income')).toEqual([50000.5, 120000]);
+  });
+});
