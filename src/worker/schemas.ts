@@ -189,7 +189,9 @@ export async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> 
       const keys = issue.keys.map((k) => [...issue.path, k].join('.'));
       throw new ApiError(400, 'invalid_request', `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`, { field: keys[0] });
     }
-    throw new ApiError(400, 'invalid_request', `${field}: ${issue.message}`, { field });
+    // Messages that already start with their field's name say it once ("forecast.horizon must be …").
+    const message = issue.message.startsWith(`${field} `) ? issue.message : `${field}: ${issue.message}`;
+    throw new ApiError(400, 'invalid_request', message, { field });
   }
   return result.data;
 }

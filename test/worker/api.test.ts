@@ -135,7 +135,10 @@ describe('jobs and predictions', () => {
     const before = (await json(await call('GET', '/v1/jobs'))).jobs.length;
     expect((await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'nope' }), 400, 'invalid_target')).details.column).toBe('nope');
     await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', metric: 'rmse' }), 400, 'invalid_metric');
-    expect((await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', budget: { seconds: 1 } }), 400, 'invalid_request')).details.field).toBe('budget.seconds');
+    const short = await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', budget: { seconds: 1 } }), 400, 'invalid_request');
+    // The field is named once (was "budget.seconds: budget.seconds must be at least 5").
+    expect(short).toMatchObject({ message: 'budget.seconds must be at least 5', details: { field: 'budget.seconds' } });
+    expect((await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', budget: { seconds: 'soon' } }), 400, 'invalid_request')).message).toMatch(/^budget\.seconds: /);
     expect((await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', colour: 'red' }), 400, 'invalid_request')).details.field).toBe('colour');
     await expectError(await call('POST', '/v1/jobs', { dataset: 'jobdata', target: 'label', models: ['svm'] }), 400, 'invalid_request');
     await expectError(await call('POST', '/v1/jobs', { dataset: 'missing', target: 'label' }), 404, 'dataset_not_found');

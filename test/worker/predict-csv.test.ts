@@ -84,6 +84,18 @@ describe('predict answered as CSV', () => {
     expect(explained.headers.get('content-type')).toContain('application/json');
   });
 
+  it('explains a CSV body on ?explain=true as it explains the same JSON rows, and refuses another value', async () => {
+    const body = ['amount,region,score', ...rows.map((r) => [r.amount, r.region, r.score ?? ''].join(','))].join('\n');
+    const asText = rows.map((r) => ({ amount: String(r.amount), region: r.region, score: r.score === null ? null : String(r.score) }));
+    const expected = await json(await predict({ rows: asText, explain: true }));
+    expect(expected.explanations).toHaveLength(rows.length);
+    expect(await json(await predict(body, undefined, '?explain=true'))).toEqual(expected);
+    expect((await json(await predict(body, undefined, '?explain=false'))).explanations).toBeUndefined();
+    const bad = await predict(body, undefined, '?explain=yes');
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).error).toMatchObject({ code: 'invalid_request', details: { field: 'explain' } });
+  });
+
   it('is documented as an alternative 200 answer of predict', async () => {
     const doc = await json(await call('GET', '/openapi.json'));
     const ok = doc.paths['/v1/models/{model}/predict'].post.responses['200'].content;

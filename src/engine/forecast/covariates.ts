@@ -176,7 +176,7 @@ export function encodeCovariateSteps(specs: readonly CovariateSpec[], rows: read
   const names = specs.map((s) => s.name);
   const list = `(${names.map((n) => JSON.stringify(n)).join(', ')})`;
   if (rows === undefined) {
-    throw new EngineError('invalid_input', `this model forecasts from covariates ${list}: give their values for each of the ${steps} steps ahead as covariates, a list of objects`, { field: 'covariates', covariates: names });
+    throw new EngineError('invalid_input', `this model forecasts from covariates ${list}: give their values for ${steps === 1 ? 'the step' : `each of the ${steps} steps`} ahead as covariates, a list of objects`, { field: 'covariates', covariates: names });
   }
   if (rows.length < steps) {
     throw new EngineError('invalid_input', `covariates has ${rows.length} step${rows.length === 1 ? '' : 's'}; the forecast asks for ${steps}, and each needs the values of ${list}`, { field: 'covariates', steps, got: rows.length });

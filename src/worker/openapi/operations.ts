@@ -174,8 +174,11 @@ const models: Operation[] = [
     method: 'post', path: '/v1/models/{model}/predict', operationId: 'predict', tag: 'models', access: 'key',
     summary: 'Predict rows with the champion (or a pinned version)',
     description:
-      'JSON rows, or a CSV body (a header of column names, one row per line; `?version=N` pins a version), or a Parquet file of rows. A missing feature is a missing value; a wrong type or unknown column is a 400 naming the row and column. The answer is JSON; with `Accept: text/csv` it is CSV instead (not with `explain`): a header `prediction` (and `probability_<class>` per class for classification), then one line per row in order, the model and version in the `X-Model-Name` and `X-Model-Version` headers. CSV is the cheaper answer for big batches.',
-    query: { version: { ...versionQuery('model'), description: 'CSV and Parquet bodies only (JSON bodies send `version`): the model version to use (default: the champion)' } },
+      'JSON rows, or a CSV body (a header of column names, one row per line; `?version=N` pins a version, `?explain=true` explains), or a Parquet file of rows. A missing feature is a missing value, and so is a category the model never saw (no error: the model treats it as it treats an empty cell); a wrong type or unknown column is a 400 naming the row and column. The answer is JSON; with `Accept: text/csv` it is CSV instead (not with `explain`): a header `prediction` (and `probability_<class>` per class for classification), then one line per row in order, the model and version in the `X-Model-Name` and `X-Model-Version` headers. CSV is the cheaper answer for big batches.',
+    query: {
+      version: { ...versionQuery('model'), description: 'CSV and Parquet bodies only (JSON bodies send `version`): the model version to use (default: the champion)' },
+      explain: { schema: z.enum(['true', 'false']), description: 'CSV and Parquet bodies only (JSON bodies send `explain`): `true` adds per-row explanations, as `explain: true` does' },
+    },
     body: {
       required: true,
       content: {

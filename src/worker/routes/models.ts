@@ -131,7 +131,7 @@ models.post('/:model/predict', async (c) => {
   let sampled: SampledRows;
   let result: PredictionResult;
   let explained = {};
-  if (body.table && !shape) {
+  if (body.table && !shape && !body.explain) {
     const table = body.table;
     sampled = { length: table.rows, at: (i) => csvRowObject(table, i) };
     result = namingTableRows(body, () => predictor.predictTable(table));
@@ -158,11 +158,12 @@ models.post('/:model/predict', async (c) => {
 /** A predict request: JSON rows, or a CSV or Parquet batch kept as columns of cells. */
 type PredictRequest =
   | { readonly rows: readonly unknown[]; readonly table?: undefined; readonly format?: undefined; readonly version?: number; readonly explain?: boolean }
-  | { readonly rows?: undefined; readonly table: CsvColumns; readonly format: TableFormat; readonly version?: number; readonly explain: false };
+  | { readonly rows?: undefined; readonly table: CsvColumns; readonly format: TableFormat; readonly version?: number; readonly explain: boolean };
 
 /**
  * A predict request as JSON (`{"rows", "version", "explain"}`) or as a CSV body (a header of column
- * names, one row per line) or Parquet body (`?version=N` pins a version). CSV cells arrive as text, which
+ * names, one row per line) or Parquet body (`?version=N` pins a version, `?explain=true` asks for
+ * explanations; an audit's `?explain=true` was silently ignored). CSV cells arrive as text, which
  * the model's feature schema reads as it reads JSON strings; an empty cell (a Parquet null) is a missing value.
  */
 async function readPredictBody(c: Context<App>): Promise<PredictRequest> {
@@ -171,8 +172,11 @@ async function readPredictBody(c: Context<App>): Promise<PredictRequest> {
   const versionParam = c.req.query('version');
   const version = versionParam === undefined ? undefined : Number(versionParam);
   if (version !== undefined && !(Number.isInteger(version) && version > 0)) throw new ApiError(400, 'invalid_request', `version: expected a positive integer, got "${versionParam}"`, { field: 'version' });
+  // A CSV or Parquet body carries no JSON fields: `explain` comes as a query parameter, as `version` does.
+  const explainParam = c.req.query('explain');
+  if (explainParam !== undefined && explainParam !== 'true' && explainParam !== 'false') throw new ApiError(400, 'invalid_request', `explain: expected true or false, got "${explainParam}"`, { field: 'explain' });
   const { table, format } = await readTableColumnsBody(c.req.raw, mediaType, { maxBytes: MAX_JSON_BYTES, maxRows: MAX_PREDICT_ROWS, maxColumns: 10_000, rowsOf: 'one prediction request' });
-  return { table, format, version, explain: false };
+  return { table, format, version, explain: explainParam === 'true' };
 }
 
 export const pointerSchema = z.strictObject({ version: z.int().positive() });
