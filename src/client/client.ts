@@ -84,8 +84,8 @@ export function createClient(options: ClientOptions) {
 
     models: {
       list: () => http.json<ModelList>({ method: 'GET', path: '/v1/models' }),
-      /** Champion, versions, features, history and serving cost. */
-      get: (name: string) => http.json<Model>({ method: 'GET', path: model(name) }),
+      /** Champion, versions, features, history and serving cost; `version` describes that version's features, series and serving instead of the champion's. */
+      get: (name: string, opts: { version?: number } = {}) => http.json<Model>({ method: 'GET', path: model(name), query: { version: opts.version } }),
       /**
        * Deletes the model: every version, its history, schedule and files (`204`). `409 model_in_use`
        * names the unfinished jobs that would publish to it (`details.jobs`): cancel them first.

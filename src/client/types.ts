@@ -145,6 +145,12 @@ export interface Job {
   /** As the job was asked for: image and forecast jobs say so (their models' own task is learning_task). */
   task: Task;
   learning_task?: 'binary' | 'multiclass' | 'regression';
+  /**
+   * Forecast jobs: the series as the job reads them: the time and group columns, the horizon it validates,
+   * the season the frequency implies (1: none), the known-future and past-only covariate columns, and the
+   * time zone a series read on its local clock is forecast in.
+   */
+  forecast?: { time_column: string; group_column?: string; horizon: number; season: number; covariates?: string[]; past_covariates?: string[]; timezone?: string };
   metric: string;
   greater_is_better: boolean;
   /** Binary jobs: the class f1 is computed for (the job's positive_class, or its default). */
@@ -263,8 +269,13 @@ export interface Model {
   metric: string;
   greater_is_better: boolean;
   champion_version: number;
+  /**
+   * The version `family`, `features`, `forecast`, `image`, `serving` and `artifact_error` describe: the
+   * champion, or the one asked for with `models.get(name, {version})`; the other fields are the model's.
+   */
+  described_version?: number;
   classes: string[];
-  /** The champion's family (absent when the champion version is missing). */
+  /** The described version's family (absent when the champion version is missing). */
   family?: string;
   /** `date_order`: a datetime input trained on dates not in ISO-8601 is read in that layout at predict (and as ISO-8601). */
   features: { name: string; type: ColumnType; importance: number | null; date_order?: 'mdy' | 'dmy' | 'ymd' | 'named' }[];
@@ -292,6 +303,8 @@ export interface Model {
     time_column: string;
     group_column?: string;
     frequency: string;
+    /** Series a fixed time apart (frequency `fixed`, `minutely`, `hourly`, `daily`, `weekly`): the step in seconds and in words ("every 30 minutes"). */
+    step?: { seconds: number; text: string };
     season: number;
     horizon: number;
     max_horizon: number;
@@ -305,7 +318,7 @@ export interface Model {
   image?: { height: number; width: number; channels: number; max_value: number };
   serving?: { estimated_us_per_row: number };
   updated_at: string;
-  /** Present when the champion's artifact could not be loaded. */
+  /** Present when the described version's artifact could not be loaded. */
   artifact_error?: { code: string; message: string };
 }
 

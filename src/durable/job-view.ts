@@ -6,13 +6,13 @@
  * and enter the best score over time, and the leaderboard ranks higher fidelities first, since a score on
  * a fraction of the rows does not compare with a full one (so a lower rung's higher score sits below).
  * A job that published a lower rung, or no ensemble, says so (published-notes). A retraining job also
- * shows the configurations it started from and its comparison with the champion.
+ * shows the configurations it started from and its comparison with the champion; a forecast job, its series.
  */
 import { fromLoss, toLoss as toLossOf } from '../engine';
 import { schedulerOf, topRungOf } from './fidelity-plan';
 import { forecastBestEstimate } from './forecast-estimate';
 import { bestTrial, fidelityOf, isFullFidelity, type JobState, publishableTrial, type TrialEntry } from './job-journal';
-import type { JobConfig, JobView, LeaderboardEntry, TrialRecord } from './protocol';
+import type { ForecastJobView, JobConfig, JobView, LeaderboardEntry, TrialRecord } from './protocol';
 import { ensembleNotTried, lowFidelityWarning } from './published-notes';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -132,6 +132,7 @@ export function jobView(s: JobState, now: number): JobView {
     // regression of lagged values, which learning_task names.
     task: c.forecast ? 'forecast' : c.image ? 'image' : c.task,
     ...(c.forecast || c.image ? { learning_task: c.task } : {}),
+    ...forecastJobView(c),
     metric: c.metric,
     greater_is_better: c.greater_is_better,
     ...positiveClassView(c),
@@ -159,6 +160,28 @@ export function jobView(s: JobState, now: number): JobView {
     ...(s.finished?.error ? { error: s.finished.error } : {}),
     created_at: iso(c.created_at),
     finished_at: s.finished ? iso(s.finished.at) : null,
+  };
+}
+
+/**
+ * A forecast job's series as it reads them: the columns it was given or found, the horizon, the season
+ * the data's frequency implies, the covariates and the time zone; the search's own bookkeeping (lengths,
+ * groups left out, a retraining's holdout) stays out. The optional ones are absent when the job has none
+ * (a job made before time zones were kept has none).
+ */
+function forecastJobView(c: JobConfig): { forecast?: ForecastJobView } {
+  const f = c.forecast;
+  if (!f) return {};
+  return {
+    forecast: {
+      time_column: f.time_column,
+      ...(f.group_column !== undefined ? { group_column: f.group_column } : {}),
+      horizon: f.horizon,
+      season: f.season,
+      ...(f.covariates ? { covariates: f.covariates } : {}),
+      ...(f.past_covariates ? { past_covariates: f.past_covariates } : {}),
+      ...(f.timezone !== undefined ? { timezone: f.timezone } : {}),
+    },
   };
 }
 

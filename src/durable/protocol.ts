@@ -325,6 +325,8 @@ export interface JobView {
   /** As the job was asked for ("image", "forecast" included); learning_task is then what its models learn. */
   readonly task: Task | 'image' | 'forecast';
   readonly learning_task?: Task;
+  /** A forecast job's series as the job reads them (ForecastJobSpec): the columns, horizon, season, covariates and time zone. */
+  readonly forecast?: ForecastJobView;
   readonly metric: MetricName;
   readonly greater_is_better: boolean;
   /** A binary job's positive class: the class its f1 scores speak for (class index 1 for jobs made before it was recorded). */
@@ -386,6 +388,17 @@ export interface JobView {
   readonly error?: { readonly code: string; readonly message: string };
   readonly created_at: string;
   readonly finished_at: string | null;
+}
+
+/** The `forecast` of a forecast job's view: what it was asked for, as resolved from the data (ForecastJobSpec). */
+export interface ForecastJobView {
+  readonly time_column: string;
+  readonly group_column?: string;
+  readonly horizon: number;
+  readonly season: number;
+  readonly covariates?: readonly string[];
+  readonly past_covariates?: readonly string[];
+  readonly timezone?: string;
 }
 
 /** What the registry records for a published model version. */

@@ -14,6 +14,14 @@ import { resolveVersion } from './version-cache';
 export const versionNotFound = (name: string, version: number) =>
   new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${version}`, { model: name, version });
 
+/** A `?version=N` query parameter: undefined when absent, else a positive integer or a 400 naming the field. */
+export function versionParam(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const version = Number(raw);
+  if (!(Number.isInteger(version) && version > 0)) throw new ApiError(400, 'invalid_request', `version: expected a positive integer, got "${raw.slice(0, 40)}"`, { field: 'version' });
+  return version;
+}
+
 /**
  * The version to serve (the champion, or the pinned one), through the isolate's version cache; with the
  * request's `waitUntil`, the cached champion is renewed in the background (see version-cache).

@@ -62,6 +62,9 @@ describe('a forecast job on timestamps whose UTC offset follows daylight saving 
 
     const zoned = await trainAndForecast('paris-visits', 'paris-visits-zoned', { timezone: 'Europe/Paris' }, 2);
     expect(zoned.model.forecast.local_time).toEqual({ timezone: 'Europe/Paris' });
+    // The job view says the zone it forecasts in; a job given none says none.
+    expect(zoned.job.forecast).toEqual({ time_column: 'time', horizon: 18, season: 18, timezone: 'Europe/Paris' });
+    expect(plain.job.forecast).toEqual({ time_column: 'time', horizon: 18, season: 18 });
     expect(zoned.body.forecasts.map((p: { time: string }) => p.time)).toEqual(['2024-11-11T08:30:00+01:00', '2024-11-11T09:00:00+01:00']);
     expect(zoned.body.history.at(-1).time).toBe(`${FRIDAY_CLOSE}+01:00`);
     expect(zoned.body.local_time).toMatchObject({ timezone: 'Europe/Paris' });

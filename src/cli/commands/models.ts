@@ -1,15 +1,15 @@
 /**
  * @module cli/commands/models
  * `edge-automl models` (every model with its champion and score) and `edge-automl model MODEL
- * [--delete]` (one model: champion, what it takes (images, or a series to forecast), versions, most
- * important features (a date input with the order of day and month predict reads), history of champion
- * changes and retraining decisions; or the whole model removed, with the jobs to cancel first when it is
- * still being trained).
+ * [--version N] [--delete]` (one model: champion, what it takes (images, or a series to forecast), versions,
+ * most important features (a date input with the order of day and month predict reads), history of
+ * champion changes and retraining decisions, with `--version N` what that version takes instead of the
+ * champion; or the whole model removed, with the jobs to cancel first when it is still being trained).
  */
 import type { Command } from 'commander';
 import { ApiClientError, type Model } from '../../client';
-import { action } from '../command-kit';
-import { HintedApiError } from '../errors';
+import { action, positiveInt } from '../command-kit';
+import { HintedApiError, UsageError } from '../errors';
 import { formatNumber, formatScore, formatTime, renderTable } from '../format';
 import { emit } from '../output';
 
@@ -32,10 +32,12 @@ export function registerModels(program: Command): void {
     .command('model')
     .description("one model's champion, versions, features and history, or --delete the whole model")
     .argument('<model>', 'model name')
+    .option('--version <n>', "describe this version's features or series (what forecast/predict --version N takes; default: the champion)", positiveInt('--version'))
     .option('--delete', 'delete the model: every version, its history, retraining schedule and files (the jobs that trained it keep their records; cancel its running jobs first)')
     .action(
-      action<{ delete?: boolean }>(async (ctx, [name], opts) => {
+      action<{ version?: number; delete?: boolean }>(async (ctx, [name], opts) => {
         if (opts.delete) {
+          if (opts.version !== undefined) throw new UsageError('a model is deleted whole, every version', '--version');
           try {
             await ctx.api.models.delete(name);
           } catch (err) {
@@ -44,7 +46,7 @@ export function registerModels(program: Command): void {
           emit(ctx, { deleted: true, model: name }, () => `model ${name} deleted`);
           return;
         }
-        const model = await ctx.api.models.get(name);
+        const model = await ctx.api.models.get(name, { version: opts.version });
         emit(ctx, model, () => describeModel(model));
       }),
     );
@@ -74,6 +76,9 @@ function describeModel(m: Model): string {
     `model ${m.name}: ${m.task}, target "${m.target}"${m.classes.length > 0 ? `, classes ${m.classes.join(', ')}` : ''}`,
     `  champion v${m.champion_version}${champion ? `: ${champion.family}, ${formatScore(champion.metric, champion.score, champion.greater_is_better)}, from job ${champion.job_id}` : ''}`,
   ];
+  // A version asked for with --version: what follows (serving, images, series, features) is that version's.
+  const described = m.described_version !== undefined && m.described_version !== m.champion_version ? m.versions.find((v) => v.version === m.described_version) : undefined;
+  if (described) lines.push(`  version  v${described.version}: ${described.family}, ${formatScore(described.metric, described.score, described.greater_is_better)}, from job ${described.job_id} (described below)`);
   if (m.serving) lines.push(`  serving  about ${m.serving.estimated_us_per_row} µs per row`);
   if (m.image) lines.push(`  images   ${m.image.width}x${m.image.height}, ${m.image.channels === 1 ? 'gray' : `${m.image.channels} channels`}, pixel values 0..${m.image.max_value} (predict MODEL a.png …)`);
   if (m.forecast) {
@@ -81,7 +86,9 @@ function describeModel(m: Model): string {
     // The view lists at most 1,000 groups.
     const count = f.groups?.length ?? 0;
     const groups = f.group_column ? `, ${count >= 1000 ? '1,000 or more' : count} series by "${f.group_column}"` : '';
-    lines.push(`  series   ${f.frequency} by "${f.time_column}"${groups}, horizon ${f.horizon} (up to ${f.max_horizon}; forecast MODEL --horizon N)`);
+    // "fixed" names any step but a minute, an hour, a day or a week: the step's words say which ("every 30 minutes").
+    const frequency = f.frequency === 'fixed' && f.step ? f.step.text : f.frequency;
+    lines.push(`  series   ${frequency} by "${f.time_column}"${groups}, horizon ${f.horizon} (up to ${f.max_horizon}; forecast MODEL --horizon N)`);
     // What every forecast must give per step, and for a category which values it may take.
     const covariates = (f.covariates ?? []).map((c) => (c.kind === 'numeric' ? `${c.name} (a number)` : `${c.name} (${(c.levels ?? []).join(' | ')})`));
     if (covariates.length > 0) lines.push(`  covariates ${covariates.join(', ')} for each step ahead (forecast MODEL --covariates FILE)`);

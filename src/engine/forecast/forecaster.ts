@@ -21,6 +21,7 @@ import { formatTime } from './frequency';
 import { localTimeText } from './local-clock';
 import { DEFAULT_LEVEL, spreadAt, zForLevel } from './intervals';
 import { stateAt } from './rolling-origin';
+import { type FixedStep, fixedStepOf } from './step-words';
 
 /** One forecast point: its time (ISO string for datetime series), the point forecast and its interval. */
 export interface ForecastPoint {
@@ -62,6 +63,8 @@ export interface ForecastDescription {
   readonly groupColumn?: string;
   /** The frequency's name: monthly, quarterly, yearly, daily, business_daily, working_daily, business_hourly, business_half_hourly, business_quarter_hourly, hourly, weekly, minutely, fixed, months or index. */
   readonly frequency: string;
+  /** A fixed-step frequency's step in seconds and words (a name of `fixed` says neither); absent for calendar, working-day, opening-hour and index steps. */
+  readonly step?: FixedStep;
   readonly season: number;
   /** The horizon the job validated, and the longest a request may ask for. */
   readonly horizon: number;
@@ -130,6 +133,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
   const byGroup = new Map(env.groups.map((g) => [g.group, g]));
   const datetime = env.timeKind === 'datetime';
   const local = env.localClock;
+  const step = fixedStepOf(env.frequency);
   /** A time as forecasts and history show it: a number, an instant in UTC, or a local time (./local-clock). */
   const showTime = (t: number): string | number => (!datetime ? t : local ? localTimeText(t, local.timezone) : formatTime(t, true));
   const groupState = (group: string | undefined) => {
@@ -230,6 +234,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       timeColumn: env.timeColumn,
       ...(env.groupColumn !== undefined ? { groupColumn: env.groupColumn } : {}),
       frequency: env.frequency.name,
+      ...(step ? { step } : {}),
       season: env.season,
       horizon: env.horizon,
       maxHorizon: env.maxHorizon,

@@ -156,7 +156,10 @@ const models: Operation[] = [
   {
     method: 'get', path: '/v1/models/{model}', operationId: 'getModel', tag: 'models', access: 'key',
     summary: 'A model: versions, champion, features, history',
-    responses: { 200: ok('the model', r.modelDetailResponse), 400: badName, 404: notFound('model') },
+    description:
+      'The versions, champion and history are the model\'s; family, features, forecast, image and serving describe the champion, or with `?version=N` that version (what a request pinning it takes: a version trained with other covariates lists those), named by `described_version`.',
+    query: { version: { ...versionQuery('model'), description: 'the version whose family, features, forecast, image and serving to describe (default: the champion)' } },
+    responses: { 200: ok('the model', r.modelDetailResponse), 400: fail('invalid_name, invalid_request (version)'), 404: fail('model_not_found, model_version_not_found') },
   },
   {
     method: 'delete', path: '/v1/models/{model}', operationId: 'deleteModel', tag: 'models', access: 'key',

@@ -123,6 +123,18 @@ export const jobViewResponse = z.object({
   target: z.string(),
   task: z.string().describe('binary, multiclass, regression, image or forecast, as the job was asked for'),
   learning_task: z.string().optional().describe('image and forecast jobs: the task their models learn (a classification; a regression of lagged values)'),
+  forecast: z
+    .object({
+      time_column: z.string().describe('the time column, as named in the job or found in the data'),
+      group_column: z.string().optional().describe('the column whose values name the series, when the job has one'),
+      horizon: z.int().describe('steps ahead the job validates (the one asked for, or its default: one season, else a tenth of the series)'),
+      season: z.int().describe('the seasonal period the series\' frequency implies, in steps (1: none)'),
+      covariates: z.array(z.string()).optional().describe('known-future covariate columns (every forecast of the model gives their values per step)'),
+      past_covariates: z.array(z.string()).optional().describe('past-only covariate columns (the model keeps their recent values)'),
+      timezone: z.string().optional().describe('the IANA time zone a series read on its local clock is forecast in (the job\'s forecast.timezone)'),
+    })
+    .optional()
+    .describe('forecast jobs: the series as the job reads them'),
   metric: z.string(),
   greater_is_better: z.boolean(),
   positive_class: z.string().optional().describe('binary jobs: the class f1 is computed for (the job\'s positive_class, or its default); jobs made before it was recorded: the second class in class order'),
@@ -273,6 +285,10 @@ export const modelDetailResponse = z.object({
   metric: z.string(),
   greater_is_better: z.boolean(),
   champion_version: z.int(),
+  described_version: z
+    .int()
+    .optional()
+    .describe('the version family, features, forecast, image, serving and artifact_error describe: the champion, or the one ?version= names (the other fields are the model\'s)'),
   classes: z.array(z.string()).describe('class labels as in the training data; empty for regression'),
   family: family.optional(),
   features: z.array(
@@ -307,7 +323,14 @@ export const modelDetailResponse = z.object({
       group_column: z.string().optional(),
       frequency: z
         .string()
-        .describe('the detected step: monthly, quarterly, yearly, months, business_daily (Monday to Friday), working_daily (six days a week, such as Monday to Saturday), business_hourly (hourly during opening hours, such as 09:00 to 17:00 Monday to Friday), business_half_hourly and business_quarter_hourly (every 30 or 15 minutes during opening hours), daily, hourly, weekly, minutely, fixed or index'),
+        .describe('the detected step: monthly, quarterly, yearly, months, business_daily (Monday to Friday), working_daily (six days a week, such as Monday to Saturday), business_hourly (hourly during opening hours, such as 09:00 to 17:00 Monday to Friday), business_half_hourly and business_quarter_hourly (every 30 or 15 minutes during opening hours), daily, hourly, weekly, minutely, fixed (any other fixed step: see step) or index'),
+      step: z
+        .object({
+          seconds: z.number().describe('the step in seconds (1800 for half-hourly points)'),
+          text: z.string().describe('the step in words: "every 30 minutes", "every hour", "every 2 weeks"'),
+        })
+        .optional()
+        .describe('series a fixed time apart (frequency fixed, minutely, hourly, daily or weekly): how far apart; absent for calendar months, working days, opening hours and index series'),
       season: z.int(),
       horizon: z.int().describe('the horizon the job validated'),
       max_horizon: z.int().describe('the longest horizon POST /forecast accepts (the job\'s horizon for a model that reads past_covariates)'),
@@ -336,7 +359,7 @@ export const modelDetailResponse = z.object({
     .describe('models that take images: predict rows may be {"image": base64 PNG/JPEG}, scaled from 0..255 to max_value, or {"pixels": [...]}'),
   serving: z.object({ estimated_us_per_row: z.number() }).optional(),
   updated_at: isoTime,
-  artifact_error: codeAndMessage.optional().describe('the champion artifact could not be read'),
+  artifact_error: codeAndMessage.optional().describe('the described version\'s artifact could not be read'),
 });
 
 const perClass = z.record(z.string(), z.number());

@@ -1,6 +1,7 @@
 /**
  * @module worker/routes/models
- * Model routes: list, describe (versions, champion, features, history), predict, move the champion
+ * Model routes: list, describe (versions, champion, history, and the features, series or images of the
+ * champion or of the `?version=N` asked for), predict, move the champion
  * (promote, rollback), export a version's artifact and delete the model (worker/model-deletion). Predict resolves the champion (or a pinned
  * version) in the tenant's registry, takes the warm model from the isolate cache and answers labels with
  * probabilities, or values for regression. Rows come as JSON, or as a CSV or Parquet body for batches; the answer is
@@ -17,7 +18,7 @@ import { recordForDrift, rowArray, type SampledRows } from '../drift-sampler';
 import { imageRowsToColumns, imageShapeOf } from '../image-rows';
 import { IMAGE_FILE_MAX_VALUE } from '../../engine/core/image-shape';
 import { loadForecaster, loadPredictor } from '../model-cache';
-import { describedVersion, loadOrCorrupt, servedVersion, versionNotFound } from '../model-versions';
+import { describedVersion, loadOrCorrupt, servedVersion, versionNotFound, versionParam } from '../model-versions';
 import { forgetModel } from '../version-cache';
 import { cleanUpDeletedModel, forgetDeletedModel, settleEndedJobs } from '../model-deletion';
 import type { ModelDeletion } from '../../durable/model-deletion';
@@ -43,32 +44,36 @@ models.get('/', async (c) => {
 
 models.get('/:model', async (c) => {
   const name = validName(c.req.param('model'), 'model');
+  const version = versionParam(c.req.query('version'));
   const info = await c.env.REGISTRY.getByName(c.get('tenant')).getModel(name);
   if (!info) throw notFound('model', name);
-  const champion = info.versions.find((v) => v.version === info.champion_version);
+  // What the artifact says (family, features, forecast, image, serving) is the champion's, or with
+  // `?version=N` that version's, so a client pinning an older version sees what it takes; the rest is the model's.
+  const described = info.versions.find((v) => v.version === (version ?? info.champion_version));
+  if (version !== undefined && !described) throw versionNotFound(name, version);
   // Describing a model must work even when its artifact cannot be read: that is when people look.
   let predictor: Predictor | undefined;
   let artifactError: { code: string; message: string } | undefined;
   // A forecaster has no feature schema to describe: its series (below) takes the place of features.
-  if (champion && info.task !== 'forecast') {
+  if (described && info.task !== 'forecast') {
     try {
-      predictor = await loadVersion(c.env, name, champion);
+      predictor = await loadVersion(c.env, name, described);
     } catch (err) {
       if (!(err instanceof ApiError) || err.status < 500) throw err;
       artifactError = { code: err.code, message: err.message };
     }
   }
   let forecaster: Forecaster | undefined;
-  if (champion && info.task === 'forecast') {
+  if (described && info.task === 'forecast') {
     try {
-      forecaster = await loadOrCorrupt(name, champion, 'forecast', () => loadForecaster(c.env, champion.artifact_key));
+      forecaster = await loadOrCorrupt(name, described, 'forecast', () => loadForecaster(c.env, described.artifact_key));
     } catch (err) {
       if (!(err instanceof ApiError) || err.status < 500) throw err;
       artifactError = { code: err.code, message: err.message };
     }
   }
   const env = predictor?.envelope;
-  const importances = champion && predictor ? (await readImportances(c.env, champion.artifact_key))?.importances : undefined;
+  const importances = described && predictor ? (await readImportances(c.env, described.artifact_key))?.importances : undefined;
   return c.json({
     name: info.name,
     task: info.task,
@@ -76,9 +81,10 @@ models.get('/:model', async (c) => {
     metric: info.metric,
     greater_is_better: info.greater_is_better,
     champion_version: info.champion_version,
+    ...(described ? { described_version: described.version } : {}),
     classes: info.classes,
-    family: champion?.family,
-    // Input columns the model reads; importance is the champion's permutation importance (share of the
+    family: described?.family,
+    // Input columns the model reads; importance is the described version's permutation importance (share of the
     // total), null until the post-publication task has stored it (or for image models).
     // A datetime input trained on 03/15/2024-style dates says which layout predict reads (and ISO-8601).
     features: (env?.pipeline.inputs ?? []).map((input) => ({
@@ -104,7 +110,7 @@ models.get('/:model', async (c) => {
     ...(forecaster ? { forecast: forecastView(forecaster) } : {}),
     // Image models take rows as image files too: the dashboard offers a file picker instead of pixel boxes.
     ...(imageView(predictor) ?? {}),
-    // The champion's estimated single-row prediction time (see engine/serialize/serving-cost).
+    // The described version's estimated single-row prediction time (see engine/serialize/serving-cost).
     ...(predictor ? { serving: { estimated_us_per_row: Math.round(servingCostMicros(predictor.artifact) * 10) / 10 } } : {}),
     updated_at: info.updated_at,
     ...(artifactError ? { artifact_error: artifactError } : {}),
@@ -282,7 +288,7 @@ async function loadVersion(env: Env, name: string, v: ModelVersionInfo): Promise
   return loadOrCorrupt(name, v, 'predict', () => loadPredictor(env, v.artifact_key));
 }
 
-/** `image` of the model view: the shape and pixel range the champion takes, when it takes images. */
+/** `image` of the model view: the shape and pixel range the described version takes, when it takes images. */
 function imageView(predictor: Predictor | undefined): { image: { height: number; width: number; channels: number; max_value: number } } | undefined {
   const shape = predictor && imageShapeOf(predictor.envelope);
   if (!shape) return undefined;
@@ -299,6 +305,8 @@ function forecastView(f: Forecaster) {
     time_column: d.timeColumn,
     ...(d.groupColumn !== undefined ? { group_column: d.groupColumn, groups: f.groups.slice(0, MAX_LISTED_GROUPS) } : {}),
     frequency: d.frequency,
+    // A fixed step in seconds and words: `frequency: "fixed"` alone does not say half-hourly from every 90 minutes.
+    ...(d.step ? { step: { seconds: d.step.seconds, text: d.step.text } } : {}),
     season: d.season,
     horizon: d.horizon,
     max_horizon: d.maxHorizon,
