@@ -5,6 +5,8 @@
  */
 import type { TrialMessage } from '../durable/protocol';
 import { createApp } from './app';
+// Registers the tfjs wasm backend's init with the engine (see ./tfjs-wasm), before anything can load a model.
+import './tfjs-wasm';
 import { handleTrialBatch } from './queue/trial-consumer';
 import { runDueSchedules } from './scheduled';
 

@@ -7,10 +7,9 @@
  * runs). Loading is shared: concurrent first requests for one model wait on the same load. A failed load
  * (storage down, corrupt artifact) is never cached: the next request tries again.
  */
-import { EngineError, envelopeFamilies, parseAnyEnvelope, Predictor } from '../engine';
-import { type Forecaster, forecastModelFamilies, loadForecaster as buildForecaster, parseForecastEnvelope } from '../engine/forecast';
+import { EngineError, Predictor } from '../engine';
+import { type Forecaster, loadForecaster as buildForecaster } from '../engine/forecast';
 import { readObjectBytes } from './storage';
-import { ensureTfjsWasm } from './tfjs-wasm';
 
 const MAX_MODELS = 16;
 /** Artifact bytes kept warm; decoded typed arrays take less than their base64 JSON, so this bounds them. */
@@ -28,24 +27,17 @@ interface Entry {
 
 const cache = new Map<string, Entry>();
 
-/** The warm predictor of a table/image model or ensemble artifact. */
+/**
+ * The warm predictor of a table/image model or ensemble artifact. An MLP or CNN member boots the tfjs
+ * backend as it loads (the engine awaits the provider ./tfjs-wasm registers).
+ */
 export function loadPredictor(env: Env, artifactKey: string): Promise<Predictor> {
-  return loadCached(env, artifactKey, async (json) => {
-    const artifact = parseAnyEnvelope(json);
-    // Neural members need the tfjs wasm backend booted before their weights are loaded.
-    if (envelopeFamilies(artifact).some((f) => f === 'mlp' || f === 'cnn')) await ensureTfjsWasm();
-    return Predictor.load(artifact);
-  });
+  return loadCached(env, artifactKey, (json) => Predictor.load(json));
 }
 
-/** The warm forecaster of a forecast model artifact. */
+/** The warm forecaster of a forecast model artifact (an rnn, alone or in a blend, boots tfjs as above). */
 export function loadForecaster(env: Env, artifactKey: string): Promise<Forecaster> {
-  return loadCached(env, artifactKey, async (json) => {
-    const envelope = parseForecastEnvelope(json);
-    // A recurrent net, alone or as a member of a blend, needs the tfjs wasm backend booted before its weights load.
-    if (forecastModelFamilies(envelope.model).includes('rnn')) await ensureTfjsWasm();
-    return buildForecaster(envelope);
-  });
+  return loadCached(env, artifactKey, (json) => buildForecaster(json));
 }
 
 function loadCached<T extends Disposable>(env: Env, artifactKey: string, build: (json: unknown) => Promise<T>): Promise<T> {

@@ -72,7 +72,7 @@ describe('cnn shift views, artifact versions and weight averaging', () => {
     const plain = await cnnSpec.load(v1);
     const inner = model as unknown as { shape: CnnShape; weights: Parameters<typeof predictImages>[1] };
     expect(Array.from(plain.predict(X))).toEqual(Array.from(predictImages(inner.shape, inner.weights, X.data, rows)));
-    expect(() => cnnSpec.load({ ...artifact, shiftViews: 'yes' })).toThrow(/shiftViews/);
+    await expect(cnnSpec.load({ ...artifact, shiftViews: 'yes' })).rejects.toThrow(/shiftViews/);
 
     const none = await cnnSpec.fit({ X, y }, { filters: 4, dense_units: 8, epochs: 1, augmentation: 'none' }, { task: 'multiclass', nClasses: 3, rng: new Rng(1), image: IMAGE });
     expect(none.toArtifact()).toMatchObject({ version: 2, shiftViews: false });

@@ -118,15 +118,12 @@ describe('mlp on the tfjs wasm backend (Node)', () => {
     expect(artifact).toMatchObject({ family: 'mlp', version: 1, head: 'sigmoid' });
     const loaded = await mlpSpec.load(artifact);
     expect(Array.from(loaded.predict(bcTest.X))).toEqual(Array.from(model.predict(bcTest.X)));
-    expect(() => mlpSpec.load({ ...artifact, version: 2 })).toThrow(EngineError);
-    try {
-      mlpSpec.load({ ...artifact, version: 2 });
-    } catch (err) {
-      expect((err as EngineError).code).toBe('bad_artifact');
-    }
+    // Loading is async (it first awaits the host's tfjs backend), so a bad artifact rejects.
+    await expect(mlpSpec.load({ ...artifact, version: 2 })).rejects.toThrow(EngineError);
+    await expect(mlpSpec.load({ ...artifact, version: 2 })).rejects.toMatchObject({ code: 'bad_artifact' });
     const weights = (artifact as unknown as { weights: { kernel: string; bias: string }[] }).weights;
     const truncated = { ...artifact, weights: [{ ...weights[0], kernel: weights[0].kernel.slice(0, 40) }, ...weights.slice(1)] };
-    expect(() => mlpSpec.load(truncated)).toThrow(/bad|expected/);
+    await expect(mlpSpec.load(truncated)).rejects.toThrow(/bad|expected/);
     loaded.dispose();
     model.dispose();
   });

@@ -4,12 +4,13 @@
  * differenced and standardised series, pooled over every series, predicting the next value; forecasts
  * are recursive (./recursive). Training is a plain loop of trainOnBatch calls over batches shuffled by the
  * engine's Rng (tfjs-layers' own shuffling uses Math.random), yielding between epochs. Runs on whatever
- * tfjs backend is active (wasm in the Worker); the caller initialises it.
+ * tfjs backend is active (wasm in the Worker); fitting and loading first await the host's backend
+ * (models/nn/backend readyTfjsBackend).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { EngineError } from '../core/errors';
-import { requireActiveBackend } from '../models/nn/backend';
+import { readyTfjsBackend } from '../models/nn/backend';
 import type { Params } from '../search/space';
 import { decodeF32, encodeF32 } from '../serialize/codec';
 import { type Calendar, phaseAt } from './calendar';
@@ -73,7 +74,7 @@ class RnnForecaster implements FittedForecastModel {
 
 /** Trains the network on every series' windows. */
 export async function fitRnnForecaster(params: Params, series: readonly FitSeries[], ctx: ForecastFitContext): Promise<FittedForecastModel> {
-  requireActiveBackend();
+  await readyTfjsBackend();
   const { season } = ctx.calendar;
   const opts = resolveRnnOptions(params);
   const { transform: kind, differencing } = resolveSeriesOptions(params);
@@ -158,7 +159,7 @@ async function trainLoop(net: tfl.Sequential, X: Float32Array, y: Float32Array, 
 
 /** Rebuilds an rnn forecaster; throws EngineError('bad_artifact') on an unknown version or mismatched weights. */
 export async function loadRnnForecaster(artifact: ForecastModelArtifact, calendar: Calendar): Promise<FittedForecastModel> {
-  requireActiveBackend();
+  await readyTfjsBackend();
   if (artifact.version !== RNN_ARTIFACT_VERSION) throw new EngineError('bad_artifact', `unknown rnn forecast artifact version ${String(artifact.version)}`);
   const a = artifact as Record<string, unknown>;
   const opts = a.options as RnnOptions;

@@ -16,16 +16,12 @@ import type { TrialMessage, TrialReport, TrialWork } from '../../durable/protoco
 import { coordinatorFor } from '../coordinator';
 import { sweepJobFolders } from '../model-deletion';
 import { isStorageUnavailable, readObjectBytes, writeObject } from '../storage';
-import { ensureTfjsWasm } from '../tfjs-wasm';
 import { compareWithChampion } from './challenge-task';
 import { buildPublishedVersionData } from './published-version-task';
 import { buildJobEnsemble, SERVING_COST_METADATA } from './ensemble-task';
 import { forecastColumns } from './forecast-columns';
 
 const DLQ_SUFFIX = '-dlq';
-
-/** Families that train with tfjs and need its wasm backend booted first. */
-const TFJS_FAMILIES: ReadonlySet<string> = new Set(['mlp', 'cnn', 'rnn']);
 
 /** Seconds between a running trial's heartbeats to its coordinator. */
 const HEARTBEAT_MS = 2_000;
@@ -92,7 +88,6 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
   try {
     const stored = await loadDataset(env, work.dataset_key);
     const { dataset, ignore } = applyOverrides(stored, work.columns);
-    if (TFJS_FAMILIES.has(work.family)) await ensureTfjsWasm();
     if (work.forecast) return await executeForecastTrial(work, env, dataset, yieldControl);
     // A retraining job's held-out rows are for the champion/challenger comparison only.
     const rows = work.holdout ? trainingPart(dataset, work.target, work.task, work.holdout) : dataset;

@@ -77,6 +77,34 @@ export function initWasmBackend(loader: WasmBackendLoader, options: WasmBackendO
   return initPromise;
 }
 
+/**
+ * How the host boots its tfjs backend when a tfjs model is first needed (see {@link provideTfjsBackend}):
+ * null where the caller activates a backend itself (Node tests, benchmarks, the portable loader).
+ */
+let hostBackend: (() => Promise<void>) | null = null;
+
+/**
+ * Registers how this host boots its tfjs backend (the Worker: initWasmBackend with its compiled modules).
+ * Every tfjs family then awaits it, through {@link readyTfjsBackend}, before it loads or fits a model, so
+ * no caller (queue task, route, trial) has to remember to boot the backend, and hosts that never meet a
+ * tfjs model never pay for the init. `boot` must be idempotent and safe to await concurrently, as
+ * initWasmBackend is; null unregisters.
+ */
+export function provideTfjsBackend(boot: (() => Promise<void>) | null): void {
+  hostBackend = boot;
+}
+
+/**
+ * Awaited by the tfjs families (mlp, cnn, rnn) before they load or fit a model: boots the host's backend
+ * when one is registered, then requires an active backend. Without a host provider, loading must not be
+ * the thing that picks a backend either: tfjs would start the stock wasm loader, which fails in workerd
+ * and answers the load with "backend 'wasm' has not yet been initialized".
+ */
+export async function readyTfjsBackend(): Promise<string> {
+  if (hostBackend !== null) await hostBackend();
+  return requireActiveBackend();
+}
+
 /** Name of the active tfjs backend, or null when none is initialised yet (never triggers an init). */
 export function activeBackendName(): string | null {
   // tf.getBackend() reads engine.backendName without initialising anything.
@@ -84,13 +112,13 @@ export function activeBackendName(): string | null {
 }
 
 /**
- * Throws unless some tfjs backend is already active. Fitting must not be the thing that picks a backend:
- * tfjs would try the stock wasm loader, which fails in workerd and skips the matmul fix in Node.
+ * Throws unless some tfjs backend is already active. Fitting or loading must not be the thing that picks a
+ * backend: tfjs would try the stock wasm loader, which fails in workerd and skips the matmul fix in Node.
  */
 export function requireActiveBackend(): string {
   const name = activeBackendName();
   if (name === null) {
-    throw new Error('no tfjs backend is active: call initWasmBackend() (engine/models/nn/backend) or tf.setBackend() before training');
+    throw new Error('no tfjs backend is active: call initWasmBackend() or provideTfjsBackend() (engine/models/nn/backend), or tf.setBackend(), before a tfjs model is trained or loaded');
   }
   return name;
 }

@@ -3,14 +3,14 @@
  * The MLP model family (`mlpSpec`): a dense ReLU network on tfjs (wasm-SIMD backend in production) for
  * binary, multiclass and regression tasks over 'dense' features (imputed, one-hot, standardised; no
  * NaN). This file owns the ModelSpec surface: input checks, the memory estimate, and wiring options,
- * training (./mlp-train) and the fitted model (./mlp-model). The backend must be initialised first
- * (./backend initWasmBackend, or tf.setBackend in tests).
+ * training (./mlp-train) and the fitted model (./mlp-model). Fitting and loading first await the host's
+ * backend (./backend readyTfjsBackend: the Worker's initWasmBackend, or tf.setBackend in tests).
  */
 import { EngineError } from '../../core/errors';
 import { outputWidth, type Task } from '../../core/task';
 import type { DataShape, FitContext, FittedModel, ModelArtifact, ModelSpec, TrainSet } from '../model';
 import type { Params } from '../../search/space';
-import { requireActiveBackend } from './backend';
+import { readyTfjsBackend } from './backend';
 import { loadMlp, MlpModel } from './mlp-model';
 import { headFor, PREDICT_CHUNK_ROWS, type MlpShape } from './mlp-net';
 import { budgetedEpochs, layerSizes, mlpDefaults, mlpSpace, parameterCount, resolveMlpOptions } from './mlp-options';
@@ -68,11 +68,14 @@ export const mlpSpec: ModelSpec = {
   defaults: mlpDefaults,
   estimateMemoryBytes: estimateMlpMemoryBytes,
   fit: fitMlp,
-  load: (artifact: ModelArtifact) => loadMlp(artifact),
+  load: async (artifact: ModelArtifact) => {
+    await readyTfjsBackend();
+    return loadMlp(artifact);
+  },
 };
 
 async function fitMlp(train: TrainSet, params: Params, ctx: FitContext): Promise<FittedModel> {
-  requireActiveBackend();
+  await readyTfjsBackend();
   const opts = resolveMlpOptions(params);
   if (!TASKS_SUPPORTED.includes(ctx.task)) throw new EngineError('unsupported_task', `the mlp does not handle ${ctx.task} tasks`);
   checkSet(train, ctx, 'training', train.X.cols);

@@ -12,7 +12,7 @@ import { type ImageShape, pixelCount } from '../../../core/image-shape';
 import { outputWidth, type Task } from '../../../core/task';
 import type { Params } from '../../../search/space';
 import type { DataShape, FitContext, FittedModel, ModelArtifact, ModelSpec, TrainSet } from '../../model';
-import { requireActiveBackend } from '../backend';
+import { readyTfjsBackend } from '../backend';
 import { headFor } from '../mlp-net';
 import { CnnModel, loadCnn } from './cnn-model';
 import { type CnnShape, convMapValues, forwardChunkRows, forwardValuesPerRow } from './cnn-net';
@@ -112,11 +112,14 @@ export const cnnSpec: ModelSpec = {
   // screening its proposals runs the widest version of a refused net that fits (./cnn-shrink).
   shrinkToFit: shrinkCnnToFit,
   fit: fitCnn,
-  load: (artifact: ModelArtifact) => loadCnn(artifact),
+  load: async (artifact: ModelArtifact) => {
+    await readyTfjsBackend();
+    return loadCnn(artifact);
+  },
 };
 
 async function fitCnn(train: TrainSet, params: Params, ctx: FitContext): Promise<FittedModel> {
-  requireActiveBackend();
+  await readyTfjsBackend();
   const resolved = resolveCnnOptions(params);
   // Without a declared image shape the columns are a table read as a strip, not a picture: translating
   // it would move values between unrelated columns, so augmentation is off.
