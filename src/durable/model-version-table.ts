@@ -8,6 +8,7 @@
  * UNIQUE (name, job_id), which SQLite cannot drop: they are rebuilt once, in one transaction, and the
  * uniqueness is kept for job results only (a partial index).
  */
+import type { ModelVersionInfo } from './registry';
 
 /** The table's columns, as `table` (the live name, or the one a rebuild fills). */
 const versionsTable = (table: string) => `CREATE TABLE IF NOT EXISTS ${table} (name TEXT NOT NULL, version INTEGER NOT NULL, job_id TEXT NOT NULL,
@@ -40,20 +41,8 @@ export function upgradeModelVersions(sql: SqlStorage, transaction: (apply: () =>
   sql.exec(ONE_VERSION_PER_JOB);
 }
 
-/** A version as written. */
-export interface VersionRow {
-  readonly job_id: string;
-  readonly trial_id: string;
-  readonly family: string;
-  readonly metric: string;
-  readonly greater_is_better: boolean;
-  readonly score: number;
-  readonly artifact_key: string;
-  readonly dataset: { readonly name: string; readonly version: number };
-  readonly created_at: string;
-  /** For an advance: the version whose fitted model it is. */
-  readonly advanced_from?: number;
-}
+/** A version as written: what the Registry answers of it, less its number (given apart) and the model's task. */
+export type VersionRow = Omit<ModelVersionInfo, 'version' | 'task'>;
 
 export function insertVersion(sql: SqlStorage, name: string, version: number, v: VersionRow): void {
   sql.exec(

@@ -8,7 +8,8 @@
  * closed for lunch on weekdays and on its short Saturday is forecast across both days' breaks.
  */
 import { describe, expect, it } from 'vitest';
-import { call, json, waitForJob } from './helpers';
+import { trainAndForecast } from './forecast-helpers';
+import { call } from './helpers';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -86,23 +87,16 @@ function lunchSaturdaySales(): string[] {
  * naive and linear, three trials) published as model `name`, and asks that model for `horizon` points with
  * their history: the finished job, the model view and the forecast answer.
  */
-async function trainAndForecast(name: string, header: string, rows: readonly string[], horizon: number) {
+async function uploadAndForecast(name: string, header: string, rows: readonly string[], horizon: number) {
   expect((await call('PUT', `/v1/datasets/${name}`, [header, ...rows].join('\n'))).status).toBe(201);
-  const target = header.split(',')[1];
-  const created = await call('POST', '/v1/jobs', { dataset: name, target, task: 'forecast', models: ['seasonal_naive', 'linear'], budget: { trials: 3 }, model: name });
-  expect(created.status).toBe(202);
-  const job = await waitForJob((await json(created)).id);
-  expect(job.status).toBe('succeeded');
-  const model = await json(await call('GET', `/v1/models/${name}`));
-  const body = await json(await call('POST', `/v1/models/${name}/forecast`, { horizon, history: true }));
-  return { job, model, body };
+  return trainAndForecast({ dataset: name, model: name, target: header.split(',')[1], horizon });
 }
 
 describe('business-hours forecast jobs', () => {
   it('forecasts the next opening hours, Friday 17:00 then Monday 09:00, a working day by default', async () => {
     const rows = callVolumes();
     expect(rows.at(-1)!.startsWith('2024-02-09T17:00')).toBe(true); // a Friday
-    const { model, body } = await trainAndForecast('calls', 'hour,calls', rows, 11);
+    const { model, body } = await uploadAndForecast('calls', 'hour,calls', rows, 11);
     expect(model.forecast).toMatchObject({ time_column: 'hour', frequency: 'business_hourly', season: 9, horizon: 9 });
     const monday = Array.from({ length: 9 }, (_, h) => new Date(Date.UTC(2024, 1, 12, 9 + h)).toISOString());
     expect(body.forecasts.map((p: { time: string }) => p.time)).toEqual([...monday, '2024-02-13T09:00:00.000Z', '2024-02-13T10:00:00.000Z']);
@@ -112,7 +106,7 @@ describe('business-hours forecast jobs', () => {
   it('reads half-hourly opening hours, and forecasts the next opening slots over the weekend', async () => {
     const rows = halfHourlyCalls();
     expect(rows.at(-1)!.startsWith('2024-02-09T16:30')).toBe(true); // a Friday
-    const { model, body } = await trainAndForecast('half-hours', 'slot,calls', rows, 18);
+    const { model, body } = await uploadAndForecast('half-hours', 'slot,calls', rows, 18);
     expect(model.forecast).toMatchObject({ time_column: 'slot', frequency: 'business_half_hourly', season: 16, horizon: 16 });
     const monday = Array.from({ length: 16 }, (_, k) => new Date(Date.UTC(2024, 1, 12, 9, 30 * k)).toISOString());
     expect(body.forecasts.map((p: { time: string }) => p.time)).toEqual([...monday, '2024-02-13T09:00:00.000Z', '2024-02-13T09:30:00.000Z']);
@@ -122,7 +116,7 @@ describe('business-hours forecast jobs', () => {
   it('reads a lunch break and forecasts the next open hours, 11:00 then 13:00, skipping the break', async () => {
     const rows = lunchBreakVisits();
     expect(rows.at(-1)!.startsWith('2024-02-09T17:00')).toBe(true); // a Friday
-    const { model, body } = await trainAndForecast('lunch', 'hour,visits', rows, 10);
+    const { model, body } = await uploadAndForecast('lunch', 'hour,visits', rows, 10);
     expect(model.forecast).toMatchObject({ time_column: 'hour', frequency: 'business_hourly', season: 8, horizon: 8 });
     const monday = [9, 10, 11, 13, 14, 15, 16, 17].map((h) => new Date(Date.UTC(2024, 1, 12, h)).toISOString());
     expect(body.forecasts.map((p: { time: string }) => p.time)).toEqual([...monday, '2024-02-13T09:00:00.000Z', '2024-02-13T10:00:00.000Z']);
@@ -132,7 +126,7 @@ describe('business-hours forecast jobs', () => {
   it('reads a short Saturday as its own hours and forecasts it, 10:00 to 15:00, then Monday from 09:00', async () => {
     const rows = shortSaturdaySales();
     expect(rows.at(-1)!.startsWith('2024-02-09T17:00')).toBe(true); // a Friday
-    const { job, model, body } = await trainAndForecast('saturday', 'hour,sales', rows, 9);
+    const { job, model, body } = await uploadAndForecast('saturday', 'hour,sales', rows, 9);
     // No closed Saturday hour was filled as a gap.
     expect(JSON.stringify(job.warnings ?? [])).not.toContain('added to fill short gaps');
     expect(model.forecast).toMatchObject({ time_column: 'hour', frequency: 'business_hourly', season: 9, horizon: 9 });
@@ -144,7 +138,7 @@ describe('business-hours forecast jobs', () => {
   it('reads a lunch break on weekdays and on a short Saturday, and forecasts across both, Saturday 11:00 then 13:00, Monday 11:00 then 13:00', async () => {
     const rows = lunchSaturdaySales();
     expect(rows.at(-1)!.startsWith('2024-02-09T17:00')).toBe(true); // a Friday
-    const { job, model, body } = await trainAndForecast('lunch-saturday', 'hour,sales', rows, 9);
+    const { job, model, body } = await uploadAndForecast('lunch-saturday', 'hour,sales', rows, 9);
     expect(JSON.stringify(job.warnings ?? [])).not.toContain('added to fill short gaps');
     // 09:00 to 17:00 less the 12:00 every day closes: a season of 8.
     expect(model.forecast).toMatchObject({ time_column: 'hour', frequency: 'business_hourly', season: 8, horizon: 8 });

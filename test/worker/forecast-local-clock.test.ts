@@ -8,7 +8,8 @@
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { call, json, waitForJob } from './helpers';
+import { trainAndForecast } from './forecast-helpers';
+import { call, json } from './helpers';
 import { jsonOf, scheduledTick, send, tenantKey, waitJob } from './tenant';
 
 const MINUTE = 60_000;
@@ -34,16 +35,6 @@ function parisVisits(): string[] {
 const FRIDAY_CLOSE = '2024-11-08T18:00:00';
 const MONDAY = ['08:30', '09:00', '09:30', '10:00', '10:30', '11:00', '11:30', '12:00', '13:30', '14:00', '14:30', '15:00', '15:30', '16:00', '16:30', '17:00', '17:30', '18:00'];
 
-/** Trains a forecast job on dataset `dataset` as model `name` (with `forecast` settings), asks for `horizon` points with history. */
-async function trainAndForecast(dataset: string, name: string, forecast: Record<string, unknown>, horizon: number) {
-  const created = await call('POST', '/v1/jobs', { dataset, target: 'visits', task: 'forecast', models: ['seasonal_naive', 'linear'], budget: { trials: 3 }, model: name, forecast });
-  expect(created.status).toBe(202);
-  const job = await waitForJob((await json(created)).id);
-  expect(job.status).toBe('succeeded');
-  const model = await json(await call('GET', `/v1/models/${name}`));
-  const body = await json(await call('POST', `/v1/models/${name}/forecast`, { horizon, history: true }));
-  return { job, model, body };
-}
 
 describe('a forecast job on timestamps whose UTC offset follows daylight saving time', () => {
   it('reads the series on its local clock and forecasts local times, without an offset or with forecast.timezone\'s', async () => {
@@ -51,7 +42,7 @@ describe('a forecast job on timestamps whose UTC offset follows daylight saving 
     expect(rows[0].startsWith('2024-09-30T08:30:00+02:00,')).toBe(true);
     expect((await call('PUT', '/v1/datasets/paris-visits', ['time,visits', ...rows].join('\n'))).status).toBe(201);
 
-    const plain = await trainAndForecast('paris-visits', 'paris-visits', {}, 20);
+    const plain = await trainAndForecast({ dataset: 'paris-visits', model: 'paris-visits', target: 'visits', horizon: 20 });
     // Opening hours read on the local clock: 18 half-hours a day with the lunch break, the same all six weeks.
     expect(plain.model.forecast).toMatchObject({ time_column: 'time', frequency: 'business_half_hourly', season: 18, horizon: 18, local_time: {} });
     expect(plain.job.warnings.join('\n')).toContain('time column "time": its timestamps carry UTC offsets (+01:00 and +02:00) that follow daylight saving time, so the series is read on its local clock');
@@ -60,7 +51,7 @@ describe('a forecast job on timestamps whose UTC offset follows daylight saving 
     expect(plain.body.forecasts.map((p: { time: string }) => p.time)).toEqual([...MONDAY.map((t) => `2024-11-11T${t}:00`), '2024-11-12T08:30:00', '2024-11-12T09:00:00']);
     expect(plain.body.local_time.note).toContain('train with forecast.timezone');
 
-    const zoned = await trainAndForecast('paris-visits', 'paris-visits-zoned', { timezone: 'Europe/Paris' }, 2);
+    const zoned = await trainAndForecast({ dataset: 'paris-visits', model: 'paris-visits-zoned', target: 'visits', horizon: 2, forecast: { timezone: 'Europe/Paris' } });
     expect(zoned.model.forecast.local_time).toEqual({ timezone: 'Europe/Paris' });
     // The job view says the zone it forecasts in; a job given none says none.
     expect(zoned.job.forecast).toEqual({ time_column: 'time', horizon: 18, season: 18, timezone: 'Europe/Paris' });
