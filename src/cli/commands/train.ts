@@ -8,11 +8,11 @@
  * `--past-covariates` its columns observed only up to now.
  */
 import type { Command } from 'commander';
-import type { CreateJobBody } from '../../client';
+import { ApiClientError, type CreateJobBody } from '../../client';
 import { parseBudget } from '../budget';
 import { action, commaList, positiveInt, positiveNumber } from '../command-kit';
 import { dateOrderHint, dateOrderList, type DayMonthOrder } from '../date-order';
-import { UsageError } from '../errors';
+import { HintedApiError, UsageError } from '../errors';
 import { followJob } from '../follow-job';
 
 interface TrainOptions {
@@ -25,6 +25,7 @@ interface TrainOptions {
   task?: CreateJobBody['task'];
   strategy?: CreateJobBody['strategy'];
   model?: string;
+  replaceModel?: boolean;
   seed?: number;
   horizon?: number;
   timeColumn?: string;
@@ -60,6 +61,7 @@ export function registerTrain(program: Command): void {
     .option('--flip-invariant', 'image jobs: a mirrored image is the same class (adds flips to the searched augmentation)')
     .option('--max-value <n>', 'image jobs: the pixel value of full intensity in the data (default: read from the data)', positiveNumber('--max-value'))
     .option('-m, --model <name>', 'name to publish the model under (default: the dataset name)')
+    .option('--replace-model', 'publish even where the model of that name predicts another target or task, or reads columns this dataset lacks (its clients will break)')
     .option('--seed <n>', 'random seed, for reproducible searches', positiveInt('--seed'))
     .option('--no-wait', 'print the job id and return without waiting')
     .action(
@@ -74,12 +76,19 @@ export function registerTrain(program: Command): void {
           ...(opts.task !== undefined ? { task: opts.task } : {}),
           ...(opts.strategy !== undefined ? { strategy: opts.strategy } : {}),
           ...(opts.model !== undefined ? { model: opts.model } : {}),
+          ...(opts.replaceModel ? { replace_model: true } : {}),
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
           ...columnOptions(opts),
           ...forecastOptions(opts),
           ...imageOptions(opts),
         };
-        const created = await ctx.api.jobs.create(body);
+        const created = await ctx.api.jobs.create(body).catch((err: unknown) => {
+          // The server names what differs; at the command line the way out is a flag or another name.
+          if (err instanceof ApiClientError && err.code === 'model_conflict') {
+            throw new HintedApiError(err, `publish under another name with --model NAME, or replace it anyway with --replace-model (clients of the model will get the new one)`);
+          }
+          throw err;
+        });
         // What to know before trusting the score, said at once (also with --no-wait); the final report repeats it.
         if (!ctx.json) {
           for (const warning of created.warnings ?? []) {
