@@ -14,7 +14,12 @@ import { resolveVersion } from './version-cache';
 export const versionNotFound = (name: string, version: number) =>
   new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${version}`, { model: name, version });
 
-/** A `?version=N` query parameter: undefined when absent, else a positive integer or a 400 naming the field. */
+/**
+ * A version from the request (`?version=N`, or the `{version}` of a path): undefined when absent, else a
+ * positive integer or a 400 naming the field. Every route that reads one reads it here.
+ */
+export function versionParam(raw: string): number;
+export function versionParam(raw: string | undefined): number | undefined;
 export function versionParam(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const version = Number(raw);

@@ -53,6 +53,9 @@ describe('defaultPositiveClass', () => {
     expect(defaultPositiveClass(['Negative', 'POSITIVE'], f32([1, 1, 0]))).toBe('POSITIVE');
     expect(conventionalPositive(['1', '2'])).toBeUndefined();
     expect(conventionalPositive(['yes', 'maybe'])).toBeUndefined();
+    // Two spellings of the same truth, and labels that are names of object members, are no obvious pair.
+    expect(conventionalPositive(['y', 'yes'])).toBeUndefined();
+    expect(conventionalPositive(['constructor', 'toString'])).toBeUndefined();
   });
 
   it('else takes the rarer class of the training rows; as many of each, class index 1 as before', () => {

@@ -146,5 +146,8 @@ describe('model lifecycle', () => {
     expect(local.probabilities).toEqual(served.probabilities);
     await expectError(await send({ method: 'GET', path: `/v1/models/${MODEL}/versions/7/artifact`, key }), 404, 'model_version_not_found');
     await expectError(await send({ method: 'GET', path: '/v1/models/none/versions/1/artifact', key }), 404, 'model_not_found');
+    // The path's version is read as every route reads one (worker/model-versions versionParam).
+    const bad = await expectError(await send({ method: 'GET', path: `/v1/models/${MODEL}/versions/two/artifact`, key }), 400, 'invalid_request');
+    expect(bad).toMatchObject({ message: 'version: expected a positive integer, got "two"', details: { field: 'version' } });
   });
 });

@@ -10,18 +10,16 @@
  * of class index 1, and its predictions are the same whichever class is positive.
  */
 import { EngineError } from '../core/errors';
+import { parseBooleanCell } from '../data/column-types';
 
-/**
- * Label pairs whose positive member is obvious, compared trimmed and in lower case: [positive, negative].
- * "t"/"f" are the other spellings a boolean column reads as true and false (data/column-types).
- */
-const CONVENTIONAL_PAIRS: readonly (readonly [string, string])[] = [
-  ['true', 'false'],
-  ['t', 'f'],
-  ['yes', 'no'],
-  ['y', 'n'],
-  ['positive', 'negative'],
-];
+/** Words for the positive and negative of a pair beyond the truth values a boolean column reads. */
+const POLARITY: ReadonlyMap<string, boolean> = new Map([
+  ['positive', true],
+  ['negative', false],
+]);
+
+/** The truth a label spells (a boolean cell's spellings: true/t/yes/y and false/f/no/n, or positive/negative). */
+const truthOfLabel = (label: string): boolean | undefined => parseBooleanCell(label) ?? POLARITY.get(label.trim().toLowerCase());
 
 /** 1 against 0 or -1 as a number however written ("1", "1.0", "+1"; a numeric target's labels keep the file's spelling). */
 function numericValue(label: string): number | undefined {
@@ -32,11 +30,8 @@ function numericValue(label: string): number | undefined {
 /** The index of the conventional positive label of `classes` (two labels), or undefined when the pair is not an obvious one. */
 export function conventionalPositive(classes: readonly string[]): number | undefined {
   if (classes.length !== 2) return undefined;
-  const [a, b] = classes.map((c) => c.trim().toLowerCase());
-  for (const [yes, no] of CONVENTIONAL_PAIRS) {
-    if (a === yes && b === no) return 0;
-    if (a === no && b === yes) return 1;
-  }
+  const [a, b] = classes.map(truthOfLabel);
+  if (a !== undefined && b !== undefined && a !== b) return a ? 0 : 1;
   const [x, y] = classes.map(numericValue);
   if (x === 1 && (y === 0 || y === -1)) return 0;
   if (y === 1 && (x === 0 || x === -1)) return 1;

@@ -21,8 +21,7 @@ import type { ModelVersionInfo } from '../../durable/registry';
 import type { JobConfig } from '../../durable/protocol';
 import type { AuthVars } from '../auth';
 import { coordinatorFor } from '../coordinator';
-import { ApiError } from '../errors';
-import { describedVersion } from '../model-versions';
+import { describedVersion, versionParam } from '../model-versions';
 import { validName } from '../names';
 import { readObjectBytes } from '../storage';
 import { readImportances } from '../feature-importance';
@@ -71,13 +70,6 @@ evaluation.get('/:model/evaluation', async (c) => {
     importances,
   });
 });
-
-function versionParam(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const version = Number(raw);
-  if (!(Number.isInteger(version) && version > 0)) throw new ApiError(400, 'invalid_request', `version: expected a positive integer, got "${raw.slice(0, 40)}"`, { field: 'version' });
-  return version;
-}
 
 type OutOfFold =
   | { ok: true; config: JobConfig; parts: WeightedOutput[]; members?: { trial_id: string; weight: number }[]; combine?: 'log_linear' }

@@ -175,9 +175,7 @@ type PredictRequest =
 async function readPredictBody(c: Context<App>): Promise<PredictRequest> {
   const mediaType = mediaTypeOf(c.req.header('content-type'));
   if (!isTableType(mediaType)) return readJson(c, predictSchema);
-  const versionParam = c.req.query('version');
-  const version = versionParam === undefined ? undefined : Number(versionParam);
-  if (version !== undefined && !(Number.isInteger(version) && version > 0)) throw new ApiError(400, 'invalid_request', `version: expected a positive integer, got "${versionParam}"`, { field: 'version' });
+  const version = versionParam(c.req.query('version'));
   // A CSV or Parquet body carries no JSON fields: `explain` comes as a query parameter, as `version` does.
   const explainParam = c.req.query('explain');
   if (explainParam !== undefined && explainParam !== 'true' && explainParam !== 'false') throw new ApiError(400, 'invalid_request', `explain: expected true or false, got "${explainParam}"`, { field: 'explain' });
@@ -256,8 +254,7 @@ function modelInUse(name: string, busy: Extract<ModelDeletion, { deleted: false 
  */
 models.get('/:model/versions/:version/artifact', async (c) => {
   const name = validName(c.req.param('model'), 'model');
-  const version = Number(c.req.param('version'));
-  if (!(Number.isInteger(version) && version > 0)) throw new ApiError(400, 'invalid_request', `version: expected a positive integer, got "${c.req.param('version')}"`, { field: 'version' });
+  const version = versionParam(c.req.param('version'));
   const resolved = await describedVersion(c.env, c.get('tenant'), name, version);
   const bytes = await readObjectBytes(c.env.STORE, resolved.artifact_key, 'model artifact');
   return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
