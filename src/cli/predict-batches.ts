@@ -34,6 +34,8 @@ export interface CsvBatch {
   readonly firstRowLine: number;
   /** Added to a line of `text` from firstRowLine on, gives the line of the whole file. */
   readonly lineOffset: number;
+  /** How many rows of the file come before this batch's first (added to a refusal's details.index). */
+  readonly rowOffset: number;
 }
 
 const byteLength = (s: string) => Buffer.byteLength(s, 'utf8');
@@ -45,7 +47,7 @@ const byteLength = (s: string) => Buffer.byteLength(s, 'utf8');
  */
 export function csvBatches(input: string, file: string, limits: BatchLimits = LIMITS): CsvBatch[] {
   // A row starts on a line that is not empty, and one such line is the header: a cheap bound, no parse.
-  if (byteLength(input) <= limits.maxBytes && nonEmptyLines(input) - 1 <= limits.maxRows) return [{ text: input, firstRowLine: 1, lineOffset: 0 }];
+  if (byteLength(input) <= limits.maxBytes && nonEmptyLines(input) - 1 <= limits.maxRows) return [{ text: input, firstRowLine: 1, lineOffset: 0, rowOffset: 0 }];
   const text = unifyLineEndings(input);
   let lines: readonly number[];
   try {
@@ -70,7 +72,7 @@ export function csvBatches(input: string, file: string, limits: BatchLimits = LI
       bytes += next;
       end++;
     }
-    batches.push({ text: head + text.slice(rowStart(first), rowStart(end)), firstRowLine: lines[0], lineOffset: lines[first] - lines[0] });
+    batches.push({ text: head + text.slice(rowStart(first), rowStart(end)), firstRowLine: lines[0], lineOffset: lines[first] - lines[0], rowOffset: first });
     first = end;
   }
   return batches;
@@ -168,12 +170,48 @@ export function joinPredictions(parts: readonly Prediction[]): Prediction {
 
 /**
  * The same refusal naming `line` (or `row`) `at + offset`: the server numbers what it was sent, one batch.
- * Positions before `from` (the header part every batch repeats) are the file's own already.
+ * Positions before `from` (the header part every batch repeats) are the file's own already. A row of
+ * JSON rows is `rows[k]` in the message (`row k` from an older server) and `index` in the details too.
  */
 export function shiftPosition(err: unknown, key: 'line' | 'row', offset: number, from = 0): unknown {
   if (!(err instanceof ApiClientError) || offset === 0) return err;
   const at = err.details[key];
   if (typeof at !== 'number' || at < from) return err;
-  const message = err.message.replace(new RegExp(`\\b${key} ${at}\\b`), `${key} ${at + offset}`);
-  return new ApiClientError(err.status, err.code, message, { ...err.details, [key]: at + offset }, err.request);
+  const message =
+    key === 'row'
+      ? err.message.replace(new RegExp(`^rows\\[${at}\\]|\\brow ${at}\\b`), (found) => found.replace(String(at), String(at + offset)))
+      : err.message.replace(new RegExp(`\\b${key} ${at}\\b`), `${key} ${at + offset}`);
+  const shifted = new ApiClientError(err.status, err.code, message, { ...err.details, [key]: at + offset }, err.request);
+  return key === 'row' ? shiftIndex(shifted, offset) : shifted;
 }
+
+/** The same refusal with details.index (a row's position in the batch, from 0) counted over the whole file. */
+export function shiftIndex(err: unknown, offset: number): unknown {
+  if (!(err instanceof ApiClientError) || offset === 0 || typeof err.details.index !== 'number') return err;
+  return new ApiClientError(err.status, err.code, err.message, { ...err.details, index: err.details.index + offset }, err.request);
+}
+
+/** How a row of a file, by its index from 0, is named: the words of a message and the details that say it. */
+export type RowName = (index: number) => { readonly label: string; readonly details: Record<string, unknown> };
+
+/**
+ * A refusal of `rows[k]` of the JSON rows read from a file (k counted over the whole file, see
+ * shiftPosition) named as the server names that file's rows when it is the body: a CSV file's line, a
+ * Parquet file's row from 1. `rows[k]` means nothing to someone who gave a file.
+ */
+export function nameFileRow(err: unknown, name: RowName): unknown {
+  if (!(err instanceof ApiClientError)) return err;
+  const k = err.details.row;
+  if (typeof k !== 'number' || !err.message.startsWith(`rows[${k}]`)) return err;
+  const { label, details } = name(k);
+  const { row: _, ...others } = err.details;
+  return new ApiClientError(err.status, err.code, `${label}${err.message.slice(`rows[${k}]`.length)}`, { ...details, ...others, index: k }, err.request);
+}
+
+/** Rows of a Parquet file: from 1, as the server names a Parquet body's rows. */
+export const parquetRowName: RowName = (k) => ({ label: `row ${k + 1} of the Parquet file`, details: { row: k + 1 } });
+
+/** Rows of a CSV file: the line each starts on, as the server names a CSV body's rows. */
+export const csvLineName =
+  (lines: readonly number[]): RowName =>
+  (k) => ({ label: `line ${lines[k] ?? k + 2}`, details: { line: lines[k] ?? k + 2 } });

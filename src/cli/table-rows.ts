@@ -23,9 +23,14 @@ export async function parquetToRows(bytes: Uint8Array, file: string): Promise<Ro
 
 /** CSV rows with the server's own reading of the text (engine/data/csv: separators, blank and all-empty lines, lines named). */
 export function csvToRows(text: string, file: string): Row[] {
+  return csvToLinedRows(text, file).rows;
+}
+
+/** csvToRows with the line of the file each row starts on, to name a refused row as the server names a CSV body's. */
+export function csvToLinedRows(text: string, file: string): { rows: Row[]; lines: readonly number[] } {
   try {
-    const { header, rows } = parseCsv(text, { maxRows: Number.MAX_SAFE_INTEGER, maxColumns: Number.MAX_SAFE_INTEGER });
-    return rows.map((cells) => Object.fromEntries(header.map((column, j) => [column, cells[j] === '' ? null : cells[j]])));
+    const { header, rows, lines } = parseCsv(text, { maxRows: Number.MAX_SAFE_INTEGER, maxColumns: Number.MAX_SAFE_INTEGER });
+    return { rows: rows.map((cells) => Object.fromEntries(header.map((column, j) => [column, cells[j] === '' ? null : cells[j]]))), lines: lines ?? rows.map((_, i) => i + 2) };
   } catch (err) {
     if (err instanceof EngineError) throw new UsageError(err.message, typeof err.details.line === 'number' ? `${file}:${err.details.line}` : file);
     throw err;

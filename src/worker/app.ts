@@ -1,7 +1,8 @@
 /**
  * @module worker/app
  * The HTTP application: health, then every /v1 route behind the API-key check (tenant keys and the admin
- * key; /v1/keys is admin only), one error mapper, a JSON 405 (with Allow) for a method a route does not
+ * key; /v1/keys is admin only) and the refusal of query parameters a route does not take (query-params),
+ * one error mapper, a JSON 405 (with Allow) for a method a route does not
  * have, and a JSON 404 for unknown routes. Paths outside /v1
  * that no route answers are looked up in the static assets (the dashboard), which the platform normally
  * serves before the Worker runs; the fallback keeps them reachable where a request reaches the Worker
@@ -13,6 +14,7 @@ import { allowedMethods } from './allowed-methods';
 import { type AuthVars, requireKey } from './auth';
 import { errorBody, handleError } from './errors';
 import { serveOpenApi } from './openapi/document';
+import { refuseUnknownQuery } from './query-params';
 import { datasets } from './routes/datasets';
 import { drift } from './routes/drift';
 import { forecast } from './routes/forecast';
@@ -37,6 +39,8 @@ export function createApp() {
   app.get('/health', (c) => c.json({ status: 'ok', version: pkg.version }));
   app.get('/openapi.json', serveOpenApi);
   app.use('/v1/*', requireKey);
+  // After the key check: who may not call a route learns nothing of its parameters.
+  app.use('/v1/*', refuseUnknownQuery);
   app.route('/v1/datasets', datasets);
   app.route('/v1/jobs', jobs);
   app.route('/v1/models', models);

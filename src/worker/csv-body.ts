@@ -5,7 +5,7 @@
  * the contract's 4xx naming what is wrong (and the line, from the parser); a Parquet file or a zip sent
  * under a CSV type (or application/octet-stream) is told apart by its magic bytes and named.
  */
-import { type CsvTable, EngineError, looksLikeParquet, parseCsv, utf8DecodeStrict } from '../engine';
+import { type CsvTable, looksLikeParquet, parseCsv, utf8DecodeStrict } from '../engine';
 import { invalidUtf8Position } from '../engine/core/utf8';
 import { decodeWindows1252, WINDOWS_1252_LABELS } from '../engine/core/windows-1252';
 import { type CsvColumns, parseCsvColumns } from '../engine/data/csv-columns';
@@ -75,21 +75,4 @@ function unifyLineEndings(text: string): string {
   const crlf = text.indexOf('\r\n');
   if (crlf < 0 || !/(^|[^\r])\n/.test(text)) return text;
   return text.replace(/\r\n/g, '\n');
-}
-
-/**
- * Runs a decoding of a CSV batch, naming a refused cell by the line of the file it is on: the engine
- * counts rows from 0, as a JSON batch's array is indexed, which in a file is neither the line nor the
- * row a spreadsheet shows.
- */
-export function namingCsvLines<T>(table: { readonly lines?: readonly number[] } | undefined, decode: () => T): T {
-  try {
-    return decode();
-  } catch (err) {
-    const row = err instanceof EngineError ? err.details.row : undefined;
-    const line = typeof row === 'number' ? table?.lines?.[row] : undefined;
-    if (!(err instanceof EngineError) || line === undefined || !err.message.startsWith(`row ${row}`)) throw err;
-    const { row: _, ...details } = err.details;
-    throw new EngineError(err.code, `line ${line}${err.message.slice(`row ${row}`.length)}`, { line, ...details }, { cause: err });
-  }
 }

@@ -9,7 +9,7 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Dataset, NumericColumn } from '../engine/data/dataset';
-import { allPositive, DEFAULT_FORECAST_FAMILIES, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, pastLagBound, type SeriesInfo, validationPlan, weekPeriod } from '../engine/forecast';
+import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, pastFillWarnings, pastLagBound, type SeriesInfo, validationPlan, weekPeriod } from '../engine/forecast';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
 import type { SearchFamily } from '../engine/search/trial';
@@ -139,11 +139,16 @@ export interface ResolvedForecast {
   readonly skipped: Readonly<Record<string, number>>;
   /** Set when the series is read on its local clock (engine/forecast/local-clock). */
   readonly localClock?: SeriesInfo['localClock'];
+  /** What the job warns about the empty past-covariate cells it filled (engine/forecast/past-covariate-fill-warnings). */
+  readonly pastFillWarnings: readonly string[];
+  /** The step the series were read with (a published forecast's clients count their horizon in it: model-conflict). */
+  readonly frequency: SeriesInfo['frequency'];
 }
 
 /** The series of a forecast job, read from the data (clear 400s for anything that is not one). */
 export function resolveForecast(ds: Dataset, target: string, requested: CreateJobBody['forecast']): ResolvedForecast {
-  const columns = { target, timeColumn: requested?.time_column, groupColumn: requested?.group_column, covariates: requested?.covariates, pastCovariates: requested?.past_covariates, timezone: requested?.timezone };
+  // The newest empty past-covariate cells are checked against the horizon below, once the series decide the default one.
+  const columns = { target, timeColumn: requested?.time_column, groupColumn: requested?.group_column, covariates: requested?.covariates, pastCovariates: requested?.past_covariates, timezone: requested?.timezone, horizon: Number.POSITIVE_INFINITY };
   const whole = extractSeries(ds, columns);
   // A group too short to validate on with any season is left out when others can be forecast: one new
   // store's few months must not stop the whole chain's forecast (the job warns, the route explains).
@@ -168,6 +173,9 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
       { field: 'forecast.horizon', max: longest },
     );
   }
+  const show = (t: number) => formatTime(t, info.timeKind === 'datetime', info.localClock ? 'local' : 'utc');
+  // At most the horizon's newest past-covariate cells of a series may be empty (engine/forecast/past-covariate-fill).
+  if (info.pastFilled) checkNewestFills(info.pastFilled, horizon, show);
   // Past covariates are read from the horizon back: the earliest origin must keep points that reach that far.
   if (info.pastCovariates && pastLagBound({ length, season: info.season, groups: lengths.length, horizon }) < 1) {
     throw new ApiError(
@@ -197,9 +205,11 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
     skipped: info.skipped ?? {},
     validatedHorizon: plan.horizon,
     interpolated: info.interpolated,
-    added: Object.fromEntries(Object.entries(info.added ?? {}).map(([g, times]) => [g, times.map((t) => formatTime(t, info.timeKind === 'datetime', info.localClock ? 'local' : 'utc'))])),
+    added: Object.fromEntries(Object.entries(info.added ?? {}).map(([g, times]) => [g, times.map(show)])),
+    pastFillWarnings: pastFillWarnings(info.pastFilled ?? [], horizon, show),
     ...(info.localClock ? { localClock: info.localClock } : {}),
     naturalSeason: naturalSeason(info.frequency),
+    frequency: info.frequency,
     unused: ds.columns
       .map((c) => c.name)
       .filter((n) => n !== target && n !== info.timeColumn && n !== info.groupColumn && !(requested?.covariates ?? []).includes(n) && !(requested?.past_covariates ?? []).includes(n)),

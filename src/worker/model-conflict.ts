@@ -3,31 +3,37 @@
  * A job that publishes to a model name already in use replaces its champion when it ends. That is what
  * retraining a model by hand on newer data means, but with another target, another task, or data lacking
  * columns the champion reads, the model's clients would silently get answers to another question, or
- * have their rows refused ("unknown column"). So job creation refuses such a job (409 model_conflict,
- * naming each difference) unless the request says `"replace_model": true`. Retraining jobs publish to
- * their own model by design and are not checked here (their data's columns are checked by
- * champion-columns).
+ * have their rows refused ("unknown column"). A forecast's clients depend on more (forecast-contract):
+ * its time and group columns, its step, its known-future covariates and its time zone. So job creation
+ * refuses such a job (409 model_conflict, naming each difference) unless the request says
+ * `"replace_model": true`. Retraining jobs publish to their own model by design and are not checked
+ * here (their data's columns are checked by champion-columns; a forecast's series are the champion's).
  */
 import type { DatasetVersion } from '../durable/registry';
 import type { JobConfig } from '../durable/protocol';
 import { ignoredColumns, missingChampionColumns } from './champion-columns';
 import { coordinatorFor, isJobId } from './coordinator';
 import { ApiError, listSome } from './errors';
+import { championContract, type ForecastContract, type ForecastDifferences, forecastDifferences, forecastDifferenceTexts, replacedForecastTexts } from './forecast-contract';
 import { isImageUploadProfile } from './image-upload';
 
 /** Missing columns a refusal names by name. */
 const MISSING_SHOWN = 8;
 
-/** What a job would publish: its model name, target, task as shown (forecast and image jobs by their kind), and data. */
+/**
+ * What a job would publish: its model name, target, task as shown (forecast and image jobs by their
+ * kind), data, and a forecast job's contract with its clients.
+ */
 export interface PublishedShape {
   readonly model: string;
   readonly target: string;
   readonly task: string;
   readonly dataset: DatasetVersion;
+  readonly forecast?: ForecastContract;
 }
 
-/** How the job's result would differ from the model's champion; empty when it would not. */
-export interface ModelDifferences {
+/** How the job's result would differ from the model's champion (a forecast's contract too); empty when it would not. */
+export interface ModelDifferences extends ForecastDifferences {
   readonly champion_version: number;
   readonly target?: { readonly champion: string; readonly job: string };
   readonly task?: { readonly champion: string; readonly job: string };
@@ -37,7 +43,9 @@ export interface ModelDifferences {
 /**
  * How the job's result differs from the champion of the model it publishes to, or null when the model
  * does not exist or nothing differs. The champion's job (when its coordinator still holds it) gives the
- * columns it ignored and whether it was an image job; without it, the model's own target and task.
+ * columns it ignored and whether it was an image job; without it, the model's own target and task. A
+ * forecast champion's contract with its clients is read from its envelope (forecast-contract) and
+ * compared with a forecast job's.
  */
 export async function modelDifferences(env: Env, tenant: string, job: PublishedShape): Promise<ModelDifferences | null> {
   const registry = env.REGISTRY.getByName(tenant);
@@ -53,13 +61,17 @@ export async function modelDifferences(env: Env, tenant: string, job: PublishedS
   const championTask = model.task === 'forecast' ? 'forecast' : imageChampion ? 'image' : model.task;
   const tables = championTask !== 'forecast' && championTask !== 'image' && job.task !== 'forecast' && job.task !== 'image';
   const missing = tables && championData ? missingChampionColumns(championData.columns, job.dataset.columns, model.target, ignoredColumns(config?.columns)) : [];
+  // A forecast's series are compared with a forecast champion's (another task already says everything changes).
+  const contract = championTask === 'forecast' && job.forecast ? await championContract(env.STORE, champion.artifact_key, config?.forecast) : null;
   const differences: ModelDifferences = {
     champion_version: champion.version,
     ...(model.target !== job.target ? { target: { champion: model.target, job: job.target } } : {}),
     ...(championTask !== job.task ? { task: { champion: championTask, job: job.task } } : {}),
     ...(missing.length > 0 ? { missing_columns: missing } : {}),
+    ...(contract && job.forecast ? forecastDifferences(contract, job.forecast) : {}),
   };
-  return differences.target || differences.task || differences.missing_columns ? differences : null;
+  // Anything besides the champion's version is a difference.
+  return Object.keys(differences).length > 1 ? differences : null;
 }
 
 /** The 409 refusing a job whose result would replace a champion it differs from, naming each difference. */
@@ -68,11 +80,13 @@ export function modelConflict(job: PublishedShape, d: ModelDifferences): ApiErro
     ...(d.target ? [`the target differs ("${d.target.champion}" → "${d.target.job}")`] : []),
     ...(d.task ? [`the task differs (${d.task.champion} → ${d.task.job})`] : []),
     ...(d.missing_columns ? [missingText(job.dataset, d.missing_columns)] : []),
+    ...forecastDifferenceTexts(d),
   ];
+  const refused = forecastChampion(job, d) ? 'requests' : 'rows';
   return new ApiError(
     409,
     'model_conflict',
-    `model "${job.model}" exists and this job would replace its champion (v${d.champion_version}) with a different model: ${joinAll(what)}; its clients would get answers to another question or have their rows refused. Publish under another name ("model": "…"), or send "replace_model": true to replace it`,
+    `model "${job.model}" exists and this job would replace its champion (v${d.champion_version}) with a different model: ${joinAll(what)}; its clients would get answers to another question or have their ${refused} refused. Publish under another name ("model": "…"), or send "replace_model": true to replace it`,
     {
       field: 'model',
       model: job.model,
@@ -80,15 +94,26 @@ export function modelConflict(job: PublishedShape, d: ModelDifferences): ApiErro
       ...(d.target ? { target: d.target } : {}),
       ...(d.task ? { task: d.task } : {}),
       ...(d.missing_columns ? { missing_columns: d.missing_columns.slice(0, MISSING_SHOWN) } : {}),
+      ...(d.time_column ? { time_column: d.time_column } : {}),
+      ...(d.group_column ? { group_column: d.group_column } : {}),
+      ...(d.frequency ? { frequency: d.frequency } : {}),
+      ...(d.covariates ? { covariates: d.covariates } : {}),
+      ...(d.timezone ? { timezone: d.timezone } : {}),
     },
   );
 }
 
 /** The job's warning when `"replace_model": true` let it replace a champion it differs from. */
 export function replacedModelWarning(job: PublishedShape, d: ModelDifferences): string {
-  const was = [d.target ? `predicts "${d.target.champion}"` : '', d.task ? `is ${d.task.champion}` : '', d.missing_columns ? `reads ${d.missing_columns.length === 1 ? 'a column' : 'columns'} this dataset lacks` : ''].filter(Boolean);
-  return `"replace_model": this job's result replaces the champion of model "${job.model}" (v${d.champion_version}), which ${joinAll(was)}: clients sending that model's rows must change them`;
+  const was = [
+    ...[d.target ? `predicts "${d.target.champion}"` : '', d.task ? `is ${d.task.champion}` : '', d.missing_columns ? `reads ${d.missing_columns.length === 1 ? 'a column' : 'columns'} this dataset lacks` : ''].filter(Boolean),
+    ...replacedForecastTexts(d),
+  ];
+  return `"replace_model": this job's result replaces the champion of model "${job.model}" (v${d.champion_version}), which ${joinAll(was)}: clients sending that model's ${forecastChampion(job, d) ? 'forecast requests' : 'rows'} must change them`;
 }
+
+/** Whether the champion is a forecaster, whose clients send forecast requests, not rows (its task is the job's unless it differs). */
+const forecastChampion = (job: PublishedShape, d: ModelDifferences) => (d.task ? d.task.champion : job.task) === 'forecast';
 
 function missingText(dataset: DatasetVersion, missing: readonly string[]): string {
   const shown = listSome(missing.map((n) => `"${n}"`), MISSING_SHOWN);

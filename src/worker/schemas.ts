@@ -70,12 +70,13 @@ export const createJobSchema = z.strictObject({
   model: z.string().min(1).optional(),
   /**
    * Lets the job replace the champion of an existing model (`model`) with a different one: another target,
-   * another task, or data lacking columns the champion reads (refused with 409 model_conflict otherwise).
+   * another task, data lacking columns the champion reads, or a forecast's other series (model-conflict;
+   * refused with 409 model_conflict otherwise).
    */
   replace_model: z
     .boolean()
     .optional()
-    .describe('true lets the job replace the champion of an existing model with one that predicts another target, does another task, or reads other columns (its clients must then change their requests); without it such a job is refused with 409 model_conflict. Not needed to retrain a model on newer data of the same columns'),
+    .describe('true lets the job replace the champion of an existing model with one that predicts another target, does another task, reads other columns, or forecasts other series (another time column, group column, step, covariates or time zone; its clients must then change their requests); without it such a job is refused with 409 model_conflict. Not needed to retrain a model on newer data of the same columns'),
   parallelism: z.int().min(1).max(32).optional(),
   /**
    * A cap on the published model's estimated single-row prediction time (engine/serialize/serving-cost),
@@ -110,13 +111,13 @@ export const createJobSchema = z.strictObject({
       /** Columns whose future values are known (promotions, prices, holidays): every forecast request gives them per step. */
       covariates: z.array(z.string().min(1, 'forecast.covariates names a column by its name')).max(MAX_COVARIATES, `forecast.covariates may name at most ${MAX_COVARIATES} columns`)
         .optional()
-        .describe('columns whose future values are known (numbers, booleans such as "yes"/"no", or categories): the linear and tree models read them at each step, and every forecast request gives their values for the steps it asks for; a column the job\'s columns mark "ignore" is refused'),
+        .describe('columns whose future values are known (numbers, booleans such as "yes"/"no", or categories): the linear, tree and rnn models read them at each step, and every forecast request gives their values for the steps it asks for; a column the job\'s columns mark "ignore" is refused'),
       /** Columns observed only up to now (visits, observed weather): read at least `horizon` steps back, so forecasts need no values of them. */
       past_covariates: z
         .array(z.string().min(1, 'forecast.past_covariates names a column by its name'))
         .max(MAX_COVARIATES, `forecast.past_covariates may name at most ${MAX_COVARIATES} columns`)
         .optional()
-        .describe(`columns observed only up to now, whose future is unknown (yesterday's visits, observed weather, a competitor's price; numbers, booleans or categories): the linear and tree models read them at least horizon steps back, so a forecast request gives none of their values and such a model forecasts at most horizon steps ahead; at most ${MAX_COVARIATES} columns with forecast.covariates, a column in one of the two lists only, and none the job's columns mark "ignore"`),
+        .describe(`columns observed only up to now, whose future is unknown (yesterday's visits, observed weather, a competitor's price; numbers, booleans or categories): the linear, tree and rnn models read them at least horizon steps back, so a forecast request gives none of their values and such a model forecasts at most horizon steps ahead; each series' newest empty cells (values not recorded yet), up to half the horizon, carry its last observed value forward, and short runs between observed values the value before them, both named in the job's warnings; at most ${MAX_COVARIATES} columns with forecast.covariates, a column in one of the two lists only, and none the job's columns mark "ignore"`),
       horizon: z.int().min(1, 'forecast.horizon must be at least 1').max(1000, 'forecast.horizon must be at most 1000').optional(),
       /** The IANA time zone a series read on its local clock is forecast in (engine/forecast/local-clock). */
       timezone: z

@@ -21,8 +21,9 @@ import { coordinatorFor } from './coordinator';
 import { ApiError, listSome, notFound } from './errors';
 import { isImageUploadProfile } from './image-upload';
 import { forecastColumns } from './forecast-date-order';
-import { resolveForecast, resolveImageShape, resolveJobFamilies } from './job-inputs';
+import { resolveForecast, type ResolvedForecast, resolveImageShape, resolveJobFamilies } from './job-inputs';
 import { readLimits, tooManyJobs } from './limits';
+import { jobContract } from './forecast-contract';
 import { modelConflict, modelDifferences, type PublishedShape, replacedModelWarning } from './model-conflict';
 import { resolvePositiveClass } from './positive-class';
 import { validName } from './names';
@@ -156,7 +157,13 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const folds = forecast ? FORECAST_ORIGINS : rows <= 1_000 ? 5 : rows <= 20_000 ? 3 : 1;
   // A job replacing the champion of an existing model with a different one must say so (model-conflict);
   // a retraining job publishes to its own model by design (its data's columns were checked by retrain).
-  const published: PublishedShape = { model: modelName, target: body.target, task: forecast ? 'forecast' : image ? 'image' : target.task, dataset };
+  const published: PublishedShape = {
+    model: modelName,
+    target: body.target,
+    task: forecast ? 'forecast' : image ? 'image' : target.task,
+    dataset,
+    ...(series ? { forecast: jobContract(series.spec, series.frequency) } : {}),
+  };
   const differences = options.retrain ? null : await modelDifferences(env, tenant, published);
   if (differences && !body.replace_model) throw modelConflict(published, differences);
   // What the user should know about the target before trusting the score (none stops the job).
@@ -243,11 +250,12 @@ function dateOrderWarnings(ds: Parameters<typeof guessedDateOrders>[0], body: Cr
  * every series (what the model is for: forecasting the next horizon), and the rest must still validate on
  * rolling origins.
  */
-function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJobBody, retrain: boolean): { spec: ForecastJobSpec; warnings: string[] } {
+function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJobBody, retrain: boolean): { spec: ForecastJobSpec; warnings: string[]; frequency: ResolvedForecast['frequency'] } {
   const resolved = resolveForecast(ds, body.target, body.forecast);
   const spec = resolved.spec;
   const warnings = forecastWarnings(body.target, resolved);
-  if (!retrain) return { spec, warnings };
+  const frequency = resolved.frequency;
+  if (!retrain) return { spec, warnings, frequency };
   const points = spec.horizon;
   const length = spec.length - points;
   try {
@@ -257,7 +265,7 @@ function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJob
       field: 'dataset',
     });
   }
-  return { spec: { ...spec, length, holdout_points: points }, warnings };
+  return { spec: { ...spec, length, holdout_points: points }, warnings, frequency };
 }
 
 /**
@@ -326,6 +334,7 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
   }
   // A series read on its local clock: how, how its forecasts write times, and the local times the clock repeated.
   if (resolved.localClock) warnings.push(...localClockWarnings(resolved.spec.time_column, resolved.localClock));
+  warnings.push(...resolved.pastFillWarnings);
   const added = Object.entries(resolved.added);
   if (added.length > 0) {
     const count = added.reduce((a, [, times]) => a + times.length, 0);

@@ -88,10 +88,13 @@ export async function writeObject(
   }
 }
 
-/** Reads a request body up to `limit` bytes; answers 413 as soon as it is over, without buffering the rest. */
-export async function readBodyLimited(req: Request, limit: number): Promise<Uint8Array> {
+/**
+ * Reads a request body up to `limit` bytes; answers 413 as soon as it is over, without buffering the rest.
+ * `what` names the body in that answer (a prediction's CSV is not an upload).
+ */
+export async function readBodyLimited(req: Request, limit: number, what = 'the upload'): Promise<Uint8Array> {
   const declared = Number(req.headers.get('content-length') ?? 'NaN');
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit, what);
   if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -102,7 +105,7 @@ export async function readBodyLimited(req: Request, limit: number): Promise<Uint
     size += value.byteLength;
     if (size > limit) {
       await drain(reader, limit);
-      throw tooLarge(limit);
+      throw tooLarge(limit, what);
     }
     chunks.push(value);
   }
@@ -131,4 +134,4 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, max: numbe
   await reader.cancel();
 }
 
-const tooLarge = (limit: number) => new ApiError(413, 'payload_too_large', `the upload is larger than the ${limit}-byte limit`, { limit });
+const tooLarge = (limit: number, what: string) => new ApiError(413, 'payload_too_large', `${what} is larger than the ${limit}-byte limit`, { limit });

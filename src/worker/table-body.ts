@@ -6,12 +6,11 @@
  * default to that type for a binary file); one sent as text/csv is refused saying which type to use
  * (csv-body).
  * An upload's cells are then held to the field-size limit, named by line (CSV) or row (Parquet).
- * A batch prediction's refused cell is named the same way: by line in a CSV file, by row from 1 in a
- * Parquet file (the engine counts rows from 0, as a JSON batch's array is indexed).
+ * A batch prediction's refused cell is named the same way (worker/row-refusals).
  */
-import { type CsvTable, EngineError, looksLikeParquet, readParquetColumns, readParquetTable } from '../engine';
+import { type CsvTable, looksLikeParquet, readParquetColumns, readParquetTable } from '../engine';
 import type { CsvColumns } from '../engine/data/csv-columns';
-import { CSV_TYPES, type CsvBodyLimits, namingCsvLines, parseCsvBytes, parseCsvColumnsBytes } from './csv-body';
+import { CSV_TYPES, type CsvBodyLimits, parseCsvBytes, parseCsvColumnsBytes } from './csv-body';
 import { enforceFieldSize, type Limits } from './limits';
 import { readBodyLimited } from './storage';
 
@@ -47,24 +46,7 @@ export interface TableColumnsBody {
 
 /** A batch prediction's body as columns of cells, CSV or Parquet; the same refusals as an upload's reading. */
 export async function readTableColumnsBody(req: Request, mediaType: string, limits: CsvBodyLimits): Promise<TableColumnsBody> {
-  const bytes = await readBodyLimited(req, limits.maxBytes);
+  const bytes = await readBodyLimited(req, limits.maxBytes, 'a prediction request\'s CSV or Parquet body');
   if (formatOf(mediaType, bytes) === 'parquet') return { format: 'parquet', table: await readParquetColumns(bytes, parquetLimits(limits)) };
   return { format: 'csv', table: parseCsvColumnsBytes(bytes, limits, req.headers.get('content-type') ?? undefined) };
-}
-
-/**
- * Runs a decoding of a batch, naming a refused cell as the file counts: a CSV file by its line
- * (csv-body namingCsvLines), a Parquet file by its row from 1, as upload and append name Parquet rows.
- * Without a table (JSON rows) the engine's row from 0, the index into the JSON array, stands.
- */
-export function namingTableRows<T>(body: Partial<TableColumnsBody>, decode: () => T): T {
-  if (body.format === 'csv') return namingCsvLines(body.table, decode);
-  if (body.format !== 'parquet') return decode();
-  try {
-    return decode();
-  } catch (err) {
-    const row = err instanceof EngineError ? err.details.row : undefined;
-    if (!(err instanceof EngineError) || typeof row !== 'number' || !err.message.startsWith(`row ${row}`)) throw err;
-    throw new EngineError(err.code, `row ${row + 1}${err.message.slice(`row ${row}`.length)}`, { ...err.details, row: row + 1 }, { cause: err });
-  }
 }

@@ -113,17 +113,31 @@ describe('model NAME', () => {
   });
 });
 
-describe('predict of a Parquet file as JSON rows (--explain)', () => {
+describe('predict of a Parquet or CSV file as JSON rows (--explain)', () => {
   it('names a refused row from 1, as the server names the rows of a Parquet body', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'edge-automl-cli-dates-'));
     try {
       const file = join(dir, 'batch.parquet');
       writeFileSync(file, new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'amount', data: ['1', '2', 'lots'], type: 'STRING' }] })));
-      // The server answers JSON rows with their index (from 0): the third row is row 2.
-      const ran = await run(['predict', 'm', file, '--explain'], refusal(400, 'invalid_input', 'row 2, column "amount": expected a number, got "lots"', { row: 2, column: 'amount' }));
+      // The server names JSON rows by their element of rows (from 0): the third row is rows[2].
+      const ran = await run(['predict', 'm', file, '--explain'], refusal(400, 'invalid_input', 'rows[2], column "amount": expected a number, got "lots"', { row: 2, column: 'amount', index: 2 }));
       expect(ran.code).toBe(1);
       expect(ran.requests[0].url).toBe('http://127.0.0.1:8787/v1/models/m/predict');
-      expect(ran.stderr).toBe('error: invalid_input (HTTP 400): row 3, column "amount": expected a number, got "lots" [row: 3, column: amount]\n');
+      expect(ran.stderr).toBe('error: invalid_input (HTTP 400): row 3 of the Parquet file, column "amount": expected a number, got "lots" [row: 3, column: amount]\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names a refused row of a CSV file by its line, as the server names the rows of a CSV body', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-automl-cli-dates-'));
+    try {
+      const file = join(dir, 'batch.csv');
+      // The third row starts on line 5: a quoted line break holds the second over lines 3 and 4.
+      writeFileSync(file, 'amount,note\n1,a\n2,"b\nc"\nlots,d\n');
+      const ran = await run(['predict', 'm', file, '--explain', '--json'], refusal(400, 'invalid_input', 'rows[2], column "amount": expected a number, got "lots"', { row: 2, column: 'amount', index: 2 }));
+      expect(ran.code).toBe(1);
+      expect(JSON.parse(ran.stderr).error).toEqual({ code: 'invalid_input', message: 'line 5, column "amount": expected a number, got "lots"', details: { line: 5, column: 'amount', index: 2 } });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ApiClientError, type Prediction } from '../../src/client';
 import { UsageError } from '../../src/cli/errors';
-import { csvBatches, joinPredictions, MAX_BODY_BYTES, MAX_PREDICT_ROWS, predictInOrder, rowBatches, shiftPosition } from '../../src/cli/predict-batches';
+import { csvBatches, csvLineName, joinPredictions, MAX_BODY_BYTES, MAX_PREDICT_ROWS, nameFileRow, parquetRowName, predictInOrder, rowBatches, shiftIndex, shiftPosition } from '../../src/cli/predict-batches';
 import { parseCsvBytes } from '../../src/worker/csv-body';
 import { MAX_JSON_BYTES, MAX_PREDICT_ROWS as SERVER_MAX_ROWS } from '../../src/worker/schemas';
 
@@ -36,7 +36,7 @@ describe('CSV batches', () => {
 
   it('a file within the limits is one batch, sent exactly as read', () => {
     const text = 'a,b\r\n1,2\r\n3,4\r\n';
-    expect(csvBatches(text, 'f.csv', { maxRows: 2, maxBytes: 1000 })).toEqual([{ text, firstRowLine: 1, lineOffset: 0 }]);
+    expect(csvBatches(text, 'f.csv', { maxRows: 2, maxBytes: 1000 })).toEqual([{ text, firstRowLine: 1, lineOffset: 0, rowOffset: 0 }]);
   });
 
   it('25 rows at 10 a request: 10, 10 and 5, each under the header, the lines of the whole file', () => {
@@ -169,15 +169,23 @@ describe('sending batches', () => {
       undefined,
       async (b) => {
         if (b !== batches[1]) return answer(1, ['a']);
-        // The fourth row of the second batch: line 5 of what was sent, line 15 of the file.
-        throw new ApiClientError(400, 'invalid_input', 'line 5, column "b": expected a number, got "x"', { line: 5, column: 'b' });
+        // The fourth row of the second batch: line 5 of what was sent (its row 3 from 0), line 15 of the file (its row 13).
+        throw new ApiClientError(400, 'invalid_input', 'line 5, column "b": expected a number, got "x"', { line: 5, column: 'b', index: 3 });
       },
-      (err, b) => shiftPosition(err, 'line', b.lineOffset, b.firstRowLine),
+      (err, b) => shiftIndex(shiftPosition(err, 'line', b.lineOffset, b.firstRowLine), b.rowOffset),
     );
-    await expect(refused).rejects.toMatchObject({ code: 'invalid_input', message: 'line 15, column "b": expected a number, got "x"', details: { line: 15, column: 'b' } });
+    await expect(refused).rejects.toMatchObject({ code: 'invalid_input', message: 'line 15, column "b": expected a number, got "x"', details: { line: 15, column: 'b', index: 13 } });
 
     const row = shiftPosition(new ApiClientError(400, 'invalid_input', 'row 3, column "b": not a number', { row: 3, column: 'b' }), 'row', 20);
     expect(row).toMatchObject({ message: 'row 23, column "b": not a number', details: { row: 23 } });
+    // The server names a JSON row as its element of rows, and its index moves with it.
+    const element = shiftPosition(new ApiClientError(400, 'invalid_input', 'rows[3], column "b": not a number', { row: 3, column: 'b', index: 3 }), 'row', 20);
+    expect(element).toMatchObject({ message: 'rows[23], column "b": not a number', details: { row: 23, column: 'b', index: 23 } });
+    // Rows read from a file are named as the server names that file's rows when it is the body.
+    expect(nameFileRow(element, parquetRowName)).toMatchObject({ message: 'row 24 of the Parquet file, column "b": not a number', details: { row: 24, column: 'b', index: 23 } });
+    const lines = Array.from({ length: 30 }, (_, i) => (i < 23 ? i + 2 : i + 5));
+    const byLine = nameFileRow(element, csvLineName(lines)) as ApiClientError;
+    expect({ message: byLine.message, details: byLine.details }).toEqual({ message: 'line 28, column "b": not a number', details: { line: 28, column: 'b', index: 23 } });
     // Header refusals are the file's own lines already.
     expect(shiftPosition(new ApiClientError(400, 'x', 'line 1: bad', { line: 1 }), 'line', 10, 2)).toMatchObject({ message: 'line 1: bad' });
   });

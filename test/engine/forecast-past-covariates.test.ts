@@ -32,51 +32,10 @@ import { originIndex } from '../../src/engine/forecast/validation-plan';
 import type { Params } from '../../src/engine/search/space';
 import { datasetFromCsv } from './forecast-fixtures';
 import { engineError } from './helpers/assertions';
+import { DAYS, LEAD, type Row, SHOPS, shops, table } from './visit-shops';
 
-const DAY = 86_400_000;
-const START = Date.UTC(2024, 0, 1);
-/** The job's horizon: a week ahead. */
+/** The job's horizon: a week ahead; the sales follow the visits LEAD (9) days later, within the default lags (7 to 13). */
 const H = 7;
-/** Sales follow the visits this many days later: more than the horizon, within the default lags (7 to 13). */
-const LEAD = 9;
-const DAYS = 240;
-const SHOPS = ['a', 'b', 'c'];
-
-interface Row {
-  readonly day: string;
-  readonly shop: string;
-  visits: number;
-  readonly channel: string;
-  readonly sales: number;
-}
-
-/**
- * Each shop's daily web visits (a persistent random process, so the past alone says little a week on)
- * and its sales: a weekly shape plus twice the visits of nine days before, and noise. `channel` is a
- * category observed with the visits that the sales do not follow.
- */
-function shops(seed = 1): Row[] {
-  const rng = new Rng(seed);
-  const gauss = () => {
-    let s = 0;
-    for (let i = 0; i < 12; i++) s += rng.next();
-    return s - 6;
-  };
-  const weekly = [0, 5, 8, 10, 15, 30, 20];
-  const rows: Row[] = [];
-  for (const shop of SHOPS) {
-    const v: number[] = [];
-    for (let i = 0; i < DAYS; i++) v.push((i > 0 ? 0.6 * v[i - 1] : 0) + 10 * gauss());
-    for (let i = 0; i < DAYS; i++) {
-      const sales = 200 + weekly[i % 7] + 2 * (i >= LEAD ? v[i - LEAD] : 0) + 2 * gauss();
-      rows.push({ day: new Date(START + i * DAY).toISOString().slice(0, 10), shop, visits: Number((50 + v[i]).toFixed(2)), channel: rng.next() < 0.5 ? 'ads' : 'search', sales: Number(sales.toFixed(2)) });
-    }
-  }
-  return rows;
-}
-
-const csv = (rows: readonly Row[]) => ['day,shop,visits,channel,sales', ...rows.map((r) => `${r.day},${r.shop},${r.visits},${r.channel},${r.sales}`)].join('\n');
-const table = (rows: readonly Row[]) => datasetFromCsv(csv(rows), { day: 'datetime', shop: 'categorical', channel: 'categorical' });
 /** Each shop's days but its last `held`. */
 const before = (rows: readonly Row[], held: number) => rows.filter((_, i) => i % DAYS < DAYS - held);
 const lastOf = (rows: readonly Row[], held: number) => rows.filter((_, i) => i % DAYS >= DAYS - held);
@@ -114,9 +73,11 @@ describe('reading past covariates', () => {
       engineError(() => extractSeries(datasetFromCsv(text, { day: 'datetime' }), { target: 'sales', ...(covariates ? { covariates } : {}), pastCovariates }));
     // One shop's days, without the shop column.
     const text = ['day,visits,channel,sales', ...rows.map((r) => `${r.day},${r.visits},${r.channel},${r.sales}`)].join('\n');
-    const missing = read(text.replace(`${rows[9].day},${rows[9].visits},`, `${rows[9].day},,`), ['visits']);
-    expect(missing.message).toMatch(/past covariate column "visits" is empty at data row 10; a past covariate must be observed at every point \(fill it in, or leave the column out of forecast\.past_covariates\)/);
-    expect(missing.details).toMatchObject({ field: 'forecast.past_covariates', column: 'visits', row: 10 });
+    // Empty cells are filled where honest (forecast-past-covariate-fill.test.ts); four in a row inside the series are not.
+    const emptied = [9, 10, 11, 12].reduce((t, i) => t.replace(`${rows[i].day},${rows[i].visits},`, `${rows[i].day},,`), text);
+    const missing = read(emptied, ['visits']);
+    expect(missing.message).toMatch(/past covariate column "visits" is empty at 4 points in a row, at data rows 10 to 13 \(2024-01-10T00:00:00\.000Z to 2024-01-13T00:00:00\.000Z\); a run of at most 3 between observed values is filled with the value before it: fill them in, or leave the column out of forecast\.past_covariates/);
+    expect(missing.details).toMatchObject({ field: 'forecast.past_covariates', column: 'visits', rows: [10, 11, 12, 13] });
     expect(read(text, ['clicks']).message).toMatch(/past covariate column "clicks" is not in the dataset/);
     expect(read(text, ['sales']).message).toMatch(/past covariate column "sales" is the target; a past covariate is another column, observed up to each point/);
     expect(read(text, ['day']).message).toMatch(/"day" is the time column/);

@@ -202,8 +202,8 @@ describe('jobs and predictions', () => {
     for (const p of ok.predictions) expect(['no', 'yes']).toContain(p);
 
     const wrongType = await expectError(await call('POST', '/v1/models/tiny/predict', { rows: [{ a: 1 }, { a: 'many' }] }), 400, 'invalid_input');
-    expect(wrongType.details).toEqual({ row: 1, column: 'a' });
-    expect((await expectError(await call('POST', '/v1/models/tiny/predict', { rows: [{ c: 1 }] }), 400, 'invalid_input')).details).toEqual({ row: 0, column: 'c' });
+    expect(wrongType.details).toEqual({ row: 1, column: 'a', index: 1 });
+    expect((await expectError(await call('POST', '/v1/models/tiny/predict', { rows: [{ c: 1 }] }), 400, 'invalid_input')).details).toEqual({ row: 0, column: 'c', index: 0 });
     await expectError(await call('POST', '/v1/models/tiny/predict', { rows: [] }), 400, 'invalid_request');
     await expectError(await call('POST', '/v1/models/unknown/predict', { rows: [{ a: 1 }] }), 404, 'model_not_found');
     await expectError(await call('POST', '/v1/models/tiny/predict', { rows: [{ a: 1 }], version: 9 }), 404, 'model_version_not_found');

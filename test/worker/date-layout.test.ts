@@ -73,14 +73,14 @@ describe('month-first dates', () => {
 
   it('refuses a number in JSON predict as CSV predict does, saying to send the date as text', async () => {
     const refused = await expectError(await call('POST', '/v1/models/us-dates/predict', { rows: [{ when: 45366, x: 3 }] }), 400, 'invalid_input');
-    expect(refused.message).toMatch(/^row 0, column "when": got the number 45366; send the date as text, ISO-8601 \("2024-03-15"\) or MM\/DD\/YYYY \(month first\) as in training/);
-    expect(refused.details).toEqual({ row: 0, column: 'when' });
+    expect(refused.message).toMatch(/^rows\[0\], column "when": got the number 45366; send the date as text, ISO-8601 \("2024-03-15"\) or MM\/DD\/YYYY \(month first\) as in training/);
+    expect(refused.details).toEqual({ row: 0, column: 'when', index: 0 });
   });
 
   it('refuses a day-first date at predict and in appended rows, naming the layout', async () => {
     const predicted = await expectError(await call('POST', '/v1/models/us-dates/predict', { rows: [{ when: '16/03/2024', x: 3 }] }), 400, 'invalid_input');
-    expect(predicted.message).toBe('row 0, column "when": expected a date as MM/DD/YYYY (month first), as in training, or ISO-8601, got "16/03/2024"');
-    expect(predicted.details).toEqual({ row: 0, column: 'when' });
+    expect(predicted.message).toBe('rows[0], column "when": expected a date as MM/DD/YYYY (month first), as in training, or ISO-8601, got "16/03/2024"');
+    expect(predicted.details).toEqual({ row: 0, column: 'when', index: 0 });
     const appended = await expectError(await call('POST', '/v1/datasets/us-dates/rows', 'when,x,y\n4/30/2024,1,2.0\n30/04/2024,1,2.0\n'), 400, 'invalid_dataset');
     expect(appended.message).toBe('line 3, column "when": "30/04/2024" is not a date as MM/DD/YYYY (month first) or ISO-8601, as the column\'s values are');
     // In the column's layout, the rows append and the layout stays.
@@ -180,6 +180,6 @@ describe('dates with the month named', () => {
     const csv = await json(await call('POST', '/v1/models/oracle-dates/predict', 'when,x\n16-Mar-2024,3\n'));
     expect(csv.predictions).toEqual(iso.predictions);
     const refused = await expectError(await call('POST', '/v1/models/oracle-dates/predict', { rows: [{ when: '03/16/2024', x: 3 }] }), 400, 'invalid_input');
-    expect(refused.message).toBe('row 0, column "when": expected a date as DD-Mon-YYYY or Mon DD, YYYY (month by name), as in training, or ISO-8601, got "03/16/2024"');
+    expect(refused.message).toBe('rows[0], column "when": expected a date as DD-Mon-YYYY or Mon DD, YYYY (month by name), as in training, or ISO-8601, got "03/16/2024"');
   });
 });

@@ -36,8 +36,8 @@ describe('the model view of a forecast model, per version, and the forecast job 
     const key = await tenantKey('fc-model-view', 'k');
     const get = async (path: string) => jsonOf(await send({ method: 'GET', path, key }));
     expect((await send({ method: 'PUT', path: '/v1/datasets/visits', key, body: halfHourlyCsv(), contentType: 'text/csv' })).status).toBe(201);
-    const train = async (forecast: Record<string, unknown>) => {
-      const body = { dataset: 'visits', target: 'visits', task: 'forecast', model: 'visits', models: ['seasonal_naive', 'linear'], budget: { trials: 2, seconds: 300 }, seed: 1, forecast: { horizon: HORIZON, ...forecast } };
+    const train = async (forecast: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+      const body = { dataset: 'visits', target: 'visits', task: 'forecast', model: 'visits', models: ['seasonal_naive', 'linear'], budget: { trials: 2, seconds: 300 }, seed: 1, forecast: { horizon: HORIZON, ...forecast }, ...extra };
       const created = await send({ method: 'POST', path: '/v1/jobs', key, body });
       expect(created.status, await created.clone().text()).toBe(202);
       const job = await waitJob((await jsonOf(created)).id, key);
@@ -45,7 +45,8 @@ describe('the model view of a forecast model, per version, and the forecast job 
       return job;
     };
     const v1Job = await train({ covariates: ['promo'], past_covariates: ['footfall'] });
-    const v2Job = await train({});
+    // v2 drops the covariate v1's forecast requests give, so it must say it replaces v1 (model-conflict).
+    const v2Job = await train({}, { replace_model: true });
     expect([v1Job.model, v2Job.model]).toEqual([{ name: 'visits', version: 1 }, { name: 'visits', version: 2 }]);
 
     // Each job says the series it read: the time column it found, the horizon, the season of half-hours in a day, its covariates.

@@ -6,7 +6,10 @@
  * naming horizon and the limit and saying why. Jobs naming a column in both lists, or a horizon too long
  * to read them at, are refused naming the field and column. A scheduled retraining keeps them, compares
  * champion and challenger on the held-out week from the visits observed before it, and publishes a model
- * that forecasts from the latest visits.
+ * that forecasts from the latest visits. Data whose newest two days lack the visits (not recorded yet)
+ * train as the complete data do: the job warns naming the column, the shops, the days filled and their
+ * times, loses no day, and forecasts the next week about as well; more empty days than half the horizon
+ * are refused naming the column, the shop and the rows.
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -49,8 +52,9 @@ function shopDays(days: number): Day[] {
 }
 
 const ALL = shopDays(DAYS + 2 * H);
-/** The first `days` days of each shop, as a CSV. */
-const csvOf = (days: number) => ['date,shop,visits,sales', ...ALL.filter((d, i) => i % (DAYS + 2 * H) < days).map((d) => `${d.date},${d.shop},${d.visits},${d.sales}`)].join('\n');
+/** The first `days` days of each shop, as a CSV; the visits of each shop's newest `late` (of `shops`) left empty, not recorded yet. */
+const csvOf = (days: number, late = 0, shops: readonly string[] = SHOPS) =>
+  ['date,shop,visits,sales', ...ALL.filter((d, i) => i % (DAYS + 2 * H) < days).map((d, i) => `${d.date},${d.shop},${i % days >= days - late && shops.includes(d.shop) ? '' : d.visits},${d.sales}`)].join('\n');
 /** Days [from, from + H) of a shop. */
 const weekOf = (shop: string, from: number) => ALL.filter((d) => d.shop === shop).slice(from, from + H);
 
@@ -144,11 +148,46 @@ describe('forecast jobs with past covariates', () => {
     });
     expect(await refused({ past_covariates: ['clicks'] })).toMatchObject({ details: { field: 'forecast.past_covariates', column: 'clicks' }, message: expect.stringMatching(/past covariate column "clicks" is not in the dataset/) });
     expect(await refused({ past_covariates: ['shop'] })).toMatchObject({ message: expect.stringMatching(/past covariate column "shop" is the group column/) });
+    // Half the week's newest visits may be missing, not four: the job is refused naming the shop and the rows.
+    await upload('visits-late4', csvOf(DAYS, 4, ['south']));
+    const late = await post('/v1/jobs', { dataset: 'visits-late4', target: 'sales', task: 'forecast', forecast: { group_column: 'shop', past_covariates: ['visits'], horizon: H }, budget: { trials: 1 } });
+    expect(late.status).toBe(400);
+    expect((await jsonOf(late)).error).toMatchObject({
+      code: 'invalid_dataset',
+      details: { field: 'forecast.past_covariates', column: 'visits', group: 'south', rows: [2 * DAYS - 3, 2 * DAYS - 2, 2 * DAYS - 1, 2 * DAYS], horizon: H },
+      message: expect.stringMatching(/^past covariate column "visits" is empty at the newest 4 points in group "south", at data rows 297 to 300 \(2024-05-26T00:00:00\.000Z to 2024-05-29T00:00:00\.000Z\); with forecast\.horizon 7 at most 3 may be/),
+    });
     // 150 days validated 3 origins of 60 days ahead: reading the visits 60 days back leaves the earliest fold nothing.
     expect(await refused({ past_covariates: ['visits'], horizon: 60 })).toMatchObject({
       details: { field: 'forecast.past_covariates', horizon: 60 },
       message: expect.stringMatching(/forecast\.past_covariates are read at least forecast\.horizon \(60\) steps back/),
     });
+  });
+
+  it('trains on data whose newest two days lack the visits, warns naming them, and forecasts the next week about as well', async () => {
+    await upload('visits-late', csvOf(DAYS, 2));
+    const created = await trainJob('visits-late', 'visits-late');
+    const time = (i: number) => `${ALL[i].date}T00:00:00.000Z`;
+    const warning = (created.warnings ?? []).find((w: string) => w.startsWith('past covariate "visits"'));
+    expect(warning).toBe(
+      `past covariate "visits" is empty at the newest points of 2 series, each filled with its series' last observed value carried forward: "north" 2 points (${time(DAYS - 2)} to ${time(DAYS - 1)}), "south" 2 points (${time(DAYS - 2)} to ${time(DAYS - 1)}). ` +
+        `No training row or validation fold reads them, but the last steps of a forecast do, one per point filled (of its ${H}), in place of observed values, so those steps may be less accurate than the score says: add the values once they are recorded and retrain`,
+    );
+    const job = await waitJob(created.id, key);
+    expect(job.status).toBe('succeeded');
+    expect(job.warnings).toContain(warning);
+    expect(job.best.family).not.toBe('seasonal_naive');
+    // No day is lost: each series ends on its last day, and forecasts start the day after (weekRmse checks).
+    const view = await jsonOf(await send({ method: 'GET', path: '/v1/models/visits-late', key }));
+    expect(view.forecast.series).toEqual(SHOPS.map((group) => ({ group, last_time: time(DAYS - 1), points: DAYS })));
+
+    // The same job on the complete data: the filled days are read by no training row or fold, so it scores the same.
+    const full = await waitJob((await trainJob('visits', 'visits-full')).id, key);
+    expect(job.best.score).toBeCloseTo(full.best.score, 9);
+    // Only the week's last two steps read a carried value, at lags 7 and 8; the sales follow the visits of 9 days before.
+    const [late, complete] = [await weekRmse('visits-late', DAYS), await weekRmse('visits-full', DAYS)];
+    expect(late).toBeLessThan(complete * 1.15);
+    expect(late).toBeLessThan(naiveRmse(DAYS) / 2);
   });
 
   it('retrains on schedule with the same past covariates, and the new model forecasts from the latest visits', async () => {

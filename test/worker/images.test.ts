@@ -209,6 +209,6 @@ describe('predicting from images end to end', () => {
     expect(['bright', 'dark']).toContain(body.predictions[3]);
 
     const error = await expectError(await call('POST', '/v1/models/shades/predict', { rows: [{ pixels: [1, 2] }] }), 400, 'invalid_request');
-    expect(error.details).toEqual({ row: 0, field: 'pixels' });
+    expect(error.details).toEqual({ row: 0, field: 'pixels', index: 0 });
   });
 });

@@ -104,10 +104,11 @@ describe('model lifecycle', () => {
     // Line 6 of the file (a quoted line break and a blank line before it); JSON rows keep their index.
     const bad = await expectError(await send({ method: 'POST', path: `/v1/models/${MODEL}/predict`, key, body: 'a,b\n7,"x\ny"\n\n8,x\nabc,x\n', contentType: 'text/csv' }), 400, 'invalid_input');
     expect(bad.message).toMatch(/^line 6, column "a": /);
-    expect(bad.details).toMatchObject({ line: 6, column: 'a' });
+    expect(bad.details).toMatchObject({ line: 6, column: 'a', index: 2 });
     expect(bad.details.row).toBeUndefined();
     const json = await expectError(await send({ method: 'POST', path: `/v1/models/${MODEL}/predict`, key, body: { rows: [{ a: 1 }, { a: 'abc' }] } }), 400, 'invalid_input');
-    expect(json.details).toMatchObject({ row: 1, column: 'a' });
+    expect(json.message).toMatch(/^rows\[1\], column "a": /);
+    expect(json.details).toMatchObject({ row: 1, column: 'a', index: 1 });
   });
 
   it('explains predictions on request: base plus contributions give the output, which gives the probability', async () => {

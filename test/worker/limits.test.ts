@@ -172,5 +172,8 @@ describe('request size limits', () => {
     const csv = `a\n${'1\n'.repeat(10_001)}`;
     const rows = await expectError(await send({ method: 'POST', path: '/v1/models/m/predict', body: csv, contentType: 'text/csv' }), 400, 'invalid_csv');
     expect(rows.message).toBe('the file has more than 10000 data rows, the most one prediction request may hold');
+    // And a CSV batch over 8 MiB is named as what it is, not as an upload (an audit read "the upload is larger").
+    const fat = await expectError(await send({ method: 'POST', path: '/v1/models/m/predict', body: `a\n${'1'.repeat(8 * 1024 * 1024)}\n`, contentType: 'text/csv' }), 413, 'payload_too_large');
+    expect(fat.message).toBe("a prediction request's CSV or Parquet body is larger than the 8388608-byte limit");
   });
 });

@@ -2,10 +2,13 @@
  * A job publishing to an existing model's name with another target, another task or data lacking columns
  * the champion reads is refused at creation (409 model_conflict, naming each difference, nothing
  * created) unless it says "replace_model": true; a job on newer data of the same columns is not; and a
- * retraining job, which publishes to its own model by design, is never checked.
+ * retraining job, which publishes to its own model by design, is never checked. A forecast job is also
+ * refused for another time column, group column, step, set of covariates or time zone than its
+ * champion's, and not for newer data of the same series.
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { forecastDifferences } from '../../src/worker/forecast-contract';
 import { startJob } from '../../src/worker/start-job';
 import { call, json, waitForJob } from './helpers';
 
@@ -39,6 +42,27 @@ function pima(n: number): string {
     return `${Math.floor(6 * next())},${((positive ? 140 : 110) + 30 * next()).toFixed(0)},${positive ? 'tested_positive' : 'tested_negative'}`;
   });
   return `preg,plas,class\n${rows.join('\n')}\n`;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Two shops' daily sales (or weekly, `stepDays` 7) from 1 January 2024: dated by `day` and by `shipped`
+ * (a day later, as regular), grouped by `store` or equally by `region`, with a promotion flag and a price.
+ */
+function shopSales(points: number, stepDays = 1): string {
+  const next = stream(3);
+  const rows: string[] = [];
+  for (const [store, region, base] of [['north', 'N', 100], ['south', 'S', 60]] as const) {
+    for (let i = 0; i < points; i++) {
+      const t = Date.UTC(2024, 0, 1) + i * stepDays * DAY;
+      const promo = i % 5 === 0 ? 1 : 0;
+      const price = (10 + (i % 3)).toFixed(2);
+      const sales = base + 15 * Math.sin((2 * Math.PI * (i % 7)) / 7) + 25 * promo + 5 * next();
+      rows.push([new Date(t).toISOString().slice(0, 10), new Date(t + DAY).toISOString().slice(0, 10), store, region, promo, price, sales.toFixed(1)].join(','));
+    }
+  }
+  return `day,shipped,store,region,promo,price,sales\n${rows.join('\n')}\n`;
 }
 
 const job = (body: Record<string, unknown>) => call('POST', '/v1/jobs', { models: ['linear'], budget: { trials: 1 }, ...body });
@@ -95,6 +119,113 @@ describe('a job publishing to an existing model', () => {
     expect(replaced.warnings).toContain(warning);
     const model = await json(await call('GET', '/v1/models/peng'));
     expect(model).toMatchObject({ target: 'class', task: 'binary', champion_version: 3 });
+  });
+
+  it('a forecast job is refused for another time column, group column, step or covariates, unless replace_model says so', async () => {
+    for (const [name, text] of [['shop-sales', shopSales(120)], ['shop-sales-more', shopSales(150)], ['shop-sales-weekly', shopSales(80, 7)]] as const) {
+      expect((await call('PUT', `/v1/datasets/${name}`, text, { 'content-type': 'text/csv' })).status).toBe(201);
+    }
+    const series = { time_column: 'day', group_column: 'store', covariates: ['promo'], horizon: 7 };
+    const forecastJob = (dataset: string, forecast: Record<string, unknown>, extra: Record<string, unknown> = {}) => job({ dataset, target: 'sales', task: 'forecast', model: 'shop', forecast: { ...series, ...forecast }, ...extra });
+    const first = await waitForJob((await json(await forecastJob('shop-sales', {}))).id);
+    expect(first.status).toBe('succeeded');
+    expect(first.model).toEqual({ name: 'shop', version: 1 });
+
+    const before = await jobCount();
+    const refusal = async (res: Response) => {
+      expect(res.status).toBe(409);
+      const { error } = await json(res);
+      expect(error.code).toBe('model_conflict');
+      return error as { message: string; details: Record<string, unknown> };
+    };
+    const base = { field: 'model', model: 'shop', champion_version: 1 };
+
+    // Series named by another column: every request's group would name another series.
+    const regrouped = await refusal(await forecastJob('shop-sales', { group_column: 'region' }));
+    expect(regrouped.details).toEqual({ ...base, group_column: { champion: 'store', job: 'region' } });
+    expect(regrouped.message).toBe(
+      'model "shop" exists and this job would replace its champion (v1) with a different model: the group column differs ("store" → "region"); its clients would get answers to another question or have their requests refused. Publish under another name ("model": "…"), or send "replace_model": true to replace it',
+    );
+    // A covariate added, or one dropped: the requests clients send today would be refused either way.
+    const added = await refusal(await forecastJob('shop-sales', { covariates: ['promo', 'price'] }));
+    expect(added.details).toEqual({ ...base, covariates: { champion: ['promo'], job: ['promo', 'price'] } });
+    expect(added.message).toContain('the covariates differ ("price" added: forecast requests giving the champion\'s would be refused)');
+    const dropped = await refusal(await forecastJob('shop-sales', { covariates: undefined }));
+    expect(dropped.details).toEqual({ ...base, covariates: { champion: ['promo'], job: [] } });
+    expect(dropped.message).toContain('the covariates differ ("promo" dropped');
+    // Dated by another column.
+    const redated = await refusal(await forecastJob('shop-sales', { time_column: 'shipped' }));
+    expect(redated.details).toEqual({ ...base, time_column: { champion: 'day', job: 'shipped' } });
+    expect(redated.message).toContain('the time column differs ("day" → "shipped")');
+    // Weekly points: a horizon of 7 would be seven weeks.
+    const weekly = await refusal(await forecastJob('shop-sales-weekly', {}));
+    expect(weekly.details).toEqual({ ...base, frequency: { champion: 'daily', job: 'weekly' } });
+    expect(weekly.message).toContain('the step differs (daily → weekly: a horizon would count other steps)');
+    // Several at once: each is named.
+    const several = await refusal(await forecastJob('shop-sales', { time_column: 'shipped', group_column: 'region', covariates: ['price'] }));
+    expect(several.details).toEqual({
+      ...base,
+      time_column: { champion: 'day', job: 'shipped' },
+      group_column: { champion: 'store', job: 'region' },
+      covariates: { champion: ['promo'], job: ['price'] },
+    });
+    expect(several.message).toContain('the time column differs ("day" → "shipped"), the group column differs ("store" → "region") and the covariates differ ("price" added, "promo" dropped:');
+    expect(await jobCount()).toBe(before);
+
+    // Newer data of the same series is retraining by hand: no conflict, no warning about it.
+    const again = await forecastJob('shop-sales-more', {});
+    expect(again.status).toBe(202);
+    const retrained = await waitForJob((await json(again)).id);
+    expect(retrained.status).toBe('succeeded');
+    expect(retrained.model).toEqual({ name: 'shop', version: 2 });
+    expect(retrained.warnings ?? []).not.toContainEqual(expect.stringContaining('replace_model'));
+
+    // Asked for, the replacement happens, and the job says what it replaced.
+    const replacing = await forecastJob('shop-sales-more', { group_column: 'region', covariates: ['promo', 'price'] }, { replace_model: true });
+    expect(replacing.status).toBe(202);
+    const created = await json(replacing);
+    const warning =
+      '"replace_model": this job\'s result replaces the champion of model "shop" (v2), which forecasts one series per "store" and takes covariates "promo": clients sending that model\'s forecast requests must change them';
+    expect(created.warnings).toContain(warning);
+    const replaced = await waitForJob(created.id);
+    expect(replaced.status).toBe('succeeded');
+    const model = await json(await call('GET', '/v1/models/shop'));
+    expect(model.champion_version).toBe(3);
+    expect(model.forecast).toMatchObject({ time_column: 'day', group_column: 'region' });
+    expect(model.forecast.covariates.map((c: { name: string }) => c.name)).toEqual(['promo', 'price']);
+  });
+
+  it('a forecast job is refused for another time zone than its champion writes times in', async () => {
+    // Weekday half-hours, 09:00 to 17:00 Paris time, written with the day's UTC offset (summer time until 27 October).
+    const rows: string[] = [];
+    for (let day = Date.UTC(2024, 8, 30), i = 0; day <= Date.UTC(2024, 10, 8); day += DAY) {
+      if (new Date(day).getUTCDay() % 6 === 0) continue;
+      const offset = day < Date.UTC(2024, 9, 27) ? '+02:00' : '+01:00';
+      for (let m = 9 * 60; m <= 17 * 60; m += 30, i++) rows.push(`${new Date(day + m * 60_000).toISOString().slice(0, 19)}${offset},${(40 + 20 * Math.sin(m / 90) + (i % 5)).toFixed(1)}`);
+    }
+    expect((await call('PUT', '/v1/datasets/visits', ['time,visits', ...rows].join('\n'))).status).toBe(201);
+    const visits = (extra: Record<string, unknown>) => call('POST', '/v1/jobs', { dataset: 'visits', target: 'visits', task: 'forecast', model: 'visits', models: ['seasonal_naive'], budget: { trials: 1 }, ...extra });
+    expect((await waitForJob((await json(await visits({}))).id)).status).toBe('succeeded');
+    const zoned = await visits({ forecast: { timezone: 'Europe/Paris' } });
+    expect(zoned.status).toBe(409);
+    const { error } = await json(zoned);
+    expect(error.details).toEqual({ field: 'model', model: 'visits', champion_version: 1, timezone: { champion: null, job: 'Europe/Paris' } });
+    expect(error.message).toContain('the time zone differs (none → Europe/Paris)');
+    const replacing = await visits({ forecast: { timezone: 'Europe/Paris' }, replace_model: true });
+    expect(replacing.status).toBe(202);
+    const created = await json(replacing);
+    expect(created.warnings).toContainEqual(expect.stringContaining('(v1), which writes times in no time zone: clients sending'));
+    expect((await waitForJob(created.id)).status).toBe('succeeded');
+    expect((await json(await call('GET', '/v1/models/visits'))).forecast.local_time).toEqual({ timezone: 'Europe/Paris' });
+  });
+
+  it('compares covariates as a set, and the step only when both sides know it', () => {
+    const champion = { time_column: 'day', group_column: 'store', covariates: ['promo', 'price'], timezone: null, frequency: 'daily' };
+    expect(forecastDifferences(champion, { ...champion, covariates: ['price', 'promo'] })).toEqual({});
+    // A champion read from its job's config, whose step is not recorded.
+    const { frequency: _, ...unknownStep } = champion;
+    expect(forecastDifferences(unknownStep, { ...champion, frequency: 'weekly' })).toEqual({});
+    expect(forecastDifferences(champion, { ...champion, frequency: 'weekly' })).toEqual({ frequency: { champion: 'daily', job: 'weekly' } });
   });
 
   it('a retraining job is not checked: it publishes to its own model by design', async () => {

@@ -64,15 +64,16 @@ describe('Parquet uploads', () => {
     const jsonBatch = await json(await call('POST', '/v1/models/credit-pq/predict', { rows: batch.map(({ class: _label, ...row }) => row) }));
     expect(await json(parquetBatch)).toEqual(jsonBatch);
 
-    // A refused cell is named by its row from 1, as upload and append name Parquet rows; JSON keeps the
-    // array index (from 0). The cells go as text here so that one can be no number.
+    // A refused cell is named by its row from 1, as upload and append name Parquet rows, saying it is the
+    // file's; JSON names the element of rows (from 0). details.index is the same for both. The cells go as
+    // text here so that one can be no number.
     const bad = batch.slice(0, 10).map((r, i) => (i === 7 ? { ...r, duration: 'lots' } : r));
     const asText = new Uint8Array(parquetWriteBuffer({ columnData: names.map((name) => ({ name, data: bad.map((r) => r[name]), type: 'STRING' as const })) }));
     const badParquet = await call('POST', '/v1/models/credit-pq/predict', asText, PARQUET);
     expect(badParquet.status).toBe(400);
-    expect((await json(badParquet)).error).toEqual({ code: 'invalid_input', message: 'row 8, column "duration": expected a number, got "lots"', details: { row: 8, column: 'duration' } });
+    expect((await json(badParquet)).error).toEqual({ code: 'invalid_input', message: 'row 8 of the Parquet file, column "duration": expected a number, got "lots"', details: { row: 8, column: 'duration', index: 7 } });
     const badJson = await call('POST', '/v1/models/credit-pq/predict', { rows: bad.map(({ class: _label, ...row }) => row) });
-    expect((await json(badJson)).error).toMatchObject({ message: 'row 7, column "duration": expected a number, got "lots"', details: { row: 7 } });
+    expect((await json(badJson)).error).toEqual({ code: 'invalid_input', message: 'rows[7], column "duration": expected a number, got "lots"', details: { row: 7, column: 'duration', index: 7 } });
   });
 
   it('recognises a Parquet file sent as application/octet-stream', async () => {

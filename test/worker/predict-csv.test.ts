@@ -66,10 +66,10 @@ describe('predict answered as CSV', () => {
     const badCsv = await predict(plain.replace(/^(.*\n){8}[^,]*/, (m) => m.replace(/[^,\n]*$/, 'lots')));
     expect(badJson.status).toBe(400);
     expect(badCsv.status).toBe(400);
-    // The same refusal, naming the row of a JSON batch (from 0) and the line of a CSV file (row 7 is on line 9).
+    // The same refusal, naming the element of a JSON batch's rows (from 0) and the line of a CSV file (row 7 is on line 9).
     const fromJson = (await json(badJson)).error;
-    expect(fromJson).toMatchObject({ code: 'invalid_input', message: 'row 7, column "amount": expected a number, got "lots"', details: { row: 7, column: 'amount' } });
-    expect((await json(badCsv)).error).toEqual({ code: 'invalid_input', message: 'line 9, column "amount": expected a number, got "lots"', details: { line: 9, column: 'amount' } });
+    expect(fromJson).toEqual({ code: 'invalid_input', message: 'rows[7], column "amount": expected a number, got "lots"', details: { row: 7, column: 'amount', index: 7 } });
+    expect((await json(badCsv)).error).toEqual({ code: 'invalid_input', message: 'line 9, column "amount": expected a number, got "lots"', details: { line: 9, column: 'amount', index: 7 } });
   });
 
   it('keeps JSON the default and for explained answers; negotiates by quality', async () => {

@@ -16,13 +16,13 @@ import { parquetMetadata } from 'hyparquet';
 import { ApiClientError, type EdgeAutoMLClient, type Prediction, type Row } from '../../client';
 import { action, positiveInt } from '../command-kit';
 import type { Context } from '../context';
-import { csvToRows, parquetToRows } from '../table-rows';
+import { csvToLinedRows, parquetToRows } from '../table-rows';
 import { decodeCsvFile, ENCODING_HELP, encodingOption } from '../csv-encoding';
 import { HintedApiError, UsageError } from '../errors';
 import { isImageFile, nameImageFile } from '../image-files';
 import { forecastCommandHint } from '../forecast-hint';
 import { emit } from '../output';
-import { csvBatches, MAX_BODY_BYTES, MAX_PREDICT_ROWS, predictInOrder, rowBatches, shiftPosition } from '../predict-batches';
+import { csvBatches, csvLineName, MAX_BODY_BYTES, MAX_PREDICT_ROWS, nameFileRow, parquetRowName, predictInOrder, type RowName, rowBatches, shiftIndex, shiftPosition } from '../predict-batches';
 import { predictionCsv, predictionTable } from '../prediction-report';
 
 /** Files sent as Parquet; any other table file is sent as CSV. */
@@ -58,24 +58,27 @@ export function registerPredict(program: Command): void {
         try {
           if (images.length > 0) {
             const rows = files.map((f) => ({ image: f.bytes.toString('base64') }));
-            result = await predictRows(ctx.api, model, rows, opts, images);
+            result = await predictRows(ctx.api, model, rows, opts, { imageFiles: images });
           } else {
             const file = paths[0];
             const bytes = files[0].bytes;
             if (PARQUET_FILE.test(file)) {
               // A Parquet file over one request's limits is read here and sent as JSON rows, in batches.
               // Its rows are named from 1 then too, as the server names a Parquet body's rows.
-              if (opts.explain || !fitsOneRequest(bytes)) result = await predictRows(ctx.api, model, await parquetToRows(bytes, file), opts, [], 1);
+              if (opts.explain || !fitsOneRequest(bytes)) result = await predictRows(ctx.api, model, await parquetToRows(bytes, file), opts, { rowName: parquetRowName });
               else result = await ctx.api.models.predictParquet(model, bytes, { version: opts.version });
             } else {
               const csv = decodeCsvFile(bytes, file, opts.encoding);
-              if (opts.explain) result = await predictRows(ctx.api, model, csvToRows(csv, file), opts);
-              else {
+              if (opts.explain) {
+                // Sent as JSON rows, named by their lines as the server names a CSV body's rows.
+                const { rows, lines } = csvToLinedRows(csv, file);
+                result = await predictRows(ctx.api, model, rows, opts, { rowName: csvLineName(lines) });
+              } else {
                 result = await predictInOrder(
                   csvBatches(csv, file),
                   opts.version,
                   (batch, version) => ctx.api.models.predictCsv(model, batch.text, { version }),
-                  (err, batch) => shiftPosition(err, 'line', batch.lineOffset, batch.firstRowLine),
+                  (err, batch) => shiftIndex(shiftPosition(err, 'line', batch.lineOffset, batch.firstRowLine), batch.rowOffset),
                 );
               }
             }
@@ -90,16 +93,19 @@ export function registerPredict(program: Command): void {
 }
 
 /**
- * JSON rows (with explanations on request), in as many requests as their count and size need; `imageFiles`
- * (the file of each row, for image rows) turns a refusal of `rows[k].image` into one naming the file.
- * A refused row is named by its index in `rows` (from 0, as JSON is), plus `firstRow` (1 for a Parquet file).
+ * JSON rows (with explanations on request), in as many requests as their count and size need. A refused
+ * row (`rows[k]` of one request) is named as row k of all the rows, then by `rowName` as the file it was
+ * read from names it, or by the file it is (`imageFiles`: the file of each row, for image rows).
  */
-function predictRows(api: EdgeAutoMLClient, model: string, rows: Row[], opts: PredictOptions, imageFiles: readonly string[] = [], firstRow = 0): Promise<Prediction> {
+function predictRows(api: EdgeAutoMLClient, model: string, rows: Row[], opts: PredictOptions, from: { rowName?: RowName; imageFiles?: readonly string[] }): Promise<Prediction> {
   return predictInOrder(
     rowBatches(rows),
     opts.version,
     (batch, version) => (opts.explain ? api.models.explain(model, batch.rows, { version }) : api.models.predict(model, batch.rows, { version })),
-    (err, batch) => nameImageFile(shiftPosition(err, 'row', batch.first + firstRow), imageFiles),
+    (err, batch) => {
+      const shifted = shiftPosition(err, 'row', batch.first);
+      return from.imageFiles ? nameImageFile(shifted, from.imageFiles) : from.rowName ? nameFileRow(shifted, from.rowName) : shifted;
+    },
   );
 }
 

@@ -17,6 +17,7 @@ import { followJob } from '../follow-job';
 
 interface TrainOptions {
   dataset: string;
+  datasetVersion?: number;
   target: string;
   budget?: string;
   metric?: string;
@@ -43,7 +44,8 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('start an AutoML search and follow it to the end')
-    .requiredOption('-d, --dataset <name>', 'dataset to train on (its newest version)')
+    .requiredOption('-d, --dataset <name>', 'dataset to train on (its newest version, or --dataset-version)')
+    .option('--dataset-version <n>', 'train on this version of the dataset (default: its newest)', positiveInt('--dataset-version'))
     .requiredOption('-t, --target <column>', 'column to predict')
     .option('-b, --budget <budget>', 'time and/or trials: 60s, 5m, 100trials, 5m,100trials (server default: 60s)')
     .option('--metric <metric>', 'roc_auc, log_loss, accuracy, balanced_accuracy, f1, rmse, mae, r2, mape')
@@ -61,13 +63,14 @@ export function registerTrain(program: Command): void {
     .option('--flip-invariant', 'image jobs: a mirrored image is the same class (adds flips to the searched augmentation)')
     .option('--max-value <n>', 'image jobs: the pixel value of full intensity in the data (default: read from the data)', positiveNumber('--max-value'))
     .option('-m, --model <name>', 'name to publish the model under (default: the dataset name)')
-    .option('--replace-model', 'publish even where the model of that name predicts another target or task, or reads columns this dataset lacks (its clients will break)')
+    .option('--replace-model', 'publish even where the model of that name predicts another target or task, reads columns this dataset lacks, or forecasts other series (another time or group column, step, covariates or time zone; its clients will break)')
     .option('--seed <n>', 'random seed, for reproducible searches', positiveInt('--seed'))
     .option('--no-wait', 'print the job id and return without waiting')
     .action(
       action<TrainOptions>(async (ctx, _args, opts) => {
         const body: CreateJobBody = {
           dataset: opts.dataset,
+          ...(opts.datasetVersion !== undefined ? { dataset_version: opts.datasetVersion } : {}),
           target: opts.target,
           ...(opts.budget !== undefined ? { budget: parseBudget(opts.budget) } : {}),
           ...(opts.metric !== undefined ? { metric: opts.metric as CreateJobBody['metric'] } : {}),

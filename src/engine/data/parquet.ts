@@ -168,7 +168,7 @@ function cellWriter(column: string, float32: boolean, dateOnly: boolean): (value
     }
     if (value instanceof Date) {
       const ms = value.getTime();
-      if (Number.isNaN(ms)) throw invalid(`row ${row + 1}, column "${column}": the time is outside the range dates can hold`, { row: row + 1, column });
+      if (Number.isNaN(ms)) throw invalid(`row ${row + 1} of the Parquet file, column "${column}": the time is outside the range dates can hold`, { row: row + 1, column });
       const iso = value.toISOString();
       return dateOnly ? iso.slice(0, 10) : iso;
     }

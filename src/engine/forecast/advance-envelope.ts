@@ -59,7 +59,10 @@ export interface AdvanceOutcome {
  * advanced then. A series that cannot be advanced is left as it was (AdvanceOutcome.left).
  */
 export function advanceEnvelope(envelope: ForecastEnvelope, ds: Dataset, columns: SeriesColumns): AdvanceOutcome {
-  const { info, series } = extractSeries(ds, columns);
+  // A model reading past covariates forecasts from filled newest cells (./past-covariate-fill) no more
+  // than its own horizon allows, whatever the job's.
+  const horizon = envelope.pastCovariates ? Math.min(envelope.horizon, columns.horizon ?? envelope.horizon) : columns.horizon;
+  const { info, series } = extractSeries(ds, { ...columns, ...(horizon !== undefined ? { horizon } : {}) });
   checkSameSeries(envelope, info);
   const calendar: Calendar = { frequency: envelope.frequency, season: envelope.season, anchor: envelope.anchor };
   const byGroup = new Map(series.map((s) => [s.group, s]));

@@ -1,14 +1,15 @@
 /**
  * @module engine/forecast/covariates
  * Known-future covariates of a forecast: columns beside the target whose values are known ahead of time
- * (a planned promotion, a price list, a public holiday, the opening of a new store). The tabular families
- * read each covariate's value at the step they predict, so a forecast request must give the values of
+ * (a planned promotion, a price list, a public holiday, the opening of a new store). The tabular and rnn
+ * families read each covariate's value at the step they predict, so a forecast request must give the values of
  * the steps it asks for. Numbers are used as they are (a request's within the range training saw, widened:
  * ./covariate-values), booleans as 1 and 0, categories one-hot by their levels.
  * Here: reading them from a dataset (a missing cell is refused, not guessed: a covariate the user does not
  * know cannot be known at forecast time either) and from a request, with errors naming column and row,
  * or request field. Past-only covariates (./past-covariates) are read from a dataset by the same rules,
- * their refusals naming their own list, `forecast.past_covariates`.
+ * their refusals naming their own list, `forecast.past_covariates`, except empty cells: whether one can
+ * be filled depends on where it lies in its series, which ./past-covariate-fill decides.
  */
 import { EngineError, type EngineErrorCode } from '../core/errors';
 import { asFloat64, type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
@@ -16,8 +17,8 @@ import { widenFloat32 } from '../data/numeric-precision';
 import { levelIndex, levelTruths, numberBounds, rangeOf, truthValue } from './covariate-values';
 import type { ForecastFamily } from './types';
 
-/** The families that learn from covariates (./tabular-forecaster); the others forecast without them. */
-export const COVARIATE_FAMILIES: readonly ForecastFamily[] = ['linear', 'gbdt', 'random_forest'];
+/** The families that learn from covariates (./tabular-forecaster, ./rnn-forecaster); the others forecast without them. */
+export const COVARIATE_FAMILIES: readonly ForecastFamily[] = ['linear', 'gbdt', 'random_forest', 'rnn'];
 
 /**
  * One covariate as a model stores it: numbers, with the least and greatest value training saw (known-future
@@ -55,6 +56,10 @@ export interface DatasetCovariates {
   readonly specs: readonly CovariateSpec[];
   /** Writes the encoded covariates of data row `row` at out[off ..]. */
   readonly write: (row: number, out: Float64Array, off: number) => void;
+  /** Writes covariate `i` (of `specs`) of data row `row` where `write` puts it: at out[off + its offset ..]. */
+  readonly writeOne: (i: number, row: number, out: Float64Array, off: number) => void;
+  /** Whether covariate `i` is empty at data row `row` (never for a known-future one: its empty cells are refused). */
+  readonly isEmpty: (i: number, row: number) => boolean;
 }
 
 /** The job field a covariate column is named in: the known-future list, or the past-only one (./past-covariates). */
@@ -69,13 +74,15 @@ const WORDING: Readonly<Record<CovariateList, { readonly noun: string; readonly 
 /**
  * Reads the named covariate columns of one list (`list`, the field refusals name); throws EngineError
  * naming the column (and row) when one is absent, is the target, time or group column, holds dates or
- * text, has a missing cell or too many levels, or when the list names too many.
+ * text, has a missing cell (known-future ones; a past-only one's are left to ./past-covariate-fill) or
+ * too many levels, or when the list names too many.
  */
 export function readCovariates(ds: Dataset, names: readonly string[], taken: { target: string; time: string; group?: string }, list: CovariateList = 'forecast.covariates'): DatasetCovariates {
   if (names.length > MAX_COVARIATES) throw new EngineError('invalid_dataset', `${list} names ${names.length} columns; at most ${MAX_COVARIATES}`, { field: list });
   const { noun, is } = WORDING[list];
   const seen = new Set<string>();
   const writers: ((row: number, out: Float64Array, off: number) => void)[] = [];
+  const empties: ((row: number) => boolean)[] = [];
   const specs: CovariateSpec[] = [];
   for (const name of names) {
     const field = { field: list, column: name };
@@ -87,7 +94,8 @@ export function readCovariates(ds: Dataset, names: readonly string[], taken: { t
     if (role) throw new EngineError('invalid_dataset', `${noun} column "${name}" is ${role}; a ${noun} is ${is}`, field);
     if (col.type === 'datetime') throw new EngineError('invalid_dataset', `${noun} column "${name}" holds dates; the models already read the calendar from the time column`, field);
     if (col.type === 'text') throw new EngineError('invalid_dataset', `${noun} column "${name}" is free text; a ${noun} must hold numbers or a few categories`, field);
-    checkComplete(col, list);
+    if (list === 'forecast.covariates') checkComplete(col, list);
+    empties.push(col.storage === 'f64' ? (row) => Number.isNaN(col.values[row]) : (row) => col.codes[row] === MISSING_CODE);
     // A boolean column (its levels the spellings the data had, "True" and "false") is one of 1 and 0, so a
     // request may spell it any way the upload reads a boolean.
     const truths = col.storage === 'codes' && col.type === 'boolean' ? levelTruths(col.levels) : undefined;
@@ -123,6 +131,8 @@ export function readCovariates(ds: Dataset, names: readonly string[], taken: { t
     write(row, out, off) {
       for (let i = 0; i < writers.length; i++) writers[i](row, out, off + offsets[i]);
     },
+    writeOne: (i, row, out, off) => writers[i](row, out, off + offsets[i]),
+    isEmpty: (i, row) => empties[i](row),
   };
 }
 

@@ -29,3 +29,5 @@ export { forecastOriginTruth, originTruthOf, type OriginTruth } from './origin-t
 export { FORECAST_BLEND_MAX_MEMBERS, selectForecastBlend, type ForecastBlendCandidate, type ForecastBlendSelection } from './select-blend';
 export { buildForecastBlendEnvelope, type BlendMemberEnvelope } from './blend-envelope';
 export { forecastModelFamilies } from './blend-model';
+export { checkNewestFills, type PastCovariateFill } from './past-covariate-fill';
+export { pastFillWarnings } from './past-covariate-fill-warnings';

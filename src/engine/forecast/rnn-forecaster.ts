@@ -2,10 +2,14 @@
  * @module engine/forecast/rnn-forecaster
  * The `rnn` forecast family: a GRU or LSTM network (./rnn-net) trained on windows of the transformed,
  * differenced and standardised series, pooled over every series, predicting the next value; forecasts
- * are recursive (./recursive). Training is a plain loop of trainOnBatch calls over batches shuffled by the
- * engine's Rng (tfjs-layers' own shuffling uses Math.random), yielding between epochs. Runs on whatever
- * tfjs backend is active (wasm in the Worker); fitting and loading first await the host's backend
- * (models/nn/backend readyTfjsBackend).
+ * are recursive (./recursive). A job's covariates are further channels of each window step, and the
+ * known-future ones of the predicted step a second input (./rnn-covariates), so each forecast step needs
+ * their values (SeriesState.covariates); past-only ones are read from the job's horizon H back, so a model
+ * reading them forecasts at most H steps. Training is a plain loop of trainOnBatch calls over batches
+ * shuffled by the engine's Rng (tfjs-layers' own shuffling uses Math.random), yielding between epochs;
+ * each batch's windows are written when it is drawn, so the covariate channels never make a whole
+ * training matrix. Runs on whatever tfjs backend is active (wasm in the Worker); fitting and loading
+ * first await the host's backend (models/nn/backend readyTfjsBackend).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -18,6 +22,18 @@ import { differenceLag } from './differencing';
 import type { FitSeries, FittedForecastModel, ForecastFitContext, ForecastModelArtifact, SeriesState } from './forecast-model';
 import { resolveSeriesOptions } from './forecast-params';
 import { recursiveForecast, transformedSeries } from './recursive';
+import {
+  checkForecastCovariates,
+  covariateChannels,
+  covariateReach,
+  fitRnnCovariates,
+  readRnnCovariates,
+  type RnnCovariates,
+  stepInputWidth,
+  storedRnnCovariates,
+  writeCovariateWindow,
+  writeKnownCovariates,
+} from './rnn-covariates';
 import { buildRnn, inputChannels, writeWindow } from './rnn-net';
 import { resolveRnnOptions, type RnnOptions } from './rnn-options';
 import { fitTransform, type TargetTransform } from './target-transform';
@@ -32,29 +48,48 @@ interface RnnState {
   readonly mean: number;
   readonly std: number;
   readonly calendar: Calendar;
+  /** What it reads of the job's covariates (NO_COVARIATES when none, as every model stored before them). */
+  readonly covariates: RnnCovariates;
 }
+
+/** Values per window step: the series' channels, then the covariates'. */
+const stepChannels = (s: RnnState) => inputChannels(s.calendar.season) + covariateChannels(s.covariates);
 
 class RnnForecaster implements FittedForecastModel {
   readonly family = 'rnn' as const;
   readonly tailLength: number;
+  readonly pastHorizon?: number;
   private readonly input: Float32Array;
+  private readonly stepInput: Float32Array;
 
   constructor(
     private readonly state: RnnState,
-    private readonly net: tfl.Sequential,
+    private readonly net: tfl.LayersModel,
     readonly fitInfo: Readonly<Record<string, number>>,
   ) {
-    this.tailLength = state.lag + state.opts.inputWindow;
-    this.input = new Float32Array(state.opts.inputWindow * inputChannels(state.calendar.season));
+    this.tailLength = Math.max(state.lag + state.opts.inputWindow, covariateReach(state.covariates, state.opts.inputWindow));
+    if (state.covariates.past > 0) this.pastHorizon = state.covariates.pastHorizon;
+    this.input = new Float32Array(state.opts.inputWindow * stepChannels(state));
+    this.stepInput = new Float32Array(stepInputWidth(state.covariates));
   }
 
   forecast(series: SeriesState, steps: number): Float64Array {
-    const { opts, transform, lag, mean, std, calendar } = this.state;
+    const { opts, transform, lag, mean, std, calendar, covariates: c } = this.state;
     const season = calendar.season;
-    const shape: [number, number, number] = [1, opts.inputWindow, inputChannels(season)];
+    const channels = stepChannels(this.state);
+    const shape: [number, number, number] = [1, opts.inputWindow, channels];
+    checkForecastCovariates(c, series, steps);
+    const known = series.covariates;
+    const past = series.pastCovariates;
+    const head = this.stepInput.length;
     return recursiveForecast(series, steps, transform, lag, this.tailLength, calendar, (d, t, phase) => {
-      writeWindow(d, t, phase, opts.inputWindow, season, mean, std, this.input, 0);
-      const y = tf.tidy(() => this.net.predict(tf.tensor3d(this.input, shape)) as tf.Tensor);
+      writeWindow(d, t, phase, opts.inputWindow, season, mean, std, this.input, 0, channels);
+      writeCovariateWindow(c, known, past, t, opts.inputWindow, channels, inputChannels(season), this.input, 0);
+      writeKnownCovariates(c, known, t, this.stepInput, 0);
+      const y = tf.tidy(() => {
+        const window = tf.tensor3d(this.input, shape);
+        return this.net.predict(head > 0 ? [window, tf.tensor2d(this.stepInput, [1, head])] : window) as tf.Tensor;
+      });
       const v = y.dataSync()[0];
       y.dispose();
       return v * std + mean;
@@ -64,7 +99,8 @@ class RnnForecaster implements FittedForecastModel {
   toArtifact(): ForecastModelArtifact {
     const s = this.state;
     const weights = this.net.getWeights().map((w) => ({ shape: w.shape, data: encodeF32(w.dataSync() as Float32Array) }));
-    return { family: 'rnn', version: RNN_ARTIFACT_VERSION, options: s.opts, transform: s.transform, lag: s.lag, mean: s.mean, std: s.std, weights };
+    // The covariate fields come last and only when there are covariates: an artifact without them is as before.
+    return { family: 'rnn', version: RNN_ARTIFACT_VERSION, options: s.opts, transform: s.transform, lag: s.lag, mean: s.mean, std: s.std, weights, ...storedRnnCovariates(s.covariates) };
   }
 
   dispose(): void {
@@ -80,7 +116,9 @@ export async function fitRnnForecaster(params: Params, series: readonly FitSerie
   const { transform: kind, differencing } = resolveSeriesOptions(params);
   const lag = differenceLag(differencing, season);
   const transform = fitTransform(kind, series.map((s) => s.values.map((v) => v / s.scale)), ctx.target);
-  const start = lag + opts.inputWindow;
+  const covariates = fitRnnCovariates(series, lag, ctx.horizon);
+  // Past covariates are read from the horizon back, which may move the first window later.
+  const start = Math.max(lag + opts.inputWindow, covariateReach(covariates, opts.inputWindow));
   const diffs = series.map((s) => transformedSeries(s.values, s.scale, transform, lag).d);
   let rows = 0;
   let sum = 0;
@@ -94,42 +132,75 @@ export async function fitRnnForecaster(params: Params, series: readonly FitSerie
       count++;
     }
   }
-  if (rows < MIN_WINDOWS) throw new EngineError('invalid_params', `input_window ${opts.inputWindow} with this differencing leaves ${rows} training windows (at least ${MIN_WINDOWS} needed); use a shorter window`, { param: 'input_window', rows });
+  if (rows < MIN_WINDOWS) {
+    const why = covariates.past > 0 ? ` and past covariates read from the horizon ${covariates.pastHorizon} back` : '';
+    throw new EngineError('invalid_params', `input_window ${opts.inputWindow} with this differencing${why} leaves ${rows} training windows (at least ${MIN_WINDOWS} needed); use a shorter window${why ? ' or a shorter horizon' : ''}`, { param: 'input_window', rows });
+  }
   const mean = sum / count;
   const std = Math.sqrt(Math.max(0, sumSq / count - mean * mean)) || 1;
 
-  const channels = inputChannels(season);
-  const width = opts.inputWindow * channels;
-  const X = new Float32Array(rows * width);
+  const state: RnnState = { opts, transform, lag, mean, std, calendar: ctx.calendar, covariates };
+  const channels = stepChannels(state);
+  // Each training window's series and step: its inputs are written when a batch draws it.
+  const at = new Int32Array(rows * 2);
   const y = new Float32Array(rows);
   let r = 0;
   for (let g = 0; g < series.length; g++) {
-    const s = series[g];
-    for (let t = start; t < s.values.length; t++, r++) {
-      writeWindow(diffs[g], t, phaseAt(ctx.calendar, s.times[t]), opts.inputWindow, season, mean, std, X, r * width);
+    for (let t = start; t < series[g].values.length; t++, r++) {
+      at[2 * r] = g;
+      at[2 * r + 1] = t;
       y[r] = (diffs[g][t] - mean) / std;
     }
   }
-  const net = buildRnn(opts, channels, ctx.rng.fork(1));
+  const windows: TrainingWindows = {
+    rows,
+    width: opts.inputWindow * channels,
+    head: stepInputWidth(covariates),
+    channels,
+    y,
+    write(row, x, xOff, h, hOff) {
+      const g = at[2 * row];
+      const t = at[2 * row + 1];
+      const s = series[g];
+      writeWindow(diffs[g], t, phaseAt(ctx.calendar, s.times[t]), opts.inputWindow, season, mean, std, x, xOff, channels);
+      writeCovariateWindow(covariates, s.covariates, s.pastCovariates, t, opts.inputWindow, channels, inputChannels(season), x, xOff);
+      writeKnownCovariates(covariates, s.covariates, t, h, hOff);
+    },
+  };
+  const net = buildRnn(opts, channels, ctx.rng.fork(1), windows.head);
   const optimizer = tf.train.adam(opts.learningRate);
   net.compile({ optimizer, loss: 'meanSquaredError' });
   let lastLoss = NaN;
   try {
-    lastLoss = await trainLoop(net, X, y, rows, width, opts, channels, ctx);
+    lastLoss = await trainLoop(net, windows, opts, ctx);
   } catch (err) {
     net.dispose();
     throw err;
   } finally {
     optimizer.dispose();
   }
-  return new RnnForecaster({ opts, transform, lag, mean, std, calendar: ctx.calendar }, net, { epochs: opts.epochs, training_windows: rows, train_loss: lastLoss, boxcox_lambda: transform.lambda });
+  const covariateInfo = { ...(covariates.known > 0 ? { covariate_columns: covariates.known } : {}), ...(covariates.past > 0 ? { past_covariate_columns: covariates.past } : {}) };
+  return new RnnForecaster(state, net, { epochs: opts.epochs, training_windows: rows, train_loss: lastLoss, boxcox_lambda: transform.lambda, ...covariateInfo });
+}
+
+/** The training windows: how many, their widths, targets, and how to write window `row`'s inputs. */
+interface TrainingWindows {
+  readonly rows: number;
+  /** Values of one window (inputWindow * channels) and of its predicted step's own input (0: none). */
+  readonly width: number;
+  readonly head: number;
+  readonly channels: number;
+  readonly y: Float32Array;
+  write(row: number, x: Float32Array, xOff: number, h: Float32Array, hOff: number): void;
 }
 
 /** Mini-batch epochs in an Rng-shuffled order; returns the last epoch's mean loss (standardised units). */
-async function trainLoop(net: tfl.Sequential, X: Float32Array, y: Float32Array, rows: number, width: number, opts: RnnOptions, channels: number, ctx: ForecastFitContext): Promise<number> {
+async function trainLoop(net: tfl.LayersModel, w: TrainingWindows, opts: RnnOptions, ctx: ForecastFitContext): Promise<number> {
+  const { rows, width, head, y } = w;
   const order = Int32Array.from({ length: rows }, (_, i) => i);
   const batch = Math.min(opts.batchSize, rows);
   const xb = new Float32Array(batch * width);
+  const hb = new Float32Array(batch * head);
   const yb = new Float32Array(batch);
   const rng = ctx.rng.fork(2);
   let epochLoss = NaN;
@@ -141,13 +212,15 @@ async function trainLoop(net: tfl.Sequential, X: Float32Array, y: Float32Array, 
       const n = Math.min(batch, rows - s);
       for (let i = 0; i < n; i++) {
         const row = order[s + i];
-        xb.set(X.subarray(row * width, (row + 1) * width), i * width);
+        w.write(row, xb, i * width, hb, i * head);
         yb[i] = y[row];
       }
-      const xs = tf.tensor3d(xb.subarray(0, n * width), [n, opts.inputWindow, channels]);
+      const xs = tf.tensor3d(xb.subarray(0, n * width), [n, opts.inputWindow, w.channels]);
+      const hs = head > 0 ? tf.tensor2d(hb.subarray(0, n * head), [n, head]) : undefined;
       const ys = tf.tensor2d(yb.subarray(0, n), [n, 1]);
-      const loss = await net.trainOnBatch(xs, ys);
+      const loss = await net.trainOnBatch(hs ? [xs, hs] : xs, ys);
       xs.dispose();
+      hs?.dispose();
       ys.dispose();
       total += (Array.isArray(loss) ? loss[0] : loss) * n;
     }
@@ -157,7 +230,10 @@ async function trainLoop(net: tfl.Sequential, X: Float32Array, y: Float32Array, 
   return epochLoss;
 }
 
-/** Rebuilds an rnn forecaster; throws EngineError('bad_artifact') on an unknown version or mismatched weights. */
+/**
+ * Rebuilds an rnn forecaster; throws EngineError('bad_artifact') on an unknown version or mismatched
+ * weights. An artifact without covariate fields (every one stored before covariates) reads none.
+ */
 export async function loadRnnForecaster(artifact: ForecastModelArtifact, calendar: Calendar): Promise<FittedForecastModel> {
   await readyTfjsBackend();
   if (artifact.version !== RNN_ARTIFACT_VERSION) throw new EngineError('bad_artifact', `unknown rnn forecast artifact version ${String(artifact.version)}`);
@@ -167,7 +243,8 @@ export async function loadRnnForecaster(artifact: ForecastModelArtifact, calenda
   if (typeof opts?.units !== 'number' || typeof tr?.lambda !== 'number' || typeof a.lag !== 'number' || typeof a.mean !== 'number' || typeof a.std !== 'number' || !Array.isArray(a.weights)) {
     throw new EngineError('bad_artifact', 'rnn forecast artifact is missing its options, transform or weights');
   }
-  const net = buildRnn(opts, inputChannels(calendar.season), null);
+  const state: RnnState = { opts, transform: tr, lag: a.lag, mean: a.mean, std: a.std, calendar, covariates: readRnnCovariates(a, a.lag) };
+  const net = buildRnn(opts, stepChannels(state), null, stepInputWidth(state.covariates));
   const expected = net.getWeights();
   const stored = a.weights as { shape: number[]; data: string }[];
   if (stored.length !== expected.length || stored.some((w, i) => String(w.shape) !== String(expected[i].shape))) {
@@ -177,5 +254,5 @@ export async function loadRnnForecaster(artifact: ForecastModelArtifact, calenda
   const tensors = stored.map((w) => tf.tensor(decodeF32(w.data), w.shape));
   net.setWeights(tensors);
   tensors.forEach((t) => t.dispose());
-  return new RnnForecaster({ opts, transform: tr, lag: a.lag, mean: a.mean, std: a.std, calendar }, net, {});
+  return new RnnForecaster(state, net, {});
 }

@@ -4,7 +4,8 @@
  * the rows into one series per group sorted by time, checks the steps are regular and the timestamps
  * unique, detects the frequency and its seasonal period, adds the timestamps of short gaps (./fill-gaps)
  * and fills missing target values (./fill-missing). Known-future (./covariates) and past-only
- * (./past-covariates) covariates are read per point alongside the target. A sub-daily series whose
+ * (./past-covariates) covariates are read per point alongside the target, a past-only one's empty cells
+ * filled where that is honest (./past-covariate-fill). A sub-daily series whose
  * timestamps carry UTC offsets that follow daylight saving time is read on its local clock (./local-clock).
  * Every refusal names the column (and the group and data row where it applies).
  */
@@ -15,6 +16,7 @@ import { covariateWidth } from './covariates';
 import { fillGaps } from './fill-gaps';
 import { SHORT_GAPS_RULE } from './gap-limits';
 import { fillMissing } from './fill-missing';
+import { fillPastCovariates, type PastCovariateFill } from './past-covariate-fill';
 import { readCovariateSets } from './past-covariates';
 import { checkRegular, detectFrequency, formatTime, seasonFor } from './frequency';
 import { checkTimezone, type Clock, mergeRepeatedTimes, offsetChangeNote, readSeriesTimes, type RepeatedTime, type SeriesTimes, skippedBetween } from './local-clock';
@@ -102,7 +104,6 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   const keys = groupKeys(ds, columns.groupColumn, [columns.target, timeCol.name]);
   const { known: covariates, past } = readCovariateSets(ds, columns.covariates, columns.pastCovariates, { target: columns.target, time: timeCol.name, group: columns.groupColumn });
   const width = covariateWidth(covariates?.specs);
-  const pastWidth = covariateWidth(past?.specs);
   const rowsByGroup = new Map<string, number[]>();
   for (let i = 0; i < ds.rows; i++) {
     if (Number.isNaN(t[i])) throw new EngineError('invalid_dataset', `time column "${timeCol.name}" is empty or not a ${datetime ? 'date' : 'number'} at data row ${i + 1}`, { column: timeCol.name, row: i + 1 });
@@ -144,6 +145,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   const lengths: Record<string, number> = {};
   const interpolated: Record<string, number> = {};
   const addedTimes: Record<string, readonly number[]> = {};
+  let pastFilled: PastCovariateFill[] = [];
   for (let gi = 0; gi < groups.length; gi++) {
     const rows = sorted[gi];
     const { times, values, source, added, tooMany } = fillGaps(
@@ -159,8 +161,9 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     const filled = fillMissing(values);
     if (filled < 0) throw new EngineError('invalid_target', `target column "${columns.target}" has no values${groups[gi] === '' ? '' : ` in group "${groups[gi]}"`}`, { column: columns.target, group: groups[gi] });
     const encoded = covariates ? covariateColumns(covariates.write, width, rows, source) : undefined;
-    const observed = past ? covariateColumns(past.write, pastWidth, rows, source) : undefined;
-    series.push({ group: groups[gi], times, values, interpolated: filled, ...(encoded ? { covariates: encoded } : {}), ...(observed ? { pastCovariates: observed } : {}) });
+    const observed = past ? fillPastCovariates(past, { group: groups[gi], rows, source, times }, columns.horizon, (x) => formatTime(x, datetime, clock)) : undefined;
+    if (observed) pastFilled = pastFilled.concat(observed.fills);
+    series.push({ group: groups[gi], times, values, interpolated: filled, ...(encoded ? { covariates: encoded } : {}), ...(observed ? { pastCovariates: observed.columns } : {}) });
     lengths[groups[gi]] = values.length;
     interpolated[groups[gi]] = filled - added.length;
     if (added.length > 0) addedTimes[groups[gi]] = added;
@@ -179,6 +182,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
     ...(covariates ? { covariates: covariates.specs } : {}),
     ...(past ? { pastCovariates: past.specs } : {}),
+    ...(pastFilled.length > 0 ? { pastFilled } : {}),
     ...(clock === 'local' ? { localClock: localClockInfo(timeCol.utcOffsets, timezone, repeated) } : {}),
   };
   return { info, series };

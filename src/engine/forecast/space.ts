@@ -5,7 +5,8 @@
  * data: how far lags and windows may reach back is capped so that the earliest rolling-origin fold still
  * keeps rows to learn from (./validation-plan maxReach). Tabular model parameters are the model registry's
  * own spaces, nested under the `m_` prefix (./forecast-params). A job with past-only covariates also
- * searches how many lags of them the tabular families read (`past_lags`, from the horizon back).
+ * searches how many lags of them the tabular families read (`past_lags`, from the horizon back), and
+ * offers the rnn shorter windows, which it reads them beyond.
  */
 import type { DataShape } from '../models/model';
 import { getModelSpec } from '../models/registry';
@@ -69,6 +70,17 @@ function pastSpace(shape: ForecastShape): Record<string, Distribution> {
   return shape.pastCovariates ? { past_lags: int(1, Math.max(1, pastLagBound(shape))) } : {};
 }
 
+/**
+ * The longest input window of an rnn trial: the lag bound, less the horizon's steps for a job with past
+ * covariates, which the rnn reads from the horizon back beyond the window (./rnn-covariates), so the
+ * earliest origin still keeps windows to learn from.
+ */
+function rnnWindowBound(shape: ForecastShape, bound: number): number {
+  if (!shape.pastCovariates) return bound;
+  const diff = shape.season > 1 ? shape.season : 1;
+  return Math.max(1, Math.min(bound, maxReach(validationPlan(shape)) - diff - shape.horizon + 1));
+}
+
 /** The tabular model's view of the lag-feature matrix, for the bounds of its own space. */
 function tabularShape(shape: ForecastShape): DataShape {
   const lags = lagBound(shape);
@@ -94,11 +106,12 @@ export function forecastSpace(family: ForecastFamily, shape: ForecastShape): Sea
   }
   const bound = lagBound(shape);
   if (family === 'rnn') {
+    const window = rnnWindowBound(shape, bound);
     return {
       ...seriesSpace(shape),
       cell: categorical('gru', 'lstm'),
       units: int(4, 48, true),
-      input_window: int(Math.min(2, bound), bound),
+      input_window: int(Math.min(2, window), window),
       layers: int(1, 2),
       dropout: float(0, 0.3),
       learning_rate: float(1e-3, 3e-2, true),
@@ -136,7 +149,7 @@ export function forecastDefaults(family: ForecastFamily, shape: ForecastShape): 
       differencing: seasonal ? 'seasonal' : 'first',
       cell: 'gru',
       units: 16,
-      input_window: lags,
+      input_window: Math.min(lags, rnnWindowBound(shape, bound)),
       layers: 1,
       dropout: 0,
       learning_rate: 0.01,

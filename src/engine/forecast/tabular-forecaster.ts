@@ -4,10 +4,11 @@
  * fitted as regressors on lag-feature rows (./lag-features) pooled over every series, predicting the next
  * transformed and differenced value; forecasts are recursive (./recursive). Features are standardised
  * with the training rows' means and deviations, which the ridge penalty of `linear` needs and trees ignore.
- * A job's known-future covariates are the last features of a row (./covariates): these are the families
- * that learn from them, so each forecast step needs their values (SeriesState.covariates). Past-only
- * covariates (./past-covariates) follow them, read `past_lags` times from the job's horizon H back, so a
- * model reading them forecasts at most H steps, from the values observed up to its last point.
+ * A job's known-future covariates are the last features of a row (./covariates): these families learn
+ * from them (as the rnn does, ./rnn-covariates), so each forecast step needs their values
+ * (SeriesState.covariates). Past-only covariates (./past-covariates) follow them, read `past_lags` times
+ * from the job's horizon H back, so a model reading them forecasts at most H steps, from the values
+ * observed up to its last point.
  */
 import { EngineError } from '../core/errors';
 import { matrix } from '../core/matrix';

@@ -6,6 +6,7 @@
  */
 import type { CovariateSpec } from './covariates';
 import type { RepeatedTime } from './local-clock';
+import type { PastCovariateFill } from './past-covariate-fill';
 
 /** Forecast model families, in priority order (see FORECAST_FAMILIES in ./space). */
 export type ForecastFamily = 'seasonal_naive' | 'drift' | 'linear' | 'ets' | 'gbdt' | 'random_forest' | 'rnn';
@@ -134,6 +135,8 @@ export interface SeriesInfo {
   readonly covariates?: readonly CovariateSpec[];
   /** The past-only covariates read (SeriesColumns.pastCovariates), in the order named; absent when none. */
   readonly pastCovariates?: readonly CovariateSpec[];
+  /** The runs of empty past-covariate cells filled (./past-covariate-fill), series by series; absent when none. */
+  readonly pastFilled?: readonly PastCovariateFill[];
   /**
    * Set when the series is read on its local clock (./local-clock: a sub-daily series whose timestamps
    * carry UTC offsets that change); its times, `frequency` and `added` are then local wall-clock times.
@@ -167,6 +170,12 @@ export interface SeriesColumns {
   readonly covariates?: readonly string[];
   /** Columns observed only up to each point, read at lags of at least the horizon (./past-covariates). */
   readonly pastCovariates?: readonly string[];
+  /**
+   * Steps ahead the job forecasts: each past covariate may be empty at up to half this many of a series'
+   * newest points, which are then filled (./past-covariate-fill); Infinity for a caller that checks the
+   * newest runs against a horizon it decides from the series (checkNewestFills). Absent: none may be.
+   */
+  readonly horizon?: number;
   /**
    * The IANA time zone (a job's forecast.timezone) a series read on its local clock is forecast in: its
    * forecast times are written with the zone's offsets (./local-clock). Refused for any other series.

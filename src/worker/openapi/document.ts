@@ -36,6 +36,8 @@ export function effectiveResponses(op: Operation): Readonly<Record<number, Respo
     shared[401] = fail('unauthorized: missing or wrong API key');
     shared[403] = fail(op.access === 'admin' ? 'forbidden: this route needs the admin key' : 'forbidden: a tenant key sent X-Tenant naming another tenant');
     shared[429] = fail('too_many_failed_auth: too many wrong keys from this address (Retry-After header)');
+    // worker/query-params: every /v1 route refuses a query parameter it does not list.
+    shared[400] = fail('invalid_request: a query parameter this operation does not list (details.field names it, details.accepted lists those it takes), or one given twice');
   }
   // A status both give (429 from a route's rate limit and from failed authentication) lists both causes.
   const merged: Record<number, ResponseSpec> = { ...shared, ...op.responses };
@@ -166,7 +168,7 @@ export function buildDocument(operations: readonly Operation[]): Json {
     info: {
       title: 'edge-automl',
       version: pkg.version,
-      description: `${pkg.description}\n\nSend your API key as \`Authorization: Bearer <key>\` (the Authorize button). Errors always answer \`{"error": {"code", "message", "details"}}\`.`,
+      description: `${pkg.description}\n\nSend your API key as \`Authorization: Bearer <key>\` (the Authorize button). Errors always answer \`{"error": {"code", "message", "details"}}\`. A query parameter an operation does not list is refused (400 invalid_request naming it), never ignored.`,
       license: { name: pkg.license, identifier: pkg.license },
     },
     servers: [{ url: '/', description: 'the Worker serving this document' }],

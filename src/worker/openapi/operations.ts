@@ -43,8 +43,8 @@ const datasets: Operation[] = [
     description:
       'The file is parsed, typed and profiled whole before the version becomes visible; a bad file leaves nothing behind. A date column is ISO-8601 or one spreadsheet layout throughout (03/15/2024, 15/03/2024, 15.03.2024, 2024/03/15, optionally with a time); the order of day and month is decided per column and given as its `date_order`, with a warning when no value told it. Dates with the month named (15-Mar-2024, Mar 15, 2024, March 2024) need no order and may mix with ISO-8601 ones (`date_order` named).',
     query: {
-      size: { schema: z.string().regex(/^[1-9]\d{0,3}x[1-9]\d{0,3}$/), description: 'zip uploads only: resize every image to WIDTHxHEIGHT pixels (e.g. 32x32)' },
-      channels: { schema: z.literal([1, 3]), description: 'zip uploads only: 1 (grayscale) or 3 (RGB)' },
+      size: { schema: z.string().regex(/^[1-9]\d{0,3}x[1-9]\d{0,3}$/), description: 'zip uploads only (refused with a CSV or Parquet body): resize every image to WIDTHxHEIGHT pixels (e.g. 32x32)' },
+      channels: { schema: z.literal([1, 3]), description: 'zip uploads only (refused with a CSV or Parquet body): 1 (grayscale) or 3 (RGB)' },
     },
     body: {
       required: true,
@@ -114,7 +114,7 @@ const jobs: Operation[] = [
       202: ok('the job is queued', r.jobCreatedResponse),
       400: badBody('; invalid_target, invalid_metric, unsupported_task, invalid_dataset'),
       404: notFound('dataset'),
-      409: fail('model_conflict: `model` names an existing model whose champion the job\'s result would replace with a different model: another target, another task, or a dataset lacking feature columns the champion reads (details: model, champion_version, and what differs: target and task as {champion, job}, missing_columns); publish under another name, or send "replace_model": true'),
+      409: fail('model_conflict: `model` names an existing model whose champion the job\'s result would replace with a different model: another target, another task, or a dataset lacking feature columns the champion reads; for a forecast over a forecast champion also another time column, group column, step (the frequency the data was read with: a horizon counts steps), set of known-future covariates (added or dropped: forecast requests give exactly the model\'s) or time zone (details: model, champion_version, and what differs: target, task, time_column, group_column (null: none), frequency (e.g. "daily", "every 90 minutes"; not compared when the champion\'s stored artifact cannot be read), covariates (the two lists) and timezone (null: none) as {champion, job}, missing_columns); or an unfinished job will publish to the same name with another target or task (details: model, unfinished_job (its id), target and task as {unfinished_job, job}); publish under another name, or send "replace_model": true'),
       413: tooLarge,
       429: fail('rate_limited or too_many_jobs (details.retry_after_seconds; Retry-After header)'),
     },
@@ -177,10 +177,10 @@ const models: Operation[] = [
     method: 'post', path: '/v1/models/{model}/predict', operationId: 'predict', tag: 'models', access: 'key',
     summary: 'Predict rows with the champion (or a pinned version)',
     description:
-      'JSON rows, or a CSV body (a header of column names, one row per line; `?version=N` pins a version, `?explain=true` explains), or a Parquet file of rows. A missing feature is a missing value, and so is a category the model never saw (no error: the model treats it as it treats an empty cell); a wrong type or unknown column is a 400 naming the row and column. The answer is JSON; with `Accept: text/csv` it is CSV instead (not with `explain`): a header `prediction` (and `probability_<class>` per class for classification), then one line per row in order, the model and version in the `X-Model-Name` and `X-Model-Version` headers. CSV is the cheaper answer for big batches.',
+      'JSON rows, or a CSV body (a header of column names, one row per line; `?version=N` pins a version, `?explain=true` explains), or a Parquet file of rows. A missing feature is a missing value, and so is a category the model never saw (no error: the model treats it as it treats an empty cell), except that an image model refuses a row without an image (neither `image`, `pixels` nor every pixel column) and pixel values outside its training range; a wrong type or unknown column is a 400 naming the row and column. The answer is JSON; with `Accept: text/csv` it is CSV instead (not with `explain`): a header `prediction` (and `probability_<class>` per class for classification), then one line per row in order, the model and version in the `X-Model-Name` and `X-Model-Version` headers. CSV is the cheaper answer for big batches.',
     query: {
-      version: { ...versionQuery('model'), description: 'CSV and Parquet bodies only (JSON bodies send `version`): the model version to use (default: the champion)' },
-      explain: { schema: z.enum(['true', 'false']), description: 'CSV and Parquet bodies only (JSON bodies send `explain`): `true` adds per-row explanations, as `explain: true` does' },
+      version: { ...versionQuery('model'), description: 'CSV and Parquet bodies only (JSON bodies send `version`, and are refused with this parameter): the model version to use (default: the champion)' },
+      explain: { schema: z.enum(['true', 'false']), description: 'CSV and Parquet bodies only (JSON bodies send `explain`, and are refused with this parameter): `true` adds per-row explanations, as `explain: true` does' },
     },
     body: {
       required: true,
@@ -192,7 +192,7 @@ const models: Operation[] = [
     },
     responses: {
       200: { ...ok('one prediction per row', r.predictResponse), alternatives: { 'text/csv': r.predictCsvResponse } },
-      400: badBody('; invalid_input names the row and column; invalid_csv, invalid_parquet'),
+      400: badBody('; invalid_input names the row and column: `rows[3]` of a JSON body (details.row: the index, from 0), `line 5` of a CSV body (details.line), `row 4 of the Parquet file` (details.row: from 1); details.index is the row\'s position in the batch from 0 whatever the format; invalid_csv, invalid_parquet'),
       404: fail('model_not_found, model_version_not_found'),
       413: tooLarge,
       422: fail('explain_unavailable: this model cannot give exact explanations'),

@@ -38,6 +38,9 @@ datasets.put('/:dataset', async (c) => {
       { field: 'content-type' },
     );
   }
+  // Image options on a table would be ignored, and the table stored as it is: said, instead.
+  const imageOption = ZIP_TYPES.has(mediaType) ? undefined : ['size', 'channels'].find((option) => c.req.query(option) !== undefined);
+  if (imageOption) throw new ApiError(400, 'invalid_request', `?${imageOption} is for a zip of images (Content-Type: application/zip); a CSV or Parquet upload is stored as it is`, { field: imageOption });
   const limits = readLimits(c.env);
   const upload = ZIP_TYPES.has(mediaType) ? await readImageUpload(c.req.raw, { size: c.req.query('size'), channels: c.req.query('channels') }, limits.maxUploadBytes) : await readTableUpload(c.req.raw, mediaType, limits);
   const registry = c.env.REGISTRY.getByName(tenant);

@@ -25,7 +25,8 @@ import type { ModelDeletion } from '../../durable/model-deletion';
 import { waitUntilOf } from '../refresh-ahead';
 import { validName } from '../names';
 import { mediaTypeOf } from '../csv-body';
-import { isTableType, namingTableRows, readTableColumnsBody, type TableFormat } from '../table-body';
+import { isTableType, readTableColumnsBody, type TableFormat } from '../table-body';
+import { namingRefusedRow } from '../row-refusals';
 import type { CsvColumns } from '../../engine/data/csv-columns';
 import { csvRowObject, csvRowObjects } from '../../engine/features/cells-to-dataset';
 import { CSV_ANSWER_TYPE, predictionsCsv, prefersCsv } from '../csv-answer';
@@ -140,14 +141,14 @@ models.post('/:model/predict', async (c) => {
   if (body.table && !shape && !body.explain) {
     const table = body.table;
     sampled = { length: table.rows, at: (i) => csvRowObject(table, i) };
-    result = namingTableRows(body, () => predictor.predictTable(table));
+    result = namingRefusedRow(body, () => predictor.predictTable(table));
   } else {
     const given = body.table ? csvRowObjects(body.table) : body.rows;
-    const rows = namingTableRows(body, () => (shape ? imageRowsToColumns(shape, predictor.envelope.columns, given) : given));
+    const rows = namingRefusedRow(body, () => (shape ? imageRowsToColumns(shape, predictor.envelope.columns, given) : given));
     sampled = rowArray(rows);
-    result = namingTableRows(body, () => predictor.predictRows(rows));
+    result = namingRefusedRow(body, () => predictor.predictRows(rows));
     // Explanations are computed only on request: exact TreeSHAP costs far more than the prediction.
-    if (body.explain) explained = explanationFields(predictor.explainRows(rows));
+    if (body.explain) explained = explanationFields(namingRefusedRow(body, () => predictor.explainRows(rows)));
   }
   recordForDrift(c, tenant, name, resolved, sampled);
   // CSV on request (explanations have no CSV form: an explained answer stays JSON).
@@ -169,12 +170,22 @@ type PredictRequest =
 /**
  * A predict request as JSON (`{"rows", "version", "explain"}`) or as a CSV body (a header of column
  * names, one row per line) or Parquet body (`?version=N` pins a version, `?explain=true` asks for
- * explanations; an audit's `?explain=true` was silently ignored). CSV cells arrive as text, which
+ * explanations; an audit's `?explain=true` was silently ignored; with a JSON body they are refused, as
+ * the body's own fields say it). CSV cells arrive as text, which
  * the model's feature schema reads as it reads JSON strings; an empty cell (a Parquet null) is a missing value.
  */
 async function readPredictBody(c: Context<App>): Promise<PredictRequest> {
   const mediaType = mediaTypeOf(c.req.header('content-type'));
-  if (!isTableType(mediaType)) return readJson(c, predictSchema);
+  if (!isTableType(mediaType)) {
+    // A JSON body says version and explain itself; the query's would be ignored, answering another question.
+    const inQuery = ['version', 'explain'].find((name) => c.req.query(name) !== undefined);
+    if (inQuery) {
+      const sent = c.req.query(inQuery) ?? '';
+      const example = /^(true|false|[1-9]\d{0,8})$/.test(sent) ? sent : inQuery === 'version' ? '2' : 'true';
+      throw new ApiError(400, 'invalid_request', `?${inQuery} is read with a CSV or Parquet body; a JSON body gives it as a field: {"rows": [...], "${inQuery}": ${example}}`, { field: inQuery });
+    }
+    return readJson(c, predictSchema);
+  }
   const version = versionParam(c.req.query('version'));
   // A CSV or Parquet body carries no JSON fields: `explain` comes as a query parameter, as `version` does.
   const explainParam = c.req.query('explain');
