@@ -24,8 +24,11 @@ export function facts(pairs) {
   return el('dl', { class: 'facts' }, pairs.filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)]));
 }
 
-/** An error with what to do about it; a refused key links back to sign-in. */
-export function errorBox(err, what) {
+/**
+ * An error with what to do about it; a refused key links back to sign-in. Titled "Could not load `what`",
+ * or `title` for an action that failed ("Could not upload the file"), which loaded nothing.
+ */
+export function errorBox(err, what, title = `Could not load ${what}`) {
   const status = err?.status;
   const hint =
     status === 401 ? 'The API key was refused. Sign in again with a valid key.'
@@ -36,7 +39,7 @@ export function errorBox(err, what) {
   return el(
     'div',
     { class: 'error', role: 'alert' },
-    el('strong', { text: `Could not load ${what}` }),
+    el('strong', { text: title }),
     el('p', { text: `${err?.code ? `${err.code}: ` : ''}${err?.message ?? err}` }),
     hint ? el('p', { class: 'muted', text: hint }) : null,
     status === 401 ? el('a', { href: '#/signin', text: 'Sign in' }) : null,

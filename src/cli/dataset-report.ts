@@ -6,11 +6,13 @@
  * profile's statistics (GET), also the range of numbers and times and the most frequent levels. Column
  * warnings (an order of day and month that was guessed, words among numbers read as missing) follow the
  * table, with the `train --date-order` that settles a guessed order as a hint, after `cli` (the context's
- * command, cli/invocation); then the version's own warnings (an unnamed empty column left out).
+ * command, cli/invocation); then the version's own warnings (an unnamed empty column left out). The pixel
+ * columns of a CSV of images are one `px_*` line, as the server's profile of a zip has them (cli/pixel-summary).
  */
 import type { AppendedVersion, ColumnProfile, DatasetVersion } from '../client';
 import { dateOrderHint } from './date-order';
 import { formatBytes, renderTable } from './format';
+import { gridText, PIXEL_SUMMARY_NAME, splitPixelColumns } from './pixel-summary';
 
 export function describeDataset(d: DatasetVersion | AppendedVersion, cli: string, withStats = false): string {
   const head = d.image
@@ -20,12 +22,38 @@ export function describeDataset(d: DatasetVersion | AppendedVersion, cli: string
       : `dataset ${d.name} v${d.version}: ${d.rows} rows, ${d.columns.length} columns, ${formatBytes(d.bytes)}`;
   const table = renderTable(
     ['column', 'type', 'missing', 'unique', ...(withStats ? ['values'] : []), 'note'],
-    d.columns.map((c) => [c.name, c.date_order ? `${c.type} ${c.date_order}` : c.type, c.missing, c.unique, ...(withStats ? [valuesOf(c)] : []), c.dropped ?? '']),
+    tableColumns(d.columns).map((c) => [c.name, c.date_order ? `${c.type} ${c.date_order}` : c.type, c.missing, c.unique, ...(withStats ? [valuesOf(c)] : []), c.note ?? c.dropped ?? '']),
   );
   // A warning whose advice is job JSON (the order of day and month) gets the train flag that sends it.
   const warnings = d.columns.flatMap((c) => (c.warnings ?? []).flatMap((w) => [`warning: ${namingColumn(c.name, w)}`, ...hintLine(w, cli)]));
   const fileWarnings = (d.warnings ?? []).map((w) => `warning: ${w}`);
   return [head, table, ...warnings, ...fileWarnings].join('\n');
+}
+
+/**
+ * The columns as listed: a table's pixel columns (a CSV of images) as one `px_*` entry where the first of
+ * them stood, pooling what each says (missing cells, the widest value range, the ones not used and why).
+ */
+function tableColumns(columns: readonly ColumnProfile[]): (ColumnProfile & { note?: string })[] {
+  const { shape, pixels } = splitPixelColumns(columns);
+  if (!shape) return [...columns];
+  const types = [...new Set(pixels.map((c) => c.type))];
+  const unused = pixels.filter((c) => c.dropped !== undefined);
+  const why = [...new Set(unused.map((c) => c.dropped))].join(', ');
+  const withMean = pixels.filter((c) => c.mean !== undefined);
+  const summary: ColumnProfile & { note: string } = {
+    name: PIXEL_SUMMARY_NAME,
+    type: types.join(' | '),
+    missing: pixels.reduce((n, c) => n + c.missing, 0),
+    unique: Math.max(...pixels.map((c) => c.unique)),
+    ...(pixels.every((c) => c.min !== undefined && c.max !== undefined) ? { min: Math.min(...pixels.map((c) => c.min!)), max: Math.max(...pixels.map((c) => c.max!)) } : {}),
+    // The mean of the columns' means: every column has the same rows, so it is the pooled mean when none is missing.
+    ...(withMean.length > 0 ? { mean: withMean.reduce((t, c) => t + c.mean!, 0) / withMean.length } : {}),
+    note: `${pixels.length} pixel columns of ${gridText(shape)} images${unused.length > 0 ? `; ${unused.length} not used (${why})` : ''}`,
+  };
+  const first = columns.indexOf(pixels[0]);
+  const pixelSet = new Set(pixels);
+  return [...columns.slice(0, first).filter((c) => !pixelSet.has(c)), summary, ...columns.slice(first).filter((c) => !pixelSet.has(c))];
 }
 
 /** A column's warning, after the column's name unless it names the column itself (below the table, it stands alone). */

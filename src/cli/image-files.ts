@@ -2,22 +2,42 @@
  * @module cli/image-files
  * What the CLI does for image files and image models: a PNG or JPEG is recognised by its first bytes as
  * well as its extension (a camera's or scanner's file may have none, and sent as CSV it would fail as an
- * unreadable table); the server's refusal of a predict row's `image` names the file that row came from
+ * unreadable table), and so is an image in a format the server does not decode (a GIF sent as CSV was
+ * refused as text that is not UTF-8, with advice about Windows spreadsheets); the server's refusal of a predict row's `image` names the file that row came from
  * (`rows[3].image` means nothing to someone who typed file names); and the predict command a hint
  * suggests takes an image file when the model takes images.
  */
 import { ApiClientError } from '../client';
+import { sniffFile } from './file-magic';
 
 /** Extensions sent as images. */
 const IMAGE_NAME = /\.(png|jpe?g)$/i;
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
-const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
 
-const startsWith = (bytes: Uint8Array, signature: readonly number[]) => bytes.length >= signature.length && signature.every((b, i) => bytes[i] === b);
+/** Image formats the server does not decode, by extension, with the name a person knows them by. */
+const UNSUPPORTED_IMAGE_NAMES: readonly [RegExp, string][] = [
+  [/\.gif$/i, 'GIF'],
+  [/\.bmp$/i, 'BMP'],
+  [/\.webp$/i, 'WebP'],
+  [/\.tiff?$/i, 'TIFF'],
+  [/\.hei[cf]$/i, 'HEIC'],
+  [/\.avif$/i, 'AVIF'],
+];
+const UNSUPPORTED_IMAGE_KINDS: Record<string, string> = { gif: 'GIF', bmp: 'BMP', webp: 'WebP', tiff: 'TIFF', heic: 'HEIC', avif: 'AVIF' };
 
 /** Whether a predict file is an image: by its extension, or by a PNG or JPEG signature whatever its name. */
 export function isImageFile(path: string, bytes: Uint8Array): boolean {
-  return IMAGE_NAME.test(path) || startsWith(bytes, PNG_SIGNATURE) || startsWith(bytes, JPEG_SIGNATURE);
+  const kind = sniffFile(bytes);
+  return IMAGE_NAME.test(path) || kind === 'png' || kind === 'jpeg';
+}
+
+/**
+ * The format of an image the server cannot decode ("GIF"), by its first bytes or else its extension;
+ * undefined for anything else. A PNG or JPEG misnamed .gif is not one.
+ */
+export function unsupportedImageFormat(path: string, bytes: Uint8Array): string | undefined {
+  const kind = sniffFile(bytes);
+  if (kind !== undefined) return UNSUPPORTED_IMAGE_KINDS[kind];
+  return UNSUPPORTED_IMAGE_NAMES.find(([re]) => re.test(path))?.[1];
 }
 
 /**

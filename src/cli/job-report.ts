@@ -3,10 +3,12 @@
  * A job as a person reads it: status, data and target, the model families (and any skipped), progress
  * against the budget, the best score with its metric, the published model and which trial (or the
  * ensemble) it is, and the leaderboard (best first) as a table. The leaderboard ranks every result, the
- * ensemble included, so where the published model is not its first entry the report says why.
+ * ensemble included, so where the published model is not its first entry the report says why; a CNN
+ * trial's row shows its architecture (cli/cnn-architecture).
  */
 import type { Job } from '../client';
 import { dateOrderHint } from './date-order';
+import { cnnArchitecture } from './cnn-architecture';
 import { formatDuration, formatNumber, formatScore, metricLabel, renderTable } from './format';
 
 /** `cli`: the context's command (cli/invocation), which a warning's hint starts with. */
@@ -27,7 +29,8 @@ export function describeJob(job: Job, cli: string, leaderboardRows = 10): string
     lines.push(`  expect   ${metric} ${formatNumber(e.score)} on new rows (90%: ${formatNumber(e.interval[0])} to ${formatNumber(e.interval[1])}): the best trial without the optimism of picking it among ${e.candidates}`);
   }
   if (job.ensemble) lines.push(`  ensemble ${job.ensemble.status}${job.ensemble.score !== undefined ? `, ${metric} ${formatNumber(job.ensemble.score)}` : ''}${job.ensemble.reason ? `: ${job.ensemble.reason}` : ''}${ensembleNotPublished(job)}`);
-  if (job.model) lines.push(`  model    ${job.model.name} v${job.model.version}${describePublished(job)}`);
+  if (job.model) lines.push(`  model    ${job.model.name} v${job.model.version}${describePublished(job)}${notChampion(job)}`);
+  if (notChampion(job)) lines.push(`  hint     to make it the champion on purpose: \`${cli} promote ${job.model?.name} ${job.model?.version}\``);
   const passedOver = overServingCap(job);
   if (passedOver) lines.push(`  note     ${passedOver.trial_id} (${passedOver.family}) scored best of the trials but is not published: its estimated serving time is over the job's serving cap (serving.max_us_per_row)`);
   if (job.challenge?.decision) lines.push(`  challenge ${job.challenge.decision}`);
@@ -40,12 +43,14 @@ export function describeJob(job: Job, cli: string, leaderboardRows = 10): string
   if (job.error) lines.push(`  error    ${job.error.code}: ${job.error.message}`);
   if (job.leaderboard.length > 0) {
     const shown = job.leaderboard.slice(0, leaderboardRows);
+    // An image job's CNN trials are architectures searched: each one's is shown beside its score.
+    const nas = shown.some((e) => e.family === 'cnn');
     lines.push(
       '',
       `leaderboard (${metric}, cross-validated, best first${job.leaderboard.length > shown.length ? `; top ${shown.length} of ${job.leaderboard.length}` : ''})`,
       renderTable(
-        ['#', 'trial', 'family', metric, 'fit', 'rows'],
-        shown.map((e, i) => [i + 1, e.trial_id, e.family, formatNumber(e.score), formatDuration(e.fit_ms), e.fidelity === 1 ? 'all' : `${Math.round(e.fidelity * 100)}%`]),
+        ['#', 'trial', 'family', metric, 'fit', 'rows', ...(nas ? ['architecture'] : [])],
+        shown.map((e, i) => [i + 1, e.trial_id, e.family, formatNumber(e.score), formatDuration(e.fit_ms), e.fidelity === 1 ? 'all' : `${Math.round(e.fidelity * 100)}%`, ...(nas ? [e.family === 'cnn' ? cnnArchitecture(e.params) : ''] : [])]),
       ),
     );
   }
@@ -71,6 +76,11 @@ function describePublished(job: Job): string {
   if (id === 'ensemble') return ': the ensemble';
   const family = job.leaderboard.find((e) => e.trial_id === id)?.family ?? (job.best?.trial_id === id ? job.best.family : undefined);
   return `: trial ${id}${family ? ` (${family})` : ''}`;
+}
+
+/** That the published version is not the champion, for a result kept apart (a retraining job's challenge line says its own). */
+function notChampion(job: Job): string {
+  return job.model?.promoted === false && !job.challenge ? ', kept apart: NOT the champion (see the warning)' : '';
 }
 
 /** Why a built ensemble is not the published model, when it is not (empty otherwise). */

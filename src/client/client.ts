@@ -23,7 +23,7 @@ import type {
   Model,
   ModelList,
   Prediction,
-  Row,
+  PredictRow,
   Schedule,
   ScheduleBody,
   ScheduleWithRuns,
@@ -91,8 +91,8 @@ export function createClient(options: ClientOptions) {
        * names the unfinished jobs that would publish to it (`details.jobs`): cancel them first.
        */
       delete: (name: string) => http.json<void>({ method: 'DELETE', path: model(name) }),
-      /** Predicts JSON rows (up to 10,000) with the champion, or `version`. */
-      predict: (name: string, rows: Row[], opts: { version?: number; explain?: boolean } = {}) =>
+      /** Predicts JSON rows (up to 10,000) with the champion, or `version`; an image model also takes `{image}` or `{pixels}` rows. */
+      predict: (name: string, rows: PredictRow[], opts: { version?: number; explain?: boolean } = {}) =>
         http.json<Prediction>({ method: 'POST', path: `${model(name)}/predict`, json: { rows, ...opts } }),
       /** Predicts a CSV batch (a header row, then up to 10,000 rows; empty cells are missing values). */
       predictCsv: (name: string, csv: RawBody, opts: { version?: number } = {}) =>
@@ -101,7 +101,7 @@ export function createClient(options: ClientOptions) {
       predictParquet: (name: string, parquet: RawBody, opts: { version?: number } = {}) =>
         http.json<Prediction>({ method: 'POST', path: `${model(name)}/predict`, query: { version: opts.version }, body: parquet, contentType: 'application/vnd.apache.parquet' }),
       /** Predicts with per-row contributions (`422 explain_unavailable` for kNN and MLP models). */
-      explain: (name: string, rows: Row[], opts: { version?: number } = {}) =>
+      explain: (name: string, rows: PredictRow[], opts: { version?: number } = {}) =>
         http.json<Required<Pick<Prediction, 'explanations' | 'explanation_space'>> & Prediction>({ method: 'POST', path: `${model(name)}/predict`, json: { rows, ...opts, explain: true } }),
       /** The next points of a forecast model's series with prediction intervals. */
       forecast: (name: string, body: ForecastBody) => http.json<Forecast>({ method: 'POST', path: `${model(name)}/forecast`, json: body }),
@@ -111,9 +111,9 @@ export function createClient(options: ClientOptions) {
         http.json<ChampionChange>({ method: 'POST', path: `${model(name)}/rollback`, json: opts.reason === undefined ? {} : { reason: opts.reason } }),
       /** The version's artifact exactly as stored (JSON text), for the portable loader. */
       artifact: (name: string, version: number) => http.text({ method: 'GET', path: `${model(name)}/versions/${segment(version)}/artifact` }),
-      /** Live input drift against the training data (PSI per feature). */
-      drift: (name: string, opts: { version?: number; hours?: number } = {}) =>
-        http.json<DriftReport>({ method: 'GET', path: `${model(name)}/drift`, query: { version: opts.version, hours: opts.hours } }),
+      /** Live input drift against the training data (PSI per feature; an image's pixels as one `px_*` entry, or each with `detail: 'pixels'`). */
+      drift: (name: string, opts: { version?: number; hours?: number; detail?: 'pixels' } = {}) =>
+        http.json<DriftReport>({ method: 'GET', path: `${model(name)}/drift`, query: { version: opts.version, hours: opts.hours, detail: opts.detail } }),
     },
 
     /** Scheduled retraining of a model. */

@@ -33,8 +33,22 @@ export interface ForecastCovariate {
 export type Task = 'binary' | 'multiclass' | 'regression' | 'image' | 'forecast';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type ColumnType = 'numeric' | 'categorical' | 'boolean' | 'datetime' | 'text' | 'id' | 'constant' | (string & {});
+/** One cell of a row: missing columns, null and undefined are missing values. */
+export type Cell = string | number | boolean | null | undefined;
 /** One row for prediction: column name to value (missing columns and null are missing values). */
-export type Row = Record<string, string | number | boolean | null | undefined>;
+export type Row = Record<string, Cell>;
+/**
+ * An image's pixel values, in the training pixels' range: height*width*channels numbers flat in row-major
+ * order, or nested `[h][w]` (one channel) or `[h][w][c]`. Plain arrays: a typed array is not one in JSON.
+ */
+export type Pixels = readonly number[] | readonly (readonly number[])[] | readonly (readonly (readonly number[])[])[];
+/**
+ * A predict row of a model that takes images: `image`, a base64 PNG or JPEG file (standard or URL-safe,
+ * a `data:` URL too), or `pixels`, not both; other fields pass through as columns.
+ */
+export type ImageRow = { image: string; pixels?: never; [column: string]: Cell } | { pixels: Pixels; image?: never; [column: string]: Cell | Pixels };
+/** What `models.predict` and `models.explain` take: table rows, or image rows for a model that takes images. */
+export type PredictRow = Row | ImageRow;
 
 /** `GET /health`. */
 export interface Health {
@@ -183,6 +197,10 @@ export interface Job {
     champion_score?: number;
     champion_version?: number;
     holdout_rows?: number;
+    /** challenger − champion on the held-out rows with a 90% paired-bootstrap interval (table jobs). */
+    difference?: ScoreDifference;
+    /** The promotion rule the decision applies (absent: jobs made before it, decided by the margin alone). */
+    promotion?: PromotionRule;
     /** Why the comparison failed, or why the champion has no score (a forecast champion that cannot forecast the held-out points). */
     reason?: string;
     promoted?: boolean;
@@ -192,7 +210,8 @@ export interface Job {
   };
   warm_start?: { family: string; params: Record<string, unknown> }[];
   best_over_time: { elapsed_ms: number; score: number; trial_id: string }[];
-  model?: { name: string; version: number };
+  /** `promoted: false`: the version is stored but is not the champion (kept apart from a champion of another target or task: see `warnings`; a retraining job says its decision in `challenge`). */
+  model?: { name: string; version: number; promoted?: boolean };
   error?: { code: string; message: string };
   created_at: string;
   finished_at: string | null;
@@ -228,8 +247,11 @@ export interface ModelList {
   models: { name: string; champion_version: number; task: string; metric: string; greater_is_better: boolean; score: number; updated_at: string }[];
 }
 
-/** `advanced`: a forecast champion that stayed was advanced to the retraining job's data as a new version (the event's `version`). */
-export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'advanced' | 'retrain_started' | 'retrain_skipped';
+/**
+ * `advanced`: a forecast champion that stayed was advanced to the retraining job's data as a new version (the event's `version`).
+ * `kept_apart`: a job's result stored beside the champion, not over it, since the champion became another target or task while it ran.
+ */
+export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'kept_apart' | 'advanced' | 'retrain_started' | 'retrain_skipped';
 
 export interface ModelEvent {
   at: string;
@@ -250,6 +272,10 @@ export interface ModelEvent {
     promoted: boolean;
     /** Why a score is null: the comparison failed, or the champion cannot forecast the held-out points (the challenger that can is promoted). */
     reason?: string;
+    /** challenger − champion with its 90% paired-bootstrap interval (table comparisons recorded since it was added). */
+    difference?: ScoreDifference;
+    /** The rule that decided (absent: recorded before it was added, when the margin alone decided). */
+    promotion?: PromotionRule;
   };
   /** `advanced` events: the champion advanced, the data its series were advanced with, how many moved and which were left, with why. */
   advance?: {
@@ -289,6 +315,10 @@ export interface Model {
     score: number;
     dataset: { name: string; version: number };
     created_at: string;
+    /** What this version predicts (absent for a version stored before versions kept it). */
+    task?: string;
+    target?: string;
+    classes?: string[];
     /** A forecast champion advanced to newer data: the version whose fitted model this is (`dataset`: the newer data). */
     advanced_from?: number;
   }[];
@@ -316,6 +346,7 @@ export interface Model {
   };
   /** Models that take images: predict rows may be `{image: base64}` (scaled from 0..255 to max_value) or `{pixels}`. */
   image?: { height: number; width: number; channels: number; max_value: number };
+  /** The engine's estimated time for a one-row request, µs (README "Serving time"); what `serving.max_us_per_row` caps. */
   serving?: { estimated_us_per_row: number };
   updated_at: string;
   /** Present when the described version's artifact could not be loaded. */
@@ -377,7 +408,26 @@ export interface ScheduleBody {
   budget: ScheduleBudget;
   min_new_rows?: number;
   margin?: number;
+  /** How a challenger wins; default "beyond_noise". */
+  promotion?: PromotionRule;
   on_drift?: { psi: number; hours?: number; min_rows?: number } | null;
+}
+
+/**
+ * How a retraining job's challenger wins: "beyond_noise", better by the margin and beyond the holdout's
+ * noise (the 90% interval of challenger − champion on the better side of 0); "margin", better by the
+ * margin on the two holdout scores alone.
+ */
+export type PromotionRule = 'beyond_noise' | 'margin';
+
+/** challenger − champion on the held-out rows (metric units), with its 90% paired-bootstrap interval. */
+export interface ScoreDifference {
+  value: number;
+  /** [low, high]: 5th and 95th percentile of the resampled differences. */
+  interval: number[];
+  bootstraps: number;
+  /** The interval holds 0: the held-out rows cannot tell the two models apart. */
+  within_noise: boolean;
 }
 
 /** `PUT /v1/models/{name}/schedule`. */
@@ -389,21 +439,39 @@ export interface Schedule {
   min_new_rows: number;
   margin: number;
   margin_kind: 'absolute' | 'relative';
+  /** How a challenger wins: "margin" for a schedule set before the rule existed (absent from servers before it). */
+  promotion?: PromotionRule;
   metric: string;
   on_drift: DriftTrigger | null;
   next_due_at: string;
   created_at: string;
   updated_at: string;
+  /** PUT only: what to know about the schedule as set (an on_drift.min_rows too small for small shifts to stand out of noise). */
+  warnings?: string[];
 }
 
 export interface ScheduleRun {
+  /** Numbered per model, from 1. */
   run: number;
   due_at: string;
+  /** The latest claim (a waiting run is claimed again at each cron tick). */
   claimed_at: string;
-  status: 'claimed' | 'started' | 'skipped';
+  /**
+   * `waiting`: held back by a passing reason, tried again at the next cron tick; `skipped`: a lasting
+   * reason; `started`: its job runs; then how the job ended (`promoted`, `challenger_kept`, `cancelled`, `failed`).
+   */
+  status: 'claimed' | 'waiting' | 'started' | 'skipped' | 'promoted' | 'challenger_kept' | 'cancelled' | 'failed';
   job_id: string | null;
+  /** Why the run trained, waits or was skipped. */
   reason: string | null;
+  /** When its job started (null without a job; absent from older servers). */
+  started_at?: string | null;
+  /** When the run ended: skipped, or its job ended. */
   finished_at: string | null;
+  /** The version its job published (absent from older servers). */
+  version?: number | null;
+  /** How its job ended, in words (absent from older servers). */
+  outcome?: string | null;
 }
 
 /** `GET /v1/models/{name}/schedule`: the schedule and its last runs. */
@@ -427,11 +495,28 @@ export interface DriftReport {
     noise_psi: number | null;
     /** True when the PSI is no higher than sampling noise reaches 99 times in 100: no evidence of a shift. */
     within_noise: boolean | null;
+    /** Empty on the `px_*` entry: each pixel has bins of its own (`detail: 'pixels'`). */
     bins: string[];
     reference: number[];
     live: number[];
+    /** What the PSI is of: "length in characters" for text; on the `px_*` entry, the mean over the pixel columns. */
     measure?: string;
+    /** The `px_*` entry of an image model: its pixel columns as one grid (`psi` and `noise_psi` are the pixels' means). */
+    pixels?: PixelDrift;
   }[];
   skipped: { name: string; type: ColumnType; reason: string }[];
   note?: string;
+}
+
+/** An image model's pixel grid in a drift report. */
+export interface PixelDrift {
+  columns: number;
+  image: { height: number; width: number; channels: number };
+  /** Pixels reading at least moderate and beyond their noise (about 1 in 100 does by chance); null before live rows. */
+  drifting: number | null;
+  drifting_share: number | null;
+  /** The mean pixel value in training and live, estimated from each pixel's decile bins: which way and roughly how far the images moved. */
+  mean_value: { reference: number; live: number | null } | null;
+  /** The 10 most drifted pixels. */
+  top: { name: string; psi: number | null; status: 'stable' | 'moderate' | 'significant' | null; noise_psi: number | null; within_noise: boolean | null }[];
 }

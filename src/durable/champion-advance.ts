@@ -11,6 +11,7 @@
  */
 import type { AdvanceRecord } from './model-history';
 import { recordEvent } from './model-history';
+import { installChampion } from './model-description';
 import { insertVersion } from './model-version-table';
 import type { ChampionAdvance } from './protocol';
 
@@ -56,8 +57,12 @@ export function registerAdvance(sql: SqlStorage, ctx: AdvanceContext, advance: C
     dataset: ctx.dataset,
     created_at: ctx.at,
     advanced_from: ctx.champion,
+    // The same fitted model: what the champion predicts (undescribed if the champion was stored so).
+    ...(typeof source.task === 'string' && typeof source.target === 'string' && typeof source.classes === 'string'
+      ? { task: source.task, target: source.target, classes: JSON.parse(source.classes) as string[] }
+      : {}),
   });
-  sql.exec('UPDATE models SET champion_version = ?, updated_at = ? WHERE name = ?', ctx.version, ctx.at, ctx.name);
+  installChampion(sql, ctx.name, ctx.version, ctx.at);
   const record: AdvanceRecord = { from_version: ctx.champion, dataset: ctx.dataset, series: advance.series, left: advance.left, left_count: advance.left_count };
   recordEvent(sql, ctx.name, {
     at: ctx.at,

@@ -42,7 +42,9 @@ export type JournalOp =
       readonly model?: { name: string; version: number };
       /**
        * A retraining job's outcome against the champion: whether its version became the champion, and why;
-       * for a forecast champion that stayed, the version its advance to the job's data became.
+       * for a forecast champion that stayed, the version its advance to the job's data became. Another job
+       * has one only when its version did not become the champion (kept apart from a champion of another
+       * target or task put in place while it ran: durable/publish-conflict), with why.
        */
       readonly decision?: { promoted: boolean; reason?: string; advanced_version?: number };
       readonly error?: { code: string; message: string };

@@ -5,15 +5,16 @@
  * Every trial shows its rung and fidelity; in a multi-fidelity job only full-fidelity trials are "best"
  * and enter the best score over time, and the leaderboard ranks higher fidelities first, since a score on
  * a fraction of the rows does not compare with a full one (so a lower rung's higher score sits below).
- * A job that published a lower rung, or no ensemble, says so (published-notes). A retraining job also
+ * A job that published a lower rung, no ensemble, or (an image job) no CNN, says so (published-notes). A retraining job also
  * shows the configurations it started from and its comparison with the champion; a forecast job, its series.
  */
 import { fromLoss, toLoss as toLossOf } from '../engine';
+import { noiseSide, scoreDifference } from './challenge-noise';
 import { schedulerOf, topRungOf } from './fidelity-plan';
 import { forecastBestEstimate } from './forecast-estimate';
 import { bestTrial, fidelityOf, isFullFidelity, type JobState, publishableTrial, type TrialEntry } from './job-journal';
 import type { ForecastJobView, JobConfig, JobView, LeaderboardEntry, TrialRecord } from './protocol';
-import { ensembleNotTried, lowFidelityWarning } from './published-notes';
+import { ensembleNotTried, lowFidelityWarning, noCnnWarning } from './published-notes';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -102,7 +103,7 @@ export function jobView(s: JobState, now: number): JobView {
       : null;
   const end = s.finished?.at ?? now;
   const scheduler = schedulerOf(c);
-  const warnings = [...(c.warnings ?? []), ...servingCapWarning(c, ensembleWins ? undefined : bestSingle), ...lowFidelityWarning(s)];
+  const warnings = [...(c.warnings ?? []), ...servingCapWarning(c, ensembleWins ? undefined : bestSingle), ...lowFidelityWarning(s), ...noCnnWarning(s), ...keptApartWarning(s, c)];
   const ensemble = ens
     ? {
         status: ens.state,
@@ -156,11 +157,21 @@ export function jobView(s: JobState, now: number): JobView {
     ...(c.warm_start ? { warm_start: c.warm_start } : {}),
     ...challengeView(s, c),
     best_over_time: bestOverTime,
-    ...(s.finished?.model ? { model: s.finished.model } : {}),
+    // A result kept apart is no champion: `promoted: false` (a retraining job's challenge says its own decision).
+    ...(s.finished?.model ? { model: { ...s.finished.model, ...(!c.challenge && s.finished.decision ? { promoted: s.finished.decision.promoted } : {}) } } : {}),
     ...(s.finished?.error ? { error: s.finished.error } : {}),
     created_at: iso(c.created_at),
     finished_at: s.finished ? iso(s.finished.at) : null,
   };
+}
+
+/**
+ * A job (not a retraining job: its challenge says it) whose result was kept as a version beside a
+ * champion of another target or task put in place while it ran: why, and how to promote it on purpose.
+ */
+function keptApartWarning(s: JobState, c: JobConfig): string[] {
+  const decision = s.finished?.decision;
+  return !c.challenge && decision && !decision.promoted && decision.reason ? [decision.reason] : [];
 }
 
 /**
@@ -212,9 +223,12 @@ function challengeView(s: JobState, c: JobConfig): Pick<JobView, 'challenge'> {
       challenger: ch?.challenger.trial_id ?? s.publishing?.trial_id ?? '',
       margin: c.challenge.margin,
       holdout_from: c.forecast ? 'latest_points' : c.holdout?.from_row !== undefined ? 'new_rows' : 'all_rows',
+      ...(c.challenge.promotion ? { promotion: c.challenge.promotion } : {}),
       ...(r?.status === 'complete'
         ? { challenger_score: r.challenger_score, ...(r.champion_score !== null ? { champion_score: r.champion_score } : {}), champion_version: r.champion_version, holdout_rows: r.holdout_rows }
         : {}),
+      // challenger − champion with its interval, read against the holdout's noise as the decision reads it.
+      ...(r?.status === 'complete' && r.champion_score !== null && r.difference ? { difference: scoreDifference(r.difference, noiseSide(c.metric, r.difference)) } : {}),
       // Why it failed, or why the champion has no score (it cannot forecast the held-out points).
       ...(r && 'reason' in r ? { reason: r.reason } : {}),
       ...(decision ? { promoted: decision.promoted, ...(decision.reason ? { decision: decision.reason } : {}), ...(decision.advanced_version !== undefined ? { advanced_version: decision.advanced_version } : {}) } : {}),

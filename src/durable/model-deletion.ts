@@ -32,7 +32,7 @@ export type ModelDeletion =
       readonly deleted: false;
       /** Unfinished jobs that publish to the model, oldest first. */
       readonly jobs: readonly string[];
-      /** A scheduled run claimed and about to start its job (none when null). */
+      /** A scheduled run claimed and about to start its job, by its number among the model's runs (none when null). */
       readonly starting_run: number | null;
     };
 
@@ -51,8 +51,8 @@ export function deleteModelRows(sql: SqlStorage, name: string, now: number, stuc
     .exec<{ id: string }>("SELECT id FROM jobs WHERE model_name = ? AND status IN ('queued', 'running') AND created_at > ? ORDER BY created_at, id", name, new Date(stuckBefore).toISOString())
     .toArray()
     .map((r) => r.id);
-  const starting = sql.exec<{ seq: number }>("SELECT seq FROM schedule_runs WHERE name = ? AND status = 'claimed' AND claimed_at > ? ORDER BY seq LIMIT 1", name, now - STALE_CLAIM_MS).toArray()[0];
-  if (jobs.length > 0 || starting) return { deleted: false, jobs, starting_run: starting ? Number(starting.seq) : null };
+  const starting = sql.exec<{ run: number }>("SELECT run FROM schedule_runs WHERE name = ? AND status = 'claimed' AND claimed_at > ? ORDER BY seq LIMIT 1", name, now - STALE_CLAIM_MS).toArray()[0];
+  if (jobs.length > 0 || starting) return { deleted: false, jobs, starting_run: starting ? Number(starting.run) : null };
 
   const versions = sql.exec<{ version: number; artifact_key: string; job_id: string }>('SELECT version, artifact_key, job_id FROM model_versions WHERE name = ? ORDER BY version', name).toArray();
   // Jobs that published, and jobs started for the model that did not (failed, cancelled early): both left files.

@@ -2,13 +2,16 @@
  * @module durable/model-history
  * A model's history inside its tenant's Registry: every change of the champion pointer (a job publishing
  * a version, a promotion, a rollback, a forecast champion advanced to newer data) and every lifecycle
- * decision that changed nothing (a challenger kept out, a scheduled retraining skipped) is one row, in
+ * decision that changed nothing (a challenger kept out, a job's result kept apart from a champion of
+ * another target or task, a scheduled retraining skipped) is one row, in
  * order. Rollback reads it to find the champion before the current one; GET /v1/models/{model} shows it.
  * A champion/challenger decision also carries both holdout scores as data (`comparison`), and an advance
  * what it moved (`advance`), so clients need not parse the reason.
  */
+import type { PromotionRule, ScoreDifference } from './protocol';
 
-export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'advanced' | 'retrain_started' | 'retrain_skipped';
+/** kept_apart: a job's result stored as a version, not the champion, since the champion became another target or task while it ran (publish-conflict). */
+export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'kept_apart' | 'advanced' | 'retrain_started' | 'retrain_skipped';
 
 export interface ModelEvent {
   readonly at: string;
@@ -60,6 +63,10 @@ export interface ChallengeComparison {
    * in comparisons with both scores, and in those recorded before it was added.
    */
   readonly reason?: string;
+  /** challenger − champion with its 90% paired-bootstrap interval (table comparisons recorded since it was added). */
+  readonly difference?: ScoreDifference;
+  /** The promotion rule that decided (absent: recorded before it was added, when the margin alone decided). */
+  readonly promotion?: PromotionRule;
 }
 
 export const MODEL_EVENTS_DDL = `CREATE TABLE IF NOT EXISTS model_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, at TEXT NOT NULL,

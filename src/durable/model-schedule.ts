@@ -3,17 +3,24 @@
  * A model's retraining schedule inside its tenant's Registry, and the schedule's run history. Claiming a
  * due run is one synchronous SQLite transaction (no await): the schedule moves to its next due time and
  * the run is recorded together, so two cron ticks racing, or one tick retried, claim a due time once.
- * The same transaction skips a run while the previous run's job is still unfinished (retraining jobs
- * never pile up when they take longer than the interval) and applies the `min_new_rows` rule, recording
- * a skipped run in the model's history at once; a run that should train comes back to the caller, which
- * starts the job and reports it. A claimed run never reported (the caller died) is claimed again by a
- * later tick (STALE_CLAIM_MS), so a due run is not lost to a crash.
+ * The same transaction applies the rules that need no job (see decideRun): a run held back for a
+ * passing reason (a job that publishes to the model, the previous run's or one started by hand, has not
+ * finished) is left `waiting` and the schedule stays due, so the next tick tries the same run again
+ * instead of losing the slot for a whole period; a run with a lasting reason (nothing new to learn, too
+ * few new rows, the dataset or the champion gone) is skipped, recorded in the model's history at once,
+ * and the schedule moves on. A run that should train comes back to the caller, which starts the job and
+ * reports it (started, skipped, or waiting again when the tenant has too many jobs); the job's end is
+ * recorded on the run later (schedule-run-outcome). A claimed run never reported (the caller died) is
+ * claimed again by a later tick (STALE_CLAIM_MS), so a due run is not lost to a crash.
  * A schedule with `on_drift` may also be claimed before its due time, when the cron handler has found
  * live drift (claimDriftRun): the same rules apply, and a run that trains restarts the cadence from then.
+ * Runs are numbered per model (`run`); `seq`, the table's key across the tenant, names a run in calls.
  * Every change bumps a revision number, which the global ScheduleBoard uses to ignore stale updates.
  */
 import { firstDueAt, nextDueAt, parseCadence } from './cadence';
 import { recordEvent } from './model-history';
+import { newRows } from './new-rows';
+import type { PromotionRule } from './protocol';
 import { checkNewRows, type DriftTrigger } from './retrain-rules';
 
 /** What a client sets with PUT /v1/models/{model}/schedule (margin resolved to the metric's default). */
@@ -23,6 +30,8 @@ export interface ScheduleSpec {
   readonly budget: { readonly seconds?: number; readonly trials?: number };
   readonly min_new_rows: number;
   readonly margin: number;
+  /** How a challenger wins (durable/challenge-noise); absent (schedules stored before it): "margin". */
+  readonly promotion?: PromotionRule;
   /** Retrain early on live drift; absent or null: on the cadence only. */
   readonly on_drift?: DriftTrigger | null;
 }
@@ -36,15 +45,32 @@ export interface Schedule extends ScheduleSpec {
   readonly updated_at: string;
 }
 
+/**
+ * Where a run stands: `claimed` until its job is started; `waiting` while a passing reason holds it back
+ * (retried at each cron tick); `skipped` for a lasting reason (or a job that could not start); `started`
+ * while its job runs; then how the job ended: `promoted` or `challenger_kept` (the job published a
+ * version, see `version`), `cancelled` or `failed`.
+ */
+export type ScheduleRunStatus = 'claimed' | 'waiting' | 'started' | 'skipped' | 'promoted' | 'challenger_kept' | 'cancelled' | 'failed';
+
 export interface ScheduleRun {
+  /** Numbered per model, from 1. */
   readonly run: number;
   readonly due_at: string;
+  /** The run's latest claim (a waiting run is claimed again at each tick). */
   readonly claimed_at: string;
-  /** `claimed` until the job is started (or the start fails, which counts as skipped). */
-  readonly status: 'claimed' | 'started' | 'skipped';
+  readonly status: ScheduleRunStatus;
   readonly job_id: string | null;
+  /** Why the run trained, waits or was skipped. */
   readonly reason: string | null;
+  /** When its job started; null for a run without a job. */
+  readonly started_at: string | null;
+  /** When the run ended: skipped, or its job ended. Null while it is claimed, waiting or its job runs. */
   readonly finished_at: string | null;
+  /** The version its job published (promoted or kept as challenger), when it published one. */
+  readonly version: number | null;
+  /** How its job ended, in words (the champion/challenger decision, the job's error). */
+  readonly outcome: string | null;
 }
 
 /**
@@ -65,7 +91,10 @@ export interface NotDue {
 
 interface Claimed {
   readonly claimed: true;
+  /** The run's number among the model's runs. */
   readonly run: number;
+  /** The run's key (see the module comment): what settleScheduledRun and deferScheduledRun take. */
+  readonly seq: number;
   readonly due_at: number;
   readonly next_due_at: number;
   /** See NotDue.board_due_at: a run to start is looked at again if it is not settled in time. */
@@ -74,12 +103,14 @@ interface Claimed {
   readonly reason: string;
 }
 
-/** A claimed run: already settled as skipped, or to be started by the caller. */
+/** A claimed run: already settled as skipped, left waiting (due again at once), or to be started by the caller. */
 export type ScheduleClaim =
   | NotDue
-  | (Claimed & { readonly outcome: 'skipped' })
+  | (Claimed & { readonly outcome: 'skipped' | 'waiting' })
   | (Claimed & {
       readonly outcome: 'start';
+      /** Claimed early on drift: it has no slot to keep, so a job that cannot start skips it (never waits). */
+      readonly early: boolean;
       readonly schedule: Schedule;
       /** The dataset version to train on (the newest when claimed). */
       readonly dataset: { readonly name: string; readonly version: number };
@@ -100,10 +131,12 @@ export interface FreshRows {
 
 /** What the claim needs from the rest of the Registry. */
 export interface ClaimLookups {
-  readonly newestDataset: (name: string) => { version: number; rows: number } | null;
+  readonly newestDataset: (name: string) => { version: number; rows: number; appended?: { base_version: number; rows: number } } | null;
   /** Rows of a dataset version, deleted or not (the champion's data may have been deleted since). */
   readonly datasetRows: (name: string, version: number) => number | null;
   readonly champion: (model: string) => { version: number; job_id: string; trial_id: string; dataset: { name: string; version: number } } | null;
+  /** The model's newest version trained on a dataset (any version of it), with the dataset version; null when none was. */
+  readonly lastTrained: (model: string, dataset: string) => { version: number; dataset_version: number } | null;
   /** Whether a job is still queued or running. */
   readonly jobUnfinished: (jobId: string) => boolean;
   /** A queued or running job that publishes to the model (a retraining run or a job started by hand), or null. */
@@ -116,10 +149,30 @@ export const SCHEDULE_DDL = [
   `CREATE TABLE IF NOT EXISTS model_schedules (name TEXT PRIMARY KEY, spec TEXT NOT NULL, next_due_at INTEGER NOT NULL,
      revision INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS schedule_runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, due_at INTEGER NOT NULL,
-     claimed_at INTEGER NOT NULL, status TEXT NOT NULL, job_id TEXT, reason TEXT, finished_at INTEGER)`,
+     claimed_at INTEGER NOT NULL, status TEXT NOT NULL, job_id TEXT, reason TEXT, finished_at INTEGER,
+     run INTEGER, started_at INTEGER, version INTEGER, outcome TEXT)`,
   'CREATE INDEX IF NOT EXISTS schedule_runs_by_name ON schedule_runs (name, seq)',
   'CREATE TABLE IF NOT EXISTS schedule_revision (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL)',
 ];
+
+/**
+ * Registries made before runs were numbered per model and recorded their job's end get the four columns.
+ * Their runs are numbered in order per model; a started run's `finished_at` held the time its job started,
+ * so it moves to `started_at` (its job's end was never recorded: it stays unknown, and the run `started`).
+ */
+export function upgradeScheduleRuns(sql: SqlStorage): void {
+  const columns = sql.exec<{ name: string }>('PRAGMA table_info(schedule_runs)').toArray().map((c) => c.name);
+  if (!columns.includes('run')) {
+    sql.exec('ALTER TABLE schedule_runs ADD COLUMN run INTEGER');
+    sql.exec('UPDATE schedule_runs SET run = (SELECT COUNT(*) FROM schedule_runs r WHERE r.name = schedule_runs.name AND r.seq <= schedule_runs.seq)');
+  }
+  if (!columns.includes('started_at')) {
+    sql.exec('ALTER TABLE schedule_runs ADD COLUMN started_at INTEGER');
+    sql.exec("UPDATE schedule_runs SET started_at = finished_at, finished_at = NULL WHERE status = 'started'");
+  }
+  if (!columns.includes('version')) sql.exec('ALTER TABLE schedule_runs ADD COLUMN version INTEGER');
+  if (!columns.includes('outcome')) sql.exec('ALTER TABLE schedule_runs ADD COLUMN outcome TEXT');
+}
 
 /** Runs shown with a schedule, newest first. */
 const RUNS_SHOWN = 50;
@@ -152,6 +205,10 @@ export function writeSchedule(sql: SqlStorage, model: string, spec: ScheduleSpec
     iso(now),
     iso(now),
   );
+  // A run waiting for its slot loses it when the schedule moves to another due time: that slot is gone.
+  if (previous && previous.next_due_at !== next) {
+    sql.exec("UPDATE schedule_runs SET status = 'skipped', reason = reason || '; then the schedule was replaced', finished_at = ? WHERE name = ? AND status = 'waiting'", now, model);
+  }
   return readSchedule(sql, model) as Schedule;
 }
 
@@ -177,17 +234,22 @@ export function dropSchedule(sql: SqlStorage, model: string): number | null {
 }
 
 export function listRuns(sql: SqlStorage, model: string): ScheduleRun[] {
+  const time = (v: SqlStorageValue | undefined) => (v === null || v === undefined ? null : iso(Number(v)));
+  const text = (v: SqlStorageValue | undefined) => (v === null || v === undefined ? null : String(v));
   return sql
     .exec<Row>('SELECT * FROM schedule_runs WHERE name = ? ORDER BY seq DESC LIMIT ?', model, RUNS_SHOWN)
     .toArray()
     .map((r) => ({
-      run: Number(r.seq),
+      run: Number(r.run ?? r.seq),
       due_at: iso(Number(r.due_at)),
       claimed_at: iso(Number(r.claimed_at)),
-      status: String(r.status) as ScheduleRun['status'],
-      job_id: r.job_id === null ? null : String(r.job_id),
-      reason: r.reason === null ? null : String(r.reason),
-      finished_at: r.finished_at === null ? null : iso(Number(r.finished_at)),
+      status: String(r.status) as ScheduleRunStatus,
+      job_id: text(r.job_id),
+      reason: text(r.reason),
+      started_at: time(r.started_at),
+      finished_at: time(r.finished_at),
+      version: r.version === null || r.version === undefined ? null : Number(r.version),
+      outcome: text(r.outcome),
     }));
 }
 
@@ -198,8 +260,8 @@ export function listRuns(sql: SqlStorage, model: string): ScheduleRun[] {
 export function claimDueRun(sql: SqlStorage, model: string, now: number, lookups: ClaimLookups): ScheduleClaim {
   const schedule = readSchedule(sql, model);
   if (!schedule) return { claimed: false, next_due_at: null, board_due_at: null, revision: currentRevision(sql) };
-  const lost = sql.exec<Row>("SELECT seq, due_at, claimed_at FROM schedule_runs WHERE name = ? AND status = 'claimed' AND claimed_at <= ? ORDER BY seq LIMIT 1", model, now - STALE_CLAIM_MS).toArray()[0];
-  if (lost) return reclaimRun(sql, schedule, Number(lost.seq), Number(lost.due_at), Number(lost.claimed_at), now, lookups);
+  const lost = sql.exec<Row>("SELECT seq, run, due_at, claimed_at FROM schedule_runs WHERE name = ? AND status = 'claimed' AND claimed_at <= ? ORDER BY seq LIMIT 1", model, now - STALE_CLAIM_MS).toArray()[0];
+  if (lost) return reclaimRun(sql, schedule, { seq: Number(lost.seq), run: Number(lost.run ?? lost.seq) }, Number(lost.due_at), Number(lost.claimed_at), now, lookups);
   if (schedule.next_due_at > now) return { claimed: false, next_due_at: schedule.next_due_at, board_due_at: boardDueAt(sql, schedule), revision: schedule.revision };
   return claimRun(sql, schedule, schedule.next_due_at, now, lookups, null);
 }
@@ -210,22 +272,35 @@ function boardDueAt(sql: SqlStorage, schedule: Schedule): number {
   return pending === null ? schedule.next_due_at : Math.min(schedule.next_due_at, Number(pending) + STALE_CLAIM_MS);
 }
 
+interface RunIds {
+  readonly seq: number;
+  readonly run: number;
+}
+
+/** What the tick that tries a waiting run again should know. */
+const RETRIED = 'the run stays due and is tried again at the next cron tick';
+
 /**
  * Claims again a run whose first claim was never settled (see STALE_CLAIM_MS): same run, same due time,
- * the rules decided afresh. The schedule's cadence is not touched; it moved on at the first claim.
+ * the rules decided afresh. The schedule's cadence is not touched (it moved on at the first claim), unless
+ * the run must wait: it is then due again at once (holdRun).
  */
-function reclaimRun(sql: SqlStorage, schedule: Schedule, run: number, dueAt: number, firstClaimedAt: number, now: number, lookups: ClaimLookups): ScheduleClaim {
+function reclaimRun(sql: SqlStorage, schedule: Schedule, ids: RunIds, dueAt: number, firstClaimedAt: number, now: number, lookups: ClaimLookups): ScheduleClaim {
   const revision = bumpRevision(sql);
   sql.exec('UPDATE model_schedules SET revision = ? WHERE name = ?', revision, schedule.model);
-  sql.exec('UPDATE schedule_runs SET claimed_at = ? WHERE seq = ?', now, run);
+  sql.exec('UPDATE schedule_runs SET claimed_at = ? WHERE seq = ?', now, ids.seq);
   const decision = decideRun(sql, schedule, lookups);
   const reason = `claimed again: the claim of ${iso(firstClaimedAt)} never started its job; ${decision.reason}`;
-  const claimed = { claimed: true as const, run, due_at: dueAt, next_due_at: schedule.next_due_at, board_due_at: Math.min(schedule.next_due_at, now + STALE_CLAIM_MS), revision, reason };
+  const claimed = { claimed: true as const, ...ids, due_at: dueAt, next_due_at: schedule.next_due_at, board_due_at: Math.min(schedule.next_due_at, now + STALE_CLAIM_MS), revision, reason };
+  if (!decision.start && decision.passing) {
+    const held = holdRun(sql, schedule.model, ids.seq, dueAt, `${reason}; ${RETRIED}`);
+    return { ...claimed, ...held, board_due_at: held.next_due_at, reason: `${reason}; ${RETRIED}`, outcome: 'waiting' };
+  }
   if (!decision.start) {
-    finishRun(sql, schedule.model, run, { status: 'skipped', job_id: null, reason }, now);
+    finishRun(sql, schedule.model, ids.seq, { status: 'skipped', job_id: null, reason }, now);
     return { ...claimed, board_due_at: boardDueAt(sql, schedule), outcome: 'skipped' };
   }
-  return { ...claimed, outcome: 'start', schedule, dataset: decision.dataset, champion: decision.champion, ...(decision.fresh ? { fresh: decision.fresh } : {}) };
+  return { ...claimed, outcome: 'start', early: false, schedule, dataset: decision.dataset, champion: decision.champion, ...(decision.fresh ? { fresh: decision.fresh } : {}) };
 }
 
 /**
@@ -252,27 +327,84 @@ export function lastRunAt(sql: SqlStorage, model: string): number | null {
 
 /**
  * Records the run due at `dueAt`, claimed at `now`, and settles the rules that need no job. A regular
- * run (`trigger` null) always moves the schedule to its next due time; a drift run moves it only when
- * it trains, so a skipped drift run leaves the regular rhythm as it was.
+ * run (`trigger` null) that trains or is skipped moves the schedule to its next due time; one held back
+ * for a passing reason leaves it due, and the next tick claims the same run (same row, same due time,
+ * hence the same job id) again. A drift run moves it only when it trains: skipped for any reason, it
+ * leaves the regular rhythm as it was (it never had a slot to lose).
  */
 function claimRun(sql: SqlStorage, schedule: Schedule, dueAt: number, now: number, lookups: ClaimLookups, trigger: string | null): ScheduleClaim {
   const model = schedule.model;
   const decision = decideRun(sql, schedule, lookups);
-  const because = (reason: string) => (trigger ? `${trigger}; ${reason}` : reason);
-  const next = trigger !== null && !decision.start ? schedule.next_due_at : nextDueAt(parseCadence(schedule.every), dueAt, now);
+  const waits = trigger === null && !decision.start && decision.passing;
+  const moves = decision.start || (trigger === null && !waits);
+  const next = moves ? nextDueAt(parseCadence(schedule.every), dueAt, now) : schedule.next_due_at;
+  // Retraining on the rows the model already had cannot answer drift in the live inputs: say what would.
+  const unchanged = !decision.start && decision.unchanged && trigger !== null ? '; retraining on the same rows cannot answer the drift: add recent rows to the dataset' : '';
+  const reason = (trigger ? `${trigger}; ${decision.reason}` : decision.reason) + unchanged + (waits ? `; ${RETRIED}` : '');
   const revision = bumpRevision(sql);
   sql.exec('UPDATE model_schedules SET next_due_at = ?, revision = ? WHERE name = ?', next, revision, model);
-  const run = sql.exec<{ seq: number }>('INSERT INTO schedule_runs (name, due_at, claimed_at, status) VALUES (?, ?, ?, ?) RETURNING seq', model, dueAt, now, 'claimed').one().seq;
-  const claimed = { claimed: true as const, run, due_at: dueAt, next_due_at: next, board_due_at: Math.min(next, now + STALE_CLAIM_MS), revision, reason: because(decision.reason) };
+  const ids = claimRow(sql, model, dueAt, now, trigger === null);
+  const claimed = { claimed: true as const, ...ids, due_at: dueAt, next_due_at: next, board_due_at: Math.min(next, now + STALE_CLAIM_MS), revision, reason };
+  if (waits) {
+    sql.exec("UPDATE schedule_runs SET status = 'waiting', reason = ? WHERE seq = ?", reason, ids.seq);
+    return { ...claimed, board_due_at: next, outcome: 'waiting' };
+  }
   if (!decision.start) {
-    finishRun(sql, model, run, { status: 'skipped', job_id: null, reason: claimed.reason }, now);
+    finishRun(sql, model, ids.seq, { status: 'skipped', job_id: null, reason }, now);
     return { ...claimed, board_due_at: boardDueAt(sql, readSchedule(sql, model) as Schedule), outcome: 'skipped' };
   }
-  return { ...claimed, outcome: 'start', schedule, dataset: decision.dataset, champion: decision.champion, ...(decision.fresh ? { fresh: decision.fresh } : {}) };
+  return { ...claimed, outcome: 'start', early: trigger !== null, schedule, dataset: decision.dataset, champion: decision.champion, ...(decision.fresh ? { fresh: decision.fresh } : {}) };
+}
+
+/** The run row of a claim: the waiting run claimed again (regular runs), or a new one numbered after the model's last. */
+function claimRow(sql: SqlStorage, model: string, dueAt: number, now: number, mayResume: boolean): RunIds {
+  // A waiting run made the schedule due at its own due time, so it is the run due now.
+  const waiting = mayResume ? sql.exec<{ seq: number; run: number }>("SELECT seq, run FROM schedule_runs WHERE name = ? AND status = 'waiting' ORDER BY seq DESC LIMIT 1", model).toArray()[0] : undefined;
+  if (waiting) {
+    sql.exec("UPDATE schedule_runs SET status = 'claimed', claimed_at = ?, due_at = ? WHERE seq = ?", now, dueAt, waiting.seq);
+    return { seq: Number(waiting.seq), run: Number(waiting.run ?? waiting.seq) };
+  }
+  const row = sql
+    .exec<{ seq: number; run: number }>(
+      "INSERT INTO schedule_runs (name, due_at, claimed_at, status, run) VALUES (?, ?, ?, 'claimed', (SELECT COALESCE(MAX(run), 0) + 1 FROM schedule_runs WHERE name = ?)) RETURNING seq, run",
+      model,
+      dueAt,
+      now,
+      model,
+    )
+    .one();
+  return { seq: Number(row.seq), run: Number(row.run) };
+}
+
+/**
+ * Puts a claimed run back to waiting: the schedule is due again from the run's due time (or sooner, as
+ * it was), so the next tick claims it again. No history event: nothing was decided yet.
+ */
+function holdRun(sql: SqlStorage, model: string, seq: number, dueAt: number, reason: string): { next_due_at: number; revision: number } {
+  sql.exec("UPDATE schedule_runs SET status = 'waiting', reason = ? WHERE seq = ?", reason, seq);
+  const revision = bumpRevision(sql);
+  const next = sql.exec<{ next_due_at: number }>('UPDATE model_schedules SET next_due_at = MIN(next_due_at, ?), revision = ? WHERE name = ? RETURNING next_due_at', dueAt, revision, model).one().next_due_at;
+  return { next_due_at: Number(next), revision };
+}
+
+/**
+ * After the claimed run's job could not start for a passing reason (the tenant has too many unfinished
+ * jobs): the run waits for the next tick, as in claimRun, when the schedule is still the one claimed
+ * (`revision`); a schedule replaced meanwhile has another rhythm, and the run is skipped. Null when the
+ * run is not claimed (already settled, or gone with its schedule).
+ */
+export function deferRun(sql: SqlStorage, model: string, seq: number, revision: number, reason: string, now: number): { waiting: boolean; next_due_at: number; revision: number } | null {
+  const row = sql.exec<Row>('SELECT status, due_at FROM schedule_runs WHERE seq = ? AND name = ?', seq, model).toArray()[0];
+  const schedule = readSchedule(sql, model);
+  if (!row || row.status !== 'claimed' || !schedule) return null;
+  if (schedule.revision === revision) return { waiting: true, ...holdRun(sql, model, seq, Number(row.due_at), `${reason}; ${RETRIED}`) };
+  finishRun(sql, model, seq, { status: 'skipped', job_id: null, reason: `${reason}; the schedule was replaced meanwhile` }, now);
+  return { waiting: false, next_due_at: schedule.next_due_at, revision: schedule.revision };
 }
 
 type RunDecision =
-  | { readonly start: false; readonly reason: string }
+  /** `passing`: the reason will pass by itself (a job still running); `unchanged`: nothing new to learn. */
+  | { readonly start: false; readonly reason: string; readonly passing: boolean; readonly unchanged: boolean }
   | {
       readonly start: true;
       readonly reason: string;
@@ -281,49 +413,56 @@ type RunDecision =
       readonly fresh?: FreshRows;
     };
 
-/** The rules a claimed run must pass before it trains: previous job finished, data and champion present, enough new rows. */
+/**
+ * The rules a claimed run must pass before it trains: no job publishing to the model unfinished (a
+ * passing reason), data and champion present, something new to learn (see new-rows), enough new rows.
+ */
 function decideRun(sql: SqlStorage, schedule: Schedule, lookups: ClaimLookups): RunDecision {
   const model = schedule.model;
-  const skip = (reason: string) => ({ start: false as const, reason });
+  const skip = (reason: string, passing = false, unchanged = false) => ({ start: false as const, reason, passing, unchanged });
   const previous = sql.exec<{ job_id: string }>("SELECT job_id FROM schedule_runs WHERE name = ? AND status = 'started' ORDER BY seq DESC LIMIT 1", model).toArray()[0];
-  if (previous && lookups.jobUnfinished(previous.job_id)) return skip(`the previous retraining job ${previous.job_id} has not finished`);
+  if (previous && lookups.jobUnfinished(previous.job_id)) return skip(`the previous retraining job ${previous.job_id} has not finished`, true);
   // Also a job the runs no longer list (the schedule was removed and set again) or one started by hand.
   const running = lookups.unfinishedJobFor(model);
-  if (running !== null) return skip(`job ${running}, which publishes to model "${model}", has not finished`);
+  if (running !== null) return skip(`job ${running}, which publishes to model "${model}", has not finished`, true);
   const newest = lookups.newestDataset(schedule.dataset);
   if (!newest) return skip(`dataset "${schedule.dataset}" no longer exists`);
   const champion = lookups.champion(model);
   if (!champion) return skip(`model "${model}" has no champion to retrain`);
+  const rows = newRows({
+    newest: { name: schedule.dataset, ...newest },
+    champion,
+    lastTrained: lookups.lastTrained(model, schedule.dataset),
+    datasetRows: lookups.datasetRows,
+    appendedFrom: lookups.appendedFrom,
+  });
+  if (rows.unchanged) return skip(rows.reason, false, true);
+  if (!checkNewRows(schedule.min_new_rows, rows.learned_rows, newest.rows).retrain) return skip(`${rows.reason}; min_new_rows is ${schedule.min_new_rows}`);
+  // The holdout's fresh rows are those the champion never saw (not the last run's): the comparison must be fair to it.
   const { name: cName, version: cVersion } = champion.dataset;
   const championRows = lookups.datasetRows(cName, cVersion) ?? 0;
-  // Another dataset than the champion's: its rows are all new to the champion (row counts of two datasets say nothing).
-  const sameData = cName === schedule.dataset;
-  const check = checkNewRows(schedule.min_new_rows, sameData ? championRows : 0, newest.rows);
-  const counts = `${cName} v${cVersion}: ${championRows} rows; ${schedule.dataset} v${newest.version}: ${newest.rows} rows`;
-  const rows = !sameData
-    ? `${newest.rows} rows in dataset "${schedule.dataset}" v${newest.version}, all new to the champion (trained on ${cName} v${cVersion})`
-    : check.new_rows < 0
-      ? `no new rows: the newest version has ${-check.new_rows} fewer than the champion's data (${counts})`
-      : `${check.new_rows} new rows since the champion's data (${counts})`;
-  if (!check.retrain) return skip(`${rows}; min_new_rows is ${schedule.min_new_rows}`);
   const appended = cName === schedule.dataset && newest.version !== cVersion && lookups.appendedFrom(cName, cVersion, newest.version);
   return {
     start: true,
-    reason: rows,
+    reason: rows.reason,
     dataset: { name: schedule.dataset, version: newest.version },
     champion: { version: champion.version, job_id: champion.job_id, trial_id: champion.trial_id },
     ...(appended ? { fresh: { from_row: championRows, rows: newest.rows - championRows } } : {}),
   };
 }
 
-/** Settles a claimed run: started (with its job) or skipped, and records it in the model's history. */
-export function finishRun(sql: SqlStorage, model: string, run: number, outcome: { status: 'started' | 'skipped'; job_id: string | null; reason: string }, now: number): boolean {
-  const row = sql.exec<Row>('SELECT status, due_at FROM schedule_runs WHERE seq = ? AND name = ?', run, model).toArray()[0];
+/**
+ * Settles a claimed run: started (with its job, at `now`) or skipped (ended at `now`), and records it
+ * in the model's history. How a started run's job ends is recorded later (schedule-run-outcome).
+ */
+export function finishRun(sql: SqlStorage, model: string, seq: number, outcome: { status: 'started' | 'skipped'; job_id: string | null; reason: string }, now: number): boolean {
+  const row = sql.exec<Row>('SELECT status, due_at FROM schedule_runs WHERE seq = ? AND name = ?', seq, model).toArray()[0];
   if (!row || row.status !== 'claimed') return false;
-  sql.exec('UPDATE schedule_runs SET status = ?, job_id = ?, reason = ?, finished_at = ? WHERE seq = ?', outcome.status, outcome.job_id, outcome.reason, now, run);
+  const started = outcome.status === 'started';
+  sql.exec('UPDATE schedule_runs SET status = ?, job_id = ?, reason = ?, started_at = ?, finished_at = ? WHERE seq = ?', outcome.status, outcome.job_id, outcome.reason, started ? now : null, started ? null : now, seq);
   recordEvent(sql, model, {
     at: iso(now),
-    kind: outcome.status === 'started' ? 'retrain_started' : 'retrain_skipped',
+    kind: started ? 'retrain_started' : 'retrain_skipped',
     version: null,
     previous_version: null,
     job_id: outcome.job_id,

@@ -3,7 +3,7 @@
  * Data shapes crossing the RPC boundary between the Worker, the queue consumer and the Durable Objects.
  * Plain JSON-compatible objects only; the Worker imports these as types.
  */
-import type { ColumnOverride, MetricName, Params, SamplerStrategy, Task, TrialConfig } from '../engine';
+import type { ColumnOverride, MetricName, PairedDifference, Params, SamplerStrategy, Task, TrialConfig } from '../engine';
 import type { SearchFamily } from '../engine/search/trial';
 import type { HoldoutSpec } from '../engine/data/holdout';
 import type { ImageShape } from '../engine/core/image-shape';
@@ -78,6 +78,12 @@ export interface JobConfig {
   readonly columns: Readonly<Record<string, ColumnOverride>>;
   readonly seed: number;
   readonly model_name: string;
+  /**
+   * Whether the request said "replace_model": true. Set on every job made since it was kept: false means
+   * a result that would replace a champion of another target or task is kept apart (durable/publish-conflict);
+   * absent (older jobs), the job publishes as it did.
+   */
+  readonly replace_model?: boolean;
   readonly parallelism: number;
   /** The job's cap on the published model's estimated single-row prediction time, µs (`serving.max_us_per_row`). */
   readonly max_serving_us?: number;
@@ -93,9 +99,11 @@ export interface JobConfig {
   readonly holdout?: HoldoutSpec;
   /**
    * Set on a retraining job: its result is compared with the champion on the holdout and becomes the
-   * champion only when better by `margin` (see durable/retrain-rules); otherwise it is kept as a version.
+   * champion only when better by `margin` and, under `promotion` "beyond_noise", beyond the holdout's
+   * noise (see durable/retrain-rules); otherwise it is kept as a version. `promotion` absent (jobs made
+   * before it): "margin".
    */
-  readonly challenge?: { readonly margin: number };
+  readonly challenge?: { readonly margin: number; readonly promotion?: PromotionRule };
   /** Set on an image job: the pixel columns' shape. */
   readonly image?: ImageShape;
   /** Set on a forecast job (its task is then "regression" and its metric rmse). */
@@ -242,6 +250,11 @@ export type ChallengeReport = (
       /** The champion that was scored; the registry keeps it if the pointer moved since. */
       readonly champion_version: number;
       readonly holdout_rows: number;
+      /**
+       * challenger − champion with its paired-bootstrap interval over the held-out rows (table jobs; absent
+       * for forecasts, reports made before it, and rows too few or one-class for an interval).
+       */
+      readonly difference?: PairedDifference;
     }
   | {
       readonly status: 'complete';
@@ -373,6 +386,10 @@ export interface JobView {
     readonly champion_score?: number;
     readonly champion_version?: number;
     readonly holdout_rows?: number;
+    /** challenger − champion with its 90% interval (table jobs whose comparison completed). */
+    readonly difference?: ScoreDifference;
+    /** The promotion rule the decision applies (absent: jobs made before it, which apply "margin"). */
+    readonly promotion?: PromotionRule;
     /** Why the comparison failed, or why the champion has no score (it cannot forecast the held-out points). */
     readonly reason?: string;
     /** Whether the published version became the champion (once the job has published). */
@@ -384,7 +401,11 @@ export interface JobView {
   /** A retraining job starts from these configurations (the champion's) before searching. */
   readonly warm_start?: readonly TrialConfig[];
   readonly best_over_time: readonly { readonly elapsed_ms: number; readonly score: number; readonly trial_id: string }[];
-  readonly model?: { readonly name: string; readonly version: number };
+  /**
+   * The version the job published; `promoted: false` when it was kept apart from a champion of another
+   * target or task put in place while the job ran (a retraining job's challenge says its own decision).
+   */
+  readonly model?: { readonly name: string; readonly version: number; readonly promoted?: boolean };
   readonly error?: { readonly code: string; readonly message: string };
   readonly created_at: string;
   readonly finished_at: string | null;
@@ -415,11 +436,18 @@ export interface PublishRequest {
   readonly greater_is_better: boolean;
   readonly score: number;
   readonly dataset: { readonly name: string; readonly version: number };
+  /**
+   * The job's replace_model (JobConfig): false keeps a result whose target or task differs from the
+   * champion now in place out of the champion's seat (durable/publish-conflict). Absent (jobs made
+   * before it was carried), the result replaces the champion as before.
+   */
+  readonly replace_model?: boolean;
 }
 
 /**
- * What publish did: the version made, whether it is now the champion, and why (for a challenger); when a
- * forecast champion stayed and was advanced to the job's data, the version that advance became (now the champion).
+ * What publish did: the version made, whether it is now the champion, and why (for a challenger, or a
+ * result kept apart from a champion of another target or task); when a forecast champion stayed and was
+ * advanced to the job's data, the version that advance became (now the champion).
  */
 export interface PublishResult {
   readonly version: number;
@@ -428,8 +456,29 @@ export interface PublishResult {
   readonly advanced?: { readonly version: number; readonly from_version: number };
 }
 
-/** A retraining job's comparison, handed to publish with its margin. */
+/** A retraining job's comparison, handed to publish with its margin and promotion rule (absent: "margin"). */
 export interface ChallengeOutcome {
   readonly margin: number;
+  readonly promotion?: PromotionRule;
   readonly report: ChallengeReport;
+}
+
+/**
+ * How a retraining job's challenger wins (durable/retrain-rules): "beyond_noise", better by the margin and
+ * beyond the holdout's noise (the 90% interval of challenger − champion lies on the better side of 0);
+ * "margin", better by the margin on the two holdout scores alone, the rule of jobs and schedules made
+ * before the interval existed.
+ */
+export type PromotionRule = 'beyond_noise' | 'margin';
+
+/**
+ * challenger − champion on the held-out rows, in the metric's units, with a 90% paired-bootstrap
+ * interval; `within_noise` when the interval holds 0 (the rows cannot tell the two models apart).
+ */
+export interface ScoreDifference {
+  readonly value: number;
+  /** [low, high]: the 5th and 95th percentile of the resampled differences. */
+  readonly interval: readonly number[];
+  readonly bootstraps: number;
+  readonly within_noise: boolean;
 }

@@ -4,8 +4,11 @@
  * model trained on a fraction of the rows (a multi-fidelity job whose budget ended before any trial
  * finished at full fidelity publishes its best lower rung, fidelity-plan), and no ensemble (only
  * full-fidelity trials with out-of-fold predictions are blended, and a cancelled job publishes its best
- * trial as it is). Read from the journal alone, so jobs finished before these notes existed show them too.
+ * trial as it is), and an image job that published no convolutional network because no CNN trial finished.
+ * Read from the journal alone, so jobs finished before these notes existed show them too.
  */
+import { CNN_DEFAULTS } from '../engine/models/nn/cnn/cnn-options';
+import { cnnTrialCostMs } from '../engine/models/nn/cnn/cnn-trial-cost';
 import { fidelityOf, isFullFidelity, type JobState, type TrialEntry } from './job-journal';
 import type { JobView } from './protocol';
 
@@ -47,4 +50,40 @@ export function ensembleNotTried(s: JobState): JobView['ensemble'] | undefined {
   // A forecast job's best_estimate comes from its trials' errors per origin, not from the ensemble step.
   const estimate = s.config?.forecast ? '' : ' (nor a best_estimate, which is computed with it)';
   return { status: 'skipped', reason: `${finished}, and an ensemble blends at least two full-fidelity trials' out-of-fold predictions: none was built${estimate}` };
+}
+
+/** Budgets are suggested in whole half-minutes. */
+const SUGGESTED_STEP_S = 30;
+
+/**
+ * The warning of an image job that published an MLP, a linear model or their ensemble because no CNN
+ * trial finished: a 60 s job on 90 RGB images had its only CNN cancelled at the end of the budget and said
+ * nothing, while README promises architectures searched. It counts the CNN trials started, cancelled
+ * (with how long the longest ran), failed and still running, and suggests a budget: twice what a trial of
+ * the default architecture needs on this dataset (cnnTrialCostMs, modelled CPU time; or what the longest
+ * ran without finishing, when more), room for that trial and the search around it. Empty otherwise, also
+ * when a CNN finished and simply scored worse.
+ */
+export function noCnnWarning(s: JobState): string[] {
+  const c = s.config;
+  if (!c?.image || !c.families.includes('cnn') || !s.publishing) return [];
+  const cnn = s.order.filter((t) => t.family === 'cnn');
+  if (cnn.some((t) => t.state === 'complete' && isFullFidelity(t))) return [];
+  const cancelled = cnn.filter((t) => t.state === 'cancelled');
+  const failed = cnn.filter((t) => t.state === 'failed').length;
+  const unfinished = cnn.length - cancelled.length - failed;
+  const ranS = Math.max(0, ...cancelled.map((t) => ((t.finished_at ?? t.started_at) - t.started_at) / 1000));
+  const counts = [
+    cancelled.length > 0 ? `${cancelled.length} cancelled when the ${s.cancel_requested_at !== undefined ? 'job was cancelled' : 'budget ended'} (the longest after ${Math.round(ranS)} s)` : '',
+    failed > 0 ? `${failed} failed` : '',
+    unfinished > 0 ? `${unfinished} without a full-fidelity result` : '',
+  ].filter(Boolean);
+  const started = cnn.length === 0 ? 'no cnn trial started' : `no cnn trial finished: ${cnn.length} started, ${counts.join(', ')}`;
+  const id = s.publishing.trial_id;
+  const published = id === 'ensemble' ? 'an ensemble of other families' : `${id} (${s.trials.get(id)?.family ?? 'another family'})`;
+  const trialS = cnnTrialCostMs({ ...CNN_DEFAULTS }, c.image, c.dataset.rows, c.folds, c.task, c.classes.length) / 1000;
+  const suggested = Math.ceil((2 * Math.max(trialS, ranS)) / SUGGESTED_STEP_S) * SUGGESTED_STEP_S;
+  return [
+    `${started}; the published model is ${published} on the pixels, not a convolutional network. A cnn trial of the default architecture needs up to about ${Math.round(trialS)} s of CPU on this dataset (${c.folds} folds and a refit): give budget.seconds of at least ${Math.max(suggested, c.budget.seconds + SUGGESTED_STEP_S)} for the search to train convolutional networks`,
+  ];
 }

@@ -3,8 +3,10 @@
  * One Registry per tenant: the catalogue of what the tenant owns. Responsibilities:
  * - dataset versions (immutable; a version becomes visible only once its files are in R2);
  * - jobs (id, dataset, status summary) for listing;
- * - models: published versions with their metrics and the job that made each, and the champion pointer,
- *   which changes in one SQLite transaction so predictions never see a half-published model;
+ * - models: published versions with their metrics, what each predicts and the job that made each, and
+ *   the champion pointer, which changes in one SQLite transaction with the model's description (its
+ *   task, target, classes and metric: the champion's, see model-description), so predictions never see a
+ *   half-published model and the model always describes the champion it serves;
  * - retraining schedules (model-schedule): claiming due runs (on time, or early on drift), and the
  *   champion/challenger decision when a retraining job publishes (retrain-rules), with a forecast
  *   champion that stays advanced to the job's data as a new version (champion-advance);
@@ -13,12 +15,16 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { ColumnProfile } from '../engine';
 import { advanceNote, advanceOfJob, registerAdvance, usableAdvance } from './champion-advance';
+import { rivalOf, toJob, unfinishedJobs, upgradeJobs } from './job-rows';
 import { DELETED_MODELS_DDL, deleteModelRows, lastDeletedVersion, type ModelDeletion } from './model-deletion';
 import { listEvents, MODEL_EVENTS_DDL, type ModelEvent, recordEvent, rollbackTarget, upgradeModelEvents } from './model-history';
+import { describeChampion, installChampion, learnVersionDescription } from './model-description';
 import { insertVersion, MODEL_VERSIONS_DDL, upgradeModelVersions, versionOfJob } from './model-version-table';
-import { type ClaimLookups, claimDriftRun, claimDueRun, dropSchedule, finishRun, lastRunAt, listRuns, readSchedule, SCHEDULE_DDL, type Schedule, type ScheduleClaim, type ScheduleRun, type ScheduleSpec, writeSchedule } from './model-schedule';
+import { type ClaimLookups, claimDriftRun, claimDueRun, deferRun, dropSchedule, finishRun, lastRunAt, listRuns, readSchedule, SCHEDULE_DDL, type Schedule, type ScheduleClaim, type ScheduleRun, type ScheduleSpec, upgradeScheduleRuns, writeSchedule } from './model-schedule';
 import type { ChallengeOutcome, JobStatusName, PublishRequest, PublishResult } from './protocol';
+import { keptApartOf, keptApartReason } from './publish-conflict';
 import { decideChallenge } from './retrain-rules';
+import { isJobEnd, settleRunOfJob } from './schedule-run-outcome';
 
 export interface DatasetVersion {
   readonly name: string;
@@ -46,8 +52,14 @@ export interface ModelVersionInfo {
   readonly artifact_key: string;
   readonly dataset: { name: string; version: number };
   readonly created_at: string;
-  /** The model's task ("forecast" for forecast models), where the lookup joined it (resolveModel). */
+  /**
+   * What the version predicts (see model-description): its task ("forecast" for forecast models), target
+   * and classes. Absent for a version stored before versions held them and not described since; the
+   * version served (resolveModel) then takes the model's task.
+   */
   readonly task?: string;
+  readonly target?: string;
+  readonly classes?: readonly string[];
   /**
    * A forecast champion advanced to newer data (durable/champion-advance): the version whose fitted model
    * this is; its `dataset` is the data its series were advanced with.
@@ -80,6 +92,12 @@ export interface JobSummary {
   readonly status: JobStatusName;
   readonly model_name: string;
   readonly created_at: string;
+  /**
+   * The task of the model the job will publish, as the job view names it ("forecast", "image", or a
+   * table task), for comparing jobs that publish to one name (worker/rival-jobs). Absent in jobs recorded
+   * before it was kept.
+   */
+  readonly task?: string;
 }
 
 const SCHEMA = [
@@ -87,7 +105,7 @@ const SCHEMA = [
      columns TEXT NOT NULL, raw_key TEXT NOT NULL, data_key TEXT NOT NULL, created_at TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
      PRIMARY KEY (name, version))`,
   `CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, dataset TEXT NOT NULL, target TEXT NOT NULL, status TEXT NOT NULL,
-     model_name TEXT NOT NULL, created_at TEXT NOT NULL)`,
+     model_name TEXT NOT NULL, created_at TEXT NOT NULL, task TEXT)`,
   `CREATE TABLE IF NOT EXISTS models (name TEXT PRIMARY KEY, task TEXT NOT NULL, target TEXT NOT NULL, classes TEXT NOT NULL,
      metric TEXT NOT NULL, greater_is_better INTEGER NOT NULL, champion_version INTEGER NOT NULL, updated_at TEXT NOT NULL)`,
   MODEL_VERSIONS_DDL,
@@ -110,6 +128,8 @@ export class Registry extends DurableObject<Env> {
     for (const ddl of SCHEMA) this.sql.exec(ddl);
     upgradeModelEvents(this.sql);
     upgradeDatasets(this.sql);
+    upgradeScheduleRuns(this.sql);
+    upgradeJobs(this.sql);
     upgradeModelVersions(this.sql, (apply) => ctx.storage.transactionSync(apply));
   }
 
@@ -185,28 +205,41 @@ export class Registry extends DurableObject<Env> {
   /**
    * Records a job unless the tenant already has `maxActive` unfinished ones: counted and inserted in one
    * synchronous step, so simultaneous creations cannot all pass the count. Returns the count refused at.
+   * An `exclusive` job (one that may not replace another job's model: worker/rival-jobs) is also refused,
+   * in the same step, when an unfinished job will publish to its model name with another target or task
+   * (a task unknown for jobs recorded before it was kept): that job is returned.
    */
-  recordJobWithin(job: JobSummary, maxActive: number): { recorded: true } | { recorded: false; active: number } {
+  recordJobWithin(job: JobSummary, maxActive: number, exclusive = false): { recorded: true } | { recorded: false; active: number } | { recorded: false; rival: JobSummary } {
     const active = Number(this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'running')").one().n);
     if (active >= maxActive) return { recorded: false, active };
+    const rival = exclusive ? rivalOf(this.unfinishedJobsFor(job.model_name), job) : undefined;
+    if (rival) return { recorded: false, rival };
     this.recordJob(job);
     return { recorded: true };
   }
 
   recordJob(job: JobSummary): void {
     this.sql.exec(
-      'INSERT OR IGNORE INTO jobs (id, dataset, target, status, model_name, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO jobs (id, dataset, target, status, model_name, created_at, task) VALUES (?, ?, ?, ?, ?, ?, ?)',
       job.id,
       job.dataset,
       job.target,
       job.status,
       job.model_name,
       job.created_at,
+      job.task ?? null,
     );
   }
 
-  jobFinished(id: string, status: JobStatusName): void {
+  /** Unfinished jobs that will publish to `model`, oldest first; one older than the longest budget is stuck, not counted. */
+  unfinishedJobsFor(model: string): JobSummary[] {
+    return unfinishedJobs(this.sql, model, Date.now() - STUCK_JOB_MS);
+  }
+
+  /** The job has ended (`error`: a failed job's message); a scheduled run that started it records how (schedule-run-outcome). */
+  jobFinished(id: string, status: JobStatusName, error?: string): void {
     this.sql.exec('UPDATE jobs SET status = ? WHERE id = ?', status, id);
+    if (isJobEnd(status)) settleRunOfJob(this.sql, id, status, error, Date.now());
   }
 
   /** The job's coordinator has started it; a job already finished keeps its status. */
@@ -219,17 +252,7 @@ export class Registry extends DurableObject<Env> {
   }
 
   listJobs(): JobSummary[] {
-    return this.sql
-      .exec<Row>('SELECT * FROM jobs ORDER BY created_at DESC, id DESC')
-      .toArray()
-      .map((r) => ({
-        id: String(r.id),
-        dataset: String(r.dataset),
-        target: String(r.target),
-        status: String(r.status) as JobStatusName,
-        model_name: String(r.model_name),
-        created_at: String(r.created_at),
-      }));
+    return this.sql.exec<Row>('SELECT * FROM jobs ORDER BY created_at DESC, id DESC').toArray().map(toJob);
   }
 
   // ---- models ---------------------------------------------------------------------------------
@@ -240,13 +263,15 @@ export class Registry extends DurableObject<Env> {
    * the champion (`challenge`): the version is always recorded, but the champion pointer moves only when
    * the challenger won by the margin; otherwise a `challenger_kept` event records both scores, and a
    * forecast champion advanced to the job's data (the report's `advance`) becomes the next version and
-   * the champion (see champion-advance).
+   * the champion (see champion-advance). Another job's result that would replace a champion of another
+   * target or task put in place while it ran is kept as a version, not the champion (publish-conflict).
    */
   publish(name: string, req: PublishRequest, challenge?: ChallengeOutcome): PublishResult {
     const existing = versionOfJob(this.sql, name, req.job_id);
     if (existing !== null) {
       const advanced = advanceOfJob(this.sql, name, req.job_id);
-      return { version: existing, promoted: this.championOf(name) === existing, ...(advanced ? { advanced } : {}) };
+      const apart = keptApartOf(this.sql, name, req.job_id);
+      return { version: existing, promoted: this.championOf(name) === existing, ...(apart ? { reason: apart } : {}), ...(advanced ? { advanced } : {}) };
     }
     const now = new Date().toISOString();
     // A model deleted and published again continues its numbering (see model-deletion).
@@ -255,8 +280,13 @@ export class Registry extends DurableObject<Env> {
     const previous = this.championOf(name);
     // A model without a champion has nothing to defend: its first version is the champion whatever the job.
     const decision = challenge && previous !== null ? decideChallenge(req.metric, version, previous, challenge) : undefined;
+    const apart = !challenge && previous !== null ? keptApartReason(this.sql, name, version, req) : null;
     // All writes happen with no await between them, so they commit atomically.
     insertVersion(this.sql, name, version, { ...req, created_at: now });
+    if (apart !== null) {
+      recordEvent(this.sql, name, { at: now, kind: 'kept_apart', version, previous_version: previous, job_id: req.job_id, reason: apart });
+      return { version, promoted: false, reason: apart };
+    }
     if (decision && !decision.promote) {
       const advance = challenge?.report.advance;
       const reason = decision.reason + advanceNote(advance, previous as number, version + 1);
@@ -296,29 +326,44 @@ export class Registry extends DurableObject<Env> {
     return rows.length > 0 ? Number(rows[0].v) : null;
   }
 
-  /** Makes `version` the champion (atomically, with its history row). */
-  promote(name: string, version: number, reason = 'promoted by request'): PointerChange {
+  /**
+   * Makes `version` the champion, the model's description its (atomically, with its history row; a
+   * version stored undescribed is described from its artifact first, see model-description).
+   */
+  async promote(name: string, version: number, reason = 'promoted by request'): Promise<PointerChange> {
+    await learnVersionDescription(this.sql, this.env.STORE, name, version);
     const previous = this.championOf(name);
     if (previous === null) return { ok: false, code: 'model_not_found' };
     if (this.sql.exec('SELECT 1 FROM model_versions WHERE name = ? AND version = ?', name, version).toArray().length === 0) return { ok: false, code: 'model_version_not_found' };
-    // Already the champion: nothing moves, and no "promoted v1 -> v1" event for a later rollback to undo.
+    // Already the champion: nothing moves, and no "promoted v1 -> v1" event for a later rollback to undo;
+    // its description is written again (a pointer moved before versions were described may have left it behind).
     if (version !== previous) this.movePointer(name, version, previous, 'promoted', reason);
+    else describeChampion(this.sql, name, version);
     return { ok: true, champion_version: version, previous_version: previous };
   }
 
-  /** Restores the champion that preceded the current one (see rollbackTarget). */
-  rollback(name: string, reason = 'rolled back by request'): PointerChange {
+  /** Restores the champion that preceded the current one (see rollbackTarget), and its description. */
+  async rollback(name: string, reason = 'rolled back by request'): Promise<PointerChange> {
+    const before = this.rollbackStep(name);
+    if (before.ok) await learnVersionDescription(this.sql, this.env.STORE, name, before.champion_version);
+    // Read again after the artifact: the pointer may have moved meanwhile, and then the step is another one.
+    const step = this.rollbackStep(name);
+    if (step.ok) this.movePointer(name, step.champion_version, step.previous_version, 'rolled_back', reason);
+    return step;
+  }
+
+  private rollbackStep(name: string): PointerChange {
     const current = this.championOf(name);
     if (current === null) return { ok: false, code: 'model_not_found' };
     const target = rollbackTarget(listEvents(this.sql, name), current);
     if (target === null) return { ok: false, code: 'nothing_to_roll_back' };
-    this.movePointer(name, target, current, 'rolled_back', reason);
     return { ok: true, champion_version: target, previous_version: current };
   }
 
+  /** Moves the pointer and rewrites the model's description from the new champion, with the history row (no await: one transaction). */
   private movePointer(name: string, version: number, previous: number, kind: 'promoted' | 'rolled_back', reason: string): void {
     const now = new Date().toISOString();
-    this.sql.exec('UPDATE models SET champion_version = ?, updated_at = ? WHERE name = ?', version, now, name);
+    installChampion(this.sql, name, version, now);
     recordEvent(this.sql, name, { at: now, kind, version, previous_version: previous, job_id: null, reason });
   }
 
@@ -419,6 +464,12 @@ export class Registry extends DurableObject<Env> {
         this.sql
           .exec<{ id: string }>("SELECT id FROM jobs WHERE model_name = ? AND status IN ('queued', 'running') AND created_at > ? ORDER BY created_at LIMIT 1", model, new Date(now - STUCK_JOB_MS).toISOString())
           .toArray()[0]?.id ?? null,
+      lastTrained: (model, dataset) => {
+        const r = this.sql
+          .exec<{ version: number; dv: number }>("SELECT version, json_extract(dataset, '$.version') AS dv FROM model_versions WHERE name = ? AND json_extract(dataset, '$.name') = ? ORDER BY version DESC LIMIT 1", model, dataset)
+          .toArray()[0];
+        return r ? { version: Number(r.version), dataset_version: Number(r.dv) } : null;
+      },
       appendedFrom: (dataset, base, version) => {
         // Walks the versions back through their bases; a version uploaded whole (no base) ends the chain.
         for (let v: number | null = version; v !== null && v > base; ) {
@@ -431,9 +482,22 @@ export class Registry extends DurableObject<Env> {
     };
   }
 
-  /** Records how a claimed run ended: its retraining job started, or it could not start (skipped). */
-  settleScheduledRun(name: string, run: number, outcome: { status: 'started' | 'skipped'; job_id: string | null; reason: string }): boolean {
-    return finishRun(this.sql, name, run, outcome, Date.now());
+  /** Records how a claimed run (its `seq`) went on: its retraining job started, or it could not start (skipped). */
+  settleScheduledRun(name: string, seq: number, outcome: { status: 'started' | 'skipped'; job_id: string | null; reason: string }): boolean {
+    const now = Date.now();
+    const settled = finishRun(this.sql, name, seq, outcome, now);
+    // A job that ended before its run named it (a retried start finding an old job) has told its end already.
+    const job = settled && outcome.job_id !== null ? this.sql.exec<{ status: string }>('SELECT status FROM jobs WHERE id = ?', outcome.job_id).toArray()[0] : undefined;
+    if (job && isJobEnd(job.status)) settleRunOfJob(this.sql, outcome.job_id as string, job.status, undefined, now);
+    return settled;
+  }
+
+  /**
+   * A claimed run whose job could not start for a passing reason (too many unfinished jobs) waits for the
+   * next tick, due again at once (see model-schedule deferRun); `revision` is the claim's.
+   */
+  deferScheduledRun(name: string, seq: number, revision: number, reason: string): { waiting: boolean; next_due_at: number; revision: number } | null {
+    return deferRun(this.sql, name, seq, revision, reason, Date.now());
   }
 
   /** The version to serve: the pinned one when asked, else the champion. */
@@ -484,7 +548,10 @@ function toVersion(r: Row): ModelVersionInfo {
     artifact_key: String(r.artifact_key),
     dataset: JSON.parse(String(r.dataset)) as { name: string; version: number },
     created_at: String(r.created_at),
-    ...(r.model_task !== undefined && r.model_task !== null ? { task: String(r.model_task) } : {}),
+    // The version's own task, or where the lookup joined it (resolveModel), the model's for a version stored undescribed.
+    ...(typeof r.task === 'string' ? { task: r.task } : r.model_task !== undefined && r.model_task !== null ? { task: String(r.model_task) } : {}),
+    ...(typeof r.target === 'string' ? { target: r.target } : {}),
+    ...(typeof r.classes === 'string' ? { classes: JSON.parse(r.classes) as string[] } : {}),
     ...(r.advanced_from !== undefined && r.advanced_from !== null ? { advanced_from: Number(r.advanced_from) } : {}),
   };
 }

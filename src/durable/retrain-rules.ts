@@ -1,18 +1,22 @@
 /**
  * @module durable/retrain-rules
  * The decisions of scheduled retraining, as pure functions the Registry and the cron handler apply:
- * - whether live drift makes a schedule's run due before its regular time (`on_drift`), and over which
- *   window of hours it is measured;
- * - whether enough rows arrived since the champion's training data to retrain at all (`min_new_rows`);
+ * - whether live drift makes a schedule's run due before its regular time (`on_drift`): a PSI at or over
+ *   the threshold beyond simulated sampling noise, all features together; and over which window of hours
+ *   it is measured;
+ * - whether enough rows are new since the data the model last trained on to retrain at all (`min_new_rows`;
+ *   which rows count as new: new-rows);
  * - whether a challenger beats the champion on the held-out rows by the schedule's margin. Scores of
  *   metrics that live in [0, 1] or close to it (roc_auc, accuracy, balanced_accuracy, f1, r2: greater is
  *   better) compare by an absolute margin, 0.002 by default; losses with no fixed scale (log_loss, rmse,
- *   mae, mape) compare by a relative margin, 1% by default. Anything that is not a clear win (ties,
+ *   mae, mape) compare by a relative margin, 1% by default; under the promotion rule "beyond_noise" the
+ *   win must also stand beyond the held-out rows' noise (./challenge-noise). Anything that is not a clear win (ties,
  *   missing or non-finite scores) keeps the champion: a model is never replaced blindly. The one champion
  *   without a score that loses is a forecast champion that cannot forecast the held-out points at all
  *   (a covariate category it was not trained with): kept, it could never be replaced by a model that can.
  */
-import { type FeatureDrift, METRICS, type MetricName } from '../engine';
+import { type FeatureDrift, METRICS, type MetricName, psiNoiseTest } from '../engine';
+import { noisePhrase, noiseSide, promotesUnder, scoreDifference } from './challenge-noise';
 import type { ChallengeComparison } from './model-history';
 import type { ChallengeOutcome } from './protocol';
 
@@ -35,11 +39,11 @@ export function marginProblem(metric: MetricName, margin: number): string | null
 
 export interface RowsCheck {
   readonly retrain: boolean;
-  /** Rows added since the champion's data (negative when the newest version is smaller). */
+  /** Rows added since the data counted from (negative when the newest version is smaller). */
   readonly new_rows: number;
 }
 
-/** Retrain when at least `minNewRows` rows were added since the champion's data. */
+/** Retrain when at least `minNewRows` rows were added to the `championRows` first ones (see new-rows: the rows learned from). */
 export function checkNewRows(minNewRows: number, championRows: number, newestRows: number): RowsCheck {
   const newRows = newestRows - championRows;
   return { retrain: newRows >= minNewRows, new_rows: newRows };
@@ -74,24 +78,55 @@ export function driftWindowHours(trigger: DriftTrigger, lastRunAt: number | null
 
 export type DriftVerdict = { readonly due: true; readonly reason: string } | { readonly due: false; readonly why: string };
 
+/** Noise alone makes a drift check due at most this often, all its features together. */
+export const DRIFT_FALSE_ALARM = 0.01;
+/**
+ * Most simulated draws one drift check spends (a second or two, in a cron tick): enough to confirm a
+ * reading beyond noise over a few thousand features (an image's pixels: 920,000 draws at 3,072); many
+ * readings near the threshold of a wide model stop there, within noise as far as the draws could tell.
+ */
+export const DRIFT_CHECK_DRAWS = 1_500_000;
+
 /**
  * Whether live drift makes the run due: enough live rows, and one feature's PSI at or over the threshold
- * and above what sampling noise reaches at that many rows (FeatureDrift.withinNoise), so a low min_rows or
- * a feature of many bins cannot retrain on noise.
+ * and beyond what sampling noise reaches at that many rows. A check reads every feature, so each is tested
+ * at DRIFT_FALSE_ALARM / (features read) (Bonferroni: any dependence between features): tested at 1% each,
+ * ten features of the same population made about one check in ten due. Noise is simulated with the
+ * empty bins that dominate few rows (engine/drift/psi-null), so a low min_rows or a feature of many bins
+ * cannot retrain on noise, while a large shift still fires on few rows. Features are tested most drifted
+ * first, and the first beyond noise decides (a test beyond noise costs 4 / level draws, one within it a
+ * few dozen; DRIFT_CHECK_DRAWS in all); the reason counts the others at or over the threshold that read
+ * beyond their own noise at 1% (FeatureDrift.withinNoise false).
  */
 export function checkDrift(trigger: DriftTrigger, liveRows: number, features: readonly FeatureDrift[]): DriftVerdict {
   if (liveRows < trigger.min_rows) return { due: false, why: `${liveRows} live rows sampled, fewer than min_rows ${trigger.min_rows}` };
-  const high = features.filter((f) => f.psi !== null && f.psi >= trigger.psi).sort((a, b) => (b.psi as number) - (a.psi as number));
-  const over = high.filter((f) => f.withinNoise !== true);
-  if (over.length === 0) {
-    if (high.length === 0) return { due: false, why: `no feature has a PSI of ${trigger.psi} or more` };
-    const f = high[0];
-    return { due: false, why: `${f.name} PSI ${(f.psi as number).toFixed(2)} ≥ ${trigger.psi} is within sampling noise at ${liveRows} live rows (noise stays under ${(f.noiseLimit as number).toFixed(2)} 99 times in 100)` };
+  const read = features.filter((f) => f.psi !== null);
+  const high = read.filter((f) => (f.psi as number) >= trigger.psi).sort((a, b) => (b.psi as number) - (a.psi as number));
+  if (high.length === 0) return { due: false, why: `no feature has a PSI of ${trigger.psi} or more` };
+  const level = DRIFT_FALSE_ALARM / read.length;
+  let closest: { readonly f: FeatureDrift; readonly p: number } | null = null;
+  let budget = DRIFT_CHECK_DRAWS;
+  for (const f of high) {
+    if (budget <= 0) break;
+    const test = psiNoiseTest(f.reference, liveRows, f.referenceRows, f.psi as number, level, budget);
+    budget -= test.draws;
+    if (test.beyond) {
+      const others = high.filter((g) => g !== f && g.withinNoise === false).length;
+      const more = others > 0 ? ` (and ${others} more feature${others > 1 ? 's' : ''})` : '';
+      return { due: true, reason: `drift: ${f.name} PSI ${(f.psi as number).toFixed(2)} ≥ ${trigger.psi}${more} over ${liveRows} live rows` };
+    }
+    if (closest === null || test.p < closest.p) closest = { f, p: test.p };
   }
-  const worst = over[0];
-  const more = over.length > 1 ? ` (and ${over.length - 1} more feature${over.length > 2 ? 's' : ''})` : '';
-  return { due: true, reason: `drift: ${worst.name} PSI ${(worst.psi as number).toFixed(2)} ≥ ${trigger.psi}${more} over ${liveRows} live rows` };
+  const { f, p } = closest as { f: FeatureDrift; p: number };
+  const counted = read.length === 1 ? 'one feature read' : `${read.length} features read`;
+  return {
+    due: false,
+    why: `${f.name} PSI ${(f.psi as number).toFixed(2)} ≥ ${trigger.psi} is within sampling noise at ${liveRows} live rows: noise alone reads as much about ${percent(p)} of the time, and with ${counted} a feature must stand beyond what noise reaches ${percent(level)} of the time`,
+  };
 }
+
+/** A small probability as a percentage of two significant digits ("3.1%", "0.14%"). */
+const percent = (p: number) => `${Number((100 * p).toPrecision(2))}%`;
 
 export interface Judgement {
   readonly promote: boolean;
@@ -129,7 +164,9 @@ export interface ChallengeDecision extends Judgement {
 }
 
 /**
- * The decision on a challenger (published as `version`) against the champion now in place. A failed
+ * The decision on a challenger (published as `version`) against the champion now in place: better by the
+ * margin (judgeChallenger) and, under the outcome's promotion rule "beyond_noise", beyond the holdout's
+ * noise (./challenge-noise says why new schedules use it). A failed
  * comparison, or one made against a champion that has been replaced since, keeps the champion. A
  * champion that cannot forecast the held-out points (no score, and the report says why) loses to a
  * challenger with a finite score there: no margin applies, there is nothing to beat it by.
@@ -141,6 +178,8 @@ export function decideChallenge(metric: MetricName, version: number, champion: n
     greater_is_better: METRICS[metric].greaterIsBetter,
     margin,
     margin_kind: marginKindOf(metric),
+    // Recorded for jobs that carry a rule; older ones applied the margin alone and record none.
+    ...(outcome.promotion ? { promotion: outcome.promotion } : {}),
   };
   if (report.status === 'failed') {
     const comparison = { ...base, challenger_score: null, champion_score: null, champion_version: report.champion_version ?? champion, holdout_rows: null, promoted: false, reason: report.reason };
@@ -156,10 +195,16 @@ export function decideChallenge(metric: MetricName, version: number, champion: n
     };
   }
   const j = judgeChallenger(metric, report.challenger_score, report.champion_score, margin);
+  // The holdout's noise (./challenge-noise): said whatever the rule, and under "beyond_noise" a win by the margin must also clear it.
+  const d = report.difference;
+  const side = d ? noiseSide(metric, d) : undefined;
+  const promote = j.promote && promotesUnder(outcome.promotion ?? 'margin', side);
+  const noise = d && side ? `; ${noisePhrase(d, side)}` : '';
+  const held = j.promote && !promote ? ` (promotion "beyond_noise" needs all of the interval ${METRICS[metric].greaterIsBetter ? 'above' : 'below'} 0)` : '';
   return {
-    promote: j.promote,
-    reason: `challenger v${version} vs champion v${champion} on ${report.holdout_rows} held-out rows: ${j.reason}; ${j.promote ? 'promoted' : 'the champion stays'}`,
-    comparison: { ...base, ...scores, promoted: j.promote },
+    promote,
+    reason: `challenger v${version} vs champion v${champion} on ${report.holdout_rows} held-out rows: ${j.reason}${noise}; ${promote ? 'promoted' : `the champion stays${held}`}`,
+    comparison: { ...base, ...scores, ...(d && side ? { difference: scoreDifference(d, side) } : {}), promoted: promote },
   };
 }
 
@@ -169,7 +214,7 @@ function decideUnscoredChampion(
   version: number,
   champion: number,
   report: Extract<ChallengeOutcome['report'], { champion_score: null }>,
-  base: Pick<ChallengeComparison, 'metric' | 'greater_is_better' | 'margin' | 'margin_kind'>,
+  base: Pick<ChallengeComparison, 'metric' | 'greater_is_better' | 'margin' | 'margin_kind' | 'promotion'>,
 ): ChallengeDecision {
   const scores = { challenger_score: report.challenger_score, champion_score: null, champion_version: report.champion_version, holdout_rows: report.holdout_rows, reason: report.reason };
   if (report.champion_version !== champion) {

@@ -474,12 +474,16 @@ export class SearchCoordinator extends DurableObject<Env> {
           greater_is_better: config.greater_is_better,
           score: result.score,
           dataset: { name: config.dataset.name, version: config.dataset.version },
+          ...(config.replace_model !== undefined ? { replace_model: config.replace_model } : {}),
         },
-        config.challenge ? { margin: config.challenge.margin, report: this.challengeReport(status) } : undefined,
+        config.challenge ? { margin: config.challenge.margin, ...(config.challenge.promotion ? { promotion: config.challenge.promotion } : {}), report: this.challengeReport(status) } : undefined,
       );
-      const decision = config.challenge
-        ? { decision: { promoted: published.promoted, ...(published.reason ? { reason: published.reason } : {}), ...(published.advanced ? { advanced_version: published.advanced.version } : {}) } }
-        : {};
+      // A retraining job's comparison decided; another job's result is not the champion when it was kept
+      // apart from a champion of another target or task (durable/publish-conflict): both are said in its view.
+      const decision =
+        config.challenge || !published.promoted
+          ? { decision: { promoted: published.promoted, ...(published.reason ? { reason: published.reason } : {}), ...(published.advanced ? { advanced_version: published.advanced.version } : {}) } }
+          : {};
       this.append({ op: 'finished', status, model: { name: config.model_name, version: published.version }, ...decision, at: Date.now() });
       await this.notifyRegistry(config);
       await this.requestDriftReference(config, published.version);
@@ -622,7 +626,7 @@ export class SearchCoordinator extends DurableObject<Env> {
     const f = this.state.finished;
     if (!f) return;
     try {
-      await this.env.REGISTRY.getByName(config.tenant).jobFinished(config.id, f.status);
+      await this.env.REGISTRY.getByName(config.tenant).jobFinished(config.id, f.status, f.error?.message);
     } catch (err) {
       console.error('could not record the job end in the registry', err);
     }

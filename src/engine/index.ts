@@ -29,5 +29,6 @@ export { utf8DecodeStrict } from './core/utf8';
 export { selectJobEnsemble } from './ensemble/select-for-job';
 export { buildEnsembleEnvelope } from './ensemble/build-envelope';
 export { servingCostMicros } from './serialize/serving-cost';
+export { pairedDifference, type PairedDifference } from './eval/paired-bootstrap';
 export { envelopeFamilies, parseAnyEnvelope, type AnyEnvelope } from './serialize/envelope';
-export { artifactInputs, buildDriftReference, compareWithReference, type DriftReference, DriftSketch, emptyCounts, type FeatureDrift, mergeCounts, parseDriftReference, parseSketchCounts, type SketchCounts } from './drift';
+export { artifactInputs, buildDriftReference, compareWithReference, type DriftReference, DriftSketch, emptyCounts, type FeatureDrift, mergeCounts, parseDriftReference, parseSketchCounts, psiNoiseTest, type SketchCounts } from './drift';

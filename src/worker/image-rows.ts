@@ -5,8 +5,9 @@
  * shape exactly as uploads are (engine/data/images), then scaled from 0..255 to the training pixels'
  * range (ImageShape.maxValue), or `{"pixels": [...]}`: height*width*channels numbers, in the training
  * data's own range, flat in row-major order, or nested [h][w] (one channel) or [h][w][c]. Both become rows
- * keyed by the pixel columns, so the predictor validates and encodes them like any other row. Errors are
- * 400s naming the row and the field.
+ * keyed by the pixel columns, so the predictor validates and encodes them like any other row. A row with
+ * no image, part of one, or pixels on another scale is refused (pixel-row-checks). Errors are 400s
+ * naming the row and the field.
  */
 import { EngineError, type ModelEnvelope } from '../engine';
 import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shape';
@@ -14,6 +15,7 @@ import { decodeImage } from '../engine/data/images/decode-image';
 import { inferImageShape, pixelColumnNames } from '../engine/data/images/pixel-columns';
 import { resizeImage } from '../engine/data/images/resize';
 import { ApiError } from './errors';
+import { checkPixelColumns, checkPixelRange } from './pixel-row-checks';
 
 /** Shapes found per loaded envelope: reading thousands of column names once per model, not per request. */
 const shapes = new WeakMap<object, ImageShape | null>();
@@ -34,9 +36,11 @@ export function imageShapeOf(envelope: ModelEnvelope): ImageShape | undefined {
 const badRow = (row: number, field: string, problem: string) => new ApiError(400, 'invalid_request', `rows[${row}].${field}: ${problem}`, { row, field });
 
 /**
- * Rows with `image` or `pixels` turned into rows keyed by `shape`'s pixel columns; other rows, and other
- * fields of these rows, pass through unchanged. A model whose own columns are named `image` or `pixels`
- * keeps those fields as plain values.
+ * Rows with `image` or `pixels` turned into rows keyed by `shape`'s pixel columns; other fields of these
+ * rows pass through unchanged. A row of pixel columns passes through once pixel-row-checks finds every
+ * column there (no image at all, or part of one, is refused). Pixel values, given either way, must lie
+ * in the model's range. A model whose own columns are named `image` or `pixels` keeps those fields as
+ * plain values.
  */
 export function imageRowsToColumns(shape: ImageShape, columns: readonly string[], rows: readonly unknown[]): unknown[] {
   const names = pixelColumnNames(shape);
@@ -47,9 +51,14 @@ export function imageRowsToColumns(shape: ImageShape, columns: readonly string[]
     const fields = row as Record<string, unknown>;
     const image = readsImage && Object.hasOwn(fields, 'image');
     const pixels = readsPixels && Object.hasOwn(fields, 'pixels');
-    if (!image && !pixels) return row;
+    if (!image && !pixels) {
+      checkPixelRange(shape, checkPixelColumns(names, fields, i), i, undefined, (k) => names[k]);
+      return row;
+    }
     if (image && pixels) throw badRow(i, 'image', 'give either image or pixels, not both');
+    // A decoded file is in range by construction; given pixels are checked, each named as it was given.
     const values = image ? imagePixels(shape, fields.image, i) : flattenPixels(shape, fields.pixels, i);
+    if (pixels) checkPixelRange(shape, values, i, 'pixels', (k) => pixelPath(shape, fields.pixels as unknown[], k));
     // Prototype-less, as parsed JSON rows are looked up by column name.
     const out: Record<string, unknown> = Object.create(null);
     for (const [key, value] of Object.entries(fields)) if (!(image && key === 'image') && !(pixels && key === 'pixels')) out[key] = value;
@@ -91,6 +100,15 @@ function toTrainingRange(pixels: Uint8Array, maxValue: number): ArrayLike<number
   if (maxValue === IMAGE_FILE_MAX_VALUE) return pixels;
   const factor = maxValue / IMAGE_FILE_MAX_VALUE;
   return Float64Array.from(pixels, (v) => v * factor);
+}
+
+/** The path of value k of a `pixels` array as given: `pixels[k]` when flat, `pixels[y][x]` or `pixels[y][x][c]` when nested. */
+function pixelPath(shape: ImageShape, given: readonly unknown[], k: number): string {
+  if (!Array.isArray(given[0])) return `pixels[${k}]`;
+  const c = k % shape.channels;
+  const at = (k - c) / shape.channels;
+  const [y, x] = [Math.floor(at / shape.width), at % shape.width];
+  return shape.channels === 1 ? `pixels[${y}][${x}]` : `pixels[${y}][${x}][${c}]`;
 }
 
 /** A flat or nested pixel array as height*width*channels numbers in row-major order. */

@@ -4,7 +4,9 @@
  * optional query `?size=WxH&channels=1|3`, turned into the engine's pixel table. The profile it
  * registers stays small whatever the image size: one summary entry for all pixel columns (carrying the
  * image shape and the images per class) and the label column's own profile, instead of thousands of
- * per-pixel statistics in the registry's SQLite row.
+ * per-pixel statistics in the registry's SQLite row. What the zip held that was left out (files of other
+ * image formats, folders without images, unlabelled images in a split folder) or that a user should
+ * know (classes of few images, split folders merged) becomes the version's `warnings`.
  */
 import { EngineError } from '../engine';
 import type { Dataset } from '../engine/data/dataset';
@@ -43,6 +45,8 @@ export interface ImageUpload {
   readonly dataset: Dataset;
   readonly columns: ColumnProfile[];
   readonly image: ImageInfo;
+  /** The version's warnings: what the zip held that was left out or looks wrong (engine class-folders). */
+  readonly warnings?: readonly string[];
 }
 
 /** Reads, decodes and profiles a zip upload; 400/413 naming the query field, the file or the cap at fault. */
@@ -58,12 +62,12 @@ export async function readImageUpload(req: Request, query: { size?: string; chan
     if (err instanceof EngineError && err.details.reason === 'too_large') throw new ApiError(413, 'payload_too_large', err.message, err.details);
     throw err;
   }
-  const { dataset, shape, classCounts } = table;
+  const { dataset, shape, classCounts, warnings } = table;
   const image: ImageInfo = { height: shape.height, width: shape.width, channels: shape.channels, classes: classCounts };
   const label = dataset.columns.find((c) => c.name === IMAGE_LABEL_COLUMN);
   const pixels = dataset.columns.filter((c) => c.name !== IMAGE_LABEL_COLUMN);
   const columns: ColumnProfile[] = [summarisePixels(pixels, image), ...(label ? [profileColumn(label)] : [])];
-  return { bytes, format: 'zip', dataset, columns, image };
+  return { bytes, format: 'zip', dataset, columns, image, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 function parseSize(raw: string | undefined): { height: number; width: number } | undefined {

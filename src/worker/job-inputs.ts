@@ -39,10 +39,10 @@ export function resolveImageShape(
   const left = new Set([target, ...ignore]);
   const features = ds.columns.filter((c) => !left.has(c.name));
   const shape = inferImageShape(features.map((c) => c.name));
-  if (!shape) throw noPixelGrid(features.map((c) => c.name), ignore);
+  if (!shape) throw noPixelGrid(features.map((c) => c.name), ignore, target, ds.columns.map((c) => c.name));
   const pixelCount = shape.height * shape.width * shape.channels;
   if (features.length !== pixelCount) {
-    const stray = features.find((c) => !/^px_r\d+_c\d+(_\d+)?$/.test(c.name));
+    const stray = features.find((c) => !PIXEL_NAME_RE.test(c.name));
     throw new ApiError(400, 'invalid_dataset', `column "${stray?.name}" is not a pixel column; leave it out with "columns": {"${stray?.name}": "ignore"}`, { field: 'columns', column: stray?.name });
   }
   const notNumeric = features.find((c) => c.storage !== 'f64');
@@ -58,12 +58,24 @@ export function resolveImageShape(
   return { ...shape, ...(requested?.flip_invariant ? { flipInvariant: true } : {}), maxValue };
 }
 
+/** A pixel column's name (pixel-columns has the exact scheme; this tells pixels from other columns). */
+const PIXEL_NAME_RE = /^px_r\d+_c\d+(_\d+)?$/;
+
 /** Most missing pixel columns a refusal lists by name. */
 const MISSING_SHOWN = 10;
 
-/** Why feature columns are not one image grid: the missing pixel columns by name when that is the reason. */
-function noPixelGrid(names: readonly string[], ignore: readonly string[]): ApiError {
+/**
+ * Why feature columns are not one image grid: the missing pixel columns by name when that is the reason,
+ * and the target itself when it is one of them (it was reported "missing", which sent users looking for a
+ * column that is there).
+ */
+function noPixelGrid(names: readonly string[], ignore: readonly string[], target: string, all: readonly string[]): ApiError {
   const missing = missingPixelColumns(names);
+  if (missing.includes(target)) {
+    const classes = all.filter((n) => n !== target && !ignore.includes(n) && !PIXEL_NAME_RE.test(n)).map((n) => `"${n}"`);
+    const hint = classes.length === 0 ? '' : ` (here ${classes.length === 1 ? classes[0] : `one of ${listSome(classes, MISSING_SHOWN)}`})`;
+    return new ApiError(400, 'invalid_request', `target "${target}" is a pixel column, so it cannot be the target of an image job: an image job's target is the class column${hint}, and every pixel column is an input`, { field: 'target' });
+  }
   if (missing.length === 0) {
     return new ApiError(400, 'invalid_dataset', 'an image job needs pixel columns named px_r{row}_c{col} (or px_r{row}_c{col}_{channel}) covering a complete grid; upload a zip of class folders or a CSV of pixel columns', {
       field: 'task',

@@ -6,12 +6,16 @@
  * path as POST /v1/jobs, with the champion job's settings, the champion's configurations to start from,
  * a holdout and the schedule's margin. The job id is derived from the due time, so even a start repeated
  * after a crash finds the same job instead of making a second one. A run claimed early on drift
- * (worker/drift-retrain) is due at its tick's time and starts the same way.
+ * (worker/drift-retrain) is due at its tick's time and starts the same way. A job refused because the
+ * tenant has too many unfinished jobs leaves the run waiting and the schedule due, so the next tick
+ * (five minutes on) tries the same run, with the same job id, again (a run claimed early on drift is
+ * skipped instead: it has no slot to keep); any other refusal skips the run.
  */
 import type { ScheduleClaim } from '../durable/model-schedule';
 import { BOARD_NAME } from '../durable/schedule-board';
 import { checkChampionColumns } from './champion-columns';
 import { coordinatorFor, isJobId } from './coordinator';
+import { ApiError } from './errors';
 import type { CreateJobBody } from './schemas';
 import { startJob, type StartJobOptions } from './start-job';
 
@@ -19,7 +23,7 @@ import { startJob, type StartJobOptions } from './start-job';
 export interface RetrainOutcome {
   readonly tenant: string;
   readonly model: string;
-  readonly outcome: 'not_due' | 'skipped' | 'started' | 'error';
+  readonly outcome: 'not_due' | 'skipped' | 'waiting' | 'started' | 'error';
   readonly job_id?: string;
   readonly reason?: string;
 }
@@ -33,7 +37,8 @@ export async function runScheduledRetrain(env: Env, tenant: string, model: strin
 
 /**
  * Carries out a claim, due on time or early on drift: keeps the board in step, then starts the claimed
- * run's job and settles the run (started, or skipped when the job cannot start).
+ * run's job and settles the run (started; waiting when the tenant has too many jobs; skipped when the
+ * job cannot start for another reason).
  */
 export async function startClaimedRun(env: Env, tenant: string, model: string, claim: ScheduleClaim): Promise<RetrainOutcome> {
   const registry = env.REGISTRY.getByName(tenant);
@@ -42,19 +47,28 @@ export async function startClaimedRun(env: Env, tenant: string, model: string, c
   // settled, a later tick claims it again instead of the run waiting for the next due time, or forever.
   await setBoard(env, tenant, model, claim.board_due_at ?? claim.next_due_at, claim.revision);
   if (!claim.claimed) return { tenant, model, outcome: 'not_due' };
-  if (claim.outcome === 'skipped') return { tenant, model, outcome: 'skipped', reason: claim.reason };
+  if (claim.outcome !== 'start') return { tenant, model, outcome: claim.outcome, reason: claim.reason };
   let id: string;
   try {
     const { body, options } = await retrainRequest(env, tenant, model, claim);
     id = (await startJob(env, tenant, body, options)).id;
   } catch (err) {
-    // A job that cannot start (a column gone from the new data, too many jobs running...) skips this run.
     const reason = `the retraining job could not start: ${err instanceof Error ? err.message : String(err)}`;
-    await registry.settleScheduledRun(model, claim.run, { status: 'skipped', job_id: null, reason });
+    // Too many jobs running passes by itself: the run keeps its slot and the next tick tries it again
+    // (a run claimed early on drift has no slot: skipped like any drift run held back).
+    if (err instanceof ApiError && err.code === 'too_many_jobs' && !claim.early) {
+      const held = await registry.deferScheduledRun(model, claim.seq, claim.revision, reason);
+      if (held) {
+        await setBoard(env, tenant, model, held.next_due_at, held.revision);
+        return { tenant, model, outcome: held.waiting ? 'waiting' : 'skipped', reason };
+      }
+    }
+    // Any other refusal (a column gone from the new data...) skips this run.
+    await registry.settleScheduledRun(model, claim.seq, { status: 'skipped', job_id: null, reason });
     await setBoard(env, tenant, model, claim.next_due_at, claim.revision);
     return { tenant, model, outcome: 'skipped', reason };
   }
-  await registry.settleScheduledRun(model, claim.run, { status: 'started', job_id: id, reason: `retraining job started; ${claim.reason}` });
+  await registry.settleScheduledRun(model, claim.seq, { status: 'started', job_id: id, reason: `retraining job started; ${claim.reason}` });
   await setBoard(env, tenant, model, claim.next_due_at, claim.revision);
   return { tenant, model, outcome: 'started', job_id: id, reason: claim.reason };
 }
@@ -105,7 +119,7 @@ async function retrainRequest(env: Env, tenant: string, model: string, claim: St
   };
   const options: StartJobOptions = {
     id: await retrainJobId(tenant, model, claim.due_at),
-    retrain: { warm_start: basis?.configs ?? [], margin: schedule.margin, ...(claim.fresh ? { fresh_from_row: claim.fresh.from_row } : {}) },
+    retrain: { warm_start: basis?.configs ?? [], margin: schedule.margin, ...(schedule.promotion ? { promotion: schedule.promotion } : {}), ...(claim.fresh ? { fresh_from_row: claim.fresh.from_row } : {}) },
   };
   return { body, options };
 }

@@ -84,7 +84,11 @@ export const createJobSchema = z.strictObject({
    */
   serving: z
     .strictObject({
-      max_us_per_row: z.number().min(1, 'serving.max_us_per_row must be at least 1').max(100_000, 'serving.max_us_per_row must be at most 100000'),
+      max_us_per_row: z
+        .number()
+        .min(1, 'serving.max_us_per_row must be at least 1')
+        .max(100_000, 'serving.max_us_per_row must be at most 100000')
+        .describe("a cap on the published model's estimated one-row request time, µs (the model's serving.estimated_us_per_row; trials' serving_us): trials over it are not published, bags fall back to a refit, the ensemble stays within it. Without it the ensemble keeps within 400 µs"),
     })
     .optional(),
   /**

@@ -3,7 +3,8 @@
  * Creating a job, shared by POST /v1/jobs and scheduled retraining. Everything that can be checked
  * before any work starts is checked first (dataset, target, task, metric, positive class, families,
  * budget, column overrides, and a model name whose champion the result would replace with a different
- * model: model-conflict), so a bad request creates nothing; then the job is recorded in the tenant's Registry and
+ * model: model-conflict, or that an unfinished job will publish a different model to: rival-jobs), so a
+ * bad request creates nothing; then the job is recorded in the tenant's Registry and
  * handed to its own SearchCoordinator. A retraining job also gets the champion's configurations to start
  * from, held-out rows for the champion/challenger comparison (half of the rows appended since the
  * champion's data when known, else a fifth of all rows; of a forecast job, the latest points of every
@@ -16,7 +17,7 @@ import { guessedDateOrders, guessedOrderWarning } from '../engine/data/datetime-
 import { type ColumnOverride, declaredDateOrders } from '../engine/data/overrides';
 import { applyOverrides, decodeDataset, defaultMetric, DROPPED_TYPES, METRICS, type MetricName, prepareTarget, seedFrom, type Task, type TrialConfig } from '../engine';
 import { type HoldoutSpec, splitHoldout } from '../engine/data/holdout';
-import type { ForecastJobSpec, JobConfig } from '../durable/protocol';
+import type { ForecastJobSpec, JobConfig, PromotionRule } from '../durable/protocol';
 import { coordinatorFor } from './coordinator';
 import { ApiError, listSome, notFound } from './errors';
 import { isImageUploadProfile } from './image-upload';
@@ -26,6 +27,7 @@ import { readLimits, tooManyJobs } from './limits';
 import { jobContract } from './forecast-contract';
 import { modelConflict, modelDifferences, type PublishedShape, replacedModelWarning } from './model-conflict';
 import { resolvePositiveClass } from './positive-class';
+import { rivalConflict, rivalDifferences, rivalJob, rivalWarning } from './rival-jobs';
 import { validName } from './names';
 import type { CreateJobBody } from './schemas';
 import { readObjectBytes } from './storage';
@@ -65,6 +67,8 @@ export interface StartJobOptions {
   readonly retrain?: {
     readonly warm_start: readonly TrialConfig[];
     readonly margin: number;
+    /** How the challenger wins (durable/challenge-noise); absent: "margin", as a schedule stored before it. */
+    readonly promotion?: PromotionRule;
     /** Where the rows appended since the champion's data start (scheduled runs on an appended version). */
     readonly fresh_from_row?: number;
   };
@@ -166,6 +170,9 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   };
   const differences = options.retrain ? null : await modelDifferences(env, tenant, published);
   if (differences && !body.replace_model) throw modelConflict(published, differences);
+  // Nor may it race an unfinished job publishing another target or task to the same name (rival-jobs).
+  const rival = options.retrain ? null : await rivalJob(env, tenant, published);
+  if (rival && !body.replace_model) throw rivalConflict(published, rival);
   // What the user should know about the target before trusting the score (none stops the job).
   const warnings = [
     ...(series ? series.warnings : [...targetWarnings(ds, body.target, target, folds, metric), ...(body.task === undefined && target.task === 'regression' ? timeSeriesHint(ds) : [])]),
@@ -177,6 +184,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     ...dateOrderWarnings(ds, body, columns, ignore, forecast?.time_column),
     ...(forecast ? unreadCovariates(forecast, families) : []),
     ...(differences ? [replacedModelWarning(published, differences)] : []),
+    ...(rival ? [rivalWarning(published, rival)] : []),
   ];
   const config: JobConfig = {
     id,
@@ -195,6 +203,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     columns,
     seed,
     model_name: modelName,
+    replace_model: body.replace_model === true,
     parallelism: body.parallelism ?? Math.max(1, Number(env.TRIAL_PARALLELISM || 2)),
     ...(body.serving ? { max_serving_us: body.serving.max_us_per_row } : {}),
     // Five folds where data is scarce and estimates are noisy; fewer as rows (and each fit's cost) grow.
@@ -209,14 +218,17 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     ...(warnings.length > 0 ? { warnings } : {}),
     lease_ms: Math.max(5, Number(env.TRIAL_LEASE_SECONDS || 300)) * 1000,
     created_at: now,
-    ...(options.retrain ? { warm_start: options.retrain.warm_start, holdout, challenge: { margin: options.retrain.margin } } : {}),
+    ...(options.retrain ? { warm_start: options.retrain.warm_start, holdout, challenge: { margin: options.retrain.margin, ...(options.retrain.promotion ? { promotion: options.retrain.promotion } : {}) } } : {}),
     ...(image ? { image } : {}),
     ...(forecast ? { forecast } : {}),
   };
   // Checked last, so a bad request is told what is wrong with it first; counted and recorded in one step.
   const maxJobs = readLimits(env).maxConcurrentJobs;
-  const recorded = await registry.recordJobWithin({ id, dataset: datasetName, target: body.target, status: 'queued', model_name: modelName, created_at: new Date(now).toISOString() }, maxJobs);
-  if (!recorded.recorded) throw tooManyJobs(recorded.active, maxJobs);
+  // The rival check again, in the step that records the job: one created meanwhile cannot slip past it
+  // (a rival it returns differs by the same test, so rivalDifferences names how).
+  const summary = { id, dataset: datasetName, target: body.target, status: 'queued' as const, model_name: modelName, created_at: new Date(now).toISOString(), task: published.task };
+  const recorded = await registry.recordJobWithin(summary, maxJobs, !options.retrain && !body.replace_model);
+  if (!recorded.recorded) throw 'rival' in recorded ? rivalConflict(published, rivalDifferences(published, recorded.rival)!) : tooManyJobs(recorded.active, maxJobs);
   await coordinatorFor(env, tenant, id).start(config);
   // The list (GET /v1/jobs) says running from here on, as the job itself does, until the job reports its end.
   await registry.jobStarted(id);

@@ -3,8 +3,9 @@
  * download) against a local `wrangler dev`. Signs in (a wrong key first), uploads a dataset, adds rows
  * and starts a job from the pages, watches a real job's page while
  * the job runs (the live chart gains points, the leaderboard gains rows), then opens the model page
- * (ROC curve, confusion matrix) and tries a prediction, then an image model's prediction from a PNG file
- * and a forecast model's forecast; a job's link to a model deleted since (and made again) says so.
+ * (ROC curve, confusion matrix) and tries a prediction, then starts an image job on a CSV of pixels from
+ * its page, predicts from a PNG file with the model and reads its drift as one pixel line, and a forecast
+ * model's forecast; a refused upload is titled by what failed; a job's link to a model deleted since (and made again) says so.
  * Screenshots of every step go to test-artifacts/.
  * Skipped only when /usr/bin/chromium is missing (CI installs it).
  */
@@ -145,6 +146,16 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     expect(job).toMatchObject({ status: 'succeeded', dataset: { name: 'credit-ui', version: 2 }, target: 'class', model: { name: 'credit-ui' } });
   });
 
+  it('titles a refused upload by what failed, not "Could not load uploading"', async () => {
+    await page.goto(`${server.url}/#/datasets`);
+    await page.waitForSelector('#upload-form');
+    await page.setInputFiles('#upload-file', { name: 'broken.zip', mimeType: 'application/zip', buffer: Buffer.from('PK\x03\x04 this is no zip') });
+    await page.click('#upload-form button[type=submit]');
+    await page.waitForSelector('#upload-result .error');
+    expect(await page.textContent('#upload-result .error strong')).toBe('Could not upload the file');
+    expect(await page.textContent('#upload-result')).not.toContain('Could not load');
+  });
+
   it('shows a running job live: the best-score chart gains points and the leaderboard gains rows', async () => {
     const api = new ApiClient(server.url, key);
     const job = await api.createJob({ dataset: 'credit-g', target: 'class', model: 'credit-risk', models: ['linear', 'gbdt', 'knn'], budget: { trials: 6, seconds: 90 }, seed: 7 });
@@ -214,12 +225,37 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     }
   });
 
-  it('offers an image model a file picker, and predicts from a PNG as the API does from its pixels', async () => {
+  it('starts an image job on a CSV of pixels from its page, with the grid it forms, and no pixel as a target', async () => {
     const api = new ApiClient(server.url, key);
-    // The digits CSV (0..16 pixels): a one-trial linear image job is enough to have an image model.
     await api.uploadCsv('digits', readFileSync(join(ROOT, 'examples/digits/train.csv'), 'utf8'));
-    const job = await api.createJob({ dataset: 'digits', target: 'digit', task: 'image', model: 'digits', models: ['linear'], budget: { trials: 1, seconds: 120 }, seed: 3 });
-    expect((await api.waitForJob(job.id, 240_000)).status).toBe('succeeded');
+    await page.goto(`${server.url}/#/datasets/digits`);
+    await page.waitForSelector('#train-form');
+    // Its 64 px_r…_c… columns form an 8x8 grid: an image job comes first, with its shape read from them.
+    expect(await page.locator('#train-task option').allTextContents()).toEqual(['image classification (8x8x1)', 'inferred from the target']);
+    expect(await page.locator('#train-target option').allTextContents()).toEqual([expect.stringMatching(/^digit /)]);
+    expect([await page.inputValue('#train-image-height'), await page.inputValue('#train-image-width'), await page.inputValue('#train-image-channels')]).toEqual(['8', '8', '1']);
+    await shot('7a-image-job-form');
+    // The form has no families: the request it sends is narrowed to one linear trial on its way, as is enough for an image model.
+    let sent: Record<string, unknown> | undefined;
+    await page.route('**/v1/jobs', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      sent = route.request().postDataJSON();
+      await route.continue({ postData: JSON.stringify({ ...sent, models: ['linear'], budget: { trials: 1, seconds: 120 }, seed: 3 }) });
+    });
+    try {
+      await page.fill('#train-model', 'digits');
+      await page.click('#train-form button[type=submit]');
+      await page.waitForSelector('#job-summary .facts');
+    } finally {
+      await page.unroute('**/v1/jobs');
+    }
+    expect(sent).toEqual({ dataset: 'digits', target: 'digit', task: 'image', budget: { seconds: 60 }, model: 'digits', image: { height: 8, width: 8, channels: 1 } });
+    const id = decodeURIComponent(page.url().split('#/jobs/')[1] ?? '');
+    expect(await api.waitForJob(id, 240_000)).toMatchObject({ status: 'succeeded', task: 'image', model: { name: 'digits' } });
+  });
+
+  it('offers an image model a file picker, predicts from a PNG as the API does from its pixels, and shows its drift as one pixel line', async () => {
+    const api = new ApiClient(server.url, key);
 
     const [header, line] = readFileSync(join(ROOT, 'examples/digits/test.csv'), 'utf8').split(/\r?\n/);
     const names = header.split(',');
@@ -233,6 +269,13 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await page.waitForSelector('#predict-image', { timeout: 60_000 });
     expect(await page.locator('#predict-form .fields input').count()).toBe(0);
     expect(await page.isDisabled('#predict-form button[type=submit]')).toBe(true);
+    // A file the API cannot decode is refused naming the file picked, under what failed.
+    await page.setInputFiles('#predict-image', { name: 'broken.png', mimeType: 'image/png', buffer: Buffer.concat([Buffer.from(png.subarray(0, 40)), Buffer.from('no more')]) });
+    await page.waitForSelector('#predict-form button[type=submit]:not([disabled])');
+    await page.click('#predict-form button[type=submit]');
+    await page.waitForSelector('#predict-result .error');
+    expect(await page.textContent('#predict-result .error strong')).toBe('Could not predict');
+    expect(await page.textContent('#predict-result .error p')).toMatch(/^invalid_request: broken\.png: /);
     await page.setInputFiles('#predict-image', { name: 'digit.png', mimeType: 'image/png', buffer: Buffer.from(png) });
     await page.waitForSelector('#predict-preview:not([hidden])');
     await page.click('#predict-form button[type=submit]');
@@ -240,6 +283,21 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     expect(await value.textContent()).toBe(String(expected.predictions[0]));
     await page.locator('#predict-result').scrollIntoViewIfNeeded();
     await shot('7-image-prediction');
+
+    // Live rows for its drift (sampled from predict requests; the first request 10 s after a flush sends them on).
+    const testRows = readFileSync(join(ROOT, 'examples/digits/test.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
+    const rows = testRows.map((l) => ({ pixels: names.flatMap((n, i) => (n.startsWith('px_') ? [Number(l.split(',')[i])] : [])) }));
+    for (let k = 0; k < 10; k++) await api.predict('digits', rows.slice(16 * k, 16 * k + 16));
+    await new Promise((r) => setTimeout(r, 10_500));
+    await api.predict('digits', rows.slice(160, 176));
+    await page.goto(`${server.url}/#/jobs`);
+    await page.goto(`${server.url}/#/models/digits`);
+    await page.waitForSelector('#pixel-drift', { timeout: 60_000 });
+    // One row for the 8x8 grid, not one per pixel, and a line saying what it stands for.
+    expect(await page.locator('#drift table.grid tbody tr').allTextContents()).toEqual([expect.stringMatching(/^px_\*numeric/)]);
+    expect(await page.textContent('#pixel-drift')).toMatch(/^px_\* is the mean over \d+ pixel columns of 8x8x1 images\. \d+ read beyond their noise/);
+    await page.locator('#drift').scrollIntoViewIfNeeded();
+    await shot('7b-image-drift');
   });
 
   it('offers a forecast model a forecast form: observed months, forecast and interval drawn and listed', async () => {

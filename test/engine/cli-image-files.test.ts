@@ -1,13 +1,15 @@
 /**
  * The CLI's handling of image files for `predict` and image models for `forecast` (cli/image-files), in
- * plain Node: a PNG or JPEG is recognised by its first bytes whatever its name, a server refusal of
+ * plain Node: a PNG or JPEG is recognised by its first bytes whatever its name, and so are the image
+ * formats the server does not decode and the zip and Parquet files upload reads; a server refusal of
  * `rows[k].image` names the k-th file (also when the files went in several batches), and the predict
  * command suggested for an image model takes an image file.
  */
 import { encode as encodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { ApiClientError } from '../../src/client';
-import { isImageFile, nameImageFile, predictCommandHint } from '../../src/cli/image-files';
+import { sniffFile } from '../../src/cli/file-magic';
+import { isImageFile, nameImageFile, predictCommandHint, unsupportedImageFormat } from '../../src/cli/image-files';
 import { shiftPosition } from '../../src/cli/predict-batches';
 
 const png = encodePng({ width: 1, height: 1, channels: 1, depth: 8, data: Uint8Array.of(7) });
@@ -20,6 +22,21 @@ describe('image files', () => {
     expect(isImageFile('cat.JPG', new Uint8Array(0))).toBe(true);
     expect(isImageFile('table.csv', new TextEncoder().encode('a,b\n1,2\n'))).toBe(false);
     expect(isImageFile('data', new TextEncoder().encode('\u0089PNG as text'))).toBe(false);
+  });
+
+  it('in a format the server does not decode are told by their first bytes, or by their extension', () => {
+    const bytes = (text: string) => Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+    expect(unsupportedImageFormat('square.gif', bytes('GIF89a\x01\x00'))).toBe('GIF');
+    expect(unsupportedImageFormat('upload', bytes('GIF87a'))).toBe('GIF');
+    expect(unsupportedImageFormat('x', bytes('RIFF\x24\x00\x00\x00WEBPVP8 '))).toBe('WebP');
+    expect(unsupportedImageFormat('x', bytes('BM\x36\x00\x0c\x00\x00\x00\x00\x00'))).toBe('BMP');
+    expect(unsupportedImageFormat('x', bytes('\x00\x00\x00\x18ftypheic'))).toBe('HEIC');
+    expect(unsupportedImageFormat('scan.TIF', new Uint8Array(0))).toBe('TIFF');
+    // A CSV whose header starts like a bitmap, a PNG misnamed .gif, and a table are not.
+    expect(unsupportedImageFormat('bmi.csv', bytes('BMI,age,weight\n'))).toBeUndefined();
+    expect(unsupportedImageFormat('misnamed.gif', png)).toBeUndefined();
+    expect(unsupportedImageFormat('notes.txt', bytes('hello\n'))).toBeUndefined();
+    expect([sniffFile(bytes('PK\x03\x04\x14\x00')), sniffFile(bytes('PAR1\x15\x04')), sniffFile(png), sniffFile(bytes('a,b\n'))]).toEqual(['zip', 'parquet', 'png', undefined]);
   });
 
   it("name the file a server refusal of rows[k].image is about, across batches", () => {

@@ -143,10 +143,36 @@ describe('job report', () => {
     expect(describeJob(job({}), CLI)).not.toContain('positive class');
   });
 
+  it('says when the published version is not the champion (kept apart), with the command that promotes it', () => {
+    const reason = 'job j1\'s result predicts "digit" (multiclass), but while it ran the champion of model "digits" became v1 (from job j0), which predicts "parity" (binary); …';
+    const lines = describeJob(job({ model: { name: 'digits', version: 2, promoted: false }, warnings: [reason] }), CLI).split('\n');
+    expect(lines).toContain('  model    digits v2, kept apart: NOT the champion (see the warning)');
+    expect(lines).toContain(`  hint     to make it the champion on purpose: \`${CLI} promote digits 2\``);
+    expect(lines).toContain(`  warning  ${reason}`);
+    // A champion, or a retraining job's challenger kept out (its challenge line says so), gets neither.
+    expect(describeJob(job({}), CLI)).not.toContain('kept apart');
+    const challenge = { status: 'complete' as const, challenger: 't0000', margin: 0.01, holdout_from: 'all_rows' as const, promoted: false, decision: 'the champion stays' };
+    expect(describeJob(job({ model: { name: 'digits', version: 2, promoted: false }, challenge }), CLI)).not.toContain('kept apart');
+  });
+
   it('shows the leaderboard rows asked for', () => {
     const leaderboard = Array.from({ length: 12 }, (_, i) => entry(`t${String(i).padStart(4, '0')}`, 'cnn', 0.1 + i / 100));
     const text = describeJob(job({ best: { trial_id: 't0000', family: 'cnn', score: 0.1 }, leaderboard }), CLI, 2);
     expect(text).toContain('top 2 of 12');
     expect(text.split('\n').filter((l) => /^│ \d+ /.test(l))).toHaveLength(2);
+  });
+
+  it("shows a CNN trial's architecture beside its score, and no such column without one", () => {
+    const cnn = (id: string, params: Record<string, unknown>, score: number): Entry => ({ ...entry(id, 'cnn', score), params });
+    const leaderboard = [
+      cnn('t0000', { conv_blocks: 2, filters: 32, kernel_size: 3, pooling: 'max', batch_norm: false, dense_units: 128, augmentation: 'shift' }, 0.05),
+      cnn('t0004', { conv_blocks: 3, filters: 96, kernel_size: 5, pooling: 'none', batch_norm: true, dense_units: 64, augmentation: 'shift_flip' }, 0.07),
+      entry('t0001', 'mlp', 0.2),
+    ];
+    const text = describeJob(job({ leaderboard }), CLI);
+    const rows = text.split('\n').filter((l) => /^│ \d+ /.test(l)).map((l) => l.split('│').map((cell) => cell.trim()));
+    expect(rows.map((r) => r[7])).toEqual(['2 conv 3x3 (32, 64), max pool, dense 128, shift', '3 conv 5x5 (96, 192, 256), no pool, batch norm, dense 64, shift+flip', '']);
+    expect(text).toContain('architecture');
+    expect(describeJob(job({ leaderboard: [entry('t0001', 'mlp', 0.2)] }), CLI)).not.toContain('architecture');
   });
 });

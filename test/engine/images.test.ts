@@ -155,7 +155,9 @@ describe('imageTableFromZip', () => {
     expect(message({})).toBe('the zip is empty');
     expect(message({ 'cats/a.png': grayPng(4, 0), 'cats/b.png': grayPng(4, 1) })).toMatch(/only one class folder \("cats"\)/);
     expect(message({ 'cats/a.png': grayPng(4, 0), 'dogs/bad.png': new TextEncoder().encode('hello') })).toBe('dogs/bad.png: not a PNG or JPEG image');
-    expect(message({ 'cats/a.png': grayPng(4, 0), 'dogs/b.png': grayPng(4, 1), 'birds/readme.txt': Uint8Array.of(1) })).toMatch(/^class folder "birds" holds no PNG or JPEG images/);
+    // A folder without images no longer refuses the zip (it is left out with a warning, image-zip-classes),
+    // unless fewer than two classes are left.
+    expect(message({ 'cats/a.png': grayPng(4, 0), 'birds/readme.txt': Uint8Array.of(1) })).toMatch(/^the zip has only one class folder \("cats"\) \(left out for holding no PNG or JPEG images: "birds"\)/);
     expect(message({ 'cats/a.png': grayPng(4, 0), 'dogs/b.png': grayPng(4, 1), 'loose.png': grayPng(4, 1) })).toMatch(/^loose\.png: this image is not inside a class folder/);
     expect(message({ 'a/1.png': grayPng(4, 0), 'b/2.png': grayPng(4, 1), 'b/3.png': grayPng(4, 1) }, { maxImages: 2 })).toMatch(/holds 3 images, more than the 2/);
     expect(message({ 'a/1.png': grayPng(4, 0), 'b/2.png': grayPng(4, 1) }, { size: { height: 100, width: 100 }, channels: 3 })).toMatch(/100x100x3 = 30000 values each, more than the 12288/);

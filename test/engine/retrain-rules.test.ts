@@ -1,9 +1,10 @@
 /**
  * The decisions of scheduled retraining (src/durable/retrain-rules.ts, pure, so tested in plain Node):
  * how a margin is read per metric, when enough rows arrived, and when a challenger replaces the champion
- * (only a clear win by the margin; ties, failures and a champion replaced meanwhile keep it), and when
- * live drift makes a run due early (enough rows, a PSI at or over the threshold, a window that never
- * reaches back before the previous run).
+ * (only a clear win by the margin, and under "beyond_noise" beyond the holdout's noise; ties, failures and
+ * a champion replaced meanwhile keep it), and when live drift makes a run due early (enough rows, a PSI at
+ * or over the threshold and beyond simulated noise over all the features read, a window that never
+ * reaches back before the previous run). test/engine/drift-noise.test.ts measures the trigger on samples.
  */
 import { describe, expect, it } from 'vitest';
 import type { FeatureDrift } from '../../src/engine';
@@ -136,8 +137,84 @@ describe('decideChallenge', () => {
   });
 });
 
+describe('decideChallenge with the holdout\'s noise', () => {
+  const report = (challenger: number, champion: number, interval: [number, number]) => ({
+    status: 'complete' as const,
+    challenger_score: challenger,
+    champion_score: champion,
+    champion_version: 2,
+    holdout_rows: 75,
+    difference: { value: challenger - champion, interval, bootstraps: 1000 },
+  });
+  // The audit's case: 0.0071 better on 75 rows, an interval that holds 0.
+  const chance = report(0.7645, 0.7575, [-0.0123, 0.0262]);
+
+  it('keeps the champion under "beyond_noise" when the win by the margin is within noise, saying why', () => {
+    const d = decideChallenge('roc_auc', 3, 2, { margin: 0.002, promotion: 'beyond_noise', report: chance });
+    expect(d.promote).toBe(false);
+    expect(d.reason).toBe(
+      'challenger v3 vs champion v2 on 75 held-out rows: roc_auc challenger 0.7645 vs champion 0.7575: better by 0.0070, more than the margin 0.002; ' +
+        "the difference is within the holdout's noise (90% interval of challenger − champion −0.0123 to +0.0262); the champion stays (promotion \"beyond_noise\" needs all of the interval above 0)",
+    );
+    expect(d.comparison).toMatchObject({ promoted: false, promotion: 'beyond_noise', difference: { value: 0.7645 - 0.7575, interval: [-0.0123, 0.0262], bootstraps: 1000, within_noise: true } });
+  });
+
+  it('promotes under "beyond_noise" a win by the margin that is beyond noise', () => {
+    const d = decideChallenge('roc_auc', 3, 2, { margin: 0.002, promotion: 'beyond_noise', report: report(0.9, 0.8, [0.04, 0.16]) });
+    expect(d.promote).toBe(true);
+    expect(d.reason).toMatch(/better beyond the holdout's noise \(90% interval of challenger − champion \+0\.0400 to \+0\.1600\); promoted$/);
+    expect(d.comparison.difference).toMatchObject({ within_noise: false });
+    // Beyond noise but not by the margin: the margin still applies.
+    expect(decideChallenge('roc_auc', 3, 2, { margin: 0.2, promotion: 'beyond_noise', report: report(0.9, 0.8, [0.04, 0.16]) }).promote).toBe(false);
+  });
+
+  it('promotes under "margin" (and for jobs made before the rule) on the scores alone, still saying the difference is within noise', () => {
+    for (const outcome of [{ margin: 0.002, promotion: 'margin' as const, report: chance }, { margin: 0.002, report: chance }]) {
+      const d = decideChallenge('roc_auc', 3, 2, outcome);
+      expect(d.promote).toBe(true);
+      expect(d.reason).toMatch(/the difference is within the holdout's noise .*; promoted$/);
+      expect(d.comparison.promotion).toBe(outcome.promotion);
+    }
+  });
+
+  it('reads a loss in its direction: an interval below 0 is a lower (better) loss', () => {
+    const lower = { ...report(0.9, 1, [-0.15, -0.05]) };
+    const d = decideChallenge('rmse', 3, 2, { margin: 0.01, promotion: 'beyond_noise', report: lower });
+    expect(d.promote).toBe(true);
+    expect(d.reason).toMatch(/better beyond the holdout's noise \(90% interval of challenger − champion −0\.1500 to −0\.0500\); promoted$/);
+    const kept = decideChallenge('rmse', 3, 2, { margin: 0.01, promotion: 'beyond_noise', report: report(0.9, 1, [-0.2, 0.01]) });
+    expect(kept.promote).toBe(false);
+    expect(kept.reason).toMatch(/needs all of the interval below 0\)$/);
+    // A loss worse beyond noise.
+    expect(decideChallenge('rmse', 3, 2, { margin: 0.01, report: report(1.2, 1, [0.1, 0.3]) }).reason).toMatch(/higher \(worse\) by 20\.00%; worse beyond the holdout's noise/);
+  });
+
+  it('decides by the margin alone without an interval (a forecast comparison)', () => {
+    const { difference: _, ...bare } = chance;
+    const d = decideChallenge('roc_auc', 3, 2, { margin: 0.002, promotion: 'beyond_noise', report: bare });
+    expect(d.promote).toBe(true);
+    expect(d.reason).not.toMatch(/noise/);
+    expect(d.comparison.difference).toBeUndefined();
+  });
+});
+
 describe('drift triggers', () => {
-  const feature = (name: string, psi: number | null, noiseLimit: number | null = null): FeatureDrift => ({ name, type: 'numeric', kind: 'numeric', psi, status: null, noise: null, noiseLimit, withinNoise: psi === null || noiseLimit === null ? null : psi <= noiseLimit, bins: [], reference: [], live: [] });
+  /** Ten training deciles (and an empty missing bin) over 1,000 rows, unless given. */
+  const DECILES = [...new Array(10).fill(0.1), 0];
+  const feature = (name: string, psi: number | null, opts: { reference?: number[]; withinNoise?: boolean } = {}): FeatureDrift => ({
+    name,
+    type: 'numeric',
+    kind: 'numeric',
+    psi,
+    status: null,
+    noise: null,
+    noiseLimit: null,
+    withinNoise: psi === null ? null : (opts.withinNoise ?? null),
+    referenceRows: 1000,
+    bins: [],
+    reference: opts.reference ?? DECILES,
+    live: [],
+  });
   const trigger = { psi: 0.25, hours: 24, min_rows: 200 };
 
   it('need min_rows live rows before any PSI counts', () => {
@@ -147,19 +224,32 @@ describe('drift triggers', () => {
     expect(checkDrift(trigger, 200, [feature('amount', 3)]).due).toBe(true);
   });
 
-  it('fire at a PSI equal to the threshold, name the most drifted feature and count the others', () => {
+  it('fire at a PSI equal to the threshold, name the most drifted feature and count the others beyond noise', () => {
     expect(checkDrift(trigger, 500, [feature('a', 0.2499), feature('b', null)]).due).toBe(false);
-    const v = checkDrift(trigger, 500, [feature('region', 0.25), feature('b', null), feature('amount', 0.4123), feature('c', 0.1)]);
+    const v = checkDrift(trigger, 500, [feature('region', 0.25, { withinNoise: false }), feature('b', null), feature('amount', 0.4123), feature('c', 0.1)]);
     expect(v).toEqual({ due: true, reason: 'drift: amount PSI 0.41 ≥ 0.25 (and 1 more feature) over 500 live rows' });
   });
 
-  it('do not fire on a PSI that sampling noise reaches at that many rows, and say so', () => {
-    // Twenty-two bins at 200 rows: noise alone stays under about 0.19 (99%); a low min_rows, far more.
-    const v = checkDrift({ ...trigger, min_rows: 5 }, 5, [feature('region', 3.1, 7.6), feature('amount', 0.1, 4.3)]);
-    expect(v).toEqual({ due: false, why: 'region PSI 3.10 ≥ 0.25 is within sampling noise at 5 live rows (noise stays under 7.60 99 times in 100)' });
-    // Above its limit the same feature fires; one feature within noise does not hide another beyond it.
-    expect(checkDrift(trigger, 200, [feature('region', 0.3, 0.19)]).due).toBe(true);
-    expect(checkDrift(trigger, 200, [feature('region', 0.9, 1.2), feature('amount', 0.4, 0.12)])).toEqual({ due: true, reason: 'drift: amount PSI 0.40 ≥ 0.25 over 200 live rows' });
+  it('do not fire on a PSI that sampling noise reaches at that many rows, and say how often it does', () => {
+    // Five rows over ten deciles: noise alone reads 3 or more at least one time in three.
+    const v = checkDrift({ ...trigger, min_rows: 5 }, 5, [feature('region', 3.1), feature('amount', 0.1)]);
+    expect(v.due).toBe(false);
+    expect(!v.due && v.why).toMatch(/^region PSI 3\.10 ≥ 0\.25 is within sampling noise at 5 live rows: noise alone reads as much about \d+% of the time, and with 2 features read a feature must stand beyond what noise reaches 0\.5% of the time$/);
+    // Above what noise reaches the same feature fires; one feature within noise does not hide another beyond it.
+    expect(checkDrift(trigger, 200, [feature('region', 0.3)]).due).toBe(true);
+    // 30 rows: 0.9 on ten deciles is noise (two empty deciles read 1.4); 0.42 on two even bins is 24 rows of 30 in one.
+    const both = checkDrift({ ...trigger, min_rows: 30 }, 30, [feature('region', 0.9), feature('amount', 0.416, { reference: [0.5, 0.5] })]);
+    expect(both).toEqual({ due: true, reason: 'drift: amount PSI 0.42 ≥ 0.25 over 30 live rows' });
+  });
+
+  it('correct for the number of features read: a reading beyond noise for one feature is not for forty', () => {
+    // 0.3 over ten deciles at 100 rows: noise alone reads as much about 1 time in 350.
+    const one = checkDrift({ ...trigger, min_rows: 100 }, 100, [feature('x', 0.3)]);
+    expect(one.due).toBe(true);
+    const quiet = Array.from({ length: 39 }, (_, i) => feature(`q${i}`, 0.05));
+    const many = checkDrift({ ...trigger, min_rows: 100 }, 100, [feature('x', 0.3), ...quiet]);
+    expect(many.due).toBe(false);
+    expect(!many.due && many.why).toMatch(/with 40 features read a feature must stand beyond what noise reaches 0\.025% of the time$/);
   });
 
   it('read the whole window before any run, and only whole hours after the previous run', () => {

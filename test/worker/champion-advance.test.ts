@@ -105,8 +105,9 @@ describe('advancing a kept forecast champion in the Registry', () => {
       expect(columns).toContain('advanced_from');
       expect(sql.exec('SELECT name, version, job_id, score, advanced_from FROM model_versions').toArray()).toEqual([{ name: 'old', version: 1, job_id: 'j1', score: 3.5, advanced_from: null }]);
       // A job publishes one version; an advance of it may share its job.
-      expect(() => sql.exec("INSERT INTO model_versions VALUES ('old', 2, 'j1', 't0', 'linear', 'rmse', 0, 3.5, 'k2', '{}', 'now', NULL)")).toThrow(/UNIQUE/);
-      sql.exec("INSERT INTO model_versions VALUES ('old', 2, 'j1', 't0', 'linear', 'rmse', 0, 3.5, 'k2', '{}', 'now', 1)");
+      const insert = `INSERT INTO model_versions (${columns.filter((c) => !['task', 'target', 'classes'].includes(c)).join(', ')})`;
+      expect(() => sql.exec(`${insert} VALUES ('old', 2, 'j1', 't0', 'linear', 'rmse', 0, 3.5, 'k2', '{}', 'now', NULL)`)).toThrow(/UNIQUE/);
+      sql.exec(`${insert} VALUES ('old', 2, 'j1', 't0', 'linear', 'rmse', 0, 3.5, 'k2', '{}', 'now', 1)`);
       // Upgrading again changes nothing.
       upgradeModelVersions(sql, (apply) => state.storage.transactionSync(apply));
       expect(sql.exec('SELECT COUNT(*) AS n FROM model_versions').one().n).toBe(2);

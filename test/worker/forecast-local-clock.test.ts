@@ -81,6 +81,8 @@ describe('a forecast job on timestamps whose UTC offset follows daylight saving 
     expect((await send({ method: 'PUT', path: '/v1/datasets/paris', key, body: ['time,visits', ...parisVisits()].join('\n'), contentType: 'text/csv' })).status).toBe(201);
     const created = await send({ method: 'POST', path: '/v1/jobs', key, body: { dataset: 'paris', target: 'visits', task: 'forecast', models: ['seasonal_naive'], budget: { trials: 1 }, model: 'paris', forecast: { timezone: 'Europe/Paris' } } });
     expect((await waitJob((await jsonOf(created)).id, key)).status).toBe('succeeded');
+    // The series uploaded again: a run retrains only on data the model has not learned from.
+    expect((await send({ method: 'PUT', path: '/v1/datasets/paris', key, body: ['time,visits', ...parisVisits()].join('\n'), contentType: 'text/csv' })).status).toBe(201);
     const schedule = await send({ method: 'PUT', path: '/v1/models/paris/schedule', key, body: { every: '1d', dataset: 'paris', budget: { trials: 1 } } });
     expect(schedule.status).toBe(200);
     await scheduledTick(Date.parse((await jsonOf(schedule)).next_due_at) + MINUTE);

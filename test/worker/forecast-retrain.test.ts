@@ -86,6 +86,8 @@ describe('scheduled retraining of forecast models', () => {
   it('keeps the champion when the challenger cannot beat the margin, recording both RMSEs', async () => {
     await upload('flat', monthly(72, trend));
     await train('flat', 'flat', ['seasonal_naive', 'drift', 'linear', 'gbdt', 'random_forest'], 5);
+    // The series uploaded again: a run retrains only on data the model has not learned from.
+    await upload('flat', monthly(72, trend));
     // A relative margin of 0.99 on a loss asks for a challenger with a hundredth of the champion's error.
     const run = await runNow('flat', { every: '1d', dataset: 'flat', budget: { trials: 3 }, margin: 0.99 });
     expect(run).toMatchObject({ status: 'started' });
@@ -105,6 +107,7 @@ describe('scheduled retraining of forecast models', () => {
   it('skips a run whose series is too short to hold out the horizon from, saying why', async () => {
     await upload('short', monthly(50, trend));
     await train('short', 'short');
+    await upload('short', monthly(50, trend));
     const run = await runNow('short', { every: '1d', dataset: 'short', budget: { trials: 1 } });
     expect(run.status).toBe('skipped');
     expect(run.reason).toMatch(/holds out the latest 6 points of every series/);

@@ -150,10 +150,11 @@ describe('image predict rows', () => {
     expect(unit.px_r2_c3).toBeCloseTo(245 / 255, 12);
   });
 
-  it('takes pixels flat or nested, and passes ordinary rows through', () => {
+  it('takes pixels flat or nested, and passes rows of every pixel column through', () => {
     const flat = Array.from({ length: 16 }, (_, i) => i);
     const nested = [0, 1, 2, 3].map((r) => [0, 1, 2, 3].map((c) => r * 4 + c));
-    const plain = { px_r0_c0: 5 };
+    // A row missing pixel columns is refused (image-predict-refusals); a whole one passes unchanged.
+    const plain = Object.fromEntries(columns.slice(0, 16).map((name) => [name, 5]));
     const [a, b, c] = imageRowsToColumns(shape, columns, [{ pixels: flat }, { pixels: nested }, plain]) as Record<string, number>[];
     expect(a.px_r2_c1).toBe(9);
     expect(b).toEqual(a);

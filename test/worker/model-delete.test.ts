@@ -163,7 +163,8 @@ describe('DELETE /v1/models/{model}', () => {
 
   it('refuses while a scheduled run is starting its job (not recorded yet), asking to retry shortly', async () => {
     await train('data', 'starting');
-    const set = await jsonOf(await call('PUT', '/v1/models/starting/schedule', { every: '1h', dataset: 'data', budget: { trials: 1 } }));
+    // On a dataset the model was not trained on, so the run has something new to learn and starts a job.
+    const set = await jsonOf(await call('PUT', '/v1/models/starting/schedule', { every: '1h', dataset: 'flipped', budget: { trials: 1 } }));
     // The cron handler's claim, without the job start that follows it.
     const claim = await registry().claimScheduledRun('starting', Date.parse(set.next_due_at) + MIN);
     expect(claim).toMatchObject({ claimed: true, outcome: 'start' });
@@ -172,7 +173,7 @@ describe('DELETE /v1/models/{model}', () => {
     const refused = await expectError(res, 409, 'model_in_use');
     expect(refused.details).toMatchObject({ model: 'starting', jobs: [], retry_after_seconds: 5 });
     if (!claim.claimed) throw new Error('unreachable');
-    await registry().settleScheduledRun('starting', claim.run, { status: 'skipped', job_id: null, reason: 'test: the job did not start' });
+    await registry().settleScheduledRun('starting', claim.seq, { status: 'skipped', job_id: null, reason: 'test: the job did not start' });
     expect((await call('DELETE', '/v1/models/starting')).status).toBe(204);
   });
 

@@ -1,10 +1,11 @@
 /**
  * Retraining on drift, inside workerd: the `on_drift` field of a schedule (defaults, every refusal naming
  * its field, the board told to watch it), the Registry's early claim (once per tick, only for the
- * schedule as measured, the usual rules applied, the cadence restarting from a run that trains), and cron
+ * schedule as measured, the usual rules applied, the cadence restarting from a run that trains, skipped
+ * when the data holds nothing the model has not learned: retraining on it cannot answer drift), and cron
  * ticks on real predictions: a schedule due next year starts a retraining job the tick after its
- * champion's live rows drift, with the feature and its PSI (the drift route's figure) as the reason;
- * unshifted rows, too few rows and a failing drift check start nothing. Drift sampling takes every row
+ * champion's live rows drift (and newer rows were added), with the feature and its PSI (the drift
+ * route's figure) as the reason; unshifted rows, too few rows and a failing drift check start nothing. Drift sampling takes every row
  * and flushes at once (as in drift.test.ts), so a request's counts are in the monitor when it returns.
  */
 import { env } from 'cloudflare:workers';
@@ -103,6 +104,7 @@ describe('retraining on drift', () => {
     const HOUR = 60 * MIN;
     await reg.addDatasetVersion('d', { rows: 100, bytes: 1, columns: [], raw_key: 'raw', data_key: 'data', created_at: iso });
     await reg.publish('m', { job_id: 'j0', trial_id: 't0000', family: 'linear', artifact_key: 'a', task: 'binary', target: 'label', classes: ['a', 'b'], metric: 'roc_auc', greater_is_better: true, score: 0.8, dataset: { name: 'd', version: 1 } });
+    await reg.addDatasetVersionAfter('d', 1, { rows: 200, bytes: 1, columns: [], raw_key: 'raw', data_key: 'data', created_at: iso, appended: { base_version: 1, rows: 100 } });
     const spec = { every: '1h', dataset: 'd', budget: { trials: 1 }, min_new_rows: 0, margin: 0.002 };
     await reg.putSchedule('m', spec);
     expect(await reg.scheduleDriftBasis('m')).toBeNull(); // no trigger, nothing to check
@@ -114,7 +116,7 @@ describe('retraining on drift', () => {
     const regular = await reg.claimScheduledRun('m', due);
     if (!regular.claimed) throw new Error('the regular run was not claimed');
     await reg.recordJob({ id: 'j1', dataset: 'd', target: 'label', status: 'running', model_name: 'm', created_at: iso });
-    await reg.settleScheduledRun('m', regular.run, { status: 'started', job_id: 'j1', reason: 'started' });
+    await reg.settleScheduledRun('m', regular.seq, { status: 'started', job_id: 'j1', reason: 'started' });
 
     const at1 = due + 30 * MIN;
     expect(await reg.claimDriftRun('m', at1, s.revision, 'drift: x')).toMatchObject({ claimed: false }); // measured an older schedule
@@ -126,17 +128,36 @@ describe('retraining on drift', () => {
     // A retried tick with the same time claims nothing more.
     expect(await reg.claimDriftRun('m', at1, skipped.revision, 'drift: x')).toMatchObject({ claimed: false, next_due_at: due + HOUR });
 
-    await reg.jobFinished('j1', 'succeeded');
+    // j1 ends without publishing (failed): the data it was to learn from is still new.
+    await reg.jobFinished('j1', 'failed');
     const at2 = due + 40 * MIN;
     const early = await reg.claimDriftRun('m', at2, skipped.revision, 'drift: x PSI 0.50 ≥ 0.25');
     expect(early).toMatchObject({ claimed: true, outcome: 'start', due_at: at2, next_due_at: at2 + HOUR, champion: { version: 1 } });
-    expect(early.claimed && early.reason).toMatch(/^drift: x PSI 0\.50 ≥ 0\.25; 0 new rows since the champion's data/);
+    expect(early.claimed && early.reason).toMatch(/^drift: x PSI 0\.50 ≥ 0\.25; 100 rows appended since v1 \(100 rows\), the data champion v1 was trained on/);
     expect((await reg.getSchedule('m'))!.schedule.next_due_at).toBe(at2 + HOUR);
     const history = (await reg.getSchedule('m'))!.runs.map((r) => [r.status, Date.parse(r.due_at)]);
     expect(history).toEqual([
       ['claimed', at2],
       ['skipped', at1],
-      ['started', due],
+      ['failed', due],
+    ]);
+
+    // Its job publishes a challenger trained on d v2, kept out. Drift again: the data holds nothing the
+    // model has not learned, and retraining on it cannot answer drift, so the run is skipped, saying so.
+    if (!early.claimed) throw new Error('unreachable');
+    await reg.recordJob({ id: 'j2', dataset: 'd', target: 'label', status: 'running', model_name: 'm', created_at: iso });
+    await reg.settleScheduledRun('m', early.seq, { status: 'started', job_id: 'j2', reason: 'started' });
+    await reg.publish('m', { job_id: 'j2', trial_id: 't0000', family: 'linear', artifact_key: 'b', task: 'binary', target: 'label', classes: ['a', 'b'], metric: 'roc_auc', greater_is_better: true, score: 0.8, dataset: { name: 'd', version: 2 } }, { margin: 0.002, report: { status: 'complete', challenger_score: 0.7, champion_score: 0.8, champion_version: 1, holdout_rows: 50 } });
+    await reg.jobFinished('j2', 'succeeded');
+    const at3 = at2 + 20 * MIN;
+    const same = await reg.claimDriftRun('m', at3, (await reg.scheduleDriftBasis('m'))!.schedule.revision, 'drift: x PSI 0.60 ≥ 0.25');
+    expect(same).toMatchObject({ claimed: true, outcome: 'skipped', due_at: at3, next_due_at: at2 + HOUR });
+    expect(same.claimed && same.reason).toBe('drift: x PSI 0.60 ≥ 0.25; nothing new to learn: dataset "d" v2 (200 rows) is the data model v2 was already trained on; retraining on the same rows cannot answer the drift: add recent rows to the dataset');
+    expect((await reg.getSchedule('m'))!.runs.map((r) => [r.run, r.status, r.version])).toEqual([
+      [4, 'skipped', null],
+      [3, 'challenger_kept', 2],
+      [2, 'skipped', null],
+      [1, 'failed', null],
     ]);
   });
 
@@ -164,6 +185,8 @@ describe('retraining on drift', () => {
     expect((await getSchedule('moved')).runs).toEqual([]);
     expect(await jobCount()).toBe(jobsBefore);
 
+    // The shifted rows, labelled, are added to the data: something new to retrain on.
+    expect((await send({ method: 'POST', path: '/v1/datasets/sales/rows', key, body: csv(rows(5, 100, 300, true)), contentType: 'text/csv' })).status).toBe(201);
     out = await tick();
     expect(out.calm).toMatchObject({ outcome: 'not_due' });
     expect(out.moved).toMatchObject({ outcome: 'started' });

@@ -4,7 +4,8 @@
  * of images as a dataset (then its page opens), add a file of rows to a dataset (a new version), and
  * start a job on a dataset from its page (then the job's live page opens); a forecast job may name the
  * columns whose future values are known (its covariates) and those observed only up to now (its past
- * covariates). Every refusal is the API's own message, shown in place.
+ * covariates), and an image job (a zip of images, or a table whose pixel columns form a grid) its shape.
+ * Every refusal is the API's own message, shown in place, under what failed.
  */
 import { api, sendFile, seg } from '../api.js';
 import { el, replace } from '../dom.js';
@@ -25,14 +26,14 @@ function field(id, label, input, hint) {
   return el('div', { class: 'field' }, el('label', { for: id }, label, hint ? el('span', { class: 'muted small', text: ` ${hint}` }) : null), input);
 }
 
-/** Runs `work` with the button disabled and its outcome shown in `result`. */
-async function submitting(button, result, what, work) {
+/** Runs `work` with the button disabled and its outcome shown in `result`: `doing` meanwhile, a refusal under `failed`. */
+async function submitting(button, result, { doing, failed }, work) {
   button.disabled = true;
-  replace(result, el('p', { class: 'muted', text: `${what}…` }));
+  replace(result, el('p', { class: 'muted', text: `${doing}…` }));
   try {
     await work();
   } catch (err) {
-    replace(result, errorBox(err, what.toLowerCase()));
+    replace(result, errorBox(err, null, failed));
   } finally {
     button.disabled = false;
   }
@@ -61,7 +62,7 @@ export function uploadForm() {
     event.preventDefault();
     const chosen = file.files?.[0];
     if (!chosen) return;
-    await submitting(button, result, 'Uploading', async () => {
+    await submitting(button, result, { doing: 'Uploading', failed: 'Could not upload the file' }, async () => {
       const d = await sendFile(`/v1/datasets/${seg(name.value)}`, chosen, contentTypeOf(chosen));
       location.hash = `#/datasets/${seg(d.name)}`;
     });
@@ -79,23 +80,69 @@ export function appendForm(dataset, onDone) {
     event.preventDefault();
     const chosen = file.files?.[0];
     if (!chosen) return;
-    await submitting(button, result, 'Adding rows', async () => {
+    await submitting(button, result, { doing: 'Adding rows', failed: 'Could not add the rows' }, async () => {
       onDone(await sendFile(`/v1/datasets/${seg(dataset.name)}/rows`, chosen, contentTypeOf(chosen), { method: 'POST' }));
     });
   }
 }
 
-/** Start a job on the dataset: target, task (and a forecast's covariates and past covariates), budget and model name; then open the job's live page. */
+/** `px_r{row}_c{col}` (one channel) or `px_r{row}_c{col}_{channel}`: a pixel column, as the API names them. */
+const PIXEL_NAME = /^px_r(0|[1-9]\d*)_c(0|[1-9]\d*)(?:_(0|[1-9]\d*))?$/;
+
+/**
+ * The image a table's columns hold, {height, width, channels}, when its pixel columns cover every
+ * pixel of one grid exactly once (as the API reads an image job's shape from them); else null. A CSV of
+ * pixels (examples/digits) trains an image job as a zip does, but nothing else on the page said so.
+ */
+function pixelGrid(columns) {
+  const seen = new Set();
+  let [height, width, channels, suffixed] = [0, 0, 0, 0];
+  for (const { name } of columns) {
+    const m = PIXEL_NAME.exec(name);
+    if (!m) continue;
+    if (seen.has(name)) return null;
+    seen.add(name);
+    if (m[3] !== undefined) suffixed++;
+    height = Math.max(height, Number(m[1]) + 1);
+    width = Math.max(width, Number(m[2]) + 1);
+    channels = Math.max(channels, m[3] === undefined ? 1 : Number(m[3]) + 1);
+  }
+  const complete = seen.size > 1 && (suffixed === 0 || (suffixed === seen.size && channels > 1)) && seen.size === height * width * channels;
+  return complete ? { height, width, channels } : null;
+}
+
+/** Start a job on the dataset: target, task (and a forecast's covariates and past covariates, an image's shape), budget and model name; then open the job's live page. */
 export function trainForm(dataset) {
-  const usable = dataset.columns.filter((c) => !c.dropped && !c.pixel_columns);
+  // A zip's pixels are one profile entry; a CSV's are columns of their own, never the thing to predict.
+  const grid = dataset.image ?? pixelGrid(dataset.columns);
+  const pixels = new Set(!dataset.image && grid ? dataset.columns.filter((c) => PIXEL_NAME.test(c.name)).map((c) => c.name) : []);
+  const usable = dataset.columns.filter((c) => !c.dropped && !c.pixel_columns && !pixels.has(c.name));
   const target = el('select', { id: 'train-target', required: true }, usable.map((c) => el('option', { value: c.name, text: `${c.name} (${c.type})` })));
   // The last column is the usual place for the answer (as in the examples).
   if (usable.length > 0) target.value = usable[usable.length - 1].name;
   const seconds = el('input', { id: 'train-seconds', type: 'number', min: '5', max: '86400', step: '1', value: '60' });
   const model = el('input', { id: 'train-model', type: 'text', pattern: '[A-Za-z0-9][A-Za-z0-9_.\\-]{0,127}', placeholder: dataset.name });
-  // An image dataset trains image jobs; a table with dates may be a time series to forecast.
-  const tasks = dataset.image ? [['image', 'image classification']] : [['auto', 'inferred from the target'], ...(dataset.columns.some((c) => c.type === 'datetime') ? [['forecast', 'forecast (a time series)']] : [])];
+  // A zip of images trains image jobs; a table of pixel columns may too (first: it holds images), or be read as
+  // a table; a table with dates may be a time series to forecast.
+  const imageTask = ['image', `image classification (${grid ? `${grid.width}x${grid.height}x${grid.channels}` : ''})`];
+  const tasks = dataset.image
+    ? [imageTask]
+    : [...(grid ? [imageTask] : []), ['auto', 'inferred from the target'], ...(dataset.columns.some((c) => c.type === 'datetime') ? [['forecast', 'forecast (a time series)']] : [])];
   const task = el('select', { id: 'train-task', onchange: showCovariates }, tasks.map(([value, text]) => el('option', { value, text })));
+  // An image job's shape, as the API takes it (checked against the pixel columns' names), and whether a mirrored image keeps its label.
+  const size = (id, value) => el('input', { id, type: 'number', min: '1', max: '512', step: '1', value: String(value ?? '') });
+  const height = size('train-image-height', grid?.height);
+  const width = size('train-image-width', grid?.width);
+  const channels = size('train-image-channels', grid?.channels);
+  const flip = el('input', { id: 'train-image-flip', type: 'checkbox' });
+  const imageFields = grid
+    ? [
+        field('train-image-height', 'Height', height, 'pixels'),
+        field('train-image-width', 'Width', width, 'pixels'),
+        field('train-image-channels', 'Channels', channels, '1 gray, 3 RGB'),
+        field('train-image-flip', 'Flip-invariant', flip, 'a mirrored image keeps its label (photos of objects; not digits or text)'),
+      ]
+    : [];
   // Covariates hold numbers or a few categories (the engine refuses dates and free text); shown for forecast jobs only.
   const candidates = tasks.some(([value]) => value === 'forecast') ? usable.filter((c) => c.type === 'numeric' || c.type === 'categorical' || c.type === 'boolean') : [];
   const covariates = el('select', { id: 'train-covariates', multiple: true, size: Math.min(6, Math.max(2, candidates.length)) }, candidates.map((c) => el('option', { value: c.name, text: `${c.name} (${c.type})` })));
@@ -115,6 +162,7 @@ export function trainForm(dataset) {
       field('train-task', 'Task', task),
       covariatesField,
       pastField,
+      ...imageFields,
       field('train-seconds', 'Budget', seconds, 'seconds'),
       field('train-model', 'Model name', model, `default ${dataset.name}`),
     ),
@@ -124,10 +172,17 @@ export function trainForm(dataset) {
   showCovariates();
   return form;
 
-  /** The covariates fields only mean something for a forecast job: hidden for any other task. */
+  /** The covariates fields only mean something for a forecast job, the image fields for an image job: hidden for any other task. */
   function showCovariates() {
     // `.field` sets display, which would override the hidden attribute.
     for (const f of [covariatesField, pastField]) if (f) f.style.display = task.value === 'forecast' ? '' : 'none';
+    for (const f of imageFields) f.style.display = task.value === 'image' ? '' : 'none';
+  }
+
+  /** The job's `image`: the shape as given (the API checks it against the pixel columns) and flips when allowed. */
+  function imageBody() {
+    const shape = { height: Number(height.value), width: Number(width.value), channels: Number(channels.value) };
+    return { ...shape, ...(flip.checked ? { flip_invariant: true } : {}) };
   }
 
   async function submit(event) {
@@ -136,7 +191,7 @@ export function trainForm(dataset) {
     const chosen = forecasting ? [...covariates.selectedOptions].map((o) => o.value) : [];
     const observed = forecasting ? [...past.selectedOptions].map((o) => o.value) : [];
     const series = { ...(chosen.length > 0 ? { covariates: chosen } : {}), ...(observed.length > 0 ? { past_covariates: observed } : {}) };
-    await submitting(button, result, 'Starting the job', async () => {
+    await submitting(button, result, { doing: 'Starting the job', failed: 'Could not start the job' }, async () => {
       const body = {
         dataset: dataset.name,
         target: target.value,
@@ -144,6 +199,7 @@ export function trainForm(dataset) {
         budget: { seconds: Number(seconds.value) },
         ...(model.value ? { model: model.value } : {}),
         ...(Object.keys(series).length > 0 ? { forecast: series } : {}),
+        ...(task.value === 'image' && grid ? { image: imageBody() } : {}),
       };
       const job = await api('/v1/jobs', { method: 'POST', body });
       location.hash = `#/jobs/${seg(job.id)}`;

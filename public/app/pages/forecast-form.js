@@ -91,7 +91,7 @@ export function forecastForm(model) {
       const body = { horizon: steps, level: Number(level.value), history: true, ...(group ? { group: group.value } : {}), ...(covariates ? { covariates: covariates.read(steps) } : {}) };
       showForecast(result, await api(`/v1/models/${seg(model.name)}/forecast`, { method: 'POST', body }), f);
     } catch (err) {
-      replace(result, errorBox(err, 'a forecast'));
+      replace(result, errorBox(err, null, 'Could not forecast'));
     } finally {
       button.disabled = false;
     }

@@ -208,6 +208,22 @@ function reading(f) {
   return badge(f.status);
 }
 
+/**
+ * What the px_* row of an image model stands for (the API answers its pixels as one entry: one row per
+ * pixel made a page 97,600 px tall): how many moved beyond noise, the mean pixel value, the most drifted.
+ */
+function pixelNote(p, rows) {
+  const grid = `${p.image.width}x${p.image.height}x${p.image.channels}`;
+  const parts = [`px_* is the mean over ${num(p.columns)} pixel columns of ${grid} images.`];
+  if (rows > 0 && p.drifting !== null) {
+    parts.push(` ${num(p.drifting)} read beyond their noise (about 1 in 100 does by chance).`);
+    if (p.mean_value) parts.push(` Mean pixel value ${num(p.mean_value.reference, 3)} in training, ${num(p.mean_value.live, 3)} live (estimated from the deciles).`);
+    const top = p.top.filter((t) => t.within_noise === false).map((t) => `${t.name} ${num(t.psi, 3)}`);
+    if (top.length > 0) parts.push(` Most drifted: ${top.join(', ')}.`);
+  }
+  return el('p', { class: 'muted', id: 'pixel-drift', text: parts.join('') });
+}
+
 async function showDrift(section, model, signal) {
   try {
     const d = await api(`/v1/models/${seg(model.name)}/drift`, { signal });
@@ -226,6 +242,7 @@ async function showDrift(section, model, signal) {
         d.features,
         { empty: 'No features to measure.' },
       ),
+      ...d.features.filter((f) => f.pixels).map((f) => pixelNote(f.pixels, d.rows_sampled)),
     );
   } catch (err) {
     if (signal.aborted) return;

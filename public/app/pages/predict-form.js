@@ -4,9 +4,10 @@
  * training data's profile (the mean of a number, the most frequent level of a category) so one click
  * predicts, and the answer shown as the label with its class probabilities, or the value. A model that
  * takes images gets a file picker instead (a 32x32 RGB model would need 3,072 boxes): the file goes to
- * predict as `{"image": base64}`, which the API resizes and scales as it did the training images.
+ * predict as `{"image": base64}`, which the API resizes and scales as it did the training images; a
+ * refusal of it names the file picked, not `rows[0].image`.
  */
-import { api, seg } from '../api.js';
+import { api, ApiError, seg } from '../api.js';
 import { el, num, replace } from '../dom.js';
 import { bars, errorBox } from '../widgets.js';
 
@@ -62,12 +63,12 @@ function imagePredictForm(model) {
   async function submit(event) {
     event.preventDefault();
     // The API takes a data: URL as it is, and answers 400 naming the problem for a file it cannot decode.
-    if (dataUrl) await predictInto(result, button, model, { image: dataUrl });
+    if (dataUrl) await predictInto(result, button, model, { image: dataUrl }, input.files?.[0]?.name);
   }
 }
 
-/** Sends one row to predict and shows the label with its class probabilities, or the value. */
-async function predictInto(result, button, model, row) {
+/** Sends one row to predict and shows the label with its class probabilities, or the value; `file`: the image file the row holds. */
+async function predictInto(result, button, model, row, file) {
   button.disabled = true;
   replace(result, el('p', { class: 'muted', text: 'Predicting…' }));
   try {
@@ -80,7 +81,9 @@ async function predictInto(result, button, model, row) {
       probabilities ? bars(Object.entries(probabilities).sort((a, b) => b[1] - a[1]), { format: (p) => `${(100 * p).toFixed(1)}%` }) : null,
     );
   } catch (err) {
-    replace(result, errorBox(err, 'a prediction'));
+    // The form sends one row: the API's `rows[0].image` is the file the user picked.
+    const named = file && err instanceof ApiError ? new ApiError(err.status, err.code, err.message.replace(/^rows\[0\]\.image\b/, file)) : err;
+    replace(result, errorBox(named, null, 'Could not predict'));
   } finally {
     button.disabled = false;
   }

@@ -3,10 +3,11 @@
  * A model's champion by hand and its live inputs: `edge-automl promote MODEL VERSION`, `edge-automl
  * rollback MODEL [--reason TEXT]` and `edge-automl drift MODEL [--hours N] [--version N]` (PSI per feature
  * of the live rows sampled from predictions against the training data, with the noise a sample that size
- * gives on its own).
+ * gives on its own; an image's pixels as one `px_*` line and what it says of the grid, or each pixel with
+ * --pixels).
  */
 import type { Command } from 'commander';
-import type { ChampionChange, DriftReport } from '../../client';
+import type { ChampionChange, DriftReport, PixelDrift } from '../../client';
 import { action, positiveInt } from '../command-kit';
 import { UsageError } from '../errors';
 import { formatNumber, renderTable } from '../format';
@@ -45,9 +46,10 @@ export function registerLifecycle(program: Command): void {
     .argument('<model>', 'model name')
     .option('--hours <n>', 'window of live rows, in whole hours (default 24)', positiveInt('--hours'))
     .option('--version <n>', 'model version (default: the champion)', positiveInt('--version'))
+    .option('--pixels', "an image model: every pixel column's PSI, instead of one line for the image")
     .action(
-      action<{ hours?: number; version?: number }>(async (ctx, [name], opts) => {
-        const report = await ctx.api.models.drift(name, { hours: opts.hours, version: opts.version });
+      action<{ hours?: number; version?: number; pixels?: boolean }>(async (ctx, [name], opts) => {
+        const report = await ctx.api.models.drift(name, { hours: opts.hours, version: opts.version, ...(opts.pixels ? { detail: 'pixels' as const } : {}) });
         emit(ctx, report, () => describeDrift(report));
       }),
     );
@@ -71,6 +73,19 @@ function describeDrift(r: DriftReport): string {
       ),
     );
   }
+  for (const f of r.features) if (f.pixels) lines.push(...describePixels(f.pixels));
   for (const s of r.skipped) lines.push(`  skipped  ${s.name} (${s.type}): ${s.reason}`);
   return lines.join('\n');
+}
+
+/** What the `px_*` line stands for: how many pixels moved beyond noise, the mean pixel value, the most drifted. */
+function describePixels(p: PixelDrift): string[] {
+  const grid = `${p.image.width}x${p.image.height}x${p.image.channels}`;
+  const lines = [`  pixels   px_* is the mean over ${p.columns} pixel columns of ${grid} images (every one: drift MODEL --pixels)`];
+  if (p.drifting === null) return lines;
+  const mean = p.mean_value ? `; mean pixel value ${formatNumber(p.mean_value.reference)} in training, ${formatNumber(p.mean_value.live)} live (estimated from the deciles)` : '';
+  lines.push(`           ${p.drifting} of ${p.columns} read beyond their noise (about 1 in 100 does by chance)${mean}`);
+  const top = p.top.filter((t) => t.within_noise === false).map((t) => `${t.name} ${formatNumber(t.psi)}`);
+  if (top.length > 0) lines.push(`           most drifted: ${top.join(', ')}`);
+  return lines;
 }

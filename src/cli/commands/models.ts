@@ -12,6 +12,7 @@ import { action, positiveInt } from '../command-kit';
 import { HintedApiError, UsageError } from '../errors';
 import { formatNumber, formatScore, formatTime, renderTable } from '../format';
 import { emit } from '../output';
+import { gridText, PIXEL_SUMMARY_NAME, splitPixelColumns } from '../pixel-summary';
 
 export function registerModels(program: Command): void {
   program
@@ -70,6 +71,12 @@ function withCancelAdvice(err: unknown, name: string, cli: string): unknown {
   return new HintedApiError(err, `cancel ${them} with ${cancels} (or wait for ${them} to end), then ${again} again`, err.message.split('; cancel')[0]);
 }
 
+/** ' (predicts "island", multiclass)' for a version whose target or task is not the champion's; '' otherwise or when unknown. */
+function otherModel(m: Model, v: Model['versions'][number]): string {
+  if (v.target === undefined || v.task === undefined || (v.target === m.target && v.task === m.task)) return '';
+  return ` (predicts "${v.target}", ${v.task})`;
+}
+
 function describeModel(m: Model): string {
   const champion = m.versions.find((v) => v.version === m.champion_version);
   const lines = [
@@ -106,18 +113,25 @@ function describeModel(m: Model): string {
     // Each version's score in its own metric: a version from a job with another metric is not in the champion's.
     renderTable(
       ['version', 'family', 'score', 'dataset', 'job', 'created'],
-      m.versions.map((v) => [`v${v.version}${v.version === m.champion_version ? ' (champion)' : ''}${v.advanced_from !== undefined ? ` (v${v.advanced_from} advanced)` : ''}`, v.family, formatScore(v.metric, v.score), `${v.dataset.name} v${v.dataset.version}`, v.job_id, formatTime(v.created_at)]),
+      // A version of another target or task than the champion's (one kept apart, or replaced) says what it predicts.
+      m.versions.map((v) => [`v${v.version}${v.version === m.champion_version ? ' (champion)' : ''}${v.advanced_from !== undefined ? ` (v${v.advanced_from} advanced)` : ''}${otherModel(m, v)}`, v.family, formatScore(v.metric, v.score), `${v.dataset.name} v${v.dataset.version}`, v.job_id, formatTime(v.created_at)]),
     ),
   );
   // Importances are computed after publication (none for image models); without them the input order is
   // kept and not called a ranking.
-  const ranked = m.features.some((f) => f.importance !== null);
-  const features = (ranked ? [...m.features].sort((a, b) => (b.importance ?? -Infinity) - (a.importance ?? -Infinity)) : m.features).slice(0, 10);
-  if (features.length > 0) {
-    const title = `features (${m.features.length}${ranked ? '; most important first' : ''}${m.features.length > features.length ? `; first ${features.length} shown` : ''})`;
+  // An image model's pixel columns are one line (3,072 of them listed ten at a time said nothing).
+  const { shape, pixels, others } = splitPixelColumns(m.features);
+  const inputs = shape ? others : m.features;
+  const ranked = inputs.some((f) => f.importance !== null);
+  const features = (ranked ? [...inputs].sort((a, b) => (b.importance ?? -Infinity) - (a.importance ?? -Infinity)) : inputs).slice(0, 10);
+  const pixelLine = shape ? [[PIXEL_SUMMARY_NAME, `${pixels.length} pixel columns of ${gridText(shape)} images`, ...(ranked ? ['-'] : [])]] : [];
+  if (features.length + pixelLine.length > 0) {
+    const count = pixelLine.length === 0 ? `${inputs.length}` : inputs.length === 0 ? `${pixels.length} pixel columns` : `${pixels.length} pixel columns and ${inputs.length} more`;
+    const title = `features (${count}${ranked ? '; most important first' : ''}${inputs.length > features.length ? `; first ${features.length} shown` : ''})`;
     // A datetime input not in ISO-8601 shows the layout predict reads it in, as the dataset report does ("datetime dmy").
     const type = (f: Model['features'][number]) => (f.date_order ? `${f.type} ${f.date_order}` : f.type);
-    lines.push('', title, renderTable(['feature', 'type', ...(ranked ? ['importance'] : [])], features.map((f) => [f.name, type(f), ...(ranked ? [formatNumber(f.importance)] : [])])));
+    const rows = features.map((f) => [f.name, type(f), ...(ranked ? [formatNumber(f.importance)] : [])]);
+    lines.push('', title, renderTable(['feature', 'type', ...(ranked ? ['importance'] : [])], [...pixelLine, ...rows]));
   }
   if (m.history.length > 0) {
     lines.push('', 'history', renderTable(['at', 'event', 'version', 'reason'], m.history.map((e) => [formatTime(e.at), e.kind, e.version === null ? '-' : `v${e.version}`, e.reason])));

@@ -5,7 +5,8 @@
  * order. Without --explain the file goes to the server as is (its CSV or Parquet batch); explanations need
  * JSON rows, so with --explain the file is read into rows here. `edge-automl predict MODEL a.png b.jpg …` asks an image
  * model about image files instead (PNG/JPEG by extension or by their first bytes, cli/image-files), one
- * row `{"image": base64}` per file, each line and each refusal named by its file.
+ * row `{"image": base64}` per file, each line and each refusal named by its file. A file of another kind
+ * (a GIF, a zip) is refused before anything is sent, and a refused table names its file (cli/predict-inputs).
  * A file over one request's 10,000 rows (or 8 MiB) is sent in batches, a CSV cut at its rows and a Parquet
  * file read into JSON rows here, and answered as one (cli/predict-batches).
  */
@@ -20,6 +21,7 @@ import { csvToLinedRows, parquetToRows } from '../table-rows';
 import { decodeCsvFile, ENCODING_HELP, encodingOption } from '../csv-encoding';
 import { HintedApiError, UsageError } from '../errors';
 import { isImageFile, nameImageFile } from '../image-files';
+import { nameTableFile, refuseUnsendable } from '../predict-inputs';
 import { forecastCommandHint } from '../forecast-hint';
 import { emit } from '../output';
 import { csvBatches, csvLineName, MAX_BODY_BYTES, MAX_PREDICT_ROWS, nameFileRow, parquetRowName, predictInOrder, type RowName, rowBatches, shiftIndex, shiftPosition } from '../predict-batches';
@@ -49,6 +51,7 @@ export function registerPredict(program: Command): void {
       action<PredictOptions>(async (ctx, [model, ...paths], opts) => {
         if (opts.format !== 'table' && opts.format !== 'csv') throw new UsageError(`"${opts.format}" is not an output format; use table or csv`, '--format');
         const files = await Promise.all(paths.map(async (path) => ({ path, bytes: await readBytes(path) })));
+        refuseUnsendable(files);
         const isImage = files.map((f) => isImageFile(f.path, f.bytes));
         const images = paths.filter((_, i) => isImage[i]);
         if (images.length > 0 && images.length < paths.length) throw new UsageError('give either one CSV file or image files (PNG, JPEG), not both', paths.find((_, i) => !isImage[i]));
@@ -84,7 +87,7 @@ export function registerPredict(program: Command): void {
             }
           }
         } catch (err) {
-          throw await withCliAdvice(err, ctx, model);
+          throw await withCliAdvice(images.length === 0 ? nameTableFile(err, paths[0]) : err, ctx, model);
         }
         const names = images.length > 0 ? images.map((f) => basename(f)) : undefined;
         emit(ctx, result, () => (opts.format === 'csv' ? predictionCsv(result, names) : predictionTable(result, names)));

@@ -1,16 +1,16 @@
 /**
  * @module cli/commands/schedule
  * `edge-automl schedule MODEL --every 1d --dataset N [--budget 5m] [--min-new-rows 500] [--margin x]
- * [--on-drift PSI [--drift-hours N] [--drift-min-rows N]]` sets (or replaces) a model's retraining
+ * [--promotion beyond_noise|margin] [--on-drift PSI [--drift-hours N] [--drift-min-rows N]]` sets (or replaces) a model's retraining
  * schedule; `--show` prints it with its recent runs and `--delete` removes it.
  */
 import type { Command } from 'commander';
-import type { Schedule, ScheduleBody, ScheduleWithRuns } from '../../client';
-import { describeBudget, parseBudget } from '../budget';
+import type { ScheduleBody } from '../../client';
+import { parseBudget } from '../budget';
 import { action, nonNegativeNumber, positiveInt } from '../command-kit';
 import { UsageError } from '../errors';
-import { formatTime, renderTable } from '../format';
 import { emit } from '../output';
+import { describeSchedule } from '../schedule-report';
 
 /** A scheduled job must end; without --budget it gets the same one minute a job gets by default. */
 const DEFAULT_BUDGET = '60s';
@@ -21,6 +21,7 @@ interface ScheduleOptions {
   budget?: string;
   minNewRows?: number;
   margin?: number;
+  promotion?: string;
   show?: boolean;
   delete?: boolean;
   onDrift?: number;
@@ -36,8 +37,9 @@ export function registerSchedule(program: Command): void {
     .option('--every <cadence>', 'interval (30m, 6h, 1d) or a 5-field cron expression in UTC')
     .option('-d, --dataset <name>', 'dataset to retrain on (its newest version at each run)')
     .option('-b, --budget <budget>', `budget of each retraining job: 60s, 5m, 20trials, 5m,20trials (default ${DEFAULT_BUDGET})`)
-    .option('--min-new-rows <n>', 'skip a run unless this many rows were added', nonNegativeNumber('--min-new-rows'))
+    .option('--min-new-rows <n>', 'skip a run unless this many rows are new since the data last trained on (a new upload counts all its rows)', nonNegativeNumber('--min-new-rows'))
     .option('--margin <x>', 'how much a challenger must beat the champion by', nonNegativeNumber('--margin'))
+    .option('--promotion <rule>', 'beyond_noise (default: by the margin and beyond the holdout\'s noise) or margin (by the margin alone)')
     .option('--on-drift <psi>', 'also retrain early when a live feature drifts to this PSI (e.g. 0.25)', nonNegativeNumber('--on-drift'))
     .option('--drift-hours <n>', 'with --on-drift: window of live rows, in hours (default 24)', positiveInt('--drift-hours'))
     .option('--drift-min-rows <n>', 'with --on-drift: fewest live rows before a PSI counts (default 200)', positiveInt('--drift-min-rows'))
@@ -47,7 +49,7 @@ export function registerSchedule(program: Command): void {
       action<ScheduleOptions>(async (ctx, [model], opts) => {
         if (opts.show && opts.delete) throw new UsageError('choose one of --show and --delete', '--show');
         // Options that set a schedule mean nothing beside --show or --delete: say so rather than ignore them.
-        const setting = (['every', 'dataset', 'budget', 'minNewRows', 'margin', 'onDrift', 'driftHours', 'driftMinRows'] as const).find((k) => opts[k] !== undefined);
+        const setting = (['every', 'dataset', 'budget', 'minNewRows', 'margin', 'promotion', 'onDrift', 'driftHours', 'driftMinRows'] as const).find((k) => opts[k] !== undefined);
         if ((opts.show || opts.delete) && setting) throw new UsageError(`${opts.show ? '--show' : '--delete'} takes no schedule settings; run without it to set the schedule`, `--${setting.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`)}`);
         if (opts.onDrift === undefined && (opts.driftHours !== undefined || opts.driftMinRows !== undefined)) throw new UsageError('only with --on-drift PSI', opts.driftHours !== undefined ? '--drift-hours' : '--drift-min-rows');
         if (opts.show) {
@@ -68,6 +70,8 @@ export function registerSchedule(program: Command): void {
           budget: parseBudget(opts.budget ?? DEFAULT_BUDGET),
           ...(opts.minNewRows !== undefined ? { min_new_rows: opts.minNewRows } : {}),
           ...(opts.margin !== undefined ? { margin: opts.margin } : {}),
+          // The API names a wrong rule (400 naming promotion); the CLI passes it on as given.
+          ...(opts.promotion !== undefined ? { promotion: opts.promotion as ScheduleBody['promotion'] } : {}),
           ...(opts.onDrift !== undefined
             ? { on_drift: { psi: opts.onDrift, ...(opts.driftHours !== undefined ? { hours: opts.driftHours } : {}), ...(opts.driftMinRows !== undefined ? { min_rows: opts.driftMinRows } : {}) } }
             : {}),
@@ -76,22 +80,4 @@ export function registerSchedule(program: Command): void {
         emit(ctx, saved, () => describeSchedule(saved));
       }),
     );
-}
-
-function describeSchedule(s: Schedule | ScheduleWithRuns): string {
-  const lines = [
-    `schedule of ${s.model}: every ${s.every} on dataset ${s.dataset}, budget ${describeBudget(s.budget)}`,
-    // A schedule due at once has its due time in the past until the next cron tick (every 5 minutes) runs it.
-    `  next run   ${Date.parse(s.next_due_at) <= Date.now() ? `due now (since ${formatTime(s.next_due_at)} UTC): the next cron tick, within 5 minutes, runs it` : `${formatTime(s.next_due_at)} UTC`}`,
-    `  rules      at least ${s.min_new_rows} new rows; challenger must beat the champion's ${s.metric} by ${s.margin} (${s.margin_kind})`,
-  ];
-  if (s.on_drift) lines.push(`  on drift   PSI ≥ ${s.on_drift.psi} over ${s.on_drift.hours} h with at least ${s.on_drift.min_rows} rows`);
-  if ('runs' in s) {
-    lines.push(
-      s.runs.length === 0
-        ? '  no runs yet'
-        : renderTable(['run', 'due', 'status', 'job', 'reason'], s.runs.map((r) => [r.run, formatTime(r.due_at), r.status, r.job_id, r.reason])),
-    );
-  }
-  return lines.join('\n');
 }

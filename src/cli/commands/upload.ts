@@ -2,9 +2,10 @@
  * @module cli/commands/upload
  * `edge-automl upload FILE [--name N] [--append]`: streams a CSV, a Parquet file or a zip of images as a
  * new dataset version (or, with --append, a table's rows added to the newest version), with a bar over
- * the bytes sent, then shows the column profile the server inferred.
+ * the bytes sent, then shows the column profile the server inferred. The kind of file is read from its
+ * extension, or else from its first bytes (a zip or Parquet file saved without one).
  */
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { ApiClientError, type AppendedVersion, type DatasetVersion } from '../../client';
@@ -12,6 +13,7 @@ import { action } from '../command-kit';
 import { HintedApiError, UsageError } from '../errors';
 import { csvContentType, ENCODING_HELP, encodingOption } from '../csv-encoding';
 import { describeDataset } from '../dataset-report';
+import { type FileKind, SNIFF_BYTES, sniffFile } from '../file-magic';
 import { countingFileStream } from '../file-stream';
 import { emit } from '../output';
 import { uploadProgress } from '../progress';
@@ -24,6 +26,8 @@ const KINDS = {
 type Kind = keyof typeof KINDS;
 
 const KIND_BY_EXTENSION: Record<string, Kind> = { '.csv': 'csv', '.txt': 'csv', '.parquet': 'parquet', '.pq': 'parquet', '.zip': 'zip' };
+/** A file with no telling extension is read by its first bytes: a zip or a Parquet file says what it is. */
+const KIND_BY_MAGIC: Partial<Record<FileKind, Kind>> = { zip: 'zip', parquet: 'parquet' };
 
 interface UploadOptions {
   name?: string;
@@ -47,7 +51,7 @@ export function registerUpload(program: Command): void {
     .option('--encoding <name>', ENCODING_HELP, encodingOption)
     .action(
       action<UploadOptions>(async (ctx, [file], opts) => {
-        const kind = kindOf(file, opts.type);
+        const kind = await kindOf(file, opts.type);
         if (kind !== 'zip' && (opts.size !== undefined || opts.channels !== undefined)) throw new UsageError('only for a zip of images', opts.size !== undefined ? '--size' : '--channels');
         if (kind === 'zip' && opts.append) throw new UsageError('rows are appended from a CSV or Parquet file; upload a new zip to add images', '--append');
         if (kind !== 'csv' && opts.encoding !== undefined) throw new UsageError('only for a CSV file', '--encoding');
@@ -79,14 +83,30 @@ export function registerUpload(program: Command): void {
     );
 }
 
-function kindOf(file: string, type: string | undefined): Kind {
+async function kindOf(file: string, type: string | undefined): Promise<Kind> {
   if (type !== undefined) {
     if (!(type in KINDS)) throw new UsageError(`"${type}" is not a file type; use csv, parquet or zip`, '--type');
     return type as Kind;
   }
-  const kind = KIND_BY_EXTENSION[extname(file).toLowerCase()];
-  if (!kind) throw new UsageError(`cannot tell the file type from "${extname(file) || '(no extension)'}"; name it .csv, .parquet or .zip, or pass --type csv`, file);
-  return kind;
+  const byName = KIND_BY_EXTENSION[extname(file).toLowerCase()];
+  if (byName) return byName;
+  const sniffed = sniffFile(await firstBytes(file));
+  const byMagic = sniffed && KIND_BY_MAGIC[sniffed];
+  if (byMagic) return byMagic;
+  if (sniffed) throw new UsageError(`this is a ${sniffed.toUpperCase()} image; an image dataset is a zip with one folder of PNG or JPEG images per class`, file);
+  throw new UsageError(`cannot tell the file type from "${extname(file) || '(no extension)'}" or its first bytes; name it .csv, .parquet or .zip, or pass --type csv, parquet or zip`, file);
+}
+
+/** The file's first bytes (fewer for a shorter file), for sniffFile. */
+async function firstBytes(file: string): Promise<Uint8Array> {
+  await fileSize(file); // a missing file or a folder is named as such, not as an unknown type
+  const handle = await open(file, 'r');
+  try {
+    const { bytesRead, buffer } = await handle.read(new Uint8Array(SNIFF_BYTES), 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }
 
 function channelsOf(value: string): 1 | 3 {

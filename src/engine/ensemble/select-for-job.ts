@@ -19,6 +19,7 @@ import type { Dataset } from '../data/dataset';
 import { prepareTarget } from '../data/target';
 import { type MetricName, toLoss } from '../eval/metrics';
 import { positiveClassIndex } from '../eval/positive-class';
+import { blendServingMicros, REQUEST_SERVING_MICROS } from '../serialize/serving-cost';
 import { type EnsembleCandidate, type EnsembleSelection, greedyEnsembleSelection } from './greedy-selection';
 import { LOG_LINEAR_MAX_WORK, type LogLinearSelection, logLinearSelection, logLinearWork } from './log-linear-pool';
 
@@ -30,7 +31,10 @@ export interface JobEnsembleSpec {
   readonly positiveClass?: string;
   /** Most distinct members: each adds its prediction cost to every request. */
   readonly maxMembers?: number;
-  /** Cap on the summed serving cost of the members (candidates' `cost`, µs per row; see serving-cost). */
+  /**
+   * Cap on the blend's estimated serving time, µs per row (serialize/serving-cost): the candidates' `cost`
+   * (each a whole artifact's estimate) summed as blendServingMicros sums them.
+   */
   readonly maxCostMicros?: number;
 }
 
@@ -38,6 +42,7 @@ export interface JobEnsembleSpec {
 export type JobSelection = (EnsembleSelection & { readonly combine?: undefined }) | LogLinearSelection;
 
 export interface JobEnsembleResult {
+  /** The selection; its `cost` is the blend's estimated serving time (blendServingMicros of its members). */
   readonly selection: JobSelection;
   /** True when the blend has more than one member and a strictly lower out-of-fold loss than the best trial. */
   readonly improves: boolean;
@@ -48,28 +53,31 @@ export const DEFAULT_MAX_MEMBERS = 6;
 
 /**
  * Default cap on an ensemble's estimated single-row prediction time, µs (engine/serialize/serving-cost).
- * A few forests or a dozen boosted models fit; the answer stays well under a millisecond of CPU.
+ * A few forests of a small table's size, or a few bags of boosted models, fit; forests of megabytes
+ * (deep trees on thousands of rows) are estimated at 180-250 µs each, so one fits, with smaller members.
  */
 export const DEFAULT_MAX_SERVING_MICROS = 400;
 
 export function selectJobEnsemble(ds: Dataset, spec: JobEnsembleSpec, candidates: readonly EnsembleCandidate[]): JobEnsembleResult {
   const target = prepareTarget(ds, spec.target, spec.task);
   const nClasses = target.classes.length;
+  // Each candidate's estimate counts one request's overhead, which a blend pays once: the selections sum
+  // what each member adds, within the cap less that overhead, so a blend within it is estimated within it.
+  const priced = candidates.map((c) => (c.cost === undefined ? c : { ...c, cost: Math.max(0, c.cost - REQUEST_SERVING_MICROS) }));
+  const maxCost = Math.max(0, (spec.maxCostMicros ?? DEFAULT_MAX_SERVING_MICROS) - REQUEST_SERVING_MICROS);
+  const blendCost = (members: readonly { index: number }[]) => blendServingMicros(members.map((m) => candidates[m.index].cost ?? 0));
   if (target.task === 'multiclass' && spec.metric === 'log_loss' && logLinearWork(target.y.length, nClasses, candidates.length) <= LOG_LINEAR_MAX_WORK) {
-    const pooled = logLinearSelection({ y: target.y, task: target.task, nClasses }, candidates, {
-      maxMembers: spec.maxMembers ?? DEFAULT_MAX_MEMBERS,
-      maxCost: spec.maxCostMicros ?? DEFAULT_MAX_SERVING_MICROS,
-    });
+    const pooled = logLinearSelection({ y: target.y, task: target.task, nClasses }, priced, { maxMembers: spec.maxMembers ?? DEFAULT_MAX_MEMBERS, maxCost });
     // One member alone would be a temperature on one model, measured worse (above): a pool needs two.
-    return { selection: pooled, improves: pooled.members.length > 1 && pooled.loss < pooled.bestSingle.score };
+    return { selection: { ...pooled, cost: blendCost(pooled.members) }, improves: pooled.members.length > 1 && pooled.loss < pooled.bestSingle.score };
   }
   const positive = target.task === 'binary' ? positiveClassIndex(target.classes, spec.positiveClass) : undefined;
-  const selection = greedyEnsembleSelection({ y: target.y, task: target.task, nClasses, ...(positive !== undefined ? { positive } : {}) }, spec.metric, candidates, {
+  const selection = greedyEnsembleSelection({ y: target.y, task: target.task, nClasses, ...(positive !== undefined ? { positive } : {}) }, spec.metric, priced, {
     rounds: 25,
     maxMembers: spec.maxMembers ?? DEFAULT_MAX_MEMBERS,
-    maxCost: spec.maxCostMicros ?? DEFAULT_MAX_SERVING_MICROS,
+    maxCost,
   });
   // Scores are in the metric's own direction; compare as losses so both directions work.
   const improves = selection.members.length > 1 && selection.loss < toLoss(spec.metric, selection.bestSingle.score);
-  return { selection, improves };
+  return { selection: { ...selection, cost: blendCost(selection.members) }, improves };
 }

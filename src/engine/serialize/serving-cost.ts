@@ -1,59 +1,97 @@
 /**
  * @module engine/serialize/serving-cost
- * Predicted single-row prediction time of an artifact, in microseconds, from its structure alone. Workers
- * cannot time their own CPU work (clocks only move on I/O), so the ensemble builder caps a blend's
- * latency with this estimate instead of a measurement. The constants are calibrated against
- * `npm run bench:serve` (in-process single-row µs per family on this project's reference machine) and
- * are meant to rank and bound, not to promise: bench:serve prints the measured figures beside them.
+ * Predicted engine time of a one-row prediction request, in microseconds, from an artifact's structure
+ * alone: `Predictor.predictRows([row])` (decoding the row, encoding it for each member, every member's
+ * model, the average and the answer's objects), not the HTTP route around it. Workers cannot time their
+ * own CPU work (clocks only move on I/O), so the ensemble builder caps a blend's latency with this
+ * estimate instead of a measurement; it is `serving_us` on trials and `serving.estimated_us_per_row` on
+ * models, and `serving.max_us_per_row` caps it.
+ *
+ * The estimate is the sum of one request's overhead and each member model's cost, so a blend of trials
+ * costs the request overhead once plus what each trial adds (`blendServingMicros`): the ensemble cap is a
+ * sum, as the greedy selection counts it. A batch costs less per row than this for boosted trees and
+ * neural networks (batched scoring) and about the same for forests and kNN.
+ *
+ * The constants are process CPU time of JIT-warm calls on this project's reference machine (a shared
+ * 2-core AMD EPYC, 1 MiB L2 per core, 32 MiB L3), fitted to single-row calls over distinct rows of 59 trials
+ * and 75 random blends of them on credit_g, ames_housing and penguins, twice, at load averages of 7 to 13:
+ * 0.53-2.1× the measurement, 90% within 0.66-1.43×, the median 0.98. On a quiet machine the calls take 0.5-0.8× of the estimate;
+ * a fresh isolate's first calls (before the JIT) take up to twice as long, and where more threads want to
+ * run than there are cores the wall clock adds the waits for one (2-3× at a load of 8 on 2 cores).
+ * `npm run bench:serving-estimate` prints the estimate beside single-row and batch measurements.
+ * A tree node visit costs what fetching the node costs: about 5 ns while a model's trees fit the core's
+ * fastest caches, 20-100 ns for forests of megabytes (deep trees on thousands of rows). Members are summed,
+ * but a blend of several such forests (the members evict each other between requests) runs up to 1.7×
+ * over the sum.
  */
 import type { ModelArtifact } from '../models/model';
 import type { AnyEnvelope, ModelEnvelope } from './envelope';
 
-/** Turning one JSON row into features: per input column, plus a fixed call overhead. */
-const ROW_OVERHEAD_US = 1.5;
-const PER_INPUT_US = 0.2;
-/** One node visit of a boosted tree (small, cache-resident trees). */
-const GBDT_NODE_US = 0.012;
-/** One node visit of a deep bagged tree (larger trees, more cache misses). */
-const FOREST_NODE_US = 0.028;
-/** One multiply-add of a dense model (linear weights, kNN distances). */
-const MADD_US = 0.0015;
+/** Once per request: validating the rows, the answer's label and probability objects. */
+export const REQUEST_SERVING_MICROS = 0.5;
+/** Once per member model: its call, its feature matrix and output, its share of the average. */
+const MEMBER_US = 0.2;
+/** Per input column and member: reading the request's cell and encoding it into that member's features. */
+const PER_INPUT_US = 0.28;
+/** A tree node visit while the model's trees fit the core's fastest caches (up to NODE_CACHED_BYTES), ns. */
+const NODE_NS = 4.5;
+const NODE_CACHED_BYTES = 65_536;
+/** Past that, a visit costs NODE_NS × (bytes / NODE_CACHED_BYTES)^NODE_GROWTH: fewer nodes stay cached. */
+const NODE_GROWTH = 0.6;
+/** ...up to a main-memory fetch and a mispredicted branch, ns. */
+const NODE_MAX_NS = 150;
+/** One multiply-add of a kNN distance (the stored training rows, streamed). */
+const KNN_MADD_US = 0.00085;
+/** One coefficient of a linear model, with the encoding of the (often one-hot) feature it weighs. */
+const LINEAR_COEF_US = 0.004;
 /** A tfjs call from JavaScript (tensor creation, kernel dispatch, read back), whatever the size. */
-const TFJS_CALL_US = 35;
+const TFJS_CALL_US = 40;
+/** One multiply-add of an MLP layer on the wasm backend. */
+const MLP_MAC_US = 0.0006;
+/** One multiply-add of a CNN forward pass (image jobs; not re-measured with the rest). */
+const CNN_MAC_US = 0.0015;
+
+/** The forest arrays a prediction walk reads (leaf covers are for explanations only). */
+const WALKED_ARRAYS = ['treeRoot', 'feature', 'threshold', 'flags', 'catRef', 'catBounds', 'catBits', 'left', 'right', 'leafValue'] as const;
 
 /** Bytes of a base64 string's payload. */
 const base64Bytes = (s: unknown) => (typeof s === 'string' ? Math.floor((s.length * 3) / 4) : 0);
 
-function treeCost(model: ModelArtifact, nodeUs: number): number {
-  const forest = model.forest as { nTrees?: number; feature?: string } | undefined;
+/** ns per node visit of trees stored in `bytes`. */
+export function nodeVisitNanos(bytes: number): number {
+  return Math.min(NODE_MAX_NS, NODE_NS * Math.max(1, bytes / NODE_CACHED_BYTES) ** NODE_GROWTH);
+}
+
+function treeCost(model: ModelArtifact): number {
+  const forest = model.forest as ({ nTrees?: number } & Partial<Record<(typeof WALKED_ARRAYS)[number], string>>) | undefined;
   const trees = Math.max(1, forest?.nTrees ?? 1);
   const nodes = Math.max(trees, base64Bytes(forest?.feature) / 4);
-  // Node visits per tree ≈ depth of a balanced tree of that size (leaf-wise trees are deeper, bagged
-  // trees unbalanced: the per-family constant absorbs it).
+  // Node visits per tree ≈ depth of a balanced tree of that size; measured path lengths are within
+  // 0.6-1.15× of it (boosted stumps shorter, bagged trees unbalanced).
   const depth = Math.log2(nodes / trees + 1) + 1;
   // Multiclass boosting stores one tree per class per round, so nTrees already counts them all.
-  return trees * depth * nodeUs;
+  const bytes = WALKED_ARRAYS.reduce((n, k) => n + base64Bytes(forest?.[k]), 0) + base64Bytes(model.leafTable);
+  return (trees * depth * nodeVisitNanos(bytes)) / 1000;
 }
 
 function modelCost(model: ModelArtifact): number {
   switch (model.family) {
     case 'gbdt':
-      return treeCost(model, GBDT_NODE_US);
     case 'random_forest':
     case 'extra_trees':
     case 'cart':
-      return treeCost(model, FOREST_NODE_US);
+      return treeCost(model);
     case 'linear':
-      return (base64Bytes(model.coef) / 4) * MADD_US;
+      return (base64Bytes(model.coef) / 4) * LINEAR_COEF_US;
     case 'knn':
-      return (Number(model.rows) || 0) * (Number(model.nFeatures) || 0) * MADD_US;
+      return (Number(model.rows) || 0) * (Number(model.nFeatures) || 0) * KNN_MADD_US;
     case 'mlp': {
       const layers = (model.layers as { inputs: number; units: number }[] | undefined) ?? [];
-      return TFJS_CALL_US + layers.reduce((n, l) => n + l.inputs * l.units, 0) * MADD_US;
+      return TFJS_CALL_US + layers.reduce((n, l) => n + l.inputs * l.units, 0) * MLP_MAC_US;
     }
     case 'cnn':
       // A model that reads shift views runs its five views as one batch: one call, five times the work.
-      return TFJS_CALL_US + cnnMacs(model) * MADD_US * (model.shiftViews === true ? 5 : 1);
+      return TFJS_CALL_US + cnnMacs(model) * CNN_MAC_US * (model.shiftViews === true ? 5 : 1);
     default:
       return 0;
   }
@@ -79,12 +117,30 @@ function cnnMacs(model: ModelArtifact): number {
   return macs + h * w * c * dense + dense * 10;
 }
 
-function memberCost(e: ModelEnvelope): number {
-  return ROW_OVERHEAD_US + PER_INPUT_US * e.pipeline.inputs.length + modelCost(e.model);
+/** An estimate's parts, µs: the request's own overhead, then per member model its overhead and its model's work. */
+export interface ServingCostParts {
+  readonly request: number;
+  readonly members: readonly { readonly overhead: number; readonly model: number }[];
 }
 
-/** Estimated µs to predict one row with this artifact (an ensemble pays for every member). */
+export function servingCostParts(envelope: AnyEnvelope): ServingCostParts {
+  const members = 'members' in envelope ? envelope.members.map((m) => m.envelope) : [envelope];
+  return {
+    request: REQUEST_SERVING_MICROS,
+    members: members.map((e: ModelEnvelope) => ({ overhead: MEMBER_US + PER_INPUT_US * e.pipeline.inputs.length, model: modelCost(e.model) })),
+  };
+}
+
+/** Estimated µs of a one-row request to this artifact: the request's overhead plus every member's cost. */
 export function servingCostMicros(envelope: AnyEnvelope): number {
-  if ('members' in envelope) return envelope.members.reduce((n, m) => n + memberCost(m.envelope), 0);
-  return memberCost(envelope);
+  const { request, members } = servingCostParts(envelope);
+  return members.reduce((n, m) => n + m.overhead + m.model, request);
+}
+
+/**
+ * The estimate of a blend of artifacts from theirs (each counts one request's overhead; the blend pays it
+ * once): what servingCostMicros gives for the ensemble envelope built from them.
+ */
+export function blendServingMicros(costs: readonly number[]): number {
+  return costs.reduce((n, c) => n + Math.max(0, c - REQUEST_SERVING_MICROS), REQUEST_SERVING_MICROS);
 }

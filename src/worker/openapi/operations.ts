@@ -215,12 +215,14 @@ const models: Operation[] = [
   {
     method: 'post', path: '/v1/models/{model}/promote', operationId: 'promoteModel', tag: 'models', access: 'key',
     summary: 'Make a version the champion',
+    description: "The model's task, target, classes and metric become that version's (a version of another target, such as one kept apart, changes what the model predicts).",
     body: { required: true, content: { 'application/json': { json: pointerSchema } } },
     responses: { 200: ok('the champion moved', r.pointerChangeResponse), 400: badBody(), 404: fail('model_not_found, model_version_not_found') },
   },
   {
     method: 'post', path: '/v1/models/{model}/rollback', operationId: 'rollbackModel', tag: 'models', access: 'key',
     summary: 'Restore the champion that preceded the current one',
+    description: "The model's task, target, classes and metric become that version's again (after a replace_model, the model replaced).",
     body: { required: false, content: { 'application/json': { json: rollbackSchema } } },
     responses: {
       200: ok('the champion moved back', r.pointerChangeResponse),
@@ -268,10 +270,15 @@ const models: Operation[] = [
   {
     method: 'get', path: '/v1/models/{model}/drift', operationId: 'getDrift', tag: 'monitoring', access: 'key',
     summary: 'Drift of live inputs from the training data (PSI per feature)',
-    query: { version: versionQuery('model'), hours: hoursQuery },
+    description: "An image's pixel columns are one `px_*` entry summarising the grid (its `pixels`); `?detail=pixels` lists every pixel column instead.",
+    query: {
+      version: versionQuery('model'),
+      hours: hoursQuery,
+      detail: { schema: z.literal('pixels'), description: 'pixels: every pixel column of an image model as its own entry, instead of the one px_* summary' },
+    },
     responses: {
       200: ok('PSI per feature; without sampled rows, a note and no PSI', r.driftResponse),
-      400: fail('invalid_request (version, hours)'),
+      400: fail('invalid_request (version, hours, detail)'),
       404: fail('model_not_found, model_version_not_found'),
       409: fail('drift_reference_unavailable: the training data is gone'),
     },

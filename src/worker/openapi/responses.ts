@@ -75,7 +75,9 @@ const datasetBase = {
   warnings: z
     .array(z.string())
     .optional()
-    .describe('what reading the file left out that no column entry can say: unnamed columns without a value (a separator at the end of every line) are left out'),
+    .describe(
+      'what reading the file left out that no column entry can say: unnamed columns without a value (a separator at the end of every line) are left out; for a zip of images, files of other image formats in class folders, folders without images and unlabelled images in a split folder (each named), split folders (train/, test/) whose classes were merged, and classes of fewer than 5 images',
+    ),
 };
 
 export const datasetUploadResponse = z.object({ ...datasetBase, columns: z.array(columnSummary) });
@@ -115,6 +117,20 @@ const leaderboardEntry = z.object({
   rung: z.int(),
   fidelity: z.number().describe('fraction of the training rows used; 1 = full'),
 });
+
+/** A retraining job's challenger − champion with its interval (durable/challenge-noise). */
+const scoreDifference = z
+  .object({
+    value: z.number().describe('challenger_score − champion_score, in the metric\'s units'),
+    interval: z.array(z.number()).describe('5th and 95th percentile of the difference over bootstrap resamples of the held-out rows (both models scored on each same resample): a 90% interval'),
+    bootstraps: z.int(),
+    within_noise: z.boolean().describe('true when the interval holds 0: the held-out rows cannot tell the two models apart'),
+  })
+  .describe('table jobs whose comparison completed (absent for forecasts, and before it was recorded)');
+
+const promotionRule = z
+  .enum(['beyond_noise', 'margin'])
+  .describe('how the challenger wins: "beyond_noise", better by the margin and beyond the holdout\'s noise (difference.interval on the better side of 0); "margin", better by the margin on the two scores alone (and without an interval, as for forecasts)');
 
 export const jobViewResponse = z.object({
   id: z.string(),
@@ -183,6 +199,8 @@ export const jobViewResponse = z.object({
       champion_score: z.number().optional(),
       champion_version: z.int().optional(),
       holdout_rows: z.int().optional(),
+      difference: scoreDifference.optional(),
+      promotion: promotionRule.optional().describe('the rule the decision applies; absent in jobs made before it, decided by the margin alone'),
       reason: z.string().optional().describe('why the comparison failed, or why the champion has no score: a forecast champion that cannot forecast the held-out points (a covariate category it was not trained with), which promotes a challenger that can'),
       promoted: z.boolean().optional(),
       decision: z.string().optional(),
@@ -190,7 +208,17 @@ export const jobViewResponse = z.object({
     })
     .optional(),
   best_over_time: z.array(z.object({ elapsed_ms: z.number(), score, trial_id: z.string() })),
-  model: z.object({ name: z.string(), version: z.int() }).optional().describe('present once the job has published a model'),
+  model: z
+    .object({
+      name: z.string(),
+      version: z.int(),
+      promoted: z
+        .boolean()
+        .optional()
+        .describe('false: the version is stored but is not the champion, since the champion became another target or task while the job ran and the job did not send replace_model (kept apart; its warnings say how to promote it). A retraining job says its decision in challenge.promoted'),
+    })
+    .optional()
+    .describe('present once the job has published a model'),
   error: codeAndMessage.optional(),
   created_at: isoTime,
   finished_at: isoTime.nullable(),
@@ -209,7 +237,7 @@ const trialRecord = z.object({
   score: score.nullable(),
   fold_scores: z.array(z.number()).optional(),
   fit_info: z.record(z.string(), z.number()).optional(),
-  serving_us: z.number().optional().describe("the trial model's estimated single-row prediction time, µs"),
+  serving_us: z.number().optional().describe("the trial model's estimated single-row prediction time, µs (as serving.estimated_us_per_row; serving.max_us_per_row caps it)"),
   fit_ms: z.number().nullable(),
   started_at: isoTime,
   finished_at: isoTime.nullable(),
@@ -237,8 +265,8 @@ export const modelListResponse = z.object({
 const modelEvent = z.object({
   at: isoTime,
   kind: z
-    .enum(['published', 'promoted', 'rolled_back', 'challenger_kept', 'advanced', 'retrain_started', 'retrain_skipped'])
-    .describe('advanced: a forecast champion that stayed was advanced to the retraining job\'s data as a new version (version), now the champion; previous_version is the version advanced'),
+    .enum(['published', 'promoted', 'rolled_back', 'challenger_kept', 'kept_apart', 'advanced', 'retrain_started', 'retrain_skipped'])
+    .describe('advanced: a forecast champion that stayed was advanced to the retraining job\'s data as a new version (version), now the champion; previous_version is the version advanced. kept_apart: a job\'s result (version) stored beside the champion (previous_version), not over it, since the champion became another target or task while the job ran and the job did not send replace_model; POST …/promote makes it the champion on purpose'),
   version: z.int().nullable(),
   previous_version: z.int().nullable(),
   job_id: z.string().nullable(),
@@ -255,6 +283,8 @@ const modelEvent = z.object({
       margin_kind: z.enum(['absolute', 'relative']),
       promoted: z.boolean(),
       reason: z.string().optional().describe('why a score is null: the comparison failed, or the champion cannot forecast the held-out points (a forecast covariate category it was not trained with; the challenger that can is promoted, no margin applies)'),
+      difference: scoreDifference.optional(),
+      promotion: promotionRule.optional().describe('the rule that decided; absent in comparisons recorded before it, decided by the margin alone'),
     })
     .optional(),
   advance: z
@@ -313,6 +343,9 @@ export const modelDetailResponse = z.object({
       score,
       dataset: z.object({ name: z.string(), version: z.int() }),
       created_at: isoTime,
+      task: z.string().optional().describe('what this version predicts: its task ("forecast" for a forecaster), absent for a version stored before versions kept it and not described since'),
+      target: z.string().optional(),
+      classes: z.array(z.string()).optional(),
       advanced_from: z.int().optional().describe('a forecast champion advanced to newer data: the version whose fitted model this is (its dataset is the data its series were advanced with; job_id, trial_id and score are that version\'s)'),
     }),
   ),
@@ -357,7 +390,13 @@ export const modelDetailResponse = z.object({
     .object({ height: z.int(), width: z.int(), channels: z.int(), max_value: z.number() })
     .optional()
     .describe('models that take images: predict rows may be {"image": base64 PNG/JPEG}, scaled from 0..255 to max_value, or {"pixels": [...]}'),
-  serving: z.object({ estimated_us_per_row: z.number() }).optional(),
+  serving: z
+    .object({
+      estimated_us_per_row: z
+        .number()
+        .describe("the engine's estimated time for a one-row request, µs: decoding and encoding the row and every member model's work (not the HTTP route around it), as process CPU time on the project's reference machine, where measurements fall within about 0.5-2× of it; a batch costs less per row (boosted trees and neural networks several times less, forests and kNN about the same)"),
+    })
+    .optional(),
   updated_at: isoTime,
   artifact_error: codeAndMessage.optional().describe('the described version\'s artifact could not be read'),
 });
@@ -463,23 +502,32 @@ export const scheduleResponse = z.object({
   min_new_rows: z.int(),
   margin: z.number(),
   margin_kind: z.enum(['absolute', 'relative']),
+  promotion: promotionRule.describe('how a challenger wins; "margin" for a schedule set before the rule existed'),
   metric: z.string(),
   on_drift: driftTrigger.nullable(),
   next_due_at: isoTime,
   created_at: isoTime,
   updated_at: isoTime,
+  warnings: z.array(z.string()).optional().describe('PUT: what to know about the schedule as set, such as an on_drift.min_rows under 200, over which only a large shift stands out of sampling noise'),
 });
 
 export const scheduleWithRunsResponse = scheduleResponse.extend({
   runs: z.array(
     z.object({
-      run: z.int(),
+      run: z.int().describe("the run's number among the model's runs, from 1"),
       due_at: isoTime,
-      claimed_at: isoTime,
-      status: z.enum(['claimed', 'started', 'skipped']),
+      claimed_at: isoTime.describe("the run's latest claim (a waiting run is claimed again at each cron tick)"),
+      status: z
+        .enum(['claimed', 'waiting', 'started', 'skipped', 'promoted', 'challenger_kept', 'cancelled', 'failed'])
+        .describe(
+          'claimed: its job is being started; waiting: held back by a passing reason (a job publishing to the model has not finished, the tenant has too many jobs), the schedule stays due and the next cron tick tries it again; skipped: a lasting reason (nothing new to learn, too few new rows, a job that cannot start); started: its job runs; then how the job ended: promoted or challenger_kept (version), cancelled, failed',
+        ),
       job_id: z.string().nullable(),
-      reason: z.string().nullable(),
-      finished_at: isoTime.nullable(),
+      reason: z.string().nullable().describe('why the run trained, waits or was skipped'),
+      started_at: isoTime.nullable().describe('when its job started; null without a job'),
+      finished_at: isoTime.nullable().describe('when the run ended: skipped, or its job ended; null while claimed, waiting or started'),
+      version: z.int().nullable().describe('the version its job published, when it published one'),
+      outcome: z.string().nullable().describe('how its job ended, in words: the champion/challenger decision, or the error'),
     }),
   ),
 });
@@ -497,11 +545,30 @@ export const driftResponse = z.object({
       psi: z.number().nullable(),
       status: z.enum(['stable', 'moderate', 'significant']).nullable(),
       noise_psi: z.number().nullable().describe('the PSI sampling noise alone gives on average at this many rows, about (bins - 1) · (1/rows + 1/training rows)'),
-      within_noise: z.boolean().nullable().describe('true when the PSI is no higher than sampling noise reaches 99 times in 100 at this many rows: no evidence of a shift'),
-      bins: z.array(z.string()),
+      within_noise: z
+        .boolean()
+        .nullable()
+        .describe('true when sampling noise alone reaches this PSI more than 1 time in 100 at this many rows (simulated: live and training rows drawn from the training shares, empty bins included): no evidence of a shift'),
+      bins: z.array(z.string()).describe('empty on the px_* entry: each pixel has bins of its own (?detail=pixels)'),
       reference: z.array(z.number()),
       live: z.array(z.number()),
-      measure: z.string().optional(),
+      measure: z.string().optional().describe("what the PSI is of: 'length in characters' for text; on the px_* entry, the mean over the pixel columns"),
+      pixels: z
+        .object({
+          columns: z.int().describe('pixel columns measured'),
+          image: z.object({ height: z.int(), width: z.int(), channels: z.int() }),
+          drifting: z.int().nullable().describe('pixels reading at least moderate and beyond their noise (about 1 in 100 does by chance); null before live rows'),
+          drifting_share: z.number().nullable(),
+          mean_value: z
+            .object({ reference: z.number(), live: z.number().nullable() })
+            .nullable()
+            .describe("the mean pixel value in training and live, estimated from each pixel's decile bins (drawn in towards the middle alike): which way and roughly how far the images moved"),
+          top: z
+            .array(z.object({ name: z.string(), psi: z.number().nullable(), status: z.enum(['stable', 'moderate', 'significant']).nullable(), noise_psi: z.number().nullable(), within_noise: z.boolean().nullable() }))
+            .describe('the 10 most drifted pixels'),
+        })
+        .optional()
+        .describe("the px_* entry of an image model: its pixel columns as one grid (psi and noise_psi are the pixels' means; within_noise compares that PSI with the mean of their noise limits)"),
     }),
   ),
   skipped: z.array(z.object({ name: z.string(), type: columnType, reason: z.string() })),

@@ -4,7 +4,8 @@
  * coordinator): draws the job's held-out rows from its dataset exactly as the trials left them out (of a
  * forecast job: the latest points of every series, forecast by both models after the same history),
  * loads the challenger (the job's result) and the current champion as served, predicts both on those
- * rows through the engine Predictor and scores them with the job's metric. Anything that stops a fair
+ * rows through the engine Predictor and scores them with the job's metric, with a paired bootstrap of
+ * the difference (engine/eval/paired-bootstrap: how much of it the held-out rows alone could make). Anything that stops a fair
  * comparison (an unreadable artifact, different class lists, a label the champion never saw) becomes a
  * failed report, which keeps the champion; only storage being down is thrown, so the queue retries.
  * One thing is no obstacle but an outcome: a forecast champion that cannot forecast the held-out points
@@ -12,7 +13,7 @@
  * job's report also carries the champion advanced to the job's data (./champion-advance), whatever the
  * comparison came to: the Registry makes it the champion if the champion stays.
  */
-import { applyOverrides, type Dataset, METRICS, type Predictor } from '../../engine';
+import { applyOverrides, type Dataset, METRICS, pairedDifference, type Predictor } from '../../engine';
 import { outputWidth } from '../../engine/core/task';
 import { datasetRows, truthFor } from '../../engine/data/dataset-rows';
 import { holdoutPart } from '../../engine/data/holdout';
@@ -43,12 +44,16 @@ export async function compareWithChampion(work: ChallengeWork, env: Env, loadDat
     const incumbent = await loadPredictor(env, champion.artifact_key);
     const mismatch = classMismatch(challenger, incumbent, work.task);
     if (mismatch) return { status: 'failed', reason: mismatch, champion_version: champion.version };
+    const ours = predictOn(challenger, held, work);
+    const theirs = predictOn(incumbent, held, work);
+    const difference = pairedDifference(ours.truth, ours.output, theirs.output, ours.classes, work.metric, { positive: ours.positive });
     return {
       status: 'complete',
-      challenger_score: scoreOn(challenger, held, work),
-      champion_score: scoreOn(incumbent, held, work),
+      challenger_score: ours.score,
+      champion_score: theirs.score,
       champion_version: champion.version,
       holdout_rows: held.rows,
+      ...(difference ? { difference } : {}),
     };
   } catch (err) {
     return failedReport(err, championVersion);
@@ -118,15 +123,27 @@ function classMismatch(challenger: Predictor, champion: Predictor, task: Challen
   return null;
 }
 
-/** The model's score (metric direction) on every row of `held`, predicted a window of rows at a time. */
-function scoreOn(predictor: Predictor, held: Dataset, work: ChallengeWork): number {
+interface HeldOutPrediction {
+  readonly truth: Float32Array;
+  readonly output: Float32Array;
+  readonly classes: number;
+  readonly positive: number | undefined;
+  /** The model's score (metric direction) on every held-out row. */
+  readonly score: number;
+}
+
+/**
+ * The model's raw output on every row of `held`, predicted a window of rows at a time, and its score.
+ * Both models' outputs are kept: the paired bootstrap of their difference resamples the same rows.
+ */
+function predictOn(predictor: Predictor, held: Dataset, work: ChallengeWork): HeldOutPrediction {
   const { classes, columns } = predictor.artifact;
   const truth = truthFor(held, work.target, work.task, classes);
   const width = outputWidth(work.task, classes.length);
   const known = new Set(columns);
-  const out = new Float32Array(held.rows * width);
-  for (let from = 0; from < held.rows; from += WINDOW_ROWS) out.set(predictor.predictRaw(datasetRows(held, from, from + WINDOW_ROWS, known)), from * width);
+  const output = new Float32Array(held.rows * width);
+  for (let from = 0; from < held.rows; from += WINDOW_ROWS) output.set(predictor.predictRaw(datasetRows(held, from, from + WINDOW_ROWS, known)), from * width);
   // Both models know the same classes (classMismatch), so f1 speaks for the job's positive class in both.
   const positive = work.task === 'binary' ? positiveClassIndex(classes, work.positive_class) : undefined;
-  return METRICS[work.metric].score(truth, out, classes.length, undefined, positive);
+  return { truth, output, classes: classes.length, positive, score: METRICS[work.metric].score(truth, output, classes.length, undefined, positive) };
 }

@@ -9,12 +9,14 @@
  * data; after that it is one read. No sampled rows yet: 200 with a note and no PSI; fewer rows than the
  * drift trigger's default min_rows: a note that the readings are within reach of noise. No reference
  * possible (the training dataset was deleted, or a forecast model, which takes no rows): 409
- * drift_reference_unavailable.
+ * drift_reference_unavailable. An image's pixel columns are one `px_*` entry (worker/drift-answer), or
+ * every one with `?detail=pixels`.
  */
 import { Hono } from 'hono';
 import { RETENTION_HOURS } from '../../durable/drift-monitor';
 import { DRIFT_TRIGGER_DEFAULTS } from '../../durable/retrain-rules';
 import type { AuthVars } from '../auth';
+import { driftEntries, PIXEL_DETAIL } from '../drift-answer';
 import { ApiError } from '../errors';
 import { measureLiveDrift } from '../live-drift';
 import { describedVersion } from '../model-versions';
@@ -35,12 +37,18 @@ function positiveIntParam(raw: string | undefined, field: string, max: number): 
   return value;
 }
 
-const round = (x: number) => Math.round(x * 1e4) / 1e4;
+/** `?detail=pixels` lists every pixel column of an image model; nothing else is a detail. */
+function perPixelParam(raw: string | undefined): boolean {
+  if (raw === undefined) return false;
+  if (raw === PIXEL_DETAIL) return true;
+  throw new ApiError(400, 'invalid_request', `detail: expected "${PIXEL_DETAIL}" (every pixel column of an image model), got "${raw.slice(0, 40)}"`, { field: 'detail' });
+}
 
 drift.get('/:model/drift', async (c) => {
   const name = validName(c.req.param('model'), 'model');
   const version = positiveIntParam(c.req.query('version'), 'version', Number.MAX_SAFE_INTEGER);
   const hours = positiveIntParam(c.req.query('hours'), 'hours', RETENTION_HOURS) ?? DEFAULT_HOURS;
+  const perPixel = perPixelParam(c.req.query('detail'));
   const tenant = c.get('tenant');
   const resolved = await describedVersion(c.env, tenant, name, version);
   if (resolved.task === 'forecast') {
@@ -59,18 +67,7 @@ drift.get('/:model/drift', async (c) => {
     });
   }
   const { reference, window, live } = measured;
-  const features = measured.features.map((f) => ({
-    name: f.name,
-    type: f.type,
-    psi: f.psi === null ? null : round(f.psi),
-    status: f.status,
-    noise_psi: f.noise === null ? null : round(f.noise),
-    within_noise: f.withinNoise,
-    bins: f.bins,
-    reference: f.reference.map(round),
-    live: f.live.map(round),
-    ...(f.kind === 'text_length' ? { measure: 'length in characters' } : {}),
-  }));
+  const { features, skipped } = driftEntries(reference, measured.features, perPixel);
   return c.json({
     model: name,
     version: resolved.version,
@@ -78,7 +75,7 @@ drift.get('/:model/drift', async (c) => {
     window: { from: window.from, to: window.to, hours },
     reference: { dataset: resolved.dataset, rows: reference.rows },
     features,
-    skipped: reference.skipped,
+    skipped,
     ...noteOn(live.rows, resolved.version, hours),
   });
 });
@@ -88,7 +85,8 @@ function noteOn(rows: number, version: number, hours: number): { note?: string }
   if (rows === 0) return { note: `no predictions of version ${version} were sampled in the last ${hours} h yet; PSI needs live rows (a few hundred for a reliable reading)` };
   if (rows < DRIFT_TRIGGER_DEFAULTS.min_rows) {
     return {
-      note: `only ${rows} prediction row${rows === 1 ? '' : 's'} sampled in the last ${hours} h: sampling noise alone reads a PSI of about noise_psi per feature (over ten deciles at least ${(9 / rows).toPrecision(2)}), so a reading is a shift only well above it (within_noise); readings hold from a few hundred rows (drift-triggered retraining waits for ${DRIFT_TRIGGER_DEFAULTS.min_rows} by default)`,
+      // In words, not field names: the CLI and the dashboard print it as it is, beside their own column names.
+      note: `only ${rows} prediction row${rows === 1 ? '' : 's'} sampled in the last ${hours} h: at this size sampling noise alone reads a PSI of ${(9 / rows).toPrecision(2)} or more on a feature of ten deciles (each feature's noise is given beside its reading), so only a reading well above its noise is a shift; readings hold from a few hundred rows (drift-triggered retraining waits for ${DRIFT_TRIGGER_DEFAULTS.min_rows} by default)`,
     };
   }
   return {};

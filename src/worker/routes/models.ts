@@ -55,8 +55,10 @@ models.get('/:model', async (c) => {
   // Describing a model must work even when its artifact cannot be read: that is when people look.
   let predictor: Predictor | undefined;
   let artifactError: { code: string; message: string } | undefined;
-  // A forecaster has no feature schema to describe: its series (below) takes the place of features.
-  if (described && info.task !== 'forecast') {
+  // A forecaster has no feature schema to describe: its series (below) takes the place of features. The
+  // described version's own task decides (a pinned version may be of another task than the champion).
+  const describedTask = described?.task ?? info.task;
+  if (described && describedTask !== 'forecast') {
     try {
       predictor = await loadVersion(c.env, name, described);
     } catch (err) {
@@ -65,7 +67,7 @@ models.get('/:model', async (c) => {
     }
   }
   let forecaster: Forecaster | undefined;
-  if (described && info.task === 'forecast') {
+  if (described && describedTask === 'forecast') {
     try {
       forecaster = await loadOrCorrupt(name, described, 'forecast', () => loadForecaster(c.env, described.artifact_key));
     } catch (err) {
@@ -104,6 +106,8 @@ models.get('/:model', async (c) => {
       score: v.score,
       dataset: v.dataset,
       created_at: v.created_at,
+      // What the version predicts, where stored (a version kept apart may predict another target than the champion).
+      ...(v.task !== undefined && v.target !== undefined ? { task: v.task, target: v.target, classes: v.classes ?? [] } : {}),
       // A forecast champion advanced to newer data: whose fitted model it is (its dataset: the newer data).
       ...(v.advanced_from !== undefined ? { advanced_from: v.advanced_from } : {}),
     })),

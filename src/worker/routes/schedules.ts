@@ -13,11 +13,13 @@ import type { MetricName } from '../../engine';
 import { CadenceError, parseCadence } from '../../durable/cadence';
 import type { Schedule } from '../../durable/model-schedule';
 import { RETENTION_HOURS } from '../../durable/drift-monitor';
+import { DEFAULT_PROMOTION } from '../../durable/challenge-noise';
 import { defaultMargin, DRIFT_TRIGGER_DEFAULTS, marginKindOf, marginProblem } from '../../durable/retrain-rules';
 import { BOARD_NAME } from '../../durable/schedule-board';
 import type { AuthVars } from '../auth';
 import { checkChampionColumns } from '../champion-columns';
 import { coordinatorFor, isJobId } from '../coordinator';
+import { driftTriggerWarnings } from '../drift-trigger-warnings';
 import { ApiError, notFound } from '../errors';
 import { validName } from '../names';
 import { createJobSchema, readJson } from '../schemas';
@@ -53,8 +55,17 @@ export const scheduleSchema = z.strictObject({
   }),
   dataset: z.string().min(1, 'dataset must name a dataset'),
   budget: budgetSchema,
-  min_new_rows: z.int().min(0, 'min_new_rows must be at least 0').max(1_000_000_000).optional(),
+  min_new_rows: z
+    .int()
+    .min(0, 'min_new_rows must be at least 0')
+    .max(1_000_000_000)
+    .optional()
+    .describe('skip a run unless this many rows are new since the data the model last trained on (rows appended since; every row of a new upload). A run on data the model already learned from is skipped whatever this says. Default 0'),
   margin: z.number().min(0, 'margin must be at least 0').optional(),
+  promotion: z
+    .enum(['beyond_noise', 'margin'], 'promotion must be "beyond_noise" or "margin"')
+    .optional()
+    .describe('how a challenger wins: "beyond_noise" (default), better by the margin and beyond the holdout\'s noise (the 90% interval of challenger − champion on the better side of 0); "margin", better by the margin on the two scores alone'),
   on_drift: onDriftSchema.nullable().optional(),
 });
 
@@ -85,9 +96,12 @@ schedules.put('/:model/schedule', async (c) => {
   if (onDrift !== null && model.task === 'forecast') {
     throw new ApiError(400, 'invalid_request', `on_drift: model "${name}" forecasts a series and takes no input rows, so its inputs cannot drift; schedule it by "every" alone`, { field: 'on_drift' });
   }
-  const schedule = await registry.putSchedule(name, { every: body.every.trim(), dataset, budget: body.budget, min_new_rows: body.min_new_rows ?? 0, margin, on_drift: onDrift });
+  // The rule is stored resolved: a schedule stored before it existed has none and keeps "margin".
+  const promotion = body.promotion ?? DEFAULT_PROMOTION;
+  const schedule = await registry.putSchedule(name, { every: body.every.trim(), dataset, budget: body.budget, min_new_rows: body.min_new_rows ?? 0, margin, promotion, on_drift: onDrift });
   await c.env.SCHEDULES.getByName(BOARD_NAME).set(c.get('tenant'), name, schedule.next_due_at, schedule.revision, onDrift !== null);
-  return c.json(scheduleView(schedule, metric));
+  const warnings = driftTriggerWarnings(onDrift);
+  return c.json({ ...scheduleView(schedule, metric), ...(warnings.length > 0 ? { warnings } : {}) });
 });
 
 schedules.get('/:model/schedule', async (c) => {
@@ -124,6 +138,7 @@ function scheduleView(s: Schedule, metric: MetricName) {
     min_new_rows: s.min_new_rows,
     margin: s.margin,
     margin_kind: marginKindOf(metric),
+    promotion: s.promotion ?? 'margin',
     metric,
     on_drift: s.on_drift ?? null,
     next_due_at: new Date(s.next_due_at).toISOString(),

@@ -5,12 +5,14 @@
  * interlacing), JPEG through jpeg-js with typed arrays (no Buffer: this runs in workerd without
  * nodejs_compat). The header is read first, so an image too large to decode in an isolate (over the
  * pixel cap, or a JPEG whose decoding would take more memory than jpeg-memory allows) is refused before a
- * single pixel is allocated. Every failure is an EngineError naming the file (the `label`); a file too
+ * single pixel is allocated. A JPEG is turned as its EXIF orientation says (exif-orientation), as a photo
+ * viewer shows it. Every failure is an EngineError naming the file (the `label`); a file too
  * large is said to be too large, one cut short to be truncated, never "corrupt" for a resource limit.
  */
 import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { EngineError } from '../../core/errors';
+import { exifOrientation, orientImage, swapsSides } from './exif-orientation';
 import { type JpegComponent, jpegDecodeBytes, largestJpegWithin, MAX_JPEG_DECODE_BYTES } from './jpeg-memory';
 
 export { MAX_JPEG_DECODE_BYTES } from './jpeg-memory';
@@ -33,6 +35,11 @@ export interface ImageHeader {
   readonly gray: boolean;
   /** A JPEG's components with their sampling factors (what its decoding costs, jpeg-memory). */
   readonly components?: readonly JpegComponent[];
+  /**
+   * A JPEG's EXIF orientation when it is not 1 (exif-orientation): the decoded image is turned by it,
+   * so with 5 to 8 it is `height` wide and `width` high (`width` and `height` are as stored).
+   */
+  readonly orientation?: number;
 }
 
 /**
@@ -67,6 +74,7 @@ const isStartOfFrame = (marker: number) => marker >= 0xc0 && marker <= 0xcf && m
 
 function readJpegHeader(bytes: Uint8Array, label: string): ImageHeader {
   let i = 2;
+  let orientation = 1;
   while (i + 4 <= bytes.length) {
     if (bytes[i] !== 0xff) throw invalid(label, 'a corrupt JPEG (bad segment marker)');
     const marker = bytes[i + 1];
@@ -87,10 +95,12 @@ function readJpegHeader(bytes: Uint8Array, label: string): ImageHeader {
       const count = bytes[i + 9];
       // Each component: id, sampling factors (h in the high nibble, v in the low), quantisation table.
       const components = i + 10 + 3 * count <= bytes.length ? Array.from({ length: count }, (_, k) => ({ h: bytes[i + 11 + 3 * k] >> 4, v: bytes[i + 11 + 3 * k] & 15 })) : undefined;
-      return { format: 'jpeg', width, height, gray: count === 1, ...(components ? { components } : {}) };
+      return { format: 'jpeg', width, height, gray: count === 1, ...(components ? { components } : {}), ...(orientation !== 1 ? { orientation } : {}) };
     }
     // Start of scan or end of image before any frame header: no size to read.
     if (marker === 0xda || marker === 0xd9 || length < 2) break;
+    // APP1: EXIF, whose orientation says how to turn the stored pixels (the first EXIF segment counts).
+    if (marker === 0xe1 && orientation === 1) orientation = exifOrientation(bytes.subarray(i + 4, Math.min(bytes.length, i + 2 + length)));
     i += 2 + length;
   }
   throw invalid(label, 'a corrupt JPEG (no frame header)');
@@ -204,10 +214,18 @@ function decodeJpegPixels(bytes: Uint8Array, label: string, header: ImageHeader,
     }
     throw invalid(label, `a corrupt JPEG (${message})`);
   }
-  if (!header.gray) return { width: image.width, height: image.height, channels: 3, data: image.data };
+  // Turning copies the pixels once more, after the decoder's coefficient blocks are garbage: well inside
+  // the peak jpeg-memory budgets for the blocks.
+  const orientation = header.orientation ?? 1;
+  if (!header.gray) return orientImage({ width: image.width, height: image.height, channels: 3, data: image.data }, orientation);
   // jpeg-js replicates a gray component into R, G and B: keep one.
   const n = image.width * image.height;
   const data = new Uint8Array(n);
   for (let i = 0; i < n; i++) data[i] = image.data[i * 3];
-  return { width: image.width, height: image.height, channels: 1, data };
+  return orientImage({ width: image.width, height: image.height, channels: 1, data }, orientation);
+}
+
+/** The size an image is shown at: its stored size, turned by its EXIF orientation. */
+export function shownSize(header: ImageHeader): { width: number; height: number } {
+  return swapsSides(header.orientation ?? 1) ? { width: header.height, height: header.width } : { width: header.width, height: header.height };
 }

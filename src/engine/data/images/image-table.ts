@@ -10,8 +10,8 @@
 import type { ImageShape } from '../../core/image-shape';
 import { EngineError } from '../../core/errors';
 import type { Column, Dataset } from '../dataset';
-import { classImages } from './class-folders';
-import { decodeImage, MAX_SOURCE_PIXELS, readImageHeader } from './decode-image';
+import { type ClassImage, classImages } from './class-folders';
+import { decodeImage, MAX_SOURCE_PIXELS, readImageHeader, shownSize } from './decode-image';
 import { pixelColumnNames } from './pixel-columns';
 import { type AlphaBackground, type ResizeTarget, resizeImage } from './resize';
 import { forEachInflated, listZipEntries } from './zip-entries';
@@ -66,6 +66,8 @@ export interface ImageTable {
   readonly shape: ImageShape;
   /** Images per class, by class name. */
   readonly classCounts: Readonly<Record<string, number>>;
+  /** What the upload should say about the zip's layout and contents (class-folders): files left out, small classes, merged splits. */
+  readonly warnings: readonly string[];
 }
 
 /** Bytes inflated at a time: enough to amortise walking the zip's directory, small beside the isolate. */
@@ -78,7 +80,7 @@ const CHUNK_BYTES = 8 * 1024 * 1024;
  */
 export function imageTableFromZip(zip: Uint8Array, options: Partial<ImageTableOptions> = {}): ImageTable {
   const opts = resolveImageTableOptions(options);
-  const images = classImages(listZipEntries(zip, opts.maxEntries));
+  const { images, warnings } = classImages(listZipEntries(zip, opts.maxEntries));
   checkSizes(images.map((i) => i.entry), opts);
   const classCount = new Set(images.map((i) => i.label)).size;
   if (classCount > opts.maxClasses) {
@@ -118,7 +120,7 @@ export function imageTableFromZip(zip: Uint8Array, options: Partial<ImageTableOp
   const classCounts: Record<string, number> = Object.fromEntries(counts);
   const columns: Column[] = names.map((name, v) => ({ name, type: 'numeric', storage: 'f64', values: values[v] }));
   columns.push({ name: IMAGE_LABEL_COLUMN, type: 'categorical', storage: 'codes', codes, levels: classes });
-  return { dataset: { rows: images.length, columns }, shape, classCounts };
+  return { dataset: { rows: images.length, columns }, shape, classCounts, warnings };
 }
 
 /** Count and declared-size caps, checked on the directory before anything is inflated. */
@@ -145,7 +147,7 @@ function checkSizes(entries: readonly { name: string; size: number; compression:
 }
 
 /** The caller's size and channels, or those read from the images' headers (which costs one extra inflate pass). */
-function targetShape(zip: Uint8Array, images: ReturnType<typeof classImages>, opts: ImageTableOptions): ResizeTarget {
+function targetShape(zip: Uint8Array, images: readonly ClassImage[], opts: ImageTableOptions): ResizeTarget {
   let size = opts.size;
   let channels = opts.channels;
   if (!size || !channels) {
@@ -158,8 +160,10 @@ function targetShape(zip: Uint8Array, images: ReturnType<typeof classImages>, op
       (entry, bytes) => {
         const header = inTable(() => readImageHeader(bytes, entry.name));
         allGray &&= header.gray;
-        const key = `${header.width}x${header.height}`;
-        const seen = sizes.get(key) ?? { height: header.height, width: header.width, count: 0 };
+        // As shown, EXIF orientation applied: the size the decoded image will have.
+        const { width, height } = shownSize(header);
+        const key = `${width}x${height}`;
+        const seen = sizes.get(key) ?? { height, width, count: 0 };
         seen.count++;
         sizes.set(key, seen);
       },
