@@ -14,24 +14,12 @@ import { scoreOnSeriesTail } from '../../src/engine/forecast/series-holdout';
 import type { Params } from '../../src/engine/search/space';
 import { datasetFromCsv } from './forecast-fixtures';
 import { engineError } from './helpers/assertions';
+import { salesDays } from './promo-sales';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2024, 0, 1);
 const HELD = 28;
 
-/** 210 days of sales: a weekly shape, +40 on promotion days, -25 on rainy ones, noise; promotions and rain at random. */
-function salesDays(seed = 7) {
-  const rng = new Rng(seed);
-  const weekly = [0, 5, 8, 10, 15, 30, 20];
-  const rows: { day: string; promo: number; weather: string; sales: number }[] = [];
-  for (let i = 0; i < 210; i++) {
-    const promo = rng.next() < 0.2 ? 1 : 0;
-    const weather = rng.next() < 0.3 ? 'rainy' : 'sunny';
-    const sales = 100 + 0.1 * i + weekly[i % 7] + 40 * promo - (weather === 'rainy' ? 25 : 0) + 3 * (rng.next() - 0.5);
-    rows.push({ day: new Date(START + i * DAY).toISOString().slice(0, 10), promo, weather, sales });
-  }
-  return rows;
-}
 
 type Row = ReturnType<typeof salesDays>[number];
 const csv = (rows: readonly Row[]) => ['day,promo,weather,sales', ...rows.map((r) => `${r.day},${r.promo},${r.weather},${r.sales.toFixed(2)}`)].join('\n');

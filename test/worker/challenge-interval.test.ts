@@ -9,25 +9,13 @@
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../src/engine';
 import { expectError, jsonOf, scheduledTick, send, tenantKey, waitJob } from './tenant';
+import { binaryTable } from './binary-table';
 
 const TENANT = 'interval';
 let key = '';
 const MIN = 60_000;
 
-/** A binary table: the label follows x1 + x2/2 (or a coin flip when noisy); c is noise. */
-function table(rows: number, seed: number, noisy = false): string {
-  const rng = new Rng(seed);
-  const lines = ['x1,x2,c,label'];
-  for (let i = 0; i < rows; i++) {
-    const x1 = rng.normal();
-    const x2 = rng.normal();
-    const label = noisy ? rng.next() < 0.5 : x1 + 0.5 * x2 > 0;
-    lines.push(`${x1.toFixed(4)},${x2.toFixed(4)},${'pqr'[rng.int(3)]},${label ? 'yes' : 'no'}`);
-  }
-  return lines.join('\n');
-}
 
 const upload = async (name: string, csv: string) => expect((await send({ method: 'PUT', path: `/v1/datasets/${name}`, key, body: csv, contentType: 'text/csv' })).status).toBe(201);
 const append = async (name: string, csv: string) => expect((await send({ method: 'POST', path: `/v1/datasets/${name}/rows`, key, body: csv, contentType: 'text/csv' })).status).toBe(201);
@@ -62,9 +50,9 @@ describe("the comparison's interval", () => {
 
   it('promotes a challenger better beyond noise, recording the difference and its interval in the job and the history', async () => {
     // The champion learned coin flips; the challenger learns the signal of 300 new rows.
-    await upload('grow', table(50, 2, true));
+    await upload('grow', binaryTable(50, 2, true));
     await train('grow', 'grow');
-    await upload('grow', table(300, 4));
+    await upload('grow', binaryTable(300, 4));
     const { job, schedule } = await retrainNow('grow', { every: '1d', dataset: 'grow', budget: { trials: 3 } });
     expect(schedule.promotion).toBe('beyond_noise');
     expect(job.status).toBe('succeeded');
@@ -88,9 +76,9 @@ describe("the comparison's interval", () => {
   }, 150_000);
 
   it('says where the difference stands under the margin rule too, and keeps "margin" for a schedule stored before the rule', async () => {
-    await upload('same', table(160, 5));
+    await upload('same', binaryTable(160, 5));
     await train('same', 'same');
-    await append('same', table(60, 6));
+    await append('same', binaryTable(60, 6));
     // A margin of 0.9 cannot be beaten: the champion stays, and the decision still reads the interval.
     const { job, schedule } = await retrainNow('same', { every: '1d', dataset: 'same', budget: { trials: 2 }, margin: 0.9, promotion: 'margin' });
     expect(schedule.promotion).toBe('margin');

@@ -13,30 +13,18 @@
 import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../src/engine';
 import { listRuns, STALE_CLAIM_MS, upgradeScheduleRuns } from '../../src/durable/model-schedule';
 import type { PublishRequest } from '../../src/durable/protocol';
 import { scheduleWithRunsResponse } from '../../src/worker/openapi/responses';
 import { retrainJobId } from '../../src/worker/retrain';
 import { runDueSchedules } from '../../src/worker/scheduled';
 import { expectError, jsonOf, scheduledTick, send, tenantKey, waitJob } from './tenant';
+import { binaryTable } from './binary-table';
 
 const TENANT = 'sched';
 let key = '';
 const MIN = 60_000;
 
-/** A binary table: the label follows x1 + x2/2 (or a coin flip when noisy); c is noise. */
-function table(rows: number, seed: number, noisy = false): string {
-  const rng = new Rng(seed);
-  const lines = ['x1,x2,c,label'];
-  for (let i = 0; i < rows; i++) {
-    const x1 = rng.normal();
-    const x2 = rng.normal();
-    const label = noisy ? rng.next() < 0.5 : x1 + 0.5 * x2 > 0;
-    lines.push(`${x1.toFixed(4)},${x2.toFixed(4)},${'pqr'[rng.int(3)]},${label ? 'yes' : 'no'}`);
-  }
-  return lines.join('\n');
-}
 
 const upload = async (name: string, csv: string) => expect((await send({ method: 'PUT', path: `/v1/datasets/${name}`, key, body: csv, contentType: 'text/csv' })).status).toBe(201);
 /** Appends rows (a CSV with its header) as the dataset's next version. */
@@ -88,7 +76,7 @@ async function retrainNow(model: string, body: Record<string, unknown>): Promise
 describe('scheduled retraining', () => {
   beforeAll(async () => {
     key = await tenantKey(TENANT, 'k');
-    await upload('base', table(60, 1));
+    await upload('base', binaryTable(60, 1));
     await upload('nolabel', 'x1,x2\n1,2\n3,4\n');
     await train('base', 'base');
   }, 120_000);
@@ -154,7 +142,7 @@ describe('scheduled retraining', () => {
   });
 
   it('runs nothing before the due time, and one job per due time however many ticks race or retry', async () => {
-    await append('base', table(20, 11));
+    await append('base', binaryTable(20, 11));
     const set = await jsonOf(await putSchedule('base', { every: '1h', dataset: 'base', budget: { trials: 1 } }));
     const due = Date.parse(set.next_due_at);
     await tick(due - MIN);
@@ -176,7 +164,7 @@ describe('scheduled retraining', () => {
     await tick(due + 59 * MIN);
     expect((await getSchedule('base')).runs).toHaveLength(1);
     expect((await waitJob(s.runs[0].job_id, key)).status).toBe('succeeded');
-    await append('base', table(20, 12));
+    await append('base', binaryTable(20, 12));
     await tick(due + 61 * MIN);
     s = await getSchedule('base');
     expect(s.runs).toHaveLength(2);
@@ -364,9 +352,9 @@ describe('scheduled retraining', () => {
   });
 
   it('claims again a run whose claim was never settled (its invocation died), starting its job once', async () => {
-    await upload('lost', table(80, 7));
+    await upload('lost', binaryTable(80, 7));
     await train('lost', 'lost');
-    await append('lost', table(20, 8));
+    await append('lost', binaryTable(20, 8));
     const set = await jsonOf(await putSchedule('lost', { every: '1d', dataset: 'lost', budget: { trials: 1 } }));
     const due = Date.parse(set.next_due_at);
     // An invocation claims the run, then dies before it starts the job or moves the board.
@@ -404,10 +392,10 @@ describe('scheduled retraining', () => {
   });
 
   it('retrains on appended data and promotes a challenger that wins on held-out rows', async () => {
-    await upload('grow', table(50, 2, true));
+    await upload('grow', binaryTable(50, 2, true));
     const first = await train('grow', 'grow');
     expect((await describeModel('grow')).champion_version).toBe(1);
-    await upload('grow', table(300, 4));
+    await upload('grow', binaryTable(300, 4));
 
     const { job: retrain, run } = await retrainNow('grow', { every: '1d', dataset: 'grow', budget: { trials: 3 } });
     expect(retrain.status).toBe('succeeded');
@@ -447,9 +435,9 @@ describe('scheduled retraining', () => {
   }, 150_000);
 
   it("holds out rows appended since the champion's data, which the champion never saw", async () => {
-    await upload('fresh', table(80, 6));
+    await upload('fresh', binaryTable(80, 6));
     await train('fresh', 'fresh');
-    const appended = table(120, 7).split('\n');
+    const appended = binaryTable(120, 7).split('\n');
     expect((await send({ method: 'POST', path: '/v1/datasets/fresh/rows', key, body: appended.join('\n'), contentType: 'text/csv' })).status).toBe(201);
     const { job: retrain } = await retrainNow('fresh', { every: '1d', dataset: 'fresh', budget: { trials: 2 } });
     expect(retrain.status).toBe('succeeded');
@@ -464,9 +452,9 @@ describe('scheduled retraining', () => {
   let keptJob: Record<string, any> = {};
 
   it('keeps the champion when the challenger does not win by the margin, recording both scores', async () => {
-    await upload('same', table(200, 5));
+    await upload('same', binaryTable(200, 5));
     await train('same', 'same');
-    await append('same', table(40, 15));
+    await append('same', binaryTable(40, 15));
     // An absolute margin of 0.9 on roc_auc cannot be beaten by a challenger of a champion scoring over 0.1.
     const { job, run } = await retrainNow('same', { every: '1d', dataset: 'same', budget: { trials: 3 }, margin: 0.9 });
     keptJob = job;
@@ -503,11 +491,11 @@ describe('scheduled retraining', () => {
   });
 
   it('keeps the champion and says why when the comparison fails', async () => {
-    await upload('fragile', table(100, 6));
+    await upload('fragile', binaryTable(100, 6));
     await train('fragile', 'fragile');
     const champion = await env.REGISTRY.getByName(TENANT).resolveModel('fragile');
     await env.STORE.put(champion!.artifact_key, '{"format": "not a model"');
-    await append('fragile', table(20, 16));
+    await append('fragile', binaryTable(20, 16));
     const { job: retrain } = await retrainNow('fragile', { every: '1d', dataset: 'fragile', budget: { trials: 2 } });
     expect(retrain.challenge).toMatchObject({ status: 'failed', promoted: false });
     const model = await describeModel('fragile');
@@ -536,7 +524,7 @@ describe('scheduled retraining', () => {
     expect(skipped.reason).toMatch(/nothing new to learn/);
 
     // Five rows appended: counted from v2, the data last trained on, and too few.
-    await append('same', table(5, 17));
+    await append('same', binaryTable(5, 17));
     await tick(Date.parse(s.next_due_at) + MIN);
     s = await getSchedule('same');
     expect(s.runs[0]).toMatchObject({ run: 2, status: 'skipped' });
@@ -544,7 +532,7 @@ describe('scheduled retraining', () => {
     expect(s.next_due_at).toBe(new Date(Date.parse(set.next_due_at) + 2 * DAY).toISOString());
 
     // The table uploaded anew at the same size (a sliding window): all of its rows count, and the run trains.
-    await upload('same', table(245, 18));
+    await upload('same', binaryTable(245, 18));
     await tick(Date.parse(s.next_due_at) + MIN);
     const after = await getSchedule('same');
     expect(after.runs[0]).toMatchObject({ run: 3, status: 'started' });
@@ -554,10 +542,10 @@ describe('scheduled retraining', () => {
   }, 150_000);
 
   it('leaves a run held back by a running job, or by too many jobs, due for the next tick; it then starts its one job', async () => {
-    await upload('busy', table(80, 20));
-    await upload('busy-other', table(80, 21));
+    await upload('busy', binaryTable(80, 20));
+    await upload('busy-other', binaryTable(80, 21));
     await train('busy', 'busy');
-    await append('busy', table(20, 22));
+    await append('busy', binaryTable(20, 22));
     const set = await jsonOf(await putSchedule('busy', { every: '1d', dataset: 'busy', budget: { trials: 1 } }));
     const due = Date.parse(set.next_due_at);
     const board = env.SCHEDULES.getByName('global');
@@ -589,7 +577,7 @@ describe('scheduled retraining', () => {
     // Too many unfinished jobs in the tenant (here at most one, and another model's job running): the job
     // cannot start, and the run waits, its schedule due again from its due time.
     const due2 = Date.parse(s.next_due_at);
-    await append('busy', table(20, 23));
+    await append('busy', binaryTable(20, 23));
     const blocker = (await jsonOf(await send({ method: 'POST', path: '/v1/jobs', key, body: { ...long, dataset: 'busy-other', model: 'busy-blocker' } }))).id as string;
     const oneJob = { ...env, MAX_CONCURRENT_JOBS: '1' } as Env;
     const outcome = (await runDueSchedules(oneJob, due2 + MIN)).find((o) => o.tenant === TENANT && o.model === 'busy');
@@ -613,7 +601,7 @@ describe('scheduled retraining', () => {
   it('skips a run whose job cannot start, saying why', async () => {
     const set = await jsonOf(await putSchedule('base', { every: '1d', dataset: 'base', budget: { trials: 1 } }));
     // The newest version lost the target column after the schedule was set.
-    await upload('base', table(80, 7).replace(/,(yes|no)$/gm, '').replace('x1,x2,c,label', 'x1,x2,c'));
+    await upload('base', binaryTable(80, 7).replace(/,(yes|no)$/gm, '').replace('x1,x2,c,label', 'x1,x2,c'));
     await tick(Date.parse(set.next_due_at) + MIN);
     const run = (await getSchedule('base')).runs[0];
     expect(run).toMatchObject({ status: 'skipped', job_id: null });
@@ -624,15 +612,15 @@ describe('scheduled retraining', () => {
 
   it("refuses a schedule on data without the champion's columns, and skips a run whose newest version lost one", async () => {
     // The champion of "base" reads x1, x2 and c.
-    await upload('narrow', table(80, 8).replace(/^([^,]+),([^,]+),[^,]+,/gm, '$1,$2,'));
+    await upload('narrow', binaryTable(80, 8).replace(/^([^,]+),([^,]+),[^,]+,/gm, '$1,$2,'));
     const refused = await expectError(await putSchedule('base', { every: '1d', dataset: 'narrow', budget: { trials: 1 } }), 400, 'invalid_dataset');
     expect(refused.details).toMatchObject({ field: 'dataset', missing: ['c'] });
     expect(refused.message).toContain('dataset "narrow" v1 lacks a column the champion was trained on ("c")');
 
-    await upload('shrink', table(80, 9));
+    await upload('shrink', binaryTable(80, 9));
     await train('shrink', 'shrink');
     const set = await jsonOf(await putSchedule('shrink', { every: '1d', dataset: 'shrink', budget: { trials: 1 } }));
-    await upload('shrink', table(80, 10).replace(/^([^,]+),[^,]+,/gm, '$1,'));
+    await upload('shrink', binaryTable(80, 10).replace(/^([^,]+),[^,]+,/gm, '$1,'));
     await tick(Date.parse(set.next_due_at) + MIN);
     const run = (await getSchedule('shrink')).runs[0];
     expect(run).toMatchObject({ status: 'skipped', job_id: null });

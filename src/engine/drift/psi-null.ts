@@ -18,7 +18,7 @@
  * rows); one draw costs one to a few microseconds over a dozen bins.
  */
 import { Rng } from '../core/rng';
-import { PSI_EPSILON } from './psi';
+import { psi } from './psi';
 
 /** Exceedances that make a reading noise: the test's resolution at alpha is alpha / K. */
 const TEST_EXCEEDANCES = 4;
@@ -103,17 +103,6 @@ function drawShares(shares: Float64Array, rows: number, draws: Draws, out: Float
   }
 }
 
-/** ./psi's psi over typed arrays (the simulation's inner loop). */
-function floorPsi(reference: Float64Array, live: Float64Array): number {
-  let sum = 0;
-  for (let k = 0; k < reference.length; k++) {
-    const p = Math.max(live[k], PSI_EPSILON);
-    const q = Math.max(reference[k], PSI_EPSILON);
-    sum += (p - q) * Math.log(p / q);
-  }
-  return sum;
-}
-
 /** A stream of PSI readings of pure noise for one case. */
 class NullDraws {
   private readonly shares: Float64Array;
@@ -141,7 +130,7 @@ class NullDraws {
   next(): number {
     drawShares(this.shares, this.rows, this.draws, this.live);
     if (this.ref !== this.shares) drawShares(this.shares, this.referenceRows, this.draws, this.ref);
-    return floorPsi(this.ref, this.live);
+    return psi(this.ref, this.live);
   }
 }
 

@@ -74,17 +74,27 @@ function binaryAuc(n: number, isPositive: (i: number) => boolean, score: (i: num
   for (let i = 0; i < n; i++) order[i] = i;
   order.sort((a, b) => keys[a] - keys[b] || a - b);
 
+  return aucOverOrder(order, (i) => keys[i], isPositive, weights);
+}
+
+/**
+ * The weighted Mann-Whitney AUC of rows already in increasing score order (`order`, ties adjacent):
+ * positives in a group of tied scores beat every lower negative and half of the tied ones. NaN when a
+ * class has no weight. Shared with the paired bootstrap (./paired-bootstrap), which sorts once and
+ * reweights many times.
+ */
+export function aucOverOrder(order: Uint32Array, score: (i: number) => number, isPositive: (i: number) => boolean, weights?: Float32Array): number {
+  const n = order.length;
   let negBelow = 0;
   let totalPos = 0;
   let area = 0;
   let g = 0;
   while (g < n) {
-    // One group of tied scores: positives in it beat every lower negative and half of the tied ones.
     let pos = 0;
     let neg = 0;
-    const value = keys[order[g]];
+    const value = score(order[g]);
     let e = g;
-    while (e < n && keys[order[e]] === value) {
+    while (e < n && score(order[e]) === value) {
       const i = order[e];
       const w = weights ? weights[i] : 1;
       if (isPositive(i)) pos += w;
@@ -96,9 +106,7 @@ function binaryAuc(n: number, isPositive: (i: number) => boolean, score: (i: num
     totalPos += pos;
     g = e;
   }
-  const totalNeg = negBelow;
-  if (totalPos <= 0 || totalNeg <= 0) return Number.NaN;
-  return area / (totalPos * totalNeg);
+  return totalPos > 0 && negBelow > 0 ? area / (totalPos * negBelow) : Number.NaN;
 }
 
 /**

@@ -14,6 +14,7 @@
  */
 import { Rng } from '../core/rng';
 import { METRICS, type MetricName } from './metrics';
+import { aucOverOrder } from './metrics-classification';
 
 export interface PairedDifference {
   /** challenger − champion on all the rows, in the metric's own units (greater is better or not, as the metric). */
@@ -111,28 +112,7 @@ function sortedAuc(orders: readonly Uint32Array[], output: Float32Array, truth: 
   return count > 0 ? sum / count : Number.NaN;
 }
 
-/** The Mann-Whitney count of one column against `positive`, tied scores counting one half. */
+/** The Mann-Whitney count of one column against `positive`, tied scores counting one half (the metric's own). */
 function columnAuc(order: Uint32Array, output: Float32Array, width: number, column: number, truth: Float32Array, positive: number, weights: Float32Array): number {
-  const n = order.length;
-  let negBelow = 0;
-  let totalPos = 0;
-  let area = 0;
-  let g = 0;
-  while (g < n) {
-    let pos = 0;
-    let neg = 0;
-    const value = output[order[g] * width + column];
-    let e = g;
-    while (e < n && output[order[e] * width + column] === value) {
-      const i = order[e];
-      if (truth[i] === positive) pos += weights[i];
-      else neg += weights[i];
-      e++;
-    }
-    area += pos * (negBelow + 0.5 * neg);
-    negBelow += neg;
-    totalPos += pos;
-    g = e;
-  }
-  return totalPos > 0 && negBelow > 0 ? area / (totalPos * negBelow) : Number.NaN;
+  return aucOverOrder(order, (i) => output[i * width + column], (i) => truth[i] === positive, weights);
 }
