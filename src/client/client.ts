@@ -7,6 +7,7 @@
 import { type ClientOptions, createTransport, type RawBody, segment } from './transport';
 import type {
   AppendedVersion,
+  CancelledJob,
   ChampionChange,
   CreatedJob,
   CreatedKey,
@@ -48,8 +49,8 @@ export function createClient(options: ClientOptions) {
     list: () => http.json<JobList>({ method: 'GET', path: '/v1/jobs' }),
     /** Every trial's full record. */
     trials: async (id: string) => (await http.json<{ trials: TrialRecord[] }>({ method: 'GET', path: `/v1/jobs/${segment(id)}/trials` })).trials,
-    /** Cancels a running job, keeping finished trials and the best model so far. */
-    cancel: (id: string) => http.json<Job>({ method: 'DELETE', path: `/v1/jobs/${segment(id)}` }),
+    /** Cancels a running job, keeping finished trials and the best model so far; `cancel` says what it did (`already_ended` when too late). */
+    cancel: (id: string) => http.json<CancelledJob>({ method: 'DELETE', path: `/v1/jobs/${segment(id)}` }),
   };
 
   return {

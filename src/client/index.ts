@@ -11,6 +11,6 @@
  */
 export { createClient, type EdgeAutoMLClient, type UploadOptions } from './client';
 export { ApiClientError, errorFromResponse } from './errors';
-export type { ClientOptions, FetchFn, RawBody } from './transport';
+export type { ClientOptions, FetchFn, RawBody, RetryOptions } from './transport';
 export { isTerminalStatus, JobWaitTimeoutError, type WaitOptions } from './wait-for-job';
 export type * from './types';

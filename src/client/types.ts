@@ -88,7 +88,7 @@ export interface ColumnProfile {
   mean?: number;
   std?: number;
   top?: { value: string; count: number }[];
-  /** Image datasets: the one summary entry standing for every pixel column. */
+  /** Image datasets: the one summary entry standing for every pixel column (with its pooled min, max, mean and std on upload too). */
   pixel_columns?: number;
   /** Datetime columns not in ISO-8601: how day, month and year were read (mdy 03/15/2024, dmy 15.03.2024, ymd 2024/03/15, named 15-Mar-2024). */
   date_order?: 'mdy' | 'dmy' | 'ymd' | 'named';
@@ -150,7 +150,7 @@ export interface LeaderboardEntry {
   fidelity: number;
 }
 
-/** `GET /v1/jobs/{id}` and `DELETE /v1/jobs/{id}`. */
+/** `GET /v1/jobs/{id}` (and `DELETE /v1/jobs/{id}`, as CancelledJob). */
 export interface Job {
   id: string;
   status: JobStatus;
@@ -187,6 +187,7 @@ export interface Job {
    * (bootstrap bias-corrected CV) and a 90% interval: what to expect on new rows. Set with the ensemble.
    */
   best_estimate?: { score: number; interval: number[]; bootstraps: number; candidates: number; rows: number; method: 'bootstrap_bias_corrected_cv' };
+  /** A scheduled retraining job, or a job sent with `challenge`: its comparison with the champion on held-out rows, and the decision. */
   challenge?: {
     status: 'running' | 'complete' | 'failed';
     challenger: string;
@@ -215,6 +216,12 @@ export interface Job {
   error?: { code: string; message: string };
   created_at: string;
   finished_at: string | null;
+}
+
+/** `DELETE /v1/jobs/{id}`: the job after the cancel, with what the cancel did. */
+export interface CancelledJob extends Job {
+  /** `already_ended`: the job had ended before the request, and nothing was cancelled; `message`: what was published, or why nothing was. */
+  cancel: { already_ended: boolean; message: string };
 }
 
 /** `GET /v1/jobs`. */
@@ -383,7 +390,7 @@ export interface Forecast {
   history?: { time: string | number; value: number }[];
 }
 
-/** `POST /v1/models/{name}/promote` and `/rollback`. */
+/** `POST /v1/models/{name}/promote` and `/rollback`; promoting the champion itself moves nothing (`previous_version` equals `champion_version`). */
 export interface ChampionChange {
   name: string;
   champion_version: number;

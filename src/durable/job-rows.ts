@@ -2,12 +2,36 @@
  * @module durable/job-rows
  * The jobs table of a tenant's Registry as rows: a job as the list shows it, the unfinished jobs that
  * will publish to a model name (with the task of the model each publishes, kept since jobs were compared
- * with each other: worker/rival-jobs), and the column that comparison added to tables made before it.
+ * with each other: worker/rival-jobs), and the column that comparison added to tables made before it;
+ * and how old an unfinished job may be before it counts as stuck.
  */
 import type { JobStatusName } from './protocol';
-import type { JobSummary } from './registry';
+
+export interface JobSummary {
+  readonly id: string;
+  readonly dataset: string;
+  readonly target: string;
+  readonly status: JobStatusName;
+  readonly model_name: string;
+  readonly created_at: string;
+  /**
+   * The task of the model the job will publish, as the job view names it ("forecast", "image", or a
+   * table task), for comparing jobs that publish to one name (worker/rival-jobs). Absent in jobs recorded
+   * before it was kept.
+   */
+  readonly task?: string;
+}
+
+export const JOBS_DDL = `CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, dataset TEXT NOT NULL, target TEXT NOT NULL, status TEXT NOT NULL,
+  model_name TEXT NOT NULL, created_at TEXT NOT NULL, task TEXT)`;
 
 type Row = Record<string, SqlStorageValue>;
+
+/**
+ * Longest job budget (one day, see worker/schemas) plus an hour: an unfinished job older than this is
+ * stuck, not running, and blocks nothing (a dataset's or model's deletion, a scheduled run).
+ */
+export const STUCK_JOB_MS = 25 * 3_600_000;
 
 /** A jobs row as the list shows it (the task is kept for comparisons, not listed). */
 export function toJob(r: Row): JobSummary {

@@ -5,8 +5,9 @@
  * Every trial shows its rung and fidelity; in a multi-fidelity job only full-fidelity trials are "best"
  * and enter the best score over time, and the leaderboard ranks higher fidelities first, since a score on
  * a fraction of the rows does not compare with a full one (so a lower rung's higher score sits below).
- * A job that published a lower rung, no ensemble, or (an image job) no CNN, says so (published-notes). A retraining job also
- * shows the configurations it started from and its comparison with the champion; a forecast job, its series.
+ * A job that published a lower rung, no ensemble, or (an image job) no CNN, or nothing since it was
+ * cancelled first, says so (published-notes). A retraining job also shows the configurations it started
+ * from and its comparison with the champion; a forecast job, its series.
  */
 import { fromLoss, toLoss as toLossOf } from '../engine';
 import { noiseSide, scoreDifference } from './challenge-noise';
@@ -14,7 +15,7 @@ import { schedulerOf, topRungOf } from './fidelity-plan';
 import { forecastBestEstimate } from './forecast-estimate';
 import { bestTrial, fidelityOf, isFullFidelity, type JobState, publishableTrial, type TrialEntry } from './job-journal';
 import type { ForecastJobView, JobConfig, JobView, LeaderboardEntry, TrialRecord } from './protocol';
-import { ensembleNotTried, lowFidelityWarning, noCnnWarning } from './published-notes';
+import { ensembleDropped, ensembleNotTried, lowFidelityWarning, noCnnWarning, nothingPublishedWarning } from './published-notes';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -103,14 +104,16 @@ export function jobView(s: JobState, now: number): JobView {
       : null;
   const end = s.finished?.at ?? now;
   const scheduler = schedulerOf(c);
-  const warnings = [...(c.warnings ?? []), ...servingCapWarning(c, ensembleWins ? undefined : bestSingle), ...lowFidelityWarning(s), ...noCnnWarning(s), ...keptApartWarning(s, c)];
-  const ensemble = ens
-    ? {
-        status: ens.state,
-        ...(ens.report?.status === 'complete' ? { score: ens.report.score, ...(ens.report.combine ? { combine: ens.report.combine } : {}), members: ens.report.members } : {}),
-        ...(ens.report && ens.report.status !== 'complete' ? { reason: ens.report.reason } : {}),
-      }
-    : ensembleNotTried(s);
+  const warnings = [...(c.warnings ?? []), ...servingCapWarning(c, ensembleWins ? undefined : bestSingle), ...lowFidelityWarning(s), ...noCnnWarning(s), ...keptApartWarning(s, c), ...nothingPublishedWarning(s)];
+  const ensemble =
+    ensembleDropped(s) ??
+    (ens
+      ? {
+          status: ens.state,
+          ...(ens.report?.status === 'complete' ? { score: ens.report.score, ...(ens.report.combine ? { combine: ens.report.combine } : {}), members: ens.report.members } : {}),
+          ...(ens.report && ens.report.status !== 'complete' ? { reason: ens.report.reason } : {}),
+        }
+      : ensembleNotTried(s));
   const status = s.finished ? s.finished.status : s.order.length > 0 ? 'running' : 'queued';
 
   // Best score over time: each complete full-fidelity trial (in finish order) that improved on the best so far.

@@ -12,7 +12,7 @@
  * can tell filled (the others are described from their artifact when the pointer moves to them).
  */
 import { describeStoredVersions } from './model-description';
-import type { ModelVersionInfo } from './registry';
+import type { ModelVersionInfo } from './model-reads';
 
 /** The table's columns, as `table` (the live name, or the one a rebuild fills). */
 const versionsTable = (table: string) => `CREATE TABLE IF NOT EXISTS ${table} (name TEXT NOT NULL, version INTEGER NOT NULL, job_id TEXT NOT NULL,

@@ -98,10 +98,10 @@ export interface JobConfig {
   /** Rows no trial trains or validates on, kept for the champion/challenger comparison. */
   readonly holdout?: HoldoutSpec;
   /**
-   * Set on a retraining job: its result is compared with the champion on the holdout and becomes the
-   * champion only when better by `margin` and, under `promotion` "beyond_noise", beyond the holdout's
-   * noise (see durable/retrain-rules); otherwise it is kept as a version. `promotion` absent (jobs made
-   * before it): "margin".
+   * Set on a retraining job, and on a job sent with `challenge` (worker/job-challenge): its result is
+   * compared with the champion on the holdout and becomes the champion only when better by `margin` and,
+   * under `promotion` "beyond_noise", beyond the holdout's noise (see durable/retrain-rules); otherwise it
+   * is kept as a version. `promotion` absent (jobs made before it): "margin".
    */
   readonly challenge?: { readonly margin: number; readonly promotion?: PromotionRule };
   /** Set on an image job: the pixel columns' shape. */

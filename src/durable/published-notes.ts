@@ -4,8 +4,9 @@
  * model trained on a fraction of the rows (a multi-fidelity job whose budget ended before any trial
  * finished at full fidelity publishes its best lower rung, fidelity-plan), and no ensemble (only
  * full-fidelity trials with out-of-fold predictions are blended, and a cancelled job publishes its best
- * trial as it is), and an image job that published no convolutional network because no CNN trial finished.
- * Read from the journal alone, so jobs finished before these notes existed show them too.
+ * trial as it is, also when the cancel came while the ensemble was being built), an image job that
+ * published no convolutional network because no CNN trial finished, and a job cancelled before it had
+ * anything to publish. Read from the journal alone, so jobs finished before these notes existed show them too.
  */
 import { CNN_DEFAULTS } from '../engine/models/nn/cnn/cnn-options';
 import { cnnTrialCostMs } from '../engine/models/nn/cnn/cnn-trial-cost';
@@ -50,6 +51,30 @@ export function ensembleNotTried(s: JobState): JobView['ensemble'] | undefined {
   // A forecast job's best_estimate comes from its trials' errors per origin, not from the ensemble step.
   const estimate = s.config?.forecast ? '' : ' (nor a best_estimate, which is computed with it)';
   return { status: 'skipped', reason: `${finished}, and an ensemble blends at least two full-fidelity trials' out-of-fold predictions: none was built${estimate}` };
+}
+
+/**
+ * The view's `ensemble` of a job that ended while its ensemble was being built (a cancel arriving just
+ * after the budget ended: the best trial is published as it is, and the build's report is refused once
+ * the job has ended): skipped, and why, rather than "running" forever. Undefined otherwise.
+ */
+export function ensembleDropped(s: JobState): JobView['ensemble'] | undefined {
+  if (!s.finished || s.ensemble?.state !== 'running') return undefined;
+  const why = s.cancel_requested_at !== undefined ? 'the job was cancelled while its ensemble was being built' : 'the job ended while its ensemble was being built';
+  const published = s.finished.model ? 'its best trial is published as it is, without an ensemble' : 'nothing was published';
+  return { status: 'skipped', reason: `${why}: ${published}` };
+}
+
+/**
+ * The warning of a job cancelled before any trial finished (successfully): it published nothing, which
+ * its `model` (absent) alone does not say. Empty otherwise.
+ */
+export function nothingPublishedWarning(s: JobState): string[] {
+  const f = s.finished;
+  if (!f || f.status !== 'cancelled' || f.model || !s.config) return [];
+  const failed = s.order.filter((t) => t.state === 'failed').length;
+  const finished = failed > 0 ? `finished successfully (${failed} failed)` : 'finished';
+  return [`the job was cancelled before any trial ${finished}: nothing was published, and model "${s.config.model_name}" got no version from this job (a champion it already had keeps serving)`];
 }
 
 /** Budgets are suggested in whole half-minutes. */

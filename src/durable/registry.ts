@@ -1,111 +1,46 @@
 /**
  * @module durable/registry
- * One Registry per tenant: the catalogue of what the tenant owns. Responsibilities:
- * - dataset versions (immutable; a version becomes visible only once its files are in R2);
- * - jobs (id, dataset, status summary) for listing;
+ * One Registry per tenant: the catalogue of what the tenant owns, a thin RPC facade over its SQLite
+ * tables (each kept by its own module). Responsibilities:
+ * - dataset versions (immutable; a version becomes visible only once its files are in R2: dataset-table);
+ * - jobs (id, dataset, status summary) for listing (job-rows);
  * - models: published versions with their metrics, what each predicts and the job that made each, and
  *   the champion pointer, which changes in one SQLite transaction with the model's description (its
  *   task, target, classes and metric: the champion's, see model-description), so predictions never see a
- *   half-published model and the model always describes the champion it serves;
- * - retraining schedules (model-schedule): claiming due runs (on time, or early on drift), and the
- *   champion/challenger decision when a retraining job publishes (retrain-rules), with a forecast
- *   champion that stays advanced to the job's data as a new version (champion-advance);
+ *   half-published model and the model always describes the champion it serves (model-publish for a job's
+ *   result, promote and rollback here; model-reads for what is answered about them);
+ * - retraining schedules (model-schedule, with what a claim reads in schedule-lookups): claiming due runs
+ *   (on time, or early on drift), and the champion/challenger decision when a retraining job publishes
+ *   (retrain-rules), with a forecast champion that stays advanced to the job's data as a new version
+ *   (champion-advance);
  * - deleting a model whole, refused while a job may still publish to it (model-deletion).
  */
 import { DurableObject } from 'cloudflare:workers';
-import type { ColumnProfile } from '../engine';
-import { advanceNote, advanceOfJob, registerAdvance, usableAdvance } from './champion-advance';
-import { rivalOf, toJob, unfinishedJobs, upgradeJobs } from './job-rows';
-import { DELETED_MODELS_DDL, deleteModelRows, lastDeletedVersion, type ModelDeletion } from './model-deletion';
-import { listEvents, MODEL_EVENTS_DDL, type ModelEvent, recordEvent, rollbackTarget, upgradeModelEvents } from './model-history';
+import { appendedFrom, DATASETS_DDL, datasetRows, type DatasetVersion, hideDataset, insertDatasetVersion, listDatasetRows, newestVisibleVersion, readDataset, upgradeDatasets } from './dataset-table';
+import { JOBS_DDL, type JobSummary, rivalOf, STUCK_JOB_MS, toJob, unfinishedJobs, upgradeJobs } from './job-rows';
+import { DELETED_MODELS_DDL, deleteModelRows, type ModelDeletion } from './model-deletion';
+import { listEvents, MODEL_EVENTS_DDL, recordEvent, rollbackTarget, upgradeModelEvents } from './model-history';
 import { describeChampion, installChampion, learnVersionDescription } from './model-description';
-import { insertVersion, MODEL_VERSIONS_DDL, upgradeModelVersions, versionOfJob } from './model-version-table';
-import { type ClaimLookups, claimDriftRun, claimDueRun, deferRun, dropSchedule, finishRun, lastRunAt, listRuns, readSchedule, SCHEDULE_DDL, type Schedule, type ScheduleClaim, type ScheduleRun, type ScheduleSpec, upgradeScheduleRuns, writeSchedule } from './model-schedule';
+import { publishVersion } from './model-publish';
+import { championOf, listModelRows, type ModelInfo, type ModelListEntry, type ModelVersionInfo, readModel, resolveVersion } from './model-reads';
+import { MODEL_VERSIONS_DDL, upgradeModelVersions } from './model-version-table';
+import { claimDriftRun, claimDueRun, deferRun, dropSchedule, finishRun, lastRunAt, listRuns, readSchedule, SCHEDULE_DDL, type FreshRows, type Schedule, type ScheduleClaim, type ScheduleRun, type ScheduleSpec, upgradeScheduleRuns, writeSchedule } from './model-schedule';
 import type { ChallengeOutcome, JobStatusName, PublishRequest, PublishResult } from './protocol';
-import { keptApartOf, keptApartReason } from './publish-conflict';
-import { decideChallenge } from './retrain-rules';
 import { isJobEnd, settleRunOfJob } from './schedule-run-outcome';
+import { scheduleClaimLookups } from './schedule-lookups';
 
-export interface DatasetVersion {
-  readonly name: string;
-  readonly version: number;
-  readonly rows: number;
-  readonly bytes: number;
-  readonly columns: readonly ColumnProfile[];
-  readonly raw_key: string;
-  readonly data_key: string;
-  readonly created_at: string;
-  /** For a version made by appending rows (POST …/rows): the version they were added to, and how many. */
-  readonly appended?: { readonly base_version: number; readonly rows: number };
-  /** What reading the file left out (an unnamed column without values); no column's profile can say it. */
-  readonly warnings?: readonly string[];
-}
-
-export interface ModelVersionInfo {
-  readonly version: number;
-  readonly job_id: string;
-  readonly trial_id: string;
-  readonly family: string;
-  readonly metric: string;
-  readonly greater_is_better: boolean;
-  readonly score: number;
-  readonly artifact_key: string;
-  readonly dataset: { name: string; version: number };
-  readonly created_at: string;
-  /**
-   * What the version predicts (see model-description): its task ("forecast" for forecast models), target
-   * and classes. Absent for a version stored before versions held them and not described since; the
-   * version served (resolveModel) then takes the model's task.
-   */
-  readonly task?: string;
-  readonly target?: string;
-  readonly classes?: readonly string[];
-  /**
-   * A forecast champion advanced to newer data (durable/champion-advance): the version whose fitted model
-   * this is; its `dataset` is the data its series were advanced with.
-   */
-  readonly advanced_from?: number;
-}
-
-export interface ModelInfo {
-  readonly name: string;
-  readonly task: string;
-  readonly target: string;
-  readonly classes: readonly string[];
-  readonly metric: string;
-  readonly greater_is_better: boolean;
-  readonly champion_version: number;
-  readonly updated_at: string;
-  readonly versions: readonly ModelVersionInfo[];
-  readonly history: readonly ModelEvent[];
-}
+export type { DatasetVersion } from './dataset-table';
+export type { JobSummary } from './job-rows';
+export type { ModelInfo, ModelVersionInfo } from './model-reads';
 
 /** Outcome of moving the champion pointer by hand. */
 export type PointerChange =
   | { readonly ok: true; readonly champion_version: number; readonly previous_version: number }
   | { readonly ok: false; readonly code: 'model_not_found' | 'model_version_not_found' | 'nothing_to_roll_back' };
 
-export interface JobSummary {
-  readonly id: string;
-  readonly dataset: string;
-  readonly target: string;
-  readonly status: JobStatusName;
-  readonly model_name: string;
-  readonly created_at: string;
-  /**
-   * The task of the model the job will publish, as the job view names it ("forecast", "image", or a
-   * table task), for comparing jobs that publish to one name (worker/rival-jobs). Absent in jobs recorded
-   * before it was kept.
-   */
-  readonly task?: string;
-}
-
 const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS datasets (name TEXT NOT NULL, version INTEGER NOT NULL, rows INTEGER NOT NULL, bytes INTEGER NOT NULL,
-     columns TEXT NOT NULL, raw_key TEXT NOT NULL, data_key TEXT NOT NULL, created_at TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
-     PRIMARY KEY (name, version))`,
-  `CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, dataset TEXT NOT NULL, target TEXT NOT NULL, status TEXT NOT NULL,
-     model_name TEXT NOT NULL, created_at TEXT NOT NULL, task TEXT)`,
+  DATASETS_DDL,
+  JOBS_DDL,
   `CREATE TABLE IF NOT EXISTS models (name TEXT PRIMARY KEY, task TEXT NOT NULL, target TEXT NOT NULL, classes TEXT NOT NULL,
      metric TEXT NOT NULL, greater_is_better INTEGER NOT NULL, champion_version INTEGER NOT NULL, updated_at TEXT NOT NULL)`,
   MODEL_VERSIONS_DDL,
@@ -113,11 +48,6 @@ const SCHEMA = [
   ...SCHEDULE_DDL,
   DELETED_MODELS_DDL,
 ];
-
-type Row = Record<string, SqlStorageValue>;
-
-/** Longest job budget (one day, see worker/schemas) plus an hour: an unfinished job older than this is stuck. */
-const STUCK_JOB_MS = 25 * 3_600_000;
 
 export class Registry extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -137,23 +67,7 @@ export class Registry extends DurableObject<Env> {
 
   /** Registers a new immutable version (files already written); returns it with its number. */
   addDatasetVersion(name: string, v: Omit<DatasetVersion, 'name' | 'version'>): DatasetVersion {
-    const last = this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM datasets WHERE name = ?', name).one().v ?? 0;
-    const version = last + 1;
-    this.sql.exec(
-      'INSERT INTO datasets (name, version, rows, bytes, columns, raw_key, data_key, created_at, base_version, appended_rows, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      name,
-      version,
-      v.rows,
-      v.bytes,
-      JSON.stringify(v.columns),
-      v.raw_key,
-      v.data_key,
-      v.created_at,
-      v.appended?.base_version ?? null,
-      v.appended?.rows ?? null,
-      v.warnings && v.warnings.length > 0 ? JSON.stringify(v.warnings) : null,
-    );
-    return { name, version, ...v };
+    return insertDatasetVersion(this.sql, name, v);
   }
 
   /**
@@ -162,27 +76,26 @@ export class Registry extends DurableObject<Env> {
    * one's rows. Null when another version came first (the caller answers 409 and the client sends again).
    */
   addDatasetVersionAfter(name: string, base: number, v: Omit<DatasetVersion, 'name' | 'version'>): DatasetVersion | null {
-    const latest = this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM datasets WHERE name = ? AND deleted = 0', name).one().v;
-    return latest === base ? this.addDatasetVersion(name, v) : null;
+    return newestVisibleVersion(this.sql, name) === base ? insertDatasetVersion(this.sql, name, v) : null;
   }
 
   getDataset(name: string, version?: number): DatasetVersion | null {
-    const rows =
-      version === undefined
-        ? this.sql.exec<Row>('SELECT * FROM datasets WHERE name = ? AND deleted = 0 ORDER BY version DESC LIMIT 1', name).toArray()
-        : this.sql.exec<Row>('SELECT * FROM datasets WHERE name = ? AND version = ? AND deleted = 0', name, version).toArray();
-    return rows.length > 0 ? toDataset(rows[0]) : null;
+    return readDataset(this.sql, name, version);
+  }
+
+  /**
+   * The rows of dataset `name` v`version` appended since v`base` (one append or several), or null when it
+   * did not grow from `base` by appends: a job challenging a champion trained on `base` holds out half of
+   * them, rows the champion never saw, as a scheduled run does (worker/job-challenge).
+   */
+  rowsAppendedSince(name: string, base: number, version: number): FreshRows | null {
+    const [before, after] = [datasetRows(this.sql, name, base), datasetRows(this.sql, name, version)];
+    if (version === base || before === null || after === null || !appendedFrom(this.sql, name, base, version)) return null;
+    return { from_row: before, rows: after - before };
   }
 
   listDatasets(): { name: string; latest_version: number; rows: number; created_at: string }[] {
-    return this.sql
-      .exec<Row>(
-        `SELECT d.name, d.version, d.rows, d.created_at FROM datasets d
-         JOIN (SELECT name, MAX(version) AS v FROM datasets WHERE deleted = 0 GROUP BY name) m ON d.name = m.name AND d.version = m.v
-         ORDER BY d.name`,
-      )
-      .toArray()
-      .map((r) => ({ name: String(r.name), latest_version: Number(r.version), rows: Number(r.rows), created_at: String(r.created_at) }));
+    return listDatasetRows(this.sql);
   }
 
   /**
@@ -190,14 +103,7 @@ export class Registry extends DurableObject<Env> {
    * training on it (its trials read the data until it ends), in which case nothing is deleted.
    */
   deleteDataset(name: string): string[] | { readonly in_use_by: string } | null {
-    const rows = this.sql.exec<Row>('SELECT raw_key, data_key FROM datasets WHERE name = ? AND deleted = 0', name).toArray();
-    if (rows.length === 0) return null;
-    const running = this.sql
-      .exec<{ id: string }>("SELECT id FROM jobs WHERE dataset = ? AND status IN ('queued', 'running') AND created_at > ? ORDER BY created_at LIMIT 1", name, new Date(Date.now() - STUCK_JOB_MS).toISOString())
-      .toArray()[0];
-    if (running) return { in_use_by: running.id };
-    this.sql.exec('UPDATE datasets SET deleted = 1 WHERE name = ?', name);
-    return rows.flatMap((r) => [String(r.raw_key), String(r.data_key)]);
+    return hideDataset(this.sql, name, Date.now() - STUCK_JOB_MS);
   }
 
   // ---- jobs -----------------------------------------------------------------------------------
@@ -252,7 +158,7 @@ export class Registry extends DurableObject<Env> {
   }
 
   listJobs(): JobSummary[] {
-    return this.sql.exec<Row>('SELECT * FROM jobs ORDER BY created_at DESC, id DESC').toArray().map(toJob);
+    return this.sql.exec<Record<string, SqlStorageValue>>('SELECT * FROM jobs ORDER BY created_at DESC, id DESC').toArray().map(toJob);
   }
 
   // ---- models ---------------------------------------------------------------------------------
@@ -267,63 +173,7 @@ export class Registry extends DurableObject<Env> {
    * target or task put in place while it ran is kept as a version, not the champion (publish-conflict).
    */
   publish(name: string, req: PublishRequest, challenge?: ChallengeOutcome): PublishResult {
-    const existing = versionOfJob(this.sql, name, req.job_id);
-    if (existing !== null) {
-      const advanced = advanceOfJob(this.sql, name, req.job_id);
-      const apart = keptApartOf(this.sql, name, req.job_id);
-      return { version: existing, promoted: this.championOf(name) === existing, ...(apart ? { reason: apart } : {}), ...(advanced ? { advanced } : {}) };
-    }
-    const now = new Date().toISOString();
-    // A model deleted and published again continues its numbering (see model-deletion).
-    const last = Math.max(this.sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM model_versions WHERE name = ?', name).one().v ?? 0, lastDeletedVersion(this.sql, name));
-    const version = last + 1;
-    const previous = this.championOf(name);
-    // A model without a champion has nothing to defend: its first version is the champion whatever the job.
-    const decision = challenge && previous !== null ? decideChallenge(req.metric, version, previous, challenge) : undefined;
-    const apart = !challenge && previous !== null ? keptApartReason(this.sql, name, version, req) : null;
-    // All writes happen with no await between them, so they commit atomically.
-    insertVersion(this.sql, name, version, { ...req, created_at: now });
-    if (apart !== null) {
-      recordEvent(this.sql, name, { at: now, kind: 'kept_apart', version, previous_version: previous, job_id: req.job_id, reason: apart });
-      return { version, promoted: false, reason: apart };
-    }
-    if (decision && !decision.promote) {
-      const advance = challenge?.report.advance;
-      const reason = decision.reason + advanceNote(advance, previous as number, version + 1);
-      recordEvent(this.sql, name, { at: now, kind: 'challenger_kept', version, previous_version: previous, job_id: req.job_id, reason, comparison: decision.comparison });
-      if (!usableAdvance(advance, previous as number)) return { version, promoted: false, reason };
-      registerAdvance(this.sql, { name, champion: previous as number, version: version + 1, job_id: req.job_id, dataset: req.dataset, at: now }, advance);
-      return { version, promoted: false, reason, advanced: { version: version + 1, from_version: previous as number } };
-    }
-    this.sql.exec(
-      `INSERT INTO models (name, task, target, classes, metric, greater_is_better, champion_version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET task = excluded.task, target = excluded.target, classes = excluded.classes, metric = excluded.metric,
-         greater_is_better = excluded.greater_is_better, champion_version = excluded.champion_version, updated_at = excluded.updated_at`,
-      name,
-      req.task,
-      req.target,
-      JSON.stringify(req.classes),
-      req.metric,
-      req.greater_is_better ? 1 : 0,
-      version,
-      now,
-    );
-    const reason = `job ${req.job_id} published ${req.family} (${req.metric} ${req.score.toFixed(4)})`;
-    recordEvent(this.sql, name, {
-      at: now,
-      kind: 'published',
-      version,
-      previous_version: previous,
-      job_id: req.job_id,
-      reason: decision ? `${reason}; ${decision.reason}` : reason,
-      ...(decision ? { comparison: decision.comparison } : {}),
-    });
-    return { version, promoted: true, ...(decision ? { reason: decision.reason } : {}) };
-  }
-
-  private championOf(name: string): number | null {
-    const rows = this.sql.exec<{ v: number }>('SELECT champion_version AS v FROM models WHERE name = ?', name).toArray();
-    return rows.length > 0 ? Number(rows[0].v) : null;
+    return publishVersion(this.sql, name, req, challenge);
   }
 
   /**
@@ -332,7 +182,7 @@ export class Registry extends DurableObject<Env> {
    */
   async promote(name: string, version: number, reason = 'promoted by request'): Promise<PointerChange> {
     await learnVersionDescription(this.sql, this.env.STORE, name, version);
-    const previous = this.championOf(name);
+    const previous = championOf(this.sql, name);
     if (previous === null) return { ok: false, code: 'model_not_found' };
     if (this.sql.exec('SELECT 1 FROM model_versions WHERE name = ? AND version = ?', name, version).toArray().length === 0) return { ok: false, code: 'model_version_not_found' };
     // Already the champion: nothing moves, and no "promoted v1 -> v1" event for a later rollback to undo;
@@ -353,7 +203,7 @@ export class Registry extends DurableObject<Env> {
   }
 
   private rollbackStep(name: string): PointerChange {
-    const current = this.championOf(name);
+    const current = championOf(this.sql, name);
     if (current === null) return { ok: false, code: 'model_not_found' };
     const target = rollbackTarget(listEvents(this.sql, name), current);
     if (target === null) return { ok: false, code: 'nothing_to_roll_back' };
@@ -368,40 +218,11 @@ export class Registry extends DurableObject<Env> {
   }
 
   getModel(name: string): ModelInfo | null {
-    const rows = this.sql.exec<Row>('SELECT * FROM models WHERE name = ?', name).toArray();
-    if (rows.length === 0) return null;
-    const m = rows[0];
-    const versions = this.sql.exec<Row>('SELECT * FROM model_versions WHERE name = ? ORDER BY version', name).toArray().map(toVersion);
-    return {
-      name,
-      task: String(m.task),
-      target: String(m.target),
-      classes: JSON.parse(String(m.classes)) as string[],
-      metric: String(m.metric),
-      greater_is_better: Number(m.greater_is_better) === 1,
-      champion_version: Number(m.champion_version),
-      updated_at: String(m.updated_at),
-      versions,
-      history: listEvents(this.sql, name),
-    };
+    return readModel(this.sql, name);
   }
 
-  listModels(): { name: string; champion_version: number; task: string; metric: string; greater_is_better: boolean; score: number; updated_at: string }[] {
-    return this.sql
-      .exec<Row>(
-        `SELECT m.name, m.champion_version, m.task, m.metric, m.greater_is_better, m.updated_at, v.score FROM models m
-         JOIN model_versions v ON v.name = m.name AND v.version = m.champion_version ORDER BY m.name`,
-      )
-      .toArray()
-      .map((r) => ({
-        name: String(r.name),
-        champion_version: Number(r.champion_version),
-        task: String(r.task),
-        metric: String(r.metric),
-        greater_is_better: Number(r.greater_is_better) === 1,
-        score: Number(r.score),
-        updated_at: String(r.updated_at),
-      }));
+  listModels(): ModelListEntry[] {
+    return listModelRows(this.sql);
   }
 
   /**
@@ -452,34 +273,8 @@ export class Registry extends DurableObject<Env> {
     return claimDriftRun(this.sql, name, now, revision, trigger, this.claimLookups(now));
   }
 
-  private claimLookups(now: number): ClaimLookups {
-    return {
-      newestDataset: (dataset) => this.getDataset(dataset),
-      datasetRows: (dataset, version) => this.sql.exec<{ rows: number }>('SELECT rows FROM datasets WHERE name = ? AND version = ?', dataset, version).toArray()[0]?.rows ?? null,
-      champion: (model) => this.resolveModel(model),
-      // A job older than the longest budget plus an hour is stuck, not running: it must not block the schedule forever.
-      jobUnfinished: (jobId) =>
-        this.sql.exec("SELECT 1 FROM jobs WHERE id = ? AND status IN ('queued', 'running') AND created_at > ?", jobId, new Date(now - STUCK_JOB_MS).toISOString()).toArray().length > 0,
-      unfinishedJobFor: (model) =>
-        this.sql
-          .exec<{ id: string }>("SELECT id FROM jobs WHERE model_name = ? AND status IN ('queued', 'running') AND created_at > ? ORDER BY created_at LIMIT 1", model, new Date(now - STUCK_JOB_MS).toISOString())
-          .toArray()[0]?.id ?? null,
-      lastTrained: (model, dataset) => {
-        const r = this.sql
-          .exec<{ version: number; dv: number }>("SELECT version, json_extract(dataset, '$.version') AS dv FROM model_versions WHERE name = ? AND json_extract(dataset, '$.name') = ? ORDER BY version DESC LIMIT 1", model, dataset)
-          .toArray()[0];
-        return r ? { version: Number(r.version), dataset_version: Number(r.dv) } : null;
-      },
-      appendedFrom: (dataset, base, version) => {
-        // Walks the versions back through their bases; a version uploaded whole (no base) ends the chain.
-        for (let v: number | null = version; v !== null && v > base; ) {
-          const row: { base_version: number | null } | undefined = this.sql.exec<{ base_version: number | null }>('SELECT base_version FROM datasets WHERE name = ? AND version = ?', dataset, v).toArray()[0];
-          v = row?.base_version ?? null;
-          if (v === base) return true;
-        }
-        return false;
-      },
-    };
+  private claimLookups(now: number) {
+    return scheduleClaimLookups(this.sql, now - STUCK_JOB_MS);
   }
 
   /** Records how a claimed run (its `seq`) went on: its retraining job started, or it could not start (skipped). */
@@ -502,56 +297,6 @@ export class Registry extends DurableObject<Env> {
 
   /** The version to serve: the pinned one when asked, else the champion. */
   resolveModel(name: string, version?: number): ModelVersionInfo | null {
-    const rows =
-      version === undefined
-        ? this.sql.exec<Row>('SELECT v.*, m.task AS model_task FROM models m JOIN model_versions v ON v.name = m.name AND v.version = m.champion_version WHERE m.name = ?', name).toArray()
-        : this.sql.exec<Row>('SELECT v.*, m.task AS model_task FROM model_versions v JOIN models m ON m.name = v.name WHERE v.name = ? AND v.version = ?', name, version).toArray();
-    return rows.length > 0 ? toVersion(rows[0]) : null;
+    return resolveVersion(this.sql, name, version);
   }
-}
-
-function toDataset(r: Row): DatasetVersion {
-  return {
-    name: String(r.name),
-    version: Number(r.version),
-    rows: Number(r.rows),
-    bytes: Number(r.bytes),
-    columns: JSON.parse(String(r.columns)) as ColumnProfile[],
-    raw_key: String(r.raw_key),
-    data_key: String(r.data_key),
-    created_at: String(r.created_at),
-    ...(r.base_version !== null && r.base_version !== undefined ? { appended: { base_version: Number(r.base_version), rows: Number(r.appended_rows) } } : {}),
-    ...(typeof r.warnings === 'string' ? { warnings: JSON.parse(r.warnings) as string[] } : {}),
-  };
-}
-
-/**
- * Registries made before appends were recorded get the two columns (null: an uploaded version), and
- * those made before versions had warnings the warnings column (null: none).
- */
-function upgradeDatasets(sql: SqlStorage): void {
-  const columns = sql.exec<{ name: string }>('PRAGMA table_info(datasets)').toArray().map((c) => c.name);
-  if (!columns.includes('base_version')) sql.exec('ALTER TABLE datasets ADD COLUMN base_version INTEGER');
-  if (!columns.includes('appended_rows')) sql.exec('ALTER TABLE datasets ADD COLUMN appended_rows INTEGER');
-  if (!columns.includes('warnings')) sql.exec('ALTER TABLE datasets ADD COLUMN warnings TEXT');
-}
-
-function toVersion(r: Row): ModelVersionInfo {
-  return {
-    version: Number(r.version),
-    job_id: String(r.job_id),
-    trial_id: String(r.trial_id),
-    family: String(r.family),
-    metric: String(r.metric),
-    greater_is_better: Number(r.greater_is_better) === 1,
-    score: Number(r.score),
-    artifact_key: String(r.artifact_key),
-    dataset: JSON.parse(String(r.dataset)) as { name: string; version: number },
-    created_at: String(r.created_at),
-    // The version's own task, or where the lookup joined it (resolveModel), the model's for a version stored undescribed.
-    ...(typeof r.task === 'string' ? { task: r.task } : r.model_task !== undefined && r.model_task !== null ? { task: String(r.model_task) } : {}),
-    ...(typeof r.target === 'string' ? { target: r.target } : {}),
-    ...(typeof r.classes === 'string' ? { classes: JSON.parse(r.classes) as string[] } : {}),
-    ...(r.advanced_from !== undefined && r.advanced_from !== null ? { advanced_from: Number(r.advanced_from) } : {}),
-  };
 }

@@ -22,6 +22,7 @@ import { fromLoss, parseAnyEnvelope, samplerFor, seedFrom, type FrozenTrial, typ
 import { outputWidth } from '../engine/core/task';
 import { ensembleCandidatePool, poolSizeLimit } from '../engine/ensemble/candidate-pool';
 import { parseForecastEnvelope, publicationWidening, withWidenedSpread } from '../engine/forecast';
+import { cancelOutcome, type CancelledJobView } from './cancel-outcome';
 import { planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
 import { forecastEstimate } from './forecast-estimate';
 import { applyOp, bestTrial, type ChallengerRef, fidelityOf, isFullFidelity, type JobState, type JournalOp, publishableTrial, replay, runningTrials, type TrialEntry } from './job-journal';
@@ -266,16 +267,18 @@ export class SearchCoordinator extends DurableObject<Env> {
     return { accepted: true };
   }
 
-  /** Cancels the job, keeping finished trials and publishing the best model so far. */
-  async cancel(): Promise<JobView | null> {
+  /** Cancels the job, keeping finished trials and publishing the best model so far; says what the cancel did (cancel-outcome). */
+  async cancel(): Promise<CancelledJobView | null> {
     if (!this.state.config) return null;
-    if (!this.state.finished) {
+    const before = { ended: this.state.finished !== undefined, ensemble_running: this.state.ensemble?.state === 'running' };
+    if (!before.ended) {
       const now = Date.now();
       this.append({ op: 'cancel_requested', at: now });
       for (const t of runningTrials(this.state)) this.append({ op: 'trial_cancelled', trial_id: t.trial_id, reason: 'job cancelled', at: now });
       await this.finalize('cancelled');
     }
-    return this.view();
+    const view = jobView(this.state, Date.now());
+    return { ...view, cancel: cancelOutcome(this.state, view, before) };
   }
 
   override async alarm(): Promise<void> {

@@ -15,7 +15,7 @@ import { pixelCount } from './core/image-shape';
 import type { Dataset, NumericValues } from './data/dataset';
 import type { DataShape, FeatureStyle, ModelSpec } from './models/model';
 import type { Params } from './search/space';
-import { PIXEL_COLUMN } from './features/pixels';
+import { pixelFeatureColumns } from './features/pixels';
 
 /** Encoder limits mirrored from features/ (one-hot keeps at most 32 levels; more become a target encoding). */
 const ONE_HOT_MAX_LEVELS = 32;
@@ -64,7 +64,7 @@ export function encodedWidth(ds: Dataset, exclude: ReadonlySet<string>, style: F
 /** The encoded width (see encodedWidth) and how many columns a dense pipeline target encodes. */
 function encodedLayout(ds: Dataset, exclude: ReadonlySet<string>, style: FeatureStyle, nClasses: number): { width: number; targetEncoded: number } {
   // The pixels style writes exactly one feature per pixel column and nothing else.
-  if (style === 'pixels') return { width: Math.max(1, ds.columns.filter((c) => !exclude.has(c.name) && PIXEL_COLUMN.test(c.name)).length), targetEncoded: 0 };
+  if (style === 'pixels') return { width: Math.max(1, pixelFeatureColumns(ds, exclude).length), targetEncoded: 0 };
   const dense = style === 'dense';
   let width = 0;
   let targetEncoded = 0;

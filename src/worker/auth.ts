@@ -91,26 +91,30 @@ const blocked = new Map<string, number>();
 
 const clientAddress = (c: { req: { header(name: string): string | undefined } }) => c.req.header('cf-connecting-ip') ?? 'unknown';
 
-const tooManyFailures = () =>
-  new ApiError(429, 'too_many_failed_auth', `too many requests with a missing or wrong API key from this address; retry after ${AUTH_BLOCK_SECONDS} seconds`, {
-    retry_after_seconds: AUTH_BLOCK_SECONDS,
+/** The refusal of a blocked address, with the seconds left of its block (until `until`, ms). */
+const tooManyFailures = (until: number) => {
+  const wait = Math.max(1, Math.ceil((until - Date.now()) / 1000));
+  return new ApiError(429, 'too_many_failed_auth', `too many requests with a missing or wrong API key from this address; retry after ${wait} second${wait === 1 ? '' : 's'}`, {
+    retry_after_seconds: wait,
   });
+};
 
 /** Counts a failed authentication; the error to answer with (401, or 429 once the address is over). */
 async function authFailure(env: Env, address: string, error: ApiError): Promise<ApiError> {
   const limiter = env.AUTH_FAIL_LIMITER;
   if (!limiter || (await limiter.limit({ key: address })).success) return error;
   blocked.delete(address);
-  blocked.set(address, Date.now() + AUTH_BLOCK_SECONDS * 1000);
+  const until = Date.now() + AUTH_BLOCK_SECONDS * 1000;
+  blocked.set(address, until);
   while (blocked.size > BLOCKED_MAX) blocked.delete(blocked.keys().next().value as string);
-  return tooManyFailures();
+  return tooManyFailures(until);
 }
 
 export const requireKey = createMiddleware<{ Bindings: Env; Variables: AuthVars }>(async (c, next) => {
   const address = clientAddress(c);
   const until = blocked.get(address);
   if (until !== undefined) {
-    if (until > Date.now()) throw tooManyFailures();
+    if (until > Date.now()) throw tooManyFailures(until);
     blocked.delete(address);
   }
   const header = c.req.header('authorization') ?? '';

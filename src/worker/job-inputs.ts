@@ -2,13 +2,14 @@
  * @module worker/job-inputs
  * What an image or a forecast job needs beyond a table job, checked before anything is recorded: the
  * image shape read from the pixel columns' names (and the optional `image` field agreeing with it), or
+ * given by `image.height` and `width` for a table whose columns are not named `px_*` (read in file order), or
  * the time series (time column, groups, frequency, horizon) read from the data, plus the families each
  * kind of job may use. Every refusal names the field or column at fault.
  */
 import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shape';
 import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
-import type { Dataset, NumericColumn } from '../engine/data/dataset';
+import type { Column, Dataset, NumericColumn } from '../engine/data/dataset';
 import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, pastFillWarnings, pastLagBound, type SeriesInfo, validationPlan, weekPeriod } from '../engine/forecast';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
@@ -23,30 +24,34 @@ const IMAGE_ONLY_FAMILIES: ReadonlySet<string> = new Set(['cnn']);
 
 /**
  * The image shape of an image job's data: every feature column must be a pixel column (`px_r{r}_c{c}`
- * or `px_r{r}_c{c}_{channel}`), together forming one complete grid. The shape also records the pixels'
+ * or `px_r{r}_c{c}_{channel}`), together forming one complete grid; or, when none is named so, the job
+ * gives `image.height` and `width` (and `channels`, default 1) whose product is the number of feature
+ * columns, read in file order (shapeGiven). The shape also records the pixels'
  * full-intensity value: the job's `image.max_value`; else 255 for a dataset uploaded as a zip (decoded
  * files are 0..255 by construction, and a set of dark images must not make a PNG sent to predict look
  * twice as bright as its training rows); else read from the data (a CSV of pixels may be 0..16).
  * @param profile the dataset version's column profile, which tells a zip upload (image-upload) apart
+ *   and what type upload gave each column
  */
 export function resolveImageShape(
   ds: Dataset,
   target: string,
   ignore: readonly string[],
   requested: CreateJobBody['image'],
-  profile: readonly { readonly name: string; readonly image?: unknown }[] = [],
+  profile: readonly { readonly name: string; readonly type?: string; readonly image?: unknown }[] = [],
 ): ImageShape {
   const left = new Set([target, ...ignore]);
   const features = ds.columns.filter((c) => !left.has(c.name));
-  const shape = inferImageShape(features.map((c) => c.name));
-  if (!shape) throw noPixelGrid(features.map((c) => c.name), ignore, target, ds.columns.map((c) => c.name));
+  const names = features.map((c) => c.name);
+  const shape = inferImageShape(names) ?? shapeGiven(features, target, requested);
+  if (!shape) throw noPixelGrid(names, ignore, target, ds.columns.map((c) => c.name), requested);
   const pixelCount = shape.height * shape.width * shape.channels;
   if (features.length !== pixelCount) {
     const stray = features.find((c) => !PIXEL_NAME_RE.test(c.name));
     throw new ApiError(400, 'invalid_dataset', `column "${stray?.name}" is not a pixel column; leave it out with "columns": {"${stray?.name}": "ignore"}`, { field: 'columns', column: stray?.name });
   }
   const notNumeric = features.find((c) => c.storage !== 'f64');
-  if (notNumeric) throw new ApiError(400, 'invalid_dataset', `pixel column "${notNumeric.name}" is not numeric`, { field: 'columns', column: notNumeric.name });
+  if (notNumeric) throw notNumericPixel(notNumeric, profile);
   for (const side of ['height', 'width', 'channels'] as const) {
     const given = requested?.[side];
     if (given !== undefined && given !== shape[side]) {
@@ -61,6 +66,69 @@ export function resolveImageShape(
 /** A pixel column's name (pixel-columns has the exact scheme; this tells pixels from other columns). */
 const PIXEL_NAME_RE = /^px_r\d+_c\d+(_\d+)?$/;
 
+/**
+ * The shape the job gives a table none of whose feature columns is named `px_*` (a CSV of `p0..p63`, of
+ * `pixel1..pixel784`): its columns in file order are the pixels, row by row from the top left, a pixel's
+ * channels side by side, as pixelColumnNames lays them out; the shape keeps their names for predict.
+ * Undefined when pixel names are used or no height and width are given; a count that does not match is
+ * refused naming the shape given.
+ */
+function shapeGiven(features: readonly Column[], target: string, requested: CreateJobBody['image']): ImageShape | undefined {
+  if (requested?.height === undefined || requested.width === undefined || features.some((c) => PIXEL_NAME_RE.test(c.name))) return undefined;
+  const { height, width } = requested;
+  const channels = requested.channels ?? 1;
+  const count = height * width * channels;
+  if (features.length !== count) {
+    const notNumeric = features.filter((c) => c.storage !== 'f64').map((c) => `"${c.name}"`);
+    const square = squareShape(features.length);
+    const extra = features.length > count ? `, or leave the columns that are no pixels out with "columns": {"name": "ignore"}${notNumeric.length > 0 ? ` (not numeric: ${listSome(notNumeric, MISSING_SHOWN)})` : ''}` : '';
+    const hint = `: give a shape of ${features.length} values${square ? ` (such as ${square})` : ''}${extra}`;
+    throw new ApiError(
+      400,
+      'invalid_dataset',
+      `image: ${height}x${width}x${channels} (height x width x channels) needs ${count} pixel columns, read in file order when none is named px_r{row}_c{col}; the dataset has ${features.length} column${features.length === 1 ? '' : 's'} besides the target "${target}"${hint}`,
+      { field: 'image', pixel_columns: count, columns: features.length },
+    );
+  }
+  return { height, width, channels, columnNames: features.map((c) => c.name) };
+}
+
+/** "28x28x1" or "32x32x3": a square image of `values` values, gray first; undefined when there is none. */
+function squareShape(values: number): string | undefined {
+  for (const channels of [1, 3]) {
+    const side = Math.round(Math.sqrt(values / channels));
+    if (side * side * channels === values) return `${side}x${side}x${channels}`;
+  }
+  return undefined;
+}
+
+/**
+ * What the job says of an image read from columns not named `px_*` (shapeGiven): which columns, and the
+ * order assumed, which nothing in the data can confirm.
+ */
+export function imageShapeWarnings(shape: ImageShape): string[] {
+  const names = shape.columnNames;
+  if (!names || names.length === 0) return [];
+  const span = names.length === 1 ? `"${names[0]}"` : `"${names[0]}" to "${names[names.length - 1]}"`;
+  return [
+    `the pixel columns are not named px_r{row}_c{col}: the ${names.length} columns ${span} are read as ${shape.height}x${shape.width}x${shape.channels} images in file order, row by row from the top left${shape.channels > 1 ? ", a pixel's channels side by side" : ''}; if the file orders them otherwise, the images are scrambled (name them px_r{row}_c{col} to say where each is)`,
+  ];
+}
+
+/**
+ * A pixel column that is not numeric, and how to make it so: the job's own `"columns"` declared it
+ * otherwise (the profile typed it numeric), or upload read it as categories (more words than a few
+ * stray ones), which a numeric declaration reads as missing pixels.
+ */
+function notNumericPixel(col: Column, profile: readonly { readonly name: string; readonly type?: string }[]): ApiError {
+  const uploaded = profile.find((p) => p.name === col.name)?.type;
+  const how =
+    uploaded === 'numeric' || uploaded === 'constant'
+      ? `the job's "columns" reads it as ${col.type}; leave it out of "columns" (cells that are no numbers are read as missing pixels)`
+      : `it was read as ${col.type}; correct its cells that are no numbers, or create the job with "columns": {"${col.name}": "numeric"} to read them as missing pixels`;
+  return new ApiError(400, 'invalid_dataset', `pixel column "${col.name}" is not numeric: ${how}`, { field: 'columns', column: col.name });
+}
+
 /** Most missing pixel columns a refusal lists by name. */
 const MISSING_SHOWN = 10;
 
@@ -69,7 +137,7 @@ const MISSING_SHOWN = 10;
  * and the target itself when it is one of them (it was reported "missing", which sent users looking for a
  * column that is there).
  */
-function noPixelGrid(names: readonly string[], ignore: readonly string[], target: string, all: readonly string[]): ApiError {
+function noPixelGrid(names: readonly string[], ignore: readonly string[], target: string, all: readonly string[], requested: CreateJobBody['image']): ApiError {
   const missing = missingPixelColumns(names);
   if (missing.includes(target)) {
     const classes = all.filter((n) => n !== target && !ignore.includes(n) && !PIXEL_NAME_RE.test(n)).map((n) => `"${n}"`);
@@ -77,8 +145,16 @@ function noPixelGrid(names: readonly string[], ignore: readonly string[], target
     return new ApiError(400, 'invalid_request', `target "${target}" is a pixel column, so it cannot be the target of an image job: an image job's target is the class column${hint}, and every pixel column is an input`, { field: 'target' });
   }
   if (missing.length === 0) {
-    return new ApiError(400, 'invalid_dataset', 'an image job needs pixel columns named px_r{row}_c{col} (or px_r{row}_c{col}_{channel}) covering a complete grid; upload a zip of class folders or a CSV of pixel columns', {
-      field: 'task',
+    // Columns named otherwise are read with a shape given (shapeGiven); say how, with the count it must match.
+    const named = names.some((n) => PIXEL_NAME_RE.test(n));
+    const given = requested?.height !== undefined || requested?.width !== undefined;
+    const shaped = named
+      ? ''
+      : given
+        ? `; to read the ${names.length} columns besides the target "${target}" as pixels in file order, give both image.height and image.width`
+        : `, or "image": {"height", "width", "channels"} whose product is the ${names.length} columns besides the target "${target}", read as pixels in file order`;
+    return new ApiError(400, 'invalid_dataset', `an image job needs pixel columns named px_r{row}_c{col} (or px_r{row}_c{col}_{channel}) covering a complete grid${shaped}; upload a zip of class folders or a CSV of pixel columns`, {
+      field: given && !named ? 'image' : 'task',
     });
   }
   const shown = listSome(missing, MISSING_SHOWN);

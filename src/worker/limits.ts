@@ -44,11 +44,21 @@ export function readLimits(env: Env): Limits {
   };
 }
 
-/**
- * The window of both `ratelimits` bindings in wrangler.toml. The binding does not say when its window
- * resets, so Retry-After advertises the whole period: a client that waits that long is always let in.
- */
+/** The window of both `ratelimits` bindings in wrangler.toml. */
 export const RATE_LIMIT_PERIOD_SECONDS = 60;
+
+/**
+ * Seconds until the limiter's current window ends, at `now` (ms), at least 1. The binding answers only
+ * "over or not", so the window is the one it counts in: fixed windows of `period` seconds from the start of
+ * each period of the clock, as the local runtime (miniflare) counts them. Cloudflare does not document
+ * where its windows start; a client that waits this long and is refused again is told the next wait.
+ * Advertising the whole period every time (as before) told a client refused at second 55 to wait 60 s
+ * rather than 5.
+ */
+export function rateLimitRetryAfter(now: number, period = RATE_LIMIT_PERIOD_SECONDS): number {
+  const periodMs = period * 1000;
+  return Math.max(1, Math.ceil((periodMs - (now % periodMs)) / 1000));
+}
 
 type Ctx = Context<{ Bindings: Env; Variables: AuthVars }>;
 
@@ -61,9 +71,10 @@ export async function enforceRateLimit(c: Ctx, limiter: RateLimit | undefined, w
   if (!limiter) return;
   const { success } = await limiter.limit({ key: c.get('keyId') });
   if (success) return;
-  c.header('Retry-After', String(RATE_LIMIT_PERIOD_SECONDS));
-  throw new ApiError(429, 'rate_limited', `too many ${what} requests for this API key; retry after ${RATE_LIMIT_PERIOD_SECONDS} seconds`, {
-    retry_after_seconds: RATE_LIMIT_PERIOD_SECONDS,
+  // The error mapper sets Retry-After from details.retry_after_seconds.
+  const wait = rateLimitRetryAfter(Date.now());
+  throw new ApiError(429, 'rate_limited', `too many ${what} requests for this API key; retry after ${wait} second${wait === 1 ? '' : 's'}, when this minute's window ends`, {
+    retry_after_seconds: wait,
   });
 }
 

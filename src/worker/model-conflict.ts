@@ -74,8 +74,12 @@ export async function modelDifferences(env: Env, tenant: string, job: PublishedS
   return Object.keys(differences).length > 1 ? differences : null;
 }
 
-/** The 409 refusing a job whose result would replace a champion it differs from, naming each difference. */
-export function modelConflict(job: PublishedShape, d: ModelDifferences): ApiError {
+/**
+ * The 409 refusing a job whose result would replace a champion it differs from, naming each difference. A
+ * job that challenges the champion (`challenge`) is not told to replace it: a challenger must answer the
+ * champion's question to be compared with it.
+ */
+export function modelConflict(job: PublishedShape, d: ModelDifferences, challenge = false): ApiError {
   const what = [
     ...(d.target ? [`the target differs ("${d.target.champion}" → "${d.target.job}")`] : []),
     ...(d.task ? [`the task differs (${d.task.champion} → ${d.task.job})`] : []),
@@ -86,7 +90,7 @@ export function modelConflict(job: PublishedShape, d: ModelDifferences): ApiErro
   return new ApiError(
     409,
     'model_conflict',
-    `model "${job.model}" exists and this job would replace its champion (v${d.champion_version}) with a different model: ${joinAll(what)}; its clients would get answers to another question or have their ${refused} refused. Publish under another name ("model": "…"), or send "replace_model": true to replace it`,
+    `model "${job.model}" exists and this job would replace its champion (v${d.champion_version}) with a different model: ${joinAll(what)}; its clients would get answers to another question or have their ${refused} refused. ${challenge ? 'A challenger is compared with the champion on the same question: publish under another name ("model": "…"), or leave "challenge" out and send "replace_model": true to replace it' : 'Publish under another name ("model": "…"), or send "replace_model": true to replace it'}`,
     {
       field: 'model',
       model: job.model,

@@ -40,6 +40,36 @@ function overrideError(issue: { readonly input?: unknown }): string {
 /** Metric names come from the engine's registry, so the API can never accept one the engine lacks. */
 const METRIC_NAMES = Object.keys(METRICS) as [MetricName, ...MetricName[]];
 
+/**
+ * How much a challenger must beat the champion by, as a schedule and a job's `challenge` take it; read per
+ * metric (absolute or relative) and checked against it by durable/retrain-rules marginProblem.
+ */
+export const marginSchema = z.number().min(0, 'margin must be at least 0');
+
+/** How a challenger wins (durable/challenge-noise), as a schedule and a job's `challenge` take it. */
+export const promotionSchema = z
+  .enum(['beyond_noise', 'margin'], 'promotion must be "beyond_noise" or "margin"')
+  .describe('how a challenger wins: "beyond_noise" (default), better by the margin and beyond the holdout\'s noise (the 90% interval of challenger − champion on the better side of 0); "margin", better by the margin on the two scores alone');
+
+/**
+ * A job's `challenge` (worker/job-challenge): true, or its terms as a schedule names them. A union's
+ * failure is one "Invalid input" issue; an object's own problem ("promotion must be …") is named by its
+ * field inside instead, as readJson names every other nested field.
+ */
+const challengeSchema = z
+  .union([z.boolean(), z.strictObject({ margin: marginSchema.optional(), promotion: promotionSchema.optional() })], {
+    error: (issue) => {
+      if (issue.code !== 'invalid_union' || typeof issue.input !== 'object' || issue.input === null) return 'expected true, false or {"margin"?: number, "promotion"?: "beyond_noise" | "margin"}';
+      const inner = issue.errors.at(-1)?.[0];
+      if (!inner) return undefined;
+      const field = ['challenge', ...inner.path].join('.');
+      return inner.message.startsWith(`${String(inner.path.at(-1))} `) ? `challenge.${inner.message}` : `${field}: ${inner.message}`;
+    },
+  })
+  .describe(
+    'with `model` naming an existing model: compare this job\'s result with the champion as a scheduled retraining does, and make it the champion only if it wins (otherwise it is kept as a version; the job\'s `challenge` and the model\'s history say why). The job holds out rows from its search for the comparison: half of the rows appended since the champion\'s data when the job\'s dataset version grew from it by appends, else a seeded 20% of all rows, a forecast\'s latest horizon of every series. `true` takes the defaults; `margin` (default 0.002 absolute for scores, 0.01 relative for losses) and `promotion` (default "beyond_noise") as a schedule takes them. Refused (400) for a model that does not exist yet, and with `replace_model`',
+  );
+
 /** Largest JSON body accepted (predict batches included). */
 export const MAX_JSON_BYTES = 8 * 1024 * 1024;
 
@@ -77,6 +107,7 @@ export const createJobSchema = z.strictObject({
     .boolean()
     .optional()
     .describe('true lets the job replace the champion of an existing model with one that predicts another target, does another task, reads other columns, or forecasts other series (another time column, group column, step, covariates or time zone; its clients must then change their requests); without it such a job is refused with 409 model_conflict. Not needed to retrain a model on newer data of the same columns'),
+  challenge: challengeSchema.optional(),
   parallelism: z.int().min(1).max(32).optional(),
   /**
    * A cap on the published model's estimated single-row prediction time (engine/serialize/serving-cost),
@@ -194,8 +225,8 @@ export async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> 
       const keys = issue.keys.map((k) => [...issue.path, k].join('.'));
       throw new ApiError(400, 'invalid_request', `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`, { field: keys[0] });
     }
-    // Messages that already start with their field's name say it once ("forecast.horizon must be …").
-    const message = issue.message.startsWith(`${field} `) ? issue.message : `${field}: ${issue.message}`;
+    // Messages that already start with their field's name (or a field inside it) say it once ("forecast.horizon must be …").
+    const message = issue.message.startsWith(`${field} `) || issue.message.startsWith(`${field}.`) ? issue.message : `${field}: ${issue.message}`;
     throw new ApiError(400, 'invalid_request', message, { field });
   }
   return result.data;

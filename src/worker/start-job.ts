@@ -8,7 +8,8 @@
  * handed to its own SearchCoordinator. A retraining job also gets the champion's configurations to start
  * from, held-out rows for the champion/challenger comparison (half of the rows appended since the
  * champion's data when known, else a fifth of all rows; of a forecast job, the latest points of every
- * series), and the promotion margin.
+ * series), and the promotion margin. A job started by hand with `challenge` holds out rows and is
+ * compared the same way, without the warm start (job-challenge).
  */
 import { COVARIATE_FAMILIES, localClockWarnings, minTrainLength, validationPlan } from '../engine/forecast';
 import { targetWarnings } from '../engine/data/target-warnings';
@@ -21,8 +22,9 @@ import type { ForecastJobSpec, JobConfig, PromotionRule } from '../durable/proto
 import { coordinatorFor } from './coordinator';
 import { ApiError, listSome, notFound } from './errors';
 import { isImageUploadProfile } from './image-upload';
+import { challengeMetric, challengeTerms, challengeWarnings, championToChallenge, wantsChallenge } from './job-challenge';
 import { forecastColumns } from './forecast-date-order';
-import { resolveForecast, type ResolvedForecast, resolveImageShape, resolveJobFamilies } from './job-inputs';
+import { imageShapeWarnings, resolveForecast, type ResolvedForecast, resolveImageShape, resolveJobFamilies } from './job-inputs';
 import { readLimits, tooManyJobs } from './limits';
 import { jobContract } from './forecast-contract';
 import { modelConflict, modelDifferences, type PublishedShape, replacedModelWarning } from './model-conflict';
@@ -108,6 +110,10 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
       latest_version: latest.version,
     });
   }
+  // A job challenging the champion by hand: refused now when there is none (or with replace_model).
+  const challenged = !options.retrain && wantsChallenge(body) ? await championToChallenge(env, tenant, body, modelName, dataset) : undefined;
+  // The kind of job that holds out rows for the comparison, as its refusals name it.
+  const what = options.retrain ? 'a retraining job' : 'a job with "challenge"';
   // A dataset made from a zip of images trains an image job (CNNs) unless the request names another task.
   const kind = body.task === undefined && isImageUploadProfile(dataset.columns) ? 'image' : requestedKind;
   if (body.image && kind !== 'image') throw new ApiError(400, 'invalid_request', 'image: only an image job ("task": "image") takes an image shape', { field: 'image' });
@@ -122,7 +128,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   if (ignore.includes(body.target)) throw new ApiError(400, 'invalid_target', `the target "${body.target}" cannot also be ignored`, { field: 'columns', column: body.target });
   if (kind === 'forecast') refuseIgnoredCovariates(body.forecast, ignore);
   // A forecast's series first: a target that is no numeric series is named as such, not as a regression problem.
-  const series = kind === 'forecast' ? forecastSpec(ds, body, Boolean(options.retrain)) : undefined;
+  const series = kind === 'forecast' ? forecastSpec(ds, body, options.retrain || challenged ? what : undefined) : undefined;
   // A table or image job needs a column to learn from; without one every trial would fail for the whole budget.
   if (kind !== 'forecast') requireFeatures(ds, body.target, ignore);
   const forecast: ForecastJobSpec | undefined = series?.spec;
@@ -132,13 +138,15 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     throw new ApiError(400, 'invalid_metric', `a forecast job is scored by rmse over its validation horizons, not "${body.metric}"`, { field: 'metric' });
   }
 
-  const metric: MetricName = body.metric ?? defaultMetric(target.task);
+  const metric: MetricName = body.metric ?? (challenged ? challengeMetric(challenged.champion, target.task) : undefined) ?? defaultMetric(target.task);
   if (!METRICS[metric].tasks.includes(target.task)) {
     throw new ApiError(400, 'invalid_metric', `metric "${metric}" does not apply to a ${target.task} task; use one of ${applicableMetrics(target.task).join(', ')}`, {
       field: 'metric',
     });
   }
   const positiveClass = resolvePositiveClass(body.positive_class, target, kind === 'forecast');
+  // What the job holds out and is compared by: a retraining job's terms, or the request's.
+  const challenge = options.retrain ?? (challenged ? { ...challengeTerms(body, metric), ...(challenged.fresh_from_row !== undefined ? { fresh_from_row: challenged.fresh_from_row } : {}) } : undefined);
 
   const seconds = body.budget?.seconds ?? (body.budget?.trials !== undefined ? 3600 : 60);
   const id = options.id ?? crypto.randomUUID();
@@ -146,13 +154,16 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const now = Date.now();
   const featureCols = ds.columns.length - 1 - ignore.length;
   // A forecast retraining job holds out the latest points instead (forecast.holdout_points).
-  const drawn = options.retrain && !forecast ? retrainHoldout(ds, body.target, target.task, seedFrom(seed, `holdout-${id}`), options.retrain.fresh_from_row) : undefined;
+  // Each scheduled run draws its own rows (its id is derived from its due time); a job by hand draws them
+  // from its seed alone, so the same seed and trial budget give the same job, as without "challenge".
+  const holdoutSeed = seedFrom(seed, options.retrain ? `holdout-${id}` : 'holdout');
+  const drawn = challenge && !forecast ? retrainHoldout(ds, body.target, target.task, holdoutSeed, challenge.fresh_from_row, what) : undefined;
   const holdout = drawn?.spec;
   // The search sees the rows outside the holdout only, so its shape and folds are counted on those.
   const rows = drawn ? drawn.searchRows : forecast ? forecast.length : target.rows.length;
   // Five folds need a row each to validate on; below that every trial would fail until the budget ran out.
   if (!forecast && rows < MIN_TRAIN_ROWS) {
-    throw new ApiError(400, 'invalid_dataset', `dataset "${datasetName}" has ${rows} row${rows === 1 ? '' : 's'} with a value of "${body.target}"${holdout ? ' outside the retraining holdout' : ''}; a job needs at least ${MIN_TRAIN_ROWS} to train and validate on`, {
+    throw new ApiError(400, 'invalid_dataset', `dataset "${datasetName}" has ${rows} row${rows === 1 ? '' : 's'} with a value of "${body.target}"${holdout ? ` outside the rows ${what} holds out` : ''}; a job needs at least ${MIN_TRAIN_ROWS} to train and validate on`, {
       field: 'dataset',
       rows,
       min_rows: MIN_TRAIN_ROWS,
@@ -169,7 +180,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     ...(series ? { forecast: jobContract(series.spec, series.frequency) } : {}),
   };
   const differences = options.retrain ? null : await modelDifferences(env, tenant, published);
-  if (differences && !body.replace_model) throw modelConflict(published, differences);
+  if (differences && !body.replace_model) throw modelConflict(published, differences, Boolean(challenged));
   // Nor may it race an unfinished job publishing another target or task to the same name (rival-jobs).
   const rival = options.retrain ? null : await rivalJob(env, tenant, published);
   if (rival && !body.replace_model) throw rivalConflict(published, rival);
@@ -179,12 +190,15 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     // A column that gives the target away makes every score near perfect (pixels and series are not tables of features).
     ...(kind === 'table' ? leakWarnings(leakColumns(ds, body.target, target, ignore)) : []),
     ...(dated.warning ? [dated.warning] : []),
+    // Pixels read from columns not named px_* (the job gave the shape): in an order nothing confirms.
+    ...(image ? imageShapeWarnings(image) : []),
     // A column override that read stray words as missing values names their rows.
     ...columnWarnings,
     ...dateOrderWarnings(ds, body, columns, ignore, forecast?.time_column),
     ...(forecast ? unreadCovariates(forecast, families) : []),
     ...(differences ? [replacedModelWarning(published, differences)] : []),
     ...(rival ? [rivalWarning(published, rival)] : []),
+    ...(challenged ? challengeWarnings(modelName, challenged, dataset, metric, Boolean(forecast)) : []),
   ];
   const config: JobConfig = {
     id,
@@ -218,7 +232,8 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     ...(warnings.length > 0 ? { warnings } : {}),
     lease_ms: Math.max(5, Number(env.TRIAL_LEASE_SECONDS || 300)) * 1000,
     created_at: now,
-    ...(options.retrain ? { warm_start: options.retrain.warm_start, holdout, challenge: { margin: options.retrain.margin, ...(options.retrain.promotion ? { promotion: options.retrain.promotion } : {}) } } : {}),
+    ...(options.retrain ? { warm_start: options.retrain.warm_start } : {}),
+    ...(challenge ? { holdout, challenge: { margin: challenge.margin, ...(challenge.promotion ? { promotion: challenge.promotion } : {}) } } : {}),
     ...(image ? { image } : {}),
     ...(forecast ? { forecast } : {}),
   };
@@ -258,22 +273,22 @@ function dateOrderWarnings(ds: Parameters<typeof guessedDateOrders>[0], body: Cr
 }
 
 /**
- * A forecast job's series, and its warnings. A retraining job holds out the latest `horizon` points of
- * every series (what the model is for: forecasting the next horizon), and the rest must still validate on
- * rolling origins.
+ * A forecast job's series, and its warnings. A job compared with the champion (`comparing`: which kind,
+ * in words) holds out the latest `horizon` points of every series (what the model is for: forecasting the
+ * next horizon), and the rest must still validate on rolling origins.
  */
-function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJobBody, retrain: boolean): { spec: ForecastJobSpec; warnings: string[]; frequency: ResolvedForecast['frequency'] } {
+function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJobBody, comparing: string | undefined): { spec: ForecastJobSpec; warnings: string[]; frequency: ResolvedForecast['frequency'] } {
   const resolved = resolveForecast(ds, body.target, body.forecast);
   const spec = resolved.spec;
   const warnings = forecastWarnings(body.target, resolved);
   const frequency = resolved.frequency;
-  if (!retrain) return { spec, warnings, frequency };
+  if (comparing === undefined) return { spec, warnings, frequency };
   const points = spec.horizon;
   const length = spec.length - points;
   try {
     validationPlan({ length, season: spec.season, groups: spec.groups, horizon: spec.horizon });
   } catch {
-    throw new ApiError(400, 'invalid_dataset', `a forecast retraining job holds out the latest ${points} points of every series to compare with the champion, and the ${spec.length} points of the shortest series leave too few to validate on`, {
+    throw new ApiError(400, 'invalid_dataset', `${comparing.replace(/^a /, 'a forecast ')} holds out the latest ${points} points of every series to compare with the champion, and the ${spec.length} points of the shortest series leave too few to validate on`, {
       field: 'dataset',
     });
   }
@@ -367,9 +382,9 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
  * A retraining job's holdout, and the rows left to the search: half of the rows appended since the
  * champion's data when there are enough of them (the champion never saw them), else a seeded fifth of all
  * rows, some of which the champion may have trained on (the comparison then leans its way). Refuses data
- * too small to hold out from. Each split is drawn once.
+ * too small to hold out from (`what`: the kind of job, in words). Each split is drawn once.
  */
-function retrainHoldout(ds: Parameters<typeof splitHoldout>[0], target: string, task: Task, seed: number, freshFrom: number | undefined): { spec: HoldoutSpec; searchRows: number } {
+function retrainHoldout(ds: Parameters<typeof splitHoldout>[0], target: string, task: Task, seed: number, freshFrom: number | undefined, what: string): { spec: HoldoutSpec; searchRows: number } {
   if (freshFrom !== undefined) {
     const fresh = { fraction: FRESH_HOLDOUT_FRACTION, seed, from_row: freshFrom };
     const split = splitHoldout(ds, target, task, fresh);
@@ -378,7 +393,7 @@ function retrainHoldout(ds: Parameters<typeof splitHoldout>[0], target: string, 
   const spec = { fraction: RETRAIN_HOLDOUT_FRACTION, seed };
   const split = splitHoldout(ds, target, task, spec);
   if (split.holdout.length < MIN_HOLDOUT_ROWS) {
-    throw new ApiError(400, 'invalid_dataset', `a retraining job holds out ${Math.round(RETRAIN_HOLDOUT_FRACTION * 100)}% of the rows to compare with the champion, and this dataset gives only ${split.holdout.length} (at least ${MIN_HOLDOUT_ROWS} are needed)`, {
+    throw new ApiError(400, 'invalid_dataset', `${what} holds out ${Math.round(RETRAIN_HOLDOUT_FRACTION * 100)}% of the rows to compare with the champion, and this dataset gives only ${split.holdout.length} (at least ${MIN_HOLDOUT_ROWS} are needed)`, {
       field: 'dataset',
     });
   }

@@ -4,7 +4,7 @@
  * and starts a job from the pages, watches a real job's page while
  * the job runs (the live chart gains points, the leaderboard gains rows), then opens the model page
  * (ROC curve, confusion matrix) and tries a prediction, then starts an image job on a CSV of pixels from
- * its page, predicts from a PNG file with the model and reads its drift as one pixel line, and a forecast
+ * its page (whose pixel columns are one px_* row), predicts from a PNG file with the model and reads its drift as one pixel line, and a forecast
  * model's forecast; a refused upload is titled by what failed; a job's link to a model deleted since (and made again) says so.
  * Screenshots of every step go to test-artifacts/.
  * Skipped only when /usr/bin/chromium is missing (CI installs it).
@@ -230,6 +230,20 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await api.uploadCsv('digits', readFileSync(join(ROOT, 'examples/digits/train.csv'), 'utf8'));
     await page.goto(`${server.url}/#/datasets/digits`);
     await page.waitForSelector('#train-form');
+    // Its pixel columns are one px_* row, as a zip's are and as the CLI prints them (it listed 64 rows, one per pixel).
+    expect(await page.locator('table.grid tbody tr').allTextContents()).toEqual([
+      expect.stringMatching(/^px_\* \(64 pixel columns of 8x8x1 images; 3 not used: constant: fewer than two distinct values\)constant \| numeric0 \(0\.0%\)17/),
+      expect.stringMatching(/^digitnumeric/),
+    ]);
+    // Its range bar pools every pixel value of the file: their mean and std, as the page rounds them.
+    const csvLines = readFileSync(join(ROOT, 'examples/digits/train.csv'), 'utf8').trim().split(/\r?\n/);
+    const pixelAt = csvLines[0].split(',').flatMap((n, i) => (n.startsWith('px_') ? [i] : []));
+    const values = csvLines.slice(1).flatMap((l) => ((cells) => pixelAt.map((i) => Number(cells[i])))(l.split(',')));
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+    const shown = (x: number) => Number(x.toPrecision(4)).toString();
+    expect(await page.locator('table.grid tbody tr').first().locator('.range-track').getAttribute('title')).toBe(`mean ${shown(mean)}, std ${shown(std)}`);
+    await shot('7-pixel-dataset');
     // Its 64 px_r…_c… columns form an 8x8 grid: an image job comes first, with its shape read from them.
     expect(await page.locator('#train-task option').allTextContents()).toEqual(['image classification (8x8x1)', 'inferred from the target']);
     expect(await page.locator('#train-target option').allTextContents()).toEqual([expect.stringMatching(/^digit /)]);

@@ -100,6 +100,35 @@ describe('cnn on the tfjs wasm backend (Node)', () => {
     expect(Xtrain.data[5 * 64 + 3 * 8 + 4]).toBeCloseTo(v / 16, 6);
   });
 
+  it('reads a table with no px_* names (p0..p63, its image job given the shape) as pixels in file order, as the px_* table', async () => {
+    const renamed = (ds: Dataset): Dataset => ({ ...ds, columns: ds.columns.map((c, i) => (c.name === TARGET ? c : { ...c, name: `p${i}` })) });
+    const plain = renamed(train);
+    expect(plain.columns.slice(0, 2).map((c) => c.name)).toEqual(['p0', 'p1']);
+    const target = prepareTarget(plain, TARGET);
+    const features = await fitFeatures(plain, target.rows, 'pixels', new Set([TARGET]), { y: target.y, task: 'multiclass', nClasses: 10, rng: new Rng(1) });
+    expect(features.X.cols).toBe(64);
+    expect(Array.from(features.X.data)).toEqual(Array.from(Xtrain.data));
+    // A trial on it runs exactly as on the px_* names: same memory plan, same encoders, same score.
+    const spec: TrialSpec = {
+      family: 'cnn',
+      params: { ...cnnSpec.defaults({ rows: 150, cols: 64, task: 'multiclass', nClasses: 10 }), epochs: 2, filters: 8, dense_units: 32, augmentation: 'none', dropout: 0 },
+      target: TARGET,
+      metric: 'accuracy',
+      seed: 5,
+      folds: 1,
+      image: DIGITS,
+    };
+    expect(planTrialMemory(renamed(firstRows(train, 150)), spec)).toEqual(planTrialMemory(firstRows(train, 150), spec));
+    const named = await runTrial(firstRows(train, 150), spec);
+    const unnamed = await runTrial(renamed(firstRows(train, 150)), spec);
+    if (named.status !== 'complete' || unnamed.status !== 'complete') throw new Error(`trial failed: ${JSON.stringify([named, unnamed])}`);
+    expect(unnamed.score).toBe(named.score);
+    expect(unnamed.envelope.pipeline.inputs.map((c) => c.name)).toEqual(plain.columns.slice(0, 64).map((c) => c.name));
+    // A column named otherwise that holds no numbers is no pixel: refused naming it.
+    const worded: Dataset = { ...plain, columns: plain.columns.map((c) => (c.name === 'p5' ? { name: 'p5', type: 'categorical', storage: 'codes', codes: new Int32Array(plain.rows), levels: ['x'] } : c)) };
+    await expect(fitFeatures(worded, target.rows, 'pixels', new Set([TARGET]), { y: target.y, task: 'multiclass', nClasses: 10, rng: new Rng(1) })).rejects.toThrow(/"p5" is categorical/);
+  }, 120_000);
+
   it('registers cnn for image jobs only, and getModelSpec finds it', () => {
     expect(MODEL_FAMILIES).not.toContain('cnn');
     expect(IMAGE_FAMILIES[0]).toBe('cnn');

@@ -165,6 +165,19 @@ describe('imageTableFromZip', () => {
     expect(engineError(() => imageTableFromZip(new TextEncoder().encode('not a zip'))).message).toMatch(/^the upload is not a readable zip file/);
   });
 
+  it('names the largest size of the same shape at which too many values would fit', () => {
+    // 3 images of 8x4 gray (32 values each) against a cap of 50 values: 16 values per image fit, and at
+    // the same 2:1 aspect that is floor(8 * sqrt(1/2)) x floor(4 * sqrt(1/2)) = 5x2.
+    const wide = (value: number) => png(8, 4, 1, new Array(32).fill(value));
+    const err = engineError(() => imageTableFromZip(zipSync({ 'a/1.png': wide(0), 'a/2.png': wide(9), 'b/3.png': wide(250) }), { maxTableValues: 50 }));
+    expect(err.message).toBe(
+      '3 images of 8x4x1 make 96 pixel values, more than the 50 a dataset may hold; ask for a smaller size with ?size=WxH on the upload (--size WxH from the command line), at most 5x2 for 3 images, or upload fewer images',
+    );
+    expect(err.details).toMatchObject({ reason: 'too_many_values', suggested_size: '5x2' });
+    // The size named does fit.
+    expect(imageTableFromZip(zipSync({ 'a/1.png': wide(0), 'a/2.png': wide(9), 'b/3.png': wide(250) }), { maxTableValues: 50, size: { width: 5, height: 2 } }).dataset.rows).toBe(3);
+  });
+
   it('refuses a zip that decompresses past the caps before inflating it', () => {
     // 40 MB of zeros compresses to a few tens of kilobytes: a small zip bomb.
     const bomb = zipSync({ 'a/1.png': grayPng(4, 0), 'b/huge.png': new Uint8Array(40 * 1024 * 1024) });

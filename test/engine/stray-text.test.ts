@@ -42,6 +42,16 @@ describe('numbers with a few stray words', () => {
     ]);
   });
 
+  it('in a pixel column are read as missing pixels, without advice to declare the column categorical', () => {
+    // An image job refuses a pixel column read as categories (audit digits_missing.csv: the old hint led there).
+    const rows = Array.from({ length: 120 }, (_, i) => `${i === 7 ? 'abc' : i % 17},${i % 5},${i % 2 ? 'a' : 'b'}`);
+    const [pixel] = profileOf(`px_r2_c4,px_r2_c5,digit\n${rows.join('\n')}\n`);
+    expect(pixel).toMatchObject({ name: 'px_r2_c4', type: 'numeric', missing: 1 });
+    expect(pixel.warnings).toEqual([
+      '119 of 120 values are numbers, but line 9 holds "abc": the column is read as numeric, with that cell missing; correct it in the file, or leave it to be read as a missing pixel',
+    ]);
+  });
+
   it('names lines past blank lines, data rows where there are no lines, and shortens long lists', () => {
     const blank = Q_MIXED.replace('\n', '\n\n\n');
     expect(profileOf(blank)[1].warnings?.[0]).toContain('but line 11 holds "abc"');

@@ -1,7 +1,8 @@
 /**
  * SearchCoordinator durability inside workerd with real SQLite storage and alarms: duplicate results,
  * lease expiry of a trial that never reports, restart (replay of the journal), cancel keeping the best
- * model, and the budget ending a job. Jobs here belong to a tenant whose queue messages reach a different
+ * model (and saying what it did: nothing published, an ensemble dropped, a job that had already ended),
+ * and the budget ending a job. Jobs here belong to a tenant whose queue messages reach a different
  * (empty) coordinator, so no consumer ever reports for them: the test alone decides what each trial does.
  */
 import { env } from 'cloudflare:workers';
@@ -221,6 +222,67 @@ describe('SearchCoordinator', () => {
     expect(resolved).toMatchObject({ version: 1, trial_id: 't0001', artifact_key: 'models/detached/cancel/t0001.json', score: 0.75 });
     // Cancelling again changes nothing.
     expect((await stub.cancel())?.model).toEqual({ name: 'model-cancel', version: 1 });
+  });
+
+  it('says a job cancelled before any trial finished published nothing, in the answer and in the view', async () => {
+    const stub = stubFor('cancel-early');
+    await stub.start(config('cancel-early'));
+    const answer = await stub.cancel();
+    expect(answer?.status).toBe('cancelled');
+    expect(answer?.model).toBeUndefined();
+    expect(answer?.error).toBeUndefined();
+    expect(answer?.cancel).toEqual({ already_ended: false, message: 'cancelled before any trial finished: nothing was published, and model "model-cancel-early" got no version from this job' });
+    const warning = 'the job was cancelled before any trial finished: nothing was published, and model "model-cancel-early" got no version from this job (a champion it already had keeps serving)';
+    expect(answer?.warnings).toEqual([warning]);
+    expect((await stub.view())?.warnings).toEqual([warning]);
+
+    // With failed trials only, the error says why none succeeded and the warning counts them.
+    const failing = stubFor('cancel-failed');
+    await failing.start(config('cancel-failed'));
+    await failing.report('t0000', { status: 'failed', code: 'trial_error', reason: 'boom' });
+    const failed = await failing.cancel();
+    expect(failed?.error?.code).toBe('no_successful_trial');
+    expect(failed?.cancel.message).toBe('cancelled before any trial finished successfully (1 failed): nothing was published, and model "model-cancel-failed" got no version from this job');
+    expect(failed?.warnings?.[0]).toMatch(/^the job was cancelled before any trial finished successfully \(1 failed\): nothing was published/);
+  });
+
+  it('a cancel while the ensemble is being built publishes the best trial, and the ensemble says it was dropped', async () => {
+    const stub = stubFor('cancel-ensemble');
+    await stub.start(config('cancel-ensemble', { budget: { seconds: 600, trials: 3 } }));
+    // Three trials with out-of-fold predictions: the budget is spent and the ensemble build starts.
+    await completeEveryTrial(stub, 'cancel-ensemble', (t) => 0.7 + 0.01 * t.number);
+    expect((await stub.view())?.ensemble).toEqual({ status: 'running' });
+    const answer = await stub.cancel();
+    expect(answer?.status).toBe('cancelled');
+    expect(answer?.model).toEqual({ name: 'model-cancel-ensemble', version: 1 });
+    const published = await env.REGISTRY.getByName('detached').resolveModel('model-cancel-ensemble');
+    expect(published?.trial_id).toBe('t0002');
+    const dropped = { status: 'skipped', reason: 'the job was cancelled while its ensemble was being built: its best trial is published as it is, without an ensemble' };
+    expect(answer?.ensemble).toEqual(dropped);
+    expect(answer?.cancel).toEqual({
+      already_ended: false,
+      message: `cancelled: its best trial so far, t0002 (${published?.family}), is published as model "model-cancel-ensemble" v1, without the ensemble that was being built (dropped by the cancel)`,
+    });
+    // The build reports after the end: refused, and the view keeps saying why there is no ensemble.
+    expect(await stub.reportEnsemble({ status: 'skipped', reason: 'late' })).toEqual({ accepted: false });
+    expect((await stub.view())?.ensemble).toEqual(dropped);
+  });
+
+  it('answers a cancel of a job that already ended with the job as it was, saying nothing was cancelled', async () => {
+    const stub = stubFor('cancel-late');
+    await stub.start(config('cancel-late', { budget: { seconds: 600, trials: 1 } }));
+    await stub.report('t0000', await withArtifact(complete(0.8, 'models/detached/cancel-late/t0000.json')));
+    const before = await stub.view();
+    expect(before?.status).toBe('succeeded');
+    const answer = await stub.cancel();
+    expect(answer?.status).toBe('succeeded');
+    expect(answer?.cancel).toEqual({ already_ended: true, message: `job cancel-late had already ended (succeeded at ${before?.finished_at}): nothing was cancelled; it published model "model-cancel-late" v1` });
+    expect(answer?.warnings).toBeUndefined();
+    // A job ended without a model says so too.
+    const empty = stubFor('cancel-twice');
+    await empty.start(config('cancel-twice'));
+    await empty.cancel();
+    expect((await empty.cancel())?.cancel).toMatchObject({ already_ended: true, message: expect.stringMatching(/^job cancel-twice had already ended \(cancelled at .+\): nothing was cancelled; it published no model$/) });
   });
 
   it('launches nothing once the time budget has passed and ends the job', async () => {

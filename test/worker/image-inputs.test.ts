@@ -2,8 +2,9 @@
  * Image inputs the audit found misread, inside workerd: a job on an uploaded zip records the files'
  * 0..255 range whatever its brightest pixel (a CSV of pixels keeps its range read from the data), a zip
  * sent as CSV or octet-stream is refused saying to send it as application/zip, an image job on a pixel
- * table with a gap names the missing column, and a flat `pixels` array of the wrong length says what a
- * flat array must hold.
+ * table with a gap names the missing column, a pixel column that is not numeric is refused saying how to
+ * make it so (and a stray word in one is not met with advice to declare it categorical), and a flat
+ * `pixels` array of the wrong length says what a flat array must hold.
  */
 import { env } from 'cloudflare:workers';
 import { encode as encodePng } from 'fast-png';
@@ -79,6 +80,33 @@ describe('an image job on pixel columns with a gap', () => {
     expect(res.status).toBe(400);
     expect(body.error.message).toMatch(/px_r0_c7, px_r3_c4/);
     expect(body.error.details.missing).toEqual(['px_r0_c7', 'px_r3_c4']);
+  });
+});
+
+describe('a pixel column that is not numeric', () => {
+  it("is refused saying how to make it numeric: leave the job's categorical declaration out, or declare it numeric", async () => {
+    // Line 9's px_r2_c4 holds a stray word: upload reads it as a missing pixel, and says so without offering categories.
+    const lines = firstRows(trainCsv, 80).split('\n');
+    const at = lines[0].split(',').indexOf('px_r2_c4');
+    const cells = lines[8].split(',');
+    cells[at] = 'abc';
+    lines[8] = cells.join(',');
+    const put = await json(await call('PUT', '/v1/datasets/digits-word', lines.join('\n')));
+    expect(put.columns.find((c: { name: string }) => c.name === 'px_r2_c4').warnings).toEqual([
+      '79 of 80 values are numbers, but line 9 holds "abc": the column is read as numeric, with that cell missing; correct it in the file, or leave it to be read as a missing pixel',
+    ]);
+    const declared = await json(await call('POST', '/v1/jobs', { dataset: 'digits-word', target: 'digit', task: 'image', columns: { px_r2_c4: 'categorical' }, budget: { trials: 1 } }));
+    expect(declared.error).toMatchObject({
+      code: 'invalid_dataset',
+      message: 'pixel column "px_r2_c4" is not numeric: the job\'s "columns" reads it as categorical; leave it out of "columns" (cells that are no numbers are read as missing pixels)',
+      details: { field: 'columns', column: 'px_r2_c4' },
+    });
+    // Typed categorical at upload (more words than stray ones), a numeric declaration reads them as missing.
+    const { dataset } = inferDataset(parseCsv(firstRows(trainCsv, 40)));
+    const worded = { ...dataset, columns: dataset.columns.map((c) => (c.name === 'px_r2_c4' ? { name: c.name, type: 'categorical' as const, storage: 'codes' as const, codes: new Int32Array(40), levels: ['n/a'] } : c)) };
+    expect(() => resolveImageShape(worded, 'digit', [], undefined, [{ name: 'px_r2_c4', type: 'categorical' }])).toThrow(
+      'pixel column "px_r2_c4" is not numeric: it was read as categorical; correct its cells that are no numbers, or create the job with "columns": {"px_r2_c4": "numeric"} to read them as missing pixels',
+    );
   });
 });
 

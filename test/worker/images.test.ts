@@ -60,14 +60,16 @@ describe('image dataset upload', () => {
     // The JPEG is in colour, so the table is RGB; 4x4 is the most common size.
     expect(body.image).toEqual({ height: 4, width: 4, channels: 3, classes: { cats: 2, dogs: 2 } });
     expect(body.rows).toBe(4);
+    // The pixels' one entry carries its pooled statistics in the upload's answer too (a table's columns get theirs on GET).
     expect(body.columns).toEqual([
-      { name: 'px_*', type: 'numeric', missing: 0, unique: expect.any(Number), pixel_columns: 48 },
+      { name: 'px_*', type: 'numeric', missing: 0, unique: expect.any(Number), min: expect.any(Number), max: expect.any(Number), mean: expect.any(Number), std: expect.any(Number), pixel_columns: 48 },
       { name: 'label', type: 'categorical', missing: 0, unique: 2 },
     ]);
 
     const got = await json(await call('GET', '/v1/datasets/pets'));
     expect(got.image).toEqual(body.image);
     expect(got.columns).toHaveLength(2);
+    expect(got.columns[0]).toEqual(body.columns[0]);
     expect(got.columns[0]).toMatchObject({ name: 'px_*', pixel_columns: 48, min: expect.any(Number), max: expect.any(Number) });
     expect(got.columns[0].max).toBeGreaterThan(200);
     expect(got.columns[1].top).toEqual([

@@ -6,21 +6,38 @@
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, readLimits } from '../../src/worker/limits';
+import { DEFAULT_LIMITS, rateLimitRetryAfter, readLimits } from '../../src/worker/limits';
 import { SMALL_CSV, expectError, jsonOf, send, tenantKey, waitJob } from './tenant';
 
+/**
+ * Checks a rate limit's 429 asks to wait what is left of the one-minute window it was refused in (read
+ * from the clock before and after the request), the same in Retry-After, details and message.
+ */
+async function expectWindowWait(refused: Response, sentAt: number, code: string): Promise<void> {
+  const answeredAt = Date.now();
+  const wait = Number(refused.headers.get('retry-after'));
+  // Refused between the two readings: when both fall in one window, the wait lies between theirs.
+  const sameWindow = Math.floor(sentAt / 60_000) === Math.floor(answeredAt / 60_000);
+  expect(wait).toBeGreaterThanOrEqual(sameWindow ? rateLimitRetryAfter(answeredAt) : 1);
+  expect(wait).toBeLessThanOrEqual(sameWindow ? rateLimitRetryAfter(sentAt) : 60);
+  const error = await expectError(refused, 429, code);
+  expect(error.details.retry_after_seconds).toBe(wait);
+  expect(error.message).toContain(`retry after ${wait} second`);
+}
+
 /** Sends `make()` until a 429 or `max` requests; returns how many were let through and the 429. */
-async function until429(make: () => Promise<Response>, max: number): Promise<{ passed: number; refused: Response | undefined }> {
+async function until429(make: () => Promise<Response>, max: number): Promise<{ passed: number; refused: Response | undefined; sentAt: number }> {
   let passed = 0;
   // Batches keep the suite quick; the limiter counts each request either way.
   while (passed < max) {
+    const sentAt = Date.now();
     const batch = await Promise.all(Array.from({ length: 25 }, make));
     const refused = batch.find((r) => r.status === 429);
     for (const r of batch) if (r !== refused) await r.body?.cancel();
     passed += batch.filter((r) => r.status !== 429).length;
-    if (refused) return { passed, refused };
+    if (refused) return { passed, refused, sentAt };
   }
-  return { passed, refused: undefined };
+  return { passed, refused: undefined, sentAt: Date.now() };
 }
 
 describe('limits from [vars]', () => {
@@ -32,29 +49,38 @@ describe('limits from [vars]', () => {
   });
 });
 
+describe('the wait a rate limit asks for', () => {
+  it('is what is left of the fixed window the limiter counts in, in whole seconds, at least 1', () => {
+    const minute = 29_000_000 * 60_000;
+    expect(rateLimitRetryAfter(minute)).toBe(60);
+    expect(rateLimitRetryAfter(minute + 1)).toBe(60);
+    expect(rateLimitRetryAfter(minute + 5_300)).toBe(55);
+    expect(rateLimitRetryAfter(minute + 59_000)).toBe(1);
+    expect(rateLimitRetryAfter(minute + 59_999)).toBe(1);
+    expect(rateLimitRetryAfter(minute + 3_500, 10)).toBe(7);
+  });
+});
+
 describe('rate limits per key', () => {
   it('limits predictions to 600 a minute per key, with Retry-After', async () => {
     const [noisy, quiet] = [await tenantKey('rate-a', 'k'), await tenantKey('rate-b', 'k')];
     const predict = (key: string) => send({ method: 'POST', path: '/v1/models/none/predict', key, body: { rows: [{ a: 1 }] } });
     // Requests before the limit get their normal answer (404 here: the limit is counted before the lookup).
     // A minute boundary may reset the window once, so allow up to two windows' worth.
-    const { passed, refused } = await until429(() => predict(noisy), 1_250);
+    const { passed, refused, sentAt } = await until429(() => predict(noisy), 1_250);
     expect(refused).toBeDefined();
     expect(passed).toBeGreaterThanOrEqual(600);
-    expect(refused!.headers.get('retry-after')).toBe('60');
-    const error = await expectError(refused!, 429, 'rate_limited');
-    expect(error.details.retry_after_seconds).toBe(60);
+    await expectWindowWait(refused!, sentAt, 'rate_limited');
     // Another key, even another tenant's, is not affected.
     await expectError(await predict(quiet), 404, 'model_not_found');
   });
 
   it('limits job creation to 30 a minute per key, refused attempts included', async () => {
     const key = await tenantKey('rate-jobs', 'k');
-    const { passed, refused } = await until429(() => send({ method: 'POST', path: '/v1/jobs', key, body: { dataset: 'none', target: 'y' } }), 100);
+    const { passed, refused, sentAt } = await until429(() => send({ method: 'POST', path: '/v1/jobs', key, body: { dataset: 'none', target: 'y' } }), 100);
     expect(refused).toBeDefined();
     expect(passed).toBeGreaterThanOrEqual(30);
-    expect(refused!.headers.get('retry-after')).toBe('60');
-    await expectError(refused!, 429, 'rate_limited');
+    await expectWindowWait(refused!, sentAt, 'rate_limited');
     expect((await jsonOf(await send({ method: 'GET', path: '/v1/jobs', key }))).jobs).toEqual([]);
   });
 });
@@ -68,10 +94,17 @@ describe('failed authentications per client address', () => {
     const { passed, refused } = await until429(() => from('203.0.113.7', madeUp(i++)), 250);
     expect(refused).toBeDefined();
     expect(passed).toBeGreaterThanOrEqual(100);
-    expect(refused!.headers.get('retry-after')).toBe('60');
-    await expectError(refused!, 429, 'too_many_failed_auth');
+    // The address is blocked for a minute from then: each refusal asks for what is left of it.
+    const wait = Number(refused!.headers.get('retry-after'));
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(60);
+    const first = await expectError(refused!, 429, 'too_many_failed_auth');
+    expect(first.details.retry_after_seconds).toBe(wait);
+    expect(first.message).toContain(`retry after ${wait} second`);
     // The block is decided before the key is checked: even a good key from that address waits it out.
-    await expectError(await from('203.0.113.7', valid), 429, 'too_many_failed_auth');
+    const later = await from('203.0.113.7', valid);
+    expect(Number(later.headers.get('retry-after'))).toBeLessThanOrEqual(wait);
+    await expectError(later, 429, 'too_many_failed_auth');
     // Another address, with or without a good key, is unaffected.
     await expectError(await from('198.51.100.2', madeUp(1)), 401, 'unauthorized');
     expect((await from('198.51.100.2', valid)).status).toBe(200);

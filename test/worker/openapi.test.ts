@@ -271,7 +271,10 @@ describe('real answers match the documented response schemas', () => {
     expect(trials.length).toBeGreaterThanOrEqual(3);
     const events = await expectDocumented('jobEvents', await call('GET', `/v1/jobs/${jobId}/events`));
     expect(events).toContain('event: end');
-    await expectDocumented('cancelJob', await call('DELETE', `/v1/jobs/${jobId}`));
+    // The job has ended: the answer says the cancel changed nothing.
+    const cancelled = await expectDocumented('cancelJob', await call('DELETE', `/v1/jobs/${jobId}`));
+    expect(cancelled.status).toBe('succeeded');
+    expect(cancelled.cancel).toEqual({ already_ended: true, message: `job ${jobId} had already ended (succeeded at ${view.finished_at}): nothing was cancelled; it published model "oa-model" v1` });
   });
 
   it('models: list, describe, predict (JSON, CSV, explained), evaluation, artifact', async () => {
@@ -304,7 +307,9 @@ describe('real answers match the documented response schemas', () => {
   });
 
   it('champion moves and schedules', async () => {
-    await expectDocumented('promoteModel', await call('POST', '/v1/models/oa-model/promote', { version: 1 }));
+    // v1 is already the champion: the answer is 200 with previous_version the same, as the operation says.
+    expect(await expectDocumented('promoteModel', await call('POST', '/v1/models/oa-model/promote', { version: 1 }))).toEqual({ name: 'oa-model', champion_version: 1, previous_version: 1 });
+    expect(doc.paths['/v1/models/{model}/promote'].post.description).toContain('Promoting the current champion moves nothing: `200` with `previous_version` equal to `champion_version`');
     await expectDocumented('rollbackModel', await call('POST', '/v1/models/oa-model/rollback'));
     await expectDocumented('putSchedule', await call('PUT', '/v1/models/oa-model/schedule', { every: '1d', dataset: 'oa-data', budget: { trials: 2 } }));
     await expectDocumented('getSchedule', await call('GET', '/v1/models/oa-model/schedule'));

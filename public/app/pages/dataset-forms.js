@@ -9,6 +9,7 @@
  */
 import { api, sendFile, seg } from '../api.js';
 import { el, replace } from '../dom.js';
+import { PIXEL_NAME, pixelGrid } from '../pixel-grid.js';
 import { errorBox } from '../widgets.js';
 
 /** The media type the API reads a file as, from its name. */
@@ -84,31 +85,6 @@ export function appendForm(dataset, onDone) {
       onDone(await sendFile(`/v1/datasets/${seg(dataset.name)}/rows`, chosen, contentTypeOf(chosen), { method: 'POST' }));
     });
   }
-}
-
-/** `px_r{row}_c{col}` (one channel) or `px_r{row}_c{col}_{channel}`: a pixel column, as the API names them. */
-const PIXEL_NAME = /^px_r(0|[1-9]\d*)_c(0|[1-9]\d*)(?:_(0|[1-9]\d*))?$/;
-
-/**
- * The image a table's columns hold, {height, width, channels}, when its pixel columns cover every
- * pixel of one grid exactly once (as the API reads an image job's shape from them); else null. A CSV of
- * pixels (examples/digits) trains an image job as a zip does, but nothing else on the page said so.
- */
-function pixelGrid(columns) {
-  const seen = new Set();
-  let [height, width, channels, suffixed] = [0, 0, 0, 0];
-  for (const { name } of columns) {
-    const m = PIXEL_NAME.exec(name);
-    if (!m) continue;
-    if (seen.has(name)) return null;
-    seen.add(name);
-    if (m[3] !== undefined) suffixed++;
-    height = Math.max(height, Number(m[1]) + 1);
-    width = Math.max(width, Number(m[2]) + 1);
-    channels = Math.max(channels, m[3] === undefined ? 1 : Number(m[3]) + 1);
-  }
-  const complete = seen.size > 1 && (suffixed === 0 || (suffixed === seen.size && channels > 1)) && seen.size === height * width * channels;
-  return complete ? { height, width, channels } : null;
 }
 
 /** Start a job on the dataset: target, task (and a forecast's covariates and past covariates, an image's shape), budget and model name; then open the job's live page. */

@@ -2,11 +2,13 @@
  * @module dashboard/pages/datasets
  * The datasets list, and one dataset's profile: each column's type, missing values, distinct values and
  * distribution (range and mean ± std for numbers, the most frequent levels for categories), and why a
- * column will not be used when it will not.
+ * column will not be used when it will not. The pixel columns of an image table are one `px_*` row, as
+ * a zip's are in the API's profile (pixel-grid).
  */
 import { api, seg } from '../api.js';
 import { appendForm, trainForm, uploadForm } from './dataset-forms.js';
 import { el, link, num, when } from '../dom.js';
+import { gridText, withPixelSummary } from '../pixel-grid.js';
 import { bars, errorBox, facts, loading, table } from '../widgets.js';
 
 export async function datasetsPage(root, _params, signal) {
@@ -59,13 +61,13 @@ export async function datasetPage(root, { name, notice }, signal) {
       el('h2', { text: 'Columns' }),
       table(
         [
-          ['Column', (c) => el('span', {}, c.name, c.dropped ? el('span', { class: 'muted small', text: ` (not used: ${c.dropped})` }) : null)],
+          ['Column', (c) => el('span', {}, c.name, columnNote(c, d))],
           ['Type', (c) => el('code', { text: c.type })],
-          ['Missing', (c) => missingCell(c, d.rows), 'num'],
+          ['Missing', (c) => missingCell(c, c.cells ?? d.rows), 'num'],
           ['Distinct', (c) => num(c.unique), 'num'],
           ['Distribution', (c) => distribution(c)],
         ],
-        d.columns,
+        withPixelSummary(d.columns, d.rows),
       ),
       // Image datasets grow by a new zip upload instead.
       ...(d.image ? [] : [el('h2', { text: 'Add rows' }), appendForm(d, reload)]),
@@ -86,8 +88,20 @@ function madeFrom(d) {
   return `${num(d.appended_rows)} rows (${size}) added to version ${d.base_version}`;
 }
 
-function missingCell(c, rows) {
-  const share = rows > 0 ? c.missing / rows : 0;
+/** Beside a column's name: why it is not used, or what a `px_*` row stands for (a zip's, or a CSV's pooled by withPixelSummary). */
+function columnNote(c, d) {
+  const note = (text) => el('span', { class: 'muted small', text: ` (${text})` });
+  if (c.pixels) {
+    const { columns, grid, unused, why } = c.pixels;
+    return note(`${num(columns)} pixel columns of ${gridText(grid)} images${unused > 0 ? `; ${num(unused)} not used: ${why}` : ''}`);
+  }
+  if (c.pixel_columns && d.image) return note(`${num(c.pixel_columns)} pixel columns of ${gridText(d.image)} images`);
+  return c.dropped ? note(`not used: ${c.dropped}`) : null;
+}
+
+/** Missing cells of a column, and their share of its `cells` (the rows; a `px_*` row's, rows × pixel columns). */
+function missingCell(c, cells) {
+  const share = cells > 0 ? c.missing / cells : 0;
   return el('span', { class: share > 0.2 ? 'warn' : '' }, `${num(c.missing)} `, el('span', { class: 'muted small', text: `(${(100 * share).toFixed(1)}%)` }));
 }
 

@@ -5,12 +5,13 @@
  * prints the result and the leaderboard. `--no-wait` prints the job id and returns at once. A job
  * that fails or is cancelled exits 1, so scripts can rely on the exit code. `--ignore` and
  * `--date-order` become the job's column overrides; `--covariates` a forecast job's known-future columns,
- * `--past-covariates` its columns observed only up to now.
+ * `--past-covariates` its columns observed only up to now. `--challenge [--margin X] [--promotion RULE]`
+ * makes the result the model's champion only if it beats the champion on held-out rows.
  */
 import type { Command } from 'commander';
 import { ApiClientError, type CreateJobBody } from '../../client';
 import { parseBudget } from '../budget';
-import { action, commaList, positiveInt, positiveNumber } from '../command-kit';
+import { action, commaList, nonNegativeNumber, positiveInt, positiveNumber } from '../command-kit';
 import { dateOrderHint, dateOrderList, type DayMonthOrder } from '../date-order';
 import { HintedApiError, UsageError } from '../errors';
 import { followJob } from '../follow-job';
@@ -27,6 +28,9 @@ interface TrainOptions {
   strategy?: CreateJobBody['strategy'];
   model?: string;
   replaceModel?: boolean;
+  challenge?: boolean;
+  margin?: number;
+  promotion?: string;
   seed?: number;
   horizon?: number;
   timeColumn?: string;
@@ -64,6 +68,9 @@ export function registerTrain(program: Command): void {
     .option('--max-value <n>', 'image jobs: the pixel value of full intensity in the data (default: read from the data)', positiveNumber('--max-value'))
     .option('-m, --model <name>', 'name to publish the model under (default: the dataset name)')
     .option('--replace-model', 'publish even where the model of that name predicts another target or task, reads columns this dataset lacks, or forecasts other series (another time or group column, step, covariates or time zone; its clients will break)')
+    .option('--challenge', "publish to an existing model as a challenger: the champion only if it beats the champion on held-out rows, else kept as a version")
+    .option('--margin <x>', 'with --challenge: how much the challenger must beat the champion by (default 0.002 for scores, 0.01 relative for losses)', nonNegativeNumber('--margin'))
+    .option('--promotion <rule>', "with --challenge: beyond_noise (default: by the margin and beyond the holdout's noise) or margin (by the margin alone)")
     .option('--seed <n>', 'random seed, for reproducible searches', positiveInt('--seed'))
     .option('--no-wait', 'print the job id and return without waiting')
     .action(
@@ -80,6 +87,7 @@ export function registerTrain(program: Command): void {
           ...(opts.strategy !== undefined ? { strategy: opts.strategy } : {}),
           ...(opts.model !== undefined ? { model: opts.model } : {}),
           ...(opts.replaceModel ? { replace_model: true } : {}),
+          ...challengeOption(opts),
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
           ...columnOptions(opts),
           ...forecastOptions(opts),
@@ -88,6 +96,7 @@ export function registerTrain(program: Command): void {
         const created = await ctx.api.jobs.create(body).catch((err: unknown) => {
           // The server names what differs; at the command line the way out is a flag or another name.
           if (err instanceof ApiClientError && err.code === 'model_conflict') {
+            if (opts.challenge) throw new HintedApiError(err, 'a challenger must predict what the champion predicts: publish under another name with --model NAME, or replace it with --replace-model instead of --challenge');
             throw new HintedApiError(err, `publish under another name with --model NAME, or replace it anyway with --replace-model (clients of the model will get the new one)`);
           }
           throw err;
@@ -108,6 +117,17 @@ export function registerTrain(program: Command): void {
         await followJob(ctx, created.id);
       }),
     );
+}
+
+/** The `challenge` field: true, or the terms given (the server names a wrong rule, as for a schedule). */
+function challengeOption(opts: TrainOptions): Pick<CreateJobBody, 'challenge'> {
+  const terms = { ...(opts.margin !== undefined ? { margin: opts.margin } : {}), ...(opts.promotion !== undefined ? { promotion: opts.promotion as 'beyond_noise' | 'margin' } : {}) };
+  const given = Object.keys(terms).map((k) => `--${k}`);
+  if (!opts.challenge) {
+    if (given.length > 0) throw new UsageError(`${given.length === 1 ? 'needs' : 'need'} --challenge`, given.join(', '));
+    return {};
+  }
+  return { challenge: given.length > 0 ? terms : true };
 }
 
 /** The `columns` field: columns left out (--ignore) and date columns with their order (--date-order). */

@@ -19,6 +19,12 @@ export interface ImageShape {
    * on a CSV of another range reads an image file as it read its training rows. Absent: 255.
    */
   readonly maxValue?: number;
+  /**
+   * The pixel columns' own names in row-major order, channel fastest, for a table whose columns are not
+   * named `px_*` (an image job given its height and width reads them in their file order, see
+   * worker/job-inputs). Absent: the `px_r{row}_c{col}[_{channel}]` names (images/pixel-columns).
+   */
+  readonly columnNames?: readonly string[];
 }
 
 /** Full intensity of a decoded PNG or JPEG channel, and of an image whose shape records no maxValue. */

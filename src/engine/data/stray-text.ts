@@ -9,6 +9,7 @@
  * every cell that is no number as missing the same way, and says which, unless they are as many as the
  * numbers: then the declaration is refused, naming the first.
  */
+import { isPixelColumnName } from './images/pixel-columns';
 
 /** At most this share of a column's present cells may be stray text in a column read as numbers... */
 const STRAY_SHARE = 0.02;
@@ -75,12 +76,13 @@ const joinAnd = (parts: readonly string[]) => (parts.length <= 1 ? parts.join(''
 
 /**
  * The profile's warning for a column typed numeric whose cells include stray text, now missing values:
- * '118 of 120 values are numbers, but line 5 and line 52 hold "unknown-age": ...'.
+ * '118 of 120 values are numbers, but line 5 and line 52 hold "unknown-age": ...'. A pixel column
+ * (`px_r2_c4`) is not offered categories: an image job refuses a pixel that is no number.
  */
 export function strayTextWarning(name: string, stray: StrayCells, where: (row: number) => string): string {
   const one = stray.count === 1;
-  return (
-    `${stray.present - stray.count} of ${stray.present} values are numbers, but ${strayPlaces(stray, where)}: the column is read as numeric, ` +
-    `with ${one ? 'that cell' : 'these cells'} missing; correct ${one ? 'it' : 'them'}, or create the job with "columns": {${JSON.stringify(name)}: "categorical"} to read the column as categories`
-  );
+  const advice = isPixelColumnName(name)
+    ? `correct ${one ? 'it' : 'them'} in the file, or leave ${one ? 'it' : 'them'} to be read as ${one ? 'a missing pixel' : 'missing pixels'}`
+    : `correct ${one ? 'it' : 'them'}, or create the job with "columns": {${JSON.stringify(name)}: "categorical"} to read the column as categories`;
+  return `${stray.present - stray.count} of ${stray.present} values are numbers, but ${strayPlaces(stray, where)}: the column is read as numeric, with ${one ? 'that cell' : 'these cells'} missing; ${advice}`;
 }

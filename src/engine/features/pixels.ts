@@ -3,7 +3,10 @@
  * The 'pixels' feature style for models that see images (the CNN): every pixel column, in dataset order,
  * multiplied by one scale shared by all of them (1 / the largest absolute value on the training rows),
  * missing → 0. Nothing is dropped, reordered or standardised per column: a convolution needs each pixel at
- * its place and one common intensity scale (a pixel that is always 0 in training is still a pixel).
+ * its place and one common intensity scale (a pixel that is always 0 in training is still a pixel). The
+ * pixel columns are those named `px_*`; a table with none of them (a CSV of `p0..p63`, whose image job
+ * was given its height and width: worker/job-inputs checks their count and types) has every feature
+ * column as a pixel, in file order.
  */
 import { EngineError } from '../core/errors';
 import type { Column, Dataset } from '../data/dataset';
@@ -19,12 +22,29 @@ export interface PixelsState extends EncoderState {
   readonly scale: number;
 }
 
-/** The pixel columns of a dataset, in dataset order, leaving out `exclude`. */
+/**
+ * The pixel columns of a dataset, in dataset order, leaving out `exclude`: the `px_*` ones, or every
+ * column left when none is so named (possibly none; pixelColumns refuses that).
+ */
+export function pixelFeatureColumns(ds: Dataset, exclude: ReadonlySet<string>): Column[] {
+  const features = ds.columns.filter((c) => !exclude.has(c.name));
+  const named = features.filter((c) => PIXEL_COLUMN.test(c.name));
+  return named.length > 0 ? named : features;
+}
+
+/** The pixel columns of a dataset (pixelFeatureColumns); refuses none, or a column named otherwise that holds no numbers. */
 export function pixelColumns(ds: Dataset, exclude: ReadonlySet<string>): Column[] {
-  const cols = ds.columns.filter((c) => !exclude.has(c.name) && PIXEL_COLUMN.test(c.name));
+  const cols = pixelFeatureColumns(ds, exclude);
   if (cols.length === 0) {
     throw new EngineError('invalid_dataset', 'an image model needs pixel columns named px_r{row}_c{col} (or px_r{row}_c{col}_{channel}); this dataset has none', {
       columns: ds.columns.slice(0, 8).map((c) => c.name),
+    });
+  }
+  // A category's codes would pass for intensities; the px_* columns of an upload are numeric by construction.
+  const notNumeric = cols.find((c) => !PIXEL_COLUMN.test(c.name) && c.storage !== 'f64');
+  if (notNumeric) {
+    throw new EngineError('invalid_dataset', `an image model reads columns not named px_r{row}_c{col} as pixels only when every one holds numbers; "${notNumeric.name}" is ${notNumeric.type}`, {
+      column: notNumeric.name,
     });
   }
   return cols;

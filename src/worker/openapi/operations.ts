@@ -108,11 +108,12 @@ const jobs: Operation[] = [
   {
     method: 'post', path: '/v1/jobs', operationId: 'createJob', tag: 'jobs', access: 'key',
     summary: 'Start an AutoML search',
-    description: 'Only `dataset` and `target` are required. Everything checkable is checked first, so a refused request creates no job.',
+    description:
+      'Only `dataset` and `target` are required. Everything checkable is checked first, so a refused request creates no job. A job publishing to an existing model makes its result the champion; with `challenge` it is compared with the champion on held-out rows, as a scheduled retraining is, and becomes the champion only if it wins (the job\'s `challenge` and the model\'s history record the decision).',
     body: { required: true, content: { 'application/json': { json: createJobSchema, example: { dataset: 'credit', target: 'class', budget: { seconds: 60 } } } } },
     responses: {
       202: ok('the job is queued', r.jobCreatedResponse),
-      400: badBody('; invalid_target, invalid_metric, unsupported_task, invalid_dataset'),
+      400: badBody('; with `challenge`: details.field "challenge" for a model with no champion yet, or beside replace_model (details.fields names both), "challenge.margin" for a margin the metric cannot use; invalid_target, invalid_metric, unsupported_task, invalid_dataset'),
       404: notFound('dataset'),
       409: fail('model_conflict: `model` names an existing model whose champion the job\'s result would replace with a different model: another target, another task, or a dataset lacking feature columns the champion reads; for a forecast over a forecast champion also another time column, group column, step (the frequency the data was read with: a horizon counts steps), set of known-future covariates (added or dropped: forecast requests give exactly the model\'s) or time zone (details: model, champion_version, and what differs: target, task, time_column, group_column (null: none), frequency (e.g. "daily", "every 90 minutes"; not compared when the champion\'s stored artifact cannot be read), covariates (the two lists) and timezone (null: none) as {champion, job}, missing_columns); or an unfinished job will publish to the same name with another target or task (details: model, unfinished_job (its id), target and task as {unfinished_job, job}); publish under another name, or send "replace_model": true'),
       413: tooLarge,
@@ -143,7 +144,9 @@ const jobs: Operation[] = [
   {
     method: 'delete', path: '/v1/jobs/{id}', operationId: 'cancelJob', tag: 'jobs', access: 'key',
     summary: 'Cancel a job, keeping finished trials and the best model so far',
-    responses: { 200: ok('the job after cancellation', r.jobViewResponse), 404: notFound('job') },
+    description:
+      'Answers the job with `cancel`: what this request did. A job that had already ended is left as it was (`cancel.already_ended: true`, still `200`). A job cancelled before any trial finished publishes nothing (its `warnings` say so); one cancelled while its ensemble was being built publishes its best trial, and its `ensemble` is `skipped` with the reason.',
+    responses: { 200: ok('the job after cancellation, with what the cancel did', r.cancelledJobResponse), 404: notFound('job') },
   },
 ];
 
@@ -215,7 +218,8 @@ const models: Operation[] = [
   {
     method: 'post', path: '/v1/models/{model}/promote', operationId: 'promoteModel', tag: 'models', access: 'key',
     summary: 'Make a version the champion',
-    description: "The model's task, target, classes and metric become that version's (a version of another target, such as one kept apart, changes what the model predicts).",
+    description:
+      "The model's task, target, classes and metric become that version's (a version of another target, such as one kept apart, changes what the model predicts). Promoting the current champion moves nothing: `200` with `previous_version` equal to `champion_version`, and no history event (a later rollback has nothing of it to undo).",
     body: { required: true, content: { 'application/json': { json: pointerSchema } } },
     responses: { 200: ok('the champion moved', r.pointerChangeResponse), 400: badBody(), 404: fail('model_not_found, model_version_not_found') },
   },

@@ -36,7 +36,12 @@ const columnSummary = z.object({
   missing: z.int(),
   unique: z.int(),
   dropped: z.string().optional().describe('why the column will not be used as a feature'),
-  pixel_columns: z.int().optional().describe('image datasets: the one entry ("px_*") that stands for this many pixel columns'),
+  pixel_columns: z.int().optional().describe('image datasets: the one entry ("px_*") that stands for this many pixel columns; it carries their pooled min, max, mean and std in the upload answer too'),
+  // The px_* entry's pooled statistics; every column's come with GET (columnProfile).
+  min: z.number().optional().describe('the "px_*" entry of an image dataset: its smallest pixel value (other columns: on GET)'),
+  max: z.number().optional().describe('the "px_*" entry of an image dataset: its largest pixel value (other columns: on GET)'),
+  mean: z.number().optional().describe('the "px_*" entry of an image dataset: the mean over every pixel value (other columns: on GET)'),
+  std: z.number().optional().describe('the "px_*" entry of an image dataset: the standard deviation over every pixel value (other columns: on GET)'),
   date_order: z
     .enum(['mdy', 'dmy', 'ymd', 'named'])
     .optional()
@@ -161,7 +166,7 @@ export const jobViewResponse = z.object({
     .array(z.string())
     .optional()
     .describe(
-      'what to know before trusting the score: rows left out for a missing target, classes rarer than the folds, extreme regression targets; date columns read month first because no value told day from month; a column that predicts the target almost perfectly alone (a leak: ignore it if it is not known when you predict); the champion a "replace_model" job replaced; and, once published, a model trained on a fraction of the rows (no trial finished at full fidelity within the budget) with its fidelity',
+      'what to know before trusting the score: rows left out for a missing target, classes rarer than the folds, extreme regression targets; date columns read month first because no value told day from month; a column that predicts the target almost perfectly alone (a leak: ignore it if it is not known when you predict); the champion a "replace_model" job replaced; and, once published, a model trained on a fraction of the rows (no trial finished at full fidelity within the budget) with its fidelity; a job cancelled before any trial finished: nothing was published',
     ),
   scheduler: z.enum(['asha', 'hyperband']).optional(),
   seed: z.int(),
@@ -185,7 +190,7 @@ export const jobViewResponse = z.object({
       reason: z.string().optional().describe('why the ensemble was skipped or failed'),
     })
     .optional()
-    .describe('the end-of-search ensemble; "skipped" with a reason when none was built (fewer than two full-fidelity trials, a cancelled job): a table job then has no best_estimate'),
+    .describe('the end-of-search ensemble; "skipped" with a reason when none was built (fewer than two full-fidelity trials, a cancelled job, also one cancelled while its ensemble was being built): a table job then has no best_estimate'),
   warm_start: z.array(z.object({ family, params })).optional(),
   challenge: z
     .object({
@@ -206,7 +211,8 @@ export const jobViewResponse = z.object({
       decision: z.string().optional(),
       advanced_version: z.int().optional().describe('a forecast champion that stayed, advanced to the job\'s data (the same fitted model, forecasting from the newest points): the version it became, now the champion'),
     })
-    .optional(),
+    .optional()
+    .describe('a scheduled retraining job, or a job sent with `challenge`: its comparison with the champion on held-out rows, and the decision'),
   best_over_time: z.array(z.object({ elapsed_ms: z.number(), score, trial_id: z.string() })),
   model: z
     .object({
@@ -215,13 +221,22 @@ export const jobViewResponse = z.object({
       promoted: z
         .boolean()
         .optional()
-        .describe('false: the version is stored but is not the champion, since the champion became another target or task while the job ran and the job did not send replace_model (kept apart; its warnings say how to promote it). A retraining job says its decision in challenge.promoted'),
+        .describe('false: the version is stored but is not the champion, since the champion became another target or task while the job ran and the job did not send replace_model (kept apart; its warnings say how to promote it). A retraining job (or one sent with challenge) says its decision in challenge.promoted'),
     })
     .optional()
     .describe('present once the job has published a model'),
   error: codeAndMessage.optional(),
   created_at: isoTime,
   finished_at: isoTime.nullable(),
+});
+
+export const cancelledJobResponse = jobViewResponse.extend({
+  cancel: z
+    .object({
+      already_ended: z.boolean().describe('true: the job had ended (succeeded, failed or cancelled) before this request, and nothing was cancelled'),
+      message: z.string().describe('what the cancel did: the trial published and its version (without the ensemble when one was being built), or why nothing was published'),
+    })
+    .describe('what this cancel did (the rest is the job as GET /v1/jobs/{id} shows it)'),
 });
 
 export const jobListResponse = z.object({

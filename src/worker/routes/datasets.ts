@@ -200,26 +200,31 @@ function publicDataset(
     rows: v.rows,
     bytes: v.bytes,
     ...(image ? { image } : {}),
-    columns: v.columns.map(({ image: _shownAbove, ...col }) =>
-      withStats
-        ? { ...col, ...timeRange(col) }
-        : {
-            name: col.name,
-            type: col.type,
-            missing: col.missing,
-            unique: col.unique,
-            ...(col.dropped ? { dropped: col.dropped } : {}),
-            ...(col.pixel_columns ? { pixel_columns: col.pixel_columns } : {}),
-            // How dates were read, and a guessed order of day and month, are for the uploader's eyes first.
-            ...(col.date_order ? { date_order: col.date_order } : {}),
-            ...(col.warnings ? { warnings: col.warnings } : {}),
-          },
-    ),
+    columns: v.columns.map(({ image: _shownAbove, ...col }) => columnView(col, withStats)),
     created_at: v.created_at,
     // A version made by appending rows says so, wherever it is shown (its bytes are those of the rows sent).
     ...(v.appended ? { appended_rows: v.appended.rows, base_version: v.appended.base_version } : {}),
     // What reading the file left out (an unnamed column without values), for the uploader's eyes.
     ...(v.warnings ? { warnings: v.warnings } : {}),
+  };
+}
+
+/**
+ * One column as answered: with its summary statistics on GET, without on upload. The `px_*` entry of a
+ * zip's pixels has them in both: it stands for every pixel column at once (its pooled range, mean and
+ * std), and the upload answer left them out where GET showed them.
+ */
+function columnView(col: { name: string; type: string; missing: number; unique: number } & Record<string, unknown>, withStats: boolean) {
+  if (withStats || (col.name === PIXEL_SUMMARY_NAME && col.pixel_columns)) return { ...col, ...timeRange(col) };
+  return {
+    name: col.name,
+    type: col.type,
+    missing: col.missing,
+    unique: col.unique,
+    ...(col.dropped ? { dropped: col.dropped } : {}),
+    // How dates were read, and a guessed order of day and month, are for the uploader's eyes first.
+    ...(col.date_order ? { date_order: col.date_order } : {}),
+    ...(col.warnings ? { warnings: col.warnings } : {}),
   };
 }
 

@@ -22,7 +22,7 @@ import { coordinatorFor, isJobId } from '../coordinator';
 import { driftTriggerWarnings } from '../drift-trigger-warnings';
 import { ApiError, notFound } from '../errors';
 import { validName } from '../names';
-import { createJobSchema, readJson } from '../schemas';
+import { createJobSchema, marginSchema, promotionSchema, readJson } from '../schemas';
 
 type App = { Bindings: Env; Variables: AuthVars };
 
@@ -61,11 +61,8 @@ export const scheduleSchema = z.strictObject({
     .max(1_000_000_000)
     .optional()
     .describe('skip a run unless this many rows are new since the data the model last trained on (rows appended since; every row of a new upload). A run on data the model already learned from is skipped whatever this says. Default 0'),
-  margin: z.number().min(0, 'margin must be at least 0').optional(),
-  promotion: z
-    .enum(['beyond_noise', 'margin'], 'promotion must be "beyond_noise" or "margin"')
-    .optional()
-    .describe('how a challenger wins: "beyond_noise" (default), better by the margin and beyond the holdout\'s noise (the 90% interval of challenger − champion on the better side of 0); "margin", better by the margin on the two scores alone'),
+  margin: marginSchema.optional(),
+  promotion: promotionSchema.optional(),
   on_drift: onDriftSchema.nullable().optional(),
 });
 

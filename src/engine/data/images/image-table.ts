@@ -90,10 +90,12 @@ export function imageTableFromZip(zip: Uint8Array, options: Partial<ImageTableOp
   const shape = targetShape(zip, images, opts);
   const perImage = shape.height * shape.width * shape.channels;
   if (perImage * images.length > opts.maxTableValues) {
+    // The largest size of the same aspect ratio at which this many images fit (720 of 32x32x3: 31x31).
+    const fit = fittingSize(shape, shape.channels, Math.floor(opts.maxTableValues / images.length));
     throw new EngineError(
       'invalid_dataset',
-      `${images.length} images of ${shape.width}x${shape.height}x${shape.channels} make ${perImage * images.length} pixel values, more than the ${opts.maxTableValues} a dataset may hold; use a smaller size or fewer images`,
-      { limit: opts.maxTableValues, reason: 'too_many_values' },
+      `${images.length} images of ${shape.width}x${shape.height}x${shape.channels} make ${perImage * images.length} pixel values, more than the ${opts.maxTableValues} a dataset may hold; ask for a smaller size with ?size=WxH on the upload (--size WxH from the command line), at most ${fit.width}x${fit.height} for ${images.length} images, or upload fewer images`,
+      { limit: opts.maxTableValues, reason: 'too_many_values', suggested_size: `${fit.width}x${fit.height}` },
     );
   }
 

@@ -7,8 +7,12 @@
  */
 import type { ImageShape } from '../../core/image-shape';
 
-/** Names of the pixel columns of `shape`, in row-major order (row, then column, then channel). */
+/**
+ * Names of the pixel columns of `shape`, in row-major order (row, then column, then channel): its own
+ * `columnNames` when it has them (a table named otherwise), else the `px_*` names.
+ */
 export function pixelColumnNames(shape: ImageShape): string[] {
+  if (shape.columnNames) return [...shape.columnNames];
   const names: string[] = [];
   for (let r = 0; r < shape.height; r++) {
     for (let c = 0; c < shape.width; c++) {
@@ -21,6 +25,9 @@ export function pixelColumnNames(shape: ImageShape): string[] {
 
 /** Indices written without leading zeros, so a recognised name is exactly the one pixelColumnNames writes. */
 const PIXEL_RE = /^px_r(0|[1-9]\d*)_c(0|[1-9]\d*)(?:_(0|[1-9]\d*))?$/;
+
+/** Whether `name` is one that pixelColumnNames writes (`px_r3_c4`, `px_r3_c4_2`). */
+export const isPixelColumnName = (name: string): boolean => PIXEL_RE.test(name);
 
 /** Largest side or channel count believed; a header naming px_r99999_c0 is not an image. */
 const MAX_INDEX = 4096;

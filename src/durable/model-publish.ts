@@ -1,0 +1,77 @@
+/**
+ * @module durable/model-publish
+ * A finished job's result becoming a model version inside its tenant's Registry, in one synchronous
+ * SQLite transaction (no await), so predictions never see a half-published model. The version is always
+ * recorded; whether the champion pointer moves to it is decided here: a retraining job's comparison with
+ * the champion (retrain-rules), with a forecast champion kept and advanced to the job's data
+ * (champion-advance); a result of another target or task than a champion put in place while the job ran
+ * is kept apart (publish-conflict); any other result becomes the champion, and the model's description
+ * its (model-description).
+ */
+import { advanceNote, advanceOfJob, registerAdvance, usableAdvance } from './champion-advance';
+import { lastDeletedVersion } from './model-deletion';
+import { recordEvent } from './model-history';
+import { championOf } from './model-reads';
+import { insertVersion, versionOfJob } from './model-version-table';
+import type { ChallengeOutcome, PublishRequest, PublishResult } from './protocol';
+import { keptApartOf, keptApartReason } from './publish-conflict';
+import { decideChallenge } from './retrain-rules';
+
+/**
+ * Publishes the job's result to model `name` (see the module comment). Idempotent per job: publishing
+ * the same job again returns the version it already made, with what was decided then.
+ */
+export function publishVersion(sql: SqlStorage, name: string, req: PublishRequest, challenge?: ChallengeOutcome): PublishResult {
+  const existing = versionOfJob(sql, name, req.job_id);
+  if (existing !== null) {
+    const advanced = advanceOfJob(sql, name, req.job_id);
+    const apart = keptApartOf(sql, name, req.job_id);
+    return { version: existing, promoted: championOf(sql, name) === existing, ...(apart ? { reason: apart } : {}), ...(advanced ? { advanced } : {}) };
+  }
+  const now = new Date().toISOString();
+  // A model deleted and published again continues its numbering (see model-deletion).
+  const last = Math.max(sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM model_versions WHERE name = ?', name).one().v ?? 0, lastDeletedVersion(sql, name));
+  const version = last + 1;
+  const previous = championOf(sql, name);
+  // A model without a champion has nothing to defend: its first version is the champion whatever the job.
+  const decision = challenge && previous !== null ? decideChallenge(req.metric, version, previous, challenge) : undefined;
+  const apart = !challenge && previous !== null ? keptApartReason(sql, name, version, req) : null;
+  // All writes happen with no await between them, so they commit atomically.
+  insertVersion(sql, name, version, { ...req, created_at: now });
+  if (apart !== null) {
+    recordEvent(sql, name, { at: now, kind: 'kept_apart', version, previous_version: previous, job_id: req.job_id, reason: apart });
+    return { version, promoted: false, reason: apart };
+  }
+  if (decision && !decision.promote) {
+    const advance = challenge?.report.advance;
+    const reason = decision.reason + advanceNote(advance, previous as number, version + 1);
+    recordEvent(sql, name, { at: now, kind: 'challenger_kept', version, previous_version: previous, job_id: req.job_id, reason, comparison: decision.comparison });
+    if (!usableAdvance(advance, previous as number)) return { version, promoted: false, reason };
+    registerAdvance(sql, { name, champion: previous as number, version: version + 1, job_id: req.job_id, dataset: req.dataset, at: now }, advance);
+    return { version, promoted: false, reason, advanced: { version: version + 1, from_version: previous as number } };
+  }
+  sql.exec(
+    `INSERT INTO models (name, task, target, classes, metric, greater_is_better, champion_version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (name) DO UPDATE SET task = excluded.task, target = excluded.target, classes = excluded.classes, metric = excluded.metric,
+       greater_is_better = excluded.greater_is_better, champion_version = excluded.champion_version, updated_at = excluded.updated_at`,
+    name,
+    req.task,
+    req.target,
+    JSON.stringify(req.classes),
+    req.metric,
+    req.greater_is_better ? 1 : 0,
+    version,
+    now,
+  );
+  const reason = `job ${req.job_id} published ${req.family} (${req.metric} ${req.score.toFixed(4)})`;
+  recordEvent(sql, name, {
+    at: now,
+    kind: 'published',
+    version,
+    previous_version: previous,
+    job_id: req.job_id,
+    reason: decision ? `${reason}; ${decision.reason}` : reason,
+    ...(decision ? { comparison: decision.comparison } : {}),
+  });
+  return { version, promoted: true, ...(decision ? { reason: decision.reason } : {}) };
+}
