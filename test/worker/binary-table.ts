@@ -4,9 +4,10 @@
  */
 import { Rng } from '../../src/engine';
 
-export function binaryTable(rows: number, seed: number, noisy = false): string {
+/** `header: false` gives the rows alone (to append to such a table). */
+export function binaryTable(rows: number, seed: number, noisy = false, header = true): string {
   const rng = new Rng(seed);
-  const lines = ['x1,x2,c,label'];
+  const lines = header ? ['x1,x2,c,label'] : [];
   for (let i = 0; i < rows; i++) {
     const x1 = rng.normal();
     const x2 = rng.normal();

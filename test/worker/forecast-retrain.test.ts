@@ -9,20 +9,11 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { jsonOf, scheduledTick, send, tenantKey, waitJob } from './tenant';
+import { monthly, seasonal, trend } from './monthly-sales';
 
 const TENANT = 'fc-retrain';
 const MIN = 60_000;
 let key = '';
-
-/** Monthly points from January 2000: `n` of them, the value of month i from `value(i)`. */
-function monthly(n: number, value: (i: number) => number): string {
-  const lines = ['month,sales'];
-  for (let i = 0; i < n; i++) lines.push(`${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01,${value(i).toFixed(3)}`);
-  return lines.join('\n');
-}
-const trend = (i: number) => 100 + i;
-/** The trend for five years, then a strong yearly swing on top of it. */
-const seasonal = (i: number) => (i < 60 ? trend(i) : trend(i) + 40 * Math.sin((2 * Math.PI * i) / 12));
 
 const upload = async (name: string, csv: string) => expect((await send({ method: 'PUT', path: `/v1/datasets/${name}`, key, body: csv, contentType: 'text/csv' })).status).toBe(201);
 

@@ -9,19 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import trainCsv from '../../examples/digits/train.csv?raw';
 import { firstRows } from './helpers';
 import { expectError, jsonOf, send, tenantKey, waitJob } from './tenant';
+import { monthly, seasonal, trend } from './monthly-sales';
 
 const TENANT = 'manual-challenge-kinds';
 let key = '';
-
-/** Monthly points from January 2000: `n` of them, the value of month i from `value(i)`. */
-function monthly(n: number, value: (i: number) => number): string {
-  const lines = ['month,sales'];
-  for (let i = 0; i < n; i++) lines.push(`${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01,${value(i).toFixed(3)}`);
-  return lines.join('\n');
-}
-const trend = (i: number) => 100 + i;
-/** The trend for five years, then a strong yearly swing on top of it. */
-const seasonal = (i: number) => (i < 60 ? trend(i) : trend(i) + 40 * Math.sin((2 * Math.PI * i) / 12));
 
 const upload = async (name: string, csv: string) => expect((await send({ method: 'PUT', path: `/v1/datasets/${name}`, key, body: csv, contentType: 'text/csv' })).status).toBe(201);
 const forecastJob = (body: Record<string, unknown>) => send({ method: 'POST', path: '/v1/jobs', key, body: { target: 'sales', task: 'forecast', forecast: { horizon: 6 }, models: ['linear'], budget: { trials: 2 }, seed: 3, ...body } });

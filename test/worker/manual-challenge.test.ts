@@ -9,24 +9,12 @@
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../src/engine';
+import { binaryTable } from './binary-table';
 import { expectError, jsonOf, send, tenantKey, waitJob } from './tenant';
 
 const TENANT = 'manual-challenge';
 let key = '';
 
-/** A binary table: the label follows x1 + x2/2 (or a coin flip when noisy); c is noise. */
-function table(rows: number, seed: number, noisy = false, header = true): string {
-  const rng = new Rng(seed);
-  const lines = header ? ['x1,x2,c,label'] : [];
-  for (let i = 0; i < rows; i++) {
-    const x1 = rng.normal();
-    const x2 = rng.normal();
-    const label = noisy ? rng.next() < 0.5 : x1 + 0.5 * x2 > 0;
-    lines.push(`${x1.toFixed(4)},${x2.toFixed(4)},${'pqr'[rng.int(3)]},${label ? 'yes' : 'no'}`);
-  }
-  return lines.join('\n');
-}
 
 const upload = async (name: string, csv: string) => expect((await send({ method: 'PUT', path: `/v1/datasets/${name}`, key, body: csv, contentType: 'text/csv' })).status).toBe(201);
 const createJob = (body: Record<string, unknown>) => send({ method: 'POST', path: '/v1/jobs', key, body: { target: 'label', models: ['linear'], budget: { trials: 2 }, seed: 3, ...body } });
@@ -46,7 +34,7 @@ async function run(body: Record<string, unknown>): Promise<{ created: Record<str
 describe('a job started by hand that challenges the champion', () => {
   beforeAll(async () => {
     key = await tenantKey(TENANT, 'k');
-    await upload('keep', table(200, 5));
+    await upload('keep', binaryTable(200, 5));
     await run({ dataset: 'keep', model: 'keep' });
   }, 120_000);
 
@@ -77,7 +65,7 @@ describe('a job started by hand that challenges the champion', () => {
   });
 
   it('keeps the champion when the challenger loses on rows appended since its data, recording the decision', async () => {
-    expect((await send({ method: 'POST', path: '/v1/datasets/keep/rows', key, body: table(120, 15), contentType: 'text/csv' })).status).toBe(201);
+    expect((await send({ method: 'POST', path: '/v1/datasets/keep/rows', key, body: binaryTable(120, 15), contentType: 'text/csv' })).status).toBe(201);
     // Without x1 and x2 the challenger learns from noise: it cannot beat a champion that reads them.
     const { created, job } = await run({ dataset: 'keep', model: 'keep', columns: { x1: 'ignore', x2: 'ignore' }, challenge: true });
     expect(created.warnings ?? []).toEqual([]);
@@ -116,9 +104,9 @@ describe('a job started by hand that challenges the champion', () => {
   }, 150_000);
 
   it('promotes a challenger that beats the champion on held-out rows', async () => {
-    await upload('win', table(50, 2, true));
+    await upload('win', binaryTable(50, 2, true));
     await run({ dataset: 'win', model: 'win' });
-    await upload('win', table(300, 4));
+    await upload('win', binaryTable(300, 4));
     const { job } = await run({ dataset: 'win', model: 'win', budget: { trials: 3 }, challenge: { promotion: 'beyond_noise' } });
     // A new upload (not an append): which rows the champion saw cannot be told, so a fifth of all rows is held out.
     expect(job.challenge).toMatchObject({ status: 'complete', promoted: true, holdout_from: 'all_rows', holdout_rows: 60, champion_version: 1 });
