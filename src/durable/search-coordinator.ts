@@ -16,59 +16,31 @@
  *   champion on those rows, and the Registry makes the result champion only if it wins by the margin
  *   (a forecast champion that stays is advanced to the job's data by that invocation, and registered so).
  * No training happens here: every method answers in milliseconds.
+ *
+ * The class is the RPC facade over the journal; each step lives in its own module: what a claim hands out
+ * (trial-work), starting trials (trial-launch), leases and the alarm (trial-leases), the early stop of a
+ * search that cannot succeed (repeated-failure), the ensemble and comparison steps (final-steps), the
+ * checks of the artifact to publish (published-artifact), the publication (job-publication), and what a
+ * retraining job starts from (retrain-basis).
  */
 import { DurableObject } from 'cloudflare:workers';
-import { fromLoss, parseAnyEnvelope, samplerFor, seedFrom, type FrozenTrial, type Sampler, type TrialConfig, withMemoryScreen } from '../engine';
-import { outputWidth } from '../engine/core/task';
-import { ensembleCandidatePool, poolSizeLimit } from '../engine/ensemble/candidate-pool';
-import { parseForecastEnvelope, publicationWidening, withWidenedSpread } from '../engine/forecast';
+import type { Sampler, TrialConfig } from '../engine';
 import { cancelOutcome, type CancelledJobView } from './cancel-outcome';
-import { planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
-import { forecastEstimate } from './forecast-estimate';
-import { applyOp, bestTrial, type ChallengerRef, fidelityOf, isFullFidelity, type JobState, type JournalOp, publishableTrial, replay, runningTrials, type TrialEntry } from './job-journal';
+import type { CoordinatorHost } from './coordinator-host';
+import { applyOp, bestTrial, isFullFidelity, type JobState, type JournalOp, publishableTrial, replay, runningTrials } from './job-journal';
+import { finishJob } from './job-publication';
 import type { ChallengeReport, ChallengeWork, EnsembleReport, EnsembleWork, JobConfig, JobView, TrialMessage, TrialRecord, TrialReport, TrialWork } from './protocol';
 import { jobView, positiveClassView, trialRecord } from './job-view';
-
-/** After the time budget ends, running trials get this long to report before they are cancelled. */
-const GRACE_MS = 15_000;
-/** Delay before retrying a failed publication. */
-const RETRY_MS = 5_000;
-/** The best this many trials, plus each family's best, are offered to the ensemble (bounds its reads and its time). */
-const MAX_ENSEMBLE_CANDIDATES = 20;
-/** How long the ensemble build may take before the job publishes the best single trial instead. */
-const ENSEMBLE_LEASE_MS = 120_000;
-/** How long the champion/challenger comparison may take before it counts as failed (the champion stays). */
-const CHALLENGE_LEASE_MS = 120_000;
-/**
- * How long a trial's message may wait to be picked up before it is sent again (at most MAX_TRIAL_RESENDS
- * times, then the trial fails). A message can be lost with the runtime: a crash between the journal and
- * the queue, or a local queue that keeps nothing across a restart. Before this, such a trial held its
- * slot for the whole lease (5 minutes), the search stood still, and a job killed in its first seconds
- * ended failed with no model.
- */
-const CLAIM_MS = 30_000;
-const MAX_TRIAL_RESENDS = 2;
-/**
- * A claimed trial not heard from for this long is taken for dead and sent again (within MAX_TRIAL_RESENDS)
- * instead of holding its slot until its lease ends. Its consumer heartbeats every 2 s between folds,
- * epochs and every few trees or rounds, so a minute and a half of silence means its invocation is gone
- * (the runtime crashed or was restarted). Were it only slow, its next heartbeat claims the trial back and
- * the new delivery gets nothing to run; should both run, the first report counts (reports are idempotent).
- */
-const SILENCE_MS = 90_000;
-/** The ensemble and comparison steps are sent once more when they outlive their lease, then fail. */
-const MAX_STEP_RESENDS = 1;
-/**
- * A search whose first this-many trials all failed with the same reason, none succeeding, stops: the
- * reason is the data's or the job's, not a configuration's, and every further trial would fail the same way
- * for the whole budget (one such job failed 3,455 trials in 6 s).
- */
-const HOPELESS_AFTER = 10;
-/** At most this many of a champion's configurations start a retraining job (an ensemble's heaviest members). */
-const MAX_WARM_START = 5;
+import { HOPELESS_AFTER, repeatedFailure } from './repeated-failure';
+import { retrainBasis } from './retrain-basis';
+import { launchTrials, screenedSampler } from './trial-launch';
+import { alarmTime, CLAIM_MS, expireLeases, GRACE_MS } from './trial-leases';
+import { challengeWork, ensembleWork, trialWork } from './trial-work';
 
 export class SearchCoordinator extends DurableObject<Env> {
-  private state: JobState;
+  private readonly state: JobState;
+  /** What the step modules work on: the state, append, the bindings and the storage (coordinator-host). */
+  private readonly host: CoordinatorHost;
   private finalizing = false;
   /**
    * When each running trial last showed a live consumer (its claim or a heartbeat); in memory only. A
@@ -82,6 +54,7 @@ export class SearchCoordinator extends DurableObject<Env> {
     super(ctx, env);
     ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL)');
     this.state = replay(this.readJournal());
+    this.host = { state: this.state, env, storage: ctx.storage, append: (op) => this.append(op) };
   }
 
   private *readJournal(): Generator<JournalOp> {
@@ -125,53 +98,14 @@ export class SearchCoordinator extends DurableObject<Env> {
     if (seen !== undefined && Date.now() - seen < CLAIM_MS) return null;
     this.lastSeen.set(trialId, Date.now());
     this.append({ op: 'lease_renewed', trial_id: trialId, lease_until: Date.now() + config.lease_ms });
-    return {
-      job_id: config.id,
-      tenant: config.tenant,
-      trial_id: trialId,
-      family: trial.family,
-      params: trial.params,
-      seed: seedFrom(config.seed, trialId),
-      dataset_key: config.dataset.key,
-      target: config.target,
-      task: config.task,
-      metric: config.metric,
-      ...(config.positive_class !== undefined ? { positive_class: config.positive_class } : {}),
-      folds: config.folds,
-      columns: config.columns,
-      artifact_key: `models/${config.tenant}/${config.id}/${trialId}.json`,
-      oof_key: `models/${config.tenant}/${config.id}/${trialId}.oof`,
-      fidelity: fidelityOf(trial),
-      ...(config.holdout ? { holdout: config.holdout } : {}),
-      ...(config.image ? { image: config.image } : {}),
-      ...(config.forecast ? { forecast: config.forecast } : {}),
-      ...(config.max_serving_us !== undefined ? { max_serving_us: config.max_serving_us } : {}),
-    };
+    return trialWork(config, trialId, trial);
   }
 
   /** Called by the consumer of the ensemble message: the candidates to blend, or null when not needed any more. */
   async claimEnsemble(): Promise<EnsembleWork | null> {
     const config = this.state.config;
     if (!config || this.state.finished || this.state.ensemble?.state !== 'running') return null;
-    const finished = this.state.order
-      .filter((t) => isFullFidelity(t) && t.report?.status === 'complete' && t.report.oof_key !== undefined)
-      .map((t) => ({ id: t.trial_id, family: t.family, loss: (t.report as { loss: number }).loss, report: t.report as Extract<TrialReport, { status: 'complete' }> }));
-    const limit = poolSizeLimit(config.dataset.rows, outputWidth(config.task, config.classes.length));
-    const candidates = ensembleCandidatePool(finished, MAX_ENSEMBLE_CANDIDATES, limit).map(({ id, report }) => ({ trial_id: id, oof_key: report.oof_key as string, artifact_key: report.artifact_key }));
-    return {
-      job_id: config.id,
-      dataset_key: config.dataset.key,
-      target: config.target,
-      task: config.task,
-      metric: config.metric,
-      ...(config.positive_class !== undefined ? { positive_class: config.positive_class } : {}),
-      columns: config.columns,
-      candidates,
-      artifact_key: `models/${config.tenant}/${config.id}/ensemble.json`,
-      ...(config.holdout ? { holdout: config.holdout } : {}),
-      ...(config.max_serving_us !== undefined ? { max_serving_us: config.max_serving_us } : {}),
-      ...(config.forecast ? { forecast: config.forecast, origins: config.folds } : {}),
-    };
+    return ensembleWork(config, this.state);
   }
 
   /** Records the ensemble's outcome once, then publishes the job's result. */
@@ -187,20 +121,7 @@ export class SearchCoordinator extends DurableObject<Env> {
     const config = this.state.config;
     const challenge = this.state.challenge;
     if (!config || !(config.holdout || config.forecast?.holdout_points) || this.state.finished || challenge?.state !== 'running') return null;
-    return {
-      job_id: config.id,
-      tenant: config.tenant,
-      model_name: config.model_name,
-      dataset_key: config.dataset.key,
-      target: config.target,
-      task: config.task,
-      metric: config.metric,
-      ...(config.positive_class !== undefined ? { positive_class: config.positive_class } : {}),
-      columns: config.columns,
-      ...(config.holdout ? { holdout: config.holdout } : {}),
-      ...(config.forecast ? { forecast: config.forecast } : {}),
-      challenger: { trial_id: challenge.challenger.trial_id, artifact_key: challenge.challenger.artifact_key },
-    };
+    return challengeWork(config, challenge.challenger);
   }
 
   /** Records the comparison's outcome once, then publishes the job's result (see finalize). */
@@ -216,23 +137,7 @@ export class SearchCoordinator extends DurableObject<Env> {
    * the published result `trialId` (that trial, or for "ensemble" its members, heaviest first).
    */
   retrainBasis(trialId: string): { config: JobConfig; configs: TrialConfig[] } | null {
-    const config = this.state.config;
-    if (!config) return null;
-    const ens = this.state.ensemble?.report;
-    const ids =
-      trialId === 'ensemble' && ens?.status === 'complete' ? [...ens.members].sort((a, b) => b.weight - a.weight).map((m) => m.trial_id) : [trialId];
-    const seen = new Set<string>();
-    const configs: TrialConfig[] = [];
-    for (const id of ids) {
-      const t = this.state.trials.get(id);
-      if (!t) continue;
-      // Two members can share a configuration (a sampler may propose one twice): try it once.
-      const key = JSON.stringify([t.family, t.params]);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      configs.push({ family: t.family, params: t.params });
-    }
-    return { config, configs: configs.slice(0, MAX_WARM_START) };
+    return retrainBasis(this.state, trialId);
   }
 
   /** Called by a consumer that gives a claimed trial up to a redelivery (storage down): the next claim may take it. */
@@ -284,31 +189,7 @@ export class SearchCoordinator extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const config = this.state.config;
     if (!config || this.state.finished) return;
-    const now = Date.now();
-    const resend: TrialMessage[] = [];
-    for (const t of runningTrials(this.state)) {
-      const expired = t.lease_until <= now;
-      const silent = !expired && now >= this.silentAt(t, config);
-      if (!expired && !silent) continue;
-      if ((silent || !t.claimed) && (t.resends ?? 0) < MAX_TRIAL_RESENDS) {
-        // The last resend waits out the whole lease: a message may only be queued behind busy consumers,
-        // and a trial is never failed as unclaimed sooner than before resends existed.
-        const last = (t.resends ?? 0) === MAX_TRIAL_RESENDS - 1;
-        const leaseUntil = last ? Math.max(now + claimWindow(config), t.started_at + config.lease_ms) : now + claimWindow(config);
-        this.append({ op: 'resent', what: 'trial', trial_id: t.trial_id, at: now, lease_until: leaseUntil, ...(silent ? { silent: true as const } : {}) });
-        resend.push({ tenant: config.tenant, job_id: config.id, trial_id: t.trial_id });
-        continue;
-      }
-      // Silent with no resend left: its lease decides.
-      if (!expired) continue;
-      const sent = `sent ${1 + (t.resends ?? 0)} times in ${Math.round((now - t.started_at) / 1000)} s`;
-      const reason = t.claimed
-        ? `no result within ${Math.round(config.lease_ms / 1000)} s; the trial's invocation probably died`
-        : t.went_silent
-          ? `its invocation went silent and it was not picked up again (${sent})`
-          : `its message was never picked up (${sent})`;
-      this.append({ op: 'trial_finished', trial_id: t.trial_id, report: { status: 'failed', code: 'lease_expired', reason }, at: now });
-    }
+    const resend = expireLeases(this.host, config, this.lastSeen, Date.now());
     if (resend.length > 0) await this.env.TRIALS.sendBatch(resend.map((body) => ({ body })));
     await this.pump();
   }
@@ -328,29 +209,13 @@ export class SearchCoordinator extends DurableObject<Env> {
     const deadline = config.created_at + config.budget.seconds * 1000;
     const maxTrials = config.budget.trials ?? Number.POSITIVE_INFINITY;
     const outOfTime = now >= deadline;
-    const messages: TrialMessage[] = [];
-    const hopeless = this.repeatedFailure();
+    const hopeless = repeatedFailure(this.state);
     if (hopeless !== null) {
       for (const t of runningTrials(this.state)) this.append({ op: 'trial_cancelled', trial_id: t.trial_id, reason: `the search stopped: its first ${HOPELESS_AFTER} trials all failed with "${hopeless}"`, at: now });
       await this.finalize('succeeded');
       return;
     }
-
-    if (!outOfTime) {
-      const sampler = this.sampler(config);
-      const scheduler = schedulerOf(config);
-      const ctx = { families: config.families, shape: this.shape(config), seed: config.seed };
-      while (runningTrials(this.state).length < config.parallelism && this.state.order.length < maxTrials) {
-        const number = this.state.order.length;
-        const planned = scheduler ? planTrial(this.state, scheduler, sampler, ctx, number === maxTrials - 1) : { config: sampler.suggest(this.history(), ctx), fidelity: {} };
-        if (!planned) break;
-        const next = planned.config;
-        const trialId = `t${String(number).padStart(4, '0')}`;
-        // Until a consumer claims it, its lease is the claim window (then heartbeats renew the full lease).
-        this.append({ op: 'trial_started', trial_id: trialId, number, family: next.family, params: next.params, ...(next.note ? { note: next.note } : {}), ...planned.fidelity, at: now, lease_until: now + claimWindow(config) });
-        messages.push({ tenant: config.tenant, job_id: config.id, trial_id: trialId });
-      }
-    }
+    const messages: TrialMessage[] = outOfTime ? [] : launchTrials(this.host, config, this.sampler(config), maxTrials, now);
 
     const running = runningTrials(this.state);
     const exhausted = outOfTime || this.state.order.length >= maxTrials;
@@ -371,45 +236,14 @@ export class SearchCoordinator extends DurableObject<Env> {
     await this.armAlarm(config, deadline);
   }
 
-  /**
-   * When a claimed trial counts as silent (see SILENCE_MS): from the last sign of its consumer, the one
-   * seen in memory or, after a restart, the journal's last renewal (heartbeats are journaled when they move
-   * the lease by a tenth of it). Never, for a trial not claimed or out of resends.
-   */
-  private silentAt(t: TrialEntry, config: JobConfig): number {
-    if (!t.claimed || (t.resends ?? 0) >= MAX_TRIAL_RESENDS) return Number.POSITIVE_INFINITY;
-    const heard = Math.max(this.lastSeen.get(t.trial_id) ?? Number.NEGATIVE_INFINITY, t.lease_until - config.lease_ms);
-    return heard + SILENCE_MS;
-  }
-
-  /** The reason every finished trial failed with, once HOPELESS_AFTER have and none succeeded; else null. */
-  private repeatedFailure(): string | null {
-    let reason: string | null = null;
-    let failed = 0;
-    for (const t of this.state.order) {
-      if (t.state === 'complete') return null;
-      if (t.state !== 'failed' || t.report?.status !== 'failed') continue;
-      if (reason !== null && t.report.reason !== reason) return null;
-      reason = t.report.reason;
-      failed++;
-    }
-    return failed >= HOPELESS_AFTER ? reason : null;
-  }
-
   private async armAlarm(config: JobConfig, deadline: number): Promise<void> {
-    const running = runningTrials(this.state);
-    const leaseEnd = running.reduce((m, t) => Math.min(m, t.lease_until, this.silentAt(t, config)), Number.POSITIVE_INFINITY);
-    const now = Date.now();
-    // Before the deadline wake at it; during the grace period at its end; after it only leases matter.
-    const budgetEnd = now < deadline ? deadline : now < deadline + GRACE_MS ? deadline + GRACE_MS : Number.POSITIVE_INFINITY;
-    const at = Math.min(leaseEnd, budgetEnd);
+    const at = alarmTime(this.state, config, this.lastSeen, deadline, Date.now());
     if (Number.isFinite(at)) await this.ctx.storage.setAlarm(at);
   }
 
   /**
-   * Publishes the best trial (if any) and records the end of the job. Safe to call more than once. When
-   * the budget ended before any full-fidelity trial completed, the best trial of the highest fidelity
-   * reached is published (its model trained on that fraction of the rows): a weaker model, never none.
+   * Publishes the best trial (if any) and records the end of the job (job-publication). Safe to call
+   * more than once.
    */
   private async finalize(status: 'succeeded' | 'cancelled'): Promise<void> {
     // One at a time: the steps below await storage, and a cancel (or an alarm) arriving meanwhile must not
@@ -418,255 +252,15 @@ export class SearchCoordinator extends DurableObject<Env> {
     if (this.finalizing) return;
     this.finalizing = true;
     try {
-      await this.finalizeSteps(status);
+      await finishJob(this.host, status);
     } finally {
       this.finalizing = false;
     }
   }
 
-  private async finalizeSteps(status: 'succeeded' | 'cancelled'): Promise<void> {
-    const config = this.state.config;
-    if (!config || this.state.finished) return;
-    const best = publishableTrial(this.state);
-    if (!best) {
-      const failures = this.state.order.filter((t) => t.state === 'failed');
-      const reason = failures[0]?.report?.status === 'failed' ? failures[0].report.reason : undefined;
-      this.append({
-        op: 'finished',
-        status: status === 'cancelled' ? 'cancelled' : 'failed',
-        ...(status === 'cancelled' && failures.length === 0
-          ? {}
-          : { error: { code: 'no_successful_trial', message: `no trial finished successfully (${failures.length} failed${reason ? `; first failure: ${reason}` : ''})` } }),
-        at: Date.now(),
-      });
-      await this.notifyRegistry(config);
-      return;
-    }
-    if (status === 'succeeded' && !this.state.publishing && !(await this.ensembleSettled(config))) return;
-    const result = this.resultOf(best, status);
-    // Before anything can become a model version, its artifact must at least parse: a corrupt one is set
-    // aside (its trial, or the ensemble, counts as failed) and the next best is published instead.
-    if (!this.state.publishing && !this.state.challenge) {
-      const problem = await this.artifactProblem(result.artifact_key);
-      if (problem === 'storage_unavailable') {
-        await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
-        return;
-      }
-      if (problem) {
-        this.append({ op: 'artifact_rejected', trial_id: result.trial_id, reason: problem, at: Date.now() });
-        return this.finalizeSteps(status);
-      }
-    }
-    if (config.challenge && status === 'succeeded' && !this.state.publishing && !(await this.challengeSettled(config, result))) return;
-    try {
-      if (!this.state.publishing) this.append({ op: 'publishing', trial_id: result.trial_id, at: Date.now() });
-      const registry = this.env.REGISTRY.getByName(config.tenant);
-      const artifactKey = config.forecast ? await this.widenedForecastArtifact(result.artifact_key, result.score) : result.artifact_key;
-      const published = await registry.publish(
-        config.model_name,
-        {
-          job_id: config.id,
-          trial_id: result.trial_id,
-          family: result.family,
-          artifact_key: artifactKey,
-          // The registry tells forecast models apart by their task: they answer the forecast route.
-          task: config.forecast ? 'forecast' : config.task,
-          target: config.target,
-          classes: config.classes,
-          metric: config.metric,
-          greater_is_better: config.greater_is_better,
-          score: result.score,
-          dataset: { name: config.dataset.name, version: config.dataset.version },
-          ...(config.replace_model !== undefined ? { replace_model: config.replace_model } : {}),
-        },
-        config.challenge ? { margin: config.challenge.margin, ...(config.challenge.promotion ? { promotion: config.challenge.promotion } : {}), report: this.challengeReport(status) } : undefined,
-      );
-      // A retraining job's comparison decided; another job's result is not the champion when it was kept
-      // apart from a champion of another target or task (durable/publish-conflict): both are said in its view.
-      const decision =
-        config.challenge || !published.promoted
-          ? { decision: { promoted: published.promoted, ...(published.reason ? { reason: published.reason } : {}), ...(published.advanced ? { advanced_version: published.advanced.version } : {}) } }
-          : {};
-      this.append({ op: 'finished', status, model: { name: config.model_name, version: published.version }, ...decision, at: Date.now() });
-      await this.notifyRegistry(config);
-      await this.requestDriftReference(config, published.version);
-      await this.ctx.storage.deleteAlarm();
-    } catch (err) {
-      // The registry could not be reached: keep the job in "publishing" and let the alarm try again.
-      console.error('publish failed, will retry', err);
-      await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
-    }
-  }
-
-  /**
-   * The key of the forecaster to publish: the trial's (or blend's) artifact, or, when picking it among the
-   * job's trials made its validation errors optimistic (durable/forecast-estimate), a copy beside it with
-   * the intervals widened by that optimism: the estimated error of the pick over the published model's own
-   * rolling-origin RMSE `score`. A blend is chosen on the same origins, so it is widened up to the same
-   * estimate (its own errors are lower still, so the factor is larger). The copy depends only on the
-   * journal, so a retried publication writes the same file again. Storage errors propagate: the
-   * publication is retried.
-   */
-  private async widenedForecastArtifact(key: string, score: number): Promise<string> {
-    const optimism = publicationWidening(forecastEstimate(this.state)?.score, score);
-    if (optimism === 1) return key;
-    const text = await (await this.env.STORE.get(key))?.text();
-    if (text === undefined) throw new Error(`the artifact ${key} is missing from object storage`);
-    const widenedKey = key.replace(/\.json$/, '') + '.published.json';
-    await this.env.STORE.put(widenedKey, JSON.stringify(withWidenedSpread(parseForecastEnvelope(text), optimism)));
-    return widenedKey;
-  }
-
-  /**
-   * Asks a consumer to build the published version's drift reference now, so no predict request has to
-   * (forecasters have none). Best effort: if the message cannot be sent, the first drift lookup builds it.
-   */
-  private async requestDriftReference(config: JobConfig, version: number): Promise<void> {
-    if (config.forecast) return;
-    try {
-      await this.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'drift-reference', kind: 'drift-reference', model: { name: config.model_name, version } });
-    } catch (err) {
-      console.error('could not request the drift reference; it will be built on first use', err);
-    }
-  }
-
-  /**
-   * Why an artifact cannot be published (missing, not JSON, not an artifact), undefined when it parses,
-   * or 'storage_unavailable' when R2 itself failed (then nothing is concluded and the alarm retries).
-   */
-  private async artifactProblem(key: string): Promise<string | undefined> {
-    let text: string | undefined;
-    try {
-      text = await (await this.env.STORE.get(key))?.text();
-    } catch (err) {
-      console.error(`could not read ${key} before publishing`, err);
-      return 'storage_unavailable';
-    }
-    if (text === undefined) return `the artifact ${key} is missing from object storage`;
-    try {
-      const json: unknown = JSON.parse(text);
-      if (this.state.config?.forecast) parseForecastEnvelope(json);
-      else parseAnyEnvelope(json);
-      return undefined;
-    } catch (err) {
-      return `the artifact ${key} is corrupt: ${err instanceof Error ? err.message : String(err)}`;
-    }
-  }
-
-  /**
-   * Whether the end-of-search ensemble is settled (built, skipped, failed, or not worth trying). Starts it
-   * on first call by sending one queue message; a build that outlives its lease counts as failed, so the
-   * best single trial is published instead.
-   */
-  private async ensembleSettled(config: JobConfig): Promise<boolean> {
-    const now = Date.now();
-    const withOof = this.state.order.filter((t) => isFullFidelity(t) && t.report?.status === 'complete' && t.report.oof_key !== undefined).length;
-    if (!this.state.ensemble) {
-      if (withOof < 2) return true;
-      this.append({ op: 'ensemble_started', at: now, lease_until: now + ENSEMBLE_LEASE_MS });
-      await this.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'ensemble', kind: 'ensemble' });
-      await this.ctx.storage.setAlarm(now + ENSEMBLE_LEASE_MS);
-      return false;
-    }
-    if (this.state.ensemble.state !== 'running') return true;
-    if (this.state.ensemble.lease_until > now) return false;
-    if ((this.state.ensemble.resends ?? 0) < MAX_STEP_RESENDS) {
-      this.append({ op: 'resent', what: 'ensemble', at: now, lease_until: now + ENSEMBLE_LEASE_MS });
-      await this.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'ensemble', kind: 'ensemble' });
-      await this.ctx.storage.setAlarm(now + ENSEMBLE_LEASE_MS);
-      return false;
-    }
-    this.append({ op: 'ensemble_finished', report: { status: 'failed', reason: 'the ensemble build did not report in time' }, at: now });
-    return true;
-  }
-
-  /**
-   * The result the job publishes: the ensemble when it was built and beats the best trial (never for a
-   * cancelled job), else the best trial. A retraining job fixes it when its comparison starts, so the
-   * version published is the one that was compared.
-   */
-  private resultOf(best: TrialEntry, status: 'succeeded' | 'cancelled'): ChallengerRef {
-    if (this.state.challenge) return this.state.challenge.challenger;
-    const config = this.state.config as JobConfig;
-    const ens = this.state.ensemble?.report;
-    const report = best.report as Extract<TrialReport, { status: 'complete' }>;
-    if (status === 'succeeded' && ens?.status === 'complete' && ens.loss < report.loss) return { trial_id: 'ensemble', family: 'ensemble', artifact_key: ens.artifact_key, score: ens.score };
-    return { trial_id: best.trial_id, family: best.family, artifact_key: report.artifact_key, score: fromLoss(config.metric, report.loss) };
-  }
-
-  /**
-   * Whether a retraining job's comparison with the champion is settled. Starts it on first call (one
-   * queue message); a comparison that outlives its lease counts as failed, which keeps the champion.
-   */
-  private async challengeSettled(config: JobConfig, challenger: ChallengerRef): Promise<boolean> {
-    const now = Date.now();
-    if (!this.state.challenge) {
-      this.append({ op: 'challenge_started', challenger, at: now, lease_until: now + CHALLENGE_LEASE_MS });
-      await this.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'challenge', kind: 'challenge' });
-      await this.ctx.storage.setAlarm(now + CHALLENGE_LEASE_MS);
-      return false;
-    }
-    if (this.state.challenge.state !== 'running') return true;
-    if (this.state.challenge.lease_until > now) return false;
-    if ((this.state.challenge.resends ?? 0) < MAX_STEP_RESENDS) {
-      this.append({ op: 'resent', what: 'challenge', at: now, lease_until: now + CHALLENGE_LEASE_MS });
-      await this.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'challenge', kind: 'challenge' });
-      await this.ctx.storage.setAlarm(now + CHALLENGE_LEASE_MS);
-      return false;
-    }
-    this.append({ op: 'challenge_finished', report: { status: 'failed', reason: 'the comparison did not report in time' }, at: now });
-    return true;
-  }
-
-  /** The comparison handed to the Registry; a job cancelled before it finished never compared. */
-  private challengeReport(status: 'succeeded' | 'cancelled'): ChallengeReport {
-    const report = this.state.challenge?.report;
-    if (report) return report;
-    return { status: 'failed', reason: status === 'cancelled' ? 'the job was cancelled before the comparison' : 'no comparison was made' };
-  }
-
-  private async notifyRegistry(config: JobConfig): Promise<void> {
-    const f = this.state.finished;
-    if (!f) return;
-    try {
-      await this.env.REGISTRY.getByName(config.tenant).jobFinished(config.id, f.status, f.error?.message);
-    } catch (err) {
-      console.error('could not record the job end in the registry', err);
-    }
-  }
-
-  /**
-   * The job's sampler, its proposals screened for memory: one whose trial would be refused (a CNN too wide
-   * for large images) is sent narrowed to fit, never as a trial that fails on arrival and spends an
-   * invocation (see engine search/samplers/memory-screen). Pure, so a replayed journal proposes the same.
-   */
+  /** The job's sampler, its proposals screened for memory (trial-launch); made once per object. */
   private sampler(config: JobConfig): Sampler {
-    this.cachedSampler ??= withMemoryScreen(samplerFor(samplerStrategyOf(config.strategy), config.warm_start ? { warmStart: config.warm_start } : {}), { folds: config.folds });
+    this.cachedSampler ??= screenedSampler(config);
     return this.cachedSampler;
   }
-
-  private shape(config: JobConfig) {
-    const { forecast, image } = config;
-    return {
-      rows: config.dataset.rows,
-      cols: config.dataset.cols,
-      task: config.task,
-      nClasses: config.classes.length,
-      ...(image ? { image } : {}),
-      ...(forecast ? { forecast: { length: forecast.length, season: forecast.season, groups: forecast.groups, horizon: forecast.horizon, positive: forecast.positive, ...(forecast.week ? { week: forecast.week } : {}), ...(forecast.past_covariates?.length ? { pastCovariates: true } : {}) } } : {}),
-    };
-  }
-
-  private history(): FrozenTrial[] {
-    return this.state.order.map((t: TrialEntry) => ({
-      number: t.number,
-      family: t.family,
-      params: t.params,
-      state: t.state,
-      ...(t.report?.status === 'complete' ? { loss: t.report.loss } : {}),
-    }));
-  }
 }
-
-/** A trial's lease until a consumer claims it: the claim window, or the whole lease when that is shorter. */
-const claimWindow = (config: JobConfig) => Math.min(config.lease_ms, CLAIM_MS);

@@ -1,0 +1,35 @@
+/**
+ * @module client/forecast-types
+ * What `models.forecast` sends and answers: its body, with the known-future covariates typed per step,
+ * the covariates a forecast model's view lists, and the forecast with its prediction intervals.
+ */
+import type { ForecastBody as ForecastSchemaBody } from '../worker/schemas';
+
+/**
+ * `POST /v1/models/{name}/forecast` body. The route's schema takes `covariates` as any list (the engine,
+ * which knows the model's covariates, checks each step); typed here as what it accepts: one object per
+ * step ahead naming each covariate, a number for a numeric one and one of its levels for a categorical one.
+ */
+export type ForecastBody = Omit<ForecastSchemaBody, 'covariates'> & { covariates?: Record<string, number | string | boolean>[] };
+
+/** One known-future (or past-only) covariate of a forecast model, as its view lists it. */
+export interface ForecastCovariate {
+  name: string;
+  kind: 'numeric' | 'boolean' | 'categorical';
+  /** Categorical covariates: the values a forecast request may give; boolean ones: false and true (any spelling of them is taken). */
+  levels?: string[];
+  /** Numeric known-future covariates: the range training saw (absent in models trained before it was kept). */
+  min?: number;
+  max?: number;
+}
+
+/** `POST /v1/models/{name}/forecast`: the next `horizon` points with prediction intervals. */
+export interface Forecast {
+  model: { name: string; version: number };
+  group?: string;
+  horizon: number;
+  level: number;
+  forecasts: { time: string | number; value: number; lower: number; upper: number }[];
+  /** With `history: true`: the latest observed points the forecast starts from, oldest first. */
+  history?: { time: string | number; value: number }[];
+}

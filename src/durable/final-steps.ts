@@ -1,0 +1,71 @@
+/**
+ * @module durable/final-steps
+ * The steps between the end of a search and its publication that a consumer carries out: building the
+ * end-of-search ensemble, and a retraining job's comparison of its result with the champion on held-out
+ * rows. Each starts with one queue message and a lease; a step that outlives its lease is sent once more
+ * (MAX_STEP_RESENDS), then counts as failed: the best single trial is published instead of the ensemble,
+ * and a failed comparison keeps the champion.
+ */
+import type { CoordinatorHost } from './coordinator-host';
+import { type ChallengerRef, isFullFidelity } from './job-journal';
+import type { JobConfig } from './protocol';
+
+/** How long the ensemble build may take before the job publishes the best single trial instead. */
+const ENSEMBLE_LEASE_MS = 120_000;
+/** How long the champion/challenger comparison may take before it counts as failed (the champion stays). */
+const CHALLENGE_LEASE_MS = 120_000;
+/** The ensemble and comparison steps are sent once more when they outlive their lease, then fail. */
+const MAX_STEP_RESENDS = 1;
+
+/**
+ * Whether the end-of-search ensemble is settled (built, skipped, failed, or not worth trying). Starts it
+ * on first call by sending one queue message; a build that outlives its lease counts as failed, so the
+ * best single trial is published instead.
+ */
+export async function ensembleSettled(host: CoordinatorHost, config: JobConfig): Promise<boolean> {
+  const { state } = host;
+  const now = Date.now();
+  const withOof = state.order.filter((t) => isFullFidelity(t) && t.report?.status === 'complete' && t.report.oof_key !== undefined).length;
+  if (!state.ensemble) {
+    if (withOof < 2) return true;
+    host.append({ op: 'ensemble_started', at: now, lease_until: now + ENSEMBLE_LEASE_MS });
+    await host.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'ensemble', kind: 'ensemble' });
+    await host.storage.setAlarm(now + ENSEMBLE_LEASE_MS);
+    return false;
+  }
+  if (state.ensemble.state !== 'running') return true;
+  if (state.ensemble.lease_until > now) return false;
+  if ((state.ensemble.resends ?? 0) < MAX_STEP_RESENDS) {
+    host.append({ op: 'resent', what: 'ensemble', at: now, lease_until: now + ENSEMBLE_LEASE_MS });
+    await host.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'ensemble', kind: 'ensemble' });
+    await host.storage.setAlarm(now + ENSEMBLE_LEASE_MS);
+    return false;
+  }
+  host.append({ op: 'ensemble_finished', report: { status: 'failed', reason: 'the ensemble build did not report in time' }, at: now });
+  return true;
+}
+
+/**
+ * Whether a retraining job's comparison with the champion is settled. Starts it on first call (one
+ * queue message); a comparison that outlives its lease counts as failed, which keeps the champion.
+ */
+export async function challengeSettled(host: CoordinatorHost, config: JobConfig, challenger: ChallengerRef): Promise<boolean> {
+  const { state } = host;
+  const now = Date.now();
+  if (!state.challenge) {
+    host.append({ op: 'challenge_started', challenger, at: now, lease_until: now + CHALLENGE_LEASE_MS });
+    await host.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'challenge', kind: 'challenge' });
+    await host.storage.setAlarm(now + CHALLENGE_LEASE_MS);
+    return false;
+  }
+  if (state.challenge.state !== 'running') return true;
+  if (state.challenge.lease_until > now) return false;
+  if ((state.challenge.resends ?? 0) < MAX_STEP_RESENDS) {
+    host.append({ op: 'resent', what: 'challenge', at: now, lease_until: now + CHALLENGE_LEASE_MS });
+    await host.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'challenge', kind: 'challenge' });
+    await host.storage.setAlarm(now + CHALLENGE_LEASE_MS);
+    return false;
+  }
+  host.append({ op: 'challenge_finished', report: { status: 'failed', reason: 'the comparison did not report in time' }, at: now });
+  return true;
+}

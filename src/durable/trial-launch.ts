@@ -1,0 +1,67 @@
+/**
+ * @module durable/trial-launch
+ * Starting a job's next trials while it has free slots and budget left: each new trial comes from the
+ * job's sampler (its proposals screened for memory) or, in a multi-fidelity job, from its scheduler
+ * (fidelity-plan), is journaled as started with the claim window as its lease, and gets one queue message
+ * (ids only). Proposals depend only on the journaled history, so a replayed journal proposes the same.
+ */
+import { type FrozenTrial, type Sampler, samplerFor, withMemoryScreen } from '../engine';
+import type { CoordinatorHost } from './coordinator-host';
+import { planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
+import { type JobState, runningTrials, type TrialEntry } from './job-journal';
+import type { JobConfig, TrialMessage } from './protocol';
+import { claimWindow } from './trial-leases';
+
+/**
+ * The job's sampler, its proposals screened for memory: one whose trial would be refused (a CNN too wide
+ * for large images) is sent narrowed to fit, never as a trial that fails on arrival and spends an
+ * invocation (see engine search/samplers/memory-screen). Pure, so a replayed journal proposes the same.
+ */
+export function screenedSampler(config: JobConfig): Sampler {
+  return withMemoryScreen(samplerFor(samplerStrategyOf(config.strategy), config.warm_start ? { warmStart: config.warm_start } : {}), { folds: config.folds });
+}
+
+/**
+ * Journals as started as many new trials as the free slots (parallelism) and the trial budget
+ * (`maxTrials`) allow, or until the scheduler has nothing to start; returns their queue messages.
+ */
+export function launchTrials(host: CoordinatorHost, config: JobConfig, sampler: Sampler, maxTrials: number, now: number): TrialMessage[] {
+  const messages: TrialMessage[] = [];
+  const scheduler = schedulerOf(config);
+  const ctx = { families: config.families, shape: searchShape(config), seed: config.seed };
+  while (runningTrials(host.state).length < config.parallelism && host.state.order.length < maxTrials) {
+    const number = host.state.order.length;
+    const planned = scheduler ? planTrial(host.state, scheduler, sampler, ctx, number === maxTrials - 1) : { config: sampler.suggest(trialHistory(host.state), ctx), fidelity: {} };
+    if (!planned) break;
+    const next = planned.config;
+    const trialId = `t${String(number).padStart(4, '0')}`;
+    // Until a consumer claims it, its lease is the claim window (then heartbeats renew the full lease).
+    host.append({ op: 'trial_started', trial_id: trialId, number, family: next.family, params: next.params, ...(next.note ? { note: next.note } : {}), ...planned.fidelity, at: now, lease_until: now + claimWindow(config) });
+    messages.push({ tenant: config.tenant, job_id: config.id, trial_id: trialId });
+  }
+  return messages;
+}
+
+/** The data's shape as the sampler sees it (search spaces bound their ranges by it). */
+function searchShape(config: JobConfig) {
+  const { forecast, image } = config;
+  return {
+    rows: config.dataset.rows,
+    cols: config.dataset.cols,
+    task: config.task,
+    nClasses: config.classes.length,
+    ...(image ? { image } : {}),
+    ...(forecast ? { forecast: { length: forecast.length, season: forecast.season, groups: forecast.groups, horizon: forecast.horizon, positive: forecast.positive, ...(forecast.week ? { week: forecast.week } : {}), ...(forecast.past_covariates?.length ? { pastCovariates: true } : {}) } } : {}),
+  };
+}
+
+/** The journaled trials as the sampler reads them. */
+function trialHistory(state: JobState): FrozenTrial[] {
+  return state.order.map((t: TrialEntry) => ({
+    number: t.number,
+    family: t.family,
+    params: t.params,
+    state: t.state,
+    ...(t.report?.status === 'complete' ? { loss: t.report.loss } : {}),
+  }));
+}
