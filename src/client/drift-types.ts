@@ -27,7 +27,7 @@ export interface DriftReport {
     live: number[];
     /** What the PSI is of: "length in characters" for text; on the `px_*` entry, the mean over the pixel columns. */
     measure?: string;
-    /** The `px_*` entry of an image model: its pixel columns as one grid (`psi` and `noise_psi` are the pixels' means). */
+    /** The `px_*` entry of an image model (named after its own columns, `p0..p63`, when not `px_*`): its pixel columns as one grid (`psi` and `noise_psi` are the pixels' means). */
     pixels?: PixelDrift;
   }[];
   skipped: { name: string; type: ColumnType; reason: string }[];

@@ -8,17 +8,17 @@
  * call the image drifted), how many pixels stand beyond their noise, the most drifted ones, and the mean
  * pixel value before and after. `?detail=pixels` keeps the list of every pixel. A grid is recognised by
  * its column names (engine/data/pixel-grid; a table model's constant pixels are no inputs, the rest are
- * still the grid), so a table model trained on a CSV of pixels reads the same as a CNN.
+ * still the grid), so a table model trained on a CSV of pixels reads the same as a CNN; pixel columns
+ * named otherwise (an image job given its shape read `p0..p63` in file order) by the model's own shape,
+ * which names them, and their entry is named after them (`p0..p63`).
  */
 import type { DriftReference, FeatureDrift, FeatureReference, SkippedFeature } from '../engine/drift';
 import { driftStatus } from '../engine/drift';
 import type { ImageShape } from '../engine/core/image-shape';
-import { pixelGridOf } from '../engine/data/pixel-grid';
+import { pixelGridName, pixelGridOf } from '../engine/data/pixel-grid';
 
 /** The `detail` value that lists every pixel column instead of the summary. */
 export const PIXEL_DETAIL = 'pixels';
-/** The summary entry's name, as the dataset profile names its pixel entry. */
-const PIXEL_ENTRY = 'px_*';
 /** Most drifted pixels named in the summary. */
 const TOP_PIXELS = 10;
 
@@ -43,7 +43,7 @@ export function featureEntry(f: FeatureDrift) {
 
 type Entry = ReturnType<typeof featureEntry> & { measure?: string; pixels?: PixelSummary };
 
-/** What the `px_*` entry says of the grid beside the usual fields. */
+/** What the pixel entry (`px_*`, or `p0..p63`) says of the grid beside the usual fields. */
 interface PixelSummary {
   /** The pixel columns measured (a table model's has none of the pixels training found constant). */
   readonly columns: number;
@@ -57,11 +57,12 @@ interface PixelSummary {
 }
 
 /**
- * The features and skipped columns as answered: the pixel columns of a grid folded into one `px_*` entry
+ * The features and skipped columns as answered: the pixel columns of a grid folded into one entry
  * (placed by its PSI among the others, most drifted first), unless `perPixel` asks for every one.
+ * @param named the model's image shape when its pixel columns are not named `px_*` (it names them)
  */
-export function driftEntries(reference: DriftReference, features: readonly FeatureDrift[], perPixel: boolean): { features: Entry[]; skipped: SkippedFeature[] } {
-  const grid = perPixel ? undefined : pixelGridOf(reference.features.map((f) => f.name));
+export function driftEntries(reference: DriftReference, features: readonly FeatureDrift[], perPixel: boolean, named?: ImageShape): { features: Entry[]; skipped: SkippedFeature[] } {
+  const grid = perPixel ? undefined : pixelGridOf(reference.features.map((f) => f.name), named);
   if (!grid) return { features: features.map(featureEntry), skipped: [...reference.skipped] };
   const pixels = features.filter((f) => grid.present.has(f.name));
   const others = features.filter((f) => !grid.present.has(f.name)).map(featureEntry);
@@ -87,7 +88,7 @@ function pixelEntry(pixels: readonly FeatureDrift[], reference: DriftReference, 
   const drifting = measured.length > 0 ? measured.filter((f) => f.withinNoise === false && f.status !== 'stable').length : null;
   const profiles = new Map(reference.features.map((f) => [f.name, f]));
   return {
-    name: PIXEL_ENTRY,
+    name: pixelGridName(shape),
     type: 'numeric',
     psi: roundOrNull(psi),
     status: psi === null ? null : driftStatus(psi),

@@ -8,14 +8,17 @@
  * with a champion to compare with, and no `replace_model` (which asks to replace the champion whatever
  * the result: the opposite); its margin and promotion rule, resolved as a schedule resolves them; which
  * rows to hold out (half of those appended since the champion's data when the job's data grew from it by
- * appends, rows the champion never saw, as a scheduled run does); and what to say when the comparison
+ * appends, rows the champion never saw, as a scheduled run does); the champion's image, which an image
+ * challenger takes where the request leaves it out (challenge-image); and what to say when the comparison
  * cannot be fair to the challenger (the job trains on the very data the champion was trained on).
  */
 import { DEFAULT_PROMOTION } from '../durable/challenge-noise';
 import type { DatasetVersion, ModelVersionInfo } from '../durable/registry';
 import type { PromotionRule } from '../durable/protocol';
+import type { ImageShape } from '../engine/core/image-shape';
 import { defaultMargin, marginProblem } from '../durable/retrain-rules';
 import { METRICS, type MetricName, type Task } from '../engine';
+import { championImage } from './challenge-image';
 import { ApiError } from './errors';
 import type { CreateJobBody } from './schemas';
 
@@ -24,6 +27,8 @@ export interface ChallengedChampion {
   readonly champion: ModelVersionInfo;
   /** Where the rows appended since the champion's data start in the job's data version. */
   readonly fresh_from_row?: number;
+  /** The champion's image, when it takes images: the challenger's unless the request says otherwise. */
+  readonly image?: ImageShape;
 }
 
 /** Whether the request asks for a comparison with the champion (`true` or terms; `false` is no challenge). */
@@ -52,8 +57,8 @@ export async function championToChallenge(env: Env, tenant: string, body: Create
   }
   // Rows appended since the champion's data are rows it never trained on: half of them are held out.
   const same = champion.dataset.name === dataset.name && champion.dataset.version !== dataset.version;
-  const fresh = same ? await registry.rowsAppendedSince(dataset.name, champion.dataset.version, dataset.version) : null;
-  return { champion, ...(fresh ? { fresh_from_row: fresh.from_row } : {}) };
+  const [fresh, image] = await Promise.all([same ? registry.rowsAppendedSince(dataset.name, champion.dataset.version, dataset.version) : null, championImage(env, tenant, champion)]);
+  return { champion, ...(fresh ? { fresh_from_row: fresh.from_row } : {}), ...(image ? { image } : {}) };
 }
 
 /**

@@ -120,7 +120,14 @@ async function retrainRequest(env: Env, tenant: string, model: string, claim: St
   };
   const options: StartJobOptions = {
     id: await retrainJobId(tenant, model, claim.due_at),
-    retrain: { warm_start: basis?.configs ?? [], margin: schedule.margin, ...(schedule.promotion ? { promotion: schedule.promotion } : {}), ...(claim.fresh ? { fresh_from_row: claim.fresh.from_row } : {}) },
+    retrain: {
+      warm_start: basis?.configs ?? [],
+      margin: schedule.margin,
+      ...(schedule.promotion ? { promotion: schedule.promotion } : {}),
+      ...(claim.fresh ? { fresh_from_row: claim.fresh.from_row } : {}),
+      // The challenger must read the champion's images: a new version of other sizes or columns is refused (challenge-image).
+      ...(base?.image ? { champion_image: { version: champion.version, shape: base.image } } : {}),
+    },
   };
   return { body, options };
 }

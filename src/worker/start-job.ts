@@ -19,9 +19,11 @@ import { type ColumnOverride, declaredDateOrders } from '../engine/data/override
 import { applyOverrides, decodeDataset, defaultMetric, DROPPED_TYPES, METRICS, type MetricName, prepareTarget, seedFrom, type Task, type TrialConfig } from '../engine';
 import { type HoldoutSpec, splitHoldout } from '../engine/data/holdout';
 import type { ForecastJobSpec, JobConfig, PromotionRule } from '../durable/protocol';
+import type { ImageShape } from '../engine/core/image-shape';
 import { coordinatorFor } from './coordinator';
 import { ApiError, listSome, notFound } from './errors';
 import { isImageUploadProfile } from './image-upload';
+import { challengeImageRequest, checkChallengerImage } from './challenge-image';
 import { challengeMetric, challengeTerms, challengeWarnings, championToChallenge, wantsChallenge } from './job-challenge';
 import { forecastColumns } from './forecast-date-order';
 import { imageShapeWarnings, resolveForecast, type ResolvedForecast, resolveImageShape, resolveJobFamilies } from './job-inputs';
@@ -73,6 +75,8 @@ export interface StartJobOptions {
     readonly promotion?: PromotionRule;
     /** Where the rows appended since the champion's data start (scheduled runs on an appended version). */
     readonly fresh_from_row?: number;
+    /** An image champion's version and image, which the challenger must read (challenge-image). */
+    readonly champion_image?: { readonly version: number; readonly shape: ImageShape };
   };
 }
 
@@ -114,8 +118,9 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const challenged = !options.retrain && wantsChallenge(body) ? await championToChallenge(env, tenant, body, modelName, dataset) : undefined;
   // The kind of job that holds out rows for the comparison, as its refusals name it.
   const what = options.retrain ? 'a retraining job' : 'a job with "challenge"';
-  // A dataset made from a zip of images trains an image job (CNNs) unless the request names another task.
-  const kind = body.task === undefined && isImageUploadProfile(dataset.columns) ? 'image' : requestedKind;
+  // A dataset made from a zip of images trains an image job (CNNs) unless the request names another task;
+  // so does a challenge of an image champion (the challenger must answer the champion's question).
+  const kind = body.task === undefined && (isImageUploadProfile(dataset.columns) || challenged?.image !== undefined) ? 'image' : requestedKind;
   if (body.image && kind !== 'image') throw new ApiError(400, 'invalid_request', 'image: only an image job ("task": "image") takes an image shape', { field: 'image' });
   const { families, skipped: skippedFamilies } = resolveJobFamilies(kind, body.models);
 
@@ -133,7 +138,11 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   if (kind !== 'forecast') requireFeatures(ds, body.target, ignore);
   const forecast: ForecastJobSpec | undefined = series?.spec;
   const target = targetOf(ds, body.target, kind === 'image' ? 'image' : body.task);
-  const image = kind === 'image' ? resolveImageShape(ds, body.target, ignore, body.image, dataset.columns) : undefined;
+  // A challenger reads the champion's image: taken where a challenge by hand leaves it out, and checked (challenge-image).
+  const imageRequest = challenged?.image && kind === 'image' ? challengeImageRequest(body.image, challenged.image, modelName, challenged.champion.version) : body.image;
+  const image = kind === 'image' ? resolveImageShape(ds, body.target, ignore, imageRequest, dataset.columns) : undefined;
+  const championShape = challenged?.image ? { version: challenged.champion.version, shape: challenged.image } : options.retrain?.champion_image;
+  if (image && championShape) checkChallengerImage(championShape.shape, image, body.image, modelName, championShape.version);
   if (forecast && body.metric !== undefined && body.metric !== 'rmse') {
     throw new ApiError(400, 'invalid_metric', `a forecast job is scored by rmse over its validation horizons, not "${body.metric}"`, { field: 'metric' });
   }

@@ -4,7 +4,8 @@
  * its file (with what predict reads when its name does not say it is a table); `upload` of a zip saved
  * without an extension is sent as a zip; `drift` of an image model prints its pixels as one line with
  * what it stands for, and `--pixels` asks for every pixel; `model` lists an image model's pixel columns
- * as one line.
+ * as one line. A model whose pixel columns are not named px_* (an image job given its shape) gets the same
+ * one line, named after its own columns (p0..p63).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -125,6 +126,16 @@ describe('an image model', () => {
     expect(every.requests[0].url).toBe('http://127.0.0.1:8787/v1/models/digits/drift?detail=pixels');
   });
 
+  it('drift names the line of pixel columns not named px_* after them', async () => {
+    const named = { ...pixelEntry, name: 'p0..p63', pixels: { ...pixelEntry.pixels, top: [{ name: 'p28', psi: 1.9, status: 'significant', noise_psi: 0.05, within_noise: false }] } };
+    const ran = await run(['drift', 'plain'], jsonAnswer({ ...report, model: 'plain', features: [named], skipped: [] }));
+    expect(ran.code, ran.stderr).toBe(0);
+    const lines = ran.stdout.split('\n');
+    expect(lines.filter((l) => l.startsWith('│ p0..p63'))).toHaveLength(1);
+    expect(lines).toContain('  pixels   p0..p63 is the mean over 64 pixel columns of 8x8x1 images (every one: drift MODEL --pixels)');
+    expect(lines).toContain('           most drifted: p28 1.9000');
+  });
+
   it('model lists its pixel columns as one line', async () => {
     const features = Array.from({ length: 64 }, (_, i) => ({ name: `px_r${Math.floor(i / 8)}_c${i % 8}`, type: 'numeric', importance: null }));
     const model = {
@@ -146,5 +157,16 @@ describe('an image model', () => {
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout).toContain('features (64 pixel columns)');
     expect(ran.stdout.split('\n').filter((l) => l.startsWith('│ px_'))).toEqual([expect.stringMatching(/^│ px_\* +│ 64 pixel columns of 8x8x1 images +│$/)]);
+  });
+
+  it("model lists an image model's pixel columns not named px_* as one line named after them", async () => {
+    // A linear model drops the pixels constant in training (p0, p1): the rest are still the image's.
+    const features = Array.from({ length: 62 }, (_, i) => ({ name: `p${i + 2}`, type: 'numeric', importance: null }));
+    const version = { version: 1, family: 'linear', score: 0.2, metric: 'log_loss', dataset: { name: 'plain', version: 1 }, job_id: 'j1', trial_id: 't0', created_at: '2026-05-01T08:00:00.000Z' };
+    const model = { name: 'plain', task: 'multiclass', target: 'digit', classes: ['0', '1'], metric: 'log_loss', greater_is_better: false, champion_version: 1, versions: [version], features, history: [], image: { height: 8, width: 8, channels: 1, max_value: 16 }, created_at: version.created_at, updated_at: version.created_at };
+    const ran = await run(['model', 'plain'], jsonAnswer(model));
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain('features (62 pixel columns)');
+    expect(ran.stdout.split('\n').filter((l) => /^│ p\d/.test(l))).toEqual([expect.stringMatching(/^│ p2\.\.p63 +│ 62 pixel columns of 8x8x1 images +│$/)]);
   });
 });

@@ -4,7 +4,9 @@
  * the mean pixel value before and after, placed among the other features by its PSI; `?detail=pixels`
  * lists every pixel as before, and any other detail is refused. Traffic drawn like the training images
  * reads within noise; the same images made brighter read a significant shift of nearly every pixel.
- * Sampling takes every row and flushes at once, as in drift.test.ts.
+ * An image model trained on pixel columns not named px_* (an image job given its shape) reads the same:
+ * its pixels are one entry named after its own columns (`p0..p35`). Sampling takes every row and flushes
+ * at once, as in drift.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/core/rng';
@@ -13,6 +15,8 @@ import { expectError, jsonOf, send, tenantKey, waitJob } from './tenant';
 
 const SIDE = 6;
 const NAMES = Array.from({ length: SIDE * SIDE }, (_, i) => `px_r${Math.floor(i / SIDE)}_c${i % SIDE}`);
+/** The same pixels named in file order, as an image job given {height, width} reads them. */
+const PLAIN = NAMES.map((_, i) => `p${i}`);
 /** The first two pixels are always 0 (a border): constant, so no input of a table model. */
 const BORDER = 2;
 
@@ -34,8 +38,8 @@ const driftOf = async (model: string, query = '') => {
   expect(res.status).toBe(200);
   return jsonOf(res);
 };
-const predict = async (model: string, rows: { pixels: number[] }[]) => {
-  const body = { rows: rows.map((r) => Object.fromEntries(NAMES.map((name, i) => [name, r.pixels[i]]))) };
+const predict = async (model: string, rows: { pixels: number[] }[], names = NAMES) => {
+  const body = { rows: rows.map((r) => Object.fromEntries(names.map((name, i) => [name, r.pixels[i]]))) };
   expect((await send({ method: 'POST', path: `/v1/models/${model}/predict`, key, body })).status).toBe(200);
 };
 
@@ -49,9 +53,16 @@ describe('drift of a model that reads pixels', () => {
       const res = await send({ method: 'POST', path: '/v1/jobs', key, body: { dataset: 'shades', target: 'label', model, models: ['linear'], budget: { trials: 1 }, seed: 3 } });
       expect((await waitJob((await jsonOf(res)).id, key, 100_000)).status).toBe('succeeded');
     }
+    // The same images under plain names: an image job given the shape, which reads them in file order.
+    const plain = [[...PLAIN, 'label'].join(','), ...images(1, 400).map((r) => [...r.pixels, r.label].join(','))].join('\n');
+    expect((await send({ method: 'PUT', path: '/v1/datasets/plain', key, body: plain, contentType: 'text/csv' })).status).toBe(201);
+    const res = await send({ method: 'POST', path: '/v1/jobs', key, body: { dataset: 'plain', target: 'label', task: 'image', image: { height: SIDE, width: SIDE }, model: 'plain', models: ['linear'], budget: { trials: 1 }, seed: 3 } });
+    expect(res.status, await res.clone().text()).toBe(202);
+    expect((await waitJob((await jsonOf(res)).id, key, 100_000)).status).toBe('succeeded');
     await predict('calm', images(2, 300));
     await predict('lit', images(3, 300, 60));
-  }, 200_000);
+    await predict('plain', images(3, 300, 60), PLAIN);
+  }, 300_000);
 
   afterAll(() => {
     configureDriftSampling(previous);
@@ -92,5 +103,18 @@ describe('drift of a model that reads pixels', () => {
     const bad = await expectError(await send({ method: 'GET', path: '/v1/models/lit/drift?detail=all', key }), 400, 'invalid_request');
     expect(bad.details).toEqual({ field: 'detail' });
     expect(bad.message).toBe('detail: expected "pixels" (every pixel column of an image model), got "all"');
+  });
+
+  it("folds a model's pixel columns not named px_* into one entry named after them, and lists them with ?detail=pixels", async () => {
+    const report = await driftOf('plain');
+    expect(report.features).toHaveLength(1);
+    const [entry] = report.features;
+    expect(entry).toMatchObject({ name: `p0..p${NAMES.length - 1}`, type: 'numeric', status: 'significant', within_noise: false, bins: [] });
+    expect(entry.pixels).toMatchObject({ image: { height: SIDE, width: SIDE, channels: 1 } });
+    expect(entry.pixels.drifting).toBeGreaterThanOrEqual(0.9 * entry.pixels.columns);
+    expect(entry.pixels.top[0].name).toMatch(/^p\d+$/);
+    const every = await driftOf('plain', '?detail=pixels');
+    expect(every.features.length).toBe(entry.pixels.columns);
+    expect(every.features.every((f: { name: string }) => PLAIN.includes(f.name))).toBe(true);
   });
 });

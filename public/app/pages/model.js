@@ -209,12 +209,13 @@ function reading(f) {
 }
 
 /**
- * What the px_* row of an image model stands for (the API answers its pixels as one entry: one row per
- * pixel made a page 97,600 px tall): how many moved beyond noise, the mean pixel value, the most drifted.
+ * What the pixel row of an image model (`name`: px_*, or after its own columns: p0..p63) stands for (the
+ * API answers its pixels as one entry: one row per pixel made a page 97,600 px tall): how many moved
+ * beyond noise, the mean pixel value, the most drifted.
  */
-function pixelNote(p, rows) {
+function pixelNote(name, p, rows) {
   const grid = `${p.image.width}x${p.image.height}x${p.image.channels}`;
-  const parts = [`px_* is the mean over ${num(p.columns)} pixel columns of ${grid} images.`];
+  const parts = [`${name} is the mean over ${num(p.columns)} pixel columns of ${grid} images.`];
   if (rows > 0 && p.drifting !== null) {
     parts.push(` ${num(p.drifting)} read beyond their noise (about 1 in 100 does by chance).`);
     if (p.mean_value) parts.push(` Mean pixel value ${num(p.mean_value.reference, 3)} in training, ${num(p.mean_value.live, 3)} live (estimated from the deciles).`);
@@ -242,7 +243,7 @@ async function showDrift(section, model, signal) {
         d.features,
         { empty: 'No features to measure.' },
       ),
-      ...d.features.filter((f) => f.pixels).map((f) => pixelNote(f.pixels, d.rows_sampled)),
+      ...d.features.filter((f) => f.pixels).map((f) => pixelNote(f.name, f.pixels, d.rows_sampled)),
     );
   } catch (err) {
     if (signal.aborted) return;

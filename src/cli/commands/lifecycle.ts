@@ -3,8 +3,8 @@
  * A model's champion by hand and its live inputs: `edge-automl promote MODEL VERSION`, `edge-automl
  * rollback MODEL [--reason TEXT]` and `edge-automl drift MODEL [--hours N] [--version N]` (PSI per feature
  * of the live rows sampled from predictions against the training data, with the noise a sample that size
- * gives on its own; an image's pixels as one `px_*` line and what it says of the grid, or each pixel with
- * --pixels).
+ * gives on its own; an image's pixels as one line (`px_*`, or after its own columns: `p0..p63`) and what
+ * it says of the grid, or each pixel with --pixels).
  */
 import type { Command } from 'commander';
 import type { ChampionChange, DriftReport, PixelDrift } from '../../client';
@@ -73,15 +73,15 @@ function describeDrift(r: DriftReport): string {
       ),
     );
   }
-  for (const f of r.features) if (f.pixels) lines.push(...describePixels(f.pixels));
+  for (const f of r.features) if (f.pixels) lines.push(...describePixels(f.name, f.pixels));
   for (const s of r.skipped) lines.push(`  skipped  ${s.name} (${s.type}): ${s.reason}`);
   return lines.join('\n');
 }
 
-/** What the `px_*` line stands for: how many pixels moved beyond noise, the mean pixel value, the most drifted. */
-function describePixels(p: PixelDrift): string[] {
+/** What the pixel line (`name`: `px_*`, or `p0..p63`) stands for: how many pixels moved beyond noise, the mean pixel value, the most drifted. */
+function describePixels(name: string, p: PixelDrift): string[] {
   const grid = `${p.image.width}x${p.image.height}x${p.image.channels}`;
-  const lines = [`  pixels   px_* is the mean over ${p.columns} pixel columns of ${grid} images (every one: drift MODEL --pixels)`];
+  const lines = [`  pixels   ${name} is the mean over ${p.columns} pixel columns of ${grid} images (every one: drift MODEL --pixels)`];
   if (p.drifting === null) return lines;
   const mean = p.mean_value ? `; mean pixel value ${formatNumber(p.mean_value.reference)} in training, ${formatNumber(p.mean_value.live)} live (estimated from the deciles)` : '';
   lines.push(`           ${p.drifting} of ${p.columns} read beyond their noise (about 1 in 100 does by chance)${mean}`);

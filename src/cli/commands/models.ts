@@ -12,7 +12,7 @@ import { action, positiveInt } from '../command-kit';
 import { HintedApiError, UsageError } from '../errors';
 import { formatNumber, formatScore, formatTime, renderTable } from '../format';
 import { emit } from '../output';
-import { gridText, PIXEL_SUMMARY_NAME, splitPixelColumns } from '../pixel-summary';
+import { gridText, pixelSummaryName, splitPixelColumns } from '../pixel-summary';
 
 export function registerModels(program: Command): void {
   program
@@ -120,11 +120,11 @@ function describeModel(m: Model): string {
   // Importances are computed after publication (none for image models); without them the input order is
   // kept and not called a ranking.
   // An image model's pixel columns are one line (3,072 of them listed ten at a time said nothing).
-  const { shape, pixels, others } = splitPixelColumns(m.features);
+  const { shape, pixels, others } = splitPixelColumns(m.features, m.image);
   const inputs = shape ? others : m.features;
   const ranked = inputs.some((f) => f.importance !== null);
   const features = (ranked ? [...inputs].sort((a, b) => (b.importance ?? -Infinity) - (a.importance ?? -Infinity)) : inputs).slice(0, 10);
-  const pixelLine = shape ? [[PIXEL_SUMMARY_NAME, `${pixels.length} pixel columns of ${gridText(shape)} images`, ...(ranked ? ['-'] : [])]] : [];
+  const pixelLine = shape ? [[pixelSummaryName(shape), `${pixels.length} pixel columns of ${gridText(shape)} images`, ...(ranked ? ['-'] : [])]] : [];
   if (features.length + pixelLine.length > 0) {
     const count = pixelLine.length === 0 ? `${inputs.length}` : inputs.length === 0 ? `${pixels.length} pixel columns` : `${pixels.length} pixel columns and ${inputs.length} more`;
     const title = `features (${count}${ranked ? '; most important first' : ''}${inputs.length > features.length ? `; first ${features.length} shown` : ''})`;

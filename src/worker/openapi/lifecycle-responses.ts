@@ -84,7 +84,7 @@ export const driftResponse = z.object({
             .describe('the 10 most drifted pixels'),
         })
         .optional()
-        .describe("the px_* entry of an image model: its pixel columns as one grid (psi and noise_psi are the pixels' means; within_noise compares that PSI with the mean of their noise limits)"),
+        .describe("the px_* entry of an image model (named after its own columns, such as p0..p63, when they are not named px_*): its pixel columns as one grid (psi and noise_psi are the pixels' means; within_noise compares that PSI with the mean of their noise limits)"),
     }),
   ),
   skipped: z.array(z.object({ name: z.string(), type: columnType, reason: z.string() })),

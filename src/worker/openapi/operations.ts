@@ -274,7 +274,7 @@ const models: Operation[] = [
   {
     method: 'get', path: '/v1/models/{model}/drift', operationId: 'getDrift', tag: 'monitoring', access: 'key',
     summary: 'Drift of live inputs from the training data (PSI per feature)',
-    description: "An image's pixel columns are one `px_*` entry summarising the grid (its `pixels`); `?detail=pixels` lists every pixel column instead.",
+    description: "An image's pixel columns are one `px_*` entry summarising the grid (its `pixels`); a model whose pixel columns are named otherwise (an image job given its shape) has one entry named after them, such as `p0..p63`. `?detail=pixels` lists every pixel column instead.",
     query: {
       version: versionQuery('model'),
       hours: hoursQuery,

@@ -10,15 +10,22 @@
  * drift trigger's default min_rows: a note that the readings are within reach of noise. No reference
  * possible (the training dataset was deleted, or a forecast model, which takes no rows): 409
  * drift_reference_unavailable. An image's pixel columns are one `px_*` entry (worker/drift-answer), or
- * every one with `?detail=pixels`.
+ * every one with `?detail=pixels`; pixel columns named otherwise are one entry too, named after them
+ * (`p0..p63`), which the model's own shape tells (namedPixelShape).
  */
 import { Hono } from 'hono';
+import { type DriftReference, EngineError } from '../../engine';
+import type { ImageShape } from '../../engine/core/image-shape';
+import { pixelGridOf } from '../../engine/data/pixel-grid';
+import type { ModelVersionInfo } from '../../durable/registry';
 import { RETENTION_HOURS } from '../../durable/drift-monitor';
 import { DRIFT_TRIGGER_DEFAULTS } from '../../durable/retrain-rules';
 import type { AuthVars } from '../auth';
 import { driftEntries, PIXEL_DETAIL } from '../drift-answer';
 import { ApiError } from '../errors';
+import { imageShapeOf } from '../image-rows';
 import { measureLiveDrift } from '../live-drift';
+import { loadPredictor } from '../model-cache';
 import { describedVersion } from '../model-versions';
 import { validName } from '../names';
 
@@ -67,7 +74,8 @@ drift.get('/:model/drift', async (c) => {
     });
   }
   const { reference, window, live } = measured;
-  const { features, skipped } = driftEntries(reference, measured.features, perPixel);
+  const named = perPixel ? undefined : await namedPixelShape(c.env, resolved, reference);
+  const { features, skipped } = driftEntries(reference, measured.features, perPixel, named);
   return c.json({
     model: name,
     version: resolved.version,
@@ -79,6 +87,26 @@ drift.get('/:model/drift', async (c) => {
     ...noteOn(live.rows, resolved.version, hours),
   });
 });
+
+/**
+ * The image shape of a model whose pixel columns are not named `px_*`, which alone names them (their
+ * names say nothing); undefined for any other model. Only a reference of numeric features without a
+ * `px_*` grid can be such a model's (an image job reads numeric pixels and nothing else), so other models
+ * are not loaded for it; the version's model comes from the isolate's cache, as predictions load it. An
+ * artifact that cannot be loaded leaves the features listed one by one: drift is measured without it.
+ */
+async function namedPixelShape(env: Env, version: ModelVersionInfo, reference: DriftReference): Promise<ImageShape | undefined> {
+  const names = reference.features.map((f) => f.name);
+  if (names.length < 2 || reference.features.some((f) => f.kind !== 'numeric') || pixelGridOf(names)) return undefined;
+  try {
+    const shape = imageShapeOf((await loadPredictor(env, version.artifact_key)).envelope);
+    return shape?.columnNames ? shape : undefined;
+  } catch (err) {
+    if (!(err instanceof EngineError && err.code === 'bad_artifact')) throw err;
+    console.error(`drift of ${version.artifact_key}: its model cannot be loaded to tell its pixel columns, so they are listed one by one`, err);
+    return undefined;
+  }
+}
 
 /** What to tell about the sample itself: none yet, or too few rows for the readings to mean much. */
 function noteOn(rows: number, version: number, hours: number): { note?: string } {
