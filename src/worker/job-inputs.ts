@@ -10,7 +10,7 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Column, Dataset, NumericColumn } from '../engine/data/dataset';
-import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, minTrainLength, naturalSeason, pastFillWarnings, pastLagBound, type SeriesInfo, validationPlan, weekPeriod } from '../engine/forecast';
+import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, lateStartNote, lateStartWarnings, minTrainLength, naturalSeason, pastFillWarnings, pastLagBound, type SeriesInfo, validationPlan, weekPeriod } from '../engine/forecast';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
 import type { SearchFamily } from '../engine/search/trial';
@@ -229,6 +229,8 @@ export interface ResolvedForecast {
   readonly localClock?: SeriesInfo['localClock'];
   /** What the job warns about the empty past-covariate cells it filled (engine/forecast/past-covariate-fill-warnings). */
   readonly pastFillWarnings: readonly string[];
+  /** What the job warns about covariates recorded later than their series began (engine/forecast/covariate-start-warnings). */
+  readonly lateStartWarnings: readonly string[];
   /** The step the series were read with (a published forecast's clients count their horizon in it: model-conflict). */
   readonly frequency: SeriesInfo['frequency'];
 }
@@ -248,9 +250,12 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
   const week = weekPeriod(info.frequency, info.season);
   // One season ahead by default (a year of months, a week of days), else a tenth of the series.
   const horizon = requested?.horizon ?? Math.min(DEFAULT_HORIZON_CAP, info.season > 1 ? info.season : Math.max(1, Math.round(length / 10)));
-  // Refuses a series too short to validate on now, rather than failing every trial later.
-  const shortestGroup = info.groupColumn === undefined ? undefined : Object.keys(info.lengths).find((g) => info.lengths[g] === length);
-  const plan = validationPlan({ length, season: info.season, groups: lengths.length, horizon }, undefined, shortestGroup);
+  // Refuses a series too short to validate on now, rather than failing every trial later; one that a
+  // covariate's late start shortened says which and where (engine/forecast/covariate-start).
+  const shortestKey = Object.keys(info.lengths).find((g) => info.lengths[g] === length) ?? '';
+  const shortestGroup = info.groupColumn === undefined ? undefined : shortestKey;
+  const show = (t: number) => formatTime(t, info.timeKind === 'datetime', info.localClock ? 'local' : 'utc');
+  const plan = explainLateStart(info.lateStarts, shortestKey, show, () => validationPlan({ length, season: info.season, groups: lengths.length, horizon }, undefined, shortestGroup));
   // Forecasts reach at most HORIZON_CAP_FACTOR times what was validated; the job's own horizon too.
   const longest = HORIZON_CAP_FACTOR * plan.horizon;
   if (horizon > longest) {
@@ -261,16 +266,16 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
       { field: 'forecast.horizon', max: longest },
     );
   }
-  const show = (t: number) => formatTime(t, info.timeKind === 'datetime', info.localClock ? 'local' : 'utc');
   // At most the horizon's newest past-covariate cells of a series may be empty (engine/forecast/past-covariate-fill).
   if (info.pastFilled) checkNewestFills(info.pastFilled, horizon, show);
   // Past covariates are read from the horizon back: the earliest origin must keep points that reach that far.
   if (info.pastCovariates && pastLagBound({ length, season: info.season, groups: lengths.length, horizon }) < 1) {
+    const late = lateStartNote(info.lateStarts, shortestKey, show);
     throw new ApiError(
       400,
       'invalid_request',
-      `forecast.past_covariates are read at least forecast.horizon (${horizon}) steps back, which leaves the earliest validation fold of the shortest series (${length} points) too few points to learn from; ask for a shorter horizon, send a longer series, or leave past_covariates out`,
-      { field: 'forecast.past_covariates', horizon },
+      `forecast.past_covariates are read at least forecast.horizon (${horizon}) steps back, which leaves the earliest validation fold of the shortest series (${length} points) too few points to learn from; ask for a shorter horizon, send a longer series, or leave past_covariates out${late ? `; ${late.words}` : ''}`,
+      { field: 'forecast.past_covariates', horizon, ...(late ? { ...late.details, field: 'forecast.past_covariates' } : {}) },
     );
   }
   return {
@@ -295,6 +300,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
     interpolated: info.interpolated,
     added: Object.fromEntries(Object.entries(info.added ?? {}).map(([g, times]) => [g, times.map(show)])),
     pastFillWarnings: pastFillWarnings(info.pastFilled ?? [], horizon, show),
+    lateStartWarnings: lateStartWarnings(info.lateStarts ?? [], show),
     ...(info.localClock ? { localClock: info.localClock } : {}),
     naturalSeason: naturalSeason(info.frequency),
     frequency: info.frequency,

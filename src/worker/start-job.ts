@@ -370,7 +370,7 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
   }
   // A series read on its local clock: how, how its forecasts write times, and the local times the clock repeated.
   if (resolved.localClock) warnings.push(...localClockWarnings(resolved.spec.time_column, resolved.localClock));
-  warnings.push(...resolved.pastFillWarnings);
+  warnings.push(...resolved.lateStartWarnings, ...resolved.pastFillWarnings);
   const added = Object.entries(resolved.added);
   if (added.length > 0) {
     const count = added.reduce((a, [, times]) => a + times.length, 0);

@@ -9,7 +9,9 @@
  * that forecasts from the latest visits. Data whose newest two days lack the visits (not recorded yet)
  * train as the complete data do: the job warns naming the column, the shops, the days filled and their
  * times, loses no day, and forecasts the next week about as well; more empty days than half the horizon
- * are refused naming the column, the shop and the rows.
+ * are refused naming the column, the shop and the rows. A shop whose visits were recorded later than its
+ * sales is trained on from its first visits, the job warning naming it and the days left out, and its
+ * forecasts are as good; one whose visits leave it too short to validate on is refused naming them.
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +57,9 @@ const ALL = shopDays(DAYS + 2 * H);
 /** The first `days` days of each shop, as a CSV; the visits of each shop's newest `late` (of `shops`) left empty, not recorded yet. */
 const csvOf = (days: number, late = 0, shops: readonly string[] = SHOPS) =>
   ['date,shop,visits,sales', ...ALL.filter((d, i) => i % (DAYS + 2 * H) < days).map((d, i) => `${d.date},${d.shop},${i % days >= days - late && shops.includes(d.shop) ? '' : d.visits},${d.sales}`)].join('\n');
+/** The first `days` days of each shop, as a CSV, the visits of each shop in `from` recorded from that day on only. */
+const csvFrom = (days: number, from: Readonly<Record<string, number>>) =>
+  ['date,shop,visits,sales', ...ALL.filter((d, i) => i % (DAYS + 2 * H) < days).map((d, i) => `${d.date},${d.shop},${i % days < (from[d.shop] ?? 0) ? '' : d.visits},${d.sales}`)].join('\n');
 /** Days [from, from + H) of a shop. */
 const weekOf = (shop: string, from: number) => ALL.filter((d) => d.shop === shop).slice(from, from + H);
 
@@ -188,6 +193,38 @@ describe('forecast jobs with past covariates', () => {
     const [late, complete] = [await weekRmse('visits-late', DAYS), await weekRmse('visits-full', DAYS)];
     expect(late).toBeLessThan(complete * 1.15);
     expect(late).toBeLessThan(naiveRmse(DAYS) / 2);
+  });
+
+  it('trains on a shop whose visits were recorded later than its sales from then on, warns naming it, and forecasts it; refuses one left too short', async () => {
+    await upload('visits-start', csvFrom(DAYS, { south: 40 }));
+    const created = await trainJob('visits-start', 'visits-start');
+    const time = (i: number) => `${ALL[i].date}T00:00:00.000Z`;
+    const warning = `past covariate "visits" is empty at the first points of 1 series, observed only later: "south" from ${time(40)} (40 points before, ${time(0)} to ${time(39)}). ` +
+      'Every model, those that do not read covariates too, learns each series from the first point where all of its covariates have values, and is validated on it, so that all are scored on the same points: the points before are left out. Fill them in and retrain if they are known';
+    expect(created.warnings).toContain(warning);
+    const job = await waitJob(created.id, key);
+    expect(job.status).toBe('succeeded');
+    expect(job.warnings).toContain(warning);
+    expect(job.best.family).not.toBe('seasonal_naive');
+    // The south series counts its points from its first visits, and forecasts start the day after its last.
+    const view = await jsonOf(await send({ method: 'GET', path: '/v1/models/visits-start', key }));
+    expect(view.forecast.series).toEqual([
+      { group: 'north', last_time: time(DAYS - 1), points: DAYS },
+      { group: 'south', last_time: time(DAYS - 1), points: DAYS - 40 },
+    ]);
+    expect(await weekRmse('visits-start', DAYS)).toBeLessThan(naiveRmse(DAYS) / 2);
+
+    // Visits from day 140 leave the south 10 points: too few for the rolling origins, refused naming why.
+    await upload('visits-start-late', csvFrom(DAYS, { south: 140 }));
+    const res = await post('/v1/jobs', { dataset: 'visits-start-late', target: 'sales', task: 'forecast', forecast: { group_column: 'shop', past_covariates: ['visits'], horizon: H }, budget: { trials: 1 } });
+    expect(res.status).toBe(400);
+    expect((await jsonOf(res)).error).toMatchObject({
+      code: 'invalid_dataset',
+      details: { field: 'forecast.past_covariates', column: 'visits', group: 'south', length: 10, needed: 21, rows: Array.from({ length: 20 }, (_, i) => DAYS + 1 + i) },
+      message:
+        `the shortest series (group "south") has 10 points; rolling-origin validation needs at least 21 (20 to fit on, with a season of 1, plus one to score); ` +
+        `past covariate column "visits" is observed in group "south" only from ${time(140)} on, so the 140 points before (${time(0)} to ${time(139)}, data rows ${DAYS + 1} to ${DAYS + 140}) are left out of every model; fill them in, or leave the column out of forecast.past_covariates`,
+    });
   });
 
   it('retrains on schedule with the same past covariates, and the new model forecasts from the latest visits', async () => {

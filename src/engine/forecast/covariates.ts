@@ -5,14 +5,15 @@
  * families read each covariate's value at the step they predict, so a forecast request must give the values of
  * the steps it asks for. Numbers are used as they are (a request's within the range training saw, widened:
  * ./covariate-values), booleans as 1 and 0, categories one-hot by their levels.
- * Here: reading them from a dataset (a missing cell is refused, not guessed: a covariate the user does not
- * know cannot be known at forecast time either) and from a request, with errors naming column and row,
- * or request field. Past-only covariates (./past-covariates) are read from a dataset by the same rules,
- * their refusals naming their own list, `forecast.past_covariates`, except empty cells: whether one can
- * be filled depends on where it lies in its series, which ./past-covariate-fill decides.
+ * Here: reading them from a dataset and from a request, with errors naming column and row, or request
+ * field. A missing cell is refused, not guessed (a covariate the user does not know cannot be known at
+ * forecast time either), except before the column's first value in a series, which the series starts
+ * after (./covariate-start). Past-only covariates (./past-covariates) are read from a dataset by the
+ * same rules, their refusals naming their own list, `forecast.past_covariates`, except empty cells after
+ * the start: whether one can be filled depends on where it lies in its series (./past-covariate-fill).
  */
 import { EngineError, type EngineErrorCode } from '../core/errors';
-import { asFloat64, type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
+import { asFloat64, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
 import { widenFloat32 } from '../data/numeric-precision';
 import { levelIndex, levelTruths, numberBounds, rangeOf, truthValue } from './covariate-values';
 import type { ForecastFamily } from './types';
@@ -58,7 +59,7 @@ export interface DatasetCovariates {
   readonly write: (row: number, out: Float64Array, off: number) => void;
   /** Writes covariate `i` (of `specs`) of data row `row` where `write` puts it: at out[off + its offset ..]. */
   readonly writeOne: (i: number, row: number, out: Float64Array, off: number) => void;
-  /** Whether covariate `i` is empty at data row `row` (never for a known-future one: its empty cells are refused). */
+  /** Whether covariate `i` is empty at data row `row` (where that is refused or filled is decided series by series: ./covariate-start). */
   readonly isEmpty: (i: number, row: number) => boolean;
 }
 
@@ -66,20 +67,20 @@ export interface DatasetCovariates {
 export type CovariateList = 'forecast.covariates' | 'forecast.past_covariates';
 
 /** How a refusal calls a covariate of each list, and what such a column is. */
-const WORDING: Readonly<Record<CovariateList, { readonly noun: string; readonly is: string; readonly known: string }>> = {
+export const COVARIATE_WORDING: Readonly<Record<CovariateList, { readonly noun: string; readonly is: string; readonly known: string }>> = {
   'forecast.covariates': { noun: 'covariate', is: 'another column whose future values are known', known: 'known' },
   'forecast.past_covariates': { noun: 'past covariate', is: 'another column, observed up to each point', known: 'observed' },
 };
 
 /**
  * Reads the named covariate columns of one list (`list`, the field refusals name); throws EngineError
- * naming the column (and row) when one is absent, is the target, time or group column, holds dates or
- * text, has a missing cell (known-future ones; a past-only one's are left to ./past-covariate-fill) or
- * too many levels, or when the list names too many.
+ * naming the column when one is absent, is the target, time or group column, holds dates or text or
+ * has too many levels, or when the list names too many. Empty cells are left to the series they lie in
+ * (./covariate-start, ./past-covariate-fill).
  */
 export function readCovariates(ds: Dataset, names: readonly string[], taken: { target: string; time: string; group?: string }, list: CovariateList = 'forecast.covariates'): DatasetCovariates {
   if (names.length > MAX_COVARIATES) throw new EngineError('invalid_dataset', `${list} names ${names.length} columns; at most ${MAX_COVARIATES}`, { field: list });
-  const { noun, is } = WORDING[list];
+  const { noun, is } = COVARIATE_WORDING[list];
   const seen = new Set<string>();
   const writers: ((row: number, out: Float64Array, off: number) => void)[] = [];
   const empties: ((row: number) => boolean)[] = [];
@@ -94,7 +95,6 @@ export function readCovariates(ds: Dataset, names: readonly string[], taken: { t
     if (role) throw new EngineError('invalid_dataset', `${noun} column "${name}" is ${role}; a ${noun} is ${is}`, field);
     if (col.type === 'datetime') throw new EngineError('invalid_dataset', `${noun} column "${name}" holds dates; the models already read the calendar from the time column`, field);
     if (col.type === 'text') throw new EngineError('invalid_dataset', `${noun} column "${name}" is free text; a ${noun} must hold numbers or a few categories`, field);
-    if (list === 'forecast.covariates') checkComplete(col, list);
     empties.push(col.storage === 'f64' ? (row) => Number.isNaN(col.values[row]) : (row) => col.codes[row] === MISSING_CODE);
     // A boolean column (its levels the spellings the data had, "True" and "false") is one of 1 and 0, so a
     // request may spell it any way the upload reads a boolean.
@@ -149,20 +149,6 @@ export function checkWidth(specs: readonly CovariateSpec[], what: string, field:
     `${what} encode to ${width} feature columns (a number or a boolean is one, a category one per level: ${wide.join(', ')}); at most ${MAX_COVARIATE_COLUMNS}: name fewer, or group rare categories`,
     { field, columns: width },
   );
-}
-
-function checkComplete(col: Column, list: CovariateList): void {
-  const { noun, known } = WORDING[list];
-  for (let i = 0; i < (col.storage === 'f64' ? col.values.length : col.codes.length); i++) {
-    const missing = col.storage === 'f64' ? Number.isNaN(col.values[i]) : col.codes[i] === MISSING_CODE;
-    if (missing) {
-      throw new EngineError(
-        'invalid_dataset',
-        `${noun} column "${col.name}" is empty at data row ${i + 1}; a ${noun} must be ${known} at every point (fill it in, or leave the column out of ${list})`,
-        { field: list, column: col.name, row: i + 1 },
-      );
-    }
-  }
 }
 
 function offsetsOf(specs: readonly CovariateSpec[]): number[] {

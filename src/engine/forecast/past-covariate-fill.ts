@@ -25,9 +25,11 @@
  * timestamp is added and its covariates carried over), and carrying forward reads nothing a model at that
  * time could not have known. Unlike the newest cells these are learned from, which the job's warning
  * says, naming the rows. Longer runs would teach the models a flat stretch the column never had: refused.
- * Empty cells before a series' first observed value have nothing before them to carry (the column was
- * recorded later than the series began), and a column empty throughout a series says nothing about it:
- * both refused, naming the column, the series and the rows.
+ *
+ * The oldest points. Empty cells before a series' first observed value have nothing before them to carry
+ * (the column was recorded later than the series began): the series starts after them, where every
+ * covariate is observed (./covariate-start, which also refuses a column empty throughout a series), so
+ * the points read here begin with an observed value.
  */
 import { EngineError } from '../core/errors';
 import { covariateWidth, type DatasetCovariates } from './covariates';
@@ -71,7 +73,8 @@ export function newestFillLimit(horizon: number | undefined): number {
  * One series' encoded past covariates (a column per feature, point by point) with their empty cells
  * filled, and the runs filled (see the module comment). `horizon`, the job's, bounds the newest points
  * filled (newestFillLimit); Infinity for a caller that checks against a horizon it learns later
- * (checkNewestFills); absent, none may be. `show` writes a time as refusals name it. Throws
+ * (checkNewestFills); absent, none may be. `show` writes a time as refusals name it. `points` must begin
+ * with an observed value of every past covariate (./covariate-start sees to it). Throws
  * EngineError('invalid_dataset') naming column, series and rows for what is not filled.
  */
 export function fillPastCovariates(past: DatasetCovariates, points: SeriesPoints, horizon: number | undefined, show: (t: number) => string): { columns: Float64Array[]; fills: PastCovariateFill[] } {
@@ -109,25 +112,14 @@ function runsOf(column: string, empty: Uint8Array, points: SeriesPoints, horizon
     to: points.times[to - 1],
     rows: rowsBetween(points, from, to),
   });
-  const first = empty.indexOf(0);
   const where = points.group === '' ? '' : ` in group "${points.group}"`;
   const details = (r: PastCovariateFill) => ({ field: 'forecast.past_covariates', column, group: points.group, rows: r.rows.slice(0, ROWS_LISTED) });
-  if (first < 0) {
-    const all = run('inside', 0, n);
-    throw new EngineError('invalid_dataset', `past covariate column "${column}" is empty at every point${where} (${rowWords(all.rows)}); a past covariate must be observed in every series: fill it in, or leave the column out of forecast.past_covariates`, details(all));
-  }
-  if (first > 0) {
-    const lead = run('inside', 0, first);
-    throw new EngineError(
-      'invalid_dataset',
-      `past covariate column "${column}" is empty from the first point${where} on, at ${pointWords(lead, show)}: no value observed before them can stand in for them (a column recorded later than the series began); drop those rows, fill them in, or leave the column out of forecast.past_covariates`,
-      details(lead),
-    );
-  }
+  // ./series starts each series at a point where every past covariate is observed (./covariate-start).
+  if (empty[0]) throw new Error(`past covariate column "${column}" is empty at the first point the series was read from${where}`);
   const last = empty.lastIndexOf(0);
   const fills: PastCovariateFill[] = [];
   let inside = 0;
-  for (let p = first; p < last; p++) {
+  for (let p = 1; p < last; p++) {
     if (!empty[p]) continue;
     let q = p;
     while (empty[q]) q++;

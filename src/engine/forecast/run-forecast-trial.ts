@@ -11,6 +11,7 @@ import { Rng, seedFrom } from '../core/rng';
 import type { Dataset } from '../data/dataset';
 import type { Params } from '../search/space';
 import type { Calendar } from './calendar';
+import { explainLateStart, showTimeOf } from './covariate-start';
 import { storedCovariates } from './covariates';
 import { FORECAST_ENVELOPE_FORMAT, FORECAST_ENVELOPE_VERSION, type ForecastEnvelope } from './envelope';
 import { fitForecastModel } from './families';
@@ -96,7 +97,9 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
     throw new EngineError('invalid_params', `unknown forecast family "${spec.family}"; known: ${FORECAST_FAMILIES.join(', ')}`, { family: spec.family });
   }
   const { info, series } = extractSeries(ds, spec);
-  const plan = seriesPlan(series, info.season, spec.horizon, spec.origins);
+  // A series a covariate's late start left too short is refused saying so (./covariate-start).
+  const shortest = series.reduce((a, s) => (s.values.length < a.values.length ? s : a));
+  const plan = explainLateStart(info.lateStarts, shortest.group, showTimeOf(info), () => seriesPlan(series, info.season, spec.horizon, spec.origins));
   const calendar: Calendar = { frequency: info.frequency, season: info.season, anchor: Math.min(...series.map((s) => s.times[0])) };
 
   const validation = await rollingOrigin({ family: spec.family, params: spec.params, series, calendar, plan, seed: spec.seed, target: spec.target, horizon: spec.horizon, yieldControl: spec.yieldControl });

@@ -4,14 +4,16 @@
  * the rows into one series per group sorted by time, checks the steps are regular and the timestamps
  * unique, detects the frequency and its seasonal period, adds the timestamps of short gaps (./fill-gaps)
  * and fills missing target values (./fill-missing). Known-future (./covariates) and past-only
- * (./past-covariates) covariates are read per point alongside the target, a past-only one's empty cells
- * filled where that is honest (./past-covariate-fill). A sub-daily series whose
+ * (./past-covariates) covariates are read per point alongside the target: each series starts where every
+ * one of them has a value (./covariate-start: a column recorded later than the series began), and a
+ * past-only one's later empty cells are filled where that is honest (./past-covariate-fill). A sub-daily series whose
  * timestamps carry UTC offsets that follow daylight saving time is read on its local clock (./local-clock).
  * Every refusal names the column (and the group and data row where it applies).
  */
 import { EngineError } from '../core/errors';
 import { asFloat64, type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
 import { widenFloat32 } from '../data/numeric-precision';
+import { explainLateStart, type LateCovariateStart, seriesStart } from './covariate-start';
 import { covariateWidth } from './covariates';
 import { fillGaps } from './fill-gaps';
 import { SHORT_GAPS_RULE } from './gap-limits';
@@ -120,6 +122,14 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   const groups = long.length > 0 ? long : all;
   const skipped = Object.fromEntries(all.filter((g) => !groups.includes(g)).map((g) => [g, rowsByGroup.get(g)!.length]));
   const sorted = groups.map((g) => rowsByGroup.get(g)!.sort((a, b) => t[a] - t[b]));
+  // A series starts where every covariate has a value (./covariate-start): its rows before are not read.
+  const lateStarts: LateCovariateStart[] = [];
+  for (let gi = 0; gi < groups.length; gi++) {
+    const { start, late } = seriesStart({ known: covariates, past }, groups[gi], sorted[gi], t);
+    if (start > 0) sorted[gi] = sorted[gi].slice(start);
+    lateStarts.push(...late);
+  }
+  const show = (x: number) => formatTime(x, datetime, clock);
   // On a local clock, the hour the autumn change repeats is one point per local time.
   const repeated: Record<string, readonly RepeatedTime[]> = {};
   if (offsets) {
@@ -135,7 +145,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
       for (const [row, value] of merged) y[row] = value;
     }
   }
-  for (let gi = 0; gi < groups.length; gi++) checkPoints(sorted[gi], t, timeCol.name, groups[gi], datetime, clock);
+  for (let gi = 0; gi < groups.length; gi++) explainLateStart(lateStarts, groups[gi], show, () => checkPoints(sorted[gi], t, timeCol.name, groups[gi], datetime, clock));
 
   // The longest series shows the step most reliably; every group must then follow it.
   let longest = 0;
@@ -161,7 +171,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     const filled = fillMissing(values);
     if (filled < 0) throw new EngineError('invalid_target', `target column "${columns.target}" has no values${groups[gi] === '' ? '' : ` in group "${groups[gi]}"`}`, { column: columns.target, group: groups[gi] });
     const encoded = covariates ? covariateColumns(covariates.write, width, rows, source) : undefined;
-    const observed = past ? fillPastCovariates(past, { group: groups[gi], rows, source, times }, columns.horizon, (x) => formatTime(x, datetime, clock)) : undefined;
+    const observed = past ? fillPastCovariates(past, { group: groups[gi], rows, source, times }, columns.horizon, show) : undefined;
     if (observed) pastFilled = pastFilled.concat(observed.fills);
     series.push({ group: groups[gi], times, values, interpolated: filled, ...(encoded ? { covariates: encoded } : {}), ...(observed ? { pastCovariates: observed.columns } : {}) });
     lengths[groups[gi]] = values.length;
@@ -182,6 +192,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
     ...(covariates ? { covariates: covariates.specs } : {}),
     ...(past ? { pastCovariates: past.specs } : {}),
+    ...(lateStarts.length > 0 ? { lateStarts } : {}),
     ...(pastFilled.length > 0 ? { pastFilled } : {}),
     ...(clock === 'local' ? { localClock: localClockInfo(timeCol.utcOffsets, timezone, repeated) } : {}),
   };

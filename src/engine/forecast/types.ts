@@ -4,6 +4,7 @@
  * search space depends on, the detected sampling frequency, and one extracted series per group. Kept
  * apart from the implementations so every forecast file, the trial and the envelope agree on one shape.
  */
+import type { LateCovariateStart } from './covariate-start';
 import type { CovariateSpec } from './covariates';
 import type { RepeatedTime } from './local-clock';
 import type { PastCovariateFill } from './past-covariate-fill';
@@ -135,6 +136,12 @@ export interface SeriesInfo {
   readonly covariates?: readonly CovariateSpec[];
   /** The past-only covariates read (SeriesColumns.pastCovariates), in the order named; absent when none. */
   readonly pastCovariates?: readonly CovariateSpec[];
+  /**
+   * The covariates (either list) empty at a series' first points, series by series: each series is read
+   * from the first point where every covariate has a value, and `lengths` counts from there
+   * (./covariate-start); absent when every series starts at its first row.
+   */
+  readonly lateStarts?: readonly LateCovariateStart[];
   /** The runs of empty past-covariate cells filled (./past-covariate-fill), series by series; absent when none. */
   readonly pastFilled?: readonly PastCovariateFill[];
   /**
