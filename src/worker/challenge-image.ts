@@ -10,10 +10,8 @@
  * of the data, not of one job). What the request gives wins, except sides other than the champion's,
  * which are refused naming the field, as is data whose pixels would be another grid or other columns.
  */
-import type { ModelVersionInfo } from '../durable/registry';
 import { type ImageShape, pixelCount } from '../engine/core/image-shape';
 import { pixelColumnNames } from '../engine/data/images/pixel-columns';
-import { coordinatorFor, isJobId } from './coordinator';
 import { ApiError } from './errors';
 import type { CreateJobBody } from './schemas';
 
@@ -26,16 +24,6 @@ const shapeText = (s: Pick<ImageShape, 'height' | 'width' | 'channels'>) => `${s
 
 /** What the champion is, in refusals: `champion v2 of model "digits"`. */
 const championText = (model: string, version: number) => `champion v${version} of model "${model}"`;
-
-/**
- * The champion's image, as its job recorded it (the coordinator holds the job's config, as retrain reads
- * it); undefined for a model that takes no images, or whose job is not known.
- */
-export async function championImage(env: Env, tenant: string, champion: ModelVersionInfo): Promise<ImageShape | undefined> {
-  if (!isJobId(champion.job_id)) return undefined;
-  const basis = await coordinatorFor(env, tenant, champion.job_id).retrainBasis(champion.trial_id);
-  return basis?.config.image;
-}
 
 /**
  * The request's `image` with what it leaves out taken from the champion's (see the module comment).

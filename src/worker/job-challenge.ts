@@ -9,16 +9,17 @@
  * the result: the opposite); its margin and promotion rule, resolved as a schedule resolves them; which
  * rows to hold out (half of those appended since the champion's data when the job's data grew from it by
  * appends, rows the champion never saw, as a scheduled run does); the champion's image, which an image
- * challenger takes where the request leaves it out (challenge-image); and what to say when the comparison
- * cannot be fair to the challenger (the job trains on the very data the champion was trained on).
+ * challenger takes where the request leaves it out (challenge-image), and a forecaster's series, which a
+ * forecast challenger takes likewise (challenge-forecast); and what to say when the comparison cannot be
+ * fair to the challenger (the job trains on the very data the champion was trained on).
  */
 import { DEFAULT_PROMOTION } from '../durable/challenge-noise';
 import type { DatasetVersion, ModelVersionInfo } from '../durable/registry';
-import type { PromotionRule } from '../durable/protocol';
+import type { ForecastJobSpec, JobConfig, PromotionRule } from '../durable/protocol';
 import type { ImageShape } from '../engine/core/image-shape';
 import { defaultMargin, marginProblem } from '../durable/retrain-rules';
 import { METRICS, type MetricName, type Task } from '../engine';
-import { championImage } from './challenge-image';
+import { coordinatorFor, isJobId } from './coordinator';
 import { ApiError } from './errors';
 import type { CreateJobBody } from './schemas';
 
@@ -29,6 +30,10 @@ export interface ChallengedChampion {
   readonly fresh_from_row?: number;
   /** The champion's image, when it takes images: the challenger's unless the request says otherwise. */
   readonly image?: ImageShape;
+  /** A forecaster's series settings, as its job recorded them (absent when its job is not known). */
+  readonly forecast?: ForecastJobSpec;
+  /** The kind of job a challenger without `task` is: the champion's (a table's task is read from the data). */
+  readonly kind?: 'image' | 'forecast';
 }
 
 /** Whether the request asks for a comparison with the champion (`true` or terms; `false` is no challenge). */
@@ -57,8 +62,20 @@ export async function championToChallenge(env: Env, tenant: string, body: Create
   }
   // Rows appended since the champion's data are rows it never trained on: half of them are held out.
   const same = champion.dataset.name === dataset.name && champion.dataset.version !== dataset.version;
-  const [fresh, image] = await Promise.all([same ? registry.rowsAppendedSince(dataset.name, champion.dataset.version, dataset.version) : null, championImage(env, tenant, champion)]);
-  return { champion, ...(fresh ? { fresh_from_row: fresh.from_row } : {}), ...(image ? { image } : {}) };
+  const [fresh, config] = await Promise.all([same ? registry.rowsAppendedSince(dataset.name, champion.dataset.version, dataset.version) : null, championJob(env, tenant, champion)]);
+  const { image, forecast } = config ?? {};
+  // A forecaster is one by its task even when its job is no longer known (the request's series alone then).
+  const kind = image ? 'image' : forecast || champion.task === 'forecast' ? 'forecast' : undefined;
+  return { champion, ...(fresh ? { fresh_from_row: fresh.from_row } : {}), ...(image ? { image } : {}), ...(forecast ? { forecast } : {}), ...(kind ? { kind } : {}) };
+}
+
+/**
+ * The champion's job as it recorded it (the coordinator holds the job's config, as retrain reads it): its
+ * image and its series; undefined when the job is not known.
+ */
+async function championJob(env: Env, tenant: string, champion: ModelVersionInfo): Promise<JobConfig | undefined> {
+  if (!isJobId(champion.job_id)) return undefined;
+  return (await coordinatorFor(env, tenant, champion.job_id).retrainBasis(champion.trial_id))?.config;
 }
 
 /**

@@ -24,6 +24,7 @@ import { coordinatorFor } from './coordinator';
 import { ApiError, listSome, notFound } from './errors';
 import { isImageUploadProfile } from './image-upload';
 import { challengeImageRequest, checkChallengerImage } from './challenge-image';
+import { challengeForecastBody } from './challenge-forecast';
 import { challengeMetric, challengeTerms, challengeWarnings, championToChallenge, wantsChallenge } from './job-challenge';
 import { forecastColumns } from './forecast-date-order';
 import { imageShapeWarnings, resolveForecast, type ResolvedForecast, resolveImageShape, resolveJobFamilies } from './job-inputs';
@@ -91,13 +92,10 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
 
   const requestedKind = body.task === 'image' ? 'image' : body.task === 'forecast' ? 'forecast' : 'table';
   if (body.image && body.task !== undefined && requestedKind !== 'image') throw new ApiError(400, 'invalid_request', 'image: only an image job ("task": "image") takes an image shape', { field: 'image' });
-  if (body.forecast && requestedKind !== 'forecast') throw new ApiError(400, 'invalid_request', 'forecast: only a forecast job ("task": "forecast") takes series options', { field: 'forecast' });
+  if (body.forecast && body.task !== undefined && requestedKind !== 'forecast') throw new ApiError(400, 'invalid_request', 'forecast: only a forecast job ("task": "forecast") takes series options', { field: 'forecast' });
   const strategy = body.strategy ?? 'auto';
   if (!AVAILABLE_STRATEGIES.has(strategy)) {
     throw new ApiError(400, 'invalid_request', `strategy "${strategy}" is not available yet; use one of ${[...AVAILABLE_STRATEGIES].map((s) => `"${s}"`).join(', ')}`, { field: 'strategy' });
-  }
-  if (requestedKind === 'forecast' && (strategy === 'asha' || strategy === 'hyperband')) {
-    throw new ApiError(400, 'invalid_request', `strategy "${strategy}" trains on fractions of the rows, which a time series cannot give; use auto, bayes, random, grid or evolution`, { field: 'strategy' });
   }
 
   const registry = env.REGISTRY.getByName(tenant);
@@ -119,9 +117,17 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   // The kind of job that holds out rows for the comparison, as its refusals name it.
   const what = options.retrain ? 'a retraining job' : 'a job with "challenge"';
   // A dataset made from a zip of images trains an image job (CNNs) unless the request names another task;
-  // so does a challenge of an image champion (the challenger must answer the champion's question).
-  const kind = body.task === undefined && (isImageUploadProfile(dataset.columns) || challenged?.image !== undefined) ? 'image' : requestedKind;
+  // a challenge of an image or forecast champion is the champion's kind of job (the challenger must answer
+  // the champion's question).
+  const kind = body.task !== undefined ? requestedKind : isImageUploadProfile(dataset.columns) ? 'image' : (challenged?.kind ?? requestedKind);
   if (body.image && kind !== 'image') throw new ApiError(400, 'invalid_request', 'image: only an image job ("task": "image") takes an image shape', { field: 'image' });
+  if (body.forecast && kind !== 'forecast') throw new ApiError(400, 'invalid_request', 'forecast: only a forecast job ("task": "forecast") takes series options', { field: 'forecast' });
+  if (kind === 'forecast' && (strategy === 'asha' || strategy === 'hyperband')) {
+    throw new ApiError(400, 'invalid_request', `strategy "${strategy}" trains on fractions of the rows, which a time series cannot give; use auto, bayes, random, grid or evolution`, { field: 'strategy' });
+  }
+  // A challenger of a forecaster forecasts the champion's series where the request leaves them out, as a
+  // forecast job (challenge-forecast): from here on the request is read with them.
+  if (kind === 'forecast' && challenged?.kind === 'forecast') body = challengeForecastBody(body, challenged.forecast, dataset, modelName, challenged.champion.version);
   const { families, skipped: skippedFamilies } = resolveJobFamilies(kind, body.models);
 
   // Read the typed data once to validate the target the way a trial will see it.

@@ -1,5 +1,5 @@
 /**
- * The CLI's pure pieces, in plain Node: reading --budget and --date-order, choosing the URL and key, the
+ * The CLI's pure pieces, in plain Node: reading --budget, --date-order and --image-size, choosing the URL and key, the
  * command hints start with (the run's global options, never a key), the exit code and line for each kind of
  * failure, reading a CSV file into rows, and the human formats.
  */
@@ -8,6 +8,7 @@ import { ApiClientError } from '../../src/client';
 import { describeBudget, parseBudget } from '../../src/cli/budget';
 import { LOCAL_DEV_KEY, resolveContext } from '../../src/cli/context';
 import { dateOrderHint, dateOrderList } from '../../src/cli/date-order';
+import { imageSize } from '../../src/cli/image-size';
 import { rerunCommand } from '../../src/cli/invocation';
 import { csvToRows } from '../../src/cli/table-rows';
 import { ConnectionError, errorJson, errorText, exitCodeOf, UsageError } from '../../src/cli/errors';
@@ -73,6 +74,32 @@ describe('--date-order', () => {
     expect(dateOrderHint('2 rows have no value of "y" and are left out', cli)).toBeUndefined();
     // The flag cannot name a column with a comma: no hint rather than a wrong command.
     expect(dateOrderHint(warning('a,b'), cli)).toBeUndefined();
+  });
+});
+
+describe('--image-size', () => {
+  const read = imageSize('--image-size');
+
+  it.each([
+    ['8x8', { height: 8, width: 8 }],
+    ['28X28', { height: 28, width: 28 }],
+    ['4x16', { height: 4, width: 16 }],
+    ['32x32x3', { height: 32, width: 32, channels: 3 }],
+    [' 2 x 3 x 1 ', { height: 2, width: 3, channels: 1 }],
+    ['512×512×4', { height: 512, width: 512, channels: 4 }],
+  ])('reads %j as height x width (x channels)', (text, expected) => {
+    expect(read(text)).toEqual(expected);
+  });
+
+  it.each(['', '8', '8x', 'x8', '8x8x', '8,8', '8x8x3x1', '-8x8', '8.5x8', 'eightxeight'])('refuses %j naming --image-size and the form it takes', (text) => {
+    expect(() => read(text)).toThrow(expect.objectContaining({ name: 'UsageError', where: '--image-size', message: `expected HEIGHTxWIDTH or HEIGHTxWIDTHxCHANNELS in pixels, such as 8x8 or 32x32x3, got "${text}"` }));
+  });
+
+  it('refuses sides and channels the API does not take, in the flag\'s words', () => {
+    expect(() => read('0x8')).toThrow(expect.objectContaining({ where: '--image-size', message: 'height and width must be 1 to 512 pixels, got "0x8"' }));
+    expect(() => read('8x513')).toThrow(expect.objectContaining({ where: '--image-size', message: 'height and width must be 1 to 512 pixels, got "8x513"' }));
+    expect(() => read('8x8x5')).toThrow(expect.objectContaining({ where: '--image-size', message: 'channels must be 1 to 4 (1 gray, 3 RGB), got "8x8x5"' }));
+    expect(() => read('8x8x0')).toThrow(expect.objectContaining({ where: '--image-size' }));
   });
 });
 

@@ -4,7 +4,8 @@
  * of images as a dataset (then its page opens), add a file of rows to a dataset (a new version), and
  * start a job on a dataset from its page (then the job's live page opens); a forecast job may name the
  * columns whose future values are known (its covariates) and those observed only up to now (its past
- * covariates), and an image job (a zip of images, or a table whose pixel columns form a grid) its shape.
+ * covariates), and an image job (a zip of images, a table whose pixel columns form a grid, or a table of
+ * numbers whose pixel columns are named otherwise, such as p0..p63, for which the user enters it) its shape.
  * Every refusal is the API's own message, shown in place, under what failed.
  */
 import { api, sendFile, seg } from '../api.js';
@@ -87,6 +88,16 @@ export function appendForm(dataset, onDone) {
   }
 }
 
+/**
+ * Whether a table without a px_* grid may hold images whose pixel columns are named otherwise (p0..p63,
+ * pixel1..pixel784): every column but one (the class) holds numbers (a constant pixel, such as a blank
+ * corner, included), and there are at least four of them.
+ */
+function mayHoldPixels(columns) {
+  const numbers = columns.filter((c) => c.type === 'numeric' || c.type === 'constant').length;
+  return numbers >= 4 && columns.length - numbers <= 1;
+}
+
 /** Start a job on the dataset: target, task (and a forecast's covariates and past covariates, an image's shape), budget and model name; then open the job's live page. */
 export function trainForm(dataset) {
   // A zip's pixels are one profile entry; a CSV's are columns of their own, never the thing to predict.
@@ -99,26 +110,35 @@ export function trainForm(dataset) {
   const seconds = el('input', { id: 'train-seconds', type: 'number', min: '5', max: '86400', step: '1', value: '60' });
   const model = el('input', { id: 'train-model', type: 'text', pattern: '[A-Za-z0-9][A-Za-z0-9_.\\-]{0,127}', placeholder: dataset.name });
   // A zip of images trains image jobs; a table of pixel columns may too (first: it holds images), or be read as
-  // a table; a table with dates may be a time series to forecast.
-  const imageTask = ['image', `image classification (${grid ? `${grid.width}x${grid.height}x${grid.channels}` : ''})`];
+  // a table; a table of numbers may hold images whose columns are not named px_* (after the default: more
+  // often it is a plain table); a table with dates may be a time series to forecast.
+  const unnamedPixels = !grid && mayHoldPixels(dataset.columns);
+  const imageTask = ['image', `image classification (${grid ? `${grid.width}x${grid.height}x${grid.channels}` : 'enter its height and width'})`];
   const tasks = dataset.image
     ? [imageTask]
-    : [...(grid ? [imageTask] : []), ['auto', 'inferred from the target'], ...(dataset.columns.some((c) => c.type === 'datetime') ? [['forecast', 'forecast (a time series)']] : [])];
+    : [
+        ...(grid ? [imageTask] : []),
+        ['auto', 'inferred from the target'],
+        ...(unnamedPixels ? [imageTask] : []),
+        ...(dataset.columns.some((c) => c.type === 'datetime') ? [['forecast', 'forecast (a time series)']] : []),
+      ];
   const task = el('select', { id: 'train-task', onchange: showCovariates }, tasks.map(([value, text]) => el('option', { value, text })));
-  // An image job's shape, as the API takes it (checked against the pixel columns' names), and whether a mirrored image keeps its label.
-  const size = (id, value) => el('input', { id, type: 'number', min: '1', max: '512', step: '1', value: String(value ?? '') });
+  // An image job's shape, as the API takes it (checked against the pixel columns' names, or entered for
+  // columns named otherwise: read in file order), and whether a mirrored image keeps its label.
+  const size = (id, value, max = '512') => el('input', { id, type: 'number', min: '1', max, step: '1', value: String(value ?? '') });
   const height = size('train-image-height', grid?.height);
   const width = size('train-image-width', grid?.width);
-  const channels = size('train-image-channels', grid?.channels);
+  const channels = size('train-image-channels', grid?.channels ?? 1, '4');
   const flip = el('input', { id: 'train-image-flip', type: 'checkbox' });
-  const imageFields = grid
-    ? [
-        field('train-image-height', 'Height', height, 'pixels'),
-        field('train-image-width', 'Width', width, 'pixels'),
-        field('train-image-channels', 'Channels', channels, '1 gray, 3 RGB'),
-        field('train-image-flip', 'Flip-invariant', flip, 'a mirrored image keeps its label (photos of objects; not digits or text)'),
-      ]
-    : [];
+  const imageFields =
+    grid || unnamedPixels
+      ? [
+          field('train-image-height', 'Height', height, grid ? 'pixels' : 'pixels; the columns besides the target are read as pixels in file order, row by row'),
+          field('train-image-width', 'Width', width, 'pixels'),
+          field('train-image-channels', 'Channels', channels, '1 gray, 3 RGB'),
+          field('train-image-flip', 'Flip-invariant', flip, 'a mirrored image keeps its label (photos of objects; not digits or text)'),
+        ]
+      : [];
   // Covariates hold numbers or a few categories (the engine refuses dates and free text); shown for forecast jobs only.
   const candidates = tasks.some(([value]) => value === 'forecast') ? usable.filter((c) => c.type === 'numeric' || c.type === 'categorical' || c.type === 'boolean') : [];
   const covariates = el('select', { id: 'train-covariates', multiple: true, size: Math.min(6, Math.max(2, candidates.length)) }, candidates.map((c) => el('option', { value: c.name, text: `${c.name} (${c.type})` })));
@@ -153,6 +173,8 @@ export function trainForm(dataset) {
     // `.field` sets display, which would override the hidden attribute.
     for (const f of [covariatesField, pastField]) if (f) f.style.display = task.value === 'forecast' ? '' : 'none';
     for (const f of imageFields) f.style.display = task.value === 'image' ? '' : 'none';
+    // A shape entered by hand must be whole: required while it is shown, never blocking another task.
+    for (const input of [height, width, channels]) input.required = imageFields.length > 0 && task.value === 'image';
   }
 
   /** The job's `image`: the shape as given (the API checks it against the pixel columns) and flips when allowed. */
@@ -175,7 +197,7 @@ export function trainForm(dataset) {
         budget: { seconds: Number(seconds.value) },
         ...(model.value ? { model: model.value } : {}),
         ...(Object.keys(series).length > 0 ? { forecast: series } : {}),
-        ...(task.value === 'image' && grid ? { image: imageBody() } : {}),
+        ...(task.value === 'image' && imageFields.length > 0 ? { image: imageBody() } : {}),
       };
       const job = await api('/v1/jobs', { method: 'POST', body });
       location.hash = `#/jobs/${seg(job.id)}`;

@@ -5,8 +5,9 @@
  * prints the result and the leaderboard. `--no-wait` prints the job id and returns at once. A job
  * that fails or is cancelled exits 1, so scripts can rely on the exit code. `--ignore` and
  * `--date-order` become the job's column overrides; `--covariates` a forecast job's known-future columns,
- * `--past-covariates` its columns observed only up to now. `--challenge [--margin X] [--promotion RULE]`
- * makes the result the model's champion only if it beats the champion on held-out rows.
+ * `--past-covariates` its columns observed only up to now. `--image-size 8x8` gives an image job on a
+ * table whose pixel columns are not named px_* its shape (image-size). `--challenge [--margin X]
+ * [--promotion RULE]` makes the result the model's champion only if it beats the champion on held-out rows.
  */
 import type { Command } from 'commander';
 import { ApiClientError, type CreateJobBody } from '../../client';
@@ -15,6 +16,7 @@ import { action, commaList, nonNegativeNumber, positiveInt, positiveNumber } fro
 import { dateOrderHint, dateOrderList, type DayMonthOrder } from '../date-order';
 import { HintedApiError, UsageError } from '../errors';
 import { followJob } from '../follow-job';
+import { type ImageSize, imageSize } from '../image-size';
 
 interface TrainOptions {
   dataset: string;
@@ -41,6 +43,7 @@ interface TrainOptions {
   dateOrder?: Record<string, DayMonthOrder>;
   flipInvariant?: boolean;
   maxValue?: number;
+  imageSize?: ImageSize;
   wait: boolean;
 }
 
@@ -66,6 +69,7 @@ export function registerTrain(program: Command): void {
     .option('--date-order <col=order,...>', 'how to read dates such as 03/04/2024 in these columns: mdy (month first, March 4) or dmy (day first, April 3), e.g. d=dmy,e=mdy; upload reads them month first when no day is above 12 and warns', dateOrderList)
     .option('--flip-invariant', 'image jobs: a mirrored image is the same class (adds flips to the searched augmentation)')
     .option('--max-value <n>', 'image jobs: the pixel value of full intensity in the data (default: read from the data)', positiveNumber('--max-value'))
+    .option('--image-size <HxW[xC]>', 'image jobs on a table whose pixel columns are not named px_*: height x width (x channels, default 1) of its images, e.g. 8x8 or 32x32x3; the columns besides the target are its pixels in file order, row by row', imageSize('--image-size'))
     .option('-m, --model <name>', 'name to publish the model under (default: the dataset name)')
     .option('--replace-model', 'publish even where the model of that name predicts another target or task, reads columns this dataset lacks, or forecasts other series (another time or group column, step, covariates or time zone; its clients will break)')
     .option('--challenge', "publish to an existing model as a challenger: the champion only if it beats the champion on held-out rows, else kept as a version")
@@ -145,9 +149,14 @@ function columnOptions(opts: TrainOptions): Pick<CreateJobBody, 'columns'> {
   };
 }
 
-/** The `image` field of an image job, from the flags that were given. */
+/**
+ * The `image` field of an image job, from the flags that were given. A shape only means something to an
+ * image job on a table (a zip's images, a px_* grid and a challenged champion tell theirs), so it needs
+ * --task image; flips and the pixel range also serve a zip, whose job is an image job by itself.
+ */
 function imageOptions(opts: TrainOptions): Pick<CreateJobBody, 'image'> {
-  const image = { ...(opts.flipInvariant ? { flip_invariant: true } : {}), ...(opts.maxValue !== undefined ? { max_value: opts.maxValue } : {}) };
+  if (opts.imageSize && opts.task !== 'image') throw new UsageError('needs --task image (the shape of the images a table of pixel columns holds)', '--image-size');
+  const image = { ...opts.imageSize, ...(opts.flipInvariant ? { flip_invariant: true } : {}), ...(opts.maxValue !== undefined ? { max_value: opts.maxValue } : {}) };
   return Object.keys(image).length > 0 ? { image } : {};
 }
 
