@@ -1,7 +1,7 @@
 /**
  * Greedy ensemble selection on synthetic out-of-fold predictions whose best mix is known: models with
- * independent errors average to a better score, a more accurate model earns a larger weight, caps hold,
- * sorted initialisation starts from the best singles, and the same inputs give the same ensemble.
+ * independent errors average to a better score, a more accurate model earns a larger weight, caps hold
+ * (also a cost cap on a set of members that costs more than the sum of theirs), sorted initialisation starts from the best singles, and the same inputs give the same ensemble.
  */
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../src/engine/core/errors';
@@ -90,6 +90,25 @@ describe('greedyEnsembleSelection', () => {
     expect(roomy.members[0].id).toBe('m0');
     expect(roomy.cost).toBeLessThanOrEqual(6);
     expect(() => greedyEnsembleSelection({ y, task: 'regression', nClasses: 0 }, 'rmse', costed, { maxCost: 0.5 })).toThrow(EngineError);
+  });
+
+  it('caps the cost of the set of members where it is more than the sum of theirs', () => {
+    // Four equally good models with independent errors: uncapped, all join. m0 and m1 together cost 10
+    // more than their sum (as two large forests slow each other down); any other set costs its sum.
+    const { y, candidates } = regression([1, 1, 1, 1]);
+    const costed = candidates.map((c) => ({ ...c, cost: 1 }));
+    const setCost = (members: readonly number[]) => members.length + (members.includes(0) && members.includes(1) ? 10 : 0);
+    const target = { y, task: 'regression' as const, nClasses: 0 };
+    const summed = greedyEnsembleSelection(target, 'rmse', costed, { rounds: 25, maxCost: 4 });
+    expect(summed.members).toHaveLength(4);
+    const sel = greedyEnsembleSelection(target, 'rmse', costed, { rounds: 25, maxCost: 4, setCost });
+    const ids = sel.members.map((m) => m.id);
+    expect(ids.includes('m0') && ids.includes('m1')).toBe(false);
+    expect(sel.members).toHaveLength(3);
+    expect(sel.cost).toBe(setCost(sel.members.map((m) => m.index)));
+    expect(sel.cost).toBeLessThanOrEqual(4);
+    // A set cost the cap allows changes nothing.
+    expect(greedyEnsembleSelection(target, 'rmse', costed, { rounds: 25, maxCost: 14, setCost }).members).toHaveLength(4);
   });
 
   it('starts from the best N singles with sorted initialisation', () => {

@@ -1,7 +1,7 @@
 /**
  * The log-linear pool of multiclass jobs (engine/ensemble/log-linear-pool): the pooling arithmetic, the
  * fitted exponents on synthetic candidates whose right answer is known (an under-confident informative
- * model is sharpened, a noise model gets no weight), the member and cost caps, the job's choice between
+ * model is sharpened, a noise model gets no weight), the member and cost caps (a set cost too), the job's choice between
  * pool and greedy average, and the version-2 artifact: built from real penguins trials (one of them a bag
  * of two models, kept together in one group), served as the pool of its groups' averages after a JSON
  * round trip, refused by the parser when malformed, and never explained.
@@ -107,6 +107,15 @@ describe('log-linear pooling', () => {
     expect(capped.loss).toBeLessThan(capped.bestSingle.score);
     expect(logLinearSelection(target, candidates, { maxMembers: 3, maxCost: 100 })).toEqual(capped);
     expect(() => logLinearSelection({ y, task: 'binary', nClasses: 2 }, candidates, { maxMembers: 3, maxCost: 100 })).toThrow(/multiclass/);
+    // A set of members can cost more than the sum of theirs (large forests sharing the cache): a member of
+    // the capped pool beside any other costs 100 more, so it is kept alone or not at all.
+    const heavy = capped.members[0].index;
+    const setCost = (members: readonly number[]) => members.reduce((n, i) => n + candidates[i].cost, 0) + (members.length > 1 && members.includes(heavy) ? 100 : 0);
+    const set = logLinearSelection(target, candidates, { maxMembers: 3, maxCost: 100, setCost });
+    const kept = set.members.map((m) => m.index);
+    expect(kept.length === 1 || !kept.includes(heavy)).toBe(true);
+    expect(set.cost).toBeLessThanOrEqual(100);
+    expect(set.cost).toBe(setCost(set.members.map((m) => m.index)));
   });
 });
 

@@ -2,7 +2,9 @@
  * The serving-cost estimate that caps an ensemble's latency (a one-row request's engine time): it is one
  * request's overhead plus, per member model, its inputs' decoding and encoding and its model's work; a bag
  * or blend pays the request's overhead once; a node visit costs more as the trees outgrow the caches; the
- * job ensemble's blend is estimated within the cap. No test here times anything: the comparison with the
+ * trees of a blend share the cache, so a blend of large forests costs more than its members alone, growing
+ * with their number and size, while a small model of shallow trees beside them adds little; the job
+ * ensemble's blend is estimated within the cap, counting what its forests add to each other. No test here times anything: the comparison with the
  * measured time uses figures measured on the reference machine by `npm run bench:serving-estimate`.
  */
 import { readFileSync } from 'node:fs';
@@ -21,11 +23,13 @@ import { runTrial } from '../../src/engine/run-trial';
 import { familyDefaults } from '../../src/engine/search/space-provider';
 import type { Params } from '../../src/engine/search/space';
 import type { AnyEnvelope } from '../../src/engine/serialize/envelope';
-import { blendServingMicros, nodeVisitNanos, REQUEST_SERVING_MICROS, servingCostMicros, servingCostParts } from '../../src/engine/serialize/serving-cost';
+import { prepareTarget } from '../../src/engine/data/target';
+import { type ForestShape, SHARED_CACHE_BYTES, sharedCacheMicros } from '../../src/engine/serialize/serving-cache';
+import { blendServingMicros, forestShapes, nodeVisitNanos, REQUEST_SERVING_MICROS, servingCostMicros, servingCostParts, servingProfile } from '../../src/engine/serialize/serving-cost';
 import { SHARED_DATA_DIR } from './helpers/load-shared-csv';
 
-/** A learnable binary table: y depends on x0, x1 and a category, with noise; `extra` more noise columns. */
-function table(rows: number, seed: number, extra = 0): Dataset {
+/** A learnable binary table: y depends on x0, x1 and a category, with noise; `extra` more noise columns; `flip` of the labels flipped. */
+function table(rows: number, seed: number, extra = 0, flip = 0): Dataset {
   const rng = new Rng(seed);
   const noise = Array.from({ length: extra }, (_, j) => `n${j}`);
   const lines = [['x0', 'x1', 'x2', 'c', ...noise, 'y'].join(',')];
@@ -33,7 +37,7 @@ function table(rows: number, seed: number, extra = 0): Dataset {
     const [x0, x1, x2] = [rng.next() * 4 - 2, rng.next() * 4 - 2, rng.next()];
     const c = ['a', 'b', 'c'][Math.floor(rng.next() * 3)];
     const z = x0 - 0.8 * x1 + (c === 'b' ? 1 : 0) + (rng.next() - 0.5);
-    lines.push([x0.toFixed(4), x1.toFixed(4), x2.toFixed(4), c, ...noise.map(() => rng.next().toFixed(3)), z > 0 ? 'yes' : 'no'].join(','));
+    lines.push([x0.toFixed(4), x1.toFixed(4), x2.toFixed(4), c, ...noise.map(() => rng.next().toFixed(3)), z > 0 !== rng.next() < flip ? 'yes' : 'no'].join(','));
   }
   const { dataset } = inferDataset({ header: lines[0].split(','), rows: lines.slice(1).map((l) => l.split(',')) }, Object.create(null));
   return decodeDataset(encodeDataset(dataset));
@@ -41,8 +45,8 @@ function table(rows: number, seed: number, extra = 0): Dataset {
 
 const shape = { rows: 400, cols: 4, task: 'binary' as const, nClasses: 2 };
 
-async function trial(ds: Dataset, family: ModelFamily, params: Params, bag = false) {
-  const outcome = await runTrial(ds, { family, params, target: 'y', metric: 'roc_auc', seed: 1, folds: 3, bag });
+async function trial(ds: Dataset, family: ModelFamily, params: Params, bag = false, seed = 1) {
+  const outcome = await runTrial(ds, { family, params, target: 'y', metric: 'roc_auc', seed, folds: 3, bag });
   if (outcome.status !== 'complete') throw new Error(outcome.reason);
   return outcome;
 }
@@ -148,4 +152,84 @@ describe('the job ensemble under a latency cap', () => {
     expect(cappedCost).toBeLessThanOrEqual(cap);
     expect(capped.selection.cost).toBeCloseTo(cappedCost, 6);
   }, 60_000);
+});
+
+/** The estimate of a blend of forests of these shapes, each alone costing what a tree model of its shape costs. */
+function forestBlendMicros(forests: readonly ForestShape[]): number {
+  const alone = (f: ForestShape) => (f.trees * (Math.log2(f.nodes / f.trees + 1) + 1) * nodeVisitNanos(f.bytes)) / 1000;
+  return blendServingMicros(forests.map((f) => ({ micros: REQUEST_SERVING_MICROS + alone(f), forests: [f] })));
+}
+
+describe('a blend of large forests', () => {
+  // ames_housing's default random forest: 300 trees of about 600 nodes, 5.6 MB of nodes.
+  const large: ForestShape = { trees: 300, nodes: 181_200, bytes: 5_560_000 };
+
+  it('costs what its forests cost alone while they fit the cache together, and more beyond', () => {
+    expect(sharedCacheMicros([large])).toBe(0);
+    const small: ForestShape = { trees: 300, nodes: 20_000, bytes: 600_000 };
+    expect(4 * small.bytes).toBeLessThan(SHARED_CACHE_BYTES);
+    expect(sharedCacheMicros([small, small, small, small])).toBe(0);
+    expect(forestBlendMicros([large, large])).toBeGreaterThan(2 * forestBlendMicros([large]) - REQUEST_SERVING_MICROS);
+  });
+
+  it('grows with the total size of its trees, faster than the number of forests', () => {
+    // Measured: blends of 2-6 such forests took 1.5-2.4× the sum of their members' times alone.
+    const perForest = [1, 2, 3, 4, 5, 6].map((k) => forestBlendMicros(Array(k).fill(large)) / k);
+    for (let k = 1; k < perForest.length; k++) expect(perForest[k]).toBeGreaterThan(perForest[k - 1]);
+    expect(perForest[5] / perForest[0]).toBeGreaterThan(1.5);
+    expect(perForest[5] / perForest[0]).toBeLessThan(3);
+    // Larger forests (twice the nodes per tree), the blend larger.
+    const larger: ForestShape = { trees: 300, nodes: 362_400, bytes: 11_120_000 };
+    expect(forestBlendMicros([large, larger])).toBeGreaterThan(forestBlendMicros([large, large]));
+    expect(forestBlendMicros([larger, larger])).toBeGreaterThan(forestBlendMicros([large, larger]));
+  });
+
+  it('makes a deep tree pay more per visit beside large forests than a shallow one: the cache keeps the levels near every root', () => {
+    const four = [large, large, large, large];
+    const before = sharedCacheMicros(four);
+    // The same bytes as ames_housing's boosted model (321 trees of 30 nodes), and as 16 trees of 600 nodes.
+    const shallow: ForestShape = { trees: 321, nodes: 9_630, bytes: 287_742 };
+    const deep: ForestShape = { trees: 16, nodes: 9_630, bytes: 287_742 };
+    const visits = (f: ForestShape) => f.trees * (Math.log2(f.nodes / f.trees + 1) + 1);
+    const perVisit = (f: ForestShape) => (sharedCacheMicros([...four, f]) - before) / visits(f);
+    expect(perVisit(shallow)).toBeGreaterThan(0);
+    expect(perVisit(deep)).toBeGreaterThan(2 * perVisit(shallow));
+    // The large forests lose a level or so to the shallow trees: their own price per visit grows less than
+    // by pricing them at the bytes they then share (nodeVisitNanos of the total).
+    expect((sharedCacheMicros([...four, shallow]) - before) * 1000).toBeLessThan(visits(shallow) * (nodeVisitNanos(5 * large.bytes) - nodeVisitNanos(shallow.bytes)));
+  });
+
+  it('is estimated from its trials the way the ensemble artifact built from them is, and the cap counts it', async () => {
+    // Two forests of deep trees (a fifth of the labels flipped) on 3,000 rows, about 3 MB of nodes each:
+    // together over the shared cache.
+    const ds = table(3000, 7, 4, 0.2);
+    const params = { ...getModelSpec('random_forest').defaults({ ...shape, rows: 3000, cols: 8 }), min_samples_leaf: 1, n_estimators: 200 };
+    const [a, b] = await Promise.all([trial(ds, 'random_forest', params, false, 1), trial(ds, 'random_forest', params, false, 2)]);
+    const envelopes = [a.envelope, b.envelope];
+    expect(sum(envelopes.flatMap(forestShapes).map((f) => f.bytes))).toBeGreaterThan(SHARED_CACHE_BYTES);
+    const blend = buildEnsembleEnvelope(
+      { members: [{ id: 'a', index: 0, count: 1, weight: 0.5 }, { id: 'b', index: 1, count: 1, weight: 0.5 }] } as never,
+      (id) => envelopes[id === 'a' ? 0 : 1],
+    );
+    const alone = envelopes.map(servingCostMicros);
+    const summed = sum(alone) - REQUEST_SERVING_MICROS;
+    expect(servingCostParts(blend).sharedCache).toBeGreaterThan(0);
+    expect(servingCostMicros(blend)).toBeGreaterThan(summed);
+    expect(blendServingMicros(envelopes.map(servingProfile))).toBeCloseTo(servingCostMicros(blend), 6);
+    // An artifact known only by its estimate (stored before profiles) is added alone, as before.
+    expect(blendServingMicros(alone)).toBeCloseTo(summed, 9);
+
+    // The job ensemble under a cap the sum fits but the blend does not: one forest, not both. Synthetic
+    // out-of-fold rows (independent noise on the truth) make the two-forest blend the better one.
+    const { y } = prepareTarget(ds, 'y', 'binary');
+    const rng = new Rng(3);
+    const oof = () => Float32Array.from(y, (v) => 1 / (1 + Math.exp(-((v * 2 - 1) + 1.5 * rng.normal()))));
+    const spec = { target: 'y', task: 'binary' as const, metric: 'roc_auc' as const, maxCostMicros: (summed + servingCostMicros(blend)) / 2 };
+    const legacy = [0, 1].map((i) => ({ id: `t${i}`, oof: oof(), cost: alone[i] }));
+    expect(selectJobEnsemble(ds, spec, legacy).selection.members).toHaveLength(2);
+    const profiled = legacy.map((c, i) => ({ ...c, serving: servingProfile(envelopes[i]) }));
+    const capped = selectJobEnsemble(ds, spec, profiled);
+    expect(capped.selection.members).toHaveLength(1);
+    expect(capped.selection.cost).toBeLessThanOrEqual(spec.maxCostMicros);
+  }, 120_000);
 });

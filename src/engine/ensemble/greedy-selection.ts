@@ -40,8 +40,14 @@ export interface GreedySelectionOptions {
   readonly initSize: number;
   /** Cap on distinct members; once reached, only members already chosen can be picked again. */
   readonly maxMembers: number;
-  /** Cap on the summed cost of the distinct members (inclusive). */
+  /** Cap on the cost of the distinct members (inclusive): their summed cost, or `setCost` of them. */
   readonly maxCost: number;
+  /**
+   * The cost of a set of distinct members (candidate indices), where it is not the sum of theirs: a
+   * blend's serving estimate counts what its members' trees add to each other (serialize/serving-cache).
+   * It must not fall when a member is added. Absent: the sum of the candidates' `cost`.
+   */
+  readonly setCost?: (members: readonly number[]) => number;
 }
 
 /** Defaults: 25 rounds without sorted initialisation and without caps (AutoGluon's and auto-sklearn's choice). */
@@ -87,7 +93,7 @@ export interface EnsembleSelection {
   readonly picks: readonly number[];
   /** Picks in the returned ensemble: the length of the best prefix of `picks` (1 when the best single model is returned instead). */
   readonly size: number;
-  /** Summed cost of the distinct members. */
+  /** Cost of the distinct members (summed, or `setCost` of them). */
   readonly cost: number;
   /** The best eligible single candidate, for comparison. */
   readonly bestSingle: { readonly id: string; readonly index: number; readonly score: number };
@@ -122,6 +128,7 @@ export function greedyEnsembleSelection(
     }
   });
   const cost = (i: number) => candidates[i].cost ?? 0;
+  const setCost = opts.setCost ?? ((members: readonly number[]) => members.reduce((n, i) => n + cost(i), 0));
   const lossOf = (output: Float32Array) => {
     const score = spec.score(target.y, output, target.nClasses, undefined, target.positive);
     // A NaN score (e.g. AUC of a constant prediction) must never win a comparison.
@@ -129,7 +136,7 @@ export function greedyEnsembleSelection(
   };
 
   // Candidates too costly on their own, or unscorable, can never join.
-  const singleLoss = candidates.map((c, i) => (cost(i) <= opts.maxCost ? lossOf(c.oof) : Number.POSITIVE_INFINITY));
+  const singleLoss = candidates.map((c, i) => (setCost([i]) <= opts.maxCost ? lossOf(c.oof) : Number.POSITIVE_INFINITY));
   const eligible = candidates.map((_, i) => Number.isFinite(singleLoss[i]));
   let best = -1;
   for (let i = 0; i < candidates.length; i++) if (eligible[i] && (best < 0 || singleLoss[i] < singleLoss[best])) best = i;
@@ -140,14 +147,20 @@ export function greedyEnsembleSelection(
   const counts = new Int32Array(candidates.length);
   const picks: number[] = [];
   const losses: number[] = [];
-  let distinct = 0;
-  let spent = 0;
+  const distinct: number[] = [];
+  // Whether a new member fits the cost cap beside the current ones; recomputed only when they change.
+  let fitsBeside = new Map<number, boolean>();
+  const fits = (i: number) => {
+    let f = fitsBeside.get(i);
+    if (f === undefined) fitsBeside.set(i, (f = setCost([...distinct, i]) <= opts.maxCost));
+    return f;
+  };
   /** Whether candidate i may be picked now without breaking the size or cost cap. */
-  const allowed = (i: number) => eligible[i] && (counts[i] > 0 || (distinct + 1 <= opts.maxMembers && spent + cost(i) <= opts.maxCost));
+  const allowed = (i: number) => eligible[i] && (counts[i] > 0 || (distinct.length + 1 <= opts.maxMembers && fits(i)));
   const add = (i: number, loss: number) => {
     if (counts[i] === 0) {
-      distinct++;
-      spent += cost(i);
+      distinct.push(i);
+      fitsBeside = new Map();
     }
     counts[i]++;
     const oof = candidates[i].oof;
@@ -209,7 +222,7 @@ export function greedyEnsembleSelection(
     trajectory: losses.map(toScore),
     picks,
     size: chosen.length,
-    cost: members.reduce((s, m) => s + cost(m.index), 0),
+    cost: setCost(members.map((m) => m.index)),
     bestSingle: { id: candidates[best].id, index: best, score: toScore(singleLoss[best]) },
   };
 }

@@ -40,7 +40,7 @@ export interface LogLinearSelection {
   /** Out-of-fold log loss of the pooled blend (its score and its loss: lower is better). */
   readonly score: number;
   readonly loss: number;
-  /** Summed cost of the members. */
+  /** Cost of the members (summed, or `setCost` of them). */
   readonly cost: number;
   /** The best eligible single candidate by out-of-fold log loss. */
   readonly bestSingle: { readonly id: string; readonly index: number; readonly score: number };
@@ -49,6 +49,8 @@ export interface LogLinearSelection {
 export interface LogLinearOptions {
   readonly maxMembers: number;
   readonly maxCost: number;
+  /** The cost of a set of members where it is not the sum of theirs (as greedy selection's `setCost`). */
+  readonly setCost?: (members: readonly number[]) => number;
   /** L2 penalty on the weights (per row); 0.01 was measured. */
   readonly lambda?: number;
   readonly iterations?: number;
@@ -151,7 +153,8 @@ export function logLinearSelection(target: EnsembleTarget, candidates: readonly 
   const lambda = options.lambda ?? DEFAULT_LAMBDA;
   const iterations = options.iterations ?? DEFAULT_ITERATIONS;
   const cost = (i: number) => candidates[i].cost ?? 0;
-  const eligible = candidates.map((_, i) => i).filter((i) => cost(i) <= options.maxCost);
+  const setCost = options.setCost ?? ((members: readonly number[]) => members.reduce((n, i) => n + cost(i), 0));
+  const eligible = candidates.map((_, i) => i).filter((i) => setCost([i]) <= options.maxCost);
   if (eligible.length === 0) throw new EngineError('invalid_params', 'no ensemble candidate fits the cost cap');
   const singleLoss = eligible.map((i) => logLoss(target.y, candidates[i].oof, width));
   const bestAt = singleLoss.reduce((b, l, j) => (l < singleLoss[b] ? j : b), 0);
@@ -167,12 +170,10 @@ export function logLinearSelection(target: EnsembleTarget, candidates: readonly 
   // The heaviest first (ties by candidate order), within the member and cost caps.
   const order = eligible.map((i, j) => ({ i, w: all[j] })).filter((x) => x.w > 0).sort((a, b) => b.w - a.w || a.i - b.i);
   const kept: number[] = [];
-  let spent = 0;
   for (const { i } of order) {
     if (kept.length >= options.maxMembers) break;
-    if (spent + cost(i) > options.maxCost) continue;
+    if (setCost([...kept, i]) > options.maxCost) continue;
     kept.push(i);
-    spent += cost(i);
   }
   if (kept.length === 0) kept.push(best);
   const weights = fitWeights(target.y, kept.map(logOf), width, lambda, iterations);
@@ -182,7 +183,7 @@ export function logLinearSelection(target: EnsembleTarget, candidates: readonly 
     .sort((a, b) => b.weight - a.weight || a.index - b.index);
   if (members.length === 0) {
     const loss = singleLoss[bestAt];
-    return { combine: 'log_linear', members: [{ id: candidates[best].id, index: best, weight: 1 }], score: loss, loss, cost: cost(best), bestSingle: { id: candidates[best].id, index: best, score: loss } };
+    return { combine: 'log_linear', members: [{ id: candidates[best].id, index: best, weight: 1 }], score: loss, loss, cost: setCost([best]), bestSingle: { id: candidates[best].id, index: best, score: loss } };
   }
   const pooled = logLinearPool(
     members.map((m) => candidates[m.index].oof),
@@ -195,7 +196,7 @@ export function logLinearSelection(target: EnsembleTarget, candidates: readonly 
     members,
     score: loss,
     loss,
-    cost: members.reduce((s, m) => s + cost(m.index), 0),
+    cost: setCost(members.map((m) => m.index)),
     bestSingle: { id: candidates[best].id, index: best, score: singleLoss[bestAt] },
   };
 }

@@ -19,7 +19,7 @@ import type { Dataset } from '../data/dataset';
 import { prepareTarget } from '../data/target';
 import { type MetricName, toLoss } from '../eval/metrics';
 import { positiveClassIndex } from '../eval/positive-class';
-import { blendServingMicros, REQUEST_SERVING_MICROS } from '../serialize/serving-cost';
+import { blendServingMicros, type ServingProfile } from '../serialize/serving-cost';
 import { type EnsembleCandidate, type EnsembleSelection, greedyEnsembleSelection } from './greedy-selection';
 import { LOG_LINEAR_MAX_WORK, type LogLinearSelection, logLinearSelection, logLinearWork } from './log-linear-pool';
 
@@ -32,10 +32,20 @@ export interface JobEnsembleSpec {
   /** Most distinct members: each adds its prediction cost to every request. */
   readonly maxMembers?: number;
   /**
-   * Cap on the blend's estimated serving time, µs per row (serialize/serving-cost): the candidates' `cost`
-   * (each a whole artifact's estimate) summed as blendServingMicros sums them.
+   * Cap on the blend's estimated serving time, µs per row (serialize/serving-cost): blendServingMicros of
+   * the members' `serving` profiles, or of their `cost` (each a whole artifact's estimate) where a
+   * candidate has none.
    */
   readonly maxCostMicros?: number;
+}
+
+/**
+ * A trial offered to the job's ensemble. `serving` (its estimate and its trees' shapes) lets the cap count
+ * what the blend's trees add to each other (serialize/serving-cache); a candidate known only by its `cost`
+ * (an artifact stored before profiles were kept) adds its estimate alone.
+ */
+export interface JobEnsembleCandidate extends EnsembleCandidate {
+  readonly serving?: ServingProfile;
 }
 
 /** An averaged greedy selection, or a log-linear pool (`combine: "log_linear"`). */
@@ -54,30 +64,31 @@ export const DEFAULT_MAX_MEMBERS = 6;
 /**
  * Default cap on an ensemble's estimated single-row prediction time, µs (engine/serialize/serving-cost).
  * A few forests of a small table's size, or a few bags of boosted models, fit; forests of megabytes
- * (deep trees on thousands of rows) are estimated at 180-250 µs each, so one fits, with smaller members.
+ * (deep trees on thousands of rows) are estimated at 160-220 µs each, so one fits, with smaller members
+ * (two of them together are estimated at 500-630 µs: they slow each other down, serialize/serving-cache).
  */
 export const DEFAULT_MAX_SERVING_MICROS = 400;
 
-export function selectJobEnsemble(ds: Dataset, spec: JobEnsembleSpec, candidates: readonly EnsembleCandidate[]): JobEnsembleResult {
+export function selectJobEnsemble(ds: Dataset, spec: JobEnsembleSpec, candidates: readonly JobEnsembleCandidate[]): JobEnsembleResult {
   const target = prepareTarget(ds, spec.target, spec.task);
   const nClasses = target.classes.length;
-  // Each candidate's estimate counts one request's overhead, which a blend pays once: the selections sum
-  // what each member adds, within the cap less that overhead, so a blend within it is estimated within it.
-  const priced = candidates.map((c) => (c.cost === undefined ? c : { ...c, cost: Math.max(0, c.cost - REQUEST_SERVING_MICROS) }));
-  const maxCost = Math.max(0, (spec.maxCostMicros ?? DEFAULT_MAX_SERVING_MICROS) - REQUEST_SERVING_MICROS);
-  const blendCost = (members: readonly { index: number }[]) => blendServingMicros(members.map((m) => candidates[m.index].cost ?? 0));
+  // The cap bounds the blend's own estimate, not a sum of its members': the request overhead is paid once,
+  // and the members' trees slow each other down by sharing the cache.
+  const maxCost = spec.maxCostMicros ?? DEFAULT_MAX_SERVING_MICROS;
+  const setCost = (members: readonly number[]) => blendServingMicros(members.map((i) => candidates[i].serving ?? candidates[i].cost ?? 0));
   if (target.task === 'multiclass' && spec.metric === 'log_loss' && logLinearWork(target.y.length, nClasses, candidates.length) <= LOG_LINEAR_MAX_WORK) {
-    const pooled = logLinearSelection({ y: target.y, task: target.task, nClasses }, priced, { maxMembers: spec.maxMembers ?? DEFAULT_MAX_MEMBERS, maxCost });
+    const pooled = logLinearSelection({ y: target.y, task: target.task, nClasses }, candidates, { maxMembers: spec.maxMembers ?? DEFAULT_MAX_MEMBERS, maxCost, setCost });
     // One member alone would be a temperature on one model, measured worse (above): a pool needs two.
-    return { selection: { ...pooled, cost: blendCost(pooled.members) }, improves: pooled.members.length > 1 && pooled.loss < pooled.bestSingle.score };
+    return { selection: pooled, improves: pooled.members.length > 1 && pooled.loss < pooled.bestSingle.score };
   }
   const positive = target.task === 'binary' ? positiveClassIndex(target.classes, spec.positiveClass) : undefined;
-  const selection = greedyEnsembleSelection({ y: target.y, task: target.task, nClasses, ...(positive !== undefined ? { positive } : {}) }, spec.metric, priced, {
+  const selection = greedyEnsembleSelection({ y: target.y, task: target.task, nClasses, ...(positive !== undefined ? { positive } : {}) }, spec.metric, candidates, {
     rounds: 25,
     maxMembers: spec.maxMembers ?? DEFAULT_MAX_MEMBERS,
     maxCost,
+    setCost,
   });
   // Scores are in the metric's own direction; compare as losses so both directions work.
   const improves = selection.members.length > 1 && selection.loss < toLoss(spec.metric, selection.bestSingle.score);
-  return { selection: { ...selection, cost: blendCost(selection.members) }, improves };
+  return { selection, improves };
 }

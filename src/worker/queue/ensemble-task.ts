@@ -4,9 +4,9 @@
  * trials' out-of-fold predictions from R2, runs the job's ensemble selection (an averaged greedy blend, or
  * a log-linear pool for multiclass log loss: engine/ensemble/select-for-job), and when the blend beats the
  * best single trial writes one self-contained ensemble artifact (member models embedded) next to them.
- * The blend's latency is capped: each candidate's estimated serving cost (engine/serialize/serving-cost,
- * stored as metadata on its artifact) counts against the selection's cost budget. A forecast job's blend
- * is ./forecast-blend-task.
+ * The blend's latency is capped: each candidate's estimated serving cost and its trees' shapes
+ * (engine/serialize/serving-cost, stored as metadata on its artifact: ./serving-metadata) give the blend's
+ * estimate, which the selection keeps within the cap. A forecast job's blend is ./forecast-blend-task.
  */
 import { type AnyEnvelope, applyOverrides, buildEnsembleEnvelope, type Dataset, parseAnyEnvelope, selectJobEnsemble } from '../../engine';
 import { trainingPart } from '../../engine/data/holdout';
@@ -17,16 +17,7 @@ import { selectionEstimate } from '../../engine/eval/selection-estimate';
 import type { BestEstimate, EnsembleReport, EnsembleWork } from '../../durable/protocol';
 import { readObjectBytes } from '../storage';
 import { buildForecastBlend } from './forecast-blend-task';
-
-/** R2 custom-metadata key of a trial artifact's estimated single-row serving time, µs. */
-export const SERVING_COST_METADATA = 'serving-us';
-
-/** A candidate's serving cost from its artifact's metadata; 0 (no constraint) for artifacts written before it existed. */
-async function servingCostOf(env: Env, artifactKey: string): Promise<number> {
-  const head = await env.STORE.head(artifactKey);
-  const cost = Number(head?.customMetadata?.[SERVING_COST_METADATA]);
-  return Number.isFinite(cost) && cost >= 0 ? cost : 0;
-}
+import { servingProfileOf } from './serving-metadata';
 
 /**
  * How the skip reason names the field when the serving cap left trials out of the blend: the best single
@@ -48,8 +39,9 @@ export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset
     const dataset = work.holdout ? trainingPart(all, work.target, work.task, work.holdout) : all;
     const candidates = await Promise.all(
       work.candidates.map(async (c) => {
-        const [bytes, cost] = await Promise.all([readObjectBytes(env.STORE, c.oof_key, 'out-of-fold predictions'), servingCostOf(env, c.artifact_key)]);
-        return { id: c.trial_id, oof: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), cost };
+        const [bytes, head] = await Promise.all([readObjectBytes(env.STORE, c.oof_key, 'out-of-fold predictions'), env.STORE.head(c.artifact_key)]);
+        const serving = servingProfileOf(head?.customMetadata);
+        return { id: c.trial_id, oof: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), cost: serving.micros, serving };
       }),
     );
     // Nothing within the cap: nothing to blend (the job publishes its fastest trial and says so).

@@ -9,7 +9,7 @@
  * at once. A forecast job's trials run the forecasting harness (rolling origins; their validation
  * forecasts stand in for out-of-fold rows); an image job's trials pass the pixel layout to the model.
  */
-import { applyOverrides, decodeDataset, type Dataset, type ModelFamily, runTrial, servingCostMicros } from '../../engine';
+import { applyOverrides, decodeDataset, type Dataset, type ModelFamily, runTrial } from '../../engine';
 import { type ForecastFamily, runForecastTrial, stateAtLatest, withoutSeriesTail } from '../../engine/forecast';
 import { trainingPart } from '../../engine/data/holdout';
 import type { TrialMessage, TrialReport, TrialWork } from '../../durable/protocol';
@@ -18,8 +18,9 @@ import { sweepJobFolders } from '../model-deletion';
 import { isStorageUnavailable, readObjectBytes, writeObject } from '../storage';
 import { compareWithChampion } from './challenge-task';
 import { buildPublishedVersionData } from './published-version-task';
-import { buildJobEnsemble, SERVING_COST_METADATA } from './ensemble-task';
+import { buildJobEnsemble } from './ensemble-task';
 import { forecastColumns } from './forecast-columns';
+import { servingMetadata } from './serving-metadata';
 
 const DLQ_SUFFIX = '-dlq';
 
@@ -112,10 +113,8 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
     if (outcome.status === 'failed') return { status: 'failed', code: outcome.code, reason: outcome.reason };
     // The serving-cost estimate rides along as object metadata: the ensemble builder reads it with a HEAD
     // instead of downloading every candidate's artifact.
-    const servingUs = servingCostMicros(outcome.envelope);
-    await writeObject(env.STORE, work.artifact_key, JSON.stringify(outcome.envelope), 'model artifact', 'application/json', {
-      [SERVING_COST_METADATA]: servingUs.toFixed(2),
-    });
+    const { micros: servingUs, metadata } = servingMetadata(outcome.envelope);
+    await writeObject(env.STORE, work.artifact_key, JSON.stringify(outcome.envelope), 'model artifact', 'application/json', metadata);
     // Out-of-fold predictions feed the end-of-search ensemble; a holdout trial's cover only some rows, and
     // low-fidelity trials never enter the ensemble, so neither is written.
     const fullOof = work.folds > 1 && (work.fidelity ?? 1) === 1;
