@@ -1,15 +1,16 @@
 /**
  * @module cli/job-report
- * A job as a person reads it: status, data and target, the model families (and any skipped), progress
- * against the budget, the best score with its metric, the published model and which trial (or the
- * ensemble) it is, and the leaderboard (best first) as a table. The leaderboard ranks every result, the
- * ensemble included, so where the published model is not its first entry the report says why; a CNN
- * trial's row shows its architecture (cli/cnn-architecture).
+ * A job as a person reads it: status (and phase while it runs), data and target, the model families (and
+ * any skipped), progress against the budget, the best score with its metric, the published model and
+ * which trial (or the ensemble) it is, and the leaderboard (best first) as a table. The leaderboard ranks
+ * every result, the ensemble included, so where the published model is not its first entry the report
+ * says why; a CNN trial's row shows its architecture (cli/cnn-architecture).
  */
 import type { Job } from '../client';
 import { dateOrderHint } from './date-order';
 import { cnnArchitecture } from './cnn-architecture';
 import { formatDuration, formatNumber, formatScore, metricLabel, renderTable } from './format';
+import { jobPhaseText } from './job-phase';
 
 /** `cli`: the context's command (cli/invocation), which a warning's hint starts with. */
 export function describeJob(job: Job, cli: string, leaderboardRows = 10): string {
@@ -17,11 +18,13 @@ export function describeJob(job: Job, cli: string, leaderboardRows = 10): string
   // f1 names the class it is computed for (a binary job's positive class).
   const metric = metricLabel(job.metric, job.positive_class);
   const budget = [p.budget.trials !== undefined ? `${p.budget.trials} trials` : '', `${p.budget.seconds} s`].filter(Boolean).join(' or ');
+  // What an unfinished job is doing: its phase, and while it searches the time left.
+  const phase = jobPhaseText(job);
   const lines = [
-    `job ${job.id}: ${job.status}`,
+    `job ${job.id}: ${job.status}${phase ? ` (${phase})` : ''}`,
     `  data     ${job.dataset.name} v${job.dataset.version}, target "${job.target}" (${job.task}${job.positive_class !== undefined ? `, positive class "${job.positive_class}"` : ''}), strategy ${job.strategy}${job.scheduler ? ` (${job.scheduler})` : ''}`,
     `  models   ${job.models.join(', ')}${job.models_skipped?.length ? `; skipped ${job.models_skipped.map((s) => `${s.family} (${s.reason})`).join(', ')}` : ''}`,
-    `  trials   ${p.trials_done} done, ${p.trials_running} running, ${p.trials_failed} failed in ${formatDuration(p.elapsed_ms)} (budget ${budget})`,
+    `  trials   ${p.trials_done} done, ${p.trials_running} running${p.trials_waiting ? ` (${p.trials_waiting} waiting for a consumer)` : ''}, ${p.trials_failed} failed in ${formatDuration(p.elapsed_ms)} (budget ${budget})`,
     `  best     ${job.best ? `${formatScore(metric, job.best.score, job.greater_is_better)}, ${job.best.family} (${job.best.trial_id})` : '-'}`,
   ];
   if (job.best_estimate) {

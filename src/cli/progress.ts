@@ -1,13 +1,14 @@
 /**
  * @module cli/progress
  * Progress on stderr, so stdout stays clean for results: a bar over bytes sent for uploads, and a bar
- * for a running job (trials done out of a trial budget, or seconds out of a time budget) with the best
- * score so far. Bars draw only on a terminal; piped, a job prints a plain line when its counts change
- * (at most every few seconds), and --json prints nothing here at all.
+ * for a running job (trials done out of a trial budget, or seconds out of a time budget) with its phase
+ * (cli/job-phase) and the best score so far. Bars draw only on a terminal; piped, a job prints a plain
+ * line when its counts or phase change (at most every few seconds), and --json prints nothing here at all.
  */
 import cliProgress from 'cli-progress';
 import type { Job } from '../client';
 import { formatBytes, formatDuration, formatNumber, metricLabel } from './format';
+import { jobPhaseText } from './job-phase';
 
 export interface Progress<T> {
   update(value: T): void;
@@ -61,7 +62,8 @@ function jobLines(): Progress<Job> {
     update(job) {
       const p = payloadOf(job);
       const line = `[${p.elapsed}] ${p.status}: done ${p.done}, running ${p.running}, failed ${p.failed}; best ${p.best}`;
-      const counts = `${job.status} ${p.done} ${p.failed} ${p.best}`;
+      // A new phase is news; the time left alone is not (it moves on every poll).
+      const counts = `${job.status} ${job.progress.phase ?? ''} ${p.done} ${p.failed} ${p.best}`;
       if (counts !== last && (Date.now() - printedAt > 3_000 || job.status !== 'running')) {
         process.stderr.write(`${line}\n`);
         last = counts;
@@ -85,11 +87,17 @@ function measure(job: Job): { byTrials: boolean; value: number; total: number } 
 
 function payloadOf(job: Job) {
   return {
-    status: job.status,
+    status: jobStage(job),
     done: job.progress.trials_done,
     running: job.progress.trials_running,
     failed: job.progress.trials_failed,
     best: job.best ? `${metricLabel(job.metric, job.positive_class)} ${formatNumber(job.best.score)} (${job.best.family})` : '-',
     elapsed: formatDuration(job.progress.elapsed_ms),
   };
+}
+
+/** The job's status and, while it runs, its phase: `running (searching, 42.0 s left)`. */
+function jobStage(job: Job): string {
+  const phase = jobPhaseText(job);
+  return phase ? `${job.status} (${phase})` : job.status;
 }

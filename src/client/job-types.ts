@@ -27,6 +27,12 @@ export interface JobBudget {
   trials?: number;
 }
 
+/**
+ * What a job is doing: searching (through the grace period after the time budget), ensembling, comparing
+ * (a retraining job's result against the champion), publishing, ended. Open: a newer server may add phases.
+ */
+export type JobPhase = 'searching' | 'ensembling' | 'comparing' | 'publishing' | 'ended' | (string & {});
+
 export interface LeaderboardEntry {
   trial_id: string;
   /** A model family, or "ensemble" for the end-of-search blend. */
@@ -66,7 +72,19 @@ export interface Job {
   warnings?: string[];
   scheduler?: 'asha' | 'hyperband';
   seed: number;
-  progress: { trials_done: number; trials_running: number; trials_failed: number; elapsed_ms: number; budget: JobBudget };
+  progress: {
+    trials_done: number;
+    trials_running: number;
+    /** Of trials_running, those no consumer is known to be computing (sent, not yet picked up; or after a restart). Absent from older servers. */
+    trials_waiting?: number;
+    trials_failed: number;
+    elapsed_ms: number;
+    budget: JobBudget;
+    /** Absent from servers older than phases (as remaining_ms). */
+    phase?: JobPhase;
+    /** While searching, the time budget left (0 in the grace period); null in every other phase. */
+    remaining_ms?: number | null;
+  };
   best: { trial_id: string; family: string; score: number } | null;
   /** `combine: "log_linear"`: the members' probabilities are pooled as p ∝ Π pᵢ^weightᵢ (multiclass log loss); absent: averaged by weight. */
   ensemble?: { status: 'running' | 'complete' | 'skipped' | 'failed'; score?: number; combine?: 'log_linear'; members?: { trial_id: string; weight: number }[]; reason?: string };
@@ -100,7 +118,11 @@ export interface Job {
   };
   warm_start?: { family: string; params: Record<string, unknown> }[];
   best_over_time: { elapsed_ms: number; score: number; trial_id: string }[];
-  /** `promoted: false`: the version is stored but is not the champion (kept apart from a champion of another target or task: see `warnings`; a retraining job says its decision in `challenge`). */
+  /**
+   * `promoted: false`: the version is stored but is not the champion (kept apart from a champion of another target or task, or, for a
+   * cancelled job, from a champion it does not beat on the same data, metric and validation: see `warnings`; a retraining job says its
+   * decision in `challenge`). `promoted: true` on a cancelled job: its result replaced the champion (`warnings` name it and the rollback route).
+   */
   model?: { name: string; version: number; promoted?: boolean };
   error?: { code: string; message: string };
   created_at: string;
@@ -109,7 +131,7 @@ export interface Job {
 
 /** `DELETE /v1/jobs/{id}`: the job after the cancel, with what the cancel did. */
 export interface CancelledJob extends Job {
-  /** `already_ended`: the job had ended before the request, and nothing was cancelled; `message`: what was published, or why nothing was. */
+  /** `already_ended`: the job had ended before the request, and nothing was cancelled; `message`: what was published, or why nothing was, and whether it was kept beside the champion or replaced it. */
   cancel: { already_ended: boolean; message: string };
 }
 

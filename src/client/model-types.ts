@@ -15,7 +15,8 @@ export interface ModelList {
 
 /**
  * `advanced`: a forecast champion that stayed was advanced to the retraining job's data as a new version (the event's `version`).
- * `kept_apart`: a job's result stored beside the champion, not over it, since the champion became another target or task while it ran.
+ * `kept_apart`: a job's result stored beside the champion, not over it, since the champion became another target or task while it ran,
+ * or since the job was cancelled and its result does not beat the champion on the same data, metric and validation.
  */
 export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'kept_apart' | 'advanced' | 'retrain_started' | 'retrain_skipped';
 

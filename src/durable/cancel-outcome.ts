@@ -5,8 +5,11 @@
  * that worked: a job that had already succeeded answered 200 with `status: "succeeded"` and nothing more,
  * a job cancelled before any trial finished ended with no model and no word, and a cancel that arrived
  * while the end-of-search ensemble was being built published the best single trial without saying the
- * ensemble was dropped. The job view itself says the lasting part (published-notes: the warning of a
- * cancelled job that published nothing, the ensemble block's reason); this is the answer's summary.
+ * ensemble was dropped. A cancelled job's result over a champion is kept beside it unless it beats it
+ * (durable/cancelled-publication): the answer says which, with the route that promotes the version kept
+ * or rolls back the one replaced. The job view itself says the lasting part (published-notes: the warning
+ * of a cancelled job that published nothing, the ensemble block's reason; job-view: the champion kept or
+ * replaced); this is the answer's summary.
  */
 import type { JobState } from './job-journal';
 import type { JobView } from './protocol';
@@ -51,7 +54,10 @@ export function cancelOutcome(s: JobState, view: JobView, before: BeforeCancel):
   const trial = id !== undefined && id !== 'ensemble' ? s.trials.get(id) : undefined;
   const best = trial ? `its best trial so far, ${trial.trial_id} (${trial.family}),` : 'its best result so far';
   const ensemble = before.ensemble_running ? ', without the ensemble that was being built (dropped by the cancel)' : '';
-  const champion = view.model?.promoted === false || view.challenge?.promoted === false ? `; it is not the champion (see ${view.challenge ? 'challenge.decision' : 'warnings'})` : '';
+  // Whether it is the champion: a cancelled result kept beside a better champion, or one that replaced a
+  // champion, says which version and the route that promotes it or rolls back (durable/cancelled-publication).
+  const said = !s.config?.challenge ? s.finished?.decision?.reason : undefined;
+  const champion = said ? `; ${said}` : view.model?.promoted === false || view.challenge?.promoted === false ? `; it is not the champion (see ${view.challenge ? 'challenge.decision' : 'warnings'})` : '';
   return { already_ended: false, message: `cancelled: ${best} is published as ${model}${ensemble}${champion}` };
 }
 

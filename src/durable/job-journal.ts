@@ -25,7 +25,19 @@ export type JournalOp =
       readonly lease_until: number;
       /** A claimed trial whose consumer went silent: it waits to be claimed again, as a new message does. */
       readonly silent?: true;
+      /**
+       * Sent again by a coordinator restarted while the step ran and never heard from since (restart-recovery):
+       * not counted against the step's resends, since the runtime's restart, not the step, lost it.
+       */
+      readonly after_restart?: true;
     }
+  /**
+   * The coordinator was constructed again after being down `down_ms` (its last sign of life to this op):
+   * while the search ran, the time budget's deadline moves by `extend_ms` so the downtime is not spent budget
+   * (0 in the final steps, whose time the budget does not count). Journaled once per restart, so a replay
+   * computes the same deadline.
+   */
+  | { readonly op: 'resumed'; readonly at: number; readonly down_ms: number; readonly extend_ms: number }
   | { readonly op: 'trial_finished'; readonly trial_id: string; readonly report: TrialReport; readonly at: number }
   | { readonly op: 'trial_cancelled'; readonly trial_id: string; readonly reason: string; readonly at: number }
   | { readonly op: 'cancel_requested'; readonly at: number }
@@ -44,7 +56,9 @@ export type JournalOp =
        * A retraining job's outcome against the champion: whether its version became the champion, and why;
        * for a forecast champion that stayed, the version its advance to the job's data became. Another job
        * has one only when its version did not become the champion (kept apart from a champion of another
-       * target or task put in place while it ran: durable/publish-conflict), with why.
+       * target or task put in place while it ran: durable/publish-conflict; or, cancelled, from a champion
+       * it does not beat on comparable terms), with why, or when, cancelled, it replaced a champion
+       * (durable/cancelled-publication), saying which.
        */
       readonly decision?: { promoted: boolean; reason?: string; advanced_version?: number };
       readonly error?: { code: string; message: string };
@@ -103,6 +117,8 @@ export interface JobState {
   ensemble?: { state: 'running' | 'complete' | 'skipped' | 'failed'; lease_until: number; resends?: number; report?: EnsembleReport };
   challenge?: { state: 'running' | 'complete' | 'failed'; challenger: ChallengerRef; lease_until: number; resends?: number; report?: ChallengeReport };
   finished?: Extract<JournalOp, { op: 'finished' }>;
+  /** Each time the coordinator came back after being down (op "resumed"), in order. */
+  interruptions?: { at: number; down_ms: number; extend_ms: number }[];
 }
 
 export function emptyState(): JobState {
@@ -135,7 +151,7 @@ export function applyOp(state: JobState, op: JournalOp): JobState {
       const step = op.what === 'trial' ? trial : op.what === 'ensemble' ? state.ensemble : state.challenge;
       if (step && step.state === 'running') {
         step.lease_until = op.lease_until;
-        step.resends = (step.resends ?? 0) + 1;
+        if (!op.after_restart) step.resends = (step.resends ?? 0) + 1;
       }
       if (trial && trial.state === 'running' && op.silent) {
         trial.claimed = false;
@@ -202,6 +218,9 @@ export function applyOp(state: JobState, op: JournalOp): JobState {
     case 'finished':
       state.finished ??= op;
       break;
+    case 'resumed':
+      (state.interruptions ??= []).push({ at: op.at, down_ms: op.down_ms, extend_ms: op.extend_ms });
+      break;
   }
   return state;
 }
@@ -213,6 +232,16 @@ export function replay(ops: Iterable<JournalOp>): JobState {
 }
 
 export const runningTrials = (s: JobState): TrialEntry[] => s.order.filter((t) => t.state === 'running');
+
+/**
+ * When the time budget ends the search: `created_at + budget.seconds`, moved by the downtime of every
+ * restart during the search (op "resumed"), so time the coordinator was down is not spent budget.
+ */
+export function searchDeadline(s: JobState): number {
+  const c = s.config;
+  if (!c) return Number.POSITIVE_INFINITY;
+  return c.created_at + c.budget.seconds * 1000 + (s.interruptions ?? []).reduce((sum, i) => sum + i.extend_ms, 0);
+}
 
 export const fidelityOf = (t: TrialEntry): number => t.fidelity ?? 1;
 export const isFullFidelity = (t: TrialEntry): boolean => fidelityOf(t) === 1;

@@ -9,9 +9,10 @@
 import { fromLoss } from '../engine';
 import type { CoordinatorHost } from './coordinator-host';
 import { challengeSettled, ensembleSettled } from './final-steps';
-import { type ChallengerRef, publishableTrial, type TrialEntry } from './job-journal';
+import { type ChallengerRef, fidelityOf, publishableTrial, type TrialEntry } from './job-journal';
 import type { ChallengeReport, JobConfig, TrialReport } from './protocol';
 import { artifactProblem, widenedForecastArtifact } from './published-artifact';
+import { scoreValidation } from './score-validation';
 
 /** Delay before retrying a failed publication. */
 const RETRY_MS = 5_000;
@@ -77,13 +78,19 @@ export async function finishJob(host: CoordinatorHost, status: 'succeeded' | 'ca
         score: result.score,
         dataset: { name: config.dataset.name, version: config.dataset.version },
         ...(config.replace_model !== undefined ? { replace_model: config.replace_model } : {}),
+        // How its score was measured, so a later result can tell whether it compares (score-validation).
+        validation: scoreValidation(config, resultFidelity(host, result)),
+        // A cancelled job's result replaces a champion only if it beats it on those terms (cancelled-publication).
+        ...(status === 'cancelled' ? { cancelled: true } : {}),
       },
       config.challenge ? { margin: config.challenge.margin, ...(config.challenge.promotion ? { promotion: config.challenge.promotion } : {}), report: challengeReport(host, status) } : undefined,
     );
     // A retraining job's comparison decided; another job's result is not the champion when it was kept
-    // apart from a champion of another target or task (durable/publish-conflict): both are said in its view.
+    // apart from a champion of another target or task (durable/publish-conflict), or, cancelled, from a
+    // better champion; a cancelled one that replaced a champion says which (durable/cancelled-publication).
+    // Each is said in its view.
     const decision =
-      config.challenge || !published.promoted
+      config.challenge || !published.promoted || published.reason !== undefined
         ? { decision: { promoted: published.promoted, ...(published.reason ? { reason: published.reason } : {}), ...(published.advanced ? { advanced_version: published.advanced.version } : {}) } }
         : {};
     host.append({ op: 'finished', status, model: { name: config.model_name, version: published.version }, ...decision, at: Date.now() });
@@ -110,6 +117,12 @@ function resultOf(host: CoordinatorHost, best: TrialEntry, status: 'succeeded' |
   const report = best.report as Extract<TrialReport, { status: 'complete' }>;
   if (status === 'succeeded' && ens?.status === 'complete' && ens.loss < report.loss) return { trial_id: 'ensemble', family: 'ensemble', artifact_key: ens.artifact_key, score: ens.score };
   return { trial_id: best.trial_id, family: best.family, artifact_key: report.artifact_key, score: fromLoss(config.metric, report.loss) };
+}
+
+/** The fraction of the rows the published result trained on (an ensemble blends full-fidelity trials). */
+function resultFidelity(host: CoordinatorHost, result: ChallengerRef): number {
+  const trial = result.trial_id === 'ensemble' ? undefined : host.state.trials.get(result.trial_id);
+  return trial ? fidelityOf(trial) : 1;
 }
 
 /** The comparison handed to the Registry; a job cancelled before it finished never compared. */

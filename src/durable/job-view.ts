@@ -1,7 +1,8 @@
 /**
  * @module durable/job-view
- * Shapes a job's journal state into the API's view: progress counts, the leaderboard (best first), the
- * best score over time, and each trial's full record. Scores are shown in the metric's own direction.
+ * Shapes a job's journal state into the API's view: progress counts and phase (with the time its budget
+ * has left), the leaderboard (best first), the best score over time, and each trial's full record.
+ * Scores are shown in the metric's own direction.
  * Every trial shows its rung and fidelity; in a multi-fidelity job only full-fidelity trials are "best"
  * and enter the best score over time, and the leaderboard ranks higher fidelities first, since a score on
  * a fraction of the rows does not compare with a full one (so a lower rung's higher score sits below).
@@ -13,9 +14,10 @@ import { fromLoss, toLoss as toLossOf } from '../engine';
 import { noiseSide, scoreDifference } from './challenge-noise';
 import { schedulerOf, topRungOf } from './fidelity-plan';
 import { forecastBestEstimate } from './forecast-estimate';
-import { bestTrial, fidelityOf, isFullFidelity, type JobState, publishableTrial, type TrialEntry } from './job-journal';
-import type { ForecastJobView, JobConfig, JobView, LeaderboardEntry, TrialRecord } from './protocol';
+import { bestTrial, fidelityOf, isFullFidelity, type JobState, publishableTrial, searchDeadline, type TrialEntry } from './job-journal';
+import type { ForecastJobView, JobConfig, JobPhase, JobView, LeaderboardEntry, TrialRecord } from './protocol';
 import { ensembleDropped, ensembleNotTried, lowFidelityWarning, noCnnWarning, nothingPublishedWarning } from './published-notes';
+import { interruptionWarnings } from './restart-recovery';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -29,7 +31,7 @@ export function trialRecord(t: TrialEntry): TrialRecord {
     status: t.state,
     score: r?.status === 'complete' ? r.score : null,
     ...(r?.status === 'complete' ? { fold_scores: r.fold_scores, fit_info: r.fit_info, ...(r.serving_us !== undefined ? { serving_us: r.serving_us } : {}) } : {}),
-    fit_ms: t.finished_at !== undefined && t.state !== 'cancelled' ? t.finished_at - t.started_at : null,
+    fit_ms: t.finished_at !== undefined && t.state !== 'cancelled' ? fitMs(t) : null,
     started_at: iso(t.started_at),
     finished_at: t.finished_at !== undefined ? iso(t.finished_at) : null,
     ...(r?.status === 'failed' ? { error: { code: r.code, message: r.reason } } : {}),
@@ -60,7 +62,14 @@ export function positiveClassView(c: JobConfig): Pick<JobView, 'positive_class'>
   return c.task === 'binary' ? { positive_class: c.positive_class ?? c.classes[1] } : {};
 }
 
-export function jobView(s: JobState, now: number): JobView {
+/**
+ * A finished trial's fit time: its consumer's own measure, else (reports written before it was sent) the
+ * time from its start to its result, which also counts the wait for a consumer and any restart.
+ */
+const fitMs = (t: TrialEntry): number => t.report?.fit_ms ?? t.finished_at! - t.started_at;
+
+/** `waiting`: whether no consumer is known to run a running trial (the coordinator's memory; default: not claimed). */
+export function jobView(s: JobState, now: number, waiting: (t: TrialEntry) => boolean = (t) => !t.claimed): JobView {
   const c = s.config;
   if (!c) throw new Error('jobView needs a created job');
   const complete = s.order.filter((t) => t.state === 'complete');
@@ -72,7 +81,7 @@ export function jobView(s: JobState, now: number): JobView {
       family: t.family,
       params: t.params,
       score: (t.report as { score: number }).score,
-      fit_ms: t.finished_at! - t.started_at,
+      fit_ms: fitMs(t),
       status: 'complete' as const,
       rung: t.rung ?? 0,
       fidelity: fidelityOf(t),
@@ -104,7 +113,7 @@ export function jobView(s: JobState, now: number): JobView {
       : null;
   const end = s.finished?.at ?? now;
   const scheduler = schedulerOf(c);
-  const warnings = [...(c.warnings ?? []), ...servingCapWarning(c, ensembleWins ? undefined : bestSingle), ...lowFidelityWarning(s), ...noCnnWarning(s), ...keptApartWarning(s, c), ...nothingPublishedWarning(s)];
+  const warnings = [...(c.warnings ?? []), ...servingCapWarning(c, ensembleWins ? undefined : bestSingle), ...lowFidelityWarning(s), ...noCnnWarning(s), ...keptApartWarning(s, c), ...nothingPublishedWarning(s), ...interruptionWarnings(s)];
   const ensemble =
     ensembleDropped(s) ??
     (ens
@@ -149,9 +158,11 @@ export function jobView(s: JobState, now: number): JobView {
     progress: {
       trials_done: complete.length,
       trials_running: s.order.filter((t) => t.state === 'running').length,
+      trials_waiting: s.order.filter((t) => t.state === 'running' && waiting(t)).length,
       trials_failed: s.order.filter((t) => t.state === 'failed').length,
       elapsed_ms: Math.max(0, end - c.created_at),
       budget: c.budget,
+      ...phaseView(s, c, now),
     },
     best,
     leaderboard,
@@ -169,12 +180,39 @@ export function jobView(s: JobState, now: number): JobView {
 }
 
 /**
+ * Where the job is, and while it searches the time its budget has left: to the deadline the coordinator
+ * ends the search at (created_at + budget.seconds, moved by any downtime: searchDeadline), 0 while the
+ * grace period lets running trials report.
+ */
+function phaseView(s: JobState, c: JobConfig, now: number): Pick<JobView['progress'], 'phase' | 'remaining_ms'> {
+  const deadline = searchDeadline(s);
+  const phase = phaseOf(s, c, now >= deadline);
+  return { phase, remaining_ms: phase === 'searching' ? Math.max(0, deadline - now) : null };
+}
+
+/** The job's phase from its journal state (see JobPhase). */
+function phaseOf(s: JobState, c: JobConfig, outOfTime: boolean): JobPhase {
+  if (s.finished) return 'ended';
+  // A cancel publishes the best trial at once, dropping an ensemble or comparison under way.
+  if (s.publishing || s.cancel_requested_at !== undefined) return 'publishing';
+  if (s.challenge?.state === 'running') return 'comparing';
+  if (s.ensemble?.state === 'running') return 'ensembling';
+  // Past a settled ensemble or comparison, or a spent budget with nothing left running, only the
+  // publication remains (waiting, say, for storage to answer).
+  const spent = outOfTime || s.order.length >= (c.budget.trials ?? Number.POSITIVE_INFINITY);
+  if (s.challenge || s.ensemble || (spent && !s.order.some((t) => t.state === 'running'))) return 'publishing';
+  return 'searching';
+}
+
+/**
  * A job (not a retraining job: its challenge says it) whose result was kept as a version beside a
- * champion of another target or task put in place while it ran: why, and how to promote it on purpose.
+ * champion of another target or task put in place while it ran, or, cancelled, beside a champion it does
+ * not beat: why, and how to promote it on purpose; a cancelled job whose result replaced the champion:
+ * which version, and how to roll back (durable/cancelled-publication).
  */
 function keptApartWarning(s: JobState, c: JobConfig): string[] {
   const decision = s.finished?.decision;
-  return !c.challenge && decision && !decision.promoted && decision.reason ? [decision.reason] : [];
+  return !c.challenge && decision?.reason ? [decision.reason] : [];
 }
 
 /**

@@ -3,14 +3,18 @@
  * A model's history inside its tenant's Registry: every change of the champion pointer (a job publishing
  * a version, a promotion, a rollback, a forecast champion advanced to newer data) and every lifecycle
  * decision that changed nothing (a challenger kept out, a job's result kept apart from a champion of
- * another target or task, a scheduled retraining skipped) is one row, in
- * order. Rollback reads it to find the champion before the current one; GET /v1/models/{model} shows it.
+ * another target or task, or from a better champion by a cancel, a scheduled retraining skipped) is one
+ * row, in order. Rollback reads it to find the champion before the current one; GET /v1/models/{model} shows it.
  * A champion/challenger decision also carries both holdout scores as data (`comparison`), and an advance
  * what it moved (`advance`), so clients need not parse the reason.
  */
 import type { PromotionRule, ScoreDifference } from './protocol';
 
-/** kept_apart: a job's result stored as a version, not the champion, since the champion became another target or task while it ran (publish-conflict). */
+/**
+ * kept_apart: a job's result stored as a version, not the champion, since the champion became another
+ * target or task while it ran (publish-conflict), or since the job was cancelled and its result does not
+ * beat the champion on the same data, metric and validation (cancelled-publication).
+ */
 export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'kept_apart' | 'advanced' | 'retrain_started' | 'retrain_skipped';
 
 export interface ModelEvent {

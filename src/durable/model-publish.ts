@@ -5,9 +5,12 @@
  * recorded; whether the champion pointer moves to it is decided here: a retraining job's comparison with
  * the champion (retrain-rules), with a forecast champion kept and advanced to the job's data
  * (champion-advance); a result of another target or task than a champion put in place while the job ran
- * is kept apart (publish-conflict); any other result becomes the champion, and the model's description
- * its (model-description).
+ * is kept apart (publish-conflict); a cancelled job's result over a champion becomes the champion only
+ * when it beats it on the same data, metric and validation, else it is kept apart too
+ * (cancelled-publication); any other result becomes the champion, and the model's description its
+ * (model-description).
  */
+import { cancelledVerdict, replacementOf } from './cancelled-publication';
 import { advanceNote, advanceOfJob, registerAdvance, usableAdvance } from './champion-advance';
 import { lastDeletedVersion } from './model-deletion';
 import { recordEvent } from './model-history';
@@ -25,8 +28,8 @@ export function publishVersion(sql: SqlStorage, name: string, req: PublishReques
   const existing = versionOfJob(sql, name, req.job_id);
   if (existing !== null) {
     const advanced = advanceOfJob(sql, name, req.job_id);
-    const apart = keptApartOf(sql, name, req.job_id);
-    return { version: existing, promoted: championOf(sql, name) === existing, ...(apart ? { reason: apart } : {}), ...(advanced ? { advanced } : {}) };
+    const reason = keptApartOf(sql, name, req.job_id) ?? (req.cancelled ? replacementOf(sql, name, req.job_id) : null);
+    return { version: existing, promoted: championOf(sql, name) === existing, ...(reason ? { reason } : {}), ...(advanced ? { advanced } : {}) };
   }
   const now = new Date().toISOString();
   // A model deleted and published again continues its numbering (see model-deletion).
@@ -36,11 +39,14 @@ export function publishVersion(sql: SqlStorage, name: string, req: PublishReques
   // A model without a champion has nothing to defend: its first version is the champion whatever the job.
   const decision = challenge && previous !== null ? decideChallenge(req.metric, version, previous, challenge) : undefined;
   const apart = !challenge && previous !== null ? keptApartReason(sql, name, version, req) : null;
+  // A cancelled job's result does not replace a better champion, nor one it cannot be compared with.
+  const cancelled = !challenge && apart === null && previous !== null && req.cancelled ? cancelledVerdict(sql, name, version, previous, req) : null;
   // All writes happen with no await between them, so they commit atomically.
   insertVersion(sql, name, version, { ...req, created_at: now });
-  if (apart !== null) {
-    recordEvent(sql, name, { at: now, kind: 'kept_apart', version, previous_version: previous, job_id: req.job_id, reason: apart });
-    return { version, promoted: false, reason: apart };
+  const keptReason = apart ?? (cancelled && !cancelled.promote ? cancelled.reason : null);
+  if (keptReason !== null) {
+    recordEvent(sql, name, { at: now, kind: 'kept_apart', version, previous_version: previous, job_id: req.job_id, reason: keptReason });
+    return { version, promoted: false, reason: keptReason };
   }
   if (decision && !decision.promote) {
     const advance = challenge?.report.advance;
@@ -70,8 +76,8 @@ export function publishVersion(sql: SqlStorage, name: string, req: PublishReques
     version,
     previous_version: previous,
     job_id: req.job_id,
-    reason: decision ? `${reason}; ${decision.reason}` : reason,
+    reason: decision ? `${reason}; ${decision.reason}` : cancelled ? `${reason}; ${cancelled.reason}` : reason,
     ...(decision ? { comparison: decision.comparison } : {}),
   });
-  return { version, promoted: true, ...(decision ? { reason: decision.reason } : {}) };
+  return { version, promoted: true, ...(decision ? { reason: decision.reason } : cancelled ? { reason: cancelled.reason } : {}) };
 }

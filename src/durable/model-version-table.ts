@@ -13,12 +13,13 @@
  */
 import { describeStoredVersions } from './model-description';
 import type { ModelVersionInfo } from './model-reads';
+import { type ScoreValidation, storedValidation } from './score-validation';
 
 /** The table's columns, as `table` (the live name, or the one a rebuild fills). */
 const versionsTable = (table: string) => `CREATE TABLE IF NOT EXISTS ${table} (name TEXT NOT NULL, version INTEGER NOT NULL, job_id TEXT NOT NULL,
   trial_id TEXT NOT NULL, family TEXT NOT NULL, metric TEXT NOT NULL, greater_is_better INTEGER NOT NULL, score REAL NOT NULL,
   artifact_key TEXT NOT NULL, dataset TEXT NOT NULL, created_at TEXT NOT NULL, advanced_from INTEGER, task TEXT, target TEXT, classes TEXT,
-  PRIMARY KEY (name, version))`;
+  validation TEXT, PRIMARY KEY (name, version))`;
 
 export const MODEL_VERSIONS_DDL = versionsTable('model_versions');
 
@@ -41,7 +42,9 @@ export function upgradeModelVersions(sql: SqlStorage, transaction: (apply: () =>
   const columns = sql.exec<{ name: string }>('PRAGMA table_info(model_versions)').toArray().map((c) => c.name);
   const advances = columns.includes('advanced_from');
   const described = DESCRIPTION_COLUMNS.every((c) => columns.includes(c));
-  if (!advances || !described) {
+  // How each score was measured (durable/score-validation): versions stored before have none.
+  const validated = columns.includes('validation');
+  if (!advances || !described || !validated) {
     transaction(() => {
       if (!advances) {
         sql.exec('DROP TABLE IF EXISTS model_versions_upgrade');
@@ -51,8 +54,9 @@ export function upgradeModelVersions(sql: SqlStorage, transaction: (apply: () =>
         sql.exec('ALTER TABLE model_versions_upgrade RENAME TO model_versions');
       } else {
         for (const c of DESCRIPTION_COLUMNS) if (!columns.includes(c)) sql.exec(`ALTER TABLE model_versions ADD COLUMN ${c} TEXT`);
+        if (!validated) sql.exec('ALTER TABLE model_versions ADD COLUMN validation TEXT');
       }
-      describeStoredVersions(sql);
+      if (!advances || !described) describeStoredVersions(sql);
     });
   }
   sql.exec(ONE_VERSION_PER_JOB);
@@ -61,15 +65,16 @@ export function upgradeModelVersions(sql: SqlStorage, transaction: (apply: () =>
 /**
  * A version as written: what the Registry answers of it, less its number (given apart). Its task, target
  * and classes describe it (a job's result: the job's; an advance: its source's); absent, it is stored
- * undescribed, as versions were before.
+ * undescribed, as versions were before. Its `validation` says how its score was measured (a job's result;
+ * an advance has none: its score is its source's, on other data).
  */
-export type VersionRow = Omit<ModelVersionInfo, 'version'>;
+export type VersionRow = Omit<ModelVersionInfo, 'version'> & { readonly validation?: ScoreValidation };
 
 export function insertVersion(sql: SqlStorage, name: string, version: number, v: VersionRow): void {
   const described = v.task !== undefined && v.target !== undefined && v.classes !== undefined;
   sql.exec(
-    `INSERT INTO model_versions (name, version, job_id, trial_id, family, metric, greater_is_better, score, artifact_key, dataset, created_at, advanced_from, task, target, classes)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO model_versions (name, version, job_id, trial_id, family, metric, greater_is_better, score, artifact_key, dataset, created_at, advanced_from, task, target, classes, validation)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     name,
     version,
     v.job_id,
@@ -85,6 +90,7 @@ export function insertVersion(sql: SqlStorage, name: string, version: number, v:
     described ? v.task : null,
     described ? v.target : null,
     described ? JSON.stringify(v.classes) : null,
+    storedValidation(v.validation),
   );
 }
 

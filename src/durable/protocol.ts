@@ -7,6 +7,7 @@ import type { ColumnOverride, MetricName, PairedDifference, Params, SamplerStrat
 import type { SearchFamily } from '../engine/search/trial';
 import type { HoldoutSpec } from '../engine/data/holdout';
 import type { ImageShape } from '../engine/core/image-shape';
+import type { ScoreValidation } from './score-validation';
 
 export type { HoldoutSpec } from '../engine/data/holdout';
 
@@ -150,8 +151,10 @@ export type TrialReport =
       readonly oof_key?: string;
       /** The artifact's estimated single-row prediction time, µs (absent in reports written before it existed). */
       readonly serving_us?: number;
+      /** How long its consumer took, from its claim to its result (worker/queue/trial-consumer); absent in older reports. */
+      readonly fit_ms?: number;
     }
-  | { readonly status: 'failed'; readonly code: string; readonly reason: string };
+  | { readonly status: 'failed'; readonly code: string; readonly reason: string; readonly fit_ms?: number };
 
 /**
  * The queue message: ids only. `kind` defaults to a trial; "ensemble" builds the job's final blend;
@@ -329,6 +332,12 @@ export interface LeaderboardEntry {
   readonly fidelity: number;
 }
 
+/**
+ * What a job is doing: searching (trials run, until the budget is spent and the grace period's trials
+ * reported), ensembling, comparing (a retraining job's result against the champion), publishing, ended.
+ */
+export type JobPhase = 'searching' | 'ensembling' | 'comparing' | 'publishing' | 'ended';
+
 /** GET /v1/jobs/{id}, as in the API contract. */
 export interface JobView {
   readonly id: string;
@@ -356,9 +365,18 @@ export interface JobView {
   readonly progress: {
     readonly trials_done: number;
     readonly trials_running: number;
+    /**
+     * Of trials_running, those no consumer is known to be computing: sent and not yet picked up, sent again,
+     * or (the coordinator restarted) not heard from since, until their consumer heartbeats or they are re-sent.
+     */
+    readonly trials_waiting: number;
     readonly trials_failed: number;
     readonly elapsed_ms: number;
     readonly budget: JobBudget;
+    /** Where the job is: the search, the ensemble build, a retraining job's comparison with the champion, the publication, or over. */
+    readonly phase: JobPhase;
+    /** Time left of the time budget while the search runs (0 in its grace period for running trials); null in every other phase. */
+    readonly remaining_ms: number | null;
   };
   readonly best: { readonly trial_id: string; readonly family: SearchFamily | 'ensemble'; readonly score: number } | null;
   /** The end-of-search ensemble: its state, and its members and out-of-fold score once built. */
@@ -442,11 +460,19 @@ export interface PublishRequest {
    * before it was carried), the result replaces the champion as before.
    */
   readonly replace_model?: boolean;
+  /** How the score was measured (durable/score-validation); absent from publishers older than it. */
+  readonly validation?: ScoreValidation;
+  /**
+   * The job was cancelled: its best result so far replaces a champion only when it beats it on the same
+   * data, metric and validation, else it is kept beside it (durable/cancelled-publication).
+   */
+  readonly cancelled?: boolean;
 }
 
 /**
- * What publish did: the version made, whether it is now the champion, and why (for a challenger, or a
- * result kept apart from a champion of another target or task); when a forecast champion stayed and was
+ * What publish did: the version made, whether it is now the champion, and why (for a challenger, a
+ * result kept apart from a champion of another target or task, a cancelled job's result kept beside the
+ * champion or replacing it); when a forecast champion stayed and was
  * advanced to the job's data, the version that advance became (now the champion).
  */
 export interface PublishResult {

@@ -7,6 +7,8 @@
  * - claim/tell: hand a trial's work to its consumer and record its result idempotently by trial id;
  * - leases + alarm: a trial whose message is never picked up, or whose consumer goes silent, is sent again;
  *   one that still never reports is marked failed when its lease runs out;
+ * - restarts: an object constructed again while its job runs sends the steps it does not hear from within
+ *   a few heartbeats again, and extends the time budget by the time it was down (restart-recovery);
  * - multi-fidelity jobs (ASHA, Hyperband): each freed slot goes to a promotion or a new configuration at
  *   the lowest fidelity, as fidelity-plan decides from the journal; only full-fidelity trials are "best";
  * - budget: trials and seconds, whichever ends first, every trial counting whatever its fidelity; then
@@ -27,11 +29,12 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Sampler, TrialConfig } from '../engine';
 import { cancelOutcome, type CancelledJobView } from './cancel-outcome';
 import type { CoordinatorHost } from './coordinator-host';
-import { applyOp, bestTrial, isFullFidelity, type JobState, type JournalOp, publishableTrial, replay, runningTrials } from './job-journal';
+import { applyOp, bestTrial, isFullFidelity, type JobState, type JournalOp, publishableTrial, replay, runningTrials, searchDeadline, type TrialEntry } from './job-journal';
 import { finishJob } from './job-publication';
 import type { ChallengeReport, ChallengeWork, EnsembleReport, EnsembleWork, JobConfig, JobView, TrialMessage, TrialRecord, TrialReport, TrialWork } from './protocol';
 import { jobView, positiveClassView, trialRecord } from './job-view';
 import { HOPELESS_AFTER, repeatedFailure } from './repeated-failure';
+import { ActivityClock, InheritedSteps, interruptionOp, TICK_MS } from './restart-recovery';
 import { retrainBasis } from './retrain-basis';
 import { launchTrials, screenedSampler } from './trial-launch';
 import { alarmTime, CLAIM_MS, expireLeases, GRACE_MS } from './trial-leases';
@@ -48,13 +51,25 @@ export class SearchCoordinator extends DurableObject<Env> {
    * is alive gets nothing, so the trial runs once.
    */
   private readonly lastSeen = new Map<string, number>();
+  /** The coordinator's last sign of life, kept to measure how long it was down when constructed again. */
+  private readonly activity: ActivityClock;
   private cachedSampler?: Sampler;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL)');
     this.state = replay(this.readJournal());
-    this.host = { state: this.state, env, storage: ctx.storage, append: (op) => this.append(op) };
+    const now = Date.now();
+    this.host = { state: this.state, env, storage: ctx.storage, append: (op) => this.append(op), inherited: new InheritedSteps(now, this.state) };
+    this.activity = new ActivityClock(ctx.storage.sql);
+    // Constructed while the job runs: a long gap since the last activity was downtime (journaled once, so
+    // the deadline it extends replays the same). The construction itself is activity: a second one does
+    // not count the same gap again.
+    if (this.state.config && !this.state.finished) {
+      const resumed = interruptionOp(this.state, this.activity.lastActive(), now);
+      if (resumed) this.append(resumed);
+      this.activity.touch(now);
+    }
   }
 
   private *readJournal(): Generator<JournalOp> {
@@ -76,7 +91,15 @@ export class SearchCoordinator extends DurableObject<Env> {
 
   /** The job as the API shows it, or null when this object holds no job. */
   view(): JobView | null {
-    return this.state.config ? jobView(this.state, Date.now()) : null;
+    return this.state.config ? jobView(this.state, Date.now(), (t) => this.waiting(t)) : null;
+  }
+
+  /**
+   * Whether no consumer is known to be computing a running trial: its message not yet picked up (or sent
+   * again), or, after a restart of this object, not heard of since (restart-recovery).
+   */
+  private waiting(t: TrialEntry): boolean {
+    return !t.claimed || this.host.inherited.has(t.trial_id);
   }
 
   trials(): TrialRecord[] | null {
@@ -94,9 +117,11 @@ export class SearchCoordinator extends DurableObject<Env> {
     const config = this.state.config;
     const trial = this.state.trials.get(trialId);
     if (!config || !trial || trial.state !== 'running' || this.state.finished) return null;
+    this.activity.touch(Date.now());
     const seen = this.lastSeen.get(trialId);
     if (seen !== undefined && Date.now() - seen < CLAIM_MS) return null;
     this.lastSeen.set(trialId, Date.now());
+    this.host.inherited.settle(trialId);
     this.append({ op: 'lease_renewed', trial_id: trialId, lease_until: Date.now() + config.lease_ms });
     return trialWork(config, trialId, trial);
   }
@@ -105,6 +130,8 @@ export class SearchCoordinator extends DurableObject<Env> {
   async claimEnsemble(): Promise<EnsembleWork | null> {
     const config = this.state.config;
     if (!config || this.state.finished || this.state.ensemble?.state !== 'running') return null;
+    this.activity.touch(Date.now());
+    this.host.inherited.settle('ensemble');
     return ensembleWork(config, this.state);
   }
 
@@ -121,6 +148,8 @@ export class SearchCoordinator extends DurableObject<Env> {
     const config = this.state.config;
     const challenge = this.state.challenge;
     if (!config || !(config.holdout || config.forecast?.holdout_points) || this.state.finished || challenge?.state !== 'running') return null;
+    this.activity.touch(Date.now());
+    this.host.inherited.settle('challenge');
     return challengeWork(config, challenge.challenger);
   }
 
@@ -153,7 +182,10 @@ export class SearchCoordinator extends DurableObject<Env> {
     const config = this.state.config;
     const trial = this.state.trials.get(trialId);
     if (!config || !trial || trial.state !== 'running' || this.state.finished) return false;
+    this.activity.touch(Date.now());
     this.lastSeen.set(trialId, Date.now());
+    // A consumer alive across a restart of this object: the trial is not sent again (restart-recovery).
+    this.host.inherited.settle(trialId);
     const leaseUntil = Date.now() + config.lease_ms;
     // Journal a renewal only when it moves the lease noticeably, so chatty trials do not bloat the journal.
     if (leaseUntil - trial.lease_until > config.lease_ms / 10) this.append({ op: 'lease_renewed', trial_id: trialId, lease_until: leaseUntil });
@@ -182,7 +214,7 @@ export class SearchCoordinator extends DurableObject<Env> {
       for (const t of runningTrials(this.state)) this.append({ op: 'trial_cancelled', trial_id: t.trial_id, reason: 'job cancelled', at: now });
       await this.finalize('cancelled');
     }
-    const view = jobView(this.state, Date.now());
+    const view = jobView(this.state, Date.now(), (t) => this.waiting(t));
     return { ...view, cancel: cancelOutcome(this.state, view, before) };
   }
 
@@ -195,10 +227,27 @@ export class SearchCoordinator extends DurableObject<Env> {
   }
 
   /**
-   * Moves the job forward: launch trials while the budget allows, end the job when it is spent, and
-   * arm the alarm for the next lease expiry or budget deadline.
+   * Moves the job forward (advance), then makes sure the alarm wakes the object again within TICK_MS
+   * while the job runs: a live coordinator is never quiet longer, so a longer gap seen at construction is
+   * downtime, and after a restart the alarm, already due, wakes it at once (restart-recovery).
    */
   private async pump(): Promise<void> {
+    await this.advance();
+    if (!this.state.config || this.state.finished) return;
+    const now = Date.now();
+    this.activity.touch(now);
+    // The end of the restart grace too, for the ensemble and comparison steps (trials' is in alarmTime).
+    const wake = Math.max(now, Math.min(now + TICK_MS, this.host.inherited.nextResendAt()));
+    const armed = await this.ctx.storage.getAlarm();
+    // Re-checked after the await: a publication that finished meanwhile deleted the alarm for good.
+    if ((armed === null || armed > wake) && !this.state.finished) await this.ctx.storage.setAlarm(wake);
+  }
+
+  /**
+   * Launches trials while the budget allows, ends the job when it is spent, and arms the alarm for the
+   * next lease expiry or budget deadline.
+   */
+  private async advance(): Promise<void> {
     const config = this.state.config;
     if (!config || this.state.finished) return;
     if (this.state.publishing || this.state.ensemble || this.state.challenge || this.state.cancel_requested_at !== undefined) {
@@ -206,7 +255,8 @@ export class SearchCoordinator extends DurableObject<Env> {
       return;
     }
     const now = Date.now();
-    const deadline = config.created_at + config.budget.seconds * 1000;
+    // Moved by the time the coordinator was down (restart-recovery), so downtime is not spent budget.
+    const deadline = searchDeadline(this.state);
     const maxTrials = config.budget.trials ?? Number.POSITIVE_INFINITY;
     const outOfTime = now >= deadline;
     const hopeless = repeatedFailure(this.state);
@@ -237,7 +287,7 @@ export class SearchCoordinator extends DurableObject<Env> {
   }
 
   private async armAlarm(config: JobConfig, deadline: number): Promise<void> {
-    const at = alarmTime(this.state, config, this.lastSeen, deadline, Date.now());
+    const at = alarmTime(this.state, config, this.lastSeen, this.host.inherited, deadline, Date.now());
     if (Number.isFinite(at)) await this.ctx.storage.setAlarm(at);
   }
 

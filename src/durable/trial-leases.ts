@@ -3,12 +3,14 @@
  * Leases and the alarm that re-drives lost trials. A trial's message waits at most the claim window to be
  * picked up, and a claimed trial's consumer heartbeats; a trial whose message was never picked up, or whose
  * consumer went silent, is sent again (at most MAX_TRIAL_RESENDS times), and one that still never reports
- * fails when its lease runs out. Also when the coordinator's alarm next has to wake: the first lease end or
- * silence, or the time budget's deadline and then the end of its grace period.
+ * fails when its lease runs out. A coordinator restarted while trials ran sends the ones it has not heard
+ * from again after a short grace instead (restart-recovery). Also when the coordinator's alarm next has to
+ * wake: the first lease end or silence, or the time budget's deadline and then the end of its grace period.
  */
 import type { CoordinatorHost } from './coordinator-host';
 import { type JobState, runningTrials, type TrialEntry } from './job-journal';
 import type { JobConfig, TrialMessage } from './protocol';
+import type { InheritedSteps } from './restart-recovery';
 
 /** After the time budget ends, running trials get this long to report before they are cancelled. */
 export const GRACE_MS = 15_000;
@@ -25,7 +27,8 @@ const MAX_TRIAL_RESENDS = 2;
  * A claimed trial not heard from for this long is taken for dead and sent again (within MAX_TRIAL_RESENDS)
  * instead of holding its slot until its lease ends. Its consumer heartbeats every 2 s between folds,
  * epochs and every few trees or rounds, so a minute and a half of silence means its invocation is gone
- * (the runtime crashed or was restarted). Were it only slow, its next heartbeat claims the trial back and
+ * (its isolate died; after a restart of the coordinator itself, trials it does not hear from are sent
+ * again sooner: restart-recovery). Were it only slow, its next heartbeat claims the trial back and
  * the new delivery gets nothing to run; should both run, the first report counts (reports are idempotent).
  */
 const SILENCE_MS = 90_000;
@@ -35,10 +38,12 @@ export const claimWindow = (config: JobConfig) => Math.min(config.lease_ms, CLAI
 
 /**
  * When a claimed trial counts as silent (see SILENCE_MS): from the last sign of its consumer, the one
- * seen in memory (`lastSeen`) or, after a restart, the journal's last renewal (heartbeats are journaled
- * when they move the lease by a tenth of it). Never, for a trial not claimed or out of resends.
+ * seen in memory (`lastSeen`) or the journal's last renewal (heartbeats are journaled when they move the
+ * lease by a tenth of it). Never, for a trial not claimed or out of resends. A trial this object inherited
+ * from its predecessor and has not heard of since, claimed or not, is silent after the restart grace.
  */
-export function silentAt(t: TrialEntry, config: JobConfig, lastSeen: ReadonlyMap<string, number>): number {
+export function silentAt(t: TrialEntry, config: JobConfig, lastSeen: ReadonlyMap<string, number>, inherited: InheritedSteps): number {
+  if (inherited.has(t.trial_id)) return inherited.resendAt(t.trial_id);
   if (!t.claimed || (t.resends ?? 0) >= MAX_TRIAL_RESENDS) return Number.POSITIVE_INFINITY;
   const heard = Math.max(lastSeen.get(t.trial_id) ?? Number.NEGATIVE_INFINITY, t.lease_until - config.lease_ms);
   return heard + SILENCE_MS;
@@ -51,9 +56,18 @@ export function silentAt(t: TrialEntry, config: JobConfig, lastSeen: ReadonlyMap
  */
 export function expireLeases(host: CoordinatorHost, config: JobConfig, lastSeen: ReadonlyMap<string, number>, now: number): TrialMessage[] {
   const resend: TrialMessage[] = [];
+  const { inherited } = host;
   for (const t of runningTrials(host.state)) {
     const expired = t.lease_until <= now;
-    const silent = !expired && now >= silentAt(t, config, lastSeen);
+    if (inherited.has(t.trial_id) && (expired || now >= inherited.resendAt(t.trial_id))) {
+      // Not heard of since a restart (a lease that ran out while the runtime was down included): its
+      // consumer most likely died with the runtime. Not counted as a resend: the trial did nothing wrong.
+      host.append({ op: 'resent', what: 'trial', trial_id: t.trial_id, at: now, lease_until: now + claimWindow(config), after_restart: true, ...(t.claimed ? { silent: true as const } : {}) });
+      inherited.settle(t.trial_id);
+      resend.push({ tenant: config.tenant, job_id: config.id, trial_id: t.trial_id });
+      continue;
+    }
+    const silent = !expired && now >= silentAt(t, config, lastSeen, inherited);
     if (!expired && !silent) continue;
     if ((silent || !t.claimed) && (t.resends ?? 0) < MAX_TRIAL_RESENDS) {
       // The last resend waits out the whole lease: a message may only be queued behind busy consumers,
@@ -78,9 +92,9 @@ export function expireLeases(host: CoordinatorHost, config: JobConfig, lastSeen:
 }
 
 /** When the alarm next has to wake (infinite: never): the first lease end or silence of a running trial, or the budget's. */
-export function alarmTime(state: JobState, config: JobConfig, lastSeen: ReadonlyMap<string, number>, deadline: number, now: number): number {
+export function alarmTime(state: JobState, config: JobConfig, lastSeen: ReadonlyMap<string, number>, inherited: InheritedSteps, deadline: number, now: number): number {
   const running = runningTrials(state);
-  const leaseEnd = running.reduce((m, t) => Math.min(m, t.lease_until, silentAt(t, config, lastSeen)), Number.POSITIVE_INFINITY);
+  const leaseEnd = running.reduce((m, t) => Math.min(m, t.lease_until, silentAt(t, config, lastSeen, inherited)), Number.POSITIVE_INFINITY);
   // Before the deadline wake at it; during the grace period at its end; after it only leases matter.
   const budgetEnd = now < deadline ? deadline : now < deadline + GRACE_MS ? deadline + GRACE_MS : Number.POSITIVE_INFINITY;
   return Math.min(leaseEnd, budgetEnd);

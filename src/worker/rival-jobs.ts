@@ -9,6 +9,10 @@
  * `"replace_model": true` (its warnings then name that job). The Registry repeats the comparison in the
  * step that records the job (recordJobWithin), so two creations at the same moment cannot both pass; and
  * a result whose model changed under it anyway is kept beside the champion, not over it (durable/publish-conflict).
+ * Unfinished jobs publishing the same target and task are not refused (retraining by hand), but the job is
+ * warned: of such jobs, the last to finish becomes the champion whatever it scores, unless it was sent with
+ * `challenge` (then compared with the champion in place when it ends), so the warning names them and
+ * suggests `"challenge": true`.
  * Scheduled retraining jobs are not checked (they publish to their own model; their comparison decides).
  */
 import type { JobSummary } from '../durable/registry';
@@ -25,19 +29,29 @@ export interface RivalDifferences {
   readonly rival: { readonly target: string; readonly task: string | null };
 }
 
+/** The unfinished jobs publishing to the job's model name, as job creation weighs them. */
+export interface UnfinishedRivals {
+  /** The first (oldest) whose target or task differs, or null. */
+  readonly rival: RivalDifferences | null;
+  /** The ids of those publishing the same target and task, oldest first. */
+  readonly alike: readonly string[];
+}
+
 /**
- * The first (oldest) unfinished job publishing to the job's model name whose target or task differs, or
- * null. A job recorded before jobs kept their task is asked for it (its view), and compared by target alone
- * if it cannot answer.
+ * The unfinished jobs publishing to the job's model name (see UnfinishedRivals). A job recorded before
+ * jobs kept their task is asked for it (its view), and compared by target alone if it cannot answer.
  */
-export async function rivalJob(env: Env, tenant: string, job: PublishedShape): Promise<RivalDifferences | null> {
+export async function rivalJobs(env: Env, tenant: string, job: PublishedShape): Promise<UnfinishedRivals> {
   const unfinished = await env.REGISTRY.getByName(tenant).unfinishedJobsFor(job.model);
+  let rival: RivalDifferences | null = null;
+  const alike: string[] = [];
   for (const other of unfinished) {
     const task = other.task ?? (await coordinatorFor(env, tenant, other.id).view().catch(() => null))?.task ?? undefined;
     const d = rivalDifferences(job, { ...other, ...(task !== undefined ? { task } : {}) });
-    if (d) return d;
+    if (!d) alike.push(other.id);
+    else rival ??= d;
   }
-  return null;
+  return { rival, alike };
 }
 
 /** How `job` differs from the unfinished job `other` (its task compared when known), or null. */
@@ -74,4 +88,28 @@ export function rivalConflict(job: PublishedShape, d: RivalDifferences): ApiErro
 export function rivalWarning(job: PublishedShape, d: RivalDifferences): string {
   const what = `predicts "${d.rival.target}"${d.rival.task !== null ? ` (${d.rival.task})` : ''}`;
   return `"replace_model": job ${d.job_id}, not finished yet, also publishes to model "${job.model}" and ${what}: this job's result replaces it as the champion when it finishes; a result job ${d.job_id} publishes after that is kept as a version beside it, unless that job also sent "replace_model": true`;
+}
+
+/**
+ * The job's warning when unfinished jobs (`alike`) publish the same target and task to its model name:
+ * which result will serve (of jobs sent without "challenge", the last to finish, whatever it scores), and
+ * what to do instead. `challenging`: this job was sent with "challenge". Empty when there are none.
+ */
+export async function alikeJobsWarning(env: Env, tenant: string, job: PublishedShape, alike: readonly string[], challenging: boolean): Promise<string[]> {
+  if (alike.length === 0) return [];
+  const named = alike.length === 1 ? `job ${alike[0]}, not finished yet, also publishes` : `jobs ${alike.slice(0, -1).join(', ')} and ${alike.at(-1)}, not finished yet, also publish`;
+  const others = alike.length === 1 ? `job ${alike[0]}` : 'one of them';
+  const race = `${named} to model "${job.model}" (target "${job.target}")`;
+  if (challenging) {
+    return [`${race}: this job's result is compared with the champion in place when it ends; if ${others} ends later and was sent without "challenge", its result becomes the champion whatever either scores`];
+  }
+  const champion = await env.REGISTRY.getByName(tenant).resolveModel(job.model);
+  if (!champion) {
+    return [
+      `${race}, which has no champion yet: whichever finishes last becomes the champion, whatever it scores. "challenge" needs a champion to compare with: to keep the better result, publish this job under another name ("model": "…"), or start it once ${others} has finished, with "challenge": true`,
+    ];
+  }
+  return [
+    `${race}: of jobs sent without "challenge", the last to finish becomes the champion whatever it scores, so the result of whichever ends last will serve. Send "challenge": true for this job's result to become the champion only if it beats the champion in place when it ends (on held-out rows)`,
+  ];
 }

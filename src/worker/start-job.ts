@@ -32,7 +32,7 @@ import { readLimits, tooManyJobs } from './limits';
 import { jobContract } from './forecast-contract';
 import { modelConflict, modelDifferences, type PublishedShape, replacedModelWarning } from './model-conflict';
 import { resolvePositiveClass } from './positive-class';
-import { rivalConflict, rivalDifferences, rivalJob, rivalWarning } from './rival-jobs';
+import { alikeJobsWarning, rivalConflict, rivalDifferences, rivalJobs, rivalWarning } from './rival-jobs';
 import { validName } from './names';
 import type { CreateJobBody } from './schemas';
 import { readObjectBytes } from './storage';
@@ -197,8 +197,11 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const differences = options.retrain ? null : await modelDifferences(env, tenant, published);
   if (differences && !body.replace_model) throw modelConflict(published, differences, Boolean(challenged));
   // Nor may it race an unfinished job publishing another target or task to the same name (rival-jobs).
-  const rival = options.retrain ? null : await rivalJob(env, tenant, published);
+  const rivals = options.retrain ? null : await rivalJobs(env, tenant, published);
+  const rival = rivals?.rival ?? null;
   if (rival && !body.replace_model) throw rivalConflict(published, rival);
+  // Unfinished jobs of the same target race for the champion too: the last to finish serves (rival-jobs).
+  const alike = rivals ? await alikeJobsWarning(env, tenant, published, rivals.alike, Boolean(challenged)) : [];
   // What the user should know about the target before trusting the score (none stops the job).
   const warnings = [
     ...(series ? series.warnings : [...targetWarnings(ds, body.target, target, folds, metric), ...(body.task === undefined && target.task === 'regression' ? timeSeriesHint(ds) : [])]),
@@ -213,6 +216,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     ...(forecast ? unreadCovariates(forecast, families) : []),
     ...(differences ? [replacedModelWarning(published, differences)] : []),
     ...(rival ? [rivalWarning(published, rival)] : []),
+    ...alike,
     ...(challenged ? challengeWarnings(modelName, challenged, dataset, metric, Boolean(forecast)) : []),
   ];
   const config: JobConfig = {
@@ -261,10 +265,6 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   if (!recorded.recorded) throw 'rival' in recorded ? rivalConflict(published, rivalDifferences(published, recorded.rival)!) : tooManyJobs(recorded.active, maxJobs);
   await coordinatorFor(env, tenant, id).start(config);
   // The list (GET /v1/jobs) says running from here on, as the job itself does, until the job reports its end.
-  await registry.jobStarted(id);
-  return { id, status: 'queued', ...(warnings.length > 0 ? { warnings } : {}) };
-}
-
 /** A forecast job's (past) covariates that no family it searches reads: they will not change its forecasts. */
 function unreadCovariates(forecast: ForecastJobSpec, families: readonly string[]): string[] {
   if (families.some((f) => (COVARIATE_FAMILIES as readonly string[]).includes(f))) return [];
@@ -276,6 +276,10 @@ function unreadCovariates(forecast: ForecastJobSpec, families: readonly string[]
     ...(forecast.past_covariates ? [`${searched} learns from past covariates: ${only}, so ${named(forecast.past_covariates)} will not change the forecasts`] : []),
   ];
 }
+  await registry.jobStarted(id);
+  return { id, status: 'queued', ...(warnings.length > 0 ? { warnings } : {}) };
+}
+
 
 /**
  * Date columns the job reads (a forecast its time column alone) whose order of day and month upload had to

@@ -2,10 +2,11 @@
  * The job report `edge-automl train` and `status` print (cli/job-report), in plain Node: which trial (or
  * the ensemble) the job published, and why a built ensemble or the leaderboard's best trial is not it;
  * its warnings, a guessed order of day and month with the `--date-order` that settles it, written with the
- * run's own global options.
+ * run's own global options; what a running job is doing (cli/job-phase).
  */
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/client';
+import { jobPhaseText } from '../../src/cli/job-phase';
 import { describeJob } from '../../src/cli/job-report';
 
 /** The command hints start with: the run's command and global options (cli/invocation). */
@@ -153,6 +154,23 @@ describe('job report', () => {
     expect(describeJob(job({}), CLI)).not.toContain('kept apart');
     const challenge = { status: 'complete' as const, challenger: 't0000', margin: 0.01, holdout_from: 'all_rows' as const, promoted: false, decision: 'the champion stays' };
     expect(describeJob(job({ model: { name: 'digits', version: 2, promoted: false }, challenge }), CLI)).not.toContain('kept apart');
+  });
+
+  it("says what a running job is doing: its phase, and while it searches the time left", () => {
+    const running = (progress: Partial<Job['progress']>, budget: Job['progress']['budget'] = { seconds: 60 }) =>
+      job({ status: 'running', finished_at: null, progress: { trials_done: 3, trials_running: 2, trials_failed: 0, elapsed_ms: 18_000, budget, ...progress } });
+    const firstLine = (j: Job) => describeJob(j, CLI).split('\n')[0];
+    expect(firstLine(running({ phase: 'searching', remaining_ms: 42_000 }))).toBe('job j1: running (searching, 42.0 s left)');
+    // A trial budget may end the search before its time does.
+    expect(firstLine(running({ phase: 'searching', remaining_ms: 42_000 }, { seconds: 3600, trials: 20 }))).toBe('job j1: running (searching, up to 42.0 s left)');
+    expect(firstLine(running({ phase: 'searching', remaining_ms: 0 }))).toBe('job j1: running (searching, time budget spent: waiting for the running trials)');
+    expect(firstLine(running({ phase: 'ensembling', remaining_ms: null }))).toBe('job j1: running (building the ensemble)');
+    expect(firstLine(running({ phase: 'comparing', remaining_ms: null }))).toBe('job j1: running (comparing with the champion)');
+    expect(firstLine(running({ phase: 'publishing', remaining_ms: null }))).toBe('job j1: running (publishing)');
+    // An ended job's status says it all; a server that reports no phase gets the status alone.
+    expect(firstLine(job({ progress: { ...job({}).progress, phase: 'ended', remaining_ms: null } }))).toBe('job j1: succeeded');
+    expect(firstLine(running({}))).toBe('job j1: running');
+    expect(jobPhaseText(running({ phase: 'searching', remaining_ms: 42_000 }))).toBe('searching, 42.0 s left');
   });
 
   it('shows the leaderboard rows asked for', () => {

@@ -105,7 +105,7 @@ describe('advancing a kept forecast champion in the Registry', () => {
       expect(columns).toContain('advanced_from');
       expect(sql.exec('SELECT name, version, job_id, score, advanced_from FROM model_versions').toArray()).toEqual([{ name: 'old', version: 1, job_id: 'j1', score: 3.5, advanced_from: null }]);
       // A job publishes one version; an advance of it may share its job.
-      const insert = `INSERT INTO model_versions (${columns.filter((c) => !['task', 'target', 'classes'].includes(c)).join(', ')})`;
+      const insert = `INSERT INTO model_versions (${columns.filter((c) => !['task', 'target', 'classes', 'validation'].includes(c)).join(', ')})`;
       expect(() => sql.exec(`${insert} VALUES ('old', 2, 'j1', 't0', 'linear', 'rmse', 0, 3.5, 'k2', '{}', 'now', NULL)`)).toThrow(/UNIQUE/);
       sql.exec(`${insert} VALUES ('old', 2, 'j1', 't0', 'linear', 'rmse', 0, 3.5, 'k2', '{}', 'now', 1)`);
       // Upgrading again changes nothing.

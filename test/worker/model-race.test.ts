@@ -5,7 +5,8 @@
  * created at the same moment cannot both pass); a job whose model became another target while it ran
  * publishes a version that is not the champion, its view and the model's history saying why and how to
  * promote it; promoting it, or rolling back across a replace_model, makes the model view, the list and
- * the schedule route describe the champion.
+ * the schedule route describe the champion. A job racing an unfinished job of the same target is accepted
+ * with a warning naming it, saying which result will serve and suggesting "challenge".
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
@@ -125,6 +126,38 @@ describe('jobs racing for one model name', () => {
     const id = (await json(accepted)).id as string;
     expect((await json(refused)).error).toMatchObject({ code: 'model_conflict', details: { unfinished_job: id } });
     expect((await waitForJob(id)).status).toBe('succeeded');
+  });
+
+  it('warns a job that an unfinished job publishes the same target to its model: which result serves, and "challenge"', async () => {
+    await upload();
+    // A job of the same target that stays unfinished until the end of the test (recorded as running).
+    const other = crypto.randomUUID();
+    const registry = env.REGISTRY.getByName('default');
+    await registry.recordJob({ id: other, dataset: 'race-peng', target: 'species', status: 'running', model_name: 'race-alike', created_at: new Date().toISOString(), task: 'multiclass' });
+    const race = `job ${other}, not finished yet, also publishes to model "race-alike" (target "species")`;
+
+    // A model without a champion: "challenge" cannot be used yet, and the warning says what can.
+    const first = await json(await job({ target: 'species', model: 'race-alike' }));
+    expect(first.warnings).toContain(
+      `${race}, which has no champion yet: whichever finishes last becomes the champion, whatever it scores. "challenge" needs a champion to compare with: to keep the better result, publish this job under another name ("model": "…"), or start it once job ${other} has finished, with "challenge": true`,
+    );
+    expect((await waitForJob(first.id)).model).toEqual({ name: 'race-alike', version: 1 });
+    // With a champion: the last to finish serves, unless the job is sent with "challenge".
+    const second = await json(await job({ target: 'species', model: 'race-alike' }));
+    expect(second.warnings).toContain(
+      `${race}: of jobs sent without "challenge", the last to finish becomes the champion whatever it scores, so the result of whichever ends last will serve. Send "challenge": true for this job's result to become the champion only if it beats the champion in place when it ends (on held-out rows)`,
+    );
+    await waitForJob(second.id);
+    const challenging = await json(await job({ target: 'species', model: 'race-alike', challenge: true }));
+    expect(challenging.warnings).toContain(
+      `${race}: this job's result is compared with the champion in place when it ends; if job ${other} ends later and was sent without "challenge", its result becomes the champion whatever either scores`,
+    );
+    await waitForJob(challenging.id);
+    // Once the other job has ended, nothing races.
+    await registry.jobFinished(other, 'succeeded');
+    const alone = await json(await job({ target: 'species', model: 'race-alike' }));
+    expect(alone.warnings ?? []).not.toContainEqual(expect.stringContaining('not finished yet'));
+    await waitForJob(alone.id);
   });
 
   it('keeps a result apart when its model became another target while it ran, until it is promoted on purpose', async () => {

@@ -130,7 +130,7 @@ function summaryOf(view) {
       ['Metric', `${view.metric}${view.metric === 'f1' && view.positive_class !== undefined ? ` of class "${view.positive_class}"` : ''} (${view.greater_is_better ? 'higher' : 'lower'} is better)`],
       ['Strategy', view.scheduler ? `${view.strategy} / ${view.scheduler}` : view.strategy],
       ['Models', `${view.models.join(', ')}${view.models_skipped?.length ? ` (skipped: ${view.models_skipped.map((s) => `${s.family}, ${s.reason}`).join('; ')})` : ''}`],
-      ['Trials', `${p.trials_done} done, ${p.trials_running} running, ${p.trials_failed} failed`],
+      ['Trials', `${p.trials_done} done, ${p.trials_running} running${p.trials_waiting ? ` (${p.trials_waiting} waiting for a consumer)` : ''}, ${p.trials_failed} failed`],
       ['Elapsed', `${duration(p.elapsed_ms)} of ${budget || 'the budget'}`],
       ['Best', view.best ? `${num(view.best.score)} (${view.best.family}, ${view.best.trial_id})` : '–'],
       // The best trial's score with the optimism of picking it removed: what to expect on new rows.

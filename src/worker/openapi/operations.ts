@@ -109,7 +109,7 @@ const jobs: Operation[] = [
     method: 'post', path: '/v1/jobs', operationId: 'createJob', tag: 'jobs', access: 'key',
     summary: 'Start an AutoML search',
     description:
-      'Only `dataset` and `target` are required. Everything checkable is checked first, so a refused request creates no job. A job publishing to an existing model makes its result the champion; with `challenge` it is compared with the champion on held-out rows, as a scheduled retraining is, and becomes the champion only if it wins (the job\'s `challenge` and the model\'s history record the decision).',
+      'Only `dataset` and `target` are required. Everything checkable is checked first, so a refused request creates no job. A job publishing to an existing model makes its result the champion; with `challenge` it is compared with the champion on held-out rows, as a scheduled retraining is, and becomes the champion only if it wins (the job\'s `challenge` and the model\'s history record the decision). Unfinished jobs publishing the same target to the model are named in `warnings`: of jobs sent without `challenge`, the last to finish becomes the champion.',
     body: { required: true, content: { 'application/json': { json: createJobSchema, example: { dataset: 'credit', target: 'class', budget: { seconds: 60 } } } } },
     responses: {
       202: ok('the job is queued', r.jobCreatedResponse),
@@ -145,7 +145,7 @@ const jobs: Operation[] = [
     method: 'delete', path: '/v1/jobs/{id}', operationId: 'cancelJob', tag: 'jobs', access: 'key',
     summary: 'Cancel a job, keeping finished trials and the best model so far',
     description:
-      'Answers the job with `cancel`: what this request did. A job that had already ended is left as it was (`cancel.already_ended: true`, still `200`). A job cancelled before any trial finished publishes nothing (its `warnings` say so); one cancelled while its ensemble was being built publishes its best trial, and its `ensemble` is `skipped` with the reason.',
+      'Answers the job with `cancel`: what this request did. A job that had already ended is left as it was (`cancel.already_ended: true`, still `200`). A job cancelled before any trial finished publishes nothing (its `warnings` say so); one cancelled while its ensemble was being built publishes its best trial, and its `ensemble` is `skipped` with the reason. Over an existing champion, the cancelled job\'s result becomes the champion only if it scores better on the same dataset version, target, metric and validation (folds, every row, the same rows held out): it then says which version it replaced and the rollback route (`model.promoted: true`); otherwise it is kept as a version beside the champion (`model.promoted: false`, a `kept_apart` history event), and `cancel.message` and `warnings` name the version and the promote route that makes it the champion.',
     responses: { 200: ok('the job after cancellation, with what the cancel did', r.cancelledJobResponse), 404: notFound('job') },
   },
 ];

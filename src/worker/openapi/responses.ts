@@ -106,7 +106,7 @@ export const datasetListResponse = z.object({
 export const jobCreatedResponse = z.object({
   id: z.string(),
   status: z.literal('queued'),
-  warnings: z.array(z.string()).optional().describe('what to know about the target and the data before trusting the score (as in the job view)'),
+  warnings: z.array(z.string()).optional().describe('what to know about the target and the data before trusting the score (as in the job view), and the unfinished jobs that publish the same target to the model (the last to finish without `challenge` becomes the champion)'),
 });
 
 const leaderboardEntry = z.object({
@@ -159,11 +159,25 @@ export const jobViewResponse = z.object({
     .array(z.string())
     .optional()
     .describe(
-      'what to know before trusting the score: rows left out for a missing target, classes rarer than the folds, extreme regression targets; date columns read month first because no value told day from month; a column that predicts the target almost perfectly alone (a leak: ignore it if it is not known when you predict); the champion a "replace_model" job replaced; and, once published, a model trained on a fraction of the rows (no trial finished at full fidelity within the budget) with its fidelity; a job cancelled before any trial finished: nothing was published',
+      'what to know before trusting the score: rows left out for a missing target, classes rarer than the folds, extreme regression targets; date columns read month first because no value told day from month; a column that predicts the target almost perfectly alone (a leak: ignore it if it is not known when you predict); the champion a "replace_model" job replaced; and, once published, a model trained on a fraction of the rows (no trial finished at full fidelity within the budget) with its fidelity; a job cancelled before any trial finished: nothing was published; a cancelled job\'s result kept beside a better champion (with the promote route) or replacing a worse one (with the rollback route); a job interrupted by a restart of its coordinator, for how long (during the search its time budget is extended by as much)',
     ),
   scheduler: z.enum(['asha', 'hyperband']).optional(),
   seed: z.int(),
-  progress: z.object({ trials_done: z.int(), trials_running: z.int(), trials_failed: z.int(), elapsed_ms: z.number(), budget }),
+  progress: z.object({
+    trials_done: z.int(),
+    trials_running: z.int(),
+    trials_waiting: z
+      .int()
+      .optional()
+      .describe('of trials_running, those no consumer is known to be computing: sent and not yet picked up, sent again, or (after the job\'s coordinator restarted) not heard from since; they are sent again within seconds'),
+    trials_failed: z.int(),
+    elapsed_ms: z.number(),
+    budget,
+    phase: z
+      .enum(['searching', 'ensembling', 'comparing', 'publishing', 'ended'])
+      .describe('where the job is: searching (trials run, through the grace period after the time budget), ensembling (the end-of-search ensemble), comparing (a retraining job\'s result against the champion on held-out rows), publishing, ended'),
+    remaining_ms: z.number().nullable().describe('while searching: the time budget left (0 during the grace period for running trials; a trials-only budget counts down its 3,600-s cap); null in every other phase'),
+  }),
   best: z.object({ trial_id: z.string(), family, score }).nullable(),
   leaderboard: z
     .array(leaderboardEntry)
@@ -214,7 +228,7 @@ export const jobViewResponse = z.object({
       promoted: z
         .boolean()
         .optional()
-        .describe('false: the version is stored but is not the champion, since the champion became another target or task while the job ran and the job did not send replace_model (kept apart; its warnings say how to promote it). A retraining job (or one sent with challenge) says its decision in challenge.promoted'),
+        .describe('false: the version is stored but is not the champion, since the champion became another target or task while the job ran and the job did not send replace_model, or since the job was cancelled and its result does not beat the champion on the same data, metric and validation (kept apart; its warnings say how to promote it). true (a cancelled job only): its result replaced the champion, which its warnings name with the rollback route. A retraining job (or one sent with challenge) says its decision in challenge.promoted'),
     })
     .optional()
     .describe('present once the job has published a model'),
@@ -227,7 +241,7 @@ export const cancelledJobResponse = jobViewResponse.extend({
   cancel: z
     .object({
       already_ended: z.boolean().describe('true: the job had ended (succeeded, failed or cancelled) before this request, and nothing was cancelled'),
-      message: z.string().describe('what the cancel did: the trial published and its version (without the ensemble when one was being built), or why nothing was published'),
+      message: z.string().describe('what the cancel did: the trial published and its version (without the ensemble when one was being built), or why nothing was published; over an existing champion, whether the version was kept beside it (with the promote route) or replaced it (naming the version replaced, with the rollback route)'),
     })
     .describe('what this cancel did (the rest is the job as GET /v1/jobs/{id} shows it)'),
 });
@@ -274,7 +288,7 @@ const modelEvent = z.object({
   at: isoTime,
   kind: z
     .enum(['published', 'promoted', 'rolled_back', 'challenger_kept', 'kept_apart', 'advanced', 'retrain_started', 'retrain_skipped'])
-    .describe('advanced: a forecast champion that stayed was advanced to the retraining job\'s data as a new version (version), now the champion; previous_version is the version advanced. kept_apart: a job\'s result (version) stored beside the champion (previous_version), not over it, since the champion became another target or task while the job ran and the job did not send replace_model; POST …/promote makes it the champion on purpose'),
+    .describe('advanced: a forecast champion that stayed was advanced to the retraining job\'s data as a new version (version), now the champion; previous_version is the version advanced. kept_apart: a job\'s result (version) stored beside the champion (previous_version), not over it, since the champion became another target or task while the job ran and the job did not send replace_model, or since the job was cancelled and its result does not beat the champion on the same data, metric and validation; POST …/promote makes it the champion on purpose. A cancelled job\'s result that beat the champion is a published event whose reason names the version it replaced and the rollback route'),
   version: z.int().nullable(),
   previous_version: z.int().nullable(),
   job_id: z.string().nullable(),

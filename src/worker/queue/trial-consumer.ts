@@ -33,13 +33,25 @@ const HEARTBEAT_MS = 2_000;
  * stall), and every few seconds it renews the trial's lease with its coordinator, stopping the trial by
  * throwing when the coordinator no longer wants it (cancelled job, budget over, lease expired).
  */
-function trialYield(coordinator: ReturnType<typeof coordinatorFor>, trialId: string): () => Promise<void> {
+function trialYield(stubOf: () => ReturnType<typeof coordinatorFor>, trialId: string): () => Promise<void> {
+  let coordinator = stubOf();
   let lastBeat = Date.now();
   return async () => {
     await new Promise<void>((resolve) => setTimeout(resolve, 0));
     if (Date.now() - lastBeat < HEARTBEAT_MS) return;
     lastBeat = Date.now();
-    if (!(await coordinator.heartbeat(trialId))) throw new Error('stopped: the coordinator no longer wants this trial (cancelled, expired or the job ended)');
+    let wanted: boolean;
+    try {
+      wanted = await coordinator.heartbeat(trialId);
+    } catch (err) {
+      // The coordinator could not be reached: it may be restarting (an eviction, a deploy). The trial goes on:
+      // a restarted coordinator keeps it for a consumer heard from within its grace (durable/restart-recovery).
+      // A stub that threw stays broken, so the next heartbeat, and the report, take a new one.
+      console.error(`heartbeat of trial ${trialId} failed; the trial goes on`, err);
+      coordinator = stubOf();
+      return;
+    }
+    if (!wanted) throw new Error('stopped: the coordinator no longer wants this trial (cancelled, expired or the job ended)');
   };
 }
 
@@ -54,11 +66,12 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
     try {
       if (msg.body.kind === 'ensemble') {
         const work = deadLetters ? null : await coordinator.claimEnsemble();
-        await coordinator.reportEnsemble(work ? await buildJobEnsemble(work, env, (key) => loadDataset(env, key)) : { status: 'failed', reason: 'the ensemble invocation failed repeatedly' });
+        // Reported through a new stub, as a trial's result is (below): a restart meanwhile breaks the claim's.
+        await coordinatorFor(env, tenant, job_id).reportEnsemble(work ? await buildJobEnsemble(work, env, (key) => loadDataset(env, key)) : { status: 'failed', reason: 'the ensemble invocation failed repeatedly' });
       } else if (msg.body.kind === 'challenge') {
         const work = deadLetters ? null : await coordinator.claimChallenge();
         if (work || deadLetters) {
-          await coordinator.reportChallenge(work ? await compareWithChampion(work, env, (key) => loadDataset(env, key)) : { status: 'failed', reason: 'the comparison invocation failed repeatedly' });
+          await coordinatorFor(env, tenant, job_id).reportChallenge(work ? await compareWithChampion(work, env, (key) => loadDataset(env, key)) : { status: 'failed', reason: 'the comparison invocation failed repeatedly' });
         }
       } else if (msg.body.kind === 'sweep-jobs') {
         // Leftover files of a deleted model: a dead letter is dropped (the next deletion of the name sweeps them).
@@ -71,14 +84,21 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
         await coordinator.report(trial_id, { status: 'failed', code: 'invocation_died', reason: 'the trial invocation failed repeatedly (CPU or memory limit, or a crash)' });
       } else {
         const work = await coordinator.claim(trial_id);
-        if (work) await coordinator.report(trial_id, await executeTrial(work, env, trialYield(coordinator, trial_id)));
+        if (work) {
+          const began = Date.now();
+          const report = await executeTrial(work, env, trialYield(() => coordinatorFor(env, tenant, job_id), trial_id));
+          // The fit's own duration, from the claim to the result: the trial's start and finish in the journal
+          // also count its wait for a consumer and any restart. Sent through a new stub, since the claim's
+          // breaks if the coordinator restarted meanwhile.
+          await coordinatorFor(env, tenant, job_id).report(trial_id, { ...report, fit_ms: Date.now() - began });
+        }
       }
       msg.ack();
     } catch (err) {
       // Reporting failed (coordinator unreachable): let the queue deliver again; claim makes it safe.
       console.error(`trial ${job_id}/${trial_id} attempt ${msg.attempts} failed`, err);
       // This invocation gives the trial up: its redelivery may claim it at once (best effort).
-      if (msg.body.kind === undefined || msg.body.kind === 'trial') await coordinator.release(trial_id).catch(() => undefined);
+      if (msg.body.kind === undefined || msg.body.kind === 'trial') await coordinatorFor(env, tenant, job_id).release(trial_id).catch(() => undefined);
       msg.retry({ delaySeconds: Math.min(30, 2 ** msg.attempts) });
     }
   }
