@@ -5,7 +5,8 @@
  * a trial trains on, on the ladder 1/9, 1/3, 1 (eta 3, ending exactly at a full trial). When a slot frees
  * the scheduler either promotes a configuration (a new trial with the same parameters one rung up) or
  * asks the job's sampler for a new configuration at the bottom rung. There is no barrier: a promotion is
- * decided from the results reported so far, while other trials still run.
+ * decided from the results reported so far, while other trials still run (for a reproducible job, from
+ * those of the trials the conditioning rule lets the next trial see: durable/search-order).
  */
 import type { FrozenTrial, Sampler, SamplerContext, SamplerStrategy, TrialConfig } from '../engine';
 import { TPE_DEFAULTS } from '../engine/search/samplers';
@@ -59,7 +60,9 @@ export interface PlannedTrial {
 const fidelityAt = (rung: number) => (rung === TOP ? 1 : fidelityOfRung(rung, LADDER));
 
 /**
- * The next trial, or undefined to launch nothing until a running trial reports. `lastTrial` says this
+ * The next trial, or undefined to launch nothing until a running trial reports. It is decided from `s`:
+ * the job's state, or for a reproducible job the part of it the next proposal may see (durable/search-
+ * order), with `actual` the job's state. `lastTrial` says this
  * launch uses the last trial of a trial-count budget: it is then reserved for a full-fidelity result if
  * the job has none yet (complete or running), by re-running the best configuration so far (highest
  * fidelity reached, then lowest loss) at full fidelity. Otherwise a short budget could end with only a
@@ -68,11 +71,13 @@ const fidelityAt = (rung: number) => (rung === TOP ? 1 : fidelityOfRung(rung, LA
  * a new, unscreened configuration, published as the only full-fidelity trial whatever the screened ones
  * scored. Only when nothing has completed and nothing runs does it try a new configuration in full.
  */
-export function planTrial(s: JobState, scheduler: Scheduler, sampler: Sampler, ctx: SamplerContext, lastTrial: boolean): PlannedTrial | undefined {
+export function planTrial(s: JobState, scheduler: Scheduler, sampler: Sampler, ctx: SamplerContext, lastTrial: boolean, actual: JobState = s): PlannedTrial | undefined {
   const lines = lineages(s);
   if (lastTrial && !s.order.some((t) => isFullFidelity(t) && (t.state === 'running' || t.state === 'complete'))) {
-    if (s.order.some((t) => t.state === 'running')) return undefined;
-    const best = publishableTrial(s);
+    // Waited for in `actual`: in a reproducible job's view (`s`, durable/search-order) the latest trials
+    // always show as running. Once none runs, every result is in and the choice depends on them alone.
+    if (actual.order.some((t) => t.state === 'running')) return undefined;
+    const best = publishableTrial(actual);
     if (best) return { config: configOf(best), fidelity: { rung: TOP, fidelity: 1, promoted_from: best.trial_id, ...bracketOf(best) } };
     return { config: sampler.suggest(samplerHistory(lines), ctx), fidelity: { rung: TOP, fidelity: 1, ...(scheduler === 'hyperband' ? { bracket: TOP } : {}) } };
   }

@@ -86,6 +86,13 @@ export interface JobConfig {
    */
   readonly replace_model?: boolean;
   readonly parallelism: number;
+  /**
+   * Set on a job with a budget of trials alone (worker/start-job): each trial is
+   * proposed from the results of the trials numbered well enough before it, once they have finished
+   * (durable/search-order), so its trials do not depend on which trial finishes first. Absent (jobs made
+   * before it, time-budgeted jobs): each proposal sees every result so far.
+   */
+  readonly reproducible?: boolean;
   /** The job's cap on the published model's estimated single-row prediction time, µs (`serving.max_us_per_row`). */
   readonly max_serving_us?: number;
   readonly folds: number;

@@ -15,6 +15,9 @@ export function repeatedFailure(state: JobState): string | null {
   let failed = 0;
   for (const t of state.order) {
     if (t.state === 'complete') return null;
+    // A reproducible job (durable/search-order) decides on the trials in number order up to the first
+    // still running, so a success still to report earlier in that order cannot be outrun by failures.
+    if (t.state === 'running' && state.config?.reproducible) break;
     if (t.state !== 'failed' || t.report?.status !== 'failed') continue;
     if (reason !== null && t.report.reason !== reason) return null;
     reason = t.report.reason;

@@ -10,6 +10,7 @@ import type { CoordinatorHost } from './coordinator-host';
 import { planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
 import { type JobState, runningTrials, type TrialEntry } from './job-journal';
 import type { JobConfig, TrialMessage } from './protocol';
+import { proposalState } from './search-order';
 import { claimWindow } from './trial-leases';
 
 /**
@@ -31,7 +32,10 @@ export function launchTrials(host: CoordinatorHost, config: JobConfig, sampler: 
   const ctx = { families: config.families, shape: searchShape(config), seed: config.seed };
   while (runningTrials(host.state).length < config.parallelism && host.state.order.length < maxTrials) {
     const number = host.state.order.length;
-    const planned = scheduler ? planTrial(host.state, scheduler, sampler, ctx, number === maxTrials - 1) : { config: sampler.suggest(trialHistory(host.state), ctx), fidelity: {} };
+    // A reproducible job proposes from what trial numbers fix, waiting for the trials that decides (search-order).
+    const seen = proposalState(host.state, config);
+    if (!seen) break;
+    const planned = scheduler ? planTrial(seen, scheduler, sampler, ctx, number === maxTrials - 1, host.state) : { config: sampler.suggest(trialHistory(seen), ctx), fidelity: {} };
     if (!planned) break;
     const next = planned.config;
     const trialId = `t${String(number).padStart(4, '0')}`;

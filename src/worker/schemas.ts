@@ -96,7 +96,12 @@ export const createJobSchema = z.strictObject({
   strategy: z.enum(['auto', 'random', 'grid', 'bayes', 'evolution', 'asha', 'hyperband']).optional(),
   models: z.array(z.string()).min(1).optional(),
   columns: z.record(z.string(), z.union([z.enum(COLUMN_OVERRIDES), datetimeOverride], { error: overrideError })).optional(),
-  seed: z.int().min(0).max(2 ** 31 - 1).optional(),
+  seed: z
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional()
+    .describe('seed of the search and of every trial (default 42). With a budget of trials alone the job is reproducible: the same request gives the same trials, leaderboard and model at any parallelism, whichever trial finishes first (each trial waits for the results it is proposed from)'),
   model: z.string().min(1).optional(),
   /**
    * Lets the job replace the champion of an existing model (`model`) with a different one: another target,
@@ -108,7 +113,7 @@ export const createJobSchema = z.strictObject({
     .optional()
     .describe('true lets the job replace the champion of an existing model with one that predicts another target, does another task, reads other columns, or forecasts other series (another time column, group column, step, covariates or time zone; its clients must then change their requests); without it such a job is refused with 409 model_conflict. Not needed to retrain a model on newer data of the same columns'),
   challenge: challengeSchema.optional(),
-  parallelism: z.int().min(1).max(32).optional(),
+  parallelism: z.int().min(1).max(32).optional().describe('trials in flight at once (default 2, the TRIAL_PARALLELISM var); a reproducible job\'s trials depend on it, as on the seed, not on timing'),
   /**
    * A cap on the published model's estimated single-row prediction time (engine/serialize/serving-cost),
    * µs: trials over it are not published, bags fall back to a refit, and the ensemble stays within it.

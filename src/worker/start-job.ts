@@ -238,6 +238,10 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     model_name: modelName,
     replace_model: body.replace_model === true,
     parallelism: body.parallelism ?? Math.max(1, Number(env.TRIAL_PARALLELISM || 2)),
+    // Reproducible: a budget of trials alone, whose proposals wait for the trials they depend on
+    // (durable/search-order). A time budget keeps the free order even with a seed: how many trials fit in
+    // its time depends on the machine anyway, and the wait would cost it up to a third of its trials.
+    ...(body.budget?.trials !== undefined && body.budget.seconds === undefined ? { reproducible: true } : {}),
     ...(body.serving ? { max_serving_us: body.serving.max_us_per_row } : {}),
     // Five folds where data is scarce and estimates are noisy; fewer as rows (and each fit's cost) grow.
     // A forecast job validates on rolling origins instead. Repeating the five folds three times over new
@@ -261,10 +265,6 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   // The rival check again, in the step that records the job: one created meanwhile cannot slip past it
   // (a rival it returns differs by the same test, so rivalDifferences names how).
   const summary = { id, dataset: datasetName, target: body.target, status: 'queued' as const, model_name: modelName, created_at: new Date(now).toISOString(), task: published.task };
-  const recorded = await registry.recordJobWithin(summary, maxJobs, !options.retrain && !body.replace_model);
-  if (!recorded.recorded) throw 'rival' in recorded ? rivalConflict(published, rivalDifferences(published, recorded.rival)!) : tooManyJobs(recorded.active, maxJobs);
-  await coordinatorFor(env, tenant, id).start(config);
-  // The list (GET /v1/jobs) says running from here on, as the job itself does, until the job reports its end.
 /** A forecast job's (past) covariates that no family it searches reads: they will not change its forecasts. */
 function unreadCovariates(forecast: ForecastJobSpec, families: readonly string[]): string[] {
   if (families.some((f) => (COVARIATE_FAMILIES as readonly string[]).includes(f))) return [];
@@ -276,6 +276,10 @@ function unreadCovariates(forecast: ForecastJobSpec, families: readonly string[]
     ...(forecast.past_covariates ? [`${searched} learns from past covariates: ${only}, so ${named(forecast.past_covariates)} will not change the forecasts`] : []),
   ];
 }
+  const recorded = await registry.recordJobWithin(summary, maxJobs, !options.retrain && !body.replace_model);
+  if (!recorded.recorded) throw 'rival' in recorded ? rivalConflict(published, rivalDifferences(published, recorded.rival)!) : tooManyJobs(recorded.active, maxJobs);
+  await coordinatorFor(env, tenant, id).start(config);
+  // The list (GET /v1/jobs) says running from here on, as the job itself does, until the job reports its end.
   await registry.jobStarted(id);
   return { id, status: 'queued', ...(warnings.length > 0 ? { warnings } : {}) };
 }
