@@ -12,8 +12,8 @@
  * (c) naming only `noise`, a column of random numbers sales do not depend on. Each published forecaster
  * forecasts every shop's held-out days, given those days' values of the covariates it names, and is
  * scored by RMSE pooled over the shops (and 80% / 95% interval coverage) against what the shops sold.
- * Printed: a row per scenario, then RMSE(b)/RMSE(a) and RMSE(c)/RMSE(a) summed up as geometric means and
- * wins/losses, each search's RMSE over seasonal naive's, and coverage. Scenarios run on --threads worker
+ * Printed: a row per scenario, then RMSE(b)/RMSE(a) and RMSE(c)/RMSE(a) summed up as geometric means,
+ * medians and wins/losses, each search's RMSE over seasonal naive's, and coverage. Scenarios run on --threads worker
  * threads (default 2, one per core of the machine it was sized for); their figures do not depend on it.
  * rnn is never searched: too slow for this many searches.
  */
@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_ORIGINS, type ForecastFamily } from '../src/engine/forecast';
 import { COVARIATE_SEARCHES, type ScenarioOptions, type ScenarioResult } from './lib/covariate-scenarios';
 import { BASELINES, type SearchResult } from './lib/forecast-search';
-import { geometricMean, mean, winsLossesTies } from './lib/ratio-stats';
+import { geometricMean, mean, median, winsLossesTies } from './lib/ratio-stats';
 import { formatTable } from './lib/tables';
 import { runOnThreads } from './lib/scenario-threads';
 
@@ -97,6 +97,7 @@ function summaryTable(results: readonly ScenarioResult[]): string {
     return [
       `(${'abc'[k]}) ${name}`,
       k === 0 ? '-' : geometricMean(ratios).toFixed(3),
+      k === 0 ? '-' : median(ratios).toFixed(3),
       k === 0 ? '-' : winsLossesTies(ratios),
       geometricMean(runs.map((r) => r.published.rmse / r.naiveRmse)).toFixed(3),
       mean(runs.map((r) => r.published.inside80)).toFixed(3),
@@ -104,7 +105,7 @@ function summaryTable(results: readonly ScenarioResult[]): string {
       `${runs.filter((r) => r.blendPublished).length}/${runs.length}`,
     ];
   });
-  const headers = ['covariates named', 'geomean rmse/(a)', 'wins/losses/ties vs (a)', 'geomean rmse/naive', '80% cov', '95% cov', 'blend published'];
+  const headers = ['covariates named', 'geomean rmse/(a)', 'median rmse/(a)', 'wins/losses/ties vs (a)', 'geomean rmse/naive', '80% cov', '95% cov', 'blend published'];
   return formatTable(headers, rows);
 }
 

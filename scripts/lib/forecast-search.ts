@@ -26,6 +26,7 @@ import {
   selectForecastBlend,
   withWidenedSpread,
 } from '../../src/engine/forecast';
+import type { Params } from '../../src/engine/search/space';
 import { sampleSpace } from '../../src/engine/search/sample-distribution';
 
 /** Every job runs these parameter-free trials first. */
@@ -54,6 +55,8 @@ export interface SearchSpec {
    * `week` to search as before the weekly options); absent, the shape is forecastShapeOf's, as the job's.
    */
   readonly shape?: (shape: ForecastShape) => ForecastShape;
+  /** Parameters every learned trial is given on top of its own (bench-forecast-schedule's `clock_aligned`). */
+  readonly params?: Params;
 }
 
 /** A cell of a known-future covariate, as a forecast request gives it. */
@@ -118,7 +121,8 @@ function searchPlan(ds: Dataset, spec: SearchSpec, settings: SearchSettings) {
   const { families } = settings;
   const learned = Array.from({ length: settings.trials }, (_, k) => {
     const family = families[k % families.length];
-    return { family, params: k < families.length ? forecastDefaults(family, shape) : sampleSpace(forecastSpace(family, shape), rng) };
+    const params = k < families.length ? forecastDefaults(family, shape) : sampleSpace(forecastSpace(family, shape), rng);
+    return { family, params: { ...params, ...spec.params } };
   });
   return [...BASELINES.map((family) => ({ family, params: forecastDefaults(family, shape) })), ...learned];
 }

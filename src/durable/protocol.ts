@@ -33,6 +33,11 @@ export interface ForecastJobSpec {
   readonly season: number;
   /** Steps in a week when the season is a day (hourly, business hours; engine weekPeriod); absent: none, or a job made before. */
   readonly week?: number;
+  /**
+   * Points back a seasonal difference read on the clock reaches, when more than the season (business hours
+   * whose days open for different hours; engine seasonReach); absent: the season, or a job made before.
+   */
+  readonly season_reach?: number;
   /** Length of the shortest series (per group), without the holdout. */
   readonly length: number;
   readonly groups: number;

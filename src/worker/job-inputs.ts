@@ -10,7 +10,7 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Column, Dataset, NumericColumn } from '../engine/data/dataset';
-import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, lateStartNote, lateStartWarnings, minTrainLength, naturalSeason, pastFillWarnings, pastLagBound, type SeriesInfo, validationPlan, weekPeriod } from '../engine/forecast';
+import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, lateStartNote, lateStartWarnings, minTrainLength, naturalSeason, pastFillWarnings, pastLagBound, seasonReach, type SeriesInfo, validationPlan, weekPeriod } from '../engine/forecast';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
 import type { SearchFamily } from '../engine/search/trial';
@@ -248,6 +248,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
   const lengths = Object.values(info.lengths);
   const length = Math.min(...lengths);
   const week = weekPeriod(info.frequency, info.season);
+  const reach = seasonReach(info.frequency, info.season);
   // One season ahead by default (a year of months, a week of days), else a tenth of the series.
   const horizon = requested?.horizon ?? Math.min(DEFAULT_HORIZON_CAP, info.season > 1 ? info.season : Math.max(1, Math.round(length / 10)));
   // Refuses a series too short to validate on now, rather than failing every trial later; one that a
@@ -292,6 +293,8 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
       positive: allPositive(series),
       // A day's season within a week (hourly, business hours): the search may read the weekday and a week back.
       ...(week > 0 ? { week } : {}),
+      // Days of different hours: a seasonal difference read on the clock may reach further back than the season.
+      ...(reach > info.season ? { season_reach: reach } : {}),
       ...(info.skipped ? { min_length: minLength } : {}),
       ...(info.localClock?.timezone ? { timezone: info.localClock.timezone } : {}),
     },

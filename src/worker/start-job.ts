@@ -11,7 +11,7 @@
  * series), and the promotion margin. A job started by hand with `challenge` holds out rows and is
  * compared the same way, without the warm start (job-challenge).
  */
-import { COVARIATE_FAMILIES, localClockWarnings, minTrainLength, validationPlan } from '../engine/forecast';
+import { localClockWarnings, minTrainLength, unreadCovariateWarnings, validationPlan } from '../engine/forecast';
 import { targetWarnings } from '../engine/data/target-warnings';
 import { leakColumns, leakWarnings } from '../engine/data/leak-columns';
 import { guessedDateOrders, guessedOrderWarning } from '../engine/data/datetime-override';
@@ -213,7 +213,8 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     // A column override that read stray words as missing values names their rows.
     ...columnWarnings,
     ...dateOrderWarnings(ds, body, columns, ignore, forecast?.time_column),
-    ...(forecast ? unreadCovariates(forecast, families) : []),
+    // Covariates no family searched reads (ets reads known-future ones, not past-only ones).
+    ...(forecast ? unreadCovariateWarnings(forecast, families) : []),
     ...(differences ? [replacedModelWarning(published, differences)] : []),
     ...(rival ? [rivalWarning(published, rival)] : []),
     ...alike,
@@ -265,17 +266,6 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   // The rival check again, in the step that records the job: one created meanwhile cannot slip past it
   // (a rival it returns differs by the same test, so rivalDifferences names how).
   const summary = { id, dataset: datasetName, target: body.target, status: 'queued' as const, model_name: modelName, created_at: new Date(now).toISOString(), task: published.task };
-/** A forecast job's (past) covariates that no family it searches reads: they will not change its forecasts. */
-function unreadCovariates(forecast: ForecastJobSpec, families: readonly string[]): string[] {
-  if (families.some((f) => (COVARIATE_FAMILIES as readonly string[]).includes(f))) return [];
-  const searched = `none of the families searched (${families.join(', ')})`;
-  const only = `only ${COVARIATE_FAMILIES.join(', ')} do`;
-  const named = (columns: readonly string[]) => columns.map((c) => `"${c}"`).join(', ');
-  return [
-    ...(forecast.covariates ? [`${searched} learns from covariates: ${only}, so ${named(forecast.covariates)} will not change the forecasts (forecast requests must still give them)`] : []),
-    ...(forecast.past_covariates ? [`${searched} learns from past covariates: ${only}, so ${named(forecast.past_covariates)} will not change the forecasts`] : []),
-  ];
-}
   const recorded = await registry.recordJobWithin(summary, maxJobs, !options.retrain && !body.replace_model);
   if (!recorded.recorded) throw 'rival' in recorded ? rivalConflict(published, rivalDifferences(published, recorded.rival)!) : tooManyJobs(recorded.active, maxJobs);
   await coordinatorFor(env, tenant, id).start(config);

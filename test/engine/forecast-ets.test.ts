@@ -88,7 +88,7 @@ describe('ets forecasts', () => {
   it('reloads from its artifact to the same forecasts', async () => {
     const s = fitSeries(Array.from({ length: 100 }, (_, t) => exact(t) + 3 * Math.sin(t * 0.9)));
     const model = await fitEtsForecaster({ transform: 'boxcox', trend: 'additive', seasonal: true }, [s], ctx());
-    const back = await loadEtsForecaster(JSON.parse(JSON.stringify(model.toArtifact())));
+    const back = await loadEtsForecaster(JSON.parse(JSON.stringify(model.toArtifact())), monthly);
     const [x, y] = [model.forecast(stateOf(s, 96), 20), back.forecast(stateOf(s, 96), 20)];
     expect(Array.from(y)).toEqual(Array.from(x));
   });
@@ -104,9 +104,9 @@ describe('ets forecasts', () => {
 
     const model = await fitEtsForecaster({ transform: 'none', trend: 'none', seasonal: false }, [short], ctx());
     const good = model.toArtifact() as Record<string, unknown>;
-    await expect(loadEtsForecaster({ ...good, version: 9 } as never)).rejects.toThrow('unknown ets forecast artifact version 9');
-    await expect(loadEtsForecaster({ ...good, alpha: 'x' } as never)).rejects.toThrow(/missing its transform, trend, weights or window/);
-    await expect(loadEtsForecaster({ ...good, window: 2 } as never)).rejects.toThrow('ets forecast artifact has a season of 1 and a window of 2');
+    await expect(loadEtsForecaster({ ...good, version: 9 } as never, monthly)).rejects.toThrow('unknown ets forecast artifact version 9');
+    await expect(loadEtsForecaster({ ...good, alpha: 'x' } as never, monthly)).rejects.toThrow(/missing its transform, trend, weights or window/);
+    await expect(loadEtsForecaster({ ...good, window: 2 } as never, monthly)).rejects.toThrow('ets forecast artifact has a season of 1 and a window of 2');
   });
 
   it('searches the structure, not the weights', () => {

@@ -1,8 +1,8 @@
 /**
  * @module engine/forecast/covariates
  * Known-future covariates of a forecast: columns beside the target whose values are known ahead of time
- * (a planned promotion, a price list, a public holiday, the opening of a new store). The tabular and rnn
- * families read each covariate's value at the step they predict, so a forecast request must give the values of
+ * (a planned promotion, a price list, a public holiday, the opening of a new store). The tabular, rnn
+ * and ets families read each covariate's value at the step they predict, so a forecast request must give the values of
  * the steps it asks for. Numbers are used as they are (a request's within the range training saw, widened:
  * ./covariate-values), booleans as 1 and 0, categories one-hot by their levels.
  * Here: reading them from a dataset and from a request, with errors naming column and row, or request
@@ -18,8 +18,11 @@ import { widenFloat32 } from '../data/numeric-precision';
 import { levelIndex, levelTruths, numberBounds, rangeOf, truthValue } from './covariate-values';
 import type { ForecastFamily } from './types';
 
-/** The families that learn from covariates (./tabular-forecaster, ./rnn-forecaster); the others forecast without them. */
-export const COVARIATE_FAMILIES: readonly ForecastFamily[] = ['linear', 'gbdt', 'random_forest', 'rnn'];
+/** The families that learn from known-future covariates (./tabular-forecaster, ./rnn-forecaster, ./ets-regression); the baselines forecast without them. */
+export const COVARIATE_FAMILIES: readonly ForecastFamily[] = ['linear', 'gbdt', 'random_forest', 'rnn', 'ets'];
+
+/** The families that learn from past-only covariates (./past-covariates); ets and the baselines forecast without them. */
+export const PAST_COVARIATE_FAMILIES: readonly ForecastFamily[] = ['linear', 'gbdt', 'random_forest', 'rnn'];
 
 /**
  * One covariate as a model stores it: numbers, with the least and greatest value training saw (known-future

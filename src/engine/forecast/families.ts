@@ -56,7 +56,7 @@ export async function loadForecastModel(artifact: ForecastModelArtifact, calenda
     case 'random_forest':
       return loadTabularForecaster(artifact, calendar);
     case 'ets':
-      return loadEtsForecaster(artifact);
+      return loadEtsForecaster(artifact, calendar);
     case 'rnn':
       return loadRnnForecaster(artifact, calendar);
     case 'ensemble':

@@ -77,6 +77,17 @@ export function resolveLagLayout(params: Params, season: number, frequency?: Ser
   );
 }
 
+/**
+ * Whether a trial on business hours whose days open for different hours reads its season on the clock
+ * (`clock_aligned`, true when absent; ./clock-alignment): false reads it `season` points back, as models
+ * did before, and is there to compare the two. Every other series reads it so either way.
+ */
+export function clockAlignedParam(params: Params): boolean {
+  const v = params.clock_aligned ?? true;
+  if (typeof v !== 'boolean') throw new EngineError('invalid_params', `clock_aligned must be true or false; got ${JSON.stringify(v)}`, { param: 'clock_aligned' });
+  return v;
+}
+
 /** A boolean parameter, false when absent. */
 function flag(params: Params, key: string): boolean {
   const v = params[key] ?? false;

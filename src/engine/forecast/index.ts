@@ -9,6 +9,7 @@ export { allPositive, describeSeries, extractSeries, type ExtractedSeries } from
 export { DEFAULT_FORECAST_FAMILIES, FORECAST_FAMILIES, forecastDefaults, forecastSpace, pastLagBound } from './space';
 export { DEFAULT_ORIGINS, minTrainLength, validationPlan, type ValidationPlan } from './validation-plan';
 export { formatTime, naturalSeason, weekPeriod } from './frequency';
+export { seasonReach } from './clock-alignment';
 export { localClockWarnings, localTimeNote } from './local-clock';
 export { forecastShapeOf, HORIZON_CAP_FACTOR, runForecastTrial, type ForecastTrialOutcome, type ForecastTrialSpec } from './run-forecast-trial';
 export {
@@ -24,7 +25,8 @@ export { loadForecaster, type ForecastOptions, type Forecaster, type ForecastPoi
 export { advanceEnvelope, type AdvancedSeries, type AdvanceOutcome, type SeriesLeft } from './advance-envelope';
 export { scoreOnSeriesTail, stateAtLatest, type TailScore, unseenTailCategories, type UnseenTailCategories, withoutSeriesTail } from './series-holdout';
 export { DEFAULT_LEVEL } from './intervals';
-export { COVARIATE_FAMILIES, type CovariateSpec, MAX_COVARIATES } from './covariates';
+export { COVARIATE_FAMILIES, type CovariateSpec, MAX_COVARIATES, PAST_COVARIATE_FAMILIES } from './covariates';
+export { unreadCovariateWarnings } from './unread-covariate-warnings';
 export { forecastOriginTruth, originTruthOf, type OriginTruth } from './origin-truth';
 export { FORECAST_BLEND_MAX_MEMBERS, selectForecastBlend, type ForecastBlendCandidate, type ForecastBlendSelection } from './select-blend';
 export { buildForecastBlendEnvelope, type BlendMemberEnvelope } from './blend-envelope';

@@ -10,9 +10,13 @@
  * past step a lag or the differencing reads (a lagged value high from a promotion, or a drop when one
  * ended, can only be told apart from the series' own movement if the model sees the promotion was on),
  * then the past-only covariates (./past-covariates) at lags of at least the job's horizon, never later.
- * Rows are written into flat Float32Arrays, no objects.
+ * On business hours whose days open for different hours a layout may read the season on the clock
+ * (./clock-alignment): its seasonal lags, and the covariates at whole seasons back, are then the same
+ * time of day on earlier open days, through the BackReader its differencing uses. Rows are written into
+ * flat Float32Arrays, no objects.
  */
 import { EngineError } from '../core/errors';
+import { type BackReader, type ClockAlignment, readReach } from './clock-alignment';
 
 /** Which features a tabular forecaster uses. */
 export interface LagLayout {
@@ -65,9 +69,16 @@ export function featureCount(l: LagLayout): number {
   );
 }
 
-/** Past values a feature row reaches back to (covariates are read no further back than the lags or the differencing). */
-export function lagWarmup(l: LagLayout): number {
-  return Math.max(l.lags, l.seasonalLags.length > 0 ? l.seasonalLags[l.seasonalLags.length - 1] : 0, l.rollingWindow);
+/**
+ * Past values a feature row reaches back to (covariates are read no further back than the lags or the
+ * differencing); on the clock of `align`, as far as its seasonal lags' open days reach.
+ */
+export function lagWarmup(l: LagLayout, align: ClockAlignment | null = null): number {
+  if (align === null) return Math.max(l.lags, l.seasonalLags.length > 0 ? l.seasonalLags[l.seasonalLags.length - 1] : 0, l.rollingWindow);
+  let most = l.seasonalLags.reduce((m, k) => Math.max(m, readReach(align, k)), Math.max(l.lags, l.rollingWindow));
+  // The covariates read at whole seasons within the lags are read on the clock too (writeLagFeatures).
+  if ((l.covariates ?? 0) > 0) for (let k = align.season; k <= l.lags; k += align.season) most = Math.max(most, readReach(align, k));
+  return most;
 }
 
 /** How far back the past covariates are read (their largest lag), 0 without them: a row needs their values that far back. */
@@ -80,6 +91,7 @@ export function pastReach(l: LagLayout): number {
  * Writes the features of step t (needs d[t - lagWarmup .. t-1] defined) at out[off ..]; the covariates
  * are read at t - k for each k of covariateLags, from `covariates` (one array per column, aligned with d),
  * and the past covariates at t - k for each k of pastCovariateLags, from `past` (the same alignment).
+ * With `back` (a layout on the clock), the seasonal lags and the covariates are read at back(t, k).
  */
 export function writeLagFeatures(
   l: LagLayout,
@@ -92,10 +104,11 @@ export function writeLagFeatures(
   off: number,
   covariates?: readonly Float64Array[],
   past?: readonly Float64Array[],
+  back?: BackReader,
 ): void {
   let o = off;
   for (let k = 1; k <= l.lags; k++) out[o++] = d[t - k];
-  for (const k of l.seasonalLags) out[o++] = d[t - k];
+  for (const k of l.seasonalLags) out[o++] = d[back === undefined ? t - k : back(t, k)];
   if (l.rollingWindow > 0) {
     let sum = 0;
     let sumSq = 0;
@@ -112,10 +125,10 @@ export function writeLagFeatures(
   const days = l.weekdayColumns ?? 0;
   for (let w = 0; w < days; w++) out[o++] = w === weekday ? 1 : 0;
   const width = l.covariates ?? 0;
-  const back = l.covariateLags ?? [0];
+  const ks = l.covariateLags ?? [0];
   for (let j = 0; j < width; j++) {
     const c = (covariates as readonly Float64Array[])[j];
-    for (const k of back) out[o++] = c[t - k];
+    for (const k of ks) out[o++] = c[back === undefined ? t - k : back(t, k)];
   }
   const pastWidth = l.pastCovariates ?? 0;
   const pastBack = l.pastCovariateLags ?? [];

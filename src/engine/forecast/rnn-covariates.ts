@@ -14,9 +14,12 @@
  * none later than H steps before the step it predicts, and forecasts at most the job's horizon H from the
  * values observed at its origin.
  * Every channel is standardised with its mean and deviation over the training points, which the artifact
- * keeps (optional fields: an artifact stored before covariates has neither and reads none).
+ * keeps (optional fields: an artifact stored before covariates has neither and reads none). A model that
+ * reads its season on the clock (./clock-alignment) differences them through the BackReader its target's
+ * differencing uses.
  */
 import { EngineError } from '../core/errors';
+import { type BackReader, type ClockAlignment, readReach } from './clock-alignment';
 import type { FitSeries, SeriesState } from './forecast-model';
 
 /** The covariate inputs of a fitted rnn; `known` and `past` 0 when it reads none. */
@@ -46,20 +49,25 @@ export function stepInputWidth(c: RnnCovariates): number {
   return c.known;
 }
 
-/** Raw points before the predicted step the covariates are read back to: the window and the lag, and H - 1 more for past-only ones. */
-export function covariateReach(c: RnnCovariates, window: number): number {
-  return Math.max(c.known > 0 ? window + c.lag : 0, c.past > 0 ? window + c.pastHorizon - 1 + c.lag : 0);
+/**
+ * Raw points before the predicted step the covariates are read back to: the window and the lag (as far as
+ * it reaches on the clock of `align`), and H - 1 more for past-only ones.
+ */
+export function covariateReach(c: RnnCovariates, window: number, align: ClockAlignment | null = null): number {
+  const lag = readReach(align, c.lag);
+  return Math.max(c.known > 0 ? window + lag : 0, c.past > 0 ? window + c.pastHorizon - 1 + lag : 0);
 }
 
-/** A column at point u, differenced at `lag` (as is, for 0). */
-const at = (col: Float64Array, u: number, lag: number) => (lag > 0 ? col[u] - col[u - lag] : col[u]);
+/** A column at point u, differenced at `lag` (as is, for 0), through `back` when given. */
+const at = (col: Float64Array, u: number, lag: number, back?: BackReader) => (lag === 0 ? col[u] : col[u] - col[back === undefined ? u - lag : back(u, lag)]);
 
 /**
  * The covariate inputs of a fit on `series` differenced at `lag`: their widths, and every column's mean
- * and deviation over the training points where its difference exists (deviation 1 for a constant).
- * Past-only ones need the job's horizon (refused without it, as the tabular families refuse it).
+ * and deviation over the training points where its difference exists (deviation 1 for a constant; through
+ * each series' reader in `backs`, on the clock). Past-only ones need the job's horizon (refused without
+ * it, as the tabular families refuse it).
  */
-export function fitRnnCovariates(series: readonly FitSeries[], lag: number, horizon: number | undefined): RnnCovariates {
+export function fitRnnCovariates(series: readonly FitSeries[], lag: number, horizon: number | undefined, backs: readonly (BackReader | undefined)[] = []): RnnCovariates {
   const known = series[0]?.covariates?.length ?? 0;
   const past = series[0]?.pastCovariates?.length ?? 0;
   if (known === 0 && past === 0) return NO_COVARIATES;
@@ -73,10 +81,13 @@ export function fitRnnCovariates(series: readonly FitSeries[], lag: number, hori
       let sum = 0;
       let sumSq = 0;
       let n = 0;
-      for (const s of series) {
+      for (const [g, s] of series.entries()) {
         const col = (columns(s) as readonly Float64Array[])[j];
-        for (let u = lag; u < s.values.length; u++, n++) {
-          const x = at(col, u, lag);
+        const back = backs[g];
+        for (let u = lag; u < s.values.length; u++) {
+          if (back !== undefined && back(u, lag) < 0) continue;
+          n++;
+          const x = at(col, u, lag, back);
           sum += x;
           sumSq += x * x;
         }
@@ -92,9 +103,9 @@ export function fitRnnCovariates(series: readonly FitSeries[], lag: number, hori
   return { known, past, pastHorizon: past > 0 ? (horizon as number) : 0, lag, mean, std };
 }
 
-/** Writes the standardised, differenced known-future covariates of step u at out[o ..]; returns the offset after them. */
-export function writeKnownCovariates(c: RnnCovariates, covariates: readonly Float64Array[] | undefined, u: number, out: Float32Array, o: number): number {
-  for (let j = 0; j < c.known; j++) out[o++] = (at((covariates as readonly Float64Array[])[j], u, c.lag) - c.mean[j]) / c.std[j];
+/** Writes the standardised, differenced known-future covariates of step u at out[o ..] (through `back`, on the clock); returns the offset after them. */
+export function writeKnownCovariates(c: RnnCovariates, covariates: readonly Float64Array[] | undefined, u: number, out: Float32Array, o: number, back?: BackReader): number {
+  for (let j = 0; j < c.known; j++) out[o++] = (at((covariates as readonly Float64Array[])[j], u, c.lag, back) - c.mean[j]) / c.std[j];
   return o;
 }
 
@@ -102,7 +113,7 @@ export function writeKnownCovariates(c: RnnCovariates, covariates: readonly Floa
  * Writes the covariate channels of a window ending before step t: for window step u = t - k (k = window
  * .. 1) at out[off + (window - k) * stride + skip ..], its known-future covariates, then the past-only
  * ones observed at u - (H - 1), so none is read later than H steps before t (differenced, none earlier
- * than the lag before that).
+ * than the lag before that; through `back`, on the clock).
  */
 export function writeCovariateWindow(
   c: RnnCovariates,
@@ -114,11 +125,12 @@ export function writeCovariateWindow(
   skip: number,
   out: Float32Array,
   off: number,
+  back?: BackReader,
 ): void {
   for (let k = window; k >= 1; k--) {
     const u = t - k;
-    let o = writeKnownCovariates(c, covariates, u, out, off + (window - k) * stride + skip);
-    for (let j = 0; j < c.past; j++) out[o++] = (at((past as readonly Float64Array[])[j], u - c.pastHorizon + 1, c.lag) - c.mean[c.known + j]) / c.std[c.known + j];
+    let o = writeKnownCovariates(c, covariates, u, out, off + (window - k) * stride + skip, back);
+    for (let j = 0; j < c.past; j++) out[o++] = (at((past as readonly Float64Array[])[j], u - c.pastHorizon + 1, c.lag, back) - c.mean[c.known + j]) / c.std[c.known + j];
   }
 }
 

@@ -9,7 +9,11 @@
  * shuffled by the engine's Rng (tfjs-layers' own shuffling uses Math.random), yielding between epochs;
  * each batch's windows are written when it is drawn, so the covariate channels never make a whole
  * training matrix. Runs on whatever tfjs backend is active (wasm in the Worker); fitting and loading
- * first await the host's backend (models/nn/backend readyTfjsBackend).
+ * first await the host's backend (models/nn/backend readyTfjsBackend). On business hours whose days open
+ * for different hours the rnn reads its season on the clock (./clock-alignment; `clockAligned` in the
+ * artifact, absent in every one stored before): seasonal differencing is against the same time of day on
+ * the last open day holding it, and each window step's phase is its own time of day, where counting
+ * back one phase per step would go wrong across a short Saturday or a break.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -18,10 +22,11 @@ import { readyTfjsBackend } from '../models/nn/backend';
 import type { Params } from '../search/space';
 import { decodeF32, encodeF32 } from '../serialize/codec';
 import { type Calendar, phaseAt } from './calendar';
+import { type BackReader, type ClockAlignment, clockAlignmentOf, phaseReader, readReach, weekPositionAt } from './clock-alignment';
 import { differenceLag } from './differencing';
 import type { FitSeries, FittedForecastModel, ForecastFitContext, ForecastModelArtifact, SeriesState } from './forecast-model';
-import { resolveSeriesOptions } from './forecast-params';
-import { recursiveForecast, transformedSeries } from './recursive';
+import { clockAlignedParam, resolveSeriesOptions } from './forecast-params';
+import { readerAt, recursiveForecast, transformedSeries } from './recursive';
 import {
   checkForecastCovariates,
   covariateChannels,
@@ -50,7 +55,12 @@ interface RnnState {
   readonly calendar: Calendar;
   /** What it reads of the job's covariates (NO_COVARIATES when none, as every model stored before them). */
   readonly covariates: RnnCovariates;
+  /** The clock its seasonal differencing and window phases follow (./clock-alignment); null: positional, as every model stored before. */
+  readonly align: ClockAlignment | null;
 }
+
+/** Raw points before a predicted step a state reads: its window of differences and their lag, and the covariates'. */
+const reachOf = (s: Pick<RnnState, 'opts' | 'lag' | 'covariates' | 'align'>) => Math.max(readReach(s.align, s.lag) + s.opts.inputWindow, covariateReach(s.covariates, s.opts.inputWindow, s.align));
 
 /** Values per window step: the series' channels, then the covariates'. */
 const stepChannels = (s: RnnState) => inputChannels(s.calendar.season) + covariateChannels(s.covariates);
@@ -67,14 +77,14 @@ class RnnForecaster implements FittedForecastModel {
     private readonly net: tfl.LayersModel,
     readonly fitInfo: Readonly<Record<string, number>>,
   ) {
-    this.tailLength = Math.max(state.lag + state.opts.inputWindow, covariateReach(state.covariates, state.opts.inputWindow));
+    this.tailLength = reachOf(state);
     if (state.covariates.past > 0) this.pastHorizon = state.covariates.pastHorizon;
     this.input = new Float32Array(state.opts.inputWindow * stepChannels(state));
     this.stepInput = new Float32Array(stepInputWidth(state.covariates));
   }
 
   forecast(series: SeriesState, steps: number): Float64Array {
-    const { opts, transform, lag, mean, std, calendar, covariates: c } = this.state;
+    const { opts, transform, lag, mean, std, calendar, covariates: c, align } = this.state;
     const season = calendar.season;
     const channels = stepChannels(this.state);
     const shape: [number, number, number] = [1, opts.inputWindow, channels];
@@ -82,10 +92,12 @@ class RnnForecaster implements FittedForecastModel {
     const known = series.covariates;
     const past = series.pastCovariates;
     const head = this.stepInput.length;
-    return recursiveForecast(series, steps, transform, lag, this.tailLength, calendar, (d, t, phase) => {
-      writeWindow(d, t, phase, opts.inputWindow, season, mean, std, this.input, 0, channels);
-      writeCovariateWindow(c, known, past, t, opts.inputWindow, channels, inputChannels(season), this.input, 0);
-      writeKnownCovariates(c, known, t, this.stepInput, 0);
+    // On the clock, the tail's first point is n - 1 positions of the week before its last (as ./recursive places it).
+    const phases = align === null ? undefined : phaseReader(align, weekPositionAt(align, calendar, series.lastTime) - (series.tail.length - 1));
+    const predict = (d: Float64Array, t: number, phase: number, _position: number, _weekday: number, back?: BackReader) => {
+      writeWindow(d, t, phase, opts.inputWindow, season, mean, std, this.input, 0, channels, phases);
+      writeCovariateWindow(c, known, past, t, opts.inputWindow, channels, inputChannels(season), this.input, 0, back);
+      writeKnownCovariates(c, known, t, this.stepInput, 0, back);
       const y = tf.tidy(() => {
         const window = tf.tensor3d(this.input, shape);
         return this.net.predict(head > 0 ? [window, tf.tensor2d(this.stepInput, [1, head])] : window) as tf.Tensor;
@@ -93,14 +105,16 @@ class RnnForecaster implements FittedForecastModel {
       const v = y.dataSync()[0];
       y.dispose();
       return v * std + mean;
-    });
+    };
+    return recursiveForecast(series, steps, transform, lag, this.tailLength, calendar, predict, align);
   }
 
   toArtifact(): ForecastModelArtifact {
     const s = this.state;
     const weights = this.net.getWeights().map((w) => ({ shape: w.shape, data: encodeF32(w.dataSync() as Float32Array) }));
     // The covariate fields come last and only when there are covariates: an artifact without them is as before.
-    return { family: 'rnn', version: RNN_ARTIFACT_VERSION, options: s.opts, transform: s.transform, lag: s.lag, mean: s.mean, std: s.std, weights, ...storedRnnCovariates(s.covariates) };
+    const clock = s.align !== null ? { clockAligned: true } : {};
+    return { family: 'rnn', version: RNN_ARTIFACT_VERSION, options: s.opts, transform: s.transform, lag: s.lag, mean: s.mean, std: s.std, weights, ...storedRnnCovariates(s.covariates), ...clock };
   }
 
   dispose(): void {
@@ -115,18 +129,23 @@ export async function fitRnnForecaster(params: Params, series: readonly FitSerie
   const opts = resolveRnnOptions(params);
   const { transform: kind, differencing } = resolveSeriesOptions(params);
   const lag = differenceLag(differencing, season);
+  const align = clockAlignedParam(params) ? clockAlignmentOf(ctx.calendar) : null;
+  const backs = series.map((s) => readerAt(align, ctx.calendar, s.times[0]));
+  const phases = series.map((s) => (align === null ? undefined : phaseReader(align, weekPositionAt(align, ctx.calendar, s.times[0]))));
   const transform = fitTransform(kind, series.map((s) => s.values.map((v) => v / s.scale)), ctx.target);
-  const covariates = fitRnnCovariates(series, lag, ctx.horizon);
+  const covariates = fitRnnCovariates(series, lag, ctx.horizon, backs);
   // Past covariates are read from the horizon back, which may move the first window later.
-  const start = Math.max(lag + opts.inputWindow, covariateReach(covariates, opts.inputWindow));
-  const diffs = series.map((s) => transformedSeries(s.values, s.scale, transform, lag).d);
+  const start = reachOf({ opts, lag, covariates, align });
+  const diffs = series.map((s, g) => transformedSeries(s.values, s.scale, transform, lag, backs[g]).d);
+  // The first difference: the lag, or as far as the clock's reaches (a difference before it may not exist).
+  const first = readReach(align, lag);
   let rows = 0;
   let sum = 0;
   let sumSq = 0;
   let count = 0;
   for (let g = 0; g < series.length; g++) {
     rows += Math.max(0, series[g].values.length - start);
-    for (let t = lag; t < diffs[g].length; t++) {
+    for (let t = first; t < diffs[g].length; t++) {
       sum += diffs[g][t];
       sumSq += diffs[g][t] ** 2;
       count++;
@@ -139,7 +158,7 @@ export async function fitRnnForecaster(params: Params, series: readonly FitSerie
   const mean = sum / count;
   const std = Math.sqrt(Math.max(0, sumSq / count - mean * mean)) || 1;
 
-  const state: RnnState = { opts, transform, lag, mean, std, calendar: ctx.calendar, covariates };
+  const state: RnnState = { opts, transform, lag, mean, std, calendar: ctx.calendar, covariates, align };
   const channels = stepChannels(state);
   // Each training window's series and step: its inputs are written when a batch draws it.
   const at = new Int32Array(rows * 2);
@@ -162,9 +181,9 @@ export async function fitRnnForecaster(params: Params, series: readonly FitSerie
       const g = at[2 * row];
       const t = at[2 * row + 1];
       const s = series[g];
-      writeWindow(diffs[g], t, phaseAt(ctx.calendar, s.times[t]), opts.inputWindow, season, mean, std, x, xOff, channels);
-      writeCovariateWindow(covariates, s.covariates, s.pastCovariates, t, opts.inputWindow, channels, inputChannels(season), x, xOff);
-      writeKnownCovariates(covariates, s.covariates, t, h, hOff);
+      writeWindow(diffs[g], t, phaseAt(ctx.calendar, s.times[t]), opts.inputWindow, season, mean, std, x, xOff, channels, phases[g]);
+      writeCovariateWindow(covariates, s.covariates, s.pastCovariates, t, opts.inputWindow, channels, inputChannels(season), x, xOff, backs[g]);
+      writeKnownCovariates(covariates, s.covariates, t, h, hOff, backs[g]);
     },
   };
   const net = buildRnn(opts, channels, ctx.rng.fork(1), windows.head);
@@ -243,7 +262,11 @@ export async function loadRnnForecaster(artifact: ForecastModelArtifact, calenda
   if (typeof opts?.units !== 'number' || typeof tr?.lambda !== 'number' || typeof a.lag !== 'number' || typeof a.mean !== 'number' || typeof a.std !== 'number' || !Array.isArray(a.weights)) {
     throw new EngineError('bad_artifact', 'rnn forecast artifact is missing its options, transform or weights');
   }
-  const state: RnnState = { opts, transform: tr, lag: a.lag, mean: a.mean, std: a.std, calendar, covariates: readRnnCovariates(a, a.lag) };
+  const align = a.clockAligned === undefined ? null : clockAlignmentOf(calendar);
+  if (a.clockAligned !== undefined && (a.clockAligned !== true || align === null)) {
+    throw new EngineError('bad_artifact', 'rnn forecast artifact reads its season on the clock, but its frequency is not business hours whose days open for different hours');
+  }
+  const state: RnnState = { opts, transform: tr, lag: a.lag, mean: a.mean, std: a.std, calendar, covariates: readRnnCovariates(a, a.lag), align };
   const net = buildRnn(opts, stepChannels(state), null, stepInputWidth(state.covariates));
   const expected = net.getWeights();
   const stored = a.weights as { shape: number[]; data: string }[];

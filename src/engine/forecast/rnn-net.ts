@@ -50,15 +50,28 @@ export function buildRnn(opts: RnnOptions, channels: number, rng: Rng | null, st
 /**
  * Writes the series channels of one input window ending before step t into out[off ..], each step
  * `stride` values apart (the channels after them are the covariates'): for k = window..1 the
- * standardised d[t-k] and the phase of step t-k (phases advance by one per step, so they follow from t's phase).
+ * standardised d[t-k] and the phase of step t-k (phases advance by one per step, so they follow from t's
+ * phase; or, on the clock of days of different hours, `phaseAt` gives each: ../forecast/clock-alignment).
  */
-export function writeWindow(d: Float64Array, t: number, phase: number, window: number, season: number, mean: number, std: number, out: Float32Array, off: number, stride = inputChannels(season)): void {
+export function writeWindow(
+  d: Float64Array,
+  t: number,
+  phase: number,
+  window: number,
+  season: number,
+  mean: number,
+  std: number,
+  out: Float32Array,
+  off: number,
+  stride = inputChannels(season),
+  phaseAt?: (u: number) => number,
+): void {
   const channels = inputChannels(season);
   for (let k = window; k >= 1; k--) {
     let o = off + (window - k) * stride;
     out[o++] = (d[t - k] - mean) / std;
     if (channels === 3) {
-      const p = (((phase - k) % season) + season) % season;
+      const p = phaseAt === undefined ? (((phase - k) % season) + season) % season : phaseAt(t - k);
       const angle = (2 * Math.PI * p) / season;
       out[o++] = Math.sin(angle);
       out[o++] = Math.cos(angle);

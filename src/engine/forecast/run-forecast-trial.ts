@@ -14,6 +14,7 @@ import type { Calendar } from './calendar';
 import { explainLateStart, showTimeOf } from './covariate-start';
 import { storedCovariates } from './covariates';
 import { FORECAST_ENVELOPE_FORMAT, FORECAST_ENVELOPE_VERSION, type ForecastEnvelope } from './envelope';
+import { seasonReach } from './clock-alignment';
 import { fitForecastModel } from './families';
 import { weekPeriod } from './frequency';
 import { stepSpread } from './intervals';
@@ -72,6 +73,7 @@ export const HORIZON_CAP_FACTOR = 4;
 export function forecastShapeOf(ds: Dataset, spec: Pick<ForecastTrialSpec, 'target' | 'timeColumn' | 'groupColumn' | 'horizon' | 'pastCovariates'>): ForecastShape {
   const { info, series } = extractSeries(ds, spec);
   const week = weekPeriod(info.frequency, info.season);
+  const reach = seasonReach(info.frequency, info.season);
   return {
     length: Math.min(...series.map((s) => s.values.length)),
     season: info.season,
@@ -79,6 +81,7 @@ export function forecastShapeOf(ds: Dataset, spec: Pick<ForecastTrialSpec, 'targ
     horizon: spec.horizon,
     positive: allPositive(series),
     ...(week > 0 ? { week } : {}),
+    ...(reach > info.season ? { seasonReach: reach } : {}),
     ...(info.pastCovariates ? { pastCovariates: true } : {}),
   };
 }

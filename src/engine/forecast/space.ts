@@ -34,11 +34,13 @@ export const FORECAST_FAMILIES: readonly ForecastFamily[] = ['seasonal_naive', '
  */
 export const DEFAULT_FORECAST_FAMILIES: readonly ForecastFamily[] = FORECAST_FAMILIES.filter((f) => f !== 'ets');
 
+/** How far back the largest differencing the space offers reaches: a season (on the clock, maybe more), or a step. */
+const differencingReach = (shape: ForecastShape) => (shape.season > 1 ? (shape.seasonReach ?? shape.season) : 1);
+
 /** Values a lag or window may take: the reach left after the largest differencing the space offers. */
 function lagBound(shape: ForecastShape): number {
   const reach = maxReach(validationPlan(shape));
-  const diff = shape.season > 1 ? shape.season : 1;
-  return Math.max(1, Math.min(reach - diff, Math.max(2 * shape.season, 12)));
+  return Math.max(1, Math.min(reach - differencingReach(shape), Math.max(2 * shape.season, 12)));
 }
 
 /**
@@ -47,7 +49,7 @@ function lagBound(shape: ForecastShape): number {
  */
 function weeklyLagFits(shape: ForecastShape): boolean {
   const week = shape.week ?? 0;
-  return week > 0 && maxReach(validationPlan(shape)) - (shape.season > 1 ? shape.season : 1) >= week;
+  return week > 0 && maxReach(validationPlan(shape)) - differencingReach(shape) >= week;
 }
 
 /** A series whose season is a day, in a week (hourly, business hours): the weekly second season's options. */
@@ -77,8 +79,7 @@ function pastSpace(shape: ForecastShape): Record<string, Distribution> {
  */
 function rnnWindowBound(shape: ForecastShape, bound: number): number {
   if (!shape.pastCovariates) return bound;
-  const diff = shape.season > 1 ? shape.season : 1;
-  return Math.max(1, Math.min(bound, maxReach(validationPlan(shape)) - diff - shape.horizon + 1));
+  return Math.max(1, Math.min(bound, maxReach(validationPlan(shape)) - differencingReach(shape) - shape.horizon + 1));
 }
 
 /** The tabular model's view of the lag-feature matrix, for the bounds of its own space. */

@@ -8,7 +8,9 @@
  * from them (as the rnn does, ./rnn-covariates), so each forecast step needs their values
  * (SeriesState.covariates). Past-only covariates (./past-covariates) follow them, read `past_lags` times
  * from the job's horizon H back, so a model reading them forecasts at most H steps, from the values
- * observed up to its last point.
+ * observed up to its last point. On business hours whose days open for different hours, the seasonal
+ * differencing and seasonal lags read the same time of day on earlier open days (./clock-alignment;
+ * `clockAligned` in the artifact, absent in every one stored before and every one reading no season back).
  */
 import { EngineError } from '../core/errors';
 import { matrix } from '../core/matrix';
@@ -18,12 +20,13 @@ import { getModelSpec } from '../models/registry';
 import type { Params } from '../search/space';
 import type { Calendar } from './calendar';
 import { phaseAt, weekdayAt } from './calendar';
+import { type BackReader, type ClockAlignment, clockAlignmentOf, readReach } from './clock-alignment';
 import { differenceLag } from './differencing';
 import type { FitSeries, FittedForecastModel, ForecastFitContext, ForecastModelArtifact, SeriesState } from './forecast-model';
-import { intParam, nestedModelParams, resolveLagLayout, resolveSeriesOptions } from './forecast-params';
+import { clockAlignedParam, intParam, nestedModelParams, resolveLagLayout, resolveSeriesOptions } from './forecast-params';
 import { covariateLagsOf, featureCount, lagWarmup, type LagLayout, pastReach, writeLagFeatures } from './lag-features';
 import { defaultPastLags, pastCovariateLagsOf } from './past-covariates';
-import { recursiveForecast, transformedSeries } from './recursive';
+import { readerAt, recursiveForecast, transformedSeries } from './recursive';
 import { fitTransform, type TargetTransform } from './target-transform';
 
 export type TabularForecastFamily = 'linear' | 'gbdt' | 'random_forest';
@@ -41,6 +44,18 @@ interface TabularState {
   readonly colMean: Float32Array;
   readonly colStd: Float32Array;
   readonly calendar: Calendar;
+  /** The clock its seasonal reads follow (./clock-alignment); null: positional, as every model stored before. */
+  readonly align: ClockAlignment | null;
+}
+
+/** Points back the differencing and the lag features of a state reach (past covariates aside: pastReach). */
+function reachOf(s: Pick<TabularState, 'lag' | 'layout' | 'align'>): number {
+  return readReach(s.align, s.lag) + lagWarmup(s.layout, s.align);
+}
+
+/** Whether a layout differenced at `lag` reads anything a whole season back (so on the clock, when there is one). */
+function readsSeasonBack(layout: LagLayout, lag: number, align: ClockAlignment): boolean {
+  return lag === align.season || layout.seasonalLags.some((k) => k !== align.week && k % align.season === 0);
 }
 
 /** Most lags of each past covariate a trial may read (`past_lags`). */
@@ -56,7 +71,7 @@ class TabularForecaster implements FittedForecastModel {
     private readonly model: FittedModel,
     readonly fitInfo: Readonly<Record<string, number>>,
   ) {
-    this.tailLength = Math.max(state.lag + lagWarmup(state.layout), pastReach(state.layout));
+    this.tailLength = Math.max(reachOf(state), pastReach(state.layout));
     if (pastReach(state.layout) > 0) this.pastHorizon = (state.layout.pastCovariateLags as readonly number[])[0];
     this.row = new Float32Array(state.colMean.length);
   }
@@ -66,7 +81,7 @@ class TabularForecaster implements FittedForecastModel {
   }
 
   forecast(series: SeriesState, steps: number): Float64Array {
-    const { layout, colMean, colStd, transform, lag, calendar } = this.state;
+    const { layout, colMean, colStd, transform, lag, calendar, align } = this.state;
     const row = this.row;
     const X = matrix(1, row.length, row);
     const width = layout.covariates ?? 0;
@@ -75,11 +90,12 @@ class TabularForecaster implements FittedForecastModel {
       throw new EngineError('invalid_input', `this forecaster reads ${width} covariate column${width === 1 ? '' : 's'} at every step; the values of the series' recent points or of the ${steps} steps ahead are missing`, { field: 'covariates' });
     }
     const past = this.pastOf(series, steps);
-    return recursiveForecast(series, steps, transform, lag, this.tailLength, calendar, (d, t, phase, position, weekday) => {
-      writeLagFeatures(layout, d, t, phase, position, weekday, row, 0, covariates, past);
+    const predict = (d: Float64Array, t: number, phase: number, position: number, weekday: number, back?: BackReader) => {
+      writeLagFeatures(layout, d, t, phase, position, weekday, row, 0, covariates, past, back);
       for (let j = 0; j < row.length; j++) row[j] = (row[j] - colMean[j]) / colStd[j];
       return this.model.predict(X)[0];
-    });
+    };
+    return recursiveForecast(series, steps, transform, lag, this.tailLength, calendar, predict, align);
   }
 
   /**
@@ -111,6 +127,7 @@ class TabularForecaster implements FittedForecastModel {
       colMean: encodeF32(s.colMean),
       colStd: encodeF32(s.colStd),
       model: this.model.toArtifact(),
+      ...(s.align !== null ? { clockAligned: true } : {}),
     };
   }
 
@@ -125,19 +142,22 @@ export async function fitTabularForecaster(family: TabularForecastFamily, params
   const opts = resolveSeriesOptions(params);
   const lag = differenceLag(opts.differencing, season);
   const lagsOnly = resolveLagLayout(params, season, ctx.calendar.frequency);
+  const clock = clockAlignedParam(params) ? clockAlignmentOf(ctx.calendar) : null;
+  const align = clock !== null && readsSeasonBack(lagsOnly, lag, clock) ? clock : null;
+  const width = series[0]?.covariates?.length ?? 0;
   const transform = fitTransform(opts.transform, series.map((s) => s.values.map((v) => v / s.scale)), ctx.target);
-  // Covariates are read no further back than the lags or the differencing, so they do not move the start;
-  // past covariates are read from the horizon back, which may.
+  // Covariates are read no further back than the lags or the differencing, so they do not move the start
+  // (on the clock, whole seasons back within the lags may reach further: lagWarmup counts them given the
+  // width); past covariates are read from the horizon back, which may.
   const pastWidth = series[0]?.pastCovariates?.length ?? 0;
   const past = pastWidth > 0 ? pastLagRange(params, ctx) : undefined;
-  const start = Math.max(lag + lagWarmup(lagsOnly), past ? past.horizon + past.count - 1 : 0);
+  const start = Math.max(reachOf({ lag, layout: width > 0 ? { ...lagsOnly, covariates: width } : lagsOnly, align }), past ? past.horizon + past.count - 1 : 0);
   let rows = 0;
   for (const s of series) rows += Math.max(0, s.values.length - start);
   if (rows < MIN_ROWS) {
     const why = past ? ` (past covariates are read ${past.horizon} to ${past.horizon + past.count - 1} steps back: the horizon and past_lags)` : '';
     throw new EngineError('invalid_params', `the lag features reach back ${start} steps${why}, leaving ${rows} training rows (at least ${MIN_ROWS} needed); use fewer lags, a shorter window or less differencing${past ? ', fewer past_lags or a shorter horizon' : ''}`, { rows, reach: start });
   }
-  const width = series[0]?.covariates?.length ?? 0;
   const known: LagLayout = width > 0 ? { ...lagsOnly, covariates: width, covariateLags: covariateLagsOf(lagsOnly, lag, width, rows) } : lagsOnly;
   const knownFeatures = width * (known.covariateLags?.length ?? 0);
   const layout: LagLayout = past ? { ...known, pastCovariates: pastWidth, pastCovariateLags: pastCovariateLagsOf(past.horizon, past.count, pastWidth, rows, knownFeatures) } : known;
@@ -146,9 +166,10 @@ export async function fitTabularForecaster(family: TabularForecastFamily, params
   const y = new Float32Array(rows);
   let r = 0;
   for (const s of series) {
-    const { d } = transformedSeries(s.values, s.scale, transform, lag);
+    const back = readerAt(align, ctx.calendar, s.times[0]);
+    const { d } = transformedSeries(s.values, s.scale, transform, lag, back);
     for (let t = start; t < s.values.length; t++, r++) {
-      writeLagFeatures(layout, d, t, phaseAt(ctx.calendar, s.times[t]), t, weekdayAt(ctx.calendar, s.times[t]), X, r * cols, s.covariates, s.pastCovariates);
+      writeLagFeatures(layout, d, t, phaseAt(ctx.calendar, s.times[t]), t, weekdayAt(ctx.calendar, s.times[t]), X, r * cols, s.covariates, s.pastCovariates, back);
       y[r] = d[t];
     }
   }
@@ -160,7 +181,7 @@ export async function fitTabularForecaster(family: TabularForecastFamily, params
     rng: ctx.rng,
     yieldControl: ctx.yieldControl,
   });
-  const state: TabularState = { family, transform, lag, layout, colMean: mean, colStd: std, calendar: ctx.calendar };
+  const state: TabularState = { family, transform, lag, layout, colMean: mean, colStd: std, calendar: ctx.calendar, align };
   return new TabularForecaster(state, model, { ...model.fitInfo, training_rows: rows, features: cols, boxcox_lambda: transform.lambda });
 }
 
@@ -196,7 +217,7 @@ function standardiseColumns(X: Float32Array, rows: number, cols: number): { mean
 export async function loadTabularForecaster(artifact: ForecastModelArtifact, calendar: Calendar): Promise<FittedForecastModel> {
   const family = artifact.family as TabularForecastFamily;
   if (artifact.version !== TABULAR_ARTIFACT_VERSION) throw new EngineError('bad_artifact', `unknown ${family} forecast artifact version ${String(artifact.version)}`);
-  const { transform, lag, layout, colMean, colStd, model } = artifact as Record<string, unknown>;
+  const { transform, lag, layout, colMean, colStd, model, clockAligned } = artifact as Record<string, unknown>;
   const tr = transform as TargetTransform;
   const l = layout as LagLayout;
   if (
@@ -214,8 +235,12 @@ export async function loadTabularForecaster(artifact: ForecastModelArtifact, cal
   if (mean.length !== featureCount(l) || std.length !== mean.length) throw new EngineError('bad_artifact', `${family} forecast artifact has ${mean.length} feature scales for ${featureCount(l)} features`);
   const inner = model as ModelArtifact;
   if (inner.family !== family) throw new EngineError('bad_artifact', `${family} forecast artifact holds a ${String(inner.family)} model`);
+  const align = clockAligned === undefined ? null : clockAlignmentOf(calendar);
+  if (clockAligned !== undefined && (clockAligned !== true || align === null)) {
+    throw new EngineError('bad_artifact', `${family} forecast artifact reads its season on the clock, but its frequency is not business hours whose days open for different hours`);
+  }
   const fitted = await getModelSpec(family).load(inner);
-  return new TabularForecaster({ family, transform: tr, lag, layout: l, colMean: mean, colStd: std, calendar }, fitted, {});
+  return new TabularForecaster({ family, transform: tr, lag, layout: l, colMean: mean, colStd: std, calendar, align }, fitted, {});
 }
 
 /** A stored layout's past covariates: none (as stored before them), or columns read at ascending lags of at least 1. */

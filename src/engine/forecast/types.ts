@@ -29,6 +29,11 @@ export interface ForecastShape {
   readonly positive?: boolean;
   /** Steps in a week when the season is a day (hourly 168; see frequency weekPeriod); absent or 0: none. */
   readonly week?: number;
+  /**
+   * Points back a seasonal difference may reach when it is read on the clock (business hours whose days
+   * open for different hours; ./clock-alignment seasonReach), when more than the season; absent: the season.
+   */
+  readonly seasonReach?: number;
   /** Whether the job names past-only covariates (./past-covariates): the tabular spaces then search how many lags of them to read. */
   readonly pastCovariates?: boolean;
 }
