@@ -33,17 +33,7 @@ async function readEvents(res: Response, timeoutMs: number): Promise<{ events: S
     if (done) break;
     raw += decoder.decode(value, { stream: true });
   }
-  const events = raw
-    .split('\n\n')
-    .filter((block) => block.includes('event: '))
-    .map((block) => {
-      const lines = block.split('\n');
-      return {
-        event: lines.find((l) => l.startsWith('event: '))!.slice(7),
-        data: JSON.parse(lines.find((l) => l.startsWith('data: '))!.slice(6)),
-      };
-    });
-  return { events, raw };
+  return { events: parseEvents(raw), raw };
 }
 
 /** Parses the events of a stream's text so far (comments and retry lines left out). */
