@@ -48,8 +48,9 @@ describe('a job without a task', () => {
     expect(created.warnings).toEqual([
       '"date" holds a distinct time on every row, like one time series: this job validates on random folds, where models learn from rows later than those they are scored on; to forecast ahead, ask for "task": "forecast"',
     ]);
-    // Asked for by name, a regression is taken as meant.
-    const asked = await json(await call('POST', '/v1/jobs', { dataset: 'air-rows', target: 'passengers_thousands', task: 'regression', models: ['linear'], budget: { trials: 1 } }));
+    // Asked for by name, a regression is taken as meant (published under its own name: two unfinished jobs
+    // publishing to one model are warned of, which is not what this asserts).
+    const asked = await json(await call('POST', '/v1/jobs', { dataset: 'air-rows', target: 'passengers_thousands', task: 'regression', models: ['linear'], budget: { trials: 1 }, model: 'air-rows-regression' }));
     expect(asked.warnings).toBeUndefined();
     await waitForJob(created.id);
     await waitForJob(asked.id);
