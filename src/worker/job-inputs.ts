@@ -10,7 +10,7 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Column, Dataset, NumericColumn } from '../engine/data/dataset';
-import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, lateStartNote, lateStartWarnings, minTrainLength, naturalSeason, pastFillWarnings, pastLagBound, seasonReach, type SeriesInfo, validationPlan, weekPeriod } from '../engine/forecast';
+import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, lateShortWarnings, lateStartNote, lateStartWarnings, minTrainLength, naturalSeason, pastFillWarnings, pastLagBound, seasonReach, type SeriesInfo, validationPlan, weekPeriod } from '../engine/forecast';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
 import type { SearchFamily } from '../engine/search/trial';
@@ -223,13 +223,15 @@ export interface ResolvedForecast {
   readonly naturalSeason: number;
   /** Columns besides the target, time, group and (past) covariates: a forecast learns from the series' own past, not from them. */
   readonly unused: readonly string[];
-  /** Groups left out for being too short to validate on, with their lengths. */
+  /** Groups left out for being too short to validate on, with their lengths (those a covariate's late start cut are in lateStartWarnings instead). */
   readonly skipped: Readonly<Record<string, number>>;
+  /** When a covariate's late start shortened the shortest series: the words and details a refusal of it as too short adds. */
+  readonly shortestLateStart?: { readonly words: string; readonly details: Record<string, unknown> };
   /** Set when the series is read on its local clock (engine/forecast/local-clock). */
   readonly localClock?: SeriesInfo['localClock'];
   /** What the job warns about the empty past-covariate cells it filled (engine/forecast/past-covariate-fill-warnings). */
   readonly pastFillWarnings: readonly string[];
-  /** What the job warns about covariates recorded later than their series began (engine/forecast/covariate-start-warnings). */
+  /** What the job warns about covariates recorded later than their series began, and the groups they left too short (engine/forecast/covariate-start-warnings). */
   readonly lateStartWarnings: readonly string[];
   /** The step the series were read with (a published forecast's clients count their horizon in it: model-conflict). */
   readonly frequency: SeriesInfo['frequency'];
@@ -239,11 +241,15 @@ export interface ResolvedForecast {
 export function resolveForecast(ds: Dataset, target: string, requested: CreateJobBody['forecast']): ResolvedForecast {
   // The newest empty past-covariate cells are checked against the horizon below, once the series decide the default one.
   const columns = { target, timeColumn: requested?.time_column, groupColumn: requested?.group_column, covariates: requested?.covariates, pastCovariates: requested?.past_covariates, timezone: requested?.timezone, horizon: Number.POSITIVE_INFINITY };
-  const whole = extractSeries(ds, columns);
   // A group too short to validate on with any season is left out when others can be forecast: one new
-  // store's few months must not stop the whole chain's forecast (the job warns, the route explains).
+  // store's few months must not stop the whole chain's forecast (the job warns, the route explains), nor
+  // one a covariate recorded only lately leaves that short (engine/forecast/covariate-start). Read first
+  // without the groups of a single point, which are no series at all (so one left by a late start is not
+  // refused before it can be left out); when none is long enough, the groups the late start cut are the
+  // ones kept, and the refusal below names the column.
   const minLength = minTrainLength(1) + 1;
-  const short = Object.values(whole.info.lengths).some((n) => n < minLength) && Object.values(whole.info.lengths).some((n) => n >= minLength);
+  const whole = extractSeries(ds, { ...columns, minLength: 2 });
+  const short = whole.info.skipped !== undefined || Object.values(whole.info.lengths).some((n) => n < minLength);
   const { info, series } = whole.info.groupColumn !== undefined && short ? extractSeries(ds, { ...columns, minLength }) : whole;
   const lengths = Object.values(info.lengths);
   const length = Math.min(...lengths);
@@ -270,8 +276,8 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
   // At most the horizon's newest past-covariate cells of a series may be empty (engine/forecast/past-covariate-fill).
   if (info.pastFilled) checkNewestFills(info.pastFilled, horizon, show);
   // Past covariates are read from the horizon back: the earliest origin must keep points that reach that far.
+  const late = lateStartNote(info.lateStarts, shortestKey, show);
   if (info.pastCovariates && pastLagBound({ length, season: info.season, groups: lengths.length, horizon }) < 1) {
-    const late = lateStartNote(info.lateStarts, shortestKey, show);
     throw new ApiError(
       400,
       'invalid_request',
@@ -298,12 +304,13 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
       ...(info.skipped ? { min_length: minLength } : {}),
       ...(info.localClock?.timezone ? { timezone: info.localClock.timezone } : {}),
     },
-    skipped: info.skipped ?? {},
+    skipped: Object.fromEntries(Object.entries(info.skipped ?? {}).filter(([g]) => !info.lateSkipped?.some((l) => l.group === g))),
+    ...(late ? { shortestLateStart: late } : {}),
     validatedHorizon: plan.horizon,
     interpolated: info.interpolated,
     added: Object.fromEntries(Object.entries(info.added ?? {}).map(([g, times]) => [g, times.map(show)])),
     pastFillWarnings: pastFillWarnings(info.pastFilled ?? [], horizon, show),
-    lateStartWarnings: lateStartWarnings(info.lateStarts ?? [], show),
+    lateStartWarnings: [...lateStartWarnings(info.lateStarts ?? [], show), ...lateShortWarnings(info.lateSkipped ?? [], info.skipped ?? {}, minLength, show)],
     ...(info.localClock ? { localClock: info.localClock } : {}),
     naturalSeason: naturalSeason(info.frequency),
     frequency: info.frequency,

@@ -288,7 +288,8 @@ function dateOrderWarnings(ds: Parameters<typeof guessedDateOrders>[0], body: Cr
 /**
  * A forecast job's series, and its warnings. A job compared with the champion (`comparing`: which kind,
  * in words) holds out the latest `horizon` points of every series (what the model is for: forecasting the
- * next horizon), and the rest must still validate on rolling origins.
+ * next horizon), and the rest must still validate on rolling origins; refused when they do not, naming
+ * the covariate column when its late start shortened the shortest series (engine/forecast/covariate-start).
  */
 function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJobBody, comparing: string | undefined): { spec: ForecastJobSpec; warnings: string[]; frequency: ResolvedForecast['frequency'] } {
   const resolved = resolveForecast(ds, body.target, body.forecast);
@@ -301,8 +302,11 @@ function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJob
   try {
     validationPlan({ length, season: spec.season, groups: spec.groups, horizon: spec.horizon });
   } catch {
-    throw new ApiError(400, 'invalid_dataset', `${comparing.replace(/^a /, 'a forecast ')} holds out the latest ${points} points of every series to compare with the champion, and the ${spec.length} points of the shortest series leave too few to validate on`, {
+    // A series the user sent long, shortened by a covariate recorded only lately: say which and where.
+    const late = resolved.shortestLateStart;
+    throw new ApiError(400, 'invalid_dataset', `${comparing.replace(/^a /, 'a forecast ')} holds out the latest ${points} points of every series to compare with the champion, and the ${spec.length} points of the shortest series leave too few to validate on${late ? `; ${late.words}` : ''}`, {
       field: 'dataset',
+      ...(late ? { ...late.details, field: 'dataset' } : {}),
     });
   }
   return { spec: { ...spec, length, holdout_points: points }, warnings, frequency };

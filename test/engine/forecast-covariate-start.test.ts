@@ -7,8 +7,11 @@
  * forecasts held-out days far better than the models without them on the full history, also after a
  * JSON round trip and after being advanced to newer data. Refused, naming column, series and rows: a
  * series the late start leaves too short to validate on (the rolling origins' own minimum, with the
- * column and the rows left out added), or with a single point. Known-future covariates start the series
- * later the same way, and keep refusing an empty cell after the start.
+ * column and the rows left out added), or with a single point. Read as a job reads them (minLength), a
+ * group the late start leaves too short is left out as a group short by its rows is, with a warning
+ * naming the column, the group and the points left out and left, while another group is long enough;
+ * when none is, the refusal names the column. Known-future covariates start the series later the same
+ * way, and keep refusing an empty cell after the start.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -18,6 +21,7 @@ import {
   type ForecastFamily,
   forecastDefaults,
   forecastShapeOf,
+  lateShortWarnings,
   lateStartWarnings,
   loadForecaster,
   runForecastTrial,
@@ -132,6 +136,73 @@ describe('a past covariate recorded later than its series began', () => {
     const last = engineError(() => extractSeries(table(lateFrom(rows, { b: DAYS - 1 })), COLUMNS));
     expect(last.message).toMatch(/^the series in group "b" has 1 point; forecasting needs a longer series; past covariate column "visits" is observed in group "b" only from 2024-08-27T00:00:00\.000Z on, so the 239 points before/);
     expect(last.details).toMatchObject({ group: 'b', column: 'visits', field: 'forecast.past_covariates' });
+  });
+
+  it('leaves out a group the late start leaves too short as a short group is, naming the column, while another is long enough', async () => {
+    const rows = shops();
+    // As a job reads them (minLength 21): shop c's visits from day 225 leave it 15 points; a and b keep theirs.
+    const MIN = { ...COLUMNS, minLength: 21 };
+    const { info, series } = extractSeries(table(lateFrom(rows, { b: 60, c: 225 })), MIN);
+    expect(series.map((s) => s.group)).toEqual(['a', 'b']);
+    expect(info.lengths).toEqual({ a: DAYS, b: DAYS - 60 });
+    expect(info.skipped).toEqual({ c: 15 });
+    expect(info.lateSkipped).toEqual([
+      { list: 'forecast.past_covariates', column: 'visits', group: 'c', points: 225, from: dayTime(0), to: dayTime(224), observed: dayTime(225), rows: range(rowOf('c', 0), rowOf('c', 225)) },
+    ]);
+    // The kept group's late start is warned about as before; the group left out is not among them.
+    expect(info.lateStarts!.map((l) => l.group)).toEqual(['b']);
+    expect(lateShortWarnings(info.lateSkipped!, info.skipped!, 21, iso)).toEqual([
+      `past covariate "visits" is empty at the first 225 points of group "c" (${iso(dayTime(0))} to ${iso(dayTime(224))}) and observed there only from ${iso(dayTime(225))} on, which leaves 15 points, too few to validate a forecast on (at least 21 are needed): group "c" is left out of the model. Fill the points before in and retrain if they are known, or leave the column out of forecast.past_covariates to keep the group`,
+    ]);
+
+    // A trial trains on the others, and the model says why it cannot forecast the group left out.
+    const out = await runForecastTrial(table(lateFrom(rows, { c: 225 })), { family: 'drift', params: {}, ...MIN, seed: 1 });
+    if (out.status !== 'complete') throw new Error(out.reason);
+    expect(out.envelope.skippedGroups).toEqual({ c: 15 });
+    const f = await loadForecaster(out.envelope);
+    expect(f.groups).toEqual(['a', 'b']);
+    expect(() => f.forecast(H, { group: 'c' })).toThrow('group "c" had 15 points, too few to validate a forecast on');
+
+    // Two groups cut, by their latest column each (b's channel starts after its visits): one warning per column.
+    const two = lateFrom(lateFrom(rows, { b: 60, c: 230 }), { b: 228 }, 'channel');
+    const both = extractSeries(table(two), { ...MIN, pastCovariates: ['visits', 'channel'] });
+    expect(both.info.skipped).toEqual({ b: 12, c: 10 });
+    expect(both.info.lateSkipped!.map((l) => [l.column, l.group, l.points])).toEqual([['channel', 'b', 228], ['visits', 'c', 230]]);
+    expect(lateShortWarnings(both.info.lateSkipped!, both.info.skipped!, 21, iso)).toHaveLength(2);
+    const many = extractSeries(table(lateFrom(rows, { b: 230, c: 225 })), MIN);
+    expect(lateShortWarnings(many.info.lateSkipped!, many.info.skipped!, 21, iso)).toEqual([
+      `past covariate "visits" is empty at the first points of 2 groups, observed only later, which leaves each too few points to validate a forecast on (at least 21 are needed): "b" from ${iso(dayTime(230))} (230 points before, ${iso(dayTime(0))} to ${iso(dayTime(229))}; 10 left), "c" from ${iso(dayTime(225))} (225 points before, ${iso(dayTime(0))} to ${iso(dayTime(224))}; 15 left). These groups are left out of the model. Fill the points before in and retrain if they are known, or leave the column out of forecast.past_covariates to keep the groups`,
+    ]);
+
+    // Left a single point, a group is left out too rather than refused (a job reads first with minLength 2).
+    expect(extractSeries(table(lateFrom(rows, { b: DAYS - 1 })), { ...COLUMNS, minLength: 2 }).info).toMatchObject({ skipped: { b: 1 }, lateSkipped: [{ group: 'b', points: DAYS - 1 }] });
+    // A group short by its own rows is short whatever its covariates: not said to be cut by them.
+    const fewRows = lateFrom(rows, { c: 5 }).filter((r) => r.shop !== 'c' || dayOf(r) < 10);
+    const natural = extractSeries(table(fewRows), MIN).info;
+    expect(natural.skipped).toEqual({ c: 10 });
+    expect(natural.lateSkipped).toBeUndefined();
+  });
+
+  it('refuses, naming the column, when the late start leaves no group long enough', async () => {
+    const rows = shops();
+    const MIN = { ...COLUMNS, minLength: 21 };
+    // Every shop cut below 21 (and none left out: the refusal speaks of the shortest, and of why it is short).
+    const data = table(lateFrom(rows, { a: 222, b: 225, c: 228 }));
+    const { info } = extractSeries(data, MIN);
+    expect(info.lengths).toEqual({ a: 18, b: 15, c: 12 });
+    expect(info.skipped).toBeUndefined();
+    expect(info.lateSkipped).toBeUndefined();
+    const out = await runForecastTrial(data, { family: 'drift', params: {}, ...MIN, seed: 1 });
+    expect(out).toMatchObject({ status: 'failed', code: 'invalid_dataset' });
+    if (out.status !== 'failed') return;
+    expect(out.reason).toBe(
+      `the shortest series has 12 points; rolling-origin validation needs at least 21 (20 to fit on, with a season of 1, plus one to score); past covariate column "visits" is observed in group "c" only from ${iso(dayTime(228))} on, so the 228 points before (${iso(dayTime(0))} to ${iso(dayTime(227))}, data rows ${rowOf('c', 0)} to ${rowOf('c', 227)}) are left out of every model; fill them in, or leave the column out of forecast.past_covariates`,
+    );
+    // A group short by its own rows is left out then, and the refusal names the column that cut the others.
+    const fewRows = lateFrom(rows, { a: 222, b: 225 }).filter((r) => r.shop !== 'c' || dayOf(r) < 5);
+    const cut = extractSeries(table(fewRows), MIN).info;
+    expect(cut).toMatchObject({ lengths: { a: 18, b: 15 }, skipped: { c: 5 } });
+    expect(cut.lateSkipped).toBeUndefined();
   });
 
   // Measured (held-out RMSE over the week after the training days; visits of "a" from day 60, "b" 120,

@@ -11,7 +11,9 @@
  * times, loses no day, and forecasts the next week about as well; more empty days than half the horizon
  * are refused naming the column, the shop and the rows. A shop whose visits were recorded later than its
  * sales is trained on from its first visits, the job warning naming it and the days left out, and its
- * forecasts are as good; one whose visits leave it too short to validate on is refused naming them.
+ * forecasts are as good; one whose visits leave it too short to validate on is left out of the model as a
+ * short group is, the job warning naming the column, and the other shop is forecast; when no shop is left
+ * long enough the job is refused naming the column.
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -195,7 +197,7 @@ describe('forecast jobs with past covariates', () => {
     expect(late).toBeLessThan(naiveRmse(DAYS) / 2);
   });
 
-  it('trains on a shop whose visits were recorded later than its sales from then on, warns naming it, and forecasts it; refuses one left too short', async () => {
+  it('trains on a shop whose visits were recorded later than its sales from then on, warns naming it, and forecasts it; leaves out one left too short, refused when none is left long enough', async () => {
     await upload('visits-start', csvFrom(DAYS, { south: 40 }));
     const created = await trainJob('visits-start', 'visits-start');
     const time = (i: number) => `${ALL[i].date}T00:00:00.000Z`;
@@ -214,11 +216,34 @@ describe('forecast jobs with past covariates', () => {
     ]);
     expect(await weekRmse('visits-start', DAYS)).toBeLessThan(naiveRmse(DAYS) / 2);
 
-    // Visits from day 140 leave the south 10 points: too few for the rolling origins, refused naming why.
+    // Visits from day 140 leave the south 10 points: too few for the rolling origins, so the south is left
+    // out as a new store's few days are, the warning naming the column and why, and the north is forecast.
     await upload('visits-start-late', csvFrom(DAYS, { south: 140 }));
-    const res = await post('/v1/jobs', { dataset: 'visits-start-late', target: 'sales', task: 'forecast', forecast: { group_column: 'shop', past_covariates: ['visits'], horizon: H }, budget: { trials: 1 } });
-    expect(res.status).toBe(400);
-    expect((await jsonOf(res)).error).toMatchObject({
+    const lateJob = (dataset: string) =>
+      post('/v1/jobs', { dataset, model: dataset, target: 'sales', task: 'forecast', forecast: { group_column: 'shop', past_covariates: ['visits'], horizon: H }, models: ['linear'], budget: { trials: 1 }, seed: 1 });
+    const res = await lateJob('visits-start-late');
+    expect(res.status, await res.clone().text()).toBe(202);
+    const cut =
+      `past covariate "visits" is empty at the first 140 points of group "south" (${time(0)} to ${time(139)}) and observed there only from ${time(140)} on, which leaves 10 points, too few to validate a forecast on (at least 21 are needed): group "south" is left out of the model. ` +
+      'Fill the points before in and retrain if they are known, or leave the column out of forecast.past_covariates to keep the group';
+    const { id, warnings } = await jsonOf(res);
+    expect(warnings).toContain(cut);
+    // Said once, as the column's doing: not also as a group short by itself, nor as a series read from its first visits.
+    expect(warnings.filter((w: string) => w.includes('"south"'))).toEqual([cut]);
+    const done = await waitJob(id, key);
+    expect(done.status).toBe('succeeded');
+    expect((await jsonOf(await send({ method: 'GET', path: '/v1/models/visits-start-late', key }))).forecast.series).toEqual([{ group: 'north', last_time: time(DAYS - 1), points: DAYS }]);
+    expect((await post('/v1/models/visits-start-late/forecast', { horizon: H, group: 'north' })).status).toBe(200);
+    const south = await post('/v1/models/visits-start-late/forecast', { horizon: H, group: 'south' });
+    expect((await jsonOf(south)).error.message).toContain('group "south" had 10 points, too few to validate a forecast on');
+
+    // No shop left long enough (the north's visits from day 135 too): refused, naming the column that cut
+    // the shortest, not a third shop short by its own five days (left out as before).
+    const fresh = ['2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05'].map((d, i) => `${d},new,${50 + i},${200 + i}`);
+    await upload('visits-start-none', [csvFrom(DAYS, { north: 135, south: 140 }), ...fresh].join('\n'));
+    const none = await lateJob('visits-start-none');
+    expect(none.status).toBe(400);
+    expect((await jsonOf(none)).error).toMatchObject({
       code: 'invalid_dataset',
       details: { field: 'forecast.past_covariates', column: 'visits', group: 'south', length: 10, needed: 21, rows: Array.from({ length: 20 }, (_, i) => DAYS + 1 + i) },
       message:

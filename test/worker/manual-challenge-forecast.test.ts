@@ -5,6 +5,8 @@
  * wins (a past covariate added, a shorter horizon). What then differs from the champion is refused as
  * before (409 model_conflict), a column taken from the champion that the data lacks is refused naming the
  * field, and a forecast's refusals (a strategy of fractions of rows, series options on a table job) hold.
+ * A series too short to hold the horizon out from is refused naming the covariate column whose late start
+ * shortened it, and how many points it cut, when one did.
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +80,25 @@ describe('a challenge by hand of a forecast model, without task', () => {
     expect(refused.details).toMatchObject({ field: 'forecast.covariates', column: 'promo' });
     expect(refused.message).toMatch(/^forecast\.covariates: champion v\d+ of model "promo" reads "promo" \(its covariates\), which dataset "plain" v1 lacks/);
   });
+
+  it('refuses a series too short to hold out from, naming the covariate whose late start shortened it (only then)', async () => {
+    // 72 months whose promotions were recorded from the 49th on: the series is read from there, 24 points.
+    const late = promoSales(72).split('\n').map((line, i) => (i >= 1 && i <= 48 ? line.replace(/^([^,]*),[^,]*,/, '$1,,') : line)).join('\n');
+    await upload('promo-late', late);
+    const lateJob = (body: Record<string, unknown> = {}) => job({ dataset: 'promo-late', model: 'promo-late', ...body });
+    await finished(await lateJob({ task: 'forecast', forecast: { time_column: 'month', horizon: 4, covariates: ['promo'] } }));
+    const plain = 'a forecast job with "challenge" holds out the latest 4 points of every series to compare with the champion, and the 24 points of the shortest series leave too few to validate on';
+    const refused = await expectError(await lateJob({ challenge: true }), 400, 'invalid_dataset');
+    expect(refused.message).toBe(
+      `${plain}; covariate column "promo" is known only from 2004-01-01T00:00:00.000Z on, so the 48 points before (2000-01-01T00:00:00.000Z to 2003-12-01T00:00:00.000Z, data rows 1 to 48) are left out of every model; fill them in, or leave the column out of forecast.covariates`,
+    );
+    expect(refused.details).toMatchObject({ field: 'dataset', column: 'promo', group: '' });
+    // A series as short by its own rows is refused as before, without a word about the covariate.
+    await upload('promo-late', promoSales(24));
+    const short = await expectError(await lateJob({ challenge: true }), 400, 'invalid_dataset');
+    expect(short.message).toBe(plain);
+    expect(short.details).toEqual({ field: 'dataset' });
+  }, 300_000);
 
   it('keeps the refusals of a forecast job, and of series options on a job that is none', async () => {
     const asha = await expectError(await job({ strategy: 'asha', challenge: true }), 400, 'invalid_request');

@@ -4,6 +4,8 @@
  * (./covariate-start): per column, the series, how many of their first points are empty and the time it
  * has values from, and that every model learns each series from where all its covariates have values
  * only. Worded as the warnings about filled past-covariate cells are (./past-covariate-fill-warnings).
+ * A group that starting later leaves too short to validate on is left out of the model (./series,
+ * SeriesInfo.lateSkipped): its own warning names the column, the group, the points left out and those left.
  */
 import type { LateCovariateStart } from './covariate-start';
 import { COVARIATE_WORDING } from './covariates';
@@ -29,6 +31,28 @@ export function lateStartWarnings(late: readonly LateCovariateStart[], show: (t:
     const each = runs.map((r) => `"${r.group}" from ${show(r.observed)} (${points(r.points)} before, ${span(r, show)})`);
     const series = runs.length === 1 ? '1 series' : `${runs.length} series`;
     return `${noun} "${column}" is empty at the first points of ${series}, ${known} only later: ${some(each)}. ${AFTER}`;
+  });
+}
+
+/**
+ * The job's warnings about the groups a covariate's late start left too short to validate on (`cut`, one
+ * per group: the column that set its start; `left`: each group's points from there; `needed`: the fewest
+ * a group must have), one per column, times written by `show`. Said apart from the groups short by
+ * themselves, since the data hold more of them than the model was given.
+ */
+export function lateShortWarnings(cut: readonly LateCovariateStart[], left: Readonly<Record<string, number>>, needed: number, show: (t: number) => string): string[] {
+  const columns = [...new Set(cut.map((l) => `${l.list}\u0000${l.column}`))];
+  return columns.map((key) => {
+    const runs = cut.filter((l) => `${l.list}\u0000${l.column}` === key);
+    const { noun, known } = COVARIATE_WORDING[runs[0].list];
+    const { column, list } = runs[0];
+    const keep = `Fill the points before in and retrain if they are known, or leave the column out of ${list} to keep ${runs.length === 1 ? 'the group' : 'the groups'}`;
+    if (runs.length === 1) {
+      const r = runs[0];
+      return `${noun} "${column}" is empty at the first ${points(r.points)} of group "${r.group}" (${span(r, show)}) and ${known} there only from ${show(r.observed)} on, which leaves ${points(left[r.group])}, too few to validate a forecast on (at least ${needed} are needed): group "${r.group}" is left out of the model. ${keep}`;
+    }
+    const each = runs.map((r) => `"${r.group}" from ${show(r.observed)} (${points(r.points)} before, ${span(r, show)}; ${left[r.group]} left)`);
+    return `${noun} "${column}" is empty at the first points of ${runs.length} groups, ${known} only later, which leaves each too few points to validate a forecast on (at least ${needed} are needed): ${some(each)}. These groups are left out of the model. ${keep}`;
   });
 }
 

@@ -28,7 +28,10 @@
  * nothing about that series), a known-future covariate empty anywhere after the start (a forecast reads
  * it at the very step it predicts, so nothing may stand in for it), and a series left too short to
  * validate on: the minimum-history checks of the rolling origins run on the series as trimmed, and
- * explainLateStart adds to their refusal which column cut the series and where.
+ * explainLateStart adds to their refusal which column cut the series and where. Where a job leaves out
+ * groups too short to validate on (SeriesColumns.minLength: a new store), a group the late start leaves
+ * that short is left out the same way while another is long enough (./series, SeriesInfo.lateSkipped),
+ * and the job warns naming the column, the group and the points left out (./covariate-start-warnings).
  */
 import { EngineError } from '../core/errors';
 import { COVARIATE_WORDING, type CovariateList, type DatasetCovariates } from './covariates';

@@ -34,4 +34,4 @@ export { forecastModelFamilies } from './blend-model';
 export { checkNewestFills, type PastCovariateFill } from './past-covariate-fill';
 export { pastFillWarnings } from './past-covariate-fill-warnings';
 export { explainLateStart, type LateCovariateStart, lateStartNote, showTimeOf } from './covariate-start';
-export { lateStartWarnings } from './covariate-start-warnings';
+export { lateShortWarnings, lateStartWarnings } from './covariate-start-warnings';

@@ -5,8 +5,8 @@
  * unique, detects the frequency and its seasonal period, adds the timestamps of short gaps (./fill-gaps)
  * and fills missing target values (./fill-missing). Known-future (./covariates) and past-only
  * (./past-covariates) covariates are read per point alongside the target: each series starts where every
- * one of them has a value (./covariate-start: a column recorded later than the series began), and a
- * past-only one's later empty cells are filled where that is honest (./past-covariate-fill). A sub-daily series whose
+ * one of them has a value (./covariate-start: a column recorded later than the series began; a group
+ * that leaves shorter than minLength is left out as a short group is), and a past-only one's later empty cells are filled where that is honest (./past-covariate-fill). A sub-daily series whose
  * timestamps carry UTC offsets that follow daylight saving time is read on its local clock (./local-clock).
  * Every refusal names the column (and the group and data row where it applies).
  */
@@ -119,16 +119,26 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   // Groups too short for the job are left out, unless that would leave none (then the usual refusals speak).
   const min = columns.minLength ?? 0;
   const long = all.filter((g) => rowsByGroup.get(g)!.length >= min);
-  const groups = long.length > 0 ? long : all;
-  const skipped = Object.fromEntries(all.filter((g) => !groups.includes(g)).map((g) => [g, rowsByGroup.get(g)!.length]));
-  const sorted = groups.map((g) => rowsByGroup.get(g)!.sort((a, b) => t[a] - t[b]));
+  const candidates = long.length > 0 ? long : all;
+  const short = new Map(all.filter((g) => !candidates.includes(g)).map((g) => [g, rowsByGroup.get(g)!.length]));
   // A series starts where every covariate has a value (./covariate-start): its rows before are not read.
-  const lateStarts: LateCovariateStart[] = [];
-  for (let gi = 0; gi < groups.length; gi++) {
-    const { start, late } = seriesStart({ known: covariates, past }, groups[gi], sorted[gi], t);
-    if (start > 0) sorted[gi] = sorted[gi].slice(start);
-    lateStarts.push(...late);
+  const starts = candidates.map((g) => {
+    const rows = rowsByGroup.get(g)!.sort((a, b) => t[a] - t[b]);
+    return { group: g, rows, ...seriesStart({ known: covariates, past }, g, rows, t) };
+  });
+  // One that starting later leaves too short is left out as a short group is, unless none would be left
+  // (then the refusals say which column cut it); lateSkipped keeps the column that set its start.
+  const cut = starts.filter((s) => s.rows.length - s.start < min);
+  const kept = cut.length < starts.length ? starts.filter((s) => !cut.includes(s)) : starts;
+  const lateSkipped: LateCovariateStart[] = [];
+  for (const s of kept === starts ? [] : cut) {
+    short.set(s.group, s.rows.length - s.start);
+    lateSkipped.push(s.late.reduce((a, l) => (l.points > a.points ? l : a)));
   }
+  const groups = kept.map((s) => s.group);
+  const skipped = Object.fromEntries(all.filter((g) => short.has(g)).map((g) => [g, short.get(g)!]));
+  const sorted = kept.map((s) => (s.start > 0 ? s.rows.slice(s.start) : s.rows));
+  const lateStarts = kept.flatMap((s) => s.late);
   const show = (x: number) => formatTime(x, datetime, clock);
   // On a local clock, the hour the autumn change repeats is one point per local time.
   const repeated: Record<string, readonly RepeatedTime[]> = {};
@@ -193,6 +203,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     ...(covariates ? { covariates: covariates.specs } : {}),
     ...(past ? { pastCovariates: past.specs } : {}),
     ...(lateStarts.length > 0 ? { lateStarts } : {}),
+    ...(lateSkipped.length > 0 ? { lateSkipped } : {}),
     ...(pastFilled.length > 0 ? { pastFilled } : {}),
     ...(clock === 'local' ? { localClock: localClockInfo(timeCol.utcOffsets, timezone, repeated) } : {}),
   };

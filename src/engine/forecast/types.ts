@@ -135,8 +135,16 @@ export interface SeriesInfo {
   readonly interpolated: Readonly<Record<string, number>>;
   /** Per group with any, the timestamps added to fill its short gaps (see ./fill-gaps), in order. */
   readonly added?: Readonly<Record<string, readonly number[]>>;
-  /** Groups left out for having fewer than SeriesColumns.minLength points, with their lengths. */
+  /**
+   * Groups left out for having fewer than SeriesColumns.minLength points, with their lengths: their rows,
+   * or for those in `lateSkipped` the points left from where their covariates start.
+   */
   readonly skipped?: Readonly<Record<string, number>>;
+  /**
+   * Of the groups in `skipped`, those long enough by their rows that a covariate's late start left too
+   * short (./covariate-start), each with the column that set its start (the latest); absent when none.
+   */
+  readonly lateSkipped?: readonly LateCovariateStart[];
   /** The known-future covariates read (SeriesColumns.covariates), in the order named; absent when none. */
   readonly covariates?: readonly CovariateSpec[];
   /** The past-only covariates read (SeriesColumns.pastCovariates), in the order named; absent when none. */
