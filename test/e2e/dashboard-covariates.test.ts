@@ -9,18 +9,11 @@
  * ends (forecasts start the step after).
  * Skipped only when /usr/bin/chromium is missing (CI installs it).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
-import { type Browser, chromium, type Page, type Route } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { answerFake, CHROMIUM, hasChromium, launchSignedIn, ORIGIN, type RecordedRequest } from './fake-dashboard';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ORIGIN = 'http://dashboard.test';
-const PUBLIC = resolve(import.meta.dirname, '../../public');
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`dashboard covariates test skipped: ${CHROMIUM} does not exist (apt-get install chromium)`);
-
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
 /** A forecast model's view: daily, validated 3 days ahead; `covariates` as the API lists them, or none. */
 function forecastModel(name: string, covariates?: { name: string; kind: 'numeric' | 'boolean' | 'categorical'; levels?: string[]; min?: number; max?: number }[], past?: { name: string; kind: 'numeric' | 'categorical' }[]) {
@@ -96,28 +89,19 @@ function forecastAnswer(name: string, horizon: number) {
 let browser: Browser;
 let page: Page;
 /** Every API request the page made: method, path and JSON body. */
-let requests: { method: string; path: string; body?: unknown }[] = [];
+let requests: RecordedRequest[] = [];
 
-async function answer(route: Route): Promise<void> {
-  const request = route.request();
-  const url = new URL(request.url());
-  const json = (body: unknown, status = 200) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
-  if (!url.pathname.startsWith('/v1/')) {
-    const path = join(PUBLIC, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname));
-    if (!path.startsWith(PUBLIC) || !existsSync(path)) return route.fulfill({ status: 404, body: 'not found' });
-    return route.fulfill({ status: 200, contentType: TYPES[extname(path)] ?? 'application/octet-stream', body: readFileSync(path) });
-  }
-  const body = request.postData() ? JSON.parse(request.postData() ?? '') : undefined;
-  requests.push({ method: request.method(), path: url.pathname, ...(body !== undefined ? { body } : {}) });
-  const model = /^\/v1\/models\/([^/]+)(\/.*)?$/.exec(url.pathname);
+/** The fake API: the models and the dataset above, a forecast of each step, and a queued job. */
+function fakeApi({ method, path, body }: RecordedRequest) {
+  const model = /^\/v1\/models\/([^/]+)(\/.*)?$/.exec(path);
   if (model && Object.hasOwn(MODELS, model[1])) {
-    if (model[2] === undefined) return json(MODELS[model[1]]);
-    if (model[2] === '/evaluation') return json({ available: false, reason: 'a forecaster is validated on rolling origins' });
-    if (model[2] === '/forecast') return json(forecastAnswer(model[1], body.horizon));
+    if (model[2] === undefined) return { body: MODELS[model[1]] };
+    if (model[2] === '/evaluation') return { body: { available: false, reason: 'a forecaster is validated on rolling origins' } };
+    if (model[2] === '/forecast') return { body: forecastAnswer(model[1], (body as { horizon: number }).horizon) };
   }
-  if (url.pathname === '/v1/datasets/sales') return json(DATASET);
-  if (url.pathname === '/v1/jobs' && request.method() === 'POST') return json({ id: 'job-2', status: 'queued' }, 202);
-  return json({ error: { code: 'not_found', message: `the fake has no ${url.pathname}`, details: {} } }, 404);
+  if (path === '/v1/datasets/sales') return { body: DATASET };
+  if (path === '/v1/jobs' && method === 'POST') return { status: 202, body: { id: 'job-2', status: 'queued' } };
+  return undefined;
 }
 
 /** Opens a page of the dashboard, signed in, in a fresh document (nothing of the page before is left running). */
@@ -130,11 +114,7 @@ const forecastRequests = () => requests.filter((r) => r.method === 'POST' && r.p
 
 describe.skipIf(!hasChromium)('dashboard forms with known-future covariates (headless Chromium, fake API)', () => {
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    // Signed in before the app's scripts run (as text: the test's TypeScript has no DOM types).
-    await page.addInitScript({ content: "sessionStorage.setItem('edge-automl.api-key', 'test-key')" });
-    await page.route(`${ORIGIN}/**`, answer);
+    ({ browser, page } = await launchSignedIn((route) => answerFake(route, requests, fakeApi)));
   });
 
   afterAll(async () => {

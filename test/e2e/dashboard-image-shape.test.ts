@@ -8,18 +8,11 @@
  * offered an image task at all.
  * Skipped only when /usr/bin/chromium is missing (CI installs it).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
-import { type Browser, chromium, type Page, type Route } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { answerFake, CHROMIUM, hasChromium, launchSignedIn, ORIGIN, type RecordedRequest } from './fake-dashboard';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ORIGIN = 'http://dashboard.test';
-const PUBLIC = resolve(import.meta.dirname, '../../public');
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`dashboard image shape test skipped: ${CHROMIUM} does not exist (apt-get install chromium)`);
-
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
 const numeric = (name: string) => ({ name, type: 'numeric', missing: 0, unique: 9, min: 0, max: 16, mean: 5, std: 4 });
 const datasetOf = (name: string, columns: Record<string, unknown>[]) => ({ name, version: 1, rows: 100, bytes: 4096, created_at: '2024-02-01T00:00:00.000Z', columns });
@@ -34,23 +27,14 @@ const DATASETS: Record<string, unknown> = {
 let browser: Browser;
 let page: Page;
 /** Every API request the page made: method, path and JSON body. */
-let requests: { method: string; path: string; body?: unknown }[] = [];
+let requests: RecordedRequest[] = [];
 
-async function answer(route: Route): Promise<void> {
-  const request = route.request();
-  const url = new URL(request.url());
-  const json = (body: unknown, status = 200) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
-  if (!url.pathname.startsWith('/v1/')) {
-    const path = join(PUBLIC, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname));
-    if (!path.startsWith(PUBLIC) || !existsSync(path)) return route.fulfill({ status: 404, body: 'not found' });
-    return route.fulfill({ status: 200, contentType: TYPES[extname(path)] ?? 'application/octet-stream', body: readFileSync(path) });
-  }
-  const body = request.postData() ? JSON.parse(request.postData() ?? '') : undefined;
-  requests.push({ method: request.method(), path: url.pathname, ...(body !== undefined ? { body } : {}) });
-  const dataset = /^\/v1\/datasets\/([^/]+)$/.exec(url.pathname);
-  if (dataset && Object.hasOwn(DATASETS, dataset[1])) return json(DATASETS[dataset[1]]);
-  if (url.pathname === '/v1/jobs' && request.method() === 'POST') return json({ id: 'job-1', status: 'queued' }, 202);
-  return json({ error: { code: 'not_found', message: `the fake has no ${url.pathname}`, details: {} } }, 404);
+/** The fake API: the datasets above, and a queued job. */
+function fakeApi({ method, path }: RecordedRequest) {
+  const dataset = /^\/v1\/datasets\/([^/]+)$/.exec(path);
+  if (dataset && Object.hasOwn(DATASETS, dataset[1])) return { body: DATASETS[dataset[1]] };
+  if (path === '/v1/jobs' && method === 'POST') return { status: 202, body: { id: 'job-1', status: 'queued' } };
+  return undefined;
 }
 
 /** Opens a dataset's page, signed in, in a fresh document, and waits for its train form. */
@@ -65,11 +49,7 @@ const jobRequests = () => requests.filter((r) => r.method === 'POST' && r.path =
 
 describe.skipIf(!hasChromium)('dashboard train form: images whose pixel columns are not named px_* (headless Chromium, fake API)', () => {
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    // Signed in before the app's scripts run (as text: the test's TypeScript has no DOM types).
-    await page.addInitScript({ content: "sessionStorage.setItem('edge-automl.api-key', 'test-key')" });
-    await page.route(`${ORIGIN}/**`, answer);
+    ({ browser, page } = await launchSignedIn((route) => answerFake(route, requests, fakeApi)));
   });
 
   afterAll(async () => {
