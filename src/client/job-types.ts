@@ -71,7 +71,14 @@ export interface Job {
   /** What to know about the target before trusting the score (rows left out, rare classes, extreme values). */
   warnings?: string[];
   scheduler?: 'asha' | 'hyperband';
+  /** The seed of the search and of every trial: the request's, or 42 when it gave none. */
   seed: number;
+  /**
+   * Whether the same settings give the same trials, leaderboard, ensemble and model again (only a budget of
+   * trials alone does), and why: the conditions when true; the time budget, the retraining run, or what in
+   * this run departed from its settings when false. Absent from servers older than it.
+   */
+  reproducible?: { value: boolean; reason: string };
   progress: {
     trials_done: number;
     trials_running: number;

@@ -5,11 +5,13 @@
  * rows. Each starts with one queue message and a lease; a step that outlives its lease is sent once more
  * (MAX_STEP_RESENDS), then counts as failed: the best single trial is published instead of the ensemble,
  * and a failed comparison keeps the champion. A coordinator restarted during a step sends it again after
- * the short restart grace, not at the end of its lease (restart-recovery), without counting it as a resend.
+ * the short restart grace, not at the end of its lease (restart-recovery), without counting it as a resend;
+ * one already lost in MAX_RESTART_RESENDS restarts before fails instead, as one out of resends does.
  */
 import type { CoordinatorHost } from './coordinator-host';
 import { type ChallengerRef, isFullFidelity } from './job-journal';
 import type { JobConfig } from './protocol';
+import { lostInRestarts } from './restart-recovery';
 
 /** How long the ensemble build may take before the job publishes the best single trial instead. */
 const ENSEMBLE_LEASE_MS = 120_000;
@@ -17,11 +19,13 @@ const ENSEMBLE_LEASE_MS = 120_000;
 const CHALLENGE_LEASE_MS = 120_000;
 /** The ensemble and comparison steps are sent once more when they outlive their lease, then fail. */
 const MAX_STEP_RESENDS = 1;
+/** Why an ensemble build that outlived its lease and its resend failed (the runtime's doing, not the data's: durable/reproducibility). */
+export const ENSEMBLE_TIMED_OUT = 'the ensemble build did not report in time';
 
 /**
  * Whether the end-of-search ensemble is settled (built, skipped, failed, or not worth trying). Starts it
- * on first call by sending one queue message; a build that outlives its lease counts as failed, so the
- * best single trial is published instead.
+ * on first call by sending one queue message; a build that outlives its lease (after its resend), or is
+ * lost in restart after restart, counts as failed, so the best single trial is published instead.
  */
 export async function ensembleSettled(host: CoordinatorHost, config: JobConfig): Promise<boolean> {
   const { state } = host;
@@ -35,7 +39,12 @@ export async function ensembleSettled(host: CoordinatorHost, config: JobConfig):
     return false;
   }
   if (state.ensemble.state !== 'running') return true;
-  if (await resentAfterRestart(host, config, 'ensemble', state.ensemble.lease_until, ENSEMBLE_LEASE_MS, now)) return false;
+  const restarted = await resentAfterRestart(host, config, 'ensemble', state.ensemble, ENSEMBLE_LEASE_MS, now);
+  if (restarted === 'resent') return false;
+  if (restarted !== null) {
+    host.append({ op: 'ensemble_finished', report: { status: 'failed', reason: restarted.lost }, at: now });
+    return true;
+  }
   if (state.ensemble.lease_until > now) return false;
   if ((state.ensemble.resends ?? 0) < MAX_STEP_RESENDS) {
     host.append({ op: 'resent', what: 'ensemble', at: now, lease_until: now + ENSEMBLE_LEASE_MS });
@@ -43,7 +52,7 @@ export async function ensembleSettled(host: CoordinatorHost, config: JobConfig):
     await host.storage.setAlarm(now + ENSEMBLE_LEASE_MS);
     return false;
   }
-  host.append({ op: 'ensemble_finished', report: { status: 'failed', reason: 'the ensemble build did not report in time' }, at: now });
+  host.append({ op: 'ensemble_finished', report: { status: 'failed', reason: ENSEMBLE_TIMED_OUT }, at: now });
   return true;
 }
 
@@ -61,7 +70,12 @@ export async function challengeSettled(host: CoordinatorHost, config: JobConfig,
     return false;
   }
   if (state.challenge.state !== 'running') return true;
-  if (await resentAfterRestart(host, config, 'challenge', state.challenge.lease_until, CHALLENGE_LEASE_MS, now)) return false;
+  const restarted = await resentAfterRestart(host, config, 'challenge', state.challenge, CHALLENGE_LEASE_MS, now);
+  if (restarted === 'resent') return false;
+  if (restarted !== null) {
+    host.append({ op: 'challenge_finished', report: { status: 'failed', reason: restarted.lost }, at: now });
+    return true;
+  }
   if (state.challenge.lease_until > now) return false;
   if ((state.challenge.resends ?? 0) < MAX_STEP_RESENDS) {
     host.append({ op: 'resent', what: 'challenge', at: now, lease_until: now + CHALLENGE_LEASE_MS });
@@ -73,17 +87,31 @@ export async function challengeSettled(host: CoordinatorHost, config: JobConfig,
   return true;
 }
 
+/** What the steps are called in the reason of one lost in restarts. */
+const STEP_NAMES = { ensemble: 'the ensemble build', challenge: 'the comparison with the champion' } as const;
+
 /**
  * Sends the step again when this object inherited it from a predecessor that stopped and has not heard of
  * it within the restart grace (or its lease ran out while the runtime was down): its consumer most likely
  * died with the runtime, and waiting out the lease would leave the job at a standstill for minutes. Not
- * counted as a resend, since the step did nothing wrong. Says whether it sent it.
+ * counted as a resend, since the step did nothing wrong, but as a re-send after a restart. Says "resent"
+ * when it sent it; the reason the step fails when it was already sent again after MAX_RESTART_RESENDS
+ * restarts, `lost` (the caller journals the failure); null when it is not due (or not inherited).
  */
-async function resentAfterRestart(host: CoordinatorHost, config: JobConfig, what: 'ensemble' | 'challenge', leaseUntil: number, leaseMs: number, now: number): Promise<boolean> {
-  if (!host.inherited.has(what) || (now < host.inherited.resendAt(what) && leaseUntil > now)) return false;
-  host.append({ op: 'resent', what, at: now, lease_until: now + leaseMs, after_restart: true });
+async function resentAfterRestart(
+  host: CoordinatorHost,
+  config: JobConfig,
+  what: 'ensemble' | 'challenge',
+  step: { lease_until: number; restart_resends?: number },
+  leaseMs: number,
+  now: number,
+): Promise<'resent' | { lost: string } | null> {
+  if (!host.inherited.has(what) || (now < host.inherited.resendAt(what) && step.lease_until > now)) return null;
   host.inherited.settle(what);
+  const lost = lostInRestarts(STEP_NAMES[what], step.restart_resends);
+  if (lost !== null) return { lost };
+  host.append({ op: 'resent', what, at: now, lease_until: now + leaseMs, after_restart: true });
   await host.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: what, kind: what });
   await host.storage.setAlarm(now + leaseMs);
-  return true;
+  return 'resent';
 }

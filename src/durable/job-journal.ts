@@ -27,7 +27,8 @@ export type JournalOp =
       readonly silent?: true;
       /**
        * Sent again by a coordinator restarted while the step ran and never heard from since (restart-recovery):
-       * not counted against the step's resends, since the runtime's restart, not the step, lost it.
+       * not counted against the step's resends, since the runtime's restart, not the step, lost it, but
+       * counted apart (restart_resends), so a step lost in restart after restart ends (MAX_RESTART_RESENDS).
        */
       readonly after_restart?: true;
     }
@@ -101,6 +102,11 @@ export interface TrialEntry extends Partial<FidelityFields> {
   claimed?: boolean;
   /** Times its message was sent again, unclaimed or after its consumer went silent. */
   resends?: number;
+  /**
+   * Times it was sent again by a coordinator restarted while it ran (op "resent" with after_restart),
+   * counted from the journal's ops, so a replay keeps the count; absent (0) when never.
+   */
+  restart_resends?: number;
   /** It was claimed once, and sent again when its consumer went silent. */
   went_silent?: boolean;
   finished_at?: number;
@@ -114,8 +120,9 @@ export interface JobState {
   order: TrialEntry[];
   cancel_requested_at?: number;
   publishing?: { trial_id: string; at: number };
-  ensemble?: { state: 'running' | 'complete' | 'skipped' | 'failed'; lease_until: number; resends?: number; report?: EnsembleReport };
-  challenge?: { state: 'running' | 'complete' | 'failed'; challenger: ChallengerRef; lease_until: number; resends?: number; report?: ChallengeReport };
+  /** `resends` and `restart_resends` as a trial's (TrialEntry). */
+  ensemble?: { state: 'running' | 'complete' | 'skipped' | 'failed'; lease_until: number; resends?: number; restart_resends?: number; report?: EnsembleReport };
+  challenge?: { state: 'running' | 'complete' | 'failed'; challenger: ChallengerRef; lease_until: number; resends?: number; restart_resends?: number; report?: ChallengeReport };
   finished?: Extract<JournalOp, { op: 'finished' }>;
   /** Each time the coordinator came back after being down (op "resumed"), in order. */
   interruptions?: { at: number; down_ms: number; extend_ms: number }[];
@@ -151,7 +158,8 @@ export function applyOp(state: JobState, op: JournalOp): JobState {
       const step = op.what === 'trial' ? trial : op.what === 'ensemble' ? state.ensemble : state.challenge;
       if (step && step.state === 'running') {
         step.lease_until = op.lease_until;
-        if (!op.after_restart) step.resends = (step.resends ?? 0) + 1;
+        if (op.after_restart) step.restart_resends = (step.restart_resends ?? 0) + 1;
+        else step.resends = (step.resends ?? 0) + 1;
       }
       if (trial && trial.state === 'running' && op.silent) {
         trial.claimed = false;

@@ -8,7 +8,8 @@
  * a fraction of the rows does not compare with a full one (so a lower rung's higher score sits below).
  * A job that published a lower rung, no ensemble, or (an image job) no CNN, or nothing since it was
  * cancelled first, says so (published-notes). A retraining job also shows the configurations it started
- * from and its comparison with the champion; a forecast job, its series.
+ * from and its comparison with the champion; a forecast job, its series. Whether the job is reproducible,
+ * and why, comes from durable/reproducibility.
  */
 import { fromLoss, toLoss as toLossOf } from '../engine';
 import { noiseSide, scoreDifference } from './challenge-noise';
@@ -17,6 +18,7 @@ import { forecastBestEstimate } from './forecast-estimate';
 import { bestTrial, fidelityOf, isFullFidelity, type JobState, publishableTrial, searchDeadline, type TrialEntry } from './job-journal';
 import type { ForecastJobView, JobConfig, JobPhase, JobView, LeaderboardEntry, TrialRecord } from './protocol';
 import { ensembleDropped, ensembleNotTried, lowFidelityWarning, noCnnWarning, nothingPublishedWarning } from './published-notes';
+import { reproducibleView } from './reproducibility';
 import { interruptionWarnings } from './restart-recovery';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -155,6 +157,7 @@ export function jobView(s: JobState, now: number, waiting: (t: TrialEntry) => bo
     ...(warnings.length > 0 ? { warnings } : {}),
     ...(scheduler ? { scheduler } : {}),
     seed: c.seed,
+    reproducible: reproducibleView(s, now),
     progress: {
       trials_done: complete.length,
       trials_running: s.order.filter((t) => t.state === 'running').length,

@@ -94,8 +94,9 @@ export interface JobConfig {
   /**
    * Set on a job with a budget of trials alone (worker/start-job): each trial is
    * proposed from the results of the trials numbered well enough before it, once they have finished
-   * (durable/search-order), so its trials do not depend on which trial finishes first. Absent (jobs made
-   * before it, time-budgeted jobs): each proposal sees every result so far.
+   * (durable/search-order), so its trials do not depend on which trial finishes first. False (a budget of
+   * trials and seconds) or absent (a budget of seconds alone, or a job made before the mark): each proposal
+   * sees every result so far.
    */
   readonly reproducible?: boolean;
   /** The job's cap on the published model's estimated single-row prediction time, µs (`serving.max_us_per_row`). */
@@ -374,6 +375,12 @@ export interface JobView {
   /** The multi-fidelity scheduler the job runs under (`strategy: "auto"` picks ASHA for large data). */
   readonly scheduler?: 'asha' | 'hyperband';
   readonly seed: number;
+  /**
+   * Whether the same settings give the same trials, leaderboard, ensemble and model again, and why or why
+   * not (durable/reproducibility): under which conditions when true; the time budget, the retraining run, or
+   * what in this run departed from them (a trial failed by the runtime, the cap of seconds reached, a cancel) when false.
+   */
+  readonly reproducible: { readonly value: boolean; readonly reason: string };
   readonly progress: {
     readonly trials_done: number;
     readonly trials_running: number;

@@ -8,7 +8,10 @@
  *   restart alone duplicates nothing. One silent for RESTART_GRACE_MS after the construction (six missed
  *   heartbeats) most likely died with the runtime, and is sent again then, instead of holding its slot for
  *   the 90 s of silence (or the 2-minute step lease) a live object allows; were it alive after all, the
- *   first report wins (reports are idempotent) and its next heartbeat takes the trial back.
+ *   first report wins (reports are idempotent) and its next heartbeat takes the trial back. Such re-sends
+ *   are not the step's resends, but are counted apart: one lost in restart after restart (a runtime that
+ *   keeps crashing, or a step whose work itself brings the runtime down) ends after MAX_RESTART_RESENDS
+ *   (lostInRestarts), as a step out of resends does, so the job still ends.
  * - how long it was down (ActivityClock, interruptionOp): from its predecessor's last sign of life to its
  *   construction. A running job's alarm wakes the object at least every TICK_MS and consumers heartbeat,
  *   so a live object is never quiet much longer; a gap above INTERRUPTION_MIN_MS is downtime. It is
@@ -26,6 +29,18 @@ export const RESTART_GRACE_MS = 12_000;
  * (the local runtime keeps alarms across a restart, not queue messages).
  */
 export const TICK_MS = 5_000;
+/**
+ * A step (trial, ensemble, comparison) is sent again after at most this many restarts; inherited once more
+ * and not heard of, it fails instead (lostInRestarts). A restart that loses a message is rare (a deploy,
+ * a crash of the local runtime), and a step running across one, two, even three of them can be bad luck
+ * during a long step: three keeps the promise of restart recovery for those. A fourth loss of the same
+ * step is no longer chance but a pattern (its work most likely runs the isolate out of memory and takes
+ * the runtime with it, or the runtime crashes in a loop), and re-sending it again would only repeat the
+ * crash, with the job never ending.
+ */
+export const MAX_RESTART_RESENDS = 3;
+/** The error code of a trial failed for being lost in MAX_RESTART_RESENDS + 1 restarts. */
+export const LOST_IN_RESTARTS = 'lost_in_restarts';
 /** A gap in the coordinator's activity longer than this, seen at its construction, is downtime. */
 export const INTERRUPTION_MIN_MS = 10_000;
 /** The activity row is overwritten at most this often (chatty heartbeats write nothing more). */
@@ -64,6 +79,16 @@ export class InheritedSteps {
   settle(id: string): void {
     this.ids.delete(id);
   }
+}
+
+/**
+ * Why a step inherited after `restartResends` re-sends after restarts is failed instead of sent again,
+ * or null while it may be sent again (MAX_RESTART_RESENDS). `what` names the step ("the trial", ...).
+ */
+export function lostInRestarts(what: string, restartResends: number | undefined): string | null {
+  const sent = restartResends ?? 0;
+  if (sent < MAX_RESTART_RESENDS) return null;
+  return `${what} was lost in ${sent + 1} runtime restarts: it was running at each, was sent again after each of the first ${sent}, and was not heard from after the last; its work may itself crash the runtime (e.g. run it out of memory)`;
 }
 
 /**

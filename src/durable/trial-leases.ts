@@ -4,13 +4,14 @@
  * picked up, and a claimed trial's consumer heartbeats; a trial whose message was never picked up, or whose
  * consumer went silent, is sent again (at most MAX_TRIAL_RESENDS times), and one that still never reports
  * fails when its lease runs out. A coordinator restarted while trials ran sends the ones it has not heard
- * from again after a short grace instead (restart-recovery). Also when the coordinator's alarm next has to
+ * from again after a short grace instead (restart-recovery), and fails one already lost in
+ * MAX_RESTART_RESENDS restarts before. Also when the coordinator's alarm next has to
  * wake: the first lease end or silence, or the time budget's deadline and then the end of its grace period.
  */
 import type { CoordinatorHost } from './coordinator-host';
 import { type JobState, runningTrials, type TrialEntry } from './job-journal';
 import type { JobConfig, TrialMessage } from './protocol';
-import type { InheritedSteps } from './restart-recovery';
+import { type InheritedSteps, LOST_IN_RESTARTS, lostInRestarts } from './restart-recovery';
 
 /** After the time budget ends, running trials get this long to report before they are cancelled. */
 export const GRACE_MS = 15_000;
@@ -60,10 +61,17 @@ export function expireLeases(host: CoordinatorHost, config: JobConfig, lastSeen:
   for (const t of runningTrials(host.state)) {
     const expired = t.lease_until <= now;
     if (inherited.has(t.trial_id) && (expired || now >= inherited.resendAt(t.trial_id))) {
-      // Not heard of since a restart (a lease that ran out while the runtime was down included): its
-      // consumer most likely died with the runtime. Not counted as a resend: the trial did nothing wrong.
-      host.append({ op: 'resent', what: 'trial', trial_id: t.trial_id, at: now, lease_until: now + claimWindow(config), after_restart: true, ...(t.claimed ? { silent: true as const } : {}) });
       inherited.settle(t.trial_id);
+      // Lost in restart after restart: sending it again would likely crash the runtime once more.
+      const lost = lostInRestarts('the trial', t.restart_resends);
+      if (lost !== null) {
+        host.append({ op: 'trial_finished', trial_id: t.trial_id, report: { status: 'failed', code: LOST_IN_RESTARTS, reason: lost }, at: now });
+        continue;
+      }
+      // Not heard of since a restart (a lease that ran out while the runtime was down included): its
+      // consumer most likely died with the runtime. Not counted as a resend (the trial did nothing wrong),
+      // but as a re-send after a restart (restart_resends).
+      host.append({ op: 'resent', what: 'trial', trial_id: t.trial_id, at: now, lease_until: now + claimWindow(config), after_restart: true, ...(t.claimed ? { silent: true as const } : {}) });
       resend.push({ tenant: config.tenant, job_id: config.id, trial_id: t.trial_id });
       continue;
     }

@@ -242,7 +242,8 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     // Reproducible: a budget of trials alone, whose proposals wait for the trials they depend on
     // (durable/search-order). A time budget keeps the free order even with a seed: how many trials fit in
     // its time depends on the machine anyway, and the wait would cost it up to a third of its trials.
-    ...(body.budget?.trials !== undefined && body.budget.seconds === undefined ? { reproducible: true } : {}),
+    // Stored for every budget with trials (false beside seconds), so a job from before the mark, which has none, is told apart (durable/reproducibility).
+    ...(body.budget?.trials !== undefined ? { reproducible: body.budget.seconds === undefined } : {}),
     ...(body.serving ? { max_serving_us: body.serving.max_us_per_row } : {}),
     // Five folds where data is scarce and estimates are noisy; fewer as rows (and each fit's cost) grow.
     // A forecast job validates on rolling origins instead. Repeating the five folds three times over new

@@ -144,6 +144,14 @@ describe('job report', () => {
     expect(describeJob(job({}), CLI)).not.toContain('positive class');
   });
 
+  it('says beside the seed whether the job is reproducible, and why; the seed alone from an older server', () => {
+    const yes = { value: true, reason: 'a budget of trials alone (20) with seed 7: …' };
+    const no = { value: false, reason: 'its budget has a time limit (budget.seconds 60): …' };
+    expect(describeJob(job({ seed: 7, reproducible: yes }), CLI).split('\n')).toContain('  seed     7, reproducible: a budget of trials alone (20) with seed 7: …');
+    expect(describeJob(job({ reproducible: no }), CLI).split('\n')).toContain('  seed     1, not reproducible: its budget has a time limit (budget.seconds 60): …');
+    expect(describeJob(job({}), CLI).split('\n')).toContain('  seed     1');
+  });
+
   it('says when the published version is not the champion (kept apart), with the command that promotes it', () => {
     const reason = 'job j1\'s result predicts "digit" (multiclass), but while it ran the champion of model "digits" became v1 (from job j0), which predicts "parity" (binary); …';
     const lines = describeJob(job({ model: { name: 'digits', version: 2, promoted: false }, warnings: [reason] }), CLI).split('\n');

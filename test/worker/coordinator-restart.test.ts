@@ -4,13 +4,15 @@
  * heard of is sent again after the short restart grace (not after 90 s of silence), a consumer that
  * heartbeats keeps its trial, the time the object was down extends the budget once (journaled, so a
  * replay gives the same deadline) and the view says so, a trial's fit time is its consumer's, and the
- * ensemble step is sent again promptly. The restart grace is made to have passed by moving the new
+ * ensemble step is sent again promptly; a trial or ensemble step lost in restart after restart is sent
+ * again MAX_RESTART_RESENDS times (counted in the journal), then fails, and the job still ends. The restart grace is made to have passed by moving the new
  * object's construction time back, as the existing suites move leases; no test waits for it.
  */
 import { env } from 'cloudflare:workers';
 import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { type JournalOp, replay, searchDeadline } from '../../src/durable/job-journal';
+import { MAX_RESTART_RESENDS } from '../../src/durable/restart-recovery';
 import type { JobConfig, TrialMessage } from '../../src/durable/protocol';
 import type { SearchCoordinator } from '../../src/durable/search-coordinator';
 import { handleTrialBatch } from '../../src/worker/queue/trial-consumer';
@@ -19,7 +21,11 @@ import { send, SMALL_CSV, tenantKey } from './tenant';
 
 type Stub = ReturnType<typeof env.SEARCH.getByName>;
 type Internals = {
-  state: { config: { created_at: number }; trials: Map<string, { claimed?: boolean; resends?: number; went_silent?: boolean; started_at: number }>; ensemble?: { resends?: number; lease_until: number } };
+  state: {
+    config: { created_at: number };
+    trials: Map<string, { claimed?: boolean; resends?: number; restart_resends?: number; went_silent?: boolean; started_at: number }>;
+    ensemble?: { resends?: number; restart_resends?: number; lease_until: number };
+  };
   host: { inherited: { since: number } };
 };
 
@@ -53,6 +59,14 @@ const journalOf = (stub: Stub) =>
 const trialState = (stub: Stub, trialId: string) => runInDurableObject(stub, (instance: SearchCoordinator) => ({ ...(instance as unknown as Internals).state.trials.get(trialId)! }));
 
 const resentOps = async (stub: Stub) => (await journalOf(stub)).filter((op): op is Extract<JournalOp, { op: 'resent' }> => op.op === 'resent');
+
+/** A restart, then the restart grace passed and the alarm run: what a restarted runtime's coordinator does to the steps it inherited. */
+async function restartAndWaitOut(id: string): Promise<Stub> {
+  const stub = await restart(id);
+  await constructedAgo(stub, 13_000);
+  await runDurableObjectAlarm(stub);
+  return stub;
+}
 
 const stopAlarm = (stub: Stub) => runInDurableObject(stub, (_: SearchCoordinator, state) => state.storage.deleteAlarm());
 
@@ -172,6 +186,65 @@ describe('a SearchCoordinator restarted while its job runs', () => {
     expect(await stub.claimEnsemble()).not.toBeNull();
     expect(await stub.reportEnsemble({ status: 'skipped', reason: 'not needed by the test' })).toEqual({ accepted: true });
     expect((await stub.view())?.status).toBe('succeeded');
+  });
+
+  it('fails a trial lost in restart after restart, naming them, and the job still ends', async () => {
+    const id = 'restart-loop-trial';
+    await stubFor(id).start(config(id, { budget: { seconds: 600, trials: 2 } }));
+    expect(await stubFor(id).report('t0001', await withArtifact(complete(0.7, `models/detached/${id}/t0001.json`)))).toEqual({ accepted: true });
+    // Each time, t0000 is picked up again and the runtime goes down with it (its work crashes it, say).
+    for (let n = 1; n <= MAX_RESTART_RESENDS; n++) {
+      expect(await stubFor(id).claim('t0000')).not.toBeNull();
+      const stub = await restartAndWaitOut(id);
+      expect((await resentOps(stub)).map((op) => [op.trial_id, op.after_restart])).toEqual(Array.from({ length: n }, () => ['t0000', true]));
+      expect(await trialState(stub, 't0000')).toMatchObject({ restart_resends: n });
+      expect((await trialState(stub, 't0000')).resends).toBeUndefined();
+    }
+    // The count is journaled: the replay gives it back.
+    const beforeLast = replay(await journalOf(stubFor(id))).trials.get('t0000');
+    expect(beforeLast?.restart_resends).toBe(MAX_RESTART_RESENDS);
+    expect(await stubFor(id).claim('t0000')).not.toBeNull();
+    const stub = await restartAndWaitOut(id);
+    // Lost once more: failed, not sent again, and the job (its trial budget spent) publishes t0001.
+    expect(await resentOps(stub)).toHaveLength(MAX_RESTART_RESENDS);
+    const t0 = (await stub.trials())!.find((t) => t.trial_id === 't0000')!;
+    expect(t0.status).toBe('failed');
+    expect(t0.error?.code).toBe('lost_in_restarts');
+    expect(t0.error?.message).toContain(`was lost in ${MAX_RESTART_RESENDS + 1} runtime restarts`);
+    const view = (await stub.view())!;
+    expect(view.status).toBe('succeeded');
+    expect(view.progress).toMatchObject({ trials_done: 1, trials_failed: 1, trials_running: 0 });
+    expect(view.best?.trial_id).toBe('t0001');
+    expect(view.model?.name).toBeDefined();
+  });
+
+  it('fails an ensemble step lost in restart after restart, publishing the best single trial', async () => {
+    const id = 'restart-loop-ensemble';
+    await stubFor(id).start(config(id, { budget: { seconds: 600, trials: 3 } }));
+    for (const t of ['t0000', 't0001', 't0002']) {
+      const report = { ...complete(0.7 + Number(t.slice(-1)) / 100, `models/detached/${id}/${t}.json`), oof_key: `models/detached/${id}/${t}.oof` };
+      expect(await stubFor(id).report(t, await withArtifact(report))).toEqual({ accepted: true });
+    }
+    for (let n = 1; n <= MAX_RESTART_RESENDS; n++) {
+      expect(await stubFor(id).claimEnsemble()).not.toBeNull();
+      const stub = await restartAndWaitOut(id);
+      expect((await resentOps(stub)).map((op) => [op.what, op.after_restart])).toEqual(Array.from({ length: n }, () => ['ensemble', true]));
+      const ensemble = await runInDurableObject(stub, (instance: SearchCoordinator) => ({ ...(instance as unknown as Internals).state.ensemble! }));
+      expect(ensemble).toMatchObject({ restart_resends: n });
+      expect(ensemble.resends).toBeUndefined();
+      expect((await stub.view())?.status).toBe('running');
+    }
+    expect(replay(await journalOf(stubFor(id))).ensemble?.restart_resends).toBe(MAX_RESTART_RESENDS);
+    expect(await stubFor(id).claimEnsemble()).not.toBeNull();
+    const stub = await restartAndWaitOut(id);
+    expect(await resentOps(stub)).toHaveLength(MAX_RESTART_RESENDS);
+    const view = (await stub.view())!;
+    expect(view.status).toBe('succeeded');
+    expect(view.ensemble).toMatchObject({ status: 'failed' });
+    expect((view.ensemble as { reason?: string }).reason).toContain(`the ensemble build was lost in ${MAX_RESTART_RESENDS + 1} runtime restarts`);
+    // The best single trial is the job's model.
+    expect(view.best?.trial_id).toBe('t0002');
+    expect(view.model?.version).toBeGreaterThanOrEqual(1);
   });
 
   it("shows a re-sent trial's fit time as its consumer measured it, and an older report's as before", async () => {

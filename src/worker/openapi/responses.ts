@@ -162,7 +162,17 @@ export const jobViewResponse = z.object({
       'what to know before trusting the score: rows left out for a missing target, classes rarer than the folds, extreme regression targets; date columns read month first because no value told day from month; a column that predicts the target almost perfectly alone (a leak: ignore it if it is not known when you predict); the champion a "replace_model" job replaced; and, once published, a model trained on a fraction of the rows (no trial finished at full fidelity within the budget) with its fidelity; a job cancelled before any trial finished: nothing was published; a cancelled job\'s result kept beside a better champion (with the promote route) or replacing a worse one (with the rollback route); a job interrupted by a restart of its coordinator, for how long (during the search its time budget is extended by as much)',
     ),
   scheduler: z.enum(['asha', 'hyperband']).optional(),
-  seed: z.int(),
+  seed: z.int().describe('the seed of the search and of every trial: the request\'s, or 42 when it gives none'),
+  reproducible: z
+    .object({
+      value: z.boolean().describe('whether the same settings give the same trials, leaderboard, ensemble and model again'),
+      reason: z
+        .string()
+        .describe(
+          'why: when true, under which conditions (the same seed, trial budget, parallelism, dataset version and request, on the same edge-automl version); when false, what stops it: a time budget (how many trials fit depends on the machine\'s speed, and trials are proposed from whichever results arrive first), a scheduled retraining run (its champion and held-out rows are its own), or what in this run departed from its settings (a trial or the ensemble failed by the runtime rather than its configuration, a trials-only search cut by its cap of seconds, a cancel)',
+        ),
+    })
+    .describe('whether the job is reproducible: only a budget of trials alone is (see the README\'s Reproducibility)'),
   progress: z.object({
     trials_done: z.int(),
     trials_running: z.int(),
