@@ -25,8 +25,9 @@ export function describeJob(job: Job, cli: string, leaderboardRows = 10): string
     `job ${job.id}: ${job.status}${phase ? ` (${phase})` : ''}`,
     `  data     ${job.dataset.name} v${job.dataset.version}, target "${job.target}" (${job.task}${job.positive_class !== undefined ? `, positive class "${job.positive_class}"` : ''}), strategy ${job.strategy}${job.scheduler ? ` (${job.scheduler})` : ''}`,
     `  models   ${job.models.join(', ')}${job.models_skipped?.length ? `; skipped ${job.models_skipped.map((s) => `${s.family} (${s.reason})`).join(', ')}` : ''}`,
-    // Whether running it again gives the same result, and why (absent from older servers: the seed alone).
-    `  seed     ${job.seed}${job.reproducible ? `, ${job.reproducible.value ? 'reproducible' : 'not reproducible'}: ${job.reproducible.reason}` : ''}`,
+    // Whether running it again gives the same result, and its cause: the reason up to its first ": " (the
+    // whole reason is the API's; absent from older servers: the seed alone).
+    `  seed     ${job.seed}${job.reproducible ? `, ${job.reproducible.value ? 'reproducible' : 'not reproducible'}: ${job.reproducible.reason.split(': ')[0]}` : ''}`,
     `  trials   ${p.trials_done} done, ${p.trials_running} running${p.trials_waiting ? ` (${p.trials_waiting} waiting for a consumer)` : ''}, ${p.trials_failed} failed in ${formatDuration(p.elapsed_ms)} (budget ${budget})`,
     `  best     ${job.best ? `${formatScore(metric, job.best.score, job.greater_is_better)}, ${job.best.family} (${job.best.trial_id})` : '-'}`,
   ];

@@ -14,6 +14,7 @@
  *   configuration (its invocation died, its lease ran out, it was lost in restarts, its artifact went
  *   missing), a trials-only search cut by its cap of seconds, or a cancel, give a result its settings
  *   alone would not give again.
+ * Every reason starts with its cause, up to the first ": " (the CLI's status line shows that much).
  */
 import { ENSEMBLE_TIMED_OUT } from './final-steps';
 import { type JobState, searchDeadline } from './job-journal';
@@ -55,7 +56,7 @@ export function reproducibleView(s: JobState, now: number): NonNullable<JobView[
     };
   }
   const broken = brokenBy(s, now);
-  if (broken !== null) return { value: false, reason: `its budget of trials alone and its ${seed} are reproducible, but this run is not what they reproduce: ${broken}` };
+  if (broken !== null) return { value: false, reason: `${broken}; without that, its budget of trials alone and its ${seed} would give the same run again` };
   const champion = c.challenge ? '; whether it replaces the champion depends on the champion it is compared with' : '';
   return {
     value: true,

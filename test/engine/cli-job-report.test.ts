@@ -144,11 +144,13 @@ describe('job report', () => {
     expect(describeJob(job({}), CLI)).not.toContain('positive class');
   });
 
-  it('says beside the seed whether the job is reproducible, and why; the seed alone from an older server', () => {
-    const yes = { value: true, reason: 'a budget of trials alone (20) with seed 7: …' };
-    const no = { value: false, reason: 'its budget has a time limit (budget.seconds 60): …' };
-    expect(describeJob(job({ seed: 7, reproducible: yes }), CLI).split('\n')).toContain('  seed     7, reproducible: a budget of trials alone (20) with seed 7: …');
-    expect(describeJob(job({ reproducible: no }), CLI).split('\n')).toContain('  seed     1, not reproducible: its budget has a time limit (budget.seconds 60): …');
+  it('says beside the seed whether the job is reproducible, and its cause (the reason up to its first colon); the seed alone from an older server', () => {
+    const yes = { value: true, reason: 'a budget of trials alone (20) with seed 7: the same seed, trial budget, parallelism (2) …' };
+    const no = { value: false, reason: "its budget has a time limit (budget.seconds 60): how many trials fit depends on the machine's speed …" };
+    const lost = { value: false, reason: 'a trial failed for the runtime, not for its configuration: t0003 (lease_expired); without that, …' };
+    expect(describeJob(job({ seed: 7, reproducible: yes }), CLI).split('\n')).toContain('  seed     7, reproducible: a budget of trials alone (20) with seed 7');
+    expect(describeJob(job({ reproducible: no }), CLI).split('\n')).toContain('  seed     1, not reproducible: its budget has a time limit (budget.seconds 60)');
+    expect(describeJob(job({ reproducible: lost }), CLI).split('\n')).toContain('  seed     1, not reproducible: a trial failed for the runtime, not for its configuration');
     expect(describeJob(job({}), CLI).split('\n')).toContain('  seed     1');
   });
 
