@@ -42,6 +42,8 @@ export type JournalOp =
   | { readonly op: 'trial_finished'; readonly trial_id: string; readonly report: TrialReport; readonly at: number }
   | { readonly op: 'trial_cancelled'; readonly trial_id: string; readonly reason: string; readonly at: number }
   | { readonly op: 'cancel_requested'; readonly at: number }
+  /** The search tried every configuration its families allow (engine proposeUnseen): no more trials start. */
+  | { readonly op: 'search_exhausted'; readonly at: number; readonly configurations: number }
   | { readonly op: 'ensemble_started'; readonly at: number; readonly lease_until: number }
   | { readonly op: 'ensemble_finished'; readonly report: EnsembleReport; readonly at: number }
   | { readonly op: 'challenge_started'; readonly challenger: ChallengerRef; readonly at: number; readonly lease_until: number }
@@ -126,6 +128,8 @@ export interface JobState {
   finished?: Extract<JournalOp, { op: 'finished' }>;
   /** Each time the coordinator came back after being down (op "resumed"), in order. */
   interruptions?: { at: number; down_ms: number; extend_ms: number }[];
+  /** When the search had tried every configuration it allows, and how many that is (op "search_exhausted"). */
+  exhausted?: { at: number; configurations: number };
 }
 
 export function emptyState(): JobState {
@@ -187,6 +191,9 @@ export function applyOp(state: JobState, op: JournalOp): JobState {
     }
     case 'cancel_requested':
       state.cancel_requested_at ??= op.at;
+      break;
+    case 'search_exhausted':
+      state.exhausted ??= { at: op.at, configurations: op.configurations };
       break;
     case 'ensemble_started':
       state.ensemble ??= { state: 'running', lease_until: op.lease_until };

@@ -17,7 +17,7 @@ import { schedulerOf, topRungOf } from './fidelity-plan';
 import { forecastBestEstimate } from './forecast-estimate';
 import { bestTrial, fidelityOf, isFullFidelity, type JobState, publishableTrial, searchDeadline, type TrialEntry } from './job-journal';
 import type { ForecastJobView, JobConfig, JobPhase, JobView, LeaderboardEntry, TrialRecord } from './protocol';
-import { ensembleDropped, ensembleNotTried, lowFidelityWarning, noCnnWarning, nothingPublishedWarning } from './published-notes';
+import { ensembleDropped, ensembleNotTried, exhaustedWarning, lowFidelityWarning, noCnnWarning, nothingPublishedWarning } from './published-notes';
 import { reproducibleView } from './reproducibility';
 import { interruptionWarnings } from './restart-recovery';
 
@@ -115,7 +115,7 @@ export function jobView(s: JobState, now: number, waiting: (t: TrialEntry) => bo
       : null;
   const end = s.finished?.at ?? now;
   const scheduler = schedulerOf(c);
-  const warnings = [...(c.warnings ?? []), ...servingCapWarning(c, ensembleWins ? undefined : bestSingle), ...lowFidelityWarning(s), ...noCnnWarning(s), ...keptApartWarning(s, c), ...nothingPublishedWarning(s), ...interruptionWarnings(s)];
+  const warnings = [...(c.warnings ?? []), ...servingCapWarning(c, ensembleWins ? undefined : bestSingle), ...lowFidelityWarning(s), ...noCnnWarning(s), ...keptApartWarning(s, c), ...nothingPublishedWarning(s), ...exhaustedWarning(s), ...interruptionWarnings(s)];
   const ensemble =
     ensembleDropped(s) ??
     (ens

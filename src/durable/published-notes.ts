@@ -112,3 +112,18 @@ export function noCnnWarning(s: JobState): string[] {
     `${started}; the published model is ${published} on the pixels, not a convolutional network. A cnn trial of the default architecture needs up to about ${Math.round(trialS)} s of CPU on this dataset (${c.folds} folds and a refit): give budget.seconds of at least ${Math.max(suggested, c.budget.seconds + SUGGESTED_STEP_S)} for the search to train convolutional networks`,
   ];
 }
+
+/**
+ * The warning of a job whose search tried every configuration its families allow (op "search_exhausted":
+ * only spaces of a few choices, such as ets or the forecast baselines alone, run out): when, and that it
+ * ended before its budget, with how to search further. Empty otherwise.
+ */
+export function exhaustedWarning(s: JobState): string[] {
+  const c = s.config;
+  if (!c || !s.exhausted) return [];
+  const after = Math.max(0, (s.exhausted.at - c.created_at) / 1000).toFixed(1);
+  const budget = c.budget.trials !== undefined && c.reproducible ? `${c.budget.trials} trials` : `${c.budget.seconds} s`;
+  return [
+    `the search tried all ${s.exhausted.configurations} configurations its families (${c.families.join(', ')}) allow, after ${after} s, and ended without spending the rest of its budget (${budget}): trying one again would only repeat its result; name more families in \`models\` to search further`,
+  ];
+}

@@ -268,7 +268,8 @@ export class SearchCoordinator extends DurableObject<Env> {
     const messages: TrialMessage[] = outOfTime ? [] : launchTrials(this.host, config, this.sampler(config), maxTrials, now);
 
     const running = runningTrials(this.state);
-    const exhausted = outOfTime || this.state.order.length >= maxTrials;
+    // Out of time, of trials, or of configurations not yet tried (trial-launch).
+    const exhausted = outOfTime || this.state.order.length >= maxTrials || this.state.exhausted !== undefined;
     if (exhausted && running.length === 0) {
       await this.finalize('succeeded');
       return;

@@ -5,7 +5,7 @@
  * (fidelity-plan), is journaled as started with the claim window as its lease, and gets one queue message
  * (ids only). Proposals depend only on the journaled history, so a replayed journal proposes the same.
  */
-import { type FrozenTrial, type Sampler, samplerFor, withMemoryScreen } from '../engine';
+import { configKey, type FrozenTrial, proposeUnseen, type Sampler, samplerFor, type TrialConfig, withMemoryScreen } from '../engine';
 import type { CoordinatorHost } from './coordinator-host';
 import { planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
 import { type JobState, runningTrials, type TrialEntry } from './job-journal';
@@ -30,12 +30,17 @@ export function launchTrials(host: CoordinatorHost, config: JobConfig, sampler: 
   const messages: TrialMessage[] = [];
   const scheduler = schedulerOf(config);
   const ctx = { families: config.families, shape: searchShape(config), seed: config.seed };
-  while (runningTrials(host.state).length < config.parallelism && host.state.order.length < maxTrials) {
+  while (runningTrials(host.state).length < config.parallelism && host.state.order.length < maxTrials && !host.state.exhausted) {
     const number = host.state.order.length;
     // A reproducible job proposes from what trial numbers fix, waiting for the trials that decides (search-order).
     const seen = proposalState(host.state, config);
     if (!seen) break;
-    const planned = scheduler ? planTrial(seen, scheduler, sampler, ctx, number === maxTrials - 1, host.state) : { config: sampler.suggest(trialHistory(seen), ctx), fidelity: {} };
+    const planned = scheduler ? planTrial(seen, scheduler, sampler, ctx, number === maxTrials - 1, host.state) : unseenPlan(sampler, trialHistory(seen), ctx);
+    if (planned === 'exhausted') {
+      // Every configuration was tried: the search ends once the running trials report (search-coordinator).
+      host.append({ op: 'search_exhausted', at: now, configurations: new Set(host.state.order.map((t) => configKey(t))).size });
+      break;
+    }
     if (!planned) break;
     const next = planned.config;
     const trialId = `t${String(number).padStart(4, '0')}`;
@@ -44,6 +49,15 @@ export function launchTrials(host: CoordinatorHost, config: JobConfig, sampler: 
     messages.push({ tenant: config.tenant, job_id: config.id, trial_id: trialId });
   }
   return messages;
+}
+
+/**
+ * A single-fidelity job's next trial: the sampler's proposal that repeats no trial so far (engine
+ * proposeUnseen), or 'exhausted' when its families allow no configuration it has not tried.
+ */
+function unseenPlan(sampler: Sampler, history: FrozenTrial[], ctx: Parameters<Sampler['suggest']>[1]): { config: TrialConfig; fidelity: Record<string, never> } | 'exhausted' {
+  const config = proposeUnseen(sampler, history, ctx);
+  return config === undefined ? 'exhausted' : { config, fidelity: {} };
 }
 
 /** The data's shape as the sampler sees it (search spaces bound their ranges by it). */

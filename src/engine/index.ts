@@ -20,7 +20,7 @@ export { Predictor, type PredictionResult } from './predictor';
 export type { ExplainResult, ExplanationSpace, RowExplanation } from './explain/explanation';
 export { runTrial, type TrialOutcome, type TrialSpec } from './run-trial';
 export type { Sampler, SamplerContext } from './search/sampler';
-export { randomSampler, samplerFor, type SamplerStrategy, withMemoryScreen, withPortfolio } from './search/samplers';
+export { configKey, proposeUnseen, randomSampler, samplerFor, type SamplerStrategy, withMemoryScreen, withPortfolio } from './search/samplers';
 export type { Params } from './search/space';
 export type { FrozenTrial, TrialConfig, TrialState } from './search/trial';
 export { parseEnvelope, type ModelEnvelope } from './serialize/envelope';

@@ -19,6 +19,7 @@ export { withPortfolio } from './portfolio';
 export { randomSampler } from './random';
 export { resolveTpeOptions, TPE_DEFAULTS, tpeSampler, type TpeOptions } from './tpe';
 export { fitToSpace, withWarmStart } from './warm-start';
+export { configKey, proposeUnseen, REPEAT_ATTEMPTS, searchExhausted, spaceSize } from './unseen';
 
 /** Search strategies a job may ask for. */
 export type SamplerStrategy = 'auto' | 'random' | 'grid' | 'bayes' | 'evolution';
