@@ -4,7 +4,8 @@
  * `px_r{row}_c{col}_{channel}`), told apart from its other columns: the grid they form, which the train
  * form offers an image job for, and one `px_*` profile row standing for all of them, as the API's profile
  * of a zip and the CLI's report of a CSV have it (one row per pixel made the page of a 32x32 RGB CSV
- * 3,073 rows long).
+ * 3,073 rows long); and the API's pixel-like runs (numbered columns such as p0..p63, not named px_*) as one
+ * row each too.
  */
 
 /** `px_r{row}_c{col}` (one channel) or `px_r{row}_c{col}_{channel}`: a pixel column, as the API names them. */
@@ -83,4 +84,33 @@ function pooledStats(pixels, rows) {
     mean,
     std: count > 0 ? Math.sqrt(Math.max(0, sumSq / count - mean * mean)) : 0,
   };
+}
+
+/**
+ * The profile rows with each pixel-like run the API found (its `pixel_like`: numbered columns such as
+ * p0..p63 that look like pixels without being named px_*) as one row where the first of them stood, with
+ * the run's pooled statistics; `pixelLike` says how many columns, how many are constant, and the square
+ * image they may be. A run whose columns are not side by side as the entry says keeps its rows.
+ */
+export function withPixelLike(columns, runs, rows) {
+  let out = columns;
+  for (const run of runs ?? []) {
+    const first = out.findIndex((c) => c.name === run.first_column);
+    const members = first < 0 ? [] : out.slice(first, first + run.pixel_columns);
+    if (members.length !== run.pixel_columns || members[members.length - 1].name !== run.last_column) continue;
+    const row = {
+      name: run.name,
+      type: run.type,
+      missing: run.missing,
+      cells: rows * run.pixel_columns,
+      unique: run.unique,
+      min: run.min,
+      max: run.max,
+      mean: run.mean,
+      std: run.std,
+      pixelLike: { columns: run.pixel_columns, image: run.image ?? null, constant: members.filter((c) => c.dropped).length },
+    };
+    out = [...out.slice(0, first), row, ...out.slice(first + run.pixel_columns)];
+  }
+  return out;
 }

@@ -7,12 +7,15 @@
  * warnings (an order of day and month that was guessed, words among numbers read as missing) follow the
  * table, with the `train --date-order` that settles a guessed order as a hint, after `cli` (the context's
  * command, cli/invocation); then the version's own warnings (an unnamed empty column left out). The pixel
- * columns of a CSV of images are one `px_*` line, as the server's profile of a zip has them (cli/pixel-summary).
+ * columns of a CSV of images are one `px_*` line, as the server's profile of a zip has them (cli/pixel-summary);
+ * a run of numbered columns the server found pixel-like (`p0..p63`, its `pixel_like`) is one line too, with a
+ * `hint:` giving the `train` that reads it as images (cli/pixel-like-lines).
  */
 import type { AppendedVersion, ColumnProfile, DatasetVersion } from '../client';
 import { dateOrderHint } from './date-order';
 import { formatBytes, renderTable } from './format';
 import { gridText, PIXEL_SUMMARY_NAME, splitPixelColumns } from './pixel-summary';
+import { pixelLikeHints, withPixelLikeLines } from './pixel-like-lines';
 
 export function describeDataset(d: DatasetVersion | AppendedVersion, cli: string, withStats = false): string {
   const head = d.image
@@ -22,12 +25,12 @@ export function describeDataset(d: DatasetVersion | AppendedVersion, cli: string
       : `dataset ${d.name} v${d.version}: ${d.rows} rows, ${d.columns.length} columns, ${formatBytes(d.bytes)}`;
   const table = renderTable(
     ['column', 'type', 'missing', 'unique', ...(withStats ? ['values'] : []), 'note'],
-    tableColumns(d.columns).map((c) => [c.name, c.date_order ? `${c.type} ${c.date_order}` : c.type, c.missing, c.unique, ...(withStats ? [valuesOf(c)] : []), c.note ?? c.dropped ?? '']),
+    withPixelLikeLines(tableColumns(d.columns), d.pixel_like ?? []).map((c) => [c.name, c.date_order ? `${c.type} ${c.date_order}` : c.type, c.missing, c.unique, ...(withStats ? [valuesOf(c)] : []), c.note ?? c.dropped ?? '']),
   );
   // A warning whose advice is job JSON (the order of day and month) gets the train flag that sends it.
   const warnings = d.columns.flatMap((c) => (c.warnings ?? []).flatMap((w) => [`warning: ${namingColumn(c.name, w)}`, ...hintLine(w, cli)]));
   const fileWarnings = (d.warnings ?? []).map((w) => `warning: ${w}`);
-  return [head, table, ...warnings, ...fileWarnings].join('\n');
+  return [head, table, ...warnings, ...fileWarnings, ...pixelLikeHints(d, cli)].join('\n');
 }
 
 /**

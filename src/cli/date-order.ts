@@ -50,7 +50,17 @@ const JSON_ADVICE = /"columns": \{("(?:[^"\\]|\\.)*"): \{"type": "datetime", "da
  * command, cli/invocation). Undefined for any other warning.
  */
 export function dateOrderHint(warning: string, cli: string): string | undefined {
-  const match = JSON_ADVICE.exec(warning);
+  const flag = dateOrderCommand(warning, cli);
+  return flag && `if the dates of "${flag.column}" are ${flag.order === 'dmy' ? 'day' : 'month'} first: \`${flag.command}\``;
+}
+
+/**
+ * The `train` command line that sends the declaration a server message advises as job JSON (`"columns":
+ * {"d": {"type": "datetime", "date_order": "dmy"}}`), with its column and order; undefined for any other
+ * message, or a column the flag cannot name (a comma in it).
+ */
+export function dateOrderCommand(text: string, cli: string): { column: string; order: DayMonthOrder; command: string } | undefined {
+  const match = JSON_ADVICE.exec(text);
   if (!match) return undefined;
   let column: string;
   try {
@@ -60,6 +70,6 @@ export function dateOrderHint(warning: string, cli: string): string | undefined 
   }
   // The flag splits at commas: for such a name the warning's own JSON advice stands alone.
   if (column.includes(',')) return undefined;
-  const order = match[2];
-  return `if the dates of "${column}" are ${order === 'dmy' ? 'day' : 'month'} first: \`${cli} train … ${OPTION} ${shellWord(`${column}=${order}`)}\``;
+  const order = match[2] as DayMonthOrder;
+  return { column, order, command: `${cli} train … ${OPTION} ${shellWord(`${column}=${order}`)}` };
 }

@@ -83,7 +83,11 @@ export function errorText(err: unknown): string {
     return `error: ${err.message}\nhint: ${hint}`;
   }
   if (err instanceof UsageError) return `error: ${err.where ? `${err.where}: ` : ''}${err.message}`;
-  if (err instanceof JobEndedError) return `error: job ${err.jobId} ${err.status}: ${err.code}: ${err.message}`;
+  if (err instanceof JobEndedError) {
+    // A job that ended without an error of its own (cancelled) has only its status to say: said once.
+    if (err.code === err.status && err.message === `the job was ${err.status}`) return `error: job ${err.jobId} ${err.status}`;
+    return `error: job ${err.jobId} ${err.status}: ${err.code}: ${err.message}`;
+  }
   return `error: ${err instanceof Error ? err.message : String(err)}`;
 }
 

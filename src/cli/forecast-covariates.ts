@@ -5,7 +5,9 @@
  * are all text) and which columns are the series' time and group (cli/covariate-rows keeps the --group
  * series' rows and leaves those columns out). Each step remembers its place in the file, so the server's
  * refusal of `covariates[1].holiday` names the file and line as the CLI's own checks do, and the answer's
- * step times are held to the file's times before anything is printed.
+ * step times are held to the file's times before anything is printed. A CSV is counted against the
+ * horizon once cut to the --group series, and a short one with its times is held to the first steps
+ * first, so a missing row is named by its line whatever the horizon.
  */
 import { ApiClientError, type Forecast } from '../client';
 import type { Context } from './context';
@@ -23,18 +25,46 @@ export interface SentCovariates {
   readonly times?: SeriesRows['times'];
 }
 
-/** At least `horizon` steps: the covariates of one series, its time and group columns left out. */
-export async function readCovariates(ctx: Context, model: string, file: string, ask: { horizon: number; group?: string }): Promise<SentCovariates> {
+/**
+ * At least `horizon` steps: the covariates of one series, its time and group columns left out. A CSV's
+ * rows are counted once cut to the --group series (the file may hold every series). Too few rows with
+ * their times: the rows there are are held to the forecast's first steps (one forecast of as many steps
+ * asked first), so a row missing inside the file is named by its line, as it is with enough rows, rather
+ * than counted; only rows that are the first steps in order leave the count to say what is missing.
+ */
+export async function readCovariates(ctx: Context, model: string, file: string, ask: { horizon: number; group?: string; version?: number }): Promise<SentCovariates> {
   const read = await readCovariateFile(file);
-  const count = read.format === 'json' ? read.steps.length : read.table.rows.length;
-  if (count < ask.horizon) throw tooFew(`holds ${steps(count)}`, ask.horizon, read.format === 'json' ? 'object' : 'row', file);
-  if (read.format === 'json') return { file, steps: read.steps };
+  if (read.format === 'json') {
+    if (read.steps.length < ask.horizon) throw tooFew(`holds ${steps(read.steps.length)}`, ask.horizon, 'object', file);
+    return { file, steps: read.steps };
+  }
   const series = (await ctx.api.models.get(model)).forecast;
   const columns = { ...(series?.time_column !== undefined ? { timeColumn: series.time_column } : {}), ...(series?.group_column !== undefined ? { groupColumn: series.group_column } : {}) };
   const rows = seriesRows(read.table, columns, ask.group, file);
+  const sent: SentCovariates = { file, steps: csvSteps(rows.table, series?.covariates ?? [], file), lines: rows.table.lines, ...(rows.times ? { times: rows.times } : {}) };
   const kept = rows.table.rows.length;
-  if (kept < ask.horizon) throw tooFew(`holds ${steps(kept)} of series "${ask.group}" (column "${series?.group_column}")`, ask.horizon, 'row', file);
-  return { file, steps: csvSteps(rows.table, series?.covariates ?? [], file), lines: rows.table.lines, ...(rows.times ? { times: rows.times } : {}) };
+  if (kept < ask.horizon) {
+    if (sent.times) await checkFirstSteps(ctx, model, ask, sent);
+    const cut = series?.group_column !== undefined && read.table.header.includes(series.group_column);
+    const of = cut ? ` of series "${ask.group}" (column "${series?.group_column}")` : '';
+    throw tooFew(`holds ${steps(kept)}${of}`, ask.horizon, 'row', file);
+  }
+  return sent;
+}
+
+/**
+ * The file's rows held to the times of as many first steps (a forecast of that horizon): throws the
+ * line-level refusal of checkStepTimes when a row is not its step. A forecast that cannot be had (the
+ * server refuses a value, the horizon, …) leaves the count to speak: the short file is refused either way.
+ */
+async function checkFirstSteps(ctx: Context, model: string, ask: { group?: string; version?: number }, sent: SentCovariates): Promise<void> {
+  let answer: Forecast;
+  try {
+    answer = await ctx.api.models.forecast(model, { horizon: sent.steps.length, ...(ask.group !== undefined ? { group: ask.group } : {}), ...(ask.version !== undefined ? { version: ask.version } : {}), covariates: sent.steps });
+  } catch {
+    return;
+  }
+  checkSentTimes(sent, answer);
 }
 
 const steps = (n: number) => `${n} step${n === 1 ? '' : 's'} ahead`;

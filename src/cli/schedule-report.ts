@@ -15,7 +15,8 @@ export function describeSchedule(s: Schedule | ScheduleWithRuns, now = Date.now(
     `schedule of ${s.model}: every ${s.every} on dataset ${s.dataset}, budget ${describeBudget(s.budget)}`,
     // A schedule due at once has its due time in the past until the next cron tick (every 5 minutes) runs it.
     `  next run   ${Date.parse(s.next_due_at) <= now ? `due now (since ${formatTime(s.next_due_at)} UTC): the next cron tick, within 5 minutes, runs it` : `${formatTime(s.next_due_at)} UTC`}`,
-    `  rules      at least ${s.min_new_rows} new rows; challenger must beat the champion's ${s.metric} by ${s.margin} (${s.margin_kind})${s.promotion === 'beyond_noise' ? " and beyond the holdout's noise" : ''}`,
+    // "margin" is also what the server answers for a forecast model, whose comparison has no noise interval.
+    `  rules      at least ${s.min_new_rows} new rows; challenger must beat the champion's ${s.metric} by ${s.margin} (${s.margin_kind})${s.promotion === 'beyond_noise' ? " and beyond the holdout's noise" : '; the margin alone decides'}`,
   ];
   for (const w of ('warnings' in s ? (s.warnings ?? []) : [])) lines.push(`  warning    ${w}`);
   if (s.on_drift) lines.push(`  on drift   PSI ≥ ${s.on_drift.psi} over ${s.on_drift.hours} h with at least ${s.on_drift.min_rows} rows`);

@@ -32,6 +32,30 @@ export interface ColumnProfile {
   warnings?: string[];
 }
 
+/**
+ * A run of numbered columns that look like an image's pixels without being named `px_*` (`p0..p63`): one
+ * entry with their pooled statistics, beside `columns`, which still lists each of them.
+ */
+export interface PixelLikeEntry {
+  /** The first and last column, `p0..p63`. */
+  name: string;
+  type: 'numeric';
+  /** How many columns the run holds, side by side in `columns` from `first_column` to `last_column`. */
+  pixel_columns: number;
+  first_column: string;
+  last_column: string;
+  missing: number;
+  unique: number;
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+  /** A square image of that many values, when there is one: a guess of the shape to train it with. */
+  image?: { height: number; width: number; channels: 1 | 3 };
+  /** How to train the run as images (an image job given `image: {height, width}`). */
+  hint: string;
+}
+
 /** `PUT /v1/datasets/{name}` and `GET /v1/datasets/{name}`. */
 export interface DatasetVersion {
   name: string;
@@ -41,6 +65,8 @@ export interface DatasetVersion {
   /** Image datasets (a zip of class folders): the image shape and the images per class. */
   image?: { height: number; width: number; channels: number; classes: Record<string, number> };
   columns: ColumnProfile[];
+  /** Tables: each run of at least 16 numbered columns that look like pixels (`p0..p63`), summarised. */
+  pixel_like?: PixelLikeEntry[];
   created_at: string;
   /** A version made by appending rows (POST …/rows): how many, and the version they were added to. */
   appended_rows?: number;

@@ -5,7 +5,7 @@
  * each trial's record.
  */
 import type { CreateJobBody } from '../worker/schemas';
-import type { PromotionRule, ScoreDifference } from './retraining-types';
+import type { NewSeries, PromotionRule, ScoreDifference } from './retraining-types';
 
 // CreateJobBody has `forecast.covariates` (columns whose future values are known: promotions, prices, holidays)
 // and `forecast.past_covariates` (columns observed only up to now: visits, observed weather) from the schema as it is.
@@ -118,6 +118,8 @@ export interface Job {
     promotion?: PromotionRule;
     /** Why the comparison failed, or why the champion has no score (a forecast champion that cannot forecast the held-out points). */
     reason?: string;
+    /** Held-out series a forecast champion never saw: the scores are then over the series both know. */
+    new_series?: NewSeries;
     promoted?: boolean;
     decision?: string;
     /** A forecast champion that stayed, advanced to the job's data: the version it became (now the champion). */

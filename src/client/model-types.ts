@@ -6,7 +6,7 @@
  */
 import type { ColumnType } from './dataset-types';
 import type { ForecastCovariate } from './forecast-types';
-import type { PromotionRule, ScoreDifference } from './retraining-types';
+import type { NewSeries, PromotionRule, ScoreDifference } from './retraining-types';
 
 /** `GET /v1/models`. */
 export interface ModelList {
@@ -43,6 +43,8 @@ export interface ModelEvent {
     difference?: ScoreDifference;
     /** The rule that decided (absent: recorded before it was added, when the margin alone decided). */
     promotion?: PromotionRule;
+    /** Held-out series a forecast champion never saw: with both scores, they are over the series both know. */
+    new_series?: NewSeries;
   };
   /** `advanced` events: the champion advanced, the data its series were advanced with, how many moved and which were left, with why. */
   advance?: {

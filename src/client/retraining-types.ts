@@ -45,6 +45,22 @@ export interface ScoreDifference {
   within_noise: boolean;
 }
 
+/**
+ * Held-out series a forecast champion never saw: with both scores, the comparison is over the series both
+ * know and the challenger need only not be worse there by more than the margin.
+ */
+export interface NewSeries {
+  /** The first 20, in the data's order. */
+  groups: string[];
+  count: number;
+  /** Their held-out points, in no comparison. */
+  points: number;
+  /** The challenger's RMSE on them alone (null when not a finite number). */
+  challenger_score: number | null;
+  /** Series both models know (0: the champion knows none, and has no score). */
+  known_series: number;
+}
+
 /** `PUT /v1/models/{name}/schedule`. */
 export interface Schedule {
   model: string;

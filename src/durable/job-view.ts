@@ -275,6 +275,8 @@ function challengeView(s: JobState, c: JobConfig): Pick<JobView, 'challenge'> {
       ...(r?.status === 'complete' && r.champion_score !== null && r.difference ? { difference: scoreDifference(r.difference, noiseSide(c.metric, r.difference)) } : {}),
       // Why it failed, or why the champion has no score (it cannot forecast the held-out points).
       ...(r && 'reason' in r ? { reason: r.reason } : {}),
+      // Held-out series the champion never saw: the scores above are then over the ones both know.
+      ...(r?.status === 'complete' && r.new_series ? { new_series: r.new_series } : {}),
       ...(decision ? { promoted: decision.promoted, ...(decision.reason ? { decision: decision.reason } : {}), ...(decision.advanced_version !== undefined ? { advanced_version: decision.advanced_version } : {}) } : {}),
     },
   };

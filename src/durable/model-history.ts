@@ -8,7 +8,7 @@
  * A champion/challenger decision also carries both holdout scores as data (`comparison`), and an advance
  * what it moved (`advance`), so clients need not parse the reason.
  */
-import type { PromotionRule, ScoreDifference } from './protocol';
+import type { NewSeries, PromotionRule, ScoreDifference } from './protocol';
 
 /**
  * kept_apart: a job's result stored as a version, not the champion, since the champion became another
@@ -71,6 +71,12 @@ export interface ChallengeComparison {
   readonly difference?: ScoreDifference;
   /** The promotion rule that decided (absent: recorded before it was added, when the margin alone decided). */
   readonly promotion?: PromotionRule;
+  /**
+   * Held-out series the champion never saw (a forecast): with both scores, they are over the series both
+   * know and the challenger needed only not to be worse there by more than the margin. Absent otherwise,
+   * and in comparisons recorded before it was added.
+   */
+  readonly new_series?: NewSeries;
 }
 
 export const MODEL_EVENTS_DDL = `CREATE TABLE IF NOT EXISTS model_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, at TEXT NOT NULL,

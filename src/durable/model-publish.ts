@@ -37,7 +37,7 @@ export function publishVersion(sql: SqlStorage, name: string, req: PublishReques
   const version = last + 1;
   const previous = championOf(sql, name);
   // A model without a champion has nothing to defend: its first version is the champion whatever the job.
-  const decision = challenge && previous !== null ? decideChallenge(req.metric, version, previous, challenge) : undefined;
+  const decision = challenge && previous !== null ? decideChallenge(req.metric, version, previous, challenge, name) : undefined;
   const apart = !challenge && previous !== null ? keptApartReason(sql, name, version, req) : null;
   // A cancelled job's result does not replace a better champion, nor one it cannot be compared with.
   const cancelled = !challenge && apart === null && previous !== null && req.cancelled ? cancelledVerdict(sql, name, version, previous, req) : null;

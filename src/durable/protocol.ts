@@ -271,18 +271,46 @@ export type ChallengeReport = (
        * for forecasts, reports made before it, and rows too few or one-class for an interval).
        */
       readonly difference?: PairedDifference;
+      /**
+       * A forecast job's held-out points also hold series the champion never saw: both scores and
+       * holdout_rows are then over the series both know, and a challenger not worse there by more than
+       * the margin is promoted (durable/retrain-rules).
+       */
+      readonly new_series?: NewSeries;
     }
   | {
       readonly status: 'complete';
+      /** Over every held-out point. */
       readonly challenger_score: number;
-      /** The champion cannot forecast the held-out points: `reason` says which categories stop it. */
+      /**
+       * The champion cannot forecast the held-out points: `reason` says why (categories it was not
+       * trained with, or it knows none of the held-out series).
+       */
       readonly champion_score: null;
       readonly champion_version: number;
       readonly holdout_rows: number;
       readonly reason: string;
+      readonly new_series?: NewSeries;
     }
   | { readonly status: 'failed'; readonly reason: string; readonly champion_version?: number }
 ) & { readonly advance?: ChampionAdvance };
+
+/**
+ * Series of a forecast job's held-out points that the champion was never trained on (stores opened after
+ * it, say): it cannot forecast them, so they are left out of the comparison, and only the challenger is
+ * scored on them.
+ */
+export interface NewSeries {
+  /** The first 20, in the data's order. */
+  readonly groups: readonly string[];
+  readonly count: number;
+  /** Their held-out points, in no comparison. */
+  readonly points: number;
+  /** The challenger's RMSE on those points alone (null when not a finite number). */
+  readonly challenger_score: number | null;
+  /** Series both models know: the comparison's (0: the champion knows none, and has no score). */
+  readonly known_series: number;
+}
 
 /**
  * A forecast champion brought up to a retraining job's data (worker/queue/champion-advance): the same
@@ -429,6 +457,8 @@ export interface JobView {
     readonly promotion?: PromotionRule;
     /** Why the comparison failed, or why the champion has no score (it cannot forecast the held-out points). */
     readonly reason?: string;
+    /** Held-out series the champion never saw: the scores are then over the series both know (see NewSeries). */
+    readonly new_series?: NewSeries;
     /** Whether the published version became the champion (once the job has published). */
     readonly promoted?: boolean;
     readonly decision?: string;

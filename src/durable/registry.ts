@@ -2,7 +2,8 @@
  * @module durable/registry
  * One Registry per tenant: the catalogue of what the tenant owns, a thin RPC facade over its SQLite
  * tables (each kept by its own module). Responsibilities:
- * - dataset versions (immutable; a version becomes visible only once its files are in R2: dataset-table);
+ * - dataset versions (immutable; a version becomes visible only once its files are in R2: dataset-table),
+ *   and the forecast models reading a dataset's series (dataset-forecasters);
  * - jobs (id, dataset, status summary) for listing (job-rows);
  * - models: published versions with their metrics, what each predicts and the job that made each, and
  *   the champion pointer, which changes in one SQLite transaction with the model's description (its
@@ -16,6 +17,7 @@
  * - deleting a model whole, refused while a job may still publish to it (model-deletion).
  */
 import { DurableObject } from 'cloudflare:workers';
+import { type DatasetForecaster, forecastersOf } from './dataset-forecasters';
 import { appendedFrom, DATASETS_DDL, datasetRows, type DatasetVersion, hideDataset, insertDatasetVersion, listDatasetRows, newestVisibleVersion, readDataset, upgradeDatasets } from './dataset-table';
 import { JOBS_DDL, type JobSummary, rivalOf, STUCK_JOB_MS, toJob, unfinishedJobs, upgradeJobs } from './job-rows';
 import { DELETED_MODELS_DDL, deleteModelRows, type ModelDeletion } from './model-deletion';
@@ -92,6 +94,11 @@ export class Registry extends DurableObject<Env> {
     const [before, after] = [datasetRows(this.sql, name, base), datasetRows(this.sql, name, version)];
     if (version === base || before === null || after === null || !appendedFrom(this.sql, name, base, version)) return null;
     return { from_row: before, rows: after - before };
+  }
+
+  /** The forecast models whose schedule or champion reads dataset `name` (an append must not repeat their series' points). */
+  forecastersOf(name: string): DatasetForecaster[] {
+    return forecastersOf(this.sql, name);
   }
 
   listDatasets(): { name: string; latest_version: number; rows: number; created_at: string }[] {

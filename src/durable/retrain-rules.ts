@@ -13,12 +13,14 @@
  *   win must also stand beyond the held-out rows' noise (./challenge-noise). Anything that is not a clear win (ties,
  *   missing or non-finite scores) keeps the champion: a model is never replaced blindly. The one champion
  *   without a score that loses is a forecast champion that cannot forecast the held-out points at all
- *   (a covariate category it was not trained with): kept, it could never be replaced by a model that can.
+ *   (a covariate category it was not trained with, or none of their series): kept, it could never be
+ *   replaced by a model that can. And a forecast challenger that adds series the champion never saw need
+ *   only not be worse on the series both know by more than the margin (a kept champion names the way to it).
  */
 import { type FeatureDrift, METRICS, type MetricName, psiNoiseTest } from '../engine';
 import { noisePhrase, noiseSide, promotesUnder, scoreDifference } from './challenge-noise';
 import type { ChallengeComparison } from './model-history';
-import type { ChallengeOutcome } from './protocol';
+import type { ChallengeOutcome, NewSeries } from './protocol';
 
 export type MarginKind = 'absolute' | 'relative';
 
@@ -169,9 +171,11 @@ export interface ChallengeDecision extends Judgement {
  * noise (./challenge-noise says why new schedules use it). A failed
  * comparison, or one made against a champion that has been replaced since, keeps the champion. A
  * champion that cannot forecast the held-out points (no score, and the report says why) loses to a
- * challenger with a finite score there: no margin applies, there is nothing to beat it by.
+ * challenger with a finite score there: no margin applies, there is nothing to beat it by. A forecast
+ * comparison on the series both know, the others new to the champion, is decided by decideWithNewSeries;
+ * `model` names the model in the promote route a champion kept then points to.
  */
-export function decideChallenge(metric: MetricName, version: number, champion: number, outcome: ChallengeOutcome): ChallengeDecision {
+export function decideChallenge(metric: MetricName, version: number, champion: number, outcome: ChallengeOutcome, model?: string): ChallengeDecision {
   const { report, margin } = outcome;
   const base = {
     metric,
@@ -186,7 +190,13 @@ export function decideChallenge(metric: MetricName, version: number, champion: n
     return { promote: false, reason: `challenger v${version} was not compared with champion v${champion} (${report.reason}); the champion stays`, comparison };
   }
   if (report.champion_score === null) return decideUnscoredChampion(metric, version, champion, report, base);
-  const scores = { challenger_score: report.challenger_score, champion_score: report.champion_score, champion_version: report.champion_version, holdout_rows: report.holdout_rows };
+  const scores = {
+    challenger_score: report.challenger_score,
+    champion_score: report.champion_score,
+    champion_version: report.champion_version,
+    holdout_rows: report.holdout_rows,
+    ...(report.new_series ? { new_series: report.new_series } : {}),
+  };
   if (report.champion_version !== champion) {
     return {
       promote: false,
@@ -194,6 +204,7 @@ export function decideChallenge(metric: MetricName, version: number, champion: n
       comparison: { ...base, ...scores, promoted: false },
     };
   }
+  if (report.new_series) return decideWithNewSeries(metric, version, champion, { ...report, new_series: report.new_series }, margin, model, { ...base, ...scores });
   const j = judgeChallenger(metric, report.challenger_score, report.champion_score, margin);
   // The holdout's noise (./challenge-noise): said whatever the rule, and under "beyond_noise" a win by the margin must also clear it.
   const d = report.difference;
@@ -208,6 +219,67 @@ export function decideChallenge(metric: MetricName, version: number, champion: n
   };
 }
 
+type ScoredReport = Extract<ChallengeOutcome['report'], { champion_score: number }>;
+
+/**
+ * A forecast comparison made on the series both models know, the held-out points also holding series the
+ * champion never saw (report.new_series). The challenger forecasts those and the champion cannot (it
+ * refuses a forecast naming one), so matching the champion on the known series is enough: promoted unless
+ * worse there by more than the margin (judgeNotWorse), and its forecasts of the new series are finite. No
+ * interval applies (a forecast comparison has none: the margin alone decides). A champion kept names the
+ * series it cannot forecast and the way to the challenger that can.
+ */
+function decideWithNewSeries(
+  metric: MetricName,
+  version: number,
+  champion: number,
+  report: ScoredReport & { new_series: NewSeries },
+  margin: number,
+  model: string | undefined,
+  comparison: Omit<ChallengeComparison, 'promoted'>,
+): ChallengeDecision {
+  const fresh = report.new_series;
+  const j = judgeNotWorse(metric, report.challenger_score, report.champion_score, margin);
+  const finite = fresh.challenger_score !== null;
+  const promote = j.promote && finite;
+  const named = listSeries(fresh);
+  const plural = fresh.count > 1;
+  const where = `on the ${report.holdout_rows} held-out points of the ${fresh.known_series} series both know (champion v${champion} has never seen ${plural ? `${fresh.count} series` : 'the series'} ${named}: ${fresh.points} held-out points only the challenger forecasts${finite ? `, ${metric} ${(fresh.challenger_score as number).toFixed(4)}` : ''})`;
+  const it = plural ? 'them' : 'it';
+  const verdict = promote
+    ? `a challenger that adds series the champion cannot forecast only has to match it on the series it knows; promoted`
+    : `${j.promote ? `but the challenger's forecasts of the new series are not finite numbers; ` : ''}the champion stays, and cannot forecast the new series ${named} (it refuses a forecast naming ${it}); to forecast ${it}, make v${version} the champion on purpose: POST /v1/models/${model ?? '{model}'}/promote {"version": ${version}} (CLI: edge-automl promote ${model ?? 'MODEL'} ${version})`;
+  return { promote, reason: `challenger v${version} vs champion v${champion} ${where}: ${j.reason}; ${verdict}`, comparison: { ...comparison, promoted: promote } };
+}
+
+/** The new series by name, the rest counted. */
+const listSeries = (fresh: NewSeries) => {
+  const shown = fresh.groups.slice(0, 8).map((g) => JSON.stringify(g)).join(', ');
+  return fresh.count > 8 ? `${shown} and ${fresh.count - 8} more` : shown;
+};
+
+/**
+ * Whether the challenger's score is not worse than the champion's by more than the margin: for an absolute
+ * margin, champion − challenger ≤ margin (greater is better); for a relative one, challenger loss ≤
+ * champion loss × (1 + margin). The rule of a challenger that adds series the champion cannot forecast.
+ */
+export function judgeNotWorse(metric: MetricName, challenger: number, champion: number, margin: number): Judgement {
+  const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));
+  if (!Number.isFinite(challenger) || !Number.isFinite(champion)) {
+    return { promote: false, reason: `a score is not a finite number (challenger ${fmt(challenger)}, champion ${fmt(champion)})` };
+  }
+  const scores = `${metric} challenger ${fmt(challenger)} vs champion ${fmt(champion)}`;
+  if (marginKindOf(metric) === 'absolute') {
+    const loss = champion - challenger;
+    const promote = loss <= margin;
+    return { promote, reason: `${scores}: ${loss <= 0 ? `better by ${fmt(-loss)}` : `worse by ${fmt(loss)}, ${promote ? 'not more than' : 'more than'} the margin ${margin}`}` };
+  }
+  const promote = challenger <= champion * (1 + margin);
+  const change = champion === 0 ? (challenger === 0 ? 0 : Number.POSITIVE_INFINITY) : (challenger - champion) / champion;
+  const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : String(x));
+  return { promote, reason: `${scores}: ${change <= 0 ? `lower by ${pct(-change)}` : `higher (worse) by ${pct(change)}, ${promote ? 'not more than' : 'more than'} the margin ${pct(margin)}`}` };
+}
+
 /** A complete report without a champion score: the champion cannot forecast the held-out points (report.reason). */
 function decideUnscoredChampion(
   metric: MetricName,
@@ -216,7 +288,14 @@ function decideUnscoredChampion(
   report: Extract<ChallengeOutcome['report'], { champion_score: null }>,
   base: Pick<ChallengeComparison, 'metric' | 'greater_is_better' | 'margin' | 'margin_kind' | 'promotion'>,
 ): ChallengeDecision {
-  const scores = { challenger_score: report.challenger_score, champion_score: null, champion_version: report.champion_version, holdout_rows: report.holdout_rows, reason: report.reason };
+  const scores = {
+    challenger_score: report.challenger_score,
+    champion_score: null,
+    champion_version: report.champion_version,
+    holdout_rows: report.holdout_rows,
+    reason: report.reason,
+    ...(report.new_series ? { new_series: report.new_series } : {}),
+  };
   if (report.champion_version !== champion) {
     return {
       promote: false,

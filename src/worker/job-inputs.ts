@@ -221,6 +221,11 @@ export interface ResolvedForecast {
   readonly added: Readonly<Record<string, readonly string[]>>;
   /** The season the frequency implies (12 for months), which a short series is searched without. */
   readonly naturalSeason: number;
+  /**
+   * Set when the job named no horizon and got fewer steps than the default of its frequency (a season
+   * ahead, at most DEFAULT_HORIZON_CAP): that default, which a series long enough to learn the season gets.
+   */
+  readonly defaultHorizon?: number;
   /** Columns besides the target, time, group and (past) covariates: a forecast learns from the series' own past, not from them. */
   readonly unused: readonly string[];
   /** Groups left out for being too short to validate on, with their lengths (those a covariate's late start cut are in lateStartWarnings instead). */
@@ -257,6 +262,9 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
   const reach = seasonReach(info.frequency, info.season);
   // One season ahead by default (a year of months, a week of days), else a tenth of the series.
   const horizon = requested?.horizon ?? Math.min(DEFAULT_HORIZON_CAP, info.season > 1 ? info.season : Math.max(1, Math.round(length / 10)));
+  // A series too short for its season (seasonFor) gets a tenth of its length instead, which the job says.
+  const frequencyDefault = Math.min(DEFAULT_HORIZON_CAP, naturalSeason(info.frequency));
+  const shortened = requested?.horizon === undefined && frequencyDefault > 1 && horizon < frequencyDefault;
   // Refuses a series too short to validate on now, rather than failing every trial later; one that a
   // covariate's late start shortened says which and where (engine/forecast/covariate-start).
   const shortestKey = Object.keys(info.lengths).find((g) => info.lengths[g] === length) ?? '';
@@ -313,6 +321,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
     lateStartWarnings: [...lateStartWarnings(info.lateStarts ?? [], show), ...lateShortWarnings(info.lateSkipped ?? [], info.skipped ?? {}, minLength, show)],
     ...(info.localClock ? { localClock: info.localClock } : {}),
     naturalSeason: naturalSeason(info.frequency),
+    ...(shortened ? { defaultHorizon: frequencyDefault } : {}),
     frequency: info.frequency,
     unused: ds.columns
       .map((c) => c.name)

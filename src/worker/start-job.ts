@@ -258,7 +258,9 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     lease_ms: Math.max(5, Number(env.TRIAL_LEASE_SECONDS || 300)) * 1000,
     created_at: now,
     ...(options.retrain ? { warm_start: options.retrain.warm_start } : {}),
-    ...(challenge ? { holdout, challenge: { margin: challenge.margin, ...(challenge.promotion ? { promotion: challenge.promotion } : {}) } } : {}),
+    // A forecast comparison has no noise interval: the margin alone decides it, and its challenge says so
+    // (whatever rule a schedule stored before that was resolved, or a request, asked for).
+    ...(challenge ? { holdout, challenge: { margin: challenge.margin, ...(forecast ? { promotion: 'margin' as const } : challenge.promotion ? { promotion: challenge.promotion } : {}) } } : {}),
     ...(image ? { image } : {}),
     ...(forecast ? { forecast } : {}),
   };
@@ -359,9 +361,15 @@ function timeSeriesHint(ds: Parameters<typeof prepareTarget>[0]): string[] {
 function forecastWarnings(target: string, resolved: ReturnType<typeof resolveForecast>): string[] {
   const warnings: string[] = [];
   const { horizon, season, length } = resolved.spec;
+  // Points the shortest series needs to learn its natural season (engine/forecast seasonFor).
+  const seasonNeeds = resolved.naturalSeason === 52 ? 156 : minTrainLength(resolved.naturalSeason) + 1;
   if (season === 1 && resolved.naturalSeason > 1) {
-    const needed = resolved.naturalSeason === 52 ? 156 : minTrainLength(resolved.naturalSeason) + 1;
-    warnings.push(`the shortest series (${length} points) is too short to learn a season of ${resolved.naturalSeason} (${needed} points are needed): the models are searched without seasonality`);
+    warnings.push(`the shortest series (${length} points) is too short to learn a season of ${resolved.naturalSeason} (${seasonNeeds} points are needed): the models are searched without seasonality`);
+  }
+  if (resolved.defaultHorizon !== undefined) {
+    warnings.push(
+      `forecast.horizon is ${horizon}, not the default ${resolved.defaultHorizon}, because the shortest series has only ${length} points (a tenth of its length is forecast); a series of ${seasonNeeds} points gets the default ${resolved.defaultHorizon}, or set forecast.horizon`,
+    );
   }
   if (resolved.validatedHorizon < horizon) {
     warnings.push(

@@ -10,7 +10,8 @@
  */
 import { type CsvTable, looksLikeParquet, readParquetColumns, readParquetTable } from '../engine';
 import type { CsvColumns } from '../engine/data/csv-columns';
-import { CSV_TYPES, type CsvBodyLimits, parseCsvBytes, parseCsvColumnsBytes } from './csv-body';
+import { CSV_TYPES, type CsvBodyLimits, parseCsvBytesYielding, parseCsvColumnsBytes } from './csv-body';
+import { giveTurn } from './give-turn';
 import { enforceFieldSize, type Limits } from './limits';
 import { readBodyLimited } from './storage';
 
@@ -28,12 +29,16 @@ const formatOf = (mediaType: string, bytes: Uint8Array): TableFormat =>
 /** A Parquet table may decode to no more cells than the largest CSV body could hold (two bytes a cell). */
 const parquetLimits = (limits: CsvBodyLimits) => ({ maxRows: limits.maxRows, maxColumns: limits.maxColumns, maxCells: Math.floor(limits.maxBytes / 2), rowsOf: limits.rowsOf });
 
-/** An upload's bytes (stored as uploaded), its format and its table; 4xx naming what is wrong otherwise. */
+/**
+ * An upload's bytes (stored as uploaded), its format and its table; 4xx naming what is wrong otherwise.
+ * A CSV is decoded and parsed giving the thread's turn away every few tens of milliseconds (worker/give-turn):
+ * a 50 MB file takes seconds, which requests sharing the isolate must not wait for.
+ */
 export async function readTableBody(req: Request, mediaType: string, limits: Limits): Promise<{ bytes: Uint8Array; format: TableFormat; table: CsvTable }> {
   const bytes = await readBodyLimited(req, limits.maxUploadBytes);
   const format = formatOf(mediaType, bytes);
   const shape = { maxBytes: limits.maxUploadBytes, maxRows: limits.maxRows, maxColumns: limits.maxColumns };
-  const table = format === 'parquet' ? await readParquetTable(bytes, parquetLimits(shape)) : parseCsvBytes(bytes, shape, req.headers.get('content-type') ?? undefined);
+  const table = format === 'parquet' ? await readParquetTable(bytes, parquetLimits(shape)) : await parseCsvBytesYielding(bytes, shape, req.headers.get('content-type') ?? undefined, giveTurn);
   enforceFieldSize(table, limits.maxFieldBytes, format);
   return { bytes, format, table };
 }

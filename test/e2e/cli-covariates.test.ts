@@ -150,11 +150,11 @@ describe('forecast --covariates FILE.csv', () => {
     expect(ran.stderr).toBe(`error: ${csv}:2: column "weather" is empty; every step ahead needs a value of each covariate\n`);
   });
 
-  it('refuses fewer rows than the horizon before any request', async () => {
+  it('refuses fewer rows than the horizon before asking for a forecast (the model view says which columns are its series)', async () => {
     const csv = file('short.csv', 'promo,weather,store_size\n1,rainy,2\n');
-    const ran = await run(['forecast', 'sales', '--horizon', '3', '--covariates', csv]);
+    const ran = await run(['forecast', 'sales', '--horizon', '3', '--covariates', csv], jsonAnswer(viewWithCovariates));
     expect(ran.code).toBe(1);
-    expect(ran.requests).toEqual([]);
+    expect(ran.requests.map((r) => r.method)).toEqual(['GET']);
     expect(ran.stderr).toBe(`error: ${csv}: holds 1 step ahead; --horizon 3 needs the covariates of each of the 3 steps (one row per step)\n`);
   });
 
@@ -245,9 +245,31 @@ describe('forecast --covariates FILE.csv of several series, with their times', (
 
   it("counts the steps of the series, not the file's rows", async () => {
     const csv = file('three-days.csv', 'date,shop,promo,holiday\n2024-12-18,north,0,no\n2024-12-18,south,1,no\n2024-12-19,north,1,no\n2024-12-19,south,0,no\n');
-    const ran = await run(['forecast', 'shops', '--horizon', '3', '--group', 'north', '--covariates', csv], jsonAnswer(shopsView));
+    // North's two rows are the first two steps (a forecast of two, asked to hold them to): the count speaks.
+    const ran = await run(['forecast', 'shops', '--horizon', '3', '--group', 'north', '--covariates', csv], jsonAnswer(shopsView), shopsForecast(2));
     expect(ran.code).toBe(1);
     expect(ran.stderr).toBe(`error: ${csv}: holds 2 steps ahead of series "north" (column "shop"); --horizon 3 needs the covariates of each of the 3 steps (one row per step)\n`);
+    expect(bodyOf(ran.requests[1])).toEqual({ horizon: 2, group: 'north', covariates: [{ promo: 0, holiday: 'no' }, { promo: 1, holiday: 'no' }] });
+    // More steps than the whole file has rows: still the series' rows counted (4 rows, 2 of north).
+    const far = await run(['forecast', 'shops', '--horizon', '5', '--group', 'north', '--covariates', csv], jsonAnswer(shopsView), shopsForecast(2));
+    expect(far.code).toBe(1);
+    expect(far.stderr).toBe(`error: ${csv}: holds 2 steps ahead of series "north" (column "shop"); --horizon 5 needs the covariates of each of the 5 steps (one row per step)\n`);
+    // The shipped file: 14 days of each shop, 28 rows.
+    const shipped = await run(['forecast', 'shops', '--horizon', '20', '--group', 'north', '--covariates', FUTURE], jsonAnswer(shopsView), shopsForecast(14));
+    expect(shipped.stderr).toBe(`error: ${FUTURE}: holds 14 steps ahead of series "north" (column "shop"); --horizon 20 needs the covariates of each of the 20 steps (one row per step)\n`);
+  });
+
+  it('names the line of a missing day of a file too short for the horizon, as it does with enough rows', async () => {
+    // North lacks its second day (19 December): three rows of north, the second (line 4) dated the 20th.
+    const skip = file('skip.csv', 'date,shop,promo,holiday\n2024-12-18,north,0,no\n2024-12-18,south,1,no\n2024-12-20,north,1,no\n2024-12-21,north,0,no\n');
+    const refusal = `error: ${skip}:4: "date" is "2024-12-20", but step 2 of the forecast is 2024-12-19; the file's rows must be the steps ahead, in order\n`;
+    const enough = await run(['forecast', 'shops', '--horizon', '3', '--group', 'north', '--covariates', skip], jsonAnswer(shopsView), shopsForecast(3));
+    expect(enough.stderr).toBe(refusal);
+    const short = await run(['forecast', 'shops', '--horizon', '4', '--group', 'north', '--covariates', skip], jsonAnswer(shopsView), shopsForecast(3));
+    expect(short.code).toBe(1);
+    expect(short.stdout).toBe('');
+    expect(short.stderr).toBe(refusal);
+    expect(bodyOf(short.requests[1])).toMatchObject({ horizon: 3, group: 'north' });
   });
 
   it("refuses a row whose time is not its step's, naming its line, and prints nothing else", async () => {

@@ -56,6 +56,13 @@ describe('describeSchedule', () => {
     expect(row(1)).toMatch(/│ skipped .*│ 2026-11-29 09:00:01 │ - .*│ nothing new to learn/);
   });
 
+  it("says the margin alone decides under promotion \"margin\" (a forecast model's), and the noise rule only under \"beyond_noise\"", () => {
+    const forecast = { ...schedule([]), model: 'stores', metric: 'rmse', margin: 0.01, margin_kind: 'relative' as const, promotion: 'margin' as const };
+    const rules = (s: ScheduleWithRuns) => describeSchedule(s).split('\n').find((l) => l.startsWith('  rules ')) ?? '';
+    expect(rules(forecast)).toBe("  rules      at least 100 new rows; challenger must beat the champion's rmse by 0.01 (relative); the margin alone decides");
+    expect(rules({ ...schedule([]), promotion: 'beyond_noise' })).toBe("  rules      at least 100 new rows; challenger must beat the champion's roc_auc by 0.002 (absolute) and beyond the holdout's noise");
+  });
+
   it('prints runs from a server that sends no outcome fields', () => {
     const old = { run: 7, due_at: '2026-11-30T09:00:00.000Z', claimed_at: '2026-11-30T09:00:00.000Z', status: 'started', job_id: 'j7', reason: 'retraining job started', finished_at: null } as ScheduleRun;
     expect(describeSchedule(schedule([old]))).toMatch(/│ 7 .*│ started .*│ j7 .*│ retraining job started/);

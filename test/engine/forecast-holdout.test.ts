@@ -1,10 +1,10 @@
 /**
  * The holdout of forecast retraining (engine/forecast/series-holdout): the latest points of every series
  * are cut from the search's data, and a model is scored on them after the same history, whichever data
- * it was trained on.
+ * it was trained on (on the series it knows, when asked: a retraining's data may hold new ones).
  */
 import { describe, expect, it } from 'vitest';
-import { describeSeries, loadForecaster, runForecastTrial, scoreOnSeriesTail, stateAtLatest, withoutSeriesTail } from '../../src/engine/forecast';
+import { describeSeries, loadForecaster, runForecastTrial, scoreOnSeriesTail, seriesKnownTo, stateAtLatest, withoutSeriesTail } from '../../src/engine/forecast';
 import type { NumericColumn } from '../../src/engine/data/dataset';
 import { airpassengers, datasetFromCsv, TARGET, trainCsvText } from './forecast-fixtures';
 
@@ -78,6 +78,14 @@ describe('scoreOnSeriesTail', () => {
     if (out.status !== 'complete') throw new Error(out.reason);
     const f = await loadForecaster(out.envelope);
     expect(() => scoreOnSeriesTail(f, ds, { target: 'y', groupColumn: 'series' }, 12)).toThrow(/never seen the series "b"/);
+    // Told apart beforehand, the known series alone are scored, as if the new one were not in the data.
+    const columns = { target: 'y', groupColumn: 'series' };
+    expect(seriesKnownTo(f, ds, columns)).toEqual({ known: ['a'], unknown: ['b'] });
+    const onA = scoreOnSeriesTail(f, ds, columns, 12, new Set(['a']));
+    expect(onA.points).toBe(12);
+    expect(onA.rmse).toBe(scoreOnSeriesTail(f, onlyA, columns, 12).rmse);
+    expect(() => scoreOnSeriesTail(f, ds, columns, 12, new Set(['b']))).toThrow(/never seen the series "b"/);
+    f.dispose();
   });
 });
 

@@ -2,13 +2,14 @@
  * The decisions of scheduled retraining (src/durable/retrain-rules.ts, pure, so tested in plain Node):
  * how a margin is read per metric, when enough rows arrived, and when a challenger replaces the champion
  * (only a clear win by the margin, and under "beyond_noise" beyond the holdout's noise; ties, failures and
- * a champion replaced meanwhile keep it), and when live drift makes a run due early (enough rows, a PSI at
+ * a champion replaced meanwhile keep it; a forecast challenger that adds series the champion never saw
+ * need only not be worse on the known ones by more than the margin), and when live drift makes a run due early (enough rows, a PSI at
  * or over the threshold and beyond simulated noise over all the features read, a window that never
  * reaches back before the previous run). test/engine/drift-noise.test.ts measures the trigger on samples.
  */
 import { describe, expect, it } from 'vitest';
 import type { FeatureDrift } from '../../src/engine';
-import { checkDrift, checkNewRows, decideChallenge, defaultMargin, driftWindowHours, judgeChallenger, marginKindOf, marginProblem } from '../../src/durable/retrain-rules';
+import { checkDrift, checkNewRows, decideChallenge, defaultMargin, driftWindowHours, judgeChallenger, judgeNotWorse, marginKindOf, marginProblem } from '../../src/durable/retrain-rules';
 
 describe('margins', () => {
   it('are absolute for bounded scores and relative for losses', () => {
@@ -133,6 +134,68 @@ describe('decideChallenge', () => {
       const moved = decideChallenge('rmse', 4, 3, { margin: 0.01, report: unscored });
       expect(moved.promote).toBe(false);
       expect(moved.reason).toMatch(/compared with v2, but the champion became v3/);
+    });
+  });
+
+  describe('with held-out series the champion never saw (compared on the series both know)', () => {
+    const new_series = { groups: ['west'], count: 1, points: 14, challenger_score: 9.5, known_series: 4 };
+    const known = (challenger: number, champion: number) => ({ status: 'complete' as const, challenger_score: challenger, champion_score: champion, champion_version: 2, holdout_rows: 56, new_series });
+
+    it('promotes a challenger not worse there by more than the margin, though it does not beat the champion, saying why', () => {
+      // 0.9% worse: under the usual rule (beat by 1%) the champion would stay.
+      expect(decideChallenge('rmse', 3, 2, { margin: 0.01, report: { ...known(10.09, 10), new_series: undefined } }).promote).toBe(false);
+      const d = decideChallenge('rmse', 3, 2, { margin: 0.01, promotion: 'beyond_noise', report: known(10.09, 10) }, 'stores');
+      expect(d.promote).toBe(true);
+      expect(d.reason).toBe(
+        'challenger v3 vs champion v2 on the 56 held-out points of the 4 series both know (champion v2 has never seen the series "west": 14 held-out points only the challenger forecasts, rmse 9.5000): ' +
+          'rmse challenger 10.0900 vs champion 10.0000: higher (worse) by 0.90%, not more than the margin 1.00%; a challenger that adds series the champion cannot forecast only has to match it on the series it knows; promoted',
+      );
+      expect(d.comparison).toEqual({
+        metric: 'rmse',
+        greater_is_better: false,
+        challenger_score: 10.09,
+        champion_score: 10,
+        champion_version: 2,
+        holdout_rows: 56,
+        margin: 0.01,
+        margin_kind: 'relative',
+        promotion: 'beyond_noise',
+        new_series,
+        promoted: true,
+      });
+      expect(decideChallenge('rmse', 3, 2, { margin: 0.01, report: known(8, 10) }).reason).toMatch(/lower by 20\.00%; a challenger that adds series .*; promoted$/);
+    });
+
+    it('keeps a champion better there by more than the margin, naming the new series and the promote route', () => {
+      const d = decideChallenge('rmse', 3, 2, { margin: 0.01, report: known(13.5, 10) }, 'stores');
+      expect(d.promote).toBe(false);
+      expect(d.reason).toBe(
+        'challenger v3 vs champion v2 on the 56 held-out points of the 4 series both know (champion v2 has never seen the series "west": 14 held-out points only the challenger forecasts, rmse 9.5000): ' +
+          'rmse challenger 13.5000 vs champion 10.0000: higher (worse) by 35.00%, more than the margin 1.00%; the champion stays, and cannot forecast the new series "west" (it refuses a forecast naming it); ' +
+          'to forecast it, make v3 the champion on purpose: POST /v1/models/stores/promote {"version": 3} (CLI: edge-automl promote stores 3)',
+      );
+      expect(d.comparison).toMatchObject({ promoted: false, new_series, challenger_score: 13.5, champion_score: 10 });
+      // Several new series are counted and named (at most 8).
+      const many = { ...new_series, groups: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'], count: 9 };
+      expect(decideChallenge('rmse', 3, 2, { margin: 0.01, report: { ...known(13.5, 10), new_series: many } }, 'm').reason).toMatch(
+        /has never seen 9 series "a", "b", "c", "d", "e", "f", "g", "h" and 1 more: .*cannot forecast the new series "a", .* and 1 more \(it refuses a forecast naming them\); to forecast them/,
+      );
+    });
+
+    it('keeps the champion when the challenger does not forecast the new series finitely, or the champion changed meanwhile', () => {
+      const nan = decideChallenge('rmse', 3, 2, { margin: 0.01, report: { ...known(10, 10), new_series: { ...new_series, challenger_score: null } } }, 'stores');
+      expect(nan.promote).toBe(false);
+      expect(nan.reason).toMatch(/lower by 0\.00%; but the challenger's forecasts of the new series are not finite numbers; the champion stays/);
+      const moved = decideChallenge('rmse', 4, 3, { margin: 0.01, report: known(9, 10) });
+      expect(moved.promote).toBe(false);
+      expect(moved.comparison).toMatchObject({ promoted: false, new_series });
+    });
+
+    it('reads an absolute margin the same way: not worse by more than it', () => {
+      expect(judgeNotWorse('r2', 0.899, 0.9, 0.002)).toEqual({ promote: true, reason: 'r2 challenger 0.8990 vs champion 0.9000: worse by 0.0010, not more than the margin 0.002' });
+      expect(judgeNotWorse('r2', 0.85, 0.9, 0.002).promote).toBe(false);
+      expect(judgeNotWorse('rmse', 10.2, 10, 0.01).promote).toBe(false);
+      expect(judgeNotWorse('rmse', Number.NaN, 10, 0.01).promote).toBe(false);
     });
   });
 });

@@ -239,4 +239,27 @@ describe('forecast jobs', () => {
     const newStore = await json(await call('POST', '/v1/models/stores/forecast', { horizon: 6, group: 'new' }));
     expect(newStore.error.message).toContain('group "new" had 3 points, too few to validate a forecast on');
   });
+
+  it('says when a short series gets a shorter horizon than the default one', async () => {
+    // 25 days: too short for a weekly season (29 points), so the default horizon is a tenth of the series, not a week.
+    const days = Array.from({ length: 25 }, (_, i) => `${new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10)},${[3, 5, 4, 6, 2, 8, 7][i % 7] + (i % 3)}`);
+    await upload('short-days', ['date,units', ...days].join('\n'));
+    const created = await call('POST', '/v1/jobs', { dataset: 'short-days', target: 'units', task: 'forecast', models: ['seasonal_naive'], budget: { trials: 1 }, model: 'short-days' });
+    expect(created.status).toBe(202);
+    const answer = await json(created);
+    expect(answer.warnings).toEqual([
+      'the shortest series (25 points) is too short to learn a season of 7 (29 points are needed): the models are searched without seasonality',
+      'forecast.horizon is 3, not the default 7, because the shortest series has only 25 points (a tenth of its length is forecast); a series of 29 points gets the default 7, or set forecast.horizon',
+    ]);
+    const job = await waitForJob(answer.id);
+    expect(job.status).toBe('succeeded');
+    expect(job.warnings).toEqual(answer.warnings);
+    const model = await json(await call('GET', '/v1/models/short-days'));
+    expect(model.forecast).toMatchObject({ frequency: 'daily', season: 1, horizon: 3 });
+
+    // A horizon the job names is the job's: nothing to say about the default.
+    const named = await json(await call('POST', '/v1/jobs', { dataset: 'short-days', target: 'units', task: 'forecast', forecast: { horizon: 3 }, models: ['seasonal_naive'], budget: { trials: 1 } }));
+    expect(named.warnings).toEqual([answer.warnings[0]]);
+    expect((await waitForJob(named.id)).status).toBe('succeeded');
+  });
 });

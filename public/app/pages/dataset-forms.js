@@ -5,7 +5,8 @@
  * start a job on a dataset from its page (then the job's live page opens); a forecast job may name the
  * columns whose future values are known (its covariates) and those observed only up to now (its past
  * covariates), and an image job (a zip of images, a table whose pixel columns form a grid, or a table of
- * numbers whose pixel columns are named otherwise, such as p0..p63, for which the user enters it) its shape.
+ * numbers whose pixel columns are named otherwise, such as p0..p63, for which the user enters it) its shape;
+ * on columns the API found pixel-like (`pixel_like`), with every other column but the target left out.
  * Every refusal is the API's own message, shown in place, under what failed.
  */
 import { api, sendFile, seg } from '../api.js';
@@ -98,6 +99,21 @@ function mayHoldPixels(columns) {
   return numbers >= 4 && columns.length - numbers <= 1;
 }
 
+/** The columns of the dataset's first pixel-like run (the API's `pixel_like`), side by side from its first; undefined when none. */
+function pixelLikeColumns(dataset) {
+  const entry = dataset.pixel_like?.[0];
+  const first = entry ? dataset.columns.findIndex((c) => c.name === entry.first_column) : -1;
+  if (first < 0) return undefined;
+  const names = dataset.columns.slice(first, first + entry.pixel_columns).map((c) => c.name);
+  return names.length === entry.pixel_columns && names[names.length - 1] === entry.last_column ? new Set(names) : undefined;
+}
+
+/** `columns` leaving out every column besides the pixels and the target (an image job reads the rest as pixels); {} when there is none. */
+function ignoringBesides(columns, pixels, target) {
+  const others = columns.filter((c) => !pixels.has(c.name) && c.name !== target);
+  return others.length > 0 ? { columns: Object.fromEntries(others.map((c) => [c.name, 'ignore'])) } : {};
+}
+
 /** Start a job on the dataset: target, task (and a forecast's covariates and past covariates, an image's shape), budget and model name; then open the job's live page. */
 export function trainForm(dataset) {
   // A zip's pixels are one profile entry; a CSV's are columns of their own, never the thing to predict.
@@ -105,14 +121,18 @@ export function trainForm(dataset) {
   const pixels = new Set(!dataset.image && grid ? dataset.columns.filter((c) => PIXEL_NAME.test(c.name)).map((c) => c.name) : []);
   const usable = dataset.columns.filter((c) => !c.dropped && !c.pixel_columns && !pixels.has(c.name));
   const target = el('select', { id: 'train-target', required: true }, usable.map((c) => el('option', { value: c.name, text: `${c.name} (${c.type})` })));
+  // Pixel-like columns the API found (pixel_like, p0..p63): a guess, so they stay offered as targets, but
+  // the answer is taken from the other columns, and an image job on them reads nothing else (others ignored).
+  const run = grid ? undefined : pixelLikeColumns(dataset);
   // The last column is the usual place for the answer (as in the examples).
-  if (usable.length > 0) target.value = usable[usable.length - 1].name;
+  const answers = run ? usable.filter((c) => !run.has(c.name)) : usable;
+  if (answers.length > 0) target.value = answers[answers.length - 1].name;
   const seconds = el('input', { id: 'train-seconds', type: 'number', min: '5', max: '86400', step: '1', value: '60' });
   const model = el('input', { id: 'train-model', type: 'text', pattern: '[A-Za-z0-9][A-Za-z0-9_.\\-]{0,127}', placeholder: dataset.name });
   // A zip of images trains image jobs; a table of pixel columns may too (first: it holds images), or be read as
   // a table; a table of numbers may hold images whose columns are not named px_* (after the default: more
   // often it is a plain table); a table with dates may be a time series to forecast.
-  const unnamedPixels = !grid && mayHoldPixels(dataset.columns);
+  const unnamedPixels = !grid && (mayHoldPixels(dataset.columns) || run !== undefined);
   const imageTask = ['image', `image classification (${grid ? `${grid.width}x${grid.height}x${grid.channels}` : 'enter its height and width'})`];
   const tasks = dataset.image
     ? [imageTask]
@@ -129,6 +149,10 @@ export function trainForm(dataset) {
   const height = size('train-image-height', grid?.height);
   const width = size('train-image-width', grid?.width);
   const channels = size('train-image-channels', grid?.channels ?? 1, '4');
+  // The square shape the API guessed for pixel-like columns (pixel_like) is shown, not filled in: nothing
+  // in the data tells it, and a wrong one scrambles the images.
+  const guess = grid ? undefined : dataset.pixel_like?.[0]?.image;
+  if (guess) [height.placeholder, width.placeholder] = [`${guess.height}?`, `${guess.width}?`];
   const flip = el('input', { id: 'train-image-flip', type: 'checkbox' });
   const imageFields =
     grid || unnamedPixels
@@ -198,6 +222,7 @@ export function trainForm(dataset) {
         ...(model.value ? { model: model.value } : {}),
         ...(Object.keys(series).length > 0 ? { forecast: series } : {}),
         ...(task.value === 'image' && imageFields.length > 0 ? { image: imageBody() } : {}),
+        ...(task.value === 'image' && run ? ignoringBesides(dataset.columns, run, target.value) : {}),
       };
       const job = await api('/v1/jobs', { method: 'POST', body });
       location.hash = `#/jobs/${seg(job.id)}`;

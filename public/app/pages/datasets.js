@@ -3,12 +3,13 @@
  * The datasets list, and one dataset's profile: each column's type, missing values, distinct values and
  * distribution (range and mean ± std for numbers, the most frequent levels for categories), and why a
  * column will not be used when it will not. The pixel columns of an image table are one `px_*` row, as
- * a zip's are in the API's profile (pixel-grid).
+ * a zip's are in the API's profile, and a run of pixel-like columns the API found (p0..p63) one row
+ * named after it, saying how to train it as images (pixel-grid).
  */
 import { api, seg } from '../api.js';
 import { appendForm, trainForm, uploadForm } from './dataset-forms.js';
 import { el, link, num, when } from '../dom.js';
-import { gridText, withPixelSummary } from '../pixel-grid.js';
+import { gridText, withPixelLike, withPixelSummary } from '../pixel-grid.js';
 import { bars, errorBox, facts, loading, table } from '../widgets.js';
 
 export async function datasetsPage(root, _params, signal) {
@@ -67,7 +68,7 @@ export async function datasetPage(root, { name, notice }, signal) {
           ['Distinct', (c) => num(c.unique), 'num'],
           ['Distribution', (c) => distribution(c)],
         ],
-        withPixelSummary(d.columns, d.rows),
+        withPixelLike(withPixelSummary(d.columns, d.rows), d.pixel_like, d.rows),
       ),
       // Image datasets grow by a new zip upload instead.
       ...(d.image ? [] : [el('h2', { text: 'Add rows' }), appendForm(d, reload)]),
@@ -96,7 +97,19 @@ function columnNote(c, d) {
     return note(`${num(columns)} pixel columns of ${gridText(grid)} images${unused > 0 ? `; ${num(unused)} not used: ${why}` : ''}`);
   }
   if (c.pixel_columns && d.image) return note(`${num(c.pixel_columns)} pixel columns of ${gridText(d.image)} images`);
+  if (c.pixelLike) return pixelLikeNote(c.pixelLike, note);
   return c.dropped ? note(`not used: ${c.dropped}`) : null;
+}
+
+/**
+ * What a pixel-like row stands for (the API's `pixel_like`: numbered columns that look like pixels) and how
+ * the train form above reads them as images: the task image with the square shape they may have.
+ */
+function pixelLikeNote({ columns, image, constant }, note) {
+  const rgb = image?.channels === 3;
+  const maybe = image ? `, possibly ${image.height}x${image.width}${rgb ? ' RGB' : ''} images` : '';
+  const shape = image ? `height ${image.height}, width ${image.width}${rgb ? ', channels 3' : ''}` : `a height and width whose product is ${num(columns)}`;
+  return note(`${num(columns)} pixel-like columns${maybe}${constant > 0 ? `, ${num(constant)} constant` : ''}: to train them as images, choose the task image with ${shape}; they are read in file order, row by row`);
 }
 
 /** Missing cells of a column, and their share of its `cells` (the rows; a `px_*` row's, rows × pixel columns). */

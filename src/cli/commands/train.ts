@@ -17,6 +17,7 @@ import { dateOrderHint, dateOrderList, type DayMonthOrder } from '../date-order'
 import { HintedApiError, UsageError } from '../errors';
 import { followJob } from '../follow-job';
 import { type ImageSize, imageSize } from '../image-size';
+import { timeColumnHint } from '../time-column-hint';
 
 interface TrainOptions {
   dataset: string;
@@ -103,6 +104,9 @@ export function registerTrain(program: Command): void {
             if (opts.challenge) throw new HintedApiError(err, 'a challenger must predict what the champion predicts: publish under another name with --model NAME, or replace it with --replace-model instead of --challenge');
             throw new HintedApiError(err, `publish under another name with --model NAME, or replace it anyway with --replace-model (clients of the model will get the new one)`);
           }
+          // A forecast's time column is named, or its dates read in an order, by flags, not by the JSON the server names.
+          const timeHint = err instanceof ApiClientError ? timeColumnHint(err, ctx.cli) : undefined;
+          if (err instanceof ApiClientError && timeHint) throw new HintedApiError(err, timeHint);
           throw err;
         });
         // What to know before trusting the score, said at once (also with --no-wait); the final report repeats it.

@@ -117,7 +117,7 @@ function checkKind(col: Column, dateOrder: DateOrder | undefined, added: CsvTabl
 }
 
 /** The line of the file (header line 1) or the 1-based Parquet row the new row `i` is on. */
-const placeOf = (added: CsvTable, i: number, naming: RowNaming) => (naming === 'line' ? (added.lines?.[i] ?? i + 2) : i + 1);
+export const placeOf = (added: CsvTable, i: number, naming: RowNaming) => (naming === 'line' ? (added.lines?.[i] ?? i + 2) : i + 1);
 
 /**
  * A boolean column's new cells must be truth values in any spelling ("yes", "TRUE", "f") or missing:

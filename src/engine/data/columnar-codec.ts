@@ -9,9 +9,11 @@
  * data/numeric-precision), which halves what a trial holds; version 1 blobs (every number Float64) still read.
  * A datetime column's layout (data/date-layout), and the rows of appended dates its order says nothing of
  * (data/fixed-rows), ride in its block header; blocks written before layouts existed have none and read as
- * ISO-8601 columns, which they were. So do a date column's changing UTC offsets (data/utc-offsets).
+ * ISO-8601 columns, which they were. So do a date column's changing UTC offsets, and its rows without an
+ * offset among rows with one (data/utc-offsets).
  */
 import { EngineError } from '../core/errors';
+import { runSteps, runStepsYielding, type Steps } from '../core/steps';
 import { utf8Decode, utf8Encode } from '../core/utf8';
 import type { ColumnType } from './column-types';
 import type { Column, Dataset, NumericValues } from './dataset';
@@ -41,6 +43,8 @@ interface BlockHeader {
   fixed_rows?: FixedRows;
   /** A date column's changing UTC offsets, as runs of rows (NumericColumn.utcOffsets). */
   utc_offsets?: UtcOffsets;
+  /** A date column's rows without a UTC offset among rows with one (NumericColumn.zonelessRows). */
+  zoneless_rows?: FixedRows;
 }
 
 interface FileHeader {
@@ -58,6 +62,15 @@ function storedValues(col: Column & { storage: 'f64' }): NumericValues {
 }
 
 export function encodeDataset(ds: Dataset): Uint8Array {
+  return runSteps(encodeSteps(ds));
+}
+
+/** encodeDataset handing the thread back (`yieldControl`) between columns (a large upload's are tens of milliseconds each). */
+export function encodeDatasetYielding(ds: Dataset, yieldControl: () => Promise<void>): Promise<Uint8Array> {
+  return runStepsYielding(encodeSteps(ds), yieldControl);
+}
+
+function* encodeSteps(ds: Dataset): Steps<Uint8Array> {
   const blocks: BlockHeader[] = [];
   const arrays: (NumericValues | Int32Array)[] = [];
   let offset = 0;
@@ -75,8 +88,10 @@ export function encodeDataset(ds: Dataset): Uint8Array {
       ...(col.storage === 'f64' && col.dateOrder ? { date_order: col.dateOrder } : {}),
       ...(col.storage === 'f64' && col.fixedRows ? { fixed_rows: col.fixedRows } : {}),
       ...(col.storage === 'f64' && col.utcOffsets ? { utc_offsets: col.utcOffsets } : {}),
+      ...(col.storage === 'f64' && col.zonelessRows ? { zoneless_rows: col.zonelessRows } : {}),
     });
     offset += align8(arr.byteLength);
+    yield;
   }
   const header: FileHeader = { version: COLUMNAR_VERSION, rows: ds.rows, columns: blocks };
   const headerBytes = utf8Encode(JSON.stringify(header));
@@ -95,9 +110,12 @@ function spellingsField(b: BlockHeader, stored: (v: number) => number): { spelli
   return b.spellings ? { spellings: new Map(b.spellings.map(([v, text]) => [stored(v), text])) } : {};
 }
 
-/** A date column's layout, fixed rows and UTC offsets, each checked, as the block header holds them. */
-function dateFields(b: BlockHeader): { dateOrder?: DateOrder; fixedRows?: FixedRows; utcOffsets?: UtcOffsets } {
-  const offsets = b.utc_offsets === undefined ? {} : { utcOffsets: checkedUtcOffsets(b.utc_offsets, b.length, b.name) };
+/** A date column's layout, fixed rows, UTC offsets and rows without one, each checked, as the block header holds them. */
+function dateFields(b: BlockHeader): { dateOrder?: DateOrder; fixedRows?: FixedRows; utcOffsets?: UtcOffsets; zonelessRows?: FixedRows } {
+  const offsets = {
+    ...(b.utc_offsets === undefined ? {} : { utcOffsets: checkedUtcOffsets(b.utc_offsets, b.length, b.name) }),
+    ...(b.zoneless_rows === undefined ? {} : { zonelessRows: checkedFixedRows(b.zoneless_rows, b.length, b.name) }),
+  };
   if (b.date_order === undefined) return offsets;
   if (!DATE_ORDERS.includes(b.date_order)) throw new EngineError('bad_artifact', `unknown date order "${String(b.date_order)}" of column "${b.name}" in a stored dataset`);
   return { dateOrder: b.date_order, ...(b.fixed_rows === undefined ? {} : { fixedRows: checkedFixedRows(b.fixed_rows, b.length, b.name) }), ...offsets };

@@ -16,8 +16,9 @@
  * no value in it is left out, and the table's warnings say so; an unnamed column holding a value is
  * refused at that line, as its values would have no name to be used by.
  */
-import Papa from 'papaparse';
 import { EngineError } from '../core/errors';
+import { runSteps, runStepsYielding, type Steps } from '../core/steps';
+import { csvRowsInPieces } from './csv-pieces';
 import { DecimalMark, readSemicolonCell } from './decimal-comma';
 
 export interface CsvTable {
@@ -89,6 +90,25 @@ function headerDelimiter(text: string): CsvDelimiter {
  * the wrong number of fields, an unterminated quote, or no data rows.
  */
 export function parseCsv(input: string, limits: Partial<CsvLimits> = {}): CsvTable {
+  return runSteps(readCsv(input, limits, Infinity));
+}
+
+/** Characters read between two turns of the host in parseCsvYielding (some tens of milliseconds). */
+export const CSV_PIECE_CHARS = 256 * 1024;
+
+/**
+ * parseCsv that hands the thread back (`yieldControl`) after every `pieceChars` characters or so: the
+ * same table, and the same refusals at the same lines, read without holding a Worker's thread for the
+ * seconds a large upload takes.
+ */
+export function parseCsvYielding(input: string, limits: Partial<CsvLimits>, yieldControl: () => Promise<void>, pieceChars = CSV_PIECE_CHARS): Promise<CsvTable> {
+  return runStepsYielding(readCsv(input, limits, pieceChars), yieldControl);
+}
+
+/** Rows rewritten or copied between two turns of the host, after the tokenising. */
+const ROWS_PER_STEP = 20_000;
+
+function* readCsv(input: string, limits: Partial<CsvLimits>, pieceChars: number): Steps<CsvTable> {
   const { maxRows, maxColumns, rowsOf = 'one dataset' } = { ...DEFAULT_LIMITS, ...limits };
   const { text, delimiter, firstLine } = csvLayout(input);
   if (text.trim().length === 0) throw new EngineError('invalid_csv', 'the file is empty: send a header row and at least one data row', { line: firstLine });
@@ -98,58 +118,46 @@ export function parseCsv(input: string, limits: Partial<CsvLimits> = {}): CsvTab
   const rows: string[][] = [];
   const lines: number[] = [];
   let failure: EngineError | undefined;
-  let rowStart = 0;
   const lineAt = lineCounter(text, firstLine);
   // Columns the header gives no name, which must stay empty to be left out.
   let unnamed: number[] = [];
   const mark = delimiter === ';' ? new DecimalMark() : undefined;
 
-  Papa.parse<string[]>(text, {
-    delimiter,
-    step: (result, parser) => {
-      const fields = result.data;
-      const line = lineAt(rowStart);
-      rowStart = result.meta.cursor;
-      if (result.errors.length > 0) {
-        const e = result.errors[0];
-        const what = e.code === 'MissingQuotes' ? 'a quoted field is never closed' : e.message;
-        failure = new EngineError('invalid_csv', `CSV parse error at line ${line}: ${what}`, { line });
-        parser.abort();
-        return;
-      }
-      // A line of nothing but spaces is no row. A line of separators only (",,") is a row of missing values.
-      if (fields.length === 1 && fields[0].trim() === '') return;
-      if (header === undefined) {
-        header = fields.map((f) => f.trim());
-        headerLine = line;
-        const problem = checkHeader(header, maxColumns, line);
-        if (problem) {
-          failure = problem;
-          parser.abort();
-        }
-        unnamed = unnamedColumns(header);
-        return;
-      }
-      if (fields.length !== header.length) {
-        failure = raggedRow(line, fields.length, header.length, headerLine, delimiter);
-        parser.abort();
-        return;
-      }
-      if (rows.length >= maxRows) {
-        failure = new EngineError('invalid_csv', `the file has more than ${maxRows} data rows, the most ${rowsOf} may hold`, { line, max_rows: maxRows });
-        parser.abort();
-        return;
-      }
-      const named = unnamed.find((j) => fields[j].trim() !== '');
-      if (named !== undefined) {
-        failure = valueWithoutName(line, named, fields[named]);
-        parser.abort();
-        return;
-      }
-      if (mark) for (const f of fields) mark.see(f);
-      rows.push(fields);
-      lines.push(line);
-    },
+  // Each row, with the offset it starts at; false stops the reading at a refusal.
+  yield* csvRowsInPieces(text, delimiter, pieceChars, (fields, errors, rowStart) => {
+    const line = lineAt(rowStart);
+    if (errors.length > 0) {
+      const e = errors[0];
+      const what = e.code === 'MissingQuotes' ? 'a quoted field is never closed' : e.message;
+      failure = new EngineError('invalid_csv', `CSV parse error at line ${line}: ${what}`, { line });
+      return false;
+    }
+    // A line of nothing but spaces is no row. A line of separators only (",,") is a row of missing values.
+    if (fields.length === 1 && fields[0].trim() === '') return true;
+    if (header === undefined) {
+      header = fields.map((f) => f.trim());
+      headerLine = line;
+      failure = checkHeader(header, maxColumns, line);
+      unnamed = unnamedColumns(header);
+      return failure === undefined;
+    }
+    if (fields.length !== header.length) {
+      failure = raggedRow(line, fields.length, header.length, headerLine, delimiter);
+      return false;
+    }
+    if (rows.length >= maxRows) {
+      failure = new EngineError('invalid_csv', `the file has more than ${maxRows} data rows, the most ${rowsOf} may hold`, { line, max_rows: maxRows });
+      return false;
+    }
+    const named = unnamed.find((j) => fields[j].trim() !== '');
+    if (named !== undefined) {
+      failure = valueWithoutName(line, named, fields[named]);
+      return false;
+    }
+    if (mark) for (const f of fields) mark.see(f);
+    rows.push(fields);
+    lines.push(line);
+    return true;
   });
 
   if (failure) throw failure;
@@ -158,10 +166,14 @@ export function parseCsv(input: string, limits: Partial<CsvLimits> = {}): CsvTab
   if (mark) {
     // Read once the whole file has said how it writes decimals (data/decimal-comma).
     const thousands = mark.dotsSeparateThousands;
-    for (const row of rows) for (let j = 0; j < row.length; j++) row[j] = readSemicolonCell(row[j], thousands);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      for (let j = 0; j < row.length; j++) row[j] = readSemicolonCell(row[j], thousands);
+      if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+    }
   }
   if (unnamed.length === 0) return { header, rows, lines };
-  return { ...withoutColumns(header, rows, unnamed), lines, warnings: [emptyUnnamedWarning(unnamed)] };
+  return { ...(yield* withoutColumns(header, rows, unnamed)), lines, warnings: [emptyUnnamedWarning(unnamed)] };
 }
 
 /** The 0-based positions of the header's unnamed columns. */
@@ -172,10 +184,15 @@ function unnamedColumns(header: readonly string[]): number[] {
 }
 
 /** The table without the columns at `drop` (sorted positions). */
-function withoutColumns(header: string[], rows: string[][], drop: readonly number[]): { header: string[]; rows: string[][] } {
+function* withoutColumns(header: string[], rows: string[][], drop: readonly number[]): Steps<{ header: string[]; rows: string[][] }> {
   const skip = new Set(drop);
   const keep = header.map((_, j) => j).filter((j) => !skip.has(j));
-  return { header: keep.map((j) => header[j]), rows: rows.map((row) => keep.map((j) => row[j])) };
+  const kept: string[][] = [];
+  for (let i = 0; i < rows.length; i++) {
+    kept.push(keep.map((j) => rows[i][j]));
+    if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+  }
+  return { header: keep.map((j) => header[j]), rows: kept };
 }
 
 const ordinalList = (columns: readonly number[]) => {

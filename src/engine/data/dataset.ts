@@ -49,6 +49,13 @@ export interface NumericColumn {
    * are the instants all the same. Absent on every other column, which is every column written before.
    */
   readonly utcOffsets?: UtcOffsets;
+  /**
+   * The rows of an ISO-8601 date column whose cells carried no UTC offset (read as UTC) while others
+   * carried one other than UTC, as runs (data/utc-offsets partialUtcOffsets): a forecast refusing two rows
+   * of one instant says when only that made them one. Absent on every other column; not carried by a
+   * selection of rows, nor by appended versions (their stored dates are written back as instants).
+   */
+  readonly zonelessRows?: FixedRows;
 }
 
 export interface CodedColumn {

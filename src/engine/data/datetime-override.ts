@@ -63,25 +63,37 @@ function swapDayMonth(col: NumericColumn, from: DayMonthOrder, to: DayMonthOrder
 
 /** Categories read as dates: each level in `order`, or in the one layout all levels share when none is given. */
 function levelsAsDates(col: CodedColumn, order?: DayMonthOrder): NumericColumn {
+  const read = readLevelDates(col, order);
+  if ('why' in read) throw refuse(col, read.why);
+  return read.column;
+}
+
+/**
+ * A coded column's levels read as dates (as a declared "datetime" reads them, in `order` when given), or
+ * why they cannot be: `noDates` when the reason names cells that are no dates (by value and data row),
+ * else the dates are not all written one way. A forecast job refusing the column as its time column says
+ * the same (engine/data/unread-dates).
+ */
+export function readLevelDates(col: CodedColumn, order?: DayMonthOrder): { column: NumericColumn } | { why: string; noDates: boolean } {
   const levels = col.levels.filter((l) => !isMissingNumberCell(l));
   let layout: DateOrder | undefined = order;
   if (order === undefined && levels.length > 0) {
     const found = detectDateOrder(levels);
-    if (!found) throw refuse(col, whyNoLayout(col));
+    if (!found) return whyNoLayout(col);
     layout = found.order;
   }
   const asTimes = col.levels.map((l) => (isMissingNumberCell(l) ? NaN : parseDateCell(l, layout)));
   const bad = badLevels(col, (k) => Number.isNaN(asTimes[k]));
-  if (bad.length > 0) throw refuse(col, `${holds(col, bad, layout)}, which ${bad.length > 1 ? 'are no dates' : 'is no date'} as ${layout ? `${describeOrder(layout)} or ` : ''}ISO-8601`);
+  if (bad.length > 0) return { why: `${holds(col, bad, layout)}, which ${bad.length > 1 ? 'are no dates' : 'is no date'} as ${layout ? `${describeOrder(layout)} or ` : ''}ISO-8601`, noDates: true };
   const values = Float64Array.from(col.codes, (c) => (c < 0 ? NaN : asTimes[c]));
-  return { name: col.name, type: 'datetime', storage: 'f64', values, ...(layout ? { dateOrder: layout } : {}) };
+  return { column: { name: col.name, type: 'datetime', storage: 'f64', values, ...(layout ? { dateOrder: layout } : {}) } };
 }
 
 /** Why levels have no one layout: levels that are no date in any, else a mix of layouts the user must settle. */
-function whyNoLayout(col: CodedColumn): string {
+function whyNoLayout(col: CodedColumn): { why: string; noDates: boolean } {
   const bad = badLevels(col, (k) => DATE_ORDERS.every((o) => Number.isNaN(parseDateCell(col.levels[k], o))));
-  if (bad.length > 0) return `${holds(col, bad)}, which ${bad.length > 1 ? 'are no dates' : 'is no date'}`;
-  return 'its dates are not all written one way (day first and month first, or ISO-8601 or named months among dates such as 01/31/2024); say how to read them: {"type": "datetime", "date_order": "mdy" or "dmy"}';
+  if (bad.length > 0) return { why: `${holds(col, bad)}, which ${bad.length > 1 ? 'are no dates' : 'is no date'}`, noDates: true };
+  return { why: 'its dates are not all written one way (day first and month first, or ISO-8601 or named months among dates such as 01/31/2024); say how to read them: {"type": "datetime", "date_order": "mdy" or "dmy"}', noDates: false };
 }
 
 /** The present levels for which `bad` holds, in the order of the first row holding each. */

@@ -9,13 +9,15 @@
  * read as missing, and numbers with a few stray words (at most 2% of the cells, and 20): these are read as
  * missing too, and the profile entry names them by line (data/stray-text). A column of nearly all dates
  * that some cells keep from being dates is typed by these rules all the same, and its profile entry says
- * which cell (data/near-dates).
+ * which cell, or the ways its dates are written (data/near-dates). Times some of which carry a UTC offset
+ * and some none are read all the same, and warned of (data/utc-offsets).
  * A boolean column written in several spellings ("True", "TRUE", "false") keeps one per truth value, its
  * most frequent, so it has two levels.
  */
+import { runSteps, runStepsYielding, type Steps } from '../core/steps';
 import type { CsvTable } from './csv';
 import { type ColumnType, isMissingCell, isMissingNumberCell, parseBooleanCell, parseDateCell, parseNumberCell } from './column-types';
-import { type Column, type Dataset, MISSING_CODE, type NumericValues } from './dataset';
+import { type Column, type Dataset, MISSING_CODE, type NumericColumn, type NumericValues } from './dataset';
 import { type DateOrder, dayMonthParts } from './date-layout';
 import { guessedOrderWarning } from './datetime-override';
 import { type DateDetection, detectDateOrder } from './detect-date-order';
@@ -23,7 +25,7 @@ import { fixedRowsWhere } from './fixed-rows';
 import { nearDatesWarning } from './near-dates';
 import { spellingsOf } from './numeric-labels';
 import { isStrayText, strayAllowance, strayCells, strayTextWarning } from './stray-text';
-import { readUtcOffsets } from './utc-offsets';
+import { partialUtcOffsets, readUtcOffsets } from './utc-offsets';
 
 export interface ColumnProfile {
   readonly name: string;
@@ -42,8 +44,8 @@ export interface ColumnProfile {
   readonly date_order?: DateOrder;
   /**
    * What to know about the column before training on it: an order of day and month that was guessed,
-   * dates that a few cells keep from being read as dates (data/near-dates), or words among numbers read
-   * as missing (data/stray-text).
+   * dates that a few cells keep from being read as dates (data/near-dates), words among numbers read
+   * as missing (data/stray-text), or times some of which carry a UTC offset and some none (data/utc-offsets).
    */
   readonly warnings?: readonly string[];
 }
@@ -65,22 +67,40 @@ export interface InferOptions {
 }
 
 export function inferDataset(table: CsvTable, overrides: TypeOverrides = {}, options: InferOptions = {}): { dataset: Dataset; profile: ColumnProfile[] } {
+  return runSteps(inferSteps(table, overrides, options));
+}
+
+/**
+ * inferDataset handing the thread back (`yieldControl`) between columns and between the passes over a
+ * column's cells, for a large upload read inside a Worker: the same dataset and profile.
+ */
+export function inferDatasetYielding(table: CsvTable, overrides: TypeOverrides, options: InferOptions, yieldControl: () => Promise<void>): Promise<{ dataset: Dataset; profile: ColumnProfile[] }> {
+  return runStepsYielding(inferSteps(table, overrides, options), yieldControl);
+}
+
+function* inferSteps(table: CsvTable, overrides: TypeOverrides, options: InferOptions): Steps<{ dataset: Dataset; profile: ColumnProfile[] }> {
   const columns: Column[] = [];
   const profile: ColumnProfile[] = [];
   // Rows are named as the file counts them: by line in a CSV (header line 1), else by data row from 1.
   const where = (i: number) => (table.lines ? `line ${table.lines[i]}` : `data row ${i + 1}`);
   for (let j = 0; j < table.header.length; j++) {
     const name = table.header[j];
-    const cells = table.rows.map((r) => r[j]);
+    const cells = yield* columnCells(table.rows, j);
     // Own properties only: a column named "constructor" must not pick up Object.prototype members.
     const forced = Object.hasOwn(overrides, name) ? overrides[name] : undefined;
-    const { column, dates } = buildColumn(name, cells, forced, options.appendedDates?.has(name) ?? false);
+    const built = yield* buildColumn(name, cells, forced, options.appendedDates?.has(name) ?? false);
+    const { dates } = built;
+    // Times some of which carry a UTC offset and some none (read as UTC): warned, and the rows kept (data/utc-offsets).
+    const zones = built.column.type === 'datetime' && built.column.storage === 'f64' ? partialUtcOffsets(cells, built.column.values, where) : undefined;
+    const column: Column = zones?.zoneless ? { ...(built.column as NumericColumn), zonelessRows: zones.zoneless } : built.column;
     columns.push(column);
+    yield;
     const entry = profileColumn(column);
     const nearDates = forced === undefined && NEAR_DATE_TYPES.has(column.type) ? nearDatesWarning(name, cells, column.type, where) : undefined;
     const strays = column.type === 'numeric' && column.storage === 'f64' ? strayWarning(name, cells, column.values, where) : undefined;
-    const warnings = [...(dates?.ambiguous ? [guessedOrderWarning(name)] : []), ...(nearDates ? [nearDates] : []), ...(strays ? [strays] : [])];
+    const warnings = [...(dates?.ambiguous ? [guessedOrderWarning(name)] : []), ...(nearDates ? [nearDates] : []), ...(strays ? [strays] : []), ...(zones ? [zones.warning] : [])];
     profile.push(warnings.length > 0 ? { ...entry, warnings } : entry);
+    yield;
   }
   return { dataset: { rows: table.rows.length, columns }, profile };
 }
@@ -98,20 +118,43 @@ function strayWarning(name: string, cells: readonly string[], values: NumericVal
 /** The types a column of nearly all dates falls to when a few cells keep it from being dates (data/near-dates). */
 const NEAR_DATE_TYPES: ReadonlySet<ColumnType> = new Set(['id', 'text', 'categorical']);
 
-function buildColumn(name: string, cells: string[], forced: ColumnType | undefined, appended: boolean): { column: Column; dates?: DateDetection } {
+/** Cells read between two turns of the host in inferDatasetYielding (some tens of milliseconds' work a pass). */
+const CELLS_PER_STEP = 50_000;
+
+/** Column j's cells, taken from the rows a slice at a time. */
+function* columnCells(rows: CsvTable['rows'], j: number): Steps<string[]> {
+  const cells: string[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    cells.push(rows[i][j]);
+    if (i % CELLS_PER_STEP === CELLS_PER_STEP - 1) yield;
+  }
+  return cells;
+}
+
+/** A column typed and stored from its cells, yielding between its passes over them and within the longest. */
+function* buildColumn(name: string, cells: string[], forced: ColumnType | undefined, appended: boolean): Steps<{ column: Column; dates?: DateDetection }> {
   const n = cells.length;
   const present: string[] = [];
-  for (const c of cells) if (!isMissingCell(c)) present.push(c.trim());
+  for (let i = 0; i < n; i++) {
+    if (!isMissingCell(cells[i])) present.push(cells[i].trim());
+    if (i % CELLS_PER_STEP === CELLS_PER_STEP - 1) yield;
+  }
+  yield;
   const distinct = new Set(present);
+  yield;
   const guessed = forced === undefined ? guessType(name, present, distinct, n, appended) : undefined;
   const type = forced ?? (guessed as Guess).type;
+  yield;
 
   if (type === 'datetime') {
     // A date column's layout is decided by all its cells, once (a forced one is detected as a guessed one is).
     const dates = guessed ? guessed.dates : detectDateOrder(present, { appended });
     const order = dates?.order;
     const values = new Float64Array(n);
-    for (let i = 0; i < n; i++) values[i] = isMissingNumberCell(cells[i]) ? NaN : parseDateCell(cells[i], order);
+    for (let i = 0; i < n; i++) {
+      values[i] = isMissingNumberCell(cells[i]) ? NaN : parseDateCell(cells[i], order);
+      if (i % CELLS_PER_STEP === CELLS_PER_STEP - 1) yield;
+    }
     // The appended dates no order misreads, remembered so that no later order moves them (data/fixed-rows).
     const dayMonth = order === 'mdy' || order === 'dmy';
     const fixedRows = appended && dayMonth ? fixedRowsWhere(n, (i) => !Number.isNaN(values[i]) && dayMonthParts(cells[i].trim()) === undefined) : undefined;
@@ -121,7 +164,11 @@ function buildColumn(name: string, cells: string[], forced: ColumnType | undefin
   }
   if (type === 'numeric') {
     const values = new Float64Array(n);
-    for (let i = 0; i < n; i++) values[i] = isMissingNumberCell(cells[i]) ? NaN : parseNumberCell(cells[i]);
+    for (let i = 0; i < n; i++) {
+      values[i] = isMissingNumberCell(cells[i]) ? NaN : parseNumberCell(cells[i]);
+      if (i % CELLS_PER_STEP === CELLS_PER_STEP - 1) yield;
+    }
+    yield;
     const spellings = spellingsOf(cells, values);
     return { column: { name, type, storage: 'f64', values, ...(spellings ? { spellings } : {}) } };
   }

@@ -6,6 +6,10 @@
  * one 02/30/2024 became an identifier that every job dropped, and nobody learned why. When nearly all
  * present cells (90%, and at least 10) are dates of one layout, or dates with two-digit years, the
  * warning counts them, names the first cell that is not (by line, or data row), and says what to do.
+ * When nearly all are dates but written two ways that no one layout holds nine tenths of (60 ISO-8601,
+ * then 60 01/03/2024: two programs' exports put together), it names each way with a cell of it, and the
+ * declared order that reads them all when there is one. A forecast job refusing such a column as its time
+ * column describes the ways as this does (dateLayoutsText, engine/data/unread-dates).
  */
 import { type ColumnType, isMissingNumberCell, parseDateCell } from './column-types';
 import { type DayMonthOrder, dayMonthParts, describeOrder, readParts, yearFirst } from './date-layout';
@@ -33,7 +37,7 @@ const AT_LEAST = 10;
  */
 export function nearDatesWarning(name: string, cells: readonly string[], type: ColumnType, where: (row: number) => string): string | undefined {
   const kinds = new Uint8Array(cells.length);
-  const counts = { mdy: 0, dmy: 0, both: 0, fixed: 0, two: 0 };
+  const counts = { mdy: 0, dmy: 0, both: 0, fixed: 0, two: 0, dated: 0 };
   let present = 0;
   let others = 0;
   // Cells repeat (days, categories): each distinct one is read once, as written. A cache of every distinct
@@ -53,6 +57,7 @@ export function nearDatesWarning(name: string, cells: readonly string[], type: C
     if ((k & (MDY | DMY)) === (MDY | DMY)) counts.both++;
     if (k & FIXED) counts.fixed++;
     if (k & TWO_DIGIT_YEAR) counts.two++;
+    if (k & (MDY | DMY | FIXED)) counts.dated++;
     // Past a tenth of the rows in cells that are no date of any kind, no layout can hold nine tenths of
     // the present cells: a column of words stops here.
     if (k === 0 && ++others > (1 - SHARE) * cells.length) return undefined;
@@ -62,7 +67,97 @@ export function nearDatesWarning(name: string, cells: readonly string[], type: C
   const best = Math.max(counts.mdy, counts.dmy, counts.fixed);
   if (enough(best)) return layoutWarning({ name, kinds, cells, counts, present, best, type, where });
   if (enough(counts.two) || (counts.two === present && present >= AT_LEAST)) return twoDigitWarning(cells, kinds, counts.two, present, type);
+  // Dates nearly all, but no layout holds nine tenths of them: two programs' halves (ISO-8601, then 01/03/2024).
+  const ways = layoutsOf(kinds);
+  if (counts.dated >= AT_LEAST && counts.dated >= SHARE * present && ways.length > 1) return mixWarning({ name, kinds, cells, counts, present, best, type, where }, ways);
   return undefined;
+}
+
+/** One way a column's dates are written: in words, how many cells, and the first row of one. */
+interface Way {
+  readonly words: string;
+  readonly count: number;
+  readonly row: number;
+}
+
+/**
+ * The ways the dates among `kinds` are written: ISO-8601, year-first and named-month cells each, and the
+ * day-month cells as the one order that reads them all, else as month first and as day first (cells that
+ * read either way then counted in neither).
+ */
+function layoutsOf(kinds: Uint8Array): Way[] {
+  const found: Way[] = [];
+  const add = (words: string, test: (k: number) => boolean) => {
+    let count = 0;
+    let row = -1;
+    for (let i = 0; i < kinds.length; i++) {
+      if (kinds[i] === MISSING || !test(kinds[i])) continue;
+      count++;
+      if (row < 0) row = i;
+    }
+    if (count > 0) found.push({ words, count, row });
+  };
+  add('ISO-8601', (k) => (k & ISO) !== 0);
+  add(describeOrder('ymd'), (k) => (k & YMD) !== 0);
+  add(describeOrder('named'), (k) => (k & NAMED) !== 0);
+  const dayMonth = (k: number) => k !== MISSING && (k & (MDY | DMY)) !== 0;
+  let mdy = true;
+  let dmy = true;
+  for (const k of kinds) {
+    if (!dayMonth(k)) continue;
+    mdy &&= (k & MDY) !== 0;
+    dmy &&= (k & DMY) !== 0;
+  }
+  if (mdy && dmy) add('MM/DD/YYYY or DD/MM/YYYY (every one reads either way)', dayMonth);
+  else if (mdy || dmy) add(describeOrder(mdy ? 'mdy' : 'dmy'), dayMonth);
+  else {
+    add(describeOrder('mdy'), (k) => k !== MISSING && (k & (MDY | DMY)) === MDY);
+    add(describeOrder('dmy'), (k) => k !== MISSING && (k & (MDY | DMY)) === DMY);
+  }
+  return found;
+}
+
+const HOW_MANY = ['', 'one', 'two', 'three', 'four', 'five'];
+
+/** "written two ways: ISO-8601 in 60 (line 2 holds "2024-01-01") and DD/MM/YYYY (day first) in 60 (line 62 holds "01/03/2024")". */
+function waysText(ways: readonly Way[], cells: readonly string[], where: (row: number) => string): string {
+  const each = ways.map((w) => `${w.words} in ${w.count} (${where(w.row)} holds ${JSON.stringify(cells[w.row].trim().slice(0, 64))})`);
+  return `written ${HOW_MANY[ways.length]} ways: ${each.slice(0, -1).join(', ')} and ${each[each.length - 1]}`;
+}
+
+/**
+ * How a column's dates are written when they are written more than one way (data row or line by
+ * `where`), as a job refusing the column as its time column says it; undefined when they are not.
+ */
+export function dateLayoutsText(cells: readonly string[], where: (row: number) => string): string | undefined {
+  const kinds = Uint8Array.from(cells, (c) => (isMissingNumberCell(c) ? MISSING : kindOf(c.trim())));
+  const ways = layoutsOf(kinds);
+  return ways.length > 1 ? waysText(ways, cells, where) : undefined;
+}
+
+/**
+ * "120 of 120 values are dates, but written two ways: ISO-8601 in 60 (line 2 holds ...) and DD/MM/YYYY
+ * (day first) in 60 (line 62 holds ...): the column is read as id; create the job with ...", the way out
+ * a declared order when one reads every cell.
+ */
+function mixWarning(f: Found, ways: readonly Way[]): string {
+  const { cells, kinds } = f;
+  const bad = kinds.findIndex((k) => k !== MISSING && !(k & (MDY | DMY | FIXED)));
+  const why = bad < 0 ? undefined : whyNoRealDateEitherOrder(cells[bad]);
+  const notDate = bad < 0 ? '' : `, and ${f.where(bad)} holds ${JSON.stringify(cells[bad].trim().slice(0, 64))}, which is not a date${why ? ` (${why})` : ''}`;
+  // The orders a declared date_order reads every date in; with cells that are no dates, once they are corrected.
+  const reads = (o: DayMonthOrder, skipBad: boolean) => kinds.every((k) => k === MISSING || (skipBad && !(k & (MDY | DMY | FIXED))) || (k & (o === 'mdy' ? MDY : DMY)) !== 0 || (k & FIXED) !== 0);
+  const orders = (skipBad: boolean) => (['mdy', 'dmy'] as const).filter((o) => reads(o, skipBad));
+  const declare = (o: readonly DayMonthOrder[]) => `create the job with "columns": {${JSON.stringify(f.name)}: {"type": "datetime", "date_order": "${o[0]}"}}`;
+  const all = orders(false);
+  const rest = orders(true);
+  const advice =
+    all.length > 0
+      ? `${declare(all)} to read them all${all.length > 1 ? ' (or "dmy" if they are day first)' : ''}`
+      : bad >= 0
+        ? `correct the cells that are not dates${rest.length > 0 ? `, then ${declare(rest)} to read the rest` : ''}`
+        : "correct the cells written the other way round: a column's dates are all month first or all day first";
+  return `${f.counts.dated} of ${f.present} values are dates, but ${waysText(ways, cells, f.where)}${notDate}: the column is read as ${f.type}; ${advice}`;
 }
 
 /** The kind bits of a trimmed, present cell. */
@@ -92,7 +187,7 @@ interface Found {
   readonly name: string;
   readonly cells: readonly string[];
   readonly kinds: Uint8Array;
-  readonly counts: { readonly mdy: number; readonly dmy: number; readonly both: number; readonly fixed: number };
+  readonly counts: { readonly mdy: number; readonly dmy: number; readonly both: number; readonly fixed: number; readonly dated: number };
   readonly present: number;
   readonly best: number;
   readonly type: ColumnType;

@@ -7,9 +7,13 @@
  * which needs each row's offset back. Offsets change a few times a year, so they are kept as runs (the
  * row each offset starts at), a few bytes per column where a value per row would cost two bytes a row;
  * a column whose cells carry no offset, or one offset throughout, keeps nothing and reads as it always did.
+ * A column some of whose cells carry an offset and some none is read all the same (those without as UTC),
+ * but its profile warns, and it keeps which rows carry none, so that a forecast refusing two rows that
+ * fall on one instant can say why (partialUtcOffsets).
  */
 import { EngineError } from '../core/errors';
 import { isoOffsetMinutes } from './column-types';
+import { type FixedRows, fixedRowsWhere } from './fixed-rows';
 
 /**
  * Runs of rows written at one UTC offset: `[first row, offset in minutes east of UTC]`, the first run at
@@ -36,6 +40,41 @@ export function readUtcOffsets(cells: readonly string[], times: ArrayLike<number
     else if (runs[runs.length - 1][1] !== minutes) runs.push([i, minutes]);
   }
   return runs.length > 1 ? runs : undefined;
+}
+
+/** Most runs of rows without an offset a column keeps (a longer record would outweigh what it explains). */
+const MAX_ZONELESS_RUNS = 10_000;
+
+/**
+ * What a date column's cells say of their UTC offsets when some carry one other than UTC (+01:00) and
+ * some carry none, which are read as UTC: the times of the two kinds are read an offset apart, and a
+ * series written half each way has rows an hour apart that fall on one instant. The warning counts both
+ * kinds and names a row of each (`where`); `zoneless` the rows without an offset, as runs
+ * (NumericColumn.zonelessRows), unless they take more than MAX_ZONELESS_RUNS. Undefined for any other
+ * column (every offset UTC, Z, among zoneless cells reads alike).
+ */
+export function partialUtcOffsets(cells: readonly string[], times: ArrayLike<number>, where: (row: number) => string): { warning: string; zoneless?: FixedRows } | undefined {
+  let [withOffset, without, firstWith, firstWithout] = [0, 0, -1, -1];
+  let local = false;
+  for (let i = 0; i < cells.length; i++) {
+    if (Number.isNaN(times[i])) continue;
+    const minutes = isoOffsetMinutes(cells[i]);
+    if (minutes === undefined) {
+      without++;
+      if (firstWithout < 0) firstWithout = i;
+    } else {
+      withOffset++;
+      if (firstWith < 0 || (!local && minutes !== 0)) firstWith = i;
+      local ||= minutes !== 0;
+    }
+  }
+  if (without === 0 || withOffset === 0 || !local) return undefined;
+  const cell = (i: number) => JSON.stringify(cells[i].trim().slice(0, 64));
+  const warning =
+    `${withOffset} of ${withOffset + without} times carry a UTC offset (${where(firstWith)} holds ${cell(firstWith)}) and ${without} carry none (${where(firstWithout)} holds ${cell(firstWithout)}), which are read as UTC: ` +
+    "if they are local times as well, each is read its offset away from the others' and may fall on another row's time; write every time with its offset, or none";
+  const zoneless = fixedRowsWhere(cells.length, (i) => !Number.isNaN(times[i]) && isoOffsetMinutes(cells[i]) === undefined);
+  return { warning, ...(zoneless && zoneless.length <= MAX_ZONELESS_RUNS ? { zoneless } : {}) };
 }
 
 /** Each row's offset in minutes, for a column of `n` rows. */

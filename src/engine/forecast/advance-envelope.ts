@@ -18,7 +18,8 @@
  * the new data agree with its stored values there and before, and the points after it are the model's
  * next steps. Otherwise (the data were replaced or corrected, the frequency changed, the series is gone,
  * a covariate holds a category the model was not trained with) it is left exactly as it was, and the
- * outcome says why. A series the model never saw stays unknown to it: advancing learns nothing.
+ * outcome says why. A series the model never saw stays unknown to it: advancing learns nothing. A floor
+ * (./value-floor) is dropped when an advanced series went below it: the target is no longer never negative.
  */
 import { EngineError } from '../core/errors';
 import type { Dataset } from '../data/dataset';
@@ -28,6 +29,7 @@ import type { ForecastEnvelope, ForecastGroupState } from './envelope';
 import { formatTime } from './frequency';
 import { extractSeries } from './series';
 import type { SeriesColumns, SeriesData, SeriesInfo } from './types';
+import { floorStillHolds } from './value-floor';
 
 /** A series brought to its newest point: its last time before and after, and how many points were added. */
 export interface AdvancedSeries {
@@ -81,7 +83,11 @@ export function advanceEnvelope(envelope: ForecastEnvelope, ds: Dataset, columns
     advanced.push({ group: g.group, from: g.lastTime, to: moved.state.lastTime, points: moved.points });
     return moved.state;
   });
-  return { envelope: advanced.length > 0 ? { ...envelope, groups } : envelope, advanced, left };
+  if (advanced.length === 0) return { envelope, advanced, left };
+  const moved = new Set(advanced.map((a) => a.group));
+  const { floor: _fitted, ...rest } = envelope;
+  const floor = floorStillHolds(envelope.floor, series.filter((s) => moved.has(s.group)));
+  return { envelope: { ...rest, ...(floor !== undefined ? { floor } : {}), groups }, advanced, left };
 }
 
 /** Refuses data that are not the series the model forecasts (read by other columns). */

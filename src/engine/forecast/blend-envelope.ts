@@ -4,7 +4,8 @@
  * weighted blend of the members' models (./blend-model). Its score and interval spreads are the blend's
  * own, measured on the blended rolling-origin forecasts (never under the members' floor, ./spread-floor);
  * each series keeps the longest tail any member needs. Members must come from one job: same target,
- * columns, frequency, horizon and series.
+ * columns, frequency, horizon, series and floor (./value-floor: the blended forecasts are of floored
+ * members, which the served blend floors alike, ./blend-model).
  */
 import { EngineError } from '../core/errors';
 import { BLEND_ARTIFACT_VERSION, type BlendArtifact } from './blend-model';
@@ -47,6 +48,7 @@ export function buildForecastBlendEnvelope(members: readonly BlendMemberEnvelope
     e.season === first.season &&
     e.anchor === first.anchor &&
     e.horizon === first.horizon &&
+    e.floor === first.floor &&
     JSON.stringify(e.frequency) === JSON.stringify(first.frequency) &&
     JSON.stringify(e.covariates) === JSON.stringify(first.covariates) &&
     JSON.stringify(e.pastCovariates) === JSON.stringify(first.pastCovariates) &&

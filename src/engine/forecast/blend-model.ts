@@ -5,12 +5,15 @@
  * recursive forecasters read what they need from its end), so the blend is exactly the mix of what the
  * members would have answered. Combining forecasts is the most reliable gain in forecasting practice (the
  * M3 and M4 competitions); the weights come from the members' rolling-origin forecasts (./select-blend).
+ * With a floor (SeriesState.floor, ./value-floor) each member's forecast is floored before the mean, as
+ * the members' validation forecasts the weights were chosen on were; the mean is then above it too.
  */
 import { EngineError } from '../core/errors';
 import type { Calendar } from './calendar';
 import type { FittedForecastModel, ForecastModelArtifact, SeriesState } from './forecast-model';
 import { FORECAST_FAMILIES } from './space';
 import type { ForecastFamily } from './types';
+import { floorForecast } from './value-floor';
 
 export const BLEND_ARTIFACT_VERSION = 1;
 
@@ -46,7 +49,7 @@ class ForecastBlend implements FittedForecastModel {
   forecast(state: SeriesState, steps: number): Float64Array {
     const out = new Float64Array(steps);
     for (const { weight, model } of this.members) {
-      const own = model.forecast(state, steps);
+      const own = floorForecast(model.forecast(state, steps), state.floor);
       for (let h = 0; h < steps; h++) out[h] += weight * own[h];
     }
     return out;

@@ -69,6 +69,12 @@ export interface ForecastEnvelope {
    * does not claim intervals of zero width. Absent in envelopes made before it (their spread is as measured).
    */
   readonly spreadFloor?: number;
+  /**
+   * The least value a forecast and its interval bounds take (./value-floor): 0 for a target never below 0
+   * in the training data, whose validation forecasts were floored alike. Absent: a target with a negative
+   * value, or an envelope made before the floor (its forecasts are as the model gives them).
+   */
+  readonly floor?: number;
   readonly groups: readonly ForecastGroupState[];
   /** Groups of the training data left out for being too short to validate, with their lengths. */
   readonly skippedGroups?: Readonly<Record<string, number>>;
@@ -129,6 +135,7 @@ export function parseForecastEnvelope(json: unknown): ForecastEnvelope {
   if (!Array.isArray(e.stepSpread) || e.stepSpread.length === 0 || !e.stepSpread.every((s) => finite(s) && s >= 0)) fail('stepSpread must be a non-empty list of numbers >= 0');
   if (e.spreadScale !== undefined && !(finite(e.spreadScale) && e.spreadScale >= 1)) fail('spreadScale must be a number >= 1');
   if (e.spreadFloor !== undefined && !(finite(e.spreadFloor) && e.spreadFloor > 0)) fail('spreadFloor must be a number > 0');
+  if (e.floor !== undefined && !finite(e.floor)) fail('floor must be a number');
   if (e.covariates !== undefined && !(validCovariateSpecs(e.covariates) && e.covariates.length > 0)) fail('covariates must be a non-empty list of numeric (with a valid range, when stored), boolean or categorical covariates');
   if (e.pastCovariates !== undefined && !(validCovariateSpecs(e.pastCovariates) && e.pastCovariates.length > 0)) fail('pastCovariates must be a non-empty list of numeric (with a valid range, when stored), boolean or categorical covariates');
   if (e.localClock !== undefined) checkLocalClock(e.localClock);

@@ -41,6 +41,12 @@ export interface SeriesState {
    * look at least their horizon back, so a forecast of at most that many steps never needs more.
    */
   readonly pastCovariates?: readonly Float64Array[];
+  /**
+   * The least value a forecast takes (./value-floor). The caller floors what a model forecasts (the
+   * forecaster, rolling-origin validation); a blend also floors each member's forecast before weighing
+   * them (./blend-model), as its weights were chosen on its members' floored validation forecasts. Absent: none.
+   */
+  readonly floor?: number;
 }
 
 export interface ForecastFitContext {

@@ -7,7 +7,8 @@
  * with known-future covariates needs their values for every step asked for (./covariates). One reading
  * past-only covariates needs none: it reads each series' stored recent values, and forecasts at most the
  * job's horizon, the steps those values reach (./past-covariates). A forecast that comes out as no finite
- * number, or so large that its interval has no width left, is refused rather than answered.
+ * number, or so large that its interval has no width left, is refused rather than answered. A target
+ * never below 0 (the envelope's `floor`, ./value-floor) is forecast at 0 or above, interval bounds included.
  */
 import { EngineError } from '../core/errors';
 import type { Calendar } from './calendar';
@@ -22,6 +23,7 @@ import { localTimeText } from './local-clock';
 import { DEFAULT_LEVEL, spreadAt, zForLevel } from './intervals';
 import { stateAt } from './rolling-origin';
 import { type FixedStep, fixedStepOf } from './step-words';
+import { floorForecast } from './value-floor';
 
 /** One forecast point: its time (ISO string for datetime series), the point forecast and its interval. */
 export interface ForecastPoint {
@@ -134,6 +136,9 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
   const datetime = env.timeKind === 'datetime';
   const local = env.localClock;
   const step = fixedStepOf(env.frequency);
+  // The state of every forecast carries the floor, which a blend applies to each member (./blend-model).
+  const floor = env.floor;
+  const floorState = floor !== undefined ? { floor } : {};
   /** A time as forecasts and history show it: a number, an instant in UTC, or a local time (./local-clock). */
   const showTime = (t: number): string | number => (!datetime ? t : local ? localTimeText(t, local.timezone) : formatTime(t, true));
   const groupState = (group: string | undefined) => {
@@ -253,7 +258,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       const g = groupState(options.group);
       if (g.tail.length < model.tailLength) throw new EngineError('bad_artifact', `group ${JSON.stringify(g.group)} keeps ${g.tail.length} past values, the model needs ${model.tailLength}`);
       const covariates = covariatesAhead(g, options.covariates, horizon);
-      const values = model.forecast({ tail: Float64Array.from(g.tail), lastTime: g.lastTime, scale: g.scale, first: g.first, count: g.count, ...covariates, ...pastOfGroup(g) }, horizon);
+      const values = model.forecast({ tail: Float64Array.from(g.tail), lastTime: g.lastTime, scale: g.scale, first: g.first, count: g.count, ...covariates, ...pastOfGroup(g), ...floorState }, horizon);
       const out: ForecastPoint[] = [];
       for (let h = 1; h <= horizon; h++) {
         const half = z * spreadAt(spread, h) * g.scale;
@@ -261,7 +266,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
         const t = timeAfter(calendar, g.lastTime, h);
         const point = { time: showTime(t), value: v, lower: v - half, upper: v + half };
         if (overflowed(point, half)) throw overflowRefusal(point, h, specs !== undefined);
-        out.push(point);
+        out.push(floor === undefined ? point : atFloor(point, half, floor));
       }
       return out;
     },
@@ -270,7 +275,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       const g = groupState(group);
       const n = history.values.length;
       if (n < model.tailLength || n < 1) throw new EngineError('invalid_input', `the history of series ${JSON.stringify(g.group)} has ${n} points; the model needs ${Math.max(1, model.tailLength)}`, { group: g.group });
-      return model.forecast({ ...stateAt(history.values, history.times, n, model.tailLength, g.scale), ...historyCovariates(history, readFrom(n), n + horizon), ...historyPast(history, readFrom(n), n) }, horizon);
+      return floorForecast(model.forecast({ ...stateAt(history.values, history.times, n, model.tailLength, g.scale), ...historyCovariates(history, readFrom(n), n + horizon), ...historyPast(history, readFrom(n), n), ...floorState }, horizon), floor);
     },
     unseenCategories(history, horizon) {
       const window = historyWindow(history, readFrom(history.values.length), history.values.length + horizon);
@@ -290,6 +295,16 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
     },
     dispose: () => model.dispose(),
   };
+}
+
+/**
+ * A forecast point of a target with a floor (./value-floor): the value raised to the floor, and the
+ * interval around that value with each bound raised to it too, so it still holds the value. Centred on the
+ * floored value rather than the model's own: the spread was measured on floored validation forecasts.
+ */
+function atFloor(p: ForecastPoint, half: number, floor: number): ForecastPoint {
+  const value = Math.max(p.value, floor);
+  return { time: p.time, value, lower: Math.max(value - half, floor), upper: Math.max(value + half, floor) };
 }
 
 /**

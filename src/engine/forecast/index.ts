@@ -23,7 +23,7 @@ export {
 } from './envelope';
 export { loadForecaster, type ForecastOptions, type Forecaster, type ForecastPoint, type SeriesHistory } from './forecaster';
 export { advanceEnvelope, type AdvancedSeries, type AdvanceOutcome, type SeriesLeft } from './advance-envelope';
-export { scoreOnSeriesTail, stateAtLatest, type TailScore, unseenTailCategories, type UnseenTailCategories, withoutSeriesTail } from './series-holdout';
+export { scoreOnSeriesTail, type SeriesKnowledge, seriesKnownTo, stateAtLatest, type TailScore, unseenTailCategories, type UnseenTailCategories, withoutSeriesTail } from './series-holdout';
 export { DEFAULT_LEVEL } from './intervals';
 export { COVARIATE_FAMILIES, type CovariateSpec, MAX_COVARIATES, PAST_COVARIATE_FAMILIES } from './covariates';
 export { unreadCovariateWarnings } from './unread-covariate-warnings';

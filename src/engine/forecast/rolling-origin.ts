@@ -5,7 +5,8 @@
  * with what happened. The score is the RMSE over every validation point of every fold and series; the
  * squared errors per step ahead, in units of each series' scale, feed the prediction intervals. A fold
  * sees the past-only covariates up to its origin and no further (./past-covariates): it forecasts from
- * what was observed then, as a published model does from the end of its data.
+ * what was observed then, as a published model does from the end of its data. With a floor (./value-floor)
+ * every validation forecast is floored as a published forecast is, before it is scored or kept.
  */
 import { Rng, seedFrom } from '../core/rng';
 import type { Params } from '../search/space';
@@ -15,6 +16,7 @@ import type { FitSeries, SeriesState } from './forecast-model';
 import { seriesScale } from './target-transform';
 import type { ForecastFamily, SeriesData } from './types';
 import { originIndex, type ValidationPlan } from './validation-plan';
+import { floorForecast } from './value-floor';
 
 export interface RollingOriginResult {
   /** RMSE over all validation points (original units). */
@@ -41,6 +43,8 @@ export interface RollingOriginRequest {
   readonly target: string;
   /** Steps ahead the job forecasts (past covariates are read this far back and further); absent: none are. */
   readonly horizon?: number;
+  /** The least value a forecast takes (./value-floor), decided on the whole series; absent: none. */
+  readonly floor?: number;
   readonly yieldControl?: () => Promise<void>;
 }
 
@@ -97,7 +101,7 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
       for (let g = 0; g < series.length; g++) {
         const s = series[g];
         const end = fit[g].values.length;
-        const predicted = model.forecast(stateAt(s.values, s.times, end, model.tailLength, fit[g].scale, s.covariates, fit[g].pastCovariates), plan.horizon);
+        const predicted = floorForecast(model.forecast(stateAt(s.values, s.times, end, model.tailLength, fit[g].scale, s.covariates, fit[g].pastCovariates), plan.horizon), req.floor);
         predictions.set(predicted.subarray(0, plan.horizon), (k * series.length + g) * plan.horizon);
         for (let h = 0; h < plan.horizon; h++) {
           const err = s.values[end + h] - predicted[h];

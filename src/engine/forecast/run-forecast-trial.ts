@@ -4,7 +4,8 @@
  * configuration by rolling-origin validation (never a random split), refit on every point, and return
  * the envelope with the per-step error spread for intervals. Expected failures (bad data, bad params, a
  * non-finite score) are returned as a `failed` outcome, not thrown. Deterministic given the seed. A model
- * that reads past-only covariates forecasts at most the job's horizon (./past-covariates).
+ * that reads past-only covariates forecasts at most the job's horizon (./past-covariates). A target never
+ * below 0 is validated and forecast floored at 0 (./value-floor).
  */
 import { EngineError } from '../core/errors';
 import { Rng, seedFrom } from '../core/rng';
@@ -24,6 +25,7 @@ import { seriesPlan } from './origin-truth';
 import { FORECAST_FAMILIES } from './space';
 import { allPositive, extractSeries } from './series';
 import { seriesScale } from './target-transform';
+import { valueFloor } from './value-floor';
 import type { ForecastFamily, ForecastShape } from './types';
 
 
@@ -105,7 +107,9 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
   const plan = explainLateStart(info.lateStarts, shortest.group, showTimeOf(info), () => seriesPlan(series, info.season, spec.horizon, spec.origins));
   const calendar: Calendar = { frequency: info.frequency, season: info.season, anchor: Math.min(...series.map((s) => s.times[0])) };
 
-  const validation = await rollingOrigin({ family: spec.family, params: spec.params, series, calendar, plan, seed: spec.seed, target: spec.target, horizon: spec.horizon, yieldControl: spec.yieldControl });
+  // Decided on every series the trial fits on, so the validation forecasts are floored as the published ones.
+  const least = valueFloor(series);
+  const validation = await rollingOrigin({ family: spec.family, params: spec.params, series, calendar, plan, seed: spec.seed, target: spec.target, horizon: spec.horizon, ...(least !== undefined ? { floor: least } : {}), yieldControl: spec.yieldControl });
   if (!Number.isFinite(validation.score)) return { status: 'failed', code: 'non_finite_score', reason: 'the rolling-origin rmse is not a finite number (the model diverged)' };
 
   await spec.yieldControl?.();
@@ -131,6 +135,7 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
       // Never narrower than the floor of the series' own variation (./spread-floor): an exact fit has no errors.
       stepSpread: Array.from(flooredSpread(stepSpread(validation.stepSumSq, validation.stepCount), floor)),
       spreadFloor: floor,
+      ...(least !== undefined ? { floor: least } : {}),
       ...(info.skipped ? { skippedGroups: info.skipped } : {}),
       ...(info.covariates ? { covariates: info.covariates } : {}),
       ...(info.pastCovariates ? { pastCovariates: info.pastCovariates } : {}),

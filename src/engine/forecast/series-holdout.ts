@@ -7,7 +7,8 @@
  * the whole series (stateAtLatest). The cut depends only on the data and the number of points, so the
  * trial and the comparison (different invocations) hold out the same points. A model whose covariates
  * lack a category the held-out points hold cannot forecast them at all (unseenTailCategories), which the
- * comparison reports instead of a score.
+ * comparison reports instead of a score; nor can it forecast a series it never saw (seriesKnownTo), so
+ * the comparison can be restricted to the series both models know (scoreOnSeriesTail's `only`).
  */
 import { EngineError } from '../core/errors';
 import type { Dataset } from '../data/dataset';
@@ -19,6 +20,7 @@ import type { Forecaster, SeriesHistory } from './forecaster';
 import { stateAt } from './rolling-origin';
 import { extractSeries, groupKeys, timeValues } from './series';
 import type { SeriesColumns, SeriesData, SeriesInfo } from './types';
+import { floorStillHolds } from './value-floor';
 
 /** The dataset without the last `points` of each series (rows in their original order). */
 export function withoutSeriesTail(ds: Dataset, columns: SeriesColumns, points: number): Dataset {
@@ -42,7 +44,8 @@ export function withoutSeriesTail(ds: Dataset, columns: SeriesColumns, points: n
  * The envelope of a model fitted without the held-out tail, brought up to the latest point of every
  * series it knows: the fitted parameters stay, each series' state (its recent values, last time and
  * length) is read from the whole series, so the published model forecasts from the end of the data and
- * not from the cut. Scales stay as fitted (the spread of the intervals is measured in them).
+ * not from the cut. Scales stay as fitted (the spread of the intervals is measured in them). A floor
+ * (./value-floor) is dropped when the held-out points went below it: the target is no longer never negative.
  */
 export function stateAtLatest(envelope: ForecastEnvelope, ds: Dataset, columns: SeriesColumns): ForecastEnvelope {
   const { info, series } = extractSeries(ds, columns);
@@ -57,7 +60,9 @@ export function stateAtLatest(envelope: ForecastEnvelope, ds: Dataset, columns: 
     const past = envelope.pastCovariates && info.pastCovariates && s.pastCovariates ? { pastCovariates: byName(envelope.pastCovariates, info.pastCovariates, storedCovariates(info.pastCovariates, s.pastCovariates, n - st.tail.length, n)) } : {};
     return { group: g.group, lastTime: st.lastTime, scale: g.scale, first: st.first, count: st.count, tail: Array.from(st.tail), ...covariates, ...past };
   });
-  return { ...envelope, groups };
+  const { floor: _fitted, ...rest } = envelope;
+  const floor = floorStillHolds(envelope.floor, series);
+  return { ...rest, ...(floor !== undefined ? { floor } : {}), groups };
 }
 
 /** How a model forecast the held-out tail: RMSE over every held-out point of every series. */
@@ -67,16 +72,18 @@ export interface TailScore {
 }
 
 /**
- * Scores a forecaster on the last `points` of every series of `ds`, forecasting them after the rest of
- * each series. A series the model has never seen cannot be scored fairly: refused, naming it.
+ * Scores a forecaster on the last `points` of every series of `ds` (of those in `only`, when given),
+ * forecasting them after the rest of each series. A series the model has never seen cannot be scored
+ * fairly: refused, naming it (seriesKnownTo tells them apart beforehand).
  */
-export function scoreOnSeriesTail(forecaster: Forecaster, ds: Dataset, columns: SeriesColumns, points: number): TailScore {
+export function scoreOnSeriesTail(forecaster: Forecaster, ds: Dataset, columns: SeriesColumns, points: number, only?: ReadonlySet<string>): TailScore {
   checkPoints(points);
   const { info, series } = extractSeries(ds, columns);
   const known = new Set(forecaster.groups);
   let sumSq = 0;
   let n = 0;
   for (const s of series) {
+    if (only && !only.has(s.group)) continue;
     if (!known.has(s.group)) throw new EngineError('invalid_input', `the model has never seen the series ${JSON.stringify(s.group)}, so it cannot be scored on it`, { group: s.group });
     const end = s.values.length - points;
     if (end < 1) throw tooShort(s.group, s.values.length, points);
@@ -88,6 +95,20 @@ export function scoreOnSeriesTail(forecaster: Forecaster, ds: Dataset, columns: 
     }
   }
   return { rmse: Math.sqrt(sumSq / n), points: n };
+}
+
+/** The series of `ds` a model knows and those it has never seen (data a retraining job's champion predates may hold new ones). */
+export interface SeriesKnowledge {
+  /** Both in the data's order. */
+  readonly known: readonly string[];
+  readonly unknown: readonly string[];
+}
+
+/** Which series of `ds` the forecaster was trained on, and which it has never seen. */
+export function seriesKnownTo(forecaster: Forecaster, ds: Dataset, columns: SeriesColumns): SeriesKnowledge {
+  const { series } = extractSeries(ds, columns);
+  const groups = new Set(forecaster.groups);
+  return { known: series.filter((s) => groups.has(s.group)).map((s) => s.group), unknown: series.filter((s) => !groups.has(s.group)).map((s) => s.group) };
 }
 
 /** Categories of one covariate in the held-out points that a model cannot forecast, and the series holding them. */

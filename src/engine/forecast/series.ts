@@ -8,11 +8,15 @@
  * one of them has a value (./covariate-start: a column recorded later than the series began; a group
  * that leaves shorter than minLength is left out as a short group is), and a past-only one's later empty cells are filled where that is honest (./past-covariate-fill). A sub-daily series whose
  * timestamps carry UTC offsets that follow daylight saving time is read on its local clock (./local-clock).
- * Every refusal names the column (and the group and data row where it applies).
+ * Every refusal names the column (and the group and data row where it applies); a time column of dates
+ * that upload could not read as dates is named with why (data/unread-dates), and two rows of one instant
+ * with why when only one of them carried a UTC offset.
  */
 import { EngineError } from '../core/errors';
 import { asFloat64, type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
+import { fixedRowMask } from '../data/fixed-rows';
 import { widenFloat32 } from '../data/numeric-precision';
+import { unreadDates } from '../data/unread-dates';
 import { explainLateStart, type LateCovariateStart, seriesStart } from './covariate-start';
 import { covariateWidth } from './covariates';
 import { fillGaps } from './fill-gaps';
@@ -58,6 +62,9 @@ function resolveTime(ds: Dataset, given: string | undefined, target: string): { 
   } else {
     const dates = ds.columns.filter((c) => c.type === 'datetime');
     if (dates.length !== 1) {
+      // A column of dates a few cells kept from being read as dates is named, with those cells (data/unread-dates).
+      const unread = dates.length === 0 ? unreadTimeColumn(ds, target) : undefined;
+      if (unread) throw new EngineError('invalid_dataset', `the dataset has no datetime column: "${unread.column.name}" holds dates but was read as ${unread.column.type}: ${unread.why}`, { field: 'forecast.time_column', column: unread.column.name });
       const why = dates.length === 0 ? 'the dataset has no datetime column' : `the dataset has ${dates.length} datetime columns (${dates.map((c) => `"${c.name}"`).join(', ')})`;
       throw new EngineError('invalid_dataset', `${why}: name the time column with forecast.time_column`, { field: 'forecast.time_column' });
     }
@@ -65,9 +72,20 @@ function resolveTime(ds: Dataset, given: string | undefined, target: string): { 
   }
   if (col.name === target) throw new EngineError('invalid_dataset', `time column "${col.name}" is also the target`, { field: 'forecast.time_column', column: col.name });
   if (col.storage !== 'f64' || !(col.type === 'datetime' || col.type === 'numeric' || col.type === 'id')) {
+    const unread = unreadDates(col);
+    if (unread) throw new EngineError('invalid_dataset', `time column "${col.name}" was read as ${col.type}, not as dates: ${unread}`, { field: 'forecast.time_column', column: col.name });
     throw new EngineError('invalid_dataset', `time column "${col.name}" is ${col.type}; it must hold ISO 8601 dates or numbers`, { field: 'forecast.time_column', column: col.name });
   }
   return { column: col, datetime: col.type === 'datetime' };
+}
+
+/** The first column besides the target that holds dates a few cells kept from being read as dates, and why (data/unread-dates). */
+function unreadTimeColumn(ds: Dataset, target: string): { column: Column; why: string } | undefined {
+  for (const column of ds.columns) {
+    const why = column.name === target ? undefined : unreadDates(column);
+    if (why) return { column, why };
+  }
+  return undefined;
 }
 
 /**
@@ -155,7 +173,8 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
       for (const [row, value] of merged) y[row] = value;
     }
   }
-  for (let gi = 0; gi < groups.length; gi++) explainLateStart(lateStarts, groups[gi], show, () => checkPoints(sorted[gi], t, timeCol.name, groups[gi], datetime, clock));
+  const zoneless = fixedRowMask(timeCol.zonelessRows, ds.rows);
+  for (let gi = 0; gi < groups.length; gi++) explainLateStart(lateStarts, groups[gi], show, () => checkPoints(sorted[gi], t, timeCol.name, groups[gi], datetime, clock, zoneless));
 
   // The longest series shows the step most reliably; every group must then follow it.
   let longest = 0;
@@ -250,17 +269,26 @@ function tooManyGaps(gaps: { missing: number; firstAfter: number }, times: Float
   );
 }
 
-/** At least two points per group and no repeated timestamp within it. */
-function checkPoints(rows: number[], t: Float64Array, column: string, group: string, datetime: boolean, clock: Clock): void {
+/**
+ * At least two points per group and no repeated timestamp within it. `zoneless` flags the rows whose
+ * cells carried no UTC offset where others carried one (NumericColumn.zonelessRows): two rows of one
+ * instant only one of which carried an offset are one instant because of it, and the refusal says so.
+ */
+function checkPoints(rows: number[], t: Float64Array, column: string, group: string, datetime: boolean, clock: Clock, zoneless?: Uint8Array): void {
   const where = group === '' ? '' : ` in group "${group}"`;
   if (rows.length < 2) throw new EngineError('invalid_dataset', `the series${where} has ${rows.length} point; forecasting needs a longer series`, { column, group });
   for (let i = 1; i < rows.length; i++) {
     if (t[rows[i]] === t[rows[i - 1]]) {
-      throw new EngineError(
-        'invalid_dataset',
-        `time column "${column}" repeats ${formatTime(t[rows[i]], datetime, clock)}${where} at data rows ${Math.min(rows[i - 1], rows[i]) + 1} and ${Math.max(rows[i - 1], rows[i]) + 1}; each timestamp must appear once per series (add a group column for several series)`,
-        { column, group, rows: [rows[i - 1] + 1, rows[i] + 1] },
-      );
+      const [a, b] = [Math.min(rows[i - 1], rows[i]), Math.max(rows[i - 1], rows[i])];
+      const [none, one] = zoneless?.[a] ? [a, b] : [b, a];
+      const why =
+        zoneless && zoneless[a] !== zoneless[b]
+          ? `: data row ${none + 1} carries no UTC offset, so it is read as UTC, and data row ${one + 1} carries one, which makes them one instant; write every time with its offset, or none (each timestamp must appear once per series)`
+          : group === ''
+            ? '; each timestamp must appear once per series (add a group column for several series)'
+            : // A group column is set: the group's own series holds two values at one time.
+              `; the series of group "${group}" repeats that time, and a series holds one value per time: remove or merge one of the two rows`;
+      throw new EngineError('invalid_dataset', `time column "${column}" repeats ${formatTime(t[rows[i]], datetime, clock)}${where} at data rows ${a + 1} and ${b + 1}${why}`, { column, group, rows: [rows[i - 1] + 1, rows[i] + 1] });
     }
   }
 }

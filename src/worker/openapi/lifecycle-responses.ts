@@ -18,7 +18,7 @@ export const scheduleResponse = z.object({
   min_new_rows: z.int(),
   margin: z.number(),
   margin_kind: z.enum(['absolute', 'relative']),
-  promotion: promotionRule.describe('how a challenger wins; "margin" for a schedule set before the rule existed'),
+  promotion: promotionRule.describe('how a challenger wins; "margin" for a schedule set before the rule existed, and for a forecast model (a forecast comparison has no noise interval: the margin alone decides)'),
   metric: z.string(),
   on_drift: driftTrigger.nullable(),
   next_due_at: isoTime,

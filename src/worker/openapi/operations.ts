@@ -69,7 +69,7 @@ const datasets: Operation[] = [
     method: 'post', path: '/v1/datasets/{dataset}/rows', operationId: 'appendRows', tag: 'datasets', access: 'key',
     summary: 'Append rows as a new version',
     description:
-      'The newest version plus these rows, typed and profiled again as an upload of the longer file would be. The rows must have the dataset\'s columns (any order), and numbers or dates in its numeric and date columns (dates in the column\'s `date_order` layout, or ISO-8601). The file sent is kept as the version\'s raw file. Image datasets take new images as a new zip upload instead.',
+      'The newest version plus these rows, typed and profiled again as an upload of the longer file would be. The rows must have the dataset\'s columns (any order), and numbers or dates in its numeric and date columns (dates in the column\'s `date_order` layout, or ISO-8601). The file sent is kept as the version\'s raw file. When a forecast model reads the dataset (its retraining schedule trains on it, or its champion was trained on it), a row at a time its series (group) already has is refused (400 invalid_dataset naming the line, time, group, the row it repeats and the model), and no version is added. Image datasets take new images as a new zip upload instead.',
     body: {
       required: true,
       content: {
@@ -94,6 +94,8 @@ const datasets: Operation[] = [
   {
     method: 'get', path: '/v1/datasets/{dataset}', operationId: 'getDataset', tag: 'datasets', access: 'key',
     summary: 'A dataset version\'s profile with per-column statistics',
+    description:
+      'Every column with its statistics; a run of numbered columns that looks like an image\'s pixels without being named px_* (p0..p63, pixel1..pixel784) is also summarised as one `pixel_like` entry, with a guessed square shape and how to train it as images.',
     query: { version: versionQuery('dataset') },
     responses: { 200: ok('the profile', r.datasetProfileResponse), 400: badName, 404: fail('dataset_not_found, or dataset_version_not_found (details: version, latest_version)') },
   },

@@ -66,6 +66,23 @@ const columnProfile = columnSummary.extend({
   top: z.array(z.object({ value: z.string(), count: z.int() })).optional().describe('the most frequent levels (coded columns)'),
 });
 
+/** A run of numbered columns that look like pixels without being named px_* (worker/pixel-like-view). */
+const pixelLikeEntry = z.object({
+  name: z.string().describe('the first and last column of the run, such as "p0..p63" (as the drift of a model trained on them names its entry)'),
+  type: z.literal('numeric'),
+  pixel_columns: z.int().describe('how many columns the run holds, side by side in `columns` from first_column to last_column'),
+  first_column: z.string(),
+  last_column: z.string(),
+  missing: z.int().describe('missing cells over every column of the run'),
+  unique: z.int().describe('the most distinct values one column of the run has'),
+  min: z.number().describe('0: a run whose smallest value is not 0 is not read as pixels'),
+  max: z.number().describe('at most 255'),
+  mean: z.number().describe('over every present value of the run'),
+  std: z.number().describe('over every present value of the run'),
+  image: z.object({ height: z.int(), width: z.int(), channels: z.literal([1, 3]) }).optional().describe('a square image of that many values (gray, else RGB), when there is one: a guess, nothing in the data tells the real shape'),
+  hint: z.string().describe('how to train the run as images: an image job with `image` giving its height and width (the columns are read in file order)'),
+});
+
 /** An image dataset's shape and images per class folder. */
 const imageInfo = z.object({ height: z.int(), width: z.int(), channels: z.int(), classes: z.record(z.string(), z.int()) });
 
@@ -75,6 +92,12 @@ const datasetBase = {
   rows: z.int(),
   bytes: z.int(),
   image: imageInfo.optional().describe('image datasets only'),
+  pixel_like: z
+    .array(pixelLikeEntry)
+    .optional()
+    .describe(
+      'tables only: each run of at least 16 numeric columns named <prefix><n> (n counting up by one from 0 or 1, side by side in the file, such as p0..p63 or pixel1..pixel784) whose values run from 0 to at most 255, summarised as one possible image entry with pooled statistics; `columns` still lists every one of them. Not named px_r{row}_c{col}, such columns train as images only when the job gives `image` with their height and width',
+    ),
   created_at: isoTime,
   warnings: z
     .array(z.string())
@@ -129,6 +152,17 @@ const scoreDifference = z
     within_noise: z.boolean().describe('true when the interval holds 0: the held-out rows cannot tell the two models apart'),
   })
   .describe('table jobs whose comparison completed (absent for forecasts, and before it was recorded)');
+
+/** Held-out series a forecast champion never saw (durable/protocol NewSeries). */
+const newSeries = z
+  .object({
+    groups: z.array(z.string()).describe('the new series, the first 20 in the data\'s order'),
+    count: z.int(),
+    points: z.int().describe('their held-out points, in no comparison'),
+    challenger_score: z.number().nullable().describe('the challenger\'s RMSE on those points alone (null when not a finite number); the champion cannot forecast them'),
+    known_series: z.int().describe('series both models know, on which the two are compared; 0: the champion knows none and has no score'),
+  })
+  .describe('a forecast comparison whose held-out points hold series the champion never saw: challenger_score, champion_score and holdout_rows are then over the series both know, and the challenger is promoted unless worse there by more than the margin (it adds series the champion cannot forecast); without a champion score (it knows none of them, or a covariate category stops it), challenger_score and holdout_rows cover every held-out point');
 
 export const jobViewResponse = z.object({
   id: z.string(),
@@ -223,7 +257,8 @@ export const jobViewResponse = z.object({
       holdout_rows: z.int().optional(),
       difference: scoreDifference.optional(),
       promotion: promotionRule.optional().describe('the rule the decision applies; absent in jobs made before it, decided by the margin alone'),
-      reason: z.string().optional().describe('why the comparison failed, or why the champion has no score: a forecast champion that cannot forecast the held-out points (a covariate category it was not trained with), which promotes a challenger that can'),
+      reason: z.string().optional().describe('why the comparison failed, or why the champion has no score: a forecast champion that cannot forecast the held-out points (a covariate category it was not trained with, or none of their series), which promotes a challenger that can'),
+      new_series: newSeries.optional(),
       promoted: z.boolean().optional(),
       decision: z.string().optional(),
       advanced_version: z.int().optional().describe('a forecast champion that stayed, advanced to the job\'s data (the same fitted model, forecasting from the newest points): the version it became, now the champion'),
@@ -314,9 +349,10 @@ const modelEvent = z.object({
       margin: z.number(),
       margin_kind: z.enum(['absolute', 'relative']),
       promoted: z.boolean(),
-      reason: z.string().optional().describe('why a score is null: the comparison failed, or the champion cannot forecast the held-out points (a forecast covariate category it was not trained with; the challenger that can is promoted, no margin applies)'),
+      reason: z.string().optional().describe('why a score is null: the comparison failed, or the champion cannot forecast the held-out points (a forecast covariate category it was not trained with, or none of their series; the challenger that can is promoted, no margin applies)'),
       difference: scoreDifference.optional(),
       promotion: promotionRule.optional().describe('the rule that decided; absent in comparisons recorded before it, decided by the margin alone'),
+      new_series: newSeries.optional(),
     })
     .optional(),
   advance: z

@@ -9,7 +9,8 @@
  * comparison (an unreadable artifact, different class lists, a label the champion never saw) becomes a
  * failed report, which keeps the champion; only storage being down is thrown, so the queue retries.
  * One thing is no obstacle but an outcome: a forecast champion that cannot forecast the held-out points
- * at all (see compareForecasts) reports no score, and the challenger that can takes its place. A forecast
+ * at all (see compareForecasts) reports no score, and the challenger that can takes its place; one that
+ * never saw some of the held-out series is compared on the series it knows, the new ones named. A forecast
  * job's report also carries the champion advanced to the job's data (./champion-advance), whatever the
  * comparison came to: the Registry makes it the champion if the champion stays.
  */
@@ -18,8 +19,8 @@ import { outputWidth } from '../../engine/core/task';
 import { datasetRows, truthFor } from '../../engine/data/dataset-rows';
 import { holdoutPart } from '../../engine/data/holdout';
 import { positiveClassIndex } from '../../engine/eval/positive-class';
-import type { ChallengeReport, ChallengeWork, ForecastJobSpec } from '../../durable/protocol';
-import { scoreOnSeriesTail, unseenTailCategories, type UnseenTailCategories } from '../../engine/forecast';
+import type { ChallengeReport, ChallengeWork, ForecastJobSpec, NewSeries } from '../../durable/protocol';
+import { type Forecaster, scoreOnSeriesTail, type SeriesColumns, seriesKnownTo, unseenTailCategories, type UnseenTailCategories } from '../../engine/forecast';
 import { listSome } from '../errors';
 import { loadForecaster, loadPredictor } from '../model-cache';
 import { isStorageUnavailable } from '../storage';
@@ -69,8 +70,8 @@ function failedReport(err: unknown, championVersion: number | undefined): Challe
 
 /**
  * A forecast job's comparison (compareForecasts), and the champion advanced to the job's data beside it:
- * a comparison that fails (a series the champion never saw) still keeps a champion that should forecast
- * from the newest points of the series it knows.
+ * a comparison that keeps the champion (or fails) still keeps a champion that should forecast from the
+ * newest points of the series it knows.
  */
 async function challengeForecast(work: ChallengeWork, spec: ForecastJobSpec, env: Env, dataset: Dataset, champion: { version: number; artifact_key: string; task?: string }): Promise<ChallengeReport> {
   const forecaster = champion.task === undefined || champion.task === 'forecast';
@@ -81,13 +82,16 @@ async function challengeForecast(work: ChallengeWork, spec: ForecastJobSpec, env
 
 /**
  * A forecast job's comparison: both models forecast the held-out latest points of every series after the
- * same history, scored by RMSE (the forecast metric). The champion must be a forecast model of the same
- * series; a series it never saw makes the comparison unfair and fails it (the champion stays). A champion
- * whose covariates lack a category the held-out points hold (a new kind of promotion) cannot forecast
- * them at all: it would refuse the same forecast from a client. Failing the comparison would keep it for
- * good, so the report instead carries the challenger's score (it must forecast them, or the comparison
- * fails as before), no champion score, and the categories that stop the champion: the Registry promotes
- * a challenger over a champion that cannot forecast the new data (durable/retrain-rules).
+ * same history, scored by RMSE (the forecast metric). The champion must be a forecast model. A series
+ * it never saw (a store opened since) it cannot forecast, and failing the comparison for it would keep
+ * the champion, unable to forecast that series, on every run for good: both are scored on the series
+ * they both know instead, and the report names the new ones with the challenger's score on them alone
+ * (the Registry promotes a challenger not worse on the known ones by more than the margin). A champion
+ * that knows none of the held-out series, or whose covariates lack a category the held-out points hold
+ * (a new kind of promotion), cannot forecast them at all: it would refuse the same forecast from a
+ * client. The report then carries the challenger's score on every held-out point (it must forecast them,
+ * or the comparison fails as before), no champion score, and what stops the champion: the Registry
+ * promotes a challenger over a champion that cannot forecast the new data (durable/retrain-rules).
  */
 async function compareForecasts(work: ChallengeWork, spec: ForecastJobSpec, env: Env, dataset: Dataset, champion: { version: number; artifact_key: string; task?: string }): Promise<ChallengeReport> {
   if (champion.task !== undefined && champion.task !== 'forecast') return { status: 'failed', reason: `the champion is a ${champion.task} model and the job a forecast job`, champion_version: champion.version };
@@ -97,9 +101,34 @@ async function compareForecasts(work: ChallengeWork, spec: ForecastJobSpec, env:
   const [challenger, incumbent] = await Promise.all([loadForecaster(env, work.challenger.artifact_key), loadForecaster(env, champion.artifact_key)]);
   const challengerScore = scoreOnSeriesTail(challenger, dataset, columns, points);
   const scored = { status: 'complete' as const, challenger_score: challengerScore.rmse, champion_version: champion.version, holdout_rows: challengerScore.points };
+  const { known, unknown } = seriesKnownTo(incumbent, dataset, columns);
+  const fresh = unknown.length > 0 ? newSeries(challenger, dataset, columns, points, known.length, unknown) : undefined;
+  const withFresh = fresh ? { new_series: fresh } : {};
+  if (known.length === 0) return { ...scored, champion_score: null, reason: knowsNone(champion.version, unknown), ...withFresh };
   const unseen = unseenTailCategories(incumbent, dataset, columns, points);
-  if (unseen.length > 0) return { ...scored, champion_score: null, reason: cannotForecast(champion.version, unseen) };
-  return { ...scored, champion_score: scoreOnSeriesTail(incumbent, dataset, columns, points).rmse };
+  if (unseen.length > 0) return { ...scored, champion_score: null, reason: cannotForecast(champion.version, unseen) + (fresh ? `; it has never seen ${seriesNamed(unknown)} either` : ''), ...withFresh };
+  if (!fresh) return { ...scored, champion_score: scoreOnSeriesTail(incumbent, dataset, columns, points).rmse };
+  // Both compared on the series both know: the same held-out points, the new series' left out.
+  const both = new Set(known);
+  const ours = scoreOnSeriesTail(challenger, dataset, columns, points, both);
+  return { ...scored, challenger_score: ours.rmse, holdout_rows: ours.points, champion_score: scoreOnSeriesTail(incumbent, dataset, columns, points, both).rmse, new_series: fresh };
+}
+
+/** Series shown by name in a report (the rest are counted). */
+const SHOWN_SERIES = 20;
+
+/** The held-out series the champion never saw, with the challenger's score on their points alone. */
+function newSeries(challenger: Forecaster, dataset: Dataset, columns: SeriesColumns, points: number, knownCount: number, unknown: readonly string[]): NewSeries {
+  const scored = scoreOnSeriesTail(challenger, dataset, columns, points, new Set(unknown));
+  return { groups: unknown.slice(0, SHOWN_SERIES), count: unknown.length, points: scored.points, challenger_score: Number.isFinite(scored.rmse) ? scored.rmse : null, known_series: knownCount };
+}
+
+/** "the series "west"" or "the series "west", "east" and 3 more" (at most 8 named, as cannotForecast lists). */
+const seriesNamed = (groups: readonly string[]) => `the series ${listSome(groups.map((g) => JSON.stringify(g)), 8)}`;
+
+/** Why a champion that knows none of the held-out series has no score. */
+function knowsNone(version: number, unknown: readonly string[]): string {
+  return `champion v${version} cannot forecast the held-out points: it has never seen any of their series (${listSome(unknown.map((g) => JSON.stringify(g)), 8)}), and it refuses a forecast naming one`;
 }
 
 /**

@@ -6,16 +6,21 @@
  * leaves a visible version (its orphan files are deleted on the way out).
  */
 import { Hono } from 'hono';
-import { type ColumnProfile, type Dataset, decodeDataset, encodeDataset, inferDataset } from '../../engine';
+import { type ColumnProfile, type Dataset, decodeDataset } from '../../engine';
+import { encodeDatasetYielding } from '../../engine/data/columnar-codec';
+import { inferDatasetYielding } from '../../engine/data/infer-schema';
 import { appendRows } from '../../engine/data/append-rows';
 import type { DatasetVersion } from '../../durable/registry';
+import { checkAppendedSeries } from '../appended-series';
 import { mediaTypeOf } from '../csv-body';
 
 import type { AuthVars } from '../auth';
 import { ApiError, notFound } from '../errors';
+import { giveTurn } from '../give-turn';
 import { readLimits } from '../limits';
 import { isImageUploadProfile, PIXEL_SUMMARY_NAME, readImageUpload, ZIP_TYPES } from '../image-upload';
 import { validName } from '../names';
+import { pixelLikeEntries } from '../pixel-like-view';
 import { datasetFilesPrefix, datasetPrefix, deleteFilesBefore, readObjectBytes, writeObject } from '../storage';
 import { isTableType, readTableBody } from '../table-body';
 
@@ -52,6 +57,7 @@ datasets.put('/:dataset', async (c) => {
  * Appends rows (CSV or Parquet, the dataset's columns in any order) as a new version: the stored table
  * plus the new rows, typed and profiled again (engine/data/append-rows). The file sent is kept as the
  * version's raw file (rows.csv or rows.parquet). Registered only if no other version came first (409).
+ * Rows that repeat a point of a series a forecast model reads from the dataset are refused (400) first.
  */
 datasets.post('/:dataset/rows', async (c) => {
   const name = validName(c.req.param('dataset'), 'dataset');
@@ -71,7 +77,10 @@ datasets.post('/:dataset/rows', async (c) => {
   const limits = readLimits(c.env);
   const { bytes, format, table } = await readTableBody(c.req.raw, mediaType, limits);
   const stored = decodeDataset(await readObjectBytes(c.env.STORE, base.data_key, 'dataset'));
-  const { dataset, profile, added } = appendRows(stored, table, format === 'csv' ? 'line' : 'row', limits.maxRows);
+  const naming = format === 'csv' ? 'line' : 'row';
+  const { dataset, profile, added } = appendRows(stored, table, naming, limits.maxRows);
+  // A row repeating a point of a forecast model's series is refused before anything is written (appended-series).
+  await checkAppendedSeries(c.env, tenant, { name, base_version: base.version, dataset, from: stored.rows, sent: table, naming });
   const appended = { bytes, dataset, columns: profile, ...(table.warnings ? { warnings: table.warnings } : {}) };
   const version = await storeVersion(c.env.STORE, datasetPrefix(tenant, name, crypto.randomUUID()), APPENDED_FILES[format], appended, async (v) => {
     const registered = await registry.addDatasetVersionAfter(name, base.version, { ...v, appended: { base_version: base.version, rows: added } });
@@ -99,7 +108,7 @@ async function storeVersion<V>(
   const dataKey = `${prefix}/data.eac`;
   try {
     await writeObject(store, rawKey, upload.bytes, 'upload', raw.contentType);
-    await writeObject(store, dataKey, encodeDataset(upload.dataset), 'upload');
+    await writeObject(store, dataKey, await encodeDatasetYielding(upload.dataset, giveTurn), 'upload');
     return await register({
       rows: upload.dataset.rows,
       bytes: upload.bytes.byteLength,
@@ -133,7 +142,8 @@ async function readTableUpload(req: Request, mediaType: string, limits: ReturnTy
   const { bytes, format, table } = await readTableBody(req, mediaType, limits);
   // No type overrides, as a prototype-less object: a column named "constructor" or "__proto__" must not
   // find Object.prototype's members where the engine looks up an override by column name.
-  const { dataset, profile } = inferDataset(table, Object.create(null));
+  // Typed and profiled giving the thread's turn away between columns and passes (worker/give-turn).
+  const { dataset, profile } = await inferDatasetYielding(table, Object.create(null), {}, giveTurn);
   return { bytes, format, dataset, columns: profile, ...(table.warnings ? { warnings: table.warnings } : {}) };
 }
 
@@ -178,7 +188,8 @@ datasets.delete('/:dataset', async (c) => {
 
 /**
  * The contract's dataset shape; per-column summary statistics only on GET. An image dataset's pixel
- * summary entry carries the image shape and class counts, shown as a top-level `image` field.
+ * summary entry carries the image shape and class counts, shown as a top-level `image` field; a table's
+ * runs of pixel-like columns are summarised in `pixel_like` (with their pooled statistics on upload too).
  */
 function publicDataset(
   v: {
@@ -194,6 +205,8 @@ function publicDataset(
   withStats: boolean,
 ) {
   const image = v.columns.find((col) => col.name === PIXEL_SUMMARY_NAME && col.image)?.image;
+  // Numbered columns that look like pixels (p0..p63): one entry beside `columns`, which still lists each.
+  const pixelLike = image ? [] : pixelLikeEntries(v.columns as readonly ColumnProfile[], v.rows);
   return {
     name: v.name,
     version: v.version,
@@ -201,6 +214,7 @@ function publicDataset(
     bytes: v.bytes,
     ...(image ? { image } : {}),
     columns: v.columns.map(({ image: _shownAbove, ...col }) => columnView(col, withStats)),
+    ...(pixelLike.length > 0 ? { pixel_like: pixelLike } : {}),
     created_at: v.created_at,
     // A version made by appending rows says so, wherever it is shown (its bytes are those of the rows sent).
     ...(v.appended ? { appended_rows: v.appended.rows, base_version: v.appended.base_version } : {}),

@@ -93,12 +93,15 @@ schedules.put('/:model/schedule', async (c) => {
   if (onDrift !== null && model.task === 'forecast') {
     throw new ApiError(400, 'invalid_request', `on_drift: model "${name}" forecasts a series and takes no input rows, so its inputs cannot drift; schedule it by "every" alone`, { field: 'on_drift' });
   }
-  // The rule is stored resolved: a schedule stored before it existed has none and keeps "margin".
-  const promotion = body.promotion ?? DEFAULT_PROMOTION;
+  // The rule is stored resolved: a schedule stored before it existed has none and keeps "margin". A
+  // forecast comparison has no noise interval (its held-out points are series, not rows): the margin
+  // alone decides it, so that is the rule stored and shown, and asking for the other is answered.
+  const forecast = model.task === 'forecast';
+  const promotion = forecast ? 'margin' : (body.promotion ?? DEFAULT_PROMOTION);
   const schedule = await registry.putSchedule(name, { every: body.every.trim(), dataset, budget: body.budget, min_new_rows: body.min_new_rows ?? 0, margin, promotion, on_drift: onDrift });
   await c.env.SCHEDULES.getByName(BOARD_NAME).set(c.get('tenant'), name, schedule.next_due_at, schedule.revision, onDrift !== null);
-  const warnings = driftTriggerWarnings(onDrift);
-  return c.json({ ...scheduleView(schedule, metric), ...(warnings.length > 0 ? { warnings } : {}) });
+  const warnings = [...driftTriggerWarnings(onDrift), ...(forecast && body.promotion === 'beyond_noise' ? [forecastPromotionWarning(name)] : [])];
+  return c.json({ ...scheduleView(schedule, metric, model.task), ...(warnings.length > 0 ? { warnings } : {}) });
 });
 
 schedules.get('/:model/schedule', async (c) => {
@@ -107,7 +110,7 @@ schedules.get('/:model/schedule', async (c) => {
   const [found, model] = await Promise.all([registry.getSchedule(name), registry.getModel(name)]);
   if (!model) throw notFound('model', name);
   if (!found) throw noSchedule(name);
-  return c.json({ ...scheduleView(found.schedule, model.metric as MetricName), runs: found.runs });
+  return c.json({ ...scheduleView(found.schedule, model.metric as MetricName, model.task), runs: found.runs });
 });
 
 schedules.delete('/:model/schedule', async (c) => {
@@ -125,8 +128,16 @@ async function missing(c: Context<App>, name: string): Promise<never> {
   throw noSchedule(name);
 }
 
-/** The schedule as the API shows it: times as ISO strings, the margin with how it is read. */
-function scheduleView(s: Schedule, metric: MetricName) {
+/** Why a forecast model's schedule asked for "beyond_noise" got "margin". */
+const forecastPromotionWarning = (model: string) =>
+  `promotion: model "${model}" forecasts a series, and a forecast comparison has no noise interval (its held-out points are the latest of each series, not rows to resample), so the margin alone decides: the schedule's promotion is "margin"`;
+
+/**
+ * The schedule as the API shows it: times as ISO strings, the margin with how it is read. A forecast
+ * model's promotion is "margin", the rule its runs apply, even in a schedule stored with "beyond_noise"
+ * before that was resolved on saving (its runs were decided by the margin alone all the same).
+ */
+function scheduleView(s: Schedule, metric: MetricName, task: string) {
   return {
     model: s.model,
     every: s.every,
@@ -135,7 +146,7 @@ function scheduleView(s: Schedule, metric: MetricName) {
     min_new_rows: s.min_new_rows,
     margin: s.margin,
     margin_kind: marginKindOf(metric),
-    promotion: s.promotion ?? 'margin',
+    promotion: task === 'forecast' ? 'margin' : (s.promotion ?? 'margin'),
     metric,
     on_drift: s.on_drift ?? null,
     next_due_at: new Date(s.next_due_at).toISOString(),

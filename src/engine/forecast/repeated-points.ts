@@ -1,0 +1,60 @@
+/**
+ * @module engine/forecast/repeated-points
+ * Whether rows appended to a dataset repeat a point of a forecast model's series: the same time in the
+ * same group (series) as a row before them, already in the dataset or earlier among the new rows. A
+ * series holds one value per time, so such a row makes every later job on the data refuse it
+ * (series.ts checkPoints), and a scheduled retraining would be skipped run after run; the append route
+ * asks this first (worker/appended-series). Times are read as a job reads them (local-clock: daily
+ * dates across daylight saving, a sub-daily series on its local clock, where the hour the autumn change
+ * repeats is two points told apart by their offsets, as mergeRepeatedTimes reads them). A row without a
+ * time or a group is left to the job's own refusals.
+ */
+import type { Dataset } from '../data/dataset';
+import { findColumn, MISSING_CODE } from '../data/dataset';
+import { formatTime } from './frequency';
+import { readSeriesTimes } from './local-clock';
+
+/** A new row at the time and in the group of a row before it (indices from 0 in the dataset's rows). */
+export interface RepeatedPoint {
+  readonly row: number;
+  readonly earlier: number;
+  /** The time as a job's refusal writes it. */
+  readonly time: string;
+  /** The group key; '' without a group column. */
+  readonly group: string;
+}
+
+/**
+ * The first row from `from` on (the appended rows) that repeats the (time, group) of an earlier row, or
+ * null. Null too when the time or group column is not one a series is read from (the job says why).
+ */
+export function firstRepeatedPoint(ds: Dataset, from: number, columns: { readonly timeColumn: string; readonly groupColumn?: string }): RepeatedPoint | null {
+  const time = findColumn(ds, columns.timeColumn);
+  if (!time || time.storage !== 'f64' || !(time.type === 'datetime' || time.type === 'numeric' || time.type === 'id')) return null;
+  const group = columns.groupColumn === undefined ? undefined : findColumn(ds, columns.groupColumn);
+  if (columns.groupColumn !== undefined && !group) return null;
+  const datetime = time.type === 'datetime';
+  const { times, clock, offsets } = readSeriesTimes(time, datetime);
+  const keyOf = (i: number): string | null => {
+    if (Number.isNaN(times[i])) return null;
+    let g = '';
+    if (group) {
+      if (group.storage === 'f64' ? Number.isNaN(group.values[i]) : group.codes[i] === MISSING_CODE) return null;
+      g = group.storage === 'f64' ? String(group.values[i]) : group.levels[group.codes[i]];
+    }
+    // On the local clock two rows at one time with different offsets are the autumn's repeated hour, two points.
+    return `${g}\u0000${times[i]}${offsets ? `\u0000${offsets[i]}` : ''}`;
+  };
+  const seen = new Map<string, number>();
+  for (let i = 0; i < ds.rows; i++) {
+    const key = keyOf(i);
+    if (key === null) continue;
+    const earlier = seen.get(key);
+    if (earlier !== undefined && i >= from) {
+      const g = key.slice(0, key.indexOf('\u0000'));
+      return { row: i, earlier, time: formatTime(times[i], datetime, clock), group: g };
+    }
+    if (earlier === undefined) seen.set(key, i);
+  }
+  return null;
+}
