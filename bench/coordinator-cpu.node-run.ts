@@ -17,7 +17,7 @@ const WINDOW = 100;
 
 /** Just enough of SqlStorage for the coordinator: appends are dropped, the journal reads back empty. */
 const fakeSql = { exec: () => ({ toArray: () => [], one: () => ({}), [Symbol.iterator]: function* () {} }) };
-const fakeCtx = { storage: { sql: fakeSql, setAlarm: async () => undefined, deleteAlarm: async () => undefined } };
+const fakeCtx = { storage: { sql: fakeSql, setAlarm: async () => undefined, getAlarm: async () => null, deleteAlarm: async () => undefined } };
 const fakeEnv = { STORE: { get: async () => ({ text: async () => PARSEABLE_ARTIFACT_JSON }) }, TRIALS: { send: async () => undefined, sendBatch: async () => undefined }, REGISTRY: { getByName: () => ({ publish: async () => ({ version: 1 }), jobFinished: async () => undefined }) } };
 
 const config = (strategy: SamplerStrategy): JobConfig =>

@@ -38,6 +38,13 @@ export function configKey(config: { readonly family: SearchFamily; readonly para
   return JSON.stringify([config.family, Object.keys(config.params).sort().map((k) => [k, config.params[k]])]);
 }
 
+/** Whether two configurations are the same: family and every parameter. */
+function sameConfig(a: TrialConfig, b: TrialConfig): boolean {
+  if (a.family !== b.family) return false;
+  const keys = Object.keys(a.params);
+  return keys.length === Object.keys(b.params).length && keys.every((k) => Object.hasOwn(b.params, k) && a.params[k] === b.params[k]);
+}
+
 /** Whether `value` is one of the values `d` offers (a configuration from elsewhere, such as a warm start, may not be). */
 function offers(d: SearchSpace[string], value: Params[string] | undefined): boolean {
   if (d.type === 'categorical') return d.choices.includes(value as string | number | boolean);
@@ -62,7 +69,9 @@ function triedIn(family: SearchFamily, space: SearchSpace, history: readonly Fro
 export function searchExhausted(history: readonly FrozenTrial[], ctx: SamplerContext, spaceOf: SpaceProvider = trialSpace): boolean {
   return ctx.families.every((family) => {
     const space = spaceOf(family, ctx.shape);
-    return triedIn(family, space, history) >= spaceSize(space);
+    // A space with a float never runs out: no need to count what was tried.
+    const size = spaceSize(space);
+    return Number.isFinite(size) && triedIn(family, space, history) >= size;
   });
 }
 
@@ -75,10 +84,12 @@ export function searchExhausted(history: readonly FrozenTrial[], ctx: SamplerCon
  * if (next === undefined) endSearch('every configuration was tried');
  */
 export function proposeUnseen(sampler: Sampler, history: readonly FrozenTrial[], ctx: SamplerContext, spaceOf: SpaceProvider = trialSpace): TrialConfig | undefined {
+  // The usual case, on every ask: a proposal no trial has (compared in place, nothing built per trial).
+  const first = sampler.suggest(history, ctx);
+  if (!history.some((t) => sameConfig(t, first))) return first;
+  // A space that has run out can only repeat: asked only once the first proposal did.
   if (searchExhausted(history, ctx, spaceOf)) return undefined;
   const tried = new Set(history.map(configKey));
-  const first = sampler.suggest(history, ctx);
-  if (!tried.has(configKey(first))) return first;
   const asked: FrozenTrial[] = [...history];
   let next = history.reduce((n, t) => Math.max(n, t.number + 1), 0);
   let proposal = first;
