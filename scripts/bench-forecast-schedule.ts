@@ -15,30 +15,20 @@
  * seed, and its published forecaster is scored. Printed: a row per scenario, then per option and for the
  * search the geometric mean of RMSE(clock) / RMSE(positional), wins/losses, and each over seasonal naive's.
  */
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { DEFAULT_ORIGINS, type ForecastFamily } from '../src/engine/forecast';
-import type { SearchSettings } from './lib/forecast-search';
 import { geometricMean, winsLossesTies } from './lib/ratio-stats';
 import { runOnThreads } from './lib/scenario-threads';
 import { optionsOf, READINGS, type ScheduleResult, type ScheduleSettings } from './lib/schedule-scenarios';
+import { SCENARIO_OPTIONS, scenarioSettings } from './lib/scenario-options';
 import { formatTable } from './lib/tables';
 
 const { values } = parseArgs({
   options: {
-    series: { type: 'string', default: '12' },
-    trials: { type: 'string', default: '30' },
-    families: { type: 'string', default: 'linear,gbdt,random_forest' },
-    origins: { type: 'string', default: String(DEFAULT_ORIGINS) },
-    threads: { type: 'string', default: String(Math.min(2, availableParallelism())) },
+    ...SCENARIO_OPTIONS,
     rnn: { type: 'boolean', default: false },
   },
 });
-const SERIES = Number(values.series);
-const THREADS = Math.max(1, Math.min(Number(values.threads), SERIES));
-const FAMILIES = values.families!.split(',') as ForecastFamily[];
-if (FAMILIES.includes('rnn')) throw new Error('rnn is left out of the searches: too slow for this many (--rnn fits its defaults alone)');
-const SEARCH: SearchSettings = { trials: Number(values.trials), families: FAMILIES, origins: Number(values.origins) };
+const { series: SERIES, threads: THREADS, families: FAMILIES, search: SEARCH } = scenarioSettings(values, 'rnn is left out of the searches: too slow for this many (--rnn fits its defaults alone)');
 const OPTIONS = optionsOf(values.rnn === true);
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'failed');

@@ -24,30 +24,21 @@
  * per core of the machine it was sized for), the longest first; their figures do not depend on it. rnn
  * is never searched: too slow for this many searches of series this long.
  */
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { DEFAULT_ORIGINS, type ForecastFamily } from '../src/engine/forecast';
-import { BASELINES, type SearchResult, type SearchSettings } from './lib/forecast-search';
+import { BASELINES, type SearchResult } from './lib/forecast-search';
 import { geometricMean, mean, winsLossesTies } from './lib/ratio-stats';
 import { runOnThreads } from './lib/scenario-threads';
 import { HELD_OUT, syntheticWeekly } from './lib/synthetic-weekly';
+import { SCENARIO_OPTIONS, scenarioSettings } from './lib/scenario-options';
 import { formatTable } from './lib/tables';
 import { type ScenarioResult, WEEKLY_SEARCHES } from './lib/weekly-scenarios';
 
 const { values } = parseArgs({
   options: {
-    series: { type: 'string', default: '12' },
-    trials: { type: 'string', default: '30' },
-    families: { type: 'string', default: 'linear,gbdt,random_forest' },
-    origins: { type: 'string', default: String(DEFAULT_ORIGINS) },
-    threads: { type: 'string', default: String(Math.min(2, availableParallelism())) },
+    ...SCENARIO_OPTIONS,
   },
 });
-const SERIES = Number(values.series);
-const THREADS = Math.max(1, Math.min(Number(values.threads), SERIES));
-const FAMILIES = values.families!.split(',') as ForecastFamily[];
-if (FAMILIES.includes('rnn')) throw new Error('rnn is left out of this benchmark: dozens of searches of it on series of a thousand points would take hours');
-const SEARCH: SearchSettings = { trials: Number(values.trials), families: FAMILIES, origins: Number(values.origins) };
+const { series: SERIES, threads: THREADS, families: FAMILIES, search: SEARCH } = scenarioSettings(values, 'rnn is left out of this benchmark: dozens of searches of it on series of a thousand points would take hours');
 
 /**
  * Every scenario, the longest series first (an hourly one takes several times a business-hours one), so
