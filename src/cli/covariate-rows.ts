@@ -3,13 +3,13 @@
  * A covariates CSV may be the known future of several series, written as the training data was: the
  * model's time and group columns beside the covariates, the series interleaved (examples/store-sales/
  * future.csv: date, shop, promo, holiday). `seriesRows` keeps the rows of the series asked for and leaves
- * the time and group columns out of what is sent (the server knows neither as a covariate); each row keeps
- * its file line. `checkStepTimes` then holds the file's times to the forecast's step times: the model
+ * the time and group columns out of what is sent (checked here instead, so a refusal names the file's line;
+ * engine/forecast/step-columns reads times as the server's check of them does); each row keeps its file line. `checkStepTimes` then holds the file's times to the forecast's step times: the model
  * view does not say where a series ends, the forecast's answer does.
  */
 import type { Forecast } from '../client';
 import type { CsvTable } from '../engine/data/csv';
-import { parseDateCell, parseNumberCell } from '../engine/data/column-types';
+import { sameStepTime, shownStepTime } from '../engine/forecast/step-columns';
 import { UsageError } from './errors';
 
 /** What the model view says of the series' columns (`forecast.time_column`, `group_column`). */
@@ -58,34 +58,10 @@ export function seriesRows(table: CsvTable, series: SeriesColumns, group: string
  * Refused naming the file and the line of the first row that is not its step.
  */
 export function checkStepTimes(times: NonNullable<SeriesRows['times']>, lines: readonly number[], steps: Forecast['forecasts'], file: string): void {
-  const k = steps.findIndex((step, i) => i < times.cells.length && !sameTime(times.cells[i], step.time));
+  const k = steps.findIndex((step, i) => i < times.cells.length && !sameStepTime(times.cells[i], step.time));
   if (k < 0) return;
   throw new UsageError(
-    `"${times.column}" is ${JSON.stringify(times.cells[k])}, but step ${k + 1} of the forecast is ${shownTime(steps[k].time)}${k === 0 ? " (the step after the series' last point)" : ''}; the file's rows must be the steps ahead, in order`,
+    `"${times.column}" is ${JSON.stringify(times.cells[k])}, but step ${k + 1} of the forecast is ${shownStepTime(steps[k].time)}${k === 0 ? " (the step after the series' last point)" : ''}; the file's rows must be the steps ahead, in order`,
     `${file}:${lines[k]}`,
   );
 }
-
-/**
- * Whether a cell is the step's time: a number for a numeric time column. For dates, the same instant or
- * the same wall-clock time once both UTC offsets are dropped: a daily series keeps its local dates and a
- * series read on its local clock answers local times, without an offset or with the job's zone's, while
- * the file may write them with the offsets the data had. A cell is read as ISO-8601 or month or day
- * first (the view does not say how the training data wrote them; a cell that reads as the step's time
- * either way is that time).
- */
-function sameTime(cell: string, time: string | number): boolean {
-  if (typeof time === 'number') return parseNumberCell(cell) === time;
-  const instant = parseDateCell(time);
-  const wallClock = parseDateCell(withoutOffset(time));
-  return [cell, withoutOffset(cell)].some((text, i) => {
-    const step = i === 0 ? instant : wallClock;
-    return parseDateCell(text) === step || parseDateCell(text, 'mdy') === step || parseDateCell(text, 'dmy') === step;
-  });
-}
-
-/** An ISO-8601 time without its UTC offset (`Z`, `+01:00`, `-0530`): its wall-clock reading, parsed as UTC. */
-const withoutOffset = (text: string) => text.trim().replace(/(Z|[+-]\d{2}:?\d{2})$/, '');
-
-/** A step's time as a person writes it: a day without its midnight. */
-const shownTime = (time: string | number) => (typeof time === 'number' ? String(time) : time.replace('T00:00:00.000Z', ''));

@@ -16,6 +16,7 @@ export function forecastTable(f: Forecast): string {
   return `model ${f.model.name} v${f.model.version}${series}, ${f.horizon} steps, ${percent(f.level)} intervals\n${renderTable(head, rows)}`;
 }
 
+/** The columns are named as the API's fields are (`time`, `value`, `lower`, `upper`), so a script reads either alike. */
 export function forecastCsv(f: Forecast): string {
-  return [csvLine(['time', 'forecast', 'lower', 'upper']), ...f.forecasts.map((p) => csvLine([p.time, p.value, p.lower, p.upper]))].join('\n');
+  return [csvLine(['time', 'value', 'lower', 'upper']), ...f.forecasts.map((p) => csvLine([p.time, p.value, p.lower, p.upper]))].join('\n');
 }

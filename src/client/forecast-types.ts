@@ -32,4 +32,6 @@ export interface Forecast {
   forecasts: { time: string | number; value: number; lower: number; upper: number }[];
   /** With `history: true`: the latest observed points the forecast starts from, oldest first. */
   history?: { time: string | number; value: number }[];
+  /** Set when the group was too short to validate on: a simple rule forecasts it from its own latest points instead of the model. */
+  fallback?: { rule: 'seasonal_naive' | 'last_value'; points: number; reason: string };
 }

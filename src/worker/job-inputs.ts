@@ -11,6 +11,7 @@ import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixe
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Column, Dataset, NumericColumn } from '../engine/data/dataset';
 import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, lateShortWarnings, lateStartNote, lateStartWarnings, minTrainLength, naturalSeason, pastFillWarnings, pastLagBound, seasonReach, type SeriesInfo, validationPlan, weekPeriod } from '../engine/forecast';
+import { type FallbackRule, fallbackRule } from '../engine/forecast/fallback';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
 import type { SearchFamily } from '../engine/search/trial';
@@ -230,6 +231,10 @@ export interface ResolvedForecast {
   readonly unused: readonly string[];
   /** Groups left out for being too short to validate on, with their lengths (those a covariate's late start cut are in lateStartWarnings instead). */
   readonly skipped: Readonly<Record<string, number>>;
+  /** Of `skipped`, those a simple rule forecasts instead (engine/forecast/fallback), with the rule: the others are refused when asked for. */
+  readonly fallback: Readonly<Record<string, FallbackRule>>;
+  /** Set when every point of every series the models learn from is one number (a target that never moves): that number. */
+  readonly constant?: number;
   /** When a covariate's late start shortened the shortest series: the words and details a refusal of it as too short adds. */
   readonly shortestLateStart?: { readonly words: string; readonly details: Record<string, unknown> };
   /** Set when the series is read on its local clock (engine/forecast/local-clock). */
@@ -255,7 +260,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
   const minLength = minTrainLength(1) + 1;
   const whole = extractSeries(ds, { ...columns, minLength: 2 });
   const short = whole.info.skipped !== undefined || Object.values(whole.info.lengths).some((n) => n < minLength);
-  const { info, series } = whole.info.groupColumn !== undefined && short ? extractSeries(ds, { ...columns, minLength }) : whole;
+  const { info, series, short: shortSeries } = whole.info.groupColumn !== undefined && short ? extractSeries(ds, { ...columns, minLength }) : whole;
   const lengths = Object.values(info.lengths);
   const length = Math.min(...lengths);
   const week = weekPeriod(info.frequency, info.season);
@@ -313,6 +318,10 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
       ...(info.localClock?.timezone ? { timezone: info.localClock.timezone } : {}),
     },
     skipped: Object.fromEntries(Object.entries(info.skipped ?? {}).filter(([g]) => !info.lateSkipped?.some((l) => l.group === g))),
+    // A series that never moves is forecast flat by every family (no model can do better): the job runs, and says so.
+    ...([...series, ...(shortSeries ?? []).flatMap((s) => (s.series ? [s.series] : []))].every((s) => s.values.every((v) => v === series[0].values[0])) ? { constant: series[0].values[0] } : {}),
+    // The rule each short group that reads as a series is forecast by, as the trials decide it (engine/forecast/run-forecast-trial).
+    fallback: Object.fromEntries((shortSeries ?? []).flatMap((s) => (s.series ? [[s.group, fallbackRule(s.series.values.length, info.season)]] : []))),
     ...(late ? { shortestLateStart: late } : {}),
     validatedHorizon: plan.horizon,
     interpolated: info.interpolated,

@@ -199,13 +199,14 @@ export const forecastSchema = z.strictObject({
   history: z.boolean().optional(),
   /**
    * A model of a job with covariates: their values for each step ahead, one object per step naming every
-   * covariate (checked by the engine, which knows the model's covariates, naming covariates[i].name).
+   * covariate (checked by the engine, which knows the model's covariates, naming covariates[i].name), and
+   * optionally the model's time and group columns (checked against the step: engine/forecast/step-columns).
    */
   covariates: z
     .array(z.unknown())
     .max(10_000, 'covariates may hold at most 10000 steps')
     .optional()
-    .describe('for a model with covariates (its view lists them): one object per step ahead naming each covariate, e.g. [{"promo": 1, "holiday": false, "weather": "rainy"}, …]: a number within the range the view lists widened by its width on each side, true or false (or a spelling such as "yes") for a boolean, one of the levels for a category; at least horizon steps, extra steps are ignored'),
+    .describe('for a model with covariates (its view lists them): one object per step ahead naming each covariate, e.g. [{"promo": 1, "holiday": false, "weather": "rainy"}, …]: a number within the range the view lists widened by its width on each side, true or false (or a spelling such as "yes") for a boolean, one of the levels for a category; at least horizon steps, extra steps are ignored. A step may also carry the model\'s time column and group column as the training data has them ({"date": "2024-11-24", "store": "north", …}): they are checked, the time against the step\'s (ISO-8601, or month or day first) and the group against the one asked for, and a mismatch is refused naming covariates[i] and both values'),
 });
 export type ForecastBody = z.infer<typeof forecastSchema>;
 

@@ -143,7 +143,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   // A table or image job needs a column to learn from; without one every trial would fail for the whole budget.
   if (kind !== 'forecast') requireFeatures(ds, body.target, ignore);
   const forecast: ForecastJobSpec | undefined = series?.spec;
-  const target = targetOf(ds, body.target, kind === 'image' ? 'image' : body.task);
+  const target = targetOf(ds, body.target, kind === 'image' ? 'image' : body.task, series?.constant === true);
   // A challenger reads the champion's image: taken where a challenge by hand leaves it out, and checked (challenge-image).
   const imageRequest = challenged?.image && kind === 'image' ? challengeImageRequest(body.image, challenged.image, modelName, challenged.champion.version) : body.image;
   const image = kind === 'image' ? resolveImageShape(ds, body.target, ignore, imageRequest, dataset.columns) : undefined;
@@ -294,12 +294,13 @@ function dateOrderWarnings(ds: Parameters<typeof guessedDateOrders>[0], body: Cr
  * next horizon), and the rest must still validate on rolling origins; refused when they do not, naming
  * the covariate column when its late start shortened the shortest series (engine/forecast/covariate-start).
  */
-function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJobBody, comparing: string | undefined): { spec: ForecastJobSpec; warnings: string[]; frequency: ResolvedForecast['frequency'] } {
+function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJobBody, comparing: string | undefined): { spec: ForecastJobSpec; warnings: string[]; frequency: ResolvedForecast['frequency']; constant: boolean } {
   const resolved = resolveForecast(ds, body.target, body.forecast);
   const spec = resolved.spec;
   const warnings = forecastWarnings(body.target, resolved);
   const frequency = resolved.frequency;
-  if (comparing === undefined) return { spec, warnings, frequency };
+  const constant = resolved.constant !== undefined;
+  if (comparing === undefined) return { spec, warnings, frequency, constant };
   const points = spec.horizon;
   const length = spec.length - points;
   try {
@@ -312,7 +313,7 @@ function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJob
       ...(late ? { ...late.details, field: 'dataset' } : {}),
     });
   }
-  return { spec: { ...spec, length, holdout_points: points }, warnings, frequency };
+  return { spec: { ...spec, length, holdout_points: points }, warnings, frequency, constant };
 }
 
 /**
@@ -376,10 +377,22 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
       `the series validate ${resolved.validatedHorizon} of the ${horizon} steps ahead asked (the shortest is too short for more): the score and the intervals describe those ${resolved.validatedHorizon} steps, and later ones are extrapolated`,
     );
   }
-  const skipped = Object.entries(resolved.skipped);
+  // Short groups a simple rule forecasts (engine/forecast/fallback), then those that cannot be read as a series (a single point).
+  const byRule = Object.entries(resolved.skipped).filter(([g]) => resolved.fallback[g] !== undefined);
+  if (byRule.length > 0) {
+    const one = byRule.length === 1;
+    const shown = listSome(byRule.map(([g, n]) => `"${g}" (${n} points: ${resolved.fallback[g]})`), 5);
+    warnings.push(
+      `${one ? 'group' : 'groups'} ${shown} ${one ? 'is' : 'are'} too short to validate a forecast on (at least ${resolved.spec.min_length} points are needed): the model is trained without ${one ? 'it' : 'them'}, and ${one ? 'it is' : 'each is'} forecast by a simple fallback rule on ${one ? 'its' : 'its own'} points instead (seasonal_naive when they hold a full season, else last_value), with wider intervals; its forecasts say so`,
+    );
+  }
+  if (resolved.constant !== undefined) {
+    warnings.push(`"${target}" is ${resolved.constant} at every point of every series: it is forecast flat at ${resolved.constant}, with intervals of a tiny width (a share of its level), as every model forecasts a series that never moves`);
+  }
+  const skipped = Object.entries(resolved.skipped).filter(([g]) => resolved.fallback[g] === undefined);
   if (skipped.length > 0) {
     const shown = listSome(skipped.map(([g, n]) => `"${g}" (${n} point${n === 1 ? '' : 's'})`), 5);
-    warnings.push(`${skipped.length === 1 ? 'group' : 'groups'} ${shown} ${skipped.length === 1 ? 'is' : 'are'} too short to validate a forecast on (at least ${resolved.spec.min_length} points are needed) and ${skipped.length === 1 ? 'is' : 'are'} left out of the model`);
+    warnings.push(`${skipped.length === 1 ? 'group' : 'groups'} ${shown} ${skipped.length === 1 ? 'is' : 'are'} too short to validate a forecast on (at least ${resolved.spec.min_length} points are needed) and ${skipped.length === 1 ? 'is' : 'are'} left out of the model (a simple fallback rule needs at least 2 points on the series' steps)`);
   }
   if (resolved.unused.length > 0) {
     const shown = listSome(resolved.unused.map((n) => `"${n}"`), 5);
@@ -428,10 +441,11 @@ function retrainHoldout(ds: Parameters<typeof splitHoldout>[0], target: string, 
 
 /**
  * The target as trials will read it. An image job classifies, even when its labels are numbers (digits);
- * a forecast job's target is a numeric series.
+ * a forecast job's target is a numeric series, which may never move (`constantSeries`): one value, which
+ * a table job refuses (no model can learn from it), is a flat forecast (every family gives one).
  */
-function targetOf(ds: Parameters<typeof prepareTarget>[0], target: string, task: CreateJobBody['task']) {
-  if (task === 'forecast') return prepareTarget(ds, target, 'regression');
+function targetOf(ds: Parameters<typeof prepareTarget>[0], target: string, task: CreateJobBody['task'], constantSeries = false) {
+  if (task === 'forecast') return constantSeries ? prepareTarget(ds, target, 'regression', { oneValue: true }) : prepareTarget(ds, target, 'regression');
   if (task !== 'image') return prepareTarget(ds, target, task);
   const inferred = prepareTarget(ds, target);
   return inferred.task === 'regression' ? prepareTarget(ds, target, 'multiclass') : inferred;

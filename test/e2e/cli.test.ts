@@ -484,7 +484,7 @@ describe('edge-automl CLI against wrangler dev', () => {
     expect(table.stdout).toMatch(/model air v1, 3 steps, 80% intervals/);
     expect(table.stdout).toMatch(/lower 80%/);
     const csv = (await cli(['forecast', 'air', '--horizon', '3', '--format', 'csv'])).stdout.trim().split('\n');
-    expect(csv[0]).toBe('time,forecast,lower,upper');
+    expect(csv[0]).toBe('time,value,lower,upper');
     expect(csv).toHaveLength(4);
   });
 

@@ -184,7 +184,7 @@ describe('baselines and serving', () => {
     expect(() => f.recent()).toThrow(/name the group/);
   });
 
-  it('leaves out a group too short to validate on (minLength) and says so when it is asked for', async () => {
+  it('leaves a group too short to validate on (minLength) out of the model, and forecasts it by a simple rule', async () => {
     const body = lines.slice(1);
     const grouped = ['date,series,y', ...body.map((l) => `${l.split(',')[0]},a,${l.split(',')[1]}`), ...body.slice(-3).map((l) => `${l.split(',')[0]},new,${l.split(',')[1]}`)].join('\n');
     const ds = datasetFromCsv(grouped, { date: 'datetime', series: 'categorical' });
@@ -200,7 +200,15 @@ describe('baselines and serving', () => {
     const f = await loadForecaster(parseForecastEnvelope(JSON.parse(JSON.stringify(out.envelope))));
     expect(f.groups).toEqual(['a']);
     expect(f.forecast(12, { group: 'a' })).toHaveLength(12);
-    expect(() => f.forecast(12, { group: 'new' })).toThrow('group "new" had 3 points, too few to validate a forecast on, so this model was trained without it');
+    // Its 3 points hold no season of 12: its last value, forecast flat (./fallback).
+    const last = Number(body.at(-1)!.split(',')[1]);
+    expect(f.forecast(12, { group: 'new' }).map((p) => p.value)).toEqual(Array(12).fill(last));
+    expect(f.fallback('new')).toMatchObject({ rule: 'last_value', points: 3 });
+    expect(f.fallback('a')).toBeUndefined();
+    // An envelope made before fallbacks (skippedGroups without points) refuses the group as it did.
+    const { fallbackGroups: _points, ...old } = out.envelope;
+    const before = await loadForecaster(parseForecastEnvelope(JSON.parse(JSON.stringify(old))));
+    expect(() => before.forecast(12, { group: 'new' })).toThrow('group "new" had 3 points, too few to validate a forecast on, so this model was trained without it');
   });
 
   it('refuses foreign or corrupt envelopes with bad_artifact', async () => {

@@ -118,6 +118,15 @@ describe('forecast jobs', () => {
     const tooFar = await call('POST', '/v1/models/air2/forecast', { horizon: 5000 });
     expect(tooFar.status).toBe(400);
     expect((await json(tooFar)).error.details.field).toBe('horizon');
+    // Every refusal of horizon has one code, whether the schema (under 1) or the model (over its limit) makes it.
+    const max = (await json(await call('GET', '/v1/models/air2'))).forecast.max_horizon as number;
+    for (const horizon of [0, max + 1, 5000]) {
+      const res = await call('POST', '/v1/models/air2/forecast', { horizon });
+      expect(res.status).toBe(400);
+      expect((await json(res)).error, `horizon ${horizon}`).toMatchObject({ code: 'invalid_request', details: { field: 'horizon' } });
+    }
+    expect((await json(await call('POST', '/v1/models/air2/forecast', { horizon: max + 1 }))).error).toMatchObject({ details: { max }, message: expect.stringMatching(new RegExp(`^horizon must be an integer from 1 to ${max} `)) });
+    expect((await call('POST', '/v1/models/air2/forecast', { horizon: max })).status).toBe(200);
 
     // A group for a model without groups is told so; a number is accepted as a group key (a numeric group column).
     const noGroups = await json(await call('POST', '/v1/models/air2/forecast', { horizon: 3, group: 7 }));
@@ -227,17 +236,21 @@ describe('forecast jobs', () => {
     ]);
     expect((await waitForJob(shortAnswer.id)).status).toBe('succeeded');
 
-    // A chain whose new store has 3 months: that group is left out, the others are forecast (it used to refuse the job).
+    // A chain whose new store has 3 months: the model is trained without that group, which a simple rule
+    // forecasts instead (it used to refuse the job, then to refuse the group).
     const body = rows.slice(1);
     await upload('stores', ['date,store,passengers_thousands', ...body.map((l) => `${l.split(',')[0]},old,${l.split(',')[1]}`), ...body.slice(-3).map((l) => `${l.split(',')[0]},new,${l.split(',')[1]}`)].join('\n'));
     const chain = await call('POST', '/v1/jobs', { dataset: 'stores', target: TARGET, task: 'forecast', forecast: { group_column: 'store', horizon: 6 }, models: ['seasonal_naive'], budget: { trials: 1 }, model: 'stores' });
     expect(chain.status).toBe(202);
     const chainAnswer = await json(chain);
-    expect(chainAnswer.warnings).toContain('group "new" (3 points) is too short to validate a forecast on (at least 21 points are needed) and is left out of the model');
+    expect(chainAnswer.warnings).toContain(
+      'group "new" (3 points: last_value) is too short to validate a forecast on (at least 21 points are needed): the model is trained without it, and it is forecast by a simple fallback rule on its points instead (seasonal_naive when they hold a full season, else last_value), with wider intervals; its forecasts say so',
+    );
     expect((await waitForJob(chainAnswer.id)).status).toBe('succeeded');
     expect((await json(await call('POST', '/v1/models/stores/forecast', { horizon: 6, group: 'old' }))).forecasts).toHaveLength(6);
     const newStore = await json(await call('POST', '/v1/models/stores/forecast', { horizon: 6, group: 'new' }));
-    expect(newStore.error.message).toContain('group "new" had 3 points, too few to validate a forecast on');
+    expect(newStore.fallback).toMatchObject({ rule: 'last_value', points: 3 });
+    expect(newStore.forecasts.map((p: { value: number }) => p.value)).toEqual(Array(6).fill(Number(body.at(-1)!.split(',')[1])));
   });
 
   it('says when a short series gets a shorter horizon than the default one', async () => {

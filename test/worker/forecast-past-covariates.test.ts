@@ -133,7 +133,7 @@ describe('forecast jobs with past covariates', () => {
     const longer = await post('/v1/models/visits/forecast', { horizon: H + 1, group: 'north' });
     expect(longer.status).toBe(400);
     expect((await jsonOf(longer)).error).toMatchObject({
-      code: 'invalid_input',
+      code: 'invalid_request',
       details: { field: 'horizon', max: H },
       message: expect.stringMatching(/^horizon must be an integer from 1 to 7 \(the longest this model forecasts; it reads the past covariates "visits" at least 7 steps back, and nothing later is observed yet: for longer forecasts, retrain with a longer forecast\.horizon\); got 8$/),
     });

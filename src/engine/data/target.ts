@@ -26,7 +26,11 @@ const MAX_INFERRED_CLASSES = 10;
 const NEARLY_UNIQUE = 0.9;
 const MIN_LABEL_ROWS = 20;
 
-export function prepareTarget(ds: Dataset, target: string, requested?: Task): PreparedTarget {
+/**
+ * The target as learners read it. `options.oneValue` lets a numeric regression target hold one value (a
+ * forecast job's series that never moves, forecast flat); refused otherwise, since no model learns from it.
+ */
+export function prepareTarget(ds: Dataset, target: string, requested?: Task, options: { readonly oneValue?: boolean } = {}): PreparedTarget {
   const col = findColumn(ds, target);
   if (!col) {
     throw new EngineError('invalid_target', `target column "${target}" is not in the dataset`, {
@@ -42,7 +46,7 @@ export function prepareTarget(ds: Dataset, target: string, requested?: Task): Pr
     for (let i = 0; i < ds.rows; i++) if (!Number.isNaN(col.values[i])) rows.push(i);
     const present = rows.map((i) => col.values[i]);
     const distinct = [...new Set(present)].sort((a, b) => a - b);
-    if (distinct.length < 2) throw oneValue(target, distinct.length);
+    if (distinct.length < 2 && !(options.oneValue && requested === 'regression' && distinct.length === 1)) throw oneValue(target, distinct.length);
     const integers = distinct.every((v) => Number.isInteger(v));
     const task: Task =
       requested ?? (distinct.length === 2 ? 'binary' : integers && distinct.length <= MAX_INFERRED_CLASSES && present.length >= 50 ? 'multiclass' : 'regression');

@@ -18,7 +18,8 @@
  * the new data agree with its stored values there and before, and the points after it are the model's
  * next steps. Otherwise (the data were replaced or corrected, the frequency changed, the series is gone,
  * a covariate holds a category the model was not trained with) it is left exactly as it was, and the
- * outcome says why. A series the model never saw stays unknown to it: advancing learns nothing. A floor
+ * outcome says why. A series the model never saw stays unknown to it: advancing learns nothing; a group
+ * too short to validate on, forecast by a rule on its stored points (./fallback), keeps them. A floor
  * (./value-floor) is dropped when an advanced series went below it: the target is no longer never negative.
  */
 import { EngineError } from '../core/errors';

@@ -38,6 +38,7 @@ import { COVARIATE_WORDING, type CovariateList, type DatasetCovariates } from '.
 import { formatTime } from './frequency';
 import { rowWords } from './past-covariate-fill';
 import type { SeriesInfo } from './types';
+import { groupDetail } from './group-details';
 
 /** A covariate empty at a series' first points: the series is read from where every covariate has a value. */
 export interface LateCovariateStart {
@@ -132,7 +133,7 @@ export function lateStartNote(late: readonly LateCovariateStart[] | undefined, g
   const before = l.points === 1 ? `the point before (${show(l.from)}, ${rowWords(l.rows)}) is` : `the ${l.points} points before (${show(l.from)} to ${show(l.to)}, ${rowWords(l.rows)}) are`;
   return {
     words: `${noun} column "${l.column}" is ${known}${where} only from ${show(l.observed)} on, so ${before} left out of every model; fill them in, or leave the column out of ${l.list}`,
-    details: { field: l.list, column: l.column, group, rows: l.rows.slice(0, ROWS_LISTED) },
+    details: { field: l.list, column: l.column, ...groupDetail(group), rows: l.rows.slice(0, ROWS_LISTED) },
   };
 }
 

@@ -12,6 +12,7 @@ import { isOpeningStep, openingStepName, validOpeningDay, validRun } from './bus
 import { type DayBreak, type DayHours, validBreaks } from './opening-day';
 import { scheduleSpan, validSchedule } from './opening-schedule';
 import { type CovariateSpec, type StoredCovariate, validCovariateSpecs } from './covariates';
+import type { FallbackGroupState } from './fallback';
 import type { ForecastModelArtifact } from './forecast-model';
 import { FORECAST_FAMILIES } from './space';
 import { canonicalZone } from './time-zone';
@@ -79,6 +80,11 @@ export interface ForecastEnvelope {
   /** Groups of the training data left out for being too short to validate, with their lengths. */
   readonly skippedGroups?: Readonly<Record<string, number>>;
   /**
+   * Of the skippedGroups, those forecast by a simple rule on their latest points instead (./fallback).
+   * Absent in envelopes made before it (and when none could be read): their skipped groups are refused.
+   */
+  readonly fallbackGroups?: readonly FallbackGroupState[];
+  /**
    * The job's known-future covariates (./covariates): a forecast request gives their values for every
    * step it asks for. Absent: the job named none.
    */
@@ -144,6 +150,7 @@ export function parseForecastEnvelope(json: unknown): ForecastEnvelope {
   if (e.skippedGroups !== undefined && (typeof e.skippedGroups !== 'object' || e.skippedGroups === null || !Object.values(e.skippedGroups).every((n) => Number.isInteger(n)))) {
     fail('skippedGroups must map groups to their lengths');
   }
+  if (e.fallbackGroups !== undefined) checkFallbackGroups(e.fallbackGroups, (e.skippedGroups ?? {}) as Record<string, number>);
   if (typeof e.model !== 'object' || e.model === null || typeof (e.model as Record<string, unknown>).family !== 'string') fail('model is missing');
   if ((e.model as ForecastModelArtifact).family !== e.family) fail(`model family ${JSON.stringify((e.model as ForecastModelArtifact).family)} does not match ${JSON.stringify(e.family)}`);
   return value as ForecastEnvelope;
@@ -221,6 +228,21 @@ function checkGroup(g: unknown, i: number, covariates: number, past: number): vo
   if (!Array.isArray(s.tail) || s.tail.length === 0 || !s.tail.every(finite)) fail(`groups[${i}].tail must be a non-empty list of numbers`);
   if (!storedAtTail(s.covariates, covariates, s.tail as unknown[])) fail(`groups[${i}].covariates must hold each covariate's value at every point of its tail`);
   if (!storedAtTail(s.pastCovariates, past, s.tail as unknown[])) fail(`groups[${i}].pastCovariates must hold each past covariate's value at every point of its tail`);
+}
+
+/** Fallback groups (./fallback): each one of the skippedGroups, once, with its last time, length and latest values (at least 2, at most its length). */
+function checkFallbackGroups(list: unknown, skipped: Record<string, number>): void {
+  if (!Array.isArray(list) || list.length === 0) fail('fallbackGroups must be a non-empty list');
+  const seen = new Set<string>();
+  list.forEach((g, i) => {
+    const s = g as Record<string, unknown> | null;
+    if (typeof s !== 'object' || s === null || typeof s.group !== 'string' || skipped[s.group] === undefined || seen.has(s.group)) fail(`fallbackGroups[${i}] must name one of the skippedGroups, once`);
+    seen.add(s.group);
+    const values = s.values;
+    if (!finite(s.lastTime) || !Number.isInteger(s.count) || !Array.isArray(values) || values.length < 2 || values.length > (s.count as number) || !values.every(finite)) {
+      fail(`fallbackGroups[${i}] needs a lastTime, a count and at least 2 of its latest values`);
+    }
+  });
 }
 
 /** Whether a group's stored covariates are absent when there are none, else a list per covariate as long as the tail. */

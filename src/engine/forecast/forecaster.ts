@@ -4,11 +4,14 @@
  * Horizons up to the envelope's maxHorizon (4 times the validated horizon, at least the job's) are
  * allowed: forecasts are recursive, but errors compound and the measured spread is extrapolated, so a
  * request above the cap is refused rather than answered with intervals nobody measured. A model of a job
- * with known-future covariates needs their values for every step asked for (./covariates). One reading
+ * with known-future covariates needs their values for every step asked for (./covariates), and a step may
+ * carry the series' time and group columns beside them, checked against the step (./step-columns). One reading
  * past-only covariates needs none: it reads each series' stored recent values, and forecasts at most the
  * job's horizon, the steps those values reach (./past-covariates). A forecast that comes out as no finite
  * number, or so large that its interval has no width left, is refused rather than answered. A target
  * never below 0 (the envelope's `floor`, ./value-floor) is forecast at 0 or above, interval bounds included.
+ * A group too short to validate on that the envelope keeps points of is forecast by a simple rule on them
+ * (./fallback), and says so (Forecaster.fallback); one it keeps none of is refused, naming its length.
  */
 import { EngineError } from '../core/errors';
 import type { Calendar } from './calendar';
@@ -21,9 +24,13 @@ import { loadForecastModel } from './families';
 import { formatTime } from './frequency';
 import { localTimeText } from './local-clock';
 import { DEFAULT_LEVEL, spreadAt, zForLevel } from './intervals';
+import { type FallbackGroupState, fallbackForecast, type FallbackRule, fallbackRule, fallbackSpread } from './fallback';
+import { MIN_FALLBACK_POINTS } from './short-series';
 import { stateAt } from './rolling-origin';
+import { withoutStepColumns } from './step-columns';
 import { type FixedStep, fixedStepOf } from './step-words';
 import { floorForecast } from './value-floor';
+import { groupDetail } from './group-details';
 
 /** One forecast point: its time (ISO string for datetime series), the point forecast and its interval. */
 export interface ForecastPoint {
@@ -94,6 +101,14 @@ export interface ObservedPoint {
   readonly value: number;
 }
 
+/** How a group too short to validate a model on is forecast instead (./fallback). */
+export interface ForecastFallback {
+  readonly rule: FallbackRule;
+  /** The group's points in the training data. */
+  readonly points: number;
+  readonly reason: string;
+}
+
 /** Where a series the model knows ends: its latest observed point (a forecast starts the step after) and how many points it has. */
 export interface SeriesEnd {
   readonly group: string;
@@ -110,6 +125,11 @@ export interface Forecaster {
   /** The latest observed points the model keeps of a series (what its forecast starts from), oldest first. */
   recent(group?: string): ObservedPoint[];
   forecast(horizon: number, options?: ForecastOptions): ForecastPoint[];
+  /**
+   * How `group` is forecast when it was too short to validate on and a simple rule forecasts it
+   * (./fallback); undefined for a series the model forecasts (or cannot: forecast refuses it).
+   */
+  fallback(group?: string): ForecastFallback | undefined;
   /**
    * Point forecasts of the `horizon` steps after a given history of one of the model's series, instead
    * of after the history it was trained on: how a champion and a challenger are compared on the same
@@ -133,6 +153,10 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
   const model = await loadForecastModel(env.model, calendar);
   const spread = Float64Array.from(env.stepSpread);
   const byGroup = new Map(env.groups.map((g) => [g.group, g]));
+  // Groups too short to validate on, forecast by a rule on their stored points (./fallback).
+  const fallbacks = new Map((env.fallbackGroups ?? []).map((f) => [f.group, { state: f, rule: fallbackRule(f.values.length, env.season) }]));
+  /** The fallback of a named group the model does not forecast itself, if it has one. */
+  const fallbackOf = (group: string | undefined) => (group === undefined || byGroup.has(group) ? undefined : fallbacks.get(group));
   const datetime = env.timeKind === 'datetime';
   const local = env.localClock;
   const step = fixedStepOf(env.frequency);
@@ -147,7 +171,10 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
     const g = byGroup.get(key);
     const skipped = env.skippedGroups?.[key];
     if (!g && skipped !== undefined) {
-      throw new EngineError('invalid_input', `group ${JSON.stringify(key)} had ${skipped} points, too few to validate a forecast on, so this model was trained without it`, { field: 'group', group: key });
+      // Reached by a group forecast by a rule only where the model itself is asked (forecastAfter).
+      const why = skipped < MIN_FALLBACK_POINTS ? ` or to forecast by a simple rule (at least ${MIN_FALLBACK_POINTS} are needed)` : '';
+      const how = fallbacks.has(key) ? ` (a simple rule forecasts it: ${fallbacks.get(key)!.rule})` : '';
+      throw new EngineError('invalid_input', `group ${JSON.stringify(key)} had ${skipped} point${skipped === 1 ? '' : 's'}, too few to validate a forecast on${why}, so this model was trained without it${how}`, { field: 'group', group: key });
     }
     if (!g) {
       const why =
@@ -161,13 +188,17 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
   const specs = env.covariates;
   // Each group's stored covariates, encoded once per loaded model rather than on every forecast request.
   const encodedTails = new Map<string, Float64Array[]>();
-  /** The state's covariates of a forecast from a group's stored tail: the request's steps after the tail's. */
-  const covariatesAhead = (g: ForecastEnvelope['groups'][number], steps: readonly unknown[] | undefined, horizon: number) => {
+  /**
+   * The state's covariates of a forecast from a group's stored tail: the request's steps after the tail's.
+   * A step may also carry the time and group columns, held to the steps' `times` (./step-columns).
+   */
+  const covariatesAhead = (g: ForecastEnvelope['groups'][number], steps: readonly unknown[] | undefined, times: readonly (string | number)[]) => {
     if (!specs) {
       if (steps !== undefined) throw new EngineError('invalid_input', 'this model was trained without covariates; leave covariates out', { field: 'covariates' });
       return {};
     }
-    const ahead = encodeCovariateSteps(specs, steps, horizon);
+    const series = { timeColumn: env.timeColumn, times, ...(env.groupColumn !== undefined ? { groupColumn: env.groupColumn, group: g.group } : {}) };
+    const ahead = encodeCovariateSteps(specs, steps === undefined ? undefined : withoutStepColumns(steps, series), times.length);
     let tail = encodedTails.get(g.group);
     if (!tail) {
       tail = encodeStoredCovariates(specs, g.covariates ?? []);
@@ -226,6 +257,23 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
     model.pastHorizon !== undefined && past
       ? `; it reads the past covariates ${past.map((c) => JSON.stringify(c.name)).join(', ')} at least ${model.pastHorizon} steps back, and nothing later is observed yet: for longer forecasts, retrain with a longer forecast.horizon`
       : '';
+  /**
+   * The forecast of a group by its rule (./fallback), from its stored points alone: covariates given for
+   * it are not read. Floored and checked like the model's own forecasts.
+   */
+  const fallbackPoints = (state: FallbackGroupState, horizon: number, z: number): ForecastPoint[] => {
+    const values = fallbackForecast(state.values, env.season, horizon);
+    const spreads = fallbackSpread(state.values, env.season, horizon, spread);
+    const out: ForecastPoint[] = [];
+    for (let h = 1; h <= horizon; h++) {
+      const half = z * spreads[h - 1];
+      const v = values[h - 1];
+      const point = { time: showTime(timeAfter(calendar, state.lastTime, h)), value: v, lower: v - half, upper: v + half };
+      if (overflowed(point, half)) throw overflowRefusal(point, h, false);
+      out.push(floor === undefined ? point : atFloor(point, half, floor));
+    }
+    return out;
+  };
   const checkHorizon = (horizon: number) => {
     if (!(Number.isInteger(horizon) && horizon >= 1 && horizon <= env.maxHorizon)) {
       throw new EngineError('invalid_input', `horizon must be an integer from 1 to ${env.maxHorizon} (the longest this model forecasts${pastLimit}); got ${horizon}`, { field: 'horizon', max: env.maxHorizon });
@@ -248,6 +296,8 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       ...(local ? { localTime: local.timezone ? { timezone: local.timezone } : {} } : {}),
     },
     recent(group) {
+      const fb = fallbackOf(group);
+      if (fb) return fb.state.values.map((value, i, all) => ({ time: showTime(timeAfter(calendar, fb.state.lastTime, i - all.length + 1)), value }));
       const g = groupState(group);
       const n = g.tail.length;
       return g.tail.map((value, i) => ({ time: showTime(timeAfter(calendar, g.lastTime, i - n + 1)), value }));
@@ -255,26 +305,39 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
     forecast(horizon, options = {}) {
       checkHorizon(horizon);
       const z = zForLevel(options.level ?? DEFAULT_LEVEL);
+      const fb = fallbackOf(options.group);
+      if (fb) return fallbackPoints(fb.state, horizon, z);
       const g = groupState(options.group);
       if (g.tail.length < model.tailLength) throw new EngineError('bad_artifact', `group ${JSON.stringify(g.group)} keeps ${g.tail.length} past values, the model needs ${model.tailLength}`);
-      const covariates = covariatesAhead(g, options.covariates, horizon);
+      const times = Array.from({ length: horizon }, (_, i) => showTime(timeAfter(calendar, g.lastTime, i + 1)));
+      const covariates = covariatesAhead(g, options.covariates, times);
       const values = model.forecast({ tail: Float64Array.from(g.tail), lastTime: g.lastTime, scale: g.scale, first: g.first, count: g.count, ...covariates, ...pastOfGroup(g), ...floorState }, horizon);
       const out: ForecastPoint[] = [];
       for (let h = 1; h <= horizon; h++) {
         const half = z * spreadAt(spread, h) * g.scale;
         const v = values[h - 1];
-        const t = timeAfter(calendar, g.lastTime, h);
-        const point = { time: showTime(t), value: v, lower: v - half, upper: v + half };
+        const point = { time: times[h - 1], value: v, lower: v - half, upper: v + half };
         if (overflowed(point, half)) throw overflowRefusal(point, h, specs !== undefined);
         out.push(floor === undefined ? point : atFloor(point, half, floor));
       }
       return out;
     },
+    fallback(group) {
+      const fb = fallbackOf(group);
+      if (!fb) return undefined;
+      const { count } = fb.state;
+      const read = fb.rule === 'seasonal_naive' ? `repeating its last season of ${env.season} points` : 'repeating its last value';
+      return {
+        rule: fb.rule,
+        points: count,
+        reason: `group ${JSON.stringify(group)} had ${count} points, too few to validate a forecast on, so the model was trained without it; it is forecast by the rule ${fb.rule} (${read}), with intervals from the rule's own errors, never narrower than the model's`,
+      };
+    },
     forecastAfter(history, horizon, group) {
       checkHorizon(horizon);
       const g = groupState(group);
       const n = history.values.length;
-      if (n < model.tailLength || n < 1) throw new EngineError('invalid_input', `the history of series ${JSON.stringify(g.group)} has ${n} points; the model needs ${Math.max(1, model.tailLength)}`, { group: g.group });
+      if (n < model.tailLength || n < 1) throw new EngineError('invalid_input', `the history of series ${JSON.stringify(g.group)} has ${n} points; the model needs ${Math.max(1, model.tailLength)}`, groupDetail(g.group));
       return floorForecast(model.forecast({ ...stateAt(history.values, history.times, n, model.tailLength, g.scale), ...historyCovariates(history, readFrom(n), n + horizon), ...historyPast(history, readFrom(n), n), ...floorState }, horizon), floor);
     },
     unseenCategories(history, horizon) {

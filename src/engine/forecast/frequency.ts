@@ -19,6 +19,7 @@ import type { Clock } from './local-clock';
 import { weekPoints } from './opening-schedule';
 import type { SeriesFrequency } from './types';
 import { minTrainLength } from './validation-plan';
+import { groupDetail } from './group-details';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -245,7 +246,7 @@ export function checkRegular(freq: SeriesFrequency, times: Float64Array, column:
       'invalid_dataset',
       `time column "${column}" is irregular${where}: row ${rowOf(0)} (${show(times[0])}) starts the series ${off}, ` +
         `and the series steps by ${describeStep(freq, clock)}; ${remedy(freq, times[0], times[0], datetime, clock)}`,
-      { column, group, row: rowOf(0) },
+      { column, ...groupDetail(group), row: rowOf(0) },
     );
   }
   for (let i = 1; i < times.length; i++) {
@@ -255,7 +256,7 @@ export function checkRegular(freq: SeriesFrequency, times: Float64Array, column:
       'invalid_dataset',
       `time column "${column}" is irregular${where}: row ${rowOf(i)} (${show(times[i])}) follows row ${rowOf(i - 1)} (${show(times[i - 1])}), ` +
         `but the series steps by ${describeStep(freq, clock)}; ${remedy(freq, times[i], expected, datetime, clock)}${words.note?.(i) ?? ''}`,
-      { column, group, row: rowOf(i) },
+      { column, ...groupDetail(group), row: rowOf(i) },
     );
   }
 }

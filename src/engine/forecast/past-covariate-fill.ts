@@ -34,6 +34,7 @@
 import { EngineError } from '../core/errors';
 import { covariateWidth, type DatasetCovariates } from './covariates';
 import { MAX_ADDED_SHARE, MAX_GAP_POINTS } from './gap-limits';
+import { groupDetail } from './group-details';
 
 /** A run of empty cells of one past covariate in one series, filled by carrying the value before it forward. */
 export interface PastCovariateFill {
@@ -113,7 +114,7 @@ function runsOf(column: string, empty: Uint8Array, points: SeriesPoints, horizon
     rows: rowsBetween(points, from, to),
   });
   const where = points.group === '' ? '' : ` in group "${points.group}"`;
-  const details = (r: PastCovariateFill) => ({ field: 'forecast.past_covariates', column, group: points.group, rows: r.rows.slice(0, ROWS_LISTED) });
+  const details = (r: PastCovariateFill) => ({ field: 'forecast.past_covariates', column, ...groupDetail(points.group), rows: r.rows.slice(0, ROWS_LISTED) });
   // ./series starts each series at a point where every past covariate is observed (./covariate-start).
   if (empty[0]) throw new Error(`past covariate column "${column}" is empty at the first point the series was read from${where}`);
   const last = empty.lastIndexOf(0);
@@ -140,7 +141,7 @@ function runsOf(column: string, empty: Uint8Array, points: SeriesPoints, horizon
     throw new EngineError(
       'invalid_dataset',
       `past covariate column "${column}" is empty at ${inside} of the ${n} points${where} (${rowWords(rows)}); short runs between observed values are filled while they come to at most ${Math.round(100 * MAX_ADDED_SHARE)}% of a series: fill them in, or leave the column out of forecast.past_covariates`,
-      { field: 'forecast.past_covariates', column, group: points.group, rows: rows.slice(0, ROWS_LISTED) },
+      { field: 'forecast.past_covariates', column, ...groupDetail(points.group), rows: rows.slice(0, ROWS_LISTED) },
     );
   }
   if (last < n - 1) {

@@ -5,7 +5,8 @@
  * the envelope with the per-step error spread for intervals. Expected failures (bad data, bad params, a
  * non-finite score) are returned as a `failed` outcome, not thrown. Deterministic given the seed. A model
  * that reads past-only covariates forecasts at most the job's horizon (./past-covariates). A target never
- * below 0 is validated and forecast floored at 0 (./value-floor).
+ * below 0 is validated and forecast floored at 0 (./value-floor). A group too short to validate on keeps
+ * its latest points to be forecast by a simple rule (./fallback).
  */
 import { EngineError } from '../core/errors';
 import { Rng, seedFrom } from '../core/rng';
@@ -17,6 +18,7 @@ import { storedCovariates } from './covariates';
 import { FORECAST_ENVELOPE_FORMAT, FORECAST_ENVELOPE_VERSION, type ForecastEnvelope } from './envelope';
 import { seasonReach } from './clock-alignment';
 import { fitForecastModel } from './families';
+import { fallbackStates } from './fallback';
 import { weekPeriod } from './frequency';
 import { stepSpread } from './intervals';
 import { flooredSpread, spreadFloor } from './spread-floor';
@@ -101,14 +103,16 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
   if (!FORECAST_FAMILIES.includes(spec.family)) {
     throw new EngineError('invalid_params', `unknown forecast family "${spec.family}"; known: ${FORECAST_FAMILIES.join(', ')}`, { family: spec.family });
   }
-  const { info, series } = extractSeries(ds, spec);
+  const { info, series, short } = extractSeries(ds, spec);
   // A series a covariate's late start left too short is refused saying so (./covariate-start).
   const shortest = series.reduce((a, s) => (s.values.length < a.values.length ? s : a));
   const plan = explainLateStart(info.lateStarts, shortest.group, showTimeOf(info), () => seriesPlan(series, info.season, spec.horizon, spec.origins));
   const calendar: Calendar = { frequency: info.frequency, season: info.season, anchor: Math.min(...series.map((s) => s.times[0])) };
 
-  // Decided on every series the trial fits on, so the validation forecasts are floored as the published ones.
-  const least = valueFloor(series);
+  // Decided on every series the trial fits on, so the validation forecasts are floored as the published
+  // ones, and on the short groups forecast by a rule (./fallback): one target column, one floor.
+  const fallbacks = fallbackStates(short ?? [], info.season, spec.horizon);
+  const least = valueFloor([...series, ...(short ?? []).flatMap((s) => (s.series ? [s.series] : []))]);
   const validation = await rollingOrigin({ family: spec.family, params: spec.params, series, calendar, plan, seed: spec.seed, target: spec.target, horizon: spec.horizon, ...(least !== undefined ? { floor: least } : {}), yieldControl: spec.yieldControl });
   if (!Number.isFinite(validation.score)) return { status: 'failed', code: 'non_finite_score', reason: 'the rolling-origin rmse is not a finite number (the model diverged)' };
 
@@ -137,6 +141,7 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
       spreadFloor: floor,
       ...(least !== undefined ? { floor: least } : {}),
       ...(info.skipped ? { skippedGroups: info.skipped } : {}),
+      ...(fallbacks.length > 0 ? { fallbackGroups: fallbacks } : {}),
       ...(info.covariates ? { covariates: info.covariates } : {}),
       ...(info.pastCovariates ? { pastCovariates: info.pastCovariates } : {}),
       ...(info.localClock ? { localClock: info.localClock.timezone ? { timezone: info.localClock.timezone } : {} } : {}),

@@ -17,10 +17,13 @@ import { selectRows } from '../data/select-rows';
 import { byName, storedCovariates } from './covariates';
 import type { ForecastEnvelope } from './envelope';
 import type { Forecaster, SeriesHistory } from './forecaster';
+import { fallbackState } from './fallback';
 import { stateAt } from './rolling-origin';
+import type { ShortSeries } from './short-series';
 import { extractSeries, groupKeys, timeValues } from './series';
 import type { SeriesColumns, SeriesData, SeriesInfo } from './types';
 import { floorStillHolds } from './value-floor';
+import { groupDetail } from './group-details';
 
 /** The dataset without the last `points` of each series (rows in their original order). */
 export function withoutSeriesTail(ds: Dataset, columns: SeriesColumns, points: number): Dataset {
@@ -48,7 +51,7 @@ export function withoutSeriesTail(ds: Dataset, columns: SeriesColumns, points: n
  * (./value-floor) is dropped when the held-out points went below it: the target is no longer never negative.
  */
 export function stateAtLatest(envelope: ForecastEnvelope, ds: Dataset, columns: SeriesColumns): ForecastEnvelope {
-  const { info, series } = extractSeries(ds, columns);
+  const { info, series, short } = extractSeries(ds, columns);
   const byGroup = new Map(series.map((s) => [s.group, s]));
   const groups = envelope.groups.map((g) => {
     const s = byGroup.get(g.group);
@@ -60,9 +63,29 @@ export function stateAtLatest(envelope: ForecastEnvelope, ds: Dataset, columns: 
     const past = envelope.pastCovariates && info.pastCovariates && s.pastCovariates ? { pastCovariates: byName(envelope.pastCovariates, info.pastCovariates, storedCovariates(info.pastCovariates, s.pastCovariates, n - st.tail.length, n)) } : {};
     return { group: g.group, lastTime: st.lastTime, scale: g.scale, first: st.first, count: st.count, tail: Array.from(st.tail), ...covariates, ...past };
   });
-  const { floor: _fitted, ...rest } = envelope;
-  const floor = floorStillHolds(envelope.floor, series);
-  return { ...rest, ...(floor !== undefined ? { floor } : {}), groups };
+  const { floor: _fitted, skippedGroups: _cut, fallbackGroups: _cutFallbacks, ...rest } = envelope;
+  const left = leftOut(envelope, info, series, short ?? []);
+  const floor = floorStillHolds(envelope.floor, [...series, ...(short ?? []).flatMap((s) => (s.series ? [s.series] : []))]);
+  return { ...rest, ...(floor !== undefined ? { floor } : {}), groups, ...left };
+}
+
+/**
+ * The groups the model was fitted without, read from the whole series: the search saw none of a group too
+ * short to validate on (withoutSeriesTail leaves it out), nor one the held-out points left too short, so
+ * each is listed with its length in the whole data, and forecast by a rule on its latest points there
+ * when it can be read as a series (./fallback).
+ */
+function leftOut(envelope: ForecastEnvelope, info: SeriesInfo, series: readonly SeriesData[], short: readonly ShortSeries[]): Pick<ForecastEnvelope, 'skippedGroups' | 'fallbackGroups'> {
+  const known = new Set(envelope.groups.map((g) => g.group));
+  const names = [...new Set([...Object.keys(envelope.skippedGroups ?? {}), ...Object.keys(info.skipped ?? {})])].filter((g) => !known.has(g)).sort();
+  if (names.length === 0) return {};
+  const read = new Map<string, { readonly times: Float64Array; readonly values: Float64Array }>([...series.map((s) => [s.group, s] as const), ...short.flatMap((s) => (s.series ? [[s.group, s.series] as const] : []))]);
+  const skippedGroups = Object.fromEntries(names.map((g) => [g, info.lengths[g] ?? info.skipped?.[g] ?? envelope.skippedGroups?.[g] ?? 0]));
+  const fallbackGroups = names.flatMap((g) => {
+    const s = read.get(g);
+    return s ? [fallbackState(g, s.times, s.values, envelope.season, envelope.horizon)] : [];
+  });
+  return { skippedGroups, ...(fallbackGroups.length > 0 ? { fallbackGroups } : {}) };
 }
 
 /** How a model forecast the held-out tail: RMSE over every held-out point of every series. */
@@ -84,7 +107,7 @@ export function scoreOnSeriesTail(forecaster: Forecaster, ds: Dataset, columns: 
   let n = 0;
   for (const s of series) {
     if (only && !only.has(s.group)) continue;
-    if (!known.has(s.group)) throw new EngineError('invalid_input', `the model has never seen the series ${JSON.stringify(s.group)}, so it cannot be scored on it`, { group: s.group });
+    if (!known.has(s.group)) throw new EngineError('invalid_input', `the model has never seen the series ${JSON.stringify(s.group)}, so it cannot be scored on it`, groupDetail(s.group));
     const end = s.values.length - points;
     if (end < 1) throw tooShort(s.group, s.values.length, points);
     const predicted = forecaster.forecastAfter(historyBefore(info, s, end), points, columns.groupColumn === undefined ? undefined : s.group);
@@ -159,5 +182,5 @@ function checkPoints(points: number): void {
 
 function tooShort(group: string, length: number, points: number): EngineError {
   const where = group === '' ? 'the series' : `series ${JSON.stringify(group)}`;
-  return new EngineError('invalid_dataset', `${where} has ${length} points; holding out its last ${points} would leave nothing to train on`, { group, length, points });
+  return new EngineError('invalid_dataset', `${where} has ${length} points; holding out its last ${points} would leave nothing to train on`, { ...groupDetail(group), length, points });
 }

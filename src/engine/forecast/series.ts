@@ -24,15 +24,22 @@ import { SHORT_GAPS_RULE } from './gap-limits';
 import { fillMissing } from './fill-missing';
 import { fillPastCovariates, type PastCovariateFill } from './past-covariate-fill';
 import { readCovariateSets } from './past-covariates';
+import { readShortSeries, type ShortSeries } from './short-series';
 import { checkRegular, detectFrequency, formatTime, seasonFor } from './frequency';
 import { checkTimezone, type Clock, mergeRepeatedTimes, offsetChangeNote, readSeriesTimes, type RepeatedTime, type SeriesTimes, skippedBetween } from './local-clock';
 import type { LocalClockInfo, SeriesColumns, SeriesData, SeriesInfo } from './types';
+import { groupDetail } from './group-details';
 
 /** The series of a dataset and what was learned about them. */
 export interface ExtractedSeries {
   readonly info: SeriesInfo;
   /** One series per group, groups sorted by key. */
   readonly series: readonly SeriesData[];
+  /**
+   * The groups left out for having fewer than minLength rows (not those a covariate's late start cut),
+   * read for their fallback forecast (./short-series, ./fallback); absent when there are none.
+   */
+  readonly short?: readonly ShortSeries[];
 }
 
 /** Describes the dataset's series (see ExtractedSeries.info); throws EngineError on unusable data. */
@@ -198,7 +205,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     const note = offsets ? (i: number) => (source[i - 1] < 0 || source[i] < 0 ? '' : offsetChangeNote(offsets, rows[source[i - 1]], rows[source[i]])) : undefined;
     checkRegular(frequency, times, timeCol.name, groups[gi], (i) => rows[source[i]] + 1, datetime, { clock, ...(note ? { note } : {}) });
     const filled = fillMissing(values);
-    if (filled < 0) throw new EngineError('invalid_target', `target column "${columns.target}" has no values${groups[gi] === '' ? '' : ` in group "${groups[gi]}"`}`, { column: columns.target, group: groups[gi] });
+    if (filled < 0) throw new EngineError('invalid_target', `target column "${columns.target}" has no values${groups[gi] === '' ? '' : ` in group "${groups[gi]}"`}`, { column: columns.target, ...groupDetail(groups[gi]) });
     const encoded = covariates ? covariateColumns(covariates.write, width, rows, source) : undefined;
     const observed = past ? fillPastCovariates(past, { group: groups[gi], rows, source, times }, columns.horizon, show) : undefined;
     if (observed) pastFilled = pastFilled.concat(observed.fills);
@@ -226,7 +233,9 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     ...(pastFilled.length > 0 ? { pastFilled } : {}),
     ...(clock === 'local' ? { localClock: localClockInfo(timeCol.utcOffsets, timezone, repeated) } : {}),
   };
-  return { info, series };
+  // Read after the frequency is known, on the model's step; one that cannot be read is still only left out.
+  const tooShort = all.filter((g) => !candidates.includes(g)).map((g) => readShortSeries(g, rowsByGroup.get(g)!, t, y, frequency, datetime, clock));
+  return { info, series, ...(tooShort.length > 0 ? { short: tooShort } : {}) };
 }
 
 /** SeriesInfo.localClock of a series read on its local clock. */
@@ -265,7 +274,7 @@ function tooManyGaps(gaps: { missing: number; firstAfter: number }, times: Float
     'invalid_dataset',
     `time column "${column}" misses ${gaps.missing} of ${total} timestamps${where} (${Math.round((100 * gaps.missing) / total)}%), the first between rows ${rows[i - 1] + 1} (${show(times[i - 1])}) and ${rows[i] + 1} (${show(times[i])}); ` +
       `${SHORT_GAPS_RULE}: add the missing timestamps with an empty target (they are interpolated) or resample the series${offsetChangeNote(read.offsets, rows[i - 1], rows[i])}`,
-    { column, group, row: rows[i] + 1, missing: gaps.missing },
+    { column, ...groupDetail(group), row: rows[i] + 1, missing: gaps.missing },
   );
 }
 
@@ -276,7 +285,7 @@ function tooManyGaps(gaps: { missing: number; firstAfter: number }, times: Float
  */
 function checkPoints(rows: number[], t: Float64Array, column: string, group: string, datetime: boolean, clock: Clock, zoneless?: Uint8Array): void {
   const where = group === '' ? '' : ` in group "${group}"`;
-  if (rows.length < 2) throw new EngineError('invalid_dataset', `the series${where} has ${rows.length} point; forecasting needs a longer series`, { column, group });
+  if (rows.length < 2) throw new EngineError('invalid_dataset', `the series${where} has ${rows.length} point; forecasting needs a longer series`, { column, ...groupDetail(group) });
   for (let i = 1; i < rows.length; i++) {
     if (t[rows[i]] === t[rows[i - 1]]) {
       const [a, b] = [Math.min(rows[i - 1], rows[i]), Math.max(rows[i - 1], rows[i])];
@@ -288,7 +297,7 @@ function checkPoints(rows: number[], t: Float64Array, column: string, group: str
             ? '; each timestamp must appear once per series (add a group column for several series)'
             : // A group column is set: the group's own series holds two values at one time.
               `; the series of group "${group}" repeats that time, and a series holds one value per time: remove or merge one of the two rows`;
-      throw new EngineError('invalid_dataset', `time column "${column}" repeats ${formatTime(t[rows[i]], datetime, clock)}${where} at data rows ${a + 1} and ${b + 1}${why}`, { column, group, rows: [rows[i - 1] + 1, rows[i] + 1] });
+      throw new EngineError('invalid_dataset', `time column "${column}" repeats ${formatTime(t[rows[i]], datetime, clock)}${where} at data rows ${a + 1} and ${b + 1}${why}`, { column, ...groupDetail(group), rows: [rows[i - 1] + 1, rows[i] + 1] });
     }
   }
 }

@@ -211,7 +211,7 @@ const models: Operation[] = [
     body: { required: true, content: { 'application/json': { json: forecastSchema, example: { horizon: 7 } } } },
     responses: {
       200: ok('one point per step ahead', r.forecastResponse),
-      400: badBody('; not_a_forecast_model (use predict); invalid_input (horizon over the model\'s limit, a missing or unknown group)'),
+      400: badBody(', every refusal of horizon included (one over the model\'s limit with details.max); not_a_forecast_model (use predict); invalid_input (a missing or unknown group; a covariate value, or a step\'s time or group column that is not the step\'s, named as covariates[i].column)'),
       404: fail('model_not_found, model_version_not_found'),
       413: tooLarge,
       429: fail('rate_limited (shared with predict; details.retry_after_seconds)'),

@@ -510,6 +510,14 @@ export const forecastResponse = z.object({
     .object({ timezone: z.string().optional(), note: z.string() })
     .optional()
     .describe('set when the series was read on its local clock (its timestamps carry UTC offsets that follow daylight saving time): times (forecasts and history) are local times, written with the offsets of timezone when the job named one (forecast.timezone), else without an offset; note says so in words'),
+  fallback: z
+    .object({
+      rule: z.enum(['seasonal_naive', 'last_value']).describe('seasonal_naive: each step repeats the value a whole number of seasons earlier (the group holds a full season); last_value: every step is its last value'),
+      points: z.int().describe('the group\'s points in the training data'),
+      reason: z.string(),
+    })
+    .optional()
+    .describe('set when the group was too short to validate a forecast on: the model was trained without it, and a simple rule forecasts it from its own latest points, with intervals from the rule\'s own errors (never narrower than the model\'s); covariates given for it are not read'),
 });
 
 export const pointerChangeResponse = z.object({ name: z.string(), champion_version: z.int(), previous_version: z.int() });

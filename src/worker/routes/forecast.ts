@@ -4,9 +4,11 @@
  * (from the end of its training data) with prediction intervals, and with `"history": true` the latest
  * observed points the forecast starts from. Resolves the champion or a pinned
  * version like predict, keeps the loaded forecaster warm in the isolate's model cache, and refuses models
- * that are not forecasters with a pointer to the predict route.
+ * that are not forecasters with a pointer to the predict route. Every refusal of `horizon` is
+ * `invalid_request`, whether the schema or the model makes it.
  */
 import { Hono } from 'hono';
+import { EngineError } from '../../engine';
 import { DEFAULT_LEVEL, localTimeNote } from '../../engine/forecast';
 import type { AuthVars } from '../auth';
 import { ApiError } from '../errors';
@@ -33,7 +35,13 @@ forecast.post('/:model/forecast', async (c) => {
   const forecaster = await loadOrCorrupt(name, resolved, 'forecast', () => loadForecaster(c.env, resolved.artifact_key));
   const level = body.level ?? DEFAULT_LEVEL;
   const local = forecaster.description.localTime;
-  const points = forecaster.forecast(body.horizon, { level, ...(body.group !== undefined ? { group: body.group } : {}), ...(body.covariates !== undefined ? { covariates: body.covariates } : {}) });
+  let points;
+  try {
+    points = forecaster.forecast(body.horizon, { level, ...(body.group !== undefined ? { group: body.group } : {}), ...(body.covariates !== undefined ? { covariates: body.covariates } : {}) });
+  } catch (err) {
+    throw asHorizonRefusal(err);
+  }
+  const fallback = forecaster.fallback(body.group);
   return c.json({
     model: { name, version: resolved.version },
     ...(body.group !== undefined ? { group: body.group } : {}),
@@ -44,5 +52,17 @@ forecast.post('/:model/forecast', async (c) => {
     ...(local ? { local_time: { ...local, note: localTimeNote(local.timezone) } } : {}),
     // Asked for only: most callers want the points, and the history can be as long as a few seasons.
     ...(body.history ? { history: forecaster.recent(body.group) } : {}),
+    // A group too short to validate on is forecast by a simple rule instead of the model (engine/forecast/fallback).
+    ...(fallback ? { fallback } : {}),
   });
 });
+
+/**
+ * The model's refusal of `horizon` (over its longest forecast, or too many steps to compute) under the
+ * code the schema refuses the field with (under 1, not a whole number): one field, one code, so a client
+ * tells a bad request field from a bad covariate value (invalid_input) alike. Message and details stay.
+ */
+function asHorizonRefusal(err: unknown): unknown {
+  if (err instanceof EngineError && err.code === 'invalid_input' && err.details.field === 'horizon') return new ApiError(400, 'invalid_request', err.message, err.details);
+  return err;
+}
