@@ -8,7 +8,7 @@
  * decided from the results reported so far, while other trials still run (for a reproducible job, from
  * those of the trials the conditioning rule lets the next trial see: durable/search-order).
  */
-import type { FrozenTrial, Sampler, SamplerContext, SamplerStrategy, TrialConfig } from '../engine';
+import { type FrozenTrial, proposeUnseen, type Sampler, type SamplerContext, type SamplerStrategy, type TrialConfig } from '../engine';
 import { TPE_DEFAULTS } from '../engine/search/samplers';
 import { ashaNextJob, fidelityOfRung, hyperbandNextJob, type RungJob, type RungResult, topRung } from '../engine/search/schedulers';
 import { type FidelityFields, isFullFidelity, type JobState, publishableTrial, type TrialEntry } from './job-journal';
@@ -70,8 +70,10 @@ const fidelityAt = (rung: number) => (rung === TOP ? 1 : fidelityOfRung(rung, LA
  * fidelity, so cheap) to report: launched at once, on a budget of a few trials run in parallel, it was
  * a new, unscreened configuration, published as the only full-fidelity trial whatever the screened ones
  * scored. Only when nothing has completed and nothing runs does it try a new configuration in full.
+ * A new configuration repeats none that any trial ran (engine proposeUnseen); 'exhausted' when the
+ * families allow no other and nothing runs whose result could still be promoted.
  */
-export function planTrial(s: JobState, scheduler: Scheduler, sampler: Sampler, ctx: SamplerContext, lastTrial: boolean, actual: JobState = s): PlannedTrial | undefined {
+export function planTrial(s: JobState, scheduler: Scheduler, sampler: Sampler, ctx: SamplerContext, lastTrial: boolean, actual: JobState = s): PlannedTrial | 'exhausted' | undefined {
   const lines = lineages(s);
   if (lastTrial && !s.order.some((t) => isFullFidelity(t) && (t.state === 'running' || t.state === 'complete'))) {
     // Waited for in `actual`: in a reproducible job's view (`s`, durable/search-order) the latest trials
@@ -79,7 +81,8 @@ export function planTrial(s: JobState, scheduler: Scheduler, sampler: Sampler, c
     if (actual.order.some((t) => t.state === 'running')) return undefined;
     const best = publishableTrial(actual);
     if (best) return { config: configOf(best), fidelity: { rung: TOP, fidelity: 1, promoted_from: best.trial_id, ...bracketOf(best) } };
-    return { config: sampler.suggest(samplerHistory(lines), ctx), fidelity: { rung: TOP, fidelity: 1, ...(scheduler === 'hyperband' ? { bracket: TOP } : {}) } };
+    const config = proposeUnseen(sampler, samplerHistory(lines), ctx);
+    return config === undefined ? 'exhausted' : { config, fidelity: { rung: TOP, fidelity: 1, ...(scheduler === 'hyperband' ? { bracket: TOP } : {}) } };
   }
 
   // Rungs as the scheduler sees them: counted from the configuration's bracket start (0 for ASHA).
@@ -104,7 +107,10 @@ export function planTrial(s: JobState, scheduler: Scheduler, sampler: Sampler, c
     const from = line.trials.find((t) => t.state === 'complete' && (t.rung ?? 0) === rung - 1)!;
     return { config: configOf(from), fidelity: { ...where, promoted_from: from.trial_id } };
   }
-  return { config: sampler.suggest(samplerHistory(lines), ctx), fidelity: where };
+  const config = proposeUnseen(sampler, samplerHistory(lines), ctx);
+  if (config !== undefined) return { config, fidelity: where };
+  // Every configuration was tried: a running trial's result may still earn a promotion, so wait for it.
+  return actual.order.some((t) => t.state === 'running') ? undefined : 'exhausted';
 }
 
 /** A configuration's trials across rungs; `root` is the number of the trial that first ran it. */

@@ -1,0 +1,76 @@
+/**
+ * A multi-fidelity job's new configurations repeat none it has run (durable/fidelity-plan with engine
+ * proposeUnseen), as a single-fidelity job's do: a repeat at the bottom rung would spend a trial on a
+ * result the job already has. When its families allow no other configuration the job waits for the
+ * trials still running (their results may earn a promotion), then says it is exhausted.
+ */
+import { describe, expect, it } from 'vitest';
+import { planTrial } from '../../src/durable/fidelity-plan';
+import { applyOp, emptyState, type JobState, type JournalOp } from '../../src/durable/job-journal';
+import type { Sampler, SamplerContext } from '../../src/engine/search/sampler';
+import { randomSampler } from '../../src/engine/search/samplers';
+
+const SEED = 11;
+const ctx: SamplerContext = { families: ['gbdt', 'linear'], shape: { rows: 900, cols: 6, task: 'binary', nClasses: 2 }, seed: SEED };
+
+/** Journals `n` bottom-rung trials of the random sampler's proposals, each finished with a distinct loss. */
+function stateWith(n: number, c: SamplerContext = ctx, running = 0): JobState {
+  const s = emptyState();
+  const random = randomSampler;
+  for (let i = 0; i < n; i++) {
+    const history = s.order.map((t) => ({ number: t.number, family: t.family, params: t.params, state: t.state }));
+    const next = random.suggest(history, c);
+    const ops: JournalOp[] = [{ op: 'trial_started', trial_id: `t${i}`, number: i, family: next.family, params: next.params, rung: 0, fidelity: 1 / 9, at: i, lease_until: 1e9 }];
+    if (i < n - running) ops.push({ op: 'trial_finished', trial_id: `t${i}`, report: { status: 'complete', score: i, loss: -i, fold_scores: [], fit_info: {}, artifact_key: `a${i}` }, at: i + 0.5 });
+    for (const op of ops) applyOp(s, op);
+  }
+  return s;
+}
+
+/** A sampler stuck on the job's first configuration when asked with the job's seed, random otherwise. */
+function stuckOnFirst(s: JobState): Sampler {
+  const random = randomSampler;
+  return { name: 'stuck', suggest: (history, c) => (c.seed === SEED ? { family: s.order[0].family, params: s.order[0].params } : random.suggest(history, c)) };
+}
+
+describe('multi-fidelity proposals', () => {
+  it('start a new configuration at the bottom rung instead of repeating one the job ran', () => {
+    // Two results at rung 0: nothing is in a position to be promoted yet (eta 3), so a new configuration starts.
+    const s = stateWith(2);
+    const planned = planTrial(s, 'asha', stuckOnFirst(s), ctx, false);
+    expect(planned).not.toBe('exhausted');
+    if (!planned || planned === 'exhausted') throw new Error('expected a trial');
+    expect(planned.fidelity.rung).toBe(0);
+    expect(planned.fidelity.promoted_from).toBeUndefined();
+    const key = (c: { family: string; params: object }) => JSON.stringify([c.family, c.params]);
+    expect(s.order.map(key)).not.toContain(key(planned.config));
+  });
+
+  it('the reserved last trial of a budget tries a new configuration in full rather than a repeat', () => {
+    const s = emptyState();
+    for (const op of [
+      { op: 'trial_started', trial_id: 't0', number: 0, family: 'gbdt', params: { n: 1 }, rung: 0, fidelity: 1 / 9, at: 0, lease_until: 1e9 },
+      { op: 'trial_finished', trial_id: 't0', report: { status: 'failed', code: 'x', reason: 'boom' }, at: 1 },
+    ] as JournalOp[]) applyOp(s, op);
+    const planned = planTrial(s, 'hyperband', stuckOnFirst(s), ctx, true);
+    if (!planned || planned === 'exhausted') throw new Error('expected a trial');
+    expect(planned.fidelity).toMatchObject({ rung: 2, fidelity: 1 });
+    expect(planned.config).not.toEqual({ family: 'gbdt', params: { n: 1 } });
+  });
+
+  it('waits while a trial runs, then is exhausted, when every configuration was tried', () => {
+    // The two forecast baselines take no parameters: one configuration each.
+    const baselines: SamplerContext = { families: ['seasonal_naive', 'drift'], shape: { rows: 120, cols: 1, task: 'regression', nClasses: 0, forecast: { length: 120, season: 12, groups: 1, horizon: 12 } }, seed: SEED };
+    const stuck: Sampler = { name: 'stuck', suggest: () => ({ family: 'drift', params: {} }) };
+    const both = (running: number) => {
+      const s = emptyState();
+      ['seasonal_naive', 'drift'].forEach((family, i) => {
+        applyOp(s, { op: 'trial_started', trial_id: `t${i}`, number: i, family: family as never, params: {}, rung: 0, fidelity: 1 / 9, at: i, lease_until: 1e9 });
+        if (i < 2 - running) applyOp(s, { op: 'trial_finished', trial_id: `t${i}`, report: { status: 'complete', score: i, loss: i, fold_scores: [], fit_info: {}, artifact_key: `a${i}` }, at: i + 0.5 });
+      });
+      return s;
+    };
+    expect(planTrial(both(1), 'asha', stuck, baselines, false)).toBeUndefined();
+    expect(planTrial(both(0), 'asha', stuck, baselines, false)).toBe('exhausted');
+  });
+});
