@@ -9,6 +9,7 @@ import type { ForecastBody as ForecastSchemaBody } from '../worker/schemas';
  * `POST /v1/models/{name}/forecast` body. The route's schema takes `covariates` as any list (the engine,
  * which knows the model's covariates, checks each step); typed here as what it accepts: one object per
  * step ahead naming each covariate, a number for a numeric one and one of its levels for a categorical one.
+ * `level` is any interval coverage from 0.5 to 0.995, `quantiles` up to 20 quantiles from 0.005 to 0.995.
  */
 export type ForecastBody = Omit<ForecastSchemaBody, 'covariates'> & { covariates?: Record<string, number | string | boolean>[] };
 
@@ -28,8 +29,15 @@ export interface Forecast {
   model: { name: string; version: number };
   group?: string;
   horizon: number;
+  /** Coverage of each [lower, upper] interval: the `level` sent (any from 0.5 to 0.995), 0.8 by default. */
   level: number;
-  forecasts: { time: string | number; value: number; lower: number; upper: number }[];
+  /** With `quantiles` sent: the quantiles each point carries, ascending, each once. */
+  quantiles?: number[];
+  /**
+   * One point per step. With `quantiles` sent, each carries them keyed by their shortest decimal text
+   * (`{"0.1": v, "0.5": v, "0.9": v}`), from the same normal spread as the interval, never decreasing in q.
+   */
+  forecasts: { time: string | number; value: number; lower: number; upper: number; quantiles?: Record<string, number> }[];
   /** With `history: true`: the latest observed points the forecast starts from, oldest first. */
   history?: { time: string | number; value: number }[];
   /** Set when the group was too short to validate on: a simple rule forecasts it from its own latest points instead of the model. */

@@ -107,7 +107,12 @@ export interface Model {
     season: number;
     horizon: number;
     max_horizon: number;
+    /** Forecasts and interval bounds never go below it, because the target never did in training; absent when it did. */
+    floor?: number;
+    /** The series a grouped model forecasts itself (at most 1,000); those of `fallback_groups` are forecastable too. */
     groups?: string[];
+    /** Groups too short to validate on, forecast by a simple rule on their own points (the forecast says so in `fallback`); at most 1,000, absent when none. */
+    fallback_groups?: { group: string; rule: 'seasonal_naive' | 'last_value'; points: number }[];
     covariates?: ForecastCovariate[];
     past_covariates?: ForecastCovariate[];
     /** Where each series ends: forecasts start the step after `last_time` (`group` for grouped models; at most 1,000). */

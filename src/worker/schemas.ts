@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { METRICS, type MetricName } from '../engine';
-import { MAX_COVARIATES } from '../engine/forecast';
+import { MAX_COVARIATES, MAX_LEVEL, MAX_QUANTILE, MAX_QUANTILES, MIN_LEVEL, MIN_QUANTILE } from '../engine/forecast';
 import { ApiError } from './errors';
 
 /** A column's forced type, or "ignore" (the engine's ColumnOverride). */
@@ -193,8 +193,23 @@ export const forecastSchema = z.strictObject({
   /** Which series, for a model trained with a group column. */
   // A numeric group column's keys may be sent as numbers ({"group": 7}); they are matched as their text.
   group: z.union([z.string(), z.number().transform(String)]).optional(),
-  /** Prediction interval level (default 0.8). */
-  level: z.union([z.literal(0.5), z.literal(0.8), z.literal(0.9), z.literal(0.95), z.literal(0.99)], { error: 'expected one of 0.5, 0.8, 0.9, 0.95, 0.99' }).optional(),
+  /**
+   * Prediction interval level (default 0.8): any from MIN_LEVEL to MAX_LEVEL (engine/forecast/intervals
+   * says why those bounds); 0.5, 0.8, 0.9, 0.95 and 0.99 answer exactly as when they were the only ones.
+   */
+  level: z
+    .number({ error: `level must be a number from ${MIN_LEVEL} to ${MAX_LEVEL} (the interval's coverage, e.g. 0.8 for 80%)` })
+    .min(MIN_LEVEL, `level must be from ${MIN_LEVEL} to ${MAX_LEVEL} (the interval's coverage, e.g. 0.8 for 80%): below ${MIN_LEVEL} an interval is mostly noise`)
+    .max(MAX_LEVEL, `level must be from ${MIN_LEVEL} to ${MAX_LEVEL} (the interval's coverage, e.g. 0.8 for 80%): beyond ${MAX_LEVEL} the normal tails of the measured spread are not trustworthy`)
+    .optional()
+    .describe(`coverage of the prediction interval [lower, upper], from ${MIN_LEVEL} to ${MAX_LEVEL} (default 0.8): 0.85 for 85%`),
+  /** Quantiles each forecast point also gives (engine/forecast/forecast-point), e.g. for inventory decisions. */
+  quantiles: z
+    .array(z.number({ error: `expected a number from ${MIN_QUANTILE} to ${MAX_QUANTILE}` }).min(MIN_QUANTILE, `expected a number from ${MIN_QUANTILE} to ${MAX_QUANTILE}`).max(MAX_QUANTILE, `expected a number from ${MIN_QUANTILE} to ${MAX_QUANTILE}`), { error: `expected a list of numbers from ${MIN_QUANTILE} to ${MAX_QUANTILE}, e.g. [0.1, 0.5, 0.9]` })
+    .min(1, 'quantiles must hold at least one value (leave it out for none)')
+    .refine((qs) => new Set(qs).size <= MAX_QUANTILES, { error: (issue) => `quantiles may hold at most ${MAX_QUANTILES} distinct values; got ${new Set(issue.input as number[]).size}` })
+    .optional()
+    .describe(`forecast quantiles, each from ${MIN_QUANTILE} to ${MAX_QUANTILE}, at most ${MAX_QUANTILES} distinct: every point then carries quantiles {"0.1": v, "0.5": v, "0.9": v} (ascending, keys as the numbers' shortest decimal text), value + z(q) · spread from the same normal spread as its interval, floored like its bounds and never decreasing in q; a quantile at a tail of level (0.1 and 0.9 at 0.8) is exactly its lower or upper bound`),
   /** Also answer the latest observed points the forecast starts from (`history`), e.g. to draw them. */
   history: z.boolean().optional(),
   /**

@@ -82,7 +82,8 @@ describe('forecast search on airpassengers', () => {
 
   it('describes its series and gives the latest training points it forecasts from', async () => {
     const f = await loadForecaster(best.envelope);
-    expect(f.description).toEqual({ target: TARGET, timeColumn: 'date', frequency: 'monthly', season: 12, horizon: HORIZON, maxHorizon: 4 * HORIZON });
+    // Passengers were never below 0: the floor of their forecasts is 0.
+    expect(f.description).toEqual({ target: TARGET, timeColumn: 'date', frequency: 'monthly', season: 12, horizon: HORIZON, maxHorizon: 4 * HORIZON, floor: 0 });
     const recent = f.recent();
     // The training CSV's last rows, month by month, ending 1957-12 (the forecast starts 1958-01).
     const lines = trainCsvText().trim().split(/\r?\n/).slice(-recent.length);

@@ -50,7 +50,9 @@ export function forecastForm(model) {
   const horizon = el('input', { id: 'forecast-horizon', name: 'horizon', type: 'number', min: 1, max: f.max_horizon, step: 1, required: true });
   horizon.value = String(f.horizon);
   const level = el('select', { id: 'forecast-level', name: 'level' }, LEVELS.map((l) => el('option', { value: l, selected: l === DEFAULT_LEVEL, text: `${Math.round(l * 100)}%` })));
-  const group = f.groups ? el('select', { id: 'forecast-group', name: 'group' }, f.groups.map((g) => el('option', { value: g, text: g }))) : null;
+  // Groups too short to validate on (fallback_groups) are forecast by a simple rule: offered after the model's own.
+  const ruled = f.fallback_groups ?? [];
+  const group = f.groups ? el('select', { id: 'forecast-group', name: 'group' }, [...f.groups, ...ruled.map((g) => g.group)].map((g) => el('option', { value: g, text: g }))) : null;
   const covariates = f.covariates?.length ? covariateTable(f) : null;
   if (covariates) {
     covariates.show(f.horizon);
@@ -59,7 +61,12 @@ export function forecastForm(model) {
   const start = el('p', { id: 'forecast-start', class: 'muted small' });
   const showStart = () => {
     const end = (f.series ?? []).find((s) => !group || s.group === group.value);
-    start.textContent = end ? `The series ends at ${timeText(end.last_time)} (${num(end.points)} points): forecasts start the step after.` : '';
+    const rule = group ? ruled.find((g) => g.group === group.value) : undefined;
+    start.textContent = end
+      ? `The series ends at ${timeText(end.last_time)} (${num(end.points)} points): forecasts start the step after.`
+      : rule
+        ? `The series has ${num(rule.points)} points, too few to validate a model on: it is forecast by the simple rule ${rule.rule}.`
+        : '';
   };
   showStart();
   group?.addEventListener('change', showStart);

@@ -1,7 +1,8 @@
 /**
  * @module cli/commands/forecast
- * `edge-automl forecast MODEL --horizon N [--level 0.95] [--group G] [--version N] [--format table|csv]`:
- * the next N points of a forecast model's series with their prediction intervals, one line per step.
+ * `edge-automl forecast MODEL --horizon N [--level 0.95] [--quantiles 0.1,0.5,0.9] [--group G] [--version N] [--format table|csv]`:
+ * the next N points of a forecast model's series with their prediction intervals (at any level from 0.5
+ * to 0.995) and the quantiles asked for, one line per step.
  * `--covariates FILE` gives a model trained with known-future covariates their values for each step
  * ahead (cli/covariate-file); a CSV's numeric cells are sent as numbers, as the model's view lists them,
  * and a CSV of several series with their times (as the training data was written) gives the --group
@@ -10,6 +11,7 @@
 import type { Command } from 'commander';
 import { ApiClientError, type Forecast, type ForecastBody } from '../../client';
 import { action, positiveInt } from '../command-kit';
+import { MAX_LEVEL, MAX_QUANTILE, MAX_QUANTILES, MIN_LEVEL, MIN_QUANTILE } from '../../engine/forecast/intervals';
 import { HintedApiError, UsageError } from '../errors';
 import { checkSentTimes, nameCovariateStep, readCovariates } from '../forecast-covariates';
 import { forecastCsv, forecastTable } from '../forecast-report';
@@ -18,22 +20,32 @@ import { emit } from '../output';
 
 interface ForecastOptions {
   horizon: number;
-  level?: Level;
+  level?: number;
+  quantiles?: number[];
   group?: string;
   version?: number;
   covariates?: string;
   format: string;
 }
 
-/** The interval levels the forecast route offers (its `level` field). */
-const LEVELS = [0.5, 0.8, 0.9, 0.95, 0.99] as const;
-type Level = (typeof LEVELS)[number];
+/** An interval level in the range the forecast route takes (its `level` field). */
+function level(value: string): number {
+  const n = value.trim() === '' ? NaN : Number(value);
+  if (!(n >= MIN_LEVEL && n <= MAX_LEVEL)) throw new UsageError(`expected a number from ${MIN_LEVEL} to ${MAX_LEVEL} (0.85 for 85%), got "${value}"`, '--level');
+  return n;
+}
 
-function level(value: string): Level {
-  const n = Number(value);
-  const known = LEVELS.find((l) => l === n);
-  if (known === undefined) throw new UsageError(`expected one of ${LEVELS.join(', ')}, got "${value}"`, '--level');
-  return known;
+/** "0.1,0.5,0.9": quantiles in the range the forecast route takes (its `quantiles` field), each named when bad. */
+function quantiles(value: string): number[] {
+  const items = value.split(',').map((s) => s.trim());
+  const out = items.map((item) => {
+    const n = item === '' ? NaN : Number(item);
+    if (!(n >= MIN_QUANTILE && n <= MAX_QUANTILE)) throw new UsageError(`expected numbers from ${MIN_QUANTILE} to ${MAX_QUANTILE} separated by commas (0.1,0.5,0.9), got "${item}" in "${value}"`, '--quantiles');
+    return n;
+  });
+  const distinct = new Set(out).size;
+  if (distinct > MAX_QUANTILES) throw new UsageError(`at most ${MAX_QUANTILES} distinct quantiles, got ${distinct}`, '--quantiles');
+  return out;
 }
 
 export function registerForecast(program: Command): void {
@@ -42,7 +54,8 @@ export function registerForecast(program: Command): void {
     .description("forecast the next points of a forecast model's series, with prediction intervals")
     .argument('<model>', 'model name (trained with --task forecast)')
     .requiredOption('--horizon <n>', 'points ahead', positiveInt('--horizon'))
-    .option('--level <p>', `prediction interval coverage: ${LEVELS.join(', ')} (default 0.8)`, level)
+    .option('--level <p>', `prediction interval coverage from ${MIN_LEVEL} to ${MAX_LEVEL} (default 0.8)`, level)
+    .option('--quantiles <list>', `forecast quantiles from ${MIN_QUANTILE} to ${MAX_QUANTILE}, comma-separated (0.1,0.5,0.9): a column each (q0.1, …)`, quantiles)
     .option('--group <name>', 'which series, for a model trained on grouped series')
     .option('--version <n>', 'model version (default: the champion)', positiveInt('--version'))
     .option('--covariates <file>', 'a model trained with --covariates: their values for each step ahead, a CSV file (header = covariate names, one row per step; the series\' time and group columns may be beside them, and only the --group series\' rows are sent) or a JSON array of objects (.json)')
@@ -54,6 +67,7 @@ export function registerForecast(program: Command): void {
         const body: ForecastBody = {
           horizon: opts.horizon,
           ...(opts.level !== undefined ? { level: opts.level } : {}),
+          ...(opts.quantiles !== undefined ? { quantiles: opts.quantiles } : {}),
           ...(opts.group !== undefined ? { group: opts.group } : {}),
           ...(opts.version !== undefined ? { version: opts.version } : {}),
           ...(covariates !== undefined ? { covariates: covariates.steps } : {}),

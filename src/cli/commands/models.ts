@@ -77,7 +77,8 @@ function otherModel(m: Model, v: Model['versions'][number]): string {
   return ` (predicts "${v.target}", ${v.task})`;
 }
 
-function describeModel(m: Model): string {
+/** `model MODEL` as a table: what the model is, what it takes (images, or a forecast's series), its versions, features and history. */
+export function describeModel(m: Model): string {
   const champion = m.versions.find((v) => v.version === m.champion_version);
   const lines = [
     `model ${m.name}: ${m.task}, target "${m.target}"${m.classes.length > 0 ? `, classes ${m.classes.join(', ')}` : ''}`,
@@ -105,6 +106,11 @@ function describeModel(m: Model): string {
     // Where each series ends: its forecasts start the step after (a scheduled retraining moves it on).
     const ends = (f.series ?? []).map((e) => `${e.group === undefined ? '' : `${e.group} `}${e.last_time} (${e.points} points)`);
     if (ends.length > 0) lines.push(`  ends at  ${ends.slice(0, 5).join(', ')}${ends.length > 5 ? ` and ${ends.length - 5} more` : ''}; forecasts start the step after`);
+    // A never-negative target: what keeps a forecast near 0 from going below it.
+    if (f.floor !== undefined) lines.push(`  floor    ${f.floor}: forecasts and intervals never go below it (the target never did in training)`);
+    // Groups a simple rule forecasts: forecastable with --group too, though not among the model's own series.
+    const ruled = (f.fallback_groups ?? []).map((g) => `${g.group} (${g.rule}, ${g.points} points)`);
+    if (ruled.length > 0) lines.push(`  fallback ${ruled.slice(0, 5).join(', ')}${ruled.length > 5 ? ` and ${ruled.length - 5} more` : ''}: too few points to validate a model on, forecast by a simple rule`);
   }
   if (m.artifact_error) lines.push(`  artifact ${m.artifact_error.code}: ${m.artifact_error.message}`);
   lines.push(

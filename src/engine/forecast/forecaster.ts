@@ -10,6 +10,7 @@
  * job's horizon, the steps those values reach (./past-covariates). A forecast that comes out as no finite
  * number, or so large that its interval has no width left, is refused rather than answered. A target
  * never below 0 (the envelope's `floor`, ./value-floor) is forecast at 0 or above, interval bounds included.
+ * Intervals at any level from 0.5 to 0.995, and quantiles asked for, come from the same spread (./forecast-point).
  * A group too short to validate on that the envelope keeps points of is forecast by a simple rule on them
  * (./fallback), and says so (Forecaster.fallback); one it keeps none of is refused, naming its length.
  */
@@ -23,7 +24,8 @@ import { parseForecastEnvelope } from './envelope';
 import { loadForecastModel } from './families';
 import { formatTime } from './frequency';
 import { localTimeText } from './local-clock';
-import { DEFAULT_LEVEL, spreadAt, zForLevel } from './intervals';
+import { DEFAULT_LEVEL, quantileZs, spreadAt, zForLevel } from './intervals';
+import { type ForecastPoint, forecastPoint, type PointZ } from './forecast-point';
 import { type FallbackGroupState, fallbackForecast, type FallbackRule, fallbackRule, fallbackSpread } from './fallback';
 import { MIN_FALLBACK_POINTS } from './short-series';
 import { stateAt } from './rolling-origin';
@@ -32,19 +34,15 @@ import { type FixedStep, fixedStepOf } from './step-words';
 import { floorForecast } from './value-floor';
 import { groupDetail } from './group-details';
 
-/** One forecast point: its time (ISO string for datetime series), the point forecast and its interval. */
-export interface ForecastPoint {
-  readonly time: string | number;
-  readonly value: number;
-  readonly lower: number;
-  readonly upper: number;
-}
+export type { ForecastPoint } from './forecast-point';
 
 export interface ForecastOptions {
   /** Which series (required when the model was trained with a group column). */
   readonly group?: string;
-  /** Interval level: 0.8 (default), or 0.5, 0.9, 0.95, 0.99. */
+  /** Interval level: 0.8 (default), or any from MIN_LEVEL to MAX_LEVEL (./intervals). */
   readonly level?: number;
+  /** Quantiles each point also gives (ForecastPoint.quantiles), each from MIN_QUANTILE to MAX_QUANTILE. */
+  readonly quantiles?: readonly number[];
   /**
    * The covariates of each step ahead, one object per step naming every covariate: required by a model
    * with covariates (description.covariates), refused by one without.
@@ -87,6 +85,17 @@ export interface ForecastDescription {
    * offsets of `timezone` when the job named one, else without an offset. Absent: times in UTC.
    */
   readonly localTime?: { readonly timezone?: string };
+  /** The least value forecasts and interval bounds take: the target never went below it in training (./value-floor); absent when none. */
+  readonly floor?: number;
+  /** Groups too short to validate on, which a rule forecasts (Forecaster.fallback), not among Forecaster.groups; absent when none. */
+  readonly fallbackGroups?: readonly FallbackGroup[];
+}
+
+/** A group a rule forecasts (./fallback): its key, the rule and its points in the training data. */
+export interface FallbackGroup {
+  readonly group: string;
+  readonly rule: FallbackRule;
+  readonly points: number;
 }
 
 /** A category of a known-future covariate that a model was not trained with. */
@@ -157,6 +166,8 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
   const fallbacks = new Map((env.fallbackGroups ?? []).map((f) => [f.group, { state: f, rule: fallbackRule(f.values.length, env.season) }]));
   /** The fallback of a named group the model does not forecast itself, if it has one. */
   const fallbackOf = (group: string | undefined) => (group === undefined || byGroup.has(group) ? undefined : fallbacks.get(group));
+  /** The groups fallbackOf answers for, in the envelope's order (what the description lists). */
+  const ruled = [...fallbacks.values()].filter((f) => !byGroup.has(f.state.group));
   const datetime = env.timeKind === 'datetime';
   const local = env.localClock;
   const step = fixedStepOf(env.frequency);
@@ -261,17 +272,12 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
    * The forecast of a group by its rule (./fallback), from its stored points alone: covariates given for
    * it are not read. Floored and checked like the model's own forecasts.
    */
-  const fallbackPoints = (state: FallbackGroupState, horizon: number, z: number): ForecastPoint[] => {
+  const fallbackPoints = (state: FallbackGroupState, horizon: number, zs: PointZ): ForecastPoint[] => {
     const values = fallbackForecast(state.values, env.season, horizon);
     const spreads = fallbackSpread(state.values, env.season, horizon, spread);
     const out: ForecastPoint[] = [];
-    for (let h = 1; h <= horizon; h++) {
-      const half = z * spreads[h - 1];
-      const v = values[h - 1];
-      const point = { time: showTime(timeAfter(calendar, state.lastTime, h)), value: v, lower: v - half, upper: v + half };
-      if (overflowed(point, half)) throw overflowRefusal(point, h, false);
-      out.push(floor === undefined ? point : atFloor(point, half, floor));
-    }
+    // The rule's spreads are in the target's units already: a scale of 1.
+    for (let h = 1; h <= horizon; h++) out.push(forecastPoint(showTime(timeAfter(calendar, state.lastTime, h)), values[h - 1], spreads[h - 1], 1, zs, floor, h, false));
     return out;
   };
   const checkHorizon = (horizon: number) => {
@@ -294,6 +300,8 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       ...(env.covariates ? { covariates: env.covariates } : {}),
       ...(past ? { pastCovariates: past } : {}),
       ...(local ? { localTime: local.timezone ? { timezone: local.timezone } : {} } : {}),
+      ...(floor !== undefined ? { floor } : {}),
+      ...(ruled.length > 0 ? { fallbackGroups: ruled.map(({ state, rule }) => ({ group: state.group, rule, points: state.count })) } : {}),
     },
     recent(group) {
       const fb = fallbackOf(group);
@@ -304,22 +312,16 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
     },
     forecast(horizon, options = {}) {
       checkHorizon(horizon);
-      const z = zForLevel(options.level ?? DEFAULT_LEVEL);
+      const zs: PointZ = { z: zForLevel(options.level ?? DEFAULT_LEVEL), ...(options.quantiles !== undefined ? { quantiles: quantileZs(options.quantiles) } : {}) };
       const fb = fallbackOf(options.group);
-      if (fb) return fallbackPoints(fb.state, horizon, z);
+      if (fb) return fallbackPoints(fb.state, horizon, zs);
       const g = groupState(options.group);
       if (g.tail.length < model.tailLength) throw new EngineError('bad_artifact', `group ${JSON.stringify(g.group)} keeps ${g.tail.length} past values, the model needs ${model.tailLength}`);
       const times = Array.from({ length: horizon }, (_, i) => showTime(timeAfter(calendar, g.lastTime, i + 1)));
       const covariates = covariatesAhead(g, options.covariates, times);
       const values = model.forecast({ tail: Float64Array.from(g.tail), lastTime: g.lastTime, scale: g.scale, first: g.first, count: g.count, ...covariates, ...pastOfGroup(g), ...floorState }, horizon);
       const out: ForecastPoint[] = [];
-      for (let h = 1; h <= horizon; h++) {
-        const half = z * spreadAt(spread, h) * g.scale;
-        const v = values[h - 1];
-        const point = { time: times[h - 1], value: v, lower: v - half, upper: v + half };
-        if (overflowed(point, half)) throw overflowRefusal(point, h, specs !== undefined);
-        out.push(floor === undefined ? point : atFloor(point, half, floor));
-      }
+      for (let h = 1; h <= horizon; h++) out.push(forecastPoint(times[h - 1], values[h - 1], spreadAt(spread, h), g.scale, zs, floor, h, specs !== undefined));
       return out;
     },
     fallback(group) {
@@ -358,34 +360,4 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
     },
     dispose: () => model.dispose(),
   };
-}
-
-/**
- * A forecast point of a target with a floor (./value-floor): the value raised to the floor, and the
- * interval around that value with each bound raised to it too, so it still holds the value. Centred on the
- * floored value rather than the model's own: the spread was measured on floored validation forecasts.
- */
-function atFloor(p: ForecastPoint, half: number, floor: number): ForecastPoint {
-  const value = Math.max(p.value, floor);
-  return { time: p.time, value, lower: Math.max(value - half, floor), upper: Math.max(value + half, floor) };
-}
-
-/**
- * Whether a forecast point is beyond what 64-bit numbers hold: not finite, or so large that adding its
- * interval's half-width changes nothing (lower == upper) although the half-width is not zero.
- */
-function overflowed(p: ForecastPoint, half: number): boolean {
-  return !(Number.isFinite(p.value) && Number.isFinite(p.lower) && Number.isFinite(p.upper)) || (half > 0 && p.lower === p.upper);
-}
-
-/**
- * The refusal of a forecast that overflowed at step `h`: with covariates, the values given led the model
- * there (a number within its bounds can still compound over many steps); without, the steps asked for.
- */
-function overflowRefusal(p: ForecastPoint, h: number, covariates: boolean): EngineError {
-  const what = Number.isFinite(p.value) ? `${p.value}, too large to give an interval of any width` : 'no finite number';
-  const why = covariates
-    ? 'the covariates given lead the model far beyond what it learned from: give values closer to those of its training data (the model view lists the range of each numeric covariate)'
-    : 'ask for fewer steps';
-  return new EngineError('invalid_input', `the forecast of step ${h} comes out as ${what}, beyond what the model can compute; ${why}`, { field: covariates ? 'covariates' : 'horizon', step: h });
 }

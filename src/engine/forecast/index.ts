@@ -24,7 +24,8 @@ export {
 export { loadForecaster, type ForecastOptions, type Forecaster, type ForecastPoint, type SeriesHistory } from './forecaster';
 export { advanceEnvelope, type AdvancedSeries, type AdvanceOutcome, type SeriesLeft } from './advance-envelope';
 export { scoreOnSeriesTail, type SeriesKnowledge, seriesKnownTo, stateAtLatest, type TailScore, unseenTailCategories, type UnseenTailCategories, withoutSeriesTail } from './series-holdout';
-export { DEFAULT_LEVEL } from './intervals';
+export { DEFAULT_LEVEL, MAX_LEVEL, MAX_QUANTILE, MAX_QUANTILES, MIN_LEVEL, MIN_QUANTILE } from './intervals';
+export { normalQuantile } from './normal-quantile';
 export { COVARIATE_FAMILIES, type CovariateSpec, MAX_COVARIATES, PAST_COVARIATE_FAMILIES } from './covariates';
 export { unreadCovariateWarnings } from './unread-covariate-warnings';
 export { forecastOriginTruth, originTruthOf, type OriginTruth } from './origin-truth';

@@ -207,11 +207,11 @@ const models: Operation[] = [
   {
     method: 'post', path: '/v1/models/{model}/forecast', operationId: 'forecast', tag: 'models', access: 'key',
     summary: 'Forecast the next points of a forecast model\'s series',
-    description: 'From the end of the training data, with prediction intervals at `level`. A model trained with a group column needs `group`.',
+    description: 'From the end of the training data, with prediction intervals at `level` (any from 0.5 to 0.995; 0.5, 0.8, 0.9, 0.95 and 0.99 answer as they always did), and with `quantiles` each point\'s quantiles from the same normal spread. A model trained with a group column needs `group`.',
     body: { required: true, content: { 'application/json': { json: forecastSchema, example: { horizon: 7 } } } },
     responses: {
       200: ok('one point per step ahead', r.forecastResponse),
-      400: badBody(', every refusal of horizon included (one over the model\'s limit with details.max); not_a_forecast_model (use predict); invalid_input (a missing or unknown group; a covariate value, or a step\'s time or group column that is not the step\'s, named as covariates[i].column)'),
+      400: badBody(', every refusal of horizon included (one over the model\'s limit with details.max), a level outside 0.5 to 0.995 (details.field: level), a quantile outside 0.005 to 0.995 or more than 20 distinct (details.field: quantiles or quantiles.i); not_a_forecast_model (use predict); invalid_input (a missing or unknown group; a covariate value, or a step\'s time or group column that is not the step\'s, named as covariates[i].column)'),
       404: fail('model_not_found, model_version_not_found'),
       413: tooLarge,
       429: fail('rate_limited (shared with predict; details.retry_after_seconds)'),

@@ -435,7 +435,21 @@ export const modelDetailResponse = z.object({
       season: z.int(),
       horizon: z.int().describe('the horizon the job validated'),
       max_horizon: z.int().describe('the longest horizon POST /forecast accepts (the job\'s horizon for a model that reads past_covariates)'),
-      groups: z.array(z.string()).optional().describe('the series a grouped model forecasts (at most the first 1,000)'),
+      floor: z.number().optional().describe('forecasts and interval bounds never go below it, because the target never did in training (0 for a never-negative target); absent when the target went below 0, and in models trained before the floor'),
+      groups: z
+        .array(z.string())
+        .optional()
+        .describe('the series a grouped model forecasts itself (at most the first 1,000); the groups of fallback_groups are forecastable too (POST /forecast answers them with fallback), though not listed here'),
+      fallback_groups: z
+        .array(
+          z.object({
+            group: z.string(),
+            rule: z.enum(['seasonal_naive', 'last_value']).describe('seasonal_naive: each step repeats the value a whole number of seasons earlier; last_value: every step is its last value'),
+            points: z.int().describe('the group\'s points in the training data'),
+          }),
+        )
+        .optional()
+        .describe('groups too short to validate a forecast on (at most the first 1,000; absent when none): the model was trained without them, and POST /forecast forecasts each by a simple rule on its own latest points, saying so in its fallback field'),
       covariates: z
         .array(forecastCovariate)
         .optional()
@@ -494,12 +508,17 @@ export const forecastResponse = z.object({
   group: z.string().optional().describe('the series asked for, for a model trained with a group column'),
   horizon: z.int(),
   level: z.number().describe('coverage of the [lower, upper] interval'),
+  quantiles: z.array(z.number()).optional().describe('with "quantiles" asked for: the quantiles each point carries, ascending, each once'),
   forecasts: z.array(
     z.object({
       time: z.union([z.string(), z.number()]).describe('the point\'s time: ISO-8601 for a datetime series, else the step index'),
       value: z.number(),
       lower: z.number(),
       upper: z.number(),
+      quantiles: z
+        .record(z.string(), z.number())
+        .optional()
+        .describe('with "quantiles" asked for: each quantile\'s value keyed by its shortest decimal text ({"0.1": v, "0.5": v, "0.9": v}), ascending and never decreasing in q, floored like lower and upper'),
     }),
   ),
   history: z

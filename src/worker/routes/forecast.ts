@@ -1,7 +1,8 @@
 /**
  * @module worker/routes/forecast
  * `POST /v1/models/{model}/forecast {"horizon": N}`: the next N points of a forecast model's series
- * (from the end of its training data) with prediction intervals, and with `"history": true` the latest
+ * (from the end of its training data) with prediction intervals at `level` (any from 0.5 to 0.995), with
+ * `"quantiles": [0.1, 0.5, 0.9]` each point's quantiles too, and with `"history": true` the latest
  * observed points the forecast starts from. Resolves the champion or a pinned
  * version like predict, keeps the loaded forecaster warm in the isolate's model cache, and refuses models
  * that are not forecasters with a pointer to the predict route. Every refusal of `horizon` is
@@ -37,7 +38,12 @@ forecast.post('/:model/forecast', async (c) => {
   const local = forecaster.description.localTime;
   let points;
   try {
-    points = forecaster.forecast(body.horizon, { level, ...(body.group !== undefined ? { group: body.group } : {}), ...(body.covariates !== undefined ? { covariates: body.covariates } : {}) });
+    points = forecaster.forecast(body.horizon, {
+      level,
+      ...(body.quantiles !== undefined ? { quantiles: body.quantiles } : {}),
+      ...(body.group !== undefined ? { group: body.group } : {}),
+      ...(body.covariates !== undefined ? { covariates: body.covariates } : {}),
+    });
   } catch (err) {
     throw asHorizonRefusal(err);
   }
@@ -47,6 +53,8 @@ forecast.post('/:model/forecast', async (c) => {
     ...(body.group !== undefined ? { group: body.group } : {}),
     horizon: body.horizon,
     level,
+    // The quantiles each point carries, as its keys order them: ascending, each once.
+    ...(body.quantiles !== undefined ? { quantiles: [...new Set(body.quantiles)].sort((a, b) => a - b) } : {}),
     forecasts: points,
     // A series read on its local clock: how its times are written (local, with or without the zone's offsets).
     ...(local ? { local_time: { ...local, note: localTimeNote(local.timezone) } } : {}),

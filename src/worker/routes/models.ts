@@ -316,12 +316,17 @@ function forecastView(f: Forecaster) {
   return {
     time_column: d.timeColumn,
     ...(d.groupColumn !== undefined ? { group_column: d.groupColumn, groups: f.groups.slice(0, MAX_LISTED_GROUPS) } : {}),
+    // Groups too short to validate on, forecast by a simple rule: apart from `groups` (the model's own
+    // series), so a client offering every series offers them too and can tell which forecasts are a rule's.
+    ...(d.fallbackGroups ? { fallback_groups: d.fallbackGroups.slice(0, MAX_LISTED_GROUPS).map((g) => ({ group: g.group, rule: g.rule, points: g.points })) } : {}),
     frequency: d.frequency,
     // A fixed step in seconds and words: `frequency: "fixed"` alone does not say half-hourly from every 90 minutes.
     ...(d.step ? { step: { seconds: d.step.seconds, text: d.step.text } } : {}),
     season: d.season,
     horizon: d.horizon,
     max_horizon: d.maxHorizon,
+    // A target never below 0 in training: forecasts and interval bounds never go below it either.
+    ...(d.floor !== undefined ? { floor: d.floor } : {}),
     ...(d.covariates ? { covariates: d.covariates.map(covariateView) } : {}),
     ...(d.pastCovariates ? { past_covariates: d.pastCovariates.map(covariateView) } : {}),
     ...(d.localTime ? { local_time: d.localTime } : {}),
