@@ -89,7 +89,8 @@ async function runJob(name: string, split: JobSplit, parallelism: number, reprod
   let busy = 0;
   for (;;) {
     if (now < deadline) {
-      for (const { trial_id: id } of launchTrials(host, config, sampler, Number.POSITIVE_INFINITY, now)) {
+      // No deadline for the launch step: the loop stops launching at the simulated budget's end itself.
+      for (const { trial_id: id } of launchTrials(host, config, sampler, Number.POSITIVE_INFINITY, now, Number.POSITIVE_INFINITY).messages) {
         const t = state.trials.get(id)!;
         const cpu = process.cpuUsage();
         const outcome = await runTrial(split.ds, { family: t.family as ModelFamily, params: t.params, target: split.meta.target, task: split.target.task, metric: split.metric, seed: seedFrom(seed, id), folds: split.folds, trainFraction: t.fidelity ?? 1, bag: true });

@@ -265,11 +265,11 @@ export class SearchCoordinator extends DurableObject<Env> {
       await this.finalize('succeeded');
       return;
     }
-    const messages: TrialMessage[] = outOfTime ? [] : launchTrials(this.host, config, this.sampler(config), maxTrials, now);
+    const { messages, late } = outOfTime ? { messages: [] as TrialMessage[], late: false } : launchTrials(this.host, config, this.sampler(config), maxTrials, now, deadline);
 
     const running = runningTrials(this.state);
-    // Out of time, of trials, or of configurations not yet tried (trial-launch).
-    const exhausted = outOfTime || this.state.order.length >= maxTrials || this.state.exhausted !== undefined;
+    // Out of time (or too little left for the next trial: late-start), of trials, or of configurations not yet tried (trial-launch).
+    const exhausted = outOfTime || late || this.state.order.length >= maxTrials || this.state.exhausted !== undefined;
     if (exhausted && running.length === 0) {
       await this.finalize('succeeded');
       return;

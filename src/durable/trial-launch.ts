@@ -9,6 +9,7 @@ import { configKey, type FrozenTrial, proposeUnseen, type Sampler, samplerFor, t
 import type { CoordinatorHost } from './coordinator-host';
 import { planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
 import { type JobState, runningTrials, type TrialEntry } from './job-journal';
+import { startsTooLate } from './late-start';
 import type { JobConfig, TrialMessage } from './protocol';
 import { proposalState } from './search-order';
 import { claimWindow } from './trial-leases';
@@ -24,10 +25,13 @@ export function screenedSampler(config: JobConfig): Sampler {
 
 /**
  * Journals as started as many new trials as the free slots (parallelism) and the trial budget
- * (`maxTrials`) allow, or until the scheduler has nothing to start; returns their queue messages.
+ * (`maxTrials`) allow, or until the scheduler has nothing to start; returns their queue messages, and
+ * `late` when the next trial was left unstarted because trials like it took longer than the time left
+ * before `deadline` (late-start): the search then ends once the running trials report.
  */
-export function launchTrials(host: CoordinatorHost, config: JobConfig, sampler: Sampler, maxTrials: number, now: number): TrialMessage[] {
+export function launchTrials(host: CoordinatorHost, config: JobConfig, sampler: Sampler, maxTrials: number, now: number, deadline: number): { messages: TrialMessage[]; late: boolean } {
   const messages: TrialMessage[] = [];
+  let late = false;
   const scheduler = schedulerOf(config);
   const ctx = { families: config.families, shape: searchShape(config), seed: config.seed };
   while (runningTrials(host.state).length < config.parallelism && host.state.order.length < maxTrials && !host.state.exhausted) {
@@ -35,20 +39,36 @@ export function launchTrials(host: CoordinatorHost, config: JobConfig, sampler: 
     // A reproducible job proposes from what trial numbers fix, waiting for the trials that decides (search-order).
     const seen = proposalState(host.state, config);
     if (!seen) break;
-    const planned = scheduler ? planTrial(seen, scheduler, sampler, ctx, number === maxTrials - 1, host.state) : unseenPlan(sampler, trialHistory(seen), ctx);
+    // Single fidelity: proposed among the families whose trials still fit the time left (late-start); a
+    // multi-fidelity plan (a promotion, or a new configuration at the bottom rung) is checked once made.
+    const families = scheduler ? config.families : config.families.filter((f) => !startsTooLate(host.state, config, f, 1, now, deadline));
+    if (families.length === 0) {
+      late = true;
+      break;
+    }
+    const planned = scheduler ? planTrial(seen, scheduler, sampler, ctx, number === maxTrials - 1, host.state) : unseenPlan(sampler, trialHistory(seen), { ...ctx, families });
     if (planned === 'exhausted') {
+      // The families that fit the time left are tried out; the others are not, so the search is not exhausted.
+      if (families.length < config.families.length) {
+        late = true;
+        break;
+      }
       // Every configuration was tried: the search ends once the running trials report (search-coordinator).
       host.append({ op: 'search_exhausted', at: now, configurations: new Set(host.state.order.map((t) => configKey(t))).size });
       break;
     }
     if (!planned) break;
     const next = planned.config;
+    if (scheduler && startsTooLate(host.state, config, next.family, planned.fidelity.fidelity ?? 1, now, deadline)) {
+      late = true;
+      break;
+    }
     const trialId = `t${String(number).padStart(4, '0')}`;
     // Until a consumer claims it, its lease is the claim window (then heartbeats renew the full lease).
     host.append({ op: 'trial_started', trial_id: trialId, number, family: next.family, params: next.params, ...(next.note ? { note: next.note } : {}), ...planned.fidelity, at: now, lease_until: now + claimWindow(config) });
     messages.push({ tenant: config.tenant, job_id: config.id, trial_id: trialId });
   }
-  return messages;
+  return { messages, late };
 }
 
 /**

@@ -1,0 +1,41 @@
+/**
+ * @module durable/late-start
+ * Whether a trial started now would most likely run past the end of the time budget. Such a trial is
+ * either cancelled unfinished at the end of the grace period (its invocation spent for nothing) or keeps
+ * the user waiting well past the budget they set: audited, 20-30-s forecast budgets took 15-20 s more,
+ * one late gradient-boosting or RNN trial at a time. As FLAML does, the coordinator instead leaves a trial
+ * unstarted when the trials of its kind took longer than the time left, and the search ends once the
+ * running ones report. A trial's duration is what the job saw: from its launch to its report (queue wait,
+ * loading and training together), the median over the finished trials of its family at its fidelity.
+ * With no finished trial of its kind yet there is nothing to go by, and it starts.
+ */
+import { fidelityOf, type JobState } from './job-journal';
+import type { JobConfig } from './protocol';
+
+/** The most a trial is expected to end after the deadline and still start: a few seconds, less on a short budget. */
+export function lateStartSlackMs(config: JobConfig): number {
+  return Math.min(5_000, config.budget.seconds * 100);
+}
+
+/** The median launch-to-report time of the complete trials of `family` at `fidelity`; undefined when none finished. */
+export function expectedTrialMs(state: JobState, family: string, fidelity: number): number | undefined {
+  const times: number[] = [];
+  for (const t of state.order) {
+    if (t.state === 'complete' && t.family === family && fidelityOf(t) === fidelity && t.finished_at !== undefined) times.push(t.finished_at - t.started_at);
+  }
+  if (times.length === 0) return undefined;
+  times.sort((a, b) => a - b);
+  const mid = times.length >> 1;
+  return times.length % 2 === 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+}
+
+/**
+ * Whether a trial of `family` at `fidelity`, started at `now`, is expected to end more than the slack after
+ * `deadline`. Never for a budget of trials alone (`config.reproducible`): its trials are fixed by their
+ * count, and its cap of seconds is a safety net, not a budget.
+ */
+export function startsTooLate(state: JobState, config: JobConfig, family: string, fidelity: number, now: number, deadline: number): boolean {
+  if (config.reproducible === true) return false;
+  const expected = expectedTrialMs(state, family, fidelity);
+  return expected !== undefined && now + expected > deadline + lateStartSlackMs(config);
+}

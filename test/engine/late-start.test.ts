@@ -1,0 +1,73 @@
+/**
+ * The late-start rule (durable/late-start) and how the launch step applies it (durable/trial-launch): with
+ * little time left, a trial is proposed only among the families whose finished trials took no longer, and
+ * none starts when none fits. Times are journaled, so the state says how long each trial took.
+ */
+import { describe, expect, it } from 'vitest';
+import { detachedJobConfig } from '../fixtures/job-config';
+import type { CoordinatorHost } from '../../src/durable/coordinator-host';
+import { applyOp, emptyState, type JobState, type JournalOp } from '../../src/durable/job-journal';
+import { expectedTrialMs, lateStartSlackMs, startsTooLate } from '../../src/durable/late-start';
+import { launchTrials, screenedSampler } from '../../src/durable/trial-launch';
+
+const config = detachedJobConfig('late', { budget: { seconds: 60 }, families: ['gbdt', 'linear'], parallelism: 1, created_at: 0 });
+
+/** A state whose finished trials took the given times (ms), by family. */
+function stateWith(took: [family: 'gbdt' | 'linear', ms: number][], c = config): JobState {
+  const s = emptyState();
+  applyOp(s, { op: 'created', config: c });
+  took.forEach(([family, ms], i) => {
+    const ops: JournalOp[] = [
+      { op: 'trial_started', trial_id: `t${i}`, number: i, family, params: { n: i }, at: 1_000 * i, lease_until: 1e9 },
+      { op: 'trial_finished', trial_id: `t${i}`, report: { status: 'complete', score: 0.7, loss: -0.7, fold_scores: [], fit_info: {}, artifact_key: `a${i}` }, at: 1_000 * i + ms },
+    ];
+    for (const op of ops) applyOp(s, op);
+  });
+  return s;
+}
+
+const hostOf = (state: JobState) => ({ state, append: (op: JournalOp) => void applyOp(state, op) }) as unknown as CoordinatorHost;
+
+describe('late start', () => {
+  it('expects the median time of the family at that fidelity, and nothing before one finished', () => {
+    const s = stateWith([['gbdt', 9_000], ['gbdt', 3_000], ['gbdt', 5_000], ['linear', 400], ['linear', 600]]);
+    expect(expectedTrialMs(s, 'gbdt', 1)).toBe(5_000);
+    expect(expectedTrialMs(s, 'linear', 1)).toBe(500);
+    expect(expectedTrialMs(s, 'knn', 1)).toBeUndefined();
+    expect(expectedTrialMs(s, 'gbdt', 1 / 9)).toBeUndefined();
+  });
+
+  it('holds back a trial expected to end past the deadline plus the slack, never in a budget of trials alone', () => {
+    const s = stateWith([['gbdt', 8_000]]);
+    expect(lateStartSlackMs(config)).toBe(5_000);
+    expect(lateStartSlackMs({ ...config, budget: { seconds: 20 } })).toBe(2_000);
+    expect(startsTooLate(s, config, 'gbdt', 1, 56_000, 60_000)).toBe(false); // ends at 64 s: within the slack
+    expect(startsTooLate(s, config, 'gbdt', 1, 58_000, 60_000)).toBe(true); // ends at 66 s
+    expect(startsTooLate(s, config, 'linear', 1, 59_000, 60_000)).toBe(false); // no linear trial finished: unknown
+    expect(startsTooLate(s, { ...config, reproducible: true }, 'gbdt', 1, 58_000, 60_000)).toBe(false);
+  });
+
+  it('proposes only families that fit the time left, and starts none when none does', () => {
+    const took: [family: 'gbdt' | 'linear', ms: number][] = [['gbdt', 12_000], ['linear', 500], ['gbdt', 11_000], ['linear', 700]];
+    // 10 s before the deadline both fit: gbdt's 11.5 s end 1.5 s past it, within the 5 s of slack.
+    const roomy = stateWith(took);
+    const early = launchTrials(hostOf(roomy), config, screenedSampler(config), Number.POSITIVE_INFINITY, 50_000, 60_000);
+    expect(early.late).toBe(false);
+    expect(early.messages).toHaveLength(1);
+    // 4 s before it: only linear fits, for every proposal the sampler makes.
+    for (let i = 0; i < 5; i++) {
+      const s = stateWith(took);
+      const host = hostOf(s);
+      const c = { ...config, seed: i };
+      const launched = launchTrials(host, c, screenedSampler(c), Number.POSITIVE_INFINITY, 56_000, 60_000);
+      expect(launched.late).toBe(false);
+      expect(launched.messages).toHaveLength(1);
+      expect(s.order.at(-1)!.family).toBe('linear');
+    }
+    // 2 s before it, with linear trials of 8 s: neither fits, nothing starts, and the launch says so.
+    const s = stateWith([['gbdt', 12_000], ['linear', 8_000]]);
+    const late = launchTrials(hostOf(s), config, screenedSampler(config), Number.POSITIVE_INFINITY, 58_000, 60_000);
+    expect(late).toEqual({ messages: [], late: true });
+    expect(s.order).toHaveLength(2);
+  });
+});
