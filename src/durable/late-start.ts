@@ -6,8 +6,9 @@
  * one late gradient-boosting or RNN trial at a time. As FLAML does, the coordinator instead leaves a trial
  * unstarted when the trials of its kind took longer than the time left, and the search ends once the
  * running ones report. A trial's duration is what the job saw: from its launch to its report (queue wait,
- * loading and training together), the median over the finished trials of its family at its fidelity.
- * With no finished trial of its kind yet there is nothing to go by, and it starts.
+ * loading and training together), the median over the finished trials of its family at its fidelity, and
+ * at least as long as one of them still running has taken so far (the first RNN trial, running for 20 s,
+ * says the next one will not take 2). With none finished or running there is nothing to go by, and it starts.
  */
 import { fidelityOf, type JobState } from './job-journal';
 import type { JobConfig } from './protocol';
@@ -17,16 +18,24 @@ export function lateStartSlackMs(config: JobConfig): number {
   return Math.min(5_000, config.budget.seconds * 100);
 }
 
-/** The median launch-to-report time of the complete trials of `family` at `fidelity`; undefined when none finished. */
-export function expectedTrialMs(state: JobState, family: string, fidelity: number): number | undefined {
+/**
+ * How long a trial of `family` at `fidelity` is expected to take (see the module comment): the median
+ * launch-to-report time of its complete trials, raised to the longest time one still running has taken by
+ * `now`; undefined when none finished or runs.
+ */
+export function expectedTrialMs(state: JobState, family: string, fidelity: number, now: number): number | undefined {
   const times: number[] = [];
+  let running: number | undefined;
   for (const t of state.order) {
-    if (t.state === 'complete' && t.family === family && fidelityOf(t) === fidelity && t.finished_at !== undefined) times.push(t.finished_at - t.started_at);
+    if (t.family !== family || fidelityOf(t) !== fidelity) continue;
+    if (t.state === 'complete' && t.finished_at !== undefined) times.push(t.finished_at - t.started_at);
+    else if (t.state === 'running') running = Math.max(running ?? 0, now - t.started_at);
   }
-  if (times.length === 0) return undefined;
+  if (times.length === 0) return running;
   times.sort((a, b) => a - b);
   const mid = times.length >> 1;
-  return times.length % 2 === 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+  const median = times.length % 2 === 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+  return Math.max(median, running ?? 0);
 }
 
 /**
@@ -36,6 +45,6 @@ export function expectedTrialMs(state: JobState, family: string, fidelity: numbe
  */
 export function startsTooLate(state: JobState, config: JobConfig, family: string, fidelity: number, now: number, deadline: number): boolean {
   if (config.reproducible === true) return false;
-  const expected = expectedTrialMs(state, family, fidelity);
+  const expected = expectedTrialMs(state, family, fidelity, now);
   return expected !== undefined && now + expected > deadline + lateStartSlackMs(config);
 }

@@ -31,10 +31,20 @@ const hostOf = (state: JobState) => ({ state, append: (op: JournalOp) => void ap
 describe('late start', () => {
   it('expects the median time of the family at that fidelity, and nothing before one finished', () => {
     const s = stateWith([['gbdt', 9_000], ['gbdt', 3_000], ['gbdt', 5_000], ['linear', 400], ['linear', 600]]);
-    expect(expectedTrialMs(s, 'gbdt', 1)).toBe(5_000);
-    expect(expectedTrialMs(s, 'linear', 1)).toBe(500);
-    expect(expectedTrialMs(s, 'knn', 1)).toBeUndefined();
-    expect(expectedTrialMs(s, 'gbdt', 1 / 9)).toBeUndefined();
+    expect(expectedTrialMs(s, 'gbdt', 1, 99_000)).toBe(5_000);
+    expect(expectedTrialMs(s, 'linear', 1, 99_000)).toBe(500);
+    expect(expectedTrialMs(s, 'knn', 1, 99_000)).toBeUndefined();
+    expect(expectedTrialMs(s, 'gbdt', 1 / 9, 99_000)).toBeUndefined();
+  });
+
+  it('expects at least as long as a trial of the family still running has taken', () => {
+    const s = stateWith([['linear', 500]]);
+    applyOp(s, { op: 'trial_started', trial_id: 'r', number: 1, family: 'gbdt', params: {}, at: 10_000, lease_until: 1e9 });
+    // No gbdt trial finished, but one has run for 20 s: the next will not take less.
+    expect(expectedTrialMs(s, 'gbdt', 1, 30_000)).toBe(20_000);
+    expect(startsTooLate(s, config, 'gbdt', 1, 40_000, 60_000)).toBe(true);
+    applyOp(s, { op: 'trial_started', trial_id: 'r2', number: 2, family: 'linear', params: {}, at: 20_000, lease_until: 1e9 });
+    expect(expectedTrialMs(s, 'linear', 1, 21_000)).toBe(1_000);
   });
 
   it('holds back a trial expected to end past the deadline plus the slack, never in a budget of trials alone', () => {
