@@ -56,10 +56,10 @@ export interface Job {
   learning_task?: 'binary' | 'multiclass' | 'regression';
   /**
    * Forecast jobs: the series as the job reads them: the time and group columns, the horizon it validates,
-   * the season the frequency implies (1: none), the known-future and past-only covariate columns, and the
-   * time zone a series read on its local clock is forecast in.
+   * the season the frequency implies (1: none), the rolling origins its trials validate on, the known-future
+   * and past-only covariate columns, and the time zone a series read on its local clock is forecast in.
    */
-  forecast?: { time_column: string; group_column?: string; horizon: number; season: number; covariates?: string[]; past_covariates?: string[]; timezone?: string };
+  forecast?: { time_column: string; group_column?: string; horizon: number; season: number; origins: number; covariates?: string[]; past_covariates?: string[]; timezone?: string };
   metric: string;
   greater_is_better: boolean;
   /** Binary jobs: the class f1 is computed for (the job's positive_class, or its default). */

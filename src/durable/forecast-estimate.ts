@@ -6,6 +6,7 @@
  * validation errors, which the intervals are built from, are the luckiest of the search's).
  */
 import { foldSelectionEstimate, type FoldSelectionEstimate } from '../engine/eval/fold-selection-estimate';
+import { forecastMetricOf } from '../engine/forecast';
 import type { JobState } from './job-journal';
 import type { BestEstimate } from './protocol';
 
@@ -13,7 +14,8 @@ import type { BestEstimate } from './protocol';
 export function forecastEstimate(s: JobState): FoldSelectionEstimate | undefined {
   if (!s.config?.forecast) return undefined;
   const folds = s.order.flatMap((t) => (t.state === 'complete' && t.report?.status === 'complete' ? [t.report.fold_scores] : []));
-  return foldSelectionEstimate(folds, s.config.seed);
+  // In the job's metric: an rmse is averaged over origins in squares, a mean error (mae, mase, mape) as it is.
+  return foldSelectionEstimate(folds, s.config.seed, forecastMetricOf(s.config.metric) === 'rmse');
 }
 
 /**

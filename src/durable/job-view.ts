@@ -12,6 +12,7 @@
  * and why, comes from durable/reproducibility.
  */
 import { fromLoss, toLoss as toLossOf } from '../engine';
+import { validationPlan } from '../engine/forecast';
 import { noiseSide, scoreDifference } from './challenge-noise';
 import { schedulerOf, topRungOf } from './fidelity-plan';
 import { forecastBestEstimate } from './forecast-estimate';
@@ -220,7 +221,7 @@ function keptApartWarning(s: JobState, c: JobConfig): string[] {
 
 /**
  * A forecast job's series as it reads them: the columns it was given or found, the horizon, the season
- * the data's frequency implies, the covariates and the time zone; the search's own bookkeeping (lengths,
+ * the data's frequency implies, the rolling origins it validates on, the covariates and the time zone; the search's own bookkeeping (lengths,
  * groups left out, a retraining's holdout) stays out. The optional ones are absent when the job has none
  * (a job made before time zones were kept has none).
  */
@@ -233,11 +234,25 @@ function forecastJobView(c: JobConfig): { forecast?: ForecastJobView } {
       ...(f.group_column !== undefined ? { group_column: f.group_column } : {}),
       horizon: f.horizon,
       season: f.season,
+      origins: originsValidated(c, f),
       ...(f.covariates ? { covariates: f.covariates } : {}),
       ...(f.past_covariates ? { past_covariates: f.past_covariates } : {}),
       ...(f.timezone !== undefined ? { timezone: f.timezone } : {}),
     },
   };
+}
+
+/**
+ * The rolling origins a forecast job's trials validate on: its folds (asked for, or the default), or the
+ * single origin the validation plan falls back to when its shortest series is too short for the default
+ * (engine/forecast/validation-plan), so the view never claims three where the trials use one.
+ */
+function originsValidated(c: JobConfig, f: NonNullable<JobConfig['forecast']>): number {
+  try {
+    return validationPlan({ length: f.length, season: f.season, groups: f.groups, horizon: f.horizon }, c.folds).origins;
+  } catch {
+    return c.folds;
+  }
 }
 
 /**

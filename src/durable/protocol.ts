@@ -50,6 +50,8 @@ export interface ForecastJobSpec {
    * (engine/forecast/series-holdout); the champion and the challenger are compared on them.
    */
   readonly holdout_points?: number;
+  /** The rolling origins the job asked for (forecast.origins, also its `folds`); absent: the default, DEFAULT_ORIGINS. */
+  readonly origins?: number;
 }
 
 export interface JobBudget {
@@ -120,7 +122,7 @@ export interface JobConfig {
   readonly challenge?: { readonly margin: number; readonly promotion?: PromotionRule };
   /** Set on an image job: the pixel columns' shape. */
   readonly image?: ImageShape;
-  /** Set on a forecast job (its task is then "regression" and its metric rmse). */
+  /** Set on a forecast job (its task is then "regression" and its metric rmse, mae, mase or mape: engine/forecast/forecast-metric). */
   readonly forecast?: ForecastJobSpec;
 }
 
@@ -306,7 +308,7 @@ export interface NewSeries {
   readonly count: number;
   /** Their held-out points, in no comparison. */
   readonly points: number;
-  /** The challenger's RMSE on those points alone (null when not a finite number). */
+  /** The challenger's score on those points alone, in the job's metric (null when not a finite number). */
   readonly challenger_score: number | null;
   /** Series both models know: the comparison's (0: the champion knows none, and has no score). */
   readonly known_series: number;
@@ -484,6 +486,8 @@ export interface ForecastJobView {
   readonly group_column?: string;
   readonly horizon: number;
   readonly season: number;
+  /** Rolling origins the trials validate on: forecast.origins, or the default (JobConfig.folds). */
+  readonly origins: number;
   readonly covariates?: readonly string[];
   readonly past_covariates?: readonly string[];
   readonly timezone?: string;

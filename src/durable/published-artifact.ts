@@ -36,7 +36,7 @@ export async function artifactProblem(host: CoordinatorHost, key: string): Promi
  * The key of the forecaster to publish: the trial's (or blend's) artifact, or, when picking it among the
  * job's trials made its validation errors optimistic (durable/forecast-estimate), a copy beside it with
  * the intervals widened by that optimism: the estimated error of the pick over the published model's own
- * rolling-origin RMSE `score`. A blend is chosen on the same origins, so it is widened up to the same
+ * rolling-origin `score` (both in the job's metric, so the factor is a ratio whatever it is). A blend is chosen on the same origins, so it is widened up to the same
  * estimate (its own errors are lower still, so the factor is larger). The copy depends only on the
  * journal, so a retried publication writes the same file again. Storage errors propagate: the
  * publication is retried.

@@ -9,7 +9,7 @@
  * - whether a challenger beats the champion on the held-out rows by the schedule's margin. Scores of
  *   metrics that live in [0, 1] or close to it (roc_auc, accuracy, balanced_accuracy, f1, r2: greater is
  *   better) compare by an absolute margin, 0.002 by default; losses with no fixed scale (log_loss, rmse,
- *   mae, mape) compare by a relative margin, 1% by default; under the promotion rule "beyond_noise" the
+ *   mae, mape, mase) compare by a relative margin, 1% by default; under the promotion rule "beyond_noise" the
  *   win must also stand beyond the held-out rows' noise (./challenge-noise). Anything that is not a clear win (ties,
  *   missing or non-finite scores) keeps the champion: a model is never replaced blindly. The one champion
  *   without a score that loses is a forecast champion that cannot forecast the held-out points at all

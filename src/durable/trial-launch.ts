@@ -89,7 +89,7 @@ function searchShape(config: JobConfig) {
     task: config.task,
     nClasses: config.classes.length,
     ...(image ? { image } : {}),
-    ...(forecast ? { forecast: { length: forecast.length, season: forecast.season, groups: forecast.groups, horizon: forecast.horizon, positive: forecast.positive, ...(forecast.week ? { week: forecast.week } : {}), ...(forecast.season_reach ? { seasonReach: forecast.season_reach } : {}), ...(forecast.past_covariates?.length ? { pastCovariates: true } : {}) } } : {}),
+    ...(forecast ? { forecast: { length: forecast.length, season: forecast.season, groups: forecast.groups, horizon: forecast.horizon, positive: forecast.positive, ...(forecast.week ? { week: forecast.week } : {}), ...(forecast.season_reach ? { seasonReach: forecast.season_reach } : {}), ...(forecast.past_covariates?.length ? { pastCovariates: true } : {}), ...(forecast.origins !== undefined ? { origins: forecast.origins } : {}) } } : {}),
   };
 }
 

@@ -9,7 +9,8 @@
  * not the dataset's: a dataset no forecast model reads (a table model's) takes such rows as before, and
  * a table model sharing a forecast model's dataset is refused with it, since the rows would stop the
  * forecast model's retraining all the same. Each model's time and group columns come from its
- * champion's job (what a retraining starts from), else from its stored artifact.
+ * champion's job (what a retraining starts from), else from its stored artifact. A row identical in every
+ * column to the row it repeats is taken: jobs read the two as one point and say so in a warning.
  */
 import type { CsvTable } from '../engine/data/csv';
 import type { Dataset } from '../engine';

@@ -4,7 +4,7 @@
  * the champion's. A challenger that wins serves the champion's clients, whose forecast requests name its
  * groups and give its covariates, so where the request leaves them out (and `task` too: the job is a
  * forecast job, as a scheduled retraining's is) its time column, group column, horizon, covariates, past
- * covariates and time zone are taken from the champion's job, the same settings a scheduled retraining
+ * covariates, time zone and asked-for rolling origins are taken from the champion's job, the same settings a scheduled retraining
  * takes (retrain). What the request gives wins; what then differs from the champion is refused as any
  * job's difference is (model-conflict, 409). A column taken from the champion that the job's data lacks
  * is refused here, naming the field and that it is the champion's, since the request never named it.
@@ -34,6 +34,8 @@ export function challengeForecastBody(body: CreateJobBody, champion: ForecastJob
     ...(covariates && covariates.length > 0 ? { covariates } : {}),
     ...(past && past.length > 0 ? { past_covariates: past } : {}),
     ...(given.timezone === undefined && champion.timezone ? { timezone: champion.timezone } : {}),
+    // Validated on the champion's rolling origins when its job asked for some (absent: the default, as then).
+    ...(given.origins === undefined && champion.origins !== undefined ? { origins: champion.origins } : {}),
   };
   refuseMissingColumns(taken, dataset, model, version);
   return { ...body, task: 'forecast', forecast: { ...taken, ...given } };

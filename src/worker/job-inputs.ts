@@ -10,7 +10,9 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Column, Dataset, NumericColumn } from '../engine/data/dataset';
-import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, lateShortWarnings, lateStartNote, lateStartWarnings, minTrainLength, naturalSeason, pastFillWarnings, pastLagBound, seasonReach, type SeriesInfo, validationPlan, weekPeriod } from '../engine/forecast';
+import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, lateShortWarnings, lateStartNote, lateStartWarnings, MAX_ORIGINS, minTrainLength, mostOrigins, naturalSeason, pastFillWarnings, pastLagBound, seasonReach, type SeriesInfo, validationPlan, weekPeriod } from '../engine/forecast';
+import type { ForecastShape } from '../engine/forecast/types';
+import { exactRepeatsWarning } from '../engine/forecast/duplicate-rows';
 import { type FallbackRule, fallbackRule } from '../engine/forecast/fallback';
 import { ALL_FAMILIES, IMAGE_FAMILIES, MODEL_FAMILIES } from '../engine/models/registry';
 import type { ModelFamily } from '../engine/models/model';
@@ -245,6 +247,8 @@ export interface ResolvedForecast {
   readonly lateStartWarnings: readonly string[];
   /** The step the series were read with (a published forecast's clients count their horizon in it: model-conflict). */
   readonly frequency: SeriesInfo['frequency'];
+  /** What the job warns about rows identical to an earlier row of their series, dropped (engine/forecast/duplicate-rows); absent: none. */
+  readonly exactRepeatsWarning?: string;
 }
 
 /** The series of a forecast job, read from the data (clear 400s for anything that is not one). */
@@ -275,7 +279,9 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
   const shortestKey = Object.keys(info.lengths).find((g) => info.lengths[g] === length) ?? '';
   const shortestGroup = info.groupColumn === undefined ? undefined : shortestKey;
   const show = (t: number) => formatTime(t, info.timeKind === 'datetime', info.localClock ? 'local' : 'utc');
-  const plan = explainLateStart(info.lateStarts, shortestKey, show, () => validationPlan({ length, season: info.season, groups: lengths.length, horizon }, undefined, shortestGroup));
+  const shape: ForecastShape = { length, season: info.season, groups: lengths.length, horizon, ...(requested?.origins !== undefined ? { origins: requested.origins } : {}) };
+  const plan = explainLateStart(info.lateStarts, shortestKey, show, () => validationPlan(shape, requested?.origins, shortestGroup));
+  if (requested?.origins !== undefined) checkOrigins(requested.origins, shape, shortestGroup, lateStartNote(info.lateStarts, shortestKey, show));
   // Forecasts reach at most HORIZON_CAP_FACTOR times what was validated; the job's own horizon too.
   const longest = HORIZON_CAP_FACTOR * plan.horizon;
   if (horizon > longest) {
@@ -290,7 +296,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
   if (info.pastFilled) checkNewestFills(info.pastFilled, horizon, show);
   // Past covariates are read from the horizon back: the earliest origin must keep points that reach that far.
   const late = lateStartNote(info.lateStarts, shortestKey, show);
-  if (info.pastCovariates && pastLagBound({ length, season: info.season, groups: lengths.length, horizon }) < 1) {
+  if (info.pastCovariates && pastLagBound(shape) < 1) {
     throw new ApiError(
       400,
       'invalid_request',
@@ -316,6 +322,8 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
       ...(reach > info.season ? { season_reach: reach } : {}),
       ...(info.skipped ? { min_length: minLength } : {}),
       ...(info.localClock?.timezone ? { timezone: info.localClock.timezone } : {}),
+      // Kept only when asked for: a retraining or challenge then asks for it again (without it, the default's fall-back to one origin stays).
+      ...(requested?.origins !== undefined ? { origins: requested.origins } : {}),
     },
     skipped: Object.fromEntries(Object.entries(info.skipped ?? {}).filter(([g]) => !info.lateSkipped?.some((l) => l.group === g))),
     // A series that never moves is forecast flat by every family (no model can do better): the job runs, and says so.
@@ -329,6 +337,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
     pastFillWarnings: pastFillWarnings(info.pastFilled ?? [], horizon, show),
     lateStartWarnings: [...lateStartWarnings(info.lateStarts ?? [], show), ...lateShortWarnings(info.lateSkipped ?? [], info.skipped ?? {}, minLength, show)],
     ...(info.localClock ? { localClock: info.localClock } : {}),
+    ...(info.exactRepeats ? { exactRepeatsWarning: exactRepeatsWarning(info.exactRepeats, show, info.groupColumn) } : {}),
     naturalSeason: naturalSeason(info.frequency),
     ...(shortened ? { defaultHorizon: frequencyDefault } : {}),
     frequency: info.frequency,
@@ -336,6 +345,25 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
       .map((c) => c.name)
       .filter((n) => n !== target && n !== info.timeColumn && n !== info.groupColumn && !(requested?.covariates ?? []).includes(n) && !(requested?.past_covariates ?? []).includes(n)),
   };
+}
+
+/**
+ * Refuses forecast.origins when the shortest series cannot hold that many rolling origins, each keeping
+ * the points to fit on that validationPlan requires and validating enough steps for the job's horizon
+ * (at most HORIZON_CAP_FACTOR times what is validated); says the most it holds. A series too short for
+ * even one origin, or a horizon too long for any, is refused by those checks instead.
+ */
+function checkOrigins(origins: number, shape: ForecastShape, group: string | undefined, late: { readonly words: string; readonly details: Record<string, unknown> } | undefined): void {
+  const most = mostOrigins(shape, MAX_ORIGINS, Math.ceil(shape.horizon / HORIZON_CAP_FACTOR));
+  if (origins <= most || most === 0) return;
+  const which = group === undefined ? 'the shortest series' : `the shortest series (group "${group}")`;
+  const minTrain = minTrainLength(shape.season);
+  throw new ApiError(
+    400,
+    'invalid_request',
+    `forecast.origins ${origins}: ${which} has ${shape.length} points, which hold at most ${most} rolling origin${most === 1 ? '' : 's'} (the earliest fold fits on at least ${minTrain} points, with a season of ${shape.season}, and each validates up to ${shape.horizon} steps ahead); ask for at most ${most}, or send a longer series${late ? `; ${late.words}` : ''}`,
+    { field: 'forecast.origins', origins, max: most, length: shape.length, ...(group === undefined ? {} : { group }), ...(late ? { ...late.details, field: 'forecast.origins' } : {}) },
+  );
 }
 
 export type { ForecastFamily, ModelFamily };

@@ -115,8 +115,8 @@ async function retrainRequest(env: Env, tenant: string, model: string, claim: St
     // An image model keeps its flips and its pixel range (so image files sent to predict scale as before), and
     // its shape when the job gave it (columns not named px_*: job-inputs shapeGiven), which nothing else tells.
     ...(base?.image ? { image: { ...(base.image.columnNames ? { height: base.image.height, width: base.image.width, channels: base.image.channels } : {}), ...(base.image.flipInvariant ? { flip_invariant: true } : {}), ...(base.image.maxValue !== undefined ? { max_value: base.image.maxValue } : {}) } } : {}),
-    // A forecast model keeps its series, horizon, covariates and time zone; the new job holds out the latest horizon to compare on.
-    ...(base?.forecast ? { forecast: { time_column: base.forecast.time_column, horizon: base.forecast.horizon, ...(base.forecast.group_column ? { group_column: base.forecast.group_column } : {}), ...(base.forecast.covariates ? { covariates: [...base.forecast.covariates] } : {}), ...(base.forecast.past_covariates ? { past_covariates: [...base.forecast.past_covariates] } : {}), ...(base.forecast.timezone ? { timezone: base.forecast.timezone } : {}) } } : {}),
+    // A forecast model keeps its series, horizon, covariates, time zone and asked-for origins; the new job holds out the latest horizon to compare on.
+    ...(base?.forecast ? { forecast: { time_column: base.forecast.time_column, horizon: base.forecast.horizon, ...(base.forecast.group_column ? { group_column: base.forecast.group_column } : {}), ...(base.forecast.covariates ? { covariates: [...base.forecast.covariates] } : {}), ...(base.forecast.past_covariates ? { past_covariates: [...base.forecast.past_covariates] } : {}), ...(base.forecast.timezone ? { timezone: base.forecast.timezone } : {}), ...(base.forecast.origins !== undefined ? { origins: base.forecast.origins } : {}) } } : {}),
   };
   const options: StartJobOptions = {
     id: await retrainJobId(tenant, model, claim.due_at),

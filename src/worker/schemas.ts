@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { METRICS, type MetricName } from '../engine';
-import { MAX_COVARIATES, MAX_LEVEL, MAX_QUANTILE, MAX_QUANTILES, MIN_LEVEL, MIN_QUANTILE } from '../engine/forecast';
+import { DEFAULT_ORIGINS, FORECAST_METRICS, MAX_COVARIATES, MAX_LEVEL, MAX_ORIGINS, MAX_QUANTILE, MAX_QUANTILES, MIN_LEVEL, MIN_QUANTILE } from '../engine/forecast';
 import { ApiError } from './errors';
 
 /** A column's forced type, or "ignore" (the engine's ColumnOverride). */
@@ -78,7 +78,9 @@ export const createJobSchema = z.strictObject({
   dataset_version: z.int().positive().optional(),
   target: z.string().min(1),
   task: z.enum(['binary', 'multiclass', 'regression', 'image', 'forecast']).optional(),
-  metric: z.enum(METRIC_NAMES).optional(),
+  metric: z
+    .enum(METRIC_NAMES, { error: (issue) => `metric must be one of ${METRIC_NAMES.join(', ')} (a forecast job: ${FORECAST_METRICS.join(', ')}), got ${JSON.stringify(issue.input)}` })
+    .optional(),
   /** A binary job's positive class (worker/positive-class); a number or boolean is read as its text. */
   positive_class: z
     .union([z.string().min(1, 'positive_class names one of the two classes'), z.number(), z.boolean()])
@@ -159,6 +161,15 @@ export const createJobSchema = z.strictObject({
         .optional()
         .describe(`columns observed only up to now, whose future is unknown (yesterday's visits, observed weather, a competitor's price; numbers, booleans or categories): the linear, tree and rnn models read them at least horizon steps back, so a forecast request gives none of their values and such a model forecasts at most horizon steps ahead; each series' newest empty cells (values not recorded yet), up to half the horizon, carry its last observed value forward, and short runs between observed values the value before them, both named in the job's warnings; at most ${MAX_COVARIATES} columns with forecast.covariates, a column in one of the two lists only, and none the job's columns mark "ignore"`),
       horizon: z.int().min(1, 'forecast.horizon must be at least 1').max(1000, 'forecast.horizon must be at most 1000').optional(),
+      /** Rolling origins every trial validates on (engine/forecast/validation-plan); absent: DEFAULT_ORIGINS, or a single one for a short series. */
+      origins: z
+        .int('forecast.origins must be a whole number')
+        .min(1, 'forecast.origins must be at least 1')
+        .max(MAX_ORIGINS, `forecast.origins must be at most ${MAX_ORIGINS}`)
+        .optional()
+        .describe(
+          `rolling origins every trial validates on (1 to ${MAX_ORIGINS}, default ${DEFAULT_ORIGINS}): each fits before its origin and scores the next horizon steps, origins closer together as they grow; more origins give a steadier score for a fit more per trial, and need a longer shortest series (refused naming the most it holds). Without it a series too short for ${DEFAULT_ORIGINS} validates on one`,
+        ),
       /** The IANA time zone a series read on its local clock is forecast in (engine/forecast/local-clock). */
       timezone: z
         .string()

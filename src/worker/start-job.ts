@@ -11,7 +11,7 @@
  * series), and the promotion margin. A job started by hand with `challenge` holds out rows and is
  * compared the same way, without the warm start (job-challenge).
  */
-import { localClockWarnings, minTrainLength, unreadCovariateWarnings, validationPlan } from '../engine/forecast';
+import { FORECAST_METRICS, isForecastMetric, localClockWarnings, minTrainLength, unreadCovariateWarnings, validationPlan } from '../engine/forecast';
 import { targetWarnings } from '../engine/data/target-warnings';
 import { leakColumns, leakWarnings } from '../engine/data/leak-columns';
 import { guessedDateOrders, guessedOrderWarning } from '../engine/data/datetime-override';
@@ -47,7 +47,8 @@ const MIN_TRAIN_ROWS = 10;
  * measured against three with the same trials on held-out continuations (`npm run bench:forecast-blend --
  * --real --airpassengers ../shared/data --origins 5`): the published model's test RMSE over seasonal
  * naive's went 0.806 -> 0.772 on simulated series and 0.395 -> 0.356 on airpassengers, but 0.779 -> 0.815
- * on the seven real series, for 5/3 the cost per trial; so three.
+ * on the seven real series, for 5/3 the cost per trial; so three by default, and a job may ask for 1 to 10
+ * (forecast.origins, kept in its series spec and so taken again by a retraining or a challenge).
  */
 const FORECAST_ORIGINS = 3;
 
@@ -149,12 +150,19 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const image = kind === 'image' ? resolveImageShape(ds, body.target, ignore, imageRequest, dataset.columns) : undefined;
   const championShape = challenged?.image ? { version: challenged.champion.version, shape: challenged.image } : options.retrain?.champion_image;
   if (image && championShape) checkChallengerImage(championShape.shape, image, body.image, modelName, championShape.version);
-  if (forecast && body.metric !== undefined && body.metric !== 'rmse') {
-    throw new ApiError(400, 'invalid_metric', `a forecast job is scored by rmse over its validation horizons, not "${body.metric}"`, { field: 'metric' });
+  if (forecast && body.metric !== undefined && !isForecastMetric(body.metric)) {
+    throw new ApiError(400, 'invalid_metric', `a forecast job is scored over its validation horizons by ${FORECAST_METRICS.join(', ')} (default rmse; mase weighs every series the same whatever its size), not "${body.metric}"`, {
+      field: 'metric',
+      allowed: [...FORECAST_METRICS],
+    });
   }
 
-  const metric: MetricName = body.metric ?? (challenged ? challengeMetric(challenged.champion, target.task) : undefined) ?? defaultMetric(target.task);
-  if (!METRICS[metric].tasks.includes(target.task)) {
+  // A forecast job is scored by its own metric, else its champion's (a forecast metric: the champion's
+  // job had one), else rmse; the table metrics' tasks do not speak for it (mase applies to no table task).
+  const championMetric = challenged ? (forecast ? (isForecastMetric(challenged.champion.metric) ? challenged.champion.metric : undefined) : challengeMetric(challenged.champion, target.task)) : undefined;
+  const metric: MetricName = body.metric ?? championMetric ?? (forecast ? 'rmse' : defaultMetric(target.task));
+  if (forecast && metric === 'mape') refuseZeroTarget(ds, body.target);
+  if (!forecast && !METRICS[metric].tasks.includes(target.task)) {
     throw new ApiError(400, 'invalid_metric', `metric "${metric}" does not apply to a ${target.task} task; use one of ${applicableMetrics(target.task).join(', ')}`, {
       field: 'metric',
     });
@@ -184,7 +192,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
       min_rows: MIN_TRAIN_ROWS,
     });
   }
-  const folds = forecast ? FORECAST_ORIGINS : rows <= 1_000 ? 5 : rows <= 20_000 ? 3 : 1;
+  const folds = forecast ? (forecast.origins ?? FORECAST_ORIGINS) : rows <= 1_000 ? 5 : rows <= 20_000 ? 3 : 1;
   // A job replacing the champion of an existing model with a different one must say so (model-conflict);
   // a retraining job publishes to its own model by design (its data's columns were checked by retrain).
   const published: PublishedShape = {
@@ -303,17 +311,41 @@ function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJob
   if (comparing === undefined) return { spec, warnings, frequency, constant };
   const points = spec.horizon;
   const length = spec.length - points;
+  let holds: boolean;
   try {
-    validationPlan({ length, season: spec.season, groups: spec.groups, horizon: spec.horizon });
+    const plan = validationPlan({ length, season: spec.season, groups: spec.groups, horizon: spec.horizon }, spec.origins);
+    // Origins asked for (forecast.origins) must all fit in what is left; the default may still fall back to one.
+    holds = spec.origins === undefined || plan.origins === spec.origins;
   } catch {
+    holds = false;
+  }
+  if (!holds) {
     // A series the user sent long, shortened by a covariate recorded only lately: say which and where.
     const late = resolved.shortestLateStart;
-    throw new ApiError(400, 'invalid_dataset', `${comparing.replace(/^a /, 'a forecast ')} holds out the latest ${points} points of every series to compare with the champion, and the ${spec.length} points of the shortest series leave too few to validate on${late ? `; ${late.words}` : ''}`, {
+    const origins = spec.origins === undefined ? '' : ` (${spec.origins} rolling origins, as forecast.origins asks)`;
+    throw new ApiError(400, 'invalid_dataset', `${comparing.replace(/^a /, 'a forecast ')} holds out the latest ${points} points of every series to compare with the champion, and the ${spec.length} points of the shortest series leave too few to validate on${origins}${late ? `; ${late.words}` : ''}`, {
       field: 'dataset',
       ...(late ? { ...late.details, field: 'dataset' } : {}),
     });
   }
   return { spec: { ...spec, length, holdout_points: points }, warnings, frequency, constant };
+}
+
+/**
+ * Refuses a forecast job scored by mape whose target is 0 somewhere: a relative error divides by the true
+ * value, so one 0 among the points would make every trial's score explode (or decide the job alone).
+ */
+function refuseZeroTarget(ds: Parameters<typeof resolveForecast>[0], target: string): void {
+  const column = ds.columns.find((c) => c.name === target);
+  if (!column || column.storage !== 'f64') return;
+  const row = column.values.findIndex((v) => v === 0);
+  if (row < 0) return;
+  throw new ApiError(400, 'invalid_metric', `metric "mape" divides each error by the true value, and "${target}" is 0 in row ${row + 1}; use mase (scaled by each series' own variation) or mae, or rmse`, {
+    field: 'metric',
+    column: target,
+    row: row + 1,
+    allowed: FORECAST_METRICS.filter((m) => m !== 'mape'),
+  });
 }
 
 /**
@@ -400,6 +432,7 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
   }
   // A series read on its local clock: how, how its forecasts write times, and the local times the clock repeated.
   if (resolved.localClock) warnings.push(...localClockWarnings(resolved.spec.time_column, resolved.localClock));
+  if (resolved.exactRepeatsWarning !== undefined) warnings.push(resolved.exactRepeatsWarning);
   warnings.push(...resolved.lateStartWarnings, ...resolved.pastFillWarnings);
   const added = Object.entries(resolved.added);
   if (added.length > 0) {

@@ -54,8 +54,8 @@ describe('a forecast job on timestamps whose UTC offset follows daylight saving 
     const zoned = await trainAndForecast({ dataset: 'paris-visits', model: 'paris-visits-zoned', target: 'visits', horizon: 2, forecast: { timezone: 'Europe/Paris' } });
     expect(zoned.model.forecast.local_time).toEqual({ timezone: 'Europe/Paris' });
     // The job view says the zone it forecasts in; a job given none says none.
-    expect(zoned.job.forecast).toEqual({ time_column: 'time', horizon: 18, season: 18, timezone: 'Europe/Paris' });
-    expect(plain.job.forecast).toEqual({ time_column: 'time', horizon: 18, season: 18 });
+    expect(zoned.job.forecast).toEqual({ time_column: 'time', horizon: 18, season: 18, origins: 3, timezone: 'Europe/Paris' });
+    expect(plain.job.forecast).toEqual({ time_column: 'time', horizon: 18, season: 18, origins: 3 });
     expect(zoned.body.forecasts.map((p: { time: string }) => p.time)).toEqual(['2024-11-11T08:30:00+01:00', '2024-11-11T09:00:00+01:00']);
     expect(zoned.body.history.at(-1).time).toBe(`${FRIDAY_CLOSE}+01:00`);
     expect(zoned.body.local_time).toMatchObject({ timezone: 'Europe/Paris' });

@@ -50,8 +50,8 @@ describe('the model view of a forecast model, per version, and the forecast job 
     expect([v1Job.model, v2Job.model]).toEqual([{ name: 'visits', version: 1 }, { name: 'visits', version: 2 }]);
 
     // Each job says the series it read: the time column it found, the horizon, the season of half-hours in a day, its covariates.
-    expect(v1Job.forecast).toEqual({ time_column: 'time', horizon: HORIZON, season: 48, covariates: ['promo'], past_covariates: ['footfall'] });
-    expect(v2Job.forecast).toEqual({ time_column: 'time', horizon: HORIZON, season: 48 });
+    expect(v1Job.forecast).toEqual({ time_column: 'time', horizon: HORIZON, season: 48, origins: 3, covariates: ['promo'], past_covariates: ['footfall'] });
+    expect(v2Job.forecast).toEqual({ time_column: 'time', horizon: HORIZON, season: 48, origins: 3 });
     expectDocumented(jobViewResponse, v1Job);
     expectDocumented(jobViewResponse, v2Job);
 

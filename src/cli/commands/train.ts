@@ -5,9 +5,10 @@
  * prints the result and the leaderboard. `--no-wait` prints the job id and returns at once. A job
  * that fails or is cancelled exits 1, so scripts can rely on the exit code. `--ignore` and
  * `--date-order` become the job's column overrides; `--covariates` a forecast job's known-future columns,
- * `--past-covariates` its columns observed only up to now. `--image-size 8x8` gives an image job on a
- * table whose pixel columns are not named px_* its shape (image-size). `--challenge [--margin X]
- * [--promotion RULE]` makes the result the model's champion only if it beats the champion on held-out rows.
+ * `--past-covariates` its columns observed only up to now, `--origins` the rolling origins it validates
+ * on. `--image-size 8x8` gives an image job on a table whose pixel columns are not named px_* its shape
+ * (image-size). `--challenge [--margin X] [--promotion RULE]` makes the result the model's champion only
+ * if it beats the champion on held-out rows.
  */
 import type { Command } from 'commander';
 import { ApiClientError, type CreateJobBody } from '../../client';
@@ -36,6 +37,7 @@ interface TrainOptions {
   promotion?: string;
   seed?: number;
   horizon?: number;
+  origins?: number;
   timeColumn?: string;
   groupColumn?: string;
   covariates?: string[];
@@ -56,12 +58,13 @@ export function registerTrain(program: Command): void {
     .option('--dataset-version <n>', 'train on this version of the dataset (default: its newest)', positiveInt('--dataset-version'))
     .requiredOption('-t, --target <column>', 'column to predict')
     .option('-b, --budget <budget>', 'time and/or trials: 60s, 5m, 100trials, 5m,100trials (server default: 60s)')
-    .option('--metric <metric>', 'roc_auc, log_loss, accuracy, balanced_accuracy, f1, rmse, mae, r2, mape')
+    .option('--metric <metric>', 'roc_auc, log_loss, accuracy, balanced_accuracy, f1, rmse, mae, r2, mape; a forecast: rmse, mae, mase, mape')
     .option('--positive-class <label>', 'binary jobs: the class f1 is computed for, e.g. fraud (default: yes/true/1 of such a pair, else the rarer class)')
     .option('--models <families>', 'comma-separated families, e.g. gbdt,random_forest,linear', commaList)
     .option('--task <task>', 'binary, multiclass, regression, image or forecast (default: inferred from the target)')
     .option('--strategy <strategy>', 'auto, bayes, random, grid, evolution, asha, hyperband')
     .option('--horizon <n>', 'forecast jobs: points to forecast ahead', positiveInt('--horizon'))
+    .option('--origins <n>', 'forecast jobs: rolling origins each trial validates on, 1 to 10 (default 3); more need a longer series', positiveInt('--origins'))
     .option('--time-column <column>', 'forecast jobs: the time column (default: the only datetime column)')
     .option('--group-column <column>', 'forecast jobs: the column that tells several series apart')
     .option('--covariates <columns>', 'forecast jobs: comma-separated columns whose future values are known (promotions, prices, holidays); every forecast then gives them per step', commaList)
@@ -171,6 +174,7 @@ function forecastOptions(opts: TrainOptions): Pick<CreateJobBody, 'forecast'> {
   if (opts.pastCovariates?.length === 0) throw new UsageError('name at least one column, e.g. --past-covariates visits,temperature', '--past-covariates');
   const forecast = {
     ...(opts.horizon !== undefined ? { horizon: opts.horizon } : {}),
+    ...(opts.origins !== undefined ? { origins: opts.origins } : {}),
     ...(opts.timeColumn !== undefined ? { time_column: opts.timeColumn } : {}),
     ...(opts.groupColumn !== undefined ? { group_column: opts.groupColumn } : {}),
     ...(opts.covariates !== undefined ? { covariates: opts.covariates } : {}),

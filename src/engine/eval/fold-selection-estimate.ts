@@ -41,13 +41,17 @@ const RANDOM_DRAWS = 500;
 const FEW_DRAWS = 100;
 
 /**
- * @param foldRmse every candidate trial's RMSE per fold, all over the same folds with the same number of
+ * @param foldRmse every candidate trial's RMSE per fold (or another error, see `squared`), all over the same folds with the same number of
  *   points each (a forecast job's origins); trials with another fold count or a non-finite error are left out
+ * @param squared whether the fold errors are root-mean-squares (rmse, the default: averaged in squares) or
+ *   plain means (mae, mase, mape: averaged as they are)
  * @returns undefined with fewer than two folds (no fold can be left out) or no candidate
  */
-export function foldSelectionEstimate(foldRmse: readonly (readonly number[])[], seed = 1): FoldSelectionEstimate | undefined {
+export function foldSelectionEstimate(foldRmse: readonly (readonly number[])[], seed = 1, squared = true): FoldSelectionEstimate | undefined {
   const folds = foldRmse.reduce((most, f) => Math.max(most, f.length), 0);
-  const mse = foldRmse.filter((f) => f.length === folds && f.every(Number.isFinite)).map((f) => f.map((r) => r * r));
+  // `mse` holds what averages over folds: squares of RMSEs; a mean error (mae, mase, mape: squared false) itself.
+  const root = squared ? Math.sqrt : (v: number) => v;
+  const mse = foldRmse.filter((f) => f.length === folds && f.every(Number.isFinite)).map((f) => f.map((r) => (squared ? r * r : r)));
   if (folds < 2 || mse.length === 0) return undefined;
   const draws: number[][] = folds <= EXHAUSTIVE_MAX_FOLDS ? everyDraw(folds) : randomDraws(folds, new Rng(seed));
   const picked: number[] = [];
@@ -64,9 +68,9 @@ export function foldSelectionEstimate(foldRmse: readonly (readonly number[])[], 
     }
     picked.push(out.reduce((a, j) => a + mse[pick][j], 0) / out.length);
   }
-  const score = Math.sqrt(picked.reduce((a, v) => a + v, 0) / picked.length);
-  const best = Math.min(...mse.map((f) => Math.sqrt(f.reduce((a, v) => a + v, 0) / folds)));
-  const rmses = picked.map(Math.sqrt).sort((a, b) => a - b);
+  const score = root(picked.reduce((a, v) => a + v, 0) / picked.length);
+  const best = Math.min(...mse.map((f) => root(f.reduce((a, v) => a + v, 0) / folds)));
+  const rmses = picked.map(root).sort((a, b) => a - b);
   const at = (q: number) => rmses[Math.min(rmses.length - 1, Math.floor(q * rmses.length))];
   const interval: [number, number] = rmses.length < FEW_DRAWS ? [rmses[0], rmses[rmses.length - 1]] : [at(0.05), at(0.95)];
   return { score, interval, bootstraps: picked.length, candidates: mse.length, optimism: best > 0 ? Math.max(1, score / best) : 1 };

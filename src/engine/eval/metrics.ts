@@ -10,7 +10,7 @@ import { accuracy, balancedAccuracy, f1, logLoss, rocAuc } from './metrics-class
 import { mae, mape, r2, rmse } from './metrics-regression';
 
 /** Names of the supported metrics (also the values accepted in a job's `metric` field). */
-export type MetricName = 'roc_auc' | 'log_loss' | 'accuracy' | 'balanced_accuracy' | 'f1' | 'rmse' | 'mae' | 'r2' | 'mape';
+export type MetricName = 'roc_auc' | 'log_loss' | 'accuracy' | 'balanced_accuracy' | 'f1' | 'rmse' | 'mae' | 'r2' | 'mape' | 'mase';
 
 /**
  * Scores a model's raw output (see core/task) against the truth.
@@ -54,6 +54,10 @@ export const METRICS: Readonly<Record<MetricName, MetricSpec>> = Object.freeze({
   mae: spec('mae', false, REGRESSION, mae),
   r2: spec('r2', true, REGRESSION, r2),
   mape: spec('mape', false, REGRESSION, mape),
+  // Forecast jobs only (engine/forecast/forecast-metric computes it): each series' errors are divided by that
+  // series' own in-sample seasonal-naive error, which rows scored on their own do not carry; so it applies
+  // to no table task, and a row score of it is undefined.
+  mase: spec('mase', false, [], () => Number.NaN),
 });
 
 /** All metric names, in registry order. */

@@ -14,6 +14,7 @@ import { scheduleSpan, validSchedule } from './opening-schedule';
 import { type CovariateSpec, type StoredCovariate, validCovariateSpecs } from './covariates';
 import type { FallbackGroupState } from './fallback';
 import type { ForecastModelArtifact } from './forecast-model';
+import { FORECAST_METRICS, type ForecastMetric, isForecastMetric } from './forecast-metric';
 import { FORECAST_FAMILIES } from './space';
 import { canonicalZone } from './time-zone';
 import type { ForecastFamily, ForecastModelKind, SeriesFrequency } from './types';
@@ -55,8 +56,10 @@ export interface ForecastEnvelope {
   /** The horizon the job asked for, and the largest one a forecast may request (see ./forecaster). */
   readonly horizon: number;
   readonly maxHorizon: number;
-  /** Rolling-origin RMSE of this configuration (the trial's score). */
+  /** Rolling-origin score of this configuration (the trial's score), in `metric`. */
   readonly score: number;
+  /** What `score` is (./forecast-metric), written when not rmse; absent (rmse, and every artifact made before the choice): rmse. */
+  readonly metric?: ForecastMetric;
   /** Per step ahead (index 0 = one step), the validation error spread in units of a series' scale. */
   readonly stepSpread: readonly number[];
   /**
@@ -138,6 +141,7 @@ export function parseForecastEnvelope(json: unknown): ForecastEnvelope {
   if (!(Number.isInteger(e.horizon) && (e.horizon as number) >= 1)) fail('horizon must be an integer >= 1');
   if (!(Number.isInteger(e.maxHorizon) && (e.maxHorizon as number) >= (e.horizon as number))) fail('maxHorizon must be an integer >= horizon');
   if (!finite(e.score)) fail('score must be a number');
+  if (e.metric !== undefined && !isForecastMetric(e.metric)) fail(`metric must be one of ${FORECAST_METRICS.join(', ')}`);
   if (!Array.isArray(e.stepSpread) || e.stepSpread.length === 0 || !e.stepSpread.every((s) => finite(s) && s >= 0)) fail('stepSpread must be a non-empty list of numbers >= 0');
   if (e.spreadScale !== undefined && !(finite(e.spreadScale) && e.spreadScale >= 1)) fail('spreadScale must be a number >= 1');
   if (e.spreadFloor !== undefined && !(finite(e.spreadFloor) && e.spreadFloor > 0)) fail('spreadFloor must be a number > 0');

@@ -7,7 +7,7 @@
 export type { ForecastFamily, ForecastShape, SeriesColumns, SeriesData, SeriesFrequency, SeriesInfo } from './types';
 export { allPositive, describeSeries, extractSeries, type ExtractedSeries } from './series';
 export { DEFAULT_FORECAST_FAMILIES, FORECAST_FAMILIES, forecastDefaults, forecastSpace, pastLagBound } from './space';
-export { DEFAULT_ORIGINS, minTrainLength, validationPlan, type ValidationPlan } from './validation-plan';
+export { DEFAULT_ORIGINS, MAX_ORIGINS, minTrainLength, mostOrigins, validationPlan, type ValidationPlan } from './validation-plan';
 export { formatTime, naturalSeason, weekPeriod } from './frequency';
 export { seasonReach } from './clock-alignment';
 export { localClockWarnings, localTimeNote } from './local-clock';
@@ -30,6 +30,7 @@ export { COVARIATE_FAMILIES, type CovariateSpec, MAX_COVARIATES, PAST_COVARIATE_
 export { unreadCovariateWarnings } from './unread-covariate-warnings';
 export { forecastOriginTruth, originTruthOf, type OriginTruth } from './origin-truth';
 export { FORECAST_BLEND_MAX_MEMBERS, selectForecastBlend, type ForecastBlendCandidate, type ForecastBlendSelection } from './select-blend';
+export { FORECAST_METRICS, ForecastErrors, type ForecastMetric, forecastMetricOf, isForecastMetric, maseScale } from './forecast-metric';
 export { buildForecastBlendEnvelope, type BlendMemberEnvelope } from './blend-envelope';
 export { forecastModelFamilies } from './blend-model';
 export { checkNewestFills, type PastCovariateFill } from './past-covariate-fill';

@@ -7,10 +7,13 @@
  * asks this first (worker/appended-series). Times are read as a job reads them (local-clock: daily
  * dates across daylight saving, a sub-daily series on its local clock, where the hour the autumn change
  * repeats is two points told apart by their offsets, as mergeRepeatedTimes reads them). A row without a
- * time or a group is left to the job's own refusals.
+ * time or a group is left to the job's own refusals. A row identical in every column to the one it
+ * repeats is not reported: a job reads the two as one point and names the copy in a warning
+ * (./duplicate-rows), so a batch sent twice (a retried request, an export run again) is taken, not refused.
  */
 import type { Dataset } from '../data/dataset';
 import { findColumn, MISSING_CODE } from '../data/dataset';
+import { rowEquality } from './duplicate-rows';
 import { formatTime } from './frequency';
 import { readSeriesTimes } from './local-clock';
 
@@ -46,11 +49,13 @@ export function firstRepeatedPoint(ds: Dataset, from: number, columns: { readonl
     return `${g}\u0000${times[i]}${offsets ? `\u0000${offsets[i]}` : ''}`;
   };
   const seen = new Map<string, number>();
+  let same: ((a: number, b: number) => boolean) | undefined;
   for (let i = 0; i < ds.rows; i++) {
     const key = keyOf(i);
     if (key === null) continue;
     const earlier = seen.get(key);
-    if (earlier !== undefined && i >= from) {
+    // A copy of the earlier row in every column (a batch sent again) is no conflict: jobs read it once.
+    if (earlier !== undefined && i >= from && !(same ??= rowEquality(ds))(earlier, i)) {
       const g = key.slice(0, key.indexOf('\u0000'));
       return { row: i, earlier, time: formatTime(times[i], datetime, clock), group: g };
     }

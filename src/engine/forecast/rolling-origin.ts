@@ -2,13 +2,16 @@
  * @module engine/forecast/rolling-origin
  * Rolling-origin validation of one configuration: for each origin of the plan (./validation-plan), fit on
  * every series' points before the origin, forecast the next `plan.horizon` points recursively and compare
- * with what happened. The score is the RMSE over every validation point of every fold and series; the
- * squared errors per step ahead, in units of each series' scale, feed the prediction intervals. A fold
+ * with what happened. The score is the job's metric (./forecast-metric; RMSE unless it names another)
+ * over every validation point of every fold and series, a MASE scaled by each series' part before the
+ * fold's origin; the squared errors per step ahead, in units of each series' scale, feed the prediction
+ * intervals whatever the metric (they are spreads in the target's units). A fold
  * sees the past-only covariates up to its origin and no further (./past-covariates): it forecasts from
  * what was observed then, as a published model does from the end of its data. With a floor (./value-floor)
  * every validation forecast is floored as a published forecast is, before it is scored or kept.
  */
 import { Rng, seedFrom } from '../core/rng';
+import { ForecastErrors, type ForecastMetric, maseScale } from './forecast-metric';
 import type { Params } from '../search/space';
 import type { Calendar } from './calendar';
 import { fitForecastModel } from './families';
@@ -19,9 +22,9 @@ import { originIndex, type ValidationPlan } from './validation-plan';
 import { floorForecast } from './value-floor';
 
 export interface RollingOriginResult {
-  /** RMSE over all validation points (original units). */
+  /** The metric over all validation points (RMSE, MAE: original units). */
   readonly score: number;
-  /** RMSE of each fold, latest origin first. */
+  /** The metric on each fold, latest origin first. */
   readonly foldScores: readonly number[];
   /** Sum of squared scaled errors per step ahead, and how many errors each sum holds. */
   readonly stepSumSq: Float64Array;
@@ -45,6 +48,8 @@ export interface RollingOriginRequest {
   readonly horizon?: number;
   /** The least value a forecast takes (./value-floor), decided on the whole series; absent: none. */
   readonly floor?: number;
+  /** What the score is (./forecast-metric); absent: rmse. */
+  readonly metric?: ForecastMetric;
   readonly yieldControl?: () => Promise<void>;
 }
 
@@ -74,6 +79,9 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
   const predictions = new Float32Array(plan.origins * series.length * plan.horizon);
   let totalSq = 0;
   let total = 0;
+  // Another metric than rmse is summed beside it; rmse keeps its own sums, so its scores stay as they were.
+  const other = req.metric !== undefined && req.metric !== 'rmse' ? req.metric : undefined;
+  const pooled = other ? new ForecastErrors(other, series.length) : undefined;
   for (let k = 0; k < plan.origins; k++) {
     await req.yieldControl?.();
     const fit: FitSeries[] = series.map((s) => {
@@ -97,16 +105,20 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
     });
     let foldSq = 0;
     let foldN = 0;
+    const fold = other ? new ForecastErrors(other, series.length) : undefined;
     try {
       for (let g = 0; g < series.length; g++) {
         const s = series[g];
         const end = fit[g].values.length;
+        const scale = other === 'mase' ? maseScale(fit[g].values, req.calendar.season) : 1;
         const predicted = floorForecast(model.forecast(stateAt(s.values, s.times, end, model.tailLength, fit[g].scale, s.covariates, fit[g].pastCovariates), plan.horizon), req.floor);
         predictions.set(predicted.subarray(0, plan.horizon), (k * series.length + g) * plan.horizon);
         for (let h = 0; h < plan.horizon; h++) {
           const err = s.values[end + h] - predicted[h];
           foldSq += err * err;
           foldN++;
+          fold?.add(g, s.values[end + h], predicted[h], scale);
+          pooled?.add(g, s.values[end + h], predicted[h], scale);
           const scaled = err / fit[g].scale;
           stepSumSq[h] += scaled * scaled;
           stepCount[h]++;
@@ -115,9 +127,9 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
     } finally {
       model.dispose();
     }
-    foldScores.push(Math.sqrt(foldSq / foldN));
+    foldScores.push(fold ? fold.score() : Math.sqrt(foldSq / foldN));
     totalSq += foldSq;
     total += foldN;
   }
-  return { score: Math.sqrt(totalSq / total), foldScores, stepSumSq, stepCount, predictions };
+  return { score: pooled ? pooled.score() : Math.sqrt(totalSq / total), foldScores, stepSumSq, stepCount, predictions };
 }

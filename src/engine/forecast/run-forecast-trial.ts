@@ -6,7 +6,9 @@
  * non-finite score) are returned as a `failed` outcome, not thrown. Deterministic given the seed. A model
  * that reads past-only covariates forecasts at most the job's horizon (./past-covariates). A target never
  * below 0 is validated and forecast floored at 0 (./value-floor). A group too short to validate on keeps
- * its latest points to be forecast by a simple rule (./fallback).
+ * its latest points to be forecast by a simple rule (./fallback). The score is the job's metric
+ * (./forecast-metric: rmse unless the job names mae, mase or mape); the interval spreads are squared
+ * errors whatever it is.
  */
 import { EngineError } from '../core/errors';
 import { Rng, seedFrom } from '../core/rng';
@@ -19,6 +21,7 @@ import { FORECAST_ENVELOPE_FORMAT, FORECAST_ENVELOPE_VERSION, type ForecastEnvel
 import { seasonReach } from './clock-alignment';
 import { fitForecastModel } from './families';
 import { fallbackStates } from './fallback';
+import type { ForecastMetric } from './forecast-metric';
 import { weekPeriod } from './frequency';
 import { stepSpread } from './intervals';
 import { flooredSpread, spreadFloor } from './spread-floor';
@@ -51,17 +54,19 @@ export interface ForecastTrialSpec {
   readonly seed: number;
   /** Rolling origins (default 3). */
   readonly origins?: number;
+  /** What the trial is scored by (./forecast-metric); absent: rmse. */
+  readonly metric?: ForecastMetric;
   readonly yieldControl?: () => Promise<void>;
 }
 
 export type ForecastTrialOutcome =
   | {
       readonly status: 'complete';
-      /** Rolling-origin RMSE (the job metric `rmse`; lower is better). */
+      /** Rolling-origin score in the job's metric (rmse unless the spec names another; lower is better). */
       readonly score: number;
-      /** The same as a loss, for samplers (RMSE already is one). */
+      /** The same as a loss, for samplers (every forecast metric already is one). */
       readonly loss: number;
-      /** RMSE per origin, latest first. */
+      /** The metric per origin, latest first. */
       readonly foldScores: readonly number[];
       /** The validation forecasts behind the score (layout: ./rolling-origin predictions), for the job's blend. */
       readonly originForecasts: Float32Array;
@@ -74,7 +79,7 @@ export type ForecastTrialOutcome =
 export const HORIZON_CAP_FACTOR = 4;
 
 /** The data shape a forecast space depends on, from the dataset (for samplers; throws on bad data). */
-export function forecastShapeOf(ds: Dataset, spec: Pick<ForecastTrialSpec, 'target' | 'timeColumn' | 'groupColumn' | 'horizon' | 'pastCovariates'>): ForecastShape {
+export function forecastShapeOf(ds: Dataset, spec: Pick<ForecastTrialSpec, 'target' | 'timeColumn' | 'groupColumn' | 'horizon' | 'pastCovariates' | 'origins'>): ForecastShape {
   const { info, series } = extractSeries(ds, spec);
   const week = weekPeriod(info.frequency, info.season);
   const reach = seasonReach(info.frequency, info.season);
@@ -87,6 +92,7 @@ export function forecastShapeOf(ds: Dataset, spec: Pick<ForecastTrialSpec, 'targ
     ...(week > 0 ? { week } : {}),
     ...(reach > info.season ? { seasonReach: reach } : {}),
     ...(info.pastCovariates ? { pastCovariates: true } : {}),
+    ...(spec.origins !== undefined ? { origins: spec.origins } : {}),
   };
 }
 
@@ -113,8 +119,8 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
   // ones, and on the short groups forecast by a rule (./fallback): one target column, one floor.
   const fallbacks = fallbackStates(short ?? [], info.season, spec.horizon);
   const least = valueFloor([...series, ...(short ?? []).flatMap((s) => (s.series ? [s.series] : []))]);
-  const validation = await rollingOrigin({ family: spec.family, params: spec.params, series, calendar, plan, seed: spec.seed, target: spec.target, horizon: spec.horizon, ...(least !== undefined ? { floor: least } : {}), yieldControl: spec.yieldControl });
-  if (!Number.isFinite(validation.score)) return { status: 'failed', code: 'non_finite_score', reason: 'the rolling-origin rmse is not a finite number (the model diverged)' };
+  const validation = await rollingOrigin({ family: spec.family, params: spec.params, series, calendar, plan, seed: spec.seed, target: spec.target, horizon: spec.horizon, ...(least !== undefined ? { floor: least } : {}), ...(spec.metric !== undefined ? { metric: spec.metric } : {}), yieldControl: spec.yieldControl });
+  if (!Number.isFinite(validation.score)) return { status: 'failed', code: 'non_finite_score', reason: `the rolling-origin ${spec.metric ?? 'rmse'} is not a finite number (the model diverged)` };
 
   await spec.yieldControl?.();
   const floor = spreadFloor(series);
@@ -136,6 +142,8 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
       // A model reading past covariates has observed values for the job's horizon only (its pastHorizon).
       maxHorizon: model.pastHorizon ?? Math.max(spec.horizon, HORIZON_CAP_FACTOR * plan.horizon),
       score: validation.score,
+      // Written only for another metric than rmse: an rmse job's artifact stays as it was.
+      ...(spec.metric !== undefined && spec.metric !== 'rmse' ? { metric: spec.metric } : {}),
       // Never narrower than the floor of the series' own variation (./spread-floor): an exact fit has no errors.
       stepSpread: Array.from(flooredSpread(stepSpread(validation.stepSumSq, validation.stepCount), floor)),
       spreadFloor: floor,

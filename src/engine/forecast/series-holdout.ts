@@ -18,6 +18,7 @@ import { byName, storedCovariates } from './covariates';
 import type { ForecastEnvelope } from './envelope';
 import type { Forecaster, SeriesHistory } from './forecaster';
 import { fallbackState } from './fallback';
+import { ForecastErrors, type ForecastMetric, maseScale } from './forecast-metric';
 import { stateAt } from './rolling-origin';
 import type { ShortSeries } from './short-series';
 import { extractSeries, groupKeys, timeValues } from './series';
@@ -88,36 +89,43 @@ function leftOut(envelope: ForecastEnvelope, info: SeriesInfo, series: readonly 
   return { skippedGroups, ...(fallbackGroups.length > 0 ? { fallbackGroups } : {}) };
 }
 
-/** How a model forecast the held-out tail: RMSE over every held-out point of every series. */
+/** How a model forecast the held-out tail, over every held-out point of every series. */
 export interface TailScore {
   readonly rmse: number;
+  /** In the metric asked for (./forecast-metric; rmse, the same as `rmse`, when none was). */
+  readonly score: number;
   readonly points: number;
 }
 
 /**
  * Scores a forecaster on the last `points` of every series of `ds` (of those in `only`, when given),
  * forecasting them after the rest of each series. A series the model has never seen cannot be scored
- * fairly: refused, naming it (seriesKnownTo tells them apart beforehand).
+ * fairly: refused, naming it (seriesKnownTo tells them apart beforehand). `metric` (default rmse) is
+ * what `score` is: a MASE divides each series' errors by its scale on the history before the tail.
  */
-export function scoreOnSeriesTail(forecaster: Forecaster, ds: Dataset, columns: SeriesColumns, points: number, only?: ReadonlySet<string>): TailScore {
+export function scoreOnSeriesTail(forecaster: Forecaster, ds: Dataset, columns: SeriesColumns, points: number, only?: ReadonlySet<string>, metric: ForecastMetric = 'rmse'): TailScore {
   checkPoints(points);
   const { info, series } = extractSeries(ds, columns);
   const known = new Set(forecaster.groups);
   let sumSq = 0;
   let n = 0;
-  for (const s of series) {
+  const errors = metric === 'rmse' ? undefined : new ForecastErrors(metric, series.length);
+  for (const [g, s] of series.entries()) {
     if (only && !only.has(s.group)) continue;
     if (!known.has(s.group)) throw new EngineError('invalid_input', `the model has never seen the series ${JSON.stringify(s.group)}, so it cannot be scored on it`, groupDetail(s.group));
     const end = s.values.length - points;
     if (end < 1) throw tooShort(s.group, s.values.length, points);
     const predicted = forecaster.forecastAfter(historyBefore(info, s, end), points, columns.groupColumn === undefined ? undefined : s.group);
+    const scale = metric === 'mase' ? maseScale(s.values.subarray(0, end), info.season) : 1;
     for (let h = 0; h < points; h++) {
       const err = s.values[end + h] - predicted[h];
       sumSq += err * err;
       n++;
+      errors?.add(g, s.values[end + h], predicted[h], scale);
     }
   }
-  return { rmse: Math.sqrt(sumSq / n), points: n };
+  const rmse = Math.sqrt(sumSq / n);
+  return { rmse, score: errors ? errors.score() : rmse, points: n };
 }
 
 /** The series of `ds` a model knows and those it has never seen (data a retraining job's champion predates may hold new ones). */

@@ -10,7 +10,8 @@
  * timestamps carry UTC offsets that follow daylight saving time is read on its local clock (./local-clock).
  * Every refusal names the column (and the group and data row where it applies); a time column of dates
  * that upload could not read as dates is named with why (data/unread-dates), and two rows of one instant
- * with why when only one of them carried a UTC offset.
+ * with why when only one of them carried a UTC offset. Rows identical in every column to an earlier row of
+ * their series are read once (./duplicate-rows), and info.exactRepeats says how many were dropped.
  */
 import { EngineError } from '../core/errors';
 import { asFloat64, type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
@@ -19,6 +20,7 @@ import { widenFloat32 } from '../data/numeric-precision';
 import { unreadDates } from '../data/unread-dates';
 import { explainLateStart, type LateCovariateStart, seriesStart } from './covariate-start';
 import { covariateWidth } from './covariates';
+import { dropExactRepeats } from './duplicate-rows';
 import { fillGaps } from './fill-gaps';
 import { SHORT_GAPS_RULE } from './gap-limits';
 import { fillMissing } from './fill-missing';
@@ -139,6 +141,9 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     else rowsByGroup.set(keys[i], [i]);
   }
   if (rowsByGroup.size === 0) throw new EngineError('invalid_dataset', 'the dataset has no rows');
+  // Rows identical in every column to an earlier one of their series are read once (./duplicate-rows);
+  // rows of one time that differ stay, for checkPoints to refuse.
+  const exactRepeats = dropExactRepeats(ds, rowsByGroup, t);
 
   const all = [...rowsByGroup.keys()].sort();
   // Groups too short for the job are left out, unless that would leave none (then the usual refusals speak).
@@ -231,6 +236,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     ...(lateStarts.length > 0 ? { lateStarts } : {}),
     ...(lateSkipped.length > 0 ? { lateSkipped } : {}),
     ...(pastFilled.length > 0 ? { pastFilled } : {}),
+    ...(exactRepeats ? { exactRepeats } : {}),
     ...(clock === 'local' ? { localClock: localClockInfo(timeCol.utcOffsets, timezone, repeated) } : {}),
   };
   // Read after the frequency is known, on the model's step; one that cannot be read is still only left out.

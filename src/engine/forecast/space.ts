@@ -39,7 +39,7 @@ const differencingReach = (shape: ForecastShape) => (shape.season > 1 ? (shape.s
 
 /** Values a lag or window may take: the reach left after the largest differencing the space offers. */
 function lagBound(shape: ForecastShape): number {
-  const reach = maxReach(validationPlan(shape));
+  const reach = maxReach(validationPlan(shape, shape.origins));
   return Math.max(1, Math.min(reach - differencingReach(shape), Math.max(2 * shape.season, 12)));
 }
 
@@ -49,7 +49,7 @@ function lagBound(shape: ForecastShape): number {
  */
 function weeklyLagFits(shape: ForecastShape): boolean {
   const week = shape.week ?? 0;
-  return week > 0 && maxReach(validationPlan(shape)) - differencingReach(shape) >= week;
+  return week > 0 && maxReach(validationPlan(shape, shape.origins)) - differencingReach(shape) >= week;
 }
 
 /** A series whose season is a day, in a week (hourly, business hours): the weekly second season's options. */
@@ -64,7 +64,7 @@ function weeklySpace(shape: ForecastShape): Record<string, Distribution> {
  * too short to read them at all at this horizon (a job is refused; see worker/job-inputs).
  */
 export function pastLagBound(shape: ForecastShape): number {
-  return Math.min(defaultPastLags(shape.season), maxReach(validationPlan(shape)) - shape.horizon + 1);
+  return Math.min(defaultPastLags(shape.season), maxReach(validationPlan(shape, shape.origins)) - shape.horizon + 1);
 }
 
 /** The past covariates' lag count to search, for a job that names them. */
@@ -79,7 +79,7 @@ function pastSpace(shape: ForecastShape): Record<string, Distribution> {
  */
 function rnnWindowBound(shape: ForecastShape, bound: number): number {
   if (!shape.pastCovariates) return bound;
-  return Math.max(1, Math.min(bound, maxReach(validationPlan(shape)) - differencingReach(shape) - shape.horizon + 1));
+  return Math.max(1, Math.min(bound, maxReach(validationPlan(shape, shape.origins)) - differencingReach(shape) - shape.horizon + 1));
 }
 
 /** The tabular model's view of the lag-feature matrix, for the bounds of its own space. */

@@ -6,6 +6,7 @@
  */
 import type { LateCovariateStart } from './covariate-start';
 import type { CovariateSpec } from './covariates';
+import type { ExactRepeats } from './duplicate-rows';
 import type { RepeatedTime } from './local-clock';
 import type { PastCovariateFill } from './past-covariate-fill';
 
@@ -36,6 +37,8 @@ export interface ForecastShape {
   readonly seasonReach?: number;
   /** Whether the job names past-only covariates (./past-covariates): the tabular spaces then search how many lags of them to read. */
   readonly pastCovariates?: boolean;
+  /** Rolling origins the trials validate on (./validation-plan): more leave the earliest fold fewer points to reach back into; absent: the default. */
+  readonly origins?: number;
 }
 
 /**
@@ -157,6 +160,8 @@ export interface SeriesInfo {
   readonly lateStarts?: readonly LateCovariateStart[];
   /** The runs of empty past-covariate cells filled (./past-covariate-fill), series by series; absent when none. */
   readonly pastFilled?: readonly PastCovariateFill[];
+  /** Rows identical in every column to an earlier row of their series, dropped (./duplicate-rows); absent when none. */
+  readonly exactRepeats?: ExactRepeats;
   /**
    * Set when the series is read on its local clock (./local-clock: a sub-daily series whose timestamps
    * carry UTC offsets that change); its times, `frequency` and `added` are then local wall-clock times.

@@ -7,12 +7,16 @@
  * The rule for short series: the earliest fold must keep at least `minTrain` = max(4 * season, 20)
  * points to fit on. The validation horizon is the job's horizon when that fits, else the longest one
  * that does (origins `ceil(h / origins)` apart, so the folds overlap less as h shrinks); when not even
- * one step fits with three origins, a single origin is tried; below that the series is refused.
+ * one step fits with three origins, a single origin is tried; below that the series is refused. A job
+ * asking for its own number of origins (forecast.origins) gets exactly that many or is refused: the
+ * worker checks mostOrigins first.
  */
 import { EngineError } from '../core/errors';
 import type { ForecastShape } from './types';
 
 export const DEFAULT_ORIGINS = 3;
+/** Most rolling origins a job may ask for (forecast.origins): each costs a fit per trial. */
+export const MAX_ORIGINS = 10;
 
 export interface ValidationPlan {
   /** Points scored after each origin (at most the job's horizon). */
@@ -56,6 +60,20 @@ export function validationPlan(shape: ForecastShape, origins = DEFAULT_ORIGINS, 
     );
   }
   return plan;
+}
+
+/**
+ * The most rolling origins, up to `limit`, the series of `shape` holds with each fold validating at least
+ * `minHorizon` steps (the rule of validationPlan, without its fall-back to a single origin); 0 when not
+ * even one does.
+ */
+export function mostOrigins(shape: ForecastShape, limit = MAX_ORIGINS, minHorizon = 1): number {
+  const minTrain = minTrainLength(shape.season);
+  for (let origins = limit; origins >= 1; origins--) {
+    const plan = tryPlan(shape.length, shape.horizon, origins, minTrain);
+    if (plan !== null && plan.horizon >= minHorizon) return origins;
+  }
+  return 0;
 }
 
 /** Index of fold k's origin (k = 0 is the latest) in a series of `length` points. */

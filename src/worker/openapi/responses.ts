@@ -159,7 +159,7 @@ const newSeries = z
     groups: z.array(z.string()).describe('the new series, the first 20 in the data\'s order'),
     count: z.int(),
     points: z.int().describe('their held-out points, in no comparison'),
-    challenger_score: z.number().nullable().describe('the challenger\'s RMSE on those points alone (null when not a finite number); the champion cannot forecast them'),
+    challenger_score: z.number().nullable().describe('the challenger\'s score on those points alone, in the job\'s metric (null when not a finite number); the champion cannot forecast them'),
     known_series: z.int().describe('series both models know, on which the two are compared; 0: the champion knows none and has no score'),
   })
   .describe('a forecast comparison whose held-out points hold series the champion never saw: challenger_score, champion_score and holdout_rows are then over the series both know, and the challenger is promoted unless worse there by more than the margin (it adds series the champion cannot forecast); without a champion score (it knows none of them, or a covariate category stops it), challenger_score and holdout_rows cover every held-out point');
@@ -177,6 +177,7 @@ export const jobViewResponse = z.object({
       group_column: z.string().optional().describe('the column whose values name the series, when the job has one'),
       horizon: z.int().describe('steps ahead the job validates (the one asked for, or its default: one season, else a tenth of the series)'),
       season: z.int().describe('the seasonal period the series\' frequency implies, in steps (1: none)'),
+      origins: z.int().describe('rolling origins every trial validates on (the job\'s forecast.origins, or the default 3; a series too short for 3 without forecast.origins validates on 1, as its trials\' fold scores show)'),
       covariates: z.array(z.string()).optional().describe('known-future covariate columns (every forecast of the model gives their values per step)'),
       past_covariates: z.array(z.string()).optional().describe('past-only covariate columns (the model keeps their recent values)'),
       timezone: z.string().optional().describe('the IANA time zone a series read on its local clock is forecast in (the job\'s forecast.timezone)'),

@@ -20,7 +20,7 @@ import { datasetRows, truthFor } from '../../engine/data/dataset-rows';
 import { holdoutPart } from '../../engine/data/holdout';
 import { positiveClassIndex } from '../../engine/eval/positive-class';
 import type { ChallengeReport, ChallengeWork, ForecastJobSpec, NewSeries } from '../../durable/protocol';
-import { type Forecaster, scoreOnSeriesTail, type SeriesColumns, seriesKnownTo, unseenTailCategories, type UnseenTailCategories } from '../../engine/forecast';
+import { type Forecaster, type ForecastMetric, forecastMetricOf, scoreOnSeriesTail, type SeriesColumns, seriesKnownTo, unseenTailCategories, type UnseenTailCategories } from '../../engine/forecast';
 import { listSome } from '../errors';
 import { loadForecaster, loadPredictor } from '../model-cache';
 import { isStorageUnavailable } from '../storage';
@@ -82,7 +82,7 @@ async function challengeForecast(work: ChallengeWork, spec: ForecastJobSpec, env
 
 /**
  * A forecast job's comparison: both models forecast the held-out latest points of every series after the
- * same history, scored by RMSE (the forecast metric). The champion must be a forecast model. A series
+ * same history, scored by the job's metric (rmse unless it named mae, mase or mape). The champion must be a forecast model. A series
  * it never saw (a store opened since) it cannot forecast, and failing the comparison for it would keep
  * the champion, unable to forecast that series, on every run for good: both are scored on the series
  * they both know instead, and the report names the new ones with the challenger's score on them alone
@@ -99,28 +99,29 @@ async function compareForecasts(work: ChallengeWork, spec: ForecastJobSpec, env:
   if (!points) return { status: 'failed', reason: 'the job holds out no points to compare on', champion_version: champion.version };
   const columns = forecastColumns(work.target, spec);
   const [challenger, incumbent] = await Promise.all([loadForecaster(env, work.challenger.artifact_key), loadForecaster(env, champion.artifact_key)]);
-  const challengerScore = scoreOnSeriesTail(challenger, dataset, columns, points);
-  const scored = { status: 'complete' as const, challenger_score: challengerScore.rmse, champion_version: champion.version, holdout_rows: challengerScore.points };
+  const metric = forecastMetricOf(work.metric);
+  const challengerScore = scoreOnSeriesTail(challenger, dataset, columns, points, undefined, metric);
+  const scored = { status: 'complete' as const, challenger_score: challengerScore.score, champion_version: champion.version, holdout_rows: challengerScore.points };
   const { known, unknown } = seriesKnownTo(incumbent, dataset, columns);
-  const fresh = unknown.length > 0 ? newSeries(challenger, dataset, columns, points, known.length, unknown) : undefined;
+  const fresh = unknown.length > 0 ? newSeries(challenger, dataset, columns, points, known.length, unknown, metric) : undefined;
   const withFresh = fresh ? { new_series: fresh } : {};
   if (known.length === 0) return { ...scored, champion_score: null, reason: knowsNone(champion.version, unknown), ...withFresh };
   const unseen = unseenTailCategories(incumbent, dataset, columns, points);
   if (unseen.length > 0) return { ...scored, champion_score: null, reason: cannotForecast(champion.version, unseen) + (fresh ? `; it has never seen ${seriesNamed(unknown)} either` : ''), ...withFresh };
-  if (!fresh) return { ...scored, champion_score: scoreOnSeriesTail(incumbent, dataset, columns, points).rmse };
+  if (!fresh) return { ...scored, champion_score: scoreOnSeriesTail(incumbent, dataset, columns, points, undefined, metric).score };
   // Both compared on the series both know: the same held-out points, the new series' left out.
   const both = new Set(known);
-  const ours = scoreOnSeriesTail(challenger, dataset, columns, points, both);
-  return { ...scored, challenger_score: ours.rmse, holdout_rows: ours.points, champion_score: scoreOnSeriesTail(incumbent, dataset, columns, points, both).rmse, new_series: fresh };
+  const ours = scoreOnSeriesTail(challenger, dataset, columns, points, both, metric);
+  return { ...scored, challenger_score: ours.score, holdout_rows: ours.points, champion_score: scoreOnSeriesTail(incumbent, dataset, columns, points, both, metric).score, new_series: fresh };
 }
 
 /** Series shown by name in a report (the rest are counted). */
 const SHOWN_SERIES = 20;
 
 /** The held-out series the champion never saw, with the challenger's score on their points alone. */
-function newSeries(challenger: Forecaster, dataset: Dataset, columns: SeriesColumns, points: number, knownCount: number, unknown: readonly string[]): NewSeries {
-  const scored = scoreOnSeriesTail(challenger, dataset, columns, points, new Set(unknown));
-  return { groups: unknown.slice(0, SHOWN_SERIES), count: unknown.length, points: scored.points, challenger_score: Number.isFinite(scored.rmse) ? scored.rmse : null, known_series: knownCount };
+function newSeries(challenger: Forecaster, dataset: Dataset, columns: SeriesColumns, points: number, knownCount: number, unknown: readonly string[], metric: ForecastMetric): NewSeries {
+  const scored = scoreOnSeriesTail(challenger, dataset, columns, points, new Set(unknown), metric);
+  return { groups: unknown.slice(0, SHOWN_SERIES), count: unknown.length, points: scored.points, challenger_score: Number.isFinite(scored.score) ? scored.score : null, known_series: knownCount };
 }
 
 /** "the series "west"" or "the series "west", "east" and 3 more" (at most 8 named, as cannotForecast lists). */

@@ -2,11 +2,11 @@
  * @module worker/queue/forecast-blend-task
  * The end-of-search ensemble of a forecast job, in a consumer invocation: reads the best trials'
  * rolling-origin forecasts from R2, rebuilds what happened after each origin from the same series the
- * trials saw (a retraining job's held-out points removed), blends greedily (engine/forecast/select-blend)
+ * trials saw (a retraining job's held-out points removed), blends greedily by the job's metric (engine/forecast/select-blend)
  * and, when the blend beats the best trial, writes one envelope holding every member's model.
  */
 import { applyOverrides, type Dataset } from '../../engine';
-import { buildForecastBlendEnvelope, forecastOriginTruth, parseForecastEnvelope, selectForecastBlend, withoutSeriesTail } from '../../engine/forecast';
+import { buildForecastBlendEnvelope, forecastMetricOf, forecastOriginTruth, parseForecastEnvelope, selectForecastBlend, withoutSeriesTail } from '../../engine/forecast';
 import type { EnsembleReport, EnsembleWork } from '../../durable/protocol';
 import { readObjectBytes } from '../storage';
 import { forecastColumns } from './forecast-columns';
@@ -26,7 +26,8 @@ export async function buildForecastBlend(work: EnsembleWork, env: Env, loadDatas
       return { id: c.trial_id, predictions: new Float32Array(bytes.slice().buffer) };
     }),
   );
-  const selection = selectForecastBlend(truth, candidates);
+  // Blended by the metric the trials were scored by (rmse for a job from before the choice).
+  const selection = selectForecastBlend(truth, candidates, forecastMetricOf(work.metric));
   if (!selection.improves) return { status: 'skipped', reason: `no blend beat the best single trial (${selection.bestSingle.id}) on the rolling origins` };
   const members = await Promise.all(
     selection.members.map(async (m) => {

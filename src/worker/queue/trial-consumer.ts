@@ -10,7 +10,7 @@
  * forecasts stand in for out-of-fold rows); an image job's trials pass the pixel layout to the model.
  */
 import { applyOverrides, decodeDataset, type Dataset, type ModelFamily, runTrial } from '../../engine';
-import { type ForecastFamily, runForecastTrial, stateAtLatest, withoutSeriesTail } from '../../engine/forecast';
+import { type ForecastFamily, forecastMetricOf, runForecastTrial, stateAtLatest, withoutSeriesTail } from '../../engine/forecast';
 import { trainingPart } from '../../engine/data/holdout';
 import type { TrialMessage, TrialReport, TrialWork } from '../../durable/protocol';
 import { coordinatorFor } from '../coordinator';
@@ -170,6 +170,8 @@ async function executeForecastTrial(work: TrialWork, env: Env, dataset: Dataset,
     horizon: forecast.horizon,
     seed: work.seed,
     origins: work.folds,
+    // Scored by the job's metric; a job from before the choice (or rmse) sends none, as before.
+    ...(forecastMetricOf(work.metric) !== 'rmse' ? { metric: forecastMetricOf(work.metric) } : {}),
     yieldControl,
   });
   if (outcome.status === 'failed') return { status: 'failed', code: outcome.code, reason: outcome.reason };
