@@ -489,7 +489,7 @@ describe('edge-automl CLI against wrangler dev', () => {
   });
 
   it('forecast refuses what the route cannot answer: a level it does not offer, a table model, a missing horizon', async () => {
-    const badLevel = await cli(['forecast', 'air', '--horizon', '3', '--level', '0.7']);
+    const badLevel = await cli(['forecast', 'air', '--horizon', '3', '--level', '0.3']);
     expect(badLevel.code).toBe(1);
     expect(badLevel.stderr).toContain('--level');
     const tableModel = await cli(['forecast', 'credit-risk', '--horizon', '3', '--json']);
