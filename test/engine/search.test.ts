@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { applyOp, bestTrial, emptyState, type JournalOp, replay } from '../../src/durable/job-journal';
 import { withPortfolio } from '../../src/engine/search/samplers/portfolio';
 import { randomSampler } from '../../src/engine/search/samplers/random';
-import type { FrozenTrial } from '../../src/engine/search/trial';
+import type { FrozenTrial, SearchFamily } from '../../src/engine/search/trial';
 
 const ctx = { families: ['gbdt', 'linear', 'mlp'] as const, shape: { rows: 750, cols: 20, task: 'binary' as const, nClasses: 2 }, seed: 7 };
 
@@ -25,6 +25,17 @@ describe('portfolio + random sampler', () => {
     expect(trials.slice(0, 3).map((t) => t.family)).toEqual(['gbdt', 'linear', 'mlp']);
     const families = new Set(trials.slice(3).map((t) => t.family));
     expect(families.size).toBeGreaterThan(1);
+  });
+
+  it('tries the default of every family left out of a narrowed list once it is back (late start narrows it)', () => {
+    const sampler = withPortfolio(randomSampler);
+    const five: SearchFamily[] = ['gbdt', 'linear', 'mlp', 'knn', 'cart'];
+    const history: FrozenTrial[] = five.slice(0, 3).map((family, number) => ({ family, params: {}, number, state: 'complete' as const, loss: 0 }));
+    // gbdt is now too slow for the time left: the next default is knn's (by position it was cart's).
+    const next = sampler.suggest(history, { ...ctx, families: five.filter((f) => f !== 'gbdt'), seed: 7 });
+    expect(next.family).toBe('knn');
+    history.push({ ...next, number: 3, state: 'running' });
+    expect(sampler.suggest(history, { ...ctx, families: five, seed: 7 }).family).toBe('cart');
   });
 
   it('is a pure function of seed and history (same seed, same trials; other seed, other trials)', () => {
