@@ -8,10 +8,14 @@
  * running ones report. A trial's duration is what the job saw: from its launch to its report (queue wait,
  * loading and training together), the median over the finished trials of its family at its fidelity, and
  * at least as long as one of them still running has taken so far (the first RNN trial, running for 20 s,
- * says the next one will not take 2). With none finished or running there is nothing to go by, and it starts.
+ * says the next one will not take 2). With none finished or running, a family whose work the engine can
+ * price goes by that: the rnn's default trial, from its cost model and the job's series (the audited
+ * 30-s job started its first rnn trial at 16 s, and it took 48 s). Other families start.
  */
+import { forecastDefaults, rnnTrialCostMs } from '../engine/forecast';
 import { fidelityOf, type JobState } from './job-journal';
 import type { JobConfig } from './protocol';
+import { searchShape } from './search-shape';
 
 /** The most a trial is expected to end after the deadline and still start: a few seconds, less on a short budget. */
 export function lateStartSlackMs(config: JobConfig): number {
@@ -21,9 +25,10 @@ export function lateStartSlackMs(config: JobConfig): number {
 /**
  * How long a trial of `family` at `fidelity` is expected to take (see the module comment): the median
  * launch-to-report time of its complete trials, raised to the longest time one still running has taken by
- * `now`; undefined when none finished or runs.
+ * `now`; with none complete, `prior()` (the modelled time, if any) raised so; undefined when nothing
+ * goes by.
  */
-export function expectedTrialMs(state: JobState, family: string, fidelity: number, now: number): number | undefined {
+export function expectedTrialMs(state: JobState, family: string, fidelity: number, now: number, prior: () => number | undefined = () => undefined): number | undefined {
   const times: number[] = [];
   let running: number | undefined;
   for (const t of state.order) {
@@ -31,7 +36,10 @@ export function expectedTrialMs(state: JobState, family: string, fidelity: numbe
     if (t.state === 'complete' && t.finished_at !== undefined) times.push(t.finished_at - t.started_at);
     else if (t.state === 'running') running = Math.max(running ?? 0, now - t.started_at);
   }
-  if (times.length === 0) return running;
+  if (times.length === 0) {
+    const modelled = prior();
+    return modelled === undefined ? running : Math.max(modelled, running ?? 0);
+  }
   times.sort((a, b) => a - b);
   const mid = times.length >> 1;
   const median = times.length % 2 === 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
@@ -45,6 +53,17 @@ export function expectedTrialMs(state: JobState, family: string, fidelity: numbe
  */
 export function startsTooLate(state: JobState, config: JobConfig, family: string, fidelity: number, now: number, deadline: number): boolean {
   if (config.reproducible === true) return false;
-  const expected = expectedTrialMs(state, family, fidelity, now);
+  const expected = expectedTrialMs(state, family, fidelity, now, () => (fidelity === 1 ? modelledTrialMs(config, family) : undefined));
   return expected !== undefined && now + expected > deadline + lateStartSlackMs(config);
+}
+
+/**
+ * The modelled milliseconds of `family`'s default trial (its first, the portfolio's) on the job's data,
+ * for the families the engine prices: the rnn of a forecast job. A model of CPU time on an idle machine,
+ * so a lower bound of what the job will see; undefined for the other families.
+ */
+export function modelledTrialMs(config: JobConfig, family: string): number | undefined {
+  const shape = searchShape(config).forecast;
+  if (family !== 'rnn' || shape === undefined) return undefined;
+  return rnnTrialCostMs(forecastDefaults('rnn', shape), shape);
 }

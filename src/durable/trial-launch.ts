@@ -12,6 +12,7 @@ import { type JobState, runningTrials, type TrialEntry } from './job-journal';
 import { startsTooLate } from './late-start';
 import type { JobConfig, TrialMessage } from './protocol';
 import { proposalState } from './search-order';
+import { searchShape } from './search-shape';
 import { claimWindow } from './trial-leases';
 
 /**
@@ -78,19 +79,6 @@ export function launchTrials(host: CoordinatorHost, config: JobConfig, sampler: 
 function unseenPlan(sampler: Sampler, history: FrozenTrial[], ctx: Parameters<Sampler['suggest']>[1]): { config: TrialConfig; fidelity: Record<string, never> } | 'exhausted' {
   const config = proposeUnseen(sampler, history, ctx);
   return config === undefined ? 'exhausted' : { config, fidelity: {} };
-}
-
-/** The data's shape as the sampler sees it (search spaces bound their ranges by it). */
-function searchShape(config: JobConfig) {
-  const { forecast, image } = config;
-  return {
-    rows: config.dataset.rows,
-    cols: config.dataset.cols,
-    task: config.task,
-    nClasses: config.classes.length,
-    ...(image ? { image } : {}),
-    ...(forecast ? { forecast: { length: forecast.length, season: forecast.season, groups: forecast.groups, horizon: forecast.horizon, positive: forecast.positive, ...(forecast.week ? { week: forecast.week } : {}), ...(forecast.season_reach ? { seasonReach: forecast.season_reach } : {}), ...(forecast.past_covariates?.length ? { pastCovariates: true } : {}), ...(forecast.origins !== undefined ? { origins: forecast.origins } : {}) } } : {}),
-  };
 }
 
 /** The journaled trials as the sampler reads them. */

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { detachedJobConfig } from '../fixtures/job-config';
 import type { CoordinatorHost } from '../../src/durable/coordinator-host';
 import { applyOp, emptyState, type JobState, type JournalOp } from '../../src/durable/job-journal';
-import { expectedTrialMs, lateStartSlackMs, startsTooLate } from '../../src/durable/late-start';
+import { expectedTrialMs, lateStartSlackMs, modelledTrialMs, startsTooLate } from '../../src/durable/late-start';
+import { forecastDefaults, rnnTrialCostMs } from '../../src/engine/forecast';
 import { launchTrials, screenedSampler } from '../../src/durable/trial-launch';
 
 const config = detachedJobConfig('late', { budget: { seconds: 60 }, families: ['gbdt', 'linear'], parallelism: 1, created_at: 0 });
@@ -45,6 +46,27 @@ describe('late start', () => {
     expect(startsTooLate(s, config, 'gbdt', 1, 40_000, 60_000)).toBe(true);
     applyOp(s, { op: 'trial_started', trial_id: 'r2', number: 2, family: 'linear', params: {}, at: 20_000, lease_until: 1e9 });
     expect(expectedTrialMs(s, 'linear', 1, 21_000)).toBe(1_000);
+  });
+
+  it("prices an rnn's first trial by its cost model (none finished or running), and no other family's", () => {
+    const forecast = { time_column: 'date', group_column: 'store', horizon: 14, season: 7, length: 300, groups: 4, positive: true };
+    const fc = detachedJobConfig('late-rnn', { task: 'regression', metric: 'rmse', greater_is_better: false, classes: [], families: ['linear', 'rnn'], budget: { seconds: 30 }, forecast, created_at: 0 });
+    const shape = { length: 300, season: 7, groups: 4, horizon: 14, positive: true };
+    const modelled = rnnTrialCostMs(forecastDefaults('rnn', shape), shape)!;
+    expect(modelledTrialMs(fc, 'rnn')).toBe(modelled);
+    expect(modelledTrialMs(fc, 'linear')).toBeUndefined();
+    expect(modelledTrialMs(config, 'gbdt')).toBeUndefined();
+    const s = emptyState();
+    applyOp(s, { op: 'created', config: fc });
+    // The audited job: its first rnn trial started with 14 s of 30 left, and took 48 s.
+    expect(modelled).toBeGreaterThan(14_000 + lateStartSlackMs(fc));
+    expect(startsTooLate(s, fc, 'rnn', 1, 16_000, 30_000)).toBe(true);
+    expect(startsTooLate(s, fc, 'rnn', 1, 0, 30_000)).toBe(modelled > 30_000 + lateStartSlackMs(fc));
+    expect(startsTooLate(s, fc, 'linear', 1, 29_000, 30_000)).toBe(false);
+    // One running for longer than the model says: at least that long.
+    applyOp(s, { op: 'trial_started', trial_id: 'r', number: 0, family: 'rnn', params: {}, at: 0, lease_until: 1e9 });
+    expect(expectedTrialMs(s, 'rnn', 1, modelled + 5_000, () => modelledTrialMs(fc, 'rnn'))).toBe(modelled + 5_000);
+    expect(expectedTrialMs(s, 'rnn', 1, 1_000, () => modelledTrialMs(fc, 'rnn'))).toBe(modelled);
   });
 
   it('holds back a trial expected to end past the deadline plus the slack, never in a budget of trials alone', () => {

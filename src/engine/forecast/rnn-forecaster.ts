@@ -6,7 +6,8 @@
  * known-future ones of the predicted step a second input (./rnn-covariates), so each forecast step needs
  * their values (SeriesState.covariates); past-only ones are read from the job's horizon H back, so a model
  * reading them forecasts at most H steps. Training is a plain loop of trainOnBatch calls over batches
- * shuffled by the engine's Rng (tfjs-layers' own shuffling uses Math.random), yielding between epochs;
+ * shuffled by the engine's Rng (tfjs-layers' own shuffling uses Math.random), yielding between epochs,
+ * for at most the epochs its modelled work budget allows (./rnn-cost; fit_info `epochs_asked` when fewer);
  * each batch's windows are written when it is drawn, so the covariate channels never make a whole
  * training matrix. Runs on whatever tfjs backend is active (wasm in the Worker); fitting and loading
  * first await the host's backend (models/nn/backend readyTfjsBackend). On business hours whose days open
@@ -40,6 +41,7 @@ import {
   writeKnownCovariates,
 } from './rnn-covariates';
 import { buildRnn, inputChannels, writeWindow } from './rnn-net';
+import { rnnFitBudgetMs, type RnnTrainingPlan, rnnTrainingPlan } from './rnn-cost';
 import { resolveRnnOptions, type RnnOptions } from './rnn-options';
 import { fitTransform, type TargetTransform } from './target-transform';
 
@@ -190,8 +192,10 @@ export async function fitRnnForecaster(params: Params, series: readonly FitSerie
   const optimizer = tf.train.adam(opts.learningRate);
   net.compile({ optimizer, loss: 'meanSquaredError' });
   let lastLoss = NaN;
+  // The work budget (./rnn-cost): on large data fewer epochs than asked, so a fit cannot run for hours.
+  const plan = rnnTrainingPlan(opts, rows, rnnFitBudgetMs(params));
   try {
-    lastLoss = await trainLoop(net, windows, opts, ctx);
+    lastLoss = await trainLoop(net, windows, opts, plan, ctx);
   } catch (err) {
     net.dispose();
     throw err;
@@ -199,7 +203,8 @@ export async function fitRnnForecaster(params: Params, series: readonly FitSerie
     optimizer.dispose();
   }
   const covariateInfo = { ...(covariates.known > 0 ? { covariate_columns: covariates.known } : {}), ...(covariates.past > 0 ? { past_covariate_columns: covariates.past } : {}) };
-  return new RnnForecaster(state, net, { epochs: opts.epochs, training_windows: rows, train_loss: lastLoss, boxcox_lambda: transform.lambda, ...covariateInfo });
+  const capped: Record<string, number> = { ...(plan.epochs < opts.epochs ? { epochs_asked: opts.epochs } : {}), ...(plan.windowsPerEpoch < rows ? { windows_per_epoch: plan.windowsPerEpoch } : {}) };
+  return new RnnForecaster(state, net, { epochs: plan.epochs, ...capped, training_windows: rows, train_loss: lastLoss, boxcox_lambda: transform.lambda, ...covariateInfo });
 }
 
 /** The training windows: how many, their widths, targets, and how to write window `row`'s inputs. */
@@ -213,17 +218,21 @@ interface TrainingWindows {
   write(row: number, x: Float32Array, xOff: number, h: Float32Array, hOff: number): void;
 }
 
-/** Mini-batch epochs in an Rng-shuffled order; returns the last epoch's mean loss (standardised units). */
-async function trainLoop(net: tfl.LayersModel, w: TrainingWindows, opts: RnnOptions, ctx: ForecastFitContext): Promise<number> {
-  const { rows, width, head, y } = w;
-  const order = Int32Array.from({ length: rows }, (_, i) => i);
+/**
+ * The plan's mini-batch epochs, each over its first `windowsPerEpoch` windows in an Rng-shuffled order;
+ * returns the last epoch's mean loss (standardised units).
+ */
+async function trainLoop(net: tfl.LayersModel, w: TrainingWindows, opts: RnnOptions, plan: RnnTrainingPlan, ctx: ForecastFitContext): Promise<number> {
+  const { width, head, y } = w;
+  const rows = plan.windowsPerEpoch;
+  const order = Int32Array.from({ length: w.rows }, (_, i) => i);
   const batch = Math.min(opts.batchSize, rows);
   const xb = new Float32Array(batch * width);
   const hb = new Float32Array(batch * head);
   const yb = new Float32Array(batch);
   const rng = ctx.rng.fork(2);
   let epochLoss = NaN;
-  for (let epoch = 0; epoch < opts.epochs; epoch++) {
+  for (let epoch = 0; epoch < plan.epochs; epoch++) {
     await ctx.yieldControl?.();
     rng.shuffle(order);
     let total = 0;
