@@ -2,7 +2,7 @@
  * @module cli/forecast-report
  * A forecast as a table or as CSV: one line per step ahead, with its time, the point forecast and the
  * interval's bounds at the level the server used, and a column per quantile asked for (`q0.1`, …). The table says when a simple rule forecast the series
- * (the answer's `fallback`); the CSV stays the points alone.
+ * (the answer's `fallback`), and that the covariates sent were not used then; the CSV stays the points alone.
  */
 import type { Forecast } from '../client';
 import { csvLine, formatNumber, renderTable } from './format';
@@ -28,7 +28,8 @@ export function forecastTable(f: Forecast): string {
 function fallbackLine(f: Forecast): string {
   if (!f.fallback) return '';
   const name = f.group !== undefined ? `series ${JSON.stringify(f.group)}` : 'the series';
-  return `${name} is forecast by ${f.fallback.rule} on its ${f.fallback.points} points (too few to validate a model on)\n`;
+  const covariates = f.fallback.covariates_ignored ? '; the covariates sent were not used (the rule reads none)' : '';
+  return `${name} is forecast by ${f.fallback.rule} on its ${f.fallback.points} points (too few to validate a model on)${covariates}\n`;
 }
 
 /**

@@ -5,13 +5,28 @@
  * which trial (or the ensemble) it is, and the leaderboard (best first) as a table. The leaderboard ranks
  * every result, the ensemble included, so where the published model is not its first entry the report
  * says why; a CNN trial's row shows its architecture (cli/cnn-architecture). The seed line says whether
- * the job is reproducible, and why.
+ * the job is reproducible, and why. A forecast job of several series names the series its model forecasts worst.
  */
 import type { Job } from '../client';
 import { dateOrderHint } from './date-order';
 import { cnnArchitecture } from './cnn-architecture';
 import { formatDuration, formatNumber, formatScore, metricLabel, renderTable } from './format';
 import { jobPhaseText } from './job-phase';
+
+/** Series the report names of a forecast job's per-series scores: the worst few, where the pooled score hides them. */
+const WORST_SERIES_SHOWN = 5;
+
+/**
+ * A forecast job of several series: the series its published model forecasts worst, with their scores in
+ * the job's metric (`worst series (rmse): north 41.2 (36 points), …`); undefined without series_scores.
+ */
+function worstSeries(job: Job): string | undefined {
+  const scores = job.series_scores;
+  if (!scores || scores.length === 0) return undefined;
+  const total = job.series_scores_total ?? scores.length;
+  const shown = scores.slice(0, WORST_SERIES_SHOWN).map((s) => `${s.group} ${Number(s.score.toPrecision(4))} (${s.points} points)`);
+  return `  worst series (${job.metric}): ${shown.join(', ')}${total > shown.length ? `; ${total} series in all` : ''}`;
+}
 
 /** `cli`: the context's command (cli/invocation), which a warning's hint starts with. */
 export function describeJob(job: Job, cli: string, leaderboardRows = 10): string {
@@ -37,6 +52,8 @@ export function describeJob(job: Job, cli: string, leaderboardRows = 10): string
   }
   if (job.ensemble) lines.push(`  ensemble ${job.ensemble.status}${job.ensemble.score !== undefined ? `, ${metric} ${formatNumber(job.ensemble.score)}` : ''}${job.ensemble.reason ? `: ${job.ensemble.reason}` : ''}${ensembleNotPublished(job)}`);
   if (job.model) lines.push(`  model    ${job.model.name} v${job.model.version}${describePublished(job)}${notChampion(job)}`);
+  const worst = worstSeries(job);
+  if (worst) lines.push(worst);
   if (notChampion(job)) lines.push(`  hint     to make it the champion on purpose: \`${cli} promote ${job.model?.name} ${job.model?.version}\``);
   const passedOver = overServingCap(job);
   if (passedOver) lines.push(`  note     ${passedOver.trial_id} (${passedOver.family}) scored best of the trials but is not published: its estimated serving time is over the job's serving cap (serving.max_us_per_row)`);

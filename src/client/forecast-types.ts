@@ -13,6 +13,16 @@ import type { ForecastBody as ForecastSchemaBody } from '../worker/schemas';
  */
 export type ForecastBody = Omit<ForecastSchemaBody, 'covariates'> & { covariates?: Record<string, number | string | boolean>[] };
 
+/**
+ * One series' validation score in the job's (or version's) metric over its own rolling-origin points, as the
+ * job view's `series_scores` and the model view's `forecast.series_scores` list them, worst first.
+ */
+export interface SeriesScore {
+  group: string;
+  score: number;
+  points: number;
+}
+
 /** One known-future (or past-only) covariate of a forecast model, as its view lists it. */
 export interface ForecastCovariate {
   name: string;
@@ -40,6 +50,9 @@ export interface Forecast {
   forecasts: { time: string | number; value: number; lower: number; upper: number; quantiles?: Record<string, number> }[];
   /** With `history: true`: the latest observed points the forecast starts from, oldest first. */
   history?: { time: string | number; value: number }[];
-  /** Set when the group was too short to validate on: a simple rule forecasts it from its own latest points instead of the model. */
-  fallback?: { rule: 'seasonal_naive' | 'last_value'; points: number; reason: string };
+  /**
+   * Set when the group was too short to validate on: a simple rule forecasts it from its own latest points instead of the model.
+   * `covariates_ignored`: the request sent covariates, which the rule does not read.
+   */
+  fallback?: { rule: 'seasonal_naive' | 'last_value'; points: number; reason: string; covariates_ignored?: true };
 }

@@ -5,6 +5,7 @@
  * each trial's record.
  */
 import type { CreateJobBody } from '../worker/schemas';
+import type { SeriesScore } from './forecast-types';
 import type { NewSeries, PromotionRule, ScoreDifference } from './retraining-types';
 
 // CreateJobBody has `forecast.covariates` (columns whose future values are known: promotions, prices, holidays)
@@ -133,6 +134,12 @@ export interface Job {
    * decision in `challenge`). `promoted: true` on a cancelled job: its result replaced the champion (`warnings` name it and the rollback route).
    */
   model?: { name: string; version: number; promoted?: boolean };
+  /**
+   * A forecast job with a group column, once published: each series' validation score in `metric` (of the published trial or blend),
+   * worst first, at most 1,000; `series_scores_total` counts them when there are more.
+   */
+  series_scores?: SeriesScore[];
+  series_scores_total?: number;
   error?: { code: string; message: string };
   created_at: string;
   finished_at: string | null;

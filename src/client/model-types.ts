@@ -5,7 +5,7 @@
  * move of the champion pointer (promote, rollback).
  */
 import type { ColumnType } from './dataset-types';
-import type { ForecastCovariate } from './forecast-types';
+import type { ForecastCovariate, SeriesScore } from './forecast-types';
 import type { NewSeries, PromotionRule, ScoreDifference } from './retraining-types';
 
 /** `GET /v1/models`. */
@@ -53,6 +53,8 @@ export interface ModelEvent {
     series: number;
     left: { group: string; reason: string }[];
     left_count: number;
+    /** The groups a simple rule forecasts, advanced by the same rule: how many moved, and those left with why (absent: the champion keeps none). */
+    fallback_groups?: { advanced: number; left: { group: string; reason: string }[]; left_count: number };
   };
 }
 
@@ -117,6 +119,9 @@ export interface Model {
     past_covariates?: ForecastCovariate[];
     /** Where each series ends: forecasts start the step after `last_time` (`group` for grouped models; at most 1,000). */
     series?: { group?: string; last_time: string | number; points: number }[];
+    /** Grouped models: each series' validation score in the version's metric, worst first (at most 1,000; `series_scores_total` when more); absent for versions made before it. */
+    series_scores?: SeriesScore[];
+    series_scores_total?: number;
   };
   /** Models that take images: predict rows may be `{image: base64}` (scaled from 0..255 to max_value) or `{pixels}`. */
   image?: { height: number; width: number; channels: number; max_value: number };

@@ -63,7 +63,7 @@ export function registerAdvance(sql: SqlStorage, ctx: AdvanceContext, advance: C
       : {}),
   });
   installChampion(sql, ctx.name, ctx.version, ctx.at);
-  const record: AdvanceRecord = { from_version: ctx.champion, dataset: ctx.dataset, series: advance.series, left: advance.left, left_count: advance.left_count };
+  const record: AdvanceRecord = { from_version: ctx.champion, dataset: ctx.dataset, series: advance.series, left: advance.left, left_count: advance.left_count, ...(advance.fallback_groups ? { fallback_groups: advance.fallback_groups } : {}) };
   recordEvent(sql, ctx.name, {
     at: ctx.at,
     kind: 'advanced',

@@ -6,6 +6,7 @@
  */
 import type { Params } from '../engine';
 import type { SearchFamily } from '../engine/search/trial';
+import type { SeriesScore } from '../engine/forecast/series-scores';
 import type { ChallengeReport, EnsembleReport, JobConfig, JobStatusName, TrialReport } from './protocol';
 
 export type JournalOp =
@@ -51,6 +52,12 @@ export type JournalOp =
   | { readonly op: 'publishing'; readonly trial_id: string; readonly at: number }
   /** A finished trial's (or the ensemble's) artifact failed its pre-publication check: it is set aside. */
   | { readonly op: 'artifact_rejected'; readonly trial_id: string; readonly reason: string; readonly at: number }
+  /**
+   * A forecast job of several series: its result's per-series validation scores, read from the artifact
+   * its pre-publication check parsed (engine/forecast/series-scores), worst first, the listed ones only
+   * (MAX_LISTED_SERIES_SCORES) and how many there are, so the job view needs no read of object storage.
+   */
+  | { readonly op: 'series_scores'; readonly trial_id: string; readonly scores: readonly SeriesScore[]; readonly total: number; readonly at: number }
   | {
       readonly op: 'finished';
       readonly status: Exclude<JobStatusName, 'queued' | 'running'>;
@@ -130,6 +137,8 @@ export interface JobState {
   interruptions?: { at: number; down_ms: number; extend_ms: number }[];
   /** When the search had tried every configuration it allows, and how many that is (op "search_exhausted"). */
   exhausted?: { at: number; configurations: number };
+  /** The per-series scores of the result about to be published (op "series_scores"; the latest checked result's). */
+  seriesScores?: { trial_id: string; scores: readonly SeriesScore[]; total: number };
 }
 
 export function emptyState(): JobState {
@@ -226,6 +235,9 @@ export function applyOp(state: JobState, op: JournalOp): JobState {
         state.challenge.state = op.report.status;
         state.challenge.report = op.report;
       }
+      break;
+    case 'series_scores':
+      state.seriesScores = { trial_id: op.trial_id, scores: op.scores, total: op.total };
       break;
     case 'publishing':
       state.publishing = { trial_id: op.trial_id, at: op.at };

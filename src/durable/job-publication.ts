@@ -7,6 +7,7 @@
  * object storage could not take is kept in "publishing" and retried by the alarm.
  */
 import { fromLoss } from '../engine';
+import { listedSeriesScores, type SeriesScore } from '../engine/forecast/series-scores';
 import type { CoordinatorHost } from './coordinator-host';
 import { challengeSettled, ensembleSettled } from './final-steps';
 import { type ChallengerRef, fidelityOf, publishableTrial, type TrialEntry } from './job-journal';
@@ -47,7 +48,8 @@ export async function finishJob(host: CoordinatorHost, status: 'succeeded' | 'ca
   // Before anything can become a model version, its artifact must at least parse: a corrupt one is set
   // aside (its trial, or the ensemble, counts as failed) and the next best is published instead.
   if (!state.publishing && !state.challenge) {
-    const problem = await artifactProblem(host, result.artifact_key);
+    let seriesScores: readonly SeriesScore[] | undefined;
+    const problem = await artifactProblem(host, result.artifact_key, (envelope) => (seriesScores = envelope.seriesScores));
     if (problem === 'storage_unavailable') {
       await host.storage.setAlarm(Date.now() + RETRY_MS);
       return;
@@ -55,6 +57,11 @@ export async function finishJob(host: CoordinatorHost, status: 'succeeded' | 'ca
     if (problem) {
       host.append({ op: 'artifact_rejected', trial_id: result.trial_id, reason: problem, at: Date.now() });
       return finishJob(host, status);
+    }
+    // A forecast of several series: the result's per-series scores, kept for the job view (no read of storage there).
+    if (seriesScores) {
+      const listed = listedSeriesScores(seriesScores);
+      host.append({ op: 'series_scores', trial_id: result.trial_id, scores: listed.series_scores, total: seriesScores.length, at: Date.now() });
     }
   }
   if (config.challenge && status === 'succeeded' && !state.publishing && !(await challengeSettled(host, config, result))) return;

@@ -177,10 +177,18 @@ export function jobView(s: JobState, now: number, waiting: (t: TrialEntry) => bo
     best_over_time: bestOverTime,
     // A result kept apart is no champion: `promoted: false` (a retraining job's challenge says its own decision).
     ...(s.finished?.model ? { model: { ...s.finished.model, ...(!c.challenge && s.finished.decision ? { promoted: s.finished.decision.promoted } : {}) } } : {}),
+    ...seriesScoresView(s),
     ...(s.finished?.error ? { error: s.finished.error } : {}),
     created_at: iso(c.created_at),
     finished_at: s.finished ? iso(s.finished.at) : null,
   };
+}
+
+/** A forecast job of several series that published: its result's per-series scores, worst first (op "series_scores"). */
+function seriesScoresView(s: JobState): Pick<JobView, 'series_scores' | 'series_scores_total'> {
+  const kept = s.seriesScores;
+  if (!s.finished?.model || !kept) return {};
+  return { series_scores: kept.scores, ...(kept.total > kept.scores.length ? { series_scores_total: kept.total } : {}) };
 }
 
 /**

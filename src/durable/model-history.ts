@@ -8,7 +8,7 @@
  * A champion/challenger decision also carries both holdout scores as data (`comparison`), and an advance
  * what it moved (`advance`), so clients need not parse the reason.
  */
-import type { NewSeries, PromotionRule, ScoreDifference } from './protocol';
+import type { FallbackGroupsAdvance, NewSeries, PromotionRule, ScoreDifference } from './protocol';
 
 /**
  * kept_apart: a job's result stored as a version, not the champion, since the champion became another
@@ -47,6 +47,8 @@ export interface AdvanceRecord {
   /** Series left as they were (their data did not continue them), at most the first 20, with why. */
   readonly left: readonly { readonly group: string; readonly reason: string }[];
   readonly left_count: number;
+  /** The groups a simple rule forecasts: how many moved, and those left with why (absent: the champion keeps none). */
+  readonly fallback_groups?: FallbackGroupsAdvance;
 }
 
 /** Both models scored on the retraining job's held-out rows, with the rule that decided. */

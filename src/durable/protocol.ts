@@ -331,8 +331,19 @@ export interface ChampionAdvance {
   readonly left: readonly { readonly group: string; readonly reason: string }[];
   /** How many series were left (`left` lists at most 20 of them). */
   readonly left_count: number;
+  /** The groups a simple rule forecasts, advanced by the same rule: how many moved, and those left with why (absent: the champion keeps none). */
+  readonly fallback_groups?: FallbackGroupsAdvance;
   /** In words: where the series now end, or why nothing moved. */
   readonly reason: string;
+}
+
+/** What an advance did to the groups a simple rule forecasts (engine/forecast/advance-fallback). */
+export interface FallbackGroupsAdvance {
+  /** Groups moved to their newest points. */
+  readonly advanced: number;
+  /** Groups left as they were, with why (at most the first 20). */
+  readonly left: readonly { readonly group: string; readonly reason: string }[];
+  readonly left_count: number;
 }
 
 export type JobStatusName = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -475,6 +486,13 @@ export interface JobView {
    * target or task put in place while the job ran (a retraining job's challenge says its own decision).
    */
   readonly model?: { readonly name: string; readonly version: number; readonly promoted?: boolean };
+  /**
+   * A forecast job of several series, once it published: each series' validation score in the job's metric
+   * over its own rolling-origin points (of the published trial or blend), worst first, at most 1,000;
+   * `series_scores_total` says how many series there are when more.
+   */
+  readonly series_scores?: readonly { readonly group: string; readonly score: number; readonly points: number }[];
+  readonly series_scores_total?: number;
   readonly error?: { readonly code: string; readonly message: string };
   readonly created_at: string;
   readonly finished_at: string | null;

@@ -5,15 +5,16 @@
  * picked among many trials, a copy with its intervals widened by the optimism of that pick.
  */
 import { parseAnyEnvelope } from '../engine';
-import { parseForecastEnvelope, publicationWidening, withWidenedSpread } from '../engine/forecast';
+import { type ForecastEnvelope, parseForecastEnvelope, publicationWidening, withWidenedSpread } from '../engine/forecast';
 import type { CoordinatorHost } from './coordinator-host';
 import { forecastEstimate } from './forecast-estimate';
 
 /**
  * Why an artifact cannot be published (missing, not JSON, not an artifact), undefined when it parses,
  * or 'storage_unavailable' when R2 itself failed (then nothing is concluded and the alarm retries).
+ * `parsed` is handed a forecast job's envelope once it parses (what the job view keeps of it, read once).
  */
-export async function artifactProblem(host: CoordinatorHost, key: string): Promise<string | undefined> {
+export async function artifactProblem(host: CoordinatorHost, key: string, parsed?: (envelope: ForecastEnvelope) => void): Promise<string | undefined> {
   let text: string | undefined;
   try {
     text = await (await host.env.STORE.get(key))?.text();
@@ -24,8 +25,10 @@ export async function artifactProblem(host: CoordinatorHost, key: string): Promi
   if (text === undefined) return `the artifact ${key} is missing from object storage`;
   try {
     const json: unknown = JSON.parse(text);
-    if (host.state.config?.forecast) parseForecastEnvelope(json);
-    else parseAnyEnvelope(json);
+    if (host.state.config?.forecast) {
+      const envelope = parseForecastEnvelope(json);
+      parsed?.(envelope);
+    } else parseAnyEnvelope(json);
     return undefined;
   } catch (err) {
     return `the artifact ${key} is corrupt: ${err instanceof Error ? err.message : String(err)}`;

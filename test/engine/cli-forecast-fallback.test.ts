@@ -2,7 +2,7 @@
  * What the CLI prints of a forecast model's floor and its groups a simple rule forecasts, in plain Node:
  * `model MODEL` (cli/commands/models describeModel) shows the view's `forecast.floor` and
  * `forecast.fallback_groups` in a line each, and `forecast` as a table (cli/forecast-report) says when the
- * answer's `fallback` forecast the series, while its CSV stays the points alone.
+ * answer's `fallback` forecast the series (and that covariates sent were not used), while its CSV stays the points alone.
  */
 import { describe, expect, it } from 'vitest';
 import type { Forecast, Model } from '../../src/client';
@@ -56,6 +56,11 @@ describe('the CLI on a forecast model\'s floor and fallback groups', () => {
     expect(said).toBe('series "tiny" is forecast by seasonal_naive on its 15 points (too few to validate a model on)');
     expect(table.join('\n')).toContain('170');
     expect(forecastCsv(answer)).toBe('time,value,lower,upper\n1958-01-01T00:00:00.000Z,170,150,190');
+
+    // Covariates sent for it were not read: the line says so (the CSV still holds the points alone).
+    const ignored: Forecast = { ...answer, fallback: { ...answer.fallback!, covariates_ignored: true } };
+    expect(forecastTable(ignored).split('\n')[1]).toBe('series "tiny" is forecast by seasonal_naive on its 15 points (too few to validate a model on); the covariates sent were not used (the rule reads none)');
+    expect(forecastCsv(ignored)).toBe(forecastCsv(answer));
 
     // The model's own series: no such line.
     const own: Forecast = { model: answer.model, group: 'old', horizon: 1, level: 0.8, forecasts: answer.forecasts };

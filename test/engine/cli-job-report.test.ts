@@ -203,4 +203,16 @@ describe('job report', () => {
     expect(text).toContain('architecture');
     expect(describeJob(job({ leaderboard: [entry('t0001', 'mlp', 0.2)] }), CLI)).not.toContain('architecture');
   });
+
+  it("names a forecast job's worst series with their scores, the five first, and nothing without series scores", () => {
+    const scores = ['north', 'east', 'south', 'west', 'centre', 'coast'].map((group, i) => ({ group, score: 41.23 - 5 * i, points: 36 }));
+    const forecast = (over: Partial<Job>) => describeJob(job({ task: 'forecast', metric: 'rmse', series_scores: scores, ...over }), CLI).split('\n');
+    expect(forecast({}).filter((l) => l.startsWith('  worst series'))).toEqual([
+      '  worst series (rmse): north 41.23 (36 points), east 36.23 (36 points), south 31.23 (36 points), west 26.23 (36 points), centre 21.23 (36 points); 6 series in all',
+    ]);
+    // The job's metric names the scores; a total beyond the listed ones is the count given.
+    expect(forecast({ metric: 'mase', series_scores: scores.slice(0, 2), series_scores_total: 1200 }).find((l) => l.startsWith('  worst series'))).toBe('  worst series (mase): north 41.23 (36 points), east 36.23 (36 points); 1200 series in all');
+    expect(forecast({ series_scores: scores.slice(0, 2) }).find((l) => l.startsWith('  worst series'))).toBe('  worst series (rmse): north 41.23 (36 points), east 36.23 (36 points)');
+    expect(describeJob(job({}), CLI)).not.toContain('worst series');
+  });
 });

@@ -3,10 +3,11 @@
  * them, the envelope keeps their latest points, and they are forecast by seasonal naive when they hold a
  * full season, else by their last value, with intervals from the rule's own errors that are never
  * narrower than the model's at the same step, floored like the model's. A group of one point is refused;
- * a retraining job's published envelope (stateAtLatest) reads them from the whole data.
+ * a retraining job's published envelope (stateAtLatest) reads them from the whole data; advancing a
+ * champion to newer data (advanceEnvelope) moves them on as it moves the model's series.
  */
 import { describe, expect, it } from 'vitest';
-import { loadForecaster, parseForecastEnvelope, runForecastTrial, stateAtLatest, withoutSeriesTail } from '../../src/engine/forecast';
+import { advanceEnvelope, loadForecaster, parseForecastEnvelope, runForecastTrial, stateAtLatest, withoutSeriesTail } from '../../src/engine/forecast';
 import { FALLBACK_ENOUGH_ERRORS, fallbackForecast, fallbackSpread } from '../../src/engine/forecast/fallback';
 import { spreadAt, zForLevel } from '../../src/engine/forecast/intervals';
 import { seriesScale } from '../../src/engine/forecast/target-transform';
@@ -130,5 +131,66 @@ describe('fallback forecasts of short groups', () => {
     const f = await loadForecaster(published);
     expect(f.forecast(3, { group: 'tiny' }).map((p) => p.value)).toEqual(Array(3).fill(value(body.at(-1)!) + 1));
     expect(f.fallback('tiny')).toMatchObject({ rule: 'last_value', points: 10 });
+  });
+});
+
+describe('advancing the fallback groups of a champion to newer data', () => {
+  /** "a": airpassengers' first `a` months; "tiny": months `from` to `to` (exclusive) of it, plus 7 (unless `alter` changes a value). */
+  function data(a: number, from: number, to: number, alter: (i: number, v: number) => number = (_, v) => v) {
+    const rows = ['date,series,y', ...body.slice(0, a).map((l) => `${month(l)},a,${value(l)}`)];
+    for (let i = from; i < to; i++) rows.push(`${month(body[i])},tiny,${alter(i, value(body[i]) + 7)}`);
+    return datasetFromCsv(rows.join('\n'), { date: 'datetime', series: 'categorical' });
+  }
+  const tinyValues = (from: number, to: number) => body.slice(from, to).map((l) => value(l) + 7);
+  const COLUMNS = { target: 'y', groupColumn: 'series', minLength: 21, horizon: 12 };
+
+  it('moves a group a rule forecasts to its newest points, choosing its rule again, and leaves one gone or replaced as it was', async () => {
+    // Fitted on 1949-1956: "tiny" is its 10 months to 1956-12, under a season of 12: last value.
+    const { envelope, f: before } = await trained(data(96, 86, 96));
+    expect(before.fallback('tiny')).toMatchObject({ rule: 'last_value', points: 10 });
+    expect(String(before.forecast(1, { group: 'tiny' })[0].time).slice(0, 7)).toBe('1957-01');
+
+    // The newer data hold 10 more months of it (20 points, still too short to validate on): a full season now.
+    const out = advanceEnvelope(envelope, data(108, 86, 106), COLUMNS);
+    expect(out.fallbackAdvanced).toEqual([{ group: 'tiny', from: Date.UTC(1956, 11, 1), to: Date.UTC(1957, 9, 1), points: 10 }]);
+    expect(out.fallbackLeft).toEqual([]);
+    expect(out.advanced.map((a) => a.group)).toEqual(['a']);
+    const after = await loadForecaster(parseForecastEnvelope(JSON.parse(JSON.stringify(out.envelope))));
+    expect(after.groups).toEqual(['a']);
+    expect(after.fallback('tiny')).toMatchObject({ rule: 'seasonal_naive', points: 20 });
+    expect(after.fallback('tiny')!.reason).toContain('group "tiny" had 10 points when the model was trained, too few to validate a forecast on, so the model was trained without it; advanced to newer data, it now has 20, and it is forecast by the rule seasonal_naive');
+    const newest = tinyValues(86, 106);
+    expect(after.recent('tiny').map((p) => p.value)).toEqual(newest);
+    const forecast = after.forecast(14, { group: 'tiny' });
+    expect(String(forecast[0].time).slice(0, 7)).toBe('1957-11');
+    expect(forecast.map((p) => p.value)).toEqual([...newest.slice(-12), ...newest.slice(-12, -10)]);
+    expect(after.description.fallbackGroups).toEqual([{ group: 'tiny', rule: 'seasonal_naive', points: 20 }]);
+
+    // Replaced: its value of 1956-10 (a stored point) differs in the newer data; gone: not in them at all.
+    const replaced = advanceEnvelope(envelope, data(108, 86, 106, (i, v) => (i === 93 ? v + 1 : v)), COLUMNS);
+    expect(replaced.fallbackAdvanced).toEqual([]);
+    expect(replaced.fallbackLeft).toEqual([{ group: 'tiny', reason: expect.stringMatching(/^its value at 1956-10-01T00:00:00.000Z is \d+ in the new data but \d+ in the model: the data were replaced or corrected/) }]);
+    expect(replaced.envelope.fallbackGroups![0]).toBe(envelope.fallbackGroups![0]);
+    const kept = await loadForecaster(replaced.envelope);
+    expect(kept.forecast(3, { group: 'tiny' }).map((p) => p.value)).toEqual(before.forecast(3, { group: 'tiny' }).map((p) => p.value));
+    expect(kept.fallback('tiny')).toEqual(before.fallback('tiny'));
+    const gone = advanceEnvelope(envelope, data(108, 0, 0), COLUMNS);
+    expect(gone.fallbackLeft).toEqual([{ group: 'tiny', reason: 'it is not in the new data' }]);
+    expect(gone.envelope.fallbackGroups).toBe(envelope.fallbackGroups);
+  });
+
+  it('keeps a group that grew long enough to validate on a group the rule forecasts, from its newest points', async () => {
+    const { envelope } = await trained(data(96, 86, 96));
+    // 22 points: a retraining job then reads it as a series (no group is short), but the model was never fitted on it.
+    const out = advanceEnvelope(envelope, data(108, 86, 108), { target: 'y', groupColumn: 'series', horizon: 12 });
+    expect(out.fallbackAdvanced).toEqual([{ group: 'tiny', from: Date.UTC(1956, 11, 1), to: Date.UTC(1957, 11, 1), points: 12 }]);
+    expect(out.envelope.groups.map((g) => g.group)).toEqual(['a']);
+    const f = await loadForecaster(out.envelope);
+    expect(f.groups).toEqual(['a']);
+    expect(f.fallback('tiny')).toMatchObject({ rule: 'seasonal_naive', points: 22 });
+    expect(f.recent('tiny').map((p) => p.value)).toEqual(tinyValues(86, 108));
+    expect(f.forecast(2, { group: 'tiny' }).map((p) => p.value)).toEqual(tinyValues(96, 98));
+    // The model's own series moved on alike, from its newest point.
+    expect(String(f.forecast(1, { group: 'a' })[0].time).slice(0, 7)).toBe('1958-01');
   });
 });

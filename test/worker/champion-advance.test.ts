@@ -4,7 +4,8 @@
  * the version after the challenger and the champion when the challenger is kept out (marked
  * `advanced_from`, with the champion's job, trial and score), once even when the publication is repeated;
  * an advance of a champion replaced meanwhile, one that moved nothing, or one beside a promoted challenger
- * registers nothing, and the history says why. A rollback returns to the version advanced. A registry
+ * registers nothing, and the history says why; what it did to the groups a simple rule forecasts is
+ * recorded beside the series. A rollback returns to the version advanced. A registry
  * whose versions table predates advances is upgraded in place, every version kept.
  */
 import { env } from 'cloudflare:workers';
@@ -67,6 +68,18 @@ describe('advancing a kept forecast champion in the Registry', () => {
     expect(await registry().resolveModel(model, 1)).not.toHaveProperty('advanced_from');
 
     expect(await registry().rollback(model)).toEqual({ ok: true, champion_version: 1, previous_version: 3 });
+  });
+
+  it('records what the advance did to the groups a simple rule forecasts, and nothing of them for a champion keeping none', async () => {
+    const model = 'ruled';
+    await registry().publish(model, version('first'));
+    const fallback_groups = { advanced: 1, left: [{ group: 'kiosk', reason: 'it is not in the new data' }], left_count: 1 };
+    await registry().publish(model, version('retrain', 2), kept(1, { ...advance(1), fallback_groups }));
+    const info = (await registry().getModel(model))!;
+    expect(info.history[2].advance).toEqual({ from_version: 1, dataset: { name: 'shops', version: 2 }, series: 2, left: [], left_count: 0, fallback_groups });
+    await registry().publish('plain', version('first'));
+    await registry().publish('plain', version('retrain', 2), kept(1, advance(1)));
+    expect((await registry().getModel('plain'))!.history[2].advance).not.toHaveProperty('fallback_groups');
   });
 
   it('registers nothing for a champion replaced meanwhile, an advance that moved nothing, or beside a promoted challenger', async () => {

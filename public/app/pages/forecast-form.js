@@ -1,18 +1,58 @@
 /**
  * @module dashboard/pages/forecast-form
  * "Try a forecast", the forecast model's counterpart of the prediction form: a horizon (the validated one
- * by default, up to the model's max_horizon), an interval level and, for a grouped model, the series.
+ * by default, up to the model's max_horizon), an interval level (0.5 to 0.995, shown as a percentage),
+ * optional quantiles (comma-separated) and, for a grouped model, the series. A level or quantile out of
+ * the route's range is refused in the form, naming the field, and nothing is sent.
  * A model trained with known-future covariates also gets a table of their values, a row per step ahead.
  * Where the chosen series ends (its latest observed point, which forecasts start after) is said beside it.
- * The answer is drawn as the latest observed points, the forecast and its interval, and listed below.
+ * The answer is drawn as the latest observed points, the forecast and its interval, and listed below
+ * (with a column per quantile, q0.1, …, when it carries them).
  */
 import { api, seg } from '../api.js';
 import { colour, liveChart } from '../charts.js';
 import { el, num, replace } from '../dom.js';
 import { errorBox, table } from '../widgets.js';
 
-const LEVELS = [0.5, 0.8, 0.9, 0.95, 0.99];
+// The forecast route's ranges (src/engine/forecast/intervals.ts: MIN_LEVEL, MAX_LEVEL, MIN_QUANTILE, …):
+// plain files cannot import the engine, and checking here names the field before anything is sent.
+const MIN_LEVEL = 0.5;
+const MAX_LEVEL = 0.995;
 const DEFAULT_LEVEL = 0.8;
+const MIN_QUANTILE = 0.005;
+const MAX_QUANTILE = 0.995;
+const MAX_QUANTILES = 20;
+
+/** 0.85 → "85%", 0.995 → "99.5%" (not rounded to 100%). */
+const percent = (level) => `${Number((level * 100).toFixed(2))}%`;
+
+/** What is wrong with the level box's text, or undefined (any number in range, as the route takes: 0.8125 too). */
+function levelProblem(text) {
+  const range = `a number from ${MIN_LEVEL} to ${MAX_LEVEL} (0.85 for an 85% interval)`;
+  if (text.trim() === '') return `Interval level is required: ${range}`;
+  const n = Number(text);
+  if (!(n >= MIN_LEVEL && n <= MAX_LEVEL)) return `Interval level must be ${range}; got ${text}`;
+  return undefined;
+}
+
+/**
+ * "0.1, 0.5, 0.9" as the route's `quantiles`: `{ values }` (distinct, in the order given; none for an empty
+ * box), or `{ problem }` naming the bad entry, as the CLI's --quantiles does.
+ */
+function readQuantiles(text) {
+  if (text.trim() === '') return { values: undefined };
+  const values = [];
+  for (const item of text.split(',').map((s) => s.trim())) {
+    const n = item === '' ? NaN : Number(item);
+    if (!(n >= MIN_QUANTILE && n <= MAX_QUANTILE)) {
+      const what = item === '' ? 'an empty entry' : `"${item}"`;
+      return { problem: `Quantiles must be numbers from ${MIN_QUANTILE} to ${MAX_QUANTILE} separated by commas (0.1, 0.5, 0.9); got ${what} in "${text.trim()}"` };
+    }
+    if (!values.includes(n)) values.push(n);
+  }
+  if (values.length > MAX_QUANTILES) return { problem: `Quantiles may hold at most ${MAX_QUANTILES} distinct values; got ${values.length}` };
+  return { values };
+}
 
 /**
  * One step of each named frequency as a person counts it ("24 months", not "24 monthly steps"); a step
@@ -49,7 +89,24 @@ export function forecastForm(model) {
   const f = model.forecast;
   const horizon = el('input', { id: 'forecast-horizon', name: 'horizon', type: 'number', min: 1, max: f.max_horizon, step: 1, required: true });
   horizon.value = String(f.horizon);
-  const level = el('select', { id: 'forecast-level', name: 'level' }, LEVELS.map((l) => el('option', { value: l, selected: l === DEFAULT_LEVEL, text: `${Math.round(l * 100)}%` })));
+  const level = el('input', { id: 'forecast-level', name: 'level', type: 'number', min: MIN_LEVEL, max: MAX_LEVEL, step: 'any', required: true });
+  level.value = String(DEFAULT_LEVEL);
+  const levelPercent = el('span', { id: 'forecast-level-percent', class: 'muted small' });
+  const quantiles = el('input', { id: 'forecast-quantiles', name: 'quantiles', type: 'text', placeholder: '0.1, 0.5, 0.9' });
+  // Our messages replace the browser's (which name no field), so its bubble and the box below agree;
+  // refused fields stop the submit before it is sent (the "invalid" event, or the check in submit).
+  const problems = () => [levelProblem(level.value), readQuantiles(quantiles.value).problem].filter(Boolean);
+  const check = () => {
+    level.setCustomValidity(levelProblem(level.value) ?? '');
+    quantiles.setCustomValidity(readQuantiles(quantiles.value).problem ?? '');
+    levelPercent.textContent = levelProblem(level.value) ? '' : `${percent(Number(level.value))} interval`;
+  };
+  // `native`: the browser's own message, for a refusal of its that ours missed.
+  const refuse = (native) => replace(result, errorBox(new Error(problems().join('; ') || native), null, 'Not sent: check the form'));
+  for (const [input, name] of [[level, 'Interval level'], [quantiles, 'Quantiles']]) {
+    input.addEventListener('input', check);
+    input.addEventListener('invalid', () => refuse(`${name}: ${input.validationMessage}`));
+  }
   // Groups too short to validate on (fallback_groups) are forecast by a simple rule: offered after the model's own.
   const ruled = f.fallback_groups ?? [];
   const group = f.groups ? el('select', { id: 'forecast-group', name: 'group' }, [...f.groups, ...ruled.map((g) => g.group)].map((g) => el('option', { value: g, text: g }))) : null;
@@ -72,7 +129,8 @@ export function forecastForm(model) {
   group?.addEventListener('change', showStart);
   const button = el('button', { type: 'submit', text: 'Forecast' });
   const result = el('div', { id: 'forecast-result', role: 'status' });
-  const field = (label, input, hint) => el('div', { class: 'field' }, el('label', { for: input.id }, label, hint ? el('span', { class: 'muted small', text: ` ${hint}` }) : null), input);
+  check();
+  const field = (label, input, hint, after) => el('div', { class: 'field' }, el('label', { for: input.id }, label, hint ? el('span', { class: 'muted small', text: ` ${hint}` }) : null), input, after);
   return el(
     'form',
     { id: 'forecast-form', class: 'predict', onsubmit: submit },
@@ -80,7 +138,8 @@ export function forecastForm(model) {
       'div',
       { class: 'fields' },
       field('Horizon', horizon, `${steps(f.frequency)} ahead, up to ${f.max_horizon}`),
-      field('Interval', level),
+      field('Interval level', level, `${MIN_LEVEL} to ${MAX_LEVEL}`, levelPercent),
+      field('Quantiles', quantiles, `optional, ${MIN_QUANTILE} to ${MAX_QUANTILE}, comma-separated: a column each`),
       group ? field(f.group_column, group) : null,
     ),
     start,
@@ -91,11 +150,14 @@ export function forecastForm(model) {
 
   async function submit(event) {
     event.preventDefault();
+    check();
+    if (problems().length > 0) return refuse();
     button.disabled = true;
     replace(result, el('p', { class: 'muted', text: 'Forecasting…' }));
     try {
       const steps = Number(horizon.value);
-      const body = { horizon: steps, level: Number(level.value), history: true, ...(group ? { group: group.value } : {}), ...(covariates ? { covariates: covariates.read(steps) } : {}) };
+      const asked = readQuantiles(quantiles.value).values;
+      const body = { horizon: steps, level: Number(level.value), ...(asked ? { quantiles: asked } : {}), history: true, ...(group ? { group: group.value } : {}), ...(covariates ? { covariates: covariates.read(steps) } : {}) };
       showForecast(result, await api(`/v1/models/${seg(model.name)}/forecast`, { method: 'POST', body }), f);
     } catch (err) {
       replace(result, errorBox(err, null, 'Could not forecast'));
@@ -185,10 +247,12 @@ function showForecast(result, answer, f) {
     const t = times[xs.indexOf(Math.round(x))];
     return t === undefined ? '' : typeof t === 'string' ? t.slice(0, 10) : String(t);
   };
+  // The quantiles the points carry, keyed as the answer's sorted `quantiles` list writes them (0.1 → "0.1").
+  const keys = answer.quantiles ? answer.quantiles.map(String) : Object.keys(points[0]?.quantiles ?? {});
   const box = el('div', { id: 'forecast-chart', class: 'chart-box' });
   replace(
     result,
-    el('p', { class: 'prediction' }, `Model v${answer.model.version}: ${steps(f.frequency, points.length)} ahead, ${Math.round(answer.level * 100)}% interval`),
+    el('p', { class: 'prediction' }, `Model v${answer.model.version}: ${steps(f.frequency, points.length)} ahead, ${percent(answer.level)} interval`),
     box,
     table(
       [
@@ -196,6 +260,7 @@ function showForecast(result, answer, f) {
         ['Forecast', (p) => num(p.value, 5), 'num'],
         ['Lower', (p) => num(p.lower, 5), 'num'],
         ['Upper', (p) => num(p.upper, 5), 'num'],
+        ...keys.map((k) => [`q${k}`, (p) => num(p.quantiles?.[k], 5), 'num']),
       ],
       points,
       { caption: 'Forecast points' },

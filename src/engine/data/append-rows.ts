@@ -21,7 +21,7 @@
  * or shown as a guess: data/detect-date-order.)
  */
 import { EngineError } from '../core/errors';
-import { isMissingCell, isMissingNumberCell, parseBooleanCell, parseDateCell, parseNumberCell } from './column-types';
+import { isMissingCell, isMissingNumberCell, isoOffsetMinutes, parseBooleanCell, parseDateCell, parseNumberCell } from './column-types';
 import type { CsvTable } from './csv';
 import type { Column, Dataset } from './dataset';
 import { type DateOrder, dayMonthParts, describeOrder, formatOrderedDate } from './date-layout';
@@ -30,7 +30,7 @@ import { orderWasGuessed } from './datetime-override';
 import { fixedRowMask } from './fixed-rows';
 import { type ColumnProfile, inferDataset } from './infer-schema';
 import { numericLabelOf } from './numeric-labels';
-import { offsetsPerRow, wallClockText } from './utc-offsets';
+import { instantAtOffset, offsetsPerRow, wallClockText } from './utc-offsets';
 
 /** How the new rows' positions are named in errors: CSV lines (header is line 1) or Parquet rows. */
 export type RowNaming = 'line' | 'row';
@@ -55,7 +55,7 @@ export function appendRows(base: Dataset, added: CsvTable, naming: RowNaming, ma
   const dateOrders = base.columns.map((col, j) => appendedDateOrder(col, added, order[j]));
   base.columns.forEach((col, j) => checkKind(col, dateOrders[j], added, order[j], naming));
   const rows: string[][] = new Array(total);
-  const cellsOf = base.columns.map(cellText);
+  const cellsOf = base.columns.map((col, j) => cellText(col, keptOffset(col, added, order[j])));
   for (let i = 0; i < base.rows; i++) rows[i] = cellsOf.map((cell) => cell(i));
   const newCellsOf = base.columns.map((col, j) => newCellText(col, dateOrders[j]));
   for (let i = 0; i < added.rows.length; i++) {
@@ -140,9 +140,9 @@ function checkBooleans(name: string, levels: readonly string[], added: CsvTable,
 /**
  * A stored column's cells as the text a fresh upload would have had: numbers in shortest form, dates in
  * the column's layout, or ISO-8601 UTC when it has none (and in its fixed rows, which were written so),
- * at their own UTC offsets when it kept them.
+ * at their own UTC offsets when it kept them, or at its one offset when `oneOffset` says so (keptOffset).
  */
-function cellText(col: Column): (row: number) => string {
+function cellText(col: Column, oneOffset?: number): (row: number) => string {
   if (col.storage === 'codes') return (i) => (col.codes[i] < 0 ? '' : col.levels[col.codes[i]]);
   const { values, dateOrder } = col;
   const fixed = fixedRowMask(col.fixedRows, values.length);
@@ -153,10 +153,23 @@ function cellText(col: Column): (row: number) => string {
     const offsets = offsetsPerRow(col.utcOffsets, values.length);
     return (i) => (Number.isNaN(values[i]) ? '' : wallClockText(values[i] + offsets[i] * 60_000, offsets[i]));
   }
+  if (col.type === 'datetime' && oneOffset !== undefined) return (i) => (Number.isNaN(values[i]) ? '' : instantAtOffset(values[i], oneOffset));
   if (col.type === 'datetime') return (i) => (Number.isNaN(values[i]) ? '' : new Date(values[i]).toISOString());
   // As the file wrote them where upload recorded it ("1.0" stays "1.0", so class labels keep their names).
   const text = numericLabelOf(col);
   return (i) => (Number.isNaN(values[i]) ? '' : text(values[i]));
+}
+
+/**
+ * The one UTC offset a column was written at (NumericColumn.fixedUtcOffset) when every new date cell is
+ * written at it too: the stored rows are written back at it, and the longer column stays at one offset
+ * (written in UTC beside new rows at the offset, they would read as offsets that change). Undefined otherwise: the
+ * stored rows are written in UTC, as before the offset was kept, so new rows in UTC read as they did.
+ */
+function keptOffset(col: Column, added: CsvTable, k: number): number | undefined {
+  if (col.storage !== 'f64' || col.type !== 'datetime' || col.fixedUtcOffset === undefined) return undefined;
+  const offset = col.fixedUtcOffset;
+  return added.rows.every((row) => isMissingNumberCell(row[k] ?? '') || isoOffsetMinutes(row[k] ?? '') === offset) ? offset : undefined;
 }
 
 /**

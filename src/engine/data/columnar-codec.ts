@@ -9,8 +9,8 @@
  * data/numeric-precision), which halves what a trial holds; version 1 blobs (every number Float64) still read.
  * A datetime column's layout (data/date-layout), and the rows of appended dates its order says nothing of
  * (data/fixed-rows), ride in its block header; blocks written before layouts existed have none and read as
- * ISO-8601 columns, which they were. So do a date column's changing UTC offsets, and its rows without an
- * offset among rows with one (data/utc-offsets).
+ * ISO-8601 columns, which they were. So do a date column's changing UTC offsets, its one offset other
+ * than UTC, and its rows without an offset among rows with one (data/utc-offsets).
  */
 import { EngineError } from '../core/errors';
 import { runSteps, runStepsYielding, type Steps } from '../core/steps';
@@ -20,7 +20,7 @@ import type { Column, Dataset, NumericValues } from './dataset';
 import { DATE_ORDERS, type DateOrder } from './date-layout';
 import { checkedFixedRows, type FixedRows } from './fixed-rows';
 import { float32Keeps } from './numeric-precision';
-import { checkedUtcOffsets, type UtcOffsets } from './utc-offsets';
+import { checkedFixedUtcOffset, checkedUtcOffsets, type UtcOffsets } from './utc-offsets';
 
 const MAGIC = [0x45, 0x41, 0x43, 0x31]; // "EAC1"
 
@@ -43,6 +43,8 @@ interface BlockHeader {
   fixed_rows?: FixedRows;
   /** A date column's changing UTC offsets, as runs of rows (NumericColumn.utcOffsets). */
   utc_offsets?: UtcOffsets;
+  /** A date column's one UTC offset other than UTC, in minutes (NumericColumn.fixedUtcOffset). */
+  fixed_utc_offset?: number;
   /** A date column's rows without a UTC offset among rows with one (NumericColumn.zonelessRows). */
   zoneless_rows?: FixedRows;
 }
@@ -88,6 +90,7 @@ function* encodeSteps(ds: Dataset): Steps<Uint8Array> {
       ...(col.storage === 'f64' && col.dateOrder ? { date_order: col.dateOrder } : {}),
       ...(col.storage === 'f64' && col.fixedRows ? { fixed_rows: col.fixedRows } : {}),
       ...(col.storage === 'f64' && col.utcOffsets ? { utc_offsets: col.utcOffsets } : {}),
+      ...(col.storage === 'f64' && col.fixedUtcOffset !== undefined ? { fixed_utc_offset: col.fixedUtcOffset } : {}),
       ...(col.storage === 'f64' && col.zonelessRows ? { zoneless_rows: col.zonelessRows } : {}),
     });
     offset += align8(arr.byteLength);
@@ -111,9 +114,10 @@ function spellingsField(b: BlockHeader, stored: (v: number) => number): { spelli
 }
 
 /** A date column's layout, fixed rows, UTC offsets and rows without one, each checked, as the block header holds them. */
-function dateFields(b: BlockHeader): { dateOrder?: DateOrder; fixedRows?: FixedRows; utcOffsets?: UtcOffsets; zonelessRows?: FixedRows } {
+function dateFields(b: BlockHeader): { dateOrder?: DateOrder; fixedRows?: FixedRows; utcOffsets?: UtcOffsets; fixedUtcOffset?: number; zonelessRows?: FixedRows } {
   const offsets = {
     ...(b.utc_offsets === undefined ? {} : { utcOffsets: checkedUtcOffsets(b.utc_offsets, b.length, b.name) }),
+    ...(b.fixed_utc_offset === undefined ? {} : { fixedUtcOffset: checkedFixedUtcOffset(b.fixed_utc_offset, b.name) }),
     ...(b.zoneless_rows === undefined ? {} : { zonelessRows: checkedFixedRows(b.zoneless_rows, b.length, b.name) }),
   };
   if (b.date_order === undefined) return offsets;

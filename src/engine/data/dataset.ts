@@ -50,6 +50,13 @@ export interface NumericColumn {
    */
   readonly utcOffsets?: UtcOffsets;
   /**
+   * The one UTC offset, in minutes east of UTC, every cell of an ISO-8601 date column was written with,
+   * when it is not UTC (`+05:30` throughout is 330: data/utc-offsets readFixedUtcOffset). The values are
+   * the instants all the same; a forecast writes its times at this offset. Absent on every other column,
+   * and on every column uploaded before it was kept (whose forecasts are written in UTC).
+   */
+  readonly fixedUtcOffset?: number;
+  /**
    * The rows of an ISO-8601 date column whose cells carried no UTC offset (read as UTC) while others
    * carried one other than UTC, as runs (data/utc-offsets partialUtcOffsets): a forecast refusing two rows
    * of one instant says when only that made them one. Absent on every other column; not carried by a

@@ -25,7 +25,7 @@ import { fixedRowsWhere } from './fixed-rows';
 import { nearDatesWarning } from './near-dates';
 import { spellingsOf } from './numeric-labels';
 import { isStrayText, strayAllowance, strayCells, strayTextWarning } from './stray-text';
-import { partialUtcOffsets, readUtcOffsets } from './utc-offsets';
+import { partialUtcOffsets, readFixedUtcOffset, readUtcOffsets } from './utc-offsets';
 
 export interface ColumnProfile {
   readonly name: string;
@@ -160,7 +160,9 @@ function* buildColumn(name: string, cells: string[], forced: ColumnType | undefi
     const fixedRows = appended && dayMonth ? fixedRowsWhere(n, (i) => !Number.isNaN(values[i]) && dayMonthParts(cells[i].trim()) === undefined) : undefined;
     // Offsets that change (local times across daylight saving time), kept for a forecast's local clock.
     const utcOffsets = readUtcOffsets(cells, values);
-    return { column: { name, type, storage: 'f64', values, ...(order ? { dateOrder: order } : {}), ...(fixedRows ? { fixedRows } : {}), ...(utcOffsets ? { utcOffsets } : {}) }, dates };
+    // One offset throughout other than UTC, kept so that forecasts are written at it as the data were.
+    const fixedUtcOffset = utcOffsets ? undefined : readFixedUtcOffset(cells, values);
+    return { column: { name, type, storage: 'f64', values, ...(order ? { dateOrder: order } : {}), ...(fixedRows ? { fixedRows } : {}), ...(utcOffsets ? { utcOffsets } : {}), ...(fixedUtcOffset !== undefined ? { fixedUtcOffset } : {}) }, dates };
   }
   if (type === 'numeric') {
     const values = new Float64Array(n);

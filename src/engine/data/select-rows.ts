@@ -29,7 +29,8 @@ export function selectRows(ds: Dataset, positions: Int32Array): Dataset {
       // (data/fixed-rows) do not: they index the whole table, and only a stored table is appended to or
       // has an order declared.
       // UTC offsets go along row by row: a forecast reads the selected times on the clock the whole column reads on.
-      const utcOffsets = col.utcOffsets ? { utcOffsets: selectOffsets(col.utcOffsets, col.values.length, positions) } : {};
+      // So does one offset throughout: every selected row was written at it.
+      const utcOffsets = col.utcOffsets ? { utcOffsets: selectOffsets(col.utcOffsets, col.values.length, positions) } : col.fixedUtcOffset !== undefined ? { fixedUtcOffset: col.fixedUtcOffset } : {};
       return { name: col.name, type: col.type, storage: 'f64', values, ...(col.spellings ? { spellings: col.spellings } : {}), ...(col.dateOrder ? { dateOrder: col.dateOrder } : {}), ...utcOffsets };
     }
     const codes = new Int32Array(n);

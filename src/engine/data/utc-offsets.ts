@@ -6,7 +6,10 @@
  * of it. A forecast reads a sub-daily series of such times on its local clock (engine/forecast/local-clock),
  * which needs each row's offset back. Offsets change a few times a year, so they are kept as runs (the
  * row each offset starts at), a few bytes per column where a value per row would cost two bytes a row;
- * a column whose cells carry no offset, or one offset throughout, keeps nothing and reads as it always did.
+ * a column whose cells carry no offset, or one offset throughout, keeps no runs and reads as it always did.
+ * One offset throughout other than UTC (India's `+05:30` on every cell) is kept as that offset alone
+ * (NumericColumn.fixedUtcOffset): the series still reads as its instants, and its forecasts are written
+ * at that offset, as the data were (readFixedUtcOffset).
  * A column some of whose cells carry an offset and some none is read all the same (those without as UTC),
  * but its profile warns, and it keeps which rows carry none, so that a forecast refusing two rows that
  * fall on one instant can say why (partialUtcOffsets).
@@ -40,6 +43,30 @@ export function readUtcOffsets(cells: readonly string[], times: ArrayLike<number
     else if (runs[runs.length - 1][1] !== minutes) runs.push([i, minutes]);
   }
   return runs.length > 1 ? runs : undefined;
+}
+
+/**
+ * The one UTC offset, in minutes, every present cell of a date column was written with (ISO-8601 with
+ * ±hh:mm), when it is not UTC (`+05:30` throughout is 330); undefined when a present cell carries none,
+ * two offsets differ (readUtcOffsets keeps those), or the offset is UTC (Z, +00:00), which writes as before.
+ */
+export function readFixedUtcOffset(cells: readonly string[], times: ArrayLike<number>): number | undefined {
+  let offset: number | undefined;
+  for (let i = 0; i < cells.length; i++) {
+    if (Number.isNaN(times[i])) continue;
+    const minutes = isoOffsetMinutes(cells[i]);
+    if (minutes === undefined || (offset !== undefined && minutes !== offset)) return undefined;
+    offset = minutes;
+  }
+  return offset === 0 ? undefined : offset;
+}
+
+/** A stored column's fixed offset, checked: EngineError('bad_artifact') unless it is a real offset in minutes other than 0. */
+export function checkedFixedUtcOffset(minutes: unknown, column: string): number {
+  if (!(Number.isInteger(minutes) && minutes !== 0 && Math.abs(minutes as number) <= MAX_OFFSET_MINUTES)) {
+    throw new EngineError('bad_artifact', `the UTC offset of column "${column}" in a stored dataset is ${JSON.stringify(minutes)}, not a real offset in minutes`);
+  }
+  return minutes as number;
 }
 
 /** Most runs of rows without an offset a column keeps (a longer record would outweigh what it explains). */
@@ -130,3 +157,6 @@ export function wallClockText(wall: number, minutes?: number): string {
   const text = iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);
   return minutes === undefined ? text : `${text}${offsetText(minutes)}`;
 }
+
+/** An instant (epoch ms) as ISO-8601 at a UTC offset in minutes: 2024-04-04T18:30:00Z at 330 is `2024-04-05T00:00:00+05:30`. */
+export const instantAtOffset = (instant: number, minutes: number): string => wallClockText(instant + minutes * 60_000, minutes);

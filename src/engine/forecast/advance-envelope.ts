@@ -18,17 +18,20 @@
  * the new data agree with its stored values there and before, and the points after it are the model's
  * next steps. Otherwise (the data were replaced or corrected, the frequency changed, the series is gone,
  * a covariate holds a category the model was not trained with) it is left exactly as it was, and the
- * outcome says why. A series the model never saw stays unknown to it: advancing learns nothing; a group
- * too short to validate on, forecast by a rule on its stored points (./fallback), keeps them. A floor
- * (./value-floor) is dropped when an advanced series went below it: the target is no longer never negative.
+ * outcome says why (./series-continuation). A series the model never saw stays unknown to it: advancing
+ * learns nothing. A group too short to validate on, forecast by a rule on its stored points (./fallback),
+ * is advanced by the same rule (./advance-fallback): its newest points replace the stored ones and its
+ * rule is chosen again, and it stays a group the rule forecasts. A floor (./value-floor) is dropped when
+ * an advanced series or group went below it: the target is no longer never negative.
  */
 import { EngineError } from '../core/errors';
 import type { Dataset } from '../data/dataset';
-import { timeAfter, type Calendar } from './calendar';
+import { advanceFallbackGroups } from './advance-fallback';
+import type { Calendar } from './calendar';
 import { byName, type CovariateSpec, encodeStoredCovariates, type StoredCovariate, storedCovariates } from './covariates';
 import type { ForecastEnvelope, ForecastGroupState } from './envelope';
-import { formatTime } from './frequency';
 import { extractSeries } from './series';
+import { continuation } from './series-continuation';
 import type { SeriesColumns, SeriesData, SeriesInfo } from './types';
 import { floorStillHolds } from './value-floor';
 
@@ -53,19 +56,25 @@ export interface AdvanceOutcome {
   readonly advanced: readonly AdvancedSeries[];
   /** Series the model knows that were left as they were, in the envelope's order. */
   readonly left: readonly SeriesLeft[];
+  /** Groups a simple rule forecasts (ForecastEnvelope.fallbackGroups) moved to their newest points, in the envelope's order. */
+  readonly fallbackAdvanced: readonly AdvancedSeries[];
+  /** Groups a simple rule forecasts that were left as they were, and why, in the envelope's order. */
+  readonly fallbackLeft: readonly SeriesLeft[];
 }
 
 /**
  * The envelope with each of its series advanced to its newest point in `ds` (read by `columns`, as the
  * retraining job read it). Throws EngineError('invalid_input') when the data are not the model's series
  * at all (another target, time or group column, a covariate the model reads missing): nothing is
- * advanced then. A series that cannot be advanced is left as it was (AdvanceOutcome.left).
+ * advanced then. A series that cannot be advanced is left as it was (AdvanceOutcome.left); the groups a
+ * simple rule forecasts are advanced alike (AdvanceOutcome.fallbackAdvanced, fallbackLeft), and a new
+ * envelope is made when either moved.
  */
 export function advanceEnvelope(envelope: ForecastEnvelope, ds: Dataset, columns: SeriesColumns): AdvanceOutcome {
   // A model reading past covariates forecasts from filled newest cells (./past-covariate-fill) no more
   // than its own horizon allows, whatever the job's.
   const horizon = envelope.pastCovariates ? Math.min(envelope.horizon, columns.horizon ?? envelope.horizon) : columns.horizon;
-  const { info, series } = extractSeries(ds, { ...columns, ...(horizon !== undefined ? { horizon } : {}) });
+  const { info, series, short } = extractSeries(ds, { ...columns, ...(horizon !== undefined ? { horizon } : {}) });
   checkSameSeries(envelope, info);
   const calendar: Calendar = { frequency: envelope.frequency, season: envelope.season, anchor: envelope.anchor };
   const byGroup = new Map(series.map((s) => [s.group, s]));
@@ -84,11 +93,14 @@ export function advanceEnvelope(envelope: ForecastEnvelope, ds: Dataset, columns
     advanced.push({ group: g.group, from: g.lastTime, to: moved.state.lastTime, points: moved.points });
     return moved.state;
   });
-  if (advanced.length === 0) return { envelope, advanced, left };
+  const fallback = advanceFallbackGroups(envelope, series, short, calendar);
+  const fallbacks = { fallbackAdvanced: fallback.advanced, fallbackLeft: fallback.left };
+  if (advanced.length === 0 && fallback.advanced.length === 0) return { envelope, advanced, left, ...fallbacks };
   const moved = new Set(advanced.map((a) => a.group));
   const { floor: _fitted, ...rest } = envelope;
-  const floor = floorStillHolds(envelope.floor, series.filter((s) => moved.has(s.group)));
-  return { envelope: { ...rest, ...(floor !== undefined ? { floor } : {}), groups }, advanced, left };
+  const floor = floorStillHolds(envelope.floor, [...series.filter((s) => moved.has(s.group)), ...fallback.data]);
+  const fallbackGroups = fallback.advanced.length > 0 && fallback.groups ? { fallbackGroups: fallback.groups } : {};
+  return { envelope: { ...rest, ...(floor !== undefined ? { floor } : {}), groups, ...fallbackGroups }, advanced, left, ...fallbacks };
 }
 
 /** Refuses data that are not the series the model forecasts (read by other columns). */
@@ -112,31 +124,10 @@ type GroupAdvance = { readonly state: ForecastGroupState; readonly points: numbe
 
 /** One series' state at its newest point in `s`, or why it stays where it was. */
 function advanceGroup(g: ForecastGroupState, s: SeriesData, envelope: ForecastEnvelope, info: SeriesInfo, calendar: Calendar, keep: number): GroupAdvance {
-  const datetime = envelope.timeKind === 'datetime';
-  const at = (t: number) => formatTime(t, datetime);
   const n = s.values.length;
-  const j = indexOfTime(s.times, g.lastTime);
-  if (j < 0) {
-    const ends = s.times[n - 1] < g.lastTime ? ` (the new data end at ${at(s.times[n - 1])})` : '';
-    return { reason: `its latest point, ${at(g.lastTime)}, is not in the new data${ends}, so they do not continue the series the model knows` };
-  }
-  const stored = g.tail.length;
-  // Stored tail point i is new point j - (stored - 1 - i); those before the new data's first are absent.
-  const absent = Math.max(0, stored - 1 - j);
-  for (let i = absent; i < stored; i++) {
-    const k = j - (stored - 1 - i);
-    const expected = timeAfter(calendar, g.lastTime, i - (stored - 1));
-    if (s.times[k] !== expected) return { reason: `the new data have a point at ${at(s.times[k])} where the model's steps have ${at(expected)}: they are not the series the model knows` };
-    if (!sameValue(s.values[k], g.tail[i], g.scale)) {
-      return { reason: `its value at ${at(s.times[k])} is ${s.values[k]} in the new data but ${g.tail[i]} in the model: the data were replaced or corrected (or a missing value filled differently), so they do not continue the series the model knows` };
-    }
-  }
-  const points = n - 1 - j;
-  if (points === 0) return { reason: `no point after its latest one, ${at(g.lastTime)}` };
-  for (let k = j + 1; k < n; k++) {
-    const next = timeAfter(calendar, s.times[k - 1], 1);
-    if (s.times[k] !== next) return { reason: `the new data step from ${at(s.times[k - 1])} to ${at(s.times[k])}, where the model's next step is ${at(next)}` };
-  }
+  const continued = continuation(g, s.times, s.values, calendar, envelope.timeKind === 'datetime');
+  if ('reason' in continued) return continued;
+  const { absent, points } = continued;
   // The newest `keep` points: from the new data, and from the stored tail where the new data begin later.
   const fromNew = Math.min(keep, n);
   const fromStored = Math.min(keep - fromNew, absent);
@@ -167,25 +158,4 @@ function encodingProblem(specs: readonly CovariateSpec[] | undefined, stored: re
     if (err instanceof EngineError) return err.message;
     throw err;
   }
-}
-
-/**
- * Whether a value in the new data is the one the model stored: the same number read again (up to
- * rounding far below any measurement, relative to the series' scale).
- */
-function sameValue(data: number, model: number, scale: number): boolean {
-  return data === model || Math.abs(data - model) <= 1e-9 * Math.max(Math.abs(data), Math.abs(model), scale);
-}
-
-/** The index of time `t` among ascending `times`, or -1. */
-function indexOfTime(times: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = times.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid] === t) return mid;
-    if (times[mid] < t) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }

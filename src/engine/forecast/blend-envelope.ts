@@ -10,9 +10,11 @@
 import { EngineError } from '../core/errors';
 import { BLEND_ARTIFACT_VERSION, type BlendArtifact } from './blend-model';
 import type { ForecastEnvelope, ForecastGroupState } from './envelope';
+import { forecastMetricOf } from './forecast-metric';
 import { stepSpread } from './intervals';
 import { flooredSpread } from './spread-floor';
 import type { OriginTruth } from './origin-truth';
+import { originSeriesScores } from './series-scores';
 
 export interface BlendMemberEnvelope {
   readonly envelope: ForecastEnvelope;
@@ -59,9 +61,13 @@ export function buildForecastBlendEnvelope(members: readonly BlendMemberEnvelope
     members.map((m) => m.envelope.groups[i]).reduce((longest, g) => (g.tail.length > longest.tail.length ? g : longest)),
   );
   const model: BlendArtifact = { family: 'ensemble', version: BLEND_ARTIFACT_VERSION, members: members.map((m) => ({ weight: m.weight, model: m.envelope.model })) };
-  const { spreadScale: _unwidened, ...base } = first;
+  // The first member's own per-series scores are not the blend's: measured again on the blended forecasts.
+  const { spreadScale: _unwidened, seriesScores: _member, ...base } = first;
+  const metric = forecastMetricOf(first.metric);
+  const seriesScores = first.groupColumn !== undefined && (metric !== 'mase' || truth.maseScales) ? originSeriesScores(truth, blended, metric, first.groups.map((g) => g.group)) : undefined;
   return {
     ...base,
+    ...(seriesScores ? { seriesScores } : {}),
     family: 'ensemble',
     maxHorizon: Math.min(...members.map((m) => m.envelope.maxHorizon)),
     score,

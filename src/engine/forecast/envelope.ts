@@ -15,6 +15,7 @@ import { type CovariateSpec, type StoredCovariate, validCovariateSpecs } from '.
 import type { FallbackGroupState } from './fallback';
 import type { ForecastModelArtifact } from './forecast-model';
 import { FORECAST_METRICS, type ForecastMetric, isForecastMetric } from './forecast-metric';
+import type { SeriesScore } from './series-scores';
 import { FORECAST_FAMILIES } from './space';
 import { canonicalZone } from './time-zone';
 import type { ForecastFamily, ForecastModelKind, SeriesFrequency } from './types';
@@ -88,6 +89,12 @@ export interface ForecastEnvelope {
    */
   readonly fallbackGroups?: readonly FallbackGroupState[];
   /**
+   * With a group column: each series' own rolling-origin score in `metric` and its validation points,
+   * worst first (./series-scores), of this model (a blend's: of the blended forecasts). Absent: one
+   * series, or an envelope made before it.
+   */
+  readonly seriesScores?: readonly SeriesScore[];
+  /**
    * The job's known-future covariates (./covariates): a forecast request gives their values for every
    * step it asks for. Absent: the job named none.
    */
@@ -103,6 +110,13 @@ export interface ForecastEnvelope {
    * `timezone` when the job named one, else without an offset. Absent: UTC, as every envelope before.
    */
   readonly localClock?: { readonly timezone?: string };
+  /**
+   * The one UTC offset other than UTC, in minutes east of UTC, every timestamp of the training data was
+   * written with (`+05:30` throughout is 330): `lastTime` and `anchor` stay instants, and forecasts and
+   * history are written at this offset (`2024-04-05T00:00:00+05:30`). Absent: UTC, as every envelope
+   * before, and one of a series on its local clock.
+   */
+  readonly utcOffset?: number;
   readonly model: ForecastModelArtifact;
 }
 
@@ -149,12 +163,15 @@ export function parseForecastEnvelope(json: unknown): ForecastEnvelope {
   if (e.covariates !== undefined && !(validCovariateSpecs(e.covariates) && e.covariates.length > 0)) fail('covariates must be a non-empty list of numeric (with a valid range, when stored), boolean or categorical covariates');
   if (e.pastCovariates !== undefined && !(validCovariateSpecs(e.pastCovariates) && e.pastCovariates.length > 0)) fail('pastCovariates must be a non-empty list of numeric (with a valid range, when stored), boolean or categorical covariates');
   if (e.localClock !== undefined) checkLocalClock(e.localClock);
+  if (e.utcOffset !== undefined && !(Number.isInteger(e.utcOffset) && e.utcOffset !== 0 && Math.abs(e.utcOffset as number) <= 18 * 60)) fail('utcOffset must be a whole number of minutes other than 0, within 18 hours of UTC');
+  if (e.utcOffset !== undefined && e.localClock !== undefined) fail('utcOffset and localClock exclude each other');
   if (!Array.isArray(e.groups) || e.groups.length === 0) fail('groups must be a non-empty list');
   e.groups.forEach((g, i) => checkGroup(g, i, (e.covariates as CovariateSpec[] | undefined)?.length ?? 0, (e.pastCovariates as CovariateSpec[] | undefined)?.length ?? 0));
   if (e.skippedGroups !== undefined && (typeof e.skippedGroups !== 'object' || e.skippedGroups === null || !Object.values(e.skippedGroups).every((n) => Number.isInteger(n)))) {
     fail('skippedGroups must map groups to their lengths');
   }
   if (e.fallbackGroups !== undefined) checkFallbackGroups(e.fallbackGroups, (e.skippedGroups ?? {}) as Record<string, number>);
+  if (e.seriesScores !== undefined) checkSeriesScores(e.seriesScores);
   if (typeof e.model !== 'object' || e.model === null || typeof (e.model as Record<string, unknown>).family !== 'string') fail('model is missing');
   if ((e.model as ForecastModelArtifact).family !== e.family) fail(`model family ${JSON.stringify((e.model as ForecastModelArtifact).family)} does not match ${JSON.stringify(e.family)}`);
   return value as ForecastEnvelope;
@@ -234,6 +251,16 @@ function checkGroup(g: unknown, i: number, covariates: number, past: number): vo
   if (!storedAtTail(s.pastCovariates, past, s.tail as unknown[])) fail(`groups[${i}].pastCovariates must hold each past covariate's value at every point of its tail`);
 }
 
+/** Per-series scores (./series-scores): a list of {group, score, points}, each score a number >= 0 over at least one point. */
+function checkSeriesScores(list: unknown): void {
+  if (!Array.isArray(list)) fail('seriesScores must be a list');
+  list.forEach((s: Record<string, unknown> | null, i) => {
+    if (typeof s !== 'object' || s === null || typeof s.group !== 'string' || !(finite(s.score) && s.score >= 0) || !(Number.isInteger(s.points) && (s.points as number) >= 1)) {
+      fail(`seriesScores[${i}] must be {group, score >= 0, points >= 1}`);
+    }
+  });
+}
+
 /** Fallback groups (./fallback): each one of the skippedGroups, once, with its last time, length and latest values (at least 2, at most its length). */
 function checkFallbackGroups(list: unknown, skipped: Record<string, number>): void {
   if (!Array.isArray(list) || list.length === 0) fail('fallbackGroups must be a non-empty list');
@@ -246,6 +273,7 @@ function checkFallbackGroups(list: unknown, skipped: Record<string, number>): vo
     if (!finite(s.lastTime) || !Number.isInteger(s.count) || !Array.isArray(values) || values.length < 2 || values.length > (s.count as number) || !values.every(finite)) {
       fail(`fallbackGroups[${i}] needs a lastTime, a count and at least 2 of its latest values`);
     }
+    if (s.trainedCount !== undefined && !(Number.isInteger(s.trainedCount) && (s.trainedCount as number) <= (s.count as number))) fail(`fallbackGroups[${i}].trainedCount must be a whole number, at most its count`);
   });
 }
 

@@ -35,6 +35,11 @@ export interface FallbackGroupState {
   readonly count: number;
   /** Its latest values, oldest first. */
   readonly values: readonly number[];
+  /**
+   * Its count when the model was trained; set once it was advanced to newer data (./advance-fallback),
+   * whose points `count` then counts too. Absent: it is as training read it.
+   */
+  readonly trainedCount?: number;
 }
 
 /** Seasons and horizons of points kept per group (the more of the two): a season to repeat, and errors to measure. */
@@ -44,10 +49,15 @@ export const FALLBACK_KEEP_HORIZONS = 2;
 /** In-sample one-step errors below which the rule's spread is widened (see the module comment). */
 export const FALLBACK_ENOUGH_ERRORS = 8;
 
+/** How many of a group's latest points its state keeps, under the model's season and horizon (see the module comment). */
+export function fallbackKeep(season: number, horizon: number): number {
+  return Math.max(FALLBACK_KEEP_SEASONS * season, FALLBACK_KEEP_HORIZONS * horizon, MIN_FALLBACK_POINTS);
+}
+
 /** The state a group's points keep: their latest values, as many as the rule needs (see the module comment). */
 export function fallbackState(group: string, times: Float64Array, values: Float64Array, season: number, horizon: number): FallbackGroupState {
   const n = values.length;
-  const keep = Math.max(FALLBACK_KEEP_SEASONS * season, FALLBACK_KEEP_HORIZONS * horizon, MIN_FALLBACK_POINTS);
+  const keep = fallbackKeep(season, horizon);
   return { group, lastTime: times[n - 1], count: n, values: Array.from(values.subarray(Math.max(0, n - keep))) };
 }
 

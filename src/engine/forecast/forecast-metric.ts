@@ -102,4 +102,15 @@ export class ForecastErrors {
     }
     return this.metric === 'rmse' ? Math.sqrt(sum / n) : sum / n;
   }
+
+  /**
+   * The metric of each series on its own points alone, in series order, with how many points it holds
+   * (a series with none: NaN over 0 points). A series' mase is its own term of score()'s mean.
+   */
+  seriesScores(): { readonly score: number; readonly points: number }[] {
+    return Array.from(this.sums, (sum, g) => {
+      const n = this.counts[g];
+      return { score: n === 0 ? Number.NaN : this.metric === 'rmse' ? Math.sqrt(sum / n) : sum / n, points: n };
+    });
+  }
 }

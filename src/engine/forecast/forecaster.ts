@@ -15,6 +15,7 @@
  * (./fallback), and says so (Forecaster.fallback); one it keeps none of is refused, naming its length.
  */
 import { EngineError } from '../core/errors';
+import { instantAtOffset } from '../data/utc-offsets';
 import type { Calendar } from './calendar';
 import { timeAfter } from './calendar';
 import { levelIndex, truthValue } from './covariate-values';
@@ -28,6 +29,7 @@ import { DEFAULT_LEVEL, quantileZs, spreadAt, zForLevel } from './intervals';
 import { type ForecastPoint, forecastPoint, type PointZ } from './forecast-point';
 import { type FallbackGroupState, fallbackForecast, type FallbackRule, fallbackRule, fallbackSpread } from './fallback';
 import { MIN_FALLBACK_POINTS } from './short-series';
+import type { SeriesScore } from './series-scores';
 import { stateAt } from './rolling-origin';
 import { withoutStepColumns } from './step-columns';
 import { type FixedStep, fixedStepOf } from './step-words';
@@ -89,6 +91,8 @@ export interface ForecastDescription {
   readonly floor?: number;
   /** Groups too short to validate on, which a rule forecasts (Forecaster.fallback), not among Forecaster.groups; absent when none. */
   readonly fallbackGroups?: readonly FallbackGroup[];
+  /** Each series' own validation score in the model's metric, worst first (ForecastEnvelope.seriesScores); absent without a group column. */
+  readonly seriesScores?: readonly SeriesScore[];
 }
 
 /** A group a rule forecasts (./fallback): its key, the rule and its points in the training data. */
@@ -113,7 +117,7 @@ export interface ObservedPoint {
 /** How a group too short to validate a model on is forecast instead (./fallback). */
 export interface ForecastFallback {
   readonly rule: FallbackRule;
-  /** The group's points in the training data. */
+  /** The group's points in the training data (or, once advanced, in the data it was advanced with). */
   readonly points: number;
   readonly reason: string;
 }
@@ -174,8 +178,12 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
   // The state of every forecast carries the floor, which a blend applies to each member (./blend-model).
   const floor = env.floor;
   const floorState = floor !== undefined ? { floor } : {};
-  /** A time as forecasts and history show it: a number, an instant in UTC, or a local time (./local-clock). */
-  const showTime = (t: number): string | number => (!datetime ? t : local ? localTimeText(t, local.timezone) : formatTime(t, true));
+  const offset = env.utcOffset;
+  /**
+   * A time as forecasts and history show it: a number, an instant in UTC or at the one offset the data
+   * were written at (envelope utcOffset), or a local time (./local-clock).
+   */
+  const showTime = (t: number): string | number => (!datetime ? t : local ? localTimeText(t, local.timezone) : offset !== undefined ? instantAtOffset(t, offset) : formatTime(t, true));
   const groupState = (group: string | undefined) => {
     const key = group ?? (env.groupColumn === undefined ? '' : undefined);
     if (key === undefined) throw new EngineError('invalid_input', `the model forecasts one series per "${env.groupColumn}": name the group (one of ${env.groups.slice(0, 10).map((g) => JSON.stringify(g.group)).join(', ')})`, { field: 'group' });
@@ -302,6 +310,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       ...(local ? { localTime: local.timezone ? { timezone: local.timezone } : {} } : {}),
       ...(floor !== undefined ? { floor } : {}),
       ...(ruled.length > 0 ? { fallbackGroups: ruled.map(({ state, rule }) => ({ group: state.group, rule, points: state.count })) } : {}),
+      ...(env.seriesScores ? { seriesScores: env.seriesScores } : {}),
     },
     recent(group) {
       const fb = fallbackOf(group);
@@ -327,12 +336,15 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
     fallback(group) {
       const fb = fallbackOf(group);
       if (!fb) return undefined;
-      const { count } = fb.state;
+      const { count, trainedCount } = fb.state;
       const read = fb.rule === 'seasonal_naive' ? `repeating its last season of ${env.season} points` : 'repeating its last value';
+      // Advanced to newer data (./advance-fallback): it was short at training, and has more points now.
+      const had = trainedCount === undefined ? `had ${count} points` : `had ${trainedCount} points when the model was trained`;
+      const now = trainedCount === undefined ? '' : `; advanced to newer data, it now has ${count}, and`;
       return {
         rule: fb.rule,
         points: count,
-        reason: `group ${JSON.stringify(group)} had ${count} points, too few to validate a forecast on, so the model was trained without it; it is forecast by the rule ${fb.rule} (${read}), with intervals from the rule's own errors, never narrower than the model's`,
+        reason: `group ${JSON.stringify(group)} ${had}, too few to validate a forecast on, so the model was trained without it${now || ';'} it is forecast by the rule ${fb.rule} (${read}), with intervals from the rule's own errors, never narrower than the model's`,
       };
     },
     forecastAfter(history, horizon, group) {

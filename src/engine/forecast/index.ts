@@ -33,6 +33,7 @@ export { forecastOriginTruth, originTruthOf, type OriginTruth } from './origin-t
 export { FORECAST_BLEND_MAX_MEMBERS, selectForecastBlend, type ForecastBlendCandidate, type ForecastBlendSelection } from './select-blend';
 export { FORECAST_METRICS, ForecastErrors, type ForecastMetric, forecastMetricOf, isForecastMetric, maseScale } from './forecast-metric';
 export { buildForecastBlendEnvelope, type BlendMemberEnvelope } from './blend-envelope';
+export { listedSeriesScores, MAX_LISTED_SERIES_SCORES, originSeriesScores, type SeriesScore, worstFirst } from './series-scores';
 export { forecastModelFamilies } from './blend-model';
 export { checkNewestFills, type PastCovariateFill } from './past-covariate-fill';
 export { pastFillWarnings } from './past-covariate-fill-warnings';

@@ -10,7 +10,8 @@
  * in it are added and interpolated like a gap's, whatever the step: skippedBetween) and the autumn
  * change repeats one (two rows at one local time are one point: mergeRepeatedTimes). A column without
  * offsets, or with one throughout (UTC, `+10:00`), keeps its instants, and a daily or coarser series its
- * local dates (./frequency alignDaylightSaving), as always.
+ * local dates (./frequency alignDaylightSaving), as always; one offset throughout other than UTC is only
+ * how its forecasts are written (SeriesTimes.utcOffset).
  *
  * A forecast cannot know the offsets of future times without a time zone: a series read so is forecast
  * with local times without an offset (`2025-01-06T09:00:00`), or with the offsets of the job's
@@ -34,6 +35,11 @@ export interface SeriesTimes {
   readonly clock: Clock;
   /** On the local clock: each row's UTC offset in minutes. */
   readonly offsets?: Int16Array;
+  /**
+   * On the UTC clock: the one offset other than UTC every timestamp was written with, in minutes
+   * (NumericColumn.fixedUtcOffset). The times are the instants; forecasts are written at this offset.
+   */
+  readonly utcOffset?: number;
 }
 
 /**
@@ -44,7 +50,7 @@ export interface SeriesTimes {
 export function readSeriesTimes(column: NumericColumn, datetime: boolean): SeriesTimes {
   const t = asFloat64(column.values);
   if (!datetime) return { times: t, clock: 'utc' };
-  if (column.utcOffsets === undefined || !hasSubDailySteps(t)) return { times: alignDaylightSaving(t), clock: 'utc' };
+  if (column.utcOffsets === undefined || !hasSubDailySteps(t)) return { times: alignDaylightSaving(t), clock: 'utc', ...(column.fixedUtcOffset !== undefined ? { utcOffset: column.fixedUtcOffset } : {}) };
   const offsets = offsetsPerRow(column.utcOffsets, t.length);
   return { times: t.map((v, i) => v + offsets[i] * MINUTE), clock: 'local', offsets };
 }
@@ -114,7 +120,7 @@ export function checkTimezone(zone: string, column: string, read: SeriesTimes, i
     const why = !datetime
       ? 'it holds numbers, not dates'
       : hasSubDailySteps(asFloat64Like(instants))
-        ? 'its timestamps carry no UTC offsets that change (they are read as the instants they are, and forecasts are written in UTC)'
+        ? `its timestamps carry no UTC offsets that change (they are read as the instants they are, and forecasts are written ${read.utcOffset === undefined ? 'in UTC' : `at their offset, ${offsetText(read.utcOffset)}`})`
         : 'it is a daily or coarser series, read on its dates';
     throw new EngineError('invalid_params', `forecast.timezone applies to a sub-daily series whose timestamps carry UTC offsets that follow daylight saving time; time column "${column}" is none: ${why}. Leave forecast.timezone out`, field);
   }

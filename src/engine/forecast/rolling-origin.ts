@@ -34,6 +34,8 @@ export interface RollingOriginResult {
    * step: what the end-of-search blend weighs trials by (./select-blend, against ./origin-truth).
    */
   readonly predictions: Float32Array;
+  /** The metric on each series' own validation points, in series order, with how many it holds (./series-scores). */
+  readonly seriesScores: readonly { readonly score: number; readonly points: number }[];
 }
 
 export interface RollingOriginRequest {
@@ -82,6 +84,8 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
   // Another metric than rmse is summed beside it; rmse keeps its own sums, so its scores stay as they were.
   const other = req.metric !== undefined && req.metric !== 'rmse' ? req.metric : undefined;
   const pooled = other ? new ForecastErrors(other, series.length) : undefined;
+  // Each series' own score, apart from the pooled one (which it never changes).
+  const bySeries = new ForecastErrors(req.metric ?? 'rmse', series.length);
   for (let k = 0; k < plan.origins; k++) {
     await req.yieldControl?.();
     const fit: FitSeries[] = series.map((s) => {
@@ -119,6 +123,7 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
           foldN++;
           fold?.add(g, s.values[end + h], predicted[h], scale);
           pooled?.add(g, s.values[end + h], predicted[h], scale);
+          bySeries.add(g, s.values[end + h], predicted[h], scale);
           const scaled = err / fit[g].scale;
           stepSumSq[h] += scaled * scaled;
           stepCount[h]++;
@@ -131,5 +136,5 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
     totalSq += foldSq;
     total += foldN;
   }
-  return { score: pooled ? pooled.score() : Math.sqrt(totalSq / total), foldScores, stepSumSq, stepCount, predictions };
+  return { score: pooled ? pooled.score() : Math.sqrt(totalSq / total), foldScores, stepSumSq, stepCount, predictions, seriesScores: bySeries.seriesScores() };
 }

@@ -29,6 +29,7 @@ import { rollingOrigin, stateAt } from './rolling-origin';
 import { seriesPlan } from './origin-truth';
 import { FORECAST_FAMILIES } from './space';
 import { allPositive, extractSeries } from './series';
+import { worstFirst } from './series-scores';
 import { seriesScale } from './target-transform';
 import { valueFloor } from './value-floor';
 import type { ForecastFamily, ForecastShape } from './types';
@@ -150,9 +151,12 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
       ...(least !== undefined ? { floor: least } : {}),
       ...(info.skipped ? { skippedGroups: info.skipped } : {}),
       ...(fallbacks.length > 0 ? { fallbackGroups: fallbacks } : {}),
+      // Several series: each one's own validation score, worst first (./series-scores); one series has only the pooled score.
+      ...(info.groupColumn !== undefined ? { seriesScores: worstFirst(series.map((s) => s.group), validation.seriesScores) } : {}),
       ...(info.covariates ? { covariates: info.covariates } : {}),
       ...(info.pastCovariates ? { pastCovariates: info.pastCovariates } : {}),
       ...(info.localClock ? { localClock: info.localClock.timezone ? { timezone: info.localClock.timezone } : {} } : {}),
+      ...(info.utcOffset !== undefined ? { utcOffset: info.utcOffset } : {}),
       groups: series.map((s, g) => {
         const st = stateAt(s.values, s.times, s.values.length, model.tailLength, fit[g].scale);
         const n = s.values.length;

@@ -238,6 +238,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     ...(pastFilled.length > 0 ? { pastFilled } : {}),
     ...(exactRepeats ? { exactRepeats } : {}),
     ...(clock === 'local' ? { localClock: localClockInfo(timeCol.utcOffsets, timezone, repeated) } : {}),
+    ...(read.utcOffset !== undefined ? { utcOffset: read.utcOffset } : {}),
   };
   // Read after the frequency is known, on the model's step; one that cannot be read is still only left out.
   const tooShort = all.filter((g) => !candidates.includes(g)).map((g) => readShortSeries(g, rowsByGroup.get(g)!, t, y, frequency, datetime, clock));

@@ -167,6 +167,11 @@ export interface SeriesInfo {
    * carry UTC offsets that change); its times, `frequency` and `added` are then local wall-clock times.
    */
   readonly localClock?: LocalClockInfo;
+  /**
+   * The one UTC offset other than UTC, in minutes, every timestamp was written with (`+05:30` throughout
+   * is 330; ./local-clock SeriesTimes.utcOffset): the times are instants, and forecasts are written at it.
+   */
+  readonly utcOffset?: number;
 }
 
 /** How a series read on its local clock was read (SeriesInfo.localClock). */

@@ -164,6 +164,15 @@ const newSeries = z
   })
   .describe('a forecast comparison whose held-out points hold series the champion never saw: challenger_score, champion_score and holdout_rows are then over the series both know, and the challenger is promoted unless worse there by more than the margin (it adds series the champion cannot forecast); without a champion score (it knows none of them, or a covariate category stops it), challenger_score and holdout_rows cover every held-out point');
 
+/** Per-series validation scores of a forecast of several series (engine/forecast/series-scores), worst first. */
+const seriesScores = z.array(
+  z.object({
+    group: z.string().describe('the series (its group column value)'),
+    score: z.number().describe("the metric on this series' validation points alone (lower is better)"),
+    points: z.int().describe('its validation points: origins × validated horizon'),
+  }),
+);
+
 export const jobViewResponse = z.object({
   id: z.string(),
   status: jobStatus,
@@ -278,6 +287,10 @@ export const jobViewResponse = z.object({
     })
     .optional()
     .describe('present once the job has published a model'),
+  series_scores: seriesScores
+    .optional()
+    .describe("a forecast job with a group column, once it published: each series' validation score in the job's metric over its own rolling-origin points, of the published trial or blend (mase scaled by the series' own naive error), worst first, at most the first 1,000"),
+  series_scores_total: z.int().optional().describe('how many series series_scores would list, when more than the 1,000 it lists'),
   error: codeAndMessage.optional(),
   created_at: isoTime,
   finished_at: isoTime.nullable(),
@@ -363,6 +376,14 @@ const modelEvent = z.object({
       series: z.int().describe('series moved to their newest points'),
       left: z.array(z.object({ group: z.string(), reason: z.string() })).describe('series left as they were (their new data do not continue them), at most 20, with why'),
       left_count: z.int(),
+      fallback_groups: z
+        .object({
+          advanced: z.int().describe('groups moved to their newest points (their rule chosen again: seasonal_naive once they hold a full season)'),
+          left: z.array(z.object({ group: z.string(), reason: z.string() })).describe('groups left as they were (gone from the new data, or not continued by them), at most 20, with why'),
+          left_count: z.int(),
+        })
+        .optional()
+        .describe('the groups a simple rule forecasts (the view\'s forecast.fallback_groups), advanced by the same rule as the series; absent when the champion keeps none'),
     })
     .optional()
     .describe('advanced events: what moved'),
@@ -466,6 +487,10 @@ export const modelDetailResponse = z.object({
       series: z
         .array(z.object({ group: z.string().optional().describe('grouped models'), last_time: z.union([z.string(), z.number()]), points: z.int() }))
         .describe('where each series ends (at most the first 1,000): POST /forecast answers from the step after last_time (an ISO time, or a number for a numeric time column); points: how many the model has seen'),
+      series_scores: seriesScores
+        .optional()
+        .describe("grouped models: each series' validation score in the version's metric over its own rolling-origin points, worst first, at most the first 1,000 (absent for versions made before it)"),
+      series_scores_total: z.int().optional().describe('how many series series_scores would list, when more than the 1,000 it lists'),
     })
     .optional()
     .describe('forecast models: ask them with POST /v1/models/{name}/forecast'),
@@ -512,7 +537,7 @@ export const forecastResponse = z.object({
   quantiles: z.array(z.number()).optional().describe('with "quantiles" asked for: the quantiles each point carries, ascending, each once'),
   forecasts: z.array(
     z.object({
-      time: z.union([z.string(), z.number()]).describe('the point\'s time: ISO-8601 for a datetime series, else the step index'),
+      time: z.union([z.string(), z.number()]).describe('the point\'s time: ISO-8601 for a datetime series (in UTC, at the one UTC offset every timestamp of the data was written with, or local: see local_time), else the step index'),
       value: z.number(),
       lower: z.number(),
       upper: z.number(),
@@ -533,11 +558,12 @@ export const forecastResponse = z.object({
   fallback: z
     .object({
       rule: z.enum(['seasonal_naive', 'last_value']).describe('seasonal_naive: each step repeats the value a whole number of seasons earlier (the group holds a full season); last_value: every step is its last value'),
-      points: z.int().describe('the group\'s points in the training data'),
+      points: z.int().describe('the group\'s points in the training data (or, for a champion advanced to newer data, in that data)'),
       reason: z.string(),
+      covariates_ignored: z.literal(true).optional().describe('set when the request sent covariates: a simple rule does not read them, so they did not change this forecast (accepted all the same, so a client sending them for every group keeps working)'),
     })
     .optional()
-    .describe('set when the group was too short to validate a forecast on: the model was trained without it, and a simple rule forecasts it from its own latest points, with intervals from the rule\'s own errors (never narrower than the model\'s); covariates given for it are not read'),
+    .describe('set when the group was too short to validate a forecast on: the model was trained without it, and a simple rule forecasts it from its own latest points, with intervals from the rule\'s own errors (never narrower than the model\'s); covariates given for it are not read (covariates_ignored says so)'),
 });
 
 export const pointerChangeResponse = z.object({ name: z.string(), champion_version: z.int(), previous_version: z.int() });

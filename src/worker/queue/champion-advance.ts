@@ -6,7 +6,9 @@
  * files. The Registry registers it as a new version only if the champion stays (durable/champion-advance);
  * otherwise the file is simply unused, and goes with the job's files. Data that do not continue the
  * champion's series, or a champion that cannot be read, are an outcome, never a failed comparison: the
- * report says why nothing moved. Only storage being down is thrown, so the queue retries.
+ * report says why nothing moved. The groups a simple rule forecasts are advanced too and reported apart
+ * (`fallback_groups`): a champion whose only moved groups are those is still written, since their
+ * forecasts start after their newest points then. Only storage being down is thrown, so the queue retries.
  */
 import type { Dataset } from '../../engine';
 import { advanceEnvelope, type AdvancedSeries, type AdvanceOutcome, formatTime, parseForecastEnvelope, type SeriesColumns } from '../../engine/forecast';
@@ -32,16 +34,27 @@ export async function advanceChampion(store: R2Bucket, work: ChallengeWork, data
   }
   const left = { left: outcome.left.slice(0, MAX_LEFT_LISTED), left_count: outcome.left.length };
   const leftWords = outcome.left.length === 0 ? '' : `; ${outcome.left.length} left as ${outcome.left.length === 1 ? 'it was' : 'they were'}: ${listSome(outcome.left.map((l) => `${named(l.group)} (${l.reason})`), 3)}`;
-  if (outcome.advanced.length === 0) return { from_version: champion.version, artifact_key: null, series: 0, ...left, reason: `no series moved${leftWords}` };
+  const datetime = outcome.envelope.timeKind === 'datetime';
+  // The groups a simple rule forecasts move by the same rule, reported apart from the model's series.
+  const { fallbackAdvanced: ruled, fallbackLeft: ruledLeft } = outcome;
+  const fallback = ruled.length + ruledLeft.length === 0 ? {} : { fallback_groups: { advanced: ruled.length, left: ruledLeft.slice(0, MAX_LEFT_LISTED), left_count: ruledLeft.length } };
+  const ruledWords =
+    (ruled.length === 0 ? '' : `; ${movedWords(ruled, datetime, ruledNoun(ruled.length))}`) +
+    (ruledLeft.length === 0 ? '' : `; ${ruledLeft.length} ${ruledNoun(ruledLeft.length)} left as ${ruledLeft.length === 1 ? 'it was' : 'they were'}: ${listSome(ruledLeft.map((l) => `${named(l.group)} (${l.reason})`), 3)}`);
+  const seriesWords = outcome.advanced.length === 0 ? 'no series moved' : movedWords(outcome.advanced, datetime, 'series');
+  if (outcome.advanced.length === 0 && ruled.length === 0) return { from_version: champion.version, artifact_key: null, series: 0, ...left, ...fallback, reason: `${seriesWords}${leftWords}${ruledWords}` };
   const key = advancedChampionKey(work, champion.version);
   await writeObject(store, key, JSON.stringify(outcome.envelope), 'model artifact', 'application/json');
-  return { from_version: champion.version, artifact_key: key, series: outcome.advanced.length, ...left, reason: `${movedWords(outcome.advanced, outcome.envelope.timeKind === 'datetime')}${leftWords}` };
+  return { from_version: champion.version, artifact_key: key, series: outcome.advanced.length, ...left, ...fallback, reason: `${seriesWords}${leftWords}${ruledWords}` };
 }
 
+/** The groups a simple rule forecasts, as a count names them. */
+const ruledNoun = (n: number) => `group${n === 1 ? '' : 's'} a simple rule forecasts`;
+
 /** "2 series advanced to their newest points, each now ending at … (14 points after …)", or series by series when they differ. */
-function movedWords(advanced: readonly AdvancedSeries[], datetime: boolean): string {
+function movedWords(advanced: readonly AdvancedSeries[], datetime: boolean, noun: string): string {
   const one = advanced.length === 1;
-  const head = `${advanced.length} series advanced to ${one ? 'its newest point' : 'their newest points'}`;
+  const head = `${advanced.length} ${noun} advanced to ${one ? 'its newest point' : 'their newest points'}`;
   const first = advanced[0];
   const points = (n: number) => `${n} point${n === 1 ? '' : 's'}`;
   if (advanced.every((a) => a.to === first.to && a.from === first.from)) {

@@ -12,7 +12,7 @@ import type { AuthVars } from '../auth';
 import { ApiError, listSome, notFound } from '../errors';
 import { enforceRateLimit } from '../limits';
 import { type ExplainResult, type PredictionResult, type Predictor, servingCostMicros } from '../../engine';
-import type { CovariateSpec, Forecaster } from '../../engine/forecast';
+import { type CovariateSpec, type Forecaster, listedSeriesScores } from '../../engine/forecast';
 import type { ModelVersionInfo, PointerChange } from '../../durable/registry';
 import { recordForDrift, rowArray, type SampledRows } from '../drift-sampler';
 import { imageRowsToColumns, imageShapeOf } from '../image-rows';
@@ -332,6 +332,8 @@ function forecastView(f: Forecaster) {
     ...(d.localTime ? { local_time: d.localTime } : {}),
     // Where each series ends: its forecasts start the step after (newer data need a retraining to move it).
     series: f.ends.slice(0, MAX_LISTED_GROUPS).map((e) => ({ ...(d.groupColumn !== undefined ? { group: e.group } : {}), last_time: e.lastTime, points: e.points })),
+    // Several series: each one's own validation score in the version's metric, worst first (stored in its artifact).
+    ...(d.seriesScores ? listedSeriesScores(d.seriesScores) : {}),
   };
 }
 
