@@ -22,6 +22,38 @@ export function lateStartSlackMs(config: JobConfig): number {
   return Math.min(5_000, config.budget.seconds * 100);
 }
 
+/** A family's launch-to-report times at one fidelity (its complete trials) and the longest one still running has taken. */
+interface FamilyTimes {
+  readonly times: number[];
+  running?: number;
+}
+
+/** Every family's times at `fidelity` by `now`, in one pass over the journal (a launch asks for each family). */
+function familyTimes(state: JobState, fidelity: number, now: number): Map<string, FamilyTimes> {
+  const byFamily = new Map<string, FamilyTimes>();
+  for (const t of state.order) {
+    const complete = t.state === 'complete' && t.finished_at !== undefined;
+    if ((!complete && t.state !== 'running') || fidelityOf(t) !== fidelity) continue;
+    let f = byFamily.get(t.family);
+    if (f === undefined) byFamily.set(t.family, (f = { times: [] }));
+    if (complete) f.times.push(t.finished_at! - t.started_at);
+    else f.running = Math.max(f.running ?? 0, now - t.started_at);
+  }
+  return byFamily;
+}
+
+/** The median of `f`'s times raised to its running time; with none complete, the prior raised so. */
+function expectedOf(f: FamilyTimes | undefined, prior: () => number | undefined): number | undefined {
+  if (f === undefined || f.times.length === 0) {
+    const modelled = prior();
+    return modelled === undefined ? f?.running : Math.max(modelled, f?.running ?? 0);
+  }
+  const times = f.times.sort((a, b) => a - b);
+  const mid = times.length >> 1;
+  const median = times.length % 2 === 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+  return Math.max(median, f.running ?? 0);
+}
+
 /**
  * How long a trial of `family` at `fidelity` is expected to take (see the module comment): the median
  * launch-to-report time of its complete trials, raised to the longest time one still running has taken by
@@ -29,32 +61,33 @@ export function lateStartSlackMs(config: JobConfig): number {
  * goes by.
  */
 export function expectedTrialMs(state: JobState, family: string, fidelity: number, now: number, prior: () => number | undefined = () => undefined): number | undefined {
-  const times: number[] = [];
-  let running: number | undefined;
-  for (const t of state.order) {
-    if (t.family !== family || fidelityOf(t) !== fidelity) continue;
-    if (t.state === 'complete' && t.finished_at !== undefined) times.push(t.finished_at - t.started_at);
-    else if (t.state === 'running') running = Math.max(running ?? 0, now - t.started_at);
-  }
-  if (times.length === 0) {
-    const modelled = prior();
-    return modelled === undefined ? running : Math.max(modelled, running ?? 0);
-  }
-  times.sort((a, b) => a - b);
-  const mid = times.length >> 1;
-  const median = times.length % 2 === 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
-  return Math.max(median, running ?? 0);
+  return expectedOf(familyTimes(state, fidelity, now).get(family), prior);
 }
 
 /**
- * Whether a trial of `family` at `fidelity`, started at `now`, is expected to end more than the slack after
- * `deadline`. Never for a budget of trials alone (`config.reproducible`): its trials are fixed by their
- * count, and its cap of seconds is a safety net, not a budget.
+ * The families among `families` whose trial at `fidelity`, started at `now`, is expected to end more than
+ * the slack after `deadline`. None for a budget of trials alone (`config.reproducible`): its trials are
+ * fixed by their count, and its cap of seconds is a safety net, not a budget. No trial has taken longer
+ * than the job has run, so while at least that much time is left only a modelled prior can say late, and
+ * the journal is not read (the check runs at every launch: a pass over 1,000 trials cost ~0.3 ms).
  */
+export function lateFamilies(state: JobState, config: JobConfig, families: readonly string[], fidelity: number, now: number, deadline: number): Set<string> {
+  const late = new Set<string>();
+  if (config.reproducible === true) return late;
+  const left = deadline + lateStartSlackMs(config) - now;
+  const prior = (family: string) => () => (fidelity === 1 ? modelledTrialMs(config, family) : undefined);
+  if (left >= now - config.created_at && !families.some((f) => prior(f)() !== undefined)) return late;
+  const times = familyTimes(state, fidelity, now);
+  for (const family of families) {
+    const expected = expectedOf(times.get(family), prior(family));
+    if (expected !== undefined && expected > left) late.add(family);
+  }
+  return late;
+}
+
+/** Whether a trial of `family` at `fidelity`, started at `now`, is expected to end more than the slack after `deadline` (lateFamilies). */
 export function startsTooLate(state: JobState, config: JobConfig, family: string, fidelity: number, now: number, deadline: number): boolean {
-  if (config.reproducible === true) return false;
-  const expected = expectedTrialMs(state, family, fidelity, now, () => (fidelity === 1 ? modelledTrialMs(config, family) : undefined));
-  return expected !== undefined && now + expected > deadline + lateStartSlackMs(config);
+  return lateFamilies(state, config, [family], fidelity, now, deadline).has(family);
 }
 
 /**

@@ -9,7 +9,7 @@ import { configKey, type FrozenTrial, proposeUnseen, type Sampler, samplerFor, t
 import type { CoordinatorHost } from './coordinator-host';
 import { planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
 import { type JobState, runningTrials, type TrialEntry } from './job-journal';
-import { startsTooLate } from './late-start';
+import { lateFamilies, startsTooLate } from './late-start';
 import type { JobConfig, TrialMessage } from './protocol';
 import { proposalState } from './search-order';
 import { searchShape } from './search-shape';
@@ -42,7 +42,8 @@ export function launchTrials(host: CoordinatorHost, config: JobConfig, sampler: 
     if (!seen) break;
     // Single fidelity: proposed among the families whose trials still fit the time left (late-start); a
     // multi-fidelity plan (a promotion, or a new configuration at the bottom rung) is checked once made.
-    const families = scheduler ? config.families : config.families.filter((f) => !startsTooLate(host.state, config, f, 1, now, deadline));
+    const tooSlow = scheduler ? undefined : lateFamilies(host.state, config, config.families, 1, now, deadline);
+    const families = tooSlow === undefined || tooSlow.size === 0 ? config.families : config.families.filter((f) => !tooSlow.has(f));
     if (families.length === 0) {
       late = true;
       break;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { detachedJobConfig } from '../fixtures/job-config';
 import type { CoordinatorHost } from '../../src/durable/coordinator-host';
 import { applyOp, emptyState, type JobState, type JournalOp } from '../../src/durable/job-journal';
-import { expectedTrialMs, lateStartSlackMs, modelledTrialMs, startsTooLate } from '../../src/durable/late-start';
+import { expectedTrialMs, lateFamilies, lateStartSlackMs, modelledTrialMs, startsTooLate } from '../../src/durable/late-start';
 import { forecastDefaults, rnnTrialCostMs } from '../../src/engine/forecast';
 import { launchTrials, screenedSampler } from '../../src/durable/trial-launch';
 
@@ -67,6 +67,15 @@ describe('late start', () => {
     applyOp(s, { op: 'trial_started', trial_id: 'r', number: 0, family: 'rnn', params: {}, at: 0, lease_until: 1e9 });
     expect(expectedTrialMs(s, 'rnn', 1, modelled + 5_000, () => modelledTrialMs(fc, 'rnn'))).toBe(modelled + 5_000);
     expect(expectedTrialMs(s, 'rnn', 1, 1_000, () => modelledTrialMs(fc, 'rnn'))).toBe(modelled);
+  });
+
+  it('reads no journal while more time is left than the job has run (no trial can have taken longer)', () => {
+    const s = stateWith([['gbdt', 8_000]]);
+    const unread = { ...s, get order(): never { throw new Error('the journal was read'); } } as JobState;
+    expect(lateFamilies(unread, config, ['gbdt', 'linear'], 1, 20_000, 60_000).size).toBe(0);
+    // Past half-way the journal is read, and gbdt's 8 s no longer fit 4 s plus the slack.
+    expect(() => lateFamilies(unread, config, ['gbdt'], 1, 40_000, 60_000)).toThrow('the journal was read');
+    expect([...lateFamilies(s, config, ['gbdt', 'linear'], 1, 58_000, 60_000)]).toEqual(['gbdt']);
   });
 
   it('holds back a trial expected to end past the deadline plus the slack, never in a budget of trials alone', () => {
