@@ -56,6 +56,20 @@ describe('rnn cost model', () => {
 });
 
 describe('rnn fits within the budget', () => {
+  it('gives the host a turn within long epochs too, not only between them', async () => {
+    const train = airpassengers('train');
+    let turns = 0;
+    // Batches of 1: each epoch of the refit (84 windows or so) is that many steps.
+    const params = { ...forecastDefaults('rnn', shape), units: 4, epochs: 2, batch_size: 1 };
+    const out = await runForecastTrial(train, { family: 'rnn', params, target: TARGET, horizon: HORIZON, seed: 3, origins: 1, yieldControl: async () => void turns++ });
+    if (out.status !== 'complete') throw new Error('trial failed');
+    const windows = out.fitInfo.training_windows;
+    // Without turns within epochs: 6 (one before each epoch of the two fits, and two others). The refit
+    // alone adds one every 32 steps of each of its epochs.
+    expect(turns).toBeGreaterThanOrEqual(6 + 2 * Math.floor((windows - 1) / 32));
+  });
+
+
   beforeAll(async () => {
     await tf.setBackend('cpu');
   });

@@ -219,6 +219,15 @@ interface TrainingWindows {
 }
 
 /**
+ * Training steps between two turns given to the host within an epoch (besides one before each): at the
+ * default window a step takes some 10-20 ms, so the host hears from the trial at least every half second
+ * or so. An epoch of 20,000 windows runs for seconds, and a consumer that gave no turn for that long sent
+ * no heartbeat: a coordinator restarted meanwhile takes it for dead after 12 s (durable/restart-recovery)
+ * and sends the trial again.
+ */
+const YIELD_EVERY_STEPS = 32;
+
+/**
  * The plan's mini-batch epochs, each over its first `windowsPerEpoch` windows in an Rng-shuffled order;
  * returns the last epoch's mean loss (standardised units).
  */
@@ -236,7 +245,8 @@ async function trainLoop(net: tfl.LayersModel, w: TrainingWindows, opts: RnnOpti
     await ctx.yieldControl?.();
     rng.shuffle(order);
     let total = 0;
-    for (let s = 0; s < rows; s += batch) {
+    for (let s = 0, step = 0; s < rows; s += batch, step++) {
+      if (step > 0 && step % YIELD_EVERY_STEPS === 0) await ctx.yieldControl?.();
       const n = Math.min(batch, rows - s);
       for (let i = 0; i < n; i++) {
         const row = order[s + i];
