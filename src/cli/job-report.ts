@@ -7,7 +7,7 @@
  * says why; a CNN trial's row shows its architecture (cli/cnn-architecture). The seed line says whether
  * the job is reproducible, and why. A forecast job of several series names the series its model forecasts worst.
  */
-import type { Job } from '../client';
+import type { Job, SeriesScore } from '../client';
 import { dateOrderHint } from './date-order';
 import { cnnArchitecture } from './cnn-architecture';
 import { formatDuration, formatNumber, formatScore, metricLabel, renderTable } from './format';
@@ -17,15 +17,15 @@ import { jobPhaseText } from './job-phase';
 const WORST_SERIES_SHOWN = 5;
 
 /**
- * A forecast job of several series: the series its published model forecasts worst, with their scores in
- * the job's metric (`worst series (rmse): north 41.2 (36 points), …`); undefined without series_scores.
+ * A forecast of several series: the series the model forecasts worst, with their scores in `metric`
+ * (`worst series (rmse): north 41.2 (36 points), …`), from a job view's series_scores or a model view's
+ * forecast.series_scores (`total`: their series_scores_total); undefined without scores.
  */
-function worstSeries(job: Job): string | undefined {
-  const scores = job.series_scores;
+export function worstSeries(metric: string, scores: SeriesScore[] | undefined, totalListed?: number): string | undefined {
   if (!scores || scores.length === 0) return undefined;
-  const total = job.series_scores_total ?? scores.length;
+  const total = totalListed ?? scores.length;
   const shown = scores.slice(0, WORST_SERIES_SHOWN).map((s) => `${s.group} ${Number(s.score.toPrecision(4))} (${s.points} points)`);
-  return `  worst series (${job.metric}): ${shown.join(', ')}${total > shown.length ? `; ${total} series in all` : ''}`;
+  return `  worst series (${metric}): ${shown.join(', ')}${total > shown.length ? `; ${total} series in all` : ''}`;
 }
 
 /** `cli`: the context's command (cli/invocation), which a warning's hint starts with. */
@@ -52,7 +52,7 @@ export function describeJob(job: Job, cli: string, leaderboardRows = 10): string
   }
   if (job.ensemble) lines.push(`  ensemble ${job.ensemble.status}${job.ensemble.score !== undefined ? `, ${metric} ${formatNumber(job.ensemble.score)}` : ''}${job.ensemble.reason ? `: ${job.ensemble.reason}` : ''}${ensembleNotPublished(job)}`);
   if (job.model) lines.push(`  model    ${job.model.name} v${job.model.version}${describePublished(job)}${notChampion(job)}`);
-  const worst = worstSeries(job);
+  const worst = worstSeries(job.metric, job.series_scores, job.series_scores_total);
   if (worst) lines.push(worst);
   if (notChampion(job)) lines.push(`  hint     to make it the champion on purpose: \`${cli} promote ${job.model?.name} ${job.model?.version}\``);
   const passedOver = overServingCap(job);

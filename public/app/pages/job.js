@@ -3,12 +3,14 @@
  * One job, live: the job's events stream (GET /v1/jobs/{id}/events) redraws the facts, the best score
  * over time, the leaderboard and, whenever a trial finishes, the per-trial charts (score by trial number,
  * and a scatter of the trials over one of their parameters, per family) and the list of failed,
- * cancelled and pruned trials with their reasons.
+ * cancelled and pruned trials with their reasons. A published forecast job of several series adds each
+ * series' validation score, worst first.
  */
 import { api, followJob, seg } from '../api.js';
 import { duration, el, link, num, replace } from '../dom.js';
 import { alignGroups, liveChart } from '../charts.js';
 import { badge, errorBox, facts, table } from '../widgets.js';
+import { seriesScoresSection } from '../series-scores.js';
 
 /** Parameters worth putting on the scatter's x axis first, when a trial has them. */
 const PREFERRED_PARAMS = ['learning_rate', 'lr', 'alpha', 'l2', 'C', 'n_neighbors', 'max_depth', 'num_leaves', 'n_estimators'];
@@ -23,13 +25,15 @@ export async function jobPage(root, { id }, signal) {
   const scatterBox = el('section', { id: 'chart-params', class: 'chart-box' });
   const leaderboard = el('section', { id: 'leaderboard' }, el('p', { class: 'muted', text: 'No trial has finished yet.' }));
   const problems = el('section', { id: 'trial-problems' });
-  root.append(el('p', { class: 'crumbs' }, el('a', { href: '#/jobs', text: 'Jobs' }), ' / ', id), title, summary, chartsRow, scatterBox, el('h2', { text: 'Leaderboard' }), leaderboard, el('h2', { text: 'Failed, cancelled and pruned trials' }), problems);
+  const seriesSlot = el('div', { id: 'series-scores-slot' });
+  root.append(el('p', { class: 'crumbs' }, el('a', { href: '#/jobs', text: 'Jobs' }), ' / ', id), title, summary, chartsRow, scatterBox, el('h2', { text: 'Leaderboard' }), leaderboard, seriesSlot, el('h2', { text: 'Failed, cancelled and pruned trials' }), problems);
 
   let scatter = null;
   let scatterParam = null;
   let trialsKey = '';
   let trialsLoading = false;
   let latest = null;
+  let seriesKey = '';
 
   async function refreshTrials(view) {
     const key = JSON.stringify([view.status, view.progress.trials_done, view.progress.trials_failed, view.progress.trials_running]);
@@ -91,6 +95,12 @@ export async function jobPage(root, { id }, signal) {
     const carried = series.length > 0 && now > xs.at(-1);
     bestTime.update([carried ? [...xs, now] : xs, carried ? [...ys, ys.at(-1)] : ys], [{ label: `best ${view.metric}`, stepped: true }], series.length);
     replace(leaderboard, leaderboardTable(view));
+    // Redrawn only when they change (they come with publication), so "show all" stays as the user left it.
+    const key = JSON.stringify([view.series_scores ?? null, view.series_scores_total ?? null]);
+    if (key !== seriesKey) {
+      seriesKey = key;
+      replace(seriesSlot, seriesScoresSection({ scores: view.series_scores, total: view.series_scores_total, metric: view.metric, about: `Each series' ${view.metric} over its own rolling-origin validation points, of the published model` }));
+    }
     refreshTrials(view);
   }
 

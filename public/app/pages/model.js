@@ -3,12 +3,14 @@
  * One model: its facts, the evaluation of a version on out-of-fold rows (metrics, ROC curve or residual
  * plot, confusion matrix, feature importances; GET /v1/models/{m}/evaluation), its versions and history
  * of champion/challenger decisions, the drift of live inputs per feature, and a form to try a prediction.
- * A forecast model gets a form to try a forecast instead, and no drift (it takes no input rows).
+ * A forecast model gets a form to try a forecast instead, and no drift (it takes no input rows); a grouped
+ * one, the validation score of each of its series, worst first.
  */
 import { api, seg } from '../api.js';
 import { el, link, num, replace, when } from '../dom.js';
 import { liveChart } from '../charts.js';
 import { badge, bars, errorBox, facts, heatmap, loading, table } from '../widgets.js';
+import { seriesScoresSection } from '../series-scores.js';
 import { forecastForm } from './forecast-form.js';
 import { predictForm } from './predict-form.js';
 
@@ -59,6 +61,7 @@ export async function modelPage(root, { name, version }, signal) {
     model.artifact_error ? el('div', { class: 'error', role: 'alert' }, el('strong', { text: model.artifact_error.code }), el('p', { text: model.artifact_error.message })) : null,
     el('h2', {}, 'Evaluation ', versionSelect),
     evaluation,
+    forecasts ? seriesOf(model) : null,
     el('h2', { text: forecasts ? 'Try a forecast' : 'Try a prediction' }),
     predict,
     el('h2', { text: 'Versions' }),
@@ -83,6 +86,18 @@ export async function modelPage(root, { name, version }, signal) {
   // An image model's form is a file picker: nothing in the profile fills it.
   const profile = dataset && !model.image ? await api(`/v1/datasets/${seg(dataset.name)}?version=${dataset.version}`, { signal: profileSignal }).catch(() => null) : null;
   if (!signal.aborted) replace(predict, predictForm(model, profile));
+}
+
+/**
+ * A grouped forecaster's score of each series: those of the version the view describes (the champion, as
+ * this page reads it), in that version's metric; null for a model without them.
+ */
+function seriesOf(model) {
+  const f = model.forecast;
+  if (!f?.series_scores) return null;
+  const described = model.described_version ?? model.champion_version;
+  const metric = model.versions.find((v) => v.version === described)?.metric ?? model.metric;
+  return seriesScoresSection({ scores: f.series_scores, total: f.series_scores_total, metric, about: `Each series' ${metric} over its own rolling-origin validation points, of v${described}${described === model.champion_version ? ' (the champion)' : ''}` });
 }
 
 /** A plain statement that something is gone, with where to go instead. */

@@ -1,7 +1,8 @@
 /**
  * @module cli/commands/models
  * `edge-automl models` (every model with its champion and score) and `edge-automl model MODEL
- * [--version N] [--delete]` (one model: champion, what it takes (images, or a series to forecast), versions,
+ * [--version N] [--delete]` (one model: champion, what it takes (images, or a series to forecast, with the
+ * series it forecasts worst as the job report names them), versions,
  * most important features (a date input with the order of day and month predict reads), history of
  * champion changes and retraining decisions, with `--version N` what that version takes instead of the
  * champion; or the whole model removed, with the jobs to cancel first when it is still being trained).
@@ -11,6 +12,7 @@ import { ApiClientError, type Model } from '../../client';
 import { action, positiveInt } from '../command-kit';
 import { HintedApiError, UsageError } from '../errors';
 import { formatNumber, formatScore, formatTime, renderTable } from '../format';
+import { worstSeries } from '../job-report';
 import { emit } from '../output';
 import { gridText, pixelSummaryName, splitPixelColumns } from '../pixel-summary';
 
@@ -111,6 +113,10 @@ export function describeModel(m: Model): string {
     // Groups a simple rule forecasts: forecastable with --group too, though not among the model's own series.
     const ruled = (f.fallback_groups ?? []).map((g) => `${g.group} (${g.rule}, ${g.points} points)`);
     if (ruled.length > 0) lines.push(`  fallback ${ruled.slice(0, 5).join(', ')}${ruled.length > 5 ? ` and ${ruled.length - 5} more` : ''}: too few points to validate a model on, forecast by a simple rule`);
+    // The series the described version forecasts worst, in its own metric, as its job's report names them.
+    const metric = (described ?? champion)?.metric ?? m.metric;
+    const worst = worstSeries(metric, f.series_scores, f.series_scores_total);
+    if (worst) lines.push(worst);
   }
   if (m.artifact_error) lines.push(`  artifact ${m.artifact_error.code}: ${m.artifact_error.message}`);
   lines.push(
