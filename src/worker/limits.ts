@@ -8,6 +8,7 @@
 import type { Context } from 'hono';
 import type { JobSummary } from '../durable/registry';
 import type { CsvTable } from '../engine';
+import { runSteps, runStepsYielding, type Steps } from '../engine/core/steps';
 import type { AuthVars } from './auth';
 import { ApiError } from './errors';
 
@@ -96,6 +97,18 @@ export function tooManyJobs(active: number, max: number): ApiError {
  * dataset profile (the most frequent levels), whose row in the registry's SQLite is limited to 2 MB.
  */
 export function enforceFieldSize(table: CsvTable, maxBytes: number, format: 'csv' | 'parquet' = 'csv'): void {
+  runSteps(fieldSizeSteps(table, maxBytes, format));
+}
+
+/** enforceFieldSize handing the thread back (`yieldControl`) every few hundred thousand cells: the same refusal. */
+export function enforceFieldSizeYielding(table: CsvTable, maxBytes: number, format: 'csv' | 'parquet', yieldControl: () => Promise<void>): Promise<void> {
+  return runStepsYielding(fieldSizeSteps(table, maxBytes, format), yieldControl);
+}
+
+/** Cells checked between two turns of the host (most need a length comparison only: a few milliseconds). */
+const FIELD_CELLS_PER_STEP = 500_000;
+
+function* fieldSizeSteps(table: CsvTable, maxBytes: number, format: 'csv' | 'parquet'): Steps<void> {
   // A UTF-8 character takes at most 3 bytes per UTF-16 unit, so shorter strings need no encoding.
   const quick = Math.floor(maxBytes / 3);
   const encoder = new TextEncoder();
@@ -115,8 +128,14 @@ export function enforceFieldSize(table: CsvTable, maxBytes: number, format: 'csv
     }
   };
   table.header.forEach((name) => check(name, 0, name));
+  let cells = 0;
   for (let i = 0; i < table.rows.length; i++) {
     const row = table.rows[i];
     for (let j = 0; j < row.length; j++) check(row[j], i + 1, table.header[j]);
+    cells += row.length;
+    if (cells >= FIELD_CELLS_PER_STEP) {
+      cells = 0;
+      yield;
+    }
   }
 }

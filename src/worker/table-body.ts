@@ -12,7 +12,7 @@ import { type CsvTable, looksLikeParquet, readParquetColumns, readParquetTable }
 import type { CsvColumns } from '../engine/data/csv-columns';
 import { CSV_TYPES, type CsvBodyLimits, parseCsvBytesYielding, parseCsvColumnsBytes } from './csv-body';
 import { giveTurn } from './give-turn';
-import { enforceFieldSize, type Limits } from './limits';
+import { enforceFieldSizeYielding, type Limits } from './limits';
 import { readBodyLimited } from './storage';
 
 /** Media types read as Parquet. */
@@ -31,7 +31,7 @@ const parquetLimits = (limits: CsvBodyLimits) => ({ maxRows: limits.maxRows, max
 
 /**
  * An upload's bytes (stored as uploaded), its format and its table; 4xx naming what is wrong otherwise.
- * A CSV is decoded and parsed giving the thread's turn away every few tens of milliseconds (worker/give-turn):
+ * A CSV is decoded and parsed, and its cells' sizes checked, giving the thread's turn away every few tens of milliseconds (worker/give-turn):
  * a 50 MB file takes seconds, which requests sharing the isolate must not wait for.
  */
 export async function readTableBody(req: Request, mediaType: string, limits: Limits): Promise<{ bytes: Uint8Array; format: TableFormat; table: CsvTable }> {
@@ -39,7 +39,7 @@ export async function readTableBody(req: Request, mediaType: string, limits: Lim
   const format = formatOf(mediaType, bytes);
   const shape = { maxBytes: limits.maxUploadBytes, maxRows: limits.maxRows, maxColumns: limits.maxColumns };
   const table = format === 'parquet' ? await readParquetTable(bytes, parquetLimits(shape)) : await parseCsvBytesYielding(bytes, shape, req.headers.get('content-type') ?? undefined, giveTurn);
-  enforceFieldSize(table, limits.maxFieldBytes, format);
+  await enforceFieldSizeYielding(table, limits.maxFieldBytes, format, giveTurn);
   return { bytes, format, table };
 }
 

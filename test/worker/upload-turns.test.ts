@@ -52,7 +52,9 @@ describe('a large upload and a request beside it', () => {
   for (const quoted of [false, true]) {
     it(`answers the request long before the upload is done (${quoted ? 'quoted' : 'quote-free'} CSV)`, async () => {
       const { uploadMs, probesMs, status, rows } = await uploadWhileProbing(`big-${quoted ? 'quoted' : 'plain'}`, bigCsv(quoted));
-      console.log(`upload ${Math.round(uploadMs)} ms; ${probesMs.length} probes, worst ${Math.round(Math.max(...probesMs))} ms`);
+      const sorted = [...probesMs].sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)];
+      console.log(`upload ${Math.round(uploadMs)} ms; ${probesMs.length} probes, median ${Math.round(median)} ms, worst ${Math.round(sorted[sorted.length - 1])} ms`);
       expect(status).toBe(201);
       expect(rows).toBe(ROWS);
       // Reading takes a while, so the bound below means something: not a probe's few milliseconds.

@@ -21,6 +21,7 @@
  * or shown as a guess: data/detect-date-order.)
  */
 import { EngineError } from '../core/errors';
+import { runSteps, runStepsYielding, type Steps } from '../core/steps';
 import { isMissingCell, isMissingNumberCell, isoOffsetMinutes, parseBooleanCell, parseDateCell, parseNumberCell } from './column-types';
 import type { CsvTable } from './csv';
 import type { Column, Dataset } from './dataset';
@@ -28,7 +29,7 @@ import { type DateOrder, dayMonthParts, describeOrder, formatOrderedDate } from 
 import { whyNoRealDate } from './date-validity';
 import { orderWasGuessed } from './datetime-override';
 import { fixedRowMask } from './fixed-rows';
-import { type ColumnProfile, inferDataset } from './infer-schema';
+import { type ColumnProfile, inferDatasetSteps } from './infer-schema';
 import { numericLabelOf } from './numeric-labels';
 import { instantAtOffset, offsetsPerRow, wallClockText } from './utc-offsets';
 
@@ -44,6 +45,22 @@ export interface AppendResult {
 
 /** The next version of `base` with `added`'s rows at the end; EngineError('invalid_dataset') naming what does not fit. */
 export function appendRows(base: Dataset, added: CsvTable, naming: RowNaming, maxRows: number): AppendResult {
+  return runSteps(appendSteps(base, added, naming, maxRows));
+}
+
+/**
+ * appendRows handing the thread back (`yieldControl`) between columns' checks, every few tens of thousands
+ * of cells written back as text, and within the typing (data/infer-schema): appending to a large dataset
+ * takes seconds, which a Worker's other requests must not wait behind. The same result and refusals.
+ */
+export function appendRowsYielding(base: Dataset, added: CsvTable, naming: RowNaming, maxRows: number, yieldControl: () => Promise<void>): Promise<AppendResult> {
+  return runStepsYielding(appendSteps(base, added, naming, maxRows), yieldControl);
+}
+
+/** Cells written back as text between two turns of the host (some tens of milliseconds' work). */
+const CELLS_PER_STEP = 50_000;
+
+function* appendSteps(base: Dataset, added: CsvTable, naming: RowNaming, maxRows: number): Steps<AppendResult> {
   const order = columnOrder(base, added);
   const total = base.rows + added.rows.length;
   if (total > maxRows) {
@@ -53,17 +70,27 @@ export function appendRows(base: Dataset, added: CsvTable, naming: RowNaming, ma
     });
   }
   const dateOrders = base.columns.map((col, j) => appendedDateOrder(col, added, order[j]));
-  base.columns.forEach((col, j) => checkKind(col, dateOrders[j], added, order[j], naming));
+  for (let j = 0; j < base.columns.length; j++) {
+    checkKind(base.columns[j], dateOrders[j], added, order[j], naming);
+    yield;
+  }
   const rows: string[][] = new Array(total);
+  const rowsPerStep = Math.max(1, Math.floor(CELLS_PER_STEP / Math.max(1, base.columns.length)));
   const cellsOf = base.columns.map((col, j) => cellText(col, keptOffset(col, added, order[j])));
-  for (let i = 0; i < base.rows; i++) rows[i] = cellsOf.map((cell) => cell(i));
+  for (let i = 0; i < base.rows; i++) {
+    rows[i] = cellsOf.map((cell) => cell(i));
+    if (i % rowsPerStep === rowsPerStep - 1) yield;
+  }
+  yield;
   const newCellsOf = base.columns.map((col, j) => newCellText(col, dateOrders[j]));
   for (let i = 0; i < added.rows.length; i++) {
     const from = added.rows[i];
     rows[base.rows + i] = order.map((k, j) => newCellsOf[j](from[k]));
+    if (i % rowsPerStep === rowsPerStep - 1) yield;
   }
+  yield;
   const appendedDates = new Set(base.columns.filter((c) => c.storage === 'f64' && (c.dateOrder === 'mdy' || c.dateOrder === 'dmy')).map((c) => c.name));
-  const { dataset, profile } = inferDataset({ header: base.columns.map((c) => c.name), rows }, Object.create(null), { appendedDates });
+  const { dataset, profile } = yield* inferDatasetSteps({ header: base.columns.map((c) => c.name), rows }, Object.create(null), { appendedDates });
   return { dataset, profile, added: added.rows.length };
 }
 

@@ -126,6 +126,19 @@ function dateFields(b: BlockHeader): { dateOrder?: DateOrder; fixedRows?: FixedR
 }
 
 export function decodeDataset(bytes: Uint8Array): Dataset {
+  return runSteps(decodeSteps(bytes));
+}
+
+/**
+ * decodeDataset handing the thread back (`yieldControl`) after the header and between columns, for a
+ * stored version read again inside a Worker (rows appended to a large dataset). The header's JSON (a
+ * column's levels) is still parsed in one go.
+ */
+export function decodeDatasetYielding(bytes: Uint8Array, yieldControl: () => Promise<void>): Promise<Dataset> {
+  return runStepsYielding(decodeSteps(bytes), yieldControl);
+}
+
+function* decodeSteps(bytes: Uint8Array): Steps<Dataset> {
   if (bytes.length < 8 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new EngineError('bad_artifact', 'stored dataset is not in the columnar format (bad magic bytes)');
   }
@@ -136,19 +149,27 @@ export function decodeDataset(bytes: Uint8Array): Dataset {
   // Copy into a fresh aligned buffer when the view is not 8-byte aligned (typed-array views require it).
   const base = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
   const dataStart = base.byteOffset + align8(8 + headerLength);
-  const columns: Column[] = header.columns.map((b): Column => {
-    const at = dataStart + b.offset;
-    switch (b.storage) {
-      case 'f64':
-        return { name: b.name, type: b.type, storage: 'f64', values: new Float64Array(base.buffer, at, b.length), ...spellingsField(b, (v) => v), ...dateFields(b) };
-      case 'f32':
-        // Keyed by the values as stored, so a lookup with a stored value finds its spelling.
-        return { name: b.name, type: b.type, storage: 'f64', values: new Float32Array(base.buffer, at, b.length), ...spellingsField(b, Math.fround), ...dateFields(b) };
-      case 'codes':
-        return { name: b.name, type: b.type, storage: 'codes', codes: new Int32Array(base.buffer, at, b.length), levels: b.levels ?? [] };
-      default:
-        throw new EngineError('bad_artifact', `unknown column storage "${String(b.storage)}" in a stored dataset`);
-    }
-  });
+  yield;
+  const columns: Column[] = [];
+  for (const b of header.columns) {
+    columns.push(decodeColumn(b, base, dataStart));
+    yield;
+  }
   return { rows: header.rows, columns };
+}
+
+/** One column's block as a view over the stored bytes, with its header's fields checked. */
+function decodeColumn(b: BlockHeader, base: Uint8Array, dataStart: number): Column {
+  const at = dataStart + b.offset;
+  switch (b.storage) {
+    case 'f64':
+      return { name: b.name, type: b.type, storage: 'f64', values: new Float64Array(base.buffer, at, b.length), ...spellingsField(b, (v) => v), ...dateFields(b) };
+    case 'f32':
+      // Keyed by the values as stored, so a lookup with a stored value finds its spelling.
+      return { name: b.name, type: b.type, storage: 'f64', values: new Float32Array(base.buffer, at, b.length), ...spellingsField(b, Math.fround), ...dateFields(b) };
+    case 'codes':
+      return { name: b.name, type: b.type, storage: 'codes', codes: new Int32Array(base.buffer, at, b.length), levels: b.levels ?? [] };
+    default:
+      throw new EngineError('bad_artifact', `unknown column storage "${String(b.storage)}" in a stored dataset`);
+  }
 }

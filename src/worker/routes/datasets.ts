@@ -6,10 +6,10 @@
  * leaves a visible version (its orphan files are deleted on the way out).
  */
 import { Hono } from 'hono';
-import { type ColumnProfile, type Dataset, decodeDataset } from '../../engine';
-import { encodeDatasetYielding } from '../../engine/data/columnar-codec';
+import type { ColumnProfile, Dataset } from '../../engine';
+import { decodeDatasetYielding, encodeDatasetYielding } from '../../engine/data/columnar-codec';
 import { inferDatasetYielding } from '../../engine/data/infer-schema';
-import { appendRows } from '../../engine/data/append-rows';
+import { appendRowsYielding } from '../../engine/data/append-rows';
 import type { DatasetVersion } from '../../durable/registry';
 import { checkAppendedSeries } from '../appended-series';
 import { mediaTypeOf } from '../csv-body';
@@ -76,9 +76,10 @@ datasets.post('/:dataset/rows', async (c) => {
   }
   const limits = readLimits(c.env);
   const { bytes, format, table } = await readTableBody(c.req.raw, mediaType, limits);
-  const stored = decodeDataset(await readObjectBytes(c.env.STORE, base.data_key, 'dataset'));
+  // Decoded, checked, written back as text and typed again giving the thread's turn away (worker/give-turn).
+  const stored = await decodeDatasetYielding(await readObjectBytes(c.env.STORE, base.data_key, 'dataset'), giveTurn);
   const naming = format === 'csv' ? 'line' : 'row';
-  const { dataset, profile, added } = appendRows(stored, table, naming, limits.maxRows);
+  const { dataset, profile, added } = await appendRowsYielding(stored, table, naming, limits.maxRows, giveTurn);
   // A row repeating a point of a forecast model's series is refused before anything is written (appended-series).
   await checkAppendedSeries(c.env, tenant, { name, base_version: base.version, dataset, from: stored.rows, sent: table, naming });
   const appended = { bytes, dataset, columns: profile, ...(table.warnings ? { warnings: table.warnings } : {}) };
