@@ -75,8 +75,9 @@ export function lateFamilies(state: JobState, config: JobConfig, families: reado
   const late = new Set<string>();
   if (config.reproducible === true) return late;
   const left = deadline + lateStartSlackMs(config) - now;
+  // The model prices a trial only when a family has nothing else to go by (expectedOf), never more than once.
   const prior = (family: string) => () => (fidelity === 1 ? modelledTrialMs(config, family) : undefined);
-  if (left >= now - config.created_at && !families.some((f) => prior(f)() !== undefined)) return late;
+  if (left >= now - config.created_at && !families.some((f) => fidelity === 1 && isPriced(config, f))) return late;
   const times = familyTimes(state, fidelity, now);
   for (const family of families) {
     const expected = expectedOf(times.get(family), prior(family));
@@ -96,7 +97,11 @@ export function startsTooLate(state: JobState, config: JobConfig, family: string
  * so a lower bound of what the job will see; undefined for the other families.
  */
 export function modelledTrialMs(config: JobConfig, family: string): number | undefined {
+  if (!isPriced(config, family)) return undefined;
   const shape = searchShape(config).forecast;
-  if (family !== 'rnn' || shape === undefined) return undefined;
+  if (shape === undefined) return undefined;
   return rnnTrialCostMs(forecastDefaults('rnn', shape), shape);
 }
+
+/** Whether the engine prices `family`'s trials before one ran (modelledTrialMs): the rnn of a forecast job. */
+const isPriced = (config: JobConfig, family: string): boolean => family === 'rnn' && config.forecast !== undefined;

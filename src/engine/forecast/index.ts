@@ -7,7 +7,7 @@
 export type { ForecastFamily, ForecastShape, SeriesColumns, SeriesData, SeriesFrequency, SeriesInfo } from './types';
 export { allPositive, describeSeries, extractSeries, type ExtractedSeries } from './series';
 export { DEFAULT_FORECAST_FAMILIES, FORECAST_FAMILIES, forecastDefaults, forecastSpace, pastLagBound } from './space';
-export { RNN_MAX_FIT_COST_MS, rnnTrainingPlan, rnnTrialCostMs } from './rnn-cost';
+export { rnnTrialCostMs } from './rnn-cost';
 export { DEFAULT_ORIGINS, MAX_ORIGINS, minTrainLength, mostOrigins, validationPlan, type ValidationPlan } from './validation-plan';
 export { formatTime, naturalSeason, weekPeriod } from './frequency';
 export { seasonReach } from './clock-alignment';
