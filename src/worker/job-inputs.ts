@@ -10,7 +10,7 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Column, Dataset, NumericColumn } from '../engine/data/dataset';
-import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, formatTime, HORIZON_CAP_FACTOR, lateShortWarnings, lateStartNote, lateStartWarnings, MAX_ORIGINS, minTrainLength, mostOrigins, naturalSeason, pastFillWarnings, pastLagBound, seasonReach, type SeriesInfo, validationPlan, weekPeriod } from '../engine/forecast';
+import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, lateShortWarnings, lateStartNote, lateStartWarnings, MAX_ORIGINS, minTrainLength, mostOrigins, naturalSeason, pastFillWarnings, pastLagBound, seasonReach, type SeriesInfo, showTimeOf, validationPlan, weekPeriod } from '../engine/forecast';
 import type { ForecastShape } from '../engine/forecast/types';
 import { exactRepeatsWarning } from '../engine/forecast/duplicate-rows';
 import { type FallbackRule, fallbackRule } from '../engine/forecast/fallback';
@@ -278,7 +278,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
   // covariate's late start shortened says which and where (engine/forecast/covariate-start).
   const shortestKey = Object.keys(info.lengths).find((g) => info.lengths[g] === length) ?? '';
   const shortestGroup = info.groupColumn === undefined ? undefined : shortestKey;
-  const show = (t: number) => formatTime(t, info.timeKind === 'datetime', info.localClock ? 'local' : 'utc');
+  const show = showTimeOf(info);
   const shape: ForecastShape = { length, season: info.season, groups: lengths.length, horizon, ...(requested?.origins !== undefined ? { origins: requested.origins } : {}) };
   const plan = explainLateStart(info.lateStarts, shortestKey, show, () => validationPlan(shape, requested?.origins, shortestGroup));
   if (requested?.origins !== undefined) checkOrigins(requested.origins, shape, shortestGroup, lateStartNote(info.lateStarts, shortestKey, show));

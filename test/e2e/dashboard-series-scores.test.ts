@@ -3,8 +3,9 @@
  * no browser download) against a fake API (see fake-dashboard.ts): a published job's page (its view sent
  * on the job's event stream) and a model's page list the view's series scores worst first as the API orders
  * them, with the score column named by the metric; the 20 worst until "show all" is clicked (and back); a
- * line with how many series there are when series_scores_total says the list is cut. A model and a job
- * without scores have no such section. Skipped only when /usr/bin/chromium is missing (CI installs it).
+ * line with how many series there are when series_scores_total says the list is cut; a version's page
+ * those of that version (the view of it the API gives with `?version=N`), not the champion's. A model and
+ * a job without scores have no such section. Skipped only when /usr/bin/chromium is missing (CI installs it).
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,9 @@ const scores = (count: number, prefix: string) => Array.from({ length: count }, 
 
 const JOB_SCORES = scores(25, 'store');
 const MODEL_SCORES = scores(3, 'shop');
+/** A model's champion (v2) and its earlier version (v1), scored differently. */
+const CHAMPION_SCORES = scores(2, 'kiosk');
+const EARLIER_SCORES = scores(4, 'stall');
 
 /** A finished grouped forecast job's view; `over` adds or replaces fields. */
 function jobView(id: string, over: Record<string, unknown>) {
@@ -77,8 +81,17 @@ const MODELS: Record<string, ReturnType<typeof modelView>> = {
   plain: modelView('plain', {}),
 };
 
-function fakeApi({ path }: RecordedRequest) {
+/** A model of two versions, v2 the champion: its view describes v2, or with `?version=1` v1 (described_version). */
+function twoVersions(search: string | undefined) {
+  const v1 = search === '?version=1';
+  const base = modelView('kiosks', { group_column: 'kiosk', series_scores: v1 ? EARLIER_SCORES : CHAMPION_SCORES });
+  const earlier = { ...base.versions[0], metric: 'mae', score: 3.5 };
+  return { ...base, champion_version: 2, described_version: v1 ? 1 : 2, versions: [earlier, { ...base.versions[0], version: 2, job_id: 'job-grouped-2' }] };
+}
+
+function fakeApi({ path, search }: RecordedRequest) {
   const model = /^\/v1\/models\/([^/]+)(\/evaluation)?$/.exec(path);
+  if (model?.[1] === 'kiosks') return { body: model[2] ? { available: false, reason: 'a forecaster is validated on rolling origins' } : twoVersions(search) };
   if (model && MODELS[model[1]]) return { body: model[2] ? { available: false, reason: 'a forecaster is validated on rolling origins' } : MODELS[model[1]] };
   const trials = /^\/v1\/jobs\/([^/]+)\/trials$/.exec(path);
   if (trials && JOBS[trials[1]]) return { body: { trials: [] } };
@@ -149,6 +162,24 @@ describe.skipIf(!hasChromium)('dashboard scores by series (headless Chromium, fa
     expect(await page.textContent('#series-scores-total')).toBe('1,500 series in all; the 3 worst are listed.');
     expect(await page.textContent('#series-scores p.muted')).toContain('of v1 (the champion)');
     expect(await page.locator('#series-scores-toggle').count()).toBe(0);
+  });
+
+  it("shows a version's own series scores on its page, and the champion's on the model's", async () => {
+    await open('/models/kiosks/versions/1');
+    await page.waitForSelector('#series-scores table.grid');
+    const earlier = await seriesTable();
+    // v1's scores, in v1's metric, said to be v1's.
+    expect(earlier.headings).toEqual(['Series', 'mae', 'Validation points']);
+    expect(earlier.rows).toEqual(rowsOf(EARLIER_SCORES));
+    expect(await page.textContent('#series-scores p.muted')).toBe("Each series' mae over its own rolling-origin validation points, of v1, worst first.");
+    expect(requests.some((r) => r.path === '/v1/models/kiosks' && r.search === '?version=1')).toBe(true);
+
+    await open('/models/kiosks');
+    await page.waitForSelector('#series-scores table.grid');
+    const champion = await seriesTable();
+    expect(champion.headings).toEqual(['Series', 'rmse', 'Validation points']);
+    expect(champion.rows).toEqual(rowsOf(CHAMPION_SCORES));
+    expect(await page.textContent('#series-scores p.muted')).toContain('of v2 (the champion)');
   });
 
   it('shows no scores by series for a model or a job without them', async () => {

@@ -15,10 +15,11 @@ export const hasChromium = existsSync(CHROMIUM);
 const PUBLIC = resolve(import.meta.dirname, '../../public');
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
-/** An API request the page made: method, path and JSON body. */
+/** An API request the page made: method, path, query string (`?version=2`, when there is one) and JSON body. */
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
+  readonly search?: string;
   readonly body?: unknown;
 }
 
@@ -45,7 +46,7 @@ export async function answerFake(route: Route, requests: RecordedRequest[], api:
     return route.fulfill({ status: 200, contentType: TYPES[extname(path)] ?? 'application/octet-stream', body: readFileSync(path) });
   }
   const body = request.postData() ? JSON.parse(request.postData() ?? '') : undefined;
-  const recorded: RecordedRequest = { method: request.method(), path: url.pathname, ...(body !== undefined ? { body } : {}) };
+  const recorded: RecordedRequest = { method: request.method(), path: url.pathname, ...(url.search ? { search: url.search } : {}), ...(body !== undefined ? { body } : {}) };
   requests.push(recorded);
   const answer = api(recorded) ?? { status: 404, body: { error: { code: 'not_found', message: `the fake has no ${url.pathname}`, details: {} } } };
   return route.fulfill({ status: answer.status ?? 200, contentType: 'application/json', body: JSON.stringify(answer.body) });

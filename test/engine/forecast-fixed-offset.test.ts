@@ -2,8 +2,9 @@
  * A series whose timestamps were all written at one UTC offset other than UTC (India's `+05:30`, Brazil's
  * `-03:00`): upload keeps that offset with the column (NumericColumn.fixedUtcOffset) through storage,
  * selections and appends; the series still reads as its instants, and its forecasts, history and series
- * ends are written at that offset, the same instants as before. An envelope without the offset (made
- * before it was kept) and a UTC series answer in UTC as they always did.
+ * ends are written at that offset, the same instants as before, and so are the times its refusals and
+ * reasons name. An envelope without the offset (made before it was kept) and a UTC series answer in UTC
+ * as they always did.
  */
 import { describe, expect, it } from 'vitest';
 import { appendRows } from '../../src/engine/data/append-rows';
@@ -11,7 +12,8 @@ import { decodeDataset, encodeDataset } from '../../src/engine/data/columnar-cod
 import { parseCsv } from '../../src/engine/data/csv';
 import type { Dataset, NumericColumn } from '../../src/engine/data/dataset';
 import { selectRows } from '../../src/engine/data/select-rows';
-import { extractSeries, type ForecastEnvelope, loadForecaster, parseForecastEnvelope, runForecastTrial } from '../../src/engine/forecast';
+import { advanceEnvelope, extractSeries, type ForecastEnvelope, loadForecaster, parseForecastEnvelope, runForecastTrial } from '../../src/engine/forecast';
+import { firstRepeatedPoint } from '../../src/engine/forecast/repeated-points';
 import { datasetFromCsv } from './forecast-fixtures';
 import { engineError } from './helpers/assertions';
 
@@ -145,5 +147,36 @@ describe('forecasts of a series written at one offset', () => {
     expect((await answers(envelope, 1)).forecasts).toEqual(['2024-04-14T23:00:00.000Z']);
     for (const utcOffset of [0, 90.5, 19 * 60, '+05:30']) expect(engineError(() => parseForecastEnvelope({ ...envelope, utcOffset })).code).toBe('bad_artifact');
     expect(engineError(() => parseForecastEnvelope({ ...envelope, utcOffset: 330, localClock: {} })).message).toContain('utcOffset and localClock');
+  });
+});
+
+describe('messages about a series written at one offset', () => {
+  // From 2024-04-01T00:00:00+05:30 (2024-03-31T18:30Z), hourly.
+  const START = Date.UTC(2024, 2, 31, 18, 30);
+  /** `n` hourly rows at `text`, the row at `moved` (from 0) half an hour late and the one at `repeat` repeating the time before it. */
+  const rowsAt = (n: number, text: string, minutes: number, edit: { moved?: number; repeat?: number }) =>
+    ['t,y', ...Array.from({ length: n }, (_, i) => `${atOffset(START + (i === edit.repeat ? i - 1 : i) * HOUR + (i === edit.moved ? 30 * MINUTE : 0), text, minutes)},${10 + (i % 7)}`)].join('\n');
+
+  it('names the times of an irregular step and of a repeated time at +05:30, and in UTC for a UTC series', () => {
+    const irregular = engineError(() => extractSeries(datasetFromCsv(rowsAt(48, '+05:30', 330, { moved: 30 })), { target: 'y' }));
+    expect(irregular.code).toBe('invalid_dataset');
+    expect(irregular.message).toContain('row 31 (2024-04-02T06:30:00+05:30) follows row 30 (2024-04-02T05:00:00+05:30)');
+    const repeated = engineError(() => extractSeries(datasetFromCsv(rowsAt(48, '+05:30', 330, { repeat: 10 })), { target: 'y' }));
+    expect(repeated.message).toContain('time column "t" repeats 2024-04-01T09:00:00+05:30 at data rows 10 and 11');
+    // The same instants written in UTC are named in UTC, as before.
+    const utc = engineError(() => extractSeries(datasetFromCsv(rowsAt(48, 'Z', 0, { moved: 30 })), { target: 'y' }));
+    expect(utc.message).toContain('row 31 (2024-04-02T01:00:00.000Z) follows row 30 (2024-04-01T23:30:00.000Z)');
+  });
+
+  it('names an appended repeated point and why a model does not advance at +05:30', async () => {
+    const ds = datasetFromCsv(rowsAt(24 * 7, '+05:30', 330, {}));
+    const longer = appendRows(ds, parseCsv(`t,y\n${atOffset(START + 5 * HOUR, '+05:30', 330)},99`), 'line', 1000).dataset;
+    expect(firstRepeatedPoint(longer, ds.rows, { timeColumn: 't' })).toMatchObject({ row: 24 * 7, earlier: 5, time: '2024-04-01T05:00:00+05:30' });
+    const envelope = await trained(ds, 2);
+    // The newest value replaced: the data do not continue the series the model knows, and the reason names its time at +05:30.
+    const corrected = datasetFromCsv(rowsAt(24 * 7, '+05:30', 330, {}).replace(/,\d+$/, ',99'));
+    const outcome = advanceEnvelope(envelope, corrected, { target: 'y' });
+    expect(outcome.advanced).toEqual([]);
+    expect(outcome.left[0].reason).toContain('its value at 2024-04-07T23:00:00+05:30 is 99 in the new data');
   });
 });

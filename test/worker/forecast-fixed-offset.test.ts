@@ -2,11 +2,12 @@
  * A forecast job in workerd on an hourly series written at one UTC offset throughout (India, `+05:30`
  * on every cell; engine side: test/engine/forecast-fixed-offset.test.ts), uploaded as a CSV and appended
  * to at that offset: its forecasts, history and the model view's series end are written at `+05:30`, the
- * same instants a series written in UTC answers with `Z`.
+ * same instants a series written in UTC answers with `Z`; so are the times a job's warnings and the
+ * refusal of an appended repeated point name.
  */
 import { describe, expect, it } from 'vitest';
 import { trainAndForecast } from './forecast-helpers';
-import { call } from './helpers';
+import { call, json, waitForJob } from './helpers';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -48,5 +49,22 @@ describe('a forecast job on a series written at one UTC offset throughout', () =
     const longer = await trainAndForecast({ dataset: 'india-hourly', model: 'india-hourly-2', target: 'sales', horizon: 1 });
     expect(timesOf(longer.body.forecasts)).toEqual(['2024-04-16T00:00:00+05:30']);
     expect(longer.model.forecast.series).toEqual([{ last_time: '2024-04-15T23:00:00+05:30', points: 24 * 15 }]);
+  }, 200_000);
+
+  it("names times at +05:30 in a job's warnings and in the refusal of an appended repeated point", async () => {
+    // Two weeks of hours without 2024-04-05T10:00:00+05:30 (hour 106): the job adds it, and says so at +05:30.
+    const rows = hours(0, 24 * 14, '+05:30', 330).filter((_, i) => i !== 106);
+    expect((await call('PUT', '/v1/datasets/india-gap', ['time,sales', ...rows].join('\n'))).status).toBe(201);
+    const created = await call('POST', '/v1/jobs', { dataset: 'india-gap', target: 'sales', task: 'forecast', models: ['seasonal_naive'], budget: { trials: 1 }, model: 'india-gap' });
+    expect(created.status).toBe(202);
+    const answer = await json(created);
+    expect(answer.warnings).toContain('1 missing timestamp was added to fill short gaps in the series (2024-04-05T10:00:00+05:30); its value is interpolated');
+    expect((await waitForJob(answer.id)).status).toBe('succeeded');
+    // A row repeating an hour the model was trained on is refused naming it as written, not again in UTC.
+    const repeat = await call('POST', '/v1/datasets/india-gap/rows', ['time,sales', `${written(START + 5 * HOUR, '+05:30', 330)},1`].join('\n'));
+    expect(repeat.status).toBe(400);
+    const message = (await json(repeat)).error.message as string;
+    expect(message).toContain('"time" "2024-04-01T05:00:00+05:30" is already at data row 6');
+    expect(message).not.toContain('Z)');
   }, 200_000);
 });

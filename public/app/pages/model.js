@@ -4,7 +4,7 @@
  * plot, confusion matrix, feature importances; GET /v1/models/{m}/evaluation), its versions and history
  * of champion/challenger decisions, the drift of live inputs per feature, and a form to try a prediction.
  * A forecast model gets a form to try a forecast instead, and no drift (it takes no input rows); a grouped
- * one, the validation score of each of its series, worst first.
+ * one, the validation score of each of its series, worst first (of the version the page shows).
  */
 import { api, seg } from '../api.js';
 import { el, link, num, replace, when } from '../dom.js';
@@ -46,6 +46,8 @@ export async function modelPage(root, { name, version }, signal) {
     [...model.versions].reverse().map((v) => el('option', { value: v.version, selected: v.version === wanted, text: `v${v.version}${v.version === model.champion_version ? ' (champion)' : ''}` })),
   );
   const drift = el('section', { id: 'drift' }, loading('drift'));
+  // The scores by series of the version the page shows (showSeries): the champion's, or a version's own.
+  const series = forecasts ? el('div', { id: 'version-series' }) : null;
   const predict = el('section', { id: 'predict' }, loading('the feature list'));
   // replaceWith would print a null as text: drop the absent parts first.
   const parts = [
@@ -61,7 +63,7 @@ export async function modelPage(root, { name, version }, signal) {
     model.artifact_error ? el('div', { class: 'error', role: 'alert' }, el('strong', { text: model.artifact_error.code }), el('p', { text: model.artifact_error.message })) : null,
     el('h2', {}, 'Evaluation ', versionSelect),
     evaluation,
-    forecasts ? seriesOf(model) : null,
+    series,
     el('h2', { text: forecasts ? 'Try a forecast' : 'Try a prediction' }),
     predict,
     el('h2', { text: 'Versions' }),
@@ -74,6 +76,7 @@ export async function modelPage(root, { name, version }, signal) {
   ];
   slot.replaceWith(...parts.filter(Boolean));
   showEvaluation(evaluation, model, wanted, signal);
+  if (forecasts) showSeries(series, model, wanted, signal);
   if (forecasts) {
     // Without its `forecast` block the artifact could not be read: the error above says so.
     replace(predict, model.forecast ? forecastForm(model) : el('p', { class: 'muted', text: 'The champion artifact could not be read, so there is nothing to forecast with.' }));
@@ -89,8 +92,29 @@ export async function modelPage(root, { name, version }, signal) {
 }
 
 /**
- * A grouped forecaster's score of each series: those of the version the view describes (the champion, as
- * this page reads it), in that version's metric; null for a model without them.
+ * The scores by series of `version`: the champion's from the model view at hand; another version's from the
+ * view of that version (`?version=N`, which describes it: described_version), since the model view's are
+ * the champion's. Nothing for a version without them (one series, or made before them).
+ */
+async function showSeries(slot, model, version, signal) {
+  if (version === model.champion_version) {
+    replace(slot, seriesOf(model));
+    return;
+  }
+  replace(slot, loading(`the scores by series of v${version}`));
+  let described;
+  try {
+    described = await api(`/v1/models/${seg(model.name)}?version=${version}`, { signal });
+  } catch (err) {
+    if (!signal.aborted) replace(slot, errorBox(err, `the scores by series of v${version}`));
+    return;
+  }
+  if (!signal.aborted) replace(slot, seriesOf(described));
+}
+
+/**
+ * A grouped forecaster's score of each series: those of the version the view describes (described_version:
+ * the champion, or the version a `?version=N` view is of), in that version's metric; null for one without them.
  */
 function seriesOf(model) {
   const f = model.forecast;

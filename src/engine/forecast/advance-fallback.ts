@@ -52,7 +52,7 @@ export function advanceFallbackGroups(envelope: ForecastEnvelope, series: readon
       return f;
     }
     const { times, values } = read;
-    const continued = continuation({ tail: f.values, lastTime: f.lastTime, scale: seriesScale(Float64Array.from(f.values)) }, times, values, calendar, datetime);
+    const continued = continuation({ tail: f.values, lastTime: f.lastTime, scale: seriesScale(Float64Array.from(f.values)) }, times, values, calendar, datetime, envelope.utcOffset);
     if ('reason' in continued) {
       left.push({ group: f.group, reason: continued.reason });
       return f;

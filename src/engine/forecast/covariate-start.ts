@@ -154,7 +154,7 @@ export function explainLateStart<T>(late: readonly LateCovariateStart[] | undefi
   }
 }
 
-/** How refusals write a time of these series. */
-export function showTimeOf(info: Pick<SeriesInfo, 'timeKind' | 'localClock'>): (t: number) => string {
-  return (t) => formatTime(t, info.timeKind === 'datetime', info.localClock ? 'local' : 'utc');
+/** How refusals and warnings write a time of these series (at their one UTC offset when they carry one). */
+export function showTimeOf(info: Pick<SeriesInfo, 'timeKind' | 'localClock' | 'utcOffset'>): (t: number) => string {
+  return (t) => formatTime(t, info.timeKind === 'datetime', info.localClock ? 'local' : 'utc', info.utcOffset);
 }

@@ -14,7 +14,7 @@ import { addBusinessDays, businessIndex, detectBusinessWeek, isBusinessDay, work
 import { addOpeningHours, isOpeningHour, isOpeningStep, type OpeningHours, openingHourIndex, openingPhase, openingStepName, openingUnit, openingWeekday, stepMinutesOf } from './business-hours';
 import { detectOpeningHours } from './opening-hours-reading';
 import { describeOpeningHours, openingHoursRemedy } from './opening-hours-words';
-import { wallClockText } from '../data/utc-offsets';
+import { instantAtOffset, wallClockText } from '../data/utc-offsets';
 import type { Clock } from './local-clock';
 import { weekPoints } from './opening-schedule';
 import type { SeriesFrequency } from './types';
@@ -59,11 +59,15 @@ function stepsPerDay(freq: SeriesFrequency): number {
 
 /**
  * How a time value is shown in messages and forecasts: a number, an instant in UTC
- * (`2024-03-15T09:00:00.000Z`), or a local wall-clock time without a zone (`2024-03-15T09:00:00`).
+ * (`2024-03-15T09:00:00.000Z`), or a local wall-clock time without a zone (`2024-03-15T09:00:00`). With
+ * `utcOffset` (minutes; a series whose timestamps all carry that one offset: ./local-clock
+ * SeriesTimes.utcOffset), an instant is written at it, as the data and the forecasts write it
+ * (`2024-04-15T00:00:00+05:30`); a time on the local clock has no offset to take.
  */
-export function formatTime(t: number, datetime: boolean, clock: Clock = 'utc'): string {
+export function formatTime(t: number, datetime: boolean, clock: Clock = 'utc', utcOffset?: number): string {
   if (!datetime) return String(t);
-  return clock === 'local' ? wallClockText(t) : new Date(t).toISOString();
+  if (clock === 'local') return wallClockText(t);
+  return utcOffset === undefined ? new Date(t).toISOString() : instantAtOffset(t, utcOffset);
 }
 
 /** The most frequent value and how often it occurs (ties: the smallest value). */
@@ -210,12 +214,12 @@ export function stepTime(freq: SeriesFrequency, t: number, k: number): number {
 
 
 /** What the user can do about a time that is not the expected next one. */
-function remedy(freq: SeriesFrequency, t: number, expected: number, datetime: boolean, clock: Clock): string {
+function remedy(freq: SeriesFrequency, t: number, expected: number, datetime: boolean, clock: Clock, utcOffset?: number): string {
   if (freq.kind === 'business_hours') return openingHoursRemedy(t, expected, freq, clock);
   if (freq.kind === 'business_days') {
     // A holiday is a missing point like any other: the row is added with an empty target and interpolated.
     const unit = freq.name === 'working_daily' ? 'working day' : 'business day';
-    if (isBusinessDay(t, freq)) return `the next ${unit} is ${formatTime(expected, datetime, clock)}: add the missing ${unit}s, holidays too, with an empty target (they are interpolated; ${SHORT_GAPS_RULE}) or resample the series`;
+    if (isBusinessDay(t, freq)) return `the next ${unit} is ${formatTime(expected, datetime, clock, utcOffset)}: add the missing ${unit}s, holidays too, with an empty target (they are interpolated; ${SHORT_GAPS_RULE}) or resample the series`;
     if (freq.name === 'working_daily') return 'it falls on the closed day of the week, which a working-day series skips: remove the row or resample the series';
     return 'it falls on a weekend, which a business-day series skips: remove the row or resample the series';
   }
@@ -226,6 +230,8 @@ function remedy(freq: SeriesFrequency, t: number, expected: number, datetime: bo
 export interface RegularityWords {
   /** The clock the times are on (./local-clock); 'utc' when absent. */
   readonly clock?: Clock;
+  /** On the UTC clock, the one offset the series' timestamps carry (./local-clock SeriesTimes.utcOffset): times are written at it. */
+  readonly utcOffset?: number;
   /** A sentence to end the refusal of position `i` (after position i-1) with, or '' (./local-clock offsetChangeNote). */
   readonly note?: (i: number) => string;
 }
@@ -236,7 +242,7 @@ export interface RegularityWords {
  */
 export function checkRegular(freq: SeriesFrequency, times: Float64Array, column: string, group: string, rowOf: (i: number) => number, datetime: boolean, words: RegularityWords = {}): void {
   const clock = words.clock ?? 'utc';
-  const show = (t: number) => formatTime(t, datetime, clock);
+  const show = (t: number) => formatTime(t, datetime, clock, words.utcOffset);
   const where = group === '' ? '' : ` in group "${group}"`;
   // Stepping from a closed hour or day lands on the next open one, so a first point on one would pass.
   const closedStart = freq.kind === 'business_hours' ? !isOpeningHour(times[0], freq) : freq.kind === 'business_days' && !isBusinessDay(times[0], freq);
@@ -245,7 +251,7 @@ export function checkRegular(freq: SeriesFrequency, times: Float64Array, column:
     throw new EngineError(
       'invalid_dataset',
       `time column "${column}" is irregular${where}: row ${rowOf(0)} (${show(times[0])}) starts the series ${off}, ` +
-        `and the series steps by ${describeStep(freq, clock)}; ${remedy(freq, times[0], times[0], datetime, clock)}`,
+        `and the series steps by ${describeStep(freq, clock)}; ${remedy(freq, times[0], times[0], datetime, clock, words.utcOffset)}`,
       { column, ...groupDetail(group), row: rowOf(0) },
     );
   }
@@ -255,7 +261,7 @@ export function checkRegular(freq: SeriesFrequency, times: Float64Array, column:
     throw new EngineError(
       'invalid_dataset',
       `time column "${column}" is irregular${where}: row ${rowOf(i)} (${show(times[i])}) follows row ${rowOf(i - 1)} (${show(times[i - 1])}), ` +
-        `but the series steps by ${describeStep(freq, clock)}; ${remedy(freq, times[i], expected, datetime, clock)}${words.note?.(i) ?? ''}`,
+        `but the series steps by ${describeStep(freq, clock)}; ${remedy(freq, times[i], expected, datetime, clock, words.utcOffset)}${words.note?.(i) ?? ''}`,
       { column, ...groupDetail(group), row: rowOf(i) },
     );
   }

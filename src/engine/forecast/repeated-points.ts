@@ -37,7 +37,7 @@ export function firstRepeatedPoint(ds: Dataset, from: number, columns: { readonl
   const group = columns.groupColumn === undefined ? undefined : findColumn(ds, columns.groupColumn);
   if (columns.groupColumn !== undefined && !group) return null;
   const datetime = time.type === 'datetime';
-  const { times, clock, offsets } = readSeriesTimes(time, datetime);
+  const { times, clock, offsets, utcOffset } = readSeriesTimes(time, datetime);
   const keyOf = (i: number): string | null => {
     if (Number.isNaN(times[i])) return null;
     let g = '';
@@ -57,7 +57,7 @@ export function firstRepeatedPoint(ds: Dataset, from: number, columns: { readonl
     // A copy of the earlier row in every column (a batch sent again) is no conflict: jobs read it once.
     if (earlier !== undefined && i >= from && !(same ??= rowEquality(ds))(earlier, i)) {
       const g = key.slice(0, key.indexOf('\u0000'));
-      return { row: i, earlier, time: formatTime(times[i], datetime, clock), group: g };
+      return { row: i, earlier, time: formatTime(times[i], datetime, clock, utcOffset), group: g };
     }
     if (earlier === undefined) seen.set(key, i);
   }

@@ -24,9 +24,12 @@ export interface StoredSeries {
  */
 export type Continuation = { readonly at: number; readonly absent: number; readonly points: number } | { readonly reason: string };
 
-/** How `times`/`values` (ascending, the model's steps) continue `stored`, or why they do not (see the module comment). */
-export function continuation(stored: StoredSeries, times: Float64Array, values: Float64Array, calendar: Calendar, datetime: boolean): Continuation {
-  const at = (t: number) => formatTime(t, datetime);
+/**
+ * How `times`/`values` (ascending, the model's steps) continue `stored`, or why they do not (see the
+ * module comment); the reason writes times at `utcOffset` when the model's series carry one (its envelope's).
+ */
+export function continuation(stored: StoredSeries, times: Float64Array, values: Float64Array, calendar: Calendar, datetime: boolean, utcOffset?: number): Continuation {
+  const at = (t: number) => formatTime(t, datetime, 'utc', utcOffset);
   const n = values.length;
   const j = indexOfTime(times, stored.lastTime);
   if (j < 0) {

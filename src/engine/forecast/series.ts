@@ -28,7 +28,7 @@ import { fillPastCovariates, type PastCovariateFill } from './past-covariate-fil
 import { readCovariateSets } from './past-covariates';
 import { readShortSeries, type ShortSeries } from './short-series';
 import { checkRegular, detectFrequency, formatTime, seasonFor } from './frequency';
-import { checkTimezone, type Clock, mergeRepeatedTimes, offsetChangeNote, readSeriesTimes, type RepeatedTime, type SeriesTimes, skippedBetween } from './local-clock';
+import { checkTimezone, mergeRepeatedTimes, offsetChangeNote, readSeriesTimes, type RepeatedTime, type SeriesTimes, skippedBetween } from './local-clock';
 import type { LocalClockInfo, SeriesColumns, SeriesData, SeriesInfo } from './types';
 import { groupDetail } from './group-details';
 
@@ -128,7 +128,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   let y = resolveTarget(ds, columns.target);
   const { column: timeCol, datetime } = resolveTime(ds, columns.timeColumn, columns.target);
   const read = readSeriesTimes(timeCol, datetime);
-  const { times: t, clock, offsets } = read;
+  const { times: t, clock, offsets, utcOffset } = read;
   const timezone = columns.timezone === undefined ? undefined : checkTimezone(columns.timezone, timeCol.name, read, timeCol.values, datetime);
   const keys = groupKeys(ds, columns.groupColumn, [columns.target, timeCol.name]);
   const { known: covariates, past } = readCovariateSets(ds, columns.covariates, columns.pastCovariates, { target: columns.target, time: timeCol.name, group: columns.groupColumn });
@@ -169,7 +169,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   const skipped = Object.fromEntries(all.filter((g) => short.has(g)).map((g) => [g, short.get(g)!]));
   const sorted = kept.map((s) => (s.start > 0 ? s.rows.slice(s.start) : s.rows));
   const lateStarts = kept.flatMap((s) => s.late);
-  const show = (x: number) => formatTime(x, datetime, clock);
+  const show = (x: number) => formatTime(x, datetime, clock, utcOffset);
   // On a local clock, the hour the autumn change repeats is one point per local time.
   const repeated: Record<string, readonly RepeatedTime[]> = {};
   if (offsets) {
@@ -186,7 +186,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     }
   }
   const zoneless = fixedRowMask(timeCol.zonelessRows, ds.rows);
-  for (let gi = 0; gi < groups.length; gi++) explainLateStart(lateStarts, groups[gi], show, () => checkPoints(sorted[gi], t, timeCol.name, groups[gi], datetime, clock, zoneless));
+  for (let gi = 0; gi < groups.length; gi++) explainLateStart(lateStarts, groups[gi], show, () => checkPoints(sorted[gi], t, timeCol.name, groups[gi], show, zoneless));
 
   // The longest series shows the step most reliably; every group must then follow it.
   let longest = 0;
@@ -208,7 +208,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     if (tooMany) throw tooManyGaps(tooMany, times, rows, timeCol.name, groups[gi], datetime, read);
     // An added point has no data row; checkRegular never names one (it is exactly a step after the point before).
     const note = offsets ? (i: number) => (source[i - 1] < 0 || source[i] < 0 ? '' : offsetChangeNote(offsets, rows[source[i - 1]], rows[source[i]])) : undefined;
-    checkRegular(frequency, times, timeCol.name, groups[gi], (i) => rows[source[i]] + 1, datetime, { clock, ...(note ? { note } : {}) });
+    checkRegular(frequency, times, timeCol.name, groups[gi], (i) => rows[source[i]] + 1, datetime, { clock, ...(utcOffset !== undefined ? { utcOffset } : {}), ...(note ? { note } : {}) });
     const filled = fillMissing(values);
     if (filled < 0) throw new EngineError('invalid_target', `target column "${columns.target}" has no values${groups[gi] === '' ? '' : ` in group "${groups[gi]}"`}`, { column: columns.target, ...groupDetail(groups[gi]) });
     const encoded = covariates ? covariateColumns(covariates.write, width, rows, source) : undefined;
@@ -238,7 +238,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     ...(pastFilled.length > 0 ? { pastFilled } : {}),
     ...(exactRepeats ? { exactRepeats } : {}),
     ...(clock === 'local' ? { localClock: localClockInfo(timeCol.utcOffsets, timezone, repeated) } : {}),
-    ...(read.utcOffset !== undefined ? { utcOffset: read.utcOffset } : {}),
+    ...(utcOffset !== undefined ? { utcOffset } : {}),
   };
   // Read after the frequency is known, on the model's step; one that cannot be read is still only left out.
   const tooShort = all.filter((g) => !candidates.includes(g)).map((g) => readShortSeries(g, rowsByGroup.get(g)!, t, y, frequency, datetime, clock));
@@ -276,7 +276,7 @@ function tooManyGaps(gaps: { missing: number; firstAfter: number }, times: Float
   const where = group === '' ? '' : ` in group "${group}"`;
   const total = times.length + gaps.missing;
   const i = gaps.firstAfter;
-  const show = (x: number) => formatTime(x, datetime, read.clock);
+  const show = (x: number) => formatTime(x, datetime, read.clock, read.utcOffset);
   return new EngineError(
     'invalid_dataset',
     `time column "${column}" misses ${gaps.missing} of ${total} timestamps${where} (${Math.round((100 * gaps.missing) / total)}%), the first between rows ${rows[i - 1] + 1} (${show(times[i - 1])}) and ${rows[i] + 1} (${show(times[i])}); ` +
@@ -289,8 +289,9 @@ function tooManyGaps(gaps: { missing: number; firstAfter: number }, times: Float
  * At least two points per group and no repeated timestamp within it. `zoneless` flags the rows whose
  * cells carried no UTC offset where others carried one (NumericColumn.zonelessRows): two rows of one
  * instant only one of which carried an offset are one instant because of it, and the refusal says so.
+ * Times are written by `show`, as the series' other refusals write them.
  */
-function checkPoints(rows: number[], t: Float64Array, column: string, group: string, datetime: boolean, clock: Clock, zoneless?: Uint8Array): void {
+function checkPoints(rows: number[], t: Float64Array, column: string, group: string, show: (t: number) => string, zoneless?: Uint8Array): void {
   const where = group === '' ? '' : ` in group "${group}"`;
   if (rows.length < 2) throw new EngineError('invalid_dataset', `the series${where} has ${rows.length} point; forecasting needs a longer series`, { column, ...groupDetail(group) });
   for (let i = 1; i < rows.length; i++) {
@@ -304,7 +305,7 @@ function checkPoints(rows: number[], t: Float64Array, column: string, group: str
             ? '; each timestamp must appear once per series (add a group column for several series)'
             : // A group column is set: the group's own series holds two values at one time.
               `; the series of group "${group}" repeats that time, and a series holds one value per time: remove or merge one of the two rows`;
-      throw new EngineError('invalid_dataset', `time column "${column}" repeats ${formatTime(t[rows[i]], datetime, clock)}${where} at data rows ${a + 1} and ${b + 1}${why}`, { column, ...groupDetail(group), rows: [rows[i - 1] + 1, rows[i] + 1] });
+      throw new EngineError('invalid_dataset', `time column "${column}" repeats ${show(t[rows[i]])}${where} at data rows ${a + 1} and ${b + 1}${why}`, { column, ...groupDetail(group), rows: [rows[i - 1] + 1, rows[i] + 1] });
     }
   }
 }

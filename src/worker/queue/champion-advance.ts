@@ -34,14 +34,15 @@ export async function advanceChampion(store: R2Bucket, work: ChallengeWork, data
   }
   const left = { left: outcome.left.slice(0, MAX_LEFT_LISTED), left_count: outcome.left.length };
   const leftWords = outcome.left.length === 0 ? '' : `; ${outcome.left.length} left as ${outcome.left.length === 1 ? 'it was' : 'they were'}: ${listSome(outcome.left.map((l) => `${named(l.group)} (${l.reason})`), 3)}`;
-  const datetime = outcome.envelope.timeKind === 'datetime';
+  // Times are written as the model's forecasts write them: at the series' one UTC offset when they carry one.
+  const show = (t: number) => formatTime(t, outcome.envelope.timeKind === 'datetime', 'utc', outcome.envelope.utcOffset);
   // The groups a simple rule forecasts move by the same rule, reported apart from the model's series.
   const { fallbackAdvanced: ruled, fallbackLeft: ruledLeft } = outcome;
   const fallback = ruled.length + ruledLeft.length === 0 ? {} : { fallback_groups: { advanced: ruled.length, left: ruledLeft.slice(0, MAX_LEFT_LISTED), left_count: ruledLeft.length } };
   const ruledWords =
-    (ruled.length === 0 ? '' : `; ${movedWords(ruled, datetime, ruledNoun(ruled.length))}`) +
+    (ruled.length === 0 ? '' : `; ${movedWords(ruled, show, ruledNoun(ruled.length))}`) +
     (ruledLeft.length === 0 ? '' : `; ${ruledLeft.length} ${ruledNoun(ruledLeft.length)} left as ${ruledLeft.length === 1 ? 'it was' : 'they were'}: ${listSome(ruledLeft.map((l) => `${named(l.group)} (${l.reason})`), 3)}`);
-  const seriesWords = outcome.advanced.length === 0 ? 'no series moved' : movedWords(outcome.advanced, datetime, 'series');
+  const seriesWords = outcome.advanced.length === 0 ? 'no series moved' : movedWords(outcome.advanced, show, 'series');
   if (outcome.advanced.length === 0 && ruled.length === 0) return { from_version: champion.version, artifact_key: null, series: 0, ...left, ...fallback, reason: `${seriesWords}${leftWords}${ruledWords}` };
   const key = advancedChampionKey(work, champion.version);
   await writeObject(store, key, JSON.stringify(outcome.envelope), 'model artifact', 'application/json');
@@ -52,15 +53,15 @@ export async function advanceChampion(store: R2Bucket, work: ChallengeWork, data
 const ruledNoun = (n: number) => `group${n === 1 ? '' : 's'} a simple rule forecasts`;
 
 /** "2 series advanced to their newest points, each now ending at … (14 points after …)", or series by series when they differ. */
-function movedWords(advanced: readonly AdvancedSeries[], datetime: boolean, noun: string): string {
+function movedWords(advanced: readonly AdvancedSeries[], show: (t: number) => string, noun: string): string {
   const one = advanced.length === 1;
   const head = `${advanced.length} ${noun} advanced to ${one ? 'its newest point' : 'their newest points'}`;
   const first = advanced[0];
   const points = (n: number) => `${n} point${n === 1 ? '' : 's'}`;
   if (advanced.every((a) => a.to === first.to && a.from === first.from)) {
-    return `${head}, ${one ? '' : 'each '}now ending at ${formatTime(first.to, datetime)} (${points(first.points)} after ${formatTime(first.from, datetime)})`;
+    return `${head}, ${one ? '' : 'each '}now ending at ${show(first.to)} (${points(first.points)} after ${show(first.from)})`;
   }
-  return `${head}: ${listSome(advanced.map((a) => `${named(a.group)} now ending at ${formatTime(a.to, datetime)} (${points(a.points)} after ${formatTime(a.from, datetime)})`), 5)}`;
+  return `${head}: ${listSome(advanced.map((a) => `${named(a.group)} now ending at ${show(a.to)} (${points(a.points)} after ${show(a.from)})`), 5)}`;
 }
 
 /** A series as a sentence names it ('' is the one series of an ungrouped model). */
