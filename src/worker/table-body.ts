@@ -31,14 +31,14 @@ const parquetLimits = (limits: CsvBodyLimits) => ({ maxRows: limits.maxRows, max
 
 /**
  * An upload's bytes (stored as uploaded), its format and its table; 4xx naming what is wrong otherwise.
- * A CSV is decoded and parsed, and its cells' sizes checked, giving the thread's turn away every few tens of milliseconds (worker/give-turn):
+ * A CSV is decoded and parsed, a Parquet file decoded, and their cells' sizes checked, giving the thread's turn away every few tens of milliseconds (worker/give-turn):
  * a 50 MB file takes seconds, which requests sharing the isolate must not wait for.
  */
 export async function readTableBody(req: Request, mediaType: string, limits: Limits): Promise<{ bytes: Uint8Array; format: TableFormat; table: CsvTable }> {
   const bytes = await readBodyLimited(req, limits.maxUploadBytes);
   const format = formatOf(mediaType, bytes);
   const shape = { maxBytes: limits.maxUploadBytes, maxRows: limits.maxRows, maxColumns: limits.maxColumns };
-  const table = format === 'parquet' ? await readParquetTable(bytes, parquetLimits(shape)) : await parseCsvBytesYielding(bytes, shape, req.headers.get('content-type') ?? undefined, giveTurn);
+  const table = format === 'parquet' ? await readParquetTable(bytes, parquetLimits(shape), giveTurn) : await parseCsvBytesYielding(bytes, shape, req.headers.get('content-type') ?? undefined, giveTurn);
   await enforceFieldSizeYielding(table, limits.maxFieldBytes, format, giveTurn);
   return { bytes, format, table };
 }

@@ -22,6 +22,7 @@ import { EngineError } from '../core/errors';
 import type { CsvLimits, CsvTable } from './csv';
 import type { CsvColumns } from './csv-columns';
 import { float32Text } from './numeric-precision';
+import { type ParquetGroupSize, parquetPieces } from './parquet-pieces';
 
 type Decompress = (input: Uint8Array, outputLength: number) => Uint8Array;
 
@@ -66,14 +67,26 @@ export interface ParquetLimits extends CsvLimits {
   readonly maxCells: number;
 }
 
+/** No turn to give: the pieces of a decode run back to back (the CLI, and callers that do not share a thread). */
+const NO_TURN = async (): Promise<void> => undefined;
+
+/** Cells turned from columns into rows between two turns of the host (a few milliseconds). */
+const ROW_CELLS_PER_TURN = 250_000;
+
 /** The file's table of text cells, a row at a time (uploads); see readParquetColumns. */
-export async function readParquetTable(bytes: Uint8Array, limits: Partial<ParquetLimits> = {}): Promise<CsvTable> {
-  const { header, rows, columns } = await readParquetColumns(bytes, limits);
+export async function readParquetTable(bytes: Uint8Array, limits: Partial<ParquetLimits> = {}, yieldControl: () => Promise<void> = NO_TURN): Promise<CsvTable> {
+  const { header, rows, columns } = await readParquetColumns(bytes, limits, yieldControl);
   const table: string[][] = new Array(rows);
+  let cells = 0;
   for (let i = 0; i < rows; i++) {
     const row = new Array<string>(columns.length);
     for (let j = 0; j < columns.length; j++) row[j] = columns[j][i];
     table[i] = row;
+    cells += columns.length;
+    if (cells >= ROW_CELLS_PER_TURN) {
+      cells = 0;
+      await yieldControl();
+    }
   }
   return { header, rows: table };
 }
@@ -82,8 +95,11 @@ export async function readParquetTable(bytes: Uint8Array, limits: Partial<Parque
  * The file's table of text cells, a column at a time as Parquet stores it (batch predictions read it so).
  * EngineError('invalid_parquet') naming the column (and row) on anything it cannot hold;
  * EngineError('payload_too_large') over maxCells, before any data is decoded.
+ * The data is decoded in pieces of a few tens of milliseconds (engine/data/parquet-pieces), awaiting
+ * `yieldControl` after each: under workerd a large upload's seconds of decoding would otherwise keep
+ * every other request to the isolate waiting. The cells are the same however the host takes its turns.
  */
-export async function readParquetColumns(bytes: Uint8Array, limits: Partial<ParquetLimits> = {}): Promise<CsvColumns> {
+export async function readParquetColumns(bytes: Uint8Array, limits: Partial<ParquetLimits> = {}, yieldControl: () => Promise<void> = NO_TURN): Promise<CsvColumns> {
   const { maxRows = 1_000_000, maxColumns = 2_000, maxCells = Number.POSITIVE_INFINITY, rowsOf = 'one dataset' } = limits;
   if (bytes.length < 12 || ascii(bytes, 0) !== MAGIC || ascii(bytes, bytes.length - 4) !== MAGIC) {
     if (bytes.length >= 8 && ascii(bytes, bytes.length - 4) === 'PARE') throw invalid('the Parquet file is encrypted; write it without encryption');
@@ -112,25 +128,92 @@ export async function readParquetColumns(bytes: Uint8Array, limits: Partial<Parq
 
   const cells = columns.map(() => new Array<string>(rows));
   const position = new Map(columns.map((c, j) => [c.fileName, j]));
+  // Each column's cells are written up to here: a range of rows is read in whole pages, so it may give rows
+  // past its end, which the column's next range then need not read again.
+  const reach = new Array<number>(columns.length).fill(0);
+  let covered = 0;
+  for (const piece of parquetPieces(groupSizes(metadata, position, columns.length), columns.length)) {
+    const rowStart = Math.max(piece.rowStart, Math.min(...piece.columns.map((j) => reach[j])));
+    covered = Math.max(covered, piece.rowEnd);
+    if (rowStart >= piece.rowEnd) continue;
+    // Past the piece's start, rowStart is where the column's last page ended. hyparquet skips a page only
+    // when the range starts after its last row, so asking from there would decode that page again; from
+    // the row after, it decodes the next page whole, rowStart included (each chunk says where it begins).
+    const askFrom = rowStart > piece.rowStart && rowStart + 1 < piece.rowEnd ? rowStart + 1 : rowStart;
+    const read = (from: number) => readChunks(file, metadata, piece.columns.map((j) => columns[j].fileName), position, from, piece.rowEnd);
+    let chunks = await read(askFrom);
+    // A page of one row at rowStart would be skipped from the row after: then read from rowStart itself.
+    if (askFrom !== rowStart && piece.columns.some((j) => reach[j] <= rowStart && !chunks.some((c) => c.column === j && c.rowStart <= rowStart && rowStart < c.rowStart + c.values.length))) chunks = await read(rowStart);
+    writeCells(chunks, columns, cells, rowStart, piece.rowEnd, rows, piece.columns, reach);
+    await yieldControl();
+  }
+  // Rows past the file's row groups (its row count says more; never seen from pyarrow) are missing cells.
+  for (const column of cells) for (let i = covered; i < rows; i++) column[i] = '';
+  return { header: columns.map((c) => c.name), rows, columns: cells };
+}
+
+/** The chunks of `columnNames` hyparquet hands over for rows [from, to) (whole pages, so often more). */
+async function readChunks(file: ArrayBuffer, metadata: ReturnType<typeof parquetMetadata>, columnNames: string[], position: ReadonlyMap<string, number>, from: number, to: number): Promise<Chunk[]> {
+  const chunks: Chunk[] = [];
   try {
     await parquetRead({
       file,
+      metadata,
       compressors: COMPRESSORS,
+      columns: columnNames,
+      rowStart: from,
+      rowEnd: to,
+      // Only kept here: hyparquet calls this in a promise of its own, where a throw would go unseen.
       onChunk: ({ columnName, columnData, rowStart }) => {
         const j = position.get(columnName);
-        if (j === undefined) return;
-        const { cell } = columns[j];
-        const out = cells[j];
-        for (let i = 0; i < columnData.length; i++) out[rowStart + i] = cell(columnData[i], rowStart + i);
+        if (j !== undefined) chunks.push({ column: j, values: columnData, rowStart });
       },
     });
   } catch (err) {
     if (err instanceof EngineError) throw err;
     throw invalid(`the Parquet file's data could not be read: ${messageOf(err)}`);
   }
-  // A row the file left out of every chunk of a column (never seen from pyarrow) is a missing cell.
-  for (const column of cells) for (let i = 0; i < rows; i++) column[i] ??= '';
-  return { header: columns.map((c) => c.name), rows, columns: cells };
+  return chunks;
+}
+
+/** Values of one column as hyparquet hands them over, the first at row `rowStart` of the file. */
+interface Chunk {
+  readonly column: number;
+  readonly values: ArrayLike<unknown>;
+  readonly rowStart: number;
+}
+
+/**
+ * A piece's cells from row `from` of its columns, of the `rows` the file has: a chunk may begin before
+ * `from` (pages are read whole; those rows are written already) and run past `to` (those rows are
+ * written now, and `reach` says so). A row in [from, to) the file left out of every chunk of a column
+ * (never seen from pyarrow) is a missing cell.
+ */
+function writeCells(chunks: readonly Chunk[], columns: readonly LeafColumn[], cells: string[][], from: number, to: number, rows: number, pieceColumns: readonly number[], reach: number[]): void {
+  for (const { column, values, rowStart } of chunks) {
+    const { cell } = columns[column];
+    const out = cells[column];
+    const end = Math.min(rows, rowStart + values.length);
+    for (let row = Math.max(from, rowStart, reach[column]); row < end; row++) out[row] = cell(values[row - rowStart], row);
+    reach[column] = Math.max(reach[column], end);
+  }
+  for (const j of pieceColumns) {
+    const out = cells[j];
+    for (let row = from; row < Math.min(to, rows); row++) out[row] ??= '';
+    reach[j] = Math.max(reach[j], to);
+  }
+}
+
+/** Each row group's rows and its columns' uncompressed bytes, which say how its decode is cut into pieces. */
+function groupSizes(metadata: ReturnType<typeof parquetMetadata>, position: ReadonlyMap<string, number>, columnCount: number): ParquetGroupSize[] {
+  return metadata.row_groups.map((group) => {
+    const bytes = new Array<number>(columnCount).fill(0);
+    for (const chunk of group.columns) {
+      const j = chunk.meta_data ? position.get(chunk.meta_data.path_in_schema[0]) : undefined;
+      if (j !== undefined && chunk.meta_data) bytes[j] += Number(chunk.meta_data.total_uncompressed_size);
+    }
+    return { rows: Number(group.num_rows), bytes };
+  });
 }
 
 type SchemaNode = ReturnType<typeof parquetSchema>;
