@@ -5,7 +5,8 @@
  * with a lunch break across both changes read with their local hours; 24-hour hourly, half-hourly and
  * quarter-hourly data regular but for the hour spring skips (added) and the one autumn repeats (merged);
  * forecast times local without an offset, or with the offsets of forecast.timezone; and refusals that
- * speak of daylight saving time only where it may be the cause.
+ * speak of daylight saving time only where it may be the cause; a retraining's reason not to advance the
+ * model names its local times too.
  */
 import { describe, expect, it } from 'vitest';
 import { encodeDataset, decodeDataset } from '../../src/engine/data/columnar-codec';
@@ -13,7 +14,7 @@ import { parseCsv } from '../../src/engine/data/csv';
 import type { Dataset, NumericColumn } from '../../src/engine/data/dataset';
 import { appendRows } from '../../src/engine/data/append-rows';
 import { selectRows } from '../../src/engine/data/select-rows';
-import { describeSeries, extractSeries, loadForecaster, parseForecastEnvelope, runForecastTrial, withoutSeriesTail } from '../../src/engine/forecast';
+import { advanceEnvelope, describeSeries, extractSeries, loadForecaster, parseForecastEnvelope, runForecastTrial, withoutSeriesTail } from '../../src/engine/forecast';
 import { offsetOfWallTime, zoneOffsetAt } from '../../src/engine/forecast/time-zone';
 import { datasetFromCsv } from './forecast-fixtures';
 import { engineError } from './helpers/assertions';
@@ -267,5 +268,17 @@ describe('refusals and daylight saving time', () => {
     expect(refusal(Date.UTC(2024, 0, 10, 23))).not.toMatch(/daylight saving/);
     // An hour into the break, or an hour past closing: local hours written in UTC would be.
     for (const hour of [12, 20]) expect(refusal(Date.UTC(2024, 0, 10, hour))).toContain('if the times are local hours written in UTC or at one fixed offset, daylight saving time moves them by an hour twice a year');
+  });
+
+  it("names local times, not UTC ones, where the newer data do not continue a local series' model", async () => {
+    const wall = shopWallTimes(MARCH_4, 36, LUNCH);
+    const trained = await runForecastTrial(parisTable(wall.map(parisInstant)), { target: 'y', horizon: 18, seed: 1, family: 'seasonal_naive', params: {} });
+    if (trained.status !== 'complete') throw new Error(trained.reason);
+    // The same data with the newest value corrected: the series the model knows is not continued.
+    const corrected = parisTable(wall.map(parisInstant), (i, t) => (i === wall.length - 1 ? '999' : (100 + ((t + parisOffset(t) * MINUTE) % DAY) / HOUR + (i % 7)).toFixed(2)));
+    const outcome = advanceEnvelope(trained.envelope, corrected, { target: 'y' });
+    expect(outcome.advanced).toEqual([]);
+    // Friday 8 November, 18:00 in Paris (17:00Z): named as the series and its forecasts name it.
+    expect(outcome.left[0].reason).toContain('its value at 2024-11-08T18:00:00 is 999 in the new data');
   });
 });

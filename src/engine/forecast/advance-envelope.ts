@@ -31,6 +31,7 @@ import type { Calendar } from './calendar';
 import { byName, type CovariateSpec, encodeStoredCovariates, type StoredCovariate, storedCovariates } from './covariates';
 import type { ForecastEnvelope, ForecastGroupState } from './envelope';
 import { extractSeries } from './series';
+import { showTimeOf } from './covariate-start';
 import { continuation } from './series-continuation';
 import type { SeriesColumns, SeriesData, SeriesInfo } from './types';
 import { floorStillHolds } from './value-floor';
@@ -125,7 +126,7 @@ type GroupAdvance = { readonly state: ForecastGroupState; readonly points: numbe
 /** One series' state at its newest point in `s`, or why it stays where it was. */
 function advanceGroup(g: ForecastGroupState, s: SeriesData, envelope: ForecastEnvelope, info: SeriesInfo, calendar: Calendar, keep: number): GroupAdvance {
   const n = s.values.length;
-  const continued = continuation(g, s.times, s.values, calendar, envelope.timeKind === 'datetime', envelope.utcOffset);
+  const continued = continuation(g, s.times, s.values, calendar, showTimeOf(envelope));
   if ('reason' in continued) return continued;
   const { absent, points } = continued;
   // The newest `keep` points: from the new data, and from the stored tail where the new data begin later.

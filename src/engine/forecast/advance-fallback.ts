@@ -16,6 +16,7 @@ import type { AdvancedSeries, SeriesLeft } from './advance-envelope';
 import type { Calendar } from './calendar';
 import type { ForecastEnvelope } from './envelope';
 import { type FallbackGroupState, fallbackKeep } from './fallback';
+import { showTimeOf } from './covariate-start';
 import { continuation } from './series-continuation';
 import type { ShortSeries } from './short-series';
 import { seriesScale } from './target-transform';
@@ -40,7 +41,6 @@ export function advanceFallbackGroups(envelope: ForecastEnvelope, series: readon
   const long = new Map(series.map((s) => [s.group, s]));
   const shortByGroup = new Map((short ?? []).map((s) => [s.group, s]));
   const keep = fallbackKeep(envelope.season, envelope.horizon);
-  const datetime = envelope.timeKind === 'datetime';
   const advanced: AdvancedSeries[] = [];
   const left: SeriesLeft[] = [];
   const data: { values: Float64Array }[] = [];
@@ -52,7 +52,7 @@ export function advanceFallbackGroups(envelope: ForecastEnvelope, series: readon
       return f;
     }
     const { times, values } = read;
-    const continued = continuation({ tail: f.values, lastTime: f.lastTime, scale: seriesScale(Float64Array.from(f.values)) }, times, values, calendar, datetime, envelope.utcOffset);
+    const continued = continuation({ tail: f.values, lastTime: f.lastTime, scale: seriesScale(Float64Array.from(f.values)) }, times, values, calendar, showTimeOf(envelope));
     if ('reason' in continued) {
       left.push({ group: f.group, reason: continued.reason });
       return f;

@@ -154,7 +154,10 @@ export function explainLateStart<T>(late: readonly LateCovariateStart[] | undefi
   }
 }
 
-/** How refusals and warnings write a time of these series (at their one UTC offset when they carry one). */
-export function showTimeOf(info: Pick<SeriesInfo, 'timeKind' | 'localClock' | 'utcOffset'>): (t: number) => string {
+/**
+ * How refusals and warnings write a time of these series (their SeriesInfo, or a model's envelope): on
+ * their local clock when read on it, else at their one UTC offset when they carry one, else in UTC.
+ */
+export function showTimeOf(info: Pick<SeriesInfo, 'timeKind' | 'utcOffset'> & { readonly localClock?: object }): (t: number) => string {
   return (t) => formatTime(t, info.timeKind === 'datetime', info.localClock ? 'local' : 'utc', info.utcOffset);
 }

@@ -8,7 +8,6 @@
  * nothing new) is not a continuation, and the answer says why, so the series stays as it was.
  */
 import { timeAfter, type Calendar } from './calendar';
-import { formatTime } from './frequency';
 
 /** What a model stored of a series: its latest values (oldest first), the time of the last, and its scale. */
 export interface StoredSeries {
@@ -26,10 +25,9 @@ export type Continuation = { readonly at: number; readonly absent: number; reado
 
 /**
  * How `times`/`values` (ascending, the model's steps) continue `stored`, or why they do not (see the
- * module comment); the reason writes times at `utcOffset` when the model's series carry one (its envelope's).
+ * module comment); the reason writes times with `at`, as the model's refusals write them (covariate-start showTimeOf).
  */
-export function continuation(stored: StoredSeries, times: Float64Array, values: Float64Array, calendar: Calendar, datetime: boolean, utcOffset?: number): Continuation {
-  const at = (t: number) => formatTime(t, datetime, 'utc', utcOffset);
+export function continuation(stored: StoredSeries, times: Float64Array, values: Float64Array, calendar: Calendar, at: (t: number) => string): Continuation {
   const n = values.length;
   const j = indexOfTime(times, stored.lastTime);
   if (j < 0) {

@@ -11,7 +11,7 @@
  * forecasts start after their newest points then. Only storage being down is thrown, so the queue retries.
  */
 import type { Dataset } from '../../engine';
-import { advanceEnvelope, type AdvancedSeries, type AdvanceOutcome, formatTime, parseForecastEnvelope, type SeriesColumns } from '../../engine/forecast';
+import { advanceEnvelope, type AdvancedSeries, type AdvanceOutcome, parseForecastEnvelope, showTimeOf, type SeriesColumns } from '../../engine/forecast';
 import type { ChallengeWork, ChampionAdvance } from '../../durable/protocol';
 import { listSome } from '../errors';
 import { isStorageUnavailable, jobFilesPrefix, readObjectBytes, writeObject } from '../storage';
@@ -35,7 +35,7 @@ export async function advanceChampion(store: R2Bucket, work: ChallengeWork, data
   const left = { left: outcome.left.slice(0, MAX_LEFT_LISTED), left_count: outcome.left.length };
   const leftWords = outcome.left.length === 0 ? '' : `; ${outcome.left.length} left as ${outcome.left.length === 1 ? 'it was' : 'they were'}: ${listSome(outcome.left.map((l) => `${named(l.group)} (${l.reason})`), 3)}`;
   // Times are written as the model's forecasts write them: at the series' one UTC offset when they carry one.
-  const show = (t: number) => formatTime(t, outcome.envelope.timeKind === 'datetime', 'utc', outcome.envelope.utcOffset);
+  const show = showTimeOf(outcome.envelope);
   // The groups a simple rule forecasts move by the same rule, reported apart from the model's series.
   const { fallbackAdvanced: ruled, fallbackLeft: ruledLeft } = outcome;
   const fallback = ruled.length + ruledLeft.length === 0 ? {} : { fallback_groups: { advanced: ruled.length, left: ruledLeft.slice(0, MAX_LEFT_LISTED), left_count: ruledLeft.length } };
