@@ -104,6 +104,13 @@ export interface JobConfig {
   /** The job's cap on the published model's estimated single-row prediction time, µs (`serving.max_us_per_row`). */
   readonly max_serving_us?: number;
   readonly folds: number;
+  /**
+   * Set on a job validated on a single split (folds 1, not a forecast) made since it was kept: every trial
+   * validates on the same holdout, drawn from the job's seed (TrialWork.fold_seed), so their held-out
+   * predictions are kept and the ensemble is selected on those rows. Absent (older jobs): each trial drew
+   * its own holdout, kept no out-of-fold predictions, and the job ended without an ensemble.
+   */
+  readonly shared_holdout?: boolean;
   readonly lease_ms: number;
   readonly created_at: number;
   /**
@@ -146,6 +153,11 @@ export interface TrialWork {
   readonly oof_key: string;
   /** Fraction of the training rows to train on, in (0, 1]; 1 is a full trial. */
   readonly fidelity: number;
+  /**
+   * Seeds the rows' assignment to the holdout (engine/data/shared-holdout) for a job with a shared holdout
+   * (JobConfig.shared_holdout): every trial validates on the same rows. Absent: the trial's own seed.
+   */
+  readonly fold_seed?: number;
   /** The job's held-out rows, removed from the dataset before the trial sees it. */
   readonly holdout?: HoldoutSpec;
   readonly image?: ImageShape;
@@ -162,7 +174,10 @@ export type TrialReport =
       readonly fold_scores: readonly number[];
       readonly fit_info: Readonly<Record<string, number>>;
       readonly artifact_key: string;
-      /** Out-of-fold predictions (Float32, little-endian) for the end-of-search ensemble; absent for holdout trials. */
+      /**
+       * Out-of-fold predictions (Float32, little-endian) for the end-of-search ensemble; absent for low-fidelity
+       * trials and for holdout trials of a job without a shared holdout (a shared one's fill its rows only).
+       */
       readonly oof_key?: string;
       /** The artifact's estimated single-row prediction time, µs (absent in reports written before it existed). */
       readonly serving_us?: number;
@@ -202,6 +217,8 @@ export interface EnsembleWork {
   readonly artifact_key: string;
   /** The job's held-out rows: the out-of-fold predictions cover the other rows only. */
   readonly holdout?: HoldoutSpec;
+  /** A job with a shared holdout: its fold seed (TrialWork.fold_seed); the candidates' predictions fill its rows only. */
+  readonly fold_seed?: number;
   /** The job's cap on the blend's estimated single-row prediction time, µs. */
   readonly max_serving_us?: number;
   /** A forecast job's series: its candidates' "out-of-fold predictions" are their rolling-origin forecasts. */

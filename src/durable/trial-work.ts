@@ -33,6 +33,8 @@ export function trialWork(config: JobConfig, trialId: string, trial: TrialEntry)
     artifact_key: `models/${config.tenant}/${config.id}/${trialId}.json`,
     oof_key: `models/${config.tenant}/${config.id}/${trialId}.oof`,
     fidelity: fidelityOf(trial),
+    // Every trial of a job with a shared holdout validates on the rows the job's seed holds out.
+    ...(config.shared_holdout ? { fold_seed: config.seed } : {}),
     ...(config.holdout ? { holdout: config.holdout } : {}),
     ...(config.image ? { image: config.image } : {}),
     ...(config.forecast ? { forecast: config.forecast } : {}),
@@ -58,6 +60,7 @@ export function ensembleWork(config: JobConfig, state: JobState): EnsembleWork {
     candidates,
     artifact_key: `models/${config.tenant}/${config.id}/ensemble.json`,
     ...(config.holdout ? { holdout: config.holdout } : {}),
+    ...(config.shared_holdout ? { fold_seed: config.seed } : {}),
     ...(config.max_serving_us !== undefined ? { max_serving_us: config.max_serving_us } : {}),
     ...(config.forecast ? { forecast: config.forecast, origins: config.folds } : {}),
   };

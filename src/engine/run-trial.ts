@@ -13,6 +13,7 @@ import type { Matrix } from './core/matrix';
 import { Rng, seedFrom } from './core/rng';
 import { outputWidth, type Task } from './core/task';
 import { assignFolds, foldSplit } from './data/folds';
+import { HOLDOUT_FOLD, HOLDOUT_FOLDS, seededFolds } from './data/shared-holdout';
 import type { Dataset } from './data/dataset';
 import { subsamplePositions } from './data/subsample';
 import { type PreparedTarget, prepareTarget } from './data/target';
@@ -43,6 +44,11 @@ export interface TrialSpec {
   /** Binary only: the class a per-class metric (f1) speaks for (eval/positive-class); absent: class index 1. */
   readonly positiveClass?: string;
   readonly seed: number;
+  /**
+   * Seeds the rows' assignment to folds or to the holdout (data/shared-holdout); absent: `seed`. Trials
+   * given the same one validate on the same rows, so a single split's held-out predictions can be blended.
+   */
+  readonly foldSeed?: number;
   /** Cross-validation folds; 1 means a single stratified 80/20 holdout. */
   readonly folds: number;
   /** Columns the user asked to leave out. */
@@ -182,15 +188,18 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec):
   const cappedInfo = memory.capped ? { [`memory_capped_${memory.capped.param}`]: memory.capped.value } : {};
 
   const rng = new Rng(spec.seed);
-  const k = Math.max(2, spec.folds === 1 ? 5 : spec.folds);
-  const fold = assignFolds(y, task, k, rng.fork(1));
+  const k = Math.max(2, spec.folds === 1 ? HOLDOUT_FOLDS : spec.folds);
+  // The trial's own fold stream is drawn either way, so a fold seed leaves its other draws unchanged.
+  const ownFolds = rng.fork(1);
+  const fold = spec.foldSeed === undefined ? assignFolds(y, task, k, ownFolds) : seededFolds(y, task, k, spec.foldSeed);
   const width = outputWidth(task, nClasses);
   const oof = new Float32Array(rows.length * width);
   const foldScores: number[] = [];
   const iterations: number[] = [];
   const fittedRows: number[] = [];
   const foldInfos: Readonly<Record<string, number>>[] = [];
-  const foldsToRun = spec.folds === 1 ? 1 : k;
+  // A single split validates on fold HOLDOUT_FOLD (0) alone.
+  const foldsToRun = spec.folds === 1 ? HOLDOUT_FOLD + 1 : k;
   const bag: ModelEnvelope[] | undefined = 'bag' in spec && spec.bag && model.bagTasks?.includes(task) && foldsToRun === k ? [] : undefined;
   const envelopeOf = (pipeline: PipelineState, artifact: ModelArtifact): ModelEnvelope => ({
     format: ENVELOPE_FORMAT,

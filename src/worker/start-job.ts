@@ -262,6 +262,9 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     // harness and the change itself, neither kept in the repository; protocol and figures in issue 4's
     // session-9 note.
     folds,
+    // A single split's trials all validate on the same holdout (drawn from the seed), so their held-out
+    // predictions line up and the job can still end with an ensemble (durable/trial-work fold_seed).
+    ...(folds === 1 && !forecast ? { shared_holdout: true } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
     lease_ms: Math.max(5, Number(env.TRIAL_LEASE_SECONDS || 300)) * 1000,
     created_at: now,

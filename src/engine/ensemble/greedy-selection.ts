@@ -16,7 +16,8 @@ export interface EnsembleCandidate {
   readonly id: string;
   /**
    * Out-of-fold outputs, rows * outputWidth in target-row order (as runTrial returns them). Every row
-   * must hold a genuine out-of-fold prediction: a holdout trial's partial OOF is not a valid candidate.
+   * must hold a genuine out-of-fold prediction: a holdout trial's partial OOF is not a valid candidate
+   * (a job's trials sharing one holdout are given its rows alone: select-for-job onScoredRows).
    */
   readonly oof: Float32Array;
   /** Predicted serving cost of this model (e.g. µs per row); counted once however often it is picked. */

@@ -4,7 +4,8 @@
  * overrides, same target preparation, so out-of-fold rows line up), runs greedy selection over the trials'
  * out-of-fold predictions, and says whether the blend beats the best single trial. Multiclass jobs scored
  * by log loss pool their members log-linearly instead (./log-linear-pool), when the fit's work is small
- * enough for one invocation; every other job averages the greedy selection's picks.
+ * enough for one invocation; every other job averages the greedy selection's picks. A job whose trials
+ * shared one holdout (a single split over large data) is selected on that holdout's rows alone.
  *
  * An averaged blend's probabilities are not recalibrated. A temperature fitted on the blend's out-of-fold rows
  * (multiclass log loss) always sharpened them (T 0.2-0.9) and on held-out data was worse in 8 of 12
@@ -14,8 +15,10 @@
  * The log-linear pool also sharpens, but together with weighing two or more members, and that held up
  * (figures in ./log-linear-pool).
  */
-import type { Task } from '../core/task';
+import { EngineError } from '../core/errors';
+import { outputWidth, type Task } from '../core/task';
 import type { Dataset } from '../data/dataset';
+import { holdoutPositions, takeRows } from '../data/shared-holdout';
 import { prepareTarget } from '../data/target';
 import { type MetricName, toLoss } from '../eval/metrics';
 import { positiveClassIndex } from '../eval/positive-class';
@@ -37,6 +40,11 @@ export interface JobEnsembleSpec {
    * candidate has none.
    */
   readonly maxCostMicros?: number;
+  /**
+   * A job whose trials all validated on one shared holdout (their fold seed, data/shared-holdout): their
+   * out-of-fold arrays fill those rows only, so the selection scores and weighs them on those rows alone.
+   */
+  readonly holdoutSeed?: number;
 }
 
 /**
@@ -69,9 +77,11 @@ export const DEFAULT_MAX_MEMBERS = 6;
  */
 export const DEFAULT_MAX_SERVING_MICROS = 400;
 
-export function selectJobEnsemble(ds: Dataset, spec: JobEnsembleSpec, candidates: readonly JobEnsembleCandidate[]): JobEnsembleResult {
-  const target = prepareTarget(ds, spec.target, spec.task);
-  const nClasses = target.classes.length;
+export function selectJobEnsemble(ds: Dataset, spec: JobEnsembleSpec, all: readonly JobEnsembleCandidate[]): JobEnsembleResult {
+  const prepared = prepareTarget(ds, spec.target, spec.task);
+  const nClasses = prepared.classes.length;
+  const { y, candidates } = onScoredRows(prepared.y, prepared.task, nClasses, spec.holdoutSeed, all);
+  const target = { ...prepared, y };
   // The cap bounds the blend's own estimate, not a sum of its members': the request overhead is paid once,
   // and the members' trees slow each other down by sharing the cache.
   const maxCost = spec.maxCostMicros ?? DEFAULT_MAX_SERVING_MICROS;
@@ -91,4 +101,18 @@ export function selectJobEnsemble(ds: Dataset, spec: JobEnsembleSpec, candidates
   // Scores are in the metric's own direction; compare as losses so both directions work.
   const improves = selection.members.length > 1 && selection.loss < toLoss(spec.metric, selection.bestSingle.score);
   return { selection, improves };
+}
+
+/**
+ * The target and the candidates' out-of-fold rows the selection scores on: every row after cross-validation,
+ * the shared holdout's rows only (in target order) when the trials validated on one.
+ */
+export function onScoredRows<C extends EnsembleCandidate>(y: Float32Array, task: Task, nClasses: number, holdoutSeed: number | undefined, candidates: readonly C[]): { y: Float32Array; candidates: readonly C[] } {
+  if (holdoutSeed === undefined) return { y, candidates };
+  const rows = holdoutPositions(y, task, holdoutSeed);
+  const width = outputWidth(task, nClasses);
+  // Checked before gathering, which would read a short array's missing rows as NaN.
+  const bad = candidates.find((c) => c.oof.length !== y.length * width);
+  if (bad) throw new EngineError('invalid_params', `candidate "${bad.id}" has ${bad.oof.length} OOF values, expected ${y.length} rows × ${width}`, { candidate: bad.id });
+  return { y: takeRows(y, rows, 1), candidates: candidates.map((c) => ({ ...c, oof: takeRows(c.oof, rows, width) })) };
 }

@@ -6,12 +6,13 @@
  * best single trial writes one self-contained ensemble artifact (member models embedded) next to them.
  * The blend's latency is capped: each candidate's estimated serving cost and its trees' shapes
  * (engine/serialize/serving-cost, stored as metadata on its artifact: ./serving-metadata) give the blend's
- * estimate, which the selection keeps within the cap. A forecast job's blend is ./forecast-blend-task.
+ * estimate, which the selection keeps within the cap. A job whose trials shared one holdout (a single split,
+ * `fold_seed`) is selected on that holdout's rows. A forecast job's blend is ./forecast-blend-task.
  */
 import { type AnyEnvelope, applyOverrides, buildEnsembleEnvelope, type Dataset, parseAnyEnvelope, selectJobEnsemble } from '../../engine';
 import { trainingPart } from '../../engine/data/holdout';
 import { prepareTarget } from '../../engine/data/target';
-import { DEFAULT_MAX_SERVING_MICROS } from '../../engine/ensemble/select-for-job';
+import { DEFAULT_MAX_SERVING_MICROS, onScoredRows } from '../../engine/ensemble/select-for-job';
 import { positiveClassIndex } from '../../engine/eval/positive-class';
 import { selectionEstimate } from '../../engine/eval/selection-estimate';
 import type { BestEstimate, EnsembleReport, EnsembleWork } from '../../durable/protocol';
@@ -57,6 +58,8 @@ export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset
         metric: work.metric,
         ...(work.positive_class !== undefined ? { positiveClass: work.positive_class } : {}),
         ...(work.max_serving_us !== undefined ? { maxCostMicros: work.max_serving_us } : {}),
+        // A single split shared by every trial: selected on its held-out rows alone.
+        ...(work.fold_seed !== undefined ? { holdoutSeed: work.fold_seed } : {}),
       },
       candidates,
     );
@@ -91,7 +94,9 @@ function estimateOfPick(dataset: Dataset, work: EnsembleWork, oofs: Float32Array
   try {
     const target = prepareTarget(dataset, work.target, work.task);
     const positive = target.task === 'binary' ? positiveClassIndex(target.classes, work.positive_class) : undefined;
-    const picked = selectionEstimate(target.y, target.classes.length, work.metric, oofs, { seed: 1, ...(positive !== undefined ? { positive } : {}) });
+    // A shared holdout's predictions fill its rows only: the pick is resampled on those.
+    const scored = onScoredRows(target.y, target.task, target.classes.length, work.fold_seed, oofs.map((oof, i) => ({ id: String(i), oof })));
+    const picked = selectionEstimate(scored.y, target.classes.length, work.metric, scored.candidates.map((c) => c.oof), { seed: 1, ...(positive !== undefined ? { positive } : {}) });
     return picked ? { estimate: picked } : {};
   } catch (err) {
     console.error('no estimate of the best trial', err);

@@ -121,6 +121,7 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
       metric: work.metric,
       ...(work.positive_class !== undefined ? { positiveClass: work.positive_class } : {}),
       seed: work.seed,
+      ...(work.fold_seed !== undefined ? { foldSeed: work.fold_seed } : {}),
       folds: work.folds,
       // Absent in work claimed from a coordinator deployed before fidelities existed: a full trial.
       trainFraction: work.fidelity ?? 1,
@@ -135,9 +136,10 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
     // instead of downloading every candidate's artifact.
     const { micros: servingUs, metadata } = servingMetadata(outcome.envelope);
     await writeObject(env.STORE, work.artifact_key, JSON.stringify(outcome.envelope), 'model artifact', 'application/json', metadata);
-    // Out-of-fold predictions feed the end-of-search ensemble; a holdout trial's cover only some rows, and
-    // low-fidelity trials never enter the ensemble, so neither is written.
-    const fullOof = work.folds > 1 && (work.fidelity ?? 1) === 1;
+    // Out-of-fold predictions feed the end-of-search ensemble; low-fidelity trials never enter it, and a
+    // holdout trial's cover only its own holdout's rows, so neither is written, unless the job's trials all
+    // share one holdout (fold_seed): the ensemble is then selected on its rows.
+    const fullOof = (work.folds > 1 || work.fold_seed !== undefined) && (work.fidelity ?? 1) === 1;
     if (fullOof) await writeObject(env.STORE, work.oof_key, new Uint8Array(outcome.oof.buffer, outcome.oof.byteOffset, outcome.oof.byteLength), 'out-of-fold predictions');
     return {
       status: 'complete',

@@ -82,7 +82,8 @@ async function outOfFold(env: Env, tenant: string, v: ModelVersionInfo): Promise
   const basis = await coordinator.retrainBasis(v.trial_id);
   if (!basis) return { ok: false, reason: `the job ${v.job_id} that made version ${v.version} is no longer known` };
   const config = basis.config as JobConfig;
-  if (config.folds <= 1) return { ok: false, reason: `the job evaluated its trials on a single split (folds = 1, chosen for large data), so it kept no out-of-fold predictions` };
+  // A shared holdout's predictions (JobConfig.shared_holdout) fill a fifth of the rows, not every row as this answer's do.
+  if (config.folds <= 1) return { ok: false, reason: `the job evaluated its trials on a single split (folds = 1, chosen for large data), so it kept no out-of-fold predictions for every row` };
   let members: { trial_id: string; weight: number }[] | undefined;
   let combine: 'log_linear' | undefined;
   if (v.trial_id === 'ensemble') {
