@@ -2,13 +2,14 @@
  * GET /v1/models/{model}/evaluation on models made by real jobs: out-of-fold metrics that agree with the
  * score the search recorded, a ROC curve and a confusion matrix that add up to the data, residuals for
  * regression, a multiclass log-loss job's log-linear pool evaluated as it pools, and `available: false`
- * for a job evaluated on a single split.
+ * for a forecast model; a job over 20,000 rows is scored on the holdout its trials shared.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError, jsonOf, send, SMALL_CSV, tenantKey, waitJob } from './tenant';
 
 let key = '';
 let pooledJob: Record<string, any> = {};
+let bigJob: Record<string, any> = {};
 
 const REGRESSION_CSV = ['x,z,y', ...Array.from({ length: 80 }, (_, i) => `${i},${(i * 37) % 11},${(2 * i + ((i * 37) % 11) * 0.5 + (i % 4)).toFixed(2)}`)].join('\n');
 /**
@@ -24,7 +25,7 @@ const MULTICLASS_CSV = [
     return `${x.toFixed(2)},${z},${(i * 53) % 17},${label}`;
   }),
 ].join('\n');
-/** Over 20,000 rows: the job picks a single split and writes no out-of-fold predictions. */
+/** Over 20,000 rows: the job picks a single split, shared by its trials, and keeps their predictions on its rows. */
 const LARGE_CSV = ['a,label', ...Array.from({ length: 20_100 }, (_, i) => `${i % 97},${(i % 97) > 48 ? 'hi' : 'lo'}`)].join('\n');
 
 async function upload(name: string, csv: string) {
@@ -48,7 +49,7 @@ describe('GET /v1/models/{model}/evaluation', () => {
     await Promise.all([
       train({ dataset: 'small', target: 'label', model: 'clf', models: ['linear', 'knn'], budget: { trials: 3 }, seed: 5 }),
       train({ dataset: 'reg', target: 'y', model: 'reg', models: ['linear', 'gbdt'], budget: { trials: 2 }, seed: 5 }),
-      train({ dataset: 'large', target: 'label', model: 'big', models: ['linear'], budget: { trials: 1 }, seed: 5 }),
+      train({ dataset: 'large', target: 'label', model: 'big', models: ['linear'], budget: { trials: 1 }, seed: 5 }).then((job) => (bigJob = job)),
       train({ dataset: 'three', target: 'label', model: 'pooled', models: ['linear', 'knn', 'cart'], budget: { trials: 4 }, seed: 5 }).then((job) => (pooledJob = job)),
     ]);
   }, 200_000);
@@ -110,11 +111,12 @@ describe('GET /v1/models/{model}/evaluation', () => {
     await expectError(await send({ method: 'POST', path: '/v1/models/pooled/predict', key, body: { rows, explain: true } }), 422, 'explain_unavailable');
   });
 
-  it('says why when the job kept no out-of-fold predictions (single split)', async () => {
+  it('scores a single split\'s model on the holdout its job\'s trials shared, and on those rows alone', async () => {
     const e = await jsonOf(await evaluationOf('big'));
-    expect(e.available).toBe(false);
-    expect(e.reason).toMatch(/single split/);
-    expect(e.metrics).toBeUndefined();
+    expect(e).toMatchObject({ available: true, source: 'out_of_fold', folds: 1, family: 'linear' });
+    // A stratified fifth of 20,100 rows.
+    expect(Math.abs(e.rows - 20_100 / 5)).toBeLessThanOrEqual(2);
+    expect(e.metrics.roc_auc).toBeCloseTo(bigJob.best.score, 6);
   });
 
   it('says why, not 500, once the training data has been deleted', async () => {

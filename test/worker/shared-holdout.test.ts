@@ -2,7 +2,8 @@
  * A job over 20,000 rows validates on a single split: every trial on the same holdout (drawn from the
  * job's seed, JobConfig.shared_holdout), so their held-out predictions are kept and the job ends with an
  * ensemble selected on those rows, where it used to publish its best trial alone. A job challenging the
- * champion holds a fifth out of the search first: its trials' holdout is drawn from the rows left.
+ * champion holds a fifth out of the search first: its trials' holdout is drawn from the rows left. The
+ * evaluation route scores the published ensemble on the shared holdout's rows.
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +61,15 @@ describe('a job over 20,000 rows (a single split shared by its trials)', () => {
     expect(job.best_estimate).toMatchObject({ method: 'bootstrap_bias_corrected_cv', rows: 2_000 });
     const answer = await jsonOf(await send({ method: 'POST', path: '/v1/models/large/predict', key, body: { rows: [{ a: 90, b: 10, c: 'q' }, { a: 10, b: 10, c: 'q' }] } }));
     expect(answer.predictions).toEqual(['yes', 'no']);
+  });
+
+  it('evaluates the published ensemble on the held-out fifth: its score there, over those rows alone', async () => {
+    const e = await jsonOf(await send({ method: 'GET', path: '/v1/models/large/evaluation', key }));
+    expect(e).toMatchObject({ available: true, source: 'out_of_fold', folds: 1, rows: ROWS / 5, family: 'ensemble' });
+    expect(e.members.length).toBe(job.ensemble.members.length);
+    // The members blended on the same rows the selection scored them on: the job's ensemble score.
+    expect(e.metrics.roc_auc).toBeCloseTo(job.ensemble.score, 6);
+    expect(e.confusion.matrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(ROWS / 5);
   });
 
   it('validated every trial on the same fifth of the rows, the one the job\'s seed holds out', async () => {

@@ -162,7 +162,7 @@ async function showEvaluation(section, model, version, signal) {
   const plots = el('div', { class: 'chart-row' });
   replace(
     section,
-    el('p', { class: 'muted', text: `${num(e.rows)} rows of ${e.dataset.name} v${e.dataset.version}, each predicted by a model that did not train on it (${e.folds}-fold cross-validation${e.members ? `, blend of ${e.members.length} trials` : `, trial ${e.trial_id}`}).` }),
+    el('p', { class: 'muted', text: `${num(e.rows)} rows of ${e.dataset.name} v${e.dataset.version}, each predicted by a model that did not train on it (${e.folds === 1 ? 'the holdout the search\'s trials shared' : `${e.folds}-fold cross-validation`}${e.members ? `, blend of ${e.members.length} trials` : `, trial ${e.trial_id}`}).` }),
     table(
       [
         // f1 names the class it is computed for (the job's positive class), as the ROC curve does.

@@ -249,7 +249,7 @@ const models: Operation[] = [
   {
     method: 'get', path: '/v1/models/{model}/evaluation', operationId: 'getEvaluation', tag: 'models', access: 'key',
     summary: 'How a version did on rows it never trained on (out-of-fold)',
-    description: 'Every metric of the task, the ROC curve (binary), the confusion matrix (classification), residuals (regression) and feature importances. A binary evaluation names its `positive_class`, the class f1 and the ROC curve speak for. A job run on a single split kept predictions for its held-out rows only, not out-of-fold ones for every row: `available: false` with the reason.',
+    description: 'Every metric of the task, the ROC curve (binary), the confusion matrix (classification), residuals (regression) and feature importances. A binary evaluation names its `positive_class`, the class f1 and the ROC curve speak for. A job run on a single split (over 20,000 rows) is scored on the holdout its trials shared (`folds: 1`, `rows` its rows); one made before the split was shared kept no predictions: `available: false` with the reason.',
     query: { version: versionQuery('model') },
     responses: { 200: ok('the evaluation, or why there is none', r.evaluationResponse), 400: fail('invalid_name, invalid_request (version)'), 404: fail('model_not_found, model_version_not_found') },
   },

@@ -586,7 +586,7 @@ export const evaluationResponse = z.discriminatedUnion('available', [
     available: z.literal(true),
     task: z.string(),
     source: z.literal('out_of_fold'),
-    folds: z.int(),
+    folds: z.int().describe("the job's folds; 1: its trials shared one holdout (a fifth of the rows, over 20,000 rows), and these are its rows' predictions"),
     dataset: z.object({ name: z.string(), version: z.int() }),
     members: z.array(z.object({ trial_id: z.string(), weight: z.number() })).optional().describe('an ensemble\'s members'),
     combine: z.literal('log_linear').optional().describe('how the members were combined, as in the job\'s ensemble'),

@@ -8,12 +8,16 @@
  * answer holds every metric of the task (a binary one names the positive class its F1 and ROC curve speak
  * for, the job's), the ROC curve (binary), the confusion matrix (classification),
  * a residual sample (regression) and the version's feature importances (worker/feature-importance). A
- * job run on a single split writes no out-of-fold predictions, and a forecast model is validated on
+ * job run on a single split shared by its trials (JobConfig.shared_holdout) is scored on that holdout's
+ * rows alone, the only ones its trials predicted without training on them (`folds: 1`). A job run on a
+ * single split of each trial's own writes no such predictions, and a forecast model is validated on
  * rolling origins instead: the answer is then `available: false` with the reason.
  */
 import { Hono } from 'hono';
 import { applyOverrides, decodeDataset, prepareTarget } from '../../engine';
+import { outputWidth } from '../../engine/core/task';
 import { trainingPart } from '../../engine/data/holdout';
+import { holdoutPositions, takeRows } from '../../engine/data/shared-holdout';
 import { logLinearPool } from '../../engine/ensemble/log-linear-pool';
 import { blendOutputs, type WeightedOutput } from '../../engine/eval/blend';
 import { evaluatePredictions } from '../../engine/eval/evaluation';
@@ -53,10 +57,16 @@ evaluation.get('/:model/evaluation', async (c) => {
   const { dataset: all } = applyOverrides(decodeDataset(await readObjectBytes(c.env.STORE, config.dataset.key, 'dataset')), config.columns);
   const dataset = config.holdout ? trainingPart(all, config.target, config.task, config.holdout) : all;
   const target = prepareTarget(dataset, config.target, config.task);
+  // A shared holdout's trials predicted its rows only (the rest of each array is zeros, not predictions):
+  // those rows are scored, as the job's ensemble was selected on them.
+  const rows = config.shared_holdout ? holdoutPositions(target.y, target.task, config.seed) : undefined;
+  const width = outputWidth(target.task, target.classes.length);
+  const y = rows ? takeRows(target.y, rows, 1) : target.y;
+  const scored = rows ? parts.map((p) => ({ ...p, output: takeRows(p.output, rows, width) })) : parts;
   // Combined as the ensemble combines its members (a pool is never a single member: see select-for-job).
-  const output = combine === 'log_linear' ? logLinearPool(parts.map((p) => p.output), parts.map((p) => p.weight), target.classes.length) : parts.length === 1 ? parts[0].output : blendOutputs(parts);
+  const output = combine === 'log_linear' ? logLinearPool(scored.map((p) => p.output), scored.map((p) => p.weight), target.classes.length) : scored.length === 1 ? scored[0].output : blendOutputs(scored);
   // F1 and the ROC curve speak for the job's positive class (class index 1 for a job made before it was recorded).
-  const result = evaluatePredictions(target.task, target.y, output, target.classes, config.task === 'binary' ? config.positive_class : undefined);
+  const result = evaluatePredictions(target.task, y, output, target.classes, config.task === 'binary' ? config.positive_class : undefined);
   return c.json({
     ...head,
     available: true,
@@ -82,8 +92,8 @@ async function outOfFold(env: Env, tenant: string, v: ModelVersionInfo): Promise
   const basis = await coordinator.retrainBasis(v.trial_id);
   if (!basis) return { ok: false, reason: `the job ${v.job_id} that made version ${v.version} is no longer known` };
   const config = basis.config as JobConfig;
-  // A shared holdout's predictions (JobConfig.shared_holdout) fill a fifth of the rows, not every row as this answer's do.
-  if (config.folds <= 1) return { ok: false, reason: `the job evaluated its trials on a single split (folds = 1, chosen for large data), so it kept no out-of-fold predictions for every row` };
+  // Before the split was shared (JobConfig.shared_holdout), each trial held out rows of its own and kept no predictions.
+  if (config.folds <= 1 && !config.shared_holdout) return { ok: false, reason: `the job evaluated its trials on a single split (folds = 1, chosen for large data) drawn for each trial, so it kept no out-of-fold predictions` };
   let members: { trial_id: string; weight: number }[] | undefined;
   let combine: 'log_linear' | undefined;
   if (v.trial_id === 'ensemble') {
