@@ -72,6 +72,19 @@ export function encodeDatasetYielding(ds: Dataset, yieldControl: () => Promise<v
   return runStepsYielding(encodeSteps(ds), yieldControl);
 }
 
+/**
+ * JSON.stringify(header), a column's entry at a time: the levels of two identifier columns of 400,000
+ * rows took 0.1-0.2 s to write at once. The same text (keys in the same order, no spaces).
+ */
+function* headerJsonSteps(header: FileHeader): Steps<string> {
+  const columns: string[] = [];
+  for (const block of header.columns) {
+    columns.push(JSON.stringify(block));
+    yield;
+  }
+  return `{"version":${JSON.stringify(header.version)},"rows":${JSON.stringify(header.rows)},"columns":[${columns.join(',')}]}`;
+}
+
 function* encodeSteps(ds: Dataset): Steps<Uint8Array> {
   const blocks: BlockHeader[] = [];
   const arrays: (NumericValues | Int32Array)[] = [];
@@ -96,16 +109,17 @@ function* encodeSteps(ds: Dataset): Steps<Uint8Array> {
     offset += align8(arr.byteLength);
     yield;
   }
-  const header: FileHeader = { version: COLUMNAR_VERSION, rows: ds.rows, columns: blocks };
-  const headerBytes = utf8Encode(JSON.stringify(header));
+  const headerBytes = utf8Encode(yield* headerJsonSteps({ version: COLUMNAR_VERSION, rows: ds.rows, columns: blocks }));
   const dataStart = align8(8 + headerBytes.length);
   const out = new Uint8Array(dataStart + offset);
   out.set(MAGIC, 0);
   new DataView(out.buffer).setUint32(4, headerBytes.length, true);
   out.set(headerBytes, 8);
-  arrays.forEach((arr, i) => {
-    out.set(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), dataStart + blocks[i].offset);
-  });
+  // A column copied between two turns: a large upload's file of tens of MB took 0.1-0.3 s to fill at once.
+  for (let i = 0; i < arrays.length; i++) {
+    yield;
+    out.set(new Uint8Array(arrays[i].buffer, arrays[i].byteOffset, arrays[i].byteLength), dataStart + blocks[i].offset);
+  }
   return out;
 }
 

@@ -20,7 +20,7 @@ import { type ColumnType, isMissingCell, isMissingNumberCell, parseBooleanCell, 
 import { type Column, type Dataset, MISSING_CODE, type NumericColumn, type NumericValues } from './dataset';
 import { type DateOrder, dayMonthParts } from './date-layout';
 import { guessedOrderWarning } from './datetime-override';
-import { type DateDetection, detectDateOrder } from './detect-date-order';
+import { type DateDetection, detectDateOrderSteps } from './detect-date-order';
 import { fixedRowsWhere } from './fixed-rows';
 import { nearDatesWarning } from './near-dates';
 import { sortDistinctSteps } from './sort-steps';
@@ -148,13 +148,13 @@ function* buildColumn(name: string, cells: string[], forced: ColumnType | undefi
     if (i % CELLS_PER_STEP === CELLS_PER_STEP - 1) yield;
   }
   yield;
-  const guessed = forced === undefined ? guessType(name, present, distinct, n, appended) : undefined;
+  const guessed = forced === undefined ? yield* guessType(name, present, distinct, n, appended) : undefined;
   const type = forced ?? (guessed as Guess).type;
   yield;
 
   if (type === 'datetime') {
     // A date column's layout is decided by all its cells, once (a forced one is detected as a guessed one is).
-    const dates = guessed ? guessed.dates : detectDateOrder(present, { appended });
+    const dates = guessed ? guessed.dates : yield* detectDateOrderSteps(present, { appended }, CELLS_PER_STEP);
     const order = dates?.order;
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -207,7 +207,8 @@ interface Guess {
   readonly dates?: DateDetection;
 }
 
-function guessType(name: string, present: string[], distinct: Set<string>, n: number, appended: boolean): Guess {
+/** The type the cells say, yielding within its passes over them (each up to 0.1-0.3 s on 400,000 cells). */
+function* guessType(name: string, present: string[], distinct: Set<string>, n: number, appended: boolean): Steps<Guess> {
   if (distinct.size <= 1) return { type: 'constant' };
   const truths = new Set([...distinct].map((v) => parseBooleanCell(v)));
   if (truths.size === 2 && !truths.has(undefined)) return { type: 'boolean' };
@@ -215,15 +216,17 @@ function guessType(name: string, present: string[], distinct: Set<string>, n: nu
   // Numbers and dates may sit among placeholders, but there must be some. The placeholder test runs only
   // on cells that do not parse, and the scan stops at the first cell that is neither (past the few stray
   // words numbers may hold): categories cost a cell or a few.
-  if (readsAs(present, parseNumberCell, strayAllowance(present.length))) {
+  if (yield* readsAs(present, parseNumberCell, strayAllowance(present.length))) {
     // Placeholders and stray words are missing values, whole or not.
-    const integers = present.every((c) => {
-      const v = parseNumberCell(c);
-      return Number.isNaN(v) || Number.isInteger(v);
-    });
+    let integers = true;
+    for (let i = 0; i < present.length && integers; i++) {
+      const v = parseNumberCell(present[i]);
+      integers = Number.isNaN(v) || Number.isInteger(v);
+      if (i % CELLS_PER_STEP === CELLS_PER_STEP - 1) yield;
+    }
     return { type: integers && ID_NAME_RE.test(name) && n > 10 && (allUnique || nearlyUnique(distinct.size, present.length, n)) ? 'id' : 'numeric' };
   }
-  const dates = detectDateOrder(present, { appended });
+  const dates = yield* detectDateOrderSteps(present, { appended }, CELLS_PER_STEP);
   if (dates) return { type: 'datetime', dates };
   // A key with a stray repeat or a gap (an appended duplicate, one blank) is still a key.
   if ((allUnique && n > 10) || (nearlyUnique(distinct.size, present.length, n) && (ID_NAME_RE.test(name) || looksLikeKeys(present)))) {
@@ -237,12 +240,14 @@ function guessType(name: string, present: string[], distinct: Set<string>, n: nu
  * Whether every cell parses with `parse` or is a placeholder, at least one parses, and at most `strays`
  * cells are stray words instead (data/stray-text).
  */
-function readsAs(cells: string[], parse: (cell: string) => number, strays: number): boolean {
+function* readsAs(cells: string[], parse: (cell: string) => number, strays: number): Steps<boolean> {
   let parsed = false;
   let stray = 0;
-  for (const c of cells) {
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i];
     if (!Number.isNaN(parse(c))) parsed = true;
     else if (!isMissingNumberCell(c) && !(isStrayText(c) && ++stray <= strays)) return false;
+    if (i % CELLS_PER_STEP === CELLS_PER_STEP - 1) yield;
   }
   return parsed;
 }
@@ -345,9 +350,27 @@ export function profileColumn(col: Column): ColumnProfile {
     if (c < 0) missing++;
     else counts[c]++;
   }
-  const top = counts
-    .map((count, i) => ({ value: col.levels[i], count }))
-    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1))
-    .slice(0, 10);
-  return { name: col.name, type: col.type, missing, unique: col.levels.length, ...(dropped ? { dropped } : {}), top };
+  return { name: col.name, type: col.type, missing, unique: col.levels.length, ...(dropped ? { dropped } : {}), top: topLevels(col.levels, counts, TOP_LEVELS) };
+}
+
+/** Levels a coded column's profile lists (`top`). */
+const TOP_LEVELS = 10;
+
+/**
+ * The `k` most frequent levels with their counts, most first, equal counts in the order of their values:
+ * the first `k` of all the levels sorted so, picked in one pass. Sorting an identifier column's 400,000
+ * levels took 0.1-0.2 s in one go, in which requests sharing a Worker waited.
+ */
+function topLevels(levels: readonly string[], counts: readonly number[], k: number): { value: string; count: number }[] {
+  const top: { value: string; count: number }[] = [];
+  // Whether level i goes before the entry e (levels are distinct, so one of the two always goes first).
+  const before = (i: number, e: { value: string; count: number }) => counts[i] > e.count || (counts[i] === e.count && levels[i] < e.value);
+  for (let i = 0; i < levels.length; i++) {
+    if (top.length === k && !before(i, top[k - 1])) continue;
+    let at = Math.min(top.length, k - 1);
+    while (at > 0 && before(i, top[at - 1])) at--;
+    if (top.length === k) top.pop();
+    top.splice(at, 0, { value: levels[i], count: counts[i] });
+  }
+  return top;
 }
