@@ -72,4 +72,25 @@ export function firstRows(csv: string, n: number): string {
   return csv.trim().split(/\r?\n/).slice(0, n + 1).join('\n');
 }
 
+/**
+ * Sends GET /v1/models again and again, each after the answer to the one before, until `work` settles
+ * (a request that must give other requests a turn): its result, and each probe's time from its sending to
+ * its answer.
+ */
+export async function probeWhile<T>(work: Promise<T>): Promise<{ result: T; probesMs: number[] }> {
+  let done = false;
+  const settled = work.finally(() => {
+    done = true;
+  });
+  const probesMs: number[] = [];
+  while (!done) {
+    const sent = performance.now();
+    const res = await call('GET', '/v1/models');
+    if (res.status !== 200) throw new Error(`a probe was answered ${res.status}`);
+    await res.arrayBuffer();
+    probesMs.push(performance.now() - sent);
+  }
+  return { result: await settled, probesMs };
+}
+
 export { detachedJobConfig } from '../fixtures/job-config';

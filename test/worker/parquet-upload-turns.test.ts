@@ -6,7 +6,7 @@
  */
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, json } from './helpers';
+import { call, json, probeWhile } from './helpers';
 
 const ROWS = 500_000;
 const CITIES = ['Paris', 'Lyon', 'Lille', 'Nantes', 'Brest', 'Metz', 'Nice'];
@@ -39,21 +39,12 @@ describe('a large Parquet upload and a request beside it', () => {
   it('answers the request long before the file is decoded, and refuses the file as before', async () => {
     const bytes = bigParquet();
     const started = performance.now();
-    let done = false;
     const upload = call('PUT', '/v1/datasets/big-parquet', bytes, { 'content-type': 'application/vnd.apache.parquet' }).then(async (res) => {
       const body = await json(res);
-      done = true;
       return { status: res.status, body, uploadMs: performance.now() - started };
     });
-    const probesMs: number[] = [];
-    while (!done) {
-      const sent = performance.now();
-      const res = await call('GET', '/v1/models');
-      expect(res.status).toBe(200);
-      await res.arrayBuffer();
-      probesMs.push(performance.now() - sent);
-    }
-    const { status, body, uploadMs } = await upload;
+    const { result, probesMs } = await probeWhile(upload);
+    const { status, body, uploadMs } = result;
     console.log(`upload ${Math.round(uploadMs)} ms; ${probesMs.length} probes, worst ${Math.round(Math.max(...probesMs))} ms`);
     expect(status).toBe(400);
     expect(body.error).toMatchObject({ code: 'field_too_long', details: { row: ROWS, column: 'note', limit: 65_536 } });
