@@ -4,7 +4,8 @@
  * Saturday, a lunch break and a Saturday slot no weekday holds, the week's wrap and a series starting
  * mid-week; none for every other series. In models: a noiseless time-of-day pattern forecast exactly over
  * a week by seasonal differencing on the clock (and not positionally), a held-out week of a simulated shop
- * forecast better on the clock by seasonal differencing and by ets, the artifacts' flags of the tabular
+ * forecast better on the clock by seasonal differencing and by ets, ets with a covariate reading its season
+ * on the clock too (a short Friday's hours keep their pattern), the artifacts' flags of the tabular
  * families, ets and the rnn (aligned ones say so, ones without read positionally as before, a flag on
  * another frequency is refused), the search space's room for the clock's longer reach on a short series,
  * and series whose days are alike trained alike whatever `clock_aligned` says, with no new field (the
@@ -31,6 +32,8 @@ type WeekRuns = (weekday: number) => readonly (readonly [number, number])[];
 const SHOP: WeekRuns = (w) => (w === 0 ? [] : w === 6 ? [[10, 16]] : [[9, 18]]);
 /** 08:30 to 12:30 and 14:30 to 18:30 on weekdays, 09:00 to 13:00 on Saturday (half-hourly). */
 const PHARMACY: WeekRuns = (w) => (w === 0 ? [] : w === 6 ? [[9, 13]] : [[8.5, 12.5], [14.5, 18.5]]);
+/** 09:00 to 18:00 Monday to Thursday, 09:00 to 15:00 on Friday. */
+const SHORT_FRIDAY: WeekRuns = (w) => (w === 0 || w === 6 ? [] : w === 5 ? [[9, 15]] : [[9, 18]]);
 /** 09:00 to 17:00 every weekday: days alike. */
 const OFFICE: WeekRuns = (w) => (w === 0 || w === 6 ? [] : [[9, 17]]);
 
@@ -232,6 +235,47 @@ describe('clock alignment in models', () => {
       await expect(loadForecastModel({ ...clock.toArtifact(), [field]: 'yes' }, cal)).rejects.toMatchObject({ code: 'bad_artifact' });
       [clock, positional, reloaded, reloadedClock].forEach((m) => m.dispose());
     }
+  });
+
+  it('reads ets’s season on the clock with covariates too: a short Friday’s shift does not move the hours’ pattern', async () => {
+    // Monday to Thursday 09:00 to 18:00, Friday 09:00 to 15:00: positionally, each week moves the season by 6 of its 9 points.
+    const times = weekTimes(9, SHORT_FRIDAY);
+    const cal = calendarOf(times);
+    expect(cal.season).toBe(9);
+    const rng = new Rng(11);
+    const promo = times.map(() => (rng.next() < 0.25 ? 1 : 0));
+    const hourShape = (t: number) => 40 + 30 * Math.sin(((t % DAY) / HOUR - 9) * 0.7);
+    const values = times.map((t, i) => hourShape(t) + 20 * promo[i] + 0.3 * rng.normal());
+    // The last week (42 points) held out, its promotions known.
+    const held = 42;
+    const n = times.length - held;
+    const fit = [{ values: Float64Array.from(values.slice(0, n)), times: Float64Array.from(times.slice(0, n)), scale: 40, covariates: [Float64Array.from(promo.slice(0, n))] }];
+    const ctx = { calendar: cal, rng: new Rng(1), target: 'y' };
+    const tail = 100;
+    const state = { tail: Float64Array.from(values.slice(n - tail, n)), lastTime: times[n - 1], scale: 40, first: values[0], count: n, covariates: [Float64Array.from(promo.slice(n - tail))] };
+    const params = { trend: 'none', seasonal: true, transform: 'none' };
+    const clock = await fitForecastModel('ets', params, fit, ctx);
+    const positional = await fitForecastModel('ets', { ...params, clock_aligned: false }, fit, ctx);
+    const artifact = JSON.parse(JSON.stringify(clock.toArtifact()));
+    expect(artifact).toMatchObject({ phased: true });
+    expect(artifact.coefficients).toHaveLength(1);
+    // The promotion's effect is read either way; the hours' pattern only on the clock.
+    expect(artifact.coefficients[0]).toBeCloseTo(20 / 40, 1);
+    const truth = values.slice(n);
+    const errors = (f: Float64Array) => Array.from(f, (v, i) => Math.abs(v - truth[i]));
+    const onClock = errors(clock.forecast(state, held));
+    const byPosition = errors(positional.forecast(state, held));
+    // Every held-out hour, Friday's short day and the following Monday included, is its own hour's value.
+    expect(Math.max(...onClock)).toBeLessThan(3);
+    expect(Math.max(...byPosition)).toBeGreaterThan(15);
+    // Stored and loaded, each forecasts as it did; one stored without the field (every ets with covariates before) reads positionally.
+    const reloaded = await loadForecastModel(artifact, cal);
+    expect(Array.from(reloaded.forecast(state, held))).toEqual(Array.from(clock.forecast(state, held)));
+    const stored = JSON.parse(JSON.stringify(positional.toArtifact()));
+    expect(stored.phased).toBeUndefined();
+    const before = await loadForecastModel(stored, cal);
+    expect(Array.from(before.forecast(state, held))).toEqual(Array.from(positional.forecast(state, held)));
+    [clock, positional, reloaded, before].forEach((m) => m.dispose());
   });
 
   it('leaves room in the search space for the clock’s reach, so the longest lags and windows of a short series still train', async () => {

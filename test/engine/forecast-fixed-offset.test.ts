@@ -3,8 +3,8 @@
  * `-03:00`): upload keeps that offset with the column (NumericColumn.fixedUtcOffset) through storage,
  * selections and appends; the series still reads as its instants, and its forecasts, history and series
  * ends are written at that offset, the same instants as before, and so are the times its refusals and
- * reasons name. An envelope without the offset (made before it was kept) and a UTC series answer in UTC
- * as they always did.
+ * reasons name, and a business-hours refusal's opening hours, days and grid minutes. An envelope without
+ * the offset (made before it was kept) and a UTC series answer in UTC as they always did.
  */
 import { describe, expect, it } from 'vitest';
 import { appendRows } from '../../src/engine/data/append-rows';
@@ -178,5 +178,92 @@ describe('messages about a series written at one offset', () => {
     const outcome = advanceEnvelope(envelope, corrected, { target: 'y' });
     expect(outcome.advanced).toEqual([]);
     expect(outcome.left[0].reason).toContain('its value at 2024-04-07T23:00:00+05:30 is 99 in the new data');
+  });
+});
+
+describe('business-hours refusals of a series written at one offset', () => {
+  /** Local opening and closing (minutes past local midnight) per weekday (0 = Sunday), or null when closed. */
+  type LocalHours = (weekday: number) => readonly [number, number] | null;
+  const NINE_TO_FIVE: LocalHours = (w) => (w === 0 || w === 6 ? null : [9 * 60, 18 * 60]);
+  /** 09:00 to 18:00 Monday to Friday, 10:00 to 16:00 on Saturday (last points 17:00 and 15:00). */
+  const SHOP: LocalHours = (w) => (w === 0 ? null : w === 6 ? [10 * 60, 16 * 60] : [9 * 60, 18 * 60]);
+
+  /**
+   * A `t,y` table of `weeks` weeks of points every `step` minutes during `hours` on the clock `local`
+   * minutes east of UTC, from Monday 2024-01-01 there, without the wall times in `drop` and with those in
+   * `add` ("YYYY-MM-DDTHH:MM" on that clock); written at `text` (`minutes`): the offset itself, or "Z", 0
+   * for the same instants in UTC.
+   */
+  function openingAt(weeks: number, hours: LocalHours, local: number, [text, minutes]: readonly [string, number], edit: { drop?: readonly string[]; add?: readonly string[]; step?: number } = {}): Dataset {
+    const walls: number[] = [];
+    for (let day = Date.UTC(2024, 0, 1); day < Date.UTC(2024, 0, 1) + weeks * 7 * DAY; day += DAY) {
+      const open = hours(new Date(day).getUTCDay());
+      if (open !== null) for (let m = open[0]; m < open[1]; m += edit.step ?? 60) walls.push(day + m * MINUTE);
+    }
+    const dropped = new Set((edit.drop ?? []).map((w) => Date.parse(`${w}Z`)));
+    const kept = [...walls.filter((w) => !dropped.has(w)), ...(edit.add ?? []).map((w) => Date.parse(`${w}Z`))].sort((a, b) => a - b);
+    const rows = kept.map((w, i) => `${atOffset(w - local * MINUTE, text, minutes)},${10 + (i % 9)}`);
+    return datasetFromCsv(['t,y', ...rows].join('\n'));
+  }
+  const refusal = (ds: Dataset) => engineError(() => extractSeries(ds, { target: 'y' })).message;
+
+  it('names the hours, days and times of a point outside the hours at +05:30, where UTC names 03:30 to 11:30', () => {
+    // 09:00 to 17:00 at +05:30 is 03:30Z to 11:30Z; a point at 18:00 local (12:30Z) on Tuesday 2 January.
+    const late = { add: ['2024-01-02T18:00'] };
+    const message = refusal(openingAt(3, NINE_TO_FIVE, 330, ['+05:30', 330], late));
+    expect(message).toContain(
+      'row 19 (2024-01-02T18:00:00+05:30) follows row 18 (2024-01-02T17:00:00+05:30), but the series steps by 1 opening hour (hourly from 09:00 to 17:00 at +05:30, Monday to Friday); ' +
+        'it falls outside the opening hours, which a business-hours series skips (its opening hours are hourly from 09:00 to 17:00 at +05:30, Monday to Friday)',
+    );
+    expect(message).not.toContain('UTC,');
+    // The same instants written in UTC are named in UTC, as before.
+    expect(refusal(openingAt(3, NINE_TO_FIVE, 330, ['Z', 0], late))).toContain(
+      'row 19 (2024-01-02T12:30:00.000Z) follows row 18 (2024-01-02T11:30:00.000Z), but the series steps by 1 opening hour (hourly from 03:30 to 11:30 UTC, Monday to Friday)',
+    );
+  });
+
+  it('names the local days at +10:00, whose Monday opens on the UTC Sunday, and a missing whole day at the offset', () => {
+    // 09:00 to 17:00 at +10:00 is 23:00Z to 07:00Z the next UTC day, Sunday to Thursday on the UTC clock.
+    const holiday = { drop: Array.from({ length: 9 }, (_, h) => `2024-01-10T${String(9 + h).padStart(2, '0')}:00`) };
+    const message = refusal(openingAt(3, NINE_TO_FIVE, 600, ['+10:00', 600], holiday));
+    expect(message).toContain('row 64 (2024-01-11T09:00:00+10:00) follows row 63 (2024-01-09T17:00:00+10:00)');
+    expect(message).toContain('the series misses the whole working day of Wednesday 2024-01-10 (its 9 opening hours, 2024-01-10T09:00:00+10:00 to 2024-01-10T17:00:00+10:00)');
+    expect(message).toContain('hourly from 09:00 to 17:00 at +10:00, Monday to Friday');
+    expect(message).not.toContain('the next UTC day');
+    const utc = refusal(openingAt(3, NINE_TO_FIVE, 600, ['Z', 0], holiday));
+    expect(utc).toContain('the series misses the whole working day of Tuesday 2024-01-09 (its 9 opening hours, 2024-01-09T23:00:00.000Z to 2024-01-10T07:00:00.000Z)');
+    expect(utc).toContain('hourly from 23:00 to 07:00 the next UTC day UTC, Sunday to Thursday');
+  });
+
+  it("names a day's own hours of a schedule, the next opening slot and the grid's minutes at the offset, east and west", () => {
+    // Saturday opens 10:00 to 15:00 local; a point at Saturday 09:00 local is outside its own hours.
+    const early = refusal(openingAt(3, SHOP, 330, ['+05:30', 330], { add: ['2024-01-13T09:00'] }));
+    expect(early).toContain('row 97 (2024-01-13T09:00:00+05:30) follows row 96 (2024-01-12T17:00:00+05:30)');
+    expect(early).toContain(
+      "it falls outside Saturday's opening hours (from 10:00 to 15:00 at +05:30), which a business-hours series skips (its opening hours are hourly from 09:00 to 17:00 at +05:30, Monday to Friday; from 10:00 to 15:00 at +05:30, Saturday)",
+    );
+    expect(refusal(openingAt(3, SHOP, 330, ['Z', 0], { add: ['2024-01-13T09:00'] }))).toContain("it falls outside Saturday's opening hours (from 04:30 to 09:30 UTC)");
+    // West of UTC: five hours missing on Wednesday 3 January at -03:00 (a gap, not a whole day), then a point at 10:30 local.
+    const gap = refusal(openingAt(3, NINE_TO_FIVE, -180, ['-03:00', -180], { drop: ['2024-01-03T10:00', '2024-01-03T11:00', '2024-01-03T12:00', '2024-01-03T13:00', '2024-01-03T14:00'] }));
+    expect(gap).toContain('the next opening hour is 2024-01-03T10:00:00-03:00: add the missing hours with an empty target');
+    const offGrid = refusal(openingAt(3, NINE_TO_FIVE, 330, ['+05:30', 330], { add: ['2024-01-02T10:30'] }));
+    // On the UTC clock the points are at :30 past the hour (03:30Z); at +05:30 they are on the hour.
+    expect(offGrid).toContain('row 12 (2024-01-02T10:30:00+05:30) follows row 11 (2024-01-02T10:00:00+05:30)');
+    expect(offGrid).toContain('it is not at :00 past the hour as the other points are (its opening hours are hourly from 09:00 to 17:00 at +05:30, Monday to Friday)');
+    expect(refusal(openingAt(3, NINE_TO_FIVE, 330, ['Z', 0], { add: ['2024-01-02T10:30'] }))).toContain('it is not at :30 past the hour as the other points are (its opening hours are hourly from 03:30 to 11:30 UTC');
+  });
+
+  it('names a daily break at the offset where the UTC clock splits the day at midnight (+10:00)', () => {
+    // 09:00 to 11:00 and 13:00 to 17:00 at +10:00 (23:00Z to 01:00Z, closed 02:00Z, 03:00Z to 07:00Z); a point at 12:00 local on Wednesday 10 January.
+    const lunches = Array.from({ length: 21 }, (_, d) => `${new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10)}T12:00`);
+    const edit = (at: string) => ({ drop: lunches.filter((l) => l !== at) });
+    const message = refusal(openingAt(3, NINE_TO_FIVE, 600, ['+10:00', 600], edit('2024-01-10T12:00')));
+    expect(message).toContain('row 60 (2024-01-10T12:00:00+10:00) follows row 59 (2024-01-10T11:00:00+10:00)');
+    expect(message).toContain(
+      '(hourly from 09:00 to 11:00 and from 13:00 to 17:00 at +10:00, Monday to Friday); it falls in the daily break (closed 12:00 to 13:00 at +10:00), which a business-hours series skips',
+    );
+    expect(refusal(openingAt(3, NINE_TO_FIVE, 600, ['Z', 0], edit('2024-01-10T12:00')))).toContain(
+      '(hourly from 23:00 to 01:00 the next UTC day and from 03:00 to 07:00 UTC, Sunday to Thursday); it falls in the daily break (closed 02:00 to 03:00 UTC)',
+    );
   });
 });

@@ -10,7 +10,9 @@
  * with the weights and shared as they are, the smoothing runs on what the regression leaves, and each
  * forecast step adds the regression on that step's covariates (SeriesState.covariates). On business
  * hours whose days open for different hours, the season is indexed by the clock slot rather than by
- * position (./clock-alignment; `phased` in the artifact, absent in every one stored before).
+ * position (./clock-alignment; `phased` in the artifact, absent in every one stored before), with or
+ * without covariates: a smoothing on fixed phases is as linear in what it smooths as a positional one,
+ * so the regression's errors (./ets-regression) are read on the same clock, each series' with its phases.
  *
  * A fitted model keeps no per-series state: it runs the smoothing over the last `window` points of
  * whatever history it is given (the envelope's tail, or a champion's new history), starting from a
@@ -251,9 +253,10 @@ export async function fitEtsForecaster(params: Params, series: readonly FitSerie
   const windows = series.map((s) => s.values.subarray(s.values.length - window));
   const transform = fitTransform(resolveSeriesOptions(params).transform, windows.map((v, g) => v.map((x) => x / series[g].scale)), ctx.target);
   const covariates = series.some((s) => s.covariates && s.covariates.length > 0);
-  // The season on the clock (business hours whose days differ), for a model without covariates.
-  const align = season > 1 && !covariates && clockAlignedParam(params) ? clockAlignmentOf(ctx.calendar) : null;
-  const phases = series.map((s) => (align === null ? undefined : phasesFrom(align, weekPositionAt(align, ctx.calendar, s.times[s.values.length - window]), window)));
+  // The season on the clock (business hours whose days differ).
+  const align = season > 1 && clockAlignedParam(params) ? clockAlignmentOf(ctx.calendar) : null;
+  const phasing = align === null ? undefined : { align, calendar: ctx.calendar };
+  const phases = series.map((s) => phasesOf(phasing, s, s.values.length - window));
   const structure: EtsStructure = { transform, trend, season, window, ...(align !== null ? { phased: true as const } : {}) };
   const z = windows.map((v, g) => v.map((x) => forward(transform, x, series[g].scale)));
   const points = z.reduce((a, v) => a + v.length, 0);
@@ -261,9 +264,14 @@ export async function fitEtsForecaster(params: Params, series: readonly FitSerie
   const best = fitWeights(z, structure, points, phases);
   const weights = weightsOf(best.x);
   const info = { ...weights, window, season, one_step_rmse: Math.sqrt(best.value), evaluations: best.evaluations, boxcox_lambda: transform.lambda };
-  if (!covariates) return new EtsForecaster(structure, weights, undefined, info, align === null ? undefined : { align, calendar: ctx.calendar });
+  if (!covariates) return new EtsForecaster(structure, weights, undefined, info, phasing);
   await ctx.yieldControl?.();
-  return fitWithCovariates(series, structure, z, weights, info);
+  return fitWithCovariates(series, structure, z, weights, info, phasing);
+}
+
+/** The clock phases of a series' points from index `from` to its last (none when positional). */
+function phasesOf(phasing: Phasing | undefined, s: FitSeries, from: number): Int32Array | undefined {
+  return phasing === undefined ? undefined : phasesFrom(phasing.align, weekPositionAt(phasing.align, phasing.calendar, s.times[from]), s.values.length - from);
 }
 
 /** The smoothing weights that minimise the one-step errors of the series z (Nelder-Mead from START), each with its phases when phased. */
@@ -288,7 +296,7 @@ const ETS_REGRESSION_SPAN = 1000;
  * the windows of what the regression leaves. Repeating the two steps, or minimising both at once,
  * forecast no better on the simulated shops (0.51 either way) at several times the work.
  */
-function fitWithCovariates(series: readonly FitSeries[], structure: EtsStructure, z: readonly Float64Array[], first: EtsWeights, info: Record<string, number>): FittedForecastModel {
+function fitWithCovariates(series: readonly FitSeries[], structure: EtsStructure, z: readonly Float64Array[], first: EtsWeights, info: Record<string, number>, phasing?: Phasing): FittedForecastModel {
   const width = series[0].covariates?.length ?? 0;
   const spans = series.map((s, g) => {
     const c = s.covariates;
@@ -296,19 +304,20 @@ function fitWithCovariates(series: readonly FitSeries[], structure: EtsStructure
       throw new EngineError('invalid_input', `series ${g + 1} has ${c?.length ?? 0} covariate columns of ${s.values.length} points; every series needs ${width}, one value per point`, { field: 'covariates' });
     }
     const from = regressionStart(s.values, structure);
-    return { z: s.values.subarray(from).map((v) => forward(structure.transform, v, s.scale)), x: c.map((col) => col.subarray(from)) };
+    return { z: s.values.subarray(from).map((v) => forward(structure.transform, v, s.scale)), x: c.map((col) => col.subarray(from)), phases: phasesOf(phasing, s, from) };
   });
-  const coefficients = covariateCoefficients(spans.map((s) => s.z), spans.map((s) => s.x), (v, out) => smooth(v, structure, first, out));
+  // A series' span and its columns are smoothed on that span's phases (the span starts before the window).
+  const coefficients = covariateCoefficients(spans.map((s) => s.z), spans.map((s) => s.x), (v, out, g) => smooth(v, structure, first, out, spans[g].phases));
   const window = structure.window;
   const residuals = z.map((v, g) => {
     const x = spans[g].x;
     const offset = x[0].length - window;
     return v.map((zt, t) => zt - regressionAt(coefficients, x, offset + t));
   });
-  const best = fitWeights(residuals, structure, residuals.reduce((a, v) => a + v.length, 0));
+  const best = fitWeights(residuals, structure, residuals.reduce((a, v) => a + v.length, 0), series.map((s) => phasesOf(phasing, s, s.values.length - window)));
   const weights = weightsOf(best.x);
   const used = coefficients.reduce((a, c) => a + (c !== 0 ? 1 : 0), 0);
-  return new EtsForecaster(structure, weights, coefficients, { ...info, ...weights, one_step_rmse: Math.sqrt(best.value), evaluations: info.evaluations + best.evaluations, covariate_columns: used });
+  return new EtsForecaster(structure, weights, coefficients, { ...info, ...weights, one_step_rmse: Math.sqrt(best.value), evaluations: info.evaluations + best.evaluations, covariate_columns: used }, phasing);
 }
 
 /**

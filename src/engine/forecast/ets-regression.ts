@@ -39,17 +39,18 @@ interface NormalEquations {
 /**
  * The coefficients of `columns` (per series, one array per encoded covariate, aligned with `targets`) that
  * best explain the one-step errors of `targets`, pooled over the series; `errorsOf` writes the one-step
- * errors of a series under the fitted smoothing.
+ * errors of a series under the fitted smoothing, given the index of the series it belongs to (a target
+ * and its columns are smoothed alike: on the clock, with that series' phases).
  */
-export function covariateCoefficients(targets: readonly Float64Array[], columns: readonly (readonly Float64Array[])[], errorsOf: (series: Float64Array, out: Float64Array) => void): Float64Array {
+export function covariateCoefficients(targets: readonly Float64Array[], columns: readonly (readonly Float64Array[])[], errorsOf: (series: Float64Array, out: Float64Array, g: number) => void): Float64Array {
   const width = columns[0]?.length ?? 0;
   const eq: NormalEquations = { gram: new Float64Array(width * width), cross: new Float64Array(width), energy: new Float64Array(width) };
   targets.forEach((z, g) => {
     const target = new Float64Array(z.length);
-    errorsOf(z, target);
+    errorsOf(z, target, g);
     const filtered = columns[g].map((col) => {
       const e = new Float64Array(col.length);
-      errorsOf(col, e);
+      errorsOf(col, e, g);
       return e;
     });
     addSeries(eq, target, filtered, columns[g]);

@@ -35,11 +35,11 @@ function monthParts(t: number): { month: number; day: number; timeOfDay: number;
   return { month: y * 12 + m, day, timeOfDay: t - Date.UTC(y, m, day), monthEnd: day === lastDay };
 }
 
-function describeStep(freq: SeriesFrequency, clock: Clock): string {
+function describeStep(freq: SeriesFrequency, clock: Clock, utcOffset?: number): string {
   if (freq.kind === 'months') return freq.months === 1 ? '1 month' : `${freq.months} months`;
   if (freq.kind === 'index') return `${freq.step}`;
   if (freq.kind === 'business_days') return freq.name === 'working_daily' ? '1 working day' : '1 business day';
-  if (freq.kind === 'business_hours') return `1 opening ${openingUnit(freq)} (${describeOpeningHours(freq, clock)})`;
+  if (freq.kind === 'business_hours') return `1 opening ${openingUnit(freq)} (${describeOpeningHours(freq, clock, utcOffset)})`;
   if (freq.stepMs % DAY === 0) return `${freq.stepMs / DAY} day(s)`;
   return freq.stepMs % HOUR === 0 ? `${freq.stepMs / HOUR} hour(s)` : `${freq.stepMs / 60_000} minute(s)`;
 }
@@ -215,7 +215,7 @@ export function stepTime(freq: SeriesFrequency, t: number, k: number): number {
 
 /** What the user can do about a time that is not the expected next one. */
 function remedy(freq: SeriesFrequency, t: number, expected: number, datetime: boolean, clock: Clock, utcOffset?: number): string {
-  if (freq.kind === 'business_hours') return openingHoursRemedy(t, expected, freq, clock);
+  if (freq.kind === 'business_hours') return openingHoursRemedy(t, expected, freq, clock, utcOffset);
   if (freq.kind === 'business_days') {
     // A holiday is a missing point like any other: the row is added with an empty target and interpolated.
     const unit = freq.name === 'working_daily' ? 'working day' : 'business day';
@@ -251,7 +251,7 @@ export function checkRegular(freq: SeriesFrequency, times: Float64Array, column:
     throw new EngineError(
       'invalid_dataset',
       `time column "${column}" is irregular${where}: row ${rowOf(0)} (${show(times[0])}) starts the series ${off}, ` +
-        `and the series steps by ${describeStep(freq, clock)}; ${remedy(freq, times[0], times[0], datetime, clock, words.utcOffset)}`,
+        `and the series steps by ${describeStep(freq, clock, words.utcOffset)}; ${remedy(freq, times[0], times[0], datetime, clock, words.utcOffset)}`,
       { column, ...groupDetail(group), row: rowOf(0) },
     );
   }
@@ -261,7 +261,7 @@ export function checkRegular(freq: SeriesFrequency, times: Float64Array, column:
     throw new EngineError(
       'invalid_dataset',
       `time column "${column}" is irregular${where}: row ${rowOf(i)} (${show(times[i])}) follows row ${rowOf(i - 1)} (${show(times[i - 1])}), ` +
-        `but the series steps by ${describeStep(freq, clock)}; ${remedy(freq, times[i], expected, datetime, clock, words.utcOffset)}${words.note?.(i) ?? ''}`,
+        `but the series steps by ${describeStep(freq, clock, words.utcOffset)}; ${remedy(freq, times[i], expected, datetime, clock, words.utcOffset)}${words.note?.(i) ?? ''}`,
       { column, ...groupDetail(group), row: rowOf(i) },
     );
   }
