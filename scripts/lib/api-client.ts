@@ -9,6 +9,7 @@
  * another connection wakes the runtime. A fresh attempt on a fresh connection does exactly that.
  */
 import { request as httpRequest } from 'node:http';
+import { MAX_PREDICT_ROWS } from '../../src/cli/predict-batches';
 import { createClient, type EdgeAutoMLClient, errorFromResponse, type FetchFn, isTerminalStatus, type Job, type Row } from '../../src/client';
 
 const REQUEST_TIMEOUT_MS = 120_000;
@@ -104,8 +105,14 @@ export class ApiClient {
     return keys;
   }
 
-  predict(model: string, rows: Record<string, unknown>[]) {
-    return this.api.models.predict(model, rows as Row[]);
+  /** Predicts every row, in requests of at most the route's MAX_PREDICT_ROWS (a test split may be larger). */
+  async predict(model: string, rows: Record<string, unknown>[]) {
+    const parts = [];
+    for (let i = 0; i < rows.length; i += MAX_PREDICT_ROWS) parts.push(await this.api.models.predict(model, rows.slice(i, i + MAX_PREDICT_ROWS) as Row[]));
+    if (parts.length === 1) return parts[0];
+    const joined = { ...parts[0], predictions: parts.flatMap((p) => p.predictions) };
+    if (parts[0].probabilities !== undefined) joined.probabilities = parts.flatMap((p) => p.probabilities ?? []);
+    return joined;
   }
 }
 

@@ -71,16 +71,18 @@ const fidelityAt = (rung: number) => (rung === TOP ? 1 : fidelityOfRung(rung, LA
  * a new, unscreened configuration, published as the only full-fidelity trial whatever the screened ones
  * scored. Only when nothing has completed and nothing runs does it try a new configuration in full.
  * A new configuration repeats none that any trial ran (engine proposeUnseen); 'exhausted' when the
- * families allow no other and nothing runs whose result could still be promoted.
+ * families allow no other and nothing runs whose result could still be promoted. `newOnly` asks for a
+ * new configuration at the bottom rung even where the scheduler would promote one (the promotion would
+ * end past the time budget: trial-launch).
  */
-export function planTrial(s: JobState, scheduler: Scheduler, sampler: Sampler, ctx: SamplerContext, lastTrial: boolean, actual: JobState = s): PlannedTrial | 'exhausted' | undefined {
+export function planTrial(s: JobState, scheduler: Scheduler, sampler: Sampler, ctx: SamplerContext, lastTrial: boolean, actual: JobState = s, newOnly = false): PlannedTrial | 'exhausted' | undefined {
   const lines = lineages(s);
   if (lastTrial && !s.order.some((t) => isFullFidelity(t) && (t.state === 'running' || t.state === 'complete'))) {
     // Waited for in `actual`: in a reproducible job's view (`s`, durable/search-order) the latest trials
     // always show as running. Once none runs, every result is in and the choice depends on them alone.
     if (actual.order.some((t) => t.state === 'running')) return undefined;
     const best = publishableTrial(actual);
-    if (best) return { config: configOf(best), fidelity: { rung: TOP, fidelity: 1, promoted_from: best.trial_id, ...bracketOf(best) } };
+    if (best) return fullRunOf(best);
     const config = proposeUnseen(sampler, samplerHistory(lines), ctx);
     return config === undefined ? 'exhausted' : { config, fidelity: { rung: TOP, fidelity: 1, ...(scheduler === 'hyperband' ? { bracket: TOP } : {}) } };
   }
@@ -96,8 +98,9 @@ export function planTrial(s: JobState, scheduler: Scheduler, sampler: Sampler, c
     }
   }
   const nextNumber = s.order.length;
-  const job =
-    scheduler === 'asha'
+  const job = newOnly
+    ? ({ kind: 'new', rung: 0, bracket: 0 } as const)
+    : scheduler === 'asha'
       ? { ...ashaNextJob({ results, pending }, LADDER), bracket: 0 }
       : hyperbandNextJob({ results, pending, nextTrialNumber: nextNumber }, { ...LADDER, seed: ctx.seed });
   const rung = job.bracket + job.rung;
@@ -111,6 +114,11 @@ export function planTrial(s: JobState, scheduler: Scheduler, sampler: Sampler, c
   if (config !== undefined) return { config, fidelity: where };
   // Every configuration was tried: a running trial's result may still earn a promotion, so wait for it.
   return actual.order.some((t) => t.state === 'running') ? undefined : 'exhausted';
+}
+
+/** `t`'s configuration run on all the rows, as a promotion of `t` straight to the top rung. */
+export function fullRunOf(t: TrialEntry): PlannedTrial {
+  return { config: configOf(t), fidelity: { rung: TOP, fidelity: 1, promoted_from: t.trial_id, ...bracketOf(t) } };
 }
 
 /** A configuration's trials across rungs; `root` is the number of the trial that first ran it. */

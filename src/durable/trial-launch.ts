@@ -7,7 +7,8 @@
  */
 import { configKey, type FrozenTrial, proposeUnseen, type Sampler, samplerFor, type TrialConfig, withMemoryScreen } from '../engine';
 import type { CoordinatorHost } from './coordinator-host';
-import { planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
+import { fullRunOf, planTrial, samplerStrategyOf, schedulerOf } from './fidelity-plan';
+import { dueFullTrial } from './full-reserve';
 import { type JobState, runningTrials, type TrialEntry } from './job-journal';
 import { lateFamilies, startsTooLate } from './late-start';
 import type { JobConfig, TrialMessage } from './protocol';
@@ -48,7 +49,9 @@ export function launchTrials(host: CoordinatorHost, config: JobConfig, sampler: 
       late = true;
       break;
     }
-    const planned = scheduler ? planTrial(seen, scheduler, sampler, ctx, number === maxTrials - 1, host.state) : unseenPlan(sampler, trialHistory(seen), { ...ctx, families });
+    // A time budget's full-fidelity run, once due, takes the slot (full-reserve); else the scheduler's plan.
+    const reserved = scheduler ? dueFullTrial(host.state, config, now, deadline) : undefined;
+    let planned = reserved ? fullRunOf(reserved) : scheduler ? planTrial(seen, scheduler, sampler, ctx, number === maxTrials - 1, host.state) : unseenPlan(sampler, trialHistory(seen), { ...ctx, families });
     if (planned === 'exhausted') {
       // The families that fit the time left are tried out; the others are not, so the search is not exhausted.
       if (families.length < config.families.length) {
@@ -60,11 +63,16 @@ export function launchTrials(host: CoordinatorHost, config: JobConfig, sampler: 
       break;
     }
     if (!planned) break;
-    const next = planned.config;
-    if (scheduler && startsTooLate(host.state, config, next.family, planned.fidelity.fidelity ?? 1, now, deadline)) {
-      late = true;
-      break;
+    if (scheduler && startsTooLate(host.state, config, planned.config.family, planned.fidelity.fidelity ?? 1, now, deadline)) {
+      // A promotion expected to end past the budget: a new configuration on the fewest rows may still fit.
+      const fresh = planned.fidelity.rung > 0 ? planTrial(seen, scheduler, sampler, ctx, false, host.state, true) : undefined;
+      if (fresh === undefined || fresh === 'exhausted' || startsTooLate(host.state, config, fresh.config.family, fresh.fidelity.fidelity ?? 1, now, deadline)) {
+        late = true;
+        break;
+      }
+      planned = fresh;
     }
+    const next = planned.config;
     const trialId = `t${String(number).padStart(4, '0')}`;
     // Until a consumer claims it, its lease is the claim window (then heartbeats renew the full lease).
     host.append({ op: 'trial_started', trial_id: trialId, number, family: next.family, params: next.params, ...(next.note ? { note: next.note } : {}), ...planned.fidelity, at: now, lease_until: now + claimWindow(config) });
