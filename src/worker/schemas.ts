@@ -236,6 +236,18 @@ export const forecastSchema = z.strictObject({
 });
 export type ForecastBody = z.infer<typeof forecastSchema>;
 
+/** The value at `path` inside `body`, undefined where any step is missing. */
+function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
+  let at = body;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
+}
+
+const article = (noun: string) => (/^[aeiou]/.test(noun) ? 'an' : 'a');
+
 /** Reads the request body as JSON and validates it; throws the contract's 400/413 errors. */
 export async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
   const length = Number(c.req.header('content-length') ?? '0');
@@ -256,6 +268,10 @@ export async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> 
       // Named by its full path (budget.foo, not foo), as every other field is.
       const keys = issue.keys.map((k) => [...issue.path, k].join('.'));
       throw new ApiError(400, 'invalid_request', `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`, { field: keys[0] });
+    }
+    // A required field left out reads as such, not as the validator's "expected string, received undefined".
+    if (issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(body, issue.path) === undefined) {
+      throw new ApiError(400, 'invalid_request', `${field} is required (${article(issue.expected)} ${issue.expected})`, { field });
     }
     // Messages that already start with their field's name (or a field inside it) say it once ("forecast.horizon must be …").
     const message = issue.message.startsWith(`${field} `) || issue.message.startsWith(`${field}.`) ? issue.message : `${field}: ${issue.message}`;

@@ -176,6 +176,8 @@ const CASES: Case[] = [
   { name: 'job: zero trials', req: job({ ...goodJob, budget: { trials: 0 } }), status: 400, code: 'invalid_request' },
   { name: 'job: fractional trials', req: job({ ...goodJob, budget: { trials: 1.5 } }), status: 400, code: 'invalid_request' },
   { name: 'job: budget as a string', req: job({ ...goodJob, budget: '60' }), status: 400, code: 'invalid_request', check: (e) => expect(e.details.field).toBe('budget') },
+  { name: 'job: no dataset', req: job({ target: 'label' }), status: 400, code: 'invalid_request', check: (e) => expect([e.details.field, e.message]).toEqual(['dataset', 'dataset is required (a string)']) },
+  { name: 'predict: the rows field left out', req: predict({}), status: 400, code: 'invalid_request', check: (e) => expect([e.details.field, e.message]).toEqual(['rows', 'rows is required (an array)']) },
   { name: 'job: unknown field', req: job({ ...goodJob, priority: 'high' }), status: 400, code: 'invalid_request', check: (e) => expect(e.details.field).toBe('priority') },
   { name: 'job: unknown field inside budget', req: job({ ...goodJob, budget: { trials: 1, minutes: 3 } }), status: 400, code: 'invalid_request', check: (e) => expect(e.details.field).toBe('budget.minutes') },
   { name: 'job: "__proto__" field', req: job('{"dataset":"base","target":"label","__proto__":{"admin":true}}', 'application/json'), status: 400, code: 'invalid_request' },

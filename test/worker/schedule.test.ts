@@ -89,8 +89,8 @@ describe('scheduled retraining', () => {
       [{ every: '*/2 * * * *', dataset: 'base', budget: { trials: 2 } }, 'every', /2 minutes apart/],
       [{ every: '61 * * * *', dataset: 'base', budget: { trials: 2 } }, 'every', /minute field/],
       [{ every: 'soon', dataset: 'base', budget: { trials: 2 } }, 'every'],
-      [{ dataset: 'base', budget: { trials: 2 } }, 'every'],
-      [{ every: '6h', dataset: 'base' }, 'budget'],
+      [{ dataset: 'base', budget: { trials: 2 } }, 'every', /^every is required \(a string\)$/],
+      [{ every: '6h', budget: { trials: 2 } }, 'dataset', /^dataset is required/],
       [{ every: '6h', dataset: 'base', budget: {} }, 'budget', /budget.seconds, budget.trials or both/],
       [{ every: '6h', dataset: 'base', budget: { seconds: 1 } }, 'budget.seconds'],
       [{ every: '6h', dataset: 'base', budget: { trials: 2 }, min_new_rows: -1 }, 'min_new_rows'],
@@ -117,6 +117,9 @@ describe('scheduled retraining', () => {
     expect(Date.parse(set.next_due_at)).toBeGreaterThanOrEqual(before);
     expect(Date.parse(set.next_due_at)).toBeLessThanOrEqual(Date.now());
     expect(await getSchedule('base')).toEqual({ ...set, runs: [] });
+
+    // Without a budget each run searches for 60 s, as a job does.
+    expect(await jsonOf(await putSchedule('base', { every: '6h', dataset: 'base' }))).toMatchObject({ budget: { seconds: 60 } });
 
     // A cron schedule is due at its next matching time (UTC).
     const cron = await jsonOf(await putSchedule('base', { every: '0 3 * * *', dataset: 'base', budget: { seconds: 60 }, margin: 0.05 }));

@@ -54,7 +54,8 @@ export const scheduleSchema = z.strictObject({
     }
   }),
   dataset: z.string().min(1, 'dataset must name a dataset'),
-  budget: budgetSchema,
+  // Optional as a job's is, with the same default: each run searches for 60 s.
+  budget: budgetSchema.optional(),
   min_new_rows: z
     .int()
     .min(0, 'min_new_rows must be at least 0')
@@ -98,7 +99,7 @@ schedules.put('/:model/schedule', async (c) => {
   // alone decides it, so that is the rule stored and shown, and asking for the other is answered.
   const forecast = model.task === 'forecast';
   const promotion = forecast ? 'margin' : (body.promotion ?? DEFAULT_PROMOTION);
-  const schedule = await registry.putSchedule(name, { every: body.every.trim(), dataset, budget: body.budget, min_new_rows: body.min_new_rows ?? 0, margin, promotion, on_drift: onDrift });
+  const schedule = await registry.putSchedule(name, { every: body.every.trim(), dataset, budget: body.budget ?? { seconds: 60 }, min_new_rows: body.min_new_rows ?? 0, margin, promotion, on_drift: onDrift });
   await c.env.SCHEDULES.getByName(BOARD_NAME).set(c.get('tenant'), name, schedule.next_due_at, schedule.revision, onDrift !== null);
   const warnings = [...driftTriggerWarnings(onDrift), ...(forecast && body.promotion === 'beyond_noise' ? [forecastPromotionWarning(name)] : [])];
   return c.json({ ...scheduleView(schedule, metric, model.task), ...(warnings.length > 0 ? { warnings } : {}) });
