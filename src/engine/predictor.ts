@@ -177,7 +177,7 @@ export class Predictor {
    * contribution per input column (shapes and spaces in explain/explanation). Throws
    * EngineError('unsupported_task') with details.reason 'explain_unavailable' when the model (or an
    * ensemble member) cannot be explained: an MLP or kNN, an artifact stored before explanations existed,
-   * or an ensemble mixing spaces.
+   * or a multiclass ensemble with a margin member (see explain/explain-rows).
    */
   explainRows(rows: readonly unknown[]): ExplainResult {
     if (rows.length === 0) throw new EngineError('invalid_input', 'rows must hold at least one row', { field: 'rows' });

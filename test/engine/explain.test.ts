@@ -7,6 +7,8 @@
  *       values and category sets;
  *   (c) a feature the model never splits on gets exactly 0;
  *   (d) one-hot indicators, date parts and constructed pairs sum back onto their input columns;
+ *       (d2, d3) binary ensembles and fold bags with log-odds members are explained in probability space,
+ *       their output the averaged probability served;
  *   (e) models that cannot be explained give a clear error, and predicting them still works.
  * Models train on the shared datasets' training splits; rows explained come from their test splits.
  */
@@ -514,6 +516,68 @@ describe('(d2) binary ensembles mixing log-odds and probability members', () => 
   });
 });
 
+describe('(d3) several log-odds members: the output is the probability served, not an averaged margin', () => {
+  /**
+   * Checks that the explanation of `p` (members `parts` with weights `weights`, each a single log-odds
+   * model) is in probability space with output = Σ w σ(member margin), what the Predictor averages, to
+   * 1e-9 (the served value itself is that sum rounded to float32); and that the members' averaged margin
+   * would have missed it.
+   */
+  async function expectServedProbability(p: Predictor, parts: readonly ModelEnvelope[], weights: readonly number[], rows: readonly Row[]): Promise<void> {
+    const ex = p.explainRows(rows);
+    expect(ex.space).toBe('probability');
+    const served = p.predictRows(rows).probabilities!;
+    const alone = await Promise.all(parts.map(async (m) => (await Predictor.load(m)).explainRows(rows)));
+    for (const a of alone) expect(a.space).toBe('margin');
+    let worstMarginGap = 0;
+    ex.explanations.forEach((e, r) => {
+      const output = e.output as number;
+      const averaged = weights.reduce((s, w, m) => s + w * sigmoid(alone[m].explanations[r].output as number), 0);
+      expect(Math.abs(output - averaged)).toBeLessThan(1e-9);
+      expect(Math.abs((e.base as number) + sum(e.contributions as Record<string, number>) - output)).toBeLessThan(1e-9);
+      expect(Math.abs(output - served[r][ex.positiveClass!])).toBeLessThan(1e-7);
+      const averagedMargin = weights.reduce((s, w, m) => s + w * (alone[m].explanations[r].output as number), 0);
+      worstMarginGap = Math.max(worstMarginGap, Math.abs(sigmoid(averagedMargin) - served[r][ex.positiveClass!]));
+    });
+    // The old margin-space sum is visibly off on these rows, so the checks above are not vacuous.
+    expect(worstMarginGap).toBeGreaterThan(1e-4);
+  }
+
+  it('a gbdt trial bagging its 5 fold models (credit_g)', async () => {
+    const d = load('credit_g');
+    const shape = { rows: d.ds.rows, cols: d.ds.columns.length - 1, task: d.task, nClasses: 2 };
+    const outcome = await runTrial(d.ds, {
+      family: 'gbdt',
+      params: { ...getModelSpec('gbdt').defaults(shape), n_estimators: 30 },
+      target: d.target,
+      task: d.task,
+      metric: 'roc_auc',
+      seed: 7,
+      folds: 5,
+      bag: true,
+    });
+    if (outcome.status !== 'complete') throw new Error(`gbdt trial failed: ${outcome.reason}`);
+    const bag = outcome.envelope;
+    expect(bag.format).toBe(ENSEMBLE_FORMAT);
+    const members = (bag as EnsembleEnvelope).members;
+    expect(members).toHaveLength(5);
+    await expectServedProbability(await Predictor.load(bag), members.map((m) => m.envelope), members.map(() => 0.2), d.test.slice(0, 12));
+  });
+
+  it('a blend of gbdt and linear models (credit_g)', async () => {
+    const d = load('credit_g');
+    const parts = [await train(d, 'gbdt', { n_estimators: 30 }), await train(d, 'linear')];
+    await expectServedProbability(await Predictor.load(ensembleOf(parts, [0.6, 0.4])), parts, [0.6, 0.4], d.test.slice(0, 12));
+  });
+
+  it('a regression blend of gbdt and linear models stays in value space, the served average', async () => {
+    const d = load('auto_mpg');
+    const p = await Predictor.load(ensembleOf([await train(d, 'gbdt', { n_estimators: 30 }), await train(d, 'linear')], [0.5, 0.5]));
+    expect(p.explainRows(d.test.slice(0, 1)).space).toBe('value');
+    expectLocallyAccurate(p, d.test);
+  });
+});
+
 /** Expects an explain_unavailable refusal whose message mentions `words`. */
 function expectUnavailable(f: () => unknown, words: RegExp): void {
   let error: unknown;
@@ -554,6 +618,13 @@ describe('(e) models that cannot be explained', () => {
     const d = load('penguins');
     const p = await Predictor.load(ensembleOf([await train(d, 'gbdt', { n_estimators: 20 }), await train(d, 'random_forest', { n_estimators: 10 })], [0.5, 0.5]));
     expectUnavailable(() => p.explainRows(d.test), /gbdt: margin, random_forest: probability\); for more than two classes/);
+  });
+
+  it('a multiclass ensemble of margin members alone is refused (it averages softmax probabilities)', async () => {
+    const d = load('penguins');
+    const p = await Predictor.load(ensembleOf([await train(d, 'gbdt', { n_estimators: 20 }), await train(d, 'linear')], [0.5, 0.5]));
+    expectUnavailable(() => p.explainRows(d.test), /averages the class probabilities of 2 models explained in margin space \(gbdt, linear\)/);
+    expect(p.predictRows(d.test).predictions).toHaveLength(d.test.length);
   });
 
   it('artifacts stored before covers and means existed load, predict identically, and refuse to explain', async () => {

@@ -4,10 +4,13 @@
  * Each member's feature-level contributions are summed back onto its input columns through the
  * pipeline's provenance (one-hot indicators, date parts and text buckets onto their column, a constructed
  * pair half onto each of its two columns), then members are added with their ensemble weights. That sum
- * is exact for the ensemble's output only when every member explains the same space (the ensemble
- * averages outputs position by position). A binary ensemble mixing log-odds and probability members is
- * explained in probability space (explain/probability-rescale); other mixes are refused, as are members
- * with no exact explanation. See explain/explanation for the shapes returned.
+ * is exact for the ensemble's output only when the members' outputs are what the Predictor averages
+ * position by position: probabilities, values, or one model's margin. Several members of a binary model
+ * with any log-odds member among them (a gbdt fold bag, a gbdt + linear blend, a mix with forests) are
+ * therefore explained in probability space (explain/probability-rescale), since the average of sigmoids is
+ * not the sigmoid of the average margin; a multiclass model of several members with a margin member is
+ * refused (a softmax has no such restatement), as are members with no exact explanation. See
+ * explain/explanation for the shapes returned.
  */
 import { EngineError } from '../core/errors';
 import type { Task } from '../core/task';
@@ -53,7 +56,7 @@ export class RowExplainer {
     private readonly base: Float64Array,
   ) {}
 
-  /** @throws EngineError (explain_unavailable) when a member has no exact explanation or spaces differ. */
+  /** @throws EngineError (explain_unavailable) when a member has no exact explanation, or a multiclass ensemble has a margin member. */
   static build(members: readonly ExplainableMember[], task: Task, classes: readonly string[]): RowExplainer {
     // A bag of one trial's fold models is one model to the user: its refusal names the family, not a member.
     const ensemble = new Set(members.map((m) => m.model.family)).size > 1;
@@ -66,11 +69,19 @@ export class RowExplainer {
       }
     });
     let spaces = new Set(explainers.map((e) => e.space));
-    // A binary ensemble of log-odds and probability members (boosting or linear beside forests, the usual
-    // blend) averages probabilities: its log-odds members are restated in probability space.
-    if (spaces.size > 1 && task === 'binary') {
+    // Several members of a binary model average probabilities (Predictor.rawOutputs), also when all are
+    // log-odds models (a gbdt fold bag, gbdt beside linear): the average of their margins is not the
+    // served probability's log-odds, so every log-odds member is restated in probability space. One model
+    // alone serves σ(its margin) and keeps margin space.
+    if (members.length > 1 && spaces.has('margin') && task === 'binary') {
       explainers = explainers.map((e) => (e.space === 'margin' ? inProbabilitySpace(e) : e));
       spaces = new Set(explainers.map((e) => e.space));
+    }
+    if (members.length > 1 && spaces.size === 1 && spaces.has('margin')) {
+      throw explainUnavailable(
+        `this ensemble averages the class probabilities of ${members.length} models explained in margin space (${[...new Set(explainers.map((e) => e.family))].join(', ')}); for more than two classes their contributions cannot be restated as the averaged probabilities`,
+        { spaces: ['margin'], members: members.length },
+      );
     }
     if (spaces.size > 1) {
       const which = explainers.map((e) => `${e.family}: ${e.space}`).join(', ');

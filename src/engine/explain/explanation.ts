@@ -5,8 +5,9 @@
  * input column, so that base + Σ contributions = output (local accuracy). Which output is split depends on
  * the family, and is stated as the explanation's space:
  *   - 'margin': the raw score before the link (log-odds for binary, per-class softmax scores for
- *     multiclass): gradient-boosted trees and linear models on classification tasks;
- *   - 'probability': the predicted probability itself: forests and single trees on classification tasks;
+ *     multiclass): one gradient-boosted tree model or linear model on a classification task;
+ *   - 'probability': the predicted probability itself: forests and single trees on classification tasks,
+ *     and a binary ensemble or fold bag of several models (which averages their probabilities);
  *   - 'value': the predicted number: every explainable family on regression tasks.
  * Shapes by task (every input column of the model appears, with 0 when it played no part):
  *   - binary: `output` and `base` are numbers speaking for `positiveClass` (the second class);

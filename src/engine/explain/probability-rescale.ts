@@ -1,8 +1,9 @@
 /**
  * @module engine/explain/probability-rescale
  * A binary classifier explained in margin space (log-odds: gradient-boosted trees, linear models) restated
- * in probability space, so that it can be added to members explained there (forests, single trees) in an
- * averaged ensemble, whose output is the average of its members' probabilities.
+ * in probability space, so that it can be added to the other members of an averaged ensemble (forests,
+ * single trees, or other log-odds models such as a bag's fold models), whose output is the average of its
+ * members' probabilities.
  *
  * Each row's margin contributions are scaled by one factor, (σ(m) − σ(b)) / (m − b), where m is the row's
  * margin and b the model's base margin: the contributions keep their signs and their proportions, and

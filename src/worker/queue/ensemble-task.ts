@@ -21,15 +21,27 @@ import { buildForecastBlend } from './forecast-blend-task';
 import { servingProfileOf } from './serving-metadata';
 
 /**
- * How the skip reason names the field when the serving cap left trials out of the blend: the best single
- * trial it names is then the best within the cap, which need not be the job's best trial.
+ * Why no blend was published, naming the trial the job publishes instead (durable/job-publication). The
+ * blend had to beat the best trial within the serving cap (`bestWithinCap`, the selection's best single).
+ * Without a job cap that need not be the job's model: the job publishes its best trial even when the
+ * ensemble's own cap left it out of the blend, and candidates arrive best first (EnsembleWork.candidates).
+ * Under a job cap, trials over it are never published, so the best within it is the job's model.
  */
-export function overCap(candidates: readonly { id: string; cost: number }[], jobCap: number | undefined): string {
+export function skipReason(candidates: readonly { id: string; cost: number }[], jobCap: number | undefined, bestWithinCap: string): string {
   const cap = jobCap ?? DEFAULT_MAX_SERVING_MICROS;
   const over = candidates.filter((c) => c.cost > cap);
-  if (over.length === 0) return '';
-  const named = over.slice(0, 3).map((c) => `${c.id} ${Math.round(c.cost)} µs`).join(', ');
-  return ` within the ensemble's serving cap of ${cap} µs per row (${over.length === 1 ? 'one trial' : `${over.length} trials`} over it left out: ${named}${over.length > 3 ? ', …' : ''})`;
+  if (over.length === 0) return `no blend beat the best single trial (${bestWithinCap}) out of fold`;
+  const whose = jobCap === undefined ? "the ensemble's" : "the job's";
+  const beat = `no blend within ${whose} serving cap of ${cap} µs per row beat the best trial within it (${bestWithinCap}) out of fold`;
+  const named = (trials: readonly { id: string; cost: number }[]) => `${trials.slice(0, 3).map((c) => `${c.id} ${Math.round(c.cost)} µs`).join(', ')}${trials.length > 3 ? ', …' : ''}`;
+  const leftOut = (trials: readonly { id: string; cost: number }[], more: string) => `${trials.length === 1 ? `one${more} trial` : `${trials.length}${more} trials`} over the cap left out of the blend: ${named(trials)}`;
+  const best = candidates[0];
+  if (jobCap === undefined && best.cost > cap) {
+    const others = over.filter((c) => c !== best);
+    return `${beat}, so the job's best trial, ${best.id} (${Math.round(best.cost)} µs per row, over the cap), is published alone${others.length > 0 ? `; ${leftOut(others, ' more')}` : ''}`;
+  }
+  const published = jobCap === undefined ? best.id : bestWithinCap;
+  return `${beat}, so ${published === bestWithinCap ? published : `the job's best trial, ${published},`} is published alone; ${leftOut(over, '')}`;
 }
 
 export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset: (key: string) => Promise<Dataset>): Promise<EnsembleReport> {
@@ -66,7 +78,7 @@ export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset
     // What the best trial will score on new rows, without the optimism of having picked it among these.
     // Informative only: if it cannot be computed, the ensemble goes on without it.
     const estimate = estimateOfPick(dataset, work, candidates.map((c) => c.oof));
-    if (!improves) return { status: 'skipped', reason: `no blend beat the best single trial${overCap(candidates, work.max_serving_us)} (${selection.bestSingle.id}) out of fold`, ...estimate };
+    if (!improves) return { status: 'skipped', reason: skipReason(candidates, work.max_serving_us, selection.bestSingle.id), ...estimate };
     const envelopes = new Map<string, AnyEnvelope>();
     for (const m of selection.members) {
       const key = work.candidates.find((c) => c.trial_id === m.id)?.artifact_key;
