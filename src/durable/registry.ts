@@ -17,6 +17,7 @@
  * - deleting a model whole, refused while a job may still publish to it (model-deletion).
  */
 import { DurableObject } from 'cloudflare:workers';
+import { classifiersOf, type DatasetClassifier } from './dataset-classifiers';
 import { type DatasetForecaster, forecastersOf } from './dataset-forecasters';
 import { appendedFrom, DATASETS_DDL, datasetRows, type DatasetVersion, hideDataset, insertDatasetVersion, listDatasetRows, newestVisibleVersion, readDataset, upgradeDatasets } from './dataset-table';
 import { JOBS_DDL, type JobSummary, rivalOf, STUCK_JOB_MS, toJob, unfinishedJobs, upgradeJobs } from './job-rows';
@@ -94,6 +95,11 @@ export class Registry extends DurableObject<Env> {
     const [before, after] = [datasetRows(this.sql, name, base), datasetRows(this.sql, name, version)];
     if (version === base || before === null || after === null || !appendedFrom(this.sql, name, base, version)) return null;
     return { from_row: before, rows: after - before };
+  }
+
+  /** The classification models whose schedule or champion reads dataset `name` (an append names classes they never predicted). */
+  classifiersOf(name: string): DatasetClassifier[] {
+    return classifiersOf(this.sql, name);
   }
 
   /** The forecast models whose schedule or champion reads dataset `name` (an append must not repeat their series' points). */

@@ -11,6 +11,7 @@ import { decodeDatasetYielding, encodeDatasetYielding } from '../../engine/data/
 import { inferDatasetYielding } from '../../engine/data/infer-schema';
 import { appendRowsYielding } from '../../engine/data/append-rows';
 import type { DatasetVersion } from '../../durable/registry';
+import { appendedClassWarnings } from '../appended-classes';
 import { checkAppendedSeries } from '../appended-series';
 import { mediaTypeOf } from '../csv-body';
 
@@ -82,7 +83,9 @@ datasets.post('/:dataset/rows', async (c) => {
   const { dataset, profile, added } = await appendRowsYielding(stored, table, naming, limits.maxRows, giveTurn);
   // A row repeating a point of a forecast model's series is refused before anything is written (appended-series).
   await checkAppendedSeries(c.env, tenant, { name, base_version: base.version, dataset, from: stored.rows, sent: table, naming });
-  const appended = { bytes, dataset, columns: profile, ...(table.warnings ? { warnings: table.warnings } : {}) };
+  // A class no classification model reading the dataset ever predicted is taken, with a word on what follows.
+  const warnings = [...(table.warnings ?? []), ...(await appendedClassWarnings(c.env, tenant, name, { dataset, from: stored.rows, sent: table, naming }))];
+  const appended = { bytes, dataset, columns: profile, ...(warnings.length > 0 ? { warnings } : {}) };
   const version = await storeVersion(c.env.STORE, datasetPrefix(tenant, name, crypto.randomUUID()), APPENDED_FILES[format], appended, async (v) => {
     const registered = await registry.addDatasetVersionAfter(name, base.version, { ...v, appended: { base_version: base.version, rows: added } });
     if (registered) return registered;
