@@ -42,4 +42,8 @@ export interface Prediction {
   explanation_space?: 'margin' | 'probability' | 'value';
   explained_class?: string;
   explanations?: RowExplanation[];
+  /** Category cells the model never saw in training, read as missing (the first 100; absent when none). */
+  unseen?: { row: number; column: string; value: string }[];
+  /** How many there were, when more than the 100 listed. */
+  unseen_total?: number;
 }

@@ -18,6 +18,7 @@ import { type FeaturePipeline, type InputColumn, loadPipeline } from './features
 import type { CsvColumns } from './data/csv-columns';
 import { cellsToDataset } from './features/cells-to-dataset';
 import { rowsToDataset } from './features/rows-to-dataset';
+import { type UnseenCategory, unseenCategories } from './features/unseen-categories';
 import type { FittedModel } from './models/model';
 import { getModelSpec } from './models/registry';
 import { type AnyEnvelope, ENSEMBLE_FORMAT, type EnsembleEnvelope, type EnsembleMember, memberShares, type ModelEnvelope, parseAnyEnvelope } from './serialize/envelope';
@@ -25,6 +26,9 @@ import { type AnyEnvelope, ENSEMBLE_FORMAT, type EnsembleEnvelope, type Ensemble
 export interface PredictionResult {
   readonly predictions: (string | number)[];
   readonly probabilities?: Record<string, number>[];
+  /** Category cells the model never saw, read as missing (features/unseen-categories); absent when none. */
+  readonly unseen?: UnseenCategory[];
+  readonly unseen_total?: number;
 }
 
 /** A loaded member: its normalised weight, pipeline and model, and which decoded input set it reads. */
@@ -108,7 +112,8 @@ export class Predictor {
   predictTable(table: CsvColumns): PredictionResult {
     if (table.rows === 0) throw new EngineError('invalid_input', 'rows must hold at least one row', { field: 'rows' });
     const datasets = this.inputSets.map((inputs) => cellsToDataset(inputs, this.known, table));
-    return this.labelled(this.rawOutputs(datasets), table.rows);
+    const unseen = unseenCategories(datasets, (row, column) => table.columns[table.header.indexOf(column)]?.[row] ?? '');
+    return { ...this.labelled(this.rawOutputs(datasets), table.rows), ...unseen };
   }
 
   private rawOutputs(datasets: readonly Dataset[]): Float32Array {
@@ -143,7 +148,9 @@ export class Predictor {
 
   predictRows(rows: readonly unknown[]): PredictionResult {
     if (rows.length === 0) throw new EngineError('invalid_input', 'rows must hold at least one row', { field: 'rows' });
-    return this.labelled(this.predictRaw(rows), rows.length);
+    const datasets = this.decode(rows);
+    const unseen = unseenCategories(datasets, (row, column) => String((rows[row] as Record<string, unknown>)[column]));
+    return { ...this.labelled(this.rawOutputs(datasets), rows.length), ...unseen };
   }
 
   /** Labels (and probabilities, for classification) of n rows' raw outputs. */

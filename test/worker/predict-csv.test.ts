@@ -54,6 +54,16 @@ describe('predict answered as CSV', () => {
     expect(await (await predict(body, 'text/csv')).text()).toBe(text);
   });
 
+  it('names the category cells the model never saw: listed in JSON, counted in a CSV answer\'s header', async () => {
+    // "west" is no region of the training rows: read as missing, and said so.
+    const answer = await json(await predict({ rows }));
+    expect(answer.unseen).toEqual([{ row: 2, column: 'region', value: 'west' }]);
+    expect((await predict({ rows }, 'text/csv')).headers.get('x-unseen-categories')).toBe('1');
+    const known = await predict({ rows: rows.slice(0, 2) }, 'text/csv');
+    expect(known.headers.get('x-unseen-categories')).toBeNull();
+    expect((await json(await predict({ rows: rows.slice(0, 2) }))).unseen).toBeUndefined();
+  });
+
   it('answers a CSV body (quoted or not) as it answers the same rows as JSON, refusals included', async () => {
     // Rows as the CSV route reads them: every cell text, an empty cell missing.
     const batch = Array.from({ length: 300 }, (_, i) => ({ amount: String((i * 13) % 120), region: ['north', 'south', 'west', ''][i % 4], score: i % 5 === 0 ? '' : String((i % 9) / 9) }));

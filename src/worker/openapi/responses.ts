@@ -523,6 +523,11 @@ export const predictResponse = z.object({
   explanation_space: z.enum(['margin', 'probability', 'value']).optional(),
   explained_class: z.string().optional(),
   explanations: z.array(rowExplanation).optional().describe('with explain: true; base + Σ contributions = output'),
+  unseen: z
+    .array(z.object({ row: z.int().describe('0-based, in request order'), column: z.string(), value: z.string().describe('as sent') }))
+    .optional()
+    .describe('category cells the model never saw in training, read as missing values (as an empty cell); absent when none; the first 100'),
+  unseen_total: z.int().optional().describe('how many unseen category cells there were, when more than the 100 listed'),
 });
 
 export const predictCsvResponse = z

@@ -161,6 +161,8 @@ models.post('/:model/predict', async (c) => {
       'content-type': CSV_ANSWER_TYPE,
       'x-model-name': name,
       'x-model-version': String(resolved.version),
+      // A CSV answer has no place for the cells listed in a JSON one (`unseen`): their count says to look.
+      ...(result.unseen ? { 'x-unseen-categories': String(result.unseen_total ?? result.unseen.length) } : {}),
     });
   }
   return c.json({ model: { name, version: resolved.version }, ...result, ...explained });
