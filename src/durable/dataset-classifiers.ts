@@ -5,6 +5,7 @@
  * its next retraining can do (a binary model's will not start on three classes), so the append says so
  * (worker/appended-classes) when the rows arrive rather than at the next scheduled run.
  */
+import { datasetUse } from './dataset-forecasters';
 
 /** A binary or multiclass model reading a dataset: its target column and the classes its champion predicts. */
 export interface DatasetClassifier {
@@ -27,8 +28,7 @@ export function classifiersOf(sql: SqlStorage, dataset: string): DatasetClassifi
     .toArray();
   const found: DatasetClassifier[] = [];
   for (const r of rows) {
-    const scheduled = typeof r.spec === 'string' && (JSON.parse(r.spec) as { dataset?: string }).dataset === dataset;
-    const trained = (JSON.parse(String(r.dataset)) as { name: string }).name === dataset;
+    const { scheduled, trained } = datasetUse(r, dataset);
     if (!scheduled && !trained) continue;
     found.push({ model: String(r.name), task: r.task as DatasetClassifier['task'], target: String(r.target), classes: JSON.parse(String(r.classes)) as string[], scheduled });
   }

@@ -27,8 +27,7 @@ export function forecastersOf(sql: SqlStorage, dataset: string): DatasetForecast
     .toArray();
   const found: DatasetForecaster[] = [];
   for (const r of rows) {
-    const scheduled = typeof r.spec === 'string' && (JSON.parse(r.spec) as { dataset?: string }).dataset === dataset;
-    const trained = (JSON.parse(String(r.dataset)) as { name: string }).name === dataset;
+    const { scheduled, trained } = datasetUse(r, dataset);
     if (!scheduled && !trained) continue;
     found.push({
       model: String(r.name),
@@ -38,4 +37,14 @@ export function forecastersOf(sql: SqlStorage, dataset: string): DatasetForecast
     });
   }
   return found;
+}
+
+/**
+ * How a model's row (its schedule's `spec` and its champion version's `dataset`) reads `dataset`: its
+ * schedule trains on it, and/or its champion was trained on a version of it.
+ */
+export function datasetUse(r: Record<string, SqlStorageValue>, dataset: string): { scheduled: boolean; trained: boolean } {
+  const scheduled = typeof r.spec === 'string' && (JSON.parse(r.spec) as { dataset?: string }).dataset === dataset;
+  const trained = (JSON.parse(String(r.dataset)) as { name: string }).name === dataset;
+  return { scheduled, trained };
 }
