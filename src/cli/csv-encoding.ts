@@ -4,8 +4,9 @@
  * `--encoding` names Windows-1252, the encoding Excel on Windows saves "CSV (Comma delimited)" in, or one
  * of the labels the server reads as it. Without the option a file that is not UTF-8 is refused naming its
  * line, rather than sent with its accented letters turned into replacement characters that match no
- * category the model knows.
+ * category the model knows; a UTF-16 file is refused with or without it.
  */
+import { utf16Order } from '../engine/core/text-sniff';
 import { invalidUtf8Position, utf8DecodeStrict } from '../engine/core/utf8';
 import { decodeWindows1252, WINDOWS_1252_LABELS } from '../engine/core/windows-1252';
 import { UsageError } from './errors';
@@ -26,6 +27,8 @@ export const csvContentType = (encoding: string | undefined): string => (isUtf8(
 
 /** A CSV file's text in its encoding; a UTF-8 file with invalid bytes is refused, naming the line. */
 export function decodeCsvFile(bytes: Uint8Array, file: string, encoding: string | undefined): string {
+  // Whatever --encoding says: UTF-16 reads as either without error, into NULs (the server refuses it too).
+  if (utf16Order(bytes) !== undefined) throw new UsageError('the file is UTF-16, as Excel\'s "Unicode Text" saves it; re-save it as "CSV UTF-8"', file);
   if (!isUtf8(encoding)) return decodeWindows1252(bytes);
   const text = utf8DecodeStrict(bytes);
   if (text !== undefined) return text;

@@ -3,11 +3,14 @@
  * Parsing a CSV request body (read by worker/table-body), shared by uploads and batch predictions: strict
  * UTF-8, line endings unified, then the engine's CSV parser with row and column caps. Every failure is
  * the contract's 4xx naming what is wrong (and the line, from the parser); a Parquet file or a zip sent
- * under a CSV type (or application/octet-stream) is told apart by its magic bytes and named.
+ * under a CSV type (or application/octet-stream) is told apart by its magic bytes and named. A UTF-16 file
+ * and a NUL byte are refused before they decode (without error) into names and cells full of NULs.
  */
 import { type CsvTable, looksLikeParquet, parseCsv } from '../engine';
+import { EngineError } from '../engine/core/errors';
 import { runSteps, runStepsYielding, type Steps } from '../engine/core/steps';
 import { invalidUtf8Position, UTF8_PIECE_BYTES, utf8DecodeStrictSteps } from '../engine/core/utf8';
+import { nulBytePosition, utf16Order } from '../engine/core/text-sniff';
 import { decodeWindows1252, WINDOWS_1252_LABELS } from '../engine/core/windows-1252';
 import { parseCsvYielding } from '../engine/data/csv';
 import { type CsvColumns, parseCsvColumns } from '../engine/data/csv-columns';
@@ -48,10 +51,25 @@ export async function parseCsvBytesYielding(bytes: Uint8Array, limits: Omit<CsvB
   return parseCsvYielding(text, { maxRows: limits.maxRows, maxColumns: limits.maxColumns }, yieldControl);
 }
 
-/** A body's bytes as columns of cells (batch predictions): the same table and refusals as parseCsvBytes, transposed. */
+/**
+ * A body's bytes as columns of cells (batch predictions): the same table and refusals as parseCsvBytes,
+ * transposed. A refused body that reads as JSON was sent under a CSV type (text/plain is one), so its
+ * refusal says which type to use: the parser's own words ("a header but no data rows") would not.
+ */
 export function parseCsvColumnsBytes(bytes: Uint8Array, limits: Omit<CsvBodyLimits, 'maxBytes'>, contentType?: string): CsvColumns {
-  return parseCsvColumns(csvText(bytes, contentType), { maxRows: limits.maxRows, maxColumns: limits.maxColumns, rowsOf: limits.rowsOf });
+  const text = csvText(bytes, contentType);
+  try {
+    return parseCsvColumns(text, { maxRows: limits.maxRows, maxColumns: limits.maxColumns, rowsOf: limits.rowsOf });
+  } catch (err) {
+    if (err instanceof EngineError && err.code === 'invalid_csv' && looksLikeJson(text)) {
+      throw new EngineError(err.code, `${err.message}; the body looks like JSON: send it with Content-Type: application/json`, err.details, { cause: err });
+    }
+    throw err;
+  }
 }
+
+/** Whether a text starts as a JSON object or array does (after any byte-order mark and white space). */
+const looksLikeJson = (text: string) => /^\uFEFF?\s*[[{]/.test(text.slice(0, 1024));
 
 /** The charset parameter of a Content-Type header, lower case; undefined when there is none. */
 function charsetOf(contentType: string | undefined): string | undefined {
@@ -76,7 +94,12 @@ const PIECES: TextPieces = { bytes: UTF8_PIECE_BYTES, chars: LINE_ENDING_PIECE_C
 /** csvText as steps, decoding and unifying line endings in pieces (engine/core/steps). */
 function* csvTextSteps(bytes: Uint8Array, contentType: string | undefined, pieces: TextPieces): Steps<string> {
   const charset = charsetOf(contentType);
-  if (charset !== undefined && WINDOWS_1252_LABELS.has(charset)) return yield* unifyLineEndingsSteps(yield* windows1252Steps(bytes, pieces.bytes), pieces.chars);
+  // Before any decoding: UTF-16 decodes without error as UTF-8 (no mark) or Windows-1252, into NULs.
+  refuseUtf16(bytes);
+  if (charset !== undefined && WINDOWS_1252_LABELS.has(charset)) {
+    refuseNulByte(bytes);
+    return yield* unifyLineEndingsSteps(yield* windows1252Steps(bytes, pieces.bytes), pieces.chars);
+  }
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
     throw new ApiError(415, 'unsupported_media_type', `charset "${charset}" is not supported; send UTF-8 (or declare charset=windows-1252 for a Windows spreadsheet export)`, { field: 'content-type' });
   }
@@ -92,7 +115,29 @@ function* csvTextSteps(bytes: Uint8Array, contentType: string | undefined, piece
     const { line, byte } = invalidUtf8Position(bytes) ?? { line: 1, byte: 1 };
     throw new ApiError(400, 'invalid_encoding', `line ${line} is not valid UTF-8 (byte ${byte} of the file); re-save the file as UTF-8 CSV, or send it with Content-Type: text/csv; charset=windows-1252 if a Windows spreadsheet wrote it`, { line, byte });
   }
+  // After the Parquet check: a Parquet file holds NULs too, and is better named as what it is.
+  refuseNulByte(bytes);
   return yield* unifyLineEndingsSteps(text, pieces.chars);
+}
+
+/**
+ * UTF-16 is refused rather than decoded: the contract reads UTF-8 (or a declared Windows-1252), the
+ * refusals name UTF-8 byte positions, and a file without a byte-order mark is known only by a guess.
+ */
+function refuseUtf16(bytes: Uint8Array): void {
+  const order = utf16Order(bytes);
+  // A zip or Parquet file is named as what it is below, however many NULs its first bytes hold.
+  if (order === undefined || looksLikeZip(bytes) || looksLikeParquet(bytes)) return;
+  const marked = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  const how = marked ? 'its byte-order mark says so' : 'every other byte is a NUL';
+  throw new ApiError(400, 'invalid_encoding', `the file is UTF-16 (${order === 'utf-16le' ? 'little' : 'big'}-endian; ${how}), as Excel's "Unicode Text" saves it; re-save it as "CSV UTF-8" and send that`, { line: 1, byte: 1 });
+}
+
+/** A NUL byte is refused naming its line: it would end up inside a column name or a category no client can type. */
+function refuseNulByte(bytes: Uint8Array): void {
+  const at = nulBytePosition(bytes);
+  if (at === undefined) return;
+  throw new ApiError(400, 'invalid_encoding', `line ${at.line} holds a NUL byte (byte ${at.byte} of the file), which no CSV cell may hold; remove it, or re-save the file as "CSV UTF-8"`, at);
 }
 
 /** Windows-1252 bytes decoded `pieceBytes` at a time: one character a byte, so the pieces join to the whole. */

@@ -13,7 +13,7 @@ import { decodeDataset, decodeDatasetYielding, encodeDataset } from '../../src/e
 import { type CsvTable, parseCsv } from '../../src/engine/data/csv';
 import { inferDataset, inferDatasetYielding } from '../../src/engine/data/infer-schema';
 import { unifyLineEndingsSteps } from '../../src/engine/data/line-endings';
-import { sortDistinctSteps } from '../../src/engine/data/sort-steps';
+import { sortStringsSteps } from '../../src/engine/data/sort-steps';
 
 /** Runs steps with a turn counter for the host. */
 async function counting<T>(steps: Steps<T>): Promise<{ value: T; turns: number }> {
@@ -85,14 +85,14 @@ describe('unifyLineEndingsSteps', () => {
   });
 });
 
-describe('sortDistinctSteps', () => {
+describe('sortStringsSteps', () => {
   it('sorts as Array.prototype.sort does, whatever the piece length', () => {
     let seed = 11;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const alphabet = ['a', 'B', 'z', 'é', 'É', '1', ' ', '😀', '\uffff', '李'];
     const values = [...new Set(Array.from({ length: 500 }, () => Array.from({ length: 1 + Math.floor(next() * 4) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('')))];
     const sorted = [...values].sort();
-    for (const piece of [1, 2, 3, 7, 64, 499, 10_000]) expect(runSteps(sortDistinctSteps([...values], piece)), `pieces of ${piece}`).toEqual(sorted);
+    for (const piece of [1, 2, 3, 7, 64, 499, 10_000]) expect(runSteps(sortStringsSteps(values, piece)), `pieces of ${piece}`).toEqual(sorted);
   });
 });
 

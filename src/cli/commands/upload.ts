@@ -70,8 +70,9 @@ export function registerUpload(program: Command): void {
                 ? await ctx.api.datasets.appendRows(name, body, { contentType })
                 : await ctx.api.datasets.upload(name, body, { contentType });
         } catch (err) {
-          // The server's advice names a Content-Type header; at the command line it is an option.
-          if (err instanceof ApiClientError && err.code === 'invalid_encoding') {
+          // The server's advice names a Content-Type header; at the command line it is an option. Only for
+          // a byte that is not UTF-8: a UTF-16 file or a NUL byte is no Windows-1252 text either.
+          if (err instanceof ApiClientError && err.code === 'invalid_encoding' && / is not valid UTF-8 /.test(err.message)) {
             throw new HintedApiError(err, `if a Windows spreadsheet saved the file, add --encoding windows-1252`, err.message.split('; re-save')[0]);
           }
           throw err;

@@ -67,10 +67,18 @@ function parseFormattedNumber(t: string): number {
   return open !== undefined || signBefore === '-' || signAfter === '-' ? -v : v;
 }
 
-const TRUE_TOKENS = new Set(['true', 't', 'yes', 'y']);
-const FALSE_TOKENS = new Set(['false', 'f', 'no', 'n']);
+// 1 and 0 are the commonest spellings of all among the words (a "Yes, TRUE, 1" column); a column of them
+// alone is numbers, though (isTruthDigit): data/infer-schema reads a column as boolean only with a word in it.
+const TRUE_TOKENS = new Set(['true', 't', 'yes', 'y', '1']);
+const FALSE_TOKENS = new Set(['false', 'f', 'no', 'n', '0']);
 
-/** True/false spelling of a boolean cell, or undefined when it is not one. */
+/** Whether a truth spelling is the digit 1 or 0, which alone says numbers rather than a boolean column. */
+export function isTruthDigit(cell: string): boolean {
+  const t = cell.trim();
+  return t === '1' || t === '0';
+}
+
+/** True/false spelling of a boolean cell (a word, or 1 or 0), or undefined when it is not one. */
 export function parseBooleanCell(cell: string): boolean | undefined {
   const t = cell.trim().toLowerCase();
   if (TRUE_TOKENS.has(t)) return true;

@@ -11,6 +11,7 @@
  * declared order that reads them all when there is one. A forecast job refusing such a column as its time
  * column describes the ways as this does (dateLayoutsText, engine/data/unread-dates).
  */
+import { runSteps, type Steps } from '../core/steps';
 import { type ColumnType, isMissingNumberCell, parseDateCell } from './column-types';
 import { type DayMonthOrder, dayMonthParts, describeOrder, readParts, yearFirst } from './date-layout';
 import { whyNoRealDate, whyNoRealDateEitherOrder } from './date-validity';
@@ -36,6 +37,14 @@ const AT_LEAST = 10;
  * ("line 7" in a CSV file, else "data row 6").
  */
 export function nearDatesWarning(name: string, cells: readonly string[], type: ColumnType, where: (row: number) => string): string | undefined {
+  return runSteps(nearDatesWarningSteps(name, cells, type, where, Infinity));
+}
+
+/**
+ * nearDatesWarning as steps (engine/core/steps), yielding every `pieceLength` cells read: an identifier
+ * column's first tenth of 400,000 cells took 0.05-0.13 s to read at once at upload (data/infer-schema).
+ */
+export function* nearDatesWarningSteps(name: string, cells: readonly string[], type: ColumnType, where: (row: number) => string, pieceLength: number): Steps<string | undefined> {
   const kinds = new Uint8Array(cells.length);
   const counts = { mdy: 0, dmy: 0, both: 0, fixed: 0, two: 0, dated: 0 };
   let present = 0;
@@ -44,6 +53,8 @@ export function nearDatesWarning(name: string, cells: readonly string[], type: C
   // cell would hold a whole identifier column, so it stops growing.
   const seen = new Map<string, number>();
   for (let i = 0; i < cells.length; i++) {
+    // At the top, so that missing cells (which go on early) count toward a slice too.
+    if (i % pieceLength === pieceLength - 1) yield;
     let k = seen.get(cells[i]);
     if (k === undefined) {
       k = isMissingNumberCell(cells[i]) ? MISSING : kindOf(cells[i].trim());

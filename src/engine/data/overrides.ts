@@ -56,6 +56,7 @@ function retype(col: Column, type: ColumnType, warnings: string[]): Column {
     if (col.storage === 'f64') return { name: col.name, type, storage: 'f64', values: col.values, ...(col.spellings ? { spellings: col.spellings } : {}) };
     return levelsAsNumbers(col, warnings);
   }
+  if (type === 'boolean') refuseManyValued(col);
   if (col.storage === 'codes') return { ...col, type };
   // A number column read as categories: each distinct number becomes a level, sorted numerically.
   const distinct = [...new Set(Array.from(col.values).filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b);
@@ -63,6 +64,29 @@ function retype(col: Column, type: ColumnType, warnings: string[]): Column {
   const codes = Int32Array.from(col.values, (v) => (Number.isNaN(v) ? MISSING_CODE : (index.get(v) as number)));
   // Labelled as the file wrote the number ("1.0"), else its shortest text at the stored precision ("0.1").
   return { name: col.name, type, storage: 'codes', codes, levels: distinct.map(numericLabelOf(col)) };
+}
+
+/**
+ * A column declared boolean must hold two values at most (in any spelling): else each of its values would
+ * become a "truth spelling" of its own, and a model would read 33 durations as yes or no.
+ */
+function refuseManyValued(col: Column): void {
+  let shown: string[];
+  if (col.storage === 'codes') {
+    const used = new Set<number>();
+    for (const c of col.codes) if (c >= 0) used.add(c);
+    shown = [...used].map((c) => `"${col.levels[c].slice(0, 64)}"`).sort();
+  } else {
+    const label = numericLabelOf(col);
+    shown = [...new Set(Array.from(col.values).filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b).map(label);
+  }
+  if (shown.length <= 2) return;
+  const first = shown.slice(0, 4);
+  throw new EngineError(
+    'invalid_params',
+    `columns: "${col.name}" cannot be boolean: it holds ${shown.length} distinct values (${first.join(', ')}${shown.length > first.length ? ', …' : ''}), while a boolean holds two`,
+    { field: 'columns', column: col.name, distinct: shown.length },
+  );
 }
 
 /** Data rows counted from 1, as the other refusals of a job's columns name them (data/datetime-override). */

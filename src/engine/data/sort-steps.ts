@@ -1,15 +1,15 @@
 /**
  * @module engine/data/sort-steps
- * Sorting distinct strings as steps (engine/core/steps): an identifier column's half a million levels take
- * about half a second to sort at once, which a Worker's other requests must not wait behind. Runs of
- * `pieceLength` are sorted, then merged pairwise a slice at a time. With no two values equal, the order is
- * the one Array.prototype.sort gives (UTF-16 code units, which `<` compares).
+ * Sorting strings as steps (engine/core/steps): an identifier column's half a million values take about
+ * half a second to sort at once, which a Worker's other requests must not wait behind. Runs of
+ * `pieceLength` are sorted, then merged pairwise a slice at a time. The order is the one
+ * Array.prototype.sort gives (UTF-16 code units, which `<` compares); repeats are kept.
  */
 import type { Steps } from '../core/steps';
 
-/** `values` (distinct) sorted, yielding after each run sorted and every `pieceLength` values merged. */
-export function* sortDistinctSteps(values: string[], pieceLength: number): Steps<string[]> {
-  if (values.length <= pieceLength) return values.sort();
+/** A sorted copy of `values`, yielding after each run sorted and every `pieceLength` values merged. */
+export function* sortStringsSteps(values: readonly string[], pieceLength: number): Steps<string[]> {
+  if (values.length <= pieceLength) return values.slice().sort();
   let runs: string[][] = [];
   for (let start = 0; start < values.length; start += pieceLength) {
     runs.push(values.slice(start, start + pieceLength).sort());
@@ -23,13 +23,13 @@ export function* sortDistinctSteps(values: string[], pieceLength: number): Steps
   return runs[0];
 }
 
-/** Two sorted runs of distinct values merged into one. */
+/** Two sorted runs merged into one (of equal values, the first run's first). */
 function* mergeSteps(a: string[], b: string[], pieceLength: number): Steps<string[]> {
   const out = new Array<string>(a.length + b.length);
   let i = 0;
   let j = 0;
   for (let k = 0; k < out.length; k++) {
-    out[k] = j >= b.length || (i < a.length && a[i] < b[j]) ? a[i++] : b[j++];
+    out[k] = j >= b.length || (i < a.length && !(b[j] < a[i])) ? a[i++] : b[j++];
     if (k % pieceLength === pieceLength - 1) yield;
   }
   return out;
