@@ -269,8 +269,9 @@ export async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> 
       const keys = issue.keys.map((k) => [...issue.path, k].join('.'));
       throw new ApiError(400, 'invalid_request', `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`, { field: keys[0] });
     }
-    // A required field left out reads as such, not as the validator's "expected string, received undefined".
-    if (issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(body, issue.path) === undefined) {
+    // A required field left out reads as such, not as the validator's "expected string, received undefined"
+    // (a schema's own message for it, such as the horizon's example, is kept).
+    if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input') && issue.path.length > 0 && valueAt(body, issue.path) === undefined) {
       throw new ApiError(400, 'invalid_request', `${field} is required (${article(issue.expected)} ${issue.expected})`, { field });
     }
     // Messages that already start with their field's name (or a field inside it) say it once ("forecast.horizon must be …").
