@@ -25,3 +25,20 @@ export async function runStepsYielding<T>(steps: Steps<T>, yieldControl: () => P
     await yieldControl();
   }
 }
+
+/**
+ * A tally of work done since the last turn given, for steps that yield between passes over a table's
+ * columns: `due(amount)` adds `amount` (cells, values) and says whether a `piece`'s worth has been done
+ * since the last time it said so. A column of `piece` cells or more is due after every pass, as before;
+ * many small ones share a turn. A 900-column table of 300 rows gave its turn about 9,000 times, once per
+ * column and pass, each a macrotask: seconds of a 1.6 MB upload under wrangler dev, for 0.3 s of work.
+ */
+export function workTally(piece: number): (amount: number) => boolean {
+  let done = 0;
+  return (amount) => {
+    done += amount;
+    if (done < piece) return false;
+    done = 0;
+    return true;
+  };
+}

@@ -13,7 +13,7 @@
  * than UTC, and its rows without an offset among rows with one (data/utc-offsets).
  */
 import { EngineError } from '../core/errors';
-import { runSteps, runStepsYielding, type Steps } from '../core/steps';
+import { runSteps, runStepsYielding, type Steps, workTally } from '../core/steps';
 import { utf8Decode, utf8Encode } from '../core/utf8';
 import type { ColumnType } from './column-types';
 import type { Column, Dataset, NumericValues } from './dataset';
@@ -67,13 +67,19 @@ export function encodeDataset(ds: Dataset): Uint8Array {
   return runSteps(encodeSteps(ds));
 }
 
-/** encodeDataset handing the thread back (`yieldControl`) between columns (a large upload's are tens of milliseconds each). */
+/** encodeDataset handing the thread back (`yieldControl`) between columns, every VALUES_PER_STEP values (a large upload's columns are tens of milliseconds each). */
 export function encodeDatasetYielding(ds: Dataset, yieldControl: () => Promise<void>): Promise<Uint8Array> {
   return runStepsYielding(encodeSteps(ds), yieldControl);
 }
 
 /** Levels written (as JSON, then UTF-8) between two turns of the host. */
 const LEVELS_PER_STEP = 50_000;
+
+/**
+ * Values of columns taken, copied or read between two turns of the host: a turn after each column of a
+ * long table, after several of a wide table of few rows (a turn per column was 2,700 for 900 columns).
+ */
+const VALUES_PER_STEP = 50_000;
 
 /**
  * The UTF-8 bytes of JSON.stringify(header), in pieces written a column's entry at a time, and a long
@@ -84,13 +90,15 @@ const LEVELS_PER_STEP = 50_000;
  */
 function* headerBytesSteps(header: FileHeader): Steps<Uint8Array[]> {
   const pieces: Uint8Array[] = [utf8Encode(`{"version":${JSON.stringify(header.version)},"rows":${JSON.stringify(header.rows)},"columns":[`)];
+  // An entry without a long list of levels is short: a turn after a few thousand of them, or their levels' worth.
+  const due = workTally(LEVELS_PER_STEP);
   for (let c = 0; c < header.columns.length; c++) {
     const { levels, ...rest } = header.columns[c];
     const comma = c > 0 ? ',' : '';
     // Levels split only where they are the entry's last key (a coded column's), so the text stays the same.
     if (levels === undefined || levels.length <= LEVELS_PER_STEP || Object.keys(header.columns[c]).at(-1) !== 'levels') {
       pieces.push(utf8Encode(comma + JSON.stringify(header.columns[c])));
-      yield;
+      if (due(ENTRY_WORTH + (levels?.length ?? 0))) yield;
       continue;
     }
     pieces.push(utf8Encode(`${comma}${JSON.stringify(rest).slice(0, -1)},"levels":[`));
@@ -104,7 +112,11 @@ function* headerBytesSteps(header: FileHeader): Steps<Uint8Array[]> {
   return pieces;
 }
 
+/** What an entry of the header counts for beside its levels (data/columnar-codec headerBytesSteps). */
+const ENTRY_WORTH = 10;
+
 function* encodeSteps(ds: Dataset): Steps<Uint8Array> {
+  const due = workTally(VALUES_PER_STEP);
   const blocks: BlockHeader[] = [];
   const arrays: (NumericValues | Int32Array)[] = [];
   let offset = 0;
@@ -126,7 +138,7 @@ function* encodeSteps(ds: Dataset): Steps<Uint8Array> {
       ...(col.storage === 'f64' && col.zonelessRows ? { zoneless_rows: col.zonelessRows } : {}),
     });
     offset += align8(arr.byteLength);
-    yield;
+    if (due(arr.length)) yield;
   }
   const headerPieces = yield* headerBytesSteps({ version: COLUMNAR_VERSION, rows: ds.rows, columns: blocks });
   const headerLength = headerPieces.reduce((sum, piece) => sum + piece.length, 0);
@@ -141,7 +153,7 @@ function* encodeSteps(ds: Dataset): Steps<Uint8Array> {
   }
   // A column copied between two turns: a large upload's file of tens of MB took 0.1-0.3 s to fill at once.
   for (let i = 0; i < arrays.length; i++) {
-    yield;
+    if (due(arrays[i].length)) yield;
     out.set(new Uint8Array(arrays[i].buffer, arrays[i].byteOffset, arrays[i].byteLength), dataStart + blocks[i].offset);
   }
   return out;
@@ -168,8 +180,9 @@ export function decodeDataset(bytes: Uint8Array): Dataset {
 }
 
 /**
- * decodeDataset handing the thread back (`yieldControl`) after the header and between columns, for a
- * stored version read again inside a Worker (rows appended to a large dataset). The header's JSON (a
+ * decodeDataset handing the thread back (`yieldControl`) after the header and between columns (every
+ * VALUES_PER_STEP values), for a stored version read again inside a Worker (rows appended to a large
+ * dataset). The header's JSON (a
  * column's levels) is still parsed in one go.
  */
 export function decodeDatasetYielding(bytes: Uint8Array, yieldControl: () => Promise<void>): Promise<Dataset> {
@@ -189,9 +202,10 @@ function* decodeSteps(bytes: Uint8Array): Steps<Dataset> {
   const dataStart = base.byteOffset + align8(8 + headerLength);
   yield;
   const columns: Column[] = [];
+  const due = workTally(VALUES_PER_STEP);
   for (const b of header.columns) {
     columns.push(decodeColumn(b, base, dataStart));
-    yield;
+    if (due(b.length)) yield;
   }
   return { rows: header.rows, columns };
 }

@@ -14,7 +14,7 @@
  * A boolean column written in several spellings ("True", "TRUE", "false") keeps one per truth value, its
  * most frequent, so it has two levels.
  */
-import { runSteps, runStepsYielding, type Steps } from '../core/steps';
+import { runSteps, runStepsYielding, type Steps, workTally } from '../core/steps';
 import type { CsvTable } from './csv';
 import { type ColumnType, isMissingCell, isMissingNumberCell, isTruthDigit, parseBooleanCell, parseDateCell, parseNumberCell } from './column-types';
 import { type Column, type Dataset, MISSING_CODE, type NumericColumn, type NumericValues } from './dataset';
@@ -72,8 +72,8 @@ export function inferDataset(table: CsvTable, overrides: TypeOverrides = {}, opt
 }
 
 /**
- * inferDataset handing the thread back (`yieldControl`) between columns and between the passes over a
- * column's cells, for a large upload read inside a Worker: the same dataset and profile.
+ * inferDataset handing the thread back (`yieldControl`) within and between the passes over the columns'
+ * cells, a slice of cells at a time, for a large upload read inside a Worker: the same dataset and profile.
  */
 export function inferDatasetYielding(table: CsvTable, overrides: TypeOverrides, options: InferOptions, yieldControl: () => Promise<void>): Promise<{ dataset: Dataset; profile: ColumnProfile[] }> {
   return runStepsYielding(inferDatasetSteps(table, overrides, options), yieldControl);
@@ -85,27 +85,30 @@ export function* inferDatasetSteps(table: CsvTable, overrides: TypeOverrides, op
   const profile: ColumnProfile[] = [];
   // Rows are named as the file counts them: by line in a CSV (header line 1), else by data row from 1.
   const where = (i: number) => (table.lines ? `line ${table.lines[i]}` : `data row ${i + 1}`);
+  // A turn between passes once a slice's worth of cells has been read: after each pass over a long
+  // column, after several columns of a wide table of few rows (not 8 turns a column).
+  const due = workTally(CELLS_PER_STEP);
   for (let j = 0; j < table.header.length; j++) {
     const name = table.header[j];
     const cells = yield* columnCells(table.rows, j);
     // Own properties only: a column named "constructor" must not pick up Object.prototype members.
     const forced = Object.hasOwn(overrides, name) ? overrides[name] : undefined;
-    const built = yield* buildColumn(name, cells, forced, options.appendedDates?.has(name) ?? false);
+    const built = yield* buildColumn(name, cells, forced, options.appendedDates?.has(name) ?? false, due);
     const { dates } = built;
     // Times some of which carry a UTC offset and some none (read as UTC): warned, and the rows kept (data/utc-offsets).
     const zones = built.column.type === 'datetime' && built.column.storage === 'f64' ? partialUtcOffsets(cells, built.column.values, where) : undefined;
     const column: Column = zones?.zoneless ? { ...(built.column as NumericColumn), zonelessRows: zones.zoneless } : built.column;
     columns.push(column);
-    yield;
+    if (due(cells.length)) yield;
     // The profile and each warning's pass over the cells in slices: each took 0.05-0.18 s on 400,000 rows.
     const entry = yield* profileColumnSteps(column, CELLS_PER_STEP);
-    yield;
+    if (due(cells.length)) yield;
     const nearDates = forced === undefined && NEAR_DATE_TYPES.has(column.type) ? yield* nearDatesWarningSteps(name, cells, column.type, where, CELLS_PER_STEP) : undefined;
-    yield;
+    if (due(cells.length)) yield;
     const strays = column.type === 'numeric' && column.storage === 'f64' ? strayWarning(name, cells, column.values, where) : undefined;
     const warnings = [...(dates?.ambiguous ? [guessedOrderWarning(name)] : []), ...(nearDates ? [nearDates] : []), ...(strays ? [strays] : []), ...(zones ? [zones.warning] : [])];
     profile.push(warnings.length > 0 ? { ...entry, warnings } : entry);
-    yield;
+    if (due(cells.length)) yield;
   }
   return { dataset: { rows: table.rows.length, columns }, profile };
 }
@@ -136,17 +139,20 @@ function* columnCells(rows: CsvTable['rows'], j: number): Steps<string[]> {
   return cells;
 }
 
-/** A column typed and stored from its cells, yielding between its passes over them and within the longest. */
-function* buildColumn(name: string, cells: string[], forced: ColumnType | undefined, appended: boolean): Steps<{ column: Column; dates?: DateDetection }> {
+/**
+ * A column typed and stored from its cells, yielding within the longest of its passes over them, and
+ * between them when `due` (the table's tally of cells read) says a turn is due.
+ */
+function* buildColumn(name: string, cells: string[], forced: ColumnType | undefined, appended: boolean, due: (cells: number) => boolean): Steps<{ column: Column; dates?: DateDetection }> {
   const n = cells.length;
   const present = yield* presentCells(cells);
-  yield;
+  if (due(n)) yield;
   // The distinct values (sorted, with each present cell's level) only once a type needs them, and once:
   // a number or date column never needs them, a coded one is coded with them (data/distinct-levels).
   const distinct = onceSteps(() => distinctLevelsSteps(present, CELLS_PER_STEP));
   const guessed = forced === undefined ? yield* guessType(name, present, distinct, n, appended) : undefined;
   const type = forced ?? (guessed as Guess).type;
-  yield;
+  if (due(n)) yield;
 
   if (type === 'datetime') {
     // A date column's layout is decided by all its cells, once (a forced one is detected as a guessed one is).
@@ -172,7 +178,7 @@ function* buildColumn(name: string, cells: string[], forced: ColumnType | undefi
       values[i] = isMissingNumberCell(cells[i]) ? NaN : parseNumberCell(cells[i]);
       if (i % CELLS_PER_STEP === CELLS_PER_STEP - 1) yield;
     }
-    yield;
+    if (due(n)) yield;
     const spellings = spellingsOf(cells, values);
     return { column: { name, type, storage: 'f64', values, ...(spellings ? { spellings } : {}) } };
   }
@@ -183,8 +189,8 @@ function* buildColumn(name: string, cells: string[], forced: ColumnType | undefi
       spelled[i] = spelling(cells[i]);
       if (i % CELLS_PER_STEP === CELLS_PER_STEP - 1) yield;
     }
-    yield;
-    return { column: yield* codeColumn(name, type, spelled) };
+    if (due(n)) yield;
+    return { column: yield* codeColumn(name, type, spelled, due) };
   }
   if (type === 'constant' && present.length > 0 && (yield* allSame(present)) && present.every((c) => !Number.isNaN(parseNumberCell(c)))) {
     const values = new Float64Array(n);
@@ -195,7 +201,7 @@ function* buildColumn(name: string, cells: string[], forced: ColumnType | undefi
     return { column: { name, type, storage: 'f64', values } };
   }
   // The present cells' levels, found for the type guess or now: not found a second time.
-  return { column: yield* codeColumn(name, type, cells, yield* distinct()) };
+  return { column: yield* codeColumn(name, type, cells, due, yield* distinct()) };
 }
 
 /** The cells that are not missing, trimmed, in row order. */
@@ -349,11 +355,11 @@ function averageWords(values: string[]): number {
 /**
  * Codes a column's cells against its sorted distinct values (sorted so codes never depend on row order),
  * yielding within its passes: a column of a million cells takes 0.1-0.3 s to code. `known` is the levels
- * of the cells present (data/distinct-levels) when buildColumn has found them already.
+ * of the cells present (data/distinct-levels) when buildColumn has found them already; `due`, its tally.
  */
-function* codeColumn(name: string, type: ColumnType, cells: string[], known?: DistinctLevels): Steps<Column> {
+function* codeColumn(name: string, type: ColumnType, cells: string[], due: (cells: number) => boolean, known?: DistinctLevels): Steps<Column> {
   const { levels, codes: presentCodes } = known ?? (yield* distinctLevelsSteps(yield* presentCells(cells), CELLS_PER_STEP));
-  yield;
+  if (due(cells.length)) yield;
   // The present cells' levels in row order, a missing cell's code between them.
   const codes = new Int32Array(cells.length);
   let k = 0;
