@@ -6,16 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { nulBytePosition, utf16Order } from '../../src/engine/core/text-sniff';
 import { utf8Encode } from '../../src/engine/core/utf8';
-
-/** `text` as UTF-16 in the given byte order, with or without a byte-order mark. */
-function utf16(text: string, order: 'le' | 'be', mark: boolean): Uint8Array {
-  const out: number[] = mark ? (order === 'le' ? [0xff, 0xfe] : [0xfe, 0xff]) : [];
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    out.push(...(order === 'le' ? [unit & 0xff, unit >> 8] : [unit >> 8, unit & 0xff]));
-  }
-  return Uint8Array.from(out);
-}
+import { utf16 } from '../fixtures/text-encodings';
 
 const CSV = 'id,x,cat,y\n1,0.5,a,3.2\n2,0.7,b,4.1\n';
 

@@ -11,14 +11,7 @@ import { parseCsv } from '../../src/engine/data/csv';
 import { inferDataset } from '../../src/engine/data/infer-schema';
 import { applyOverrides } from '../../src/engine/data/overrides';
 import { prepareTarget } from '../../src/engine/data/target';
-
-/** 80 rows as the audit's mixbool.csv: a label from {Yes, TRUE, y, 1} when x > 0.5, else from {no, False, N, 0}. */
-const YES = ['Yes', 'TRUE', 'y', '1', 'Yes', '1', '1'];
-const NO = ['no', 'False', 'N', '0', '0', 'no', '0'];
-const MIXED = ['x,z,label', ...Array.from({ length: 80 }, (_, i) => {
-  const x = ((i * 37) % 80) / 80;
-  return `${x},${(i % 9) / 9},${(x > 0.5 ? YES : NO)[i % 7]}`;
-})].join('\n');
+import { MIXED_TRUTHS as MIXED } from '../fixtures/text-encodings';
 
 const typeOf = (csv: string, column = 0) => inferDataset(parseCsv(csv)).dataset.columns[column];
 

@@ -7,20 +7,11 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, json, waitForJob } from './helpers';
+import { utf16 } from '../fixtures/text-encodings';
 
 const CSV = ['x,cat,label', ...Array.from({ length: 60 }, (_, i) => `${(i * 37) % 101},${['a', 'b', 'c'][i % 3]},${(i * 37) % 101 > 50 ? 'high' : 'low'}`)].join('\n');
 const bytesOf = (text: string) => new TextEncoder().encode(text);
 const objectCount = async (name: string) => (await env.STORE.list({ prefix: `datasets/default/${name}/` })).objects.length;
-
-/** `text` as UTF-16 in the given byte order, with or without a byte-order mark (as Excel's "Unicode Text" and Notepad save). */
-function utf16(text: string, order: 'le' | 'be', mark: boolean): Uint8Array {
-  const out: number[] = mark ? (order === 'le' ? [0xff, 0xfe] : [0xfe, 0xff]) : [];
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    out.push(...(order === 'le' ? [unit & 0xff, unit >> 8] : [unit >> 8, unit & 0xff]));
-  }
-  return Uint8Array.from(out);
-}
 
 async function expectError(res: Response, status: number, code: string): Promise<{ message: string; details?: Record<string, unknown> }> {
   const body = await json(res);

@@ -6,14 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import trainCsv from '../../examples/credit-g/train.csv?raw';
 import { call, json, waitForJob } from './helpers';
-
-/** 80 rows as the audit's mixbool.csv: a label from {Yes, TRUE, y, 1} when x > 0.5, else from {no, False, N, 0}. */
-const YES = ['Yes', 'TRUE', 'y', '1', 'Yes', '1', '1'];
-const NO = ['no', 'False', 'N', '0', '0', 'no', '0'];
-const MIXED = ['x,z,label', ...Array.from({ length: 80 }, (_, i) => {
-  const x = ((i * 37) % 80) / 80;
-  return `${x},${(i % 9) / 9},${(x > 0.5 ? YES : NO)[i % 7]}`;
-})].join('\n');
+import { MIXED_TRUTHS as MIXED } from '../fixtures/text-encodings';
 
 describe('a target of truth words mixed with 1 and 0', () => {
   it('is a boolean column, a binary job, and predictions name two classes with the true one likelier for a high x', async () => {
