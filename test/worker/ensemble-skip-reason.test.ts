@@ -11,20 +11,16 @@ import { type JobState, publishableTrial, type TrialEntry } from '../../src/dura
 import type { JobConfig, TrialReport } from '../../src/durable/protocol';
 import { ensembleWork } from '../../src/durable/trial-work';
 import { skipReason } from '../../src/worker/queue/ensemble-task';
+import { detachedJobConfig } from '../fixtures/job-config';
 
 /** A finished job's state: complete full-fidelity trials with their loss and estimated serving time. */
 function jobOf(trials: readonly { family: string; loss: number; us: number }[], maxServingUs?: number): { config: JobConfig; state: JobState } {
-  const config = {
-    id: 'job',
-    tenant: 'default',
+  const config = detachedJobConfig('job', {
     dataset: { name: 'd', version: 1, key: 'datasets/d/1', rows: 300, cols: 5 },
     target: 'label',
-    task: 'binary',
     classes: ['no', 'yes'],
-    metric: 'roc_auc',
-    columns: {},
     ...(maxServingUs !== undefined ? { max_serving_us: maxServingUs } : {}),
-  } as unknown as JobConfig;
+  });
   const order = trials.map((t, i): TrialEntry => {
     const id = `t${String(i).padStart(4, '0')}`;
     const report = { status: 'complete', score: 1 - t.loss, loss: t.loss, serving_us: t.us, oof_key: `oof/${id}`, artifact_key: `models/${id}.json` } as unknown as TrialReport;
