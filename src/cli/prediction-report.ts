@@ -17,7 +17,8 @@ export function predictionTable(p: Prediction, files?: readonly string[]): strin
     ...classes.map((c) => formatNumber(p.probabilities?.[i]?.[c])),
     ...(p.explanations ? [topContributions(p.explanations[i], prediction)] : []),
   ]);
-  return `model ${p.model.name} v${p.model.version}, ${p.predictions.length} rows\n${renderTable(head, rows)}`;
+  const count = p.predictions.length;
+  return `model ${p.model.name} v${p.model.version}, ${count} row${count === 1 ? '' : 's'}\n${renderTable(head, rows)}`;
 }
 
 /**

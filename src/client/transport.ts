@@ -84,7 +84,7 @@ export function createTransport(options: ClientOptions): Transport {
       headers['content-type'] = spec.contentType ?? 'application/octet-stream';
       body = spec.body;
     }
-    const init: RequestInit & { duplex?: 'half' } = { method: spec.method, headers, body: body as BodyInit | undefined };
+    const init: RequestInit & { duplex?: 'half' } = { method: spec.method, headers, body: body as RequestInit['body'] };
     // Node's fetch refuses a stream body unless told it is sent before the answer is read.
     if (isStream(body)) init.duplex = 'half';
     let waited = 0;

@@ -13,7 +13,7 @@ import { rerunCommand } from '../../src/cli/invocation';
 import { csvToRows } from '../../src/cli/table-rows';
 import { ConnectionError, errorJson, errorText, exitCodeOf, UsageError } from '../../src/cli/errors';
 import { csvLine, formatDuration } from '../../src/cli/format';
-import { topContributions } from '../../src/cli/prediction-report';
+import { predictionTable, topContributions } from '../../src/cli/prediction-report';
 
 describe('--budget', () => {
   it.each([
@@ -217,5 +217,11 @@ describe('formats', () => {
   it('top contributions: largest by size, the predicted class for per-class maps', () => {
     expect(topContributions({ output: 1, base: 0, contributions: { a: 0.1, b: -0.7, c: 0.3, d: 0.05 } }, 'good')).toBe('b -0.700, c +0.300, a +0.100');
     expect(topContributions({ output: {}, base: {}, contributions: { x: { a: 1 }, y: { a: -2, b: 0.5 } } }, 'y', 1)).toBe('a -2.000');
+  });
+
+  it('prediction tables count their rows, one row in the singular', () => {
+    const model = { name: 'pets', version: 1 };
+    expect(predictionTable({ model, predictions: ['cat'] }, ['cat.png']).split('\n')[0]).toBe('model pets v1, 1 row');
+    expect(predictionTable({ model, predictions: [2.5, 3] }).split('\n')[0]).toBe('model pets v1, 2 rows');
   });
 });
