@@ -116,6 +116,17 @@ describe('the full-fidelity reservation of a time budget', () => {
     expect(dueFullTrial(s, config, 51_000, 60_000)?.trial_id).toBe('t2');
     expect(dueFullTrial(s, config, 10_000, 60_000)?.trial_id).toBe('t4');
   });
+
+  it('reads the journal a few times per launch, however many candidates it passes over', () => {
+    // 300 trials on a third of the rows, each 30 s: every full run is expected at 90 s, past the 20 s left.
+    const many = stateWith(Array.from({ length: 300 }, (_, i) => ({ family: i % 2 === 0 ? 'gbdt' : 'mlp', fidelity: 1 / 3, ms: 30_000, loss: i / 1000 }) as Done), { ...config, budget: { seconds: 600 } });
+    let reads = 0;
+    const counted = new Proxy(many, { get: (target, key) => (key === 'order' && reads++, Reflect.get(target, key)) });
+    expect(dueFullTrial(counted, { ...config, budget: { seconds: 600 } }, 580_000, 600_000)).toBeUndefined();
+    // One pass each to rule out a full run, list failures and rank, and one expectation per family: each
+    // candidate's own expectation read it 300 times (370 ms a launch at 1,000 trials).
+    expect(reads).toBeLessThanOrEqual(6);
+  });
 });
 
 describe('launching in a time-budget multi-fidelity job', () => {
