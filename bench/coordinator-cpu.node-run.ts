@@ -3,7 +3,8 @@
  * logic, the real samplers, with storage, queue and alarms faked in memory (SQLite appends cost
  * microseconds in a Durable Object and are left out). ask + tell = report (journal append, sampler ask
  * for the next trial) + claim. Printed per window of 100 trials, medians, for TPE and random search, and
- * for TPE on an image job (32x32 RGB), where the memory screen narrows most CNN proposals.
+ * for TPE on an image job (32x32 RGB), where the memory screen narrows most CNN proposals, and for ASHA
+ * over training rows (a time budget: promotions and the full-rows reservation at each launch).
  * Run: `npm run bench:coordinator` (after the workerd run, which includes the RPC hop).
  */
 import { expect, it } from 'vitest';
@@ -36,11 +37,14 @@ const imageConfig = (): JobConfig => ({
   image: { height: 32, width: 32, channels: 3 },
 });
 
+/** A multi-fidelity job (rows ladder 1/9, 1/3, 1) with a time budget: promotions and the full-rows reservation read the journal at each launch. */
+const ashaConfig = (): JobConfig => ({ ...config('bayes'), strategy: 'asha', id: 'cpu-asha', dataset: { name: 'd', version: 1, key: 'datasets/none', rows: 25_000, cols: 20 }, budget: { seconds: 86_400 }, folds: 1 });
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 it('measures the coordinator CPU per trial up to 1,000 trials', async () => {
   const lines: string[] = [];
-  const cases: [string, JobConfig][] = [['bayes', config('bayes')], ['random', config('random')], ['bayes-img', imageConfig()]];
+  const cases: [string, JobConfig][] = [['bayes', config('bayes')], ['random', config('random')], ['bayes-img', imageConfig()], ['asha', ashaConfig()]];
   for (const [strategy, jobConfig] of cases) {
     const coordinator = new SearchCoordinator(fakeCtx as never, fakeEnv as never);
     await coordinator.start(jobConfig);
