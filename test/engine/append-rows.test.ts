@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { appendRows } from '../../src/engine/data/append-rows';
+import { appendRows, appendRowsYielding } from '../../src/engine/data/append-rows';
 import { decodeDataset, encodeDataset } from '../../src/engine/data/columnar-codec';
 import { type CsvTable, parseCsv } from '../../src/engine/data/csv';
 import type { Dataset } from '../../src/engine/data/dataset';
@@ -16,6 +16,8 @@ const example = (path: string) => parseCsv(readFileSync(new URL(`../../examples/
 /** As a trial reads it: through the columnar codec, which narrows numeric columns to Float32 where it may. */
 const stored = (table: CsvTable): Dataset => decodeDataset(encodeDataset(inferDataset(table).dataset));
 const concat = (a: CsvTable, b: CsvTable): CsvTable => ({ header: a.header, rows: [...a.rows, ...b.rows] });
+/** Whether two stored files are the same bytes (toEqual over a megabyte's elements takes seconds). */
+const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 /** The same table with its columns in reverse order. */
 const reversed = (t: CsvTable): CsvTable => ({ header: [...t.header].reverse(), rows: t.rows.map((r) => [...r].reverse()) });
 
@@ -52,6 +54,28 @@ describe('appendRows', () => {
     expect(base.columns[1].type).toBe('constant');
     const appended = appendRows(base, { header: ['flag', 'x'], rows: [['b', '4']] }, 'line', 100);
     expect(appended.profile.map((p) => p.type)).toEqual(['numeric', 'categorical']);
+  });
+
+  it('builds each column of the longer table as an upload of it would, past a slice of cells (new levels, gaps, placeholders, dates)', async () => {
+    // More than a slice (50,000 cells) of stored rows and of new ones, so a column's text is made in several
+    // pieces on each side of the seam: a row lost, doubled or taken from the wrong column shows below.
+    const day = (i: number) => `2024-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}T00:00:00.000Z`;
+    const base: CsvTable = { header: ['n', 'city', 'flag', 'day'], rows: Array.from({ length: 50_007 }, (_, i) => [String(i % 997), ['Paris', 'Lyon', ''][i % 3], i % 2 ? 'yes' : 'no', day(i)]) };
+    // Columns in another order; a new city, missing cells, placeholders in the numbers, truth values spelled anew.
+    const sent: CsvTable = {
+      header: ['day', 'flag', 'n', 'city'],
+      rows: Array.from({ length: 50_011 }, (_, i) => [i % 5 ? day(i + 3) : '', i % 3 ? 'TRUE' : 'n', i % 7 ? String(i % 991) : i % 2 ? '-' : '#N/A', i % 4 ? 'Nice' : 'NA']),
+    };
+    const whole = inferDataset(concat(base, { header: base.header, rows: sent.rows.map((r) => [r[2], r[3], r[1], r[0]]) }));
+    const appended = appendRows(stored(base), sent, 'line', 1_000_000);
+    expect(appended.profile.map((p) => p.type)).toEqual(['numeric', 'categorical', 'boolean', 'datetime']);
+    expect(appended.profile.find((p) => p.name === 'city')?.top?.map((t) => t.value)).toContain('Nice');
+    expect(appended.profile).toEqual(whole.profile);
+    expect(sameBytes(encodeDataset(appended.dataset), encodeDataset(whole.dataset))).toBe(true);
+    // Given the thread back between slices, the same table.
+    const yielded = await appendRowsYielding(stored(base), sent, 'line', 1_000_000, () => Promise.resolve());
+    expect(sameBytes(encodeDataset(yielded.dataset), encodeDataset(whole.dataset))).toBe(true);
+    expect(yielded.profile).toEqual(whole.profile);
   });
 
   it('refuses missing and unknown columns, naming them', () => {

@@ -29,7 +29,7 @@ import { type DateOrder, dayMonthParts, describeOrder, formatOrderedDate } from 
 import { whyNoRealDate } from './date-validity';
 import { orderWasGuessed } from './datetime-override';
 import { fixedRowMask } from './fixed-rows';
-import { type ColumnProfile, inferDatasetSteps } from './infer-schema';
+import { type ColumnProfile, inferColumnsSteps } from './infer-schema';
 import { numericLabelOf } from './numeric-labels';
 import { instantAtOffset, offsetsPerRow, wallClockText } from './utc-offsets';
 
@@ -74,23 +74,27 @@ function* appendSteps(base: Dataset, added: CsvTable, naming: RowNaming, maxRows
     yield* checkKind(base.columns[j], dateOrders[j], added, order[j], naming);
     yield;
   }
-  const rows: string[][] = new Array(total);
-  const rowsPerStep = Math.max(1, Math.floor(CELLS_PER_STEP / Math.max(1, base.columns.length)));
-  const cellsOf = base.columns.map((col, j) => cellText(col, keptOffset(col, added, order[j])));
-  for (let i = 0; i < base.rows; i++) {
-    rows[i] = cellsOf.map((cell) => cell(i));
-    if (i % rowsPerStep === rowsPerStep - 1) yield;
-  }
-  yield;
+  const oldCellsOf = base.columns.map((col, j) => cellText(col, keptOffset(col, added, order[j])));
   const newCellsOf = base.columns.map((col, j) => newCellText(col, dateOrders[j]));
-  for (let i = 0; i < added.rows.length; i++) {
-    const from = added.rows[i];
-    rows[base.rows + i] = order.map((k, j) => newCellsOf[j](from[k]));
-    if (i % rowsPerStep === rowsPerStep - 1) yield;
-  }
-  yield;
+  // Each column's text made when the typing comes to it, never the whole table as rows of text: 500,000
+  // rows of arrays took 0.2-0.5 s to build and were held, with their copy as columns, through the typing.
+  const cellsOf = function* (j: number): Steps<string[]> {
+    const cells: string[] = [];
+    const old = oldCellsOf[j];
+    for (let i = 0; i < base.rows; i++) {
+      cells.push(old(i));
+      if (i % CELLS_PER_STEP === CELLS_PER_STEP - 1) yield;
+    }
+    const cell = newCellsOf[j];
+    const k = order[j];
+    for (let i = 0; i < added.rows.length; i++) {
+      cells.push(cell(added.rows[i][k]));
+      if (i % CELLS_PER_STEP === CELLS_PER_STEP - 1) yield;
+    }
+    return cells;
+  };
   const appendedDates = new Set(base.columns.filter((c) => c.storage === 'f64' && (c.dateOrder === 'mdy' || c.dateOrder === 'dmy')).map((c) => c.name));
-  const { dataset, profile } = yield* inferDatasetSteps({ header: base.columns.map((c) => c.name), rows }, Object.create(null), { appendedDates });
+  const { dataset, profile } = yield* inferColumnsSteps({ header: base.columns.map((c) => c.name), rows: total, cellsOf }, Object.create(null), { appendedDates });
   return { dataset, profile, added: added.rows.length };
 }
 
@@ -136,7 +140,8 @@ function* checkKind(col: Column, dateOrder: DateOrder | undefined, added: CsvTab
   for (let i = 0; i < added.rows.length; i++) {
     if (i % CELLS_PER_STEP === CELLS_PER_STEP - 1) yield;
     const cell = added.rows[i][k];
-    if (isMissingNumberCell(cell) || !Number.isNaN(parse(cell))) continue;
+    // A number (or date) first: the placeholder test lower-cases a copy of the cell, which most need not.
+    if (!Number.isNaN(parse(cell)) || isMissingNumberCell(cell)) continue;
     const at = placeOf(added, i, naming);
     const why = col.type === 'datetime' ? whyNoRealDate(cell, dateOrder) : undefined;
     const what = why ? `is not a real date (${why})` : `is not ${kind}, as the column's values are`;

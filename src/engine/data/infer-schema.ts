@@ -79,18 +79,36 @@ export function inferDatasetYielding(table: CsvTable, overrides: TypeOverrides, 
   return runStepsYielding(inferDatasetSteps(table, overrides, options), yieldControl);
 }
 
-/** inferDataset as steps (engine/core/steps), for work that goes on to type a table (data/append-rows). */
-export function* inferDatasetSteps(table: CsvTable, overrides: TypeOverrides, options: InferOptions): Steps<{ dataset: Dataset; profile: ColumnProfile[] }> {
+/** inferDataset as steps (engine/core/steps). */
+export function inferDatasetSteps(table: CsvTable, overrides: TypeOverrides, options: InferOptions): Steps<{ dataset: Dataset; profile: ColumnProfile[] }> {
+  return inferColumnsSteps({ header: table.header, rows: table.rows.length, cellsOf: (j) => columnCells(table.rows, j), lines: table.lines }, overrides, options);
+}
+
+/**
+ * A table given a column of cells at a time, typed as inferDataset types the same cells held as rows:
+ * `cellsOf(j)` makes column j's `rows` cells when its turn comes, so a table built from typed columns
+ * (data/append-rows) is never held as rows of text. `lines` as CsvTable.lines.
+ */
+export interface TextColumns {
+  readonly header: readonly string[];
+  readonly rows: number;
+  readonly cellsOf: (j: number) => Steps<string[]>;
+  readonly lines?: readonly number[];
+}
+
+/** inferDataset on columns of cells (TextColumns), as steps: the same dataset and profile for the same cells. */
+export function* inferColumnsSteps(table: TextColumns, overrides: TypeOverrides, options: InferOptions): Steps<{ dataset: Dataset; profile: ColumnProfile[] }> {
   const columns: Column[] = [];
   const profile: ColumnProfile[] = [];
+  const lines = table.lines;
   // Rows are named as the file counts them: by line in a CSV (header line 1), else by data row from 1.
-  const where = (i: number) => (table.lines ? `line ${table.lines[i]}` : `data row ${i + 1}`);
+  const where = (i: number) => (lines ? `line ${lines[i]}` : `data row ${i + 1}`);
   // A turn between passes once a slice's worth of cells has been read: after each pass over a long
   // column, after several columns of a wide table of few rows (not 8 turns a column).
   const due = workTally(CELLS_PER_STEP);
   for (let j = 0; j < table.header.length; j++) {
     const name = table.header[j];
-    const cells = yield* columnCells(table.rows, j);
+    const cells = yield* table.cellsOf(j);
     // Own properties only: a column named "constructor" must not pick up Object.prototype members.
     const forced = Object.hasOwn(overrides, name) ? overrides[name] : undefined;
     const built = yield* buildColumn(name, cells, forced, options.appendedDates?.has(name) ?? false, due);
@@ -110,7 +128,7 @@ export function* inferDatasetSteps(table: CsvTable, overrides: TypeOverrides, op
     profile.push(warnings.length > 0 ? { ...entry, warnings } : entry);
     if (due(cells.length)) yield;
   }
-  return { dataset: { rows: table.rows.length, columns }, profile };
+  return { dataset: { rows: table.rows, columns }, profile };
 }
 
 /** The warning for a numeric column's cells that are neither numbers nor placeholders, read as missing (data/stray-text). */
