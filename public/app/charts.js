@@ -44,8 +44,9 @@ export function liveChart(holder, options) {
           x: { time: false, ...(options.xLog ? { distr: 3 } : {}), range: xRange(options) },
           ...(options.yRange ? { y: { range: options.yRange } } : {}),
         },
-        // Four significant digits: scores that differ in the third decimal must not share a tick label.
-        axes: [{ label: options.xLabel, values: (_u, ticks) => ticks.map((t) => (options.xFormat ? options.xFormat(t) : num(t, 4))) }, { label: options.yLabel, values: (_u, ticks) => ticks.map((t) => num(t, 4)), size: 60 }],
+        // Four significant digits: scores that differ in the third decimal must not share a tick label. A null
+        // tick is one uPlot leaves unlabelled (a log axis's minor ticks between decades): blank, not num's "–".
+        axes: [{ label: options.xLabel, values: (_u, ticks) => ticks.map((t) => (t === null ? '' : options.xFormat ? options.xFormat(t) : num(t, 4))) }, { label: options.yLabel, values: (_u, ticks) => ticks.map((t) => (t === null ? '' : num(t, 4))), size: 60 }],
         legend: { show: true, live: false },
         series: [{ label: options.xLabel }, ...series.map((s, i) => seriesOf(s, i, options.scatter))],
       },

@@ -84,8 +84,11 @@ function timeText(t) {
   return typeof t === 'string' ? t.replace(/T00:00:00(\.000)?Z$/, '') : String(t);
 }
 
-/** @param model GET /v1/models/{name} of a forecast model (its `forecast` block) */
-export function forecastForm(model) {
+/**
+ * @param model    GET /v1/models/{name} of a forecast model (its `forecast` block), `?version=N` for a version's
+ * @param version  the version to forecast with (sent as `version`), or undefined for the champion
+ */
+export function forecastForm(model, version) {
   const f = model.forecast;
   const horizon = el('input', { id: 'forecast-horizon', name: 'horizon', type: 'number', min: 1, max: f.max_horizon, step: 1, required: true });
   horizon.value = String(f.horizon);
@@ -157,7 +160,7 @@ export function forecastForm(model) {
     try {
       const steps = Number(horizon.value);
       const asked = readQuantiles(quantiles.value).values;
-      const body = { horizon: steps, level: Number(level.value), ...(asked ? { quantiles: asked } : {}), history: true, ...(group ? { group: group.value } : {}), ...(covariates ? { covariates: covariates.read(steps) } : {}) };
+      const body = { horizon: steps, level: Number(level.value), ...(asked ? { quantiles: asked } : {}), history: true, ...(group ? { group: group.value } : {}), ...(covariates ? { covariates: covariates.read(steps) } : {}), ...(version === undefined ? {} : { version }) };
       showForecast(result, await api(`/v1/models/${seg(model.name)}/forecast`, { method: 'POST', body }), f);
     } catch (err) {
       replace(result, errorBox(err, null, 'Could not forecast'));

@@ -26,7 +26,9 @@ export async function jobPage(root, { id }, signal) {
   const leaderboard = el('section', { id: 'leaderboard' }, el('p', { class: 'muted', text: 'No trial has finished yet.' }));
   const problems = el('section', { id: 'trial-problems' });
   const seriesSlot = el('div', { id: 'series-scores-slot' });
-  root.append(el('p', { class: 'crumbs' }, el('a', { href: '#/jobs', text: 'Jobs' }), ' / ', id), title, summary, chartsRow, scatterBox, el('h2', { text: 'Leaderboard' }), leaderboard, seriesSlot, el('h2', { text: 'Failed, cancelled and pruned trials' }), problems);
+  // What only a job that loaded fills: taken away again when it never loads (no empty leaderboard under "not found").
+  const sections = [chartsRow, scatterBox, el('h2', { text: 'Leaderboard' }), leaderboard, seriesSlot, el('h2', { text: 'Failed, cancelled and pruned trials' }), problems];
+  root.append(el('p', { class: 'crumbs' }, el('a', { href: '#/jobs', text: 'Jobs' }), ' / ', id), title, summary, ...sections);
 
   let scatter = null;
   let scatterParam = null;
@@ -111,6 +113,11 @@ export async function jobPage(root, { id }, signal) {
     if (!signal.aborted) {
       state.textContent = '';
       replace(summary, errorBox(err, `job ${id}`));
+      if (latest === null) {
+        for (const node of sections) node.remove();
+        bestTime.destroy();
+        byTrial.destroy();
+      }
     }
   }
 }
@@ -128,6 +135,9 @@ function mainParam(scored, numeric) {
   return [...numeric].sort((a, b) => weight(b) - weight(a) || rank(a) - rank(b) || a.localeCompare(b))[0];
 }
 
+/** The statuses of a job that will not run again. */
+const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+
 function summaryOf(view) {
   const p = view.progress;
   const budget = [p.budget.trials ? `${p.budget.trials} trials` : null, p.budget.seconds ? `${p.budget.seconds} s` : null].filter(Boolean).join(' or ');
@@ -141,7 +151,8 @@ function summaryOf(view) {
       ['Strategy', view.scheduler ? `${view.strategy} / ${view.scheduler}` : view.strategy],
       ['Models', `${view.models.join(', ')}${view.models_skipped?.length ? ` (skipped: ${view.models_skipped.map((s) => `${s.family}, ${s.reason}`).join('; ')})` : ''}`],
       ['Trials', `${p.trials_done} done, ${p.trials_running} running${p.trials_waiting ? ` (${p.trials_waiting} waiting for a consumer)` : ''}, ${p.trials_failed} failed`],
-      ['Elapsed', `${duration(p.elapsed_ms)} of ${budget || 'the budget'}`],
+      // A finished job may have run past its budget (trials running at the deadline finish): not "27 s of 25 s".
+      ['Elapsed', FINISHED.has(view.status) ? `${duration(p.elapsed_ms)}${budget ? ` (budget ${budget})` : ''}` : `${duration(p.elapsed_ms)} of ${budget || 'the budget'}`],
       ['Best', view.best ? `${num(view.best.score)} (${view.best.family}, ${view.best.trial_id})` : '–'],
       // The best trial's score with the optimism of picking it removed: what to expect on new rows.
       ['Expected on new rows', view.best_estimate ? `${num(view.best_estimate.score)} (90%: ${num(view.best_estimate.interval[0])} to ${num(view.best_estimate.interval[1])})` : null],

@@ -2,7 +2,8 @@
  * @module dashboard/pages/model
  * One model: its facts, the evaluation of a version on out-of-fold rows (metrics, ROC curve or residual
  * plot, confusion matrix, feature importances; GET /v1/models/{m}/evaluation), its versions and history
- * of champion/challenger decisions, the drift of live inputs per feature, and a form to try a prediction.
+ * of champion/challenger decisions, the drift of live inputs per feature, and a form to try a prediction
+ * (on a version's page, the drift and predictions of that version, not the champion's).
  * A forecast model gets a form to try a forecast instead, and no drift (it takes no input rows); a grouped
  * one, the validation score of each of its series, worst first (of the version the page shows).
  */
@@ -38,6 +39,9 @@ export async function modelPage(root, { name, version }, signal) {
     return;
   }
   const champion = model.versions.find((v) => v.version === model.champion_version);
+  // A version's page predicts with, and reads the drift of, that version (`version` in predict, `?version=N`
+  // in drift); the model's page, the champion's.
+  const pinned = version === undefined ? undefined : wanted;
   const forecasts = model.task === 'forecast';
   const evaluation = el('section', { id: 'evaluation' });
   const versionSelect = el(
@@ -57,38 +61,48 @@ export async function modelPage(root, { name, version }, signal) {
       ['Classes', model.classes?.length ? model.classes.join(', ') : null],
       ['Metric', `${model.metric} (${model.greater_is_better ? 'higher' : 'lower'} is better)`],
       ['Champion', champion ? `v${champion.version}: ${champion.family}, ${model.metric} ${num(champion.score)}` : `v${model.champion_version}`],
-      ['Serving', model.serving ? `≈ ${num(model.serving.estimated_us_per_row, 3)} µs per row` : null],
+      ['Serving', model.serving ? `≈ ${servingTime(model.serving.estimated_us_per_row)} per row` : null],
       ['Updated', when(model.updated_at)],
     ]),
     model.artifact_error ? el('div', { class: 'error', role: 'alert' }, el('strong', { text: model.artifact_error.code }), el('p', { text: model.artifact_error.message })) : null,
     el('h2', {}, 'Evaluation ', versionSelect),
     evaluation,
     series,
-    el('h2', { text: forecasts ? 'Try a forecast' : 'Try a prediction' }),
+    el('h2', { text: `${forecasts ? 'Try a forecast' : 'Try a prediction'}${pinned === undefined ? '' : ` with v${pinned}`}` }),
     predict,
     el('h2', { text: 'Versions' }),
     versionsTable(model),
     el('h2', { text: 'History' }),
     historyTable(model),
     // A forecaster takes no input rows, so there is no input drift to watch.
-    forecasts ? null : el('h2', { text: 'Drift of live inputs (last 24 h)' }),
+    forecasts ? null : el('h2', { text: `Drift of live inputs${pinned === undefined ? '' : ` to v${pinned}`} (last 24 h)` }),
     forecasts ? null : drift,
   ];
   slot.replaceWith(...parts.filter(Boolean));
   showEvaluation(evaluation, model, wanted, signal);
   if (forecasts) showSeries(series, model, wanted, signal);
+  else showDrift(drift, model, pinned, signal);
+  // Another version than the champion may read other features (images, covariates): its own view (`?version=N`) says which.
+  let form = model;
+  if (pinned !== undefined && pinned !== model.champion_version) {
+    try {
+      form = await api(`/v1/models/${seg(name)}?version=${pinned}`, { signal });
+    } catch (err) {
+      if (!signal.aborted) replace(predict, errorBox(err, `the features of v${pinned}`));
+      return;
+    }
+  }
   if (forecasts) {
     // Without its `forecast` block the artifact could not be read: the error above says so.
-    replace(predict, model.forecast ? forecastForm(model) : el('p', { class: 'muted', text: 'The champion artifact could not be read, so there is nothing to forecast with.' }));
+    replace(predict, form.forecast ? forecastForm(form, pinned) : el('p', { class: 'muted', text: `The ${pinned === undefined ? 'champion' : `v${pinned}`} artifact could not be read, so there is nothing to forecast with.` }));
     return;
   }
-  showDrift(drift, model, signal);
-  const dataset = champion?.dataset;
+  const dataset = model.versions.find((v) => v.version === wanted)?.dataset;
   // The profile only pre-fills the form: if it is slow or gone, the form comes without defaults rather than never.
   const profileSignal = AbortSignal.any([signal, AbortSignal.timeout(PROFILE_WAIT_MS)]);
   // An image model's form is a file picker: nothing in the profile fills it.
-  const profile = dataset && !model.image ? await api(`/v1/datasets/${seg(dataset.name)}?version=${dataset.version}`, { signal: profileSignal }).catch(() => null) : null;
-  if (!signal.aborted) replace(predict, predictForm(model, profile));
+  const profile = dataset && !form.image ? await api(`/v1/datasets/${seg(dataset.name)}?version=${dataset.version}`, { signal: profileSignal }).catch(() => null) : null;
+  if (!signal.aborted) replace(predict, predictForm(form, profile, pinned));
 }
 
 /**
@@ -165,8 +179,9 @@ async function showEvaluation(section, model, version, signal) {
     el('p', { class: 'muted', text: `${num(e.rows)} rows of ${e.dataset.name} v${e.dataset.version}, each predicted by a model that did not train on it (${e.folds === 1 ? 'the holdout the search\'s trials shared' : `${e.folds}-fold cross-validation`}${e.members ? `, blend of ${e.members.length} trials` : `, trial ${e.trial_id}`}).` }),
     table(
       [
-        // f1 names the class it is computed for (the job's positive class), as the ROC curve does.
-        ['Metric', ([k]) => el('span', { class: k === model.metric ? 'strong' : '' }, k === 'f1' && e.positive_class !== undefined ? `f1 (${e.positive_class})` : k)],
+        // f1 names the class it is computed for (the job's positive class), as the ROC curve does; a multiclass
+        // f1 and roc_auc, their averaging (engine/eval/metrics-classification: unweighted over the classes).
+        ['Metric', ([k]) => el('span', { class: k === model.metric ? 'strong' : '' }, metricLabel(k, e))],
         ['Value', ([, v]) => num(v), 'num'],
       ],
       metrics,
@@ -186,6 +201,17 @@ async function showEvaluation(section, model, version, signal) {
     chart.update([order.map((i) => r.predicted[i]), order.map((i) => r.residual[i]), order.map(() => 0)], [{ label: 'residual' }, { label: 'zero', points: false, stroke: '#9ca3af', width: 1, showPoints: false }]);
   }
 }
+
+/** A metric's name as the evaluation table shows it: with the class or the averaging it is computed over. */
+function metricLabel(name, e) {
+  if (name === 'f1' && e.positive_class !== undefined) return `f1 (${e.positive_class})`;
+  if (e.task === 'multiclass' && name === 'f1') return 'f1 (macro average)';
+  if (e.task === 'multiclass' && name === 'roc_auc') return 'roc_auc (macro average, one-vs-rest)';
+  return name;
+}
+
+/** A one-row prediction time: µs under a millisecond, ms above (2,660 µs reads as 2.66 ms). */
+const servingTime = (us) => (us < 1000 ? `${num(us, 3)} µs` : `${num(us / 1000, 3)} ms`);
 
 function versionsTable(model) {
   return table(
@@ -264,9 +290,10 @@ function pixelNote(name, p, rows) {
   return el('p', { class: 'muted', id: 'pixel-drift', text: parts.join('') });
 }
 
-async function showDrift(section, model, signal) {
+/** The drift of the champion's inputs, or of `version`'s when given. */
+async function showDrift(section, model, version, signal) {
   try {
-    const d = await api(`/v1/models/${seg(model.name)}/drift`, { signal });
+    const d = await api(`/v1/models/${seg(model.name)}/drift${version === undefined ? '' : `?version=${version}`}`, { signal });
     replace(
       section,
       el('p', { class: 'muted', text: `${num(d.rows_sampled)} prediction row${d.rows_sampled === 1 ? '' : 's'} sampled for v${d.version}, against ${num(d.reference.rows)} training rows of ${d.reference.dataset.name} v${d.reference.dataset.version}.` }),

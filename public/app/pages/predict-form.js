@@ -1,8 +1,8 @@
 /**
  * @module dashboard/pages/predict-form
  * "Try a prediction": a form with one input per model feature, pre-filled with a typical value from the
- * training data's profile (the mean of a number, the most frequent level of a category) so one click
- * predicts, and the answer shown as the label with its class probabilities, or the value. A model that
+ * training data's profile (the mean of a number, whole for a whole-valued column, the most frequent level
+ * of a category) so one click predicts (with the champion, or the version a version's page shows), and the answer shown as the label with its class probabilities, or the value. A model that
  * takes images gets a file picker instead (a 32x32 RGB model would need 3,072 boxes): the file goes to
  * predict as `{"image": base64}`, which the API resizes and scales as it did the training images; a
  * refusal of it names the file picked, not `rows[0].image`.
@@ -14,25 +14,26 @@ import { bars, errorBox } from '../widgets.js';
 /**
  * @param model    GET /v1/models/{name}
  * @param profile  the training dataset's GET answer (for defaults and suggestions), or null
+ * @param version  the version to predict with (sent as predict's `version`), or undefined for the champion
  */
-export function predictForm(model, profile) {
-  if (model.image) return imagePredictForm(model);
+export function predictForm(model, profile, version) {
+  if (model.image) return imagePredictForm(model, version);
   const columns = new Map((profile?.columns ?? []).map((c) => [c.name, c]));
   const result = el('div', { id: 'predict-result', role: 'status' });
   const fields = model.features.map((f, i) => fieldFor(f, columns.get(f.name), i));
   const button = el('button', { type: 'submit', text: 'Predict' });
   const form = el('form', { id: 'predict-form', class: 'predict', onsubmit: submit }, el('div', { class: 'fields' }, fields.map((x) => x.node)), button, result);
-  if (model.features.length === 0) return el('p', { class: 'muted', text: 'The champion artifact lists no features (it could not be read).' });
+  if (model.features.length === 0) return el('p', { class: 'muted', text: `The ${version === undefined ? 'champion' : `v${version}`} artifact lists no features (it could not be read).` });
   return form;
 
   async function submit(event) {
     event.preventDefault();
-    await predictInto(result, button, model, Object.fromEntries(fields.map((x) => [x.name, x.read()])));
+    await predictInto(result, button, model, version, Object.fromEntries(fields.map((x) => [x.name, x.read()])));
   }
 }
 
 /** The form of a model that takes images: pick a PNG or JPEG file, see it, predict. */
-function imagePredictForm(model) {
+function imagePredictForm(model, version) {
   const { height, width, channels } = model.image;
   const result = el('div', { id: 'predict-result', role: 'status' });
   const preview = el('img', { id: 'predict-preview', alt: 'the chosen image', class: 'preview', hidden: true });
@@ -63,16 +64,16 @@ function imagePredictForm(model) {
   async function submit(event) {
     event.preventDefault();
     // The API takes a data: URL as it is, and answers 400 naming the problem for a file it cannot decode.
-    if (dataUrl) await predictInto(result, button, model, { image: dataUrl }, input.files?.[0]?.name);
+    if (dataUrl) await predictInto(result, button, model, version, { image: dataUrl }, input.files?.[0]?.name);
   }
 }
 
-/** Sends one row to predict and shows the label with its class probabilities, or the value; `file`: the image file the row holds. */
-async function predictInto(result, button, model, row, file) {
+/** Sends one row to predict (to `version`, or the champion) and shows the label with its class probabilities, or the value; `file`: the image file the row holds. */
+async function predictInto(result, button, model, version, row, file) {
   button.disabled = true;
   replace(result, el('p', { class: 'muted', text: 'Predicting…' }));
   try {
-    const answer = await api(`/v1/models/${seg(model.name)}/predict`, { method: 'POST', body: { rows: [row] } });
+    const answer = await api(`/v1/models/${seg(model.name)}/predict`, { method: 'POST', body: version === undefined ? { rows: [row] } : { rows: [row], version } });
     const prediction = answer.predictions[0];
     const probabilities = answer.probabilities?.[0];
     replace(
@@ -89,11 +90,23 @@ async function predictInto(result, button, model, row, file) {
   }
 }
 
+/**
+ * A number box's default: the column's mean, rounded to a whole number for a column that looks whole-valued
+ * (no row holds 1.161 dependents). The profile has no such flag; whole min and max with no more distinct
+ * values than the whole numbers between them is the sign (a column of fractions rarely fits so few values).
+ */
+function typicalNumber(column) {
+  if (typeof column?.mean !== 'number') return '';
+  const { min, max, unique } = column;
+  const whole = Number.isInteger(min) && Number.isInteger(max) && typeof unique === 'number' && unique <= max - min + 1;
+  return whole ? Math.round(column.mean) : Number(column.mean.toPrecision(4));
+}
+
 function fieldFor(feature, column, index) {
   const id = `feature-${index}`;
   const numeric = feature.type === 'numeric';
   const top = column?.top ?? [];
-  const typical = numeric ? (typeof column?.mean === 'number' ? Number(column.mean.toPrecision(4)) : '') : (top[0]?.value ?? '');
+  const typical = numeric ? typicalNumber(column) : (top[0]?.value ?? '');
   const list = !numeric && top.length > 0 ? el('datalist', { id: `${id}-values` }, top.map((t) => el('option', { value: t.value }))) : null;
   const input = el('input', { id, name: feature.name, type: numeric ? 'number' : 'text', step: numeric ? 'any' : null, list: list ? `${id}-values` : null, placeholder: 'missing' });
   input.value = String(typical);
