@@ -9,9 +9,8 @@ import type { DataShape, ModelSpec } from '../model';
 import { categorical, float, type Distribution, type Params, type SearchSpace } from '../../search/space';
 import { fitLinear } from './fit';
 import { loadLinearModel } from './model';
-
-/** L-BFGS history pairs kept by the solver (see owlqn.ts); each is two parameter vectors. */
-const MEMORY_PAIRS = 10;
+import { historyPairs } from './owlqn';
+import { SPARSE_DENSITY } from './objective';
 
 const spec: ModelSpec = {
   family: 'linear',
@@ -32,13 +31,16 @@ const spec: ModelSpec = {
   },
 
   /**
-   * Beyond the training matrix itself (never copied): row weights (8 bytes a row), the solver's vectors
-   * and history (about 2·MEMORY_PAIRS + 7 parameter vectors of 8 bytes) and the fitted coefficients.
+   * Beyond the training matrix itself: row weights (8 bytes a row), the solver's vectors and history
+   * (2·historyPairs + 7 parameter vectors of 8 bytes), the softmax pass's two feature-major copies, the
+   * fitted coefficients, and for one output the index of X's non-zero entries, built only when at most
+   * SPARSE_DENSITY of them are (2 bytes an entry and 4 a row).
    */
   estimateMemoryBytes(_params: Params, shape: DataShape): number {
     const outputs = shape.task === 'multiclass' ? shape.nClasses : 1;
     const dim = outputs * (shape.cols + 1);
-    return 8 * shape.rows + 8 * dim * (2 * MEMORY_PAIRS + 7) + 4 * dim + 1024;
+    const sparse = outputs === 1 ? Math.ceil(2 * SPARSE_DENSITY * shape.rows * shape.cols) + 4 * (shape.rows + 1) : 0;
+    return 8 * shape.rows + 8 * dim * (2 * historyPairs(dim) + 9) + 4 * dim + sparse + 1024;
   },
 
   async fit(train, params, ctx) {

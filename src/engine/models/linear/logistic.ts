@@ -3,12 +3,14 @@
  * Binary logistic loss: mean weighted log loss of σ(xᵀβ + b) against labels 0/1, plus the L2 term.
  * Computed through softplus so that large margins neither overflow nor lose the gradient.
  */
-import { addRidge, addScaledRow, rowDot, type Problem, type SmoothObjective } from './objective';
+import { addRidge, addScaledRow, addScaledSparseRow, rowDot, sparseIndex, sparseRowDot, type Problem, type SmoothObjective } from './objective';
 
 /** The logistic objective over parameters [β (p), b]. */
 export function logisticObjective(problem: Problem): SmoothObjective {
   const { X, y, weights, l2 } = problem;
   const { rows: n, cols: p, data } = X;
+  // Mostly-zero X (one-hot columns): each pass reads only the non-zero entries.
+  const sparse = sparseIndex(X);
   return {
     dim: p + 1,
     penalized: p,
@@ -20,7 +22,7 @@ export function logisticObjective(problem: Problem): SmoothObjective {
       for (let i = 0, off = 0; i < n; i++, off += p) {
         const v = weights[i];
         if (v === 0) continue;
-        const z = b + rowDot(data, off, x, 0, p);
+        const z = b + (sparse ? sparseRowDot(sparse, i, data, off, x) : rowDot(data, off, x, 0, p));
         const label = y[i];
         // log(1 + e^z) − y·z and σ(z), sharing one exp of a non-positive argument.
         const e = Math.exp(-Math.abs(z));
@@ -28,7 +30,8 @@ export function logisticObjective(problem: Problem): SmoothObjective {
         const prob = z >= 0 ? 1 / (1 + e) : e / (1 + e);
         const r = v * (prob - label);
         gradB += r;
-        addScaledRow(data, off, r, grad, 0, p);
+        if (sparse) addScaledSparseRow(sparse, i, data, off, r, grad);
+        else addScaledRow(data, off, r, grad, 0, p);
       }
       grad[p] = gradB;
       return loss + addRidge(x, grad, p, l2);

@@ -16,7 +16,7 @@ export interface SolverOptions {
   readonly maxIter: number;
   /** Converged when max |pseudo-gradient| ≤ tol (or progress stalls; see FTOL_PER_TOL). */
   readonly tol: number;
-  /** Pairs of L-BFGS history kept. */
+  /** Pairs of L-BFGS history kept; absent: historyPairs(dim), or MIN_PAIRS with L1. */
   readonly memory?: number;
 }
 
@@ -38,6 +38,20 @@ export interface SolverResult {
  * keeps the solver going through the long flat stretches of badly conditioned problems.
  */
 const FTOL_PER_TOL = 1e-6;
+/**
+ * L-BFGS history pairs kept for d parameters: MAX_PAIRS while the history (two vectors of d doubles a
+ * pair) fits in HISTORY_BYTES, fewer above that, never fewer than MIN_PAIRS. One-hot columns make badly
+ * conditioned problems (indicator groups that sum to the intercept, rare levels), and a longer memory
+ * cuts the passes over the data they need: soybean 297 → 138 iterations and credit_g 89 → 56 going
+ * from 10 to 40 pairs, at 4·pairs·d flops an iteration, small beside a pass over the rows.
+ */
+export function historyPairs(d: number): number {
+  return Math.max(MIN_PAIRS, Math.min(MAX_PAIRS, Math.floor(HISTORY_BYTES / (16 * Math.max(d, 1)))));
+}
+const MAX_PAIRS = 40;
+const MIN_PAIRS = 10;
+const HISTORY_BYTES = 4 * 1024 * 1024;
+
 /** Armijo sufficient-decrease constant. */
 const ARMIJO = 1e-4;
 const MAX_BACKTRACKS = 40;
@@ -45,7 +59,9 @@ const MAX_BACKTRACKS = 40;
 /** Minimises f(x) + l1 · Σ_{j < penalized} |x_j| from x0 (which it overwrites and returns). */
 export function minimize(objective: SmoothObjective, x0: Float64Array, options: SolverOptions): SolverResult {
   const d = objective.dim;
-  const m = options.memory ?? 10;
+  // Under L1 the orthant projections cut steps short and a long history measured more backtracking
+  // than it saved (soybean, segment, digits at l1_ratio 0.5), so OWL-QN keeps the short one.
+  const m = options.memory ?? (options.l1 > 0 ? MIN_PAIRS : historyPairs(d));
   const { l1, maxIter, tol } = options;
   const np = objective.penalized;
 

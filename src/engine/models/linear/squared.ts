@@ -5,7 +5,7 @@
  * for pure L2 this changes nothing (ridge is equivariant to rescaling y), for L1 it makes the penalty
  * scale-free. The caller maps coefficients back to the original units.
  */
-import { addRidge, addScaledRow, rowDot, type Problem, type SmoothObjective } from './objective';
+import { addRidge, addScaledRow, addScaledSparseRow, rowDot, sparseIndex, sparseRowDot, type Problem, type SmoothObjective } from './objective';
 
 /** Weighted location and scale of the target (scale 1 for a constant target). */
 export interface TargetScale {
@@ -27,6 +27,8 @@ export function targetScale(y: Float32Array, weights: Float64Array): TargetScale
 export function squaredObjective(problem: Problem, target: TargetScale): SmoothObjective {
   const { X, y, weights, l2 } = problem;
   const { rows: n, cols: p, data } = X;
+  // Mostly-zero X (one-hot columns): each pass reads only the non-zero entries.
+  const sparse = sparseIndex(X);
   const { mean, scale } = target;
   return {
     dim: p + 1,
@@ -39,11 +41,12 @@ export function squaredObjective(problem: Problem, target: TargetScale): SmoothO
       for (let i = 0, off = 0; i < n; i++, off += p) {
         const v = weights[i];
         if (v === 0) continue;
-        const residual = b + rowDot(data, off, x, 0, p) - (y[i] - mean) / scale;
+        const residual = b + (sparse ? sparseRowDot(sparse, i, data, off, x) : rowDot(data, off, x, 0, p)) - (y[i] - mean) / scale;
         loss += 0.5 * v * residual * residual;
         const r = v * residual;
         gradB += r;
-        addScaledRow(data, off, r, grad, 0, p);
+        if (sparse) addScaledSparseRow(sparse, i, data, off, r, grad);
+        else addScaledRow(data, off, r, grad, 0, p);
       }
       grad[p] = gradB;
       return loss + addRidge(x, grad, p, l2);
