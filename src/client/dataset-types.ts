@@ -28,6 +28,8 @@ export interface ColumnProfile {
   pixel_columns?: number;
   /** Datetime columns not in ISO-8601: how day, month and year were read (mdy 03/15/2024, dmy 15.03.2024, ymd 2024/03/15, named 15-Mar-2024). */
   date_order?: 'mdy' | 'dmy' | 'ymd' | 'named';
+  /** Numeric columns of a table: whether every present value is a whole number (3, 3.0, 1e3). Absent from versions stored before servers had it. */
+  integer?: boolean;
   /** What to know before training on the column: an order of day and month no value told, a few cells that are not dates in a column of dates, or words among numbers read as missing. */
   warnings?: string[];
 }

@@ -91,15 +91,23 @@ async function predictInto(result, button, model, version, row, file) {
 }
 
 /**
- * A number box's default: the column's mean, rounded to a whole number for a column that looks whole-valued
- * (no row holds 1.161 dependents). The profile has no such flag; whole min and max with no more distinct
- * values than the whole numbers between them is the sign (a column of fractions rarely fits so few values).
+ * A number box's default: the column's mean, rounded to a whole number for a column of whole numbers (no
+ * row holds 1.161 dependents).
  */
 function typicalNumber(column) {
   if (typeof column?.mean !== 'number') return '';
+  return wholeValued(column) ? Math.round(column.mean) : Number(column.mean.toPrecision(4));
+}
+
+/**
+ * Whether a column holds whole numbers only: its profile's `integer` says so. Versions stored before the
+ * profile had it carry none; for them whole min and max with no more distinct values than the whole numbers
+ * between them is the sign (which 1, 2.5, 4 fools: whole ends, three values among four whole numbers).
+ */
+function wholeValued(column) {
+  if (typeof column.integer === 'boolean') return column.integer;
   const { min, max, unique } = column;
-  const whole = Number.isInteger(min) && Number.isInteger(max) && typeof unique === 'number' && unique <= max - min + 1;
-  return whole ? Math.round(column.mean) : Number(column.mean.toPrecision(4));
+  return Number.isInteger(min) && Number.isInteger(max) && typeof unique === 'number' && unique <= max - min + 1;
 }
 
 function fieldFor(feature, column, index) {

@@ -39,6 +39,12 @@ export interface ColumnProfile {
   readonly max?: number;
   readonly mean?: number;
   readonly std?: number;
+  /**
+   * A numeric column with a value: whether every present value is a whole number, that is, reads as an
+   * integer (3, 3.0, 1e3, $1,200 and 12345678901234567890 do; 2.5 and 13.5% do not). Absent from other
+   * columns, and from profiles stored before it was added: a reader must cope without it.
+   */
+  readonly integer?: boolean;
   /** The most frequent levels with their counts (coded columns). */
   readonly top?: readonly { readonly value: string; readonly count: number }[];
   /** A datetime column's layout when its dates are not ISO-8601 (data/date-layout). */
@@ -119,7 +125,7 @@ export function* inferColumnsSteps(table: TextColumns, overrides: TypeOverrides,
     columns.push(column);
     if (due(cells.length)) yield;
     // The profile and each warning's pass over the cells in slices: each took 0.05-0.18 s on 400,000 rows.
-    const entry = yield* profileColumnSteps(column, CELLS_PER_STEP);
+    const entry = yield* profileColumnSteps(column, CELLS_PER_STEP, built.integers);
     if (due(cells.length)) yield;
     const nearDates = forced === undefined && NEAR_DATE_TYPES.has(column.type) ? yield* nearDatesWarningSteps(name, cells, column.type, where, CELLS_PER_STEP) : undefined;
     if (due(cells.length)) yield;
@@ -161,7 +167,7 @@ function* columnCells(rows: CsvTable['rows'], j: number): Steps<string[]> {
  * A column typed and stored from its cells, yielding within the longest of its passes over them, and
  * between them when `due` (the table's tally of cells read) says a turn is due.
  */
-function* buildColumn(name: string, cells: string[], forced: ColumnType | undefined, appended: boolean, due: (cells: number) => boolean): Steps<{ column: Column; dates?: DateDetection }> {
+function* buildColumn(name: string, cells: string[], forced: ColumnType | undefined, appended: boolean, due: (cells: number) => boolean): Steps<{ column: Column; dates?: DateDetection; integers?: boolean }> {
   const n = cells.length;
   const present = yield* presentCells(cells);
   if (due(n)) yield;
@@ -203,7 +209,8 @@ function* buildColumn(name: string, cells: string[], forced: ColumnType | undefi
     }
     if (due(n)) yield;
     const spellings = spellingsOf(cells, values);
-    return { column: { name, type, storage: 'f64', values, ...(spellings ? { spellings } : {}) } };
+    // Whether its numbers are all whole, as the guess found them (a declared type leaves it to the profile).
+    return { column: { name, type, storage: 'f64', values, ...(spellings ? { spellings } : {}) }, integers: guessed?.integers };
   }
   if (type === 'boolean' && moreDistinctThan(present, 2)) {
     const spelling = booleanSpelling(present);
@@ -268,6 +275,8 @@ interface Guess {
   readonly dates?: DateDetection;
   /** A numeric column's present cells read as numbers (readsAs), NaN for a placeholder or a stray word. */
   readonly numbers?: Float64Array;
+  /** A numeric column's: whether every one of `numbers` that is not NaN is an integer (the profile's `integer`). */
+  readonly integers?: boolean;
 }
 
 /** The type the cells say, yielding within its passes over them (each up to 0.1-0.3 s on 400,000 cells). */
@@ -283,16 +292,17 @@ function* guessType(name: string, present: string[], distinct: () => Steps<Disti
   // words numbers may hold): categories cost a cell or a few.
   const numbers = yield* readsAs(present, parseNumberCell, strayAllowance(present.length));
   if (numbers) {
-    // Placeholders and stray words are missing values, whole or not.
+    // Placeholders and stray words are missing values, whole or not. Found for every numeric column: the
+    // profile's `integer` is this, not a second pass over the values.
     let integers = true;
     for (let i = 0; i < present.length && integers; i++) {
       const v = numbers[i];
       integers = Number.isNaN(v) || Number.isInteger(v);
       if (i % CELLS_PER_STEP === CELLS_PER_STEP - 1) yield;
     }
-    if (!(integers && ID_NAME_RE.test(name) && n > 10)) return { type: 'numeric', numbers };
+    if (!(integers && ID_NAME_RE.test(name) && n > 10)) return { type: 'numeric', numbers, integers };
     const count = yield* distinctCount();
-    return allUnique(count, present.length, n) || nearlyUnique(count, present.length, n) ? { type: 'id' } : { type: 'numeric', numbers };
+    return allUnique(count, present.length, n) || nearlyUnique(count, present.length, n) ? { type: 'id' } : { type: 'numeric', numbers, integers };
   }
   const dates = yield* detectDateOrderSteps(present, { appended }, CELLS_PER_STEP);
   if (dates) return { type: 'datetime', dates };
@@ -403,8 +413,12 @@ export function profileColumn(col: Column): ColumnProfile {
   return runSteps(profileColumnSteps(col, Infinity));
 }
 
-/** profileColumn as steps (engine/core/steps), yielding every `pieceLength` values or levels read. */
-function* profileColumnSteps(col: Column, pieceLength: number): Steps<ColumnProfile> {
+/**
+ * profileColumn as steps (engine/core/steps), yielding every `pieceLength` values or levels read.
+ * `integers`: whether a numeric column's values are all whole, when the type guess found it already;
+ * else (a declared type, profileColumn) it is read in the same pass as the statistics.
+ */
+function* profileColumnSteps(col: Column, pieceLength: number, integers?: boolean): Steps<ColumnProfile> {
   const dropped = col.type === 'id' ? 'identifier: unique on every row, carries no pattern' : col.type === 'constant' ? 'constant: fewer than two distinct values' : undefined;
   if (col.storage === 'f64') {
     let missing = 0;
@@ -413,6 +427,9 @@ function* profileColumnSteps(col: Column, pieceLength: number): Steps<ColumnProf
     let min = Infinity;
     let max = -Infinity;
     const distinct = new Set<number>();
+    const numeric = col.type === 'numeric';
+    let integer = integers ?? true;
+    const readInteger = numeric && integers === undefined;
     for (let i = 0; i < col.values.length; i++) {
       if (i % pieceLength === pieceLength - 1) yield;
       const v = col.values[i];
@@ -420,6 +437,7 @@ function* profileColumnSteps(col: Column, pieceLength: number): Steps<ColumnProf
         missing++;
         continue;
       }
+      if (readInteger && integer && !Number.isInteger(v)) integer = false;
       sum += v;
       sumSq += v * v;
       if (v < min) min = v;
@@ -436,6 +454,7 @@ function* profileColumnSteps(col: Column, pieceLength: number): Steps<ColumnProf
       unique: distinct.size,
       ...(dropped ? { dropped } : {}),
       ...(count > 0 ? { min, max, mean, std } : {}),
+      ...(numeric && count > 0 ? { integer } : {}),
       ...(col.dateOrder ? { date_order: col.dateOrder } : {}),
     };
   }

@@ -47,6 +47,12 @@ const columnSummary = z.object({
     .describe(
       'datetime columns not in ISO-8601: how day, month and year were read (mdy 03/15/2024, dmy 15/03/2024 or 15.03.2024, ymd 2024/03/15, named 15-Mar-2024 or Mar 15, 2024); appended rows and predictions are read the same way, or as ISO-8601 (year-first dates and named months read in every layout)',
     ),
+  integer: z
+    .boolean()
+    .optional()
+    .describe(
+      'numeric columns of a table: whether every present value is a whole number, that is, reads as an integer (3, 3.0, 1e3 and $1,200 do; 2.5 and 13.5% do not); recomputed when rows are appended. Absent from other columns and from versions stored before the field was added',
+    ),
   warnings: z
     .array(z.string())
     .optional()

@@ -242,6 +242,9 @@ function columnView(col: { name: string; type: string; missing: number; unique: 
     ...(col.dropped ? { dropped: col.dropped } : {}),
     // How dates were read, and a guessed order of day and month, are for the uploader's eyes first.
     ...(col.date_order ? { date_order: col.date_order } : {}),
+    // Whether a numeric column's values are all whole says what the column holds, as its type does (absent
+    // from profiles stored before it was added).
+    ...(typeof col.integer === 'boolean' ? { integer: col.integer } : {}),
     ...(col.warnings ? { warnings: col.warnings } : {}),
   };
 }
