@@ -1,15 +1,17 @@
 /**
  * @module dashboard/charts
  * Charts drawn with uPlot (loaded as a global by index.html): lines over time or trial number, scatters
- * (points only, one series per group), and a chart that redraws in place when its data changes. Each
- * chart's container carries `data-points`, the number of plotted points, which the browser test reads.
+ * (points only, one series per group), and a chart that redraws in place when its data changes. A chart
+ * is as wide as its card and follows its card's resizes. Each chart's container carries `data-points`, the
+ * number of plotted points, which the browser test reads.
  */
 import { el, num } from './dom.js';
 
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
 export const colour = (i) => PALETTE[i % PALETTE.length];
 
-const widthOf = (node) => Math.max(280, Math.min(760, (node.clientWidth || 640) - 8));
+/** A chart is as wide as its card's content (the frame fills it); 640 px before the frame is laid out. */
+const widthOf = (node) => Math.max(200, node.clientWidth || 640);
 
 /**
  * A chart in `holder` that can be updated: `update(data, seriesSpec)` redraws with setData when the
@@ -22,8 +24,11 @@ export function liveChart(holder, options) {
   let signature = '';
   const frame = el('div', { class: 'chart', 'data-points': '0' });
   holder.append(frame);
-  const resize = () => plot?.setSize({ width: widthOf(frame), height: options.height ?? 240 });
-  window.addEventListener('resize', resize);
+  // Follows its card's width (a window resized, a phone turned, a scrollbar come), not only the window's.
+  const observer = new ResizeObserver(() => {
+    if (plot && plot.width !== widthOf(frame)) plot.setSize({ width: widthOf(frame), height: options.height ?? 240 });
+  });
+  observer.observe(frame);
 
   /** `points`: how many real points the data holds, when it also holds drawing aids (a carried-on last value). */
   function update(data, series, points = countPoints(data)) {
@@ -35,6 +40,9 @@ export function liveChart(holder, options) {
     }
     plot?.destroy();
     signature = sig;
+    // A points-only series (a scatter's family, the trial scores) has no line to colour its legend box's
+    // border with: its box is filled with the points' colour, or it reads as an empty square.
+    const filled = [false, ...series.map((s) => s.points ?? options.scatter ?? false)];
     plot = new uPlot(
       {
         title: options.title,
@@ -47,7 +55,7 @@ export function liveChart(holder, options) {
         // Four significant digits: scores that differ in the third decimal must not share a tick label. A null
         // tick is one uPlot leaves unlabelled (a log axis's minor ticks between decades): blank, not num's "–".
         axes: [{ label: options.xLabel, values: (_u, ticks) => ticks.map((t) => (t === null ? '' : options.xFormat ? options.xFormat(t) : num(t, 4))) }, { label: options.yLabel, values: (_u, ticks) => ticks.map((t) => (t === null ? '' : num(t, 4))), size: 60 }],
-        legend: { show: true, live: false },
+        legend: { show: true, live: false, markers: { fill: (u, i) => (filled[i] ? u.series[i].stroke(u, i) : u.series[i].fill(u, i)) } },
         series: [{ label: options.xLabel }, ...series.map((s, i) => seriesOf(s, i, options.scatter))],
       },
       data,
@@ -55,7 +63,7 @@ export function liveChart(holder, options) {
     );
   }
 
-  return { update, destroy: () => (window.removeEventListener('resize', resize), plot?.destroy()) };
+  return { update, destroy: () => (observer.disconnect(), plot?.destroy()) };
 }
 
 /** The x range: from zero for elapsed time; with a margin for scatters, so edge points are not cut in half. */

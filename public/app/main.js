@@ -42,7 +42,9 @@ const render = startRouter(
     view,
     onNavigate(section) {
       nav.hidden = !getKey();
-      for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.dataset.section === section);
+      // The landing route `#/` (section '') shows the jobs list: Jobs is the page the visitor is on.
+      const current = section === '' ? 'jobs' : section;
+      for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.dataset.section === current);
     },
     fallback(path) {
       replace(view, el('h1', { text: 'Page not found' }), el('p', {}, `Nothing at "${path}". `, el('a', { href: '#/jobs', text: 'Go to the jobs' })));

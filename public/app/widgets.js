@@ -5,17 +5,25 @@
  */
 import { el, num } from './dom.js';
 
-/** A table: `columns` are [heading, cell(row) → node or text, optional class]. */
+/**
+ * A table: `columns` are [heading, cell(row) → node or text, optional class]. It comes in its own
+ * scroller (scrollable): a table wider than a phone scrolls sideways by itself, not the whole page.
+ */
 export function table(columns, rows, { empty = 'Nothing yet.', caption } = {}) {
   if (rows.length === 0) return el('p', { class: 'muted', text: empty });
-  return el(
-    'table',
-    { class: 'grid' },
-    caption ? el('caption', { text: caption }) : null,
-    el('thead', {}, el('tr', {}, columns.map(([h, , cls]) => el('th', { class: cls, text: h })))),
-    el('tbody', {}, rows.map((row) => el('tr', {}, columns.map(([, cell, cls]) => el('td', { class: cls }, cell(row)))))),
+  return scrollable(
+    el(
+      'table',
+      { class: 'grid' },
+      caption ? el('caption', { text: caption }) : null,
+      el('thead', {}, el('tr', {}, columns.map(([h, , cls]) => el('th', { class: cls, text: h })))),
+      el('tbody', {}, rows.map((row) => el('tr', {}, columns.map(([, cell, cls]) => el('td', { class: cls }, cell(row)))))),
+    ),
   );
 }
+
+/** `node` (a wide table) in a box that scrolls sideways when the node is wider than the page (styles.css: .table-scroll). */
+export const scrollable = (node) => el('div', { class: 'table-scroll' }, node);
 
 export const badge = (status) => el('span', { class: `badge badge-${String(status).replace(/[^a-z_]/g, '')}`, text: status });
 
@@ -69,7 +77,7 @@ export function bars(pairs, { format = num } = {}) {
  * by its share of its row, so a class's recall reads along the diagonal whatever the class sizes.
  */
 export function heatmap(labels, matrix) {
-  return el(
+  return scrollable(el(
     'table',
     { class: 'heatmap' },
     el('thead', {}, el('tr', {}, el('th', { text: 'true ↓ / predicted →' }), labels.map((l) => el('th', { text: l })))),
@@ -88,7 +96,7 @@ export function heatmap(labels, matrix) {
         );
       }),
     ),
-  );
+  ));
 }
 
 /** A loading placeholder. */

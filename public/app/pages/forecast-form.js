@@ -12,7 +12,7 @@
 import { api, seg } from '../api.js';
 import { colour, liveChart } from '../charts.js';
 import { el, num, replace } from '../dom.js';
-import { errorBox, table } from '../widgets.js';
+import { errorBox, scrollable, table } from '../widgets.js';
 
 // The forecast route's ranges (src/engine/forecast/intervals.ts: MIN_LEVEL, MAX_LEVEL, MIN_QUANTILE, …):
 // plain files cannot import the engine, and checking here names the field before anything is sent.
@@ -187,12 +187,15 @@ function covariateTable(f) {
     'div',
     { id: 'forecast-covariates', class: 'field' },
     el('p', { class: 'muted small', text: 'Known-future values the model forecasts from: give each for every step ahead.' }),
-    el(
-      'table',
-      { class: 'grid' },
-      el('caption', { text: 'Covariates ahead' }),
-      el('thead', {}, el('tr', {}, el('th', { text: 'Step' }), list.map((c) => el('th', { text: c.name, title: c.kind })))),
-      body,
+    // In its own scroller, as every table: many covariates are wider than a phone.
+    scrollable(
+      el(
+        'table',
+        { class: 'grid' },
+        el('caption', { text: 'Covariates ahead' }),
+        el('thead', {}, el('tr', {}, el('th', { text: 'Step' }), list.map((c) => el('th', { text: c.name, title: c.kind })))),
+        body,
+      ),
     ),
     el('p', {}, copy),
   );
