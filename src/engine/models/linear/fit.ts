@@ -1,7 +1,14 @@
 /**
  * @module engine/models/linear/fit
  * Fitting a linear model: validate the training rows, build the weighted, regularised objective for the
- * task, solve it with OWL-QN / L-BFGS, and map the solution back to a LinearModel in original units.
+ * task, solve it, and map the solution back to a LinearModel in original units. Which solver applies:
+ *  - regression with l1_ratio 0 (ridge): the exact minimiser in closed form (ridge-direct.ts: weighted-centred
+ *    normal equations, Cholesky) when X has at most RIDGE_DIRECT_MAX_COLS columns and the Gram matrix and
+ *    factorisation cost at most a few hundred passes over X; that point then goes through the same solver
+ *    as everything else, which evaluates it once, finds the gradient within tol and stops (iterations 0,
+ *    evaluations 1, converged 1, the objective at the solution), or polishes it should rounding leave it
+ *    short. Too wide or too costly, or a failed Cholesky (l2 negligible beside collinear columns): as below;
+ *  - everything else (logistic, softmax, elastic net, lasso): OWL-QN / L-BFGS from the start point.
  */
 import { EngineError } from '../../core/errors';
 import type { FitContext, TrainSet } from '../model';
@@ -11,6 +18,7 @@ import { logisticObjective, logisticStart } from './logistic';
 import type { Problem, SmoothObjective } from './objective';
 import { resolveLinearOptions } from './options';
 import { minimize } from './owlqn';
+import { solveRidgeDirect } from './ridge-direct';
 import { softmaxObjective, softmaxStart } from './softmax';
 import { squaredObjective, targetScale } from './squared';
 import { rowWeights } from './weights';
@@ -40,11 +48,15 @@ export function fitLinear(train: TrainSet, params: Params, ctx: FitContext): Lin
     x0 = softmaxStart(problem, classes);
   } else {
     target = targetScale(train.y, weights);
+    // Solved before the objective is built: the solve's own index of X's non-zeros can then be collected
+    // before the objective builds another, so the two are never held at once.
+    const direct = l1 === 0 ? solveRidgeDirect(problem, target) : null;
     objective = squaredObjective(problem, target);
-    x0 = new Float64Array(objective.dim);
+    x0 = direct ?? new Float64Array(objective.dim);
   }
 
   // ctx.fixedIterations (rounds / epochs for refits) has no meaning here: a refit solves to convergence.
+  // From the direct ridge solution this is one evaluation that confirms the gradient is within tol.
   const result = minimize(objective, x0, { l1, maxIter: options.maxIter, tol: options.tol });
 
   const p = train.X.cols;

@@ -9,8 +9,10 @@ import type { DataShape, ModelSpec } from '../model';
 import { categorical, float, type Distribution, type Params, type SearchSpace } from '../../search/space';
 import { fitLinear } from './fit';
 import { loadLinearModel } from './model';
+import { LINEAR_DEFAULTS } from './options';
 import { historyPairs } from './owlqn';
 import { SPARSE_DENSITY } from './objective';
+import { ridgeDirectBytes } from './ridge-direct';
 
 const spec: ModelSpec = {
   family: 'linear',
@@ -34,13 +36,16 @@ const spec: ModelSpec = {
    * Beyond the training matrix itself: row weights (8 bytes a row), the solver's vectors and history
    * (2·historyPairs + 7 parameter vectors of 8 bytes), the softmax pass's two feature-major copies, the
    * fitted coefficients, and for one output the index of X's non-zero entries, built only when at most
-   * SPARSE_DENSITY of them are (2 bytes an entry and 4 a row).
+   * SPARSE_DENSITY of them are (2 bytes an entry and 4 a row). Ridge regression (l1_ratio 0) narrow
+   * enough for the direct solve adds its Gram matrix and scratch (ridgeDirectBytes).
    */
-  estimateMemoryBytes(_params: Params, shape: DataShape): number {
+  estimateMemoryBytes(params: Params, shape: DataShape): number {
     const outputs = shape.task === 'multiclass' ? shape.nClasses : 1;
     const dim = outputs * (shape.cols + 1);
     const sparse = outputs === 1 ? Math.ceil(2 * SPARSE_DENSITY * shape.rows * shape.cols) + 4 * (shape.rows + 1) : 0;
-    return 8 * shape.rows + 8 * dim * (2 * historyPairs(dim) + 9) + 4 * dim + sparse + 1024;
+    const l1Ratio = typeof params.l1_ratio === 'number' ? params.l1_ratio : LINEAR_DEFAULTS.l1Ratio;
+    const direct = shape.task === 'regression' && l1Ratio === 0 ? ridgeDirectBytes(shape.rows, shape.cols, sparse) : 0;
+    return 8 * shape.rows + 8 * dim * (2 * historyPairs(dim) + 9) + 4 * dim + sparse + direct + 1024;
   },
 
   async fit(train, params, ctx) {
