@@ -46,20 +46,8 @@ export function softmaxObjective(problem: Problem, classes: number): SmoothObjec
           nonzero[count++] = j;
           for (let k = 0, w = j * K; k < K; k++) z[k] += a * W[w + k];
         }
-        let max = -Infinity;
-        for (let k = 0; k < K; k++) if (z[k] > max) max = z[k];
-        const label = y[i];
-        const zLabel = z[label];
-        let sum = 0;
-        for (let k = 0; k < K; k++) {
-          z[k] = Math.exp(z[k] - max);
-          sum += z[k];
-        }
-        loss += v * (max + Math.log(sum) - zLabel);
-        for (let k = 0; k < K; k++) {
-          r[k] = v * (z[k] / sum - (k === label ? 1 : 0));
-          grad[penalized + k] += r[k];
-        }
+        loss += rowLoss(z, K, y[i], v, r);
+        for (let k = 0; k < K; k++) grad[penalized + k] += r[k];
         for (let t = 0; t < count; t++) {
           const j = nonzero[t];
           const a = data[off + j];
@@ -78,8 +66,9 @@ function denseSoftmax(problem: Problem, classes: number): SmoothObjective {
   const { rows: n, cols: p, data } = X;
   const K = classes;
   const penalized = K * p;
-  // Per-row scratch, allocated once per fit.
+  // Per-row scratch, allocated once per fit: scores and residuals.
   const z = new Float64Array(K);
+  const r = new Float64Array(K);
   return {
     dim: penalized + K,
     penalized,
@@ -89,28 +78,34 @@ function denseSoftmax(problem: Problem, classes: number): SmoothObjective {
       for (let i = 0, off = 0; i < n; i++, off += p) {
         const v = weights[i];
         if (v === 0) continue;
-        let max = -Infinity;
+        for (let k = 0; k < K; k++) z[k] = x[penalized + k] + rowDot(data, off, x, k * p, p);
+        loss += rowLoss(z, K, y[i], v, r);
         for (let k = 0; k < K; k++) {
-          z[k] = x[penalized + k] + rowDot(data, off, x, k * p, p);
-          if (z[k] > max) max = z[k];
-        }
-        const label = y[i];
-        const zLabel = z[label];
-        let sum = 0;
-        for (let k = 0; k < K; k++) {
-          z[k] = Math.exp(z[k] - max);
-          sum += z[k];
-        }
-        loss += v * (max + Math.log(sum) - zLabel);
-        for (let k = 0; k < K; k++) {
-          const r = v * (z[k] / sum - (k === label ? 1 : 0));
-          grad[penalized + k] += r;
-          addScaledRow(data, off, r, grad, k * p, p);
+          grad[penalized + k] += r[k];
+          addScaledRow(data, off, r[k], grad, k * p, p);
         }
       }
       return loss + addRidge(x, grad, penalized, l2);
     },
   };
+}
+
+/**
+ * One row's weighted log loss, v·(log Σ exp z − z_label), from its scores z (which it overwrites), with the
+ * residuals v·(softmax(z)_k − [k = label]) written to r: the gradient of that loss in each output's score.
+ * The largest score is subtracted before exponentiating, so no score overflows.
+ */
+function rowLoss(z: Float64Array, K: number, label: number, v: number, r: Float64Array): number {
+  let max = -Infinity;
+  for (let k = 0; k < K; k++) if (z[k] > max) max = z[k];
+  const zLabel = z[label];
+  let sum = 0;
+  for (let k = 0; k < K; k++) {
+    z[k] = Math.exp(z[k] - max);
+    sum += z[k];
+  }
+  for (let k = 0; k < K; k++) r[k] = v * (z[k] / sum - (k === label ? 1 : 0));
+  return v * (max + Math.log(sum) - zLabel);
 }
 
 /** Starting intercepts: log of the weighted class shares (floored so an absent class stays finite). */
