@@ -11,7 +11,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { answerFake, CHROMIUM, hasChromium, launchSignedIn, ORIGIN, type RecordedRequest } from './fake-dashboard';
+import { answerFake, CHROMIUM, hasChromium, launchSignedIn, openFresh, type RecordedRequest } from './fake-dashboard';
 
 if (!hasChromium) console.warn(`dashboard covariates test skipped: ${CHROMIUM} does not exist (apt-get install chromium)`);
 
@@ -106,8 +106,7 @@ function fakeApi({ method, path, body }: RecordedRequest) {
 
 /** Opens a page of the dashboard, signed in, in a fresh document (nothing of the page before is left running). */
 async function open(hash: string): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(`${ORIGIN}/${hash}`);
+  await openFresh(page, hash.replace(/^#/, ''));
 }
 
 const forecastRequests = () => requests.filter((r) => r.method === 'POST' && r.path.endsWith('/forecast'));

@@ -9,7 +9,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { answerFake, CHROMIUM, hasChromium, launchSignedIn, ORIGIN, type RecordedRequest } from './fake-dashboard';
+import { answerFake, CHROMIUM, hasChromium, launchSignedIn, openFresh, type RecordedRequest } from './fake-dashboard';
 
 if (!hasChromium) console.warn(`dashboard forecast quantiles test skipped: ${CHROMIUM} does not exist (apt-get install chromium)`);
 
@@ -83,8 +83,7 @@ const forecastRequests = () => requests.filter((r) => r.method === 'POST' && r.p
 
 /** Opens the model's page, signed in, in a fresh document, once its forecast form is shown. */
 async function openForm(): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(`${ORIGIN}/#/models/air`);
+  await openFresh(page, '/models/air');
   await page.waitForSelector('#forecast-form');
 }
 

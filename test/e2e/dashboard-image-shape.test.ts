@@ -10,7 +10,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { answerFake, CHROMIUM, hasChromium, launchSignedIn, ORIGIN, type RecordedRequest } from './fake-dashboard';
+import { answerFake, CHROMIUM, hasChromium, launchSignedIn, openFresh, type RecordedRequest } from './fake-dashboard';
 
 if (!hasChromium) console.warn(`dashboard image shape test skipped: ${CHROMIUM} does not exist (apt-get install chromium)`);
 
@@ -39,8 +39,7 @@ function fakeApi({ method, path }: RecordedRequest) {
 
 /** Opens a dataset's page, signed in, in a fresh document, and waits for its train form. */
 async function openDataset(name: string): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(`${ORIGIN}/#/datasets/${name}`);
+  await openFresh(page, `/datasets/${name}`);
   await page.waitForSelector('#train-form');
 }
 

@@ -9,7 +9,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerFake, CHROMIUM, hasChromium, launchSignedIn, ORIGIN, type RecordedRequest } from './fake-dashboard';
+import { answerFake, CHROMIUM, hasChromium, launchSignedIn, openFresh, type RecordedRequest } from './fake-dashboard';
 import { chartWidths, lineCount, pageWidth } from './layout-probes';
 
 if (!hasChromium) console.warn(`dashboard layout test skipped: ${CHROMIUM} does not exist (apt-get install chromium)`);
@@ -94,8 +94,7 @@ const requests: RecordedRequest[] = [];
 
 /** Opens a page of the dashboard, signed in, in a fresh document. */
 async function open(hash: string): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(`${ORIGIN}/#${hash}`);
+  await openFresh(page, hash);
 }
 
 /** The finished job's page, drawn: its state ended, its leaderboard listed and its scatter made. */

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/engine/data/csv';
 import { inferDataset } from '../../src/engine/data/infer-schema';
 import { pixelLikeEntries } from '../../src/worker/pixel-like-view';
-import { answerFake, CHROMIUM, hasChromium, launchSignedIn, ORIGIN, type RecordedRequest } from './fake-dashboard';
+import { answerFake, CHROMIUM, hasChromium, launchSignedIn, openFresh, type RecordedRequest } from './fake-dashboard';
 
 if (!hasChromium) console.warn(`dashboard pixel-like test skipped: ${CHROMIUM} does not exist (apt-get install chromium)`);
 
@@ -59,8 +59,7 @@ const jobRequests = () => requests.filter((r) => r.method === 'POST' && r.path =
 
 /** Opens a dataset's page, signed in, in a fresh document, and waits for its columns table. */
 async function openDataset(name: string): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(`${ORIGIN}/#/datasets/${name}`);
+  await openFresh(page, `/datasets/${name}`);
   await page.waitForSelector('#train-form');
   await page.waitForSelector('table.grid tbody tr');
 }

@@ -8,7 +8,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerFake, CHROMIUM, hasChromium, launchSignedIn, ORIGIN, type RecordedRequest } from './fake-dashboard';
+import { answerFake, CHROMIUM, hasChromium, launchSignedIn, openFresh, type RecordedRequest } from './fake-dashboard';
 
 if (!hasChromium) console.warn(`dashboard predict defaults test skipped: ${CHROMIUM} does not exist (apt-get install chromium)`);
 
@@ -72,8 +72,7 @@ const requests: RecordedRequest[] = [];
 
 /** The prediction form's boxes of a model's page, by feature name. */
 async function defaultsOf(model: string): Promise<Record<string, string>> {
-  await page.goto('about:blank');
-  await page.goto(`${ORIGIN}/#/models/${model}`);
+  await openFresh(page, `/models/${model}`);
   await page.waitForSelector('#predict-form');
   const names = ['count', 'halves', 'price', 'colour'];
   return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await page.inputValue(`#predict-form input[name=${n}]`)] as const)));

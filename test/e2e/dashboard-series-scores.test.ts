@@ -9,7 +9,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerFake, CHROMIUM, hasChromium, launchSignedIn, ORIGIN, type RecordedRequest } from './fake-dashboard';
+import { answerFake, CHROMIUM, hasChromium, launchSignedIn, openFresh, type RecordedRequest } from './fake-dashboard';
 
 if (!hasChromium) console.warn(`dashboard series scores test skipped: ${CHROMIUM} does not exist (apt-get install chromium)`);
 
@@ -104,8 +104,7 @@ const requests: RecordedRequest[] = [];
 
 /** Opens a page of the dashboard, signed in, in a fresh document. */
 async function open(hash: string): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(`${ORIGIN}/#${hash}`);
+  await openFresh(page, hash);
 }
 
 /** The series table as heading → cells of each row. */

@@ -51,3 +51,13 @@ export async function answerFake(route: Route, requests: RecordedRequest[], api:
   const answer = api(recorded) ?? { status: 404, body: { error: { code: 'not_found', message: `the fake has no ${url.pathname}`, details: {} } } };
   return route.fulfill({ status: answer.status ?? 200, contentType: 'application/json', body: JSON.stringify(answer.body) });
 }
+
+/**
+ * Opens the dashboard at `route` (the part after `#`, e.g. `/models/air`) in a fresh document: by way of
+ * about:blank, so nothing of the page before (a live job's stream, a chart) is left running, and a
+ * route equal to the current one still loads the page anew.
+ */
+export async function openFresh(page: Page, route: string): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(`${ORIGIN}/#${route}`);
+}
