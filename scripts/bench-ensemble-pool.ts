@@ -14,7 +14,7 @@
  * `--family-cap SHARE` (0 < SHARE < 1) searches differently: once every family has had its default, a
  * proposal of a family that already holds more than SHARE of the trials is asked again among the other
  * families. A search spends most of its trials on its leader's family (pima: 93 of 100 extra trees); the
- * cap asks whether spreading them helps the blend. Session 28, 8 datasets x 2 seeds x 100 trials: no (6
+ * cap asks whether spreading them helps the blend. Session 28, 6 datasets x 2 seeds x 100 trials: no (6
  * better, 6 worse; issue 4's note).
  */
 import { writeFileSync } from 'node:fs';
