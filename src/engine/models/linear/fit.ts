@@ -15,7 +15,7 @@ import type { FitContext, TrainSet } from '../model';
 import type { Params } from '../../search/space';
 import { LinearModel } from './model';
 import { logisticObjective, logisticStart } from './logistic';
-import type { Problem, SmoothObjective } from './objective';
+import { type Problem, type SmoothObjective, sparseIndex } from './objective';
 import { resolveLinearOptions } from './options';
 import { minimize } from './owlqn';
 import { solveRidgeDirect } from './ridge-direct';
@@ -48,10 +48,10 @@ export function fitLinear(train: TrainSet, params: Params, ctx: FitContext): Lin
     x0 = softmaxStart(problem, classes);
   } else {
     target = targetScale(train.y, weights);
-    // Solved before the objective is built: the solve's own index of X's non-zeros can then be collected
-    // before the objective builds another, so the two are never held at once.
-    const direct = l1 === 0 ? solveRidgeDirect(problem, target) : null;
-    objective = squaredObjective(problem, target);
+    // One index of X's non-zeros serves the direct solve and the objective's passes.
+    const index = sparseIndex(train.X);
+    const direct = l1 === 0 ? solveRidgeDirect(problem, target, index) : null;
+    objective = squaredObjective(problem, target, index);
     x0 = direct ?? new Float64Array(objective.dim);
   }
 

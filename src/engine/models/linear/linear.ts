@@ -44,7 +44,7 @@ const spec: ModelSpec = {
     const dim = outputs * (shape.cols + 1);
     const sparse = outputs === 1 ? Math.ceil(2 * SPARSE_DENSITY * shape.rows * shape.cols) + 4 * (shape.rows + 1) : 0;
     const l1Ratio = typeof params.l1_ratio === 'number' ? params.l1_ratio : LINEAR_DEFAULTS.l1Ratio;
-    const direct = shape.task === 'regression' && l1Ratio === 0 ? ridgeDirectBytes(shape.rows, shape.cols, sparse) : 0;
+    const direct = shape.task === 'regression' && l1Ratio === 0 ? ridgeDirectBytes(shape.rows, shape.cols) : 0;
     return 8 * shape.rows + 8 * dim * (2 * historyPairs(dim) + 9) + 4 * dim + sparse + direct + 1024;
   },
 

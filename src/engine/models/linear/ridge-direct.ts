@@ -38,12 +38,12 @@ const PIVOT_FLOOR = 1e-10;
 /**
  * Bytes the direct solve holds beyond X when it may apply (regression, l1_ratio 0, at most
  * RIDGE_DIRECT_MAX_COLS columns; whether the work is affordable depends on X's zeros, unknown here, so this
- * counts it whenever the width allows): the packed Gram triangle, four p-vectors, the centred target (n
- * doubles) and its own index of X's non-zeros (sparseBytes, the same size as the objective's).
+ * counts it whenever the width allows): the packed Gram triangle, four p-vectors and the centred target (n
+ * doubles). The index of X's non-zeros it reads is the objective's own (fit.ts builds it once).
  */
-export function ridgeDirectBytes(rows: number, cols: number, sparseBytes: number): number {
+export function ridgeDirectBytes(rows: number, cols: number): number {
   if (cols > RIDGE_DIRECT_MAX_COLS) return 0;
-  return 8 * ((cols * (cols + 1)) / 2) + 8 * 4 * (cols + 1) + 8 * rows + sparseBytes;
+  return 8 * ((cols * (cols + 1)) / 2) + 8 * 4 * (cols + 1) + 8 * rows;
 }
 
 /** Multiply-adds of one squared-loss pass (a dot product and an update per non-zero) and of the direct solve. */
@@ -76,9 +76,8 @@ export function ridgeDirectAffordable(X: Matrix, index: SparseIndex | null = spa
  * The exact minimiser [β (p), b] of squaredObjective(problem, target), or null when it is not affordable
  * (see ridgeDirectAffordable) or the Cholesky factorisation fails; the caller then solves iteratively.
  */
-export function solveRidgeDirect(problem: Problem, target: TargetScale): Float64Array | null {
+export function solveRidgeDirect(problem: Problem, target: TargetScale, index: SparseIndex | null = sparseIndex(problem.X)): Float64Array | null {
   const { X, y, weights, l2 } = problem;
-  const index = sparseIndex(X);
   if (!ridgeDirectAffordable(X, index)) return null;
   const { rows: n, cols: p, data } = X;
   const { mean, scale } = target;

@@ -5,7 +5,7 @@
  * for pure L2 this changes nothing (ridge is equivariant to rescaling y), for L1 it makes the penalty
  * scale-free. The caller maps coefficients back to the original units.
  */
-import { addRidge, addScaledRow, addScaledSparseRow, rowDot, sparseIndex, sparseRowDot, type Problem, type SmoothObjective } from './objective';
+import { addRidge, addScaledRow, addScaledSparseRow, rowDot, sparseIndex, sparseRowDot, type Problem, type SmoothObjective, type SparseIndex } from './objective';
 
 /** Weighted location and scale of the target (scale 1 for a constant target). */
 export interface TargetScale {
@@ -23,12 +23,16 @@ export function targetScale(y: Float32Array, weights: Float64Array): TargetScale
   return { mean, scale: scale > 0 && Number.isFinite(scale) ? scale : 1 };
 }
 
-/** Mean weighted ½(ỹ − xᵀβ − b)² over parameters [β (p), b], with ỹ the standardised target. */
-export function squaredObjective(problem: Problem, target: TargetScale): SmoothObjective {
+/**
+ * Mean weighted ½(ỹ − xᵀβ − b)² over parameters [β (p), b], with ỹ the standardised target. `index`: X's
+ * non-zero index (objective's sparseIndex) when the caller built it already (fit.ts, shared with the direct
+ * ridge solve), so it is not built twice.
+ */
+export function squaredObjective(problem: Problem, target: TargetScale, index: SparseIndex | null = sparseIndex(problem.X)): SmoothObjective {
   const { X, y, weights, l2 } = problem;
   const { rows: n, cols: p, data } = X;
   // Mostly-zero X (one-hot columns): each pass reads only the non-zero entries.
-  const sparse = sparseIndex(X);
+  const sparse = index;
   const { mean, scale } = target;
   return {
     dim: p + 1,
