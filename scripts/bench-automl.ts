@@ -5,7 +5,8 @@
  * the test split through the prediction route and scores it with the dataset's primary metric. Image datasets
  * (an `image_shape` in NAME.json) run as image jobs and also report test accuracy; time series run as forecast
  * jobs over the test split's length and are scored on the forecast route's answer (and how many test points its 80%
- * intervals hold). When DIR has a
+ * intervals hold). Each test score comes with its split noise: the 95% bootstrap half-width over the test
+ * rows (lib/split-noise). When DIR has a
  * REFERENCE.md, each result is also set against it (best scikit-learn default, Tuned; lib/reference-scores)
  * and the JSON rows carry that standing; `npm run bench:compare` re-reads saved runs and adds seeds up.
  */
@@ -16,6 +17,7 @@ import { parseArgs } from 'node:util';
 import type { TrialRecord } from '../src/durable/protocol';
 import type { MetricName } from '../src/engine/eval/metrics';
 import { ApiClient } from './lib/api-client';
+import { splitNoise } from './lib/split-noise';
 import { readReferenceScores, type Standing, standingOf, standingSummary, standingTable } from './lib/reference-scores';
 import { csvRows, formatTable, heldOutScore } from './lib/tables';
 import { startDevServer } from './lib/wrangler-dev';
@@ -57,6 +59,8 @@ interface Row {
   interval_coverage_80?: number;
   best_estimate?: number | null;
   cv_score: number | null;
+  /** The test score's 95% bootstrap half-width (lib/split-noise): how much of a gap the test split alone explains. */
+  split_noise_95: number;
   best_family: string;
   trials: number;
   failed: number;
@@ -103,14 +107,18 @@ async function main() {
       let score: number;
       let accuracy: number | null = null;
       let coverage: number | null = null;
+      let noise: number;
       if (kind === 'forecast') {
         const answer = await api.request<{ forecasts: { value: number; lower: number; upper: number }[] }>('POST', `/v1/models/${job.model.name}/forecast`, { horizon: testRows.length, level: 0.8 });
-        score = heldOutScore(metric, truth, { predictions: answer.forecasts.map((p) => p.value) }, []);
+        const forecasts = { predictions: answer.forecasts.map((p) => p.value) };
+        score = heldOutScore(metric, truth, forecasts, []);
+        noise = splitNoise(metric, truth, forecasts, []).halfWidth;
         coverage = answer.forecasts.filter((p, i) => Number(truth[i]) >= p.lower && Number(truth[i]) <= p.upper).length / truth.length;
       } else {
         const features = testRows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== meta.target)));
         const result = await api.predict(job.model.name, features);
         score = heldOutScore(metric, truth, result, classes);
+        noise = splitNoise(metric, truth, result, classes).halfWidth;
         if (classes.length > 0) accuracy = result.predictions.filter((p, i) => String(p) === truth[i]).length / truth.length;
       }
       const row: Row = {
@@ -120,13 +128,14 @@ async function main() {
         accuracy,
         ...(coverage === null ? {} : { interval_coverage_80: coverage, best_estimate: job.best_estimate?.score ?? null }),
         cv_score: job.best?.score ?? null,
+        split_noise_95: noise,
         best_family: job.best?.family ?? '-',
         trials: job.progress.trials_done,
         failed: job.progress.trials_failed,
         elapsed_ms: Date.now() - started,
       };
       results.push(row);
-      console.log(`- ${name}: test ${metric} ${score.toFixed(4)}${accuracy === null ? '' : `, accuracy ${accuracy.toFixed(4)}`}${coverage === null ? '' : `, 80% intervals hold ${(100 * coverage).toFixed(0)}% (estimate ${row.best_estimate?.toFixed(4)})`} (cv ${row.cv_score?.toFixed(4)}, ${row.best_family}, ${row.trials} trials, ${(row.elapsed_ms / 1000).toFixed(0)} s)`);
+      console.log(`- ${name}: test ${metric} ${score.toFixed(4)} ± ${noise.toFixed(4)}${accuracy === null ? '' : `, accuracy ${accuracy.toFixed(4)}`}${coverage === null ? '' : `, 80% intervals hold ${(100 * coverage).toFixed(0)}% (estimate ${row.best_estimate?.toFixed(4)})`} (cv ${row.cv_score?.toFixed(4)}, ${row.best_family}, ${row.trials} trials, ${(row.elapsed_ms / 1000).toFixed(0)} s)`);
       // A failed count alone says nothing: name each failed trial and its reason.
       if (row.failed > 0) {
         const { trials } = await api.request<{ trials: TrialRecord[] }>('GET', `/v1/jobs/${id}/trials`);
@@ -147,7 +156,7 @@ async function main() {
   const standings = new Map<string, Standing>();
   if (reference) {
     for (const r of results) {
-      const s = standingOf(reference, r);
+      const s = standingOf(reference, { ...r, noise: r.split_noise_95 });
       if (s) standings.set(r.dataset, s);
     }
     console.log(`\nAgainst ${join(dir, 'REFERENCE.md')}:\n${standingTable([...standings.values()])}\n${standingSummary([...standings.values()]).line}`);

@@ -22,10 +22,11 @@ function main(): void {
   if (!reference) throw new Error(`${resolve(values.data)} has no REFERENCE.md`);
   const byDataset = new Map<string, Standing[]>();
   for (const file of positionals) {
-    const rows = JSON.parse(readFileSync(file, 'utf8')) as { dataset: string; metric: string; score: number }[];
+    // split_noise_95 is absent from runs saved before it was measured.
+    const rows = JSON.parse(readFileSync(file, 'utf8')) as { dataset: string; metric: string; score: number; split_noise_95?: number }[];
     if (!Array.isArray(rows)) throw new Error(`${file}: expected the array bench:automl --json writes`);
     const standings = rows.flatMap((r) => {
-      const s = standingOf(reference, r);
+      const s = standingOf(reference, { ...r, noise: r.split_noise_95 });
       return s ? [s] : [];
     });
     for (const s of standings) byDataset.set(s.dataset, [...(byDataset.get(s.dataset) ?? []), s]);

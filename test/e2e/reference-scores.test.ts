@@ -65,4 +65,19 @@ describe('standing against the references', () => {
     expect(summary).toMatchObject({ wins: 2, count: 3, losses: ['credit_g 0.7900 vs RF 0.8088'] });
     expect(summary.line).toMatch(/on 2 of 3 datasets \(67%; the bar is 80%\); not on credit_g/);
   });
+
+  it('calls a gap to Tuned within or beyond the split noise, and counts those beyond', () => {
+    // ames: Tuned 23,390 (rmse, lower is better); ours 24,259 trails by 869.
+    const within = standingOf(shared, { dataset: 'ames_housing', metric: 'rmse', score: 24_259, noise: 2_000 });
+    const beyond = standingOf(shared, { dataset: 'ames_housing', metric: 'rmse', score: 24_259, noise: 500 });
+    expect(within).toMatchObject({ noise: 2_000, beyondNoise: false });
+    expect(beyond).toMatchObject({ noise: 500, beyondNoise: true });
+    // Better than Tuned is never beyond the noise; without a measured noise there is no verdict.
+    expect(standingOf(shared, { dataset: 'ames_housing', metric: 'rmse', score: 23_000, noise: 1 })?.beyondNoise).toBe(false);
+    expect(standingOf(shared, { dataset: 'ames_housing', metric: 'rmse', score: 24_259 })?.beyondNoise).toBeNull();
+    // Higher is better: pima's Tuned 0.8306.
+    expect(standingOf(shared, { dataset: 'pima_diabetes', metric: 'roc_auc', score: 0.823, noise: 0.005 })?.beyondNoise).toBe(true);
+    const summary = standingSummary([beyond, within, standingOf(shared, { dataset: 'pima_diabetes', metric: 'roc_auc', score: 0.823, noise: 0.06 })].filter((s) => s !== null));
+    expect(summary.line).toMatch(/worse than Tuned beyond the split noise on 1 of 3 \(ames_housing\)/);
+  });
 });
