@@ -9,10 +9,12 @@
  * small nodes stay cheap. Each node's row statistics are gathered into contiguous arrays once, each
  * feature's first pass copies the node's bins aside, and the second pass sums without a branch per row
  * (`npm run bench:models -- --families extra_trees --datasets ames_housing --repeats 5`: fit 6.7–6.8 s
- * → 5.3–5.7 s over two runs, trees bit-identical).
+ * → 5.3–5.7 s over two runs, trees bit-identical). The first pass also marks the bins in a bitmap
+ * (occupied-bins), which gives the cut's range and the categories present without a test per row.
  */
 import type { Rng } from '../../core/rng';
 import type { CategoricalSplit } from './forest-params';
+import { bitmapWords, gatherBins, highestOccupied, isOccupied, listOccupied, lowestOccupied } from './occupied-bins';
 import type { SplitCriterion } from './split-criterion';
 import type { SplitChoice, Splitter, TreeData } from './splitter';
 
@@ -23,8 +25,8 @@ export class RandomSplitter implements Splitter {
   private readonly left: Float64Array;
   private readonly right: Float64Array;
   private readonly miss: Float64Array;
-  /** Categorical: bins present in the node (then the random side of each). */
-  private readonly present: Uint8Array;
+  /** The bins the node's rows occupy in the current feature (see occupied-bins). */
+  private readonly occupied: Int32Array;
   private readonly table: Uint8Array;
   private readonly order: Int32Array;
   /** The node's rows' statistics in node order (g or class, and weight), gathered by `begin`. */
@@ -46,7 +48,7 @@ export class RandomSplitter implements Splitter {
     this.left = new Float64Array(this.stride);
     this.right = new Float64Array(this.stride);
     this.miss = new Float64Array(this.stride);
-    this.present = new Uint8Array(data.mapper.maxFeatureBins);
+    this.occupied = new Int32Array(bitmapWords(data.mapper.maxFeatureBins));
     this.table = new Uint8Array(data.mapper.maxFeatureBins);
     this.order = new Int32Array(data.mapper.maxFeatureBins);
     const rows = Math.max(1, data.nRows);
@@ -90,23 +92,15 @@ export class RandomSplitter implements Splitter {
     const { binned, nRows } = this.data;
     const nBins = this.data.mapper.features[f].nBins;
     const missingBin = nBins - 1;
-    const base = f * nRows;
-    const idx = this.indices;
-    const start = this.start;
-    const bins = this.nodeBins;
-    let lo = missingBin;
-    let hi = -1;
-    let nMissing = 0;
-    for (let k = 0; k < this.count; k++) {
-      const b = binned[base + idx[start + k]];
-      bins[k] = b;
-      if (b === missingBin) nMissing++;
-      else {
-        if (b < lo) lo = b;
-        if (b > hi) hi = b;
-      }
-    }
-    if (hi < 0 || (lo === hi && nMissing === 0)) return false;
+    const { indices: idx, start, count: n, occupied, nodeBins: bins } = this;
+    const words = bitmapWords(nBins);
+    gatherBins(binned, f * nRows, idx, start, n, bins, occupied, words);
+    // The value bins' range comes from the bitmap: a running min and max per row cost twice as much.
+    const hasMissing = isOccupied(occupied, missingBin);
+    occupied[missingBin >>> 5] &= ~(1 << (missingBin & 31));
+    const lo = lowestOccupied(occupied, words);
+    const hi = highestOccupied(occupied, words);
+    if (hi < 0 || (lo === hi && !hasMissing)) return false;
     // Values in bins 0..t go left; with a single occupied bin the only cut separates values from missing.
     const t = hi > lo ? lo + rng.int(hi - lo) : lo;
     const { left, miss } = this;
@@ -118,9 +112,9 @@ export class RandomSplitter implements Splitter {
       best.feature = f;
       best.categorical = false;
       best.bin = t;
-      best.defaultLeft = nMissing === 0 && left[cnt] >= this.count - left[cnt];
+      best.defaultLeft = !hasMissing && left[cnt] >= this.count - left[cnt];
     }
-    if (nMissing > 0) {
+    if (hasMissing) {
       for (let c = 0; c < S; c++) left[c] += miss[c];
       if (this.consider(total, minLeaf, best)) {
         best.feature = f;
@@ -140,19 +134,10 @@ export class RandomSplitter implements Splitter {
   private categorical(f: number, total: Float64Array, minLeaf: number, rng: Rng, best: SplitChoice): boolean {
     const { binned, nRows } = this.data;
     const nBins = this.data.mapper.features[f].nBins;
-    const base = f * nRows;
-    const idx = this.indices;
-    const start = this.start;
-    const { present, table, order } = this;
-    const bins = this.nodeBins;
-    present.fill(0, 0, nBins);
-    for (let k = 0; k < this.count; k++) {
-      const b = binned[base + idx[start + k]];
-      bins[k] = b;
-      present[b] = 1;
-    }
-    let used = 0;
-    for (let b = 0; b < nBins; b++) if (present[b]) order[used++] = b;
+    const { indices: idx, start, count: n, occupied, table, order, nodeBins: bins } = this;
+    const words = bitmapWords(nBins);
+    gatherBins(binned, f * nRows, idx, start, n, bins, occupied, words);
+    const used = listOccupied(occupied, words, order);
     if (used < 2) return false;
     // A random proper subset of the categories present goes left (missing counts as a category).
     table.fill(0, 0, nBins);
@@ -169,7 +154,7 @@ export class RandomSplitter implements Splitter {
     best.feature = f;
     best.categorical = true;
     // A missing bin with no rows in this node sends missing values to the bigger child.
-    if (!present[nBins - 1]) table[nBins - 1] = this.left[cnt] >= this.count - this.left[cnt] ? 1 : 0;
+    if (!isOccupied(occupied, nBins - 1)) table[nBins - 1] = this.left[cnt] >= this.count - this.left[cnt] ? 1 : 0;
     for (let b = 0; b < nBins; b++) best.leftTable[b] = table[b];
     best.defaultLeft = table[nBins - 1] === 1;
     return true;
@@ -185,8 +170,6 @@ export class RandomSplitter implements Splitter {
     const { left, miss, nodeBins: bins, nodeW } = this;
     const cnt = this.stride - 1;
     const n = this.count;
-    left.fill(0);
-    miss.fill(0);
     if (this.criterion.layout === 'sum') {
       const nodeG = this.nodeG;
       let lg = 0;
@@ -217,6 +200,9 @@ export class RandomSplitter implements Splitter {
       miss[cnt] = mc;
       return;
     }
+    // The class layout adds into the arrays (the 'sum' branch above writes every channel).
+    left.fill(0);
+    miss.fill(0);
     const nodeCls = this.nodeCls;
     let lc = 0;
     let mc = 0;
@@ -240,7 +226,6 @@ export class RandomSplitter implements Splitter {
     const { left, nodeBins: bins, nodeW } = this;
     const cnt = this.stride - 1;
     const n = this.count;
-    left.fill(0);
     if (this.criterion.layout === 'sum') {
       const nodeG = this.nodeG;
       let lg = 0;
@@ -257,6 +242,7 @@ export class RandomSplitter implements Splitter {
       left[cnt] = lc;
       return;
     }
+    left.fill(0);
     const nodeCls = this.nodeCls;
     let lc = 0;
     for (let k = 0; k < n; k++) {

@@ -21,6 +21,11 @@ export interface SplitCriterion {
   readonly stride: number;
   /** Purity score of the sums (larger is purer; see the module comment). */
   score(v: Float64Array, o: number): number;
+  /**
+   * 'sum' layout only: the same score from the two sums as numbers, score(v, o) = scoreSums(v[o], v[o + 1])
+   * to the bit. Lets a split scan keep a running prefix in locals instead of a stats array.
+   */
+  readonly scoreSums?: (s: number, w: number) => number;
   /** Total weight of the sums. */
   weight(v: Float64Array, o: number): number;
   /** Categorical splits try one ordering of the categories per key (Breiman's sort: optimal for two classes or regression). */
@@ -40,10 +45,12 @@ function xlnx(x: number): number {
 
 /** Squared error: score S²/W is the between-children sum of squares; leaves predict the weighted mean plus `offset`. */
 export function varianceCriterion(offset: number): SplitCriterion {
+  const scoreSums = (s: number, w: number): number => (w > 0 ? (s * s) / w : 0);
   return {
     layout: 'sum',
     stride: 3,
-    score: (v, o) => (v[o + 1] > 0 ? (v[o] * v[o]) / v[o + 1] : 0),
+    score: (v, o) => scoreSums(v[o], v[o + 1]),
+    scoreSums,
     weight: (v, o) => v[o + 1],
     orderings: 1,
     orderKey: (v, o) => v[o] / v[o + 1],
@@ -56,20 +63,14 @@ export function varianceCriterion(offset: number): SplitCriterion {
 
 /** Two classes in the 'sum' layout (S = weight of class 1): Gini score (S² + (W−S)²)/W, or entropy. */
 export function binaryCriterion(criterion: Criterion): SplitCriterion {
-  const gini = (v: Float64Array, o: number): number => {
-    const s = v[o];
-    const w = v[o + 1];
-    return w > 0 ? (s * s + (w - s) * (w - s)) / w : 0;
-  };
-  const entropy = (v: Float64Array, o: number): number => {
-    const s = v[o];
-    const w = v[o + 1];
-    return xlnx(s) + xlnx(w - s) - xlnx(w);
-  };
+  const gini = (s: number, w: number): number => (w > 0 ? (s * s + (w - s) * (w - s)) / w : 0);
+  const entropy = (s: number, w: number): number => xlnx(s) + xlnx(w - s) - xlnx(w);
+  const scoreSums = criterion === 'gini' ? gini : entropy;
   return {
     layout: 'sum',
     stride: 3,
-    score: criterion === 'gini' ? gini : entropy,
+    score: (v, o) => scoreSums(v[o], v[o + 1]),
+    scoreSums,
     weight: (v, o) => v[o + 1],
     orderings: 1,
     orderKey: (v, o) => v[o] / v[o + 1],
