@@ -1,8 +1,9 @@
 /**
  * `npm run bench:forecast -- [--data DIR] [--seed 1] [--families a,b] [--params JSON] [--backend wasm|cpu]`
  * Forecast families on airpassengers (REFERENCE.md's time-series table): each family's DEFAULT
- * configuration (or, with --params, that configuration over the defaults, for every family named) is scored by rolling-origin validation on the train split (3 origins, 36-month horizon,
- * the job's selection score), refitted on all 108 train months, then forecasts the 36 test months from
+ * configuration (or, with --params, that configuration over the defaults, for every family named) is
+ * scored by rolling-origin validation on the train split (3 origins, 36-month horizon, the job's
+ * selection score), refitted on all 108 train months, then forecasts the 36 test months from
  * the end of train once. Prints rolling-origin RMSE, test RMSE and MAPE, 95% interval coverage of the test
  * points, and fit_ms (wall time of the whole trial: every fold fit plus the refit), beside REFERENCE.md.
  * The rnn trains on the tfjs wasm backend (booted as the Worker boots it) unless --backend cpu.

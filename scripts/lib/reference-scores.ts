@@ -5,9 +5,9 @@
  * "better than the best default on at least 80% of datasets, never worse than Tuned beyond split noise";
  * computing it here keeps the count out of hand arithmetic. The split noise, when the bench measured it
  * (lib/split-noise), is the 95% bootstrap half-width of our own score; a gap to Tuned is called within the
- * noise when it is no larger. That half-width is unpaired (Tuned's predictions are not at hand), so it is
- * wider than the noise of the difference would be: it says which gaps are plausibly chance, not which
- * are surely real.
+ * noise when it is no larger. That half-width is of our score alone (Tuned's predictions are not at hand),
+ * not of the difference, which is smaller when the two models' errors on the split are strongly correlated,
+ * as they usually are: it says which gaps are plausibly chance, not which are surely real.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
