@@ -65,6 +65,12 @@ export interface TrialSpec {
   readonly yieldControl?: () => Promise<void>;
   /** The image layout of the pixel columns (image datasets): passed to the model and saved in the envelope. */
   readonly image?: ImageShape;
+  /**
+   * Let a family that can (ModelSpec.outOfBag: a bootstrapped forest) validate on its out-of-bag rows (one
+   * forest whose trees each skip a fold, then the refit) instead of cross-validating (see
+   * validatesOutOfBag). Absent: true; false always cross-validates (benchmarks comparing the two).
+   */
+  readonly outOfBag?: boolean;
 }
 
 /** A trial that may serve its fold models instead of a refit (the job's trials do; see `bag`). */
@@ -216,6 +222,36 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec):
   const refit = refitSet(rows, y, task, spec);
   const matrices = new MatrixBuffer(encodedWidth(ds, exclude, model.featureStyle, nClasses), refit.rows.length + k * Math.max(2, nClasses), ds);
 
+  if (!bag && validatesOutOfBag(model, params, task, spec, prep)) {
+    // Two fits on one matrix of every row instead of k + 1: a forest whose trees each learn from one
+    // fold's training rows and predict that fold, then the refit cross-validation would serve (same rng
+    // draw). Not used when some row was predicted by no tree (never, from 50 trees up): cross-validate then.
+    await spec.yieldControl?.();
+    const features = await fitFeatures(ds, rows, model.featureStyle, exclude, { ...featureFit(spec, prep, y, task, nClasses, 'refit'), into: matrices.reserve(rows.length), scratch: matrices.scratch });
+    const trainSet = prepareTrainSet(features.X, y, prep, model.featureStyle, task, nClasses, new Rng(seedFrom(spec.seed, 'augment-refit')));
+    const context = { task, nClasses, columnKinds: features.pipeline.kinds, yieldControl: spec.yieldControl };
+    const validation = await model.fit(trainSet, params, { ...context, rng: new Rng(seedFrom(spec.seed, 'out-of-bag')), outOfBag: { fold, k } });
+    const held = validation.outOfBag;
+    validation.dispose();
+    if (held && held.unreached === 0) {
+      oof.set(held.predictions);
+      for (let f = 0; f < k; f++) {
+        const { valid } = foldSplit(fold, f);
+        const out = new Float32Array(valid.length * width);
+        for (let i = 0; i < valid.length; i++) out.set(oof.subarray(valid[i] * width, (valid[i] + 1) * width), i * width);
+        foldScores.push(metric.score(takeValues(y, valid), out, nClasses, undefined, positive));
+      }
+      const score = metric.score(y, oof, nClasses, undefined, positive);
+      if (!Number.isFinite(score)) return { status: 'failed', code: 'non_finite_score', reason: `the ${spec.metric} score is not a finite number` };
+      await spec.yieldControl?.();
+      const final = await model.fit(trainSet, params, { ...context, rng: refitRng(spec.seed, k) });
+      const envelope = envelopeOf(features.pipeline.state, final.toArtifact());
+      const fitInfo = { ...final.fitInfo, features: features.pipeline.width, out_of_bag: 1, out_of_bag_fewest_trees: held.fewestMembers, ...cappedInfo };
+      final.dispose();
+      return { status: 'complete', score, loss: toLoss(spec.metric, score), foldScores, fitInfo, envelope, oof };
+    }
+  }
+
   for (let f = 0; f < foldsToRun; f++) {
     await spec.yieldControl?.();
     const { train: foldTrain, valid } = foldSplit(fold, f);
@@ -288,6 +324,39 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec):
   const fitInfo = { ...final.fitInfo, features: pipe.width, ...(fixedIterations !== undefined ? { refit_iterations: fixedIterations } : {}), ...cappedInfo };
   final.dispose();
   return { status: 'complete', score, loss: toLoss(spec.metric, score), foldScores, fitInfo, envelope, oof };
+}
+
+/**
+ * Whether a trial validates on its model's out-of-bag rows instead of cross-validating: the family can give
+ * them for these parameters (a bootstrapped forest of at least 50 trees), the job cross-validates (a
+ * single split keeps its shared holdout, which the job's blend is fitted on), every row trains (a
+ * low-fidelity fit would leave rows the trees never saw in or out of bag) and no pipeline step reads the
+ * target (a tree pipeline's feature selection, fitted on every row, would have seen the rows it is then
+ * scored on).
+ *
+ * The validation forest's trees each draw from one fold's training rows and predict that fold only, a
+ * cross-validation of forests k times smaller in one fit (models/forest/out-of-bag): `npm run
+ * bench:out-of-bag` finds its scores within 2 % of cross-validation's for the defaults (medians over 3
+ * seeds, 11 datasets), and worse by up to 3 % for 100-tree forests, at 1.8x (3 folds) to 2.9x (5 folds)
+ * less trial time. Out-of-bag predictions of trees drawn from every row, or of every tree that missed a
+ * row, scored 2-6 % better than cross-validation on regression and log loss (concrete RMSE 5.05 against
+ * 5.38, and 5.24 against 5.42); compared with the other families' cross-validated scores they flattered random
+ * forests, and the search spent 78 of 100 concrete trials on forests (test RMSE 4.78 against 4.07).
+ */
+function validatesOutOfBag(model: ModelSpec, params: Params, task: Task, spec: TrialSpec, prep: PipelineOptions): boolean {
+  return spec.outOfBag !== false && spec.folds > 1 && rowFraction(spec) === 1 && model.featureStyle === 'trees' && prep.select === 'none' && (model.outOfBag?.(params, task) ?? false);
+}
+
+/**
+ * The generator the cross-validation path hands its refit: the trial's Rng after its 2k + 1 forks (the
+ * fold stream, then each fold's row order and fit), forked with salt 99. Rebuilt from the seed, so the
+ * out-of-bag path fits exactly the model cross-validation would serve and, when it falls back, leaves the
+ * trial's own generator where cross-validation expects it.
+ */
+function refitRng(seed: number, k: number): Rng {
+  const rng = new Rng(seed);
+  for (let i = 0; i < 2 * k + 1; i++) rng.nextUint32();
+  return rng.fork(99);
 }
 
 /**

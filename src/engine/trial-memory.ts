@@ -12,6 +12,7 @@
  * screens its proposals with the same figures from the shape alone (shapeTrialMemoryBytes).
  */
 import { pixelCount } from './core/image-shape';
+import { outputWidth } from './core/task';
 import type { Dataset, NumericValues } from './data/dataset';
 import type { DataShape, FeatureStyle, ModelSpec } from './models/model';
 import type { Params } from './search/space';
@@ -197,7 +198,17 @@ function layoutMemory(layout: FeatureLayout, model: ModelSpec, params: Params, s
   const reuses = model.estimateResidueBytes !== undefined;
   const refit = model.estimateMemoryBytes(params, { ...shape, rows: reuses ? counts.matrixRows : counts.refitRows, cols: width });
   const fold = reuses ? model.estimateResidueBytes!(params, foldShape) : model.estimateMemoryBytes(params, foldShape);
-  return { dataset, features, model: refit, total: dataset + features + refit + fold };
+  return { dataset, features, model: refit, total: dataset + features + refit + fold + outOfBagBytes(model, params, shape, split) };
+}
+
+/**
+ * What a trial that validates on out-of-bag rows (run-trial) holds beside its fits: per row a sum of
+ * Float64 outputs, their Float32 means and a tree count. Counted whenever the family could (the pipeline's
+ * options, which can rule it out, are not known here), on top of a fold's residue it then does not leave.
+ */
+function outOfBagBytes(model: ModelSpec, params: Params, shape: DataShape, split: TrialRows): number {
+  if (split.folds === 1 || split.trainFraction !== 1 || !model.outOfBag?.(params, shape.task)) return 0;
+  return shape.rows * (12 * outputWidth(shape.task, shape.nClasses) + 4);
 }
 
 /** A trial's model parameters as they fit its memory limit (see fitParamsToMemory). */

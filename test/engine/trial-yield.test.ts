@@ -28,11 +28,11 @@ describe('yields inside tree fits', () => {
     for (const [family, params, atLeast] of [
       // 160 fixed rounds per fit (no early stopping): 10 turns each, 3 fits.
       ['gbdt', { n_estimators: 160, early_stopping_rounds: 0 }, 30],
-      // 64 trees per fit: 8 turns each, 3 fits.
+      // 64 trees per fit: 8 turns each, 3 fits (cross-validated: out of bag, a forest fits once).
       ['random_forest', { n_estimators: 64 }, 24],
     ] as const) {
       let turns = 0;
-      const out = await runTrial(ds, { ...base, family, params, yieldControl: async () => void turns++ });
+      const out = await runTrial(ds, { ...base, family, params, outOfBag: false, yieldControl: async () => void turns++ });
       expect(out.status).toBe('complete');
       expect(turns).toBeGreaterThanOrEqual(atLeast);
     }

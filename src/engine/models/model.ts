@@ -52,6 +52,24 @@ export interface FitContext {
   readonly yieldControl?: () => Promise<void>;
   /** The image layout of the feature columns (image datasets; required by families that see images). */
   readonly image?: ImageShape;
+  /**
+   * Ask for out-of-bag predictions (FittedModel.outOfBag) laid out as a k-fold cross-validation: tree t of
+   * a bootstrapped forest draws only from the rows outside fold t mod k (`fold[row]` in 0..k-1), as many
+   * rows as that holds, and predicts the rows of fold t mod k. Each row is then predicted by the trees that
+   * skipped its fold: a cross-validation of forests k times smaller, fitted as one forest. Only families
+   * whose ModelSpec.outOfBag accepts the parameters honour it.
+   */
+  readonly outOfBag?: { readonly fold: Int32Array; readonly k: number };
+}
+
+/** Each training row's prediction by the ensemble members that never saw it (a bootstrapped forest's, see FitContext.outOfBag). */
+export interface OutOfBagPredictions {
+  /** Raw outputs, rows * outputWidth values in training-row order (the mean over the row's out-of-bag members). */
+  readonly predictions: Float32Array;
+  /** Training rows no member predicted (NaN in `predictions`). */
+  readonly unreached: number;
+  /** The fewest members any reached row was predicted by. */
+  readonly fewestMembers: number;
 }
 
 export interface FittedModel {
@@ -64,6 +82,8 @@ export interface FittedModel {
   readonly fitInfo: Readonly<Record<string, number>>;
   /** Frees native resources (tfjs tensors); a no-op for pure TypeScript models. */
   dispose(): void;
+  /** Set when the fit was asked for them (FitContext.outOfBag) and its family could give them. */
+  readonly outOfBag?: OutOfBagPredictions;
 }
 
 /** Serialised model: a family tag, a format version and family-specific state. */
@@ -108,6 +128,12 @@ export interface ModelSpec {
    * held-out data. Absent: always a refit.
    */
   readonly bagTasks?: readonly Task[];
+  /**
+   * Whether a fit with these parameters can give out-of-bag predictions good enough to validate on (a
+   * bootstrapped forest of enough trees): run-trial then scores those, then refits, instead of
+   * cross-validating (two fits instead of k + 1). Absent: never.
+   */
+  outOfBag?(params: Params, task: Task): boolean;
   /**
    * The parameter a fit's memory grows with (a tree count, a CNN's batch size) and the least value worth
    * fitting. A trial whose estimate exceeds its limit then runs with the largest value that fits instead

@@ -9,7 +9,7 @@ import { EngineError } from '../../core/errors';
 import type { Matrix } from '../../core/matrix';
 import { outputWidth, TASKS, type Task } from '../../core/task';
 import { decodeF32, encodeF32 } from '../../serialize/codec';
-import type { FittedModel, ModelArtifact } from '../model';
+import type { FittedModel, ModelArtifact, OutOfBagPredictions } from '../model';
 import { type EncodedForest, FlatForest } from '../tree/flat-tree';
 import type { ForestFamily } from './forest-params';
 
@@ -43,6 +43,8 @@ export class ForestModel implements FittedModel {
     /** Multiclass leaf probabilities, nClasses per global leaf; null when leaf values live in the forest. */
     readonly leafTable: Float32Array | null,
     readonly fitInfo: Readonly<Record<string, number>>,
+    /** The training rows' out-of-bag predictions, when the fit was asked for them (never stored in the artifact). */
+    readonly outOfBag?: OutOfBagPredictions,
   ) {
     this.width = outputWidth(task, nClasses);
   }

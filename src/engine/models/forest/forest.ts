@@ -16,6 +16,7 @@ import { checkTrainSet } from '../tree/gbdt';
 import { estimateForestBytes, sizedDefaults } from './forest-memory';
 import { type ForestFamily, forestSpace, resolveForestOptions } from './forest-params';
 import { ForestModel } from './forest-model';
+import { OUT_OF_BAG_MIN_TREES } from './out-of-bag';
 import { trainForest } from './train-forest';
 
 function makeSpec(family: ForestFamily): ModelSpec {
@@ -28,6 +29,10 @@ function makeSpec(family: ForestFamily): ModelSpec {
     space: (shape) => forestSpace(family, shape),
     defaults: (shape) => sizedDefaults(family, shape),
     estimateMemoryBytes: (params, shape) => estimateForestBytes(resolveForestOptions(family, params, shape.task), shape),
+    outOfBag(params, task) {
+      const opts = resolveForestOptions(family, params, task);
+      return opts.bootstrap && opts.nEstimators >= OUT_OF_BAG_MIN_TREES;
+    },
 
     async fit(train: TrainSet, params: Params, ctx: FitContext): Promise<FittedModel> {
       if (!TASKS.includes(ctx.task)) throw new EngineError('unsupported_task', `${family} cannot learn task "${ctx.task}"`, { task: ctx.task });
@@ -37,7 +42,7 @@ function makeSpec(family: ForestFamily): ModelSpec {
         throw new EngineError('invalid_dataset', `columnKinds lists ${ctx.columnKinds.length} columns, the matrix has ${train.X.cols}`);
       }
       const result = await trainForest(train, opts, ctx);
-      return new ForestModel(family, ctx.task, ctx.nClasses, train.X.cols, result.forest, result.leafTable, result.fitInfo);
+      return new ForestModel(family, ctx.task, ctx.nClasses, train.X.cols, result.forest, result.leafTable, result.fitInfo, result.outOfBag);
     },
 
     load(artifact: ModelArtifact): FittedModel {

@@ -34,13 +34,31 @@ export function baseWeights(y: Float32Array, sampleWeights: Float32Array | undef
   return out;
 }
 
+/** The rows a tree may draw from: those whose fold is not `skip`, `size` of them. */
+export interface TreePool {
+  readonly fold: Int32Array;
+  readonly skip: number;
+  readonly size: number;
+}
+
 /**
  * Fills one tree's row weights `w` (base weight times bootstrap count, or the base weight alone) and lists
- * the rows with positive weight in increasing order in `rows`. Returns how many rows are listed.
+ * the rows with positive weight in increasing order in `rows`. Returns how many rows are listed. With a
+ * `pool` (bootstrap only), the tree draws as many rows as the pool holds from the pool alone, as a forest
+ * fitted on just those rows would (uniform draws over every row, redrawn when outside the pool: no list
+ * of the pool's rows is kept).
  */
-export function drawTreeRows(base: Float32Array, bootstrap: boolean, rng: Rng, counts: Int32Array, w: Float32Array, rows: Uint32Array): number {
+export function drawTreeRows(base: Float32Array, bootstrap: boolean, rng: Rng, counts: Int32Array, w: Float32Array, rows: Uint32Array, pool?: TreePool): number {
   const n = base.length;
-  if (bootstrap) {
+  if (bootstrap && pool) {
+    counts.fill(0);
+    const { fold, skip } = pool;
+    for (let i = 0; i < pool.size; i++) {
+      let r = rng.int(n);
+      while (fold[r] === skip) r = rng.int(n);
+      counts[r]++;
+    }
+  } else if (bootstrap) {
     counts.fill(0);
     for (let i = 0; i < n; i++) counts[rng.int(n)]++;
   }

@@ -5,14 +5,16 @@
  * grow it to purity and append it to a flat forest. Multiclass leaves keep their class probabilities in a
  * separate table indexed by the forest's global leaf numbers.
  */
+import { EngineError } from '../../core/errors';
 import type { Task } from '../../core/task';
-import type { FitContext, TrainSet } from '../model';
+import type { FitContext, OutOfBagPredictions, TrainSet } from '../model';
 import { binMatrix, fitBinMapper } from '../tree/binning';
 import { FlatForest } from '../tree/flat-tree';
 import { HistogramSplitter } from './best-split';
 import { featuresPerSplit, type ForestOptions } from './forest-params';
+import { OutOfBagAccumulator } from './out-of-bag';
 import { RandomSplitter } from './random-split';
-import { baseWeights, drawTreeRows } from './row-sample';
+import { baseWeights, drawTreeRows, type TreePool } from './row-sample';
 import { binaryCriterion, multiclassCriterion, type SplitCriterion, varianceCriterion } from './split-criterion';
 import type { TreeData } from './splitter';
 import { ForestTreeBuilder } from './tree-builder';
@@ -26,6 +28,8 @@ export interface ForestResult {
   /** Multiclass only: leaf l's class probabilities at [l·K, (l+1)·K); null otherwise (leaf values are in the forest). */
   readonly leafTable: Float32Array | null;
   readonly fitInfo: Record<string, number>;
+  /** Asked for (FitContext.outOfBag) on a bootstrapped forest: each row's prediction by the trees that skipped its fold. */
+  readonly outOfBag?: OutOfBagPredictions;
 }
 
 /** Trains a forest on validated inputs. */
@@ -65,12 +69,17 @@ export async function trainForest(train: TrainSet, opts: ForestOptions, ctx: Fit
   const zeros = new Float64Array(width > 1 ? n : 0);
   const counts = new Int32Array(n);
   const rows = new Uint32Array(n);
+  // Without a bootstrap every tree sees every row: there is nothing out of bag. Asked for them, tree t
+  // learns from the rows outside fold t mod k alone and predicts that fold (FitContext.outOfBag).
+  const ask = opts.bootstrap ? ctx.outOfBag : undefined;
+  const outOfBag = ask ? new OutOfBagAccumulator(X, width) : null;
+  const pools = ask ? foldPools(ask.fold, ask.k) : null;
   let maxDepth = 0;
   for (let t = 0; t < opts.nEstimators; t++) {
     // The host gets a turn every few trees: a trial the job no longer wants stops here, not minutes later.
     if (ctx.yieldControl && t % YIELD_EVERY_TREES === YIELD_EVERY_TREES - 1) await ctx.yieldControl();
     const treeRng = rng.fork(t);
-    const size = drawTreeRows(base, opts.bootstrap, treeRng, counts, data.w, rows);
+    const size = drawTreeRows(base, opts.bootstrap, treeRng, counts, data.w, rows, pools?.[t % pools.length]);
     if (criterion.layout === 'sum') for (let r = 0; r < n; r++) data.g[r] = data.w[r] * target[r];
     const nLeaves = builder.grow(rows, size, treeRng);
     maxDepth = Math.max(maxDepth, builder.depth);
@@ -87,12 +96,23 @@ export async function trainForest(train: TrainSet, opts: ForestOptions, ctx: Fit
       }
       for (let i = 0; i < nLeaves * width; i++) leafTable[leafBase * width + i] = builder.leafValues[i];
     }
+    if (ask) outOfBag!.addTree(forest, t, ask.fold, t % ask.k, leafTable);
   }
   return {
     forest,
     leafTable: leafTable === null ? null : leafTable.slice(0, forest.leafCount * width),
     fitInfo: { n_trees: forest.nTrees, n_leaves: forest.leafCount, max_depth: maxDepth },
+    ...(outOfBag ? { outOfBag: outOfBag.result() } : {}),
   };
+}
+
+/** For each fold f of k, the pool of rows outside it (a cross-validation fold's training rows). */
+function foldPools(fold: Int32Array, k: number): TreePool[] {
+  const inFold = new Int32Array(k);
+  for (let r = 0; r < fold.length; r++) inFold[fold[r]]++;
+  // A fold of every row would leave its trees nothing to draw from.
+  if (inFold.some((size) => size === fold.length)) throw new EngineError('invalid_input', `out-of-bag folds need rows outside every fold; one of the ${k} folds holds all ${fold.length} rows`);
+  return Array.from({ length: k }, (_, f) => ({ fold, skip: f, size: fold.length - inFold[f] }));
 }
 
 function criterionFor(task: Task, nClasses: number, opts: ForestOptions, y: Float32Array, w: Float32Array): SplitCriterion {
