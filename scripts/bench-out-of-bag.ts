@@ -1,6 +1,6 @@
 /**
- * `npm run bench:out-of-bag -- [--data DIR] [--datasets a,b] [--seeds 1,2,3] [--json OUT]`
- * What validating a random-forest trial on out-of-bag rows (run-trial validatesOutOfBag) changes against
+ * `npm run bench:out-of-bag -- [--data DIR] [--datasets a,b] [--families random_forest,extra_trees] [--seeds 1,2,3] [--json OUT]`
+ * What validating a forest trial on out-of-bag rows (run-trial validatesOutOfBag) changes against
  * cross-validating it: the same trial (family defaults, and a smaller forest of 100 trees, 4 rows per
  * leaf, half the features) runs both ways per seed, on the job's folds for the dataset's size. The table
  * gives each way's score and trial time, their ratios (out of bag over cross-validation; a score ratio
@@ -22,6 +22,7 @@ const { values } = parseArgs({
   options: {
     data: { type: 'string', default: resolve(import.meta.dirname, '../../shared/data') },
     datasets: { type: 'string', default: 'credit_g,pima_diabetes,vote,soybean,segment,concrete,auto_mpg,ames_housing' },
+    families: { type: 'string', default: 'random_forest,extra_trees' },
     seeds: { type: 'string', default: '1,2,3' },
     json: { type: 'string' },
   },
@@ -29,6 +30,7 @@ const { values } = parseArgs({
 
 interface Row {
   dataset: string;
+  family: string;
   config: string;
   seed: number;
   metric: MetricName;
@@ -54,30 +56,33 @@ async function main() {
       console.log(`- ${name}: validated on a single split (over 20,000 rows), where forests cross-validate as before`);
       continue;
     }
-    const defaults = familyDefaults('random_forest', shape);
-    const configs = { default: defaults, small: { ...defaults, n_estimators: 100, min_samples_leaf: 4, max_features: 0.5 } };
-    for (const [config, params] of Object.entries(configs)) {
-      for (const seed of values.seeds.split(',').map(Number)) {
-        const spec: TrialSpec = { family: 'random_forest', params, target: meta.target, task: target.task, metric, seed, foldSeed: seed + 100, folds };
-        // Alternate which way runs first, so neither always finds the other's garbage to collect.
-        const order = seed % 2 === 0 ? [true, false] : [false, true];
-        const results = new Map<boolean, [Awaited<ReturnType<typeof runTrial>>, number]>();
-        for (const outOfBag of order) results.set(outOfBag, await timed(() => runTrial(ds, { ...spec, outOfBag })));
-        const [cv, cvMs] = results.get(false)!;
-        const [oob, oobMs] = results.get(true)!;
-        if (cv.status !== 'complete' || oob.status !== 'complete') throw new Error(`${name} ${config} seed ${seed}: a trial failed`);
-        if (oob.fitInfo.out_of_bag !== 1) throw new Error(`${name} ${config}: the trial did not validate out of bag`);
-        const row: Row = { dataset: name, config, seed, metric, cv: cv.score, oob: oob.score, cvMs, oobMs, sameModel: JSON.stringify(cv.envelope) === JSON.stringify(oob.envelope), test: await testScore(oob.envelope) };
-        rows.push(row);
-        console.log(`- ${name} ${config} seed ${seed}: ${metric} cv ${row.cv.toFixed(4)} oob ${row.oob.toFixed(4)}, ${row.cvMs.toFixed(0)} ms vs ${row.oobMs.toFixed(0)} ms`);
+    for (const family of values.families.split(',') as ('random_forest' | 'extra_trees')[]) {
+      const defaults = familyDefaults(family, shape);
+      const configs = { default: defaults, small: { ...defaults, n_estimators: 100, min_samples_leaf: 4, max_features: 0.5 } };
+      for (const [config, params] of Object.entries(configs)) {
+        for (const seed of values.seeds.split(',').map(Number)) {
+          const spec: TrialSpec = { family, params, target: meta.target, task: target.task, metric, seed, foldSeed: seed + 100, folds };
+          // Alternate which way runs first, so neither always finds the other's garbage to collect.
+          const order = seed % 2 === 0 ? [true, false] : [false, true];
+          const results = new Map<boolean, [Awaited<ReturnType<typeof runTrial>>, number]>();
+          for (const outOfBag of order) results.set(outOfBag, await timed(() => runTrial(ds, { ...spec, outOfBag })));
+          const [cv, cvMs] = results.get(false)!;
+          const [oob, oobMs] = results.get(true)!;
+          if (cv.status !== 'complete' || oob.status !== 'complete') throw new Error(`${name} ${family} ${config} seed ${seed}: a trial failed`);
+          if (oob.fitInfo.out_of_bag !== 1) throw new Error(`${name} ${family} ${config}: the trial did not validate out of bag`);
+          const row: Row = { dataset: name, family, config, seed, metric, cv: cv.score, oob: oob.score, cvMs, oobMs, sameModel: JSON.stringify(cv.envelope) === JSON.stringify(oob.envelope), test: await testScore(oob.envelope) };
+          rows.push(row);
+          console.log(`- ${name} ${family} ${config} seed ${seed}: ${metric} cv ${row.cv.toFixed(4)} oob ${row.oob.toFixed(4)}, ${row.cvMs.toFixed(0)} ms vs ${row.oobMs.toFixed(0)} ms`);
+        }
       }
     }
   }
   console.log(
     `\n${formatTable(
-      ['dataset', 'config', 'metric', 'cv score', 'oob score', 'score ratio', 'cv ms', 'oob ms', 'speed-up', 'same model', 'test score'],
+      ['dataset', 'family', 'config', 'metric', 'cv score', 'oob score', 'score ratio', 'cv ms', 'oob ms', 'speed-up', 'same model', 'test score'],
       groups(rows).map((g) => [
         g[0].dataset,
+        g[0].family,
         g[0].config,
         g[0].metric,
         median(g.map((r) => r.cv)),
@@ -97,7 +102,10 @@ async function main() {
 
 function groups(rows: Row[]): Row[][] {
   const by = new Map<string, Row[]>();
-  for (const r of rows) by.set(`${r.dataset}/${r.config}`, [...(by.get(`${r.dataset}/${r.config}`) ?? []), r]);
+  for (const r of rows) {
+    const key = `${r.dataset}/${r.family}/${r.config}`;
+    by.set(key, [...(by.get(key) ?? []), r]);
+  }
   return [...by.values()];
 }
 

@@ -66,7 +66,7 @@ export interface TrialSpec {
   /** The image layout of the pixel columns (image datasets): passed to the model and saved in the envelope. */
   readonly image?: ImageShape;
   /**
-   * Let a family that can (ModelSpec.outOfBag: a bootstrapped forest) validate on its out-of-bag rows (one
+   * Let a family that can (ModelSpec.outOfBag: a forest) validate on its out-of-bag rows (one
    * forest whose trees each skip a fold, then the refit) instead of cross-validating (see
    * validatesOutOfBag). Absent: true; false always cross-validates (benchmarks comparing the two).
    */
@@ -328,7 +328,7 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec):
 
 /**
  * Whether a trial validates on its model's out-of-bag rows instead of cross-validating: the family can give
- * them for these parameters (a bootstrapped forest of at least 50 trees), the job cross-validates (a
+ * them for these parameters (a random forest or extra trees of at least 50 trees), the job cross-validates (a
  * single split keeps its shared holdout, which the job's blend is fitted on), every row trains (a
  * low-fidelity fit would leave rows the trees never saw in or out of bag) and no pipeline step reads the
  * target (a tree pipeline's feature selection, fitted on every row, would have seen the rows it is then
@@ -337,8 +337,8 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec):
  * The validation forest's trees each draw from one fold's training rows and predict that fold only, a
  * cross-validation of forests k times smaller in one fit (models/forest/out-of-bag): `npm run
  * bench:out-of-bag` finds its scores within 2 % of cross-validation's for the defaults (medians over 3
- * seeds, 11 datasets), and worse by up to 3 % for 100-tree forests, at 1.8x (3 folds) to 2.9x (5 folds)
- * less trial time. Out-of-bag predictions of trees drawn from every row, or of every tree that missed a
+ * seeds; random forests on 11 datasets, extra trees on 5), and worse by up to 3.5 % for 100-tree forests,
+ * at 1.8x (3 folds) to 2.9x (5 folds) less trial time. Out-of-bag predictions of trees drawn from every row, or of every tree that missed a
  * row, scored 2-6 % better than cross-validation on regression and log loss (concrete RMSE 5.05 against
  * 5.38, and 5.24 against 5.42); compared with the other families' cross-validated scores they flattered random
  * forests, and the search spent 78 of 100 concrete trials on forests (test RMSE 4.78 against 4.07).

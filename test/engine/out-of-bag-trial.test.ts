@@ -1,5 +1,5 @@
 /**
- * A bootstrapped forest's trial validates on its out-of-bag rows (run-trial validatesOutOfBag): a forest
+ * A forest's trial (random forest, extra trees) validates on its out-of-bag rows (run-trial validatesOutOfBag): a forest
  * whose trees each learn from one fold's training rows, then the refit, instead of k folds and a refit.
  * What must hold: the out-of-bag predictions are held out (a forest that memorises noise scores chance on
  * them), each tree draws from its fold's rows only, the model served is the one cross-validation would
@@ -14,7 +14,7 @@ import { foldSplit } from '../../src/engine/data/folds';
 import { seededFolds } from '../../src/engine/data/shared-holdout';
 import { METRICS } from '../../src/engine/eval/metrics';
 import { OutOfBagAccumulator } from '../../src/engine/models/forest/out-of-bag';
-import { randomForestSpec } from '../../src/engine/models/forest/forest';
+import { cartSpec, extraTreesSpec, randomForestSpec } from '../../src/engine/models/forest/forest';
 import { FlatForest } from '../../src/engine/models/tree/flat-tree';
 import { prepareTarget } from '../../src/engine/data/target';
 import { Predictor } from '../../src/engine/predictor';
@@ -100,6 +100,17 @@ describe('out-of-bag validation of random-forest trials', () => {
     expect(auc(y, pQ)).toBeGreaterThan(0.95);
   });
 
+  it('extra trees, and forests that do not bootstrap, validate out of bag the same way', async () => {
+    for (const change of [{ family: 'extra_trees' }, { params: { n_estimators: 60, bootstrap: false } }] as const) {
+      const oob = await runTrial(ds, { ...base, ...change });
+      const cv = await runTrial(ds, { ...base, ...change, outOfBag: false });
+      if (oob.status !== 'complete' || cv.status !== 'complete') throw new Error('trial failed');
+      expect(oob.fitInfo.out_of_bag).toBe(1);
+      expect(JSON.stringify(oob.envelope)).toBe(JSON.stringify(cv.envelope));
+      expect(Math.abs(oob.score - cv.score)).toBeLessThan(0.05);
+    }
+  });
+
   it('regression and multiclass forests validate out of bag too', async () => {
     const reg = await runTrial(table(200, 6, true), { ...base, metric: 'rmse' });
     expect(reg).toMatchObject({ status: 'complete', fitInfo: { out_of_bag: 1 } });
@@ -119,8 +130,7 @@ describe('out-of-bag validation of random-forest trials', () => {
 
   it('cross-validates whatever cannot validate out of bag', async () => {
     const cases: [string, Partial<TrialSpec>][] = [
-      ['extra_trees (no bootstrap)', { family: 'extra_trees' }],
-      ['a forest without bootstrap', { params: { n_estimators: 60, bootstrap: false } }],
+      ['cart (a single tree)', { family: 'cart', params: {} }],
       ['fewer than 50 trees', { params: { n_estimators: 49 } }],
       ['a single split', { folds: 1 }],
       ['a low-fidelity fit', { trainFraction: 0.5 }],
@@ -136,7 +146,7 @@ describe('out-of-bag validation of random-forest trials', () => {
 });
 
 describe('a forest asked for out-of-bag predictions by folds', () => {
-  it('grows tree t from the rows outside fold t mod k only, and predicts that fold with it', async () => {
+  it.each([true, false])('grows tree t from the rows outside fold t mod k only, and predicts that fold with it (bootstrap %s)', async (bootstrap) => {
     // The target is the row's fold (0 for the first half, 1 for the second) and the one feature is noise:
     // a tree can only learn which fold it drew from. Trees skipping fold 0 learned from fold-1 rows alone
     // and predict 1, and they alone predict the fold-0 rows. Drawn from every row (or predicting every
@@ -146,14 +156,14 @@ describe('a forest asked for out-of-bag predictions by folds', () => {
     const X = { rows: n, cols: 1, data: Float32Array.from({ length: n }, () => rng.next()) };
     const fold = Int32Array.from({ length: n }, (_, r) => (r < n / 2 ? 0 : 1));
     const y = Float32Array.from(fold, (f) => 1 - f);
-    const fitted = await randomForestSpec.fit({ X, y }, { n_estimators: 60, max_features: 1 }, { task: 'regression', nClasses: 0, rng: new Rng(1), outOfBag: { fold, k: 2 } });
+    const fitted = await randomForestSpec.fit({ X, y }, { n_estimators: 60, max_features: 1, bootstrap }, { task: 'regression', nClasses: 0, rng: new Rng(1), outOfBag: { fold, k: 2 } });
     const held = fitted.outOfBag!;
     expect(held.unreached).toBe(0);
     // Each row is predicted by the 30 trees that skipped its fold.
     expect(held.fewestMembers).toBe(30);
     for (let r = 0; r < n; r++) expect(held.predictions[r], `row ${r}`).toBe(fold[r]);
     // Asked for nothing, the forest keeps no such predictions.
-    const plain = await randomForestSpec.fit({ X, y }, { n_estimators: 60, max_features: 1 }, { task: 'regression', nClasses: 0, rng: new Rng(1) });
+    const plain = await randomForestSpec.fit({ X, y }, { n_estimators: 60, max_features: 1, bootstrap }, { task: 'regression', nClasses: 0, rng: new Rng(1) });
     expect(plain.outOfBag).toBeUndefined();
   });
 });
@@ -178,10 +188,12 @@ describe('OutOfBagAccumulator', () => {
   });
 });
 
-describe('the forest spec says when out-of-bag predictions can stand in for cross-validation', () => {
-  it('bootstrapped with at least 50 trees', () => {
+describe('the forest specs say when out-of-bag predictions can stand in for cross-validation', () => {
+  it('forests of at least 50 trees, bootstrapped or not; never a single tree', () => {
     expect(randomForestSpec.outOfBag?.({ n_estimators: 50 }, 'binary')).toBe(true);
     expect(randomForestSpec.outOfBag?.({ n_estimators: 49 }, 'binary')).toBe(false);
-    expect(randomForestSpec.outOfBag?.({ n_estimators: 300, bootstrap: false }, 'regression')).toBe(false);
+    expect(randomForestSpec.outOfBag?.({ n_estimators: 300, bootstrap: false }, 'regression')).toBe(true);
+    expect(extraTreesSpec.outOfBag?.({}, 'multiclass')).toBe(true);
+    expect(cartSpec.outOfBag?.({}, 'binary')).toBe(false);
   });
 });

@@ -54,15 +54,15 @@ export interface FitContext {
   readonly image?: ImageShape;
   /**
    * Ask for out-of-bag predictions (FittedModel.outOfBag) laid out as a k-fold cross-validation: tree t of
-   * a bootstrapped forest draws only from the rows outside fold t mod k (`fold[row]` in 0..k-1), as many
-   * rows as that holds, and predicts the rows of fold t mod k. Each row is then predicted by the trees that
+   * a forest learns only from the rows outside fold t mod k (`fold[row]` in 0..k-1; a bootstrap draws as
+   * many rows as they are, from them) and predicts the rows of fold t mod k. Each row is then predicted by the trees that
    * skipped its fold: a cross-validation of forests k times smaller, fitted as one forest. Only families
    * whose ModelSpec.outOfBag accepts the parameters honour it.
    */
   readonly outOfBag?: { readonly fold: Int32Array; readonly k: number };
 }
 
-/** Each training row's prediction by the ensemble members that never saw it (a bootstrapped forest's, see FitContext.outOfBag). */
+/** Each training row's prediction by the ensemble members that never saw it (a forest's, see FitContext.outOfBag). */
 export interface OutOfBagPredictions {
   /** Raw outputs, rows * outputWidth values in training-row order (the mean over the row's out-of-bag members). */
   readonly predictions: Float32Array;
@@ -130,7 +130,7 @@ export interface ModelSpec {
   readonly bagTasks?: readonly Task[];
   /**
    * Whether a fit with these parameters can give out-of-bag predictions good enough to validate on (a
-   * bootstrapped forest of enough trees): run-trial then scores those, then refits, instead of
+   * forest of enough trees): run-trial then scores those, then refits, instead of
    * cross-validating (two fits instead of k + 1). Absent: never.
    */
   outOfBag?(params: Params, task: Task): boolean;

@@ -29,10 +29,9 @@ function makeSpec(family: ForestFamily): ModelSpec {
     space: (shape) => forestSpace(family, shape),
     defaults: (shape) => sizedDefaults(family, shape),
     estimateMemoryBytes: (params, shape) => estimateForestBytes(resolveForestOptions(family, params, shape.task), shape),
-    outOfBag(params, task) {
-      const opts = resolveForestOptions(family, params, task);
-      return opts.bootstrap && opts.nEstimators >= OUT_OF_BAG_MIN_TREES;
-    },
+    // A forest of enough trees, bootstrapped or not (extra trees learn from every row of their pool); a
+    // single tree (cart) cannot hold out anything.
+    outOfBag: (params, task) => resolveForestOptions(family, params, task).nEstimators >= OUT_OF_BAG_MIN_TREES,
 
     async fit(train: TrainSet, params: Params, ctx: FitContext): Promise<FittedModel> {
       if (!TASKS.includes(ctx.task)) throw new EngineError('unsupported_task', `${family} cannot learn task "${ctx.task}"`, { task: ctx.task });

@@ -1,10 +1,11 @@
 /**
  * @module engine/models/forest/out-of-bag
- * Held-out predictions of a bootstrapped forest from the one fit (FitContext.outOfBag): tree t draws its
- * rows from outside fold t mod k only and, once grown, predicts the rows of that fold, so each row ends
- * with the mean of the trees that never saw it. That is a k-fold cross-validation of forests k times
- * smaller (Breiman's out-of-bag estimate, laid out on the job's folds so every tree learns from as many
- * rows as a fold's model does), which run-trial scores instead of k forests of full size.
+ * Held-out predictions of a forest from the one fit (FitContext.outOfBag): tree t learns from the rows
+ * outside fold t mod k only (drawn from them when the forest bootstraps) and, once grown, predicts the rows
+ * of that fold, so each row ends with the mean of the trees that never saw it. That is a k-fold
+ * cross-validation of forests k times smaller (Breiman's out-of-bag estimate, laid out on the job's folds
+ * so every tree learns from as many rows as a fold's model does), which run-trial scores instead of k
+ * forests of full size.
  */
 import type { Matrix } from '../../core/matrix';
 import type { OutOfBagPredictions } from '../model';

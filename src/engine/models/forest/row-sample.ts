@@ -44,9 +44,9 @@ export interface TreePool {
 /**
  * Fills one tree's row weights `w` (base weight times bootstrap count, or the base weight alone) and lists
  * the rows with positive weight in increasing order in `rows`. Returns how many rows are listed. With a
- * `pool` (bootstrap only), the tree draws as many rows as the pool holds from the pool alone, as a forest
- * fitted on just those rows would (uniform draws over every row, redrawn when outside the pool: no list
- * of the pool's rows is kept).
+ * `pool`, the tree learns from the pool's rows alone, as a forest fitted on just those rows would: a
+ * bootstrap draws as many rows as the pool holds from it (uniform draws over every row, redrawn when
+ * outside the pool: no list of the pool's rows is kept), otherwise every row outside it weighs 0.
  */
 export function drawTreeRows(base: Float32Array, bootstrap: boolean, rng: Rng, counts: Int32Array, w: Float32Array, rows: Uint32Array, pool?: TreePool): number {
   const n = base.length;
@@ -64,7 +64,7 @@ export function drawTreeRows(base: Float32Array, bootstrap: boolean, rng: Rng, c
   }
   let size = 0;
   for (let r = 0; r < n; r++) {
-    const wr = bootstrap ? base[r] * counts[r] : base[r];
+    const wr = bootstrap ? base[r] * counts[r] : pool && pool.fold[r] === pool.skip ? 0 : base[r];
     w[r] = wr;
     if (wr > 0) rows[size++] = r;
   }

@@ -28,7 +28,7 @@ export interface ForestResult {
   /** Multiclass only: leaf l's class probabilities at [l·K, (l+1)·K); null otherwise (leaf values are in the forest). */
   readonly leafTable: Float32Array | null;
   readonly fitInfo: Record<string, number>;
-  /** Asked for (FitContext.outOfBag) on a bootstrapped forest: each row's prediction by the trees that skipped its fold. */
+  /** Asked for (FitContext.outOfBag): each row's prediction by the trees that skipped its fold. */
   readonly outOfBag?: OutOfBagPredictions;
 }
 
@@ -69,9 +69,9 @@ export async function trainForest(train: TrainSet, opts: ForestOptions, ctx: Fit
   const zeros = new Float64Array(width > 1 ? n : 0);
   const counts = new Int32Array(n);
   const rows = new Uint32Array(n);
-  // Without a bootstrap every tree sees every row: there is nothing out of bag. Asked for them, tree t
-  // learns from the rows outside fold t mod k alone and predicts that fold (FitContext.outOfBag).
-  const ask = opts.bootstrap ? ctx.outOfBag : undefined;
+  // Asked for held-out predictions, tree t learns from the rows outside fold t mod k alone and predicts
+  // that fold (FitContext.outOfBag).
+  const ask = ctx.outOfBag;
   const outOfBag = ask ? new OutOfBagAccumulator(X, width) : null;
   const pools = ask ? foldPools(ask.fold, ask.k) : null;
   let maxDepth = 0;
