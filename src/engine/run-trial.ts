@@ -341,9 +341,9 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec):
  * regression and log loss (concrete RMSE 5.05 against 5.38, and 5.24 against 5.42); compared with the
  * other families' cross-validated scores they flattered random forests, and the search spent 78 of 100
  * concrete trials on forests (test RMSE 4.78 against 4.07; measured with scratch variants of this code,
- * not kept). Every tree that missed a row, measured again (session 31): on binary AUC it is as close to
- * cross-validation as the fold's own trees are pessimistic (credit_g's 100-tree forest 0.995 of it against
- * 0.974), yet 12 in-process searches (credit_g, pima, vote, ionosphere x 3 seeds) published a blend worse
+ * not kept). Every tree that missed a row, measured again (session 31): on binary AUC it scores about as
+ * cross-validation does (credit_g's 100-tree forest 0.995 of it, against 0.974 with the fold's own trees
+ * alone), yet 12 in-process searches (credit_g, pima, vote, ionosphere x 3 seeds) published a blend worse
  * on the test split in 6 and better in 2: forests that score better win more of a small table's search
  * (vote's turned from linear models to forests) without predicting better.
  */
