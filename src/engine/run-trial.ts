@@ -341,11 +341,13 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec):
  * regression and log loss (concrete RMSE 5.05 against 5.38, and 5.24 against 5.42); compared with the
  * other families' cross-validated scores they flattered random forests, and the search spent 78 of 100
  * concrete trials on forests (test RMSE 4.78 against 4.07; measured with scratch variants of this code,
- * not kept). Every tree that missed a row, measured again (session 31): on binary AUC it scores about as
- * cross-validation does (credit_g's 100-tree forest 0.995 of it, against 0.974 with the fold's own trees
- * alone), yet 12 in-process searches (credit_g, pima, vote, ionosphere x 3 seeds) published a blend worse
- * on the test split in 6 and better in 2: forests that score better win more of a small table's search
- * (vote's turned from linear models to forests) without predicting better.
+ * not kept). Every tree that missed a row, measured again (session 31, a scratch variant again): on binary
+ * AUC it scores about as cross-validation does (`npm run bench:out-of-bag -- --families random_forest`:
+ * credit_g's 100-tree forest 0.995 of it, against 0.974 with the fold's own trees alone), yet 12 searches
+ * (scripts/lib/in-process-search, the auto sampler, 40 s or 150 trials; credit_g, pima, vote, ionosphere x
+ * seeds 1-3; the job's greedy blend scored once on the test split) published a blend worse in 6, better
+ * in 2, equal in 4: forests that score better win more of a small table's search (vote's turned from
+ * linear models to forests) without predicting better.
  */
 function validatesOutOfBag(model: ModelSpec, params: Params, task: Task, spec: TrialSpec, prep: PipelineOptions): boolean {
   return spec.outOfBag !== false && spec.folds > 1 && rowFraction(spec) === 1 && model.featureStyle === 'trees' && prep.select === 'none' && (model.outOfBag?.(params, task) ?? false);
