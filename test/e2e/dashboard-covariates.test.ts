@@ -129,6 +129,8 @@ describe.skipIf(!hasChromium)('dashboard forms with known-future covariates (hea
     await page.waitForSelector('#forecast-covariates');
     // One row per step of the default horizon (3), one input per covariate: a number box, a choice of levels.
     expect(await page.locator('#forecast-covariates tbody tr').count()).toBe(3);
+    // No outlook: its forecast would need the covariates' values ahead, which only the user knows.
+    expect(await page.locator('#forecast-outlook').count()).toBe(0);
     expect(await page.locator('#forecast-covariates thead th').allTextContents()).toEqual(['Step', 'promo', 'weather']);
     expect(await page.getAttribute('#covariate-0-0', 'type')).toBe('number');
     expect(await page.locator('#covariate-0-1 option').allTextContents()).toEqual(['choose…', 'rainy', 'sunny']);
@@ -198,22 +200,28 @@ describe.skipIf(!hasChromium)('dashboard forms with known-future covariates (hea
     ]);
   });
 
-  it('gives a model without covariates the form as before, and sends none', async () => {
+  it('gives a model without covariates the form as before, and sends none (nor does its outlook)', async () => {
     await open('#/models/plain');
     await page.waitForSelector('#forecast-form');
     expect(await page.locator('#forecast-covariates').count()).toBe(0);
+    // The outlook's forecast, as the page opens, then the form's (the same defaults).
+    await page.waitForSelector('#forecast-outlook .chart');
+    const asked = { method: 'POST', path: '/v1/models/plain/forecast', body: { horizon: 3, level: 0.8, history: true } };
+    expect(forecastRequests()).toEqual([asked]);
     await page.click('#forecast-form button[type=submit]');
     await page.waitForSelector('#forecast-result table.grid');
-    expect(forecastRequests()).toEqual([{ method: 'POST', path: '/v1/models/plain/forecast', body: { horizon: 3, level: 0.8, history: true } }]);
+    expect(forecastRequests()).toEqual([asked, asked]);
   });
 
   it('gives a model with past covariates only the form as before: a forecast gives none of their values', async () => {
     await open('#/models/observed');
     await page.waitForSelector('#forecast-form');
     expect(await page.locator('#forecast-covariates').count()).toBe(0);
+    await page.waitForSelector('#forecast-outlook .chart');
     await page.click('#forecast-form button[type=submit]');
     await page.waitForSelector('#forecast-result table.grid');
-    expect(forecastRequests()).toEqual([{ method: 'POST', path: '/v1/models/observed/forecast', body: { horizon: 3, level: 0.8, history: true } }]);
+    const asked = { method: 'POST', path: '/v1/models/observed/forecast', body: { horizon: 3, level: 0.8, history: true } };
+    expect(forecastRequests()).toEqual([asked, asked]);
   });
 
   it('offers the same columns as past covariates beside the covariates, and sends each list as chosen', async () => {
@@ -280,6 +288,10 @@ describe.skipIf(!hasChromium)('dashboard forms with known-future covariates (hea
   it('says where the chosen series ends, which forecasts start after, and which version is an advance', async () => {
     await open('#/models/shops');
     await page.waitForSelector('#forecast-start');
+    // The outlook of a grouped model is its first series'.
+    await page.waitForSelector('#forecast-outlook .chart');
+    expect(forecastRequests()).toEqual([{ method: 'POST', path: '/v1/models/shops/forecast', body: { horizon: 3, level: 0.8, history: true, group: 'north' } }]);
+    expect(await page.textContent('#forecast-outlook')).toContain('Outlook of shop north: the next 3 days, 80% interval');
     expect(await page.textContent('#forecast-start')).toBe('The series ends at 2024-12-31 (366 points): forecasts start the step after.');
     await page.selectOption('#forecast-group', 'south');
     expect(await page.textContent('#forecast-start')).toBe('The series ends at 2024-12-17 (352 points): forecasts start the step after.');

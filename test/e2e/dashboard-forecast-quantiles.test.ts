@@ -4,7 +4,8 @@
  * fake-dashboard.ts). The level is a number box (0.5 to 0.995, its percentage beside it), quantiles a
  * comma-separated text box sent as `quantiles`; the points' table gains a column per quantile (`q0.1`, …)
  * holding the answer's values. A level or quantile out of the route's range is refused in the form,
- * naming the field, and nothing is sent; a server refusal still shows the server's message.
+ * naming the field, and nothing is sent; a server refusal still shows the server's message. The outlook
+ * above the form is drawn as the page opens, from a forecast at the validated horizon and the default level.
  * Skipped only when /usr/bin/chromium is missing (CI installs it).
  */
 import type { Browser, Page } from 'playwright-core';
@@ -81,10 +82,15 @@ function fakeApi({ method, path, body }: RecordedRequest) {
 
 const forecastRequests = () => requests.filter((r) => r.method === 'POST' && r.path.endsWith('/forecast'));
 
-/** Opens the model's page, signed in, in a fresh document, once its forecast form is shown. */
+/**
+ * Opens the model's page, signed in, in a fresh document, once its forecast form is shown and its outlook
+ * drawn; the outlook's request is then forgotten, so `requests` holds what the form sends.
+ */
 async function openForm(): Promise<void> {
   await openFresh(page, '/models/air');
   await page.waitForSelector('#forecast-form');
+  await page.waitForSelector('#forecast-outlook .chart');
+  requests.length = 0;
 }
 
 /** The points' table as heading → cells of each row. */
@@ -127,6 +133,16 @@ describe.skipIf(!hasChromium)('dashboard forecast form: any level and quantiles 
     expect(headings).toEqual(['day', 'Forecast', 'Lower', 'Upper', 'q0.1', 'q0.9']);
     expect(rows).toEqual(answer.forecasts.map((p) => [p.time.slice(0, 10), String(p.value), String(p.lower), String(p.upper), String(p.quantiles?.['0.1']), String(p.quantiles?.['0.9'])]));
     expect(await page.textContent('#forecast-result .prediction')).toBe('Model v1: 3 days ahead, 85% interval');
+  });
+
+  it('draws the outlook as the page opens: the observed tail and a forecast at the validated horizon and the default level', async () => {
+    await openFresh(page, '/models/air');
+    await page.waitForSelector('#forecast-outlook .chart');
+    expect(forecastRequests()).toEqual([{ method: 'POST', path: '/v1/models/air/forecast', body: { horizon: 3, level: 0.8, history: true } }]);
+    // Three observed days and three forecast ones, in its own element: the form's result is still empty.
+    expect(await page.getAttribute('#forecast-outlook .chart', 'data-points')).toBe('6');
+    expect(await page.textContent('#forecast-outlook')).toContain('Outlook: the next 3 days, 80% interval');
+    expect(await page.textContent('#forecast-result')).toBe('');
   });
 
   it('sends no quantiles when the box is empty, and adds no column', async () => {

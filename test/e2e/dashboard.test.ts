@@ -323,7 +323,7 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await shot('7b-image-drift');
   });
 
-  it('offers a forecast model a forecast form: observed months, forecast and interval drawn and listed', async () => {
+  it('offers a forecast model its outlook and a forecast form: observed months, forecast and interval drawn and listed', async () => {
     const api = new ApiClient(server.url, key);
     await api.uploadCsv('air', readFileSync(join(ROOT, 'examples/airpassengers/train.csv'), 'utf8'));
     const job = await api.createJob({ dataset: 'air', target: 'passengers_thousands', task: 'forecast', model: 'air', models: ['seasonal_naive', 'drift'], budget: { trials: 2, seconds: 120 } });
@@ -339,6 +339,10 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     expect(await page.locator('#drift').count()).toBe(0);
     await page.waitForSelector('#evaluation .notice');
     expect(await page.textContent('#evaluation')).toContain('validated on rolling origins');
+    // The outlook, drawn before anything is asked: the observed tail and the validated 12 months.
+    await page.waitForSelector('#forecast-outlook canvas', { timeout: 30_000 });
+    expect(await chartPoints('forecast-outlook')).toBeGreaterThan(12);
+    expect(await page.textContent('#forecast-outlook')).toContain('Outlook: the next 12 months, 80% interval');
 
     await page.fill('#forecast-horizon', '24');
     await page.fill('#forecast-level', '0.95');

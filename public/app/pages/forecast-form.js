@@ -7,7 +7,8 @@
  * A model trained with known-future covariates also gets a table of their values, a row per step ahead.
  * Where the chosen series ends (its latest observed point, which forecasts start after) is said beside it.
  * The answer is drawn as the latest observed points, the forecast and its interval, and listed below
- * (with a column per quantile, q0.1, …, when it carries them).
+ * (with a column per quantile, q0.1, …, when it carries them). Above the form, the outlook draws the same
+ * chart as the page opens, so the series is seen before anything is asked (forecastOutlook).
  */
 import { api, seg } from '../api.js';
 import { colour, liveChart } from '../charts.js';
@@ -238,21 +239,39 @@ function covariateTable(f) {
   }
 }
 
+/**
+ * The outlook: what the model forecasts now at its validated horizon and the default interval, drawn (the
+ * chart alone, in its own element: the form's result stays the user's) as the page opens, so the series
+ * and where the model takes it are seen before anything is asked. A grouped model's is its first series,
+ * the form's first choice. None for a model with known-future covariates: its forecast needs their values
+ * ahead, which only the user knows. A failed forecast is said in place of the chart; the form still works.
+ * @param model    the model view (or a version's, `?version=N`) with its `forecast` block
+ * @param version  the version to forecast with (sent as `version`), or undefined for the champion
+ * @param signal   aborts the request when the page is left
+ */
+export function forecastOutlook(model, version, signal) {
+  const f = model.forecast;
+  if (f.covariates?.length) return null;
+  const group = f.groups?.[0];
+  const box = el('div', { id: 'forecast-outlook', class: 'chart-box' }, el('p', { class: 'muted', text: 'Forecasting the outlook…' }));
+  const body = { horizon: f.horizon, level: DEFAULT_LEVEL, history: true, ...(group === undefined ? {} : { group }), ...(version === undefined ? {} : { version }) };
+  (async () => {
+    try {
+      const answer = await api(`/v1/models/${seg(model.name)}/forecast`, { method: 'POST', body, signal });
+      if (signal?.aborted) return;
+      replace(box);
+      const of = group === undefined ? '' : ` of ${f.group_column} ${group}`;
+      drawForecast(box, answer, f, `Outlook${of}: the next ${steps(f.frequency, answer.forecasts.length)}, ${percent(answer.level)} interval`);
+    } catch (err) {
+      if (!signal?.aborted) replace(box, errorBox(err, null, 'Could not forecast the outlook'));
+    }
+  })();
+  return box;
+}
+
 /** The chart (observed tail, forecast, interval bounds) on one step axis, and the table of points. */
 function showForecast(result, answer, f) {
-  const history = answer.history ?? [];
   const points = answer.forecasts;
-  // x is the step from the last observation: history at -(n-1)..0, the forecast at 1..horizon.
-  const xs = [...history.map((_, i) => i - history.length + 1), ...points.map((_, h) => h + 1)];
-  const times = [...history.map((p) => p.time), ...points.map((p) => p.time)];
-  const pad = (values, before, after) => [...new Array(before).fill(null), ...values, ...new Array(after).fill(null)];
-  const observed = pad(history.map((p) => p.value), 0, points.length);
-  // The forecast line starts at the last observation so the two lines join.
-  const joined = (key) => [...new Array(Math.max(0, history.length - 1)).fill(null), ...(history.length ? [history[history.length - 1].value] : []), ...points.map((p) => p[key])];
-  const label = (x) => {
-    const t = times[xs.indexOf(Math.round(x))];
-    return t === undefined ? '' : typeof t === 'string' ? t.slice(0, 10) : String(t);
-  };
   // The quantiles the points carry, keyed as the answer's sorted `quantiles` list writes them (0.1 → "0.1").
   const keys = answer.quantiles ? answer.quantiles.map(String) : Object.keys(points[0]?.quantiles ?? {});
   const box = el('div', { id: 'forecast-chart', class: 'chart-box' });
@@ -272,7 +291,25 @@ function showForecast(result, answer, f) {
       { caption: 'Forecast points' },
     ),
   );
-  liveChart(box, { title: 'Observed and forecast', xLabel: f.time_column, yLabel: 'value', xFormat: label }).update(
+  drawForecast(box, answer, f, 'Observed and forecast');
+}
+
+/** The latest observed points, the forecast and its interval bounds on one step axis, in `box`, titled `title`. */
+function drawForecast(box, answer, f, title) {
+  const history = answer.history ?? [];
+  const points = answer.forecasts;
+  // x is the step from the last observation: history at -(n-1)..0, the forecast at 1..horizon.
+  const xs = [...history.map((_, i) => i - history.length + 1), ...points.map((_, h) => h + 1)];
+  const times = [...history.map((p) => p.time), ...points.map((p) => p.time)];
+  const pad = (values, before, after) => [...new Array(before).fill(null), ...values, ...new Array(after).fill(null)];
+  const observed = pad(history.map((p) => p.value), 0, points.length);
+  // The forecast line starts at the last observation so the two lines join.
+  const joined = (key) => [...new Array(Math.max(0, history.length - 1)).fill(null), ...(history.length ? [history[history.length - 1].value] : []), ...points.map((p) => p[key])];
+  const label = (x) => {
+    const t = times[xs.indexOf(Math.round(x))];
+    return t === undefined ? '' : typeof t === 'string' ? t.slice(0, 10) : String(t);
+  };
+  liveChart(box, { title, xLabel: f.time_column, yLabel: 'value', xFormat: label }).update(
     [xs, observed, joined('value'), joined('lower'), joined('upper')],
     [
       { label: 'observed', stroke: colour(7) },

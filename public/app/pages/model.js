@@ -4,7 +4,8 @@
  * plot, confusion matrix, feature importances; GET /v1/models/{m}/evaluation), its versions and history
  * of champion/challenger decisions, the drift of live inputs per feature, and a form to try a prediction
  * (on a version's page, the drift and predictions of that version, not the champion's).
- * A forecast model gets a form to try a forecast instead, and no drift (it takes no input rows); a grouped
+ * A forecast model gets a form to try a forecast instead, above it the outlook (its forecast now, drawn as
+ * the page opens), and no drift (it takes no input rows); a grouped
  * one, the validation score of each of its series, worst first (of the version the page shows).
  */
 import { api, seg } from '../api.js';
@@ -12,7 +13,7 @@ import { el, link, num, replace, when } from '../dom.js';
 import { liveChart } from '../charts.js';
 import { badge, bars, errorBox, facts, heatmap, loading, table } from '../widgets.js';
 import { seriesScoresSection } from '../series-scores.js';
-import { forecastForm } from './forecast-form.js';
+import { forecastForm, forecastOutlook } from './forecast-form.js';
 import { predictForm } from './predict-form.js';
 
 /** How long the prediction form waits for the training data's profile (its default values). */
@@ -94,7 +95,7 @@ export async function modelPage(root, { name, version }, signal) {
   }
   if (forecasts) {
     // Without its `forecast` block the artifact could not be read: the error above says so.
-    replace(predict, form.forecast ? forecastForm(form, pinned) : el('p', { class: 'muted', text: `The ${pinned === undefined ? 'champion' : `v${pinned}`} artifact could not be read, so there is nothing to forecast with.` }));
+    replace(predict, form.forecast ? [forecastOutlook(form, pinned, signal), forecastForm(form, pinned)] : el('p', { class: 'muted', text: `The ${pinned === undefined ? 'champion' : `v${pinned}`} artifact could not be read, so there is nothing to forecast with.` }));
     return;
   }
   const dataset = model.versions.find((v) => v.version === wanted)?.dataset;
