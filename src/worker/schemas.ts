@@ -198,8 +198,9 @@ export type PredictBody = z.infer<typeof predictSchema>;
 export const forecastSchema = z.strictObject({
   horizon: z
     .int({ error: (issue) => (issue.input === undefined ? 'required: how many points to forecast, e.g. {"horizon": 12}' : 'expected a whole number of points') })
-    .min(1, 'horizon must be at least 1')
-    .max(10_000, 'horizon must be at most 10000'),
+    // No upper bound here: the model refuses a horizon over its own longest forecast (max_horizon, at
+    // most 4 x 1000 steps), naming it in the message and details.max; a fixed bound would name another.
+    .min(1, 'horizon must be at least 1'),
   version: z.int().positive().optional(),
   /** Which series, for a model trained with a group column. */
   // A numeric group column's keys may be sent as numbers ({"group": 7}); they are matched as their text.

@@ -44,6 +44,8 @@ const MODELS: Record<string, unknown> = {
     { name: 'holiday', kind: 'boolean', levels: ['false', 'true'] },
   ]),
   plain: forecastModel('plain'),
+  // Its forecasts fail (the fake answers 503): the outlook says so, and the form still works.
+  broken: forecastModel('broken'),
   observed: forecastModel('observed', undefined, [{ name: 'visits', kind: 'numeric' }]),
   // Two series whose ends differ (the model view's forecast.series): the form says the chosen one's.
   shops: (() => {
@@ -97,6 +99,7 @@ function fakeApi({ method, path, body }: RecordedRequest) {
   if (model && Object.hasOwn(MODELS, model[1])) {
     if (model[2] === undefined) return { body: MODELS[model[1]] };
     if (model[2] === '/evaluation') return { body: { available: false, reason: 'a forecaster is validated on rolling origins' } };
+    if (model[2] === '/forecast' && model[1] === 'broken') return { status: 503, body: { error: { code: 'unavailable', message: 'the fake cannot forecast' } } };
     if (model[2] === '/forecast') return { body: forecastAnswer(model[1], (body as { horizon: number }).horizon) };
   }
   if (path === '/v1/datasets/sales') return { body: DATASET };
@@ -211,6 +214,18 @@ describe.skipIf(!hasChromium)('dashboard forms with known-future covariates (hea
     await page.click('#forecast-form button[type=submit]');
     await page.waitForSelector('#forecast-result table.grid');
     expect(forecastRequests()).toEqual([asked, asked]);
+  });
+
+  it("forecasts a version page's outlook with that version, and says when the outlook could not be forecast", async () => {
+    await open('#/models/plain/versions/1');
+    await page.waitForSelector('#forecast-outlook .chart');
+    expect(forecastRequests()).toEqual([{ method: 'POST', path: '/v1/models/plain/forecast', body: { horizon: 3, level: 0.8, history: true, version: 1 } }]);
+
+    await open('#/models/broken');
+    await page.waitForSelector('#forecast-outlook .error');
+    expect(await page.textContent('#forecast-outlook .error strong')).toBe('Could not forecast the outlook');
+    expect(await page.textContent('#forecast-outlook .error p')).toContain('unavailable: the fake cannot forecast');
+    expect(await page.locator('#forecast-form').count()).toBe(1);
   });
 
   it('gives a model with past covariates only the form as before: a forecast gives none of their values', async () => {

@@ -162,6 +162,20 @@ describe('forecasting with covariates', () => {
 
     const plain = await loadForecaster((await envelopeOf(train, 'linear', forecastDefaults('linear', shape))).envelope);
     expect(engineError(() => plain.forecast(1, { covariates: ahead })).message).toMatch(/trained without covariates/);
+    // The one series of data without a group column is named by no group.
+    expect(refusal([{ promo: '1', weather: 'sunny' }], 1).details).toEqual({ field: 'covariates[0].promo' });
+  });
+
+  it("names the series in a grouped model's refusal of its covariates", async () => {
+    const rows = ['day,shop,promo,weather,sales', ...['north', 'south'].flatMap((shop) => train.map((r) => `${r.day},${shop},${r.promo},${r.weather},${r.sales.toFixed(2)}`))];
+    const ds = datasetFromCsv(rows.join('\n'), { day: 'datetime', promo: 'numeric', weather: 'categorical' });
+    const out = await runForecastTrial(ds, { family: 'linear', params: forecastDefaults('linear', { ...shape, groups: 2 }), target: 'sales', groupColumn: 'shop', horizon: HELD, seed: 3, covariates: COVARIATES });
+    if (out.status !== 'complete') throw new Error(out.reason);
+    const f = await loadForecaster(out.envelope);
+    const refused = engineError(() => f.forecast(1, { group: 'south', covariates: [{ promo: '1', weather: 'sunny' }] }));
+    expect(refused.message).toMatch(/covariates\[0\]\.promo must be a number/);
+    expect(refused.details).toMatchObject({ field: 'covariates[0].promo', group: 'south' });
+    expect(f.forecast(1, { group: 'south', covariates: [{ promo: 1, weather: 'sunny' }] })).toHaveLength(1);
   });
 
   it('families that do not read covariates forecast as before, and the tail score reads the held-out covariates from the data', async () => {

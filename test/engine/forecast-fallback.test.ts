@@ -55,6 +55,10 @@ describe('fallback forecasts of short groups', () => {
     // Its history is its own points.
     expect(f.recent('few').map((p) => p.value)).toEqual(few.map(([, v]) => v));
     expect(String(f.recent('few').at(-1)!.time).slice(0, 7)).toBe('1957-12');
+    // Refusals name the groups a rule forecasts beside the model's own; a name only an object inherits is unknown.
+    expect(() => f.forecast(3, { group: 'zzz' })).toThrow('unknown group "zzz"; "series" has 1 group ("a") and 2 more forecast by a simple rule ("few", "season")');
+    expect(() => f.forecast(3, { group: 'toString' })).toThrow('unknown group "toString"; "series" has 1 group ("a")');
+    expect(() => f.forecast(3)).toThrow('the model forecasts one series per "series": name the group (one of "a", "few", "season")');
   });
 
   it('gives intervals never narrower than the model gives at the same step, wider with few errors to measure', async () => {

@@ -185,6 +185,21 @@ describe('baselines and serving', () => {
     expect(() => f.recent()).toThrow(/name the group/);
   });
 
+  it('keys a numeric group column stored as Float32 by its values as written, so a request naming 1.1 finds its series', async () => {
+    const body = lines.slice(1);
+    const rows = [...body.map((l) => `${l.split(',')[0]},1.1,${l.split(',')[1]}`), ...body.map((l) => `${l.split(',')[0]},2.2,${2 * Number(l.split(',')[1])}`)];
+    // Stored and read back as a job's trials read it: the group column narrowed to Float32.
+    const stored = decodeDataset(encodeDataset(datasetFromCsv(['date,series,y', ...rows].join('\n'), { date: 'datetime', series: 'numeric' })));
+    const column = stored.columns.find((c) => c.name === 'series');
+    expect(column?.storage === 'f64' && column.values instanceof Float32Array).toBe(true);
+    expect(describeSeries(stored, { target: 'y', groupColumn: 'series' }).lengths).toEqual({ '1.1': 108, '2.2': 108 });
+    const out = await runForecastTrial(stored, { family: 'seasonal_naive', params: {}, target: 'y', groupColumn: 'series', horizon: 12, seed: 1 });
+    if (out.status !== 'complete') throw new Error(out.reason);
+    const f = await loadForecaster(out.envelope);
+    expect(f.groups).toEqual(['1.1', '2.2']);
+    expect(f.forecast(3, { group: '2.2' }).map((p) => p.value)).toEqual(f.forecast(3, { group: '1.1' }).map((p) => 2 * p.value));
+  });
+
   it('leaves a group too short to validate on (minLength) out of the model, and forecasts it by a simple rule', async () => {
     const body = lines.slice(1);
     const grouped = ['date,series,y', ...body.map((l) => `${l.split(',')[0]},a,${l.split(',')[1]}`), ...body.slice(-3).map((l) => `${l.split(',')[0]},new,${l.split(',')[1]}`)].join('\n');

@@ -184,11 +184,15 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
    * were written at (envelope utcOffset), or a local time (./local-clock).
    */
   const showTime = (t: number): string | number => (!datetime ? t : local ? localTimeText(t, local.timezone) : offset !== undefined ? instantAtOffset(t, offset) : formatTime(t, true));
+  /** Up to 10 group names, quoted, with "…" when there are more. */
+  const someGroups = (names: readonly string[]) => `${names.slice(0, 10).map((n) => JSON.stringify(n)).join(', ')}${names.length > 10 ? ', …' : ''}`;
+  const ruledNames = ruled.map((f) => f.state.group);
   const groupState = (group: string | undefined) => {
     const key = group ?? (env.groupColumn === undefined ? '' : undefined);
-    if (key === undefined) throw new EngineError('invalid_input', `the model forecasts one series per "${env.groupColumn}": name the group (one of ${env.groups.slice(0, 10).map((g) => JSON.stringify(g.group)).join(', ')})`, { field: 'group' });
+    if (key === undefined) throw new EngineError('invalid_input', `the model forecasts one series per "${env.groupColumn}": name the group (one of ${someGroups([...env.groups.map((g) => g.group), ...ruledNames])})`, { field: 'group' });
     const g = byGroup.get(key);
-    const skipped = env.skippedGroups?.[key];
+    // Own keys only: a group named "toString" is unknown, not a short group with an inherited count.
+    const skipped = env.skippedGroups !== undefined && Object.hasOwn(env.skippedGroups, key) ? env.skippedGroups[key] : undefined;
     if (!g && skipped !== undefined) {
       // Reached by a group forecast by a rule only where the model itself is asked (forecastAfter).
       const why = skipped < MIN_FALLBACK_POINTS ? ` or to forecast by a simple rule (at least ${MIN_FALLBACK_POINTS} are needed)` : '';
@@ -199,7 +203,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       const why =
         env.groupColumn === undefined
           ? 'this model forecasts one series, without groups: leave group out'
-          : `"${env.groupColumn}" has ${env.groups.length} group${env.groups.length === 1 ? '' : 's'} (${env.groups.slice(0, 10).map((x) => JSON.stringify(x.group)).join(', ')}${env.groups.length > 10 ? ', …' : ''})`;
+          : `"${env.groupColumn}" has ${env.groups.length} group${env.groups.length === 1 ? '' : 's'} (${someGroups(env.groups.map((x) => x.group))})${ruledNames.length > 0 ? ` and ${ruledNames.length} more forecast by a simple rule (${someGroups(ruledNames)})` : ''}`;
       throw new EngineError('invalid_input', `unknown group ${JSON.stringify(key)}; ${why}`, { field: 'group', group: key });
     }
     return g;
@@ -288,6 +292,20 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
     for (let h = 1; h <= horizon; h++) out.push(forecastPoint(showTime(timeAfter(calendar, state.lastTime, h)), values[h - 1], spreads[h - 1], 1, zs, floor, h, false));
     return out;
   };
+  /**
+   * Runs a series' forecast; a refusal of what was asked for it (a covariate value, a forecast that
+   * overflowed) names the series in details.group (./group-details: none for the one series of a model
+   * without a group column), as every refusal about one of a group column's series does.
+   */
+  const ofSeries = <T>(group: string, run: () => T): T => {
+    try {
+      return run();
+    } catch (err) {
+      const named = groupDetail(group);
+      if (named.group === undefined || !(err instanceof EngineError) || err.code !== 'invalid_input' || Object.hasOwn(err.details, 'group')) throw err;
+      throw new EngineError(err.code, err.message, { ...err.details, ...named }, { cause: err });
+    }
+  };
   const checkHorizon = (horizon: number) => {
     if (!(Number.isInteger(horizon) && horizon >= 1 && horizon <= env.maxHorizon)) {
       throw new EngineError('invalid_input', `horizon must be an integer from 1 to ${env.maxHorizon} (the longest this model forecasts${pastLimit}); got ${horizon}`, { field: 'horizon', max: env.maxHorizon });
@@ -323,15 +341,17 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       checkHorizon(horizon);
       const zs: PointZ = { z: zForLevel(options.level ?? DEFAULT_LEVEL), ...(options.quantiles !== undefined ? { quantiles: quantileZs(options.quantiles) } : {}) };
       const fb = fallbackOf(options.group);
-      if (fb) return fallbackPoints(fb.state, horizon, zs);
+      if (fb) return ofSeries(fb.state.group, () => fallbackPoints(fb.state, horizon, zs));
       const g = groupState(options.group);
       if (g.tail.length < model.tailLength) throw new EngineError('bad_artifact', `group ${JSON.stringify(g.group)} keeps ${g.tail.length} past values, the model needs ${model.tailLength}`);
-      const times = Array.from({ length: horizon }, (_, i) => showTime(timeAfter(calendar, g.lastTime, i + 1)));
-      const covariates = covariatesAhead(g, options.covariates, times);
-      const values = model.forecast({ tail: Float64Array.from(g.tail), lastTime: g.lastTime, scale: g.scale, first: g.first, count: g.count, ...covariates, ...pastOfGroup(g), ...floorState }, horizon);
-      const out: ForecastPoint[] = [];
-      for (let h = 1; h <= horizon; h++) out.push(forecastPoint(times[h - 1], values[h - 1], spreadAt(spread, h), g.scale, zs, floor, h, specs !== undefined));
-      return out;
+      return ofSeries(g.group, () => {
+        const times = Array.from({ length: horizon }, (_, i) => showTime(timeAfter(calendar, g.lastTime, i + 1)));
+        const covariates = covariatesAhead(g, options.covariates, times);
+        const values = model.forecast({ tail: Float64Array.from(g.tail), lastTime: g.lastTime, scale: g.scale, first: g.first, count: g.count, ...covariates, ...pastOfGroup(g), ...floorState }, horizon);
+        const out: ForecastPoint[] = [];
+        for (let h = 1; h <= horizon; h++) out.push(forecastPoint(times[h - 1], values[h - 1], spreadAt(spread, h), g.scale, zs, floor, h, specs !== undefined));
+        return out;
+      });
     },
     fallback(group) {
       const fb = fallbackOf(group);

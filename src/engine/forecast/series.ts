@@ -16,7 +16,7 @@
 import { EngineError } from '../core/errors';
 import { asFloat64, type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
 import { fixedRowMask } from '../data/fixed-rows';
-import { widenFloat32 } from '../data/numeric-precision';
+import { float32Text, widenFloat32 } from '../data/numeric-precision';
 import { unreadDates } from '../data/unread-dates';
 import { explainLateStart, type LateCovariateStart, seriesStart } from './covariate-start';
 import { covariateWidth } from './covariates';
@@ -112,10 +112,13 @@ export function groupKeys(ds: Dataset, groupColumn: string | undefined, taken: r
   if (!col) throw new EngineError('invalid_dataset', `group column "${groupColumn}" is not in the dataset (columns: ${names(ds)})`, { field: 'forecast.group_column', column: groupColumn });
   if (taken.includes(groupColumn)) throw new EngineError('invalid_dataset', `group column "${groupColumn}" is also the target or the time column`, { field: 'forecast.group_column', column: groupColumn });
   const keys = new Array<string>(ds.rows);
+  // A stored column narrowed to Float32 (data/columnar-codec) reads as the text of the value written
+  // (1.1, not 1.100000023841858), so its keys match the group a request names, as in the uploaded data.
+  const numberKey = col.storage === 'f64' && col.values instanceof Float32Array ? float32Text : String;
   for (let i = 0; i < ds.rows; i++) {
     const missing = col.storage === 'f64' ? Number.isNaN(col.values[i]) : col.codes[i] === MISSING_CODE;
     if (missing) throw new EngineError('invalid_dataset', `group column "${groupColumn}" is empty at data row ${i + 1}`, { column: groupColumn, row: i + 1 });
-    keys[i] = col.storage === 'f64' ? String(col.values[i]) : col.levels[col.codes[i]];
+    keys[i] = col.storage === 'f64' ? numberKey(col.values[i]) : col.levels[col.codes[i]];
   }
   return keys;
 }
