@@ -96,6 +96,15 @@ describe('forecast quantiles', () => {
     expect(quantileZs([...many.slice(0, 20), many[0]])).toHaveLength(20);
   });
 
+  it("are exactly minus or plus a level's z at its tails, at any level (as a client writes them: 0.075 and 0.925 at 0.85)", () => {
+    // Up to 0.99: the tails of higher levels are below the least quantile offered (0.005).
+    for (let k = 500; k <= 990; k++) {
+      const level = k / 1000;
+      const tails = [(1000 - k) / 2000, (1000 + k) / 2000];
+      expect(quantileZs(tails).map((q) => q.z), `level ${level}`).toEqual([-zForLevel(level), zForLevel(level)]);
+    }
+  });
+
   it('are value + z(q) * spread, ordered, equal to the bounds at the level\'s tails, and floored like them', () => {
     const qs = [0.005, 0.05, 0.1, 0.25, 0.5, 0.6, 0.75, 0.9, 0.95, 0.995];
     const zs = { z: zForLevel(0.8), quantiles: quantileZs(qs) };

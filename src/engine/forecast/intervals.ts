@@ -72,7 +72,17 @@ export function zForLevel(level: number): number {
   if (!(typeof level === 'number' && level >= MIN_LEVEL && level <= MAX_LEVEL)) {
     throw new EngineError('invalid_input', `level must be a number from ${MIN_LEVEL} to ${MAX_LEVEL} (the interval's coverage, e.g. 0.8 for 80%); got ${level}`, { field: 'level', min: MIN_LEVEL, max: MAX_LEVEL });
   }
-  return anchoredZ((1 + level) / 2);
+  return tailZ((1 + level) / 2);
+}
+
+/**
+ * The z of a one-sided probability p, read on its lower tail (an upper one mirrored) and at 12 significant
+ * digits, so a level's tails and the quantiles at them get one z to the last bit: (1 + 0.85) / 2 is not
+ * the 0.925 a client sends, nor 1 − 0.925 the 0.075, in binary; at 12 digits all three are what they say.
+ */
+function tailZ(p: number): number {
+  const lower = Number((p > 0.5 ? 1 - p : p).toPrecision(12));
+  return p > 0.5 ? -anchoredZ(lower) : anchoredZ(lower);
 }
 
 /** A forecast quantile: its key in a point's `quantiles` (the number's shortest decimal text, "0.1") and its z. */
@@ -93,7 +103,7 @@ export function quantileZs(quantiles: readonly number[]): QuantileZ[] {
   });
   const sorted = [...new Set(quantiles)].sort((a, b) => a - b);
   if (sorted.length > MAX_QUANTILES) throw new EngineError('invalid_input', `quantiles may hold at most ${MAX_QUANTILES} distinct values; got ${sorted.length}`, { field: 'quantiles', max: MAX_QUANTILES });
-  return sorted.map((q) => ({ key: String(q), z: anchoredZ(q) }));
+  return sorted.map((q) => ({ key: String(q), z: tailZ(q) }));
 }
 
 /**
