@@ -17,7 +17,8 @@ import { handleError } from '../../src/worker/errors';
 import { enforceRateLimit } from '../../src/worker/limits';
 import { loadPredictor } from '../../src/worker/model-cache';
 import { servedVersion } from '../../src/worker/model-versions';
-import { predictSchema, readJson } from '../../src/worker/schemas';
+import { readJson } from '../../src/worker/read-json';
+import { predictSchema } from '../../src/worker/schemas';
 import worker from '../../src/worker/index';
 
 export { DriftMonitor, KeyStore, Registry, ScheduleBoard, SearchCoordinator } from '../../src/worker/index';

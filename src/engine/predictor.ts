@@ -160,8 +160,11 @@ export class Predictor {
     const k = outputWidth(task, classes.length);
     const predictions: string[] = [];
     const probabilities: Record<string, number>[] = [];
+    // A class named "__proto__" would hit Object.prototype's setter on a plain object and be lost from
+    // the answer; only then are the rows' objects made without a prototype (those are slower to build).
+    const bare = classes.includes('__proto__');
     for (let i = 0; i < n; i++) {
-      const p: Record<string, number> = {};
+      const p: Record<string, number> = bare ? Object.create(null) : {};
       if (task === 'binary') {
         p[classes[0]] = 1 - out[i];
         p[classes[1]] = out[i];

@@ -14,7 +14,7 @@ import { nulBytePosition, utf16Order } from '../engine/core/text-sniff';
 import { decodeWindows1252, WINDOWS_1252_LABELS } from '../engine/core/windows-1252';
 import { parseCsvYielding } from '../engine/data/csv';
 import { type CsvColumns, parseCsvColumns } from '../engine/data/csv-columns';
-import { looksLikeZip } from '../engine/data/images/zip-entries';
+import { looksLikeZip, officeDocumentOfBytes } from '../engine/data/images/zip-entries';
 import { LINE_ENDING_PIECE_CHARS, unifyLineEndingsSteps } from '../engine/data/line-endings';
 import { ApiError } from './errors';
 
@@ -36,7 +36,7 @@ export interface CsvBodyLimits {
  * request's header, whose charset may name Windows-1252 (Excel's "CSV" on Windows) instead of UTF-8.
  */
 export function parseCsvBytes(bytes: Uint8Array, limits: Omit<CsvBodyLimits, 'maxBytes'>, contentType?: string): CsvTable {
-  return parseCsv(csvText(bytes, contentType), { maxRows: limits.maxRows, maxColumns: limits.maxColumns });
+  return parseCsv(csvText(bytes, contentType), { maxRows: limits.maxRows, maxColumns: limits.maxColumns, ...declaredDelimiter(contentType) });
 }
 
 /**
@@ -48,7 +48,7 @@ export async function parseCsvBytesYielding(bytes: Uint8Array, limits: Omit<CsvB
   await yieldControl();
   const text = await runStepsYielding(csvTextSteps(bytes, contentType, PIECES), yieldControl);
   await yieldControl();
-  return parseCsvYielding(text, { maxRows: limits.maxRows, maxColumns: limits.maxColumns }, yieldControl);
+  return parseCsvYielding(text, { maxRows: limits.maxRows, maxColumns: limits.maxColumns, ...declaredDelimiter(contentType) }, yieldControl);
 }
 
 /**
@@ -59,7 +59,7 @@ export async function parseCsvBytesYielding(bytes: Uint8Array, limits: Omit<CsvB
 export function parseCsvColumnsBytes(bytes: Uint8Array, limits: Omit<CsvBodyLimits, 'maxBytes'>, contentType?: string): CsvColumns {
   const text = csvText(bytes, contentType);
   try {
-    return parseCsvColumns(text, { maxRows: limits.maxRows, maxColumns: limits.maxColumns, rowsOf: limits.rowsOf });
+    return parseCsvColumns(text, { maxRows: limits.maxRows, maxColumns: limits.maxColumns, rowsOf: limits.rowsOf, ...declaredDelimiter(contentType) });
   } catch (err) {
     if (err instanceof EngineError && err.code === 'invalid_csv' && looksLikeJson(text)) {
       throw new EngineError(err.code, `${err.message}; the body looks like JSON: send it with Content-Type: application/json`, err.details, { cause: err });
@@ -70,6 +70,9 @@ export function parseCsvColumnsBytes(bytes: Uint8Array, limits: Omit<CsvBodyLimi
 
 /** Whether a text starts as a JSON object or array does (after any byte-order mark and white space). */
 const looksLikeJson = (text: string) => /^\uFEFF?\s*[[{]/.test(text.slice(0, 1024));
+
+/** A tab-separated body says so by its media type: its tabs separate fields whatever the header's commas. */
+const declaredDelimiter = (contentType: string | undefined): { delimiter?: '\t' } => (mediaTypeOf(contentType) === 'text/tab-separated-values' ? { delimiter: '\t' } : {});
 
 /** The charset parameter of a Content-Type header, lower case; undefined when there is none. */
 function charsetOf(contentType: string | undefined): string | undefined {
@@ -94,6 +97,10 @@ const PIECES: TextPieces = { bytes: UTF8_PIECE_BYTES, chars: LINE_ENDING_PIECE_C
 /** csvText as steps, decoding and unifying line endings in pieces (engine/core/steps). */
 function* csvTextSteps(bytes: Uint8Array, contentType: string | undefined, pieces: TextPieces): Steps<string> {
   const charset = charsetOf(contentType);
+  // A gzip file's bytes would be refused as "not valid UTF-8", and re-saving it as the advice says would not help.
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    throw new ApiError(415, 'unsupported_media_type', 'the body is gzip-compressed; send the CSV uncompressed (gunzip it first), or as Parquet (application/vnd.apache.parquet), which compresses inside the file', { field: 'content-type' });
+  }
   // Before any decoding: UTF-16 decodes without error as UTF-8 (no mark) or Windows-1252, into NULs.
   refuseUtf16(bytes);
   if (charset !== undefined && WINDOWS_1252_LABELS.has(charset)) {
@@ -104,6 +111,10 @@ function* csvTextSteps(bytes: Uint8Array, contentType: string | undefined, piece
     throw new ApiError(415, 'unsupported_media_type', `charset "${charset}" is not supported; send UTF-8 (or declare charset=windows-1252 for a Windows spreadsheet export)`, { field: 'content-type' });
   }
   // Checked before decoding: a zip of stored text files may even be valid UTF-8, but no CSV starts with PK\x03\x04.
+  const office = officeDocumentOfBytes(bytes);
+  if (office) {
+    throw new ApiError(415, 'unsupported_media_type', `the body is ${office}, not CSV; export the sheet as "CSV UTF-8" and send that (or a Parquet file as application/vnd.apache.parquet)`, { field: 'content-type' });
+  }
   if (looksLikeZip(bytes)) {
     throw new ApiError(415, 'unsupported_media_type', 'the body is a zip file sent as a table; send a zip of class folders of images to PUT /v1/datasets/{name} with Content-Type: application/zip', { field: 'content-type' });
   }

@@ -28,7 +28,7 @@ import { driftReferenceKey, forgetDriftReferences } from './drift-reference';
 import { forgetDriftSampling } from './drift-sampler';
 import { importanceKey } from './feature-importance';
 import { forgetArtifacts } from './model-cache';
-import { deleteFilesBefore, jobFilesPrefix } from './storage';
+import { deleteFilesBefore, deleteKeys, jobFilesPrefix } from './storage';
 import { forgetModel } from './version-cache';
 
 type Deleted = Extract<ModelDeletion, { deleted: true }>;
@@ -37,8 +37,6 @@ type Deleted = Extract<ModelDeletion, { deleted: true }>;
 export const JOB_FOLDERS_PER_STEP = 200;
 /** Messages per queue send (the Queues limit). */
 const MESSAGES_PER_SEND = 100;
-/** R2 deletes at most this many keys per call. */
-const DELETE_BATCH = 1000;
 
 /** Refusing jobs checked with their coordinators in one request (more are left to the refusal). */
 const MAX_JOBS_CHECKED = 5;
@@ -94,7 +92,7 @@ export async function cleanUpDeletedModel(env: Env, tenant: string, name: string
 /** Each version's artifact with the files derived from it. */
 async function deleteVersionFiles(store: R2Bucket, artifactKeys: readonly string[]): Promise<void> {
   const keys = artifactKeys.flatMap((k) => [k, driftReferenceKey(k), importanceKey(k)]);
-  for (let i = 0; i < keys.length; i += DELETE_BATCH) await store.delete(keys.slice(i, i + DELETE_BATCH));
+  await deleteKeys(store, keys);
 }
 
 /**

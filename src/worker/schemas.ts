@@ -3,11 +3,9 @@
  * Request body schemas (zod) and the one helper that reads and validates a JSON body, answering the
  * contract's 400s: invalid_json for a body that is not JSON, invalid_request naming the offending field.
  */
-import type { Context } from 'hono';
 import { z } from 'zod';
 import { METRICS, type MetricName } from '../engine';
 import { DEFAULT_ORIGINS, FORECAST_METRICS, MAX_COVARIATES, MAX_LEVEL, MAX_ORIGINS, MAX_QUANTILE, MAX_QUANTILES, MIN_LEVEL, MIN_QUANTILE } from '../engine/forecast';
-import { ApiError } from './errors';
 
 /** A column's forced type, or "ignore" (the engine's ColumnOverride). */
 const COLUMN_OVERRIDES = ['numeric', 'categorical', 'boolean', 'datetime', 'text', 'id', 'constant', 'ignore'] as const;
@@ -236,48 +234,3 @@ export const forecastSchema = z.strictObject({
     .describe('for a model with covariates (its view lists them): one object per step ahead naming each covariate, e.g. [{"promo": 1, "holiday": false, "weather": "rainy"}, …]: a number within the range the view lists widened by its width on each side, true or false (or a spelling such as "yes") for a boolean, one of the levels for a category; at least horizon steps, extra steps are ignored. A step may also carry the model\'s time column and group column as the training data has them ({"date": "2024-11-24", "store": "north", …}): they are checked, the time against the step\'s (ISO-8601, or month or day first) and the group against the one asked for, and a mismatch is refused naming covariates[i] and both values'),
 });
 export type ForecastBody = z.infer<typeof forecastSchema>;
-
-/** The value at `path` inside `body`, undefined where any step is missing. */
-function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
-  let at = body;
-  for (const key of path) {
-    if (at === null || typeof at !== 'object') return undefined;
-    at = (at as Record<PropertyKey, unknown>)[key];
-  }
-  return at;
-}
-
-const article = (noun: string) => (/^[aeiou]/.test(noun) ? 'an' : 'a');
-
-/** Reads the request body as JSON and validates it; throws the contract's 400/413 errors. */
-export async function readJson<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
-  const length = Number(c.req.header('content-length') ?? '0');
-  if (length > MAX_JSON_BYTES) throw new ApiError(413, 'payload_too_large', `JSON bodies are limited to ${MAX_JSON_BYTES} bytes`, { limit: MAX_JSON_BYTES });
-  const text = await c.req.text();
-  if (text.length > MAX_JSON_BYTES) throw new ApiError(413, 'payload_too_large', `JSON bodies are limited to ${MAX_JSON_BYTES} bytes`, { limit: MAX_JSON_BYTES });
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (err) {
-    throw new ApiError(400, 'invalid_json', `the body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue.path.join('.') || '(body)';
-    if (issue.code === 'unrecognized_keys') {
-      // Named by its full path (budget.foo, not foo), as every other field is.
-      const keys = issue.keys.map((k) => [...issue.path, k].join('.'));
-      throw new ApiError(400, 'invalid_request', `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`, { field: keys[0] });
-    }
-    // A required field left out reads as such, not as the validator's "expected string, received undefined"
-    // (a schema's own message for it, such as the horizon's example, is kept).
-    if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input') && issue.path.length > 0 && valueAt(body, issue.path) === undefined) {
-      throw new ApiError(400, 'invalid_request', `${field} is required (${article(issue.expected)} ${issue.expected})`, { field });
-    }
-    // Messages that already start with their field's name (or a field inside it) say it once ("forecast.horizon must be …").
-    const message = issue.message.startsWith(`${field} `) || issue.message.startsWith(`${field}.`) ? issue.message : `${field}: ${issue.message}`;
-    throw new ApiError(400, 'invalid_request', message, { field });
-  }
-  return result.data;
-}

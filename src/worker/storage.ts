@@ -32,6 +32,14 @@ const MAX_SWEPT = 5_000;
  * registering the version. Younger files are kept, since an upload in flight may be about to register
  * them. Returns how many were deleted.
  */
+/** R2 deletes at most this many keys per call. */
+export const DELETE_BATCH = 1000;
+
+/** Deletes every key, DELETE_BATCH per call (one call with more is refused by R2, not by the local runtime). */
+export async function deleteKeys(bucket: R2Bucket, keys: readonly string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += DELETE_BATCH) await bucket.delete(keys.slice(i, i + DELETE_BATCH));
+}
+
 export async function deleteFilesBefore(bucket: R2Bucket, prefix: string, before: Date): Promise<number> {
   let deleted = 0;
   let cursor: string | undefined;

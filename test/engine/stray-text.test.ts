@@ -31,14 +31,14 @@ describe('numbers with a few stray words', () => {
     expect(age).toMatchObject({ type: 'numeric', missing: 2, min: 18, max: 80 });
     expect(age.warnings).toEqual([
       '118 of 120 values are numbers, but line 5 and line 52 hold "unknown-age": the column is read as numeric, with these cells missing; ' +
-        'correct them, or create the job with "columns": {"age": "categorical"} to read the column as categories',
+        'correct them and upload the file again if they stand for numbers, or leave them to be read as missing values',
     ]);
     // Unique integers with a word: no longer an identifier (which every job dropped).
     expect(income).toMatchObject({ type: 'numeric', missing: 1 });
     expect(income.dropped).toBeUndefined();
     expect(income.warnings).toEqual([
       '119 of 120 values are numbers, but line 9 holds "abc": the column is read as numeric, with that cell missing; ' +
-        'correct it, or create the job with "columns": {"income": "categorical"} to read the column as categories',
+        'correct it and upload the file again if it stands for numbers, or leave it to be read as a missing value',
     ]);
   });
 

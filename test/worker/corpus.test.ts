@@ -82,7 +82,7 @@ const CASES: Case[] = [
   { name: 'overlong UTF-8 encoding of "/"', req: upload(bytes(...ascii('a,b\n1,'), 0xc0, 0xaf, 0x0a)), status: 400, code: 'invalid_encoding', check: (e) => expect(e.details).toEqual({ line: 2, byte: 7 }) },
   { name: 'UTF-8 surrogate half', req: upload(bytes(...ascii('a,b\n1,'), 0xed, 0xa0, 0x80, 0x0a)), status: 400, code: 'invalid_encoding', check: (e) => expect(e.message).toMatch(/^line 2 is not valid UTF-8/) },
   { name: 'binary garbage', req: upload(bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xd8, 0xff, 0xe0)), status: 400, code: 'invalid_encoding' },
-  { name: 'gzip bytes sent as text/csv', req: upload(bytes(0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xcb, 0x48)), status: 400, code: 'invalid_encoding' },
+  { name: 'gzip bytes sent as text/csv', req: upload(bytes(0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xcb, 0x48)), status: 415, code: 'unsupported_media_type', check: (e) => expect(e.message).toMatch(/^the body is gzip-compressed; send the CSV uncompressed/) },
   // ---- content types and sizes ---------------------------------------------------------------
   { name: 'Parquet magic around nothing', req: upload('PAR1....PAR1', 'application/vnd.apache.parquet'), status: 400, code: 'invalid_parquet' },
   { name: 'CSV sent as Parquet', req: upload('a,b\n1,2\n', 'application/vnd.apache.parquet'), status: 400, code: 'invalid_parquet', check: (e) => expect(e.message).toContain('not a Parquet file') },

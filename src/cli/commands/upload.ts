@@ -26,6 +26,8 @@ const KINDS = {
 type Kind = keyof typeof KINDS;
 
 const KIND_BY_EXTENSION: Record<string, Kind> = { '.csv': 'csv', '.txt': 'csv', '.parquet': 'parquet', '.pq': 'parquet', '.zip': 'zip' };
+/** Spreadsheet workbooks, which the server cannot read: they are exported as CSV first. */
+const WORKBOOK_EXTENSIONS = new Set(['.xlsx', '.xlsm', '.xls', '.ods', '.numbers']);
 /** A file with no telling extension is read by its first bytes: a zip or a Parquet file says what it is. */
 const KIND_BY_MAGIC: Partial<Record<FileKind, Kind>> = { zip: 'zip', parquet: 'parquet' };
 
@@ -84,13 +86,18 @@ export function registerUpload(program: Command): void {
     );
 }
 
-async function kindOf(file: string, type: string | undefined): Promise<Kind> {
+/** What `file` is sent as: `--type`, else its extension, else its first bytes; a workbook or a gzip file is refused. */
+export async function kindOf(file: string, type: string | undefined): Promise<Kind> {
   if (type !== undefined) {
     if (!(type in KINDS)) throw new UsageError(`"${type}" is not a file type; use csv, parquet or zip`, '--type');
     return type as Kind;
   }
-  const byName = KIND_BY_EXTENSION[extname(file).toLowerCase()];
+  const extension = extname(file).toLowerCase();
+  const byName = KIND_BY_EXTENSION[extension];
   if (byName) return byName;
+  // A workbook is a zip to the sniffer below, and would be sent as a zip of images that holds none.
+  if (WORKBOOK_EXTENSIONS.has(extension)) throw new UsageError(`this is a spreadsheet workbook (${extension}); export the sheet as "CSV UTF-8" and upload the .csv`, file);
+  if (extension === '.gz') throw new UsageError('this file is gzip-compressed; decompress it (gunzip) and upload the file inside', file);
   const sniffed = sniffFile(await firstBytes(file));
   const byMagic = sniffed && KIND_BY_MAGIC[sniffed];
   if (byMagic) return byMagic;

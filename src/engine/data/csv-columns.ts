@@ -42,7 +42,7 @@ function transpose(table: CsvTable): CsvColumns {
  * of that kind or would be refused, leaving both the general reading and the error to parseCsv.
  */
 function splitPlainCsv(input: string, limits: CsvLimits): CsvColumns | undefined {
-  const { text, delimiter, firstLine } = csvLayout(input);
+  const { text, delimiter, firstLine } = csvLayout(input, limits.delimiter);
   if (delimiter !== ',' || firstLine !== 1 || text.indexOf('"') >= 0) return undefined;
   const crlf = text.indexOf('\r') >= 0;
   if (crlf && !everyLineEndsInCrlf(text)) return undefined;

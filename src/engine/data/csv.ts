@@ -38,6 +38,12 @@ export interface CsvLimits {
   readonly maxColumns: number;
   /** What maxRows is the most of, for the refusal: "one dataset" unless said ("one prediction request"). */
   readonly rowsOf?: string;
+  /**
+   * The separator the sender declared (a text/tab-separated-values body: tab), used instead of the guess
+   * from the header line, which counts separators and takes a comma on a tie ("name<TAB>city, state"); a
+   * "sep=X" first line in the file still says its own.
+   */
+  readonly delimiter?: CsvDelimiter;
 }
 
 /** Field separators a file may use. */
@@ -59,11 +65,11 @@ function lineCounter(text: string, firstLine: number): (offset: number) => numbe
 }
 
 /** The text after a BOM and an Excel "sep=X" line, the separator, and the line the rest starts on. */
-export function csvLayout(input: string): { text: string; delimiter: CsvDelimiter; firstLine: number } {
+export function csvLayout(input: string, declared?: CsvDelimiter): { text: string; delimiter: CsvDelimiter; firstLine: number } {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const sep = /^sep=(.)[ \t]*(\r\n|\n|\r)/i.exec(text);
   if (sep && (sep[1] === ',' || sep[1] === ';' || sep[1] === '\t')) return { text: text.slice(sep[0].length), delimiter: sep[1], firstLine: 2 };
-  return { text, delimiter: headerDelimiter(text), firstLine: 1 };
+  return { text, delimiter: declared ?? headerDelimiter(text), firstLine: 1 };
 }
 
 /** The most frequent of comma, semicolon and tab on the first non-blank line, outside quotes; comma on a tie. */
@@ -110,7 +116,7 @@ const ROWS_PER_STEP = 20_000;
 
 function* readCsv(input: string, limits: Partial<CsvLimits>, pieceChars: number): Steps<CsvTable> {
   const { maxRows, maxColumns, rowsOf = 'one dataset' } = { ...DEFAULT_LIMITS, ...limits };
-  const { text, delimiter, firstLine } = csvLayout(input);
+  const { text, delimiter, firstLine } = csvLayout(input, limits.delimiter);
   if (text.trim().length === 0) throw new EngineError('invalid_csv', 'the file is empty: send a header row and at least one data row', { line: firstLine });
 
   let header: string[] | undefined;

@@ -83,6 +83,8 @@ export function strayTextWarning(name: string, stray: StrayCells, where: (row: n
   const one = stray.count === 1;
   const advice = isPixelColumnName(name)
     ? `correct ${one ? 'it' : 'them'} in the file, or leave ${one ? 'it' : 'them'} to be read as ${one ? 'a missing pixel' : 'missing pixels'}`
-    : `correct ${one ? 'it' : 'them'}, or create the job with "columns": {${JSON.stringify(name)}: "categorical"} to read the column as categories`;
+    : // Not "declare the column categorical": the stored column keeps numbers only, so the words would be lost
+      // there too, and every number would become a category of its own.
+      `correct ${one ? 'it' : 'them'} and upload the file again if ${one ? 'it stands' : 'they stand'} for numbers, or leave ${one ? 'it' : 'them'} to be read as ${one ? 'a missing value' : 'missing values'}`;
   return `${stray.present - stray.count} of ${stray.present} values are numbers, but ${strayPlaces(stray, where)}: the column is read as numeric, with ${one ? 'that cell' : 'these cells'} missing; ${advice}`;
 }

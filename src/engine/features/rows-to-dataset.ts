@@ -10,11 +10,25 @@ import { isMissingCell, isMissingNumberCell, parseBooleanCell, parseDateCell, pa
 import { type Column, type Dataset, MISSING_CODE, UNSEEN_CODE } from '../data/dataset';
 import { describeOrder } from '../data/date-layout';
 import { whyNoRealDate } from '../data/date-validity';
+import { levelCode } from './level-lookup';
 import type { InputColumn } from './pipeline';
 
 function bad(row: number, column: string, message: string): EngineError {
-  return new EngineError('invalid_input', `row ${row}, column "${column}": ${message}`, { row, column });
+  const name = clip(column, SHOWN_NAME_CHARS);
+  return new EngineError('invalid_input', `row ${row}, column "${name}": ${message}`, { row, column: name });
 }
+
+/**
+ * Most characters of a sent value, and of a column name, a refusal repeats: a 7 MB cell or key is named,
+ * not echoed whole. Names get more room: real headers can be whole questions.
+ */
+const SHOWN_VALUE_CHARS = 64;
+const SHOWN_NAME_CHARS = 256;
+
+const clip = (text: string, most: number) => (text.length > most ? `${text.slice(0, most)}…` : text);
+
+/** A sent value as a refusal shows it: its JSON, at most SHOWN_VALUE_CHARS characters of it. */
+const shown = (v: unknown) => clip(JSON.stringify(v) ?? String(v), SHOWN_VALUE_CHARS);
 
 function isMissing(v: unknown): boolean {
   return v === null || v === undefined || (typeof v === 'string' && isMissingCell(v));
@@ -76,12 +90,12 @@ function readNumber(v: unknown, input: InputColumn, row: number): number {
     // spreadsheet serial days cannot be told apart, and reading 45366 as milliseconds made it 1970.
     if (typeof v === 'number') {
       const layout = input.dateOrder === undefined ? '' : ` or ${describeOrder(input.dateOrder)} as in training`;
-      throw bad(row, input.name, `got the number ${JSON.stringify(v)}; send the date as text, ISO-8601 ("2024-03-15")${layout}: a number is not read as a date (seconds, milliseconds or days since some epoch cannot be told apart)`);
+      throw bad(row, input.name, `got the number ${shown(v)}; send the date as text, ISO-8601 ("2024-03-15")${layout}: a number is not read as a date (seconds, milliseconds or days since some epoch cannot be told apart)`);
     }
     const ms = typeof v === 'string' ? parseDateCell(v, input.dateOrder) : NaN;
     if (!Number.isNaN(ms)) return ms;
     const why = typeof v === 'string' ? whyNoRealDate(v, input.dateOrder) : undefined;
-    throw bad(row, input.name, why ? `${JSON.stringify(v)} is not a real date (${why})` : `expected ${expectedDate(input)}, got ${JSON.stringify(v)}`);
+    throw bad(row, input.name, why ? `${shown(v)} is not a real date (${why})` : `expected ${expectedDate(input)}, got ${shown(v)}`);
   }
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw bad(row, input.name, 'expected a finite number');
@@ -91,7 +105,7 @@ function readNumber(v: unknown, input: InputColumn, row: number): number {
     const x = parseNumberCell(v);
     if (!Number.isNaN(x)) return x;
   }
-  throw bad(row, input.name, `expected a number, got ${JSON.stringify(v)}`);
+  throw bad(row, input.name, `expected a number, got ${shown(v)}`);
 }
 
 /** The dates a datetime input reads, for refusals: its training layout (data/date-layout) and ISO-8601. */
@@ -103,13 +117,12 @@ function readCode(v: unknown, input: InputColumn, index: Map<string, number>, ro
   if (isMissing(v)) return MISSING_CODE;
   if (input.type === 'boolean') {
     const code = typeof v === 'boolean' || typeof v === 'string' || typeof v === 'number' ? booleanCode(v, index) : undefined;
-    if (code === undefined) throw bad(row, input.name, `expected a boolean (true or false, or a spelling of one such as ${[...index.keys()].join(' or ')}), got ${JSON.stringify(v)}`);
+    if (code === undefined) throw bad(row, input.name, `expected a boolean (true or false, or a spelling of one such as ${[...index.keys()].join(' or ')}), got ${shown(v)}`);
     return code;
   }
   if (typeof v === 'boolean') return booleanCode(v, index) as number;
-  if (typeof v !== 'string' && typeof v !== 'number') throw bad(row, input.name, `expected a category (string or number), got ${JSON.stringify(v)}`);
-  const key = String(v).trim();
-  return index.get(key) ?? UNSEEN_CODE;
+  if (typeof v !== 'string' && typeof v !== 'number') throw bad(row, input.name, `expected a category (string or number), got ${shown(v)}`);
+  return levelCode(input, index, String(v).trim());
 }
 
 /**
@@ -119,7 +132,11 @@ function readCode(v: unknown, input: InputColumn, index: Map<string, number>, ro
 export function truthOf(v: string | number | boolean): boolean | undefined {
   if (typeof v === 'boolean') return v;
   const text = String(v).trim();
-  return parseBooleanCell(text) ?? (text === '1' ? true : text === '0' ? false : undefined);
+  const spelled = parseBooleanCell(text);
+  if (spelled !== undefined) return spelled;
+  // 1 and 0 however written: a column of 1.0 and 0.0 declared boolean reads true and 1 as its "1.0".
+  const number = parseNumberCell(text);
+  return number === 1 ? true : number === 0 ? false : undefined;
 }
 
 /**
@@ -153,7 +170,7 @@ function textColumn(input: InputColumn, rows: readonly unknown[]): Column {
       codes[i] = MISSING_CODE;
       continue;
     }
-    if (typeof v !== 'string' && typeof v !== 'number') throw bad(i, input.name, `expected text, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'string' && typeof v !== 'number') throw bad(i, input.name, `expected text, got ${shown(v)}`);
     const key = String(v).trim();
     let code = index.get(key);
     if (code === undefined) index.set(key, (code = levels.push(key) - 1));

@@ -17,6 +17,8 @@ export interface UnseenCategory {
 
 /** The most unseen cells an answer lists; `unseen_total` counts them all. */
 export const MAX_UNSEEN_LISTED = 100;
+/** The most characters of an unseen value an answer repeats. */
+export const MAX_UNSEEN_CHARS = 256;
 
 export interface UnseenReport {
   /** The first MAX_UNSEEN_LISTED, by row then column. */
@@ -42,6 +44,7 @@ export function unseenCategories(datasets: readonly Dataset[], valueOf: (row: nu
   }
   if (found.length === 0) return undefined;
   found.sort((a, b) => a.row - b.row);
-  const unseen = found.slice(0, MAX_UNSEEN_LISTED).map((u) => ({ ...u, value: valueOf(u.row, u.column) }));
+  // A value's first MAX_UNSEEN_CHARS characters: 100 cells of 80 KB each would make the answer the request's size.
+  const unseen = found.slice(0, MAX_UNSEEN_LISTED).map((u) => ({ ...u, value: valueOf(u.row, u.column).slice(0, MAX_UNSEEN_CHARS) }));
   return { unseen, ...(found.length > MAX_UNSEEN_LISTED ? { unseen_total: found.length } : {}) };
 }

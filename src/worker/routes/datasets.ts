@@ -22,7 +22,7 @@ import { readLimits } from '../limits';
 import { isImageUploadProfile, PIXEL_SUMMARY_NAME, readImageUpload, ZIP_TYPES } from '../image-upload';
 import { validName } from '../names';
 import { pixelLikeEntries } from '../pixel-like-view';
-import { datasetFilesPrefix, datasetPrefix, deleteFilesBefore, readObjectBytes, writeObject } from '../storage';
+import { datasetFilesPrefix, datasetPrefix, deleteFilesBefore, deleteKeys, readObjectBytes, writeObject } from '../storage';
 import { isTableType, readTableBody } from '../table-body';
 
 type App = { Bindings: Env; Variables: AuthVars };
@@ -184,7 +184,8 @@ datasets.delete('/:dataset', async (c) => {
       job: keys.in_use_by,
     });
   }
-  await c.env.STORE.delete(keys);
+  // Two files a version: a dataset appended to hourly passes R2's 1,000 keys a call within three weeks.
+  await deleteKeys(c.env.STORE, keys);
   // And whatever an upload killed before registering its version left beside them.
   await deleteFilesBefore(c.env.STORE, datasetFilesPrefix(c.get('tenant'), name), new Date(Date.now() - UPLOAD_IN_FLIGHT_MS));
   return c.body(null, 204);

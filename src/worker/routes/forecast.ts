@@ -17,7 +17,8 @@ import { enforceRateLimit } from '../limits';
 import { loadForecaster } from '../model-cache';
 import { loadOrCorrupt, servedVersion } from '../model-versions';
 import { validName } from '../names';
-import { forecastSchema, readJson } from '../schemas';
+import { forecastSchema } from '../schemas';
+import { readJson } from '../read-json';
 
 type App = { Bindings: Env; Variables: AuthVars };
 

@@ -12,7 +12,8 @@ import { coordinatorFor, isJobId } from '../coordinator';
 import { notFound } from '../errors';
 import { jobEvents } from '../job-events';
 import { enforceRateLimit } from '../limits';
-import { createJobSchema, readJson } from '../schemas';
+import { createJobSchema } from '../schemas';
+import { readJson } from '../read-json';
 import { startJob } from '../start-job';
 
 type App = { Bindings: Env; Variables: AuthVars };

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { type AuthVars, forgetKey, keyStore, mintKey, requireAdmin } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { validName } from '../names';
-import { readJson } from '../schemas';
+import { readJson } from '../read-json';
 
 type App = { Bindings: Env; Variables: AuthVars };
 

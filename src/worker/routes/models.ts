@@ -30,7 +30,8 @@ import { namingRefusedRow } from '../row-refusals';
 import type { CsvColumns } from '../../engine/data/csv-columns';
 import { csvRowObject, csvRowObjects } from '../../engine/features/cells-to-dataset';
 import { CSV_ANSWER_TYPE, predictionsCsv, prefersCsv } from '../csv-answer';
-import { MAX_JSON_BYTES, MAX_PREDICT_ROWS, predictSchema, readJson } from '../schemas';
+import { MAX_JSON_BYTES, MAX_PREDICT_ROWS, predictSchema } from '../schemas';
+import { readJson } from '../read-json';
 import { readObjectBytes } from '../storage';
 import { readImportances } from '../feature-importance';
 import { z } from 'zod';
@@ -190,7 +191,7 @@ async function readPredictBody(c: Context<App>): Promise<PredictRequest> {
       const example = /^(true|false|[1-9]\d{0,8})$/.test(sent) ? sent : inQuery === 'version' ? '2' : 'true';
       throw new ApiError(400, 'invalid_request', `?${inQuery} is read with a CSV or Parquet body; a JSON body gives it as a field: {"rows": [...], "${inQuery}": ${example}}`, { field: inQuery });
     }
-    return readJson(c, predictSchema);
+    return readJson(c, predictSchema, { tables: true, imageHint: 'an image model predicts from JSON rows holding the image as base64: {"rows": [{"image": "<base64 PNG or JPEG>"}]}' });
   }
   const version = versionParam(c.req.query('version'));
   // A CSV or Parquet body carries no JSON fields: `explain` comes as a query parameter, as `version` does.
@@ -213,8 +214,8 @@ models.post('/:model/promote', async (c) => {
 /** `POST /v1/models/{model}/rollback`: restores the champion that preceded the current one. */
 models.post('/:model/rollback', async (c) => {
   const name = validName(c.req.param('model'), 'model');
-  // The body is optional; Hono caches it, so readJson reads the same text again.
-  const { reason } = (await c.req.text()).trim() === '' ? {} : await readJson(c, rollbackSchema);
+  // The body is optional: an empty one asks for the default reason.
+  const { reason } = await readJson(c, rollbackSchema, { empty: {} });
   return answerPointerChange(c, name, await c.env.REGISTRY.getByName(c.get('tenant')).rollback(name, reason ?? 'rolled back by request'));
 });
 

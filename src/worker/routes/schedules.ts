@@ -22,7 +22,8 @@ import { coordinatorFor, isJobId } from '../coordinator';
 import { driftTriggerWarnings } from '../drift-trigger-warnings';
 import { ApiError, notFound } from '../errors';
 import { validName } from '../names';
-import { createJobSchema, marginSchema, promotionSchema, readJson } from '../schemas';
+import { createJobSchema, marginSchema, promotionSchema } from '../schemas';
+import { readJson } from '../read-json';
 
 type App = { Bindings: Env; Variables: AuthVars };
 

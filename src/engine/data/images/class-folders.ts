@@ -10,7 +10,7 @@
  * naming the file or folder: no images, images outside any class folder, fewer than two classes.
  */
 import { EngineError } from '../../core/errors';
-import type { ZipEntry } from './zip-entries';
+import { officeDocumentOf, type ZipEntry } from './zip-entries';
 import { zipLayout } from './zip-layout';
 
 /** An image file and the class its folder names. */
@@ -52,6 +52,10 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  * depends on how the zip tool ordered its entries), and the upload's warnings.
  */
 export function classImages(entries: readonly ZipEntry[]): ClassFolders {
+  const office = officeDocumentOf(entries);
+  if (office) {
+    throw new EngineError('invalid_dataset', `the zip is ${office}, not class folders of images; to train on a sheet, export it as "CSV UTF-8" and upload the CSV`, { reason: 'office_document' });
+  }
   const kept = entries.filter((e) => e.segments.length > 0 && !isIgnored(e.segments));
   const images = kept.filter((e) => !e.directory && IMAGE_NAME_RE.test(e.segments[e.segments.length - 1]));
   if (images.length === 0) throw noImages(kept);

@@ -31,6 +31,33 @@ export function looksLikeZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
 
+/**
+ * What Office-style document a zip is, from its entries (an .xlsx, .docx or .pptx holds "[Content_Types].xml"
+ * at its root, an OpenDocument file a "mimetype" file beside "content.xml"); undefined for any other zip.
+ * Such a file is a zip to every sniffer, and was refused as a zip of images that holds none.
+ */
+export function officeDocumentOf(entries: readonly ZipEntry[]): string | undefined {
+  const root = new Set(entries.filter((e) => e.segments.length > 0).map((e) => e.segments[0]));
+  if (root.has('[Content_Types].xml')) {
+    if (root.has('xl')) return 'an Excel workbook (.xlsx)';
+    if (root.has('word')) return 'a Word document (.docx)';
+    if (root.has('ppt')) return 'a PowerPoint file (.pptx)';
+    return 'an Office document';
+  }
+  if (root.has('mimetype') && root.has('content.xml')) return 'an OpenDocument file (.ods, .odt)';
+  return undefined;
+}
+
+/** officeDocumentOf a body that starts like a zip; undefined when it is another zip or none that lists. */
+export function officeDocumentOfBytes(bytes: Uint8Array): string | undefined {
+  if (!looksLikeZip(bytes)) return undefined;
+  try {
+    return officeDocumentOf(listZipEntries(bytes, 100_000));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Lists the zip's entries without inflating any; throws when the bytes are not a zip. */
 export function listZipEntries(zip: Uint8Array, maxEntries: number): ZipEntry[] {
   const entries: ZipEntry[] = [];
