@@ -32,6 +32,15 @@ export function positiveInt(option: string) {
   };
 }
 
+/** A whole number from 0 to `max`, for --seed (the API takes 0 to 2^31 - 1). */
+export function wholeNumberUpTo(option: string, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > max || value.trim() === '') throw new UsageError(`expected a whole number from 0 to ${max}, got "${value}"`, option);
+    return n;
+  };
+}
+
 export function nonNegativeNumber(option: string) {
   return (value: string): number => {
     const n = Number(value);

@@ -38,7 +38,8 @@ export async function readCovariates(ctx: Context, model: string, file: string, 
     if (read.steps.length < ask.horizon) throw tooFew(`holds ${steps(read.steps.length)}`, ask.horizon, 'object', file);
     return { file, steps: read.steps };
   }
-  const series = (await ctx.api.models.get(model)).forecast;
+  // The version asked for reads its own covariates and series columns (a replaced model's may differ).
+  const series = (await ctx.api.models.get(model, ask.version !== undefined ? { version: ask.version } : {})).forecast;
   const columns = { ...(series?.time_column !== undefined ? { timeColumn: series.time_column } : {}), ...(series?.group_column !== undefined ? { groupColumn: series.group_column } : {}) };
   const rows = seriesRows(read.table, columns, ask.group, file);
   const sent: SentCovariates = { file, steps: csvSteps(rows.table, series?.covariates ?? [], file), lines: rows.table.lines, ...(rows.times ? { times: rows.times } : {}) };

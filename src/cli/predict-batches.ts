@@ -160,12 +160,34 @@ export async function predictInOrder<B>(
 export function joinPredictions(parts: readonly Prediction[]): Prediction {
   if (parts.length === 1) return parts[0];
   const [head] = parts;
+  const { unseen: _unseen, unseen_total: _total, ...rest } = head;
   return {
-    ...head,
+    ...rest,
     predictions: parts.flatMap((p) => p.predictions),
     ...(head.probabilities ? { probabilities: parts.flatMap((p) => p.probabilities ?? []) } : {}),
     ...(head.explanations ? { explanations: parts.flatMap((p) => p.explanations ?? []) } : {}),
+    ...joinUnseen(parts),
   };
+}
+
+/** The server lists at most this many unseen cells an answer (engine MAX_UNSEEN_LISTED). */
+const UNSEEN_LISTED = 100;
+
+/**
+ * The batches' unseen category cells as one answer lists them: rows counted from the first batch's first
+ * row, the first UNSEEN_LISTED listed, `unseen_total` when there were more (each batch's own total counted).
+ */
+function joinUnseen(parts: readonly Prediction[]): Pick<Prediction, 'unseen' | 'unseen_total'> {
+  const listed: NonNullable<Prediction['unseen']> = [];
+  let total = 0;
+  let offset = 0;
+  for (const p of parts) {
+    for (const u of p.unseen ?? []) listed.push({ ...u, row: u.row + offset });
+    total += p.unseen_total ?? p.unseen?.length ?? 0;
+    offset += p.predictions.length;
+  }
+  if (total === 0) return {};
+  return { unseen: listed.slice(0, UNSEEN_LISTED), ...(total > UNSEEN_LISTED ? { unseen_total: total } : {}) };
 }
 
 /**

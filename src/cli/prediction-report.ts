@@ -34,6 +34,23 @@ export function predictionCsv(p: Prediction, files?: readonly string[]): string 
   return lines.join('\n');
 }
 
+/** Unseen cells a warning names before "and N more". */
+const UNSEEN_SHOWN = 5;
+
+/**
+ * The warning for category cells the model never saw, read as missing (the answer's `unseen`), rows
+ * numbered as the table numbers them (from 1; `files` names image rows); undefined when there are none.
+ * Without it a typo ("radio/télé") was scored as a blank with nothing said.
+ */
+export function unseenWarning(p: Prediction, files?: readonly string[]): string | undefined {
+  const listed = p.unseen ?? [];
+  const total = p.unseen_total ?? listed.length;
+  if (total === 0) return undefined;
+  const shown = listed.slice(0, UNSEEN_SHOWN).map((u) => `${files?.[u.row] ?? `row ${u.row + 1}`} ${JSON.stringify(u.column)}: ${JSON.stringify(u.value.slice(0, 64))}`);
+  const more = total > shown.length ? `; and ${total - shown.length} more` : '';
+  return `${total} category ${total === 1 ? 'cell' : 'cells'} the model never saw ${total === 1 ? 'was' : 'were'} read as missing (${shown.join('; ')}${more}); check the spelling against the training data`;
+}
+
 const classesOf = (p: Prediction) => (p.probabilities && p.probabilities.length > 0 ? Object.keys(p.probabilities[0]) : []);
 
 /**

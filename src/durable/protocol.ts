@@ -127,6 +127,11 @@ export interface JobConfig {
    * is kept as a version. `promotion` absent (jobs made before it): "margin".
    */
   readonly challenge?: { readonly margin: number; readonly promotion?: PromotionRule };
+  /**
+   * Set on a table job publishing to a model whose champion accepts columns this job's dataset lacks
+   * (worker/accepted-columns): its models accept them in predict rows too, and read none of them.
+   */
+  readonly accepted_columns?: readonly string[];
   /** Set on an image job: the pixel columns' shape. */
   readonly image?: ImageShape;
   /** Set on a forecast job (its task is then "regression" and its metric rmse, mae, mase or mape: engine/forecast/forecast-metric). */
@@ -160,6 +165,8 @@ export interface TrialWork {
   readonly fold_seed?: number;
   /** The job's held-out rows, removed from the dataset before the trial sees it. */
   readonly holdout?: HoldoutSpec;
+  /** JobConfig.accepted_columns: saved in the trial's envelope beside its own columns. */
+  readonly accepted_columns?: readonly string[];
   readonly image?: ImageShape;
   readonly forecast?: ForecastJobSpec;
   /** The job's serving cap, µs per row: a bag over it falls back to a refit. */

@@ -40,6 +40,7 @@ export function trialWork(config: JobConfig, trialId: string, trial: TrialEntry)
     // worse in 27 (mean AUC -0.0006), its best single trial 25 / 27 (+0.0022). Issue 4's session-24 note.
     ...(config.shared_holdout ? { fold_seed: config.seed } : {}),
     ...(config.holdout ? { holdout: config.holdout } : {}),
+    ...(config.accepted_columns ? { accepted_columns: config.accepted_columns } : {}),
     ...(config.image ? { image: config.image } : {}),
     ...(config.forecast ? { forecast: config.forecast } : {}),
     ...(config.max_serving_us !== undefined ? { max_serving_us: config.max_serving_us } : {}),

@@ -54,6 +54,11 @@ export interface TrialSpec {
   /** Columns the user asked to leave out. */
   readonly ignore?: readonly string[];
   /**
+   * Columns the model accepts in predict rows though its data lacks them (a retrained model keeps
+   * accepting what its champion did): listed in the envelope's `columns`, read by nothing.
+   */
+  readonly acceptColumns?: readonly string[];
+  /**
    * Fidelity of a multi-fidelity search: each fold's model (and the refit) trains on this fraction of its
    * training rows, a seeded subsample stratified by class; validation always uses every validation row,
    * so scores at different fractions are comparable. Absent or 1: every row, exactly as without it.
@@ -207,6 +212,9 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec):
   // A single split validates on fold HOLDOUT_FOLD (0) alone.
   const foldsToRun = spec.folds === 1 ? HOLDOUT_FOLD + 1 : k;
   const bag: ModelEnvelope[] | undefined = 'bag' in spec && spec.bag && model.bagTasks?.includes(task) && foldsToRun === k ? [] : undefined;
+  const own = ds.columns.map((c) => c.name);
+  const ownSet = new Set(own);
+  const envelopeColumns = [...own, ...(spec.acceptColumns ?? []).filter((name) => !ownSet.has(name))];
   const envelopeOf = (pipeline: PipelineState, artifact: ModelArtifact): ModelEnvelope => ({
     format: ENVELOPE_FORMAT,
     version: ENVELOPE_VERSION,
@@ -214,7 +222,7 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec):
     target: spec.target,
     classes,
     metric: spec.metric,
-    columns: ds.columns.map((c) => c.name),
+    columns: envelopeColumns,
     pipeline,
     model: artifact,
     ...(spec.image ? { image: spec.image } : {}),

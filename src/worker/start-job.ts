@@ -25,6 +25,7 @@ import { ApiError, listSome, notFound } from './errors';
 import { isImageUploadProfile } from './image-upload';
 import { challengeImageRequest, checkChallengerImage } from './challenge-image';
 import { challengeForecastBody } from './challenge-forecast';
+import { championAcceptedColumns } from './accepted-columns';
 import { challengeMetric, challengeTerms, challengeWarnings, championToChallenge, wantsChallenge } from './job-challenge';
 import { forecastColumns } from './forecast-date-order';
 import { imageShapeWarnings, resolveForecast, type ResolvedForecast, resolveImageShape, resolveJobFamilies } from './job-inputs';
@@ -141,6 +142,11 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   if (kind === 'forecast') refuseIgnoredCovariates(body.forecast, ignore);
   // A forecast's series first: a target that is no numeric series is named as such, not as a regression problem.
   const series = kind === 'forecast' ? forecastSpec(ds, body, options.retrain || challenged ? what : undefined) : undefined;
+  if (series) refuseIgnoredSeriesColumns(series.spec, ignore);
+  // A forecast trial has no per-row serving time to hold to a cap: the cap would be met by every trial, unread.
+  if (kind === 'forecast' && body.serving) {
+    throw new ApiError(400, 'invalid_request', 'serving: a forecast job takes no serving cap (its forecasts are not timed per row); leave it out', { field: 'serving' });
+  }
   // A table or image job needs a column to learn from; without one every trial would fail for the whole budget.
   if (kind !== 'forecast') requireFeatures(ds, body.target, ignore);
   const forecast: ForecastJobSpec | undefined = series?.spec;
@@ -208,6 +214,9 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const rivals = options.retrain ? null : await rivalJobs(env, tenant, published);
   const rival = rivals?.rival ?? null;
   if (rival && !body.replace_model) throw rivalConflict(published, rival);
+  // A table job publishing to an existing model keeps accepting the columns its champion accepts
+  // (accepted-columns); one replacing a different model does not: its clients must change their rows anyway.
+  const accepted = kind === 'table' && !(differences && body.replace_model) ? await championAcceptedColumns(env, tenant, modelName, dataset.columns.map((c) => c.name)) : [];
   // Unfinished jobs of the same target race for the champion too: the last to finish serves (rival-jobs).
   const alike = rivals ? await alikeJobsWarning(env, tenant, published, rivals.alike, Boolean(challenged)) : [];
   // What the user should know about the target before trusting the score (none stops the job).
@@ -243,6 +252,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     families,
     ...(skippedFamilies.length > 0 ? { skipped_families: skippedFamilies } : {}),
     columns,
+    ...(accepted.length > 0 ? { accepted_columns: accepted } : {}),
     seed,
     model_name: modelName,
     replace_model: body.replace_model === true,
@@ -366,6 +376,20 @@ function refuseIgnoredCovariates(forecast: CreateJobBody['forecast'], ignore: re
     throw new ApiError(400, 'invalid_request', `forecast.${list} names "${both}", which "columns" marks "ignore"; a column is either left out or learned from: drop it from one of the two`, {
       field: `forecast.${list}`,
       column: both,
+    });
+  }
+}
+
+/**
+ * Refuses a forecast whose time or group column (named, or found as the one datetime column) "columns"
+ * marks "ignore": the series would be read by a column the job was told to leave out.
+ */
+function refuseIgnoredSeriesColumns(spec: ForecastJobSpec, ignore: readonly string[]): void {
+  for (const [field, column] of [['time_column', spec.time_column], ['group_column', spec.group_column]] as const) {
+    if (column === undefined || !ignore.includes(column)) continue;
+    throw new ApiError(400, 'invalid_request', `forecast.${field} is "${column}", which "columns" marks "ignore"; the series are read by it: drop it from "columns" (or name another ${field === 'time_column' ? 'time' : 'group'} column)`, {
+      field: `forecast.${field}`,
+      column,
     });
   }
 }

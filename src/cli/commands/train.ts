@@ -13,7 +13,7 @@
 import type { Command } from 'commander';
 import { ApiClientError, type CreateJobBody } from '../../client';
 import { parseBudget } from '../budget';
-import { action, commaList, nonNegativeNumber, positiveInt, positiveNumber } from '../command-kit';
+import { action, commaList, nonNegativeNumber, positiveInt, positiveNumber, wholeNumberUpTo } from '../command-kit';
 import { dateOrderHint, dateOrderList, type DayMonthOrder } from '../date-order';
 import { HintedApiError, UsageError } from '../errors';
 import { followJob } from '../follow-job';
@@ -79,7 +79,7 @@ export function registerTrain(program: Command): void {
     .option('--challenge', "publish to an existing model as a challenger: the champion only if it beats the champion on held-out rows, else kept as a version")
     .option('--margin <x>', 'with --challenge: how much the challenger must beat the champion by (default 0.002 for scores, 0.01 relative for losses)', nonNegativeNumber('--margin'))
     .option('--promotion <rule>', "with --challenge: beyond_noise (default: by the margin and beyond the holdout's noise) or margin (by the margin alone)")
-    .option('--seed <n>', 'random seed, for reproducible searches', positiveInt('--seed'))
+    .option('--seed <n>', 'random seed, for reproducible searches', wholeNumberUpTo('--seed', 2 ** 31 - 1))
     .option('--no-wait', 'print the job id and return without waiting')
     .action(
       action<TrainOptions>(async (ctx, _args, opts) => {

@@ -126,6 +126,7 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
       // Absent in work claimed from a coordinator deployed before fidelities existed: a full trial.
       trainFraction: work.fidelity ?? 1,
       ignore,
+      ...(work.accepted_columns ? { acceptColumns: work.accepted_columns } : {}),
       yieldControl,
       // Early-stopping families serve their cross-validated fold models (engine/run-trial `bag`), within the job's serving cap.
       bag: true,
