@@ -4,7 +4,7 @@
  * message are shown) or the command line/input file is wrong; 2 the server could not be reached at all.
  * Expected failures are printed as one readable line (or JSON with --json), never a stack trace.
  */
-import { ApiClientError } from '../client';
+import { ApiClientError, JobWaitTimeoutError } from '../client';
 
 export const EXIT = Object.freeze({ ok: 0, failed: 1, unreachable: 2 });
 
@@ -64,6 +64,8 @@ export function errorJson(err: unknown): { error: { code: string; message: strin
   if (err instanceof ConnectionError) return { error: { code: 'connection_failed', message: err.message, details: { url: err.url } } };
   if (err instanceof UsageError) return { error: { code: 'usage', message: err.message, details: err.where ? { where: err.where } : {} } };
   if (err instanceof JobEndedError) return { error: { code: err.code, message: err.message, details: { job: err.jobId, status: err.status } } };
+  // A wait that ran out is no CLI failure: the job runs on, and a script needs its id and status, not "internal".
+  if (err instanceof JobWaitTimeoutError) return { error: { code: 'wait_timeout', message: err.message, details: { job: err.job.id, status: err.job.status } }, hint: waitHint(err) };
   return { error: { code: 'internal', message: err instanceof Error ? err.message : String(err), details: {} } };
 }
 
@@ -88,8 +90,11 @@ export function errorText(err: unknown): string {
     if (err.code === err.status && err.message === `the job was ${err.status}`) return `error: job ${err.jobId} ${err.status}`;
     return `error: job ${err.jobId} ${err.status}: ${err.code}: ${err.message}`;
   }
+  if (err instanceof JobWaitTimeoutError) return `error: ${err.message}\nhint: ${waitHint(err)}`;
   return `error: ${err instanceof Error ? err.message : String(err)}`;
 }
+
+const waitHint = (err: JobWaitTimeoutError) => `follow it with \`edge-automl status ${err.job.id} --watch\`, or cancel it with \`edge-automl cancel ${err.job.id}\``;
 
 export function exitCodeOf(err: unknown): number {
   return err instanceof ConnectionError ? EXIT.unreachable : EXIT.failed;

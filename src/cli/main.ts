@@ -18,7 +18,7 @@ import { registerStatus } from './commands/status';
 import { registerTrain } from './commands/train';
 import { registerUpload } from './commands/upload';
 import { LOCAL_URL } from './context';
-import { errorJson, errorText, EXIT, exitCodeOf } from './errors';
+import { errorJson, errorText, EXIT, exitCodeOf, UsageError } from './errors';
 
 export function buildProgram(): Command {
   const program = new Command('edge-automl')
@@ -41,6 +41,12 @@ export function buildProgram(): Command {
   registerKeys(program);
   for (const command of program.commands) command.exitOverride();
   return program;
+}
+
+/** Commander prints nothing for a usage error of `command` or any subcommand; main writes it as JSON. */
+function quietUsageErrors(command: Command): void {
+  command.configureOutput({ outputError: () => undefined }).showHelpAfterError(false);
+  for (const sub of command.commands) quietUsageErrors(sub);
 }
 
 let pipeWatched = false;
@@ -66,13 +72,20 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const program = buildProgram();
+  const jsonAsked = argv.includes('--json');
+  // With --json a mistake in the command line is JSON on stderr too: commander's own line is kept back.
+  if (jsonAsked) quietUsageErrors(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (err) {
     // Commander has already printed its own message (usage errors) or the help/version text.
-    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.failed;
-    const json = Boolean(program.opts().json) || argv.includes('--json');
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return EXIT.ok;
+      if (jsonAsked) process.stderr.write(`${JSON.stringify(errorJson(new UsageError(err.message.replace(/^error: /, ''))))}\n`);
+      return EXIT.failed;
+    }
+    const json = Boolean(program.opts().json) || jsonAsked;
     process.stderr.write(json ? `${JSON.stringify(errorJson(err))}\n` : `${errorText(err)}\n`);
     return exitCodeOf(err);
   }

@@ -129,7 +129,9 @@ export class Registry extends DurableObject<Env> {
    * (a task unknown for jobs recorded before it was kept): that job is returned.
    */
   recordJobWithin(job: JobSummary, maxActive: number, exclusive = false): { recorded: true } | { recorded: false; active: number } | { recorded: false; rival: JobSummary } {
-    const active = Number(this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'running')").one().n);
+    // A job older than the longest budget is stuck, not running (job-rows STUCK_JOB_MS): it holds no slot.
+    const since = new Date(Date.now() - STUCK_JOB_MS).toISOString();
+    const active = Number(this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'running') AND created_at > ?", since).one().n);
     if (active >= maxActive) return { recorded: false, active };
     const rival = exclusive ? rivalOf(this.unfinishedJobsFor(job.model_name), job) : undefined;
     if (rival) return { recorded: false, rival };

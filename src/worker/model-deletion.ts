@@ -21,9 +21,8 @@
  */
 import { driftMonitorName } from '../durable/drift-monitor';
 import type { ModelDeletion } from '../durable/model-deletion';
-import type { JobStatusName, TrialMessage } from '../durable/protocol';
+import type { TrialMessage } from '../durable/protocol';
 import { BOARD_NAME } from '../durable/schedule-board';
-import { coordinatorFor, isJobId } from './coordinator';
 import { driftReferenceKey, forgetDriftReferences } from './drift-reference';
 import { forgetDriftSampling } from './drift-sampler';
 import { importanceKey } from './feature-importance';
@@ -38,28 +37,6 @@ export const JOB_FOLDERS_PER_STEP = 200;
 /** Messages per queue send (the Queues limit). */
 const MESSAGES_PER_SEND = 100;
 
-/** Refusing jobs checked with their coordinators in one request (more are left to the refusal). */
-const MAX_JOBS_CHECKED = 5;
-const ENDED: ReadonlySet<JobStatusName> = new Set(['succeeded', 'failed', 'cancelled']);
-
-/**
- * Before refusing a deletion for unfinished jobs: asks their coordinators, and records in the Registry
- * the end of any that has in fact ended. A coordinator reports a job's end to the Registry only once,
- * best effort, after publishing; were that report lost, the model could not be deleted until the job
- * counted as stuck, a day later. True when every job named has ended, so deleting again may succeed.
- */
-export async function settleEndedJobs(env: Env, tenant: string, jobIds: readonly string[]): Promise<boolean> {
-  if (jobIds.length === 0 || jobIds.length > MAX_JOBS_CHECKED) return false;
-  const registry = env.REGISTRY.getByName(tenant);
-  const views = await Promise.all(jobIds.map((id) => (isJobId(id) ? coordinatorFor(env, tenant, id).view() : null)));
-  let allEnded = true;
-  for (const [i, view] of views.entries()) {
-    // No view: the job is recorded but its coordinator not started yet, which is anything but ended.
-    if (view && ENDED.has(view.status)) await registry.jobFinished(jobIds[i], view.status);
-    else allEnded = false;
-  }
-  return allEnded;
-}
 
 /** Everything this isolate remembers about a deleted model. */
 export function forgetDeletedModel(tenant: string, name: string, artifactKeys: readonly string[]): void {

@@ -26,6 +26,7 @@ import { isImageUploadProfile } from './image-upload';
 import { challengeImageRequest, checkChallengerImage } from './challenge-image';
 import { challengeForecastBody } from './challenge-forecast';
 import { championAcceptedColumns } from './accepted-columns';
+import { settleEndedJobs } from './settle-jobs';
 import { challengeMetric, challengeTerms, challengeWarnings, championToChallenge, wantsChallenge } from './job-challenge';
 import { forecastColumns } from './forecast-date-order';
 import { imageShapeWarnings, resolveForecast, type ResolvedForecast, resolveImageShape, resolveJobFamilies } from './job-inputs';
@@ -52,6 +53,9 @@ const MIN_TRAIN_ROWS = 10;
  * (forecast.origins, kept in its series spec and so taken again by a retraining or a challenge).
  */
 const FORECAST_ORIGINS = 3;
+
+/** Unfinished jobs beyond the limit whose coordinators a refused creation may still ask (settle-jobs). */
+const MAX_SETTLED_EXTRA = 4;
 
 /** Share of a retraining job's rows held out for the champion/challenger comparison. */
 export const RETRAIN_HOLDOUT_FRACTION = 0.2;
@@ -293,7 +297,14 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   // The rival check again, in the step that records the job: one created meanwhile cannot slip past it
   // (a rival it returns differs by the same test, so rivalDifferences names how).
   const summary = { id, dataset: datasetName, target: body.target, status: 'queued' as const, model_name: modelName, created_at: new Date(now).toISOString(), task: published.task };
-  const recorded = await registry.recordJobWithin(summary, maxJobs, !options.retrain && !body.replace_model);
+  const exclusive = !options.retrain && !body.replace_model;
+  let recorded = await registry.recordJobWithin(summary, maxJobs, exclusive);
+  if (!recorded.recorded && 'active' in recorded) {
+    // A job whose end report to the Registry was lost still holds a slot: its coordinator says (settle-jobs).
+    const unfinished = (await registry.listJobs()).filter((j) => j.status === 'queued' || j.status === 'running').map((j) => j.id);
+    await settleEndedJobs(env, tenant, unfinished, maxJobs + MAX_SETTLED_EXTRA);
+    recorded = await registry.recordJobWithin(summary, maxJobs, exclusive);
+  }
   if (!recorded.recorded) throw 'rival' in recorded ? rivalConflict(published, rivalDifferences(published, recorded.rival)!) : tooManyJobs(recorded.active, maxJobs);
   await coordinatorFor(env, tenant, id).start(config);
   // The list (GET /v1/jobs) says running from here on, as the job itself does, until the job reports its end.

@@ -4,6 +4,7 @@
  * columns and field size per dataset, upload and JSON body size, predict batch size; and the reading of
  * limits from [vars] with defaults.
  */
+import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, rateLimitRetryAfter, readLimits } from '../../src/worker/limits';
@@ -112,6 +113,32 @@ describe('failed authentications per client address', () => {
 });
 
 describe('unfinished jobs per tenant', () => {
+  it('frees the slot of a job whose end report was lost, and counts no stuck job', async () => {
+    const key = await tenantKey('lost', 'k');
+    expect((await send({ method: 'PUT', path: '/v1/datasets/d', key, body: SMALL_CSV, contentType: 'text/csv' })).status).toBe(201);
+    const body = { dataset: 'd', target: 'label', models: ['linear'], budget: { trials: 1 } };
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await jsonOf(await send({ method: 'POST', path: '/v1/jobs', key, body }))).id);
+    for (const id of ids) expect((await waitJob(id, key)).status).toBe('succeeded');
+    // Their end reports lost (each is sent once, best effort): the Registry still lists them running.
+    await runInDurableObject(env.REGISTRY.getByName('lost'), (_, state) => {
+      state.storage.sql.exec("UPDATE jobs SET status = 'running'");
+    });
+    const fifth = await send({ method: 'POST', path: '/v1/jobs', key, body });
+    expect(fifth.status).toBe(202);
+    const listed = (await jsonOf(await send({ method: 'GET', path: '/v1/jobs', key }))).jobs as { id: string; status: string }[];
+    for (const id of ids) expect(listed.find((j) => j.id === id)?.status).toBe('succeeded');
+    await waitJob((await jsonOf(fifth)).id, key);
+    // A job recorded more than a day ago and never heard of since is stuck, not running: no slot.
+    const old = new Date(Date.now() - 26 * 3_600_000).toISOString();
+    await runInDurableObject(env.REGISTRY.getByName('lost'), (_, state) => {
+      for (let i = 0; i < 4; i++) state.storage.sql.exec("INSERT INTO jobs (id, dataset, target, status, model_name, created_at) VALUES (?, 'd', 'label', 'running', 'd', ?)", `stuck-${i}`, old);
+    });
+    const sixth = await send({ method: 'POST', path: '/v1/jobs', key, body });
+    expect(sixth.status).toBe(202);
+    await waitJob((await jsonOf(sixth)).id, key);
+  });
+
   it('refuses a fifth unfinished job with 429 too_many_jobs, and lets one in after a cancel', async () => {
     const key = await tenantKey('busy', 'k');
     expect((await send({ method: 'PUT', path: '/v1/datasets/d', key, body: SMALL_CSV, contentType: 'text/csv' })).status).toBe(201);

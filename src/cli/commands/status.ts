@@ -38,10 +38,10 @@ export function registerStatus(program: Command): void {
     .argument('<job>', 'job id (from train)')
     .action(
       action(async (ctx, [id]) => {
-        const before = await ctx.api.jobs.get(id);
+        // What the cancel did is the server's to say (a job ending as it was asked, one publishing that
+        // ends shortly): a view read before it could say otherwise.
         const job = await ctx.api.jobs.cancel(id);
-        const already = before.status === 'succeeded' || before.status === 'failed' || before.status === 'cancelled';
-        emit(ctx, job, () => `${already ? `job ${id} had already ended (${before.status}); nothing to cancel\n` : ''}${describeJob(job, ctx.cli, 5)}`);
+        emit(ctx, job, () => `${job.cancel.message ? `${job.cancel.message}\n` : ''}${describeJob(job, ctx.cli, 5)}`);
       }),
     );
 

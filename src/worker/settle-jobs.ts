@@ -1,0 +1,31 @@
+/**
+ * @module worker/settle-jobs
+ * A coordinator reports its job's end to the Registry once, best effort, after publishing; were that
+ * report lost, the Registry would count the job as unfinished until it counted as stuck, a day later:
+ * holding one of the tenant's job slots (every new job refused with 429 once they were all held that
+ * way) and blocking the deletion of its model. Before refusing for unfinished jobs, their coordinators are
+ * asked, and the end of any that has in fact ended is recorded.
+ */
+import type { JobStatusName } from '../durable/protocol';
+import { coordinatorFor, isJobId } from './coordinator';
+
+/** Jobs checked with their coordinators in one request by default (more are left to the refusal). */
+const MAX_JOBS_CHECKED = 5;
+const ENDED: ReadonlySet<JobStatusName> = new Set(['succeeded', 'failed', 'cancelled']);
+
+/**
+ * Asks the coordinators of `jobIds` (at most `max` of them: more and none is asked) and records the end of
+ * each that has ended. True when every job named has ended, so what they blocked may be tried again.
+ */
+export async function settleEndedJobs(env: Env, tenant: string, jobIds: readonly string[], max = MAX_JOBS_CHECKED): Promise<boolean> {
+  if (jobIds.length === 0 || jobIds.length > max) return false;
+  const registry = env.REGISTRY.getByName(tenant);
+  const views = await Promise.all(jobIds.map((id) => (isJobId(id) ? coordinatorFor(env, tenant, id).view() : null)));
+  let allEnded = true;
+  for (const [i, view] of views.entries()) {
+    // No view: the job is recorded but its coordinator not started yet, which is anything but ended.
+    if (view && ENDED.has(view.status)) await registry.jobFinished(jobIds[i], view.status);
+    else allEnded = false;
+  }
+  return allEnded;
+}
