@@ -44,7 +44,11 @@ export function launchTrials(host: CoordinatorHost, config: JobConfig, sampler: 
     // Single fidelity: proposed among the families whose trials still fit the time left (late-start); a
     // multi-fidelity plan (a promotion, or a new configuration at the bottom rung) is checked once made.
     const tooSlow = scheduler ? undefined : lateFamilies(host.state, config, config.families, 1, now, deadline);
-    const families = tooSlow === undefined || tooSlow.size === 0 ? config.families : config.families.filter((f) => !tooSlow.has(f));
+    // A job's first trial starts even when every family is expected to end past the budget: a budget
+    // shorter than one trial (an rnn-only forecast given 10 s) otherwise ended the job failed at once, no
+    // trial started, and "no trial finished successfully" said nothing of why.
+    const first = host.state.order.length === 0 && tooSlow !== undefined && tooSlow.size === config.families.length;
+    const families = tooSlow === undefined || tooSlow.size === 0 || first ? config.families : config.families.filter((f) => !tooSlow.has(f));
     if (families.length === 0) {
       late = true;
       break;
