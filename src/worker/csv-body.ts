@@ -71,6 +71,9 @@ export function parseCsvColumnsBytes(bytes: Uint8Array, limits: Omit<CsvBodyLimi
 /** Whether a text starts as a JSON object or array does (after any byte-order mark and white space). */
 const looksLikeJson = (text: string) => /^\uFEFF?\s*[[{]/.test(text.slice(0, 1024));
 
+/** Whether the bytes start as a gzip file does (1f 8b): a compressed body sent as it is. */
+export const looksLikeGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+
 /** A tab-separated body says so by its media type: its tabs separate fields whatever the header's commas. */
 const declaredDelimiter = (contentType: string | undefined): { delimiter?: '\t' } => (mediaTypeOf(contentType) === 'text/tab-separated-values' ? { delimiter: '\t' } : {});
 
@@ -98,7 +101,7 @@ const PIECES: TextPieces = { bytes: UTF8_PIECE_BYTES, chars: LINE_ENDING_PIECE_C
 function* csvTextSteps(bytes: Uint8Array, contentType: string | undefined, pieces: TextPieces): Steps<string> {
   const charset = charsetOf(contentType);
   // A gzip file's bytes would be refused as "not valid UTF-8", and re-saving it as the advice says would not help.
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+  if (looksLikeGzip(bytes)) {
     throw new ApiError(415, 'unsupported_media_type', 'the body is gzip-compressed; send the CSV uncompressed (gunzip it first), or as Parquet (application/vnd.apache.parquet), which compresses inside the file', { field: 'content-type' });
   }
   // Before any decoding: UTF-16 decodes without error as UTF-8 (no mark) or Windows-1252, into NULs.

@@ -9,16 +9,18 @@
  */
 import { looksLikeParquet } from '../engine';
 import { invalidUtf8Position, utf8DecodeStrict } from '../engine/core/utf8';
+import { imageFormatOf } from '../engine/data/images/decode-image';
 import { looksLikeZip, officeDocumentOfBytes } from '../engine/data/images/zip-entries';
+import { looksLikeGzip } from './csv-body';
 import { ApiError } from './errors';
 import { readBodyLimited } from './storage';
 
 /** What a body that is not JSON looks like, for the refusal; undefined when it looks like nothing known. */
 function binaryKind(bytes: Uint8Array): string | undefined {
-  if (bytes.length >= 4 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'a PNG image';
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'a JPEG image';
+  const image = imageFormatOf(bytes);
+  if (image) return image === 'png' ? 'a PNG image' : 'a JPEG image';
   if (looksLikeZip(bytes)) return officeDocumentOfBytes(bytes) ?? 'a zip file';
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) return 'a gzip file';
+  if (looksLikeGzip(bytes)) return 'a gzip file';
   if (looksLikeParquet(bytes)) return 'a Parquet file';
   return undefined;
 }

@@ -54,10 +54,18 @@ function invalid(label: string, problem: string, extra: Record<string, unknown> 
   return new EngineError('invalid_input', `${label}: ${problem}`, { file: label, ...extra });
 }
 
+/** Which of the two decoded formats the bytes start as (their signature), undefined for neither. */
+export function imageFormatOf(bytes: Uint8Array): 'png' | 'jpeg' | undefined {
+  if (bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return 'png';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  return undefined;
+}
+
 /** Reads the format, size and colour model from the header; throws naming `label` when it is neither format or is cut short. */
 export function readImageHeader(bytes: Uint8Array, label: string): ImageHeader {
-  if (bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return readPngHeader(bytes, label);
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return readJpegHeader(bytes, label);
+  const format = imageFormatOf(bytes);
+  if (format === 'png') return readPngHeader(bytes, label);
+  if (format === 'jpeg') return readJpegHeader(bytes, label);
   throw invalid(label, 'not a PNG or JPEG image');
 }
 
