@@ -12,6 +12,7 @@ import type { CoordinatorHost } from './coordinator-host';
 import { type ChallengerRef, isFullFidelity } from './job-journal';
 import type { JobConfig } from './protocol';
 import { lostInRestarts } from './restart-recovery';
+import { sendSteps } from './step-messages';
 
 /** How long the ensemble build may take before the job publishes the best single trial instead. */
 const ENSEMBLE_LEASE_MS = 120_000;
@@ -34,7 +35,7 @@ export async function ensembleSettled(host: CoordinatorHost, config: JobConfig):
   if (!state.ensemble) {
     if (withOof < 2) return true;
     host.append({ op: 'ensemble_started', at: now, lease_until: now + ENSEMBLE_LEASE_MS });
-    await host.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'ensemble', kind: 'ensemble' });
+    await sendSteps(host.env.TRIALS, [{ tenant: config.tenant, job_id: config.id, trial_id: 'ensemble', kind: 'ensemble' }]);
     await host.storage.setAlarm(now + ENSEMBLE_LEASE_MS);
     return false;
   }
@@ -48,7 +49,7 @@ export async function ensembleSettled(host: CoordinatorHost, config: JobConfig):
   if (state.ensemble.lease_until > now) return false;
   if ((state.ensemble.resends ?? 0) < MAX_STEP_RESENDS) {
     host.append({ op: 'resent', what: 'ensemble', at: now, lease_until: now + ENSEMBLE_LEASE_MS });
-    await host.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'ensemble', kind: 'ensemble' });
+    await sendSteps(host.env.TRIALS, [{ tenant: config.tenant, job_id: config.id, trial_id: 'ensemble', kind: 'ensemble' }]);
     await host.storage.setAlarm(now + ENSEMBLE_LEASE_MS);
     return false;
   }
@@ -65,7 +66,7 @@ export async function challengeSettled(host: CoordinatorHost, config: JobConfig,
   const now = Date.now();
   if (!state.challenge) {
     host.append({ op: 'challenge_started', challenger, at: now, lease_until: now + CHALLENGE_LEASE_MS });
-    await host.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'challenge', kind: 'challenge' });
+    await sendSteps(host.env.TRIALS, [{ tenant: config.tenant, job_id: config.id, trial_id: 'challenge', kind: 'challenge' }]);
     await host.storage.setAlarm(now + CHALLENGE_LEASE_MS);
     return false;
   }
@@ -79,7 +80,7 @@ export async function challengeSettled(host: CoordinatorHost, config: JobConfig,
   if (state.challenge.lease_until > now) return false;
   if ((state.challenge.resends ?? 0) < MAX_STEP_RESENDS) {
     host.append({ op: 'resent', what: 'challenge', at: now, lease_until: now + CHALLENGE_LEASE_MS });
-    await host.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'challenge', kind: 'challenge' });
+    await sendSteps(host.env.TRIALS, [{ tenant: config.tenant, job_id: config.id, trial_id: 'challenge', kind: 'challenge' }]);
     await host.storage.setAlarm(now + CHALLENGE_LEASE_MS);
     return false;
   }
@@ -111,7 +112,7 @@ async function resentAfterRestart(
   const lost = lostInRestarts(STEP_NAMES[what], step.restart_resends);
   if (lost !== null) return { lost };
   host.append({ op: 'resent', what, at: now, lease_until: now + leaseMs, after_restart: true });
-  await host.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: what, kind: what });
+  await sendSteps(host.env.TRIALS, [{ tenant: config.tenant, job_id: config.id, trial_id: what, kind: what }]);
   await host.storage.setAlarm(now + leaseMs);
   return 'resent';
 }

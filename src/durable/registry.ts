@@ -163,6 +163,11 @@ export class Registry extends DurableObject<Env> {
     if (isJobEnd(status)) settleRunOfJob(this.sql, id, status, error, Date.now());
   }
 
+  /** Removes the row of a job whose coordinator never took it (worker/hand-off-job); a job that started keeps its row. */
+  forgetUnstartedJob(id: string): void {
+    this.sql.exec("DELETE FROM jobs WHERE id = ? AND status = 'queued'", id);
+  }
+
   /** The job's coordinator has started it; a job already finished keeps its status. */
   jobStarted(id: string): void {
     this.sql.exec("UPDATE jobs SET status = 'running' WHERE id = ? AND status = 'queued'", id);

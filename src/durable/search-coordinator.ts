@@ -39,6 +39,7 @@ import { retrainBasis } from './retrain-basis';
 import { launchTrials, screenedSampler } from './trial-launch';
 import { alarmTime, CLAIM_MS, expireLeases, GRACE_MS } from './trial-leases';
 import { challengeWork, ensembleWork, trialWork } from './trial-work';
+import { sendSteps } from './step-messages';
 
 export class SearchCoordinator extends DurableObject<Env> {
   private readonly state: JobState;
@@ -222,7 +223,7 @@ export class SearchCoordinator extends DurableObject<Env> {
     const config = this.state.config;
     if (!config || this.state.finished) return;
     const resend = expireLeases(this.host, config, this.lastSeen, Date.now());
-    if (resend.length > 0) await this.env.TRIALS.sendBatch(resend.map((body) => ({ body })));
+    await sendSteps(this.env.TRIALS, resend);
     await this.pump();
   }
 
@@ -283,7 +284,7 @@ export class SearchCoordinator extends DurableObject<Env> {
       await this.finalize('succeeded');
       return;
     }
-    if (messages.length > 0) await this.env.TRIALS.sendBatch(messages.map((body) => ({ body })));
+    await sendSteps(this.env.TRIALS, messages);
     await this.armAlarm(config, deadline);
   }
 

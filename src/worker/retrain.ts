@@ -54,9 +54,10 @@ export async function startClaimedRun(env: Env, tenant: string, model: string, c
     id = (await startJob(env, tenant, body, options)).id;
   } catch (err) {
     const reason = `the retraining job could not start: ${err instanceof Error ? err.message : String(err)}`;
-    // Too many jobs running passes by itself: the run keeps its slot and the next tick tries it again
-    // (a run claimed early on drift has no slot: skipped like any drift run held back).
-    if (err instanceof ApiError && err.code === 'too_many_jobs' && !claim.early) {
+    // Too many jobs running passes by itself, as does a job its coordinator did not take (hand-off-job):
+    // the run keeps its slot and the next tick tries it again (a run claimed early on drift has no slot:
+    // skipped like any drift run held back).
+    if (err instanceof ApiError && (err.code === 'too_many_jobs' || err.code === 'job_not_started') && !claim.early) {
       const held = await registry.deferScheduledRun(model, claim.seq, claim.revision, reason);
       if (held) {
         await setBoard(env, tenant, model, held.next_due_at, held.revision);

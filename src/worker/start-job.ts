@@ -20,8 +20,8 @@ import { applyOverrides, decodeDataset, defaultMetric, DROPPED_TYPES, METRICS, t
 import { type HoldoutSpec, splitHoldout } from '../engine/data/holdout';
 import type { ForecastJobSpec, JobConfig, PromotionRule } from '../durable/protocol';
 import type { ImageShape } from '../engine/core/image-shape';
-import { coordinatorFor } from './coordinator';
 import { ApiError, listSome, notFound } from './errors';
+import { handOffJob } from './hand-off-job';
 import { isImageUploadProfile } from './image-upload';
 import { challengeImageRequest, checkChallengerImage } from './challenge-image';
 import { challengeForecastBody } from './challenge-forecast';
@@ -306,9 +306,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     recorded = await registry.recordJobWithin(summary, maxJobs, exclusive);
   }
   if (!recorded.recorded) throw 'rival' in recorded ? rivalConflict(published, rivalDifferences(published, recorded.rival)!) : tooManyJobs(recorded.active, maxJobs);
-  await coordinatorFor(env, tenant, id).start(config);
-  // The list (GET /v1/jobs) says running from here on, as the job itself does, until the job reports its end.
-  await registry.jobStarted(id);
+  await handOffJob(env, tenant, config);
   return { id, status: 'queued', ...(warnings.length > 0 ? { warnings } : {}) };
 }
 

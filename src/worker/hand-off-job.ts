@@ -1,0 +1,40 @@
+/**
+ * @module worker/hand-off-job
+ * Hands a job the Registry has just recorded to its coordinator. The two are separate objects, so the
+ * hand-off can fail between them (the coordinator overloaded, reset by a deploy, its storage refusing a
+ * write). What the client is told then must match what exists:
+ * - the coordinator holds the job (it failed after journaling it, e.g. arming its alarm): the job runs,
+ *   and is answered as created;
+ * - it says it holds none: the Registry's row is removed (no queued job that never runs, holding one of
+ *   the tenant's job slots) and the client told to send the request again (503 job_not_started);
+ * - it cannot be asked either: the row is marked failed, which frees the slot and which the job's own end
+ *   report overwrites should it run after all.
+ */
+import type { JobConfig } from '../durable/protocol';
+import { coordinatorFor } from './coordinator';
+import { ApiError } from './errors';
+
+/** How long a client told the job did not start waits before sending it again. */
+const RETRY_AFTER_S = 5;
+
+export async function handOffJob(env: Env, tenant: string, config: JobConfig): Promise<void> {
+  const registry = env.REGISTRY.getByName(tenant);
+  const coordinator = coordinatorFor(env, tenant, config.id);
+  try {
+    await coordinator.start(config);
+  } catch (err) {
+    console.error('job hand-off failed', config.id, err);
+    const held = await coordinator.view().then(
+      (view) => view !== null,
+      () => undefined,
+    );
+    if (held !== true) {
+      const reason = 'the job could not be started: its coordinator did not answer';
+      await (held === false ? registry.forgetUnstartedJob(config.id) : registry.jobFinished(config.id, 'failed', reason)).catch((e: unknown) => console.error('job row not settled', config.id, e));
+      throw new ApiError(503, 'job_not_started', `${reason}; nothing was trained or kept, send the request again`, { retry_after_seconds: RETRY_AFTER_S });
+    }
+  }
+  // The list (GET /v1/jobs) says running from here on, as the job itself does, until the job reports its
+  // end. Best effort: a row left queued is corrected by that report, and the job runs either way.
+  await registry.jobStarted(config.id).catch((e: unknown) => console.error('job row not marked running', config.id, e));
+}
