@@ -100,6 +100,15 @@ describe('cnn on the tfjs wasm backend (Node)', () => {
     expect(Xtrain.data[5 * 64 + 3 * 8 + 4]).toBeCloseTo(v / 16, 6);
   });
 
+  it('puts px_* columns in the image order whatever the file order (a header sorted as text: px_r0_c0, px_r0_c1, px_r1_c0, ...)', async () => {
+    const sorted: Dataset = { ...train, columns: [...train.columns].sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0)) };
+    expect(sorted.columns.slice(0, 2).map((c) => c.name)).toEqual(['px_r7_c7', 'px_r7_c6']);
+    const target = prepareTarget(sorted, TARGET);
+    const features = await fitFeatures(sorted, target.rows, 'pixels', new Set([TARGET]), { y: target.y, task: 'multiclass', nClasses: 10, rng: new Rng(1) });
+    expect(Array.from(features.X.data)).toEqual(Array.from(Xtrain.data));
+    expect(Array.from(features.pipeline.transform(test).data)).toEqual(Array.from(Xtest.data));
+  });
+
   it('reads a table with no px_* names (p0..p63, its image job given the shape) as pixels in file order, as the px_* table', async () => {
     const renamed = (ds: Dataset): Dataset => ({ ...ds, columns: ds.columns.map((c, i) => (c.name === TARGET ? c : { ...c, name: `p${i}` })) });
     const plain = renamed(train);

@@ -1,9 +1,10 @@
 /**
  * @module engine/features/pixels
- * The 'pixels' feature style for models that see images (the CNN): every pixel column, in dataset order,
+ * The 'pixels' feature style for models that see images (the CNN): every pixel column, in the image's order,
  * multiplied by one scale shared by all of them (1 / the largest absolute value on the training rows),
- * missing → 0. Nothing is dropped, reordered or standardised per column: a convolution needs each pixel at
- * its place and one common intensity scale (a pixel that is always 0 in training is still a pixel). The
+ * missing → 0. Nothing is dropped or standardised per column: a convolution needs each pixel at its place
+ * (the `px_*` columns are put in the image's order, whatever the file's) and one common intensity scale
+ * (a pixel that is always 0 in training is still a pixel). The
  * pixel columns are those named `px_*`; a table with none of them (a CSV of `p0..p63`, whose image job
  * was given its height and width: worker/job-inputs checks their count and types) has every feature
  * column as a pixel, in file order.
@@ -23,13 +24,28 @@ export interface PixelsState extends EncoderState {
 }
 
 /**
- * The pixel columns of a dataset, in dataset order, leaving out `exclude`: the `px_*` ones, or every
- * column left when none is so named (possibly none; pixelColumns refuses that).
+ * The pixel columns of a dataset, leaving out `exclude`: the `px_*` ones in the image's row-major,
+ * channel-last order (the order the CNN reshapes them in), whatever their order in the file; or every
+ * column left, in file order, when none is so named (possibly none; pixelColumns refuses that). A file's
+ * header sorted as text (px_r0_c0, px_r0_c1, px_r0_c10, ...) or written channel by channel would
+ * otherwise train and answer on scrambled images without a word.
  */
 export function pixelFeatureColumns(ds: Dataset, exclude: ReadonlySet<string>): Column[] {
   const features = ds.columns.filter((c) => !exclude.has(c.name));
   const named = features.filter((c) => PIXEL_COLUMN.test(c.name));
-  return named.length > 0 ? named : features;
+  if (named.length === 0) return features;
+  const place = new Map(named.map((c) => [c.name, pixelPlace(c.name)]));
+  return named.sort((a, b) => comparePlaces(place.get(a.name)!, place.get(b.name)!));
+}
+
+/** Row, column and channel of a `px_r{row}_c{col}[_{channel}]` name. */
+function pixelPlace(name: string): [number, number, number] {
+  const [r, c, k] = name.slice(3).split('_');
+  return [Number(r.slice(1)), Number(c.slice(1)), k === undefined ? 0 : Number(k)];
+}
+
+function comparePlaces(a: readonly number[], b: readonly number[]): number {
+  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 }
 
 /** The pixel columns of a dataset (pixelFeatureColumns); refuses none, or a column named otherwise that holds no numbers. */
