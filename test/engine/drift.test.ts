@@ -8,6 +8,7 @@ import { Rng } from '../../src/engine/core/rng';
 import { parseCsv } from '../../src/engine/data/csv';
 import type { Dataset } from '../../src/engine/data/dataset';
 import { inferDataset } from '../../src/engine/data/infer-schema';
+import { decodeDataset, encodeDataset } from '../../src/engine/data/columnar-codec';
 import {
   buildDriftReference,
   compareWithReference,
@@ -90,6 +91,17 @@ describe('drift reference', () => {
     for (const f of Object.values(compare(REFERENCE, asCsvStrings))) expect([f.name, f.psi]).toEqual([f.name, 0]);
   });
 
+  it('gives a PSI of exactly 0 on decimal columns stored as Float32 (0.7 kept as 0.699999988) when the training rows come back', () => {
+    const rows: Row[] = Array.from({ length: 400 }, (_, i) => ({ tenth: Number((((i * 7) % 10) / 10 + 0.1).toFixed(1)), price: [19.99, 4.95, 7.49, 120.5][i % 4], label: i % 2 ? 'a' : 'b' }));
+    const { dataset, inputs } = ingest(rows);
+    const stored = decodeDataset(encodeDataset(dataset));
+    expect(stored.columns.find((c) => c.name === 'tenth')?.storage === 'f64' && (stored.columns.find((c) => c.name === 'tenth') as { values: unknown }).values).toBeInstanceOf(Float32Array);
+    const reference = buildDriftReference(stored, inputs);
+    for (const f of Object.values(compare(reference, rows))) expect([f.name, f.psi]).toEqual([f.name, 0]);
+    const asCsvStrings = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)])));
+    for (const f of Object.values(compare(reference, asCsvStrings))) expect([f.name, f.psi]).toEqual([f.name, 0]);
+  });
+
   it('reads fresh rows from the training distribution as stable', () => {
     const drift = compare(REFERENCE, draw(2, 2000));
     for (const f of Object.values(drift)) {
@@ -144,6 +156,31 @@ describe('drift reference', () => {
     if (member?.kind !== 'categorical') throw new Error('member should be categorical');
     expect(counts('member')[member.categories.indexOf('yes')]).toBe(2);
     expect(counts('member')[member.categories.indexOf('no')]).toBe(1);
+  });
+
+  it('bins a category sent as the number it spells (7 for "007") and a boolean in any spelling predict reads, not as "(other)"', () => {
+    const rows: Row[] = Array.from({ length: 90 }, (_, i) => ({ zip: ['007', '012', '120'][i % 3], flag: i % 2 ? 'True' : 'False', y: i % 2 }));
+    const { dataset, inputs } = ingest(rows);
+    const asCategory = inputs.map((c) => (c.name === 'zip' ? { name: 'zip', type: 'categorical' as const, storage: 'codes' as const } : c));
+    const ref = buildDriftReference(dataset, asCategory);
+    const zip = ref.features.find((f) => f.name === 'zip');
+    const flag = ref.features.find((f) => f.name === 'flag');
+    if (zip?.kind !== 'categorical' || flag?.kind !== 'categorical') throw new Error('zip and flag should be categorical');
+    expect(flag.type).toBe('boolean');
+    const sketch = new DriftSketch(ref);
+    sketch.addRows([
+      { zip: 7, flag: 'yes' },
+      { zip: '7.0', flag: 1 },
+      { zip: ' 12 ', flag: true },
+      { zip: 120, flag: 'false' },
+    ]);
+    const snap = sketch.take();
+    const counts = (name: string) => Array.from(snap.counts[ref.features.findIndex((f) => f.name === name)]);
+    const at = (categories: readonly string[], level: string) => categories.indexOf(level);
+    const zipCounts = counts('zip');
+    expect([zipCounts[at(zip.categories, '007')], zipCounts[at(zip.categories, '012')], zipCounts[at(zip.categories, '120')], zipCounts[zip.categories.length]]).toEqual([2, 1, 1, 0]);
+    const flagCounts = counts('flag');
+    expect([flagCounts[at(flag.categories, 'True')], flagCounts[at(flag.categories, 'False')], flagCounts[flag.categories.length]]).toEqual([3, 1, 0]);
   });
 
   it('reads columns with the types the model used (a job override), not the types ingest inferred', () => {

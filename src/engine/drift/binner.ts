@@ -5,7 +5,10 @@
  * (which is why identical data gives a PSI of exactly 0).
  */
 import { isMissingValue, levelMeans, liveCategory, liveNumber, liveTextLength } from './live-values';
-import type { FeatureReference } from './reference';
+import { levelCode } from '../features/level-lookup';
+import type { InputColumn } from '../features/pipeline';
+import { booleanCode } from '../features/rows-to-dataset';
+import type { CategoricalFeatureReference, FeatureReference } from './reference';
 
 /** Bin of a number among right-closed decile bins; NaN goes to the missing bin (the last). */
 export function numericBin(edges: readonly number[], x: number): number {
@@ -31,14 +34,18 @@ export function binnerFor(f: FeatureReference): CellBinner {
     case 'text_length':
       return (v) => numericBin(f.edges, liveTextLength(v));
     case 'categorical':
-      return categoricalBinner(f.categories);
+      return categoricalBinner(f);
   }
 }
 
-function categoricalBinner(categories: readonly string[]): CellBinner {
+function categoricalBinner(f: CategoricalFeatureReference): CellBinner {
+  const categories = f.categories;
   const other = categories.length;
   const missing = other + 1;
   const index = new Map(categories.map((c, k) => [c, k]));
+  // The kept categories as the model's levels, for the lookups predict makes (features/level-lookup).
+  const levels: InputColumn = { name: f.name, type: f.type, storage: 'codes', levels: categories };
+  const binOf = (code: number | undefined) => (code === undefined || code < 0 ? other : code);
   // A JSON boolean matches whichever kept spelling means the same truth value, as the model reads it.
   const boolBin = (b: boolean) => {
     const k = categories.findIndex((c) => levelMeans(c, b));
@@ -54,9 +61,12 @@ function categoricalBinner(categories: readonly string[]): CellBinner {
       if (hit !== undefined) return hit;
     }
     if (isMissingValue(v)) return missing;
+    // A boolean column reads any spelling of a truth value ("yes" for a training "True", 1 for "1.0").
+    if (f.type === 'boolean' && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) return binOf(booleanCode(v, index));
     if (typeof v === 'boolean') return v ? trueBin : falseBin;
     const key = liveCategory(v);
     if (key === undefined) return missing;
-    return index.get(key) ?? other;
+    // By text, then by number (7 for a training "007"), as predict matches a category.
+    return binOf(levelCode(levels, index, key));
   };
 }

@@ -13,6 +13,7 @@
 import { EngineError } from '../core/errors';
 import type { CodedColumn, Column, Dataset } from '../data/dataset';
 import { applyOverrides } from '../data/overrides';
+import { float32Text } from '../data/numeric-precision';
 import type { InputColumn } from '../features/pipeline';
 import { type AnyEnvelope, ENSEMBLE_FORMAT } from '../serialize/envelope';
 import { numericBin } from './binner';
@@ -89,7 +90,14 @@ function profileColumn(col: Column, rows: Int32Array): FeatureReference | string
   if (col.storage === 'f64') {
     if (col.type !== 'numeric') return `${col.type}: not profiled`;
     const values = new Float64Array(rows.length);
-    for (let k = 0; k < rows.length; k++) values[k] = col.values[rows[k]];
+    // A column stored as Float32 (numeric-precision) holds 0.699999988 for the 0.7 uploaded, and a live
+    // 0.7 is a double above that edge: the training row sent back would land one bin higher. Its cells
+    // are profiled as the decimals they were read from, as live cells are.
+    const narrowed = col.values instanceof Float32Array;
+    for (let k = 0; k < rows.length; k++) {
+      const v = col.values[rows[k]];
+      values[k] = narrowed && v === v ? Number(float32Text(v)) : v;
+    }
     return numericProfile(col, 'numeric', values);
   }
   if (col.type === 'text') {
