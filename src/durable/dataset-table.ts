@@ -74,6 +74,15 @@ export function readDataset(sql: SqlStorage, name: string, version?: number): Da
   return rows.length > 0 ? toDataset(rows[0]) : null;
 }
 
+/**
+ * A version's record, deleted or not: the columns a champion was trained on still describe what its
+ * clients send after its data was deleted (and a new upload under the name starts a new version).
+ */
+export function readDatasetRecord(sql: SqlStorage, name: string, version: number): DatasetVersion | null {
+  const rows = sql.exec<Row>('SELECT * FROM datasets WHERE name = ? AND version = ?', name, version).toArray();
+  return rows.length > 0 ? toDataset(rows[0]) : null;
+}
+
 /** Every visible dataset with its newest version, by name. */
 export function listDatasetRows(sql: SqlStorage): { name: string; latest_version: number; rows: number; created_at: string }[] {
   return sql

@@ -19,7 +19,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { classifiersOf, type DatasetClassifier } from './dataset-classifiers';
 import { type DatasetForecaster, forecastersOf } from './dataset-forecasters';
-import { appendedFrom, DATASETS_DDL, datasetRows, type DatasetVersion, hideDataset, insertDatasetVersion, listDatasetRows, newestVisibleVersion, readDataset, upgradeDatasets } from './dataset-table';
+import { appendedFrom, DATASETS_DDL, datasetRows, type DatasetVersion, hideDataset, insertDatasetVersion, listDatasetRows, newestVisibleVersion, readDataset, readDatasetRecord, upgradeDatasets } from './dataset-table';
 import { JOBS_DDL, type JobSummary, rivalOf, STUCK_JOB_MS, toJob, unfinishedJobs, upgradeJobs } from './job-rows';
 import { DELETED_MODELS_DDL, deleteModelRows, type ModelDeletion } from './model-deletion';
 import { listEvents, MODEL_EVENTS_DDL, recordEvent, rollbackTarget, upgradeModelEvents } from './model-history';
@@ -84,6 +84,11 @@ export class Registry extends DurableObject<Env> {
 
   getDataset(name: string, version?: number): DatasetVersion | null {
     return readDataset(this.sql, name, version);
+  }
+
+  /** A champion's training data's record, deleted or not (dataset-table readDatasetRecord): its columns. */
+  getTrainingDataRecord(name: string, version: number): DatasetVersion | null {
+    return readDatasetRecord(this.sql, name, version);
   }
 
   /**

@@ -21,7 +21,7 @@ export async function championAcceptedColumns(env: Env, tenant: string, modelNam
   if (!model || !champion || model.task === 'forecast') return [];
   const [basis, data] = await Promise.all([
     isJobId(champion.job_id) ? coordinatorFor(env, tenant, champion.job_id).retrainBasis(champion.trial_id).catch(() => null) : null,
-    registry.getDataset(champion.dataset.name, champion.dataset.version),
+    registry.getTrainingDataRecord(champion.dataset.name, champion.dataset.version),
   ]);
   if (basis?.config.image || basis?.config.forecast) return [];
   const present = new Set(columns);

@@ -32,7 +32,8 @@ export const ignoredColumns = (columns: Readonly<Record<string, ColumnOverride>>
 
 /**
  * Refuses (throws ApiError 400 naming `field`) a retraining dataset version that lacks feature columns of
- * the champion's training data; nothing is checked when either version is gone.
+ * the champion's training data (read even after that data was deleted: its columns still describe the
+ * champion's clients); nothing is checked when the candidate version is gone.
  */
 export async function checkChampionColumns(
   registry: DurableObjectStub<Registry>,
@@ -40,7 +41,7 @@ export async function checkChampionColumns(
   candidate: { readonly name: string; readonly version?: number },
   field: string,
 ): Promise<void> {
-  const [championData, data] = await Promise.all([registry.getDataset(champion.dataset.name, champion.dataset.version), registry.getDataset(candidate.name, candidate.version)]);
+  const [championData, data] = await Promise.all([registry.getTrainingDataRecord(champion.dataset.name, champion.dataset.version), registry.getDataset(candidate.name, candidate.version)]);
   if (!championData || !data) return;
   const missing = missingChampionColumns(championData.columns, data.columns, champion.target, ignoredColumns(champion.columns));
   if (missing.length === 0) return;

@@ -54,7 +54,7 @@ export async function modelDifferences(env: Env, tenant: string, job: PublishedS
   if (!model || !champion) return null;
   const [basis, championData] = await Promise.all([
     isJobId(champion.job_id) ? coordinatorFor(env, tenant, champion.job_id).retrainBasis(champion.trial_id) : null,
-    registry.getDataset(champion.dataset.name, champion.dataset.version),
+    registry.getTrainingDataRecord(champion.dataset.name, champion.dataset.version),
   ]);
   const config: JobConfig | undefined = basis?.config;
   const imageChampion = config ? config.image !== undefined : championData !== null && isImageUploadProfile(championData.columns);

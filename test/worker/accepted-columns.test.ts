@@ -54,4 +54,14 @@ describe('columns a champion accepts', () => {
     const typo = await json(await call('POST', '/v1/models/keep-cols/predict', { rows: [{ ...clientRow, custmer_id: 'x' }] }));
     expect(typo.error).toMatchObject({ code: 'invalid_input', details: { row: 0, column: 'custmer_id' } });
   });
+
+  it('are accepted after the champion\'s own data was deleted', async () => {
+    expect((await call('PUT', '/v1/datasets/ids-deleted', table(90, true))).status).toBe(201);
+    await train('ids-deleted', { model: 'keep-cols-deleted' });
+    expect((await call('DELETE', '/v1/datasets/ids-deleted')).status).toBe(204);
+    expect((await call('PUT', '/v1/datasets/no-ids-after', table(90, false))).status).toBe(201);
+    await train('no-ids-after', { model: 'keep-cols-deleted' });
+    expect((await json(await call('GET', '/v1/models/keep-cols-deleted'))).champion_version).toBe(2);
+    expect(await json(await call('POST', '/v1/models/keep-cols-deleted/predict', { rows: [clientRow], version: 2 }))).toMatchObject({ model: { version: 2 } });
+  });
 });

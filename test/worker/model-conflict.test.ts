@@ -121,6 +121,17 @@ describe('a job publishing to an existing model', () => {
     expect(model).toMatchObject({ target: 'class', task: 'binary', champion_version: 3 });
   });
 
+  it('is refused for data lacking a column the champion reads after the champion\'s own data was deleted and uploaded again without it', async () => {
+    expect((await call('PUT', '/v1/datasets/pengs-gone', penguins(90), { 'content-type': 'text/csv' })).status).toBe(201);
+    const first = await waitForJob((await json(await job({ dataset: 'pengs-gone', target: 'species', model: 'peng-gone' }))).id);
+    expect(first.model).toEqual({ name: 'peng-gone', version: 1 });
+    expect((await call('DELETE', '/v1/datasets/pengs-gone')).status).toBe(204);
+    expect((await call('PUT', '/v1/datasets/pengs-gone', penguins(90, ['bill', 'flipper']), { 'content-type': 'text/csv' })).status).toBe(201);
+    const lacking = await job({ dataset: 'pengs-gone', target: 'species', model: 'peng-gone' });
+    expect(lacking.status).toBe(409);
+    expect((await json(lacking)).error.details).toEqual({ field: 'model', model: 'peng-gone', champion_version: 1, missing_columns: ['island'] });
+  });
+
   it('a forecast job is refused for another time column, group column, step or covariates, unless replace_model says so', async () => {
     for (const [name, text] of [['shop-sales', shopSales(120)], ['shop-sales-more', shopSales(150)], ['shop-sales-weekly', shopSales(80, 7)]] as const) {
       expect((await call('PUT', `/v1/datasets/${name}`, text, { 'content-type': 'text/csv' })).status).toBe(201);
