@@ -6,9 +6,11 @@
  * chroma subsampling asked for (jpeg-js's encoder only writes 4:4:4).
  */
 import { encode as encodePng } from 'fast-png';
+import { zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { engineError } from './helpers/assertions';
 import { decodeImage, MAX_JPEG_DECODE_BYTES } from '../../src/engine/data/images/decode-image';
+import { checkPngData, pngDecodeBytes } from '../../src/engine/data/images/png-guard';
 
 
 const word = (n: number) => [n >> 8, n & 0xff];
@@ -79,5 +81,72 @@ describe('truncated PNGs', () => {
       expect(err.message).toMatch(/^cut\.png: a truncated or damaged PNG/);
       expect(err.message).not.toMatch(/\(\s*[^)]*:\s*\)/);
     }
+  });
+});
+
+/** A PNG chunk: length, type, data and a CRC left 0 (the decoder does not check CRCs). */
+function chunk(type: string, data: Uint8Array = new Uint8Array(0)): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  new DataView(out.buffer).setUint32(0, data.length);
+  out.set([...type].map((c) => c.charCodeAt(0)), 4);
+  out.set(data, 8);
+  return out;
+}
+
+function ihdr(width: number, height: number, depth: number, colourType: number, interlace = 0): Uint8Array {
+  const data = new Uint8Array(13);
+  const view = new DataView(data.buffer);
+  view.setUint32(0, width);
+  view.setUint32(4, height);
+  data.set([depth, colourType, 0, 0, interlace], 8);
+  return chunk('IHDR', data);
+}
+
+const joinBytes = (parts: readonly Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+  return out;
+};
+const SIGNATURE = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const pngOf = (...chunks: Uint8Array[]) => joinBytes([SIGNATURE, ...chunks, chunk('IEND')]);
+
+describe('PNGs that would cost more than they say', () => {
+  it('refuses pixel data inflating past what its header allows (a 1x1 PNG of 24 MB), before holding it', () => {
+    const bomb = pngOf(ihdr(1, 1, 8, 0), chunk('IDAT', zlibSync(new Uint8Array(24 * 1024 * 1024), { level: 9 })));
+    expect(bomb.length).toBeLessThan(100_000);
+    const err = engineError(() => decodeImage(bomb, 'tiny.png'));
+    expect(err.message).toBe("tiny.png: the PNG's pixel data inflates to more than the 2 bytes a 1x1 image of its kind holds: the file is damaged or built to exhaust memory");
+    expect(err.details).toMatchObject({ file: 'tiny.png', reason: 'invalid_png' });
+  });
+
+  it('refuses a 16-bit RGBA PNG near the pixel cap from its header, naming a size that fits', () => {
+    const err = engineError(() => decodeImage(pngOf(ihdr(2896, 2896, 16, 6)), 'deep.png'));
+    expect(err.message).toMatch(/^deep\.png: this 2896x2896 PNG of 16-bit samples needs about \d+ MB to decode, more than the 72 MB one image may use; scale it down to (\d+)x\1 or smaller/);
+    expect(err.details).toMatchObject({ reason: 'image_too_large' });
+    // The size it names decodes within the budget; an 8-bit gray PNG of the same size is no problem.
+    const fit = Number(/scale it down to (\d+)x/.exec(err.message)![1]);
+    expect(pngDecodeBytes({ width: fit, height: fit, depth: 16, colourType: 6, interlaced: false })).toBeLessThanOrEqual(MAX_JPEG_DECODE_BYTES);
+    const over = Math.ceil(fit * 1.02);
+    expect(pngDecodeBytes({ width: over, height: over, depth: 16, colourType: 6, interlaced: false })).toBeGreaterThan(MAX_JPEG_DECODE_BYTES);
+    expect(pngDecodeBytes({ width: 2896, height: 2896, depth: 8, colourType: 0, interlaced: false })).toBeLessThan(MAX_JPEG_DECODE_BYTES);
+  });
+
+  it('refuses an interlaced PNG of 4 bits per sample plainly, and decodes an interlaced 8-bit one', () => {
+    const err = engineError(() => decodeImage(pngOf(ihdr(16, 16, 4, 0, 1), chunk('IDAT', zlibSync(new Uint8Array(200)))), 'adam7.png'));
+    expect(err.message).toBe("adam7.png: an interlaced PNG of 4 bits per sample, which cannot be read; save it again without interlacing (most editors' default)");
+    // 8-bit gray 3x3 interlaced: each pass's rows, a filter byte (0) then its pixels; passes 1..7 of a 3x3 image.
+    const passes = [[0, 1], [], [], [0, 2], [0, 3, 4], [0, 5, 0, 6], [0, 7, 8, 9]];
+    const decoded = decodeImage(pngOf(ihdr(3, 3, 8, 0, 1), chunk('IDAT', zlibSync(Uint8Array.from(passes.flat())))), 'adam7-8bit.png');
+    expect(decoded.data.length).toBe(9);
+  });
+
+  it('decodes a PNG whose colour profile inflates far past its size (the profile is never inflated)', () => {
+    const data = Uint8Array.from({ length: 16 }, (_, i) => i * 16);
+    const plain = encodePng({ width: 4, height: 4, channels: 1, depth: 8, data });
+    const profile = joinBytes([Uint8Array.from([...'icc'].map((c) => c.charCodeAt(0))), Uint8Array.from([0, 0]), zlibSync(new Uint8Array(24 * 1024 * 1024), { level: 9 })]);
+    // Inserted right after IHDR (8 + 25 bytes), where a colour profile goes.
+    const withProfile = joinBytes([plain.subarray(0, 33), chunk('iCCP', profile), plain.subarray(33)]);
+    expect(decodeImage(withProfile, 'profiled.png').data).toEqual(data);
+    expect(checkPngData(withProfile, 'profiled.png')).toEqual(plain);
   });
 });

@@ -2,7 +2,7 @@
  * @module engine/data/images/decode-image
  * Bytes of a PNG or JPEG file to 8-bit pixels, told apart by their magic bytes (never by a file name or
  * a media type a client may get wrong). PNG goes through fast-png (every bit depth, palette, gray, alpha,
- * interlacing), JPEG through jpeg-js with typed arrays (no Buffer: this runs in workerd without
+ * interlacing at 8 and 16 bits), after png-guard bounded what it may inflate and hold, JPEG through jpeg-js with typed arrays (no Buffer: this runs in workerd without
  * nodejs_compat). The header is read first, so an image too large to decode in an isolate (over the
  * pixel cap, or a JPEG whose decoding would take more memory than jpeg-memory allows) is refused before a
  * single pixel is allocated. A JPEG is turned as its EXIF orientation says (exif-orientation), as a photo
@@ -14,6 +14,7 @@ import jpeg from 'jpeg-js';
 import { EngineError } from '../../core/errors';
 import { exifOrientation, orientImage, swapsSides } from './exif-orientation';
 import { type JpegComponent, jpegDecodeBytes, largestJpegWithin, MAX_JPEG_DECODE_BYTES } from './jpeg-memory';
+import { checkPngData } from './png-guard';
 
 export { MAX_JPEG_DECODE_BYTES } from './jpeg-memory';
 
@@ -146,10 +147,12 @@ function checkJpegMemory(width: number, height: number, components: readonly Jpe
 }
 
 function decodePngPixels(bytes: Uint8Array, label: string): DecodedImage {
+  // Refuses what would exhaust memory or decode wrongly, and leaves out what fast-png need not inflate.
+  const checked = checkPngData(bytes, label);
   let png: ReturnType<typeof decodePng>;
   let data: Uint8Array;
   try {
-    png = decodePng(bytes);
+    png = decodePng(checked);
     data = png.palette ? convertIndexedToRgb(png) : to8Bit(png.data, png.depth, png.width, png.height, png.channels);
   } catch (err) {
     throw invalid(label, damagedPng(bytes, (err as Error).message));
