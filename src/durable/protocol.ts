@@ -134,6 +134,8 @@ export interface JobConfig {
   readonly accepted_columns?: readonly string[];
   /** Set on an image job: the pixel columns' shape. */
   readonly image?: ImageShape;
+  /** Set on a table job whose features hold a complete `px_*` grid: their full intensity (ModelEnvelope.pixel_max). */
+  readonly pixel_max?: number;
   /** Set on a forecast job (its task is then "regression" and its metric rmse, mae, mase or mape: engine/forecast/forecast-metric). */
   readonly forecast?: ForecastJobSpec;
 }
@@ -168,6 +170,7 @@ export interface TrialWork {
   /** JobConfig.accepted_columns: saved in the trial's envelope beside its own columns. */
   readonly accepted_columns?: readonly string[];
   readonly image?: ImageShape;
+  readonly pixel_max?: number;
   readonly forecast?: ForecastJobSpec;
   /** The job's serving cap, µs per row: a bag over it falls back to a refit. */
   readonly max_serving_us?: number;

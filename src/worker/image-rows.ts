@@ -21,13 +21,15 @@ import { checkPixelColumns, checkPixelRange } from './pixel-row-checks';
 const shapes = new WeakMap<object, ImageShape | null>();
 
 /**
- * The image shape a model takes: the envelope's `image` when the model family records it (the CNN),
- * else the shape its pixel-named training columns describe (a tabular model trained on pixel columns).
+ * The image shape a model takes: the envelope's `image` (every model of an image job), else the shape its
+ * pixel-named training columns describe (a table model trained on pixel columns), with the full intensity
+ * its job read from them (pixel_max; a model stored before it was recorded reads image files as 0..255).
  */
 export function imageShapeOf(envelope: ModelEnvelope): ImageShape | undefined {
   let shape = shapes.get(envelope);
   if (shape === undefined) {
-    shape = (envelope as { image?: ImageShape }).image ?? inferImageShape(envelope.columns) ?? null;
+    const inferred = envelope.image ? undefined : inferImageShape(envelope.columns);
+    shape = envelope.image ?? (inferred && envelope.pixel_max !== undefined ? { ...inferred, maxValue: envelope.pixel_max } : inferred) ?? null;
     shapes.set(envelope, shape);
   }
   return shape ?? undefined;

@@ -7,7 +7,7 @@
  * kind of job may use. Every refusal names the field or column at fault.
  */
 import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shape';
-import { inferImageShape, missingPixelColumns } from '../engine/data/images/pixel-columns';
+import { inferImageShape, missingPixelColumns, pixelColumnNames } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue } from '../engine/data/images/pixel-range';
 import type { Column, Dataset, NumericColumn } from '../engine/data/dataset';
 import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, lateShortWarnings, lateStartNote, lateStartWarnings, MAX_ORIGINS, minTrainLength, mostOrigins, naturalSeason, pastFillWarnings, pastLagBound, seasonReach, type SeriesInfo, showTimeOf, validationPlan, weekPeriod } from '../engine/forecast';
@@ -64,6 +64,22 @@ export function resolveImageShape(
   // Full intensity: given, 255 for image files, or read from the pixels (see pixel-range); predict scales image files to it.
   const maxValue = requested?.max_value ?? (isImageUploadProfile(profile) ? IMAGE_FILE_MAX_VALUE : pixelMaxValue(features as NumericColumn[]));
   return { ...shape, ...(requested?.flip_invariant ? { flipInvariant: true } : {}), maxValue };
+}
+
+/**
+ * A table job's pixels' full intensity, when its features hold a complete `px_*` grid of numbers (read as
+ * an image job's are, resolveImageShape): predict scales an image file sent to the table model to it, as
+ * to an image model (a PNG's white is 16 to a model trained on the 0..16 digits). Undefined otherwise.
+ */
+export function tablePixelMax(ds: Dataset, target: string, ignore: readonly string[], profile: readonly { readonly name: string; readonly image?: unknown }[] = []): number | undefined {
+  const left = new Set([target, ...ignore]);
+  const features = ds.columns.filter((c) => !left.has(c.name));
+  const shape = inferImageShape(features.map((c) => c.name));
+  if (!shape) return undefined;
+  const grid = new Set(pixelColumnNames(shape));
+  const pixels = features.filter((c): c is NumericColumn => grid.has(c.name) && c.storage === 'f64');
+  if (pixels.length !== grid.size) return undefined;
+  return isImageUploadProfile(profile) ? IMAGE_FILE_MAX_VALUE : pixelMaxValue(pixels);
 }
 
 /** A pixel column's name (pixel-columns has the exact scheme; this tells pixels from other columns). */

@@ -14,7 +14,7 @@ import trainCsv from '../../examples/digits/train.csv?raw';
 import { decodeDataset, inferDataset, parseCsv } from '../../src/engine';
 import { imageRowsToColumns } from '../../src/worker/image-rows';
 import { resolveImageShape } from '../../src/worker/job-inputs';
-import { call, firstRows, json } from './helpers';
+import { call, firstRows, json, waitForJob } from './helpers';
 
 /** An 8x8 gray PNG whose pixels lie in [low, high] (a deterministic spread). */
 function grayPng(low: number, high: number, seed: number): Uint8Array {
@@ -46,6 +46,26 @@ describe("an image job's pixel range", () => {
     const version = (await env.REGISTRY.getByName('default').getDataset('digits-range'))!;
     const ds = decodeDataset(new Uint8Array(await (await env.STORE.get(version.data_key))!.arrayBuffer()));
     expect(resolveImageShape(ds, 'digit', [], undefined, version.columns).maxValue).toBe(16);
+  });
+});
+
+describe('a table model trained on a CSV of pixels', () => {
+  it('scales an image file to the range of its training pixels (0..16 for the digits), as an image model does', async () => {
+    expect((await call('PUT', '/v1/datasets/digits-table', firstRows(trainCsv, 120))).status).toBe(201);
+    const created = await json(await call('POST', '/v1/jobs', { dataset: 'digits-table', target: 'digit', model: 'digits-table', models: ['linear'], budget: { trials: 1 } }));
+    expect((await waitForJob(created.id)).status).toBe('succeeded');
+    const model = await json(await call('GET', '/v1/models/digits-table'));
+    expect(model.image).toEqual({ height: 8, width: 8, channels: 1, max_value: 16 });
+    // A mid-gray PNG is read as 16 * v / 255 (it was read as v: 0..255, every inked pixel past the brightest of training).
+    const png = grayPng(60, 200, 3);
+    const decoded = Array.from({ length: 64 }, (_, i) => 60 + (((i + 1) * 8 * 13) % 141));
+    const predict = (row: Record<string, unknown>) => call('POST', '/v1/models/digits-table/predict', { rows: [row] });
+    const fromImage = await json(await predict({ image: btoa(String.fromCharCode(...png)) }));
+    const fromPixels = await json(await predict({ pixels: decoded.map((v) => (v * 16) / 255) }));
+    expect(fromImage.probabilities).toEqual(fromPixels.probabilities);
+    // Pixels past the training range are refused, naming the value, as for an image model.
+    const tooBright = await json(await predict({ pixels: decoded }));
+    expect(tooBright.error).toMatchObject({ code: 'invalid_request', details: { reason: 'pixel_range', max: 16 } });
   });
 });
 

@@ -29,6 +29,11 @@ export interface ModelEnvelope {
   readonly model: ModelArtifact;
   /** The image layout of the pixel columns, for models trained on images (turns an uploaded image into a row). */
   readonly image?: ImageShape;
+  /**
+   * A table model trained on a complete grid of `px_*` columns: the pixel value of full intensity in its
+   * training data (images/pixel-range), so predict scales an image file sent to it as an image model's.
+   */
+  readonly pixel_max?: number;
 }
 
 export function parseEnvelope(json: unknown): ModelEnvelope {

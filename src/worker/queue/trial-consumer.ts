@@ -115,6 +115,7 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
     const outcome = await runTrial(rows, {
       family: work.family as ModelFamily,
       ...(work.image ? { image: work.image } : {}),
+      ...(work.pixel_max !== undefined ? { pixelMax: work.pixel_max } : {}),
       params: work.params,
       target: work.target,
       task: work.task,
