@@ -50,11 +50,17 @@ export async function describedVersion(env: Env, tenant: string, name: string, v
 /**
  * Loads a version's served form; an unusable artifact (EngineError bad_artifact) becomes the contract's
  * 500 `model_artifact_corrupt` naming model and version, with `route` the thing to do with another version.
+ * An artifact missing from storage because the model was deleted after this request resolved its version
+ * (the Registry no longer lists it) is the 404 the request would get a moment later, not a 500.
  */
-export async function loadOrCorrupt<T>(name: string, v: ModelVersionInfo, route: 'predict' | 'forecast', load: () => Promise<T>): Promise<T> {
+export async function loadOrCorrupt<T>(env: Env, tenant: string, name: string, v: ModelVersionInfo, route: 'predict' | 'forecast', load: () => Promise<T>): Promise<T> {
   try {
     return await load();
   } catch (err) {
+    if (err instanceof ApiError && err.code === 'storage_missing') {
+      const listed = await env.REGISTRY.getByName(tenant).resolveModel(name, v.version).then((r) => r !== null, () => true);
+      if (!listed) throw notFound('model', name);
+    }
     if (!(err instanceof EngineError && err.code === 'bad_artifact')) throw err;
     console.error(`model ${name} v${v.version}: ${err.message}`);
     throw new ApiError(500, 'model_artifact_corrupt', `the stored artifact of model "${name}" version ${v.version} cannot be loaded; ${route} with another version or retrain`, {

@@ -34,7 +34,7 @@ forecast.post('/:model/forecast', async (c) => {
   if (resolved.task !== 'forecast') {
     throw new ApiError(400, 'not_a_forecast_model', `model "${name}" is a ${resolved.task ?? 'table'} model, not a forecaster; ask it with POST /v1/models/${name}/predict`, { model: name });
   }
-  const forecaster = await loadOrCorrupt(name, resolved, 'forecast', () => loadForecaster(c.env, resolved.artifact_key));
+  const forecaster = await loadOrCorrupt(c.env, tenant, name, resolved, 'forecast', () => loadForecaster(c.env, resolved.artifact_key));
   const level = body.level ?? DEFAULT_LEVEL;
   const local = forecaster.description.localTime;
   let points;

@@ -48,7 +48,8 @@ models.get('/', async (c) => {
 models.get('/:model', async (c) => {
   const name = validName(c.req.param('model'), 'model');
   const version = versionParam(c.req.query('version'));
-  const info = await c.env.REGISTRY.getByName(c.get('tenant')).getModel(name);
+  const tenant = c.get('tenant');
+  const info = await c.env.REGISTRY.getByName(tenant).getModel(name);
   if (!info) throw notFound('model', name);
   // What the artifact says (family, features, forecast, image, serving) is the champion's, or with
   // `?version=N` that version's, so a client pinning an older version sees what it takes; the rest is the model's.
@@ -62,7 +63,7 @@ models.get('/:model', async (c) => {
   const describedTask = described?.task ?? info.task;
   if (described && describedTask !== 'forecast') {
     try {
-      predictor = await loadVersion(c.env, name, described);
+      predictor = await loadVersion(c.env, tenant, name, described);
     } catch (err) {
       if (!(err instanceof ApiError) || err.status < 500) throw err;
       artifactError = { code: err.code, message: err.message };
@@ -71,7 +72,7 @@ models.get('/:model', async (c) => {
   let forecaster: Forecaster | undefined;
   if (described && describedTask === 'forecast') {
     try {
-      forecaster = await loadOrCorrupt(name, described, 'forecast', () => loadForecaster(c.env, described.artifact_key));
+      forecaster = await loadOrCorrupt(c.env, tenant, name, described, 'forecast', () => loadForecaster(c.env, described.artifact_key));
     } catch (err) {
       if (!(err instanceof ApiError) || err.status < 500) throw err;
       artifactError = { code: err.code, message: err.message };
@@ -132,11 +133,11 @@ models.post('/:model/predict', async (c) => {
     // A forecast request sent to a forecaster's predict route fails to parse as rows; the useful answer
     // is where to ask instead (loadVersion refuses a forecaster saying so).
     const champion = await servedVersion(c.env, tenant, name, undefined, waitUntilOf(c)).catch(() => undefined);
-    if (champion?.task === 'forecast') await loadVersion(c.env, name, champion);
+    if (champion?.task === 'forecast') await loadVersion(c.env, tenant, name, champion);
     throw err;
   });
   const resolved = await servedVersion(c.env, tenant, name, body.version, waitUntilOf(c));
-  const predictor = await loadVersion(c.env, name, resolved);
+  const predictor = await loadVersion(c.env, tenant, name, resolved);
   // Image models also take rows as {"image": base64} or {"pixels": [...]}; they become pixel columns here.
   const shape = imageShapeOf(predictor.envelope);
   // A CSV batch decodes straight from its columns (engine/features/cells-to-dataset, same answer and
@@ -297,11 +298,11 @@ function explanationFields(result: ExplainResult) {
 }
 
 /** The warm predictor of one model version; an unusable artifact is named by model and version. */
-async function loadVersion(env: Env, name: string, v: ModelVersionInfo): Promise<Predictor> {
+async function loadVersion(env: Env, tenant: string, name: string, v: ModelVersionInfo): Promise<Predictor> {
   if (v.task === 'forecast') {
     throw new ApiError(400, 'forecast_model', `model "${name}" forecasts a series and takes no rows; ask it with POST /v1/models/${name}/forecast {"horizon": N}`, { model: name });
   }
-  return loadOrCorrupt(name, v, 'predict', () => loadPredictor(env, v.artifact_key));
+  return loadOrCorrupt(env, tenant, name, v, 'predict', () => loadPredictor(env, v.artifact_key));
 }
 
 /** `image` of the model view: the shape and pixel range the described version takes, when it takes images. */
