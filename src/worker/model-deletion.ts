@@ -27,7 +27,7 @@ import { driftReferenceKey, forgetDriftReferences } from './drift-reference';
 import { forgetDriftSampling } from './drift-sampler';
 import { importanceKey } from './feature-importance';
 import { forgetArtifacts } from './model-cache';
-import { deleteFilesBefore, deleteKeys, jobFilesPrefix } from './storage';
+import { deleteFilesBefore, deleteKeys, jobFilesPrefix, MAX_SWEPT } from './storage';
 import { forgetModel } from './version-cache';
 
 type Deleted = Extract<ModelDeletion, { deleted: true }>;
@@ -62,7 +62,7 @@ export async function cleanUpDeletedModel(env: Env, tenant: string, name: string
   if (revision !== null) await step('the schedule board update', () => env.SCHEDULES.getByName(BOARD_NAME).set(tenant, name, null, revision, false));
   await step('forgetting drift counts', () => env.DRIFT.getByName(driftMonitorName(tenant, name)).forget());
   await step('deleting version files', () => deleteVersionFiles(env.STORE, deleted.artifact_keys));
-  await step('sweeping job folders', () => sweepJobFolders(env.STORE, tenant, deleted.job_ids.slice(0, inlineFolders)));
+  await step('sweeping job folders', () => sweepJobFolders(env, tenant, deleted.job_ids.slice(0, inlineFolders)));
   await step('sending the other job folders to the queue', () => queueJobFolders(env, tenant, deleted.job_ids.slice(inlineFolders)));
 }
 
@@ -74,10 +74,14 @@ async function deleteVersionFiles(store: R2Bucket, artifactKeys: readonly string
 
 /**
  * Everything the model's jobs wrote, whatever its age: every job has ended (or the Registry would have
- * refused), so no file there is about to be registered, unlike a dataset's folder during an upload.
+ * refused), so no file there is about to be registered, unlike a dataset's folder during an upload. A
+ * folder of more files than one sweep deletes (`maxFiles`: a job of thousands of trials writes two files
+ * each) goes to the queue again, to be swept on by the next message until it is empty.
  */
-export async function sweepJobFolders(store: R2Bucket, tenant: string, jobIds: readonly string[]): Promise<void> {
-  for (const id of jobIds) await deleteFilesBefore(store, jobFilesPrefix(tenant, id), END_OF_TIME);
+export async function sweepJobFolders(env: Env, tenant: string, jobIds: readonly string[], maxFiles = MAX_SWEPT): Promise<void> {
+  const unfinished: string[] = [];
+  for (const id of jobIds) if ((await deleteFilesBefore(env.STORE, jobFilesPrefix(tenant, id), END_OF_TIME, maxFiles)).more) unfinished.push(id);
+  await queueJobFolders(env, tenant, unfinished);
 }
 
 /** Sends job folders to the queue, JOB_FOLDERS_PER_STEP per message ("sweep-jobs", handled by the trial consumer). */

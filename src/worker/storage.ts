@@ -23,15 +23,9 @@ export const datasetFilesPrefix = (tenant: string, dataset: string) => `datasets
 /** Every file a job wrote (its trials' artifacts, the ensemble, derived data) lies under this prefix. */
 export const jobFilesPrefix = (tenant: string, jobId: string) => `models/${tenant}/${jobId}/`;
 
-/** Most files a leftover sweep deletes in one request (R2 lists and deletes 1,000 at a time). */
-const MAX_SWEPT = 5_000;
+/** Most files a sweep deletes in one request or message (R2 lists and deletes 1,000 at a time). */
+export const MAX_SWEPT = 5_000;
 
-/**
- * Deletes the files under `prefix` written before `before`: what a deleted dataset leaves beyond its
- * registered versions, i.e. files of uploads and appends whose runtime died between writing them and
- * registering the version. Younger files are kept, since an upload in flight may be about to register
- * them. Returns how many were deleted.
- */
 /** R2 deletes at most this many keys per call. */
 export const DELETE_BATCH = 1000;
 
@@ -40,17 +34,24 @@ export async function deleteKeys(bucket: R2Bucket, keys: readonly string[]): Pro
   for (let i = 0; i < keys.length; i += DELETE_BATCH) await bucket.delete(keys.slice(i, i + DELETE_BATCH));
 }
 
-export async function deleteFilesBefore(bucket: R2Bucket, prefix: string, before: Date): Promise<number> {
+/**
+ * Deletes the files under `prefix` written before `before` (a deleted dataset's leftovers: files of
+ * uploads and appends whose runtime died between writing them and registering the version; younger ones
+ * are kept, since an upload in flight may be about to register them), at most `maxFiles` of them: a
+ * bound on one request's storage calls. Says how many it deleted and whether it stopped with files left
+ * to look at (`more`: the caller sweeps on, later or elsewhere).
+ */
+export async function deleteFilesBefore(bucket: R2Bucket, prefix: string, before: Date, maxFiles = MAX_SWEPT): Promise<{ deleted: number; more: boolean }> {
   let deleted = 0;
   let cursor: string | undefined;
   do {
-    const page = await bucket.list({ prefix, cursor, limit: 1000 });
+    const page = await bucket.list({ prefix, cursor, limit: Math.max(1, Math.min(DELETE_BATCH, maxFiles - deleted)) });
     const old = page.objects.filter((o) => o.uploaded < before).map((o) => o.key);
     if (old.length > 0) await bucket.delete(old);
     deleted += old.length;
     cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor !== undefined && deleted < MAX_SWEPT);
-  return deleted;
+  } while (cursor !== undefined && deleted < maxFiles);
+  return { deleted, more: cursor !== undefined };
 }
 
 /**

@@ -16,7 +16,7 @@ import { type DriftMonitor, driftMonitorName } from '../../src/durable/drift-mon
 import type { Registry } from '../../src/durable/registry';
 import { BOARD_NAME } from '../../src/durable/schedule-board';
 import { configureDriftSampling, type DriftSamplingOptions } from '../../src/worker/drift-sampler';
-import { cleanUpDeletedModel } from '../../src/worker/model-deletion';
+import { cleanUpDeletedModel, sweepJobFolders } from '../../src/worker/model-deletion';
 import { jobFilesPrefix } from '../../src/worker/storage';
 import { waitForObject } from './helpers';
 import { expectError, jsonOf, scheduledTick, send, tenantKey, waitJob } from './tenant';
@@ -221,5 +221,16 @@ describe('DELETE /v1/models/{model}', () => {
     }
     // Another job's folder is untouched.
     expect(await keysUnder(jobFilesPrefix(TENANT, 'j-sweep-other'))).toEqual([other]);
+  });
+
+  it('sweeps a job folder of more files than one sweep deletes to the end, the queue taking the rest', async () => {
+    // A job of thousands of trials writes more files than one sweep deletes (5,000; here 3).
+    const id = 'j-sweep-big';
+    for (let t = 0; t < 8; t++) await env.STORE.put(`${jobFilesPrefix(TENANT, id)}t000${t}.json`, '{}');
+    await sweepJobFolders(env, TENANT, [id], 3);
+    for (let waited = 0; (await keysUnder(jobFilesPrefix(TENANT, id))).length > 0; waited += 100) {
+      if (waited > 20_000) throw new Error(`still there: ${(await keysUnder(jobFilesPrefix(TENANT, id))).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
 });

@@ -76,7 +76,7 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
       } else if (msg.body.kind === 'sweep-jobs') {
         // Leftover files of a deleted model: a dead letter is dropped (the next deletion of the name sweeps them).
         if (deadLetters) console.error(`sweeping ${msg.body.job_ids?.length ?? 0} job folders of tenant ${tenant} failed repeatedly`);
-        else await sweepJobFolders(env.STORE, tenant, msg.body.job_ids ?? []);
+        else await sweepJobFolders(env, tenant, msg.body.job_ids ?? []);
       } else if (msg.body.kind === 'drift-reference') {
         // Derived data (drift reference, importances); a dead letter is dropped (the drift lookup builds its reference lazily).
         if (!deadLetters) await buildPublishedVersionData(msg.body, env, (key) => loadDataset(env, key));
