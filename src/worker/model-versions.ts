@@ -34,8 +34,9 @@ export function versionParam(raw: string | undefined): number | undefined {
 export async function servedVersion(env: Env, tenant: string, name: string, version: number | undefined, waitUntil?: WaitUntil): Promise<ModelVersionInfo> {
   const resolved = await resolveVersion(tenant, name, version, () => env.REGISTRY.getByName(tenant).resolveModel(name, version), waitUntil);
   if (resolved) return resolved;
-  // Serving does not pay a second registry call to tell the two apart: a pinned version is named.
-  throw version !== undefined ? versionNotFound(name, version) : notFound('model', name);
+  // A miss only (a served request pays nothing): a pinned version of a model that does not exist names the model.
+  if (version !== undefined && (await env.REGISTRY.getByName(tenant).getModel(name))) throw versionNotFound(name, version);
+  throw notFound('model', name);
 }
 
 /** The version a describing route asks for, from the registry; 404 names the model or the version. */

@@ -119,8 +119,8 @@ describe('datasets', () => {
     // The registered version's files are gone; the leftover is young, so it may be an upload in flight: kept.
     expect(await keysUnder('datasets/default/gone/')).toEqual(['datasets/default/gone/killed-upload/rows.csv']);
     // Once old enough it goes, and nothing of another dataset whose name starts the same way.
-    expect(await deleteFilesBefore(env.STORE, datasetFilesPrefix('default', 'gone'), new Date(Date.now() - 60_000))).toBe(0);
-    expect(await deleteFilesBefore(env.STORE, datasetFilesPrefix('default', 'gone'), new Date(Date.now() + 1_000))).toBe(1);
+    expect(await deleteFilesBefore(env.STORE, datasetFilesPrefix('default', 'gone'), new Date(Date.now() - 60_000))).toEqual({ deleted: 0, more: false });
+    expect(await deleteFilesBefore(env.STORE, datasetFilesPrefix('default', 'gone'), new Date(Date.now() + 1_000))).toEqual({ deleted: 1, more: false });
     expect(await keysUnder('datasets/default/gone/')).toEqual([]);
     expect(await keysUnder('datasets/default/gone-too/')).toHaveLength(2);
   });
@@ -207,6 +207,9 @@ describe('jobs and predictions', () => {
     await expectError(await call('POST', '/v1/models/tiny/predict', { rows: [] }), 400, 'invalid_request');
     await expectError(await call('POST', '/v1/models/unknown/predict', { rows: [{ a: 1 }] }), 404, 'model_not_found');
     await expectError(await call('POST', '/v1/models/tiny/predict', { rows: [{ a: 1 }], version: 9 }), 404, 'model_version_not_found');
+    // A pinned version of a model that does not exist: the model is what is missing.
+    await expectError(await call('POST', '/v1/models/unknown/predict', { rows: [{ a: 1 }], version: 1 }), 404, 'model_not_found');
+    await expectError(await call('POST', '/v1/models/unknown/forecast', { horizon: 3, version: 1 }), 404, 'model_not_found');
   });
 
   it('hides jobs and models of other tenants', async () => {

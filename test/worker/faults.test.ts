@@ -132,6 +132,27 @@ describe('a published model under storage faults', () => {
   });
 });
 
+describe('a dataset deleted while storage fails', () => {
+  it('is deleted all the same (204, then 404): the files left are swept by a later deletion of the name', async () => {
+    const tenant = 'faults-dataset-delete';
+    const own = await tenantKey(tenant, 'faults-test');
+    expect((await send({ method: 'PUT', path: '/v1/datasets/doomed', body: SMALL_CSV, contentType: 'text/csv', key: own })).status).toBe(201);
+    const deleteThrows = new Proxy(env.STORE, {
+      get(target, prop) {
+        if (prop === 'delete') {
+          return async () => {
+            throw new Error('injected fault: R2 refuses deletes');
+          };
+        }
+        const value = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    expect((await send({ method: 'DELETE', path: '/v1/datasets/doomed', key: own }, { ...env, STORE: deleteThrows })).status).toBe(204);
+    await expectError(await send({ method: 'GET', path: '/v1/datasets/doomed', key: own }), 404, 'dataset_not_found');
+  });
+});
+
 describe('a trial whose storage fails', () => {
   const batchOf = (id: string, attempts: number): MessageBatch<TrialMessage> =>
     createMessageBatch<TrialMessage>('edge-automl-trials', [{ id, timestamp: new Date(), attempts, body: { tenant: 'test-only', job_id: 'r2-trial', trial_id: 't0000' } }]);
