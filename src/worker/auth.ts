@@ -72,10 +72,12 @@ export function forgetKey(id: string): void {
 // A digest no key hashes to, compared against when the id is unknown so both paths do the same work.
 const NO_HASH = new Uint8Array(32);
 
-async function verifyTenantKey(env: Env, presented: string, waitUntil: WaitUntil): Promise<KeyRecord | null> {
+/** `cachedOnly`: verify against this isolate's cache alone, never asking the KeyStore (a blocked address). */
+async function verifyTenantKey(env: Env, presented: string, waitUntil: WaitUntil, cachedOnly = false): Promise<KeyRecord | null> {
   const match = KEY_RE.exec(presented);
   if (!match) return null;
-  const record = await lookupKey(env, match[1], waitUntil);
+  const record = cachedOnly ? keyCache.peek(match[1]) : await lookupKey(env, match[1], waitUntil);
+  if (record === undefined) return null;
   const expected = record ? fromHex(record.hash) : NO_HASH;
   const ok = crypto.subtle.timingSafeEqual(await digest(presented), expected);
   return ok && record ? record : null;
@@ -83,8 +85,11 @@ async function verifyTenantKey(env: Env, presented: string, waitUntil: WaitUntil
 
 // ---- failed-authentication limit per client address ------------------------------------------------
 // Failures are counted by the AUTH_FAIL_LIMITER binding; an address over the limit is remembered in this
-// isolate until its window ends and refused before any digest or KeyStore lookup, so a flood of made-up
-// keys costs almost nothing. Behind Cloudflare, CF-Connecting-IP is set by the edge and cannot be forged.
+// isolate until its window ends, and its requests are refused without a KeyStore lookup, so a flood of
+// made-up keys costs almost nothing. A key this isolate already knows to be good (the admin key, a
+// tenant key in its cache) still passes: clients sharing the address (behind one NAT; every local
+// client, with no CF-Connecting-IP) are not locked out by one of them sending bad keys. Behind
+// Cloudflare, CF-Connecting-IP is set by the edge and cannot be forged.
 const AUTH_BLOCK_SECONDS = 60;
 const BLOCKED_MAX = 10_000;
 const blocked = new Map<string, number>();
@@ -112,18 +117,21 @@ async function authFailure(env: Env, address: string, error: ApiError): Promise<
 
 export const requireKey = createMiddleware<{ Bindings: Env; Variables: AuthVars }>(async (c, next) => {
   const address = clientAddress(c);
-  const until = blocked.get(address);
-  if (until !== undefined) {
-    if (until > Date.now()) throw tooManyFailures(until);
+  let until = blocked.get(address);
+  if (until !== undefined && until <= Date.now()) {
     blocked.delete(address);
+    until = undefined;
   }
   const header = c.req.header('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw await authFailure(c.env, address, new ApiError(401, 'unauthorized', 'send your API key as "Authorization: Bearer <key>"'));
+  if (!match) {
+    if (until !== undefined) throw tooManyFailures(until);
+    throw await authFailure(c.env, address, new ApiError(401, 'unauthorized', 'send your API key as "Authorization: Bearer <key>"'));
+  }
   const presented = match[1];
   const asked = c.req.header('x-tenant');
 
-  const record = await verifyTenantKey(c.env, presented, waitUntilOf(c));
+  const record = await verifyTenantKey(c.env, presented, waitUntilOf(c), until !== undefined);
   if (record) {
     if (asked !== undefined && asked !== record.tenant) {
       throw new ApiError(403, 'forbidden', 'a tenant key acts on its own tenant only; drop the X-Tenant header', { field: 'X-Tenant' });
@@ -135,7 +143,10 @@ export const requireKey = createMiddleware<{ Bindings: Env; Variables: AuthVars 
   }
 
   const adminKey = c.env.ADMIN_API_KEY;
-  if (!adminKey || !(await sameSecret(presented, adminKey))) throw await authFailure(c.env, address, new ApiError(401, 'unauthorized', 'the API key is not valid'));
+  if (!adminKey || !(await sameSecret(presented, adminKey))) {
+    if (until !== undefined) throw tooManyFailures(until);
+    throw await authFailure(c.env, address, new ApiError(401, 'unauthorized', 'the API key is not valid'));
+  }
   c.set('tenant', asked ? validName(asked, 'X-Tenant') : 'default');
   c.set('isAdmin', true);
   c.set('keyId', 'admin');

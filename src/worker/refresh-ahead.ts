@@ -58,6 +58,12 @@ export class RefreshAheadCache<V> {
     return value;
   }
 
+  /** The value held for `key` while fresh, without loading it (undefined when none is held). */
+  peek(key: string): V | undefined {
+    const hit = this.entries.get(key);
+    return hit && hit.until > Date.now() ? hit.value : undefined;
+  }
+
   delete(key: string): void {
     this.entries.delete(key);
   }
