@@ -88,6 +88,28 @@ describe('permutationImportance', () => {
     predictor.dispose();
   });
 
+  it('reads a date column in the order of day and month the job declared, not the one upload guessed', async () => {
+    // Every day is 12 or less, so upload guesses month first; the job declared day first, and the label
+    // is whether the date falls in the first half of the year. Read month first, the model would see
+    // other dates than it learned from, and its unshuffled loss would be far worse than in training.
+    const rng = new Rng(9);
+    const rows = Array.from({ length: 400 }, () => {
+      const day = 1 + rng.int(12);
+      const month = 1 + rng.int(12);
+      const text = `${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}/2024`;
+      return [text, rng.uniform(-1, 1).toFixed(3), month <= 6 ? 'yes' : 'no'];
+    });
+    const { dataset } = inferDataset({ header: ['when', 'noise', 'y'], rows });
+    const declared = applyOverrides(dataset, { when: { type: 'datetime', date_order: 'dmy' } }).dataset;
+    const outcome = await runTrial(declared, { family: 'gbdt', params: getModelSpec('gbdt').defaults({ rows: 400, cols: 2, task: 'binary', nClasses: 2 }), target: 'y', metric: 'roc_auc', seed: 1, folds: 3 });
+    if (outcome.status !== 'complete') throw new Error(outcome.reason);
+    const predictor = await Predictor.load(JSON.parse(JSON.stringify(outcome.envelope)));
+    const result = permutationImportance(predictor, decodeDataset(encodeDataset(dataset)), { seed: 1 });
+    expect(result.base_loss).toBeLessThan(0.2);
+    expect(result.importances.when).toBeGreaterThan(0.8);
+    predictor.dispose();
+  });
+
   it('keeps a column named "__proto__" through the stored JSON (a plain object would swallow its entry)', async () => {
     const data = table('binary');
     const { predictor, stored } = await trained('gbdt', 'binary', {}, { ...data, header: data.header.map((h) => (h === 'signal' ? '__proto__' : h)) });

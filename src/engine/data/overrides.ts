@@ -9,6 +9,7 @@
 import { EngineError } from '../core/errors';
 import { type ColumnType, isMissingNumberCell, parseNumberCell } from './column-types';
 import { type CodedColumn, type Column, type Dataset, MISSING_CODE, type NumericColumn } from './dataset';
+import type { DateOrder } from './date-layout';
 import { asDatetime, type DatetimeOverride } from './datetime-override';
 import { numericLabelOf } from './numeric-labels';
 import { strayCells, strayPlaces } from './stray-text';
@@ -17,6 +18,20 @@ export type { DatetimeOverride } from './datetime-override';
 
 /** A column's forced type, "ignore", or a datetime with its order of day and month ({type, date_order}). */
 export type ColumnOverride = ColumnType | 'ignore' | DatetimeOverride;
+
+/**
+ * The overrides that read a stored dataset's columns as a model's inputs read them: each input's type,
+ * a date with the order of day and month it was read in (a type alone keeps a column inferred as dates
+ * in the order upload guessed, which the job may have declared otherwise: every day and month swapped).
+ */
+export function inputOverrides(inputs: readonly { readonly name: string; readonly type: ColumnType; readonly dateOrder?: DateOrder }[]): Record<string, ColumnOverride> {
+  const overrides: Record<string, ColumnOverride> = Object.create(null);
+  for (const input of inputs) {
+    const order = input.dateOrder;
+    overrides[input.name] = input.type === 'datetime' && (order === 'mdy' || order === 'dmy') ? { type: 'datetime', date_order: order } : input.type;
+  }
+  return overrides;
+}
 
 /** The columns whose order of day and month the overrides declare. */
 export function declaredDateOrders(overrides: Readonly<Record<string, ColumnOverride>>): Set<string> {

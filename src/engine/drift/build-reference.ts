@@ -12,7 +12,7 @@
  */
 import { EngineError } from '../core/errors';
 import type { CodedColumn, Column, Dataset } from '../data/dataset';
-import { applyOverrides } from '../data/overrides';
+import { applyOverrides, inputOverrides } from '../data/overrides';
 import { float32Text } from '../data/numeric-precision';
 import type { InputColumn } from '../features/pipeline';
 import { type AnyEnvelope, ENSEMBLE_FORMAT } from '../serialize/envelope';
@@ -62,9 +62,7 @@ export function buildDriftReference(stored: Dataset, inputs: readonly InputColum
     return ok;
   });
   // Read every column as the model did: the same retyping a job's overrides applied at training time.
-  const overrides: Record<string, InputColumn['type']> = Object.create(null);
-  for (const input of present) overrides[input.name] = input.type;
-  const { dataset } = applyOverrides(stored, overrides);
+  const { dataset } = applyOverrides(stored, inputOverrides(present));
   const rows = sampleRows(dataset.rows, maxRows);
   const features: FeatureReference[] = [];
   for (const input of present) {

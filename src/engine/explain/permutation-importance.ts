@@ -18,7 +18,7 @@ import { outputWidth, type Task } from '../core/task';
 import type { Dataset } from '../data/dataset';
 import { datasetRows, type RowValue, truthFor } from '../data/dataset-rows';
 import { numericLabelOf } from '../data/numeric-labels';
-import { applyOverrides } from '../data/overrides';
+import { applyOverrides, inputOverrides } from '../data/overrides';
 import { selectRows } from '../data/select-rows';
 import { artifactInputs } from '../drift/build-reference';
 import { METRICS } from '../eval/metrics';
@@ -59,9 +59,7 @@ export function permutationImportance(predictor: Predictor, stored: Dataset, opt
   if (task !== 'binary' && task !== 'multiclass' && task !== 'regression') throw new EngineError('unsupported_task', `no permutation importance for a ${task} model`);
   const inputs = artifactInputs(predictor.artifact).filter((input) => input.name !== target && stored.columns.some((c) => c.name === input.name));
   if (inputs.length === 0) throw new EngineError('invalid_dataset', 'none of the model\'s input columns is in its training dataset');
-  const overrides: Record<string, (typeof inputs)[number]['type']> = Object.create(null);
-  for (const input of inputs) overrides[input.name] = input.type;
-  const { dataset } = applyOverrides(stored, overrides);
+  const { dataset } = applyOverrides(stored, inputOverrides(inputs));
 
   const rng = new Rng(options.seed);
   const labelled = rowsWithTruth(dataset, target, task, classes);
