@@ -191,10 +191,19 @@ export class Predictor {
    */
   explainRows(rows: readonly unknown[]): ExplainResult {
     if (rows.length === 0) throw new EngineError('invalid_input', 'rows must hold at least one row', { field: 'rows' });
+    return this.explainer().explain(this.decode(rows));
+  }
+
+  /** The steps explaining one row takes (explain-cost prices them); throws as explainRows does for a model without explanations. */
+  explainWorkPerRow(): number {
+    return this.explainer().workPerRow;
+  }
+
+  private explainer(): RowExplainer {
     // Contributions add up in one output space; a log-linear pool of averaged groups has none they add in.
     if (this.pool) throw explainUnavailable('this model is a log-linear pool of several models, whose contributions do not add up; explanations are available for single models and averaged ensembles', { combine: 'log_linear' });
     this.rowExplainer ??= RowExplainer.build(this.members, this.task, this.artifact.classes);
-    return this.rowExplainer.explain(this.decode(rows));
+    return this.rowExplainer;
   }
 
   dispose(): void {

@@ -111,6 +111,11 @@ export class RowExplainer {
     return new RowExplainer(task, classes, [...spaces][0], width, columns, prepared, base);
   }
 
+  /** The steps explaining one row takes, over every member (explain-cost prices them). */
+  get workPerRow(): number {
+    return this.members.reduce((sum, m) => sum + m.explainer.workPerRow, 0);
+  }
+
   /** Explains every row of the decoded datasets (one per input set, as the Predictor decodes them). */
   explain(datasets: readonly Dataset[]): ExplainResult {
     const width = this.width;

@@ -26,6 +26,7 @@ export function forestExplainer(model: ForestModel): ModelExplainer {
     width,
     nFeatures,
     base: shap.expected,
+    workPerRow: shap.workPerRow,
     explain(X) {
       checkWidth(X, nFeatures);
       const phi = new Float64Array(X.rows * nFeatures * width);

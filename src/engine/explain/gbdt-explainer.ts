@@ -19,6 +19,7 @@ export function gbdtExplainer(model: GbdtModel): ModelExplainer {
     width: k,
     nFeatures,
     base,
+    workPerRow: shap.workPerRow,
     explain(X) {
       checkWidth(X, nFeatures);
       const phi = new Float64Array(X.rows * nFeatures * k);

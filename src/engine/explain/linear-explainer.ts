@@ -32,6 +32,7 @@ export function linearExplainer(model: LinearModel): ModelExplainer {
     width: K,
     nFeatures: p,
     base,
+    workPerRow: p * K,
     explain(X) {
       checkWidth(X, p);
       const data = X.data;

@@ -26,6 +26,8 @@ export interface ModelExplainer {
   readonly nFeatures: number;
   /** Expected output over the training data, per output. */
   readonly base: Float64Array;
+  /** The steps explaining one row takes (TreeSHAP's path steps, a linear model's coefficients): explain-cost prices them. */
+  readonly workPerRow: number;
   explain(X: Matrix): FeatureExplanation;
 }
 

@@ -26,6 +26,7 @@ export function inProbabilitySpace(explainer: ModelExplainer): ModelExplainer {
     width: 1,
     nFeatures: explainer.nFeatures,
     base: Float64Array.of(baseProbability),
+    workPerRow: explainer.workPerRow,
     explain(X: Matrix): FeatureExplanation {
       const { phi, output } = explainer.explain(X);
       const nFeatures = explainer.nFeatures;

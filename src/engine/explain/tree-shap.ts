@@ -35,6 +35,8 @@ export interface TreeOutputs {
 export class ForestShap {
   /** Σ over trees of treeScale × the tree's expected value, per output. */
   readonly expected: Float64Array;
+  /** The steps one row's explanation takes (pathShape), what its time is proportional to. */
+  readonly workPerRow: number;
   private readonly nodeCover: Float64Array;
   private readonly leafCover: Float32Array;
   /** Share of each internal node's cover that goes left and right (precomputed: the walk reads them per node). */
@@ -87,7 +89,8 @@ export class ForestShap {
     this.leftShare = Float64Array.from(a.left, (c, n) => this.fraction(n, c));
     this.rightShare = Float64Array.from(a.right, (c, n) => this.fraction(n, c));
     this.expected = this.expectedValues();
-    const depth = this.maxDepth();
+    const { deepest: depth, work } = this.pathShape();
+    this.workPerRow = work;
     this.reciprocal = Float64Array.from({ length: depth + 3 }, (_, k) => (k === 0 ? 0 : 1 / k));
     const storage = ((depth + 2) * (depth + 3)) / 2;
     this.pathFeature = new Int32Array(storage);
@@ -292,19 +295,31 @@ export class ForestShap {
     return expected;
   }
 
-  /** Deepest leaf over all trees (the root is depth 0). */
-  private maxDepth(): number {
+  /**
+   * Deepest leaf over all trees (the root is depth 0), and the steps one row's explanation takes
+   * (workPerRow): each node extends the path by one (O(length)), each leaf credits every path feature
+   * (O(length²), per output when leaves hold one value per output).
+   */
+  private pathShape(): { deepest: number; work: number } {
     const nNodes = this.feature.length;
     const depth = new Int32Array(nNodes);
     let deepest = 0;
+    let work = 0;
+    const perLeaf = this.leafWidth > 1 ? this.width : 1;
     // Roots are never anyone's child, so they keep depth 0; parents precede children in index order.
     for (let n = 0; n < nNodes; n++) {
       const l = this.left[n];
       const r = this.right[n];
+      const length = depth[n] + 2;
+      work += length - 1;
       if (l >= 0) depth[l] = depth[n] + 1;
+      else work += perLeaf * length * length;
       if (r >= 0) depth[r] = depth[n] + 1;
+      else work += perLeaf * length * length;
       if (l < 0 || r < 0) deepest = Math.max(deepest, depth[n] + 1);
     }
-    return deepest;
+    // A tree that is a single leaf.
+    for (const root of this.roots) if (root < 0) work += perLeaf;
+    return { deepest, work };
   }
 }

@@ -18,6 +18,7 @@ import { recordForDrift, rowArray, type SampledRows } from '../drift-sampler';
 import { imageRowsToColumns, imageShapeOf } from '../image-rows';
 import { IMAGE_FILE_MAX_VALUE } from '../../engine/core/image-shape';
 import { loadForecaster, loadPredictor } from '../model-cache';
+import { explainMicrosPerRow, maxExplainedRows } from '../../engine/explain/explain-cost';
 import { describedVersion, loadOrCorrupt, servedVersion, versionNotFound, versionParam } from '../model-versions';
 import { forgetModel } from '../version-cache';
 import { cleanUpDeletedModel, forgetDeletedModel } from '../model-deletion';
@@ -151,6 +152,7 @@ models.post('/:model/predict', async (c) => {
     result = namingRefusedRow(body, () => predictor.predictTable(table));
   } else {
     const given = body.table ? csvRowObjects(body.table) : body.rows;
+    if (body.explain) refuseCostlyExplanation(predictor, given.length);
     const rows = namingRefusedRow(body, () => (shape ? imageRowsToColumns(shape, predictor.envelope.columns, given) : given));
     sampled = rowArray(rows);
     result = namingRefusedRow(body, () => predictor.predictRows(rows));
@@ -170,6 +172,23 @@ models.post('/:model/predict', async (c) => {
   }
   return c.json({ model: { name, version: resolved.version }, ...result, ...explained });
 });
+
+/**
+ * Refuses, before any work, explanations that would run longer than one request may (explain-cost): exact
+ * TreeSHAP over a forest of deep trees takes tens of milliseconds a row. A model without explanations is
+ * refused here too, as explaining it would be (422 explain_unavailable).
+ */
+function refuseCostlyExplanation(predictor: Predictor, rows: number): void {
+  const work = predictor.explainWorkPerRow();
+  const max = maxExplainedRows(work);
+  if (rows <= max) return;
+  const seconds = (rows * explainMicrosPerRow(work)) / 1e6;
+  throw new ApiError(400, 'invalid_request', `explaining ${rows} rows of this model would take about ${Math.ceil(seconds)} s of CPU (${(explainMicrosPerRow(work) / 1000).toFixed(1)} ms a row: exact explanations walk every leaf of every tree), more than one request may use; explain at most ${max} rows per request, or predict without explain`, {
+    field: 'explain',
+    rows,
+    max_rows: max,
+  });
+}
 
 /** A predict request: JSON rows, or a CSV or Parquet batch kept as columns of cells. */
 type PredictRequest =
