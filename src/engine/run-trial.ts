@@ -283,7 +283,8 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec):
       task,
       nClasses,
       rng: rng.fork(10 + f),
-      valid: watched > 0 ? { X: rowsOf(features.X, fitRows, train.length), y: yTrain.subarray(fitRows) } : validSet,
+      // Too few training rows to set any aside (under 10): no early stopping at all, rather than on the scored rows.
+      ...(watched > 0 ? { valid: { X: rowsOf(features.X, fitRows, train.length), y: yTrain.subarray(fitRows) } } : {}),
       columnKinds: pipe.kinds,
       yieldControl: spec.yieldControl,
       ...(spec.image ? { image: spec.image } : {}),

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/core/rng';
 import { parseCsv } from '../../src/engine/data/csv';
 import { inferDataset } from '../../src/engine/data/infer-schema';
+import { getModelSpec } from '../../src/engine/models/registry';
 import { runTrial } from '../../src/engine/run-trial';
 
 /** 300 rows of four uniform features and a coin-flip label. */
@@ -31,4 +32,15 @@ describe('early stopping in cross-validation', () => {
     const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
     expect(mean).toBeLessThan(0.52);
   }, 120_000);
+
+  it('does not stop early at all when a fold has too few training rows to set some aside (it watched the scored rows)', async () => {
+    // 12 rows in 3 folds: 8 training rows a fold, under the 10 that a watched fifth needs.
+    const rng = new Rng(4);
+    const lines = ['a,b,y', ...Array.from({ length: 12 }, (_, i) => [rng.next(), rng.next(), i % 2 ? 'p' : 'q'].join(','))];
+    const out = await runTrial(inferDataset(parseCsv(lines.join('\n'))).dataset, { family: 'gbdt', params: {}, target: 'y', metric: 'roc_auc', seed: 1, folds: 3 });
+    if (out.status !== 'complete') throw new Error(out.reason);
+    // Every fold trained all its rounds, hundreds (not the few picked on the rows it is scored on: 18), and so does the refit.
+    const rounds = getModelSpec('gbdt').defaults({ rows: 12, cols: 2, task: 'binary', nClasses: 2 }).n_estimators;
+    expect(out.fitInfo.refit_iterations).toBeGreaterThanOrEqual(rounds);
+  });
 });
