@@ -40,7 +40,7 @@ describe('early stopping in cross-validation', () => {
     const out = await runTrial(inferDataset(parseCsv(lines.join('\n'))).dataset, { family: 'gbdt', params: {}, target: 'y', metric: 'roc_auc', seed: 1, folds: 3 });
     if (out.status !== 'complete') throw new Error(out.reason);
     // Every fold trained all its rounds, hundreds (not the few picked on the rows it is scored on: 18), and so does the refit.
-    const rounds = getModelSpec('gbdt').defaults({ rows: 12, cols: 2, task: 'binary', nClasses: 2 }).n_estimators;
+    const rounds = Number(getModelSpec('gbdt').defaults({ rows: 12, cols: 2, task: 'binary', nClasses: 2 }).n_estimators);
     expect(out.fitInfo.refit_iterations).toBeGreaterThanOrEqual(rounds);
   });
 });

@@ -11,6 +11,7 @@ import { duration, el, link, num, replace } from '../dom.js';
 import { alignGroups, liveChart } from '../charts.js';
 import { badge, errorBox, facts, table } from '../widgets.js';
 import { seriesScoresSection } from '../series-scores.js';
+import { bestSoFar } from '../best-so-far.js';
 
 /** Parameters worth putting on the scatter's x axis first, when a trial has them. */
 const PREFERRED_PARAMS = ['learning_rate', 'lr', 'alpha', 'l2', 'C', 'n_neighbors', 'max_depth', 'num_leaves', 'n_estimators'];
@@ -56,10 +57,7 @@ export async function jobPage(root, { id }, signal) {
 
   function drawTrials(trials, view) {
     const scored = trials.filter((t) => t.status === 'complete' && t.score !== null).sort((a, b) => a.number - b.number);
-    const better = (a, b) => (view.greater_is_better ? a > b : a < b);
-    let best = null;
-    const bestSoFar = scored.map((t) => (best = best === null || better(t.score, best) ? t.score : best));
-    byTrial.update([scored.map((t) => t.number), scored.map((t) => t.score), bestSoFar], [
+    byTrial.update([scored.map((t) => t.number), scored.map((t) => t.score), bestSoFar(scored, view.greater_is_better)], [
       { label: 'trial score', points: true },
       { label: 'best so far', stepped: true, showPoints: false },
     ]);
