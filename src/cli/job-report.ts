@@ -48,7 +48,7 @@ export function describeJob(job: Job, cli: string, leaderboardRows = 10): string
   ];
   if (job.best_estimate) {
     const e = job.best_estimate;
-    lines.push(`  expect   ${metric} ${formatNumber(e.score)} on new rows (90%: ${formatNumber(e.interval[0])} to ${formatNumber(e.interval[1])}): the best trial without the optimism of picking it among ${e.candidates}`);
+    lines.push(`  expect   ${metric} ${formatNumber(e.score)} on new rows (90%: ${formatNumber(e.interval[0])} to ${formatNumber(e.interval[1])}): the best trial without the optimism of picking it among the ${e.candidates} leading trials`);
   }
   if (job.ensemble) lines.push(`  ensemble ${job.ensemble.status}${job.ensemble.score !== undefined ? `, ${metric} ${formatNumber(job.ensemble.score)}` : ''}${job.ensemble.reason ? `: ${job.ensemble.reason}` : ''}${ensembleNotPublished(job)}`);
   if (job.model) lines.push(`  model    ${job.model.name} v${job.model.version}${describePublished(job)}${notChampion(job)}`);
@@ -71,7 +71,8 @@ export function describeJob(job: Job, cli: string, leaderboardRows = 10): string
     const nas = shown.some((e) => e.family === 'cnn');
     lines.push(
       '',
-      `leaderboard (${metric}, cross-validated, best first${job.leaderboard.length > shown.length ? `; top ${shown.length} of ${job.leaderboard.length}` : ''})`,
+      // A forecast's trials validate on rolling origins (forecast.origins), never on shuffled folds.
+      `leaderboard (${metric}, ${job.forecast ? `validated on ${job.forecast.origins} rolling origin${job.forecast.origins === 1 ? '' : 's'}` : 'cross-validated'}, best first${job.leaderboard.length > shown.length ? `; top ${shown.length} of ${job.leaderboard.length}` : ''})`,
       renderTable(
         ['#', 'trial', 'family', metric, 'fit', 'rows', ...(nas ? ['architecture'] : [])],
         shown.map((e, i) => [i + 1, e.trial_id, e.family, formatNumber(e.score), formatDuration(e.fit_ms), e.fidelity === 1 ? 'all' : `${Math.round(e.fidelity * 100)}%`, ...(nas ? [e.family === 'cnn' ? cnnArchitecture(e.params) : ''] : [])]),

@@ -41,7 +41,7 @@ function job(over: Partial<Job>): Job {
 describe('job report', () => {
   it('says what to expect on new rows when the job has an estimate', () => {
     const text = describeJob(job({ best_estimate: { score: 0.0812, interval: [0.061, 0.104], bootstraps: 100, candidates: 21, rows: 1347, method: 'bootstrap_bias_corrected_cv' } }), CLI);
-    expect(text).toContain('  expect   log_loss 0.0812 on new rows (90%: 0.0610 to 0.1040): the best trial without the optimism of picking it among 21');
+    expect(text).toContain('  expect   log_loss 0.0812 on new rows (90%: 0.0610 to 0.1040): the best trial without the optimism of picking it among the 21 leading trials');
     expect(describeJob(job({}), CLI).includes('expect')).toBe(false);
   });
 
@@ -213,6 +213,9 @@ describe('job report', () => {
     // The job's metric names the scores; a total beyond the listed ones is the count given.
     expect(forecast({ metric: 'mase', series_scores: scores.slice(0, 2), series_scores_total: 1200 }).find((l) => l.startsWith('  worst series'))).toBe('  worst series (mase): north 41.23 (36 points), east 36.23 (36 points); 1200 series in all');
     expect(forecast({ series_scores: scores.slice(0, 2) }).find((l) => l.startsWith('  worst series'))).toBe('  worst series (rmse): north 41.23 (36 points), east 36.23 (36 points)');
+    // Its leaderboard was validated on rolling origins, not cross-validated.
+    const withOrigins = forecast({ forecast: { time_column: 'day', horizon: 7, season: 7, origins: 3 }, leaderboard: [entry('t0001', 'ets', 12.5)] });
+    expect(withOrigins.find((l) => l.startsWith('leaderboard'))).toBe('leaderboard (rmse, validated on 3 rolling origins, best first)');
     expect(describeJob(job({}), CLI)).not.toContain('worst series');
   });
 });
