@@ -10,8 +10,8 @@
 import { ApiClientError } from '../client';
 import { sniffFile } from './file-magic';
 
-/** Extensions sent as images. */
-const IMAGE_NAME = /\.(png|jpe?g)$/i;
+/** Extensions sent as images (.jfif, .jpe and .jif are JPEGs: a browser on Windows often saves them so). */
+const IMAGE_NAME = /\.(png|jpe?g|jpe|jfif|jif)$/i;
 
 /** Image formats the server does not decode, by extension, with the name a person knows them by. */
 const UNSUPPORTED_IMAGE_NAMES: readonly [RegExp, string][] = [
@@ -51,6 +51,20 @@ export function nameImageFile(err: unknown, files: readonly string[]): unknown {
   if (file === undefined) return err;
   const message = err.message.replace(/^rows\[\d+\]\.image\b/, file);
   return new ApiClientError(err.status, err.code, message, { ...err.details, file }, err.request);
+}
+
+/**
+ * The first image file too large for one predict request once base64-encoded (4 bytes a 3, inside its
+ * JSON row), with what to do; undefined when every one fits. The server's answer to it would be a 413
+ * naming no file.
+ */
+export function oversizedImage(files: readonly { readonly path: string; readonly bytes: Uint8Array }[], maxBodyBytes: number): { path: string; message: string } | undefined {
+  // Room for the row and the body around it: {"rows":[{"image":"…"}],"version":N}.
+  const room = maxBodyBytes - 1024;
+  const big = files.find((f) => Math.ceil(f.bytes.length / 3) * 4 > room);
+  if (!big) return undefined;
+  const mb = (n: number) => (n / 1048576).toFixed(1);
+  return { path: big.path, message: `the image is ${mb(big.bytes.length)} MiB, over the ${mb((room * 3) / 4)} MiB a predict request can carry once base64-encoded (${mb(maxBodyBytes)} MiB a request); scale it down first (the model reads it at its own small size anyway)` };
 }
 
 /** The hint pointing from `forecast` to `predict`, with the kind of file the model takes. */

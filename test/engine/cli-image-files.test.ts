@@ -9,7 +9,7 @@ import { encode as encodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { ApiClientError } from '../../src/client';
 import { sniffFile } from '../../src/cli/file-magic';
-import { isImageFile, nameImageFile, predictCommandHint, unsupportedImageFormat } from '../../src/cli/image-files';
+import { isImageFile, nameImageFile, oversizedImage, predictCommandHint, unsupportedImageFormat } from '../../src/cli/image-files';
 import { shiftPosition } from '../../src/cli/predict-batches';
 
 const png = encodePng({ width: 1, height: 1, channels: 1, depth: 8, data: Uint8Array.of(7) });
@@ -20,8 +20,20 @@ describe('image files', () => {
     expect(isImageFile('scan', png)).toBe(true);
     expect(isImageFile('photo.webcam', jpegStart)).toBe(true);
     expect(isImageFile('cat.JPG', new Uint8Array(0))).toBe(true);
+    expect(isImageFile('saved by a browser.jfif', new Uint8Array(0))).toBe(true);
     expect(isImageFile('table.csv', new TextEncoder().encode('a,b\n1,2\n'))).toBe(false);
     expect(isImageFile('data', new TextEncoder().encode('\u0089PNG as text'))).toBe(false);
+  });
+
+  it('too large for one predict request once base64-encoded are named, with what to do', () => {
+    const files = [
+      { path: 'small.png', bytes: new Uint8Array(1000) },
+      { path: 'huge.jpg', bytes: new Uint8Array(7 * 1048576) },
+    ];
+    const big = oversizedImage(files, 8 * 1048576);
+    expect(big?.path).toBe('huge.jpg');
+    expect(big?.message).toMatch(/^the image is 7\.0 MiB, over the 6\.0 MiB a predict request can carry once base64-encoded \(8\.0 MiB a request\); scale it down first/);
+    expect(oversizedImage(files.slice(0, 1), 8 * 1048576)).toBeUndefined();
   });
 
   it('in a format the server does not decode are told by their first bytes, or by their extension', () => {

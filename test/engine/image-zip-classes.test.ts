@@ -36,6 +36,14 @@ describe('wrapping folders', () => {
     expect(table.warnings).toEqual([]);
   });
 
+  it('reads JPEGs named .jfif, .jpe or .jif (a browser on Windows saves them so) as images', () => {
+    const files = classes('', SHAPES);
+    const renamed = Object.fromEntries(Object.entries(files).map(([path, bytes], i) => [path.replace(/\.png$/, ['.jfif', '.JPE', '.jif', '.png'][i % 4]), bytes]));
+    const table = imageTableFromZip(zipSync(renamed));
+    expect(table.classCounts).toEqual({ circle: 5, square: 5, triangle: 5 });
+    expect(table.warnings).toEqual([]);
+  });
+
   it(`looks through up to ${MAX_WRAPPERS} wrapping folders, and no further`, () => {
     const deep = (n: number) => `${Array.from({ length: n }, (_, i) => `w${i}`).join('/')}/`;
     expect(levels(imageTableFromZip(zipSync(classes(deep(MAX_WRAPPERS), ['a', 'b']))))).toEqual(['a', 'b']);

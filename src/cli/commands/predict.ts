@@ -20,7 +20,7 @@ import type { Context } from '../context';
 import { csvToLinedRows, parquetToRows } from '../table-rows';
 import { decodeCsvFile, ENCODING_HELP, encodingOption } from '../csv-encoding';
 import { HintedApiError, UsageError } from '../errors';
-import { isImageFile, nameImageFile } from '../image-files';
+import { isImageFile, nameImageFile, oversizedImage } from '../image-files';
 import { nameTableFile, refuseUnsendable } from '../predict-inputs';
 import { forecastCommandHint } from '../forecast-hint';
 import { emit } from '../output';
@@ -60,6 +60,8 @@ export function registerPredict(program: Command): void {
         let result: Prediction;
         try {
           if (images.length > 0) {
+            const big = oversizedImage(files, MAX_BODY_BYTES);
+            if (big) throw new UsageError(big.message, big.path);
             const rows = files.map((f) => ({ image: f.bytes.toString('base64') }));
             result = await predictRows(ctx.api, model, rows, opts, { imageFiles: images });
           } else {

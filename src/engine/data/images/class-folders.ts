@@ -25,7 +25,8 @@ export interface ClassFolders {
   readonly warnings: string[];
 }
 
-const IMAGE_NAME_RE = /\.(png|jpe?g)$/i;
+/** PNG and JPEG by extension; a JPEG saved by a browser on Windows is often .jfif (.jpe, .jif: other JPEG spellings). */
+const IMAGE_NAME_RE = /\.(png|jpe?g|jpe|jfif|jif)$/i;
 
 /** Other image formats, by extension: files a user put in a class folder meaning them as images. */
 const OTHER_FORMATS: Readonly<Record<string, string>> = {
