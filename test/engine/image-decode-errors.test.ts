@@ -150,3 +150,29 @@ describe('PNGs that would cost more than they say', () => {
     expect(checkPngData(withProfile, 'profiled.png')).toEqual(plain);
   });
 });
+
+describe('PNG colour-key transparency (tRNS on a gray or RGB image)', () => {
+  /** `png` with a tRNS chunk of `words` (16-bit values) inserted after its header, where it belongs. */
+  const keyed = (png: Uint8Array, words: number[]) => {
+    const data = new Uint8Array(words.length * 2);
+    words.forEach((w, i) => new DataView(data.buffer).setUint16(2 * i, w));
+    return joinBytes([png.subarray(0, 33), chunk('tRNS', data), png.subarray(33)]);
+  };
+
+  it('makes the named gray value transparent (an alpha channel is added), which the resize lays over white', () => {
+    const gray = encodePng({ width: 2, height: 2, channels: 1, depth: 8, data: Uint8Array.from([0, 100, 0, 200]) });
+    const decoded = decodeImage(keyed(gray, [0]), 'icon.png');
+    expect(decoded.channels).toBe(2);
+    expect(Array.from(decoded.data)).toEqual([0, 0, 100, 255, 0, 0, 200, 255]);
+    // Without the chunk the same pixels stay opaque gray.
+    expect(decodeImage(gray, 'icon.png').channels).toBe(1);
+  });
+
+  it('compares 16-bit RGB samples as stored, so a colour rounding to the same byte stays opaque', () => {
+    const words = Uint16Array.from([2570, 5140, 7710, 2571, 5140, 7710, 0, 0, 0, 2570, 5140, 7710]);
+    const rgb = encodePng({ width: 2, height: 2, channels: 3, depth: 16, data: words });
+    const decoded = decodeImage(keyed(rgb, [2570, 5140, 7710]), 'deep.png');
+    expect(decoded.channels).toBe(4);
+    expect([decoded.data[3], decoded.data[7], decoded.data[11], decoded.data[15]]).toEqual([0, 255, 255, 0]);
+  });
+});

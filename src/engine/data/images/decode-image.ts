@@ -14,6 +14,7 @@ import jpeg from 'jpeg-js';
 import { EngineError } from '../../core/errors';
 import { exifOrientation, orientImage, swapsSides } from './exif-orientation';
 import { type JpegComponent, jpegDecodeBytes, largestJpegWithin, MAX_JPEG_DECODE_BYTES } from './jpeg-memory';
+import { withColourKey } from './png-colour-key';
 import { checkPngData } from './png-guard';
 
 export { MAX_JPEG_DECODE_BYTES } from './jpeg-memory';
@@ -118,7 +119,7 @@ function readJpegHeader(bytes: Uint8Array, label: string): ImageHeader {
 /**
  * Decodes a PNG or JPEG to 8-bit pixels. 16-bit samples are rounded to 8 bits, palettes expanded to RGB
  * (RGBA when the palette has transparency), 1/2/4-bit gray scaled to 0..255, and a gray JPEG kept as one
- * channel. PNG colour-key transparency (tRNS on gray or RGB images) is ignored.
+ * channel. PNG colour-key transparency (tRNS on gray or RGB images) becomes an alpha channel (png-colour-key).
  * @param label what to call the file in errors (its path in a zip, or `rows[3].image`)
  */
 export function decodeImage(bytes: Uint8Array, label: string, maxPixels = MAX_SOURCE_PIXELS): DecodedImage {
@@ -153,7 +154,7 @@ function decodePngPixels(bytes: Uint8Array, label: string): DecodedImage {
   let data: Uint8Array;
   try {
     png = decodePng(checked);
-    data = png.palette ? convertIndexedToRgb(png) : to8Bit(png.data, png.depth, png.width, png.height, png.channels);
+    data = png.palette ? convertIndexedToRgb(png) : withColourKey(png, to8Bit(png.data, png.depth, png.width, png.height, png.channels));
   } catch (err) {
     throw invalid(label, damagedPng(bytes, (err as Error).message));
   }
