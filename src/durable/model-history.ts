@@ -31,6 +31,13 @@ export interface ModelEvent {
   readonly comparison?: ChallengeComparison;
   /** What an `advanced` event moved. */
   readonly advance?: AdvanceRecord;
+  /**
+   * A `retrain_skipped` event standing for this many scheduled runs in a row skipped for the same cause
+   * (recordSkip), the first at `first_at`, the latest at `at` (its reason names the latest's due time).
+   * Absent: one run.
+   */
+  readonly repeats?: number;
+  readonly first_at?: string;
 }
 
 /**
@@ -82,13 +89,30 @@ export interface ChallengeComparison {
 }
 
 export const MODEL_EVENTS_DDL = `CREATE TABLE IF NOT EXISTS model_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, at TEXT NOT NULL,
-  kind TEXT NOT NULL, version INTEGER, previous_version INTEGER, job_id TEXT, reason TEXT NOT NULL, comparison TEXT, advance TEXT)`;
+  kind TEXT NOT NULL, version INTEGER, previous_version INTEGER, job_id TEXT, reason TEXT NOT NULL, comparison TEXT, advance TEXT, repeats INTEGER, first_at TEXT)`;
 
 /** Adds the columns later versions introduced to a table created before them (SQLite has no ADD COLUMN IF NOT EXISTS). */
 export function upgradeModelEvents(sql: SqlStorage): void {
   const columns = sql.exec<{ name: string }>('PRAGMA table_info(model_events)').toArray().map((c) => c.name);
   if (!columns.includes('comparison')) sql.exec('ALTER TABLE model_events ADD COLUMN comparison TEXT');
   if (!columns.includes('advance')) sql.exec('ALTER TABLE model_events ADD COLUMN advance TEXT');
+  if (!columns.includes('repeats')) sql.exec('ALTER TABLE model_events ADD COLUMN repeats INTEGER');
+  if (!columns.includes('first_at')) sql.exec('ALTER TABLE model_events ADD COLUMN first_at TEXT');
+}
+
+/**
+ * Records a skipped scheduled run. When the model's latest event is a skip for the same `cause`, that
+ * event is updated in place (counted in `repeats`, its time and reason the latest run's) instead of a new
+ * one added: a 5-minute schedule with nothing new to learn skips 288 times a day, and the history (read
+ * whole by the model view and by rollback) would grow by as many rows, forever.
+ */
+export function recordSkip(sql: SqlStorage, name: string, at: string, reason: string, cause: string): void {
+  const last = sql.exec<{ seq: number; kind: string; reason: string; repeats: number | null; first_at: string | null; at: string }>('SELECT seq, kind, reason, repeats, first_at, at FROM model_events WHERE name = ? ORDER BY seq DESC LIMIT 1', name).toArray()[0];
+  if (last && last.kind === 'retrain_skipped' && last.reason.endsWith(`: ${cause}`)) {
+    sql.exec('UPDATE model_events SET at = ?, reason = ?, repeats = ?, first_at = ? WHERE seq = ?', at, reason, (last.repeats ?? 1) + 1, last.first_at ?? last.at, last.seq);
+    return;
+  }
+  recordEvent(sql, name, { at, kind: 'retrain_skipped', version: null, previous_version: null, job_id: null, reason });
 }
 
 export function recordEvent(sql: SqlStorage, name: string, e: Omit<ModelEvent, 'at'> & { at?: string }): void {
@@ -119,6 +143,7 @@ export function listEvents(sql: SqlStorage, name: string): ModelEvent[] {
       reason: String(r.reason),
       ...(typeof r.comparison === 'string' ? { comparison: JSON.parse(r.comparison) as ChallengeComparison } : {}),
       ...(typeof r.advance === 'string' ? { advance: JSON.parse(r.advance) as AdvanceRecord } : {}),
+      ...(r.repeats !== null && r.repeats !== undefined ? { repeats: Number(r.repeats), first_at: String(r.first_at) } : {}),
     }));
 }
 

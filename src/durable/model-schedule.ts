@@ -18,7 +18,7 @@
  * Every change bumps a revision number, which the global ScheduleBoard uses to ignore stale updates.
  */
 import { firstDueAt, nextDueAt, parseCadence } from './cadence';
-import { recordEvent } from './model-history';
+import { recordEvent, recordSkip } from './model-history';
 import { newRows } from './new-rows';
 import type { PromotionRule } from './protocol';
 import { checkNewRows, type DriftTrigger } from './retrain-rules';
@@ -460,13 +460,8 @@ export function finishRun(sql: SqlStorage, model: string, seq: number, outcome: 
   if (!row || row.status !== 'claimed') return false;
   const started = outcome.status === 'started';
   sql.exec('UPDATE schedule_runs SET status = ?, job_id = ?, reason = ?, started_at = ?, finished_at = ? WHERE seq = ?', outcome.status, outcome.job_id, outcome.reason, started ? now : null, started ? null : now, seq);
-  recordEvent(sql, model, {
-    at: iso(now),
-    kind: started ? 'retrain_started' : 'retrain_skipped',
-    version: null,
-    previous_version: null,
-    job_id: outcome.job_id,
-    reason: `scheduled run due ${iso(Number(row.due_at))}: ${outcome.reason}`,
-  });
+  const reason = `scheduled run due ${iso(Number(row.due_at))}: ${outcome.reason}`;
+  if (started) recordEvent(sql, model, { at: iso(now), kind: 'retrain_started', version: null, previous_version: null, job_id: outcome.job_id, reason });
+  else recordSkip(sql, model, iso(now), reason, outcome.reason);
   return true;
 }

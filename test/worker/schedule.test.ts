@@ -230,6 +230,31 @@ describe('scheduled retraining', () => {
     expect((await reg.getSchedule('m'))!.runs.map((r) => [r.run, r.status])).toEqual([[3, 'skipped'], [2, 'skipped'], [1, 'failed']]);
   });
 
+  it('records runs skipped in a row for the same cause as one history event counting them, and a new cause as a new event', async () => {
+    const reg = env.REGISTRY.getByName('sched-repeats');
+    const iso = new Date().toISOString();
+    const HOUR = 60 * MIN;
+    await reg.addDatasetVersion('d', { rows: 100, bytes: 1, columns: [], raw_key: 'raw', data_key: 'data', created_at: iso });
+    await reg.publish('m', { job_id: 'j0', trial_id: 't0000', family: 'linear', artifact_key: 'a', task: 'binary', target: 'label', classes: ['a', 'b'], metric: 'roc_auc', greater_is_better: true, score: 0.8, dataset: { name: 'd', version: 1 } });
+    const set = await reg.putSchedule('m', { every: '1h', dataset: 'd', budget: { trials: 1 }, min_new_rows: 0, margin: 0.002 });
+    const skips = async () => (await reg.getModel('m'))!.history.filter((e) => e.kind === 'retrain_skipped');
+    // Nothing new to learn, three times: one event, counting three, dated from the first to the last.
+    for (let k = 0; k < 3; k++) expect(await reg.claimScheduledRun('m', set.next_due_at + k * HOUR)).toMatchObject({ claimed: true, outcome: 'skipped' });
+    const [once] = await skips();
+    expect(await skips()).toHaveLength(1);
+    expect(once).toMatchObject({ repeats: 3, job_id: null });
+    expect(Date.parse(once.first_at!)).toBeLessThanOrEqual(Date.parse(once.at));
+    expect(once.reason).toBe(`scheduled run due ${new Date(set.next_due_at + 2 * HOUR).toISOString()}: nothing new to learn: dataset "d" v1 (100 rows) is the data champion v1 was trained on`);
+    // Another cause is another event; each run is still listed with the schedule.
+    await reg.deleteDataset('d');
+    expect(await reg.claimScheduledRun('m', set.next_due_at + 3 * HOUR)).toMatchObject({ claimed: true, outcome: 'skipped' });
+    const after = await skips();
+    expect(after).toHaveLength(2);
+    expect(after[1].repeats).toBeUndefined();
+    expect(after[1].reason).toMatch(/dataset "d" no longer exists/);
+    expect((await reg.getSchedule('m'))!.runs).toHaveLength(4);
+  });
+
   it('waits while any job publishing to the model is unfinished (also after the schedule was removed and set again), skips the data the model last trained on, and counts the rows new since', async () => {
     const reg = env.REGISTRY.getByName('sched-unit-2');
     const iso = new Date().toISOString();
