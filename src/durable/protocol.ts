@@ -136,6 +136,8 @@ export interface JobConfig {
   readonly image?: ImageShape;
   /** Set on a table job whose features hold a complete `px_*` grid: their full intensity (ModelEnvelope.pixel_max). */
   readonly pixel_max?: number;
+  /** With pixel_max, when those pixels go below 0: their black (ModelEnvelope.pixel_min). */
+  readonly pixel_min?: number;
   /** Set on a forecast job (its task is then "regression" and its metric rmse, mae, mase or mape: engine/forecast/forecast-metric). */
   readonly forecast?: ForecastJobSpec;
 }
@@ -171,6 +173,7 @@ export interface TrialWork {
   readonly accepted_columns?: readonly string[];
   readonly image?: ImageShape;
   readonly pixel_max?: number;
+  readonly pixel_min?: number;
   readonly forecast?: ForecastJobSpec;
   /** The job's serving cap, µs per row: a bag over it falls back to a refit. */
   readonly max_serving_us?: number;

@@ -43,6 +43,7 @@ export function trialWork(config: JobConfig, trialId: string, trial: TrialEntry)
     ...(config.accepted_columns ? { accepted_columns: config.accepted_columns } : {}),
     ...(config.image ? { image: config.image } : {}),
     ...(config.pixel_max !== undefined ? { pixel_max: config.pixel_max } : {}),
+    ...(config.pixel_min !== undefined ? { pixel_min: config.pixel_min } : {}),
     ...(config.forecast ? { forecast: config.forecast } : {}),
     ...(config.max_serving_us !== undefined ? { max_serving_us: config.max_serving_us } : {}),
   };

@@ -72,6 +72,8 @@ export interface TrialSpec {
   readonly image?: ImageShape;
   /** A table trial on a complete `px_*` grid: its pixels' full intensity, saved in the envelope (pixel_max). */
   readonly pixelMax?: number;
+  /** With pixelMax, when the pixels go below 0: their black (pixel_min). */
+  readonly pixelMin?: number;
   /**
    * Let a family that can (ModelSpec.outOfBag: a forest) validate on its out-of-bag rows (one
    * forest whose trees each skip a fold, then the refit) instead of cross-validating (see
@@ -228,7 +230,7 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec):
     pipeline,
     model: artifact,
     ...(spec.image ? { image: spec.image } : {}),
-    ...(spec.pixelMax !== undefined && !spec.image ? { pixel_max: spec.pixelMax } : {}),
+    ...(spec.pixelMax !== undefined && !spec.image ? { pixel_max: spec.pixelMax, ...(spec.pixelMin !== undefined ? { pixel_min: spec.pixelMin } : {}) } : {}),
   });
   const refit = refitSet(rows, y, task, spec);
   const matrices = new MatrixBuffer(encodedWidth(ds, exclude, model.featureStyle, nClasses), refit.rows.length + k * Math.max(2, nClasses), ds);

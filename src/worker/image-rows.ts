@@ -29,7 +29,8 @@ export function imageShapeOf(envelope: ModelEnvelope): ImageShape | undefined {
   let shape = shapes.get(envelope);
   if (shape === undefined) {
     const inferred = envelope.image ? undefined : inferImageShape(envelope.columns);
-    shape = envelope.image ?? (inferred && envelope.pixel_max !== undefined ? { ...inferred, maxValue: envelope.pixel_max } : inferred) ?? null;
+    const range = envelope.pixel_max !== undefined ? { maxValue: envelope.pixel_max, ...(envelope.pixel_min !== undefined ? { minValue: envelope.pixel_min } : {}) } : {};
+    shape = envelope.image ?? (inferred ? { ...inferred, ...range } : null);
     shapes.set(envelope, shape);
   }
   return shape ?? undefined;
@@ -86,7 +87,7 @@ function imagePixels(shape: ImageShape, value: unknown, row: number): ArrayLike<
   }
   try {
     const pixels = resizeImage(decodeImage(bytes, `rows[${row}].image`), { height: shape.height, width: shape.width, channels: shape.channels });
-    return toTrainingRange(pixels, shape.maxValue ?? IMAGE_FILE_MAX_VALUE);
+    return toTrainingRange(pixels, shape.minValue ?? 0, shape.maxValue ?? IMAGE_FILE_MAX_VALUE);
   } catch (err) {
     // The engine's message already starts with the label it was given (rows[i].image).
     if (err instanceof EngineError) throw new ApiError(400, 'invalid_request', err.message, { row, field: 'image' });
@@ -95,13 +96,14 @@ function imagePixels(shape: ImageShape, value: unknown, row: number): ArrayLike<
 }
 
 /**
- * A decoded image's 0..255 values in the range the model was trained on (ImageShape.maxValue): a model
- * trained on the 0..16 digits CSV would read a PNG's 255 as sixteen times its brightest ink.
+ * A decoded image's 0..255 values mapped onto the range the model was trained on (ImageShape.minValue to
+ * maxValue): a model trained on the 0..16 digits CSV would read a PNG's 255 as sixteen times its
+ * brightest ink, and one trained on -1..1 pixels a black pixel as mid-gray.
  */
-function toTrainingRange(pixels: Uint8Array, maxValue: number): ArrayLike<number> {
-  if (maxValue === IMAGE_FILE_MAX_VALUE) return pixels;
-  const factor = maxValue / IMAGE_FILE_MAX_VALUE;
-  return Float64Array.from(pixels, (v) => v * factor);
+function toTrainingRange(pixels: Uint8Array, minValue: number, maxValue: number): ArrayLike<number> {
+  if (minValue === 0 && maxValue === IMAGE_FILE_MAX_VALUE) return pixels;
+  const factor = (maxValue - minValue) / IMAGE_FILE_MAX_VALUE;
+  return Float64Array.from(pixels, (v) => minValue + v * factor);
 }
 
 /** The path of value k of a `pixels` array as given: `pixels[k]` when flat, `pixels[y][x]` or `pixels[y][x][c]` when nested. */

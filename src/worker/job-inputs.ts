@@ -8,7 +8,7 @@
  */
 import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shape';
 import { inferImageShape, missingPixelColumns, pixelColumnNames } from '../engine/data/images/pixel-columns';
-import { pixelMaxValue } from '../engine/data/images/pixel-range';
+import { pixelMaxValue, pixelMinValue } from '../engine/data/images/pixel-range';
 import type { Column, Dataset, NumericColumn } from '../engine/data/dataset';
 import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, lateShortWarnings, lateStartNote, lateStartWarnings, MAX_ORIGINS, minTrainLength, mostOrigins, naturalSeason, pastFillWarnings, pastLagBound, seasonReach, type SeriesInfo, showTimeOf, validationPlan, weekPeriod } from '../engine/forecast';
 import type { ForecastShape } from '../engine/forecast/types';
@@ -61,17 +61,24 @@ export function resolveImageShape(
       throw new ApiError(400, 'invalid_request', `image.${side}: the pixel columns give ${side} ${shape[side]}, not ${given}`, { field: `image.${side}` });
     }
   }
-  // Full intensity: given, 255 for image files, or read from the pixels (see pixel-range); predict scales image files to it.
-  const maxValue = requested?.max_value ?? (isImageUploadProfile(profile) ? IMAGE_FILE_MAX_VALUE : pixelMaxValue(features as NumericColumn[]));
-  return { ...shape, ...(requested?.flip_invariant ? { flipInvariant: true } : {}), maxValue };
+  // Full intensity: given, 255 for image files, or read from the pixels (see pixel-range); predict scales
+  // image files to it (and from black at minValue when the pixels go below 0).
+  const files = isImageUploadProfile(profile);
+  if (files && requested?.max_value !== undefined && requested.max_value !== IMAGE_FILE_MAX_VALUE) {
+    throw new ApiError(400, 'invalid_request', `image.max_value: a dataset uploaded as image files holds 0..${IMAGE_FILE_MAX_VALUE} by construction; leave max_value out (it is for a CSV of pixels on another scale)`, { field: 'image.max_value' });
+  }
+  const maxValue = requested?.max_value ?? (files ? IMAGE_FILE_MAX_VALUE : pixelMaxValue(features as NumericColumn[]));
+  const minValue = files ? undefined : pixelMinValue(features as NumericColumn[]);
+  return { ...shape, ...(requested?.flip_invariant ? { flipInvariant: true } : {}), maxValue, ...(minValue !== undefined ? { minValue } : {}) };
 }
 
 /**
- * A table job's pixels' full intensity, when its features hold a complete `px_*` grid of numbers (read as
- * an image job's are, resolveImageShape): predict scales an image file sent to the table model to it, as
- * to an image model (a PNG's white is 16 to a model trained on the 0..16 digits). Undefined otherwise.
+ * A table job's pixels' range (full intensity, and black when below 0), when its features hold a complete
+ * `px_*` grid of numbers (read as an image job's are, resolveImageShape): predict scales an image file
+ * sent to the table model to it, as to an image model (a PNG's white is 16 to a model trained on the
+ * 0..16 digits). Undefined otherwise.
  */
-export function tablePixelMax(ds: Dataset, target: string, ignore: readonly string[], profile: readonly { readonly name: string; readonly image?: unknown }[] = []): number | undefined {
+export function tablePixelRange(ds: Dataset, target: string, ignore: readonly string[], profile: readonly { readonly name: string; readonly image?: unknown }[] = []): { max: number; min?: number } | undefined {
   const left = new Set([target, ...ignore]);
   const features = ds.columns.filter((c) => !left.has(c.name));
   const shape = inferImageShape(features.map((c) => c.name));
@@ -79,7 +86,9 @@ export function tablePixelMax(ds: Dataset, target: string, ignore: readonly stri
   const grid = new Set(pixelColumnNames(shape));
   const pixels = features.filter((c): c is NumericColumn => grid.has(c.name) && c.storage === 'f64');
   if (pixels.length !== grid.size) return undefined;
-  return isImageUploadProfile(profile) ? IMAGE_FILE_MAX_VALUE : pixelMaxValue(pixels);
+  if (isImageUploadProfile(profile)) return { max: IMAGE_FILE_MAX_VALUE };
+  const min = pixelMinValue(pixels);
+  return { max: pixelMaxValue(pixels), ...(min !== undefined ? { min } : {}) };
 }
 
 /** A pixel column's name (pixel-columns has the exact scheme; this tells pixels from other columns). */

@@ -83,11 +83,11 @@ export function checkPixelColumns(names: readonly string[], row: Readonly<Record
 
 /**
  * Refuses pixel values outside the range the model was trained on (its shape's maxValue, recorded by
- * image jobs; a shape without one, from a model that predates it or a table model on pixel columns,
- * has no range to check). Values within 0..1 sent to a model of a much larger range, and 0..255 values
- * sent to a 0..1 model, are said to be on the wrong scale. The low end is checked for 8-bit (0..255)
- * models only: for another range the training pixels' minimum is not recorded, and normalised data
- * (-1..1) may well be negative.
+ * image jobs and table jobs on pixel columns; a shape without one, from a model that predates it, has no
+ * range to check). Values within 0..1 sent to a model of a much larger range, and 0..255 values sent to
+ * a 0..1 model, are said to be on the wrong scale. The low end is checked for 8-bit (0..255) models, and
+ * for models whose training pixels went below 0 (their recorded minValue); for other ranges 0 is not
+ * known to be the bottom.
  * @param cell the field naming value k (`pixels[3][4][1]`, `px_r3_c4_1`)
  */
 export function checkPixelRange(shape: ImageShape, values: ArrayLike<number>, index: number, field: string | undefined, cell: (k: number) => string): void {
@@ -111,11 +111,13 @@ export function checkPixelRange(shape: ImageShape, values: ArrayLike<number>, in
     throw refusal(index, field, `${what} look like 0..255 (the largest is ${max}); this model reads 0..1, the range of its training pixels: divide them by 255, or send the image file as "image"`, { reason: 'pixel_scale' });
   }
   const eightBit = top === IMAGE_FILE_MAX_VALUE;
+  // Pixels that went below 0 in training have a recorded black (minValue): below it is out of range too.
+  const bottom = shape.minValue;
   for (let k = 0; k < values.length; k++) {
     const v = values[k];
-    if (v > top + slack || (eightBit && v < -slack)) {
-      const range = eightBit ? `outside this model's pixel range 0..${top}` : `more than ${top}, the top of this model's pixel range`;
-      throw refusal(index, cell(k), `${v} is ${range} (the range of its training pixels)`, { reason: 'pixel_range', max: top });
+    if (v > top + slack || (eightBit && v < -slack) || (bottom !== undefined && v < bottom - slack)) {
+      const range = bottom !== undefined ? `outside this model's pixel range ${bottom}..${top}` : eightBit ? `outside this model's pixel range 0..${top}` : `more than ${top}, the top of this model's pixel range`;
+      throw refusal(index, cell(k), `${v} is ${range} (the range of its training pixels)`, { reason: 'pixel_range', max: top, ...(bottom !== undefined ? { min: bottom } : {}) });
     }
   }
 }

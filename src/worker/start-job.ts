@@ -29,7 +29,7 @@ import { championAcceptedColumns } from './accepted-columns';
 import { settleEndedJobs } from './settle-jobs';
 import { challengeMetric, challengeTerms, challengeWarnings, championToChallenge, wantsChallenge } from './job-challenge';
 import { forecastColumns } from './forecast-date-order';
-import { imageShapeWarnings, resolveForecast, type ResolvedForecast, resolveImageShape, resolveJobFamilies, tablePixelMax } from './job-inputs';
+import { imageShapeWarnings, resolveForecast, type ResolvedForecast, resolveImageShape, resolveJobFamilies, tablePixelRange } from './job-inputs';
 import { readLimits, tooManyJobs } from './limits';
 import { jobContract } from './forecast-contract';
 import { modelConflict, modelDifferences, type PublishedShape, replacedModelWarning } from './model-conflict';
@@ -158,7 +158,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   // A challenger reads the champion's image: taken where a challenge by hand leaves it out, and checked (challenge-image).
   const imageRequest = challenged?.image && kind === 'image' ? challengeImageRequest(body.image, challenged.image, modelName, challenged.champion.version) : body.image;
   const image = kind === 'image' ? resolveImageShape(ds, body.target, ignore, imageRequest, dataset.columns) : undefined;
-  const pixelMax = kind === 'table' ? tablePixelMax(ds, body.target, ignore, dataset.columns) : undefined;
+  const pixelRange = kind === 'table' ? tablePixelRange(ds, body.target, ignore, dataset.columns) : undefined;
   const championShape = challenged?.image ? { version: challenged.champion.version, shape: challenged.image } : options.retrain?.champion_image;
   if (image && championShape) checkChallengerImage(championShape.shape, image, body.image, modelName, championShape.version);
   if (forecast && body.metric !== undefined && !isForecastMetric(body.metric)) {
@@ -291,7 +291,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     // (whatever rule a schedule stored before that was resolved, or a request, asked for).
     ...(challenge ? { holdout, challenge: { margin: challenge.margin, ...(forecast ? { promotion: 'margin' as const } : challenge.promotion ? { promotion: challenge.promotion } : {}) } } : {}),
     ...(image ? { image } : {}),
-    ...(pixelMax !== undefined ? { pixel_max: pixelMax } : {}),
+    ...(pixelRange ? { pixel_max: pixelRange.max, ...(pixelRange.min !== undefined ? { pixel_min: pixelRange.min } : {}) } : {}),
     ...(forecast ? { forecast } : {}),
   };
   // Checked last, so a bad request is told what is wrong with it first; counted and recorded in one step.

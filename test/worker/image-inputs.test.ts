@@ -37,8 +37,25 @@ describe("an image job's pixel range", () => {
     const version = (await env.REGISTRY.getByName('default').getDataset('dark'))!;
     const ds = decodeDataset(new Uint8Array(await (await env.STORE.get(version.data_key))!.arrayBuffer()));
     expect(resolveImageShape(ds, 'label', [], undefined, version.columns)).toEqual({ height: 8, width: 8, channels: 1, maxValue: 255 });
-    // What the job asks for still wins.
-    expect(resolveImageShape(ds, 'label', [], { max_value: 100 }, version.columns).maxValue).toBe(100);
+    // Asking for another top is refused: the files are 0..255 whatever the job says.
+    expect(() => resolveImageShape(ds, 'label', [], { max_value: 100 }, version.columns)).toThrow(/^image\.max_value: a dataset uploaded as image files holds 0\.\.255/);
+    expect(resolveImageShape(ds, 'label', [], { max_value: 255 }, version.columns).maxValue).toBe(255);
+  });
+
+  it('records black when the pixels go below 0, and maps an image file onto that range (-1..1: black is -1, not mid-gray)', () => {
+    const header = Array.from({ length: 4 }, (_, i) => `px_r${i >> 1}_c${i & 1}`);
+    const rows = [
+      [-1, -0.5, 0.5, 1, 'a'],
+      [-1, -1, 1, 0, 'b'],
+    ].map((r) => r.map(String));
+    const { dataset } = inferDataset({ header: [...header, 'y'], rows });
+    const shape = resolveImageShape(dataset, 'y', [], undefined);
+    expect(shape).toMatchObject({ height: 2, width: 2, channels: 1, maxValue: 1, minValue: -1 });
+    const png = encodePng({ width: 2, height: 2, channels: 1, depth: 8, data: Uint8Array.from([0, 255, 0, 255]) });
+    const [row] = imageRowsToColumns(shape, [...header, 'y'], [{ image: btoa(String.fromCharCode(...png)) }]) as Record<string, number>[];
+    expect(header.map((h) => row[h])).toEqual([-1, 1, -1, 1]);
+    // Pixels below the recorded black are refused, naming the cell.
+    expect(() => imageRowsToColumns(shape, [...header, 'y'], [{ pixels: [-3, 0, 0, 0] }])).toThrow(/pixels\[0\]: -3 is outside this model's pixel range -1\.\.1/);
   });
 
   it('is still read from the data for a CSV of pixels', async () => {

@@ -20,6 +20,12 @@ export interface ImageShape {
    */
   readonly maxValue?: number;
   /**
+   * The pixel value that stands for black when the training pixels go below 0: -1 for data normalised to
+   * -1..1, else the lowest value (standardised pixels). An image file's 0..255 is mapped onto
+   * minValue..maxValue. Absent: 0.
+   */
+  readonly minValue?: number;
+  /**
    * The pixel columns' own names in row-major order, channel fastest, for a table whose columns are not
    * named `px_*` (an image job given its height and width reads them in their file order, see
    * worker/job-inputs). Absent: the `px_r{row}_c{col}[_{channel}]` names (images/pixel-columns).

@@ -34,6 +34,8 @@ export interface ModelEnvelope {
    * training data (images/pixel-range), so predict scales an image file sent to it as an image model's.
    */
   readonly pixel_max?: number;
+  /** With pixel_max, when the training pixels go below 0: their black (ImageShape.minValue). */
+  readonly pixel_min?: number;
 }
 
 export function parseEnvelope(json: unknown): ModelEnvelope {

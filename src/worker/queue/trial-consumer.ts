@@ -116,6 +116,7 @@ export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () 
       family: work.family as ModelFamily,
       ...(work.image ? { image: work.image } : {}),
       ...(work.pixel_max !== undefined ? { pixelMax: work.pixel_max } : {}),
+      ...(work.pixel_min !== undefined ? { pixelMin: work.pixel_min } : {}),
       params: work.params,
       target: work.target,
       task: work.task,

@@ -325,10 +325,10 @@ async function loadVersion(env: Env, tenant: string, name: string, v: ModelVersi
 }
 
 /** `image` of the model view: the shape and pixel range the described version takes, when it takes images. */
-function imageView(predictor: Predictor | undefined): { image: { height: number; width: number; channels: number; max_value: number } } | undefined {
+function imageView(predictor: Predictor | undefined): { image: { height: number; width: number; channels: number; max_value: number; min_value?: number } } | undefined {
   const shape = predictor && imageShapeOf(predictor.envelope);
   if (!shape) return undefined;
-  return { image: { height: shape.height, width: shape.width, channels: shape.channels, max_value: shape.maxValue ?? IMAGE_FILE_MAX_VALUE } };
+  return { image: { height: shape.height, width: shape.width, channels: shape.channels, max_value: shape.maxValue ?? IMAGE_FILE_MAX_VALUE, ...(shape.minValue !== undefined ? { min_value: shape.minValue } : {}) } };
 }
 
 /** Most group names the model view lists; a forecast request may name any group the model has. */

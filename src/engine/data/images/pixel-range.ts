@@ -26,3 +26,25 @@ export function pixelMaxValue(columns: readonly NumericColumn[]): number {
   if (max > 128 && max <= IMAGE_FILE_MAX_VALUE) return IMAGE_FILE_MAX_VALUE;
   return max;
 }
+
+/**
+ * The value standing for black when the training pixels go below 0 (ImageShape.minValue): -1 for data
+ * within -1..1, else the lowest value (standardised pixels, whose black is the background's value);
+ * undefined when no pixel is negative (black is 0). A PNG sent to predict is mapped onto min..max: mapped
+ * onto 0..max, a black pixel of -1..1 data read as mid-gray.
+ * @example pixelMinValue(columnsOf([-1, -0.5, 1])) // -1
+ */
+export function pixelMinValue(columns: readonly NumericColumn[]): number | undefined {
+  let min = 0;
+  let max = -Infinity;
+  for (const col of columns) {
+    const values = col.values;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  if (!(min < 0) || !Number.isFinite(min)) return undefined;
+  return min >= -1 && max <= 1 ? -1 : min;
+}
