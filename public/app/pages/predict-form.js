@@ -113,7 +113,8 @@ function wholeValued(column) {
 function fieldFor(feature, column, index) {
   const id = `feature-${index}`;
   const numeric = feature.type === 'numeric';
-  const top = column?.top ?? [];
+  // A value cut to keep the profile storable is no value the column holds: not offered.
+  const top = (column?.top ?? []).filter((t) => !t.truncated);
   const typical = numeric ? typicalNumber(column) : (top[0]?.value ?? '');
   const list = !numeric && top.length > 0 ? el('datalist', { id: `${id}-values` }, top.map((t) => el('option', { value: t.value }))) : null;
   const input = el('input', { id, name: feature.name, type: numeric ? 'number' : 'text', step: numeric ? 'any' : null, list: list ? `${id}-values` : null, placeholder: 'missing' });

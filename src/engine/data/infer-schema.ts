@@ -27,6 +27,7 @@ import { nearDatesWarningSteps } from './near-dates';
 import { spellingsOf } from './numeric-labels';
 import { isStrayText, strayAllowance, strayCells, strayTextWarning } from './stray-text';
 import { partialUtcOffsets, readFixedUtcOffset, readUtcOffsets } from './utc-offsets';
+import { boundTopValues } from './profile-size';
 
 export interface ColumnProfile {
   readonly name: string;
@@ -45,8 +46,11 @@ export interface ColumnProfile {
    * columns, and from profiles stored before it was added: a reader must cope without it.
    */
   readonly integer?: boolean;
-  /** The most frequent levels with their counts (coded columns). */
-  readonly top?: readonly { readonly value: string; readonly count: number }[];
+  /**
+   * The most frequent levels with their counts (coded columns). `truncated`: the value was cut to keep
+   * the profile storable (profile-size), so it is the start of a level, not a level.
+   */
+  readonly top?: readonly { readonly value: string; readonly count: number; readonly truncated?: true }[];
   /** A datetime column's layout when its dates are not ISO-8601 (data/date-layout). */
   readonly date_order?: DateOrder;
   /**
@@ -134,7 +138,7 @@ export function* inferColumnsSteps(table: TextColumns, overrides: TypeOverrides,
     profile.push(warnings.length > 0 ? { ...entry, warnings } : entry);
     if (due(cells.length)) yield;
   }
-  return { dataset: { rows: table.rows, columns }, profile };
+  return { dataset: { rows: table.rows, columns }, profile: boundTopValues(profile) };
 }
 
 /** The warning for a numeric column's cells that are neither numbers nor placeholders, read as missing (data/stray-text). */

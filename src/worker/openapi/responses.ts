@@ -69,7 +69,7 @@ const columnProfile = columnSummary.extend({
   std: z.number().optional(),
   first: isoTime.optional().describe('datetime columns: the earliest time (min as ISO-8601)'),
   last: isoTime.optional().describe('datetime columns: the latest time (max as ISO-8601)'),
-  top: z.array(z.object({ value: z.string(), count: z.int() })).optional().describe('the most frequent levels (coded columns)'),
+  top: z.array(z.object({ value: z.string(), count: z.int(), truncated: z.literal(true).optional().describe('the value was cut to keep the profile storable: the start of a level') })).optional().describe('the most frequent levels (coded columns)'),
 });
 
 /** A run of numbered columns that look like pixels without being named px_* (worker/pixel-like-view). */
