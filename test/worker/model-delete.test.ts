@@ -98,7 +98,7 @@ describe('DELETE /v1/models/{model}', () => {
 
     await expectError(await call('GET', '/v1/models/gone'), 404, 'model_not_found');
     await expectError(await call('POST', '/v1/models/gone/predict', { rows: [row] }), 404, 'model_not_found');
-    await expectError(await call('POST', '/v1/models/gone/predict', { rows: [row], version: 1 }), 404, 'model_version_not_found');
+    await expectError(await call('POST', '/v1/models/gone/predict', { rows: [row], version: 1 }), 404, 'model_not_found');
     await expectError(await call('POST', '/v1/models/gone/forecast', { horizon: 3 }), 404, 'model_not_found');
     await expectError(await call('GET', '/v1/models/gone/versions/1/artifact'), 404, 'model_not_found');
     await expectError(await call('GET', '/v1/models/gone/evaluation'), 404, 'model_not_found');

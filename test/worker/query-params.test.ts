@@ -32,7 +32,7 @@ describe('unknown query parameters', () => {
 
   it('lets the parameters a route takes through', async () => {
     // Known parameters reach the handler, which answers as before (here: no such model or dataset).
-    expect((await refusal(await call('POST', '/v1/models/qp-none/predict?version=2&explain=true', 'a,b\n1,2\n'), 404)).code).toBe('model_version_not_found');
+    expect((await refusal(await call('POST', '/v1/models/qp-none/predict?version=2&explain=true', 'a,b\n1,2\n'), 404)).code).toBe('model_not_found');
     expect((await refusal(await call('GET', '/v1/models/qp-none?version=2'), 404)).code).toBe('model_not_found');
     expect((await refusal(await call('GET', '/v1/datasets/qp-none?version=1'), 404)).code).toBe('dataset_not_found');
     expect((await refusal(await call('GET', '/v1/models/qp-none/drift?version=1&hours=2'), 404)).code).toBe('model_not_found');

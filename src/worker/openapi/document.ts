@@ -31,7 +31,10 @@ const TAGS = [
 
 /** The answers any route behind the key check can give, added to each authenticated operation. */
 export function effectiveResponses(op: Operation): Readonly<Record<number, ResponseSpec>> {
-  const shared: Record<number, ResponseSpec> = { 500: fail('internal_error (or storage errors): nothing was changed; retry') };
+  const shared: Record<number, ResponseSpec> = {
+    500: fail('internal_error (or storage errors): nothing was changed; retry'),
+    503: fail('storage_unavailable: object storage could not be reached; retry after the Retry-After header'),
+  };
   if (op.access !== 'public') {
     shared[401] = fail('unauthorized: missing or wrong API key');
     shared[403] = fail(op.access === 'admin' ? 'forbidden: this route needs the admin key' : 'forbidden: a tenant key sent X-Tenant naming another tenant');

@@ -115,11 +115,12 @@ const jobs: Operation[] = [
     body: { required: true, content: { 'application/json': { json: createJobSchema, example: { dataset: 'credit', target: 'class', budget: { seconds: 60 } } } } },
     responses: {
       202: ok('the job is queued', r.jobCreatedResponse),
-      400: badBody('; with `challenge`: details.field "challenge" for a model with no champion yet, or beside replace_model (details.fields names both), "challenge.margin" for a margin the metric cannot use; invalid_target, invalid_metric, unsupported_task, invalid_dataset'),
-      404: notFound('dataset'),
+      400: badBody('; with `challenge`: details.field "challenge" for a model with no champion yet, or beside replace_model (details.fields names both), "challenge.margin" for a margin the metric cannot use; invalid_target, invalid_metric, unsupported_task, invalid_dataset, invalid_name'),
+      404: fail('dataset_not_found, dataset_version_not_found (a dataset_version the dataset does not have)'),
       409: fail('model_conflict: `model` names an existing model whose champion the job\'s result would replace with a different model: another target, another task, or a dataset lacking feature columns the champion reads; for a forecast over a forecast champion also another time column, group column, step (the frequency the data was read with: a horizon counts steps), set of known-future covariates (added or dropped: forecast requests give exactly the model\'s) or time zone (details: model, champion_version, and what differs: target, task, time_column, group_column (null: none), frequency (e.g. "daily", "every 90 minutes"; not compared when the champion\'s stored artifact cannot be read), covariates (the two lists) and timezone (null: none) as {champion, job}, missing_columns); or an unfinished job will publish to the same name with another target or task (details: model, unfinished_job (its id), target and task as {unfinished_job, job}); publish under another name, or send "replace_model": true'),
       413: tooLarge,
       429: fail('rate_limited or too_many_jobs (details.retry_after_seconds; Retry-After header)'),
+      503: fail('job_not_started: the job\'s coordinator did not take it; nothing was trained or kept and the request may be sent again as it was (Retry-After header)'),
     },
   },
   {
@@ -197,7 +198,7 @@ const models: Operation[] = [
     },
     responses: {
       200: { ...ok('one prediction per row', r.predictResponse), alternatives: { 'text/csv': r.predictCsvResponse } },
-      400: badBody('; invalid_input names the row and column: `rows[3]` of a JSON body (details.row: the index, from 0), `line 5` of a CSV body (details.line), `row 4 of the Parquet file` (details.row: from 1); details.index is the row\'s position in the batch from 0 whatever the format; invalid_csv, invalid_parquet'),
+      400: badBody('; invalid_input names the row and column: `rows[3]` of a JSON body (details.row: the index, from 0), `line 5` of a CSV body (details.line), `row 4 of the Parquet file` (details.row: from 1); details.index is the row\'s position in the batch from 0 whatever the format; invalid_csv, invalid_parquet; forecast_model (a forecaster: ask its forecast route); with explain, details.field "explain" and details.max_rows when the batch\'s explanations would take longer than one request may'),
       404: fail('model_not_found, model_version_not_found'),
       413: tooLarge,
       422: fail('explain_unavailable: this model cannot give exact explanations'),
