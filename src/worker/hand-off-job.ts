@@ -19,12 +19,12 @@ const RETRY_AFTER_S = 5;
 
 export async function handOffJob(env: Env, tenant: string, config: JobConfig): Promise<void> {
   const registry = env.REGISTRY.getByName(tenant);
-  const coordinator = coordinatorFor(env, tenant, config.id);
   try {
-    await coordinator.start(config);
+    await coordinatorFor(env, tenant, config.id).start(config);
   } catch (err) {
     console.error('job hand-off failed', config.id, err);
-    const held = await coordinator.view().then(
+    // Asked through a new stub: one whose call failed may stay broken (an object reset breaks its stubs).
+    const held = await coordinatorFor(env, tenant, config.id).view().then(
       (view) => view !== null,
       () => undefined,
     );
