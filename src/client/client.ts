@@ -106,10 +106,12 @@ export function createClient(options: ClientOptions) {
         http.json<Required<Pick<Prediction, 'explanations' | 'explanation_space'>> & Prediction>({ method: 'POST', path: `${model(name)}/predict`, json: { rows, ...opts, explain: true } }),
       /** The next points of a forecast model's series with prediction intervals. */
       forecast: (name: string, body: ForecastBody) => http.json<Forecast>({ method: 'POST', path: `${model(name)}/forecast`, json: body }),
-      promote: (name: string, version: number) => http.json<ChampionChange>({ method: 'POST', path: `${model(name)}/promote`, json: { version } }),
-      /** Restores the champion before the current one (`409 nothing_to_roll_back` at the first). */
-      rollback: (name: string, opts: { reason?: string } = {}) =>
-        http.json<ChampionChange>({ method: 'POST', path: `${model(name)}/rollback`, json: opts.reason === undefined ? {} : { reason: opts.reason } }),
+      /** Makes a version the champion; with `fromVersion`, only while that version is the champion (`409 champion_changed` otherwise). */
+      promote: (name: string, version: number, opts: { fromVersion?: number } = {}) =>
+        http.json<ChampionChange>({ method: 'POST', path: `${model(name)}/promote`, json: { version, from_version: opts.fromVersion } }),
+      /** Restores the champion before the current one (`409 nothing_to_roll_back` at the first); `fromVersion` as for promote. */
+      rollback: (name: string, opts: { reason?: string; fromVersion?: number } = {}) =>
+        http.json<ChampionChange>({ method: 'POST', path: `${model(name)}/rollback`, json: { reason: opts.reason, from_version: opts.fromVersion } }),
       /** The version's artifact exactly as stored (JSON text), for the portable loader. */
       artifact: (name: string, version: number) => http.text({ method: 'GET', path: `${model(name)}/versions/${segment(version)}/artifact` }),
       /** Live input drift against the training data (PSI per feature; an image's pixels as one `px_*` entry, or each with `detail: 'pixels'`). */

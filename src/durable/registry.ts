@@ -39,7 +39,9 @@ export type { ModelInfo, ModelVersionInfo } from './model-reads';
 /** Outcome of moving the champion pointer by hand. */
 export type PointerChange =
   | { readonly ok: true; readonly champion_version: number; readonly previous_version: number }
-  | { readonly ok: false; readonly code: 'model_not_found' | 'model_version_not_found' | 'nothing_to_roll_back' };
+  | { readonly ok: false; readonly code: 'model_not_found' | 'model_version_not_found' | 'nothing_to_roll_back' }
+  // A request that named the champion it expected (`from_version`) while another one serves: nothing moved.
+  | { readonly ok: false; readonly code: 'champion_changed'; readonly champion_version: number };
 
 const SCHEMA = [
   DATASETS_DDL,
@@ -205,11 +207,12 @@ export class Registry extends DurableObject<Env> {
    * Makes `version` the champion, the model's description its (atomically, with its history row; a
    * version stored undescribed is described from its artifact first, see model-description).
    */
-  async promote(name: string, version: number, reason = 'promoted by request'): Promise<PointerChange> {
+  async promote(name: string, version: number, reason = 'promoted by request', fromVersion?: number): Promise<PointerChange> {
     await learnVersionDescription(this.sql, this.env.STORE, name, version);
     const previous = championOf(this.sql, name);
     if (previous === null) return { ok: false, code: 'model_not_found' };
     if (this.sql.exec('SELECT 1 FROM model_versions WHERE name = ? AND version = ?', name, version).toArray().length === 0) return { ok: false, code: 'model_version_not_found' };
+    if (fromVersion !== undefined && fromVersion !== previous) return { ok: false, code: 'champion_changed', champion_version: previous };
     // Already the champion: nothing moves, and no "promoted v1 -> v1" event for a later rollback to undo;
     // its description is written again (a pointer moved before versions were described may have left it behind).
     if (version !== previous) this.movePointer(name, version, previous, 'promoted', reason);
@@ -217,19 +220,24 @@ export class Registry extends DurableObject<Env> {
     return { ok: true, champion_version: version, previous_version: previous };
   }
 
-  /** Restores the champion that preceded the current one (see rollbackTarget), and its description. */
-  async rollback(name: string, reason = 'rolled back by request'): Promise<PointerChange> {
-    const before = this.rollbackStep(name);
+  /**
+   * Restores the champion that preceded the current one (see rollbackTarget), and its description. With
+   * `fromVersion`, only while that version is the champion: two clients rolling back the same bad release
+   * step back once, not twice.
+   */
+  async rollback(name: string, reason = 'rolled back by request', fromVersion?: number): Promise<PointerChange> {
+    const before = this.rollbackStep(name, fromVersion);
     if (before.ok) await learnVersionDescription(this.sql, this.env.STORE, name, before.champion_version);
     // Read again after the artifact: the pointer may have moved meanwhile, and then the step is another one.
-    const step = this.rollbackStep(name);
+    const step = this.rollbackStep(name, fromVersion);
     if (step.ok) this.movePointer(name, step.champion_version, step.previous_version, 'rolled_back', reason);
     return step;
   }
 
-  private rollbackStep(name: string): PointerChange {
+  private rollbackStep(name: string, fromVersion: number | undefined): PointerChange {
     const current = championOf(this.sql, name);
     if (current === null) return { ok: false, code: 'model_not_found' };
+    if (fromVersion !== undefined && fromVersion !== current) return { ok: false, code: 'champion_changed', champion_version: current };
     const target = rollbackTarget(listEvents(this.sql, name), current);
     if (target === null) return { ok: false, code: 'nothing_to_roll_back' };
     return { ok: true, champion_version: target, previous_version: current };

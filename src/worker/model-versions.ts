@@ -6,7 +6,7 @@
  * and tell a missing model from a missing version.
  */
 import { EngineError } from '../engine';
-import type { ModelVersionInfo } from '../durable/registry';
+import type { ModelVersionInfo, Registry } from '../durable/registry';
 import { ApiError, notFound } from './errors';
 import type { WaitUntil } from './refresh-ahead';
 import { resolveVersion } from './version-cache';
@@ -34,9 +34,8 @@ export function versionParam(raw: string | undefined): number | undefined {
 export async function servedVersion(env: Env, tenant: string, name: string, version: number | undefined, waitUntil?: WaitUntil): Promise<ModelVersionInfo> {
   const resolved = await resolveVersion(tenant, name, version, () => env.REGISTRY.getByName(tenant).resolveModel(name, version), waitUntil);
   if (resolved) return resolved;
-  // A miss only (a served request pays nothing): a pinned version of a model that does not exist names the model.
-  if (version !== undefined && (await env.REGISTRY.getByName(tenant).getModel(name))) throw versionNotFound(name, version);
-  throw notFound('model', name);
+  // A miss only: a served request pays nothing for telling the two 404s apart.
+  throw await missingVersion(env.REGISTRY.getByName(tenant), name, version);
 }
 
 /** The version a describing route asks for, from the registry; 404 names the model or the version. */
@@ -44,8 +43,13 @@ export async function describedVersion(env: Env, tenant: string, name: string, v
   const registry = env.REGISTRY.getByName(tenant);
   const resolved = await registry.resolveModel(name, version);
   if (resolved) return resolved;
-  if (version !== undefined && (await registry.getModel(name))) throw versionNotFound(name, version);
-  throw notFound('model', name);
+  throw await missingVersion(registry, name, version);
+}
+
+/** The 404 for a version that did not resolve: a pinned version of a model that exists names the version, else the model. */
+async function missingVersion(registry: DurableObjectStub<Registry>, name: string, version: number | undefined): Promise<ApiError> {
+  if (version !== undefined && (await registry.getModel(name))) return versionNotFound(name, version);
+  return notFound('model', name);
 }
 
 /**

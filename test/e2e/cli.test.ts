@@ -433,6 +433,10 @@ describe('edge-automl CLI against wrangler dev', () => {
     expect(promoted.stdout).toBe('model credit-nowait: promoted to v1 (was v2)\n');
     expect((await cli(['promote', 'credit-nowait', '1'])).stdout).toBe('model credit-nowait: v1 is already the champion; nothing changed\n');
     expect((await cli(['rollback', 'credit-nowait', '--reason', 'testing'])).stdout).toBe('model credit-nowait: rolled back to v2 (was v1)\n');
+    // --from names the champion the user saw: v1 no longer is, so nothing moves and the error says which is.
+    const stale = await cli(['rollback', 'credit-nowait', '--from', '1']);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('is served by version 2, not version 1');
     const badVersion = await cli(['promote', 'credit-nowait', 'latest']);
     expect(badVersion.code).toBe(1);
     expect(badVersion.stderr).toContain('version: expected a version number such as 2, got "latest"');

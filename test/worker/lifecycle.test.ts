@@ -69,6 +69,26 @@ describe('model lifecycle', () => {
     await send({ method: 'POST', path: `/v1/models/${MODEL}/promote`, key, body: { version: 2 } });
   });
 
+  it('moves the champion only from the version a request names (from_version)', async () => {
+    expect((await describeModel()).champion_version).toBe(2);
+    const events = (await describeModel()).history.length;
+    const stale = await expectError(await send({ method: 'POST', path: `/v1/models/${MODEL}/rollback`, key, body: { from_version: 1 } }), 409, 'champion_changed');
+    expect(stale.details).toMatchObject({ model: MODEL, champion_version: 2, from_version: 1, field: 'from_version' });
+    expect((await describeModel()).history).toHaveLength(events);
+
+    // Two clients roll back the same release at once: one steps back, the other is told it already moved.
+    const both = await Promise.all([1, 2].map(() => send({ method: 'POST', path: `/v1/models/${MODEL}/rollback`, key, body: { from_version: 2, reason: 'bad release' } })));
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect((await describeModel()).champion_version).toBe(1);
+    expect((await describeModel()).history).toHaveLength(events + 1);
+
+    await expectError(await send({ method: 'POST', path: `/v1/models/${MODEL}/promote`, key, body: { version: 2, from_version: 2 } }), 409, 'champion_changed');
+    expect((await describeModel()).champion_version).toBe(1);
+    expect(await jsonOf(await send({ method: 'POST', path: `/v1/models/${MODEL}/promote`, key, body: { version: 2, from_version: 1 } }))).toEqual({ name: MODEL, champion_version: 2, previous_version: 1 });
+    const bad = await expectError(await send({ method: 'POST', path: `/v1/models/${MODEL}/rollback`, key, body: { from_version: 0 } }), 400, 'invalid_request');
+    expect(bad.details.field).toBe('from_version');
+  });
+
   it('answers a pinned version whatever the champion', async () => {
     const rows = [{ a: 5, b: 'y' }];
     const pinned = await predictJson(rows, 1);

@@ -19,11 +19,12 @@ export function registerLifecycle(program: Command): void {
     .description('make a version of a model its champion (the version predictions use)')
     .argument('<model>', 'model name')
     .argument('<version>', 'version number (see: model MODEL)')
+    .option('--from <n>', 'only if this version is still the champion (another client may have moved it)', positiveInt('--from'))
     .action(
-      action(async (ctx, [name, version]) => {
+      action<{ from?: number }>(async (ctx, [name, version], opts) => {
         const v = Number(version.replace(/^v/, ''));
         if (!Number.isInteger(v) || v < 1) throw new UsageError(`expected a version number such as 2, got "${version}"`, 'version');
-        const change = await ctx.api.models.promote(name, v);
+        const change = await ctx.api.models.promote(name, v, { fromVersion: opts.from });
         emit(ctx, change, () => describeChange(change, 'promoted'));
       }),
     );
@@ -33,9 +34,10 @@ export function registerLifecycle(program: Command): void {
     .description('restore the champion before the current one (again: further back)')
     .argument('<model>', 'model name')
     .option('--reason <text>', 'why, recorded in the model history')
+    .option('--from <n>', 'only if this version is still the champion (so a repeated rollback does not step back twice)', positiveInt('--from'))
     .action(
-      action<{ reason?: string }>(async (ctx, [name], opts) => {
-        const change = await ctx.api.models.rollback(name, { reason: opts.reason });
+      action<{ reason?: string; from?: number }>(async (ctx, [name], opts) => {
+        const change = await ctx.api.models.rollback(name, { reason: opts.reason, fromVersion: opts.from });
         emit(ctx, change, () => describeChange(change, 'rolled back'));
       }),
     );

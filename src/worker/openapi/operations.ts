@@ -224,7 +224,12 @@ const models: Operation[] = [
     description:
       "The model's task, target, classes and metric become that version's (a version of another target, such as one kept apart, changes what the model predicts). Promoting the current champion moves nothing: `200` with `previous_version` equal to `champion_version`, and no history event (a later rollback has nothing of it to undo).",
     body: { required: true, content: { 'application/json': { json: pointerSchema } } },
-    responses: { 200: ok('the champion moved', r.pointerChangeResponse), 400: badBody(), 404: fail('model_not_found, model_version_not_found') },
+    responses: {
+      200: ok('the champion moved', r.pointerChangeResponse),
+      400: badBody(),
+      404: fail('model_not_found, model_version_not_found'),
+      409: fail('champion_changed: `from_version` is not the champion (details.champion_version names it); nothing moved'),
+    },
   },
   {
     method: 'post', path: '/v1/models/{model}/rollback', operationId: 'rollbackModel', tag: 'models', access: 'key',
@@ -235,7 +240,7 @@ const models: Operation[] = [
       200: ok('the champion moved back', r.pointerChangeResponse),
       400: badBody(),
       404: notFound('model'),
-      409: fail('nothing_to_roll_back: no earlier champion'),
+      409: fail('nothing_to_roll_back: no earlier champion; champion_changed: `from_version` is not the champion (details.champion_version names it); nothing moved'),
     },
   },
   {

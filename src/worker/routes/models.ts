@@ -222,29 +222,40 @@ async function readPredictBody(c: Context<App>): Promise<PredictRequest> {
   return { table, format, version, explain: explainParam === 'true' };
 }
 
-export const pointerSchema = z.strictObject({ version: z.int().positive() });
-export const rollbackSchema = z.strictObject({ reason: z.string().max(500).optional() });
+// `from_version`: move only while that version is the champion (409 champion_changed otherwise), so a
+// client acting on what it last read cannot undo another client's move.
+const fromVersion = z.int().positive().optional();
+export const pointerSchema = z.strictObject({ version: z.int().positive(), from_version: fromVersion });
+export const rollbackSchema = z.strictObject({ reason: z.string().max(500).optional(), from_version: fromVersion });
 
 /** `POST /v1/models/{model}/promote {"version": N}`: makes version N the champion. */
 models.post('/:model/promote', async (c) => {
   const name = validName(c.req.param('model'), 'model');
-  const { version } = await readJson(c, pointerSchema);
-  return answerPointerChange(c, name, await c.env.REGISTRY.getByName(c.get('tenant')).promote(name, version, `promoted to version ${version} by request`), version);
+  const { version, from_version } = await readJson(c, pointerSchema);
+  return answerPointerChange(c, name, await c.env.REGISTRY.getByName(c.get('tenant')).promote(name, version, `promoted to version ${version} by request`, from_version), version, from_version);
 });
 
 /** `POST /v1/models/{model}/rollback`: restores the champion that preceded the current one. */
 models.post('/:model/rollback', async (c) => {
   const name = validName(c.req.param('model'), 'model');
   // The body is optional: an empty one asks for the default reason.
-  const { reason } = await readJson(c, rollbackSchema, { empty: {} });
-  return answerPointerChange(c, name, await c.env.REGISTRY.getByName(c.get('tenant')).rollback(name, reason ?? 'rolled back by request'));
+  const { reason, from_version } = await readJson(c, rollbackSchema, { empty: {} });
+  return answerPointerChange(c, name, await c.env.REGISTRY.getByName(c.get('tenant')).rollback(name, reason ?? 'rolled back by request', from_version), undefined, from_version);
 });
 
-function answerPointerChange(c: Context<App>, name: string, change: PointerChange, version?: number) {
+function answerPointerChange(c: Context<App>, name: string, change: PointerChange, version?: number, fromVersion?: number) {
   forgetModel(c.get('tenant'), name);
   if (change.ok) return c.json({ name, champion_version: change.champion_version, previous_version: change.previous_version });
   if (change.code === 'model_not_found') throw notFound('model', name);
   if (change.code === 'model_version_not_found') throw versionNotFound(name, version as number);
+  if (change.code === 'champion_changed') {
+    throw new ApiError(409, 'champion_changed', `model "${name}" is served by version ${change.champion_version}, not version ${fromVersion} as from_version says; nothing moved (read the model again)`, {
+      model: name,
+      field: 'from_version',
+      champion_version: change.champion_version,
+      from_version: fromVersion,
+    });
+  }
   throw new ApiError(409, 'nothing_to_roll_back', `model "${name}" has no earlier champion to roll back to`, { model: name });
 }
 
