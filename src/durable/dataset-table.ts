@@ -6,6 +6,7 @@
  * read row counts and the chain of appends from here (see ./schedule-lookups).
  */
 import type { ColumnProfile } from '../engine';
+import { versionsNeededByBuilds } from './derived-builds';
 
 export interface DatasetVersion {
   readonly name: string;
@@ -27,6 +28,15 @@ export const DATASETS_DDL = `CREATE TABLE IF NOT EXISTS datasets (name TEXT NOT 
   PRIMARY KEY (name, version))`;
 
 type Row = Record<string, SqlStorageValue>;
+
+/**
+ * What deleting a dataset leaves the caller to delete: `keys` at once, and `held`, the columnar files of
+ * versions a model's derived data is still being built from (./derived-builds), once those builds end.
+ */
+export interface HiddenDataset {
+  readonly keys: readonly string[];
+  readonly held: { readonly versions: readonly number[]; readonly keys: readonly string[] };
+}
 
 /**
  * Registries made before appends were recorded get the two columns (null: an uploaded version), and
@@ -96,18 +106,24 @@ export function listDatasetRows(sql: SqlStorage): { name: string; latest_version
 }
 
 /**
- * Hides every version of a dataset; returns the object keys to delete, or the job still training on it
- * (created after `stuckBefore`: older ones are stuck), in which case nothing is hidden. Null when none.
+ * Hides every version of a dataset; returns the object keys to delete (and to hold back: builds begun
+ * after `heldSince` still need them), or the job still training on it (created after `stuckBefore`:
+ * older ones are stuck), in which case nothing is hidden. Null when none.
  */
-export function hideDataset(sql: SqlStorage, name: string, stuckBefore: number): string[] | { readonly in_use_by: string } | null {
-  const rows = sql.exec<Row>('SELECT raw_key, data_key FROM datasets WHERE name = ? AND deleted = 0', name).toArray();
+export function hideDataset(sql: SqlStorage, name: string, stuckBefore: number, heldSince: number): HiddenDataset | { readonly in_use_by: string } | null {
+  const rows = sql.exec<Row>('SELECT version, raw_key, data_key FROM datasets WHERE name = ? AND deleted = 0', name).toArray();
   if (rows.length === 0) return null;
   const running = sql
     .exec<{ id: string }>("SELECT id FROM jobs WHERE dataset = ? AND status IN ('queued', 'running') AND created_at > ? ORDER BY created_at LIMIT 1", name, new Date(stuckBefore).toISOString())
     .toArray()[0];
   if (running) return { in_use_by: running.id };
   sql.exec('UPDATE datasets SET deleted = 1 WHERE name = ?', name);
-  return rows.flatMap((r) => [String(r.raw_key), String(r.data_key)]);
+  const needed = new Set(versionsNeededByBuilds(sql, name, heldSince));
+  const held = rows.filter((r) => needed.has(Number(r.version)));
+  return {
+    keys: rows.flatMap((r) => (needed.has(Number(r.version)) ? [String(r.raw_key)] : [String(r.raw_key), String(r.data_key)])),
+    held: { versions: held.map((r) => Number(r.version)), keys: held.map((r) => String(r.data_key)) },
+  };
 }
 
 /** Rows of a dataset version, deleted or not (a champion's data may have been deleted since); null when unknown. */

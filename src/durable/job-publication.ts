@@ -160,5 +160,9 @@ async function requestDriftReference(host: CoordinatorHost, config: JobConfig, v
     await host.env.TRIALS.send({ tenant: config.tenant, job_id: config.id, trial_id: 'drift-reference', kind: 'drift-reference', model: { name: config.model_name, version } });
   } catch (err) {
     console.error('could not request the drift reference; it will be built on first use', err);
+    // No build will run: the version's training data is not held for one (durable/derived-builds).
+    await host.env.REGISTRY.getByName(config.tenant)
+      .derivedBuildEnded(config.model_name, version)
+      .catch(() => undefined);
   }
 }

@@ -12,6 +12,7 @@
  */
 import { cancelledVerdict, replacementOf } from './cancelled-publication';
 import { advanceNote, advanceOfJob, registerAdvance, usableAdvance } from './champion-advance';
+import { recordDerivedBuild } from './derived-builds';
 import { lastDeletedVersion } from './model-deletion';
 import { recordEvent } from './model-history';
 import { championOf } from './model-reads';
@@ -43,6 +44,8 @@ export function publishVersion(sql: SqlStorage, name: string, req: PublishReques
   const cancelled = !challenge && apart === null && previous !== null && req.cancelled ? cancelledVerdict(sql, name, version, previous, req) : null;
   // All writes happen with no await between them, so they commit atomically.
   insertVersion(sql, name, version, { ...req, created_at: now });
+  // Its drift reference and importances are built next from the training data, which is held until then.
+  if (req.task !== 'forecast') recordDerivedBuild(sql, name, version, req.dataset, Date.now());
   const keptReason = apart ?? (cancelled && !cancelled.promote ? cancelled.reason : null);
   if (keptReason !== null) {
     recordEvent(sql, name, { at: now, kind: 'kept_apart', version, previous_version: previous, job_id: req.job_id, reason: keptReason });

@@ -208,11 +208,21 @@ export interface TrialMessage {
   readonly tenant: string;
   readonly job_id: string;
   readonly trial_id: string;
-  readonly kind?: 'trial' | 'ensemble' | 'challenge' | 'drift-reference' | 'sweep-jobs';
+  readonly kind?: 'trial' | 'ensemble' | 'challenge' | 'drift-reference' | 'sweep-jobs' | 'dataset-files';
   /** The published version, for "drift-reference". */
   readonly model?: { readonly name: string; readonly version: number };
   /** For "sweep-jobs": the folders of these jobs, made for a deleted model, are emptied (worker/model-deletion). */
   readonly job_ids?: readonly string[];
+  /** For "dataset-files": a deleted dataset's files held for derived builds, deleted once they end (worker/dataset-files). */
+  readonly held?: HeldDatasetFiles;
+}
+
+/** A deleted dataset's held files: its versions a build needed, their columnar files, and when the hold began (ms). */
+export interface HeldDatasetFiles {
+  readonly dataset: string;
+  readonly versions: readonly number[];
+  readonly keys: readonly string[];
+  readonly since: number;
 }
 
 /** What the consumer needs to build the end-of-search ensemble. */

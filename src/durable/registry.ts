@@ -19,7 +19,8 @@
 import { DurableObject } from 'cloudflare:workers';
 import { classifiersOf, type DatasetClassifier } from './dataset-classifiers';
 import { type DatasetForecaster, forecastersOf } from './dataset-forecasters';
-import { appendedFrom, DATASETS_DDL, datasetRows, type DatasetVersion, hideDataset, insertDatasetVersion, listDatasetRows, newestVisibleVersion, readDataset, readDatasetRecord, upgradeDatasets } from './dataset-table';
+import { appendedFrom, DATASETS_DDL, datasetRows, type DatasetVersion, type HiddenDataset, hideDataset, insertDatasetVersion, listDatasetRows, newestVisibleVersion, readDataset, readDatasetRecord, upgradeDatasets } from './dataset-table';
+import { DERIVED_BUILDS_DDL, finishDerivedBuild, HOLD_MS, versionsNeededByBuilds } from './derived-builds';
 import { JOBS_DDL, type JobSummary, rivalOf, STUCK_JOB_MS, toJob, unfinishedJobs, upgradeJobs } from './job-rows';
 import { DELETED_MODELS_DDL, deleteModelRows, type ModelDeletion } from './model-deletion';
 import { listEvents, MODEL_EVENTS_DDL, recordEvent, rollbackTarget, upgradeModelEvents } from './model-history';
@@ -52,6 +53,7 @@ const SCHEMA = [
   MODEL_EVENTS_DDL,
   ...SCHEDULE_DDL,
   DELETED_MODELS_DDL,
+  DERIVED_BUILDS_DDL,
 ];
 
 export class Registry extends DurableObject<Env> {
@@ -119,11 +121,24 @@ export class Registry extends DurableObject<Env> {
   }
 
   /**
-   * Hides every version of a dataset; returns the object keys the caller should delete, or the job still
-   * training on it (its trials read the data until it ends), in which case nothing is deleted.
+   * Hides every version of a dataset; returns the object keys the caller should delete, now and once the
+   * derived data still being built from them is (durable/derived-builds), or the job still training on it
+   * (its trials read the data until it ends), in which case nothing is deleted.
    */
-  deleteDataset(name: string): string[] | { readonly in_use_by: string } | null {
-    return hideDataset(this.sql, name, Date.now() - STUCK_JOB_MS);
+  deleteDataset(name: string): HiddenDataset | { readonly in_use_by: string } | null {
+    const now = Date.now();
+    return hideDataset(this.sql, name, now - STUCK_JOB_MS, now - HOLD_MS);
+  }
+
+  /** Whether builds of derived data begun within the hold still need these versions of a (deleted) dataset. */
+  datasetStillNeeded(name: string, versions: readonly number[]): boolean {
+    const wanted = new Set(versions);
+    return versionsNeededByBuilds(this.sql, name, Date.now() - HOLD_MS).some((v) => wanted.has(v));
+  }
+
+  /** A published version's derived data is built, or never will be: it holds its training data no longer. */
+  derivedBuildEnded(model: string, version: number): void {
+    finishDerivedBuild(this.sql, model, version);
   }
 
   // ---- jobs -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@
  */
 import { type AnyEnvelope, artifactInputs, buildDriftReference, type Dataset, decodeDataset, type DriftReference, parseDriftReference } from '../engine';
 import type { ModelVersionInfo } from '../durable/registry';
+import { type TrainingData, trainingDataForBuild } from './build-training-data';
 import { loadPredictor } from './model-cache';
 import { readObjectBytes, storageUnavailable, writeObject } from './storage';
 
@@ -61,7 +62,7 @@ async function readOrBuild(env: Env, tenant: string, version: ModelVersionInfo, 
       console.error(`drift reference ${key} is unreadable; rebuilding it`, err);
     }
   }
-  const built = await buildReference(env, tenant, version, async (dataKey) => decodeDataset(await readObjectBytes(env.STORE, dataKey, 'training dataset')), async () => (await loadPredictor(env, version.artifact_key)).artifact);
+  const built = await buildReference(() => visibleTrainingData(env, tenant, version), async () => (await loadPredictor(env, version.artifact_key)).artifact);
   if (!built.ok) return built;
   await storeReference(env, key, built.reference);
   return built;
@@ -85,19 +86,25 @@ export async function storeDriftReference(env: Env, tenant: string, version: Mod
     throw storageUnavailable('drift reference', err);
   }
   if (existing) return { status: 'existed' };
-  const built = await buildReference(env, tenant, version, loadDataset, readArtifact);
+  const built = await buildReference(() => trainingDataForBuild(env, tenant, version, loadDataset), readArtifact);
   if (!built.ok) return { status: 'unavailable', reason: built.reason };
   await writeObject(env.STORE, key, JSON.stringify(built.reference), 'drift reference', 'application/json');
   return { status: 'stored' };
 }
 
 /** The reference computed from the version's training dataset (deterministic, so any builder agrees). */
-async function buildReference(env: Env, tenant: string, version: ModelVersionInfo, loadDataset: (key: string) => Promise<Dataset>, readArtifact: () => Promise<AnyEnvelope>): Promise<ReferenceLookup> {
+async function buildReference(training: () => Promise<TrainingData>, readArtifact: () => Promise<AnyEnvelope>): Promise<ReferenceLookup> {
+  const [data, artifact] = await Promise.all([training(), readArtifact()]);
+  if (!data.ok) return { ok: false, reason: `${data.reason}, so there is nothing to compare live traffic with` };
+  return { ok: true, reference: buildDriftReference(data.dataset, artifactInputs(artifact)) };
+}
+
+/** A drift lookup's training data: the visible dataset version only (a deleted one's held file is the consumer's, see build-training-data). */
+async function visibleTrainingData(env: Env, tenant: string, version: ModelVersionInfo): Promise<TrainingData> {
   const { name, version: datasetVersion } = version.dataset;
   const dataset = await env.REGISTRY.getByName(tenant).getDataset(name, datasetVersion);
-  if (!dataset) return { ok: false, reason: `the training dataset "${name}" version ${datasetVersion} no longer exists, so there is nothing to compare live traffic with` };
-  const [stored, artifact] = await Promise.all([loadDataset(dataset.data_key), readArtifact()]);
-  return { ok: true, reference: buildDriftReference(stored, artifactInputs(artifact)) };
+  if (!dataset) return { ok: false, reason: `the training dataset "${name}" version ${datasetVersion} no longer exists` };
+  return { ok: true, dataset: decodeDataset(await readObjectBytes(env.STORE, dataset.data_key, 'training dataset')) };
 }
 
 async function storeReference(env: Env, key: string, reference: DriftReference): Promise<void> {

@@ -9,6 +9,7 @@
 import { type AnyEnvelope, type Dataset, EngineError, IMPORTANCE_FORMAT, type PermutationImportance, Predictor, permutationImportance, seedFrom } from '../engine';
 import { ENSEMBLE_FORMAT } from '../engine/serialize/envelope';
 import type { ModelVersionInfo } from '../durable/registry';
+import { trainingDataForBuild } from './build-training-data';
 import { imageShapeOf } from './image-rows';
 import { storageUnavailable, writeObject } from './storage';
 
@@ -38,10 +39,9 @@ export async function storeImportances(
   // Told from the parsed artifact, before any model is loaded (a CNN would start the tensor backend).
   const artifact = await readArtifact();
   if (imageShapeOf(artifact.format === ENSEMBLE_FORMAT ? artifact.members[0].envelope : artifact)) return { status: 'skipped', reason: 'an image model' };
-  const { name, version: datasetVersion } = version.dataset;
-  const dataset = await env.REGISTRY.getByName(tenant).getDataset(name, datasetVersion);
-  if (!dataset) return { status: 'skipped', reason: `the training dataset "${name}" version ${datasetVersion} no longer exists` };
-  const stored = await loadDataset(dataset.data_key);
+  const training = await trainingDataForBuild(env, tenant, version, loadDataset);
+  if (!training.ok) return { status: 'skipped', reason: training.reason };
+  const stored = training.dataset;
   let importance: PermutationImportance;
   try {
     // Loaded for this once, outside the serving cache: this isolate predicts nothing else with it.

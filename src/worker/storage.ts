@@ -38,15 +38,16 @@ export async function deleteKeys(bucket: R2Bucket, keys: readonly string[]): Pro
  * Deletes the files under `prefix` written before `before` (a deleted dataset's leftovers: files of
  * uploads and appends whose runtime died between writing them and registering the version; younger ones
  * are kept, since an upload in flight may be about to register them), at most `maxFiles` of them: a
- * bound on one request's storage calls. Says how many it deleted and whether it stopped with files left
- * to look at (`more`: the caller sweeps on, later or elsewhere).
+ * bound on one request's storage calls, and none in `keep` (files held for a while, see worker/dataset-files).
+ * Says how many it deleted and whether it stopped with files left to look at (`more`: the caller sweeps
+ * on, later or elsewhere).
  */
-export async function deleteFilesBefore(bucket: R2Bucket, prefix: string, before: Date, maxFiles = MAX_SWEPT): Promise<{ deleted: number; more: boolean }> {
+export async function deleteFilesBefore(bucket: R2Bucket, prefix: string, before: Date, maxFiles = MAX_SWEPT, keep?: ReadonlySet<string>): Promise<{ deleted: number; more: boolean }> {
   let deleted = 0;
   let cursor: string | undefined;
   do {
     const page = await bucket.list({ prefix, cursor, limit: Math.max(1, Math.min(DELETE_BATCH, maxFiles - deleted)) });
-    const old = page.objects.filter((o) => o.uploaded < before).map((o) => o.key);
+    const old = page.objects.filter((o) => o.uploaded < before && !keep?.has(o.key)).map((o) => o.key);
     if (old.length > 0) await bucket.delete(old);
     deleted += old.length;
     cursor = page.truncated ? page.cursor : undefined;

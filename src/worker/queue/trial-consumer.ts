@@ -14,10 +14,11 @@ import { type ForecastFamily, forecastMetricOf, runForecastTrial, stateAtLatest,
 import { trainingPart } from '../../engine/data/holdout';
 import type { TrialMessage, TrialReport, TrialWork } from '../../durable/protocol';
 import { coordinatorFor } from '../coordinator';
+import { releaseDatasetFiles } from '../dataset-files';
 import { sweepJobFolders } from '../model-deletion';
-import { isStorageUnavailable, readObjectBytes, writeObject } from '../storage';
+import { deleteKeys, isStorageUnavailable, readObjectBytes, writeObject } from '../storage';
 import { compareWithChampion } from './challenge-task';
-import { buildPublishedVersionData } from './published-version-task';
+import { buildPublishedVersionData, endDerivedBuild } from './published-version-task';
 import { buildJobEnsemble } from './ensemble-task';
 import { forecastColumns } from './forecast-columns';
 import { servingMetadata } from './serving-metadata';
@@ -77,9 +78,14 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
         // Leftover files of a deleted model: a dead letter is dropped (the next deletion of the name sweeps them).
         if (deadLetters) console.error(`sweeping ${msg.body.job_ids?.length ?? 0} job folders of tenant ${tenant} failed repeatedly`);
         else await sweepJobFolders(env, tenant, msg.body.job_ids ?? []);
+      } else if (msg.body.kind === 'dataset-files') {
+        // A deleted dataset's files held for derived builds: a dead letter deletes them without asking.
+        if (msg.body.held) await (deadLetters ? deleteKeys(env.STORE, msg.body.held.keys) : releaseDatasetFiles(env, tenant, msg.body.held));
       } else if (msg.body.kind === 'drift-reference') {
-        // Derived data (drift reference, importances); a dead letter is dropped (the drift lookup builds its reference lazily).
+        // Derived data (drift reference, importances); a dead letter is dropped (the drift lookup builds its
+        // reference lazily) and holds its training data no longer.
         if (!deadLetters) await buildPublishedVersionData(msg.body, env, (key) => loadDataset(env, key));
+        else await endDerivedBuild(env, msg.body);
       } else if (deadLetters) {
         await coordinator.report(trial_id, { status: 'failed', code: 'invocation_died', reason: 'the trial invocation failed repeatedly (CPU or memory limit, or a crash)' });
       } else {

@@ -22,7 +22,8 @@ import { readLimits } from '../limits';
 import { isImageUploadProfile, PIXEL_SUMMARY_NAME, readImageUpload, ZIP_TYPES } from '../image-upload';
 import { validName } from '../names';
 import { pixelLikeEntries } from '../pixel-like-view';
-import { datasetFilesPrefix, datasetPrefix, deleteFilesBefore, deleteKeys, readObjectBytes, writeObject } from '../storage';
+import { holdDatasetFiles } from '../dataset-files';
+import { datasetFilesPrefix, datasetPrefix, deleteFilesBefore, deleteKeys, MAX_SWEPT, readObjectBytes, writeObject } from '../storage';
 import { isTableType, readTableBody } from '../table-body';
 
 type App = { Bindings: Env; Variables: AuthVars };
@@ -175,13 +176,14 @@ datasets.get('/:dataset', async (c) => {
 
 datasets.delete('/:dataset', async (c) => {
   const name = validName(c.req.param('dataset'), 'dataset');
-  const keys = await c.env.REGISTRY.getByName(c.get('tenant')).deleteDataset(name);
-  if (!keys) throw notFound('dataset', name);
-  if (!Array.isArray(keys)) {
+  const tenant = c.get('tenant');
+  const hidden = await c.env.REGISTRY.getByName(tenant).deleteDataset(name);
+  if (!hidden) throw notFound('dataset', name);
+  if ('in_use_by' in hidden) {
     // Its trials, ensemble and the published model's drift reference and importances still read the data.
-    throw new ApiError(409, 'dataset_in_use', `dataset "${name}" is being trained on by job ${keys.in_use_by}; cancel it (DELETE /v1/jobs/${keys.in_use_by}) or wait for it to end, then delete the dataset`, {
+    throw new ApiError(409, 'dataset_in_use', `dataset "${name}" is being trained on by job ${hidden.in_use_by}; cancel it (DELETE /v1/jobs/${hidden.in_use_by}) or wait for it to end, then delete the dataset`, {
       dataset: name,
-      job: keys.in_use_by,
+      job: hidden.in_use_by,
     });
   }
   // The dataset is deleted from here on (hidden in one step; a retry would find nothing): storage failing
@@ -189,11 +191,13 @@ datasets.delete('/:dataset', async (c) => {
   // deletes every file under its folder older than an upload in flight.
   try {
     // Two files a version: a dataset appended to hourly passes R2's 1,000 keys a call within three weeks.
-    await deleteKeys(c.env.STORE, keys);
-    // And whatever an upload killed before registering its version left beside them.
-    await deleteFilesBefore(c.env.STORE, datasetFilesPrefix(c.get('tenant'), name), new Date(Date.now() - UPLOAD_IN_FLIGHT_MS));
+    await deleteKeys(c.env.STORE, hidden.keys);
+    // And whatever an upload killed before registering its version left beside them, but the files held
+    // for a model version's drift reference and importances, still being built (worker/dataset-files).
+    await deleteFilesBefore(c.env.STORE, datasetFilesPrefix(tenant, name), new Date(Date.now() - UPLOAD_IN_FLIGHT_MS), MAX_SWEPT, new Set(hidden.held.keys));
+    await holdDatasetFiles(c.env, tenant, { dataset: name, ...hidden.held, since: Date.now() });
   } catch (err) {
-    console.error(`deleting dataset ${c.get('tenant')}/${name}: its files could not all be deleted; the next deletion of the name sweeps them`, err);
+    console.error(`deleting dataset ${tenant}/${name}: its files could not all be deleted; the next deletion of the name sweeps them`, err);
   }
   return c.body(null, 204);
 });
