@@ -74,13 +74,16 @@ export function describeJob(job: Job, cli: string, leaderboardRows = 10): string
       // A forecast's trials validate on rolling origins (forecast.origins), never on shuffled folds.
       `leaderboard (${metric}, ${job.forecast ? `validated on ${job.forecast.origins} rolling origin${job.forecast.origins === 1 ? '' : 's'}` : 'cross-validated'}, best first${job.leaderboard.length > shown.length ? `; top ${shown.length} of ${job.leaderboard.length}` : ''})`,
       renderTable(
-        ['#', 'trial', 'family', metric, 'fit', 'rows', ...(nas ? ['architecture'] : [])],
-        shown.map((e, i) => [i + 1, e.trial_id, e.family, formatNumber(e.score), formatDuration(e.fit_ms), e.fidelity === 1 ? 'all' : `${Math.round(e.fidelity * 100)}%`, ...(nas ? [e.family === 'cnn' ? cnnArchitecture(e.params) : ''] : [])]),
+        ['#', 'trial', 'family', metric, 'fit', 'fidelity', ...(nas ? ['architecture'] : [])],
+        shown.map((e, i) => [i + 1, e.trial_id, e.family, formatNumber(e.score), formatDuration(e.fit_ms), fidelityCell(e), ...(nas ? [e.family === 'cnn' ? cnnArchitecture(e.params) : ''] : [])]),
       ),
     );
   }
   return lines.join('\n');
 }
+
+/** A leaderboard entry's fidelity: "all", or the fraction of what it trained on (a CNN's epochs, else the rows). */
+const fidelityCell = (e: { fidelity: number; fidelity_of?: 'rows' | 'epochs' }): string => (e.fidelity === 1 ? 'all' : `${Math.round(e.fidelity * 100)}% of ${e.fidelity_of ?? 'rows'}`);
 
 /**
  * What the job published: a retraining job the challenger it compared, any other job its best (the job

@@ -44,6 +44,8 @@ export interface LeaderboardEntry {
   status: 'complete';
   rung: number;
   fidelity: number;
+  /** Below fidelity 1: what it is a fraction of, the training rows or (a cnn) its epochs. */
+  fidelity_of?: 'rows' | 'epochs';
 }
 
 /** `GET /v1/jobs/{id}` (and `DELETE /v1/jobs/{id}`, as CancelledJob). */
@@ -172,6 +174,8 @@ export interface TrialRecord {
   fit_info?: Record<string, number>;
   rung: number;
   fidelity: number;
+  /** Below fidelity 1: what it is a fraction of, the training rows or (a cnn) its epochs. */
+  fidelity_of?: 'rows' | 'epochs';
   promoted_from?: string;
   bracket?: number;
 }

@@ -11,7 +11,7 @@
  * from and its comparison with the champion; a forecast job, its series. Whether the job is reproducible,
  * and why, comes from durable/reproducibility.
  */
-import { fromLoss, toLoss as toLossOf } from '../engine';
+import { fidelityUnitOf, fromLoss, toLoss as toLossOf } from '../engine';
 import { validationPlan } from '../engine/forecast';
 import { noiseSide, scoreDifference } from './challenge-noise';
 import { schedulerOf, topRungOf } from './fidelity-plan';
@@ -40,11 +40,20 @@ export function trialRecord(t: TrialEntry): TrialRecord {
     ...(r?.status === 'failed' ? { error: { code: r.code, message: r.reason } } : {}),
     ...(t.state === 'cancelled' ? { error: { code: 'cancelled', message: t.cancel_reason ?? 'cancelled' } } : {}),
     rung: t.rung ?? 0,
-    fidelity: fidelityOf(t),
+    ...fidelityFields(t),
     ...(t.promoted_from !== undefined ? { promoted_from: t.promoted_from } : {}),
     ...(t.bracket !== undefined ? { bracket: t.bracket } : {}),
     ...(t.note !== undefined ? { note: t.note } : {}),
   };
+}
+
+/**
+ * A trial's fidelity, and below 1 what it is a fraction of: the CNN's epochs or the training rows (a CNN
+ * trial at a third trained on every row, for a third of its epochs).
+ */
+function fidelityFields(t: TrialEntry): { fidelity: number; fidelity_of?: 'rows' | 'epochs' } {
+  const fidelity = fidelityOf(t);
+  return fidelity < 1 ? { fidelity, fidelity_of: fidelityUnitOf(t.family) } : { fidelity };
 }
 
 /**
@@ -87,7 +96,7 @@ export function jobView(s: JobState, now: number, waiting: (t: TrialEntry) => bo
       fit_ms: fitMs(t),
       status: 'complete' as const,
       rung: t.rung ?? 0,
-      fidelity: fidelityOf(t),
+      ...fidelityFields(t),
     }));
   // Once the job publishes, its best is what it published: a lower-fidelity trial only when no full one completed.
   const bestSingle = bestTrial(s) ?? (s.publishing || s.finished ? publishableTrial(s) : undefined);

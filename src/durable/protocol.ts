@@ -405,8 +405,10 @@ export interface TrialRecord {
   readonly serving_us?: number;
   /** Rung on the job's fidelity ladder (0 = lowest); always 0 for a job without multi-fidelity scheduling. */
   readonly rung: number;
-  /** Fraction of the training rows the trial trained on; 1 = full fidelity. */
+  /** Fraction of the training rows the trial trained on (a cnn: of its epochs); 1 = full fidelity. */
   readonly fidelity: number;
+  /** Below fidelity 1: what it is a fraction of, the training rows or (a cnn) its epochs. */
+  readonly fidelity_of?: 'rows' | 'epochs';
   /** The trial whose configuration this one re-runs at a higher fidelity. */
   readonly promoted_from?: string;
   /** Hyperband bracket of the configuration. */
@@ -424,6 +426,8 @@ export interface LeaderboardEntry {
   readonly status: 'complete';
   readonly rung: number;
   readonly fidelity: number;
+  /** Below fidelity 1: what it is a fraction of (see TrialRecord). */
+  readonly fidelity_of?: 'rows' | 'epochs';
 }
 
 /**

@@ -8,6 +8,7 @@
  * published no convolutional network because no CNN trial finished, and a job cancelled before it had
  * anything to publish. Read from the journal alone, so jobs finished before these notes existed show them too.
  */
+import { fidelityUnitOf } from '../engine/models/registry';
 import { CNN_DEFAULTS } from '../engine/models/nn/cnn/cnn-options';
 import { cnnTrialCostMs } from '../engine/models/nn/cnn/cnn-trial-cost';
 import { fidelityOf, isFullFidelity, type JobState, type TrialEntry } from './job-journal';
@@ -35,7 +36,9 @@ export function lowFidelityWarning(s: JobState): string[] {
   const f = fidelityOf(t);
   const why = s.cancel_requested_at !== undefined ? 'the job was cancelled before any trial finished at full fidelity' : 'no trial finished at full fidelity within the budget';
   return [
-    `the published model (${t.trial_id}, ${t.family}) was trained on ${Math.round(f * 100)}% of the rows (fidelity ${fidelityText(f)}): ${why}, so it is weaker than a model trained on every row and its score does not compare with full-fidelity scores; give a longer budget (budget.seconds, or more budget.trials) for a full-fidelity model`,
+    fidelityUnitOf(t.family) === 'epochs'
+      ? `the published model (${t.trial_id}, ${t.family}) was trained for ${Math.round(f * 100)}% of its epochs (fidelity ${fidelityText(f)}): ${why}, so it is weaker than one trained for all of them and its score does not compare with full-fidelity scores; give a longer budget (budget.seconds, or more budget.trials) for a full-fidelity model`
+      : `the published model (${t.trial_id}, ${t.family}) was trained on ${Math.round(f * 100)}% of the rows (fidelity ${fidelityText(f)}): ${why}, so it is weaker than a model trained on every row and its score does not compare with full-fidelity scores; give a longer budget (budget.seconds, or more budget.trials) for a full-fidelity model`,
   ];
 }
 

@@ -15,7 +15,7 @@ export { type ColumnProfile, inferDataset, type TypeOverrides } from './data/inf
 export { prepareTarget } from './data/target';
 export { METRICS, type MetricName, defaultMetric, fromLoss, toLoss } from './eval/metrics';
 export type { DataShape, ModelFamily } from './models/model';
-export { MODEL_FAMILIES, getModelSpec } from './models/registry';
+export { MODEL_FAMILIES, fidelityUnitOf, getModelSpec } from './models/registry';
 export { Predictor, type PredictionResult } from './predictor';
 export type { ExplainResult, ExplanationSpace, RowExplanation } from './explain/explanation';
 export { runTrial, type TrialOutcome, type TrialSpec } from './run-trial';

@@ -190,6 +190,12 @@ describe('job report', () => {
     expect(text.split('\n').filter((l) => /^│ \d+ /.test(l))).toHaveLength(2);
   });
 
+  it("says what a low-fidelity entry's fraction is of: a CNN's epochs, another family's rows", () => {
+    const leaderboard: Entry[] = [entry('t0000', 'cnn', 0.1), { ...entry('t0001', 'cnn', 0.2), fidelity: 1 / 3, fidelity_of: 'epochs' }, { ...entry('t0002', 'mlp', 0.3), fidelity: 1 / 9, fidelity_of: 'rows' }];
+    const rows = describeJob(job({ leaderboard }), CLI).split('\n').filter((l) => /^│ \d+ /.test(l)).map((l) => l.split('│').map((cell) => cell.trim()));
+    expect(rows.map((r) => r[6])).toEqual(['all', '33% of epochs', '11% of rows']);
+  });
+
   it("shows a CNN trial's architecture beside its score, and no such column without one", () => {
     const cnn = (id: string, params: Record<string, unknown>, score: number): Entry => ({ ...entry(id, 'cnn', score), params });
     const leaderboard = [

@@ -78,3 +78,27 @@ describe('the modelled cost of a CNN trial', () => {
     expect(at(90, image, { epochs: 10 })).toBeCloseTo(at(90) / 6, 0);
   });
 });
+
+describe("a low-fidelity trial's fraction", () => {
+  /** An asha job whose budget ended with a CNN and an MLP on a third (rung 0): the CNN is published. */
+  const ops: JournalOp[] = [
+    { op: 'created', config },
+    { op: 'trial_started', trial_id: 't0000', number: 0, family: 'cnn', params: { ...CNN_DEFAULTS }, at: 1_000, lease_until: 1e9, rung: 0, fidelity: 1 / 3 },
+    { op: 'trial_started', trial_id: 't0001', number: 1, family: 'mlp', params: {}, at: 1_000, lease_until: 1e9, rung: 0, fidelity: 1 / 3 },
+    { op: 'trial_finished', trial_id: 't0000', report: complete(0.2), at: 40_000 },
+    { op: 'trial_finished', trial_id: 't0001', report: complete(0.4), at: 20_000 },
+    { op: 'publishing', trial_id: 't0000', at: 63_500 },
+  ];
+
+  it("is of a CNN's epochs and of another family's rows, in the trials, the leaderboard and the warning", () => {
+    const view = jobView(replay(ops), 70_000);
+    expect(view.leaderboard.map((e) => [e.trial_id, e.fidelity_of])).toEqual([
+      ['t0000', 'epochs'],
+      ['t0001', 'rows'],
+    ]);
+    expect(view.warnings.find((w) => w.startsWith('the published model'))).toContain('was trained for 33% of its epochs (fidelity 1/3)');
+    const full = replay([...ops.slice(0, 2), { op: 'trial_finished', trial_id: 't0000', report: complete(0.2), at: 40_000 }].map((op) => (op.op === 'trial_started' ? { ...op, fidelity: 1 } : op)));
+    // At full fidelity there is no fraction to explain.
+    expect(jobView(full, 70_000).leaderboard[0]).not.toHaveProperty('fidelity_of');
+  });
+});

@@ -181,7 +181,7 @@ function rankedTable(view) {
       ['Trial', (e) => el('span', { class: 'mono', text: e.trial_id })],
       ['Family', (e) => e.family],
       [view.metric, (e) => num(e.score), 'num'],
-      ['Rows used', (e) => `${Math.round(e.fidelity * 100)}%`, 'num'],
+      ['Fidelity', (e) => (e.fidelity === 1 ? 'all' : `${Math.round(e.fidelity * 100)}% of ${e.fidelity_of ?? 'rows'}`), 'num'],
       ['Fit', (e) => duration(e.fit_ms), 'num'],
       ['Parameters', (e) => el('span', { class: 'params', title: paramText(e.params), text: paramText(e.params) })],
     ],
@@ -197,7 +197,7 @@ function problemTable(trials) {
   const rows = trials
     .map((t) => {
       if (t.status === 'failed' || t.status === 'cancelled') return { ...t, kind: t.status, reason: t.error ? `${t.error.code}: ${t.error.message}` : t.status };
-      if (t.status === 'complete' && t.fidelity < 1 && !promoted.has(t.trial_id)) return { ...t, kind: 'pruned', reason: `scored ${num(t.score)} on ${Math.round(t.fidelity * 100)}% of the rows; not promoted` };
+      if (t.status === 'complete' && t.fidelity < 1 && !promoted.has(t.trial_id)) return { ...t, kind: 'pruned', reason: `scored ${num(t.score)} on ${Math.round(t.fidelity * 100)}% of ${t.fidelity_of === 'epochs' ? 'its epochs' : 'the rows'}; not promoted` };
       return null;
     })
     .filter(Boolean);

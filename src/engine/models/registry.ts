@@ -38,6 +38,12 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = ALL_FAMILIES.filter((f) =>
  */
 export const IMAGE_FAMILIES: readonly ModelFamily[] = ['cnn', 'mlp', 'linear'];
 
+/**
+ * What a family's fidelity is a fraction of in a multi-fidelity search: its epochs (the CNN trains on
+ * every row for fewer epochs) or the training rows; rows for a family not here (forecasters have none).
+ */
+export const fidelityUnitOf = (family: string): 'rows' | 'epochs' => byFamily.get(family as ModelFamily)?.fidelity ?? 'rows';
+
 export function getModelSpec(family: string): ModelSpec {
   const spec = byFamily.get(family as ModelFamily);
   if (!spec) throw new EngineError('invalid_params', `unknown model family "${family}"; known: ${ALL_FAMILIES.join(', ')}`, { family });

@@ -146,7 +146,8 @@ const leaderboardEntry = z.object({
   fit_ms: z.number().nullable(),
   status: z.literal('complete'),
   rung: z.int(),
-  fidelity: z.number().describe('fraction of the training rows used; 1 = full'),
+  fidelity: z.number().describe('fraction of the training rows (or a cnn\'s epochs, see fidelity_of) used; 1 = full'),
+  fidelity_of: z.enum(['rows', 'epochs']).optional().describe('below fidelity 1: what it is a fraction of, the training rows or (a cnn) its epochs'),
 });
 
 /** A retraining job's challenger − champion with its interval (durable/challenge-noise). */
@@ -331,6 +332,7 @@ const trialRecord = z.object({
   error: codeAndMessage.optional(),
   rung: z.int(),
   fidelity: z.number(),
+  fidelity_of: z.enum(['rows', 'epochs']).optional().describe('below fidelity 1: what it is a fraction of, the training rows or (a cnn) its epochs'),
   promoted_from: z.string().optional(),
   bracket: z.int().optional(),
   note: z.string().optional().describe('why the configuration is not what the search proposed (e.g. narrowed to fit a trial\'s memory)'),
