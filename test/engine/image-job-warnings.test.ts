@@ -97,7 +97,8 @@ describe("a low-fidelity trial's fraction", () => {
       ['t0001', 'rows'],
     ]);
     expect(view.warnings.find((w) => w.startsWith('the published model'))).toContain('was trained for 33% of its epochs (fidelity 1/3)');
-    const full = replay([...ops.slice(0, 2), { op: 'trial_finished', trial_id: 't0000', report: complete(0.2), at: 40_000 }].map((op) => (op.op === 'trial_started' ? { ...op, fidelity: 1 } : op)));
+    const atFull: JournalOp[] = [ops[0], { ...(ops[1] as Extract<JournalOp, { op: 'trial_started' }>), fidelity: 1 }, ops[3]];
+    const full = replay(atFull);
     // At full fidelity there is no fraction to explain.
     expect(jobView(full, 70_000).leaderboard[0]).not.toHaveProperty('fidelity_of');
   });
