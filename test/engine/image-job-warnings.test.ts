@@ -96,7 +96,7 @@ describe("a low-fidelity trial's fraction", () => {
       ['t0000', 'epochs'],
       ['t0001', 'rows'],
     ]);
-    expect(view.warnings.find((w) => w.startsWith('the published model'))).toContain('was trained for 33% of its epochs (fidelity 1/3)');
+    expect(view.warnings?.find((w) => w.startsWith('the published model'))).toContain('was trained for 33% of its epochs (fidelity 1/3)');
     const atFull: JournalOp[] = [ops[0], { ...(ops[1] as Extract<JournalOp, { op: 'trial_started' }>), fidelity: 1 }, ops[3]];
     const full = replay(atFull);
     // At full fidelity there is no fraction to explain.
