@@ -92,6 +92,8 @@ export function createClient(options: ClientOptions) {
        * names the unfinished jobs that would publish to it (`details.jobs`): cancel them first.
        */
       delete: (name: string) => http.json<void>({ method: 'DELETE', path: model(name) }),
+      /** Deletes one version that is not the champion, with its files (`204`; `409 version_is_champion` for the champion). */
+      deleteVersion: (name: string, version: number) => http.json<void>({ method: 'DELETE', path: `${model(name)}/versions/${segment(version)}` }),
       /** Predicts JSON rows (up to 10,000) with the champion, or `version`; an image model also takes `{image}` or `{pixels}` rows. */
       predict: (name: string, rows: PredictRow[], opts: { version?: number; explain?: boolean } = {}) =>
         http.json<Prediction>({ method: 'POST', path: `${model(name)}/predict`, json: { rows, ...opts } }),

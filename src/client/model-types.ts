@@ -18,7 +18,7 @@ export interface ModelList {
  * `kept_apart`: a job's result stored beside the champion, not over it, since the champion became another target or task while it ran,
  * or since the job was cancelled and its result does not beat the champion on the same data, metric and validation.
  */
-export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'kept_apart' | 'advanced' | 'retrain_started' | 'retrain_skipped';
+export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'kept_apart' | 'advanced' | 'retrain_started' | 'retrain_skipped' | 'version_deleted';
 
 export interface ModelEvent {
   at: string;

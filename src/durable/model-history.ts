@@ -15,7 +15,7 @@ import type { FallbackGroupsAdvance, NewSeries, PromotionRule, ScoreDifference }
  * target or task while it ran (publish-conflict), or since the job was cancelled and its result does not
  * beat the champion on the same data, metric and validation (cancelled-publication).
  */
-export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'kept_apart' | 'advanced' | 'retrain_started' | 'retrain_skipped';
+export type ModelEventKind = 'published' | 'promoted' | 'rolled_back' | 'challenger_kept' | 'kept_apart' | 'advanced' | 'retrain_started' | 'retrain_skipped' | 'version_deleted';
 
 export interface ModelEvent {
   readonly at: string;
@@ -155,7 +155,7 @@ const POINTER_KINDS: readonly ModelEventKind[] = ['published', 'promoted', 'roll
  * back rather than flipping between two versions: each step undoes the change that installed the
  * current champion, skipping changes that were themselves undone.
  */
-export function rollbackTarget(events: readonly ModelEvent[], champion: number): number | null {
+export function rollbackTarget(events: readonly ModelEvent[], champion: number, exists: (version: number) => boolean = () => true): number | null {
   const changes = events.filter((e) => POINTER_KINDS.includes(e.kind) && e.version !== null);
   // Replay as a stack: a change pushes the version it installed, a rollback pops back to its target.
   const stack: number[] = [];
@@ -168,6 +168,7 @@ export function rollbackTarget(events: readonly ModelEvent[], champion: number):
     }
   }
   if (stack[stack.length - 1] !== champion) return null;
-  for (let i = stack.length - 2; i >= 0; i--) if (stack[i] !== champion) return stack[i];
+  // A version deleted since (./version-deletion) is stepped over: the one before it is restored.
+  for (let i = stack.length - 2; i >= 0; i--) if (stack[i] !== champion && exists(stack[i])) return stack[i];
   return null;
 }

@@ -20,6 +20,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { classifiersOf, type DatasetClassifier } from './dataset-classifiers';
 import { type DatasetForecaster, forecastersOf } from './dataset-forecasters';
 import { appendedFrom, DATASETS_DDL, datasetRows, type DatasetVersion, type HiddenDataset, hideDataset, insertDatasetVersion, listDatasetRows, newestVisibleVersion, readDataset, readDatasetRecord, upgradeDatasets } from './dataset-table';
+import { deleteVersionRow, type VersionDeletion } from './version-deletion';
 import { DERIVED_BUILDS_DDL, finishDerivedBuild, HOLD_MS, versionsNeededByBuilds } from './derived-builds';
 import { JOBS_DDL, type JobSummary, rivalOf, STUCK_JOB_MS, toJob, unfinishedJobs, upgradeJobs } from './job-rows';
 import { DELETED_MODELS_DDL, deleteModelRows, type ModelDeletion } from './model-deletion';
@@ -253,7 +254,8 @@ export class Registry extends DurableObject<Env> {
     const current = championOf(this.sql, name);
     if (current === null) return { ok: false, code: 'model_not_found' };
     if (fromVersion !== undefined && fromVersion !== current) return { ok: false, code: 'champion_changed', champion_version: current };
-    const target = rollbackTarget(listEvents(this.sql, name), current);
+    const kept = new Set(this.sql.exec<{ version: number }>('SELECT version FROM model_versions WHERE name = ?', name).toArray().map((r) => Number(r.version)));
+    const target = rollbackTarget(listEvents(this.sql, name), current, (v) => kept.has(v));
     if (target === null) return { ok: false, code: 'nothing_to_roll_back' };
     return { ok: true, champion_version: target, previous_version: current };
   }
@@ -263,6 +265,11 @@ export class Registry extends DurableObject<Env> {
     const now = new Date().toISOString();
     installChampion(this.sql, name, version, now);
     recordEvent(this.sql, name, { at: now, kind, version, previous_version: previous, job_id: null, reason });
+  }
+
+  /** Deletes one version that is not the champion (durable/version-deletion); the caller deletes its files. */
+  deleteVersion(name: string, version: number): VersionDeletion {
+    return deleteVersionRow(this.sql, name, version, Date.now());
   }
 
   getModel(name: string): ModelInfo | null {

@@ -66,6 +66,23 @@ export async function cleanUpDeletedModel(env: Env, tenant: string, name: string
   await step('sending the other job folders to the queue', () => queueJobFolders(env, tenant, deleted.job_ids.slice(inlineFolders)));
 }
 
+/**
+ * After one version was deleted (durable/version-deletion): this isolate forgets it, and its artifact and
+ * derived files go unless another version reads the same artifact (`artifactKey` null). Storage failing
+ * is logged: the version is deleted all the same, and its files are swept with the model's.
+ */
+export async function cleanUpDeletedVersion(env: Env, tenant: string, name: string, version: number, artifactKey: string | null): Promise<void> {
+  forgetModel(tenant, name);
+  if (artifactKey === null) return;
+  forgetArtifacts([artifactKey]);
+  forgetDriftReferences([artifactKey]);
+  try {
+    await deleteVersionFiles(env.STORE, [artifactKey]);
+  } catch (err) {
+    console.error(`deleting version ${version} of model ${tenant}/${name}: its files could not all be deleted; they go with the model`, err);
+  }
+}
+
 /** Each version's artifact with the files derived from it. */
 async function deleteVersionFiles(store: R2Bucket, artifactKeys: readonly string[]): Promise<void> {
   const keys = artifactKeys.flatMap((k) => [k, driftReferenceKey(k), importanceKey(k)]);

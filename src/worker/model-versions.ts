@@ -55,16 +55,19 @@ async function missingVersion(registry: DurableObjectStub<Registry>, name: strin
 /**
  * Loads a version's served form; an unusable artifact (EngineError bad_artifact) becomes the contract's
  * 500 `model_artifact_corrupt` naming model and version, with `route` the thing to do with another version.
- * An artifact missing from storage because the model was deleted after this request resolved its version
- * (the Registry no longer lists it) is the 404 the request would get a moment later, not a 500.
+ * An artifact missing from storage because the model or the version was deleted after this request
+ * resolved its version (the Registry no longer lists it) is the 404 the request would get a moment
+ * later, not a 500.
  */
 export async function loadOrCorrupt<T>(env: Env, tenant: string, name: string, v: ModelVersionInfo, route: 'predict' | 'forecast', load: () => Promise<T>): Promise<T> {
   try {
     return await load();
   } catch (err) {
     if (err instanceof ApiError && err.code === 'storage_missing') {
-      const listed = await env.REGISTRY.getByName(tenant).resolveModel(name, v.version).then((r) => r !== null, () => true);
-      if (!listed) throw notFound('model', name);
+      const registry = env.REGISTRY.getByName(tenant);
+      const listed = await registry.resolveModel(name, v.version).then((r) => r !== null, () => true);
+      // The model, or (durable/version-deletion) this version of it, is gone.
+      if (!listed) throw await missingVersion(registry, name, v.version);
     }
     if (!(err instanceof EngineError && err.code === 'bad_artifact')) throw err;
     console.error(`model ${name} v${v.version}: ${err.message}`);

@@ -437,6 +437,11 @@ describe('edge-automl CLI against wrangler dev', () => {
     const stale = await cli(['rollback', 'credit-nowait', '--from', '1']);
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain('is served by version 2, not version 1');
+    // One version that is not the champion goes alone; the champion is refused.
+    expect((await cli(['model', 'credit-nowait', '--version', '1', '--delete'])).stdout).toBe('model credit-nowait: version 1 deleted\n');
+    const champion = await cli(['model', 'credit-nowait', '--version', '2', '--delete']);
+    expect(champion.code).toBe(1);
+    expect(champion.stderr).toContain('version 2 is the champion of model "credit-nowait"');
     const badVersion = await cli(['promote', 'credit-nowait', 'latest']);
     expect(badVersion.code).toBe(1);
     expect(badVersion.stderr).toContain('version: expected a version number such as 2, got "latest"');

@@ -4,6 +4,7 @@
  * version in predict, batch prediction from a CSV body, and exporting a version's artifact that a plain
  * engine Predictor (no Worker) loads with identical predictions.
  */
+import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAnyEnvelope, Predictor } from '../../src/engine';
 import { expectError, jsonOf, send, SMALL_CSV, tenantKey, waitJob } from './tenant';
@@ -171,4 +172,30 @@ describe('model lifecycle', () => {
     const bad = await expectError(await send({ method: 'GET', path: `/v1/models/${MODEL}/versions/two/artifact`, key }), 400, 'invalid_request');
     expect(bad).toMatchObject({ message: 'version: expected a positive integer, got "two"', details: { field: 'version' } });
   });
+
+  it('deletes a version that is not the champion: its files go, its number is never given again, rollback steps over it', async () => {
+    await train(3);
+    expect((await describeModel()).champion_version).toBe(3);
+    const champion = await expectError(await send({ method: 'DELETE', path: `/v1/models/${MODEL}/versions/3`, key }), 409, 'version_is_champion');
+    expect(champion.details).toMatchObject({ model: MODEL, version: 3, champion_version: 3 });
+
+    const v2 = await env.REGISTRY.getByName('lifecycle').resolveModel(MODEL, 2);
+    expect(await env.STORE.head(v2!.artifact_key)).not.toBeNull();
+    expect((await send({ method: 'DELETE', path: `/v1/models/${MODEL}/versions/2`, key })).status).toBe(204);
+    expect(await env.STORE.head(v2!.artifact_key)).toBeNull();
+    const after = await describeModel();
+    expect(after.versions.map((v: { version: number }) => v.version)).toEqual([1, 3]);
+    expect(after.history.at(-1)).toMatchObject({ kind: 'version_deleted', version: 2 });
+    await expectError(await send({ method: 'POST', path: `/v1/models/${MODEL}/predict`, key, body: { rows: [{ a: 3, b: 'x' }], version: 2 } }), 404, 'model_version_not_found');
+    await expectError(await send({ method: 'GET', path: `/v1/models/${MODEL}/versions/2/artifact`, key }), 404, 'model_version_not_found');
+    await expectError(await send({ method: 'DELETE', path: `/v1/models/${MODEL}/versions/2`, key }), 404, 'model_version_not_found');
+    await expectError(await send({ method: 'DELETE', path: '/v1/models/none/versions/1', key }), 404, 'model_not_found');
+
+    // v3 was published over v2, which is gone: rollback restores v1.
+    expect(await jsonOf(await send({ method: 'POST', path: `/v1/models/${MODEL}/rollback`, key }))).toEqual({ name: MODEL, champion_version: 1, previous_version: 3 });
+    // The newest version deleted, the next job's version is numbered after it all the same.
+    expect((await send({ method: 'DELETE', path: `/v1/models/${MODEL}/versions/3`, key })).status).toBe(204);
+    await train(4);
+    expect((await describeModel()).versions.map((v: { version: number }) => v.version)).toEqual([1, 4]);
+  }, 200_000);
 });

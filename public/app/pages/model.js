@@ -239,6 +239,8 @@ const KIND_TEXT = {
   advanced: 'champion advanced to newer data',
   retrain_started: 'retraining started',
   retrain_skipped: 'retraining skipped',
+  kept_apart: 'kept apart',
+  version_deleted: 'version deleted',
 };
 
 function historyTable(model) {

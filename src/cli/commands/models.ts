@@ -33,14 +33,18 @@ export function registerModels(program: Command): void {
 
   program
     .command('model')
-    .description("one model's champion, versions, features and history, or --delete the whole model")
+    .description("one model's champion, versions, features and history, or --delete the whole model (with --version, that version)")
     .argument('<model>', 'model name')
     .option('--version <n>', "describe this version's features or series (what forecast/predict --version N takes; default: the champion)", positiveInt('--version'))
-    .option('--delete', 'delete the model: every version, its history, retraining schedule and files (the jobs that trained it keep their records; cancel its running jobs first)')
+    .option('--delete', 'delete the model: every version, its history, retraining schedule and files (the jobs that trained it keep their records; cancel its running jobs first); with --version N, only version N (not the champion)')
     .action(
       action<{ version?: number; delete?: boolean }>(async (ctx, [name], opts) => {
         if (opts.delete) {
-          if (opts.version !== undefined) throw new UsageError('a model is deleted whole, every version', '--version');
+          if (opts.version !== undefined) {
+            await ctx.api.models.deleteVersion(name, opts.version);
+            emit(ctx, { deleted: true, model: name, version: opts.version }, () => `model ${name}: version ${opts.version} deleted`);
+            return;
+          }
           try {
             await ctx.api.models.delete(name);
           } catch (err) {

@@ -253,6 +253,18 @@ const models: Operation[] = [
     },
   },
   {
+    method: 'delete', path: '/v1/models/{model}/versions/{version}', operationId: 'deleteModelVersion', tag: 'models', access: 'key',
+    summary: 'Delete one version that is not the champion, with its files',
+    description:
+      'For versions kept apart, challengers kept out, old champions. The number is never given again: a request pinning it gets `404 model_version_not_found`. The history keeps the version\'s events and adds a `version_deleted` one; rollback steps over it to the champion before.',
+    responses: {
+      204: noContent('deleted'),
+      400: fail('invalid_name, invalid_request (version)'),
+      404: fail('model_not_found, model_version_not_found'),
+      409: fail('version_is_champion: predictions use it; promote another version first, or delete the model (details.champion_version)'),
+    },
+  },
+  {
     method: 'get', path: '/v1/models/{model}/evaluation', operationId: 'getEvaluation', tag: 'models', access: 'key',
     summary: 'How a version did on rows it never trained on (out-of-fold)',
     description: 'Every metric of the task, the ROC curve (binary), the confusion matrix (classification), residuals (regression) and feature importances. A binary evaluation names its `positive_class`, the class f1 and the ROC curve speak for. A job run on a single split (over 20,000 rows) is scored on the holdout its trials shared (`folds: 1`, `rows` its rows); one made before the split was shared kept no predictions: `available: false` with the reason.',

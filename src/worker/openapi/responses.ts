@@ -354,7 +354,7 @@ export const modelListResponse = z.object({
 const modelEvent = z.object({
   at: isoTime,
   kind: z
-    .enum(['published', 'promoted', 'rolled_back', 'challenger_kept', 'kept_apart', 'advanced', 'retrain_started', 'retrain_skipped'])
+    .enum(['published', 'promoted', 'rolled_back', 'challenger_kept', 'kept_apart', 'advanced', 'retrain_started', 'retrain_skipped', 'version_deleted'])
     .describe('advanced: a forecast champion that stayed was advanced to the retraining job\'s data as a new version (version), now the champion; previous_version is the version advanced. kept_apart: a job\'s result (version) stored beside the champion (previous_version), not over it, since the champion became another target or task while the job ran and the job did not send replace_model, or since the job was cancelled and its result does not beat the champion on the same data, metric and validation; POST …/promote makes it the champion on purpose. A cancelled job\'s result that beat the champion is a published event whose reason names the version it replaced and the rollback route'),
   version: z.int().nullable(),
   previous_version: z.int().nullable(),

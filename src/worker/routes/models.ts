@@ -21,7 +21,7 @@ import { loadForecaster, loadPredictor } from '../model-cache';
 import { explainMicrosPerRow, maxExplainedRows } from '../../engine/explain/explain-cost';
 import { describedVersion, loadOrCorrupt, servedVersion, versionNotFound, versionParam } from '../model-versions';
 import { forgetModel } from '../version-cache';
-import { cleanUpDeletedModel, forgetDeletedModel } from '../model-deletion';
+import { cleanUpDeletedModel, cleanUpDeletedVersion, forgetDeletedModel } from '../model-deletion';
 import { settleEndedJobs } from '../settle-jobs';
 import type { ModelDeletion } from '../../durable/model-deletion';
 import { waitUntilOf } from '../refresh-ahead';
@@ -312,6 +312,28 @@ models.get('/:model/versions/:version/artifact', async (c) => {
     'content-disposition': `attachment; filename="${name}-v${version}.json"`,
     'cache-control': 'private, max-age=31536000, immutable',
   });
+});
+
+/**
+ * `DELETE /v1/models/{model}/versions/{version}`: one version that is not the champion, with its files
+ * (durable/version-deletion); its number is never given again, and a request pinning it gets 404.
+ */
+models.delete('/:model/versions/:version', async (c) => {
+  const name = validName(c.req.param('model'), 'model');
+  const version = versionParam(c.req.param('version'));
+  const tenant = c.get('tenant');
+  const outcome = await c.env.REGISTRY.getByName(tenant).deleteVersion(name, version);
+  if (!outcome.ok) {
+    if (outcome.code !== 'version_is_champion') throw outcome.code === 'model_not_found' ? notFound('model', name) : versionNotFound(name, version);
+    throw new ApiError(
+      409,
+      'version_is_champion',
+      `version ${version} is the champion of model "${name}", which its predictions use; promote another version first (POST /v1/models/${name}/promote), or delete the model`,
+      { model: name, version, champion_version: outcome.champion_version },
+    );
+  }
+  await cleanUpDeletedVersion(c.env, tenant, name, version, outcome.artifact_key);
+  return c.body(null, 204);
 });
 
 /**
