@@ -18,6 +18,7 @@ export function describeSchedule(s: Schedule | ScheduleWithRuns, now = Date.now(
     // "margin" is also what the server answers for a forecast model, whose comparison has no noise interval.
     `  rules      at least ${s.min_new_rows} new rows; challenger must beat the champion's ${s.metric} by ${s.margin} (${s.margin_kind})${s.promotion === 'beyond_noise' ? " and beyond the holdout's noise" : '; the margin alone decides'}`,
   ];
+  if (s.margin_note) lines.push(`  note       ${s.margin_note}`);
   for (const w of ('warnings' in s ? (s.warnings ?? []) : [])) lines.push(`  warning    ${w}`);
   if (s.on_drift) lines.push(`  on drift   PSI ≥ ${s.on_drift.psi} over ${s.on_drift.hours} h with at least ${s.on_drift.min_rows} rows`);
   if ('runs' in s) {

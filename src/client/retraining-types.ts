@@ -70,6 +70,8 @@ export interface Schedule {
   min_new_rows: number;
   margin: number;
   margin_kind: 'absolute' | 'relative';
+  /** Set when the margin was given for a metric of the other kind: the metric's default applies (as `margin` shows). */
+  margin_note?: string;
   /** How a challenger wins: "margin" for a schedule set before the rule existed (absent from servers before it). */
   promotion?: PromotionRule;
   metric: string;

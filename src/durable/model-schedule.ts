@@ -21,7 +21,7 @@ import { firstDueAt, nextDueAt, parseCadence } from './cadence';
 import { recordEvent, recordSkip } from './model-history';
 import { newRows } from './new-rows';
 import type { PromotionRule } from './protocol';
-import { checkNewRows, type DriftTrigger } from './retrain-rules';
+import { checkNewRows, type DriftTrigger, type MarginKind } from './retrain-rules';
 
 /** What a client sets with PUT /v1/models/{model}/schedule (margin resolved to the metric's default). */
 export interface ScheduleSpec {
@@ -30,6 +30,11 @@ export interface ScheduleSpec {
   readonly budget: { readonly seconds?: number; readonly trials?: number };
   readonly min_new_rows: number;
   readonly margin: number;
+  /**
+   * How `margin` was read when it was set (the model's metric then, retrain-rules marginKindOf); runs under
+   * a metric of the other kind apply its default instead (retrain-rules scheduleMargin). Absent: stored before it was kept.
+   */
+  readonly margin_kind?: MarginKind;
   /** How a challenger wins (durable/challenge-noise); absent (schedules stored before it): "margin". */
   readonly promotion?: PromotionRule;
   /** Retrain early on live drift; absent or null: on the cadence only. */

@@ -30,6 +30,25 @@ export const marginKindOf = (metric: MetricName): MarginKind => (METRICS[metric]
 /** The margin used when a schedule names none. */
 export const defaultMargin = (metric: MetricName): number => (marginKindOf(metric) === 'absolute' ? 0.002 : 0.01);
 
+/**
+ * The margin a schedule's runs apply under the model's metric now. A margin is given for the metric of
+ * the champion then (0.002 of ROC AUC, 1% of RMSE); a champion replaced by one of another task changes
+ * the metric, and a bare 0.002 would be read as a 0.2% loss difference. So a schedule whose margin was
+ * given as the other kind applies the metric's default margin instead, and says so (`note`); one stored
+ * before the kind was kept (`givenAs` absent) is read as given.
+ */
+export function scheduleMargin(margin: number, givenAs: MarginKind | undefined, metric: MetricName): { readonly margin: number; readonly note?: string } {
+  const kind = marginKindOf(metric);
+  if (givenAs === undefined || givenAs === kind) return { margin };
+  const fallback = defaultMargin(metric);
+  const was = givenAs === 'absolute' ? 'an absolute score difference' : 'a relative loss difference';
+  const now = kind === 'absolute' ? 'an absolute score difference' : `a relative loss difference (${fallback} = ${fallback * 100}% lower)`;
+  return {
+    margin: fallback,
+    note: `the margin ${margin} was given as ${was}, for the metric the model had then; its metric is now ${metric}, where a margin is ${now}, so its default ${fallback} applies until the schedule is set again with a margin for ${metric}`,
+  };
+}
+
 /** Why a margin cannot be used for a metric, or null when it can. */
 export function marginProblem(metric: MetricName, margin: number): string | null {
   if (!Number.isFinite(margin) || margin < 0) return 'the margin must be a number of at least 0';

@@ -11,6 +11,8 @@
  * (five minutes on) tries the same run, with the same job id, again (a run claimed early on drift is
  * skipped instead: it has no slot to keep); any other refusal skips the run.
  */
+import type { MetricName } from '../engine';
+import { scheduleMargin } from '../durable/retrain-rules';
 import type { ScheduleClaim } from '../durable/model-schedule';
 import { BOARD_NAME } from '../durable/schedule-board';
 import { checkChampionColumns } from './champion-columns';
@@ -123,7 +125,8 @@ async function retrainRequest(env: Env, tenant: string, model: string, claim: St
     id: await retrainJobId(tenant, model, claim.due_at),
     retrain: {
       warm_start: basis?.configs ?? [],
-      margin: schedule.margin,
+      // The model's metric may be of another kind than when the margin was set (retrain-rules scheduleMargin).
+      margin: scheduleMargin(schedule.margin, schedule.margin_kind, (base?.metric ?? info?.metric) as MetricName).margin,
       ...(schedule.promotion ? { promotion: schedule.promotion } : {}),
       ...(claim.fresh ? { fresh_from_row: claim.fresh.from_row } : {}),
       // The challenger must read the champion's images: a new version of other sizes or columns is refused (challenge-image).

@@ -655,4 +655,24 @@ describe('scheduled retraining', () => {
     expect(run.reason).toContain('the retraining job could not start: dataset "shrink" v2 lacks a column the champion was trained on ("x2")');
     await dropSchedule('shrink');
   }, 120_000);
+
+  it('applies the default margin of the metric a champion of another task brings, saying why, not the number set for the old one', async () => {
+    await upload('kindswap', binaryTable(60, 4));
+    await train('kindswap', 'kindswap');
+    const set = await jsonOf(await putSchedule('kindswap', { every: '1d', dataset: 'kindswap', margin: 0.05 }));
+    expect(set).toMatchObject({ margin: 0.05, margin_kind: 'absolute', metric: 'roc_auc' });
+    expect(set.margin_note).toBeUndefined();
+    // The champion is replaced by a regression of x1: a 0.05 score difference is no 5% loss difference.
+    const res = await send({ method: 'POST', path: '/v1/jobs', key, body: { dataset: 'kindswap', target: 'x1', model: 'kindswap', models: ['linear'], budget: { trials: 1 }, seed: 3, replace_model: true } });
+    expect(res.status).toBe(202);
+    expect((await waitJob((await jsonOf(res)).id, key)).status).toBe('succeeded');
+    const after = await getSchedule('kindswap');
+    expect(after).toMatchObject({ margin: 0.01, margin_kind: 'relative', metric: 'rmse' });
+    expect(after.margin_note).toContain('the margin 0.05 was given as an absolute score difference');
+    expect(scheduleWithRunsResponse.safeParse(after).success).toBe(true);
+    // Set again for the new metric, the margin given is the one applied.
+    expect(await jsonOf(await putSchedule('kindswap', { every: '1d', dataset: 'kindswap', margin: 0.03 }))).toMatchObject({ margin: 0.03, margin_kind: 'relative' });
+    expect((await getSchedule('kindswap')).margin_note).toBeUndefined();
+    await dropSchedule('kindswap');
+  }, 120_000);
 });

@@ -18,6 +18,7 @@ export const scheduleResponse = z.object({
   min_new_rows: z.int(),
   margin: z.number(),
   margin_kind: z.enum(['absolute', 'relative']),
+  margin_note: z.string().optional().describe("the margin was set for a metric of the other kind (the champion was replaced by a model of another task): the metric's default margin applies, as `margin` shows, until the schedule is set again"),
   promotion: promotionRule.describe('how a challenger wins; "margin" for a schedule set before the rule existed, and for a forecast model (a forecast comparison has no noise interval: the margin alone decides)'),
   metric: z.string(),
   on_drift: driftTrigger.nullable(),

@@ -14,7 +14,7 @@ import { CadenceError, parseCadence } from '../../durable/cadence';
 import type { Schedule } from '../../durable/model-schedule';
 import { RETENTION_HOURS } from '../../durable/drift-monitor';
 import { DEFAULT_PROMOTION } from '../../durable/challenge-noise';
-import { defaultMargin, DRIFT_TRIGGER_DEFAULTS, marginKindOf, marginProblem } from '../../durable/retrain-rules';
+import { defaultMargin, DRIFT_TRIGGER_DEFAULTS, marginKindOf, marginProblem, scheduleMargin } from '../../durable/retrain-rules';
 import { BOARD_NAME } from '../../durable/schedule-board';
 import type { AuthVars } from '../auth';
 import { checkChampionColumns } from '../champion-columns';
@@ -100,7 +100,7 @@ schedules.put('/:model/schedule', async (c) => {
   // alone decides it, so that is the rule stored and shown, and asking for the other is answered.
   const forecast = model.task === 'forecast';
   const promotion = forecast ? 'margin' : (body.promotion ?? DEFAULT_PROMOTION);
-  const schedule = await registry.putSchedule(name, { every: body.every.trim(), dataset, budget: body.budget ?? { seconds: 60 }, min_new_rows: body.min_new_rows ?? 0, margin, promotion, on_drift: onDrift });
+  const schedule = await registry.putSchedule(name, { every: body.every.trim(), dataset, budget: body.budget ?? { seconds: 60 }, min_new_rows: body.min_new_rows ?? 0, margin, margin_kind: marginKindOf(metric), promotion, on_drift: onDrift });
   await c.env.SCHEDULES.getByName(BOARD_NAME).set(c.get('tenant'), name, schedule.next_due_at, schedule.revision, onDrift !== null);
   const warnings = [...driftTriggerWarnings(onDrift), ...(forecast && body.promotion === 'beyond_noise' ? [forecastPromotionWarning(name)] : [])];
   return c.json({ ...scheduleView(schedule, metric, model.task), ...(warnings.length > 0 ? { warnings } : {}) });
@@ -135,19 +135,22 @@ const forecastPromotionWarning = (model: string) =>
   `promotion: model "${model}" forecasts a series, and a forecast comparison has no noise interval (its held-out points are the latest of each series, not rows to resample), so the margin alone decides: the schedule's promotion is "margin"`;
 
 /**
- * The schedule as the API shows it: times as ISO strings, the margin with how it is read. A forecast
+ * The schedule as the API shows it: times as ISO strings, the margin its runs apply with how it is read. A forecast
  * model's promotion is "margin", the rule its runs apply, even in a schedule stored with "beyond_noise"
  * before that was resolved on saving (its runs were decided by the margin alone all the same).
  */
 function scheduleView(s: Schedule, metric: MetricName, task: string) {
+  // The margin the runs apply: the metric's default when the one given was for a metric of the other kind.
+  const applied = scheduleMargin(s.margin, s.margin_kind, metric);
   return {
     model: s.model,
     every: s.every,
     dataset: s.dataset,
     budget: s.budget,
     min_new_rows: s.min_new_rows,
-    margin: s.margin,
+    margin: applied.margin,
     margin_kind: marginKindOf(metric),
+    ...(applied.note ? { margin_note: applied.note } : {}),
     promotion: task === 'forecast' ? 'margin' : (s.promotion ?? 'margin'),
     metric,
     on_drift: s.on_drift ?? null,
