@@ -247,6 +247,8 @@ export interface ResolvedForecast {
   readonly interpolated: Readonly<Record<string, number>>;
   /** Timestamps added in short gaps (then interpolated), per group with any, as the series shows them. */
   readonly added: Readonly<Record<string, readonly string[]>>;
+  /** Rows at a series' end without a target, left out, per group with any. */
+  readonly trailingMissing: Readonly<Record<string, number>>;
   /** The season the frequency implies (12 for months), which a short series is searched without. */
   readonly naturalSeason: number;
   /**
@@ -358,6 +360,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
     ...(late ? { shortestLateStart: late } : {}),
     validatedHorizon: plan.horizon,
     interpolated: info.interpolated,
+    trailingMissing: info.trailingMissing ?? {},
     added: Object.fromEntries(Object.entries(info.added ?? {}).map(([g, times]) => [g, times.map(show)])),
     pastFillWarnings: pastFillWarnings(info.pastFilled ?? [], horizon, show),
     lateStartWarnings: [...lateStartWarnings(info.lateStarts ?? [], show), ...lateShortWarnings(info.lateSkipped ?? [], info.skipped ?? {}, minLength, show)],

@@ -482,6 +482,14 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
     const shown = listSome(added.flatMap(([g, times]) => times.map((t) => (grouped ? `${t} ("${g}")` : t))), 5);
     warnings.push(`${count} missing timestamp${count === 1 ? '' : 's'} ${count === 1 ? 'was' : 'were'} added to fill short gaps in the series (${shown}); ${count === 1 ? 'its value is' : 'their values are'} interpolated`);
   }
+  const trailing = Object.entries(resolved.trailingMissing);
+  if (trailing.length > 0) {
+    const rows = trailing.reduce((a, [, n]) => a + n, 0);
+    const where = trailing.length === 1 && trailing[0][0] === '' ? '' : ` (${listSome(trailing.map(([g, n]) => `"${g}": ${n}`), 5)})`;
+    warnings.push(
+      `${rows} row${rows === 1 ? '' : 's'} at the end of the series ${rows === 1 ? 'has' : 'have'} no value of "${target}"${where} and ${rows === 1 ? 'was' : 'were'} left out: each series ends at its last value, and forecasts start the step after it; future covariates are given in the forecast request, not as rows of the data`,
+    );
+  }
   const filled = Object.entries(resolved.interpolated).filter(([, n]) => n > 0);
   const total = filled.reduce((a, [, n]) => a + n, 0);
   if (total > 0) {

@@ -121,6 +121,22 @@ describe('describeSeries', () => {
     expect(describeSeries(ds, { target: 'y' }).interpolated).toEqual({ '': 1 });
   });
 
+  it('leaves out rows at the end without a target (future rows holding covariates): the series ends at its last value', () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `${new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10)},${i < 26 ? 100 + i : ''},${i % 2},${i < 28 ? 'a' : 'b'}`);
+    const ds = datasetFromCsv(['day,y,promo,shop', ...rows].join('\n'), { y: 'numeric' });
+    const { info, series } = extractSeries(ds, { target: 'y' });
+    expect(info.trailingMissing).toEqual({ '': 4 });
+    expect(info.lengths).toEqual({ '': 26 });
+    expect(series[0].times.at(-1)).toBe(Date.UTC(2024, 0, 26));
+    expect(series[0].values.at(-1)).toBe(125);
+    // Per group: only the rows after each series' last value; a value missing inside is still interpolated.
+    const grouped = datasetFromCsv('day,y,g\n2024-01-01,1,a\n2024-01-02,,a\n2024-01-03,3,a\n2024-01-04,,a\n2024-01-01,5,b\n2024-01-02,6,b\n2024-01-03,7,b\n2024-01-04,8,b\n', { y: 'numeric' });
+    const g = describeSeries(grouped, { target: 'y', groupColumn: 'g' });
+    expect(g.trailingMissing).toEqual({ a: 1 });
+    expect(g.interpolated).toEqual({ a: 1, b: 0 });
+    expect(g.lengths).toEqual({ a: 3, b: 4 });
+  });
+
   it('refuses a series too short for rolling-origin validation', () => {
     expect(() => validationPlan({ length: 40, season: 12, groups: 1, horizon: 12 })).toThrow(/needs at least 49/);
     expect(validationPlan({ length: 108, season: 12, groups: 1, horizon: 36 })).toEqual({ horizon: 36, origins: 3, step: 12, earliestTrain: 48 });

@@ -229,6 +229,19 @@ describe('forecast jobs', () => {
     expect(job.warnings).toEqual(warnings);
     expect(job.status).toBe('succeeded');
 
+    // Two months at the end with a date and no value: left out, said, and the forecast starts after the last value.
+    const future = [...rows, '1958-01-01,', '1958-02-01,'].join('\n');
+    await upload('air-future', future);
+    const ahead = await call('POST', '/v1/jobs', { dataset: 'air-future', target: TARGET, task: 'forecast', models: ['seasonal_naive'], budget: { trials: 1 } });
+    expect(ahead.status).toBe(202);
+    const aheadAnswer = await json(ahead);
+    expect(aheadAnswer.warnings).toContain(
+      `2 rows at the end of the series have no value of "${TARGET}" and were left out: each series ends at its last value, and forecasts start the step after it; future covariates are given in the forecast request, not as rows of the data`,
+    );
+    expect((await waitForJob(aheadAnswer.id)).status).toBe('succeeded');
+    const first = await json(await call('POST', '/v1/models/air-future/forecast', { horizon: 1 }));
+    expect(first.forecasts[0].time.slice(0, 10)).toBe('1958-01-01');
+
     // 30 months: too short for a yearly season, so searched without one (it used to be refused). A column
     // beside the series is said to be unused.
     await upload('air-short', rows.slice(0, 31).map((l, i) => `${l},${i === 0 ? 'promo' : i % 2}`).join('\n'));

@@ -171,6 +171,18 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   const groups = kept.map((s) => s.group);
   const skipped = Object.fromEntries(all.filter((g) => short.has(g)).map((g) => [g, short.get(g)!]));
   const sorted = kept.map((s) => (s.start > 0 ? s.rows.slice(s.start) : s.rows));
+  // Rows at a series' end without a target are not observations (often future rows holding planned
+  // covariates): filled with the last value they would move the series' end, and every forecast's first
+  // time, past the data. They are left out, and counted for the job to say so.
+  const trailingMissing: Record<string, number> = {};
+  for (let gi = 0; gi < groups.length; gi++) {
+    let end = sorted[gi].length;
+    // One row is kept whatever it holds: a series with no value at all is refused below, naming its group.
+    while (end > 1 && Number.isNaN(y[sorted[gi][end - 1]])) end--;
+    if (end === sorted[gi].length) continue;
+    trailingMissing[groups[gi]] = sorted[gi].length - end;
+    sorted[gi] = sorted[gi].slice(0, end);
+  }
   const lateStarts = kept.flatMap((s) => s.late);
   const show = (x: number) => formatTime(x, datetime, clock, utcOffset);
   // On a local clock, the hour the autumn change repeats is one point per local time.
@@ -240,6 +252,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     ...(lateSkipped.length > 0 ? { lateSkipped } : {}),
     ...(pastFilled.length > 0 ? { pastFilled } : {}),
     ...(exactRepeats ? { exactRepeats } : {}),
+    ...(Object.keys(trailingMissing).length > 0 ? { trailingMissing } : {}),
     ...(clock === 'local' ? { localClock: localClockInfo(timeCol.utcOffsets, timezone, repeated) } : {}),
     ...(utcOffset !== undefined ? { utcOffset } : {}),
   };
