@@ -53,6 +53,25 @@ describe('a decimal-comma file', () => {
   });
 });
 
+describe('amounts with their signs in a decimal-comma file', () => {
+  it('reads currency, percent and accounting amounts as the numbers inside (1,799 € is 1.799, not 1799)', () => {
+    const text = 'preis;rabatt;saldo\n1,799 €;12,5 %;(12,50)\n1.234,56 €;5 %;1.200 €\n€ 3,10;-2,5%;-7,25 €\n';
+    expect(numbers(text, 'preis')).toEqual([1.799, 1234.56, 3.1]);
+    expect(numbers(text, 'rabatt')).toEqual([12.5, 5, -2.5]);
+    expect(numbers(text, 'saldo')).toEqual([-12.5, 1200, -7.25]);
+  });
+
+  it('rewrites only columns that read as numbers: addresses, versions and notes keep what they say', () => {
+    const t = parseCsv('ip;note;n\n192.168.100.200;3,5 kg;2,5\n192.168.1.20;about 120.000;1\n');
+    expect(t.rows).toEqual([
+      ['192.168.100.200', '3,5 kg', '2.5'],
+      ['192.168.1.20', 'about 120.000', '1'],
+    ]);
+    // A stray word is no reason to keep a column of numbers as written.
+    expect(numbers('n;m\n2,5;1\nunknown;2\n3,5;3\n1,25;4\n', 'n')).toEqual([2.5, NaN, 3.5, 1.25]);
+  });
+});
+
 describe('a dot-decimal file', () => {
   it('is never read as thousands: a point decimal anywhere keeps "120.000" at 120', () => {
     // Semicolons, and a value only a point decimal is ("0.500", "3.14", "1234.5", "1,234.5").

@@ -99,10 +99,10 @@ describe('parseCsv', () => {
   it('reads semicolon and tab separated exports, and Excel\'s sep= line', () => {
     const semi = parseCsv('x;c;y\n1,5;b;1\n-1.234,5;"c;d";"2,0"\n7;e,f;1,2,3\n');
     expect(semi.header).toEqual(['x', 'c', 'y']);
-    // Decimal commas read as numbers; other commas are text.
+    // Decimal commas read as numbers; other commas are text, and a column holding such text ("1,2,3") keeps every cell as written.
     expect(semi.rows).toEqual([
       ['1.5', 'b', '1'],
-      ['-1234.5', 'c;d', '2.0'],
+      ['-1234.5', 'c;d', '2,0'],
       ['7', 'e,f', '1,2,3'],
     ]);
     expect(parseCsv('x\tc\n1\t2\n').rows).toEqual([['1', '2']]);

@@ -19,7 +19,7 @@
 import { EngineError } from '../core/errors';
 import { runSteps, runStepsYielding, type Steps } from '../core/steps';
 import { csvRowsInPieces } from './csv-pieces';
-import { DecimalMark, readSemicolonCell } from './decimal-comma';
+import { DecimalMark, readsAsNumber, readSemicolonCell } from './decimal-comma';
 
 export interface CsvTable {
   readonly header: readonly string[];
@@ -170,11 +170,18 @@ function* readCsv(input: string, limits: Partial<CsvLimits>, pieceChars: number)
   if (header === undefined) throw new EngineError('invalid_csv', 'the file has no header row', { line: firstLine });
   if (rows.length === 0) throw new EngineError('invalid_csv', 'the file has a header but no data rows', { line: headerLine + 1 });
   if (mark) {
-    // Read once the whole file has said how it writes decimals (data/decimal-comma).
+    // Read once the whole file has said how it writes decimals (data/decimal-comma), and only in the
+    // columns whose every cell then reads as a number (or missing, or a word): text keeps what it says.
     const thousands = mark.dotsSeparateThousands;
+    const asWritten = new Uint8Array(header.length);
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
-      for (let j = 0; j < row.length; j++) row[j] = readSemicolonCell(row[j], thousands);
+      for (let j = 0; j < row.length; j++) if (!asWritten[j] && !readsAsNumber(readSemicolonCell(row[j], thousands))) asWritten[j] = 1;
+      if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+    }
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      for (let j = 0; j < row.length; j++) if (!asWritten[j]) row[j] = readSemicolonCell(row[j], thousands);
       if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
     }
   }

@@ -9,18 +9,28 @@
  * groups of three) and no cell can only be a dot decimal ("0.5", "3.14", "1234.5", "1,234.5"); there,
  * a dot between groups of three digits separates thousands. A file that tells neither (no comma, every
  * dot before three digits) keeps the dot as the decimal point, so a dot-decimal file is never misread.
+ * Amounts keep their currency sign, percent sign or accounting parentheses ("12,50 €", "1.234,56 €",
+ * "(12,50)", "12,5 %"): the number inside is read as a bare one would be, and the sign as data/column-types
+ * reads it; before, "1,799 €" read as 1799. A column is rewritten only when every cell of it then reads as a
+ * number, a missing value or a word (readsAsNumber): an address such as "192.168.100.200" beside
+ * "192.168.1.20" stays as written.
  * Upload, append and batch predictions all read CSV through data/csv, so the same file reads alike in each.
  */
-import { parseNumberCell } from './column-types';
+import { isMissingNumberCell, parseNumberCell } from './column-types';
+import { isStrayText } from './stray-text';
 
-/** A decimal comma, with dots between thousands before it or none: "3,14", "-1.234,5". */
-const DECIMAL_COMMA_RE = /^(\s*[+-]?)(\d{1,3}(?:\.\d{3})+|\d+),(\d+)(\s*)$/;
-/** Whole numbers with dots between groups of three ("120.000"); the first group has no leading zero. */
-const DOT_THOUSANDS_RE = /^(\s*[+-]?)([1-9]\d{0,2}(?:\.\d{3})+)(\s*)$/;
+/** What may stand before a number: spaces, an accounting parenthesis, a sign, a currency sign, a sign. */
+const BEFORE = String.raw`(\s*(?:\(\s*)?[+-]?\s*[$€£¥]?\s*[+-]?)`;
+/** What may stand after one: a currency or percent sign, the closing parenthesis, spaces. */
+const AFTER = String.raw`(\s*[$€£¥%]?\s*\)?\s*)`;
+/** A decimal comma, with dots between thousands before it or none: "3,14", "-1.234,5", "12,50 €". */
+const DECIMAL_COMMA_RE = new RegExp(`^${BEFORE}(\\d{1,3}(?:\\.\\d{3})+|\\d+),(\\d+)${AFTER}$`);
+/** Whole numbers with dots between groups of three ("120.000", "1.234 €"); the first group has no leading zero. */
+const DOT_THOUSANDS_RE = new RegExp(`^${BEFORE}([1-9]\\d{0,2}(?:\\.\\d{3})+)${AFTER}$`);
 /** Dots between several groups ("1.200.000"): no dot-decimal number is written so. */
 const SEVERAL_GROUPS_RE = /^\s*[+-]?[1-9]\d{0,2}(?:\.\d{3}){2,}\s*$/;
 
-/** "3,14" → "3.14", "-1.234,5" → "-1234.5"; any other cell unchanged. */
+/** "3,14" → "3.14", "-1.234,5" → "-1234.5", "12,50 €" → "12.50 €"; any other cell unchanged. */
 function readDecimalComma(cell: string): string {
   const m = DECIMAL_COMMA_RE.exec(cell);
   return m ? `${m[1]}${m[2].replaceAll('.', '')}.${m[3]}${m[4]}` : cell;
@@ -55,6 +65,14 @@ export class DecimalMark {
   get dotsSeparateThousands(): boolean {
     return this.comma && !this.dot;
   }
+}
+
+/**
+ * Whether a semicolon file's cell, as readSemicolonCell made it, fits a numeric column: a number, a missing
+ * value, or a stray word without a digit (data/stray-text). A column with any other cell keeps its cells.
+ */
+export function readsAsNumber(cell: string): boolean {
+  return cell.trim() === '' || !Number.isNaN(parseNumberCell(cell)) || isMissingNumberCell(cell) || isStrayText(cell);
 }
 
 /**
