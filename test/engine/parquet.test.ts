@@ -75,6 +75,29 @@ describe('readParquetTable', () => {
     expect((await refusal(twice)).message).toContain('"a" appears twice');
   });
 
+  it("leaves out the row index pandas writes beside a filtered frame, saying so, and keeps a named one", async () => {
+    const write = (index: string) =>
+      new Uint8Array(
+        parquetWriteBuffer({
+          columnData: [
+            { name: 'x', data: [1.5, 2.5], type: 'DOUBLE' },
+            { name: 'y', data: ['a', 'b'], type: 'STRING' },
+            { name: index, data: [7n, 42n], type: 'INT64' },
+          ],
+        }),
+      );
+    const filtered = await readParquetTable(write('__index_level_0__'));
+    expect(filtered.header).toEqual(['x', 'y']);
+    expect(filtered.rows).toEqual([
+      ['1.5', 'a'],
+      ['2.5', 'b'],
+    ]);
+    expect(filtered.warnings?.[0]).toMatch(/^column "__index_level_0__" is the row index pandas wrote beside the data .* and was left out/);
+    const named = await readParquetTable(write('order_id'));
+    expect(named.header).toEqual(['x', 'y', 'order_id']);
+    expect(named.warnings).toBeUndefined();
+  });
+
   it('refuses a nested column by name', async () => {
     const err = await refusal(fixture('nested.parquet'));
     expect(err.code).toBe('invalid_parquet');

@@ -16,6 +16,8 @@ export interface CsvColumns {
   readonly columns: readonly (readonly string[])[];
   /** The 1-based line of the file on which each data row starts (see CsvTable.lines). */
   readonly lines?: readonly number[];
+  /** What reading left out of the file (see CsvTable.warnings). */
+  readonly warnings?: readonly string[];
 }
 
 const DEFAULT_LIMITS: CsvLimits = { maxRows: 1_000_000, maxColumns: 2_000 };

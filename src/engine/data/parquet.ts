@@ -75,7 +75,7 @@ const ROW_CELLS_PER_TURN = 250_000;
 
 /** The file's table of text cells, a row at a time (uploads); see readParquetColumns. */
 export async function readParquetTable(bytes: Uint8Array, limits: Partial<ParquetLimits> = {}, yieldControl: () => Promise<void> = NO_TURN): Promise<CsvTable> {
-  const { header, rows, columns } = await readParquetColumns(bytes, limits, yieldControl);
+  const { header, rows, columns, warnings } = await readParquetColumns(bytes, limits, yieldControl);
   const table: string[][] = new Array(rows);
   let cells = 0;
   for (let i = 0; i < rows; i++) {
@@ -88,7 +88,18 @@ export async function readParquetTable(bytes: Uint8Array, limits: Partial<Parque
       await yieldControl();
     }
   }
-  return { header, rows: table };
+  return { header, rows: table, ...(warnings ? { warnings } : {}) };
+}
+
+/**
+ * The row index pandas writes beside the data when it is not a plain 0..n-1 range (a filtered or sorted
+ * frame's `to_parquet`), named `__index_level_0__` and so on. It is the frame's row order, not a value of
+ * the data: read as a feature it leaks the order into training and is never sent to predict.
+ */
+const PANDAS_INDEX_RE = /^__index_level_\d+__$/;
+
+function pandasIndexWarning(names: readonly string[]): string {
+  return `column${names.length === 1 ? '' : 's'} ${names.map((n) => `"${n}"`).join(', ')} ${names.length === 1 ? 'is' : 'are'} the row index pandas wrote beside the data (the frame's row order, not a value of it) and ${names.length === 1 ? 'was' : 'were'} left out; to keep an index as a column, name it (df.index.name) or reset it (df.reset_index())`;
 }
 
 /**
@@ -114,7 +125,10 @@ export async function readParquetColumns(bytes: Uint8Array, limits: Partial<Parq
   } catch (err) {
     throw invalid(`the Parquet file's footer could not be read: ${messageOf(err)}`);
   }
-  const columns = leafColumns(parquetSchema(metadata).children, maxColumns);
+  const leaves = leafColumns(parquetSchema(metadata).children, maxColumns);
+  const columns = leaves.filter((c) => !PANDAS_INDEX_RE.test(c.name));
+  const index = leaves.filter((c) => PANDAS_INDEX_RE.test(c.name)).map((c) => c.name);
+  if (columns.length === 0) throw invalid('the Parquet file has no columns but the row index pandas wrote', { columns: leaves.length });
   const rows = Number(metadata.num_rows);
   if (rows > maxRows) throw invalid(`the file has ${rows} rows, more than the ${maxRows} ${rowsOf} may hold`, { rows, max_rows: maxRows });
   if (rows === 0) throw invalid('the Parquet file has no rows', { rows: 0 });
@@ -149,7 +163,7 @@ export async function readParquetColumns(bytes: Uint8Array, limits: Partial<Parq
   }
   // Rows past the file's row groups (its row count says more; never seen from pyarrow) are missing cells.
   for (const column of cells) for (let i = covered; i < rows; i++) column[i] = '';
-  return { header: columns.map((c) => c.name), rows, columns: cells };
+  return { header: columns.map((c) => c.name), rows, columns: cells, ...(index.length > 0 ? { warnings: [pandasIndexWarning(index)] } : {}) };
 }
 
 /** The chunks of `columnNames` hyparquet hands over for rows [from, to) (whole pages, so often more). */
