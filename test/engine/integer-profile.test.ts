@@ -91,3 +91,13 @@ describe('the profile of a numeric column says whether its values are whole (int
     expect(appendRows(stored, added(['7', '8'], 7), 'line', 1_000_000).profile[0].integer).toBe(false);
   });
 });
+
+describe("a numeric column's spread", () => {
+  it('is exact for values far from zero and close together (epoch seconds over minutes)', () => {
+    // 1.7e9 s, one second apart: the standard deviation of 0..9 s is sqrt(8.25).
+    const csv = ['t,y', ...Array.from({ length: 10 }, (_, i) => `${1_700_000_000 + i},${i % 2}`)].join('\n');
+    const t = inferDataset(parseCsv(csv), { t: 'numeric' }).profile.find((c) => c.name === 't');
+    expect(t?.std).toBeCloseTo(Math.sqrt(8.25), 9);
+    expect(t?.mean).toBe(1_700_000_004.5);
+  });
+});

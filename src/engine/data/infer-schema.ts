@@ -426,6 +426,9 @@ function* profileColumnSteps(col: Column, pieceLength: number, integers?: boolea
   const dropped = col.type === 'id' ? 'identifier: unique on every row, carries no pattern' : col.type === 'constant' ? 'constant: fewer than two distinct values' : undefined;
   if (col.storage === 'f64') {
     let missing = 0;
+    // Sums of the values less the first one present: sums of squares of values far from 0 and close to each
+    // other (epoch seconds over an hour, dates over minutes) lose every digit the spread is written in.
+    let shift = NaN;
     let sum = 0;
     let sumSq = 0;
     let min = Infinity;
@@ -442,15 +445,18 @@ function* profileColumnSteps(col: Column, pieceLength: number, integers?: boolea
         continue;
       }
       if (readInteger && integer && !Number.isInteger(v)) integer = false;
-      sum += v;
-      sumSq += v * v;
+      if (Number.isNaN(shift)) shift = v;
+      const d = v - shift;
+      sum += d;
+      sumSq += d * d;
       if (v < min) min = v;
       if (v > max) max = v;
       if (distinct.size <= 100_000) distinct.add(v);
     }
     const count = col.values.length - missing;
-    const mean = count > 0 ? sum / count : NaN;
-    const std = count > 1 ? Math.sqrt(Math.max(0, sumSq / count - mean * mean)) : 0;
+    const offset = count > 0 ? sum / count : NaN;
+    const mean = shift + offset;
+    const std = count > 1 ? Math.sqrt(Math.max(0, sumSq / count - offset * offset)) : 0;
     return {
       name: col.name,
       type: col.type,
