@@ -153,6 +153,39 @@ describe('a dataset deleted while storage fails', () => {
   });
 });
 
+describe('rows appended to a dataset deleted meanwhile', () => {
+  it('answer 404 dataset_not_found, whether the deletion came before the stored rows were read or after', async () => {
+    const tenant = 'faults-append-delete';
+    const own = await tenantKey(tenant, 'faults-test');
+    const registry = env.REGISTRY.getByName(tenant);
+    /** The store as the append sees it: deleting the dataset (rows and files) as the stored rows are read. */
+    const deletingOnRead = (givesRows: boolean) =>
+      new Proxy(env.STORE, {
+        get(target, prop) {
+          if (prop === 'get') {
+            return async (key: string) => {
+              const data = (await registry.getDataset('racing'))?.data_key;
+              if (key !== data) return target.get(key);
+              const held = givesRows ? new Uint8Array(await (await target.get(key))!.arrayBuffer()) : undefined;
+              expect((await send({ method: 'DELETE', path: '/v1/datasets/racing', key: own })).status).toBe(204);
+              return held && { arrayBuffer: async () => held.buffer };
+            };
+          }
+          const value = Reflect.get(target, prop);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    for (const givesRows of [false, true]) {
+      expect((await send({ method: 'PUT', path: '/v1/datasets/racing', body: SMALL_CSV, contentType: 'text/csv', key: own })).status).toBe(201);
+      const rows = SMALL_CSV.trim().split('\n').slice(0, 3).join('\n');
+      const res = await send({ method: 'POST', path: '/v1/datasets/racing/rows', body: rows, contentType: 'text/csv', key: own }, { ...env, STORE: deletingOnRead(givesRows) });
+      await expectError(res, 404, 'dataset_not_found');
+      // Nothing of the refused version is left behind.
+      expect((await env.STORE.list({ prefix: `datasets/${tenant}/racing/` })).objects).toEqual([]);
+    }
+  });
+});
+
 describe('a trial whose storage fails', () => {
   const batchOf = (id: string, attempts: number): MessageBatch<TrialMessage> =>
     createMessageBatch<TrialMessage>('edge-automl-trials', [{ id, timestamp: new Date(), attempts, body: { tenant: 'test-only', job_id: 'r2-trial', trial_id: 't0000' } }]);

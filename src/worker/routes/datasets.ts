@@ -79,7 +79,12 @@ datasets.post('/:dataset/rows', async (c) => {
   const limits = readLimits(c.env);
   const { bytes, format, table } = await readTableBody(c.req.raw, mediaType, limits);
   // Decoded, checked, written back as text and typed again giving the thread's turn away (worker/give-turn).
-  const stored = await decodeDatasetYielding(await readObjectBytes(c.env.STORE, base.data_key, 'dataset'), giveTurn);
+  const storedBytes = await readObjectBytes(c.env.STORE, base.data_key, 'dataset').catch(async (err: unknown) => {
+    // Deleted since the version was read: the 404 the request would get a moment later, not a 500.
+    if (err instanceof ApiError && err.code === 'storage_missing' && !(await registry.getDataset(name))) throw notFound('dataset', name);
+    throw err;
+  });
+  const stored = await decodeDatasetYielding(storedBytes, giveTurn);
   const naming = format === 'csv' ? 'line' : 'row';
   const { dataset, profile, added } = await appendRowsYielding(stored, table, naming, limits.maxRows, giveTurn);
   // A row repeating a point of a forecast model's series is refused before anything is written (appended-series).
@@ -90,6 +95,8 @@ datasets.post('/:dataset/rows', async (c) => {
   const version = await storeVersion(c.env.STORE, datasetPrefix(tenant, name, crypto.randomUUID()), APPENDED_FILES[format], appended, async (v) => {
     const registered = await registry.addDatasetVersionAfter(name, base.version, { ...v, appended: { base_version: base.version, rows: added } });
     if (registered) return registered;
+    // No visible version to add to: the dataset was deleted meanwhile, and sending the rows again would not help.
+    if (!(await registry.getDataset(name))) throw notFound('dataset', name);
     throw new ApiError(409, 'version_conflict', `dataset "${name}" got a new version while these rows were being added to version ${base.version}; send them again`, {
       dataset: name,
       base_version: base.version,
