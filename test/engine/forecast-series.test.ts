@@ -237,6 +237,10 @@ describe('baselines and serving', () => {
     expect(f.forecast(12, { group: 'new' }).map((p) => p.value)).toEqual(Array(12).fill(last));
     expect(f.fallback('new')).toMatchObject({ rule: 'last_value', points: 3 });
     expect(f.fallback('a')).toBeUndefined();
+    // Covariates sent for it are refused as for the model's own groups: this model was trained without any.
+    const without = 'this model was trained without covariates; leave covariates out';
+    expect(() => f.forecast(2, { group: 'a', covariates: [{ x: 1 }, { x: 2 }] })).toThrow(without);
+    expect(() => f.forecast(2, { group: 'new', covariates: [{ x: 1 }, { x: 2 }] })).toThrow(without);
     // An envelope made before fallbacks (skippedGroups without points) refuses the group as it did.
     const { fallbackGroups: _points, ...old } = out.envelope;
     const before = await loadForecaster(parseForecastEnvelope(JSON.parse(JSON.stringify(old))));

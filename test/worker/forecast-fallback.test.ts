@@ -1,7 +1,7 @@
 /**
  * Short and constant series in forecast jobs, in workerd: a group too short to validate on is left out of
  * the model and forecast by a simple rule on its own points (engine/forecast/fallback), which the job's
- * warning and its forecasts say (and that covariates sent for it were not read); a group of one point is still refused; a target that never moves is
+ * warning and its forecasts say (covariates sent for it are checked as for any group); a group of one point is still refused; a target that never moves is
  * forecast flat instead of refused, alone or as one group of several.
  */
 import { describe, expect, it } from 'vitest';
@@ -50,14 +50,13 @@ describe('short and constant forecast series', () => {
     expect(answered.fallback).toMatchObject({ rule: 'seasonal_naive', points: 15 });
     expect(answered.fallback.reason).toContain('group "tiny" had 15 points, too few to validate a forecast on');
     expect(answered.history.map((p: { value: number }) => p.value)).toEqual(tiny.map(([, v]) => v));
-    // Covariates sent for it are still accepted, and not read: the answer says so, only when some were sent.
     expect(answered.fallback.covariates_ignored).toBeUndefined();
-    const withCovariates = await call('POST', '/v1/models/short-stores/forecast', { horizon: 3, group: 'tiny', covariates: [{ promo: 1 }, { promo: 0 }, { promo: 1 }] });
-    expect(withCovariates.status).toBe(200);
-    const ignored = await json(withCovariates);
-    expect(ignored.fallback).toEqual({ ...answered.fallback, covariates_ignored: true });
-    expect(ignored.forecasts).toEqual(answered.forecasts.slice(0, 3));
-    expect((await json(await call('POST', '/v1/models/short-stores/forecast', { horizon: 3, group: 'tiny', covariates: [] }))).fallback.covariates_ignored).toBeUndefined();
+    // Covariates sent for it are checked as for the model's own groups: this model was trained without any.
+    for (const group of ['tiny', 'old']) {
+      const withCovariates = await call('POST', '/v1/models/short-stores/forecast', { horizon: 3, group, covariates: [{ promo: 1 }, { promo: 0 }, { promo: 1 }] });
+      expect(withCovariates.status, group).toBe(400);
+      expect((await json(withCovariates)).error).toMatchObject({ code: 'invalid_input', message: 'this model was trained without covariates; leave covariates out' });
+    }
     // Never narrower than the model's interval at the same step, relative to each series' level.
     const old = await json(await call('POST', '/v1/models/short-stores/forecast', { horizon: 14, group: 'old' }));
     expect(old.fallback).toBeUndefined();

@@ -229,6 +229,18 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
     }
     return { covariates: appendColumns(tail, ahead) };
   };
+  /**
+   * A fallback group's covariates (./fallback reads none) checked as a model group's are, when sent: a
+   * model without covariates refuses them, and a step's date, group, values and count are read alike, so a
+   * client's mistake is the same mistake whichever group it asks for. None sent is accepted, as before.
+   */
+  const checkFallbackCovariates = (group: string, lastTime: number, steps: readonly unknown[] | undefined, horizon: number): void => {
+    if (steps === undefined) return;
+    if (!specs) throw new EngineError('invalid_input', 'this model was trained without covariates; leave covariates out', { field: 'covariates' });
+    const times = Array.from({ length: horizon }, (_, i) => showTime(timeAfter(calendar, lastTime, i + 1)));
+    const series = { timeColumn: env.timeColumn, times, ...(env.groupColumn !== undefined ? { groupColumn: env.groupColumn, group } : {}) };
+    encodeCovariateSteps(specs, withoutStepColumns(steps, series), horizon);
+  };
   /** Where a forecast after the first `n` points of a history starts reading it: its state's tail. */
   const readFrom = (n: number) => Math.max(0, n - Math.max(1, model.tailLength));
   /**
@@ -341,7 +353,10 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       checkHorizon(horizon);
       const zs: PointZ = { z: zForLevel(options.level ?? DEFAULT_LEVEL), ...(options.quantiles !== undefined ? { quantiles: quantileZs(options.quantiles) } : {}) };
       const fb = fallbackOf(options.group);
-      if (fb) return ofSeries(fb.state.group, () => fallbackPoints(fb.state, horizon, zs));
+      if (fb) {
+        checkFallbackCovariates(fb.state.group, fb.state.lastTime, options.covariates, horizon);
+        return ofSeries(fb.state.group, () => fallbackPoints(fb.state, horizon, zs));
+      }
       const g = groupState(options.group);
       if (g.tail.length < model.tailLength) throw new EngineError('bad_artifact', `group ${JSON.stringify(g.group)} keeps ${g.tail.length} past values, the model needs ${model.tailLength}`);
       return ofSeries(g.group, () => {

@@ -62,7 +62,7 @@ forecast.post('/:model/forecast', async (c) => {
     // Asked for only: most callers want the points, and the history can be as long as a few seasons.
     ...(body.history ? { history: forecaster.recent(body.group) } : {}),
     // A group too short to validate on is forecast by a simple rule instead of the model (engine/forecast/fallback),
-    // which reads no covariates: those sent are still accepted (clients send them for every group), and said unused.
+    // which reads no covariates: those sent are checked as any group's (clients send them for every group), and said unused.
     ...(fallback ? { fallback: { ...fallback, ...(body.covariates?.length ? { covariates_ignored: true } : {}) } } : {}),
   });
 });
