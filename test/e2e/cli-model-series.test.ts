@@ -97,8 +97,8 @@ describe('model NAME: the step of a series and a pinned version', () => {
     expect((await run(['model', 'shops'], jsonAnswer({ ...halfHourly, described_version: 3 }))).stdout).not.toContain('  version  ');
   });
 
-  it('refuses a version that is no positive integer or comes with --delete, and says the server\'s 404', async () => {
-    for (const args of [['--version', '0'], ['--version', 'two'], ['--version', '1', '--delete']]) {
+  it('refuses a version that is no positive integer, says the server\'s 404, and deletes one version with --delete', async () => {
+    for (const args of [['--version', '0'], ['--version', 'two'], ['--version', 'two', '--delete']]) {
       const ran = await run(['model', 'shops', ...args]);
       expect(ran.code, args.join(' ')).not.toBe(0);
       expect(ran.requests).toEqual([]);
@@ -107,5 +107,10 @@ describe('model NAME: the step of a series and a pinned version', () => {
     const missing = await run(['model', 'shops', '--version', '9'], refusal(404, 'model_version_not_found', 'model "shops" has no version 9', { model: 'shops', version: 9 }));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('error: model_version_not_found (HTTP 404): model "shops" has no version 9');
+    // With --delete, that version alone goes (DELETE …/versions/N); the champion is the server's to refuse.
+    const deleted = await run(['model', 'shops', '--version', '1', '--delete'], new Response(null, { status: 204 }));
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.requests.map((r) => [r.method, new URL(r.url).pathname])).toEqual([['DELETE', '/v1/models/shops/versions/1']]);
+    expect(deleted.stdout).toBe('model shops: version 1 deleted\n');
   });
 });
