@@ -282,3 +282,35 @@ describe('refusals and daylight saving time', () => {
     expect(outcome.left[0].reason).toContain('its value at 2024-11-08T18:00:00 is 999 in the new data');
   });
 });
+
+describe('daily and monthly series written at local midnight far from UTC', () => {
+  /** New York's offset in minutes at local midnight of a day (UTC fields): -04:00 from 11 March to 3 November 2024, else -05:00. */
+  const newYorkOffset = (day: number) => (day >= Date.UTC(2024, 2, 11) && day <= Date.UTC(2024, 10, 3) ? -240 : -300);
+  const newYorkMidnight = (day: number) => `${new Date(day).toISOString().slice(0, 10)}T00:00:00-0${-newYorkOffset(day) / 60}:00`;
+  const table = (days: readonly number[]) => datasetFromCsv(['t,y', ...days.map((d, i) => `${newYorkMidnight(d)},${100 + (i % 7) * 3 + i / 50}`)].join('\n'));
+
+  it('reads New York midnights (04:00Z in summer, 05:00Z in winter) as their local dates, and forecasts the next dates', async () => {
+    const days = Array.from({ length: 340 }, (_, i) => Date.UTC(2024, 0, 1) + i * DAY);
+    const ds = table(days);
+    expect(describeSeries(ds, { target: 'y' }).frequency).toMatchObject({ name: 'daily' });
+    const trial = await runForecastTrial(ds, { target: 'y', horizon: 3, seed: 1, family: 'seasonal_naive', params: {} });
+    if (trial.status !== 'complete') throw new Error(trial.reason);
+    const model = await loadForecaster(JSON.parse(JSON.stringify(trial.envelope)));
+    // The last row is 2024-12-05 (winter, 05:00Z); the summer dates before it are not 23:00 of the day before.
+    expect(model.recent().at(-1)!.time).toBe('2024-12-05T00:00:00.000Z');
+    expect(model.recent().map((p) => p.time).every((t) => String(t).endsWith('T00:00:00.000Z'))).toBe(true);
+    expect(model.forecast(3).map((p) => p.time)).toEqual(['2024-12-06T00:00:00.000Z', '2024-12-07T00:00:00.000Z', '2024-12-08T00:00:00.000Z']);
+    model.dispose();
+  });
+
+  it('reads monthly New York midnights as the first of each month, and forecasts the next firsts', async () => {
+    const months = Array.from({ length: 36 }, (_, i) => Date.UTC(2022, i, 1));
+    const ds = table(months);
+    expect(describeSeries(ds, { target: 'y' }).frequency).toEqual({ kind: 'months', name: 'monthly', months: 1, monthEnd: false });
+    const trial = await runForecastTrial(ds, { target: 'y', horizon: 2, seed: 1, family: 'drift', params: {} });
+    if (trial.status !== 'complete') throw new Error(trial.reason);
+    const model = await loadForecaster(JSON.parse(JSON.stringify(trial.envelope)));
+    expect(model.forecast(2).map((p) => p.time)).toEqual(['2025-01-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z']);
+    model.dispose();
+  });
+});

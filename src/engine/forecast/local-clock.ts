@@ -10,7 +10,8 @@
  * in it are added and interpolated like a gap's, whatever the step: skippedBetween) and the autumn
  * change repeats one (two rows at one local time are one point: mergeRepeatedTimes). A column without
  * offsets, or with one throughout (UTC, `+10:00`), keeps its instants, and a daily or coarser series its
- * local dates (./frequency alignDaylightSaving), as always; one offset throughout other than UTC is only
+ * local dates (read from its offsets when every time is at local midnight, else ./frequency
+ * alignDaylightSaving); one offset throughout other than UTC is only
  * how its forecasts are written (SeriesTimes.utcOffset).
  *
  * A forecast cannot know the offsets of future times without a time zone: a series read so is forecast
@@ -25,6 +26,7 @@ import { canonicalZone, offsetOfWallTime, zoneOffsetAt } from './time-zone';
 import type { LocalClockInfo } from './types';
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 
 /** The clock a series' times are read on: 'utc' (the instants, or local dates) or 'local' (see the module comment). */
 export type Clock = 'utc' | 'local';
@@ -45,14 +47,31 @@ export interface SeriesTimes {
 /**
  * The times of a time column: on the local clock when the column kept UTC offsets that change and the
  * series is sub-daily; else its instants, or for a daily or coarser series written at offsets that
- * follow daylight saving time, its local dates (alignDaylightSaving); numbers as they are.
+ * follow daylight saving time, its local dates (localMidnightDates, else alignDaylightSaving); numbers as they are.
  */
 export function readSeriesTimes(column: NumericColumn, datetime: boolean): SeriesTimes {
   const t = asFloat64(column.values);
   if (!datetime) return { times: t, clock: 'utc' };
+  if (column.utcOffsets !== undefined && !hasSubDailySteps(t)) {
+    const dates = localMidnightDates(t, offsetsPerRow(column.utcOffsets, t.length));
+    if (dates) return { times: dates, clock: 'utc' };
+  }
   if (column.utcOffsets === undefined || !hasSubDailySteps(t)) return { times: alignDaylightSaving(t), clock: 'utc', ...(column.fixedUtcOffset !== undefined ? { utcOffset: column.fixedUtcOffset } : {}) };
   const offsets = offsetsPerRow(column.utcOffsets, t.length);
   return { times: t.map((v, i) => v + offsets[i] * MINUTE), clock: 'local', offsets };
+}
+
+/**
+ * The local dates of daily or coarser times written at local midnight with offsets that change (New York
+ * `2024-03-01T00:00:00-05:00`, then `…-04:00`), as UTC midnights; undefined when some time is not at its
+ * local midnight. alignDaylightSaving finds these dates only for offsets within 3 hours of UTC: further
+ * west or east, local midnight is 04:00Z or 05:00Z, and moving one to the other put the winter dates at
+ * 23:00 of the local day before, and refused a covariate row giving the plain date.
+ */
+function localMidnightDates(times: Float64Array, offsets: Int16Array): Float64Array | undefined {
+  const local = times.map((t, i) => t + offsets[i] * MINUTE);
+  for (const t of local) if (!Number.isNaN(t) && t % DAY !== 0) return undefined;
+  return local;
 }
 
 /** A local time the clock showed twice (the autumn change): the data rows (from 1) read as one point. */
