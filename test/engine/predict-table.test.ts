@@ -153,3 +153,34 @@ describe('Predictor.predictTable matches predictRows on the route\'s row objects
     predictor.dispose();
   });
 });
+
+describe('a truth value sent to a category column', () => {
+  // `answer` holds Yes, No and Maybe: a category (three values), whose label depends on it.
+  // `grade` holds 0, 1 and 2, declared a category, and weighs on the label too.
+  const lines = ['num,answer,grade,label'];
+  for (let i = 0; i < 180; i++) {
+    const answer = ['Yes', 'No', 'Maybe'][i % 3];
+    const grade = Math.floor(i / 3) % 3;
+    lines.push(`${(i * 7) % 10},${answer},${grade},${(answer === 'Yes') !== (i % 10 === 0) !== (grade === 1) ? 'good' : 'bad'}`);
+  }
+  const { dataset } = inferDataset(parseCsv(lines.join('\n')), { grade: 'categorical' });
+  const shape = { rows: 180, cols: 3, task: 'binary' as const, nClasses: 2 };
+
+  it('reads as the level spelling it in words, in JSON rows and CSV cells alike; a number level is never taken for one', async () => {
+    const outcome = await runTrial(dataset, { family: 'linear', params: getModelSpec('linear').defaults(shape), target: 'label', metric: 'roc_auc', seed: 1, folds: 3 });
+    if (outcome.status !== 'complete') throw new Error(outcome.reason);
+    const predictor = await Predictor.load(JSON.parse(JSON.stringify(outcome.envelope)));
+    expect(predictor.envelope.pipeline.inputs.find((i) => i.name === 'answer')?.type).toBe('categorical');
+    const asYes = predictor.predictRaw([{ num: 3, answer: 'Yes' }]);
+    expect(asYes).not.toEqual(predictor.predictRaw([{ num: 3, answer: null }]));
+    for (const v of [true, 'true', ' yes ', 'Y']) expect(predictor.predictRaw([{ num: 3, answer: v }])).toEqual(asYes);
+    expect(predictor.predictRaw([{ num: 3, answer: false }])).toEqual(predictor.predictRaw([{ num: 3, answer: 'No' }]));
+    // The same cells in a CSV batch read the same.
+    const csv = predictor.predictTable(parseCsvColumns('num,answer\n3,true\n3,Yes\n3,n'));
+    expect(csv).toEqual(predictor.predictRows([{ num: 3, answer: true }, { num: 3, answer: 'Yes' }, { num: 3, answer: 'No' }]));
+    // A truth value is no number: true sent to the 0/1/2 category is a value training never saw, as missing.
+    expect(predictor.predictRaw([{ num: 3, answer: 'Yes', grade: true }])).toEqual(predictor.predictRaw([{ num: 3, answer: 'Yes', grade: null }]));
+    expect(predictor.predictRaw([{ num: 3, answer: 'Yes', grade: true }])).not.toEqual(predictor.predictRaw([{ num: 3, answer: 'Yes', grade: 1 }]));
+    predictor.dispose();
+  });
+});

@@ -9,7 +9,7 @@
 import { isMissingCell, isMissingNumberCell, parseDateCell, parseNumberCell } from '../data/column-types';
 import type { CsvColumns } from '../data/csv-columns';
 import { type Column, type Dataset, MISSING_CODE } from '../data/dataset';
-import { levelCode } from './level-lookup';
+import { categoryCode } from './level-lookup';
 import type { InputColumn } from './pipeline';
 import { booleanCode, levelIndexOf, rowsToDataset } from './rows-to-dataset';
 
@@ -130,7 +130,7 @@ function codedColumn(input: InputColumn, cells: readonly string[] | undefined, n
       let code = seen.get(cell);
       if (code === undefined) {
         // A boolean column reads other spellings of true and false; a cell that spells neither is refused (by rowsToDataset).
-        code = missing(cell) ? MISSING_CODE : input.type === 'boolean' ? booleanCode(cell, index) : levelCode(input, index, cell.trim());
+        code = missing(cell) ? MISSING_CODE : input.type === 'boolean' ? booleanCode(cell, index) : categoryCode(input, index, cell);
         if (code === undefined) return undefined;
         seen.set(cell, code);
         if (recent.length < RECENT_CELLS) {

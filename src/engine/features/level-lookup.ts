@@ -6,8 +6,11 @@
  * "1.0"; data/numeric-labels), or past 200 distinct values as the number prints ("2134" for "02134"), so a
  * client sending 7, "7.0" or the file's own "02134" sent a value training saw, which text alone called
  * unseen. Two levels that read as one number ("1" and "01" in a text column) leave that number unmatched.
+ * A truth value (JSON true, or a word such as "yes" or "False") that is no level matches the one level
+ * spelling that truth value in words ("Y" among Y, N and Maybe), in JSON rows and CSV cells alike; never a
+ * level that is a number ("1" among 0, 1 and 2), which a truth value sent to a category does not mean.
  */
-import { parseNumberCell } from '../data/column-types';
+import { parseBooleanCell, parseNumberCell } from '../data/column-types';
 import { UNSEEN_CODE } from '../data/dataset';
 import type { InputColumn } from './pipeline';
 
@@ -16,6 +19,26 @@ const AMBIGUOUS = -1;
 
 /** Number → code maps, built once per loaded model's input column, on its first textual miss. */
 const numericLevels = new WeakMap<InputColumn, Map<number, number>>();
+
+/** Truth value → code of the one level spelling it in words, built once per input column on its first truth miss. */
+const truthLevels = new WeakMap<InputColumn, Map<boolean, number>>();
+
+function truthLevelsOf(input: InputColumn): Map<boolean, number> {
+  let map = truthLevels.get(input);
+  if (!map) {
+    map = new Map();
+    const levels = input.levels ?? [];
+    for (let k = 0; k < levels.length; k++) {
+      const truth = wordTruth(levels[k]);
+      if (truth !== undefined) map.set(truth, map.has(truth) ? AMBIGUOUS : k);
+    }
+    truthLevels.set(input, map);
+  }
+  return map;
+}
+
+/** The truth value text spells in words ("yes", "F"); undefined for a number ("1") or anything else. */
+const wordTruth = (text: string) => (Number.isNaN(parseNumberCell(text)) ? parseBooleanCell(text) : undefined);
 
 function numericLevelsOf(input: InputColumn): Map<number, number> {
   let map = numericLevels.get(input);
@@ -41,4 +64,18 @@ export function levelCode(input: InputColumn, index: ReadonlyMap<string, number>
   if (Number.isNaN(v)) return UNSEEN_CODE;
   const byNumber = numericLevelsOf(input).get(v);
   return byNumber === undefined || byNumber === AMBIGUOUS ? UNSEEN_CODE : byNumber;
+}
+
+/**
+ * The code of a sent category value (JSON string, number or boolean, or a CSV cell): levelCode of its
+ * text, else, for a truth value, the level spelling that truth value in words (see the module comment).
+ */
+export function categoryCode(input: InputColumn, index: ReadonlyMap<string, number>, value: string | number | boolean): number {
+  const key = String(value).trim();
+  const code = levelCode(input, index, key);
+  if (code !== UNSEEN_CODE) return code;
+  const truth = typeof value === 'boolean' ? value : wordTruth(key);
+  if (truth === undefined) return UNSEEN_CODE;
+  const byTruth = truthLevelsOf(input).get(truth);
+  return byTruth === undefined || byTruth === AMBIGUOUS ? UNSEEN_CODE : byTruth;
 }

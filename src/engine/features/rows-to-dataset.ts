@@ -10,7 +10,7 @@ import { isMissingCell, isMissingNumberCell, parseBooleanCell, parseDateCell, pa
 import { type Column, type Dataset, MISSING_CODE, UNSEEN_CODE } from '../data/dataset';
 import { describeOrder } from '../data/date-layout';
 import { whyNoRealDate } from '../data/date-validity';
-import { levelCode } from './level-lookup';
+import { categoryCode } from './level-lookup';
 import type { InputColumn } from './pipeline';
 
 function bad(row: number, column: string, message: string): EngineError {
@@ -120,9 +120,8 @@ function readCode(v: unknown, input: InputColumn, index: Map<string, number>, ro
     if (code === undefined) throw bad(row, input.name, `expected a boolean (true or false, or a spelling of one such as ${[...index.keys()].join(' or ')}), got ${shown(v)}`);
     return code;
   }
-  if (typeof v === 'boolean') return booleanCode(v, index) as number;
-  if (typeof v !== 'string' && typeof v !== 'number') throw bad(row, input.name, `expected a category (string or number), got ${shown(v)}`);
-  return levelCode(input, index, String(v).trim());
+  if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw bad(row, input.name, `expected a category (string or number), got ${shown(v)}`);
+  return categoryCode(input, index, v);
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * @module engine/features/unseen-categories
- * The category cells of a prediction request that the model never saw in training. They are read as
- * missing (as a tree or a linear model treats an empty cell), which is documented and right for a new
- * level, but a client could not tell that a value was dropped: a typo ("RADIO/TV" for "radio/tv") scored
- * exactly as an empty cell. The answer names them (worker predict route), found from the decoded request
+ * The category cells of a prediction request that the model never saw in training. They are read as no
+ * known level (a tree model treats them as an empty cell, a dense model's one-hot as a rare category:
+ * features/one-hot), which is documented and right for a new level, but a client could not tell that a
+ * value was dropped: a typo ("RADIO/TV" for "radio/tv") scored as an empty cell or a rare category. The answer names them (worker predict route), found from the decoded request
  * (codes UNSEEN_CODE), so nothing is decoded twice.
  */
 import { type Dataset, UNSEEN_CODE } from '../data/dataset';
