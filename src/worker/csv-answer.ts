@@ -15,7 +15,7 @@ export const CSV_ANSWER_TYPE = 'text/csv; charset=utf-8';
  * application/json's (or a wildcard's); equal qualities go to the one listed first.
  */
 export function prefersCsv(accept: string | undefined): boolean {
-  if (!accept || !accept.includes('csv')) return false;
+  if (!accept || !accept.toLowerCase().includes('csv')) return false;
   let csv = -1;
   let json = -1;
   let csvAt = -1;

@@ -90,6 +90,9 @@ describe('predict answered as CSV', () => {
     }
     expect(prefersCsv('text/csv, application/json')).toBe(true);
     expect(prefersCsv('application/json;q=0.4, text/csv;q=0.9')).toBe(true);
+    // Media types are case-insensitive.
+    expect(prefersCsv('Text/CSV')).toBe(true);
+    expect(prefersCsv('TEXT/CSV;Q=0.9, application/json;q=0.5')).toBe(true);
     const explained = await predict({ rows, explain: true }, 'text/csv');
     expect(explained.headers.get('content-type')).toContain('application/json');
   });
