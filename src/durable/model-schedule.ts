@@ -101,6 +101,8 @@ interface Claimed {
   /** The run's key (see the module comment): what settleScheduledRun and deferScheduledRun take. */
   readonly seq: number;
   readonly due_at: number;
+  /** The time the run was claimed at (the tick's): a run held back after the claim is tried after it (waitingBoardDue). */
+  readonly claimed_at: number;
   readonly next_due_at: number;
   /** See NotDue.board_due_at: a run to start is looked at again if it is not settled in time. */
   readonly board_due_at: number;
@@ -282,6 +284,14 @@ interface RunIds {
   readonly run: number;
 }
 
+/**
+ * Where a waiting run stands on the ScheduleBoard: just after the tick that held it back, not at its own
+ * due time, which is past. The board hands out the oldest due first, a batch per tick, so runs waiting
+ * for a job slot at their due times would fill every batch and keep the schedules due after them (other
+ * tenants' too) waiting behind them for as long as the slots stay taken.
+ */
+export const waitingBoardDue = (next: number, tick: number) => Math.max(next, tick + 1);
+
 /** What the tick that tries a waiting run again should know. */
 const RETRIED = 'the run stays due and is tried again at the next cron tick';
 
@@ -296,10 +306,10 @@ function reclaimRun(sql: SqlStorage, schedule: Schedule, ids: RunIds, dueAt: num
   sql.exec('UPDATE schedule_runs SET claimed_at = ? WHERE seq = ?', now, ids.seq);
   const decision = decideRun(sql, schedule, lookups);
   const reason = `claimed again: the claim of ${iso(firstClaimedAt)} never started its job; ${decision.reason}`;
-  const claimed = { claimed: true as const, ...ids, due_at: dueAt, next_due_at: schedule.next_due_at, board_due_at: Math.min(schedule.next_due_at, now + STALE_CLAIM_MS), revision, reason };
+  const claimed = { claimed: true as const, ...ids, due_at: dueAt, claimed_at: now, next_due_at: schedule.next_due_at, board_due_at: Math.min(schedule.next_due_at, now + STALE_CLAIM_MS), revision, reason };
   if (!decision.start && decision.passing) {
     const held = holdRun(sql, schedule.model, ids.seq, dueAt, `${reason}; ${RETRIED}`);
-    return { ...claimed, ...held, board_due_at: held.next_due_at, reason: `${reason}; ${RETRIED}`, outcome: 'waiting' };
+    return { ...claimed, ...held, board_due_at: waitingBoardDue(held.next_due_at, now), reason: `${reason}; ${RETRIED}`, outcome: 'waiting' };
   }
   if (!decision.start) {
     finishRun(sql, schedule.model, ids.seq, { status: 'skipped', job_id: null, reason }, now);
@@ -349,10 +359,10 @@ function claimRun(sql: SqlStorage, schedule: Schedule, dueAt: number, now: numbe
   const revision = bumpRevision(sql);
   sql.exec('UPDATE model_schedules SET next_due_at = ?, revision = ? WHERE name = ?', next, revision, model);
   const ids = claimRow(sql, model, dueAt, now, trigger === null);
-  const claimed = { claimed: true as const, ...ids, due_at: dueAt, next_due_at: next, board_due_at: Math.min(next, now + STALE_CLAIM_MS), revision, reason };
+  const claimed = { claimed: true as const, ...ids, due_at: dueAt, claimed_at: now, next_due_at: next, board_due_at: Math.min(next, now + STALE_CLAIM_MS), revision, reason };
   if (waits) {
     sql.exec("UPDATE schedule_runs SET status = 'waiting', reason = ? WHERE seq = ?", reason, ids.seq);
-    return { ...claimed, board_due_at: next, outcome: 'waiting' };
+    return { ...claimed, board_due_at: waitingBoardDue(next, now), outcome: 'waiting' };
   }
   if (!decision.start) {
     finishRun(sql, model, ids.seq, { status: 'skipped', job_id: null, reason }, now);
@@ -394,17 +404,38 @@ function holdRun(sql: SqlStorage, model: string, seq: number, dueAt: number, rea
 
 /**
  * After the claimed run's job could not start for a passing reason (the tenant has too many unfinished
- * jobs): the run waits for the next tick, as in claimRun, when the schedule is still the one claimed
- * (`revision`); a schedule replaced meanwhile has another rhythm, and the run is skipped. Null when the
- * run is not claimed (already settled, or gone with its schedule).
+ * jobs, storage did not answer): the run waits for the next tick, as in claimRun, when the schedule is
+ * still the one claimed (`revision`); a schedule replaced meanwhile has another rhythm, and the run is
+ * skipped. `board_due_at`: where the board should hold it (waitingBoardDue after the claim's tick,
+ * `claimedAt`). Null when the run is not claimed (already settled, or gone with its schedule).
  */
-export function deferRun(sql: SqlStorage, model: string, seq: number, revision: number, reason: string, now: number): { waiting: boolean; next_due_at: number; revision: number } | null {
+export function deferRun(sql: SqlStorage, model: string, seq: number, revision: number, reason: string, claimedAt: number, now: number): { waiting: boolean; next_due_at: number; board_due_at: number; revision: number } | null {
   const row = sql.exec<Row>('SELECT status, due_at FROM schedule_runs WHERE seq = ? AND name = ?', seq, model).toArray()[0];
   const schedule = readSchedule(sql, model);
   if (!row || row.status !== 'claimed' || !schedule) return null;
-  if (schedule.revision === revision) return { waiting: true, ...holdRun(sql, model, seq, Number(row.due_at), `${reason}; ${RETRIED}`) };
+  if (schedule.revision === revision) {
+    const held = holdRun(sql, model, seq, Number(row.due_at), `${reason}; ${RETRIED}`);
+    return { waiting: true, ...held, board_due_at: waitingBoardDue(held.next_due_at, claimedAt) };
+  }
   finishRun(sql, model, seq, { status: 'skipped', job_id: null, reason: `${reason}; the schedule was replaced meanwhile` }, now);
-  return { waiting: false, next_due_at: schedule.next_due_at, revision: schedule.revision };
+  return { waiting: false, next_due_at: schedule.next_due_at, board_due_at: schedule.next_due_at, revision: schedule.revision };
+}
+
+/**
+ * A run claimed early on drift whose job could not start, skipped: the schedule goes back to the due time
+ * it had before the claim moved it a period on (`dueAt`), when it is still the one claimed (`revision`).
+ * A drift run has no slot of its own, and one that never trained must not push the regular run away: on
+ * a tenant whose job slots stay taken, each drift check would push it another period. Null when the run
+ * is not claimed; else the schedule's due time and revision after.
+ */
+export function skipEarlyRun(sql: SqlStorage, model: string, seq: number, revision: number, dueAt: number, reason: string, now: number): { next_due_at: number; revision: number } | null {
+  if (!finishRun(sql, model, seq, { status: 'skipped', job_id: null, reason }, now)) return null;
+  const schedule = readSchedule(sql, model);
+  if (!schedule) return null;
+  if (schedule.revision !== revision) return { next_due_at: schedule.next_due_at, revision: schedule.revision };
+  const restored = bumpRevision(sql);
+  sql.exec('UPDATE model_schedules SET next_due_at = ?, revision = ? WHERE name = ?', dueAt, restored, model);
+  return { next_due_at: dueAt, revision: restored };
 }
 
 type RunDecision =

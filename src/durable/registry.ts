@@ -29,7 +29,7 @@ import { describeChampion, installChampion, learnVersionDescription } from './mo
 import { publishVersion } from './model-publish';
 import { championOf, listModelRows, type ModelInfo, type ModelListEntry, type ModelVersionInfo, readModel, resolveVersion } from './model-reads';
 import { MODEL_VERSIONS_DDL, upgradeModelVersions } from './model-version-table';
-import { claimDriftRun, claimDueRun, deferRun, dropSchedule, finishRun, lastRunAt, listRuns, readSchedule, SCHEDULE_DDL, type FreshRows, type Schedule, type ScheduleClaim, type ScheduleRun, type ScheduleSpec, upgradeScheduleRuns, writeSchedule } from './model-schedule';
+import { claimDriftRun, claimDueRun, deferRun, dropSchedule, finishRun, lastRunAt, listRuns, readSchedule, SCHEDULE_DDL, skipEarlyRun, type FreshRows, type Schedule, type ScheduleClaim, type ScheduleRun, type ScheduleSpec, upgradeScheduleRuns, writeSchedule } from './model-schedule';
 import type { ChallengeOutcome, JobStatusName, PublishRequest, PublishResult } from './protocol';
 import { isJobEnd, settleRunOfJob } from './schedule-run-outcome';
 import { scheduleClaimLookups } from './schedule-lookups';
@@ -343,11 +343,17 @@ export class Registry extends DurableObject<Env> {
   }
 
   /**
-   * A claimed run whose job could not start for a passing reason (too many unfinished jobs) waits for the
-   * next tick, due again at once (see model-schedule deferRun); `revision` is the claim's.
+   * A claimed run whose job could not start for a passing reason (too many unfinished jobs, storage not
+   * answering) waits for the next tick, due again at once (see model-schedule deferRun); `revision` and
+   * `claimedAt` are the claim's.
    */
-  deferScheduledRun(name: string, seq: number, revision: number, reason: string): { waiting: boolean; next_due_at: number; revision: number } | null {
-    return deferRun(this.sql, name, seq, revision, reason, Date.now());
+  deferScheduledRun(name: string, seq: number, revision: number, reason: string, claimedAt: number): { waiting: boolean; next_due_at: number; board_due_at: number; revision: number } | null {
+    return deferRun(this.sql, name, seq, revision, reason, claimedAt, Date.now());
+  }
+
+  /** A run claimed early on drift whose job could not start: skipped, the schedule due when it was before (model-schedule skipEarlyRun). */
+  skipEarlyScheduledRun(name: string, seq: number, revision: number, dueAt: number, reason: string): { next_due_at: number; revision: number } | null {
+    return skipEarlyRun(this.sql, name, seq, revision, dueAt, reason, Date.now());
   }
 
   /** The version to serve: the pinned one when asked, else the champion. */

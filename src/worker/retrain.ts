@@ -7,11 +7,13 @@
  * a holdout and the schedule's margin. The job id is derived from the due time, so even a start repeated
  * after a crash finds the same job instead of making a second one. A run claimed early on drift
  * (worker/drift-retrain) is due at its tick's time and starts the same way. A job refused because the
- * tenant has too many unfinished jobs leaves the run waiting and the schedule due, so the next tick
- * (five minutes on) tries the same run, with the same job id, again (a run claimed early on drift is
- * skipped instead: it has no slot to keep); any other refusal skips the run.
+ * tenant has too many unfinished jobs, or that failed on our side (storage, for up to an hour after the
+ * due time), leaves the run waiting and the schedule due, so the next tick (five minutes on) tries the
+ * same run, with the same job id, again, after the schedules due meanwhile (model-schedule
+ * waitingBoardDue); any other refusal skips the run. A run claimed early on drift is skipped whatever
+ * the reason (it has no slot to keep), and the regular run stays due when it was.
  */
-import type { MetricName } from '../engine';
+import { EngineError, type MetricName } from '../engine';
 import { scheduleMargin } from '../durable/retrain-rules';
 import type { ScheduleClaim } from '../durable/model-schedule';
 import { BOARD_NAME } from '../durable/schedule-board';
@@ -56,13 +58,18 @@ export async function startClaimedRun(env: Env, tenant: string, model: string, c
     id = (await startJob(env, tenant, body, options)).id;
   } catch (err) {
     const reason = `the retraining job could not start: ${err instanceof Error ? err.message : String(err)}`;
-    // Too many jobs running passes by itself, as does a job its coordinator did not take (hand-off-job):
-    // the run keeps its slot and the next tick tries it again (a run claimed early on drift has no slot:
-    // skipped like any drift run held back).
-    if (err instanceof ApiError && (err.code === 'too_many_jobs' || err.code === 'job_not_started') && !claim.early) {
-      const held = await registry.deferScheduledRun(model, claim.seq, claim.revision, reason);
+    // A run claimed early on drift has no slot: skipped like any drift run held back, the regular run due
+    // when it was before the claim moved it.
+    if (claim.early) {
+      const restored = await registry.skipEarlyScheduledRun(model, claim.seq, claim.revision, claim.schedule.next_due_at, reason);
+      if (restored) await setBoard(env, tenant, model, restored.next_due_at, restored.revision);
+      return { tenant, model, outcome: 'skipped', reason };
+    }
+    // A reason that passes by itself keeps the run's slot, and the next tick tries it again.
+    if (passesByItself(err, claim)) {
+      const held = await registry.deferScheduledRun(model, claim.seq, claim.revision, reason, claim.claimed_at);
       if (held) {
-        await setBoard(env, tenant, model, held.next_due_at, held.revision);
+        await setBoard(env, tenant, model, held.board_due_at, held.revision);
         return { tenant, model, outcome: held.waiting ? 'waiting' : 'skipped', reason };
       }
     }
@@ -74,6 +81,22 @@ export async function startClaimedRun(env: Env, tenant: string, model: string, c
   await registry.settleScheduledRun(model, claim.seq, { status: 'started', job_id: id, reason: `retraining job started; ${claim.reason}` });
   await setBoard(env, tenant, model, claim.next_due_at, claim.revision);
   return { tenant, model, outcome: 'started', job_id: id, reason: claim.reason };
+}
+
+/** How long after its due time a run held back by a failure on our side (storage, a Durable Object) is still tried again. */
+export const TRANSIENT_RETRY_MS = 60 * 60_000;
+
+/**
+ * Whether a job's failure to start passes by itself: too many jobs running, a job its coordinator did
+ * not take (hand-off-job), and, within TRANSIENT_RETRY_MS of the run's due time, a service not answering
+ * (503 storage_unavailable, or an error that is no refusal at all: a Durable Object reset) — a blip must
+ * not cost a weekly schedule its week. Any other refusal lasts: the request's (4xx, an engine refusal),
+ * or a stored file gone (500 storage_missing).
+ */
+export function passesByItself(err: unknown, claim: Pick<StartClaim, 'due_at'>): boolean {
+  if (err instanceof ApiError && (err.code === 'too_many_jobs' || err.code === 'job_not_started')) return true;
+  const unavailable = err instanceof ApiError ? err.status === 503 : !(err instanceof EngineError);
+  return unavailable && Date.now() - claim.due_at < TRANSIENT_RETRY_MS;
 }
 
 /**

@@ -12,7 +12,7 @@ import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/core/rng';
 import { configureDriftSampling, type DriftSamplingOptions } from '../../src/worker/drift-sampler';
-import type { RetrainOutcome } from '../../src/worker/retrain';
+import { type RetrainOutcome, startClaimedRun } from '../../src/worker/retrain';
 import { runDueSchedules } from '../../src/worker/scheduled';
 import { expectError, jsonOf, send, tenantKey, waitJob } from './tenant';
 
@@ -159,6 +159,29 @@ describe('retraining on drift', () => {
       [2, 'skipped', null],
       [1, 'failed', null],
     ]);
+  });
+
+  it('skips an early run whose job cannot start, and leaves the regular run due when it was', async () => {
+    const tenant = 'drift-unit-start';
+    const reg = env.REGISTRY.getByName(tenant);
+    const iso = new Date().toISOString();
+    // The dataset's typed file is not in storage: the job cannot start (storage_missing, a lasting reason).
+    await reg.addDatasetVersion('d', { rows: 100, bytes: 1, columns: [], raw_key: 'raw', data_key: 'gone.eac', created_at: iso });
+    await reg.publish('m', { job_id: 'j0', trial_id: 't0000', family: 'linear', artifact_key: 'a', task: 'binary', target: 'label', classes: ['a', 'b'], metric: 'roc_auc', greater_is_better: true, score: 0.8, dataset: { name: 'd', version: 1 } });
+    await reg.addDatasetVersionAfter('d', 1, { rows: 200, bytes: 1, columns: [], raw_key: 'raw', data_key: 'gone.eac', created_at: iso, appended: { base_version: 1, rows: 100 } });
+    const s = await reg.putSchedule('m', { every: '7d', dataset: 'd', budget: { trials: 1 }, min_new_rows: 0, margin: 0.002, on_drift: { psi: 0.25, hours: 24, min_rows: 200 } });
+    const at = s.next_due_at - 3 * 24 * 60 * MIN;
+    const early = await reg.claimDriftRun('m', at, s.revision, 'drift: x PSI 0.50 ≥ 0.25');
+    expect(early).toMatchObject({ claimed: true, outcome: 'start', next_due_at: at + 7 * 24 * 60 * MIN });
+    const outcome = await startClaimedRun(env, tenant, 'm', early);
+    expect(outcome).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('the retraining job could not start: the stored dataset is missing') });
+    // The claim had moved the schedule a period on from the drift; the run never trained, so it is back.
+    const after = (await reg.getSchedule('m'))!;
+    expect(after.schedule.next_due_at).toBe(s.next_due_at);
+    expect(after.runs[0]).toMatchObject({ status: 'skipped', job_id: null });
+    expect((await env.SCHEDULES.getByName('global').entry(tenant, 'm'))?.next_due_at).toBe(s.next_due_at);
+    const dropped = await reg.deleteSchedule('m');
+    await env.SCHEDULES.getByName('global').set(tenant, 'm', null, dropped!.revision);
   });
 
   it('starts a retraining job the tick after the champion drifts, naming the feature and its PSI; calm or sparse traffic starts nothing', async () => {

@@ -199,10 +199,11 @@ describe('scheduled retraining', () => {
     // The next run finds j1 still running: a passing reason, so the run waits and the schedule stays due
     // (not an hour later): each tick tries the same run again, without a history event each time.
     const c2 = await reg.claimScheduledRun('m', s.next_due_at + HOUR);
-    expect(c2).toMatchObject({ claimed: true, outcome: 'waiting', run: 2, due_at: s.next_due_at + HOUR, next_due_at: s.next_due_at + HOUR, board_due_at: s.next_due_at + HOUR });
+    expect(c2).toMatchObject({ claimed: true, outcome: 'waiting', run: 2, due_at: s.next_due_at + HOUR, next_due_at: s.next_due_at + HOUR, board_due_at: s.next_due_at + HOUR + 1 });
     expect(c2.claimed && c2.reason).toBe('the previous retraining job j1 has not finished; the run stays due and is tried again at the next cron tick');
     const again = await reg.claimScheduledRun('m', s.next_due_at + HOUR + 5 * MIN);
-    expect(again).toMatchObject({ claimed: true, outcome: 'waiting', run: 2, seq: c2.claimed ? c2.seq : -1 });
+    // The board holds it just after the tick that held it back (behind the schedules due by then), not at its due time.
+    expect(again).toMatchObject({ claimed: true, outcome: 'waiting', run: 2, seq: c2.claimed ? c2.seq : -1, board_due_at: s.next_due_at + HOUR + 5 * MIN + 1 });
     expect((await reg.getSchedule('m'))!.runs.map((r) => [r.run, r.status])).toEqual([[2, 'waiting'], [1, 'started']]);
     expect((await reg.getModel('m'))!.history.filter((e) => e.kind === 'retrain_skipped')).toEqual([]);
 
@@ -590,7 +591,9 @@ describe('scheduled retraining', () => {
     expect(s.runs).toEqual([expect.objectContaining({ run: 1, status: 'waiting', job_id: null, finished_at: null })]);
     expect(s.runs[0].reason).toBe(`job ${byHand}, which publishes to model "busy", has not finished; the run stays due and is tried again at the next cron tick`);
     expect(s.next_due_at).toBe(set.next_due_at);
-    expect((await board.entry(TENANT, 'busy'))?.next_due_at).toBe(due);
+    // On the board, it stands just after the tick that held it back, behind every schedule due by then
+    // (at its own due time, waiting runs would fill each tick's batch before the schedules due after them).
+    expect((await board.entry(TENANT, 'busy'))?.next_due_at).toBe(due + MIN + 1);
     expect((await describeModel('busy')).history.map((e: { kind: string }) => e.kind)).not.toContain('retrain_skipped');
     await cancel(byHand);
 
@@ -616,7 +619,7 @@ describe('scheduled retraining', () => {
     // The answer, a waiting run and an ended one, is what the OpenAPI document describes.
     expect(scheduleWithRunsResponse.safeParse(s).error).toBeUndefined();
     expect(Date.parse(s.next_due_at)).toBe(due2);
-    expect((await board.entry(TENANT, 'busy'))?.next_due_at).toBe(due2);
+    expect((await board.entry(TENANT, 'busy'))?.next_due_at).toBe(due2 + MIN + 1);
     await cancel(blocker);
     await tick(due2 + 6 * MIN);
     s = await getSchedule('busy');
