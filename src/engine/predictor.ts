@@ -12,6 +12,7 @@ import { EngineError } from './core/errors';
 import { outputWidth, type Task } from './core/task';
 import type { Dataset } from './data/dataset';
 import { logLinearPool } from './ensemble/log-linear-pool';
+import type { ExplanationShape } from './explain/explain-cost';
 import { RowExplainer } from './explain/explain-rows';
 import { type ExplainResult, explainUnavailable } from './explain/explanation';
 import { type FeaturePipeline, type InputColumn, loadPipeline } from './features/pipeline';
@@ -197,6 +198,11 @@ export class Predictor {
   /** The steps explaining one row takes (explain-cost prices them); throws as explainRows does for a model without explanations. */
   explainWorkPerRow(): number {
     return this.explainer().workPerRow;
+  }
+
+  /** The sizes of one row's explanation (explain-cost prices its memory); throws as explainWorkPerRow does. */
+  explanationShape(): ExplanationShape {
+    return this.explainer().shape;
   }
 
   private explainer(): RowExplainer {

@@ -10,6 +10,12 @@
  * row's decoding and encoding. A request is refused when its rows would take longer than
  * MAX_EXPLAIN_MS, naming how many rows fit: 10,000 rows of ames_housing's forest would take 17 minutes of
  * CPU, past any Worker's limit, killing the isolate instead of answering.
+ *
+ * Memory is priced too: a row's explanation holds a number per feature and output (each model's
+ * contributions) and per input column and output (the answer's, as arrays, objects and JSON text), so a
+ * wide multiclass model's rows are large: a 10-class linear model over 100 columns one-hot encoded to 500
+ * features holds some 100 KB a row, and 10,000 of them would take four times a Worker's 128 MB. Rows are
+ * capped so one request's explanations stay within MAX_EXPLAIN_BYTES.
  */
 
 /** One TreeSHAP path step (extending the path, crediting a feature at a leaf), ns. */
@@ -19,12 +25,35 @@ const ROW_US = 30;
 /** Most estimated CPU one request's explanations may take: a third of a Worker's default 30-s limit. */
 export const MAX_EXPLAIN_MS = 10_000;
 
+/** Most bytes one request's explanations may hold: well within a Worker's 128 MB, beside the model and the request. */
+export const MAX_EXPLAIN_BYTES = 48 * 2 ** 20;
+/** Bytes an answer's number takes beyond its array slot: a property of a row's object, then its JSON text. */
+const ANSWER_BYTES_PER_VALUE = 60;
+
+/** The sizes of one row's explanation: the widest model's features, the input columns, the outputs (classes, or 1). */
+export interface ExplanationShape {
+  readonly features: number;
+  readonly columns: number;
+  readonly width: number;
+}
+
+/** Estimated bytes one row's explanation holds while a request is answered (see the module comment). */
+export function explainBytesPerRow(shape: ExplanationShape): number {
+  // The feature matrix (Float32) and its contributions (Float64); the column contributions and the answer.
+  return shape.features * (4 + 8 * shape.width) + shape.columns * shape.width * (8 + ANSWER_BYTES_PER_VALUE);
+}
+
 /** Estimated µs to explain one row of a model whose explanation takes `workPerRow` steps. */
 export function explainMicrosPerRow(workPerRow: number): number {
   return ROW_US + (workPerRow * STEP_NS) / 1000;
 }
 
-/** Most rows one request may have explained (at least 1). */
-export function maxExplainedRows(workPerRow: number): number {
+/** Most rows one request may have explained within MAX_EXPLAIN_MS (at least 1). */
+export function maxExplainedRowsInTime(workPerRow: number): number {
   return Math.max(1, Math.floor((MAX_EXPLAIN_MS * 1000) / explainMicrosPerRow(workPerRow)));
+}
+
+/** Most rows one request may have explained within MAX_EXPLAIN_BYTES (at least 1). */
+export function maxExplainedRowsInMemory(shape: ExplanationShape): number {
+  return Math.max(1, Math.floor(MAX_EXPLAIN_BYTES / explainBytesPerRow(shape)));
 }

@@ -18,6 +18,7 @@ import type { Dataset } from '../data/dataset';
 import type { FeaturePipeline } from '../features/pipeline';
 import type { FeatureProvenance } from '../features/provenance';
 import type { FittedModel } from '../models/model';
+import type { ExplanationShape } from './explain-cost';
 import { explainerFor } from './explainer-for';
 import { type ExplainResult, explainUnavailable, type ExplanationSpace, type RowExplanation } from './explanation';
 import type { ModelExplainer } from './model-explainer';
@@ -114,6 +115,11 @@ export class RowExplainer {
   /** The steps explaining one row takes, over every member (explain-cost prices them). */
   get workPerRow(): number {
     return this.members.reduce((sum, m) => sum + m.explainer.workPerRow, 0);
+  }
+
+  /** The sizes of one row's explanation (explain-cost prices its memory). */
+  get shape(): ExplanationShape {
+    return { features: Math.max(...this.members.map((m) => m.explainer.nFeatures)), columns: this.columns.length, width: this.width };
   }
 
   /** Explains every row of the decoded datasets (one per input set, as the Predictor decodes them). */

@@ -18,7 +18,7 @@ import { recordForDrift, rowArray, type SampledRows } from '../drift-sampler';
 import { imageRowsToColumns, imageShapeOf } from '../image-rows';
 import { IMAGE_FILE_MAX_VALUE } from '../../engine/core/image-shape';
 import { loadForecaster, loadPredictor } from '../model-cache';
-import { explainMicrosPerRow, maxExplainedRows } from '../../engine/explain/explain-cost';
+import { explainBytesPerRow, explainMicrosPerRow, maxExplainedRowsInMemory, maxExplainedRowsInTime } from '../../engine/explain/explain-cost';
 import { describedVersion, loadOrCorrupt, servedVersion, versionNotFound, versionParam } from '../model-versions';
 import { forgetModel } from '../version-cache';
 import { cleanUpDeletedModel, cleanUpDeletedVersion, forgetDeletedModel } from '../model-deletion';
@@ -174,20 +174,26 @@ models.post('/:model/predict', async (c) => {
 });
 
 /**
- * Refuses, before any work, explanations that would run longer than one request may (explain-cost): exact
- * TreeSHAP over a forest of deep trees takes tens of milliseconds a row. A model without explanations is
- * refused here too, as explaining it would be (422 explain_unavailable).
+ * Refuses, before any work, explanations that would run longer, or hold more memory, than one request
+ * may (explain-cost): exact TreeSHAP over a forest of deep trees takes tens of milliseconds a row, and a
+ * wide multiclass model's explanation holds some 100 KB a row. A model without explanations is refused
+ * here too, as explaining it would be (422 explain_unavailable).
  */
 function refuseCostlyExplanation(predictor: Predictor, rows: number): void {
   const work = predictor.explainWorkPerRow();
-  const max = maxExplainedRows(work);
+  const inTime = maxExplainedRowsInTime(work);
+  const shape = predictor.explanationShape();
+  const inMemory = maxExplainedRowsInMemory(shape);
+  const max = Math.min(inTime, inMemory);
   if (rows <= max) return;
-  const seconds = (rows * explainMicrosPerRow(work)) / 1e6;
-  throw new ApiError(400, 'invalid_request', `explaining ${rows} rows of this model would take about ${Math.ceil(seconds)} s of CPU (${(explainMicrosPerRow(work) / 1000).toFixed(1)} ms a row: exact explanations walk every leaf of every tree), more than one request may use; explain at most ${max} rows per request, or predict without explain`, {
-    field: 'explain',
-    rows,
-    max_rows: max,
-  });
+  const field = { field: 'explain', rows, max_rows: max };
+  if (inTime <= inMemory) {
+    const seconds = (rows * explainMicrosPerRow(work)) / 1e6;
+    throw new ApiError(400, 'invalid_request', `explaining ${rows} rows of this model would take about ${Math.ceil(seconds)} s of CPU (${(explainMicrosPerRow(work) / 1000).toFixed(1)} ms a row: exact explanations walk every leaf of every tree), more than one request may use; explain at most ${max} rows per request, or predict without explain`, field);
+  }
+  const mb = (rows * explainBytesPerRow(shape)) / 2 ** 20;
+  const outputs = shape.width > 1 ? ` for each of ${shape.width} classes` : '';
+  throw new ApiError(400, 'invalid_request', `explaining ${rows} rows of this model would hold about ${Math.ceil(mb)} MB (a contribution of each of its ${shape.features} features and ${shape.columns} columns${outputs} per row), more than one request may use; explain at most ${max} rows per request, or predict without explain`, field);
 }
 
 /** A predict request: JSON rows, or a CSV or Parquet batch kept as columns of cells. */
