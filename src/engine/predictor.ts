@@ -110,6 +110,11 @@ export class Predictor {
    * predictRows on the row objects the CSV route builds (engine/features/cells-to-dataset), without
    * building them.
    */
+  /** The first of a file's column names the training data did not have (an unknown column), or undefined. */
+  unknownColumn(header: readonly string[]): string | undefined {
+    return header.find((name) => !this.known.has(name));
+  }
+
   predictTable(table: CsvColumns): PredictionResult {
     if (table.rows === 0) throw new EngineError('invalid_input', 'rows must hold at least one row', { field: 'rows' });
     const datasets = this.inputSets.map((inputs) => cellsToDataset(inputs, this.known, table));

@@ -53,11 +53,14 @@ describe('a refused row of a predict request', () => {
     expect(await refusal(await predict(parquetBody, '?explain=true', PARQUET))).toMatchObject({ message: `row 3 of the Parquet file${WHAT}`, details: { row: 3, index: 2 } });
   });
 
-  it('names a JSON row that is no object, and a column the model never saw, the same ways', async () => {
+  it('names a JSON row that is no object, and a column the model never saw in a JSON row or a file\'s header', async () => {
     expect(await refusal(await predict({ rows: [{ amount: 1 }, 5] }))).toEqual({ code: 'invalid_input', message: 'rows[1] must be a JSON object of column to value', details: { row: 1, index: 1 } });
+    // A column the model never saw is the header's fault, not the first row's.
     const unknown = await refusal(await predict('amount,colour\n1,red\n'));
-    expect(unknown.message).toMatch(/^line 2, column "colour": unknown column/);
-    expect(unknown.details).toEqual({ line: 2, column: 'colour', index: 0 });
+    expect(unknown).toEqual({ code: 'invalid_input', message: 'the header (line 1) names column "colour", which the model was trained without; leave it out, or check its spelling', details: { field: 'header', column: 'colour', line: 1 } });
+    expect(await refusal(await predict('amount,colour\n1,red\n', '?explain=true'))).toEqual(unknown);
+    const parquetColour = new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'amount', data: ['1'], type: 'STRING' as const }, { name: 'colour', data: ['red'], type: 'STRING' as const }] }));
+    expect(await refusal(await predict(parquetColour, '', PARQUET))).toEqual({ code: 'invalid_input', message: 'the Parquet file has column "colour", which the model was trained without; leave it out, or check its spelling', details: { field: 'header', column: 'colour' } });
   });
 });
 

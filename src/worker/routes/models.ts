@@ -143,6 +143,8 @@ models.post('/:model/predict', async (c) => {
   const shape = imageShapeOf(predictor.envelope);
   // A CSV batch decodes straight from its columns (engine/features/cells-to-dataset, same answer and
   // errors as its row objects); those are built only for image models and for the few rows drift samples.
+  // A column the model does not know is the file's header's fault, not its first row's.
+  if (body.table && !shape) refuseUnknownHeaderColumn(predictor, body.table.header, body.format);
   let sampled: SampledRows;
   let result: PredictionResult;
   let explained = {};
@@ -172,6 +174,21 @@ models.post('/:model/predict', async (c) => {
   }
   return c.json({ model: { name, version: resolved.version }, ...result, ...explained });
 });
+
+/**
+ * Refuses a CSV or Parquet batch whose header names a column the training data did not have, naming the
+ * header (line 1 of a CSV) and the column: decoding would blame the first row for it.
+ */
+function refuseUnknownHeaderColumn(predictor: Predictor, header: readonly string[], format: TableFormat): void {
+  const column = predictor.unknownColumn(header);
+  if (column === undefined) return;
+  const where = format === 'csv' ? 'the header (line 1) names' : 'the Parquet file has';
+  throw new ApiError(400, 'invalid_input', `${where} column "${column}", which the model was trained without; leave it out, or check its spelling`, {
+    field: 'header',
+    column,
+    ...(format === 'csv' ? { line: 1 } : {}),
+  });
+}
 
 /**
  * Refuses, before any work, explanations that would run longer, or hold more memory, than one request
