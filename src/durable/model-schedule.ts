@@ -19,6 +19,7 @@
  */
 import { firstDueAt, nextDueAt, parseCadence } from './cadence';
 import { recordEvent, recordSkip } from './model-history';
+import { isJobEnd, settleRunOfJob } from './schedule-run-outcome';
 import { newRows } from './new-rows';
 import type { PromotionRule } from './protocol';
 import { checkNewRows, type DriftTrigger, type MarginKind } from './retrain-rules';
@@ -114,6 +115,8 @@ interface Claimed {
 export type ScheduleClaim =
   | NotDue
   | (Claimed & { readonly outcome: 'skipped' | 'waiting' })
+  /** A run claimed again whose lost claim had made its job: settled as started with it (`job_id`). */
+  | (Claimed & { readonly outcome: 'started'; readonly job_id: string })
   | (Claimed & {
       readonly outcome: 'start';
       /** Claimed early on drift: it has no slot to keep, so a job that cannot start skips it (never waits). */
@@ -148,6 +151,8 @@ export interface ClaimLookups {
   readonly jobUnfinished: (jobId: string) => boolean;
   /** A queued or running job that publishes to the model (a retraining run or a job started by hand), or null. */
   readonly unfinishedJobFor: (model: string) => string | null;
+  /** A job's status, or null when there is no such job. */
+  readonly jobStatus: (jobId: string) => string | null;
   /** Whether `version` of a dataset was made from `base` by appending rows, one append or several. */
   readonly appendedFrom: (dataset: string, base: number, version: number) => boolean;
 }
@@ -304,9 +309,21 @@ function reclaimRun(sql: SqlStorage, schedule: Schedule, ids: RunIds, dueAt: num
   const revision = bumpRevision(sql);
   sql.exec('UPDATE model_schedules SET revision = ? WHERE name = ?', revision, schedule.model);
   sql.exec('UPDATE schedule_runs SET claimed_at = ? WHERE seq = ?', now, ids.seq);
+  const base = { claimed: true as const, ...ids, due_at: dueAt, claimed_at: now, next_due_at: schedule.next_due_at, revision };
+  // The lost claim made its job (noteRunJob, then the job recorded) before its invocation died: the run
+  // started it, and ends with it. Deciding afresh would wait for that job as for another, then skip the
+  // run as having nothing new to learn once the job had published.
+  const own = sql.exec<{ job_id: string | null }>('SELECT job_id FROM schedule_runs WHERE seq = ?', ids.seq).one().job_id;
+  const made = own === null ? null : lookups.jobStatus(own);
+  if (own !== null && made !== null) {
+    const reason = `retraining job started; the claim of ${iso(firstClaimedAt)} made it but was not settled, and was found again`;
+    finishRun(sql, schedule.model, ids.seq, { status: 'started', job_id: own, reason }, now);
+    if (isJobEnd(made)) settleRunOfJob(sql, own, made, undefined, now);
+    return { ...base, board_due_at: boardDueAt(sql, schedule), reason, outcome: 'started', job_id: own };
+  }
   const decision = decideRun(sql, schedule, lookups);
   const reason = `claimed again: the claim of ${iso(firstClaimedAt)} never started its job; ${decision.reason}`;
-  const claimed = { claimed: true as const, ...ids, due_at: dueAt, claimed_at: now, next_due_at: schedule.next_due_at, board_due_at: Math.min(schedule.next_due_at, now + STALE_CLAIM_MS), revision, reason };
+  const claimed = { ...base, board_due_at: Math.min(schedule.next_due_at, now + STALE_CLAIM_MS), reason };
   if (!decision.start && decision.passing) {
     const held = holdRun(sql, schedule.model, ids.seq, dueAt, `${reason}; ${RETRIED}`);
     return { ...claimed, ...held, board_due_at: waitingBoardDue(held.next_due_at, now), reason: `${reason}; ${RETRIED}`, outcome: 'waiting' };
@@ -396,7 +413,8 @@ function claimRow(sql: SqlStorage, model: string, dueAt: number, now: number, ma
  * it was), so the next tick claims it again. No history event: nothing was decided yet.
  */
 function holdRun(sql: SqlStorage, model: string, seq: number, dueAt: number, reason: string): { next_due_at: number; revision: number } {
-  sql.exec("UPDATE schedule_runs SET status = 'waiting', reason = ? WHERE seq = ?", reason, seq);
+  // A job id noted for a start that failed (noteRunJob) names no job.
+  sql.exec("UPDATE schedule_runs SET status = 'waiting', reason = ?, job_id = NULL WHERE seq = ?", reason, seq);
   const revision = bumpRevision(sql);
   const next = sql.exec<{ next_due_at: number }>('UPDATE model_schedules SET next_due_at = MIN(next_due_at, ?), revision = ? WHERE name = ? RETURNING next_due_at', dueAt, revision, model).one().next_due_at;
   return { next_due_at: Number(next), revision };
@@ -419,6 +437,15 @@ export function deferRun(sql: SqlStorage, model: string, seq: number, revision: 
   }
   finishRun(sql, model, seq, { status: 'skipped', job_id: null, reason: `${reason}; the schedule was replaced meanwhile` }, now);
   return { waiting: false, next_due_at: schedule.next_due_at, board_due_at: schedule.next_due_at, revision: schedule.revision };
+}
+
+/**
+ * Records the id of the job a claimed run is about to start (derived from its due time), before the
+ * start: if the invocation dies between the job's creation and the run's settling, the run claimed again
+ * (reclaimRun) is settled as started with that job. False when the run is not claimed.
+ */
+export function noteRunJob(sql: SqlStorage, model: string, seq: number, jobId: string): boolean {
+  return sql.exec("UPDATE schedule_runs SET job_id = ? WHERE seq = ? AND name = ? AND status = 'claimed' RETURNING seq", jobId, seq, model).toArray().length > 0;
 }
 
 /**

@@ -29,7 +29,7 @@ import { describeChampion, installChampion, learnVersionDescription } from './mo
 import { publishVersion } from './model-publish';
 import { championOf, listModelRows, type ModelInfo, type ModelListEntry, type ModelVersionInfo, readModel, resolveVersion } from './model-reads';
 import { MODEL_VERSIONS_DDL, upgradeModelVersions } from './model-version-table';
-import { claimDriftRun, claimDueRun, deferRun, dropSchedule, finishRun, lastRunAt, listRuns, readSchedule, SCHEDULE_DDL, skipEarlyRun, type FreshRows, type Schedule, type ScheduleClaim, type ScheduleRun, type ScheduleSpec, upgradeScheduleRuns, writeSchedule } from './model-schedule';
+import { claimDriftRun, claimDueRun, deferRun, dropSchedule, finishRun, lastRunAt, listRuns, noteRunJob, readSchedule, SCHEDULE_DDL, skipEarlyRun, type FreshRows, type Schedule, type ScheduleClaim, type ScheduleRun, type ScheduleSpec, upgradeScheduleRuns, writeSchedule } from './model-schedule';
 import type { ChallengeOutcome, JobStatusName, PublishRequest, PublishResult } from './protocol';
 import { isJobEnd, settleRunOfJob } from './schedule-run-outcome';
 import { scheduleClaimLookups } from './schedule-lookups';
@@ -349,6 +349,11 @@ export class Registry extends DurableObject<Env> {
    */
   deferScheduledRun(name: string, seq: number, revision: number, reason: string, claimedAt: number): { waiting: boolean; next_due_at: number; board_due_at: number; revision: number } | null {
     return deferRun(this.sql, name, seq, revision, reason, claimedAt, Date.now());
+  }
+
+  /** The job a claimed run is about to start (model-schedule noteRunJob). */
+  noteScheduledRunJob(name: string, seq: number, jobId: string): boolean {
+    return noteRunJob(this.sql, name, seq, jobId);
   }
 
   /** A run claimed early on drift whose job could not start: skipped, the schedule due when it was before (model-schedule skipEarlyRun). */

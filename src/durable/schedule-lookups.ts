@@ -22,6 +22,7 @@ export function scheduleClaimLookups(sql: SqlStorage, stuckBefore: number): Clai
     jobUnfinished: (jobId) => sql.exec("SELECT 1 FROM jobs WHERE id = ? AND status IN ('queued', 'running') AND created_at > ?", jobId, since).toArray().length > 0,
     unfinishedJobFor: (model) =>
       sql.exec<{ id: string }>("SELECT id FROM jobs WHERE model_name = ? AND status IN ('queued', 'running') AND created_at > ? ORDER BY created_at LIMIT 1", model, since).toArray()[0]?.id ?? null,
+    jobStatus: (jobId) => sql.exec<{ status: string }>('SELECT status FROM jobs WHERE id = ?', jobId).toArray()[0]?.status ?? null,
     lastTrained: (model, dataset) => {
       const r = sql
         .exec<{ version: number; dv: number }>("SELECT version, json_extract(dataset, '$.version') AS dv FROM model_versions WHERE name = ? AND json_extract(dataset, '$.name') = ? ORDER BY version DESC LIMIT 1", model, dataset)

@@ -51,10 +51,12 @@ export async function startClaimedRun(env: Env, tenant: string, model: string, c
   // settled, a later tick claims it again instead of the run waiting for the next due time, or forever.
   await setBoard(env, tenant, model, claim.board_due_at ?? claim.next_due_at, claim.revision);
   if (!claim.claimed) return { tenant, model, outcome: 'not_due' };
-  if (claim.outcome !== 'start') return { tenant, model, outcome: claim.outcome, reason: claim.reason };
+  if (claim.outcome !== 'start') return { tenant, model, outcome: claim.outcome, reason: claim.reason, ...(claim.outcome === 'started' ? { job_id: claim.job_id } : {}) };
   let id: string;
   try {
     const { body, options } = await retrainRequest(env, tenant, model, claim);
+    // Noted first, so a claim lost after the job was made finds it again rather than waiting on it.
+    if (options.id !== undefined) await registry.noteScheduledRunJob(model, claim.seq, options.id);
     id = (await startJob(env, tenant, body, options)).id;
   } catch (err) {
     const reason = `the retraining job could not start: ${err instanceof Error ? err.message : String(err)}`;

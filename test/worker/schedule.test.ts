@@ -409,6 +409,32 @@ describe('scheduled retraining', () => {
     expect((await waitJob(s.runs[0].job_id, key)).status).toBe('succeeded');
   }, 120_000);
 
+  it('claims again a run whose invocation died after its job was made, and settles it as started with that job', async () => {
+    await upload('made', binaryTable(80, 9));
+    await train('made', 'made');
+    await append('made', binaryTable(20, 10));
+    const set = await jsonOf(await putSchedule('made', { every: '1d', dataset: 'made', budget: { trials: 1 } }));
+    const due = Date.parse(set.next_due_at);
+    const reg = env.REGISTRY.getByName(TENANT);
+    // An invocation claims the run, notes its job id, makes the job, then dies before settling the run.
+    const claim = await reg.claimScheduledRun('made', due + MIN);
+    if (!claim.claimed) throw new Error('the run was not claimed');
+    const id = await retrainJobId(TENANT, 'made', due);
+    expect(await reg.noteScheduledRunJob('made', claim.seq, id)).toBe(true);
+    await reg.recordJob({ id, dataset: 'made', target: 'label', status: 'running', model_name: 'made', created_at: new Date().toISOString() });
+
+    // Claimed again, the run does not wait for its own job (then to skip it as having nothing new to learn):
+    // its start finds that job, and the run is started with it.
+    const outcome = (await runDueSchedules(env, due + MIN + STALE_CLAIM_MS)).find((o) => o.tenant === TENANT && o.model === 'made');
+    expect(outcome).toMatchObject({ outcome: 'started', job_id: id });
+    const s = await getSchedule('made');
+    expect(s.runs).toHaveLength(1);
+    expect(s.runs[0]).toMatchObject({ status: 'started', job_id: id, due_at: set.next_due_at });
+    expect((await describeModel('made')).history.at(-1)).toMatchObject({ kind: 'retrain_started', job_id: id });
+    await dropSchedule('made');
+    await reg.jobFinished(id, 'failed');
+  }, 120_000);
+
   it('ignores stale board updates, so a slow writer cannot bring back an old due time', async () => {
     const board = env.SCHEDULES.getByName('global');
     expect(await board.set('t', 'm', 1_000, 5)).toBe(true);
