@@ -10,7 +10,7 @@
  */
 import { type FrozenTrial, proposeUnseen, type Sampler, type SamplerContext, type SamplerStrategy, type TrialConfig } from '../engine';
 import { TPE_DEFAULTS } from '../engine/search/samplers';
-import { ashaNextJob, fidelityOfRung, hyperbandNextJob, type RungJob, type RungResult, topRung } from '../engine/search/schedulers';
+import { ashaNextJob, bracketOfTrial, fidelityOfRung, hyperbandNextJob, type RungJob, type RungResult, topRung } from '../engine/search/schedulers';
 import { type FidelityFields, isFullFidelity, type JobState, publishableTrial, type TrialEntry } from './job-journal';
 import type { JobConfig, JobStrategy } from './protocol';
 
@@ -98,22 +98,34 @@ export function planTrial(s: JobState, scheduler: Scheduler, sampler: Sampler, c
     }
   }
   const nextNumber = s.order.length;
+  const hyperband = { ...LADDER, seed: ctx.seed };
+  // A new configuration asked for alone starts at its bracket's bottom rung: the scheduler places every
+  // trial in the bracket its number hashes to, and one recorded in another would be promoted from a rung
+  // it never ran.
   const job = newOnly
-    ? ({ kind: 'new', rung: 0, bracket: 0 } as const)
+    ? ({ kind: 'new', rung: 0, bracket: scheduler === 'hyperband' ? bracketOfTrial(nextNumber, hyperband) : 0 } as const)
     : scheduler === 'asha'
       ? { ...ashaNextJob({ results, pending }, LADDER), bracket: 0 }
-      : hyperbandNextJob({ results, pending, nextTrialNumber: nextNumber }, { ...LADDER, seed: ctx.seed });
+      : hyperbandNextJob({ results, pending, nextTrialNumber: nextNumber }, hyperband);
   const rung = job.bracket + job.rung;
   const where = { rung, fidelity: fidelityAt(rung), ...(scheduler === 'hyperband' ? { bracket: job.bracket } : {}) };
   if (job.kind === 'promote') {
-    const line = lines.find((l) => l.root === job.trialNumber)!;
-    const from = line.trials.find((t) => t.state === 'complete' && (t.rung ?? 0) === rung - 1)!;
-    return { config: configOf(from), fidelity: { ...where, promoted_from: from.trial_id } };
+    const line = lines.find((l) => l.root === job.trialNumber);
+    const from = line?.trials.find((t) => t.state === 'complete' && (t.rung ?? 0) === rung - 1);
+    // Never missing for trials recorded as the scheduler places them; a journal written before that was
+    // so (a trial recorded in bracket 0 that hashes to another) gets a new configuration instead of a throw.
+    if (from) return { config: configOf(from), fidelity: { ...where, promoted_from: from.trial_id } };
   }
   const config = proposeUnseen(sampler, samplerHistory(lines), ctx);
-  if (config !== undefined) return { config, fidelity: where };
+  if (config !== undefined) return { config, fidelity: job.kind === 'promote' ? bottomRung(scheduler, nextNumber, hyperband) : where };
   // Every configuration was tried: a running trial's result may still earn a promotion, so wait for it.
   return actual.order.some((t) => t.state === 'running') ? undefined : 'exhausted';
+}
+
+/** Where a new trial numbered `number` starts: the bottom rung (ASHA), or its bracket's (hyperband). */
+function bottomRung(scheduler: Scheduler, number: number, options: typeof LADDER & { seed: number }): PlannedTrial['fidelity'] {
+  const bracket = scheduler === 'hyperband' ? bracketOfTrial(number, options) : 0;
+  return { rung: bracket, fidelity: fidelityAt(bracket), ...(scheduler === 'hyperband' ? { bracket } : {}) };
 }
 
 /** `t`'s configuration run on all the rows, as a promotion of `t` straight to the top rung. */

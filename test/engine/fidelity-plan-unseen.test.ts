@@ -5,7 +5,8 @@
  * trials still running (their results may earn a promotion), then says it is exhausted.
  */
 import { describe, expect, it } from 'vitest';
-import { planTrial } from '../../src/durable/fidelity-plan';
+import { LADDER, planTrial } from '../../src/durable/fidelity-plan';
+import { bracketOfTrial } from '../../src/engine/search/schedulers';
 import { applyOp, emptyState, type JobState, type JournalOp } from '../../src/durable/job-journal';
 import type { Sampler, SamplerContext } from '../../src/engine/search/sampler';
 import { randomSampler } from '../../src/engine/search/samplers';
@@ -72,5 +73,34 @@ describe('multi-fidelity proposals', () => {
     };
     expect(planTrial(both(1), 'asha', stuck, baselines, false)).toBeUndefined();
     expect(planTrial(both(0), 'asha', stuck, baselines, false)).toBe('exhausted');
+  });
+
+  it('starts a hyperband trial asked for alone (a promotion would end too late) in the bracket its number hashes to, and promotes it from there', () => {
+    const options = { ...LADDER, seed: SEED };
+    // Three trial numbers in bracket 1 (it starts a rung up, on a third of the rows); every other number
+    // has failed in its own bracket, so only bracket 1's results can earn a promotion.
+    const inOne = Array.from({ length: 60 }, (_, n) => n).filter((n) => bracketOfTrial(n, options) === 1).slice(0, 3);
+    expect(inOne).toHaveLength(3);
+    const last = inOne[2];
+    const s = emptyState();
+    const random = randomSampler;
+    for (let n = 0; n < last; n++) {
+      const bracket = bracketOfTrial(n, options);
+      const next = random.suggest([], { ...ctx, seed: n });
+      applyOp(s, { op: 'trial_started', trial_id: `t${n}`, number: n, family: next.family, params: next.params, rung: bracket, bracket, fidelity: bracket === 0 ? 1 / 9 : 1 / 3, at: n, lease_until: 1e9 });
+      const report = inOne.includes(n) ? { status: 'complete' as const, score: n, loss: 10 + n, fold_scores: [], fit_info: {}, artifact_key: `a${n}` } : { status: 'failed' as const, code: 'x', reason: 'boom' };
+      applyOp(s, { op: 'trial_finished', trial_id: `t${n}`, report, at: n + 0.5 });
+    }
+    const alone = planTrial(s, 'hyperband', randomSampler, ctx, false, s, true);
+    if (!alone || alone === 'exhausted') throw new Error('expected a trial');
+    expect(alone.fidelity).toMatchObject({ bracket: 1, rung: 1 });
+    applyOp(s, { op: 'trial_started', trial_id: `t${last}`, number: last, family: alone.config.family, params: alone.config.params, ...alone.fidelity, at: last, lease_until: 1e9 } as JournalOp);
+    applyOp(s, { op: 'trial_finished', trial_id: `t${last}`, report: { status: 'complete', score: 1, loss: -1, fold_scores: [], fit_info: {}, artifact_key: 'best' }, at: last + 0.5 });
+    // Best of bracket 1's three bottom results: promoted to the top rung from the rung it ran (it was
+    // recorded in bracket 0 before, and the promotion found no trial on rung 1 to run again: a throw).
+    const promoted = planTrial(s, 'hyperband', randomSampler, ctx, false);
+    if (!promoted || promoted === 'exhausted') throw new Error('expected a trial');
+    expect(promoted.fidelity).toMatchObject({ rung: 2, bracket: 1, promoted_from: `t${last}` });
+    expect(promoted.config).toEqual(alone.config);
   });
 });
