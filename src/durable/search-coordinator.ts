@@ -70,6 +70,12 @@ export class SearchCoordinator extends DurableObject<Env> {
       const resumed = interruptionOp(this.state, this.activity.lastActive(), now);
       if (resumed) this.append(resumed);
       this.activity.touch(now);
+      // A running job always has an alarm (pump), except when its start died between journaling its first
+      // trials and arming it, their messages lost too: nothing would ever wake it, and a view only reads.
+      // Due at once, the alarm resends what is due and arms the next.
+      void ctx.blockConcurrencyWhile(async () => {
+        if ((await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(now);
+      });
     }
   }
 

@@ -71,6 +71,29 @@ async function restartAndWaitOut(id: string): Promise<Stub> {
 const stopAlarm = (stub: Stub) => runInDurableObject(stub, (_: SearchCoordinator, state) => state.storage.deleteAlarm());
 
 describe('a SearchCoordinator restarted while its job runs', () => {
+  it('arms its alarm again when constructed without one (its start died before arming it), so the job moves on', async () => {
+    const id = 'restart-no-alarm';
+    await stubFor(id).start(config(id, { budget: { seconds: 600, trials: 1 } }));
+    await stopAlarm(stubFor(id));
+    const stub = await restart(id);
+    expect((await stub.view())?.status).toBe('running');
+    // Armed at once, the alarm may be running (and so unset) for a moment: it is looked for a while.
+    const alarmOf = () => runInDurableObject(stub, (_: SearchCoordinator, state) => state.storage.getAlarm());
+    let armed = await alarmOf();
+    for (let i = 0; i < 40 && armed === null; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      armed = await alarmOf();
+    }
+    expect(armed).not.toBeNull();
+    // The alarm it armed runs the job's steps: its trial, never claimed, is sent again once its claim window passes.
+    await runInDurableObject(stub, (instance: SearchCoordinator) => {
+      const t = (instance as unknown as Internals).state.trials.get('t0000') as unknown as { lease_until: number };
+      t.lease_until = Date.now() - 1;
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await resentOps(stub)).map((op) => op.trial_id)).toContain('t0000');
+  });
+
   it('sends a claimed trial it does not hear from again after the short grace, and runs it once', async () => {
     const id = 'restart-claimed';
     await stubFor(id).start(config(id, { budget: { seconds: 600, trials: 2 } }));
