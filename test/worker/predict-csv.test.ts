@@ -54,6 +54,15 @@ describe('predict answered as CSV', () => {
     expect(await (await predict(body, 'text/csv')).text()).toBe(text);
   });
 
+  it('reads a header as wide as the largest image model\'s pixel columns (64x64x3) and a few more, not wider', async () => {
+    const wide = (n: number) => `${Array.from({ length: n }, (_, j) => `px_${j}`).join(',')}\n${Array.from({ length: n }, () => '0').join(',')}\n`;
+    // 12,300 columns are read (this table model then refuses the first column it does not know, in the header).
+    const read = await json(await predict(wide(12_300)));
+    expect(read.error).toMatchObject({ code: 'invalid_input', details: { field: 'header', column: 'px_0', line: 1 } });
+    const tooWide = await json(await predict(wide(12_400)));
+    expect(tooWide.error).toMatchObject({ code: 'invalid_csv', message: 'the header has 12400 columns; at most 12352 are allowed' });
+  });
+
   it('names the category cells the model never saw: listed in JSON, counted in a CSV answer\'s header', async () => {
     // "west" is no region of the training rows: read as missing, and said so.
     const answer = await json(await predict({ rows }));

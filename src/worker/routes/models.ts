@@ -17,6 +17,7 @@ import type { ModelVersionInfo, PointerChange } from '../../durable/registry';
 import { recordForDrift, rowArray, type SampledRows } from '../drift-sampler';
 import { imageRowsToColumns, imageShapeOf } from '../image-rows';
 import { IMAGE_FILE_MAX_VALUE } from '../../engine/core/image-shape';
+import { IMAGE_TABLE_DEFAULTS } from '../../engine/data/images/image-table';
 import { loadForecaster, loadPredictor } from '../model-cache';
 import { explainBytesPerRow, explainMicrosPerRow, maxExplainedRowsInMemory, maxExplainedRowsInTime } from '../../engine/explain/explain-cost';
 import { describedVersion, loadOrCorrupt, servedVersion, versionNotFound, versionParam } from '../model-versions';
@@ -241,9 +242,15 @@ async function readPredictBody(c: Context<App>): Promise<PredictRequest> {
   // A CSV or Parquet body carries no JSON fields: `explain` comes as a query parameter, as `version` does.
   const explainParam = c.req.query('explain');
   if (explainParam !== undefined && explainParam !== 'true' && explainParam !== 'false') throw new ApiError(400, 'invalid_request', `explain: expected true or false, got "${explainParam}"`, { field: 'explain' });
-  const { table, format } = await readTableColumnsBody(c.req.raw, mediaType, { maxBytes: MAX_JSON_BYTES, maxRows: MAX_PREDICT_ROWS, maxColumns: 10_000, rowsOf: 'one prediction request' });
+  const { table, format } = await readTableColumnsBody(c.req.raw, mediaType, { maxBytes: MAX_JSON_BYTES, maxRows: MAX_PREDICT_ROWS, maxColumns: MAX_PREDICT_COLUMNS, rowsOf: 'one prediction request' });
   return { table, format, version, explain: explainParam === 'true' };
 }
+
+/**
+ * Most columns a CSV or Parquet predict body may have: an image model's pixel columns at the largest
+ * image an upload makes (64x64x3, 12,288), and a few more (an id, the label) beside them.
+ */
+const MAX_PREDICT_COLUMNS = IMAGE_TABLE_DEFAULTS.maxValuesPerImage + 64;
 
 // `from_version`: move only while that version is the champion (409 champion_changed otherwise), so a
 // client acting on what it last read cannot undo another client's move.
