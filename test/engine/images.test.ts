@@ -5,6 +5,7 @@
  * header must read as 8x8x1) and the pixels' full-intensity value (the shared digits are 0..16).
  */
 import { readFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { encode as encodePng } from 'fast-png';
 import { zipSync } from 'fflate';
 import jpeg from 'jpeg-js';
@@ -54,6 +55,25 @@ describe('decodeImage', () => {
   it('expands a palette PNG to RGB', () => {
     const bytes = encodePng({ width: 3, height: 1, channels: 1, depth: 8, data: Uint8Array.from([1, 0, 1]), palette: [[10, 20, 30], [200, 100, 50]] });
     expect(decodeImage(bytes, 'pal.png')).toEqual(image(3, 1, 3, [200, 100, 50, 10, 20, 30, 200, 100, 50]));
+  });
+
+  it('reads an RGB or RGBA PNG carrying a suggested palette (a PLTE chunk it does not index) by its own samples', () => {
+    // PLTE after IHDR, as some encoders write one beside true-colour data for displays of few colours.
+    const withPalette = (bytes: Uint8Array) => {
+      const plte = Uint8Array.from([10, 20, 30, 200, 100, 50]);
+      const chunk = new Uint8Array(12 + plte.length);
+      const view = new DataView(chunk.buffer);
+      view.setUint32(0, plte.length);
+      chunk.set(new TextEncoder().encode('PLTE'), 4);
+      chunk.set(plte, 8);
+      view.setUint32(8 + plte.length, crc32(chunk.subarray(4, 8 + plte.length)));
+      const afterIhdr = 8 + 25;
+      return Uint8Array.from([...bytes.subarray(0, afterIhdr), ...chunk, ...bytes.subarray(afterIhdr)]);
+    };
+    const rgb = [255, 0, 0, 0, 255, 0, 1, 1, 1];
+    expect(decodeImage(withPalette(png(3, 1, 3, rgb)), 'rgb-plte.png')).toEqual(image(3, 1, 3, rgb));
+    const rgba = [1, 2, 3, 4, 5, 6, 7, 8];
+    expect(decodeImage(withPalette(png(2, 1, 4, rgba)), 'rgba-plte.png')).toEqual(image(2, 1, 4, rgba));
   });
 
   it('decodes an RGB JPEG within lossy tolerance', () => {

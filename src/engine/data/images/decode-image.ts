@@ -63,6 +63,10 @@ export function imageFormatOf(bytes: Uint8Array): 'png' | 'jpeg' | undefined {
   return undefined;
 }
 
+/** Where a PNG's colour type sits (signature, IHDR's length and name, width, height, bit depth), and the indexed one. */
+const PNG_COLOUR_TYPE_AT = 25;
+const INDEXED_COLOUR = 3;
+
 /** Reads the format, size and colour model from the header; throws naming `label` when it is neither format or is cut short. */
 export function readImageHeader(bytes: Uint8Array, label: string): ImageHeader {
   const format = imageFormatOf(bytes);
@@ -75,7 +79,7 @@ function readPngHeader(bytes: Uint8Array, label: string): ImageHeader {
   // The IHDR chunk must come first: length (4), "IHDR", width (4), height (4), depth, colour type.
   if (bytes.length < 26 || String.fromCharCode(bytes[12], bytes[13], bytes[14], bytes[15]) !== 'IHDR') throw invalid(label, 'a corrupt PNG (no image header)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const colourType = bytes[25];
+  const colourType = bytes[PNG_COLOUR_TYPE_AT];
   return { format: 'png', width: view.getUint32(16), height: view.getUint32(20), gray: colourType === 0 || colourType === 4 };
 }
 
@@ -154,7 +158,9 @@ function decodePngPixels(bytes: Uint8Array, label: string): DecodedImage {
   let data: Uint8Array;
   try {
     png = decodePng(checked);
-    data = png.palette ? convertIndexedToRgb(png) : withColourKey(png, to8Bit(png.data, png.depth, png.width, png.height, png.channels));
+    // Only an indexed PNG (colour type 3) reads its samples through the palette: a true-colour one may
+    // carry a suggested palette too (PLTE), which fast-png returns all the same.
+    data = png.palette && bytes[PNG_COLOUR_TYPE_AT] === INDEXED_COLOUR ? convertIndexedToRgb(png) : withColourKey(png, to8Bit(png.data, png.depth, png.width, png.height, png.channels));
   } catch (err) {
     throw invalid(label, damagedPng(bytes, (err as Error).message));
   }
