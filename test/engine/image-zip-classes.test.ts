@@ -99,6 +99,25 @@ describe('files left out, and small classes', () => {
     expect(table.warnings).toEqual(['2 files in class folders are not PNG or JPEG and were left out (1 GIF, 1 BMP): shapes/square/anim.gif, shapes/square/bitmap.BMP; convert them to PNG or JPEG to use them']);
   });
 
+  it('leaves out files named as PNG or JPEG that hold neither (a renamed WebP, an empty or HTML download), naming each, with or without a size given', () => {
+    const webp = Uint8Array.from([...new TextEncoder().encode('RIFF'), 0, 0, 0, 0, ...new TextEncoder().encode('WEBPVP8 ')]);
+    const files = { ...classes('shapes/', SHAPES), 'shapes/circle/renamed.jpg': webp, 'shapes/square/empty.png': new Uint8Array(0), 'shapes/triangle/error.jpg': new TextEncoder().encode('<!DOCTYPE html><html>Not found</html>') };
+    for (const options of [{}, { size: { height: 4, width: 4 }, channels: 1 as const }]) {
+      const table = imageTableFromZip(zipSync(files), options);
+      expect(table.dataset.rows).toBe(15);
+      expect(table.classCounts).toEqual({ circle: 5, square: 5, triangle: 5 });
+      expect(table.dataset.columns.every((c) => (c.storage === 'codes' ? c.codes.length : c.values.length) === 15)).toBe(true);
+      // The pixels kept are the real images': each class's five grays, in order (40 * class + i).
+      expect(Array.from((table.dataset.columns[0] as { values: Float64Array }).values)).toEqual([0, 1, 2, 3, 4, 40, 41, 42, 43, 44, 80, 81, 82, 83, 84]);
+      expect(table.warnings).toEqual([
+        '3 files in class folders are named as PNG or JPEG but hold neither, and were left out: shapes/circle/renamed.jpg (a WebP image), shapes/square/empty.png (empty), shapes/triangle/error.jpg (text or HTML, not an image); convert them to PNG or JPEG to use them',
+      ]);
+    }
+    // Left with a single class, the zip is refused saying why.
+    const one = { ...classes('', ['circle']), 'square/a.png': new Uint8Array(0), 'square/b.jpg': webp };
+    expect(engineError(() => imageTableFromZip(zipSync(one))).message).toBe('once the files holding no PNG or JPEG are left out (square/a.png (empty), square/b.jpg (a WebP image)), only class "circle" has images; image classification needs at least two');
+  });
+
   it('says what a zip of GIFs only holds when refusing it', () => {
     const err = engineError(() => imageTableFromZip(zipSync({ 'a/1.gif': Uint8Array.of(1), 'b/2.gif': Uint8Array.of(2) })));
     expect(err.message).toMatch(/holds no PNG or JPEG images .*; its 2 images of other formats \(a\/1\.gif, b\/2\.gif\) must be converted to PNG or JPEG first/);

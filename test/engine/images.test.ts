@@ -174,7 +174,9 @@ describe('imageTableFromZip', () => {
     const message = (files: Record<string, Uint8Array>, options = {}) => engineError(() => imageTableFromZip(zipSync(files), options)).message;
     expect(message({})).toBe('the zip is empty');
     expect(message({ 'cats/a.png': grayPng(4, 0), 'cats/b.png': grayPng(4, 1) })).toMatch(/only one class folder \("cats"\)/);
-    expect(message({ 'cats/a.png': grayPng(4, 0), 'dogs/bad.png': new TextEncoder().encode('hello') })).toBe('dogs/bad.png: not a PNG or JPEG image');
+    // A file named .png holding no PNG is left out (image-zip-classes), here leaving one class; a damaged PNG is refused by name.
+    expect(message({ 'cats/a.png': grayPng(4, 0), 'dogs/bad.png': new TextEncoder().encode('hello') })).toBe('once the files holding no PNG or JPEG are left out (dogs/bad.png (no PNG or JPEG)), only class "cats" has images; image classification needs at least two');
+    expect(message({ 'cats/a.png': grayPng(4, 0), 'dogs/cut.png': grayPng(4, 1).subarray(0, 40) })).toMatch(/^dogs\/cut\.png: a truncated or damaged PNG/);
     // A folder without images no longer refuses the zip (it is left out with a warning, image-zip-classes),
     // unless fewer than two classes are left.
     expect(message({ 'cats/a.png': grayPng(4, 0), 'birds/readme.txt': Uint8Array.of(1) })).toMatch(/^the zip has only one class folder \("cats"\) \(left out for holding no PNG or JPEG images: "birds"\)/);

@@ -11,7 +11,7 @@ import type { ImageShape } from '../../core/image-shape';
 import { EngineError } from '../../core/errors';
 import type { Column, Dataset } from '../dataset';
 import { type ClassImage, classImages } from './class-folders';
-import { decodeImage, MAX_SOURCE_PIXELS, readImageHeader, shownSize } from './decode-image';
+import { decodeImage, imageFormatOf, MAX_SOURCE_PIXELS, readImageHeader, shownSize } from './decode-image';
 import { pixelColumnNames } from './pixel-columns';
 import { type AlphaBackground, type ResizeTarget, resizeImage } from './resize';
 import { forEachInflated, listZipEntries } from './zip-entries';
@@ -80,14 +80,19 @@ const CHUNK_BYTES = 8 * 1024 * 1024;
  */
 export function imageTableFromZip(zip: Uint8Array, options: Partial<ImageTableOptions> = {}): ImageTable {
   const opts = resolveImageTableOptions(options);
-  const { images, warnings } = classImages(listZipEntries(zip, opts.maxEntries));
+  const found = classImages(listZipEntries(zip, opts.maxEntries));
+  const warnings = found.warnings;
+  let images = found.images;
   checkSizes(images.map((i) => i.entry), opts);
   const classCount = new Set(images.map((i) => i.label)).size;
   if (classCount > opts.maxClasses) {
     throw new EngineError('invalid_dataset', `the zip has ${classCount} class folders, more than the ${opts.maxClasses} a dataset may have`, { limit: opts.maxClasses, reason: 'too_many_classes' });
   }
 
-  const shape = targetShape(zip, images, opts);
+  // Files named as PNG or JPEG whose bytes are neither (another format renamed, an empty or HTML download):
+  // left out and named, as files of other formats are, found by whichever pass reads them first.
+  const unreadable = new Map<number, string>();
+  const shape = targetShape(zip, images, opts, unreadable);
   const perImage = shape.height * shape.width * shape.channels;
   if (perImage * images.length > opts.maxTableValues) {
     // The largest size of the same aspect ratio at which this many images fit (720 of 32x32x3: 31x31).
@@ -107,12 +112,18 @@ export function imageTableFromZip(zip: Uint8Array, options: Partial<ImageTableOp
     images.map((i) => i.entry),
     CHUNK_BYTES,
     (entry, bytes) => {
+      const holds = unreadable.get(entry.index) ?? notPngOrJpeg(bytes);
+      if (holds !== undefined) {
+        unreadable.set(entry.index, holds);
+        return;
+      }
       const pixels = resizeImage(inTable(() => decodeImage(bytes, entry.name, opts.maxSourcePixels)), shape, opts.background);
       const row = rowOf.get(entry.index) as number;
       for (let v = 0; v < perImage; v++) values[v][row] = pixels[v];
     },
   );
 
+  if (unreadable.size > 0) images = leaveOutUnreadable(images, unreadable, values, warnings);
   const classes = [...new Set(images.map((i) => i.label))].sort();
   const codeOf = new Map(classes.map((c, code) => [c, code]));
   const codes = Int32Array.from(images, (img) => codeOf.get(img.label) as number);
@@ -149,7 +160,7 @@ function checkSizes(entries: readonly { name: string; size: number; compression:
 }
 
 /** The caller's size and channels, or those read from the images' headers (which costs one extra inflate pass). */
-function targetShape(zip: Uint8Array, images: readonly ClassImage[], opts: ImageTableOptions): ResizeTarget {
+function targetShape(zip: Uint8Array, images: readonly ClassImage[], opts: ImageTableOptions, unreadable: Map<number, string>): ResizeTarget {
   let size = opts.size;
   let channels = opts.channels;
   if (!size || !channels) {
@@ -160,6 +171,11 @@ function targetShape(zip: Uint8Array, images: readonly ClassImage[], opts: Image
       images.map((i) => i.entry),
       CHUNK_BYTES,
       (entry, bytes) => {
+        const holds = notPngOrJpeg(bytes);
+        if (holds !== undefined) {
+          unreadable.set(entry.index, holds);
+          return;
+        }
         const header = inTable(() => readImageHeader(bytes, entry.name));
         allGray &&= header.gray;
         // As shown, EXIF orientation applied: the size the decoded image will have.
@@ -170,6 +186,7 @@ function targetShape(zip: Uint8Array, images: readonly ClassImage[], opts: Image
         sizes.set(key, seen);
       },
     );
+    if (sizes.size === 0) throw noneReadable(images, unreadable);
     // Most common size; ties go to the smaller image (cheaper, and never over a cap the other passes).
     const common = [...sizes.values()].sort((a, b) => b.count - a.count || a.height * a.width - b.height * b.width || a.width - b.width)[0];
     size ??= { height: common.height, width: common.width };
@@ -185,6 +202,57 @@ function targetShape(zip: Uint8Array, images: readonly ClassImage[], opts: Image
     );
   }
   return { height: size.height, width: size.width, channels };
+}
+
+/**
+ * What a file named as PNG or JPEG holds when its bytes are neither, in words ("a WebP image", "empty");
+ * undefined for a PNG or JPEG (which may still be damaged: decodeImage refuses it, naming it).
+ */
+function notPngOrJpeg(bytes: Uint8Array): string | undefined {
+  if (imageFormatOf(bytes) !== undefined) return undefined;
+  if (bytes.length === 0) return 'empty';
+  const text = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+  if (text(0, 4) === 'RIFF' && text(8, 12) === 'WEBP') return 'a WebP image';
+  if (text(0, 4) === 'GIF8') return 'a GIF image';
+  if (text(0, 2) === 'BM') return 'a BMP image';
+  if (text(4, 8) === 'ftyp') return 'an HEIC or AVIF image';
+  if (/^\s*</.test(text(0, 64))) return 'text or HTML, not an image';
+  return 'no PNG or JPEG';
+}
+
+/** Files listed in the warning of those left out, before "and N more". */
+const SHOWN_UNREADABLE = 5;
+
+/**
+ * The images without those whose bytes are no PNG or JPEG, their rows taken out of `values` (in place,
+ * each column then cut to the rows kept), and a warning naming them. Refused as a zip of class folders
+ * would be when what is left has no images or a single class.
+ */
+function leaveOutUnreadable(images: readonly ClassImage[], unreadable: ReadonlyMap<number, string>, values: Float64Array[], warnings: string[]): ClassImage[] {
+  const kept = images.filter((img) => !unreadable.has(img.entry.index));
+  const left = images.filter((img) => unreadable.has(img.entry.index)).map((img) => `${img.entry.name} (${unreadable.get(img.entry.index)})`);
+  const n = left.length;
+  warnings.push(
+    `${n} ${n === 1 ? 'file' : 'files'} in class folders ${n === 1 ? 'is' : 'are'} named as PNG or JPEG but ${n === 1 ? 'holds' : 'hold'} neither, and ${n === 1 ? 'was' : 'were'} left out: ${left.slice(0, SHOWN_UNREADABLE).join(', ')}${n > SHOWN_UNREADABLE ? ` and ${n - SHOWN_UNREADABLE} more` : ''}; convert ${n === 1 ? 'it' : 'them'} to PNG or JPEG to use ${n === 1 ? 'it' : 'them'}`,
+  );
+  if (kept.length === 0) throw noneReadable(images, unreadable);
+  const classes = new Set(kept.map((img) => img.label));
+  if (classes.size < 2) {
+    throw new EngineError('invalid_dataset', `once the files holding no PNG or JPEG are left out (${left.slice(0, SHOWN_UNREADABLE).join(', ')}${n > SHOWN_UNREADABLE ? ` and ${n - SHOWN_UNREADABLE} more` : ''}), only class "${[...classes][0]}" has images; image classification needs at least two`, { reason: 'one_class' });
+  }
+  for (let v = 0; v < values.length; v++) {
+    const column = values[v];
+    let w = 0;
+    for (let r = 0; r < images.length; r++) if (!unreadable.has(images[r].entry.index)) column[w++] = column[r];
+    values[v] = column.slice(0, w);
+  }
+  return kept;
+}
+
+/** The refusal of a zip none of whose image files holds a PNG or JPEG. */
+function noneReadable(images: readonly ClassImage[], unreadable: ReadonlyMap<number, string>): EngineError {
+  const named = images.slice(0, SHOWN_UNREADABLE).map((img) => `${img.entry.name} (${unreadable.get(img.entry.index) ?? 'unread'})`);
+  return new EngineError('invalid_dataset', `none of the zip's ${images.length} image files holds a PNG or JPEG, whatever its name says: ${named.join(', ')}${images.length > SHOWN_UNREADABLE ? ` and ${images.length - SHOWN_UNREADABLE} more` : ''}`, { reason: 'no_images' });
 }
 
 /** The largest size of the same aspect ratio whose values fit the cap: the size to suggest. */
