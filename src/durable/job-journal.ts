@@ -49,7 +49,8 @@ export type JournalOp =
   | { readonly op: 'ensemble_finished'; readonly report: EnsembleReport; readonly at: number }
   | { readonly op: 'challenge_started'; readonly challenger: ChallengerRef; readonly at: number; readonly lease_until: number }
   | { readonly op: 'challenge_finished'; readonly report: ChallengeReport; readonly at: number }
-  | { readonly op: 'publishing'; readonly trial_id: string; readonly at: number }
+  /** `status`: the end the publication is for (absent in journals written before it was kept). */
+  | { readonly op: 'publishing'; readonly trial_id: string; readonly at: number; readonly status?: 'succeeded' | 'cancelled' }
   /** A finished trial's (or the ensemble's) artifact failed its pre-publication check: it is set aside. */
   | { readonly op: 'artifact_rejected'; readonly trial_id: string; readonly reason: string; readonly at: number }
   /**
@@ -128,7 +129,7 @@ export interface JobState {
   trials: Map<string, TrialEntry>;
   order: TrialEntry[];
   cancel_requested_at?: number;
-  publishing?: { trial_id: string; at: number };
+  publishing?: { trial_id: string; at: number; status?: 'succeeded' | 'cancelled' };
   /** `resends` and `restart_resends` as a trial's (TrialEntry). */
   ensemble?: { state: 'running' | 'complete' | 'skipped' | 'failed'; lease_until: number; resends?: number; restart_resends?: number; report?: EnsembleReport };
   challenge?: { state: 'running' | 'complete' | 'failed'; challenger: ChallengerRef; lease_until: number; resends?: number; restart_resends?: number; report?: ChallengeReport };
@@ -240,7 +241,7 @@ export function applyOp(state: JobState, op: JournalOp): JobState {
       state.seriesScores = { trial_id: op.trial_id, scores: op.scores, total: op.total };
       break;
     case 'publishing':
-      state.publishing = { trial_id: op.trial_id, at: op.at };
+      state.publishing = { trial_id: op.trial_id, at: op.at, ...(op.status ? { status: op.status } : {}) };
       break;
     case 'finished':
       state.finished ??= op;

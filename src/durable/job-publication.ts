@@ -24,10 +24,14 @@ const RETRY_MS = 5_000;
  * budget ended before any full-fidelity trial completed, the best trial of the highest fidelity reached
  * is published (its model trained on that fraction of the rows): a weaker model, never none.
  */
-export async function finishJob(host: CoordinatorHost, status: 'succeeded' | 'cancelled'): Promise<void> {
+export async function finishJob(host: CoordinatorHost, asked: 'succeeded' | 'cancelled'): Promise<void> {
   const { state } = host;
   const config = state.config;
   if (!config || state.finished) return;
+  // Once its publication is recorded, the job's result and end are fixed: a cancel arriving while the
+  // Registry call waits for a retry is recorded, and the retry publishes what was decided (not the best
+  // single trial in place of the ensemble, as a cancelled result).
+  const status = state.publishing?.status ?? asked;
   const best = publishableTrial(state);
   if (!best) {
     const failures = state.order.filter((t) => t.state === 'failed');
@@ -66,7 +70,7 @@ export async function finishJob(host: CoordinatorHost, status: 'succeeded' | 'ca
   }
   if (config.challenge && status === 'succeeded' && !state.publishing && !(await challengeSettled(host, config, result))) return;
   try {
-    if (!state.publishing) host.append({ op: 'publishing', trial_id: result.trial_id, at: Date.now() });
+    if (!state.publishing) host.append({ op: 'publishing', trial_id: result.trial_id, status, at: Date.now() });
     const registry = host.env.REGISTRY.getByName(config.tenant);
     const artifactKey = config.forecast ? await widenedForecastArtifact(host, result.artifact_key, result.score) : result.artifact_key;
     const published = await registry.publish(
@@ -121,6 +125,11 @@ function resultOf(host: CoordinatorHost, best: TrialEntry, status: 'succeeded' |
   if (state.challenge) return state.challenge.challenger;
   const config = state.config as JobConfig;
   const ens = state.ensemble?.report;
+  // The result a recorded publication named (a retry publishes it again, whatever happened since).
+  const recorded = state.publishing?.trial_id;
+  if (recorded === 'ensemble' && ens?.status === 'complete') return { trial_id: 'ensemble', family: 'ensemble', artifact_key: ens.artifact_key, score: ens.score };
+  const named = recorded !== undefined ? state.trials.get(recorded) : undefined;
+  if (named?.report?.status === 'complete') return { trial_id: named.trial_id, family: named.family, artifact_key: named.report.artifact_key, score: fromLoss(config.metric, named.report.loss) };
   const report = best.report as Extract<TrialReport, { status: 'complete' }>;
   if (status === 'succeeded' && ens?.status === 'complete' && ens.loss < report.loss) return { trial_id: 'ensemble', family: 'ensemble', artifact_key: ens.artifact_key, score: ens.score };
   return { trial_id: best.trial_id, family: best.family, artifact_key: report.artifact_key, score: fromLoss(config.metric, report.loss) };

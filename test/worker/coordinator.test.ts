@@ -269,6 +269,27 @@ describe('SearchCoordinator', () => {
     expect((await stub.view())?.ensemble).toEqual(dropped);
   });
 
+  it('a cancel while a recorded publication waits for its retry publishes what was decided, not the best single trial', async () => {
+    const id = 'cancel-publishing';
+    const stub = stubFor(id);
+    await stub.start(config(id, { budget: { seconds: 600, trials: 3 } }));
+    await completeEveryTrial(stub, id, (t) => 0.7 + 0.01 * t.number);
+    // The ensemble beat the trials and its publication was recorded, then the Registry call failed (the
+    // alarm retries it): the journal as it stands then, written without running the steps.
+    const ensemble = await withArtifact({ status: 'complete' as const, score: 0.9, loss: -0.9, artifact_key: `models/detached/${id}/ensemble.json`, members: [{ trial_id: 't0001', weight: 0.5 }, { trial_id: 't0002', weight: 0.5 }] });
+    await runInDurableObject(stub, (instance: SearchCoordinator) => {
+      const append = (instance as unknown as { append: (op: unknown) => void }).append.bind(instance);
+      append({ op: 'ensemble_finished', report: ensemble, at: Date.now() });
+      append({ op: 'publishing', trial_id: 'ensemble', status: 'succeeded', at: Date.now() });
+    });
+    const answer = await stub.cancel();
+    const published = await env.REGISTRY.getByName('detached').resolveModel(`model-${id}`);
+    expect(published).toMatchObject({ trial_id: 'ensemble', family: 'ensemble' });
+    expect(answer?.status).toBe('succeeded');
+    expect(answer?.model).toMatchObject({ name: `model-${id}`, version: 1 });
+    expect(answer?.cancel).toMatchObject({ already_ended: false, message: expect.stringMatching(/^the cancel is recorded; job cancel-publishing is publishing its result/) });
+  });
+
   it('answers a cancel of a job that already ended with the job as it was, saying nothing was cancelled', async () => {
     const stub = stubFor('cancel-late');
     await stub.start(config('cancel-late', { budget: { seconds: 600, trials: 1 } }));
