@@ -3,7 +3,8 @@
  * A job that publishes to a model name already in use replaces its champion when it ends. That is what
  * retraining a model by hand on newer data means, but with another target, another task, or data lacking
  * columns the champion reads, the model's clients would silently get answers to another question, or
- * have their rows refused ("unknown column"). A forecast's clients depend on more (forecast-contract):
+ * have their rows refused ("unknown column"). An image model's clients send images of its size (or its
+ * pixel columns), which a model of another size or channels refuses. A forecast's clients depend on more (forecast-contract):
  * its time and group columns, its step, its known-future covariates and its time zone. So job creation
  * refuses such a job (409 model_conflict, naming each difference) unless the request says
  * `"replace_model": true`. Retraining jobs publish to their own model by design and are not checked
@@ -16,6 +17,8 @@ import { coordinatorFor, isJobId } from './coordinator';
 import { ApiError, listSome } from './errors';
 import { championContract, type ForecastContract, type ForecastDifferences, forecastDifferences, forecastDifferenceTexts, replacedForecastTexts } from './forecast-contract';
 import { isImageUploadProfile } from './image-upload';
+import type { ImageShape } from '../engine/core/image-shape';
+import { pixelColumnNames } from '../engine/data/images/pixel-columns';
 
 /** Missing columns a refusal names by name. */
 const MISSING_SHOWN = 8;
@@ -30,6 +33,8 @@ export interface PublishedShape {
   readonly task: string;
   readonly dataset: DatasetVersion;
   readonly forecast?: ForecastContract;
+  /** An image job's shape (height, width, channels, pixel columns). */
+  readonly image?: ImageShape;
 }
 
 /** How the job's result would differ from the model's champion (a forecast's contract too); empty when it would not. */
@@ -38,6 +43,8 @@ export interface ModelDifferences extends ForecastDifferences {
   readonly target?: { readonly champion: string; readonly job: string };
   readonly task?: { readonly champion: string; readonly job: string };
   readonly missing_columns?: readonly string[];
+  /** An image champion's and an image job's shapes (height x width x channels), when they read other images or pixel columns. */
+  readonly image?: { readonly champion: string; readonly job: string };
 }
 
 /**
@@ -69,9 +76,19 @@ export async function modelDifferences(env: Env, tenant: string, job: PublishedS
     ...(championTask !== job.task ? { task: { champion: championTask, job: job.task } } : {}),
     ...(missing.length > 0 ? { missing_columns: missing } : {}),
     ...(contract && job.forecast ? forecastDifferences(contract, job.forecast) : {}),
+    ...(championTask === 'image' && job.image && config?.image ? imageDifference(config.image, job.image) : {}),
   };
   // Anything besides the champion's version is a difference.
   return Object.keys(differences).length > 1 ? differences : null;
+}
+
+/** The image difference of an image champion and an image job: other sides or channels, or other pixel columns. */
+function imageDifference(champion: ImageShape, job: ImageShape): Pick<ModelDifferences, 'image'> {
+  const text = (s: ImageShape) => `${s.height}x${s.width}x${s.channels}`;
+  const theirs = pixelColumnNames(champion);
+  const ours = pixelColumnNames(job);
+  const same = text(champion) === text(job) && theirs.every((name, k) => name === ours[k]);
+  return same ? {} : { image: { champion: text(champion), job: text(job) } };
 }
 
 /**
@@ -84,6 +101,7 @@ export function modelConflict(job: PublishedShape, d: ModelDifferences, challeng
     ...(d.target ? [`the target differs ("${d.target.champion}" → "${d.target.job}")`] : []),
     ...(d.task ? [`the task differs (${d.task.champion} → ${d.task.job})`] : []),
     ...(d.missing_columns ? [missingText(job.dataset, d.missing_columns)] : []),
+    ...(d.image ? [d.image.champion === d.image.job ? `the images' pixel columns differ (${d.image.job})` : `the images differ (height x width x channels ${d.image.champion} → ${d.image.job})`] : []),
     ...forecastDifferenceTexts(d),
   ];
   const refused = forecastChampion(job, d) ? 'requests' : 'rows';
@@ -98,6 +116,7 @@ export function modelConflict(job: PublishedShape, d: ModelDifferences, challeng
       ...(d.target ? { target: d.target } : {}),
       ...(d.task ? { task: d.task } : {}),
       ...(d.missing_columns ? { missing_columns: d.missing_columns.slice(0, MISSING_SHOWN) } : {}),
+      ...(d.image ? { image: d.image } : {}),
       ...(d.time_column ? { time_column: d.time_column } : {}),
       ...(d.group_column ? { group_column: d.group_column } : {}),
       ...(d.frequency ? { frequency: d.frequency } : {}),
@@ -110,7 +129,12 @@ export function modelConflict(job: PublishedShape, d: ModelDifferences, challeng
 /** The job's warning when `"replace_model": true` let it replace a champion it differs from. */
 export function replacedModelWarning(job: PublishedShape, d: ModelDifferences): string {
   const was = [
-    ...[d.target ? `predicts "${d.target.champion}"` : '', d.task ? `is ${d.task.champion}` : '', d.missing_columns ? `reads ${d.missing_columns.length === 1 ? 'a column' : 'columns'} this dataset lacks` : ''].filter(Boolean),
+    ...[
+      d.target ? `predicts "${d.target.champion}"` : '',
+      d.task ? `is ${d.task.champion}` : '',
+      d.missing_columns ? `reads ${d.missing_columns.length === 1 ? 'a column' : 'columns'} this dataset lacks` : '',
+      d.image ? `reads ${d.image.champion} images${d.image.champion === d.image.job ? ' from other pixel columns' : ''}` : '',
+    ].filter(Boolean),
     ...replacedForecastTexts(d),
   ];
   return `"replace_model": this job's result replaces the champion of model "${job.model}" (v${d.champion_version}), which ${joinAll(was)}: clients sending that model's ${forecastChampion(job, d) ? 'forecast requests' : 'rows'} must change them`;

@@ -212,6 +212,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     task: forecast ? 'forecast' : image ? 'image' : target.task,
     dataset,
     ...(series ? { forecast: jobContract(series.spec, series.frequency) } : {}),
+    ...(image ? { image } : {}),
   };
   const differences = options.retrain ? null : await modelDifferences(env, tenant, published);
   if (differences && !body.replace_model) throw modelConflict(published, differences, Boolean(challenged));

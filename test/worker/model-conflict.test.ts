@@ -7,6 +7,8 @@
  * champion's, and not for newer data of the same series.
  */
 import { env } from 'cloudflare:workers';
+import { encode as encodePng } from 'fast-png';
+import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { forecastDifferences } from '../../src/worker/forecast-contract';
 import { startJob } from '../../src/worker/start-job';
@@ -238,6 +240,37 @@ describe('a job publishing to an existing model', () => {
     expect(forecastDifferences(unknownStep, { ...champion, frequency: 'weekly' })).toEqual({});
     expect(forecastDifferences(champion, { ...champion, frequency: 'weekly' })).toEqual({ frequency: { champion: 'daily', job: 'weekly' } });
   });
+
+  it('an image job is refused for images of another size or channels than its champion reads, unless replace_model says so', async () => {
+    // Two classes of 4x4 gray PNGs, a little noise in each so pixels are not constant.
+    const png = (value: number, seed: number) => encodePng({ width: 4, height: 4, channels: 1, depth: 8, data: Uint8Array.from({ length: 16 }, (_, i) => Math.min(255, value + ((i * (seed + 3) * 7) % 21))) });
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 12; i++) {
+      files[`dark/${i}.png`] = png(20, i);
+      files[`light/${i}.png`] = png(220, i);
+    }
+    const zip = zipSync(files);
+    const zipHeaders = { 'content-type': 'application/zip' };
+    expect((await call('PUT', '/v1/datasets/tiles?channels=1', zip, zipHeaders)).status).toBe(201);
+    const first = await call('POST', '/v1/jobs', { dataset: 'tiles', target: 'label', models: ['cnn'], budget: { trials: 1, seconds: 300 } });
+    expect(first.status).toBe(202);
+    expect((await waitForJob((await json(first)).id, 300_000)).status).toBe('succeeded');
+
+    // The same images read as RGB: a model of 4x4x3 images, whose clients would send other pixels.
+    expect((await call('PUT', '/v1/datasets/tiles?channels=3', zip, zipHeaders)).status).toBe(201);
+    const before = await jobCount();
+    const refused = await call('POST', '/v1/jobs', { dataset: 'tiles', target: 'label', models: ['cnn'], budget: { trials: 1 } });
+    expect(refused.status).toBe(409);
+    const error = (await json(refused)).error;
+    expect(error.code).toBe('model_conflict');
+    expect(error.details.image).toEqual({ champion: '4x4x1', job: '4x4x3' });
+    expect(error.message).toContain('the images differ (height x width x channels 4x4x1 → 4x4x3)');
+    expect(await jobCount()).toBe(before);
+    // Told to replace it, the job starts, and says what it replaces.
+    const replaced = await json(await call('POST', '/v1/jobs', { dataset: 'tiles', target: 'label', models: ['cnn'], budget: { trials: 1 }, replace_model: true }));
+    expect(replaced.warnings?.join(' ')).toContain('which reads 4x4x1 images');
+    expect((await waitForJob(replaced.id, 300_000)).status).toBe('succeeded');
+  }, 600_000);
 
   it('a retraining job is not checked: it publishes to its own model by design', async () => {
     expect((await call('PUT', '/v1/datasets/own-pengs', penguins(90), { 'content-type': 'text/csv' })).status).toBe(201);
