@@ -106,13 +106,18 @@ export function checkPixelRange(shape: ImageShape, values: ArrayLike<number>, in
   if (top >= SCALED_DOWN_FACTOR && min >= 0 && max > 0 && max <= 1) {
     throw refusal(index, field, `${what} look scaled to 0..1 (the largest is ${max}); this model reads 0..${top}, the range of its training pixels: multiply them by ${top}, or send the image file as "image"`, { reason: 'pixel_scale' });
   }
-  const slack = RANGE_TOLERANCE * top;
-  if (top <= 1 && max > 1 + slack && max <= IMAGE_FILE_MAX_VALUE + slack && min >= -slack) {
-    throw refusal(index, field, `${what} look like 0..255 (the largest is ${max}); this model reads 0..1, the range of its training pixels: divide them by 255, or send the image file as "image"`, { reason: 'pixel_scale' });
-  }
-  const eightBit = top === IMAGE_FILE_MAX_VALUE;
   // Pixels that went below 0 in training have a recorded black (minValue): below it is out of range too.
   const bottom = shape.minValue;
+  // 2% of the range (of 0..top when the bottom is not known).
+  const slack = RANGE_TOLERANCE * (top - Math.min(0, bottom ?? 0));
+  if (top <= 1 && max > 1 + slack && max <= IMAGE_FILE_MAX_VALUE + slack && min >= -slack) {
+    // A model of -1..1 reads v / 255 · (top - bottom) + bottom: a plain v / 255 would pass the range check
+    // and silently read black as mid-gray.
+    const low = bottom ?? 0;
+    const fix = low === 0 ? `divide them by 255${top === 1 ? '' : ` and multiply by ${top}`}` : `map each value v to v / 255 × ${top - low} ${low < 0 ? '−' : '+'} ${Math.abs(low)}`;
+    throw refusal(index, field, `${what} look like 0..255 (the largest is ${max}); this model reads ${low}..${top}, the range of its training pixels: ${fix}, or send the image file as "image"`, { reason: 'pixel_scale' });
+  }
+  const eightBit = top === IMAGE_FILE_MAX_VALUE;
   for (let k = 0; k < values.length; k++) {
     const v = values[k];
     if (v > top + slack || (eightBit && v < -slack) || (bottom !== undefined && v < bottom - slack)) {

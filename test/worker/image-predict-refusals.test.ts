@@ -117,6 +117,17 @@ describe('pixel ranges other than 0..255', () => {
     expect(message(unit, [{ pixels: new Array(16).fill(-0.5) }])).toBe('accepted');
   });
 
+  it('tells a model of -1..1 pixels how to map 0..255 values onto its range, as plain division would read black as mid-gray', () => {
+    const signed = { ...shape, maxValue: 1, minValue: -1 };
+    expect(message(signed, [{ pixels: new Array(16).fill(200) }])).toBe(
+      'rows[0].pixels: the values look like 0..255 (the largest is 200); this model reads -1..1, the range of its training pixels: map each value v to v / 255 × 2 − 1, or send the image file as "image"',
+    );
+    // The tolerance is 2% of the range (0.04 here), not of its top.
+    expect(message(signed, [{ pixels: new Array(16).fill(1.03) }])).toBe('accepted');
+    expect(message(signed, [{ pixels: [...new Array(15).fill(0), -1.03] }])).toBe('accepted');
+    expect(message(signed, [{ pixels: [...new Array(15).fill(0), -1.05] }])).toMatch(/^rows\[0\]\.pixels\[15\]: -1\.05 is outside this model's pixel range -1\.\.1/);
+  });
+
   it('takes any value for a model that records no range (one trained before ranges were recorded)', () => {
     expect(message(shape, [{ pixels: new Array(16).fill(9999) }])).toBe('accepted');
     // The row must still hold an image.
