@@ -19,6 +19,8 @@ export function repeatedFailure(state: JobState): string | null {
     // still running, so a success still to report earlier in that order cannot be outrun by failures.
     if (t.state === 'running' && state.config?.reproducible) break;
     if (t.state !== 'failed' || t.report?.status !== 'failed') continue;
+    // Storage that was down says nothing of the search: an outage at a job's start must not end it.
+    if (t.report.code === 'storage_unavailable') continue;
     if (reason !== null && t.report.reason !== reason) return null;
     reason = t.report.reason;
     failed++;

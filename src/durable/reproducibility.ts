@@ -28,7 +28,7 @@ const DEFAULT_SEED = 42;
 const TRIALS_ONLY_CAP_SECONDS = 3600;
 
 /** Trial error codes the runtime causes, not the trial's configuration: a rerun would not repeat them. */
-const RUNTIME_FAILURES: ReadonlySet<string> = new Set(['lease_expired', LOST_IN_RESTARTS, 'artifact_corrupt']);
+const RUNTIME_FAILURES: ReadonlySet<string> = new Set(['lease_expired', LOST_IN_RESTARTS, 'artifact_corrupt', 'invocation_died', 'storage_unavailable']);
 
 /** Whether the job is reproducible, and why (or why not), at `now`. */
 export function reproducibleView(s: JobState, now: number): NonNullable<JobView['reproducible']> {

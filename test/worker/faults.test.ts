@@ -10,7 +10,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JobConfig, TrialMessage } from '../../src/durable/protocol';
 import type { SearchCoordinator } from '../../src/durable/search-coordinator';
-import { handleTrialBatch } from '../../src/worker/queue/trial-consumer';
+import { handleTrialBatch, TRIAL_DELIVERIES } from '../../src/worker/queue/trial-consumer';
 import { forgetModel } from '../../src/worker/version-cache';
 import { expectError, jsonOf, send, SMALL_CSV, tenantKey, waitJob } from './tenant';
 import { detachedJobConfig } from '../fixtures/job-config';
@@ -221,6 +221,25 @@ describe('a trial whose storage fails', () => {
     await handleTrialBatch(third, env);
     expect((await getQueueResult(third, ctx3)).explicitAcks).toEqual(['m3']);
     expect((await stub.trials())?.filter((t) => t.status === 'complete')).toHaveLength(1);
+    await runInDurableObject(stub, (_: SearchCoordinator, state) => state.storage.deleteAlarm());
+  }, 60_000);
+
+  it('on its last delivery is reported failed for storage, not for a crash, and the configuration is not blamed', async () => {
+    expect((await send({ method: 'PUT', path: '/v1/datasets/faulty-last', body: SMALL_CSV, contentType: 'text/csv', key })).status).toBe(201);
+    const dataset = await env.REGISTRY.getByName(TENANT).getDataset('faulty-last');
+    const stub = env.SEARCH.getByName('test-only/r2-last');
+    // A budget of trials alone, so nothing but the failure itself makes the job irreproducible.
+    await stub.start({ ...config('r2-last', dataset!.data_key), budget: { trials: 1, seconds: 3600 }, reproducible: true });
+    const last = createMessageBatch<TrialMessage>('edge-automl-trials', [{ id: 'm9', timestamp: new Date(), attempts: TRIAL_DELIVERIES, body: { tenant: 'test-only', job_id: 'r2-last', trial_id: 't0000' } }]);
+    const ctx = createExecutionContext();
+    await handleTrialBatch(last, withBrokenStore());
+    const result = await getQueueResult(last, ctx);
+    expect(result.explicitAcks).toEqual(['m9']);
+    expect(result.retryMessages).toEqual([]);
+    const trial = (await stub.trials())!.find((t) => t.trial_id === 't0000');
+    expect(trial).toMatchObject({ status: 'failed', error: { code: 'storage_unavailable', message: 'object storage could not be reached on 3 deliveries of the trial; its configuration was not at fault' } });
+    // A rerun would not repeat it: the job says it is not reproducible, and why.
+    expect((await stub.view())?.reproducible).toMatchObject({ value: false, reason: expect.stringContaining('t0000 (storage_unavailable)') });
     await runInDurableObject(stub, (_: SearchCoordinator, state) => state.storage.deleteAlarm());
   }, 60_000);
 });

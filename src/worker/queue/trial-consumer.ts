@@ -56,6 +56,9 @@ function trialYield(stubOf: () => ReturnType<typeof coordinatorFor>, trialId: st
   };
 }
 
+/** How many times the queue delivers a trial message before dead-lettering it: wrangler.toml's max_retries (2) + 1. */
+export const TRIAL_DELIVERIES = 3;
+
 /** The last dataset read by this isolate: consecutive trials of a job reuse it instead of re-reading R2. */
 let lastDataset: { key: string; dataset: Dataset } | undefined;
 
@@ -101,6 +104,18 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
       }
       msg.ack();
     } catch (err) {
+      // Storage down on a trial's last delivery: reported as what it is, the configuration not at fault (the
+      // dead-letter report would call it a crash, and ten of those stop a search: durable/repeated-failure).
+      const isTrial = msg.body.kind === undefined || msg.body.kind === 'trial';
+      if (isTrial && isStorageUnavailable(err) && msg.attempts >= TRIAL_DELIVERIES) {
+        const reported = await coordinatorFor(env, tenant, job_id)
+          .report(trial_id, { status: 'failed', code: 'storage_unavailable', reason: `object storage could not be reached on ${msg.attempts} deliveries of the trial; its configuration was not at fault` })
+          .then(() => true, () => false);
+        if (reported) {
+          msg.ack();
+          continue;
+        }
+      }
       // Reporting failed (coordinator unreachable): let the queue deliver again; claim makes it safe.
       console.error(`trial ${job_id}/${trial_id} attempt ${msg.attempts} failed`, err);
       // This invocation gives the trial up: its redelivery may claim it at once (best effort).
