@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { appendRows } from '../../src/engine/data/append-rows';
 import { decodeDataset, encodeDataset } from '../../src/engine/data/columnar-codec';
 import { parseCsv } from '../../src/engine/data/csv';
-import { type ColumnProfile, inferDataset, type TypeOverrides } from '../../src/engine/data/infer-schema';
+import { type ColumnProfile, inferDataset, MAX_COUNTED_DISTINCT, type TypeOverrides } from '../../src/engine/data/infer-schema';
 import { readParquetTable } from '../../src/engine/data/parquet';
 
 /** A table of one column `x` with these cells (and a row number beside it, so no column is constant by accident). */
@@ -99,5 +99,20 @@ describe("a numeric column's spread", () => {
     const t = inferDataset(parseCsv(csv), { t: 'numeric' }).profile.find((c) => c.name === 't');
     expect(t?.std).toBeCloseTo(Math.sqrt(8.25), 9);
     expect(t?.mean).toBe(1_700_000_004.5);
+  });
+});
+
+describe('the distinct count of a numeric column', () => {
+  it('is exact up to MAX_COUNTED_DISTINCT, then stops and says it is a lower bound (unique_capped)', () => {
+    const cells = (n: number) => Array.from({ length: n }, (_, i) => String(i * 0.5));
+    const small = profileOf(cells(1_000));
+    expect(small.unique).toBe(1_000);
+    expect(small.unique_capped).toBeUndefined();
+    const exact = profileOf(cells(MAX_COUNTED_DISTINCT));
+    expect(exact.unique).toBe(MAX_COUNTED_DISTINCT);
+    expect(exact.unique_capped).toBeUndefined();
+    const many = profileOf(cells(MAX_COUNTED_DISTINCT + 20_000));
+    expect(many.unique).toBe(MAX_COUNTED_DISTINCT + 1);
+    expect(many.unique_capped).toBe(true);
   });
 });

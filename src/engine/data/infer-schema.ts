@@ -34,6 +34,8 @@ export interface ColumnProfile {
   readonly type: ColumnType;
   readonly missing: number;
   readonly unique: number;
+  /** True when `unique` is a lower bound: a numeric column's distinct values are counted up to MAX_COUNTED_DISTINCT + 1. */
+  readonly unique_capped?: true;
   /** Why the column will not be used as a feature, when it will not. */
   readonly dropped?: string;
   readonly min?: number;
@@ -65,6 +67,12 @@ const ID_NAME_RE = /(^|[_\s-])(id|uuid|guid|key)$/i;
 
 /** Per-column type overrides given by the user (`columns` in a job or upload). */
 export type TypeOverrides = Readonly<Record<string, ColumnType>>;
+
+/**
+ * Most distinct values of a numeric column counted (a Set of numbers, some 40 bytes each): past it the
+ * profile's `unique` stops at this + 1 and says it is a lower bound (`unique_capped`).
+ */
+export const MAX_COUNTED_DISTINCT = 100_000;
 
 /** How a table is typed beyond the user's overrides. */
 export interface InferOptions {
@@ -451,7 +459,7 @@ function* profileColumnSteps(col: Column, pieceLength: number, integers?: boolea
       sumSq += d * d;
       if (v < min) min = v;
       if (v > max) max = v;
-      if (distinct.size <= 100_000) distinct.add(v);
+      if (distinct.size <= MAX_COUNTED_DISTINCT) distinct.add(v);
     }
     const count = col.values.length - missing;
     const offset = count > 0 ? sum / count : NaN;
@@ -462,6 +470,7 @@ function* profileColumnSteps(col: Column, pieceLength: number, integers?: boolea
       type: col.type,
       missing,
       unique: distinct.size,
+      ...(distinct.size > MAX_COUNTED_DISTINCT ? { unique_capped: true as const } : {}),
       ...(dropped ? { dropped } : {}),
       ...(count > 0 ? { min, max, mean, std } : {}),
       ...(numeric && count > 0 ? { integer } : {}),

@@ -34,6 +34,7 @@ const columnSummary = z.object({
   type: columnType,
   missing: z.int(),
   unique: z.int(),
+  unique_capped: z.literal(true).optional().describe('unique is a lower bound: a numeric column\'s distinct values are counted up to 100,001'),
   dropped: z.string().optional().describe('why the column will not be used as a feature'),
   pixel_columns: z.int().optional().describe('image datasets: the one entry ("px_*") that stands for this many pixel columns; it carries their pooled min, max, mean and std in the upload answer too'),
   // The px_* entry's pooled statistics; every column's come with GET (columnProfile).

@@ -258,6 +258,7 @@ function columnView(col: { name: string; type: string; missing: number; unique: 
     type: col.type,
     missing: col.missing,
     unique: col.unique,
+    ...(col.unique_capped === true ? { unique_capped: true } : {}),
     ...(col.dropped ? { dropped: col.dropped } : {}),
     // How dates were read, and a guessed order of day and month, are for the uploader's eyes first.
     ...(col.date_order ? { date_order: col.date_order } : {}),
