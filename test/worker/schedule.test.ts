@@ -655,6 +655,18 @@ describe('scheduled retraining', () => {
     expect((await waitJob(s.runs[0].job_id, key)).status).toBe('succeeded');
   }, 200_000);
 
+  it('answers 503 when the cron scheduler cannot be told of a stored schedule, and the same PUT again puts it on the board', async () => {
+    const board = env.SCHEDULES.getByName('global');
+    const deadBoard = { ...env, SCHEDULES: { getByName: () => ({ set: async () => Promise.reject(new Error('injected fault: the board is unreachable')) }) } } as unknown as Env;
+    const spec = { every: '1d', dataset: 'base', budget: { trials: 1 } };
+    const refused = await expectError(await send({ method: 'PUT', path: '/v1/models/base/schedule', key, body: spec }, deadBoard), 503, 'schedule_not_registered');
+    expect(refused.message).toBe('the schedule of model "base" is stored, but the cron scheduler could not be told of it, so it would not run; send the same PUT again');
+    expect(await board.entry(TENANT, 'base')).toBeNull();
+    const again = await jsonOf(await putSchedule('base', spec));
+    expect((await board.entry(TENANT, 'base'))?.next_due_at).toBe(Date.parse(again.next_due_at));
+    await dropSchedule('base');
+  });
+
   it('skips a run whose job cannot start, saying why', async () => {
     const set = await jsonOf(await putSchedule('base', { every: '1d', dataset: 'base', budget: { trials: 1 } }));
     // The newest version lost the target column after the schedule was set.

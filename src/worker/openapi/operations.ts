@@ -279,6 +279,7 @@ const models: Operation[] = [
       200: ok('the schedule', r.scheduleResponse),
       400: badBody('; invalid_target: the dataset lacks the model\'s target'),
       404: fail('model_not_found, dataset_not_found'),
+      503: fail('schedule_not_registered: the schedule is stored but the cron scheduler could not be told of it; send the same PUT again'),
     },
   },
   {

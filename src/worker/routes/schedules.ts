@@ -101,10 +101,34 @@ schedules.put('/:model/schedule', async (c) => {
   const forecast = model.task === 'forecast';
   const promotion = forecast ? 'margin' : (body.promotion ?? DEFAULT_PROMOTION);
   const schedule = await registry.putSchedule(name, { every: body.every.trim(), dataset, budget: body.budget ?? { seconds: 60 }, min_new_rows: body.min_new_rows ?? 0, margin, margin_kind: marginKindOf(metric), promotion, on_drift: onDrift });
-  await c.env.SCHEDULES.getByName(BOARD_NAME).set(c.get('tenant'), name, schedule.next_due_at, schedule.revision, onDrift !== null);
+  await tellBoard(c.env, c.get('tenant'), name, schedule, onDrift !== null);
   const warnings = [...driftTriggerWarnings(onDrift), ...(forecast && body.promotion === 'beyond_noise' ? [forecastPromotionWarning(name)] : [])];
   return c.json({ ...scheduleView(schedule, metric, model.task), ...(warnings.length > 0 ? { warnings } : {}) });
 });
+
+/** Tries to tell the ScheduleBoard of a stored schedule this many times before answering 503. */
+const BOARD_ATTEMPTS = 3;
+
+/**
+ * Puts a stored schedule on the ScheduleBoard, the only place cron ticks find schedules. A schedule the
+ * board never heard of would never run, while GET showed it with its due time: the call is tried again,
+ * and if the board stays unreachable the answer is a 503 saying to send the same PUT again (it replaces
+ * the schedule with itself, and tells the board).
+ */
+async function tellBoard(env: Env, tenant: string, name: string, schedule: { next_due_at: number; revision: number }, watchDrift: boolean): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await env.SCHEDULES.getByName(BOARD_NAME).set(tenant, name, schedule.next_due_at, schedule.revision, watchDrift);
+      return;
+    } catch (err) {
+      console.error(`schedule board update for ${tenant}/${name} failed (attempt ${attempt})`, err);
+      if (attempt >= BOARD_ATTEMPTS) {
+        throw new ApiError(503, 'schedule_not_registered', `the schedule of model "${name}" is stored, but the cron scheduler could not be told of it, so it would not run; send the same PUT again`, { retry_after_seconds: 5 });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+}
 
 schedules.get('/:model/schedule', async (c) => {
   const name = validName(c.req.param('model'), 'model');
