@@ -14,46 +14,42 @@ import { parseBooleanCell, parseNumberCell } from '../data/column-types';
 import { UNSEEN_CODE } from '../data/dataset';
 import type { InputColumn } from './pipeline';
 
-/** A number two or more levels read as: matches none of them. */
+/** A reading (a number, a truth value) two or more levels share: matches none of them. */
 const AMBIGUOUS = -1;
 
-/** Number → code maps, built once per loaded model's input column, on its first textual miss. */
-const numericLevels = new WeakMap<InputColumn, Map<number, number>>();
-
-/** Truth value → code of the one level spelling it in words, built once per input column on its first truth miss. */
-const truthLevels = new WeakMap<InputColumn, Map<boolean, number>>();
-
-function truthLevelsOf(input: InputColumn): Map<boolean, number> {
-  let map = truthLevels.get(input);
+/**
+ * A map from what a level reads as (a number, a truth value) to its code, AMBIGUOUS where two levels read
+ * as one value; built once per loaded model's input column, on the first miss that needs it.
+ */
+function readingsOf<K>(cache: WeakMap<InputColumn, Map<K, number>>, input: InputColumn, read: (level: string) => K | undefined): Map<K, number> {
+  let map = cache.get(input);
   if (!map) {
     map = new Map();
     const levels = input.levels ?? [];
     for (let k = 0; k < levels.length; k++) {
-      const truth = wordTruth(levels[k]);
-      if (truth !== undefined) map.set(truth, map.has(truth) ? AMBIGUOUS : k);
+      const value = read(levels[k]);
+      // -0 and 0 are one key in a Map (SameValueZero), as they are one number to a user.
+      if (value !== undefined) map.set(value, map.has(value) ? AMBIGUOUS : k);
     }
-    truthLevels.set(input, map);
+    cache.set(input, map);
   }
   return map;
 }
 
-/** The truth value text spells in words ("yes", "F"); undefined for a number ("1") or anything else. */
-const wordTruth = (text: string) => (Number.isNaN(parseNumberCell(text)) ? parseBooleanCell(text) : undefined);
+/** Number → code of the one level reading as it. */
+const numericLevels = new WeakMap<InputColumn, Map<number, number>>();
+const numericLevelsOf = (input: InputColumn) => readingsOf(numericLevels, input, (level) => {
+  const v = parseNumberCell(level);
+  return Number.isNaN(v) ? undefined : v;
+});
 
-function numericLevelsOf(input: InputColumn): Map<number, number> {
-  let map = numericLevels.get(input);
-  if (!map) {
-    map = new Map();
-    const levels = input.levels ?? [];
-    for (let k = 0; k < levels.length; k++) {
-      const v = parseNumberCell(levels[k]);
-      if (Number.isNaN(v)) continue;
-      // -0 and 0 are one key in a Map (SameValueZero), as they are one number to a user.
-      map.set(v, map.has(v) ? AMBIGUOUS : k);
-    }
-    numericLevels.set(input, map);
-  }
-  return map;
+/** Truth value → code of the one level spelling it in words. */
+const truthLevels = new WeakMap<InputColumn, Map<boolean, number>>();
+const truthLevelsOf = (input: InputColumn) => readingsOf(truthLevels, input, wordTruth);
+
+/** The truth value text spells in words ("yes", "F"); undefined for a number ("1") or anything else. */
+function wordTruth(text: string): boolean | undefined {
+  return Number.isNaN(parseNumberCell(text)) ? parseBooleanCell(text) : undefined;
 }
 
 /** The code of `key` (already trimmed) among `input`'s levels (`index`: level → code), UNSEEN_CODE when none. */
