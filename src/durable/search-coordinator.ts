@@ -119,14 +119,20 @@ export class SearchCoordinator extends DurableObject<Env> {
     return config ? { metric: config.metric, greater_is_better: config.greater_is_better, ...positiveClassView(config), trials: this.state.order.map(trialRecord) } : null;
   }
 
-  /** Called by the consumer before training: the trial's work, or null when it no longer needs running. */
-  async claim(trialId: string): Promise<TrialWork | null> {
+  /**
+   * Called by the consumer before training: the trial's work, or null when it no longer needs running.
+   * `redelivered`: the queue delivers this message again (its attempts > 1), which it does only once the
+   * invocation holding it ended: the consumer last seen is gone, and the trial is handed over at once
+   * rather than after 90 s of silence and the resends.
+   */
+  async claim(trialId: string, redelivered = false): Promise<TrialWork | null> {
     const config = this.state.config;
     const trial = this.state.trials.get(trialId);
     if (!config || !trial || trial.state !== 'running' || this.state.finished) return null;
     this.activity.touch(Date.now());
     const seen = this.lastSeen.get(trialId);
-    if (seen !== undefined && Date.now() - seen < CLAIM_MS) return null;
+    // A second message of a live trial (a resend, a duplicate delivery) gets nothing: the trial runs once.
+    if (seen !== undefined && Date.now() - seen < CLAIM_MS && !redelivered) return null;
     this.lastSeen.set(trialId, Date.now());
     this.host.inherited.settle(trialId);
     this.append({ op: 'lease_renewed', trial_id: trialId, lease_until: Date.now() + config.lease_ms });

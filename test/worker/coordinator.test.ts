@@ -52,6 +52,19 @@ describe('SearchCoordinator', () => {
     await runInDurableObject(stub, (_: SearchCoordinator, state) => state.storage.deleteAlarm());
   });
 
+  it('gives a claimed trial to its message delivered again (the invocation holding it ended), not to a second message', async () => {
+    const stub = stubFor('redelivered');
+    await stub.start(config('redelivered', { budget: { seconds: 600, trials: 1 } }));
+    expect(await stub.claim('t0000')).not.toBeNull();
+    // A second message of the live trial (a resend, a duplicate) gets nothing...
+    expect(await stub.claim('t0000')).toBeNull();
+    // ...but the queue delivers a message again only once the invocation that held it ended (it died, or
+    // gave the trial up): the trial is handed over at once, not after 90 s of silence and the resends.
+    const work = await stub.claim('t0000', true);
+    expect(work).toMatchObject({ trial_id: 't0000' });
+    await runInDurableObject(stub, (_: SearchCoordinator, state) => state.storage.deleteAlarm());
+  });
+
   it('records a failed trial with its reason and keeps searching', async () => {
     const stub = stubFor('throws');
     await stub.start(config('throws', { budget: { seconds: 600, trials: 3 } }));

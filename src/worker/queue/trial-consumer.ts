@@ -92,7 +92,9 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
       } else if (deadLetters) {
         await coordinator.report(trial_id, { status: 'failed', code: 'invocation_died', reason: 'the trial invocation failed repeatedly (CPU or memory limit, or a crash)' });
       } else {
-        const work = await coordinator.claim(trial_id);
+        // A message delivered again follows an invocation that ended without acknowledging it (one that
+        // died, or retried after failing to report): the trial is this consumer's.
+        const work = await coordinator.claim(trial_id, msg.attempts > 1);
         if (work) {
           const began = Date.now();
           const report = await executeTrial(work, env, trialYield(() => coordinatorFor(env, tenant, job_id), trial_id));
