@@ -10,7 +10,7 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { inferImageShape, missingPixelColumns, pixelColumnNames } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue, pixelMinValue } from '../engine/data/images/pixel-range';
 import type { Column, Dataset, NumericColumn } from '../engine/data/dataset';
-import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, lateShortWarnings, lateStartNote, lateStartWarnings, MAX_ORIGINS, minTrainLength, mostOrigins, naturalSeason, pastFillWarnings, pastLagBound, seasonReach, type SeriesInfo, showTimeOf, validationPlan, weekPeriod } from '../engine/forecast';
+import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, lateShortWarnings, lateStartNote, lateStartWarnings, MAX_ORIGINS, minTrainLength, mostOrigins, naivePeriod, naturalSeason, pastFillWarnings, pastLagBound, seasonReach, type SeriesInfo, showTimeOf, validationPlan, weekPeriod } from '../engine/forecast';
 import type { ForecastShape } from '../engine/forecast/types';
 import { exactRepeatsWarning } from '../engine/forecast/duplicate-rows';
 import { type FallbackRule, fallbackRule } from '../engine/forecast/fallback';
@@ -356,7 +356,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
     // A series that never moves is forecast flat by every family (no model can do better): the job runs, and says so.
     ...([...series, ...(shortSeries ?? []).flatMap((s) => (s.series ? [s.series] : []))].every((s) => s.values.every((v) => v === series[0].values[0])) ? { constant: series[0].values[0] } : {}),
     // The rule each short group that reads as a series is forecast by, as the trials decide it (engine/forecast/run-forecast-trial).
-    fallback: Object.fromEntries((shortSeries ?? []).flatMap((s) => (s.series ? [[s.group, fallbackRule(s.series.values.length, info.season)]] : []))),
+    fallback: Object.fromEntries((shortSeries ?? []).flatMap((s) => (s.series ? [[s.group, fallbackRule(s.series.values.length, naivePeriod(info.frequency, info.season))]] : []))),
     ...(late ? { shortestLateStart: late } : {}),
     validatedHorizon: plan.horizon,
     interpolated: info.interpolated,

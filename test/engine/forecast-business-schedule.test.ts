@@ -17,7 +17,7 @@ import { describeSeries, extractSeries, forecastShapeOf, loadForecaster, parseFo
 import { isOpeningHour } from '../../src/engine/forecast/business-hours';
 import { detectFrequency, naturalSeason, phaseOf, seasonFor, stepTime, weekdayOf, weekPeriod } from '../../src/engine/forecast/frequency';
 import type { DayHours } from '../../src/engine/forecast/opening-schedule';
-import { daySeries } from './forecast-fixtures';
+import { datasetFromCsv, daySeries } from './forecast-fixtures';
 import { engineError } from './helpers/assertions';
 import { heldOutSeries, linearAgainstNaive } from './helpers/held-out-series';
 import { type BusinessHours, DAY, expectStepsRoundTrip, HOUR, iso, MINUTE, MONDAY } from './helpers/opening-hours';
@@ -267,6 +267,24 @@ describe('business hours by day of the week end to end', () => {
     const naive = await loadForecaster(await trial('seasonal_naive', {}));
     expect(naive.forecast(HELD).map((p) => p.value)).toEqual(values.slice(-HELD - 51, -51).map((v) => Number(v.toFixed(3))));
     naive.dispose();
+  });
+
+  it('forecasts a group too short to validate on by repeating its last week, the same hour of the same weekday', async () => {
+    // Group "a": the eight weeks; group "b": the last two of them, a level apart, too short for minLength.
+    const b = { times: times.slice(6 * 51, 8 * 51), values: values.slice(6 * 51, 8 * 51).map((v) => v + 1000) };
+    const rows = ['day,shop,y', ...times.slice(0, 8 * 51).map((t, i) => `${iso(t)},a,${values[i]}`), ...b.times.map((t, i) => `${iso(t)},b,${b.values[i]}`)];
+    const ds = datasetFromCsv(rows.join('\n'), { day: 'datetime', shop: 'categorical', y: 'numeric' });
+    const out = await runForecastTrial(ds, { family: 'seasonal_naive', params: {}, target: 'y', groupColumn: 'shop', minLength: 200, horizon: 12, seed: 1 });
+    if (out.status !== 'complete') throw new Error(out.reason);
+    const f = await loadForecaster(parseForecastEnvelope(JSON.parse(JSON.stringify(out.envelope))));
+    expect(f.fallback('b')).toMatchObject({ rule: 'seasonal_naive', points: 102 });
+    expect(f.fallback('b')!.reason).toContain('repeating its last season of 51 points');
+    // Saturday's last hour is followed by Monday 09:00: each step is the point a week (51 points) before, not 9.
+    const points = f.forecast(12, { group: 'b' });
+    expect(new Date(points[0].time as string).getUTCDay()).toBe(1);
+    const weekBefore = b.values.slice(-51, -51 + 12);
+    points.forEach((p, i) => expect(p.value).toBeCloseTo(weekBefore[i], 3));
+    f.dispose();
   });
 
   it('envelopes: a schedule round-trips, a malformed one is refused, and one stored before schedules reads as before', async () => {

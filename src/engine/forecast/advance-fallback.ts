@@ -16,6 +16,7 @@ import type { AdvancedSeries, SeriesLeft } from './advance-envelope';
 import type { Calendar } from './calendar';
 import type { ForecastEnvelope } from './envelope';
 import { type FallbackGroupState, fallbackKeep } from './fallback';
+import { naivePeriod } from './frequency';
 import { showTimeOf } from './covariate-start';
 import { continuation } from './series-continuation';
 import type { ShortSeries } from './short-series';
@@ -40,7 +41,7 @@ export function advanceFallbackGroups(envelope: ForecastEnvelope, series: readon
   if (!stored) return { advanced: [], left: [], data: [] };
   const long = new Map(series.map((s) => [s.group, s]));
   const shortByGroup = new Map((short ?? []).map((s) => [s.group, s]));
-  const keep = fallbackKeep(envelope.season, envelope.horizon);
+  const keep = fallbackKeep(naivePeriod(envelope.frequency, envelope.season), envelope.horizon);
   const advanced: AdvancedSeries[] = [];
   const left: SeriesLeft[] = [];
   const data: { values: Float64Array }[] = [];

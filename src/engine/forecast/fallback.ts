@@ -18,6 +18,9 @@
  * model's spread at the same step scaled by the group's own level (its mean absolute value, as every
  * series' spread is measured in), and with fewer than FALLBACK_ENOUGH_ERRORS errors to measure it by, it
  * is widened by sqrt(FALLBACK_ENOUGH_ERRORS / errors): a spread from three errors is a guess.
+ *
+ * `season` below is the period seasonal naive repeats (frequency naivePeriod): the model's season, or a
+ * whole week for business hours whose days open for different hours.
  */
 import { spreadAt } from './intervals';
 import { MIN_FALLBACK_POINTS } from './short-series';

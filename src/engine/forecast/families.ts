@@ -9,26 +9,16 @@ import { drift, loadBaseline, seasonalNaive } from './baselines';
 import { fitEtsForecaster, loadEtsForecaster } from './ets-forecaster';
 import { loadForecastBlend } from './blend-model';
 import type { Calendar } from './calendar';
-import { weekPeriod } from './frequency';
+import { naivePeriod } from './frequency';
 import type { FitSeries, FittedForecastModel, ForecastFitContext, ForecastModelArtifact } from './forecast-model';
 import { fitRnnForecaster, loadRnnForecaster } from './rnn-forecaster';
 import { fitTabularForecaster, loadTabularForecaster } from './tabular-forecaster';
 import type { ForecastFamily } from './types';
 
-/**
- * How far back seasonal naive repeats: the season, or a week for opening hours that differ by weekday (a
- * season of steps back from Monday 09:00 would land inside Saturday's shorter day, a week back is Monday
- * 09:00 again).
- */
-function naivePeriod(cal: Calendar): number {
-  const f = cal.frequency;
-  return f.kind === 'business_hours' && f.days !== undefined ? weekPeriod(f, cal.season) : cal.season;
-}
-
 export async function fitForecastModel(family: ForecastFamily, params: Params, series: readonly FitSeries[], ctx: ForecastFitContext): Promise<FittedForecastModel> {
   switch (family) {
     case 'seasonal_naive':
-      return seasonalNaive(naivePeriod(ctx.calendar));
+      return seasonalNaive(naivePeriod(ctx.calendar.frequency, ctx.calendar.season));
     case 'drift':
       return drift();
     case 'linear':

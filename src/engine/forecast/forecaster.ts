@@ -23,7 +23,7 @@ import { appendColumns, byName, type CovariateSpec, encodeCovariateSteps, encode
 import type { ForecastEnvelope } from './envelope';
 import { parseForecastEnvelope } from './envelope';
 import { loadForecastModel } from './families';
-import { formatTime } from './frequency';
+import { formatTime, naivePeriod } from './frequency';
 import { localTimeText } from './local-clock';
 import { DEFAULT_LEVEL, quantileZs, spreadAt, zForLevel } from './intervals';
 import { type ForecastPoint, forecastPoint, type PointZ } from './forecast-point';
@@ -167,7 +167,9 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
   const spread = Float64Array.from(env.stepSpread);
   const byGroup = new Map(env.groups.map((g) => [g.group, g]));
   // Groups too short to validate on, forecast by a rule on their stored points (./fallback).
-  const fallbacks = new Map((env.fallbackGroups ?? []).map((f) => [f.group, { state: f, rule: fallbackRule(f.values.length, env.season) }]));
+  // The rule repeats a week where a season back is another clock time (frequency naivePeriod).
+  const period = naivePeriod(env.frequency, env.season);
+  const fallbacks = new Map((env.fallbackGroups ?? []).map((f) => [f.group, { state: f, rule: fallbackRule(f.values.length, period) }]));
   /** The fallback of a named group the model does not forecast itself, if it has one. */
   const fallbackOf = (group: string | undefined) => (group === undefined || byGroup.has(group) ? undefined : fallbacks.get(group));
   /** The groups fallbackOf answers for, in the envelope's order (what the description lists). */
@@ -297,8 +299,8 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
    * it are not read. Floored and checked like the model's own forecasts.
    */
   const fallbackPoints = (state: FallbackGroupState, horizon: number, zs: PointZ): ForecastPoint[] => {
-    const values = fallbackForecast(state.values, env.season, horizon);
-    const spreads = fallbackSpread(state.values, env.season, horizon, spread);
+    const values = fallbackForecast(state.values, period, horizon);
+    const spreads = fallbackSpread(state.values, period, horizon, spread);
     const out: ForecastPoint[] = [];
     // The rule's spreads are in the target's units already: a scale of 1.
     for (let h = 1; h <= horizon; h++) out.push(forecastPoint(showTime(timeAfter(calendar, state.lastTime, h)), values[h - 1], spreads[h - 1], 1, zs, floor, h, false));
@@ -372,7 +374,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       const fb = fallbackOf(group);
       if (!fb) return undefined;
       const { count, trainedCount } = fb.state;
-      const read = fb.rule === 'seasonal_naive' ? `repeating its last season of ${env.season} points` : 'repeating its last value';
+      const read = fb.rule === 'seasonal_naive' ? `repeating its last season of ${period} points` : 'repeating its last value';
       // Advanced to newer data (./advance-fallback): it was short at training, and has more points now.
       const had = trainedCount === undefined ? `had ${count} points` : `had ${trainedCount} points when the model was trained`;
       const now = trainedCount === undefined ? '' : `; advanced to newer data, it now has ${count}, and`;

@@ -319,6 +319,15 @@ export function weekPeriod(freq: SeriesFrequency, season: number): number {
   return 0;
 }
 
+/**
+ * The period seasonal naive repeats: the season, but a whole week for business hours whose days open for
+ * different hours, where a season back is not the same clock time (a 17-point season reaches into another
+ * day's hours). The leaderboard's baseline and the rule of a short group (./fallback) both read it.
+ */
+export function naivePeriod(freq: SeriesFrequency, season: number): number {
+  return freq.kind === 'business_hours' && freq.days !== undefined ? weekPeriod(freq, season) || season : season;
+}
+
 /** Days in the week of weekPeriod: 7, or a business-hours series' working days. */
 export function weekDays(freq: SeriesFrequency): number {
   return freq.kind === 'business_hours' ? freq.workDays : 7;

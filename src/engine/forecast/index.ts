@@ -9,7 +9,7 @@ export { allPositive, describeSeries, extractSeries, type ExtractedSeries } from
 export { DEFAULT_FORECAST_FAMILIES, FORECAST_FAMILIES, forecastDefaults, forecastSpace, pastLagBound } from './space';
 export { rnnTrialCostMs } from './rnn-cost';
 export { DEFAULT_ORIGINS, MAX_ORIGINS, minTrainLength, mostOrigins, validationPlan, type ValidationPlan } from './validation-plan';
-export { formatTime, naturalSeason, weekPeriod } from './frequency';
+export { formatTime, naivePeriod, naturalSeason, weekPeriod } from './frequency';
 export { seasonReach } from './clock-alignment';
 export { localClockWarnings, localTimeNote } from './local-clock';
 export { forecastShapeOf, HORIZON_CAP_FACTOR, runForecastTrial, type ForecastTrialOutcome, type ForecastTrialSpec } from './run-forecast-trial';

@@ -22,7 +22,7 @@ import { seasonReach } from './clock-alignment';
 import { fitForecastModel } from './families';
 import { fallbackStates } from './fallback';
 import type { ForecastMetric } from './forecast-metric';
-import { weekPeriod } from './frequency';
+import { naivePeriod, weekPeriod } from './frequency';
 import { stepSpread } from './intervals';
 import { flooredSpread, spreadFloor } from './spread-floor';
 import { rollingOrigin, stateAt } from './rolling-origin';
@@ -118,7 +118,7 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
 
   // Decided on every series the trial fits on, so the validation forecasts are floored as the published
   // ones, and on the short groups forecast by a rule (./fallback): one target column, one floor.
-  const fallbacks = fallbackStates(short ?? [], info.season, spec.horizon);
+  const fallbacks = fallbackStates(short ?? [], naivePeriod(info.frequency, info.season), spec.horizon);
   const least = valueFloor([...series, ...(short ?? []).flatMap((s) => (s.series ? [s.series] : []))]);
   const validation = await rollingOrigin({ family: spec.family, params: spec.params, series, calendar, plan, seed: spec.seed, target: spec.target, horizon: spec.horizon, ...(least !== undefined ? { floor: least } : {}), ...(spec.metric !== undefined ? { metric: spec.metric } : {}), yieldControl: spec.yieldControl });
   if (!Number.isFinite(validation.score)) return { status: 'failed', code: 'non_finite_score', reason: `the rolling-origin ${spec.metric ?? 'rmse'} is not a finite number (the model diverged)` };

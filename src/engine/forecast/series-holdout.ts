@@ -18,6 +18,7 @@ import { byName, storedCovariates } from './covariates';
 import type { ForecastEnvelope } from './envelope';
 import type { Forecaster, SeriesHistory } from './forecaster';
 import { fallbackState } from './fallback';
+import { naivePeriod } from './frequency';
 import { ForecastErrors, type ForecastMetric, maseScale } from './forecast-metric';
 import { stateAt } from './rolling-origin';
 import type { ShortSeries } from './short-series';
@@ -84,7 +85,7 @@ function leftOut(envelope: ForecastEnvelope, info: SeriesInfo, series: readonly 
   const skippedGroups = Object.fromEntries(names.map((g) => [g, info.lengths[g] ?? info.skipped?.[g] ?? envelope.skippedGroups?.[g] ?? 0]));
   const fallbackGroups = names.flatMap((g) => {
     const s = read.get(g);
-    return s ? [fallbackState(g, s.times, s.values, envelope.season, envelope.horizon)] : [];
+    return s ? [fallbackState(g, s.times, s.values, naivePeriod(envelope.frequency, envelope.season), envelope.horizon)] : [];
   });
   return { skippedGroups, ...(fallbackGroups.length > 0 ? { fallbackGroups } : {}) };
 }
