@@ -5,10 +5,11 @@
  * so it must take the rows and image files they send: the same sides and channels, read from the same
  * columns. Where the request leaves the image out, the champion's is taken, as a scheduled retraining
  * takes it: its sides when its pixel columns are not named `px_*` (an image job given its shape read
- * `p0..p63` in file order, and nothing in those names tells the shape again), its pixel range (image
- * files sent to predict scale to it) and its flips (whether a mirrored image keeps its label is a fact
+ * `p0..p63` in file order, and nothing in those names tells the shape again) and its flips (whether a mirrored image keeps its label is a fact
  * of the data, not of one job). What the request gives wins, except sides other than the champion's,
  * which are refused naming the field, as is data whose pixels would be another grid or other columns.
+ * The champion's pixel range is kept where the data's pixels are on its scale (job-inputs
+ * resolveImageShape): image files are 0..255 and pixels of another scale read their own.
  */
 import { type ImageShape, pixelCount } from '../engine/core/image-shape';
 import { pixelColumnNames } from '../engine/data/images/pixel-columns';
@@ -41,7 +42,6 @@ export function challengeImageRequest(requested: ImageRequest, champion: ImageSh
     ...sides,
     ...requested,
     ...(requested?.flip_invariant === undefined && champion.flipInvariant ? { flip_invariant: true } : {}),
-    ...(requested?.max_value === undefined && champion.maxValue !== undefined ? { max_value: champion.maxValue } : {}),
   };
 }
 

@@ -35,6 +35,8 @@ const IMAGE_ONLY_FAMILIES: ReadonlySet<string> = new Set(['cnn']);
  * twice as bright as its training rows); else read from the data (a CSV of pixels may be 0..16).
  * @param profile the dataset version's column profile, which tells a zip upload (image-upload) apart
  *   and what type upload gave each column
+ * @param championMaxValue the pixel range of the champion a challenger or retraining job would replace,
+ *   kept for a CSV of pixels on its scale (pixelMaxValue); image files are 0..255 whatever it was
  */
 export function resolveImageShape(
   ds: Dataset,
@@ -42,6 +44,7 @@ export function resolveImageShape(
   ignore: readonly string[],
   requested: CreateJobBody['image'],
   profile: readonly { readonly name: string; readonly type?: string; readonly image?: unknown }[] = [],
+  championMaxValue?: number,
 ): ImageShape {
   const left = new Set([target, ...ignore]);
   const features = ds.columns.filter((c) => !left.has(c.name));
@@ -67,7 +70,7 @@ export function resolveImageShape(
   if (files && requested?.max_value !== undefined && requested.max_value !== IMAGE_FILE_MAX_VALUE) {
     throw new ApiError(400, 'invalid_request', `image.max_value: a dataset uploaded as image files holds 0..${IMAGE_FILE_MAX_VALUE} by construction; leave max_value out (it is for a CSV of pixels on another scale)`, { field: 'image.max_value' });
   }
-  const maxValue = requested?.max_value ?? (files ? IMAGE_FILE_MAX_VALUE : pixelMaxValue(features as NumericColumn[]));
+  const maxValue = requested?.max_value ?? (files ? IMAGE_FILE_MAX_VALUE : pixelMaxValue(features as NumericColumn[], championMaxValue));
   const minValue = files ? undefined : pixelMinValue(features as NumericColumn[]);
   return { ...shape, ...(requested?.flip_invariant ? { flipInvariant: true } : {}), maxValue, ...(minValue !== undefined ? { minValue } : {}) };
 }

@@ -140,9 +140,9 @@ async function retrainRequest(env: Env, tenant: string, model: string, claim: St
     ...(base ? { strategy: base.strategy, models: [...base.families], columns: base.columns, seed: base.seed, parallelism: base.parallelism } : {}),
     // A model trained under a serving cap keeps it: the challenger must answer as fast.
     ...(base?.max_serving_us !== undefined ? { serving: { max_us_per_row: base.max_serving_us } } : {}),
-    // An image model keeps its flips and its pixel range (so image files sent to predict scale as before), and
+    // An image model keeps its flips (its pixel range too, where the data are on its scale: start-job), and
     // its shape when the job gave it (columns not named px_*: job-inputs shapeGiven), which nothing else tells.
-    ...(base?.image ? { image: { ...(base.image.columnNames ? { height: base.image.height, width: base.image.width, channels: base.image.channels } : {}), ...(base.image.flipInvariant ? { flip_invariant: true } : {}), ...(base.image.maxValue !== undefined ? { max_value: base.image.maxValue } : {}) } } : {}),
+    ...(base?.image ? { image: { ...(base.image.columnNames ? { height: base.image.height, width: base.image.width, channels: base.image.channels } : {}), ...(base.image.flipInvariant ? { flip_invariant: true } : {}) } } : {}),
     // A forecast model keeps its series, horizon, covariates, time zone and asked-for origins; the new job holds out the latest horizon to compare on.
     ...(base?.forecast ? { forecast: { time_column: base.forecast.time_column, horizon: base.forecast.horizon, ...(base.forecast.group_column ? { group_column: base.forecast.group_column } : {}), ...(base.forecast.covariates ? { covariates: [...base.forecast.covariates] } : {}), ...(base.forecast.past_covariates ? { past_covariates: [...base.forecast.past_covariates] } : {}), ...(base.forecast.timezone ? { timezone: base.forecast.timezone } : {}), ...(base.forecast.origins !== undefined ? { origins: base.forecast.origins } : {}) } } : {}),
   };

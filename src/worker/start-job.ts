@@ -157,9 +157,9 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   const target = targetOf(ds, body.target, kind === 'image' ? 'image' : body.task, series?.constant === true);
   // A challenger reads the champion's image: taken where a challenge by hand leaves it out, and checked (challenge-image).
   const imageRequest = challenged?.image && kind === 'image' ? challengeImageRequest(body.image, challenged.image, modelName, challenged.champion.version) : body.image;
-  const image = kind === 'image' ? resolveImageShape(ds, body.target, ignore, imageRequest, dataset.columns) : undefined;
-  const pixelRange = kind === 'table' ? tablePixelRange(ds, body.target, ignore, dataset.columns) : undefined;
   const championShape = challenged?.image ? { version: challenged.champion.version, shape: challenged.image } : options.retrain?.champion_image;
+  const image = kind === 'image' ? resolveImageShape(ds, body.target, ignore, imageRequest, dataset.columns, championShape?.shape.maxValue) : undefined;
+  const pixelRange = kind === 'table' ? tablePixelRange(ds, body.target, ignore, dataset.columns) : undefined;
   if (image && championShape) checkChallengerImage(championShape.shape, image, body.image, modelName, championShape.version);
   if (forecast && body.metric !== undefined && !isForecastMetric(body.metric)) {
     throw new ApiError(400, 'invalid_metric', `a forecast job is scored over its validation horizons by ${FORECAST_METRICS.join(', ')} (default rmse; mase weighs every series the same whatever its size), not "${body.metric}"`, {

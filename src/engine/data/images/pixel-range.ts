@@ -13,14 +13,20 @@ import { IMAGE_FILE_MAX_VALUE } from '../../core/image-shape';
  * The largest pixel value on the training rows, taken as the range's top, except that data within 0..1 is
  * taken as 0..1 and data whose largest value lies in (128, 255] as 8-bit (0..255). Returns 255 when every
  * pixel is missing or no value is positive (nothing to scale by).
+ *
+ * `championMax`, the range of the model a challenger or retraining job would replace, is kept when the
+ * brightest pixel lies in its upper half (digits 0..16 whose newest rows reach 15 stay 0..16, so image
+ * files sent to predict scale as before); pixels on another scale (0..1 rows against a champion of
+ * image files, 0..255) are read by themselves.
  * @example pixelMaxValue(digitsColumns) // 16
  */
-export function pixelMaxValue(columns: readonly NumericColumn[]): number {
+export function pixelMaxValue(columns: readonly NumericColumn[], championMax?: number): number {
   let max = 0;
   for (const col of columns) {
     const values = col.values;
     for (let i = 0; i < values.length; i++) if (values[i] > max) max = values[i];
   }
+  if (championMax !== undefined && max > championMax / 2 && max <= championMax) return championMax;
   if (!(max > 0) || !Number.isFinite(max)) return IMAGE_FILE_MAX_VALUE;
   if (max <= 1) return 1;
   if (max > 128 && max <= IMAGE_FILE_MAX_VALUE) return IMAGE_FILE_MAX_VALUE;
