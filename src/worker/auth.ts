@@ -86,9 +86,9 @@ async function verifyTenantKey(env: Env, presented: string, waitUntil: WaitUntil
 // ---- failed-authentication limit per client address ------------------------------------------------
 // Failures are counted by the AUTH_FAIL_LIMITER binding; an address over the limit is remembered in this
 // isolate until its window ends, and its requests are refused without a KeyStore lookup, so a flood of
-// made-up keys costs almost nothing. A key this isolate already knows to be good (the admin key, a
-// tenant key in its cache) still passes: clients sharing the address (behind one NAT; every local
-// client, with no CF-Connecting-IP) are not locked out by one of them sending bad keys. Behind
+// made-up keys costs almost nothing. A tenant key in this isolate's cache still passes: clients sharing
+// the address (behind one NAT; every local client, with no CF-Connecting-IP) are not locked out by one
+// of them sending bad keys. The admin key does not (see requireKey). Behind
 // Cloudflare, CF-Connecting-IP is set by the edge and cannot be forged.
 const AUTH_BLOCK_SECONDS = 60;
 const BLOCKED_MAX = 10_000;
@@ -142,9 +142,12 @@ export const requireKey = createMiddleware<{ Bindings: Env; Variables: AuthVars 
     return next();
   }
 
+  // A blocked address is not told whether a key is the admin key: it is the operator's choice, perhaps
+  // guessable, and answering 200 to the right guess and 429 to the others would let the guessing go on at
+  // full speed through the block. Tenant keys are random (256 bits): a cached one may pass.
+  if (until !== undefined) throw tooManyFailures(until);
   const adminKey = c.env.ADMIN_API_KEY;
   if (!adminKey || !(await sameSecret(presented, adminKey))) {
-    if (until !== undefined) throw tooManyFailures(until);
     throw await authFailure(c.env, address, new ApiError(401, 'unauthorized', 'the API key is not valid'));
   }
   c.set('tenant', asked ? validName(asked, 'X-Tenant') : 'default');
