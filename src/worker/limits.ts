@@ -19,6 +19,10 @@ export interface Limits {
   readonly maxColumns: number;
   readonly maxFieldBytes: number;
   readonly maxConcurrentJobs: number;
+  /** Trials a job runs at once when it does not say (at most MAX_TRIAL_PARALLELISM, as a request may ask). */
+  readonly trialParallelism: number;
+  /** A trial's lease: silent this long, it is taken for dead (at least MIN_TRIAL_LEASE_SECONDS). */
+  readonly trialLeaseSeconds: number;
 }
 
 export const DEFAULT_LIMITS: Limits = Object.freeze({
@@ -27,7 +31,14 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxColumns: 1_000,
   maxFieldBytes: 65_536,
   maxConcurrentJobs: 4,
+  trialParallelism: 2,
+  trialLeaseSeconds: 300,
 });
+
+/** The most trials a job may run at once, by the request's `parallelism` or the var. */
+const MAX_TRIAL_PARALLELISM = 32;
+/** The shortest trial lease the var may set. */
+const MIN_TRIAL_LEASE_SECONDS = 5;
 
 /** A positive integer var, or the default when absent or not a positive integer (never "no limit"). */
 function positiveInt(raw: string | undefined, fallback: number): number {
@@ -42,6 +53,9 @@ export function readLimits(env: Env): Limits {
     maxColumns: positiveInt(env.MAX_COLUMNS, DEFAULT_LIMITS.maxColumns),
     maxFieldBytes: positiveInt(env.MAX_FIELD_BYTES, DEFAULT_LIMITS.maxFieldBytes),
     maxConcurrentJobs: positiveInt(env.MAX_CONCURRENT_JOBS, DEFAULT_LIMITS.maxConcurrentJobs),
+    // A garbled var would otherwise make NaN of them: no trial would ever start, or every lease would end at once.
+    trialParallelism: Math.min(MAX_TRIAL_PARALLELISM, positiveInt(env.TRIAL_PARALLELISM, DEFAULT_LIMITS.trialParallelism)),
+    trialLeaseSeconds: Math.max(MIN_TRIAL_LEASE_SECONDS, positiveInt(env.TRIAL_LEASE_SECONDS, DEFAULT_LIMITS.trialLeaseSeconds)),
   };
 }
 

@@ -20,7 +20,8 @@ const ENDED: ReadonlySet<JobStatusName> = new Set(['succeeded', 'failed', 'cance
 export async function settleEndedJobs(env: Env, tenant: string, jobIds: readonly string[], max = MAX_JOBS_CHECKED): Promise<boolean> {
   if (jobIds.length === 0 || jobIds.length > max) return false;
   const registry = env.REGISTRY.getByName(tenant);
-  const views = await Promise.all(jobIds.map((id) => (isJobId(id) ? coordinatorFor(env, tenant, id).view() : null)));
+  // A coordinator that cannot answer now leaves its job counted, and the request is refused for the limit, not failed.
+  const views = await Promise.all(jobIds.map((id) => (isJobId(id) ? coordinatorFor(env, tenant, id).view().catch(() => null) : null)));
   let allEnded = true;
   for (const [i, view] of views.entries()) {
     // No view: the job is recorded but its coordinator not started yet, which is anything but ended.

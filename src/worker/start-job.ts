@@ -19,6 +19,7 @@ import { type ColumnOverride, declaredDateOrders } from '../engine/data/override
 import { applyOverrides, decodeDataset, defaultMetric, DROPPED_TYPES, METRICS, type MetricName, prepareTarget, seedFrom, type Task, type TrialConfig } from '../engine';
 import { type HoldoutSpec, splitHoldout } from '../engine/data/holdout';
 import type { ForecastJobSpec, JobConfig, PromotionRule } from '../durable/protocol';
+import { STUCK_JOB_MS } from '../durable/job-rows';
 import type { ImageShape } from '../engine/core/image-shape';
 import { ApiError, listSome, notFound } from './errors';
 import { handOffJob } from './hand-off-job';
@@ -262,7 +263,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     seed,
     model_name: modelName,
     replace_model: body.replace_model === true,
-    parallelism: body.parallelism ?? Math.max(1, Number(env.TRIAL_PARALLELISM || 2)),
+    parallelism: body.parallelism ?? readLimits(env).trialParallelism,
     // Reproducible: a budget of trials alone, whose proposals wait for the trials they depend on
     // (durable/search-order). A time budget keeps the free order even with a seed: how many trials fit in
     // its time depends on the machine anyway, and the wait would cost it up to a third of its trials.
@@ -285,7 +286,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
     // predictions line up and the job can still end with an ensemble (durable/trial-work fold_seed).
     ...(folds === 1 && !forecast ? { shared_holdout: true } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
-    lease_ms: Math.max(5, Number(env.TRIAL_LEASE_SECONDS || 300)) * 1000,
+    lease_ms: readLimits(env).trialLeaseSeconds * 1000,
     created_at: now,
     ...(options.retrain ? { warm_start: options.retrain.warm_start } : {}),
     // A forecast comparison has no noise interval: the margin alone decides it, and its challenge says so
@@ -304,7 +305,9 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   let recorded = await registry.recordJobWithin(summary, maxJobs, exclusive);
   if (!recorded.recorded && 'active' in recorded) {
     // A job whose end report to the Registry was lost still holds a slot: its coordinator says (settle-jobs).
-    const unfinished = (await registry.listJobs()).filter((j) => j.status === 'queued' || j.status === 'running').map((j) => j.id);
+    // Stuck ones (older than the longest budget) hold no slot and never settle: asked, they would fill the batch.
+    const since = new Date(now - STUCK_JOB_MS).toISOString();
+    const unfinished = (await registry.listJobs()).filter((j) => (j.status === 'queued' || j.status === 'running') && j.created_at > since).map((j) => j.id);
     await settleEndedJobs(env, tenant, unfinished, maxJobs + MAX_SETTLED_EXTRA);
     recorded = await registry.recordJobWithin(summary, maxJobs, exclusive);
   }
