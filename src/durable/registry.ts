@@ -186,9 +186,16 @@ export class Registry extends DurableObject<Env> {
     if (isJobEnd(status)) settleRunOfJob(this.sql, id, status, error, Date.now());
   }
 
-  /** Removes the row of a job whose coordinator never took it (worker/hand-off-job); a job that started keeps its row. */
-  forgetUnstartedJob(id: string): void {
-    this.sql.exec("DELETE FROM jobs WHERE id = ? AND status = 'queued'", id);
+  /**
+   * Removes the row of a job whose coordinator never took it (worker/hand-off-job); a job that started keeps
+   * its row. `createdBefore` (ISO time): only a row recorded before it, so that a job still being handed off
+   * is left alone. True when a row was removed.
+   */
+  forgetUnstartedJob(id: string, createdBefore?: string): boolean {
+    const cursor = createdBefore === undefined
+      ? this.sql.exec("DELETE FROM jobs WHERE id = ? AND status = 'queued'", id)
+      : this.sql.exec("DELETE FROM jobs WHERE id = ? AND status = 'queued' AND created_at < ?", id, createdBefore);
+    return cursor.rowsWritten > 0;
   }
 
   /** The job's coordinator has started it; a job already finished keeps its status. */

@@ -11,6 +11,8 @@ import { coordinatorFor, isJobId } from './coordinator';
 
 /** Jobs checked with their coordinators in one request by default (more are left to the refusal). */
 const MAX_JOBS_CHECKED = 5;
+/** Longer than any hand-off of a job from the Registry to its coordinator takes (worker/hand-off-job). */
+const HAND_OFF_GRACE_MS = 120_000;
 const ENDED: ReadonlySet<JobStatusName> = new Set(['succeeded', 'failed', 'cancelled']);
 
 /**
@@ -21,12 +23,25 @@ export async function settleEndedJobs(env: Env, tenant: string, jobIds: readonly
   if (jobIds.length === 0 || jobIds.length > max) return false;
   const registry = env.REGISTRY.getByName(tenant);
   // A coordinator that cannot answer now leaves its job counted, and the request is refused for the limit, not failed.
-  const views = await Promise.all(jobIds.map((id) => (isJobId(id) ? coordinatorFor(env, tenant, id).view().catch(() => null) : null)));
+  const views = await Promise.all(jobIds.map((id) => (isJobId(id) ? coordinatorFor(env, tenant, id).view().catch(() => undefined) : undefined)));
   let allEnded = true;
   for (const [i, view] of views.entries()) {
-    // No view: the job is recorded but its coordinator not started yet, which is anything but ended.
     if (view && ENDED.has(view.status)) await registry.jobFinished(jobIds[i], view.status);
-    else allEnded = false;
+    else if (view === null) {
+      // The coordinator holds no job: one being handed off yet, or one whose hand-off failed and whose row
+      // could not be removed then (worker/hand-off-job), which would hold a slot for a day. Past the grace
+      // of a hand-off, its row goes.
+      if (!(await forgetNeverStartedJob(env, tenant, jobIds[i]))) allEnded = false;
+    } else allEnded = false;
   }
   return allEnded;
+}
+
+/**
+ * Removes the Registry's row of a job its coordinator does not hold, once it is older than any hand-off
+ * (HAND_OFF_GRACE_MS): the job never started and never will. True when the row was removed.
+ */
+export async function forgetNeverStartedJob(env: Env, tenant: string, jobId: string): Promise<boolean> {
+  const before = new Date(Date.now() - HAND_OFF_GRACE_MS).toISOString();
+  return env.REGISTRY.getByName(tenant).forgetUnstartedJob(jobId, before);
 }

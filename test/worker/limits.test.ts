@@ -161,6 +161,32 @@ describe('unfinished jobs per tenant', () => {
     await waitJob((await jsonOf(seventh)).id, key);
   });
 
+  it('removes the rows of jobs whose hand-off failed, past its grace, for a new job and on DELETE', async () => {
+    const key = await tenantKey('unstarted', 'k');
+    expect((await send({ method: 'PUT', path: '/v1/datasets/d', key, body: SMALL_CSV, contentType: 'text/csv' })).status).toBe(201);
+    // Rows a failed hand-off could not remove (worker/hand-off-job): queued, no coordinator ever held them.
+    const ids = Array.from({ length: 4 }, () => crypto.randomUUID());
+    const at = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
+    await runInDurableObject(env.REGISTRY.getByName('unstarted'), (_, state) => {
+      for (const id of ids) state.storage.sql.exec("INSERT INTO jobs (id, dataset, target, status, model_name, created_at) VALUES (?, 'd', 'label', 'queued', 'd', ?)", id, at(600_000));
+    });
+    const listed = async () => ((await jsonOf(await send({ method: 'GET', path: '/v1/jobs', key }))).jobs as { id: string }[]).map((j) => j.id);
+    // DELETE of one: not found (nothing ran), and it is no longer listed.
+    await expectError(await send({ method: 'DELETE', path: `/v1/jobs/${ids[0]}`, key }), 404, 'job_not_found');
+    expect(await listed()).not.toContain(ids[0]);
+    // One recorded a moment ago may be in its hand-off yet: it keeps its slot, so the limit is reached.
+    await runInDurableObject(env.REGISTRY.getByName('unstarted'), (_, state) => {
+      state.storage.sql.exec("INSERT INTO jobs (id, dataset, target, status, model_name, created_at) VALUES (?, 'd', 'label', 'queued', 'd', ?)", ids[0], at(1_000));
+    });
+    const body = { dataset: 'd', target: 'label', models: ['linear'], budget: { trials: 1 } };
+    const job = await send({ method: 'POST', path: '/v1/jobs', key, body });
+    expect(job.status, await job.clone().text()).toBe(202);
+    await waitJob((await jsonOf(job)).id, key);
+    const after = await listed();
+    for (const id of ids.slice(1)) expect(after).not.toContain(id);
+    expect(after).toContain(ids[0]);
+  });
+
   it('refuses a fifth unfinished job with 429 too_many_jobs, and lets one in after a cancel', async () => {
     const key = await tenantKey('busy', 'k');
     expect((await send({ method: 'PUT', path: '/v1/datasets/d', key, body: SMALL_CSV, contentType: 'text/csv' })).status).toBe(201);

@@ -14,6 +14,7 @@ import { jobEvents } from '../job-events';
 import { enforceRateLimit } from '../limits';
 import { createJobSchema } from '../schemas';
 import { readJson } from '../read-json';
+import { forgetNeverStartedJob } from '../settle-jobs';
 import { startJob } from '../start-job';
 
 type App = { Bindings: Env; Variables: AuthVars };
@@ -44,8 +45,13 @@ jobs.get('/:id/trials', async (c) => {
 });
 
 jobs.delete('/:id', async (c) => {
-  const view = isJobId(c.req.param('id')) ? await coordinatorFor(c.env, c.get('tenant'), c.req.param('id')).cancel() : null;
-  if (!view) throw notFound('job', c.req.param('id'));
+  const id = c.req.param('id');
+  const view = isJobId(id) ? await coordinatorFor(c.env, c.get('tenant'), id).cancel() : null;
+  if (!view) {
+    // Listed but never started (its hand-off failed): the row goes, and the job is not found from now on.
+    if (isJobId(id)) await forgetNeverStartedJob(c.env, c.get('tenant'), id);
+    throw notFound('job', id);
+  }
   return c.json(view);
 });
 
