@@ -173,12 +173,13 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   // job had one), else rmse; the table metrics' tasks do not speak for it (mase applies to no table task).
   const championMetric = challenged ? (forecast ? (isForecastMetric(challenged.champion.metric) ? challenged.champion.metric : undefined) : challengeMetric(challenged.champion, target.task)) : undefined;
   const metric: MetricName = body.metric ?? championMetric ?? (forecast ? 'rmse' : defaultMetric(target.task));
-  if (forecast && metric === 'mape') refuseZeroTarget(ds, body.target);
   if (!forecast && !METRICS[metric].tasks.includes(target.task)) {
     throw new ApiError(400, 'invalid_metric', `metric "${metric}" does not apply to a ${target.task} task; use one of ${applicableMetrics(target.task).join(', ')}`, {
       field: 'metric',
+      allowed: applicableMetrics(target.task),
     });
   }
+  if (metric === 'mape') refuseZeroTarget(ds, body.target, forecast ? [...FORECAST_METRICS] : applicableMetrics(target.task));
   const positiveClass = resolvePositiveClass(body.positive_class, target, kind === 'forecast');
   // What the job holds out and is compared by: a retraining job's terms, or the request's.
   const challenge = options.retrain ?? (challenged ? { ...challengeTerms(body, metric), ...(challenged.fresh_from_row !== undefined ? { fresh_from_row: challenged.fresh_from_row } : {}) } : undefined);
@@ -363,19 +364,22 @@ function forecastSpec(ds: Parameters<typeof resolveForecast>[0], body: CreateJob
 }
 
 /**
- * Refuses a forecast job scored by mape whose target is 0 somewhere: a relative error divides by the true
- * value, so one 0 among the points would make every trial's score explode (or decide the job alone).
+ * Refuses a job scored by mape whose target is 0 somewhere: a relative error divides by the true value, so
+ * one 0 among the rows would make every trial's score explode (or decide the job alone). `metrics`: those
+ * the job's task takes, mape among them.
  */
-function refuseZeroTarget(ds: Parameters<typeof resolveForecast>[0], target: string): void {
+function refuseZeroTarget(ds: Parameters<typeof resolveForecast>[0], target: string, metrics: readonly string[]): void {
   const column = ds.columns.find((c) => c.name === target);
   if (!column || column.storage !== 'f64') return;
   const row = column.values.findIndex((v) => v === 0);
   if (row < 0) return;
-  throw new ApiError(400, 'invalid_metric', `metric "mape" divides each error by the true value, and "${target}" is 0 in row ${row + 1}; use mase (scaled by each series' own variation) or mae, or rmse`, {
+  const allowed = metrics.filter((m) => m !== 'mape');
+  const mase = allowed.includes('mase') ? "mase (scaled by each series' own variation) or " : '';
+  throw new ApiError(400, 'invalid_metric', `metric "mape" divides each error by the true value, and "${target}" is 0 in row ${row + 1}; use ${mase}one of ${allowed.filter((m) => m !== 'mase').join(', ')}`, {
     field: 'metric',
     column: target,
     row: row + 1,
-    allowed: FORECAST_METRICS.filter((m) => m !== 'mape'),
+    allowed,
   });
 }
 

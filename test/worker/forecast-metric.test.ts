@@ -56,6 +56,7 @@ describe('the metric of a forecast job', () => {
     // A table job still refuses mase: it needs each series' own scale.
     const table = await expectError(await send({ method: 'POST', path: '/v1/jobs', key, body: { dataset: 'stores', target: 'sales', task: 'regression', metric: 'mase' } }), 400, 'invalid_metric');
     expect(table.message).toMatch(/does not apply to a regression task/);
+    expect(table.details.allowed).toEqual(['rmse', 'mae', 'r2', 'mape']);
   });
 
   it('refuses mape when the target is 0 somewhere, saying why', async () => {
@@ -63,6 +64,10 @@ describe('the metric of a forecast job', () => {
     const error = await expectError(await post({ dataset: 'zeroes', metric: 'mape' }), 400, 'invalid_metric');
     expect(error.message).toMatch(/"sales" is 0 in row/);
     expect(error.details.allowed).toEqual(['rmse', 'mae', 'mase']);
+    // A table regression job on the same rows is refused alike, offered the table's metrics.
+    const table = await expectError(await send({ method: 'POST', path: '/v1/jobs', key, body: { dataset: 'zeroes', target: 'sales', task: 'regression', metric: 'mape' } }), 400, 'invalid_metric');
+    expect(table.message).toMatch(/"sales" is 0 in row \d+; use one of rmse, mae, r2/);
+    expect(table.details).toMatchObject({ field: 'metric', column: 'sales', allowed: ['rmse', 'mae', 'r2'] });
   });
 
   it('runs a mase job: the view and model name mase, and its trials score otherwise than by rmse', async () => {
