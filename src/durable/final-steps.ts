@@ -2,7 +2,8 @@
  * @module durable/final-steps
  * The steps between the end of a search and its publication that a consumer carries out: building the
  * end-of-search ensemble, and a retraining job's comparison of its result with the champion on held-out
- * rows. Each starts with one queue message and a lease; a step that outlives its lease is sent once more
+ * rows. Each starts with one queue message and a lease, which starts again when a consumer claims the
+ * step (a message may wait behind busy consumers); a step that outlives its lease is sent once more
  * (MAX_STEP_RESENDS), then counts as failed: the best single trial is published instead of the ensemble,
  * and a failed comparison keeps the champion. A coordinator restarted during a step sends it again after
  * the short restart grace, not at the end of its lease (restart-recovery), without counting it as a resend;
@@ -22,6 +23,11 @@ const CHALLENGE_LEASE_MS = 120_000;
 const MAX_STEP_RESENDS = 1;
 /** Why an ensemble build that outlived its lease and its resend failed (the runtime's doing, not the data's: durable/reproducibility). */
 export const ENSEMBLE_TIMED_OUT = 'the ensemble build did not report in time';
+/** Why an ensemble build whose invocation died on every delivery failed (the runtime's doing too). */
+export const ENSEMBLE_DIED = 'the ensemble invocation failed repeatedly';
+/** Why a step failed whose object storage could not be reached on every delivery (the runtime's doing too). */
+export const stepStorageFailed = (what: 'ensemble' | 'challenge'): string =>
+  `object storage could not be reached on any delivery of ${what === 'ensemble' ? 'the ensemble build' : 'the comparison with the champion'}`;
 
 /**
  * Whether the end-of-search ensemble is settled (built, skipped, failed, or not worth trying). Starts it
@@ -86,6 +92,15 @@ export async function challengeSettled(host: CoordinatorHost, config: JobConfig,
   }
   host.append({ op: 'challenge_finished', report: { status: 'failed', reason: 'the comparison did not report in time' }, at: now });
   return true;
+}
+
+/**
+ * The step's lease from its claim: a message may wait in the queue behind busy consumers (every tenant's
+ * trials share them) for longer than the lease, and the build should not be failed before it began.
+ */
+export function stepClaimed(host: CoordinatorHost, what: 'ensemble' | 'challenge'): void {
+  const now = Date.now();
+  host.append({ op: 'step_claimed', what, at: now, lease_until: now + (what === 'ensemble' ? ENSEMBLE_LEASE_MS : CHALLENGE_LEASE_MS) });
 }
 
 /** What the steps are called in the reason of one lost in restarts. */

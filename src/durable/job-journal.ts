@@ -46,6 +46,11 @@ export type JournalOp =
   /** The search tried every configuration its families allow (engine proposeUnseen): no more trials start. */
   | { readonly op: 'search_exhausted'; readonly at: number; readonly configurations: number }
   | { readonly op: 'ensemble_started'; readonly at: number; readonly lease_until: number }
+  /**
+   * A consumer claimed the ensemble or comparison step: its lease runs from here, so the time its message
+   * waited in the queue behind busy consumers does not count against the build (final-steps).
+   */
+  | { readonly op: 'step_claimed'; readonly what: 'ensemble' | 'challenge'; readonly at: number; readonly lease_until: number }
   | { readonly op: 'ensemble_finished'; readonly report: EnsembleReport; readonly at: number }
   | { readonly op: 'challenge_started'; readonly challenger: ChallengerRef; readonly at: number; readonly lease_until: number }
   | { readonly op: 'challenge_finished'; readonly report: ChallengeReport; readonly at: number }
@@ -179,6 +184,11 @@ export function applyOp(state: JobState, op: JournalOp): JobState {
         trial.claimed = false;
         trial.went_silent = true;
       }
+      break;
+    }
+    case 'step_claimed': {
+      const step = op.what === 'ensemble' ? state.ensemble : state.challenge;
+      if (step && step.state === 'running') step.lease_until = Math.max(step.lease_until, op.lease_until);
       break;
     }
     case 'trial_finished': {

@@ -16,7 +16,7 @@
  *   alone would not give again.
  * Every reason starts with its cause, up to the first ": " (the CLI's status line shows that much).
  */
-import { ENSEMBLE_TIMED_OUT } from './final-steps';
+import { ENSEMBLE_DIED, ENSEMBLE_TIMED_OUT, stepStorageFailed } from './final-steps';
 import { type JobState, searchDeadline } from './job-journal';
 import type { JobView } from './protocol';
 import { LOST_IN_RESTARTS, MAX_RESTART_RESENDS } from './restart-recovery';
@@ -76,7 +76,8 @@ function brokenBy(s: JobState, now: number): string | null {
     return `${lost.length === 1 ? 'a trial' : `${lost.length} trials`} failed for the runtime, not for ${lost.length === 1 ? 'its' : 'their'} configuration: ${named}${lost.length > 3 ? ', …' : ''}`;
   }
   const ens = s.ensemble;
-  if (ens?.state === 'failed' && ens.report?.status === 'failed' && (ens.report.reason === ENSEMBLE_TIMED_OUT || (ens.restart_resends ?? 0) >= MAX_RESTART_RESENDS)) {
+  const runtimeReasons = [ENSEMBLE_TIMED_OUT, ENSEMBLE_DIED, stepStorageFailed('ensemble')];
+  if (ens?.state === 'failed' && ens.report?.status === 'failed' && (runtimeReasons.includes(ens.report.reason) || (ens.restart_resends ?? 0) >= MAX_RESTART_RESENDS)) {
     return `its ensemble build failed for the runtime (${ens.report.reason}), so its best single trial was published`;
   }
   const end = s.finished?.at ?? now;

@@ -30,6 +30,7 @@ import type { Sampler, TrialConfig } from '../engine';
 import { cancelOutcome, type CancelledJobView } from './cancel-outcome';
 import type { CoordinatorHost } from './coordinator-host';
 import { applyOp, bestTrial, isFullFidelity, type JobState, type JournalOp, publishableTrial, replay, runningTrials, searchDeadline, type TrialEntry } from './job-journal';
+import { stepClaimed } from './final-steps';
 import { finishJob } from './job-publication';
 import type { ChallengeReport, ChallengeWork, EnsembleReport, EnsembleWork, JobConfig, JobView, TrialMessage, TrialRecord, TrialReport, TrialWork } from './protocol';
 import { jobView, positiveClassView, trialRecord } from './job-view';
@@ -145,6 +146,7 @@ export class SearchCoordinator extends DurableObject<Env> {
     if (!config || this.state.finished || this.state.ensemble?.state !== 'running') return null;
     this.activity.touch(Date.now());
     this.host.inherited.settle('ensemble');
+    stepClaimed(this.host, 'ensemble');
     return ensembleWork(config, this.state);
   }
 
@@ -163,6 +165,7 @@ export class SearchCoordinator extends DurableObject<Env> {
     if (!config || !(config.holdout || config.forecast?.holdout_points) || this.state.finished || challenge?.state !== 'running') return null;
     this.activity.touch(Date.now());
     this.host.inherited.settle('challenge');
+    stepClaimed(this.host, 'challenge');
     return challengeWork(config, challenge.challenger);
   }
 

@@ -83,6 +83,15 @@ export async function readObjectBytes(bucket: R2Bucket, key: string, what: strin
   return new Uint8Array(bytes);
 }
 
+/** An object's metadata, or null when it is absent; a failure of the store itself becomes storage_unavailable. */
+export async function headObject(bucket: R2Bucket, key: string, what: string): Promise<R2Object | null> {
+  try {
+    return await bucket.head(key);
+  } catch (err) {
+    throw storageUnavailable(what, err);
+  }
+}
+
 /** Writes an object; a failure of the store itself becomes storage_unavailable (see above). */
 export async function writeObject(
   bucket: R2Bucket,

@@ -348,6 +348,30 @@ describe('SearchCoordinator', () => {
     await stub.reportEnsemble({ status: 'skipped', reason: 'not needed by the test' });
   });
 
+  it('starts the ensemble step\'s lease again when a consumer claims it, so its wait in the queue is not held against it', async () => {
+    const stub = stubFor('step-lease');
+    await stub.start(config('step-lease', { budget: { seconds: 600, trials: 3 } }));
+    await completeEveryTrial(stub, 'step-lease', (t) => 0.5 + 0.01 * t.number);
+    type Internals = { state: { ensemble?: { state: string; lease_until: number; resends?: number } } };
+    // Its message waited in the queue until 1 s was left of the lease.
+    await runInDurableObject(stub, (instance: SearchCoordinator) => {
+      const ensemble = (instance as unknown as Internals).state.ensemble!;
+      expect(ensemble.state).toBe('running');
+      ensemble.lease_until = Date.now() + 1_000;
+    });
+    expect(await stub.claimEnsemble()).not.toBeNull();
+    const renewed = await runInDurableObject(stub, (instance: SearchCoordinator) => ({ ...(instance as unknown as Internals).state.ensemble! }));
+    expect(renewed.lease_until).toBeGreaterThan(Date.now() + 100_000);
+    // The lease's expiry would have sent the step again (and failed it after the resend): a claimed build keeps it.
+    await new Promise((r) => setTimeout(r, 1_100));
+    await runDurableObjectAlarm(stub);
+    const after = await runInDurableObject(stub, (instance: SearchCoordinator) => ({ ...(instance as unknown as Internals).state.ensemble! }));
+    expect(after).toMatchObject({ state: 'running' });
+    expect(after.resends ?? 0).toBe(0);
+    await stub.reportEnsemble({ status: 'skipped', reason: 'not needed by the test' });
+    expect((await stub.view())?.status).toBe('succeeded');
+  });
+
   it('offers the ensemble only as many candidates as its memory holds', async () => {
     const stub = stubFor('pool-memory');
     // 2,000,000 rows of 10 class probabilities: one out-of-fold matrix is 80 MB, so only the best two are offered.

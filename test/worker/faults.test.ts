@@ -14,6 +14,7 @@ import { handleTrialBatch, TRIAL_DELIVERIES } from '../../src/worker/queue/trial
 import { forgetModel } from '../../src/worker/version-cache';
 import { expectError, jsonOf, send, SMALL_CSV, tenantKey, waitJob } from './tenant';
 import { detachedJobConfig } from '../fixtures/job-config';
+import { withArtifact } from './helpers';
 
 /** The real bucket, except that reads and writes throw, as when R2 is unreachable. */
 function brokenStore(): R2Bucket {
@@ -242,4 +243,45 @@ describe('a trial whose storage fails', () => {
     expect((await stub.view())?.reproducible).toMatchObject({ value: false, reason: expect.stringContaining('t0000 (storage_unavailable)') });
     await runInDurableObject(stub, (_: SearchCoordinator, state) => state.storage.deleteAlarm());
   }, 60_000);
+});
+
+describe('an ensemble build whose storage fails', () => {
+  const batchOf = (job: string, id: string, attempts: number): MessageBatch<TrialMessage> =>
+    createMessageBatch<TrialMessage>('edge-automl-trials', [{ id, timestamp: new Date(), attempts, body: { tenant: 'test-only', job_id: job, trial_id: 'ensemble', kind: 'ensemble' } }]);
+
+  /** A job of two finished trials with out-of-fold predictions, waiting for its ensemble. */
+  async function atEnsemble(job: string) {
+    const stub = env.SEARCH.getByName(`test-only/${job}`);
+    await stub.start({ ...config(job, 'datasets/none'), budget: { trials: 2, seconds: 3600 }, parallelism: 2, reproducible: true });
+    for (const t of ['t0000', 't0001']) {
+      expect(await stub.claim(t)).not.toBeNull();
+      await stub.report(t, await withArtifact({ status: 'complete', score: 0.8, loss: -0.8, fold_scores: [0.8], fit_info: {}, artifact_key: `models/detached/${job}/${t}.json`, oof_key: `models/detached/${job}/${t}.oof` }));
+    }
+    const ensemble = async () => runInDurableObject(stub, (instance: SearchCoordinator) => (instance as unknown as { state: { ensemble?: { state: string; report?: { reason?: string } } } }).state.ensemble);
+    expect((await ensemble())?.state).toBe('running');
+    return { stub, ensemble };
+  }
+
+  it('is delivered again, later, instead of failing as a broken build', async () => {
+    const { stub, ensemble } = await atEnsemble('r2-ensemble');
+    const batch = batchOf('r2-ensemble', 'e1', 1);
+    const ctx = createExecutionContext();
+    await handleTrialBatch(batch, withBrokenStore());
+    const result = await getQueueResult(batch, ctx);
+    expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(['e1']);
+    expect(result.explicitAcks).toEqual([]);
+    expect((await ensemble())?.state).toBe('running');
+    await runInDurableObject(stub, (_: SearchCoordinator, state) => state.storage.deleteAlarm());
+  });
+
+  it('on its last delivery fails for storage, publishing the best trial, and the job says it is not reproducible', async () => {
+    const { stub, ensemble } = await atEnsemble('r2-ensemble-last');
+    const batch = batchOf('r2-ensemble-last', 'e3', TRIAL_DELIVERIES);
+    const ctx = createExecutionContext();
+    await handleTrialBatch(batch, withBrokenStore());
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['e3']);
+    expect(await ensemble()).toMatchObject({ state: 'failed', report: { reason: 'object storage could not be reached on any delivery of the ensemble build' } });
+    expect((await stub.view())?.reproducible).toMatchObject({ value: false, reason: expect.stringContaining('its ensemble build failed for the runtime') });
+    await runInDurableObject(stub, (_: SearchCoordinator, state) => state.storage.deleteAlarm());
+  });
 });

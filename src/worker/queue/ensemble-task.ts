@@ -16,7 +16,7 @@ import { DEFAULT_MAX_SERVING_MICROS, onScoredRows } from '../../engine/ensemble/
 import { positiveClassIndex } from '../../engine/eval/positive-class';
 import { selectionEstimate } from '../../engine/eval/selection-estimate';
 import type { BestEstimate, EnsembleReport, EnsembleWork } from '../../durable/protocol';
-import { readObjectBytes } from '../storage';
+import { headObject, isStorageUnavailable, readObjectBytes, writeObject } from '../storage';
 import { buildForecastBlend } from './forecast-blend-task';
 import { servingProfileOf } from './serving-metadata';
 
@@ -52,7 +52,7 @@ export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset
     const dataset = work.holdout ? trainingPart(all, work.target, work.task, work.holdout) : all;
     const candidates = await Promise.all(
       work.candidates.map(async (c) => {
-        const [bytes, head] = await Promise.all([readObjectBytes(env.STORE, c.oof_key, 'out-of-fold predictions'), env.STORE.head(c.artifact_key)]);
+        const [bytes, head] = await Promise.all([readObjectBytes(env.STORE, c.oof_key, 'out-of-fold predictions'), headObject(env.STORE, c.artifact_key, 'model artifact')]);
         const serving = servingProfileOf(head?.customMetadata);
         return { id: c.trial_id, oof: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), cost: serving.micros, serving };
       }),
@@ -86,7 +86,7 @@ export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset
       envelopes.set(m.id, parseAnyEnvelope(JSON.parse(new TextDecoder().decode(await readObjectBytes(env.STORE, key, 'model artifact')))));
     }
     const envelope = buildEnsembleEnvelope(selection, (id) => envelopes.get(id), work.metric);
-    await env.STORE.put(work.artifact_key, JSON.stringify(envelope), { httpMetadata: { contentType: 'application/json' } });
+    await writeObject(env.STORE, work.artifact_key, JSON.stringify(envelope), 'ensemble artifact', 'application/json');
     return {
       status: 'complete',
       score: selection.score,
@@ -97,6 +97,8 @@ export async function buildJobEnsemble(work: EnsembleWork, env: Env, loadDataset
       ...estimate,
     };
   } catch (err) {
+    // Storage down is the runtime's doing, not the candidates': thrown, so the queue delivers the build again.
+    if (isStorageUnavailable(err)) throw err;
     return { status: 'failed', reason: err instanceof Error ? err.message : String(err) };
   }
 }

@@ -8,7 +8,7 @@
 import { applyOverrides, type Dataset } from '../../engine';
 import { buildForecastBlendEnvelope, forecastMetricOf, forecastOriginTruth, parseForecastEnvelope, selectForecastBlend, withoutSeriesTail } from '../../engine/forecast';
 import type { EnsembleReport, EnsembleWork } from '../../durable/protocol';
-import { readObjectBytes } from '../storage';
+import { readObjectBytes, writeObject } from '../storage';
 import { forecastColumns } from './forecast-columns';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -36,7 +36,7 @@ export async function buildForecastBlend(work: EnsembleWork, env: Env, loadDatas
     }),
   );
   const envelope = buildForecastBlendEnvelope(members, truth, selection.predictions, selection.score);
-  await env.STORE.put(work.artifact_key, JSON.stringify(envelope), { httpMetadata: { contentType: 'application/json' } });
+  await writeObject(env.STORE, work.artifact_key, JSON.stringify(envelope), 'blend artifact', 'application/json');
   return {
     status: 'complete',
     score: selection.score,

@@ -13,6 +13,7 @@ import { applyOverrides, decodeDataset, type Dataset, type ModelFamily, runTrial
 import { type ForecastFamily, forecastMetricOf, runForecastTrial, stateAtLatest, withoutSeriesTail } from '../../engine/forecast';
 import { trainingPart } from '../../engine/data/holdout';
 import type { TrialMessage, TrialReport, TrialWork } from '../../durable/protocol';
+import { ENSEMBLE_DIED, stepStorageFailed } from '../../durable/final-steps';
 import { coordinatorFor } from '../coordinator';
 import { releaseDatasetFiles } from '../dataset-files';
 import { sweepJobFolders } from '../model-deletion';
@@ -71,7 +72,7 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
       if (msg.body.kind === 'ensemble') {
         const work = deadLetters ? null : await coordinator.claimEnsemble();
         // Reported through a new stub, as a trial's result is (below): a restart meanwhile breaks the claim's.
-        await coordinatorFor(env, tenant, job_id).reportEnsemble(work ? await buildJobEnsemble(work, env, (key) => loadDataset(env, key)) : { status: 'failed', reason: 'the ensemble invocation failed repeatedly' });
+        await coordinatorFor(env, tenant, job_id).reportEnsemble(work ? await buildJobEnsemble(work, env, (key) => loadDataset(env, key)) : { status: 'failed', reason: ENSEMBLE_DIED });
       } else if (msg.body.kind === 'challenge') {
         const work = deadLetters ? null : await coordinator.claimChallenge();
         if (work || deadLetters) {
@@ -106,6 +107,15 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
       }
       msg.ack();
     } catch (err) {
+      const step = msg.body.kind === 'ensemble' || msg.body.kind === 'challenge' ? msg.body.kind : undefined;
+      if (step && isStorageUnavailable(err)) {
+        // The ensemble or comparison with storage down: delivered again over a minute (its claim renews its
+        // lease), then failed for what it is, not for a crash (the dead letter would say so).
+        if (msg.attempts < TRIAL_DELIVERIES) msg.retry({ delaySeconds: STEP_STORAGE_RETRY_S * msg.attempts });
+        else if (await reportStepStorageFailure(env, tenant, job_id, step)) msg.ack();
+        else msg.retry();
+        continue;
+      }
       // Storage down on a trial's last delivery: reported as what it is, the configuration not at fault (the
       // dead-letter report would call it a crash, and ten of those stop a search: durable/repeated-failure).
       const isTrial = msg.body.kind === undefined || msg.body.kind === 'trial';
@@ -125,6 +135,17 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
       msg.retry({ delaySeconds: Math.min(30, 2 ** msg.attempts) });
     }
   }
+}
+
+/** Seconds before the ensemble or comparison is delivered again after storage failed, times its deliveries so far. */
+const STEP_STORAGE_RETRY_S = 20;
+
+/** Reports the ensemble or comparison failed for storage on its last delivery; false when the coordinator could not be told. */
+async function reportStepStorageFailure(env: Env, tenant: string, jobId: string, step: 'ensemble' | 'challenge'): Promise<boolean> {
+  const coordinator = coordinatorFor(env, tenant, jobId);
+  const report = { status: 'failed' as const, reason: stepStorageFailed(step) };
+  const sent = step === 'ensemble' ? coordinator.reportEnsemble(report) : coordinator.reportChallenge(report);
+  return sent.then(() => true, () => false);
 }
 
 /** Runs one trial; every expected failure becomes a failed report rather than an exception. */
