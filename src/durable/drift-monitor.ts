@@ -3,9 +3,9 @@
  * One DriftMonitor per tenant and model (named by driftMonitorName): the live drift counts of the model's
  * versions, merged per version and per hour. Isolates flush small sketches here every few seconds
  * (worker/drift-sampler); the drift route reads the sum over a window of hours. A sketch is a few hundred
- * numbers whatever the traffic, so an hour's row stays tiny, and rows older than RETENTION_HOURS are
- * dropped on each write. Counts are keyed by the reference layout too: counts binned against one set
- * of bins are never added to counts of another. Deleting the model forgets every count (forget).
+ * numbers whatever the traffic, so an hour's row stays tiny, and rows older than RETENTION_HOURS whole
+ * hours (a window's longest reach, besides the current hour) are dropped on each write. Counts are keyed
+ * by the reference layout too: counts binned against one set of bins are never added to counts of another. Deleting the model forgets every count (forget).
  */
 import { DurableObject } from 'cloudflare:workers';
 import { mergeCounts, parseSketchCounts, type SketchCounts } from '../engine';
@@ -17,7 +17,7 @@ export const RETENTION_HOURS = 7 * 24;
 /** The Durable Object name of a model's monitor (JSON, so no tenant or model name can collide). */
 export const driftMonitorName = (tenant: string, model: string) => JSON.stringify([tenant, model]);
 
-/** Counts over a window of whole hours, the current one included. */
+/** Counts over a window of whole hours before the current one, the current one so far included. */
 export interface DriftWindow {
   /** Start of the oldest hour in the window, ISO-8601 UTC. */
   readonly from: string;
@@ -49,7 +49,8 @@ export class DriftMonitor extends DurableObject<Env> {
     const rows = this.sql.exec<Row>('SELECT sketch FROM drift_hours WHERE version = ? AND layout = ? AND hour = ?', version, incoming.layout, hour).toArray();
     const merged = rows.length > 0 ? mergeCounts(JSON.parse(rows[0].sketch) as SketchCounts, incoming) : incoming;
     this.sql.exec('INSERT OR REPLACE INTO drift_hours (version, layout, hour, sketch) VALUES (?, ?, ?, ?)', version, incoming.layout, hour, JSON.stringify(merged));
-    this.sql.exec('DELETE FROM drift_hours WHERE hour <= ?', hour - RETENTION_HOURS);
+    // The longest window reads RETENTION_HOURS whole hours before the current one.
+    this.sql.exec('DELETE FROM drift_hours WHERE hour < ?', hour - RETENTION_HOURS);
   }
 
   /** Drops every count (the model was deleted); returns how many hourly rows went. */
@@ -57,11 +58,16 @@ export class DriftMonitor extends DurableObject<Env> {
     return this.sql.exec('DELETE FROM drift_hours').rowsWritten;
   }
 
-  /** The counts of `version` (against `layout`) over the last `hours` hours, 1 to RETENTION_HOURS. */
+  /**
+   * The counts of `version` (against `layout`) over the last `hours` hours (1 to RETENTION_HOURS): that many
+   * whole hours before the current one, and the current one so far. Counts are kept by the hour, so the
+   * window covers at least the hours asked for (less than one more); read at 10:02, `hours: 1` counts from
+   * 09:00, not only the two minutes since 10:00.
+   */
   window(version: number, layout: string, hours: number): DriftWindow {
     const span = Math.min(RETENTION_HOURS, Math.max(1, Math.floor(hours)));
     const now = Date.now();
-    const first = Math.floor(now / HOUR_MS) - span + 1;
+    const first = Math.floor(now / HOUR_MS) - span;
     const rows = this.sql.exec<Row>('SELECT sketch FROM drift_hours WHERE version = ? AND layout = ? AND hour >= ? ORDER BY hour', version, layout, first).toArray();
     let counts: SketchCounts | null = null;
     for (const r of rows) {

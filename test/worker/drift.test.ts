@@ -7,7 +7,8 @@
  * unchanged and lose no counts. Sampling is set to take every row and flush at once, so each request's
  * counts are in the monitor when `send` returns (it waits for the request's waitUntil tasks).
  */
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
+import { driftMonitorName } from '../../src/durable/drift-monitor';
 import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine/core/rng';
@@ -134,7 +135,10 @@ describe('drift monitoring', () => {
     const report = await driftOf('spend', '?version=1&hours=2');
     expect(report.rows_sampled).toBe(900);
     expect(report.window.hours).toBe(2);
-    expect(Date.parse(report.window.to) - Date.parse(report.window.from)).toBeLessThanOrEqual(2 * 3_600_000);
+    // Two whole hours and the current one so far: at least the last two hours.
+    const spanned = Date.parse(report.window.to) - Date.parse(report.window.from);
+    expect(spanned).toBeGreaterThanOrEqual(2 * 3_600_000);
+    expect(spanned).toBeLessThanOrEqual(3 * 3_600_000);
     for (const f of report.features) expect(`${f.name}: ${f.status} (${f.psi})`).toBe(`${f.name}: stable (${f.psi})`);
     // Enough rows: no note about the sample.
     expect(report.note).toBeUndefined();
@@ -142,6 +146,17 @@ describe('drift monitoring', () => {
     for (const f of report.features) expect(f.noise_psi).toBeCloseTo((f.reference.filter((p: number) => p > 0).length - 1) * (1 / 900 + 1 / report.reference.rows), 3);
     // Rows drawn like the training data: every reading is within what noise reaches.
     for (const f of report.features) expect(`${f.name}: ${f.within_noise}`).toBe(`${f.name}: true`);
+
+    // Rows predicted in the hour before this one are within the last hour (read just after the hour turned,
+    // `hours=1` used to read only the minutes since), and those of two hours back are not.
+    const monitor = env.DRIFT.getByName(driftMonitorName('drift', 'spend'));
+    const shiftHours = (by: number) => runInDurableObject(monitor, (_, state) => void state.storage.sql.exec('UPDATE drift_hours SET hour = hour + ?', by));
+    await shiftHours(-1);
+    expect((await driftOf('spend', '?version=1&hours=1')).rows_sampled).toBe(900);
+    await shiftHours(-1);
+    expect((await driftOf('spend', '?version=1&hours=1')).rows_sampled).toBe(0);
+    expect((await driftOf('spend', '?version=1&hours=2')).rows_sampled).toBe(900);
+    await shiftHours(2);
   });
 
   it('flags the shifted column as significant and no other, per version', async () => {
