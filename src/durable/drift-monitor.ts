@@ -5,7 +5,8 @@
  * (worker/drift-sampler); the drift route reads the sum over a window of hours. A sketch is a few hundred
  * numbers whatever the traffic, so an hour's row stays tiny, and rows older than RETENTION_HOURS whole
  * hours (a window's longest reach, besides the current hour) are dropped on each write. Counts are keyed
- * by the reference layout too: counts binned against one set of bins are never added to counts of another. Deleting the model forgets every count (forget).
+ * by the reference layout too: counts binned against one set of bins are never added to counts of another.
+ * Deleting the model forgets every count (forget).
  */
 import { DurableObject } from 'cloudflare:workers';
 import { mergeCounts, parseSketchCounts, type SketchCounts } from '../engine';
