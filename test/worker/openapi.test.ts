@@ -15,7 +15,7 @@ import { isValidName } from '../../src/worker/names';
 import { buildDocument, effectiveResponses, openApiDocument } from '../../src/worker/openapi/document';
 import { OPERATIONS } from '../../src/worker/openapi/operations';
 import { NAME_PATTERN } from '../../src/worker/openapi/params';
-import { createJobSchema } from '../../src/worker/schemas';
+import { createJobSchema, MAX_JSON_BYTES } from '../../src/worker/schemas';
 import airCsv from '../../examples/airpassengers/train.csv?raw';
 import { call, json, waitForJob } from './helpers';
 
@@ -102,6 +102,17 @@ describe('the document is structurally valid OpenAPI 3.1', () => {
       for (const status of statuses) {
         expect(status, `${method} ${path}`).toMatch(/^[1-5]\d\d$/);
         expect(typeof deref(op.responses[status]).description, `${method} ${path} ${status}`).toBe('string');
+      }
+    }
+  });
+
+  it('documents invalid_name on every operation with a name in its path, and the refusals of every JSON body', () => {
+    for (const { path, method, op } of operations) {
+      if (/\{(dataset|model|name)\}/.test(path)) expect(deref(op.responses['400']).description, `${method} ${path}`).toContain('invalid_name');
+      if (op.requestBody?.content?.['application/json']) {
+        expect(deref(op.responses['400']).description, `${method} ${path}`).toContain('invalid_encoding');
+        expect(deref(op.responses['413']).description, `${method} ${path}`).toContain('payload_too_large');
+        expect(deref(op.responses['415']).description, `${method} ${path}`).toContain('unsupported_media_type');
       }
     }
   });
@@ -295,6 +306,20 @@ describe('real answers match the documented response schemas', () => {
     await expectDocumented('getDrift', await call('GET', '/v1/models/oa-model/drift?hours=2'));
   });
 
+  it('models: the image view of a model trained on pixels below 0 keeps its black (min_value)', async () => {
+    const header = ['px_r0_c0', 'px_r0_c1', 'px_r1_c0', 'px_r1_c1', 'label'];
+    const lines = Array.from({ length: 40 }, (_, i) => {
+      const bright = i % 2 === 0;
+      const pixels = Array.from({ length: 4 }, (_, p) => ((bright ? 0.5 : -0.9) + ((i * 7 + p * 3) % 5) / 10).toFixed(2));
+      return [...pixels, bright ? 'bright' : 'dark'].join(',');
+    });
+    await expectDocumented('uploadDataset', await call('PUT', '/v1/datasets/oa-signed', [header.join(','), ...lines].join('\n')));
+    const { id } = await expectDocumented('createJob', await call('POST', '/v1/jobs', { dataset: 'oa-signed', target: 'label', budget: { trials: 2 }, model: 'oa-signed' }));
+    expect((await waitForJob(id)).status).toBe('succeeded');
+    const model = await expectDocumented('getModel', await call('GET', '/v1/models/oa-signed'));
+    expect(model.image).toEqual({ height: 2, width: 2, channels: 1, max_value: 1, min_value: -1 });
+  });
+
   it('forecast: a baseline forecaster answers as documented', async () => {
     await expectDocumented('uploadDataset', await call('PUT', '/v1/datasets/oa-air', airCsv));
     const { id } = await expectDocumented(
@@ -326,6 +351,7 @@ describe('real answers match the documented response schemas', () => {
   });
 
   it('errors: each documented with the shared error body', async () => {
+    const jsonType = { 'content-type': 'application/json' };
     const cases: [string, Response, number, string][] = [
       ['getModel', await call('GET', '/v1/models/no-such-model'), 404, 'model_not_found'],
       ['createJob', await call('POST', '/v1/jobs', { dataset: 'oa-data', target: 'label', budget: { seconds: 1 } }), 400, 'invalid_request'],
@@ -339,6 +365,11 @@ describe('real answers match the documented response schemas', () => {
       ['forecast', await call('POST', '/v1/models/oa-model/forecast', { horizon: 3 }), 400, 'not_a_forecast_model'],
       ['forecast', await call('POST', '/v1/models/no-such-model/forecast', { horizon: 3 }), 404, 'model_not_found'],
       ['deleteModel', await call('DELETE', '/v1/models/no-such-model'), 404, 'model_not_found'],
+      // What every route reading a JSON body refuses (worker/json-body), documented on each of them.
+      ['createKey', await call('POST', '/v1/keys', encodePng({ width: 1, height: 1, data: new Uint8Array(1), channels: 1 }), jsonType), 415, 'unsupported_media_type'],
+      ['putSchedule', await call('PUT', '/v1/models/oa-model/schedule', new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d]), jsonType), 400, 'invalid_encoding'],
+      ['promoteModel', await call('POST', '/v1/models/oa-model/promote', `{"version": 1, "pad": "${'x'.repeat(MAX_JSON_BYTES)}"}`, jsonType), 413, 'payload_too_large'],
+      ['predict', await call('POST', '/v1/models/oa-model/predict', new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0]), { 'content-type': 'text/csv' }), 415, 'unsupported_media_type'],
     ];
     for (const [operationId, res, status, code] of cases) {
       expect(res.status, `${operationId} ${code}`).toBe(status);

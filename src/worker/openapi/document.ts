@@ -42,6 +42,20 @@ export function effectiveResponses(op: Operation): Readonly<Record<number, Respo
     // worker/query-params: every /v1 route refuses a query parameter it does not list.
     shared[400] = fail('invalid_request: a query parameter this operation does not list (details.field names it, details.accepted lists those it takes), or one given twice');
   }
+  // worker/json-body: every route that reads a JSON body caps its size, refuses a file sent in its place,
+  // and reads it as strict UTF-8, whatever else the route refuses.
+  if (Object.values(op.body?.content ?? {}).some((content) => 'json' in content)) {
+    // An operation that documents its own 413 or 415 (the upload's, with its media types) keeps it alone.
+    if (!op.responses[413]) shared[413] = fail('payload_too_large: the body is over the size limit (details.limit)');
+    if (!op.responses[415]) shared[415] = fail('unsupported_media_type: the body is a file (an image, zip, gzip or Parquet file), not JSON (details.field: content-type)');
+    const encoding = 'invalid_encoding: the body is not valid UTF-8 (details.line and details.byte name where)';
+    shared[400] = fail(shared[400] ? `${shared[400].description}; ${encoding}` : encoding);
+  }
+  // worker/names: a dataset, model or key name in the path is checked before anything else.
+  if (/\{(dataset|model|name)\}/.test(op.path) && !op.responses[400]?.description.includes('invalid_name')) {
+    const naming = 'invalid_name: a name in the path breaks the naming rule';
+    shared[400] = fail(shared[400] ? `${shared[400].description}; ${naming}` : naming);
+  }
   // A status both give (429 from a route's rate limit and from failed authentication) lists both causes.
   const merged: Record<number, ResponseSpec> = { ...shared, ...op.responses };
   for (const [status, spec] of Object.entries(op.responses)) {

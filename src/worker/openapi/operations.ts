@@ -201,6 +201,7 @@ const models: Operation[] = [
       400: badBody('; invalid_input names the row and column: `rows[3]` of a JSON body (details.row: the index, from 0), `line 5` of a CSV body (details.line), `row 4 of the Parquet file` (details.row: from 1); details.index is the row\'s position in the batch from 0 whatever the format; invalid_csv, invalid_parquet; forecast_model (a forecaster: ask its forecast route); with explain, details.field "explain" and details.max_rows when the batch\'s explanations would take longer than one request may'),
       404: fail('model_not_found, model_version_not_found'),
       413: tooLarge,
+      415: fail('unsupported_media_type (details.field: content-type): a file that is not a table of rows (an image, zip, gzip or spreadsheet file; the message says what to send instead), a Parquet file sent as CSV, or a CSV charset other than UTF-8 and windows-1252'),
       422: fail('explain_unavailable: this model cannot give exact explanations'),
       429: fail('rate_limited (details.retry_after_seconds; Retry-After header)'),
     },
@@ -305,7 +306,7 @@ const models: Operation[] = [
       200: ok('PSI per feature; without sampled rows, a note and no PSI', r.driftResponse),
       400: fail('invalid_request (version, hours, detail)'),
       404: fail('model_not_found, model_version_not_found'),
-      409: fail('drift_reference_unavailable: the training data is gone'),
+      409: fail('drift_reference_unavailable: the training data is gone, or the model forecasts a series (it takes no input rows to compare)'),
     },
   },
 ];

@@ -504,9 +504,15 @@ export const modelDetailResponse = z.object({
     .optional()
     .describe('forecast models: ask them with POST /v1/models/{name}/forecast'),
   image: z
-    .object({ height: z.int(), width: z.int(), channels: z.int(), max_value: z.number() })
+    .object({
+      height: z.int(),
+      width: z.int(),
+      channels: z.int(),
+      max_value: z.number(),
+      min_value: z.number().optional().describe('the value standing for black, when the training pixels went below 0 (absent: 0)'),
+    })
     .optional()
-    .describe('models that take images: predict rows may be {"image": base64 PNG/JPEG}, scaled from 0..255 to max_value, or {"pixels": [...]}'),
+    .describe('models that take images: predict rows may be {"image": base64 PNG/JPEG}, scaled from 0..255 to min_value..max_value, or {"pixels": [...]}'),
   serving: z
     .object({
       estimated_us_per_row: z
