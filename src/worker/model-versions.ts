@@ -8,6 +8,7 @@
 import { EngineError } from '../engine';
 import type { ModelVersionInfo, Registry } from '../durable/registry';
 import { ApiError, notFound } from './errors';
+import { positiveIntegerParam } from './integer-param';
 import type { WaitUntil } from './refresh-ahead';
 import { resolveVersion } from './version-cache';
 
@@ -21,10 +22,7 @@ export const versionNotFound = (name: string, version: number) =>
 export function versionParam(raw: string): number;
 export function versionParam(raw: string | undefined): number | undefined;
 export function versionParam(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const version = Number(raw);
-  if (!(Number.isInteger(version) && version > 0)) throw new ApiError(400, 'invalid_request', `version: expected a positive integer, got "${raw.slice(0, 40)}"`, { field: 'version' });
-  return version;
+  return positiveIntegerParam(raw, 'version');
 }
 
 /**

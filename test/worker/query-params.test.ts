@@ -30,6 +30,22 @@ describe('unknown query parameters', () => {
     expect(jsonBody.message).toMatch(/^unknown query parameter "verison"; /);
   });
 
+  it('reads a version or hours as plain decimal digits only, naming the field (no hex, exponent, sign, padding or leading zero)', async () => {
+    const paths = ['/v1/models/qp-none?version=', '/v1/datasets/qp-none?version=', '/v1/models/qp-none/drift?version=', '/v1/models/qp-none/drift?hours=', '/v1/models/qp-none/evaluation?version=', '/v1/models/qp-none/versions/'];
+    for (const path of paths) {
+      const field = path.includes('hours') ? 'hours' : 'version';
+      for (const sent of ['0x2', '1e0', '%202', '02', '2.0', '+2', '0']) {
+        const url = path.endsWith('/') ? `${path}${sent}/artifact` : `${path}${sent}`;
+        const error = await refusal(await call('GET', url));
+        expect({ url, code: error.code, field: error.details.field }).toEqual({ url, code: 'invalid_request', field });
+        expect(error.message, url).toMatch(new RegExp(`^${field}: expected (a positive integer|an integer from 1 to \\d+), got "`));
+      }
+    }
+    // 16 digits read; past Number.MAX_SAFE_INTEGER is refused, not rounded to another version.
+    expect((await refusal(await call('GET', '/v1/models/qp-none?version=9007199254740993'))).details.field).toBe('version');
+    expect((await refusal(await call('GET', '/v1/models/qp-none?version=9007199254740991'), 404)).code).toBe('model_not_found');
+  });
+
   it('lets the parameters a route takes through', async () => {
     // Known parameters reach the handler, which answers as before (here: no such model or dataset).
     expect((await refusal(await call('POST', '/v1/models/qp-none/predict?version=2&explain=true', 'a,b\n1,2\n'), 404)).code).toBe('model_not_found');

@@ -18,6 +18,7 @@ import { mediaTypeOf } from '../csv-body';
 import type { AuthVars } from '../auth';
 import { ApiError, notFound } from '../errors';
 import { giveTurn } from '../give-turn';
+import { positiveIntegerParam } from '../integer-param';
 import { readLimits } from '../limits';
 import { isImageUploadProfile, PIXEL_SUMMARY_NAME, readImageUpload, ZIP_TYPES } from '../image-upload';
 import { validName } from '../names';
@@ -166,9 +167,7 @@ datasets.get('/', async (c) => {
 
 datasets.get('/:dataset', async (c) => {
   const name = validName(c.req.param('dataset'), 'dataset');
-  const versionParam = c.req.query('version');
-  const version = versionParam === undefined ? undefined : Number(versionParam);
-  if (version !== undefined && (!Number.isInteger(version) || version < 1)) throw new ApiError(400, 'invalid_request', 'version must be a positive integer', { field: 'version' });
+  const version = positiveIntegerParam(c.req.query('version'), 'version');
   const registry = c.env.REGISTRY.getByName(c.get('tenant'));
   const found = await registry.getDataset(name, version);
   if (found) return c.json(publicDataset(found, true));

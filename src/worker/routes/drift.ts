@@ -27,6 +27,7 @@ import { imageShapeOf } from '../image-rows';
 import { measureLiveDrift } from '../live-drift';
 import { loadPredictor } from '../model-cache';
 import { describedVersion } from '../model-versions';
+import { positiveIntegerParam } from '../integer-param';
 import { validName } from '../names';
 
 type App = { Bindings: Env; Variables: AuthVars };
@@ -34,15 +35,6 @@ type App = { Bindings: Env; Variables: AuthVars };
 export const drift = new Hono<App>();
 
 const DEFAULT_HOURS = 24;
-
-function positiveIntParam(raw: string | undefined, field: string, max: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!(Number.isInteger(value) && value > 0 && value <= max)) {
-    throw new ApiError(400, 'invalid_request', `${field}: expected an integer from 1 to ${max}, got "${raw.slice(0, 40)}"`, { field });
-  }
-  return value;
-}
 
 /** `?detail=pixels` lists every pixel column of an image model; nothing else is a detail. */
 function perPixelParam(raw: string | undefined): boolean {
@@ -53,8 +45,8 @@ function perPixelParam(raw: string | undefined): boolean {
 
 drift.get('/:model/drift', async (c) => {
   const name = validName(c.req.param('model'), 'model');
-  const version = positiveIntParam(c.req.query('version'), 'version', Number.MAX_SAFE_INTEGER);
-  const hours = positiveIntParam(c.req.query('hours'), 'hours', RETENTION_HOURS) ?? DEFAULT_HOURS;
+  const version = positiveIntegerParam(c.req.query('version'), 'version');
+  const hours = positiveIntegerParam(c.req.query('hours'), 'hours', RETENTION_HOURS) ?? DEFAULT_HOURS;
   const perPixel = perPixelParam(c.req.query('detail'));
   const tenant = c.get('tenant');
   const resolved = await describedVersion(c.env, tenant, name, version);
