@@ -62,7 +62,7 @@ export async function cleanUpDeletedModel(env: Env, tenant: string, name: string
   if (revision !== null) await step('the schedule board update', () => env.SCHEDULES.getByName(BOARD_NAME).set(tenant, name, null, revision, false));
   await step('forgetting drift counts', () => env.DRIFT.getByName(driftMonitorName(tenant, name)).forget());
   await step('deleting version files', () => deleteVersionFiles(env.STORE, deleted.artifact_keys));
-  await step('sweeping job folders', () => sweepJobFolders(env, tenant, deleted.job_ids.slice(0, inlineFolders)));
+  await step('sweeping job folders', () => sweepJobFolders(env, tenant, deleted.job_ids.slice(0, inlineFolders), MAX_SWEPT, 'queue'));
   await step('sending the other job folders to the queue', () => queueJobFolders(env, tenant, deleted.job_ids.slice(inlineFolders)));
 }
 
@@ -93,11 +93,24 @@ async function deleteVersionFiles(store: R2Bucket, artifactKeys: readonly string
  * Everything the model's jobs wrote, whatever its age: every job has ended (or the Registry would have
  * refused), so no file there is about to be registered, unlike a dataset's folder during an upload. A
  * folder of more files than one sweep deletes (`maxFiles`: a job of thousands of trials writes two files
- * each) goes to the queue again, to be swept on by the next message until it is empty.
+ * each) goes to the queue again, to be swept on by the next message until it is empty. Storage failing
+ * stops the sweep at that folder (the next ones would most likely fail too, each a wait): `onFailure`
+ * 'queue' (the deletion request) sends that folder and every one not reached to the queue, whose
+ * consumer retries; 'throw' (that consumer) throws, so its message, all of its folders, is delivered
+ * again (those already empty cost one list each).
  */
-export async function sweepJobFolders(env: Env, tenant: string, jobIds: readonly string[], maxFiles = MAX_SWEPT): Promise<void> {
+export async function sweepJobFolders(env: Env, tenant: string, jobIds: readonly string[], maxFiles = MAX_SWEPT, onFailure: 'queue' | 'throw' = 'throw'): Promise<void> {
   const unfinished: string[] = [];
-  for (const id of jobIds) if ((await deleteFilesBefore(env.STORE, jobFilesPrefix(tenant, id), END_OF_TIME, maxFiles)).more) unfinished.push(id);
+  for (const [i, id] of jobIds.entries()) {
+    try {
+      if ((await deleteFilesBefore(env.STORE, jobFilesPrefix(tenant, id), END_OF_TIME, maxFiles)).more) unfinished.push(id);
+    } catch (err) {
+      if (onFailure === 'throw') throw err;
+      console.error(`sweeping the folder of job ${tenant}/${id} failed; it and ${jobIds.length - i - 1} more go to the queue`, err);
+      unfinished.push(...jobIds.slice(i));
+      break;
+    }
+  }
   await queueJobFolders(env, tenant, unfinished);
 }
 

@@ -6,7 +6,8 @@
  * but not for a job that ended without the Registry hearing of it;
  * and the same name published again from scratch, its versions numbered on from the deleted model's,
  * predicting with the new model while the old pinned versions stay 404, its deletion sweeping what the
- * first one could not; job folders beyond what one request sweeps are emptied through the queue.
+ * first one could not; job folders beyond what one request sweeps, or that storage failed on, are emptied
+ * through the queue.
  */
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
@@ -221,6 +222,32 @@ describe('DELETE /v1/models/{model}', () => {
     }
     // Another job's folder is untouched.
     expect(await keysUnder(jobFilesPrefix(TENANT, 'j-sweep-other'))).toEqual([other]);
+  });
+
+  it('sends the folder storage failed on, and those after it, to the queue instead of leaving them', async () => {
+    const ids = ['j-flaky-1', 'j-flaky-2', 'j-flaky-3'];
+    for (const id of ids) for (const f of ['t0000.json', 't0000.oof']) await env.STORE.put(`${jobFilesPrefix(TENANT, id)}${f}`, '{}');
+    // Listing the second folder fails once, in the request; the queue's consumer reads the real store.
+    let failures = 0;
+    const flaky = new Proxy(env.STORE, {
+      get(target, prop) {
+        if (prop === 'list') {
+          return async (options?: R2ListOptions) => {
+            if (options?.prefix === jobFilesPrefix(TENANT, 'j-flaky-2') && failures++ === 0) throw new Error('object storage is down');
+            return target.list(options);
+          };
+        }
+        const value = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await cleanUpDeletedModel({ ...env, STORE: flaky }, TENANT, 'flaky', { deleted: true, versions: 0, artifact_keys: [], job_ids: ids, schedule_revision: null });
+    expect(failures).toBe(1);
+    expect(await filesOfJobs(ids.slice(0, 1))).toEqual([]);
+    for (let waited = 0; (await filesOfJobs(ids)).length > 0; waited += 100) {
+      if (waited > 20_000) throw new Error(`still there: ${(await filesOfJobs(ids)).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
 
   it('sweeps a job folder of more files than one sweep deletes to the end, the queue taking the rest', async () => {
