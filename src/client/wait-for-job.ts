@@ -2,9 +2,13 @@
  * @module client/wait-for-job
  * Following a job to its end by polling `GET /v1/jobs/{id}`: each answer goes to `onProgress` (for a
  * progress bar), and the first terminal one (succeeded, failed, cancelled) is returned. A job that fails
- * is returned, not thrown: it is an answer about the job, and it carries its own `error`. Only running
- * past `timeoutMs` or an aborted `signal` throws.
+ * is returned, not thrown: it is an answer about the job, and it carries its own `error`. A poll the
+ * server answers with a passing failure (5xx, such as 503 storage_unavailable, or 429) is tried again
+ * after a growing pause: one such answer used to end the wait (and a CLI's `train`) while the job ran
+ * on. Throws past `maxPollFailures` of them in a row, past `timeoutMs`, on an aborted `signal`, or on
+ * any other error (404: the job is not there).
  */
+import { ApiClientError } from './errors';
 import type { Job, JobStatus } from './types';
 
 export interface WaitOptions {
@@ -15,9 +19,17 @@ export interface WaitOptions {
   /** Pause between polls; default 1 s. */
   pollMs?: number;
   signal?: AbortSignal;
+  /** Passing failures (5xx, 429) in a row tolerated before the last is thrown; default 5. */
+  maxPollFailures?: number;
 }
 
-export const WAIT_DEFAULTS = Object.freeze({ timeoutMs: 15 * 60_000, pollMs: 1_000 });
+export const WAIT_DEFAULTS = Object.freeze({ timeoutMs: 15 * 60_000, pollMs: 1_000, maxPollFailures: 5 });
+
+/** Longest pause after a passing failure. */
+const MAX_RETRY_PAUSE_MS = 10_000;
+
+/** An answer that says "not now" rather than "no": the server or a proxy failed, or asked to slow down. */
+const isPassing = (err: unknown): boolean => err instanceof ApiClientError && (err.status >= 500 || err.status === 429);
 
 export const isTerminalStatus = (status: JobStatus | string): boolean => status === 'succeeded' || status === 'failed' || status === 'cancelled';
 
@@ -33,9 +45,19 @@ export async function waitForJob(getJob: (id: string) => Promise<Job>, id: strin
   const timeoutMs = options.timeoutMs ?? WAIT_DEFAULTS.timeoutMs;
   const pollMs = options.pollMs ?? WAIT_DEFAULTS.pollMs;
   const until = Date.now() + timeoutMs;
+  const maxFailures = options.maxPollFailures ?? WAIT_DEFAULTS.maxPollFailures;
+  let failures = 0;
   for (;;) {
     options.signal?.throwIfAborted();
-    const job = await getJob(id);
+    let job: Job;
+    try {
+      job = await getJob(id);
+      failures = 0;
+    } catch (err) {
+      if (!isPassing(err) || ++failures > maxFailures || Date.now() >= until) throw err;
+      await sleep(Math.min(pollMs * 2 ** failures, MAX_RETRY_PAUSE_MS, Math.max(0, until - Date.now())), options.signal);
+      continue;
+    }
     options.onProgress?.(job);
     if (isTerminalStatus(job.status)) return job;
     if (Date.now() >= until) throw new JobWaitTimeoutError(job, timeoutMs);
