@@ -198,4 +198,26 @@ describe('model lifecycle', () => {
     await train(4);
     expect((await describeModel()).versions.map((v: { version: number }) => v.version)).toEqual([1, 4]);
   }, 200_000);
+
+  it('answers 404 for an artifact whose version is deleted while it is being read, not 500 storage_missing', async () => {
+    const v1 = await env.REGISTRY.getByName('lifecycle').resolveModel(MODEL, 1);
+    // The store deletes version 1 (through the route) just before its artifact is read.
+    const racing = new Proxy(env.STORE, {
+      get(target, prop) {
+        if (prop === 'get') {
+          return async (key: string, options?: R2GetOptions) => {
+            if (key === v1!.artifact_key) expect((await send({ method: 'DELETE', path: `/v1/models/${MODEL}/versions/1`, key: apiKey })).status).toBe(204);
+            return target.get(key, options);
+          };
+        }
+        const value = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const apiKey = key;
+    await expectError(await send({ method: 'GET', path: `/v1/models/${MODEL}/versions/1/artifact`, key }, { ...env, STORE: racing }), 404, 'model_version_not_found');
+    // A version whose file is missing although the version stands is still the store's fault.
+    await env.STORE.delete((await env.REGISTRY.getByName('lifecycle').resolveModel(MODEL, 4))!.artifact_key);
+    await expectError(await send({ method: 'GET', path: `/v1/models/${MODEL}/versions/4/artifact`, key }), 500, 'storage_missing');
+  });
 });

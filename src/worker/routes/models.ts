@@ -336,7 +336,11 @@ models.get('/:model/versions/:version/artifact', async (c) => {
   const name = validName(c.req.param('model'), 'model');
   const version = versionParam(c.req.param('version'));
   const resolved = await describedVersion(c.env, c.get('tenant'), name, version);
-  const bytes = await readObjectBytes(c.env.STORE, resolved.artifact_key, 'model artifact');
+  const bytes = await readObjectBytes(c.env.STORE, resolved.artifact_key, 'model artifact').catch(async (err: unknown) => {
+    // Deleted (the version, or the model) between the lookup and the read: the 404 a moment later, not a 500.
+    if (err instanceof ApiError && err.code === 'storage_missing') await describedVersion(c.env, c.get('tenant'), name, version);
+    throw err;
+  });
   return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
     'content-type': 'application/json',
     'content-disposition': `attachment; filename="${name}-v${version}.json"`,
