@@ -1,7 +1,8 @@
 /**
  * @module dashboard/api
  * Calls to the HTTP API with the session's key. Errors become ApiError with the contract's code and
- * message (or a network error saying the API could not be reached), so pages show what went wrong.
+ * message (or a network error saying the API could not be reached, or a key that cannot be sent), so pages
+ * show what went wrong.
  * The live job stream is read with fetch and a stream reader, not EventSource, because EventSource cannot
  * send the Authorization header.
  */
@@ -16,7 +17,22 @@ export class ApiError extends Error {
   }
 }
 
-const headers = (extra = {}) => ({ authorization: `Bearer ${getKey() ?? ''}`, ...extra });
+/** What a key may hold: printable ASCII, as keys are issued (`eak_…`) and as a header carries safely. */
+const SENDABLE_KEY = /^[\x20-\x7e]*$/;
+
+/**
+ * The request headers with the session's key. A key holding other characters (a curly quote or an ellipsis
+ * pasted along with it) is refused here, naming the problem, and nothing is sent: fetch would throw a
+ * TypeError on such a header, which reads as "cannot reach the API". Status 401 as for a refused key, so
+ * pages offer to sign in again and a job's stream gives up rather than retrying.
+ */
+function headers(extra = {}) {
+  const key = getKey() ?? '';
+  if (!SENDABLE_KEY.test(key)) {
+    throw new ApiError(401, 'invalid_api_key', 'the API key contains characters that cannot be sent (only printable ASCII: letters, digits and punctuation); paste the key exactly as it was issued');
+  }
+  return { authorization: `Bearer ${key}`, ...extra };
+}
 
 async function send(path, init) {
   let res;

@@ -51,7 +51,10 @@ export function duration(ms) {
   if (ms === null || ms === undefined) return '–';
   const s = ms / 1000;
   if (s < 60) return `${s.toFixed(1)} s`;
-  return `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, '0')} s`;
+  // Rounded to whole seconds before the minutes are split off: 119.6 s reads "2 min 00 s", not "1 min 60 s"
+  // (which a job page's ticking clock showed once a minute).
+  const whole = Math.round(s);
+  return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
 }
 
 /** An ISO time as local date and time. */

@@ -2,6 +2,7 @@
  * @module dashboard/router
  * A hash router: `#/section/name` picks a page, which renders into the view and gets an AbortSignal
  * that fires when the user navigates away (so live streams and pending requests of a page stop with it).
+ * A path no route matches, or whose names cannot be decoded, goes to `fallback`.
  */
 
 /** Routes as [pattern, page]; a pattern is like "/jobs/:id". */
@@ -19,7 +20,14 @@ export function startRouter(routes, { view, onNavigate, fallback }) {
     const path = location.hash.replace(/^#/, '') || '/';
     const match = compiled.map((r) => ({ r, m: r.re.exec(path) })).find((x) => x.m);
     if (!match) return fallback(path);
-    const params = Object.fromEntries(match.r.names.map((n, i) => [n, decodeURIComponent(match.m[i + 1])]));
+    let params;
+    try {
+      params = Object.fromEntries(match.r.names.map((n, i) => [n, decodeURIComponent(match.m[i + 1])]));
+    } catch (err) {
+      // A malformed escape (`#/models/%E0%A4%A`, a link cut short) names nothing: "not found", not a broken page.
+      if (err instanceof URIError) return fallback(path);
+      throw err;
+    }
     onNavigate(match.r.section);
     view.replaceChildren();
     await match.r.page(view, params, controller.signal);

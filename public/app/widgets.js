@@ -39,7 +39,9 @@ export function facts(pairs) {
 export function errorBox(err, what, title = `Could not load ${what}`) {
   const status = err?.status;
   const hint =
-    status === 401 ? 'The API key was refused. Sign in again with a valid key.'
+    // A key api.js would not send (invalid_api_key) was never refused by the API: the message says what is wrong with it.
+    err?.code === 'invalid_api_key' ? 'Sign in again with the key as it was issued.'
+    : status === 401 ? 'The API key was refused. Sign in again with a valid key.'
     : status === 404 ? 'It does not exist, or belongs to another tenant.'
     : status === 0 ? 'The API could not be reached.'
     : status >= 500 ? 'The server failed; try again shortly.'

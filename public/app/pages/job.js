@@ -37,6 +37,28 @@ export async function jobPage(root, { id }, signal) {
   let trialsLoading = false;
   let latest = null;
   let seriesKey = '';
+  // The Elapsed fact's clock while the job is not over (see tickElapsed); stopped with the page.
+  let clock = null;
+  const stopClock = () => {
+    clearInterval(clock);
+    clock = null;
+  };
+  signal.addEventListener('abort', stopClock, { once: true });
+
+  /**
+   * The stream sends a view when the job changes, not as its clock moves (worker/job-events: elapsed_ms
+   * alone is no change), so between changes the Elapsed fact counts on by itself from the last view's
+   * elapsed_ms, once a second, until a view says the job is over (or the page is left).
+   */
+  function tickElapsed(view) {
+    stopClock();
+    if (FINISHED.has(view.status) || signal.aborted) return;
+    const node = summary.querySelector('#job-elapsed');
+    const since = performance.now();
+    clock = setInterval(() => {
+      if (node) node.textContent = elapsedText(view, view.progress.elapsed_ms + (performance.now() - since));
+    }, 1000);
+  }
 
   async function refreshTrials(view) {
     const key = JSON.stringify([view.status, view.progress.trials_done, view.progress.trials_failed, view.progress.trials_running]);
@@ -87,6 +109,7 @@ export async function jobPage(root, { id }, signal) {
   function onView(view) {
     latest = view;
     replace(summary, summaryOf(view));
+    tickElapsed(view);
     const series = view.best_over_time;
     // The best holds until the next improvement: carry it to the job's current elapsed time.
     const xs = series.map((p) => p.elapsed_ms / 1000);
@@ -108,6 +131,8 @@ export async function jobPage(root, { id }, signal) {
   try {
     await followJob(id, { onView, onState: (s) => ((state.textContent = states[s]), (state.dataset.state = s)), signal });
   } catch (err) {
+    // The job can no longer be followed: its clock stops where the last view left it.
+    stopClock();
     if (!signal.aborted) {
       state.textContent = '';
       replace(summary, errorBox(err, `job ${id}`));
@@ -136,9 +161,18 @@ function mainParam(scored, numeric) {
 /** The statuses of a job that will not run again. */
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
+/**
+ * The Elapsed fact at `ms`: against the budget while the job runs; a finished job may have run past its
+ * budget (trials running at the deadline finish), so not "27 s of 25 s".
+ */
+function elapsedText(view, ms) {
+  const b = view.progress.budget;
+  const budget = [b.trials ? `${b.trials} trials` : null, b.seconds ? `${b.seconds} s` : null].filter(Boolean).join(' or ');
+  return FINISHED.has(view.status) ? `${duration(ms)}${budget ? ` (budget ${budget})` : ''}` : `${duration(ms)} of ${budget || 'the budget'}`;
+}
+
 function summaryOf(view) {
   const p = view.progress;
-  const budget = [p.budget.trials ? `${p.budget.trials} trials` : null, p.budget.seconds ? `${p.budget.seconds} s` : null].filter(Boolean).join(' or ');
   return [
     facts([
       ['Status', badge(view.status)],
@@ -149,8 +183,8 @@ function summaryOf(view) {
       ['Strategy', view.scheduler ? `${view.strategy} / ${view.scheduler}` : view.strategy],
       ['Models', `${view.models.join(', ')}${view.models_skipped?.length ? ` (skipped: ${view.models_skipped.map((s) => `${s.family}, ${s.reason}`).join('; ')})` : ''}`],
       ['Trials', `${p.trials_done} done, ${p.trials_running} running${p.trials_waiting ? ` (${p.trials_waiting} waiting for a consumer)` : ''}, ${p.trials_failed} failed`],
-      // A finished job may have run past its budget (trials running at the deadline finish): not "27 s of 25 s".
-      ['Elapsed', FINISHED.has(view.status) ? `${duration(p.elapsed_ms)}${budget ? ` (budget ${budget})` : ''}` : `${duration(p.elapsed_ms)} of ${budget || 'the budget'}`],
+      // In a span of its own: tickElapsed rewrites it each second while the job runs.
+      ['Elapsed', el('span', { id: 'job-elapsed', text: elapsedText(view, p.elapsed_ms) })],
       ['Best', view.best ? `${num(view.best.score)} (${view.best.family}, ${view.best.trial_id})` : '–'],
       // The best trial's score with the optimism of picking it removed: what to expect on new rows.
       ['Expected on new rows', view.best_estimate ? `${num(view.best_estimate.score)} (90%: ${num(view.best_estimate.interval[0])} to ${num(view.best_estimate.interval[1])})` : null],

@@ -43,11 +43,20 @@ export async function modelPage(root, { name, version }, signal) {
   // A version's page predicts with, and reads the drift of, that version (`version` in predict, `?version=N`
   // in drift); the model's page, the champion's.
   const pinned = version === undefined ? undefined : wanted;
-  const forecasts = model.task === 'forecast';
+  // The version the page shows decides between a forecast page and a prediction page, not the champion:
+  // a version kept apart may be of another task.
+  const forecasts = taskOf(model, wanted) === 'forecast';
   const evaluation = el('section', { id: 'evaluation' });
+  // Each pick of the version to evaluate takes a ticket; an answer for an earlier pick, slower than the
+  // latest one, is dropped rather than drawn over it.
+  let evaluationTicket = 0;
+  const evaluate = (v) => {
+    const ticket = ++evaluationTicket;
+    showEvaluation(evaluation, model, v, signal, () => ticket === evaluationTicket);
+  };
   const versionSelect = el(
     'select',
-    { id: 'evaluation-version', 'aria-label': 'version to evaluate', onchange: (e) => showEvaluation(evaluation, model, Number(e.target.value), signal) },
+    { id: 'evaluation-version', 'aria-label': 'version to evaluate', onchange: (e) => evaluate(Number(e.target.value)) },
     [...model.versions].reverse().map((v) => el('option', { value: v.version, selected: v.version === wanted, text: `v${v.version}${v.version === model.champion_version ? ' (champion)' : ''}` })),
   );
   const drift = el('section', { id: 'drift' }, loading('drift'));
@@ -80,7 +89,7 @@ export async function modelPage(root, { name, version }, signal) {
     forecasts ? null : drift,
   ];
   slot.replaceWith(...parts.filter(Boolean));
-  showEvaluation(evaluation, model, wanted, signal);
+  evaluate(wanted);
   if (forecasts) showSeries(series, model, wanted, signal);
   else showDrift(drift, model, pinned, signal);
   // Another version than the champion may read other features (images, covariates): its own view (`?version=N`) says which.
@@ -139,6 +148,12 @@ function seriesOf(model) {
   return seriesScoresSection({ scores: f.series_scores, total: f.series_scores_total, metric, about: `Each series' ${metric} over its own rolling-origin validation points, of v${described}${described === model.champion_version ? ' (the champion)' : ''}` });
 }
 
+/**
+ * The task of `version`: its own, as the model view lists it with each version (a version kept apart may
+ * predict another task than the champion), or the model's for a version stored before versions had one.
+ */
+const taskOf = (model, version) => model.versions.find((v) => v.version === version)?.task ?? model.task;
+
 /** A plain statement that something is gone, with where to go instead. */
 const gone = (text, next) => el('div', { class: 'notice', id: 'model-gone', role: 'status' }, el('strong', { text }), ' ', next);
 
@@ -155,22 +170,32 @@ function missingVersion(model, version) {
   return gone(text, el('a', { href: link('models', model.name), text: `See model "${model.name}" as it is now` }));
 }
 
-async function showEvaluation(section, model, version, signal) {
+/**
+ * The evaluation of `version` into `section`, drawn only while `current()` says it is still the version
+ * asked for (another pick may have come since, and its answer sooner).
+ */
+async function showEvaluation(section, model, version, signal, current) {
   replace(section, loading(`the evaluation of v${version}`));
   let e;
   try {
     e = await api(`/v1/models/${seg(model.name)}/evaluation?version=${version}`, { signal });
   } catch (err) {
-    if (!signal.aborted) replace(section, errorBox(err, `the evaluation of v${version}`));
+    if (!signal.aborted && current()) replace(section, errorBox(err, `the evaluation of v${version}`));
     return;
   }
-  const importances = e.importances ?? model.features.filter((f) => f.importance !== null).map((f) => ({ feature: f.name, importance: f.importance }));
+  if (!current()) return;
+  // The evaluation's own importances are the version's. The model view's features only stand in for them
+  // (an answer without the field) when the view describes this same version: otherwise they are another
+  // version's (the champion's), which would be shown as this one's.
+  const described = model.described_version ?? model.champion_version;
+  const fromView = version === described ? model.features.filter((f) => f.importance !== null).map((f) => ({ feature: f.name, importance: f.importance })) : [];
+  const importances = e.importances ?? fromView;
   const importanceBlock = importances.length
     ? el('div', { id: 'importances' }, el('h3', { text: 'Feature importances' }), bars(importances.slice(0, 20).map((i) => [i.feature, i.importance])))
     : el('p', { class: 'muted', text: `v${version} (${e.family}) reports no feature importances.` });
   if (!e.available) {
     // A forecaster has no features to weigh: its notice stands alone.
-    replace(section, el('p', { class: 'notice', text: `No out-of-fold evaluation for v${version}: ${e.reason}` }), model.task === 'forecast' ? null : importanceBlock);
+    replace(section, el('p', { class: 'notice', text: `No out-of-fold evaluation for v${version}: ${e.reason}` }), taskOf(model, version) === 'forecast' ? null : importanceBlock);
     return;
   }
   const metrics = Object.entries(e.metrics);

@@ -41,7 +41,8 @@ export function signInPage(root) {
     } catch (err) {
       clearKey();
       message.className = 'form-message error-text';
-      message.textContent = err.status === 401 ? 'This API key was refused. Check it and try again.' : `Could not sign in: ${err.message}`;
+      // A key that cannot even be sent (api.js: invalid_api_key) says why, rather than that the API refused it.
+      message.textContent = err.status === 401 && err.code !== 'invalid_api_key' ? 'This API key was refused. Check it and try again.' : `Could not sign in: ${err.message}`;
     } finally {
       button.disabled = false;
     }
