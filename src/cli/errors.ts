@@ -6,7 +6,7 @@
  */
 import { ApiClientError, JobWaitTimeoutError } from '../client';
 
-export const EXIT = Object.freeze({ ok: 0, failed: 1, unreachable: 2 });
+export const EXIT = Object.freeze({ ok: 0, failed: 1, unreachable: 2, unanswered: 3 });
 
 /** A mistake in the command line or in an input file; `where` names the option, file or line. */
 export class UsageError extends Error {
@@ -27,6 +27,22 @@ export class ConnectionError extends Error {
   ) {
     super(`cannot reach ${url}: ${reason}`);
     this.name = 'ConnectionError';
+  }
+}
+
+/**
+ * A write (POST, PUT, PATCH, DELETE) was sent and no answer came: the wait ran out or the connection
+ * broke. Unlike a refused connection the server may have carried it out (a job created, a dataset
+ * stored), so the advice is to look before repeating it, never to start the server.
+ */
+export class UnansweredWriteError extends Error {
+  constructor(
+    readonly url: string,
+    readonly method: string,
+    readonly reason: string,
+  ) {
+    super(`${method} ${url} got no answer (${reason}): the server may have carried it out`);
+    this.name = 'UnansweredWriteError';
   }
 }
 
@@ -62,6 +78,7 @@ export function errorJson(err: unknown): { error: { code: string; message: strin
   if (err instanceof HintedApiError) return { error: { code: err.code, message: err.message, details: err.details }, status: err.status, hint: err.hint };
   if (err instanceof ApiClientError) return { error: { code: err.code, message: err.message, details: err.details }, status: err.status };
   if (err instanceof ConnectionError) return { error: { code: 'connection_failed', message: err.message, details: { url: err.url } } };
+  if (err instanceof UnansweredWriteError) return { error: { code: 'no_answer', message: err.message, details: { url: err.url, method: err.method } }, hint: UNANSWERED_HINT };
   if (err instanceof UsageError) return { error: { code: 'usage', message: err.message, details: err.where ? { where: err.where } : {} } };
   if (err instanceof JobEndedError) return { error: { code: err.code, message: err.message, details: { job: err.jobId, status: err.status } } };
   // A wait that ran out is no CLI failure: the job runs on, and a script needs its id and status, not "internal".
@@ -84,6 +101,7 @@ export function errorText(err: unknown): string {
     const hint = local ? `start the local server with ${start}, or point --url at a deployed Worker` : 'check --url (or EDGE_AUTOML_URL) and your network';
     return `error: ${err.message}\nhint: ${hint}`;
   }
+  if (err instanceof UnansweredWriteError) return `error: ${err.message}\nhint: ${UNANSWERED_HINT}`;
   if (err instanceof UsageError) return `error: ${err.where ? `${err.where}: ` : ''}${err.message}`;
   if (err instanceof JobEndedError) {
     // A job that ended without an error of its own (cancelled) has only its status to say: said once.
@@ -94,9 +112,12 @@ export function errorText(err: unknown): string {
   return `error: ${err instanceof Error ? err.message : String(err)}`;
 }
 
+const UNANSWERED_HINT = 'look whether it took effect (`edge-automl jobs`, `datasets`, `models`) before running it again: a job created twice is two jobs';
+
 const waitHint = (err: JobWaitTimeoutError) => `follow it with \`edge-automl status ${err.job.id} --watch\`, or cancel it with \`edge-automl cancel ${err.job.id}\``;
 
 export function exitCodeOf(err: unknown): number {
+  if (err instanceof UnansweredWriteError) return EXIT.unanswered;
   return err instanceof ConnectionError ? EXIT.unreachable : EXIT.failed;
 }
 

@@ -4,10 +4,12 @@
  * local `wrangler dev` routes share one thread with CPU-bound trials, and a request can sit unanswered
  * until another connection wakes the runtime. Writes are never repeated (a job
  * created twice is two jobs); they only get a generous timeout. When nothing answers at all, the
- * runtime's bare "fetch failed" becomes a ConnectionError naming the URL and the cause.
+ * runtime's bare "fetch failed" becomes a ConnectionError naming the URL and the cause; a write that was
+ * sent (the connection was not refused) and got no answer is an UnansweredWriteError instead, since it may
+ * have been carried out.
  */
 import type { FetchFn } from '../client';
-import { ConnectionError } from './errors';
+import { ConnectionError, UnansweredWriteError } from './errors';
 
 export const FETCH_DEFAULTS = Object.freeze({ readTimeoutMs: 15_000, readAttempts: 6, writeTimeoutMs: 300_000 });
 
@@ -25,6 +27,8 @@ export function patientFetch(options: Partial<typeof FETCH_DEFAULTS> = {}): Fetc
         return await fetch(input, { ...init, signal });
       } catch (err) {
         const refused = isRefused(err);
+        // A write that got through and then no answer may have been done: not "start the server".
+        if (!reads && !refused) throw new UnansweredWriteError(withoutQuery(input), method, describe(err));
         // A refused connection will not be accepted a moment later: say so at once.
         if (refused || attempt >= attempts) throw new ConnectionError(origin(input), describe(err));
       }
@@ -49,6 +53,16 @@ function describe(err: unknown): string {
   if (code) return names[code] ?? code;
   const cause = (err as { cause?: unknown }).cause;
   return cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err);
+}
+
+/** The URL without its query (a key never travels there, but a query adds nothing to the message). */
+function withoutQuery(input: string): string {
+  try {
+    const url = new URL(input);
+    return url.origin + url.pathname;
+  } catch {
+    return input;
+  }
 }
 
 function origin(input: string): string {

@@ -1,0 +1,69 @@
+/**
+ * A write the server received but never answered (the CLI's timeout ran out, or the connection broke)
+ * may have been carried out: the CLI says so, with exit code 3 and a hint to look before repeating it,
+ * instead of "cannot reach" with a hint to start the server. A refused connection stays exit code 2.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectionError, errorJson, errorText, exitCodeOf, UnansweredWriteError } from '../../src/cli/errors';
+import { patientFetch } from '../../src/cli/patient-fetch';
+
+let server: Server;
+let url: string;
+const received: string[] = [];
+
+beforeAll(async () => {
+  // Reads every request and never answers; /reset drops the connection once the body is in.
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received.push(`${req.method} ${req.url}`);
+      if (req.url?.startsWith('/reset')) res.socket?.destroy();
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((done) => server.close(done));
+});
+
+describe('a write that gets no answer', () => {
+  it('is reported as possibly done, exit code 3, not as an unreachable server', async () => {
+    const fetch = patientFetch({ writeTimeoutMs: 300 });
+    const err = await fetch(`${url}/v1/jobs?x=1`, { method: 'POST', body: '{"dataset":"d"}' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnansweredWriteError);
+    expect(received).toContain('POST /v1/jobs?x=1');
+    expect(exitCodeOf(err)).toBe(3);
+    const text = errorText(err);
+    expect(text).toContain(`POST ${url}/v1/jobs got no answer (no answer in time): the server may have carried it out`);
+    expect(text).toContain('hint: look whether it took effect');
+    expect(text).not.toContain('npm run dev');
+    expect(errorJson(err)).toMatchObject({ error: { code: 'no_answer', details: { url: `${url}/v1/jobs`, method: 'POST' } } });
+  });
+
+  it('says the same when the connection breaks after the write was sent', async () => {
+    const err = await patientFetch()(`${url}/reset/v1/datasets/d`, { method: 'PUT', body: 'a,b\n1,2\n' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnansweredWriteError);
+    expect(exitCodeOf(err)).toBe(3);
+  });
+
+  it('stays "cannot reach", exit code 2, when the connection is refused', async () => {
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((done) => closed.close(done));
+    const err = await patientFetch()(`http://127.0.0.1:${port}/v1/jobs`, { method: 'POST', body: '{}' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(exitCodeOf(err)).toBe(2);
+  });
+
+  it('leaves a read that gets no answer as "cannot reach" after its attempts', async () => {
+    const err = await patientFetch({ readTimeoutMs: 100, readAttempts: 2 })(`${url}/v1/jobs`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(received.filter((r) => r === 'GET /v1/jobs')).toHaveLength(2);
+  });
+});
