@@ -11,9 +11,15 @@
 import type { FetchFn } from '../client';
 import { ConnectionError, UnansweredWriteError } from './errors';
 
-export const FETCH_DEFAULTS = Object.freeze({ readTimeoutMs: 15_000, readAttempts: 6, writeTimeoutMs: 300_000 });
+export interface FetchPatience {
+  readTimeoutMs: number;
+  readAttempts: number;
+  writeTimeoutMs: number;
+}
 
-export function patientFetch(options: Partial<typeof FETCH_DEFAULTS> = {}): FetchFn {
+export const FETCH_DEFAULTS: Readonly<FetchPatience> = Object.freeze({ readTimeoutMs: 15_000, readAttempts: 6, writeTimeoutMs: 300_000 });
+
+export function patientFetch(options: Partial<FetchPatience> = {}): FetchFn {
   const o = { ...FETCH_DEFAULTS, ...options };
   return async (input, init = {}) => {
     const method = (init.method ?? 'GET').toUpperCase();
