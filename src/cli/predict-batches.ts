@@ -156,6 +156,42 @@ export async function predictInOrder<B>(
   return joinPredictions(answers);
 }
 
+/**
+ * Sends explanation batches within the rows the model allows one request to explain. The server prices
+ * explanations before running them (worker/routes/models refuseCostlyExplanation: a forest of deep trees
+ * takes milliseconds a row) and refuses a batch past them, naming the rows that fit (400, details.field
+ * "explain", details.max_rows). The CLI's batches are cut by the body's limits alone, so a refused one is
+ * sent again in parts of that many rows, and so is every later batch: the file is explained rather than
+ * refused. A refused part's row is named over its batch, as one request would name it.
+ */
+export function explainWithinLimit<R>(explain: (rows: R[], version: number | undefined) => Promise<Prediction>): (batch: { readonly rows: R[] }, version: number | undefined) => Promise<Prediction> {
+  let most = Number.POSITIVE_INFINITY;
+  return async (batch, version) => {
+    const parts: Prediction[] = [];
+    for (let from = 0; from < batch.rows.length; ) {
+      const rows = batch.rows.slice(from, from + most);
+      try {
+        // Parts after the first go to the version the first was answered by, as batches do.
+        parts.push(await explain(rows, version ?? parts[0]?.model.version));
+        from += rows.length;
+      } catch (err) {
+        const limit = explainRowLimit(err, rows.length);
+        if (limit === undefined) throw shiftPosition(err, 'row', from);
+        most = limit;
+      }
+    }
+    return joinPredictions(parts);
+  };
+}
+
+/** The rows one request may explain, when `err` is the server's refusal of `sent` rows as too many to explain. */
+function explainRowLimit(err: unknown, sent: number): number | undefined {
+  if (!(err instanceof ApiClientError) || err.status !== 400 || err.details.field !== 'explain') return undefined;
+  const most = err.details.max_rows;
+  // Strictly fewer than were sent, so each retry sends less and the loop ends.
+  return typeof most === 'number' && Number.isInteger(most) && most >= 1 && most < sent ? most : undefined;
+}
+
 /** Answers to consecutive batches as the one answer to all their rows. */
 export function joinPredictions(parts: readonly Prediction[]): Prediction {
   if (parts.length === 1) return parts[0];

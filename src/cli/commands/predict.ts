@@ -24,7 +24,7 @@ import { isImageFile, nameImageFile, oversizedImage } from '../image-files';
 import { nameTableFile, refuseUnsendable } from '../predict-inputs';
 import { forecastCommandHint } from '../forecast-hint';
 import { emit } from '../output';
-import { csvBatches, csvLineName, MAX_BODY_BYTES, MAX_PREDICT_ROWS, nameFileRow, parquetRowName, predictInOrder, type RowName, rowBatches, shiftIndex, shiftPosition } from '../predict-batches';
+import { csvBatches, csvLineName, explainWithinLimit, MAX_BODY_BYTES, MAX_PREDICT_ROWS, nameFileRow, parquetRowName, predictInOrder, type RowName, rowBatches, shiftIndex, shiftPosition } from '../predict-batches';
 import { predictionCsv, predictionTable, unseenWarning } from '../prediction-report';
 
 /** Files sent as Parquet; any other table file is sent as CSV. */
@@ -109,7 +109,7 @@ function predictRows(api: EdgeAutoMLClient, model: string, rows: Row[], opts: Pr
   return predictInOrder(
     rowBatches(rows),
     opts.version,
-    (batch, version) => (opts.explain ? api.models.explain(model, batch.rows, { version }) : api.models.predict(model, batch.rows, { version })),
+    opts.explain ? explainWithinLimit((part: Row[], version) => api.models.explain(model, part, { version })) : (batch, version) => api.models.predict(model, batch.rows, { version }),
     (err, batch) => {
       const shifted = shiftPosition(err, 'row', batch.first);
       return from.imageFiles ? nameImageFile(shifted, from.imageFiles) : from.rowName ? nameFileRow(shifted, from.rowName) : shifted;
