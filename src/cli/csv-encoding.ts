@@ -22,8 +22,8 @@ export function encodingOption(value: string): string {
 
 const isUtf8 = (encoding: string | undefined) => encoding === undefined || encoding === 'utf-8' || encoding === 'utf8';
 
-/** The Content-Type a CSV is sent with: the charset named when it is not UTF-8. */
-export const csvContentType = (encoding: string | undefined): string => (isUtf8(encoding) ? 'text/csv' : `text/csv; charset=${encoding}`);
+/** The Content-Type a CSV (or, by `mediaType`, a TSV) is sent with: the charset named when it is not UTF-8. */
+export const csvContentType = (encoding: string | undefined, mediaType = 'text/csv'): string => (isUtf8(encoding) ? mediaType : `${mediaType}; charset=${encoding}`);
 
 /** A CSV file's text in its encoding; a UTF-8 file with invalid bytes is refused, naming the line. */
 export function decodeCsvFile(bytes: Uint8Array, file: string, encoding: string | undefined): string {

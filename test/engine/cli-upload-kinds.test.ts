@@ -1,7 +1,8 @@
 /**
  * What `edge-automl upload FILE` sends a file as (cli/commands/upload kindOf), in plain Node: by --type,
  * by extension, by first bytes; a spreadsheet workbook (a zip to the byte sniffer, which sent it as a zip
- * of images holding none) and a gzip file are refused saying what to do instead.
+ * of images holding none) and a gzip file are refused saying what to do instead. A .tsv (or .tab) file is
+ * sent as text/tab-separated-values, which the server reads with tabs whatever commas its header holds.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { kindOf } from '../../src/cli/commands/upload';
+import { csvContentType } from '../../src/cli/csv-encoding';
 import { UsageError } from '../../src/cli/errors';
 
 const dir = mkdtempSync(join(tmpdir(), 'edge-automl-upload-kinds-'));
@@ -41,5 +43,14 @@ describe('upload file kinds', () => {
     expect(await kindOf(zip, undefined)).toBe('zip');
     expect(await kindOf(join(dir, 'train.csv'), undefined)).toBe('csv');
     expect(await kindOf(gz, 'csv')).toBe('csv');
+  });
+
+  it('sends a tab-separated file as one, by its extension or --type', async () => {
+    for (const name of ['sales.tsv', 'Sales.TSV', 'sales.tab']) expect(await kindOf(join(dir, name), undefined)).toBe('tsv');
+    expect(await kindOf(join(dir, 'sales'), 'tsv')).toBe('tsv');
+    expect((await kindOf(join(dir, 'x'), 'xlsx').catch((e: unknown) => e)) as Error).toHaveProperty('message', '"xlsx" is not a file type; use csv, tsv, parquet or zip');
+    expect(csvContentType(undefined, 'text/tab-separated-values')).toBe('text/tab-separated-values');
+    expect(csvContentType('windows-1252', 'text/tab-separated-values')).toBe('text/tab-separated-values; charset=windows-1252');
+    expect(csvContentType('windows-1252')).toBe('text/csv; charset=windows-1252');
   });
 });

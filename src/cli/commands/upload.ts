@@ -20,12 +20,14 @@ import { uploadProgress } from '../progress';
 
 const KINDS = {
   csv: 'text/csv',
+  // Tabs separate its fields whatever commas its header holds (the server reads this type so).
+  tsv: 'text/tab-separated-values',
   parquet: 'application/vnd.apache.parquet',
   zip: 'application/zip',
 } as const;
 type Kind = keyof typeof KINDS;
 
-const KIND_BY_EXTENSION: Record<string, Kind> = { '.csv': 'csv', '.txt': 'csv', '.parquet': 'parquet', '.pq': 'parquet', '.zip': 'zip' };
+const KIND_BY_EXTENSION: Record<string, Kind> = { '.csv': 'csv', '.txt': 'csv', '.tsv': 'tsv', '.tab': 'tsv', '.parquet': 'parquet', '.pq': 'parquet', '.zip': 'zip' };
 /** Spreadsheet workbooks, which the server cannot read: they are exported as CSV first. */
 const WORKBOOK_EXTENSIONS = new Set(['.xlsx', '.xlsm', '.xls', '.ods', '.numbers']);
 /** A file with no telling extension is read by its first bytes: a zip or a Parquet file says what it is. */
@@ -44,9 +46,9 @@ export function registerUpload(program: Command): void {
   program
     .command('upload')
     .description('upload a CSV or Parquet file (or a zip of images) as a new dataset version, or --append its rows')
-    .argument('<file>', 'the file to upload (.csv, .parquet, .zip)')
+    .argument('<file>', 'the file to upload (.csv, .tsv, .parquet, .zip)')
     .option('-n, --name <name>', 'dataset name (default: the file name without extension)')
-    .option('--type <type>', 'csv, parquet or zip (default: from the file extension)')
+    .option('--type <type>', 'csv, tsv, parquet or zip (default: from the file extension)')
     .option('--size <WxH>', 'zip of images: resize every image to this many pixels, e.g. 32x32')
     .option('--channels <n>', 'zip of images: 1 (grayscale) or 3 (RGB)')
     .option('--append', "add the file's rows to the dataset's newest version (CSV or Parquet with the same columns)")
@@ -56,8 +58,9 @@ export function registerUpload(program: Command): void {
         const kind = await kindOf(file, opts.type);
         if (kind !== 'zip' && (opts.size !== undefined || opts.channels !== undefined)) throw new UsageError('only for a zip of images', opts.size !== undefined ? '--size' : '--channels');
         if (kind === 'zip' && opts.append) throw new UsageError('rows are appended from a CSV or Parquet file; upload a new zip to add images', '--append');
-        if (kind !== 'csv' && opts.encoding !== undefined) throw new UsageError('only for a CSV file', '--encoding');
-        const contentType = kind === 'csv' ? csvContentType(opts.encoding) : KINDS[kind];
+        const text = kind === 'csv' || kind === 'tsv';
+        if (!text && opts.encoding !== undefined) throw new UsageError('only for a CSV or TSV file', '--encoding');
+        const contentType = text ? csvContentType(opts.encoding, KINDS[kind]) : KINDS[kind];
         const channels = opts.channels === undefined ? undefined : channelsOf(opts.channels);
         const name = opts.name ?? datasetNameFrom(file);
         const size = await fileSize(file);
@@ -89,7 +92,7 @@ export function registerUpload(program: Command): void {
 /** What `file` is sent as: `--type`, else its extension, else its first bytes; a workbook or a gzip file is refused. */
 export async function kindOf(file: string, type: string | undefined): Promise<Kind> {
   if (type !== undefined) {
-    if (!(type in KINDS)) throw new UsageError(`"${type}" is not a file type; use csv, parquet or zip`, '--type');
+    if (!(type in KINDS)) throw new UsageError(`"${type}" is not a file type; use csv, tsv, parquet or zip`, '--type');
     return type as Kind;
   }
   const extension = extname(file).toLowerCase();
@@ -102,7 +105,7 @@ export async function kindOf(file: string, type: string | undefined): Promise<Ki
   const byMagic = sniffed && KIND_BY_MAGIC[sniffed];
   if (byMagic) return byMagic;
   if (sniffed) throw new UsageError(`this is a ${sniffed.toUpperCase()} image; an image dataset is a zip with one folder of PNG or JPEG images per class`, file);
-  throw new UsageError(`cannot tell the file type from "${extname(file) || '(no extension)'}" or its first bytes; name it .csv, .parquet or .zip, or pass --type csv, parquet or zip`, file);
+  throw new UsageError(`cannot tell the file type from "${extname(file) || '(no extension)'}" or its first bytes; name it .csv, .tsv, .parquet or .zip, or pass --type csv, tsv, parquet or zip`, file);
 }
 
 /** The file's first bytes (fewer for a shorter file), for sniffFile. */
