@@ -287,6 +287,17 @@ describe('business hours by day of the week end to end', () => {
     f.dispose();
   });
 
+  it('scores seasonal naive on an earliest fold shorter than a week by its last day, and publishes the week', async () => {
+    // One week and a Monday (60 points), 12 ahead: the earliest fold fits on 48, fewer than the week's 51.
+    const short = daySeries(times.slice(0, 60), values.slice(0, 60));
+    const out = await runForecastTrial(short, { family: 'seasonal_naive', params: {}, target: 'y', horizon: 12, seed: 1 });
+    if (out.status !== 'complete') throw new Error(`seasonal naive failed: ${out.reason}`);
+    expect(out.foldScores).toHaveLength(3);
+    expect(out.foldScores.every(Number.isFinite)).toBe(true);
+    // The whole series holds a week: the published baseline repeats it.
+    expect(out.envelope.model).toMatchObject({ family: 'seasonal_naive', season: 51 });
+  });
+
   it('envelopes: a schedule round-trips, a malformed one is refused, and one stored before schedules reads as before', async () => {
     const envelope = JSON.parse(JSON.stringify(await trial('drift', {})));
     expect(parseForecastEnvelope(envelope).frequency).toEqual(SHOP);

@@ -55,6 +55,19 @@ export function seasonalNaive(season: number): FittedForecastModel {
   return new SeasonalNaive(Math.max(1, season));
 }
 
+/**
+ * The period seasonal naive repeats over histories of `shortest` points: `period` (frequency
+ * naivePeriod), but the season when not every history holds a whole period, and the last value when not
+ * even a season. Only a business-hours series whose days differ has a period longer than its season (a
+ * week, against the longest day), and the earliest rolling-origin fold may hold less than a week (it
+ * needs only four seasons): its baseline then repeats the last day rather than failing, which left the
+ * leaderboard without it. A fit on a whole week or more repeats the week as before.
+ */
+export function naivePeriodWithin(period: number, season: number, shortest: number): number {
+  if (shortest >= period) return period;
+  return shortest >= season ? season : 1;
+}
+
 export function drift(): FittedForecastModel {
   return new Drift();
 }

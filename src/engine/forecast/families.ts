@@ -5,7 +5,7 @@
  */
 import { assertNever, EngineError } from '../core/errors';
 import type { Params } from '../search/space';
-import { drift, loadBaseline, seasonalNaive } from './baselines';
+import { drift, loadBaseline, naivePeriodWithin, seasonalNaive } from './baselines';
 import { fitEtsForecaster, loadEtsForecaster } from './ets-forecaster';
 import { loadForecastBlend } from './blend-model';
 import type { Calendar } from './calendar';
@@ -18,7 +18,7 @@ import type { ForecastFamily } from './types';
 export async function fitForecastModel(family: ForecastFamily, params: Params, series: readonly FitSeries[], ctx: ForecastFitContext): Promise<FittedForecastModel> {
   switch (family) {
     case 'seasonal_naive':
-      return seasonalNaive(naivePeriod(ctx.calendar.frequency, ctx.calendar.season));
+      return seasonalNaive(naivePeriodWithin(naivePeriod(ctx.calendar.frequency, ctx.calendar.season), ctx.calendar.season, Math.min(...series.map((s) => s.values.length))));
     case 'drift':
       return drift();
     case 'linear':
