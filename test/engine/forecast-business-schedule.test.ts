@@ -62,6 +62,21 @@ describe('business hours by day of the week: detection', () => {
     expect(info.added).toBeUndefined();
   });
 
+  it('reads the shop from a few weeks cut mid-day at either end, as an export taken during opening hours is', () => {
+    const all = weekTimes(5, SHOP_HOURS);
+    // Two weeks ending on a Saturday at 13:00, on a Wednesday at 10:00, or on the third Monday at 11:00;
+    // and weeks starting on a Tuesday at 15:00 and ending on a Saturday at 12:00.
+    const saturday = all.indexOf(Date.UTC(2024, 0, 13, 13));
+    const wednesday = all.indexOf(Date.UTC(2024, 0, 10, 10));
+    const monday = all.indexOf(Date.UTC(2024, 0, 15, 11));
+    const from = all.indexOf(Date.UTC(2024, 0, 2, 15));
+    const to = all.indexOf(Date.UTC(2024, 0, 20, 12));
+    for (const cut of [all.slice(0, saturday + 1), all.slice(0, wednesday + 1), all.slice(0, monday + 1), all.slice(from, to + 1)]) {
+      // Before, the cut day outvoted the whole ones: Saturday read as 10:00 to 13:00 and the first Saturday refused.
+      expect(describeSeries(series(cut), { target: 'y' })).toMatchObject({ frequency: SHOP, season: 9, interpolated: { '': 0 } });
+    }
+  });
+
   it('reads the same shop every 30 and every 15 minutes', () => {
     const half = weekTimes(8, SHOP_HOURS, 30);
     expect(describeSeries(series(half), { target: 'y' })).toMatchObject({ frequency: HALF_SHOP, season: 18, lengths: { '': 8 * 102 } });

@@ -155,14 +155,30 @@ function weekWindows(times: Float64Array, offset: number, step: number, majority
   return dayWindows(runsOf(perSlot.map((c) => c >= majority * ONE_DAY_A_WEEK * busiest)), perSlot.length);
 }
 
-/** Points per working day of the week and clock slot of `window` (slot 0 at its first hour and minute). */
+/**
+ * Points per working day of the week and clock slot of `window` (slot 0 at its first hour and minute).
+ * The series' first and last days are left out of their weekday's counts when other days of that weekday
+ * are in: an export cut mid-day (sales up to 13:00 on the Saturday it was taken) holds part of its day,
+ * and with a few weeks of data that part would outvote the whole days under the majority rule and be read
+ * as the weekday's hours (Saturday 10:00 to 13:00), refusing every earlier Saturday's later hours.
+ */
 function countsPerDay(times: Float64Array, window: OpeningDay, week: WorkWeek & { workDays: 5 | 6 | 7 }): number[][] {
   const everyDay: OpeningHours = { ...window, weekStart: 1, workDays: 7 };
   const counts = Array.from({ length: week.workDays }, () => new Array<number>(window.hours).fill(0));
+  const edge = new Array<number>(week.workDays).fill(0).map(() => new Array<number>(window.hours).fill(0));
+  const daysSeen = Array.from({ length: week.workDays }, () => new Set<number>());
+  const first = placeOf(times[0], everyDay).day;
+  const last = placeOf(times[times.length - 1], everyDay).day;
   for (const t of times) {
     const { day, slot, rest } = placeOf(t, everyDay);
     if (rest !== 0 || slot >= window.hours || !isBusinessDay(day * DAY, week)) continue;
-    counts[weekPosition(businessIndex(day * DAY, week), week)][slot]++;
+    const pos = weekPosition(businessIndex(day * DAY, week), week);
+    daysSeen[pos].add(day);
+    (day === first || day === last ? edge : counts)[pos][slot]++;
+  }
+  // A weekday seen only on an edge day reads its hours from it, as before.
+  for (let pos = 0; pos < week.workDays; pos++) {
+    if (counts[pos].every((c) => c === 0)) counts[pos] = edge[pos];
   }
   return counts;
 }
