@@ -165,16 +165,13 @@ function weekWindows(times: Float64Array, offset: number, step: number, majority
 function countsPerDay(times: Float64Array, window: OpeningDay, week: WorkWeek & { workDays: 5 | 6 | 7 }): number[][] {
   const everyDay: OpeningHours = { ...window, weekStart: 1, workDays: 7 };
   const counts = Array.from({ length: week.workDays }, () => new Array<number>(window.hours).fill(0));
-  const edge = new Array<number>(week.workDays).fill(0).map(() => new Array<number>(window.hours).fill(0));
-  const daysSeen = Array.from({ length: week.workDays }, () => new Set<number>());
+  const edge = Array.from({ length: week.workDays }, () => new Array<number>(window.hours).fill(0));
   const first = placeOf(times[0], everyDay).day;
   const last = placeOf(times[times.length - 1], everyDay).day;
   for (const t of times) {
     const { day, slot, rest } = placeOf(t, everyDay);
     if (rest !== 0 || slot >= window.hours || !isBusinessDay(day * DAY, week)) continue;
-    const pos = weekPosition(businessIndex(day * DAY, week), week);
-    daysSeen[pos].add(day);
-    (day === first || day === last ? edge : counts)[pos][slot]++;
+    (day === first || day === last ? edge : counts)[weekPosition(businessIndex(day * DAY, week), week)][slot]++;
   }
   // A weekday seen only on an edge day reads its hours from it, as before.
   for (let pos = 0; pos < week.workDays; pos++) {
