@@ -73,7 +73,7 @@ describe('upload of a zip without an extension', () => {
     const unknown = file('data', 'a,b\n1,2\n');
     const ran = await run(['upload', unknown]);
     expect(ran.requests).toHaveLength(0);
-    expect(ran.stderr).toBe(`error: ${unknown}: cannot tell the file type from "(no extension)" or its first bytes; name it .csv, .parquet or .zip, or pass --type csv, parquet or zip\n`);
+    expect(ran.stderr).toBe(`error: ${unknown}: cannot tell the file type from "(no extension)" or its first bytes; name it .csv, .tsv, .parquet or .zip, or pass --type csv, tsv, parquet or zip\n`);
   });
 });
 
