@@ -26,6 +26,8 @@ const KINDS = {
   zip: 'application/zip',
 } as const;
 type Kind = keyof typeof KINDS;
+/** The kinds as a refusal lists them: "csv, tsv, parquet or zip". */
+const KIND_LIST = (Object.keys(KINDS) as Kind[]).join(', ').replace(/, (\w+)$/, ' or $1');
 
 const KIND_BY_EXTENSION: Record<string, Kind> = { '.csv': 'csv', '.txt': 'csv', '.tsv': 'tsv', '.tab': 'tsv', '.parquet': 'parquet', '.pq': 'parquet', '.zip': 'zip' };
 /** Spreadsheet workbooks, which the server cannot read: they are exported as CSV first. */
@@ -48,7 +50,7 @@ export function registerUpload(program: Command): void {
     .description('upload a CSV or Parquet file (or a zip of images) as a new dataset version, or --append its rows')
     .argument('<file>', 'the file to upload (.csv, .tsv, .parquet, .zip)')
     .option('-n, --name <name>', 'dataset name (default: the file name without extension)')
-    .option('--type <type>', 'csv, tsv, parquet or zip (default: from the file extension)')
+    .option('--type <type>', `${KIND_LIST} (default: from the file extension)`)
     .option('--size <WxH>', 'zip of images: resize every image to this many pixels, e.g. 32x32')
     .option('--channels <n>', 'zip of images: 1 (grayscale) or 3 (RGB)')
     .option('--append', "add the file's rows to the dataset's newest version (CSV or Parquet with the same columns)")
@@ -92,7 +94,7 @@ export function registerUpload(program: Command): void {
 /** What `file` is sent as: `--type`, else its extension, else its first bytes; a workbook or a gzip file is refused. */
 export async function kindOf(file: string, type: string | undefined): Promise<Kind> {
   if (type !== undefined) {
-    if (!(type in KINDS)) throw new UsageError(`"${type}" is not a file type; use csv, tsv, parquet or zip`, '--type');
+    if (!(type in KINDS)) throw new UsageError(`"${type}" is not a file type; use ${KIND_LIST}`, '--type');
     return type as Kind;
   }
   const extension = extname(file).toLowerCase();
@@ -105,7 +107,7 @@ export async function kindOf(file: string, type: string | undefined): Promise<Ki
   const byMagic = sniffed && KIND_BY_MAGIC[sniffed];
   if (byMagic) return byMagic;
   if (sniffed) throw new UsageError(`this is a ${sniffed.toUpperCase()} image; an image dataset is a zip with one folder of PNG or JPEG images per class`, file);
-  throw new UsageError(`cannot tell the file type from "${extname(file) || '(no extension)'}" or its first bytes; name it .csv, .tsv, .parquet or .zip, or pass --type csv, tsv, parquet or zip`, file);
+  throw new UsageError(`cannot tell the file type from "${extname(file) || '(no extension)'}" or its first bytes; name it .csv, .tsv, .parquet or .zip, or pass --type ${KIND_LIST}`, file);
 }
 
 /** The file's first bytes (fewer for a shorter file), for sniffFile. */

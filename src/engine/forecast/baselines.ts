@@ -57,16 +57,13 @@ export function seasonalNaive(season: number): FittedForecastModel {
 
 /**
  * The period seasonal naive repeats over histories of `shortest` points: `period` (frequency
- * naivePeriod), but the season when not every history holds a whole period, and the last value when not
- * even a season. Only a business-hours series whose days differ has a period longer than its season (a
- * week, against the longest day), and the earliest rolling-origin fold may hold less than a week (it
- * needs only four seasons): its baseline then repeats the last day rather than failing, which left the
- * leaderboard without it. A fit on a whole week or more repeats the week as before.
+ * naivePeriod), but the season when not every history holds a whole period. Only a business-hours series
+ * whose days differ has a period longer than its season (a week, against the longest day), and the
+ * earliest rolling-origin fold may hold less than a week (it needs only four seasons, validation-plan
+ * minTrainLength, so a season always fits): its baseline then repeats the last day rather than failing,
+ * which left the leaderboard without it. A fit on a whole week or more repeats the week as before.
  */
-export function naivePeriodWithin(period: number, season: number, shortest: number): number {
-  if (shortest >= period) return period;
-  return shortest >= season ? season : 1;
-}
+export const naivePeriodWithin = (period: number, season: number, shortest: number): number => (shortest >= period ? period : season);
 
 export function drift(): FittedForecastModel {
   return new Drift();
