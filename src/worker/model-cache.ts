@@ -5,7 +5,9 @@
  * LRU bound on both the number of models and the bytes of their artifacts keeps memory inside the
  * isolate's 128 MB (a few large forests would otherwise fill it, next to the trials a consumer isolate
  * runs). Loading is shared: concurrent first requests for one model wait on the same load. A failed load
- * (storage down, corrupt artifact) is never cached: the next request tries again.
+ * (storage down, corrupt artifact) is never cached: the next request tries again. A caller that keeps a
+ * model across its own awaits (the challenge step loads two, then predicts with both) holds it through
+ * withPredictors/withForecasters: a held model is never evicted, so never disposed under it.
  */
 import { EngineError, Predictor } from '../engine';
 import { type Forecaster, loadForecaster as buildForecaster } from '../engine/forecast';
@@ -23,6 +25,10 @@ interface Entry {
   readonly loading: Promise<Disposable>;
   /** Size of the stored artifact, filled in once it is read (0 until then). */
   readonly size: { bytes: number };
+  /** Callers holding the model (withLoaded): eviction passes it by, and disposal waits for the last. */
+  holders: number;
+  /** Dropped from the cache (its model was deleted) while held: the last holder disposes it. */
+  forgotten: boolean;
 }
 
 const cache = new Map<string, Entry>();
@@ -40,13 +46,58 @@ export function loadForecaster(env: Env, artifactKey: string): Promise<Forecaste
   return loadCached(env, artifactKey, (json) => buildForecaster(json));
 }
 
+/**
+ * Runs `use` with the warm predictors of these artifacts, held until it settles. Models loaded with
+ * loadPredictor are safe only until the caller's next await: another request's load may evict one then
+ * (past the bounds), and eviction disposes an MLP's or CNN's tensors.
+ */
+export function withPredictors<R>(env: Env, artifactKeys: readonly string[], use: (predictors: Predictor[]) => Promise<R> | R): Promise<R> {
+  return withLoaded(env, artifactKeys, (json) => Predictor.load(json), use);
+}
+
+/** Runs `use` with the warm forecasters of these artifacts, held until it settles (as withPredictors). */
+export function withForecasters<R>(env: Env, artifactKeys: readonly string[], use: (forecasters: Forecaster[]) => Promise<R> | R): Promise<R> {
+  return withLoaded(env, artifactKeys, (json) => buildForecaster(json), use);
+}
+
+async function withLoaded<T extends Disposable, R>(env: Env, artifactKeys: readonly string[], build: (json: unknown) => Promise<T>, use: (models: T[]) => Promise<R> | R): Promise<R> {
+  const held: Entry[] = [];
+  try {
+    const models = await Promise.all(
+      artifactKeys.map((key) => {
+        const entry = entryOf(env, key, build);
+        // Held before its load settles, so no eviction in between can pass it over.
+        entry.holders++;
+        held.push(entry);
+        return entry.loading as Promise<T>;
+      }),
+    );
+    return await use(models);
+  } finally {
+    for (const entry of held) release(entry);
+  }
+}
+
+/** One holder fewer: the last one disposes a forgotten model, or lets the bounds apply again. */
+function release(entry: Entry): void {
+  entry.holders--;
+  if (entry.holders > 0) return;
+  if (entry.forgotten) dispose(entry);
+  else evictBeyondBounds(undefined);
+}
+
 function loadCached<T extends Disposable>(env: Env, artifactKey: string, build: (json: unknown) => Promise<T>): Promise<T> {
+  return entryOf(env, artifactKey, build).loading as Promise<T>;
+}
+
+/** The cache entry of an artifact: refreshed in recency when present, its load started when not. */
+function entryOf<T extends Disposable>(env: Env, artifactKey: string, build: (json: unknown) => Promise<T>): Entry {
   const hit = cache.get(artifactKey);
   if (hit) {
     // Refresh recency: Map iteration order is insertion order.
     cache.delete(artifactKey);
     cache.set(artifactKey, hit);
-    return hit.loading as Promise<T>;
+    return hit;
   }
   const size = { bytes: 0 };
   const loading = (async () => {
@@ -61,7 +112,7 @@ function loadCached<T extends Disposable>(env: Env, artifactKey: string, build: 
       throw new EngineError('bad_artifact', `the artifact at ${artifactKey} could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
     }
   })();
-  const entry: Entry = { loading, size };
+  const entry: Entry = { loading, size, holders: 0, forgotten: false };
   cache.set(artifactKey, entry);
   loading.then(
     () => evictBeyondBounds(artifactKey),
@@ -70,7 +121,7 @@ function loadCached<T extends Disposable>(env: Env, artifactKey: string, build: 
     },
   );
   evictBeyondBounds(artifactKey);
-  return loading;
+  return entry;
 }
 
 /**
@@ -82,19 +133,27 @@ export function forgetArtifacts(artifactKeys: readonly string[]): void {
     const entry = cache.get(key);
     if (!entry) continue;
     cache.delete(key);
-    entry.loading.then((p) => p.dispose()).catch(() => undefined);
+    if (entry.holders > 0) entry.forgotten = true;
+    else dispose(entry);
   }
 }
 
-/** Drops least recently used models until both bounds hold; the model just asked for always stays. */
-function evictBeyondBounds(keep: string): void {
+/**
+ * Drops least recently used models until both bounds hold; the model just asked for, and held ones, always
+ * stay (held models may keep the cache over its bounds until they are released).
+ */
+function evictBeyondBounds(keep: string | undefined): void {
   let total = 0;
   for (const e of cache.values()) total += e.size.bytes;
   for (const [key, e] of cache) {
     if (cache.size <= MAX_MODELS && total <= MAX_ARTIFACT_BYTES) break;
-    if (key === keep) continue;
+    if (key === keep || e.holders > 0) continue;
     cache.delete(key);
     total -= e.size.bytes;
-    e.loading.then((p) => p.dispose()).catch(() => undefined);
+    dispose(e);
   }
+}
+
+function dispose(entry: Entry): void {
+  entry.loading.then((p) => p.dispose()).catch(() => undefined);
 }

@@ -22,7 +22,7 @@ import { positiveClassIndex } from '../../engine/eval/positive-class';
 import type { ChallengeReport, ChallengeWork, ForecastJobSpec, NewSeries } from '../../durable/protocol';
 import { type Forecaster, type ForecastMetric, forecastMetricOf, scoreOnSeriesTail, type SeriesColumns, seriesKnownTo, unseenTailCategories, type UnseenTailCategories } from '../../engine/forecast';
 import { listSome } from '../errors';
-import { loadForecaster, loadPredictor } from '../model-cache';
+import { withForecasters, withPredictors } from '../model-cache';
 import { isStorageUnavailable } from '../storage';
 import { advanceChampion } from './champion-advance';
 import { forecastColumns } from './forecast-columns';
@@ -41,21 +41,23 @@ export async function compareWithChampion(work: ChallengeWork, env: Env, loadDat
     if (!work.holdout) return { status: 'failed', reason: 'the job has no holdout to compare on', champion_version: champion.version };
     const held = holdoutPart(dataset, work.target, work.task, work.holdout);
     if (held.rows === 0) return { status: 'failed', reason: 'the holdout has no rows', champion_version: champion.version };
-    const challenger = await loadPredictor(env, work.challenger.artifact_key);
-    const incumbent = await loadPredictor(env, champion.artifact_key);
-    const mismatch = classMismatch(challenger, incumbent, work.task);
-    if (mismatch) return { status: 'failed', reason: mismatch, champion_version: champion.version };
-    const ours = predictOn(challenger, held, work);
-    const theirs = predictOn(incumbent, held, work);
-    const difference = pairedDifference(ours.truth, ours.output, theirs.output, ours.classes, work.metric, { positive: ours.positive });
-    return {
-      status: 'complete',
-      challenger_score: ours.score,
-      champion_score: theirs.score,
-      champion_version: champion.version,
-      holdout_rows: held.rows,
-      ...(difference ? { difference } : {}),
-    };
+    // Both held while they predict: loaded one after the other, the second's load could evict the first.
+    return await withPredictors(env, [work.challenger.artifact_key, champion.artifact_key], ([challenger, incumbent]): ChallengeReport => {
+      if (!challenger || !incumbent) throw new Error('two predictors were asked for');
+      const mismatch = classMismatch(challenger, incumbent, work.task);
+      if (mismatch) return { status: 'failed', reason: mismatch, champion_version: champion.version };
+      const ours = predictOn(challenger, held, work);
+      const theirs = predictOn(incumbent, held, work);
+      const difference = pairedDifference(ours.truth, ours.output, theirs.output, ours.classes, work.metric, { positive: ours.positive });
+      return {
+        status: 'complete',
+        challenger_score: ours.score,
+        champion_score: theirs.score,
+        champion_version: champion.version,
+        holdout_rows: held.rows,
+        ...(difference ? { difference } : {}),
+      };
+    });
   } catch (err) {
     return failedReport(err, championVersion);
   }
@@ -98,21 +100,24 @@ async function compareForecasts(work: ChallengeWork, spec: ForecastJobSpec, env:
   const points = spec.holdout_points;
   if (!points) return { status: 'failed', reason: 'the job holds out no points to compare on', champion_version: champion.version };
   const columns = forecastColumns(work.target, spec);
-  const [challenger, incumbent] = await Promise.all([loadForecaster(env, work.challenger.artifact_key), loadForecaster(env, champion.artifact_key)]);
-  const metric = forecastMetricOf(work.metric);
-  const challengerScore = scoreOnSeriesTail(challenger, dataset, columns, points, undefined, metric);
-  const scored = { status: 'complete' as const, challenger_score: challengerScore.score, champion_version: champion.version, holdout_rows: challengerScore.points };
-  const { known, unknown } = seriesKnownTo(incumbent, dataset, columns);
-  const fresh = unknown.length > 0 ? newSeries(challenger, dataset, columns, points, known.length, unknown, metric) : undefined;
-  const withFresh = fresh ? { new_series: fresh } : {};
-  if (known.length === 0) return { ...scored, champion_score: null, reason: knowsNone(champion.version, unknown), ...withFresh };
-  const unseen = unseenTailCategories(incumbent, dataset, columns, points);
-  if (unseen.length > 0) return { ...scored, champion_score: null, reason: cannotForecast(champion.version, unseen) + (fresh ? `; it has never seen ${seriesNamed(unknown)} either` : ''), ...withFresh };
-  if (!fresh) return { ...scored, champion_score: scoreOnSeriesTail(incumbent, dataset, columns, points, undefined, metric).score };
-  // Both compared on the series both know: the same held-out points, the new series' left out.
-  const both = new Set(known);
-  const ours = scoreOnSeriesTail(challenger, dataset, columns, points, both, metric);
-  return { ...scored, challenger_score: ours.score, holdout_rows: ours.points, champion_score: scoreOnSeriesTail(incumbent, dataset, columns, points, both, metric).score, new_series: fresh };
+  // Both held while they forecast: the second's load could otherwise evict the first (past the cache's bounds).
+  return withForecasters(env, [work.challenger.artifact_key, champion.artifact_key], ([challenger, incumbent]): ChallengeReport => {
+    if (!challenger || !incumbent) throw new Error('two forecasters were asked for');
+    const metric = forecastMetricOf(work.metric);
+    const challengerScore = scoreOnSeriesTail(challenger, dataset, columns, points, undefined, metric);
+    const scored = { status: 'complete' as const, challenger_score: challengerScore.score, champion_version: champion.version, holdout_rows: challengerScore.points };
+    const { known, unknown } = seriesKnownTo(incumbent, dataset, columns);
+    const fresh = unknown.length > 0 ? newSeries(challenger, dataset, columns, points, known.length, unknown, metric) : undefined;
+    const withFresh = fresh ? { new_series: fresh } : {};
+    if (known.length === 0) return { ...scored, champion_score: null, reason: knowsNone(champion.version, unknown), ...withFresh };
+    const unseen = unseenTailCategories(incumbent, dataset, columns, points);
+    if (unseen.length > 0) return { ...scored, champion_score: null, reason: cannotForecast(champion.version, unseen) + (fresh ? `; it has never seen ${seriesNamed(unknown)} either` : ''), ...withFresh };
+    if (!fresh) return { ...scored, champion_score: scoreOnSeriesTail(incumbent, dataset, columns, points, undefined, metric).score };
+    // Both compared on the series both know: the same held-out points, the new series' left out.
+    const both = new Set(known);
+    const ours = scoreOnSeriesTail(challenger, dataset, columns, points, both, metric);
+    return { ...scored, challenger_score: ours.score, holdout_rows: ours.points, champion_score: scoreOnSeriesTail(incumbent, dataset, columns, points, both, metric).score, new_series: fresh };
+  });
 }
 
 /** Series shown by name in a report (the rest are counted). */
