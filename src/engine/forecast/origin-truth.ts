@@ -7,6 +7,7 @@
  * metric: each fold's MASE scale of each series (./forecast-metric) is kept beside its values.
  */
 import type { Dataset } from '../data/dataset';
+import { valuesBefore } from './fill-missing';
 import { maseScale } from './forecast-metric';
 import { extractSeries } from './series';
 import { seriesScale } from './target-transform';
@@ -41,8 +42,10 @@ export function originTruthOf(series: readonly SeriesData[], plan: ValidationPla
   for (let k = 0; k < plan.origins; k++) {
     series.forEach((s, g) => {
       const end = originIndex(plan, s.values.length, k);
-      scales[k * series.length + g] = seriesScale(s.values.subarray(0, end));
-      if (maseScales && season !== undefined) maseScales[k * series.length + g] = maseScale(s.values.subarray(0, end), season);
+      // The history the fold's model saw (./rolling-origin): a gap up to the origin is not interpolated.
+      const history = valuesBefore(s.values, s.missing, end);
+      scales[k * series.length + g] = seriesScale(history);
+      if (maseScales && season !== undefined) maseScales[k * series.length + g] = maseScale(history, season);
       actual.set(s.values.subarray(end, end + plan.horizon), (k * series.length + g) * plan.horizon);
     });
   }

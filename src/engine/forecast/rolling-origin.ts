@@ -15,6 +15,7 @@ import { ForecastErrors, type ForecastMetric, maseScale } from './forecast-metri
 import type { Params } from '../search/space';
 import type { Calendar } from './calendar';
 import { fitForecastModel } from './families';
+import { valuesBefore } from './fill-missing';
 import type { FitSeries, SeriesState } from './forecast-model';
 import { seriesScale } from './target-transform';
 import type { ForecastFamily, SeriesData } from './types';
@@ -90,7 +91,8 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
     await req.yieldControl?.();
     const fit: FitSeries[] = series.map((s) => {
       const end = originIndex(plan, s.values.length, k);
-      const values = s.values.subarray(0, end);
+      // A gap running up to the origin is not interpolated towards the values after it.
+      const values = valuesBefore(s.values, s.missing, end);
       return {
         values,
         times: s.times.subarray(0, end),
@@ -115,7 +117,7 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
         const s = series[g];
         const end = fit[g].values.length;
         const scale = other === 'mase' ? maseScale(fit[g].values, req.calendar.season) : 1;
-        const predicted = floorForecast(model.forecast(stateAt(s.values, s.times, end, model.tailLength, fit[g].scale, s.covariates, fit[g].pastCovariates), plan.horizon), req.floor);
+        const predicted = floorForecast(model.forecast(stateAt(fit[g].values, s.times, end, model.tailLength, fit[g].scale, s.covariates, fit[g].pastCovariates), plan.horizon), req.floor);
         predictions.set(predicted.subarray(0, plan.horizon), (k * series.length + g) * plan.horizon);
         for (let h = 0; h < plan.horizon; h++) {
           const err = s.values[end + h] - predicted[h];

@@ -18,6 +18,7 @@ import { byName, storedCovariates } from './covariates';
 import type { ForecastEnvelope } from './envelope';
 import type { Forecaster, SeriesHistory } from './forecaster';
 import { fallbackState } from './fallback';
+import { valuesBefore } from './fill-missing';
 import { naivePeriod } from './frequency';
 import { ForecastErrors, type ForecastMetric, maseScale } from './forecast-metric';
 import { stateAt } from './rolling-origin';
@@ -117,7 +118,7 @@ export function scoreOnSeriesTail(forecaster: Forecaster, ds: Dataset, columns: 
     const end = s.values.length - points;
     if (end < 1) throw tooShort(s.group, s.values.length, points);
     const predicted = forecaster.forecastAfter(historyBefore(info, s, end), points, columns.groupColumn === undefined ? undefined : s.group);
-    const scale = metric === 'mase' ? maseScale(s.values.subarray(0, end), info.season) : 1;
+    const scale = metric === 'mase' ? maseScale(valuesBefore(s.values, s.missing, end), info.season) : 1;
     for (let h = 0; h < points; h++) {
       const err = s.values[end + h] - predicted[h];
       sumSq += err * err;
@@ -182,7 +183,8 @@ function historyBefore(info: SeriesInfo, s: SeriesData, end: number): SeriesHist
   const covariates = info.covariates && s.covariates ? { covariates: { specs: info.covariates, columns: s.covariates } } : {};
   // Past covariates are read up to the history's last point only (forecastAfter reads no later value).
   const past = info.pastCovariates && s.pastCovariates ? { pastCovariates: { specs: info.pastCovariates, columns: s.pastCovariates } } : {};
-  return { values: s.values.subarray(0, end), times: s.times.subarray(0, end), ...covariates, ...past };
+  // A gap running up to the held-out points is not interpolated towards them.
+  return { values: valuesBefore(s.values, s.missing, end), times: s.times.subarray(0, end), ...covariates, ...past };
 }
 
 function checkPoints(points: number): void {

@@ -23,7 +23,7 @@ import { covariateWidth } from './covariates';
 import { dropExactRepeats } from './duplicate-rows';
 import { fillGaps } from './fill-gaps';
 import { SHORT_GAPS_RULE } from './gap-limits';
-import { fillMissing } from './fill-missing';
+import { fillMissing, missingMask } from './fill-missing';
 import { fillPastCovariates, type PastCovariateFill } from './past-covariate-fill';
 import { readCovariateSets } from './past-covariates';
 import { readShortSeries, type ShortSeries } from './short-series';
@@ -224,12 +224,13 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     // An added point has no data row; checkRegular never names one (it is exactly a step after the point before).
     const note = offsets ? (i: number) => (source[i - 1] < 0 || source[i] < 0 ? '' : offsetChangeNote(offsets, rows[source[i - 1]], rows[source[i]])) : undefined;
     checkRegular(frequency, times, timeCol.name, groups[gi], (i) => rows[source[i]] + 1, datetime, { clock, ...(utcOffset !== undefined ? { utcOffset } : {}), ...(note ? { note } : {}) });
+    const missing = missingMask(values);
     const filled = fillMissing(values);
     if (filled < 0) throw new EngineError('invalid_target', `target column "${columns.target}" has no values${groups[gi] === '' ? '' : ` in group "${groups[gi]}"`}`, { column: columns.target, ...groupDetail(groups[gi]) });
     const encoded = covariates ? covariateColumns(covariates.write, width, rows, source) : undefined;
     const observed = past ? fillPastCovariates(past, { group: groups[gi], rows, source, times }, columns.horizon, show) : undefined;
     if (observed) pastFilled = pastFilled.concat(observed.fills);
-    series.push({ group: groups[gi], times, values, interpolated: filled, ...(encoded ? { covariates: encoded } : {}), ...(observed ? { pastCovariates: observed.columns } : {}) });
+    series.push({ group: groups[gi], times, values, interpolated: filled, ...(missing ? { missing } : {}), ...(encoded ? { covariates: encoded } : {}), ...(observed ? { pastCovariates: observed.columns } : {}) });
     lengths[groups[gi]] = values.length;
     interpolated[groups[gi]] = filled - added.length;
     if (added.length > 0) addedTimes[groups[gi]] = added;

@@ -113,6 +113,8 @@ export interface SeriesData {
   readonly values: Float64Array;
   /** How many target values were missing and filled by linear interpolation (or the nearest value at the ends). */
   readonly interpolated: number;
+  /** 1 where the value was filled (an empty cell or an added gap point); absent when none was (./fill-missing). */
+  readonly missing?: Uint8Array;
   /**
    * The encoded known-future covariates (./covariates), one array per feature column, aligned with
    * `times`; absent when the job names none. An added gap point carries the values of the point before.
