@@ -149,9 +149,19 @@ export class Registry extends DurableObject<Env> {
    * synchronous step, so simultaneous creations cannot all pass the count. Returns the count refused at.
    * An `exclusive` job (one that may not replace another job's model: worker/rival-jobs) is also refused,
    * in the same step, when an unfinished job will publish to its model name with another target or task
-   * (a task unknown for jobs recorded before it was kept): that job is returned.
+   * (a task unknown for jobs recorded before it was kept): that job is returned. A job given the
+   * `datasetVersion` it reads is refused when that version was deleted since the caller read it (the
+   * dataset's deletion refuses while a recorded job trains on it, so one of the two steps wins).
    */
-  recordJobWithin(job: JobSummary, maxActive: number, exclusive = false): { recorded: true } | { recorded: false; active: number } | { recorded: false; rival: JobSummary } {
+  recordJobWithin(
+    job: JobSummary,
+    maxActive: number,
+    exclusive = false,
+    datasetVersion?: number,
+  ): { recorded: true } | { recorded: false; active: number } | { recorded: false; rival: JobSummary } | { recorded: false; dataset_deleted: true } {
+    if (datasetVersion !== undefined && !this.sql.exec('SELECT 1 FROM datasets WHERE name = ? AND version = ? AND deleted = 0', job.dataset, datasetVersion).toArray().length) {
+      return { recorded: false, dataset_deleted: true };
+    }
     // A job older than the longest budget is stuck, not running (job-rows STUCK_JOB_MS): it holds no slot.
     const since = new Date(Date.now() - STUCK_JOB_MS).toISOString();
     const active = Number(this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'running') AND created_at > ?", since).one().n);

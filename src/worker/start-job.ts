@@ -303,16 +303,20 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   // (a rival it returns differs by the same test, so rivalDifferences names how).
   const summary = { id, dataset: datasetName, target: body.target, status: 'queued' as const, model_name: modelName, created_at: new Date(now).toISOString(), task: published.task };
   const exclusive = !options.retrain && !body.replace_model;
-  let recorded = await registry.recordJobWithin(summary, maxJobs, exclusive);
+  // The dataset version read above is checked again in that step: a deletion since then refuses the job.
+  let recorded = await registry.recordJobWithin(summary, maxJobs, exclusive, dataset.version);
   if (!recorded.recorded && 'active' in recorded) {
     // A job whose end report to the Registry was lost still holds a slot: its coordinator says (settle-jobs).
     // Stuck ones (older than the longest budget) hold no slot and never settle: asked, they would fill the batch.
     const since = new Date(now - STUCK_JOB_MS).toISOString();
     const unfinished = (await registry.listJobs()).filter((j) => (j.status === 'queued' || j.status === 'running') && j.created_at > since).map((j) => j.id);
     await settleEndedJobs(env, tenant, unfinished, maxJobs + MAX_SETTLED_EXTRA);
-    recorded = await registry.recordJobWithin(summary, maxJobs, exclusive);
+    recorded = await registry.recordJobWithin(summary, maxJobs, exclusive, dataset.version);
   }
-  if (!recorded.recorded) throw 'rival' in recorded ? rivalConflict(published, rivalDifferences(published, recorded.rival)!) : tooManyJobs(recorded.active, maxJobs);
+  if (!recorded.recorded) {
+    if ('dataset_deleted' in recorded) throw new ApiError(404, 'dataset_not_found', `dataset "${datasetName}" was deleted while this job was being created`, { dataset: datasetName });
+    throw 'rival' in recorded ? rivalConflict(published, rivalDifferences(published, recorded.rival)!) : tooManyJobs(recorded.active, maxJobs);
+  }
   await handOffJob(env, tenant, config);
   return { id, status: 'queued', ...(warnings.length > 0 ? { warnings } : {}) };
 }
