@@ -130,6 +130,17 @@ export function recordEvent(sql: SqlStorage, name: string, e: Omit<ModelEvent, '
   );
 }
 
+/**
+ * The version job `jobId` published to model `name`, from the history (which outlives a deleted version);
+ * null when it published none. A champion advanced for the job is not its version (its event is another kind).
+ */
+export function versionPublishedBy(sql: SqlStorage, name: string, jobId: string): number | null {
+  const row = sql
+    .exec<{ version: number }>("SELECT version FROM model_events WHERE name = ? AND job_id = ? AND kind IN ('published', 'kept_apart', 'challenger_kept') AND version IS NOT NULL ORDER BY seq LIMIT 1", name, jobId)
+    .toArray()[0];
+  return row ? Number(row.version) : null;
+}
+
 export function listEvents(sql: SqlStorage, name: string): ModelEvent[] {
   return sql
     .exec<Record<string, SqlStorageValue>>('SELECT * FROM model_events WHERE name = ? ORDER BY seq', name)

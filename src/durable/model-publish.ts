@@ -14,7 +14,7 @@ import { cancelledVerdict, replacementOf } from './cancelled-publication';
 import { advanceNote, advanceOfJob, registerAdvance, usableAdvance } from './champion-advance';
 import { recordDerivedBuild } from './derived-builds';
 import { lastDeletedVersion } from './model-deletion';
-import { recordEvent } from './model-history';
+import { recordEvent, versionPublishedBy } from './model-history';
 import { championOf } from './model-reads';
 import { insertVersion, versionOfJob } from './model-version-table';
 import type { ChallengeOutcome, PublishRequest, PublishResult } from './protocol';
@@ -32,6 +32,10 @@ export function publishVersion(sql: SqlStorage, name: string, req: PublishReques
     const reason = keptApartOf(sql, name, req.job_id) ?? (req.cancelled ? replacementOf(sql, name, req.job_id) : null);
     return { version: existing, promoted: championOf(sql, name) === existing, ...(reason ? { reason } : {}), ...(advanced ? { advanced } : {}) };
   }
+  // Published, then that version deleted by request before this call again (a retry whose first answer was
+  // lost): publishing anew would make a version of the deleted files, possibly the champion.
+  const deleted = versionPublishedBy(sql, name, req.job_id);
+  if (deleted !== null) return { version: deleted, promoted: false, reason: `version ${deleted}, which job ${req.job_id} published, has been deleted since` };
   const now = new Date().toISOString();
   // A model deleted and published again continues its numbering (see model-deletion).
   const last = Math.max(sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM model_versions WHERE name = ?', name).one().v ?? 0, lastDeletedVersion(sql, name));
