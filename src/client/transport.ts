@@ -16,7 +16,10 @@ export interface ClientOptions {
   url: string;
   /** API key: a tenant key, or the admin key. */
   key: string;
-  /** The tenant the admin key acts on (`X-Tenant`); tenant keys ignore it. */
+  /**
+   * The tenant the admin key acts on (`X-Tenant`; default: `default`). With a tenant key leave it out: a
+   * tenant key acts on its own tenant only, and naming another is refused (403 `forbidden`).
+   */
   tenant?: string;
   /** Defaults to the runtime's global `fetch`. */
   fetch?: FetchFn;
