@@ -32,6 +32,8 @@ let page: Page;
 let state = '';
 let key = '';
 let admin: ApiClient;
+/** What the browser refused under the pages' Content-Security-Policy, over the whole run. */
+const refusedByPolicy: string[] = [];
 /** The job started from the pages: it published credit-ui v1. */
 let pagesJob = '';
 
@@ -64,6 +66,10 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     await new ApiClient(server.url, key).uploadCsv('credit-g', readFileSync(join(ROOT, 'examples/credit-g/train.csv'), 'utf8'));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Every step runs under the pages' Content-Security-Policy (public/_headers): Chromium reports what it refuses.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) refusedByPolicy.push(message.text());
+    });
   });
 
   afterAll(async () => {
@@ -416,5 +422,36 @@ describe.skipIf(!hasChromium)('dashboard in headless Chromium', () => {
     expect(sent).toEqual([expect.objectContaining({ version: 1 })]);
     page.off('request', record);
     await shot('10-version-page');
+  });
+
+  it('serves the dashboard and the docs page under a Content-Security-Policy that nothing in them breaks', async () => {
+    for (const path of ['/', '/docs/', '/app/main.js']) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-security-policy'), path).toContain("script-src 'self';");
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    // The rules themselves are not an asset.
+    expect((await fetch(`${server.url}/_headers`)).status).toBe(404);
+    // The API's answers are the Worker's own, not the assets'.
+    expect((await fetch(`${server.url}/health`)).headers.get('content-security-policy')).toBeNull();
+    await page.goto(`${server.url}/docs/`);
+    await page.waitForSelector('.swagger-ui .opblock', { timeout: 30_000 });
+    // Every page of the run above, and Swagger UI, worked inside the policy.
+    expect(refusedByPolicy).toEqual([]);
+  });
+
+  it('refuses to run a script injected into the page', async () => {
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('#nav');
+    const ran = await page.evaluate(`(() => {
+      const s = document.createElement('script');
+      s.textContent = 'window.injectedRan = true';
+      document.body.appendChild(s);
+      return window.injectedRan === true;
+    })()`);
+    expect(ran).toBe(false);
+    await until('the refusal to be reported', async () => (refusedByPolicy.length > 0 ? true : undefined), 5_000);
+    expect(refusedByPolicy.join('\n')).toMatch(/inline script/i);
   });
 });
