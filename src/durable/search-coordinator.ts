@@ -209,9 +209,15 @@ export class SearchCoordinator extends DurableObject<Env> {
   }
 
   /** Records a trial's result. Duplicate or late reports change nothing and answer accepted: false. */
-  async report(trialId: string, report: TrialReport): Promise<{ accepted: boolean }> {
+  /**
+   * Records a trial's result once. `discard` tells the consumer that the files it wrote for a refused
+   * report will never be read: the trial was cancelled (with its job) while it ran, and a model deleted
+   * after the cancel has had its job folders swept already. A trial another delivery finished is refused
+   * without it: that one's report named the same files.
+   */
+  async report(trialId: string, report: TrialReport): Promise<{ accepted: boolean; discard?: boolean }> {
     const trial = this.state.trials.get(trialId);
-    if (!trial || trial.state !== 'running') return { accepted: false };
+    if (!trial || trial.state !== 'running') return { accepted: false, ...(trial?.state === 'cancelled' ? { discard: true } : {}) };
     const safe: TrialReport = report.status === 'complete' && !Number.isFinite(report.loss) ? { status: 'failed', code: 'non_finite_score', reason: 'the trial reported a non-finite score' } : report;
     this.append({ op: 'trial_finished', trial_id: trialId, report: safe, at: Date.now() });
     // A finished trial is claimed by nobody again (claim checks its state), so its liveness is not kept.

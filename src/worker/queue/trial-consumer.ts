@@ -102,7 +102,9 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
           // The fit's own duration, from the claim to the result: the trial's start and finish in the journal
           // also count its wait for a consumer and any restart. Sent through a new stub, since the claim's
           // breaks if the coordinator restarted meanwhile.
-          await coordinatorFor(env, tenant, job_id).report(trial_id, { ...report, fit_ms: Date.now() - began });
+          const answer = await coordinatorFor(env, tenant, job_id).report(trial_id, { ...report, fit_ms: Date.now() - began });
+          // Cancelled while it ran: what it wrote is read by nothing (and its job's folder may be swept already).
+          if (answer.discard && report.status === 'complete') await discardFiles(env, `trial ${job_id}/${trial_id}`, [report.artifact_key, ...(report.oof_key ? [report.oof_key] : [])]);
         }
       }
       msg.ack();
@@ -146,6 +148,11 @@ async function reportStepStorageFailure(env: Env, tenant: string, jobId: string,
   const report = { status: 'failed' as const, reason: stepStorageFailed(step) };
   const sent = step === 'ensemble' ? coordinator.reportEnsemble(report) : coordinator.reportChallenge(report);
   return sent.then(() => true, () => false);
+}
+
+/** Deletes files of a result the coordinator refused for good; failing, they are logged and left (orphans, not errors). */
+async function discardFiles(env: Env, what: string, keys: readonly string[]): Promise<void> {
+  await deleteKeys(env.STORE, keys).catch((err: unknown) => console.error(`the files of ${what}, refused after a cancel, could not be deleted`, err));
 }
 
 /** Runs one trial; every expected failure becomes a failed report rather than an exception. */
