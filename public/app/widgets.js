@@ -74,31 +74,54 @@ export function bars(pairs, { format = num } = {}) {
   );
 }
 
+/** Classes a confusion matrix shows one by one: a 1,000-class model's full matrix is a million cells. */
+export const HEATMAP_CLASSES = 20;
+
 /**
  * A confusion matrix as a table heat map: rows are true classes, columns predicted; each cell is shaded
- * by its share of its row, so a class's recall reads along the diagonal whatever the class sizes.
+ * by its share of its row, so a class's recall reads along the diagonal whatever the class sizes. Past
+ * HEATMAP_CLASSES classes, the most frequent (by true rows) are shown, in their own order, and the others
+ * are summed into one last row and column, so every row still adds up to its class's rows; a note says so.
  */
 export function heatmap(labels, matrix) {
-  return scrollable(el(
+  const folded = foldClasses(labels, matrix, HEATMAP_CLASSES);
+  const other = folded.labels.length - 1;
+  const grid = scrollable(el(
     'table',
     { class: 'heatmap' },
-    el('thead', {}, el('tr', {}, el('th', { text: 'true ↓ / predicted →' }), labels.map((l) => el('th', { text: l })))),
+    el('thead', {}, el('tr', {}, el('th', { text: 'true ↓ / predicted →' }), folded.labels.map((l) => el('th', { text: l })))),
     el(
       'tbody',
       {},
-      matrix.map((row, i) => {
+      folded.matrix.map((row, i) => {
         const total = row.reduce((a, b) => a + b, 0) || 1;
         return el(
           'tr',
           {},
-          el('th', { text: labels[i] }),
+          el('th', { text: folded.labels[i] }),
           row.map((count, j) =>
-            el('td', { class: i === j ? 'diag' : '', style: { '--share': (count / total).toFixed(3) }, title: `${(100 * count / total).toFixed(1)}% of "${labels[i]}"`, text: count }),
+            // The folded row and column hold many classes: their crossing is no class's recall.
+            el('td', { class: i === j && !(folded.hidden > 0 && i === other) ? 'diag' : '', style: { '--share': (count / total).toFixed(3) }, title: `${(100 * count / total).toFixed(1)}% of "${folded.labels[i]}"`, text: count }),
           ),
         );
       }),
     ),
   ));
+  if (folded.hidden === 0) return grid;
+  return el('div', {}, el('p', { class: 'muted small heatmap-note', text: `The ${HEATMAP_CLASSES} classes with the most rows of ${labels.length}; the other ${folded.hidden} are summed under "${folded.labels[other]}".` }), grid);
+}
+
+/** The matrix with only the `max` classes of most true rows, the rest summed into one class (see heatmap). */
+function foldClasses(labels, matrix, max) {
+  if (labels.length <= max) return { labels, matrix, hidden: 0 };
+  const support = matrix.map((row) => row.reduce((a, b) => a + b, 0));
+  const shown = labels.map((_, i) => i).sort((a, b) => support[b] - support[a] || a - b).slice(0, max).sort((a, b) => a - b);
+  const kept = new Set(shown);
+  const slot = labels.map((_, i) => (kept.has(i) ? shown.indexOf(i) : max));
+  const folded = Array.from({ length: max + 1 }, () => new Array(max + 1).fill(0));
+  matrix.forEach((row, i) => row.forEach((count, j) => (folded[slot[i]][slot[j]] += count)));
+  const hidden = labels.length - max;
+  return { labels: [...shown.map((i) => labels[i]), `other (${hidden} classes)`], matrix: folded, hidden };
 }
 
 /** A loading placeholder. */

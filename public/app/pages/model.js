@@ -207,7 +207,8 @@ async function showEvaluation(section, model, version, signal, current) {
       [
         // f1 names the class it is computed for (the job's positive class), as the ROC curve does; a multiclass
         // f1 and roc_auc, their averaging (engine/eval/metrics-classification: unweighted over the classes).
-        ['Metric', ([k]) => el('span', { class: k === model.metric ? 'strong' : '' }, metricLabel(k, e))],
+        // The metric this version was chosen by (an older version may have been trained for another one).
+        ['Metric', ([k]) => el('span', { class: k === (model.versions.find((v) => v.version === version)?.metric ?? model.metric) ? 'strong' : '' }, metricLabel(k, e))],
         ['Value', ([, v]) => num(v), 'num'],
       ],
       metrics,
