@@ -208,12 +208,11 @@ export class SearchCoordinator extends DurableObject<Env> {
     return true;
   }
 
-  /** Records a trial's result. Duplicate or late reports change nothing and answer accepted: false. */
   /**
-   * Records a trial's result once. `discard` tells the consumer that the files it wrote for a refused
-   * report will never be read: the trial was cancelled (with its job) while it ran, and a model deleted
-   * after the cancel has had its job folders swept already. A trial another delivery finished is refused
-   * without it: that one's report named the same files.
+   * Records a trial's result. Duplicate or late reports change nothing and answer accepted: false, with
+   * `discard` when the files the consumer wrote will never be read: the trial was cancelled (with its job)
+   * while it ran, and a model deleted after the cancel has had its job folders swept already. A trial
+   * another delivery finished is refused without it: that one's report named the same files.
    */
   async report(trialId: string, report: TrialReport): Promise<{ accepted: boolean; discard?: boolean }> {
     const trial = this.state.trials.get(trialId);
