@@ -66,7 +66,9 @@ describe('appendRows', () => {
       header: ['day', 'flag', 'n', 'city'],
       rows: Array.from({ length: 50_011 }, (_, i) => [i % 5 ? day(i + 3) : '', i % 3 ? 'TRUE' : 'n', i % 7 ? String(i % 991) : i % 2 ? '-' : '#N/A', i % 4 ? 'Nice' : 'NA']),
     };
-    const whole = inferDataset(concat(base, { header: base.header, rows: sent.rows.map((r) => [r[2], r[3], r[1], r[0]]) }));
+    // Truth values are kept in the stored column's spelling (yes/no), the rest as sent.
+    const spelled = (cell: string) => (cell === 'TRUE' ? 'yes' : cell === 'n' ? 'no' : cell);
+    const whole = inferDataset(concat(base, { header: base.header, rows: sent.rows.map((r) => [r[2], r[3], spelled(r[1]), r[0]]) }));
     const appended = appendRows(stored(base), sent, 'line', 1_000_000);
     expect(appended.profile.map((p) => p.type)).toEqual(['numeric', 'categorical', 'boolean', 'datetime']);
     expect(appended.profile.find((p) => p.name === 'city')?.top?.map((t) => t.value)).toContain('Nice');
@@ -111,6 +113,23 @@ describe('appendRows', () => {
     expect(engineError(() => appendRows(base, { header: ['age', 'default'], rows: [['1', 'maybe']] }, 'row', 100)).details).toEqual({ row: 1, column: 'default' });
     // Any spelling of a truth value, or a missing value, is taken: the column stays boolean with two levels.
     const grown = appendRows(base, parseCsv('age,default\n33,TRUE\n34,\n35,n\n'), 'line', 100);
+    expect(grown.profile[1]).toMatchObject({ type: 'boolean', unique: 2, missing: 1 });
+  });
+
+  it("keeps a boolean column's spelling when the new rows spell truth values otherwise, however many they are", () => {
+    // A binary target of Yes/No; a pandas export appends TRUE/false, more rows than the stored ones.
+    const base = stored(parseCsv(['x,default', ...Array.from({ length: 10 }, (_, i) => `${i},${i % 3 ? 'No' : 'Yes'}`)].join('\n')));
+    expect(base.columns[1]).toMatchObject({ type: 'boolean', levels: ['No', 'Yes'] });
+    const sent = parseCsv(['x,default', ...Array.from({ length: 40 }, (_, i) => `${i},${i % 2 ? 'TRUE' : 'false'}`), '99,'].join('\n'));
+    const grown = appendRows(base, sent, 'line', 1000);
+    const column = grown.dataset.columns[1];
+    if (column.storage !== 'codes') throw new Error('a boolean column is stored as codes');
+    expect(column.levels).toEqual(['No', 'Yes']);
+    // The stored rows still read Yes and No, the new ones as the same two classes, and one missing.
+    const read = Array.from(column.codes, (c) => (c < 0 ? '' : column.levels[c]));
+    expect(read.slice(0, 10)).toEqual(Array.from({ length: 10 }, (_, i) => (i % 3 ? 'No' : 'Yes')));
+    expect(read.slice(10, 50)).toEqual(Array.from({ length: 40 }, (_, i) => (i % 2 ? 'Yes' : 'No')));
+    expect(read[50]).toBe('');
     expect(grown.profile[1]).toMatchObject({ type: 'boolean', unique: 2, missing: 1 });
   });
 

@@ -207,11 +207,19 @@ function keptOffset(col: Column, added: CsvTable, k: number): number | undefined
 }
 
 /**
- * A new row's cell as the longer table holds it: a date of a column with a layout rewritten in it, every
- * other cell as sent. In a day-month column a date no order misreads (2024-03-25) stays as written: in
- * the layout (03/25/2024) it would tell the order, which it does not know.
+ * A new row's cell as the longer table holds it: a date of a column with a layout rewritten in it, a truth
+ * value of a boolean column in the column's own spelling of it, every other cell as sent. In a day-month
+ * column a date no order misreads (2024-03-25) stays as written: in the layout (03/25/2024) it would tell
+ * the order, which it does not know. A boolean column spells each truth value as most of its cells do, so
+ * rows sent as TRUE/false (a pandas export) beside stored Yes/No would otherwise rename the stored rows'
+ * classes when they outnumber them (a binary model's "Yes" became "TRUE").
  */
 function newCellText(col: Column, order: DateOrder | undefined): (cell: string) => string {
+  if (col.type === 'boolean' && col.storage === 'codes') {
+    const spelling = new Map(col.levels.map((level) => [parseBooleanCell(level), level]));
+    // A truth value the column has never held keeps the spelling it was sent in.
+    return (cell) => (isMissingCell(cell) ? cell : (spelling.get(parseBooleanCell(cell)) ?? cell));
+  }
   if (col.type !== 'datetime' || order === undefined) return (cell) => cell;
   const dayMonth = order === 'mdy' || order === 'dmy';
   return (cell) => (isMissingNumberCell(cell) || (dayMonth && dayMonthParts(cell.trim()) === undefined) ? cell : formatOrderedDate(parseDateCell(cell, order), order));
