@@ -60,13 +60,14 @@ export class DriftMonitor extends DurableObject<Env> {
   }
 
   /**
-   * The counts of `version` (against `layout`) over the last `hours` hours (1 to RETENTION_HOURS): that many
+   * The counts of `version` (against `layout`) over the last `hours` hours (0 to RETENTION_HOURS): that many
    * whole hours before the current one, and the current one so far. Counts are kept by the hour, so the
    * window covers at least the hours asked for (less than one more); read at 10:02, `hours: 1` counts from
-   * 09:00, not only the two minutes since 10:00.
+   * 09:00, not only the two minutes since 10:00. `hours: 0` (a drift check right after a run on the hour)
+   * counts the current hour alone.
    */
   window(version: number, layout: string, hours: number): DriftWindow {
-    const span = Math.min(RETENTION_HOURS, Math.max(1, Math.floor(hours)));
+    const span = Math.min(RETENTION_HOURS, Math.max(0, Math.floor(hours)));
     const now = Date.now();
     const first = Math.floor(now / HOUR_MS) - span;
     const rows = this.sql.exec<Row>('SELECT sketch FROM drift_hours WHERE version = ? AND layout = ? AND hour >= ? ORDER BY hour', version, layout, first).toArray();

@@ -85,16 +85,18 @@ export const DRIFT_TRIGGER_DEFAULTS = Object.freeze({ hours: 24, min_rows: 200 }
 const HOUR_MS = 3_600_000;
 
 /**
- * The whole hours of live rows a drift check reads at `now`: the trigger's window, but never reaching
- * back before the schedule's previous run (the first whole hour after it). Drift that a run has already
- * answered (or tried to) does not count twice: a challenger kept out by the margin leaves the champion
- * and its drift in place, and the next drift run needs fresh evidence, not the same rows. 0: nothing to
- * read yet.
+ * The whole hours of live rows a drift check reads at `now`, as the drift monitor's window takes them:
+ * that many whole hours before the current one, and the current one so far. The trigger's window, but
+ * never reaching back before the schedule's previous run (from the first whole hour after it). Drift
+ * that a run has already answered (or tried to) does not count twice: a challenger kept out by the margin
+ * leaves the champion and its drift in place, and the next drift run needs fresh evidence, not the same
+ * rows. 0: the current hour alone (the run was at its start); null: nothing to read yet (the current
+ * hour began before the run).
  */
-export function driftWindowHours(trigger: DriftTrigger, lastRunAt: number | null, now: number): number {
+export function driftWindowHours(trigger: DriftTrigger, lastRunAt: number | null, now: number): number | null {
   if (lastRunAt === null) return trigger.hours;
-  const sinceRun = Math.floor(now / HOUR_MS) - Math.ceil(lastRunAt / HOUR_MS) + 1;
-  return Math.max(0, Math.min(trigger.hours, sinceRun));
+  const sinceRun = Math.floor(now / HOUR_MS) - Math.ceil(lastRunAt / HOUR_MS);
+  return sinceRun < 0 ? null : Math.min(trigger.hours, sinceRun);
 }
 
 export type DriftVerdict = { readonly due: true; readonly reason: string } | { readonly due: false; readonly why: string };

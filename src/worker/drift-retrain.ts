@@ -19,7 +19,7 @@ export async function runDriftCheck(env: Env, tenant: string, model: string, now
   const trigger = basis?.schedule.on_drift;
   if (!basis || !trigger) return { tenant, model, outcome: 'not_due', reason: 'no drift trigger or no champion' };
   const hours = driftWindowHours(trigger, basis.last_run_at, now);
-  if (hours < 1) return { tenant, model, outcome: 'not_due', reason: 'no whole hour of live rows since the previous run' };
+  if (hours === null) return { tenant, model, outcome: 'not_due', reason: 'no whole hour of live rows since the previous run' };
 
   let verdict: ReturnType<typeof checkDrift>;
   try {

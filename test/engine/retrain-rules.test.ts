@@ -319,12 +319,15 @@ describe('drift triggers', () => {
     const H = 3_600_000;
     const at = (h: number, m = 0) => Date.UTC(2026, 0, 5, h, m);
     expect(driftWindowHours(trigger, null, at(12, 5))).toBe(24);
-    // Run at 10:20: the 11:00 and 12:00 hours are after it, the 10:00 hour is not.
-    expect(driftWindowHours(trigger, at(10, 20), at(12, 5))).toBe(2);
+    // Run at 10:20: the 11:00 and 12:00 hours are after it, the 10:00 hour is not. The window reads the
+    // hours it is given before the current one, and the current one: 1 here, from 11:00.
+    expect(driftWindowHours(trigger, at(10, 20), at(12, 5))).toBe(1);
     expect(driftWindowHours({ ...trigger, hours: 1 }, at(10, 20), at(12, 5))).toBe(1);
-    expect(driftWindowHours(trigger, at(12, 1), at(12, 5))).toBe(0);
-    // A run exactly on the hour: that hour's rows all came after it.
-    expect(driftWindowHours(trigger, at(12), at(12, 5))).toBe(1);
+    expect(driftWindowHours(trigger, at(9, 20), at(12, 5))).toBe(2);
+    // The current hour began before the run: nothing to read yet.
+    expect(driftWindowHours(trigger, at(12, 1), at(12, 5))).toBeNull();
+    // A run exactly on the hour: that hour's rows all came after it, and the hour before did not.
+    expect(driftWindowHours(trigger, at(12), at(12, 5))).toBe(0);
     expect(driftWindowHours(trigger, at(12) - 30 * 24 * H, at(12, 5))).toBe(24);
   });
 });

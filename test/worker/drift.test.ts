@@ -157,6 +157,15 @@ describe('drift monitoring', () => {
     expect((await driftOf('spend', '?version=1&hours=1')).rows_sampled).toBe(0);
     expect((await driftOf('spend', '?version=1&hours=2')).rows_sampled).toBe(900);
     await shiftHours(2);
+
+    // A drift check right after a run on the hour reads the current hour alone (retrain-rules
+    // driftWindowHours 0), not the hour before the run as well.
+    const layout = await runInDurableObject(monitor, (_, state) => String(state.storage.sql.exec<{ layout: string }>('SELECT layout FROM drift_hours LIMIT 1').one().layout));
+    expect((await monitor.window(1, layout, 0)).counts).not.toBeNull();
+    await shiftHours(-1);
+    expect((await monitor.window(1, layout, 0)).counts).toBeNull();
+    expect((await monitor.window(1, layout, 1)).counts).not.toBeNull();
+    await shiftHours(1);
   });
 
   it('flags the shifted column as significant and no other, per version', async () => {
