@@ -208,6 +208,14 @@ export class Registry extends DurableObject<Env> {
     return cursor.rowsWritten > 0;
   }
 
+  /**
+   * Removes the row of a job whose hand-off failed without reaching its coordinator (marked failed by
+   * worker/hand-off-job, which holds nothing of it), so the run with its fixed id can create it again.
+   */
+  forgetFailedHandOff(id: string): boolean {
+    return this.sql.exec("DELETE FROM jobs WHERE id = ? AND status = 'failed'", id).rowsWritten > 0;
+  }
+
   /** The job's coordinator has started it; a job already finished keeps its status. */
   jobStarted(id: string): void {
     this.sql.exec("UPDATE jobs SET status = 'running' WHERE id = ? AND status = 'queued'", id);

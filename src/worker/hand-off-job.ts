@@ -17,6 +17,13 @@ import { ApiError } from './errors';
 /** How long a client told the job did not start waits before sending it again. */
 const RETRY_AFTER_S = 5;
 
+const NOT_STARTED = 'the job could not be started: its coordinator did not answer';
+
+/** The refusal of a job its coordinator did not take (503 job_not_started): nothing ran, the request may be sent again. */
+export function jobNotStarted(): ApiError {
+  return new ApiError(503, 'job_not_started', `${NOT_STARTED}; nothing was trained or kept, send the request again`, { retry_after_seconds: RETRY_AFTER_S });
+}
+
 export async function handOffJob(env: Env, tenant: string, config: JobConfig): Promise<void> {
   const registry = env.REGISTRY.getByName(tenant);
   try {
@@ -29,9 +36,8 @@ export async function handOffJob(env: Env, tenant: string, config: JobConfig): P
       () => undefined,
     );
     if (held !== true) {
-      const reason = 'the job could not be started: its coordinator did not answer';
-      await (held === false ? registry.forgetUnstartedJob(config.id) : registry.jobFinished(config.id, 'failed', reason)).catch((e: unknown) => console.error('job row not settled', config.id, e));
-      throw new ApiError(503, 'job_not_started', `${reason}; nothing was trained or kept, send the request again`, { retry_after_seconds: RETRY_AFTER_S });
+      await (held === false ? registry.forgetUnstartedJob(config.id) : registry.jobFinished(config.id, 'failed', NOT_STARTED)).catch((e: unknown) => console.error('job row not settled', config.id, e));
+      throw jobNotStarted();
     }
   }
   // The list (GET /v1/jobs) says running from here on, as the job itself does, until the job reports its

@@ -22,7 +22,8 @@ import type { ForecastJobSpec, JobConfig, PromotionRule } from '../durable/proto
 import { STUCK_JOB_MS } from '../durable/job-rows';
 import type { ImageShape } from '../engine/core/image-shape';
 import { ApiError, listSome, notFound } from './errors';
-import { handOffJob } from './hand-off-job';
+import { coordinatorFor } from './coordinator';
+import { handOffJob, jobNotStarted } from './hand-off-job';
 import { isImageUploadProfile } from './image-upload';
 import { challengeImageRequest, checkChallengerImage } from './challenge-image';
 import { challengeForecastBody } from './challenge-forecast';
@@ -106,7 +107,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   }
 
   const registry = env.REGISTRY.getByName(tenant);
-  if (options.id !== undefined && (await registry.hasJob(options.id))) return { id: options.id, status: 'queued' };
+  if (options.id !== undefined && (await registry.hasJob(options.id)) && !(await forgetNeverStarted(env, tenant, options.id))) return { id: options.id, status: 'queued' };
   const dataset = await registry.getDataset(datasetName, body.dataset_version);
   if (!dataset) {
     // A missing version of a dataset that exists is named as such, as GET /v1/datasets/{name}?version=N does.
@@ -321,6 +322,22 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
   return { id, status: 'queued', ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
+
+/**
+ * Whether the job recorded under a fixed id (a scheduled run tried again) never started, and its row is
+ * now forgotten so the run can start it: a hand-off whose coordinator could be asked neither to start nor
+ * whether it had (worker/hand-off-job) leaves the row failed, and the retry found that row and started
+ * nothing, settling the run as started. A coordinator that holds the job (it runs, or ran) keeps it; one
+ * that still cannot be asked refuses the retry as the hand-off did, so the run waits for the next tick.
+ */
+async function forgetNeverStarted(env: Env, tenant: string, id: string): Promise<boolean> {
+  const held = await coordinatorFor(env, tenant, id).view().then(
+    (view) => view !== null,
+    () => undefined,
+  );
+  if (held === undefined) throw jobNotStarted();
+  return !held && (await env.REGISTRY.getByName(tenant).forgetFailedHandOff(id));
+}
 
 /**
  * Date columns the job reads (a forecast its time column alone) whose order of day and month upload had to

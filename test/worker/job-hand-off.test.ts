@@ -9,6 +9,9 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { SearchCoordinator } from '../../src/durable/search-coordinator';
 import type { TrialMessage } from '../../src/durable/protocol';
+import { coordinatorFor } from '../../src/worker/coordinator';
+import type { CreateJobBody } from '../../src/worker/schemas';
+import { startJob } from '../../src/worker/start-job';
 import { detachedJobConfig } from '../fixtures/job-config';
 import { expectError, jsonOf, send, SMALL_CSV, tenantKey } from './tenant';
 
@@ -125,5 +128,25 @@ describe('a job whose hand-off fails', () => {
     const res = await send({ method: 'POST', path: '/v1/jobs', body: { dataset: 'small', target: 'label', models: ['linear'], budget: { trials: 1 } }, key }, { ...env, SEARCH: faultySearch(failing, true) });
     await expectError(res, 503, 'job_not_started');
     expect((await jsonOf(await send({ method: 'GET', path: '/v1/jobs', key }))).jobs).toMatchObject([{ status: 'failed' }]);
+  });
+
+  it('starts the job when a run with a fixed id (a scheduled one) is tried again after such a hand-off, and keeps one that started', async () => {
+    const tenant = 'hand-off-retry';
+    const key = await tenantKey(tenant, 'hand-off');
+    expect((await send({ method: 'PUT', path: '/v1/datasets/small', body: SMALL_CSV, contentType: 'text/csv', key })).status).toBe(201);
+    const body: CreateJobBody = { dataset: 'small', target: 'label', models: ['linear'], budget: { trials: 1 } };
+    const id = 'run-2026-12-04T12-00';
+    // Tick 1: the coordinator can be asked nothing; the row is left failed.
+    await expect(startJob({ ...env, SEARCH: faultySearch(failing, true) }, tenant, body, { id })).rejects.toMatchObject({ status: 503, code: 'job_not_started' });
+    // Still dark at the next tick: refused again, the run waits.
+    await expect(startJob({ ...env, SEARCH: faultySearch(failing, true) }, tenant, body, { id })).rejects.toMatchObject({ status: 503, code: 'job_not_started' });
+    // Back: the same run starts the job under its id.
+    expect(await startJob(env, tenant, body, { id })).toEqual({ id, status: 'queued' });
+    expect(await coordinatorFor(env, tenant, id).view()).not.toBeNull();
+    const listed = (await jsonOf(await send({ method: 'GET', path: '/v1/jobs', key }))).jobs;
+    expect(listed.filter((j: { id: string }) => j.id === id)).toMatchObject([{ status: 'running' }]);
+    // Tried once more, the job that runs is kept, not created again.
+    expect(await startJob(env, tenant, body, { id })).toEqual({ id, status: 'queued' });
+    expect((await jsonOf(await send({ method: 'GET', path: '/v1/jobs', key }))).jobs.filter((j: { id: string }) => j.id === id)).toHaveLength(1);
   });
 });
