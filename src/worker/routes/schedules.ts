@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { MetricName } from '../../engine';
 import { CadenceError, parseCadence } from '../../durable/cadence';
 import type { Schedule } from '../../durable/model-schedule';
+import type { ForecastJobSpec } from '../../durable/protocol';
 import { RETENTION_HOURS } from '../../durable/drift-monitor';
 import { DEFAULT_PROMOTION } from '../../durable/challenge-noise';
 import { defaultMargin, DRIFT_TRIGGER_DEFAULTS, marginKindOf, marginProblem, scheduleMargin } from '../../durable/retrain-rules';
@@ -20,7 +21,7 @@ import type { AuthVars } from '../auth';
 import { checkChampionColumns } from '../champion-columns';
 import { coordinatorFor, isJobId } from '../coordinator';
 import { driftTriggerWarnings } from '../drift-trigger-warnings';
-import { ApiError, notFound } from '../errors';
+import { ApiError, listSome, notFound } from '../errors';
 import { validName } from '../names';
 import { createJobSchema, marginSchema, promotionSchema } from '../schemas';
 import { readJson } from '../read-json';
@@ -82,9 +83,11 @@ schedules.put('/:model/schedule', async (c) => {
   }
   // The champion's feature columns must all be in the dataset it would be retrained on.
   const champion = model.versions.find((v) => v.version === model.champion_version);
-  if (champion && model.task !== 'forecast') {
+  if (champion) {
     const basis = isJobId(champion.job_id) ? await coordinatorFor(c.env, c.get('tenant'), champion.job_id).retrainBasis(champion.trial_id) : null;
-    if (!basis?.config.image) await checkChampionColumns(registry, { dataset: champion.dataset, target: model.target, columns: basis?.config.columns }, { name: dataset }, 'dataset');
+    // A forecaster reads its time, group and covariate columns, and nothing else of the table.
+    if (model.task === 'forecast') refuseMissingSeriesColumns(newest, basis?.config.forecast);
+    else if (!basis?.config.image) await checkChampionColumns(registry, { dataset: champion.dataset, target: model.target, columns: basis?.config.columns }, { name: dataset }, 'dataset');
   }
   const metric = model.metric as MetricName;
   const margin = body.margin ?? defaultMargin(metric);
@@ -105,6 +108,24 @@ schedules.put('/:model/schedule', async (c) => {
   const warnings = [...driftTriggerWarnings(onDrift), ...(forecast && body.promotion === 'beyond_noise' ? [forecastPromotionWarning(name)] : [])];
   return c.json({ ...scheduleView(schedule, metric, model.task), ...(warnings.length > 0 ? { warnings } : {}) });
 });
+
+/**
+ * Refuses a dataset for a forecaster's schedule that lacks a column its series were read from (the time
+ * column, the group column, a covariate): every run would be skipped as unable to start, for good.
+ */
+function refuseMissingSeriesColumns(data: { readonly name: string; readonly version: number; readonly columns: readonly { readonly name: string }[] }, spec: ForecastJobSpec | undefined): void {
+  if (!spec) return;
+  const read = [spec.time_column, ...(spec.group_column !== undefined ? [spec.group_column] : []), ...(spec.covariates ?? []), ...(spec.past_covariates ?? [])];
+  const present = new Set(data.columns.map((col) => col.name));
+  const missing = read.filter((name) => !present.has(name));
+  if (missing.length === 0) return;
+  throw new ApiError(
+    400,
+    'invalid_dataset',
+    `dataset "${data.name}" v${data.version} lacks ${missing.length === 1 ? 'a column' : `${missing.length} columns`} the champion's series were read from (${listSome(missing.map((n) => `"${n}"`), 8)}); a retraining run on it could not start`,
+    { field: 'dataset', missing: missing.slice(0, 8) },
+  );
+}
 
 /** Tries to tell the ScheduleBoard of a stored schedule this many times before answering 503. */
 const BOARD_ATTEMPTS = 3;
@@ -143,7 +164,11 @@ schedules.delete('/:model/schedule', async (c) => {
   const name = validName(c.req.param('model'), 'model');
   const removed = await c.env.REGISTRY.getByName(c.get('tenant')).deleteSchedule(name);
   if (!removed) return missing(c, name);
-  await c.env.SCHEDULES.getByName(BOARD_NAME).set(c.get('tenant'), name, null, removed.revision, false);
+  // The schedule is deleted from here on (a retry would find none). The board's entry is only a hint: a
+  // tick that finds no schedule behind it drops it, so a board that cannot be told is logged, not a 500.
+  await c.env.SCHEDULES.getByName(BOARD_NAME)
+    .set(c.get('tenant'), name, null, removed.revision, false)
+    .catch((err: unknown) => console.error(`schedule board update for the deleted schedule of ${c.get('tenant')}/${name} failed; the next tick drops its entry`, err));
   return c.body(null, 204);
 });
 
