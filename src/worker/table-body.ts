@@ -26,8 +26,11 @@ export const isTableType = (mediaType: string) => CSV_TYPES.has(mediaType) || PA
 const formatOf = (mediaType: string, bytes: Uint8Array): TableFormat =>
   PARQUET_TYPES.has(mediaType) || (mediaType === 'application/octet-stream' && looksLikeParquet(bytes)) ? 'parquet' : 'csv';
 
-/** A Parquet table may decode to no more cells than the largest CSV body could hold (two bytes a cell). */
-const parquetLimits = (limits: CsvBodyLimits) => ({ maxRows: limits.maxRows, maxColumns: limits.maxColumns, maxCells: Math.floor(limits.maxBytes / 2), rowsOf: limits.rowsOf });
+/** The most cells a dataset may hold: what the largest CSV body could (two bytes a cell, a cell and its comma). */
+export const maxDatasetCells = (maxBytes: number) => Math.floor(maxBytes / 2);
+
+/** A Parquet table may decode to no more cells than the largest CSV body could hold. */
+const parquetLimits = (limits: CsvBodyLimits) => ({ maxRows: limits.maxRows, maxColumns: limits.maxColumns, maxCells: maxDatasetCells(limits.maxBytes), rowsOf: limits.rowsOf });
 
 /**
  * An upload's bytes (stored as uploaded), its format and its table; 4xx naming what is wrong otherwise.

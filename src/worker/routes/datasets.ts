@@ -25,7 +25,7 @@ import { validName } from '../names';
 import { pixelLikeEntries } from '../pixel-like-view';
 import { holdDatasetFiles } from '../dataset-files';
 import { datasetFilesPrefix, datasetPrefix, deleteFilesBefore, deleteKeys, MAX_SWEPT, readObjectBytes, writeObject } from '../storage';
-import { isTableType, readTableBody } from '../table-body';
+import { isTableType, maxDatasetCells, readTableBody } from '../table-body';
 
 type App = { Bindings: Env; Variables: AuthVars };
 
@@ -79,6 +79,18 @@ datasets.post('/:dataset/rows', async (c) => {
   }
   const limits = readLimits(c.env);
   const { bytes, format, table } = await readTableBody(c.req.raw, mediaType, limits);
+  // The longer dataset holds no more cells than one upload could: appends of files each under the limit
+  // would otherwise grow it past what a job's isolate can load, to fail there instead of here.
+  const cells = (base.rows + table.rows.length) * base.columns.length;
+  const maxCells = maxDatasetCells(limits.maxUploadBytes);
+  if (cells > maxCells) {
+    throw new ApiError(413, 'payload_too_large', `dataset "${name}" would hold ${cells} cells (${base.rows + table.rows.length} rows x ${base.columns.length} columns) with these rows; a dataset may hold at most ${maxCells}, as one upload may: upload a new dataset of the rows to keep instead`, {
+      rows: base.rows + table.rows.length,
+      columns: base.columns.length,
+      cells,
+      limit: maxCells,
+    });
+  }
   // Decoded, checked, written back as text and typed again giving the thread's turn away (worker/give-turn).
   const storedBytes = await readObjectBytes(c.env.STORE, base.data_key, 'dataset').catch(async (err: unknown) => {
     // Deleted since the version was read: the 404 the request would get a moment later, not a 500.
