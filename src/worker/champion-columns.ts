@@ -45,10 +45,16 @@ export async function checkChampionColumns(
   if (!championData || !data) return;
   const missing = missingChampionColumns(championData.columns, data.columns, champion.target, ignoredColumns(champion.columns));
   if (missing.length === 0) return;
-  throw new ApiError(
+  const them = missing.length === 1 ? 'it' : 'them';
+  throw lacksColumns(data, missing, 'the champion was trained on', `a challenger without ${them} could not answer the rows the champion's clients send`, field);
+}
+
+/** 400 invalid_dataset: dataset version `data` lacks the `missing` columns (`what` they are, `why` it matters), at most 8 named. */
+export function lacksColumns(data: { readonly name: string; readonly version: number }, missing: readonly string[], what: string, why: string, field: string): ApiError {
+  return new ApiError(
     400,
     'invalid_dataset',
-    `dataset "${data.name}" v${data.version} lacks ${missing.length === 1 ? 'a column' : `${missing.length} columns`} the champion was trained on (${listSome(missing.map((n) => `"${n}"`), 8)}); a challenger without ${missing.length === 1 ? 'it' : 'them'} could not answer the rows the champion's clients send`,
+    `dataset "${data.name}" v${data.version} lacks ${missing.length === 1 ? 'a column' : `${missing.length} columns`} ${what} (${listSome(missing.map((n) => `"${n}"`), 8)}); ${why}`,
     { field, missing: missing.slice(0, 8) },
   );
 }

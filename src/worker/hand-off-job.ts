@@ -24,17 +24,24 @@ export function jobNotStarted(): ApiError {
   return new ApiError(503, 'job_not_started', `${NOT_STARTED}; nothing was trained or kept, send the request again`, { retry_after_seconds: RETRY_AFTER_S });
 }
 
+/**
+ * Whether the job's coordinator holds it; undefined when it cannot be asked. Asked through a new stub: one
+ * whose call failed may stay broken (an object reset breaks its stubs).
+ */
+export function coordinatorHolds(env: Env, tenant: string, id: string): Promise<boolean | undefined> {
+  return coordinatorFor(env, tenant, id).view().then(
+    (view) => view !== null,
+    () => undefined,
+  );
+}
+
 export async function handOffJob(env: Env, tenant: string, config: JobConfig): Promise<void> {
   const registry = env.REGISTRY.getByName(tenant);
   try {
     await coordinatorFor(env, tenant, config.id).start(config);
   } catch (err) {
     console.error('job hand-off failed', config.id, err);
-    // Asked through a new stub: one whose call failed may stay broken (an object reset breaks its stubs).
-    const held = await coordinatorFor(env, tenant, config.id).view().then(
-      (view) => view !== null,
-      () => undefined,
-    );
+    const held = await coordinatorHolds(env, tenant, config.id);
     if (held !== true) {
       await (held === false ? registry.forgetUnstartedJob(config.id) : registry.jobFinished(config.id, 'failed', NOT_STARTED)).catch((e: unknown) => console.error('job row not settled', config.id, e));
       throw jobNotStarted();

@@ -22,8 +22,7 @@ import type { ForecastJobSpec, JobConfig, PromotionRule } from '../durable/proto
 import { STUCK_JOB_MS } from '../durable/job-rows';
 import type { ImageShape } from '../engine/core/image-shape';
 import { ApiError, listSome, notFound } from './errors';
-import { coordinatorFor } from './coordinator';
-import { handOffJob, jobNotStarted } from './hand-off-job';
+import { coordinatorHolds, handOffJob, jobNotStarted } from './hand-off-job';
 import { isImageUploadProfile } from './image-upload';
 import { challengeImageRequest, checkChallengerImage } from './challenge-image';
 import { challengeForecastBody } from './challenge-forecast';
@@ -331,10 +330,7 @@ export async function startJob(env: Env, tenant: string, body: CreateJobBody, op
  * that still cannot be asked refuses the retry as the hand-off did, so the run waits for the next tick.
  */
 async function forgetNeverStarted(env: Env, tenant: string, id: string): Promise<boolean> {
-  const held = await coordinatorFor(env, tenant, id).view().then(
-    (view) => view !== null,
-    () => undefined,
-  );
+  const held = await coordinatorHolds(env, tenant, id);
   if (held === undefined) throw jobNotStarted();
   return !held && (await env.REGISTRY.getByName(tenant).forgetFailedHandOff(id));
 }

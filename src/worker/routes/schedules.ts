@@ -18,10 +18,10 @@ import { DEFAULT_PROMOTION } from '../../durable/challenge-noise';
 import { defaultMargin, DRIFT_TRIGGER_DEFAULTS, marginKindOf, marginProblem, scheduleMargin } from '../../durable/retrain-rules';
 import { BOARD_NAME } from '../../durable/schedule-board';
 import type { AuthVars } from '../auth';
-import { checkChampionColumns } from '../champion-columns';
+import { checkChampionColumns, lacksColumns } from '../champion-columns';
 import { coordinatorFor, isJobId } from '../coordinator';
 import { driftTriggerWarnings } from '../drift-trigger-warnings';
-import { ApiError, listSome, notFound } from '../errors';
+import { ApiError, notFound } from '../errors';
 import { validName } from '../names';
 import { createJobSchema, marginSchema, promotionSchema } from '../schemas';
 import { readJson } from '../read-json';
@@ -118,13 +118,7 @@ function refuseMissingSeriesColumns(data: { readonly name: string; readonly vers
   const read = [spec.time_column, ...(spec.group_column !== undefined ? [spec.group_column] : []), ...(spec.covariates ?? []), ...(spec.past_covariates ?? [])];
   const present = new Set(data.columns.map((col) => col.name));
   const missing = read.filter((name) => !present.has(name));
-  if (missing.length === 0) return;
-  throw new ApiError(
-    400,
-    'invalid_dataset',
-    `dataset "${data.name}" v${data.version} lacks ${missing.length === 1 ? 'a column' : `${missing.length} columns`} the champion's series were read from (${listSome(missing.map((n) => `"${n}"`), 8)}); a retraining run on it could not start`,
-    { field: 'dataset', missing: missing.slice(0, 8) },
-  );
+  if (missing.length > 0) throw lacksColumns(data, missing, "the champion's series were read from", 'a retraining run on it could not start', 'dataset');
 }
 
 /** Tries to tell the ScheduleBoard of a stored schedule this many times before answering 503. */
