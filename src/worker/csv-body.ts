@@ -29,6 +29,8 @@ export interface CsvBodyLimits {
   readonly maxColumns: number;
   /** What maxRows is the most of (engine CsvLimits.rowsOf). */
   readonly rowsOf?: string;
+  /** The most cells an upload's table may hold (worker/table-body maxDatasetCells); none for predictions. */
+  readonly maxCells?: number;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function parseCsvBytesYielding(bytes: Uint8Array, limits: Omit<CsvB
   await yieldControl();
   const text = await runStepsYielding(csvTextSteps(bytes, contentType, PIECES), yieldControl);
   await yieldControl();
-  return parseCsvYielding(text, { maxRows: limits.maxRows, maxColumns: limits.maxColumns, ...declaredDelimiter(contentType) }, yieldControl);
+  return parseCsvYielding(text, { maxRows: limits.maxRows, maxColumns: limits.maxColumns, ...(limits.maxCells !== undefined ? { maxCells: limits.maxCells } : {}), ...declaredDelimiter(contentType) }, yieldControl);
 }
 
 /**
@@ -83,7 +85,10 @@ function charsetOf(contentType: string | undefined): string | undefined {
   return match?.[1].toLowerCase();
 }
 
-/** The text of the body in its declared charset (UTF-8 unless it names Windows-1252 or Latin-1), line endings unified. */
+/**
+ * The text of the body in its declared charset (UTF-8 unless it names Windows-1252 or Latin-1, and always
+ * UTF-8 after a UTF-8 byte-order mark), line endings unified.
+ */
 function csvText(bytes: Uint8Array, contentType?: string): string {
   return runSteps(csvTextSteps(bytes, contentType, AT_ONCE));
 }
@@ -106,14 +111,7 @@ function* csvTextSteps(bytes: Uint8Array, contentType: string | undefined, piece
   }
   // Before any decoding: UTF-16 decodes without error as UTF-8 (no mark) or Windows-1252, into NULs.
   refuseUtf16(bytes);
-  if (charset !== undefined && WINDOWS_1252_LABELS.has(charset)) {
-    refuseNulByte(bytes);
-    return yield* unifyLineEndingsSteps(yield* windows1252Steps(bytes, pieces.bytes), pieces.chars);
-  }
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-    throw new ApiError(415, 'unsupported_media_type', `charset "${charset}" is not supported; send UTF-8 (or declare charset=windows-1252 for a Windows spreadsheet export)`, { field: 'content-type' });
-  }
-  // Checked before decoding: a zip of stored text files may even be valid UTF-8, but no CSV starts with PK\x03\x04.
+  // Checked before decoding, whatever the charset: a zip of stored text files may even be valid UTF-8, but no CSV starts with PK\x03\x04.
   const office = officeDocumentOfBytes(bytes);
   if (office) {
     throw new ApiError(415, 'unsupported_media_type', `the body is ${office}, not CSV; export the sheet as "CSV UTF-8" and send that (or a Parquet file as application/vnd.apache.parquet)`, { field: 'content-type' });
@@ -121,10 +119,19 @@ function* csvTextSteps(bytes: Uint8Array, contentType: string | undefined, piece
   if (looksLikeZip(bytes)) {
     throw new ApiError(415, 'unsupported_media_type', 'the body is a zip file sent as a table; send a zip of class folders of images to PUT /v1/datasets/{name} with Content-Type: application/zip', { field: 'content-type' });
   }
-  const text = yield* utf8DecodeStrictSteps(bytes, pieces.bytes);
-  if (text === undefined && looksLikeParquet(bytes)) {
-    throw new ApiError(415, 'unsupported_media_type', 'the body is a Parquet file sent as CSV; send it with Content-Type: application/vnd.apache.parquet', { field: 'content-type' });
+  // A UTF-8 byte-order mark settles the encoding whatever the charset says: Excel's "CSV UTF-8" sent by a
+  // client whose text types default to ISO-8859-1 would read as "ï»¿id" and "ZÃ¼rich" in Windows-1252.
+  const utf8Marked = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  if (!utf8Marked && charset !== undefined && WINDOWS_1252_LABELS.has(charset)) {
+    if (looksLikeParquet(bytes)) throw parquetAsCsv();
+    refuseNulByte(bytes);
+    return yield* unifyLineEndingsSteps(yield* windows1252Steps(bytes, pieces.bytes), pieces.chars);
   }
+  if (!utf8Marked && charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new ApiError(415, 'unsupported_media_type', `charset "${charset}" is not supported; send UTF-8 (or declare charset=windows-1252 for a Windows spreadsheet export)`, { field: 'content-type' });
+  }
+  const text = yield* utf8DecodeStrictSteps(bytes, pieces.bytes);
+  if (text === undefined && looksLikeParquet(bytes)) throw parquetAsCsv();
   if (text === undefined) {
     const { line, byte } = invalidUtf8Position(bytes) ?? { line: 1, byte: 1 };
     throw new ApiError(400, 'invalid_encoding', `line ${line} is not valid UTF-8 (byte ${byte} of the file); re-save the file as UTF-8 CSV, or send it with Content-Type: text/csv; charset=windows-1252 if a Windows spreadsheet wrote it`, { line, byte });
@@ -133,6 +140,8 @@ function* csvTextSteps(bytes: Uint8Array, contentType: string | undefined, piece
   refuseNulByte(bytes);
   return yield* unifyLineEndingsSteps(text, pieces.chars);
 }
+
+const parquetAsCsv = () => new ApiError(415, 'unsupported_media_type', 'the body is a Parquet file sent as CSV; send it with Content-Type: application/vnd.apache.parquet', { field: 'content-type' });
 
 /**
  * UTF-16 is refused rather than decoded: the contract reads UTF-8 (or a declared Windows-1252), the

@@ -154,6 +154,12 @@ function evictBeyondBounds(keep: string | undefined): void {
   }
 }
 
+/**
+ * Frees a dropped model's memory once the requests already given it are done: a dispose at once would
+ * reach a model evicted (or forgotten) while it loaded before its waiting requests, whose continuations
+ * pass through a few promise steps before they predict, and they would answer 500 with a model that
+ * was fine. Serving uses a model synchronously after its load, so the next macrotask is late enough.
+ */
 function dispose(entry: Entry): void {
-  entry.loading.then((p) => p.dispose()).catch(() => undefined);
+  entry.loading.then((p) => void setTimeout(() => p.dispose(), 0)).catch(() => undefined);
 }

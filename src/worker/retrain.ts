@@ -11,7 +11,8 @@
  * due time), leaves the run waiting and the schedule due, so the next tick (five minutes on) tries the
  * same run, with the same job id, again, after the schedules due meanwhile (model-schedule
  * waitingBoardDue); any other refusal skips the run. A run claimed early on drift is skipped whatever
- * the reason (it has no slot to keep), and the regular run stays due when it was.
+ * the reason (it has no slot to keep), and the regular run stays due when it was. A run whose schedule
+ * is deleted between its claim and its job's start starts no job.
  */
 import { EngineError, type MetricName } from '../engine';
 import { scheduleMargin } from '../durable/retrain-rules';
@@ -55,8 +56,12 @@ export async function startClaimedRun(env: Env, tenant: string, model: string, c
   let id: string;
   try {
     const { body, options } = await retrainRequest(env, tenant, model, claim);
-    // Noted first, so a claim lost after the job was made finds it again rather than waiting on it.
-    if (options.id !== undefined) await registry.noteScheduledRunJob(model, claim.seq, options.id);
+    // Noted first, so a claim lost after the job was made finds it again rather than waiting on it. A run
+    // no longer claimed starts nothing: its schedule (or model) was deleted while this invocation read the
+    // champion, or another tick settled it (started with this same job id, skipped, or left waiting).
+    if (options.id !== undefined && !(await registry.noteScheduledRunJob(model, claim.seq, options.id))) {
+      return { tenant, model, outcome: 'skipped', reason: 'the run was no longer claimed when its job was to start: its schedule was deleted, or another tick settled it' };
+    }
     id = (await startJob(env, tenant, body, options)).id;
   } catch (err) {
     const reason = `the retraining job could not start: ${err instanceof Error ? err.message : String(err)}`;

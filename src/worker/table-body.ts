@@ -26,7 +26,10 @@ export const isTableType = (mediaType: string) => CSV_TYPES.has(mediaType) || PA
 const formatOf = (mediaType: string, bytes: Uint8Array): TableFormat =>
   PARQUET_TYPES.has(mediaType) || (mediaType === 'application/octet-stream' && looksLikeParquet(bytes)) ? 'parquet' : 'csv';
 
-/** The most cells a dataset may hold: what the largest CSV body could (two bytes a cell, a cell and its comma). */
+/**
+ * The most cells a dataset may hold: what the largest CSV body of filled cells could (two bytes a cell, a
+ * cell and its comma), whatever its format (an upload of empty cells is held to it too).
+ */
 export const maxDatasetCells = (maxBytes: number) => Math.floor(maxBytes / 2);
 
 /** A Parquet table may decode to no more cells than the largest CSV body could hold. */
@@ -41,7 +44,8 @@ export async function readTableBody(req: Request, mediaType: string, limits: Lim
   const bytes = await readBodyLimited(req, limits.maxUploadBytes);
   const format = formatOf(mediaType, bytes);
   const shape = { maxBytes: limits.maxUploadBytes, maxRows: limits.maxRows, maxColumns: limits.maxColumns };
-  const table = format === 'parquet' ? await readParquetTable(bytes, parquetLimits(shape), giveTurn) : await parseCsvBytesYielding(bytes, shape, req.headers.get('content-type') ?? undefined, giveTurn);
+  // A CSV of empty cells holds more cells than its bytes over two: held to the Parquet bound as it parses.
+  const table = format === 'parquet' ? await readParquetTable(bytes, parquetLimits(shape), giveTurn) : await parseCsvBytesYielding(bytes, { ...shape, maxCells: maxDatasetCells(shape.maxBytes) }, req.headers.get('content-type') ?? undefined, giveTurn);
   await enforceFieldSizeYielding(table, limits.maxFieldBytes, format, giveTurn);
   return { bytes, format, table };
 }

@@ -119,6 +119,18 @@ describe('parseCsv', () => {
     expect(e.details.line).toBe(2);
     expect(e.message).toMatch(/header \(line 1\) has no commas: if it is a title above the column names, remove it/);
   });
+
+  // From a read-only audit of uploads: the separator was guessed from the title line alone, so a
+  // semicolon or tab file under a title read as one column of "name;age" cells, taken without a word.
+  it('says so for a semicolon or tab file under a title too, and still reads a file of one column', () => {
+    const semicolons = refusal('Sales report\n\nname;age\nBob;42\n');
+    expect(semicolons.details).toEqual({ line: 3, fields: 2, expected: 1 });
+    expect(semicolons.message).toMatch(/header \(line 1\) has no semicolons: if it is a title above the column names, remove it/);
+    expect(refusal('Sales report\r\nname\tage\r\nBob\t42\r\n').message).toMatch(/header \(line 1\) has no tabs/);
+    const single = parseCsv('value\n1.5\n2.5\n3\n4\n5\n6;7\n');
+    expect(single.header).toEqual(['value']);
+    expect(single.rows).toEqual([['1.5'], ['2.5'], ['3'], ['4'], ['5'], ['6;7']]);
+  });
 });
 
 describe('inferDataset', () => {

@@ -106,6 +106,24 @@ describe('datasets', () => {
     }
   });
 
+  // From a read-only audit of uploads: a client whose text types default to ISO-8859-1 sends Excel's
+  // "CSV UTF-8" (a UTF-8 byte-order mark first) as Latin-1; decoded so, the first column was "ï»¿city".
+  it('reads a file marked UTF-8 as UTF-8 whatever charset it is declared in', async () => {
+    const marked = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('city,price,note\nCafé Zürich,5,€\nSão Paulo,3,–\n')]);
+    for (const charset of ['ISO-8859-1', 'windows-1252', 'us-ascii', 'shift_jis']) {
+      const res = await call('PUT', '/v1/datasets/marked', marked, { 'content-type': `text/csv; charset=${charset}` });
+      expect(res.status, charset).toBe(201);
+      const profile = (await json(await call('GET', '/v1/datasets/marked'))).columns as { name: string; top?: { value: string }[] }[];
+      expect(profile.map((c) => c.name)).toEqual(['city', 'price', 'note']);
+      expect(profile.find((c) => c.name === 'city')?.top?.map((t) => t.value).sort()).toEqual(['Café Zürich', 'São Paulo']);
+      expect(profile.find((c) => c.name === 'note')?.top?.map((t) => t.value).sort()).toEqual(['–', '€']);
+    }
+    // A Parquet file declared Windows-1252 is named as Parquet, not refused for the NUL bytes it holds.
+    const parquet = new Uint8Array([...new TextEncoder().encode('PAR1'), 0x15, 0x00, 0x00, 0x04, ...new TextEncoder().encode('PAR1')]);
+    const named = await expectError(await call('PUT', '/v1/datasets/parquet-1252', parquet, { 'content-type': 'text/csv; charset=windows-1252' }), 415, 'unsupported_media_type');
+    expect(named.message).toContain('application/vnd.apache.parquet');
+  });
+
   it('deletes a dataset: its versions\' files, and leftovers of killed uploads once they are old', async () => {
     await call('PUT', '/v1/datasets/gone', csv);
     await call('PUT', '/v1/datasets/gone-too', csv);

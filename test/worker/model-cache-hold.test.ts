@@ -6,7 +6,9 @@
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import type { ModelVersionInfo } from '../../src/durable/registry';
 import { forgetArtifacts, loadPredictor, withPredictors } from '../../src/worker/model-cache';
+import { loadOrCorrupt } from '../../src/worker/model-versions';
 import { publishMlpEnsemble } from './mlp-member-fixture';
 
 const ROWS = [
@@ -26,7 +28,18 @@ async function loadAll(keys: readonly string[]): Promise<void> {
   for (const key of keys) await loadPredictor(env, key);
 }
 
+/** After the current task: a dropped model is disposed then, once the requests given it are done. */
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 10));
+
 const probabilities = (p: { predictRows(rows: readonly unknown[]): unknown }) => JSON.stringify(p.predictRows(ROWS));
+
+/** What the predict route does: load the version through loadOrCorrupt, then predict at once. */
+async function routeLike(key: string, seen?: (p: { predictRows(rows: readonly unknown[]): unknown }) => void): Promise<string> {
+  const version = { version: 1, artifact_key: key } as ModelVersionInfo;
+  const predictor = await loadOrCorrupt(env, 'cache-test', 'm', version, 'predict', () => loadPredictor(env, key));
+  seen?.(predictor);
+  return probabilities(predictor);
+}
 
 describe('holding warm models', () => {
   it('an unheld model is disposed once 16 later loads evict it (the hazard the hold removes)', async () => {
@@ -35,6 +48,7 @@ describe('holding warm models', () => {
     const predictor = await loadPredictor(env, mine!);
     expect(probabilities(predictor)).toContain('probabilities');
     await loadAll(others);
+    await nextTask();
     expect(() => predictor.predictRows(ROWS)).toThrow(/dispos/i);
   });
 
@@ -61,7 +75,7 @@ describe('holding warm models', () => {
       for (const p of predictors) expect(probabilities(p)).toContain('probabilities');
       oldest = predictors[0];
     });
-    await Promise.resolve();
+    await nextTask();
     // 17 warm models are one too many: the least recently used, the first held, is disposed.
     expect(() => oldest!.predictRows(ROWS)).toThrow(/dispos/i);
   });
@@ -76,10 +90,33 @@ describe('holding warm models', () => {
       kept = p;
       expect(probabilities(p!)).toContain('probabilities');
     });
-    await Promise.resolve();
+    await nextTask();
     expect(() => kept!.predictRows(ROWS)).toThrow(/dispos/i);
     // Asked again, it loads afresh.
     expect(probabilities(await loadPredictor(env, key!))).toContain('probabilities');
+  });
+
+  // From a read-only audit of serving: the predict and forecast routes load through loadOrCorrupt and
+  // predict right after, unheld; a model evicted (or its model deleted) while it loaded was disposed
+  // before those few promise steps were through, and the request answered 500 for a model that was fine.
+  it('a model evicted while it loads still answers the requests waiting for it', async () => {
+    const { artifactKey } = await publishMlpEnsemble('evicted-loading');
+    const [mine, ...others] = await copies(artifactKey, 'cache-test/evicted-loading');
+    const answer = routeLike(mine!);
+    // 16 later models are asked for before it has loaded: the oldest, still loading, is evicted.
+    await Promise.all(others.map((key) => loadPredictor(env, key)));
+    expect(await answer).toContain('probabilities');
+  });
+
+  it('a model deleted while it loads still answers the requests waiting for it, then is freed', async () => {
+    const { artifactKey } = await publishMlpEnsemble('forgotten-loading');
+    const [key] = await copies(artifactKey, 'cache-test/forgotten-loading', 1);
+    let used: { predictRows(rows: readonly unknown[]): unknown } | undefined;
+    const answer = routeLike(key!, (p) => (used = p));
+    forgetArtifacts([key!]);
+    expect(await answer).toContain('probabilities');
+    await nextTask();
+    expect(() => used!.predictRows(ROWS)).toThrow(/dispos/i);
   });
 
   it('a hold that fails on an artifact it cannot read releases the ones it could', async () => {
@@ -89,6 +126,7 @@ describe('holding warm models', () => {
     await expect(withPredictors(env, [good!, 'cache-test/missing.json'], () => 'used')).rejects.toThrow(/missing/);
     // Released with the failure: the later loads evict it as any unheld model.
     await loadAll(others);
+    await nextTask();
     expect(() => predictor.predictRows(ROWS)).toThrow(/dispos/i);
   });
 });

@@ -39,6 +39,11 @@ export interface CsvLimits {
   /** What maxRows is the most of, for the refusal: "one dataset" unless said ("one prediction request"). */
   readonly rowsOf?: string;
   /**
+   * The most cells (rows x columns) the table may hold: an upload of many empty cells (",,,,") holds
+   * far more cells than its bytes over two, and its Parquet twin is held to this too (data/parquet).
+   */
+  readonly maxCells?: number;
+  /**
    * The separator the sender declared (a text/tab-separated-values body: tab), used instead of the guess
    * from the header line, which counts separators and takes a comma on a tie ("name<TAB>city, state"); a
    * "sep=X" first line in the file still says its own.
@@ -72,16 +77,25 @@ export function csvLayout(input: string, declared?: CsvDelimiter): { text: strin
   return { text, delimiter: declared ?? headerDelimiter(text), firstLine: 1 };
 }
 
-/** The most frequent of comma, semicolon and tab on the first non-blank line, outside quotes; comma on a tie. */
+/**
+ * The most frequent of comma, semicolon and tab on the first non-blank line, outside quotes; comma on a
+ * tie. A first line with none of them (a title above the column names, or a file of one column) leaves
+ * it to the next lines that hold one: a semicolon file under a title would otherwise read as one column
+ * of "name;age" cells, where its semicolons now make the title a header of one field, refused naming it.
+ */
 function headerDelimiter(text: string): CsvDelimiter {
-  const counts = { ',': 0, ';': 0, '\t': 0 };
+  let counts = { ',': 0, ';': 0, '\t': 0 };
   let quoted = false;
   let started = false;
+  let linesSeen = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (ch === '"') quoted = !quoted;
     else if (!quoted && (ch === '\n' || ch === '\r')) {
-      if (started) break;
+      if (!started) continue;
+      if (counts[','] + counts[';'] + counts['\t'] > 0 || ++linesSeen >= TITLE_LOOKAHEAD_LINES) break;
+      counts = { ',': 0, ';': 0, '\t': 0 };
+      started = false;
     } else if (!quoted && (ch === ',' || ch === ';' || ch === '\t')) counts[ch]++;
     if (ch.trim() !== '') started = true;
   }
@@ -89,6 +103,9 @@ function headerDelimiter(text: string): CsvDelimiter {
   if (counts['\t'] > counts[',']) return '\t';
   return ',';
 }
+
+/** Lines read past a first line without separators for the file's separator. */
+const TITLE_LOOKAHEAD_LINES = 5;
 
 /**
  * Parses a whole CSV document. Throws EngineError('invalid_csv') naming the line on any structural
@@ -115,7 +132,7 @@ export function parseCsvYielding(input: string, limits: Partial<CsvLimits>, yiel
 const ROWS_PER_STEP = 20_000;
 
 function* readCsv(input: string, limits: Partial<CsvLimits>, pieceChars: number): Steps<CsvTable> {
-  const { maxRows, maxColumns, rowsOf = 'one dataset' } = { ...DEFAULT_LIMITS, ...limits };
+  const { maxRows, maxColumns, rowsOf = 'one dataset', maxCells = Number.POSITIVE_INFINITY } = { ...DEFAULT_LIMITS, ...limits };
   const { text, delimiter, firstLine } = csvLayout(input, limits.delimiter);
   if (text.trim().length === 0) throw new EngineError('invalid_csv', 'the file is empty: send a header row and at least one data row', { line: firstLine });
 
@@ -153,6 +170,16 @@ function* readCsv(input: string, limits: Partial<CsvLimits>, pieceChars: number)
     }
     if (rows.length >= maxRows) {
       failure = new EngineError('invalid_csv', `the file has more than ${maxRows} data rows, the most ${rowsOf} may hold`, { line, max_rows: maxRows });
+      return false;
+    }
+    if ((rows.length + 1) * header.length > maxCells) {
+      const most = Math.floor(maxCells / header.length);
+      failure = new EngineError('payload_too_large', `the file holds more than ${maxCells} cells: line ${line} is data row ${rows.length + 1} of ${header.length} columns, and ${rowsOf} of that width may hold at most ${most} rows (${maxCells} cells)`, {
+        line,
+        columns: header.length,
+        max_rows: most,
+        limit: maxCells,
+      });
       return false;
     }
     const named = unnamed.find((j) => fields[j].trim() !== '');

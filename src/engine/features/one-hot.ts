@@ -3,6 +3,9 @@
  * Categorical columns for dense models: one indicator per frequent training category (at most
  * MAX_LEVELS, the most frequent first), plus an "other" indicator collecting rare categories and
  * categories unseen in training, plus a missing indicator when training had missing values.
+ * A column of two values and no missing cells keeps one indicator (the other is its complement); a
+ * missing or unseen cell there gets the kept value's training share, as a missing number gets the
+ * median: all zeros would read it as the dropped value, a category it is not known to be.
  */
 import type { Column } from '../data/dataset';
 import type { EncoderState, FittedEncoder } from './encoder';
@@ -17,6 +20,13 @@ export interface OneHotState extends EncoderState {
   readonly labels: readonly string[];
   readonly other: boolean;
   readonly indicator: boolean;
+  /**
+   * A two-valued column's dropped value (its code: the kept indicator's 0) and the kept value's share of
+   * the training rows, what a missing or unseen cell gets. Absent in pipelines saved before them (they
+   * write 0 for those cells, the dropped value's encoding).
+   */
+  readonly dropped?: number;
+  readonly share?: number;
 }
 
 export function fitOneHot(col: Column, rows: ArrayLike<number>): FittedEncoder {
@@ -44,6 +54,7 @@ export function fitOneHot(col: Column, rows: ArrayLike<number>): FittedEncoder {
     labels: keptFinal.map((c) => col.levels[c]),
     other,
     indicator: missing > 0,
+    ...(keptFinal.length < kept.length ? { dropped: kept[1], share: counts[kept[0]] / (rows.length - missing) } : {}),
   });
 }
 
@@ -53,6 +64,8 @@ export function oneHotEncoder(s: OneHotState): FittedEncoder {
   const otherAt = s.kept.length;
   const missingAt = s.kept.length + (s.other ? 1 : 0);
   const keptIsComplement = s.kept.length === 1 && !s.other;
+  // Neither of two values (missing, or unseen: not the dropped one): the kept one's training share, a mean fill.
+  const neither = keptIsComplement && s.share !== undefined && s.dropped !== undefined ? s.share : 0;
   return {
     names,
     kinds: names.map(() => 'numeric' as const),
@@ -65,11 +78,13 @@ export function oneHotEncoder(s: OneHotState): FittedEncoder {
         const c = col.codes[rowAt(rows, i)];
         if (c === -1) {
           if (s.indicator) out[at + missingAt] = 1;
+          else if (keptIsComplement) out[at] = neither;
           continue;
         }
         const k = slot.get(c);
         if (k !== undefined) out[at + k] = 1;
-        else if (s.other && !keptIsComplement) out[at + otherAt] = 1;
+        else if (keptIsComplement) out[at] = c === s.dropped ? 0 : neither;
+        else if (s.other) out[at + otherAt] = 1;
       }
     },
     toJSON: () => s,
