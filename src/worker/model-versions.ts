@@ -10,7 +10,7 @@ import type { ModelVersionInfo, Registry } from '../durable/registry';
 import { ApiError, notFound } from './errors';
 import { positiveIntegerParam } from './integer-param';
 import type { WaitUntil } from './refresh-ahead';
-import { resolveVersion } from './version-cache';
+import { forgetModel, resolveVersion } from './version-cache';
 
 export const versionNotFound = (name: string, version: number) =>
   new ApiError(404, 'model_version_not_found', `model "${name}" has no version ${version}`, { model: name, version });
@@ -34,6 +34,33 @@ export async function servedVersion(env: Env, tenant: string, name: string, vers
   if (resolved) return resolved;
   // A miss only: a served request pays nothing for telling the two 404s apart.
   throw await missingVersion(env.REGISTRY.getByName(tenant), name, version);
+}
+
+/**
+ * The version a serving request gets (servedVersion) with its model loaded by `load` (loadOrCorrupt
+ * inside). A request that pinned no version may have been given a cached champion that was promoted
+ * past and deleted elsewhere within the cache's second: its files are gone, and loading it answers 404
+ * for a version the client never named. Such a request asks the Registry once more and is served the
+ * champion of now.
+ */
+export async function servedModel<T>(
+  env: Env,
+  tenant: string,
+  name: string,
+  version: number | undefined,
+  waitUntil: WaitUntil | undefined,
+  load: (v: ModelVersionInfo) => Promise<T>,
+): Promise<{ resolved: ModelVersionInfo; model: T }> {
+  const resolved = await servedVersion(env, tenant, name, version, waitUntil);
+  try {
+    return { resolved, model: await load(resolved) };
+  } catch (err) {
+    if (version !== undefined || !(err instanceof ApiError && err.code === 'model_version_not_found')) throw err;
+    forgetModel(tenant, name);
+    const now = await servedVersion(env, tenant, name, undefined);
+    if (now.version === resolved.version) throw err;
+    return { resolved: now, model: await load(now) };
+  }
 }
 
 /** The version a describing route asks for, from the registry; 404 names the model or the version. */

@@ -15,7 +15,7 @@ import type { AuthVars } from '../auth';
 import { ApiError } from '../errors';
 import { enforceRateLimit } from '../limits';
 import { loadForecaster } from '../model-cache';
-import { loadOrCorrupt, servedVersion } from '../model-versions';
+import { loadOrCorrupt, servedModel } from '../model-versions';
 import { validName } from '../names';
 import { forecastSchema } from '../schemas';
 import { readJson } from '../read-json';
@@ -30,11 +30,12 @@ forecast.post('/:model/forecast', async (c) => {
   await enforceRateLimit(c, c.env.PREDICT_LIMITER, 'predict');
   const body = await readJson(c, forecastSchema);
   const tenant = c.get('tenant');
-  const resolved = await servedVersion(c.env, tenant, name, body.version);
-  if (resolved.task !== 'forecast') {
-    throw new ApiError(400, 'not_a_forecast_model', `model "${name}" is a ${resolved.task ?? 'table'} model, not a forecaster; ask it with POST /v1/models/${name}/predict`, { model: name });
-  }
-  const forecaster = await loadOrCorrupt(c.env, tenant, name, resolved, 'forecast', () => loadForecaster(c.env, resolved.artifact_key));
+  const { resolved, model: forecaster } = await servedModel(c.env, tenant, name, body.version, undefined, (v) => {
+    if (v.task !== 'forecast') {
+      throw new ApiError(400, 'not_a_forecast_model', `model "${name}" is a ${v.task ?? 'table'} model, not a forecaster; ask it with POST /v1/models/${name}/predict`, { model: name });
+    }
+    return loadOrCorrupt(c.env, tenant, name, v, 'forecast', () => loadForecaster(c.env, v.artifact_key));
+  });
   const level = body.level ?? DEFAULT_LEVEL;
   const local = forecaster.description.localTime;
   let points;

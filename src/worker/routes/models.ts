@@ -20,7 +20,7 @@ import { IMAGE_FILE_MAX_VALUE } from '../../engine/core/image-shape';
 import { IMAGE_TABLE_DEFAULTS } from '../../engine/data/images/image-table';
 import { loadForecaster, loadPredictor } from '../model-cache';
 import { explainBytesPerRow, explainMicrosPerRow, maxExplainedRowsInMemory, maxExplainedRowsInTime } from '../../engine/explain/explain-cost';
-import { describedVersion, loadOrCorrupt, servedVersion, versionNotFound, versionParam } from '../model-versions';
+import { describedVersion, loadOrCorrupt, servedModel, servedVersion, versionNotFound, versionParam } from '../model-versions';
 import { forgetModel } from '../version-cache';
 import { cleanUpDeletedModel, cleanUpDeletedVersion, forgetDeletedModel } from '../model-deletion';
 import { settleEndedJobs } from '../settle-jobs';
@@ -138,8 +138,7 @@ models.post('/:model/predict', async (c) => {
     if (champion?.task === 'forecast') await loadVersion(c.env, tenant, name, champion);
     throw err;
   });
-  const resolved = await servedVersion(c.env, tenant, name, body.version, waitUntilOf(c));
-  const predictor = await loadVersion(c.env, tenant, name, resolved);
+  const { resolved, model: predictor } = await servedModel(c.env, tenant, name, body.version, waitUntilOf(c), (v) => loadVersion(c.env, tenant, name, v));
   // Image models also take rows as {"image": base64} or {"pixels": [...]}; they become pixel columns here.
   const shape = imageShapeOf(predictor.envelope);
   // A CSV batch decodes straight from its columns (engine/features/cells-to-dataset, same answer and
