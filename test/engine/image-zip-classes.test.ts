@@ -118,6 +118,20 @@ describe('files left out, and small classes', () => {
     expect(engineError(() => imageTableFromZip(zipSync(one))).message).toBe('once the files holding no PNG or JPEG are left out (square/a.png (empty), square/b.jpg (a WebP image)), only class "circle" has images; image classification needs at least two');
   });
 
+  // From a read-only audit of uploads: the few-images warning was decided before such files were left
+  // out, so a class of five files, two of them unreadable, kept three images and no word of it.
+  it('warns about a class the unreadable files left with fewer than five images', () => {
+    const files = { ...classes('shapes/', SHAPES), 'shapes/circle/0.png': new Uint8Array(0), 'shapes/circle/1.png': new TextEncoder().encode('<html>') };
+    const table = imageTableFromZip(zipSync(files));
+    expect(table.classCounts).toEqual({ circle: 3, square: 5, triangle: 5 });
+    expect(table.warnings).toHaveLength(2);
+    expect(table.warnings[1]).toMatch(/^class "circle" \(3 images\) has fewer than 5 images once those files are left out: too few to learn it from/);
+    // A class the zip itself held few of is warned about once, as before.
+    const small = { ...classes('', SHAPES), 'star/1.png': grayPng(200), 'star/2.png': new Uint8Array(0) };
+    const warned = imageTableFromZip(zipSync(small)).warnings;
+    expect(warned.filter((w) => w.includes('"star"'))).toHaveLength(1);
+  });
+
   it('says what a zip of GIFs only holds when refusing it', () => {
     const err = engineError(() => imageTableFromZip(zipSync({ 'a/1.gif': Uint8Array.of(1), 'b/2.gif': Uint8Array.of(2) })));
     expect(err.message).toMatch(/holds no PNG or JPEG images .*; its 2 images of other formats \(a\/1\.gif, b\/2\.gif\) must be converted to PNG or JPEG first/);

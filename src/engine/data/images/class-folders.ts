@@ -112,13 +112,21 @@ export function classImages(entries: readonly ZipEntry[]): ClassFolders {
     const skipped = empty.size > 0 ? ` (left out for holding no PNG or JPEG images: ${listSome([...empty].sort().map((p) => `"${p}"`))})` : '';
     throw new EngineError('invalid_dataset', `the zip has only one class folder ("${only}")${skipped}; image classification needs at least two, one folder per class`, { reason: 'one_class' });
   }
-  const few = [...counts].filter(([, n]) => n < FEW_CLASS_IMAGES).sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
-  if (few.length > 0) {
-    const listed = listSome(few.map(([label, n]) => `"${label}" (${plural(n, 'image')})`));
-    warnings.push(`${few.length === 1 ? 'class' : 'classes'} ${listed} ${few.length === 1 ? 'has' : 'have'} fewer than ${FEW_CLASS_IMAGES} images: too few to learn ${few.length === 1 ? 'it' : 'them'} from or to validate on (a job validates on up to 5 folds, some of which would hold none); add images, or leave the folder out`);
-  }
+  const few = fewImagesWarning(counts);
+  if (few) warnings.push(few);
   const sorted = labelled.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : 0));
   return { images: sorted, warnings };
+}
+
+/**
+ * The warning naming the classes of `counts` (images per class) that hold fewer than FEW_CLASS_IMAGES
+ * images, fewest first; undefined when none does. `after` says what left them so few, when not the zip.
+ */
+export function fewImagesWarning(counts: ReadonlyMap<string, number>, after = ''): string | undefined {
+  const few = [...counts].filter(([, n]) => n < FEW_CLASS_IMAGES).sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+  if (few.length === 0) return undefined;
+  const listed = listSome(few.map(([label, n]) => `"${label}" (${plural(n, 'image')})`));
+  return `${few.length === 1 ? 'class' : 'classes'} ${listed} ${few.length === 1 ? 'has' : 'have'} fewer than ${FEW_CLASS_IMAGES} images${after}: too few to learn ${few.length === 1 ? 'it' : 'them'} from or to validate on (a job validates on up to 5 folds, some of which would hold none); add images, or leave the folder out`;
 }
 
 /** The refusal of a zip without PNG/JPEG files, saying what it holds instead when that is images of another format. */

@@ -10,7 +10,7 @@
 import type { ImageShape } from '../../core/image-shape';
 import { EngineError } from '../../core/errors';
 import type { Column, Dataset } from '../dataset';
-import { type ClassImage, classImages } from './class-folders';
+import { type ClassImage, classImages, FEW_CLASS_IMAGES, fewImagesWarning } from './class-folders';
 import { decodeImage, imageFormatOf, MAX_SOURCE_PIXELS, readImageHeader, shownSize } from './decode-image';
 import { pixelColumnNames } from './pixel-columns';
 import { type AlphaBackground, type ResizeTarget, resizeImage } from './resize';
@@ -240,6 +240,12 @@ function leaveOutUnreadable(images: readonly ClassImage[], unreadable: ReadonlyM
   if (classes.size < 2) {
     throw new EngineError('invalid_dataset', `once the files holding no PNG or JPEG are left out (${left.slice(0, SHOWN_UNREADABLE).join(', ')}${n > SHOWN_UNREADABLE ? ` and ${n - SHOWN_UNREADABLE} more` : ''}), only class "${[...classes][0]}" has images; image classification needs at least two`, { reason: 'one_class' });
   }
+  // A class the files left out took below the few-images mark is warned about as one the zip held so few of.
+  const countsOf = (list: readonly ClassImage[]) => list.reduce((m, img) => m.set(img.label, (m.get(img.label) ?? 0) + 1), new Map<string, number>());
+  const before = countsOf(images);
+  const fallen = new Map([...countsOf(kept)].filter(([label, n]) => n < FEW_CLASS_IMAGES && (before.get(label) ?? 0) >= FEW_CLASS_IMAGES));
+  const few = fewImagesWarning(fallen, ' once those files are left out');
+  if (few) warnings.push(few);
   for (let v = 0; v < values.length; v++) {
     const column = values[v];
     let w = 0;
