@@ -259,6 +259,11 @@ export interface ResolvedForecast {
    * ahead, at most DEFAULT_HORIZON_CAP): that default, which a series long enough to learn the season gets.
    */
   readonly defaultHorizon?: number;
+  /**
+   * Set when that horizon is shorter still than the season's or the tenth's: four times what the shortest
+   * series can validate, the most a forecast may reach (HORIZON_CAP_FACTOR).
+   */
+  readonly defaultHorizonValidated?: true;
   /** Columns besides the target, time, group and (past) covariates: a forecast learns from the series' own past, not from them. */
   readonly unused: readonly string[];
   /** Groups left out for being too short to validate on, with their lengths (those a covariate's late start cut are in lateStartWarnings instead). */
@@ -300,20 +305,26 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
   const week = weekPeriod(info.frequency, info.season);
   const reach = seasonReach(info.frequency, info.season);
   // One season ahead by default (a year of months, a week of days), else a tenth of the series.
-  const horizon = requested?.horizon ?? Math.min(DEFAULT_HORIZON_CAP, info.season > 1 ? info.season : Math.max(1, Math.round(length / 10)));
+  const seasonDefault = Math.min(DEFAULT_HORIZON_CAP, info.season > 1 ? info.season : Math.max(1, Math.round(length / 10)));
   // A series too short for its season (seasonFor) gets a tenth of its length instead, which the job says.
   const frequencyDefault = Math.min(DEFAULT_HORIZON_CAP, naturalSeason(info.frequency));
-  const shortened = requested?.horizon === undefined && frequencyDefault > 1 && horizon < frequencyDefault;
   // Refuses a series too short to validate on now, rather than failing every trial later; one that a
   // covariate's late start shortened says which and where (engine/forecast/covariate-start).
   const shortestKey = Object.keys(info.lengths).find((g) => info.lengths[g] === length) ?? '';
   const shortestGroup = info.groupColumn === undefined ? undefined : shortestKey;
   const show = showTimeOf(info);
-  const shape: ForecastShape = { length, season: info.season, groups: lengths.length, horizon, ...(requested?.origins !== undefined ? { origins: requested.origins } : {}) };
-  const plan = explainLateStart(info.lateStarts, shortestKey, show, () => validationPlan(shape, requested?.origins, shortestGroup));
-  if (requested?.origins !== undefined) checkOrigins(requested.origins, shape, shortestGroup, lateStartNote(info.lateStarts, shortestKey, show));
-  // Forecasts reach at most HORIZON_CAP_FACTOR times what was validated; the job's own horizon too.
+  const shapeOf = (horizon: number): ForecastShape => ({ length, season: info.season, groups: lengths.length, horizon, ...(requested?.origins !== undefined ? { origins: requested.origins } : {}) });
+  const asked = requested?.horizon ?? seasonDefault;
+  const plan = explainLateStart(info.lateStarts, shortestKey, show, () => validationPlan(shapeOf(asked), requested?.origins, shortestGroup));
+  // Forecasts reach at most HORIZON_CAP_FACTOR times what was validated. A default horizon is shortened to
+  // that, which the job says (a job refused for a horizon it never named could not tell what to change);
+  // the plan stays the one found, as it validates at most what the shorter horizon asks.
   const longest = HORIZON_CAP_FACTOR * plan.horizon;
+  const horizon = requested?.horizon === undefined ? Math.min(asked, longest) : asked;
+  const shape = shapeOf(horizon);
+  const shortened = requested?.horizon === undefined && frequencyDefault > 1 && horizon < frequencyDefault;
+  if (requested?.origins !== undefined) checkOrigins(requested.origins, shape, shortestGroup, lateStartNote(info.lateStarts, shortestKey, show));
+  // The job's own horizon too is refused past that.
   if (horizon > longest) {
     throw new ApiError(
       400,
@@ -371,6 +382,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
     ...(info.exactRepeats ? { exactRepeatsWarning: exactRepeatsWarning(info.exactRepeats, show, info.groupColumn) } : {}),
     naturalSeason: naturalSeason(info.frequency),
     ...(shortened ? { defaultHorizon: frequencyDefault } : {}),
+    ...(requested?.horizon === undefined && horizon < seasonDefault ? { defaultHorizonValidated: true } : {}),
     frequency: info.frequency,
     unused: ds.columns
       .map((c) => c.name)

@@ -11,7 +11,7 @@
  * series), and the promotion margin. A job started by hand with `challenge` holds out rows and is
  * compared the same way, without the warm start (job-challenge).
  */
-import { FORECAST_METRICS, isForecastMetric, localClockWarnings, minTrainLength, unreadCovariateWarnings, validationPlan } from '../engine/forecast';
+import { FORECAST_METRICS, HORIZON_CAP_FACTOR, isForecastMetric, localClockWarnings, minTrainLength, unreadCovariateWarnings, validationPlan } from '../engine/forecast';
 import { targetWarnings } from '../engine/data/target-warnings';
 import { leakColumns, leakWarnings } from '../engine/data/leak-columns';
 import { guessedDateOrders, guessedOrderWarning } from '../engine/data/datetime-override';
@@ -461,11 +461,16 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
   const warnings: string[] = [];
   const { horizon, season, length } = resolved.spec;
   // Points the shortest series needs to learn its natural season (engine/forecast seasonFor).
-  const seasonNeeds = resolved.naturalSeason === 52 ? 156 : minTrainLength(resolved.naturalSeason) + 1;
+  const seasonNeeds = minTrainLength(resolved.naturalSeason) + 1;
   if (season === 1 && resolved.naturalSeason > 1) {
     warnings.push(`the shortest series (${length} points) is too short to learn a season of ${resolved.naturalSeason} (${seasonNeeds} points are needed): the models are searched without seasonality`);
   }
-  if (resolved.defaultHorizon !== undefined) {
+  if (resolved.defaultHorizonValidated) {
+    const natural = resolved.defaultHorizon ?? horizon;
+    warnings.push(
+      `forecast.horizon is ${horizon}${resolved.defaultHorizon !== undefined ? `, not the default ${natural},` : ''} because the shortest series (${length} points) can validate ${resolved.validatedHorizon} steps ahead, and a forecast reaches at most ${HORIZON_CAP_FACTOR} times that; send a longer series for more, or set forecast.horizon (at most ${horizon})`,
+    );
+  } else if (resolved.defaultHorizon !== undefined) {
     warnings.push(
       `forecast.horizon is ${horizon}, not the default ${resolved.defaultHorizon}, because the shortest series has only ${length} points (a tenth of its length is forecast); a series of ${seasonNeeds} points gets the default ${resolved.defaultHorizon}, or set forecast.horizon`,
     );

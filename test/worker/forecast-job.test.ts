@@ -293,4 +293,31 @@ describe('forecast jobs', () => {
     expect(named.warnings).toEqual([answer.warnings[0]]);
     expect((await waitForJob(named.id)).status).toBe('succeeded');
   });
+
+  // From a read-only audit of forecasting: 29 or 31 days (49 to 52 months) hold their season but validate
+  // a single step ahead, and the default horizon of a season, more than four times that, was refused as
+  // "forecast.horizon 7 is more than 4 times…" though the job named none. It is shortened instead, and said.
+  it('shortens a default horizon the shortest series cannot validate enough of, rather than refusing it', async () => {
+    const days = Array.from({ length: 29 }, (_, i) => `${new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10)},${[3, 5, 4, 6, 2, 8, 7][i % 7] + (i % 3)}`);
+    await upload('days-29', ['date,units', ...days].join('\n'));
+    const created = await call('POST', '/v1/jobs', { dataset: 'days-29', target: 'units', task: 'forecast', models: ['seasonal_naive'], budget: { trials: 1 }, model: 'days-29' });
+    expect(created.status).toBe(202);
+    const answer = await json(created);
+    expect(answer.warnings).toContain('forecast.horizon is 4, not the default 7, because the shortest series (29 points) can validate 1 steps ahead, and a forecast reaches at most 4 times that; send a longer series for more, or set forecast.horizon (at most 4)');
+    expect((await waitForJob(answer.id)).status).toBe('succeeded');
+    expect((await json(await call('GET', '/v1/models/days-29'))).forecast).toMatchObject({ frequency: 'daily', season: 7, horizon: 4 });
+    // Named, the same horizon is still refused, naming the most it may be.
+    const refused = await call('POST', '/v1/jobs', { dataset: 'days-29', target: 'units', task: 'forecast', forecast: { horizon: 7 }, models: ['seasonal_naive'], budget: { trials: 1 } });
+    expect(refused.status).toBe(400);
+    expect((await json(refused)).error.details).toEqual({ field: 'forecast.horizon', max: 4 });
+    // 50 months hold a yearly season: the default year ahead is shortened the same way.
+    const months = Array.from({ length: 50 }, (_, i) => `${new Date(Date.UTC(2020, i, 1)).toISOString().slice(0, 10)},${100 + i + 10 * Math.sin((2 * Math.PI * i) / 12)}`);
+    await upload('months-50', ['month,sales', ...months].join('\n'));
+    const monthly = await call('POST', '/v1/jobs', { dataset: 'months-50', target: 'sales', task: 'forecast', models: ['seasonal_naive'], budget: { trials: 1 } });
+    expect(monthly.status).toBe(202);
+    const monthlyJob = await waitForJob((await json(monthly)).id);
+    expect(monthlyJob.status).toBe('succeeded');
+    expect(monthlyJob.forecast).toMatchObject({ season: 12 });
+    expect(monthlyJob.forecast.horizon).toBeLessThan(12);
+  });
 });

@@ -297,12 +297,13 @@ export function naturalSeason(freq: SeriesFrequency): number {
 
 /**
  * The season the models use: the natural one when the shortest series can validate with it (four seasons
- * to fit on, at least 20 points, plus one to score; weekly data three years), else none. A 30-month series
- * is then forecast without a yearly season rather than refused.
+ * to fit on, at least 20 points, plus one to score: weekly data four years and a week), else none. A
+ * 30-month series is then forecast without a yearly season rather than refused. The rule is
+ * validation-plan's own: weekly series of three to four years, given a season they could not validate
+ * with, used to be refused as too short, where shorter ones were taken.
  */
 export function seasonFor(freq: SeriesFrequency, shortestLength: number): number {
   const season = naturalSeason(freq);
-  if (season === 52) return shortestLength >= 156 ? 52 : 1;
   return shortestLength > minTrainLength(season) ? season : 1;
 }
 
