@@ -125,7 +125,8 @@ export function detectFrequency(times: Float64Array, datetime: boolean): SeriesF
     if (week !== null && week.workDays === 6) return { kind: 'business_days', name: 'working_daily', weekStart: week.weekStart, workDays: 6 };
     if (week !== null) return { kind: 'business_days', name: 'business_daily', weekStart: week.weekStart };
   }
-  const step = modeOf(Array.from({ length: times.length - 1 }, (_, i) => times[i + 1] - times[i])).value;
+  // A decimal index steps by what its differences round to: 0.3 - 0.2 is 0.09999999999999998 in binary.
+  const step = modeOf(Array.from({ length: times.length - 1 }, (_, i) => (datetime ? times[i + 1] - times[i] : decimalStep(times[i], times[i + 1])))).value;
   const open = datetime ? openingHoursAt(times, step) : null;
   if (open !== null) return { kind: 'business_hours', name: openingStepName(stepMinutesOf(open)), ...open };
   return datetime ? { kind: 'fixed', name: fixedName(step), stepMs: step } : { kind: 'index', name: 'index', step };
@@ -190,13 +191,28 @@ export function alignDaylightSaving(times: Float64Array): Float64Array {
   return times.map((t) => t + keep - timeOfDay(t));
 }
 
+/** Significant digits an index time stepped by a decimal keeps: the rounding error of a sum is past them. */
+const INDEX_DIGITS = 15;
+
+/**
+ * The difference of two decimal index times, rounded past the error binary fractions leave: 12
+ * significant digits of the larger time (2000.1 - 2000 is 0.09999999999990905: 0.1).
+ */
+function decimalStep(a: number, b: number): number {
+  const d = b - a;
+  if (Number.isInteger(d)) return d;
+  const places = Math.max(0, 12 - Math.ceil(Math.log10(Math.max(1, Math.abs(a), Math.abs(b)))));
+  return places > 100 ? d : Number(d.toFixed(places));
+}
+
 /** The time `k` steps after `t` (k may be negative). */
 export function stepTime(freq: SeriesFrequency, t: number, k: number): number {
   switch (freq.kind) {
     case 'fixed':
       return t + k * freq.stepMs;
     case 'index':
-      return t + k * freq.step;
+      // A decimal step lands on the decimal the data writes (0.1 + 0.2 is 0.30000000000000004, not 0.3).
+      return Number.isInteger(freq.step) ? t + k * freq.step : Number((t + k * freq.step).toPrecision(INDEX_DIGITS));
     case 'business_days':
       return addBusinessDays(t, k, freq);
     case 'business_hours':
