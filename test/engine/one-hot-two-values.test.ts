@@ -58,4 +58,13 @@ describe('a two-valued category column', () => {
     expect(gappy.indicator).toBe(true);
     expect(written(gappy, ['yes', 'no'], [-1])).toEqual([0, 0, 1]);
   });
+
+  // From a second read-only audit: with a missing indicator and no "other" one, an unseen category was
+  // all zeros, a row no training row looked like; the README says it reads as an empty cell.
+  it('reads an unseen category as an empty cell when training had empty cells and no rare categories', () => {
+    const colours = fitOneHot(coded(['red', 'blue', 'green'], [0, 1, -1, 0, 1, -1]), all(6)).toJSON() as OneHotState;
+    expect(colours).toMatchObject({ kept: [0, 1], other: false, indicator: true });
+    // red, blue, empty, green (never in training), a code serving gives a value it cannot match.
+    expect(written(colours, ['red', 'blue', 'green'], [0, 1, -1, 2, -2])).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 1]);
+  });
 });

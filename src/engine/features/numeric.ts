@@ -51,8 +51,12 @@ export function fitNumeric(col: Column, rows: ArrayLike<number>, dense: boolean,
   const missing = rows.length - count;
   const sorted = buffer.subarray(0, count).sort();
   const median = quantile(sorted, 0.5);
-  const low = quantile(sorted, 0.005);
-  const high = quantile(sorted, 0.995);
+  // Clipped to the 0.5% and 99.5% quantiles against outliers, unless they are one value while the column
+  // holds others: a column with a few rows apart (a pool in 10 of 2197 houses) would be clipped to a
+  // constant and lost to every dense model, though pruning keeps it for its few rows (prune-features).
+  const spread = count > 0 && quantile(sorted, 0.005) === quantile(sorted, 0.995) && sorted[0] < sorted[count - 1];
+  const low = spread ? sorted[0] : quantile(sorted, 0.005);
+  const high = spread ? sorted[count - 1] : quantile(sorted, 0.995);
   let sum = 0;
   let sumSq = 0;
   // Summed in row order, as before the shared buffer, so the statistics are bit-for-bit unchanged.

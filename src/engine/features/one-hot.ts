@@ -2,7 +2,8 @@
  * @module engine/features/one-hot
  * Categorical columns for dense models: one indicator per frequent training category (at most
  * MAX_LEVELS, the most frequent first), plus an "other" indicator collecting rare categories and
- * categories unseen in training, plus a missing indicator when training had missing values.
+ * categories unseen in training, plus a missing indicator when training had missing values (which an
+ * unseen category sets when there is no "other" indicator: it reads as an empty cell).
  * A column of two values and no missing cells keeps one indicator (the other is its complement); a
  * missing or unseen cell there gets the kept value's training share, as a missing number gets the
  * median: all zeros would read it as the dropped value, a category it is not known to be.
@@ -85,6 +86,9 @@ export function oneHotEncoder(s: OneHotState): FittedEncoder {
         if (k !== undefined) out[at + k] = 1;
         else if (keptIsComplement) out[at] = c === s.dropped ? 0 : neither;
         else if (s.other) out[at + otherAt] = 1;
+        // Without an "other" indicator, a category training never held reads as an empty cell, as the
+        // README says: all zeros would be a row no training row looked like.
+        else if (s.indicator) out[at + missingAt] = 1;
       }
     },
     toJSON: () => s,

@@ -299,13 +299,18 @@ export class TreeGrower {
 
 /**
  * The left set of a categorical split as a bitset over raw codes (bit c set = code c goes left), from a
- * bin-to-side table. Codes that share the missing bin inherit its side, so training and prediction agree.
- * `reuse`, when it has the right length, is cleared and filled instead of allocating a new array.
+ * bin-to-side table. Codes that share the missing bin inherit its side, so training and prediction agree;
+ * so do the codes past the largest one trained on that the last word holds (a level seen only on rows
+ * without a target, or only in rows the binning did not sample): unset, they went right whatever the
+ * missing direction, while the codes past the bitset follow it (flat-tree inLeftSet), so how such a
+ * level was scored hung on where its name fell in the alphabet. `reuse`, when it has the right length,
+ * is cleared and filled instead of allocating a new array.
  */
 export function categoryBitset(fb: FeatureBins, leftTable: Uint8Array, reuse?: Int32Array | null): Int32Array {
   const codes = fb.codeToBin.length;
   const words = Math.max(1, Math.ceil(codes / 32));
   const bits = reuse && reuse.length === words ? reuse.fill(0) : new Int32Array(words);
   for (let c = 0; c < codes; c++) if (leftTable[fb.codeToBin[c]] === 1) bits[c >>> 5] |= 1 << (c & 31);
+  if (leftTable[fb.nBins - 1] === 1) for (let c = codes; c < words * 32; c++) bits[c >>> 5] |= 1 << (c & 31);
   return bits;
 }
