@@ -235,6 +235,26 @@ describe('what advancing leaves as it was', () => {
     expect(out.envelope).toBe(envelope);
   });
 
+  // From a read-only audit of forecasting: a champion kept on newer data whose newest points hold a 0
+  // read it as the log of the transform's floor (-20.7), and forecast 1138 for a truth of 71.
+  it('leaves a series whose newest points hold a zero when the model reads it through a log, and advances one that does not', async () => {
+    const lines = trainCsvText().trim().split('\n');
+    const zeroAt = 1 + 96 + 9;
+    const withZero = datasetFromCsv([lines[0], ...lines.slice(1, 1 + 108).map((l, i) => (1 + i === zeroAt ? `${l.split(',')[0]},0` : l))].join('\n'), { date: 'datetime' });
+    const logged = await fitted(older, 'linear', AIR, { ...forecastDefaults('linear', shape), transform: 'log' });
+    const out = advanceEnvelope(logged.envelope, withZero, AIR);
+    expect(out.advanced).toEqual([]);
+    expect(out.left).toEqual([{ group: '', reason: "its newest points hold a zero, which the model's log or Box-Cox transform cannot read; a retraining learns the series without that transform" }]);
+    expect(out.envelope).toBe(logged.envelope);
+    // A blend with one log member is left too; a model without the transform is advanced.
+    const plain = await fitted(older, 'linear', AIR, { ...forecastDefaults('linear', shape), transform: 'none' });
+    const truth = forecastOriginTruth(older, { ...AIR, horizon: H });
+    const blended = logged.predictions.map((v, k) => 0.5 * v + 0.5 * plain.predictions[k]!);
+    const blend = buildForecastBlendEnvelope([{ envelope: logged.envelope, weight: 0.5 }, { envelope: plain.envelope, weight: 0.5 }], truth, Float64Array.from(blended), 1);
+    expect(advanceEnvelope(blend, withZero, AIR).advanced).toEqual([]);
+    expect(advanceEnvelope(plain.envelope, withZero, AIR).advanced).toHaveLength(1);
+  });
+
   it('refuses data that are not the series the model forecasts, naming what differs', async () => {
     const { envelope } = await fitted(older, 'seasonal_naive');
     const other = datasetFromCsv(trainCsvText().replace(TARGET, 'sales'), { date: 'datetime' });

@@ -17,7 +17,8 @@
  * A series is advanced only when the new data continue it: its last stored time is among the new points,
  * the new data agree with its stored values there and before, and the points after it are the model's
  * next steps. Otherwise (the data were replaced or corrected, the frequency changed, the series is gone,
- * a covariate holds a category the model was not trained with) it is left exactly as it was, and the
+ * a covariate holds a category the model was not trained with, a model reading its values through a
+ * log sees a zero or a negative value: ./log-transform-reads) it is left exactly as it was, and the
  * outcome says why (./series-continuation). A series the model never saw stays unknown to it: advancing
  * learns nothing. A group too short to validate on, forecast by a rule on its stored points (./fallback),
  * is advanced by the same rule (./advance-fallback): its newest points replace the stored ones and its
@@ -34,6 +35,7 @@ import { extractSeries } from './series';
 import { showTimeOf } from './covariate-start';
 import { continuation } from './series-continuation';
 import type { SeriesColumns, SeriesData, SeriesInfo } from './types';
+import { readsThroughLog } from './log-transform-reads';
 import { floorStillHolds } from './value-floor';
 
 /** A series brought to its newest point: its last time before and after, and how many points were added. */
@@ -133,6 +135,11 @@ function advanceGroup(g: ForecastGroupState, s: SeriesData, envelope: ForecastEn
   const fromNew = Math.min(keep, n);
   const fromStored = Math.min(keep - fromNew, absent);
   const tail = [...g.tail.slice(absent - fromStored, absent), ...s.values.subarray(n - fromNew)];
+  // A log or Box-Cox model cannot read a zero or a negative value: its forecasts from one would be hundreds of times off.
+  const nonPositive = readsThroughLog(envelope.model) ? tail.find((v) => !(v > 0)) : undefined;
+  if (nonPositive !== undefined) {
+    return { reason: `its newest points hold ${nonPositive === 0 ? 'a zero' : `a negative value (${nonPositive})`}, which the model's log or Box-Cox transform cannot read; a retraining learns the series without that transform` };
+  }
   const joined = (specs: readonly CovariateSpec[] | undefined, read: readonly CovariateSpec[] | undefined, columns: readonly Float64Array[] | undefined, kept: readonly StoredCovariate[] | undefined) => {
     if (!specs || !read || !columns) return undefined;
     const recent = byName(specs, read, storedCovariates(read, columns, n - fromNew, n));
