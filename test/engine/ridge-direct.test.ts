@@ -123,9 +123,11 @@ describe('direct ridge solve', () => {
 
     const model = fit(train, { C: 100 });
     expect(model.fitInfo).toMatchObject({ iterations: 0, evaluations: 1, converged: 1 });
-    // OMP_NUM_THREADS=1 python: Ridge(alpha=1/100).fit(X, y) on this very matrix (scratch/s28/hR/sklearn-ridge.py).
+    // OMP_NUM_THREADS=1 python: Ridge(alpha=1/100).fit(X, y) on this very matrix (scratch/s28/hR/sklearn-ridge.py;
+    // session 41 recomputed it with Debian's scikit-learn 1.2.1 once numeric columns of a few rows apart
+    // kept their range: 30543.121 before).
     const rmse = METRICS.rmse.score(d.yTest, model.predict(pipe.transform(d.test, null)), 0);
-    expect(Math.abs(rmse - 30543.121)).toBeLessThan(0.05);
+    expect(Math.abs(rmse - 30083.278)).toBeLessThan(0.05);
   });
 });
 
