@@ -8,7 +8,10 @@
  * version's training data never changes, so the reference is computed once per version; isolates share
  * it through storage and keep it in memory (a small LRU, like the model cache). Concurrent first requests
  * in an isolate share one load, and a failed load (storage down) is not remembered: the next caller tries
- * again.
+ * again. A version found without a reference or the data to build one (its dataset deleted right after
+ * publication, before the queue consumer stored the reference from the held file) is asked again after
+ * UNAVAILABLE_RECHECK_MS: remembered for good, it kept that isolate's drift route at 409 and its
+ * sampling off once the reference was stored.
  */
 import { type AnyEnvelope, artifactInputs, buildDriftReference, type Dataset, decodeDataset, type DriftReference, parseDriftReference } from '../engine';
 import type { ModelVersionInfo } from '../durable/registry';
@@ -23,28 +26,45 @@ export type ReferenceLookup = { readonly ok: true; readonly reference: DriftRefe
 
 const MAX_REFERENCES = 64;
 const cache = new Map<string, Promise<ReferenceLookup>>();
+/** When a cached lookup found no reference (by key): such a lookup is made again this long after. */
+const unavailableAt = new Map<string, number>();
+export const UNAVAILABLE_RECHECK_MS = 60_000;
 
 /** The reference of `version` of a tenant's model, loading or building it when this isolate lacks it. */
 export function loadDriftReference(env: Env, tenant: string, version: ModelVersionInfo): Promise<ReferenceLookup> {
   const key = driftReferenceKey(version.artifact_key);
   const hit = cache.get(key);
-  if (hit) {
+  const since = unavailableAt.get(key);
+  if (hit && (since === undefined || Date.now() - since < UNAVAILABLE_RECHECK_MS)) {
     cache.delete(key);
     cache.set(key, hit);
     return hit;
   }
+  unavailableAt.delete(key);
   const loading = readOrBuild(env, tenant, version, key);
   cache.set(key, loading);
-  loading.catch(() => {
-    if (cache.get(key) === loading) cache.delete(key);
-  });
-  while (cache.size > MAX_REFERENCES) cache.delete(cache.keys().next().value as string);
+  loading.then(
+    (lookup) => {
+      if (!lookup.ok && cache.get(key) === loading) unavailableAt.set(key, Date.now());
+    },
+    () => {
+      if (cache.get(key) === loading) cache.delete(key);
+    },
+  );
+  while (cache.size > MAX_REFERENCES) {
+    const oldest = cache.keys().next().value as string;
+    cache.delete(oldest);
+    unavailableAt.delete(oldest);
+  }
   return loading;
 }
 
 /** Forgets the references of these artifacts (their model was deleted). */
 export function forgetDriftReferences(artifactKeys: readonly string[]): void {
-  for (const key of artifactKeys) cache.delete(driftReferenceKey(key));
+  for (const key of artifactKeys) {
+    cache.delete(driftReferenceKey(key));
+    unavailableAt.delete(driftReferenceKey(key));
+  }
 }
 
 async function readOrBuild(env: Env, tenant: string, version: ModelVersionInfo, key: string): Promise<ReferenceLookup> {

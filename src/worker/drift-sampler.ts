@@ -18,7 +18,7 @@
 import { DriftSketch } from '../engine';
 import { driftMonitorName } from '../durable/drift-monitor';
 import type { ModelVersionInfo } from '../durable/registry';
-import { loadDriftReference } from './drift-reference';
+import { loadDriftReference, UNAVAILABLE_RECHECK_MS } from './drift-reference';
 
 export interface DriftSamplingOptions {
   /** Most rows sampled from one predict request. */
@@ -64,7 +64,10 @@ interface Monitor {
   readonly tenant: string;
   readonly model: string;
   readonly version: ModelVersionInfo;
-  /** Set once the reference is loaded; null when the version can have none (its dataset is gone). */
+  /**
+   * Set once the reference is loaded; null while the version has none and no data to build one (its
+   * dataset is gone): asked again from `retryAt` on, as the queue consumer may yet store it.
+   */
   sketch: DriftSketch | null | undefined;
   /** Sampled rows not binned yet (references to the request's parsed rows). */
   pending: unknown[];
@@ -105,7 +108,10 @@ export function recordForDrift(c: DriftContext, tenant: string, model: string, v
   try {
     const now = Date.now();
     const m = monitorFor(tenant, model, version, now);
-    if (m.sketch === null) return;
+    if (m.sketch === null) {
+      if (now < m.retryAt) return;
+      m.sketch = undefined;
+    }
     for (const row of pickRows(m, rows, now)) if (m.pending.length < options.maxPendingRows) m.pending.push(row);
     if (now < m.busyUntil || now < m.retryAt || (m.pending.length === 0 && !m.sketch?.rows)) return;
     // Until the reference is loaded there is nothing to wait for; after that, one flush per interval.
@@ -168,6 +174,7 @@ async function pump(env: Env, m: Monitor): Promise<void> {
     const sketch = m.sketch;
     if (!sketch) {
       m.pending = [];
+      m.retryAt = Date.now() + UNAVAILABLE_RECHECK_MS;
       return;
     }
     // Rows queued while the reference loaded are binned too; later ones wait for the next task.

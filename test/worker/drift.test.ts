@@ -10,7 +10,7 @@
 import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
 import { driftMonitorName } from '../../src/durable/drift-monitor';
 import { env } from 'cloudflare:workers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Rng } from '../../src/engine/core/rng';
 import worker from '../../src/worker/index';
 import { configureDriftSampling, DRIFT_SAMPLING_DEFAULTS, type DriftSamplingOptions } from '../../src/worker/drift-sampler';
@@ -39,6 +39,8 @@ const features = (rows: Row[]) => rows.map(({ label: _label, ...rest }) => rest)
 
 let key = '';
 let previousOptions: DriftSamplingOptions;
+/** The orphan model's reference as the queue consumer stored it, deleted in beforeAll (to put back later). */
+let orphanReference = { key: '', text: '' };
 
 async function train(dataset: string, model: string): Promise<void> {
   const res = await send({ method: 'POST', path: '/v1/jobs', key, body: { dataset, target: 'label', model, models: ['linear'], budget: { trials: 1 }, seed: 3 } });
@@ -103,6 +105,7 @@ describe('drift monitoring', () => {
     const orphan = await env.REGISTRY.getByName('drift').resolveModel('spend-orphan');
     const orphanRef = `${orphan?.artifact_key}.drift-ref.json`;
     for (let i = 0; i < 300 && !(await env.STORE.head(orphanRef)); i++) await new Promise((r) => setTimeout(r, 100));
+    orphanReference = { key: orphanRef, text: await (await env.STORE.get(orphanRef))!.text() };
     expect((await send({ method: 'DELETE', path: '/v1/datasets/sales-gone', key })).status).toBe(204);
     await env.STORE.delete(orphanRef);
   }, 200_000);
@@ -220,6 +223,25 @@ describe('drift monitoring', () => {
     await expectError(await send({ method: 'GET', path: '/v1/models/spend/drift?hours=169', key }), 400, 'invalid_request');
     // Another tenant sees nothing of this model.
     await expectError(await send({ method: 'GET', path: '/v1/models/spend/drift', key: ADMIN_KEY }), 404, 'model_not_found');
+  });
+
+  // From a read-only audit of drift: a version found without a reference was remembered so for the
+  // isolate's life, so one the queue consumer stored later (from the held file of a dataset deleted right
+  // after publication) stayed 409 and unsampled there. It is looked up again a minute on.
+  it('finds a reference stored after the isolate found none, a minute on, and samples again', async () => {
+    await expectError(await send({ method: 'GET', path: '/v1/models/spend-orphan/drift', key }), 409, 'drift_reference_unavailable');
+    await env.STORE.put(orphanReference.key, orphanReference.text);
+    // Within the minute the isolate still holds its finding.
+    await expectError(await send({ method: 'GET', path: '/v1/models/spend-orphan/drift', key }), 409, 'drift_reference_unavailable');
+    const later = Date.now() + 61_000;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => later);
+    try {
+      expect((await driftOf('spend-orphan')).rows_sampled).toBe(0);
+      expect((await predict('spend-orphan', features(draw(6, 40)))).status).toBe(200);
+      expect((await driftOf('spend-orphan')).rows_sampled).toBe(40);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('with the production options, samples at most 16 rows per request and flushes at most once per interval', async () => {

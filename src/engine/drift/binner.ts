@@ -4,8 +4,8 @@
  * functions, so a training row sent back as a prediction lands in exactly the bin it was counted in
  * (which is why identical data gives a PSI of exactly 0).
  */
-import { isMissingValue, levelMeans, liveCategory, liveNumber, liveTextLength } from './live-values';
-import { levelCode } from '../features/level-lookup';
+import { isMissingValue, liveNumber, liveTextLength } from './live-values';
+import { categoryCode } from '../features/level-lookup';
 import type { InputColumn } from '../features/pipeline';
 import { booleanCode } from '../features/rows-to-dataset';
 import type { CategoricalFeatureReference, FeatureReference } from './reference';
@@ -46,13 +46,6 @@ function categoricalBinner(f: CategoricalFeatureReference): CellBinner {
   // The kept categories as the model's levels, for the lookups predict makes (features/level-lookup).
   const levels: InputColumn = { name: f.name, type: f.type, storage: 'codes', levels: categories };
   const binOf = (code: number | undefined) => (code === undefined || code < 0 ? other : code);
-  // A JSON boolean matches whichever kept spelling means the same truth value, as the model reads it.
-  const boolBin = (b: boolean) => {
-    const k = categories.findIndex((c) => levelMeans(c, b));
-    return k < 0 ? other : k;
-  };
-  const trueBin = boolBin(true);
-  const falseBin = boolBin(false);
   return (v) => {
     // Fast path: a value spelled exactly like a kept category (the usual case). Missing spellings are
     // never categories (ingest reads them as missing), so this cannot misfile a missing value.
@@ -63,10 +56,11 @@ function categoricalBinner(f: CategoricalFeatureReference): CellBinner {
     if (isMissingValue(v)) return missing;
     // A boolean column reads any spelling of a truth value ("yes" for a training "True", 1 for "1.0").
     if (f.type === 'boolean' && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) return binOf(booleanCode(v, index));
-    if (typeof v === 'boolean') return v ? trueBin : falseBin;
-    const key = liveCategory(v);
-    if (key === undefined) return missing;
-    // By text, then by number (7 for a training "007"), as predict matches a category.
-    return binOf(levelCode(levels, index, key));
+    if (typeof v === 'number' && !Number.isFinite(v)) return missing;
+    // By text, by number (7 for a training "007"), then a truth value by the one level spelling it in
+    // words ("yes" or true for "Y" among Y, N, Maybe; never a number level): the lookup predict makes. A
+    // read of its own once counted "yes" as a category never seen, and true as a level "1".
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return binOf(categoryCode(levels, index, v));
+    return missing;
   };
 }
