@@ -64,6 +64,14 @@ function lookupKey(env: Env, id: string, waitUntil: WaitUntil): Promise<KeyRecor
   return keyCache.get(id, () => keyStore(env).lookup(id), waitUntil);
 }
 
+/**
+ * Whether the tenant key `id` is still stored (not revoked), through this isolate's cache: a revocation
+ * elsewhere shows within CACHE_TTL_MS. For requests that outlive their authentication (an event stream).
+ */
+export async function keyStillActive(env: Env, id: string): Promise<boolean> {
+  return (await lookupKey(env, id, undefined)) !== null;
+}
+
 /** Drops a key from this isolate's cache (after revocation, or creation reusing a cached miss). */
 export function forgetKey(id: string): void {
   keyCache.delete(id);

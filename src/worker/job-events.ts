@@ -2,7 +2,7 @@
  * @module worker/job-events
  * The server-sent event stream of one job (`GET /v1/jobs/{id}/events`): an `event: job` with the whole
  * view first and whenever it changes, a `: heartbeat` comment while it does not, and one `event: end`
- * with `{reason}` (`finished`, `time_limit`, `unavailable`) before the stream closes.
+ * with `{reason}` (`finished`, `time_limit`, `unavailable`, `revoked`) before the stream closes.
  */
 import type { JobView } from '../durable/protocol';
 
@@ -13,9 +13,14 @@ export interface JobEventsOptions {
   readonly heartbeatMs?: number;
   /** A stream ends after this long even for a running job; the client reconnects (bounds one request's life). */
   readonly maxMs?: number;
+  /**
+   * Whether the stream's key still works, asked before each read of the job: a key revoked while its
+   * stream runs ends it (`revoked`) rather than following the job for up to maxMs.
+   */
+  readonly keyActive?: () => Promise<boolean>;
 }
 
-const DEFAULTS: Required<JobEventsOptions> = { pollMs: 1_000, heartbeatMs: 15_000, maxMs: 10 * 60_000 };
+const DEFAULTS: Required<Omit<JobEventsOptions, 'keyActive'>> = { pollMs: 1_000, heartbeatMs: 15_000, maxMs: 10 * 60_000 };
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -62,6 +67,8 @@ export function jobEvents(first: JobView, readView: () => Promise<JobView | null
     async pull(controller) {
       while (!closed) {
         await pause();
+        if (closed) return;
+        if (options.keyActive && !(await options.keyActive().catch(() => true))) return end(controller, 'revoked');
         if (closed) return;
         let view: JobView | null;
         try {

@@ -4,8 +4,9 @@
  * for the lookup behind it (a Durable Object call): an entry older than `refreshAfterMs` is still served,
  * and one background reload (in the request's waitUntil) replaces it; only an entry past `ttlMs` (or a
  * miss) makes the request wait. Staleness stays bounded by `ttlMs`, exactly as with a plain TTL cache.
- * `forget` wins over a reload in flight: the reload then stores nothing. Bounded: least recently stored
- * entries go first past `maxEntries`.
+ * `forget` wins over a reload in flight, and over a first load in flight: either then stores nothing
+ * (a key revoked while its first lookup ran must not be cached as active for a whole TTL). Bounded:
+ * least recently stored entries go first past `maxEntries`.
  */
 
 export interface RefreshAheadOptions<V> {
@@ -30,6 +31,8 @@ interface Entry<V> {
 
 export class RefreshAheadCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
+  /** Counts forgets: a first load that began before one stores nothing (it may have read what was forgotten). */
+  private forgets = 0;
 
   constructor(private readonly options: RefreshAheadOptions<V>) {}
 
@@ -53,8 +56,9 @@ export class RefreshAheadCache<V> {
       }
       return hit.value;
     }
+    const forgetsBefore = this.forgets;
     const value = await load();
-    this.store(key, value);
+    if (this.forgets === forgetsBefore) this.store(key, value);
     return value;
   }
 
@@ -65,11 +69,13 @@ export class RefreshAheadCache<V> {
   }
 
   delete(key: string): void {
+    this.forgets++;
     this.entries.delete(key);
   }
 
   /** Deletes every key starting with `prefix`. */
   deletePrefix(prefix: string): void {
+    this.forgets++;
     for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
   }
 

@@ -166,6 +166,33 @@ describe('GET /v1/jobs/{id}/events', () => {
     expect(last).toMatchObject({ id, status: 'succeeded', progress: { trials_done: 2, phase: 'ended', remaining_ms: null } });
   });
 
+  // From a read-only audit of keys: the stream checked its key once and followed the job for up to ten
+  // minutes after the key was revoked.
+  it('ends with reason revoked once the key it was opened with is revoked', async () => {
+    const revokedKey = await tenantKey('events-revoked', 'k');
+    const { id } = await quietJob('events-revoked');
+    const res = await send({ method: 'GET', path: `/v1/jobs/${id}/events`, key: revokedKey });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    const stream = { raw: '', closed: false };
+    void (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return void (stream.closed = true);
+        stream.raw += decoder.decode(value, { stream: true });
+      }
+    })();
+    const tail = () => stream.raw.slice(-1500);
+    await until('the first job event', () => parseEvents(stream.raw).length === 1, 10_000, tail);
+    await sleep(1_500);
+    expect(stream.closed).toBe(false);
+    expect((await send({ method: 'DELETE', path: '/v1/keys/k?tenant=events-revoked' })).status).toBe(204);
+    await until('the stream to end', () => stream.closed, 10_000, tail);
+    expect(parseEvents(stream.raw).at(-1)).toEqual({ event: 'end', data: { reason: 'revoked' } });
+    await expectError(await send({ method: 'GET', path: `/v1/jobs/${id}/events`, key: revokedKey }), 401, 'unauthorized');
+  });
+
   it("the dashboard's follower reads a quiet job to its end on one connection", async () => {
     const quietKey = await tenantKey('events-follow', 'k');
     const { id, stub } = await quietJob('events-follow');

@@ -156,6 +156,9 @@ describe('model lifecycle', () => {
     const res = await send({ method: 'GET', path: `/v1/models/${MODEL}/versions/2/artifact`, key });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${MODEL}-v2.json"`);
+    // Cached by the browser for good, but per key and tenant: one URL names every tenant's model "m" (from a read-only audit).
+    expect(res.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
+    expect(res.headers.get('vary')).toBe('Authorization, X-Tenant');
     const predictor = await Predictor.load(parseAnyEnvelope(await res.json()));
     const rows = [
       { a: 1, b: 'x' },

@@ -83,6 +83,16 @@ describe('RefreshAheadCache', () => {
     // The reload found its entry forgotten: the next get loads again.
     expect(await cache.get('k', load, undefined)).toBe('fresh');
 
+    // A forget during a first load (a key revoked while its first lookup ran: from a read-only audit) wins
+    // too: the value answers the request that loaded it, and is not kept.
+    const first = loader('active', 'revoked');
+    first.hold();
+    const loading = cache.get('r', first.load, undefined);
+    cache.delete('r');
+    first.release();
+    expect(await loading).toBe('active');
+    expect(await cache.get('r', first.load, undefined)).toBe('revoked');
+
     const misses = loader(null, 'now-there');
     expect(await cache.get('m', misses.load, undefined)).toBeNull();
     expect(await cache.get('m', misses.load, undefined)).toBe('now-there');

@@ -141,7 +141,7 @@ const jobs: Operation[] = [
   {
     method: 'get', path: '/v1/jobs/{id}/events', operationId: 'jobEvents', tag: 'jobs', access: 'key',
     summary: 'The job as server-sent events',
-    description: '`event: job` carries the whole job (as GET /v1/jobs/{id}) first and whenever it changes; `event: end` with `{"reason": "finished" | "time_limit" | "unavailable"}` closes the stream.',
+    description: '`event: job` carries the whole job (as GET /v1/jobs/{id}) first and whenever it changes; `event: end` with `{"reason": "finished" | "time_limit" | "unavailable" | "revoked"}` closes the stream (`revoked`: the tenant key was revoked while the stream ran).',
     responses: { 200: { description: 'an event stream', schema: z.string(), contentType: 'text/event-stream' }, 404: notFound('job') },
   },
   {

@@ -7,7 +7,7 @@
  */
 import { Hono } from 'hono';
 import type { JobView } from '../../durable/protocol';
-import type { AuthVars } from '../auth';
+import { type AuthVars, keyStillActive } from '../auth';
 import { coordinatorFor, isJobId } from '../coordinator';
 import { notFound } from '../errors';
 import { jobEvents } from '../job-events';
@@ -59,16 +59,19 @@ jobs.delete('/:id', async (c) => {
  * `GET /v1/jobs/{id}/events`: server-sent events. An `event: job` carries the whole view (as GET
  * /v1/jobs/{id}) first and then whenever it changed, a `: heartbeat` comment every 15 s while it does
  * not; the stream ends with `event: end` (data
- * `{"reason": "finished" | "time_limit" | "unavailable"}`) once the job is terminal, after ten minutes,
- * or when the coordinator cannot be read. Auth is the Bearer header as on every route, so browsers read
- * it with fetch rather than EventSource.
+ * `{"reason": "finished" | "time_limit" | "unavailable" | "revoked"}`) once the job is terminal, after ten
+ * minutes, when the coordinator cannot be read, or once the tenant key is revoked. Auth is the Bearer
+ * header as on every route, so browsers read it with fetch rather than EventSource.
  */
 jobs.get('/:id/events', async (c) => {
   const id = c.req.param('id');
   const coordinator = isJobId(id) ? coordinatorFor(c.env, c.get('tenant'), id) : null;
   const first = coordinator ? await coordinator.view() : null;
   if (!coordinator || !first) throw notFound('job', id);
-  const stream = jobEvents(first, async () => (await coordinator.view()) as JobView | null);
+  // A tenant key revoked while the stream runs ends it (the admin key is a secret, not revocable here).
+  const keyId = c.get('keyId');
+  const keyActive = c.get('isAdmin') ? undefined : () => keyStillActive(c.env, keyId);
+  const stream = jobEvents(first, async () => (await coordinator.view()) as JobView | null, keyActive ? { keyActive } : {});
   return new Response(stream, {
     headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' },
   });

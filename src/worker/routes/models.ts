@@ -344,6 +344,9 @@ models.get('/:model/versions/:version/artifact', async (c) => {
     'content-type': 'application/json',
     'content-disposition': `attachment; filename="${name}-v${version}.json"`,
     'cache-control': 'private, max-age=31536000, immutable',
+    // One URL serves every tenant's model of that name (the key, or the admin key's X-Tenant, says
+    // whose): a browser must not answer one tenant's request with another's cached artifact.
+    vary: 'Authorization, X-Tenant',
   });
 });
 
