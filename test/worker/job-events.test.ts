@@ -61,6 +61,21 @@ async function until(what: string, ready: () => boolean, timeoutMs: number, cont
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Reads a stream in the background: what it sent so far, and whether it has closed. */
+function followed(res: Response): { raw: string; closed: boolean } {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const stream = { raw: '', closed: false };
+  void (async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return void (stream.closed = true);
+      stream.raw += decoder.decode(value, { stream: true });
+    }
+  })();
+  return stream;
+}
+
 /** The view stays the same this long: several of the stream's one-second polls. */
 const QUIET_MS = 3_500;
 
@@ -132,16 +147,7 @@ describe('GET /v1/jobs/{id}/events', () => {
     const { id, stub } = await quietJob('events-quiet');
     const res = await send({ method: 'GET', path: `/v1/jobs/${id}/events`, key: quietKey });
     expect(res.status).toBe(200);
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    const stream = { raw: '', closed: false };
-    void (async () => {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return void (stream.closed = true);
-        stream.raw += decoder.decode(value, { stream: true });
-      }
-    })();
+    const stream = followed(res);
     const events = () => parseEvents(stream.raw);
     const tail = () => stream.raw.slice(-1500);
     await until('the first job event', () => events().length === 1, 10_000, tail);
@@ -173,16 +179,7 @@ describe('GET /v1/jobs/{id}/events', () => {
     const { id } = await quietJob('events-revoked');
     const res = await send({ method: 'GET', path: `/v1/jobs/${id}/events`, key: revokedKey });
     expect(res.status).toBe(200);
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    const stream = { raw: '', closed: false };
-    void (async () => {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return void (stream.closed = true);
-        stream.raw += decoder.decode(value, { stream: true });
-      }
-    })();
+    const stream = followed(res);
     const tail = () => stream.raw.slice(-1500);
     await until('the first job event', () => parseEvents(stream.raw).length === 1, 10_000, tail);
     await sleep(1_500);
