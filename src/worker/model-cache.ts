@@ -7,7 +7,8 @@
  * runs). Loading is shared: concurrent first requests for one model wait on the same load. A failed load
  * (storage down, corrupt artifact) is never cached: the next request tries again. A caller that keeps a
  * model across its own awaits (the challenge step loads two, then predicts with both) holds it through
- * withPredictors/withForecasters: a held model is never evicted, so never disposed under it.
+ * withPredictors/withForecasters, and a serving route from before its load settles until it has
+ * answered (holdPredictor/holdForecaster): a held model is never evicted, so never disposed under it.
  */
 import { EngineError, Predictor } from '../engine';
 import { type Forecaster, loadForecaster as buildForecaster } from '../engine/forecast';
@@ -25,7 +26,7 @@ interface Entry {
   readonly loading: Promise<Disposable>;
   /** Size of the stored artifact, filled in once it is read (0 until then). */
   readonly size: { bytes: number };
-  /** Callers holding the model (withLoaded): eviction passes it by, and disposal waits for the last. */
+  /** Callers holding the model (holdLoaded): eviction passes it by, and disposal waits for the last. */
   holders: number;
   /** Dropped from the cache (its model was deleted) while held: the last holder disposes it. */
   forgotten: boolean;
@@ -61,20 +62,52 @@ export function withForecasters<R>(env: Env, artifactKeys: readonly string[], us
 }
 
 async function withLoaded<T extends Disposable, R>(env: Env, artifactKeys: readonly string[], build: (json: unknown) => Promise<T>, use: (models: T[]) => Promise<R> | R): Promise<R> {
-  const held: Entry[] = [];
+  // Every one held before any load settles (holdLoaded holds at once), so no eviction in between can pass one over.
+  const holds = await Promise.allSettled(artifactKeys.map((key) => holdLoaded(env, key, build)));
   try {
-    const models = await Promise.all(
-      artifactKeys.map((key) => {
-        const entry = entryOf(env, key, build);
-        // Held before its load settles, so no eviction in between can pass it over.
-        entry.holders++;
-        held.push(entry);
-        return entry.loading as Promise<T>;
-      }),
-    );
-    return await use(models);
+    const failed = holds.find((h): h is PromiseRejectedResult => h.status === 'rejected');
+    if (failed) throw failed.reason;
+    return await use(holds.map((h) => (h as PromiseFulfilledResult<Held<T>>).value.model));
   } finally {
-    for (const entry of held) release(entry);
+    for (const h of holds) if (h.status === 'fulfilled') h.value.release();
+  }
+}
+
+/** A warm model held until `release` (once; later calls do nothing). */
+export interface Held<T> {
+  readonly model: T;
+  readonly release: () => void;
+}
+
+/**
+ * The warm predictor of an artifact, held from before its load settles until `release`: for a request
+ * that predicts right after loading (the predict route). Unheld, a model evicted or deleted while it
+ * loaded was disposed before the request's few promise steps were through, and it answered 500 with a
+ * model that was fine.
+ */
+export function holdPredictor(env: Env, artifactKey: string): Promise<Held<Predictor>> {
+  return holdLoaded(env, artifactKey, (json) => Predictor.load(json));
+}
+
+/** The warm forecaster of an artifact, held until `release` (as holdPredictor; the forecast route). */
+export function holdForecaster(env: Env, artifactKey: string): Promise<Held<Forecaster>> {
+  return holdLoaded(env, artifactKey, (json) => buildForecaster(json));
+}
+
+async function holdLoaded<T extends Disposable>(env: Env, artifactKey: string, build: (json: unknown) => Promise<T>): Promise<Held<T>> {
+  const entry = entryOf(env, artifactKey, build);
+  entry.holders++;
+  let released = false;
+  const releaseOnce = () => {
+    if (released) return;
+    released = true;
+    release(entry);
+  };
+  try {
+    return { model: (await entry.loading) as T, release: releaseOnce };
+  } catch (err) {
+    releaseOnce();
+    throw err;
   }
 }
 
@@ -154,12 +187,6 @@ function evictBeyondBounds(keep: string | undefined): void {
   }
 }
 
-/**
- * Frees a dropped model's memory once the requests already given it are done: a dispose at once would
- * reach a model evicted (or forgotten) while it loaded before its waiting requests, whose continuations
- * pass through a few promise steps before they predict, and they would answer 500 with a model that
- * was fine. Serving uses a model synchronously after its load, so the next macrotask is late enough.
- */
 function dispose(entry: Entry): void {
-  entry.loading.then((p) => void setTimeout(() => p.dispose(), 0)).catch(() => undefined);
+  entry.loading.then((p) => p.dispose()).catch(() => undefined);
 }

@@ -7,7 +7,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { ModelVersionInfo } from '../../src/durable/registry';
-import { forgetArtifacts, loadPredictor, withPredictors } from '../../src/worker/model-cache';
+import { forgetArtifacts, holdPredictor, loadPredictor, withPredictors } from '../../src/worker/model-cache';
 import { loadOrCorrupt } from '../../src/worker/model-versions';
 import { publishMlpEnsemble } from './mlp-member-fixture';
 
@@ -28,17 +28,21 @@ async function loadAll(keys: readonly string[]): Promise<void> {
   for (const key of keys) await loadPredictor(env, key);
 }
 
-/** After the current task: a dropped model is disposed then, once the requests given it are done. */
+/** Lets the cache's disposal of a dropped model (a callback on its load) run before the test looks. */
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 const probabilities = (p: { predictRows(rows: readonly unknown[]): unknown }) => JSON.stringify(p.predictRows(ROWS));
 
-/** What the predict route does: load the version through loadOrCorrupt, then predict at once. */
+/** What the predict route does: hold the version's model through loadOrCorrupt, predict, release. */
 async function routeLike(key: string, seen?: (p: { predictRows(rows: readonly unknown[]): unknown }) => void): Promise<string> {
   const version = { version: 1, artifact_key: key } as ModelVersionInfo;
-  const predictor = await loadOrCorrupt(env, 'cache-test', 'm', version, 'predict', () => loadPredictor(env, key));
-  seen?.(predictor);
-  return probabilities(predictor);
+  const held = await loadOrCorrupt(env, 'cache-test', 'm', version, 'predict', () => holdPredictor(env, key));
+  try {
+    seen?.(held.model);
+    return probabilities(held.model);
+  } finally {
+    held.release();
+  }
 }
 
 describe('holding warm models', () => {
@@ -96,9 +100,10 @@ describe('holding warm models', () => {
     expect(probabilities(await loadPredictor(env, key!))).toContain('probabilities');
   });
 
-  // From a read-only audit of serving: the predict and forecast routes load through loadOrCorrupt and
-  // predict right after, unheld; a model evicted (or its model deleted) while it loaded was disposed
+  // From a read-only audit of serving: the predict and forecast routes loaded through loadOrCorrupt and
+  // predicted right after, unheld; a model evicted (or its model deleted) while it loaded was disposed
   // before those few promise steps were through, and the request answered 500 for a model that was fine.
+  // They now hold it (holdPredictor, holdForecaster) from before the load settles until they answer.
   it('a model evicted while it loads still answers the requests waiting for it', async () => {
     const { artifactKey } = await publishMlpEnsemble('evicted-loading');
     const [mine, ...others] = await copies(artifactKey, 'cache-test/evicted-loading');

@@ -8,19 +8,22 @@
  * that are not forecasters with a pointer to the predict route. Every refusal of `horizon` is
  * `invalid_request`, whether the schema or the model makes it.
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import type { z } from 'zod';
 import { EngineError } from '../../engine';
-import { DEFAULT_LEVEL, localTimeNote } from '../../engine/forecast';
+import { DEFAULT_LEVEL, type Forecaster, localTimeNote } from '../../engine/forecast';
+import type { ModelVersionInfo } from '../../durable/registry';
 import type { AuthVars } from '../auth';
 import { ApiError } from '../errors';
 import { enforceRateLimit } from '../limits';
-import { loadForecaster } from '../model-cache';
+import { holdForecaster } from '../model-cache';
 import { loadOrCorrupt, servedModel } from '../model-versions';
 import { validName } from '../names';
 import { forecastSchema } from '../schemas';
 import { readJson } from '../read-json';
 
 type App = { Bindings: Env; Variables: AuthVars };
+type ForecastBody = z.infer<typeof forecastSchema>;
 
 export const forecast = new Hono<App>();
 
@@ -30,12 +33,22 @@ forecast.post('/:model/forecast', async (c) => {
   await enforceRateLimit(c, c.env.PREDICT_LIMITER, 'predict');
   const body = await readJson(c, forecastSchema);
   const tenant = c.get('tenant');
-  const { resolved, model: forecaster } = await servedModel(c.env, tenant, name, body.version, undefined, (v) => {
+  // Held while it answers: an eviction or a deletion meanwhile must not dispose an rnn's tensors under it.
+  const { resolved, model: held } = await servedModel(c.env, tenant, name, body.version, undefined, (v) => {
     if (v.task !== 'forecast') {
       throw new ApiError(400, 'not_a_forecast_model', `model "${name}" is a ${v.task ?? 'table'} model, not a forecaster; ask it with POST /v1/models/${name}/predict`, { model: name });
     }
-    return loadOrCorrupt(c.env, tenant, name, v, 'forecast', () => loadForecaster(c.env, v.artifact_key));
+    return loadOrCorrupt(c.env, tenant, name, v, 'forecast', () => holdForecaster(c.env, v.artifact_key));
   });
+  try {
+    return answerForecast(c, name, body, resolved, held.model);
+  } finally {
+    held.release();
+  }
+});
+
+/** The answer of a forecast request by `forecaster`, the version `resolved` (synchronous: it is held meanwhile). */
+function answerForecast(c: Context<App>, name: string, body: ForecastBody, resolved: ModelVersionInfo, forecaster: Forecaster): Response {
   const level = body.level ?? DEFAULT_LEVEL;
   const local = forecaster.description.localTime;
   let points;
@@ -66,7 +79,7 @@ forecast.post('/:model/forecast', async (c) => {
     // which reads no covariates: those sent are checked as any group's (clients send them for every group), and said unused.
     ...(fallback ? { fallback: { ...fallback, ...(body.covariates?.length ? { covariates_ignored: true } : {}) } } : {}),
   });
-});
+}
 
 /**
  * The model's refusal of `horizon` (over its longest forecast, or too many steps to compute) under the

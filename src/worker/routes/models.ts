@@ -18,7 +18,7 @@ import { recordForDrift, rowArray, type SampledRows } from '../drift-sampler';
 import { imageRowsToColumns, imageShapeOf } from '../image-rows';
 import { IMAGE_FILE_MAX_VALUE } from '../../engine/core/image-shape';
 import { IMAGE_TABLE_DEFAULTS } from '../../engine/data/images/image-table';
-import { loadForecaster, loadPredictor } from '../model-cache';
+import { type Held, holdPredictor, loadForecaster, loadPredictor } from '../model-cache';
 import { explainBytesPerRow, explainMicrosPerRow, maxExplainedRowsInMemory, maxExplainedRowsInTime } from '../../engine/explain/explain-cost';
 import { describedVersion, loadOrCorrupt, servedModel, servedVersion, versionNotFound, versionParam } from '../model-versions';
 import { forgetModel } from '../version-cache';
@@ -133,12 +133,22 @@ models.post('/:model/predict', async (c) => {
   const tenant = c.get('tenant');
   const body = await readPredictBody(c).catch(async (err: unknown) => {
     // A forecast request sent to a forecaster's predict route fails to parse as rows; the useful answer
-    // is where to ask instead (loadVersion refuses a forecaster saying so).
+    // is where to ask instead.
     const champion = await servedVersion(c.env, tenant, name, undefined, waitUntilOf(c)).catch(() => undefined);
-    if (champion?.task === 'forecast') await loadVersion(c.env, tenant, name, champion);
+    if (champion) refuseForecaster(name, champion);
     throw err;
   });
-  const { resolved, model: predictor } = await servedModel(c.env, tenant, name, body.version, waitUntilOf(c), (v) => loadVersion(c.env, tenant, name, v));
+  // Held while it answers: an eviction or a deletion meanwhile must not dispose its tensors under it.
+  const { resolved, model: held } = await servedModel(c.env, tenant, name, body.version, waitUntilOf(c), (v) => holdVersion(c.env, tenant, name, v));
+  try {
+    return answerPredict(c, tenant, name, body, resolved, held.model);
+  } finally {
+    held.release();
+  }
+});
+
+/** The answer of a predict request by `predictor`, the version `resolved` (synchronous: the model is held meanwhile). */
+function answerPredict(c: Context<App>, tenant: string, name: string, body: PredictRequest, resolved: ModelVersionInfo, predictor: Predictor): Response {
   // Image models also take rows as {"image": base64} or {"pixels": [...]}; they become pixel columns here.
   const shape = imageShapeOf(predictor.envelope);
   // A CSV batch decodes straight from its columns (engine/features/cells-to-dataset, same answer and
@@ -173,7 +183,7 @@ models.post('/:model/predict', async (c) => {
     });
   }
   return c.json({ model: { name, version: resolved.version }, ...result, ...explained });
-});
+}
 
 /**
  * Refuses a CSV or Parquet batch whose header names a column the training data did not have, naming the
@@ -387,10 +397,20 @@ function explanationFields(result: ExplainResult) {
 
 /** The warm predictor of one model version; an unusable artifact is named by model and version. */
 async function loadVersion(env: Env, tenant: string, name: string, v: ModelVersionInfo): Promise<Predictor> {
+  refuseForecaster(name, v);
+  return loadOrCorrupt(env, tenant, name, v, 'predict', () => loadPredictor(env, v.artifact_key));
+}
+
+/** loadVersion held until released (model-cache holdPredictor): for predicting right after the load. */
+async function holdVersion(env: Env, tenant: string, name: string, v: ModelVersionInfo): Promise<Held<Predictor>> {
+  refuseForecaster(name, v);
+  return loadOrCorrupt(env, tenant, name, v, 'predict', () => holdPredictor(env, v.artifact_key));
+}
+
+function refuseForecaster(name: string, v: ModelVersionInfo): void {
   if (v.task === 'forecast') {
     throw new ApiError(400, 'forecast_model', `model "${name}" forecasts a series and takes no rows; ask it with POST /v1/models/${name}/forecast {"horizon": N}`, { model: name });
   }
-  return loadOrCorrupt(env, tenant, name, v, 'predict', () => loadPredictor(env, v.artifact_key));
 }
 
 /** `image` of the model view: the shape and pixel range the described version takes, when it takes images. */
