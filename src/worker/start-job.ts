@@ -466,9 +466,8 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
     warnings.push(`the shortest series (${length} points) is too short to learn a season of ${resolved.naturalSeason} (${seasonNeeds} points are needed): the models are searched without seasonality`);
   }
   if (resolved.defaultHorizonValidated) {
-    const natural = resolved.defaultHorizon ?? horizon;
     warnings.push(
-      `forecast.horizon is ${horizon}${resolved.defaultHorizon !== undefined ? `, not the default ${natural},` : ''} because the shortest series (${length} points) can validate ${resolved.validatedHorizon} steps ahead, and a forecast reaches at most ${HORIZON_CAP_FACTOR} times that; send a longer series for more, or set forecast.horizon (at most ${horizon})`,
+      `forecast.horizon is ${horizon}${resolved.defaultHorizon !== undefined ? `, not the default ${resolved.defaultHorizon},` : ''} because the shortest series (${length} points) can validate ${resolved.validatedHorizon} steps ahead, and a forecast reaches at most ${HORIZON_CAP_FACTOR} times that; send a longer series for more, or set forecast.horizon (at most ${horizon})`,
     );
   } else if (resolved.defaultHorizon !== undefined) {
     warnings.push(
