@@ -86,9 +86,32 @@ describe('a dot-decimal file', () => {
     expect(numbers('price;n\n120.000;1\n45.000;2\n7;3\n', 'price')).toEqual([120, 45, 7]);
   });
 
-  it('keeps commas and tabs files as they were: a dot is a decimal point there', () => {
+  it('keeps comma files as they were: a dot is a decimal point there', () => {
     expect(numbers('price,n\n120.000,1\n"1,200.000",2\n', 'price')).toEqual([120, 1200]);
-    expect(numbers('price\tn\n120.000\t3,5\n45.000\t2\n', 'price')).toEqual([120, 45]);
+  });
+});
+
+describe('a tab file', () => {
+  it('reads decimal commas when a cell shows them: "0,125" is 0.125, not 125 (Excel tab export, German locale)', () => {
+    const text = 'rate\tprice\tn\n0,125\t120.000\t1\n3,5\t45.000\t2\n1234,5\t1.234,5\t3\n';
+    expect(numbers(text, 'rate')).toEqual([0.125, 3.5, 1234.5]);
+    expect(numbers(text, 'price')).toEqual([120000, 45000, 1234.5]);
+    // A comma that could group thousands ("1,234") reads as a decimal comma in such a file too.
+    expect(numbers('a\tb\n0,5\t1,234\n', 'b')).toEqual([1.234]);
+  });
+
+  it('keeps commas between thousands when no cell shows a decimal comma, or some cell shows a point', () => {
+    // "1,234" alone tells neither: it groups thousands, as a dot-decimal tab file writes them.
+    expect(numbers('a\tb\n1,234\t2\n12,500\t3\n', 'a')).toEqual([1234, 12500]);
+    // A point decimal, or commas between several groups, say the file writes dot decimals.
+    expect(numbers('a\tb\n1,234\t2.5\n', 'a')).toEqual([1234]);
+    expect(numbers('a\tb\n1,234\t1,234,567\n', 'b')).toEqual([1234567]);
+    expect(numbers('price\tn\n120.000\t1\n45.000\t2\n', 'price')).toEqual([120, 45]);
+  });
+
+  it('never reads a first group of 0 as thousands: "0,125" beside a point decimal is no number', () => {
+    const col = column(inferDataset(parseCsv('a\tb\n0,125\t2.5\n0,250\t1\n')).dataset, 'a');
+    expect(col?.type).not.toBe('numeric');
   });
 });
 

@@ -71,9 +71,10 @@ const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  * Numbers as spreadsheets display them: thousands separators in groups of three ("1,234,567.5"), a
  * currency sign before or after ("$1,200", "-$5", "12 €"), a percent sign after, accounting parentheses
  * for a negative ("(1,234.00)"). Exported that way, a price or a rate column became thousands of
- * categories. Groups: open parenthesis, sign, currency before, sign, digits, currency or % after, close.
+ * categories. A first group of 0 groups nothing ("0,125" is a decimal comma, not 125: data/decimal-comma).
+ * Groups: open parenthesis, sign, currency before, sign, digits, currency or % after, close.
  */
-const FORMATTED_NUMBER_RE = /^(\(\s*)?([+-]?)\s*([$€£¥]?)\s*([+-]?)(\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+\.?\d*|\.\d+)\s*([$€£¥%]?)(\s*\))?$/;
+const FORMATTED_NUMBER_RE = /^(\(\s*)?([+-]?)\s*([$€£¥]?)\s*([+-]?)([1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?|\d+\.?\d*|\.\d+)\s*([$€£¥%]?)(\s*\))?$/;
 
 /**
  * Parses a decimal number, plain or spreadsheet-formatted (see FORMATTED_NUMBER_RE); NaN when the cell is

@@ -10,7 +10,7 @@
  * and tab outside quotes; comma on a tie) or from Excel's "sep=;" first line. In a semicolon file a
  * decimal-comma number ("3,14", "1.234,5") is read as the number it is ("3.14", "1234.5"), and in a file
  * that writes its decimals so, so is a whole number with dots between thousands ("120.000" is 120000:
- * data/decimal-comma).
+ * data/decimal-comma). A tab file is read so when its cells show decimal commas ("0,125").
  *
  * Spreadsheets also export a separator at the end of every line, header included: an unnamed column with
  * no value in it is left out, and the table's warnings say so; an unnamed column holding a value is
@@ -144,7 +144,8 @@ function* readCsv(input: string, limits: Partial<CsvLimits>, pieceChars: number)
   const lineAt = lineCounter(text, firstLine);
   // Columns the header gives no name, which must stay empty to be left out.
   let unnamed: number[] = [];
-  const mark = delimiter === ';' ? new DecimalMark() : undefined;
+  // A semicolon file's commas are decimal marks; a tab file's may be either, and its cells say which.
+  const mark = delimiter === ';' ? new DecimalMark() : delimiter === '\t' ? new DecimalMark(true) : undefined;
 
   // Each row, with the offset it starts at; false stops the reading at a refusal.
   yield* csvRowsInPieces(text, delimiter, pieceChars, (fields, errors, rowStart) => {
@@ -196,7 +197,7 @@ function* readCsv(input: string, limits: Partial<CsvLimits>, pieceChars: number)
   if (failure) throw failure;
   if (header === undefined) throw new EngineError('invalid_csv', 'the file has no header row', { line: firstLine });
   if (rows.length === 0) throw new EngineError('invalid_csv', 'the file has a header but no data rows', { line: headerLine + 1 });
-  if (mark) {
+  if (mark?.commaIsDecimal) {
     // Read once the whole file has said how it writes decimals (data/decimal-comma), and only in the
     // columns whose every cell then reads as a number (or missing, or a word): text keeps what it says.
     const thousands = mark.dotsSeparateThousands;

@@ -14,6 +14,10 @@
  * reads it; before, "1,799 €" read as 1799. A column is rewritten only when every cell of it then reads as a
  * number, a missing value or a word (readsAsNumber): an address such as "192.168.100.200" beside
  * "192.168.1.20" stays as written.
+ * A tab file may write either way (Excel saves "Text (tab-delimited)" in the locale's own marks), and
+ * there a comma may group thousands as well ("1,234"): such a file is a decimal-comma one only when some
+ * cell's comma cannot group thousands ("0,125", "3,14", "1234,5", "1.234,5") and no cell is a dot decimal
+ * or groups with commas ("1,234,567", "1,234.5"). Read the old way, "0,125" in a tab file was 125.
  * Upload, append and batch predictions all read CSV through data/csv, so the same file reads alike in each.
  */
 import { isMissingNumberCell, parseNumberCell } from './column-types';
@@ -27,6 +31,8 @@ const AFTER = String.raw`(\s*[$€£¥%]?\s*\)?\s*)`;
 const DECIMAL_COMMA_RE = new RegExp(`^${BEFORE}(\\d{1,3}(?:\\.\\d{3})+|\\d+),(\\d+)${AFTER}$`);
 /** Whole numbers with dots between groups of three ("120.000", "1.234 €"); the first group has no leading zero. */
 const DOT_THOUSANDS_RE = new RegExp(`^${BEFORE}([1-9]\\d{0,2}(?:\\.\\d{3})+)${AFTER}$`);
+/** Whole numbers with commas between groups of three ("1,234", "12,500 €"), as a dot-decimal file groups them. */
+const COMMA_THOUSANDS_RE = new RegExp(`^${BEFORE}([1-9]\\d{0,2}(?:,\\d{3})+)${AFTER}$`);
 /** Dots between several groups ("1.200.000"): no dot-decimal number is written so. */
 const SEVERAL_GROUPS_RE = /^\s*[+-]?[1-9]\d{0,2}(?:\.\d{3}){2,}\s*$/;
 
@@ -44,11 +50,23 @@ export class DecimalMark {
   private comma = false;
   private dot = false;
 
+  /**
+   * `commasMayGroup`: whether a comma may also group thousands in this file (a tab file), so that only a
+   * comma no grouping explains says decimal commas, and commas between groups say dot decimals.
+   */
+  constructor(private readonly commasMayGroup = false) {}
+
   see(cell: string): void {
     if (this.dot) return;
     const hasComma = cell.indexOf(',') >= 0;
     if (cell.indexOf('.') < 0) {
-      if (hasComma && !this.comma && DECIMAL_COMMA_RE.test(cell)) this.comma = true;
+      if (!hasComma) return;
+      if (!this.commasMayGroup) {
+        if (!this.comma && DECIMAL_COMMA_RE.test(cell)) this.comma = true;
+      } else if (COMMA_THOUSANDS_RE.test(cell)) {
+        // "1,234" may be either; "1,234,567" only groups thousands.
+        if (cell.indexOf(',') !== cell.lastIndexOf(',')) this.dot = true;
+      } else if (DECIMAL_COMMA_RE.test(cell)) this.comma = true;
       return;
     }
     // A number with a dot that no grouping of thousands explains is a point decimal: "0.5", "3.14",
@@ -59,6 +77,11 @@ export class DecimalMark {
     } else if (DOT_THOUSANDS_RE.test(cell)) {
       if (!this.comma && SEVERAL_GROUPS_RE.test(cell)) this.comma = true;
     } else if (!Number.isNaN(parseNumberCell(cell))) this.dot = true;
+  }
+
+  /** Whether a comma is the decimal mark: always in a semicolon file, in a tab file as its cells say. */
+  get commaIsDecimal(): boolean {
+    return !this.commasMayGroup || (this.comma && !this.dot);
   }
 
   /** Whether a dot between groups of three digits separates thousands (see the module comment). */
