@@ -158,7 +158,8 @@ export const requireKey = createMiddleware<{ Bindings: Env; Variables: AuthVars 
   if (!adminKey || !(await sameSecret(presented, adminKey))) {
     throw await authFailure(c.env, address, new ApiError(401, 'unauthorized', 'the API key is not valid'));
   }
-  c.set('tenant', asked ? validName(asked, 'X-Tenant') : 'default');
+  // An empty header (an unset shell variable) is a bad name, not the default tenant: writes would land there.
+  c.set('tenant', asked !== undefined ? validName(asked, 'X-Tenant') : 'default');
   c.set('isAdmin', true);
   c.set('keyId', 'admin');
   await next();

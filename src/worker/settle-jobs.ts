@@ -43,5 +43,6 @@ export async function settleEndedJobs(env: Env, tenant: string, jobIds: readonly
  */
 export async function forgetNeverStartedJob(env: Env, tenant: string, jobId: string): Promise<boolean> {
   const before = new Date(Date.now() - HAND_OFF_GRACE_MS).toISOString();
-  return env.REGISTRY.getByName(tenant).forgetUnstartedJob(jobId, before);
+  // Rows keep the id as it was made (lower case); a client that upper-cases it names the same job.
+  return env.REGISTRY.getByName(tenant).forgetUnstartedJob(jobId.toLowerCase(), before);
 }

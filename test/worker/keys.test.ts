@@ -58,6 +58,13 @@ describe('key management', () => {
     await expectError(await send({ method: 'DELETE', path: '/v1/keys/ci?tenant=..' }), 400, 'invalid_name');
   });
 
+  it('refuses an empty X-Tenant from the admin (an unset variable) instead of acting on "default"', async () => {
+    const res = await send({ method: 'PUT', path: '/v1/datasets/emptytenant', body: SMALL_CSV, contentType: 'text/csv', headers: { 'x-tenant': '' } });
+    const body = await expectError(res, 400, 'invalid_name');
+    expect(JSON.stringify(body)).toContain('X-Tenant');
+    await expectError(await send({ method: 'GET', path: '/v1/datasets/emptytenant' }), 404, 'dataset_not_found');
+  });
+
   it('keeps key management to the admin: 403 for tenant keys, 401 without a valid key', async () => {
     const key = await tenantKey('plainco', 'ci');
     await expectError(await send({ method: 'POST', path: '/v1/keys', key, body: { tenant: 'plainco', name: 'more' } }), 403, 'forbidden');

@@ -119,7 +119,7 @@ const jobs: Operation[] = [
       404: fail('dataset_not_found, dataset_version_not_found (a dataset_version the dataset does not have)'),
       409: fail('model_conflict: `model` names an existing model whose champion the job\'s result would replace with a different model: another target, another task, or a dataset lacking feature columns the champion reads; for a forecast over a forecast champion also another time column, group column, step (the frequency the data was read with: a horizon counts steps), set of known-future covariates (added or dropped: forecast requests give exactly the model\'s) or time zone (details: model, champion_version, and what differs: target, task, time_column, group_column (null: none), frequency (e.g. "daily", "every 90 minutes"; not compared when the champion\'s stored artifact cannot be read), covariates (the two lists) and timezone (null: none) as {champion, job}, missing_columns); or an unfinished job will publish to the same name with another target or task (details: model, unfinished_job (its id), target and task as {unfinished_job, job}); publish under another name, or send "replace_model": true'),
       413: tooLarge,
-      429: fail('rate_limited or too_many_jobs (details.retry_after_seconds; Retry-After header)'),
+      429: fail('rate_limited (details.retry_after_seconds; Retry-After header) or too_many_jobs (details.active, details.limit; no wait is named: an unfinished job must end or be cancelled first)'),
       503: fail('job_not_started: the job\'s coordinator did not take it; nothing was trained or kept and the request may be sent again as it was (Retry-After header)'),
     },
   },
