@@ -11,7 +11,7 @@
  * running. A budget of trials alone keeps its own reservation (the last trial: fidelity-plan).
  */
 import { configKey } from '../engine';
-import { fidelityOf, isFullFidelity, type JobState, type TrialEntry } from './job-journal';
+import { fidelityOf, trialMs, isFullFidelity, type JobState, type TrialEntry } from './job-journal';
 import { expectedTrialMs, lateStartSlackMs } from './late-start';
 import { schedulerOf } from './fidelity-plan';
 import type { JobConfig } from './protocol';
@@ -62,7 +62,7 @@ function rankedForPublishing(state: JobState): TrialEntry[] {
   return (withinCap.length > 0 ? withinCap : complete).sort((a, b) => fidelityOf(b) - fidelityOf(a) || lossOf(a) - lossOf(b) || a.number - b.number);
 }
 
-/** The median launch-to-report time of the complete trials at the lowest fidelity (0 when none). */
+/** The median launch-to-report time (downtime left out) of the complete trials at the lowest fidelity (0 when none). */
 function bottomRungMs(state: JobState): number {
   let lowest = Infinity;
   let times: number[] = [];
@@ -70,7 +70,7 @@ function bottomRungMs(state: JobState): number {
     if (t.state !== 'complete' || t.finished_at === undefined) continue;
     const at = fidelityOf(t);
     if (at < lowest) [lowest, times] = [at, []];
-    if (at === lowest) times.push(t.finished_at - t.started_at);
+    if (at === lowest) times.push(trialMs(state, t, t.finished_at));
   }
   if (times.length === 0) return 0;
   times.sort((a, b) => a - b);

@@ -124,6 +124,11 @@ export interface TrialEntry extends Partial<FidelityFields> {
   restart_resends?: number;
   /** It was claimed once, and sent again when its consumer went silent. */
   went_silent?: boolean;
+  /**
+   * When it was last sent again because its work was lost (its consumer went silent, or a restarted
+   * coordinator never heard from it): the run that reports started then, not at `started_at`.
+   */
+  rerun_at?: number;
   finished_at?: number;
   report?: TrialReport;
   cancel_reason?: string;
@@ -177,6 +182,7 @@ export function applyOp(state: JobState, op: JournalOp): JobState {
       const step = op.what === 'trial' ? trial : op.what === 'ensemble' ? state.ensemble : state.challenge;
       if (step && step.state === 'running') {
         step.lease_until = op.lease_until;
+        if (trial && (op.silent || op.after_restart)) trial.rerun_at = op.at;
         if (op.after_restart) step.restart_resends = (step.restart_resends ?? 0) + 1;
         else step.resends = (step.resends ?? 0) + 1;
       }
@@ -280,6 +286,23 @@ export function searchDeadline(s: JobState): number {
   if (!c) return Number.POSITIVE_INFINITY;
   return c.created_at + c.budget.seconds * 1000 + (s.interruptions ?? []).reduce((sum, i) => sum + i.extend_ms, 0);
 }
+
+/**
+ * The milliseconds from `from` to `to` the coordinator was up: the span less its overlap with each
+ * interruption (op "resumed": down from `at - down_ms` to `at`). A trial's time is measured so, since a
+ * restart's downtime says nothing of how long the trial's work takes (durable/late-start).
+ */
+export function activeMs(s: JobState, from: number, to: number): number {
+  let span = to - from;
+  for (const i of s.interruptions ?? []) span -= Math.max(0, Math.min(to, i.at) - Math.max(from, i.at - i.down_ms));
+  return span;
+}
+
+/**
+ * The milliseconds of work a trial has taken by `to` (its report's time, or now): from its launch, or its
+ * last rerun (TrialEntry.rerun_at), less any downtime (activeMs).
+ */
+export const trialMs = (s: JobState, t: TrialEntry, to: number): number => activeMs(s, t.rerun_at ?? t.started_at, to);
 
 export const fidelityOf = (t: TrialEntry): number => t.fidelity ?? 1;
 export const isFullFidelity = (t: TrialEntry): boolean => fidelityOf(t) === 1;

@@ -6,7 +6,8 @@
  * one late gradient-boosting or RNN trial at a time. As FLAML does, the coordinator instead leaves a trial
  * unstarted when the trials of its kind took longer than the time left, and the search ends once the
  * running ones report. A trial's duration is what the job saw: from its launch to its report (queue wait,
- * loading and training together), the median over the finished trials of its family at its fidelity, and
+ * loading and training together; from its rerun when its work was lost and it was sent again, and less
+ * any time the coordinator was down: a restart's downtime is no trial's work), the median over the finished trials of its family at its fidelity, and
  * at least as long as one of them still running has taken so far (the first RNN trial, running for 20 s,
  * says the next one will not take 2). With none finished or running, a family whose work the engine can
  * price goes by that: the rnn's default trial, from its cost model and the job's series (the audited
@@ -17,7 +18,7 @@
  */
 import { forecastDefaults, rnnTrialCostMs } from '../engine/forecast';
 import { LADDER, schedulerOf } from './fidelity-plan';
-import { fidelityOf, type JobState } from './job-journal';
+import { activeMs, fidelityOf, trialMs, type JobState } from './job-journal';
 import type { JobConfig } from './protocol';
 import { searchShape } from './search-shape';
 
@@ -47,9 +48,9 @@ function familyTimes(state: JobState, fidelity: number, now: number): Map<string
     if (f === undefined) byFamily.set(t.family, (f = { times: [] }));
     if (at < fidelity) {
       if (f.lower === undefined || at > f.lower.fidelity) f.lower = { fidelity: at, times: [] };
-      if (at === f.lower.fidelity) f.lower.times.push(t.finished_at! - t.started_at);
-    } else if (complete) f.times.push(t.finished_at! - t.started_at);
-    else f.running = Math.max(f.running ?? 0, now - t.started_at);
+      if (at === f.lower.fidelity) f.lower.times.push(trialMs(state, t, t.finished_at!));
+    } else if (complete) f.times.push(trialMs(state, t, t.finished_at!));
+    else f.running = Math.max(f.running ?? 0, trialMs(state, t, now));
   }
   return byFamily;
 }
@@ -87,7 +88,7 @@ export function expectedTrialMs(state: JobState, family: string, fidelity: numbe
  * The families among `families` whose trial at `fidelity`, started at `now`, is expected to end more than
  * the slack after `deadline`. None for a budget of trials alone (`config.reproducible`): its trials are
  * fixed by their count, and its cap of seconds is a safety net, not a budget. No trial has taken longer
- * than the job has run, nor can one scaled up from the ladder's bottom rung be expected to take more than
+ * than the job has run (downtime left out of both), nor can one scaled up from the ladder's bottom rung be expected to take more than
  * that many times as long, so while at least that much time is left only a modelled prior can say late,
  * and the journal is not read (the check runs at every launch: a pass over 1,000 trials cost ~0.3 ms).
  */
@@ -98,7 +99,7 @@ export function lateFamilies(state: JobState, config: JobConfig, families: reado
   // The model prices a trial only when a family has nothing else to go by (expectedOf), never more than once.
   const prior = (family: string) => () => (fidelity === 1 ? modelledTrialMs(config, family) : undefined);
   const scale = schedulerOf(config) === undefined ? 1 : Math.max(1, fidelity / LADDER.minFidelity);
-  if (left >= (now - config.created_at) * scale && !families.some((f) => fidelity === 1 && isPriced(config, f))) return late;
+  if (left >= activeMs(state, config.created_at, now) * scale && !families.some((f) => fidelity === 1 && isPriced(config, f))) return late;
   const times = familyTimes(state, fidelity, now);
   for (const family of families) {
     const expected = expectedOf(times.get(family), fidelity, prior(family));

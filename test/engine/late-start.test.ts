@@ -69,6 +69,30 @@ describe('late start', () => {
     expect(expectedTrialMs(s, 'rnn', 1, 1_000, () => modelledTrialMs(fc, 'rnn'))).toBe(modelled);
   });
 
+  it("leaves a restart's downtime out of a trial's time: the search uses the budget it was given back", () => {
+    // The audited case: trials started at 1 s, the coordinator down from 20 s to 65 s (deadline moved
+    // to 105 s), both sent again at 77 s as never heard from; at 80 s the linear trial reports and the
+    // gbdt one is still running. Their runs took 3 s, not 79.
+    const s = emptyState();
+    applyOp(s, { op: 'created', config });
+    for (const [id, family] of [['a', 'linear'], ['b', 'gbdt']] as const) applyOp(s, { op: 'trial_started', trial_id: id, number: id === 'a' ? 0 : 1, family, params: {}, at: 1_000, lease_until: 1e9 });
+    applyOp(s, { op: 'resumed', at: 65_000, down_ms: 45_000, extend_ms: 45_000 });
+    for (const id of ['a', 'b']) applyOp(s, { op: 'resent', what: 'trial', trial_id: id, at: 77_000, lease_until: 1e9, after_restart: true });
+    applyOp(s, { op: 'trial_finished', trial_id: 'a', report: { status: 'complete', score: 0.7, loss: -0.7, fold_scores: [], fit_info: {}, artifact_key: 'a' }, at: 80_000 });
+    expect(expectedTrialMs(s, 'linear', 1, 80_000)).toBe(3_000);
+    expect(expectedTrialMs(s, 'gbdt', 1, 80_000)).toBe(3_000);
+    // 25 s are left of the moved deadline (105 s): neither is late.
+    expect(lateFamilies(s, config, ['linear', 'gbdt'], 1, 80_000, 105_000).size).toBe(0);
+    // Not sent again (its consumer kept on through the downtime), a trial's time still leaves the downtime out.
+    const kept = emptyState();
+    applyOp(kept, { op: 'created', config });
+    applyOp(kept, { op: 'trial_started', trial_id: 'c', number: 0, family: 'gbdt', params: {}, at: 1_000, lease_until: 1e9 });
+    applyOp(kept, { op: 'resumed', at: 65_000, down_ms: 45_000, extend_ms: 45_000 });
+    expect(expectedTrialMs(kept, 'gbdt', 1, 80_000)).toBe(34_000);
+    expect(startsTooLate(kept, config, 'gbdt', 1, 70_000, 105_000)).toBe(false);
+    expect(startsTooLate(kept, config, 'gbdt', 1, 80_000, 105_000)).toBe(true);
+  });
+
   it('reads no journal while more time is left than the job has run (no trial can have taken longer)', () => {
     const s = stateWith([['gbdt', 8_000]]);
     const unread = { ...s, get order(): never { throw new Error('the journal was read'); } } as JobState;
