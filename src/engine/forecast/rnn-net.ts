@@ -1,7 +1,7 @@
 /**
  * @module engine/forecast/rnn-net
  * The recurrent network of the `rnn` family on tfjs-layers: one or two GRU or LSTM layers, optional
- * dropout, a linear output. Initial weights (Glorot-uniform) are seeded from the engine's Rng (tfjs-layers initialisers
+ * dropout (a new mask each training step: ./fresh-dropout), a linear output. Initial weights (Glorot-uniform) are seeded from the engine's Rng (tfjs-layers initialisers
  * take a seed) so trials are reproducible. Each time step's input is the standardised difference plus,
  * for seasonal series, the sine and cosine of that step's seasonal phase, then any covariate channels
  * (./rnn-covariates). A model reading known-future covariates has a second input, the predicted step's
@@ -9,7 +9,8 @@
  * is the plain stack it always was, so artifacts stored before covariates load into the same shape.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Rng } from '../core/rng';
+import { Rng } from '../core/rng';
+import { FreshDropout } from './fresh-dropout';
 import type { RnnOptions } from './rnn-options';
 
 /** Inputs per time step from the series: the value, and the phase's sine and cosine when there is a season. */
@@ -36,7 +37,11 @@ export function buildRnn(opts: RnnOptions, channels: number, rng: Rng | null, st
       recurrentInitializer: tfl.initializers.glorotUniform({ seed: seed() }),
     };
     recurrent.push(opts.cell === 'gru' ? tfl.layers.gru(config) : tfl.layers.lstm(config));
-    if (opts.dropout > 0) recurrent.push(tfl.layers.dropout({ rate: opts.dropout, seed: seed() }));
+    // One seed per dropout layer, drawn where tfjs' seeded layer drew it, so the weights' seeds stay as they were.
+    if (opts.dropout > 0) {
+      const masks = seed();
+      recurrent.push(new FreshDropout(opts.dropout, masks === undefined ? null : new Rng(masks)));
+    }
   }
   const output = tfl.layers.dense({ units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: seed() }) });
   if (stepInputs === 0) return tfl.sequential({ layers: [...recurrent, output] });
