@@ -114,6 +114,36 @@ describe('hashed text', () => {
     expect(tokenize('  ')).toEqual([]);
   });
 
+  it('reads a word the same whichever Unicode form it arrives in, and keeps combining marks in their words', () => {
+    const composed = 'Café crème'.normalize('NFC');
+    const decomposed = 'Café crème'.normalize('NFD');
+    expect(decomposed).not.toBe(composed);
+    expect(tokenize(decomposed)).toEqual(tokenize(composed));
+    expect(tokenize(composed)).toEqual(['café', 'crème']);
+    expect(tokenize('हिन्दी भाषा')).toEqual(['हिन्दी', 'भाषा']);
+    // An encoder stored before (no tokenizer field) splits as it was trained to.
+    expect(tokenize(decomposed, 1)).toEqual(['cafe', 'cre', 'me']);
+  });
+
+  it('serves text sent in another Unicode form with the features it was trained with; a stored encoder keeps its tokenizer', async () => {
+    const reviews = ['café crème', 'naïve résumé', 'plain words'];
+    const { pipeline } = await fitFeatures(ds, range(300), 'dense', exclude, fit);
+    const inputs = pipeline.state.inputs;
+    const known = new Set(ds.columns.map((c) => c.name));
+    const rowsIn = (form: 'NFC' | 'NFD') => rowsToDataset(inputs, known, reviews.map((r) => ({ review: r.normalize(form) })));
+    const text = pipeline.names.map((n, j) => (n.startsWith('review__') ? j : -1)).filter((j) => j >= 0);
+    const features = (p: typeof pipeline, form: 'NFC' | 'NFD') => {
+      const m = p.transform(rowsIn(form));
+      return reviews.map((_, r) => text.map((j) => m.data[r * m.cols + j]));
+    };
+    expect(features(pipeline, 'NFD')).toEqual(features(pipeline, 'NFC'));
+    // The same state without the field (as stored before) reads the first way: the two forms differ.
+    const old = JSON.parse(JSON.stringify(pipeline.state, (k, v) => (k === 'tokenizer' ? undefined : v)));
+    const before = loadPipeline(old);
+    expect(features(before, 'NFD')).not.toEqual(features(before, 'NFC'));
+    expect(() => loadPipeline(JSON.parse(JSON.stringify(pipeline.state, (k, v) => (k === 'tokenizer' ? 3 : v))))).toThrow(/unknown tokenizer/);
+  });
+
   it('encodes new and empty text at serving time, identical after a JSON round trip', async () => {
     for (const style of ['dense', 'trees'] as const) {
       const { pipeline } = await fitFeatures(ds, range(300), style, exclude, fit);

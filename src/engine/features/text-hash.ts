@@ -6,6 +6,11 @@
  * row's bucket vector L2-normalised (a TF direction, independent of text length) plus the standardised
  * log token count, trees get log1p counts and the raw token count. Missing or empty text is all zeros.
  * Text columns arrive coded (levels = distinct strings), so each distinct text is tokenised once.
+ *
+ * Tokens are read from the text in Unicode's composed form (NFC), and a combining mark belongs to its
+ * word: "café" typed on a Mac (e + a combining accent) is the same token as "café" from a Windows
+ * export, and Devanagari or Thai words are words, not single letters. Encoders stored before this
+ * (no `tokenizer` field) keep splitting as they were trained to.
  */
 import { EngineError } from '../core/errors';
 import type { Column } from '../data/dataset';
@@ -21,11 +26,17 @@ export interface TextHashState extends EncoderState {
   /** Training mean and scale of log1p(token count), for dense models. */
   readonly lenMean: number;
   readonly lenScale: number;
+  /** 2: NFC, marks kept in their words (see the module comment); absent: the first tokenizer. */
+  readonly tokenizer?: 2;
 }
 
-/** Lowercased alphanumeric tokens of a text. */
-export function tokenize(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((t) => t.length > 0);
+/** The tokenizer new encoders are fitted with. */
+const TOKENIZER = 2;
+
+/** Lowercased tokens of a text: runs of letters, marks and digits, composed (`version` 2), or letters and digits. */
+export function tokenize(text: string, version: 1 | 2 = TOKENIZER): string[] {
+  const tokens = version === 2 ? text.normalize('NFC').toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u) : text.toLowerCase().split(/[^\p{L}\p{N}]+/u);
+  return tokens.filter((t) => t.length > 0);
 }
 
 /** 32-bit FNV-1a of a string's UTF-16 code units. */
@@ -45,9 +56,9 @@ interface Hashed {
   readonly tokens: number;
 }
 
-function hashText(text: string, buckets: number, dense: boolean): Hashed {
+function hashText(text: string, buckets: number, dense: boolean, tokenizer: 1 | 2): Hashed {
   const counts = new Map<number, number>();
-  const tokens = tokenize(text);
+  const tokens = tokenize(text, tokenizer);
   for (const t of tokens) {
     const b = fnv1a(t) % buckets;
     counts.set(b, (counts.get(b) ?? 0) + 1);
@@ -66,7 +77,7 @@ function hashText(text: string, buckets: number, dense: boolean): Hashed {
 const EMPTY: Hashed = { index: new Int32Array(0), value: new Float32Array(0), tokens: 0 };
 
 export function fitTextHash(col: Column, rows: ArrayLike<number>, dense: boolean): FittedEncoder {
-  const probe = textHashEncoder({ kind: 'text_hash', column: col.name, dense, buckets: TEXT_BUCKETS, lenMean: 0, lenScale: 1 });
+  const probe = textHashEncoder({ kind: 'text_hash', column: col.name, dense, buckets: TEXT_BUCKETS, lenMean: 0, lenScale: 1, tokenizer: TOKENIZER });
   let sum = 0;
   let sumSq = 0;
   const counts = probe.tokenCounts(col, rows);
@@ -78,13 +89,15 @@ export function fitTextHash(col: Column, rows: ArrayLike<number>, dense: boolean
   const n = counts.length;
   const lenMean = n > 0 ? sum / n : 0;
   const variance = n > 0 ? sumSq / n - lenMean * lenMean : 0;
-  return textHashEncoder({ kind: 'text_hash', column: col.name, dense, buckets: TEXT_BUCKETS, lenMean, lenScale: variance > 1e-12 ? Math.sqrt(variance) : 1 });
+  return textHashEncoder({ kind: 'text_hash', column: col.name, dense, buckets: TEXT_BUCKETS, lenMean, lenScale: variance > 1e-12 ? Math.sqrt(variance) : 1, tokenizer: TOKENIZER });
 }
 
 export function textHashEncoder(s: TextHashState): FittedEncoder & { tokenCounts(col: Column, rows: ArrayLike<number>): number[] } {
   if (!(Number.isInteger(s.buckets) && s.buckets >= 1 && s.buckets <= 4096) || !Number.isFinite(s.lenMean) || !(s.lenScale > 0)) {
     throw new EngineError('bad_artifact', `text encoder for "${s.column}" has invalid settings`);
   }
+  if (s.tokenizer !== undefined && s.tokenizer !== 2) throw new EngineError('bad_artifact', `text encoder for "${s.column}" names an unknown tokenizer ${JSON.stringify(s.tokenizer)}`);
+  const tokenizer = s.tokenizer ?? 1;
   // Each distinct text is hashed once per levels list (a dataset's column or one request's column).
   const cache = new WeakMap<readonly string[], (Hashed | undefined)[]>();
   const hashedOf = (col: Column, row: number): Hashed => {
@@ -93,7 +106,7 @@ export function textHashEncoder(s: TextHashState): FittedEncoder & { tokenCounts
     if (code < 0) return EMPTY;
     let byLevel = cache.get(col.levels);
     if (!byLevel) cache.set(col.levels, (byLevel = new Array(col.levels.length)));
-    return (byLevel[code] ??= hashText(col.levels[code], s.buckets, s.dense));
+    return (byLevel[code] ??= hashText(col.levels[code], s.buckets, s.dense, tokenizer));
   };
   const names = [...Array.from({ length: s.buckets }, (_, b) => `${s.column}__h${b}`), `${s.column}__tokens`];
   return {
