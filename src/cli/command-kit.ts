@@ -44,12 +44,12 @@ export function wholeNumberUpTo(option: string, max: number) {
 export function nonNegativeNumber(option: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n < 0) throw new UsageError(`expected a number of at least 0, got "${value}"`, option);
+    // Number('') is 0: an unset shell variable ("--margin $M") must not pass as a margin of 0.
+    if (!Number.isFinite(n) || n < 0 || value.trim() === '') throw new UsageError(`expected a number of at least 0, got "${value}"`, option);
     return n;
   };
 }
 
-/** "a,b, c" → ["a", "b", "c"]. */
 /** A number above 0, for --max-value and the like. */
 export function positiveNumber(option: string) {
   return (value: string): number => {
@@ -59,4 +59,8 @@ export function positiveNumber(option: string) {
   };
 }
 
-export const commaList = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+/**
+ * "a,b, c" → ["a", "b", "c"]; a flag given again adds to the list ("--ignore id --ignore leak" ignores
+ * both), as --date-order does, rather than keeping the last one alone and training on the first.
+ */
+export const commaList = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import type { ScheduleBody } from '../../client';
 import { parseBudget } from '../budget';
-import { action, nonNegativeNumber, positiveInt } from '../command-kit';
+import { action, nonNegativeNumber, positiveInt, positiveNumber, wholeNumberUpTo } from '../command-kit';
 import { UsageError } from '../errors';
 import { emit } from '../output';
 import { describeSchedule } from '../schedule-report';
@@ -37,10 +37,10 @@ export function registerSchedule(program: Command): void {
     .option('--every <cadence>', 'interval (30m, 6h, 1d) or a 5-field cron expression in UTC')
     .option('-d, --dataset <name>', 'dataset to retrain on (its newest version at each run)')
     .option('-b, --budget <budget>', `budget of each retraining job: 60s, 5m, 20trials, 5m,20trials (default ${DEFAULT_BUDGET})`)
-    .option('--min-new-rows <n>', 'skip a run unless this many rows are new since the data last trained on (a new upload counts all its rows)', nonNegativeNumber('--min-new-rows'))
+    .option('--min-new-rows <n>', 'skip a run unless this many rows are new since the data last trained on (a new upload counts all its rows)', wholeNumberUpTo('--min-new-rows', 1_000_000_000))
     .option('--margin <x>', 'how much a challenger must beat the champion by', nonNegativeNumber('--margin'))
     .option('--promotion <rule>', 'beyond_noise (default: by the margin and beyond the holdout\'s noise) or margin (by the margin alone)')
-    .option('--on-drift <psi>', 'also retrain early when a live feature drifts to this PSI (e.g. 0.25)', nonNegativeNumber('--on-drift'))
+    .option('--on-drift <psi>', 'also retrain early when a live feature drifts to this PSI (e.g. 0.25)', positiveNumber('--on-drift'))
     .option('--drift-hours <n>', 'with --on-drift: window of live rows, in hours (default 24)', positiveInt('--drift-hours'))
     .option('--drift-min-rows <n>', 'with --on-drift: fewest live rows before a PSI counts (default 200)', positiveInt('--drift-min-rows'))
     .option('--show', 'print the schedule and its recent runs')
