@@ -74,20 +74,20 @@ export class HintedApiError extends ApiClientError {
 }
 
 /** The error body printed for --json (stderr), shaped like the API's own. */
-export function errorJson(err: unknown): { error: { code: string; message: string; details: Record<string, unknown> }; status?: number; hint?: string } {
+export function errorJson(err: unknown, cli = DEFAULT_CLI): { error: { code: string; message: string; details: Record<string, unknown> }; status?: number; hint?: string } {
   if (err instanceof HintedApiError) return { error: { code: err.code, message: err.message, details: err.details }, status: err.status, hint: err.hint };
   if (err instanceof ApiClientError) return { error: { code: err.code, message: err.message, details: err.details }, status: err.status };
   if (err instanceof ConnectionError) return { error: { code: 'connection_failed', message: err.message, details: { url: err.url } } };
-  if (err instanceof UnansweredWriteError) return { error: { code: 'no_answer', message: err.message, details: { url: err.url, method: err.method } }, hint: UNANSWERED_HINT };
+  if (err instanceof UnansweredWriteError) return { error: { code: 'no_answer', message: err.message, details: { url: err.url, method: err.method } }, hint: unansweredHint(cli) };
   if (err instanceof UsageError) return { error: { code: 'usage', message: err.message, details: err.where ? { where: err.where } : {} } };
   if (err instanceof JobEndedError) return { error: { code: err.code, message: err.message, details: { job: err.jobId, status: err.status } } };
   // A wait that ran out is no CLI failure: the job runs on, and a script needs its id and status, not "internal".
-  if (err instanceof JobWaitTimeoutError) return { error: { code: 'wait_timeout', message: err.message, details: { job: err.job.id, status: err.job.status } }, hint: waitHint(err) };
+  if (err instanceof JobWaitTimeoutError) return { error: { code: 'wait_timeout', message: err.message, details: { job: err.job.id, status: err.job.status } }, hint: waitHint(err, cli) };
   return { error: { code: 'internal', message: err instanceof Error ? err.message : String(err), details: {} } };
 }
 
 /** The one-line text for a person, with a hint where there is an obvious next step. */
-export function errorText(err: unknown): string {
+export function errorText(err: unknown, cli = DEFAULT_CLI): string {
   if (err instanceof ApiClientError) {
     const where = describeDetails(err.details);
     const hint = err instanceof HintedApiError ? `\nhint: ${err.hint}` : '';
@@ -101,20 +101,26 @@ export function errorText(err: unknown): string {
     const hint = local ? `start the local server with ${start}, or point --url at a deployed Worker` : 'check --url (or EDGE_AUTOML_URL) and your network';
     return `error: ${err.message}\nhint: ${hint}`;
   }
-  if (err instanceof UnansweredWriteError) return `error: ${err.message}\nhint: ${UNANSWERED_HINT}`;
+  if (err instanceof UnansweredWriteError) return `error: ${err.message}\nhint: ${unansweredHint(cli)}`;
   if (err instanceof UsageError) return `error: ${err.where ? `${err.where}: ` : ''}${err.message}`;
   if (err instanceof JobEndedError) {
     // A job that ended without an error of its own (cancelled) has only its status to say: said once.
     if (err.code === err.status && err.message === `the job was ${err.status}`) return `error: job ${err.jobId} ${err.status}`;
     return `error: job ${err.jobId} ${err.status}: ${err.code}: ${err.message}`;
   }
-  if (err instanceof JobWaitTimeoutError) return `error: ${err.message}\nhint: ${waitHint(err)}`;
+  if (err instanceof JobWaitTimeoutError) return `error: ${err.message}\nhint: ${waitHint(err, cli)}`;
   return `error: ${err instanceof Error ? err.message : String(err)}`;
 }
 
-const UNANSWERED_HINT = 'look whether it took effect (`edge-automl jobs`, `datasets`, `models`) before running it again: a job created twice is two jobs';
+/**
+ * The command a hint names when the caller does not say how this run was started (main passes
+ * invocation's rerunCommand: the script and the --url, --key and --tenant given, which the next command needs).
+ */
+const DEFAULT_CLI = 'edge-automl';
 
-const waitHint = (err: JobWaitTimeoutError) => `follow it with \`edge-automl status ${err.job.id} --watch\`, or cancel it with \`edge-automl cancel ${err.job.id}\``;
+const unansweredHint = (cli: string) => `look whether it took effect (\`${cli} jobs\`, \`datasets\`, \`models\`) before running it again: a job created twice is two jobs`;
+
+const waitHint = (err: JobWaitTimeoutError, cli: string) => `follow it with \`${cli} status ${err.job.id} --watch\`, or cancel it with \`${cli} cancel ${err.job.id}\``;
 
 export function exitCodeOf(err: unknown): number {
   if (err instanceof UnansweredWriteError) return EXIT.unanswered;

@@ -19,6 +19,7 @@ import { registerTrain } from './commands/train';
 import { registerUpload } from './commands/upload';
 import { LOCAL_URL } from './context';
 import { errorJson, errorText, EXIT, exitCodeOf, UsageError } from './errors';
+import { rerunCommand } from './invocation';
 
 export function buildProgram(): Command {
   const program = new Command('edge-automl')
@@ -86,7 +87,9 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.failed;
     }
     const json = Boolean(program.opts().json) || jsonAsked;
-    process.stderr.write(json ? `${JSON.stringify(errorJson(err))}\n` : `${errorText(err)}\n`);
+    // Hints name the command as this run was started, with the --url and --tenant the next one needs.
+    const cli = rerunCommand(program.opts());
+    process.stderr.write(json ? `${JSON.stringify(errorJson(err, cli))}\n` : `${errorText(err, cli)}\n`);
     return exitCodeOf(err);
   }
 }

@@ -5,8 +5,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConnectionError, errorJson, errorText, exitCodeOf, UnansweredWriteError } from '../../src/cli/errors';
+import { main } from '../../src/cli/main';
 import { patientFetch } from '../../src/cli/patient-fetch';
 
 let server: Server;
@@ -49,6 +50,19 @@ describe('a write that gets no answer', () => {
     const err = await patientFetch()(`${url}/reset/v1/datasets/d`, { method: 'PUT', body: 'a,b\n1,2\n' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnansweredWriteError);
     expect(exitCodeOf(err)).toBe(3);
+  });
+
+  it("names the command as this run was started in its hint, with the run's --url and --tenant", async () => {
+    let stderr = '';
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const code = await main(['--url', `${url}/reset`, '--tenant', 'acme', 'train', '-d', 'd', '-t', 'y', '--no-wait']);
+      expect(code).toBe(3);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(stderr).toContain(`--url ${url}/reset --tenant acme jobs\``);
   });
 
   it('stays "cannot reach", exit code 2, when the connection is refused', async () => {
