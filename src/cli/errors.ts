@@ -6,7 +6,15 @@
  */
 import { ApiClientError, JobWaitTimeoutError } from '../client';
 
-export const EXIT = Object.freeze({ ok: 0, failed: 1, unreachable: 2, unanswered: 3 });
+export const EXIT = Object.freeze({ ok: 0, failed: 1, unreachable: 2, unanswered: 3, interrupted: 130 });
+
+/** Ctrl-C (or SIGTERM) while following a job: the CLI stopped following; the job runs on, on the server. */
+export class FollowInterruptedError extends Error {
+  constructor(readonly jobId: string, readonly signal: string) {
+    super(`stopped following job ${jobId} (${signal}); the job keeps running on the server`);
+    this.name = 'FollowInterruptedError';
+  }
+}
 
 /** A mistake in the command line or in an input file; `where` names the option, file or line. */
 export class UsageError extends Error {
@@ -82,6 +90,7 @@ export function errorJson(err: unknown, cli = DEFAULT_CLI): { error: { code: str
   if (err instanceof UsageError) return { error: { code: 'usage', message: err.message, details: err.where ? { where: err.where } : {} } };
   if (err instanceof JobEndedError) return { error: { code: err.code, message: err.message, details: { job: err.jobId, status: err.status } } };
   // A wait that ran out is no CLI failure: the job runs on, and a script needs its id and status, not "internal".
+  if (err instanceof FollowInterruptedError) return { error: { code: 'interrupted', message: err.message, details: { job: err.jobId, signal: err.signal } }, hint: followHint(err.jobId, cli) };
   if (err instanceof JobWaitTimeoutError) return { error: { code: 'wait_timeout', message: err.message, details: { job: err.job.id, status: err.job.status } }, hint: waitHint(err, cli) };
   return { error: { code: 'internal', message: err instanceof Error ? err.message : String(err), details: {} } };
 }
@@ -109,6 +118,7 @@ export function errorText(err: unknown, cli = DEFAULT_CLI): string {
     return `error: job ${err.jobId} ${err.status}: ${err.code}: ${err.message}`;
   }
   if (err instanceof JobWaitTimeoutError) return `error: ${err.message}\nhint: ${waitHint(err, cli)}`;
+  if (err instanceof FollowInterruptedError) return `error: ${err.message}\nhint: ${followHint(err.jobId, cli)}`;
   return `error: ${err instanceof Error ? err.message : String(err)}`;
 }
 
@@ -120,10 +130,13 @@ const DEFAULT_CLI = 'edge-automl';
 
 const unansweredHint = (cli: string) => `look whether it took effect (\`${cli} jobs\`, \`datasets\`, \`models\`) before running it again: a job created twice is two jobs`;
 
-const waitHint = (err: JobWaitTimeoutError, cli: string) => `follow it with \`${cli} status ${err.job.id} --watch\`, or cancel it with \`${cli} cancel ${err.job.id}\``;
+const followHint = (id: string, cli: string) => `follow it with \`${cli} status ${id} --watch\`, or cancel it with \`${cli} cancel ${id}\``;
+
+const waitHint = (err: JobWaitTimeoutError, cli: string) => followHint(err.job.id, cli);
 
 export function exitCodeOf(err: unknown): number {
   if (err instanceof UnansweredWriteError) return EXIT.unanswered;
+  if (err instanceof FollowInterruptedError) return EXIT.interrupted;
   return err instanceof ConnectionError ? EXIT.unreachable : EXIT.failed;
 }
 

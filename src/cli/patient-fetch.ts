@@ -3,7 +3,7 @@
  * The `fetch` the CLI gives the client. Reads (GET) give up after a while and are tried again: under
  * local `wrangler dev` routes share one thread with CPU-bound trials, and a request can sit unanswered
  * until another connection wakes the runtime. Writes are never repeated (a job
- * created twice is two jobs); they only get a generous timeout. When nothing answers at all, the
+ * created twice is two jobs); they only get a generous timeout (for an upload, from its last byte sent). When nothing answers at all, the
  * runtime's bare "fetch failed" becomes a ConnectionError naming the URL and the cause; a write that was
  * sent (the connection was not refused) and got no answer is an UnansweredWriteError instead, since it may
  * have been carried out.
@@ -27,10 +27,9 @@ export function patientFetch(options: Partial<FetchPatience> = {}): FetchFn {
     const attempts = reads ? o.readAttempts : 1;
     for (let attempt = 1; ; attempt++) {
       try {
-        // Uploads of big files may take long; streams cannot be re-sent anyway, so no timeout for them.
         const streamed = typeof init.body === 'object' && init.body !== null && 'getReader' in init.body;
-        const signal = streamed ? undefined : AbortSignal.timeout(reads ? o.readTimeoutMs : o.writeTimeoutMs);
-        return await fetch(input, { ...init, signal });
+        if (streamed) return await fetchStreamed(input, init, init.body as ReadableStream<Uint8Array>, o.writeTimeoutMs);
+        return await fetch(input, { ...init, signal: AbortSignal.timeout(reads ? o.readTimeoutMs : o.writeTimeoutMs) });
       } catch (err) {
         const refused = isRefused(err);
         // A write that got through and then no answer may have been done: not "start the server".
@@ -40,6 +39,28 @@ export function patientFetch(options: Partial<FetchPatience> = {}): FetchFn {
       }
     }
   };
+}
+
+/**
+ * An upload's streamed body: sending a big file may take long, so its wait for an answer (`timeoutMs`)
+ * starts once the last byte is sent, not before. Without one, a server that took the body and never
+ * answered left the CLI waiting for ever.
+ */
+async function fetchStreamed(input: string, init: RequestInit, body: ReadableStream<Uint8Array>, timeoutMs: number): Promise<Response> {
+  const answer = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const sent = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      flush() {
+        timer = setTimeout(() => answer.abort(new DOMException('no answer in time', 'TimeoutError')), timeoutMs);
+      },
+    }),
+  );
+  try {
+    return await fetch(input, { ...init, body: sent, signal: answer.signal });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function isRefused(err: unknown): boolean {

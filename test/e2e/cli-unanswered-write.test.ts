@@ -65,6 +65,23 @@ describe('a write that gets no answer', () => {
     expect(stderr).toContain(`--url ${url}/reset --tenant acme jobs\``);
   });
 
+  it('gives an upload its wait once its body is sent, instead of waiting for ever', async () => {
+    const chunks = ['a,b\n', '1,2\n'];
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next === undefined) controller.close();
+        else controller.enqueue(new TextEncoder().encode(next));
+      },
+    });
+    const init = { method: 'PUT', body, duplex: 'half' } as RequestInit;
+    const err = await patientFetch({ writeTimeoutMs: 300 })(`${url}/v1/datasets/streamed`, init).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnansweredWriteError);
+    expect(errorText(err)).toContain('PUT');
+    expect(errorText(err)).toContain('no answer in time');
+    expect(received).toContain('PUT /v1/datasets/streamed');
+  }, 10_000);
+
   it('stays "cannot reach", exit code 2, when the connection is refused', async () => {
     const closed = createServer();
     await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
