@@ -32,6 +32,9 @@ export function decodeCsvFile(bytes: Uint8Array, file: string, encoding: string 
   if (!isUtf8(encoding)) return decodeWindows1252(bytes);
   const text = utf8DecodeStrict(bytes);
   if (text !== undefined) return text;
-  const { line, byte } = invalidUtf8Position(bytes) ?? { line: 1, byte: 1 };
+  const bad = invalidUtf8Position(bytes);
+  // Valid UTF-8 that did not decode is a text longer than Node holds in one string (about 512 MiB).
+  if (bad === undefined) throw new UsageError(`the file (${bytes.length} bytes) is too large to read as one text; split it into files of a few hundred megabytes and predict each`, file);
+  const { line, byte } = bad;
   throw new UsageError(`line ${line} is not valid UTF-8 (byte ${byte}); if a Windows spreadsheet saved the file, add --encoding windows-1252, or re-save it as UTF-8 CSV`, file);
 }
