@@ -119,6 +119,32 @@ export function enforceFieldSizeYielding(table: CsvTable, maxBytes: number, form
   return runStepsYielding(fieldSizeSteps(table, maxBytes, format), yieldControl);
 }
 
+/**
+ * UTF-8 bytes the column names may take together. The dataset's profile names every column and is stored
+ * whole in one Registry row (2 MB a value), beside its listed values (engine/data/profile-size): thirty
+ * names of 65,000 characters passed the field limit one by one, and the upload failed with a 500 after
+ * reading the whole file. 256 KiB leaves 1,000 columns 262 bytes each, a long survey question apiece.
+ */
+export const MAX_HEADER_BYTES = 256 * 1024;
+
+function checkHeaderSize(header: readonly string[], format: 'csv' | 'parquet'): void {
+  const encoder = new TextEncoder();
+  let total = 0;
+  let longest = { name: '', bytes: 0 };
+  for (const name of header) {
+    const bytes = encoder.encode(name).byteLength;
+    total += bytes;
+    if (bytes > longest.bytes) longest = { name, bytes };
+  }
+  if (total <= MAX_HEADER_BYTES) return;
+  throw new ApiError(
+    400,
+    'field_too_long',
+    `the column names take ${total} bytes together, more than the ${MAX_HEADER_BYTES} a header may hold; shorten them (the longest, "${longest.name.slice(0, 64)}…", takes ${longest.bytes})`,
+    { ...(format === 'csv' ? { line: 1 } : {}), field: 'header', column: longest.name.slice(0, 128), limit: MAX_HEADER_BYTES },
+  );
+}
+
 /** Cells checked between two turns of the host (most need a length comparison only: a few milliseconds). */
 const FIELD_CELLS_PER_STEP = 500_000;
 
@@ -142,6 +168,7 @@ function* fieldSizeSteps(table: CsvTable, maxBytes: number, format: 'csv' | 'par
     }
   };
   table.header.forEach((name) => check(name, 0, name));
+  checkHeaderSize(table.header, format);
   let cells = 0;
   for (let i = 0; i < table.rows.length; i++) {
     const row = table.rows[i];

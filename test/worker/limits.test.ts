@@ -254,6 +254,19 @@ describe('dataset size limits', () => {
     await expectError(await send({ method: 'GET', path: '/v1/datasets/fat2' }), 404, 'dataset_not_found');
   });
 
+  it('refuses column names over MAX_HEADER_BYTES together, each under the field limit, keeping nothing', async () => {
+    // Thirty names of 65,000 characters: each passes the field limit; together they outgrow the profile's row.
+    const names = Array.from({ length: 30 }, (_, j) => `${String(j).padStart(2, '0')}${'q'.repeat(64_998)}`);
+    const body = `${names.join(',')}\n${names.map((_, j) => j).join(',')}\n${names.map((_, j) => j + 1).join(',')}\n`;
+    const error = await expectError(await send({ method: 'PUT', path: '/v1/datasets/wideheader', body, contentType: 'text/csv' }), 400, 'field_too_long');
+    expect(error.details).toMatchObject({ line: 1, field: 'header', limit: 256 * 1024 });
+    expect(error.message).toContain('column names take 1950000 bytes');
+    await expectError(await send({ method: 'GET', path: '/v1/datasets/wideheader' }), 404, 'dataset_not_found');
+    // Long names within the cap are kept.
+    const fine = Array.from({ length: 3 }, (_, j) => `${j}${'q'.repeat(999)}`);
+    expect((await send({ method: 'PUT', path: '/v1/datasets/wideheader', body: `${fine.join(',')}\n1,2,3\n4,5,6\n`, contentType: 'text/csv' })).status).toBe(201);
+  });
+
   it('refuses an upload over MAX_UPLOAD_BYTES while streaming, without a declared length', async () => {
     const chunk = new Uint8Array(1 << 20).fill(0x31);
     let sent = 0;
