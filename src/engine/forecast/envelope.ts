@@ -189,7 +189,8 @@ function checkFrequency(f: unknown): void {
   if (typeof freq !== 'object' || freq === null) fail('frequency is missing');
   const ok =
     (freq.kind === 'fixed' && finite(freq.stepMs) && freq.stepMs > 0) ||
-    (freq.kind === 'months' && Number.isInteger(freq.months) && (freq.months as number) >= 1 && typeof freq.monthEnd === 'boolean') ||
+    (freq.kind === 'months' && Number.isInteger(freq.months) && (freq.months as number) >= 1 && typeof freq.monthEnd === 'boolean' &&
+      (freq.day === undefined || (!freq.monthEnd && (freq.day === 29 || freq.day === 30)))) ||
     (freq.kind === 'business_days' && Number.isInteger(freq.weekStart) && (freq.weekStart as number) >= 0 && (freq.weekStart as number) <= 6 &&
       // Five-day weeks were stored without workDays; the name says the week, so the two must agree.
       ((freq.name === 'business_daily' && (freq.workDays === undefined || freq.workDays === 5)) || (freq.name === 'working_daily' && freq.workDays === 6))) ||

@@ -26,13 +26,13 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** Months since year 0 of a UTC timestamp, and what is left within the month. */
-function monthParts(t: number): { month: number; day: number; timeOfDay: number; monthEnd: boolean } {
+function monthParts(t: number): { month: number; day: number; timeOfDay: number; monthEnd: boolean; lastDay: number } {
   const d = new Date(t);
   const y = d.getUTCFullYear();
   const m = d.getUTCMonth();
   const day = d.getUTCDate();
   const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  return { month: y * 12 + m, day, timeOfDay: t - Date.UTC(y, m, day), monthEnd: day === lastDay };
+  return { month: y * 12 + m, day, timeOfDay: t - Date.UTC(y, m, day), monthEnd: day === lastDay, lastDay };
 }
 
 function describeStep(freq: SeriesFrequency, clock: Clock, utcOffset?: number): string {
@@ -94,12 +94,16 @@ function detectMonths(times: Float64Array): SeriesFrequency | null {
   const day = modeOf(onTime.map((p) => p.day));
   const monthEnds = onTime.filter((p) => p.monthEnd).length;
   const enough = CALENDAR_MAJORITY * parts.length;
-  // A day past the 28th that is not a month end cannot be kept in every month.
+  // A day past the 28th that is not a month end cannot be kept in every month: the 29th or 30th is kept
+  // where the month has it and falls back to its last day where not (a spreadsheet's EDATE from Jan 30).
   const sameDay = day.value <= 28 && day.count >= enough;
-  if (!sameDay && monthEnds < enough) return null;
+  const clamped = day.value === 29 || day.value === 30 ? onTime.filter((p) => p.day === Math.min(day.value, p.lastDay)).length : 0;
+  const clampedDay = !sameDay && clamped >= enough && clamped > monthEnds;
+  if (!sameDay && !clampedDay && monthEnds < enough) return null;
   const step = modeOf(parts.slice(1).map((p, i) => p.month - parts[i].month).filter((d) => d >= 1)).value;
   if (!(step >= 1)) return null;
   const name = step === 1 ? 'monthly' : step === 3 ? 'quarterly' : step === 12 ? 'yearly' : 'months';
+  if (clampedDay) return { kind: 'months', name, months: step, monthEnd: false, day: day.value };
   return { kind: 'months', name, months: step, monthEnd: !sameDay };
 }
 
@@ -222,7 +226,8 @@ export function stepTime(freq: SeriesFrequency, t: number, k: number): number {
       const target = p.month + k * freq.months;
       const y = Math.floor(target / 12);
       const m = target - 12 * y;
-      const day = freq.monthEnd ? new Date(Date.UTC(y, m + 1, 0)).getUTCDate() : p.day;
+      const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+      const day = freq.monthEnd ? lastDay : freq.day !== undefined ? Math.min(freq.day, lastDay) : p.day;
       return Date.UTC(y, m, day) + p.timeOfDay;
     }
   }

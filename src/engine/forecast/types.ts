@@ -48,8 +48,12 @@ export interface ForecastShape {
 export type SeriesFrequency =
   /** A datetime column with a constant step in milliseconds (hourly, daily, weekly, or any fixed step). */
   | { readonly kind: 'fixed'; readonly name: 'minutely' | 'hourly' | 'daily' | 'weekly' | 'fixed'; readonly stepMs: number }
-  /** A datetime column stepping by whole calendar months, on the same day of the month or on month ends. */
-  | { readonly kind: 'months'; readonly name: 'monthly' | 'quarterly' | 'yearly' | 'months'; readonly months: number; readonly monthEnd: boolean }
+  /**
+   * A datetime column stepping by whole calendar months, on the same day of the month or on month ends;
+   * `day` (29 or 30): on that day, or on the month's last when it is shorter ("2025-01-30, 2025-02-28,
+   * 2025-03-30", as a spreadsheet's EDATE writes it); absent on series stored before it.
+   */
+  | { readonly kind: 'months'; readonly name: 'monthly' | 'quarterly' | 'yearly' | 'months'; readonly months: number; readonly monthEnd: boolean; readonly day?: number }
   /**
    * A datetime column stepping by one working day at the same time of day, the closed days skipped: five
    * days a week (`business_daily`, the weekend skipped: Friday to Monday is three days; `workDays` absent,
