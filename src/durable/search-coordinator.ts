@@ -225,6 +225,19 @@ export class SearchCoordinator extends DurableObject<Env> {
     return { accepted: true };
   }
 
+  /**
+   * A trial's message dead-lettered: its deliveries all failed. One claimed by a consumer (its work
+   * handed out) is failed as an invocation that kept dying. One never claimed ran nowhere: its consumers
+   * could not reach this object (a reset, an overload) within the queue's few seconds of retries, so it is
+   * no crash of its configuration's (ten of those would stop the search: durable/repeated-failure); it is
+   * kept running, and the alarm sends it again once its claim window ends, as any unclaimed message.
+   */
+  async reportDeadLetter(trialId: string): Promise<{ accepted: boolean; kept?: true }> {
+    const trial = this.state.trials.get(trialId);
+    if (trial?.state === 'running' && !trial.claimed && !this.state.finished) return { accepted: false, kept: true };
+    return this.report(trialId, { status: 'failed', code: 'invocation_died', reason: 'the trial invocation failed repeatedly (CPU or memory limit, or a crash)' });
+  }
+
   /** Cancels the job, keeping finished trials and publishing the best model so far; says what the cancel did (cancel-outcome). */
   async cancel(): Promise<CancelledJobView | null> {
     if (!this.state.config) return null;

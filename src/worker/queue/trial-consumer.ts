@@ -91,7 +91,8 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
         if (!deadLetters) await buildPublishedVersionData(msg.body, env, (key) => loadDataset(env, key));
         else await endDerivedBuild(env, msg.body);
       } else if (deadLetters) {
-        await coordinator.report(trial_id, { status: 'failed', code: 'invocation_died', reason: 'the trial invocation failed repeatedly (CPU or memory limit, or a crash)' });
+        // Failed as a crash only when a consumer claimed it; one never claimed is sent again by its coordinator.
+        await coordinator.reportDeadLetter(trial_id);
       } else {
         // A message delivered again follows an invocation that ended without acknowledging it (one that
         // died, or retried after failing to report): the trial is this consumer's.
