@@ -150,9 +150,14 @@ export class SearchCoordinator extends DurableObject<Env> {
     return ensembleWork(config, this.state);
   }
 
-  /** Records the ensemble's outcome once, then publishes the job's result. */
-  async reportEnsemble(report: EnsembleReport): Promise<{ accepted: boolean }> {
-    if (this.state.ensemble?.state !== 'running' || this.state.finished) return { accepted: false };
+  /**
+   * Records the ensemble's outcome once, then publishes the job's result. A late report (the job cancelled
+   * or ended meanwhile, the build failed for its time) answers `discard` when no ensemble was accepted:
+   * the file it wrote is read by nothing, and a model deleted since has had its job folders swept already.
+   * Once one was, every build wrote that same file, which stays.
+   */
+  async reportEnsemble(report: EnsembleReport): Promise<{ accepted: boolean; discard?: boolean }> {
+    if (this.state.ensemble?.state !== 'running' || this.state.finished) return { accepted: false, ...(this.state.ensemble?.state !== 'complete' ? { discard: true } : {}) };
     this.append({ op: 'ensemble_finished', report, at: Date.now() });
     await this.pump();
     return { accepted: true };

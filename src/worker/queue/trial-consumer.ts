@@ -72,7 +72,10 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
       if (msg.body.kind === 'ensemble') {
         const work = deadLetters ? null : await coordinator.claimEnsemble();
         // Reported through a new stub, as a trial's result is (below): a restart meanwhile breaks the claim's.
-        await coordinatorFor(env, tenant, job_id).reportEnsemble(work ? await buildJobEnsemble(work, env, (key) => loadDataset(env, key)) : { status: 'failed', reason: ENSEMBLE_DIED });
+        const report = work ? await buildJobEnsemble(work, env, (key) => loadDataset(env, key)) : ({ status: 'failed', reason: ENSEMBLE_DIED } as const);
+        const answer = await coordinatorFor(env, tenant, job_id).reportEnsemble(report);
+        // Cancelled or ended while it was built: what it wrote is read by nothing.
+        if (answer.discard && report.status === 'complete') await discardFiles(env, `ensemble ${job_id}`, [report.artifact_key]);
       } else if (msg.body.kind === 'challenge') {
         const work = deadLetters ? null : await coordinator.claimChallenge();
         if (work || deadLetters) {
