@@ -5,27 +5,11 @@
  * handler behind. An audit saw Ctrl-C leave the cursor hidden and the job unmentioned.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { HINT_CLI, jsonAnswer, restoreFakes, runCli as run } from './fake-server';
+import { HINT_CLI, jobView, jsonAnswer, restoreFakes, runCli as run } from './fake-server';
 
 afterEach(restoreFakes);
 
-const running = {
-  id: 'j-run',
-  status: 'running',
-  dataset: { name: 'credit', version: 1 },
-  target: 'class',
-  task: 'binary',
-  metric: 'roc_auc',
-  greater_is_better: true,
-  strategy: 'auto',
-  models: ['gbdt'],
-  seed: 42,
-  progress: { trials_done: 1, trials_running: 1, trials_failed: 0, elapsed_ms: 2_000, budget: { seconds: 60 } },
-  best: null,
-  leaderboard: [],
-  best_over_time: [],
-  created_at: '2026-12-05T12:00:00.000Z',
-};
+const running = jobView('running', { id: 'j-run', progress: { trials_done: 1, trials_running: 1, trials_failed: 0, elapsed_ms: 2_000, budget: { seconds: 60 } }, finished_at: undefined });
 
 /** Sends SIGINT to this process's listeners once the CLI is waiting between polls. */
 const interruptSoon = () => setTimeout(() => process.emit('SIGINT'), 300);

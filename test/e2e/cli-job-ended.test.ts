@@ -5,30 +5,9 @@
  * Both exit 1, after the report.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { jsonAnswer, restoreFakes, runCli as run } from './fake-server';
+import { jobView, jsonAnswer, restoreFakes, runCli as run } from './fake-server';
 
 afterEach(restoreFakes);
-
-/** A job view as the server answers it, ended with `status`. */
-const jobView = (status: 'cancelled' | 'failed', over: Record<string, unknown> = {}) => ({
-  id: 'j-ended',
-  status,
-  dataset: { name: 'credit', version: 1 },
-  target: 'class',
-  task: 'binary',
-  metric: 'roc_auc',
-  greater_is_better: true,
-  strategy: 'auto',
-  models: ['gbdt'],
-  seed: 42,
-  progress: { trials_done: 2, trials_running: 0, trials_failed: 0, elapsed_ms: 4_000, budget: { seconds: 60 } },
-  best: null,
-  leaderboard: [],
-  best_over_time: [],
-  created_at: '2026-11-30T16:00:00.000Z',
-  finished_at: '2026-11-30T16:00:04.000Z',
-  ...over,
-});
 
 describe('status of a job that ended without succeeding', () => {
   it('names a cancelled job cancelled once, after its report, and exits 1', async () => {

@@ -19,6 +19,27 @@ export interface Ran {
  */
 export const HINT_CLI = 'edge-automl --url http://127.0.0.1:8787 --key "$EDGE_AUTOML_KEY"';
 
+/** A job view as the server answers it (a gbdt job on credit, two trials done), with `status` and `over` in place. */
+export const jobView = (status: string, over: Record<string, unknown> = {}) => ({
+  id: 'j-ended',
+  status,
+  dataset: { name: 'credit', version: 1 },
+  target: 'class',
+  task: 'binary',
+  metric: 'roc_auc',
+  greater_is_better: true,
+  strategy: 'auto',
+  models: ['gbdt'],
+  seed: 42,
+  progress: { trials_done: 2, trials_running: 0, trials_failed: 0, elapsed_ms: 4_000, budget: { seconds: 60 } },
+  best: null,
+  leaderboard: [],
+  best_over_time: [],
+  created_at: '2026-11-30T16:00:00.000Z',
+  finished_at: '2026-11-30T16:00:04.000Z',
+  ...over,
+});
+
 /** Runs the CLI (against http://127.0.0.1:8787 with key "k") with `answers` as the server's, in order. */
 export async function runCli(args: string[], ...answers: Response[]): Promise<Ran> {
   const requests: Ran['requests'] = [];

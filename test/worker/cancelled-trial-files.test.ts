@@ -17,13 +17,13 @@ const TENANT = 'cancelled-trial-files';
 const config = (id: string, datasetKey: string): JobConfig =>
   detachedJobConfig(id, { dataset: { name: 'late', version: 1, key: datasetKey, rows: 60, cols: 3 }, target: 'label', classes: ['no', 'yes'], budget: { seconds: 600, trials: 1 }, families: ['linear'], seed: 3, parallelism: 1, folds: 3 });
 
-/** Runs trial t0000 of job `jobId` through the consumer; `onArtifactWrite` runs just before its artifact is written. */
-async function runTrial(jobId: string, onArtifactWrite: () => Promise<void>): Promise<void> {
-  const store = new Proxy(env.STORE, {
+/** The store, running `onWrite` just before an object whose key ends with `suffix` is written. */
+function storeBefore(suffix: string, onWrite: () => Promise<void>): R2Bucket {
+  return new Proxy(env.STORE, {
     get(target, prop) {
       if (prop === 'put') {
         return async (k: string, ...rest: unknown[]) => {
-          if (k.endsWith('/t0000.json')) await onArtifactWrite();
+          if (k.endsWith(suffix)) await onWrite();
           return (target.put as (...args: unknown[]) => unknown)(k, ...rest);
         };
       }
@@ -31,6 +31,11 @@ async function runTrial(jobId: string, onArtifactWrite: () => Promise<void>): Pr
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/** Runs trial t0000 of job `jobId` through the consumer; `onArtifactWrite` runs just before its artifact is written. */
+async function runTrial(jobId: string, onArtifactWrite: () => Promise<void>): Promise<void> {
+  const store = storeBefore('/t0000.json', onArtifactWrite);
   const batch = createMessageBatch<TrialMessage>('edge-automl-trials', [{ id: `${jobId}-m1`, timestamp: new Date(), attempts: 1, body: { tenant: 'test-only', job_id: jobId, trial_id: 't0000' } }]);
   const ctx = createExecutionContext();
   await handleTrialBatch(batch, { ...env, STORE: store });
@@ -78,18 +83,7 @@ describe('files of a trial cancelled while it ran', () => {
 describe('the ensemble file of a job cancelled while it was built', () => {
   /** Runs the job's ensemble message through the consumer; `onWrite` runs just before ensemble.json is written. */
   async function runEnsemble(jobId: string, onWrite: () => Promise<void>): Promise<void> {
-    const store = new Proxy(env.STORE, {
-      get(target, prop) {
-        if (prop === 'put') {
-          return async (k: string, ...rest: unknown[]) => {
-            if (k.endsWith('/ensemble.json')) await onWrite();
-            return (target.put as (...args: unknown[]) => unknown)(k, ...rest);
-          };
-        }
-        const value = Reflect.get(target, prop);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const store = storeBefore('/ensemble.json', onWrite);
     const batch = createMessageBatch<TrialMessage>('edge-automl-trials', [{ id: `${jobId}-e`, timestamp: new Date(), attempts: 1, body: { tenant: 'test-only', job_id: jobId, trial_id: 'ensemble', kind: 'ensemble' } }]);
     const ctx = createExecutionContext();
     await handleTrialBatch(batch, { ...env, STORE: store });
