@@ -277,8 +277,9 @@ describe('SearchCoordinator', () => {
       already_ended: false,
       message: `cancelled: its best trial so far, t0002 (${published?.family}), is published as model "model-cancel-ensemble" v1, without the ensemble that was being built (dropped by the cancel)`,
     });
-    // The build reports after the end: refused, and the view keeps saying why there is no ensemble.
-    expect(await stub.reportEnsemble({ status: 'skipped', reason: 'late' })).toEqual({ accepted: false });
+    // The build reports after the end: refused (any file it wrote may go: no ensemble was accepted), and the
+    // view keeps saying why there is no ensemble.
+    expect(await stub.reportEnsemble({ status: 'skipped', reason: 'late' })).toEqual({ accepted: false, discard: true });
     expect((await stub.view())?.ensemble).toEqual(dropped);
   });
 
