@@ -49,6 +49,10 @@ describe('upload file kinds', () => {
     for (const name of ['sales.tsv', 'Sales.TSV', 'sales.tab']) expect(await kindOf(join(dir, name), undefined)).toBe('tsv');
     expect(await kindOf(join(dir, 'sales'), 'tsv')).toBe('tsv');
     expect((await kindOf(join(dir, 'x'), 'xlsx').catch((e: unknown) => e)) as Error).toHaveProperty('message', '"xlsx" is not a file type; use csv, tsv, parquet or zip');
+    // A name every object inherits is no file type either (it was taken for one and sent as "undefined").
+    for (const inherited of ['toString', 'constructor', '__proto__']) {
+      expect((await kindOf(join(dir, 'x'), inherited).catch((e: unknown) => e)) as Error).toHaveProperty('message', `"${inherited}" is not a file type; use csv, tsv, parquet or zip`);
+    }
     expect(csvContentType(undefined, 'text/tab-separated-values')).toBe('text/tab-separated-values');
     expect(csvContentType('windows-1252', 'text/tab-separated-values')).toBe('text/tab-separated-values; charset=windows-1252');
     expect(csvContentType('windows-1252')).toBe('text/csv; charset=windows-1252');

@@ -94,7 +94,7 @@ export function registerUpload(program: Command): void {
 /** What `file` is sent as: `--type`, else its extension, else its first bytes; a workbook or a gzip file is refused. */
 export async function kindOf(file: string, type: string | undefined): Promise<Kind> {
   if (type !== undefined) {
-    if (!(type in KINDS)) throw new UsageError(`"${type}" is not a file type; use ${KIND_LIST}`, '--type');
+    if (!Object.hasOwn(KINDS, type)) throw new UsageError(`"${type}" is not a file type; use ${KIND_LIST}`, '--type');
     return type as Kind;
   }
   const extension = extname(file).toLowerCase();
