@@ -115,6 +115,7 @@ describe('gbdt spec', () => {
   it('rejects unknown or out-of-range parameters and bad labels', async () => {
     const data = synthetic(100, 1);
     await expectEngineError(gbdtSpec.fit(data, { learning_rte: 0.1 }, ctxFor('regression', 0)), 'invalid_params');
+    await expectEngineError(gbdtSpec.fit(data, { toString: 1 }, ctxFor('regression', 0)), 'invalid_params');
     await expectEngineError(gbdtSpec.fit(data, { num_leaves: 1 }, ctxFor('regression', 0)), 'invalid_params');
     await expectEngineError(gbdtSpec.fit(data, { max_bin: 1000 }, ctxFor('regression', 0)), 'invalid_params');
     await expectEngineError(gbdtSpec.fit(data, {}, ctxFor('binary', 2)), 'invalid_target'); // continuous y

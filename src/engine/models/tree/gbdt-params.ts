@@ -64,7 +64,7 @@ type Key = keyof typeof GBDT_DEFAULTS;
 /** Validates `params` and merges it over the defaults; throws EngineError('invalid_params') on bad values. */
 export function resolveGbdtOptions(params: Params): GbdtOptions {
   for (const key of Object.keys(params)) {
-    if (!(key in GBDT_DEFAULTS)) throw new EngineError('invalid_params', `gbdt has no parameter "${key}"`, { param: key });
+    if (!Object.hasOwn(GBDT_DEFAULTS, key)) throw new EngineError('invalid_params', `gbdt has no parameter "${key}"`, { param: key });
   }
   const num = (key: Key, lo: number, hi: number, integer: boolean): number => {
     const raw = params[key] ?? GBDT_DEFAULTS[key];
