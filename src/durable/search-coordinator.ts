@@ -53,6 +53,13 @@ export class SearchCoordinator extends DurableObject<Env> {
    * is alive gets nothing, so the trial runs once.
    */
   private readonly lastSeen = new Map<string, number>();
+  /**
+   * Which queue message's invocation holds each claimed trial (the message id, kept across the queue's
+   * deliveries of that message); in memory only, as lastSeen. Only the holder may take a live trial over
+   * when delivered again, give it up, or keep it by heartbeats: a duplicate message whose first delivery
+   * failed before its claim, redelivered, would otherwise run the trial a second time.
+   */
+  private readonly holders = new Map<string, string>();
   /** The coordinator's last sign of life, kept to measure how long it was down when constructed again. */
   private readonly activity: ActivityClock;
   private cachedSampler?: Sampler;
@@ -126,15 +133,16 @@ export class SearchCoordinator extends DurableObject<Env> {
    * invocation holding it ended: the consumer last seen is gone, and the trial is handed over at once
    * rather than after 90 s of silence and the resends.
    */
-  async claim(trialId: string, redelivered = false): Promise<TrialWork | null> {
+  async claim(trialId: string, redelivered = false, holder?: string): Promise<TrialWork | null> {
     const config = this.state.config;
     const trial = this.state.trials.get(trialId);
     if (!config || !trial || trial.state !== 'running' || this.state.finished) return null;
     this.activity.touch(Date.now());
-    const seen = this.lastSeen.get(trialId);
     // A second message of a live trial (a resend, a duplicate delivery) gets nothing: the trial runs once.
-    if (seen !== undefined && Date.now() - seen < CLAIM_MS && !redelivered) return null;
+    // A message delivered again takes it over only from its own first delivery, whose invocation ended.
+    if (this.heldByAnother(trialId, holder, !redelivered)) return null;
     this.lastSeen.set(trialId, Date.now());
+    this.holdBy(trialId, holder);
     this.host.inherited.settle(trialId);
     this.append({ op: 'lease_renewed', trial_id: trialId, lease_until: Date.now() + config.lease_ms });
     return trialWork(config, trialId, trial);
@@ -191,20 +199,43 @@ export class SearchCoordinator extends DurableObject<Env> {
   }
 
   /** Called by a consumer that gives a claimed trial up to a redelivery (storage down): the next claim may take it. */
-  async release(trialId: string): Promise<void> {
+  async release(trialId: string, holder?: string): Promise<void> {
+    // Another message's invocation holding the trial keeps it.
+    if (holder !== undefined && this.holders.has(trialId) && this.holders.get(trialId) !== holder) return;
     this.lastSeen.delete(trialId);
+    this.holders.delete(trialId);
+  }
+
+  /**
+   * Whether a live consumer other than `holder` holds the trial: heard from within the claim window, and
+   * (unless `anyLive`, for a first delivery, which never takes a live trial) under another message's id.
+   */
+  private heldByAnother(trialId: string, holder: string | undefined, anyLive: boolean): boolean {
+    const seen = this.lastSeen.get(trialId);
+    if (seen === undefined || Date.now() - seen >= CLAIM_MS) return false;
+    return anyLive || this.holders.get(trialId) !== holder;
+  }
+
+  /** Records `holder` as the trial's (a caller that names none, from before holders, holds it unnamed). */
+  private holdBy(trialId: string, holder: string | undefined): void {
+    if (holder === undefined) this.holders.delete(trialId);
+    else this.holders.set(trialId, holder);
   }
 
   /**
    * Called by a running trial between folds and epochs: renews its lease and says whether it should go
    * on. False once the trial was cancelled, expired or the job ended, so abandoned work stops early.
    */
-  async heartbeat(trialId: string): Promise<boolean> {
+  async heartbeat(trialId: string, holder?: string): Promise<boolean> {
     const config = this.state.config;
     const trial = this.state.trials.get(trialId);
     if (!config || !trial || trial.state !== 'running' || this.state.finished) return false;
     this.activity.touch(Date.now());
+    // Gone silent, sent again and claimed by another message's invocation, which now runs it: this one
+    // stops, so the trial does not run twice. A holder silent for the claim window is taken over.
+    if (holder !== undefined && this.holders.has(trialId) && this.heldByAnother(trialId, holder, false)) return false;
     this.lastSeen.set(trialId, Date.now());
+    if (holder !== undefined) this.holders.set(trialId, holder);
     // A consumer alive across a restart of this object: the trial is not sent again (restart-recovery).
     this.host.inherited.settle(trialId);
     const leaseUntil = Date.now() + config.lease_ms;
@@ -226,6 +257,7 @@ export class SearchCoordinator extends DurableObject<Env> {
     this.append({ op: 'trial_finished', trial_id: trialId, report: safe, at: Date.now() });
     // A finished trial is claimed by nobody again (claim checks its state), so its liveness is not kept.
     this.lastSeen.delete(trialId);
+    this.holders.delete(trialId);
     await this.pump();
     return { accepted: true };
   }

@@ -30,7 +30,8 @@ const MAX_TRIAL_RESENDS = 2;
  * epochs and every few trees or rounds, so a minute and a half of silence means its invocation is gone
  * (its isolate died; after a restart of the coordinator itself, trials it does not hear from are sent
  * again sooner: restart-recovery). Were it only slow, its next heartbeat claims the trial back and
- * the new delivery gets nothing to run; should both run, the first report counts (reports are idempotent).
+ * the new delivery gets nothing to run; once the new delivery has claimed it, the slow one's next
+ * heartbeat stops it instead (the coordinator's holders), so the trial runs in one invocation.
  */
 const SILENCE_MS = 90_000;
 

@@ -65,6 +65,32 @@ describe('SearchCoordinator', () => {
     await runInDurableObject(stub, (_: SearchCoordinator, state) => state.storage.deleteAlarm());
   });
 
+  it('hands a live trial over only to its own message delivered again; another holder keeps it and its heartbeats', async () => {
+    type Internals = { lastSeen: Map<string, number> };
+    const stub = stubFor('holders');
+    await stub.start(config('holders', { budget: { seconds: 600, trials: 1 } }));
+    expect(await stub.claim('t0000', false, 'msg-a')).not.toBeNull();
+    // A duplicate message whose first delivery failed before its claim comes back as a redelivery: the
+    // trial is message a's, whose invocation lives, so b gets nothing; giving up what it never held
+    // leaves a holding the trial.
+    expect(await stub.claim('t0000', true, 'msg-b')).toBeNull();
+    await stub.release('t0000', 'msg-b');
+    expect(await stub.claim('t0000', true, 'msg-b')).toBeNull();
+    // Message a delivered again (its invocation ended) takes its own trial over at once.
+    expect(await stub.claim('t0000', true, 'msg-a')).not.toBeNull();
+    // a silent past the claim window, sent again and claimed by c: a's late heartbeat stops a, c keeps going.
+    await runInDurableObject(stub, (instance: SearchCoordinator) => {
+      (instance as unknown as Internals).lastSeen.set('t0000', Date.now() - 31_000);
+    });
+    expect(await stub.claim('t0000', false, 'msg-c')).not.toBeNull();
+    expect(await stub.heartbeat('t0000', 'msg-a')).toBe(false);
+    expect(await stub.heartbeat('t0000', 'msg-c')).toBe(true);
+    // a giving up changes nothing for c's trial.
+    await stub.release('t0000', 'msg-a');
+    expect(await stub.claim('t0000', true, 'msg-a')).toBeNull();
+    await runInDurableObject(stub, (_: SearchCoordinator, state) => state.storage.deleteAlarm());
+  });
+
   it('records a failed trial with its reason and keeps searching', async () => {
     const stub = stubFor('throws');
     await stub.start(config('throws', { budget: { seconds: 600, trials: 3 } }));

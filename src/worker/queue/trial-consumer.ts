@@ -35,16 +35,17 @@ const HEARTBEAT_MS = 2_000;
  * stall), and every few seconds it renews the trial's lease with its coordinator, stopping the trial by
  * throwing when the coordinator no longer wants it (cancelled job, budget over, lease expired).
  */
-function trialYield(stubOf: () => ReturnType<typeof coordinatorFor>, trialId: string): () => Promise<void> {
+function trialYield(stubOf: () => ReturnType<typeof coordinatorFor>, trialId: string, holder: string): TrialYield {
   let coordinator = stubOf();
   let lastBeat = Date.now();
-  return async () => {
+  let stopped = false;
+  const yieldControl = async () => {
     await new Promise<void>((resolve) => setTimeout(resolve, 0));
     if (Date.now() - lastBeat < HEARTBEAT_MS) return;
     lastBeat = Date.now();
     let wanted: boolean;
     try {
-      wanted = await coordinator.heartbeat(trialId);
+      wanted = await coordinator.heartbeat(trialId, holder);
     } catch (err) {
       // The coordinator could not be reached: it may be restarting (an eviction, a deploy). The trial goes on:
       // a restarted coordinator keeps it for a consumer heard from within its grace (durable/restart-recovery).
@@ -53,8 +54,18 @@ function trialYield(stubOf: () => ReturnType<typeof coordinatorFor>, trialId: st
       coordinator = stubOf();
       return;
     }
-    if (!wanted) throw new Error('stopped: the coordinator no longer wants this trial (cancelled, expired or the job ended)');
+    if (!wanted) {
+      stopped = true;
+      throw new Error('stopped: the coordinator no longer wants this trial (cancelled, expired, the job ended, or another invocation runs it)');
+    }
   };
+  return { yieldControl, stopped: () => stopped };
+}
+
+/** A trial's turn-giver, and whether its coordinator stopped it (its failure is then nobody's to report). */
+interface TrialYield {
+  readonly yieldControl: () => Promise<void>;
+  readonly stopped: () => boolean;
 }
 
 /** How many times the queue delivers a trial message before dead-lettering it: wrangler.toml's max_retries (2) + 1. */
@@ -99,10 +110,13 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
       } else {
         // A message delivered again follows an invocation that ended without acknowledging it (one that
         // died, or retried after failing to report): the trial is this consumer's.
-        const work = await coordinator.claim(trial_id, msg.attempts > 1);
-        if (work) {
-          const began = Date.now();
-          const report = await executeTrial(work, env, trialYield(() => coordinatorFor(env, tenant, job_id), trial_id));
+        const work = await coordinator.claim(trial_id, msg.attempts > 1, msg.id);
+        const turns = work ? trialYield(() => coordinatorFor(env, tenant, job_id), trial_id, msg.id) : undefined;
+        const began = Date.now();
+        const report = work && turns ? await executeTrial(work, env, turns.yieldControl) : undefined;
+        // A failure because its coordinator stopped it is not reported: the trial ended without it, or another
+        // invocation holds it now, whose trial that failure would end.
+        if (report && !(report.status === 'failed' && turns?.stopped())) {
           // The fit's own duration, from the claim to the result: the trial's start and finish in the journal
           // also count its wait for a consumer and any restart. Sent through a new stub, since the claim's
           // breaks if the coordinator restarted meanwhile.
@@ -137,7 +151,7 @@ export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: E
       // Reporting failed (coordinator unreachable): let the queue deliver again; claim makes it safe.
       console.error(`trial ${job_id}/${trial_id} attempt ${msg.attempts} failed`, err);
       // This invocation gives the trial up: its redelivery may claim it at once (best effort).
-      if (msg.body.kind === undefined || msg.body.kind === 'trial') await coordinatorFor(env, tenant, job_id).release(trial_id).catch(() => undefined);
+      if (msg.body.kind === undefined || msg.body.kind === 'trial') await coordinatorFor(env, tenant, job_id).release(trial_id, msg.id).catch(() => undefined);
       msg.retry({ delaySeconds: Math.min(30, 2 ** msg.attempts) });
     }
   }
