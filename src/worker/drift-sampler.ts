@@ -29,6 +29,14 @@ export interface DriftSamplingOptions {
   readonly burstRows: number;
   /** Most sampled rows queued between two flushes (the default covers a burst plus an interval at full rate). */
   readonly maxPendingRows: number;
+  /**
+   * Most cells (rows times their width) queued for one model version, and for all of this isolate's
+   * versions together. A row of a wide model is an object of one property per column, which V8 keeps
+   * in dictionary form: a 64x64 RGB image's 12,288 pixel columns take about 0.8 MB, so 512 queued image
+   * rows would be 400 MB in a 128-MB isolate. A table of a few dozen columns still queues maxPendingRows.
+   */
+  readonly maxPendingCells: number;
+  readonly maxPendingCellsTotal: number;
   /** Least time between two flushes of one model version from one isolate. */
   readonly flushIntervalMs: number;
   /** Wait after a failed reference load before this isolate tries again. */
@@ -40,6 +48,8 @@ export const DRIFT_SAMPLING_DEFAULTS: Readonly<DriftSamplingOptions> = Object.fr
   rowsPerSecond: 20,
   burstRows: 200,
   maxPendingRows: 512,
+  maxPendingCells: 131_072,
+  maxPendingCellsTotal: 262_144,
   flushIntervalMs: 10_000,
   retryAfterMs: 30_000,
 });
@@ -71,6 +81,8 @@ interface Monitor {
   sketch: DriftSketch | null | undefined;
   /** Sampled rows not binned yet (references to the request's parsed rows). */
   pending: unknown[];
+  /** The cells of `pending`: its rows times the width each was sampled with. */
+  pendingCells: number;
   tokens: number;
   refilledAt: number;
   /**
@@ -87,6 +99,8 @@ const MAX_MONITORS = 64;
 /** Longer than any waitUntil task may live (30 s after the response). */
 const BUSY_DEADLINE_MS = 60_000;
 const monitors = new Map<string, Monitor>();
+/** The cells queued by all monitors of this isolate (Monitor.pendingCells summed). */
+let pendingCellsTotal = 0;
 
 /**
  * A request's rows as drift sampling reads them: how many, and row i (built on demand, so a CSV batch
@@ -94,11 +108,13 @@ const monitors = new Map<string, Monitor>();
  */
 export interface SampledRows {
   readonly length: number;
+  /** The columns of a row (the model's inputs): what queueing one costs, in cells. */
+  readonly width: number;
   at(i: number): unknown;
 }
 
-/** An array of row objects as SampledRows. */
-export const rowArray = (rows: readonly unknown[]): SampledRows => ({ length: rows.length, at: (i) => rows[i] });
+/** An array of row objects of `width` columns as SampledRows. */
+export const rowArray = (rows: readonly unknown[], width: number): SampledRows => ({ length: rows.length, width, at: (i) => rows[i] });
 
 /**
  * Samples predict rows of one model version for drift monitoring. Synchronous and cheap (it queues at
@@ -112,7 +128,13 @@ export function recordForDrift(c: DriftContext, tenant: string, model: string, v
       if (now < m.retryAt) return;
       m.sketch = undefined;
     }
-    for (const row of pickRows(m, rows, now)) if (m.pending.length < options.maxPendingRows) m.pending.push(row);
+    const width = Math.max(1, rows.width);
+    for (const row of pickRows(m, rows, now)) {
+      if (m.pending.length >= options.maxPendingRows || m.pendingCells + width > options.maxPendingCells || pendingCellsTotal + width > options.maxPendingCellsTotal) break;
+      m.pending.push(row);
+      m.pendingCells += width;
+      pendingCellsTotal += width;
+    }
     if (now < m.busyUntil || now < m.retryAt || (m.pending.length === 0 && !m.sketch?.rows)) return;
     // Until the reference is loaded there is nothing to wait for; after that, one flush per interval.
     if (m.sketch && now < m.lastFlushAt + options.flushIntervalMs) return;
@@ -131,11 +153,27 @@ function monitorFor(tenant: string, model: string, version: ModelVersionInfo, no
   const key = `${tenant}\u0000${model}\u0000${version.artifact_key}`;
   let m = monitors.get(key);
   if (m) monitors.delete(key);
-  else m = { tenant, model, version, sketch: undefined, pending: [], tokens: options.burstRows, refilledAt: now, busyUntil: 0, lastFlushAt: 0, retryAt: 0 };
+  else m = { tenant, model, version, sketch: undefined, pending: [], pendingCells: 0, tokens: options.burstRows, refilledAt: now, busyUntil: 0, lastFlushAt: 0, retryAt: 0 };
   // Re-inserted last: Map order is recency, and the least recent monitor is dropped past the bound.
   monitors.set(key, m);
-  while (monitors.size > MAX_MONITORS) monitors.delete(monitors.keys().next().value as string);
+  while (monitors.size > MAX_MONITORS) dropMonitor(monitors.keys().next().value as string);
   return m;
+}
+
+/** Forgets a monitor, and the rows it queued. */
+function dropMonitor(key: string): void {
+  const m = monitors.get(key);
+  if (m) takePending(m);
+  monitors.delete(key);
+}
+
+/** Empties a monitor's queue, returning the rows it held. */
+function takePending(m: Monitor): unknown[] {
+  const queued = m.pending;
+  pendingCellsTotal -= m.pendingCells;
+  m.pending = [];
+  m.pendingCells = 0;
+  return queued;
 }
 
 /**
@@ -145,7 +183,7 @@ function monitorFor(tenant: string, model: string, version: ModelVersionInfo, no
  */
 export function forgetDriftSampling(tenant: string, model: string): void {
   const prefix = `${tenant}\u0000${model}\u0000`;
-  for (const key of [...monitors.keys()]) if (key.startsWith(prefix)) monitors.delete(key);
+  for (const key of [...monitors.keys()]) if (key.startsWith(prefix)) dropMonitor(key);
 }
 
 /** The rows to sample: as many as the request cap and the token bucket allow, evenly spread. */
@@ -173,14 +211,12 @@ async function pump(env: Env, m: Monitor): Promise<void> {
     }
     const sketch = m.sketch;
     if (!sketch) {
-      m.pending = [];
+      takePending(m);
       m.retryAt = Date.now() + UNAVAILABLE_RECHECK_MS;
       return;
     }
     // Rows queued while the reference loaded are binned too; later ones wait for the next task.
-    const queued = m.pending;
-    m.pending = [];
-    sketch.addRows(queued);
+    sketch.addRows(takePending(m));
     const counts = sketch.take();
     m.lastFlushAt = Date.now();
     if (counts.rows === 0) return;

@@ -255,4 +255,31 @@ describe('drift monitoring', () => {
     expect((await predict('spend', rows, 1)).status).toBe(200);
     expect((await driftOf('spend', '?version=1')).rows_sampled).toBe(before + 3 * DRIFT_SAMPLING_DEFAULTS.maxRowsPerRequest);
   });
+
+  it('queues no more cells (rows times their columns) than its bounds for a version and for the isolate', async () => {
+    const rows = features(draw(7, 50));
+    configureDriftSampling({ maxRowsPerRequest: 10_000, rowsPerSecond: 1e9, burstRows: 1e9, maxPendingRows: 10_000 });
+    const sampled = async () => (await driftOf('spend-faults')).rows_sampled as number;
+    // A flush interval long enough that the requests' rows stay queued until the last request flushes them.
+    const flushLater = async (options: Partial<DriftSamplingOptions>, requests: number) => {
+      // One row flushed at once first: the version's reference is loaded and its queue empty.
+      configureDriftSampling({ ...options, flushIntervalMs: 0 });
+      expect((await predict('spend-faults', rows.slice(0, 1))).status).toBe(200);
+      const before = await sampled();
+      configureDriftSampling({ flushIntervalMs: 60_000 });
+      for (let i = 0; i < requests; i++) expect((await predict('spend-faults', rows)).status).toBe(200);
+      // A one-row request flushes what was queued, and itself if room is left.
+      configureDriftSampling({ flushIntervalMs: 0 });
+      expect((await predict('spend-faults', rows.slice(0, 1))).status).toBe(200);
+      return (await sampled()) - before;
+    };
+    // Rows of the model may carry its 4 columns (3 features and the label): 40 cells hold 10 rows,
+    // whatever the requests sent (100 rows).
+    expect(await flushLater({ maxPendingCells: 40, maxPendingCellsTotal: 1_000_000 }, 2)).toBe(10);
+    // The isolate's bound holds across versions: 20 cells, 5 rows.
+    expect(await flushLater({ maxPendingCells: 1_000_000, maxPendingCellsTotal: 20 }, 2)).toBe(5);
+    // Flushed queues free their cells: with room again, every row is queued.
+    expect(await flushLater({ maxPendingCells: 1_000_000, maxPendingCellsTotal: 1_000_000 }, 2)).toBe(101);
+    configureDriftSampling({ maxPendingCells: DRIFT_SAMPLING_DEFAULTS.maxPendingCells, maxPendingCellsTotal: DRIFT_SAMPLING_DEFAULTS.maxPendingCellsTotal });
+  });
 });

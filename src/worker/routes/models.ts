@@ -160,13 +160,13 @@ function answerPredict(c: Context<App>, tenant: string, name: string, body: Pred
   let explained = {};
   if (body.table && !shape && !body.explain) {
     const table = body.table;
-    sampled = { length: table.rows, at: (i) => csvRowObject(table, i) };
+    sampled = { length: table.rows, width: table.header.length, at: (i) => csvRowObject(table, i) };
     result = namingRefusedRow(body, () => predictor.predictTable(table));
   } else {
     const given = body.table ? csvRowObjects(body.table) : body.rows;
     if (body.explain) refuseCostlyExplanation(predictor, given.length);
     const rows = namingRefusedRow(body, () => (shape ? imageRowsToColumns(shape, predictor.envelope.columns, given) : given));
-    sampled = rowArray(rows);
+    sampled = rowArray(rows, predictor.envelope.columns.length);
     result = namingRefusedRow(body, () => predictor.predictRows(rows));
     // Explanations are computed only on request: exact TreeSHAP costs far more than the prediction.
     if (body.explain) explained = explanationFields(namingRefusedRow(body, () => predictor.explainRows(rows)));
