@@ -14,6 +14,7 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { decodeImage } from '../engine/data/images/decode-image';
 import { inferImageShape, pixelColumnNames } from '../engine/data/images/pixel-columns';
 import { resizeImage } from '../engine/data/images/resize';
+import { numericCell } from '../engine/features/rows-to-dataset';
 import { ApiError } from './errors';
 import { checkPixelColumns, checkPixelRange } from './pixel-row-checks';
 
@@ -47,27 +48,98 @@ const badRow = (row: number, field: string, problem: string) => new ApiError(400
  */
 export function imageRowsToColumns(shape: ImageShape, columns: readonly string[], rows: readonly unknown[]): unknown[] {
   const names = pixelColumnNames(shape);
-  const readsImage = !columns.includes('image');
-  const readsPixels = !columns.includes('pixels');
+  const fields = imageFields(columns);
   return rows.map((row, i) => {
-    if (row === null || typeof row !== 'object' || Array.isArray(row)) return row;
-    const fields = row as Record<string, unknown>;
-    const image = readsImage && Object.hasOwn(fields, 'image');
-    const pixels = readsPixels && Object.hasOwn(fields, 'pixels');
-    if (!image && !pixels) {
-      checkPixelRange(shape, checkPixelColumns(names, fields, i), i, undefined, (k) => names[k]);
-      return row;
-    }
-    if (image && pixels) throw badRow(i, 'image', 'give either image or pixels, not both');
-    // A decoded file is in range by construction; given pixels are checked, each named as it was given.
-    const values = image ? imagePixels(shape, fields.image, i) : flattenPixels(shape, fields.pixels, i);
-    if (pixels) checkPixelRange(shape, values, i, 'pixels', (k) => pixelPath(shape, fields.pixels as unknown[], k));
-    // Prototype-less, as parsed JSON rows are looked up by column name.
-    const out: Record<string, unknown> = Object.create(null);
-    for (const [key, value] of Object.entries(fields)) if (!(image && key === 'image') && !(pixels && key === 'pixels')) out[key] = value;
-    for (let v = 0; v < names.length; v++) out[names[v]] = values[v];
+    const read = readImageRow(shape, names, fields, row, i);
+    if (read.kind !== 'given') return row;
+    const out = read.rest;
+    for (let v = 0; v < names.length; v++) out[names[v]] = read.values[v];
     return out;
   });
+}
+
+/** A batch of an image model's rows with the pixels in arrays, one per pixel column (row i's value at [i]). */
+export interface PixelBatch {
+  /** Each row without its `image` or `pixels` (a row of pixel columns as it came). */
+  readonly rows: unknown[];
+  readonly pixels: Map<string, Float64Array>;
+  /** Row i as imageRowsToColumns makes it (for the few rows drift samples). */
+  rowAt(i: number): unknown;
+}
+
+/**
+ * imageRowsToColumns' reading and refusals, with every row's pixels put in arrays rather than into the
+ * row: as properties, a 64x64 RGB image's 12,288 pixels take about 0.8 MB (V8 keeps so wide an object as
+ * a dictionary), so an 8-MiB request of small JPEGs held gigabytes. A row of pixel columns keeps them, its
+ * cells read as numbers as the predictor reads them. Undefined when no row gives `image` or `pixels`: the
+ * rows, as sent, are no bigger than the request.
+ */
+export function imageRowsToArrays(shape: ImageShape, columns: readonly string[], rows: readonly unknown[]): PixelBatch | undefined {
+  const names = pixelColumnNames(shape);
+  const fields = imageFields(columns);
+  const givesImage = (row: unknown) =>
+    row !== null && typeof row === 'object' && !Array.isArray(row) && ((fields.image && Object.hasOwn(row, 'image')) || (fields.pixels && Object.hasOwn(row, 'pixels')));
+  if (!rows.some(givesImage)) return undefined;
+  const n = rows.length;
+  const arrays = names.map(() => new Float64Array(n));
+  const rest: unknown[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i];
+    const read = readImageRow(shape, names, fields, row, i);
+    rest[i] = read.kind === 'given' ? read.rest : row;
+    if (read.kind === 'given') for (let k = 0; k < names.length; k++) arrays[k][i] = read.values[k];
+    else if (read.kind === 'columns') for (let k = 0; k < names.length; k++) arrays[k][i] = numericCell((row as Record<string, unknown>)[names[k]], names[k], i);
+  }
+  const pixels = new Map(names.map((name, k) => [name, arrays[k]]));
+  const rowAt = (i: number) => {
+    const row = rest[i];
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) return row;
+    const out: Record<string, unknown> = Object.assign(Object.create(null), row);
+    for (let k = 0; k < names.length; k++) out[names[k]] = arrays[k][i];
+    return out;
+  };
+  return { rows: rest, pixels, rowAt };
+}
+
+/** Whether a file's `header` has an `image` or `pixels` column the model reads as an image. */
+export function headerGivesImages(columns: readonly string[], header: readonly string[]): boolean {
+  const fields = imageFields(columns);
+  return (fields.image && header.includes('image')) || (fields.pixels && header.includes('pixels'));
+}
+
+/**
+ * Refuses as imageRowsToColumns does a batch of rows given as pixel columns (a file whose header has no
+ * image or pixels column), reading one row object at a time from `rowAt`.
+ */
+export function checkPixelRows(shape: ImageShape, columns: readonly string[], n: number, rowAt: (i: number) => unknown): void {
+  const names = pixelColumnNames(shape);
+  const fields = imageFields(columns);
+  for (let i = 0; i < n; i++) readImageRow(shape, names, fields, rowAt(i), i);
+}
+
+/** Which of `image` and `pixels` a model reads as an image (not when its own columns are so named). */
+const imageFields = (columns: readonly string[]) => ({ image: !columns.includes('image'), pixels: !columns.includes('pixels') });
+
+/** A row as read: not an object (left to the predictor to refuse), pixel columns, or an image or pixels given. */
+type ImageRow = { kind: 'other' } | { kind: 'columns' } | { kind: 'given'; values: ArrayLike<number>; rest: Record<string, unknown> };
+
+function readImageRow(shape: ImageShape, names: readonly string[], reads: { image: boolean; pixels: boolean }, row: unknown, i: number): ImageRow {
+  if (row === null || typeof row !== 'object' || Array.isArray(row)) return { kind: 'other' };
+  const fields = row as Record<string, unknown>;
+  const image = reads.image && Object.hasOwn(fields, 'image');
+  const pixels = reads.pixels && Object.hasOwn(fields, 'pixels');
+  if (!image && !pixels) {
+    checkPixelRange(shape, checkPixelColumns(names, fields, i), i, undefined, (k) => names[k]);
+    return { kind: 'columns' };
+  }
+  if (image && pixels) throw badRow(i, 'image', 'give either image or pixels, not both');
+  // A decoded file is in range by construction; given pixels are checked, each named as it was given.
+  const values = image ? imagePixels(shape, fields.image, i) : flattenPixels(shape, fields.pixels, i);
+  if (pixels) checkPixelRange(shape, values, i, 'pixels', (k) => pixelPath(shape, fields.pixels as unknown[], k));
+  // Prototype-less, as parsed JSON rows are looked up by column name.
+  const rest: Record<string, unknown> = Object.create(null);
+  for (const [key, value] of Object.entries(fields)) if (!(image && key === 'image') && !(pixels && key === 'pixels')) rest[key] = value;
+  return { kind: 'given', values, rest };
 }
 
 const DATA_URL_RE = /^data:[^,]*;base64,/i;
@@ -78,7 +150,7 @@ function imagePixels(shape: ImageShape, value: unknown, row: number): ArrayLike<
   let bytes: Uint8Array;
   try {
     // URL-safe base64 (- and _, padding often dropped), as browsers' and many libraries' encoders write it, reads the same.
-    const text = value.replace(DATA_URL_RE, '').replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
+    const text = value.replace(/\s+/g, '').replace(DATA_URL_RE, '').replace(/-/g, '+').replace(/_/g, '/');
     const binary = atob(text.padEnd(Math.ceil(text.length / 4) * 4, '='));
     bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

@@ -11,7 +11,7 @@ import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { decodeDataset } from '../../src/engine';
 import type { CodedColumn, NumericColumn } from '../../src/engine/data/dataset';
-import { imageRowsToColumns } from '../../src/worker/image-rows';
+import { imageRowsToArrays, imageRowsToColumns } from '../../src/worker/image-rows';
 import { call, json, toB64, waitForJob } from './helpers';
 
 /**
@@ -189,6 +189,33 @@ describe('image predict rows', () => {
     expect(fail([{ pixels: [...new Array(15).fill(0), 'x'] }]).message).toBe('rows[0].pixels[15]: expected a number, got "x"');
     expect(fail([{ image: 'x', pixels: [] }]).message).toBe('rows[0].image: give either image or pixels, not both');
   });
+
+  it('reads a data URL after leading whitespace (a line break a text field kept)', () => {
+    const png = toB64(grayPng(4, 90, 2));
+    expect(imageRowsToColumns(shape, columns, [{ image: `\n data:image/png;base64,${png}` }])).toEqual(imageRowsToColumns(shape, columns, [{ image: png }]));
+  });
+
+  it('puts the pixels of a batch in one array per pixel column, leaving no pixel in the rows', () => {
+    const plain = Object.fromEntries(columns.slice(0, 16).map((name, i) => [name, String(i)]));
+    const rows = [{ image: toB64(grayPng(8, 128)), id: 'a' }, { pixels: Array.from({ length: 16 }, (_, i) => i) }, plain];
+    const batch = imageRowsToArrays(shape, columns, rows)!;
+    const wide = imageRowsToColumns(shape, columns, rows) as Record<string, unknown>[];
+    // Rows given as an image or pixels keep their other fields only: an object of thousands of pixel
+    // properties takes about 0.8 MB for a 64x64 RGB image. A row of pixel columns is the row sent.
+    expect(batch.rows.slice(0, 2)).toEqual([{ id: 'a' }, {}]);
+    expect(batch.rows[2]).toBe(plain);
+    expect([...batch.pixels.keys()]).toEqual(columns.slice(0, 16));
+    for (let i = 0; i < rows.length; i++) {
+      for (const name of columns.slice(0, 16)) expect(batch.pixels.get(name)![i]).toBe(Number(wide[i][name]));
+      // Drift samples a row as imageRowsToColumns builds it (numbers where the row gave text).
+      expect(batch.rowAt(i)).toEqual(Object.fromEntries(Object.entries(wide[i]).map(([k, v]) => [k, k.startsWith('px_') ? Number(v) : v])));
+    }
+    // Rows of pixel columns only are taken as they are.
+    expect(imageRowsToArrays(shape, columns, [plain])).toBeUndefined();
+    // Refusals are imageRowsToColumns', naming the same row, and a pixel column's cell is read as the predictor reads it.
+    expect(() => imageRowsToArrays(shape, columns, [rows[0], { pixels: [1] }])).toThrow(/^rows\[1\]\.pixels: expected 16 numbers/);
+    expect(() => imageRowsToArrays(shape, columns, [rows[0], { ...plain, px_r0_c1: 'dark' }])).toThrow('row 1, column "px_r0_c1": expected a number, got "dark"');
+  });
 });
 
 describe('predicting from images end to end', () => {
@@ -211,6 +238,18 @@ describe('predicting from images end to end', () => {
     const body = await json(res);
     expect(body.predictions.slice(0, 3)).toEqual(['bright', 'dark', 'bright']);
     expect(['bright', 'dark']).toContain(body.predictions[3]);
+
+    // Read into arrays (images, pixel arrays), as rows of pixel columns, mixed, or as a CSV of them: one answer.
+    const given = [{ image: toB64(grayPng(8, 215)) }, { pixels: new Array(16).fill(35) }, { image: JPEG_8X8_B64 }];
+    const viaArrays = await json(await call('POST', '/v1/models/shades/predict', { rows: given }));
+    const asColumns = imageRowsToColumns({ height: 4, width: 4, channels: 1, maxValue: 255 }, [], given) as Record<string, number>[];
+    expect(await json(await call('POST', '/v1/models/shades/predict', { rows: asColumns }))).toEqual(viaArrays);
+    expect(await json(await call('POST', '/v1/models/shades/predict', { rows: [given[0], asColumns[1], given[2]] }))).toEqual(viaArrays);
+    const names = Object.keys(asColumns[0]);
+    const csv = [names.join(','), ...asColumns.map((r) => names.map((n) => r[n]).join(','))].join('\n');
+    expect(await json(await call('POST', '/v1/models/shades/predict', csv, { 'content-type': 'text/csv' }))).toEqual(viaArrays);
+    const missing = [names.slice(1).join(','), ...asColumns.map((r) => names.slice(1).map((n) => r[n]).join(','))].join('\n');
+    expect((await expectError(await call('POST', '/v1/models/shades/predict', missing, { 'content-type': 'text/csv' }), 400, 'invalid_request')).message).toMatch(/^line 2: 1 of this image model's 16 pixel columns is missing \(px_r0_c0\)/);
 
     const error = await expectError(await call('POST', '/v1/models/shades/predict', { rows: [{ pixels: [1, 2] }] }), 400, 'invalid_request');
     expect(error.details).toEqual({ row: 0, field: 'pixels', index: 0 });

@@ -65,6 +65,33 @@ export function rowsToDataset(inputs: readonly InputColumn[], known: ReadonlySet
   return { rows: n, columns };
 }
 
+/**
+ * rowsToDataset for rows whose `given` numeric columns arrive as arrays (row i's value at [i]; an image
+ * batch's pixels) and whose other fields are in `rows`: the same Dataset as rowsToDataset on the rows with
+ * those columns put in, without an object of thousands of properties per row. Undefined when the inputs
+ * read one of the given columns other than as a number (the caller builds the rows then).
+ */
+export function rowsWithColumnsToDataset(inputs: readonly InputColumn[], known: ReadonlySet<string>, rows: readonly unknown[], given: ReadonlyMap<string, Float64Array>): Dataset | undefined {
+  const rest: InputColumn[] = [];
+  for (const input of inputs) {
+    if (!given.has(input.name)) rest.push(input);
+    else if (input.storage !== 'f64' || input.type === 'datetime') return undefined;
+  }
+  const decoded = rowsToDataset(rest, known, rows);
+  const columns: Column[] = [];
+  let next = 0;
+  for (const input of inputs) {
+    const values = given.get(input.name);
+    columns.push(values ? { name: input.name, type: input.type, storage: 'f64', values } : decoded.columns[next++]);
+  }
+  return { rows: rows.length, columns };
+}
+
+/** A numeric feature's cell `v` of row `row` as rowsToDataset reads it: its number, NaN when missing; refused naming row and column. */
+export function numericCell(v: unknown, column: string, row: number): number {
+  return readNumber(v, { name: column, type: 'numeric', storage: 'f64' }, row);
+}
+
 /** The value of `column` in row i; undefined when the row does not have it as its own property. */
 function cellOf(rows: readonly unknown[], i: number, column: string): unknown {
   const row = rows[i] as Record<string, unknown>;

@@ -15,7 +15,7 @@ import { type ExplainResult, type PredictionResult, type Predictor, servingCostM
 import { type CovariateSpec, type Forecaster, listedSeriesScores } from '../../engine/forecast';
 import type { ModelVersionInfo, PointerChange } from '../../durable/registry';
 import { recordForDrift, rowArray, type SampledRows } from '../drift-sampler';
-import { imageRowsToColumns, imageShapeOf } from '../image-rows';
+import { checkPixelRows, headerGivesImages, imageRowsToArrays, imageRowsToColumns, imageShapeOf } from '../image-rows';
 import { IMAGE_FILE_MAX_VALUE } from '../../engine/core/image-shape';
 import { IMAGE_TABLE_DEFAULTS } from '../../engine/data/images/image-table';
 import { type Held, holdPredictor, loadForecaster, loadPredictor } from '../model-cache';
@@ -158,18 +158,31 @@ function answerPredict(c: Context<App>, tenant: string, name: string, body: Pred
   let sampled: SampledRows;
   let result: PredictionResult;
   let explained = {};
-  if (body.table && !shape && !body.explain) {
+  const width = predictor.envelope.columns.length;
+  // An image model's CSV of pixel columns is checked a row at a time, then read from its columns: as row
+  // objects its pixels would take 16 times the bytes they came in.
+  const pixelTable = body.table && shape && !body.explain && !headerGivesImages(predictor.envelope.columns, body.table.header);
+  if (body.table && (!shape || pixelTable) && !body.explain) {
     const table = body.table;
+    if (shape) namingRefusedRow(body, () => checkPixelRows(shape, predictor.envelope.columns, table.rows, (i) => csvRowObject(table, i)));
     sampled = { length: table.rows, width: table.header.length, at: (i) => csvRowObject(table, i) };
     result = namingRefusedRow(body, () => predictor.predictTable(table));
   } else {
     const given = body.table ? csvRowObjects(body.table) : body.rows;
     if (body.explain) refuseCostlyExplanation(predictor, given.length);
-    const rows = namingRefusedRow(body, () => (shape ? imageRowsToColumns(shape, predictor.envelope.columns, given) : given));
-    sampled = rowArray(rows, predictor.envelope.columns.length);
-    result = namingRefusedRow(body, () => predictor.predictRows(rows));
-    // Explanations are computed only on request: exact TreeSHAP costs far more than the prediction.
-    if (body.explain) explained = explanationFields(namingRefusedRow(body, () => predictor.explainRows(rows)));
+    // Images and pixel arrays become one array per pixel column, not rows of thousands of properties.
+    const batch = shape && !body.explain ? namingRefusedRow(body, () => imageRowsToArrays(shape, predictor.envelope.columns, given)) : undefined;
+    const answer = batch && namingRefusedRow(body, () => predictor.predictWithColumns(batch.rows, batch.pixels));
+    if (batch && answer) {
+      sampled = { length: given.length, width, at: batch.rowAt };
+      result = answer;
+    } else {
+      const rows = namingRefusedRow(body, () => (shape ? imageRowsToColumns(shape, predictor.envelope.columns, given) : given));
+      sampled = rowArray(rows, width);
+      result = namingRefusedRow(body, () => predictor.predictRows(rows));
+      // Explanations are computed only on request: exact TreeSHAP costs far more than the prediction.
+      if (body.explain) explained = explanationFields(namingRefusedRow(body, () => predictor.explainRows(rows)));
+    }
   }
   recordForDrift(c, tenant, name, resolved, sampled);
   // CSV on request (explanations have no CSV form: an explained answer stays JSON).
