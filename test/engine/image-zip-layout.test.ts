@@ -117,7 +117,38 @@ describe('class folders beside stray files', () => {
   });
 });
 
+describe('split folders each wrapping their class folders', () => {
+  it("reads the classes inside each split's own wrapper (Kaggle's training_set/training_set/cats), not the splits", () => {
+    const files: Record<string, Uint8Array> = {};
+    for (const [split, n] of [['training_set', 3], ['test_set', 2]] as const) {
+      for (let i = 0; i < n; i++) {
+        files[`${split}/${split}/cats/${i}.png`] = grayPng(4, 10 + i);
+        files[`${split}/${split}/dogs/${i}.png`] = grayPng(4, 200 - i);
+      }
+    }
+    const table = imageTableFromZip(zipSync(files));
+    const label = table.dataset.columns.at(-1) as CodedColumn;
+    expect(label.levels).toEqual(['cats', 'dogs']);
+    expect(table.dataset.rows).toBe(10);
+    // Under an outer folder, and with one split unwrapped, too.
+    const mixed = zipSync({ 'data/train/train/cats/1.png': grayPng(4, 10), 'data/train/train/dogs/1.png': grayPng(4, 200), 'data/test/cats/2.png': grayPng(4, 12), 'data/test/dogs/2.png': grayPng(4, 190) });
+    expect(labels(mixed)).toEqual(['cats', 'dogs']);
+  });
+});
+
 describe('zip entry names', () => {
+  it('reads names written with a leading ./ (bsdtar) as without it', () => {
+    const zip = zipSync({ './cats/1.png': grayPng(4, 10), './cats/2.png': grayPng(4, 20), './dogs/3.png': grayPng(4, 200) });
+    expect(labels(zip)).toEqual(['cats', 'dogs']);
+  });
+
+  it('makes one class of a folder name written composed and decomposed (macOS writes café decomposed)', () => {
+    const composed = 'caf\u00e9';
+    const decomposed = 'cafe\u0301';
+    const zip = zipSync({ [`train/${decomposed}/1.png`]: grayPng(4, 10), [`test/${composed}/2.png`]: grayPng(4, 20), 'train/dog/3.png': grayPng(4, 200) });
+    expect(labels(zip)).toEqual([composed, 'dog']);
+  });
+
   it('reads UTF-8 names stored without the UTF-8 flag as UTF-8', () => {
     const zip = legacyZip([
       { name: utf8('chats/é1.png'), data: grayPng(4, 10) },

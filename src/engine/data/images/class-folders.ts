@@ -11,7 +11,7 @@
  */
 import { EngineError } from '../../core/errors';
 import { officeDocumentOf, type ZipEntry } from './zip-entries';
-import { zipLayout } from './zip-layout';
+import { withoutSplitWrapper, zipLayout } from './zip-layout';
 
 /** An image file and the class its folder names. */
 export interface ClassImage {
@@ -57,10 +57,14 @@ export function classImages(entries: readonly ZipEntry[]): ClassFolders {
   if (office) {
     throw new EngineError('invalid_dataset', `the zip is ${office}, not class folders of images; to train on a sheet, export it as "CSV UTF-8" and upload the CSV`, { reason: 'office_document' });
   }
-  const kept = entries.filter((e) => e.segments.length > 0 && !isIgnored(e.segments));
-  const images = kept.filter((e) => !e.directory && IMAGE_NAME_RE.test(e.segments[e.segments.length - 1]));
-  if (images.length === 0) throw noImages(kept);
-  const { depth, splits } = zipLayout(images);
+  const found = entries.filter((e) => e.segments.length > 0 && !isIgnored(e.segments));
+  const isImage = (e: ZipEntry) => !e.directory && IMAGE_NAME_RE.test(e.segments[e.segments.length - 1]);
+  if (!found.some(isImage)) throw noImages(found);
+  const layout = zipLayout(found.filter(isImage));
+  const { depth, splits } = layout;
+  // Below a split's own wrapping folders, its class folders sit where the other splits' do.
+  const kept = found.map((e) => withoutSplitWrapper(e, layout));
+  const images = kept.filter(isImage);
   const classLevel = depth + (splits ? 1 : 0);
   const wrapper = images[0].segments.slice(0, depth);
   // Inside the class folders' parent: under the wrappers, and in a split layout inside one of the splits.

@@ -73,7 +73,9 @@ export function listZipEntries(zip: Uint8Array, maxEntries: number): ZipEntry[] 
           index: entries.length,
           name,
           key: file.name,
-          segments: name.split(/[/\\]/).filter((s) => s !== ''),
+          // `./cats/1.png` (bsdtar, Windows' tar) is `cats/1.png`; a folder name in decomposed Unicode (as macOS
+          // writes "café") is the composed one a Windows or Linux zip writes, so both make one class.
+          segments: name.split(/[/\\]/).filter((s) => s !== '' && s !== '.').map((s) => s.normalize('NFC')),
           directory: name.endsWith('/') || name.endsWith('\\'),
           compressedSize: file.size,
           size: file.originalSize,

@@ -25,6 +25,12 @@ export interface ZipLayout {
   readonly depth: number;
   /** The split folders' names, when the class folders are one level down inside them. */
   readonly splits?: readonly string[];
+  /**
+   * Single folders wrapping a split's class folders, by split (Kaggle's `training_set/training_set/cats`,
+   * as extracting a split's own zip in place makes): looked through, as wrappers of the whole zip are.
+   * Taken for the class level, they were the classes, and the job learnt which split an image was in.
+   */
+  readonly splitWrappers?: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -36,7 +42,24 @@ export function zipLayout(images: readonly HasSegments[]): ZipLayout {
   let depth = 0;
   while (depth < MAX_WRAPPERS && wrapsEverything(images, depth)) depth++;
   const splits = splitFolders(images, depth);
-  return splits ? { depth, splits } : { depth };
+  if (!splits) return { depth };
+  const splitWrappers = new Map<string, string[]>();
+  for (const split of splits) {
+    const inside = images.filter((e) => e.segments[depth] === split);
+    let inner = depth + 1;
+    while (inner - depth - 1 < MAX_WRAPPERS && wrapsEverything(inside, inner)) inner++;
+    if (inner > depth + 1) splitWrappers.set(split, inside[0].segments.slice(depth + 1, inner));
+  }
+  return splitWrappers.size > 0 ? { depth, splits, splitWrappers } : { depth, splits };
+}
+
+/** `entry` with its split's wrapping folders (ZipLayout.splitWrappers) left out of its path; itself when it has none. */
+export function withoutSplitWrapper<E extends HasSegments>(entry: E, layout: ZipLayout): E {
+  const wrappers = layout.splitWrappers?.get(entry.segments[layout.depth]);
+  if (!wrappers) return entry;
+  const from = layout.depth + 1;
+  if (!wrappers.every((name, k) => entry.segments[from + k] === name)) return entry;
+  return { ...entry, segments: [...entry.segments.slice(0, from), ...entry.segments.slice(from + wrappers.length)] };
 }
 
 /**
