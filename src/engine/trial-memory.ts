@@ -112,11 +112,17 @@ function rowCounts(rows: number, split: TrialRows): { matrixRows: number; foldFi
 
 /**
  * Bytes a trial holds beside the matrices, per dataset row: the prepared target and its row index (8),
- * the folds (4), a fold's row lists and targets (12), the out-of-fold outputs (4 for one output column)
- * and a fold's predictions (one validation row in five: 1); the pipeline's sorting scratch, shared by
- * every fit, comes on top (see scratchBytesPerRow).
+ * the folds (4) and a fold's row lists and targets (12); per output column (one per class of a multiclass
+ * task) OUTPUT_BYTES_PER_ROW more; the pipeline's sorting scratch, shared by every fit, comes on top (see
+ * scratchBytesPerRow).
  */
-const TRIAL_BYTES_PER_ROW = 8 + 4 + 12 + 5;
+const TRIAL_BYTES_PER_ROW = 8 + 4 + 12;
+/**
+ * Per row and output column: the out-of-fold outputs (Float32: 4) and a fold's predictions (one validation
+ * row in five: 1). Counted as one column before: a 200-class trial on 100,000 rows held 64 MiB more than
+ * its estimate.
+ */
+const OUTPUT_BYTES_PER_ROW = 4 + 1;
 /**
  * Bytes a trial holds whatever its size: its JavaScript objects (pipeline state, feature names, metric
  * work lists, closures) and the code compiled the first time a family runs. Measured: a linear trial on
@@ -130,8 +136,9 @@ const TRIAL_FIXED_BYTES = 512 * 1024;
 const TARGET_ENCODE_BYTES_PER_ROW = 2 * 16;
 
 /** Feature matrices (Float32, `width` wide, see rowCounts) plus the trial's per-row bookkeeping. */
-function featureBytes(rows: number, width: number, split: TrialRows, targetEncoded = 0, scratchPerRow = 8): number {
-  return 4 * rowCounts(rows, split).matrixRows * width + (TRIAL_BYTES_PER_ROW + scratchPerRow + targetEncoded * TARGET_ENCODE_BYTES_PER_ROW) * rows + TRIAL_FIXED_BYTES;
+function featureBytes(rows: number, width: number, split: TrialRows, outputs: number, targetEncoded = 0, scratchPerRow = 8): number {
+  const perRow = TRIAL_BYTES_PER_ROW + OUTPUT_BYTES_PER_ROW * outputs + scratchPerRow + targetEncoded * TARGET_ENCODE_BYTES_PER_ROW;
+  return 4 * rowCounts(rows, split).matrixRows * width + perRow * rows + TRIAL_FIXED_BYTES;
 }
 
 /** Bytes a row of the pipeline's sorting scratch takes: Float32 when every numeric column is (features/pipeline). */
@@ -145,7 +152,7 @@ function scratchBytesPerRow(ds: Dataset): number {
  * them, see data/numeric-precision) and no widening.
  */
 export function trialInputBytes(shape: DataShape): number {
-  return 4 * shape.rows * (shape.cols + 1) + featureBytes(shape.rows, shape.cols, FULL_HOLDOUT);
+  return 4 * shape.rows * (shape.cols + 1) + featureBytes(shape.rows, shape.cols, FULL_HOLDOUT, outputWidth(shape.task, shape.nClasses));
 }
 
 /**
@@ -189,7 +196,7 @@ interface FeatureLayout {
 
 function layoutMemory(layout: FeatureLayout, model: ModelSpec, params: Params, shape: DataShape, split: TrialRows): TrialMemory {
   const { dataset, width } = layout;
-  const features = featureBytes(shape.rows, width, split, layout.targetEncoded, layout.scratchPerRow);
+  const features = featureBytes(shape.rows, width, split, outputWidth(shape.task, shape.nClasses), layout.targetEncoded, layout.scratchPerRow);
   const counts = rowCounts(shape.rows, split);
   const foldShape = { ...shape, rows: counts.foldFitRows, cols: width };
   // A family that hands its work arrays from fit to fit sizes a fold's for its training plus validation

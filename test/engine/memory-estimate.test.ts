@@ -24,6 +24,7 @@ import type { DataShape, ModelSpec, TrainSet } from '../../src/engine/models/mod
 import { randomForestSpec } from '../../src/engine/models/forest/forest';
 import { gbdtSpec } from '../../src/engine/models/tree/gbdt';
 import { getModelSpec } from '../../src/engine/models/registry';
+import { trialInputBytes } from '../../src/engine/trial-memory';
 import { planTrialMemory, runTrial, type TrialSpec } from '../../src/engine/run-trial';
 import type { Params } from '../../src/engine/search/space';
 
@@ -186,6 +187,13 @@ describe('the trial memory plan in run-trial', () => {
     expect(plan.total).toBeGreaterThan(plan.dataset + plan.features + plan.model);
     expect(planTrialMemory(columnarTable(1_000, 10, 1), spec).total).toBeLessThan(plan.total);
     expect(planTrialMemory(ds, { ...spec, trainFraction: 1 / 9 }).total).toBeLessThan(plan.total);
+  });
+
+  it("counts a multiclass trial's out-of-fold outputs and fold predictions per class, as run-trial allocates them", () => {
+    const shape = (task: 'binary' | 'multiclass' | 'regression', nClasses: number): DataShape => ({ rows: 100_000, cols: 10, task, nClasses });
+    // Float32 out-of-fold outputs (4 bytes) and a fifth of the rows' fold predictions (1) per output column.
+    expect(trialInputBytes(shape('multiclass', 200)) - trialInputBytes(shape('binary', 2))).toBe(100_000 * 5 * 199);
+    expect(trialInputBytes(shape('regression', 0))).toBe(trialInputBytes(shape('binary', 2)));
   });
 
   it('refuses a trial over its limit before fitting, and runs it under a limit it fits', async () => {
