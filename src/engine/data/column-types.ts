@@ -129,7 +129,8 @@ export function daysInMonth(year: number, month: number): number {
   return calendarDaysInMonth(year >= 0 && year <= 99 ? 1900 + year : year, month);
 }
 
-const DATE_RE = /^(\d{4})-(\d{2})(-(\d{2})([T ](\d{2}):(\d{2})(:(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?$/;
+// The zone may be hours alone (PostgreSQL writes timestamptz as "2024-03-15 10:00:00+00").
+const DATE_RE = /^(\d{4})-(\d{2})(-(\d{2})([T ](\d{2}):(\d{2})(:(\d{2})(\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?)?$/;
 
 /** Whether the parts of a matched date exist: month 1-12, a day the month has, a time of day. */
 function realDate(m: RegExpExecArray): boolean {
@@ -154,12 +155,17 @@ export function parseDateCell(cell: string, order?: DateOrder): number {
   const m = DATE_RE.exec(t);
   if (!m || !realDate(m)) return order === undefined ? NaN : parseOrderedDate(t, order);
   // A date without a zone is read as UTC so that results never depend on the machine's time zone.
-  const iso = t.length <= 7 ? `${t}-01T00:00:00Z` : t.length === 10 ? `${t}T00:00:00Z` : /Z|[+-]\d{2}:?\d{2}$/.test(t) ? t.replace(' ', 'T') : `${t.replace(' ', 'T')}Z`;
+  const iso = t.length <= 7 ? `${t}-01T00:00:00Z` : t.length === 10 ? `${t}T00:00:00Z` : m[11] !== undefined ? withFullZone(t.replace(' ', 'T'), m[11]) : `${t.replace(' ', 'T')}Z`;
   return Date.parse(iso);
 }
 
+/** The cell with an hours-only zone written out as hours and minutes, which Date.parse needs ("+05" is NaN to it). */
+function withFullZone(t: string, zone: string): string {
+  return zone.length === 3 ? `${t}:00` : t;
+}
+
 /** The zone an ISO-8601 date-time ends with, after a time of day (a date alone, 2024-03-15, ends with no zone). */
-const ZONE_RE = /\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ZONE_RE = /\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)$/;
 
 /**
  * The UTC offset, in minutes east of UTC, a date-time cell that parses as a date (parseDateCell) is
@@ -171,6 +177,13 @@ export function isoOffsetMinutes(cell: string): number | undefined {
   if (zone === undefined) return undefined;
   if (zone === 'Z') return 0;
   const digits = zone.replace(':', '');
-  const minutes = Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5));
+  const minutes = Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5) || 0);
   return zone[0] === '-' ? -minutes : minutes;
+}
+
+/** A date-time cell without the UTC offset it ends with (`Z`, `+01:00`, `-0530`, `+00`): its wall-clock reading. */
+export function withoutIsoOffset(cell: string): string {
+  const t = cell.trim();
+  const zone = ZONE_RE.exec(t)?.[1];
+  return zone === undefined ? t : t.slice(0, t.length - zone.length);
 }

@@ -10,7 +10,7 @@
  * are dropped (a series on its local clock answers local times). Steps past the horizon are not read.
  */
 import { EngineError } from '../core/errors';
-import { parseDateCell, parseNumberCell } from '../data/column-types';
+import { parseDateCell, parseNumberCell, withoutIsoOffset } from '../data/column-types';
 
 /** The series' columns a step may carry, and what they must hold at each step asked for. */
 export interface StepColumns {
@@ -77,15 +77,12 @@ export function sameStepTime(cell: unknown, time: string | number): boolean {
   if (typeof time === 'number') return (typeof cell === 'number' ? cell : typeof cell === 'string' ? parseNumberCell(cell) : NaN) === time;
   if (typeof cell !== 'string') return false;
   const instant = parseDateCell(time);
-  const wallClock = parseDateCell(withoutOffset(time));
-  return [cell, withoutOffset(cell)].some((text, i) => {
+  const wallClock = parseDateCell(withoutIsoOffset(time));
+  return [cell, withoutIsoOffset(cell)].some((text, i) => {
     const step = i === 0 ? instant : wallClock;
     return parseDateCell(text) === step || parseDateCell(text, 'mdy') === step || parseDateCell(text, 'dmy') === step;
   });
 }
-
-/** An ISO-8601 time without its UTC offset (`Z`, `+01:00`, `-0530`): its wall-clock reading, parsed as UTC. */
-const withoutOffset = (text: string) => text.trim().replace(/(Z|[+-]\d{2}:?\d{2})$/, '');
 
 /** A step's time as a person writes it: a day without its midnight. */
 export const shownStepTime = (time: string | number) => (typeof time === 'number' ? String(time) : time.replace('T00:00:00.000Z', ''));
