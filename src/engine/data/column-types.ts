@@ -65,6 +65,19 @@ export function isMissingNumberCell(cell: string): boolean {
   return MISSING_TOKENS.has(t) || NUMBER_PLACEHOLDERS.has(t);
 }
 
+/** Spellings of an infinite value (pandas writes inf, JavaScript and Parquet readers Infinity). */
+const INFINITY_TOKENS = new Set(['inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity']);
+const INFINITY_FIRST = firstChars(INFINITY_TOKENS);
+
+/**
+ * Whether a cell spells an infinite value. Models take finite numbers only, so a column of numbers reads
+ * one as a missing value however many there are (a ratio divided by zero in a third of the rows is still
+ * a column of numbers), and its profile names where (data/stray-text).
+ */
+export function isInfinityCell(cell: string): boolean {
+  return mayBeToken(cell, INFINITY_FIRST) && INFINITY_TOKENS.has(cell.trim().toLowerCase());
+}
+
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**

@@ -16,7 +16,7 @@
  */
 import { runSteps, runStepsYielding, type Steps, workTally } from '../core/steps';
 import type { CsvTable } from './csv';
-import { type ColumnType, isMissingCell, isMissingNumberCell, isTruthDigit, parseBooleanCell, parseDateCell, parseNumberCell, trimCell } from './column-types';
+import { type ColumnType, isInfinityCell, isMissingCell, isMissingNumberCell, isTruthDigit, parseBooleanCell, parseDateCell, parseNumberCell, trimCell } from './column-types';
 import { type Column, type Dataset, MISSING_CODE, type NumericColumn, type NumericValues } from './dataset';
 import { type DateOrder, dayMonthParts } from './date-layout';
 import { guessedOrderWarning } from './datetime-override';
@@ -364,7 +364,8 @@ function* readsAs(cells: string[], parse: (cell: string) => number, strays: numb
     const c = cells[i];
     const v = parse(c);
     if (!Number.isNaN(v)) (values ??= new Float64Array(cells.length).fill(NaN, 0, i))[i] = v;
-    else if (!isMissingNumberCell(c) && !(isStrayText(c) && ++stray <= strays)) return undefined;
+    // Infinities are read as missing like stray words, but do not count against their allowance.
+    else if (!isMissingNumberCell(c) && !isInfinityCell(c) && !(isStrayText(c) && ++stray <= strays)) return undefined;
     else if (values) values[i] = NaN;
     if (i % CELLS_PER_STEP === CELLS_PER_STEP - 1) yield;
   }
