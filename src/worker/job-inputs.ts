@@ -7,7 +7,7 @@
  * kind of job may use. Every refusal names the field or column at fault.
  */
 import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shape';
-import { inferImageShape, missingPixelColumns, pixelColumnNames } from '../engine/data/images/pixel-columns';
+import { inferImageShape, isPixelColumnName, missingPixelColumns, pixelColumnNames } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue, pixelMinValue } from '../engine/data/images/pixel-range';
 import type { Column, Dataset, NumericColumn } from '../engine/data/dataset';
 import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, lateShortWarnings, lateStartNote, lateStartWarnings, MAX_ORIGINS, minTrainLength, mostOrigins, naivePeriod, naturalSeason, pastFillWarnings, pastLagBound, seasonReach, type SeriesInfo, showTimeOf, validationPlan, weekPeriod } from '../engine/forecast';
@@ -98,6 +98,22 @@ export function tablePixelRange(ds: Dataset, target: string, ignore: readonly st
 const PIXEL_NAME_RE = /^px_r\d+_c\d+(_\d+)?$/;
 
 /**
+ * A name of the pixel form whose indices have leading zeros (`px_r00_c07`), which the scheme never writes
+ * (px_r0_c7): such columns are read as the unnamed are, in file order with a shape given, and every
+ * message about px_* names says why these are not taken for them.
+ */
+const isPaddedPixelName = (name: string) => PIXEL_NAME_RE.test(name) && !isPixelColumnName(name);
+
+/** Whether a header names its pixels by the px_* scheme: one name of it, and none padded (a padded header is read in file order). */
+const namedPixels = (names: readonly string[]) => names.some(isPixelColumnName) && !names.some(isPaddedPixelName);
+
+/** '; "px_r00_c00" writes its indices with leading zeros, …': why a padded header is not read by its names. */
+function paddedNote(names: readonly string[]): string {
+  const padded = names.find(isPaddedPixelName);
+  return padded === undefined ? '' : `; "${padded}" writes its indices with leading zeros, which px_r{row}_c{col} names do not have (px_r0_c0, px_r12_c3), so such columns are read as pixels only in file order, with image.height and image.width given`;
+}
+
+/**
  * The shape the job gives a table none of whose feature columns is named `px_*` (a CSV of `p0..p63`, of
  * `pixel1..pixel784`): its columns in file order are the pixels, row by row from the top left, a pixel's
  * channels side by side, as pixelColumnNames lays them out; the shape keeps their names for predict.
@@ -105,7 +121,7 @@ const PIXEL_NAME_RE = /^px_r\d+_c\d+(_\d+)?$/;
  * refused naming the shape given.
  */
 function shapeGiven(features: readonly Column[], target: string, requested: CreateJobBody['image']): ImageShape | undefined {
-  if (requested?.height === undefined || requested.width === undefined || features.some((c) => PIXEL_NAME_RE.test(c.name))) return undefined;
+  if (requested?.height === undefined || requested.width === undefined || namedPixels(features.map((c) => c.name))) return undefined;
   const { height, width } = requested;
   const channels = requested.channels ?? 1;
   const count = height * width * channels;
@@ -142,7 +158,7 @@ export function imageShapeWarnings(shape: ImageShape): string[] {
   if (!names || names.length === 0) return [];
   const span = names.length === 1 ? `"${names[0]}"` : `"${names[0]}" to "${names[names.length - 1]}"`;
   return [
-    `the pixel columns are not named px_r{row}_c{col}: the ${names.length} columns ${span} are read as ${shape.height}x${shape.width}x${shape.channels} images in file order, row by row from the top left${shape.channels > 1 ? ", a pixel's channels side by side" : ''}; if the file orders them otherwise, the images are scrambled (name them px_r{row}_c{col} to say where each is)`,
+    `the pixel columns are not named px_r{row}_c{col}${paddedNote(names)}: the ${names.length} columns ${span} are read as ${shape.height}x${shape.width}x${shape.channels} images in file order, row by row from the top left${shape.channels > 1 ? ", a pixel's channels side by side" : ''}; if the file orders them otherwise, the images are scrambled (name them px_r{row}_c{col} to say where each is)`,
   ];
 }
 
@@ -177,14 +193,14 @@ function noPixelGrid(names: readonly string[], ignore: readonly string[], target
   }
   if (missing.length === 0) {
     // Columns named otherwise are read with a shape given (shapeGiven); say how, with the count it must match.
-    const named = names.some((n) => PIXEL_NAME_RE.test(n));
+    const named = namedPixels(names);
     const given = requested?.height !== undefined || requested?.width !== undefined;
     const shaped = named
       ? ''
       : given
         ? `; to read the ${names.length} columns besides the target "${target}" as pixels in file order, give both image.height and image.width`
         : `, or "image": {"height", "width", "channels"} whose product is the ${names.length} columns besides the target "${target}", read as pixels in file order`;
-    return new ApiError(400, 'invalid_dataset', `an image job needs pixel columns named px_r{row}_c{col} (or px_r{row}_c{col}_{channel}) covering a complete grid${shaped}; upload a zip of class folders or a CSV of pixel columns`, {
+    return new ApiError(400, 'invalid_dataset', `an image job needs pixel columns named px_r{row}_c{col} (or px_r{row}_c{col}_{channel}) covering a complete grid${shaped}${paddedNote(names)}; upload a zip of class folders or a CSV of pixel columns`, {
       field: given && !named ? 'image' : 'task',
     });
   }
@@ -194,7 +210,7 @@ function noPixelGrid(names: readonly string[], ignore: readonly string[], target
   return new ApiError(
     400,
     'invalid_dataset',
-    `the pixel columns do not cover a complete grid: ${shown} ${missing.length === 1 ? 'is' : 'are'} missing${why}; an image job needs every px_r{row}_c{col} (or px_r{row}_c{col}_{channel}) up to the largest row, column and channel`,
+    `the pixel columns do not cover a complete grid: ${shown} ${missing.length === 1 ? 'is' : 'are'} missing${why}${paddedNote(names)}; an image job needs every px_r{row}_c{col} (or px_r{row}_c{col}_{channel}) up to the largest row, column and channel`,
     { field: 'task', missing: missing.slice(0, MISSING_SHOWN) },
   );
 }

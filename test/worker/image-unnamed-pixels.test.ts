@@ -85,4 +85,24 @@ describe('an image job on pixel columns not named px_*', () => {
     expect(basis?.config.image).toMatchObject({ height: 8, width: 8, channels: 1, maxValue: 16 });
     expect(basis?.config.image?.columnNames).toEqual(Array.from({ length: 64 }, (_, i) => `p${i}`));
   }, 600_000);
+
+  it('reads px_* names written with leading zeros (px_r00_c07) as unnamed pixels, and says why, with and without a shape', async () => {
+    const padded = (csv: string) => {
+      const [header, ...rest] = csv.split('\n');
+      const pad = (n: string) => n.replace(/^px_r(\d+)_c(\d+)$/, (_, r: string, c: string) => `px_r${r.padStart(2, '0')}_c${c.padStart(2, '0')}`);
+      return [header.split(',').map(pad).join(','), ...rest].join('\n');
+    };
+    expect((await send({ method: 'PUT', path: '/v1/datasets/padded', key, body: padded(firstRows(trainCsv, 200)), contentType: 'text/csv' })).status).toBe(201);
+    const paddedJob = (image?: Record<string, number>) =>
+      send({ method: 'POST', path: '/v1/jobs', key, body: { dataset: 'padded', target: 'digit', task: 'image', model: 'padded', models: ['linear'], budget: { trials: 1 }, seed: 3, ...(image ? { image } : {}) } });
+    const note = '"px_r00_c00" writes its indices with leading zeros, which px_r{row}_c{col} names do not have (px_r0_c0, px_r12_c3), so such columns are read as pixels only in file order, with image.height and image.width given';
+    const none = await jsonOf(await paddedJob());
+    expect(none.error.code).toBe('invalid_dataset');
+    expect(none.error.message).toContain(`whose product is the 64 columns besides the target "digit", read as pixels in file order; ${note}`);
+    const created = await paddedJob({ height: 8, width: 8 });
+    const started = await jsonOf(created);
+    expect(created.status, JSON.stringify(started)).toBe(202);
+    expect(started.warnings.join(' ')).toContain(`not named px_r{row}_c{col}; ${note}: the 64 columns "px_r00_c00" to "px_r07_c07" are read as 8x8x1 images in file order`);
+    expect((await waitJob(started.id, key, 300_000)).status).toBe('succeeded');
+  }, 600_000);
 });
