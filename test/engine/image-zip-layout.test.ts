@@ -136,6 +136,31 @@ describe('split folders each wrapping their class folders', () => {
   });
 });
 
+describe("split folders named with a prefix (Intel's seg_train, seg_test, seg_pred)", () => {
+  it('reads the classes inside them, leaving the unlabelled images of a wrapped prediction split out', () => {
+    const files: Record<string, Uint8Array> = {};
+    for (const split of ['seg_train', 'seg_test']) {
+      for (let i = 0; i < 2; i++) {
+        files[`${split}/${split}/forest/${i}.png`] = grayPng(4, 30 + i);
+        files[`${split}/${split}/sea/${i}.png`] = grayPng(4, 220 - i);
+      }
+    }
+    for (let i = 0; i < 3; i++) files[`seg_pred/seg_pred/${i}.png`] = grayPng(4, 128);
+    const table = imageTableFromZip(zipSync(files));
+    expect((table.dataset.columns.at(-1) as CodedColumn).levels).toEqual(['forest', 'sea']);
+    expect(table.dataset.rows).toBe(8);
+    expect(table.warnings.join(' ')).toMatch(/the folders seg_pred, seg_test, seg_train are dataset splits/);
+    expect(table.warnings.join(' ')).toMatch(/3 images directly inside a split folder, in no class folder, were left out \(unlabelled\)/);
+  });
+
+  it('still reads class folders that merely end like a split as classes', () => {
+    const zip = zipSync({ 'sea_test/1.png': grayPng(4, 10), 'forest/2.png': grayPng(4, 200), 'sea_test/3.png': grayPng(4, 12) });
+    expect(labels(zip)).toEqual(['forest', 'sea_test']);
+    // A folder named as its split that holds class folders is looked through as before.
+    expect(labels(zipSync({ 'train/train/a/1.png': grayPng(4, 1), 'train/train/b/1.png': grayPng(4, 2), 'test/a/1.png': grayPng(4, 3), 'test/b/2.png': grayPng(4, 4) }))).toEqual(['a', 'b']);
+  });
+});
+
 describe('zip entry names', () => {
   it('reads names written with a leading ./ (bsdtar) as without it', () => {
     const zip = zipSync({ './cats/1.png': grayPng(4, 10), './cats/2.png': grayPng(4, 20), './dogs/3.png': grayPng(4, 200) });

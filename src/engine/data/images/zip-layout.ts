@@ -12,8 +12,11 @@
 /** Most wrapping folders looked through: past this many the layout is not a zip of a folder of classes. */
 export const MAX_WRAPPERS = 8;
 
-/** Names of dataset splits, with an optional suffix (`train_set`, `test-images`), in any case. */
-const SPLIT_NAME_RE = /^(train(ing)?|test(ing)?|val(id(ation)?)?|dev|eval(uation)?)([ _-]?(set|data|split|images?))?$/i;
+/**
+ * Names of dataset splits, in any case, with an optional suffix (`train_set`, `test-images`) and an
+ * optional one-word prefix (Intel's `seg_train`, `seg_test` and `seg_pred`, the last of images to predict).
+ */
+const SPLIT_NAME_RE = /^([a-z0-9]+[ _-])?(train(ing)?|test(ing)?|val(id(ation)?)?|dev|eval(uation)?|pred(ict(ions?)?)?)([ _-]?(set|data|split|images?))?$/i;
 
 /** Anything with path segments: a zip entry. */
 interface HasSegments {
@@ -29,6 +32,8 @@ export interface ZipLayout {
    * Single folders wrapping a split's class folders, by split (Kaggle's `training_set/training_set/cats`,
    * as extracting a split's own zip in place makes): looked through, as wrappers of the whole zip are.
    * Taken for the class level, they were the classes, and the job learnt which split an image was in.
+   * A split's only folder named as the split wraps it even when it holds images directly (Intel's
+   * `seg_pred/seg_pred/1.jpg`): those are unlabelled, not a class named after the split.
    */
   readonly splitWrappers?: ReadonlyMap<string, readonly string[]>;
 }
@@ -49,6 +54,7 @@ export function zipLayout(images: readonly HasSegments[]): ZipLayout {
     let inner = depth + 1;
     while (inner - depth - 1 < MAX_WRAPPERS && wrapsEverything(inside, inner)) inner++;
     if (inner > depth + 1) splitWrappers.set(split, inside[0].segments.slice(depth + 1, inner));
+    else if (inside.every((e) => e.segments.length >= depth + 3 && e.segments[depth + 1] === split)) splitWrappers.set(split, [split]);
   }
   return splitWrappers.size > 0 ? { depth, splits, splitWrappers } : { depth, splits };
 }
