@@ -1,5 +1,5 @@
 /**
- * `npm run bench:memory -- [--families a,b] [--rows 100000] [--cols 50] [--categorical 5] [--fraction 1] [--seed 42] [--enforce] [--json OUT]`
+ * `npm run bench:memory -- [--families a,b] [--rows 100000] [--cols 50] [--categorical 5] [--levels N] [--fraction 1] [--seed 42] [--enforce] [--json OUT]`
  * Peak memory of one trial per model family with its default configuration, on a synthetic table of
  * 100,000 rows x 50 feature columns (numeric with some missing values, a few categoricals, a binary
  * target). The trial runs exactly as the queue consumer runs it: run-trial with a single holdout (the
@@ -44,6 +44,8 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '100000' },
     cols: { type: 'string', default: '50' },
     categorical: { type: 'string', default: '5' },
+    // Levels of every categorical column (default: a cycle of 3 to 50).
+    levels: { type: 'string' },
     fraction: { type: 'string', default: '1' },
     seed: { type: 'string', default: '42' },
     enforce: { type: 'boolean', default: false },
@@ -55,7 +57,7 @@ const { values } = parseArgs({
 });
 
 const MIB = 2 ** 20;
-const table = { rows: Number(values.rows), cols: Number(values.cols), categorical: Number(values.categorical), seed: Number(values.seed) };
+const table = { rows: Number(values.rows), cols: Number(values.cols), categorical: Number(values.categorical), ...(values.levels ? { levels: Number(values.levels) } : {}), seed: Number(values.seed) };
 const trainFraction = Number(values.fraction);
 // A job above 20,000 rows uses one stratified holdout (src/worker/routes/jobs.ts).
 const folds = table.rows <= 1_000 ? 5 : table.rows <= 20_000 ? 3 : 1;
@@ -133,7 +135,7 @@ function trialSpec(family: ModelFamily) {
 
 /** Runs one family in a fresh process and returns its row. */
 function inChild(family: string, dataFile: string): Promise<Row> {
-  const args = ['--data', dataFile, '--rows', String(table.rows), '--cols', String(table.cols), '--categorical', String(table.categorical), '--fraction', String(trainFraction), '--seed', String(table.seed)];
+  const args = ['--data', dataFile, '--rows', String(table.rows), '--cols', String(table.cols), '--categorical', String(table.categorical), ...(table.levels ? ['--levels', String(table.levels)] : []), '--fraction', String(trainFraction), '--seed', String(table.seed)];
   if (values.enforce) args.push('--enforce');
   return new Promise((resolve, reject) => {
     const child = fork(process.argv[1], [...args, '--child', family], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -159,7 +161,7 @@ if (values.child) {
   } finally {
     rmSync(dataFile, { force: true });
   }
-  console.log(`\nTrial peak memory: ${table.rows} rows x ${table.cols} columns (${table.categorical} categorical), binary, folds=${folds}, train fraction ${trainFraction}, limit ${TRIAL_MEMORY_LIMIT / MIB} MiB\n`);
+  console.log(`\nTrial peak memory: ${table.rows} rows x ${table.cols} columns (${table.categorical} categorical${table.levels ? ` of ${table.levels} levels` : ''}), binary, folds=${folds}, train fraction ${trainFraction}, limit ${TRIAL_MEMORY_LIMIT / MIB} MiB\n`);
   console.log(
     formatTable(
       ['family', 'estimate MiB', '(model)', 'measured MiB', 'est/meas', 'peak in', '+young MiB', 'RSS MiB', 'refused?', 'fit s', 'outcome'],

@@ -14,6 +14,8 @@ export interface SyntheticTableOptions {
   readonly cols: number;
   /** How many of the feature columns are categorical. */
   readonly categorical: number;
+  /** Levels of every categorical column, in place of the cycle of small cardinalities (a 50,000-level zip code column). */
+  readonly levels?: number;
   readonly seed: number;
 }
 
@@ -43,12 +45,15 @@ export function syntheticTable(opts: SyntheticTableOptions): Dataset {
     columns.push({ name: `x${j}`, type: 'numeric', storage: 'f64', values });
   }
   for (let j = 0; j < categorical; j++) {
-    const k = CARDINALITIES[j % CARDINALITIES.length];
+    const k = opts.levels ?? CARDINALITIES[j % CARDINALITIES.length];
     const levels = Array.from({ length: k }, (_, l) => `c${j}_${l}`);
     const effect = Float64Array.from(levels, () => (j < 2 ? rng.normal() : 0));
     const codes = new Int32Array(rows);
+    // With `levels` given, the column is skewed as zip codes or products are (a level's rank drawn
+    // log-uniformly), and its frequent levels lie anywhere in the alphabet (a shuffled rank-to-code map).
+    const byRank = opts.levels === undefined ? undefined : shuffled(k, rng);
     for (let i = 0; i < rows; i++) {
-      codes[i] = rng.int(k);
+      codes[i] = byRank ? byRank[Math.min(k - 1, Math.floor(k ** rng.next()) - 1)] : rng.int(k);
       logit[i] += effect[codes[i]];
     }
     columns.push({ name: `cat${j}`, type: 'categorical', storage: 'codes', codes, levels });
@@ -57,4 +62,14 @@ export function syntheticTable(opts: SyntheticTableOptions): Dataset {
   for (let i = 0; i < rows; i++) target[i] = rng.next() < 1 / (1 + Math.exp(-(logit[i] + 0.5 * rng.normal()))) ? 1 : 0;
   columns.push({ name: SYNTHETIC_TARGET, type: 'categorical', storage: 'codes', codes: target, levels: ['no', 'yes'] });
   return { rows, columns };
+}
+
+/** 0..n-1 in a random order (Fisher-Yates). */
+function shuffled(n: number, rng: Rng): Int32Array {
+  const out = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }

@@ -146,12 +146,14 @@ function setUp(ds: Dataset, spec: TrialSpec): TrialSetup {
   const exclude = new Set([spec.target, ...(spec.ignore ?? [])]);
   // Text columns widen into hashed buckets, which is what the model's memory estimate must see.
   const textCols = ds.columns.filter((c) => c.type === 'text' && !exclude.has(c.name)).length;
+  const categoricalCols = ds.columns.filter((c) => (c.type === 'categorical' || c.type === 'boolean') && !exclude.has(c.name)).length;
   const shape: DataShape = {
     rows: rows.length,
     cols: ds.columns.length - exclude.size + textCols * TEXT_BUCKETS,
     task,
     nClasses: classes.length,
     ...(spec.image ? { image: spec.image } : {}),
+    ...(categoricalCols > 0 ? { categoricalCols } : {}),
   };
   const split = splitTrialParams(spec.family, spec.params, shape);
   const params = epochFidelity(model, split.model, shape, spec.trainFraction);

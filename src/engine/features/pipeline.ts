@@ -283,7 +283,7 @@ function fitEncoder(col: Column, rows: ArrayLike<number>, style: FeatureStyle, s
   if (col.type === 'datetime') return fitDatetime(col, rows, dense);
   if (col.type === 'text') return fitTextHash(col, rows, dense);
   if (col.storage === 'f64') return fitNumeric(col, rows, dense, scratch);
-  return dense ? fitOneHot(col, rows) : fitCodes(col.name, col.levels.length);
+  return dense ? fitOneHot(col, rows) : fitCodes(col, rows);
 }
 
 /** Rebuilds a fitted pipeline from its saved state. */

@@ -101,6 +101,12 @@ export interface DataShape {
   /** The image layout of the feature columns, for image datasets. */
   readonly image?: ImageShape;
   /**
+   * How many of the feature columns are categories (categorical or boolean): a tree's split on one stores
+   * a bitset of up to 8 words (features/codes), which the tree families' estimates count. Absent: none
+   * known (the coordinator's shape).
+   */
+  readonly categoricalCols?: number;
+  /**
    * Set for a forecast job: the series' shape. Its searches use the forecast families' spaces
    * (engine/forecast) instead of the table families' (see search/space-provider).
    */

@@ -12,6 +12,7 @@ import type { Params } from '../../search/space';
 import { TRIAL_MEMORY_LIMIT, trialInputBytes } from '../../trial-memory';
 import type { DataShape } from '../model';
 import { binningBytes } from '../tree/binning';
+import { categoricalNodeBytes } from '../tree/flat-tree';
 import { FOREST_DEFAULTS, type ForestFamily, type ForestOptions, forestDefaults, resolveForestOptions } from './forest-params';
 
 /** Memory the zero-shot configuration may plan for at most: the forest's share of a 64 MiB trial on small data. */
@@ -50,9 +51,9 @@ export function estimateForestBytes(opts: ForestOptions, shape: DataShape): numb
   const leafRate = shape.task === 'regression' ? LEAF_RATE.regression : LEAF_RATE.classification;
   let leaves = Math.max(1, Math.ceil((sampled * leafRate) / opts.minSamplesLeaf));
   if (opts.maxDepth > 0 && opts.maxDepth < 31) leaves = Math.min(leaves, 2 ** opts.maxDepth);
-  // Per node: feature, threshold, flags, catRef, left, right (4 bytes each); per leaf: value and cover,
-  // plus K probabilities for multiclass.
-  const perTree = (leaves - 1) * 24 + leaves * 4 * (k > 1 ? k + 2 : 2) + 16;
+  // Per node: feature, threshold, flags, catRef, left, right (4 bytes each) and a categorical split's
+  // bitset; per leaf: value and cover, plus K probabilities for multiclass.
+  const perTree = (leaves - 1) * (24 + categoricalNodeBytes(shape)) + leaves * 4 * (k > 1 ? k + 2 : 2) + 16;
   const forest = FOREST_COPIES * opts.nEstimators * perTree;
   const binned = rows * cols;
   return Math.ceil(perRow + histogram + forest + binned + binningBytes(rows, cols, opts.maxBin) + 64 * 1024);

@@ -13,6 +13,7 @@ import { boost } from './boost';
 import { GBDT_HISTOGRAM_BYTES, gbdtDefaults, gbdtSpace, resolveGbdtOptions } from './gbdt-params';
 import { GbdtModel } from './gbdt-model';
 import { binningBytes } from './binning';
+import { categoricalNodeBytes } from './flat-tree';
 import { histogramCapacity, scratchRows } from './fit-scratch';
 import { HistogramPool, HIST_STRIDE } from './histogram';
 import { objectiveFor } from './objectives';
@@ -103,10 +104,10 @@ function fitBytes(params: Params, shape: DataShape): { reused: number; residue: 
   const histograms = HistogramPool.capacityFor(histValues, opts.numLeaves, GBDT_HISTOGRAM_BYTES) * histogramCapacity(histValues) * 8;
   const rootCounts = cols * binsPerFeature * 8;
   const leaves = Math.min(opts.numLeaves, rows);
-  // Per node: feature, threshold, flags, catRef, left, right (4 bytes each); per leaf: value and cover.
-  // A trial's refit may grow a fifth more rounds than n_estimators (run-trial scales the folds' best
-  // iteration by 1.2 after a holdout).
-  const finalForest = Math.ceil(1.2 * opts.nEstimators) * k * ((leaves - 1) * 24 + leaves * 8 + 16);
+  // Per node: feature, threshold, flags, catRef, left, right (4 bytes each) and a categorical split's
+  // bitset; per leaf: value and cover. A trial's refit may grow a fifth more rounds than n_estimators
+  // (run-trial scales the folds' best iteration by 1.2 after a holdout).
+  const finalForest = Math.ceil(1.2 * opts.nEstimators) * k * ((leaves - 1) * (24 + categoricalNodeBytes(shape)) + leaves * 8 + 16);
   return {
     reused: binned + perRow + histograms,
     residue: Math.ceil(perRowResidue + rootCounts + 2 * finalForest + binningBytes(rows, cols, opts.maxBin) + FIT_HEAP_BYTES),
