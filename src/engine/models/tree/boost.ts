@@ -7,12 +7,13 @@
  */
 import type { Rng } from '../../core/rng';
 import type { FitContext, TrainSet } from '../model';
-import { binMatrix, fitBinMapper } from './binning';
+import { binMatrix, fitBinMapper, MAX_BIN_LIMIT } from './binning';
 import { giveBack, scratchRows, take } from './fit-scratch';
 import { FlatForest } from './flat-tree';
-import { effectiveMinDataInLeaf, GBDT_HISTOGRAM_BYTES, type GbdtOptions } from './gbdt-params';
+import { effectiveMinDataInLeaf, GBDT_HISTOGRAM_BYTES, type GbdtOptions, MAX_REFIT_GROWTH } from './gbdt-params';
 import { TreeGrower } from './grow-tree';
 import type { Objective } from './objectives';
+import { budgetedRounds } from './round-cost';
 
 /** What a fit produces: raw-score offsets, the forest and facts for the trial report. */
 export interface BoostResult {
@@ -65,7 +66,11 @@ export async function boost(train: TrainSet, opts: GbdtOptions, ctx: FitContext,
   const validScores = valid ? new Float64Array(valid.X.rows * k) : null;
   if (valid && validScores) for (let i = 0; i < valid.X.rows; i++) validScores.set(initScores, i * k);
 
-  const rounds = ctx.fixedIterations ?? opts.nEstimators;
+  // A refit grows the folds' best round scaled up (run-trial), at most MAX_REFIT_GROWTH times n_estimators
+  // (the memory estimate's bound), and any fit at most the rounds its work budget allows (round-cost).
+  const wanted = ctx.fixedIterations === undefined ? opts.nEstimators : Math.min(ctx.fixedIterations, Math.ceil(MAX_REFIT_GROWTH * opts.nEstimators));
+  const budget = budgetedRounds({ rows: n, cols: X.cols, trees: k, numLeaves: opts.numLeaves, maxBin: Math.min(opts.maxBin, MAX_BIN_LIMIT), featureFraction: opts.featureFraction, baggingFraction: opts.baggingFraction }, opts.maxFitCostMs);
+  const rounds = Math.min(wanted, budget);
   const forest = new FlatForest();
   const g = take(Float32Array, n, capacity);
   const h = take(Float32Array, n, capacity);
@@ -128,6 +133,7 @@ export async function boost(train: TrainSet, opts: GbdtOptions, ctx: FitContext,
     n_trees: forest.nTrees,
     n_leaves: forest.leafCount,
     min_data_in_leaf: minDataInLeaf,
+    budget_limited: rounds < wanted ? 1 : 0,
   };
   if (valid) fitInfo.valid_loss = bestLoss;
   return { initScores, forest, fitInfo };

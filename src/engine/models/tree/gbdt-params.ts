@@ -8,8 +8,19 @@ import { EngineError } from '../../core/errors';
 import { float, int, type Params, type SearchSpace } from '../../search/space';
 import type { DataShape } from '../model';
 import { MAX_BIN_LIMIT } from './binning';
+import { MAX_FIT_COST_MS } from './round-cost';
 
-/** Defaults of every option (LightGBM names); a Params point overrides any subset. */
+/**
+ * The most rounds a refit grows, as a multiple of n_estimators: run-trial scales the folds' best round by
+ * the square root of how many more rows the refit sees (up to 1.58 times after 2 folds), which past
+ * n_estimators would outgrow the memory estimate and the rounds the search asked for.
+ */
+export const MAX_REFIT_GROWTH = 1.2;
+
+/**
+ * Defaults of every option (LightGBM names); a Params point overrides any subset. `max_fit_cost_ms`, the
+ * work budget of a fit (round-cost), is a fixed knob the search never sets.
+ */
 export const GBDT_DEFAULTS = Object.freeze({
   n_estimators: 300,
   learning_rate: 0.05,
@@ -27,6 +38,7 @@ export const GBDT_DEFAULTS = Object.freeze({
   cat_l2: 10,
   max_cat_threshold: 32,
   max_cat_to_onehot: 4,
+  max_fit_cost_ms: MAX_FIT_COST_MS,
 });
 
 /**
@@ -57,6 +69,7 @@ export interface GbdtOptions {
   readonly catL2: number;
   readonly maxCatThreshold: number;
   readonly maxCatToOnehot: number;
+  readonly maxFitCostMs: number;
 }
 
 type Key = keyof typeof GBDT_DEFAULTS;
@@ -93,6 +106,7 @@ export function resolveGbdtOptions(params: Params): GbdtOptions {
     catL2: num('cat_l2', 0, big, false),
     maxCatThreshold: num('max_cat_threshold', 1, MAX_BIN_LIMIT, true),
     maxCatToOnehot: num('max_cat_to_onehot', 1, MAX_BIN_LIMIT, true),
+    maxFitCostMs: num('max_fit_cost_ms', 1, big, false),
   };
 }
 

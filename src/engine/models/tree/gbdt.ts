@@ -10,7 +10,7 @@ import { TASKS } from '../../core/task';
 import type { Params } from '../../search/space';
 import type { DataShape, FitContext, FittedModel, ModelArtifact, ModelSpec, TrainSet } from '../model';
 import { boost } from './boost';
-import { GBDT_HISTOGRAM_BYTES, gbdtDefaults, gbdtSpace, resolveGbdtOptions } from './gbdt-params';
+import { GBDT_HISTOGRAM_BYTES, gbdtDefaults, gbdtSpace, MAX_REFIT_GROWTH, resolveGbdtOptions } from './gbdt-params';
 import { GbdtModel } from './gbdt-model';
 import { binningBytes } from './binning';
 import { categoricalNodeBytes } from './flat-tree';
@@ -106,8 +106,8 @@ function fitBytes(params: Params, shape: DataShape): { reused: number; residue: 
   const leaves = Math.min(opts.numLeaves, rows);
   // Per node: feature, threshold, flags, catRef, left, right (4 bytes each) and a categorical split's
   // bitset; per leaf: value and cover. A trial's refit may grow a fifth more rounds than n_estimators
-  // (run-trial scales the folds' best iteration by 1.2 after a holdout).
-  const finalForest = Math.ceil(1.2 * opts.nEstimators) * k * ((leaves - 1) * (24 + categoricalNodeBytes(shape)) + leaves * 8 + 16);
+  // (run-trial scales the folds' best iteration up; boost caps it there).
+  const finalForest = Math.ceil(MAX_REFIT_GROWTH * opts.nEstimators) * k * ((leaves - 1) * (24 + categoricalNodeBytes(shape)) + leaves * 8 + 16);
   return {
     reused: binned + perRow + histograms,
     residue: Math.ceil(perRowResidue + rootCounts + 2 * finalForest + binningBytes(rows, cols, opts.maxBin) + FIT_HEAP_BYTES),
