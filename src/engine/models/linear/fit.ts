@@ -17,6 +17,7 @@ import { LinearModel } from './model';
 import { logisticObjective, logisticStart } from './logistic';
 import { type Problem, type SmoothObjective, sparseIndex } from './objective';
 import { resolveLinearOptions } from './options';
+import { budgetedEvaluations } from './evaluation-cost';
 import { minimize } from './owlqn';
 import { solveRidgeDirect } from './ridge-direct';
 import { softmaxObjective, softmaxStart } from './softmax';
@@ -57,7 +58,8 @@ export function fitLinear(train: TrainSet, params: Params, ctx: FitContext): Lin
 
   // ctx.fixedIterations (rounds / epochs for refits) has no meaning here: a refit solves to convergence.
   // From the direct ridge solution this is one evaluation that confirms the gradient is within tol.
-  const result = minimize(objective, x0, { l1, maxIter: options.maxIter, tol: options.tol });
+  const maxEvaluations = budgetedEvaluations(train.X.rows, train.X.cols, objective.dim - objective.penalized, options.maxFitCostMs);
+  const result = minimize(objective, x0, { l1, maxIter: options.maxIter, tol: options.tol, maxEvaluations });
 
   const p = train.X.cols;
   const outputs = objective.dim - objective.penalized;
@@ -79,6 +81,7 @@ export function fitLinear(train: TrainSet, params: Params, ctx: FitContext): Lin
       converged: result.converged ? 1 : 0,
       objective: result.value,
       nonzeroCoefficients: nonzero,
+      budget_limited: result.budgetLimited ? 1 : 0,
     },
     columnMeans(train.X.data, train.X.rows, p),
   );

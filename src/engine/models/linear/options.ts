@@ -11,6 +11,7 @@
  */
 import { EngineError } from '../../core/errors';
 import type { Params } from '../../search/space';
+import { MAX_LINEAR_FIT_COST_MS } from './evaluation-cost';
 
 /** How classes are weighted: as given, or by inverse class frequency. */
 export type ClassWeight = 'none' | 'balanced';
@@ -27,6 +28,8 @@ export interface LinearOptions {
   readonly maxIter: number;
   /** Stop when the largest (pseudo-)gradient entry of the per-weight-normalised objective falls below this. */
   readonly tol: number;
+  /** The work budget of a fit in modelled milliseconds (evaluation-cost): a fixed knob the search never sets. */
+  readonly maxFitCostMs: number;
 }
 
 /** Defaults: scikit-learn's LogisticRegression() / Ridge(alpha=1) regularisation, solved to a tight tolerance. */
@@ -36,21 +39,24 @@ export const LINEAR_DEFAULTS: LinearOptions = Object.freeze({
   classWeight: 'none',
   maxIter: 500,
   tol: 1e-6,
+  maxFitCostMs: MAX_LINEAR_FIT_COST_MS,
 });
 
-/** Reads `C`, `l1_ratio`, `class_weight`, `max_iter` and `tol` from search parameters, over the defaults. */
+/** Reads `C`, `l1_ratio`, `class_weight`, `max_iter`, `tol` and `max_fit_cost_ms` from search parameters, over the defaults. */
 export function resolveLinearOptions(params: Params): LinearOptions {
   const C = numberParam(params, 'C', LINEAR_DEFAULTS.C);
   const l1Ratio = numberParam(params, 'l1_ratio', LINEAR_DEFAULTS.l1Ratio);
   const maxIter = numberParam(params, 'max_iter', LINEAR_DEFAULTS.maxIter);
   const tol = numberParam(params, 'tol', LINEAR_DEFAULTS.tol);
+  const maxFitCostMs = numberParam(params, 'max_fit_cost_ms', LINEAR_DEFAULTS.maxFitCostMs);
   const classWeight = params.class_weight ?? LINEAR_DEFAULTS.classWeight;
   if (!(C > 0) || !Number.isFinite(C)) invalid('C', C, 'a positive finite number');
   if (!(l1Ratio >= 0 && l1Ratio <= 1)) invalid('l1_ratio', l1Ratio, 'a number in [0, 1]');
   if (!(Number.isInteger(maxIter) && maxIter >= 1)) invalid('max_iter', maxIter, 'a positive integer');
   if (!(tol > 0) || !Number.isFinite(tol)) invalid('tol', tol, 'a positive finite number');
+  if (!(maxFitCostMs > 0)) invalid('max_fit_cost_ms', maxFitCostMs, 'a positive number');
   if (classWeight !== 'none' && classWeight !== 'balanced') invalid('class_weight', classWeight, "'none' or 'balanced'");
-  return { C, l1Ratio, classWeight, maxIter, tol };
+  return { C, l1Ratio, classWeight, maxIter, tol, maxFitCostMs };
 }
 
 function numberParam(params: Params, name: string, fallback: number): number {

@@ -14,6 +14,8 @@ export interface SolverOptions {
   /** L1 strength on the penalised entries (0 for pure L2). */
   readonly l1: number;
   readonly maxIter: number;
+  /** Evaluations (passes over the data) after which no new iteration starts: the work budget. Absent: none. */
+  readonly maxEvaluations?: number;
   /** Converged when max |pseudo-gradient| ≤ tol (or progress stalls; see FTOL_PER_TOL). */
   readonly tol: number;
   /** Pairs of L-BFGS history kept; absent: historyPairs(dim), or MIN_PAIRS with L1. */
@@ -30,6 +32,8 @@ export interface SolverResult {
   readonly evaluations: number;
   /** True when a stopping test (gradient or stalled progress) was met before maxIter. */
   readonly converged: boolean;
+  /** True when the work budget (maxEvaluations) stopped the solver before it converged or reached maxIter. */
+  readonly budgetLimited: boolean;
 }
 
 /**
@@ -90,9 +94,15 @@ export function minimize(objective: SmoothObjective, x0: Float64Array, options: 
   let iterations = 0;
   let converged = false;
 
+  const maxEvaluations = options.maxEvaluations ?? Number.POSITIVE_INFINITY;
+  let budgetLimited = false;
   while (iterations < maxIter) {
     if (pseudoGradient(x, g, pg, np, l1) <= tol) {
       converged = true;
+      break;
+    }
+    if (evaluations >= maxEvaluations) {
+      budgetLimited = true;
       break;
     }
     iterations++;
@@ -168,7 +178,7 @@ export function minimize(objective: SmoothObjective, x0: Float64Array, options: 
     }
   }
   if (x !== x0) x0.set(x);
-  return { x: x0, value, iterations, evaluations, converged };
+  return { x: x0, value, iterations, evaluations, converged, budgetLimited };
 }
 
 /**
