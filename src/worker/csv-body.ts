@@ -27,18 +27,23 @@ export interface CsvBodyLimits {
   readonly maxBytes: number;
   readonly maxRows: number;
   readonly maxColumns: number;
+  /** The most columns of a table of an image's pixels as columns (engine data/column-cap); absent: maxColumns. */
+  readonly maxPixelColumns?: number;
   /** What maxRows is the most of (engine CsvLimits.rowsOf). */
   readonly rowsOf?: string;
   /** The most cells an upload's table may hold (worker/table-body maxDatasetCells); none for predictions. */
   readonly maxCells?: number;
 }
 
+/** The column cap of a body's limits, in the engine's terms. */
+export const columnCap = (limits: Pick<CsvBodyLimits, 'maxColumns' | 'maxPixelColumns'>) => ({ maxColumns: limits.maxColumns, ...(limits.maxPixelColumns !== undefined ? { maxPixelColumns: limits.maxPixelColumns } : {}) });
+
 /**
  * A body's bytes parsed as a CSV table (uploads; worker/table-body reads the body). `contentType` is the
  * request's header, whose charset may name Windows-1252 (Excel's "CSV" on Windows) instead of UTF-8.
  */
 export function parseCsvBytes(bytes: Uint8Array, limits: Omit<CsvBodyLimits, 'maxBytes'>, contentType?: string): CsvTable {
-  return parseCsv(csvText(bytes, contentType), { maxRows: limits.maxRows, maxColumns: limits.maxColumns, ...declaredDelimiter(contentType) });
+  return parseCsv(csvText(bytes, contentType), { maxRows: limits.maxRows, ...columnCap(limits), ...declaredDelimiter(contentType) });
 }
 
 /**
@@ -50,7 +55,7 @@ export async function parseCsvBytesYielding(bytes: Uint8Array, limits: Omit<CsvB
   await yieldControl();
   const text = await runStepsYielding(csvTextSteps(bytes, contentType, PIECES), yieldControl);
   await yieldControl();
-  return parseCsvYielding(text, { maxRows: limits.maxRows, maxColumns: limits.maxColumns, ...(limits.maxCells !== undefined ? { maxCells: limits.maxCells } : {}), ...declaredDelimiter(contentType) }, yieldControl);
+  return parseCsvYielding(text, { maxRows: limits.maxRows, ...columnCap(limits), ...(limits.maxCells !== undefined ? { maxCells: limits.maxCells } : {}), ...declaredDelimiter(contentType) }, yieldControl);
 }
 
 /**
@@ -61,7 +66,7 @@ export async function parseCsvBytesYielding(bytes: Uint8Array, limits: Omit<CsvB
 export function parseCsvColumnsBytes(bytes: Uint8Array, limits: Omit<CsvBodyLimits, 'maxBytes'>, contentType?: string): CsvColumns {
   const text = csvText(bytes, contentType);
   try {
-    return parseCsvColumns(text, { maxRows: limits.maxRows, maxColumns: limits.maxColumns, rowsOf: limits.rowsOf, ...declaredDelimiter(contentType) });
+    return parseCsvColumns(text, { maxRows: limits.maxRows, ...columnCap(limits), rowsOf: limits.rowsOf, ...declaredDelimiter(contentType) });
   } catch (err) {
     if (err instanceof EngineError && err.code === 'invalid_csv' && looksLikeJson(text)) {
       throw new EngineError(err.code, `${err.message}; the body looks like JSON: send it with Content-Type: application/json`, err.details, { cause: err });

@@ -9,8 +9,10 @@
  * A batch prediction's refused cell is named the same way (worker/row-refusals).
  */
 import { type CsvTable, looksLikeParquet, readParquetColumns, readParquetTable } from '../engine';
+import { OTHER_COLUMNS_BESIDE_PIXELS } from '../engine/data/column-cap';
 import type { CsvColumns } from '../engine/data/csv-columns';
-import { CSV_TYPES, type CsvBodyLimits, parseCsvBytesYielding, parseCsvColumnsBytes } from './csv-body';
+import { IMAGE_TABLE_DEFAULTS } from '../engine/data/images/image-table';
+import { columnCap, CSV_TYPES, type CsvBodyLimits, parseCsvBytesYielding, parseCsvColumnsBytes } from './csv-body';
 import { giveTurn } from './give-turn';
 import { enforceFieldSizeYielding, type Limits } from './limits';
 import { readBodyLimited } from './storage';
@@ -33,7 +35,13 @@ const formatOf = (mediaType: string, bytes: Uint8Array): TableFormat =>
 export const maxDatasetCells = (maxBytes: number) => Math.floor(maxBytes / 2);
 
 /** A Parquet table may decode to no more cells than the largest CSV body could hold. */
-const parquetLimits = (limits: CsvBodyLimits) => ({ maxRows: limits.maxRows, maxColumns: limits.maxColumns, maxCells: maxDatasetCells(limits.maxBytes), rowsOf: limits.rowsOf });
+const parquetLimits = (limits: CsvBodyLimits) => ({ maxRows: limits.maxRows, ...columnCap(limits), maxCells: maxDatasetCells(limits.maxBytes), rowsOf: limits.rowsOf });
+
+/**
+ * The most columns of an uploaded table of an image's pixels as columns (engine data/column-cap): as
+ * many as an image a zip upload may hold, and its label and a few more.
+ */
+const MAX_PIXEL_TABLE_COLUMNS = IMAGE_TABLE_DEFAULTS.maxValuesPerImage + OTHER_COLUMNS_BESIDE_PIXELS;
 
 /**
  * An upload's bytes (stored as uploaded), its format and its table; 4xx naming what is wrong otherwise.
@@ -43,7 +51,7 @@ const parquetLimits = (limits: CsvBodyLimits) => ({ maxRows: limits.maxRows, max
 export async function readTableBody(req: Request, mediaType: string, limits: Limits): Promise<{ bytes: Uint8Array; format: TableFormat; table: CsvTable }> {
   const bytes = await readBodyLimited(req, limits.maxUploadBytes);
   const format = formatOf(mediaType, bytes);
-  const shape = { maxBytes: limits.maxUploadBytes, maxRows: limits.maxRows, maxColumns: limits.maxColumns };
+  const shape = { maxBytes: limits.maxUploadBytes, maxRows: limits.maxRows, maxColumns: limits.maxColumns, maxPixelColumns: Math.max(limits.maxColumns, MAX_PIXEL_TABLE_COLUMNS) };
   // A CSV of empty cells holds more cells than its bytes over two: held to the Parquet bound as it parses.
   const table = format === 'parquet' ? await readParquetTable(bytes, parquetLimits(shape), giveTurn) : await parseCsvBytesYielding(bytes, { ...shape, maxCells: maxDatasetCells(shape.maxBytes) }, req.headers.get('content-type') ?? undefined, giveTurn);
   await enforceFieldSizeYielding(table, limits.maxFieldBytes, format, giveTurn);

@@ -230,10 +230,20 @@ describe('dataset size limits', () => {
     const table = (n: number) => `${Array.from({ length: n }, (_, j) => `c${j}`).join(',')}\n${Array(n).fill('1').join(',')}\n${Array(n).fill('2').join(',')}\n`;
     const error = await expectError(await send({ method: 'PUT', path: '/v1/datasets/wide', body: table(1_001), contentType: 'text/csv' }), 400, 'invalid_csv');
     expect(error.details).toMatchObject({ line: 1, columns: 1_001 });
-    expect(error.message).toContain('1000');
+    expect(error.message).toContain('at most 1000 are allowed (12352 for an image\'s pixels as columns: all but 64 of them named px_r{row}_c{col} or px_r{row}_c{col}_{channel})');
     const ok = await send({ method: 'PUT', path: '/v1/datasets/wide', body: table(1_000), contentType: 'text/csv' });
     expect(ok.status).toBe(201);
     expect((await jsonOf(ok)).columns).toHaveLength(1_000);
+  });
+
+  it('accepts an image of pixel columns past MAX_COLUMNS (32x32 RGB and a label), as a zip of the images is', async () => {
+    const names = [...Array.from({ length: 32 * 32 * 3 }, (_, i) => `px_r${Math.floor(i / 96)}_c${Math.floor(i / 3) % 32}_${i % 3}`), 'label'];
+    const row = (k: number) => names.map((n, j) => (n === 'label' ? `class${k}` : String((j * (k + 3)) % 256))).join(',');
+    const res = await send({ method: 'PUT', path: '/v1/datasets/wide-pixels', body: [names.join(','), row(0), row(1), row(2)].join('\n'), contentType: 'text/csv' });
+    const body = await jsonOf(res);
+    expect(res.status, JSON.stringify(body).slice(0, 300)).toBe(201);
+    expect(body.rows).toBe(3);
+    expect(body.columns).toHaveLength(3_073);
   });
 
   it('refuses more than MAX_ROWS data rows, naming the line', async () => {

@@ -6,6 +6,7 @@
  * tokenizer; anything else, and any file the fast split would refuse, goes through parseCsv, so the
  * table read and every refusal (with its line number) are exactly those of parseCsv.
  */
+import { type ColumnCap, columnCountAllowed } from './column-cap';
 import { type CsvLimits, type CsvTable, csvLayout, parseCsv } from './csv';
 
 export interface CsvColumns {
@@ -64,7 +65,7 @@ function splitPlainCsv(input: string, limits: CsvLimits): CsvColumns | undefined
     }
     if (header === undefined) {
       header = text.slice(start, lineEnd).split(',').map((f) => f.trim());
-      if (!plainHeader(header, limits.maxColumns)) return undefined;
+      if (!plainHeader(header, limits)) return undefined;
       columns = header.map(() => []);
       start = next;
       continue;
@@ -109,8 +110,8 @@ function everyLineEndsInCrlf(text: string): boolean {
 }
 
 /** A header parseCsv accepts: within the column cap, every name present and distinct. */
-function plainHeader(header: readonly string[], maxColumns: number): boolean {
-  if (header.length > maxColumns) return false;
+function plainHeader(header: readonly string[], cap: ColumnCap): boolean {
+  if (!columnCountAllowed(header, cap)) return false;
   const names = new Set<string>();
   for (const name of header) {
     if (name === '' || names.has(name)) return false;

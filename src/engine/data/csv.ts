@@ -16,6 +16,7 @@
  * no value in it is left out, and the table's warnings say so; an unnamed column holding a value is
  * refused at that line, as its values would have no name to be used by.
  */
+import { type ColumnCap, columnCapText, columnCountAllowed } from './column-cap';
 import { EngineError } from '../core/errors';
 import { runSteps, runStepsYielding, type Steps } from '../core/steps';
 import { csvRowsInPieces } from './csv-pieces';
@@ -33,9 +34,8 @@ export interface CsvTable {
   readonly warnings?: readonly string[];
 }
 
-export interface CsvLimits {
+export interface CsvLimits extends ColumnCap {
   readonly maxRows: number;
-  readonly maxColumns: number;
   /** What maxRows is the most of, for the refusal: "one dataset" unless said ("one prediction request"). */
   readonly rowsOf?: string;
   /**
@@ -132,7 +132,7 @@ export function parseCsvYielding(input: string, limits: Partial<CsvLimits>, yiel
 const ROWS_PER_STEP = 20_000;
 
 function* readCsv(input: string, limits: Partial<CsvLimits>, pieceChars: number): Steps<CsvTable> {
-  const { maxRows, maxColumns, rowsOf = 'one dataset', maxCells = Number.POSITIVE_INFINITY } = { ...DEFAULT_LIMITS, ...limits };
+  const { maxRows, maxColumns, maxPixelColumns, rowsOf = 'one dataset', maxCells = Number.POSITIVE_INFINITY } = { ...DEFAULT_LIMITS, ...limits };
   const { text, delimiter, firstLine } = csvLayout(input, limits.delimiter);
   if (text.trim().length === 0) throw new EngineError('invalid_csv', 'the file is empty: send a header row and at least one data row', { line: firstLine });
 
@@ -161,7 +161,7 @@ function* readCsv(input: string, limits: Partial<CsvLimits>, pieceChars: number)
     if (header === undefined) {
       header = fields.map((f) => f.trim());
       headerLine = line;
-      failure = checkHeader(header, maxColumns, line);
+      failure = checkHeader(header, { maxColumns, maxPixelColumns }, line);
       unnamed = unnamedColumns(header);
       return failure === undefined;
     }
@@ -266,9 +266,9 @@ function raggedRow(line: number, fields: number, expected: number, headerLine: n
   return new EngineError('invalid_csv', `line ${line} has ${fields} fields but the header has ${expected}${hint}`, { line, fields, expected });
 }
 
-function checkHeader(header: string[], maxColumns: number, line: number): EngineError | undefined {
-  if (header.length > maxColumns) {
-    return new EngineError('invalid_csv', `the header has ${header.length} columns; at most ${maxColumns} are allowed`, { line, columns: header.length });
+function checkHeader(header: string[], cap: ColumnCap, line: number): EngineError | undefined {
+  if (!columnCountAllowed(header, cap)) {
+    return new EngineError('invalid_csv', `the header has ${header.length} columns; ${columnCapText(cap)}`, { line, columns: header.length });
   }
   // Unnamed columns are read on (an empty one is left out, one with a value refused there), unless none has a name.
   if (header.every((name) => name === '')) return new EngineError('invalid_csv', 'the header has no column names', { line, column_index: 1 });

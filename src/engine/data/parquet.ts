@@ -13,6 +13,7 @@
  */
 // The decoders' types, for any program that compiles this module (the typed client's users too).
 /// <reference path="./hyparquet-codecs.d.ts" />
+import { type ColumnCap, columnCapText, columnCountAllowed } from './column-cap';
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import { decompressBrotli } from 'hyparquet-compressors/src/brotli.js';
 import { gunzip } from 'hyparquet-compressors/src/gzip.js';
@@ -111,7 +112,7 @@ function pandasIndexWarning(names: readonly string[]): string {
  * every other request to the isolate waiting. The cells are the same however the host takes its turns.
  */
 export async function readParquetColumns(bytes: Uint8Array, limits: Partial<ParquetLimits> = {}, yieldControl: () => Promise<void> = NO_TURN): Promise<CsvColumns> {
-  const { maxRows = 1_000_000, maxColumns = 2_000, maxCells = Number.POSITIVE_INFINITY, rowsOf = 'one dataset' } = limits;
+  const { maxRows = 1_000_000, maxColumns = 2_000, maxPixelColumns, maxCells = Number.POSITIVE_INFINITY, rowsOf = 'one dataset' } = limits;
   if (bytes.length < 12 || ascii(bytes, 0) !== MAGIC || ascii(bytes, bytes.length - 4) !== MAGIC) {
     if (bytes.length >= 8 && ascii(bytes, bytes.length - 4) === 'PARE') throw invalid('the Parquet file is encrypted; write it without encryption');
     throw invalid('the file is not a Parquet file (it must begin and end with "PAR1"); send CSV as text/csv');
@@ -125,7 +126,7 @@ export async function readParquetColumns(bytes: Uint8Array, limits: Partial<Parq
   } catch (err) {
     throw invalid(`the Parquet file's footer could not be read: ${messageOf(err)}`);
   }
-  const leaves = leafColumns(parquetSchema(metadata).children, maxColumns);
+  const leaves = leafColumns(parquetSchema(metadata).children, { maxColumns, maxPixelColumns });
   const columns = leaves.filter((c) => !PANDAS_INDEX_RE.test(c.name));
   const index = leaves.filter((c) => PANDAS_INDEX_RE.test(c.name)).map((c) => c.name);
   if (columns.length === 0) throw invalid('the Parquet file has no columns but the row index pandas wrote', { columns: leaves.length });
@@ -233,9 +234,9 @@ function groupSizes(metadata: ReturnType<typeof parquetMetadata>, position: Read
 type SchemaNode = ReturnType<typeof parquetSchema>;
 
 /** The top-level columns with a cell writer each; nested, unnamed and duplicate columns are refused. */
-function leafColumns(nodes: readonly SchemaNode[], maxColumns: number): LeafColumn[] {
+function leafColumns(nodes: readonly SchemaNode[], cap: ColumnCap): LeafColumn[] {
   if (nodes.length === 0) throw invalid('the Parquet file has no columns');
-  if (nodes.length > maxColumns) throw invalid(`the file has ${nodes.length} columns; at most ${maxColumns} are allowed`, { columns: nodes.length });
+  if (!columnCountAllowed(nodes.map((n) => n.element.name), cap)) throw invalid(`the file has ${nodes.length} columns; ${columnCapText(cap)}`, { columns: nodes.length });
   const seen = new Set<string>();
   return nodes.map((node, index) => {
     const { element } = node;
