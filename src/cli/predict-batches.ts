@@ -12,7 +12,7 @@
 import type { Prediction } from '../client';
 import { ApiClientError } from '../client';
 import { EngineError } from '../engine/core/errors';
-import { parseCsv } from '../engine/data/csv';
+import { type CsvDelimiter, parseCsv } from '../engine/data/csv';
 import { UsageError } from './errors';
 
 /** Most rows one predict request may carry (worker/schemas MAX_PREDICT_ROWS). */
@@ -45,13 +45,13 @@ const byteLength = (s: string) => Buffer.byteLength(s, 'utf8');
  * server reads and refuses it as before). A larger one is read here first with the server's reader, so
  * a broken file is refused naming its line in the whole file before anything is sent.
  */
-export function csvBatches(input: string, file: string, limits: BatchLimits = LIMITS): CsvBatch[] {
+export function csvBatches(input: string, file: string, limits: BatchLimits = LIMITS, delimiter?: CsvDelimiter): CsvBatch[] {
   // A row starts on a line that is not empty, and one such line is the header: a cheap bound, no parse.
   if (byteLength(input) <= limits.maxBytes && nonEmptyLines(input) - 1 <= limits.maxRows) return [{ text: input, firstRowLine: 1, lineOffset: 0, rowOffset: 0 }];
   const text = unifyLineEndings(input);
   let lines: readonly number[];
   try {
-    lines = parseCsv(text, { maxRows: Number.MAX_SAFE_INTEGER, maxColumns: Number.MAX_SAFE_INTEGER }).lines ?? [];
+    lines = parseCsv(text, { maxRows: Number.MAX_SAFE_INTEGER, maxColumns: Number.MAX_SAFE_INTEGER, ...(delimiter ? { delimiter } : {}) }).lines ?? [];
   } catch (err) {
     if (err instanceof EngineError) throw new UsageError(err.message, file);
     throw err;

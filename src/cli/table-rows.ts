@@ -6,7 +6,7 @@
  */
 import type { Row } from '../client';
 import { EngineError } from '../engine/core/errors';
-import { parseCsv } from '../engine/data/csv';
+import { type CsvDelimiter, parseCsv } from '../engine/data/csv';
 import { readParquetTable } from '../engine/data/parquet';
 import { UsageError } from './errors';
 
@@ -27,9 +27,9 @@ export function csvToRows(text: string, file: string): Row[] {
 }
 
 /** csvToRows with the line of the file each row starts on, to name a refused row as the server names a CSV body's. */
-export function csvToLinedRows(text: string, file: string): { rows: Row[]; lines: readonly number[] } {
+export function csvToLinedRows(text: string, file: string, delimiter?: CsvDelimiter): { rows: Row[]; lines: readonly number[] } {
   try {
-    const { header, rows, lines } = parseCsv(text, { maxRows: Number.MAX_SAFE_INTEGER, maxColumns: Number.MAX_SAFE_INTEGER });
+    const { header, rows, lines } = parseCsv(text, { maxRows: Number.MAX_SAFE_INTEGER, maxColumns: Number.MAX_SAFE_INTEGER, ...(delimiter ? { delimiter } : {}) });
     return { rows: rows.map((cells) => Object.fromEntries(header.map((column, j) => [column, cells[j] === '' ? null : cells[j]]))), lines: lines ?? rows.map((_, i) => i + 2) };
   } catch (err) {
     if (err instanceof EngineError) throw new UsageError(err.message, typeof err.details.line === 'number' ? `${file}:${err.details.line}` : file);

@@ -97,9 +97,12 @@ export function createClient(options: ClientOptions) {
       /** Predicts JSON rows (up to 10,000) with the champion, or `version`; an image model also takes `{image}` or `{pixels}` rows. */
       predict: (name: string, rows: PredictRow[], opts: { version?: number; explain?: boolean } = {}) =>
         http.json<Prediction>({ method: 'POST', path: `${model(name)}/predict`, json: { rows, ...opts } }),
-      /** Predicts a CSV batch (a header row, then up to 10,000 rows; empty cells are missing values). */
-      predictCsv: (name: string, csv: RawBody, opts: { version?: number } = {}) =>
-        http.json<Prediction>({ method: 'POST', path: `${model(name)}/predict`, query: { version: opts.version }, body: csv, contentType: 'text/csv' }),
+      /**
+       * Predicts a CSV batch (a header row, then up to 10,000 rows; empty cells are missing values);
+       * `contentType: 'text/tab-separated-values'` for a tab-separated one, whose separator is then not guessed.
+       */
+      predictCsv: (name: string, csv: RawBody, opts: { version?: number; contentType?: string } = {}) =>
+        http.json<Prediction>({ method: 'POST', path: `${model(name)}/predict`, query: { version: opts.version }, body: csv, contentType: opts.contentType ?? 'text/csv' }),
       /** A batch of rows as a Parquet file (a null is a missing value). */
       predictParquet: (name: string, parquet: RawBody, opts: { version?: number } = {}) =>
         http.json<Prediction>({ method: 'POST', path: `${model(name)}/predict`, query: { version: opts.version }, body: parquet, contentType: 'application/vnd.apache.parquet' }),

@@ -10,7 +10,7 @@ export interface Ran {
   code: number;
   stdout: string;
   stderr: string;
-  requests: { method: string; url: string; body?: string }[];
+  requests: { method: string; url: string; body?: string; contentType?: string }[];
 }
 
 /**
@@ -48,7 +48,8 @@ export async function runCli(args: string[], ...answers: Response[]): Promise<Ra
   vi.stubEnv('EDGE_AUTOML_URL', undefined);
   vi.stubEnv('npm_lifecycle_event', undefined);
   vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
-    requests.push({ method: init.method ?? 'GET', url: String(url), ...(typeof init.body === 'string' ? { body: init.body } : {}) });
+    const contentType = new Headers(init.headers).get('content-type') ?? undefined;
+    requests.push({ method: init.method ?? 'GET', url: String(url), ...(typeof init.body === 'string' ? { body: init.body } : {}), ...(contentType ? { contentType } : {}) });
     const next = answers.shift();
     if (!next) throw new Error(`unexpected request ${init.method} ${url}`);
     return next;

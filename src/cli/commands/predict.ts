@@ -29,6 +29,8 @@ import { predictionCsv, predictionTable, unseenWarning } from '../prediction-rep
 
 /** Files sent as Parquet; any other table file is sent as CSV. */
 const PARQUET_FILE = /\.(parquet|pq)$/i;
+/** Tab-separated files: sent as such, so the server does not guess their separator from the header line. */
+const TSV_FILE = /\.(tsv|tab)$/i;
 
 interface PredictOptions {
   version?: number;
@@ -74,15 +76,16 @@ export function registerPredict(program: Command): void {
               else result = await ctx.api.models.predictParquet(model, bytes, { version: opts.version });
             } else {
               const csv = decodeCsvFile(bytes, file, opts.encoding);
+              const tabs = TSV_FILE.test(file);
               if (opts.explain) {
                 // Sent as JSON rows, named by their lines as the server names a CSV body's rows.
-                const { rows, lines } = csvToLinedRows(csv, file);
+                const { rows, lines } = csvToLinedRows(csv, file, tabs ? '\t' : undefined);
                 result = await predictRows(ctx.api, model, rows, opts, { rowName: csvLineName(lines) });
               } else {
                 result = await predictInOrder(
-                  csvBatches(csv, file),
+                  csvBatches(csv, file, undefined, tabs ? '\t' : undefined),
                   opts.version,
-                  (batch, version) => ctx.api.models.predictCsv(model, batch.text, { version }),
+                  (batch, version) => ctx.api.models.predictCsv(model, batch.text, { version, ...(tabs ? { contentType: 'text/tab-separated-values' } : {}) }),
                   (err, batch) => shiftIndex(shiftPosition(err, 'line', batch.lineOffset, batch.firstRowLine), batch.rowOffset),
                 );
               }
