@@ -194,6 +194,18 @@ describe('zip entry names', () => {
     expect(labels(zip)).toEqual(['café', 'ß']);
   });
 
+  it('reads names in CP437, as Windows zips them, when their bytes say so; Latin-1 ones stay Latin-1', () => {
+    const cp437 = (text: string) => Uint8Array.from(text, (ch) => ({ é: 0x82, ü: 0x81, ñ: 0xa4, ß: 0xe1 })[ch] ?? ch.charCodeAt(0));
+    const zip = legacyZip([
+      { name: cp437('café/1.png'), data: grayPng(4, 10) },
+      { name: cp437('müsli/2.png'), data: grayPng(4, 200) },
+      { name: cp437('año/3.png'), data: grayPng(4, 100) },
+      { name: cp437('straße/4.png'), data: grayPng(4, 50) },
+    ]);
+    expect(listZipEntries(zip, 100).map((e) => e.name)).toEqual(['café/1.png', 'müsli/2.png', 'año/3.png', 'straße/4.png']);
+    expect(labels(zip)).toEqual(['año', 'café', 'müsli', 'straße']);
+  });
+
   it('inflates entries whose names were re-read', () => {
     const { dataset } = imageTableFromZip(legacyZip([
       { name: utf8('été/1.png'), data: grayPng(4, 10) },

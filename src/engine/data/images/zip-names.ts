@@ -5,10 +5,13 @@
  * Info-ZIP's `zip` on Linux and macOS Finder store UTF-8 names without setting the flag, so a class folder
  * "chats_été" would become "chats_Ã©tÃ©". Here an unflagged name is taken from its Info-ZIP Unicode Path
  * extra field (0x7075) when that matches the stored name, else read as UTF-8 when its bytes are valid
- * UTF-8 (legacy CP437/Latin-1 names with accents almost never are), else left to the legacy reading.
+ * UTF-8 (legacy CP437/Latin-1 names with accents almost never are), else read as CP437 when the zip's
+ * such names look like it (./cp437: Windows' own zip writes its OEM code page, and "café" came out as
+ * "caf\x82"), else left to the legacy reading.
  * The central directory is walked as fflate walks it, so the i-th name here is fflate's i-th entry.
  */
 import { utf8DecodeStrict } from '../../core/utf8';
+import { decodeCp437, looksLikeCp437 } from './cp437';
 
 const u16 = (d: Uint8Array, at: number) => d[at] | (d[at + 1] << 8);
 const u32 = (d: Uint8Array, at: number) => (d[at] | (d[at + 1] << 8) | (d[at + 2] << 16) | (d[at + 3] << 24)) >>> 0;
@@ -37,6 +40,8 @@ export function writerNames(zip: Uint8Array): (string | undefined)[] | undefined
     }
   }
   const names: (string | undefined)[] = [];
+  // Unflagged names that are neither UTF-8 nor given by a Unicode Path field, by index: CP437 or Latin-1.
+  const legacy = new Map<number, Uint8Array>();
   for (let i = 0; i < count; i++) {
     if (at + 46 > zip.length || u32(zip, at) !== CENTRAL_HEADER) return undefined;
     const nameLength = u16(zip, at + 28);
@@ -46,9 +51,13 @@ export function writerNames(zip: Uint8Array): (string | undefined)[] | undefined
     if (nameStart + nameLength + extraLength > zip.length) return undefined;
     const raw = zip.subarray(nameStart, nameStart + nameLength);
     const flagged = (u16(zip, at + 8) & UTF8_FLAG) !== 0;
-    names.push(flagged ? undefined : unflaggedName(raw, zip.subarray(nameStart + nameLength, nameStart + nameLength + extraLength)));
+    const name = flagged ? undefined : unflaggedName(raw, zip.subarray(nameStart + nameLength, nameStart + nameLength + extraLength));
+    if (!flagged && name === undefined && raw.some((b) => b >= 0x80)) legacy.set(i, raw);
+    names.push(name);
     at = nameStart + nameLength + extraLength + commentLength;
   }
+  // One reading for the whole zip: its writer used one code page. Latin-1 is fflate's own (undefined).
+  if (looksLikeCp437([...legacy.values()])) for (const [i, raw] of legacy) names[i] = decodeCp437(raw);
   return names;
 }
 
