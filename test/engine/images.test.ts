@@ -155,6 +155,18 @@ describe('imageTableFromZip', () => {
     expectTable(zipSync(twoClasses()));
   });
 
+  it('resizes images of sizes all over the place to their median size, not to a thumbnail, and says so', () => {
+    const sized = (w: number, h: number, v: number) => encodePng({ width: w, height: h, channels: 1, depth: 8, data: new Uint8Array(w * h).fill(v) });
+    const files = { 'a/1.png': sized(8, 6, 10), 'a/2.png': sized(20, 16, 20), 'a/3.png': sized(24, 18, 30), 'b/4.png': sized(28, 20, 200), 'b/5.png': sized(40, 30, 210) };
+    const table = imageTableFromZip(zipSync(files));
+    expect(table.shape).toEqual({ height: 18, width: 24, channels: 1 });
+    expect(table.warnings.join(' ')).toContain('the images come in 5 sizes, none shared by half of them (the most common, 8x6, by 1 of 5): every image was resized to their median size, 24x18');
+    // Half of them at one size: that size, as before, and nothing to say.
+    const half = imageTableFromZip(zipSync({ ...files, 'a/6.png': sized(8, 6, 12), 'b/7.png': sized(8, 6, 220), 'b/8.png': sized(8, 6, 230) }));
+    expect(half.shape).toEqual({ height: 6, width: 8, channels: 1 });
+    expect(half.warnings.join(' ')).not.toContain('sizes');
+  });
+
   it('looks through a single wrapping folder', () => {
     expectTable(zipSync(twoClasses('pets/')));
   });

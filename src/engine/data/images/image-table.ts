@@ -92,7 +92,7 @@ export function imageTableFromZip(zip: Uint8Array, options: Partial<ImageTableOp
   // Files named as PNG or JPEG whose bytes are neither (another format renamed, an empty or HTML download):
   // left out and named, as files of other formats are, found by whichever pass reads them first.
   const unreadable = new Map<number, string>();
-  const shape = targetShape(zip, images, opts, unreadable);
+  const shape = targetShape(zip, images, opts, unreadable, warnings);
   const perImage = shape.height * shape.width * shape.channels;
   if (perImage * images.length > opts.maxTableValues) {
     // The largest size of the same aspect ratio at which this many images fit (720 of 32x32x3: 31x31).
@@ -159,8 +159,11 @@ function checkSizes(entries: readonly { name: string; size: number; compression:
   }
 }
 
-/** The caller's size and channels, or those read from the images' headers (which costs one extra inflate pass). */
-function targetShape(zip: Uint8Array, images: readonly ClassImage[], opts: ImageTableOptions, unreadable: Map<number, string>): ResizeTarget {
+/**
+ * The caller's size and channels, or those read from the images' headers (which costs one extra inflate
+ * pass): the size at least half the images have, else their median width and height, said in `warnings`.
+ */
+function targetShape(zip: Uint8Array, images: readonly ClassImage[], opts: ImageTableOptions, unreadable: Map<number, string>, warnings: string[]): ResizeTarget {
   let size = opts.size;
   let channels = opts.channels;
   if (!size || !channels) {
@@ -189,6 +192,15 @@ function targetShape(zip: Uint8Array, images: readonly ClassImage[], opts: Image
     if (sizes.size === 0) throw noneReadable(images, unreadable);
     // Most common size; ties go to the smaller image (cheaper, and never over a cap the other passes).
     const common = [...sizes.values()].sort((a, b) => b.count - a.count || a.height * a.width - b.height * b.width || a.width - b.width)[0];
+    const read = [...sizes.values()].reduce((n, s) => n + s.count, 0);
+    if (!size && common.count * 2 < read) {
+      // Sizes all over the place (photos from the web): the most common one may be a thumbnail that a
+      // tie made the smallest, squashing every other image to it. The median side of each is typical.
+      size = { height: medianOf(sizes, 'height'), width: medianOf(sizes, 'width') };
+      warnings.push(
+        `the images come in ${sizes.size} sizes, none shared by half of them (the most common, ${common.width}x${common.height}, by ${common.count} of ${read}): every image was resized to their median size, ${size.width}x${size.height}; ask for another with ?size=WxH on the upload (--size WxH from the command line)`,
+      );
+    }
     size ??= { height: common.height, width: common.width };
     channels ??= allGray ? 1 : 3;
   }
@@ -202,6 +214,18 @@ function targetShape(zip: Uint8Array, images: readonly ClassImage[], opts: Image
     );
   }
   return { height: size.height, width: size.width, channels };
+}
+
+/** The median of one side over images counted by size (the lower middle value of an even count). */
+function medianOf(sizes: ReadonlyMap<string, { height: number; width: number; count: number }>, side: 'height' | 'width'): number {
+  const sorted = [...sizes.values()].sort((a, b) => a[side] - b[side]);
+  const total = sorted.reduce((n, s) => n + s.count, 0);
+  let seen = 0;
+  for (const s of sorted) {
+    seen += s.count;
+    if (2 * seen >= total) return s[side];
+  }
+  return sorted[sorted.length - 1][side];
 }
 
 /**
