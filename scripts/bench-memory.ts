@@ -1,5 +1,5 @@
 /**
- * `npm run bench:memory -- [--families a,b] [--rows 100000] [--cols 50] [--categorical 5] [--levels N] [--fraction 1] [--seed 42] [--enforce] [--json OUT]`
+ * `npm run bench:memory -- [--families a,b] [--rows 100000] [--cols 50] [--categorical 5] [--levels N] [--pipeline fe_construct=pairs,augment=smote] [--fraction 1] [--seed 42] [--enforce] [--json OUT]`
  * Peak memory of one trial per model family with its default configuration, on a synthetic table of
  * 100,000 rows x 50 feature columns (numeric with some missing values, a few categoricals, a binary
  * target). The trial runs exactly as the queue consumer runs it: run-trial with a single holdout (the
@@ -46,6 +46,8 @@ const { values } = parseArgs({
     categorical: { type: 'string', default: '5' },
     // Levels of every categorical column (default: a cycle of 3 to 50).
     levels: { type: 'string' },
+    // Pipeline options over the defaults (steps off), as key=value pairs: fe_construct=pairs, augment=smote.
+    pipeline: { type: 'string' },
     fraction: { type: 'string', default: '1' },
     seed: { type: 'string', default: '42' },
     enforce: { type: 'boolean', default: false },
@@ -129,13 +131,14 @@ async function measure(family: ModelFamily): Promise<Row> {
 function trialSpec(family: ModelFamily) {
   const task = SYNTHETIC_TASK;
   const shape = { rows: table.rows, cols: table.cols, task, nClasses: 2 };
-  const params = { ...pipelineDefaults(family, shape), ...getModelSpec(family).defaults(shape) };
+  const asked = Object.fromEntries((values.pipeline ?? '').split(',').filter((p) => p.includes('=')).map((p) => p.split('=').map((x) => x.trim())));
+  const params = { ...pipelineDefaults(family, shape), ...asked, ...getModelSpec(family).defaults(shape) };
   return { family, params, target: SYNTHETIC_TARGET, metric: defaultMetric(task), seed: table.seed, folds, trainFraction };
 }
 
 /** Runs one family in a fresh process and returns its row. */
 function inChild(family: string, dataFile: string): Promise<Row> {
-  const args = ['--data', dataFile, '--rows', String(table.rows), '--cols', String(table.cols), '--categorical', String(table.categorical), ...(table.levels ? ['--levels', String(table.levels)] : []), '--fraction', String(trainFraction), '--seed', String(table.seed)];
+  const args = ['--data', dataFile, '--rows', String(table.rows), '--cols', String(table.cols), '--categorical', String(table.categorical), ...(table.levels ? ['--levels', String(table.levels)] : []), '--fraction', String(trainFraction), '--seed', String(table.seed), ...(values.pipeline ? ['--pipeline', values.pipeline] : [])];
   if (values.enforce) args.push('--enforce');
   return new Promise((resolve, reject) => {
     const child = fork(process.argv[1], [...args, '--child', family], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -161,7 +164,7 @@ if (values.child) {
   } finally {
     rmSync(dataFile, { force: true });
   }
-  console.log(`\nTrial peak memory: ${table.rows} rows x ${table.cols} columns (${table.categorical} categorical${table.levels ? ` of ${table.levels} levels` : ''}), binary, folds=${folds}, train fraction ${trainFraction}, limit ${TRIAL_MEMORY_LIMIT / MIB} MiB\n`);
+  console.log(`\nTrial peak memory: ${table.rows} rows x ${table.cols} columns (${table.categorical} categorical${table.levels ? ` of ${table.levels} levels` : ''}), binary, folds=${folds}, train fraction ${trainFraction}${values.pipeline ? `, pipeline ${values.pipeline}` : ''}, limit ${TRIAL_MEMORY_LIMIT / MIB} MiB\n`);
   console.log(
     formatTable(
       ['family', 'estimate MiB', '(model)', 'measured MiB', 'est/meas', 'peak in', '+young MiB', 'RSS MiB', 'refused?', 'fit s', 'outcome'],

@@ -30,7 +30,7 @@ import type { Params } from './search/space';
 import { type AnyEnvelope, ENVELOPE_FORMAT, ENVELOPE_VERSION, type ModelEnvelope } from './serialize/envelope';
 import { foldBagEnvelope } from './ensemble/fold-bag';
 import { servingCostMicros } from './serialize/serving-cost';
-import { encodedWidth, fitParamsToMemory, TRIAL_MEMORY_LIMIT, type TrialMemory, trialMemoryBytes, type TrialRows } from './trial-memory';
+import { encodedWidth, fitParamsToMemory, pipelineGrowth, TRIAL_MEMORY_LIMIT, type TrialMemory, trialMemoryBytes, type TrialRows } from './trial-memory';
 
 export { TRIAL_MEMORY_LIMIT } from './trial-memory';
 
@@ -186,8 +186,8 @@ function trialRows(spec: TrialSpec): TrialRows {
  * tools; throws EngineError on a spec the trial would refuse as invalid).
  */
 export function planTrialMemory(ds: Dataset, spec: TrialSpec): TrialMemory {
-  const { model, params, shape, exclude } = setUp(ds, spec);
-  return trialMemoryBytes(ds, model, params, shape, exclude, trialRows(spec));
+  const { model, params, shape, exclude, prep, target } = setUp(ds, spec);
+  return trialMemoryBytes(ds, model, params, shape, exclude, trialRows(spec), pipelineGrowth(model.featureStyle, prep, shape.task, target.y));
 }
 
 async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec): Promise<TrialOutcome<AnyEnvelope>> {
@@ -199,7 +199,7 @@ async function runTrialUnsafe(ds: Dataset, spec: TrialSpec | BaggableTrialSpec):
   if (model.featureStyle !== 'dense' && (prep.augment !== 'none' || prep.construct !== 'none')) {
     throw new EngineError('invalid_params', `augment and fe_construct apply to dense models only, not to ${spec.family}`);
   }
-  const memory = fitParamsToMemory(ds, model, searched, shape, exclude, trialRows(spec), spec.memoryLimitBytes ?? TRIAL_MEMORY_LIMIT);
+  const memory = fitParamsToMemory(ds, model, searched, shape, exclude, trialRows(spec), spec.memoryLimitBytes ?? TRIAL_MEMORY_LIMIT, pipelineGrowth(model.featureStyle, prep, task, target.y));
   if (!memory.fits) return { status: 'failed', code: 'insufficient_budget', reason: memory.reason };
   const params = memory.params;
   const cappedInfo = memory.capped ? { [`memory_capped_${memory.capped.param}`]: memory.capped.value } : {};

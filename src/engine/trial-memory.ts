@@ -12,10 +12,13 @@
  * screens its proposals with the same figures from the shape alone (shapeTrialMemoryBytes).
  */
 import { pixelCount } from './core/image-shape';
-import { outputWidth } from './core/task';
+import { outputWidth, type Task } from './core/task';
 import type { Dataset, NumericValues } from './data/dataset';
 import type { DataShape, FeatureStyle, ModelSpec } from './models/model';
 import type { Params } from './search/space';
+import { SMOTE_MAX_NEW_PER_ROW } from './features/augment';
+import { MAX_CONSTRUCTED_TERMS } from './features/construct';
+import type { PipelineOptions } from './features/pipeline-space';
 import { pixelFeatureColumns } from './features/pixels';
 
 /** Encoder limits mirrored from features/ (one-hot keeps at most 32 levels; more become a target encoding). */
@@ -96,6 +99,46 @@ export interface TrialRows {
 const FULL_HOLDOUT: TrialRows = { folds: 1, trainFraction: 1 };
 
 /**
+ * What a dense pipeline adds to each fit's matrix (run-trial): constructed columns (fe_construct, written
+ * into a new matrix beside the pipeline's buffer), and rows added per training row (augment: SMOTE's
+ * synthetic rows, or regression's noisy copies, written with the originals into another new matrix).
+ * Not counted before: pairs on 100,000 rows of 50 features wrote 40 MB beside a 20 MB buffer.
+ */
+export interface PipelineGrowth {
+  readonly columns: number;
+  readonly rowsPerRow: number;
+  /** The share of the (constructed) columns that selection keeps for the model (fe_select_keep; 1 without it). */
+  readonly keep: number;
+}
+
+export const NO_GROWTH: PipelineGrowth = { columns: 0, rowsPerRow: 0, keep: 1 };
+
+/**
+ * The growth a trial's pipeline options give its fits (none but for dense models). SMOTE's rows are
+ * counted from the target's classes (`y`, class indices) when given: every class up to the largest,
+ * at most SMOTE_MAX_NEW_PER_ROW per row (features/augment smote).
+ */
+export function pipelineGrowth(style: FeatureStyle, prep: Pick<PipelineOptions, 'construct' | 'augment' | 'select' | 'selectKeep'>, task: Task, y?: ArrayLike<number>): PipelineGrowth {
+  if (style === 'pixels') return NO_GROWTH;
+  const keep = prep.select !== 'none' ? prep.selectKeep : 1;
+  if (style !== 'dense') return { ...NO_GROWTH, keep };
+  const columns = prep.construct === 'pairs' ? MAX_CONSTRUCTED_TERMS : 0;
+  const rowsPerRow = prep.augment === 'smote' && task !== 'regression' ? smoteRowsPerRow(y) : prep.augment === 'noise' && task === 'regression' ? 1 : 0;
+  return { columns, rowsPerRow, keep };
+}
+
+/** Rows SMOTE adds per row of a target of class indices: up to the largest class, capped; the cap without a target. */
+function smoteRowsPerRow(y: ArrayLike<number> | undefined): number {
+  if (!y || y.length === 0) return SMOTE_MAX_NEW_PER_ROW;
+  const counts = new Map<number, number>();
+  for (let i = 0; i < y.length; i++) counts.set(y[i], (counts.get(y[i]) ?? 0) + 1);
+  const largest = Math.max(...counts.values());
+  let added = 0;
+  for (const n of counts.values()) added += largest - n;
+  return Math.min(SMOTE_MAX_NEW_PER_ROW, added / y.length);
+}
+
+/**
  * Rows of matrix a trial holds, and rows each of its fits sees. run-trial writes every fit's matrices
  * into one buffer in turn (a fold's training rows followed by its validation rows, then the refit's rows),
  * so the matrices are the larger of those two row counts, whatever the number of folds. A fold's model
@@ -163,9 +206,9 @@ export function trialInputBytes(shape: DataShape): number {
  * to the next fit (estimateResidueBytes), only what the fold leaves behind. `model` reports the refit's
  * estimate.
  */
-export function trialMemoryBytes(ds: Dataset, model: ModelSpec, params: Params, shape: DataShape, exclude: ReadonlySet<string>, split: TrialRows = FULL_HOLDOUT): TrialMemory {
+export function trialMemoryBytes(ds: Dataset, model: ModelSpec, params: Params, shape: DataShape, exclude: ReadonlySet<string>, split: TrialRows = FULL_HOLDOUT, growth: PipelineGrowth = NO_GROWTH): TrialMemory {
   const { width, targetEncoded } = encodedLayout(ds, exclude, model.featureStyle, shape.nClasses);
-  return layoutMemory({ dataset: datasetBytes(ds), width, targetEncoded, scratchPerRow: scratchBytesPerRow(ds) }, model, params, shape, split);
+  return layoutMemory({ dataset: datasetBytes(ds), width, targetEncoded, scratchPerRow: scratchBytesPerRow(ds) }, model, params, shape, split, growth);
 }
 
 /**
@@ -194,16 +237,26 @@ interface FeatureLayout {
   readonly scratchPerRow: number;
 }
 
-function layoutMemory(layout: FeatureLayout, model: ModelSpec, params: Params, shape: DataShape, split: TrialRows): TrialMemory {
-  const { dataset, width } = layout;
-  const features = featureBytes(shape.rows, width, split, outputWidth(shape.task, shape.nClasses), layout.targetEncoded, layout.scratchPerRow);
+function layoutMemory(layout: FeatureLayout, model: ModelSpec, params: Params, shape: DataShape, split: TrialRows, growth: PipelineGrowth = NO_GROWTH): TrialMemory {
+  const { dataset } = layout;
   const counts = rowCounts(shape.rows, split);
-  const foldShape = { ...shape, rows: counts.foldFitRows, cols: width };
+  // Constructed columns: a matrix that wide beside the pipeline's buffer (two: the refit's, and a fold's
+  // that may await collection, as two fits count). Selection then keeps a share of them for the model,
+  // and augmented rows are the fit's new rows, then them and the originals together in another matrix
+  // (counted at the refit's rows, the most).
+  const constructedWidth = layout.width + growth.columns;
+  const width = Math.max(1, Math.ceil(constructedWidth * growth.keep));
+  const constructed = growth.columns > 0 ? 2 * 4 * counts.matrixRows * constructedWidth : 0;
+  const added = Math.ceil(counts.refitRows * growth.rowsPerRow);
+  const augmented = added > 0 ? 4 * (2 * added + counts.refitRows) * width : 0;
+  const features = featureBytes(shape.rows, layout.width, split, outputWidth(shape.task, shape.nClasses), layout.targetEncoded, layout.scratchPerRow) + constructed + augmented;
+  const grown = (rows: number) => Math.ceil(rows * (1 + growth.rowsPerRow));
+  const foldShape = { ...shape, rows: grown(counts.foldFitRows), cols: width };
   // A family that hands its work arrays from fit to fit sizes a fold's for its training plus validation
   // rows (the matrix rows), which the refit then reuses: the refit is counted at that size, and the fold
   // only for what it leaves behind.
   const reuses = model.estimateResidueBytes !== undefined;
-  const refit = model.estimateMemoryBytes(params, { ...shape, rows: reuses ? counts.matrixRows : counts.refitRows, cols: width });
+  const refit = model.estimateMemoryBytes(params, { ...shape, rows: grown(reuses ? counts.matrixRows : counts.refitRows), cols: width });
   const fold = reuses ? model.estimateResidueBytes!(params, foldShape) : model.estimateMemoryBytes(params, foldShape);
   return { dataset, features, model: refit, total: dataset + features + refit + fold + outOfBagBytes(model, params, shape, split) };
 }
@@ -232,8 +285,8 @@ export type MemoryFit =
  * ends well before the cap. The cap comes from a bisection on the estimate alone (it grows with the
  * value): deterministic, and a few milliseconds.
  */
-export function fitParamsToMemory(ds: Dataset, model: ModelSpec, params: Params, shape: DataShape, exclude: ReadonlySet<string>, split: TrialRows, limit: number): MemoryFit {
-  return fitToLimit((p) => trialMemoryBytes(ds, model, p, shape, exclude, split).total, model, params, shape, limit);
+export function fitParamsToMemory(ds: Dataset, model: ModelSpec, params: Params, shape: DataShape, exclude: ReadonlySet<string>, split: TrialRows, limit: number, growth: PipelineGrowth = NO_GROWTH): MemoryFit {
+  return fitToLimit((p) => trialMemoryBytes(ds, model, p, shape, exclude, split, growth).total, model, params, shape, limit);
 }
 
 /**

@@ -33,6 +33,9 @@ function appendRows(set: TrainRows, X: Float32Array, y: number[]): TrainRows {
   return { X: matrix(rows, set.X.cols, data), y: labels };
 }
 
+/** The most rows SMOTE adds, per original row (see smote). */
+export const SMOTE_MAX_NEW_PER_ROW = 2;
+
 /**
  * Oversamples every class up to the largest class's count (new rows capped at twice the original count,
  * scaled down evenly beyond that). Original rows come first and are unchanged.
@@ -44,7 +47,7 @@ export function smote(set: TrainRows, nClasses: number, rng: Rng): TrainRows {
   const largest = Math.max(...byClass.map((r) => r.length));
   let needs = byClass.map((r) => (r.length > 0 ? largest - r.length : 0));
   const total = needs.reduce((a, b) => a + b, 0);
-  const cap = 2 * set.y.length;
+  const cap = SMOTE_MAX_NEW_PER_ROW * set.y.length;
   if (total > cap) needs = needs.map((n) => Math.floor((n * cap) / total));
   const newCount = needs.reduce((a, b) => a + b, 0);
   if (newCount === 0) return set;

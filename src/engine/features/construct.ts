@@ -14,6 +14,9 @@ import { type ConstructStep, type Term, type TermOp, termValue } from './steps';
 /** Base features combined (6 gives 15 pairs, 45 pairwise terms). */
 const MAX_BASE = 6;
 
+/** The most columns construction adds: every pairwise term, and a square per base feature. */
+export const MAX_CONSTRUCTED_TERMS = (3 * MAX_BASE * (MAX_BASE - 1)) / 2 + MAX_BASE;
+
 /** True when a column takes more than two distinct values (indicators are poor material for ratios). */
 function continuous(X: Matrix, j: number): boolean {
   const seen = new Set<number>();
