@@ -156,8 +156,10 @@ function* readCsv(input: string, limits: Partial<CsvLimits>, pieceChars: number)
       failure = new EngineError('invalid_csv', `CSV parse error at line ${line}: ${what}`, { line });
       return false;
     }
-    // A line of nothing but spaces is no row. A line of separators only (",,") is a row of missing values.
-    if (fields.length === 1 && fields[0].trim() === '') return true;
+    // A line of nothing but spaces is no row. A line of separators only (",,") is a row of missing values,
+    // and so is a quoted empty field ("") on its own: a one-column file's missing value as Python's csv
+    // and pandas write it, which skipped shifted every later answer of a batch onto the wrong row.
+    if (fields.length === 1 && fields[0].trim() === '' && !startsQuoted(text, rowStart)) return true;
     if (header === undefined) {
       header = fields.map((f) => f.trim());
       headerLine = line;
@@ -257,6 +259,13 @@ function valueWithoutName(line: number, column: number, cell: string): EngineErr
     `line ${line} has the value "${cell.trim().slice(0, 64)}" in column ${column + 1}, which the header gives no name; name the column in the header (or remove its values)`,
     { line, column_index: column + 1 },
   );
+}
+
+/** Whether the line at `start` begins, past spaces, with a double quote (its one field was quoted). */
+function startsQuoted(text: string, start: number): boolean {
+  let i = start;
+  while (text.charCodeAt(i) === 32) i++;
+  return text.charCodeAt(i) === 34;
 }
 
 /** A row with the wrong number of fields; a one-field header is most often a title line or another separator. */
