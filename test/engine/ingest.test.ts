@@ -323,4 +323,14 @@ describe('prepareTarget and overrides', () => {
     const { dataset: epochs } = inferDataset(parseCsv('d,y\n1706659200,0\n1706745600,1\n1710460800,0\n'));
     expect(() => applyOverrides(epochs, { d: 'datetime' })).toThrow(/"d" cannot be read as datetime: it holds numbers; send its dates as ISO-8601 text/);
   });
+
+  it('refuses dates declared numeric, categorical, boolean or text: they are stored as times, which predict never sends', () => {
+    const { dataset: dated } = inferDataset(parseCsv('period,y\n2024-01,a\n2024-02,b\n2024-03,a\n2024-01,b\n'));
+    expect(dated.columns[0].type).toBe('datetime');
+    for (const type of ['numeric', 'categorical', 'boolean', 'text'] as const) {
+      expect(() => applyOverrides(dated, { period: type })).toThrow(`columns: "period" holds dates, which are stored as times, so it cannot be read as ${type}: declare it "datetime" (the model then learns its year, month, day of week and the like), or leave it out with "ignore"`);
+    }
+    expect(applyOverrides(dated, { period: 'ignore' }).ignore).toEqual(['period']);
+    expect(applyOverrides(dated, { period: 'id' }).dataset.columns[0].type).toBe('id');
+  });
 });

@@ -7,7 +7,7 @@
  * missing values, and the result's warnings name them, unless they are as many as the numbers (data/stray-text).
  */
 import { EngineError } from '../core/errors';
-import { type ColumnType, isMissingNumberCell, parseNumberCell } from './column-types';
+import { type ColumnType, DROPPED_TYPES, isMissingNumberCell, parseNumberCell } from './column-types';
 import { type CodedColumn, type Column, type Dataset, MISSING_CODE, type NumericColumn } from './dataset';
 import type { DateOrder } from './date-layout';
 import { asDatetime, type DatetimeOverride } from './datetime-override';
@@ -66,8 +66,8 @@ export function applyOverrides(ds: Dataset, overrides: Readonly<Record<string, C
 
 function retype(col: Column, type: ColumnType, warnings: string[]): Column {
   if (type === 'datetime') return asDatetime(col);
+  if (col.type === 'datetime' && !DROPPED_TYPES.has(type)) refuseDatesAs(col.name, type);
   if (type === 'numeric') {
-    // A date column keeps its times (epoch milliseconds), now as numbers.
     if (col.storage === 'f64') return { name: col.name, type, storage: 'f64', values: col.values, ...(col.spellings ? { spellings: col.spellings } : {}) };
     return levelsAsNumbers(col, warnings);
   }
@@ -79,6 +79,20 @@ function retype(col: Column, type: ColumnType, warnings: string[]): Column {
   const codes = Int32Array.from(col.values, (v) => (Number.isNaN(v) ? MISSING_CODE : (index.get(v) as number)));
   // Labelled as the file wrote the number ("1.0"), else its shortest text at the stored precision ("0.1").
   return { name: col.name, type, storage: 'codes', codes, levels: distinct.map(numericLabelOf(col)) };
+}
+
+/**
+ * A date column declared numeric, categorical, boolean or text: upload keeps its dates as times
+ * (milliseconds since 1970), not as the file wrote them, so the model would learn those numbers or their
+ * text while predict reads the dates a caller sends: a number refused, a category unseen, a text hashed
+ * otherwise (predict audit: "2024-02" declared categorical predicted the class of none of its rows).
+ */
+function refuseDatesAs(name: string, type: ColumnType): never {
+  throw new EngineError(
+    'invalid_params',
+    `columns: "${name}" holds dates, which are stored as times, so it cannot be read as ${type}: declare it "datetime" (the model then learns its year, month, day of week and the like), or leave it out with "ignore"`,
+    { field: 'columns', column: name },
+  );
 }
 
 /**
