@@ -5,6 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { evolutionSampler, gridSampler, randomSampler, samplerFor, tpeSampler, withPortfolio } from '../../src/engine/search/samplers';
 import { registrySpace } from '../../src/engine/search/space-provider';
+import { Rng } from '../../src/engine/core/rng';
+import { mutateValue } from '../../src/engine/search/samplers/evolution';
+import { float, int } from '../../src/engine/search/space';
 import { describeSamplerContract } from '../contracts/sampler.contract';
 import { bestLoss, mixedObjective, type Objective, registryObjective, runSearch } from './sampler-objectives';
 
@@ -47,6 +50,17 @@ describe('evolution sampler', () => {
     const history = runSearch(evolutionSampler({ spaceOf: objective.spaceOf, populationSize: 4, sampleSize: 2 }), objective, 3, 60, 3);
     const keys = history.map((t) => JSON.stringify([t.family, Object.entries(t.params).sort()]));
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('keeps a parameter whose range is one value at that value (a forecast\'s past_lags of [1, 1]), never NaN', () => {
+    const rng = new Rng(4);
+    for (const d of [int(1, 1), int(2, 2), float(0.5, 0.5), float(3, 3, true)]) {
+      for (let i = 0; i < 20; i++) expect(mutateValue(d, d.low, rng)).toBe(d.low);
+    }
+    for (let i = 0; i < 50; i++) {
+      const v = mutateValue(int(1, 3), 2, rng) as number;
+      expect([1, 3]).toContain(v);
+    }
   });
 
   it('mutates exactly one parameter of a tournament winner once the population is full', () => {

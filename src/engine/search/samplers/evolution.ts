@@ -109,6 +109,8 @@ export function mutateValue(d: Distribution, v: Params[string], rng: Rng): Param
     const k = rng.int(d.choices.length - 1);
     return d.choices[at < 0 || k < at ? k : k + 1];
   }
+  // A range of one value (a forecast's past_lags of [1, 1]) has nothing to move to: its steps were NaN.
+  if (!(d.high > d.low)) return d.low;
   const toUnit = (x: number) => (d.log ? (Math.log(x) - Math.log(d.low)) / (Math.log(d.high) - Math.log(d.low)) : (x - d.low) / (d.high - d.low));
   const fromUnit = (u: number) => (d.log ? Math.exp(Math.log(d.low) + u * (Math.log(d.high) - Math.log(d.low))) : d.low + u * (d.high - d.low));
   const x = v as number;
