@@ -54,8 +54,8 @@ describe('evolution sampler', () => {
 
   it('keeps a parameter whose range is one value at that value (a forecast\'s past_lags of [1, 1]), never NaN', () => {
     const rng = new Rng(4);
-    for (const d of [int(1, 1), int(2, 2), float(0.5, 0.5), float(3, 3, true)]) {
-      for (let i = 0; i < 20; i++) expect(mutateValue(d, d.low, rng)).toBe(d.low);
+    for (const [d, only] of [[int(1, 1), 1], [int(2, 2), 2], [float(0.5, 0.5), 0.5], [float(3, 3, true), 3]] as const) {
+      for (let i = 0; i < 20; i++) expect(mutateValue(d, only, rng)).toBe(only);
     }
     for (let i = 0; i < 50; i++) {
       const v = mutateValue(int(1, 3), 2, rng) as number;
