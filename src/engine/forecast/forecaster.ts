@@ -15,6 +15,8 @@
  * (./fallback), and says so (Forecaster.fallback); one it keeps none of is refused, naming its length.
  */
 import { EngineError } from '../core/errors';
+import { parseNumberCell } from '../data/column-types';
+import { float32Text } from '../data/numeric-precision';
 import { instantAtOffset } from '../data/utc-offsets';
 import type { Calendar } from './calendar';
 import { timeAfter } from './calendar';
@@ -189,6 +191,17 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
   /** Up to 10 group names, quoted, with "…" when there are more. */
   const someGroups = (names: readonly string[]) => `${names.slice(0, 10).map((n) => JSON.stringify(n)).join(', ')}${names.length > 10 ? ', …' : ''}`;
   const ruledNames = ruled.map((f) => f.state.group);
+  const knownGroup = (key: string) => byGroup.has(key) || fallbacks.has(key) || (env.skippedGroups !== undefined && Object.hasOwn(env.skippedGroups, key));
+  /**
+   * A group as the model names it: as asked, or, when only its number is known, the number's text: a
+   * group column of numbers keeps them as numbers, so "001", "1.0" and "1e0" are group "1".
+   */
+  const named = (group: string | undefined): string | undefined => {
+    if (group === undefined || knownGroup(group)) return group;
+    const n = parseNumberCell(group);
+    if (Number.isNaN(n)) return group;
+    return [String(n), float32Text(n)].find(knownGroup) ?? group;
+  };
   const groupState = (group: string | undefined) => {
     const key = group ?? (env.groupColumn === undefined ? '' : undefined);
     if (key === undefined) throw new EngineError('invalid_input', `the model forecasts one series per "${env.groupColumn}": name the group (one of ${someGroups([...env.groups.map((g) => g.group), ...ruledNames])})`, { field: 'group' });
@@ -344,7 +357,8 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       ...(ruled.length > 0 ? { fallbackGroups: ruled.map(({ state, rule }) => ({ group: state.group, rule, points: state.count })) } : {}),
       ...(env.seriesScores ? { seriesScores: env.seriesScores } : {}),
     },
-    recent(group) {
+    recent(asked) {
+      const group = named(asked);
       const fb = fallbackOf(group);
       if (fb) return fb.state.values.map((value, i, all) => ({ time: showTime(timeAfter(calendar, fb.state.lastTime, i - all.length + 1)), value }));
       const g = groupState(group);
@@ -354,12 +368,13 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
     forecast(horizon, options = {}) {
       checkHorizon(horizon);
       const zs: PointZ = { z: zForLevel(options.level ?? DEFAULT_LEVEL), ...(options.quantiles !== undefined ? { quantiles: quantileZs(options.quantiles) } : {}) };
-      const fb = fallbackOf(options.group);
+      const group = named(options.group);
+      const fb = fallbackOf(group);
       if (fb) {
         checkFallbackCovariates(fb.state.group, fb.state.lastTime, options.covariates, horizon);
         return ofSeries(fb.state.group, () => fallbackPoints(fb.state, horizon, zs));
       }
-      const g = groupState(options.group);
+      const g = groupState(group);
       if (g.tail.length < model.tailLength) throw new EngineError('bad_artifact', `group ${JSON.stringify(g.group)} keeps ${g.tail.length} past values, the model needs ${model.tailLength}`);
       return ofSeries(g.group, () => {
         const times = Array.from({ length: horizon }, (_, i) => showTime(timeAfter(calendar, g.lastTime, i + 1)));
@@ -370,7 +385,8 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
         return out;
       });
     },
-    fallback(group) {
+    fallback(asked) {
+      const group = named(asked);
       const fb = fallbackOf(group);
       if (!fb) return undefined;
       const { count, trainedCount } = fb.state;
@@ -384,9 +400,9 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
         reason: `group ${JSON.stringify(group)} ${had}, too few to validate a forecast on, so the model was trained without it${now || ';'} it is forecast by the rule ${fb.rule} (${read}), with intervals from the rule's own errors, never narrower than the model's`,
       };
     },
-    forecastAfter(history, horizon, group) {
+    forecastAfter(history, horizon, asked) {
       checkHorizon(horizon);
-      const g = groupState(group);
+      const g = groupState(named(asked));
       const n = history.values.length;
       if (n < model.tailLength || n < 1) throw new EngineError('invalid_input', `the history of series ${JSON.stringify(g.group)} has ${n} points; the model needs ${Math.max(1, model.tailLength)}`, groupDetail(g.group));
       return floorForecast(model.forecast({ ...stateAt(history.values, history.times, n, model.tailLength, g.scale), ...historyCovariates(history, readFrom(n), n + horizon), ...historyPast(history, readFrom(n), n), ...floorState }, horizon), floor);

@@ -45,7 +45,7 @@ export function withoutStepColumns(rows: readonly unknown[], c: StepColumns): un
         { field: field(c.timeColumn), column: c.timeColumn, step: s + 1, value, expected: c.times[s] },
       );
     }
-    if (hasGroup && groupText(cells[c.groupColumn as string]) !== c.group) {
+    if (hasGroup && !sameGroup(cells[c.groupColumn as string], c.group)) {
       const column = c.groupColumn as string;
       const value = cells[column];
       throw new EngineError('invalid_input', `${field(column)} is ${JSON.stringify(value)}, but the forecast is of series ${JSON.stringify(c.group)}; leave "${column}" out or give the series asked for`, {
@@ -65,6 +65,15 @@ export function withoutStepColumns(rows: readonly unknown[], c: StepColumns): un
 
 /** A group value as its key: text as it is, a number of a numeric group column as its text (as the request's `group` takes it). */
 const groupText = (v: unknown) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : undefined);
+
+/** Whether a step's group cell names the series: its text, or the same number ("001" for group "1", as numbers are stored). */
+function sameGroup(v: unknown, group: string): boolean {
+  const text = groupText(v);
+  if (text === undefined) return false;
+  if (text === group) return true;
+  const n = parseNumberCell(text);
+  return !Number.isNaN(n) && n === parseNumberCell(group);
+}
 
 /**
  * Whether a cell (a request's value, or a file's text) is a step's time: a number for a numeric time
