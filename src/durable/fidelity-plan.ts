@@ -64,7 +64,7 @@ const fidelityAt = (rung: number) => (rung === TOP ? 1 : fidelityOfRung(rung, LA
  * the job's state, or for a reproducible job the part of it the next proposal may see (durable/search-
  * order), with `actual` the job's state. `lastTrial` says this
  * launch uses the last trial of a trial-count budget: it is then reserved for a full-fidelity result if
- * the job has none yet (complete or running), by re-running the best configuration so far (highest
+ * the job has none complete once its running trials report, by re-running the best configuration so far (highest
  * fidelity reached, then lowest loss) at full fidelity. Otherwise a short budget could end with only a
  * ninth-of-the-rows model. The reserved launch first waits for the trials still running (all below full
  * fidelity, so cheap) to report: launched at once, on a budget of a few trials run in parallel, it was
@@ -77,9 +77,12 @@ const fidelityAt = (rung: number) => (rung === TOP ? 1 : fidelityOfRung(rung, LA
  */
 export function planTrial(s: JobState, scheduler: Scheduler, sampler: Sampler, ctx: SamplerContext, lastTrial: boolean, actual: JobState = s, newOnly = false): PlannedTrial | 'exhausted' | undefined {
   const lines = lineages(s);
-  if (lastTrial && !s.order.some((t) => isFullFidelity(t) && (t.state === 'running' || t.state === 'complete'))) {
-    // Waited for in `actual`: in a reproducible job's view (`s`, durable/search-order) the latest trials
-    // always show as running. Once none runs, every result is in and the choice depends on them alone.
+  if (lastTrial && !actual.order.some((t) => isFullFidelity(t) && t.state === 'complete')) {
+    // Decided on `actual`, after waiting for every running trial (a full-fidelity one too, which may still
+    // fail): in a reproducible job's view (`s`, durable/search-order) the latest trials always show as
+    // running, so a full-fidelity trial that had failed there looked running, nothing was reserved, and
+    // the job published a model trained on a third of the rows. Once none runs, every result is in and
+    // the choice depends on them alone.
     if (actual.order.some((t) => t.state === 'running')) return undefined;
     const best = publishableTrial(actual);
     if (best) return fullRunOf(best);

@@ -59,6 +59,24 @@ describe('multi-fidelity proposals', () => {
     expect(planned.config).not.toEqual({ family: 'gbdt', params: { n: 1 } });
   });
 
+  it('reserves the last trial for a full run of the best when the only full-fidelity trial failed, though a reproducible view shows it running', () => {
+    // Actual: three bottom-rung results and a full-fidelity trial that failed (refused for memory on all
+    // rows). A reproducible job's view shows its latest trials as running: that failure too.
+    const actual = stateWith(3);
+    const full = { op: 'trial_started', trial_id: 't3', number: 3, family: 'linear', params: { C: 1 }, rung: 2, fidelity: 1, at: 3, lease_until: 1e9 } as JournalOp;
+    applyOp(actual, full);
+    applyOp(actual, { op: 'trial_finished', trial_id: 't3', report: { status: 'failed', code: 'insufficient_budget', reason: 'too big' }, at: 3.5 });
+    const view = stateWith(3);
+    applyOp(view, full);
+    const planned = planTrial(view, 'asha', randomSampler, ctx, true, actual);
+    if (!planned || planned === 'exhausted') throw new Error('expected a trial');
+    // The best bottom result (loss -2, t2) runs again on every row.
+    expect(planned.fidelity).toMatchObject({ rung: 2, fidelity: 1 });
+    expect(planned.config).toEqual({ family: actual.order[2].family, params: actual.order[2].params });
+    // While a full-fidelity trial still runs, the last trial waits for it.
+    expect(planTrial(view, 'asha', randomSampler, ctx, true, view)).toBeUndefined();
+  });
+
   it('waits while a trial runs, then is exhausted, when every configuration was tried', () => {
     // The two forecast baselines take no parameters: one configuration each.
     const baselines: SamplerContext = { families: ['seasonal_naive', 'drift'], shape: { rows: 120, cols: 1, task: 'regression', nClasses: 0, forecast: { length: 120, season: 12, groups: 1, horizon: 12 } }, seed: SEED };
