@@ -519,6 +519,12 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
       `${rows} row${rows === 1 ? '' : 's'} at the end of the series ${rows === 1 ? 'has' : 'have'} no value of "${target}"${where} and ${rows === 1 ? 'was' : 'were'} left out: each series ends at its last value, and forecasts start the step after it; future covariates are given in the forecast request, not as rows of the data`,
     );
   }
+  const leading = Object.entries(resolved.leadingMissing);
+  if (leading.length > 0) {
+    const rows = leading.reduce((a, [, n]) => a + n, 0);
+    const where = leading.length === 1 && leading[0][0] === '' ? '' : ` (${listSome(leading.map(([g, n]) => `"${g}": ${n}`), 5)})`;
+    warnings.push(`${rows} row${rows === 1 ? '' : 's'} at the start of the series ${rows === 1 ? 'has' : 'have'} no value of "${target}"${where} and ${rows === 1 ? 'was' : 'were'} left out: each series starts at its first value`);
+  }
   const filled = Object.entries(resolved.interpolated).filter(([, n]) => n > 0);
   const total = filled.reduce((a, [, n]) => a + n, 0);
   if (total > 0) {

@@ -230,7 +230,8 @@ describe('forecast jobs', () => {
     expect(job.status).toBe('succeeded');
 
     // Two months at the end with a date and no value: left out, said, and the forecast starts after the last value.
-    const future = [...rows, '1958-01-01,', '1958-02-01,'].join('\n');
+    // Two months before the first value too (listed before the series began): left out and said.
+    const future = [rows[0], '1948-11-01,', '1948-12-01,', ...rows.slice(1), '1958-01-01,', '1958-02-01,'].join('\n');
     await upload('air-future', future);
     const ahead = await call('POST', '/v1/jobs', { dataset: 'air-future', target: TARGET, task: 'forecast', models: ['seasonal_naive'], budget: { trials: 1 } });
     expect(ahead.status).toBe(202);
@@ -238,6 +239,7 @@ describe('forecast jobs', () => {
     expect(aheadAnswer.warnings).toContain(
       `2 rows at the end of the series have no value of "${TARGET}" and were left out: each series ends at its last value, and forecasts start the step after it; future covariates are given in the forecast request, not as rows of the data`,
     );
+    expect(aheadAnswer.warnings).toContain(`2 rows at the start of the series have no value of "${TARGET}" and were left out: each series starts at its first value`);
     expect((await waitForJob(aheadAnswer.id)).status).toBe('succeeded');
     const first = await json(await call('POST', '/v1/models/air-future/forecast', { horizon: 1 }));
     expect(first.forecasts[0].time.slice(0, 10)).toBe('1958-01-01');

@@ -147,6 +147,24 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   // Rows identical in every column to an earlier one of their series are read once (./duplicate-rows);
   // rows of one time that differ stay, for checkPoints to refuse.
   const exactRepeats = dropExactRepeats(ds, rowsByGroup, t);
+  // Rows at a series' end without a target are not observations (often future rows holding planned
+  // covariates): filled with the last value they would move the series' end, and every forecast's first
+  // time, past the data; rows before its first value (a product listed before its launch) would be filled
+  // with that value, a flat history it never had. Both are left out before anything else reads the
+  // series (its length against the shortest a job takes, where its covariates start), and counted for the
+  // job to say so. One row is kept whatever it holds: a series with no value at all is refused below.
+  const trailingMissing: Record<string, number> = {};
+  const leadingMissing: Record<string, number> = {};
+  for (const [g, rows] of rowsByGroup) {
+    rows.sort((a, b) => t[a] - t[b]);
+    let end = rows.length;
+    while (end > 1 && Number.isNaN(y[rows[end - 1]])) end--;
+    let start = 0;
+    while (start < end - 1 && Number.isNaN(y[rows[start]])) start++;
+    if (end < rows.length) trailingMissing[g] = rows.length - end;
+    if (start > 0) leadingMissing[g] = start;
+    if (start > 0 || end < rows.length) rowsByGroup.set(g, rows.slice(start, end));
+  }
 
   const all = [...rowsByGroup.keys()].sort();
   // Groups too short for the job are left out, unless that would leave none (then the usual refusals speak).
@@ -171,18 +189,6 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   const groups = kept.map((s) => s.group);
   const skipped = Object.fromEntries(all.filter((g) => short.has(g)).map((g) => [g, short.get(g)!]));
   const sorted = kept.map((s) => (s.start > 0 ? s.rows.slice(s.start) : s.rows));
-  // Rows at a series' end without a target are not observations (often future rows holding planned
-  // covariates): filled with the last value they would move the series' end, and every forecast's first
-  // time, past the data. They are left out, and counted for the job to say so.
-  const trailingMissing: Record<string, number> = {};
-  for (let gi = 0; gi < groups.length; gi++) {
-    let end = sorted[gi].length;
-    // One row is kept whatever it holds: a series with no value at all is refused below, naming its group.
-    while (end > 1 && Number.isNaN(y[sorted[gi][end - 1]])) end--;
-    if (end === sorted[gi].length) continue;
-    trailingMissing[groups[gi]] = sorted[gi].length - end;
-    sorted[gi] = sorted[gi].slice(0, end);
-  }
   const lateStarts = kept.flatMap((s) => s.late);
   const show = (x: number) => formatTime(x, datetime, clock, utcOffset);
   // On a local clock, the hour the autumn change repeats is one point per local time.
@@ -254,6 +260,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     ...(pastFilled.length > 0 ? { pastFilled } : {}),
     ...(exactRepeats ? { exactRepeats } : {}),
     ...(Object.keys(trailingMissing).length > 0 ? { trailingMissing } : {}),
+    ...(Object.keys(leadingMissing).length > 0 ? { leadingMissing } : {}),
     ...(clock === 'local' ? { localClock: localClockInfo(timeCol.utcOffsets, timezone, repeated) } : {}),
     ...(utcOffset !== undefined ? { utcOffset } : {}),
   };

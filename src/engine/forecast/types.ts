@@ -146,6 +146,8 @@ export interface SeriesInfo {
   readonly added?: Readonly<Record<string, readonly number[]>>;
   /** Per group with any, the rows at its end without a target value, left out: the series ends at its last value. */
   readonly trailingMissing?: Readonly<Record<string, number>>;
+  /** Per group with any, the rows before its first target value, left out: the series starts at its first value. */
+  readonly leadingMissing?: Readonly<Record<string, number>>;
   /**
    * Groups left out for having fewer than SeriesColumns.minLength points, with their lengths: their rows,
    * or for those in `lateSkipped` the points left from where their covariates start.
