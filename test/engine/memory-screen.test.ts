@@ -17,6 +17,7 @@ import { shrinkCnnToFit } from '../../src/engine/models/nn/cnn/cnn-shrink';
 import type { Sampler, SamplerContext } from '../../src/engine/search/sampler';
 import { randomSampler, samplerFor, tpeSampler, withMemoryScreen, withPortfolio } from '../../src/engine/search/samplers';
 import { trialSpace } from '../../src/engine/search/space-provider';
+import { proposeUnseen } from '../../src/engine/search/samplers/unseen';
 import type { Params } from '../../src/engine/search/space';
 import type { FrozenTrial, TrialConfig } from '../../src/engine/search/trial';
 import { fitParamsToMemory, shapeFitsMemory, shapeTrialMemoryBytes, TRIAL_MEMORY_LIMIT, trialMemoryBytes } from '../../src/engine/trial-memory';
@@ -93,6 +94,19 @@ describe('memory screen', () => {
       // 60-s default under load (CI failed it at 65 s), so it gets room of its own.
     }, 180_000);
   }
+
+  it('lets a grid move on when a point it proposes narrows onto a configuration already run', () => {
+    // The grid's points too wide for memory narrow to the same net (search audit: 48x48 RGB, 400 rows).
+    // As the coordinator asks (proposeUnseen over the screened sampler).
+    const { image, rows } = LARGE;
+    const ctx: SamplerContext = { families: ['cnn'], shape: shapeOf(image, rows), seed: 42 };
+    const screened = withMemoryScreen(samplerFor('grid'), { folds: foldsFor(rows) });
+    const history: FrozenTrial[] = [];
+    for (let i = 0; i < 40; i++) history.push({ ...proposeUnseen(screened, history, ctx)!, number: i, state: 'complete', loss: i });
+    const keys = history.map((t) => JSON.stringify(Object.entries(t.params).sort()));
+    expect(new Set(keys).size).toBe(40);
+    expect(history.some((t) => t.note?.startsWith('narrowed to fit'))).toBe(true);
+  });
 
   it('still explores large nets where they fit, and narrows to the widest that does, not to the floor', () => {
     const { image, rows } = MEDIUM;

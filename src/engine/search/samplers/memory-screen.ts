@@ -21,6 +21,7 @@ import { splitTrialParams } from '../../features/pipeline-space';
 import { estimableFromShape, shapeFitsMemory, TRIAL_MEMORY_LIMIT, type TrialRows } from '../../trial-memory';
 import type { Sampler } from '../sampler';
 import { familyDefaults } from '../space-provider';
+import { configKey } from './unseen';
 import type { SearchFamily, TrialConfig } from '../trial';
 
 export interface MemoryScreenOptions {
@@ -58,13 +59,27 @@ export function withMemoryScreen(next: Sampler, options: MemoryScreenOptions): S
       // Nothing fits this data: the trial's own refusal then says why, and the coordinator stops a search
       // whose trials all fail alike.
       if (families.length === 0) return next.suggest(history, ctx);
-      const proposal = next.suggest(history, families.length === ctx.families.length ? ctx : { ...ctx, families });
-      // A proposal no narrowing rescues (a structure too large where the default's fits) runs as the
-      // family's default, shrunk to fit as the filter above found it does.
-      return screen(proposal) ?? screen({ family: proposal.family, params: familyDefaults(proposal.family, ctx.shape) }) ?? proposal;
+      const asking = families.length === ctx.families.length ? ctx : { ...ctx, families };
+      const tried = new Set(history.map(configKey));
+      let asked = history;
+      let number = history.reduce((n, t) => Math.max(n, t.number + 1), 0);
+      for (let attempt = 1; ; attempt++) {
+        const proposal = next.suggest(asked, asking);
+        // A proposal no narrowing rescues (a structure too large where the default's fits) runs as the
+        // family's default, shrunk to fit as the filter above found it does.
+        const sent = screen(proposal) ?? screen({ family: proposal.family, params: familyDefaults(proposal.family, ctx.shape) }) ?? proposal;
+        // Narrowed onto a configuration the job already ran: the sampler never sees its own proposal in
+        // the history (only what was sent), so a grid proposed the same point again and again (19 of 40
+        // trials the same narrowed CNN). It is asked again with its proposal taken as tried.
+        if (sent === proposal || !tried.has(configKey(sent)) || attempt >= RESCREEN_ATTEMPTS) return sent;
+        asked = [...asked, { family: proposal.family, params: proposal.params, number: number++, state: 'running' }];
+      }
     },
   };
 }
+
+/** Times a sampler is asked again when its proposal narrows onto a configuration already run. */
+const RESCREEN_ATTEMPTS = 16;
 
 /** What the screen changed, for the trial's record: "narrowed to fit a trial's 64 MiB: filters 64 → 24, …". */
 function narrowingNote(before: Params, after: Params, limit: number): string {
