@@ -7,7 +7,7 @@
  * kind of job may use. Every refusal names the field or column at fault.
  */
 import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shape';
-import { inferImageShape, isPixelColumnName, missingPixelColumns, pixelColumnNames } from '../engine/data/images/pixel-columns';
+import { hasPixelForm, inferImageShape, isPixelColumnName, missingPixelColumns, pixelColumnNames } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue, pixelMinValue } from '../engine/data/images/pixel-range';
 import type { Column, Dataset, NumericColumn } from '../engine/data/dataset';
 import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, lateShortWarnings, lateStartNote, lateStartWarnings, MAX_ORIGINS, minTrainLength, mostOrigins, naivePeriod, naturalSeason, pastFillWarnings, pastLagBound, seasonReach, type SeriesInfo, showTimeOf, validationPlan, weekPeriod } from '../engine/forecast';
@@ -53,7 +53,7 @@ export function resolveImageShape(
   if (!shape) throw noPixelGrid(names, ignore, target, ds.columns.map((c) => c.name), requested);
   const pixelCount = shape.height * shape.width * shape.channels;
   if (features.length !== pixelCount) {
-    const stray = features.find((c) => !PIXEL_NAME_RE.test(c.name));
+    const stray = features.find((c) => !hasPixelForm(c.name));
     throw new ApiError(400, 'invalid_dataset', `column "${stray?.name}" is not a pixel column; leave it out with "columns": {"${stray?.name}": "ignore"}`, { field: 'columns', column: stray?.name });
   }
   const notNumeric = features.find((c) => c.storage !== 'f64');
@@ -94,15 +94,12 @@ export function tablePixelRange(ds: Dataset, target: string, ignore: readonly st
   return { max: pixelMaxValue(pixels), ...(min !== undefined ? { min } : {}) };
 }
 
-/** A pixel column's name (pixel-columns has the exact scheme; this tells pixels from other columns). */
-const PIXEL_NAME_RE = /^px_r\d+_c\d+(_\d+)?$/;
-
 /**
  * A name of the pixel form whose indices have leading zeros (`px_r00_c07`), which the scheme never writes
  * (px_r0_c7): such columns are read as the unnamed are, in file order with a shape given, and every
  * message about px_* names says why these are not taken for them.
  */
-const isPaddedPixelName = (name: string) => PIXEL_NAME_RE.test(name) && !isPixelColumnName(name);
+const isPaddedPixelName = (name: string) => hasPixelForm(name) && !isPixelColumnName(name);
 
 /** Whether a header names its pixels by the px_* scheme: one name of it, and none padded (a padded header is read in file order). */
 const namedPixels = (names: readonly string[]) => names.some(isPixelColumnName) && !names.some(isPaddedPixelName);
@@ -187,7 +184,7 @@ const MISSING_SHOWN = 10;
 function noPixelGrid(names: readonly string[], ignore: readonly string[], target: string, all: readonly string[], requested: CreateJobBody['image']): ApiError {
   const missing = missingPixelColumns(names);
   if (missing.includes(target)) {
-    const classes = all.filter((n) => n !== target && !ignore.includes(n) && !PIXEL_NAME_RE.test(n)).map((n) => `"${n}"`);
+    const classes = all.filter((n) => n !== target && !ignore.includes(n) && !hasPixelForm(n)).map((n) => `"${n}"`);
     const hint = classes.length === 0 ? '' : ` (here ${classes.length === 1 ? classes[0] : `one of ${listSome(classes, MISSING_SHOWN)}`})`;
     return new ApiError(400, 'invalid_request', `target "${target}" is a pixel column, so it cannot be the target of an image job: an image job's target is the class column${hint}, and every pixel column is an input`, { field: 'target' });
   }

@@ -9,9 +9,8 @@
  * A batch prediction's refused cell is named the same way (worker/row-refusals).
  */
 import { type CsvTable, looksLikeParquet, readParquetColumns, readParquetTable } from '../engine';
-import { OTHER_COLUMNS_BESIDE_PIXELS } from '../engine/data/column-cap';
 import type { CsvColumns } from '../engine/data/csv-columns';
-import { IMAGE_TABLE_DEFAULTS } from '../engine/data/images/image-table';
+import { MAX_PIXEL_TABLE_COLUMNS } from '../engine/data/images/image-table';
 import { columnCap, CSV_TYPES, type CsvBodyLimits, parseCsvBytesYielding, parseCsvColumnsBytes } from './csv-body';
 import { giveTurn } from './give-turn';
 import { enforceFieldSizeYielding, type Limits } from './limits';
@@ -36,12 +35,6 @@ export const maxDatasetCells = (maxBytes: number) => Math.floor(maxBytes / 2);
 
 /** A Parquet table may decode to no more cells than the largest CSV body could hold. */
 const parquetLimits = (limits: CsvBodyLimits) => ({ maxRows: limits.maxRows, ...columnCap(limits), maxCells: maxDatasetCells(limits.maxBytes), rowsOf: limits.rowsOf });
-
-/**
- * The most columns of an uploaded table of an image's pixels as columns (engine data/column-cap): as
- * many as an image a zip upload may hold, and its label and a few more.
- */
-const MAX_PIXEL_TABLE_COLUMNS = IMAGE_TABLE_DEFAULTS.maxValuesPerImage + OTHER_COLUMNS_BESIDE_PIXELS;
 
 /**
  * An upload's bytes (stored as uploaded), its format and its table; 4xx naming what is wrong otherwise.

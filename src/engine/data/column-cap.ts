@@ -7,12 +7,11 @@
  * the operator's cap (MAX_COLUMNS) holds for every other table. The cells a table may hold bound its
  * memory either way (maxCells).
  */
+import { hasPixelForm } from './images/pixel-columns';
 
 /** Columns a wide table of pixels may have beside its pixel columns (a label, an id, a few more). */
 export const OTHER_COLUMNS_BESIDE_PIXELS = 64;
 
-/** A pixel column's name, with leading zeros too (which an image job reads in file order: worker/job-inputs). */
-const PIXEL_NAME_RE = /^px_r\d+_c\d+(?:_\d+)?$/;
 
 export interface ColumnCap {
   readonly maxColumns: number;
@@ -25,7 +24,8 @@ export function columnCountAllowed(names: readonly string[], cap: ColumnCap): bo
   if (names.length <= cap.maxColumns) return true;
   if (cap.maxPixelColumns === undefined || names.length > cap.maxPixelColumns) return false;
   let others = 0;
-  for (const name of names) if (!PIXEL_NAME_RE.test(name.trim()) && ++others > OTHER_COLUMNS_BESIDE_PIXELS) return false;
+  // Leading zeros too (px_r00_c07), which an image job reads in file order (worker/job-inputs).
+  for (const name of names) if (!hasPixelForm(name.trim()) && ++others > OTHER_COLUMNS_BESIDE_PIXELS) return false;
   return true;
 }
 

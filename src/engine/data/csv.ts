@@ -16,8 +16,8 @@
  * no value in it is left out, and the table's warnings say so; an unnamed column holding a value is
  * refused at that line, as its values would have no name to be used by.
  */
-import { type ColumnCap, columnCapText, columnCountAllowed } from './column-cap';
 import { EngineError } from '../core/errors';
+import { type ColumnCap, columnCapText, columnCountAllowed } from './column-cap';
 import { runSteps, runStepsYielding, type Steps } from '../core/steps';
 import { csvRowsInPieces } from './csv-pieces';
 import { DecimalMark, readsAsNumber, readSemicolonCell } from './decimal-comma';

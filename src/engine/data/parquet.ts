@@ -13,13 +13,13 @@
  */
 // The decoders' types, for any program that compiles this module (the typed client's users too).
 /// <reference path="./hyparquet-codecs.d.ts" />
-import { type ColumnCap, columnCapText, columnCountAllowed } from './column-cap';
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import { decompressBrotli } from 'hyparquet-compressors/src/brotli.js';
 import { gunzip } from 'hyparquet-compressors/src/gzip.js';
 import { decompressLz4, decompressLz4Raw } from 'hyparquet-compressors/src/lz4.js';
 import { decompress as decompressZstd } from 'fzstd';
 import { EngineError } from '../core/errors';
+import { type ColumnCap, columnCapText, columnCountAllowed } from './column-cap';
 import type { CsvLimits, CsvTable } from './csv';
 import type { CsvColumns } from './csv-columns';
 import { float32Text } from './numeric-precision';

@@ -17,8 +17,7 @@ import type { ModelVersionInfo, PointerChange } from '../../durable/registry';
 import { recordForDrift, rowArray, type SampledRows } from '../drift-sampler';
 import { checkPixelRows, headerGivesImages, imageRowsToArrays, imageRowsToColumns, imageShapeOf } from '../image-rows';
 import { IMAGE_FILE_MAX_VALUE } from '../../engine/core/image-shape';
-import { OTHER_COLUMNS_BESIDE_PIXELS } from '../../engine/data/column-cap';
-import { IMAGE_TABLE_DEFAULTS } from '../../engine/data/images/image-table';
+import { MAX_PIXEL_TABLE_COLUMNS } from '../../engine/data/images/image-table';
 import { type Held, holdPredictor, loadForecaster, loadPredictor } from '../model-cache';
 import { explainBytesPerRow, explainMicrosPerRow, maxExplainedRowsInMemory, maxExplainedRowsInTime } from '../../engine/explain/explain-cost';
 import { describedVersion, loadOrCorrupt, servedModel, servedVersion, versionNotFound, versionParam } from '../model-versions';
@@ -273,7 +272,7 @@ async function readPredictBody(c: Context<App>): Promise<PredictRequest> {
  * Most columns a CSV or Parquet predict body may have: an image model's pixel columns at the largest
  * image an upload makes (64x64x3, 12,288), and a few more (an id, the label) beside them.
  */
-const MAX_PREDICT_COLUMNS = IMAGE_TABLE_DEFAULTS.maxValuesPerImage + OTHER_COLUMNS_BESIDE_PIXELS;
+const MAX_PREDICT_COLUMNS = MAX_PIXEL_TABLE_COLUMNS;
 
 // `from_version`: move only while that version is the champion (409 champion_changed otherwise), so a
 // client acting on what it last read cannot undo another client's move.

@@ -9,6 +9,7 @@
  */
 import type { ImageShape } from '../../core/image-shape';
 import { EngineError } from '../../core/errors';
+import { OTHER_COLUMNS_BESIDE_PIXELS } from '../column-cap';
 import type { Column, Dataset } from '../dataset';
 import { type ClassImage, classImages, FEW_CLASS_IMAGES, fewImagesWarning } from './class-folders';
 import { decodeImage, imageFormatOf, MAX_SOURCE_PIXELS, readImageHeader, shownSize } from './decode-image';
@@ -56,6 +57,12 @@ export const IMAGE_TABLE_DEFAULTS: Readonly<ImageTableOptions> = Object.freeze({
   maxUncompressedBytes: 256 * 1024 * 1024,
   maxSourcePixels: MAX_SOURCE_PIXELS,
 });
+
+/**
+ * The most columns a table of an image's pixels as columns may have, uploaded or sent to predict: as many
+ * pixel values as a zip's images may have, and a few more (a label, an id: data/column-cap).
+ */
+export const MAX_PIXEL_TABLE_COLUMNS = IMAGE_TABLE_DEFAULTS.maxValuesPerImage + OTHER_COLUMNS_BESIDE_PIXELS;
 
 export function resolveImageTableOptions(partial: Partial<ImageTableOptions> = {}): ImageTableOptions {
   return { ...IMAGE_TABLE_DEFAULTS, ...partial };

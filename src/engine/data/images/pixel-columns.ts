@@ -29,6 +29,15 @@ const PIXEL_RE = /^px_r(0|[1-9]\d*)_c(0|[1-9]\d*)(?:_(0|[1-9]\d*))?$/;
 /** Whether `name` is one that pixelColumnNames writes (`px_r3_c4`, `px_r3_c4_2`). */
 export const isPixelColumnName = (name: string): boolean => PIXEL_RE.test(name);
 
+/** The px_* form with any digits, leading zeros too (`px_r00_c07`, which the scheme never writes). */
+const PIXEL_FORM_RE = /^px_r\d+_c\d+(?:_\d+)?$/;
+
+/**
+ * Whether `name` has the px_* form, leading zeros allowed: what tells a table's pixel columns from its
+ * others (a label, an id) where the exact scheme (isPixelColumnName) is not asked for.
+ */
+export const hasPixelForm = (name: string): boolean => PIXEL_FORM_RE.test(name);
+
 /** Largest side or channel count believed; a header naming px_r99999_c0 is not an image. */
 const MAX_INDEX = 4096;
 
