@@ -135,10 +135,10 @@ const CASES: Case[] = [
     check: (b) => expect(b.columns[0]).toMatchObject({ name: 'x', type: 'numeric', missing: 4 }),
   },
   {
-    name: 'Infinity cells are not numbers: the column becomes categorical',
+    name: 'Infinity cells are missing numbers: the column stays numeric',
     req: upload(`x,y\n${rows(20, (i) => (i === 3 ? `Infinity,${i}` : i === 4 ? `-Infinity,${i}` : `${i % 4},${i}`))}\n`),
     status: 201,
-    check: (b) => expect(b.columns[0]).toMatchObject({ name: 'x', type: 'categorical', missing: 0 }),
+    check: (b) => expect(b.columns[0]).toMatchObject({ name: 'x', type: 'numeric', missing: 2 }),
   },
   {
     name: 'JS prototype names as column names are ordinary columns',
