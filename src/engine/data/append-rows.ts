@@ -22,7 +22,7 @@
  */
 import { EngineError } from '../core/errors';
 import { runSteps, runStepsYielding, type Steps } from '../core/steps';
-import { isMissingCell, isMissingNumberCell, isoOffsetMinutes, parseBooleanCell, parseDateCell, parseNumberCell } from './column-types';
+import { isInfinityCell, isMissingCell, isMissingNumberCell, isoOffsetMinutes, parseBooleanCell, parseDateCell, parseNumberCell } from './column-types';
 import type { CsvTable } from './csv';
 import type { Column, Dataset } from './dataset';
 import { type DateOrder, dayMonthParts, describeOrder, formatOrderedDate } from './date-layout';
@@ -141,7 +141,8 @@ function* checkKind(col: Column, dateOrder: DateOrder | undefined, added: CsvTab
     if (i % CELLS_PER_STEP === CELLS_PER_STEP - 1) yield;
     const cell = added.rows[i][k];
     // A number (or date) first: the placeholder test lower-cases a copy of the cell, which most need not.
-    if (!Number.isNaN(parse(cell)) || isMissingNumberCell(cell)) continue;
+    // An infinity is a missing number, as an upload of the longer file reads it (column-types).
+    if (!Number.isNaN(parse(cell)) || isMissingNumberCell(cell) || (col.type === 'numeric' && isInfinityCell(cell))) continue;
     const at = placeOf(added, i, naming);
     const why = col.type === 'datetime' ? whyNoRealDate(cell, dateOrder) : undefined;
     const what = why ? `is not a real date (${why})` : `is not ${kind}, as the column's values are`;

@@ -6,7 +6,7 @@
  * are the same bit for bit. It never words a refusal itself: on the first cell or column it would refuse,
  * it hands the whole table to rowsToDataset, whose error (row, column, message) is then the one thrown.
  */
-import { isMissingCell, isMissingNumberCell, parseDateCell, parseNumberCell } from '../data/column-types';
+import { isInfinityCell, isMissingCell, isMissingNumberCell, parseDateCell, parseNumberCell } from '../data/column-types';
 import type { CsvColumns } from '../data/csv-columns';
 import { type Column, type Dataset, MISSING_CODE } from '../data/dataset';
 import { categoryCode } from './level-lookup';
@@ -78,7 +78,7 @@ function numericColumn(input: InputColumn, cells: readonly string[] | undefined,
       const cell = cells[i];
       // No missing spelling parses as a number, so trying the number first changes no reading.
       const x = cell === '' ? NaN : plainInteger(cell) ?? parseNumberCell(cell);
-      if (Number.isNaN(x) && !missingNumber(cell)) return undefined;
+      if (Number.isNaN(x) && !missingNumber(cell) && !isInfinityCell(cell)) return undefined;
       values[i] = x;
     }
   }

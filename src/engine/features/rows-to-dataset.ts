@@ -6,7 +6,7 @@
  * values. Refuses wrong types and unknown columns, naming the row and the column.
  */
 import { EngineError } from '../core/errors';
-import { isMissingCell, isMissingNumberCell, parseBooleanCell, parseDateCell, parseNumberCell } from '../data/column-types';
+import { isInfinityCell, isMissingCell, isMissingNumberCell, parseBooleanCell, parseDateCell, parseNumberCell } from '../data/column-types';
 import { type Column, type Dataset, MISSING_CODE, UNSEEN_CODE } from '../data/dataset';
 import { describeOrder } from '../data/date-layout';
 import { whyNoRealDate } from '../data/date-validity';
@@ -131,6 +131,9 @@ function readNumber(v: unknown, input: InputColumn, row: number): number {
   if (typeof v === 'string') {
     const x = parseNumberCell(v);
     if (!Number.isNaN(x)) return x;
+    // Upload reads "inf" and "Infinity" in a column of numbers as missing (data/column-types), so the
+    // rows a model was trained from predict too. A JSON number that overflowed (1e999) is refused above.
+    if (isInfinityCell(v)) return NaN;
   }
   throw bad(row, input.name, `expected a number, got ${shown(v)}`);
 }
