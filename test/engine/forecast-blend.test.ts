@@ -161,6 +161,7 @@ describe('selecting a forecast blend', () => {
     groups: 1,
     actual: Float32Array.from({ length: 12 }, (_, i) => 100 + i),
     scales: Float64Array.from([100, 100, 100]),
+    floors: new Float64Array(1),
   };
   const shifted = (by: number) => Float32Array.from(truth.actual, (v) => v + by);
 

@@ -100,6 +100,7 @@ describe('the blend selection by the job metric', () => {
     groups: 2,
     actual: Float32Array.from(ACTUAL),
     scales: Float64Array.from([1.5, 150]),
+    floors: new Float64Array(2),
     maseScales: Float64Array.from([SMALL_SCALE, BIG_SCALE]),
   };
   const candidates = [

@@ -29,6 +29,7 @@ const truth: OriginTruth = {
   groups: 2,
   actual: Float32Array.from([10, 12, 100, 110, 11, 13, 105, 95]),
   scales: Float64Array.from([11, 105, 11, 105]),
+  floors: new Float64Array(2),
   maseScales: Float64Array.from([0.5, 20, 1, 2.5]),
 };
 const forecasts = Float32Array.from([11, 12, 90, 110, 13, 10, 110, 90]);

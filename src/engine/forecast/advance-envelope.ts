@@ -151,7 +151,17 @@ function advanceGroup(g: ForecastGroupState, s: SeriesData, envelope: ForecastEn
   const unusable = encodingProblem(envelope.covariates, covariates) ?? encodingProblem(envelope.pastCovariates, past);
   if (unusable) return { reason: `${unusable} at its newest points` };
   return {
-    state: { group: g.group, lastTime: s.times[n - 1], scale: g.scale, first: g.first, count: g.count + points, tail, ...(covariates ? { covariates } : {}), ...(past ? { pastCovariates: past } : {}) },
+    state: {
+      group: g.group,
+      lastTime: s.times[n - 1],
+      scale: g.scale,
+      ...(g.spreadFactor !== undefined ? { spreadFactor: g.spreadFactor } : {}),
+      first: g.first,
+      count: g.count + points,
+      tail,
+      ...(covariates ? { covariates } : {}),
+      ...(past ? { pastCovariates: past } : {}),
+    },
     points,
   };
 }

@@ -30,6 +30,11 @@ export interface ForecastGroupState {
   readonly lastTime: number;
   /** The series' scale (mean absolute value), which the spread is measured in. */
   readonly scale: number;
+  /**
+   * The series' own share of the pooled spread (./group-spread): its intervals are stepSpread times this
+   * times its scale. Absent: 1 (one series, and every envelope made before it).
+   */
+  readonly spreadFactor?: number;
   /** First value and length of the series (the drift baseline's slope). */
   readonly first: number;
   readonly count: number;
@@ -248,6 +253,7 @@ function checkGroup(g: unknown, i: number, covariates: number, past: number): vo
     fail(`groups[${i}] has a bad lastTime, scale, first or count`);
   }
   if (!Array.isArray(s.tail) || s.tail.length === 0 || !s.tail.every(finite)) fail(`groups[${i}].tail must be a non-empty list of numbers`);
+  if (s.spreadFactor !== undefined && !(finite(s.spreadFactor) && s.spreadFactor > 0)) fail(`groups[${i}].spreadFactor must be a number > 0`);
   if (!storedAtTail(s.covariates, covariates, s.tail as unknown[])) fail(`groups[${i}].covariates must hold each covariate's value at every point of its tail`);
   if (!storedAtTail(s.pastCovariates, past, s.tail as unknown[])) fail(`groups[${i}].pastCovariates must hold each past covariate's value at every point of its tail`);
 }

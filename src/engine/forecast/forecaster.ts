@@ -381,7 +381,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
         const covariates = covariatesAhead(g, options.covariates, times);
         const values = model.forecast({ tail: Float64Array.from(g.tail), lastTime: g.lastTime, scale: g.scale, first: g.first, count: g.count, ...covariates, ...pastOfGroup(g), ...floorState }, horizon);
         const out: ForecastPoint[] = [];
-        for (let h = 1; h <= horizon; h++) out.push(forecastPoint(times[h - 1], values[h - 1], spreadAt(spread, h), g.scale, zs, floor, h, specs !== undefined));
+        for (let h = 1; h <= horizon; h++) out.push(forecastPoint(times[h - 1], values[h - 1], spreadAt(spread, h) * (g.spreadFactor ?? 1), g.scale, zs, floor, h, specs !== undefined));
         return out;
       });
     },

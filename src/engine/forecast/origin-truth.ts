@@ -10,6 +10,7 @@ import type { Dataset } from '../data/dataset';
 import { valuesBefore } from './fill-missing';
 import { maseScale } from './forecast-metric';
 import { extractSeries } from './series';
+import { seriesFloors } from './spread-floor';
 import { seriesScale } from './target-transform';
 import type { SeriesColumns, SeriesData } from './types';
 import { DEFAULT_ORIGINS, originIndex, type ValidationPlan, validationPlan } from './validation-plan';
@@ -27,6 +28,8 @@ export interface OriginTruth {
    * the trials scored them; absent when the season was not given (a blend by mase then cannot be made).
    */
   readonly maseScales?: Float64Array;
+  /** Each series' own spread floor (./spread-floor), on its whole length as a trial measures it (./group-spread). */
+  readonly floors: Float64Array;
 }
 
 /** The rolling-origin plan of a job's series: the shortest series decides it, as in every trial. */
@@ -49,7 +52,7 @@ export function originTruthOf(series: readonly SeriesData[], plan: ValidationPla
       actual.set(s.values.subarray(end, end + plan.horizon), (k * series.length + g) * plan.horizon);
     });
   }
-  return { plan, groups: series.length, actual, scales, ...(maseScales ? { maseScales } : {}) };
+  return { plan, groups: series.length, actual, scales, ...(maseScales ? { maseScales } : {}), floors: seriesFloors(series) };
 }
 
 /** The truth behind a forecast job's trials, from the dataset they were run on (same columns, horizon and origins). */

@@ -30,6 +30,9 @@ export interface RollingOriginResult {
   /** Sum of squared scaled errors per step ahead, and how many errors each sum holds. */
   readonly stepSumSq: Float64Array;
   readonly stepCount: Float64Array;
+  /** The same sums per series, in series order (./group-spread). */
+  readonly seriesSumSq: Float64Array;
+  readonly seriesCount: Float64Array;
   /**
    * Every validation forecast, fold by fold (latest origin first), then series by series, then step by
    * step: what the end-of-search blend weighs trials by (./select-blend, against ./origin-truth).
@@ -78,6 +81,8 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
   const { plan, series } = req;
   const stepSumSq = new Float64Array(plan.horizon);
   const stepCount = new Float64Array(plan.horizon);
+  const seriesSumSq = new Float64Array(series.length);
+  const seriesCount = new Float64Array(series.length);
   const foldScores: number[] = [];
   const predictions = new Float32Array(plan.origins * series.length * plan.horizon);
   let totalSq = 0;
@@ -129,6 +134,8 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
           const scaled = err / fit[g].scale;
           stepSumSq[h] += scaled * scaled;
           stepCount[h]++;
+          seriesSumSq[g] += scaled * scaled;
+          seriesCount[g]++;
         }
       }
     } finally {
@@ -138,5 +145,5 @@ export async function rollingOrigin(req: RollingOriginRequest): Promise<RollingO
     totalSq += foldSq;
     total += foldN;
   }
-  return { score: pooled ? pooled.score() : Math.sqrt(totalSq / total), foldScores, stepSumSq, stepCount, predictions, seriesScores: bySeries.seriesScores() };
+  return { score: pooled ? pooled.score() : Math.sqrt(totalSq / total), foldScores, stepSumSq, stepCount, seriesSumSq, seriesCount, predictions, seriesScores: bySeries.seriesScores() };
 }

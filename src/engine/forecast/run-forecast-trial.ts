@@ -23,8 +23,9 @@ import { fitForecastModel } from './families';
 import { fallbackStates } from './fallback';
 import type { ForecastMetric } from './forecast-metric';
 import { naivePeriod, weekPeriod } from './frequency';
+import { groupSpreadFactors } from './group-spread';
 import { stepSpread } from './intervals';
-import { flooredSpread, spreadFloor } from './spread-floor';
+import { flooredSpread, seriesFloors, spreadFloor } from './spread-floor';
 import { rollingOrigin, stateAt } from './rolling-origin';
 import { seriesPlan } from './origin-truth';
 import { FORECAST_FAMILIES } from './space';
@@ -125,6 +126,9 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
 
   await spec.yieldControl?.();
   const floor = spreadFloor(series);
+  // Several series: each one's intervals as wide as its own errors were (./group-spread).
+  const spread = flooredSpread(stepSpread(validation.stepSumSq, validation.stepCount), floor);
+  const factors = groupSpreadFactors(validation.seriesSumSq, validation.seriesCount, seriesFloors(series), spread);
   const fit = series.map((s) => ({ values: s.values, times: s.times, scale: seriesScale(s.values), ...(s.covariates ? { covariates: s.covariates } : {}), ...(s.pastCovariates ? { pastCovariates: s.pastCovariates } : {}) }));
   const model = await fitForecastModel(spec.family, spec.params, fit, { calendar, rng: new Rng(seedFrom(spec.seed, 'refit')), target: spec.target, horizon: spec.horizon, yieldControl: spec.yieldControl });
   try {
@@ -146,7 +150,7 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
       // Written only for another metric than rmse: an rmse job's artifact stays as it was.
       ...(spec.metric !== undefined && spec.metric !== 'rmse' ? { metric: spec.metric } : {}),
       // Never narrower than the floor of the series' own variation (./spread-floor): an exact fit has no errors.
-      stepSpread: Array.from(flooredSpread(stepSpread(validation.stepSumSq, validation.stepCount), floor)),
+      stepSpread: Array.from(spread),
       spreadFloor: floor,
       ...(least !== undefined ? { floor: least } : {}),
       ...(info.skipped ? { skippedGroups: info.skipped } : {}),
@@ -159,10 +163,11 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
       ...(info.utcOffset !== undefined ? { utcOffset: info.utcOffset } : {}),
       groups: series.map((s, g) => {
         const st = stateAt(s.values, s.times, s.values.length, model.tailLength, fit[g].scale);
+        const spreadFactor = factors ? { spreadFactor: factors[g] } : {};
         const n = s.values.length;
         const covariates = info.covariates && s.covariates ? { covariates: storedCovariates(info.covariates, s.covariates, n - st.tail.length, n) } : {};
         const past = info.pastCovariates && s.pastCovariates ? { pastCovariates: storedCovariates(info.pastCovariates, s.pastCovariates, n - st.tail.length, n) } : {};
-        return { group: s.group, lastTime: st.lastTime, scale: st.scale, first: st.first, count: st.count, tail: Array.from(st.tail), ...covariates, ...past };
+        return { group: s.group, lastTime: st.lastTime, scale: st.scale, ...spreadFactor, first: st.first, count: st.count, tail: Array.from(st.tail), ...covariates, ...past };
       }),
       model: model.toArtifact(),
     };

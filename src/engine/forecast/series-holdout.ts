@@ -50,7 +50,7 @@ export function withoutSeriesTail(ds: Dataset, columns: SeriesColumns, points: n
  * The envelope of a model fitted without the held-out tail, brought up to the latest point of every
  * series it knows: the fitted parameters stay, each series' state (its recent values, last time and
  * length) is read from the whole series, so the published model forecasts from the end of the data and
- * not from the cut. Scales stay as fitted (the spread of the intervals is measured in them). A floor
+ * not from the cut. Scales and spread factors stay as fitted (the intervals are measured in them). A floor
  * (./value-floor) is dropped when the held-out points went below it: the target is no longer never negative.
  */
 export function stateAtLatest(envelope: ForecastEnvelope, ds: Dataset, columns: SeriesColumns): ForecastEnvelope {
@@ -64,7 +64,7 @@ export function stateAtLatest(envelope: ForecastEnvelope, ds: Dataset, columns: 
     const covariates = envelope.covariates && info.covariates && s.covariates ? { covariates: byName(envelope.covariates, info.covariates, storedCovariates(info.covariates, s.covariates, n - st.tail.length, n)) } : {};
     // The past covariates' latest observed values too: what the published model forecasts from.
     const past = envelope.pastCovariates && info.pastCovariates && s.pastCovariates ? { pastCovariates: byName(envelope.pastCovariates, info.pastCovariates, storedCovariates(info.pastCovariates, s.pastCovariates, n - st.tail.length, n)) } : {};
-    return { group: g.group, lastTime: st.lastTime, scale: g.scale, first: st.first, count: st.count, tail: Array.from(st.tail), ...covariates, ...past };
+    return { group: g.group, lastTime: st.lastTime, scale: g.scale, ...(g.spreadFactor !== undefined ? { spreadFactor: g.spreadFactor } : {}), first: st.first, count: st.count, tail: Array.from(st.tail), ...covariates, ...past };
   });
   const { floor: _fitted, skippedGroups: _cut, fallbackGroups: _cutFallbacks, ...rest } = envelope;
   const left = leftOut(envelope, info, series, short ?? []);

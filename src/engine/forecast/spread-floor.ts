@@ -51,6 +51,11 @@ export function spreadFloor(series: readonly { readonly values: Float64Array }[]
   return SPREAD_FLOOR_FRACTION * (naive > 0 && Number.isFinite(naive) ? naive : 1);
 }
 
+/** Each series' own floor, as spreadFloor of it alone (./group-spread). */
+export function seriesFloors(series: readonly { readonly values: Float64Array }[]): Float64Array {
+  return Float64Array.from(series, (s) => spreadFloor([s]));
+}
+
 /**
  * The per-step spread (index 0 = one step) raised to at least floor * sqrt(h) at step h; steps above it
  * keep their value exactly. Unchanged without a floor (envelopes made before it had none).
