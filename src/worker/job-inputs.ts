@@ -10,7 +10,7 @@ import { IMAGE_FILE_MAX_VALUE, type ImageShape } from '../engine/core/image-shap
 import { hasPixelForm, inferImageShape, isPixelColumnName, missingPixelColumns, pixelColumnNames } from '../engine/data/images/pixel-columns';
 import { pixelMaxValue, pixelMinValue } from '../engine/data/images/pixel-range';
 import type { Column, Dataset, NumericColumn } from '../engine/data/dataset';
-import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, lateShortWarnings, lateStartNote, lateStartWarnings, MAX_ORIGINS, minTrainLength, mostOrigins, naivePeriod, naturalSeason, pastFillWarnings, pastLagBound, seasonReach, type SeriesInfo, showTimeOf, validationPlan, weekPeriod } from '../engine/forecast';
+import { allPositive, checkNewestFills, DEFAULT_FORECAST_FAMILIES, explainLateStart, extractSeries, FORECAST_FAMILIES, type ForecastFamily, HORIZON_CAP_FACTOR, lateShortWarnings, lateStartNote, lateStartWarnings, MAX_ORIGINS, minTrainLength, mostOrigins, naivePeriod, naturalSeason, pastFillWarnings, pastLagBound, seasonReach, type SeriesInfo, shortGroupLength, showTimeOf, validationPlan, weekPeriod } from '../engine/forecast';
 import type { ForecastShape } from '../engine/forecast/types';
 import { exactRepeatsWarning } from '../engine/forecast/duplicate-rows';
 import { type FallbackRule, fallbackRule } from '../engine/forecast/fallback';
@@ -284,6 +284,8 @@ export interface ResolvedForecast {
   readonly skipped: Readonly<Record<string, number>>;
   /** Of `skipped`, those a simple rule forecasts instead (engine/forecast/fallback), with the rule: the others are refused when asked for. */
   readonly fallback: Readonly<Record<string, FallbackRule>>;
+  /** Set when groups were left out for being too short to learn the season most groups learn (engine/forecast/group-length): that season, in steps. */
+  readonly skippedForSeason?: number;
   /** Set when every point of every series the models learn from is one number (a target that never moves): that number. */
   readonly constant?: number;
   /** When a covariate's late start shortened the shortest series: the words and details a refusal of it as too short adds. */
@@ -306,12 +308,14 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
   const columns = { target, timeColumn: requested?.time_column, groupColumn: requested?.group_column, covariates: requested?.covariates, pastCovariates: requested?.past_covariates, timezone: requested?.timezone, horizon: Number.POSITIVE_INFINITY };
   // A group too short to validate on with any season is left out when others can be forecast: one new
   // store's few months must not stop the whole chain's forecast (the job warns, the route explains), nor
-  // one a covariate recorded only lately leaves that short (engine/forecast/covariate-start). Read first
+  // one a covariate recorded only lately leaves that short (engine/forecast/covariate-start); one too
+  // short to learn the season most groups learn is left out too (engine/forecast/group-length). Read first
   // without the groups of a single point, which are no series at all (so one left by a late start is not
   // refused before it can be left out); when none is long enough, the groups the late start cut are the
   // ones kept, and the refusal below names the column.
-  const minLength = minTrainLength(1) + 1;
   const whole = extractSeries(ds, { ...columns, minLength: 2 });
+  const groupLength = shortGroupLength(Object.values(whole.info.lengths), whole.info.frequency);
+  const minLength = groupLength.minLength;
   const short = whole.info.skipped !== undefined || Object.values(whole.info.lengths).some((n) => n < minLength);
   const { info, series, short: shortSeries } = whole.info.groupColumn !== undefined && short ? extractSeries(ds, { ...columns, minLength }) : whole;
   const lengths = Object.values(info.lengths);
@@ -381,6 +385,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
       ...(requested?.origins !== undefined ? { origins: requested.origins } : {}),
     },
     skipped: Object.fromEntries(Object.entries(info.skipped ?? {}).filter(([g]) => !info.lateSkipped?.some((l) => l.group === g))),
+    ...(info.skipped && groupLength.season !== undefined ? { skippedForSeason: groupLength.season } : {}),
     // A series that never moves is forecast flat by every family (no model can do better): the job runs, and says so.
     ...([...series, ...(shortSeries ?? []).flatMap((s) => (s.series ? [s.series] : []))].every((s) => s.values.every((v) => v === series[0].values[0])) ? { constant: series[0].values[0] } : {}),
     // The rule each short group that reads as a series is forecast by, as the trials decide it (engine/forecast/run-forecast-trial).

@@ -481,11 +481,15 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
   }
   // Short groups a simple rule forecasts (engine/forecast/fallback), then those that cannot be read as a series (a single point).
   const byRule = Object.entries(resolved.skipped).filter(([g]) => resolved.fallback[g] !== undefined);
+  // Left out for the season most groups learn, or too short to validate on at all (engine/forecast/group-length).
+  const tooShort = resolved.skippedForSeason !== undefined
+    ? `too short to validate a forecast on with the season of ${resolved.skippedForSeason} steps that most groups learn (at least ${resolved.spec.min_length} points are needed)`
+    : `too short to validate a forecast on (at least ${resolved.spec.min_length} points are needed)`;
   if (byRule.length > 0) {
     const one = byRule.length === 1;
     const shown = listSome(byRule.map(([g, n]) => `"${g}" (${n} points: ${resolved.fallback[g]})`), 5);
     warnings.push(
-      `${one ? 'group' : 'groups'} ${shown} ${one ? 'is' : 'are'} too short to validate a forecast on (at least ${resolved.spec.min_length} points are needed): the model is trained without ${one ? 'it' : 'them'}, and ${one ? 'it is' : 'each is'} forecast by a simple fallback rule on ${one ? 'its' : 'its own'} points instead (seasonal_naive when they hold a full season, else last_value), with wider intervals; its forecasts say so`,
+      `${one ? 'group' : 'groups'} ${shown} ${one ? 'is' : 'are'} ${tooShort}: the model is trained without ${one ? 'it' : 'them'}, and ${one ? 'it is' : 'each is'} forecast by a simple fallback rule on ${one ? 'its' : 'its own'} points instead (seasonal_naive when they hold a full season, else last_value), with wider intervals; its forecasts say so`,
     );
   }
   if (resolved.constant !== undefined) {
@@ -494,7 +498,7 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
   const skipped = Object.entries(resolved.skipped).filter(([g]) => resolved.fallback[g] === undefined);
   if (skipped.length > 0) {
     const shown = listSome(skipped.map(([g, n]) => `"${g}" (${n} point${n === 1 ? '' : 's'})`), 5);
-    warnings.push(`${skipped.length === 1 ? 'group' : 'groups'} ${shown} ${skipped.length === 1 ? 'is' : 'are'} too short to validate a forecast on (at least ${resolved.spec.min_length} points are needed) and ${skipped.length === 1 ? 'is' : 'are'} left out of the model (a simple fallback rule needs at least 2 points on the series' steps)`);
+    warnings.push(`${skipped.length === 1 ? 'group' : 'groups'} ${shown} ${skipped.length === 1 ? 'is' : 'are'} ${tooShort} and ${skipped.length === 1 ? 'is' : 'are'} left out of the model (a simple fallback rule needs at least 2 points on the series' steps)`);
   }
   if (resolved.unused.length > 0) {
     const shown = listSome(resolved.unused.map((n) => `"${n}"`), 5);

@@ -72,6 +72,22 @@ describe('short and constant forecast series', () => {
     expect((await json(one)).error.message).toBe('group "one" had 1 point, too few to validate a forecast on or to forecast by a simple rule (at least 2 are needed), so this model was trained without it');
   });
 
+  it('leaves out a group too short for the season most groups learn, rather than the season of every group', async () => {
+    // 108 months of two stores, the last 30 of them as a new one: 30 points validate, but learn no yearly season.
+    const rows = ['date,store,passengers', ...body.flatMap((l) => [`${month(l)},old,${value(l)}`, `${month(l)},other,${value(l) * 2}`]), ...body.slice(-30).map((l) => `${month(l)},young,${value(l)}`)];
+    await upload('young-store', rows.join('\n'));
+    const { answer, job } = await forecastJob('young-store', 'passengers', { group_column: 'store', horizon: 12 });
+    expect(answer.warnings).toContain(
+      'group "young" (30 points: seasonal_naive) is too short to validate a forecast on with the season of 12 steps that most groups learn (at least 49 points are needed): the model is trained without it, and it is forecast by a simple fallback rule on its points instead (seasonal_naive when they hold a full season, else last_value), with wider intervals; its forecasts say so',
+    );
+    expect(job.status).toBe('succeeded');
+    // It used to be modelled with the others, and the yearly season was gone for all three.
+    const model = await json(await call('GET', '/v1/models/young-store'));
+    expect(model.forecast).toMatchObject({ season: 12, fallback_groups: [{ group: 'young', rule: 'seasonal_naive', points: 30 }] });
+    const young = await json(await call('POST', '/v1/models/young-store/forecast', { horizon: 12, group: 'young' }));
+    expect(young.forecasts.map((p: { value: number }) => p.value)).toEqual(body.slice(-12).map(value));
+  });
+
   it('forecasts a target that never moves flat instead of refusing it', async () => {
     const days = Array.from({ length: 60 }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10));
     await upload('flat-days', ['date,units', ...days.map((d) => `${d},5`)].join('\n'));

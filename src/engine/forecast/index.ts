@@ -10,6 +10,7 @@ export { DEFAULT_FORECAST_FAMILIES, FORECAST_FAMILIES, forecastDefaults, forecas
 export { rnnTrialCostMs } from './rnn-cost';
 export { DEFAULT_ORIGINS, MAX_ORIGINS, minTrainLength, mostOrigins, validationPlan, type ValidationPlan } from './validation-plan';
 export { formatTime, naivePeriod, naturalSeason, weekPeriod } from './frequency';
+export { type GroupLength, shortGroupLength } from './group-length';
 export { seasonReach } from './clock-alignment';
 export { localClockWarnings, localTimeNote } from './local-clock';
 export { forecastShapeOf, HORIZON_CAP_FACTOR, runForecastTrial, type ForecastTrialOutcome, type ForecastTrialSpec } from './run-forecast-trial';
