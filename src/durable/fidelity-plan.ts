@@ -10,7 +10,7 @@
  */
 import { type FrozenTrial, proposeUnseen, type Sampler, type SamplerContext, type SamplerStrategy, type TrialConfig } from '../engine';
 import { TPE_DEFAULTS } from '../engine/search/samplers';
-import { ashaNextJob, bracketOfTrial, fidelityOfRung, hyperbandNextJob, type RungJob, type RungResult, topRung } from '../engine/search/schedulers';
+import { ashaNextJob, bracketOfTrial, fidelityOfRung, hyperbandNextJob, type Placed, type RungJob, type RungResult, topRung } from '../engine/search/schedulers';
 import { type FidelityFields, isFullFidelity, type JobState, publishableTrial, type TrialEntry } from './job-journal';
 import type { JobConfig, JobStrategy } from './protocol';
 
@@ -91,22 +91,26 @@ export function planTrial(s: JobState, scheduler: Scheduler, sampler: Sampler, c
   }
 
   // Rungs as the scheduler sees them: counted from the configuration's bracket start (0 for ASHA).
-  const results: RungResult[] = [];
-  const pending: RungJob[] = [];
+  // Each with the bracket its configuration was recorded in, which a late start may have moved (newOnly).
+  const results: (RungResult & Placed)[] = [];
+  const pending: (RungJob & Placed)[] = [];
   for (const line of lines) {
+    const placed = scheduler === 'hyperband' && line.trials[0].bracket !== undefined ? { bracket: line.trials[0].bracket } : {};
     for (const t of line.trials) {
       const rung = (t.rung ?? 0) - (t.bracket ?? 0);
-      if (t.state === 'running') pending.push({ trialNumber: line.root, rung });
-      else if (t.state === 'complete' || t.state === 'failed') results.push({ trialNumber: line.root, rung, loss: lossOf(t) });
+      if (t.state === 'running') pending.push({ trialNumber: line.root, rung, ...placed });
+      else if (t.state === 'complete' || t.state === 'failed') results.push({ trialNumber: line.root, rung, loss: lossOf(t), ...placed });
     }
   }
   const nextNumber = s.order.length;
   const hyperband = { ...LADDER, seed: ctx.seed };
-  // A new configuration asked for alone starts at its bracket's bottom rung: the scheduler places every
-  // trial in the bracket its number hashes to, and one recorded in another would be promoted from a rung
-  // it never ran.
+  // A new configuration asked for alone (a promotion or its own bracket's first rung would end past the
+  // time budget) starts on the fewest rows, bracket 0, whatever bracket its number hashes to: the bracket
+  // is recorded with it and the scheduler reads it from there (Placed), so it is promoted from the rungs
+  // it ran. In its hashed bracket, the full-fidelity one for a third of the numbers, it started too late
+  // as well and the search ended with up to a third of its budget left.
   const job = newOnly
-    ? ({ kind: 'new', rung: 0, bracket: scheduler === 'hyperband' ? bracketOfTrial(nextNumber, hyperband) : 0 } as const)
+    ? ({ kind: 'new', rung: 0, bracket: 0 } as const)
     : scheduler === 'asha'
       ? { ...ashaNextJob({ results, pending }, LADDER), bracket: 0 }
       : hyperbandNextJob({ results, pending, nextTrialNumber: nextNumber }, hyperband);

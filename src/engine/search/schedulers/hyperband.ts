@@ -18,10 +18,18 @@ export interface HyperbandOptions extends AshaOptions {
 /** Reported results and jobs in flight across all brackets, and the next trial number. */
 export interface HyperbandState {
   /** Results with `rung` counted inside the trial's own bracket (0 = that bracket's first rung). */
-  readonly results: readonly RungResult[];
-  readonly pending?: readonly RungJob[];
+  readonly results: readonly (RungResult & Placed)[];
+  readonly pending?: readonly (RungJob & Placed)[];
   /** Number the next new trial will get; it decides that trial's bracket. */
   readonly nextTrialNumber: number;
+}
+
+/**
+ * Where a configuration was placed when not in the bracket its trial number hashes to: a new configuration
+ * started in bracket 0 because its own bracket's first rung would end past the time budget (durable/trial-launch).
+ */
+export interface Placed {
+  readonly bracket?: number;
 }
 
 /** A promotion within a bracket or a new trial in its bracket, with the fidelity to run it at. */
@@ -66,17 +74,18 @@ export function bracketOfTrial(trialNumber: number, options: HyperbandOptions): 
 export function hyperbandNextJob(state: HyperbandState, options: HyperbandOptions): HyperbandJob {
   const n = bracketCount(options);
   const bracketOf = new Map<number, number>();
-  const of = (t: number) => {
+  const hashed = (t: number) => {
     let b = bracketOf.get(t);
     if (b === undefined) bracketOf.set(t, (b = bracketOfTrial(t, options)));
     return b;
   };
+  const of = (j: RungJob & Placed) => j.bracket ?? hashed(j.trialNumber);
   for (let b = 0; b < n; b++) {
-    const sub: AshaState = { results: state.results.filter((r) => of(r.trialNumber) === b), pending: (state.pending ?? []).filter((j) => of(j.trialNumber) === b) };
+    const sub: AshaState = { results: state.results.filter((r) => of(r) === b), pending: (state.pending ?? []).filter((j) => of(j) === b) };
     const opts = bracketOptions(b, options);
     const job = ashaNextJob(sub, opts);
     if (job.kind === 'promote') return { ...job, bracket: b, fidelity: fidelityOfRung(job.rung, opts) };
   }
-  const bracket = of(state.nextTrialNumber);
+  const bracket = hashed(state.nextTrialNumber);
   return { kind: 'new', trialNumber: state.nextTrialNumber, bracket, rung: 0, fidelity: fidelityOfRung(0, bracketOptions(bracket, options)) };
 }

@@ -14,4 +14,4 @@ export {
   type RungResult,
   topRung,
 } from './asha';
-export { bracketCount, bracketOfTrial, bracketOptions, type HyperbandJob, hyperbandNextJob, type HyperbandOptions, type HyperbandState } from './hyperband';
+export { bracketCount, bracketOfTrial, bracketOptions, type HyperbandJob, hyperbandNextJob, type HyperbandOptions, type HyperbandState, type Placed } from './hyperband';
