@@ -79,9 +79,10 @@ export const COVARIATE_WORDING: Readonly<Record<CovariateList, { readonly noun: 
  * Reads the named covariate columns of one list (`list`, the field refusals name); throws EngineError
  * naming the column when one is absent, is the target, time or group column, holds dates or text or
  * has too many levels, or when the list names too many. Empty cells are left to the series they lie in
- * (./covariate-start, ./past-covariate-fill).
+ * (./covariate-start, ./past-covariate-fill). With `used` (1 for each row a model learns from), the
+ * categories and the known-future range are those of the used rows (usedLevels, usedRange).
  */
-export function readCovariates(ds: Dataset, names: readonly string[], taken: { target: string; time: string; group?: string }, list: CovariateList = 'forecast.covariates'): DatasetCovariates {
+export function readCovariates(ds: Dataset, names: readonly string[], taken: { target: string; time: string; group?: string }, list: CovariateList = 'forecast.covariates', used?: Uint8Array): DatasetCovariates {
   if (names.length > MAX_COVARIATES) throw new EngineError('invalid_dataset', `${list} names ${names.length} columns; at most ${MAX_COVARIATES}`, { field: list });
   const { noun, is } = COVARIATE_WORDING[list];
   const seen = new Set<string>();
@@ -105,7 +106,7 @@ export function readCovariates(ds: Dataset, names: readonly string[], taken: { t
     if (col.storage === 'f64') {
       const v = col.values instanceof Float32Array ? widenFloat32(col.values) : asFloat64(col.values);
       // A request gives known-future values, held to this range (./covariate-values); past ones come from the data.
-      specs.push({ name, kind: 'numeric', ...(list === 'forecast.covariates' ? rangeOf(v) : {}) });
+      specs.push({ name, kind: 'numeric', ...(list === 'forecast.covariates' ? usedRange(v, used) : {}) });
       writers.push((row, out, off) => {
         out[off] = v[row];
       });
@@ -120,10 +121,13 @@ export function readCovariates(ds: Dataset, names: readonly string[], taken: { t
         throw new EngineError('invalid_dataset', `${noun} column "${name}" has ${col.levels.length} categories; at most ${MAX_COVARIATE_LEVELS}`, { ...field, levels: col.levels.length });
       }
       const { codes } = col;
-      const width = col.levels.length;
-      specs.push({ name, kind: 'categorical', levels: [...col.levels] });
+      // Each stored code's place among the categories the model learns (-1: none of its rows has it).
+      const { levels, place } = usedLevels(col.levels, codes, used);
+      const width = levels.length;
+      specs.push({ name, kind: 'categorical', levels });
       writers.push((row, out, off) => {
-        for (let j = 0; j < width; j++) out[off + j] = codes[row] === j ? 1 : 0;
+        const at = codes[row] < 0 ? -1 : place[codes[row]];
+        for (let j = 0; j < width; j++) out[off + j] = at === j ? 1 : 0;
       });
     }
   }
@@ -329,4 +333,39 @@ export function byName(specs: readonly CovariateSpec[], from: readonly Covariate
     if (spec.kind !== 'categorical' || from[i].kind !== 'boolean') return values[i];
     return (values[i] as readonly boolean[]).map((v) => spec.levels[levelIndex(spec, v)] ?? String(v));
   });
+}
+
+/**
+ * A known-future covariate's range over the rows a model learns from (`used`; all rows without it): rows
+ * after a series' last value (a planned calendar in the same file) or of a group a rule forecasts teach
+ * nothing, and a request far outside what training saw is refused (./covariate-values). A column with no
+ * number in those rows keeps the whole column's range.
+ */
+function usedRange(values: Float64Array, used: Uint8Array | undefined): { readonly min: number; readonly max: number } {
+  if (!used) return rangeOf(values);
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    if (!used[i]) continue;
+    if (values[i] < min) min = values[i];
+    if (values[i] > max) max = values[i];
+  }
+  return min <= max ? { min, max } : rangeOf(values);
+}
+
+/**
+ * A categorical covariate's categories among the rows a model learns from (`used`), in the column's order,
+ * and each stored code's place among them (-1 for one none of those rows has): a category only in a
+ * planned future row or a rule-forecast group got a column no training row set, so a request naming it
+ * was taken and its effect silently left out, where an unseen category is refused. Every category when
+ * `used` is absent, or when none of those rows has one.
+ */
+function usedLevels(levels: readonly string[], codes: Int32Array, used: Uint8Array | undefined): { levels: string[]; place: Int32Array } {
+  const seen = new Uint8Array(levels.length);
+  if (used) for (let i = 0; i < codes.length; i++) if (used[i] && codes[i] >= 0) seen[codes[i]] = 1;
+  const keep = used && seen.some((x) => x === 1) ? seen : seen.fill(1);
+  const place = new Int32Array(levels.length).fill(-1);
+  const kept: string[] = [];
+  for (let j = 0; j < levels.length; j++) if (keep[j]) place[j] = kept.push(levels[j]) - 1;
+  return { levels: kept, place };
 }

@@ -24,9 +24,10 @@ export interface CovariateSets {
 /**
  * Reads the known-future (`known`) and past-only (`past`) covariate columns; throws EngineError naming
  * the column when one is in both lists, and the fields when together they name more than MAX_COVARIATES
- * columns or encode to more than MAX_COVARIATE_COLUMNS; each list is otherwise read as ./covariates reads it.
+ * columns or encode to more than MAX_COVARIATE_COLUMNS; each list is otherwise read as ./covariates reads it
+ * (with `used`, the rows a model learns from, their categories and ranges).
  */
-export function readCovariateSets(ds: Dataset, known: readonly string[] | undefined, past: readonly string[] | undefined, taken: { target: string; time: string; group?: string }): CovariateSets {
+export function readCovariateSets(ds: Dataset, known: readonly string[] | undefined, past: readonly string[] | undefined, taken: { target: string; time: string; group?: string }, used?: Uint8Array): CovariateSets {
   const k = known ?? [];
   const p = past ?? [];
   const both = p.find((name) => k.includes(name));
@@ -41,8 +42,8 @@ export function readCovariateSets(ds: Dataset, known: readonly string[] | undefi
     throw new EngineError('invalid_dataset', `forecast.covariates and forecast.past_covariates name ${k.length + p.length} columns together; at most ${MAX_COVARIATES}`, { field: 'forecast.past_covariates' });
   }
   const sets: CovariateSets = {
-    ...(k.length > 0 ? { known: readCovariates(ds, k, taken, 'forecast.covariates') } : {}),
-    ...(p.length > 0 ? { past: readCovariates(ds, p, taken, 'forecast.past_covariates') } : {}),
+    ...(k.length > 0 ? { known: readCovariates(ds, k, taken, 'forecast.covariates', used) } : {}),
+    ...(p.length > 0 ? { past: readCovariates(ds, p, taken, 'forecast.past_covariates', used) } : {}),
   };
   if (sets.known && sets.past) checkWidth([...sets.known.specs, ...sets.past.specs], 'forecast.covariates and forecast.past_covariates together', 'forecast.past_covariates');
   return sets;

@@ -134,8 +134,8 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   const { times: t, clock, offsets, utcOffset } = read;
   const timezone = columns.timezone === undefined ? undefined : checkTimezone(columns.timezone, timeCol.name, read, timeCol.values, datetime);
   const keys = groupKeys(ds, columns.groupColumn, [columns.target, timeCol.name]);
-  const { known: covariates, past } = readCovariateSets(ds, columns.covariates, columns.pastCovariates, { target: columns.target, time: timeCol.name, group: columns.groupColumn });
-  const width = covariateWidth(covariates?.specs);
+  const taken = { target: columns.target, time: timeCol.name, group: columns.groupColumn };
+  const { known: covariates, past } = readCovariateSets(ds, columns.covariates, columns.pastCovariates, taken);
   const rowsByGroup = new Map<string, number[]>();
   for (let i = 0; i < ds.rows; i++) {
     if (Number.isNaN(t[i])) throw new EngineError('invalid_dataset', `time column "${timeCol.name}" is empty or not a ${datetime ? 'date' : 'number'} at data row ${i + 1}`, { column: timeCol.name, row: i + 1 });
@@ -213,6 +213,12 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   let longest = 0;
   for (let gi = 1; gi < groups.length; gi++) if (sorted[gi].length > sorted[longest].length) longest = gi;
   const frequency = detectFrequency(Float64Array.from(sorted[longest], (r) => t[r]), datetime);
+  // The covariates' categories and ranges as the rows the models learn from hold them, not a planned
+  // future row's or a rule-forecast group's (./covariates usedLevels).
+  const used = new Uint8Array(ds.rows);
+  for (const rows of sorted) for (const r of rows) used[r] = 1;
+  const learned = covariates || past ? readCovariateSets(ds, columns.covariates, columns.pastCovariates, taken, used) : {};
+  const width = covariateWidth(learned.known?.specs);
   const series: SeriesData[] = [];
   const lengths: Record<string, number> = {};
   const interpolated: Record<string, number> = {};
@@ -233,8 +239,8 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     const missing = missingMask(values);
     const filled = fillMissing(values);
     if (filled < 0) throw new EngineError('invalid_target', `target column "${columns.target}" has no values${groups[gi] === '' ? '' : ` in group "${groups[gi]}"`}`, { column: columns.target, ...groupDetail(groups[gi]) });
-    const encoded = covariates ? covariateColumns(covariates.write, width, rows, source) : undefined;
-    const observed = past ? fillPastCovariates(past, { group: groups[gi], rows, source, times }, columns.horizon, show) : undefined;
+    const encoded = learned.known ? covariateColumns(learned.known.write, width, rows, source) : undefined;
+    const observed = learned.past ? fillPastCovariates(learned.past, { group: groups[gi], rows, source, times }, columns.horizon, show) : undefined;
     if (observed) pastFilled = pastFilled.concat(observed.fills);
     series.push({ group: groups[gi], times, values, interpolated: filled, ...(missing ? { missing } : {}), ...(encoded ? { covariates: encoded } : {}), ...(observed ? { pastCovariates: observed.columns } : {}) });
     lengths[groups[gi]] = values.length;
@@ -253,8 +259,8 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     interpolated,
     ...(Object.keys(addedTimes).length > 0 ? { added: addedTimes } : {}),
     ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
-    ...(covariates ? { covariates: covariates.specs } : {}),
-    ...(past ? { pastCovariates: past.specs } : {}),
+    ...(learned.known ? { covariates: learned.known.specs } : {}),
+    ...(learned.past ? { pastCovariates: learned.past.specs } : {}),
     ...(lateStarts.length > 0 ? { lateStarts } : {}),
     ...(lateSkipped.length > 0 ? { lateSkipped } : {}),
     ...(pastFilled.length > 0 ? { pastFilled } : {}),
