@@ -43,12 +43,13 @@ export async function checkAppendedSeries(env: Env, tenant: string, v: AppendedV
 }
 
 /** The model's time and group columns: its champion's job config, else its artifact; null when neither tells. */
-async function seriesColumns(env: Env, tenant: string, f: DatasetForecaster): Promise<{ timeColumn: string; groupColumn?: string } | null> {
+async function seriesColumns(env: Env, tenant: string, f: DatasetForecaster): Promise<{ timeColumn: string; groupColumn?: string; target?: string } | null> {
   const basis = isJobId(f.champion.job_id) ? await coordinatorFor(env, tenant, f.champion.job_id).retrainBasis(f.champion.trial_id) : null;
   const spec = basis?.config.forecast;
-  if (spec) return { timeColumn: spec.time_column, ...(spec.group_column !== undefined ? { groupColumn: spec.group_column } : {}) };
+  // The target too: the observation of a planned row without one is no repeated point (engine/forecast/placeholder-rows).
+  if (spec && basis) return { timeColumn: spec.time_column, target: basis.config.target, ...(spec.group_column !== undefined ? { groupColumn: spec.group_column } : {}) };
   const contract = await championContract(env.STORE, f.champion.artifact_key, undefined);
-  return contract ? { timeColumn: contract.time_column, ...(contract.group_column !== null ? { groupColumn: contract.group_column } : {}) } : null;
+  return contract ? { timeColumn: contract.time_column, ...(contract.target !== undefined ? { target: contract.target } : {}), ...(contract.group_column !== null ? { groupColumn: contract.group_column } : {}) } : null;
 }
 
 function repeatedPoint(v: AppendedVersion, f: DatasetForecaster, columns: { timeColumn: string; groupColumn?: string }, hit: RepeatedPoint): ApiError {

@@ -27,6 +27,8 @@ export interface ForecastContract {
   readonly timezone: string | null;
   /** The step a horizon counts, in words ("monthly", "every 90 minutes"); absent when not known. */
   readonly frequency?: string;
+  /** The column the series are of (read from the artifact); absent when only a job's spec told. */
+  readonly target?: string;
 }
 
 /** One compared value, the champion's and the job's. */
@@ -77,6 +79,7 @@ function envelopeContract(e: ForecastEnvelope): ForecastContract {
     covariates: (e.covariates ?? []).map((c) => c.name),
     timezone: e.localClock?.timezone ?? null,
     frequency: stepName(e.frequency),
+    target: e.target,
   };
 }
 

@@ -6,7 +6,7 @@
  * when there is none (with one, the group's own series repeats the time).
  */
 import { describe, expect, it } from 'vitest';
-import { describeSeries } from '../../src/engine/forecast';
+import { describeSeries, extractSeries } from '../../src/engine/forecast';
 import { firstRepeatedPoint } from '../../src/engine/forecast/repeated-points';
 import { datasetFromCsv } from './forecast-fixtures';
 import { engineError } from './helpers/assertions';
@@ -65,5 +65,25 @@ describe("a job's refusal of a repeated time", () => {
     expect(inGroup.message).toContain('the series of group "north" repeats that time');
     const single = datasetFromCsv('day,y\n2024-01-01,1\n2024-01-02,2\n2024-01-02,3\n2024-01-03,4\n');
     expect(engineError(() => describeSeries(single, { target: 'y' })).message).toContain('(add a group column for several series)');
+  });
+});
+
+describe('a planned row without a target and its observation', () => {
+  // 10 days of 2 shops, 11 November planned for both (no sales yet), then its observations appended.
+  const planned = (extra: string[]) => datasetFromCsv(shops(10, ['2024-11-11,north,', '2024-11-11,south,', ...extra]));
+
+  it('are no repeated point for the append, given the target; a second observation is', () => {
+    const withTarget = { ...columns, target: 'sales' };
+    expect(firstRepeatedPoint(planned(['2024-11-11,north,120', '2024-11-11,south,60']), 22, withTarget)).toBeNull();
+    expect(firstRepeatedPoint(planned(['2024-11-11,north,120', '2024-11-11,north,121']), 22, withTarget)).toMatchObject({ row: 23, earlier: 22, group: 'north' });
+    // Without the target (a model whose artifact does not say it) the rule is as before.
+    expect(firstRepeatedPoint(planned(['2024-11-11,north,120']), 22, columns)).toMatchObject({ row: 22, earlier: 20 });
+  });
+
+  it('read as the observation by a job, where two observations of one time are still refused', () => {
+    const read = extractSeries(planned(['2024-11-11,north,120', '2024-11-11,south,60']), { target: 'sales', groupColumn: 'shop' });
+    expect(read.info.lengths).toEqual({ north: 11, south: 11 });
+    expect(Array.from(read.series[0].values).at(-1)).toBe(120);
+    expect(engineError(() => describeSeries(planned(['2024-11-11,north,120', '2024-11-11,north,121']), { target: 'sales', groupColumn: 'shop' })).message).toContain('repeats 2024-11-11');
   });
 });

@@ -84,6 +84,28 @@ describe("appending rows to a forecast model's data", () => {
     expect(await latest('shops-data')).toBe(2);
   });
 
+  it('takes the observation of a planned row without a target, and a retraining reads the observation', async () => {
+    // The shops' data with 31 October planned ahead (no sales yet), and a model trained on it.
+    expect((await call('PUT', '/v1/datasets/planned-data', `${shops()}2024-10-31,north,\n2024-10-31,south,\n`)).status).toBe(201);
+    const job = { dataset: 'planned-data', target: 'sales', task: 'forecast', forecast: { time_column: 'date', group_column: 'shop', horizon: 7 }, models: ['seasonal_naive'], budget: { trials: 1 }, model: 'planned' };
+    const created = await call('POST', '/v1/jobs', job);
+    expect((await waitForJob((await json(created)).id)).status).toBe('succeeded');
+    // What happened on 31 October: taken, though the planned rows hold that time (it was refused as a repeat).
+    const observed = await call('POST', '/v1/datasets/planned-data/rows', 'date,shop,sales\n2024-10-31,north,210\n2024-10-31,south,95\n');
+    expect(observed.status, await observed.clone().text()).toBe(201);
+    // A second observation of that day is a repeated point still, of the observed row.
+    const again = await call('POST', '/v1/datasets/planned-data/rows', 'date,shop,sales\n2024-10-31,north,211\n');
+    expect(again.status).toBe(400);
+    expect((await json(again)).error.details).toMatchObject({ group: 'north', data_row: 123 });
+    // A retraining on the new version reads 31 October as observed.
+    const retrained = await call('POST', '/v1/jobs', { ...job, dataset_version: 2 });
+    expect(retrained.status, await retrained.clone().text()).toBe(202);
+    expect((await waitForJob((await json(retrained)).id)).status).toBe('succeeded');
+    const answer = await json(await call('POST', '/v1/models/planned/forecast', { horizon: 1, group: 'north', history: true }));
+    expect(answer.history.at(-1)).toMatchObject({ time: '2024-10-31T00:00:00.000Z', value: 210 });
+    expect(answer.forecasts[0].time).toBe('2024-11-01T00:00:00.000Z');
+  });
+
   it('takes any rows into a dataset no forecast model reads, as before', async () => {
     expect((await call('PUT', '/v1/datasets/shops-copy', shops())).status).toBe(201);
     const res = await call('POST', '/v1/datasets/shops-copy/rows', 'date,shop,sales\n2024-10-20,north,250\n');

@@ -10,11 +10,14 @@
  * time or a group is left to the job's own refusals. A row identical in every column to the one it
  * repeats is not reported: a job reads the two as one point and names the copy in a warning
  * (./duplicate-rows), so a batch sent twice (a retried request, an export run again) is taken, not refused.
+ * Nor is the observation of a planned row without a target (given `target`): a job reads the observed row
+ * (./placeholder-rows).
  */
 import type { Dataset } from '../data/dataset';
 import { findColumn, MISSING_CODE } from '../data/dataset';
 import { rowEquality } from './duplicate-rows';
 import { formatTime } from './frequency';
+import { answersPlaceholder } from './placeholder-rows';
 import { readSeriesTimes } from './local-clock';
 
 /** A new row at the time and in the group of a row before it (indices from 0 in the dataset's rows). */
@@ -31,7 +34,7 @@ export interface RepeatedPoint {
  * The first row from `from` on (the appended rows) that repeats the (time, group) of an earlier row, or
  * null. Null too when the time or group column is not one a series is read from (the job says why).
  */
-export function firstRepeatedPoint(ds: Dataset, from: number, columns: { readonly timeColumn: string; readonly groupColumn?: string }): RepeatedPoint | null {
+export function firstRepeatedPoint(ds: Dataset, from: number, columns: { readonly timeColumn: string; readonly groupColumn?: string; readonly target?: string }): RepeatedPoint | null {
   const time = findColumn(ds, columns.timeColumn);
   if (!time || time.storage !== 'f64' || !(time.type === 'datetime' || time.type === 'numeric' || time.type === 'id')) return null;
   const group = columns.groupColumn === undefined ? undefined : findColumn(ds, columns.groupColumn);
@@ -48,18 +51,24 @@ export function firstRepeatedPoint(ds: Dataset, from: number, columns: { readonl
     // On the local clock two rows at one time with different offsets are the autumn's repeated hour, two points.
     return `${g}\u0000${times[i]}${offsets ? `\u0000${offsets[i]}` : ''}`;
   };
+  // The target's values, when it is a column of numbers: a planned row without one is answered by its observation.
+  const target = columns.target === undefined ? undefined : findColumn(ds, columns.target);
+  const y = target?.storage === 'f64' ? target.values : undefined;
   const seen = new Map<string, number>();
   let same: ((a: number, b: number) => boolean) | undefined;
   for (let i = 0; i < ds.rows; i++) {
     const key = keyOf(i);
     if (key === null) continue;
     const earlier = seen.get(key);
-    // A copy of the earlier row in every column (a batch sent again) is no conflict: jobs read it once.
-    if (earlier !== undefined && i >= from && !(same ??= rowEquality(ds))(earlier, i)) {
+    // A copy of the earlier row in every column (a batch sent again) is no conflict: jobs read it once; nor
+    // is the observation of a planned row without a target, or such a row at an observed time (./placeholder-rows).
+    const answers = earlier !== undefined && y !== undefined && answersPlaceholder(y, earlier, i);
+    if (earlier !== undefined && i >= from && !answers && !(same ??= rowEquality(ds))(earlier, i)) {
       const g = key.slice(0, key.indexOf('\u0000'));
       return { row: i, earlier, time: formatTime(times[i], datetime, clock, utcOffset), group: g };
     }
-    if (earlier === undefined) seen.set(key, i);
+    // The point is its observed row from here on: a second observation of it conflicts with that one.
+    if (earlier === undefined || (answers && y !== undefined && Number.isNaN(y[earlier]))) seen.set(key, i);
   }
   return null;
 }

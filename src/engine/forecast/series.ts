@@ -21,6 +21,7 @@ import { unreadDates } from '../data/unread-dates';
 import { explainLateStart, type LateCovariateStart, seriesStart } from './covariate-start';
 import { covariateWidth } from './covariates';
 import { dropExactRepeats } from './duplicate-rows';
+import { dropAnsweredPlaceholders } from './placeholder-rows';
 import { fillGaps } from './fill-gaps';
 import { SHORT_GAPS_RULE } from './gap-limits';
 import { fillMissing, missingMask } from './fill-missing';
@@ -147,6 +148,8 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   // Rows identical in every column to an earlier one of their series are read once (./duplicate-rows);
   // rows of one time that differ stay, for checkPoints to refuse.
   const exactRepeats = dropExactRepeats(ds, rowsByGroup, t);
+  // A planned row without a target, answered by an observed row of its time, is read as that observation (./placeholder-rows).
+  dropAnsweredPlaceholders(rowsByGroup, t, y, offsets ? (a, b) => offsets[a] === offsets[b] : undefined);
   // Rows at a series' end without a target are not observations (often future rows holding planned
   // covariates): filled with the last value they would move the series' end, and every forecast's first
   // time, past the data; rows before its first value (a product listed before its launch) would be filled
