@@ -37,6 +37,8 @@ interface BlockHeader {
   levels?: readonly string[];
   /** A numeric column's recorded spellings (data/numeric-labels) as [value, text] pairs. */
   spellings?: readonly (readonly [number, string])[];
+  /** A numeric column's words read as missing (NumericColumn.missingWords). */
+  missing_words?: readonly string[];
   /** A datetime column's layout of dates when not ISO-8601 (NumericColumn.dateOrder). */
   date_order?: DateOrder;
   /** A day-month column's appended ISO-8601 (or year-first, named-month) rows (NumericColumn.fixedRows). */
@@ -131,6 +133,7 @@ function* encodeSteps(ds: Dataset): Steps<Uint8Array> {
       length: arr.length,
       ...(col.storage === 'codes' ? { levels: col.levels } : {}),
       ...(col.storage === 'f64' && col.spellings ? { spellings: [...col.spellings] } : {}),
+      ...(col.storage === 'f64' && col.missingWords ? { missing_words: col.missingWords } : {}),
       ...(col.storage === 'f64' && col.dateOrder ? { date_order: col.dateOrder } : {}),
       ...(col.storage === 'f64' && col.fixedRows ? { fixed_rows: col.fixedRows } : {}),
       ...(col.storage === 'f64' && col.utcOffsets ? { utc_offsets: col.utcOffsets } : {}),
@@ -159,8 +162,10 @@ function* encodeSteps(ds: Dataset): Steps<Uint8Array> {
   return out;
 }
 
-function spellingsField(b: BlockHeader, stored: (v: number) => number): { spellings?: ReadonlyMap<number, string> } {
-  return b.spellings ? { spellings: new Map(b.spellings.map(([v, text]) => [stored(v), text])) } : {};
+function spellingsField(b: BlockHeader, stored: (v: number) => number): { spellings?: ReadonlyMap<number, string>; missingWords?: readonly string[] } {
+  const words = b.missing_words;
+  if (words !== undefined && !(Array.isArray(words) && words.every((w) => typeof w === 'string'))) throw new EngineError('bad_artifact', `the missing words of column "${b.name}" in a stored dataset are not a list of text`);
+  return { ...(b.spellings ? { spellings: new Map(b.spellings.map(([v, text]) => [stored(v), text])) } : {}), ...(words ? { missingWords: words } : {}) };
 }
 
 /** A date column's layout, fixed rows, UTC offsets and rows without one, each checked, as the block header holds them. */

@@ -30,6 +30,12 @@ export interface NumericColumn {
    */
   readonly spellings?: ReadonlyMap<number, string>;
   /**
+   * The words a column of numbers held a few of and read as missing (data/stray-text: "unknown", "n/a?"),
+   * trimmed and lower-cased: a prediction sending one reads it as missing too, as training did. Absent:
+   * none, and every column stored before they were kept.
+   */
+  readonly missingWords?: readonly string[];
+  /**
    * A datetime column's layout when its cells were not ISO-8601 (03/15/2024 is 'mdy', 15-Mar-2024 'named'):
    * every later reader of the column's text (appended rows, prediction) reads day and month in this order.
    * Absent: ISO-8601 only.

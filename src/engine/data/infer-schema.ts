@@ -25,7 +25,7 @@ import { type DistinctLevels, distinctLevelsSteps } from './distinct-levels';
 import { fixedRowsWhere } from './fixed-rows';
 import { nearDatesWarningSteps } from './near-dates';
 import { spellingsOf } from './numeric-labels';
-import { isStrayText, strayAllowance, strayCells, strayTextWarning } from './stray-text';
+import { isStrayText, type StrayCells, strayAllowance, strayCells, strayTextWarning } from './stray-text';
 import { partialUtcOffsets, readFixedUtcOffset, readUtcOffsets } from './utc-offsets';
 import { boundTopValues } from './profile-size';
 
@@ -141,7 +141,11 @@ export function* inferColumnsSteps(table: TextColumns, overrides: TypeOverrides,
     if (due(cells.length)) yield;
     const nearDates = forced === undefined && NEAR_DATE_TYPES.has(column.type) ? yield* nearDatesWarningSteps(name, cells, column.type, where, CELLS_PER_STEP) : undefined;
     if (due(cells.length)) yield;
-    const strays = column.type === 'numeric' && column.storage === 'f64' ? strayWarning(name, cells, column.values, where) : undefined;
+    const found = column.type === 'numeric' && column.storage === 'f64' ? strayCellsOf(cells, column.values) : undefined;
+    const strays = found ? strayTextWarning(name, found, where) : undefined;
+    // The words among them are kept with the column, for predictions to read as missing too (infinities are read so anyway).
+    const words = found ? [...new Set(found.cells.map((c) => c.value.toLowerCase()).filter((w) => !isInfinityCell(w)))] : [];
+    if (words.length > 0) columns[columns.length - 1] = { ...(column as NumericColumn), missingWords: words };
     const warnings = [...(dates?.ambiguous ? [guessedOrderWarning(name)] : []), ...(nearDates ? [nearDates] : []), ...(strays ? [strays] : []), ...(zones ? [zones.warning] : [])];
     profile.push(warnings.length > 0 ? { ...entry, warnings } : entry);
     if (due(cells.length)) yield;
@@ -149,14 +153,13 @@ export function* inferColumnsSteps(table: TextColumns, overrides: TypeOverrides,
   return { dataset: { rows: table.rows, columns }, profile: boundTopValues(profile) };
 }
 
-/** The warning for a numeric column's cells that are neither numbers nor placeholders, read as missing (data/stray-text). */
-function strayWarning(name: string, cells: readonly string[], values: NumericValues, where: (row: number) => string): string | undefined {
+/** A numeric column's cells that are neither numbers nor placeholders, read as missing (data/stray-text). */
+function strayCellsOf(cells: readonly string[], values: NumericValues): StrayCells | undefined {
   let numbers = 0;
   for (const v of values) if (!Number.isNaN(v)) numbers++;
   // A column without a missing value holds no stray cell.
   if (numbers === values.length) return undefined;
-  const found = strayCells(values.length, numbers, (i) => Number.isNaN(values[i]) && !isMissingNumberCell(cells[i]), (i) => cells[i]);
-  return found ? strayTextWarning(name, found, where) : undefined;
+  return strayCells(values.length, numbers, (i) => Number.isNaN(values[i]) && !isMissingNumberCell(cells[i]), (i) => cells[i]);
 }
 
 /** The types a column of nearly all dates falls to when a few cells keep it from being dates (data/near-dates). */

@@ -68,7 +68,7 @@ function retype(col: Column, type: ColumnType, warnings: string[]): Column {
   if (type === 'datetime') return asDatetime(col);
   if (col.type === 'datetime' && !DROPPED_TYPES.has(type)) refuseDatesAs(col.name, type);
   if (type === 'numeric') {
-    if (col.storage === 'f64') return { name: col.name, type, storage: 'f64', values: col.values, ...(col.spellings ? { spellings: col.spellings } : {}) };
+    if (col.storage === 'f64') return { name: col.name, type, storage: 'f64', values: col.values, ...(col.spellings ? { spellings: col.spellings } : {}), ...(type === 'numeric' && col.missingWords ? { missingWords: col.missingWords } : {}) };
     return levelsAsNumbers(col, warnings);
   }
   if (type === 'boolean') refuseManyValued(col);

@@ -11,7 +11,7 @@ import type { CsvColumns } from '../data/csv-columns';
 import { type Column, type Dataset, MISSING_CODE } from '../data/dataset';
 import { categoryCode } from './level-lookup';
 import type { InputColumn } from './pipeline';
-import { booleanCode, levelIndexOf, rowsToDataset } from './rows-to-dataset';
+import { booleanCode, isMissingWord, levelIndexOf, rowsToDataset } from './rows-to-dataset';
 
 /** The row objects the CSV route has always built: header name → cell, null for an empty cell. */
 export function csvRowObjects(table: CsvColumns): Record<string, string | null>[] {
@@ -78,7 +78,7 @@ function numericColumn(input: InputColumn, cells: readonly string[] | undefined,
       const cell = cells[i];
       // No missing spelling parses as a number, so trying the number first changes no reading.
       const x = cell === '' ? NaN : plainInteger(cell) ?? parseNumberCell(cell);
-      if (Number.isNaN(x) && !missingNumber(cell) && !isInfinityCell(cell)) return undefined;
+      if (Number.isNaN(x) && !missingNumber(cell) && !isInfinityCell(cell) && !(input.missingWords !== undefined && isMissingWord(cell, input.missingWords))) return undefined;
       values[i] = x;
     }
   }

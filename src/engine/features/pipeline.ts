@@ -40,6 +40,8 @@ export interface InputColumn {
    * reads day and month in this order, and ISO-8601 too. Absent (and in models saved before): ISO-8601 only.
    */
   readonly dateOrder?: DateOrder;
+  /** A numeric column's words training read as missing (data/dataset NumericColumn.missingWords): predict reads them so too. */
+  readonly missingWords?: readonly string[];
 }
 
 /** Version written by this code; version 1 states (no steps, no text or target encoders) still load. */
@@ -275,7 +277,13 @@ function inputOf(col: Column): InputColumn {
   // Text levels are every distinct training text: useless at serving time (text is hashed), so not stored.
   if (col.type === 'text') return { name: col.name, type: col.type, storage: 'codes' };
   if (col.storage === 'codes') return { name: col.name, type: col.type, storage: 'codes', levels: col.levels };
-  return { name: col.name, type: col.type, storage: 'f64', ...(col.type === 'datetime' && col.dateOrder ? { dateOrder: col.dateOrder } : {}) };
+  return {
+    name: col.name,
+    type: col.type,
+    storage: 'f64',
+    ...(col.type === 'datetime' && col.dateOrder ? { dateOrder: col.dateOrder } : {}),
+    ...(col.type === 'numeric' && col.missingWords ? { missingWords: col.missingWords } : {}),
+  };
 }
 
 function fitEncoder(col: Column, rows: ArrayLike<number>, style: FeatureStyle, scratch: Float64Array | Float32Array): FittedEncoder {
@@ -298,6 +306,8 @@ export function loadPipeline(state: PipelineState): FeaturePipeline {
   // A layout this code does not know would read dates some other way than training did.
   const odd = state.inputs.find((i) => i.dateOrder !== undefined && !DATE_ORDERS.includes(i.dateOrder));
   if (odd) throw new EngineError('bad_artifact', `unknown date order "${String(odd.dateOrder)}" of input column "${odd.name}"`);
+  const wordless = state.inputs.find((i) => i.missingWords !== undefined && !(Array.isArray(i.missingWords) && i.missingWords.every((w) => typeof w === 'string')));
+  if (wordless) throw new EngineError('bad_artifact', `the missing words of input column "${wordless.name}" are not a list of text`);
   const encoders = state.encoders.map((e): FittedEncoder => {
     switch (e.kind) {
       case 'numeric':

@@ -134,8 +134,15 @@ function readNumber(v: unknown, input: InputColumn, row: number): number {
     // Upload reads "inf" and "Infinity" in a column of numbers as missing (data/column-types), so the
     // rows a model was trained from predict too. A JSON number that overflowed (1e999) is refused above.
     if (isInfinityCell(v)) return NaN;
+    // A word training read as missing among the column's numbers ("unknown"): missing here too.
+    if (input.missingWords !== undefined && isMissingWord(v, input.missingWords)) return NaN;
   }
   throw bad(row, input.name, `expected a number, got ${shown(v)}`);
+}
+
+/** Whether a cell is one of a numeric input's words training read as missing (stored trimmed and lower-cased). */
+export function isMissingWord(cell: string, words: readonly string[]): boolean {
+  return words.includes(cell.trim().toLowerCase());
 }
 
 /** The dates a datetime input reads, for refusals: its training layout (data/date-layout) and ISO-8601. */
