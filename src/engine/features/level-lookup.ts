@@ -9,6 +9,7 @@
  * A truth value (JSON true, or a word such as "yes" or "False") that is no level matches the one level
  * spelling that truth value in words ("Y" among Y, N and Maybe), in JSON rows and CSV cells alike; never a
  * level that is a number ("1" among 0, 1 and 2), which a truth value sent to a category does not mean.
+ * A number written with a decimal comma ("38,5") matches the level a semicolon file's "38,5" became.
  */
 import { parseBooleanCell, parseNumberCell } from '../data/column-types';
 import { UNSEEN_CODE } from '../data/dataset';
@@ -56,7 +57,18 @@ function wordTruth(text: string): boolean | undefined {
 export function levelCode(input: InputColumn, index: ReadonlyMap<string, number>, key: string): number {
   const code = index.get(key);
   if (code !== undefined) return code;
-  const v = parseNumberCell(key);
+  const byNumber = levelOfNumber(input, parseNumberCell(key));
+  if (byNumber !== UNSEEN_CODE) return byNumber;
+  // A decimal comma ("38,5"): a semicolon file's numbers were read with it (data/decimal-comma), so the
+  // level is "38.5" where the client, sending the file's own text, writes "38,5".
+  return DECIMAL_COMMA.test(key) ? levelOfNumber(input, Number(key.replace(',', '.'))) : UNSEEN_CODE;
+}
+
+/** One comma between digits, no other separator: "38,5", "-0,25", "1,234" (1.234 in such a file). */
+const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
+
+/** The code of the one level reading as the number `v`; UNSEEN_CODE for NaN, none or several. */
+function levelOfNumber(input: InputColumn, v: number): number {
   if (Number.isNaN(v)) return UNSEEN_CODE;
   const byNumber = numericLevelsOf(input).get(v);
   return byNumber === undefined || byNumber === AMBIGUOUS ? UNSEEN_CODE : byNumber;
