@@ -77,7 +77,10 @@ function failedReport(err: unknown, championVersion: number | undefined): Challe
  */
 async function challengeForecast(work: ChallengeWork, spec: ForecastJobSpec, env: Env, dataset: Dataset, champion: { version: number; artifact_key: string; task?: string }): Promise<ChallengeReport> {
   const forecaster = champion.task === undefined || champion.task === 'forecast';
-  const advance = forecaster ? await advanceChampion(env.STORE, work, dataset, forecastColumns(work.target, spec), champion) : undefined;
+  // Not with the new job's shortest group (its min_length): advancing learns nothing, and a group the
+  // champion models, too short for the job's threshold now (engine/forecast/group-length), still moves to
+  // its newest points; only a group of one point, no series at all, is left as it was.
+  const advance = forecaster ? await advanceChampion(env.STORE, work, dataset, { ...forecastColumns(work.target, spec), minLength: 2 }, champion) : undefined;
   const report = await compareForecasts(work, spec, env, dataset, champion).catch((err: unknown) => failedReport(err, champion.version));
   return advance ? { ...report, advance } : report;
 }
