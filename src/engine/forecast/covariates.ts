@@ -336,10 +336,10 @@ export function byName(specs: readonly CovariateSpec[], from: readonly Covariate
 }
 
 /**
- * A known-future covariate's range over the rows a model learns from (`used`; all rows without it): rows
- * after a series' last value (a planned calendar in the same file) or of a group a rule forecasts teach
- * nothing, and a request far outside what training saw is refused (./covariate-values). A column with no
- * number in those rows keeps the whole column's range.
+ * A known-future covariate's range over the rows a series reads (`used`; all rows without it): rows after
+ * a series' last value (a planned calendar in the same file) teach nothing, and a request far outside what
+ * training saw is refused (./covariate-values). A column with no number in those rows keeps the whole
+ * column's range.
  */
 function usedRange(values: Float64Array, used: Uint8Array | undefined): { readonly min: number; readonly max: number } {
   if (!used) return rangeOf(values);
@@ -354,16 +354,25 @@ function usedRange(values: Float64Array, used: Uint8Array | undefined): { readon
 }
 
 /**
- * A categorical covariate's categories among the rows a model learns from (`used`), in the column's order,
- * and each stored code's place among them (-1 for one none of those rows has): a category only in a
- * planned future row or a rule-forecast group got a column no training row set, so a request naming it
- * was taken and its effect silently left out, where an unseen category is refused. Every category when
- * `used` is absent, or when none of those rows has one.
+ * A categorical covariate's categories, in the column's order, without those only rows no series reads
+ * hold (`used` 0: a planned future row without a target), and each stored code's place among them (-1 for
+ * one left out): such a category got a column no training row set, so a request naming it was taken and
+ * its effect silently left out, where an unseen category is refused. A category no row holds at all is
+ * kept: its rows were cut from this table (a retraining's held-out latest points), and the model, brought
+ * up to those points, reads it there. Every category when `used` is absent, or when none is held by a used row.
  */
 function usedLevels(levels: readonly string[], codes: Int32Array, used: Uint8Array | undefined): { levels: string[]; place: Int32Array } {
   const seen = new Uint8Array(levels.length);
-  if (used) for (let i = 0; i < codes.length; i++) if (used[i] && codes[i] >= 0) seen[codes[i]] = 1;
-  const keep = used && seen.some((x) => x === 1) ? seen : seen.fill(1);
+  const held = new Uint8Array(levels.length);
+  if (used) {
+    for (let i = 0; i < codes.length; i++) {
+      if (codes[i] < 0) continue;
+      held[codes[i]] = 1;
+      if (used[i]) seen[codes[i]] = 1;
+    }
+    for (let j = 0; j < levels.length; j++) if (!held[j]) seen[j] = 1;
+  }
+  const keep = used && seen.some((x, j) => x === 1 && held[j] === 1) ? seen : seen.fill(1);
   const place = new Int32Array(levels.length).fill(-1);
   const kept: string[] = [];
   for (let j = 0; j < levels.length; j++) if (keep[j]) place[j] = kept.push(levels[j]) - 1;

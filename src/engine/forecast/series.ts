@@ -170,6 +170,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   }
 
   const all = [...rowsByGroup.keys()].sort();
+  const seriesRows = [...rowsByGroup.values()];
   // Groups too short for the job are left out, unless that would leave none (then the usual refusals speak).
   const min = columns.minLength ?? 0;
   const long = all.filter((g) => rowsByGroup.get(g)!.length >= min);
@@ -216,10 +217,10 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   let longest = 0;
   for (let gi = 1; gi < groups.length; gi++) if (sorted[gi].length > sorted[longest].length) longest = gi;
   const frequency = detectFrequency(Float64Array.from(sorted[longest], (r) => t[r]), datetime);
-  // The covariates' categories and ranges as the rows the models learn from hold them, not a planned
-  // future row's or a rule-forecast group's (./covariates usedLevels).
+  // The covariates' categories and ranges as the series' rows hold them (a group a rule forecasts too,
+  // whose requests are checked against them), not a planned future row's (./covariates usedLevels).
   const used = new Uint8Array(ds.rows);
-  for (const rows of sorted) for (const r of rows) used[r] = 1;
+  for (const rows of seriesRows) for (const r of rows) used[r] = 1;
   const learned = covariates || past ? readCovariateSets(ds, columns.covariates, columns.pastCovariates, taken, used) : {};
   const width = covariateWidth(learned.known?.specs);
   const series: SeriesData[] = [];
