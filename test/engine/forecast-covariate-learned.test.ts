@@ -68,7 +68,7 @@ describe('covariates as training saw them', () => {
     if (out.status !== 'complete') throw new Error(out.reason);
     // (The cut drops the planned rows too, and the new store: their categories are kept as well, as before.)
     expect(out.envelope.covariates?.[0]).toMatchObject({ name: 'promo', kind: 'categorical' });
-    expect((out.envelope.covariates?.[0] as { levels: string[] }).levels).toContain('flash');
+    expect((out.envelope.covariates?.[0] as unknown as { levels: string[] }).levels).toContain('flash');
     // Brought up to the latest points, it forecasts from days that ran flash.
     const latest = await loadForecaster(stateAtLatest(out.envelope, dataset, columns));
     expect(latest.forecast(3, { group: 'a', covariates: Array.from({ length: 3 }, () => ({ promo: 'flash', price: 10 })) })).toHaveLength(3);

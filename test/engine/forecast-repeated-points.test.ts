@@ -87,3 +87,17 @@ describe('a planned row without a target and its observation', () => {
     expect(engineError(() => describeSeries(planned(['2024-11-11,north,120', '2024-11-11,north,121']), { target: 'sales', groupColumn: 'shop' })).message).toContain('repeats 2024-11-11');
   });
 });
+
+describe('an observation that leaves the planned covariate empty', () => {
+  it('reads the planned value for it, and a value it sets itself as what happened', () => {
+    const days = Array.from({ length: 30 }, (_, d) => `${new Date(Date.UTC(2024, 10, 1 + d)).toISOString().slice(0, 10)},${100 + (d % 7)},${d % 5 === 0 ? 1 : 0}`);
+    // 1 and 2 December planned with a promotion; then their sales appended, the first without the promotion, the second saying there was none.
+    const csv = ['date,sales,promo', ...days, '2024-12-01,,1', '2024-12-02,,1', '2024-12-01,130,', '2024-12-02,104,0'].join('\n');
+    const ds = datasetFromCsv(csv);
+    expect(firstRepeatedPoint(ds, 32, { timeColumn: 'date', target: 'sales' })).toBeNull();
+    const { series } = extractSeries(ds, { target: 'sales', covariates: ['promo'] });
+    expect(series[0].values.length).toBe(32);
+    expect(Array.from(series[0].values.slice(-2))).toEqual([130, 104]);
+    expect(Array.from(series[0].covariates![0].slice(-2))).toEqual([1, 0]);
+  });
+});

@@ -21,7 +21,7 @@ import { unreadDates } from '../data/unread-dates';
 import { explainLateStart, type LateCovariateStart, seriesStart } from './covariate-start';
 import { covariateWidth } from './covariates';
 import { dropExactRepeats } from './duplicate-rows';
-import { dropAnsweredPlaceholders } from './placeholder-rows';
+import { dropAnsweredPlaceholders, withPlans } from './placeholder-rows';
 import { fillGaps } from './fill-gaps';
 import { SHORT_GAPS_RULE } from './gap-limits';
 import { fillMissing, missingMask } from './fill-missing';
@@ -136,7 +136,9 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   const timezone = columns.timezone === undefined ? undefined : checkTimezone(columns.timezone, timeCol.name, read, timeCol.values, datetime);
   const keys = groupKeys(ds, columns.groupColumn, [columns.target, timeCol.name]);
   const taken = { target: columns.target, time: timeCol.name, group: columns.groupColumn };
-  const { known: covariates, past } = readCovariateSets(ds, columns.covariates, columns.pastCovariates, taken);
+  const read0 = readCovariateSets(ds, columns.covariates, columns.pastCovariates, taken);
+  const past = read0.past;
+  let covariates = read0.known;
   const rowsByGroup = new Map<string, number[]>();
   for (let i = 0; i < ds.rows; i++) {
     if (Number.isNaN(t[i])) throw new EngineError('invalid_dataset', `time column "${timeCol.name}" is empty or not a ${datetime ? 'date' : 'number'} at data row ${i + 1}`, { column: timeCol.name, row: i + 1 });
@@ -149,7 +151,8 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   // rows of one time that differ stay, for checkPoints to refuse.
   const exactRepeats = dropExactRepeats(ds, rowsByGroup, t);
   // A planned row without a target, answered by an observed row of its time, is read as that observation (./placeholder-rows).
-  dropAnsweredPlaceholders(rowsByGroup, t, y, offsets ? (a, b) => offsets[a] === offsets[b] : undefined);
+  const plans = dropAnsweredPlaceholders(rowsByGroup, t, y, offsets ? (a, b) => offsets[a] === offsets[b] : undefined);
+  if (covariates) covariates = withPlans(covariates, plans);
   // Rows at a series' end without a target are not observations (often future rows holding planned
   // covariates): filled with the last value they would move the series' end, and every forecast's first
   // time, past the data; rows before its first value (a product listed before its launch) would be filled
@@ -221,7 +224,10 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   // whose requests are checked against them), not a planned future row's (./covariates usedLevels).
   const used = new Uint8Array(ds.rows);
   for (const rows of seriesRows) for (const r of rows) used[r] = 1;
-  const learned = covariates || past ? readCovariateSets(ds, columns.covariates, columns.pastCovariates, taken, used) : {};
+  // A planned row an observation answers lends it its covariates (./placeholder-rows), and so its categories.
+  for (const [observed, plan] of plans) if (used[observed]) used[plan] = 1;
+  const reread = covariates || past ? readCovariateSets(ds, columns.covariates, columns.pastCovariates, taken, used) : {};
+  const learned = reread.known ? { ...reread, known: withPlans(reread.known, plans) } : reread;
   const width = covariateWidth(learned.known?.specs);
   const series: SeriesData[] = [];
   const lengths: Record<string, number> = {};
