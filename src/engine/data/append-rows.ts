@@ -189,6 +189,8 @@ function cellText(col: Column, oneOffset?: number): (row: number) => string {
     return (i) => (Number.isNaN(values[i]) ? '' : wallClockText(values[i] + offsets[i] * 60_000, offsets[i]));
   }
   if (col.type === 'datetime' && oneOffset !== undefined) return (i) => (Number.isNaN(values[i]) ? '' : instantAtOffset(values[i], oneOffset));
+  // Written without an offset as they were (NumericColumn.naiveTimes): a Z would make them instants.
+  if (col.type === 'datetime' && col.naiveTimes) return (i) => (Number.isNaN(values[i]) ? '' : wallClockText(values[i]));
   if (col.type === 'datetime') return (i) => (Number.isNaN(values[i]) ? '' : new Date(values[i]).toISOString());
   // As the file wrote them where upload recorded it ("1.0" stays "1.0", so class labels keep their names).
   const text = numericLabelOf(col);

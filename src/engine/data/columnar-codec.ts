@@ -49,6 +49,8 @@ interface BlockHeader {
   fixed_utc_offset?: number;
   /** A date column's rows without a UTC offset among rows with one (NumericColumn.zonelessRows). */
   zoneless_rows?: FixedRows;
+  /** A date column none of whose cells carried an offset (NumericColumn.naiveTimes). */
+  naive_times?: true;
 }
 
 interface FileHeader {
@@ -139,6 +141,7 @@ function* encodeSteps(ds: Dataset): Steps<Uint8Array> {
       ...(col.storage === 'f64' && col.utcOffsets ? { utc_offsets: col.utcOffsets } : {}),
       ...(col.storage === 'f64' && col.fixedUtcOffset !== undefined ? { fixed_utc_offset: col.fixedUtcOffset } : {}),
       ...(col.storage === 'f64' && col.zonelessRows ? { zoneless_rows: col.zonelessRows } : {}),
+      ...(col.storage === 'f64' && col.naiveTimes ? { naive_times: true as const } : {}),
     });
     offset += align8(arr.byteLength);
     if (due(arr.length)) yield;
@@ -169,8 +172,9 @@ function spellingsField(b: BlockHeader, stored: (v: number) => number): { spelli
 }
 
 /** A date column's layout, fixed rows, UTC offsets and rows without one, each checked, as the block header holds them. */
-function dateFields(b: BlockHeader): { dateOrder?: DateOrder; fixedRows?: FixedRows; utcOffsets?: UtcOffsets; fixedUtcOffset?: number; zonelessRows?: FixedRows } {
+function dateFields(b: BlockHeader): { dateOrder?: DateOrder; fixedRows?: FixedRows; utcOffsets?: UtcOffsets; fixedUtcOffset?: number; zonelessRows?: FixedRows; naiveTimes?: true } {
   const offsets = {
+    ...(b.naive_times === true ? { naiveTimes: true as const } : {}),
     ...(b.utc_offsets === undefined ? {} : { utcOffsets: checkedUtcOffsets(b.utc_offsets, b.length, b.name) }),
     ...(b.fixed_utc_offset === undefined ? {} : { fixedUtcOffset: checkedFixedUtcOffset(b.fixed_utc_offset, b.name) }),
     ...(b.zoneless_rows === undefined ? {} : { zonelessRows: checkedFixedRows(b.zoneless_rows, b.length, b.name) }),

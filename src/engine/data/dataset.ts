@@ -63,6 +63,12 @@ export interface NumericColumn {
    */
   readonly fixedUtcOffset?: number;
   /**
+   * Set on a date column none of whose cells carried a UTC offset (not even Z): wall-clock times, which a
+   * forecast naming their zone places in it (engine/forecast/naive-local-times). Absent on every other
+   * column, and on columns stored before it was kept (read as UTC, as always).
+   */
+  readonly naiveTimes?: true;
+  /**
    * The rows of an ISO-8601 date column whose cells carried no UTC offset (read as UTC) while others
    * carried one other than UTC, as runs (data/utc-offsets partialUtcOffsets): a forecast refusing two rows
    * of one instant says when only that made them one. Absent on every other column; not carried by a

@@ -16,7 +16,7 @@
  */
 import { runSteps, runStepsYielding, type Steps, workTally } from '../core/steps';
 import type { CsvTable } from './csv';
-import { type ColumnType, isInfinityCell, isMissingCell, isMissingNumberCell, isTruthDigit, parseBooleanCell, parseDateCell, parseNumberCell, trimCell } from './column-types';
+import { type ColumnType, isInfinityCell, isMissingCell, isMissingNumberCell, isoOffsetMinutes, isTruthDigit, parseBooleanCell, parseDateCell, parseNumberCell, trimCell } from './column-types';
 import { type Column, type Dataset, MISSING_CODE, type NumericColumn, type NumericValues } from './dataset';
 import { type DateOrder, dayMonthParts } from './date-layout';
 import { guessedOrderWarning } from './datetime-override';
@@ -153,6 +153,12 @@ export function* inferColumnsSteps(table: TextColumns, overrides: TypeOverrides,
   return { dataset: { rows: table.rows, columns }, profile: boundTopValues(profile) };
 }
 
+/** Whether no date cell of a column carries a UTC offset (`Z` included): times written as a wall clock shows them. */
+function carriesNoOffset(cells: readonly string[], values: ArrayLike<number>): boolean {
+  for (let i = 0; i < cells.length; i++) if (!Number.isNaN(values[i]) && isoOffsetMinutes(cells[i]) !== undefined) return false;
+  return true;
+}
+
 /** A numeric column's cells that are neither numbers nor placeholders, read as missing (data/stray-text). */
 function strayCellsOf(cells: readonly string[], values: NumericValues): StrayCells | undefined {
   let numbers = 0;
@@ -209,7 +215,9 @@ function* buildColumn(name: string, cells: string[], forced: ColumnType | undefi
     const utcOffsets = readUtcOffsets(cells, values);
     // One offset throughout other than UTC, kept so that forecasts are written at it as the data were.
     const fixedUtcOffset = utcOffsets ? undefined : readFixedUtcOffset(cells, values);
-    return { column: { name, type, storage: 'f64', values, ...(order ? { dateOrder: order } : {}), ...(fixedRows ? { fixedRows } : {}), ...(utcOffsets ? { utcOffsets } : {}), ...(fixedUtcOffset !== undefined ? { fixedUtcOffset } : {}) }, dates };
+    // No cell with an offset at all (not even Z): local times a forecast may place in a zone it names.
+    const naive = !utcOffsets && fixedUtcOffset === undefined && carriesNoOffset(cells, values);
+    return { column: { name, type, storage: 'f64', values, ...(order ? { dateOrder: order } : {}), ...(fixedRows ? { fixedRows } : {}), ...(utcOffsets ? { utcOffsets } : {}), ...(fixedUtcOffset !== undefined ? { fixedUtcOffset } : {}), ...(naive ? { naiveTimes: true as const } : {}) }, dates };
   }
   if (type === 'numeric') {
     // The present cells' numbers as the guess read them, in row order: not parsed a second time. A

@@ -31,7 +31,7 @@ export function selectRows(ds: Dataset, positions: Int32Array): Dataset {
       // UTC offsets go along row by row: a forecast reads the selected times on the clock the whole column reads on.
       // So does one offset throughout: every selected row was written at it.
       const utcOffsets = col.utcOffsets ? { utcOffsets: selectOffsets(col.utcOffsets, col.values.length, positions) } : col.fixedUtcOffset !== undefined ? { fixedUtcOffset: col.fixedUtcOffset } : {};
-      return { name: col.name, type: col.type, storage: 'f64', values, ...(col.spellings ? { spellings: col.spellings } : {}), ...(col.missingWords ? { missingWords: col.missingWords } : {}), ...(col.dateOrder ? { dateOrder: col.dateOrder } : {}), ...utcOffsets };
+      return { name: col.name, type: col.type, storage: 'f64', values, ...(col.spellings ? { spellings: col.spellings } : {}), ...(col.missingWords ? { missingWords: col.missingWords } : {}), ...(col.dateOrder ? { dateOrder: col.dateOrder } : {}), ...utcOffsets, ...(col.naiveTimes ? { naiveTimes: col.naiveTimes } : {}) };
     }
     const codes = new Int32Array(n);
     for (let i = 0; i < n; i++) codes[i] = col.codes[positions[i]];

@@ -183,7 +183,9 @@ const SHOWN = 5;
  */
 export function localClockWarnings(column: string, info: LocalClockInfo): string[] {
   const offsets = info.offsets.map(offsetText).join(' and ');
-  const read = localTimeNote(info.timezone).replace('the timestamps carry UTC offsets', `its timestamps carry UTC offsets (${offsets})`);
+  const read = info.placed
+    ? `its timestamps carry no UTC offset and are read as local times in ${info.timezone} (at ${offsets}), so the series is read on its local clock (hours stay where the clock shows them all year); forecast times are written with the UTC offsets of ${info.timezone}`
+    : localTimeNote(info.timezone).replace('the timestamps carry UTC offsets', `its timestamps carry UTC offsets (${offsets})`);
   const warnings = [`time column "${column}": ${read}. Where the series steps through the hour the spring change skips (around the clock), its times are added and interpolated, as a gap's are`];
   const repeats = Object.entries(info.repeated ?? {}).flatMap(([group, list]) => list.map((r) => ({ group, ...r })));
   if (repeats.length > 0) {

@@ -21,6 +21,7 @@ import { unreadDates } from '../data/unread-dates';
 import { explainLateStart, type LateCovariateStart, seriesStart } from './covariate-start';
 import { covariateWidth } from './covariates';
 import { dropExactRepeats } from './duplicate-rows';
+import { placedInZone } from './naive-local-times';
 import { dropAnsweredPlaceholders, withPlans } from './placeholder-rows';
 import { fillGaps } from './fill-gaps';
 import { SHORT_GAPS_RULE } from './gap-limits';
@@ -28,7 +29,7 @@ import { fillMissing, missingMask } from './fill-missing';
 import { fillPastCovariates, type PastCovariateFill } from './past-covariate-fill';
 import { readCovariateSets } from './past-covariates';
 import { readShortSeries, type ShortSeries } from './short-series';
-import { checkRegular, detectFrequency, formatTime, seasonFor } from './frequency';
+import { checkRegular, detectFrequency, formatTime, hasSubDailySteps, seasonFor } from './frequency';
 import { checkTimezone, mergeRepeatedTimes, offsetChangeNote, readSeriesTimes, type RepeatedTime, type SeriesTimes, skippedBetween } from './local-clock';
 import type { LocalClockInfo, SeriesColumns, SeriesData, SeriesInfo } from './types';
 import { groupDetail } from './group-details';
@@ -130,11 +131,13 @@ export const allPositive = (series: readonly SeriesData[]): boolean => series.ev
 /** Reads, sorts, checks and fills the series; throws EngineError naming what is wrong and where. */
 export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSeries {
   let y = resolveTarget(ds, columns.target);
-  const { column: timeCol, datetime } = resolveTime(ds, columns.timeColumn, columns.target);
+  const { column: asWritten, datetime } = resolveTime(ds, columns.timeColumn, columns.target);
+  const keys = groupKeys(ds, columns.groupColumn, [columns.target, asWritten.name]);
+  // Sub-daily times without offsets, in a job naming their zone, read as written at its offsets (./naive-local-times).
+  const timeCol = (columns.timezone !== undefined && datetime ? placedInZone(asWritten, columns.timezone, keys) : undefined) ?? asWritten;
   const read = readSeriesTimes(timeCol, datetime);
   const { times: t, clock, offsets, utcOffset } = read;
   const timezone = columns.timezone === undefined ? undefined : checkTimezone(columns.timezone, timeCol.name, read, timeCol.values, datetime);
-  const keys = groupKeys(ds, columns.groupColumn, [columns.target, timeCol.name]);
   const taken = { target: columns.target, time: timeCol.name, group: columns.groupColumn };
   const read0 = readCovariateSets(ds, columns.covariates, columns.pastCovariates, taken);
   const past = read0.past;
@@ -214,7 +217,9 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     }
   }
   const zoneless = fixedRowMask(timeCol.zonelessRows, ds.rows);
-  for (let gi = 0; gi < groups.length; gi++) explainLateStart(lateStarts, groups[gi], show, () => checkPoints(sorted[gi], t, timeCol.name, groups[gi], show, zoneless));
+  // Sub-daily times without offsets and no zone named: a repeat may be the hour the clock goes back.
+  const naiveHours = datetime && columns.timezone === undefined && timeCol.naiveTimes === true && hasSubDailySteps(t);
+  for (let gi = 0; gi < groups.length; gi++) explainLateStart(lateStarts, groups[gi], show, () => checkPoints(sorted[gi], t, timeCol.name, groups[gi], show, zoneless, naiveHours));
 
   // The longest series shows the step most reliably; every group must then follow it.
   let longest = 0;
@@ -277,7 +282,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     ...(exactRepeats ? { exactRepeats } : {}),
     ...(Object.keys(trailingMissing).length > 0 ? { trailingMissing } : {}),
     ...(Object.keys(leadingMissing).length > 0 ? { leadingMissing } : {}),
-    ...(clock === 'local' ? { localClock: localClockInfo(timeCol.utcOffsets, timezone, repeated) } : {}),
+    ...(clock === 'local' ? { localClock: { ...localClockInfo(timeCol.utcOffsets, timezone, repeated), ...(timeCol !== asWritten ? { placed: true as const } : {}) } } : {}),
     ...(utcOffset !== undefined ? { utcOffset } : {}),
   };
   // Read after the frequency is known, on the model's step; one that cannot be read is still only left out.
@@ -331,7 +336,7 @@ function tooManyGaps(gaps: { missing: number; firstAfter: number }, times: Float
  * instant only one of which carried an offset are one instant because of it, and the refusal says so.
  * Times are written by `show`, as the series' other refusals write them.
  */
-function checkPoints(rows: number[], t: Float64Array, column: string, group: string, show: (t: number) => string, zoneless?: Uint8Array): void {
+function checkPoints(rows: number[], t: Float64Array, column: string, group: string, show: (t: number) => string, zoneless?: Uint8Array, naiveHours = false): void {
   const where = group === '' ? '' : ` in group "${group}"`;
   if (rows.length < 2) throw new EngineError('invalid_dataset', `the series${where} has ${rows.length} point; forecasting needs a longer series`, { column, ...groupDetail(group) });
   for (let i = 1; i < rows.length; i++) {
@@ -345,7 +350,9 @@ function checkPoints(rows: number[], t: Float64Array, column: string, group: str
             ? '; each timestamp must appear once per series (add a group column for several series)'
             : // A group column is set: the group's own series holds two values at one time.
               `; the series of group "${group}" repeats that time, and a series holds one value per time: remove or merge one of the two rows`;
-      throw new EngineError('invalid_dataset', `time column "${column}" repeats ${show(t[rows[i]])}${where} at data rows ${a + 1} and ${b + 1}${why}`, { column, ...groupDetail(group), rows: [rows[i - 1] + 1, rows[i] + 1] });
+      // Local times written without offsets show the hour the clock goes back twice (./naive-local-times).
+      const local = naiveHours ? '; if these are local times, the clock going back an hour shows one twice: name their zone in forecast.timezone (such as "Europe/Paris") to read them so' : '';
+      throw new EngineError('invalid_dataset', `time column "${column}" repeats ${show(t[rows[i]])}${where} at data rows ${a + 1} and ${b + 1}${why}${local}`, { column, ...groupDetail(group), rows: [rows[i - 1] + 1, rows[i] + 1] });
     }
   }
 }

@@ -192,6 +192,8 @@ export interface LocalClockInfo {
   readonly timezone?: string;
   /** Per group with any, the local times the autumn change repeated, each read as one point. */
   readonly repeated?: Readonly<Record<string, readonly RepeatedTime[]>>;
+  /** Set when the timestamps carried no offset and `timezone` placed them (./naive-local-times). */
+  readonly placed?: true;
 }
 
 /** Options naming the columns of a forecasting dataset. */
