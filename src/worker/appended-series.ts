@@ -43,13 +43,21 @@ export async function checkAppendedSeries(env: Env, tenant: string, v: AppendedV
 }
 
 /** The model's time and group columns: its champion's job config, else its artifact; null when neither tells. */
-async function seriesColumns(env: Env, tenant: string, f: DatasetForecaster): Promise<{ timeColumn: string; groupColumn?: string; target?: string } | null> {
+async function seriesColumns(env: Env, tenant: string, f: DatasetForecaster): Promise<{ timeColumn: string; groupColumn?: string; target?: string; timezone?: string } | null> {
   const basis = isJobId(f.champion.job_id) ? await coordinatorFor(env, tenant, f.champion.job_id).retrainBasis(f.champion.trial_id) : null;
   const spec = basis?.config.forecast;
   // The target too: the observation of a planned row without one is no repeated point (engine/forecast/placeholder-rows).
-  if (spec && basis) return { timeColumn: spec.time_column, target: basis.config.target, ...(spec.group_column !== undefined ? { groupColumn: spec.group_column } : {}) };
+  // And the zone, which places times written without an offset (engine/forecast/naive-local-times).
+  if (spec && basis) return { timeColumn: spec.time_column, target: basis.config.target, ...(spec.group_column !== undefined ? { groupColumn: spec.group_column } : {}), ...(spec.timezone !== undefined ? { timezone: spec.timezone } : {}) };
   const contract = await championContract(env.STORE, f.champion.artifact_key, undefined);
-  return contract ? { timeColumn: contract.time_column, ...(contract.target !== undefined ? { target: contract.target } : {}), ...(contract.group_column !== null ? { groupColumn: contract.group_column } : {}) } : null;
+  return contract
+    ? {
+        timeColumn: contract.time_column,
+        ...(contract.target !== undefined ? { target: contract.target } : {}),
+        ...(contract.group_column !== null ? { groupColumn: contract.group_column } : {}),
+        ...(contract.timezone !== null ? { timezone: contract.timezone } : {}),
+      }
+    : null;
 }
 
 function repeatedPoint(v: AppendedVersion, f: DatasetForecaster, columns: { timeColumn: string; groupColumn?: string }, hit: RepeatedPoint): ApiError {

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractSeries, loadForecaster, runForecastTrial } from '../../src/engine/forecast';
 import { localClockWarnings } from '../../src/engine/forecast/local-clock';
+import { firstRepeatedPoint } from '../../src/engine/forecast/repeated-points';
 import { appendRows } from '../../src/engine/data/append-rows';
 import { decodeDataset, encodeDataset } from '../../src/engine/data/columnar-codec';
 import { parseCsv } from '../../src/engine/data/csv';
@@ -58,5 +59,17 @@ describe('local times without offsets in a job naming their zone', () => {
     // The same hours written with Z are instants: the zone is refused for them, as before.
     const utc = datasetFromCsv(csv().replace(/(\d\d:\d\d),/g, '$1:00Z,'));
     expect(engineError(() => extractSeries(utc, { ...columns, timezone: 'Europe/Paris' })).message).toContain('Leave forecast.timezone out');
+  });
+});
+
+describe('an append to local times without offsets, for a model naming their zone', () => {
+  it('takes the hour the autumn change repeats, and still refuses a real repeat', () => {
+    const base = csv().split('\n').filter((l) => !l.startsWith('2024-10-27 02:00')).join('\n');
+    const ds = datasetFromCsv(`${base}\n2024-10-27 02:00,a,102\n2024-10-27 02:00,a,150\n`);
+    const columns = { timeColumn: 'time', groupColumn: 'store', timezone: 'Europe/Paris' };
+    expect(firstRepeatedPoint(ds, ds.rows - 2, columns)).toBeNull();
+    expect(firstRepeatedPoint(ds, ds.rows - 2, { timeColumn: 'time', groupColumn: 'store' })).toMatchObject({ row: ds.rows - 1 });
+    const thrice = datasetFromCsv(`${base}\n2024-10-27 02:00,a,102\n2024-10-27 02:00,a,150\n2024-10-27 02:00,a,151\n`);
+    expect(firstRepeatedPoint(thrice, thrice.rows - 3, columns)).toMatchObject({ row: thrice.rows - 1 });
   });
 });

@@ -19,6 +19,7 @@ import { rowEquality } from './duplicate-rows';
 import { formatTime } from './frequency';
 import { answersPlaceholder } from './placeholder-rows';
 import { readSeriesTimes } from './local-clock';
+import { placedInZone } from './naive-local-times';
 
 /** A new row at the time and in the group of a row before it (indices from 0 in the dataset's rows). */
 export interface RepeatedPoint {
@@ -34,20 +35,25 @@ export interface RepeatedPoint {
  * The first row from `from` on (the appended rows) that repeats the (time, group) of an earlier row, or
  * null. Null too when the time or group column is not one a series is read from (the job says why).
  */
-export function firstRepeatedPoint(ds: Dataset, from: number, columns: { readonly timeColumn: string; readonly groupColumn?: string; readonly target?: string }): RepeatedPoint | null {
-  const time = findColumn(ds, columns.timeColumn);
-  if (!time || time.storage !== 'f64' || !(time.type === 'datetime' || time.type === 'numeric' || time.type === 'id')) return null;
+export function firstRepeatedPoint(ds: Dataset, from: number, columns: { readonly timeColumn: string; readonly groupColumn?: string; readonly target?: string; readonly timezone?: string }): RepeatedPoint | null {
+  const written = findColumn(ds, columns.timeColumn);
+  if (!written || written.storage !== 'f64' || !(written.type === 'datetime' || written.type === 'numeric' || written.type === 'id')) return null;
   const group = columns.groupColumn === undefined ? undefined : findColumn(ds, columns.groupColumn);
   if (columns.groupColumn !== undefined && !group) return null;
-  const datetime = time.type === 'datetime';
+  const datetime = written.type === 'datetime';
+  const groupOf = (i: number): string | null => {
+    if (!group) return '';
+    if (group.storage === 'f64' ? Number.isNaN(group.values[i]) : group.codes[i] === MISSING_CODE) return null;
+    return group.storage === 'f64' ? String(group.values[i]) : group.levels[group.codes[i]];
+  };
+  // Local times without offsets in a model's zone are placed in it as its jobs place them (./naive-local-times).
+  const placed = columns.timezone !== undefined && datetime ? placedInZone(written, columns.timezone, Array.from({ length: ds.rows }, (_, i) => groupOf(i) ?? '')) : undefined;
+  const time = placed ?? written;
   const { times, clock, offsets, utcOffset } = readSeriesTimes(time, datetime);
   const keyOf = (i: number): string | null => {
     if (Number.isNaN(times[i])) return null;
-    let g = '';
-    if (group) {
-      if (group.storage === 'f64' ? Number.isNaN(group.values[i]) : group.codes[i] === MISSING_CODE) return null;
-      g = group.storage === 'f64' ? String(group.values[i]) : group.levels[group.codes[i]];
-    }
+    const g = groupOf(i);
+    if (g === null) return null;
     // On the local clock two rows at one time with different offsets are the autumn's repeated hour, two points.
     return `${g}\u0000${times[i]}${offsets ? `\u0000${offsets[i]}` : ''}`;
   };
