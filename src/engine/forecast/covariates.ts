@@ -79,7 +79,7 @@ export const COVARIATE_WORDING: Readonly<Record<CovariateList, { readonly noun: 
  * Reads the named covariate columns of one list (`list`, the field refusals name); throws EngineError
  * naming the column when one is absent, is the target, time or group column, holds dates or text or
  * has too many levels, or when the list names too many. Empty cells are left to the series they lie in
- * (./covariate-start, ./past-covariate-fill). With `used` (1 for each row a model learns from), the
+ * (./covariate-start, ./past-covariate-fill). With `used` (1 for each row a series reads), the
  * categories and the known-future range are those of the used rows (usedLevels, usedRange).
  */
 export function readCovariates(ds: Dataset, names: readonly string[], taken: { target: string; time: string; group?: string }, list: CovariateList = 'forecast.covariates', used?: Uint8Array): DatasetCovariates {
@@ -121,7 +121,7 @@ export function readCovariates(ds: Dataset, names: readonly string[], taken: { t
         throw new EngineError('invalid_dataset', `${noun} column "${name}" has ${col.levels.length} categories; at most ${MAX_COVARIATE_LEVELS}`, { ...field, levels: col.levels.length });
       }
       const { codes } = col;
-      // Each stored code's place among the categories the model learns (-1: none of its rows has it).
+      // Each stored code's place among the categories kept (-1: only rows no series reads hold it).
       const { levels, place } = usedLevels(col.levels, codes, used);
       const width = levels.length;
       specs.push({ name, kind: 'categorical', levels });
