@@ -40,11 +40,15 @@ export function levelIndex(spec: CategoricalSpec, v: string | boolean): number {
   return truth === undefined ? -1 : truth === a ? 0 : 1;
 }
 
-/** The least and greatest of a covariate's training values (none missing: ./covariates refuses a gap first). */
-export function rangeOf(values: Float64Array): { readonly min: number; readonly max: number } {
+/**
+ * The least and greatest of a covariate's training values (none missing: ./covariates refuses a gap
+ * first), of the rows `used` marks when given; min > max when it marks none.
+ */
+export function rangeOf(values: Float64Array, used?: Uint8Array): { readonly min: number; readonly max: number } {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
+    if (used && !used[i]) continue;
     if (values[i] < min) min = values[i];
     if (values[i] > max) max = values[i];
   }

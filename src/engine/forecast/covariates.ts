@@ -342,15 +342,8 @@ export function byName(specs: readonly CovariateSpec[], from: readonly Covariate
  * column's range.
  */
 function usedRange(values: Float64Array, used: Uint8Array | undefined): { readonly min: number; readonly max: number } {
-  if (!used) return rangeOf(values);
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    if (!used[i]) continue;
-    if (values[i] < min) min = values[i];
-    if (values[i] > max) max = values[i];
-  }
-  return min <= max ? { min, max } : rangeOf(values);
+  const range = rangeOf(values, used);
+  return range.min <= range.max ? range : rangeOf(values);
 }
 
 /**
