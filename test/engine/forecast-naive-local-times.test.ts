@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { extractSeries, loadForecaster, runForecastTrial } from '../../src/engine/forecast';
-import { localClockWarnings } from '../../src/engine/forecast/local-clock';
+import { localClockWarnings, localTimeNote } from '../../src/engine/forecast/local-clock';
 import { firstRepeatedPoint } from '../../src/engine/forecast/repeated-points';
 import { appendRows } from '../../src/engine/data/append-rows';
 import { decodeDataset, encodeDataset } from '../../src/engine/data/columnar-codec';
@@ -50,6 +50,11 @@ describe('local times without offsets in a job naming their zone', () => {
     if (out.status !== 'complete') throw new Error(out.reason);
     const f = await loadForecaster(out.envelope);
     expect(f.forecast(2, { group: 'b' }).map((p) => [p.time, p.value])).toEqual([['2024-11-03T00:00:00+01:00', 300], ['2024-11-03T01:00:00+01:00', 301]]);
+    // The forecast route's note (localTimeNote) says the zone placed times written without an offset.
+    expect(f.description.localTime).toEqual({ timezone: 'Europe/Paris', placed: true });
+    const note = localTimeNote(f.description.localTime?.timezone, f.description.localTime?.placed);
+    expect(note).toContain('carry no UTC offset and are read as local times in Europe/Paris');
+    expect(note).not.toContain('carry UTC offsets');
   });
 
   it('stay local times once stored and appended to, where times written in UTC are not placed', () => {

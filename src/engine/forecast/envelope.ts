@@ -112,9 +112,10 @@ export interface ForecastEnvelope {
   /**
    * Set when the series were read on their local clock (./local-clock): `lastTime`, `anchor` and the
    * frequency are local wall-clock times, and forecasts are written as local times, with the offsets of
-   * `timezone` when the job named one, else without an offset. Absent: UTC, as every envelope before.
+   * `timezone` when the job named one, else without an offset; `placed` when the timestamps had no offset
+   * and `timezone` placed them (./naive-local-times). Absent: UTC, as every envelope before.
    */
-  readonly localClock?: { readonly timezone?: string };
+  readonly localClock?: { readonly timezone?: string; readonly placed?: true };
   /**
    * The one UTC offset other than UTC, in minutes east of UTC, every timestamp of the training data was
    * written with (`+05:30` throughout is 330): `lastTime` and `anchor` stay instants, and forecasts and
@@ -187,6 +188,8 @@ function checkLocalClock(c: unknown): void {
   if (typeof c !== 'object' || c === null || Array.isArray(c)) fail('localClock must be an object');
   const zone = (c as Record<string, unknown>).timezone;
   if (zone !== undefined && (typeof zone !== 'string' || canonicalZone(zone) === undefined)) fail(`localClock.timezone ${JSON.stringify(zone)} is no known time zone`);
+  const placed = (c as Record<string, unknown>).placed;
+  if (placed !== undefined && (placed !== true || zone === undefined)) fail('localClock.placed must be true, and only with a timezone');
 }
 
 function checkFrequency(f: unknown): void {

@@ -86,9 +86,10 @@ export interface ForecastDescription {
   readonly pastCovariates?: readonly CovariateSpec[];
   /**
    * Set when the series were read on their local clock (./local-clock): times are local, written with the
-   * offsets of `timezone` when the job named one, else without an offset. Absent: times in UTC.
+   * offsets of `timezone` when the job named one, else without an offset; `placed` when the timestamps had no
+   * offset and `timezone` placed them (./naive-local-times). Absent: times in UTC.
    */
-  readonly localTime?: { readonly timezone?: string };
+  readonly localTime?: { readonly timezone?: string; readonly placed?: true };
   /** The least value forecasts and interval bounds take: the target never went below it in training (./value-floor); absent when none. */
   readonly floor?: number;
   /** Groups too short to validate on, which a rule forecasts (Forecaster.fallback), not among Forecaster.groups; absent when none. */
@@ -352,7 +353,7 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
       maxHorizon: env.maxHorizon,
       ...(env.covariates ? { covariates: env.covariates } : {}),
       ...(past ? { pastCovariates: past } : {}),
-      ...(local ? { localTime: local.timezone ? { timezone: local.timezone } : {} } : {}),
+      ...(local ? { localTime: { ...(local.timezone ? { timezone: local.timezone } : {}), ...(local.placed ? { placed: true as const } : {}) } } : {}),
       ...(floor !== undefined ? { floor } : {}),
       ...(ruled.length > 0 ? { fallbackGroups: ruled.map(({ state, rule }) => ({ group: state.group, rule, points: state.count })) } : {}),
       ...(env.seriesScores ? { seriesScores: env.seriesScores } : {}),

@@ -164,8 +164,14 @@ export function localTimeText(wall: number, timezone: string | undefined): strin
   return timezone === undefined ? wallClockText(wall) : wallClockText(wall, offsetOfWallTime(wall, timezone));
 }
 
-/** What a job and a forecast response say about the times of a series read on its local clock. */
-export function localTimeNote(timezone: string | undefined): string {
+/**
+ * What a job and a forecast response say about the times of a series read on its local clock: `placed` when
+ * its timestamps had no offset and the job's zone placed them (./naive-local-times), else they carried offsets.
+ */
+export function localTimeNote(timezone: string | undefined, placed?: boolean): string {
+  if (placed && timezone !== undefined) {
+    return `the timestamps carry no UTC offset and are read as local times in ${timezone}, so the series is read on its local clock (hours stay where the clock shows them all year); forecast times are written with the UTC offsets of ${timezone}`;
+  }
   const read = 'the timestamps carry UTC offsets that follow daylight saving time, so the series is read on its local clock (each time plus its offset: hours stay where the clock shows them all year)';
   if (timezone !== undefined) return `${read}; forecast times are written with the UTC offsets of ${timezone}`;
   return (
@@ -184,7 +190,7 @@ const SHOWN = 5;
 export function localClockWarnings(column: string, info: LocalClockInfo): string[] {
   const offsets = info.offsets.map(offsetText).join(' and ');
   const read = info.placed
-    ? `its timestamps carry no UTC offset and are read as local times in ${info.timezone} (at ${offsets}), so the series is read on its local clock (hours stay where the clock shows them all year); forecast times are written with the UTC offsets of ${info.timezone}`
+    ? localTimeNote(info.timezone, true).replace('the timestamps carry no UTC offset and are read as local times in ' + info.timezone, `its timestamps carry no UTC offset and are read as local times in ${info.timezone} (at ${offsets})`)
     : localTimeNote(info.timezone).replace('the timestamps carry UTC offsets', `its timestamps carry UTC offsets (${offsets})`);
   const warnings = [`time column "${column}": ${read}. Where the series steps through the hour the spring change skips (around the clock), its times are added and interpolated, as a gap's are`];
   const repeats = Object.entries(info.repeated ?? {}).flatMap(([group, list]) => list.map((r) => ({ group, ...r })));

@@ -33,7 +33,7 @@ import { allPositive, extractSeries } from './series';
 import { worstFirst } from './series-scores';
 import { seriesScale } from './target-transform';
 import { valueFloor } from './value-floor';
-import type { ForecastFamily, ForecastShape } from './types';
+import type { ForecastFamily, ForecastShape, LocalClockInfo } from './types';
 
 
 export interface ForecastTrialSpec {
@@ -159,7 +159,7 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
       ...(info.groupColumn !== undefined ? { seriesScores: worstFirst(series.map((s) => s.group), validation.seriesScores) } : {}),
       ...(info.covariates ? { covariates: info.covariates } : {}),
       ...(info.pastCovariates ? { pastCovariates: info.pastCovariates } : {}),
-      ...(info.localClock ? { localClock: info.localClock.timezone ? { timezone: info.localClock.timezone } : {} } : {}),
+      ...(info.localClock ? { localClock: envelopeClock(info.localClock) } : {}),
       ...(info.utcOffset !== undefined ? { utcOffset: info.utcOffset } : {}),
       groups: series.map((s, g) => {
         const st = stateAt(s.values, s.times, s.values.length, model.tailLength, fit[g].scale);
@@ -177,4 +177,9 @@ async function runUnsafe(ds: Dataset, spec: ForecastTrialSpec): Promise<Forecast
   } finally {
     model.dispose();
   }
+}
+
+/** What an envelope keeps of how the series was read on its local clock: the zone, and whether it placed offset-less times. */
+function envelopeClock(clock: LocalClockInfo): { timezone?: string; placed?: true } {
+  return { ...(clock.timezone ? { timezone: clock.timezone } : {}), ...(clock.placed ? { placed: true as const } : {}) };
 }

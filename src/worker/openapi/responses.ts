@@ -490,9 +490,12 @@ export const modelDetailResponse = z.object({
         .optional()
         .describe("past-only covariates (observed up to the end of the training data, future unknown): the model keeps their recent values, so POST /forecast gives none, and max_horizon is the job's horizon when the model reads them; retrain to forecast from newer observations"),
       local_time: z
-        .object({ timezone: z.string().optional() })
+        .object({
+          timezone: z.string().optional(),
+          placed: z.literal(true).optional().describe("the timestamps carried no UTC offset and were read as local times in timezone (the job's forecast.timezone)"),
+        })
         .optional()
-        .describe("set when the series was read on its local clock (its timestamps carry UTC offsets that follow daylight saving time): times are local, written with the offsets of timezone (the job's forecast.timezone), or without an offset when there is none"),
+        .describe("set when the series was read on its local clock (its timestamps carry UTC offsets that follow daylight saving time, or none and the job named the zone): times are local, written with the offsets of timezone (the job's forecast.timezone), or without an offset when there is none"),
       series: z
         .array(z.object({ group: z.string().optional().describe('grouped models'), last_time: z.union([z.string(), z.number()]), points: z.int() }))
         .describe('where each series ends (at most the first 1,000): POST /forecast answers from the step after last_time (an ISO time, or a number for a numeric time column); points: how many the model has seen'),
@@ -572,9 +575,13 @@ export const forecastResponse = z.object({
     .optional()
     .describe('with "history": true, the latest observed points the forecast starts from, oldest first'),
   local_time: z
-    .object({ timezone: z.string().optional(), note: z.string() })
+    .object({
+      timezone: z.string().optional(),
+      placed: z.literal(true).optional().describe("the timestamps carried no UTC offset and were read as local times in timezone (the job's forecast.timezone)"),
+      note: z.string(),
+    })
     .optional()
-    .describe('set when the series was read on its local clock (its timestamps carry UTC offsets that follow daylight saving time): times (forecasts and history) are local times, written with the offsets of timezone when the job named one (forecast.timezone), else without an offset; note says so in words'),
+    .describe('set when the series was read on its local clock (its timestamps carry UTC offsets that follow daylight saving time, or none and the job named the zone): times (forecasts and history) are local times, written with the offsets of timezone when the job named one (forecast.timezone), else without an offset; note says so in words'),
   fallback: z
     .object({
       rule: z.enum(['seasonal_naive', 'last_value']).describe('seasonal_naive: each step repeats the value a whole number of seasons earlier (the group holds a full season); last_value: every step is its last value'),

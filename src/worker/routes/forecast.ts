@@ -72,7 +72,7 @@ function answerForecast(c: Context<App>, name: string, body: ForecastBody, resol
     ...(body.quantiles !== undefined ? { quantiles: [...new Set(body.quantiles)].sort((a, b) => a - b) } : {}),
     forecasts: points,
     // A series read on its local clock: how its times are written (local, with or without the zone's offsets).
-    ...(local ? { local_time: { ...local, note: localTimeNote(local.timezone) } } : {}),
+    ...(local ? { local_time: { ...local, note: localTimeNote(local.timezone, local.placed) } } : {}),
     // Asked for only: most callers want the points, and the history can be as long as a few seasons.
     ...(body.history ? { history: forecaster.recent(body.group) } : {}),
     // A group too short to validate on is forecast by a simple rule instead of the model (engine/forecast/fallback),
