@@ -101,3 +101,22 @@ describe('an observation that leaves the planned covariate empty', () => {
     expect(Array.from(series[0].covariates![0].slice(-2))).toEqual([1, 0]);
   });
 });
+
+describe('a planned row revised by a later one', () => {
+  const days = Array.from({ length: 30 }, (_, d) => `${new Date(Date.UTC(2024, 10, 1 + d)).toISOString().slice(0, 10)},${100 + (d % 7)},${d % 5 === 0 ? 1 : 0}`);
+  // 1 December planned with a promotion, then the plan revised to none (appended later).
+  const revised = (extra: string[]) => datasetFromCsv(['date,sales,promo', ...days, '2024-12-01,,1', '2024-12-01,,0', ...extra].join('\n'));
+
+  it('is no repeated point for the append; an observation after it is none either, a second observation is', () => {
+    expect(firstRepeatedPoint(revised([]), 31, { timeColumn: 'date', target: 'sales' })).toBeNull();
+    expect(firstRepeatedPoint(revised(['2024-12-01,130,']), 31, { timeColumn: 'date', target: 'sales' })).toBeNull();
+    expect(firstRepeatedPoint(revised(['2024-12-01,130,', '2024-12-01,131,']), 31, { timeColumn: 'date', target: 'sales' })).toMatchObject({ row: 33, earlier: 32 });
+  });
+
+  it('is read by a job, the observation taking the latest plan for a covariate it leaves empty', () => {
+    expect(extractSeries(revised([]), { target: 'sales', covariates: ['promo'] }).info.lengths).toEqual({ '': 30 });
+    const { series } = extractSeries(revised(['2024-12-01,130,']), { target: 'sales', covariates: ['promo'] });
+    expect(Array.from(series[0].values.slice(-1))).toEqual([130]);
+    expect(Array.from(series[0].covariates![0].slice(-1))).toEqual([0]);
+  });
+});

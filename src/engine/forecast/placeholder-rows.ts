@@ -5,10 +5,12 @@
  * answers it, so a forecast reads the observed row (its covariates are what happened) and leaves the
  * placeholder out; refusing the two as one time written twice stopped every job on a dataset that plans
  * its calendar ahead and appends what happened day by day. Rows of one time that both hold a target, or
- * neither, are still two values of one point and refused (series.ts checkPoints). On a local clock, two
- * rows of one local time at different offsets are the autumn's repeated hour, two points, never paired.
- * The observed row's empty known-future covariates are the planned row's (withPlans): a feed of what
- * happened need not repeat the promotion that was planned.
+ * two, are still two values of one point and refused (series.ts checkPoints). Two planned rows of one
+ * time are a plan and its revision: the later row (in the dataset's order, so the one appended last)
+ * replaces the earlier, as a calendar planned ahead is revised by appending the new plan. On a local clock,
+ * two rows of one local time at different offsets are the autumn's repeated hour, two points, never paired.
+ * The observed row's empty known-future covariates are the latest planned row's (withPlans): a feed of
+ * what happened need not repeat the promotion that was planned.
  */
 
 import type { DatasetCovariates } from './covariates';
@@ -18,11 +20,13 @@ export type SameOffset = (a: number, b: number) => boolean;
 
 /**
  * Drops, from each group's rows (sorted by time in place, stably), the rows without a target (`y` NaN)
- * at a time where another row of the group has one; returns each observed row with the planned row it
- * answers (the first dropped at its time), whose cells fill its empty known-future covariates (withPlans).
+ * at a time where another row of the group has one, and every planned row but the last at a time that
+ * only planned rows hold (its revisions); returns each observed row with the planned row it answers (the
+ * last at its time), whose cells fill its empty known-future covariates (withPlans).
  */
 export function dropAnsweredPlaceholders(rowsByGroup: Map<string, number[]>, t: Float64Array, y: ArrayLike<number>, sameOffset?: SameOffset): Map<number, number> {
   const plans = new Map<number, number>();
+  const samePoint = (a: number, b: number) => !sameOffset || sameOffset(a, b);
   for (const [group, rows] of rowsByGroup) {
     rows.sort((a, b) => t[a] - t[b]);
     const kept: number[] = [];
@@ -30,13 +34,16 @@ export function dropAnsweredPlaceholders(rowsByGroup: Map<string, number[]>, t: 
       let end = i + 1;
       while (end < rows.length && t[rows[end]] === t[rows[i]]) end++;
       const run = rows.slice(i, end);
-      const answered = (r: number) => run.some((o) => o !== r && !Number.isNaN(y[o]) && (!sameOffset || sameOffset(o, r)));
       for (const r of run) {
-        if (!(run.length > 1 && Number.isNaN(y[r]) && answered(r))) {
+        const planned = Number.isNaN(y[r]);
+        const observed = planned ? run.filter((o) => o !== r && !Number.isNaN(y[o]) && samePoint(o, r)) : [];
+        // A later planned row of the point revises this one (rows of a run are in the dataset's order).
+        const revised = planned && run.some((o) => o > r && Number.isNaN(y[o]) && samePoint(o, r));
+        if (observed.length === 0 && !revised) {
           kept.push(r);
           continue;
         }
-        for (const o of run) if (!Number.isNaN(y[o]) && (!sameOffset || sameOffset(o, r)) && !plans.has(o)) plans.set(o, r);
+        if (!revised) for (const o of observed) if (!plans.has(o)) plans.set(o, r);
       }
       i = end;
     }
@@ -67,5 +74,8 @@ export function withPlans(c: DatasetCovariates, plans: ReadonlyMap<number, numbe
   };
 }
 
-/** Whether one of two rows of one point lacks the target and the other holds it: not a conflict (see the module comment). */
-export const answersPlaceholder = (y: ArrayLike<number>, a: number, b: number): boolean => Number.isNaN(y[a]) !== Number.isNaN(y[b]);
+/**
+ * Whether two rows of one point are no conflict (see the module comment): one lacks the target and the
+ * other holds it (an observation and its plan), or both lack it (a plan and its revision).
+ */
+export const answersPlaceholder = (y: ArrayLike<number>, a: number, b: number): boolean => Number.isNaN(y[a]) || Number.isNaN(y[b]);

@@ -67,13 +67,14 @@ export function firstRepeatedPoint(ds: Dataset, from: number, columns: { readonl
     if (key === null) continue;
     const earlier = seen.get(key);
     // A copy of the earlier row in every column (a batch sent again) is no conflict: jobs read it once; nor
-    // is the observation of a planned row without a target, or such a row at an observed time (./placeholder-rows).
+    // is the observation of a planned row without a target, such a row at an observed time, or the revision of
+    // a planned row by a later one (./placeholder-rows).
     const answers = earlier !== undefined && y !== undefined && answersPlaceholder(y, earlier, i);
     if (earlier !== undefined && i >= from && !answers && !(same ??= rowEquality(ds))(earlier, i)) {
       const g = key.slice(0, key.indexOf('\u0000'));
       return { row: i, earlier, time: formatTime(times[i], datetime, clock, utcOffset), group: g };
     }
-    // The point is its observed row from here on: a second observation of it conflicts with that one.
+    // The point is its observed (or latest planned) row from here on: a second observation of it conflicts with that one.
     if (earlier === undefined || (answers && y !== undefined && Number.isNaN(y[earlier]))) seen.set(key, i);
   }
   return null;
