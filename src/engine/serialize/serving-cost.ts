@@ -46,6 +46,15 @@ const NODE_GROWTH = 0.6;
 const NODE_MAX_NS = 150;
 /** One multiply-add of a kNN distance (the stored training rows, streamed). */
 const KNN_MADD_US = 0.00085;
+/**
+ * Per stored row of a kNN, whatever its columns: the distance call, the loop and the comparison with the
+ * k-th nearest. Per neighbour kept: the heap's sifts as nearer rows arrive (about k·ln(rows/k) of them)
+ * and the looser bound that cuts fewer distances short. Without them the estimate was 0.05-0.5× the
+ * measured time for tables of 2-8 columns; with them 0.70-1.41× over 300-20,000 rows, 2-100 columns and
+ * k 5 or 50 (geometric mean 1.01; random normal rows, single-row calls, process CPU on a quiet machine).
+ */
+const KNN_ROW_US = 0.007;
+const KNN_NEIGHBOUR_US = 0.2;
 /** One coefficient of a linear model, with the encoding of the (often one-hot) feature it weighs. */
 const LINEAR_COEF_US = 0.004;
 /** A tfjs call from JavaScript (tensor creation, kernel dispatch, read back), whatever the size. */
@@ -91,8 +100,11 @@ function modelCost(model: ModelArtifact): number {
   switch (model.family) {
     case 'linear':
       return (base64Bytes(model.coef) / 4) * LINEAR_COEF_US;
-    case 'knn':
-      return (Number(model.rows) || 0) * (Number(model.nFeatures) || 0) * KNN_MADD_US;
+    case 'knn': {
+      const rows = Number(model.rows) || 0;
+      const k = Math.min(Number(model.k) || 0, rows);
+      return rows * (KNN_ROW_US + (Number(model.nFeatures) || 0) * KNN_MADD_US) + k * KNN_NEIGHBOUR_US;
+    }
     case 'mlp': {
       const layers = (model.layers as { inputs: number; units: number }[] | undefined) ?? [];
       return TFJS_CALL_US + layers.reduce((n, l) => n + l.inputs * l.units, 0) * MLP_MAC_US;
