@@ -314,3 +314,25 @@ describe('daily and monthly series written at local midnight far from UTC', () =
     model.dispose();
   });
 });
+
+describe('a third row at the local time the autumn change repeats', () => {
+  it('is refused as the repeat of the row of its offset, not averaged into the point', () => {
+    // Hourly Paris times from 24 to 29 October 2024, written with their offsets; 02:00 on the 27th is
+    // 02:00+02:00 then 02:00+01:00, and a third row repeats 02:00+01:00 with another value.
+    const lines = ['time,y'];
+    const change = Date.UTC(2024, 9, 27, 1);
+    for (let at = Date.UTC(2024, 9, 23, 22); at < Date.UTC(2024, 9, 29, 23); at += HOUR) {
+      const offset = at < change ? 2 : 1;
+      const wall = new Date(at + offset * HOUR).toISOString().slice(0, 19);
+      lines.push(`${wall}+0${offset}:00,${100 + (lines.length % 24)}`);
+      if (wall === '2024-10-27T02:00:00' && offset === 1) lines.push(`${wall}+01:00,999`);
+    }
+    const thirdRow = lines.findIndex((l) => l.endsWith(',999'));
+    const error = engineError(() => extractSeries(datasetFromCsv(lines.join('\n')), { target: 'y' }));
+    expect(error.message).toContain(`at data rows ${thirdRow - 1} and ${thirdRow}`);
+    // Without the third row the repeated hour is one point, the mean of its two rows.
+    const clean = lines.filter((l) => !l.endsWith(',999'));
+    const { series } = extractSeries(datasetFromCsv(clean.join('\n')), { target: 'y' });
+    expect(series[0].values.length).toBe(clean.length - 2);
+  });
+});

@@ -84,21 +84,34 @@ export interface RepeatedTime {
  * One series' rows, sorted by local time, with each local time the autumn change repeats read once: two
  * rows at one local time whose offsets differ (02:30+02:00, then 02:30+01:00) are one point, the first
  * row's (its covariates), its target the mean of the two (`merged`: the kept row index and that mean).
- * Two rows at one time and offset are a real repeat, left for the series' check to refuse.
+ * Two rows at one time and offset are a real repeat, left for the series' check to refuse: the kept
+ * rows hold both when they follow each other, and `repeat` names them when a row of the other offset
+ * came between (02:30+02:00, 02:30+01:00, 02:30+01:00 again), which merging each row with the kept one
+ * alone read as a second autumn repeat, averaging the third row in.
  */
-export function mergeRepeatedTimes(rows: readonly number[], times: Float64Array, offsets: Int16Array, y: Float64Array): { rows: number[]; repeated: RepeatedTime[]; merged: [number, number][] } {
+export function mergeRepeatedTimes(
+  rows: readonly number[],
+  times: Float64Array,
+  offsets: Int16Array,
+  y: Float64Array,
+): { rows: number[]; repeated: RepeatedTime[]; merged: [number, number][]; repeat?: readonly [number, number] } {
   const kept: number[] = [];
   const repeated: RepeatedTime[] = [];
   const merged: [number, number][] = [];
+  // The row merged into the last kept one, at its local time (one per point: a local time repeats once).
+  let mergedRow: number | undefined;
   for (const r of rows) {
     const last = kept[kept.length - 1];
     if (last === undefined || times[r] !== times[last] || offsets[r] === offsets[last]) {
       kept.push(r);
+      mergedRow = undefined;
       continue;
     }
+    if (mergedRow !== undefined) return { rows: kept, repeated, merged, repeat: [mergedRow, r] };
     const [a, b] = [y[last], y[r]];
     merged.push([last, Number.isNaN(a) ? b : Number.isNaN(b) ? a : (a + b) / 2]);
     repeated.push({ time: times[r], rows: [Math.min(last, r) + 1, Math.max(last, r) + 1] });
+    mergedRow = r;
   }
   return { rows: kept, repeated, merged };
 }

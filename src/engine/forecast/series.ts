@@ -207,6 +207,8 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     const merged: [number, number][] = [];
     for (let gi = 0; gi < groups.length; gi++) {
       const m = mergeRepeatedTimes(sorted[gi], t, offsets, y);
+      // A third row at a repeated local time repeats one of the two: refused as any repeated point.
+      if (m.repeat) checkPoints([...m.repeat], t, timeCol.name, groups[gi], show);
       sorted[gi] = m.rows;
       merged.push(...m.merged);
       if (m.repeated.length > 0) repeated[groups[gi]] = m.repeated;
