@@ -265,6 +265,8 @@ export interface ResolvedForecast {
   readonly added: Readonly<Record<string, readonly string[]>>;
   /** Rows at a series' end without a target, left out, per group with any. */
   readonly trailingMissing: Readonly<Record<string, number>>;
+  /** Planned rows (no target) a later planned row of their time revised, left out, per group with any. */
+  readonly revisedPlans: Readonly<Record<string, number>>;
   readonly leadingMissing: Readonly<Record<string, number>>;
   /** The season the frequency implies (12 for months), which a short series is searched without. */
   readonly naturalSeason: number;
@@ -394,6 +396,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
     validatedHorizon: plan.horizon,
     interpolated: info.interpolated,
     trailingMissing: info.trailingMissing ?? {},
+    revisedPlans: info.revisedPlans ?? {},
     leadingMissing: info.leadingMissing ?? {},
     added: Object.fromEntries(Object.entries(info.added ?? {}).map(([g, times]) => [g, times.map(show)])),
     pastFillWarnings: pastFillWarnings(info.pastFilled ?? [], horizon, show),

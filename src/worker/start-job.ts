@@ -523,6 +523,14 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
       `${rows} row${rows === 1 ? '' : 's'} at the end of the series ${rows === 1 ? 'has' : 'have'} no value of "${target}"${where} and ${rows === 1 ? 'was' : 'were'} left out: each series ends at its last value, and forecasts start the step after it; future covariates are given in the forecast request, not as rows of the data`,
     );
   }
+  const revised = Object.entries(resolved.revisedPlans);
+  if (revised.length > 0) {
+    const rows = revised.reduce((a, [, n]) => a + n, 0);
+    const where = revised.length === 1 && revised[0][0] === '' ? '' : ` (${listSome(revised.map(([g, n]) => `"${g}": ${n}`), 5)})`;
+    warnings.push(
+      `${rows} planned row${rows === 1 ? '' : 's'} without a value of "${target}"${where} ${rows === 1 ? 'was' : 'were'} revised by a later row of ${rows === 1 ? 'its' : 'their'} time and series and left out: the row written last is the plan`,
+    );
+  }
   const leading = Object.entries(resolved.leadingMissing);
   if (leading.length > 0) {
     const rows = leading.reduce((a, [, n]) => a + n, 0);

@@ -114,9 +114,20 @@ describe('a planned row revised by a later one', () => {
   });
 
   it('is read by a job, the observation taking the latest plan for a covariate it leaves empty', () => {
-    expect(extractSeries(revised([]), { target: 'sales', covariates: ['promo'] }).info.lengths).toEqual({ '': 30 });
+    const planned = extractSeries(revised([]), { target: 'sales', covariates: ['promo'] }).info;
+    expect(planned.lengths).toEqual({ '': 30 });
+    // The revised row is counted apart from the plan left out at the series' end.
+    expect(planned).toMatchObject({ revisedPlans: { '': 1 }, trailingMissing: { '': 1 } });
     const { series } = extractSeries(revised(['2024-12-01,130,']), { target: 'sales', covariates: ['promo'] });
     expect(Array.from(series[0].values.slice(-1))).toEqual([130]);
     expect(Array.from(series[0].covariates![0].slice(-1))).toEqual([0]);
+  });
+
+  it('set back to the first plan by a copy of it: the copy written last is the plan', () => {
+    const ds = revised(['2024-12-01,,1', '2024-12-01,130,']);
+    expect(firstRepeatedPoint(ds, 31, { timeColumn: 'date', target: 'sales' })).toBeNull();
+    const { series } = extractSeries(ds, { target: 'sales', covariates: ['promo'] });
+    expect(Array.from(series[0].values.slice(-1))).toEqual([130]);
+    expect(Array.from(series[0].covariates![0].slice(-1))).toEqual([1]);
   });
 });

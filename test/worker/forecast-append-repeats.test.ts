@@ -106,6 +106,21 @@ describe("appending rows to a forecast model's data", () => {
     expect(answer.forecasts[0].time).toBe('2024-11-01T00:00:00.000Z');
   });
 
+  it('takes a revised plan for a planned time, and a job reads the row written last, saying it left the earlier out', async () => {
+    // The shops' data with a promotion column and 31 October planned with a promotion in the north.
+    const withPromo = shops().trim().split('\n').map((l, i) => `${l},${i === 0 ? 'promo' : 0}`).join('\n');
+    expect((await call('PUT', '/v1/datasets/revised-plan', `${withPromo}\n2024-10-31,north,,1\n2024-10-31,south,,0\n`)).status).toBe(201);
+    const job = { dataset: 'revised-plan', target: 'sales', task: 'forecast', forecast: { time_column: 'date', group_column: 'shop', horizon: 7 }, models: ['seasonal_naive'], budget: { trials: 1 }, model: 'revised-plan' };
+    expect((await waitForJob((await json(await call('POST', '/v1/jobs', job))).id)).status).toBe('succeeded');
+    // The promotion is called off: the new plan is appended (it was refused as a repeated time).
+    const revised = await call('POST', '/v1/datasets/revised-plan/rows', 'date,shop,sales,promo\n2024-10-31,north,,0\n');
+    expect(revised.status, await revised.clone().text()).toBe(201);
+    const rerun = await json(await call('POST', '/v1/jobs', { ...job, dataset_version: 2 }));
+    const done = await waitForJob(rerun.id);
+    expect(done.status).toBe('succeeded');
+    expect(done.warnings).toContain('1 planned row without a value of "sales" ("north": 1) was revised by a later row of its time and series and left out: the row written last is the plan');
+  });
+
   it('takes any rows into a dataset no forecast model reads, as before', async () => {
     expect((await call('PUT', '/v1/datasets/shops-copy', shops())).status).toBe(201);
     const res = await call('POST', '/v1/datasets/shops-copy/rows', 'date,shop,sales\n2024-10-20,north,250\n');

@@ -34,10 +34,12 @@ export function rowEquality(ds: Dataset): (a: number, b: number) => boolean {
 
 /**
  * Drops from each group's rows those identical to an earlier row of the group at the same time. Each list
- * is sorted by time in place (stably: rows of one time keep their data order, so the earliest stays);
- * returns the repeats dropped, or undefined when there are none.
+ * is sorted by time in place (stably: rows of one time keep their data order, so the earliest stays),
+ * except that a planned row (`y` NaN: no target) keeps its latest copy: the plan written last is the
+ * plan (./placeholder-rows), so a plan revised and then set back to what it was reads as set back.
+ * Returns the repeats dropped, or undefined when there are none.
  */
-export function dropExactRepeats(ds: Dataset, rowsByGroup: Map<string, number[]>, t: Float64Array): ExactRepeats | undefined {
+export function dropExactRepeats(ds: Dataset, rowsByGroup: Map<string, number[]>, t: Float64Array, y?: ArrayLike<number>): ExactRepeats | undefined {
   let same: ((a: number, b: number) => boolean) | undefined;
   let count = 0;
   let first: ExactRepeats['first'] | undefined;
@@ -58,6 +60,12 @@ export function dropExactRepeats(ds: Dataset, rowsByGroup: Map<string, number[]>
         continue;
       }
       count++;
+      if (y !== undefined && Number.isNaN(y[r])) {
+        // The later copy of a plan stands where the earlier stood (a run's rows need not stay in data order).
+        kept[kept.indexOf(repeats, runStart)] = r;
+        if (first === undefined || repeats < first.row) first = { row: repeats, repeats: r, time: t[r], group };
+        continue;
+      }
       if (first === undefined || r < first.row) first = { row: r, repeats, time: t[r], group };
     }
     if (kept.length < rows.length) rowsByGroup.set(group, kept);
@@ -71,5 +79,5 @@ export function exactRepeatsWarning(r: ExactRepeats, show: (t: number) => string
   const where = groupColumn === undefined ? '' : `, ${groupColumn} "${group}"`;
   const many = r.rows === 1 ? '1 row repeats' : `${r.rows} rows repeat`;
   const first = r.rows === 1 ? 'it is' : 'the first is';
-  return `${many} an earlier row exactly (the same in every column, as a file loaded twice) and ${r.rows === 1 ? 'was' : 'were'} dropped, the series reading each point once: ${first} data row ${row + 1} (${show(time)}${where}), a copy of data row ${repeats + 1}; rows of one time that differ in any column are still refused`;
+  return `${many} an earlier row exactly (the same in every column, as a file loaded twice) and ${r.rows === 1 ? 'was' : 'were'} dropped, the series reading each point once: ${first} data row ${row + 1} (${show(time)}${where}), a copy of data row ${repeats + 1}; rows of one time that differ in any column are still refused, but for a planned row without a target, which a later one revises`;
 }

@@ -22,10 +22,17 @@ export type SameOffset = (a: number, b: number) => boolean;
  * Drops, from each group's rows (sorted by time in place, stably), the rows without a target (`y` NaN)
  * at a time where another row of the group has one, and every planned row but the last at a time that
  * only planned rows hold (its revisions); returns each observed row with the planned row it answers (the
- * last at its time), whose cells fill its empty known-future covariates (withPlans).
+ * last at its time), whose cells fill its empty known-future covariates (withPlans), and per group with
+ * any, how many planned rows a later one revised (which the job's warnings count).
  */
-export function dropAnsweredPlaceholders(rowsByGroup: Map<string, number[]>, t: Float64Array, y: ArrayLike<number>, sameOffset?: SameOffset): Map<number, number> {
+export function dropAnsweredPlaceholders(
+  rowsByGroup: Map<string, number[]>,
+  t: Float64Array,
+  y: ArrayLike<number>,
+  sameOffset?: SameOffset,
+): { plans: Map<number, number>; revised: Record<string, number> } {
   const plans = new Map<number, number>();
+  const revisedCount: Record<string, number> = {};
   const samePoint = (a: number, b: number) => !sameOffset || sameOffset(a, b);
   for (const [group, rows] of rowsByGroup) {
     rows.sort((a, b) => t[a] - t[b]);
@@ -43,13 +50,14 @@ export function dropAnsweredPlaceholders(rowsByGroup: Map<string, number[]>, t: 
           kept.push(r);
           continue;
         }
-        if (!revised) for (const o of observed) if (!plans.has(o)) plans.set(o, r);
+        if (revised) revisedCount[group] = (revisedCount[group] ?? 0) + 1;
+        else for (const o of observed) if (!plans.has(o)) plans.set(o, r);
       }
       i = end;
     }
     if (kept.length < rows.length) rowsByGroup.set(group, kept);
   }
-  return plans;
+  return { plans, revised: revisedCount };
 }
 
 /**

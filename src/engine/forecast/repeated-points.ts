@@ -10,8 +10,8 @@
  * time or a group is left to the job's own refusals. A row identical in every column to the one it
  * repeats is not reported: a job reads the two as one point and names the copy in a warning
  * (./duplicate-rows), so a batch sent twice (a retried request, an export run again) is taken, not refused.
- * Nor is the observation of a planned row without a target (given `target`): a job reads the observed row
- * (./placeholder-rows).
+ * Nor is the observation of a planned row without a target (given `target`): a job reads the observed row;
+ * nor a planned row that revises another of its time: a job reads the one written last (./placeholder-rows).
  */
 import type { Dataset } from '../data/dataset';
 import { findColumn, MISSING_CODE } from '../data/dataset';

@@ -152,9 +152,9 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   if (rowsByGroup.size === 0) throw new EngineError('invalid_dataset', 'the dataset has no rows');
   // Rows identical in every column to an earlier one of their series are read once (./duplicate-rows);
   // rows of one time that differ stay, for checkPoints to refuse.
-  const exactRepeats = dropExactRepeats(ds, rowsByGroup, t);
+  const exactRepeats = dropExactRepeats(ds, rowsByGroup, t, y);
   // A planned row without a target, answered by an observed row of its time, is read as that observation (./placeholder-rows).
-  const plans = dropAnsweredPlaceholders(rowsByGroup, t, y, offsets ? (a, b) => offsets[a] === offsets[b] : undefined);
+  const { plans, revised: revisedPlans } = dropAnsweredPlaceholders(rowsByGroup, t, y, offsets ? (a, b) => offsets[a] === offsets[b] : undefined);
   if (covariates) covariates = withPlans(covariates, plans);
   // Rows at a series' end without a target are not observations (often future rows holding planned
   // covariates): filled with the last value they would move the series' end, and every forecast's first
@@ -283,6 +283,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     ...(pastFilled.length > 0 ? { pastFilled } : {}),
     ...(exactRepeats ? { exactRepeats } : {}),
     ...(Object.keys(trailingMissing).length > 0 ? { trailingMissing } : {}),
+    ...(Object.keys(revisedPlans).length > 0 ? { revisedPlans } : {}),
     ...(Object.keys(leadingMissing).length > 0 ? { leadingMissing } : {}),
     ...(clock === 'local' ? { localClock: { ...localClockInfo(timeCol.utcOffsets, timezone, repeated), ...(timeCol !== asWritten ? { placed: true as const } : {}) } } : {}),
     ...(utcOffset !== undefined ? { utcOffset } : {}),

@@ -146,6 +146,8 @@ export interface SeriesInfo {
   readonly added?: Readonly<Record<string, readonly number[]>>;
   /** Per group with any, the rows at its end without a target value, left out: the series ends at its last value. */
   readonly trailingMissing?: Readonly<Record<string, number>>;
+  /** Per group with any, the planned rows (no target) a later planned row of their time revised, left out (./placeholder-rows). */
+  readonly revisedPlans?: Readonly<Record<string, number>>;
   /** Per group with any, the rows before its first target value, left out: the series starts at its first value. */
   readonly leadingMissing?: Readonly<Record<string, number>>;
   /**
