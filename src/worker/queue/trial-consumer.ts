@@ -71,8 +71,12 @@ interface TrialYield {
 /** How many times the queue delivers a trial message before dead-lettering it: wrangler.toml's max_retries (2) + 1. */
 export const TRIAL_DELIVERIES = 3;
 
-/** The last dataset read by this isolate: consecutive trials of a job reuse it instead of re-reading R2. */
-let lastDataset: { key: string; dataset: Dataset } | undefined;
+/**
+ * The last rows this isolate read for a trial: consecutive trials of a job reuse them instead of re-reading
+ * R2. `key` is the stored dataset's, or for a retraining job's table trials (tableTrainingRows) also its
+ * columns, target, task and holdout: those keep the training part alone, with the columns it ignores.
+ */
+let lastDataset: { key: string; dataset: Dataset; ignore?: readonly string[] } | undefined;
 
 export async function handleTrialBatch(batch: MessageBatch<TrialMessage>, env: Env): Promise<void> {
   const deadLetters = batch.queue.endsWith(DLQ_SUFFIX);
@@ -176,11 +180,9 @@ async function discardFiles(env: Env, what: string, keys: readonly string[]): Pr
 /** Runs one trial; every expected failure becomes a failed report rather than an exception. */
 export async function executeTrial(work: TrialWork, env: Env, yieldControl?: () => Promise<void>): Promise<TrialReport> {
   try {
-    const stored = await loadDataset(env, work.dataset_key);
-    const { dataset, ignore } = applyOverrides(stored, work.columns);
-    if (work.forecast) return await executeForecastTrial(work, env, dataset, yieldControl);
+    if (work.forecast) return await executeForecastTrial(work, env, applyOverrides(await loadDataset(env, work.dataset_key), work.columns).dataset, yieldControl);
     // A retraining job's held-out rows are for the champion/challenger comparison only.
-    const rows = work.holdout ? trainingPart(dataset, work.target, work.task, work.holdout) : dataset;
+    const { dataset: rows, ignore } = work.holdout ? await tableTrainingRows(env, work, work.holdout) : applyOverrides(await loadDataset(env, work.dataset_key), work.columns);
     const outcome = await runTrial(rows, {
       family: work.family as ModelFamily,
       ...(work.image ? { image: work.image } : {}),
@@ -260,7 +262,27 @@ async function executeForecastTrial(work: TrialWork, env: Env, dataset: Dataset,
 
 async function loadDataset(env: Env, key: string): Promise<Dataset> {
   if (lastDataset?.key === key) return lastDataset.dataset;
+  lastDataset = undefined;
   const dataset = decodeDataset(await readObjectBytes(env.STORE, key, 'dataset'));
   lastDataset = { key, dataset };
   return dataset;
 }
+
+/**
+ * The rows a retraining job's table trial trains on (its dataset without the held-out rows, columns typed
+ * as the job says) and the columns it ignores, kept in place of the stored dataset: holding both kept the
+ * data twice for every trial, where the trial's memory estimate (engine/trial-memory) counts the rows it
+ * trains on once. The stored dataset is let go as soon as its training part is taken.
+ */
+async function tableTrainingRows(env: Env, work: TrialWork, holdout: NonNullable<TrialWork['holdout']>): Promise<{ dataset: Dataset; ignore: string[] }> {
+  const key = `${work.dataset_key}\u0000${JSON.stringify([work.columns, work.target, work.task, holdout])}`;
+  if (lastDataset?.key === key && lastDataset.ignore) return { dataset: lastDataset.dataset, ignore: [...lastDataset.ignore] };
+  const { dataset, ignore } = applyOverrides(await loadDataset(env, work.dataset_key), work.columns);
+  lastDataset = undefined;
+  const train = trainingPart(dataset, work.target, work.task, holdout);
+  lastDataset = { key, dataset: train, ignore };
+  return { dataset: train, ignore: [...ignore] };
+}
+
+/** The dataset this isolate keeps for its next trial, and the columns kept with it (tests: what a retraining trial holds). */
+export const keptTrialRows = (): { key: string; rows: number } | undefined => (lastDataset ? { key: lastDataset.key, rows: lastDataset.dataset.rows } : undefined);
