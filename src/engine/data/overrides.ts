@@ -7,6 +7,7 @@
  * missing values, and the result's warnings name them, unless they are as many as the numbers (data/stray-text).
  */
 import { EngineError } from '../core/errors';
+import { nearNames, nearNamesHint } from '../core/near-names';
 import { type ColumnType, DROPPED_TYPES, isMissingNumberCell, parseNumberCell } from './column-types';
 import { type CodedColumn, type Column, type Dataset, MISSING_CODE, type NumericColumn } from './dataset';
 import type { DateOrder } from './date-layout';
@@ -47,7 +48,14 @@ export function applyOverrides(ds: Dataset, overrides: Readonly<Record<string, C
   const warnings: string[] = [];
   for (const name of Object.keys(overrides)) {
     if (!ds.columns.some((c) => c.name === name)) {
-      throw new EngineError('invalid_params', `columns: "${name}" is not a column of the dataset`, { field: 'columns', column: name });
+      const names = ds.columns.map((c) => c.name);
+      const near = nearNames(name, names);
+      throw new EngineError('invalid_params', `columns: "${name}" is not a column of the dataset${nearNamesHint(name, names)}`, {
+        field: 'columns',
+        column: name,
+        ...(near.length > 0 ? { did_you_mean: near } : {}),
+        columns: names,
+      });
     }
   }
   const columns = ds.columns.map((col): Column => {

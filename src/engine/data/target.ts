@@ -5,6 +5,7 @@
  * out of training. Infers the task when the user does not name one, and refuses targets no model can learn.
  */
 import { EngineError } from '../core/errors';
+import { nearNames, nearNamesHint } from '../core/near-names';
 import type { Task } from '../core/task';
 import { type Dataset, findColumn } from './dataset';
 import { parseNumberCell } from './column-types';
@@ -33,10 +34,13 @@ const MIN_LABEL_ROWS = 20;
 export function prepareTarget(ds: Dataset, target: string, requested?: Task, options: { readonly oneValue?: boolean } = {}): PreparedTarget {
   const col = findColumn(ds, target);
   if (!col) {
-    throw new EngineError('invalid_target', `target column "${target}" is not in the dataset`, {
+    const names = ds.columns.map((c) => c.name);
+    const near = nearNames(target, names);
+    throw new EngineError('invalid_target', `target column "${target}" is not in the dataset${nearNamesHint(target, names)}`, {
       field: 'target',
       column: target,
-      columns: ds.columns.map((c) => c.name),
+      ...(near.length > 0 ? { did_you_mean: near } : {}),
+      columns: names,
     });
   }
   if (col.type === 'datetime') throw new EngineError('invalid_target', `target column "${target}" holds dates; pick a numeric or categorical column`, { field: 'target', column: target });

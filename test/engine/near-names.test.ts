@@ -1,0 +1,53 @@
+/**
+ * The names a misspelt column was probably meant to be (engine/core/near-names), and the refusals that
+ * name them: a target, a column override and a forecast's columns the dataset lacks.
+ */
+import { describe, expect, it } from 'vitest';
+import { nearNames, nearNamesHint } from '../../src/engine/core/near-names';
+import { applyOverrides } from '../../src/engine/data/overrides';
+import { prepareTarget } from '../../src/engine/data/target';
+import { describeSeries } from '../../src/engine/forecast';
+import { datasetFromCsv } from './forecast-fixtures';
+import { engineError } from './helpers/assertions';
+
+const CREDIT = ['checking_status', 'duration', 'credit_history', 'purpose', 'credit_amount', 'age', 'class'];
+
+describe('nearNames', () => {
+  it('finds a name in another case first, then within one edit for short names and two for longer ones', () => {
+    expect(nearNames('Class', CREDIT)).toEqual(['class']);
+    expect(nearNames('clas', CREDIT)).toEqual(['class']);
+    expect(nearNames('agee', CREDIT)).toEqual(['age']);
+    expect(nearNames('duratoin', CREDIT)).toEqual(['duration']);
+    // Two edits are too many for a name of up to five characters: "cage" is one from "age", "class" more.
+    expect(nearNames('cage', ['age', 'class'])).toEqual(['age']);
+    expect(nearNames('xx', CREDIT)).toEqual([]);
+  });
+
+  it('orders by distance then by the order given, and stops at the maximum', () => {
+    expect(nearNames('col', ['cola', 'Col', 'colb', 'coll', 'cold'])).toEqual(['Col', 'cola', 'colb']);
+    expect(nearNames('col', ['cola', 'Col', 'colb'], 1)).toEqual(['Col']);
+  });
+
+  it('says nothing when nothing is near, and lists the near names otherwise', () => {
+    expect(nearNamesHint('zzzzzz', CREDIT)).toBe('');
+    expect(nearNamesHint('credit', ['credit_a', 'credi', 'credits'])).toBe(' (did you mean "credi", "credits" or "credit_a"?)');
+    expect(nearNamesHint('credit', ['credit_a', 'credi'])).toBe(' (did you mean "credi" or "credit_a"?)');
+  });
+});
+
+describe('a refused column names the near ones', () => {
+  const ds = datasetFromCsv(['date,store,sales', ...Array.from({ length: 40 }, (_, i) => `${new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10)},a,${i}`)].join('\n'));
+
+  it('in a target, a column override and a forecast column', () => {
+    const target = engineError(() => prepareTarget(ds, 'Sales'));
+    expect(target.message).toContain('target column "Sales" is not in the dataset (did you mean "sales"?)');
+    expect(target.details).toMatchObject({ did_you_mean: ['sales'], columns: ['date', 'store', 'sales'] });
+    const override = engineError(() => applyOverrides(ds, { stor: 'ignore' }));
+    expect(override.message).toContain('(did you mean "store"?)');
+    expect(override.details).toMatchObject({ field: 'columns', column: 'stor', did_you_mean: ['store'] });
+    expect(engineError(() => describeSeries(ds, { target: 'sales', timeColumn: 'dates' })).message).toContain('time column "dates" is not in the dataset (did you mean "date"?)');
+    expect(engineError(() => describeSeries(ds, { target: 'sales', groupColumn: 'Store' })).message).toContain('(did you mean "store"?)');
+    // Nothing near: the message is as before.
+    expect(engineError(() => prepareTarget(ds, 'revenue')).message).toBe('target column "revenue" is not in the dataset');
+  });
+});
