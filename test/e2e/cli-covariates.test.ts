@@ -181,6 +181,34 @@ describe('forecast --covariates FILE.csv', () => {
   });
 });
 
+describe('forecast without --group or --covariates that the model needs', () => {
+  it("hints at the command with the flags, where the server's refusal speaks of the route's fields", async () => {
+    const noGroup = await run(
+      ['forecast', 'shops', '--horizon', '2'],
+      refusal(400, 'invalid_input', 'the model forecasts one series per "shop": name the group (one of north, south)', { field: 'group' }),
+      jsonAnswer(shopsView),
+    );
+    expect(noGroup.code).toBe(1);
+    expect(noGroup.stderr).toContain(`hint: ask it for a forecast with \`${HINT_CLI} forecast shops --horizon N --group GROUP --covariates FILE\``);
+    expect(noGroup.stderr).toContain('GROUP the series, a value of "shop" ("north", "south")');
+    const noCovariates = await run(
+      ['forecast', 'shops', '--horizon', '2', '--group', 'north'],
+      refusal(400, 'invalid_input', 'this model forecasts from covariates promo, holiday: give their values for each of the 2 steps ahead as covariates, a list of objects', { field: 'covariates' }),
+      jsonAnswer(shopsView),
+    );
+    expect(noCovariates.stderr).toContain('FILE a CSV with a row per step ahead and the columns promo, holiday');
+    // A refusal of a flag that was given is the server's alone: no second request.
+    const csv = file('wrong-group.csv', 'promo,holiday\n1,no\n1,no\n');
+    const given = await run(
+      ['forecast', 'shops', '--horizon', '2', '--group', 'east', '--covariates', csv],
+      jsonAnswer(shopsView),
+      refusal(400, 'invalid_input', 'no group "east"', { field: 'group' }),
+    );
+    expect(given.requests).toHaveLength(2);
+    expect(given.stderr).not.toContain('hint: ask it for a forecast');
+  });
+});
+
 /** The view of the model examples/store-sales trains: two shops by "shop", daily by "date", promo and holiday. */
 const shopsView = {
   name: 'shops',

@@ -14,6 +14,7 @@ import { action, positiveInt } from '../command-kit';
 import { MAX_LEVEL, MAX_QUANTILE, MAX_QUANTILES, MIN_LEVEL, MIN_QUANTILE } from '../../engine/forecast/intervals';
 import { HintedApiError, UsageError } from '../errors';
 import { checkSentTimes, nameCovariateStep, readCovariates } from '../forecast-covariates';
+import { forecastCommandHint } from '../forecast-hint';
 import { forecastCsv, forecastTable } from '../forecast-report';
 import { predictCommandHint } from '../image-files';
 import { emit } from '../output';
@@ -48,6 +49,9 @@ function quantiles(value: string): number[] {
   return out;
 }
 
+/** Whether a refusal's field is one the command was not given: the group (--group) or the covariates (--covariates). */
+const isMissingFlag = (field: unknown, opts: ForecastOptions): boolean => (field === 'group' && opts.group === undefined) || (field === 'covariates' && opts.covariates === undefined);
+
 export function registerForecast(program: Command): void {
   program
     .command('forecast')
@@ -81,6 +85,11 @@ export function registerForecast(program: Command): void {
           if (err instanceof ApiClientError && err.code === 'not_a_forecast_model') {
             const takesImages = await ctx.api.models.get(model).then((view) => Boolean(view.image), () => false);
             throw new HintedApiError(err, predictCommandHint(ctx.cli, model, takesImages), err.message.split('; ask it with')[0]);
+          }
+          // The server asks for the group or the covariates in the route's words; the command takes them as flags.
+          if (err instanceof ApiClientError && err.code === 'invalid_input' && isMissingFlag(err.details.field, opts)) {
+            const view = await ctx.api.models.get(model).then((v) => v.forecast, () => undefined);
+            throw new HintedApiError(err, forecastCommandHint(ctx.cli, model, view));
           }
           throw covariates ? nameCovariateStep(err, covariates) : err;
         }
