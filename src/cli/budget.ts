@@ -3,6 +3,7 @@
  * `--budget` as people write it: `60s`, `5m`, `1h`, `100trials`, or a time and a trial count together
  * (`5m,100trials`: the first reached ends the search), turned into the API's `{seconds?, trials?}`.
  */
+import { MAX_BUDGET_SECONDS, MAX_BUDGET_TRIALS, MIN_BUDGET_SECONDS } from '../engine/search/budget-limits';
 import { UsageError } from './errors';
 
 export interface Budget {
@@ -25,10 +26,15 @@ export function parseBudget(text: string, option = '--budget'): Budget {
     if (unit.startsWith('t')) {
       if (!Number.isInteger(value) || value < 1) throw new UsageError(`"${part}": the trial count must be a whole number of at least 1`, option);
       if (budget.trials !== undefined) throw new UsageError(`"${text}" gives the trial count twice`, option);
+      if (value > MAX_BUDGET_TRIALS) throw new UsageError(`"${part}": at most ${MAX_BUDGET_TRIALS} trials`, option);
       budget.trials = value;
     } else {
       if (budget.seconds !== undefined) throw new UsageError(`"${text}" gives the time twice`, option);
-      budget.seconds = value * UNIT_SECONDS[unit];
+      const seconds = value * UNIT_SECONDS[unit];
+      // The server's bounds, said here in the flag's words rather than as the API's budget.seconds.
+      if (seconds < MIN_BUDGET_SECONDS) throw new UsageError(`"${part}": a search needs at least ${MIN_BUDGET_SECONDS}s`, option);
+      if (seconds > MAX_BUDGET_SECONDS) throw new UsageError(`"${part}": at most 24h (${MAX_BUDGET_SECONDS}s); schedule retraining for longer searches`, option);
+      budget.seconds = seconds;
     }
   }
   return budget;

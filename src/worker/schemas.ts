@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { METRICS, type MetricName } from '../engine';
 import { DEFAULT_ORIGINS, FORECAST_METRICS, MAX_COVARIATES, MAX_LEVEL, MAX_ORIGINS, MAX_QUANTILE, MAX_QUANTILES, MIN_LEVEL, MIN_QUANTILE } from '../engine/forecast';
+import { MAX_BUDGET_SECONDS, MAX_BUDGET_TRIALS, MIN_BUDGET_SECONDS } from '../engine/search/budget-limits';
 
 /** A column's forced type, or "ignore" (the engine's ColumnOverride). */
 const COLUMN_OVERRIDES = ['numeric', 'categorical', 'boolean', 'datetime', 'text', 'id', 'constant', 'ignore'] as const;
@@ -89,8 +90,12 @@ export const createJobSchema = z.strictObject({
     ),
   budget: z
     .strictObject({
-      seconds: z.number().min(5, 'budget.seconds must be at least 5').max(86_400, 'budget.seconds must be at most 86400 (one day)').optional(),
-      trials: z.int().min(1, 'budget.trials must be at least 1').max(10_000, 'budget.trials must be at most 10000').optional(),
+      seconds: z
+        .number()
+        .min(MIN_BUDGET_SECONDS, `budget.seconds must be at least ${MIN_BUDGET_SECONDS}`)
+        .max(MAX_BUDGET_SECONDS, `budget.seconds must be at most ${MAX_BUDGET_SECONDS} (one day)`)
+        .optional(),
+      trials: z.int().min(1, 'budget.trials must be at least 1').max(MAX_BUDGET_TRIALS, `budget.trials must be at most ${MAX_BUDGET_TRIALS}`).optional(),
     })
     .optional(),
   strategy: z.enum(['auto', 'random', 'grid', 'bayes', 'evolution', 'asha', 'hyperband']).optional(),

@@ -34,6 +34,14 @@ describe('--budget', () => {
     expect(() => parseBudget(text)).toThrow(expect.objectContaining({ where: '--budget' }));
   });
 
+  it("refuses what the server's bounds refuse, in the flag's words", () => {
+    expect(() => parseBudget('2s')).toThrow('"2s": a search needs at least 5s');
+    expect(() => parseBudget('25h')).toThrow('"25h": at most 24h (86400s)');
+    expect(() => parseBudget('10001trials')).toThrow('"10001trials": at most 10000 trials');
+    expect(parseBudget('5s,10000trials')).toEqual({ seconds: 5, trials: 10_000 });
+    expect(parseBudget('24h')).toEqual({ seconds: 86_400 });
+  });
+
   it('describes a budget for people', () => {
     expect(describeBudget({ seconds: 300, trials: 20 })).toBe('20 trials or 5 min');
     expect(describeBudget({ seconds: 45 })).toBe('45 s');
