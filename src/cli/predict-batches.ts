@@ -196,14 +196,30 @@ function explainRowLimit(err: unknown, sent: number): number | undefined {
 export function joinPredictions(parts: readonly Prediction[]): Prediction {
   if (parts.length === 1) return parts[0];
   const [head] = parts;
-  const { unseen: _unseen, unseen_total: _total, ...rest } = head;
+  const { unseen: _unseen, unseen_total: _total, absent_columns: _absent, absent_columns_total: _absentTotal, ...rest } = head;
   return {
     ...rest,
     predictions: parts.flatMap((p) => p.predictions),
     ...(head.probabilities ? { probabilities: parts.flatMap((p) => p.probabilities ?? []) } : {}),
     ...(head.explanations ? { explanations: parts.flatMap((p) => p.explanations ?? []) } : {}),
     ...joinUnseen(parts),
+    ...joinAbsent(parts),
   };
+}
+
+/**
+ * The batches' absent columns as one answer lists them: each column once, in the order first listed, with
+ * the rows of every batch that lacked it; `absent_columns_total` when a batch had more than it listed.
+ */
+function joinAbsent(parts: readonly Prediction[]): Pick<Prediction, 'absent_columns' | 'absent_columns_total'> {
+  const rows = new Map<string, number>();
+  let total = 0;
+  for (const p of parts) {
+    for (const a of p.absent_columns ?? []) rows.set(a.column, (rows.get(a.column) ?? 0) + a.rows);
+    total = Math.max(total, p.absent_columns_total ?? 0);
+  }
+  if (rows.size === 0) return {};
+  return { absent_columns: [...rows].map(([column, n]) => ({ column, rows: n })), ...(total > rows.size ? { absent_columns_total: total } : {}) };
 }
 
 /** The server lists at most this many unseen cells an answer (engine MAX_UNSEEN_LISTED). */

@@ -51,6 +51,24 @@ export function unseenWarning(p: Prediction, files?: readonly string[]): string 
   return `${total} category ${total === 1 ? 'cell' : 'cells'} the model never saw ${total === 1 ? 'was' : 'were'} read as missing (${shown.join('; ')}${more}); check the spelling against the training data`;
 }
 
+/** Absent columns a warning names at most. */
+const ABSENT_SHOWN = 8;
+
+/**
+ * The warning printed under a prediction when rows did not send columns the model reads (read as
+ * missing): the columns with how many rows lacked each; undefined when none. A column cut from an
+ * export, or a renamed field, scored every row as if the value were unknown with nothing said.
+ */
+export function absentWarning(p: Prediction): string | undefined {
+  const listed = p.absent_columns ?? [];
+  const total = p.absent_columns_total ?? listed.length;
+  if (total === 0) return undefined;
+  const rows = p.predictions.length;
+  const shown = listed.slice(0, ABSENT_SHOWN).map((a) => `${JSON.stringify(a.column)}${a.rows === rows ? '' : ` (${a.rows} of ${rows} rows)`}`);
+  const more = total > shown.length ? ` and ${total - shown.length} more` : '';
+  return `the model reads ${total === 1 ? 'a column' : `${total} columns`} the rows did not send, read as missing: ${shown.join(', ')}${more}; add ${total === 1 ? 'it' : 'them'} to the file (an empty cell says a value is unknown)`;
+}
+
 const classesOf = (p: Prediction) => (p.probabilities && p.probabilities.length > 0 ? Object.keys(p.probabilities[0]) : []);
 
 /**

@@ -46,4 +46,8 @@ export interface Prediction {
   unseen?: { row: number; column: string; value: string }[];
   /** How many there were, when more than the 100 listed. */
   unseen_total?: number;
+  /** Columns the model reads that rows did not send, read as missing, with how many rows lacked each (the first 100; absent when none). */
+  absent_columns?: { column: string; rows: number }[];
+  /** How many columns were absent, when more than the 100 listed. */
+  absent_columns_total?: number;
 }

@@ -20,6 +20,7 @@ import type { CsvColumns } from './data/csv-columns';
 import { cellsToDataset } from './features/cells-to-dataset';
 import { rowsToDataset, rowsWithColumnsToDataset } from './features/rows-to-dataset';
 import { type UnseenCategory, unseenCategories } from './features/unseen-categories';
+import { type AbsentColumn, absentInHeader, absentInRows } from './features/absent-columns';
 import type { FittedModel } from './models/model';
 import { getModelSpec } from './models/registry';
 import { type AnyEnvelope, ENSEMBLE_FORMAT, type EnsembleEnvelope, type EnsembleMember, memberShares, type ModelEnvelope, parseAnyEnvelope } from './serialize/envelope';
@@ -30,6 +31,9 @@ export interface PredictionResult {
   /** Category cells the model never saw, read as missing (features/unseen-categories); absent when none. */
   readonly unseen?: UnseenCategory[];
   readonly unseen_total?: number;
+  /** Columns the model reads that rows of the request did not send, read as missing (features/absent-columns); absent when none. */
+  readonly absent_columns?: AbsentColumn[];
+  readonly absent_columns_total?: number;
 }
 
 /** A loaded member: its normalised weight, pipeline and model, and which decoded input set it reads. */
@@ -47,6 +51,8 @@ interface LoadedMember {
 export class Predictor {
   /** Built on the first explainRows call; most predictors never explain. */
   private rowExplainer: RowExplainer | undefined;
+  /** readColumns, built on the first request. */
+  private read: readonly string[] | undefined;
 
   private constructor(
     /**
@@ -119,7 +125,8 @@ export class Predictor {
     if (table.rows === 0) throw new EngineError('invalid_input', 'rows must hold at least one row', { field: 'rows' });
     const datasets = this.inputSets.map((inputs) => cellsToDataset(inputs, this.known, table));
     const unseen = unseenCategories(datasets, (row, column) => table.columns[table.header.indexOf(column)]?.[row] ?? '');
-    return { ...this.labelled(this.rawOutputs(datasets), table.rows), ...unseen };
+    const absent = absentInHeader(this.readColumns, table.header, table.rows);
+    return { ...this.labelled(this.rawOutputs(datasets), table.rows), ...unseen, ...absent };
   }
 
   private rawOutputs(datasets: readonly Dataset[]): Float32Array {
@@ -156,7 +163,16 @@ export class Predictor {
     if (rows.length === 0) throw new EngineError('invalid_input', 'rows must hold at least one row', { field: 'rows' });
     const datasets = this.decode(rows);
     const unseen = unseenCategories(datasets, (row, column) => String((rows[row] as Record<string, unknown>)[column]));
-    return { ...this.labelled(this.rawOutputs(datasets), rows.length), ...unseen };
+    return { ...this.labelled(this.rawOutputs(datasets), rows.length), ...unseen, ...absentInRows(this.readColumns, rows) };
+  }
+
+  /** The columns some member reads, in the order of the training data's columns (each once). */
+  private get readColumns(): readonly string[] {
+    if (this.read === undefined) {
+      const names = new Set(this.inputSets.flatMap((inputs) => inputs.map((c) => c.name)));
+      this.read = this.artifact.columns.filter((c) => names.has(c));
+    }
+    return this.read;
   }
 
   /**

@@ -9,7 +9,7 @@ import type { Prediction } from '../../src/client';
 import { wholeNumberUpTo } from '../../src/cli/command-kit';
 import { UsageError } from '../../src/cli/errors';
 import { joinPredictions } from '../../src/cli/predict-batches';
-import { unseenWarning } from '../../src/cli/prediction-report';
+import { absentWarning, unseenWarning } from '../../src/cli/prediction-report';
 
 const answer = (n: number, unseen?: Prediction['unseen'], total?: number): Prediction => ({
   model: { name: 'credit', version: 2 },
@@ -43,6 +43,22 @@ describe('unseen categories over batches', () => {
     );
     const seven = Array.from({ length: 7 }, (_, row) => ({ row, column: 'c', value: `v${row}` }));
     expect(unseenWarning(answer(7, seven))).toContain('row 5 "c": "v4"; and 2 more)');
+  });
+});
+
+describe('absent columns over batches', () => {
+  const absent = (n: number, columns: Prediction['absent_columns']): Prediction => ({ model: { name: 'credit', version: 2 }, predictions: Array.from({ length: n }, () => 'good'), absent_columns: columns });
+
+  it("are joined with every batch's rows added, and named in a warning", () => {
+    const joined = joinPredictions([absent(3, [{ column: 'age', rows: 3 }]), absent(2, [{ column: 'age', rows: 1 }, { column: 'job', rows: 2 }]), answer(1)]);
+    expect(joined.absent_columns).toEqual([
+      { column: 'age', rows: 4 },
+      { column: 'job', rows: 2 },
+    ]);
+    expect(absentWarning(joined)).toBe('the model reads 2 columns the rows did not send, read as missing: "age" (4 of 6 rows), "job" (2 of 6 rows); add them to the file (an empty cell says a value is unknown)');
+    expect(absentWarning(absent(2, [{ column: 'age', rows: 2 }]))).toBe('the model reads a column the rows did not send, read as missing: "age"; add it to the file (an empty cell says a value is unknown)');
+    expect(absentWarning(answer(2))).toBeUndefined();
+    expect(joinPredictions([answer(2), answer(2)])).not.toHaveProperty('absent_columns');
   });
 });
 

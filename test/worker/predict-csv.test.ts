@@ -73,6 +73,19 @@ describe('predict answered as CSV', () => {
     expect((await json(await predict({ rows: rows.slice(0, 2) }))).unseen).toBeUndefined();
   });
 
+  it('names the columns the rows did not send: listed in JSON with the rows lacking each, counted in a CSV answer\'s header', async () => {
+    // The second row leaves "amount" out (a null is a value given as missing, not absent).
+    const partial = [{ amount: 80, region: 'north', score: 0.5 }, { region: 'east', score: null }];
+    expect((await json(await predict({ rows: partial }))).absent_columns).toEqual([{ column: 'amount', rows: 1 }]);
+    expect((await json(await predict({ rows: rows.slice(0, 2) }))).absent_columns).toBeUndefined();
+    // A CSV body without the column: every row lacks it.
+    const withoutAmount = 'region,score\nnorth,0.5\neast,0.1\nsouth,0.2\n';
+    expect((await json(await predict(withoutAmount))).absent_columns).toEqual([{ column: 'amount', rows: 3 }]);
+    const asCsv = await predict(withoutAmount, 'text/csv');
+    expect(asCsv.headers.get('x-absent-columns')).toBe('1');
+    expect((await predict({ rows: rows.slice(0, 2) }, 'text/csv')).headers.get('x-absent-columns')).toBeNull();
+  });
+
   it('answers a CSV body (quoted or not) as it answers the same rows as JSON, refusals included', async () => {
     // Rows as the CSV route reads them: every cell text, an empty cell missing.
     const batch = Array.from({ length: 300 }, (_, i) => ({ amount: String((i * 13) % 120), region: ['north', 'south', 'west', ''][i % 4], score: i % 5 === 0 ? '' : String((i % 9) / 9) }));

@@ -25,7 +25,7 @@ import { nameTableFile, refuseUnsendable } from '../predict-inputs';
 import { forecastCommandHint } from '../forecast-hint';
 import { emit } from '../output';
 import { csvBatches, csvLineName, explainWithinLimit, MAX_BODY_BYTES, MAX_PREDICT_ROWS, nameFileRow, parquetRowName, predictInOrder, type RowName, rowBatches, shiftIndex, shiftPosition } from '../predict-batches';
-import { predictionCsv, predictionTable, unseenWarning } from '../prediction-report';
+import { absentWarning, predictionCsv, predictionTable, unseenWarning } from '../prediction-report';
 
 /** Files sent as Parquet; any other table file is sent as CSV. */
 const PARQUET_FILE = /\.(parquet|pq)$/i;
@@ -99,6 +99,8 @@ export function registerPredict(program: Command): void {
         // The JSON answer lists them itself; on stderr, so a --format csv file stays the predictions alone.
         const unseen = ctx.json ? undefined : unseenWarning(result, names);
         if (unseen) process.stderr.write(`warning: ${unseen}\n`);
+        const absent = ctx.json ? undefined : absentWarning(result);
+        if (absent) process.stderr.write(`warning: ${absent}\n`);
       }),
     );
 }

@@ -546,6 +546,11 @@ export const predictResponse = z.object({
     .optional()
     .describe('category cells the model never saw in training, read as missing values (as an empty cell); absent when none; the first 100'),
   unseen_total: z.int().optional().describe('how many unseen category cells there were, when more than the 100 listed'),
+  absent_columns: z
+    .array(z.object({ column: z.string(), rows: z.int().describe('how many rows did not send it') }))
+    .optional()
+    .describe('columns the model reads that rows of the request did not send (a JSON row without the key, a CSV or Parquet batch without the column), read as missing values; a key sent as null is a value given as missing, not listed; absent when none; the first 100, in the training data\'s column order'),
+  absent_columns_total: z.int().optional().describe('how many columns were absent, when more than the 100 listed'),
 });
 
 export const predictCsvResponse = z

@@ -193,6 +193,8 @@ function answerPredict(c: Context<App>, tenant: string, name: string, body: Pred
       'x-model-version': String(resolved.version),
       // A CSV answer has no place for the cells listed in a JSON one (`unseen`): their count says to look.
       ...(result.unseen ? { 'x-unseen-categories': String(result.unseen_total ?? result.unseen.length) } : {}),
+      // Likewise the columns the model reads that the batch did not send (`absent_columns`).
+      ...(result.absent_columns ? { 'x-absent-columns': String(result.absent_columns_total ?? result.absent_columns.length) } : {}),
     });
   }
   return c.json({ model: { name, version: resolved.version }, ...result, ...explained });
