@@ -78,3 +78,20 @@ describe('an append to local times without offsets, for a model naming their zon
     expect(firstRepeatedPoint(thrice, thrice.rows - 3, columns)).toMatchObject({ row: thrice.rows - 1 });
   });
 });
+
+describe('planned rows at the hour the autumn change repeats, then their observations', () => {
+  it('pair each observation with its own plan: planned rows take summer then winter apart from observed ones', () => {
+    // Store a's hours up to 01:00 on the 27th observed; 02:00 (twice) and 03:00 planned, then observed.
+    const history = csv().split('\n').filter((l) => l.startsWith('time') || (l.includes(',a,') && l < '2024-10-27 02:00'));
+    const planned = ['2024-10-27 02:00,a,', '2024-10-27 02:00,a,', '2024-10-27 03:00,a,'];
+    const observed = ['2024-10-27 02:00,a,102', '2024-10-27 02:00,a,150', '2024-10-27 03:00,a,103'];
+    const ds = datasetFromCsv([...history, ...planned, ...observed].join('\n'));
+    const columns = { timeColumn: 'time', groupColumn: 'store', target: 'load', timezone: 'Europe/Paris' };
+    expect(firstRepeatedPoint(ds, ds.rows - 3, columns)).toBeNull();
+    const { series, info } = extractSeries(ds, { target: 'load', groupColumn: 'store', timezone: 'Europe/Paris' });
+    // The repeated hour is one point, the mean of its two observations; the plans are answered, none left.
+    expect(Array.from(series[0].values.slice(-2))).toEqual([126, 103]);
+    expect(info.trailingMissing).toBeUndefined();
+    expect(info.localClock?.repeated?.a).toHaveLength(1);
+  });
+});

@@ -7,7 +7,9 @@
  * at that wall time, and a wall time the autumn change repeats takes the summer offset the first time a
  * series shows it and the winter one the second. The column is then what it would have been written with
  * those offsets, and is read on its local clock like one (./local-clock): the repeated hour one point, the
- * spring's skipped hour no gap, forecasts written with the zone's offsets.
+ * spring's skipped hour no gap, forecasts written with the zone's offsets. Rows without a target (planned
+ * rows, ./placeholder-rows) are counted apart from observed ones: a plan for both repeated hours and the
+ * observations appended later each take summer then winter, so each observation answers its own plan.
  */
 import type { NumericColumn } from '../data/dataset';
 import type { UtcOffsets } from '../data/utc-offsets';
@@ -21,9 +23,10 @@ const DAY = 86_400_000;
  * The column with its naive wall times placed in `zone` (instants, with their offsets as runs), each
  * series' (`keys`: group of each row) repeated autumn times told apart in row order; undefined when the
  * column is not such a column (some cell carried an offset, Z included, or it was stored before that was
- * kept; it is daily or coarser) or the zone is unknown (the timezone's own check then says why).
+ * kept; it is daily or coarser) or the zone is unknown (the timezone's own check then says why). `y`, the
+ * target: its empty rows are counted apart (see the module comment).
  */
-export function placedInZone(column: NumericColumn, zone: string, keys: readonly string[]): NumericColumn | undefined {
+export function placedInZone(column: NumericColumn, zone: string, keys: readonly string[], y?: ArrayLike<number>): NumericColumn | undefined {
   const name = canonicalZone(zone);
   const walls = column.values;
   // Only a column written without any offset (not Z either): a time in UTC is an instant, not a wall clock.
@@ -59,7 +62,7 @@ export function placedInZone(column: NumericColumn, zone: string, keys: readonly
     // The autumn's repeated wall time: the summer offset first, the winter one when the series shows it again.
     const later = zoneOffsetAt(wall + DAY, name);
     if (later < offset && zoneOffsetAt(wall - later * MINUTE, name) === later) {
-      const key = `${keys[i]}\u0000${wall}`;
+      const key = `${keys[i]}\u0000${wall}${y !== undefined && Number.isNaN(y[i]) ? '\u0000planned' : ''}`;
       if (shown.has(key)) offset = later;
       else shown.add(key);
     }

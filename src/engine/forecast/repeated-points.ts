@@ -47,7 +47,10 @@ export function firstRepeatedPoint(ds: Dataset, from: number, columns: { readonl
     return group.storage === 'f64' ? String(group.values[i]) : group.levels[group.codes[i]];
   };
   // Local times without offsets in a model's zone are placed in it as its jobs place them (./naive-local-times).
-  const placed = columns.timezone !== undefined && datetime ? placedInZone(written, columns.timezone, Array.from({ length: ds.rows }, (_, i) => groupOf(i) ?? '')) : undefined;
+  // The target's values, when it is a column of numbers: a planned row without one is answered by its observation.
+  const target = columns.target === undefined ? undefined : findColumn(ds, columns.target);
+  const y = target?.storage === 'f64' ? target.values : undefined;
+  const placed = columns.timezone !== undefined && datetime ? placedInZone(written, columns.timezone, Array.from({ length: ds.rows }, (_, i) => groupOf(i) ?? ''), y) : undefined;
   const time = placed ?? written;
   const { times, clock, offsets, utcOffset } = readSeriesTimes(time, datetime);
   const keyOf = (i: number): string | null => {
@@ -57,9 +60,6 @@ export function firstRepeatedPoint(ds: Dataset, from: number, columns: { readonl
     // On the local clock two rows at one time with different offsets are the autumn's repeated hour, two points.
     return `${g}\u0000${times[i]}${offsets ? `\u0000${offsets[i]}` : ''}`;
   };
-  // The target's values, when it is a column of numbers: a planned row without one is answered by its observation.
-  const target = columns.target === undefined ? undefined : findColumn(ds, columns.target);
-  const y = target?.storage === 'f64' ? target.values : undefined;
   const seen = new Map<string, number>();
   let same: ((a: number, b: number) => boolean) | undefined;
   for (let i = 0; i < ds.rows; i++) {

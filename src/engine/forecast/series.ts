@@ -138,7 +138,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   const { column: asWritten, datetime } = resolveTime(ds, columns.timeColumn, columns.target);
   const keys = groupKeys(ds, columns.groupColumn, [columns.target, asWritten.name]);
   // Sub-daily times without offsets, in a job naming their zone, read as written at its offsets (./naive-local-times).
-  const timeCol = (columns.timezone !== undefined && datetime ? placedInZone(asWritten, columns.timezone, keys) : undefined) ?? asWritten;
+  const timeCol = (columns.timezone !== undefined && datetime ? placedInZone(asWritten, columns.timezone, keys, y) : undefined) ?? asWritten;
   const read = readSeriesTimes(timeCol, datetime);
   const { times: t, clock, offsets, utcOffset } = read;
   const timezone = columns.timezone === undefined ? undefined : checkTimezone(columns.timezone, timeCol.name, read, timeCol.values, datetime);
