@@ -33,7 +33,7 @@ export function parseBudget(text: string, option = '--budget'): Budget {
       const seconds = value * UNIT_SECONDS[unit];
       // The server's bounds, said here in the flag's words rather than as the API's budget.seconds.
       if (seconds < MIN_BUDGET_SECONDS) throw new UsageError(`"${part}": a search needs at least ${MIN_BUDGET_SECONDS}s`, option);
-      if (seconds > MAX_BUDGET_SECONDS) throw new UsageError(`"${part}": at most 24h (${MAX_BUDGET_SECONDS}s); schedule retraining for longer searches`, option);
+      if (seconds > MAX_BUDGET_SECONDS) throw new UsageError(`"${part}": a search takes at most 24h (${MAX_BUDGET_SECONDS}s)`, option);
       budget.seconds = seconds;
     }
   }

@@ -143,7 +143,8 @@ export function exitCodeOf(err: unknown): number {
 function describeDetails(details: Record<string, unknown>): string {
   return Object.entries(details)
     // A refused row's `index` (its position from 0, for programs) beside the row the message names would read as a second row.
-    .filter(([k, v]) => k !== 'index' && v !== null && (typeof v !== 'object' || Array.isArray(v)))
+    // The near names (`did_you_mean`) are in the message already: "(did you mean "class"?)".
+    .filter(([k, v]) => k !== 'index' && k !== 'did_you_mean' && v !== null && (typeof v !== 'object' || Array.isArray(v)))
     .map(([k, v]) => `${k}: ${Array.isArray(v) ? listExcerpt(v) : String(v)}`)
     .join(', ');
 }

@@ -10,10 +10,11 @@ import type { Model } from '../client';
 /** Groups named in the hint at most: the view lists up to 1,000. */
 const SHOWN_GROUPS = 5;
 
-export function forecastCommandHint(cli: string, model: string, series: Model['forecast'] | undefined): string {
+export function forecastCommandHint(cli: string, model: string, series: Model['forecast'] | undefined, version?: number): string {
   const grouped = series?.group_column !== undefined;
   const covariates = (series?.covariates ?? []).map((c) => c.name);
-  const command = `${cli} forecast ${model} --horizon N${grouped ? ' --group GROUP' : ''}${covariates.length > 0 ? ' --covariates FILE' : ''}`;
+  // A pinned version (whose view `series` is) stays in the command: its group and covariates may differ from the champion's.
+  const command = `${cli} forecast ${model}${version !== undefined ? ` --version ${version}` : ''} --horizon N${grouped ? ' --group GROUP' : ''}${covariates.length > 0 ? ' --covariates FILE' : ''}`;
   const said: string[] = [];
   if (grouped) {
     const groups = series?.groups ?? [];

@@ -163,7 +163,7 @@ export class Predictor {
     if (rows.length === 0) throw new EngineError('invalid_input', 'rows must hold at least one row', { field: 'rows' });
     const datasets = this.decode(rows);
     const unseen = unseenCategories(datasets, (row, column) => String((rows[row] as Record<string, unknown>)[column]));
-    return { ...this.labelled(this.rawOutputs(datasets), rows.length), ...unseen, ...absentInRows(this.readColumns, rows) };
+    return { ...this.labelled(this.rawOutputs(datasets), rows.length), ...unseen, ...absentInRows(this.readColumns, datasets) };
   }
 
   /** The columns some member reads, in the order of the training data's columns (each once). */
@@ -190,7 +190,7 @@ export class Predictor {
       datasets.push(ds);
     }
     const unseen = unseenCategories(datasets, (row, column) => String((rows[row] as Record<string, unknown>)[column]));
-    return { ...this.labelled(this.rawOutputs(datasets), rows.length), ...unseen };
+    return { ...this.labelled(this.rawOutputs(datasets), rows.length), ...unseen, ...absentInRows(this.readColumns, datasets) };
   }
 
   /** Labels (and probabilities, for classification) of n rows' raw outputs. */

@@ -197,6 +197,14 @@ describe('forecast without --group or --covariates that the model needs', () => 
       jsonAnswer(shopsView),
     );
     expect(noCovariates.stderr).toContain('FILE a CSV with a row per step ahead and the columns promo, holiday');
+    // A pinned version's view gives the hint, which keeps --version.
+    const pinned = await run(
+      ['forecast', 'shops', '--version', '1', '--horizon', '2'],
+      refusal(400, 'invalid_input', 'the model forecasts one series per "shop": name the group (one of north, south)', { field: 'group' }),
+      jsonAnswer(shopsView),
+    );
+    expect(pinned.requests[1].url).toContain('version=1');
+    expect(pinned.stderr).toContain(`forecast shops --version 1 --horizon N --group GROUP --covariates FILE`);
     // A refusal of a flag that was given is the server's alone: no second request.
     const csv = file('wrong-group.csv', 'promo,holiday\n1,no\n1,no\n');
     const given = await run(

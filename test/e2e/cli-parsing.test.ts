@@ -36,7 +36,7 @@ describe('--budget', () => {
 
   it("refuses what the server's bounds refuse, in the flag's words", () => {
     expect(() => parseBudget('2s')).toThrow('"2s": a search needs at least 5s');
-    expect(() => parseBudget('25h')).toThrow('"25h": at most 24h (86400s)');
+    expect(() => parseBudget('25h')).toThrow('"25h": a search takes at most 24h (86400s)');
     expect(() => parseBudget('10001trials')).toThrow('"10001trials": at most 10000 trials');
     expect(parseBudget('5s,10000trials')).toEqual({ seconds: 5, trials: 10_000 });
     expect(parseBudget('24h')).toEqual({ seconds: 86_400 });
@@ -173,6 +173,9 @@ describe('failures', () => {
 
   it('prints the server code, status and message, with long lists cut', () => {
     expect(errorText(apiError)).toBe('error: invalid_target (HTTP 400): target column "x" is not in the dataset [field: target, columns: a, b, c, d, e, f, g, h, … (10 in all)]');
+    // The near names are in the message: not repeated among the details.
+    const near = new ApiClientError(400, 'invalid_target', 'target column "clas" is not in the dataset (did you mean "class"?)', { field: 'target', did_you_mean: ['class'], columns: ['a', 'class'] });
+    expect(errorText(near)).toBe('error: invalid_target (HTTP 400): target column "clas" is not in the dataset (did you mean "class"?) [field: target, columns: a, class]');
   });
 
   it('hints at npm run dev for a local server only', () => {

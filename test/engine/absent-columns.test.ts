@@ -40,6 +40,15 @@ describe('absent columns in a prediction', () => {
     expect(predictor.predictRows([{ x: 0.5, purpose: null, size: null }]).probabilities![0]).toEqual(answer.probabilities![0]);
   });
 
+  it('lists them when some columns arrive as arrays (an image batch\'s pixels), those never absent', async () => {
+    const predictor = await trained();
+    const answer = predictor.predictWithColumns([{ purpose: 'car' }, {}], new Map([['x', Float64Array.of(0.5, 0.1)]]));
+    expect(answer?.absent_columns).toEqual([
+      { column: 'purpose', rows: 1 },
+      { column: 'size', rows: 2 },
+    ]);
+  });
+
   it('lists the columns a CSV batch lacks, every row lacking them', async () => {
     const predictor = await trained();
     const answer = predictor.predictTable(parseCsvColumns('purpose,x\ncar,0.5\nradio/tv,0.1\n'));
@@ -49,7 +58,8 @@ describe('absent columns in a prediction', () => {
 
   it('lists at most 100 columns, with the total beside', () => {
     const read = Array.from({ length: 130 }, (_, i) => `c${i}`);
-    const report = absentInRows(read, [{ c0: 1 }]);
+    const decoded = { rows: 1, columns: [], absentRows: Object.fromEntries(read.slice(1).map((c) => [c, 1])) };
+    const report = absentInRows(read, [decoded]);
     expect(report?.absent_columns).toHaveLength(MAX_ABSENT_LISTED);
     expect(report?.absent_columns[0]).toEqual({ column: 'c1', rows: 1 });
     expect(report?.absent_columns_total).toBe(129);

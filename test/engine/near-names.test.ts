@@ -21,6 +21,9 @@ describe('nearNames', () => {
     // Two edits are too many for a name of up to five characters: "cage" is one from "age", "class" more.
     expect(nearNames('cage', ['age', 'class'])).toEqual(['age']);
     expect(nearNames('xx', CREDIT)).toEqual([]);
+    // Two neighbouring letters swapped are one edit, short names too.
+    expect(nearNames('calss', CREDIT)).toEqual(['class']);
+    expect(nearNames('aeg', CREDIT)).toEqual(['age']);
   });
 
   it('orders by distance then by the order given, and stops at the maximum', () => {
@@ -45,7 +48,10 @@ describe('a refused column names the near ones', () => {
     const override = engineError(() => applyOverrides(ds, { stor: 'ignore' }));
     expect(override.message).toContain('(did you mean "store"?)');
     expect(override.details).toMatchObject({ field: 'columns', column: 'stor', did_you_mean: ['store'] });
-    expect(engineError(() => describeSeries(ds, { target: 'sales', timeColumn: 'dates' })).message).toContain('time column "dates" is not in the dataset (did you mean "date"?)');
+    const time = engineError(() => describeSeries(ds, { target: 'sales', timeColumn: 'dates' }));
+    expect(time.message).toContain('time column "dates" is not in the dataset (did you mean "date"?)');
+    expect(time.details).toMatchObject({ field: 'forecast.time_column', did_you_mean: ['date'] });
+    expect(engineError(() => describeSeries(ds, { target: 'salse', timeColumn: 'date' })).details).toMatchObject({ field: 'target', did_you_mean: ['sales'] });
     expect(engineError(() => describeSeries(ds, { target: 'sales', groupColumn: 'Store' })).message).toContain('(did you mean "store"?)');
     // Nothing near: the message is as before.
     expect(engineError(() => prepareTarget(ds, 'revenue')).message).toBe('target column "revenue" is not in the dataset');

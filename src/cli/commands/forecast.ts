@@ -88,8 +88,8 @@ export function registerForecast(program: Command): void {
           }
           // The server asks for the group or the covariates in the route's words; the command takes them as flags.
           if (err instanceof ApiClientError && err.code === 'invalid_input' && isMissingFlag(err.details.field, opts)) {
-            const view = await ctx.api.models.get(model).then((v) => v.forecast, () => undefined);
-            throw new HintedApiError(err, forecastCommandHint(ctx.cli, model, view));
+            const view = await ctx.api.models.get(model, opts.version !== undefined ? { version: opts.version } : {}).then((v) => v.forecast, () => undefined);
+            throw new HintedApiError(err, forecastCommandHint(ctx.cli, model, view, opts.version));
           }
           throw covariates ? nameCovariateStep(err, covariates) : err;
         }

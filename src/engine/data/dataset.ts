@@ -90,6 +90,11 @@ export type Column = NumericColumn | CodedColumn;
 export interface Dataset {
   readonly rows: number;
   readonly columns: readonly Column[];
+  /**
+   * Set on a prediction request's rows decoded from JSON objects (features/rows-to-dataset) when some
+   * row did not send a column: per such column, how many rows lacked it (features/absent-columns).
+   */
+  readonly absentRows?: Readonly<Record<string, number>>;
 }
 
 export function findColumn(ds: Dataset, name: string): Column | undefined {

@@ -7,7 +7,7 @@
  * missing values, and the result's warnings name them, unless they are as many as the numbers (data/stray-text).
  */
 import { EngineError } from '../core/errors';
-import { nearNames, nearNamesHint } from '../core/near-names';
+import { nearNamesDetail, nearNamesHint } from '../core/near-names';
 import { type ColumnType, DROPPED_TYPES, isMissingNumberCell, parseNumberCell } from './column-types';
 import { type CodedColumn, type Column, type Dataset, MISSING_CODE, type NumericColumn } from './dataset';
 import type { DateOrder } from './date-layout';
@@ -49,11 +49,10 @@ export function applyOverrides(ds: Dataset, overrides: Readonly<Record<string, C
   for (const name of Object.keys(overrides)) {
     if (!ds.columns.some((c) => c.name === name)) {
       const names = ds.columns.map((c) => c.name);
-      const near = nearNames(name, names);
       throw new EngineError('invalid_params', `columns: "${name}" is not a column of the dataset${nearNamesHint(name, names)}`, {
         field: 'columns',
         column: name,
-        ...(near.length > 0 ? { did_you_mean: near } : {}),
+        ...nearNamesDetail(name, names),
         columns: names,
       });
     }

@@ -5,7 +5,7 @@
  * out of training. Infers the task when the user does not name one, and refuses targets no model can learn.
  */
 import { EngineError } from '../core/errors';
-import { nearNames, nearNamesHint } from '../core/near-names';
+import { nearNamesDetail, nearNamesHint } from '../core/near-names';
 import type { Task } from '../core/task';
 import { type Dataset, findColumn } from './dataset';
 import { parseNumberCell } from './column-types';
@@ -35,11 +35,10 @@ export function prepareTarget(ds: Dataset, target: string, requested?: Task, opt
   const col = findColumn(ds, target);
   if (!col) {
     const names = ds.columns.map((c) => c.name);
-    const near = nearNames(target, names);
     throw new EngineError('invalid_target', `target column "${target}" is not in the dataset${nearNamesHint(target, names)}`, {
       field: 'target',
       column: target,
-      ...(near.length > 0 ? { did_you_mean: near } : {}),
+      ...nearNamesDetail(target, names),
       columns: names,
     });
   }

@@ -7,6 +7,7 @@
  * checks then flagged its rows. The answer names them, as it names unseen categories. A key sent as null
  * (an empty cell) is a value given as missing, not an absent column.
  */
+import type { Dataset } from '../data/dataset';
 
 /** A column the model reads that `rows` of the request did not send. */
 export interface AbsentColumn {
@@ -23,13 +24,16 @@ export interface AbsentReport {
   readonly absent_columns_total?: number;
 }
 
-/** The columns among `read` that some JSON rows lack (no own key), with how many lack each; undefined when none. */
-export function absentInRows(read: readonly string[], rows: readonly unknown[]): AbsentReport | undefined {
+/**
+ * The columns among `read` that some JSON rows lacked (no own key), with how many lacked each, as the
+ * request's decoded datasets counted them (Dataset.absentRows: rows-to-dataset counts while it reads the
+ * cells); undefined when none. A column read by several input sets is counted once.
+ */
+export function absentInRows(read: readonly string[], datasets: readonly Dataset[]): AbsentReport | undefined {
   const absent: AbsentColumn[] = [];
   for (const column of read) {
-    let lacking = 0;
-    for (const row of rows) if (typeof row === 'object' && row !== null && !Object.hasOwn(row, column)) lacking++;
-    if (lacking > 0) absent.push({ column, rows: lacking });
+    const counted = datasets.find((ds) => ds.absentRows !== undefined && column in ds.absentRows)?.absentRows?.[column];
+    if (counted !== undefined) absent.push({ column, rows: counted });
   }
   return report(absent);
 }

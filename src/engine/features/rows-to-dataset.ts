@@ -48,21 +48,40 @@ export function rowsToDataset(inputs: readonly InputColumn[], known: ReadonlySet
   // Plain loops and no closures: this runs for every prediction request, and bundlers that keep function
   // names wrap each closure created here in a defineProperty call, which cost more than the decoding.
   const columns: Column[] = [];
+  // Counted where the cells are read, so naming the columns rows left out costs no second pass.
+  let absentRows: Record<string, number> | undefined;
   for (const input of inputs) {
+    let absent = 0;
     if (input.storage === 'f64') {
       const values = new Float64Array(n);
-      for (let i = 0; i < n; i++) values[i] = readNumber(cellOf(rows, i, input.name), input, i);
+      for (let i = 0; i < n; i++) {
+        const row = rows[i] as Record<string, unknown>;
+        if (Object.hasOwn(row, input.name)) values[i] = readNumber(row[input.name], input, i);
+        else {
+          values[i] = readNumber(undefined, input, i);
+          absent++;
+        }
+      }
       columns.push({ name: input.name, type: input.type, storage: 'f64', values });
     } else if (input.type === 'text') {
       columns.push(textColumn(input, rows));
+      for (let i = 0; i < n; i++) if (!Object.hasOwn(rows[i] as object, input.name)) absent++;
     } else {
       const index = levelIndexOf(input);
       const codes = new Int32Array(n);
-      for (let i = 0; i < n; i++) codes[i] = readCode(cellOf(rows, i, input.name), input, index, i);
+      for (let i = 0; i < n; i++) {
+        const row = rows[i] as Record<string, unknown>;
+        if (Object.hasOwn(row, input.name)) codes[i] = readCode(row[input.name], input, index, i);
+        else {
+          codes[i] = readCode(undefined, input, index, i);
+          absent++;
+        }
+      }
       columns.push({ name: input.name, type: input.type, storage: 'codes', codes, levels: input.levels ?? [] });
     }
+    if (absent > 0) (absentRows ??= {})[input.name] = absent;
   }
-  return { rows: n, columns };
+  return { rows: n, columns, ...(absentRows ? { absentRows } : {}) };
 }
 
 /**
@@ -84,7 +103,7 @@ export function rowsWithColumnsToDataset(inputs: readonly InputColumn[], known: 
     const values = given.get(input.name);
     columns.push(values ? { name: input.name, type: input.type, storage: 'f64', values } : decoded.columns[next++]);
   }
-  return { rows: rows.length, columns };
+  return { rows: rows.length, columns, ...(decoded.absentRows ? { absentRows: decoded.absentRows } : {}) };
 }
 
 /** A numeric feature's cell `v` of row `row` as rowsToDataset reads it: its number, NaN when missing; refused naming row and column. */

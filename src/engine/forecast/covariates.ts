@@ -13,7 +13,7 @@
  * the start: whether one can be filled depends on where it lies in its series (./past-covariate-fill).
  */
 import { EngineError, type EngineErrorCode } from '../core/errors';
-import { nearNamesHint } from '../core/near-names';
+import { nearNamesDetail, nearNamesHint } from '../core/near-names';
 import { asFloat64, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
 import { widenFloat32 } from '../data/numeric-precision';
 import { levelIndex, levelTruths, numberBounds, rangeOf, truthValue } from './covariate-values';
@@ -95,7 +95,10 @@ export function readCovariates(ds: Dataset, names: readonly string[], taken: { t
     if (seen.has(name)) throw new EngineError('invalid_dataset', `${list} names "${name}" twice`, field);
     seen.add(name);
     const col = findColumn(ds, name);
-    if (!col) throw new EngineError('invalid_dataset', `${noun} column "${name}" is not in the dataset${nearNamesHint(name, ds.columns.map((c) => c.name))} (columns: ${ds.columns.map((c) => `"${c.name}"`).join(', ')})`, field);
+    if (!col) {
+      const names = ds.columns.map((c) => c.name);
+      throw new EngineError('invalid_dataset', `${noun} column "${name}" is not in the dataset${nearNamesHint(name, names)} (columns: ${names.map((c) => `"${c}"`).join(', ')})`, { ...field, ...nearNamesDetail(name, names) });
+    }
     const role = name === taken.target ? 'the target' : name === taken.time ? 'the time column' : name === taken.group ? 'the group column' : undefined;
     if (role) throw new EngineError('invalid_dataset', `${noun} column "${name}" is ${role}; a ${noun} is ${is}`, field);
     if (col.type === 'datetime') throw new EngineError('invalid_dataset', `${noun} column "${name}" holds dates; the models already read the calendar from the time column`, field);

@@ -14,7 +14,7 @@
  * their series are read once (./duplicate-rows), and info.exactRepeats says how many were dropped.
  */
 import { EngineError } from '../core/errors';
-import { nearNamesHint } from '../core/near-names';
+import { nearNamesDetail, nearNamesHint } from '../core/near-names';
 import { asFloat64, type Column, type Dataset, findColumn, MISSING_CODE } from '../data/dataset';
 import { fixedRowMask } from '../data/fixed-rows';
 import { float32Text, widenFloat32 } from '../data/numeric-precision';
@@ -58,10 +58,11 @@ function names(ds: Dataset): string {
 
 /** ` (did you mean "date"?)` after a column the dataset lacks, when one of its columns is near (core/near-names). */
 const nearHint = (ds: Dataset, asked: string): string => nearNamesHint(asked, ds.columns.map((c) => c.name));
+const nearDetail = (ds: Dataset, asked: string) => nearNamesDetail(asked, ds.columns.map((c) => c.name));
 
 function resolveTarget(ds: Dataset, target: string): Float64Array {
   const col = findColumn(ds, target);
-  if (!col) throw new EngineError('invalid_target', `target column "${target}" is not in the dataset${nearHint(ds, target)} (columns: ${names(ds)})`, { field: 'target', column: target });
+  if (!col) throw new EngineError('invalid_target', `target column "${target}" is not in the dataset${nearHint(ds, target)} (columns: ${names(ds)})`, { field: 'target', column: target, ...nearDetail(ds, target) });
   if (col.storage !== 'f64' || col.type === 'datetime') {
     throw new EngineError('invalid_target', `target column "${target}" is ${col.type}; forecasting needs a numeric target`, { field: 'target', column: target });
   }
@@ -73,7 +74,7 @@ function resolveTime(ds: Dataset, given: string | undefined, target: string): { 
   let col: Column | undefined;
   if (given !== undefined) {
     col = findColumn(ds, given);
-    if (!col) throw new EngineError('invalid_dataset', `time column "${given}" is not in the dataset${nearHint(ds, given)} (columns: ${names(ds)})`, { field: 'forecast.time_column', column: given });
+    if (!col) throw new EngineError('invalid_dataset', `time column "${given}" is not in the dataset${nearHint(ds, given)} (columns: ${names(ds)})`, { field: 'forecast.time_column', column: given, ...nearDetail(ds, given) });
   } else {
     const dates = ds.columns.filter((c) => c.type === 'datetime');
     if (dates.length !== 1) {
@@ -115,7 +116,7 @@ export function timeValues(column: Column & { storage: 'f64' }, datetime: boolea
 export function groupKeys(ds: Dataset, groupColumn: string | undefined, taken: readonly string[]): string[] {
   if (groupColumn === undefined) return new Array<string>(ds.rows).fill('');
   const col = findColumn(ds, groupColumn);
-  if (!col) throw new EngineError('invalid_dataset', `group column "${groupColumn}" is not in the dataset${nearHint(ds, groupColumn)} (columns: ${names(ds)})`, { field: 'forecast.group_column', column: groupColumn });
+  if (!col) throw new EngineError('invalid_dataset', `group column "${groupColumn}" is not in the dataset${nearHint(ds, groupColumn)} (columns: ${names(ds)})`, { field: 'forecast.group_column', column: groupColumn, ...nearDetail(ds, groupColumn) });
   if (taken.includes(groupColumn)) throw new EngineError('invalid_dataset', `group column "${groupColumn}" is also the target or the time column`, { field: 'forecast.group_column', column: groupColumn });
   const keys = new Array<string>(ds.rows);
   // A stored column narrowed to Float32 (data/columnar-codec) reads as the text of the value written
