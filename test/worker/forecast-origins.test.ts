@@ -107,7 +107,7 @@ describe('exact duplicate rows in a forecast job', () => {
     await upload('twice', ['date,sales,note', ...rows, rows[9], rows[10], rows[11]].join('\n'));
     const job = await train({ dataset: 'twice', model: 'twice', forecast: { horizon: 7 } });
     expect(job.warnings).toContain(
-      '3 rows repeat an earlier row exactly (the same in every column, as a file loaded twice) and were dropped, the series reading each point once: the first is data row 61 (2024-01-10T00:00:00.000Z), a copy of data row 10; rows of one time that differ in any column are still refused',
+      '3 rows repeat an earlier row exactly (the same in every column, as a file loaded twice) and were dropped, the series reading each point once: the first is data row 61 (2024-01-10T00:00:00.000Z), a copy of data row 10; rows of one time that differ in any column are still refused, but for a planned row without a target, which a later one revises',
     );
     // Read once: the published series has the 60 days.
     const model = await jsonOf(await send({ method: 'GET', path: '/v1/models/twice', key }));

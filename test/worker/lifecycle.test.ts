@@ -118,7 +118,7 @@ describe('model lifecycle', () => {
     const csv = 'a,b\n7,x\n,\n\n40,y\n';
     const fromCsv = await jsonOf(await send({ method: 'POST', path: `/v1/models/${MODEL}/predict`, key, body: csv, contentType: 'text/csv' }));
     expect(fromCsv.predictions).toHaveLength(3);
-    expect(fromCsv).toEqual(await predictJson([{ a: 7, b: 'x' }, {}, { a: 40, b: 'y' }]));
+    expect(fromCsv).toEqual(await predictJson([{ a: 7, b: 'x' }, { a: null, b: null }, { a: 40, b: 'y' }]));
     // The same batch as semicolon-separated text (a European spreadsheet export) answers the same.
     const semi = await jsonOf(await send({ method: 'POST', path: `/v1/models/${MODEL}/predict`, key, body: 'a;b\n7,0;x\n;\n\n40;y\n', contentType: 'text/csv' }));
     expect(semi).toEqual(fromCsv);
