@@ -142,6 +142,8 @@ describe('edge-automl CLI against wrangler dev', () => {
     const missing = await cli(['upload', TEST_CSV, '--name', 'no-such-data', '--append']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('dataset_not_found');
+    expect(missing.stderr).toContain(`to create it, upload without --append: \``);
+    expect(missing.stderr).toContain(`upload ${TEST_CSV} --name no-such-data\``);
   });
 
   it('upload of a zip of class folders of images: --size and --channels reach the server', async () => {

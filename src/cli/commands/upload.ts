@@ -82,6 +82,10 @@ export function registerUpload(program: Command): void {
           if (err instanceof ApiClientError && err.code === 'invalid_encoding' && / is not valid UTF-8 /.test(err.message)) {
             throw new HintedApiError(err, `if a Windows spreadsheet saved the file, add --encoding windows-1252`, err.message.split('; re-save')[0]);
           }
+          // Rows are appended to a dataset that exists; the first upload creates it.
+          if (err instanceof ApiClientError && err.code === 'dataset_not_found' && opts.append) {
+            throw new HintedApiError(err, `to create it, upload without --append: \`${ctx.cli} upload ${file} --name ${name}\``);
+          }
           throw err;
         } finally {
           bar.stop();
