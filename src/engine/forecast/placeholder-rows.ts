@@ -44,7 +44,7 @@ export function dropAnsweredPlaceholders(
       for (const r of run) {
         const planned = Number.isNaN(y[r]);
         const observed = planned ? run.filter((o) => o !== r && !Number.isNaN(y[o]) && samePoint(o, r)) : [];
-        // A later planned row of the point revises this one (rows of a run are in the dataset's order).
+        // A planned row later in the dataset, of the same point, revises this one.
         const revised = planned && run.some((o) => o > r && Number.isNaN(y[o]) && samePoint(o, r));
         if (observed.length === 0 && !revised) {
           kept.push(r);

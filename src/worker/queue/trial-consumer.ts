@@ -284,5 +284,5 @@ async function tableTrainingRows(env: Env, work: TrialWork, holdout: NonNullable
   return { dataset: train, ignore: [...ignore] };
 }
 
-/** The dataset this isolate keeps for its next trial, and the columns kept with it (tests: what a retraining trial holds). */
+/** The key and row count of the dataset this isolate keeps for its next trial (tests: what a retraining trial holds). */
 export const keptTrialRows = (): { key: string; rows: number } | undefined => (lastDataset ? { key: lastDataset.key, rows: lastDataset.dataset.rows } : undefined);
