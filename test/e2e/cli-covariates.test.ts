@@ -89,6 +89,16 @@ describe('train --covariates', () => {
     expect(bodyOf(alone.requests[0])).toEqual({ dataset: 'sales', target: 'units', task: 'forecast', forecast: { past_covariates: ['visits'] } });
   });
 
+  it("sends --timezone as the forecast job's forecast.timezone, and hints at it when the server asks for the zone", async () => {
+    const ran = await run(['train', '-d', 'load', '-t', 'kwh', '--task', 'forecast', '--timezone', 'Europe/Paris', '--no-wait'], jsonAnswer({ id: 'j1', status: 'queued' }, 202));
+    expect(bodyOf(ran.requests[0])).toEqual({ dataset: 'load', target: 'kwh', task: 'forecast', forecast: { timezone: 'Europe/Paris' } });
+    const asked = await run(
+      ['train', '-d', 'load', '-t', 'kwh', '--task', 'forecast', '--no-wait'],
+      refusal(400, 'invalid_dataset', 'time column "time" repeats 2024-10-27T02:00:00.000Z at data rows 411 and 412; if these are local times, the clock going back an hour shows one twice: name their zone in forecast.timezone (such as "Europe/Paris") to read them so', { column: 'time' }),
+    );
+    expect(asked.stderr).toContain('hint: name the zone the times were written in with --timezone, such as --timezone Europe/Paris');
+  });
+
   it('refuses a --past-covariates list naming no column, before any request', async () => {
     const ran = await run(['train', '-d', 'sales', '-t', 'units', '--past-covariates', ',', '--no-wait']);
     expect(ran.code).toBe(1);

@@ -42,6 +42,7 @@ interface TrainOptions {
   groupColumn?: string;
   covariates?: string[];
   pastCovariates?: string[];
+  timezone?: string;
   ignore?: string[];
   dateOrder?: Record<string, DayMonthOrder>;
   flipInvariant?: boolean;
@@ -68,6 +69,7 @@ export function registerTrain(program: Command): void {
     .option('--time-column <column>', 'forecast jobs: the time column (default: the only datetime column)')
     .option('--group-column <column>', 'forecast jobs: the column that tells several series apart')
     .option('--covariates <columns>', 'forecast jobs: comma-separated columns whose future values are known (promotions, prices, holidays); every forecast then gives them per step', commaList)
+    .option('--timezone <zone>', 'forecast jobs: the IANA time zone of a sub-daily series\' local times (such as Europe/Paris): times written without an offset are placed in it, and forecasts are written with its offsets')
     .option('--past-covariates <columns>', 'forecast jobs: comma-separated columns observed only up to now (visits, observed weather); read at least --horizon steps back, so forecasts need no values of them', commaList)
     .option('--ignore <columns>', 'comma-separated columns the models must not use (e.g. an id or a leak)', commaList)
     .option('--date-order <col=order,...>', 'how to read dates such as 03/04/2024 in these columns: mdy (month first, March 4) or dmy (day first, April 3), e.g. d=dmy,e=mdy; upload reads them month first when no day is above 12 and warns', dateOrderList)
@@ -110,6 +112,10 @@ export function registerTrain(program: Command): void {
           // A forecast's time column is named, or its dates read in an order, by flags, not by the JSON the server names.
           const timeHint = err instanceof ApiClientError ? timeColumnHint(err, ctx.cli) : undefined;
           if (err instanceof ApiClientError && timeHint) throw new HintedApiError(err, timeHint);
+          // Local times without offsets: the server asks for forecast.timezone, which is --timezone here.
+          if (err instanceof ApiClientError && opts.timezone === undefined && err.message.includes('forecast.timezone (such as')) {
+            throw new HintedApiError(err, 'name the zone the times were written in with --timezone, such as --timezone Europe/Paris');
+          }
           throw err;
         });
         // What to know before trusting the score, said at once (also with --no-wait); the final report repeats it.
@@ -179,6 +185,7 @@ function forecastOptions(opts: TrainOptions): Pick<CreateJobBody, 'forecast'> {
     ...(opts.groupColumn !== undefined ? { group_column: opts.groupColumn } : {}),
     ...(opts.covariates !== undefined ? { covariates: opts.covariates } : {}),
     ...(opts.pastCovariates !== undefined ? { past_covariates: opts.pastCovariates } : {}),
+    ...(opts.timezone !== undefined ? { timezone: opts.timezone } : {}),
   };
   // Only a forecast job takes them (the server would refuse naming its JSON field): say so in the flags' words.
   const flags = Object.keys(forecast).map((field) => `--${field.replace(/_/g, '-')}`);
