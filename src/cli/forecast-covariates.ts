@@ -40,6 +40,11 @@ export async function readCovariates(ctx: Context, model: string, file: string, 
   }
   // The version asked for reads its own covariates and series columns (a replaced model's may differ).
   const series = (await ctx.api.models.get(model, ask.version !== undefined ? { version: ask.version } : {})).forecast;
+  // A horizon the model refuses whatever the file holds is said first: counting the file's rows against it
+  // asked for rows that would only meet the horizon's refusal next.
+  if (series?.max_horizon !== undefined && ask.horizon > series.max_horizon) {
+    throw new UsageError(`the model forecasts at most ${series.max_horizon} steps ahead; ask for --horizon ${series.max_horizon} or fewer`, '--horizon');
+  }
   const columns = { ...(series?.time_column !== undefined ? { timeColumn: series.time_column } : {}), ...(series?.group_column !== undefined ? { groupColumn: series.group_column } : {}) };
   const rows = seriesRows(read.table, columns, ask.group, file);
   const sent: SentCovariates = { file, steps: csvSteps(rows.table, series?.covariates ?? [], file), lines: rows.table.lines, ...(rows.times ? { times: rows.times } : {}) };

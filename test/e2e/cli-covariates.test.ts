@@ -168,6 +168,14 @@ describe('forecast --covariates FILE.csv', () => {
     expect(ran.stderr).toBe(`error: ${csv}: holds 1 step ahead; --horizon 3 needs the covariates of each of the 3 steps (one row per step)\n`);
   });
 
+  it("refuses a horizon over the model's longest before counting the file's rows", async () => {
+    const csv = file('short-for-long.csv', 'promo,weather,store_size\n1,rainy,2\n');
+    const ran = await run(['forecast', 'sales', '--horizon', '100', '--covariates', csv], jsonAnswer(viewWithCovariates));
+    expect(ran.code).toBe(1);
+    expect(ran.requests.map((r) => r.method)).toEqual(['GET']);
+    expect(ran.stderr).toContain('the model forecasts at most 28 steps ahead; ask for --horizon 28 or fewer');
+  });
+
   it('refuses a malformed CSV naming its line', async () => {
     const csv = file('ragged.csv', 'promo,weather\n1,rainy\n0,sunny,extra\n');
     const ran = await run(['forecast', 'sales', '--horizon', '2', '--covariates', csv]);
