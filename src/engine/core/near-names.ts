@@ -3,13 +3,14 @@
  * The names a misspelt one was probably meant to be: a refusal of a column "clas" that lists 21 columns
  * leaves the user to find "class" among them (a CLI cuts such a list short, and the target is often the
  * last column), so refusals name the near ones first. Near is the same name in another case, or one within
- * a small edit distance (one edit for names up to 5 characters, two beyond), nearest first.
+ * a small edit distance (none for names of one or two characters, one edit up to 5 characters, two beyond), nearest first.
  */
 
 /** At most `max` of `names` near `asked`, nearest first (ties in the order given); none when nothing is near. */
 export function nearNames(asked: string, names: readonly string[], max = 3): string[] {
   const lower = asked.toLowerCase();
-  const allowed = lower.length <= 5 ? 1 : 2;
+  // Names of one or two characters are near only in another case: any one-letter name is an edit away.
+  const allowed = lower.length <= 2 ? 0 : lower.length <= 5 ? 1 : 2;
   const scored: { name: string; distance: number; order: number }[] = [];
   names.forEach((name, order) => {
     if (name === asked) return;

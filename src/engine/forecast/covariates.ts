@@ -197,7 +197,7 @@ export function encodeCovariateSteps(specs: readonly CovariateSpec[], rows: read
     if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new EngineError('invalid_input', `${at} must be an object naming ${list}`, { field: at });
     const cells = row as Record<string, unknown>;
     for (const key of Object.keys(cells)) {
-      if (!names.includes(key)) throw new EngineError('invalid_input', `${at}.${key} is not a covariate of this model; it reads ${list}`, { field: `${at}.${key}` });
+      if (!names.includes(key)) throw new EngineError('invalid_input', `${at}.${key} is not a covariate of this model${nearNamesHint(key, names)}; it reads ${list}`, { field: `${at}.${key}`, ...nearNamesDetail(key, names) });
     }
     specs.forEach((spec, i) => {
       const field = `${at}.${spec.name}`;

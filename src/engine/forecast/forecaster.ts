@@ -15,6 +15,7 @@
  * (./fallback), and says so (Forecaster.fallback); one it keeps none of is refused, naming its length.
  */
 import { EngineError } from '../core/errors';
+import { nearNamesDetail, nearNamesHint } from '../core/near-names';
 import { parseNumberCell } from '../data/column-types';
 import { float32Text } from '../data/numeric-precision';
 import { instantAtOffset } from '../data/utc-offsets';
@@ -220,7 +221,8 @@ export async function loadForecaster(input: ForecastEnvelope | unknown): Promise
         env.groupColumn === undefined
           ? 'this model forecasts one series, without groups: leave group out'
           : `"${env.groupColumn}" has ${env.groups.length} group${env.groups.length === 1 ? '' : 's'} (${someGroups(env.groups.map((x) => x.group))})${ruledNames.length > 0 ? ` and ${ruledNames.length} more forecast by a simple rule (${someGroups(ruledNames)})` : ''}`;
-      throw new EngineError('invalid_input', `unknown group ${JSON.stringify(key)}; ${why}`, { field: 'group', group: key });
+      const known = [...env.groups.map((x) => x.group), ...ruledNames];
+      throw new EngineError('invalid_input', `unknown group ${JSON.stringify(key)}${nearNamesHint(key, known)}; ${why}`, { field: 'group', group: key, ...nearNamesDetail(key, known) });
     }
     return g;
   };
