@@ -520,7 +520,7 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
     const rows = trailing.reduce((a, [, n]) => a + n, 0);
     const where = trailing.length === 1 && trailing[0][0] === '' ? '' : ` (${listSome(trailing.map(([g, n]) => `"${g}": ${n}`), 5)})`;
     warnings.push(
-      `${rows} row${rows === 1 ? '' : 's'} at the end of the series ${rows === 1 ? 'has' : 'have'} no value of "${target}"${where} and ${rows === 1 ? 'was' : 'were'} left out: each series ends at its last value, and forecasts start the step after it; future covariates are given in the forecast request, not as rows of the data`,
+      `${rows} row${rows === 1 ? '' : 's'} at the end of the series ${rows === 1 ? 'has' : 'have'} no value of "${target}"${where} and ${rows === 1 ? 'was' : 'were'} left out: each series ends at its last value, and forecasts start the step after it; a forecast request gives the covariates of the steps ahead, and a planned row's values are read once its observation is appended`,
     );
   }
   const revised = Object.entries(resolved.revisedPlans);
@@ -528,7 +528,7 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
     const rows = revised.reduce((a, [, n]) => a + n, 0);
     const where = revised.length === 1 && revised[0][0] === '' ? '' : ` (${listSome(revised.map(([g, n]) => `"${g}": ${n}`), 5)})`;
     warnings.push(
-      `${rows} planned row${rows === 1 ? '' : 's'} without a value of "${target}"${where} ${rows === 1 ? 'was' : 'were'} revised by a later row of ${rows === 1 ? 'its' : 'their'} time and series and left out: the row written last is the plan`,
+      `${rows} planned row${rows === 1 ? '' : 's'} without a value of "${target}"${where} ${rows === 1 ? 'was' : 'were'} revised by a later row of ${rows === 1 ? 'its' : 'their'} time and series and left out: the row written last is the plan${firstRevision(resolved.firstRevisedPlan, rows)}`,
     );
   }
   const leading = Object.entries(resolved.leadingMissing);
@@ -584,4 +584,11 @@ function applicableMetrics(task: Task): string[] {
   return Object.values(METRICS)
     .filter((m) => m.tasks.includes(task))
     .map((m) => m.name);
+}
+
+/** Where the first revised plan is, for the warning that counts them: ` (data row 31, 2024-05-03, "north", revised by data row 35)`. */
+function firstRevision(first: ResolvedForecast['firstRevisedPlan'], rows: number): string {
+  if (!first) return '';
+  const group = first.group === '' ? '' : `, "${first.group}"`;
+  return ` (${rows === 1 ? '' : 'the first: '}data row ${first.row}, ${first.time}${group}, revised by data row ${first.by})`;
 }

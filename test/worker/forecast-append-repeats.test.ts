@@ -118,7 +118,10 @@ describe("appending rows to a forecast model's data", () => {
     const rerun = await json(await call('POST', '/v1/jobs', { ...job, dataset_version: 2 }));
     const done = await waitForJob(rerun.id);
     expect(done.status).toBe('succeeded');
-    expect(done.warnings).toContain('1 planned row without a value of "sales" ("north": 1) was revised by a later row of its time and series and left out: the row written last is the plan');
+    // The plan was data row 121 (after 60 days of two shops); the revision, appended, data row 123.
+    expect(done.warnings).toContain(
+      '1 planned row without a value of "sales" ("north": 1) was revised by a later row of its time and series and left out: the row written last is the plan (data row 121, 2024-10-31T00:00:00.000Z, "north", revised by data row 123)',
+    );
   });
 
   it('takes any rows into a dataset no forecast model reads, as before', async () => {

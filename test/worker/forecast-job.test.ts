@@ -237,7 +237,7 @@ describe('forecast jobs', () => {
     expect(ahead.status).toBe(202);
     const aheadAnswer = await json(ahead);
     expect(aheadAnswer.warnings).toContain(
-      `2 rows at the end of the series have no value of "${TARGET}" and were left out: each series ends at its last value, and forecasts start the step after it; future covariates are given in the forecast request, not as rows of the data`,
+      `2 rows at the end of the series have no value of "${TARGET}" and were left out: each series ends at its last value, and forecasts start the step after it; a forecast request gives the covariates of the steps ahead, and a planned row's values are read once its observation is appended`,
     );
     expect(aheadAnswer.warnings).toContain(`2 rows at the start of the series have no value of "${TARGET}" and were left out: each series starts at its first value`);
     expect((await waitForJob(aheadAnswer.id)).status).toBe('succeeded');

@@ -15,6 +15,14 @@
 
 import type { DatasetCovariates } from './covariates';
 
+/** A planned row a later planned row of its point revised: their indices from 0, its time and group. */
+export interface RevisedPlan {
+  readonly row: number;
+  readonly by: number;
+  readonly time: number;
+  readonly group: string;
+}
+
 /** Whether rows a and b are one point (same time and, on a local clock, the same offset): the caller decides the time. */
 export type SameOffset = (a: number, b: number) => boolean;
 
@@ -30,9 +38,10 @@ export function dropAnsweredPlaceholders(
   t: Float64Array,
   y: ArrayLike<number>,
   sameOffset?: SameOffset,
-): { plans: Map<number, number>; revised: Record<string, number> } {
+): { plans: Map<number, number>; revised: Record<string, number>; firstRevised?: RevisedPlan } {
   const plans = new Map<number, number>();
   const revisedCount: Record<string, number> = {};
+  let firstRevised: RevisedPlan | undefined;
   const samePoint = (a: number, b: number) => !sameOffset || sameOffset(a, b);
   for (const [group, rows] of rowsByGroup) {
     rows.sort((a, b) => t[a] - t[b]);
@@ -45,7 +54,9 @@ export function dropAnsweredPlaceholders(
         const planned = Number.isNaN(y[r]);
         const observed = planned ? run.filter((o) => o !== r && !Number.isNaN(y[o]) && samePoint(o, r)) : [];
         // A planned row later in the dataset, of the same point, revises this one.
-        const revised = planned && run.some((o) => o > r && Number.isNaN(y[o]) && samePoint(o, r));
+        const revision = planned ? run.find((o) => o > r && Number.isNaN(y[o]) && samePoint(o, r)) : undefined;
+        const revised = revision !== undefined;
+        if (revised && (firstRevised === undefined || r < firstRevised.row)) firstRevised = { row: r, by: revision, time: t[r], group };
         if (observed.length === 0 && !revised) {
           kept.push(r);
           continue;
@@ -57,7 +68,7 @@ export function dropAnsweredPlaceholders(
     }
     if (kept.length < rows.length) rowsByGroup.set(group, kept);
   }
-  return { plans, revised: revisedCount };
+  return { plans, revised: revisedCount, ...(firstRevised ? { firstRevised } : {}) };
 }
 
 /**

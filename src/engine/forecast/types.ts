@@ -9,6 +9,7 @@ import type { CovariateSpec } from './covariates';
 import type { ExactRepeats } from './duplicate-rows';
 import type { RepeatedTime } from './local-clock';
 import type { PastCovariateFill } from './past-covariate-fill';
+import type { RevisedPlan } from './placeholder-rows';
 
 /** Forecast model families, in priority order (see FORECAST_FAMILIES in ./space). */
 export type ForecastFamily = 'seasonal_naive' | 'drift' | 'linear' | 'ets' | 'gbdt' | 'random_forest' | 'rnn';
@@ -148,6 +149,8 @@ export interface SeriesInfo {
   readonly trailingMissing?: Readonly<Record<string, number>>;
   /** Per group with any, the planned rows (no target) a later planned row of their time revised, left out (./placeholder-rows). */
   readonly revisedPlans?: Readonly<Record<string, number>>;
+  /** The first of them (lowest data row), with the row that revised it; set with revisedPlans. */
+  readonly firstRevisedPlan?: RevisedPlan;
   /** Per group with any, the rows before its first target value, left out: the series starts at its first value. */
   readonly leadingMissing?: Readonly<Record<string, number>>;
   /**
