@@ -267,6 +267,8 @@ export interface ResolvedForecast {
   readonly trailingMissing: Readonly<Record<string, number>>;
   /** Planned rows (no target) a later planned row of their time revised, left out, per group with any. */
   readonly revisedPlans: Readonly<Record<string, number>>;
+  /** Planned rows written after the observation of their time, left out, per group with any. */
+  readonly latePlans: Readonly<Record<string, number>>;
   /** The first of them as the warning names it: its data row, the revising one's, its time as the series shows it, its group. */
   readonly firstRevisedPlan?: { readonly row: number; readonly by: number; readonly time: string; readonly group: string };
   readonly leadingMissing: Readonly<Record<string, number>>;
@@ -399,6 +401,7 @@ export function resolveForecast(ds: Dataset, target: string, requested: CreateJo
     interpolated: info.interpolated,
     trailingMissing: info.trailingMissing ?? {},
     revisedPlans: info.revisedPlans ?? {},
+    latePlans: info.latePlans ?? {},
     ...(info.firstRevisedPlan ? { firstRevisedPlan: { row: info.firstRevisedPlan.row + 1, by: info.firstRevisedPlan.by + 1, time: show(info.firstRevisedPlan.time), group: info.firstRevisedPlan.group } } : {}),
     leadingMissing: info.leadingMissing ?? {},
     added: Object.fromEntries(Object.entries(info.added ?? {}).map(([g, times]) => [g, times.map(show)])),

@@ -531,6 +531,14 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
       `${rows} planned row${rows === 1 ? '' : 's'} without a value of "${target}"${where} ${rows === 1 ? 'was' : 'were'} revised by a later row of ${rows === 1 ? 'its' : 'their'} time and series and left out: the row written last is the plan${firstRevision(resolved.firstRevisedPlan, rows)}`,
     );
   }
+  const late = Object.entries(resolved.latePlans);
+  if (late.length > 0) {
+    const rows = late.reduce((a, [, n]) => a + n, 0);
+    const where = late.length === 1 && late[0][0] === '' ? '' : ` (${listSome(late.map(([g, n]) => `"${g}": ${n}`), 5)})`;
+    warnings.push(
+      `${rows} planned row${rows === 1 ? '' : 's'} without a value of "${target}"${where} came after the observation of ${rows === 1 ? 'its' : 'their'} time and ${rows === 1 ? 'was' : 'were'} left out: the observation is what happened`,
+    );
+  }
   const leading = Object.entries(resolved.leadingMissing);
   if (leading.length > 0) {
     const rows = leading.reduce((a, [, n]) => a + n, 0);

@@ -80,6 +80,16 @@ describe('a planned row without a target and its observation', () => {
     expect(firstRepeatedPoint(planned(['2024-11-11,north,120']), 22, columns)).toMatchObject({ row: 22, earlier: 20 });
   });
 
+  it('written after the observation of its time: read as nothing, and counted', () => {
+    const late = datasetFromCsv(shops(10, ['2024-11-05,north,']));
+    expect(firstRepeatedPoint(late, 20, { ...columns, target: 'sales' })).toBeNull();
+    const { info } = extractSeries(late, { target: 'sales', groupColumn: 'shop' });
+    expect(info.lengths).toEqual({ north: 10, south: 10 });
+    expect(info.latePlans).toEqual({ north: 1 });
+    // A plan written before its observation is the usual order: not counted.
+    expect(extractSeries(planned(['2024-11-11,north,120', '2024-11-11,south,60']), { target: 'sales', groupColumn: 'shop' }).info.latePlans).toBeUndefined();
+  });
+
   it('read as the observation by a job, where two observations of one time are still refused', () => {
     const read = extractSeries(planned(['2024-11-11,north,120', '2024-11-11,south,60']), { target: 'sales', groupColumn: 'shop' });
     expect(read.info.lengths).toEqual({ north: 11, south: 11 });

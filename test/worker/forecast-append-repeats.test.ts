@@ -113,7 +113,8 @@ describe("appending rows to a forecast model's data", () => {
     const job = { dataset: 'revised-plan', target: 'sales', task: 'forecast', forecast: { time_column: 'date', group_column: 'shop', horizon: 7 }, models: ['seasonal_naive'], budget: { trials: 1 }, model: 'revised-plan' };
     expect((await waitForJob((await json(await call('POST', '/v1/jobs', job))).id)).status).toBe('succeeded');
     // The promotion is called off: the new plan is appended (it was refused as a repeated time).
-    const revised = await call('POST', '/v1/datasets/revised-plan/rows', 'date,shop,sales,promo\n2024-10-31,north,,0\n');
+    // With it, by mistake, a plan for a day already observed (1 October): taken, and left out by jobs.
+    const revised = await call('POST', '/v1/datasets/revised-plan/rows', 'date,shop,sales,promo\n2024-10-31,north,,0\n2024-10-01,south,,1\n');
     expect(revised.status, await revised.clone().text()).toBe(201);
     const rerun = await json(await call('POST', '/v1/jobs', { ...job, dataset_version: 2 }));
     const done = await waitForJob(rerun.id);
@@ -122,6 +123,7 @@ describe("appending rows to a forecast model's data", () => {
     expect(done.warnings).toContain(
       '1 planned row without a value of "sales" ("north": 1) was revised by a later row of its time and series and left out: the row written last is the plan (data row 121, 2024-10-31T00:00:00.000Z, "north", revised by data row 123)',
     );
+    expect(done.warnings).toContain('1 planned row without a value of "sales" ("south": 1) came after the observation of its time and was left out: the observation is what happened');
   });
 
   it('takes any rows into a dataset no forecast model reads, as before', async () => {

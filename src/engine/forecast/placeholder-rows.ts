@@ -31,16 +31,19 @@ export type SameOffset = (a: number, b: number) => boolean;
  * at a time where another row of the group has one, and every planned row but the last at a time that
  * only planned rows hold (its revisions); returns each observed row with the planned row it answers (the
  * last at its time), whose cells fill its empty known-future covariates (withPlans), and per group with
- * any, how many planned rows a later one revised (which the job's warnings count).
+ * any, how many planned rows a later one revised, and how many came after the observation of their time
+ * (a plan for a time already past, read as nothing; the job's warnings count both).
  */
 export function dropAnsweredPlaceholders(
   rowsByGroup: Map<string, number[]>,
   t: Float64Array,
   y: ArrayLike<number>,
   sameOffset?: SameOffset,
-): { plans: Map<number, number>; revised: Record<string, number>; firstRevised?: RevisedPlan } {
+): { plans: Map<number, number>; revised: Record<string, number>; firstRevised?: RevisedPlan; late: Record<string, number> } {
   const plans = new Map<number, number>();
   const revisedCount: Record<string, number> = {};
+  // Planned rows written after every observation of their point: a plan for a time already past.
+  const lateCount: Record<string, number> = {};
   let firstRevised: RevisedPlan | undefined;
   const samePoint = (a: number, b: number) => !sameOffset || sameOffset(a, b);
   for (const [group, rows] of rowsByGroup) {
@@ -63,12 +66,13 @@ export function dropAnsweredPlaceholders(
         }
         if (revised) revisedCount[group] = (revisedCount[group] ?? 0) + 1;
         else for (const o of observed) if (!plans.has(o)) plans.set(o, r);
+        if (observed.length > 0 && observed.every((o) => o < r)) lateCount[group] = (lateCount[group] ?? 0) + 1;
       }
       i = end;
     }
     if (kept.length < rows.length) rowsByGroup.set(group, kept);
   }
-  return { plans, revised: revisedCount, ...(firstRevised ? { firstRevised } : {}) };
+  return { plans, revised: revisedCount, ...(firstRevised ? { firstRevised } : {}), late: lateCount };
 }
 
 /**

@@ -159,7 +159,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
   // rows of one time that differ stay, for checkPoints to refuse.
   const exactRepeats = dropExactRepeats(ds, rowsByGroup, t, y);
   // A planned row without a target, answered by an observed row of its time, is read as that observation (./placeholder-rows).
-  const { plans, revised: revisedPlans, firstRevised } = dropAnsweredPlaceholders(rowsByGroup, t, y, offsets ? (a, b) => offsets[a] === offsets[b] : undefined);
+  const { plans, revised: revisedPlans, firstRevised, late: latePlans } = dropAnsweredPlaceholders(rowsByGroup, t, y, offsets ? (a, b) => offsets[a] === offsets[b] : undefined);
   if (covariates) covariates = withPlans(covariates, plans);
   // Rows at a series' end without a target are not observations (often future rows holding planned
   // covariates): filled with the last value they would move the series' end, and every forecast's first
@@ -290,6 +290,7 @@ export function extractSeries(ds: Dataset, columns: SeriesColumns): ExtractedSer
     ...(Object.keys(trailingMissing).length > 0 ? { trailingMissing } : {}),
     ...(Object.keys(revisedPlans).length > 0 ? { revisedPlans } : {}),
     ...(firstRevised ? { firstRevisedPlan: firstRevised } : {}),
+    ...(Object.keys(latePlans).length > 0 ? { latePlans } : {}),
     ...(Object.keys(leadingMissing).length > 0 ? { leadingMissing } : {}),
     ...(clock === 'local' ? { localClock: { ...localClockInfo(timeCol.utcOffsets, timezone, repeated), ...(timeCol !== asWritten ? { placed: true as const } : {}) } } : {}),
     ...(utcOffset !== undefined ? { utcOffset } : {}),

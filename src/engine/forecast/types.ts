@@ -151,6 +151,8 @@ export interface SeriesInfo {
   readonly revisedPlans?: Readonly<Record<string, number>>;
   /** The first of them (lowest data row), with the row that revised it; set with revisedPlans. */
   readonly firstRevisedPlan?: RevisedPlan;
+  /** Per group with any, the planned rows written after the observation of their time (a plan for a time already past), left out. */
+  readonly latePlans?: Readonly<Record<string, number>>;
   /** Per group with any, the rows before its first target value, left out: the series starts at its first value. */
   readonly leadingMissing?: Readonly<Record<string, number>>;
   /**
