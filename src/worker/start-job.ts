@@ -515,34 +515,30 @@ function forecastWarnings(target: string, resolved: ReturnType<typeof resolveFor
     const shown = listSome(added.flatMap(([g, times]) => times.map((t) => (grouped ? `${t} ("${g}")` : t))), 5);
     warnings.push(`${count} missing timestamp${count === 1 ? '' : 's'} ${count === 1 ? 'was' : 'were'} added to fill short gaps in the series (${shown}); ${count === 1 ? 'its value is' : 'their values are'} interpolated`);
   }
-  const trailing = Object.entries(resolved.trailingMissing);
-  if (trailing.length > 0) {
-    const rows = trailing.reduce((a, [, n]) => a + n, 0);
-    const where = trailing.length === 1 && trailing[0][0] === '' ? '' : ` (${listSome(trailing.map(([g, n]) => `"${g}": ${n}`), 5)})`;
+  const trailing = rowsPerGroup(resolved.trailingMissing);
+  if (trailing) {
+    const { rows, where } = trailing;
     warnings.push(
       `${rows} row${rows === 1 ? '' : 's'} at the end of the series ${rows === 1 ? 'has' : 'have'} no value of "${target}"${where} and ${rows === 1 ? 'was' : 'were'} left out: each series ends at its last value, and forecasts start the step after it; a forecast request gives the covariates of the steps ahead, and a planned row's values are read once its observation is appended`,
     );
   }
-  const revised = Object.entries(resolved.revisedPlans);
-  if (revised.length > 0) {
-    const rows = revised.reduce((a, [, n]) => a + n, 0);
-    const where = revised.length === 1 && revised[0][0] === '' ? '' : ` (${listSome(revised.map(([g, n]) => `"${g}": ${n}`), 5)})`;
+  const revised = rowsPerGroup(resolved.revisedPlans);
+  if (revised) {
+    const { rows, where } = revised;
     warnings.push(
       `${rows} planned row${rows === 1 ? '' : 's'} without a value of "${target}"${where} ${rows === 1 ? 'was' : 'were'} revised by a later row of ${rows === 1 ? 'its' : 'their'} time and series and left out: the row written last is the plan${firstRevision(resolved.firstRevisedPlan, rows)}`,
     );
   }
-  const late = Object.entries(resolved.latePlans);
-  if (late.length > 0) {
-    const rows = late.reduce((a, [, n]) => a + n, 0);
-    const where = late.length === 1 && late[0][0] === '' ? '' : ` (${listSome(late.map(([g, n]) => `"${g}": ${n}`), 5)})`;
+  const late = rowsPerGroup(resolved.latePlans);
+  if (late) {
+    const { rows, where } = late;
     warnings.push(
       `${rows} planned row${rows === 1 ? '' : 's'} without a value of "${target}"${where} came after the observation of ${rows === 1 ? 'its' : 'their'} time and ${rows === 1 ? 'was' : 'were'} left out: the observation is what happened`,
     );
   }
-  const leading = Object.entries(resolved.leadingMissing);
-  if (leading.length > 0) {
-    const rows = leading.reduce((a, [, n]) => a + n, 0);
-    const where = leading.length === 1 && leading[0][0] === '' ? '' : ` (${listSome(leading.map(([g, n]) => `"${g}": ${n}`), 5)})`;
+  const leading = rowsPerGroup(resolved.leadingMissing);
+  if (leading) {
+    const { rows, where } = leading;
     warnings.push(`${rows} row${rows === 1 ? '' : 's'} at the start of the series ${rows === 1 ? 'has' : 'have'} no value of "${target}"${where} and ${rows === 1 ? 'was' : 'were'} left out: each series starts at its first value`);
   }
   const filled = Object.entries(resolved.interpolated).filter(([, n]) => n > 0);
@@ -599,4 +595,16 @@ function firstRevision(first: ResolvedForecast['firstRevisedPlan'], rows: number
   if (!first) return '';
   const group = first.group === '' ? '' : `, "${first.group}"`;
   return ` (${rows === 1 ? '' : 'the first: '}data row ${first.row}, ${first.time}${group}, revised by data row ${first.by})`;
+}
+
+/**
+ * Rows a forecast job left out, counted per group: how many in all, and ` ("north": 2, "south": 1)` naming
+ * the groups (none for data without groups); undefined when there are none.
+ */
+function rowsPerGroup(counts: Readonly<Record<string, number>>): { rows: number; where: string } | undefined {
+  const entries = Object.entries(counts);
+  if (entries.length === 0) return undefined;
+  const rows = entries.reduce((a, [, n]) => a + n, 0);
+  const where = entries.length === 1 && entries[0][0] === '' ? '' : ` (${listSome(entries.map(([g, n]) => `"${g}": ${n}`), 5)})`;
+  return { rows, where };
 }
